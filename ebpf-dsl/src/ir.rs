@@ -1,0 +1,160 @@
+//! The symbolic program: what the assembler's parser, the builder API and the XDP snippets all
+//! produce, before one resolve step turns it into instructions.
+//!
+//! Labels and map references stay *names* here (as in cilium/ebpf's `asm` package); they become
+//! jump offsets and relocations only in the assembler's resolve step. Every item may
+//! carry the [`Span`] of the source text it came from, so errors point at it.
+
+use std::borrow::Cow;
+
+use crate::insn::{Insn, Reg};
+use crate::spec::RelocKind;
+
+/// A byte range in the source text an item came from (`start..end`, UTF-8 byte offsets).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub struct Span {
+    /// First byte.
+    pub start: usize,
+    /// One past the last byte.
+    pub end: usize,
+}
+
+impl Span {
+    /// A span from `start` to `end`.
+    pub const fn new(start: usize, end: usize) -> Span {
+        Span { start, end }
+    }
+
+    /// The smallest span covering both.
+    pub fn to(self, other: Span) -> Span {
+        Span {
+            start: self.start.min(other.start),
+            end: self.end.max(other.end),
+        }
+    }
+}
+
+/// Where a jump or call goes.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum Target {
+    /// A raw relative distance in slots, as encoded (`goto +3`).
+    Offset(i32),
+    /// A label defined somewhere in the same program.
+    Label(Cow<'static, str>),
+}
+
+/// A value that only the code embedding the program knows (a Rust `const` interpolated into
+/// `defprogram!`). The resolve step leaves the field at 0 and reports where it is.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct ExternValue {
+    /// The name or expression text, as the embedder gave it.
+    pub name: Cow<'static, str>,
+}
+
+/// Which field of an instruction an [`ExternValue`] fills.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum ExternField {
+    /// The 32-bit `imm` of a slot.
+    Imm32,
+    /// The 16-bit `off` of a slot.
+    Off16,
+    /// Both `imm`s of an `ld_imm64` pair (a 64-bit constant).
+    Imm64,
+}
+
+/// One item of a symbolic program.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum ItemKind {
+    /// A complete one-slot instruction.
+    Insn(Insn),
+    /// A jump (`JMP`/`JMP32` conditional or `goto`) whose `off` (or, for `gotol`, `imm`) is
+    /// filled from `target` at resolve time; every other field is taken from `insn`.
+    Jump {
+        /// The instruction with the distance field left at 0.
+        insn: Insn,
+        /// Where it goes.
+        target: Target,
+    },
+    /// A bpf-to-bpf call (`call label`, `src = BPF_PSEUDO_CALL`): `imm` gets the distance.
+    Call {
+        /// Where it goes.
+        target: Target,
+    },
+    /// `ld_imm64` of a 64-bit constant or a pseudo form given as numbers (two slots).
+    LdImm64 {
+        /// Destination register.
+        dst: Reg,
+        /// The `src` field (`BPF_PSEUDO_*`, 0 for a plain constant).
+        src: u8,
+        /// The low 32 bits go to the first slot's `imm`, the high 32 bits to the second's.
+        imm: i64,
+    },
+    /// `ld_imm64` naming a map (`r1 = xsks ll`): becomes a [`crate::spec::Relocation`].
+    MapRef {
+        /// Destination register.
+        dst: Reg,
+        /// The map's name (its [`crate::spec::MapSpec::name`] at load time).
+        map: Cow<'static, str>,
+        /// Map fd or map value address.
+        kind: RelocKind,
+    },
+    /// An instruction with a field given by an [`ExternValue`]. For [`ExternField::Imm64`]
+    /// `insn` is the first slot of the `ld_imm64` pair.
+    Extern {
+        /// The instruction with the field left at 0.
+        insn: Insn,
+        /// Which field.
+        field: ExternField,
+        /// The value's name.
+        value: ExternValue,
+    },
+    /// A jump target: the next instruction's index gets this name.
+    Label(Cow<'static, str>),
+}
+
+/// An [`ItemKind`] with the source span it came from, if any.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct Item {
+    /// What it is.
+    pub kind: ItemKind,
+    /// Where it came from in the source (none for items built by the builder API).
+    pub span: Option<Span>,
+}
+
+impl Item {
+    /// An item with no source span.
+    pub fn new(kind: ItemKind) -> Item {
+        Item { kind, span: None }
+    }
+
+    /// The same item, with a source span.
+    pub fn with_span(mut self, span: Span) -> Item {
+        self.span = Some(span);
+        self
+    }
+
+    /// How many instruction slots this item occupies (0 for labels, 2 for `ld_imm64` forms).
+    pub fn slots(&self) -> usize {
+        match &self.kind {
+            ItemKind::Label(_) => 0,
+            ItemKind::LdImm64 { .. } | ItemKind::MapRef { .. } => 2,
+            ItemKind::Extern {
+                field: ExternField::Imm64,
+                ..
+            } => 2,
+            _ => 1,
+        }
+    }
+}
+
+impl From<Insn> for Item {
+    fn from(insn: Insn) -> Item {
+        Item::new(ItemKind::Insn(insn))
+    }
+}
+
+impl From<ItemKind> for Item {
+    fn from(kind: ItemKind) -> Item {
+        Item::new(kind)
+    }
+}

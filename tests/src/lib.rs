@@ -1,0 +1,2 @@
+//! Support code for the workspace-level integration tests.
+#![deny(missing_docs)]

@@ -1,0 +1,5 @@
+//! # xsk-runtime
+//!
+//! Creates eBPF maps, relocates map fds into programs, loads and attaches XDP programs, and
+//! runs AF_XDP sockets (UMEM, fill, completion, RX and TX rings) in pure Rust. Linux only.
+#![deny(missing_docs)]
