@@ -12,4 +12,5 @@ pub mod spec;
 pub use insn::{Class, Insn, Reg};
 pub use spec::{MapSpec, MapType, ProgramSpec, ProgramType, RelocKind, Relocation};
 pub mod ir;
+pub mod snippet;
 pub use ir::{Item, ItemKind, Span, Target};
