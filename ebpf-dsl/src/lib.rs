@@ -14,3 +14,5 @@ pub use spec::{MapSpec, MapType, ProgramSpec, ProgramType, RelocKind, Relocation
 pub mod ir;
 pub mod snippet;
 pub use ir::{Item, ItemKind, Span, Target};
+pub mod consts;
+pub mod helpers;
