@@ -3,3 +3,8 @@
 //! Creates eBPF maps, relocates map fds into programs, loads and attaches XDP programs, and
 //! runs AF_XDP sockets (UMEM, fill, completion, RX and TX rings) in pure Rust. Linux only.
 #![deny(missing_docs)]
+
+pub mod error;
+pub mod sys;
+
+pub use error::{Error, Result};
