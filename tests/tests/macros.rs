@@ -1,0 +1,59 @@
+//! `defmap!` and `defprogram!` expansions checked value by value.
+
+use ebpf_dsl::{MapSpec, MapType};
+use ebpf_dsl_macros::defmap;
+
+const QUEUES: u32 = 8;
+
+#[repr(C)]
+#[allow(dead_code)]
+struct Flow {
+    saddr: u32,
+    daddr: u32,
+    ports: u32,
+}
+
+defmap! {
+    /// AF_XDP sockets by RX queue.
+    pub XSKS: xskmap(key = u32, value = u32, max_entries = 64);
+    /// Defaults: key and value 4 bytes.
+    pub(crate) XSKS2: xskmap(max_entries = QUEUES, name = "xsks_by_q");
+    FLOWS: lru_hash(key = Flow, value = [u64; 2], max_entries = 1 << 16, flags = BPF_F_NO_COMMON_LRU);
+    EVENTS: ringbuf(max_entries = 256 * 1024);
+    STATS: percpu_array(key_size = 4, value = u64, max_entries = 4, flags = BPF_F_NUMA_NODE | BPF_F_RDONLY);
+    DEVS: devmap(value = [u32; 2], max_entries = 16);
+}
+
+const NAME: &str = XSKS.name_str();
+
+#[test]
+fn defmap_expands_to_const_specs() {
+    assert_eq!(
+        XSKS,
+        MapSpec {
+            name: "xsks".into(),
+            map_type: MapType::Xskmap,
+            key_size: 4,
+            value_size: 4,
+            max_entries: 64,
+            flags: 0,
+        }
+    );
+    assert_eq!(NAME, "xsks");
+    assert_eq!(XSKS2.name_str(), "xsks_by_q");
+    assert_eq!(XSKS2.max_entries, 8);
+    assert_eq!(FLOWS.key_size, 12);
+    assert_eq!(FLOWS.value_size, 16);
+    assert_eq!(FLOWS.max_entries, 65536);
+    assert_eq!(FLOWS.flags, 2);
+    assert_eq!(FLOWS.map_type, MapType::LruHash);
+    assert_eq!(
+        (EVENTS.key_size, EVENTS.value_size, EVENTS.max_entries),
+        (0, 0, 262144)
+    );
+    assert_eq!(
+        (STATS.key_size, STATS.value_size, STATS.flags),
+        (4, 8, 4 | 8)
+    );
+    assert_eq!(DEVS.value_size, 8);
+}
