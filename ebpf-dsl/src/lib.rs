@@ -15,4 +15,6 @@ pub mod ir;
 pub mod snippet;
 pub use ir::{Item, ItemKind, Span, Target};
 pub mod consts;
+pub mod decode;
+pub mod dsl;
 pub mod helpers;
