@@ -8,3 +8,5 @@ pub mod error;
 pub mod sys;
 
 pub use error::{Error, Result};
+pub mod netns;
+pub mod ring;

@@ -10,6 +10,7 @@
 
 pub mod bpf;
 pub mod netlink;
+pub mod xdp;
 
 use std::ffi::CString;
 use std::os::fd::{AsRawFd, BorrowedFd, FromRawFd, OwnedFd};
@@ -46,6 +47,12 @@ pub fn if_indextoname(ifindex: u32) -> Result<String> {
     }
     let len = buf.iter().position(|&b| b == 0).unwrap_or(buf.len());
     Ok(String::from_utf8_lossy(&buf[..len]).into_owned())
+}
+
+/// `geteuid(2)`: the effective user id.
+pub fn geteuid() -> u32 {
+    // SAFETY: geteuid has no preconditions and cannot fail.
+    unsafe { libc::geteuid() }
 }
 
 /// Opens `path` read-only with `O_CLOEXEC` (used for `/proc/self/ns/net` and `/run/netns/*`).
