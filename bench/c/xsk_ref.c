@@ -1,0 +1,351 @@
+// SPDX-License-Identifier: MIT OR Apache-2.0
+/*
+ * xsk_ref: the C reference AF_XDP program of the benchmark, written against Debian's libxdp
+ * (xdp/xsk.h: xsk_umem__create, xsk_socket__create and the inline ring functions), with the
+ * same options as our examples xsk-rxdrop / xsk-txonly / xsk-l2fwd.
+ *
+ *   xsk_ref -m rxdrop|txonly|l2fwd -i IFNAME [-q QUEUE] [-b BATCH] [-N] [-p] [-d SECONDS]
+ *           [-w WARMUP] [-F FRAMES] [-R RING] [-s TXLEN] [-o XDP_OBJ] [-z]
+ *
+ *   -N  no need_wakeup (default: XDP_USE_NEED_WAKEUP)   -p  poll() before every batch
+ *   -z  zero-copy (default copy mode; veth has no zero-copy)
+ *   -o  ELF object with the `xsk_all` program and `xsks` XSKMAP (xdp_progs.bpf.o); rx modes
+ *       only. libxdp's own program loading is inhibited (XSK_LIBXDP_FLAGS__INHIBIT_PROG_LOAD:
+ *       its dispatcher cannot load on this kernel); we attach the program with a bpf_link, so
+ *       it goes away with the process.
+ *
+ * Prints one machine-readable line on exit:
+ *   RESULT impl=c mode=M pkts=N secs=S pps=P cpu_ns_per_pkt=C total_pkts=T
+ * pkts/secs/pps/cpu_ns_per_pkt cover the measured window (after the warm-up); CPU is user +
+ * system time of this process (getrusage) divided by the packets of the window;
+ * total_pkts counts the whole life of the process.
+ */
+#define _GNU_SOURCE
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+#include <errno.h>
+#include <linux/if_link.h>
+#include <linux/if_xdp.h>
+#include <net/if.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+#include <xdp/xsk.h>
+
+enum mode { RXDROP, TXONLY, L2FWD };
+
+static volatile sig_atomic_t stop;
+static void on_signal(int sig) { (void)sig; stop = 1; }
+
+static struct {
+	enum mode mode;
+	const char *ifname, *obj;
+	int queue, batch, need_wakeup, poll, zerocopy, txlen;
+	unsigned frames, ring;
+	double duration, warmup;
+} opt = { .mode = RXDROP, .queue = 0, .batch = 64, .need_wakeup = 1, .txlen = 60,
+	  .frames = 4096, .ring = 2048, .duration = 10, .warmup = 1 };
+
+#define FRAME_SIZE 4096u
+
+static struct xsk_ring_prod fq, tx;
+static struct xsk_ring_cons cq, rx;
+static struct xsk_socket *xsk;
+static void *umem_area;
+static uint64_t total;
+
+static double now(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static double cpu_now(void)
+{
+	struct rusage ru;
+	getrusage(RUSAGE_SELF, &ru);
+	return ru.ru_utime.tv_sec + ru.ru_stime.tv_sec +
+	       (ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
+}
+
+static void die(const char *what, int err)
+{
+	fprintf(stderr, "xsk_ref: %s: %s\n", what, strerror(err < 0 ? -err : err));
+	exit(1);
+}
+
+static void kick_tx(void)
+{
+	if (sendto(xsk_socket__fd(xsk), NULL, 0, MSG_DONTWAIT, NULL, 0) < 0 && errno != EAGAIN &&
+	    errno != EBUSY && errno != ENOBUFS && errno != ENETDOWN)
+		die("sendto (TX kick)", errno);
+}
+
+static void wake_fill(void)
+{
+	if (opt.need_wakeup && xsk_ring_prod__needs_wakeup(&fq))
+		recvfrom(xsk_socket__fd(xsk), NULL, 0, MSG_DONTWAIT, NULL, NULL);
+}
+
+static void wait_rx(void)
+{
+	if (opt.poll) {
+		struct pollfd p = { .fd = xsk_socket__fd(xsk), .events = POLLIN };
+		poll(&p, 1, 100);
+	}
+}
+
+/* rxdrop: receive a batch, put the frames straight back on the fill ring. */
+static unsigned rxdrop_step(void)
+{
+	__u32 idx_rx = 0, idx_fq = 0;
+	wait_rx();
+	unsigned n = xsk_ring_cons__peek(&rx, opt.batch, &idx_rx);
+	if (!n) {
+		wake_fill();
+		return 0;
+	}
+	while (xsk_ring_prod__reserve(&fq, n, &idx_fq) != n) {
+		if (stop)
+			return 0;
+		wake_fill();
+	}
+	for (unsigned i = 0; i < n; i++)
+		*xsk_ring_prod__fill_addr(&fq, idx_fq + i) =
+			xsk_ring_cons__rx_desc(&rx, idx_rx + i)->addr;
+	xsk_ring_prod__submit(&fq, n);
+	xsk_ring_cons__release(&rx, n);
+	total += n;
+	return n;
+}
+
+/* txonly: all frames hold the same packet; send them round robin, count completions. */
+static unsigned tx_outstanding, tx_next;
+static unsigned txonly_step(void)
+{
+	__u32 idx = 0;
+	unsigned n = xsk_ring_cons__peek(&cq, opt.batch, &idx);
+	if (n) {
+		xsk_ring_cons__release(&cq, n);
+		tx_outstanding -= n;
+		total += n;
+	}
+	if (tx_outstanding + opt.batch <= opt.ring &&
+	    xsk_ring_prod__reserve(&tx, opt.batch, &idx) == (unsigned)opt.batch) {
+		for (int i = 0; i < opt.batch; i++) {
+			struct xdp_desc *d = xsk_ring_prod__tx_desc(&tx, idx + i);
+			d->addr = (uint64_t)(tx_next++ % opt.frames) * FRAME_SIZE;
+			d->len = opt.txlen;
+		}
+		xsk_ring_prod__submit(&tx, opt.batch);
+		tx_outstanding += opt.batch;
+	}
+	if (!opt.need_wakeup || xsk_ring_prod__needs_wakeup(&tx))
+		kick_tx();
+	return n;
+}
+
+/* l2fwd: recycle completions to the fill ring, receive, swap MACs, transmit. */
+static unsigned l2fwd_step(void)
+{
+	__u32 idx_cq = 0, idx_fq = 0, idx_rx = 0, idx_tx = 0;
+	if (tx_outstanding) {
+		if (!opt.need_wakeup || xsk_ring_prod__needs_wakeup(&tx))
+			kick_tx();
+		unsigned c = xsk_ring_cons__peek(&cq, opt.batch, &idx_cq);
+		if (c) {
+			while (xsk_ring_prod__reserve(&fq, c, &idx_fq) != c) {
+				if (stop)
+					return 0;
+				wake_fill();
+			}
+			for (unsigned i = 0; i < c; i++)
+				*xsk_ring_prod__fill_addr(&fq, idx_fq + i) =
+					*xsk_ring_cons__comp_addr(&cq, idx_cq + i);
+			xsk_ring_prod__submit(&fq, c);
+			xsk_ring_cons__release(&cq, c);
+			tx_outstanding -= c;
+		}
+	}
+	wait_rx();
+	unsigned n = xsk_ring_cons__peek(&rx, opt.batch, &idx_rx);
+	if (!n) {
+		wake_fill();
+		return 0;
+	}
+	while (xsk_ring_prod__reserve(&tx, n, &idx_tx) != n) {
+		if (stop)
+			return 0;
+		kick_tx();
+	}
+	for (unsigned i = 0; i < n; i++) {
+		const struct xdp_desc *r = xsk_ring_cons__rx_desc(&rx, idx_rx + i);
+		struct xdp_desc *t = xsk_ring_prod__tx_desc(&tx, idx_tx + i);
+		unsigned char *p = xsk_umem__get_data(umem_area, r->addr), m[6];
+		memcpy(m, p, 6);
+		memcpy(p, p + 6, 6);
+		memcpy(p + 6, m, 6);
+		t->addr = r->addr;
+		t->len = r->len;
+	}
+	xsk_ring_prod__submit(&tx, n);
+	xsk_ring_cons__release(&rx, n);
+	tx_outstanding += n;
+	total += n;
+	return n;
+}
+
+static void usage(const char *argv0)
+{
+	fprintf(stderr,
+		"usage: %s -m rxdrop|txonly|l2fwd -i IFNAME [-q QUEUE] [-b BATCH] [-N] [-p]\n"
+		"          [-d SECONDS] [-w WARMUP] [-F FRAMES] [-R RING] [-s TXLEN] [-o XDP_OBJ] [-z]\n",
+		argv0);
+}
+
+int main(int argc, char **argv)
+{
+	int c;
+	while ((c = getopt(argc, argv, "m:i:q:b:Npd:w:F:R:s:o:zh")) != -1) {
+		switch (c) {
+		case 'm':
+			opt.mode = !strcmp(optarg, "rxdrop") ? RXDROP
+				 : !strcmp(optarg, "txonly") ? TXONLY
+				 : !strcmp(optarg, "l2fwd")  ? L2FWD : (usage(argv[0]), exit(2), RXDROP);
+			break;
+		case 'i': opt.ifname = optarg; break;
+		case 'q': opt.queue = atoi(optarg); break;
+		case 'b': opt.batch = atoi(optarg); break;
+		case 'N': opt.need_wakeup = 0; break;
+		case 'p': opt.poll = 1; break;
+		case 'd': opt.duration = atof(optarg); break;
+		case 'w': opt.warmup = atof(optarg); break;
+		case 'F': opt.frames = (unsigned)atoi(optarg); break;
+		case 'R': opt.ring = (unsigned)atoi(optarg); break;
+		case 's': opt.txlen = atoi(optarg); break;
+		case 'o': opt.obj = optarg; break;
+		case 'z': opt.zerocopy = 1; break;
+		case 'h': usage(argv[0]); return 0;
+		default: usage(argv[0]); return 2;
+		}
+	}
+	if (!opt.ifname || opt.batch < 1 || opt.batch > 1024 || opt.frames < 2 * opt.ring ||
+	    (opt.ring & (opt.ring - 1)) || opt.duration <= 0 || opt.duration > 3600 ||
+	    opt.warmup < 0 || opt.txlen < 14 || opt.txlen > (int)FRAME_SIZE ||
+	    (opt.mode != TXONLY && !opt.obj)) {
+		fprintf(stderr, "xsk_ref: need -i, 1 <= -b <= 1024, -R a power of two, -F >= 2*R, "
+				"0 < -d <= 3600; rx modes need -o XDP_OBJ\n");
+		return 2;
+	}
+	int ifindex = if_nametoindex(opt.ifname);
+	if (!ifindex)
+		die(opt.ifname, ENODEV);
+
+	size_t size = (size_t)opt.frames * FRAME_SIZE;
+	umem_area = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (umem_area == MAP_FAILED)
+		die("mmap UMEM", errno);
+	struct xsk_umem *umem;
+	struct xsk_umem_config ucfg = { .fill_size = opt.ring * 2, .comp_size = opt.ring,
+					.frame_size = FRAME_SIZE, .frame_headroom = 0 };
+	int err = xsk_umem__create(&umem, umem_area, size, &fq, &cq, &ucfg);
+	if (err)
+		die("xsk_umem__create", err);
+
+	struct xsk_socket_config scfg = {
+		.rx_size = opt.ring, .tx_size = opt.ring,
+		.libxdp_flags = XSK_LIBXDP_FLAGS__INHIBIT_PROG_LOAD,
+		.xdp_flags = XDP_FLAGS_DRV_MODE,
+		.bind_flags = (opt.zerocopy ? XDP_ZEROCOPY : XDP_COPY) |
+			      (opt.need_wakeup ? XDP_USE_NEED_WAKEUP : 0),
+	};
+	err = xsk_socket__create(&xsk, opt.ifname, opt.queue, umem,
+				 opt.mode == TXONLY ? NULL : &rx, &tx, &scfg);
+	if (err)
+		die("xsk_socket__create", err);
+
+	struct bpf_link *link = NULL;
+	if (opt.mode != TXONLY) {
+		struct bpf_object *obj = bpf_object__open_file(opt.obj, NULL);
+		if (!obj)
+			die(opt.obj, errno);
+		struct bpf_program *p;
+		bpf_object__for_each_program(p, obj)
+			bpf_program__set_autoload(p, !strcmp(bpf_program__name(p), "xsk_all"));
+		if ((err = bpf_object__load(obj)))
+			die("loading the XDP object", err);
+		struct bpf_program *prog = bpf_object__find_program_by_name(obj, "xsk_all");
+		struct bpf_map *map = bpf_object__find_map_by_name(obj, "xsks");
+		if (!prog || !map)
+			die("object lacks xsk_all / xsks", ENOENT);
+		link = bpf_program__attach_xdp(prog, ifindex);
+		if (!link)
+			die("attaching xsk_all (bpf_link)", errno);
+		if ((err = xsk_socket__update_xskmap(xsk, bpf_map__fd(map))))
+			die("xsk_socket__update_xskmap", err);
+		/* Give the kernel every frame the fill ring can hold. */
+		__u32 idx;
+		unsigned n = opt.ring * 2 < opt.frames ? opt.ring * 2 : opt.frames;
+		if (xsk_ring_prod__reserve(&fq, n, &idx) != n)
+			die("fill ring reserve", ENOSPC);
+		for (unsigned i = 0; i < n; i++)
+			*xsk_ring_prod__fill_addr(&fq, idx + i) = (uint64_t)i * FRAME_SIZE;
+		xsk_ring_prod__submit(&fq, n);
+	} else {
+		/* Ethernet + IPv4 + UDP 10.77.0.2:9 -> 10.77.0.1:9, the same bytes in every frame. */
+		unsigned char pkt[FRAME_SIZE] = {0};
+		const unsigned char dst[6] = {0x02, 0, 0, 0, 0, 1}, src[6] = {0x02, 0, 0, 0, 0, 2};
+		memcpy(pkt, dst, 6); memcpy(pkt + 6, src, 6);
+		pkt[12] = 0x08; pkt[14] = 0x45; pkt[16] = (opt.txlen - 14) >> 8;
+		pkt[17] = (opt.txlen - 14) & 0xff; pkt[22] = 64; pkt[23] = 17;
+		pkt[26] = 10; pkt[27] = 77; pkt[29] = 2; pkt[30] = 10; pkt[31] = 77; pkt[33] = 1;
+		pkt[35] = 9; pkt[37] = 9; pkt[38] = (opt.txlen - 34) >> 8; pkt[39] = (opt.txlen - 34) & 0xff;
+		for (unsigned i = 0; i < opt.frames; i++)
+			memcpy((char *)umem_area + (size_t)i * FRAME_SIZE, pkt, opt.txlen);
+	}
+
+	struct sigaction sa = { .sa_handler = on_signal };
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+
+	unsigned (*step)(void) = opt.mode == RXDROP ? rxdrop_step : opt.mode == TXONLY ? txonly_step
+										      : l2fwd_step;
+	double t_start = now(), t_win = t_start + opt.warmup, t_end = t_win + opt.duration;
+	double cpu0 = 0, w0 = 0;
+	uint64_t p0 = 0;
+	int in_window = opt.warmup == 0;
+	if (in_window) { cpu0 = cpu_now(); w0 = now(); }
+	unsigned long iter = 0;
+	while (!stop) {
+		/* Look at the clock every 256 busy steps, and on every idle one (poll mode sleeps). */
+		if (step() == 0 || (++iter & 255) == 0) {
+			double t = now();
+			if (!in_window && t >= t_win) {
+				in_window = 1; cpu0 = cpu_now(); w0 = t; p0 = total;
+			}
+			if (t >= t_end)
+				break;
+		}
+	}
+	double secs = now() - w0, cpu = cpu_now() - cpu0;
+	uint64_t pkts = in_window ? total - p0 : 0;
+	const char *mname[] = {"rxdrop", "txonly", "l2fwd"};
+	printf("RESULT impl=c mode=%s pkts=%llu secs=%.3f pps=%.0f cpu_ns_per_pkt=%.1f total_pkts=%llu\n",
+	       mname[opt.mode], (unsigned long long)pkts, secs, pkts / secs,
+	       pkts ? cpu * 1e9 / pkts : 0.0, (unsigned long long)total);
+	fflush(stdout);
+	if (link)
+		bpf_link__destroy(link);
+	xsk_socket__delete(xsk);
+	xsk_umem__delete(umem);
+	return 0;
+}
