@@ -612,7 +612,13 @@ mod tests {
         assert_eq!(XDP_UMEM_PGOFF_COMPLETION_RING, 0x180000000);
         assert_eq!(XSK_UNALIGNED_BUF_ADDR_MASK, 0x0000_ffff_ffff_ffff);
         assert_eq!(
-            (XDP_SHARED_UMEM, XDP_COPY, XDP_ZEROCOPY, XDP_USE_NEED_WAKEUP, XDP_USE_SG),
+            (
+                XDP_SHARED_UMEM,
+                XDP_COPY,
+                XDP_ZEROCOPY,
+                XDP_USE_NEED_WAKEUP,
+                XDP_USE_SG
+            ),
             (1, 2, 4, 8, 16)
         );
         assert_eq!(

@@ -1,0 +1,640 @@
+//! The single-producer / single-consumer ring protocol of AF_XDP, as libxdp drives it.
+//!
+//! Every AF_XDP ring is an array of `2^n` entries plus two free-running `u32` indices in shared
+//! memory: the producer writes entries at `producer & mask` and then advances `producer`; the
+//! consumer reads entries at `consumer & mask` and then advances `consumer`. A third word,
+//! `flags`, carries `XDP_RING_NEED_WAKEUP`. The protocol, as in libxdp's `xsk.h`:
+//!
+//! - each side keeps a **cached** copy of both indices and touches the shared ones only when
+//!   the cache cannot answer (the producer refreshes its view of the consumer only when the
+//!   cached free space is too small; the consumer refreshes its view of the producer only when
+//!   its cache is empty);
+//! - the other side's index is read with an **acquire** load (so the entries it covers are
+//!   visible), our own index is published with a **release** store (so the entries we wrote are
+//!   visible before the index says so);
+//! - the flags word is read with an atomic load (never a plain read of memory the kernel
+//!   writes concurrently).
+//!
+//! [`Producer`] and [`Consumer`] implement the protocol over any [`RingMemory`]: the kernel's
+//! mmap'ed rings ([`MmapRing`]), or a simulated ring in a model checker (the crate's `loom`
+//! test drives this same code on separate threads). Transactions are RAII batches:
+//! [`Producer::reserve`] gives a [`WriteBatch`] that publishes with [`WriteBatch::submit`] and
+//! rolls the reservation back when dropped; [`Consumer::peek`] gives a [`ReadBatch`] that
+//! releases with [`ReadBatch::release`] and rolls back (leaves the entries in the ring) when
+//! dropped. Nothing on this path allocates or makes a system call.
+//!
+//! These raw rings move plain values (`u64` addresses, [`XdpDesc`]); the typed rings of
+//! [`crate::socket`] wrap them so that UMEM frames move as owned [`crate::umem::Frame`]s.
+
+use std::marker::PhantomData;
+use std::sync::atomic::{AtomicU32, Ordering};
+
+use crate::error::{Error, Result};
+use crate::sys::xdp::{Mmap, XdpRingOffset, XDP_RING_NEED_WAKEUP};
+
+/// The shared part of one ring: its two indices, its flags word and its entries.
+///
+/// # Safety
+///
+/// An implementation promises that [`entries`](RingMemory::entries) is a power of two that
+/// does not change, that every slot index below it is valid for [`read`](RingMemory::read) and
+/// [`write`](RingMemory::write), and that the index loads and stores have the stated ordering.
+pub unsafe trait RingMemory {
+    /// What one entry holds (`u64` for fill/completion, `XdpDesc` for RX/TX).
+    type Item: Copy;
+    /// The number of entries (a power of two).
+    fn entries(&self) -> u32;
+    /// Acquire load of the shared producer index.
+    fn load_producer(&self) -> u32;
+    /// Release store of the shared producer index.
+    fn store_producer(&self, value: u32);
+    /// Acquire load of the shared consumer index.
+    fn load_consumer(&self) -> u32;
+    /// Release store of the shared consumer index.
+    fn store_consumer(&self, value: u32);
+    /// Atomic load of the flags word.
+    fn load_flags(&self) -> u32;
+    /// Reads slot `slot` (already masked, `< entries`).
+    ///
+    /// # Safety
+    /// The caller owns the slot as consumer: it lies between the consumer index and a producer
+    /// index that was loaded with acquire.
+    unsafe fn read(&self, slot: u32) -> Self::Item;
+    /// Writes slot `slot` (already masked, `< entries`).
+    ///
+    /// # Safety
+    /// The caller owns the slot as producer: it lies between the producer index and a consumer
+    /// index (plus the ring size) that was loaded with acquire.
+    unsafe fn write(&self, slot: u32, item: Self::Item);
+}
+
+/// The producing end of a ring (user space produces on the fill and TX rings).
+#[derive(Debug)]
+pub struct Producer<R: RingMemory> {
+    mem: R,
+    mask: u32,
+    size: u32,
+    cached_prod: u32,
+    /// The consumer index plus `size` (libxdp's trick: free = cached_cons - cached_prod).
+    cached_cons: u32,
+}
+
+impl<R: RingMemory> Producer<R> {
+    /// Starts producing on `mem`, taking the current shared indices.
+    pub fn new(mem: R) -> Producer<R> {
+        let size = mem.entries();
+        debug_assert!(size.is_power_of_two());
+        let cached_prod = mem.load_producer();
+        let cached_cons = mem.load_consumer().wrapping_add(size);
+        Producer {
+            mem,
+            mask: size.wrapping_sub(1),
+            size,
+            cached_prod,
+            cached_cons,
+        }
+    }
+
+    /// The ring's number of entries.
+    pub fn size(&self) -> u32 {
+        self.size
+    }
+
+    /// How many entries can be reserved now, refreshing the view of the consumer if fewer
+    /// than `wanted` are free in the cache.
+    #[inline]
+    pub fn free(&mut self, wanted: u32) -> u32 {
+        let free = self.cached_cons.wrapping_sub(self.cached_prod);
+        if free >= wanted {
+            return free;
+        }
+        self.cached_cons = self.mem.load_consumer().wrapping_add(self.size);
+        self.cached_cons.wrapping_sub(self.cached_prod)
+    }
+
+    /// Reserves up to `n` entries (fewer if the ring has less room; an empty batch if it is
+    /// full). Write them with [`WriteBatch::push`], publish them with [`WriteBatch::submit`].
+    #[inline]
+    pub fn reserve(&mut self, n: u32) -> WriteBatch<'_, R> {
+        let n = n.min(self.free(n));
+        let start = self.cached_prod;
+        self.cached_prod = start.wrapping_add(n);
+        WriteBatch {
+            ring: self,
+            start,
+            len: n,
+            written: 0,
+        }
+    }
+
+    /// True if the kernel set `XDP_RING_NEED_WAKEUP` on this ring (only meaningful for sockets
+    /// bound with `XDP_USE_NEED_WAKEUP`).
+    #[inline]
+    pub fn needs_wakeup(&self) -> bool {
+        self.mem.load_flags() & XDP_RING_NEED_WAKEUP != 0
+    }
+
+    /// Entries produced but not yet consumed, as far as the shared indices say now.
+    pub fn outstanding(&self) -> u32 {
+        self.cached_prod.wrapping_sub(self.mem.load_consumer())
+    }
+
+    /// The underlying memory.
+    pub fn memory(&self) -> &R {
+        &self.mem
+    }
+}
+
+/// Reserved entries of a [`Producer`], written in order with [`push`](WriteBatch::push).
+///
+/// [`submit`](WriteBatch::submit) publishes the entries written; entries reserved but not
+/// written go back to the ring. Dropping the batch without submitting rolls the whole
+/// reservation back: nothing is published.
+#[must_use = "a WriteBatch publishes nothing unless submitted; dropping it rolls back"]
+#[derive(Debug)]
+pub struct WriteBatch<'r, R: RingMemory> {
+    ring: &'r mut Producer<R>,
+    start: u32,
+    len: u32,
+    written: u32,
+}
+
+impl<R: RingMemory> WriteBatch<'_, R> {
+    /// The number of entries reserved.
+    #[inline]
+    pub fn len(&self) -> u32 {
+        self.len
+    }
+
+    /// True if nothing could be reserved.
+    #[inline]
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    /// Entries reserved and not written yet.
+    #[inline]
+    pub fn remaining(&self) -> u32 {
+        self.len - self.written
+    }
+
+    /// Entries written so far.
+    #[inline]
+    pub fn written(&self) -> u32 {
+        self.written
+    }
+
+    /// Writes the next reserved entry; gives `item` back if all reserved entries are written.
+    #[inline]
+    pub fn push(&mut self, item: R::Item) -> std::result::Result<(), R::Item> {
+        if self.written == self.len {
+            return Err(item);
+        }
+        let slot = self.start.wrapping_add(self.written) & self.ring.mask;
+        // SAFETY: the slot lies in [start, start + len), which `reserve` took from the free
+        // space computed against an acquire load of the consumer index; no other batch exists
+        // while this one borrows the producer.
+        unsafe { self.ring.mem.write(slot, item) };
+        self.written += 1;
+        Ok(())
+    }
+
+    /// Publishes the written entries (release store of the producer index) and returns how
+    /// many; the reserved but unwritten entries go back to the ring.
+    #[inline]
+    pub fn submit(self) -> u32 {
+        let end = self.start.wrapping_add(self.written);
+        self.ring.cached_prod = end;
+        if self.written > 0 {
+            self.ring.mem.store_producer(end);
+        }
+        let n = self.written;
+        std::mem::forget(self);
+        n
+    }
+}
+
+impl<R: RingMemory> Drop for WriteBatch<'_, R> {
+    fn drop(&mut self) {
+        self.ring.cached_prod = self.start;
+    }
+}
+
+/// The consuming end of a ring (user space consumes the RX and completion rings).
+#[derive(Debug)]
+pub struct Consumer<R: RingMemory> {
+    mem: R,
+    mask: u32,
+    cached_prod: u32,
+    cached_cons: u32,
+}
+
+impl<R: RingMemory> Consumer<R> {
+    /// Starts consuming on `mem`, taking the current shared indices.
+    pub fn new(mem: R) -> Consumer<R> {
+        let size = mem.entries();
+        debug_assert!(size.is_power_of_two());
+        Consumer {
+            mask: size.wrapping_sub(1),
+            cached_prod: mem.load_producer(),
+            cached_cons: mem.load_consumer(),
+            mem,
+        }
+    }
+
+    /// The ring's number of entries.
+    pub fn size(&self) -> u32 {
+        self.mask.wrapping_add(1)
+    }
+
+    /// Entries available now, at most `n`; the shared producer index is read only when the
+    /// cache is empty (libxdp's `xsk_cons_nb_avail`).
+    #[inline]
+    pub fn available(&mut self, n: u32) -> u32 {
+        let mut entries = self.cached_prod.wrapping_sub(self.cached_cons);
+        if entries == 0 {
+            self.cached_prod = self.mem.load_producer();
+            entries = self.cached_prod.wrapping_sub(self.cached_cons);
+        }
+        entries.min(n)
+    }
+
+    /// Takes up to `n` available entries into a batch (an empty batch if none).
+    #[inline]
+    pub fn peek(&mut self, n: u32) -> ReadBatch<'_, R> {
+        let n = self.available(n);
+        let start = self.cached_cons;
+        self.cached_cons = start.wrapping_add(n);
+        ReadBatch {
+            ring: self,
+            start,
+            len: n,
+            pos: 0,
+        }
+    }
+
+    /// True if the kernel set `XDP_RING_NEED_WAKEUP` on this ring.
+    #[inline]
+    pub fn needs_wakeup(&self) -> bool {
+        self.mem.load_flags() & XDP_RING_NEED_WAKEUP != 0
+    }
+
+    /// The underlying memory.
+    pub fn memory(&self) -> &R {
+        &self.mem
+    }
+}
+
+/// Entries taken from a [`Consumer`], read with [`get`](ReadBatch::get) or as an iterator.
+///
+/// [`release`](ReadBatch::release) hands all of them back to the producer (release store of
+/// the consumer index); [`release_first`](ReadBatch::release_first) only the first `k`.
+/// Dropping the batch rolls back: the entries stay in the ring and the next
+/// [`peek`](Consumer::peek) returns them again.
+#[must_use = "a ReadBatch releases nothing unless released; dropping it rolls back"]
+#[derive(Debug)]
+pub struct ReadBatch<'r, R: RingMemory> {
+    ring: &'r mut Consumer<R>,
+    start: u32,
+    len: u32,
+    pos: u32,
+}
+
+impl<R: RingMemory> ReadBatch<'_, R> {
+    /// The number of entries in the batch.
+    #[inline]
+    pub fn len(&self) -> u32 {
+        self.len
+    }
+
+    /// True if the ring had nothing.
+    #[inline]
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    /// Entry `i` of the batch, if `i < len()`.
+    #[inline]
+    pub fn get(&self, i: u32) -> Option<R::Item> {
+        if i >= self.len {
+            return None;
+        }
+        let slot = self.start.wrapping_add(i) & self.ring.mask;
+        // SAFETY: the slot lies in [start, start + len), which `peek` took from the entries
+        // covered by an acquire load of the producer index and not yet released.
+        Some(unsafe { self.ring.mem.read(slot) })
+    }
+
+    /// How many entries the iterator has returned.
+    #[inline]
+    pub fn taken(&self) -> u32 {
+        self.pos
+    }
+
+    /// Releases every entry of the batch to the producer.
+    #[inline]
+    pub fn release(self) {
+        let n = self.len;
+        self.release_first(n)
+    }
+
+    /// Releases the first `k` entries (all if `k >= len()`); the rest stay in the ring.
+    #[inline]
+    pub fn release_first(self, k: u32) {
+        let k = k.min(self.len);
+        let end = self.start.wrapping_add(k);
+        self.ring.cached_cons = end;
+        if k > 0 {
+            self.ring.mem.store_consumer(end);
+        }
+        std::mem::forget(self);
+    }
+}
+
+impl<R: RingMemory> Iterator for ReadBatch<'_, R> {
+    type Item = R::Item;
+
+    #[inline]
+    fn next(&mut self) -> Option<R::Item> {
+        let item = self.get(self.pos)?;
+        self.pos += 1;
+        Some(item)
+    }
+
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        let n = (self.len - self.pos) as usize;
+        (n, Some(n))
+    }
+}
+
+impl<R: RingMemory> Drop for ReadBatch<'_, R> {
+    fn drop(&mut self) {
+        self.ring.cached_cons = self.start;
+    }
+}
+
+/// One of the kernel's rings, mapped into our address space with the offsets of
+/// `XDP_MMAP_OFFSETS`. `T` is `u64` (fill, completion) or [`XdpDesc`](crate::sys::xdp::XdpDesc)
+/// (RX, TX).
+#[derive(Debug)]
+pub struct MmapRing<T> {
+    map: Mmap,
+    producer: *const AtomicU32,
+    consumer: *const AtomicU32,
+    flags: *const AtomicU32,
+    descs: *mut T,
+    entries: u32,
+    _marker: PhantomData<T>,
+}
+
+// SAFETY: the ring memory is shared with the kernel only; the pointers stay valid as long as
+// `map` lives, which `MmapRing` owns. Moving it to another thread is fine.
+unsafe impl<T: Send> Send for MmapRing<T> {}
+
+impl<T: Copy> MmapRing<T> {
+    /// Takes over `map`, the mapping of a ring with `entries` entries laid out as `off` says.
+    pub fn new(map: Mmap, off: &XdpRingOffset, entries: u32) -> Result<MmapRing<T>> {
+        if !entries.is_power_of_two() {
+            return Err(Error::invalid(format!(
+                "ring size {entries} is not a power of two"
+            )));
+        }
+        let need = off.desc as usize + entries as usize * std::mem::size_of::<T>();
+        let words_ok = [off.producer, off.consumer, off.flags]
+            .iter()
+            .all(|&o| o % 4 == 0 && o as usize + 4 <= map.len());
+        if need > map.len() || !words_ok || off.desc as usize % std::mem::align_of::<T>() != 0 {
+            return Err(Error::invalid(format!(
+                "the kernel's ring layout {off:?} does not fit a mapping of {} bytes",
+                map.len()
+            )));
+        }
+        let base = map.as_ptr();
+        // SAFETY: all offsets were checked to lie inside the mapping and to be aligned.
+        let ring = unsafe {
+            MmapRing {
+                producer: base.add(off.producer as usize) as *const AtomicU32,
+                consumer: base.add(off.consumer as usize) as *const AtomicU32,
+                flags: base.add(off.flags as usize) as *const AtomicU32,
+                descs: base.add(off.desc as usize) as *mut T,
+                entries,
+                map,
+                _marker: PhantomData,
+            }
+        };
+        Ok(ring)
+    }
+
+    /// The size in bytes a ring of `entries` entries needs to map (`desc` offset + entries).
+    pub fn map_len(off: &XdpRingOffset, entries: u32) -> usize {
+        off.desc as usize + entries as usize * std::mem::size_of::<T>()
+    }
+
+    /// The mapping.
+    pub fn mapping(&self) -> &Mmap {
+        &self.map
+    }
+}
+
+// SAFETY: `new` checked that `entries` is a power of two and that the descriptor array of
+// `entries` elements and the three index words lie inside the mapping, which lives as long as
+// `self`. The index words are only accessed atomically, as the kernel does.
+unsafe impl<T: Copy> RingMemory for MmapRing<T> {
+    type Item = T;
+
+    #[inline]
+    fn entries(&self) -> u32 {
+        self.entries
+    }
+    #[inline]
+    fn load_producer(&self) -> u32 {
+        // SAFETY: `producer` points to an aligned u32 inside the live mapping.
+        unsafe { (*self.producer).load(Ordering::Acquire) }
+    }
+    #[inline]
+    fn store_producer(&self, value: u32) {
+        // SAFETY: as above.
+        unsafe { (*self.producer).store(value, Ordering::Release) }
+    }
+    #[inline]
+    fn load_consumer(&self) -> u32 {
+        // SAFETY: `consumer` points to an aligned u32 inside the live mapping.
+        unsafe { (*self.consumer).load(Ordering::Acquire) }
+    }
+    #[inline]
+    fn store_consumer(&self, value: u32) {
+        // SAFETY: as above.
+        unsafe { (*self.consumer).store(value, Ordering::Release) }
+    }
+    #[inline]
+    fn load_flags(&self) -> u32 {
+        // SAFETY: `flags` points to an aligned u32 inside the live mapping.
+        unsafe { (*self.flags).load(Ordering::Relaxed) }
+    }
+    #[inline]
+    unsafe fn read(&self, slot: u32) -> T {
+        debug_assert!(slot < self.entries);
+        // SAFETY: slot < entries, so the element lies inside the mapped descriptor array; the
+        // caller guarantees the producer has published it.
+        unsafe { self.descs.add(slot as usize).read() }
+    }
+    #[inline]
+    unsafe fn write(&self, slot: u32, item: T) {
+        debug_assert!(slot < self.entries);
+        // SAFETY: slot < entries, so the element lies inside the mapped descriptor array; the
+        // caller guarantees the consumer is done with it.
+        unsafe { self.descs.add(slot as usize).write(item) }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::cell::UnsafeCell;
+
+    /// A single-threaded ring in ordinary memory, to check the index arithmetic.
+    struct Local {
+        prod: AtomicU32,
+        cons: AtomicU32,
+        flags: AtomicU32,
+        slots: Vec<UnsafeCell<u64>>,
+    }
+
+    impl Local {
+        fn new(entries: u32, start: u32) -> std::rc::Rc<Local> {
+            std::rc::Rc::new(Local {
+                prod: AtomicU32::new(start),
+                cons: AtomicU32::new(start),
+                flags: AtomicU32::new(0),
+                slots: (0..entries).map(|_| UnsafeCell::new(0)).collect(),
+            })
+        }
+    }
+
+    // SAFETY: entries is the length of `slots`, a power of two in every test.
+    unsafe impl RingMemory for std::rc::Rc<Local> {
+        type Item = u64;
+        fn entries(&self) -> u32 {
+            self.slots.len() as u32
+        }
+        fn load_producer(&self) -> u32 {
+            self.prod.load(Ordering::Acquire)
+        }
+        fn store_producer(&self, v: u32) {
+            self.prod.store(v, Ordering::Release)
+        }
+        fn load_consumer(&self) -> u32 {
+            self.cons.load(Ordering::Acquire)
+        }
+        fn store_consumer(&self, v: u32) {
+            self.cons.store(v, Ordering::Release)
+        }
+        fn load_flags(&self) -> u32 {
+            self.flags.load(Ordering::Relaxed)
+        }
+        unsafe fn read(&self, slot: u32) -> u64 {
+            // SAFETY: single-threaded test; slot < len.
+            unsafe { *self.slots[slot as usize].get() }
+        }
+        unsafe fn write(&self, slot: u32, v: u64) {
+            // SAFETY: single-threaded test; slot < len.
+            unsafe { *self.slots[slot as usize].get() = v }
+        }
+    }
+
+    #[test]
+    fn reserve_submit_peek_release_across_index_wrap() {
+        // Start near u32::MAX so the free-running indices wrap during the test.
+        let mem = Local::new(8, u32::MAX - 5);
+        let mut p = Producer::new(mem.clone());
+        let mut c = Consumer::new(mem.clone());
+        let mut next = 0u64;
+        let mut expect = 0u64;
+        for round in 0..50u32 {
+            let want = round % 7 + 1;
+            let mut b = p.reserve(want);
+            let n = b.len();
+            while b.push(next).is_ok() {
+                next += 1;
+            }
+            assert_eq!(b.submit(), n);
+            let mut r = c.peek(round % 5 + 1);
+            for v in r.by_ref() {
+                assert_eq!(v, expect);
+                expect += 1;
+            }
+            assert_eq!(r.taken(), r.len());
+            r.release();
+        }
+        // Drain.
+        loop {
+            let r = c.peek(8);
+            if r.is_empty() {
+                break;
+            }
+            for v in r.clone_values() {
+                assert_eq!(v, expect);
+                expect += 1;
+            }
+            r.release();
+        }
+        assert_eq!(expect, next);
+    }
+
+    impl<R: RingMemory> ReadBatch<'_, R> {
+        fn clone_values(&self) -> Vec<R::Item> {
+            (0..self.len).filter_map(|i| self.get(i)).collect()
+        }
+    }
+
+    #[test]
+    fn dropped_batches_roll_back() {
+        let mem = Local::new(4, 0);
+        let mut p = Producer::new(mem.clone());
+        let mut c = Consumer::new(mem.clone());
+        {
+            let mut b = p.reserve(4);
+            assert_eq!(b.len(), 4);
+            b.push(1).unwrap();
+        } // dropped: nothing published
+        assert_eq!(mem.prod.load(Ordering::Relaxed), 0);
+        assert!(c.peek(4).is_empty());
+        let mut b = p.reserve(4);
+        assert_eq!(b.len(), 4, "the rolled-back reservation is free again");
+        b.push(10).unwrap();
+        b.push(11).unwrap();
+        assert_eq!(b.submit(), 2);
+        // Only 2 written: the other 2 reserved entries went back.
+        assert_eq!(p.reserve(8).len(), 2);
+        {
+            let r = c.peek(4);
+            assert_eq!(r.len(), 2);
+        } // dropped: not released
+        let r = c.peek(4);
+        assert_eq!(r.get(0), Some(10));
+        assert_eq!(r.get(1), Some(11));
+        assert_eq!(r.get(2), None);
+        r.release_first(1);
+        assert_eq!(mem.cons.load(Ordering::Relaxed), 1);
+        let r = c.peek(4);
+        assert_eq!(r.get(0), Some(11));
+        r.release();
+        assert_eq!(p.reserve(8).len(), 4);
+    }
+
+    #[test]
+    fn full_ring_reserves_nothing() {
+        let mem = Local::new(2, 0);
+        let mut p = Producer::new(mem.clone());
+        let mut b = p.reserve(5);
+        assert_eq!(b.len(), 2);
+        assert!(b.push(1).is_ok());
+        assert!(b.push(2).is_ok());
+        assert_eq!(b.push(3), Err(3));
+        b.submit();
+        assert!(p.reserve(1).is_empty());
+        mem.flags.store(XDP_RING_NEED_WAKEUP, Ordering::Relaxed);
+        assert!(p.needs_wakeup());
+        assert_eq!(p.outstanding(), 2);
+    }
+}
