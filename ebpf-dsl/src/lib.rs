@@ -18,3 +18,5 @@ pub mod consts;
 pub mod decode;
 pub mod dsl;
 pub mod helpers;
+pub mod seeds;
+pub mod xdp;
