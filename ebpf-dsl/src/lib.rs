@@ -14,6 +14,7 @@ pub use spec::{MapSpec, MapType, ProgramSpec, ProgramType, RelocKind, Relocation
 pub mod ir;
 pub mod snippet;
 pub use ir::{Item, ItemKind, Span, Target};
+pub mod asm;
 pub mod consts;
 pub mod decode;
 pub mod dsl;

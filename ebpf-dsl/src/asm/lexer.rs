@@ -1,0 +1,239 @@
+//! The lexer: source text to [`Token`]s with byte spans.
+//!
+//! Whitespace between tokens is never significant (the `defprogram!` macro rebuilds the text
+//! with one space between Rust tokens, so `w0 s >>= 3` must read like `w0 s>>= 3`); operators
+//! are therefore lexed one character at a time and combined by the parser. Newlines and `;`
+//! end statements and become [`Tok::Sep`]. Comments: `#` and `//` to the end of the line,
+//! `/* ... */` (not nested). A balanced `{ ... }` group becomes one [`Tok::Extern`] token: a
+//! value only the embedding Rust code knows.
+
+use super::diag::{DiagKind, Diagnostic};
+use crate::ir::Span;
+
+/// What a token is.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Tok {
+    /// A word: `[A-Za-z_.][A-Za-z0-9_.]*` (mnemonics, registers, labels, names).
+    Ident(String),
+    /// An unsigned integer literal (decimal, `0x` hex, `0b` binary, `0o` or leading-`0` octal,
+    /// `'c'` character); `None` when it does not fit 64 bits.
+    Int(Option<u64>),
+    /// One punctuation character: `+ - * / % = < > ! & | ^ ~ ( ) [ ] , :`.
+    Punct(char),
+    /// The text between a balanced `{` and `}` (trimmed).
+    Extern(String),
+    /// A statement separator: a newline or `;`.
+    Sep,
+}
+
+/// A token and the bytes it came from.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Token {
+    /// What it is.
+    pub tok: Tok,
+    /// Where it is.
+    pub span: Span,
+}
+
+fn is_ident_start(c: char) -> bool {
+    c.is_ascii_alphabetic() || c == '_' || c == '.'
+}
+
+fn is_ident_char(c: char) -> bool {
+    c.is_ascii_alphanumeric() || c == '_' || c == '.'
+}
+
+/// Splits `src` into tokens. Lexing errors (stray characters, unclosed comments or braces) are
+/// collected; the token stream is still returned so that parsing can report more errors.
+pub fn lex(src: &str) -> (Vec<Token>, Vec<Diagnostic>) {
+    let mut toks = Vec::new();
+    let mut errs = Vec::new();
+    let bytes = src.as_bytes();
+    let mut i = 0;
+    while i < src.len() {
+        let Some(c) = src[i..].chars().next() else {
+            break;
+        };
+        let start = i;
+        let sp = |end: usize| Span::new(start, end);
+        match c {
+            '\n' | ';' => {
+                toks.push(Token {
+                    tok: Tok::Sep,
+                    span: sp(i + 1),
+                });
+                i += 1;
+            }
+            c if c.is_whitespace() => i += c.len_utf8(),
+            '#' => i = src[i..].find('\n').map_or(src.len(), |p| i + p),
+            '/' if bytes.get(i + 1) == Some(&b'/') => {
+                i = src[i..].find('\n').map_or(src.len(), |p| i + p)
+            }
+            '/' if bytes.get(i + 1) == Some(&b'*') => match src[i + 2..].find("*/") {
+                Some(p) => {
+                    // A comment spanning lines still separates statements on those lines.
+                    if src[i..i + 2 + p].contains('\n') {
+                        toks.push(Token {
+                            tok: Tok::Sep,
+                            span: sp(i + 2 + p + 2),
+                        });
+                    }
+                    i = i + 2 + p + 2;
+                }
+                None => {
+                    errs.push(Diagnostic::new(
+                        DiagKind::Syntax,
+                        Some(sp(i + 2)),
+                        "unterminated comment: `/*` without `*/`",
+                    ));
+                    i = src.len();
+                }
+            },
+            '{' => {
+                let mut depth = 0usize;
+                let mut end = None;
+                for (off, ch) in src[i..].char_indices() {
+                    match ch {
+                        '{' => depth += 1,
+                        '}' => {
+                            depth -= 1;
+                            if depth == 0 {
+                                end = Some(i + off);
+                                break;
+                            }
+                        }
+                        _ => {}
+                    }
+                }
+                match end {
+                    Some(e) => {
+                        toks.push(Token {
+                            tok: Tok::Extern(src[i + 1..e].trim().to_string()),
+                            span: sp(e + 1),
+                        });
+                        i = e + 1;
+                    }
+                    None => {
+                        errs.push(Diagnostic::new(
+                            DiagKind::Syntax,
+                            Some(sp(i + 1)),
+                            "unclosed `{`: an interpolated value is written `{ NAME }`",
+                        ));
+                        i = src.len();
+                    }
+                }
+            }
+            '\'' => {
+                // A character literal: 'a' or an escape '\n', '\t', '\\', '\'', '\0'.
+                let rest = &src[i + 1..];
+                let mut chars = rest.char_indices();
+                let value = match chars.next() {
+                    Some((_, '\\')) => match chars.next() {
+                        Some((_, 'n')) => Some(10u64),
+                        Some((_, 't')) => Some(9),
+                        Some((_, 'r')) => Some(13),
+                        Some((_, '0')) => Some(0),
+                        Some((_, '\\')) => Some(92),
+                        Some((_, '\'')) => Some(39),
+                        _ => None,
+                    },
+                    Some((_, ch)) if ch != '\'' && ch != '\n' => Some(ch as u64),
+                    _ => None,
+                };
+                match (value, chars.next()) {
+                    (Some(v), Some((p, '\''))) => {
+                        let end = i + 1 + p + 1;
+                        toks.push(Token {
+                            tok: Tok::Int(Some(v)),
+                            span: sp(end),
+                        });
+                        i = end;
+                    }
+                    _ => {
+                        errs.push(Diagnostic::new(
+                            DiagKind::Syntax,
+                            Some(sp(i + 1)),
+                            "malformed character literal",
+                        ));
+                        i += 1;
+                    }
+                }
+            }
+            c if c.is_ascii_digit() => {
+                let (tok, end) = lex_number(src, i);
+                if tok.is_none() && end == i {
+                    i += 1;
+                    continue;
+                }
+                toks.push(Token {
+                    tok: Tok::Int(tok),
+                    span: sp(end),
+                });
+                i = end;
+            }
+            c if is_ident_start(c) => {
+                let end = src[i..]
+                    .char_indices()
+                    .find(|&(_, ch)| !is_ident_char(ch))
+                    .map_or(src.len(), |(p, _)| i + p);
+                toks.push(Token {
+                    tok: Tok::Ident(src[i..end].to_string()),
+                    span: sp(end),
+                });
+                i = end;
+            }
+            '+' | '-' | '*' | '/' | '%' | '=' | '<' | '>' | '!' | '&' | '|' | '^' | '~' | '('
+            | ')' | '[' | ']' | ',' | ':' => {
+                toks.push(Token {
+                    tok: Tok::Punct(c),
+                    span: sp(i + 1),
+                });
+                i += 1;
+            }
+            other => {
+                let end = i + other.len_utf8();
+                errs.push(Diagnostic::new(
+                    DiagKind::Syntax,
+                    Some(sp(end)),
+                    format!("unexpected character `{other}`"),
+                ));
+                // Skip to the end of the statement: one error per bad character run.
+                i = end;
+            }
+        }
+    }
+    (toks, errs)
+}
+
+/// Lexes the integer literal starting at `start` (an ASCII digit). Returns the value (`None`
+/// on overflow of 64 bits) and the end offset. Digits run as long as they are valid for the
+/// base; letters that follow (as in `1ll`) start the next token.
+fn lex_number(src: &str, start: usize) -> (Option<u64>, usize) {
+    let b = src.as_bytes();
+    let (radix, digits_start) = match (b.get(start), b.get(start + 1).map(u8::to_ascii_lowercase)) {
+        (Some(b'0'), Some(b'x')) if b.get(start + 2).is_some_and(u8::is_ascii_hexdigit) => {
+            (16, start + 2)
+        }
+        (Some(b'0'), Some(b'b')) if matches!(b.get(start + 2), Some(b'0' | b'1')) => (2, start + 2),
+        (Some(b'0'), Some(b'o')) if matches!(b.get(start + 2), Some(b'0'..=b'7')) => (8, start + 2),
+        (Some(b'0'), Some(b'0'..=b'9')) => (8, start + 1),
+        _ => (10, start),
+    };
+    let mut end = digits_start;
+    let mut value: Option<u64> = Some(0);
+    while let Some(&d) = b.get(end) {
+        let digit = match (d as char).to_digit(radix) {
+            Some(v) => v,
+            None if d == b'_' => {
+                end += 1;
+                continue;
+            }
+            None => break,
+        };
+        value = value
+            .and_then(|v| v.checked_mul(u64::from(radix)))
+            .and_then(|v| v.checked_add(u64::from(digit)));
+        end += 1;
+    }
+    (value, end)
+}

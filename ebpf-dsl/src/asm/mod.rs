@@ -1,0 +1,184 @@
+//! The assembler: LLVM / kernel pseudo-C assembly text to eBPF instructions.
+//!
+//! Stages, each its own module (as in dynasm-rs): [`lexer`] (text to tokens with spans),
+//! [`parser`] (tokens to symbolic [`Item`](crate::ir::Item)s, see its docs for the grammar and our extensions),
+//! [`resolve()`] (items to instruction slots: labels to distances, map names to relocations),
+//! [`check()`] (structural checks mirroring the kernel verifier's early rejections), and
+//! [`diag`] (errors with spans, rendered like a compiler's).
+//!
+//! The `defprogram!` macro runs exactly this code at compile time; the builder API and the
+//! snippets produce [`Item`](crate::ir::Item)s that go through the same [`resolve()`] and [`check()`].
+//!
+//! ```
+//! let a = ebpf_dsl::asm::assemble("r0 = XDP_PASS\nexit").unwrap();
+//! assert_eq!(a.insns.len(), 2);
+//! assert_eq!(a.insns[0].imm, 2);
+//! ```
+//!
+//! LLVM 19 (`llvm-mc-19 -triple bpfel -mcpu=v4`) is the reference: whatever it accepts and we
+//! accept encodes to the same bytes (tested over the conformance corpus). We are stricter where
+//! LLVM silently misbehaves: immediates that do not fit 32 bits, `r11`, offsets beyond 16 bits.
+
+use std::borrow::Cow;
+
+pub mod check;
+pub mod diag;
+pub mod lexer;
+pub mod parser;
+pub mod resolve;
+
+pub use check::check;
+pub use diag::{DiagKind, Diagnostic};
+pub use parser::parse;
+pub use resolve::resolve;
+
+use crate::insn::Insn;
+use crate::ir::{ExternField, Span};
+use crate::spec::{MapSpec, ProgramSpec, ProgramType, Relocation};
+
+/// A field left at 0 by [`resolve()`] because an interpolated value (`{ NAME }` in the text,
+/// [`crate::ir::ItemKind::Extern`]) gives it; the embedder (`defprogram!`) fills it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ExternSlot {
+    /// The slot (for [`ExternField::Imm64`], the first of the `ld_imm64` pair).
+    pub insn_index: usize,
+    /// Which field.
+    pub field: ExternField,
+    /// The text between the braces (a Rust expression for the macro).
+    pub name: String,
+    /// Where it is in the source.
+    pub span: Option<Span>,
+}
+
+/// An assembled program: instruction slots plus what a loader or embedder must still fill.
+#[derive(Clone, Debug, PartialEq, Eq, Default)]
+pub struct Assembled {
+    /// The slots, `ld_imm64` as two.
+    pub insns: Vec<Insn>,
+    /// Map references (`r1 = xsks ll`), to be patched with map fds at load time.
+    pub relocations: Vec<Relocation>,
+    /// Fields given by interpolated values.
+    pub externs: Vec<ExternSlot>,
+    /// Every label and the slot it names, in definition order.
+    pub labels: Vec<(String, usize)>,
+    /// The source span of each slot's statement (`None` for builder-made items).
+    pub slot_spans: Vec<Option<Span>>,
+}
+
+impl Assembled {
+    /// The raw program bytes: 8 per slot, little endian.
+    pub fn to_bytes(&self) -> Vec<u8> {
+        crate::insn::to_bytes(&self.insns)
+    }
+
+    /// A [`ProgramSpec`] for the loader, with this program's instructions and relocations.
+    pub fn into_program_spec(
+        self,
+        name: impl Into<Cow<'static, str>>,
+        prog_type: ProgramType,
+        license: impl Into<Cow<'static, str>>,
+        maps: Vec<MapSpec>,
+    ) -> ProgramSpec {
+        ProgramSpec {
+            name: name.into(),
+            prog_type,
+            license: license.into(),
+            insns: Cow::Owned(self.insns),
+            relocations: Cow::Owned(self.relocations),
+            maps: Cow::Owned(maps),
+        }
+    }
+}
+
+/// Parses and resolves `src` without the structural checks: every instruction LLVM would
+/// encode, encoded the same way (including shifts by out-of-range constants).
+pub fn assemble_unchecked(src: &str) -> Result<Assembled, Vec<Diagnostic>> {
+    let items = parse(src)?;
+    resolve(&items).map_err(|errs| refine_all(src, errs))
+}
+
+/// Parses, resolves and checks `src`, reporting all errors at once. Interpolated `{ values }`
+/// are errors here: only `defprogram!` can fill them.
+pub fn assemble(src: &str) -> Result<Assembled, Vec<Diagnostic>> {
+    let a = assemble_unchecked(src)?;
+    let mut errs: Vec<Diagnostic> = a
+        .externs
+        .iter()
+        .map(|e| {
+            Diagnostic::new(
+                DiagKind::UnresolvedExtern,
+                e.span,
+                format!(
+                    "unresolved value {{{}}}: only defprogram! can interpolate Rust constants",
+                    e.name
+                ),
+            )
+            .at_insn(e.insn_index)
+        })
+        .collect();
+    errs.extend(check(&a));
+    if errs.is_empty() {
+        Ok(a)
+    } else {
+        let mut errs = refine_all(src, errs);
+        errs.sort_by_key(|d| (d.span.map(|s| s.start), d.insn_index));
+        Err(errs)
+    }
+}
+
+fn refine_all(src: &str, errs: Vec<Diagnostic>) -> Vec<Diagnostic> {
+    errs.into_iter().map(|d| refine(src, d)).collect()
+}
+
+/// Narrows a statement-wide span to the operand a diagnostic is about, by re-lexing the
+/// statement: the jump target, the immediate, the destination register, the `{value}`.
+pub fn refine(src: &str, mut d: Diagnostic) -> Diagnostic {
+    let Some(span) = d.span else { return d };
+    let Some(text) = src.get(span.start..span.end) else {
+        return d;
+    };
+    let (toks, _) = lexer::lex(text);
+    let toks: Vec<_> = toks
+        .into_iter()
+        .filter(|t| t.tok != lexer::Tok::Sep)
+        .collect();
+    let at = |t: &lexer::Token| Span::new(span.start + t.span.start, span.start + t.span.end);
+    let pick = match d.kind {
+        DiagKind::UndefinedLabel
+        | DiagKind::JumpRange
+        | DiagKind::JumpOutOfProgram
+        | DiagKind::JumpIntoLdImm64 => toks.last().map(|t| {
+            // Include a sign in front of a numeric distance.
+            let n = toks.len();
+            match (n >= 2).then(|| &toks[n - 2].tok) {
+                Some(lexer::Tok::Punct('+' | '-')) if matches!(t.tok, lexer::Tok::Int(_)) => {
+                    at(&toks[n - 2]).to(at(t))
+                }
+                _ => at(t),
+            }
+        }),
+        DiagKind::ShiftRange | DiagKind::DivisionByZero => {
+            // The immediate: everything after the assignment operator.
+            toks.iter()
+                .position(|t| t.tok == lexer::Tok::Punct('='))
+                .and_then(|p| {
+                    let first = toks.get(p + 1)?;
+                    Some(at(first).to(at(toks.last()?)))
+                })
+        }
+        DiagKind::WriteToR10 => toks.first().map(at),
+        DiagKind::UnresolvedExtern => toks
+            .iter()
+            .find(|t| matches!(t.tok, lexer::Tok::Extern(_)))
+            .map(at),
+        DiagKind::DuplicateLabel => toks.first().map(at),
+        _ => None,
+    };
+    if let Some(p) = pick {
+        d.span = Some(p);
+    }
+    d
+}
+
+#[cfg(test)]
+mod tests;
