@@ -6,6 +6,8 @@ mod consteval;
 mod errors;
 mod map;
 mod names;
+mod program;
+mod text;
 
 use proc_macro::TokenStream;
 
@@ -14,4 +16,12 @@ use proc_macro::TokenStream;
 pub fn defmap(input: TokenStream) -> TokenStream {
     let decls = syn::parse_macro_input!(input as map::MapDecls);
     map::expand(decls).into()
+}
+
+/// Declares eBPF programs as `const` [`ProgramSpec`](../ebpf_dsl/spec/struct.ProgramSpec.html)
+/// items, assembled and checked at compile time.
+#[proc_macro]
+pub fn defprogram(input: TokenStream) -> TokenStream {
+    let decls = syn::parse_macro_input!(input as program::ProgDecls);
+    program::expand(decls).into()
 }

@@ -541,10 +541,9 @@ fn expand_one(decl: MapDecl) -> TokenStream {
         let from = if get.contains_key("name") {
             String::new()
         } else {
-            format!(
-                " (the default name is the item's name in lower case); give a valid one with \
-                 `name = \"...\"`"
-            )
+            " (the default name is the item's name in lower case); give a valid one with \
+             `name = \"...\"`"
+                .to_string()
         };
         errors.at(name_span, format!("map name `{name}`: {msg}{from}"));
     }

@@ -1,0 +1,481 @@
+//! `defprogram!`: parse the declaration, assemble the body with `ebpf_dsl::asm` (the same code
+//! as the text assembler), run the checks and the verifier, and expand to a `const`
+//! [`ebpf_dsl::ProgramSpec`].
+
+use ebpf_dsl::asm::{self, Assembled, Diagnostic};
+use ebpf_dsl::ir::ExternField;
+use ebpf_dsl::{Insn, ProgramType, RelocKind};
+use proc_macro2::{Span, TokenStream, TokenTree};
+use quote::{format_ident, quote, quote_spanned};
+use syn::parse::{Parse, ParseStream};
+use syn::{Attribute, Ident, LitStr, Token, Visibility};
+
+use crate::errors::Errors;
+use crate::names;
+use crate::text::Source;
+
+/// Everything one `defprogram!` invocation declares.
+pub struct ProgDecls(pub Vec<ProgDecl>);
+
+impl Parse for ProgDecls {
+    fn parse(input: ParseStream) -> syn::Result<Self> {
+        let mut decls = Vec::new();
+        while !input.is_empty() {
+            decls.push(input.parse()?);
+        }
+        Ok(ProgDecls(decls))
+    }
+}
+
+/// `#[attrs] vis NAME: prog_type(option = value, ...) { body }`
+pub struct ProgDecl {
+    attrs: Vec<Attribute>,
+    vis: Visibility,
+    ident: Ident,
+    prog_type: Ident,
+    options: Vec<(Ident, OptValue)>,
+    body: TokenStream,
+    body_span: proc_macro2::extra::DelimSpan,
+}
+
+enum OptValue {
+    Str(LitStr),
+    Ident(Ident),
+    Other(TokenStream),
+}
+
+impl OptValue {
+    fn tokens(&self) -> TokenStream {
+        match self {
+            OptValue::Str(s) => quote!(#s),
+            OptValue::Ident(i) => quote!(#i),
+            OptValue::Other(t) => t.clone(),
+        }
+    }
+}
+
+/// The options `defprogram!` understands.
+const OPTIONS: &[&str] = &["license", "name", "verify"];
+
+impl Parse for ProgDecl {
+    fn parse(input: ParseStream) -> syn::Result<Self> {
+        let attrs = input.call(Attribute::parse_outer)?;
+        let vis: Visibility = input.parse()?;
+        let ident: Ident = input.parse()?;
+        input.parse::<Token![:]>().map_err(|e| {
+            syn::Error::new(
+                e.span(),
+                "expected `:` and the program type after the program's name, as in \
+                 `PASS: xdp { r0 = XDP_PASS; exit; }`",
+            )
+        })?;
+        let prog_type: Ident = input.parse()?;
+        let mut options = Vec::new();
+        if input.peek(syn::token::Paren) {
+            let content;
+            syn::parenthesized!(content in input);
+            while !content.is_empty() {
+                let key: Ident = content.parse()?;
+                content.parse::<Token![=]>()?;
+                let value = if content.peek(LitStr) {
+                    OptValue::Str(content.parse()?)
+                } else if content.peek(Ident)
+                    && (content.peek2(Token![,]) || {
+                        let f = content.fork();
+                        let _: Ident = f.parse()?;
+                        f.is_empty()
+                    })
+                {
+                    OptValue::Ident(content.parse()?)
+                } else {
+                    let mut ts = TokenStream::new();
+                    while !content.is_empty() && !content.peek(Token![,]) {
+                        let tt: TokenTree = content.parse()?;
+                        ts.extend([tt]);
+                    }
+                    OptValue::Other(ts)
+                };
+                options.push((key, value));
+                if content.is_empty() {
+                    break;
+                }
+                content.parse::<Token![,]>()?;
+            }
+        }
+        if !input.peek(syn::token::Brace) {
+            return Err(
+                input.error("expected the program body in braces: `{ r0 = XDP_PASS; exit; }`")
+            );
+        }
+        let body;
+        let brace = syn::braced!(body in input);
+        let body: TokenStream = body.parse()?;
+        Ok(ProgDecl {
+            attrs,
+            vis,
+            ident,
+            prog_type,
+            options,
+            body,
+            body_span: brace.span,
+        })
+    }
+}
+
+/// How much checking `defprogram!` does beyond assembling.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Verify {
+    /// The assembler's structural checks and the static verifier (the default).
+    Full,
+    /// Only the structural checks (`verify = structural`): for programs the kernel accepts but
+    /// the static verifier cannot prove safe.
+    Structural,
+}
+
+/// Expands one `defprogram!` invocation.
+pub fn expand(decls: ProgDecls) -> TokenStream {
+    let mut out = TokenStream::new();
+    for decl in decls.0 {
+        out.extend(expand_one(decl));
+    }
+    out
+}
+
+fn expand_one(decl: ProgDecl) -> TokenStream {
+    let mut errors = Errors::new();
+    let ProgDecl {
+        attrs,
+        vis,
+        ident,
+        prog_type,
+        options,
+        body,
+        body_span,
+    } = decl;
+
+    let pt = ProgramType::from_name(&prog_type.to_string());
+    if pt.is_none() {
+        let known: Vec<&str> = ProgramType::ALL.iter().map(|t| t.name()).collect();
+        let hint = names::closest(&prog_type.to_string(), known.iter().copied())
+            .map(|s| format!("did you mean `{s}`? "))
+            .unwrap_or_default();
+        errors.spanned(
+            &prog_type,
+            format!(
+                "unknown program type `{prog_type}`; {hint}known types: {}",
+                known.join(", ")
+            ),
+        );
+    }
+
+    let mut license = ("GPL".to_string(), Span::call_site());
+    let mut name = (ident.to_string().to_ascii_lowercase(), ident.span(), false);
+    let mut verify = Verify::Full;
+    let mut seen: Vec<String> = Vec::new();
+    for (key, value) in &options {
+        let k = key.to_string();
+        if !OPTIONS.contains(&k.as_str()) {
+            let hint = names::closest(&k, OPTIONS.iter().copied())
+                .map(|s| format!("did you mean `{s}`? "))
+                .unwrap_or_default();
+            errors.spanned(
+                key,
+                format!(
+                    "unknown program option `{k}`; {hint}the options are: license = \"GPL\", \
+                     name = \"...\", verify = full | structural"
+                ),
+            );
+            continue;
+        }
+        if seen.contains(&k) {
+            errors.spanned(
+                key,
+                format!("duplicate option `{k}`: each option may be given once"),
+            );
+            continue;
+        }
+        seen.push(k.clone());
+        match (k.as_str(), value) {
+            ("license", OptValue::Str(s)) => {
+                license = (s.value(), s.span());
+                if s.value().contains('\0') {
+                    errors.spanned(s, "the license string cannot contain a NUL byte");
+                }
+            }
+            ("name", OptValue::Str(s)) => name = (s.value(), s.span(), true),
+            ("verify", OptValue::Ident(i)) if i == "full" => verify = Verify::Full,
+            ("verify", OptValue::Ident(i)) if i == "structural" => verify = Verify::Structural,
+            ("verify", v) => errors.spanned(
+                v.tokens(),
+                "`verify` is `full` (the default: structural checks and the static verifier) or \
+                 `structural` (skip the static verifier, for a program the kernel accepts but it \
+                 cannot prove)",
+            ),
+            (_, v) => errors.spanned(
+                v.tokens(),
+                format!("`{k}` takes a string literal, e.g. `{k} = \"...\"`"),
+            ),
+        }
+    }
+    let _ = license.1;
+    if let Err(msg) = names::check_obj_name(&name.0) {
+        let how = if name.2 {
+            String::new()
+        } else {
+            " (the default name is the item's name in lower case); give a valid one with \
+             `name = \"...\"`"
+                .to_string()
+        };
+        errors.at(name.1, format!("program name `{}`: {msg}{how}", name.0));
+    }
+
+    // Assemble.
+    let src = Source::from_tokens(body, body_span.close(), &mut errors);
+    let assembled = assemble(&src, &ident, &mut errors);
+    let _ = verify;
+
+    let mut consts = TokenStream::new();
+    let mut insns_ts = Vec::new();
+    let mut relocs_ts = Vec::new();
+    let mut map_idents: Vec<Ident> = Vec::new();
+    if let Some(a) = &assembled {
+        // Map references: the Rust items, resolved by rustc.
+        for r in &a.relocations {
+            let sym = r.symbol.to_string();
+            let map = map_ident(&src, a, r.insn_index, &sym);
+            if !map_idents.iter().any(|m| *m == sym) {
+                map_idents.push(map.clone());
+            }
+            let idx = r.insn_index;
+            let kind = match r.kind {
+                RelocKind::MapFd => quote!(::ebpf_dsl::RelocKind::MapFd),
+                RelocKind::MapValue { offset } => {
+                    quote!(::ebpf_dsl::RelocKind::MapValue { offset: #offset })
+                }
+            };
+            relocs_ts.push(quote! {
+                ::ebpf_dsl::Relocation {
+                    insn_index: #idx,
+                    symbol: ::std::borrow::Cow::Borrowed(#map.name_str()),
+                    kind: #kind,
+                }
+            });
+        }
+        // Interpolated values: rustc evaluates them, and checks their range.
+        let mut fields: Vec<[Option<TokenStream>; 2]> = vec![[None, None]; a.insns.len()];
+        for (n, ext) in a.externs.iter().enumerate() {
+            let Some(group) = ext.span.and_then(|s| src.group_at(s.start, s.end)).cloned() else {
+                errors.spanned(
+                    &ident,
+                    format!("interpolated value `{}`: no source", ext.name),
+                );
+                continue;
+            };
+            let c = format_ident!("__EBPF_DSL_EXTERN_{}", n);
+            let expr = group.expr.clone();
+            let gs = group.span;
+            let (lo, hi, what) = match ext.field {
+                ExternField::Imm32 => (
+                    i32::MIN as i128,
+                    u32::MAX as i128,
+                    "a 32-bit immediate (-2^31 ..= 2^32-1; values above 2^31-1 are stored as \
+                     their two's complement, as LLVM does)",
+                ),
+                ExternField::Off16 => (
+                    i16::MIN as i128,
+                    i16::MAX as i128,
+                    "a 16-bit signed offset (-32768 ..= 32767)",
+                ),
+                ExternField::Imm64 => (
+                    i64::MIN as i128,
+                    u64::MAX as i128,
+                    "a 64-bit constant (-2^63 ..= 2^64-1)",
+                ),
+            };
+            let text = expr.to_string();
+            let msg = format!("the interpolated value `{{ {text} }}` does not fit {what}");
+            consts.extend(quote_spanned! {gs=>
+                #[allow(non_upper_case_globals, clippy::unnecessary_cast)]
+                const #c: i128 = (#expr) as i128;
+                const _: () = ::core::assert!(#c >= #lo && #c <= #hi, #msg);
+            });
+            let i = ext.insn_index;
+            match ext.field {
+                ExternField::Imm32 => {
+                    if let Some(f) = fields.get_mut(i) {
+                        f[1] = Some(quote!(#c as i32));
+                    }
+                }
+                ExternField::Off16 => {
+                    if let Some(f) = fields.get_mut(i) {
+                        f[0] = Some(quote!(#c as i16));
+                    }
+                }
+                ExternField::Imm64 => {
+                    if let Some(f) = fields.get_mut(i) {
+                        f[1] = Some(quote!(#c as u64 as u32 as i32));
+                    }
+                    if let Some(f) = fields.get_mut(i + 1) {
+                        f[1] = Some(quote!((#c as u64 >> 32) as u32 as i32));
+                    }
+                }
+            }
+        }
+        for (insn, [off, imm]) in a.insns.iter().zip(fields) {
+            insns_ts.push(insn_tokens(insn, off, imm));
+        }
+    } else {
+        // Still name the maps the body mentions in `ld_imm64`, so that an unknown map item is
+        // reported alongside the assembler's errors.
+        for m in mentioned_maps(&src) {
+            if !map_idents.contains(&m) {
+                map_idents.push(m);
+            }
+        }
+    }
+
+    let errs = errors.to_compile_errors();
+    let variant = pt
+        .map(|t| {
+            let v = Ident::new(&format!("{t:?}"), prog_type.span());
+            quote!(::ebpf_dsl::ProgramType::#v)
+        })
+        .unwrap_or_else(|| quote!(::ebpf_dsl::ProgramType::Xdp));
+    let name = &name.0;
+    let license = &license.0;
+    if !errors.is_empty() {
+        insns_ts.clear();
+        relocs_ts.clear();
+        consts = TokenStream::new();
+    }
+    quote! {
+        #errs
+        #(#attrs)*
+        #vis const #ident: ::ebpf_dsl::ProgramSpec = {
+            #consts
+            const INSNS: &[::ebpf_dsl::Insn] = &[#(#insns_ts),*];
+            const RELOCATIONS: &[::ebpf_dsl::Relocation] = &[#(#relocs_ts),*];
+            const MAPS: &[::ebpf_dsl::MapSpec] = &[#(#map_idents),*];
+            ::ebpf_dsl::ProgramSpec {
+                name: ::std::borrow::Cow::Borrowed(#name),
+                prog_type: #variant,
+                license: ::std::borrow::Cow::Borrowed(#license),
+                insns: ::std::borrow::Cow::Borrowed(INSNS),
+                relocations: ::std::borrow::Cow::Borrowed(RELOCATIONS),
+                maps: ::std::borrow::Cow::Borrowed(MAPS),
+            }
+        };
+    }
+}
+
+/// One slot as a `const` expression; `off` / `imm` replace the fields filled by rustc.
+fn insn_tokens(insn: &Insn, off: Option<TokenStream>, imm: Option<TokenStream>) -> TokenStream {
+    let code = insn.code;
+    let regs = insn.regs;
+    let off = off.unwrap_or_else(|| {
+        let o = insn.off;
+        quote!(#o)
+    });
+    let imm = imm.unwrap_or_else(|| {
+        let i = insn.imm;
+        quote!(#i)
+    });
+    quote!(::ebpf_dsl::Insn { code: #code, regs: #regs, off: #off, imm: #imm })
+}
+
+/// Runs the assembler on the rebuilt text; reports every diagnostic on its tokens.
+fn assemble(src: &Source, ident: &Ident, errors: &mut Errors) -> Option<Assembled> {
+    let report = |d: &Diagnostic, slot_spans: &[Option<ebpf_dsl::Span>], errors: &mut Errors| {
+        let d = asm::refine(&src.text, d.clone());
+        let span = d.span.or_else(|| {
+            d.insn_index
+                .and_then(|i| slot_spans.get(i).copied().flatten())
+        });
+        match span.and_then(|s| src.spans(s.start, s.end)) {
+            Some((first, last)) => errors.range(first, last, &d.message),
+            None => match span {
+                // A span at the very end of the text: the end of the body.
+                Some(_) => errors.at(src.end_span, &d.message),
+                None => errors.spanned(ident, format!("program `{ident}`: {}", d.message)),
+            },
+        }
+    };
+    let items = match asm::parse(&src.text) {
+        Ok(items) => items,
+        Err(diags) => {
+            for d in &diags {
+                report(d, &[], errors);
+            }
+            return None;
+        }
+    };
+    let assembled = match asm::resolve(&items) {
+        Ok(a) => a,
+        Err(diags) => {
+            for d in &diags {
+                report(d, &[], errors);
+            }
+            return None;
+        }
+    };
+    let diags = asm::check(&assembled);
+    for d in &diags {
+        report(d, &assembled.slot_spans, errors);
+    }
+    if diags.is_empty() {
+        Some(assembled)
+    } else {
+        None
+    }
+}
+
+/// The Rust identifier naming the map of the relocation at `insn_index`: the token spelling
+/// `symbol` inside that instruction's source (so rustc's errors point at it).
+fn map_ident(src: &Source, a: &Assembled, insn_index: usize, symbol: &str) -> Ident {
+    let span = a.slot_spans.get(insn_index).copied().flatten();
+    let found = span.and_then(|s| {
+        src.toks
+            .iter()
+            .filter(|t| t.start >= s.start && t.end <= s.end)
+            .find(|t| &src.text[t.start..t.end] == symbol)
+            .or_else(|| {
+                src.toks
+                    .iter()
+                    .find(|t| &src.text[t.start..t.end] == symbol)
+            })
+            .map(|t| t.span)
+    });
+    let found = found.or_else(|| {
+        src.toks
+            .iter()
+            .find(|t| &src.text[t.start..t.end] == symbol)
+            .map(|t| t.span)
+    });
+    Ident::new(symbol, found.unwrap_or_else(Span::call_site))
+}
+
+fn is_register(s: &str) -> bool {
+    let num = s.strip_prefix('r').or_else(|| s.strip_prefix('w'));
+    num.is_some_and(|n| !n.is_empty() && n.chars().all(|c| c.is_ascii_digit()))
+}
+
+/// Identifiers written as `NAME ll` (map loads), for the fallback expansion.
+fn mentioned_maps(src: &Source) -> Vec<Ident> {
+    let mut out = Vec::new();
+    for w in src.toks.windows(2) {
+        let (a, b) = (&w[0], &w[1]);
+        let at = &src.text[a.start..a.end];
+        if &src.text[b.start..b.end] == "ll"
+            && at
+                .chars()
+                .next()
+                .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+            && !is_register(at)
+            && at.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+            && ebpf_dsl::consts::CONSTS.iter().all(|c| c.name != at)
+        {
+            out.push(Ident::new(at, a.span));
+        }
+    }
+    out
+}
