@@ -17,6 +17,7 @@ pub use ir::{Item, ItemKind, Span, Target};
 pub mod asm;
 pub mod consts;
 pub mod decode;
+pub mod disasm;
 pub mod dsl;
 pub mod helpers;
 pub mod seeds;
