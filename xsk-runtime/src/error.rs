@@ -50,6 +50,17 @@ pub enum Error {
         /// What to do about it, when we know.
         hint: Option<Cow<'static, str>>,
     },
+    /// An operation on a map failed in the kernel.
+    MapOp {
+        /// The map's name.
+        map: String,
+        /// The operation (`BPF_MAP_UPDATE_ELEM`, ...).
+        op: &'static str,
+        /// The errno.
+        errno: i32,
+        /// What to do about it, when we know.
+        hint: Option<Cow<'static, str>>,
+    },
     /// `BPF_PROG_LOAD` was refused; `log` is the verifier's whole log.
     Verifier {
         /// The program's name.
@@ -146,7 +157,9 @@ impl Error {
     /// The errno, when the error came from the kernel.
     pub fn errno(&self) -> Option<i32> {
         match self {
-            Error::Io { errno, .. } | Error::Verifier { errno, .. } => Some(*errno),
+            Error::Io { errno, .. }
+            | Error::MapOp { errno, .. }
+            | Error::Verifier { errno, .. } => Some(*errno),
             _ => None,
         }
     }
@@ -154,7 +167,7 @@ impl Error {
     /// The hint, when there is one.
     pub fn hint(&self) -> Option<&str> {
         match self {
-            Error::Io { hint, .. } => hint.as_deref(),
+            Error::Io { hint, .. } | Error::MapOp { hint, .. } => hint.as_deref(),
             Error::Verifier { errno, .. } if is_perm(*errno) => Some(HINT_PRIVILEGES),
             Error::UnknownInterface { .. } => Some(HINT_UNKNOWN_INTERFACE),
             _ => None,
@@ -186,7 +199,7 @@ pub(crate) fn last_errno() -> i32 {
 }
 
 /// A hint for an errno that holds whatever the operation was.
-fn generic_hint(op: &'static str, errno: i32) -> Option<&'static str> {
+pub(crate) fn generic_hint(op: &'static str, errno: i32) -> Option<&'static str> {
     match errno {
         libc::EPERM => Some(HINT_PRIVILEGES),
         libc::EACCES if !op.starts_with("BPF_PROG_LOAD") => Some(HINT_PRIVILEGES),
@@ -263,6 +276,19 @@ impl fmt::Display for Error {
         match self {
             Error::Io { op, errno, hint } => {
                 write!(f, "{op} failed: ")?;
+                write_errno(f, *errno)?;
+                if let Some(h) = hint {
+                    write!(f, "; hint: {h}")?;
+                }
+                Ok(())
+            }
+            Error::MapOp {
+                map,
+                op,
+                errno,
+                hint,
+            } => {
+                write!(f, "{op} on map `{map}` failed: ")?;
                 write_errno(f, *errno)?;
                 if let Some(h) = hint {
                     write!(f, "; hint: {h}")?;

@@ -8,5 +8,7 @@ pub mod error;
 pub mod sys;
 
 pub use error::{Error, Result};
+pub mod maps;
 pub mod netns;
+pub mod pod;
 pub mod ring;
