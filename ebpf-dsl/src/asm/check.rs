@@ -171,7 +171,6 @@ pub fn check(a: &Assembled) -> Vec<Diagnostic> {
                             i,
                             format!("jump to instruction {t}, the second half of an `ld_imm64`"),
                         ));
-                    } else {
                     }
                 }
             }

@@ -81,6 +81,7 @@ pub fn parse(src: &str) -> Result<Vec<Item>, Vec<Diagnostic>> {
             pos: 0,
             labels: &labels,
             end: s.last().map_or(0, |t| t.span.end),
+            depth: 0,
         };
         if let Err(e) = p.statement(&mut items, &mut unique) {
             errs.push(e);
@@ -180,7 +181,13 @@ struct StmtParser<'a> {
     labels: &'a HashSet<String>,
     /// End of the statement's last token (for "missing operand" errors).
     end: usize,
+    /// Nesting depth of the expression being parsed (bounded, so hostile input cannot
+    /// overflow the stack).
+    depth: usize,
 }
+
+/// The deepest nesting of parentheses and unary operators an expression may have.
+const MAX_EXPR_DEPTH: usize = 64;
 
 impl<'a> StmtParser<'a> {
     fn peek(&self) -> Option<&'a Token> {
@@ -418,6 +425,20 @@ impl<'a> StmtParser<'a> {
     }
 
     fn unary(&mut self) -> PResult<i128> {
+        if self.depth >= MAX_EXPR_DEPTH {
+            return err(
+                DiagKind::Syntax,
+                self.here(),
+                format!("expression nested deeper than {MAX_EXPR_DEPTH} levels"),
+            );
+        }
+        self.depth += 1;
+        let v = self.unary_inner();
+        self.depth -= 1;
+        v
+    }
+
+    fn unary_inner(&mut self) -> PResult<i128> {
         if self.eat_punct('-') {
             return Ok(-self.unary()?);
         }
