@@ -2,7 +2,8 @@
 //! ([`Decoded`]), and back ([`Decoded::encode_into`], [`encode`]).
 //!
 //! [`decode`] accepts exactly the instructions of RFC 9669 (ISA v1 to v4, including the
-//! legacy packet loads) plus `callx` as LLVM encodes it, and rejects every slot whose
+//! legacy packet loads) plus what LLVM 19 adds: `callx` (as LLVM encodes it), `may_goto` and
+//! `addr_space_cast` (Linux 6.9), and rejects every slot whose
 //! reserved fields are not zero, with the slot index and the reason. On every instruction it
 //! accepts, `encode(decode(x)) == x` (tested exhaustively over opcodes and representative
 //! fields), so the typed view loses nothing.
@@ -19,6 +20,8 @@
 //! | ALU `op dst, imm`             | `src`                           | `off` 0 (1 for `sdiv`/`smod`)            |
 //! | ALU `op dst, src`             | `imm`                           | `off` 0 (1 for `sdiv`/`smod`)            |
 //! | `mov` / `movsx`               | `imm` (reg), `src` (imm)        | `off` 0, or 8/16 (32-bit), 8/16/32 (64)  |
+//! | `addr_space_cast`             |                                 | `ALU64 | MOV | X`, `off` 1               |
+//! | `may_goto` (0xe5)             | `dst`, `src`, `imm`             |                                          |
 //! | `neg` (only `BPF_K`)          | `src`, `off`, `imm`             |                                          |
 //! | `le`/`be`/`bswap`             | `src`, `off`                    | `imm` 16, 32 or 64; no `ALU64 | BPF_X`   |
 //! | `LDX` `MEM`/`MEMSX`           | `imm`                           | `MEMSX` only for 1, 2, 4 bytes           |
@@ -40,6 +43,9 @@ use crate::insn::{
     AluOp, AtomicOp, Class, Insn, JmpOp, Mode, PseudoLd, Reg, Size, Source, BPF_PSEUDO_CALL,
     BPF_PSEUDO_HELPER, BPF_PSEUDO_KFUNC_CALL,
 };
+
+/// `BPF_JMP | BPF_JCOND | BPF_K` (0xe5): `may_goto` (Linux 6.9).
+pub const BPF_JCOND_K: u8 = 0xe5;
 
 /// The operand width of an ALU, jump or atomic instruction.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -290,6 +296,19 @@ pub enum Decoded {
         /// The source register.
         src: Reg,
     },
+    /// `dst = addr_space_cast(src, dst_as, src_as)`: converts a pointer between address spaces
+    /// (BPF arena, Linux 6.9; `BPF_ALU64 | BPF_MOV | BPF_X` with `off = 1`, `imm = dst_as << 16 |
+    /// src_as`). Not in RFC 9669; LLVM 19 assembles it.
+    AddrSpaceCast {
+        /// The destination register.
+        dst: Reg,
+        /// The source register.
+        src: Reg,
+        /// The address space converted to (high 16 bits of `imm`).
+        dst_as: u16,
+        /// The address space converted from (low 16 bits of `imm`).
+        src_as: u16,
+    },
     /// `dst = -dst` (`BPF_NEG`, only with `BPF_K`).
     Neg {
         /// 32-bit or 64-bit.
@@ -430,6 +449,13 @@ pub enum Decoded {
         /// The jump distance in slots, from the next slot.
         imm: i32,
     },
+    /// `may_goto +off` (`BPF_JMP | BPF_JCOND`, 0xe5, `src = BPF_MAY_GOTO`, Linux 6.9): jumps
+    /// once the verifier-bounded loop budget is used up, else falls through. Not in RFC 9669;
+    /// LLVM 19 assembles it.
+    MayGoto {
+        /// The jump distance in slots, from the next slot.
+        off: i16,
+    },
     /// `call imm`: a kernel helper by number (`src = 0`), see [`crate::helpers`].
     Call {
         /// The helper number (`BPF_FUNC_*`).
@@ -470,7 +496,9 @@ impl Decoded {
     /// conditional jump or a bpf-to-bpf call; `None` for everything else.
     pub const fn branch_offset(&self) -> Option<i64> {
         match *self {
-            Decoded::Jump { off, .. } | Decoded::Goto { off } => Some(off as i64),
+            Decoded::Jump { off, .. } | Decoded::Goto { off } | Decoded::MayGoto { off } => {
+                Some(off as i64)
+            }
             Decoded::GotoLong { imm } | Decoded::CallLocal { imm } => Some(imm as i64),
             _ => None,
         }
@@ -531,6 +559,18 @@ impl Decoded {
                 src.num(),
                 bits as i16,
                 0,
+            )),
+            Decoded::AddrSpaceCast {
+                dst,
+                src,
+                dst_as,
+                src_as,
+            } => one(Insn::new(
+                AluOp::Mov as u8 | Source::Reg as u8 | Class::Alu64 as u8,
+                dst.num(),
+                src.num(),
+                1,
+                ((dst_as as u32) << 16 | src_as as u32) as i32,
             )),
             Decoded::Neg { width, dst } => one(Insn::new(
                 AluOp::Neg as u8 | w(width, Class::Alu, Class::Alu64),
@@ -677,6 +717,7 @@ impl Decoded {
                 0,
                 imm,
             )),
+            Decoded::MayGoto { off } => one(Insn::new(BPF_JCOND_K, 0, 0, off, 0)),
             Decoded::Call { id } => one(Insn::new(0x85, 0, BPF_PSEUDO_HELPER, 0, id)),
             Decoded::CallLocal { imm } => one(Insn::new(0x85, 0, BPF_PSEUDO_CALL, 0, imm)),
             Decoded::CallKfunc { btf_id, off } => {
@@ -906,6 +947,12 @@ fn decode_alu(s: &Slot) -> Result<Decoded, DecodeError> {
                 dst: s.dst()?,
             })
         }
+        AluOp::Mov if is_reg && i.off == 1 && class == Class::Alu64 => Ok(Decoded::AddrSpaceCast {
+            dst: s.dst()?,
+            src: s.src()?,
+            dst_as: (i.imm as u32 >> 16) as u16,
+            src_as: i.imm as u16,
+        }),
         _ => {
             let dst = s.dst()?;
             let src = if is_reg {
@@ -950,7 +997,7 @@ fn decode_alu(s: &Slot) -> Result<Decoded, DecodeError> {
                     if !ok {
                         let expected = match width {
                             Width::W32 => "0 (mov) or 8, 16 (movsx)",
-                            Width::W64 => "0 (mov) or 8, 16, 32 (movsx)",
+                            Width::W64 => "0 (mov), 1 (addr_space_cast) or 8, 16, 32 (movsx)",
                         };
                         return Err(s.bad("off", i64::from(off), expected));
                     }
@@ -982,7 +1029,16 @@ fn decode_jmp(s: &Slot) -> Result<Decoded, DecodeError> {
     let i = s.insn;
     let class = i.class();
     let width = width_of(class);
-    let op = JmpOp::from_code(i.code).ok_or_else(|| s.unknown("jump operation 0xe0/0xf0"))?;
+    if i.code == BPF_JCOND_K {
+        if i.src() != 0 {
+            return Err(s.bad("src", i64::from(i.src()), "0 (BPF_MAY_GOTO)"));
+        }
+        s.zero("dst")?;
+        s.zero("imm")?;
+        return Ok(Decoded::MayGoto { off: i.off });
+    }
+    let op = JmpOp::from_code(i.code)
+        .ok_or_else(|| s.unknown("jump operation 0xe0 (only may_goto, 0xe5) or 0xf0"))?;
     let is_reg = i.code & 0x08 != 0;
     if let Some(cond) = JmpCond::from_op(op) {
         let dst = s.dst()?;

@@ -169,6 +169,15 @@ fn write_insn(f: &mut fmt::Formatter<'_>, d: &Decoded, target: Option<&str>) -> 
             dst,
             src,
         } => write!(f, "{} = (s{bits}){}", R(width, dst), R(width, src)),
+        Decoded::AddrSpaceCast {
+            dst,
+            src,
+            dst_as,
+            src_as,
+        } => write!(
+            f,
+            "{dst} = addr_space_cast({src}, {dst_as:#x}, {src_as:#x})"
+        ),
         Decoded::Neg { width, dst } => write!(f, "{} = -{}", R(width, dst), R(width, dst)),
         Decoded::Endian { kind, bits, dst } => {
             let k = match kind {
@@ -296,6 +305,7 @@ fn write_insn(f: &mut fmt::Formatter<'_>, d: &Decoded, target: Option<&str>) -> 
             write!(f, " goto {}", tgt(i64::from(off)))
         }
         Decoded::Goto { off } => write!(f, "goto {}", tgt(i64::from(off))),
+        Decoded::MayGoto { off } => write!(f, "may_goto {}", tgt(i64::from(off))),
         Decoded::GotoLong { imm } => write!(f, "gotol {}", tgt(i64::from(imm))),
         Decoded::Call { id } => write!(f, "call {}", Hex(i64::from(id))),
         Decoded::CallLocal { imm } => match target {

@@ -100,6 +100,10 @@ def lines():
     for off in ["+0", "+1", "-1", "+32767", "-32768"]:
         out.append(f"goto {off}")
         out.append(f"gotol {off}")
+    for off in ["+0", "+1", "-1", "+32767", "-32768"]:
+        out.append(f"may_goto {off}")
+    for d, s, a, b in [(1, 2, 1, 0), (1, 2, 0, 1), (3, 3, 0x10, 0x20), (10, 0, 0xffff, 0xffff)]:
+        out.append(f"r{d} = addr_space_cast(r{s}, {a}, {b})")
     for v in ["0", "1", "12", "51", "211", "-1", "0x7fffffff", "-2147483648"]:
         out.append(f"call {v}")
     for r in range(11):
