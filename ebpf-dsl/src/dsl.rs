@@ -39,12 +39,14 @@
 
 use std::borrow::Cow;
 
+use crate::asm::{Assembled, Diagnostic};
 use crate::insn::{
     AluOp, AtomicOp, Class, Insn, JmpOp, Mode, PseudoLd, Reg, Size, Source, BPF_PSEUDO_CALL,
     BPF_PSEUDO_KFUNC_CALL,
 };
 use crate::ir::{Item, ItemKind, Target};
-use crate::spec::RelocKind;
+use crate::snippet::SnippetArg;
+use crate::spec::{MapSpec, ProgramSpec, ProgramType, RelocKind};
 
 // ---------------------------------------------------------------------------------------------
 // Small operand types
@@ -784,4 +786,140 @@ pub fn label(name: impl Into<Cow<'static, str>>) -> Item {
 /// `r0 = imm; exit`: return a constant (e.g. an XDP action). C: `return imm;`.
 pub fn return_imm(imm: i32) -> Vec<Item> {
     vec![mov(Reg::R0, imm).into(), exit().into()]
+}
+
+// ---------------------------------------------------------------------------------------------
+// Assembling
+// ---------------------------------------------------------------------------------------------
+
+/// Resolve and check a builder-made program: labels become jump distances, map names become
+/// [`crate::spec::Relocation`]s ([`crate::asm::resolve`]), then the assembler's structural
+/// checks run ([`crate::asm::check`]: jumps in range, no fall-through off the end, no writes
+/// to r10, ...). Every problem is reported, with the instruction index. clj-ebpf's
+/// `assemble` returns bytes; here [`crate::asm::Assembled::to_bytes`] gives them.
+///
+/// ```
+/// use ebpf_dsl::dsl::{assemble, exit, mov};
+/// use ebpf_dsl::Reg;
+///
+/// let a = assemble(&[mov(Reg::R0, 2).into(), exit().into()]).unwrap();
+/// assert_eq!(a.to_bytes().len(), 16);
+/// ```
+pub fn assemble(items: &[Item]) -> Result<Assembled, Vec<Diagnostic>> {
+    let a = crate::asm::resolve(items)?;
+    let errs = crate::asm::check(&a);
+    if errs.is_empty() {
+        Ok(a)
+    } else {
+        Err(errs)
+    }
+}
+
+/// A program under construction: name, type, license, items, the maps it uses, and a counter
+/// for the `unique` numbers of snippets.
+///
+/// ```
+/// use ebpf_dsl::dsl::Program;
+/// use ebpf_dsl::snippet::SnippetArg;
+/// use ebpf_dsl::{MapSpec, MapType};
+///
+/// let xsks = MapSpec {
+///     name: "xsks".into(),
+///     map_type: MapType::Xskmap,
+///     key_size: 4,
+///     value_size: 4,
+///     max_entries: 64,
+///     flags: 0,
+/// };
+/// let mut p = Program::xdp("xsk_redirect");
+/// p.map(xsks);
+/// p.snippet("redirect_to_xsk_by_queue", &[SnippetArg::Ident("xsks".into())])
+///     .unwrap();
+/// let spec = p.build().unwrap();
+/// assert_eq!(spec.insns.len(), 6);
+/// assert_eq!(spec.relocations[0].symbol, "xsks");
+/// ```
+#[derive(Clone, Debug)]
+pub struct Program {
+    name: Cow<'static, str>,
+    prog_type: ProgramType,
+    license: Cow<'static, str>,
+    items: Vec<Item>,
+    maps: Vec<MapSpec>,
+    next_unique: usize,
+}
+
+impl Program {
+    /// An empty program of type `prog_type`, license `"GPL"`.
+    pub fn new(name: impl Into<Cow<'static, str>>, prog_type: ProgramType) -> Program {
+        Program {
+            name: name.into(),
+            prog_type,
+            license: Cow::Borrowed("GPL"),
+            items: Vec::new(),
+            maps: Vec::new(),
+            next_unique: 0,
+        }
+    }
+
+    /// An empty XDP program (`BPF_PROG_TYPE_XDP`), license `"GPL"`.
+    pub fn xdp(name: impl Into<Cow<'static, str>>) -> Program {
+        Program::new(name, ProgramType::Xdp)
+    }
+
+    /// Sets the license string (`"GPL"` unlocks the GPL-only helpers).
+    pub fn license(&mut self, license: impl Into<Cow<'static, str>>) -> &mut Program {
+        self.license = license.into();
+        self
+    }
+
+    /// Records the spec of a map the program references by name, so the loader can create it.
+    pub fn map(&mut self, spec: MapSpec) -> &mut Program {
+        self.maps.push(spec);
+        self
+    }
+
+    /// Appends one instruction or item.
+    pub fn push(&mut self, item: impl Into<Item>) -> &mut Program {
+        self.items.push(item.into());
+        self
+    }
+
+    /// Appends several instructions or items (e.g. what an [`crate::xdp`] function returns).
+    pub fn extend<I: Into<Item>>(&mut self, items: impl IntoIterator<Item = I>) -> &mut Program {
+        self.items.extend(items.into_iter().map(Into::into));
+        self
+    }
+
+    /// A number not handed out before in this program, for the `unique` argument of the
+    /// [`crate::xdp`] functions that define internal labels.
+    pub fn unique(&mut self) -> usize {
+        self.next_unique += 1;
+        self.next_unique
+    }
+
+    /// Appends the expansion of the snippet `name` ([`crate::snippet::expand`]); on bad
+    /// arguments nothing is appended and the message says what is wrong.
+    pub fn snippet(&mut self, name: &str, args: &[SnippetArg]) -> Result<&mut Program, String> {
+        let unique = self.unique();
+        let items = crate::snippet::expand(name, args, unique)?;
+        self.items.extend(items);
+        Ok(self)
+    }
+
+    /// The items so far.
+    pub fn items(&self) -> &[Item] {
+        &self.items
+    }
+
+    /// Resolves and checks the items ([`assemble`]).
+    pub fn assemble(&self) -> Result<Assembled, Vec<Diagnostic>> {
+        assemble(&self.items)
+    }
+
+    /// Resolves and checks the items and returns the [`ProgramSpec`] for the loader.
+    pub fn build(self) -> Result<ProgramSpec, Vec<Diagnostic>> {
+        let a = assemble(&self.items)?;
+        Ok(a.into_program_spec(self.name, self.prog_type, self.license, self.maps))
+    }
 }

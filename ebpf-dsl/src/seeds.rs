@@ -156,8 +156,12 @@ pass:
     exit
 ";
 
-/// Every seed: `(name, builder, assembler text with the map named xsks)`.
-pub const SEEDS: [(&str, fn(&'static str) -> Vec<Item>, &str); 3] = [
+/// A seed's builder: takes the XSKMAP's name.
+pub type SeedBuilder = fn(&'static str) -> Vec<Item>;
+
+/// Every seed: `(name, builder, assembler text with the map named xsks)`, in the order of the
+/// module documentation.
+pub const SEEDS: [(&str, SeedBuilder, &str); 3] = [
     ("redirect_all", seed_redirect_all, SEED_REDIRECT_ALL_ASM),
     ("redirect_udp", seed_redirect_udp, SEED_UDP_ONLY_ASM),
     (

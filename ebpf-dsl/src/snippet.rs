@@ -358,10 +358,7 @@ struct Args<'a> {
 
 impl Args<'_> {
     fn err(&self, msg: impl std::fmt::Display) -> String {
-        format!(
-            "`{}!`: {msg} (syntax: {})",
-            self.info.name, self.info.syntax
-        )
+        format!("{msg} (syntax: {})", self.info.syntax)
     }
 
     fn param_name(&self, i: usize) -> &'static str {
