@@ -1,0 +1,71 @@
+#!/usr/bin/env bash
+# The benchmark, in one command (as root):   bench/run.sh
+#
+# Builds everything (cargo build --release, the C references with gcc -O2, the XDP programs
+# with clang-19 -O2 -target bpf), makes its own two network namespaces joined by a veth pair,
+# runs every workload with ours and the reference interleaved for ROUNDS rounds, writes
+# bench/results/latest.{csv,json,md,svg} and prints the table of ratios. Cleans up on exit.
+#
+# Environment: ROUNDS (5), DURATION (10 s per AF_XDP run), WARMUP (1 s), WORKLOADS (comma
+# list: ceiling,rxdrop,rxdrop-poll,txonly,l2fwd,ring,prog,verify), GEN_CPU (0), RX_CPU (1),
+# BATCH (64), RING_DESCS, PROG_REPEAT, GEN (c | ours: the examples' xsk-pktgen),
+# CARGO_TARGET_DIR. See BENCHMARKS.md.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$PWD
+
+if [ "$(id -u)" != 0 ]; then
+  echo "bench/run.sh: needs root (network namespaces, XDP programs, AF_XDP sockets)" >&2
+  exit 1
+fi
+
+# What a fresh machine lacks (the benchmark is not part of CI, so it installs its own).
+export DEBIAN_FRONTEND=noninteractive
+need=()
+for p in gcc clang-19 llvm-19 libxdp-dev libbpf-dev iproute2 util-linux python3; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || need+=("$p")
+done
+if [ ${#need[@]} -gt 0 ]; then
+  echo "installing: ${need[*]}"
+  apt-get update -q
+  apt-get install -y -q "${need[@]}"
+fi
+
+TARGET=${CARGO_TARGET_DIR:-$ROOT/target}
+BUILD=$ROOT/bench/build
+mkdir -p "$BUILD" "$BUILD/ours"
+
+echo "== building the C references"
+ARCH_INC=/usr/include/$(gcc -dumpmachine)
+for p in xdp_progs xdp_sink; do
+  clang-19 -O2 -g -target bpf -I"$ARCH_INC" -c bench/c/$p.bpf.c -o "$BUILD/$p.bpf.o"
+done
+gcc -O2 -Wall -o "$BUILD/xsk_ref" bench/c/xsk_ref.c -lxdp -lbpf
+gcc -O2 -Wall -o "$BUILD/pktgen" bench/c/pktgen.c -lbpf
+gcc -O2 -Wall -o "$BUILD/progrun" bench/c/progrun.c -lbpf
+gcc -O2 -Wall -pthread -o "$BUILD/ring_ref" bench/c/ring_ref.c
+
+echo "== building ours (cargo build --release)"
+export CARGO_TARGET_DIR=$TARGET
+# The examples package holds the AF_XDP programs (xsk-rxdrop, xsk-txonly, xsk-l2fwd,
+# xsk-pktgen) and bench-progs; whichever exist are built.
+cargo build --release -p xsk-examples --bins
+RING_BENCH=$(cargo bench -p xsk-runtime --bench ring --no-run --message-format=json 2>/dev/null |
+  python3 -c 'import json,sys
+for l in sys.stdin:
+    m = json.loads(l)
+    if m.get("reason") == "compiler-artifact" and m.get("executable") and m["target"]["name"] == "ring":
+        print(m["executable"])' | tail -1)
+export OURS_RING_BENCH=$RING_BENCH
+if [ -x "$TARGET/release/bench-progs" ]; then
+  "$TARGET/release/bench-progs" dump "$BUILD/ours"
+fi
+
+export BENCH_TAG=$$ BUILD TARGET
+cleanup() {
+  ip netns del "xbA$BENCH_TAG" 2>/dev/null || true
+  ip netns del "xbB$BENCH_TAG" 2>/dev/null || true
+}
+trap cleanup EXIT INT TERM
+echo "== running (ROUNDS=${ROUNDS:-5} DURATION=${DURATION:-10})"
+python3 bench/harness.py
