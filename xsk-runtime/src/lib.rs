@@ -12,3 +12,6 @@ pub mod maps;
 pub mod netns;
 pub mod pod;
 pub mod ring;
+pub mod program;
+pub use program::{Loaded, Loader, Program};
+pub mod test_run;

@@ -693,8 +693,11 @@ fn fd_map_spec(name: &str, t: MapType, max_entries: u32, value_size: u32) -> Map
 /// `bpf_redirect_map(&xsks, ctx->rx_queue_index, 0)`.
 ///
 /// Kernel semantics: the key is (by convention) the RX queue index; the value written from user
-/// space is the fd of an AF_XDP socket that is already bound to an interface and queue, else
-/// the update fails (EINVAL / EOPNOTSUPP / ENOTSOCK, reported with a hint). User space cannot
+/// space is the fd of an AF_XDP socket, which should already be bound to an interface and
+/// queue. A descriptor that is not a socket fails with ENOTSOCK, a socket of another family
+/// with EOPNOTSUPP (both reported with a hint); kernels that check binding refuse an unbound
+/// socket (reported with the "must be bound" hint), while recent ones (6.18 tested) accept it
+/// and drop what is redirected to it until it is bound. User space cannot
 /// read the map back (lookup fails with EOPNOTSUPP, which [`XskMap::get`] explains); delete
 /// works. A socket's entry disappears when the socket is closed.
 #[derive(Debug)]
@@ -724,9 +727,10 @@ impl XskMap {
             .update(&queue.to_ne_bytes(), &fd.to_ne_bytes(), UpdateFlags::Any)
     }
 
-    /// Removes the socket at `queue`; `Ok(false)` if the slot was empty.
-    pub fn remove(&self, queue: u32) -> Result<bool> {
-        self.map.delete(&queue.to_ne_bytes())
+    /// Removes the socket at `queue`. The kernel reports success for an empty slot too, so
+    /// there is nothing to return.
+    pub fn remove(&self, queue: u32) -> Result<()> {
+        self.map.delete(&queue.to_ne_bytes()).map(|_| ())
     }
 
     /// Reads slot `queue` from user space, which the kernel does not support: always an

@@ -1,0 +1,182 @@
+//! Maps against the real kernel: every typed wrapper, update flags, iteration, batches, and the
+//! XSKMAP semantics of the kernel documentation.
+
+use std::borrow::Cow;
+
+use ebpf_dsl::{MapSpec, MapType};
+use xsk_runtime::maps::{Array, CpuMap, DevMap, HashMap, Map, ProgArray, UpdateFlags, XskMap};
+use xsk_runtime::netns::privileged_test_should_run;
+use xsk_runtime::Error;
+
+macro_rules! need_root {
+    () => {
+        if !privileged_test_should_run(module_path!()) {
+            return;
+        }
+    };
+}
+
+fn spec(name: &'static str, t: MapType, k: u32, v: u32, n: u32) -> MapSpec {
+    MapSpec {
+        name: Cow::Borrowed(name),
+        map_type: t,
+        key_size: k,
+        value_size: v,
+        max_entries: n,
+        flags: 0,
+    }
+}
+
+#[test]
+fn untyped_map_create_update_flags_lookup_delete_iterate() {
+    need_root!();
+    let m = Map::create(&spec("t_hash", MapType::Hash, 4, 8, 16)).unwrap();
+    assert_eq!(m.name(), "t_hash");
+    assert_eq!(m.map_type(), Some(MapType::Hash));
+    assert_eq!((m.key_size(), m.value_size(), m.max_entries()), (4, 8, 16));
+    assert!(m.id() > 0);
+    let k = 7u32.to_ne_bytes();
+    assert_eq!(m.lookup(&k).unwrap(), None);
+    // BPF_EXIST on a missing key: ENOENT.
+    let e = m.update(&k, &[1; 8], UpdateFlags::Exist).unwrap_err();
+    assert_eq!(e.errno(), Some(libc::ENOENT), "{e}");
+    m.update(&k, &[1; 8], UpdateFlags::NoExist).unwrap();
+    // BPF_NOEXIST on a present key: EEXIST.
+    let e = m.update(&k, &[2; 8], UpdateFlags::NoExist).unwrap_err();
+    assert_eq!(e.errno(), Some(libc::EEXIST), "{e}");
+    assert!(e.to_string().contains("t_hash"), "{e}");
+    m.update(&k, &[3; 8], UpdateFlags::Exist).unwrap();
+    m.update(&5u32.to_ne_bytes(), &[4; 8], UpdateFlags::Any)
+        .unwrap();
+    assert_eq!(m.lookup(&k).unwrap(), Some(vec![3; 8]));
+    let mut keys: Vec<u32> = m
+        .keys()
+        .map(|k| u32::from_ne_bytes(k.unwrap().try_into().unwrap()))
+        .collect();
+    keys.sort();
+    assert_eq!(keys, vec![5, 7]);
+    assert!(m.delete(&k).unwrap());
+    assert!(!m.delete(&k).unwrap());
+    // Wrong sizes never reach the kernel.
+    let e = m.update(&[0; 3], &[0; 8], UpdateFlags::Any).unwrap_err();
+    assert!(matches!(e, Error::MapMismatch { .. }), "{e}");
+    let e = m.lookup(&[0; 8]).unwrap_err();
+    assert!(matches!(e, Error::MapMismatch { .. }), "{e}");
+}
+
+#[test]
+fn create_errors_have_hints() {
+    need_root!();
+    let e = Map::create(&spec("bad_xsk", MapType::Xskmap, 8, 4, 4)).unwrap_err();
+    assert_eq!(e.errno(), Some(libc::EINVAL), "{e}");
+    assert!(e.to_string().contains("xskmap"), "{e}");
+    let e = Map::create(&spec("this_name_is_too_long", MapType::Array, 4, 4, 1)).unwrap_err();
+    assert!(matches!(e, Error::InvalidArgument { .. }), "{e}");
+}
+
+#[test]
+fn array_typed() {
+    need_root!();
+    let a: Array<u64> = Array::create("t_array", 4).unwrap();
+    assert_eq!(a.len(), 4);
+    assert_eq!(a.get(3).unwrap(), 0);
+    a.set(2, &0xdead_beef_u64).unwrap();
+    assert_eq!(a.get(2).unwrap(), 0xdead_beef);
+    assert!(matches!(
+        a.get(4).unwrap_err(),
+        Error::InvalidArgument { .. }
+    ));
+    // A typed view with the wrong value type is refused.
+    let m = a.into_map();
+    let e = Array::<u32>::try_from(m.try_clone().unwrap()).unwrap_err();
+    assert!(e.to_string().contains("value size is 8"), "{e}");
+    let e = HashMap::<u32, u64>::try_from(m).unwrap_err();
+    assert!(e.to_string().contains("is a array map"), "{e}");
+    // Batch lookup on an array.
+    let a: Array<[u8; 4]> = Array::create("t_arr2", 3).unwrap();
+    a.set(1, &[1, 2, 3, 4]).unwrap();
+    let all = a.map().lookup_batch(2, false).unwrap();
+    assert_eq!(all.len(), 3);
+    assert_eq!(all[1].1, vec![1, 2, 3, 4]);
+}
+
+#[test]
+fn hash_typed_and_batches() {
+    need_root!();
+    let h: HashMap<[u8; 6], u32> = HashMap::create("t_hmap", 64).unwrap();
+    h.insert(&[1; 6], &10, UpdateFlags::Any).unwrap();
+    assert_eq!(h.get(&[1; 6]).unwrap(), Some(10));
+    assert_eq!(h.get(&[2; 6]).unwrap(), None);
+    let entries: Vec<([u8; 6], u32)> = (0..40u8).map(|i| ([i, 0, 0, 0, 0, 9], i as u32)).collect();
+    assert_eq!(h.insert_batch(&entries, UpdateFlags::Any).unwrap(), 40);
+    let mut got = h.entries_batch(7).unwrap();
+    got.sort();
+    assert_eq!(got.len(), 41);
+    assert_eq!(h.keys().count(), 41);
+    let del: Vec<[u8; 6]> = entries.iter().map(|e| e.0).collect();
+    assert_eq!(h.remove_batch(&del).unwrap(), 40);
+    assert!(h.remove(&[1; 6]).unwrap());
+    assert_eq!(h.keys().count(), 0);
+}
+
+#[test]
+fn devmap_cpumap_progarray() {
+    need_root!();
+    let d = DevMap::create("t_devmap", 4).unwrap();
+    assert_eq!(d.get(0).unwrap(), None);
+    d.set(0, 1, None).unwrap(); // loopback is ifindex 1 in the host namespace
+    assert_eq!(d.get(0).unwrap(), Some(1));
+    assert!(d.remove(0).unwrap());
+    let c = CpuMap::create("t_cpumap").unwrap();
+    c.set(0, 192).unwrap();
+    assert_eq!(c.get(0).unwrap(), Some(192));
+    assert!(c.remove(0).unwrap());
+    let p = ProgArray::create("t_progs", 4).unwrap();
+    assert_eq!(p.get_id(0).unwrap(), None);
+    // A non-program fd is refused.
+    let e = p.set(0, d.map().fd()).unwrap_err();
+    assert!(e.errno().is_some(), "{e}");
+}
+
+#[test]
+fn xskmap_semantics_without_socket() {
+    need_root!();
+    let x = XskMap::create("t_xsks", 4).unwrap();
+    // Not a socket at all.
+    let e = x.set(0, x.map().fd()).unwrap_err();
+    let s = e.to_string();
+    eprintln!("not a socket: {s}");
+    assert!(s.contains("AF_XDP"), "{s}");
+    // A socket, but not AF_XDP.
+    let udp = std::net::UdpSocket::bind("127.0.0.1:0").unwrap();
+    use std::os::fd::AsFd;
+    let e = x.set(1, udp.as_fd()).unwrap_err();
+    eprintln!("UDP socket: {e}");
+    assert!(e.to_string().contains("AF_XDP"), "{e}");
+    // User space cannot read an XSKMAP.
+    let e = x.get(0).unwrap_err();
+    assert_eq!(e.errno(), Some(libc::EOPNOTSUPP), "{e}");
+    assert!(
+        e.to_string().contains("does not let user space read"),
+        "{e}"
+    );
+    // Deleting works (the kernel does not tell an empty slot from a full one) ...
+    x.remove(0).unwrap();
+    // SAFETY: plain socket(2) call; the fd is wrapped right away.
+    let raw = unsafe { libc::socket(libc::AF_XDP, libc::SOCK_RAW | libc::SOCK_CLOEXEC, 0) };
+    assert!(
+        raw >= 0,
+        "socket(AF_XDP): {}",
+        std::io::Error::last_os_error()
+    );
+    use std::os::fd::FromRawFd;
+    // SAFETY: `raw` is a fresh descriptor nobody else owns.
+    let xsk = unsafe { std::os::fd::OwnedFd::from_raw_fd(raw) };
+    // Kernels that check it refuse an unbound socket (then the error must carry the hint);
+    // recent kernels (6.18 here) accept it, and redirects to it drop until it is bound.
+    match x.set(0, xsk.as_fd()) {
+        Ok(()) => eprintln!("this kernel accepts an unbound AF_XDP socket in an XSKMAP"),
+        Err(e) => assert!(e.to_string().contains("must be bound"), "{e}"),
+    }
+    x.remove(0).unwrap();
+}
