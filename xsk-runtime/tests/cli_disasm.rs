@@ -1,0 +1,136 @@
+//! The `ebpf-dsl disasm` subcommand, run as a user runs it: raw bytes in, assembly out that
+//! `ebpf-dsl asm` turns back into the same bytes; malformed input is a clear error with a
+//! non-zero exit status, never a panic.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+fn tool(args: &[&str], stdin: &[u8]) -> Output {
+    use std::io::Write;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_ebpf-dsl"))
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("start ebpf-dsl");
+    let mut input = child.stdin.take().expect("stdin");
+    input.write_all(stdin).expect("write stdin");
+    drop(input);
+    child.wait_with_output().expect("wait for ebpf-dsl")
+}
+
+/// A fresh directory for one test, removed on drop.
+struct TempDir(PathBuf);
+
+impl TempDir {
+    fn new(tag: &str) -> TempDir {
+        let d =
+            std::env::temp_dir().join(format!("ebpf-dsl-cli-disasm-{tag}-{}", std::process::id()));
+        std::fs::create_dir_all(&d).expect("create temp dir");
+        TempDir(d)
+    }
+    fn path(&self, name: &str) -> PathBuf {
+        self.0.join(name)
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+fn s(p: &Path) -> &str {
+    p.to_str().expect("utf-8 temp path")
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+#[test]
+fn disasm_output_reassembles_to_the_same_bytes() {
+    let dir = TempDir::new("rt");
+    let src = dir.path("prog.s");
+    std::fs::write(
+        &src,
+        "r2 = *(u32 *)(r1 + 4)\nr1 = *(u32 *)(r1 + 0)\nr3 = r1\nr3 += 14\n\
+         if r3 > r2 goto pass\nr0 = *(u16 *)(r1 + 12)\nif r0 != ETH_P_IP_BE goto pass\n\
+         r1 = 0x1122334455667788 ll\nlock *(u64 *)(r10 - 8) += r1\ncall bpf_ktime_get_ns\n\
+         r0 = XDP_DROP\nexit\npass:\nr0 = XDP_PASS\nexit\n",
+    )
+    .unwrap();
+    let bin = dir.path("prog.bin");
+    let out = tool(&["asm", s(&src), "-o", s(&bin)], b"");
+    assert!(out.status.success(), "asm: {}", stderr(&out));
+    let bytes = std::fs::read(&bin).expect("prog.bin");
+
+    let out = tool(&["disasm", s(&bin)], b"");
+    assert!(out.status.success(), "disasm: {}", stderr(&out));
+    let text = String::from_utf8(out.stdout).expect("utf-8 output");
+    assert!(text.contains("if r3 > r2 goto L"), "{text}");
+    assert!(text.contains("call 0x5 # bpf_ktime_get_ns"), "{text}");
+
+    // Reassemble the disassembly through stdin.
+    let out = tool(&["asm", "-", "-o", "-"], text.as_bytes());
+    assert!(
+        out.status.success(),
+        "asm of disassembly: {}\n{text}",
+        stderr(&out)
+    );
+    assert_eq!(out.stdout, bytes, "{text}");
+
+    // disasm reads stdin too.
+    let out = tool(&["disasm", "-"], &bytes);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(String::from_utf8_lossy(&out.stdout), text);
+}
+
+#[test]
+fn malformed_input_is_a_clear_error() {
+    let dir = TempDir::new("bad");
+    let cases: [(&str, Vec<u8>, &str); 5] = [
+        (
+            "short.bin",
+            vec![0x95, 0, 0, 0, 0, 0, 0, 0, 0],
+            "not a multiple of 8",
+        ),
+        (
+            "opcode.bin",
+            vec![0xff, 0, 0, 0, 0, 0, 0, 0],
+            "slot 0 (opcode 0xff)",
+        ),
+        (
+            "reg.bin",
+            vec![0x95, 0, 0, 0, 0, 0, 0, 0, 0xbf, 0x0c, 0, 0, 0, 0, 0, 0],
+            "slot 1",
+        ),
+        ("lddw.bin", vec![0x18, 0x01, 0, 0, 1, 0, 0, 0], "two slots"),
+        (
+            "elf.bin",
+            b"\x7fELF\x02\x01\x01\0\0\0\0\0\0\0\0\0".to_vec(),
+            "ELF object",
+        ),
+    ];
+    for (name, bytes, expect) in cases {
+        let f = dir.path(name);
+        std::fs::write(&f, &bytes).unwrap();
+        let out = tool(&["disasm", s(&f)], b"");
+        assert_eq!(out.status.code(), Some(1), "{name}: {}", stderr(&out));
+        assert!(stderr(&out).contains(expect), "{name}: {}", stderr(&out));
+        assert!(
+            !stderr(&out).contains("panicked"),
+            "{name}: {}",
+            stderr(&out)
+        );
+    }
+    let out = tool(&["disasm", s(&dir.path("missing.bin"))], b"");
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    let out = tool(&["disasm"], b"");
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    // An empty program is valid and prints nothing.
+    let out = tool(&["disasm", "-"], b"");
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(out.stdout.is_empty());
+}
