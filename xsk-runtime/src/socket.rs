@@ -1,0 +1,1288 @@
+//! AF_XDP sockets: binding to an interface queue, the four typed rings, wake-ups, statistics.
+//!
+//! An [`XskSocket`] is bound to one (interface, queue) and uses a [`Umem`]. It has up to four
+//! rings, each a single-producer/single-consumer queue shared with the kernel:
+//!
+//! | ring | user space | kernel | carries | type |
+//! |---|---|---|---|---|
+//! | fill | produces | consumes | empty frames for the kernel to receive into | [`FillRing`] |
+//! | RX | consumes | produces | received packets (frame, offset, length) | [`RxRing`] |
+//! | TX | produces | consumes | packets to send | [`TxRing`] |
+//! | completion | consumes | produces | frames whose packets were sent | [`CompletionRing`] |
+//!
+//! Fill and completion belong to the UMEM per (interface, queue); RX and TX to the socket. The
+//! typed rings move [`Frame`]s by value (see [`crate::umem`] on frame ownership) and keep
+//! counters ([`FrameCounters`]) of what went through them.
+//!
+//! # Sharing a UMEM (`XDP_SHARED_UMEM`)
+//!
+//! The first socket bound with a UMEM uses the socket the UMEM was registered on. Every further
+//! socket is a new AF_XDP socket bound with `XDP_SHARED_UMEM` and the first one's fd. On the
+//! same (interface, queue) it shares the first socket's fill and completion rings and has none
+//! of its own (kernel 4.18); on another queue or interface it gets its own fill and completion
+//! rings (kernel 5.10). The kernel refuses any other bind flag with `XDP_SHARED_UMEM`: shared
+//! sockets inherit copy/zero-copy, need_wakeup and multi-buffer from the first socket, and this
+//! module never sends other flags with it.
+//!
+//! # Wake-ups (`need_wakeup`, kernel 5.4)
+//!
+//! Bound with `XDP_USE_NEED_WAKEUP` (the default here), the kernel sets a flag in the fill ring
+//! when it needs a syscall to go on receiving, and in the TX ring when it needs one to go on
+//! sending. [`FillRing::wake_if_needed`] and [`TxRing::kick_if_needed`] make the syscall
+//! (`recvfrom` / `sendto` with `MSG_DONTWAIT`) only then; without need_wakeup, TX is kicked
+//! after every submit. In copy mode (all of veth) the TX flag is always set: every transmit
+//! costs one `sendto`, which sends at most 32 frames unless
+//! [`XskSocket::set_max_tx_skb_budget`] (kernel 6.17) raises that.
+
+use std::os::fd::{AsFd, AsRawFd, BorrowedFd, OwnedFd, RawFd};
+
+use crate::error::{Error, Result};
+use crate::ring::{Consumer, MmapRing, Producer, ReadBatch, WriteBatch};
+use crate::sys::xdp::{
+    self, Mmap, SockaddrXdp, XdpDesc, XdpOptions, XdpStatistics, AF_XDP, SOL_XDP, SO_BUSY_POLL,
+    SO_BUSY_POLL_BUDGET, SO_PREFER_BUSY_POLL, XDP_COPY, XDP_MAX_TX_SKB_BUDGET,
+    XDP_OPTIONS_ZEROCOPY, XDP_PGOFF_RX_RING, XDP_PGOFF_TX_RING, XDP_RX_RING, XDP_SHARED_UMEM,
+    XDP_TX_RING, XDP_UMEM_COMPLETION_RING, XDP_UMEM_FILL_RING, XDP_UMEM_PGOFF_COMPLETION_RING,
+    XDP_UMEM_PGOFF_FILL_RING, XDP_USE_NEED_WAKEUP, XDP_USE_SG, XDP_ZEROCOPY,
+};
+use crate::umem::{Frame, FreeList, OwnerState, RxPacket, Umem};
+
+/// Copy or zero-copy.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum BindMode {
+    /// No flag: the kernel uses zero-copy if the driver supports it, else copy mode.
+    #[default]
+    Auto,
+    /// `XDP_COPY`: always copy mode (works on every interface, kernel 5.0).
+    Copy,
+    /// `XDP_ZEROCOPY`: zero-copy or an error ("driver does not support zero-copy"); veth and
+    /// other drivers without AF_XDP zero-copy support refuse it.
+    ZeroCopy,
+    /// Try `XDP_ZEROCOPY`; if the driver refuses, bind in copy mode. Unlike [`Auto`](Self::Auto),
+    /// [`XskSocket::zero_copy_refused`] then tells that this happened.
+    ZeroCopyOrCopy,
+}
+
+/// How to set up an [`XskSocket`]. Ring sizes are numbers of entries, powers of two; a size of
+/// 0 leaves that ring out (a socket needs RX or TX).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SocketConfig {
+    /// RX ring entries (0: no RX ring). Default 2048.
+    pub rx_size: u32,
+    /// TX ring entries (0: no TX ring). Default 2048.
+    pub tx_size: u32,
+    /// Fill ring entries. Default 2048. Ignored for a socket that shares the fill ring of a
+    /// socket on the same queue.
+    pub fill_size: u32,
+    /// Completion ring entries. Default 2048. Ignored like `fill_size`.
+    pub completion_size: u32,
+    /// Copy or zero-copy. Ignored for the second and later sockets of a UMEM (inherited).
+    pub mode: BindMode,
+    /// Bind with `XDP_USE_NEED_WAKEUP` (kernel 5.4). Default true. Inherited like `mode`.
+    pub need_wakeup: bool,
+    /// Bind with `XDP_USE_SG`: receive and send packets larger than a frame as several
+    /// descriptors (kernel 6.6). Default false. Inherited like `mode`.
+    pub multi_buffer: bool,
+}
+
+impl Default for SocketConfig {
+    fn default() -> Self {
+        SocketConfig {
+            rx_size: 2048,
+            tx_size: 2048,
+            fill_size: 2048,
+            completion_size: 2048,
+            mode: BindMode::Auto,
+            need_wakeup: true,
+            multi_buffer: false,
+        }
+    }
+}
+
+impl SocketConfig {
+    /// Checks the ring sizes: each a power of two (or 0 for RX/TX), at least one of RX and TX.
+    pub fn validate(&self) -> Result<()> {
+        for (name, size, optional) in [
+            ("RX", self.rx_size, true),
+            ("TX", self.tx_size, true),
+            ("fill", self.fill_size, false),
+            ("completion", self.completion_size, false),
+        ] {
+            if size == 0 && optional {
+                continue;
+            }
+            if !size.is_power_of_two() {
+                return Err(Error::invalid(format!(
+                    "{name} ring size {size} is not a power of two (the kernel takes 2^n entries, \
+                     e.g. {})",
+                    size.checked_next_power_of_two().unwrap_or(1 << 31).max(1)
+                )));
+            }
+        }
+        if self.rx_size == 0 && self.tx_size == 0 {
+            return Err(Error::invalid(
+                "a socket needs an RX ring, a TX ring, or both (rx_size and tx_size are 0)",
+            ));
+        }
+        Ok(())
+    }
+}
+
+/// Frames that went through a socket's rings, to account for every frame.
+///
+/// For one socket with its own fill ring, the frames the kernel holds are
+/// `filled - received + transmitted - completed`; with sockets sharing a fill ring, sum them.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct FrameCounters {
+    /// Frames submitted to the fill ring.
+    pub filled: u64,
+    /// Packets (descriptors) taken from the RX ring.
+    pub received: u64,
+    /// Frames submitted to the TX ring.
+    pub transmitted: u64,
+    /// Frames taken from the completion ring.
+    pub completed: u64,
+    /// RX or completion entries whose address was not in the UMEM (a kernel bug; never
+    /// expected). They are released and counted, never turned into frames.
+    pub invalid: u64,
+}
+
+impl FrameCounters {
+    /// Frames the kernel holds: in the fill ring, being received or sent, or in the TX ring.
+    pub fn in_kernel(&self) -> i64 {
+        (self.filled as i64 - self.received as i64)
+            + (self.transmitted as i64 - self.completed as i64)
+            - self.invalid as i64
+    }
+}
+
+impl std::ops::Add for FrameCounters {
+    type Output = FrameCounters;
+    fn add(self, o: FrameCounters) -> FrameCounters {
+        FrameCounters {
+            filled: self.filled + o.filled,
+            received: self.received + o.received,
+            transmitted: self.transmitted + o.transmitted,
+            completed: self.completed + o.completed,
+            invalid: self.invalid + o.invalid,
+        }
+    }
+}
+
+/// Errnos of `sendto`/`recvfrom` wake-ups that mean "busy, try later" (as in libxdp).
+fn benign_wakeup_errno(errno: i32) -> bool {
+    matches!(
+        errno,
+        libc::EAGAIN | libc::EBUSY | libc::ENOBUFS | libc::ENETDOWN | libc::EINTR
+    )
+}
+
+fn borrowed(fd: RawFd) -> BorrowedFd<'static> {
+    // SAFETY: rings store the fd of the socket that owns them and live no longer than it
+    // (they are only reachable through `&mut XskSocket`); the borrow is used for one syscall.
+    unsafe { BorrowedFd::borrow_raw(fd) }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Fill ring
+
+/// The fill ring: user space gives the kernel empty frames to receive into.
+#[derive(Debug)]
+pub struct FillRing {
+    ring: Producer<MmapRing<u64>>,
+    umem: Umem,
+    fd: RawFd,
+    need_wakeup: bool,
+    filled: u64,
+}
+
+impl FillRing {
+    /// Reserves up to `n` entries; push frames into the batch.
+    #[inline]
+    pub fn reserve(&mut self, n: u32) -> FillBatch<'_> {
+        let umem_id = self.umem.id();
+        let filled = &mut self.filled;
+        FillBatch {
+            batch: Some(self.ring.reserve(n)),
+            umem_id,
+            filled,
+        }
+    }
+
+    /// Moves up to `max` frames from `free` into the ring (as many as fit); returns how many.
+    #[inline]
+    pub fn fill_from(&mut self, free: &mut FreeList, max: u32) -> u32 {
+        let want = max.min(free.len().min(u32::MAX as usize) as u32);
+        if want == 0 {
+            return 0;
+        }
+        let mut batch = self.reserve(want);
+        while batch.remaining() > 0 {
+            match free.pop() {
+                Some(frame) => {
+                    if let Err(frame) = batch.push(frame) {
+                        // Another UMEM's frame cannot be on our free list; put it back.
+                        let _ = free.push(frame);
+                        break;
+                    }
+                }
+                None => break,
+            }
+        }
+        batch.submit()
+    }
+
+    /// True if the kernel asks for a wake-up to go on receiving (`XDP_RING_NEED_WAKEUP`).
+    #[inline]
+    pub fn needs_wakeup(&self) -> bool {
+        self.ring.needs_wakeup()
+    }
+
+    /// Wakes the kernel's RX processing (`recvfrom`, non-blocking) if the socket uses
+    /// need_wakeup and the kernel set the flag; otherwise does nothing. Returns whether a
+    /// syscall was made.
+    #[inline]
+    pub fn wake_if_needed(&self) -> Result<bool> {
+        if self.need_wakeup && self.ring.needs_wakeup() {
+            self.wake()?;
+            return Ok(true);
+        }
+        Ok(false)
+    }
+
+    /// Wakes the kernel's RX processing unconditionally (`recvfrom(MSG_DONTWAIT)`).
+    pub fn wake(&self) -> Result<()> {
+        match xdp::wake_rx(borrowed(self.fd)) {
+            Ok(()) => Ok(()),
+            Err(e) if benign_wakeup_errno(e) => Ok(()),
+            Err(e) => Err(Error::io("recvfrom(AF_XDP) wake-up", e)),
+        }
+    }
+
+    /// The ring's number of entries.
+    pub fn size(&self) -> u32 {
+        self.ring.size()
+    }
+
+    /// Frames submitted so far.
+    pub fn filled(&self) -> u64 {
+        self.filled
+    }
+}
+
+/// Reserved fill ring entries. [`push`](FillBatch::push) moves a frame in;
+/// [`submit`](FillBatch::submit) publishes. Dropping the batch also submits the frames pushed
+/// (a pushed frame cannot be handed back, so it must not be lost) and returns the unused
+/// reservation to the ring.
+#[must_use = "submit the batch (dropping it submits what was pushed)"]
+#[derive(Debug)]
+pub struct FillBatch<'a> {
+    batch: Option<WriteBatch<'a, MmapRing<u64>>>,
+    umem_id: u32,
+    filled: &'a mut u64,
+}
+
+impl FillBatch<'_> {
+    /// Entries reserved.
+    #[inline]
+    pub fn len(&self) -> u32 {
+        self.batch.as_ref().map_or(0, |b| b.len())
+    }
+
+    /// True if the ring had no room.
+    #[inline]
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Entries reserved and not yet pushed.
+    #[inline]
+    pub fn remaining(&self) -> u32 {
+        self.batch.as_ref().map_or(0, |b| b.remaining())
+    }
+
+    /// Moves `frame` into the next entry; gives it back if the batch is full or the frame
+    /// belongs to another UMEM.
+    #[inline]
+    pub fn push(&mut self, frame: Frame) -> std::result::Result<(), Frame> {
+        if frame.umem_id() != self.umem_id {
+            return Err(frame);
+        }
+        match self.batch.as_mut() {
+            Some(b) if b.remaining() > 0 => {
+                // Cannot fail: remaining() > 0. The frame now belongs to the ring.
+                let _ = b.push(frame.into_addr());
+                Ok(())
+            }
+            _ => Err(frame),
+        }
+    }
+
+    /// Publishes the pushed frames; returns how many.
+    #[inline]
+    pub fn submit(mut self) -> u32 {
+        self.finish()
+    }
+
+    fn finish(&mut self) -> u32 {
+        match self.batch.take() {
+            Some(b) => {
+                let n = b.submit();
+                *self.filled += u64::from(n);
+                n
+            }
+            None => 0,
+        }
+    }
+}
+
+impl Drop for FillBatch<'_> {
+    fn drop(&mut self) {
+        self.finish();
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Completion ring
+
+/// The completion ring: the kernel hands back frames whose packets it has sent.
+#[derive(Debug)]
+pub struct CompletionRing {
+    ring: Consumer<MmapRing<u64>>,
+    umem: Umem,
+    completed: u64,
+    invalid: u64,
+}
+
+impl CompletionRing {
+    /// Takes up to `n` completed frames; iterate the batch to get them.
+    #[inline]
+    pub fn peek(&mut self, n: u32) -> CompletionBatch<'_> {
+        CompletionBatch {
+            batch: Some(self.ring.peek(n)),
+            umem: &self.umem,
+            completed: &mut self.completed,
+            invalid: &mut self.invalid,
+        }
+    }
+
+    /// Moves up to `max` completed frames onto `free`; returns how many.
+    #[inline]
+    pub fn complete_into(&mut self, free: &mut FreeList, max: u32) -> u32 {
+        let mut batch = self.peek(max);
+        let mut n = 0;
+        for frame in batch.by_ref() {
+            // Frames of this ring's UMEM: the push cannot fail for `free` of the same UMEM.
+            if let Err(frame) = free.push(frame) {
+                drop(frame);
+                continue;
+            }
+            n += 1;
+        }
+        batch.release();
+        n
+    }
+
+    /// The ring's number of entries.
+    pub fn size(&self) -> u32 {
+        self.ring.size()
+    }
+
+    /// Frames taken so far.
+    pub fn completed(&self) -> u64 {
+        self.completed
+    }
+}
+
+/// Completed frames taken from the completion ring. Iterating yields each as a [`Frame`].
+/// [`release`](CompletionBatch::release) — or dropping the batch — releases the entries the
+/// iterator returned; those it did not return stay in the ring for the next peek.
+#[must_use = "iterate the batch to get the frames back"]
+#[derive(Debug)]
+pub struct CompletionBatch<'a> {
+    batch: Option<ReadBatch<'a, MmapRing<u64>>>,
+    umem: &'a Umem,
+    completed: &'a mut u64,
+    invalid: &'a mut u64,
+}
+
+impl CompletionBatch<'_> {
+    /// Entries in the batch.
+    #[inline]
+    pub fn len(&self) -> u32 {
+        self.batch.as_ref().map_or(0, |b| b.len())
+    }
+
+    /// True if nothing was completed.
+    #[inline]
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Releases the entries returned so far.
+    #[inline]
+    pub fn release(mut self) {
+        self.finish();
+    }
+
+    fn finish(&mut self) {
+        if let Some(b) = self.batch.take() {
+            let k = b.taken();
+            b.release_first(k);
+        }
+    }
+}
+
+impl Iterator for CompletionBatch<'_> {
+    type Item = Frame;
+
+    #[inline]
+    fn next(&mut self) -> Option<Frame> {
+        let b = self.batch.as_mut()?;
+        loop {
+            let addr = b.next()?;
+            match self.umem.split_addr(addr) {
+                Some((base, _)) => {
+                    *self.completed += 1;
+                    return Some(self.umem.frame_at(base));
+                }
+                None => *self.invalid += 1,
+            }
+        }
+    }
+}
+
+impl Drop for CompletionBatch<'_> {
+    fn drop(&mut self) {
+        self.finish();
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// RX ring
+
+/// The RX ring: the kernel delivers received packets.
+#[derive(Debug)]
+pub struct RxRing {
+    ring: Consumer<MmapRing<XdpDesc>>,
+    umem: Umem,
+    received: u64,
+    invalid: u64,
+}
+
+impl RxRing {
+    /// Takes up to `n` received packets; iterate the batch to get them.
+    #[inline]
+    pub fn recv(&mut self, n: u32) -> RxBatch<'_> {
+        RxBatch {
+            batch: Some(self.ring.peek(n)),
+            umem: &self.umem,
+            received: &mut self.received,
+            invalid: &mut self.invalid,
+        }
+    }
+
+    /// Packets waiting (refreshes the view of the kernel's index if none are cached).
+    pub fn available(&mut self) -> u32 {
+        self.ring.available(u32::MAX)
+    }
+
+    /// The ring's number of entries.
+    pub fn size(&self) -> u32 {
+        self.ring.size()
+    }
+
+    /// Packets (descriptors) taken so far.
+    pub fn received(&self) -> u64 {
+        self.received
+    }
+}
+
+/// Received packets. Iterating yields each as an [`RxPacket`], which owns its frame.
+/// [`release`](RxBatch::release) — or dropping the batch — releases the entries the iterator
+/// returned; those it did not return stay in the ring for the next `recv`.
+#[must_use = "iterate the batch to get the packets"]
+#[derive(Debug)]
+pub struct RxBatch<'a> {
+    batch: Option<ReadBatch<'a, MmapRing<XdpDesc>>>,
+    umem: &'a Umem,
+    received: &'a mut u64,
+    invalid: &'a mut u64,
+}
+
+impl RxBatch<'_> {
+    /// Packets in the batch.
+    #[inline]
+    pub fn len(&self) -> u32 {
+        self.batch.as_ref().map_or(0, |b| b.len())
+    }
+
+    /// True if nothing was received.
+    #[inline]
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Releases the entries returned so far.
+    #[inline]
+    pub fn release(mut self) {
+        self.finish();
+    }
+
+    fn finish(&mut self) {
+        if let Some(b) = self.batch.take() {
+            let k = b.taken();
+            b.release_first(k);
+        }
+    }
+}
+
+impl Iterator for RxBatch<'_> {
+    type Item = RxPacket;
+
+    #[inline]
+    fn next(&mut self) -> Option<RxPacket> {
+        let b = self.batch.as_mut()?;
+        loop {
+            let desc = b.next()?;
+            match self.umem.split_addr(desc.addr) {
+                Some((base, offset)) => {
+                    *self.received += 1;
+                    return Some(RxPacket {
+                        frame: self.umem.frame_at(base),
+                        offset,
+                        len: desc.len,
+                        options: desc.options,
+                    });
+                }
+                None => *self.invalid += 1,
+            }
+        }
+    }
+
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        self.batch.as_ref().map_or((0, Some(0)), |b| b.size_hint())
+    }
+}
+
+impl Drop for RxBatch<'_> {
+    fn drop(&mut self) {
+        self.finish();
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// TX ring
+
+/// The TX ring: user space queues packets to send.
+#[derive(Debug)]
+pub struct TxRing {
+    ring: Producer<MmapRing<XdpDesc>>,
+    umem: Umem,
+    fd: RawFd,
+    need_wakeup: bool,
+    transmitted: u64,
+}
+
+impl TxRing {
+    /// Reserves up to `n` entries; push packets into the batch.
+    #[inline]
+    pub fn reserve(&mut self, n: u32) -> TxBatch<'_> {
+        let umem = &self.umem;
+        TxBatch {
+            batch: Some(self.ring.reserve(n)),
+            umem,
+            transmitted: &mut self.transmitted,
+        }
+    }
+
+    /// True if the kernel asks for a `sendto` to go on sending (`XDP_RING_NEED_WAKEUP`).
+    #[inline]
+    pub fn needs_wakeup(&self) -> bool {
+        self.ring.needs_wakeup()
+    }
+
+    /// Kicks the kernel to send what is queued (`sendto(MSG_DONTWAIT)`) if it needs it: always
+    /// without need_wakeup, else only when the kernel set the flag. Returns whether a syscall
+    /// was made. "Busy" answers (EAGAIN, EBUSY, ENOBUFS, ENETDOWN) are not errors: kick again
+    /// later.
+    #[inline]
+    pub fn kick_if_needed(&self) -> Result<bool> {
+        if !self.need_wakeup || self.ring.needs_wakeup() {
+            self.kick()?;
+            return Ok(true);
+        }
+        Ok(false)
+    }
+
+    /// Kicks the kernel unconditionally.
+    pub fn kick(&self) -> Result<()> {
+        match xdp::kick_tx(borrowed(self.fd)) {
+            Ok(()) => Ok(()),
+            Err(e) if benign_wakeup_errno(e) => Ok(()),
+            Err(e) => Err(Error::io("sendto(AF_XDP) TX kick", e)),
+        }
+    }
+
+    /// Entries submitted that the kernel has not consumed yet.
+    pub fn pending(&self) -> u32 {
+        self.ring.outstanding()
+    }
+
+    /// The ring's number of entries.
+    pub fn size(&self) -> u32 {
+        self.ring.size()
+    }
+
+    /// Frames submitted so far.
+    pub fn transmitted(&self) -> u64 {
+        self.transmitted
+    }
+}
+
+/// Reserved TX ring entries. [`push`](TxBatch::push) moves a frame in with the span to send;
+/// [`submit`](TxBatch::submit) publishes (then [`TxRing::kick_if_needed`]). Dropping the batch
+/// submits what was pushed, like [`FillBatch`].
+#[must_use = "submit the batch (dropping it submits what was pushed)"]
+#[derive(Debug)]
+pub struct TxBatch<'a> {
+    batch: Option<WriteBatch<'a, MmapRing<XdpDesc>>>,
+    umem: &'a Umem,
+    transmitted: &'a mut u64,
+}
+
+impl TxBatch<'_> {
+    /// Entries reserved.
+    #[inline]
+    pub fn len(&self) -> u32 {
+        self.batch.as_ref().map_or(0, |b| b.len())
+    }
+
+    /// True if the ring had no room.
+    #[inline]
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Entries reserved and not yet pushed.
+    #[inline]
+    pub fn remaining(&self) -> u32 {
+        self.batch.as_ref().map_or(0, |b| b.remaining())
+    }
+
+    /// Queues `len` bytes at `offset` in `frame` for sending. Gives the frame back if the
+    /// batch is full, the span does not fit in the frame, or the frame belongs to another
+    /// UMEM.
+    #[inline]
+    pub fn push(&mut self, frame: Frame, offset: u32, len: u32) -> std::result::Result<(), Frame> {
+        self.push_with_options(frame, offset, len, 0)
+    }
+
+    /// Like [`push`](TxBatch::push) with descriptor `options` (`XDP_PKT_CONTD` on all but the
+    /// last fragment of a multi-buffer packet; `XDP_TX_METADATA`).
+    #[inline]
+    pub fn push_with_options(
+        &mut self,
+        frame: Frame,
+        offset: u32,
+        len: u32,
+        options: u32,
+    ) -> std::result::Result<(), Frame> {
+        let fs = self.umem.frame_size();
+        if frame.umem_id() != self.umem.id()
+            || offset > fs
+            || len > fs - offset
+            || self.remaining() == 0
+        {
+            return Err(frame);
+        }
+        let desc = XdpDesc {
+            addr: self.umem.join_addr(frame.into_addr(), offset),
+            len,
+            options,
+        };
+        if let Some(b) = self.batch.as_mut() {
+            // Cannot fail: remaining() > 0. The frame now belongs to the ring.
+            let _ = b.push(desc);
+        }
+        Ok(())
+    }
+
+    /// Queues a received packet to be sent as it is now (its span, e.g. after rewriting it in
+    /// place); gives it back if the batch is full.
+    #[inline]
+    pub fn push_packet(&mut self, packet: RxPacket) -> std::result::Result<(), RxPacket> {
+        if self.remaining() == 0 || packet.frame.umem_id() != self.umem.id() {
+            return Err(packet);
+        }
+        let (offset, len, options) = (packet.offset, packet.len, packet.options);
+        let fs = self.umem.frame_size();
+        let offset = offset.min(fs);
+        let len = len.min(fs - offset);
+        match self.push_with_options(packet.into_frame(), offset, len, options) {
+            Ok(()) => Ok(()),
+            // Unreachable: the span was clamped and room checked; keep the frame anyway.
+            Err(frame) => Err(RxPacket {
+                frame,
+                offset,
+                len,
+                options,
+            }),
+        }
+    }
+
+    /// Publishes the pushed packets; returns how many.
+    #[inline]
+    pub fn submit(mut self) -> u32 {
+        self.finish()
+    }
+
+    fn finish(&mut self) -> u32 {
+        match self.batch.take() {
+            Some(b) => {
+                let n = b.submit();
+                *self.transmitted += u64::from(n);
+                n
+            }
+            None => 0,
+        }
+    }
+}
+
+impl Drop for TxBatch<'_> {
+    fn drop(&mut self) {
+        self.finish();
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The socket
+
+/// Busy-polling settings (`SO_PREFER_BUSY_POLL`, `SO_BUSY_POLL`, `SO_BUSY_POLL_BUDGET`;
+/// for AF_XDP kernel 5.11). Only useful with drivers that support NAPI busy polling (not veth).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct BusyPoll {
+    /// Microseconds to busy poll per syscall (`SO_BUSY_POLL`); libxdp's samples use 20.
+    pub usecs: u32,
+    /// Packets per busy-poll round (`SO_BUSY_POLL_BUDGET`); libxdp's samples use 64.
+    pub budget: u32,
+    /// Prefer busy polling over interrupts (`SO_PREFER_BUSY_POLL`).
+    pub prefer: bool,
+}
+
+impl Default for BusyPoll {
+    fn default() -> Self {
+        BusyPoll {
+            usecs: 20,
+            budget: 64,
+            prefer: true,
+        }
+    }
+}
+
+/// The split borrow of a socket's rings, to use several at once (e.g. RX and TX in l2fwd).
+#[derive(Debug)]
+pub struct Rings<'a> {
+    /// The fill ring (`None` when shared with an earlier socket on the same queue).
+    pub fill: Option<&'a mut FillRing>,
+    /// The completion ring (`None` like `fill`).
+    pub completion: Option<&'a mut CompletionRing>,
+    /// The RX ring (`None` if `rx_size` was 0).
+    pub rx: Option<&'a mut RxRing>,
+    /// The TX ring (`None` if `tx_size` was 0).
+    pub tx: Option<&'a mut TxRing>,
+}
+
+/// An AF_XDP socket bound to one interface queue.
+///
+/// The rings are unmapped and the socket closed on drop. The first socket of a [`Umem`] is
+/// the UMEM's own socket: the kernel keeps it bound (and in any XSKMAP) until the `Umem`'s last
+/// handle is dropped too.
+#[derive(Debug)]
+pub struct XskSocket {
+    fill: Option<FillRing>,
+    completion: Option<CompletionRing>,
+    rx: Option<RxRing>,
+    tx: Option<TxRing>,
+    /// `None` for the UMEM's own socket (whose fd the `Umem` holds).
+    own_fd: Option<OwnedFd>,
+    umem: Umem,
+    ifindex: u32,
+    queue: u32,
+    zero_copy: bool,
+    zero_copy_refused: bool,
+    need_wakeup: bool,
+}
+
+impl XskSocket {
+    /// Creates a socket on interface `ifname` (in the calling thread's network namespace),
+    /// queue `queue`, using `umem`.
+    pub fn bind_name(
+        umem: &Umem,
+        ifname: &str,
+        queue: u32,
+        config: &SocketConfig,
+    ) -> Result<XskSocket> {
+        let ifindex = crate::sys::if_nametoindex(ifname)?;
+        Self::bind(umem, ifindex, queue, config)
+    }
+
+    /// Creates a socket on interface `ifindex`, queue `queue`, using `umem`: sets the ring
+    /// sizes, maps the rings, and binds (see the module docs for what is shared when `umem`
+    /// already has sockets).
+    pub fn bind(umem: &Umem, ifindex: u32, queue: u32, config: &SocketConfig) -> Result<XskSocket> {
+        config.validate()?;
+        let mut state = umem.state();
+        let owner_wakeup = match state.owner {
+            OwnerState::Failed => {
+                return Err(Error::invalid(
+                    "the first bind with this UMEM failed, which leaves the UMEM's own socket \
+                     unusable: create a new Umem",
+                ))
+            }
+            OwnerState::Unused => None,
+            OwnerState::Bound { need_wakeup } => Some(need_wakeup),
+        };
+        let is_owner = owner_wakeup.is_none();
+        let same_queue = state
+            .bound
+            .iter()
+            .any(|&(i, q, n)| i == ifindex && q == queue && n > 0);
+        let own_fd = if is_owner {
+            None
+        } else {
+            Some(xdp::xsk_socket()?)
+        };
+        let fd: BorrowedFd<'_> = match &own_fd {
+            Some(fd) => fd.as_fd(),
+            None => umem.fd(),
+        };
+        let with_fill = !same_queue;
+        if with_fill {
+            set_ring_size(fd, XDP_UMEM_FILL_RING, config.fill_size, "fill")?;
+            set_ring_size(
+                fd,
+                XDP_UMEM_COMPLETION_RING,
+                config.completion_size,
+                "completion",
+            )?;
+        }
+        if config.rx_size > 0 {
+            set_ring_size(fd, XDP_RX_RING, config.rx_size, "RX")?;
+        }
+        if config.tx_size > 0 {
+            set_ring_size(fd, XDP_TX_RING, config.tx_size, "TX")?;
+        }
+        let off = xdp::mmap_offsets(fd)?;
+        let raw = fd.as_raw_fd();
+        let need_wakeup = owner_wakeup.unwrap_or(config.need_wakeup);
+        let (fill, completion) = if with_fill {
+            let fr = map_ring::<u64>(
+                fd,
+                &off.fr,
+                config.fill_size,
+                XDP_UMEM_PGOFF_FILL_RING,
+                "mmap(fill ring)",
+            )?;
+            let cr = map_ring::<u64>(
+                fd,
+                &off.cr,
+                config.completion_size,
+                XDP_UMEM_PGOFF_COMPLETION_RING,
+                "mmap(completion ring)",
+            )?;
+            (
+                Some(FillRing {
+                    ring: Producer::new(fr),
+                    umem: umem.clone(),
+                    fd: raw,
+                    need_wakeup,
+                    filled: 0,
+                }),
+                Some(CompletionRing {
+                    ring: Consumer::new(cr),
+                    umem: umem.clone(),
+                    completed: 0,
+                    invalid: 0,
+                }),
+            )
+        } else {
+            (None, None)
+        };
+        let rx = if config.rx_size > 0 {
+            let r = map_ring::<XdpDesc>(
+                fd,
+                &off.rx,
+                config.rx_size,
+                XDP_PGOFF_RX_RING,
+                "mmap(RX ring)",
+            )?;
+            Some(RxRing {
+                ring: Consumer::new(r),
+                umem: umem.clone(),
+                received: 0,
+                invalid: 0,
+            })
+        } else {
+            None
+        };
+        let tx = if config.tx_size > 0 {
+            let r = map_ring::<XdpDesc>(
+                fd,
+                &off.tx,
+                config.tx_size,
+                XDP_PGOFF_TX_RING,
+                "mmap(TX ring)",
+            )?;
+            Some(TxRing {
+                ring: Producer::new(r),
+                umem: umem.clone(),
+                fd: raw,
+                need_wakeup,
+                transmitted: 0,
+            })
+        } else {
+            None
+        };
+
+        let mut addr = SockaddrXdp {
+            sxdp_family: AF_XDP as u16,
+            sxdp_flags: 0,
+            sxdp_ifindex: ifindex,
+            sxdp_queue_id: queue,
+            sxdp_shared_umem_fd: 0,
+        };
+        let mut zero_copy_refused = false;
+        if is_owner {
+            let mut flags = match config.mode {
+                BindMode::Auto => 0,
+                BindMode::Copy => XDP_COPY,
+                BindMode::ZeroCopy | BindMode::ZeroCopyOrCopy => XDP_ZEROCOPY,
+            };
+            if config.need_wakeup {
+                flags |= XDP_USE_NEED_WAKEUP;
+            }
+            if config.multi_buffer {
+                flags |= XDP_USE_SG;
+            }
+            addr.sxdp_flags = flags;
+            let mut res = xdp::bind(fd, &addr);
+            if res == Err(libc::EOPNOTSUPP) && config.mode == BindMode::ZeroCopyOrCopy {
+                zero_copy_refused = true;
+                addr.sxdp_flags = (flags & !XDP_ZEROCOPY) | XDP_COPY;
+                res = xdp::bind(fd, &addr);
+            }
+            if let Err(errno) = res {
+                state.owner = OwnerState::Failed;
+                return Err(bind_error(errno, ifindex, queue, config, false));
+            }
+            state.owner = OwnerState::Bound {
+                need_wakeup: config.need_wakeup,
+            };
+        } else {
+            // The kernel refuses every other flag with XDP_SHARED_UMEM.
+            addr.sxdp_flags = XDP_SHARED_UMEM;
+            addr.sxdp_shared_umem_fd = umem.fd().as_raw_fd() as u32;
+            if let Err(errno) = xdp::bind(fd, &addr) {
+                return Err(bind_error(errno, ifindex, queue, config, true));
+            }
+        }
+        match state
+            .bound
+            .iter_mut()
+            .find(|(i, q, _)| *i == ifindex && *q == queue)
+        {
+            Some(entry) => entry.2 += 1,
+            None => state.bound.push((ifindex, queue, 1)),
+        }
+        drop(state);
+        let zero_copy = match xdp::options(fd) {
+            Ok(XdpOptions { flags }) => flags & XDP_OPTIONS_ZEROCOPY != 0,
+            // Kernels before 5.3 cannot tell; only a forced zero-copy bind is known.
+            Err(_) => config.mode == BindMode::ZeroCopy,
+        };
+        Ok(XskSocket {
+            fill,
+            completion,
+            rx,
+            tx,
+            own_fd,
+            umem: umem.clone(),
+            ifindex,
+            queue,
+            zero_copy,
+            zero_copy_refused,
+            need_wakeup,
+        })
+    }
+
+    /// The socket's fd (to enter into an XSKMAP, or to poll).
+    pub fn fd(&self) -> BorrowedFd<'_> {
+        match &self.own_fd {
+            Some(fd) => fd.as_fd(),
+            None => self.umem.fd(),
+        }
+    }
+
+    /// The UMEM.
+    pub fn umem(&self) -> &Umem {
+        &self.umem
+    }
+
+    /// The interface index bound to.
+    pub fn ifindex(&self) -> u32 {
+        self.ifindex
+    }
+
+    /// The queue bound to.
+    pub fn queue(&self) -> u32 {
+        self.queue
+    }
+
+    /// True if the socket runs in zero-copy mode (`XDP_OPTIONS_ZEROCOPY`).
+    pub fn is_zero_copy(&self) -> bool {
+        self.zero_copy
+    }
+
+    /// True if [`BindMode::ZeroCopyOrCopy`] fell back to copy mode.
+    pub fn zero_copy_refused(&self) -> bool {
+        self.zero_copy_refused
+    }
+
+    /// True if the socket was bound with `XDP_USE_NEED_WAKEUP` (or inherited it).
+    pub fn uses_need_wakeup(&self) -> bool {
+        self.need_wakeup
+    }
+
+    /// All rings at once, for code that uses several in one loop.
+    #[inline]
+    pub fn rings(&mut self) -> Rings<'_> {
+        Rings {
+            fill: self.fill.as_mut(),
+            completion: self.completion.as_mut(),
+            rx: self.rx.as_mut(),
+            tx: self.tx.as_mut(),
+        }
+    }
+
+    /// The fill ring, unless shared with an earlier socket on the same queue.
+    pub fn fill(&mut self) -> Option<&mut FillRing> {
+        self.fill.as_mut()
+    }
+
+    /// The completion ring, unless shared like the fill ring.
+    pub fn completion(&mut self) -> Option<&mut CompletionRing> {
+        self.completion.as_mut()
+    }
+
+    /// The RX ring, if configured.
+    pub fn rx(&mut self) -> Option<&mut RxRing> {
+        self.rx.as_mut()
+    }
+
+    /// The TX ring, if configured.
+    pub fn tx(&mut self) -> Option<&mut TxRing> {
+        self.tx.as_mut()
+    }
+
+    /// What went through this socket's rings.
+    pub fn counters(&self) -> FrameCounters {
+        FrameCounters {
+            filled: self.fill.as_ref().map_or(0, |r| r.filled),
+            received: self.rx.as_ref().map_or(0, |r| r.received),
+            transmitted: self.tx.as_ref().map_or(0, |r| r.transmitted),
+            completed: self.completion.as_ref().map_or(0, |r| r.completed),
+            invalid: self.rx.as_ref().map_or(0, |r| r.invalid)
+                + self.completion.as_ref().map_or(0, |r| r.invalid),
+        }
+    }
+
+    /// The kernel's counters for this socket (`XDP_STATISTICS`).
+    pub fn statistics(&self) -> Result<XdpStatistics> {
+        xdp::statistics(self.fd())
+    }
+
+    /// The kernel's view of the socket's options (`XDP_OPTIONS`, kernel 5.3).
+    pub fn options(&self) -> Result<XdpOptions> {
+        xdp::options(self.fd())
+    }
+
+    /// Waits up to `timeout_ms` (negative: forever) until the socket is readable (RX ring not
+    /// empty) — `poll(POLLIN)`; poll also wakes the kernel like `recvfrom`. Returns true if
+    /// readable.
+    pub fn poll_rx(&self, timeout_ms: i32) -> Result<bool> {
+        Ok(xdp::poll(self.fd(), libc::POLLIN, timeout_ms)? & libc::POLLIN != 0)
+    }
+
+    /// Waits up to `timeout_ms` until the TX ring has room (`poll(POLLOUT)`), which also drives
+    /// transmission. Returns true if writable.
+    pub fn poll_tx(&self, timeout_ms: i32) -> Result<bool> {
+        Ok(xdp::poll(self.fd(), libc::POLLOUT, timeout_ms)? & libc::POLLOUT != 0)
+    }
+
+    /// Sets the busy-polling socket options (kernel 5.11).
+    pub fn set_busy_poll(&self, busy: &BusyPoll) -> Result<()> {
+        let fd = self.fd();
+        xdp::setsockopt_u32(
+            fd,
+            libc::SOL_SOCKET,
+            SO_PREFER_BUSY_POLL,
+            u32::from(busy.prefer),
+            "setsockopt(SO_PREFER_BUSY_POLL)",
+        )
+        .map_err(old_kernel_hint("5.11"))?;
+        xdp::setsockopt_u32(
+            fd,
+            libc::SOL_SOCKET,
+            SO_BUSY_POLL,
+            busy.usecs,
+            "setsockopt(SO_BUSY_POLL)",
+        )?;
+        xdp::setsockopt_u32(
+            fd,
+            libc::SOL_SOCKET,
+            SO_BUSY_POLL_BUDGET,
+            busy.budget,
+            "setsockopt(SO_BUSY_POLL_BUDGET)",
+        )
+        .map_err(old_kernel_hint("5.11"))
+    }
+
+    /// Sets how many TX descriptors one `sendto` may send in copy mode
+    /// (`XDP_MAX_TX_SKB_BUDGET`, default 32, at most the TX ring size; kernel 6.17).
+    pub fn set_max_tx_skb_budget(&self, budget: u32) -> Result<()> {
+        xdp::setsockopt_u32(
+            self.fd(),
+            SOL_XDP,
+            XDP_MAX_TX_SKB_BUDGET,
+            budget,
+            "setsockopt(XDP_MAX_TX_SKB_BUDGET)",
+        )
+        .map_err(|e| match e.errno() {
+            Some(libc::ENOPROTOOPT) => Error::io_hint(
+                "setsockopt(XDP_MAX_TX_SKB_BUDGET)",
+                libc::ENOPROTOOPT,
+                "the kernel is older than 6.17, which added this option",
+            ),
+            Some(libc::EINVAL) => Error::io_hint(
+                "setsockopt(XDP_MAX_TX_SKB_BUDGET)",
+                libc::EINVAL,
+                format!("the budget {budget} must lie between 32 and the TX ring size"),
+            ),
+            _ => e,
+        })
+    }
+}
+
+impl Drop for XskSocket {
+    fn drop(&mut self) {
+        let mut state = self.umem.state();
+        if let Some(entry) = state
+            .bound
+            .iter_mut()
+            .find(|(i, q, _)| *i == self.ifindex && *q == self.queue)
+        {
+            entry.2 = entry.2.saturating_sub(1);
+        }
+    }
+}
+
+fn old_kernel_hint(version: &'static str) -> impl Fn(Error) -> Error {
+    move |e| match e {
+        Error::Io {
+            op,
+            errno: libc::ENOPROTOOPT,
+            ..
+        } => Error::io_hint(
+            op,
+            libc::ENOPROTOOPT,
+            format!("the kernel is older than {version}, which added this option"),
+        ),
+        e => e,
+    }
+}
+
+fn set_ring_size(fd: BorrowedFd<'_>, opt: i32, size: u32, name: &'static str) -> Result<()> {
+    let op = match opt {
+        XDP_UMEM_FILL_RING => "setsockopt(XDP_UMEM_FILL_RING)",
+        XDP_UMEM_COMPLETION_RING => "setsockopt(XDP_UMEM_COMPLETION_RING)",
+        XDP_RX_RING => "setsockopt(XDP_RX_RING)",
+        _ => "setsockopt(XDP_TX_RING)",
+    };
+    xdp::setsockopt_u32(fd, SOL_XDP, opt, size, op).map_err(|e| match e.errno() {
+        Some(libc::EINVAL) => Error::io_hint(
+            op,
+            libc::EINVAL,
+            format!(
+                "the kernel refused a {name} ring of {size} entries: it must be a power of two, \
+                 and set only once per socket"
+            ),
+        ),
+        Some(libc::ENOMEM) => Error::io_hint(
+            op,
+            libc::ENOMEM,
+            format!("no memory for a {name} ring of {size} entries: use a smaller ring"),
+        ),
+        _ => e,
+    })
+}
+
+fn map_ring<T: Copy>(
+    fd: BorrowedFd<'_>,
+    off: &xdp::XdpRingOffset,
+    entries: u32,
+    pgoff: i64,
+    op: &'static str,
+) -> Result<MmapRing<T>> {
+    let len = MmapRing::<T>::map_len(off, entries);
+    let map = Mmap::ring(fd, len, pgoff, op)?;
+    MmapRing::new(map, off, entries)
+}
+
+fn bind_error(errno: i32, ifindex: u32, queue: u32, config: &SocketConfig, shared: bool) -> Error {
+    let name = crate::sys::if_indextoname(ifindex).ok();
+    let iface = match &name {
+        Some(n) => format!("`{n}` (ifindex {ifindex})"),
+        None => format!("ifindex {ifindex}"),
+    };
+    let hint: String = match errno {
+        libc::ENODEV => {
+            format!("no interface {iface} in this network namespace")
+        }
+        libc::EINVAL => {
+            let counts = name.as_deref().and_then(xdp::channel_counts);
+            match counts {
+                Some((rx, tx, combined)) => format!(
+                    "queue {queue} does not exist on {iface}: it has {} RX and {} TX queues \
+                     ({rx} rx, {tx} tx, {combined} combined; see `ethtool -l`); queues are \
+                     numbered from 0",
+                    rx.max(combined),
+                    tx.max(combined)
+                ),
+                None => format!(
+                    "queue {queue} does not exist on {iface} (see `ethtool -l`), or the flags are \
+                     invalid for this kernel"
+                ),
+            }
+        }
+        libc::EOPNOTSUPP if config.mode == BindMode::ZeroCopy && !shared => format!(
+            "the driver of {iface} does not support zero-copy AF_XDP (veth never does): bind with \
+             BindMode::Copy, or BindMode::ZeroCopyOrCopy to fall back"
+        ),
+        libc::EOPNOTSUPP if config.multi_buffer && !shared => format!(
+            "{iface} or this kernel does not support multi-buffer AF_XDP (XDP_USE_SG, kernel 6.6)"
+        ),
+        libc::EBUSY => format!(
+            "queue {queue} of {iface} already has an AF_XDP socket with another UMEM (or XDP \
+             program mode conflicts); close it or share its UMEM"
+        ),
+        libc::EBADF if shared => {
+            "the UMEM's first socket is not bound: bind it before sharing the UMEM".to_string()
+        }
+        libc::EPERM | libc::EACCES => {
+            "AF_XDP sockets need CAP_NET_RAW (and CAP_NET_ADMIN for XDP), or root".to_string()
+        }
+        _ => format!("binding to queue {queue} of {iface} failed"),
+    };
+    Error::io_hint("bind(AF_XDP)", errno, hint)
+}

@@ -1,0 +1,635 @@
+//! The UMEM: the packet memory an AF_XDP socket shares with the kernel, cut into frames, and
+//! the [`Frame`] handles that say who owns which frame.
+//!
+//! A UMEM is one page-aligned area of user memory (optionally on huge pages), registered with
+//! the kernel by `setsockopt(SOL_XDP, XDP_UMEM_REG)`. It is cut into `frame_count` frames
+//! ("chunks") of `frame_size` bytes (2048 or 4096 in aligned mode, the default; any size from
+//! 2048 up to the page size in unaligned mode, kernel 5.4). Rings never carry pointers, only
+//! offsets into the UMEM ("addresses").
+//!
+//! # Frame ownership
+//!
+//! At every moment a frame is in exactly one place: the [`FreeList`], the fill ring, the kernel
+//! (a packet being received or sent), an RX batch, the TX ring, or the completion ring. In this
+//! crate a frame outside the kernel is a [`Frame`] value — neither `Copy` nor `Clone` — and the
+//! typed rings of [`crate::socket`] take `Frame`s by value when a frame goes to the kernel and
+//! give new ones back when the kernel returns it. So a frame cannot be queued twice, and a
+//! frame's bytes can be written only through a `&mut Frame` ([`Umem::frame_mut`]), i.e. only by
+//! its one owner. A `Frame` that is dropped is lost until the UMEM is dropped; the counters
+//! ([`FreeList::len`], [`crate::socket::FrameCounters`]) let a test prove that every frame came
+//! home.
+//!
+//! The kernel's headroom: a received packet starts `XDP_PACKET_HEADROOM` (256) + `headroom`
+//! bytes into its frame ([`RxPacket::offset`]); a frame thus holds packets of up to
+//! `frame_size - 256 - headroom` bytes, or longer ones split over several frames with
+//! multi-buffer (`XDP_USE_SG`, kernel 6.6).
+
+use std::fmt;
+use std::os::fd::{AsFd, BorrowedFd, OwnedFd};
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::{Arc, Mutex};
+
+use crate::error::{Error, Result};
+use crate::sys::xdp::{
+    self, Mmap, XdpUmemReg, XDP_PACKET_HEADROOM, XDP_PKT_CONTD, XDP_UMEM_MIN_CHUNK_SIZE,
+    XDP_UMEM_TX_METADATA_LEN, XDP_UMEM_UNALIGNED_CHUNK_FLAG, XSK_UNALIGNED_BUF_ADDR_MASK,
+    XSK_UNALIGNED_BUF_OFFSET_SHIFT,
+};
+
+/// How to build a [`Umem`]. `Default` gives libxdp's defaults: 4096 frames of 4096 bytes,
+/// no headroom, aligned chunks, normal pages.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UmemConfig {
+    /// Bytes per frame (`chunk_size`): 2048 or 4096 (a power of two from 2048 to the page
+    /// size) in aligned mode; any size from 2048 to the page size in unaligned mode.
+    pub frame_size: u32,
+    /// Number of frames.
+    pub frame_count: u32,
+    /// Extra headroom the kernel leaves in front of each received packet, on top of its own
+    /// 256 bytes (`headroom`); must be below `frame_size - 256`.
+    pub headroom: u32,
+    /// Unaligned chunk mode (`XDP_UMEM_UNALIGNED_CHUNK_FLAG`, kernel 5.4): descriptors may
+    /// point anywhere; frame sizes need not be powers of two.
+    pub unaligned: bool,
+    /// Back the UMEM with huge pages (`MAP_HUGETLB`); needs reserved huge pages.
+    pub huge_pages: bool,
+    /// Bytes of TX metadata (`struct xsk_tx_metadata`) reserved in front of TX packets
+    /// (`tx_metadata_len` with `XDP_UMEM_TX_METADATA_LEN`, kernel 6.11); 0 for none. A
+    /// multiple of 4 below 256.
+    pub tx_metadata_len: u32,
+}
+
+impl Default for UmemConfig {
+    fn default() -> Self {
+        UmemConfig {
+            frame_size: 4096,
+            frame_count: 4096,
+            headroom: 0,
+            unaligned: false,
+            huge_pages: false,
+            tx_metadata_len: 0,
+        }
+    }
+}
+
+impl UmemConfig {
+    /// Checks the configuration the way the kernel will, with a clear error.
+    pub fn validate(&self) -> Result<()> {
+        let page = xdp::page_size() as u32;
+        let fs = self.frame_size;
+        if fs < XDP_UMEM_MIN_CHUNK_SIZE || fs > page.max(4096) {
+            return Err(Error::invalid(format!(
+                "UMEM frame size {fs} is out of range: use 2048 or 4096 (the kernel accepts \
+                 {XDP_UMEM_MIN_CHUNK_SIZE} ..= page size {page})"
+            )));
+        }
+        if !self.unaligned && !fs.is_power_of_two() {
+            return Err(Error::invalid(format!(
+                "UMEM frame size {fs} is not a power of two: use 2048 or 4096, or unaligned \
+                 chunk mode for other sizes"
+            )));
+        }
+        if self.frame_count == 0 {
+            return Err(Error::invalid(
+                "UMEM too small: it needs at least one frame (frame_count = 0)",
+            ));
+        }
+        if self.headroom >= fs - XDP_PACKET_HEADROOM {
+            return Err(Error::invalid(format!(
+                "UMEM headroom {} leaves no room for packets: it must be below frame size - 256 \
+                 = {}",
+                self.headroom,
+                fs - XDP_PACKET_HEADROOM
+            )));
+        }
+        if self.tx_metadata_len % 4 != 0 || self.tx_metadata_len >= 256 {
+            return Err(Error::invalid(format!(
+                "tx_metadata_len {} must be a multiple of 4 below 256",
+                self.tx_metadata_len
+            )));
+        }
+        let len = u64::from(fs) * u64::from(self.frame_count);
+        if len > XSK_UNALIGNED_BUF_ADDR_MASK || usize::try_from(len).is_err() {
+            return Err(Error::invalid(format!(
+                "UMEM of {} frames of {fs} bytes is too large",
+                self.frame_count
+            )));
+        }
+        Ok(())
+    }
+
+    /// The UMEM's size in bytes (frame size × frame count).
+    pub fn len(&self) -> u64 {
+        u64::from(self.frame_size) * u64::from(self.frame_count)
+    }
+
+    /// True if the configuration has no frames.
+    pub fn is_empty(&self) -> bool {
+        self.frame_count == 0
+    }
+}
+
+/// Whether the socket that registered the UMEM (its "owner") is bound yet.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum OwnerState {
+    /// No socket has used the UMEM's own fd yet.
+    Unused,
+    /// The owner is bound to (ifindex, queue); `need_wakeup` as bound.
+    Bound { need_wakeup: bool },
+    /// The owner's bind failed: the UMEM cannot be shared any more.
+    Failed,
+}
+
+#[derive(Debug)]
+pub(crate) struct UmemState {
+    pub(crate) owner: OwnerState,
+    /// Every (ifindex, queue) a socket of this UMEM is bound to, with how many sockets.
+    pub(crate) bound: Vec<(u32, u32, u32)>,
+}
+
+struct UmemInner {
+    area: Mmap,
+    id: u32,
+    frame_size: u32,
+    frame_count: u32,
+    headroom: u32,
+    tx_metadata_len: u32,
+    unaligned: bool,
+    /// The AF_XDP socket the UMEM is registered on; the first socket bound with this UMEM
+    /// uses it, the others name it in `sxdp_shared_umem_fd`.
+    fd: OwnedFd,
+    state: Mutex<UmemState>,
+}
+
+/// A registered UMEM. Cloning gives another handle to the same memory (sockets keep one).
+///
+/// The memory is unmapped, and the registration dropped, when the last handle and the last
+/// socket using it are gone.
+#[derive(Clone)]
+pub struct Umem {
+    inner: Arc<UmemInner>,
+}
+
+impl fmt::Debug for Umem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Umem")
+            .field("id", &self.inner.id)
+            .field("frame_size", &self.inner.frame_size)
+            .field("frame_count", &self.inner.frame_count)
+            .field("headroom", &self.inner.headroom)
+            .field("unaligned", &self.inner.unaligned)
+            .finish()
+    }
+}
+
+static NEXT_UMEM_ID: AtomicU32 = AtomicU32::new(1);
+
+impl Umem {
+    /// Maps the memory, creates the AF_XDP socket that registers it (`XDP_UMEM_REG`), and
+    /// returns the UMEM with a [`FreeList`] holding all its frames.
+    pub fn new(config: &UmemConfig) -> Result<(Umem, FreeList)> {
+        config.validate()?;
+        let len = config.len() as usize;
+        let page = xdp::page_size();
+        let map_len = len.div_ceil(page) * page;
+        let area = Mmap::anonymous(map_len, config.huge_pages)?;
+        let fd = xdp::xsk_socket()?;
+        let mut flags = 0;
+        if config.unaligned {
+            flags |= XDP_UMEM_UNALIGNED_CHUNK_FLAG;
+        }
+        if config.tx_metadata_len > 0 {
+            flags |= XDP_UMEM_TX_METADATA_LEN;
+        }
+        let reg = XdpUmemReg {
+            addr: area.as_ptr() as u64,
+            len: len as u64,
+            chunk_size: config.frame_size,
+            headroom: config.headroom,
+            flags,
+            tx_metadata_len: config.tx_metadata_len,
+        };
+        xdp::umem_reg(fd.as_fd(), &reg)?;
+        let id = NEXT_UMEM_ID.fetch_add(1, Ordering::Relaxed);
+        let umem = Umem {
+            inner: Arc::new(UmemInner {
+                area,
+                id,
+                frame_size: config.frame_size,
+                frame_count: config.frame_count,
+                headroom: config.headroom,
+                tx_metadata_len: config.tx_metadata_len,
+                unaligned: config.unaligned,
+                fd,
+                state: Mutex::new(UmemState {
+                    owner: OwnerState::Unused,
+                    bound: Vec::new(),
+                }),
+            }),
+        };
+        let free = FreeList::full(&umem);
+        Ok((umem, free))
+    }
+
+    /// Bytes per frame.
+    pub fn frame_size(&self) -> u32 {
+        self.inner.frame_size
+    }
+
+    /// Number of frames.
+    pub fn frame_count(&self) -> u32 {
+        self.inner.frame_count
+    }
+
+    /// The headroom configured on top of the kernel's 256 bytes.
+    pub fn headroom(&self) -> u32 {
+        self.inner.headroom
+    }
+
+    /// The TX metadata length configured.
+    pub fn tx_metadata_len(&self) -> u32 {
+        self.inner.tx_metadata_len
+    }
+
+    /// True in unaligned chunk mode.
+    pub fn is_unaligned(&self) -> bool {
+        self.inner.unaligned
+    }
+
+    /// Size in bytes (frame size × frame count).
+    pub fn len(&self) -> u64 {
+        u64::from(self.inner.frame_size) * u64::from(self.inner.frame_count)
+    }
+
+    /// Always false: a UMEM has at least one frame.
+    pub fn is_empty(&self) -> bool {
+        self.inner.frame_count == 0
+    }
+
+    /// A number that tells this UMEM apart from every other one of the process.
+    pub fn id(&self) -> u32 {
+        self.inner.id
+    }
+
+    /// The AF_XDP socket the UMEM is registered on.
+    pub fn fd(&self) -> BorrowedFd<'_> {
+        self.inner.fd.as_fd()
+    }
+
+    pub(crate) fn state(&self) -> std::sync::MutexGuard<'_, UmemState> {
+        // A poisoned lock only means another thread panicked while holding it; the state is
+        // a few plain fields that stay consistent.
+        self.inner
+            .state
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// The bytes of `frame` (all `frame_size` of them).
+    ///
+    /// # Panics
+    /// If `frame` belongs to another UMEM.
+    #[inline]
+    pub fn frame<'a>(&'a self, frame: &'a Frame) -> &'a [u8] {
+        let (ptr, len) = self.span(frame, 0, self.inner.frame_size);
+        // SAFETY: `span` checked that the range lies inside the mapping; the frame is owned by
+        // `frame`'s holder (nobody, not even the kernel, writes it while the Frame exists) and
+        // the shared borrow of `frame` rules out a concurrent `frame_mut` of it.
+        unsafe { std::slice::from_raw_parts(ptr, len) }
+    }
+
+    /// The bytes of `frame`, writable.
+    ///
+    /// # Panics
+    /// If `frame` belongs to another UMEM.
+    #[inline]
+    #[allow(clippy::mut_from_ref)]
+    pub fn frame_mut<'a>(&'a self, frame: &'a mut Frame) -> &'a mut [u8] {
+        let (ptr, len) = self.span(frame, 0, self.inner.frame_size);
+        // SAFETY: in range (checked by `span`); a Frame is unique (neither Copy nor Clone and
+        // only created once per address), so `&mut Frame` means no other reference to these
+        // bytes exists, in this process or (while we hold the Frame) in the kernel.
+        unsafe { std::slice::from_raw_parts_mut(ptr, len) }
+    }
+
+    /// The data of a received packet.
+    ///
+    /// # Panics
+    /// If `packet` belongs to another UMEM.
+    #[inline]
+    pub fn packet<'a>(&'a self, packet: &'a RxPacket) -> &'a [u8] {
+        let (ptr, len) = self.span(&packet.frame, packet.offset, packet.len);
+        // SAFETY: as in `frame`.
+        unsafe { std::slice::from_raw_parts(ptr, len) }
+    }
+
+    /// The data of a received packet, writable (to rewrite it in place and send it back).
+    ///
+    /// # Panics
+    /// If `packet` belongs to another UMEM.
+    #[inline]
+    #[allow(clippy::mut_from_ref)]
+    pub fn packet_mut<'a>(&'a self, packet: &'a mut RxPacket) -> &'a mut [u8] {
+        let (ptr, len) = self.span(&packet.frame, packet.offset, packet.len);
+        // SAFETY: as in `frame_mut`.
+        unsafe { std::slice::from_raw_parts_mut(ptr, len) }
+    }
+
+    /// Pointer and length of `[offset, offset + len)` of `frame`, clamped to the frame.
+    #[inline]
+    fn span(&self, frame: &Frame, offset: u32, len: u32) -> (*mut u8, usize) {
+        assert_eq!(
+            frame.umem, self.inner.id,
+            "a Frame of UMEM {} used with UMEM {}",
+            frame.umem, self.inner.id
+        );
+        let fs = self.inner.frame_size;
+        let offset = offset.min(fs);
+        let len = len.min(fs - offset);
+        let start = frame.addr as usize + offset as usize;
+        // Frames are only created for addresses below frame_count * frame_size.
+        debug_assert!(start + len as usize <= self.inner.area.len());
+        if start + len as usize > self.inner.area.len() {
+            return (self.inner.area.as_ptr(), 0);
+        }
+        // SAFETY: start + len lies inside the mapping (checked just above).
+        (unsafe { self.inner.area.as_ptr().add(start) }, len as usize)
+    }
+
+    /// Splits an address the kernel returned (RX or completion) into (frame base, offset of
+    /// the data in the frame); `None` if it does not lie in the UMEM.
+    #[inline]
+    pub(crate) fn split_addr(&self, addr: u64) -> Option<(u64, u32)> {
+        let full = if self.inner.unaligned {
+            (addr & XSK_UNALIGNED_BUF_ADDR_MASK) + (addr >> XSK_UNALIGNED_BUF_OFFSET_SHIFT)
+        } else {
+            addr
+        };
+        let fs = u64::from(self.inner.frame_size);
+        let base = if self.inner.unaligned {
+            full - full % fs
+        } else {
+            full & !(fs - 1)
+        };
+        if base >= self.len() {
+            return None;
+        }
+        Some((base, (full - base) as u32))
+    }
+
+    /// The descriptor address of `offset` bytes into the frame at `base`.
+    #[inline]
+    pub(crate) fn join_addr(&self, base: u64, offset: u32) -> u64 {
+        if self.inner.unaligned {
+            base | (u64::from(offset) << XSK_UNALIGNED_BUF_OFFSET_SHIFT)
+        } else {
+            base + u64::from(offset)
+        }
+    }
+
+    /// Makes the handle of the frame at `base`: only for addresses the kernel handed back.
+    #[inline]
+    pub(crate) fn frame_at(&self, base: u64) -> Frame {
+        Frame {
+            addr: base,
+            umem: self.inner.id,
+        }
+    }
+}
+
+/// One frame of a [`Umem`], owned: whoever holds the `Frame` may read and write its bytes
+/// ([`Umem::frame_mut`]) and nobody else may, including the kernel.
+///
+/// Not `Copy`, not `Clone`: a frame goes to the kernel by moving its `Frame` into a ring, and
+/// comes back as a new `Frame` from the RX or completion ring.
+#[must_use = "a dropped Frame is lost until the UMEM is dropped: put it back on the FreeList"]
+#[derive(PartialEq, Eq)]
+pub struct Frame {
+    addr: u64,
+    umem: u32,
+}
+
+impl Frame {
+    /// The frame's address: the offset of its first byte in the UMEM.
+    #[inline]
+    pub fn addr(&self) -> u64 {
+        self.addr
+    }
+
+    /// Consumes the handle, giving its address: for the rings, when the frame goes to the
+    /// kernel.
+    #[inline]
+    pub(crate) fn into_addr(self) -> u64 {
+        self.addr
+    }
+
+    /// The [`Umem::id`] of the UMEM it belongs to.
+    #[inline]
+    pub fn umem_id(&self) -> u32 {
+        self.umem
+    }
+}
+
+impl fmt::Debug for Frame {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Frame({:#x} of UMEM {})", self.addr, self.umem)
+    }
+}
+
+/// A packet (or, with multi-buffer, one fragment of a packet) taken from the RX ring: the
+/// frame it lies in, where in the frame, and how long.
+#[must_use = "a dropped RxPacket loses its frame: recycle it (into_frame) or transmit it"]
+#[derive(Debug, PartialEq, Eq)]
+pub struct RxPacket {
+    pub(crate) frame: Frame,
+    pub(crate) offset: u32,
+    pub(crate) len: u32,
+    pub(crate) options: u32,
+}
+
+impl RxPacket {
+    /// Length of the data in bytes.
+    #[inline]
+    pub fn len(&self) -> u32 {
+        self.len
+    }
+
+    /// True for a zero-length descriptor.
+    #[inline]
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    /// Where the data starts in the frame (256 + headroom for a fresh packet).
+    #[inline]
+    pub fn offset(&self) -> u32 {
+        self.offset
+    }
+
+    /// The descriptor's `options` (`XDP_PKT_CONTD`).
+    #[inline]
+    pub fn options(&self) -> u32 {
+        self.options
+    }
+
+    /// True if the packet continues in the next descriptor (`XDP_PKT_CONTD`, multi-buffer,
+    /// kernel 6.6); the last fragment of a packet returns false.
+    #[inline]
+    pub fn is_continued(&self) -> bool {
+        self.options & XDP_PKT_CONTD != 0
+    }
+
+    /// The frame the packet lies in.
+    #[inline]
+    pub fn frame(&self) -> &Frame {
+        &self.frame
+    }
+
+    /// Gives up the packet, keeping its frame (to recycle or reuse it).
+    #[inline]
+    pub fn into_frame(self) -> Frame {
+        self.frame
+    }
+
+    /// Changes where the data starts and how long it is (e.g. after stripping or adding a
+    /// header in place); both are clamped to the frame when the data is accessed.
+    #[inline]
+    pub fn set_span(&mut self, offset: u32, len: u32) {
+        self.offset = offset;
+        self.len = len;
+    }
+}
+
+/// The frames of a UMEM that are in no ring and not in the kernel: a stack of owned frames.
+///
+/// It never allocates after creation (its capacity is the UMEM's frame count). A UMEM shared
+/// by sockets on several threads gives each thread its own list with
+/// [`split_off`](FreeList::split_off).
+#[derive(Debug)]
+pub struct FreeList {
+    umem: u32,
+    total: u32,
+    addrs: Vec<u64>,
+}
+
+impl FreeList {
+    fn full(umem: &Umem) -> FreeList {
+        let fs = u64::from(umem.frame_size());
+        let n = umem.frame_count();
+        // Pop order: frame 0 first.
+        let addrs = (0..u64::from(n)).rev().map(|i| i * fs).collect();
+        FreeList {
+            umem: umem.id(),
+            total: n,
+            addrs,
+        }
+    }
+
+    /// Frames on the list.
+    #[inline]
+    pub fn len(&self) -> usize {
+        self.addrs.len()
+    }
+
+    /// True if no frame is free.
+    #[inline]
+    pub fn is_empty(&self) -> bool {
+        self.addrs.is_empty()
+    }
+
+    /// The UMEM's total number of frames.
+    pub fn total(&self) -> u32 {
+        self.total
+    }
+
+    /// Takes a free frame.
+    #[inline]
+    pub fn pop(&mut self) -> Option<Frame> {
+        self.addrs.pop().map(|addr| Frame {
+            addr,
+            umem: self.umem,
+        })
+    }
+
+    /// Puts a frame back; gives it back if it belongs to another UMEM.
+    #[inline]
+    pub fn push(&mut self, frame: Frame) -> std::result::Result<(), Frame> {
+        if frame.umem != self.umem {
+            return Err(frame);
+        }
+        self.addrs.push(frame.addr);
+        Ok(())
+    }
+
+    /// Moves `n` frames (fewer if there are fewer) into a new list, e.g. for a socket on
+    /// another thread.
+    pub fn split_off(&mut self, n: usize) -> FreeList {
+        let n = n.min(self.addrs.len());
+        let mut addrs = Vec::with_capacity(self.total as usize);
+        addrs.extend(self.addrs.drain(self.addrs.len() - n..));
+        FreeList {
+            umem: self.umem,
+            total: self.total,
+            addrs,
+        }
+    }
+
+    /// Moves every frame of `other` (of the same UMEM) onto this list.
+    pub fn append(&mut self, other: &mut FreeList) -> Result<()> {
+        if other.umem != self.umem {
+            return Err(Error::invalid(
+                "cannot append the free list of another UMEM",
+            ));
+        }
+        self.addrs.append(&mut other.addrs);
+        Ok(())
+    }
+
+    /// True if every frame of the UMEM is on this list, each exactly once: the check a test
+    /// makes at the end to prove that no frame leaked and none was used twice.
+    pub fn is_complete(&self) -> bool {
+        if self.addrs.len() != self.total as usize {
+            return false;
+        }
+        let mut sorted = self.addrs.clone();
+        sorted.sort_unstable();
+        sorted.windows(2).all(|w| w[0] != w[1])
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn config_errors_are_clear() {
+        let bad = |c: UmemConfig| c.validate().unwrap_err().to_string();
+        let e = bad(UmemConfig {
+            frame_size: 3000,
+            ..Default::default()
+        });
+        assert!(e.contains("not a power of two"), "{e}");
+        let e = bad(UmemConfig {
+            frame_count: 0,
+            ..Default::default()
+        });
+        assert!(e.contains("UMEM too small"), "{e}");
+        let e = bad(UmemConfig {
+            frame_size: 1024,
+            ..Default::default()
+        });
+        assert!(e.contains("out of range"), "{e}");
+        let e = bad(UmemConfig {
+            headroom: 4000,
+            ..Default::default()
+        });
+        assert!(e.contains("headroom"), "{e}");
+        assert!(UmemConfig {
+            frame_size: 3000,
+            unaligned: true,
+            ..Default::default()
+        }
+        .validate()
+        .is_ok());
+    }
+}
