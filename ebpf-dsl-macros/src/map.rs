@@ -128,20 +128,23 @@ impl Parse for MapDecl {
 /// A size or count: known to the macro, or a Rust expression only rustc can evaluate.
 #[derive(Clone)]
 enum Value {
-    Known(u64, Span),
+    /// The value and the tokens it came from (for errors).
+    Known(u64, TokenStream),
     Rust {
         /// An expression of type `u32`.
         expr: TokenStream,
         span: Span,
+        /// How the user wrote it (`size_of::<Sock>()`, `N`), for the assertion's message.
+        text: String,
     },
 }
 
 impl Value {
     fn to_u32_tokens(&self) -> TokenStream {
         match self {
-            Value::Known(n, span) => {
+            Value::Known(n, _) => {
                 let n = *n as u32;
-                quote_spanned!(*span=> #n)
+                quote!(#n)
             }
             Value::Rust { expr, .. } => expr.clone(),
         }
@@ -501,10 +504,11 @@ fn expand_one(decl: MapDecl) -> TokenStream {
             }
             (Some(t), None) => match &t.value {
                 OptValue::Type(ty) => Some(match primitive_size(ty) {
-                    Some(n) => Value::Known(n, ty.span()),
+                    Some(n) => Value::Known(n, ty.to_token_stream()),
                     None => Value::Rust {
                         expr: quote_spanned!(ty.span()=> ::core::mem::size_of::<#ty>() as u32),
                         span: ty.span(),
+                        text: format!("size_of::<{}>()", ty.to_token_stream()),
                     },
                 }),
                 _ => None,
@@ -558,7 +562,7 @@ fn expand_one(decl: MapDecl) -> TokenStream {
                 v, default,
             ) {
                 (Some(v), _) => Some(v),
-                (None, Some(d)) => Some(Value::Known(d, map_type.span())),
+                (None, Some(d)) => Some(Value::Known(d, map_type.to_token_stream())),
                 (None, None) => {
                     errors.spanned(&map_type, format!("{tname} maps need {what}"));
                     None
@@ -590,19 +594,19 @@ fn expand_one(decl: MapDecl) -> TokenStream {
             let Some(v) = v else { continue };
             for (rule, msg) in rs {
                 match v {
-                    Value::Known(n, span) => {
+                    Value::Known(n, tokens) => {
                         if !rule.holds(*n) {
                             let shown = if what == "max_entries" {
                                 format!("this map has max_entries = {n}")
                             } else {
                                 format!("this {what} is {n} bytes")
                             };
-                            errors.at(*span, format!("{msg}; {shown}"));
+                            errors.spanned(tokens, format!("{msg}; {shown}"));
                         }
                     }
-                    Value::Rust { expr, span } => {
+                    Value::Rust { expr, span, text } => {
                         let test = rule.const_test(expr);
-                        let msg = format!("{}: {msg}", ident);
+                        let msg = format!("{ident}: {msg}; `{text}` breaks this rule");
                         asserts.extend(quote_spanned! {*span=>
                             const _: () = ::core::assert!(#test, #msg);
                         });
@@ -610,13 +614,13 @@ fn expand_one(decl: MapDecl) -> TokenStream {
                 }
             }
         }
-        if let (Some(mask), Some((bits, span))) = (r.flags_mask, &flags) {
+        if let (Some(mask), Some((bits, span, tokens))) = (r.flags_mask, &flags) {
             match bits {
                 Value::Known(b, _) => {
                     let bad = (*b as u32) & !mask;
                     if *b > u32::MAX as u64 || bad != 0 {
-                        errors.at(
-                            *span,
+                        errors.spanned(
+                            tokens,
                             format!(
                                 "{tname} maps do not accept the flag(s) {} (the kernel returns \
                                  EINVAL); allowed: {}",
@@ -645,7 +649,7 @@ fn expand_one(decl: MapDecl) -> TokenStream {
                 quote!(0u32),
             );
         }
-        if let Some((f, _)) = &flags {
+        if let Some((f, _, _)) = &flags {
             fields.3 = f.to_u32_tokens();
         }
     }
@@ -685,23 +689,26 @@ fn expand_one(decl: MapDecl) -> TokenStream {
 /// An integer option: evaluated here if the macro can, else left to rustc (typed `u32`).
 fn expr_value(e: &Expr, errors: &mut Errors) -> Value {
     match consteval::eval(e) {
-        Some(n) if (0..=u32::MAX as i128).contains(&n) => Value::Known(n as u64, e.span()),
+        Some(n) if (0..=u32::MAX as i128).contains(&n) => {
+            Value::Known(n as u64, e.to_token_stream())
+        }
         Some(n) => {
             errors.spanned(
                 e,
                 format!("{n} does not fit the kernel's 32-bit unsigned field"),
             );
-            Value::Known(0, e.span())
+            Value::Known(0, e.to_token_stream())
         }
         None => Value::Rust {
             expr: quote_spanned!(e.span()=> (#e)),
             span: e.span(),
+            text: e.to_token_stream().to_string(),
         },
     }
 }
 
 /// `flags = BPF_F_NO_PREALLOC | BPF_F_NUMA_NODE`, `flags = 0x80`, or a Rust expression.
-fn flags_value(e: &Expr, errors: &mut Errors) -> Option<(Value, Span)> {
+fn flags_value(e: &Expr, errors: &mut Errors) -> Option<(Value, Span, TokenStream)> {
     fn known(e: &Expr, errors: &mut Errors) -> Option<Option<u64>> {
         match e {
             Expr::Binary(b) if matches!(b.op, syn::BinOp::BitOr(_)) => {
@@ -739,13 +746,19 @@ fn flags_value(e: &Expr, errors: &mut Errors) -> Option<(Value, Span)> {
     }
     let span = e.span();
     match known(e, errors)? {
-        Some(n) => Some((Value::Known(n, span), span)),
+        Some(n) => Some((
+            Value::Known(n, e.to_token_stream()),
+            span,
+            e.to_token_stream(),
+        )),
         None => Some((
             Value::Rust {
                 expr: flags_tokens(e),
                 span,
+                text: e.to_token_stream().to_string(),
             },
             span,
+            e.to_token_stream(),
         )),
     }
 }

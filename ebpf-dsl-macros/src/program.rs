@@ -5,6 +5,7 @@
 use ebpf_dsl::asm::{self, Assembled, Diagnostic};
 use ebpf_dsl::ir::ExternField;
 use ebpf_dsl::{Insn, ProgramType, RelocKind};
+use proc_macro2::extra::DelimSpan;
 use proc_macro2::{Span, TokenStream, TokenTree};
 use quote::{format_ident, quote, quote_spanned};
 use syn::parse::{Parse, ParseStream};
@@ -35,7 +36,7 @@ pub struct ProgDecl {
     prog_type: Ident,
     options: Vec<(Ident, OptValue)>,
     body: TokenStream,
-    body_span: proc_macro2::extra::DelimSpan,
+    body_span: DelimSpan,
 }
 
 enum OptValue {
@@ -231,7 +232,7 @@ fn expand_one(decl: ProgDecl) -> TokenStream {
 
     // Assemble.
     let src = Source::from_tokens(body, body_span.close(), &mut errors);
-    let assembled = assemble(&src, &ident, &mut errors);
+    let assembled = assemble(&src, &ident, &body_span, &mut errors);
     let _ = verify;
 
     let mut consts = TokenStream::new();
@@ -243,9 +244,13 @@ fn expand_one(decl: ProgDecl) -> TokenStream {
         for r in &a.relocations {
             let sym = r.symbol.to_string();
             let map = map_ident(&src, a, r.insn_index, &sym);
-            if !map_idents.iter().any(|m| *m == sym) {
-                map_idents.push(map.clone());
-            }
+            let k = match map_idents.iter().position(|m| *m == sym) {
+                Some(k) => k,
+                None => {
+                    map_idents.push(map);
+                    map_idents.len() - 1
+                }
+            };
             let idx = r.insn_index;
             let kind = match r.kind {
                 RelocKind::MapFd => quote!(::ebpf_dsl::RelocKind::MapFd),
@@ -256,7 +261,7 @@ fn expand_one(decl: ProgDecl) -> TokenStream {
             relocs_ts.push(quote! {
                 ::ebpf_dsl::Relocation {
                     insn_index: #idx,
-                    symbol: ::std::borrow::Cow::Borrowed(#map.name_str()),
+                    symbol: ::std::borrow::Cow::Borrowed(MAPS[#k].name_str()),
                     kind: #kind,
                 }
             });
@@ -264,7 +269,13 @@ fn expand_one(decl: ProgDecl) -> TokenStream {
         // Interpolated values: rustc evaluates them, and checks their range.
         let mut fields: Vec<[Option<TokenStream>; 2]> = vec![[None, None]; a.insns.len()];
         for (n, ext) in a.externs.iter().enumerate() {
-            let Some(group) = ext.span.and_then(|s| src.group_at(s.start, s.end)).cloned() else {
+            let span = ext
+                .span
+                .or_else(|| a.slot_spans.get(ext.insn_index).copied().flatten());
+            let Some(group) = span
+                .and_then(|s| src.group_at(s.start, s.end, &ext.name))
+                .cloned()
+            else {
                 errors.spanned(
                     &ident,
                     format!("interpolated value `{}`: no source", ext.name),
@@ -294,6 +305,8 @@ fn expand_one(decl: ProgDecl) -> TokenStream {
             };
             let text = expr.to_string();
             let msg = format!("the interpolated value `{{ {text} }}` does not fit {what}");
+            // `assert!` reads its message as a format string.
+            let msg = msg.replace('{', "{{").replace('}', "}}");
             consts.extend(quote_spanned! {gs=>
                 #[allow(non_upper_case_globals, clippy::unnecessary_cast)]
                 const #c: i128 = (#expr) as i128;
@@ -384,7 +397,12 @@ fn insn_tokens(insn: &Insn, off: Option<TokenStream>, imm: Option<TokenStream>) 
 }
 
 /// Runs the assembler on the rebuilt text; reports every diagnostic on its tokens.
-fn assemble(src: &Source, ident: &Ident, errors: &mut Errors) -> Option<Assembled> {
+fn assemble(
+    src: &Source,
+    ident: &Ident,
+    body_span: &DelimSpan,
+    errors: &mut Errors,
+) -> Option<Assembled> {
     let report = |d: &Diagnostic, slot_spans: &[Option<ebpf_dsl::Span>], errors: &mut Errors| {
         let d = asm::refine(&src.text, d.clone());
         let span = d.span.or_else(|| {
@@ -396,7 +414,11 @@ fn assemble(src: &Source, ident: &Ident, errors: &mut Errors) -> Option<Assemble
             None => match span {
                 // A span at the very end of the text: the end of the body.
                 Some(_) => errors.at(src.end_span, &d.message),
-                None => errors.spanned(ident, format!("program `{ident}`: {}", d.message)),
+                None => errors.range(
+                    body_span.open(),
+                    body_span.close(),
+                    format!("program `{ident}`: {}", d.message),
+                ),
             },
         }
     };

@@ -3,7 +3,7 @@
 //! a compile error on the very tokens it covers.
 //!
 //! Tokens that touched in the source are written touching (`s>>=`, `r1`), others with one
-//! space; every `;` ends a line. A `{ ... }` group is written as is: the assembler reads it as
+//! space (`;` separates statements). A `{ ... }` group is written as is: the assembler reads it as
 //! one interpolated value (an `ExternValue`) and this table keeps its Rust tokens, which the
 //! expansion emits for rustc to evaluate.
 
@@ -137,9 +137,6 @@ impl Source {
                         continue;
                     }
                     self.push(&c.to_string(), p.span(), prev_end);
-                    if c == ';' {
-                        self.text.push('\n');
-                    }
                 }
                 TokenTree::Literal(l) => {
                     let t = l.to_string();
@@ -149,6 +146,8 @@ impl Source {
                             "a string literal is not an assembler operand; immediates are \
                              integers, named constants or `{ rust_const }`",
                         );
+                        // A placeholder operand, so that the statement reports nothing more.
+                        self.push("0", l.span(), prev_end);
                         continue;
                     }
                     self.push(&t, l.span(), prev_end);
@@ -167,15 +166,33 @@ impl Source {
                 t.start < end && start < t.end
             }
         };
-        let first = self.toks.iter().find(hit)?;
-        let last = self.toks.iter().rev().find(hit)?;
-        Some((first.span, last.span))
+        match (self.toks.iter().find(hit), self.toks.iter().rev().find(hit)) {
+            (Some(first), Some(last)) => Some((first.span, last.span)),
+            // Between tokens (e.g. "end of statement" at a separator): the token before.
+            _ => self
+                .toks
+                .iter()
+                .rev()
+                .find(|t| t.end <= start)
+                .map(|t| (t.span, t.span)),
+        }
     }
 
-    /// The `{ ... }` group at exactly (or containing) the byte range `start..end`.
-    pub fn group_at(&self, start: usize, end: usize) -> Option<&BraceGroup> {
+    /// The `{ ... }` group of an interpolated value whose text is `name`, in (or overlapping)
+    /// the byte range `start..end` (the value itself or its whole statement).
+    pub fn group_at(&self, start: usize, end: usize, name: &str) -> Option<&BraceGroup> {
+        let overlapping = |g: &&BraceGroup| g.start < end.max(start + 1) && start < g.end;
+        let same_text = |g: &&BraceGroup| {
+            let inner = self.text[g.start..g.end]
+                .trim_start_matches('{')
+                .trim_end_matches('}')
+                .trim();
+            inner == name.trim()
+        };
         self.groups
             .iter()
-            .find(|g| g.start <= start && end <= g.end.max(start))
+            .filter(overlapping)
+            .find(same_text)
+            .or_else(|| self.groups.iter().find(overlapping))
     }
 }

@@ -1,0 +1,12 @@
+use ebpf_dsl_macros::defprogram;
+
+defprogram! {
+    PROG: xdp {
+        r1 = 10;
+        r1 /= 0;
+        r0 = 2;
+        exit;
+    }
+}
+
+fn main() {}

@@ -1,0 +1,11 @@
+use ebpf_dsl_macros::defprogram;
+
+defprogram! {
+    PROG: xdp {
+        r1 = { MISSING };
+        r0 = 2;
+        exit;
+    }
+}
+
+fn main() {}

@@ -1,0 +1,7 @@
+use ebpf_dsl_macros::defprogram;
+
+defprogram! {
+    PROG: xdp {}
+}
+
+fn main() {}

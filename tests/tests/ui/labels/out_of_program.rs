@@ -1,0 +1,11 @@
+use ebpf_dsl_macros::defprogram;
+
+defprogram! {
+    PROG: xdp {
+        r0 = 2;
+        goto +5;
+        exit;
+    }
+}
+
+fn main() {}

@@ -1,0 +1,11 @@
+use ebpf_dsl_macros::defprogram;
+
+defprogram! {
+    PROG: xdp {
+        r0 = 2;
+        if r1 == 0 goto nowhere;
+        exit;
+    }
+}
+
+fn main() {}

@@ -1,0 +1,12 @@
+use ebpf_dsl_macros::defprogram;
+
+defprogram! {
+    PROG: xdp {
+        r1 = 1;
+        r1 <<= 64;
+        r0 = 2;
+        exit;
+    }
+}
+
+fn main() {}
