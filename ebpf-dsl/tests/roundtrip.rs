@@ -53,14 +53,116 @@ fn conformance_corpus_round_trips() {
     }
 }
 
+/// The disassembler prints a few forms in syntax `ebpf_dsl::asm` may not parse yet (see the
+/// `disasm` module docs): `ld_pseudo` (LLVM's own syntax), `call pc+N` and `call kfunc N`.
+/// Returns which one `err` (an assembler error for `text`) says is missing, if any; such cases
+/// are counted and printed as a known gap of the assembler, while wrong bytes always fail.
+fn assembler_gap(text: &str, err: &str) -> Option<&'static str> {
+    if text.starts_with("ld_pseudo") && err.contains("unknown instruction `ld_pseudo`") {
+        Some("ld_pseudo")
+    } else if text.starts_with("call pc") && err.contains("`call pc`") {
+        Some("call pc+N")
+    } else if text.starts_with("call kfunc") && err.contains("`call kfunc`") {
+        Some("call kfunc N")
+    } else {
+        None
+    }
+}
+
+fn assembler_knows_ld_pseudo() -> bool {
+    assemble_unchecked("ld_pseudo r1, 1, 0").is_ok()
+}
+
+/// Every valid instruction over all opcodes and representative fields: its `Display` text
+/// assembles to exactly its bytes.
+#[test]
+fn display_of_every_instruction_reassembles() {
+    use ebpf_dsl::decode::decode_at;
+    let regs = [0u8, 1, 2, 10];
+    let offs = [0i16, 1, 8, 16, 32, -1, i16::MIN, i16::MAX];
+    let imms = [
+        0i32,
+        1,
+        -1,
+        16,
+        32,
+        64,
+        0x40,
+        0x41,
+        0x50,
+        0x51,
+        0xa0,
+        0xa1,
+        0xe1,
+        0xf1,
+        0x10000,
+        i32::MIN,
+        i32::MAX,
+    ];
+    let seconds = [0i32, 8, -1];
+    let mut failures = Vec::new();
+    let mut gaps = std::collections::BTreeMap::new();
+    let mut checked = 0usize;
+    for code in 0..=255u8 {
+        for &dst in &regs {
+            for &src in &regs {
+                for &off in &offs {
+                    for &imm in &imms {
+                        for &next in &seconds {
+                            let prog = [
+                                Insn::new(code, dst, src, off, imm),
+                                Insn::new(0, 0, 0, 0, next),
+                            ];
+                            let Ok(d) = decode_at(&prog, 0) else { continue };
+                            let want = &prog[..d.slots()];
+                            let text = d.to_string();
+                            checked += 1;
+                            match assemble_unchecked(&text) {
+                                Ok(a) if a.insns == want => {}
+                                Ok(a) => {
+                                    failures.push(format!("`{text}`: {:?}, want {want:?}", a.insns))
+                                }
+                                Err(errs) => {
+                                    let e: Vec<String> =
+                                        errs.iter().map(|e| e.to_string()).collect();
+                                    let e = e.join("; ");
+                                    match assembler_gap(&text, &e) {
+                                        Some(g) => *gaps.entry(g).or_insert(0usize) += 1,
+                                        None => failures.push(format!("`{text}`: {e}")),
+                                    }
+                                }
+                            }
+                            if code != 0x18 {
+                                break;
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+    for (g, n) in &gaps {
+        eprintln!("known gap: the assembler does not parse `{g}` ({n} instructions)");
+    }
+    assert!(checked > 10_000, "only {checked} instructions checked");
+    failures.truncate(50);
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
 #[test]
 fn golden_vectors_round_trip_as_one_program() {
-    // All vectors (except `ld_pseudo`, which the assembler does not parse) as one program, so
-    // that jumps land on other instructions and get labels.
+    // All vectors as one program, so that jumps land on other instructions and get labels
+    // (without `ld_pseudo` while the assembler does not parse it).
     let text = include_str!("golden/llvm19.txt");
+    let skip_pseudo = !assembler_knows_ld_pseudo();
+    if skip_pseudo {
+        eprintln!(
+            "known gap: the assembler does not parse `ld_pseudo`; those vectors are left out"
+        );
+    }
     let src: String = text
         .lines()
-        .filter(|l| !l.starts_with('#') && !l.starts_with("ld_pseudo"))
+        .filter(|l| !l.starts_with('#') && !(skip_pseudo && l.starts_with("ld_pseudo")))
         .filter_map(|l| l.split('\t').next())
         .map(|a| format!("{a}\n"))
         .collect();
