@@ -99,24 +99,44 @@ pub fn assemble_unchecked(src: &str) -> Result<Assembled, Vec<Diagnostic>> {
 
 /// Parses, resolves and checks `src`, reporting all errors at once. Interpolated `{ values }`
 /// are errors here: only `defprogram!` can fill them.
+///
+/// Statements that fail to parse are left out and the rest still goes through resolve and
+/// check; findings about control flow (which depend on every slot being there and every jump
+/// resolved) are then dropped, as they could be consequences of the earlier errors.
 pub fn assemble(src: &str) -> Result<Assembled, Vec<Diagnostic>> {
-    let a = assemble_unchecked(src)?;
-    let mut errs: Vec<Diagnostic> = a
-        .externs
-        .iter()
-        .map(|e| {
-            Diagnostic::new(
-                DiagKind::UnresolvedExtern,
-                e.span,
-                format!(
-                    "unresolved value {{{}}}: only defprogram! can interpolate Rust constants",
-                    e.name
-                ),
-            )
-            .at_insn(e.insn_index)
-        })
-        .collect();
-    errs.extend(check(&a));
+    let (items, mut errs) = parser::parse_partial(src);
+    let parse_failed = !errs.is_empty();
+    let (a, resolve_errs) = resolve::resolve_partial(&items);
+    let resolve_failed = !resolve_errs.is_empty();
+    errs.extend(resolve_errs.into_iter().filter(|d| {
+        // A jump distance is meaningless when statements are missing.
+        !(parse_failed && d.kind == DiagKind::JumpRange)
+    }));
+    errs.extend(a.externs.iter().map(|e| {
+        Diagnostic::new(
+            DiagKind::UnresolvedExtern,
+            e.span,
+            format!(
+                "unresolved value {{{}}}: only defprogram! can interpolate Rust constants",
+                e.name
+            ),
+        )
+        .at_insn(e.insn_index)
+    }));
+    let control_flow = |k: DiagKind| {
+        matches!(
+            k,
+            DiagKind::FallOffEnd
+                | DiagKind::JumpOutOfProgram
+                | DiagKind::JumpIntoLdImm64
+                | DiagKind::EmptyProgram
+        )
+    };
+    errs.extend(
+        check(&a)
+            .into_iter()
+            .filter(|d| !((parse_failed || resolve_failed) && control_flow(d.kind))),
+    );
     if errs.is_empty() {
         Ok(a)
     } else {

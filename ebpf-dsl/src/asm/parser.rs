@@ -57,6 +57,17 @@ use crate::spec::RelocKind;
 
 /// Parses `src` into symbolic items. Every error of every statement is reported.
 pub fn parse(src: &str) -> Result<Vec<Item>, Vec<Diagnostic>> {
+    let (items, errs) = parse_partial(src);
+    if errs.is_empty() {
+        Ok(items)
+    } else {
+        Err(errs)
+    }
+}
+
+/// Parses `src`, returning the items of every statement that parsed and the errors of those
+/// that did not (so that later stages can still report their own findings).
+pub fn parse_partial(src: &str) -> (Vec<Item>, Vec<Diagnostic>) {
     let (toks, mut errs) = lex(src);
     let stmts: Vec<&[Token]> = toks
         .split(|t| t.tok == Tok::Sep)
@@ -87,12 +98,8 @@ pub fn parse(src: &str) -> Result<Vec<Item>, Vec<Diagnostic>> {
             errs.push(e);
         }
     }
-    if errs.is_empty() {
-        Ok(items)
-    } else {
-        errs.sort_by_key(|d| d.span.map(|s| s.start));
-        Err(errs)
-    }
+    errs.sort_by_key(|d| d.span.map(|s| s.start));
+    (items, errs)
 }
 
 type PResult<T> = Result<T, Diagnostic>;

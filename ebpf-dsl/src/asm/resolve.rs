@@ -17,6 +17,17 @@ use crate::spec::{RelocKind, Relocation};
 /// Resolves labels to offsets and map names to relocations. Reports every undefined or
 /// duplicate label and every distance that does not fit its field.
 pub fn resolve(items: &[Item]) -> Result<Assembled, Vec<Diagnostic>> {
+    let (a, errs) = resolve_partial(items);
+    if errs.is_empty() {
+        Ok(a)
+    } else {
+        Err(errs)
+    }
+}
+
+/// Like [`resolve`], but always returns the program: fields whose resolution failed (an
+/// undefined label, a distance out of range) are left at 0, next to the errors.
+pub fn resolve_partial(items: &[Item]) -> (Assembled, Vec<Diagnostic>) {
     let mut errs = Vec::new();
     // Pass 1: slot index of every label.
     let mut labels: Vec<(String, usize)> = Vec::new();
@@ -146,11 +157,7 @@ pub fn resolve(items: &[Item]) -> Result<Assembled, Vec<Diagnostic>> {
             out.slot_spans.push(item.span);
         }
     }
-    if errs.is_empty() {
-        Ok(out)
-    } else {
-        Err(errs)
-    }
+    (out, errs)
 }
 
 fn jump_range(item: &Item, index: usize, d: i64, bits: &str) -> Diagnostic {
