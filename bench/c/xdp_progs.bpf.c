@@ -7,7 +7,7 @@
  *                (the AF_XDP reference receiver attaches this one)
  *   xsk_udp      seed 2: only IPv4 UDP (protocol byte at offset 23 == 17, after a 34-byte bounds
  *                check) to the XSK, the rest XDP_PASS
- *   parse_udp    header parsing: Ethernet, one optional 802.1Q tag, IPv4 (any IHL) or IPv6,
+ *   parse_udp    header parsing: Ethernet, up to two VLAN tags, IPv4 (any IHL) or IPv6,
  *                UDP to destination port 4791 -> XSK, everything else XDP_PASS
  */
 #include <linux/bpf.h>
@@ -56,11 +56,18 @@ int parse_udp(struct xdp_md *ctx)
 		return XDP_PASS;
 	__u16 proto = eth->h_proto;
 	void *l3 = eth + 1;
-	if (proto == bpf_htons(ETH_P_8021Q)) {
+	/* Up to two VLAN tags: 802.1Q or 802.1ad outside, 802.1Q inside (as our snippet). */
+	if (proto == bpf_htons(ETH_P_8021Q) || proto == bpf_htons(ETH_P_8021AD)) {
 		if (l3 + 4 > data_end)
 			return XDP_PASS;
 		proto = *(__u16 *)(l3 + 2);
 		l3 += 4;
+		if (proto == bpf_htons(ETH_P_8021Q)) {
+			if (l3 + 4 > data_end)
+				return XDP_PASS;
+			proto = *(__u16 *)(l3 + 2);
+			l3 += 4;
+		}
 	}
 	struct udphdr *udp;
 	if (proto == bpf_htons(ETH_P_IP)) {
