@@ -18,7 +18,7 @@
 //! r1 = addr_space_cast(r2, 1, 0)
 //! if r1 > r2 goto +3             if w1 s< -5 goto LBL          (== != > >= < <= s> s>= s< s<= &)
 //! goto +2        gotol LBL       may_goto +1    call 1    call bpf_redirect_map
-//! call my_func   callx r1        exit
+//! call my_func   callx r1        exit           ld_pseudo r1, 2, 5
 //! LBL:
 //! ```
 //!
@@ -39,6 +39,9 @@
 //!   (`r1 = {ADDR} ll`): an [`ItemKind::Extern`] that only `defprogram!` fills.
 //! - **Snippets** `name!(arg, ...)`: a statement expanded by [`crate::snippet::expand`]; each
 //!   argument is a register, an integer (or named constant), or a name.
+//! - `call pc+N` (a bpf-to-bpf call by distance), `call kfunc ID[, OFF]` (`src = 2`),
+//!   `ld_pseudo rD, KIND, IMM, IMM2` (the second slot's `imm`): what the disassembler prints
+//!   where LLVM's text would be ambiguous.
 //! - `gotol` takes a 32-bit distance (LLVM 19 limits the numeric form to 16 bits); the legacy
 //!   packet load takes `skb[r1 + 4]` (the kernel verifier's form, `BPF_IND` with an `imm`);
 //!   `_` is allowed as a digit separator; `0o17` octal.
@@ -703,6 +706,7 @@ impl<'a> StmtParser<'a> {
                 Ok(ItemKind::Insn(Insn::new(0x8d, r.reg.num(), 0, 0, 0)))
             }
             "if" => self.cond_jump(),
+            "ld_pseudo" => self.ld_pseudo(),
             "lock" => self.lock_atomic(),
             _ if self.is_punct('!') => self.expected("`(` after the snippet name"),
             other => err(
@@ -752,6 +756,33 @@ impl<'a> StmtParser<'a> {
 
     fn call(&mut self) -> PResult<ItemKind> {
         let span = self.here();
+        // `call pc+N`: a bpf-to-bpf call by raw distance (what the disassembler prints when it
+        // knows no label).
+        if self.is_ident("pc") && matches!(self.peek_at(1), Some(Tok::Punct('+' | '-'))) {
+            self.pos += 1;
+            let target = self.target(i128::from(i32::MIN), i128::from(i32::MAX))?;
+            return Ok(ItemKind::Call { target });
+        }
+        // `call kfunc ID [, OFF]`: a kernel function by BTF id (`src = 2`), `off` selecting
+        // the module BTF (fd_array index), 0 for vmlinux.
+        if self.is_ident("kfunc") && !self.labels.contains("kfunc") {
+            self.pos += 1;
+            let (id, id_span) = self.num("a BTF id")?;
+            let imm = imm32(id, id_span, "BTF id")?;
+            let off = if self.eat_punct(',') {
+                let (v, s) = self.num("a module BTF index")?;
+                off16(v, s)?
+            } else {
+                0
+            };
+            return Ok(ItemKind::Insn(Insn::new(
+                0x85,
+                0,
+                crate::insn::BPF_PSEUDO_KFUNC_CALL,
+                off,
+                imm,
+            )));
+        }
         match self.peek_at(0) {
             Some(Tok::Ident(name)) if parse_reg_name(name).is_none() => {
                 self.pos += 1;
@@ -785,6 +816,39 @@ impl<'a> StmtParser<'a> {
                 Ok(ItemKind::Insn(Insn::new(0x85, 0, 0, 0, imm)))
             }
         }
+    }
+
+    /// `ld_pseudo rD, KIND, IMM [, IMM2]`: an `ld_imm64` with `src = KIND` (a `BPF_PSEUDO_*`
+    /// form given as numbers), `IMM` in the first slot and `IMM2` (default 0) in the second.
+    /// LLVM's syntax, with the optional fourth operand as our extension.
+    fn ld_pseudo(&mut self) -> PResult<ItemKind> {
+        let dst = self.reg_wide(true, "the destination")?;
+        self.expect_punct(',')?;
+        let (kind, kspan) = self.num("the pseudo kind")?;
+        let kind = u8::try_from(kind).ok().filter(|&k| k <= 15).map_or_else(
+            || {
+                err(
+                    DiagKind::ImmediateRange,
+                    kspan,
+                    "the pseudo kind is a 4-bit `src` value (0 to 15; the kernel defines 1 to 6)",
+                )
+            },
+            Ok,
+        )?;
+        self.expect_punct(',')?;
+        let (lo, lspan) = self.num("an immediate")?;
+        let lo = imm32(lo, lspan, "immediate")?;
+        let hi = if self.eat_punct(',') {
+            let (hi, hspan) = self.num("an immediate")?;
+            imm32(hi, hspan, "immediate")?
+        } else {
+            0
+        };
+        Ok(ItemKind::LdImm64 {
+            dst: dst.reg,
+            src: kind,
+            imm: (i64::from(hi) << 32) | i64::from(lo as u32),
+        })
     }
 
     /// The comparison operator of `if`: returns the `JmpOp`.

@@ -136,6 +136,26 @@ fn llvm_forms_encode() {
         let a = assemble_unchecked(src).unwrap_or_else(|e| panic!("{src}: {e:?}"));
         assert_eq!(a.to_bytes()[..8], want[..], "{src}");
     }
+    let a = assemble_unchecked("ld_pseudo r1, 2, 5").unwrap();
+    assert_eq!(
+        a.to_bytes(),
+        [0x18, 0x21, 0, 0, 5, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]
+    );
+    let a = assemble_unchecked("ld_pseudo r1, 0x2, 0x5, 0x8").unwrap();
+    assert_eq!(
+        a.to_bytes(),
+        [0x18, 0x21, 0, 0, 5, 0, 0, 0, 0, 0, 0, 0, 8, 0, 0, 0]
+    );
+    let a = assemble_unchecked("call pc+0x5\ncall pc-1\ncall kfunc 0x5, 0x1").unwrap();
+    assert_eq!(
+        a.to_bytes(),
+        [
+            0x85, 0x10, 0, 0, 5, 0, 0, 0, 0x85, 0x10, 0, 0, 0xff, 0xff, 0xff, 0xff, 0x85, 0x20, 1,
+            0, 5, 0, 0, 0
+        ]
+    );
+    let a = assemble_unchecked("r0 = *(u32 *)skb[r1 + 0x4]").unwrap();
+    assert_eq!(a.to_bytes(), [0x40, 0x10, 0, 0, 4, 0, 0, 0]);
     let a = assemble_unchecked("r0 = -1 ll").unwrap();
     assert_eq!(
         a.to_bytes(),
