@@ -499,6 +499,38 @@ mod tests {
     }
 
     #[test]
+    fn random_programs_never_panic() {
+        // Deterministic xorshift; programs built from valid-looking slots (jumps, ld_imm64,
+        // calls) with random fields so that targets fall everywhere, in and out of range.
+        let mut x: u64 = 0x2545_f491_4f6c_dd1d;
+        let mut next = move || {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            x
+        };
+        let codes = [
+            0x05u8, 0x06, 0x15, 0x2e, 0x85, 0x18, 0x00, 0xb7, 0x95, 0xe5, 0x61,
+        ];
+        for _ in 0..5_000 {
+            let n = (next() % 12) as usize;
+            let insns: Vec<Insn> = (0..n)
+                .map(|_| {
+                    let r = next();
+                    let code = codes[(r % codes.len() as u64) as usize];
+                    let off = ((r >> 8) % 9) as i16 - 4;
+                    let imm = ((r >> 16) % 9) as i32 - 4;
+                    let regs = if code == 0x85 { (r >> 24) as u8 % 3 } else { 0 };
+                    Insn::new(code, 0, regs, off, imm)
+                })
+                .collect();
+            if let Ok(text) = disassemble(&insns) {
+                assert!(text.lines().count() >= decode(&insns).map(|d| d.len()).unwrap_or(0));
+            }
+        }
+    }
+
+    #[test]
     fn bad_input_is_an_error() {
         let e = disassemble_bytes(&[0u8; 12]).unwrap_err();
         assert!(e.to_string().contains("not a multiple of 8"), "{e}");

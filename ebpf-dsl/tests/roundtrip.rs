@@ -179,3 +179,55 @@ fn every_slot_a_jump_target() {
                sub:\n r0 = 1\n exit\n";
     round_trip(src, "jump program");
 }
+
+/// Random small programs of jumps (in range, out of range, into `ld_imm64`), calls, `ld_imm64`
+/// and plain instructions: the labelled disassembly reassembles to the same slots.
+#[test]
+fn random_programs_round_trip() {
+    let mut x: u64 = 0x853c_49e6_748f_ea9b;
+    let mut next = move || {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        x
+    };
+    // goto, gotol, jeq imm, jgt32 reg, helper call, bpf-to-bpf call, ld_imm64, mov, exit,
+    // may_goto, ldx.
+    let codes = [
+        0x05u8, 0x06, 0x15, 0x2e, 0x85, 0x85, 0x18, 0xb7, 0x95, 0xe5, 0x61,
+    ];
+    let mut checked = 0;
+    for _ in 0..3_000 {
+        let n = 1 + (next() % 12) as usize;
+        let mut insns = Vec::new();
+        while insns.len() < n {
+            let r = next();
+            let which = (r % codes.len() as u64) as usize;
+            let code = codes[which];
+            let off = ((r >> 8) % 11) as i16 - 5;
+            let imm = ((r >> 16) % 11) as i32 - 5;
+            match code {
+                0x18 => {
+                    insns.push(Insn::new(0x18, 1, 0, 0, imm));
+                    insns.push(Insn::new(0, 0, 0, 0, imm));
+                }
+                0x05 | 0xe5 => insns.push(Insn::new(code, 0, 0, off, 0)),
+                0x06 => insns.push(Insn::new(code, 0, 0, 0, imm)),
+                0x15 => insns.push(Insn::new(code, 1, 0, off, imm)),
+                0x2e => insns.push(Insn::new(code, 1, 2, off, 0)),
+                0x85 if which == 4 => insns.push(Insn::new(code, 0, 0, 0, imm.abs() + 1)),
+                0x85 => insns.push(Insn::new(code, 0, 1, 0, imm)),
+                0x61 => insns.push(Insn::new(code, 2, 1, off, 0)),
+                _ => insns.push(Insn::new(code, 0, 0, 0, 0)),
+            }
+        }
+        let text = disassemble(&insns).expect("valid slots decode");
+        if text.contains("call pc") {
+            continue; // a bpf-to-bpf call out of the program: see assembler_gap
+        }
+        let again = assemble(&text, "random program");
+        assert_eq!(again, insns, "{text}");
+        checked += 1;
+    }
+    assert!(checked > 1_000, "only {checked} programs checked");
+}
