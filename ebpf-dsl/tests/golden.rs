@@ -91,27 +91,15 @@ fn assemble_bytes(src: &str) -> Result<Vec<u8>, String> {
         })
 }
 
-/// True if `ebpf_dsl::asm` rejected `text` only because it does not know the `ld_pseudo`
-/// mnemonic (LLVM's raw form of a `BPF_PSEUDO_*` `ld_imm64`). Such lines are counted and
-/// printed as a known gap of the assembler, not a pass; wrong bytes always fail.
-fn ld_pseudo_unsupported(text: &str, err: &str) -> bool {
-    text.starts_with("ld_pseudo") && err.contains("unknown instruction `ld_pseudo`")
-}
-
 #[test]
 fn assembler_bytes_equal_llvm() {
     let mut failures = Vec::new();
-    let mut gaps = 0;
     for v in vectors() {
         match assemble_bytes(&v.asm) {
             Ok(b) if b == v.bytes => {}
-            Err(e) if ld_pseudo_unsupported(&v.asm, &e) => gaps += 1,
             Ok(b) => failures.push(format!("{}: ours {b:02x?}, llvm {:02x?}", v.asm, v.bytes)),
             Err(e) => failures.push(format!("{}: rejected: {e}", v.asm)),
         }
-    }
-    if gaps > 0 {
-        eprintln!("known gap: the assembler does not parse `ld_pseudo` ({gaps} vectors)");
     }
     assert!(
         failures.is_empty(),
@@ -124,23 +112,15 @@ fn assembler_bytes_equal_llvm() {
 #[test]
 fn objdump_text_reassembles_with_our_assembler() {
     let mut failures = Vec::new();
-    let mut gaps = 0;
     for v in vectors() {
         match assemble_bytes(&v.objdump) {
             Ok(b) if b == v.bytes => {}
-            Err(e) if ld_pseudo_unsupported(&v.objdump, &e) => gaps += 1,
             Ok(b) => failures.push(format!(
                 "{} (from {}): ours {b:02x?}, llvm {:02x?}",
                 v.objdump, v.asm, v.bytes
             )),
             Err(e) => failures.push(format!("{} (from {}): rejected: {e}", v.objdump, v.asm)),
         }
-    }
-    if gaps > 0 {
-        eprintln!("known gap: the assembler does not parse `ld_pseudo` ({gaps} vectors)");
-    }
-    if gaps > 0 {
-        eprintln!("known gap: the assembler does not parse `ld_pseudo` ({gaps} vectors)");
     }
     assert!(
         failures.is_empty(),
