@@ -793,8 +793,8 @@ pub fn return_imm(imm: i32) -> Vec<Item> {
 // ---------------------------------------------------------------------------------------------
 
 /// Resolve and check a builder-made program: labels become jump distances, map names become
-/// [`crate::spec::Relocation`]s ([`crate::asm::resolve`]), then the assembler's structural
-/// checks run ([`crate::asm::check`]: jumps in range, no fall-through off the end, no writes
+/// [`crate::spec::Relocation`]s ([`crate::asm::resolve()`]), then the assembler's structural
+/// checks run ([`crate::asm::check()`]: jumps in range, no fall-through off the end, no writes
 /// to r10, ...). Every problem is reported, with the instruction index. clj-ebpf's
 /// `assemble` returns bytes; here [`crate::asm::Assembled::to_bytes`] gives them.
 ///

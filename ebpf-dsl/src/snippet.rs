@@ -22,6 +22,8 @@
 //! | `redirect_to_xsk!(map, key[, flags])` | [`xdp::redirect_to_xsk`]: the same, then `exit`; `flags` defaults to `XDP_PASS` |
 //! | `redirect_to_xsk_by_queue!(map)`, `(map, flags)`, `(map, tmp)`, `(map, tmp, flags)`, `(ctx, map, tmp, flags)` | [`xdp::redirect_to_xsk_by_queue`]: `tmp = ctx->rx_queue_index`, redirect, `exit`; defaults `ctx = r1`, `tmp = r2`, `flags = XDP_PASS` |
 //! | `redirect_to_xsk_lookup_first!(map)`, `(map, flags)`, `(ctx, map, flags)` | [`xdp::redirect_to_xsk_lookup_first`]: look up, redirect if present, else `XDP_PASS`; defaults `ctx = r1`, `flags = 0` |
+//! | `redirect!(ifindex, flags)` | [`xdp::redirect`]: `r1 = ifindex; r2 = flags; call bpf_redirect; exit` |
+//! | `adjust_head!(ctx, delta)`, `adjust_tail!(ctx, delta)`, `adjust_meta!(ctx, delta)` | [`xdp::adjust_head`] and friends: `r1 = ctx; r2 = delta; call bpf_xdp_adjust_*` (result in r0) |
 //! | `parse_eth!(data, data_end, out_proto, fail)` | [`xdp::parse_eth`]: EtherType (host order) in `out_proto` |
 //! | `parse_eth_vlan!(data, data_end, out_proto, out_l3, fail)` | [`xdp::parse_eth_vlan`]: skips up to two VLAN tags; L3 header pointer in `out_l3` |
 //! | `parse_ipv4!(l3, data_end, out_proto, fail[, out_l4])` | [`xdp::parse_ipv4`]: protocol byte in `out_proto`; L4 header pointer in `out_l4` |
@@ -136,6 +138,26 @@ pub const SNIPPETS: &[SnippetInfo] = &[
         name: "redirect_to_xsk_lookup_first",
         syntax: "redirect_to_xsk_lookup_first!([ctx,] map[, flags])",
         doc: "look the queue up in the XSKMAP, redirect if present, else XDP_PASS",
+    },
+    SnippetInfo {
+        name: "redirect",
+        syntax: "redirect!(ifindex, flags)",
+        doc: "return bpf_redirect(ifindex, flags); ifindex is a register or an integer",
+    },
+    SnippetInfo {
+        name: "adjust_head",
+        syntax: "adjust_head!(ctx, delta)",
+        doc: "r0 = bpf_xdp_adjust_head(ctx, delta); packet pointers must be reloaded",
+    },
+    SnippetInfo {
+        name: "adjust_tail",
+        syntax: "adjust_tail!(ctx, delta)",
+        doc: "r0 = bpf_xdp_adjust_tail(ctx, delta); packet pointers must be reloaded",
+    },
+    SnippetInfo {
+        name: "adjust_meta",
+        syntax: "adjust_meta!(ctx, delta)",
+        doc: "r0 = bpf_xdp_adjust_meta(ctx, delta); packet pointers must be reloaded",
     },
     SnippetInfo {
         name: "parse_eth",
@@ -286,6 +308,22 @@ pub fn expand(name: &str, args: &[SnippetArg], unique: usize) -> Result<Vec<Item
                 _ => (a.reg(0, "ctx")?, a.map(1)?, a.xsk_flags(2)?),
             };
             Ok(xdp::redirect_to_xsk_lookup_first(ctx, map, flags, unique))
+        }
+        "redirect" => {
+            a.count(&[2])?;
+            let ifindex = a.key(0)?;
+            let flags = a.int_in(1, "flags", 0, i64::from(i32::MAX))? as i32;
+            Ok(xdp::redirect(ifindex, flags))
+        }
+        "adjust_head" | "adjust_tail" | "adjust_meta" => {
+            a.count(&[2])?;
+            let ctx = a.reg(0, "ctx")?;
+            let delta = a.int_in(1, "delta", i64::from(i32::MIN), i64::from(i32::MAX))? as i32;
+            Ok(match name {
+                "adjust_head" => xdp::adjust_head(ctx, delta),
+                "adjust_tail" => xdp::adjust_tail(ctx, delta),
+                _ => xdp::adjust_meta(ctx, delta),
+            })
         }
         "parse_eth" | "parse_udp" | "parse_tcp" => {
             a.count(&[4])?;

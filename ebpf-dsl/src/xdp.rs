@@ -305,6 +305,69 @@ pub fn redirect_to_xsk_by_queue(
     v
 }
 
+/// `BPF_FUNC_redirect` (kernel 4.8): `long bpf_redirect(u32 ifindex, u64 flags)`.
+pub const BPF_FUNC_REDIRECT: i32 = 23;
+/// `BPF_FUNC_xdp_adjust_head` (kernel 4.10).
+pub const BPF_FUNC_XDP_ADJUST_HEAD: i32 = 44;
+/// `BPF_FUNC_xdp_adjust_meta` (kernel 4.15).
+pub const BPF_FUNC_XDP_ADJUST_META: i32 = 54;
+/// `BPF_FUNC_xdp_adjust_tail` (kernel 4.18).
+pub const BPF_FUNC_XDP_ADJUST_TAIL: i32 = 65;
+
+/// Redirect to an interface by index, then return the helper's result (`XDP_REDIRECT`, or
+/// `XDP_ABORTED` for non-zero flags):
+///
+/// ```text
+/// r1 = ifindex          ; an immediate, or a register (omitted when it is r1)
+/// r2 = flags
+/// call bpf_redirect     ; call 23
+/// exit
+/// ```
+///
+/// C: `return bpf_redirect(ifindex, 0);`. clj-ebpf: `xdp-redirect` (without the exit).
+pub fn redirect(ifindex: impl Into<Key>, flags: i32) -> Vec<Item> {
+    let mut v = Vec::with_capacity(4);
+    match ifindex.into() {
+        Key::Imm(k) => v.push(mov(Reg::R1, k).into()),
+        Key::Reg(r) if r == Reg::R1 => {}
+        Key::Reg(r) => v.push(mov_reg(Reg::R1, r).into()),
+    }
+    v.push(mov(Reg::R2, flags).into());
+    v.push(call(BPF_FUNC_REDIRECT).into());
+    v.push(exit().into());
+    v
+}
+
+fn adjust(ctx: Reg, delta: i32, helper: i32) -> Vec<Item> {
+    let mut v = Vec::with_capacity(3);
+    if ctx != Reg::R1 {
+        v.push(mov_reg(Reg::R1, ctx).into());
+    }
+    v.push(mov(Reg::R2, delta).into());
+    v.push(call(helper).into());
+    v
+}
+
+/// Move the packet start by `delta` bytes (negative: grow headroom for a new header):
+/// `r1 = ctx` (omitted when ctx is r1), `r2 = delta`, `call bpf_xdp_adjust_head`. C: `r0 =
+/// bpf_xdp_adjust_head(ctx, delta);` (0 on success). Every packet pointer is invalid
+/// afterwards: reload `data` / `data_end` and bounds-check again. Clobbers r1-r5.
+pub fn adjust_head(ctx: Reg, delta: i32) -> Vec<Item> {
+    adjust(ctx, delta, BPF_FUNC_XDP_ADJUST_HEAD)
+}
+
+/// Move the packet end by `delta` bytes: `call bpf_xdp_adjust_tail` (kernel 4.18; growing
+/// needs 5.8). Same register use as [`adjust_head`].
+pub fn adjust_tail(ctx: Reg, delta: i32) -> Vec<Item> {
+    adjust(ctx, delta, BPF_FUNC_XDP_ADJUST_TAIL)
+}
+
+/// Move the metadata start by `delta` bytes: `call bpf_xdp_adjust_meta` (kernel 4.15). Same
+/// register use as [`adjust_head`].
+pub fn adjust_meta(ctx: Reg, delta: i32) -> Vec<Item> {
+    adjust(ctx, delta, BPF_FUNC_XDP_ADJUST_META)
+}
+
 /// The kernel documentation's form (Documentation/networking/af_xdp.rst): look the queue up in
 /// the XSKMAP first and redirect only if a socket is there, else `XDP_PASS`.
 ///

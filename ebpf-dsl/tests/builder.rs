@@ -430,6 +430,19 @@ fn redirect_map_moves_the_key_first() {
 }
 
 #[test]
+fn redirect_and_adjust_sequences() {
+    let built = resolve(&xdp::redirect(7, 0));
+    let parsed = text("r1 = 7\nr2 = 0\ncall bpf_redirect\nexit\n");
+    assert_eq!(built.insns, parsed.insns);
+    let built = resolve(&xdp::adjust_head(R6, -14));
+    let parsed = text("r1 = r6\nr2 = -14\ncall bpf_xdp_adjust_head\n");
+    assert_eq!(built.insns, parsed.insns);
+    assert_eq!(xdp::adjust_tail(R1, 4).len(), 2, "no move when ctx is r1");
+    let parsed = text("r2 = 8\ncall bpf_xdp_adjust_meta\n");
+    assert_eq!(resolve(&xdp::adjust_meta(R1, 8)).insns, parsed.insns);
+}
+
+#[test]
 fn redirect_by_queue_with_other_registers() {
     let built = resolve(&xdp::redirect_to_xsk_by_queue(R6, "q", R4, 1));
     let parsed = text(
@@ -613,6 +626,22 @@ fn every_snippet_expands_like_its_function() {
             "redirect_to_xsk_lookup_first",
             vec![rg(R6), id("xsks"), int(2)],
             xdp::redirect_to_xsk_lookup_first(R6, "xsks", 2, 9),
+        ),
+        ("redirect", vec![rg(R4), int(0)], xdp::redirect(R4, 0)),
+        (
+            "adjust_head",
+            vec![rg(R6), int(-14)],
+            xdp::adjust_head(R6, -14),
+        ),
+        (
+            "adjust_tail",
+            vec![rg(R1), int(-4)],
+            xdp::adjust_tail(R1, -4),
+        ),
+        (
+            "adjust_meta",
+            vec![rg(R1), int(-8)],
+            xdp::adjust_meta(R1, -8),
         ),
         (
             "parse_eth",

@@ -259,3 +259,39 @@ fn seeds_and_redirect_snippets_pass_the_kernel_verifier() {
         assert_eq!(r.retval, want, "{name}");
     }
 }
+
+#[test]
+fn adjust_head_and_redirect_pass_the_kernel_verifier() {
+    if !privileged_test_should_run("adjust_head_and_redirect_pass_the_kernel_verifier") {
+        return;
+    }
+    // Strip the Ethernet header, re-read the packet pointers and return the IPv4 protocol
+    // byte, which is now at offset 9.
+    let mut p = Program::xdp("strip_eth");
+    p.push(ebpf_dsl::dsl::mov_reg(R6, R1));
+    p.extend(xdp::adjust_head(R6, 14));
+    p.push(jmp_imm(JmpOp::Jne, R0, 0, "fail"));
+    p.extend(xdp::load_data_pointers(R6, R2, R3));
+    p.extend(xdp::bounds_check(R2, R3, 20, "fail", R4));
+    p.push(ebpf_dsl::dsl::ldxb(R0, R2, 9));
+    p.push(exit());
+    p.push(label("fail"));
+    p.extend(xdp::return_action(XdpAction::Aborted));
+    let prog =
+        xsk_runtime::Program::load(&p.build().unwrap(), &[]).unwrap_or_else(|e| panic!("{e}"));
+    let pkt = cat(&[eth(&[], 0x0800), ipv4(17, 0), udp(4791)]);
+    let r = prog.test_run(&pkt, 1).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(r.retval, 17);
+    assert_eq!(
+        r.data_out.len(),
+        pkt.len() - 14,
+        "the Ethernet header is gone"
+    );
+
+    let mut p = Program::xdp("redirect_lo");
+    p.extend(xdp::redirect(1, 0));
+    let prog =
+        xsk_runtime::Program::load(&p.build().unwrap(), &[]).unwrap_or_else(|e| panic!("{e}"));
+    let r = prog.test_run(&pkt, 1).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(r.retval, XdpAction::Redirect.value() as u32);
+}
