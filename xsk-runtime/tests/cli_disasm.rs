@@ -57,7 +57,7 @@ fn disasm_output_reassembles_to_the_same_bytes() {
         &src,
         "r2 = *(u32 *)(r1 + 4)\nr1 = *(u32 *)(r1 + 0)\nr3 = r1\nr3 += 14\n\
          if r3 > r2 goto pass\nr0 = *(u16 *)(r1 + 12)\nif r0 != ETH_P_IP_BE goto pass\n\
-         r1 = 0x1122334455667788 ll\nlock *(u64 *)(r10 - 8) += r1\ncall bpf_ktime_get_ns\n\
+         r1 = 0x1122334455667788 ll\nr1 = xsks ll\nr2 = map_value(counters, 8) ll\nlock *(u64 *)(r10 - 8) += r1\ncall bpf_ktime_get_ns\n\
          r0 = XDP_DROP\nexit\npass:\nr0 = XDP_PASS\nexit\n",
     )
     .unwrap();
@@ -71,6 +71,9 @@ fn disasm_output_reassembles_to_the_same_bytes() {
     let text = String::from_utf8(out.stdout).expect("utf-8 output");
     assert!(text.contains("if r3 > r2 goto L"), "{text}");
     assert!(text.contains("call 0x5 # bpf_ktime_get_ns"), "{text}");
+    // Map references: the fd is left 0 for the loader; BPF_PSEUDO_MAP_FD / MAP_VALUE.
+    assert!(text.contains("ld_pseudo r1, 0x1, 0x0\n"), "{text}");
+    assert!(text.contains("ld_pseudo r2, 0x2, 0x0, 0x8\n"), "{text}");
 
     // Reassemble the disassembly through stdin.
     let out = tool(&["asm", "-", "-o", "-"], text.as_bytes());
