@@ -196,11 +196,11 @@ pub const fn alu32_reg(op: AluOp, dst: Reg, src: Reg) -> Insn {
 macro_rules! alu_family {
     ($( $op:ident, $sym:literal, $c:literal, $note:literal:
         $imm64:ident, $reg64:ident, $imm32:ident, $reg32:ident; )*) => {$(
-        #[doc = concat!("`dst ", $sym, " imm` (64-bit): `r1 ", $sym, " 5`. C: `dst ", $c, " (s64)imm`.", $note)]
+        #[doc = concat!("`dst ", $sym, " imm` (64-bit): `r1 ", $sym, " 5`. C: `dst = dst ", $c, " (s64)imm`.", $note)]
         pub const fn $imm64(dst: Reg, imm: i32) -> Insn {
             alu64_imm(AluOp::$op, dst, imm)
         }
-        #[doc = concat!("`dst ", $sym, " src` (64-bit): `r1 ", $sym, " r2`. C: `dst ", $c, " src`.", $note)]
+        #[doc = concat!("`dst ", $sym, " src` (64-bit): `r1 ", $sym, " r2`. C: `dst = dst ", $c, " src`.", $note)]
         pub const fn $reg64(dst: Reg, src: Reg) -> Insn {
             alu64_reg(AluOp::$op, dst, src)
         }
