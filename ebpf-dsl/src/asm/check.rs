@@ -9,6 +9,8 @@
 //! range`, `invalid BPF_LD_IMM insn`), paths that run past the last instruction (`last insn
 //! is not an exit or jmp`), an empty program, and `callx` (`unknown opcode 8d`: RFC 9669
 //! defines it, but no Linux kernel implements it, so a program for the kernel cannot use it).
+//! Slots that do not decode ([`crate::decode::decode_at`]: unknown opcodes, reserved fields
+//! not zero), which only the builder API can produce, are reported first.
 
 use std::collections::HashSet;
 
@@ -54,16 +56,9 @@ pub fn check(a: &Assembled) -> Vec<Diagnostic> {
     let mut second = vec![false; n];
     let mut i = 0;
     while i < n {
-        if insns[i].is_ld_imm64() {
-            if i + 1 < n {
-                second[i + 1] = true;
-            } else {
-                out.push(diag(
-                    DiagKind::InvalidInstruction,
-                    i,
-                    "`ld_imm64` needs two slots but is the last instruction".into(),
-                ));
-            }
+        if insns[i].is_ld_imm64() && i + 1 < n {
+            // (A truncated ld_imm64 at the end is reported by the decoder below.)
+            second[i + 1] = true;
             i += 2;
         } else {
             i += 1;
@@ -72,6 +67,16 @@ pub fn check(a: &Assembled) -> Vec<Diagnostic> {
 
     for (i, insn) in insns.iter().enumerate() {
         if second[i] {
+            continue;
+        }
+        // Builder-made slots can hold anything: decode each (reserved fields must be zero,
+        // opcodes must exist) before looking at what it does.
+        if let Err(e) = crate::decode::decode_at(insns, i) {
+            out.push(diag(
+                DiagKind::InvalidInstruction,
+                i,
+                format!("invalid instruction {:02x?}: {e}", insn.to_bytes()),
+            ));
             continue;
         }
         let code = insn.code;

@@ -284,6 +284,22 @@ fn one_error_per_category_with_position() {
 }
 
 #[test]
+fn check_rejects_invalid_builder_slots() {
+    let items = [
+        crate::ir::Item::from(Insn::new(0xff, 0, 0, 0, 0)),
+        crate::ir::Item::from(Insn::new(0xb7, 0, 3, 0, 1)), // mov imm with a src register
+        crate::ir::Item::from(Insn::new(0x95, 0, 0, 0, 0)),
+    ];
+    let a = resolve(&items).unwrap();
+    let d = check(&a);
+    assert_eq!(d.len(), 2, "{d:?}");
+    assert!(d
+        .iter()
+        .all(|d| d.kind == DiagKind::InvalidInstruction && d.span.is_none()));
+    assert_eq!((d[0].insn_index, d[1].insn_index), (Some(0), Some(1)));
+}
+
+#[test]
 fn all_errors_at_once_and_rendering() {
     // Errors of every stage at once; control-flow findings are dropped after earlier errors.
     let src = "r0 = r11\nr1 <<= 99\ngoto missing\nr10 = 1";
