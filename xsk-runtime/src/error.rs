@@ -61,6 +61,19 @@ pub enum Error {
         /// What to do about it, when we know.
         hint: Option<Cow<'static, str>>,
     },
+    /// Attaching, replacing, detaching or querying an XDP program failed.
+    Attach {
+        /// The interface (name if known, else `ifindex N`).
+        iface: String,
+        /// What was attempted (`BPF_LINK_CREATE`, `RTM_SETLINK(IFLA_XDP)`, ...).
+        op: &'static str,
+        /// The errno.
+        errno: i32,
+        /// The kernel's own explanation (netlink extended ack), when it sent one.
+        kernel_message: Option<String>,
+        /// What to do about it, when we know.
+        hint: Option<Cow<'static, str>>,
+    },
     /// `BPF_PROG_LOAD` was refused; `log` is the verifier's whole log.
     Verifier {
         /// The program's name.
@@ -159,6 +172,7 @@ impl Error {
         match self {
             Error::Io { errno, .. }
             | Error::MapOp { errno, .. }
+            | Error::Attach { errno, .. }
             | Error::Verifier { errno, .. } => Some(*errno),
             _ => None,
         }
@@ -167,7 +181,9 @@ impl Error {
     /// The hint, when there is one.
     pub fn hint(&self) -> Option<&str> {
         match self {
-            Error::Io { hint, .. } | Error::MapOp { hint, .. } => hint.as_deref(),
+            Error::Io { hint, .. } | Error::MapOp { hint, .. } | Error::Attach { hint, .. } => {
+                hint.as_deref()
+            }
             Error::Verifier { errno, .. } if is_perm(*errno) => Some(HINT_PRIVILEGES),
             Error::UnknownInterface { .. } => Some(HINT_UNKNOWN_INTERFACE),
             _ => None,
@@ -290,6 +306,23 @@ impl fmt::Display for Error {
             } => {
                 write!(f, "{op} on map `{map}` failed: ")?;
                 write_errno(f, *errno)?;
+                if let Some(h) = hint {
+                    write!(f, "; hint: {h}")?;
+                }
+                Ok(())
+            }
+            Error::Attach {
+                iface,
+                op,
+                errno,
+                kernel_message,
+                hint,
+            } => {
+                write!(f, "{op} on {iface} failed: ")?;
+                write_errno(f, *errno)?;
+                if let Some(m) = kernel_message {
+                    write!(f, "; the kernel says: {m}")?;
+                }
                 if let Some(h) = hint {
                     write!(f, "; hint: {h}")?;
                 }

@@ -17,3 +17,5 @@ pub mod socket;
 pub mod umem;
 pub use program::{Loaded, Loader, Program};
 pub mod test_run;
+pub mod attach;
+pub mod pin;

@@ -5,7 +5,7 @@
 //! The socket asks for extended acks (`NETLINK_EXT_ACK`, kernel 4.12), so a refusal carries the
 //! kernel's own sentence (e.g. "native and generic XDP can't be active at the same time").
 
-use std::os::fd::{AsRawFd, OwnedFd};
+use std::os::fd::{AsRawFd, BorrowedFd, OwnedFd};
 
 use crate::error::last_errno;
 
@@ -122,6 +122,24 @@ impl RouteSocket {
         let _ = set_int_opt(&fd, libc::SOL_NETLINK, libc::NETLINK_EXT_ACK, 1);
         let _ = set_int_opt(&fd, libc::SOL_NETLINK, libc::NETLINK_CAP_ACK, 1);
         Ok(RouteSocket { fd, seq: 1 })
+    }
+
+    /// Opens a route socket in network namespace `ns` (a `/proc/*/ns/net` or `/run/netns/*`
+    /// descriptor), or in the calling thread's namespace for `None`. The socket keeps talking
+    /// to that namespace whichever thread uses it.
+    pub fn open_in(ns: Option<BorrowedFd<'_>>) -> Result<RouteSocket, NlError> {
+        let Some(ns) = ns else {
+            return RouteSocket::open();
+        };
+        std::thread::scope(|s| {
+            s.spawn(move || {
+                super::setns_net(ns)
+                    .map_err(|e| NlError::from(e.errno().unwrap_or(libc::EINVAL)))?;
+                RouteSocket::open()
+            })
+            .join()
+            .unwrap_or_else(|_| Err(NlError::from(libc::EIO)))
+        })
     }
 
     fn send(&self, msg: &[u8]) -> Result<(), NlError> {
@@ -321,7 +339,13 @@ impl LinkMsg {
 }
 
 /// Sets (or with `fd = -1` removes) the XDP program of `ifindex` with `IFLA_XDP`.
-pub fn set_xdp(ifindex: u32, fd: i32, flags: u32, expected_fd: Option<i32>) -> Result<(), NlError> {
+pub fn set_xdp(
+    ns: Option<BorrowedFd<'_>>,
+    ifindex: u32,
+    fd: i32,
+    flags: u32,
+    expected_fd: Option<i32>,
+) -> Result<(), NlError> {
     let mut xdp = LinkMsg::new_nested();
     xdp.attr(IFLA_XDP_FD, &fd.to_ne_bytes());
     let mut f = flags;
@@ -334,7 +358,7 @@ pub fn set_xdp(ifindex: u32, fd: i32, flags: u32, expected_fd: Option<i32>) -> R
     }
     let mut m = LinkMsg::new(RTM_SETLINK, NLM_F_REQUEST | NLM_F_ACK, ifindex);
     m.nested(IFLA_XDP, &xdp);
-    let mut s = RouteSocket::open()?;
+    let mut s = RouteSocket::open_in(ns)?;
     s.request(m.into_bytes())?;
     Ok(())
 }
@@ -355,10 +379,10 @@ pub struct XdpQueryRaw {
 }
 
 /// Reads `IFLA_XDP` of `ifindex` with `RTM_GETLINK`.
-pub fn query_xdp(ifindex: u32) -> Result<XdpQueryRaw, NlError> {
+pub fn query_xdp(ns: Option<BorrowedFd<'_>>, ifindex: u32) -> Result<XdpQueryRaw, NlError> {
     let mut m = LinkMsg::new(RTM_GETLINK, NLM_F_REQUEST, ifindex);
     m.attr(IFLA_EXT_MASK, &RTEXT_FILTER_SKIP_STATS.to_ne_bytes());
-    let mut s = RouteSocket::open()?;
+    let mut s = RouteSocket::open_in(ns)?;
     let replies = s.request(m.into_bytes())?;
     let mut out = XdpQueryRaw::default();
     for (t, payload) in replies {
@@ -421,7 +445,7 @@ mod tests {
     fn query_loopback_has_nothing_attached() {
         // Unprivileged: reading link attributes needs no capability.
         let idx = crate::sys::if_nametoindex("lo").unwrap();
-        let q = query_xdp(idx).unwrap();
+        let q = query_xdp(None, idx).unwrap();
         assert_eq!(q.attached, 0, "{q:?}");
     }
 }
