@@ -20,20 +20,20 @@
 //! | ALU `op dst, imm`             | `src`                           | `off` 0 (1 for `sdiv`/`smod`)            |
 //! | ALU `op dst, src`             | `imm`                           | `off` 0 (1 for `sdiv`/`smod`)            |
 //! | `mov` / `movsx`               | `imm` (reg), `src` (imm)        | `off` 0, or 8/16 (32-bit), 8/16/32 (64)  |
-//! | `addr_space_cast`             |                                 | `ALU64 | MOV | X`, `off` 1               |
+//! | `addr_space_cast`             |                                 | `ALU64 \| MOV \| X`, `off` 1             |
 //! | `may_goto` (0xe5)             | `dst`, `src`, `imm`             |                                          |
 //! | `neg` (only `BPF_K`)          | `src`, `off`, `imm`             |                                          |
-//! | `le`/`be`/`bswap`             | `src`, `off`                    | `imm` 16, 32 or 64; no `ALU64 | BPF_X`   |
+//! | `le`/`be`/`bswap`             | `src`, `off`                    | `imm` 16, 32 or 64; no `ALU64 \| BPF_X`  |
 //! | `LDX` `MEM`/`MEMSX`           | `imm`                           | `MEMSX` only for 1, 2, 4 bytes           |
 //! | `ST` `MEM`                    | `src`                           |                                          |
 //! | `STX` `MEM`                   | `imm`                           |                                          |
 //! | `STX` `ATOMIC` (`W`, `DW`)    |                                 | `imm` a known atomic operation           |
-//! | `ld_imm64`                    | 2nd slot: code, regs, off       | `src` 0..=6; `off` 0                     |
+//! | `ld_imm64`                    | `off`; 2nd slot: code, regs, off | `src` 0..=6; 2nd `imm` 0 for map fd/idx, func |
 //! | `LD_ABS` (`W`, `H`, `B`)      | `dst`, `src`, `off`             |                                          |
 //! | `LD_IND` (`W`, `H`, `B`)      | `dst`, `off`                    |                                          |
 //! | `if ... goto` imm / reg       | `src` / `imm`                   |                                          |
 //! | `goto` / `gotol`              | regs, `imm` / regs, `off`       |                                          |
-//! | `call` helper/local           | `dst`, `off`                    | `src` 0 (helper), 1 (local), 2 (kfunc)   |
+//! | `call`                        | `dst`; `off` unless kfunc       | `src` 0 (helper), 1 (local), 2 (kfunc)   |
 //! | `callx` (LLVM)                | `src`, `off`, `imm`             | register in `dst`                        |
 //! | `exit`                        | everything                      |                                          |
 
