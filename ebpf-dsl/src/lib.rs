@@ -21,4 +21,5 @@ pub mod disasm;
 pub mod dsl;
 pub mod helpers;
 pub mod seeds;
+pub mod verifier;
 pub mod xdp;

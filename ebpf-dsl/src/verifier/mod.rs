@@ -1,0 +1,407 @@
+//! A static verifier: rejects, before load time, what the kernel's verifier would reject at
+//! `BPF_PROG_LOAD`, with messages that name the instruction, the rule and the state that broke
+//! it.
+//!
+//! It is an abstract interpreter over the control-flow graph, modelled on the kernel's
+//! (`kernel/bpf/verifier.c`, 6.18): every path is walked with an abstract state (register types,
+//! scalar ranges with known bits, stack slots, packet ranges learned from comparisons against
+//! `data_end`, null-checked map lookups, call frames), and a path is cut short when its state is
+//! covered by one already proven safe at the same instruction.
+//!
+//! **Soundness first.** A program this verifier accepts should load (as root, i.e. with the
+//! kernel's privileged rules). Where it cannot prove something — or where the kernel's
+//! behaviour is not modelled (kfuncs, BTF, variable stack offsets, program types other than
+//! XDP, socket filter and tc) — it rejects with a message that says so. Every transfer function
+//! is at most as precise as the kernel's, so that it never proves a branch dead that the kernel
+//! still walks. `tests/verifier_differential.rs` in the workspace checks this against the running
+//! kernel.
+//!
+//! Privileged rules it mirrors: reading uninitialised *stack* is allowed (it yields an unknown
+//! value), back-edges (bounded loops, kernel 5.3) are allowed, `ptr - ptr` yields a scalar.
+//! It is stricter than the kernel in places: storing a pointer anywhere but the stack, returning
+//! a pointer, variable stack offsets, and arithmetic on a pointer with a scalar that is not
+//! bounded within ±2^29 are rejected.
+//!
+//! ```
+//! use ebpf_dsl::verifier::{verify, VerifyInput};
+//! use ebpf_dsl::{Insn, ProgramType};
+//! // r0 = 2 (XDP_PASS); exit
+//! let prog = [Insn::new(0xb7, 0, 0, 0, 2), Insn::new(0x95, 0, 0, 0, 0)];
+//! assert!(verify(&VerifyInput::new(&prog, ProgramType::Xdp)).is_ok());
+//! // exit without setting r0
+//! let bad = [Insn::new(0x95, 0, 0, 0, 0)];
+//! let errs = verify(&VerifyInput::new(&bad, ProgramType::Xdp)).unwrap_err();
+//! assert!(errs[0].message.contains("r0"));
+//! ```
+
+use core::fmt;
+use std::collections::HashMap;
+
+use crate::insn::{AluOp, Insn, Size};
+use crate::spec::{MapSpec, ProgramType, RelocKind, Relocation};
+
+pub(crate) mod cfg;
+pub mod ctx;
+pub mod helpers;
+pub(crate) mod scalar;
+pub(crate) mod state;
+pub(crate) mod tnum;
+
+mod exec;
+
+use state::{covers, Frame, State};
+
+/// What the verifier needs to know about a program.
+#[derive(Clone, Debug)]
+pub struct VerifyInput<'a> {
+    /// The instructions (`ld_imm64` as two slots).
+    pub insns: &'a [Insn],
+    /// The program type (decides the context layout, the helpers and the return rules).
+    pub prog_type: ProgramType,
+    /// Map references: which `ld_imm64` names which map (by [`MapSpec::name`]).
+    pub relocations: &'a [Relocation],
+    /// The maps the relocations name.
+    pub maps: &'a [MapSpec],
+    /// The license string (GPL-only helpers need a GPL-compatible one).
+    pub license: &'a str,
+}
+
+impl<'a> VerifyInput<'a> {
+    /// A program without map references, licensed `"GPL"`.
+    pub fn new(insns: &'a [Insn], prog_type: ProgramType) -> VerifyInput<'a> {
+        VerifyInput {
+            insns,
+            prog_type,
+            relocations: &[],
+            maps: &[],
+            license: "GPL",
+        }
+    }
+
+    /// The same input with map references.
+    pub fn with_maps(mut self, relocations: &'a [Relocation], maps: &'a [MapSpec]) -> Self {
+        self.relocations = relocations;
+        self.maps = maps;
+        self
+    }
+}
+
+/// Statistics of a successful verification.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Report {
+    /// Instructions processed over all paths (the kernel's `processed N insns`).
+    pub insns_processed: usize,
+    /// States kept for pruning.
+    pub states: usize,
+    /// Paths cut short because an explored state covered them.
+    pub pruned: usize,
+    /// Deepest stack use of the main program, in bytes.
+    pub stack_depth: u32,
+}
+
+/// The rule a rejected program broke.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Rule {
+    /// Malformed instruction, bad jump, bad function layout.
+    Structure,
+    /// An instruction no path reaches.
+    Unreachable,
+    /// A register read before any write.
+    UninitRegister,
+    /// A write to `r10`.
+    FramePointer,
+    /// A load or store through something that is not a valid pointer.
+    MemoryAccess,
+    /// A packet access not proven within `data_end`.
+    PacketBounds,
+    /// A map value access outside the value.
+    MapValueBounds,
+    /// A stack access outside the 512-byte frame, misaligned, or a bad spill/fill.
+    StackAccess,
+    /// A context field access this program type does not allow.
+    ContextAccess,
+    /// Use of a possibly-NULL lookup result.
+    NullCheck,
+    /// Pointer arithmetic the kernel forbids.
+    PointerArithmetic,
+    /// A pointer stored or returned where it would leak.
+    PointerLeak,
+    /// A helper this verifier does not know.
+    UnknownHelper,
+    /// A helper this program type (or license) may not call.
+    HelperNotAllowed,
+    /// A helper argument of the wrong type or size.
+    HelperArgument,
+    /// A map of the wrong type for the helper.
+    MapCompatibility,
+    /// A bad value at program exit.
+    ReturnValue,
+    /// Division or modulo by the constant zero.
+    DivisionByZero,
+    /// Shift by a constant out of range.
+    InvalidShift,
+    /// A loop that can run forever.
+    InfiniteLoop,
+    /// Too many instructions or states to explore.
+    Complexity,
+    /// Too deep calls, recursion, or too much combined stack.
+    CallStack,
+    /// A ring buffer reservation not submitted or discarded.
+    ReferenceLeak,
+    /// An `ld_imm64` map reference that no relocation / map spec explains.
+    MapReference,
+    /// Something this verifier does not model (rejected rather than guessed).
+    Unsupported,
+}
+
+impl Rule {
+    /// A short name for the rule.
+    pub fn name(self) -> &'static str {
+        match self {
+            Rule::Structure => "structure",
+            Rule::Unreachable => "unreachable code",
+            Rule::UninitRegister => "uninitialised register",
+            Rule::FramePointer => "read-only frame pointer",
+            Rule::MemoryAccess => "invalid memory access",
+            Rule::PacketBounds => "packet bounds",
+            Rule::MapValueBounds => "map value bounds",
+            Rule::StackAccess => "stack access",
+            Rule::ContextAccess => "context access",
+            Rule::NullCheck => "missing null check",
+            Rule::PointerArithmetic => "pointer arithmetic",
+            Rule::PointerLeak => "pointer leak",
+            Rule::UnknownHelper => "unknown helper",
+            Rule::HelperNotAllowed => "helper not allowed",
+            Rule::HelperArgument => "helper argument",
+            Rule::MapCompatibility => "map/helper compatibility",
+            Rule::ReturnValue => "return value",
+            Rule::DivisionByZero => "division by zero",
+            Rule::InvalidShift => "invalid shift",
+            Rule::InfiniteLoop => "infinite loop",
+            Rule::Complexity => "too complex",
+            Rule::CallStack => "call stack",
+            Rule::ReferenceLeak => "reference leak",
+            Rule::MapReference => "map reference",
+            Rule::Unsupported => "not modelled",
+        }
+    }
+}
+
+impl fmt::Display for Rule {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// One reason to reject a program.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct VerifierError {
+    /// The offending instruction (slot index).
+    pub insn_index: usize,
+    /// The rule it broke.
+    pub rule: Rule,
+    /// What happened, with the state that broke the rule and what to do.
+    pub message: String,
+}
+
+impl fmt::Display for VerifierError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "instruction {}: {} [{}]",
+            self.insn_index, self.message, self.rule
+        )
+    }
+}
+
+impl std::error::Error for VerifierError {}
+
+/// The kernel's limit of processed instructions (`BPF_COMPLEXITY_LIMIT_INSNS`).
+pub const MAX_PROCESSED: usize = 1_000_000;
+/// The kernel's limit of pending branches (`BPF_COMPLEXITY_LIMIT_JMP_SEQ`).
+pub const MAX_PENDING: usize = 8192;
+/// States kept per instruction for pruning.
+const MAX_STATES_PER_INSN: usize = 64;
+
+/// True for the license strings the kernel treats as GPL-compatible (`license_is_gpl_compatible`).
+pub fn license_is_gpl_compatible(l: &str) -> bool {
+    matches!(
+        l,
+        "GPL"
+            | "GPL v2"
+            | "GPL and additional rights"
+            | "Dual BSD/GPL"
+            | "Dual MIT/GPL"
+            | "Dual MPL/GPL"
+    )
+}
+
+/// Verifies a program. On rejection, the errors are in instruction order (structural errors
+/// may be several; path errors stop at the first, like the kernel's).
+pub fn verify(input: &VerifyInput) -> Result<Report, Vec<VerifierError>> {
+    if input.insns.len() > MAX_PROCESSED {
+        return Err(vec![VerifierError {
+            insn_index: 0,
+            rule: Rule::Complexity,
+            message: format!(
+                "the program has {} instructions; the kernel's limit is {MAX_PROCESSED}",
+                input.insns.len()
+            ),
+        }]);
+    }
+    let ops = cfg::decode(input.insns).map_err(|e| vec![e])?;
+    let cfg = cfg::check(&ops)?;
+    if helpers::family(input.prog_type).is_none() {
+        return Err(vec![VerifierError {
+            insn_index: 0,
+            rule: Rule::Unsupported,
+            message: format!(
+                "{} programs are not modelled by this verifier (it knows xdp, socket_filter, sched_cls, sched_act); skip the static verification for this program",
+                input.prog_type
+            ),
+        }]);
+    }
+    // Map references.
+    let mut map_refs: HashMap<usize, (u16, RelocKind)> = HashMap::new();
+    let mut errors = Vec::new();
+    for r in input.relocations {
+        match input.maps.iter().position(|m| m.name_str() == r.symbol) {
+            Some(i) => {
+                map_refs.insert(r.insn_index, (i as u16, r.kind));
+            }
+            None => errors.push(VerifierError {
+                insn_index: r.insn_index,
+                rule: Rule::MapReference,
+                message: format!("the map `{}` is referenced but its spec (type, key and value size) was not given", r.symbol),
+            }),
+        }
+    }
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    let mut ex = exec::Exec::new(input, &ops, &cfg, map_refs);
+    ex.run().map_err(|e| vec![e])
+}
+
+/// One explored state kept for pruning.
+struct Checkpoint {
+    state: State,
+    /// Paths (and child checkpoints) below this one still being explored.
+    pending: u32,
+    parent: Option<usize>,
+}
+
+/// The path explorer (depth first, like the kernel's `do_check`).
+pub(crate) struct Explorer {
+    checkpoints: Vec<Checkpoint>,
+    explored: HashMap<usize, Vec<usize>>,
+}
+
+/// What happened at a prune point.
+pub(crate) enum PruneResult {
+    /// Covered by a finished state: the path is safe from here.
+    Pruned,
+    /// Exactly the state of an unfinished ancestor: the loop never makes progress.
+    Loop,
+    /// Continue; the new checkpoint (if any) becomes the path's parent.
+    Continue(Option<usize>),
+}
+
+impl Explorer {
+    pub(crate) fn new() -> Self {
+        Explorer {
+            checkpoints: Vec::new(),
+            explored: HashMap::new(),
+        }
+    }
+
+    pub(crate) fn states(&self) -> usize {
+        self.checkpoints.len()
+    }
+
+    pub(crate) fn visit(
+        &mut self,
+        pc: usize,
+        st: &State,
+        live: u16,
+        parent: Option<usize>,
+    ) -> PruneResult {
+        let list = self.explored.entry(pc).or_default();
+        for &c in list.iter() {
+            let ck = &self.checkpoints[c];
+            if ck.pending == 0 {
+                if covers(&ck.state, st, live) {
+                    return PruneResult::Pruned;
+                }
+            } else if ck.state.frames == st.frames && ck.state.refs == st.refs {
+                return PruneResult::Loop;
+            }
+        }
+        if list.len() >= MAX_STATES_PER_INSN {
+            return PruneResult::Continue(parent);
+        }
+        let id = self.checkpoints.len();
+        list.push(id);
+        self.checkpoints.push(Checkpoint {
+            state: st.clone(),
+            pending: 1,
+            parent,
+        });
+        PruneResult::Continue(Some(id))
+    }
+
+    pub(crate) fn branch(&mut self, parent: Option<usize>) {
+        if let Some(p) = parent {
+            self.checkpoints[p].pending += 1;
+        }
+    }
+
+    pub(crate) fn finish(&mut self, mut parent: Option<usize>) {
+        while let Some(p) = parent {
+            let ck = &mut self.checkpoints[p];
+            ck.pending -= 1;
+            if ck.pending > 0 {
+                break;
+            }
+            parent = ck.parent;
+        }
+    }
+}
+
+pub(crate) fn initial_state() -> State {
+    let mut f = Frame::new(0, 0, 0);
+    f.regs[1] = state::RegVal::Ctx { off: 0 };
+    State {
+        frames: vec![f],
+        refs: Vec::new(),
+        next_id: 0,
+    }
+}
+
+pub(crate) fn size_name(s: Size) -> &'static str {
+    match s {
+        Size::B => "u8",
+        Size::H => "u16",
+        Size::W => "u32",
+        Size::DW => "u64",
+    }
+}
+
+pub(crate) fn alu_name(op: AluOp) -> &'static str {
+    match op {
+        AluOp::Add => "+=",
+        AluOp::Sub => "-=",
+        AluOp::Mul => "*=",
+        AluOp::Div => "/=",
+        AluOp::Or => "|=",
+        AluOp::And => "&=",
+        AluOp::Lsh => "<<=",
+        AluOp::Rsh => ">>=",
+        AluOp::Neg => "= -",
+        AluOp::Mod => "%=",
+        AluOp::Xor => "^=",
+        AluOp::Mov => "=",
+        AluOp::Arsh => "s>>=",
+        AluOp::End => "byte swap",
+    }
+}

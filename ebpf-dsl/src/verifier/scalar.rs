@@ -1,0 +1,320 @@
+//! Scalar values: unsigned and signed 64-bit ranges plus known bits ([`Tnum`]), kept
+//! consistent with each other the way the kernel's `reg_bounds_sync` does.
+//!
+//! Every transfer function here is deliberately *no more precise* than the kernel 6.18
+//! verifier's: a value the kernel only knows as "unknown" must not be narrower here, or this
+//! verifier could prove a branch dead that the kernel still walks (and rejects). Operations the
+//! kernel does not track (division, modulo, negation, byte swaps) give unknown results.
+
+use core::fmt;
+
+use super::tnum::Tnum;
+
+/// An abstract 64-bit scalar.
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Scalar {
+    /// Smallest unsigned value.
+    pub umin: u64,
+    /// Largest unsigned value.
+    pub umax: u64,
+    /// Smallest signed value.
+    pub smin: i64,
+    /// Largest signed value.
+    pub smax: i64,
+    /// Known bits.
+    pub t: Tnum,
+}
+
+impl fmt::Debug for Scalar {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(self, f)
+    }
+}
+
+impl fmt::Display for Scalar {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if let Some(c) = self.as_const() {
+            return write!(f, "the constant {}", c as i64);
+        }
+        if *self == Scalar::UNKNOWN {
+            return write!(f, "an unknown scalar");
+        }
+        if self.smin >= 0 {
+            write!(f, "a scalar in {}..={}", self.umin, self.umax)
+        } else {
+            write!(f, "a scalar in {}..={} (signed)", self.smin, self.smax)
+        }
+    }
+}
+
+impl Scalar {
+    /// Nothing known.
+    pub const UNKNOWN: Scalar = Scalar {
+        umin: 0,
+        umax: u64::MAX,
+        smin: i64::MIN,
+        smax: i64::MAX,
+        t: Tnum::UNKNOWN,
+    };
+
+    /// The constant `v`.
+    pub const fn konst(v: u64) -> Scalar {
+        Scalar {
+            umin: v,
+            umax: v,
+            smin: v as i64,
+            smax: v as i64,
+            t: Tnum::konst(v),
+        }
+    }
+
+    /// Any value in `min..=max` (unsigned).
+    pub fn urange(min: u64, max: u64) -> Scalar {
+        Scalar {
+            umin: min,
+            umax: max,
+            ..Scalar::UNKNOWN
+        }
+        .sync()
+        .unwrap_or(Scalar::UNKNOWN)
+    }
+
+    /// Any value in `min..=max` (signed).
+    pub fn srange(min: i64, max: i64) -> Scalar {
+        Scalar {
+            smin: min,
+            smax: max,
+            ..Scalar::UNKNOWN
+        }
+        .sync()
+        .unwrap_or(Scalar::UNKNOWN)
+    }
+
+    /// Any zero-extended value of `bytes` bytes.
+    pub fn of_size(bytes: u32) -> Scalar {
+        if bytes >= 8 {
+            Scalar::UNKNOWN
+        } else {
+            Scalar::urange(0, (1u64 << (bytes * 8)) - 1)
+        }
+    }
+
+    /// The value, if it is a known constant.
+    pub fn as_const(&self) -> Option<u64> {
+        if self.t.is_const() {
+            Some(self.t.value)
+        } else if self.umin == self.umax {
+            Some(self.umin)
+        } else {
+            None
+        }
+    }
+
+    /// Makes ranges and known bits agree; `None` if they contradict (an impossible value).
+    pub fn sync(mut self) -> Option<Scalar> {
+        for _ in 0..2 {
+            // Bounds from known bits.
+            let t = self.t;
+            self.smin = self.smin.max((t.value | (t.mask & (1 << 63))) as i64);
+            self.smax = self
+                .smax
+                .min((t.value | (t.mask & (i64::MAX as u64))) as i64);
+            self.umin = self.umin.max(t.value);
+            self.umax = self.umax.min(t.value | t.mask);
+            // Signed <-> unsigned.
+            if (self.umin >> 63) == (self.umax >> 63) {
+                self.smin = self.smin.max(self.umin as i64);
+                self.smax = self.smax.min(self.umax as i64);
+            }
+            if (self.smin as u64) <= (self.smax as u64) && (self.smin >= 0) == (self.smax >= 0) {
+                self.umin = self.umin.max(self.smin as u64);
+                self.umax = self.umax.min(self.smax as u64);
+            }
+            if self.umin > self.umax || self.smin > self.smax {
+                return None;
+            }
+            // Known bits from bounds.
+            let inter = self.t.intersect(Tnum::range(self.umin, self.umax));
+            if (self.t.value & !inter.mask) != (inter.value & !self.t.mask) {
+                // The two disagree on a bit both claim to know.
+                return None;
+            }
+            self.t = inter;
+        }
+        if self.umin > self.umax || self.smin > self.smax {
+            return None;
+        }
+        Some(self)
+    }
+
+    /// True if every value of `self` is a value of `of`.
+    pub fn is_subset_of(&self, of: &Scalar) -> bool {
+        self.umin >= of.umin
+            && self.umax <= of.umax
+            && self.smin >= of.smin
+            && self.smax <= of.smax
+            && self.t.is_subset_of(of.t)
+    }
+
+    fn from_parts(u: Option<(u64, u64)>, s: Option<(i64, i64)>, t: Tnum) -> Scalar {
+        let (umin, umax) = u.unwrap_or((0, u64::MAX));
+        let (smin, smax) = s.unwrap_or((i64::MIN, i64::MAX));
+        Scalar {
+            umin,
+            umax,
+            smin,
+            smax,
+            t,
+        }
+        .sync()
+        .unwrap_or(Scalar::UNKNOWN)
+    }
+
+    /// `self + b` (64-bit, wrapping).
+    pub fn add(&self, b: &Scalar) -> Scalar {
+        let u = match (self.umin.checked_add(b.umin), self.umax.checked_add(b.umax)) {
+            (Some(lo), Some(hi)) => Some((lo, hi)),
+            _ => None,
+        };
+        let s = match (self.smin.checked_add(b.smin), self.smax.checked_add(b.smax)) {
+            (Some(lo), Some(hi)) => Some((lo, hi)),
+            _ => None,
+        };
+        Scalar::from_parts(u, s, self.t.add(b.t))
+    }
+
+    /// `self - b` (64-bit, wrapping).
+    pub fn sub(&self, b: &Scalar) -> Scalar {
+        let u = if self.umin >= b.umax {
+            Some((self.umin - b.umax, self.umax - b.umin))
+        } else {
+            None
+        };
+        let s = match (self.smin.checked_sub(b.smax), self.smax.checked_sub(b.smin)) {
+            (Some(lo), Some(hi)) => Some((lo, hi)),
+            _ => None,
+        };
+        Scalar::from_parts(u, s, self.t.sub(b.t))
+    }
+
+    /// `self * b` (64-bit, wrapping).
+    pub fn mul(&self, b: &Scalar) -> Scalar {
+        if let (Some(x), Some(y)) = (self.as_const(), b.as_const()) {
+            return Scalar::konst(x.wrapping_mul(y));
+        }
+        let u = match (self.umin.checked_mul(b.umin), self.umax.checked_mul(b.umax)) {
+            (Some(lo), Some(hi)) if self.umax <= u32::MAX as u64 && b.umax <= u32::MAX as u64 => {
+                Some((lo, hi))
+            }
+            _ => None,
+        };
+        Scalar::from_parts(u, None, Tnum::UNKNOWN)
+    }
+
+    /// `self & b`.
+    pub fn and(&self, b: &Scalar) -> Scalar {
+        let t = self.t.and(b.t);
+        Scalar::from_parts(Some((t.value, self.umax.min(b.umax))), None, t)
+    }
+
+    /// `self | b`.
+    pub fn or(&self, b: &Scalar) -> Scalar {
+        let t = self.t.or(b.t);
+        Scalar::from_parts(Some((self.umin.max(b.umin), t.umax())), None, t)
+    }
+
+    /// `self ^ b`.
+    pub fn xor(&self, b: &Scalar) -> Scalar {
+        Scalar::from_parts(None, None, self.t.xor(b.t))
+    }
+
+    /// `self << k` for a known `k < 64`.
+    pub fn lsh(&self, k: u32) -> Scalar {
+        let u = if k < 64 && self.umax.leading_zeros() >= k {
+            Some((self.umin << k, self.umax << k))
+        } else {
+            None
+        };
+        Scalar::from_parts(u, None, self.t.lsh(k))
+    }
+
+    /// `self >> k` (logical) for a known `k < 64`.
+    pub fn rsh(&self, k: u32) -> Scalar {
+        Scalar::from_parts(Some((self.umin >> k, self.umax >> k)), None, self.t.rsh(k))
+    }
+
+    /// `self s>> k` (64-bit arithmetic) for a known `k < 64`.
+    pub fn arsh(&self, k: u32) -> Scalar {
+        Scalar::from_parts(None, Some((self.smin >> k, self.smax >> k)), self.t.arsh(k))
+    }
+
+    /// The low 32 bits, zero-extended (what a 32-bit operation sees of its operand).
+    pub fn trunc32(&self) -> Scalar {
+        if self.umax <= u32::MAX as u64 {
+            return *self;
+        }
+        let t = self.t.cast32();
+        if (self.umin >> 32) == (self.umax >> 32) {
+            return Scalar::from_parts(
+                Some((self.umin & 0xffff_ffff, self.umax & 0xffff_ffff)),
+                None,
+                t,
+            );
+        }
+        Scalar::from_parts(Some((0, u32::MAX as u64)), None, t)
+    }
+
+    /// The low `bits` bits sign-extended to 64 (`movsx`, `ldsx`); precise for constants only.
+    pub fn sext(&self, bits: u32) -> Scalar {
+        let sh = 64 - bits;
+        if let Some(c) = self.as_const() {
+            return Scalar::konst((((c << sh) as i64) >> sh) as u64);
+        }
+        let half = 1i64 << (bits - 1);
+        Scalar::srange(-half, half - 1)
+    }
+
+    /// The signed value of the low 32 bits, as a 64-bit scalar (what `s32` comparisons see).
+    pub fn as_s32(&self) -> Scalar {
+        self.trunc32().sext(32)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn add_const() {
+        let a = Scalar::urange(0, 10);
+        let b = a.add(&Scalar::konst(5));
+        assert_eq!((b.umin, b.umax), (5, 15));
+    }
+
+    #[test]
+    fn and_mask() {
+        let a = Scalar::UNKNOWN.and(&Scalar::konst(0xf));
+        assert_eq!((a.umin, a.umax, a.smin, a.smax), (0, 15, 0, 15));
+        let b = a.lsh(2);
+        assert_eq!((b.umin, b.umax), (0, 60));
+        assert_eq!(b.t.value & 3, 0);
+        assert_eq!(b.t.mask & 3, 0);
+    }
+
+    #[test]
+    fn trunc_and_sext() {
+        let a = Scalar::konst(0x1_0000_0005).trunc32();
+        assert_eq!(a.as_const(), Some(5));
+        assert_eq!(Scalar::konst(0xff).sext(8).as_const(), Some(u64::MAX));
+    }
+
+    #[test]
+    fn contradiction_detected() {
+        let s = Scalar {
+            umin: 5,
+            umax: 3,
+            ..Scalar::UNKNOWN
+        };
+        assert!(s.sync().is_none());
+    }
+}

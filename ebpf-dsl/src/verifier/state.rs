@@ -1,0 +1,345 @@
+//! The abstract machine state: register types, stack slots, call frames, acquired references;
+//! and the "is this new state covered by an already-verified one" test used for pruning.
+
+use super::scalar::Scalar;
+
+/// Which packet pointer family.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum PktKind {
+    /// `PTR_TO_PACKET` (from `data`), bounded by `data_end`.
+    Data,
+    /// `PTR_TO_PACKET_META` (from `data_meta`), bounded by `data`.
+    Meta,
+}
+
+/// The abstract value of a register (the kernel's `bpf_reg_state`, simplified).
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum RegVal {
+    /// Never written (`NOT_INIT`).
+    NotInit,
+    /// A number.
+    Scalar(Scalar),
+    /// `PTR_TO_CTX` plus a constant offset.
+    Ctx {
+        /// Constant offset.
+        off: i32,
+    },
+    /// `PTR_TO_STACK`: frame `frame`'s frame pointer plus `off`.
+    Stack {
+        /// Call frame index (0 = main program).
+        frame: u8,
+        /// Offset from that frame's `r10`.
+        off: i32,
+    },
+    /// `PTR_TO_PACKET` / `PTR_TO_PACKET_META`: start + `var` + `off`; bytes `0..range` past
+    /// start + `var` are proven readable. Pointers with the same `id` share `var`.
+    Pkt {
+        /// Data or metadata.
+        kind: PktKind,
+        /// Constant part of the offset.
+        off: i32,
+        /// Variable part of the offset.
+        var: Scalar,
+        /// Identity of the variable part (0: none).
+        id: u32,
+        /// Proven-safe length.
+        range: i32,
+    },
+    /// `PTR_TO_PACKET_END` (`data_end`).
+    PktEnd,
+    /// `CONST_PTR_TO_MAP`: the map at index `map` of the input.
+    MapPtr {
+        /// Index into [`super::VerifyInput::maps`].
+        map: u16,
+    },
+    /// `PTR_TO_MAP_VALUE` + `off` + `var`.
+    MapValue {
+        /// Index into [`super::VerifyInput::maps`].
+        map: u16,
+        /// Constant offset.
+        off: i32,
+        /// Variable offset.
+        var: Scalar,
+    },
+    /// `PTR_TO_MAP_VALUE_OR_NULL` (a lookup result before its null check).
+    MapValueOrNull {
+        /// Index into [`super::VerifyInput::maps`].
+        map: u16,
+        /// Shared by copies, so a null check marks them all.
+        id: u32,
+    },
+    /// A non-null pointer the program may not dereference (an XSKMAP / DEVMAP entry).
+    Opaque {
+        /// Index into [`super::VerifyInput::maps`].
+        map: u16,
+    },
+    /// [`RegVal::Opaque`] or NULL.
+    OpaqueOrNull {
+        /// Index into [`super::VerifyInput::maps`].
+        map: u16,
+        /// Shared by copies.
+        id: u32,
+    },
+    /// Ring buffer memory from `bpf_ringbuf_reserve` (must be submitted or discarded).
+    Ringbuf {
+        /// Reserved size.
+        size: u32,
+        /// Constant offset.
+        off: i32,
+        /// Variable offset.
+        var: Scalar,
+        /// The reference it holds.
+        ref_id: u32,
+    },
+    /// [`RegVal::Ringbuf`] or NULL.
+    RingbufOrNull {
+        /// Reserved size.
+        size: u32,
+        /// Shared by copies.
+        id: u32,
+        /// The reference it holds.
+        ref_id: u32,
+    },
+}
+
+impl RegVal {
+    /// True for anything but scalars and uninitialised registers.
+    pub fn is_pointer(&self) -> bool {
+        !matches!(self, RegVal::NotInit | RegVal::Scalar(_))
+    }
+}
+
+/// What one stack byte holds (uninitialised bytes read as unknown for a privileged loader, so
+/// they are not distinguished from [`Byte::Misc`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Byte {
+    /// Some unknown byte.
+    Misc,
+    /// A known zero.
+    Zero,
+}
+
+/// One 8-byte stack slot.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum Slot {
+    /// Individual bytes.
+    Bytes([Byte; 8]),
+    /// A whole register stored with an aligned 8-byte store (type preserved).
+    Spill(RegVal),
+}
+
+/// Number of 8-byte slots in a 512-byte frame.
+pub const SLOTS: usize = 64;
+
+/// One call frame.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct Frame {
+    /// `r0`..`r10`.
+    pub regs: [RegVal; 11],
+    /// Slot `i` covers frame offsets `-512 + 8 i .. -512 + 8 i + 8`.
+    pub stack: Vec<Slot>,
+    /// The `call` instruction that created this frame (0 for the main program).
+    pub callsite: usize,
+    /// The subprogram this frame runs.
+    pub subprog: usize,
+}
+
+impl Frame {
+    /// A frame whose registers are all uninitialised except `r10`.
+    pub fn new(index: u8, callsite: usize, subprog: usize) -> Frame {
+        let mut regs: [RegVal; 11] = Default::default();
+        regs[10] = RegVal::Stack {
+            frame: index,
+            off: 0,
+        };
+        Frame {
+            regs,
+            stack: vec![Slot::Bytes([Byte::Misc; 8]); SLOTS],
+            callsite,
+            subprog,
+        }
+    }
+}
+
+impl Default for RegVal {
+    fn default() -> Self {
+        RegVal::NotInit
+    }
+}
+
+/// The whole abstract state of one path.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct State {
+    /// Call frames, main program first.
+    pub frames: Vec<Frame>,
+    /// References held (ring buffer reservations).
+    pub refs: Vec<u32>,
+    /// Next fresh id.
+    pub next_id: u32,
+}
+
+impl State {
+    /// The innermost frame.
+    pub fn cur(&self) -> &Frame {
+        self.frames.last().expect("at least one frame")
+    }
+
+    /// The innermost frame, mutably.
+    pub fn cur_mut(&mut self) -> &mut Frame {
+        self.frames.last_mut().expect("at least one frame")
+    }
+
+    /// A fresh id.
+    pub fn fresh(&mut self) -> u32 {
+        self.next_id += 1;
+        self.next_id
+    }
+
+    /// Applies `f` to every register and spilled register in every frame.
+    pub fn for_each_reg(&mut self, mut f: impl FnMut(&mut RegVal)) {
+        for fr in &mut self.frames {
+            for r in fr.regs.iter_mut() {
+                f(r);
+            }
+            for s in fr.stack.iter_mut() {
+                if let Slot::Spill(r) = s {
+                    f(r);
+                }
+            }
+        }
+    }
+}
+
+/// A consistent renaming of ids between an old and a new state.
+#[derive(Default)]
+struct IdMap(Vec<(u32, u32)>);
+
+impl IdMap {
+    fn check(&mut self, old: u32, new: u32) -> bool {
+        for &(o, n) in &self.0 {
+            if o == old || n == new {
+                return o == old && n == new;
+            }
+        }
+        self.0.push((old, new));
+        true
+    }
+}
+
+fn reg_covers(old: &RegVal, new: &RegVal, ids: &mut IdMap) -> bool {
+    use RegVal::*;
+    match (old, new) {
+        (NotInit, _) => true,
+        (Scalar(o), Scalar(n)) => n.is_subset_of(o),
+        (Ctx { off: a }, Ctx { off: b }) => a == b,
+        (Stack { frame: f1, off: a }, Stack { frame: f2, off: b }) => f1 == f2 && a == b,
+        (
+            Pkt {
+                kind: k1,
+                off: o1,
+                var: v1,
+                id: i1,
+                range: r1,
+            },
+            Pkt {
+                kind: k2,
+                off: o2,
+                var: v2,
+                id: i2,
+                range: r2,
+            },
+        ) => k1 == k2 && o1 == o2 && v2.is_subset_of(v1) && r2 >= r1 && ids.check(*i1, *i2),
+        (PktEnd, PktEnd) => true,
+        (MapPtr { map: a }, MapPtr { map: b }) => a == b,
+        (
+            MapValue {
+                map: m1,
+                off: o1,
+                var: v1,
+            },
+            MapValue {
+                map: m2,
+                off: o2,
+                var: v2,
+            },
+        ) => m1 == m2 && o1 == o2 && v2.is_subset_of(v1),
+        (MapValueOrNull { map: m1, id: i1 }, MapValueOrNull { map: m2, id: i2 })
+        | (OpaqueOrNull { map: m1, id: i1 }, OpaqueOrNull { map: m2, id: i2 }) => {
+            m1 == m2 && ids.check(*i1, *i2)
+        }
+        (Opaque { map: a }, Opaque { map: b }) => a == b,
+        (
+            Ringbuf {
+                size: s1,
+                off: o1,
+                var: v1,
+                ref_id: r1,
+            },
+            Ringbuf {
+                size: s2,
+                off: o2,
+                var: v2,
+                ref_id: r2,
+            },
+        ) => s1 == s2 && o1 == o2 && v2.is_subset_of(v1) && ids.check(*r1 | 1 << 31, *r2 | 1 << 31),
+        (
+            RingbufOrNull {
+                size: s1,
+                id: i1,
+                ref_id: r1,
+            },
+            RingbufOrNull {
+                size: s2,
+                id: i2,
+                ref_id: r2,
+            },
+        ) => s1 == s2 && ids.check(*i1, *i2) && ids.check(*r1 | 1 << 31, *r2 | 1 << 31),
+        _ => false,
+    }
+}
+
+fn slot_covers(old: &Slot, new: &Slot, ids: &mut IdMap) -> bool {
+    match (old, new) {
+        (Slot::Bytes(o), Slot::Bytes(n)) => {
+            o.iter().zip(n).all(|(o, n)| *o == Byte::Misc || o == n)
+        }
+        (Slot::Bytes(o), Slot::Spill(RegVal::Scalar(_))) => o.iter().all(|b| *b == Byte::Misc),
+        (Slot::Bytes(_), Slot::Spill(_)) => false,
+        (Slot::Spill(RegVal::Scalar(s)), Slot::Bytes(_)) => *s == Scalar::UNKNOWN,
+        (Slot::Spill(_), Slot::Bytes(_)) => false,
+        (Slot::Spill(o), Slot::Spill(n)) => reg_covers(o, n, ids),
+    }
+}
+
+/// True if every concrete state `new` stands for is also one `old` stands for, so that a
+/// path from `new` is safe whenever the (fully explored) path from `old` was. `live` is the set
+/// of registers of the innermost frame that may still be read.
+pub fn covers(old: &State, new: &State, live: u16) -> bool {
+    if old.frames.len() != new.frames.len() || old.refs.len() != new.refs.len() {
+        return false;
+    }
+    let mut ids = IdMap::default();
+    let last = old.frames.len() - 1;
+    for (k, (fo, fnew)) in old.frames.iter().zip(&new.frames).enumerate() {
+        if fo.callsite != fnew.callsite {
+            return false;
+        }
+        for r in 0..11 {
+            if k == last && live & (1 << r) == 0 {
+                continue;
+            }
+            if !reg_covers(&fo.regs[r], &fnew.regs[r], &mut ids) {
+                return false;
+            }
+        }
+        for (so, sn) in fo.stack.iter().zip(&fnew.stack) {
+            if !slot_covers(so, sn, &mut ids) {
+                return false;
+            }
+        }
+    }
+    old.refs
+        .iter()
+        .zip(&new.refs)
+        .all(|(o, n)| ids.check(*o | 1 << 31, *n | 1 << 31))
+}
