@@ -30,7 +30,10 @@ fn main() {
     assert_eq!(DROP_QUEUE.insns[1], Insn::new(0x7b, 10, 2, -8, 0));
     assert_eq!(DROP_QUEUE.insns[2], Insn::new(0x79, 4, 10, -8, 0));
     assert_eq!(DROP_QUEUE.insns[3], Insn::new(0x18, 3, 0, 0, 1));
-    assert_eq!(DROP_QUEUE.insns[4], Insn::new(0, 0, 0, 0, 0xdead_beef_u32 as i32));
+    assert_eq!(
+        DROP_QUEUE.insns[4],
+        Insn::new(0, 0, 0, 0, 0xdead_beef_u32 as i32)
+    );
     assert_eq!(DROP_QUEUE.insns[6], Insn::new(0x55, 4, 0, 1, 3));
     assert_eq!(DROP_QUEUE.insns[7], Insn::new(0xb7, 0, 0, 0, 1));
 }

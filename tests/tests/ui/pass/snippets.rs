@@ -34,5 +34,11 @@ fn main() {
     assert_eq!(UDP_4242.relocations.len(), 1);
     assert_eq!(UDP_4242.relocations[0].symbol, "xsks");
     assert_eq!(UDP_4242.maps.as_ref(), &[XSKS]);
-    assert_eq!(LOOKUP.insns.as_ref(), ebpf_dsl::asm::resolve(&ebpf_dsl::seeds::redirect_lookup_first("xsks")).unwrap().insns.as_slice());
+    assert_eq!(
+        LOOKUP.insns.as_ref(),
+        ebpf_dsl::asm::resolve(&ebpf_dsl::seeds::redirect_lookup_first("xsks"))
+            .unwrap()
+            .insns
+            .as_slice()
+    );
 }
