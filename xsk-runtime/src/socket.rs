@@ -264,6 +264,11 @@ impl FillRing {
         self.ring.size()
     }
 
+    /// Frames submitted that the kernel has not taken yet (still in the ring).
+    pub fn pending(&self) -> u32 {
+        self.ring.outstanding()
+    }
+
     /// Frames submitted so far.
     pub fn filled(&self) -> u64 {
         self.filled
@@ -974,7 +979,7 @@ impl XskSocket {
             }
             if let Err(errno) = res {
                 state.owner = OwnerState::Failed;
-                return Err(bind_error(errno, ifindex, queue, config, false));
+                return Err(bind_error(umem, errno, ifindex, queue, config, false));
             }
             state.owner = OwnerState::Bound {
                 need_wakeup: config.need_wakeup,
@@ -984,7 +989,7 @@ impl XskSocket {
             addr.sxdp_flags = XDP_SHARED_UMEM;
             addr.sxdp_shared_umem_fd = umem.fd().as_raw_fd() as u32;
             if let Err(errno) = xdp::bind(fd, &addr) {
-                return Err(bind_error(errno, ifindex, queue, config, true));
+                return Err(bind_error(umem, errno, ifindex, queue, config, true));
             }
         }
         match state
@@ -1239,8 +1244,20 @@ fn map_ring<T: Copy>(
     MmapRing::new(map, off, entries)
 }
 
-fn bind_error(errno: i32, ifindex: u32, queue: u32, config: &SocketConfig, shared: bool) -> Error {
-    let name = crate::sys::if_indextoname(ifindex).ok();
+fn bind_error(
+    umem: &Umem,
+    errno: i32,
+    ifindex: u32,
+    queue: u32,
+    config: &SocketConfig,
+    shared: bool,
+) -> Error {
+    // Interface names and queue counts as the socket's namespace sees them.
+    let (name, counts) = umem.in_netns(|| {
+        let name = crate::sys::if_indextoname(ifindex).ok();
+        let counts = name.as_deref().and_then(xdp::channel_counts);
+        (name, counts)
+    });
     let iface = match &name {
         Some(n) => format!("`{n}` (ifindex {ifindex})"),
         None => format!("ifindex {ifindex}"),
@@ -1249,22 +1266,19 @@ fn bind_error(errno: i32, ifindex: u32, queue: u32, config: &SocketConfig, share
         libc::ENODEV => {
             format!("no interface {iface} in this network namespace")
         }
-        libc::EINVAL => {
-            let counts = name.as_deref().and_then(xdp::channel_counts);
-            match counts {
-                Some((rx, tx, combined)) => format!(
-                    "queue {queue} does not exist on {iface}: it has {} RX and {} TX queues \
+        libc::EINVAL => match counts {
+            Some((rx, tx, combined)) => format!(
+                "queue {queue} does not exist on {iface}: it has {} RX and {} TX queues \
                      ({rx} rx, {tx} tx, {combined} combined; see `ethtool -l`); queues are \
                      numbered from 0",
-                    rx.max(combined),
-                    tx.max(combined)
-                ),
-                None => format!(
-                    "queue {queue} does not exist on {iface} (see `ethtool -l`), or the flags are \
+                rx.max(combined),
+                tx.max(combined)
+            ),
+            None => format!(
+                "queue {queue} does not exist on {iface} (see `ethtool -l`), or the flags are \
                      invalid for this kernel"
-                ),
-            }
-        }
+            ),
+        },
         libc::EOPNOTSUPP if config.mode == BindMode::ZeroCopy && !shared => format!(
             "the driver of {iface} does not support zero-copy AF_XDP (veth never does): bind with \
              BindMode::Copy, or BindMode::ZeroCopyOrCopy to fall back"

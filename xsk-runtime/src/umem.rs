@@ -158,6 +158,9 @@ struct UmemInner {
     /// The AF_XDP socket the UMEM is registered on; the first socket bound with this UMEM
     /// uses it, the others name it in `sxdp_shared_umem_fd`.
     fd: OwnedFd,
+    /// The network namespace the UMEM's socket was created in (for error messages that name
+    /// interfaces); `None` if /proc was not readable.
+    netns: Option<OwnedFd>,
     state: Mutex<UmemState>,
 }
 
@@ -221,6 +224,8 @@ impl Umem {
                 tx_metadata_len: config.tx_metadata_len,
                 unaligned: config.unaligned,
                 fd,
+                netns: crate::sys::open_readonly(std::path::Path::new("/proc/thread-self/ns/net"))
+                    .ok(),
                 state: Mutex::new(UmemState {
                     owner: OwnerState::Unused,
                     bound: Vec::new(),
@@ -274,6 +279,26 @@ impl Umem {
     /// The AF_XDP socket the UMEM is registered on.
     pub fn fd(&self) -> BorrowedFd<'_> {
         self.inner.fd.as_fd()
+    }
+
+    /// Runs `f` in the network namespace the UMEM's socket lives in (on a helper thread), or
+    /// here if that namespace is unknown. For error paths only.
+    pub(crate) fn in_netns<R: Send>(&self, f: impl FnOnce() -> R + Send) -> R {
+        let Some(ns) = self.inner.netns.as_ref() else {
+            return f();
+        };
+        let ns = ns.as_fd();
+        std::thread::scope(|s| {
+            let h = s.spawn(move || {
+                // If setns fails we still answer, from this thread's namespace.
+                let _ = crate::sys::setns_net(ns);
+                f()
+            });
+            match h.join() {
+                Ok(r) => r,
+                Err(p) => std::panic::resume_unwind(p),
+            }
+        })
     }
 
     pub(crate) fn state(&self) -> std::sync::MutexGuard<'_, UmemState> {

@@ -1,0 +1,374 @@
+//! Shared helpers of the AF_XDP kernel tests: packets, the redirect program, receive loops,
+//! and an AF_PACKET receiver for the peer side.
+#![allow(dead_code)]
+
+use std::net::Ipv4Addr;
+use std::os::fd::{AsRawFd, FromRawFd, OwnedFd};
+use std::time::{Duration, Instant};
+
+use ebpf_dsl::{MapSpec, ProgramType};
+use xsk_runtime::maps::XskMap;
+use xsk_runtime::netns::{VethPair, LEFT_MAC, RIGHT_MAC};
+use xsk_runtime::socket::XskSocket;
+use xsk_runtime::umem::{FreeList, Umem};
+use xsk_runtime::{Loader, Program};
+
+/// How long a test waits for packets before it gives up (a bound, not an assertion).
+pub const WAIT: Duration = Duration::from_secs(10);
+
+pub const ETH_HDR: usize = 14;
+pub const IP_HDR: usize = 20;
+pub const UDP_HDR: usize = 8;
+pub const HDRS: usize = ETH_HDR + IP_HDR + UDP_HDR;
+
+/// The Internet checksum of `data`.
+pub fn csum(data: &[u8]) -> u16 {
+    let mut sum: u32 = 0;
+    for c in data.chunks(2) {
+        let w = if c.len() == 2 {
+            u16::from_be_bytes([c[0], c[1]])
+        } else {
+            u16::from_be_bytes([c[0], 0])
+        };
+        sum += u32::from(w);
+    }
+    while sum > 0xffff {
+        sum = (sum & 0xffff) + (sum >> 16);
+    }
+    !(sum as u16)
+}
+
+/// An Ethernet + IPv4 + UDP frame (UDP checksum 0: "none", valid for IPv4).
+#[allow(clippy::too_many_arguments)]
+pub fn udp_frame(
+    src_mac: [u8; 6],
+    dst_mac: [u8; 6],
+    src_ip: Ipv4Addr,
+    dst_ip: Ipv4Addr,
+    sport: u16,
+    dport: u16,
+    payload: &[u8],
+) -> Vec<u8> {
+    let mut p = Vec::with_capacity(HDRS + payload.len());
+    p.extend_from_slice(&dst_mac);
+    p.extend_from_slice(&src_mac);
+    p.extend_from_slice(&0x0800u16.to_be_bytes());
+    let total = (IP_HDR + UDP_HDR + payload.len()) as u16;
+    let mut ip = [0u8; IP_HDR];
+    ip[0] = 0x45;
+    ip[2..4].copy_from_slice(&total.to_be_bytes());
+    ip[6] = 0x40; // don't fragment
+    ip[8] = 64;
+    ip[9] = 17;
+    ip[12..16].copy_from_slice(&src_ip.octets());
+    ip[16..20].copy_from_slice(&dst_ip.octets());
+    let c = csum(&ip);
+    ip[10..12].copy_from_slice(&c.to_be_bytes());
+    p.extend_from_slice(&ip);
+    p.extend_from_slice(&sport.to_be_bytes());
+    p.extend_from_slice(&dport.to_be_bytes());
+    p.extend_from_slice(&((UDP_HDR + payload.len()) as u16).to_be_bytes());
+    p.extend_from_slice(&[0, 0]);
+    p.extend_from_slice(payload);
+    p
+}
+
+/// The UDP ports and payload of an Ethernet/IPv4/UDP frame.
+pub fn parse_udp(frame: &[u8]) -> Option<(u16, u16, &[u8])> {
+    if frame.len() < HDRS || frame[12..14] != [0x08, 0x00] || frame[ETH_HDR + 9] != 17 {
+        return None;
+    }
+    let ihl = usize::from(frame[ETH_HDR] & 0x0f) * 4;
+    let udp = frame.get(ETH_HDR + ihl..)?;
+    if udp.len() < UDP_HDR {
+        return None;
+    }
+    let sport = u16::from_be_bytes([udp[0], udp[1]]);
+    let dport = u16::from_be_bytes([udp[2], udp[3]]);
+    let ulen = usize::from(u16::from_be_bytes([udp[4], udp[5]]));
+    let payload = udp.get(UDP_HDR..ulen)?;
+    Some((sport, dport, payload))
+}
+
+/// Swaps the MAC addresses of an Ethernet frame (what l2fwd does).
+pub fn swap_macs(frame: &mut [u8]) {
+    for i in 0..6 {
+        frame.swap(i, i + 6);
+    }
+}
+
+/// Turns a UDP request into its answer in place: swaps MACs, IPv4 addresses and UDP ports,
+/// and computes the UDP checksum afresh. (The IPv4 checksum stays valid: swapping does not
+/// change a sum. The UDP checksum must be recomputed: a sender with checksum offload — veth —
+/// leaves only the pseudo-header part in the field, which XDP sees as it is.)
+pub fn echo_in_place(frame: &mut [u8]) {
+    swap_macs(frame);
+    for i in 0..4 {
+        frame.swap(ETH_HDR + 12 + i, ETH_HDR + 16 + i);
+    }
+    let udp = ETH_HDR + usize::from(frame[ETH_HDR] & 0x0f) * 4;
+    frame.swap(udp, udp + 2);
+    frame.swap(udp + 1, udp + 3);
+    let ulen = usize::from(u16::from_be_bytes([frame[udp + 4], frame[udp + 5]]));
+    frame[udp + 6] = 0;
+    frame[udp + 7] = 0;
+    let mut pseudo = Vec::with_capacity(12 + ulen);
+    pseudo.extend_from_slice(&frame[ETH_HDR + 12..ETH_HDR + 20]);
+    pseudo.extend_from_slice(&[0, 17]);
+    pseudo.extend_from_slice(&(ulen as u16).to_be_bytes());
+    pseudo.extend_from_slice(&frame[udp..udp + ulen]);
+    let c = match csum(&pseudo) {
+        0 => 0xffff,
+        c => c,
+    };
+    frame[udp + 6..udp + 8].copy_from_slice(&c.to_be_bytes());
+}
+
+/// The payload a test sends as packet `i`: recognisable and of varying length.
+pub fn payload(tag: u8, i: u32) -> Vec<u8> {
+    let len = 18 + (i as usize * 37) % 600;
+    let mut p = vec![tag; len];
+    p[..4].copy_from_slice(&i.to_be_bytes());
+    for (k, b) in p.iter_mut().enumerate().skip(4) {
+        *b = (k as u8).wrapping_mul(31) ^ (i as u8) ^ tag;
+    }
+    p
+}
+
+/// The XSKMAP named `xsks` and the guides' redirect-by-queue program (seed 1), loaded.
+pub fn redirect_program(queues: u32) -> (XskMap, Program) {
+    let xsks = XskMap::create("xsks", queues).expect("create XSKMAP");
+    let asm = ebpf_dsl::asm::assemble(ebpf_dsl::seeds::SEED_REDIRECT_ALL_ASM)
+        .expect("assemble the redirect seed");
+    let spec = asm.into_program_spec(
+        "xsk_redirect",
+        ProgramType::Xdp,
+        "GPL",
+        Vec::<MapSpec>::new(),
+    );
+    let map = xsks.map().try_clone().expect("dup map");
+    let mut loaded = Loader::new()
+        .use_map(map)
+        .program(spec)
+        .load()
+        .expect("load the redirect program");
+    let prog = loaded.take_program("xsk_redirect").expect("program");
+    (xsks, prog)
+}
+
+/// Attaches `prog` in native (driver) mode to the left end of `pair` with netlink; the
+/// namespace's deletion detaches it.
+pub fn attach_left(pair: &VethPair, prog: &Program) {
+    xsk_runtime::sys::netlink::set_xdp(
+        Some(pair.left.ns.fd()),
+        pair.left.ifindex,
+        prog.fd().as_raw_fd(),
+        xsk_runtime::sys::netlink::XDP_FLAGS_DRV_MODE,
+        None,
+    )
+    .expect("attach XDP program to the left veth");
+}
+
+/// Receives until `want` packets arrived or [`WAIT`] passed, refilling the fill ring from
+/// `free` and recycling every frame; returns copies of the packets' bytes.
+pub fn receive(sock: &mut XskSocket, free: &mut FreeList, want: usize) -> Vec<Vec<u8>> {
+    let umem = sock.umem().clone();
+    let mut out = Vec::new();
+    let deadline = Instant::now() + WAIT;
+    while out.len() < want && Instant::now() < deadline {
+        let rings = sock.rings();
+        let fill = rings.fill.expect("fill ring");
+        fill.fill_from(free, 64);
+        fill.wake_if_needed().expect("wake");
+        let rx = rings.rx.expect("rx ring");
+        let mut batch = rx.recv(64);
+        let mut got = 0;
+        for pkt in batch.by_ref() {
+            out.push(umem.packet(&pkt).to_vec());
+            free.push(pkt.into_frame()).expect("same umem");
+            got += 1;
+        }
+        batch.release();
+        if got == 0 {
+            let _ = sock.poll_rx(20);
+        }
+    }
+    out
+}
+
+/// Takes every completed TX frame back onto `free`, waiting (bounded) until the kernel has
+/// completed everything that was transmitted.
+pub fn reap_completions(sock: &mut XskSocket, free: &mut FreeList) {
+    let deadline = Instant::now() + WAIT;
+    loop {
+        let c = sock.counters();
+        if c.completed >= c.transmitted || Instant::now() > deadline {
+            break;
+        }
+        let rings = sock.rings();
+        if let Some(tx) = rings.tx {
+            tx.kick_if_needed().expect("kick");
+        }
+        let n = rings
+            .completion
+            .expect("completion ring")
+            .complete_into(free, 256);
+        if n == 0 {
+            std::thread::sleep(Duration::from_millis(1));
+        }
+    }
+}
+
+/// Asserts the frame accounting of a single socket: every frame is on the free list or in the
+/// fill ring waiting for the kernel, none is anywhere else, and none is on the list twice.
+pub fn assert_frames_accounted(sock: &mut XskSocket, free: &FreeList) {
+    let c = sock.counters();
+    let in_fill = sock.fill().map_or(0, |f| f.pending()) as i64;
+    assert_eq!(
+        c.invalid, 0,
+        "the kernel returned addresses outside the UMEM"
+    );
+    assert_eq!(
+        c.in_kernel(),
+        in_fill,
+        "frames held by the kernel beyond the fill ring: {c:?}"
+    );
+    assert_eq!(
+        free.len() as i64 + in_fill,
+        i64::from(free.total()),
+        "frames leaked: {} free + {} in the fill ring of {} ({c:?})",
+        free.len(),
+        in_fill,
+        free.total()
+    );
+}
+
+/// Checks the free list holds every frame exactly once (after the sockets are gone, or when
+/// nothing is in any ring).
+pub fn assert_all_frames_home(free: &FreeList) {
+    assert!(
+        free.is_complete(),
+        "{} of {} frames on the free list, or a frame twice",
+        free.len(),
+        free.total()
+    );
+}
+
+/// A raw AF_PACKET socket on interface `ifindex` of the calling thread's namespace, receiving
+/// every frame that arrives there (not the ones sent from it).
+pub struct PacketSocket {
+    fd: OwnedFd,
+}
+
+impl PacketSocket {
+    pub fn open(ifindex: u32) -> PacketSocket {
+        let proto = (libc::ETH_P_ALL as u16).to_be();
+        // SAFETY: plain socket(2) call.
+        let fd = unsafe { libc::socket(libc::AF_PACKET, libc::SOCK_RAW, i32::from(proto)) };
+        assert!(
+            fd >= 0,
+            "AF_PACKET socket: {}",
+            std::io::Error::last_os_error()
+        );
+        // SAFETY: fresh fd.
+        let fd = unsafe { OwnedFd::from_raw_fd(fd) };
+        // SAFETY: sockaddr_ll is plain old data.
+        let mut sll: libc::sockaddr_ll = unsafe { std::mem::zeroed() };
+        sll.sll_family = libc::AF_PACKET as u16;
+        sll.sll_protocol = proto;
+        sll.sll_ifindex = ifindex as i32;
+        // SAFETY: sll is a valid sockaddr_ll of the size passed.
+        let rc = unsafe {
+            libc::bind(
+                fd.as_raw_fd(),
+                (&sll as *const libc::sockaddr_ll).cast(),
+                std::mem::size_of::<libc::sockaddr_ll>() as u32,
+            )
+        };
+        assert_eq!(rc, 0, "bind AF_PACKET: {}", std::io::Error::last_os_error());
+        let tv = libc::timeval {
+            tv_sec: 0,
+            tv_usec: 100_000,
+        };
+        // SAFETY: tv is a valid timeval.
+        unsafe {
+            libc::setsockopt(
+                fd.as_raw_fd(),
+                libc::SOL_SOCKET,
+                libc::SO_RCVTIMEO,
+                (&tv as *const libc::timeval).cast(),
+                std::mem::size_of::<libc::timeval>() as u32,
+            )
+        };
+        PacketSocket { fd }
+    }
+
+    /// Receives incoming frames until `pred` has accepted `want` of them or [`WAIT`] passed.
+    pub fn receive(&self, want: usize, mut pred: impl FnMut(&[u8]) -> bool) -> Vec<Vec<u8>> {
+        let mut out = Vec::new();
+        let deadline = Instant::now() + WAIT;
+        let mut buf = vec![0u8; 65536];
+        while out.len() < want && Instant::now() < deadline {
+            // SAFETY: sockaddr_ll is plain old data.
+            let mut from: libc::sockaddr_ll = unsafe { std::mem::zeroed() };
+            let mut len = std::mem::size_of::<libc::sockaddr_ll>() as u32;
+            // SAFETY: buf and from are valid for the sizes passed.
+            let n = unsafe {
+                libc::recvfrom(
+                    self.fd.as_raw_fd(),
+                    buf.as_mut_ptr().cast(),
+                    buf.len(),
+                    0,
+                    (&mut from as *mut libc::sockaddr_ll).cast(),
+                    &mut len,
+                )
+            };
+            if n < 0 {
+                continue;
+            }
+            if from.sll_pkttype == libc::PACKET_OUTGOING {
+                continue;
+            }
+            let f = &buf[..n as usize];
+            if pred(f) {
+                out.push(f.to_vec());
+            }
+        }
+        out
+    }
+}
+
+/// The frame the left end would send to the right end.
+pub fn left_to_right(sport: u16, dport: u16, payload: &[u8]) -> Vec<u8> {
+    udp_frame(
+        LEFT_MAC,
+        RIGHT_MAC,
+        xsk_runtime::netns::LEFT_IPV4,
+        xsk_runtime::netns::RIGHT_IPV4,
+        sport,
+        dport,
+        payload,
+    )
+}
+
+/// Builds the test sandbox, or returns `None` (after printing why) when the test may skip.
+pub fn sandbox(test: &str, queues: u32) -> Option<VethPair> {
+    if !xsk_runtime::netns::privileged_test_should_run(test) {
+        return None;
+    }
+    Some(
+        VethPair::builder()
+            .tag("xsk")
+            .queues(queues)
+            .build()
+            .expect("build the veth sandbox"),
+    )
+}
+
+/// Umem + free list created inside the left namespace.
+pub fn umem_in(pair: &VethPair, config: xsk_runtime::umem::UmemConfig) -> (Umem, FreeList) {
+    pair.left
+        .run(move || Umem::new(&config))
+        .expect("enter namespace")
+        .expect("create UMEM")
+}
