@@ -162,6 +162,13 @@ pub fn refine(src: &str, mut d: Diagnostic) -> Diagnostic {
         .into_iter()
         .filter(|t| t.tok != lexer::Tok::Sep)
         .collect();
+    // A snippet statement's span covers many instructions; there is no operand to narrow to.
+    if matches!(
+        (toks.first().map(|t| &t.tok), toks.get(1).map(|t| &t.tok)),
+        (Some(lexer::Tok::Ident(_)), Some(lexer::Tok::Punct('!')))
+    ) {
+        return d;
+    }
     let at = |t: &lexer::Token| Span::new(span.start + t.span.start, span.start + t.span.end);
     let pick = match d.kind {
         DiagKind::UndefinedLabel

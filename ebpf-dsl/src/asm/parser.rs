@@ -42,6 +42,13 @@
 //! - `call pc+N` (a bpf-to-bpf call by distance), `call kfunc ID[, OFF]` (`src = 2`),
 //!   `ld_pseudo rD, KIND, IMM, IMM2` (the second slot's `imm`): what the disassembler prints
 //!   where LLVM's text would be ambiguous.
+//! - 32-bit atomics (`lock *(u32 *)...`, `atomic_fetch_*((u32 *)...)`) also take `r`
+//!   registers, as LLVM does for `lock ... += r2` (same encoding).
+//! - Stricter than LLVM: registers beyond `r10`, immediates beyond 32 bits (LLVM truncates
+//!   `r1 = 0x100000000` to 0), and offsets beyond 16 bits are errors.
+//! - Not supported: comparing with an interpolated `{value}` and jumping to a label in one
+//!   instruction (`if r1 > {MAX} goto drop`): the IR has one symbolic field per item; use a
+//!   numeric distance or compare with a register.
 //! - `gotol` takes a 32-bit distance (LLVM 19 limits the numeric form to 16 bits); the legacy
 //!   packet load takes `skb[r1 + 4]` (the kernel verifier's form, `BPF_IND` with an `imm`);
 //!   `_` is allowed as a digit separator; `0o17` octal.
