@@ -18,10 +18,12 @@ pub enum Tok {
     /// An unsigned integer literal (decimal, `0x` hex, `0b` binary, `0o` or leading-`0` octal,
     /// `'c'` character); `None` when it does not fit 64 bits.
     Int(Option<u64>),
-    /// One punctuation character: `+ - * / % = < > ! & | ^ ~ ( ) [ ] , :`.
+    /// One punctuation character: `+ - * / % = < > ! & | ^ ~ ( ) [ ] , : @`.
     Punct(char),
     /// The text between a balanced `{` and `}` (trimmed).
     Extern(String),
+    /// A double-quoted string (only directives such as `.file "x.c"` use them).
+    Str(String),
     /// A statement separator: a newline or `;`.
     Sep,
 }
@@ -123,6 +125,28 @@ pub fn lex(src: &str) -> (Vec<Token>, Vec<Diagnostic>) {
                     }
                 }
             }
+            '"' => {
+                let close = src[i + 1..]
+                    .find(['"', '\n'])
+                    .filter(|&p| src.as_bytes()[i + 1 + p] == b'"');
+                match close {
+                    Some(p) => {
+                        toks.push(Token {
+                            tok: Tok::Str(src[i + 1..i + 1 + p].to_string()),
+                            span: sp(i + 1 + p + 1),
+                        });
+                        i = i + 1 + p + 1;
+                    }
+                    None => {
+                        errs.push(Diagnostic::new(
+                            DiagKind::Syntax,
+                            Some(sp(i + 1)),
+                            "unterminated string: `\"` without a closing `\"` on the same line",
+                        ));
+                        i += 1;
+                    }
+                }
+            }
             '\'' => {
                 // A character literal: 'a' or an escape '\n', '\t', '\\', '\'', '\0'.
                 let rest = &src[i + 1..];
@@ -183,7 +207,7 @@ pub fn lex(src: &str) -> (Vec<Token>, Vec<Diagnostic>) {
                 i = end;
             }
             '+' | '-' | '*' | '/' | '%' | '=' | '<' | '>' | '!' | '&' | '|' | '^' | '~' | '('
-            | ')' | '[' | ']' | ',' | ':' => {
+            | ')' | '[' | ']' | ',' | ':' | '@' => {
                 toks.push(Token {
                     tok: Tok::Punct(c),
                     span: sp(i + 1),

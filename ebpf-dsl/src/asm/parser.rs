@@ -49,6 +49,9 @@
 //! - Not supported: comparing with an interpolated `{value}` and jumping to a label in one
 //!   instruction (`if r1 > {MAX} goto drop`): the IR has one symbolic field per item; use a
 //!   numeric distance or compare with a register.
+//! - Directives that do not change the code (`.text`, `.globl`, `.p2align`, `.type`,
+//!   `.size`, `.file`, `.addrsig`...) are skipped, so `clang -S` output of a single function
+//!   assembles; others (`.section`, data) are errors.
 //! - `gotol` takes a 32-bit distance (LLVM 19 limits the numeric form to 16 bits); the legacy
 //!   packet load takes `skb[r1 + 4]` (the kernel verifier's form, `BPF_IND` with an `imm`);
 //!   `_` is allowed as a digit separator; `0o17` octal.
@@ -244,6 +247,7 @@ impl<'a> StmtParser<'a> {
             Some(Tok::Int(_)) => "a number".into(),
             Some(Tok::Punct(c)) => format!("`{c}`"),
             Some(Tok::Extern(s)) => format!("`{{{s}}}`"),
+            Some(Tok::Str(s)) => format!("the string \"{s}\""),
         }
     }
 
@@ -603,6 +607,23 @@ impl<'a> StmtParser<'a> {
             return Ok(());
         }
         let start = self.pos;
+        // Assembler directives (from `clang -S` output): the ones that do not change the code
+        // are skipped, the rest are refused.
+        if let Some(Tok::Ident(word)) = self.peek_at(0) {
+            if word.starts_with('.') {
+                return match word.as_str() {
+                    ".text" | ".globl" | ".global" | ".p2align" | ".align" | ".type" | ".size"
+                    | ".file" | ".addrsig" | ".addrsig_sym" | ".local" | ".hidden" => Ok(()),
+                    _ => err(
+                        DiagKind::UnknownInstruction,
+                        self.here(),
+                        format!(
+                            "assembler directive `{word}` is not supported (one program of code per file; maps are declared with defmap! or MapSpec)"
+                        ),
+                    ),
+                };
+            }
+        }
         // Snippets: `name!(args)`.
         if let (Some(Tok::Ident(name)), Some(Tok::Punct('!')), Some(Tok::Punct('('))) =
             (self.peek_at(0), self.peek_at(1), self.peek_at(2))

@@ -181,6 +181,14 @@ fn labels_helpers_constants() {
 }
 
 #[test]
+fn harmless_directives_are_skipped() {
+    let src = "\t.text\n\t.file \"x.c\"\n\t.globl prog\n\t.p2align 3\n\t.type prog,@function\nprog:\n\tr0 = 2\n\texit\n.Lfunc_end0:\n\t.size prog, .Lfunc_end0-prog\n";
+    assert_eq!(insns(src).len(), 2);
+    let (kind, line, col, _) = error("r0 = 0\n.section .maps\nexit");
+    assert_eq!((kind, line, col), (DiagKind::UnknownInstruction, 2, 1));
+}
+
+#[test]
 fn map_references() {
     let a = assemble("r1 = xsks ll\nr2 = map_value(counters, 8) ll\nr0 = 0\nexit").unwrap();
     assert_eq!(a.insns.len(), 6);
