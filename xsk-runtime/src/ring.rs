@@ -402,8 +402,11 @@ impl<T: Copy> MmapRing<T> {
         let need = off.desc as usize + entries as usize * std::mem::size_of::<T>();
         let words_ok = [off.producer, off.consumer, off.flags]
             .iter()
-            .all(|&o| o % 4 == 0 && o as usize + 4 <= map.len());
-        if need > map.len() || !words_ok || off.desc as usize % std::mem::align_of::<T>() != 0 {
+            .all(|&o| o.is_multiple_of(4) && o as usize + 4 <= map.len());
+        if need > map.len()
+            || !words_ok
+            || !(off.desc as usize).is_multiple_of(std::mem::align_of::<T>())
+        {
             return Err(Error::invalid(format!(
                 "the kernel's ring layout {off:?} does not fit a mapping of {} bytes",
                 map.len()

@@ -102,7 +102,7 @@ impl UmemConfig {
                 fs - XDP_PACKET_HEADROOM
             )));
         }
-        if self.tx_metadata_len % 4 != 0 || self.tx_metadata_len >= 256 {
+        if !self.tx_metadata_len.is_multiple_of(4) || self.tx_metadata_len >= 256 {
             return Err(Error::invalid(format!(
                 "tx_metadata_len {} must be a multiple of 4 below 256",
                 self.tx_metadata_len

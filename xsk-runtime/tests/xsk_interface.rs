@@ -1,0 +1,194 @@
+//! `XskInterface`: the guides' whole setup in one call, on a multi-queue veth in its own
+//! namespaces, with the UDP-only redirect program: UDP reaches the sockets, everything else
+//! the kernel stack; dropping it detaches the program.
+
+mod xsk_common;
+
+use std::collections::BTreeSet;
+use std::io::{Read, Write};
+use std::net::{TcpListener, TcpStream, UdpSocket};
+use std::time::{Duration, Instant};
+
+use xsk_common::*;
+use xsk_runtime::netns::LEFT_IPV4;
+use xsk_runtime::socket::{BindMode, SocketConfig};
+use xsk_runtime::umem::UmemConfig;
+use xsk_runtime::xsk::{Queues, RedirectProgram, XskInterfaceConfig};
+use xsk_runtime::XskInterface;
+
+#[test]
+fn udp_to_sockets_rest_to_the_stack_and_teardown_detaches() {
+    let Some(pair) = sandbox("udp_to_sockets_rest_to_the_stack_and_teardown_detaches", 2) else {
+        return;
+    };
+    let config = XskInterfaceConfig {
+        queues: Queues::All,
+        program: RedirectProgram::Udp,
+        umem: UmemConfig {
+            frame_size: 2048,
+            frame_count: 1024,
+            ..Default::default()
+        },
+        socket: SocketConfig {
+            rx_size: 512,
+            tx_size: 64,
+            fill_size: 512,
+            completion_size: 64,
+            mode: BindMode::Copy,
+            ..Default::default()
+        },
+        ..Default::default()
+    };
+    let name = pair.left.name.clone();
+    let mut xsk = pair
+        .left
+        .run(|| XskInterface::open(&name, &config))
+        .unwrap()
+        .expect("open XskInterface");
+    assert_eq!(xsk.queues().len(), 2, "one socket per veth queue");
+    let ifindex = xsk.ifindex();
+    let prog_id = xsk.program().id();
+    let q = pair
+        .left
+        .run(move || xsk_runtime::attach::query(ifindex))
+        .unwrap()
+        .unwrap();
+    assert_eq!(q.program_ids(), vec![prog_id], "our program is attached");
+
+    // A TCP server on the left: TCP is not UDP, so it must reach the stack.
+    let listener = pair
+        .left
+        .run(|| TcpListener::bind((LEFT_IPV4, 9600)).unwrap())
+        .unwrap();
+    let server = std::thread::spawn(move || {
+        let (mut c, _) = listener.accept().unwrap();
+        let mut buf = [0u8; 5];
+        c.read_exact(&mut buf).unwrap();
+        c.write_all(&buf).unwrap();
+    });
+
+    let sent: Vec<Vec<u8>> = (0..200).map(|i| payload(0x5a, i)).collect();
+    let sender = {
+        let sent = sent.clone();
+        pair.right
+            .ns
+            .spawn(move || {
+                let mut tcp = TcpStream::connect_timeout(&(LEFT_IPV4, 9600).into(), WAIT)
+                    .expect("TCP passes through to the stack");
+                tcp.set_read_timeout(Some(WAIT)).unwrap();
+                tcp.write_all(b"hello").unwrap();
+                let mut back = [0u8; 5];
+                tcp.read_exact(&mut back).unwrap();
+                assert_eq!(&back, b"hello");
+                let socks: Vec<UdpSocket> = (0..16)
+                    .map(|k| UdpSocket::bind(("0.0.0.0", 46000 + k)).unwrap())
+                    .collect();
+                for (i, p) in sent.iter().enumerate() {
+                    socks[i % socks.len()]
+                        .send_to(p, (LEFT_IPV4, 9700))
+                        .unwrap();
+                }
+            })
+            .unwrap()
+    };
+
+    let umem = xsk.umem().clone();
+    let mut got = Vec::new();
+    let mut non_udp = 0;
+    let mut queues_seen = BTreeSet::new();
+    let deadline = Instant::now() + WAIT;
+    while got.len() < sent.len() && Instant::now() < deadline {
+        for q in xsk.queues_mut() {
+            let queue = q.queue();
+            let rings = q.socket.rings();
+            let fill = rings.fill.unwrap();
+            fill.fill_from(&mut q.free, 64);
+            fill.wake_if_needed().unwrap();
+            let mut batch = rings.rx.unwrap().recv(64);
+            for pkt in batch.by_ref() {
+                match parse_udp(umem.packet(&pkt)) {
+                    Some((_, 9700, p)) => {
+                        got.push(p.to_vec());
+                        queues_seen.insert(queue);
+                    }
+                    Some(_) => {}
+                    None => non_udp += 1,
+                }
+                q.free.push(pkt.into_frame()).unwrap();
+            }
+            batch.release();
+        }
+        std::thread::sleep(Duration::from_millis(1));
+    }
+    sender.join().unwrap().unwrap();
+    server.join().unwrap();
+    assert_eq!(non_udp, 0, "only UDP is redirected to the sockets");
+    got.sort_by_key(|p| u32::from_be_bytes([p[0], p[1], p[2], p[3]]));
+    assert_eq!(got.len(), sent.len(), "queues seen: {queues_seen:?}");
+    assert!(got == sent, "every UDP datagram arrived intact, once");
+
+    // Frame accounting per queue.
+    for q in xsk.queues_mut() {
+        let c = q.socket.counters();
+        let pending = q.socket.fill().unwrap().pending();
+        assert_eq!(c.in_kernel(), i64::from(pending), "{c:?}");
+    }
+    let total: usize = xsk
+        .queues_mut()
+        .iter_mut()
+        .map(|q| q.free.len() + q.socket.fill().unwrap().pending() as usize)
+        .sum();
+    assert_eq!(total, 1024, "every frame is free or on a fill ring");
+
+    drop(xsk);
+    let q = pair
+        .left
+        .run(move || xsk_runtime::attach::query(ifindex))
+        .unwrap()
+        .unwrap();
+    assert!(
+        q.is_empty(),
+        "dropping the XskInterface detached the program: {q:?}"
+    );
+}
+
+#[test]
+fn open_reports_missing_interface_and_queue() {
+    let Some(pair) = sandbox("open_reports_missing_interface_and_queue", 1) else {
+        return;
+    };
+    let e = pair
+        .left
+        .run(|| XskInterface::open("nope0", &XskInterfaceConfig::default()).unwrap_err())
+        .unwrap();
+    assert!(
+        matches!(e, xsk_runtime::Error::UnknownInterface { .. }),
+        "{e}"
+    );
+    let name = pair.left.name.clone();
+    let config = XskInterfaceConfig {
+        queues: Queues::List(vec![0, 3]),
+        umem: UmemConfig {
+            frame_count: 256,
+            ..Default::default()
+        },
+        socket: SocketConfig {
+            mode: BindMode::Copy,
+            ..Default::default()
+        },
+        ..Default::default()
+    };
+    let e = pair
+        .left
+        .run(|| XskInterface::open(&name, &config).unwrap_err())
+        .unwrap();
+    assert!(e.to_string().contains("queue 3 does not exist"), "{e}");
+    // Nothing stays attached after the failed setup.
+    let ifindex = pair.left.ifindex;
+    let q = pair
+        .left
+        .run(move || xsk_runtime::attach::query(ifindex))
+        .unwrap()
+        .unwrap();
+    assert!(q.is_empty());
+}
