@@ -1,0 +1,255 @@
+//! Multi-buffer AF_XDP (`XDP_USE_SG`, `XDP_PKT_CONTD`; kernel 6.6) on a veth with a 9000-byte
+//! MTU: packets larger than a frame arrive as several descriptors and are sent as several.
+//! Also: several sockets on the same queue sharing one UMEM and its fill ring.
+
+mod xsk_common;
+
+use std::net::UdpSocket;
+use std::time::{Duration, Instant};
+
+use xsk_common::*;
+use xsk_runtime::netns::{VethPair, LEFT_IPV4};
+use xsk_runtime::program::{LoadOptions, BPF_F_XDP_HAS_FRAGS};
+use xsk_runtime::socket::{BindMode, SocketConfig, XskSocket};
+use xsk_runtime::sys::xdp::XDP_PKT_CONTD;
+use xsk_runtime::umem::UmemConfig;
+use xsk_runtime::xsk::{Queues, RedirectProgram, XskInterfaceConfig};
+use xsk_runtime::XskInterface;
+
+#[test]
+fn jumbo_packets_arrive_and_leave_as_several_descriptors() {
+    if !xsk_runtime::netns::privileged_test_should_run(
+        "jumbo_packets_arrive_and_leave_as_several_descriptors",
+    ) {
+        return;
+    }
+    let pair = VethPair::builder()
+        .tag("xskmb")
+        .mtu(9000)
+        .build()
+        .expect("veth with MTU 9000");
+    let config = XskInterfaceConfig {
+        queues: Queues::List(vec![0]),
+        program: RedirectProgram::All,
+        load: LoadOptions {
+            prog_flags: BPF_F_XDP_HAS_FRAGS,
+            ..Default::default()
+        },
+        umem: UmemConfig {
+            frame_size: 2048,
+            frame_count: 1024,
+            ..Default::default()
+        },
+        socket: SocketConfig {
+            rx_size: 512,
+            tx_size: 512,
+            fill_size: 512,
+            completion_size: 512,
+            mode: BindMode::Copy,
+            multi_buffer: true,
+            ..Default::default()
+        },
+        ..Default::default()
+    };
+    let name = pair.left.name.clone();
+    let mut xsk = pair
+        .left
+        .run(|| XskInterface::open(&name, &config))
+        .unwrap()
+        .expect("open with multi-buffer");
+    let umem = xsk.umem().clone();
+
+    // RX: 10 datagrams of 5000 bytes each (more than two 2048-byte frames).
+    let sent: Vec<Vec<u8>> = (0..10u32)
+        .map(|i| {
+            let mut p = vec![0u8; 5000];
+            p[..4].copy_from_slice(&i.to_be_bytes());
+            for (k, b) in p.iter_mut().enumerate().skip(4) {
+                *b = (k % 251) as u8 ^ i as u8;
+            }
+            p
+        })
+        .collect();
+    let to_send = sent.clone();
+    pair.right
+        .run(move || {
+            let s = UdpSocket::bind(("0.0.0.0", 47000)).unwrap();
+            for p in &to_send {
+                s.send_to(p, (LEFT_IPV4, 9800)).unwrap();
+            }
+        })
+        .unwrap();
+
+    let q = &mut xsk.queues_mut()[0];
+    let mut packets: Vec<Vec<u8>> = Vec::new();
+    let mut current: Vec<u8> = Vec::new();
+    let mut max_frags = 0;
+    let mut frags = 0;
+    let deadline = Instant::now() + WAIT;
+    while packets.len() < sent.len() && Instant::now() < deadline {
+        let rings = q.socket.rings();
+        let fill = rings.fill.unwrap();
+        fill.fill_from(&mut q.free, 64);
+        fill.wake_if_needed().unwrap();
+        let mut batch = rings.rx.unwrap().recv(64);
+        for pkt in batch.by_ref() {
+            current.extend_from_slice(umem.packet(&pkt));
+            frags += 1;
+            let more = pkt.is_continued();
+            q.free.push(pkt.into_frame()).unwrap();
+            if !more {
+                max_frags = max_frags.max(frags);
+                frags = 0;
+                packets.push(std::mem::take(&mut current));
+            }
+        }
+        batch.release();
+        std::thread::sleep(Duration::from_millis(1));
+    }
+    let mut payloads: Vec<Vec<u8>> = packets
+        .iter()
+        .filter_map(|f| parse_udp(f))
+        .filter(|(_, d, _)| *d == 9800)
+        .map(|(_, _, p)| p.to_vec())
+        .collect();
+    payloads.sort_by_key(|p| u32::from_be_bytes([p[0], p[1], p[2], p[3]]));
+    assert_eq!(payloads.len(), sent.len());
+    assert!(
+        payloads == sent,
+        "jumbo payloads reassembled byte-identical"
+    );
+    assert!(
+        max_frags >= 3,
+        "a 5042-byte frame needs 3 descriptors of 2048-byte frames, saw {max_frags}"
+    );
+
+    // TX: one 4000-byte datagram as three descriptors (XDP_PKT_CONTD on all but the last).
+    let receiver = pair
+        .right
+        .run(|| {
+            let s = UdpSocket::bind(("0.0.0.0", 9900)).unwrap();
+            s.set_read_timeout(Some(Duration::from_millis(100)))
+                .unwrap();
+            s
+        })
+        .unwrap();
+    let big: Vec<u8> = (0..4000u32).map(|k| (k * 7 % 256) as u8).collect();
+    let frame = left_to_right(48000, 9900, &big);
+    let rings = q.socket.rings();
+    let tx = rings.tx.unwrap();
+    let mut batch = tx.reserve(3);
+    assert_eq!(batch.len(), 3);
+    let chunks: Vec<&[u8]> = frame.chunks(1500).collect();
+    for (i, chunk) in chunks.iter().enumerate() {
+        let mut f = q.free.pop().unwrap();
+        umem.frame_mut(&mut f)[..chunk.len()].copy_from_slice(chunk);
+        let opts = if i + 1 < chunks.len() {
+            XDP_PKT_CONTD
+        } else {
+            0
+        };
+        batch
+            .push_with_options(f, 0, chunk.len() as u32, opts)
+            .unwrap();
+    }
+    assert_eq!(batch.submit(), 3);
+    let mut buf = vec![0u8; 9000];
+    let mut got = None;
+    let deadline = Instant::now() + WAIT;
+    while got.is_none() && Instant::now() < deadline {
+        q.socket.tx().unwrap().kick_if_needed().unwrap();
+        if let Ok((n, _)) = receiver.recv_from(&mut buf) {
+            got = Some(buf[..n].to_vec());
+        }
+    }
+    assert!(
+        got.as_deref() == Some(&big[..]),
+        "the 3-descriptor packet arrives whole"
+    );
+    reap_completions(&mut q.socket, &mut q.free);
+    assert_eq!(q.socket.counters().completed, 3);
+    let c = q.socket.counters();
+    let pending = q.socket.fill().unwrap().pending();
+    assert_eq!(c.in_kernel(), i64::from(pending));
+    assert_eq!(q.free.len() + pending as usize, 1024);
+}
+
+#[test]
+fn sockets_on_the_same_queue_share_the_fill_ring() {
+    let Some(pair) = sandbox("sockets_on_the_same_queue_share_the_fill_ring", 1) else {
+        return;
+    };
+    let (xsks, prog) = redirect_program(1);
+    let (umem, mut free) = umem_in(
+        &pair,
+        UmemConfig {
+            frame_size: 2048,
+            frame_count: 256,
+            ..Default::default()
+        },
+    );
+    let ifindex = pair.left.ifindex;
+    let cfg = SocketConfig {
+        rx_size: 128,
+        tx_size: 128,
+        fill_size: 128,
+        completion_size: 128,
+        mode: BindMode::Copy,
+        ..Default::default()
+    };
+    let (mut first, mut second) = pair
+        .left
+        .run(|| {
+            let a = XskSocket::bind(&umem, ifindex, 0, &cfg).expect("first");
+            let b = XskSocket::bind(&umem, ifindex, 0, &cfg).expect("second, same queue");
+            (a, b)
+        })
+        .unwrap();
+    assert!(first.fill().is_some());
+    assert!(
+        second.fill().is_none(),
+        "the second socket uses the first one's fill ring"
+    );
+    assert!(second.completion().is_none());
+    assert!(second.uses_need_wakeup(), "inherited from the first socket");
+    // The XSKMAP picks the socket: put the second one at the queue.
+    xsks.set(0, second.fd()).unwrap();
+    attach_left(&pair, &prog);
+    first.fill().unwrap().fill_from(&mut free, 128);
+
+    let sent: Vec<Vec<u8>> = (0..30).map(|i| payload(0x66, i)).collect();
+    let to_send = sent.clone();
+    pair.right
+        .run(move || {
+            let s = UdpSocket::bind(("0.0.0.0", 49000)).unwrap();
+            for p in &to_send {
+                s.send_to(p, (LEFT_IPV4, 9950)).unwrap();
+            }
+        })
+        .unwrap();
+    let mut got = Vec::new();
+    let deadline = Instant::now() + WAIT;
+    while got.len() < sent.len() && Instant::now() < deadline {
+        first.fill().unwrap().fill_from(&mut free, 64);
+        let mut batch = second.rx().unwrap().recv(64);
+        for pkt in batch.by_ref() {
+            if let Some((_, 9950, p)) = parse_udp(umem.packet(&pkt)) {
+                got.push(p.to_vec());
+            }
+            free.push(pkt.into_frame()).unwrap();
+        }
+        batch.release();
+        assert!(
+            first.rx().unwrap().recv(64).is_empty(),
+            "the first socket is not in the map"
+        );
+        std::thread::sleep(Duration::from_millis(1));
+    }
+    assert_eq!(got.len(), sent.len());
+    assert!(got == sent);
+    // Frames: filled through the first socket, received through the second.
+    let c = first.counters() + second.counters();
+    let pending = first.fill().unwrap().pending();
+    assert_eq!(c.in_kernel(), i64::from(pending), "{c:?}");
+    assert_eq!(free.len() + pending as usize, 256);
+}
