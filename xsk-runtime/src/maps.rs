@@ -360,7 +360,7 @@ impl Map {
     /// back. Returns how many were written.
     pub fn update_batch(&self, keys: &[u8], values: &[u8], flags: UpdateFlags) -> Result<u32> {
         let ks = self.fd.key_size().max(1);
-        if keys.len() % ks != 0 {
+        if !keys.len().is_multiple_of(ks) {
             return Err(Error::MapMismatch {
                 map: self.name.clone(),
                 reason: format!(
@@ -388,7 +388,7 @@ impl Map {
     /// `BPF_MAP_DELETE_BATCH` (kernel 5.6, hash maps). Returns how many were deleted.
     pub fn delete_batch(&self, keys: &[u8]) -> Result<u32> {
         let ks = self.fd.key_size().max(1);
-        if keys.len() % ks != 0 {
+        if !keys.len().is_multiple_of(ks) {
             return Err(Error::MapMismatch {
                 map: self.name.clone(),
                 reason: format!(
