@@ -30,8 +30,9 @@
 //! when it needs a syscall to go on receiving, and in the TX ring when it needs one to go on
 //! sending. [`FillRing::wake_if_needed`] and [`TxRing::kick_if_needed`] make the syscall
 //! (`recvfrom` / `sendto` with `MSG_DONTWAIT`) only then; without need_wakeup, TX is kicked
-//! after every submit. In copy mode (all of veth) the TX flag is always set: every transmit
-//! costs one `sendto`, which sends at most 32 frames unless
+//! after every submit. In copy mode (all of veth) the kernel never sets the fill ring's flag
+//! (packets are copied in the sender's softirq, nothing sleeps) and always sets the TX flag:
+//! every transmit costs one `sendto`, which sends at most 32 frames unless
 //! [`XskSocket::set_max_tx_skb_budget`] (kernel 6.17) raises that.
 
 use std::os::fd::{AsFd, AsRawFd, BorrowedFd, OwnedFd, RawFd};
@@ -1169,10 +1170,14 @@ impl XskSocket {
                 libc::ENOPROTOOPT,
                 "the kernel is older than 6.17, which added this option",
             ),
-            Some(libc::EINVAL) => Error::io_hint(
+            // The kernel answers EACCES for a budget out of range, EINVAL without a TX ring.
+            Some(errno @ (libc::EACCES | libc::EINVAL)) => Error::io_hint(
                 "setsockopt(XDP_MAX_TX_SKB_BUDGET)",
-                libc::EINVAL,
-                format!("the budget {budget} must lie between 32 and the TX ring size"),
+                errno,
+                format!(
+                    "the budget {budget} must lie between 32 and the TX ring size, and the \
+                     socket needs a TX ring"
+                ),
             ),
             _ => e,
         })

@@ -1,0 +1,176 @@
+//! Socket options and kernel counters: XDP_STATISTICS when the fill ring runs dry, sockets
+//! without need_wakeup, busy polling, XDP_MAX_TX_SKB_BUDGET, huge pages.
+
+mod xsk_common;
+
+use std::net::UdpSocket;
+use std::time::{Duration, Instant};
+
+use xsk_common::*;
+use xsk_runtime::netns::LEFT_IPV4;
+use xsk_runtime::socket::{BindMode, BusyPoll, SocketConfig, XskSocket};
+use xsk_runtime::umem::{Umem, UmemConfig};
+
+fn cfg(need_wakeup: bool) -> SocketConfig {
+    SocketConfig {
+        rx_size: 64,
+        tx_size: 64,
+        fill_size: 64,
+        completion_size: 64,
+        mode: BindMode::Copy,
+        need_wakeup,
+        ..Default::default()
+    }
+}
+
+fn umem_cfg() -> UmemConfig {
+    UmemConfig {
+        frame_size: 2048,
+        frame_count: 128,
+        ..Default::default()
+    }
+}
+
+#[test]
+fn statistics_count_drops_when_the_fill_ring_is_empty() {
+    let Some(pair) = sandbox("statistics_count_drops_when_the_fill_ring_is_empty", 1) else {
+        return;
+    };
+    let (xsks, prog) = redirect_program(1);
+    let (umem, mut free) = umem_in(&pair, umem_cfg());
+    let mut sock = XskSocket::bind(&umem, pair.left.ifindex, 0, &cfg(true)).unwrap();
+    xsks.set(0, sock.fd()).unwrap();
+    attach_left(&pair, &prog);
+    // Only 4 frames on the fill ring, then 20 packets: 16 must be dropped and counted.
+    assert_eq!(sock.fill().unwrap().fill_from(&mut free, 4), 4);
+    pair.right
+        .run(|| {
+            let s = UdpSocket::bind(("0.0.0.0", 0)).unwrap();
+            for i in 0..20u32 {
+                s.send_to(&i.to_be_bytes(), (LEFT_IPV4, 9001)).unwrap();
+            }
+        })
+        .unwrap();
+    let mut received = 0;
+    let deadline = Instant::now() + WAIT;
+    while Instant::now() < deadline {
+        let mut b = sock.rx().unwrap().recv(64);
+        for pkt in b.by_ref() {
+            received += 1;
+            free.push(pkt.into_frame()).unwrap();
+        }
+        b.release();
+        let s = sock.statistics().unwrap();
+        if received == 4 && s.rx_dropped + s.rx_fill_ring_empty_descs >= 16 {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    let s = sock.statistics().unwrap();
+    assert_eq!(received, 4, "exactly the 4 filled frames were used");
+    assert!(s.rx_fill_ring_empty_descs >= 16, "{s:?}");
+    assert!(s.rx_dropped >= 16, "{s:?}");
+    assert_eq!(s.rx_invalid_descs, 0);
+    // (In copy mode the kernel never sets need_wakeup on the fill ring: receiving runs in
+    // the sender's softirq. Drivers with zero-copy set it when the ring runs dry.)
+    assert_frames_accounted(&mut sock, &free);
+    assert_all_frames_home(&free);
+}
+
+#[test]
+fn socket_without_need_wakeup_transmits_with_a_kick_per_submit() {
+    let Some(pair) = sandbox(
+        "socket_without_need_wakeup_transmits_with_a_kick_per_submit",
+        1,
+    ) else {
+        return;
+    };
+    let (umem, mut free) = umem_in(&pair, umem_cfg());
+    let mut sock = XskSocket::bind(&umem, pair.left.ifindex, 0, &cfg(false)).unwrap();
+    assert!(!sock.uses_need_wakeup());
+    let receiver = pair
+        .right
+        .run(|| {
+            let s = UdpSocket::bind(("0.0.0.0", 9002)).unwrap();
+            s.set_read_timeout(Some(Duration::from_millis(100)))
+                .unwrap();
+            s
+        })
+        .unwrap();
+    let mut batch = sock.tx().unwrap().reserve(8);
+    for i in 0..8u32 {
+        let mut f = free.pop().unwrap();
+        let pkt = left_to_right(50000, 9002, &i.to_be_bytes());
+        umem.frame_mut(&mut f)[..pkt.len()].copy_from_slice(&pkt);
+        batch.push(f, 0, pkt.len() as u32).unwrap();
+    }
+    assert_eq!(batch.submit(), 8);
+    assert!(
+        sock.tx().unwrap().kick_if_needed().unwrap(),
+        "without need_wakeup every kick is a syscall"
+    );
+    let mut got = Vec::new();
+    let mut buf = [0u8; 64];
+    let deadline = Instant::now() + WAIT;
+    while got.len() < 8 && Instant::now() < deadline {
+        if let Ok((n, _)) = receiver.recv_from(&mut buf) {
+            got.push(buf[..n].to_vec());
+        } else {
+            sock.tx().unwrap().kick().unwrap();
+        }
+    }
+    let want: Vec<Vec<u8>> = (0..8u32).map(|i| i.to_be_bytes().to_vec()).collect();
+    assert_eq!(got, want);
+    reap_completions(&mut sock, &mut free);
+    assert_all_frames_home(&free);
+}
+
+#[test]
+fn busy_poll_and_tx_budget_options_are_accepted() {
+    let Some(pair) = sandbox("busy_poll_and_tx_budget_options_are_accepted", 1) else {
+        return;
+    };
+    let (umem, _free) = umem_in(&pair, umem_cfg());
+    let sock = XskSocket::bind(&umem, pair.left.ifindex, 0, &cfg(true)).unwrap();
+    sock.set_busy_poll(&BusyPoll::default())
+        .expect("SO_PREFER_BUSY_POLL, SO_BUSY_POLL, SO_BUSY_POLL_BUDGET");
+    // XDP_MAX_TX_SKB_BUDGET exists from kernel 6.17: accept its absence with the right hint.
+    match sock.set_max_tx_skb_budget(64) {
+        Ok(()) => {
+            let e = sock.set_max_tx_skb_budget(1 << 20).unwrap_err();
+            assert!(
+                e.to_string().contains("between 32 and the TX ring size"),
+                "{e}"
+            );
+        }
+        Err(e) => assert!(e.to_string().contains("older than 6.17"), "{e}"),
+    }
+    let o = sock.options().unwrap();
+    assert_eq!(o.flags, 0, "copy mode");
+}
+
+#[test]
+fn huge_page_umem_works_or_says_how_to_get_huge_pages() {
+    if !xsk_runtime::netns::privileged_test_should_run(
+        "huge_page_umem_works_or_says_how_to_get_huge_pages",
+    ) {
+        return;
+    }
+    let config = UmemConfig {
+        frame_size: 4096,
+        frame_count: 512, // 2 MiB: one huge page
+        huge_pages: true,
+        ..Default::default()
+    };
+    match Umem::new(&config) {
+        Ok((umem, free)) => {
+            assert_eq!(umem.len(), 2 << 20);
+            assert!(free.is_complete());
+        }
+        Err(e) => {
+            let msg = e.to_string();
+            assert!(msg.contains("MAP_HUGETLB"), "{msg}");
+            assert!(msg.contains("nr_hugepages"), "{msg}");
+        }
+    }
+}
