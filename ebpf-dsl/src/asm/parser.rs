@@ -750,8 +750,9 @@ impl<'a> StmtParser<'a> {
         match self.peek_at(0) {
             Some(Tok::Ident(name)) if parse_reg_name(name).is_none() => {
                 self.pos += 1;
-                if let Some(v) = crate::consts::const_by_name(name) {
-                    let _ = v;
+                if !self.labels.contains(name.as_str())
+                    && crate::consts::const_by_name(name).is_some()
+                {
                     return err(
                         DiagKind::Syntax,
                         span,
@@ -1230,7 +1231,6 @@ impl<'a> StmtParser<'a> {
         }
         if let Some(Tok::Ident(word)) = self.peek_at(0) {
             let word = word.clone();
-            let wspan = self.here();
             // Byte swaps.
             let swap = match word.as_str() {
                 "be16" => Some((0xdc, 16)),
@@ -1285,7 +1285,6 @@ impl<'a> StmtParser<'a> {
                     kind: RelocKind::MapFd,
                 });
             }
-            let _ = wspan;
         }
         // Register move.
         if self.is_reg() {
@@ -1560,7 +1559,6 @@ impl<'a> StmtParser<'a> {
     fn map_value(&mut self, dst: RegOp) -> PResult<ItemKind> {
         self.pos += 1;
         self.expect_punct('(')?;
-        let span = self.here();
         let Some(Tok::Ident(name)) = self.peek_at(0) else {
             return self.expected("a map name");
         };
@@ -1587,7 +1585,6 @@ impl<'a> StmtParser<'a> {
         }
         self.pos += 1;
         self.need_wide_ld(dst)?;
-        let _ = span;
         Ok(ItemKind::MapRef {
             dst: dst.reg,
             map: Cow::Owned(name),
