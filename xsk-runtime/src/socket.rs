@@ -178,12 +178,6 @@ fn benign_wakeup_errno(errno: i32) -> bool {
     )
 }
 
-fn borrowed(fd: RawFd) -> BorrowedFd<'static> {
-    // SAFETY: rings store the fd of the socket that owns them and live no longer than it
-    // (they are only reachable through `&mut XskSocket`); the borrow is used for one syscall.
-    unsafe { BorrowedFd::borrow_raw(fd) }
-}
-
 // ---------------------------------------------------------------------------------------------
 // Fill ring
 
@@ -253,7 +247,7 @@ impl FillRing {
 
     /// Wakes the kernel's RX processing unconditionally (`recvfrom(MSG_DONTWAIT)`).
     pub fn wake(&self) -> Result<()> {
-        match xdp::wake_rx(borrowed(self.fd)) {
+        match xdp::wake_rx(self.fd) {
             Ok(()) => Ok(()),
             Err(e) if benign_wakeup_errno(e) => Ok(()),
             Err(e) => Err(Error::io("recvfrom(AF_XDP) wake-up", e)),
@@ -623,7 +617,7 @@ impl TxRing {
 
     /// Kicks the kernel unconditionally.
     pub fn kick(&self) -> Result<()> {
-        match xdp::kick_tx(borrowed(self.fd)) {
+        match xdp::kick_tx(self.fd) {
             Ok(()) => Ok(()),
             Err(e) if benign_wakeup_errno(e) => Ok(()),
             Err(e) => Err(Error::io("sendto(AF_XDP) TX kick", e)),

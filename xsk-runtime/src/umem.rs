@@ -150,6 +150,8 @@ pub(crate) struct UmemState {
 struct UmemInner {
     area: Mmap,
     id: u32,
+    /// frame_size * frame_count.
+    len: u64,
     frame_size: u32,
     frame_count: u32,
     headroom: u32,
@@ -218,6 +220,7 @@ impl Umem {
             inner: Arc::new(UmemInner {
                 area,
                 id,
+                len: config.len(),
                 frame_size: config.frame_size,
                 frame_count: config.frame_count,
                 headroom: config.headroom,
@@ -263,7 +266,7 @@ impl Umem {
 
     /// Size in bytes (frame size × frame count).
     pub fn len(&self) -> u64 {
-        u64::from(self.inner.frame_size) * u64::from(self.inner.frame_count)
+        self.inner.len
     }
 
     /// Always false: a UMEM has at least one frame.

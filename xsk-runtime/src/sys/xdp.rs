@@ -16,7 +16,7 @@
 //! from 5.4 on reads correctly.
 
 use std::mem::{size_of, MaybeUninit};
-use std::os::fd::{AsRawFd, BorrowedFd, FromRawFd, OwnedFd};
+use std::os::fd::{AsRawFd, BorrowedFd, FromRawFd, OwnedFd, RawFd};
 use std::ptr::NonNull;
 
 use crate::error::{last_errno, Error, Result};
@@ -424,11 +424,14 @@ pub fn bind(fd: BorrowedFd<'_>, addr: &SockaddrXdp) -> std::result::Result<(), i
 /// `sendto(fd, NULL, 0, MSG_DONTWAIT, NULL, 0)`: tells the kernel to transmit what is on the TX
 /// ring. Returns the raw errno on failure; ENOBUFS, EAGAIN, EBUSY and ENETDOWN mean "try again
 /// later" (libxdp ignores them too).
-pub fn kick_tx(fd: BorrowedFd<'_>) -> std::result::Result<(), i32> {
-    // SAFETY: a zero-length send with null buffer and address is valid for AF_XDP.
+///
+/// Takes the raw fd: the rings keep their socket's fd number (they never outlive the socket);
+/// a send on a wrong descriptor could only fail, never touch memory.
+pub fn kick_tx(fd: RawFd) -> std::result::Result<(), i32> {
+    // SAFETY: a zero-length send with null buffer and address reads and writes no memory.
     let rc = unsafe {
         libc::sendto(
-            fd.as_raw_fd(),
+            fd,
             std::ptr::null(),
             0,
             libc::MSG_DONTWAIT,
@@ -445,11 +448,12 @@ pub fn kick_tx(fd: BorrowedFd<'_>) -> std::result::Result<(), i32> {
 
 /// `recvfrom(fd, NULL, 0, MSG_DONTWAIT, NULL, NULL)`: wakes the kernel's RX processing (the
 /// fill ring's need_wakeup). Returns the raw errno on failure.
-pub fn wake_rx(fd: BorrowedFd<'_>) -> std::result::Result<(), i32> {
-    // SAFETY: a zero-length receive with null buffer and address is valid for AF_XDP.
+/// Takes the raw fd, like [`kick_tx`].
+pub fn wake_rx(fd: RawFd) -> std::result::Result<(), i32> {
+    // SAFETY: a zero-length receive with null buffer and address reads and writes no memory.
     let rc = unsafe {
         libc::recvfrom(
-            fd.as_raw_fd(),
+            fd,
             std::ptr::null_mut(),
             0,
             libc::MSG_DONTWAIT,
@@ -596,7 +600,15 @@ impl Mmap {
 
     /// A shared mapping of `len` bytes of an XDP socket's ring at page offset `pgoff`
     /// (`XDP_PGOFF_RX_RING`, ...).
-    pub fn ring(fd: BorrowedFd<'_>, len: usize, pgoff: i64, op: &'static str) -> Result<Mmap> {
+    ///
+    /// Crate-private: a ring mapped outside the typed rings of [`crate::socket`] could hand
+    /// the kernel a frame that a [`crate::umem::Frame`] still owns.
+    pub(crate) fn ring(
+        fd: BorrowedFd<'_>,
+        len: usize,
+        pgoff: i64,
+        op: &'static str,
+    ) -> Result<Mmap> {
         // SAFETY: a shared mapping of the socket at an address of the kernel's choice touches
         // no existing memory.
         let p = unsafe {
