@@ -29,7 +29,6 @@ fn corpus_dir() -> Option<PathBuf> {
 }
 
 struct Case {
-    name: String,
     mem: Vec<u8>,
     result: u64,
     body: String,
@@ -54,7 +53,6 @@ fn parse_case(name: &str, text: &str) -> Case {
         }
     }
     Case {
-        name: name.to_owned(),
         mem,
         result: result.unwrap_or_else(|| panic!("{name}: no result")),
         body: text.to_owned(),
