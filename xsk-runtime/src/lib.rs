@@ -21,3 +21,4 @@ pub use xsk::XskInterface;
 pub mod attach;
 pub mod pin;
 pub mod test_run;
+pub mod features;

@@ -79,6 +79,17 @@ pub fn setns_net(fd: BorrowedFd<'_>) -> Result<()> {
     Ok(())
 }
 
+/// `unshare(CLONE_NEWNET)`: moves the calling thread into a new, empty network namespace (only
+/// `lo`, down). Other threads are unaffected; the namespace disappears with its last user.
+pub fn unshare_net() -> Result<()> {
+    // SAFETY: unshare takes no pointers.
+    let r = unsafe { libc::unshare(libc::CLONE_NEWNET) };
+    if r != 0 {
+        return Err(Error::last_os("unshare(CLONE_NEWNET)"));
+    }
+    Ok(())
+}
+
 /// The filesystem magic of bpffs (`BPF_FS_MAGIC` in `linux/magic.h`).
 pub const BPF_FS_MAGIC: i64 = 0xcafe4a11;
 
