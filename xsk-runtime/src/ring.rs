@@ -23,7 +23,7 @@
 //! releases with [`ReadBatch::release`] and rolls back (leaves the entries in the ring) when
 //! dropped. Nothing on this path allocates or makes a system call.
 //!
-//! These raw rings move plain values (`u64` addresses, [`XdpDesc`]); the typed rings of
+//! These raw rings move plain values (`u64` addresses, [`XdpDesc`](crate::sys::xdp::XdpDesc)); the typed rings of
 //! [`crate::socket`] wrap them so that UMEM frames move as owned [`crate::umem::Frame`]s.
 
 use std::marker::PhantomData;

@@ -14,6 +14,31 @@
 //! (detaches the program first, so no packet is redirected to a closing socket, then closes
 //! the sockets, the map, the program and the UMEM).
 //!
+//! ```no_run
+//! use xsk_runtime::xsk::{RedirectProgram, XskInterface, XskInterfaceConfig};
+//!
+//! let config = XskInterfaceConfig { program: RedirectProgram::Udp, ..Default::default() };
+//! let mut xsk = XskInterface::open("eth0", &config)?;
+//! let umem = xsk.umem().clone();
+//! loop {
+//!     for q in xsk.queues_mut() {
+//!         let queue = q.queue();
+//!         let rings = q.socket.rings();
+//!         let (Some(fill), Some(rx)) = (rings.fill, rings.rx) else { continue };
+//!         fill.fill_from(&mut q.free, 64);
+//!         fill.wake_if_needed()?;
+//!         let mut batch = rx.recv(64);
+//!         for packet in batch.by_ref() {
+//!             println!("queue {queue}: {} bytes", umem.packet(&packet).len());
+//!             let _ = q.free.push(packet.into_frame());
+//!         }
+//!         batch.release();
+//!     }
+//! #   break;
+//! }
+//! # Ok::<(), xsk_runtime::Error>(())
+//! ```
+//!
 //! # AF_XDP in one page
 //!
 //! - **UMEM**: user memory cut into frames, shared with the kernel; rings carry offsets into
