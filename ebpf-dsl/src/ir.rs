@@ -108,6 +108,17 @@ pub enum ItemKind {
         /// The value's name.
         value: ExternValue,
     },
+    /// A conditional jump that compares with an [`ExternValue`] (`if r1 > {MAX} goto drop` in
+    /// `defprogram!`): its distance is resolved from `target` as for [`ItemKind::Jump`], and
+    /// its `imm` is reported like an [`ItemKind::Extern`] with [`ExternField::Imm32`].
+    ExternJump {
+        /// The instruction with `off` and `imm` left at 0.
+        insn: Insn,
+        /// Where it goes.
+        target: Target,
+        /// The value compared with.
+        value: ExternValue,
+    },
     /// A jump target: the next instruction's index gets this name.
     Label(Cow<'static, str>),
 }

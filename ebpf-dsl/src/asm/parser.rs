@@ -35,8 +35,8 @@
 //!   `r1 = map_value(counters, 8) ll` loads the address of byte 8 of the value of key 0 of array
 //!   map `counters` (`BPF_PSEUDO_MAP_VALUE`). Both become relocations. A name that is a named
 //!   constant is a constant, not a map.
-//! - **Interpolated values** `{ text }` in an immediate, a memory offset, or a 64-bit constant
-//!   (`r1 = {ADDR} ll`): an [`ItemKind::Extern`] that only `defprogram!` fills.
+//! - **Interpolated values** `{ text }` in an immediate (also of a compare, `if r1 > {MAX}
+//!   goto drop`), a memory offset, or a 64-bit constant (`r1 = {ADDR} ll`): an [`ItemKind::Extern`] that only `defprogram!` fills.
 //! - **Snippets** `name!(arg, ...)`: a statement expanded by [`crate::snippet::expand`]; each
 //!   argument is a register, an integer (or named constant), or a name.
 //! - `call pc+N` (a bpf-to-bpf call by distance), `call kfunc ID[, OFF]` (`src = 2`),
@@ -46,9 +46,6 @@
 //!   registers, as LLVM does for `lock ... += r2` (same encoding).
 //! - Stricter than LLVM: registers beyond `r10`, immediates beyond 32 bits (LLVM truncates
 //!   `r1 = 0x100000000` to 0), and offsets beyond 16 bits are errors.
-//! - Not supported: comparing with an interpolated `{value}` and jumping to a label in one
-//!   instruction (`if r1 > {MAX} goto drop`): the IR has one symbolic field per item; use a
-//!   numeric distance or compare with a register.
 //! - Directives that do not change the code (`.text`, `.globl`, `.p2align`, `.type`,
 //!   `.size`, `.file`, `.addrsig`...) are skipped, so `clang -S` output of a single function
 //!   assembles; others (`.section`, data) are errors.
@@ -951,20 +948,9 @@ impl<'a> StmtParser<'a> {
         self.expect_ident("goto")?;
         let target = self.target(i128::from(i16::MIN), i128::from(i16::MAX))?;
         if let Some(name) = ext {
-            // A compare against an interpolated value must jump by label resolution too; the
-            // IR has one symbolic field per item, so only raw distances combine with externs.
-            let Target::Offset(off) = target else {
-                return err(
-                    DiagKind::Syntax,
-                    self.span_from(0),
-                    "a comparison with an interpolated `{value}` needs a numeric jump distance; compare with a register instead",
-                );
-            };
-            let mut insn = insn;
-            insn.off = off as i16;
-            return Ok(ItemKind::Extern {
+            return Ok(ItemKind::ExternJump {
                 insn,
-                field: ExternField::Imm32,
+                target,
                 value: ExternValue {
                     name: Cow::Owned(name),
                 },

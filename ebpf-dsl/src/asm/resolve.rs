@@ -87,7 +87,7 @@ pub fn resolve_partial(items: &[Item]) -> (Assembled, Vec<Diagnostic>) {
         match &item.kind {
             ItemKind::Label(_) => continue,
             ItemKind::Insn(insn) => out.insns.push(*insn),
-            ItemKind::Jump { insn, target } => {
+            ItemKind::Jump { insn, target } | ItemKind::ExternJump { insn, target, .. } => {
                 let mut insn = *insn;
                 // `gotol` (JMP32 | JA) keeps its distance in `imm`, everything else in `off`.
                 let long = insn.class() == Class::Jmp32 && insn.code & 0xf0 == JmpOp::Ja as u8;
@@ -105,6 +105,14 @@ pub fn resolve_partial(items: &[Item]) -> (Assembled, Vec<Diagnostic>) {
                     }
                 }
                 out.insns.push(insn);
+                if let ItemKind::ExternJump { value, .. } = &item.kind {
+                    out.externs.push(ExternSlot {
+                        insn_index: index,
+                        field: ExternField::Imm32,
+                        name: value.name.to_string(),
+                        span: item.span,
+                    });
+                }
             }
             ItemKind::Call { target } => {
                 let mut insn = Insn::new(

@@ -222,6 +222,11 @@ fn externs_are_reported_by_resolve_and_rejected_by_assemble() {
         ]
     );
     assert!(check(&a).is_empty());
+    // A compare with an interpolated value still jumps to a label.
+    let b = assemble_unchecked("if r1 > {MAX} goto out\nr0 = 1\nout: exit").unwrap();
+    assert_eq!((b.insns[0].code, b.insns[0].off), (0x25, 1));
+    assert_eq!(b.externs[0].field, ExternField::Imm32);
+    assert_eq!(b.externs[0].name, "MAX");
     let errs = assemble(src).unwrap_err();
     assert_eq!(errs.len(), 3);
     assert_eq!(errs[0].kind, DiagKind::UnresolvedExtern);
