@@ -50,6 +50,11 @@
 //! .unwrap();
 //! assert_eq!(items, ebpf_dsl::seeds::redirect_all("xsks"));
 //!
+//! // Arguments convert from registers, integers and names.
+//! let items = expand("parse_udp", &[Reg::R6.into(), Reg::R3.into(), Reg::R4.into(), "drop".into()], 1)
+//!     .unwrap();
+//! assert_eq!(items, ebpf_dsl::xdp::parse_udp(Reg::R6, Reg::R3, Reg::R4, "drop"));
+//!
 //! let err = expand("parse_udp", &[SnippetArg::Reg(Reg::R2)], 0).unwrap_err();
 //! assert!(err.contains("expects 4 arguments"), "{err}");
 //! ```
@@ -69,6 +74,37 @@ pub enum SnippetArg {
     Int(i64),
     /// Any other identifier: a map name, a label, or a name the snippet gives meaning to.
     Ident(Cow<'static, str>),
+}
+
+impl From<Reg> for SnippetArg {
+    fn from(r: Reg) -> SnippetArg {
+        SnippetArg::Reg(r)
+    }
+}
+
+impl From<i64> for SnippetArg {
+    fn from(v: i64) -> SnippetArg {
+        SnippetArg::Int(v)
+    }
+}
+
+impl From<i32> for SnippetArg {
+    fn from(v: i32) -> SnippetArg {
+        SnippetArg::Int(i64::from(v))
+    }
+}
+
+/// A name: a map, a label, a field or an action name.
+impl From<&'static str> for SnippetArg {
+    fn from(s: &'static str) -> SnippetArg {
+        SnippetArg::Ident(Cow::Borrowed(s))
+    }
+}
+
+impl From<String> for SnippetArg {
+    fn from(s: String) -> SnippetArg {
+        SnippetArg::Ident(Cow::Owned(s))
+    }
 }
 
 impl SnippetArg {
