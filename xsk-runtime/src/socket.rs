@@ -1178,6 +1178,13 @@ impl XskSocket {
     }
 }
 
+impl AsFd for XskSocket {
+    /// The socket's fd, e.g. for [`XskMap::set`](crate::maps::XskMap::set).
+    fn as_fd(&self) -> BorrowedFd<'_> {
+        self.fd()
+    }
+}
+
 impl Drop for XskSocket {
     fn drop(&mut self) {
         let mut state = self.umem.state();
