@@ -5,6 +5,8 @@
 //! cargo run --release --bin ebpf-dsl -- asm prog.s [-o prog.bin] [--unchecked]
 //! cargo run --release --bin ebpf-dsl -- check prog.s
 //! cargo run --release --bin ebpf-dsl -- disasm prog.bin
+//! cargo run --release --bin ebpf-dsl -- load prog.s [--type xdp] [--log]
+//! cargo run --release --bin ebpf-dsl -- run prog.s --type xdp --packet 0011..ff [--repeat N]
 //! ```
 //!
 //! It lives in `xsk-runtime` (not `ebpf-dsl`, which has no OS code) so that subcommands that
@@ -16,6 +18,7 @@ use std::process::ExitCode;
 
 mod asm_cmds;
 mod disasm_cmd;
+mod kernel_cmds;
 
 /// The help text.
 const USAGE: &str = "\
@@ -33,6 +36,16 @@ commands:
         print the raw program in FILE (8 bytes a slot, little endian, as `asm` writes it; `-`
         reads stdin) as assembly with labels for jump targets, which `asm` reassembles to the
         same bytes. Invalid instructions are reported with their slot index (exit status 1).
+  load FILE [--type T] [--map NAME:TYPE:KEY:VALUE:ENTRIES]... [--log] [--verbose]
+        assemble FILE and load it into the running kernel (needs root, or CAP_BPF +
+        CAP_NET_ADMIN); print the verifier's verdict, and its log on rejection (always with
+        --log; every instruction's state with --verbose). T defaults to xdp. Maps the program
+        names (`r1 = xsks ll`) are created from --map, e.g. --map xsks:xskmap:4:4:64.
+        Exit status 1 if the verifier rejects the program.
+  run FILE --type T --packet HEX [--repeat N] [--map ...]...
+        load FILE and run it in the kernel on the packet HEX (BPF_PROG_TEST_RUN, at least 14
+        bytes for xdp); print the action, the output packet in hex and the kernel's ns per
+        run averaged over N runs (default 1).
   help  this text.
 
 exit status: 0 success, 1 errors in the program, 2 bad usage or I/O failure.
@@ -57,6 +70,8 @@ fn dispatch(args: &[String]) -> Result<ExitCode, CliError> {
         "asm" => asm_cmds::asm(rest),
         "check" => asm_cmds::check(rest),
         "disasm" => disasm_cmd::disasm(rest),
+        "load" => kernel_cmds::load(rest),
+        "run" => kernel_cmds::run(rest),
         "help" | "-h" | "--help" => {
             print!("{USAGE}");
             Ok(ExitCode::SUCCESS)

@@ -1,0 +1,93 @@
+//! The `ebpf-dsl load` and `run` subcommands against the real kernel.
+
+use std::process::Command;
+
+fn bin() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_ebpf-dsl"))
+}
+
+fn write_src(name: &str, text: &str) -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("ebpf-dsl-cli-kernel-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let p = dir.join(name);
+    std::fs::write(&p, text).unwrap();
+    p
+}
+
+fn run(args: &[&str]) -> (i32, String, String) {
+    let out = bin().args(args).output().unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn run_prints_action_packet_and_duration() {
+    if !xsk_runtime::netns::privileged_test_should_run("cli run") {
+        return;
+    }
+    // Overwrite the first two bytes of the packet (idempotent over repeats), then XDP_TX.
+    let src = "
+        r2 = *(u32 *)(r1 + 0)
+        r3 = *(u32 *)(r1 + 4)
+        r4 = r2
+        r4 += 14
+        if r4 > r3 goto out
+        r5 = 0xcc
+        *(u8 *)(r2 + 0) = r5
+        *(u8 *)(r2 + 1) = r5
+        r0 = XDP_TX
+        exit
+    out:
+        r0 = XDP_ABORTED
+        exit
+    ";
+    let f = write_src("tx.s", src);
+    let (code, out, err) = run(&[
+        "run",
+        f.to_str().unwrap(),
+        "--type",
+        "xdp",
+        "--packet",
+        "aabb0000000000000000000000000102",
+        "--repeat",
+        "10",
+    ]);
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(out.contains("action: XDP_TX (retval 3)"), "{out}");
+    assert!(
+        out.contains("packet out (16 bytes): cccc0000000000000000000000000102"),
+        "{out}"
+    );
+    assert!(out.contains("ns/run over 10 runs"), "{out}");
+    // Bad usage: a missing --packet.
+    let (code, _, err) = run(&["run", f.to_str().unwrap(), "--type", "xdp"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("--packet HEX is required"), "{err}");
+}
+
+#[test]
+fn load_prints_the_verdict_and_the_log() {
+    if !xsk_runtime::netns::privileged_test_should_run("cli load") {
+        return;
+    }
+    let good = write_src("good.s", "r0 = XDP_PASS\nexit\n");
+    let (code, out, err) = run(&["load", good.to_str().unwrap(), "--log"]);
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(out.contains("verifier: accepted `good`"), "{out}");
+    assert!(out.contains("processed 2 insns"), "{out}");
+    let bad = write_src("bad.s", "r0 = r2\nexit\n");
+    let (code, out, err) = run(&["load", bad.to_str().unwrap()]);
+    assert_eq!(code, 1, "{out}{err}");
+    assert!(out.contains("verifier: rejected"), "{out}");
+    assert!(out.contains("R2 !read_ok"), "{out}");
+    // A map named in the program must be declared.
+    let m = write_src("m.s", "r1 = xsks ll\nr0 = XDP_PASS\nexit\n");
+    let (code, _, err) = run(&["load", m.to_str().unwrap()]);
+    assert_eq!(code, 2);
+    assert!(err.contains("--map"), "{err}");
+    let (code, out, err) = run(&["load", m.to_str().unwrap(), "--map", "xsks:xskmap:4:4:4"]);
+    assert_eq!(code, 0, "{out}{err}");
+}
