@@ -77,8 +77,12 @@ fn elf_text(obj: &[u8]) -> Vec<u8> {
     panic!("no .text section in the object");
 }
 
+fn scratch_dir() -> PathBuf {
+    std::env::temp_dir().join(format!("ebpf-dsl-conf-{}", std::process::id()))
+}
+
 fn llvm_bytes(name: &str, src: &str) -> Vec<u8> {
-    let dir = std::env::temp_dir().join(format!("ebpf-dsl-conf-{}", std::process::id()));
+    let dir = scratch_dir();
     std::fs::create_dir_all(&dir).unwrap();
     let input = dir.join(name);
     let obj = dir.join(format!("{name}.o"));
@@ -132,6 +136,7 @@ fn corpus_encodes_like_llvm() {
             ));
         }
     }
+    let _ = std::fs::remove_dir(scratch_dir());
     assert!(
         failures.is_empty(),
         "{} of {} files differ from LLVM:\n{}",
