@@ -22,6 +22,22 @@ pub fn defmap(input: TokenStream) -> TokenStream {
 /// items, assembled and checked at compile time.
 #[proc_macro]
 pub fn defprogram(input: TokenStream) -> TokenStream {
-    let decls = syn::parse_macro_input!(input as program::ProgDecls);
-    program::expand(decls).into()
+    program::expand(input.into(), program::Facts::default()).into()
+}
+
+/// Internal: `defprogram!` again, with the facts of the maps gathered so far
+/// (`{ (NAME type key value max flags "name") ... } input`). Called by the hidden macros
+/// `defmap!` emits.
+#[doc(hidden)]
+#[proc_macro]
+pub fn __defprogram_with_facts(input: TokenStream) -> TokenStream {
+    let input = proc_macro2::TokenStream::from(input);
+    let mut iter = input.into_iter();
+    let Some(proc_macro2::TokenTree::Group(facts)) = iter.next() else {
+        return quote::quote!(::core::compile_error!("malformed internal macro input");).into();
+    };
+    match program::Facts::parse(facts.stream()) {
+        Ok(f) => program::expand(iter.collect(), f).into(),
+        Err(e) => e.to_compile_error().into(),
+    }
 }

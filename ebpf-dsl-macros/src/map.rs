@@ -3,7 +3,7 @@
 
 use ebpf_dsl::MapType;
 use proc_macro2::{Span, TokenStream};
-use quote::{quote, quote_spanned, ToTokens};
+use quote::{format_ident, quote, quote_spanned, ToTokens};
 use syn::parse::{Parse, ParseStream};
 use syn::spanned::Spanned;
 use syn::{Attribute, Expr, Ident, LitStr, Token, Type, Visibility};
@@ -147,6 +147,13 @@ impl Value {
                 quote!(#n)
             }
             Value::Rust { expr, .. } => expr.clone(),
+        }
+    }
+
+    fn known(&self) -> Option<u64> {
+        match self {
+            Value::Known(n, _) => Some(*n),
+            Value::Rust { .. } => None,
         }
     }
 }
@@ -554,6 +561,8 @@ fn expand_one(decl: MapDecl) -> TokenStream {
 
     let mut asserts = TokenStream::new();
     let mut fields = (quote!(0u32), quote!(0u32), quote!(0u32), quote!(0u32));
+    // What the macro itself knows, for `defprogram!`'s verifier (None: only rustc knows).
+    let mut known: [Option<u64>; 4] = [None, None, None, Some(0)];
     if let Some(mt) = mt {
         let r = rules(mt);
         let tname = mt.name().to_ascii_uppercase();
@@ -642,6 +651,9 @@ fn expand_one(decl: MapDecl) -> TokenStream {
             }
         }
         if let (Some(k), Some(v), Some(m)) = (&key, &value, &max_entries) {
+            known[0] = k.known();
+            known[1] = v.known();
+            known[2] = m.known();
             fields = (
                 k.to_u32_tokens(),
                 v.to_u32_tokens(),
@@ -651,6 +663,7 @@ fn expand_one(decl: MapDecl) -> TokenStream {
         }
         if let Some((f, _, _)) = &flags {
             fields.3 = f.to_u32_tokens();
+            known[3] = f.known();
         }
     }
 
@@ -671,6 +684,13 @@ fn expand_one(decl: MapDecl) -> TokenStream {
     } else {
         TokenStream::new()
     };
+    let facts = facts_macro(
+        &vis,
+        &ident,
+        mt,
+        if errors.is_empty() { known } else { [None; 4] },
+        &name,
+    );
     quote! {
         #errs
         #(#attrs)*
@@ -683,6 +703,51 @@ fn expand_one(decl: MapDecl) -> TokenStream {
             flags: #f,
         };
         #asserts
+        #facts
+    }
+}
+
+/// The hidden `macro_rules!` through which `defprogram!` learns this map's type and sizes
+/// for its verifier: `defprogram!` expands to `NAME! { {facts so far} input }`, and this
+/// macro calls `__defprogram_with_facts!` back with its own facts appended. It is imported
+/// under the map's own name in the macro namespace (no clash with the `const`), so wherever
+/// the `const` is in scope by `use`, so are its facts. Macros cannot be exported beyond the
+/// crate this way: `pub` maps get a `pub(crate)` facts macro.
+fn facts_macro(
+    vis: &Visibility,
+    ident: &Ident,
+    map_type: Option<MapType>,
+    known: [Option<u64>; 4],
+    name: &str,
+) -> TokenStream {
+    let hidden = format_ident!("__ebpf_dsl_map_facts_{}", ident);
+    let ty = Ident::new(map_type.map_or("unknown", |t| t.name()), ident.span());
+    let nums = known.map(|k| match k {
+        Some(n) => {
+            let n = proc_macro2::Literal::u64_unsuffixed(n);
+            quote!(#n)
+        }
+        None => quote!(_),
+    });
+    let [k, v, m, f] = nums;
+    let use_vis = match vis {
+        Visibility::Public(_) => quote!(pub(crate)),
+        other => quote!(#other),
+    };
+    let bare = Ident::new(&ident.to_string(), Span::call_site());
+    quote! {
+        #[doc(hidden)]
+        #[allow(unused_macros, non_snake_case)]
+        macro_rules! #hidden {
+            ({ $($facts:tt)* } $($rest:tt)*) => {
+                ::ebpf_dsl_macros::__defprogram_with_facts! {
+                    { $($facts)* (#bare #ty #k #v #m #f #name) } $($rest)*
+                }
+            };
+        }
+        #[doc(hidden)]
+        #[allow(unused_imports)]
+        #use_vis use #hidden as #ident;
     }
 }
 

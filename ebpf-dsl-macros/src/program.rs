@@ -4,10 +4,11 @@
 
 use ebpf_dsl::asm::{self, Assembled, Diagnostic};
 use ebpf_dsl::ir::ExternField;
-use ebpf_dsl::{Insn, ProgramType, RelocKind};
+use ebpf_dsl::verifier::{self, VerifyInput};
+use ebpf_dsl::{Insn, MapSpec, MapType, ProgramType, RelocKind, Relocation};
 use proc_macro2::extra::DelimSpan;
 use proc_macro2::{Span, TokenStream, TokenTree};
-use quote::{format_ident, quote, quote_spanned};
+use quote::{format_ident, quote, quote_spanned, ToTokens};
 use syn::parse::{Parse, ParseStream};
 use syn::{Attribute, Ident, LitStr, Token, Visibility};
 
@@ -29,6 +30,7 @@ impl Parse for ProgDecls {
 }
 
 /// `#[attrs] vis NAME: prog_type(option = value, ...) { body }`
+#[derive(Clone)]
 pub struct ProgDecl {
     attrs: Vec<Attribute>,
     vis: Visibility,
@@ -39,6 +41,7 @@ pub struct ProgDecl {
     body_span: DelimSpan,
 }
 
+#[derive(Clone)]
 enum OptValue {
     Str(LitStr),
     Ident(Ident),
@@ -133,16 +136,129 @@ enum Verify {
     Structural,
 }
 
-/// Expands one `defprogram!` invocation.
-pub fn expand(decls: ProgDecls) -> TokenStream {
+/// What `defmap!` told about the maps a program references (through the hidden facts macros):
+/// by Rust item name.
+#[derive(Clone, Default)]
+pub struct Facts {
+    maps: Vec<(String, MapFacts)>,
+    tokens: TokenStream,
+}
+
+/// One map's facts; `None` where only rustc knows the value (`size_of::<T>()`, a `const`).
+#[derive(Clone)]
+struct MapFacts {
+    map_type: Option<MapType>,
+    key_size: Option<u32>,
+    value_size: Option<u32>,
+    max_entries: Option<u32>,
+    flags: Option<u32>,
+    name: String,
+}
+
+impl Facts {
+    /// Parses `(NAME map_type key value max flags "name") ...` (`_` for unknown numbers).
+    pub fn parse(tokens: TokenStream) -> syn::Result<Facts> {
+        let mut maps = Vec::new();
+        for tt in tokens.clone() {
+            let TokenTree::Group(g) = tt else {
+                return Err(syn::Error::new(tt.span(), "malformed map facts"));
+            };
+            let parts: Vec<TokenTree> = g.stream().into_iter().collect();
+            let [TokenTree::Ident(rust), TokenTree::Ident(ty), k, v, m, f, TokenTree::Literal(name)] =
+                parts.as_slice()
+            else {
+                return Err(syn::Error::new(g.span(), "malformed map facts"));
+            };
+            let num = |t: &TokenTree| t.to_string().parse::<u32>().ok();
+            let name = syn::parse2::<LitStr>(name.to_token_stream())?.value();
+            maps.push((
+                rust.to_string(),
+                MapFacts {
+                    map_type: MapType::from_name(&ty.to_string()),
+                    key_size: num(k),
+                    value_size: num(v),
+                    max_entries: num(m),
+                    flags: num(f),
+                    name,
+                },
+            ));
+        }
+        Ok(Facts { maps, tokens })
+    }
+
+    fn get(&self, rust_name: &str) -> Option<&MapFacts> {
+        self.maps
+            .iter()
+            .find(|(n, _)| n == rust_name)
+            .map(|(_, f)| f)
+    }
+
+    fn spec(&self, rust_name: &str) -> Option<MapSpec> {
+        let f = self.get(rust_name)?;
+        Some(MapSpec {
+            // The relocations of the assembled text name maps by their Rust names.
+            name: rust_name.to_string().into(),
+            map_type: f.map_type?,
+            key_size: f.key_size?,
+            value_size: f.value_size?,
+            max_entries: f.max_entries?,
+            flags: f.flags?,
+        })
+    }
+}
+
+/// Expands one `defprogram!` invocation, given the map facts gathered so far. When the
+/// verifier needs the facts of a map it has not seen yet, the expansion is a call of that
+/// map's facts macro (`MAP! { {facts} input }`), which calls `__defprogram_with_facts!` back.
+pub fn expand(input: TokenStream, facts: Facts) -> TokenStream {
+    let decls = match syn::parse2::<ProgDecls>(input.clone()) {
+        Ok(d) => d,
+        Err(e) => return e.to_compile_error(),
+    };
+    for decl in &decls.0 {
+        if let Some(missing) = missing_facts(decl, &facts) {
+            let known = &facts.tokens;
+            // The probe makes rustc say what is wrong with the name first ("cannot find value",
+            // "expected `MapSpec`") when it is no `defmap!` map of this crate.
+            let probe = quote_spanned! {missing.span()=>
+                const _: &::ebpf_dsl::MapSpec = &#missing;
+            };
+            return quote! {
+                #probe
+                #missing! { { #known } #input }
+            };
+        }
+    }
     let mut out = TokenStream::new();
     for decl in decls.0 {
-        out.extend(expand_one(decl));
+        out.extend(expand_one(decl, &facts));
     }
     out
 }
 
-fn expand_one(decl: ProgDecl) -> TokenStream {
+/// The first map the program references (with `verify = full`) whose facts are not known yet.
+fn missing_facts(decl: &ProgDecl, facts: &Facts) -> Option<Ident> {
+    let structural = decl
+        .options
+        .iter()
+        .any(|(k, v)| k == "verify" && matches!(v, OptValue::Ident(i) if i == "structural"));
+    if structural {
+        return None;
+    }
+    let mut scratch = Errors::new();
+    let src = Source::from_tokens(decl.body.clone(), decl.body_span.close(), &mut scratch);
+    let a = assemble(&src, &decl.ident, &decl.body_span, &mut scratch)?;
+    a.relocations.iter().find_map(|r| {
+        let sym = r.symbol.to_string();
+        if facts.get(&sym).is_some() {
+            None
+        } else {
+            Some(map_ident(&src, &a, r.insn_index, &sym))
+        }
+    })
+}
+
+fn expand_one(decl: ProgDecl, facts: &Facts) -> TokenStream {
     let mut errors = Errors::new();
     let ProgDecl {
         attrs,
@@ -232,8 +348,15 @@ fn expand_one(decl: ProgDecl) -> TokenStream {
 
     // Assemble.
     let src = Source::from_tokens(body, body_span.close(), &mut errors);
-    let assembled = assemble(&src, &ident, &body_span, &mut errors);
-    let _ = verify;
+    let mut assembled = assemble(&src, &ident, &body_span, &mut errors);
+    if let Some(a) = &assembled {
+        check_kernel_names(a, facts, &src, &mut errors);
+    }
+    if let (Some(a), Verify::Full, Some(pt)) = (&assembled, verify, pt) {
+        if !run_verifier(a, pt, &license.0, facts, &src, &body_span, &mut errors) {
+            assembled = None;
+        }
+    }
 
     let mut consts = TokenStream::new();
     let mut insns_ts = Vec::new();
@@ -500,4 +623,88 @@ fn mentioned_maps(src: &Source) -> Vec<Ident> {
         }
     }
     out
+}
+
+/// Runs the static verifier on an assembled program with the facts of its maps; reports each
+/// rejection on the instruction's tokens. Returns false if it rejected the program.
+///
+/// It is skipped (returning true) when the program's instructions are not all known here: an
+/// interpolated `{ value }` (rustc computes it later) or a map whose sizes only rustc knows
+/// (`key = MyStruct`, `max_entries = SOME_CONST`).
+fn run_verifier(
+    a: &Assembled,
+    prog_type: ProgramType,
+    license: &str,
+    facts: &Facts,
+    src: &Source,
+    body_span: &DelimSpan,
+    errors: &mut Errors,
+) -> bool {
+    if !a.externs.is_empty() {
+        return true;
+    }
+    let mut maps = Vec::new();
+    for r in &a.relocations {
+        let sym = r.symbol.to_string();
+        if maps.iter().any(|m: &MapSpec| m.name == sym) {
+            continue;
+        }
+        match facts.spec(&sym) {
+            Some(spec) => maps.push(spec),
+            None => return true,
+        }
+    }
+    let relocations: Vec<Relocation> = a.relocations.clone();
+    let input = VerifyInput {
+        insns: &a.insns,
+        prog_type,
+        relocations: &relocations,
+        maps: &maps,
+        license,
+    };
+    match verifier::verify(&input) {
+        Ok(_) => true,
+        Err(errs) => {
+            for e in errs {
+                let hint = if e.rule == verifier::Rule::Unsupported {
+                    "; if the kernel accepts this program, skip the static verifier with \
+                     `verify = structural`"
+                } else {
+                    ""
+                };
+                let msg = format!("{} [verifier: {}]{hint}", e.message, e.rule.name());
+                let span = a.slot_spans.get(e.insn_index).copied().flatten();
+                match span.and_then(|s| src.spans(s.start, s.end)) {
+                    Some((first, last)) => errors.range(first, last, msg),
+                    None => errors.range(body_span.open(), body_span.close(), msg),
+                }
+            }
+            false
+        }
+    }
+}
+
+/// Two referenced maps with the same kernel-visible name would be indistinguishable to the
+/// loader, which matches relocations to maps by that name.
+fn check_kernel_names(a: &Assembled, facts: &Facts, src: &Source, errors: &mut Errors) {
+    let mut seen: Vec<(String, String)> = Vec::new();
+    for r in &a.relocations {
+        let rust = r.symbol.to_string();
+        let Some(f) = facts.get(&rust) else { continue };
+        if seen.iter().any(|(r2, _)| *r2 == rust) {
+            continue;
+        }
+        if let Some((other, _)) = seen.iter().find(|(_, n)| *n == f.name) {
+            let at = map_ident(src, a, r.insn_index, &rust);
+            errors.spanned(
+                &at,
+                format!(
+                    "maps `{other}` and `{rust}` have the same kernel name `{}`; the loader finds \
+                     a program's maps by that name: give one of them another `name = \"...\"`",
+                    f.name
+                ),
+            );
+        }
+        seen.push((rust, f.name.clone()));
+    }
 }

@@ -23,6 +23,7 @@ const THEMES: &[&str] = &[
     "map_spec",
     "map_item",
     "extern_const",
+    "verifier",
 ];
 
 #[test]
