@@ -180,3 +180,51 @@ fn xskmap_semantics_without_socket() {
     }
     x.remove(0).unwrap();
 }
+
+#[test]
+fn xskmap_with_a_bound_socket() {
+    need_root!();
+    use xsk_runtime::netns::VethPair;
+    use xsk_runtime::socket::{BindMode, SocketConfig, XskSocket};
+    use xsk_runtime::umem::{Umem, UmemConfig};
+    let pair = VethPair::builder().tag("xskmap").queues(2).build().unwrap();
+    let x = XskMap::create("t_xsks_bound", 2).unwrap();
+    // The socket lives in the namespace it is created in: make and bind it there.
+    let (umem, socks) = pair
+        .left
+        .run(|| {
+            let (umem, _free) = Umem::new(&UmemConfig {
+                frame_size: 2048,
+                frame_count: 64,
+                ..Default::default()
+            })
+            .unwrap();
+            let cfg = SocketConfig {
+                rx_size: 32,
+                tx_size: 32,
+                fill_size: 32,
+                completion_size: 32,
+                mode: BindMode::Copy,
+                ..Default::default()
+            };
+            let s0 = XskSocket::bind(&umem, pair.left.ifindex, 0, &cfg).unwrap();
+            let s1 = XskSocket::bind(&umem, pair.left.ifindex, 1, &cfg).unwrap();
+            (umem, vec![s0, s1])
+        })
+        .unwrap();
+    // Key = queue index, value = the socket's fd.
+    x.set(0, socks[0].fd()).unwrap();
+    x.set(1, socks[1].fd()).unwrap();
+    // Replacing a slot is allowed.
+    x.set(0, socks[1].fd()).unwrap();
+    // Still unreadable from user space, with the explanation.
+    let e = x.get(1).unwrap_err();
+    assert_eq!(e.errno(), Some(libc::EOPNOTSUPP), "{e}");
+    // Out of range.
+    let e = x.set(2, socks[0].fd()).unwrap_err();
+    assert!(e.errno().is_some(), "{e}");
+    x.remove(0).unwrap();
+    x.remove(1).unwrap();
+    drop(socks);
+    drop(umem);
+}
