@@ -857,94 +857,18 @@ impl XskSocket {
             Some(fd) => fd.as_fd(),
             None => umem.fd(),
         };
-        let with_fill = !same_queue;
-        if with_fill {
-            set_ring_size(fd, XDP_UMEM_FILL_RING, config.fill_size, "fill")?;
-            set_ring_size(
-                fd,
-                XDP_UMEM_COMPLETION_RING,
-                config.completion_size,
-                "completion",
-            )?;
-        }
-        if config.rx_size > 0 {
-            set_ring_size(fd, XDP_RX_RING, config.rx_size, "RX")?;
-        }
-        if config.tx_size > 0 {
-            set_ring_size(fd, XDP_TX_RING, config.tx_size, "TX")?;
-        }
-        let off = xdp::mmap_offsets(fd)?;
-        let raw = fd.as_raw_fd();
         let need_wakeup = owner_wakeup.unwrap_or(config.need_wakeup);
-        let (fill, completion) = if with_fill {
-            let fr = map_ring::<u64>(
-                fd,
-                &off.fr,
-                config.fill_size,
-                XDP_UMEM_PGOFF_FILL_RING,
-                "mmap(fill ring)",
-            )?;
-            let cr = map_ring::<u64>(
-                fd,
-                &off.cr,
-                config.completion_size,
-                XDP_UMEM_PGOFF_COMPLETION_RING,
-                "mmap(completion ring)",
-            )?;
-            (
-                Some(FillRing {
-                    ring: Producer::new(fr),
-                    umem: umem.clone(),
-                    fd: raw,
-                    need_wakeup,
-                    filled: 0,
-                }),
-                Some(CompletionRing {
-                    ring: Consumer::new(cr),
-                    umem: umem.clone(),
-                    completed: 0,
-                    invalid: 0,
-                }),
-            )
-        } else {
-            (None, None)
-        };
-        let rx = if config.rx_size > 0 {
-            let r = map_ring::<XdpDesc>(
-                fd,
-                &off.rx,
-                config.rx_size,
-                XDP_PGOFF_RX_RING,
-                "mmap(RX ring)",
-            )?;
-            Some(RxRing {
-                ring: Consumer::new(r),
-                umem: umem.clone(),
-                received: 0,
-                invalid: 0,
-            })
-        } else {
-            None
-        };
-        let tx = if config.tx_size > 0 {
-            let r = map_ring::<XdpDesc>(
-                fd,
-                &off.tx,
-                config.tx_size,
-                XDP_PGOFF_TX_RING,
-                "mmap(TX ring)",
-            )?;
-            Some(TxRing {
-                ring: Producer::new(r),
-                umem: umem.clone(),
-                fd: raw,
-                need_wakeup,
-                transmitted: 0,
-            })
-        } else {
-            None
-        };
-
+        let (fill, completion, rx, tx) =
+            match setup_rings(umem, fd, config, !same_queue, need_wakeup) {
+                Ok(r) => r,
+                Err(e) => {
+                    // The UMEM's own socket now has rings set that cannot be set again.
+                    if is_owner {
+                        state.owner = OwnerState::Failed;
+                    }
+                    return Err(e);
+                }
+            };
         let mut addr = SockaddrXdp {
             sxdp_family: AF_XDP as u16,
             sxdp_flags: 0,
@@ -1211,6 +1135,110 @@ fn old_kernel_hint(version: &'static str) -> impl Fn(Error) -> Error {
         ),
         e => e,
     }
+}
+
+/// The rings of a socket being set up: fill and completion (if `with_fill`), RX, TX.
+type SocketRings = (
+    Option<FillRing>,
+    Option<CompletionRing>,
+    Option<RxRing>,
+    Option<TxRing>,
+);
+
+/// Sets the ring sizes on `fd` and maps the rings (everything of a bind but the bind).
+fn setup_rings(
+    umem: &Umem,
+    fd: BorrowedFd<'_>,
+    config: &SocketConfig,
+    with_fill: bool,
+    need_wakeup: bool,
+) -> Result<SocketRings> {
+    if with_fill {
+        set_ring_size(fd, XDP_UMEM_FILL_RING, config.fill_size, "fill")?;
+        set_ring_size(
+            fd,
+            XDP_UMEM_COMPLETION_RING,
+            config.completion_size,
+            "completion",
+        )?;
+    }
+    if config.rx_size > 0 {
+        set_ring_size(fd, XDP_RX_RING, config.rx_size, "RX")?;
+    }
+    if config.tx_size > 0 {
+        set_ring_size(fd, XDP_TX_RING, config.tx_size, "TX")?;
+    }
+    let off = xdp::mmap_offsets(fd)?;
+    let raw = fd.as_raw_fd();
+    let (fill, completion) = if with_fill {
+        let fr = map_ring::<u64>(
+            fd,
+            &off.fr,
+            config.fill_size,
+            XDP_UMEM_PGOFF_FILL_RING,
+            "mmap(fill ring)",
+        )?;
+        let cr = map_ring::<u64>(
+            fd,
+            &off.cr,
+            config.completion_size,
+            XDP_UMEM_PGOFF_COMPLETION_RING,
+            "mmap(completion ring)",
+        )?;
+        (
+            Some(FillRing {
+                ring: Producer::new(fr),
+                umem: umem.clone(),
+                fd: raw,
+                need_wakeup,
+                filled: 0,
+            }),
+            Some(CompletionRing {
+                ring: Consumer::new(cr),
+                umem: umem.clone(),
+                completed: 0,
+                invalid: 0,
+            }),
+        )
+    } else {
+        (None, None)
+    };
+    let rx = if config.rx_size > 0 {
+        let r = map_ring::<XdpDesc>(
+            fd,
+            &off.rx,
+            config.rx_size,
+            XDP_PGOFF_RX_RING,
+            "mmap(RX ring)",
+        )?;
+        Some(RxRing {
+            ring: Consumer::new(r),
+            umem: umem.clone(),
+            received: 0,
+            invalid: 0,
+        })
+    } else {
+        None
+    };
+    let tx = if config.tx_size > 0 {
+        let r = map_ring::<XdpDesc>(
+            fd,
+            &off.tx,
+            config.tx_size,
+            XDP_PGOFF_TX_RING,
+            "mmap(TX ring)",
+        )?;
+        Some(TxRing {
+            ring: Producer::new(r),
+            umem: umem.clone(),
+            fd: raw,
+            need_wakeup,
+            transmitted: 0,
+        })
+    } else {
+        None
+    };
+    Ok((fill, completion, rx, tx))
 }
 
 fn set_ring_size(fd: BorrowedFd<'_>, opt: i32, size: u32, name: &'static str) -> Result<()> {
