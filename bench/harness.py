@@ -9,7 +9,8 @@ sides alike), writes bench/results/latest.csv and latest.json, draws latest.svg
 Configuration (environment): ROUNDS (5), DURATION seconds per AF_XDP run (10), WARMUP (1),
 WORKLOADS (comma list, default all: ceiling,rxdrop,rxdrop-poll,txonly,l2fwd,ring,prog,verify),
 GEN_CPU (0), RX_CPU (1), BATCH (64), RING_DESCS (10^8), PROG_REPEAT (10^6), GEN (c|ours),
-NICE (-10, for every measured process on both sides),
+NICE (-10, for every measured process on both sides), OURS_XSK (auto|examples|bench: which
+of ours' AF_XDP programs to run, see ours_xsk()),
 BUILD (bench/build), TARGET (cargo target dir), OUT (bench/results).
 
 Only packets inside two network namespaces made here (unique names, removed on exit, also
@@ -40,6 +41,7 @@ RING_DESCS = ENV.get("RING_DESCS", "100000000")
 PROG_REPEAT = ENV.get("PROG_REPEAT", "1000000")
 GEN = ENV.get("GEN", "c")
 NICE = ENV.get("NICE", "-10")
+OURS_XSK = ENV.get("OURS_XSK", "auto")
 BUILD = ENV.get("BUILD", os.path.join(HERE, "build"))
 TARGET = ENV.get("TARGET", os.path.join(ROOT, "target"))
 OUT = ENV.get("OUT", os.path.join(HERE, "results"))
@@ -187,6 +189,17 @@ def generator(duration):
     return Proc(in_ns(NS_A, GEN_CPU, *cmd), duration + 15)
 
 
+def ours_xsk(mode):
+    """Ours' AF_XDP program: the examples' xsk-rxdrop / xsk-txonly / xsk-l2fwd when built
+    (OURS_XSK=examples or auto), else bench-xsk (OURS_XSK=bench or auto), which mirrors the C
+    reference line by line on xsk-runtime."""
+    if OURS_XSK in ("auto", "examples") and exe("xsk-" + mode):
+        return exe("xsk-" + mode), []
+    if OURS_XSK in ("auto", "bench") and exe("bench-xsk"):
+        return exe("bench-xsk"), [mode]
+    return None, []
+
+
 def xsk_cmd(impl, mode, poll=False):
     """The AF_XDP program under test. Ours are the examples xsk-rxdrop / xsk-txonly /
     xsk-l2fwd, which take the options below and print the same RESULT line as xsk_ref."""
@@ -198,10 +211,10 @@ def xsk_cmd(impl, mode, poll=False):
         if poll:
             cmd.append("-p")
         return cmd
-    binary = exe("xsk-" + mode)
+    binary, sub = ours_xsk(mode)
     if not binary:
         return None
-    cmd = [binary, "--iface", IF_B, "--queue", "0", "--batch", BATCH,
+    cmd = [binary, *sub, "--iface", IF_B, "--queue", "0", "--batch", BATCH,
            "--duration", f"{DURATION:g}", "--warmup", f"{WARMUP:g}"]
     if poll:
         cmd.append("--poll")
@@ -473,7 +486,9 @@ def main():
     meta = {"started": started, "rounds": ROUNDS, "duration_s": DURATION, "warmup_s": WARMUP,
             "batch": int(BATCH), "gen_cpu": GEN_CPU, "rx_cpu": RX_CPU,
             "generator": "xsk-pktgen" if GEN == "ours" and exe("xsk-pktgen") else "bench/c/pktgen",
-            "kernel": os.uname().release, "machine": machine()}
+            "kernel": os.uname().release, "machine": machine(),
+            "ours_xsk": {m: os.path.basename(ours_xsk(m)[0] or "-") for m in
+                         ("rxdrop", "txonly", "l2fwd")}}
     with open(os.path.join(OUT, "latest.json"), "w") as f:
         json.dump({"meta": meta, "summary": summary, "rows": rows}, f, indent=1)
     subprocess.run([sys.executable, os.path.join(HERE, "plot.py"),
