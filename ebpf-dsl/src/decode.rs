@@ -1296,7 +1296,7 @@ pub fn decode_indexed(insns: &[Insn]) -> Result<Vec<(usize, Decoded)>, DecodeErr
 /// Splits raw program bytes (8 bytes a slot, little endian, as `BPF_PROG_LOAD` takes them and
 /// `ebpf-dsl asm` writes them) into slots. Fails if the length is not a multiple of 8.
 pub fn insns_from_bytes(bytes: &[u8]) -> Result<Vec<Insn>, DecodeError> {
-    if bytes.len() % 8 != 0 {
+    if !bytes.len().is_multiple_of(8) {
         return Err(err(
             bytes.len() / 8,
             0,
