@@ -27,6 +27,12 @@ pub const HINT_PRIVILEGES: &str =
     "needs CAP_BPF and CAP_NET_ADMIN (CAP_SYS_ADMIN before kernel 5.8), or root; \
      also check /proc/sys/kernel/unprivileged_bpf_disabled and any LSM (SELinux, AppArmor) policy";
 
+/// The hint for EPERM when creating a map or loading a program.
+pub const HINT_PRIVILEGES_OR_MEMLOCK: &str =
+    "needs CAP_BPF and CAP_NET_ADMIN (CAP_SYS_ADMIN before kernel 5.8), or root; \
+     on kernels before 5.11 EPERM also means RLIMIT_MEMLOCK is too low \
+     (ulimit -l unlimited, or xsk_runtime::sys::remove_memlock_limit())";
+
 /// The hint for an EINVAL when a socket is added to an XSKMAP.
 pub const HINT_XSKMAP_UNBOUND: &str =
     "the value of an XSKMAP must be the fd of an AF_XDP socket, and the socket must be bound \
@@ -35,7 +41,7 @@ pub const HINT_XSKMAP_UNBOUND: &str =
 /// The hint for ENOMEM/EPERM on kernels that charge BPF memory to `RLIMIT_MEMLOCK`.
 pub const HINT_MEMLOCK: &str =
     "out of memory; kernels before 5.11 charge BPF maps and programs to \
-     RLIMIT_MEMLOCK: raise it (ulimit -l unlimited, or setrlimit(RLIMIT_MEMLOCK, RLIM_INFINITY))";
+     RLIMIT_MEMLOCK: raise it (ulimit -l unlimited, or xsk_runtime::sys::remove_memlock_limit())";
 
 /// The error of every fallible operation in `xsk-runtime`.
 #[derive(Debug)]
@@ -217,6 +223,9 @@ pub(crate) fn last_errno() -> i32 {
 /// A hint for an errno that holds whatever the operation was.
 pub(crate) fn generic_hint(op: &'static str, errno: i32) -> Option<&'static str> {
     match errno {
+        libc::EPERM if op.starts_with("BPF_MAP_CREATE") || op.starts_with("BPF_PROG_LOAD") => {
+            Some(HINT_PRIVILEGES_OR_MEMLOCK)
+        }
         libc::EPERM => Some(HINT_PRIVILEGES),
         libc::EACCES if !op.starts_with("BPF_PROG_LOAD") => Some(HINT_PRIVILEGES),
         libc::ENOMEM if op.starts_with("BPF_") => Some(HINT_MEMLOCK),

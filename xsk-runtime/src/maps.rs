@@ -7,7 +7,7 @@
 //!   Each checks the map type and the key and value sizes against its Rust types when it is
 //!   built (`TryFrom<Map>`), and the element operations cannot then be given a wrong size.
 //!
-//! Keys and values of typed maps are [`Pod`](crate::pod::Pod) types (integers, arrays of them,
+//! Keys and values of typed maps are [`crate::pod::Pod`] types (integers, arrays of them,
 //! or your own `#[repr(C)]` structs with an `unsafe impl Pod`).
 
 use std::borrow::Cow;

@@ -90,6 +90,23 @@ pub fn unshare_net() -> Result<()> {
     Ok(())
 }
 
+/// Lifts `RLIMIT_MEMLOCK` to infinity for this process (`setrlimit`). Kernels before 5.11
+/// charge BPF maps and programs to it, and its usual 64 KiB default makes map creation fail
+/// with EPERM or ENOMEM; newer kernels use memory cgroups and ignore it. Needs
+/// CAP_SYS_RESOURCE to raise the hard limit.
+pub fn remove_memlock_limit() -> Result<()> {
+    let lim = libc::rlimit {
+        rlim_cur: libc::RLIM_INFINITY,
+        rlim_max: libc::RLIM_INFINITY,
+    };
+    // SAFETY: `lim` is a valid rlimit that lives across the call.
+    let r = unsafe { libc::setrlimit(libc::RLIMIT_MEMLOCK, &lim) };
+    if r != 0 {
+        return Err(Error::last_os("setrlimit(RLIMIT_MEMLOCK)"));
+    }
+    Ok(())
+}
+
 /// The filesystem magic of bpffs (`BPF_FS_MAGIC` in `linux/magic.h`).
 pub const BPF_FS_MAGIC: i64 = 0xcafe4a11;
 
