@@ -430,6 +430,46 @@ impl Umem {
 ///
 /// Not `Copy`, not `Clone`: a frame goes to the kernel by moving its `Frame` into a ring, and
 /// comes back as a new `Frame` from the RX or completion ring.
+///
+/// What the compiler refuses (each block fails to compile):
+///
+/// ```compile_fail
+/// # fn f(free: &mut xsk_runtime::umem::FreeList) {
+/// let frame = free.pop().unwrap();
+/// let twin = frame.clone(); // a Frame cannot be duplicated
+/// # }
+/// ```
+///
+/// ```compile_fail
+/// # fn f(free: &mut xsk_runtime::umem::FreeList, fill: &mut xsk_runtime::socket::FillRing) {
+/// let frame = free.pop().unwrap();
+/// let mut batch = fill.reserve(2);
+/// batch.push(frame).unwrap();
+/// batch.push(frame).unwrap(); // the frame already went to the kernel
+/// # }
+/// ```
+///
+/// ```compile_fail
+/// # fn f(umem: &xsk_runtime::umem::Umem, free: &mut xsk_runtime::umem::FreeList,
+/// #      tx: &mut xsk_runtime::socket::TxRing) {
+/// let mut frame = free.pop().unwrap();
+/// let bytes = umem.frame_mut(&mut frame);
+/// let mut batch = tx.reserve(1);
+/// batch.push(frame, 0, 64).unwrap(); // cannot send while its bytes are borrowed
+/// bytes[0] = 1;
+/// # }
+/// ```
+///
+/// ```compile_fail
+/// # fn f(umem: &xsk_runtime::umem::Umem, rx: &mut xsk_runtime::socket::RxRing,
+/// #      free: &mut xsk_runtime::umem::FreeList) {
+/// let mut batch = rx.recv(1);
+/// let packet = batch.next().unwrap();
+/// let data = umem.packet(&packet);
+/// free.push(packet.into_frame()).unwrap(); // cannot recycle while its data is borrowed
+/// let _ = data.len();
+/// # }
+/// ```
 #[must_use = "a dropped Frame is lost until the UMEM is dropped: put it back on the FreeList"]
 #[derive(PartialEq, Eq)]
 pub struct Frame {

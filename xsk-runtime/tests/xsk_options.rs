@@ -174,3 +174,28 @@ fn huge_page_umem_works_or_says_how_to_get_huge_pages() {
         }
     }
 }
+
+#[test]
+fn umem_with_tx_metadata_registers() {
+    if !xsk_runtime::netns::privileged_test_should_run("umem_with_tx_metadata_registers") {
+        return;
+    }
+    // struct xsk_tx_metadata is 24 bytes; the kernel takes it with XDP_UMEM_TX_METADATA_LEN
+    // (6.11+). The 32-byte xdp_umem_reg carries it.
+    let (umem, free) = Umem::new(&UmemConfig {
+        frame_size: 2048,
+        frame_count: 16,
+        tx_metadata_len: 24,
+        ..Default::default()
+    })
+    .expect("XDP_UMEM_REG with tx_metadata_len");
+    assert_eq!(umem.tx_metadata_len(), 24);
+    assert!(free.is_complete());
+    let e = UmemConfig {
+        tx_metadata_len: 6,
+        ..Default::default()
+    }
+    .validate()
+    .unwrap_err();
+    assert!(e.to_string().contains("multiple of 4"), "{e}");
+}
