@@ -1,5 +1,247 @@
-//! `defmap!` and `defprogram!`: eBPF maps and programs written inline in Rust source,
-//! assembled and verified at compile time.
+//! `defmap!` and `defprogram!`: eBPF maps and programs written inline in Rust source, in the
+//! assembly syntax the kernel verifier, bpftool and llvm-objdump print, assembled, checked and
+//! verified while the crate compiles, and expanded to `const` data: no parsing and no
+//! allocation at run time.
+//!
+//! Add both crates to `Cargo.toml` (the expansion names `::ebpf_dsl`):
+//!
+//! ```toml
+//! [dependencies]
+//! ebpf-dsl = "0.1"
+//! ebpf-dsl-macros = "0.1"
+//! ```
+//!
+//! The seed program of the AF_XDP guides (every packet to the AF_XDP socket of its receive
+//! queue, `XDP_PASS` where there is none):
+//!
+//! ```
+//! use ebpf_dsl::{MapType, ProgramType, RelocKind};
+//! use ebpf_dsl_macros::{defmap, defprogram};
+//!
+//! defmap! {
+//!     /// AF_XDP sockets by RX queue index.
+//!     pub XSKS: xskmap(key = u32, value = u32, max_entries = 64);
+//! }
+//!
+//! defprogram! {
+//!     /// Redirects every packet to the socket bound to its receive queue.
+//!     pub REDIRECT: xdp(license = "GPL", name = "redirect") {
+//!         r2 = *(u32 *)(r1 + 16);   // ctx->rx_queue_index
+//!         r1 = XSKS ll;             // the map, by its Rust item
+//!         r3 = XDP_PASS;            // the action when no socket is at the key
+//!         call bpf_redirect_map;
+//!         exit;
+//!     }
+//! }
+//!
+//! fn main() {
+//!     assert_eq!(XSKS.map_type, MapType::Xskmap);
+//!     assert_eq!(XSKS.name_str(), "xsks");
+//!     assert_eq!(REDIRECT.prog_type, ProgramType::Xdp);
+//!     assert_eq!(REDIRECT.insns.len(), 6); // ld_imm64 takes two slots
+//!     // The loader creates the maps and writes their fds into the ld_imm64 at slot 1.
+//!     assert_eq!(REDIRECT.relocations[0].insn_index, 1);
+//!     assert_eq!(REDIRECT.relocations[0].symbol, "xsks");
+//!     assert_eq!(REDIRECT.relocations[0].kind, RelocKind::MapFd);
+//!     assert_eq!(REDIRECT.maps.as_ref(), &[XSKS]);
+//! }
+//! ```
+//!
+//! # `defmap!`
+//!
+//! Each declaration is `[attributes] [visibility] NAME: map_type(option = value, ...);` and
+//! becomes `[visibility] const NAME: ebpf_dsl::MapSpec`. Doc comments and attributes are kept.
+//! Several declarations may share one `defmap!`.
+//!
+//! | option | value | meaning |
+//! |---|---|---|
+//! | `key` | a Rust type | `key_size = size_of::<T>()` |
+//! | `value` | a Rust type | `value_size = size_of::<T>()` |
+//! | `key_size`, `value_size` | an integer expression | the raw sizes in bytes |
+//! | `max_entries` | an integer expression | capacity (for ring buffers: the size in bytes) |
+//! | `flags` | `BPF_F_*` names joined by `\|`, or any `u32` expression | `map_flags` |
+//! | `name` | a string literal | the kernel-visible name; default: `NAME` in lower case |
+//!
+//! Map types are the short names of `enum bpf_map_type` (`ebpf_dsl::MapType::from_name`):
+//! `xskmap`, `array`, `hash`, `percpu_array`, `percpu_hash`, `lru_hash`, `lru_percpu_hash`,
+//! `devmap`, `devmap_hash`, `cpumap`, `prog_array`, `ringbuf`, and every other type the kernel
+//! has. XSKMAP, DEVMAP, DEVMAP_HASH, CPUMAP and PROG_ARRAY default to 4-byte keys and values,
+//! the array types to a 4-byte key, ring buffers to no key and no value; the others need
+//! `key` and `value`.
+//!
+//! What the kernel's `map_alloc_check` would refuse with `EINVAL` is a compile error on the
+//! offending token: an XSKMAP key or value that is not 4 bytes (`u32` queue index, `u32` socket
+//! fd), a DEVMAP / DEVMAP_HASH value other than 4 or 8 bytes (`struct bpf_devmap_val`: ifindex,
+//! plus a program fd since Linux 5.8), a CPUMAP value other than 4 or 8 bytes (`struct
+//! bpf_cpumap_val`: queue size, plus a program fd since 5.9), a non-4-byte key of those maps
+//! and of the arrays, a hash key of 0 or more than 512 bytes, zero `max_entries`, a ring buffer
+//! size that is not a power of two multiple of 4096, flags a map type does not accept
+//! (`BPF_F_NO_PREALLOC` on an XSKMAP), a kernel name longer than 15 characters or with
+//! characters other than `[A-Za-z0-9_.]`, an unknown map type or option (with a "did you
+//! mean"), a duplicate option. Sizes and counts only rustc can compute (`key = MyKey`,
+//! `max_entries = QUEUES`) are checked by `const` assertions in the expansion, reported by
+//! rustc on the same token.
+//!
+//! ```
+//! use ebpf_dsl_macros::defmap;
+//!
+//! const QUEUES: u32 = 8;
+//!
+//! #[repr(C)]
+//! pub struct FlowKey {
+//!     pub saddr: u32,
+//!     pub daddr: u32,
+//!     pub ports: u32,
+//! }
+//!
+//! defmap! {
+//!     /// Packet counts per flow.
+//!     pub FLOWS: lru_hash(key = FlowKey, value = u64, max_entries = 1 << 16,
+//!                         flags = BPF_F_NO_COMMON_LRU);
+//!     /// Events for user space: 256 KiB.
+//!     pub EVENTS: ringbuf(max_entries = 256 * 1024);
+//!     /// Sockets, with an explicit kernel name.
+//!     pub(crate) SOCKETS: xskmap(max_entries = QUEUES, name = "xsks_map");
+//!     /// Redirect targets with a program per entry (`struct bpf_devmap_val`, 8 bytes).
+//!     DEVICES: devmap(value_size = 8, max_entries = 16);
+//! }
+//!
+//! fn main() {
+//!     assert_eq!(FLOWS.key_size, 12);
+//!     assert_eq!(FLOWS.flags, 2);
+//!     assert_eq!((EVENTS.key_size, EVENTS.value_size, EVENTS.max_entries), (0, 0, 262_144));
+//!     assert_eq!(SOCKETS.name_str(), "xsks_map");
+//!     assert_eq!(DEVICES.value_size, 8);
+//! }
+//! ```
+//!
+//! ```compile_fail
+//! use ebpf_dsl_macros::defmap;
+//! defmap! {
+//!     // error: an XSKMAP value is an AF_XDP socket fd: the kernel requires a 4-byte value
+//!     XSKS: xskmap(key = u32, value = u64, max_entries = 64);
+//! }
+//! # fn main() {}
+//! ```
+//!
+//! Beside the `const`, `defmap!` emits a hidden `macro_rules!` imported under the map's name
+//! in the macro namespace (so it travels with every `use` of the `const`); `defprogram!` calls
+//! it to learn the map's type and sizes for its verifier. It is visible within the crate only.
+//!
+//! # `defprogram!`
+//!
+//! Each declaration is `[attributes] [visibility] NAME: program_type[(options)] { body }` and
+//! becomes `[visibility] const NAME: ebpf_dsl::ProgramSpec`. Program types are the short names
+//! of `enum bpf_prog_type` (`xdp`, `socket_filter`, `sched_cls`, `sched_act`, `kprobe`, ...).
+//!
+//! | option | value | default |
+//! |---|---|---|
+//! | `license` | a string literal | `"GPL"` (GPL-only helpers need a GPL-compatible license) |
+//! | `name` | a string literal (at most 15 of `[A-Za-z0-9_.]`) | `NAME` in lower case |
+//! | `verify` | `full` or `structural` | `full` |
+//!
+//! The body is the assembler syntax of [`ebpf_dsl::asm`](../ebpf_dsl/asm/index.html) (LLVM's
+//! BPF syntax plus labels, helper names, named constants and map names), with these rules
+//! inside the macro:
+//!
+//! - statements end with `;`; a label `name:` needs none; comments are Rust comments;
+//! - a map is named by its Rust item (`r1 = XSKS ll`, `r1 = map_value(CONFIG, 8) ll`): rustc
+//!   resolves it (rustc reports an unknown name on that token), the
+//!   relocation carries the map's kernel name and `ProgramSpec::maps` lists the maps so the
+//!   loader can create them;
+//! - `{ rust_expr }` interpolates a Rust constant expression where an immediate, a memory
+//!   offset or a 64-bit constant goes (`r0 = { VERDICT }`, `*(u32 *)(r1 + { OFF })`,
+//!   `r2 = { COOKIE } ll`); an offset's sign goes inside the braces (`r10 + { -8 }`), and a
+//!   compare with an interpolated value jumps by a number (`if r1 == { N } goto +2`). rustc
+//!   evaluates it, and a `const` assertion checks that it fits its field (32-bit immediate:
+//!   -2^31..=2^32-1; offset: i16; 64-bit constant: i64::MIN..=u64::MAX);
+//! - snippet statements `name!(args)` expand the XDP module's sequences at compile time
+//!   (`redirect_to_xsk_by_queue!(XSKS)`, `parse_ipv4!(r5, r3, r4, pass, r6)`, ...; see
+//!   `ebpf_dsl::snippet`).
+//!
+//! Every assembler check runs, and every error is reported at once, each on the offending
+//! token: unknown instructions and malformed operands, registers beyond `r10` or of the wrong
+//! width, immediates and offsets out of range, shifts by a constant at or beyond the operand
+//! width, division or modulo by the constant 0, undefined and duplicate labels, jumps out of
+//! the program or into the middle of an `ld_imm64`, writes to `r10`, paths that fall off the
+//! end, unknown helpers, two referenced maps with the same kernel name.
+//!
+//! With `verify = full` (the default) the static verifier of `ebpf_dsl::verifier` then runs on
+//! the instructions, with the referenced maps' types and sizes, and reports what the kernel
+//! would refuse at load time (packet accesses not proven against `data_end`, lookups used
+//! before their NULL check, map value bounds, uninitialised registers, context writes, helper
+//! arguments, pointer leaks, ...) on the instruction. It is skipped for a program with
+//! interpolated values (their values are known only to rustc) and for one that references a map
+//! whose sizes only rustc knows (`key = MyStruct`): the kernel's verifier still judges those at
+//! load time. `verify = structural` skips it explicitly, for a program the kernel accepts but
+//! the static verifier cannot prove (or does not model, e.g. kprobes) — and for maps that were
+//! not declared with `defmap!` in this crate (a hand-written `MapSpec` or one from another
+//! crate), whose facts `defprogram!` cannot learn ("cannot find macro" on the map's name).
+//!
+//! ```
+//! use ebpf_dsl_macros::{defmap, defprogram};
+//!
+//! defmap! {
+//!     XSKS: xskmap(max_entries = 64);
+//! }
+//!
+//! const PORT: u32 = 4242;
+//!
+//! defprogram! {
+//!     /// IPv4 UDP to port 4242 goes to the socket of its queue; the rest passes.
+//!     pub UDP_4242: xdp {
+//!         load_data_pointers!(r1, r2, r3);
+//!         parse_eth!(r2, r3, r4, pass);
+//!         if r4 != ETH_P_IP goto pass;
+//!         r5 = r2;
+//!         r5 += 14;
+//!         parse_ipv4!(r5, r3, r4, pass, r6);
+//!         if r4 != IPPROTO_UDP goto pass;
+//!         parse_udp!(r6, r3, r4, pass);
+//!         r7 = { PORT };
+//!         if r4 != r7 goto pass;
+//!         redirect_to_xsk_by_queue!(XSKS);
+//!     pass:
+//!         r0 = XDP_PASS;
+//!         exit;
+//!     }
+//! }
+//!
+//! fn main() {
+//!     assert_eq!(UDP_4242.relocations.len(), 1);
+//! }
+//! ```
+//!
+//! A packet read before its bounds check is a compile error on the load:
+//!
+//! ```compile_fail
+//! use ebpf_dsl_macros::defprogram;
+//! defprogram! {
+//!     PROTO: xdp {
+//!         r2 = *(u32 *)(r1 + 0);
+//!         r3 = *(u8 *)(r2 + 23);   // error: r2 is a packet pointer proven safe up to data + 0 ...
+//!         r0 = XDP_PASS;
+//!         exit;
+//!     }
+//! }
+//! # fn main() {}
+//! ```
+//!
+//! # The expansion
+//!
+//! ```text
+//! pub const REDIRECT: ebpf_dsl::ProgramSpec = {
+//!     const INSNS: &[ebpf_dsl::Insn] = &[ebpf_dsl::Insn { code: 97, regs: 33, off: 16, imm: 0 }, ...];
+//!     const RELOCATIONS: &[ebpf_dsl::Relocation] = &[ebpf_dsl::Relocation {
+//!         insn_index: 1, symbol: Cow::Borrowed(MAPS[0].name_str()), kind: RelocKind::MapFd }];
+//!     const MAPS: &[ebpf_dsl::MapSpec] = &[XSKS];
+//!     ebpf_dsl::ProgramSpec { name: Cow::Borrowed("redirect"), prog_type: ProgramType::Xdp,
+//!         license: Cow::Borrowed("GPL"), insns: Cow::Borrowed(INSNS), ... }
+//! };
+//! ```
+//!
+//! When a declaration has errors, the `const` is still emitted (empty) so that code using it
+//! does not add follow-on errors to the real ones.
 #![deny(missing_docs)]
 
 mod consteval;
@@ -11,7 +253,8 @@ mod text;
 
 use proc_macro::TokenStream;
 
-/// Declares eBPF maps as `const` [`MapSpec`](../ebpf_dsl/spec/struct.MapSpec.html) items.
+/// Declares eBPF maps as `const` [`MapSpec`](../ebpf_dsl/spec/struct.MapSpec.html) items;
+/// see the [crate documentation](crate#defmap) for the syntax and the checks.
 #[proc_macro]
 pub fn defmap(input: TokenStream) -> TokenStream {
     let decls = syn::parse_macro_input!(input as map::MapDecls);
@@ -19,7 +262,8 @@ pub fn defmap(input: TokenStream) -> TokenStream {
 }
 
 /// Declares eBPF programs as `const` [`ProgramSpec`](../ebpf_dsl/spec/struct.ProgramSpec.html)
-/// items, assembled and checked at compile time.
+/// items, assembled, checked and verified at compile time; see the
+/// [crate documentation](crate#defprogram) for the syntax and the checks.
 #[proc_macro]
 pub fn defprogram(input: TokenStream) -> TokenStream {
     program::expand(input.into(), program::Facts::default()).into()

@@ -57,3 +57,23 @@ fn defmap_expands_to_const_specs() {
     );
     assert_eq!(DEVS.value_size, 8);
 }
+
+#[test]
+fn maps_and_programs_inside_a_function_body() {
+    use ebpf_dsl_macros::defprogram;
+
+    defmap! {
+        LOCAL_XSKS: xskmap(max_entries = 4, name = "local_xsks");
+    }
+    defprogram! {
+        LOCAL: xdp {
+            r2 = *(u32 *)(r1 + 16);
+            r1 = LOCAL_XSKS ll;
+            r3 = XDP_PASS;
+            call bpf_redirect_map;
+            exit;
+        }
+    }
+    assert_eq!(LOCAL.relocations[0].symbol, "local_xsks");
+    assert_eq!(LOCAL.maps.as_ref(), &[LOCAL_XSKS]);
+}
