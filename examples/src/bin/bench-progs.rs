@@ -26,8 +26,9 @@ use std::time::Instant;
 use ebpf_dsl::asm::{self, Assembled};
 use ebpf_dsl::dsl::{self, ja, jmp_imm, label, mov};
 use ebpf_dsl::insn::JmpOp;
+use ebpf_dsl::verifier::{verify, VerifyInput};
 use ebpf_dsl::xdp::{self, XdpAction};
-use ebpf_dsl::{Item, Reg};
+use ebpf_dsl::{Item, ProgramType, Reg};
 
 const PARSE_PORT: i32 = 4791;
 const BPF_PSEUDO_MAP_FD: u8 = 1;
@@ -126,10 +127,18 @@ fn dump(dir: &str) -> Result<(), String> {
     Ok(())
 }
 
-/// The static verifier's pass (`ebpf_dsl::verifier`), returning the instructions it processed;
-/// 0 while the verifier is not part of the crate's public API.
-fn static_verify(_a: &Assembled) -> Result<usize, String> {
-    Ok(0)
+/// The static verifier's pass (`ebpf_dsl::verifier`), returning the instructions it processed
+/// over all paths (the kernel's `processed N insns`).
+fn static_verify(a: &Assembled) -> Result<usize, String> {
+    let input = VerifyInput::new(&a.insns, ProgramType::Xdp);
+    match verify(&input) {
+        Ok(report) => Ok(report.insns_processed),
+        Err(errs) => Err(errs
+            .iter()
+            .map(|e| e.to_string())
+            .collect::<Vec<_>>()
+            .join("\n")),
+    }
 }
 
 fn median(mut v: Vec<f64>) -> f64 {
