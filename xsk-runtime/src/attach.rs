@@ -91,7 +91,8 @@ enum Kind {
     Netlink,
 }
 
-/// An XDP program attached to an interface; detached on drop.
+/// An XDP program attached to an interface; detached on drop (unless pinned, see
+/// [`XdpAttachment::pin`]).
 #[derive(Debug)]
 pub struct XdpAttachment {
     kind: Kind,
@@ -102,6 +103,7 @@ pub struct XdpAttachment {
     prog_id: u32,
     netns: OwnedFd,
     detached: bool,
+    pinned: bool,
 }
 
 fn iface_label(ifindex: u32) -> String {
@@ -200,6 +202,7 @@ impl XdpAttachment {
                         prog_id: prog.id(),
                         netns,
                         detached: false,
+                        pinned: false,
                     })
                 }
                 Err(e) => {
@@ -253,6 +256,7 @@ impl XdpAttachment {
             prog_id: prog.id(),
             netns,
             detached: false,
+            pinned: false,
         })
     }
 
@@ -382,9 +386,75 @@ impl XdpAttachment {
     }
 }
 
+impl XdpAttachment {
+    /// Pins the bpf_link at `path` on a bpffs (kernel 5.9), so the program stays attached after
+    /// this process exits; dropping this handle then no longer detaches. Remove the pin
+    /// ([`crate::pin::unpin`]) and close every handle to detach, or call
+    /// [`XdpAttachment::detach`]. Netlink attachments have no link to pin (EINVAL).
+    pub fn pin(&mut self, path: impl AsRef<Path>) -> Result<()> {
+        let path = path.as_ref();
+        let Kind::Link(link) = &self.kind else {
+            return Err(Error::invalid(
+                "only bpf_link attachments can be pinned (this one was made through netlink, \
+                 which stays attached on its own)",
+            ));
+        };
+        let c = sys::path_cstring(path)?;
+        sysbpf::obj_pin(link.as_fd(), &c).map_err(|e| {
+            Error::io_hint(
+                "BPF_OBJ_PIN(link)",
+                e,
+                format!(
+                    "could not pin at {} (it must be on a bpffs, see pin::ensure_bpffs, and not exist)",
+                    path.display()
+                ),
+            )
+        })?;
+        self.pinned = true;
+        Ok(())
+    }
+
+    /// Opens an XDP bpf_link pinned at `path`. The handle does not detach on drop (the pin
+    /// keeps it); [`XdpAttachment::detach`] and [`XdpAttachment::replace`] work. Interface
+    /// names in errors refer to the calling thread's namespace.
+    pub fn from_pinned(path: impl AsRef<Path>) -> Result<Self> {
+        let path = path.as_ref();
+        let c = sys::path_cstring(path)?;
+        let link = sysbpf::obj_get(&c, 0).map_err(|e| {
+            Error::io_hint(
+                "BPF_OBJ_GET(link)",
+                e,
+                format!("nothing usable is pinned at {}", path.display()),
+            )
+        })?;
+        let info = sysbpf::link_info(link.as_fd())?;
+        if info.link_type != sysbpf::BPF_LINK_TYPE_XDP {
+            return Err(Error::invalid(format!(
+                "{} is a bpf_link of type {}, not an XDP link",
+                path.display(),
+                info.link_type
+            )));
+        }
+        let prog = Program::from_id(info.prog_id)?;
+        Ok(XdpAttachment {
+            kind: Kind::Link(link),
+            ifindex: info.xdp_ifindex,
+            iface: iface_label(info.xdp_ifindex),
+            mode: XdpMode::Auto,
+            prog: sys::dup(prog.fd())?,
+            prog_id: info.prog_id,
+            netns: current_netns()?,
+            detached: false,
+            pinned: true,
+        })
+    }
+}
+
 impl Drop for XdpAttachment {
     fn drop(&mut self) {
-        let _ = self.detach_inner();
+        if !self.pinned {
+            let _ = self.detach_inner();
+        }
     }
 }
 

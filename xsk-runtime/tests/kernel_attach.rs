@@ -369,3 +369,82 @@ fn sigkill_of_the_holder_leaves_nothing_attached() {
         std::thread::sleep(Duration::from_millis(20));
     }
 }
+
+#[test]
+fn driver_mode_on_loopback_is_not_supported() {
+    need_root!();
+    // A fresh namespace's loopback has no native XDP.
+    let ns = xsk_runtime::netns::NetNs::new("lo-mode").unwrap();
+    let p = pass_prog("lo_drv");
+    ns.run(|| {
+        for method in [AttachMethod::Link, AttachMethod::Netlink] {
+            let e = XdpAttachment::attach_by_name(
+                &p,
+                "lo",
+                AttachOptions {
+                    mode: XdpMode::Driver,
+                    method,
+                },
+            )
+            .unwrap_err();
+            eprintln!("{method:?}: {e}");
+            assert_eq!(e.errno(), Some(libc::EOPNOTSUPP), "{e}");
+            assert!(
+                e.to_string()
+                    .contains("does not support XDP in Driver mode"),
+                "{e}"
+            );
+        }
+        // Generic mode works everywhere.
+        let att = XdpAttachment::attach_by_name(
+            &p,
+            "lo",
+            AttachOptions {
+                mode: XdpMode::Generic,
+                method: AttachMethod::Link,
+            },
+        )
+        .unwrap();
+        let q = query(att.ifindex()).unwrap();
+        assert_eq!(q.attached, AttachedMode::Generic, "{q:?}");
+    })
+    .unwrap();
+}
+
+#[test]
+fn pinned_link_outlives_its_handle() {
+    need_root!();
+    let dir = std::path::Path::new(xsk_runtime::pin::DEFAULT_BPFFS);
+    xsk_runtime::pin::ensure_bpffs(dir).unwrap();
+    let pin = dir.join(format!("xskrt_test_link_{}", std::process::id()));
+    /// Removes the pin even if the test fails half-way.
+    struct RemovePin(std::path::PathBuf);
+    impl Drop for RemovePin {
+        fn drop(&mut self) {
+            let _ = std::fs::remove_file(&self.0);
+        }
+    }
+    let _guard = RemovePin(pin.clone());
+    let pair = VethPair::builder().tag("pinlink").build().unwrap();
+    let a = pass_prog("pinned_a");
+    let b = pass_prog("pinned_b");
+    pair.left
+        .run(|| {
+            let idx = pair.left.ifindex;
+            let mut att = a.attach_xdp(&pair.left.name).unwrap();
+            att.pin(&pin).unwrap();
+            drop(att);
+            // Still attached: the pin holds the link.
+            assert_eq!(query(idx).unwrap().program_ids(), vec![a.id()]);
+            let mut again = XdpAttachment::from_pinned(&pin).unwrap();
+            assert_eq!(again.ifindex(), idx);
+            assert_eq!(again.program_id(), a.id());
+            again.replace(&b).unwrap();
+            assert_eq!(query(idx).unwrap().program_ids(), vec![b.id()]);
+            again.detach().unwrap();
+            assert!(query(idx).unwrap().is_empty());
+            xsk_runtime::pin::unpin(&pin).unwrap();
+            assert!(!pin.exists());
+        })
+        .unwrap();
+}
