@@ -175,7 +175,7 @@ impl Rule {
             Rule::OneOf(a, b) => n == a || n == b,
             Rule::NonZero => n != 0,
             Rule::AtMost(k) => n <= k,
-            Rule::PowerOfTwoPageMultiple => n.is_power_of_two() && n % 4096 == 0,
+            Rule::PowerOfTwoPageMultiple => n.is_power_of_two() && n & 4095 == 0,
         }
     }
 
