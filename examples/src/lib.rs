@@ -84,3 +84,4 @@ pub fn mac_arg(args: &cli::Args, name: &str) -> Result<Option<[u8; 6]>> {
         }),
     }
 }
+pub mod bench;

@@ -7,7 +7,16 @@ use nix::sys::resource::{getrusage, UsageWho};
 
 /// User + system CPU time of the whole process so far (`getrusage(RUSAGE_SELF)`), in ns.
 pub fn process_cpu_ns() -> u64 {
-    match getrusage(UsageWho::RUSAGE_SELF) {
+    cpu_ns(UsageWho::RUSAGE_SELF)
+}
+
+/// User + system CPU time of the calling thread so far (`getrusage(RUSAGE_THREAD)`), in ns.
+pub fn thread_cpu_ns() -> u64 {
+    cpu_ns(UsageWho::RUSAGE_THREAD)
+}
+
+fn cpu_ns(who: UsageWho) -> u64 {
+    match getrusage(who) {
         Ok(ru) => {
             let tv = |t: nix::sys::time::TimeVal| {
                 (t.tv_sec() as u64) * 1_000_000_000 + (t.tv_usec() as u64) * 1_000
@@ -70,16 +79,24 @@ impl Ticker {
 #[derive(Debug, Clone)]
 pub struct Window {
     start: Instant,
+    thread_only: bool,
     cpu0: u64,
     pkts0: u64,
 }
 
 impl Window {
-    /// Opens the window now, with `pkts` packets counted so far.
-    pub fn open(pkts: u64) -> Window {
+    /// Opens the window now, with `pkts` packets counted so far, measuring the CPU time of the
+    /// whole process, or only of the calling thread if `thread_only` (when the process also
+    /// runs a traffic generator).
+    pub fn open(pkts: u64, thread_only: bool) -> Window {
         Window {
             start: Instant::now(),
-            cpu0: process_cpu_ns(),
+            thread_only,
+            cpu0: if thread_only {
+                thread_cpu_ns()
+            } else {
+                process_cpu_ns()
+            },
             pkts0: pkts,
         }
     }
@@ -89,7 +106,12 @@ impl Window {
     pub fn result_line(&self, mode: &str, total: u64) -> String {
         let secs = self.start.elapsed().as_secs_f64().max(1e-9);
         let pkts = total.saturating_sub(self.pkts0);
-        let cpu = process_cpu_ns().saturating_sub(self.cpu0) as f64;
+        let now = if self.thread_only {
+            thread_cpu_ns()
+        } else {
+            process_cpu_ns()
+        };
+        let cpu = now.saturating_sub(self.cpu0) as f64;
         let per = if pkts > 0 { cpu / pkts as f64 } else { 0.0 };
         format!(
             "RESULT impl=rust mode={mode} pkts={pkts} secs={secs:.3} pps={:.0} cpu_ns_per_pkt={per:.1} total_pkts={total}",
@@ -111,7 +133,7 @@ mod tests {
 
     #[test]
     fn result_line_fields() {
-        let w = Window::open(10);
+        let w = Window::open(10, false);
         let l = w.result_line("rxdrop", 110);
         assert!(
             l.starts_with("RESULT impl=rust mode=rxdrop pkts=100 secs="),

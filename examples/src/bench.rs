@@ -1,0 +1,374 @@
+//! What `xsk-rxdrop`, `xsk-txonly` and `xsk-l2fwd` share: their options (the contract of
+//! `bench/README.md`: `--iface IF --queue Q --batch N --duration S --warmup S [--poll]`), the
+//! standalone sandbox with its traffic, the measuring loop's clock, and the `RESULT` line.
+//!
+//! Standalone (no `--iface`) they build a sandbox of one queue: the program under test on the
+//! left end; on the right end a live-frames generator ([`crate::livegen`], rx modes) and a
+//! counting `XDP_DROP` sink (tx modes), so what the program sends is counted independently.
+
+use std::time::{Duration, Instant};
+
+use xsk_runtime::attach::{AttachOptions, XdpMode};
+use xsk_runtime::socket::{BindMode, BusyPoll, SocketConfig};
+
+use crate::cli::{Args, Cli};
+use crate::error::{Error, Result};
+use crate::livegen::{GenConfig, Generator};
+use crate::packet::{udp_frame, UdpFlow};
+use crate::programs::PKTGEN_TX;
+use crate::report::{human, Ticker, Window};
+use crate::sandbox::{Sandbox, Sink};
+use crate::signals::Stop;
+
+/// The options of the three benchmark programs.
+#[derive(Debug, Clone)]
+pub struct BenchOpts {
+    /// The interface; `None`: a self-made sandbox.
+    pub iface: Option<String>,
+    /// The queue to bind to.
+    pub queue: u32,
+    /// Copy, zero-copy, or let the kernel choose.
+    pub bind_mode: BindMode,
+    /// Descriptors per ring operation.
+    pub batch: u32,
+    /// Bind with `XDP_USE_NEED_WAKEUP`.
+    pub need_wakeup: bool,
+    /// Set the busy-polling socket options and drive the queue with syscalls.
+    pub busy_poll: bool,
+    /// `poll()` when the RX ring is empty instead of spinning.
+    pub poll: bool,
+    /// Measured time (after the warm-up).
+    pub duration: Duration,
+    /// Time before the measurement starts.
+    pub warmup: Duration,
+    /// XDP attach mode of the redirect program.
+    pub xdp_mode: XdpMode,
+    /// Frame length of txonly's packets (and of the standalone generator's).
+    pub tx_len: usize,
+    /// Frames of the UMEM.
+    pub frames: u32,
+    /// Entries of each ring.
+    pub ring: u32,
+}
+
+/// The command line of a benchmark program called `name`.
+pub fn bench_cli(name: &'static str, about: &'static str) -> Cli {
+    Cli::new(name, about)
+        .opt("iface", Some('i'), "NAME", None, "interface (default: a self-made sandbox with a generator)")
+        .opt("queue", Some('q'), "N", Some("0"), "queue to bind to")
+        .flag("copy", Some('c'), "force copy mode (XDP_COPY) [the default]")
+        .flag("zero-copy", Some('z'), "force zero-copy mode (XDP_ZEROCOPY); fails where the driver has none (veth)")
+        .flag("auto-mode", None, "let the kernel choose copy or zero-copy")
+        .opt("batch", Some('b'), "N", Some("64"), "descriptors per ring operation")
+        .flag("no-need-wakeup", Some('N'), "bind without XDP_USE_NEED_WAKEUP")
+        .flag("busy-poll", Some('B'), "SO_PREFER_BUSY_POLL + SO_BUSY_POLL(20 us) + budget = batch")
+        .flag("poll", Some('p'), "poll() while the RX ring is empty, instead of spinning")
+        .opt("duration", Some('d'), "SECS", Some("10"), "measured seconds")
+        .opt("warmup", Some('w'), "SECS", Some("1"), "seconds before the measurement")
+        .opt("xdp-mode", None, "MODE", Some("auto"), "XDP attach mode: auto, native, skb")
+        .opt("tx-len", Some('s'), "BYTES", Some("60"), "length of the frames sent (txonly, generator)")
+        .opt("frames", None, "N", Some("4096"), "UMEM frames (4096 bytes each)")
+        .opt("ring", None, "N", Some("2048"), "entries of each ring (power of two)")
+        .note(
+            "Prints the rate each second and, at the end, for bench/harness.py:\n  \
+             RESULT impl=rust mode=M pkts=N secs=S pps=P cpu_ns_per_pkt=C total_pkts=T\n\
+             (pkts, secs, pps, cpu_ns_per_pkt: the window after the warm-up; CPU = user + system of\n\
+             the process from getrusage; total_pkts: the whole run).",
+        )
+}
+
+/// Reads [`BenchOpts`] from parsed arguments.
+pub fn bench_opts(args: &Args) -> Result<BenchOpts> {
+    let modes = [
+        args.flag("copy"),
+        args.flag("zero-copy"),
+        args.flag("auto-mode"),
+    ];
+    if modes.iter().filter(|&&m| m).count() > 1 {
+        return Err(Error::Usage(
+            "--copy, --zero-copy and --auto-mode exclude each other".into(),
+        ));
+    }
+    let bind_mode = if args.flag("zero-copy") {
+        BindMode::ZeroCopy
+    } else if args.flag("auto-mode") {
+        BindMode::Auto
+    } else {
+        BindMode::Copy
+    };
+    let xdp_mode = XdpMode::from_name(args.str("xdp-mode").unwrap_or("auto")).ok_or_else(|| {
+        Error::Usage("--xdp-mode must be auto, native (drv) or skb (generic)".into())
+    })?;
+    let batch: u32 = args.req("batch")?;
+    let ring: u32 = args.req("ring")?;
+    let frames: u32 = args.req("frames")?;
+    let tx_len: usize = args.req("tx-len")?;
+    if batch == 0 || batch > ring {
+        return Err(Error::Usage(format!(
+            "--batch must be 1 to the ring size {ring}"
+        )));
+    }
+    if !ring.is_power_of_two() || !(64..=65536).contains(&ring) {
+        return Err(Error::Usage(
+            "--ring must be a power of two from 64 to 65536".into(),
+        ));
+    }
+    if frames < 2 * batch || frames > 1 << 20 {
+        return Err(Error::Usage(format!(
+            "--frames must be {} to 1048576",
+            2 * batch
+        )));
+    }
+    if !(42..=3000).contains(&tx_len) {
+        return Err(Error::Usage("--tx-len must be 42 to 3000 bytes".into()));
+    }
+    let iface = args.str("iface").map(str::to_owned);
+    let queue: u32 = args.req("queue")?;
+    if iface.is_none() && queue != 0 {
+        return Err(Error::Usage(
+            "the standalone sandbox has one queue: --queue must be 0 without --iface".into(),
+        ));
+    }
+    Ok(BenchOpts {
+        iface,
+        queue,
+        bind_mode,
+        batch,
+        need_wakeup: !args.flag("no-need-wakeup"),
+        busy_poll: args.flag("busy-poll"),
+        poll: args.flag("poll"),
+        duration: args.seconds("duration")?.unwrap_or(Duration::from_secs(10)),
+        warmup: args.seconds("warmup")?.unwrap_or(Duration::from_secs(1)),
+        xdp_mode,
+        tx_len,
+        frames,
+        ring,
+    })
+}
+
+impl BenchOpts {
+    /// The socket configuration these options ask for.
+    pub fn socket_config(&self, rx: bool, tx: bool) -> SocketConfig {
+        SocketConfig {
+            rx_size: if rx { self.ring } else { 0 },
+            tx_size: if tx { self.ring } else { 0 },
+            fill_size: self.ring * 2,
+            completion_size: self.ring,
+            mode: self.bind_mode,
+            need_wakeup: self.need_wakeup,
+            multi_buffer: false,
+        }
+    }
+
+    /// The attach options.
+    pub fn attach(&self) -> AttachOptions {
+        AttachOptions {
+            mode: self.xdp_mode,
+            ..Default::default()
+        }
+    }
+
+    /// The busy-poll settings, if asked for.
+    pub fn busy(&self) -> Option<BusyPoll> {
+        self.busy_poll.then(|| BusyPoll {
+            usecs: 20,
+            budget: self.batch,
+            prefer: true,
+        })
+    }
+}
+
+/// The network of a run: the interface to use and, standalone, the sandbox with its generator
+/// and sink. The calling thread is in the interface's namespace after [`Net::new`].
+#[derive(Debug)]
+pub struct Net {
+    /// The interface name in the calling thread's namespace.
+    pub iface: String,
+    /// Source and destination for frames this side sends (txonly): in the sandbox towards the
+    /// right end; on a real interface the benchmark's defaults (as the C reference).
+    pub flow: UdpFlow,
+    sandbox: Option<Sandbox>,
+    generator: Option<Generator>,
+    sink: Option<Sink>,
+}
+
+impl Net {
+    /// The interface of `opts`, or a fresh sandbox (whose left namespace the calling thread
+    /// enters) with a counting sink on the right end when `sink` is set.
+    pub fn new(name: &str, opts: &BenchOpts, sink: bool) -> Result<Net> {
+        let default_flow = UdpFlow {
+            src_mac: [2, 0, 0, 0, 0, 2],
+            dst_mac: [2, 0, 0, 0, 0, 1],
+            src_ip: xsk_runtime::netns::RIGHT_IPV4,
+            dst_ip: xsk_runtime::netns::LEFT_IPV4,
+            src_port: 9,
+            dst_port: 9,
+        };
+        match &opts.iface {
+            Some(i) => Ok(Net {
+                iface: i.clone(),
+                flow: UdpFlow {
+                    src_mac: crate::iface_mac(i).unwrap_or(default_flow.src_mac),
+                    ..default_flow
+                },
+                sandbox: None,
+                generator: None,
+                sink: None,
+            }),
+            None => {
+                let sb = Sandbox::new(name, 1)?;
+                let sink = if sink {
+                    Some(Sink::attach(&sb.pair.right)?)
+                } else {
+                    None
+                };
+                sb.enter_left()?;
+                Ok(Net {
+                    iface: sb.pair.left.name.clone(),
+                    flow: UdpFlow {
+                        src_mac: sb.pair.left.mac,
+                        dst_mac: sb.pair.right.mac,
+                        src_ip: sb.pair.left.ipv4,
+                        dst_ip: sb.pair.right.ipv4,
+                        src_port: 9,
+                        dst_port: 9,
+                    },
+                    sandbox: Some(sb),
+                    generator: None,
+                    sink,
+                })
+            }
+        }
+    }
+
+    /// Standalone only: starts the live-frames generator on the right end, sending `len`-byte
+    /// UDP frames to the left end as fast as it can until [`Net::finish`].
+    pub fn start_generator(&mut self, len: usize) -> Result<()> {
+        let Some(sb) = &self.sandbox else {
+            return Ok(());
+        };
+        crate::signals::install_interrupt_handler()?;
+        let flow = UdpFlow {
+            src_mac: sb.pair.right.mac,
+            dst_mac: sb.pair.left.mac,
+            src_ip: sb.pair.right.ipv4,
+            dst_ip: sb.pair.left.ipv4,
+            src_port: 9,
+            dst_port: 9,
+        };
+        let cfg = GenConfig {
+            ifindex: sb.pair.right.ifindex,
+            queues: vec![0],
+            cpus: Vec::new(),
+            packet: udp_frame(&flow, &vec![0x5a; len.saturating_sub(42)]),
+            count: None,
+            batch: 64,
+            rate: None,
+            program: PKTGEN_TX,
+        };
+        self.generator = Some(Generator::start(&cfg, Some(&sb.pair.right.ns))?);
+        eprintln!(
+            "sandbox: live-frames generator started on {}",
+            sb.pair.right.name
+        );
+        Ok(())
+    }
+
+    /// Frames the sandbox's sink counted so far (0 without one).
+    pub fn sink_count(&self) -> u64 {
+        self.sink.as_ref().map_or(0, Sink::count)
+    }
+
+    /// True when running in the self-made sandbox.
+    pub fn standalone(&self) -> bool {
+        self.sandbox.is_some()
+    }
+
+    /// Stops the generator and removes the sandbox, printing what the far side counted.
+    pub fn finish(mut self) -> Result<()> {
+        let mut result = Ok(());
+        if let Some(g) = self.generator.take() {
+            match g.stop() {
+                Ok(n) => eprintln!("sandbox: the generator sent {n} frames"),
+                Err(e) => result = Err(e),
+            }
+        }
+        if let Some(s) = self.sink.take() {
+            eprintln!(
+                "sandbox: the sink on the right end counted {} frames",
+                s.count()
+            );
+        }
+        if let Some(sb) = self.sandbox.take() {
+            sb.remove();
+        }
+        result
+    }
+}
+
+/// The measuring loop's clock: warm-up, window, end, the line per second.
+#[derive(Debug)]
+pub struct Clock {
+    mode: &'static str,
+    start: Instant,
+    warmup: Duration,
+    end: Duration,
+    window: Option<Window>,
+    ticker: Ticker,
+    last_total: u64,
+    iter: u32,
+    thread_only: bool,
+}
+
+impl Clock {
+    /// A clock for `mode` (`rxdrop`, ...), starting now. With `thread_only` (standalone runs,
+    /// whose generator is a thread of this process) the CPU figure counts only the calling
+    /// thread.
+    pub fn new(mode: &'static str, opts: &BenchOpts, thread_only: bool) -> Clock {
+        Clock {
+            thread_only,
+            mode,
+            start: Instant::now(),
+            warmup: opts.warmup,
+            end: opts.warmup + opts.duration,
+            window: opts.warmup.is_zero().then(|| Window::open(0, thread_only)),
+            ticker: Ticker::new(Duration::from_secs(1)),
+            last_total: 0,
+            iter: 0,
+        }
+    }
+
+    /// Call once per loop step with the packets so far and whether the step did work; looks at
+    /// the time every 256 busy steps and on every idle one. Returns false when the run is over.
+    #[inline]
+    pub fn step(&mut self, total: u64, idle: bool, stop: &Stop) -> bool {
+        self.iter = self.iter.wrapping_add(1);
+        if !idle && self.iter & 255 != 0 {
+            return true;
+        }
+        if stop.is_set() {
+            return false;
+        }
+        let t = self.start.elapsed();
+        if self.window.is_none() && t >= self.warmup {
+            self.window = Some(Window::open(total, self.thread_only));
+        }
+        if let Some((secs, dt)) = self.ticker.due() {
+            println!(
+                "{}: t={secs:5.1}s pkts={total} pps={}",
+                self.mode,
+                human((total - self.last_total) as f64 / dt)
+            );
+            self.last_total = total;
+        }
+        t < self.end
+    }
+
+    /// The `RESULT` line.
+    pub fn result(&self, total: u64) -> String {
+        match &self.window {
+            Some(w) => w.result_line(self.mode, total),
+            None => Window::open(total, self.thread_only).result_line(self.mode, total),
+        }
+    }
+}

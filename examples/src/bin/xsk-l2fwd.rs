@@ -1,0 +1,124 @@
+//! `xsk-l2fwd`: the classic AF_XDP forwarding benchmark. Every packet of one queue is received
+//! on an AF_XDP socket, its MAC addresses swapped in place, and sent back out of the same
+//! queue; sent frames return to the fill ring. Prints pps each second and a `RESULT` line.
+//! Without `--iface` it makes a sandbox: a live-frames generator on the far end sends, and an
+//! `XDP_DROP` sink there counts what comes back.
+
+use xsk_examples::bench::{bench_cli, bench_opts, Clock, Net};
+use xsk_examples::packet::swap_macs;
+use xsk_examples::signals::Stop;
+use xsk_examples::{require_root, run_main, Context, Error, Result};
+use xsk_runtime::xsk::{Queues, RedirectProgram, XskInterface, XskInterfaceConfig};
+
+const NAME: &str = "xsk-l2fwd";
+
+fn main() -> std::process::ExitCode {
+    run_main(NAME, run)
+}
+
+fn run() -> Result<()> {
+    let args = bench_cli(
+        NAME,
+        "receive on an AF_XDP socket, swap MACs, send back; print pps",
+    )
+    .parse_env()?;
+    let opts = bench_opts(&args)?;
+    require_root(NAME)?;
+    let stop = Stop::install()?;
+    let mut net = Net::new("l2fwd", &opts, true)?;
+    let mut cfg = XskInterfaceConfig {
+        queues: Queues::List(vec![opts.queue]),
+        program: RedirectProgram::Custom(xsk_examples::programs::REDIRECT_ALL),
+        attach: opts.attach(),
+        socket: opts.socket_config(true, true),
+        ..Default::default()
+    };
+    cfg.umem.frame_count = opts.frames;
+    // Half the frames on the fill ring, half free for the TX side's turnover.
+    cfg.prefill = Some((opts.frames / 2).min(opts.ring * 2));
+    let mut xi = XskInterface::open(&net.iface, &cfg).context(format!(
+        "setting up AF_XDP on {} queue {}",
+        net.iface, opts.queue
+    ))?;
+    if net.standalone() {
+        net.start_generator(opts.tx_len)?;
+    }
+    let umem = xi.umem().clone();
+    let q = xi
+        .queues_mut()
+        .first_mut()
+        .ok_or_else(|| Error::Failed("no socket was opened".into()))?;
+    if let Some(b) = opts.busy() {
+        q.socket
+            .set_busy_poll(&b)
+            .context("setting busy-poll options")?;
+    }
+    println!(
+        "{NAME}: {} queue {} ({} mode, need_wakeup {}, batch {})",
+        net.iface,
+        opts.queue,
+        if q.socket.is_zero_copy() {
+            "zero-copy"
+        } else {
+            "copy"
+        },
+        if q.socket.uses_need_wakeup() {
+            "on"
+        } else {
+            "off"
+        },
+        opts.batch
+    );
+    let mut clock = Clock::new("l2fwd", &opts, net.standalone());
+    let mut total = 0u64;
+    let mut outstanding = 0u64;
+    loop {
+        if opts.poll && q.socket.rx().map_or(0, |r| r.available()) == 0 {
+            q.socket.poll_rx(100).context("poll(AF_XDP socket)")?;
+        }
+        let rings = q.socket.rings();
+        let (Some(fill), Some(comp), Some(rx), Some(tx)) =
+            (rings.fill, rings.completion, rings.rx, rings.tx)
+        else {
+            return Err(Error::Failed(
+                "the socket lacks one of its four rings".into(),
+            ));
+        };
+        // Sent frames back to the kernel for receiving, first: an empty fill ring is what
+        // limits l2fwd (see shared/bench-notes.md).
+        if outstanding > 0 {
+            tx.kick_if_needed().context("sendto(AF_XDP) TX kick")?;
+            let c = comp.complete_into(&mut q.free, opts.batch * 2);
+            outstanding -= u64::from(c);
+        }
+        fill.fill_from(&mut q.free, opts.batch * 2);
+        let mut n = 0u32;
+        {
+            let mut rxb = rx.recv(opts.batch);
+            let mut txb = tx.reserve(rxb.len());
+            for mut pkt in rxb.by_ref() {
+                swap_macs(umem.packet_mut(&mut pkt));
+                if let Err(p) = txb.push_packet(pkt) {
+                    let _ = q.free.push(p.into_frame());
+                } else {
+                    n += 1;
+                }
+            }
+            txb.submit();
+            rxb.release();
+        }
+        if n > 0 {
+            outstanding += u64::from(n);
+            total += u64::from(n);
+            tx.kick_if_needed().context("sendto(AF_XDP) TX kick")?;
+        } else {
+            fill.wake_if_needed().context("recvfrom(AF_XDP) wake-up")?;
+        }
+        if !clock.step(total, n == 0, &stop) {
+            break;
+        }
+    }
+    println!("{}", clock.result(total));
+    drop(xi);
+    net.finish()
+}

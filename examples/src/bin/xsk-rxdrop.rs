@@ -1,0 +1,113 @@
+//! `xsk-rxdrop`: the classic AF_XDP receive benchmark. Every packet of one queue is redirected
+//! to an AF_XDP socket (the guides' redirect-by-queue program, `XskInterface`), received, and
+//! its frame handed straight back to the fill ring. Prints pps each second and a `RESULT`
+//! line. Without `--iface` it makes a sandbox with a live-frames generator.
+
+use xsk_examples::bench::{bench_cli, bench_opts, Clock, Net};
+use xsk_examples::signals::Stop;
+use xsk_examples::{require_root, run_main, Context, Error, Result};
+use xsk_runtime::xsk::{Queues, RedirectProgram, XskInterface, XskInterfaceConfig};
+
+const NAME: &str = "xsk-rxdrop";
+
+fn main() -> std::process::ExitCode {
+    run_main(NAME, run)
+}
+
+fn run() -> Result<()> {
+    let args = bench_cli(
+        NAME,
+        "receive and drop packets on an AF_XDP socket; print pps",
+    )
+    .parse_env()?;
+    let opts = bench_opts(&args)?;
+    require_root(NAME)?;
+    let stop = Stop::install()?;
+    let mut net = Net::new("rxdrop", &opts, false)?;
+    let mut cfg = XskInterfaceConfig {
+        queues: Queues::List(vec![opts.queue]),
+        program: RedirectProgram::Custom(xsk_examples::programs::REDIRECT_ALL),
+        attach: opts.attach(),
+        socket: opts.socket_config(true, false),
+        ..Default::default()
+    };
+    cfg.umem.frame_count = opts.frames;
+    cfg.prefill = Some(opts.frames.min(opts.ring * 2));
+    let mut xi = XskInterface::open(&net.iface, &cfg).context(format!(
+        "setting up AF_XDP on {} queue {}",
+        net.iface, opts.queue
+    ))?;
+    if net.standalone() {
+        net.start_generator(opts.tx_len)?;
+    }
+    let q = xi
+        .queues_mut()
+        .first_mut()
+        .ok_or_else(|| Error::Failed("no socket was opened".into()))?;
+    if let Some(b) = opts.busy() {
+        q.socket
+            .set_busy_poll(&b)
+            .context("setting busy-poll options")?;
+    }
+    println!(
+        "{NAME}: {} queue {} ({} mode, need_wakeup {}, batch {}){}",
+        net.iface,
+        opts.queue,
+        if q.socket.is_zero_copy() {
+            "zero-copy"
+        } else {
+            "copy"
+        },
+        if q.socket.uses_need_wakeup() {
+            "on"
+        } else {
+            "off"
+        },
+        opts.batch,
+        if opts.poll { ", poll()" } else { "" }
+    );
+    let mut clock = Clock::new("rxdrop", &opts, net.standalone());
+    let mut total = 0u64;
+    let busy = opts.busy_poll;
+    loop {
+        if opts.poll {
+            let rx = q.socket.rx().map_or(0, |r| r.available());
+            if rx == 0 {
+                q.socket.poll_rx(100).context("poll(AF_XDP socket)")?;
+            }
+        }
+        let rings = q.socket.rings();
+        let (Some(fill), Some(rx)) = (rings.fill, rings.rx) else {
+            return Err(Error::Failed("the socket has no fill or RX ring".into()));
+        };
+        let mut n = 0u32;
+        {
+            let mut batch = rx.recv(opts.batch);
+            for pkt in batch.by_ref() {
+                let _ = q.free.push(pkt.into_frame());
+                n += 1;
+            }
+            batch.release();
+        }
+        if n > 0 {
+            fill.fill_from(&mut q.free, n);
+            total += u64::from(n);
+        } else if busy {
+            fill.wake().context("recvfrom(AF_XDP) busy-poll")?;
+        } else {
+            fill.wake_if_needed().context("recvfrom(AF_XDP) wake-up")?;
+        }
+        if !clock.step(total, n == 0, &stop) {
+            break;
+        }
+    }
+    println!("{}", clock.result(total));
+    if let Ok(s) = q.socket.statistics() {
+        eprintln!(
+            "{NAME}: kernel statistics: rx_dropped={} rx_ring_full={} rx_fill_ring_empty={}",
+            s.rx_dropped, s.rx_ring_full, s.rx_fill_ring_empty_descs
+        );
+    }
+    drop(xi);
+    net.finish()
+}
