@@ -96,7 +96,7 @@ fn rx_udp_payloads_arrive_byte_identical() {
     assert_eq!(stats.rx_invalid_descs, 0);
     assert_eq!(stats.rx_dropped, 0, "{stats:?}");
     assert_frames_accounted(&mut sock, &free);
-    drop(sock);
+    drain_and_check_all_frames_home(&pair, &mut sock, &mut free);
 }
 
 #[test]
@@ -229,6 +229,7 @@ fn echo_round_trip_through_user_space() {
     );
     reap_completions(&mut sock, &mut free);
     assert_frames_accounted(&mut sock, &free);
+    drain_and_check_all_frames_home(&pair, &mut sock, &mut free);
 }
 
 #[test]
@@ -299,6 +300,7 @@ fn l2fwd_swaps_macs_and_returns_frames() {
     }
     reap_completions(&mut sock, &mut free);
     assert_frames_accounted(&mut sock, &free);
+    drain_and_check_all_frames_home(&pair, &mut sock, &mut free);
 }
 
 #[test]
@@ -569,4 +571,5 @@ fn unaligned_umem_receives_into_odd_sized_frames() {
     );
     free.push(back).unwrap();
     assert_frames_accounted(&mut sock, &free);
+    drain_and_check_all_frames_home(&pair, &mut sock, &mut free);
 }

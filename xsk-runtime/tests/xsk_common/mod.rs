@@ -2,7 +2,7 @@
 //! and an AF_PACKET receiver for the peer side.
 #![allow(dead_code)]
 
-use std::net::Ipv4Addr;
+use std::net::{Ipv4Addr, UdpSocket};
 use std::os::fd::{AsRawFd, FromRawFd, OwnedFd};
 use std::time::{Duration, Instant};
 
@@ -252,6 +252,36 @@ pub fn assert_all_frames_home(free: &FreeList) {
         free.len(),
         free.total()
     );
+}
+
+/// Brings every frame home at the end of an RX test: stops refilling, sends throw-away UDP
+/// datagrams from the right end until the kernel has used up the fill ring, receives them,
+/// and then checks that the free list holds every frame of the UMEM exactly once.
+pub fn drain_and_check_all_frames_home(pair: &VethPair, sock: &mut XskSocket, free: &mut FreeList) {
+    let sender = pair
+        .right
+        .run(|| UdpSocket::bind(("0.0.0.0", 0)).expect("bind"))
+        .expect("netns");
+    let total = free.total() as usize;
+    let deadline = Instant::now() + WAIT;
+    while free.len() < total && Instant::now() < deadline {
+        let pending = sock.fill().map_or(0, |f| f.pending());
+        for _ in 0..pending.min(32) {
+            let _ = sender.send_to(b"drain", (xsk_runtime::netns::LEFT_IPV4, 9));
+        }
+        let mut batch = sock.rx().expect("rx ring").recv(64);
+        for pkt in batch.by_ref() {
+            free.push(pkt.into_frame()).expect("same umem");
+        }
+        batch.release();
+        if let Some(comp) = sock.completion() {
+            comp.complete_into(free, 64);
+        }
+        std::thread::sleep(Duration::from_millis(1));
+    }
+    assert_all_frames_home(free);
+    let c = sock.counters();
+    assert_eq!(c.in_kernel(), 0, "{c:?}");
 }
 
 /// A raw AF_PACKET socket on interface `ifindex` of the calling thread's namespace, receiving
