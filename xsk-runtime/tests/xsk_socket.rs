@@ -249,17 +249,15 @@ fn l2fwd_swaps_macs_and_returns_frames() {
     let sent2 = sent.clone();
     // The peer listens with AF_PACKET: the forwarded frames are addressed to the left's IP,
     // so only a packet socket sees them come back.
-    let capture = pair
+    let ps = pair
         .right
-        .ns
-        .spawn(move || {
-            let ps = PacketSocket::open(right_ifindex);
-            ps.receive(sent2.len(), |f| {
-                parse_udp(f).is_some_and(|(s, d, _)| s == 43000 && d == 9300)
-            })
-        })
+        .run(move || PacketSocket::open(right_ifindex))
         .unwrap();
-    std::thread::sleep(Duration::from_millis(200)); // let the capture socket bind
+    let capture = std::thread::spawn(move || {
+        ps.receive(sent2.len(), |f| {
+            parse_udp(f).is_some_and(|(s, d, _)| s == 43000 && d == 9300)
+        })
+    });
     send_from_right(&pair, &sent, 43000, 1, 9300);
 
     let deadline = Instant::now() + WAIT;
@@ -291,7 +289,7 @@ fn l2fwd_swaps_macs_and_returns_frames() {
             let _ = sock.poll_rx(10);
         }
     }
-    let frames = capture.join().unwrap().unwrap();
+    let frames = capture.join().unwrap();
     assert_eq!(frames.len(), sent.len());
     for (f, s) in frames.iter().zip(&sent) {
         assert_eq!(&f[..6], &RIGHT_MAC, "destination is now the sender");
