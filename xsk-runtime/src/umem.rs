@@ -129,6 +129,19 @@ impl UmemConfig {
     }
 }
 
+/// The default huge page size (`Hugepagesize` in /proc/meminfo; 2 MiB if unreadable).
+fn huge_page_size() -> usize {
+    std::fs::read_to_string("/proc/meminfo")
+        .ok()
+        .and_then(|m| {
+            m.lines()
+                .find(|l| l.starts_with("Hugepagesize:"))
+                .and_then(|l| l.split_whitespace().nth(1))
+                .and_then(|kb| kb.parse::<usize>().ok())
+        })
+        .map_or(2 << 20, |kb| kb * 1024)
+}
+
 /// Whether the socket that registered the UMEM (its "owner") is bound yet.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum OwnerState {
@@ -195,7 +208,12 @@ impl Umem {
     pub fn new(config: &UmemConfig) -> Result<(Umem, FreeList)> {
         config.validate()?;
         let len = config.len() as usize;
-        let page = xdp::page_size();
+        // Huge-page mappings must be whole huge pages (munmap refuses anything else).
+        let page = if config.huge_pages {
+            huge_page_size()
+        } else {
+            xdp::page_size()
+        };
         let map_len = len.div_ceil(page) * page;
         let area = Mmap::anonymous(map_len, config.huge_pages)?;
         let fd = xdp::xsk_socket()?;
