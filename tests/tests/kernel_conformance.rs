@@ -125,10 +125,14 @@ fn kernel_conformance_corpus() {
     };
     let mut passed = 0;
     let mut failures = Vec::new();
+    let mut checker: Vec<(String, bool)> = Vec::new();
     for path in &files {
         let name = path.file_name().unwrap().to_string_lossy().into_owned();
         let case = parse_case(&name, &std::fs::read_to_string(path).unwrap());
         let src = wrap(&case);
+        // Our own checks (the kernel's early rejections, mirrored at compile time).
+        let checked_ok = ebpf_dsl::asm::assemble(&src).is_ok();
+        checker.push((name.clone(), checked_ok));
         let assembled = match ebpf_dsl::asm::assemble_unchecked(&src) {
             Ok(a) => a,
             Err(d) => {
@@ -187,4 +191,16 @@ fn kernel_conformance_corpus() {
         );
     }
     assert_eq!(passed + failures.len(), 313);
+    // The compile-time checks agree with the kernel: they accept every program the kernel runs
+    // and reject the ones it refuses.
+    for (name, ok) in &checker {
+        let kernel_ok = !failures.iter().any(|(n, _)| n == name);
+        assert_eq!(
+            *ok,
+            kernel_ok,
+            "{name}: ebpf_dsl::asm::assemble {} it, the kernel {} it",
+            if *ok { "accepts" } else { "rejects" },
+            if kernel_ok { "accepts" } else { "rejects" }
+        );
+    }
 }
