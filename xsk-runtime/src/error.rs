@@ -232,6 +232,10 @@ pub(crate) fn generic_hint(op: &'static str, errno: i32) -> Option<&'static str>
         libc::ENOSYS => {
             Some("the kernel has no bpf(2) support (CONFIG_BPF_SYSCALL) or blocks it (seccomp)")
         }
+        libc::E2BIG if op.starts_with("BPF_PROG_LOAD") => Some(
+            "the program is too large (over 1,000,000 instructions; 4,096 without CAP_BPF) or \
+             sets an attribute this kernel does not know",
+        ),
         libc::E2BIG if op.starts_with("BPF_") => {
             Some("the kernel does not know an attribute we set: it is older than the feature needs")
         }
