@@ -795,6 +795,10 @@ pub struct Rings<'a> {
 
 /// An AF_XDP socket bound to one interface queue.
 ///
+/// `Send` but not `Sync`: one thread drives a socket's rings (the rings are single-producer,
+/// single-consumer); move each socket of a shared UMEM to its own thread, with its own
+/// [`FreeList`] ([`FreeList::split_off`]).
+///
 /// The rings are unmapped and the socket closed on drop. The first socket of a [`Umem`] is
 /// the UMEM's own socket: the kernel keeps it bound (and in any XSKMAP) until the `Umem`'s last
 /// handle is dropped too.
