@@ -1338,3 +1338,59 @@ fn bind_error(
     };
     Error::io_hint("bind(AF_XDP)", errno, hint)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ring_sizes_must_be_powers_of_two() {
+        let bad = |c: SocketConfig| c.validate().unwrap_err().to_string();
+        let e = bad(SocketConfig {
+            rx_size: 1000,
+            ..Default::default()
+        });
+        assert!(e.contains("RX ring size 1000 is not a power of two"), "{e}");
+        assert!(e.contains("1024"), "suggests the next power of two: {e}");
+        let e = bad(SocketConfig {
+            fill_size: 0,
+            ..Default::default()
+        });
+        assert!(e.contains("fill ring size 0"), "{e}");
+        let e = bad(SocketConfig {
+            rx_size: 0,
+            tx_size: 0,
+            ..Default::default()
+        });
+        assert!(e.contains("needs an RX ring, a TX ring, or both"), "{e}");
+        assert!(SocketConfig {
+            tx_size: 0,
+            ..Default::default()
+        }
+        .validate()
+        .is_ok());
+    }
+
+    #[test]
+    fn sockets_move_between_threads() {
+        fn send<T: Send>() {}
+        send::<XskSocket>();
+        send::<crate::umem::FreeList>();
+        send::<crate::umem::Frame>();
+        fn sync<T: Sync + Send>() {}
+        sync::<Umem>();
+    }
+
+    #[test]
+    fn counters_add_up() {
+        let a = FrameCounters {
+            filled: 10,
+            received: 4,
+            transmitted: 3,
+            completed: 1,
+            invalid: 0,
+        };
+        assert_eq!(a.in_kernel(), 8);
+        assert_eq!((a + a).in_kernel(), 16);
+    }
+}
