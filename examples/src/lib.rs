@@ -86,3 +86,4 @@ pub fn mac_arg(args: &cli::Args, name: &str) -> Result<Option<[u8; 6]>> {
 }
 pub mod afxdp;
 pub mod bench;
+pub mod pcap;

@@ -105,14 +105,11 @@ defprogram! {
     }
 }
 
+/// Assembles, checks and statically verifies a program made at run time (the same checks
+/// `defprogram!` makes at compile time).
 fn build(p: dsl::Program) -> Result<ProgramSpec> {
-    p.build().map_err(|errs| {
-        let text: Vec<String> = errs.iter().map(|e| e.to_string()).collect();
-        Error::Failed(format!(
-            "the generated program does not assemble: {}",
-            text.join("; ")
-        ))
-    })
+    p.build_verified()
+        .map_err(|e| Error::Failed(format!("the generated program is rejected: {e}")))
 }
 
 /// A program, built at run time because the port is a run-time value: IPv4 UDP packets to
