@@ -326,8 +326,9 @@ int main(int argc, char **argv)
 	if (in_window) { cpu0 = cpu_now(); w0 = now(); }
 	unsigned long iter = 0;
 	while (!stop) {
-		/* Look at the clock every 256 busy steps, and on every idle one (poll mode sleeps). */
-		if (step() == 0 || (++iter & 255) == 0) {
+		/* Look at the clock every 256 steps, and in poll mode on every idle one (it slept). */
+		unsigned got = step();
+		if ((opt.poll && got == 0) || (++iter & 255) == 0) {
 			double t = now();
 			if (!in_window && t >= t_win) {
 				in_window = 1; cpu0 = cpu_now(); w0 = t; p0 = total;

@@ -125,6 +125,7 @@ struct Window {
     end: Duration,
     t0: Option<(Instant, f64, u64)>,
     iter: u32,
+    poll: bool,
 }
 
 impl Window {
@@ -135,14 +136,16 @@ impl Window {
             end: Duration::from_secs_f64(o.warmup + o.duration),
             t0: None,
             iter: 0,
+            poll: o.poll,
         }
     }
 
-    /// Looks at the clock every 256 busy steps and on every idle one; false when done.
+    /// Looks at the clock every 256 steps, and in poll mode on every idle one (it slept);
+    /// false when done.
     #[inline]
     fn go_on(&mut self, idle: bool, total: u64) -> bool {
         self.iter = self.iter.wrapping_add(1);
-        if !idle && self.iter % 256 != 0 {
+        if !(self.poll && idle) && self.iter % 256 != 0 {
             return true;
         }
         let el = self.start.elapsed();
