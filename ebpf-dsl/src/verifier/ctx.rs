@@ -129,11 +129,13 @@ pub fn access(
             let tc = pt != ProgramType::SocketFilter;
             let cb = (48..68).contains(&off);
             if write {
-                let ok = cb || (tc && matches!(off, 8 | 32 | 44 | 72));
-                if !ok || size != 4 {
+                // cb[] takes any aligned size within it; other fields 4-byte stores only.
+                let ok =
+                    (cb && off + sz <= 68) || (tc && matches!(off, 8 | 32 | 44 | 72) && size == 4);
+                if !ok {
                     return Err(format!(
                         "{ctx_name}.{name} is not writable by {pt} programs with a {size}-byte store{}",
-                        if tc { " (writable: mark, priority, tc_index, cb[], tc_classid; 4-byte stores)" } else { " (only cb[0..4] with 4-byte stores)" }
+                        if tc { " (writable: mark, priority, tc_index, cb[], tc_classid; 4-byte stores)" } else { " (only cb[0..4])" }
                     ));
                 }
                 return Ok(CtxField::Scalar);

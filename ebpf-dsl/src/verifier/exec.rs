@@ -48,6 +48,8 @@ pub(crate) struct Exec<'a> {
     pruned: usize,
     /// Deepest stack offset used, per subprogram.
     depth: Vec<u32>,
+    /// A `bpf_tail_call` was seen (limits the stack of programs with bpf-to-bpf calls).
+    tail_call_seen: bool,
 }
 
 fn e(pc: usize, rule: Rule, msg: impl Into<String>) -> VerifierError {
@@ -324,6 +326,7 @@ impl<'a> Exec<'a> {
             processed: 0,
             pruned: 0,
             depth: vec![0; cfg.subprog_starts.len()],
+            tail_call_seen: false,
         }
     }
 
@@ -508,6 +511,13 @@ impl<'a> Exec<'a> {
             Ok(own + best)
         }
         match walk(0, &callees, &self.depth, 0, 0) {
+            Ok(total) if self.tail_call_seen && n > 1 && total >= 256 => Err(e(
+                0,
+                Rule::CallStack,
+                format!(
+                    "a program with bpf-to-bpf calls and tail calls may use less than 256 bytes of stack along a call chain (this one uses {total})"
+                ),
+            )),
             Ok(total) if total <= 512 => Ok(()),
             Ok(total) => Err(e(0, Rule::CallStack, format!(
                 "the deepest call chain uses {total} bytes of stack (each function's use rounded up to 32); the kernel allows 512"
@@ -1269,13 +1279,6 @@ impl<'a> Exec<'a> {
         if self.family == helpers::avail::XDP {
             return Err(e(pc, Rule::Unsupported, "legacy packet loads (LD_ABS / LD_IND) are not allowed in XDP programs; use data/data_end pointers"));
         }
-        if self.cfg.subprog_starts.len() > 1 {
-            return Err(e(
-                pc,
-                Rule::Unsupported,
-                "legacy packet loads mixed with bpf-to-bpf calls are not modelled by this verifier",
-            ));
-        }
         if !st.refs.is_empty() {
             return Err(e(
                 pc,
@@ -1506,13 +1509,7 @@ impl<'a> Exec<'a> {
             ));
         }
         if id == 12 {
-            if self.cfg.subprog_starts.len() > 1 {
-                return Err(e(
-                    pc,
-                    Rule::Unsupported,
-                    "tail calls mixed with bpf-to-bpf calls are not modelled by this verifier",
-                ));
-            }
+            self.tail_call_seen = true;
             if !st.refs.is_empty() {
                 return Err(e(
                     pc,
@@ -1796,12 +1793,8 @@ impl<'a> Exec<'a> {
                 if self.family == helpers::avail::XDP { "XDP_PASS" } else { "0" }
             ),
             )),
-            RegVal::Scalar(_) => Ok(Step::Done),
-            p => Err(e(
-                pc,
-                Rule::PointerLeak,
-                format!("the program returns a pointer (r0 is {})", self.describe(p)),
-            )),
+            // A privileged loader may return a pointer (the kernel's `allow_ptr_leaks`).
+            _ => Ok(Step::Done),
         }
     }
 }

@@ -18,8 +18,9 @@
 //!
 //! Privileged rules it mirrors: reading uninitialised *stack* is allowed (it yields an unknown
 //! value), back-edges (bounded loops, kernel 5.3) are allowed, `ptr - ptr` yields a scalar.
-//! It is stricter than the kernel in places: storing a pointer anywhere but the stack, returning
-//! a pointer, variable stack offsets, and arithmetic on a pointer with a scalar that is not
+//! Returning a pointer from the program is allowed too (XDP and socket filters have no return
+//! range check in 6.18). It is stricter than the kernel in places: storing a pointer anywhere but
+//! the stack, variable stack offsets, and arithmetic on a pointer with a scalar that is not
 //! bounded within ±2^29 are rejected.
 //!
 //! ```
