@@ -1508,7 +1508,7 @@ mod tests {
             let mut bytes: Vec<u8> = (0..len).map(|_| rng.next() as u8).collect();
             // Bias towards plausible programs: mostly small register nibbles.
             for chunk in bytes.chunks_mut(8) {
-                if chunk.len() > 1 && rng.next() % 2 == 0 {
+                if chunk.len() > 1 && rng.next().is_multiple_of(2) {
                     chunk[1] &= 0x33;
                 }
             }

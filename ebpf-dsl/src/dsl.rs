@@ -39,7 +39,8 @@
 
 use std::borrow::Cow;
 
-use crate::asm::{Assembled, Diagnostic};
+use crate::asm::Assembled;
+use crate::error::Error;
 use crate::insn::{
     AluOp, AtomicOp, Class, Insn, JmpOp, Mode, PseudoLd, Reg, Size, Source, BPF_PSEUDO_CALL,
     BPF_PSEUDO_KFUNC_CALL,
@@ -795,8 +796,9 @@ pub fn return_imm(imm: i32) -> Vec<Item> {
 /// Resolve and check a builder-made program: labels become jump distances, map names become
 /// [`crate::spec::Relocation`]s ([`crate::asm::resolve()`]), then the assembler's structural
 /// checks run ([`crate::asm::check()`]: jumps in range, no fall-through off the end, no writes
-/// to r10, ...). Every problem is reported, with the instruction index. clj-ebpf's
-/// `assemble` returns bytes; here [`crate::asm::Assembled::to_bytes`] gives them.
+/// to r10, ...). Every problem is reported, with the instruction index, in
+/// [`Error::Assemble`]. clj-ebpf's `assemble` returns bytes; here
+/// [`crate::asm::Assembled::to_bytes`] gives them.
 ///
 /// ```
 /// use ebpf_dsl::dsl::{assemble, exit, mov};
@@ -804,14 +806,19 @@ pub fn return_imm(imm: i32) -> Vec<Item> {
 ///
 /// let a = assemble(&[mov(Reg::R0, 2).into(), exit().into()]).unwrap();
 /// assert_eq!(a.to_bytes().len(), 16);
+///
+/// // A jump to a label that is not there, and no `exit`: both reported.
+/// let err = assemble(&[ebpf_dsl::dsl::ja("nowhere"), mov(Reg::R0, 2).into()]).unwrap_err();
+/// assert_eq!(err.diagnostics().len(), 1);
+/// assert!(err.to_string().contains("nowhere"), "{err}");
 /// ```
-pub fn assemble(items: &[Item]) -> Result<Assembled, Vec<Diagnostic>> {
+pub fn assemble(items: &[Item]) -> Result<Assembled, Error> {
     let a = crate::asm::resolve(items)?;
     let errs = crate::asm::check(&a);
     if errs.is_empty() {
         Ok(a)
     } else {
-        Err(errs)
+        Err(errs.into())
     }
 }
 
@@ -899,8 +906,8 @@ impl Program {
     }
 
     /// Appends the expansion of the snippet `name` ([`crate::snippet::expand`]); on bad
-    /// arguments nothing is appended and the message says what is wrong.
-    pub fn snippet(&mut self, name: &str, args: &[SnippetArg]) -> Result<&mut Program, String> {
+    /// arguments nothing is appended and the [`Error::Snippet`] says what is wrong.
+    pub fn snippet(&mut self, name: &str, args: &[SnippetArg]) -> Result<&mut Program, Error> {
         let unique = self.unique();
         let items = crate::snippet::expand(name, args, unique)?;
         self.items.extend(items);
@@ -913,13 +920,49 @@ impl Program {
     }
 
     /// Resolves and checks the items ([`assemble`]).
-    pub fn assemble(&self) -> Result<Assembled, Vec<Diagnostic>> {
+    pub fn assemble(&self) -> Result<Assembled, Error> {
         assemble(&self.items)
     }
 
     /// Resolves and checks the items and returns the [`ProgramSpec`] for the loader.
-    pub fn build(self) -> Result<ProgramSpec, Vec<Diagnostic>> {
+    pub fn build(self) -> Result<ProgramSpec, Error> {
         let a = assemble(&self.items)?;
         Ok(a.into_program_spec(self.name, self.prog_type, self.license, self.maps))
+    }
+
+    /// [`Program::build`], then the static verifier ([`crate::verifier::verify`]) with the
+    /// program's type, license and maps: a program generated at run time is rejected here,
+    /// with the instruction and the rule it breaks, rather than by the kernel at load time.
+    /// The verifier models XDP, socket filter and tc programs; for other types it rejects
+    /// (use [`Program::build`] for those).
+    ///
+    /// ```
+    /// use ebpf_dsl::dsl::{exit, ldx, mov, Program};
+    /// use ebpf_dsl::insn::Size;
+    /// use ebpf_dsl::Reg;
+    ///
+    /// let mut ok = Program::xdp("pass");
+    /// ok.push(mov(Reg::R0, 2)).push(exit());
+    /// assert!(ok.build_verified().is_ok());
+    ///
+    /// // Reads the packet without checking it against data_end: structurally fine, but the
+    /// // verifier (like the kernel's) rejects it.
+    /// let mut bad = Program::xdp("unchecked");
+    /// bad.push(ldx(Size::W, Reg::R2, Reg::R1, 0)) // r2 = ctx->data
+    ///     .push(ldx(Size::B, Reg::R0, Reg::R2, 0)) // r0 = *(u8 *)(r2 + 0)
+    ///     .push(exit());
+    /// assert!(bad.clone().build().is_ok());
+    /// let err = bad.build_verified().unwrap_err();
+    /// assert!(matches!(err, ebpf_dsl::Error::Verify(_)), "{err}");
+    /// ```
+    pub fn build_verified(self) -> Result<ProgramSpec, Error> {
+        let spec = self.build()?;
+        let input = crate::verifier::VerifyInput {
+            license: &spec.license,
+            ..crate::verifier::VerifyInput::new(&spec.insns, spec.prog_type)
+                .with_maps(&spec.relocations, &spec.maps)
+        };
+        crate::verifier::verify(&input)?;
+        Ok(spec)
     }
 }

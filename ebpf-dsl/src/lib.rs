@@ -3,7 +3,98 @@
 //! The eBPF instruction set, an assembler for the syntax the kernel verifier, bpftool and
 //! llvm-objdump print (`r4 = *(u32 *)(r6 + 16)`), a builder API mirroring clj-ebpf's `dsl`
 //! and `dsl.xdp`, XDP snippets, a disassembler and a static verifier. No operating-system code:
-//! this crate builds on any OS.
+//! this crate builds on any OS; `xsk-runtime` loads what it produces into the kernel.
+//!
+//! Three ways to write a program, one representation: assembler text ([`asm`], and
+//! `defprogram!` in `ebpf-dsl-macros`, which runs the same parser at compile time), builder
+//! calls ([`dsl`], [`xdp`]), and snippets invoked from either ([`snippet`]) all produce symbolic
+//! [`Item`]s (labels and map names still names); one resolve step turns them into [`Insn`]s
+//! plus [`Relocation`]s, and the same structural checks run on the result.
+//!
+//! ```
+//! use ebpf_dsl::dsl::{self, Program};
+//! use ebpf_dsl::insn::{JmpOp, Size};
+//! use ebpf_dsl::{MapSpec, MapType, Reg};
+//!
+//! // 1. Assembler text: send each packet to the AF_XDP socket of its receive queue, or drop it.
+//! let text = "
+//!     r2 = *(u32 *)(r1 + 16)      # r2 = ctx->rx_queue_index
+//!     r1 = xsks ll                # the XSKMAP, by name: a relocation for the loader
+//!     r3 = XDP_PASS               # fallback action if the queue has no socket
+//!     call bpf_redirect_map
+//!     if r0 == XDP_REDIRECT goto out
+//!     r0 = XDP_DROP
+//! out:
+//!     exit
+//! ";
+//! let from_text = ebpf_dsl::assemble(text)?;
+//! assert_eq!(from_text.insns.len(), 8); // `ld_imm64` takes two slots
+//! assert_eq!(from_text.relocations[0].symbol, "xsks");
+//!
+//! // 2. The same program from the builder API, e.g. generated at run time from data.
+//! let mut p = Program::xdp("xsk_by_queue");
+//! p.map(MapSpec {
+//!     name: "xsks".into(),
+//!     map_type: MapType::Xskmap,
+//!     key_size: 4,
+//!     value_size: 4,
+//!     max_entries: 64,
+//!     flags: 0,
+//! });
+//! p.push(dsl::ldx(Size::W, Reg::R2, Reg::R1, 16))
+//!     .push(dsl::ld_map_fd(Reg::R1, "xsks"))
+//!     .push(dsl::mov(Reg::R3, 2))
+//!     .push(dsl::call_helper("bpf_redirect_map").unwrap())
+//!     .push(dsl::jmp_imm(JmpOp::Jeq, Reg::R0, 4, "out"))
+//!     .push(dsl::mov(Reg::R0, 1))
+//!     .push(dsl::label("out"))
+//!     .push(dsl::exit());
+//! let spec = p.build()?; // a ProgramSpec, what xsk-runtime loads
+//! assert_eq!(spec.insns.as_ref(), from_text.insns.as_slice());
+//!
+//! // 3. The disassembler prints what llvm-objdump prints, with labels; the text reassembles
+//! //    to the same instructions.
+//! let listing = ebpf_dsl::disasm::disassemble(&from_text.insns)?;
+//! assert_eq!(listing, "\
+//! \tw2 = *(u32 *)(r1 + 0x10)
+//! \tld_pseudo r1, 0x1, 0x0
+//! \tr3 = 0x2
+//! \tcall 0x33 # bpf_redirect_map
+//! \tif r0 == 0x4 goto L7
+//! \tr0 = 0x1
+//! L7:
+//! \texit
+//! ");
+//! assert_eq!(ebpf_dsl::assemble(&listing)?.insns, from_text.insns);
+//!
+//! // Mistakes are reported all at once, with line and column.
+//! let err = ebpf_dsl::assemble("r0 = 1\nr11 = 2\nr0 /= 0\nexit").unwrap_err();
+//! assert_eq!(err.diagnostics().len(), 2); // a bad register, a division by zero
+//! assert!(err.render("prog.s").starts_with("prog.s:2:1: error: "));
+//! # Ok::<(), ebpf_dsl::Error>(())
+//! ```
+//!
+//! # Modules
+//!
+//! - [`insn`]: the 8-byte instruction slot [`Insn`] and each opcode field as a small type
+//!   ([`Class`], [`insn::AluOp`], [`insn::JmpOp`], [`insn::Size`], [`insn::Mode`], ...), [`Reg`].
+//! - [`decode`]: slots to [`decode::Decoded`] instructions and back, exact inverses; reserved-field
+//!   garbage is a [`decode::DecodeError`] with its reason.
+//! - [`asm`]: the assembler (lexer, parser, resolve, structural checks, diagnostics); its
+//!   grammar is LLVM 19's plus labels, helper names, named constants, map names and snippets.
+//! - [`disasm`]: `Display` for instructions, like `llvm-objdump-19`, and whole programs with labels.
+//! - [`dsl`]: the builder API (clj-ebpf's `dsl`: `mov`, `ldx`, `jmp_imm`, ..., [`dsl::Program`]).
+//! - [`xdp`]: clj-ebpf's `dsl.xdp`: `xdp_md` offsets, actions, redirects to AF_XDP sockets,
+//!   bounds checks and Ethernet/IPv4/IPv6/UDP/TCP parsing that the verifier accepts.
+//! - [`snippet`]: the [`xdp`] functions as named statements (`redirect_to_xsk_by_queue!(xsks)`)
+//!   for the assembler text and `defprogram!`.
+//! - [`seeds`]: the ready-made AF_XDP redirect programs.
+//! - [`helpers`]: the helper-function table (number, name, arguments); [`consts`]: the named
+//!   constants (`XDP_PASS`, `BPF_ANY`, ...).
+//! - [`ir`]: the symbolic program ([`Item`]); [`spec`]: [`MapSpec`] and [`ProgramSpec`], what a
+//!   loader needs.
+//! - [`verifier`]: a static verifier that rejects what the kernel's verifier would.
+//! - [`error`]: [`Error`], the one error type every stage's error converts into.
 #![deny(missing_docs)]
 
 pub mod insn;
@@ -13,13 +104,23 @@ pub use insn::{Class, Insn, Reg};
 pub use spec::{MapSpec, MapType, ProgramSpec, ProgramType, RelocKind, Relocation};
 pub mod ir;
 pub mod snippet;
+pub use error::{Error, Result};
 pub use ir::{Item, ItemKind, Span, Target};
 pub mod asm;
 pub mod consts;
 pub mod decode;
 pub mod disasm;
 pub mod dsl;
+pub mod error;
 pub mod helpers;
 pub mod seeds;
 pub mod verifier;
 pub mod xdp;
+
+/// Assembles `src` (the text syntax of [`asm`]), running the structural checks, into
+/// instructions and relocations. The same as [`asm::assemble`], with the crate's [`Error`]:
+/// it carries the source, so that its `Display` names lines and columns and
+/// [`Error::render`] shows the offending line.
+pub fn assemble(src: &str) -> Result<asm::Assembled> {
+    asm::assemble(src).map_err(|d| Error::from(d).with_source(src))
+}

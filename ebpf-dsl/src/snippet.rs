@@ -56,7 +56,8 @@
 //! assert_eq!(items, ebpf_dsl::xdp::parse_udp(Reg::R6, Reg::R3, Reg::R4, "drop"));
 //!
 //! let err = expand("parse_udp", &[SnippetArg::Reg(Reg::R2)], 0).unwrap_err();
-//! assert!(err.contains("expects 4 arguments"), "{err}");
+//! assert_eq!(err.snippet, "parse_udp");
+//! assert!(err.message.contains("expects 4 arguments"), "{err}");
 //! ```
 
 use std::borrow::Cow;
@@ -232,19 +233,44 @@ pub fn snippet_info(name: &str) -> Option<&'static SnippetInfo> {
     SNIPPETS.iter().find(|s| s.name == name)
 }
 
+/// A snippet invocation that cannot be expanded: an unknown name, or arguments that do not fit
+/// (wrong count, a register where a map is expected, a value out of range, ...).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SnippetError {
+    /// The snippet's name as invoked, without the `!`.
+    pub snippet: String,
+    /// What is wrong, for a person, ending with the snippet's syntax where it is known.
+    pub message: String,
+}
+
+impl core::fmt::Display for SnippetError {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        write!(f, "snippet `{}!`: {}", self.snippet, self.message)
+    }
+}
+
+impl std::error::Error for SnippetError {}
+
 /// Expands the snippet `name` with `args`.
 ///
 /// `unique` is a number distinct for each invocation within one program; snippets use it to
 /// make their internal labels unique (e.g. `__xsk_lookup_3_pass`).
 ///
-/// Returns a message a person understands when the name is unknown or the arguments do not fit
-/// (wrong count, a register where a map is expected, ...).
-pub fn expand(name: &str, args: &[SnippetArg], unique: usize) -> Result<Vec<Item>, String> {
+/// Fails with a message a person understands when the name is unknown or the arguments do not
+/// fit (wrong count, a register where a map is expected, ...).
+pub fn expand(name: &str, args: &[SnippetArg], unique: usize) -> Result<Vec<Item>, SnippetError> {
     let name = name.strip_suffix('!').unwrap_or(name);
+    expand_checked(name, args, unique).map_err(|message| SnippetError {
+        snippet: name.to_string(),
+        message,
+    })
+}
+
+fn expand_checked(name: &str, args: &[SnippetArg], unique: usize) -> Result<Vec<Item>, String> {
     let Some(info) = snippet_info(name) else {
         let known: Vec<String> = SNIPPETS.iter().map(|s| format!("{}!", s.name)).collect();
         return Err(format!(
-            "unknown snippet `{name}!`; the snippets are {}",
+            "no snippet of this name; the snippets are {}",
             known.join(", ")
         ));
     };

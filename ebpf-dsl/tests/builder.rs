@@ -357,7 +357,9 @@ fn assemble_reports_builder_mistakes() {
     // Undefined label.
     let errs = assemble(&[ja("nowhere"), exit().into()]).unwrap_err();
     assert!(
-        errs.iter().any(|d| d.message.contains("nowhere")),
+        errs.diagnostics()
+            .iter()
+            .any(|d| d.message.contains("nowhere")),
         "{errs:?}"
     );
     // Falling off the end.
@@ -727,7 +729,7 @@ fn internal_labels_are_unique_per_invocation() {
 }
 
 fn expect_err(name: &str, args: &[SnippetArg], needles: &[&str]) {
-    let e = expand(name, args, 0).expect_err(name);
+    let e = expand(name, args, 0).expect_err(name).to_string();
     for n in needles {
         assert!(e.contains(n), "{name}: {e:?} lacks {n:?}");
     }
@@ -738,7 +740,7 @@ fn snippet_argument_errors() {
     expect_err(
         "no_such",
         &[],
-        &["unknown snippet `no_such!`", "parse_udp!"],
+        &["snippet `no_such!`: no snippet of this name", "parse_udp!"],
     );
     expect_err(
         "bounds_check",

@@ -677,11 +677,7 @@ impl<'a> StmtParser<'a> {
                 items.extend(expanded.into_iter().map(|it| it.with_span(span)));
                 Ok(())
             }
-            Err(msg) => err(
-                DiagKind::Snippet,
-                name_span,
-                format!("snippet `{name}!`: {msg}"),
-            ),
+            Err(e) => err(DiagKind::Snippet, name_span, e.to_string()),
         }
     }
 

@@ -110,7 +110,8 @@ fn dump(dir: &str) -> Result<(), String> {
         ("parse_udp", parse_udp_program()),
     ];
     for (name, items) in progs {
-        let a = dsl::assemble(&items).map_err(|e| format!("{name}: {}", show(&e, "", name)))?;
+        let a = dsl::assemble(&items)
+            .map_err(|e| format!("{name}: {}", show(e.diagnostics(), "", name)))?;
         let path = format!("{dir}/{name}.insns");
         std::fs::write(&path, raw_bytes(&a)).map_err(|e| format!("write {path}: {e}"))?;
         println!("{path}: {} slots", a.insns.len());
