@@ -170,7 +170,7 @@ impl BenchOpts {
 
     /// The busy-poll settings, if asked for.
     pub fn busy(&self) -> Option<BusyPoll> {
-        self.busy_poll.then(|| BusyPoll {
+        self.busy_poll.then_some(BusyPoll {
             usecs: 20,
             budget: self.batch,
             prefer: true,

@@ -100,11 +100,7 @@ fn sender(
         .map(|_| UdpSocket::bind((right, 0)))
         .collect::<std::io::Result<_>>()?;
     let mut sent = Sent::default();
-    let syn_every = if syns > 0 {
-        (udp / syns).max(1)
-    } else {
-        u32::MAX
-    };
+    let syn_every = udp.checked_div(syns).map_or(u32::MAX, |n| n.max(1));
     let start = Instant::now();
     let dst = SocketAddrV4::new(left, port);
     let closed = SocketAddrV4::new(left, port.wrapping_add(1));
@@ -469,7 +465,7 @@ fn run_iface(iface: &str, duration: Duration, stop: &Stop) -> Result<()> {
     println!("UDP packets to user space: {total} (per queue: {per_queue:?})");
     println!("other packets passed to the stack: {passed}");
     let mut top: Vec<_> = flows.into_iter().collect();
-    top.sort_by(|a, b| b.1.cmp(&a.1));
+    top.sort_by_key(|f| std::cmp::Reverse(f.1));
     for (f, c) in top.iter().take(10) {
         println!("  {c:8}  {f}");
     }

@@ -1,0 +1,378 @@
+//! Runs every example binary in its standalone sandbox mode with short bounds and checks its
+//! exit status and key output. Privileged: skipped with a printed reason when not root and
+//! `CI` is not `true`; under `CI=true` they run. The tests run one at a time (a lock): each
+//! example builds its own namespaces and some run a packet generator at full speed.
+
+use std::path::PathBuf;
+use std::process::{Command, Output};
+use std::sync::Mutex;
+
+use xsk_runtime::netns::privileged_test_should_run;
+
+static ONE_AT_A_TIME: Mutex<()> = Mutex::new(());
+
+struct Run {
+    code: Option<i32>,
+    stdout: String,
+    stderr: String,
+}
+
+fn run(bin: &str, args: &[&str]) -> Run {
+    let out: Output = Command::new(bin)
+        .args(args)
+        .output()
+        .unwrap_or_else(|e| panic!("starting {bin}: {e}"));
+    let r = Run {
+        code: out.status.code(),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    };
+    println!("$ {bin} {}\n{}{}", args.join(" "), r.stdout, r.stderr);
+    r
+}
+
+impl Run {
+    fn ok(&self) -> &Self {
+        assert_eq!(self.code, Some(0), "exit status; stderr:\n{}", self.stderr);
+        self
+    }
+
+    /// The sandbox the run made is gone: its namespaces are no longer listed.
+    fn sandbox_removed(&self) -> &Self {
+        let line = self
+            .stderr
+            .lines()
+            .find(|l| l.starts_with("sandbox removed (namespaces "))
+            .unwrap_or_else(|| panic!("no `sandbox removed` line in:\n{}", self.stderr));
+        let names = line
+            .trim_start_matches("sandbox removed (namespaces ")
+            .trim_end_matches(')');
+        let list = Command::new("ip").args(["netns", "list"]).output().unwrap();
+        let list = String::from_utf8_lossy(&list.stdout);
+        for n in names.split(" and ") {
+            assert!(!list.contains(n), "namespace {n} still exists:\n{list}");
+        }
+        self
+    }
+
+    /// The `key=value` pairs of the `RESULT` line.
+    fn result(&self) -> Vec<(String, String)> {
+        let line = self
+            .stdout
+            .lines()
+            .rev()
+            .find(|l| l.starts_with("RESULT "))
+            .unwrap_or_else(|| panic!("no RESULT line in:\n{}", self.stdout));
+        line.split_whitespace()
+            .skip(1)
+            .filter_map(|kv| kv.split_once('='))
+            .map(|(k, v)| (k.to_owned(), v.to_owned()))
+            .collect()
+    }
+
+    fn result_num(&self, key: &str) -> f64 {
+        self.result()
+            .into_iter()
+            .find(|(k, _)| k == key)
+            .unwrap_or_else(|| panic!("no {key}= in the RESULT line"))
+            .1
+            .parse()
+            .unwrap_or_else(|e| panic!("{key}: {e}"))
+    }
+}
+
+const ALL: [&str; 7] = [
+    env!("CARGO_BIN_EXE_xsk-demo"),
+    env!("CARGO_BIN_EXE_xsk-rxdrop"),
+    env!("CARGO_BIN_EXE_xsk-txonly"),
+    env!("CARGO_BIN_EXE_xsk-l2fwd"),
+    env!("CARGO_BIN_EXE_xsk-echo"),
+    env!("CARGO_BIN_EXE_xsk-capture"),
+    env!("CARGO_BIN_EXE_xsk-pktgen"),
+];
+
+#[test]
+fn every_example_has_help_and_rejects_bad_options() {
+    for bin in ALL {
+        let r = run(bin, &["--help"]);
+        r.ok();
+        assert!(
+            r.stdout.contains("Usage:") && r.stdout.contains("--iface"),
+            "{}",
+            r.stdout
+        );
+        let r = run(bin, &["--no-such-option"]);
+        assert_eq!(r.code, Some(2), "usage errors exit with 2");
+        assert!(
+            r.stderr.contains("unknown option --no-such-option"),
+            "{}",
+            r.stderr
+        );
+    }
+}
+
+#[test]
+fn not_root_is_a_clear_error() {
+    if !privileged_test_should_run("not_root_is_a_clear_error") {
+        return;
+    }
+    // As root, drop to `nobody` to see what an unprivileged user gets.
+    for bin in ALL {
+        let out = Command::new("setpriv")
+            .args(["--reuid=65534", "--regid=65534", "--clear-groups", bin])
+            .output()
+            .expect("setpriv (util-linux)");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "{bin}: {stderr}");
+        assert!(
+            stderr.contains("needs root") && stderr.contains("hint:"),
+            "{bin}: {stderr}"
+        );
+        assert!(!stderr.contains("panicked"), "{bin}: {stderr}");
+    }
+}
+
+#[test]
+fn demo_proves_udp_to_user_space_and_the_rest_to_the_stack() {
+    if !privileged_test_should_run("demo") {
+        return;
+    }
+    let _one = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
+    let r = run(
+        env!("CARGO_BIN_EXE_xsk-demo"),
+        &[
+            "--udp",
+            "3000",
+            "--non-udp",
+            "30",
+            "--rate",
+            "0",
+            "--max-time",
+            "8",
+        ],
+    );
+    r.ok().sandbox_removed();
+    assert!(
+        r.stdout
+            .contains("PROOF OK: all 3000 UDP datagrams arrived intact")
+            && r.stdout
+                .contains("all 30 TCP SYNs went to the kernel stack"),
+        "{}",
+        r.stdout
+    );
+    assert!(
+        r.stdout.contains("passed by the XDP program:    30"),
+        "{}",
+        r.stdout
+    );
+}
+
+#[test]
+fn demo_cleans_up_on_ctrl_c() {
+    if !privileged_test_should_run("demo_cleans_up_on_ctrl_c") {
+        return;
+    }
+    let _one = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
+    // 100 datagrams per second: still sending when SIGINT comes.
+    let mut child = Command::new(env!("CARGO_BIN_EXE_xsk-demo"))
+        .args(["--udp", "1000", "--rate", "100", "--max-time", "8"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Send SIGINT once the sandbox is up and packets flow (its first line per second shows
+    // that), waiting at most 10 s for it.
+    let stdout = child.stdout.take().unwrap();
+    let (tx, rx) = std::sync::mpsc::channel();
+    let reader = std::thread::spawn(move || {
+        use std::io::BufRead;
+        let mut all = String::new();
+        for line in std::io::BufReader::new(stdout)
+            .lines()
+            .map_while(Result::ok)
+        {
+            if line.starts_with("t=") {
+                let _ = tx.send(());
+            }
+            all.push_str(&line);
+            all.push('\n');
+        }
+        all
+    });
+    let up = rx.recv_timeout(std::time::Duration::from_secs(10)).is_ok();
+    let kill = Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(kill.success());
+    let out = child.wait_with_output().unwrap();
+    let r = Run {
+        code: out.status.code(),
+        stdout: reader.join().unwrap(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    };
+    println!("{}{}", r.stdout, r.stderr);
+    assert!(up, "the demo never printed its first line per second");
+    assert_eq!(r.code, Some(1), "interrupted: the proof is incomplete");
+    assert!(r.stderr.contains("interrupted"), "{}", r.stderr);
+    r.sandbox_removed();
+}
+
+#[test]
+fn capture_writes_a_pcap_of_what_the_filter_selects() {
+    if !privileged_test_should_run("capture") {
+        return;
+    }
+    let _one = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
+    let path: PathBuf =
+        std::env::temp_dir().join(format!("xsk-capture-test-{}.pcap", std::process::id()));
+    let p = path.to_str().unwrap();
+    let r = run(
+        env!("CARGO_BIN_EXE_xsk-capture"),
+        &["-w", p, "--filter", "udp-port=9000", "--duration", "8"],
+    );
+    r.ok().sandbox_removed();
+    // Our own reader: 25 records, each a UDP datagram to port 9000.
+    let file = xsk_examples::pcap::read(&path).unwrap();
+    assert_eq!((file.version, file.linktype), ((2, 4), 1));
+    assert_eq!(file.records.len(), 25);
+    for rec in &file.records {
+        match xsk_examples::packet::parse(&rec.data) {
+            xsk_examples::packet::Parsed::Udp { dport, payload, .. } => {
+                assert_eq!(dport, 9000);
+                assert!(payload.starts_with(b"capture test "));
+            }
+            other => panic!("not UDP: {other:?}"),
+        }
+    }
+    // And the tools users read it with, where installed (CI installs tshark).
+    if let Ok(out) = Command::new("tshark")
+        .args(["-r", p, "-T", "fields", "-e", "udp.dstport"])
+        .output()
+    {
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let ports = String::from_utf8_lossy(&out.stdout);
+        assert_eq!(
+            ports.lines().filter(|l| l.trim() == "9000").count(),
+            25,
+            "{ports}"
+        );
+    } else if let Ok(out) = Command::new("tcpdump").args(["-n", "-r", p]).output() {
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let text = String::from_utf8_lossy(&out.stdout);
+        assert_eq!(
+            text.lines().filter(|l| l.contains(".9000: UDP")).count(),
+            25,
+            "{text}"
+        );
+    } else {
+        println!("neither tshark nor tcpdump is installed: checked with our reader only");
+    }
+    let _ = std::fs::remove_file(&path);
+}
+
+#[test]
+fn echo_answers_every_request() {
+    if !privileged_test_should_run("echo") {
+        return;
+    }
+    let _one = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
+    let r = run(
+        env!("CARGO_BIN_EXE_xsk-echo"),
+        &["--requests", "50", "--duration", "8"],
+    );
+    r.ok().sandbox_removed();
+    assert!(
+        r.stdout.contains("50 of 50 requests answered correctly"),
+        "{}",
+        r.stdout
+    );
+    assert!(r.stdout.contains("ECHO OK"), "{}", r.stdout);
+}
+
+fn bench(bin: &str) -> Run {
+    let _one = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
+    let r = run(
+        bin,
+        &["--duration", "1", "--warmup", "0.2", "--batch", "32"],
+    );
+    r.ok().sandbox_removed();
+    assert!(r.result_num("pps") > 0.0);
+    assert!(r.result_num("pkts") > 0.0);
+    assert!(r.result_num("total_pkts") >= r.result_num("pkts"));
+    assert!(r.result_num("cpu_ns_per_pkt") > 0.0);
+    r
+}
+
+#[test]
+fn rxdrop_receives() {
+    if privileged_test_should_run("rxdrop") {
+        let r = bench(env!("CARGO_BIN_EXE_xsk-rxdrop"));
+        assert!(r.stdout.contains("RESULT impl=rust mode=rxdrop "));
+    }
+}
+
+#[test]
+fn txonly_sends_and_the_far_end_counts_it() {
+    if privileged_test_should_run("txonly") {
+        let r = bench(env!("CARGO_BIN_EXE_xsk-txonly"));
+        assert!(r.stdout.contains("RESULT impl=rust mode=txonly "));
+        let counted: u64 = r
+            .stderr
+            .lines()
+            .find_map(|l| {
+                l.strip_prefix("sandbox: the sink on the right end counted ")
+                    .and_then(|t| t.split_whitespace().next())
+                    .and_then(|n| n.parse().ok())
+            })
+            .expect("the sink's count");
+        assert!(
+            counted as f64 >= r.result_num("total_pkts"),
+            "every completed frame arrived"
+        );
+    }
+}
+
+#[test]
+fn l2fwd_forwards_back() {
+    if privileged_test_should_run("l2fwd") {
+        let r = bench(env!("CARGO_BIN_EXE_xsk-l2fwd"));
+        assert!(r.stdout.contains("RESULT impl=rust mode=l2fwd "));
+        assert!(r
+            .stderr
+            .contains("sandbox: the sink on the right end counted "));
+    }
+}
+
+#[test]
+fn pktgen_sends_exactly_the_count_and_they_arrive() {
+    if !privileged_test_should_run("pktgen") {
+        return;
+    }
+    let _one = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
+    let r = run(
+        env!("CARGO_BIN_EXE_xsk-pktgen"),
+        &["--count", "200000", "--queues", "2", "--duration", "8"],
+    );
+    r.ok().sandbox_removed();
+    assert_eq!(r.result_num("pkts"), 200000.0, "a count bound is exact");
+    // XDP_TX into a veth whose far ring is full drops frames, so the sink sees at most all.
+    let received: u64 = r
+        .stdout
+        .lines()
+        .find_map(|l| {
+            l.split_once(" received ")
+                .and_then(|(_, t)| t.split_whitespace().next())
+                .and_then(|n| n.parse().ok())
+        })
+        .expect("the sink's count");
+    assert!(received > 0 && received <= 200000, "{received}");
+}
