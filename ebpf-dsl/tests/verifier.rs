@@ -466,8 +466,8 @@ fn jmp32_and_signed() {
     // Signed 32-bit bound on a 32-bit load: negative values remain possible.
     reject(
         &format!("{PARSE}r5 = *(u32 *)(r2 + 14)\nif w5 s> 10 goto pass\n{tail}"),
-        Rule::PointerArithmetic,
-        "not bounded",
+        Rule::PacketBounds,
+        "var(0..=4294967295)",
     );
     // Unsigned bound on the low half only of a 64-bit unknown: the high half is still unknown.
     reject(

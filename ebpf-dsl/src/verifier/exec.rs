@@ -232,11 +232,18 @@ fn refine(op: JmpOp, taken: bool, a: Scalar, b: Scalar) -> (Scalar, Scalar) {
         (Jset, true) => (a, b),
         (Jset, false) => match b.as_const() {
             Some(c) => {
+                // Like the kernel (6.18): forget the ranges, then narrow the known bits.
                 let t = Tnum {
                     value: a.t.value & !c,
                     mask: a.t.mask & !c,
                 };
-                (fix(Scalar { t, ..a }), b)
+                (
+                    fix(Scalar {
+                        t,
+                        ..Scalar::UNKNOWN
+                    }),
+                    b,
+                )
             }
             None => (a, b),
         },
@@ -825,7 +832,9 @@ impl<'a> Exec<'a> {
             }
             _ => {}
         }
-        if s.smin <= -MAX_VAR_OFF || s.smax >= MAX_VAR_OFF {
+        // The kernel's check_reg_sane_offset: the scalar's minimum must be within ±2^29 (a large
+        // maximum is allowed here; accesses through the result then fail their bounds checks).
+        if s.smin <= -MAX_VAR_OFF || s.smin >= MAX_VAR_OFF {
             return pa(format!(
                 "adding {s} to {}: the offset is not bounded (the kernel needs it within ±2^29); bound it first, e.g. `rX &= 0xff` or a comparison",
                 self.describe(p)
@@ -842,6 +851,19 @@ impl<'a> Exec<'a> {
             }
         };
         let nvar = |var: &Scalar| if sub { var.sub(s) } else { var.add(s) };
+        if c.is_none() {
+            let var = match p {
+                RegVal::Pkt { var, .. }
+                | RegVal::MapValue { var, .. }
+                | RegVal::Ringbuf { var, .. } => nvar(var),
+                _ => Scalar::konst(0),
+            };
+            if var.smin <= -MAX_VAR_OFF || var.smin >= MAX_VAR_OFF {
+                return pa(format!(
+                    "the variable offset of the result ({var}) is out of bounds (the kernel needs its minimum within ±2^29)"
+                ));
+            }
+        }
         Ok(match p {
             RegVal::Ctx { off } => match shift(*off) {
                 Some(o) => RegVal::Ctx { off: o },
