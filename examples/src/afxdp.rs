@@ -151,11 +151,4 @@ impl AfXdp {
         }
         Ok(total)
     }
-
-    /// Waits up to `ms` for a packet on the first socket (`poll`); for idle loops.
-    pub fn idle_wait(&self, ms: i32) {
-        if let Some(q) = self.queues.first() {
-            let _ = q.socket.poll_rx(ms);
-        }
-    }
 }

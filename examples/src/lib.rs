@@ -1,16 +1,37 @@
-//! Shared code of the runnable examples (argument parsing, sandbox networks, reporting).
+//! Shared code of the runnable examples in `src/bin/` (see the README's "Examples" section).
+//!
+//! | module | what |
+//! |---|---|
+//! | [`cli`] | the small argument parser behind every `--help` |
+//! | [`error`] | the one error type: what failed, the errno, what to do (e.g. "needs root") |
+//! | [`programs`] | the XDP programs: `defmap!`/`defprogram!` items and builder-made ones |
+//! | [`afxdp`] | the guides' AF_XDP setup step by step (UMEM, socket per queue, XSKMAP, attach) |
+//! | [`sandbox`] | two network namespaces joined by a veth pair, and a counting drop sink |
+//! | [`livegen`] | the live-frames packet generator (`BPF_PROG_TEST_RUN`) |
+//! | [`bench`] | options, sandbox and clock shared by `xsk-rxdrop`, `xsk-txonly`, `xsk-l2fwd` |
+//! | [`packet`] | building, parsing and rewriting Ethernet/IPv4/UDP frames; checksums |
+//! | [`pcap`] | classic pcap files, written and read |
+//! | [`report`] | CPU time (`getrusage`), rates, the benchmark's `RESULT` line |
+//! | [`signals`] | SIGINT/SIGTERM as a flag, so every example cleans up on Ctrl-C |
+//!
+//! The examples contain no `unsafe`: signals go through `signal-hook`, `getrusage`,
+//! `pthread_kill` and CPU pinning through `nix`, everything else through `xsk-runtime`.
 #![deny(missing_docs)]
+#![forbid(unsafe_code)]
 
+pub mod afxdp;
+pub mod bench;
 pub mod cli;
 pub mod error;
+pub mod livegen;
 pub mod packet;
+pub mod pcap;
 pub mod programs;
 pub mod report;
+pub mod sandbox;
 pub mod signals;
 
 pub use error::{Context, Error, Result};
-pub mod livegen;
-pub mod sandbox;
 
 use std::process::ExitCode;
 
@@ -84,6 +105,3 @@ pub fn mac_arg(args: &cli::Args, name: &str) -> Result<Option<[u8; 6]>> {
         }),
     }
 }
-pub mod afxdp;
-pub mod bench;
-pub mod pcap;
