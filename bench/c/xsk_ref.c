@@ -7,7 +7,7 @@
  *   xsk_ref -m rxdrop|txonly|l2fwd -i IFNAME [-q QUEUE] [-b BATCH] [-N] [-p] [-d SECONDS]
  *           [-w WARMUP] [-F FRAMES] [-R RING] [-s TXLEN] [-o XDP_OBJ] [-z]
  *
- *   -N  no need_wakeup (default: XDP_USE_NEED_WAKEUP)   -p  poll() before every batch
+ *   -N  no need_wakeup (default: XDP_USE_NEED_WAKEUP)   -p  poll() while the RX ring is empty
  *   -z  zero-copy (default copy mode; veth has no zero-copy)
  *   -o  ELF object with the `xsk_all` program and `xsks` XSKMAP (xdp_progs.bpf.o); rx modes
  *       only. libxdp's own program loading is inhibited (XSK_LIBXDP_FLAGS__INHIBIT_PROG_LOAD:
@@ -96,9 +96,10 @@ static void wake_fill(void)
 		recvfrom(xsk_socket__fd(xsk), NULL, 0, MSG_DONTWAIT, NULL, NULL);
 }
 
+/* Poll mode: sleep in poll() only while the RX ring is empty (as our examples do). */
 static void wait_rx(void)
 {
-	if (opt.poll) {
+	if (opt.poll && !xsk_cons_nb_avail(&rx, 1)) {
 		struct pollfd p = { .fd = xsk_socket__fd(xsk), .events = POLLIN };
 		poll(&p, 1, 100);
 	}

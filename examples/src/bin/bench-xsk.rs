@@ -213,7 +213,7 @@ fn rx_modes(o: &Opts) -> xsk_runtime::Result<()> {
     let mut total = 0u64;
     let mut outstanding = 0u32;
     loop {
-        if o.poll {
+        if o.poll && sock.rx().map_or(0, |r| r.available()) == 0 {
             sock.poll_rx(100)?;
         }
         let r = sock.rings();
