@@ -1,7 +1,9 @@
 //! Golden vectors from LLVM 19 (`tests/golden/llvm19.txt`, written by `tests/golden/gen.py`):
 //! for every instruction form, the bytes `llvm-mc-19` gives and the text `llvm-objdump-19`
 //! prints. Our decoder must accept the bytes, print the same text, and encode back to the
-//! same bytes.
+//! same bytes; our assembler must give the same bytes for the asm text and for objdump's text.
+//! Jumps and calls to labels are in `tests/golden/llvm19_programs.txt`, whole programs with the
+//! bytes LLVM gives them. Regenerate both with `python3 ebpf-dsl/tests/golden/gen.py`.
 
 use ebpf_dsl::decode::{decode_bytes, encode};
 use ebpf_dsl::disasm::disassemble_bytes;
@@ -128,4 +130,69 @@ fn objdump_text_reassembles_with_our_assembler() {
         failures.len(),
         failures.join("\n")
     );
+}
+
+/// `tests/golden/llvm19_programs.txt` (also written by `gen.py`): programs whose jumps and
+/// calls name labels, one a line, with the bytes LLVM gives the whole program.
+fn programs() -> Vec<(String, Vec<u8>)> {
+    let text = include_str!("golden/llvm19_programs.txt");
+    let v: Vec<(String, Vec<u8>)> = text
+        .lines()
+        .filter(|l| !l.starts_with('#') && !l.is_empty())
+        .map(|l| {
+            let (asm, bytes) = l.split_once('\t').expect("two tab-separated columns");
+            (asm.replace("\\n", "\n"), hex(bytes))
+        })
+        .collect();
+    assert!(v.len() >= 9, "only {} programs", v.len());
+    v
+}
+
+#[test]
+fn programs_with_labels_encode_like_llvm() {
+    let mut failures = Vec::new();
+    for (asm, want) in programs() {
+        match assemble_bytes(&asm) {
+            Ok(b) if b == want => {}
+            Ok(b) => {
+                let slot = b
+                    .chunks(8)
+                    .zip(want.chunks(8))
+                    .position(|(x, y)| x != y)
+                    .unwrap_or(b.len().min(want.len()) / 8);
+                failures.push(format!(
+                    "{asm}: first difference at slot {slot}: ours {:02x?}, llvm {:02x?}",
+                    b.chunks(8).nth(slot),
+                    want.chunks(8).nth(slot)
+                ));
+            }
+            Err(e) => failures.push(format!("{asm}: rejected: {e}")),
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{} mismatches:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+}
+
+#[test]
+fn programs_with_labels_disassemble_with_labels_and_round_trip() {
+    for (asm, want) in programs() {
+        let text = disassemble_bytes(&want).unwrap_or_else(|e| panic!("{asm}: {e}"));
+        // Every jump and call inside the program names a label, none a raw offset.
+        for line in text.lines() {
+            let is_branch = line.contains("goto") || line.starts_with("\tcall");
+            let last = line.split_whitespace().last().unwrap_or("");
+            if is_branch {
+                assert!(last.starts_with('L'), "{asm}: `{line}` in\n{text}");
+            }
+        }
+        assert_eq!(
+            assemble_bytes(&text).as_deref(),
+            Ok(want.as_slice()),
+            "{asm}: the disassembly\n{text}\ndoes not reassemble to LLVM's bytes"
+        );
+    }
 }

@@ -219,7 +219,12 @@ pub fn lex(src: &str) -> (Vec<Token>, Vec<Diagnostic>) {
                 errs.push(Diagnostic::new(
                     DiagKind::Syntax,
                     Some(sp(end)),
-                    format!("unexpected character `{other}`"),
+                    if other.is_control() || other.is_whitespace() {
+                        // Invisible: name it by its code point (a NUL byte, a form feed).
+                        format!("unexpected character U+{:04X}", u32::from(other))
+                    } else {
+                        format!("unexpected character `{other}`")
+                    },
                 ));
                 // Skip to the end of the statement: one error per bad character run.
                 i = end;

@@ -277,12 +277,17 @@ impl<'a> StmtParser<'a> {
         if self.peek().is_none() {
             Ok(())
         } else {
+            // "unexpected number", not "unexpected a number".
+            let what = self.describe();
+            let what = what
+                .strip_prefix("a ")
+                .or_else(|| what.strip_prefix("the "))
+                .unwrap_or(&what);
             err(
                 DiagKind::Syntax,
                 self.here(),
                 format!(
-                    "unexpected {} after the end of the instruction (statements are separated by a newline or `;`)",
-                    self.describe()
+                    "unexpected {what} after the end of the instruction (statements are separated by a newline or `;`)"
                 ),
             )
         }

@@ -288,10 +288,35 @@ fn one_error_per_category_with_position() {
         ("r0 = (1 + \nexit", DiagKind::Syntax, 1, 10),
         ("r0 = 1 /* never closed\nexit", DiagKind::Syntax, 1, 8),
         ("r0 = 1 2\nexit", DiagKind::Syntax, 1, 8),
+        ("w1 <<= 32\nexit", DiagKind::ShiftRange, 1, 8),
+        ("r0 = 1\nr0 %= 0\nexit", DiagKind::DivisionByZero, 2, 7),
+        (
+            "r10 = xchg_64(r1 + 0, r10)\nexit",
+            DiagKind::WriteToR10,
+            1,
+            1,
+        ),
+        ("r10 = be16 r10\nexit", DiagKind::WriteToR10, 1, 1),
+        (
+            "r0 = 0\nif r0 > 0x100000000 goto +0\nexit",
+            DiagKind::ImmediateRange,
+            2,
+            9,
+        ),
+        (
+            "*(u64 *)(r10 - 40000) = 1\nexit",
+            DiagKind::OffsetRange,
+            1,
+            14,
+        ),
+        ("r0 = 0\ngotol +0x80000000\nexit", DiagKind::JumpRange, 2, 7),
         ("*(s8 *)(r1 + 0) = 1\nexit", DiagKind::Syntax, 1, 3),
+        ("r0 = 0\u{0}\nexit", DiagKind::Syntax, 1, 7),
     ];
     for &(src, kind, line, col) in cases {
         let (k, l, c, msg) = error(src);
+        // Messages read as English: no "unexpected a number".
+        assert!(!msg.contains("unexpected a "), "{src:?}: {msg}");
         assert_eq!((k, l, c), (kind, line, col), "{src:?}: {msg}");
         assert!(!msg.is_empty());
     }
