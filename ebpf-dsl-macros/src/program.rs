@@ -527,7 +527,18 @@ fn assemble(
     errors: &mut Errors,
 ) -> Option<Assembled> {
     let report = |d: &Diagnostic, slot_spans: &[Option<ebpf_dsl::Span>], errors: &mut Errors| {
-        let d = asm::refine(&src.text, d.clone());
+        let mut d = asm::refine(&src.text, d.clone());
+        // Inside the macro only `;` ends a statement (it sees no newlines).
+        d.message = d.message.replace("a newline or `;`", "`;`");
+        if d.kind == asm::DiagKind::UnknownName || d.message.contains("neither a kernel helper") {
+            if let Some(word) = d.span.and_then(|s| src.text.get(s.start..s.end)) {
+                let helpers = ebpf_dsl::helpers::HELPERS.iter().map(|h| h.name);
+                let consts = ebpf_dsl::consts::CONSTS.iter().map(|c| c.name);
+                if let Some(best) = names::closest(word, helpers.chain(consts)) {
+                    d.message.push_str(&format!("; did you mean `{best}`?"));
+                }
+            }
+        }
         let span = d.span.or_else(|| {
             d.insn_index
                 .and_then(|i| slot_spans.get(i).copied().flatten())

@@ -2,7 +2,9 @@ use ebpf_dsl_macros::defprogram;
 
 defprogram! {
     PROG: xdp {
-        r0 = r1;
+        r3 = *(u32 *)(r1 + 4);
+        r3 += 1;
+        r0 = XDP_PASS;
         exit;
     }
 }
