@@ -199,6 +199,20 @@ impl<R: RingMemory> WriteBatch<'_, R> {
         Ok(())
     }
 
+    /// Entry `i` as written (`i < written()`): what a rollback hands back. The entry is not
+    /// published, so only we can see it.
+    #[inline]
+    pub fn get_written(&self, i: u32) -> Option<R::Item> {
+        if i >= self.written {
+            return None;
+        }
+        let slot = self.start.wrapping_add(i) & self.ring.mask;
+        // SAFETY: the slot lies in [start, start + written): reserved by this batch (see
+        // `push`) and written by it; the producer index does not cover it yet, so the consumer
+        // does not read it.
+        Some(unsafe { self.ring.mem.read(slot) })
+    }
+
     /// Publishes the written entries (release store of the producer index) and returns how
     /// many; the reserved but unwritten entries go back to the ring.
     #[inline]

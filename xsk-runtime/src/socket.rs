@@ -17,12 +17,22 @@
 //! # Sharing a UMEM (`XDP_SHARED_UMEM`)
 //!
 //! The first socket bound with a UMEM uses the socket the UMEM was registered on. Every further
-//! socket is a new AF_XDP socket bound with `XDP_SHARED_UMEM` and the first one's fd. On the
-//! same (interface, queue) it shares the first socket's fill and completion rings and has none
-//! of its own (kernel 4.18); on another queue or interface it gets its own fill and completion
-//! rings (kernel 5.10). The kernel refuses any other bind flag with `XDP_SHARED_UMEM`: shared
-//! sockets inherit copy/zero-copy, need_wakeup and multi-buffer from the first socket, and this
-//! module never sends other flags with it.
+//! socket is a new AF_XDP socket bound with `XDP_SHARED_UMEM`. On an (interface, queue) that
+//! already has a socket of the UMEM it names that socket's fd and shares its fill and
+//! completion rings, having none of its own (kernel 4.18); on another queue or interface it
+//! names the UMEM's own socket and gets its own fill and completion rings (kernel 5.10). The
+//! kernel refuses any other bind flag with `XDP_SHARED_UMEM`: shared sockets inherit
+//! copy/zero-copy, need_wakeup and multi-buffer from the first socket, and this module never
+//! sends other flags with it.
+//!
+//! The fill and completion rings of a queue belong to the socket that set them up
+//! ([`XskSocket::fill`] is `None` on the others). When that socket is dropped while other
+//! sockets of the UMEM are still bound to the queue, its two rings stay mapped, with their
+//! counters and the frames in them, and the next of those sockets that asks for its rings
+//! ([`XskSocket::fill`], [`XskSocket::completion`], [`XskSocket::rings`]) takes them over:
+//! receiving on the queue goes on, no frame is lost. (While the rings stay mapped, the kernel
+//! keeps the dropped socket itself alive — the mapping holds its file — so it leaves any
+//! XSKMAP only when the last socket of the queue is gone: point the map at a live socket.)
 //!
 //! # Wake-ups (`need_wakeup`, kernel 5.4)
 //!
@@ -36,6 +46,7 @@
 //! [`XskSocket::set_max_tx_skb_budget`] (kernel 6.17) raises that.
 
 use std::os::fd::{AsFd, AsRawFd, BorrowedFd, OwnedFd, RawFd};
+use std::sync::atomic::Ordering;
 
 use crate::error::{Error, Result};
 use crate::ring::{Consumer, MmapRing, Producer, ReadBatch, WriteBatch};
@@ -46,7 +57,7 @@ use crate::sys::xdp::{
     XDP_TX_RING, XDP_UMEM_COMPLETION_RING, XDP_UMEM_FILL_RING, XDP_UMEM_PGOFF_COMPLETION_RING,
     XDP_UMEM_PGOFF_FILL_RING, XDP_USE_NEED_WAKEUP, XDP_USE_SG, XDP_ZEROCOPY,
 };
-use crate::umem::{Frame, FreeList, OwnerState, RxPacket, Umem};
+use crate::umem::{Frame, FreeList, OwnerState, QueueEntry, RxPacket, Umem};
 
 /// Copy or zero-copy.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -189,6 +200,8 @@ pub struct FillRing {
     fd: RawFd,
     need_wakeup: bool,
     filled: u64,
+    /// Frame addresses of dropped (rolled back) batches, until [`FillRing::reclaim`].
+    rolled_back: Vec<u64>,
 }
 
 impl FillRing {
@@ -196,17 +209,21 @@ impl FillRing {
     #[inline]
     pub fn reserve(&mut self, n: u32) -> FillBatch<'_> {
         let umem_id = self.umem.id();
-        let filled = &mut self.filled;
         FillBatch {
             batch: Some(self.ring.reserve(n)),
             umem_id,
-            filled,
+            filled: &mut self.filled,
+            rolled_back: &mut self.rolled_back,
         }
     }
 
     /// Moves up to `max` frames from `free` into the ring (as many as fit); returns how many.
+    /// Frames of rolled-back batches go back to `free` first.
     #[inline]
     pub fn fill_from(&mut self, free: &mut FreeList, max: u32) -> u32 {
+        if !self.rolled_back.is_empty() {
+            self.reclaim(free);
+        }
         let want = max.min(free.len().min(u32::MAX as usize) as u32);
         if want == 0 {
             return 0;
@@ -268,18 +285,51 @@ impl FillRing {
     pub fn filled(&self) -> u64 {
         self.filled
     }
+
+    /// Frames pushed into batches that were dropped without [`FillBatch::submit`]: held here
+    /// until [`reclaim`](FillRing::reclaim) (or [`fill_from`](FillRing::fill_from)) puts them
+    /// on a free list.
+    pub fn rolled_back(&self) -> usize {
+        self.rolled_back.len()
+    }
+
+    /// Moves the frames of rolled-back batches onto `free` (of this ring's UMEM); returns how
+    /// many.
+    pub fn reclaim(&mut self, free: &mut FreeList) -> u32 {
+        reclaim_into(&self.umem, &mut self.rolled_back, free)
+    }
 }
 
-/// Reserved fill ring entries. [`push`](FillBatch::push) moves a frame in;
-/// [`submit`](FillBatch::submit) publishes. Dropping the batch also submits the frames pushed
-/// (a pushed frame cannot be handed back, so it must not be lost) and returns the unused
-/// reservation to the ring.
-#[must_use = "submit the batch (dropping it submits what was pushed)"]
+/// Moves rolled-back frame addresses onto `free` (if it belongs to `umem`).
+fn reclaim_into(umem: &Umem, rolled_back: &mut Vec<u64>, free: &mut FreeList) -> u32 {
+    if free.umem_id() != umem.id() {
+        return 0;
+    }
+    let n = rolled_back.len() as u32;
+    for addr in rolled_back.drain(..) {
+        // Cannot fail: same UMEM, checked above.
+        let _ = free.push(umem.frame_at(addr));
+    }
+    n
+}
+
+/// Reserved fill ring entries: a transaction. [`push`](FillBatch::push) moves a frame in;
+/// [`submit`](FillBatch::submit) publishes the frames pushed to the kernel and returns the
+/// unused reservation to the ring.
+///
+/// Dropping the batch without `submit` rolls it back: nothing is published, the whole
+/// reservation is free again, and the frames pushed are handed back to the [`FillRing`],
+/// which keeps them until [`FillRing::reclaim`] or the next [`FillRing::fill_from`] puts
+/// them on a free list ([`FillRing::rolled_back`] counts them). So an early return (`?`)
+/// between `reserve` and `submit` neither sends the kernel a half-built batch nor loses a
+/// frame.
+#[must_use = "a FillBatch publishes nothing unless submitted; dropping it rolls back"]
 #[derive(Debug)]
 pub struct FillBatch<'a> {
     batch: Option<WriteBatch<'a, MmapRing<u64>>>,
     umem_id: u32,
     filled: &'a mut u64,
+    rolled_back: &'a mut Vec<u64>,
 }
 
 impl FillBatch<'_> {
@@ -321,10 +371,6 @@ impl FillBatch<'_> {
     /// Publishes the pushed frames; returns how many.
     #[inline]
     pub fn submit(mut self) -> u32 {
-        self.finish()
-    }
-
-    fn finish(&mut self) -> u32 {
         match self.batch.take() {
             Some(b) => {
                 let n = b.submit();
@@ -337,8 +383,16 @@ impl FillBatch<'_> {
 }
 
 impl Drop for FillBatch<'_> {
+    /// Rolls back (see the type's docs).
     fn drop(&mut self) {
-        self.finish();
+        if let Some(b) = self.batch.take() {
+            for i in 0..b.written() {
+                if let Some(addr) = b.get_written(i) {
+                    self.rolled_back.push(addr);
+                }
+            }
+            // Dropping the raw batch returns the reservation: nothing was published.
+        }
     }
 }
 
@@ -582,18 +636,32 @@ pub struct TxRing {
     fd: RawFd,
     need_wakeup: bool,
     transmitted: u64,
+    /// Frame addresses of dropped (rolled back) batches, until [`TxRing::reclaim`].
+    rolled_back: Vec<u64>,
 }
 
 impl TxRing {
     /// Reserves up to `n` entries; push packets into the batch.
     #[inline]
     pub fn reserve(&mut self, n: u32) -> TxBatch<'_> {
-        let umem = &self.umem;
         TxBatch {
             batch: Some(self.ring.reserve(n)),
-            umem,
+            umem: &self.umem,
             transmitted: &mut self.transmitted,
+            rolled_back: &mut self.rolled_back,
         }
+    }
+
+    /// Frames pushed into batches that were dropped without [`TxBatch::submit`]: held here
+    /// until [`reclaim`](TxRing::reclaim) puts them on a free list.
+    pub fn rolled_back(&self) -> usize {
+        self.rolled_back.len()
+    }
+
+    /// Moves the frames of rolled-back batches onto `free` (of this ring's UMEM); returns how
+    /// many.
+    pub fn reclaim(&mut self, free: &mut FreeList) -> u32 {
+        reclaim_into(&self.umem, &mut self.rolled_back, free)
     }
 
     /// True if the kernel asks for a `sendto` to go on sending (`XDP_RING_NEED_WAKEUP`).
@@ -640,15 +708,18 @@ impl TxRing {
     }
 }
 
-/// Reserved TX ring entries. [`push`](TxBatch::push) moves a frame in with the span to send;
-/// [`submit`](TxBatch::submit) publishes (then [`TxRing::kick_if_needed`]). Dropping the batch
-/// submits what was pushed, like [`FillBatch`].
-#[must_use = "submit the batch (dropping it submits what was pushed)"]
+/// Reserved TX ring entries: a transaction. [`push`](TxBatch::push) moves a frame in with the
+/// span to send; [`submit`](TxBatch::submit) publishes (then [`TxRing::kick_if_needed`]).
+///
+/// Dropping the batch without `submit` rolls it back like a [`FillBatch`]: nothing is sent,
+/// and the frames pushed wait on the [`TxRing`] for [`TxRing::reclaim`].
+#[must_use = "a TxBatch sends nothing unless submitted; dropping it rolls back"]
 #[derive(Debug)]
 pub struct TxBatch<'a> {
     batch: Option<WriteBatch<'a, MmapRing<XdpDesc>>>,
     umem: &'a Umem,
     transmitted: &'a mut u64,
+    rolled_back: &'a mut Vec<u64>,
 }
 
 impl TxBatch<'_> {
@@ -734,10 +805,6 @@ impl TxBatch<'_> {
     /// Publishes the pushed packets; returns how many.
     #[inline]
     pub fn submit(mut self) -> u32 {
-        self.finish()
-    }
-
-    fn finish(&mut self) -> u32 {
         match self.batch.take() {
             Some(b) => {
                 let n = b.submit();
@@ -750,8 +817,18 @@ impl TxBatch<'_> {
 }
 
 impl Drop for TxBatch<'_> {
+    /// Rolls back (see the type's docs).
     fn drop(&mut self) {
-        self.finish();
+        if let Some(b) = self.batch.take() {
+            for i in 0..b.written() {
+                if let Some(desc) = b.get_written(i) {
+                    // Pushed descriptors always lie in the UMEM (checked by `push`).
+                    if let Some((base, _)) = self.umem.split_addr(desc.addr) {
+                        self.rolled_back.push(base);
+                    }
+                }
+            }
+        }
     }
 }
 
@@ -848,10 +925,13 @@ impl XskSocket {
             OwnerState::Bound { need_wakeup } => Some(need_wakeup),
         };
         let is_owner = owner_wakeup.is_none();
-        let same_queue = state
-            .bound
-            .iter()
-            .any(|&(i, q, n)| i == ifindex && q == queue && n > 0);
+        // A live socket of this UMEM on the same queue: share its fill and completion rings
+        // (the kernel shares them only with a socket bound to the same queue, so name that
+        // one in `sxdp_shared_umem_fd`, not the UMEM's own socket on another queue).
+        let same_queue_fd = state
+            .queue_mut(ifindex, queue)
+            .and_then(|e| e.fds.first().copied());
+        let same_queue = same_queue_fd.is_some();
         let own_fd = if is_owner {
             None
         } else {
@@ -910,18 +990,21 @@ impl XskSocket {
         } else {
             // The kernel refuses every other flag with XDP_SHARED_UMEM.
             addr.sxdp_flags = XDP_SHARED_UMEM;
-            addr.sxdp_shared_umem_fd = umem.fd().as_raw_fd() as u32;
+            addr.sxdp_shared_umem_fd =
+                same_queue_fd.unwrap_or_else(|| umem.fd().as_raw_fd()) as u32;
             if let Err(errno) = xdp::bind(fd, &addr) {
                 return Err(bind_error(umem, errno, ifindex, queue, config, true));
             }
         }
-        match state
-            .bound
-            .iter_mut()
-            .find(|(i, q, _)| *i == ifindex && *q == queue)
-        {
-            Some(entry) => entry.2 += 1,
-            None => state.bound.push((ifindex, queue, 1)),
+        let raw = fd.as_raw_fd();
+        match state.queue_mut(ifindex, queue) {
+            Some(entry) => entry.fds.push(raw),
+            None => state.queues.push(QueueEntry {
+                ifindex,
+                queue,
+                fds: vec![raw],
+                orphan: None,
+            }),
         }
         drop(state);
         let zero_copy = match xdp::options(fd) {
@@ -929,7 +1012,7 @@ impl XskSocket {
             // Kernels before 5.3 cannot tell; only a forced zero-copy bind is known.
             Err(_) => config.mode == BindMode::ZeroCopy,
         };
-        Ok(XskSocket {
+        let mut socket = XskSocket {
             fill,
             completion,
             rx,
@@ -941,7 +1024,46 @@ impl XskSocket {
             zero_copy,
             zero_copy_refused,
             need_wakeup,
-        })
+        };
+        socket.adopt_orphaned_rings();
+        Ok(socket)
+    }
+
+    /// Takes over the fill and completion rings of this queue if the socket that had them
+    /// was dropped (see "Sharing a UMEM" in the module docs). A relaxed load on the fast path.
+    #[inline]
+    fn adopt_orphaned_rings(&mut self) {
+        if self.fill.is_none() && self.umem.orphans().load(Ordering::Relaxed) > 0 {
+            self.adopt_orphaned_rings_slow();
+        }
+    }
+
+    #[cold]
+    fn adopt_orphaned_rings_slow(&mut self) {
+        let mut state = self.umem.state();
+        let Some(orphan) = state
+            .queue_mut(self.ifindex, self.queue)
+            .and_then(|e| e.orphan.take())
+        else {
+            return;
+        };
+        self.umem.orphans().fetch_sub(1, Ordering::Relaxed);
+        drop(state);
+        let fd = self.fd().as_raw_fd();
+        self.fill = Some(FillRing {
+            ring: orphan.fill,
+            umem: self.umem.clone(),
+            fd,
+            need_wakeup: self.need_wakeup,
+            filled: orphan.filled,
+            rolled_back: orphan.fill_rolled_back,
+        });
+        self.completion = Some(CompletionRing {
+            ring: orphan.completion,
+            umem: self.umem.clone(),
+            completed: orphan.completed,
+            invalid: orphan.invalid,
+        });
     }
 
     /// The socket's fd (to enter into an XSKMAP, or to poll).
@@ -982,9 +1104,11 @@ impl XskSocket {
         self.need_wakeup
     }
 
-    /// All rings at once, for code that uses several in one loop.
+    /// All rings at once, for code that uses several in one loop (takes over orphaned fill
+    /// and completion rings like [`fill`](XskSocket::fill)).
     #[inline]
     pub fn rings(&mut self) -> Rings<'_> {
+        self.adopt_orphaned_rings();
         Rings {
             fill: self.fill.as_mut(),
             completion: self.completion.as_mut(),
@@ -993,13 +1117,16 @@ impl XskSocket {
         }
     }
 
-    /// The fill ring, unless shared with an earlier socket on the same queue.
+    /// The fill ring, unless shared with an earlier socket on the same queue; takes over the
+    /// queue's fill and completion rings if the socket that had them was dropped.
     pub fn fill(&mut self) -> Option<&mut FillRing> {
+        self.adopt_orphaned_rings();
         self.fill.as_mut()
     }
 
-    /// The completion ring, unless shared like the fill ring.
+    /// The completion ring, unless shared like the fill ring (taken over like it).
     pub fn completion(&mut self) -> Option<&mut CompletionRing> {
+        self.adopt_orphaned_rings();
         self.completion.as_mut()
     }
 
@@ -1115,15 +1242,59 @@ impl AsFd for XskSocket {
 
 impl Drop for XskSocket {
     fn drop(&mut self) {
-        let mut state = self.umem.state();
-        if let Some(entry) = state
-            .bound
-            .iter_mut()
-            .find(|(i, q, _)| *i == self.ifindex && *q == self.queue)
-        {
-            entry.2 = entry.2.saturating_sub(1);
+        let is_owner = self.own_fd.is_none();
+        let raw = self.fd().as_raw_fd();
+        let fill = self.fill.take();
+        let completion = self.completion.take();
+        let umem = self.umem.clone();
+        let mut state = umem.state();
+        let Some(pos) = state
+            .queues
+            .iter()
+            .position(|e| e.ifindex == self.ifindex && e.queue == self.queue)
+        else {
+            return;
+        };
+        let entry = &mut state.queues[pos];
+        // The UMEM's own socket stays bound (its fd lives with the UMEM): later sockets on
+        // its queue still share with it.
+        if !is_owner {
+            entry.fds.retain(|&fd| fd != raw);
+        }
+        if entry.fds.is_empty() {
+            // The last socket of the queue: the kernel frees the queue's rings with it.
+            if state.queues.swap_remove(pos).orphan.is_some() {
+                umem.orphans().fetch_sub(1, Ordering::Relaxed);
+            }
+            return;
+        }
+        // Other sockets still receive on this queue through these rings: keep them mapped
+        // for the next of those sockets that asks for its rings.
+        if let (Some(fill), Some(completion)) = (fill, completion) {
+            entry.orphan = Some(OrphanRings {
+                fill: fill.ring,
+                filled: fill.filled,
+                fill_rolled_back: fill.rolled_back,
+                completion: completion.ring,
+                completed: completion.completed,
+                invalid: completion.invalid,
+            });
+            umem.orphans().fetch_add(1, Ordering::Relaxed);
         }
     }
+}
+
+/// The fill and completion rings of a queue whose socket was dropped while other sockets of
+/// the UMEM were still bound to the queue (kept in the UMEM's state until one of them takes
+/// them over). No `Umem` handle inside: the state lives in the UMEM.
+#[derive(Debug)]
+pub(crate) struct OrphanRings {
+    fill: Producer<MmapRing<u64>>,
+    filled: u64,
+    fill_rolled_back: Vec<u64>,
+    completion: Consumer<MmapRing<u64>>,
+    completed: u64,
+    invalid: u64,
 }
 
 fn old_kernel_hint(version: &'static str) -> impl Fn(Error) -> Error {
@@ -1196,6 +1367,7 @@ fn setup_rings(
                 fd: raw,
                 need_wakeup,
                 filled: 0,
+                rolled_back: Vec::new(),
             }),
             Some(CompletionRing {
                 ring: Consumer::new(cr),
@@ -1238,6 +1410,7 @@ fn setup_rings(
             fd: raw,
             need_wakeup,
             transmitted: 0,
+            rolled_back: Vec::new(),
         })
     } else {
         None

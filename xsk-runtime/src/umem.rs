@@ -153,11 +153,35 @@ pub(crate) enum OwnerState {
     Failed,
 }
 
+/// The sockets of this UMEM bound to one (interface, queue): they share one fill and one
+/// completion ring, the ones the first of them set up.
+#[derive(Debug)]
+pub(crate) struct QueueEntry {
+    pub(crate) ifindex: u32,
+    pub(crate) queue: u32,
+    /// The fds of the live sockets bound here, oldest first: a later socket on this queue
+    /// names `fds[0]` in `sxdp_shared_umem_fd` (the kernel shares the fill and completion
+    /// rings only with a socket bound to the same queue). A socket removes its fd before it
+    /// closes it; the UMEM's own socket stays (its fd lives, bound, as long as the UMEM).
+    pub(crate) fds: Vec<std::os::fd::RawFd>,
+    /// The fill and completion rings of this queue after the socket that mapped them was
+    /// dropped, waiting for another socket of the queue to take them over.
+    pub(crate) orphan: Option<crate::socket::OrphanRings>,
+}
+
 #[derive(Debug)]
 pub(crate) struct UmemState {
     pub(crate) owner: OwnerState,
-    /// Every (ifindex, queue) a socket of this UMEM is bound to, with how many sockets.
-    pub(crate) bound: Vec<(u32, u32, u32)>,
+    /// Every (ifindex, queue) a socket of this UMEM is bound to.
+    pub(crate) queues: Vec<QueueEntry>,
+}
+
+impl UmemState {
+    pub(crate) fn queue_mut(&mut self, ifindex: u32, queue: u32) -> Option<&mut QueueEntry> {
+        self.queues
+            .iter_mut()
+            .find(|e| e.ifindex == ifindex && e.queue == queue)
+    }
 }
 
 struct UmemInner {
@@ -177,6 +201,9 @@ struct UmemInner {
     /// interfaces); `None` if /proc was not readable.
     netns: Option<OwnedFd>,
     state: Mutex<UmemState>,
+    /// How many queues have orphaned fill/completion rings (a lock-free hint for
+    /// [`crate::socket::XskSocket`]'s ring accessors, which look into `state` only if > 0).
+    orphans: AtomicU32,
 }
 
 /// A registered UMEM. Cloning gives another handle to the same memory (sockets keep one).
@@ -249,8 +276,9 @@ impl Umem {
                     .ok(),
                 state: Mutex::new(UmemState {
                     owner: OwnerState::Unused,
-                    bound: Vec::new(),
+                    queues: Vec::new(),
                 }),
+                orphans: AtomicU32::new(0),
             }),
         };
         let free = FreeList::full(&umem);
@@ -320,6 +348,12 @@ impl Umem {
                 Err(p) => std::panic::resume_unwind(p),
             }
         })
+    }
+
+    /// The number of queues with orphaned rings (see [`QueueEntry::orphan`]).
+    #[inline]
+    pub(crate) fn orphans(&self) -> &AtomicU32 {
+        &self.inner.orphans
     }
 
     pub(crate) fn state(&self) -> std::sync::MutexGuard<'_, UmemState> {
@@ -621,6 +655,11 @@ impl FreeList {
     #[inline]
     pub fn is_empty(&self) -> bool {
         self.addrs.is_empty()
+    }
+
+    /// The [`Umem::id`] of the UMEM whose frames the list holds.
+    pub fn umem_id(&self) -> u32 {
+        self.umem
     }
 
     /// The UMEM's total number of frames.

@@ -252,4 +252,157 @@ fn sockets_on_the_same_queue_share_the_fill_ring() {
     let pending = first.fill().unwrap().pending();
     assert_eq!(c.in_kernel(), i64::from(pending), "{c:?}");
     assert_eq!(free.len() + pending as usize, 256);
+    // The first socket (the UMEM's own) goes: the second takes over the fill ring with the
+    // frames in it, so they are not lost.
+    let filled = first.counters().filled;
+    drop(first);
+    let fill = second.fill().expect("the fill ring is handed over");
+    assert_eq!((fill.filled(), fill.pending()), (filled, pending));
+}
+
+/// Sends `n` UDP datagrams tagged `tag` to the left end from 32 source ports (the veth spreads
+/// the flows over its queues) and receives them on `socks` (one per queue, each refilling its
+/// queue's fill ring from `free`); returns how many arrived on each socket. Asserts every
+/// datagram arrived intact, exactly once.
+fn round(
+    pair: &VethPair,
+    umem: &xsk_runtime::umem::Umem,
+    free: &mut xsk_runtime::umem::FreeList,
+    socks: &mut [&mut XskSocket],
+    tag: u8,
+    n: u32,
+) -> Vec<usize> {
+    let sent: Vec<Vec<u8>> = (0..n).map(|i| payload(tag, i)).collect();
+    for s in socks.iter_mut() {
+        s.fill().expect("fill ring").fill_from(free, 64);
+    }
+    let to_send = sent.clone();
+    pair.right
+        .run(move || {
+            let ss: Vec<UdpSocket> = (0..32)
+                .map(|_| UdpSocket::bind(("0.0.0.0", 0)).unwrap())
+                .collect();
+            for (i, p) in to_send.iter().enumerate() {
+                ss[i % ss.len()].send_to(p, (LEFT_IPV4, 9951)).unwrap();
+            }
+        })
+        .unwrap();
+    let mut got = Vec::new();
+    let mut per_socket = vec![0; socks.len()];
+    let deadline = Instant::now() + WAIT;
+    while got.len() < sent.len() && Instant::now() < deadline {
+        for (k, s) in socks.iter_mut().enumerate() {
+            s.fill().expect("fill ring").fill_from(free, 64);
+            let mut batch = s.rx().unwrap().recv(64);
+            for pkt in batch.by_ref() {
+                if let Some((_, 9951, p)) = parse_udp(umem.packet(&pkt)) {
+                    got.push(p.to_vec());
+                    per_socket[k] += 1;
+                }
+                free.push(pkt.into_frame()).unwrap();
+            }
+            batch.release();
+        }
+        std::thread::sleep(Duration::from_millis(1));
+    }
+    got.sort_by_key(|p| u32::from_be_bytes([p[0], p[1], p[2], p[3]]));
+    assert!(
+        got == sent,
+        "every datagram arrives once, intact: {per_socket:?}"
+    );
+    per_socket
+}
+
+#[test]
+fn dropping_the_socket_that_owns_a_queues_fill_ring_hands_it_over() {
+    // Queue 1 is not the UMEM's own queue: further sockets on it must share with the first
+    // socket *of queue 1* (the kernel shares rings only within a queue), and when that socket
+    // goes, the next one takes over its fill and completion rings with the frames in them.
+    let Some(pair) = sandbox(
+        "dropping_the_socket_that_owns_a_queues_fill_ring_hands_it_over",
+        2,
+    ) else {
+        return;
+    };
+    let (xsks, prog) = redirect_program(2);
+    let (umem, mut free) = umem_in(
+        &pair,
+        UmemConfig {
+            frame_size: 2048,
+            frame_count: 512,
+            ..Default::default()
+        },
+    );
+    let ifindex = pair.left.ifindex;
+    let cfg = SocketConfig {
+        rx_size: 128,
+        tx_size: 0,
+        fill_size: 128,
+        completion_size: 128,
+        mode: BindMode::Copy,
+        ..Default::default()
+    };
+    let (mut q0, mut q1_first, mut q1_second, mut q1_third) = pair
+        .left
+        .run(|| {
+            let a = XskSocket::bind(&umem, ifindex, 0, &cfg).expect("queue 0 (UMEM's own)");
+            let b = XskSocket::bind(&umem, ifindex, 1, &cfg).expect("queue 1, first");
+            let c = XskSocket::bind(&umem, ifindex, 1, &cfg)
+                .expect("queue 1, second: shares the first queue-1 socket's rings");
+            let d = XskSocket::bind(&umem, ifindex, 1, &cfg).expect("queue 1, third");
+            (a, b, c, d)
+        })
+        .unwrap();
+    assert!(q1_first.fill().is_some());
+    assert!(q1_second.fill().is_none() && q1_third.fill().is_none());
+    xsks.set(0, q0.fd()).unwrap();
+    xsks.set(1, q1_second.fd()).unwrap();
+    attach_left(&pair, &prog);
+    // Frames go into queue 1's fill ring through its owner, which is then dropped with those
+    // frames still in the ring.
+    assert_eq!(q1_first.fill().unwrap().fill_from(&mut free, 100), 100);
+    drop(q1_first);
+    // The second socket takes the rings over, counters included, and receives through them.
+    let fill = q1_second
+        .fill()
+        .expect("the queue's fill ring is handed over");
+    assert_eq!(fill.filled(), 100, "the counters come along");
+    assert_eq!(fill.pending(), 100, "the frames in the ring come along");
+    assert!(q1_second.completion().is_some());
+    assert!(q1_third.fill().is_none(), "only one socket takes the rings");
+    let per = round(
+        &pair,
+        &umem,
+        &mut free,
+        &mut [&mut q0, &mut q1_second],
+        0x71,
+        64,
+    );
+    assert!(
+        per[1] > 0,
+        "queue 1 received through the handed-over rings: {per:?}"
+    );
+    // Dropping the new owner hands the rings to the third socket.
+    let before = q1_second.counters();
+    xsks.set(1, q1_third.fd()).unwrap();
+    drop(q1_second);
+    let fill = q1_third.fill().expect("handed over again");
+    assert_eq!(fill.filled(), before.filled);
+    let per = round(
+        &pair,
+        &umem,
+        &mut free,
+        &mut [&mut q0, &mut q1_third],
+        0x72,
+        64,
+    );
+    assert!(per[1] > 0, "{per:?}");
+    // Accounting: every frame is free or waiting in one of the two fill rings. The fill
+    // counters moved with the rings; the dropped second socket's RX count did not.
+    let mut c = q0.counters() + q1_third.counters();
+    c.received += before.received;
+    let pending = q0.fill().unwrap().pending() + q1_third.fill().unwrap().pending();
+    assert_eq!(c.invalid, 0);
+    assert_eq!(c.in_kernel(), i64::from(pending), "{c:?}");
+    assert_eq!(free.len() + pending as usize, 512);
 }
