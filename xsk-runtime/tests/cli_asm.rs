@@ -109,3 +109,110 @@ fn bad_usage_exits_2() {
     let out = tool(&["--help"], None);
     assert!(out.status.success());
 }
+
+/// Malformed files: each subcommand exits with 1 (errors in the program) or 2 (not text, not
+/// readable), says why, and never panics.
+#[test]
+fn malformed_files_never_panic() {
+    let dir = temp_dir("malformed");
+    // A deterministic byte soup (xorshift), so the test needs no crate.
+    let mut x: u64 = 0x9e37_79b9_7f4a_7c15;
+    let garbage: Vec<u8> = (0..4096)
+        .map(|_| {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            x as u8
+        })
+        .collect();
+    let mut invalid_utf8 = b"r0 = 0\n".to_vec();
+    invalid_utf8.extend_from_slice(&[0xff, 0xfe, b'\n']);
+    invalid_utf8.extend_from_slice(b"exit\n");
+    let deep = |open: &str, close: &str| {
+        format!(
+            "r0 = {}1{}\nexit\n",
+            open.repeat(100_000),
+            close.repeat(100_000)
+        )
+        .into_bytes()
+    };
+    // (file name, contents, exit status of `check`, a piece of its message)
+    let cases: Vec<(&str, Vec<u8>, i32, &str)> = vec![
+        ("garbage.s", garbage.clone(), 2, "is not UTF-8 text"),
+        (
+            "invalid-utf8.s",
+            invalid_utf8,
+            2,
+            "is not UTF-8 text (byte 7)",
+        ),
+        ("empty.s", Vec::new(), 1, "the program has no instructions"),
+        (
+            "nul.s",
+            b"r0 = 0\0\nexit\n".to_vec(),
+            1,
+            "nul.s:1:7: error: unexpected character U+0000",
+        ),
+        ("parens.s", deep("(", ")"), 1, "nested deeper than"),
+        ("minus.s", deep("-", ""), 1, "nested deeper than"),
+        (
+            "huge-comment.s",
+            format!("r0 = 0 # {}\nexit\n", "x".repeat(2_000_000)).into_bytes(),
+            0,
+            "",
+        ),
+        (
+            "huge-name.s",
+            format!("goto {}\nexit\n", "a".repeat(100_000)).into_bytes(),
+            1,
+            "undefined label",
+        ),
+        (
+            "huge-number.s",
+            format!("r0 = {}\nexit\n", "9".repeat(100_000)).into_bytes(),
+            1,
+            "does not fit in 64 bits",
+        ),
+        ("unclosed-comment.s", b"r0 = 0\n/* exit\n".to_vec(), 1, ""),
+        (
+            "many-errors.s",
+            "r11 = 1\n".repeat(10_000).into_bytes(),
+            1,
+            "10000 errors",
+        ),
+    ];
+    for (name, contents, status, want) in &cases {
+        let path = dir.join(name);
+        std::fs::write(&path, contents).unwrap();
+        let p = path.to_str().unwrap();
+        let out_bin = dir.join(format!("{name}.bin"));
+        for args in [
+            vec!["check", p],
+            vec!["asm", p, "-o", out_bin.to_str().unwrap()],
+        ] {
+            let out = tool(&args, None);
+            let err = String::from_utf8_lossy(&out.stderr);
+            assert!(!err.contains("panicked"), "{args:?}: {err}");
+            assert_eq!(out.status.code(), Some(*status), "{args:?}: {err}");
+            assert!(err.contains(want), "{args:?}: missing {want:?} in {err}");
+            if args[0] == "asm" {
+                // A rejected program writes no output file.
+                assert_eq!(out_bin.exists(), *status == 0, "{args:?}");
+            }
+        }
+        // As raw bytes these files are no program (except by chance): disasm fails cleanly.
+        let out = tool(&["disasm", p], None);
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(!err.contains("panicked"), "disasm {name}: {err}");
+        assert!(
+            matches!(out.status.code(), Some(0 | 1)),
+            "disasm {name}: {:?} {err}",
+            out.status
+        );
+        if contents.is_empty() {
+            assert!(out.status.success() && out.stdout.is_empty());
+        } else if contents.len() % 8 != 0 {
+            assert!(err.contains("not a multiple of 8"), "disasm {name}: {err}");
+        }
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}
