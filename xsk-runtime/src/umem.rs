@@ -10,7 +10,10 @@
 //! # Frame ownership
 //!
 //! At every moment a frame is in exactly one place: the [`FreeList`], the fill ring, the kernel
-//! (a packet being received or sent), an RX batch, the TX ring, or the completion ring. In this
+//! (a packet being received or sent), an RX batch, the TX ring, or the completion ring (or,
+//! pushed into a fill or TX batch that was dropped unsubmitted, held by that ring until
+//! [`FillRing::reclaim`](crate::socket::FillRing::reclaim) /
+//! [`TxRing::reclaim`](crate::socket::TxRing::reclaim)). In this
 //! crate a frame outside the kernel is a [`Frame`] value — neither `Copy` nor `Clone` — and the
 //! typed rings of [`crate::socket`] take `Frame`s by value when a frame goes to the kernel and
 //! give new ones back when the kernel returns it. So a frame cannot be queued twice, and a
@@ -18,6 +21,10 @@
 //! its one owner. A `Frame` that is dropped is lost until the UMEM is dropped; the counters
 //! ([`FreeList::len`], [`crate::socket::FrameCounters`]) let a test prove that every frame came
 //! home.
+//!
+//! The bytes of a frame are reached only through [`Umem::frame`], [`Umem::frame_mut`],
+//! [`Umem::packet`] and [`Umem::packet_mut`], which borrow the `Frame`; the pointer work behind
+//! them lives in [`crate::sys::frame`], the one place with `unsafe` for UMEM memory.
 //!
 //! The kernel's headroom: a received packet starts `XDP_PACKET_HEADROOM` (256) + `headroom`
 //! bytes into its frame ([`RxPacket::offset`]); a frame thus holds packets of up to
@@ -30,6 +37,8 @@ use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::{Arc, Mutex};
 
 use crate::error::{Error, Result};
+pub use crate::sys::frame::Frame;
+use crate::sys::frame::FrameArea;
 use crate::sys::xdp::{
     self, Mmap, XdpUmemReg, XDP_PACKET_HEADROOM, XDP_PKT_CONTD, XDP_UMEM_MIN_CHUNK_SIZE,
     XDP_UMEM_TX_METADATA_LEN, XDP_UMEM_UNALIGNED_CHUNK_FLAG, XSK_UNALIGNED_BUF_ADDR_MASK,
@@ -185,7 +194,7 @@ impl UmemState {
 }
 
 struct UmemInner {
-    area: Mmap,
+    area: FrameArea,
     id: u32,
     /// frame_size * frame_count.
     len: u64,
@@ -242,7 +251,13 @@ impl Umem {
             xdp::page_size()
         };
         let map_len = len.div_ceil(page) * page;
-        let area = Mmap::anonymous(map_len, config.huge_pages)?;
+        let id = NEXT_UMEM_ID.fetch_add(1, Ordering::Relaxed);
+        let area = FrameArea::new(
+            Mmap::anonymous(map_len, config.huge_pages)?,
+            id,
+            config.frame_size,
+            config.frame_count,
+        )?;
         let fd = xdp::xsk_socket()?;
         let mut flags = 0;
         if config.unaligned {
@@ -260,7 +275,6 @@ impl Umem {
             tx_metadata_len: config.tx_metadata_len,
         };
         xdp::umem_reg(fd.as_fd(), &reg)?;
-        let id = NEXT_UMEM_ID.fetch_add(1, Ordering::Relaxed);
         let umem = Umem {
             inner: Arc::new(UmemInner {
                 area,
@@ -371,11 +385,7 @@ impl Umem {
     /// If `frame` belongs to another UMEM.
     #[inline]
     pub fn frame<'a>(&'a self, frame: &'a Frame) -> &'a [u8] {
-        let (ptr, len) = self.span(frame, 0, self.inner.frame_size);
-        // SAFETY: `span` checked that the range lies inside the mapping; the frame is owned by
-        // `frame`'s holder (nobody, not even the kernel, writes it while the Frame exists) and
-        // the shared borrow of `frame` rules out a concurrent `frame_mut` of it.
-        unsafe { std::slice::from_raw_parts(ptr, len) }
+        self.inner.area.bytes(frame, 0, self.inner.frame_size)
     }
 
     /// The bytes of `frame`, writable.
@@ -383,13 +393,8 @@ impl Umem {
     /// # Panics
     /// If `frame` belongs to another UMEM.
     #[inline]
-    #[allow(clippy::mut_from_ref)]
     pub fn frame_mut<'a>(&'a self, frame: &'a mut Frame) -> &'a mut [u8] {
-        let (ptr, len) = self.span(frame, 0, self.inner.frame_size);
-        // SAFETY: in range (checked by `span`); a Frame is unique (neither Copy nor Clone and
-        // only created once per address), so `&mut Frame` means no other reference to these
-        // bytes exists, in this process or (while we hold the Frame) in the kernel.
-        unsafe { std::slice::from_raw_parts_mut(ptr, len) }
+        self.inner.area.bytes_mut(frame, 0, self.inner.frame_size)
     }
 
     /// The data of a received packet.
@@ -398,9 +403,9 @@ impl Umem {
     /// If `packet` belongs to another UMEM.
     #[inline]
     pub fn packet<'a>(&'a self, packet: &'a RxPacket) -> &'a [u8] {
-        let (ptr, len) = self.span(&packet.frame, packet.offset, packet.len);
-        // SAFETY: as in `frame`.
-        unsafe { std::slice::from_raw_parts(ptr, len) }
+        self.inner
+            .area
+            .bytes(&packet.frame, packet.offset, packet.len)
     }
 
     /// The data of a received packet, writable (to rewrite it in place and send it back).
@@ -408,32 +413,10 @@ impl Umem {
     /// # Panics
     /// If `packet` belongs to another UMEM.
     #[inline]
-    #[allow(clippy::mut_from_ref)]
     pub fn packet_mut<'a>(&'a self, packet: &'a mut RxPacket) -> &'a mut [u8] {
-        let (ptr, len) = self.span(&packet.frame, packet.offset, packet.len);
-        // SAFETY: as in `frame_mut`.
-        unsafe { std::slice::from_raw_parts_mut(ptr, len) }
-    }
-
-    /// Pointer and length of `[offset, offset + len)` of `frame`, clamped to the frame.
-    #[inline]
-    fn span(&self, frame: &Frame, offset: u32, len: u32) -> (*mut u8, usize) {
-        assert_eq!(
-            frame.umem, self.inner.id,
-            "a Frame of UMEM {} used with UMEM {}",
-            frame.umem, self.inner.id
-        );
-        let fs = self.inner.frame_size;
-        let offset = offset.min(fs);
-        let len = len.min(fs - offset);
-        let start = frame.addr as usize + offset as usize;
-        // Frames are only created for addresses below frame_count * frame_size.
-        debug_assert!(start + len as usize <= self.inner.area.len());
-        if start + len as usize > self.inner.area.len() {
-            return (self.inner.area.as_ptr(), 0);
-        }
-        // SAFETY: start + len lies inside the mapping (checked just above).
-        (unsafe { self.inner.area.as_ptr().add(start) }, len as usize)
+        self.inner
+            .area
+            .bytes_mut(&mut packet.frame, packet.offset, packet.len)
     }
 
     /// Splits an address the kernel returned (RX or completion) into (frame base, offset of
@@ -470,89 +453,7 @@ impl Umem {
     /// Makes the handle of the frame at `base`: only for addresses the kernel handed back.
     #[inline]
     pub(crate) fn frame_at(&self, base: u64) -> Frame {
-        Frame {
-            addr: base,
-            umem: self.inner.id,
-        }
-    }
-}
-
-/// One frame of a [`Umem`], owned: whoever holds the `Frame` may read and write its bytes
-/// ([`Umem::frame_mut`]) and nobody else may, including the kernel.
-///
-/// Not `Copy`, not `Clone`: a frame goes to the kernel by moving its `Frame` into a ring, and
-/// comes back as a new `Frame` from the RX or completion ring.
-///
-/// What the compiler refuses (each block fails to compile):
-///
-/// ```compile_fail
-/// # fn f(free: &mut xsk_runtime::umem::FreeList) {
-/// let frame = free.pop().unwrap();
-/// let twin = frame.clone(); // a Frame cannot be duplicated
-/// # }
-/// ```
-///
-/// ```compile_fail
-/// # fn f(free: &mut xsk_runtime::umem::FreeList, fill: &mut xsk_runtime::socket::FillRing) {
-/// let frame = free.pop().unwrap();
-/// let mut batch = fill.reserve(2);
-/// batch.push(frame).unwrap();
-/// batch.push(frame).unwrap(); // the frame already went to the kernel
-/// # }
-/// ```
-///
-/// ```compile_fail
-/// # fn f(umem: &xsk_runtime::umem::Umem, free: &mut xsk_runtime::umem::FreeList,
-/// #      tx: &mut xsk_runtime::socket::TxRing) {
-/// let mut frame = free.pop().unwrap();
-/// let bytes = umem.frame_mut(&mut frame);
-/// let mut batch = tx.reserve(1);
-/// batch.push(frame, 0, 64).unwrap(); // cannot send while its bytes are borrowed
-/// bytes[0] = 1;
-/// # }
-/// ```
-///
-/// ```compile_fail
-/// # fn f(umem: &xsk_runtime::umem::Umem, rx: &mut xsk_runtime::socket::RxRing,
-/// #      free: &mut xsk_runtime::umem::FreeList) {
-/// let mut batch = rx.recv(1);
-/// let packet = batch.next().unwrap();
-/// let data = umem.packet(&packet);
-/// free.push(packet.into_frame()).unwrap(); // cannot recycle while its data is borrowed
-/// let _ = data.len();
-/// # }
-/// ```
-#[must_use = "a dropped Frame is lost until the UMEM is dropped: put it back on the FreeList"]
-#[derive(PartialEq, Eq)]
-pub struct Frame {
-    addr: u64,
-    umem: u32,
-}
-
-impl Frame {
-    /// The frame's address: the offset of its first byte in the UMEM.
-    #[inline]
-    pub fn addr(&self) -> u64 {
-        self.addr
-    }
-
-    /// Consumes the handle, giving its address: for the rings, when the frame goes to the
-    /// kernel.
-    #[inline]
-    pub(crate) fn into_addr(self) -> u64 {
-        self.addr
-    }
-
-    /// The [`Umem::id`] of the UMEM it belongs to.
-    #[inline]
-    pub fn umem_id(&self) -> u32 {
-        self.umem
-    }
-}
-
-impl fmt::Debug for Frame {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "Frame({:#x} of UMEM {})", self.addr, self.umem)
+        Frame::new(base, self.inner.id)
     }
 }
 
@@ -670,19 +571,16 @@ impl FreeList {
     /// Takes a free frame.
     #[inline]
     pub fn pop(&mut self) -> Option<Frame> {
-        self.addrs.pop().map(|addr| Frame {
-            addr,
-            umem: self.umem,
-        })
+        self.addrs.pop().map(|addr| Frame::new(addr, self.umem))
     }
 
     /// Puts a frame back; gives it back if it belongs to another UMEM.
     #[inline]
     pub fn push(&mut self, frame: Frame) -> std::result::Result<(), Frame> {
-        if frame.umem != self.umem {
+        if frame.umem_id() != self.umem {
             return Err(frame);
         }
-        self.addrs.push(frame.addr);
+        self.addrs.push(frame.into_addr());
         Ok(())
     }
 

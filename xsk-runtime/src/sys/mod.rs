@@ -4,11 +4,14 @@
 //! block in this module tree carries a `// SAFETY:` note on the line above it.
 //!
 //! - [`bpf`]: the `bpf(2)` system call, its `union bpf_attr` members as one struct per command.
+//! - [`frame`]: the UMEM's packet memory, lent out chunk by chunk to the holder of a
+//!   [`frame::Frame`].
 //! - [`netlink`]: an rtnetlink socket, used to attach XDP programs with `IFLA_XDP` and to query
 //!   what is attached.
 //! - this module: interface names and indexes, network namespaces (`setns`), mounting bpffs.
 
 pub mod bpf;
+pub mod frame;
 pub mod netlink;
 pub mod xdp;
 
