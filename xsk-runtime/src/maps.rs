@@ -172,10 +172,15 @@ impl Map {
             (Some(MapType::Xskmap), "BPF_MAP_UPDATE_ELEM", libc::EINVAL) => {
                 Some(HINT_XSKMAP_UNBOUND.into())
             }
-            (Some(MapType::Xskmap), "BPF_MAP_UPDATE_ELEM", libc::ENOTSOCK)
-            | (Some(MapType::Xskmap), "BPF_MAP_UPDATE_ELEM", libc::EOPNOTSUPP) => Some(
-                "the value of an XSKMAP must be the fd of an AF_XDP (PF_XDP) socket, bound to an \
-                 interface and queue before it is added"
+            (Some(MapType::Xskmap), "BPF_MAP_UPDATE_ELEM", libc::ENOTSOCK) => Some(
+                "the value of an XSKMAP must be the fd of an AF_XDP (PF_XDP) socket; this fd is \
+                 not a socket"
+                    .into(),
+            ),
+            (Some(MapType::Xskmap), "BPF_MAP_UPDATE_ELEM", libc::EOPNOTSUPP) => Some(
+                "the value of an XSKMAP must be the fd of an AF_XDP (PF_XDP) socket: this is a \
+                 socket of another family, or (kernels before 5.10) an AF_XDP socket without \
+                 its RX ring and UMEM yet: bind it (XskSocket::bind) before adding it"
                     .into(),
             ),
             (Some(MapType::ProgArray), "BPF_MAP_UPDATE_ELEM", libc::EINVAL) => Some(
@@ -695,11 +700,18 @@ fn fd_map_spec(name: &str, t: MapType, max_entries: u32, value_size: u32) -> Map
 /// Kernel semantics: the key is (by convention) the RX queue index; the value written from user
 /// space is the fd of an AF_XDP socket, which should already be bound to an interface and
 /// queue. A descriptor that is not a socket fails with ENOTSOCK, a socket of another family
-/// with EOPNOTSUPP (both reported with a hint); kernels that check binding refuse an unbound
-/// socket (reported with the "must be bound" hint), while recent ones (6.18 tested) accept it
-/// and drop what is redirected to it until it is bound. User space cannot
-/// read the map back (lookup fails with EOPNOTSUPP, which [`XskMap::get`] explains); delete
-/// works. A socket's entry disappears when the socket is closed.
+/// with EOPNOTSUPP (both reported with a hint).
+///
+/// An AF_XDP socket that is not bound yet: kernels 4.18 to 5.9 refuse it with EOPNOTSUPP
+/// unless its RX ring and UMEM are set up (the error's hint says to bind it first); since
+/// 5.10 the kernel accepts any AF_XDP socket, and a packet redirected to one that is not bound
+/// (or bound to another queue or interface) is dropped — checked per packet, not at update
+/// time (tested on 6.18: the update succeeds). No kernel answers EINVAL for that; an EINVAL
+/// on an update (bad flags) still carries the "must be bound" hint
+/// ([`HINT_XSKMAP_UNBOUND`](crate::error::HINT_XSKMAP_UNBOUND)) because old guides say so.
+///
+/// User space cannot read the map back (lookup fails with EOPNOTSUPP, which [`XskMap::get`]
+/// explains); delete works. A socket's entry disappears when the socket is closed.
 #[derive(Debug)]
 pub struct XskMap {
     map: Map,
