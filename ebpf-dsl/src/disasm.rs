@@ -332,6 +332,42 @@ impl fmt::Display for Decoded {
     }
 }
 
+/// One slot, printed as [`Decoded`] prints it when the slot is a whole instruction
+/// (`r0 = 0x2`, `exit`). A slot is not always one: the first half of an `ld_imm64` prints as
+/// `ld_imm64 r1, src 0x0, low 0x5 (first of two slots)` (its value needs the second slot; use
+/// [`disassemble`] on the program), and a slot that does not decode prints as
+/// `<invalid: reason>` (objdump prints `<unknown>`).
+///
+/// ```
+/// use ebpf_dsl::Insn;
+/// assert_eq!(Insn::new(0xb7, 0, 0, 0, 2).to_string(), "r0 = 0x2");
+/// assert_eq!(Insn::new(0x61, 2, 1, 16, 0).to_string(), "w2 = *(u32 *)(r1 + 0x10)");
+/// assert_eq!(
+///     Insn::new(0x18, 1, 1, 0, 7).to_string(),
+///     "ld_imm64 r1, src 0x1, low 0x7 (first of two slots)"
+/// );
+/// assert!(Insn::new(0xff, 0, 0, 0, 0).to_string().starts_with("<invalid: "));
+/// ```
+impl fmt::Display for Insn {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        use crate::decode::{decode_at, DecodeErrorKind};
+        match decode_at(core::slice::from_ref(self), 0) {
+            Ok(d) => write_insn(f, &d, None),
+            Err(DecodeError {
+                kind: DecodeErrorKind::TruncatedLdImm64,
+                ..
+            }) => write!(
+                f,
+                "ld_imm64 r{}, src {}, low {} (first of two slots)",
+                self.dst(),
+                Hex(i64::from(self.src())),
+                Hex(i64::from(self.imm as u32))
+            ),
+            Err(e) => write!(f, "<invalid: {e}>"),
+        }
+    }
+}
+
 /// An instruction printed with its branch target as a label (see [`disassemble`]).
 struct WithLabel<'a>(&'a Decoded, Option<&'a str>);
 

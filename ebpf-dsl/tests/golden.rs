@@ -196,3 +196,14 @@ fn programs_with_labels_disassemble_with_labels_and_round_trip() {
         );
     }
 }
+
+#[test]
+fn display_of_a_one_slot_insn_is_objdumps_text() {
+    let mut n = 0;
+    for v in vectors().iter().filter(|v| v.bytes.len() == 8) {
+        let insns = ebpf_dsl::decode::insns_from_bytes(&v.bytes).expect("8 bytes");
+        assert_eq!(insns[0].to_string(), v.objdump, "{}", v.asm);
+        n += 1;
+    }
+    assert!(n > 1000, "{n}");
+}
