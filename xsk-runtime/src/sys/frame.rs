@@ -1,9 +1,9 @@
 //! The UMEM's packet memory as frames: [`Frame`], the token that owns one chunk, and
-//! [`FrameArea`], the mapping that lends out a chunk's bytes only against its token.
+//! `FrameArea`, the mapping that lends out a chunk's bytes only against its token.
 //!
 //! This is where the UMEM's `unsafe` lives (turning a range of the shared mapping into a
 //! slice); [`crate::umem`] builds its safe API on it. Soundness rests on one crate invariant,
-//! stated at [`Frame::new`]: at most one `Frame` per chunk exists, so `&mut Frame` is an
+//! stated at `Frame::new`: at most one `Frame` per chunk exists, so `&mut Frame` is an
 //! exclusive claim on the chunk's bytes (the kernel does not touch a chunk while user space
 //! holds its `Frame`: the frame is in no ring).
 
@@ -67,7 +67,7 @@ pub struct Frame {
 impl Frame {
     /// The handle of the chunk at `addr` of UMEM `umem`.
     ///
-    /// Crate-private, and the one thing [`FrameArea`]'s soundness rests on: at most one
+    /// Crate-private, and the one thing `FrameArea`'s soundness rests on: at most one
     /// `Frame` exists per chunk. The crate makes one only (1) for each chunk once, when the
     /// UMEM's first [`FreeList`](crate::umem::FreeList) is built, and (2) for an address the
     /// kernel hands back on the RX or completion ring, or a rolled-back ring batch hands back
