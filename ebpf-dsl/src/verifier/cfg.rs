@@ -160,7 +160,9 @@ pub fn decode(insns: &[Insn]) -> Result<Vec<Op>, VerifierError> {
                         op,
                         dst,
                         src: Src::Imm(x.imm as i64),
-                        off: 0,
+                        // 1: swap bytes (`be16/32/64` on a little-endian machine, `bswap`);
+                        // 0: `le16/32/64`, a truncation.
+                        off: i16::from(is64 || is_x),
                         imm: x.imm,
                     }
                 } else if op == AluOp::Neg {

@@ -93,7 +93,20 @@ fn alu64(op: AluOp, a: &Scalar, b: &Scalar) -> Scalar {
             },
             _ => Scalar::UNKNOWN,
         },
+        AluOp::Neg => Scalar::konst(0).sub(a),
         // The kernel does not track these: unknown, whatever the operands.
+        _ => Scalar::UNKNOWN,
+    }
+}
+
+/// Byte swaps and `le` conversions (`swap`: `be16/32/64`, `bswap`; else `le`, a truncation).
+fn end_op(a: &Scalar, width: i64, swap: bool) -> Scalar {
+    match (width, swap) {
+        (64, false) => *a,
+        (16, false) => a.and(&Scalar::konst(0xffff)),
+        (32, false) => a.and(&Scalar::konst(0xffff_ffff)),
+        (16, true) => Scalar::urange(0, 0xffff),
+        (32, true) => Scalar::urange(0, 0xffff_ffff),
         _ => Scalar::UNKNOWN,
     }
 }
@@ -104,6 +117,7 @@ fn alu32(op: AluOp, a: &Scalar, b: &Scalar) -> Scalar {
         AluOp::Add | AluOp::Sub | AluOp::Mul | AluOp::And | AluOp::Or | AluOp::Xor => {
             alu64(op, &a, &b)
         }
+        AluOp::Neg => Scalar::konst(0).sub(&a),
         AluOp::Lsh | AluOp::Rsh | AluOp::Arsh => match b.as_const() {
             Some(k) if k < 32 => match op {
                 AluOp::Lsh => a.lsh(k as u32),
@@ -114,11 +128,54 @@ fn alu32(op: AluOp, a: &Scalar, b: &Scalar) -> Scalar {
         },
         _ => return Scalar::UNKNOWN,
     };
-    if r.umax > u32::MAX as u64 && r.as_const().is_none() {
-        // Wrapped: keep only what the known bits say (as the kernel's subregister tnum).
-        Scalar::urange(0, u32::MAX as u64).with_tnum(r.t.cast32())
+    let r = if matches!(op, AluOp::Add | AluOp::Sub | AluOp::Mul | AluOp::Neg) {
+        // The signed 32-bit view (the kernel tracks s32 bounds too): exact when no s32 overflow.
+        let (sa, sb) = (a.sext(32), b.sext(32));
+        let rs = if op == AluOp::Neg {
+            Scalar::konst(0).sub(&sa)
+        } else {
+            alu64(op, &sa, &sb)
+        };
+        if rs.smin >= i32::MIN as i64 && rs.smax <= i32::MAX as i64 && rs.smax >= rs.smin {
+            let z = if rs.smin >= 0 {
+                Some((rs.smin as u64, rs.smax as u64))
+            } else if rs.smax < 0 {
+                Some((rs.smin as u32 as u64, rs.smax as u32 as u64))
+            } else {
+                None
+            };
+            match z {
+                Some((lo, hi)) => {
+                    let u = r.trunc32_wrapped();
+                    Scalar {
+                        umin: u.umin.max(lo),
+                        umax: u.umax.min(hi),
+                        ..u
+                    }
+                    .sync()
+                    .unwrap_or(u)
+                }
+                None => r.trunc32_wrapped(),
+            }
+        } else {
+            r.trunc32_wrapped()
+        }
     } else {
-        r.trunc32()
+        r.trunc32_wrapped()
+    };
+    r
+}
+
+impl Scalar {
+    /// The zero-extended low 32 bits of a 64-bit intermediate result.
+    fn trunc32_wrapped(&self) -> Scalar {
+        let r = *self;
+        if r.umax > u32::MAX as u64 && r.as_const().is_none() {
+            // Wrapped: keep only what the known bits say (as the kernel's subregister tnum).
+            Scalar::urange(0, u32::MAX as u64).with_tnum(r.t.cast32())
+        } else {
+            r.trunc32()
+        }
     }
 }
 
@@ -758,6 +815,16 @@ impl<'a> Exec<'a> {
         let w = if is64 { "r" } else { "w" };
         let opn = alu_name(op);
         let result = match (&d, &srcv) {
+            (RegVal::Scalar(a), _) if op == AluOp::End => {
+                RegVal::Scalar(end_op(a, imm as i64, off == 1))
+            }
+            (p, _) if p.is_pointer() && matches!(op, AluOp::End | AluOp::Neg) => {
+                return Err(e(
+                    pc,
+                    Rule::PointerArithmetic,
+                    format!("`{opn}` on a pointer ({}) is not allowed", self.describe(p)),
+                ));
+            }
             (RegVal::Scalar(a), RegVal::Scalar(b)) => RegVal::Scalar(if is64 {
                 alu64(op, a, b)
             } else {

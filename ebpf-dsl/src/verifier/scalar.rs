@@ -203,12 +203,25 @@ impl Scalar {
             return Scalar::konst(x.wrapping_mul(y));
         }
         let u = match (self.umin.checked_mul(b.umin), self.umax.checked_mul(b.umax)) {
-            (Some(lo), Some(hi)) if self.umax <= u32::MAX as u64 && b.umax <= u32::MAX as u64 => {
-                Some((lo, hi))
-            }
+            (Some(lo), Some(hi)) => Some((lo, hi)),
             _ => None,
         };
-        Scalar::from_parts(u, None, Tnum::UNKNOWN)
+        let p = [
+            self.smin.checked_mul(b.smin),
+            self.smin.checked_mul(b.smax),
+            self.smax.checked_mul(b.smin),
+            self.smax.checked_mul(b.smax),
+        ];
+        let s = if p.iter().all(|x| x.is_some()) {
+            let v: Vec<i64> = p.iter().flatten().copied().collect();
+            Some((
+                *v.iter().min().unwrap_or(&i64::MIN),
+                *v.iter().max().unwrap_or(&i64::MAX),
+            ))
+        } else {
+            None
+        };
+        Scalar::from_parts(u, s, Tnum::UNKNOWN)
     }
 
     /// `self & b`.
@@ -271,6 +284,15 @@ impl Scalar {
             return Scalar::konst((((c << sh) as i64) >> sh) as u64);
         }
         let half = 1i64 << (bits - 1);
+        if self.smin >= -half && self.smax < half {
+            // Already a sign-extended `bits`-bit value.
+            return *self;
+        }
+        if bits < 64 && self.umax < (1u64 << bits) && self.umin >= half as u64 {
+            // Zero-extended values whose sign bit is set: all negative.
+            let full = 1i64 << bits;
+            return Scalar::srange(self.umin as i64 - full, self.umax as i64 - full);
+        }
         Scalar::srange(-half, half - 1)
     }
 

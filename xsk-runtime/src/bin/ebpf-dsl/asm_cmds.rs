@@ -36,10 +36,13 @@ pub fn display_name(file: &str) -> &str {
     }
 }
 
-/// Prints every diagnostic, rendered against the source, to stderr, plus a count.
+/// Prints every diagnostic, rendered against the source (with a "did you mean" for a
+/// misspelt helper or constant), to stderr, plus a count.
 pub fn report(diags: &[Diagnostic], src: &str, file: &str) {
     let file = display_name(file);
-    for d in diags {
+    let mut diags = diags.to_vec();
+    asm::add_suggestions(src, &mut diags);
+    for d in &diags {
         eprintln!("{}", d.render(src, file));
     }
     eprintln!(
@@ -129,22 +132,152 @@ fn default_output(file: &Path) -> PathBuf {
     file.with_extension("bin")
 }
 
-/// `check FILE`
+/// `check FILE [--type xdp|socket_filter|sched_cls|sched_act] [--map NAME=TYPE,KEY,VALUE[,MAX]]...
+/// [--license L] [--no-verify]`: the assembler's checks, then the static verifier
+/// (`ebpf_dsl::verifier`), whose findings point at the offending statement. The verifier needs
+/// the type and sizes of every map the program names (`--map xsks=xskmap,4,4`); without them it
+/// is skipped with a note.
 pub fn check(args: &[String]) -> Result<ExitCode, CliError> {
-    let [file] = args else {
-        return Err(CliError::Usage(
-            "check: expected exactly one FILE (`check FILE`)".into(),
-        ));
-    };
-    let src = read_source(file)?;
-    match asm::assemble(&src) {
-        Ok(p) => {
-            println!("{}: ok, {} instructions", display_name(file), p.insns.len());
-            Ok(ExitCode::SUCCESS)
-        }
-        Err(diags) => {
-            report(&diags, &src, file);
-            Ok(ExitCode::from(1))
+    let mut file = None;
+    let mut prog_type = ebpf_dsl::ProgramType::Xdp;
+    let mut maps: Vec<ebpf_dsl::MapSpec> = Vec::new();
+    let mut license = "GPL".to_string();
+    let mut verify = true;
+    let mut it = args.iter();
+    while let Some(a) = it.next() {
+        match a.as_str() {
+            "--type" => {
+                let t = it
+                    .next()
+                    .ok_or_else(|| CliError::Usage("check: --type needs a program type".into()))?;
+                prog_type = ebpf_dsl::ProgramType::from_name(t)
+                    .ok_or_else(|| CliError::Usage(format!("check: unknown program type `{t}`")))?;
+            }
+            "--map" => {
+                let m = it.next().ok_or_else(|| {
+                    CliError::Usage("check: --map needs NAME=TYPE,KEY,VALUE[,MAX]".into())
+                })?;
+                maps.push(parse_map_arg(m)?);
+            }
+            "--license" => {
+                license = it
+                    .next()
+                    .ok_or_else(|| CliError::Usage("check: --license needs a string".into()))?
+                    .clone();
+            }
+            "--no-verify" => verify = false,
+            f if file.is_none() => file = Some(f.to_string()),
+            other => {
+                return Err(CliError::Usage(format!(
+                    "check: unexpected argument `{other}`"
+                )))
+            }
         }
     }
+    let Some(file) = file else {
+        return Err(CliError::Usage(
+            "check: expected a FILE (`check FILE`)".into(),
+        ));
+    };
+    let src = read_source(&file)?;
+    let p = match asm::assemble(&src) {
+        Ok(p) => p,
+        Err(diags) => {
+            report(&diags, &src, &file);
+            return Ok(ExitCode::from(1));
+        }
+    };
+    let name = display_name(&file);
+    if verify {
+        let missing: Vec<&str> = p
+            .relocations
+            .iter()
+            .map(|r| r.symbol.as_ref())
+            .filter(|s| !maps.iter().any(|m| m.name_str() == *s))
+            .collect();
+        if !missing.is_empty() {
+            eprintln!(
+                "{name}: note: the static verifier was skipped: describe the maps with --map NAME=TYPE,KEY,VALUE (missing: {})",
+                missing.join(", ")
+            );
+        } else {
+            let input = ebpf_dsl::verifier::VerifyInput {
+                insns: &p.insns,
+                prog_type,
+                relocations: &p.relocations,
+                maps: &maps,
+                license: &license,
+            };
+            if let Err(errs) = ebpf_dsl::verifier::verify(&input) {
+                for e in &errs {
+                    eprintln!("{}", render_verifier_error(e, &src, name, &p.slot_spans));
+                }
+                eprintln!(
+                    "{name}: {} error{}",
+                    errs.len(),
+                    if errs.len() == 1 { "" } else { "s" }
+                );
+                return Ok(ExitCode::from(1));
+            }
+        }
+    }
+    println!("{name}: ok, {} instructions", p.insns.len());
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `NAME=TYPE,KEY,VALUE[,MAX]`, e.g. `xsks=xskmap,4,4,64`.
+fn parse_map_arg(m: &str) -> Result<ebpf_dsl::MapSpec, CliError> {
+    let bad = || {
+        CliError::Usage(format!(
+            "check: --map `{m}`: expected NAME=TYPE,KEY,VALUE[,MAX] (e.g. xsks=xskmap,4,4)"
+        ))
+    };
+    let (name, rest) = m.split_once('=').ok_or_else(bad)?;
+    let parts: Vec<&str> = rest.split(',').collect();
+    if !(3..=4).contains(&parts.len()) {
+        return Err(bad());
+    }
+    let map_type = ebpf_dsl::MapType::from_name(parts[0]).ok_or_else(bad)?;
+    let num = |s: &str| s.trim().parse::<u32>().map_err(|_| bad());
+    Ok(ebpf_dsl::MapSpec {
+        name: name.to_string().into(),
+        map_type,
+        key_size: num(parts[1])?,
+        value_size: num(parts[2])?,
+        max_entries: if parts.len() == 4 { num(parts[3])? } else { 1 },
+        flags: 0,
+    })
+}
+
+/// `file:line:col: error: message [rule]` and the source line with a caret, like the
+/// assembler's diagnostics.
+fn render_verifier_error(
+    e: &ebpf_dsl::verifier::VerifierError,
+    src: &str,
+    file: &str,
+    spans: &[Option<ebpf_dsl::Span>],
+) -> String {
+    let Some(Some(span)) = spans.get(e.insn_index) else {
+        return format!(
+            "{file}: error: instruction {}: {} [{}]",
+            e.insn_index, e.message, e.rule
+        );
+    };
+    let start = span.start.min(src.len());
+    let line_start = src[..start].rfind('\n').map_or(0, |i| i + 1);
+    let line_end = src[start..].find('\n').map_or(src.len(), |i| start + i);
+    let line_no = src[..start].matches('\n').count() + 1;
+    let col = src[line_start..start].chars().count() + 1;
+    let width = src[start..span.end.clamp(start, line_end)]
+        .chars()
+        .count()
+        .max(1);
+    format!(
+        "{file}:{line_no}:{col}: error: {} [{}]\n  {}\n  {}{}",
+        e.message,
+        e.rule,
+        &src[line_start..line_end],
+        " ".repeat(col - 1),
+        "^".repeat(width)
+    )
 }
