@@ -242,7 +242,9 @@ impl Net {
     }
 
     /// Standalone only: starts the live-frames generator on the right end, sending `len`-byte
-    /// UDP frames to the left end as fast as it can until [`Net::finish`].
+    /// UDP frames to the left end as fast as it can until [`Net::finish`]. As the benchmark
+    /// harness does, the generator is pinned to CPU 0 and the calling thread (the program under
+    /// test) to CPU 1, when the machine has two CPUs or more.
     pub fn start_generator(&mut self, len: usize) -> Result<()> {
         let Some(sb) = &self.sandbox else {
             return Ok(());
@@ -259,7 +261,7 @@ impl Net {
         let cfg = GenConfig {
             ifindex: sb.pair.right.ifindex,
             queues: vec![0],
-            cpus: Vec::new(),
+            cpus: vec![0],
             packet: udp_frame(&flow, &vec![0x5a; len.saturating_sub(42)]),
             count: None,
             batch: 64,
@@ -267,6 +269,13 @@ impl Net {
             program: PKTGEN_TX,
         };
         self.generator = Some(Generator::start(&cfg, Some(&sb.pair.right.ns))?);
+        if std::thread::available_parallelism().map_or(1, |n| n.get()) >= 2 {
+            let mut set = nix::sched::CpuSet::new();
+            if set.set(1).is_ok() {
+                // Best effort: CPU 1 may be outside the allowed set.
+                let _ = nix::sched::sched_setaffinity(nix::unistd::Pid::from_raw(0), &set);
+            }
+        }
         eprintln!(
             "sandbox: live-frames generator started on {}",
             sb.pair.right.name
