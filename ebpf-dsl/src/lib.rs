@@ -120,7 +120,16 @@ pub mod xdp;
 /// Assembles `src` (the text syntax of [`asm`]), running the structural checks, into
 /// instructions and relocations. The same as [`asm::assemble`], with the crate's [`Error`]:
 /// it carries the source, so that its `Display` names lines and columns and
-/// [`Error::render`] shows the offending line.
+/// [`Error::render`] shows the offending line; a misspelt helper or constant name gets a
+/// suggestion ([`asm::suggest`]).
+///
+/// ```
+/// let err = ebpf_dsl::assemble("r1 = 0\ncall bpf_redirect_mapp\nexit").unwrap_err();
+/// assert!(err.to_string().ends_with("did you mean `bpf_redirect_map`?"), "{err}");
+/// ```
 pub fn assemble(src: &str) -> Result<asm::Assembled> {
-    asm::assemble(src).map_err(|d| Error::from(d).with_source(src))
+    asm::assemble(src).map_err(|mut d| {
+        asm::add_suggestions(src, &mut d);
+        Error::from(d).with_source(src)
+    })
 }

@@ -73,7 +73,11 @@ fn asm_refuses_programs_with_errors_unless_unchecked() {
 fn check_reports_every_error_with_its_position() {
     let dir = temp_dir("check");
     let src = dir.join("bad.s");
-    std::fs::write(&src, "r0 = r11\nr1 /= 0\ngoto nowhere\n").unwrap();
+    std::fs::write(
+        &src,
+        "r0 = r11\nr1 /= 0\ngoto nowhere\ncall bpf_redirect_mapp\n",
+    )
+    .unwrap();
     let path = src.to_str().unwrap();
     let out = tool(&["check", path], None);
     assert_eq!(out.status.code(), Some(1));
@@ -82,7 +86,8 @@ fn check_reports_every_error_with_its_position() {
         format!("{path}:1:6: error: no register `r11`"),
         format!("{path}:2:7: error: division by the constant 0"),
         format!("{path}:3:6: error: undefined label `nowhere`"),
-        format!("{path}: 3 errors"),
+        format!("{path}:4:6: error: `call bpf_redirect_mapp`: `bpf_redirect_mapp` is neither a kernel helper (see ebpf_dsl::helpers) nor a label in this program; did you mean `bpf_redirect_map`?"),
+        format!("{path}: 4 errors"),
     ] {
         assert!(err.contains(&want), "missing {want:?} in:\n{err}");
     }

@@ -146,6 +146,65 @@ pub fn assemble(src: &str) -> Result<Assembled, Vec<Diagnostic>> {
     }
 }
 
+/// The helper or named constant closest to `word`, if it is close enough to be a likely typo
+/// (an edit distance of at most a third of the word, at least 1; case is ignored):
+/// `bpf_redirect_mapp` → `bpf_redirect_map`, `XDP_PAS` → `XDP_PASS`.
+///
+/// ```
+/// use ebpf_dsl::asm::suggest;
+/// assert_eq!(suggest("bpf_redirect_mapp"), Some("bpf_redirect_map"));
+/// assert_eq!(suggest("xdp_pass"), Some("XDP_PASS"));
+/// assert_eq!(suggest("xsks"), None);
+/// ```
+pub fn suggest(word: &str) -> Option<&'static str> {
+    let w = word.to_ascii_lowercase();
+    let limit = (w.chars().count() / 3).max(1);
+    let helpers = crate::helpers::HELPERS.iter().map(|h| h.name);
+    let consts = crate::consts::CONSTS.iter().map(|c| c.name);
+    helpers
+        .chain(consts)
+        .map(|c| (edit_distance(&w, &c.to_ascii_lowercase(), limit), c))
+        .filter(|(d, _)| *d <= limit)
+        .min_by_key(|(d, _)| *d)
+        .map(|(_, c)| c)
+}
+
+/// Levenshtein distance, or something above `limit` as soon as it is known to exceed it.
+fn edit_distance(a: &str, b: &str, limit: usize) -> usize {
+    let a: Vec<char> = a.chars().collect();
+    let b: Vec<char> = b.chars().collect();
+    if a.len().abs_diff(b.len()) > limit {
+        return limit + 1;
+    }
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    let mut cur = vec![0; b.len() + 1];
+    for (i, ca) in a.iter().enumerate() {
+        cur[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let sub = prev[j] + usize::from(ca != cb);
+            cur[j + 1] = sub.min(prev[j + 1] + 1).min(cur[j] + 1);
+        }
+        if cur.iter().min().is_some_and(|&m| m > limit) {
+            return limit + 1;
+        }
+        std::mem::swap(&mut prev, &mut cur);
+    }
+    prev[b.len()]
+}
+
+/// Appends `; did you mean `X`?` to each [`DiagKind::UnknownName`] whose word (the text under
+/// its span in `src`) is a likely typo of a helper or constant name ([`suggest`]).
+pub fn add_suggestions(src: &str, diags: &mut [Diagnostic]) {
+    for d in diags.iter_mut().filter(|d| d.kind == DiagKind::UnknownName) {
+        let word = d.span.and_then(|s| src.get(s.start..s.end));
+        if let Some(best) = word.and_then(suggest) {
+            if !d.message.contains("did you mean") {
+                d.message.push_str(&format!("; did you mean `{best}`?"));
+            }
+        }
+    }
+}
+
 fn refine_all(src: &str, errs: Vec<Diagnostic>) -> Vec<Diagnostic> {
     errs.into_iter().map(|d| refine(src, d)).collect()
 }
