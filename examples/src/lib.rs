@@ -8,7 +8,7 @@
 //! | [`afxdp`] | the guides' AF_XDP setup step by step (UMEM, socket per queue, XSKMAP, attach) |
 //! | [`sandbox`] | two network namespaces joined by a veth pair, and a counting drop sink |
 //! | [`livegen`] | the live-frames packet generator (`BPF_PROG_TEST_RUN`) |
-//! | [`bench`] | options, sandbox and clock shared by `xsk-rxdrop`, `xsk-txonly`, `xsk-l2fwd` |
+//! | [`bench`](mod@bench) | options, sandbox and clock shared by `xsk-rxdrop`, `xsk-txonly`, `xsk-l2fwd` |
 //! | [`packet`] | building, parsing and rewriting Ethernet/IPv4/UDP frames; checksums |
 //! | [`pcap`] | classic pcap files, written and read |
 //! | [`report`] | CPU time (`getrusage`), rates, the benchmark's `RESULT` line |

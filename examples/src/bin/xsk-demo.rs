@@ -431,17 +431,11 @@ fn run_iface(iface: &str, duration: Duration, stop: &Stop) -> Result<()> {
         let k = xdp.receive(64, |q, frame| {
             per_queue[q] += 1;
             if let Parsed::Udp {
-                src,
-                dst,
-                sport,
-                dport,
-                ..
+                src, dst, dport, ..
             } = parse(frame)
             {
                 if flows.len() < 1000 {
-                    *flows
-                        .entry(format!("{src}:{sport} -> {dst}:{dport}"))
-                        .or_default() += 1;
+                    *flows.entry(format!("{src} -> {dst}:{dport}")).or_default() += 1;
                 }
             }
         })?;
