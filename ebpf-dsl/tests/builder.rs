@@ -939,3 +939,79 @@ fn seeds_build_program_specs() {
     assert_eq!(spec.relocations[0].insn_index, 8);
     assert_eq!(spec.license, "GPL");
 }
+
+/// Builder input is data from the user too: random slots, jumps to random offsets and labels,
+/// and random snippet arguments give errors, never a panic.
+#[test]
+fn random_builder_programs_never_panic() {
+    // xorshift64*, so the test needs no crate.
+    let mut x: u64 = 0x2545_f491_4f6c_dd1d;
+    let mut next = move || {
+        x ^= x >> 12;
+        x ^= x << 25;
+        x ^= x >> 27;
+        x.wrapping_mul(0x2545_f491_4f6c_dd1d)
+    };
+    let labels = ["a", "b", "c"];
+    let (mut ok, mut rejected) = (0, 0);
+    for _ in 0..3000 {
+        let n = (next() % 12) as usize;
+        let mut p = Program::xdp("fuzz");
+        for _ in 0..n {
+            let r = next();
+            let reg = Reg::new((r % 11) as u8).unwrap();
+            let item: Item = match r % 7 {
+                // Any 8 bytes as a slot, valid or not.
+                0 => Insn::new(
+                    (r >> 8) as u8,
+                    ((r >> 16) & 0xf) as u8,
+                    ((r >> 20) & 0xf) as u8,
+                    (r >> 24) as i16,
+                    (r >> 40) as i32,
+                )
+                .into(),
+                1 => ja((r >> 8) as i16 as i32),
+                2 => jmp_imm(
+                    JmpOp::Jgt,
+                    reg,
+                    (r >> 8) as i32,
+                    labels[(r >> 40) as usize % 3],
+                ),
+                3 => label(labels[(r >> 8) as usize % 3]),
+                4 => ld_imm64(reg, (r >> 3) as i64),
+                5 => call_local(labels[(r >> 8) as usize % 3]),
+                _ => exit().into(),
+            };
+            p.push(item);
+        }
+        if next() % 4 == 0 {
+            let s = &SNIPPETS[(next() % SNIPPETS.len() as u64) as usize];
+            let args: Vec<SnippetArg> = (0..next() % 6)
+                .map(|_| match next() % 3 {
+                    0 => SnippetArg::Reg(Reg::new((next() % 11) as u8).unwrap()),
+                    1 => SnippetArg::Int(next() as i64),
+                    _ => SnippetArg::Ident(labels[(next() % 3) as usize].into()),
+                })
+                .collect();
+            let _ = p
+                .snippet(s.name, &args)
+                .map(|_| ())
+                .map_err(|e| e.to_string());
+        }
+        match p.assemble() {
+            Ok(a) => {
+                ok += 1;
+                // What assembles also disassembles and reassembles.
+                let text = ebpf_dsl::disasm::disassemble(&a.insns).expect("checked slots decode");
+                let again = asm::assemble_unchecked(&text).expect("disassembly reassembles");
+                assert_eq!(again.insns, a.insns, "{text}");
+            }
+            Err(e) => {
+                rejected += 1;
+                assert!(!e.diagnostics().is_empty());
+                let _ = e.to_string();
+            }
+        }
+    }
+    assert!(ok > 50 && rejected > 50, "ok {ok}, rejected {rejected}");
+}
