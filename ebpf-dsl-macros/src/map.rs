@@ -469,6 +469,34 @@ fn expand_one(decl: MapDecl) -> TokenStream {
         );
     }
 
+    // Types whose creation needs more than a MapSpec can say.
+    let unsupported = match mt {
+        Some(MapType::ArrayOfMaps | MapType::HashOfMaps) => Some(
+            "needs an inner map (`inner_map_fd` at creation), which a MapSpec cannot describe \
+             yet",
+        ),
+        Some(
+            MapType::SkStorage
+            | MapType::InodeStorage
+            | MapType::TaskStorage
+            | MapType::CgrpStorage
+            | MapType::StructOps,
+        ) => Some(
+            "needs BTF type ids at creation (`btf_key_type_id`, `btf_value_type_id`), which \
+             ebpf-dsl does not generate",
+        ),
+        _ => None,
+    };
+    if let (Some(why), Some(t)) = (unsupported, mt) {
+        errors.spanned(
+            &map_type,
+            format!(
+                "`{}` maps cannot be declared with defmap!: the kernel {why}",
+                t.name()
+            ),
+        );
+    }
+
     // Options: unknown and duplicates.
     let mut seen: Vec<(String, Span)> = Vec::new();
     let mut get = std::collections::HashMap::new();
