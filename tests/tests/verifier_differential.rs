@@ -26,7 +26,7 @@ use xsk_runtime::maps::Map;
 use xsk_runtime::program::{LoadOptions, Program};
 use xsk_runtime::Error;
 
-const SEED: u64 = 0x5eed_0f_7e57;
+const SEED: u64 = 0x005e_ed0f_7e57;
 const XDP_PROGRAMS: usize = 2000;
 const SOCKET_FILTER_PROGRAMS: usize = 1000;
 
@@ -180,21 +180,16 @@ impl Gen {
                 self.emit(&format!("r0 = *({s} *)(r7 + {off})"));
             }
         } else {
-            self.emit(&format!("if r4 > r8 goto out"));
+            self.emit("if r4 > r8 goto out");
             self.checked = self.checked.max(n);
         }
     }
 
     fn block(&mut self, depth: u32) {
         let kinds: &[u8] = if self.xdp {
-            &[
-                b'A', b'B', b'B', b'C', b'D', b'E', b'F', b'G', b'H', b'I', b'J', b'K', b'L', b'M',
-                b'P', b'P', b'P', b'Q', b'Q',
-            ]
+            b"ABBCDEFGHIJKLMPPPQQ"
         } else {
-            &[
-                b'D', b'E', b'F', b'G', b'H', b'I', b'J', b'K', b'L', b'N', b'O', b'P', b'P',
-            ]
+            b"DEFGHIJKLNOPP"
         };
         match self.rng.pick(kinds) {
             b'A' => {
@@ -261,7 +256,6 @@ impl Gen {
         } else {
             self.rng.range(0, (m - 1).max(0))
         };
-        let jsz = if oops { 1 } else { 1 };
         self.emit("r5 = *(u8 *)(r7 + 14)");
         if !(oops && self.rng.chance(30)) {
             self.emit("r5 &= 15");
@@ -278,7 +272,6 @@ impl Gen {
             self.emit("if r3 > r8 goto out");
         } else {
             self.emit("if r3 > r8 goto out");
-            let _ = jsz;
             self.emit(&format!("r0 = *(u8 *)(r4 + {j})"));
         }
         self.emit("r9 += r0");

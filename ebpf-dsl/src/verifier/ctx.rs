@@ -146,7 +146,7 @@ pub fn access(
                 ));
             }
             match off {
-                76..=79 | 80..=83 if tc => {
+                76..=83 if tc => {
                     if size != 4 {
                         return Err(format!("{ctx_name}.{name} must be read with a 4-byte load"));
                     }

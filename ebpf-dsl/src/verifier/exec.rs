@@ -9,7 +9,7 @@ use super::cfg::{Cfg, Op, Src};
 use super::ctx::{self, CtxField};
 use super::helpers::{self, Arg, Ret};
 use super::scalar::Scalar;
-use super::state::{Byte, Frame, PktKind, RegVal, Slot, State, SLOTS};
+use super::state::{Byte, Frame, PktKind, RegVal, Slot, State};
 use super::tnum::Tnum;
 use super::{
     alu_name, initial_state, size_name, Explorer, PruneResult, Report, Rule, VerifierError,
@@ -128,7 +128,7 @@ fn alu32(op: AluOp, a: &Scalar, b: &Scalar) -> Scalar {
         },
         _ => return Scalar::UNKNOWN,
     };
-    let r = if matches!(op, AluOp::Add | AluOp::Sub | AluOp::Mul | AluOp::Neg) {
+    if matches!(op, AluOp::Add | AluOp::Sub | AluOp::Mul | AluOp::Neg) {
         // The signed 32-bit view (the kernel tracks s32 bounds too): exact when no s32 overflow.
         let (sa, sb) = (a.sext(32), b.sext(32));
         let rs = if op == AluOp::Neg {
@@ -162,8 +162,7 @@ fn alu32(op: AluOp, a: &Scalar, b: &Scalar) -> Scalar {
         }
     } else {
         r.trunc32_wrapped()
-    };
-    r
+    }
 }
 
 impl Scalar {
@@ -1833,7 +1832,6 @@ impl<'a> Exec<'a> {
                         }
                     }
                 }
-                debug_assert!(SLOTS * 8 == 512);
                 Ok(())
             }
             RegVal::Pkt { .. } if write => Err(e(pc, Rule::HelperArgument, format!(

@@ -13,9 +13,10 @@ pub enum PktKind {
 }
 
 /// The abstract value of a register (the kernel's `bpf_reg_state`, simplified).
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Default)]
 pub enum RegVal {
     /// Never written (`NOT_INIT`).
+    #[default]
     NotInit,
     /// A number.
     Scalar(Scalar),
@@ -158,12 +159,6 @@ impl Frame {
             callsite,
             subprog,
         }
-    }
-}
-
-impl Default for RegVal {
-    fn default() -> Self {
-        RegVal::NotInit
     }
 }
 
