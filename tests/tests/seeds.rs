@@ -136,3 +136,20 @@ fn seeds_match_the_text_assembler() {
         );
     }
 }
+
+#[test]
+fn seeds_pass_the_static_verifier() {
+    use ebpf_dsl::verifier::{verify, VerifyInput};
+    for spec in [
+        &REDIRECT_ALL,
+        &REDIRECT_UDP,
+        &REDIRECT_LOOKUP_FIRST,
+        &REDIRECT_ALL_SNIPPET,
+    ] {
+        let input =
+            VerifyInput::new(&spec.insns, spec.prog_type).with_maps(&spec.relocations, &spec.maps);
+        if let Err(errs) = verify(&input) {
+            panic!("{}: {errs:?}", spec.name);
+        }
+    }
+}
