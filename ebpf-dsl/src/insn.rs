@@ -93,7 +93,7 @@ pub enum Class {
     Alu = 0x04,
     /// `BPF_JMP` (0x05): 64-bit compares, `goto`, `call`, `exit`.
     Jmp = 0x05,
-    /// `BPF_JMP32` (0x06): 32-bit compares and `gotol` (v3+ / v4).
+    /// `BPF_JMP32` (0x06): 32-bit compares (ISA v3, Linux 5.1) and `gotol` (v4, Linux 6.6).
     Jmp32 = 0x06,
     /// `BPF_ALU64` (0x07): 64-bit arithmetic.
     Alu64 = 0x07,
@@ -159,15 +159,17 @@ pub enum AluOp {
     Rsh = 0x70,
     /// `BPF_NEG` (0x80): `dst = -dst`.
     Neg = 0x80,
-    /// `BPF_MOD` (0x90): `dst %= src` (unsigned; signed `s%=` when `off == 1`, v4).
+    /// `BPF_MOD` (0x90): `dst %= src` (unsigned; signed `s%=` when `off == 1`, v4, Linux 6.6).
     Mod = 0x90,
     /// `BPF_XOR` (0xa0): `dst ^= src`.
     Xor = 0xa0,
-    /// `BPF_MOV` (0xb0): `dst = src` (sign-extending `movsx` when `off` is 8, 16 or 32, v4).
+    /// `BPF_MOV` (0xb0): `dst = src` (sign-extending `movsx` when `off` is 8, 16 or 32, v4,
+    /// Linux 6.6).
     Mov = 0xb0,
     /// `BPF_ARSH` (0xc0): `dst s>>= src` (arithmetic shift).
     Arsh = 0xc0,
-    /// `BPF_END` (0xd0): byte swap (`be16`/`le32`... in `ALU`, `bswap16/32/64` in `ALU64`, v4).
+    /// `BPF_END` (0xd0): byte swap (`be16`/`le32`... in `ALU`, `bswap16/32/64` in `ALU64`, v4,
+    /// Linux 6.6).
     End = 0xd0,
 }
 
@@ -198,7 +200,7 @@ impl AluOp {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[repr(u8)]
 pub enum JmpOp {
-    /// `BPF_JA` (0x00): `goto +off` (`JMP`), `gotol +imm` (`JMP32`, v4).
+    /// `BPF_JA` (0x00): `goto +off` (`JMP`), `gotol +imm` (`JMP32`, v4, Linux 6.6).
     Ja = 0x00,
     /// `BPF_JEQ` (0x10): `if dst == src goto`.
     Jeq = 0x10,
@@ -214,12 +216,12 @@ pub enum JmpOp {
     Jsgt = 0x60,
     /// `BPF_JSGE` (0x70): `if dst s>= src goto`.
     Jsge = 0x70,
-    /// `BPF_CALL` (0x80): helper call (`src = 0`), bpf-to-bpf call (`src = 1`), kfunc
-    /// (`src = 2`); `callx` with `BPF_X`.
+    /// `BPF_CALL` (0x80): helper call (`src = 0`), bpf-to-bpf call (`src = 1`, Linux 4.16),
+    /// kfunc (`src = 2`, Linux 5.13); `callx` with `BPF_X` (in the ISA, not accepted by Linux).
     Call = 0x80,
     /// `BPF_EXIT` (0x90): return `r0`.
     Exit = 0x90,
-    /// `BPF_JLT` (0xa0): `if dst < src goto` (unsigned).
+    /// `BPF_JLT` (0xa0): `if dst < src goto` (unsigned). `JLT`..`JSLE`: Linux 4.14 (ISA v2).
     Jlt = 0xa0,
     /// `BPF_JLE` (0xb0): `if dst <= src goto` (unsigned).
     Jle = 0xb0,
@@ -316,9 +318,10 @@ pub enum Mode {
     Ind = 0x40,
     /// `BPF_MEM` (0x60): regular load/store `*(size *)(reg + off)`.
     Mem = 0x60,
-    /// `BPF_MEMSX` (0x80): sign-extending load (`LDX` only, v4).
+    /// `BPF_MEMSX` (0x80): sign-extending load (`LDX` only, v4, Linux 6.6).
     MemSx = 0x80,
-    /// `BPF_ATOMIC` (0xc0): atomic read-modify-write (`STX` only, `W` and `DW`).
+    /// `BPF_ATOMIC` (0xc0): atomic read-modify-write (`STX` only, `W` and `DW`). Before Linux
+    /// 5.12 only `add` without fetch existed (`BPF_XADD`); the other operations need 5.12.
     Atomic = 0xc0,
 }
 
@@ -400,14 +403,16 @@ pub enum PseudoLd {
     None = 0,
     /// `BPF_PSEUDO_MAP_FD` (1): `imm` is a map fd; the register gets the map pointer.
     MapFd = 1,
-    /// `BPF_PSEUDO_MAP_VALUE` (2): `imm` is a map fd, the second slot's `imm` an offset; the
-    /// register gets the address of the map's value plus the offset (array maps).
+    /// `BPF_PSEUDO_MAP_VALUE` (2, Linux 5.2): `imm` is a map fd, the second slot's `imm` an
+    /// offset; the register gets the address of the map's value plus the offset (array maps).
     MapValue = 2,
-    /// `BPF_PSEUDO_BTF_ID` (3): `imm` is a BTF id of a kernel variable.
+    /// `BPF_PSEUDO_BTF_ID` (3, Linux 5.10): `imm` is a BTF id of a kernel variable.
     BtfId = 3,
-    /// `BPF_PSEUDO_FUNC` (4): `imm` is the offset of a bpf-to-bpf function (a callback).
+    /// `BPF_PSEUDO_FUNC` (4, Linux 5.13): `imm` is the offset of a bpf-to-bpf function (a
+    /// callback).
     Func = 4,
-    /// `BPF_PSEUDO_MAP_IDX` (5): like `MapFd`, but `imm` indexes the `fd_array` of the load.
+    /// `BPF_PSEUDO_MAP_IDX` (5, Linux 5.14): like `MapFd`, but `imm` indexes the `fd_array` of
+    /// the load.
     MapIdx = 5,
     /// `BPF_PSEUDO_MAP_IDX_VALUE` (6): like `MapValue`, indexing the `fd_array`.
     MapIdxValue = 6,
