@@ -251,6 +251,9 @@ mod names;
 mod program;
 mod text;
 
+#[cfg(test)]
+mod tests;
+
 use proc_macro::TokenStream;
 
 /// Declares eBPF maps as `const` [`MapSpec`](../ebpf_dsl/spec/struct.MapSpec.html) items;
@@ -275,13 +278,5 @@ pub fn defprogram(input: TokenStream) -> TokenStream {
 #[doc(hidden)]
 #[proc_macro]
 pub fn __defprogram_with_facts(input: TokenStream) -> TokenStream {
-    let input = proc_macro2::TokenStream::from(input);
-    let mut iter = input.into_iter();
-    let Some(proc_macro2::TokenTree::Group(facts)) = iter.next() else {
-        return quote::quote!(::core::compile_error!("malformed internal macro input");).into();
-    };
-    match program::Facts::parse(facts.stream()) {
-        Ok(f) => program::expand(iter.collect(), f).into(),
-        Err(e) => e.to_compile_error().into(),
-    }
+    program::expand_with_facts(input.into()).into()
 }

@@ -236,6 +236,20 @@ pub fn expand(input: TokenStream, facts: Facts) -> TokenStream {
     out
 }
 
+/// `__defprogram_with_facts!`: `{ facts } input`.
+pub fn expand_with_facts(input: TokenStream) -> TokenStream {
+    let mut iter = input.into_iter();
+    let Some(TokenTree::Group(facts)) = iter.next() else {
+        return quote!(::core::compile_error!(
+            "__defprogram_with_facts! is internal to defprogram!"
+        ););
+    };
+    match Facts::parse(facts.stream()) {
+        Ok(f) => expand(iter.collect(), f),
+        Err(e) => e.to_compile_error(),
+    }
+}
+
 /// The first map the program references (with `verify = full`) whose facts are not known yet.
 fn missing_facts(decl: &ProgDecl, facts: &Facts) -> Option<Ident> {
     let structural = decl

@@ -1,0 +1,96 @@
+//! Unit tests of the macro internals (run outside a compiler: proc-macro2's fallback spans,
+//! with line/column locations).
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use crate::consteval::eval;
+use crate::errors::Errors;
+use crate::names::{check_obj_name, closest};
+use crate::text::Source;
+
+fn expr(ts: TokenStream) -> syn::Expr {
+    syn::parse2(ts).expect("an expression")
+}
+
+#[test]
+fn consteval_literal_arithmetic() {
+    assert_eq!(eval(&expr(quote!(256 * 1024))), Some(262_144));
+    assert_eq!(eval(&expr(quote!(1 << 20))), Some(1 << 20));
+    assert_eq!(eval(&expr(quote!((4096 * 16) | 1))), Some(65_537));
+    assert_eq!(eval(&expr(quote!(-(3 - 5)))), Some(2));
+    assert_eq!(eval(&expr(quote!(0x10_u32))), Some(16));
+    assert_eq!(eval(&expr(quote!(QUEUES))), None);
+    assert_eq!(eval(&expr(quote!(1 / 0))), None);
+    assert_eq!(eval(&expr(quote!(1 << 200))), None);
+    assert_eq!(eval(&expr(quote!(f(3)))), None);
+}
+
+#[test]
+fn kernel_object_names() {
+    assert!(check_obj_name("xsks_map").is_ok());
+    assert!(check_obj_name("a.b_c9").is_ok());
+    assert!(check_obj_name("").is_ok());
+    assert!(check_obj_name("exactly_15_char").is_ok());
+    let long = check_obj_name("sixteen_chars_xx").unwrap_err();
+    assert!(long.contains("16 characters"), "{long}");
+    let bad = check_obj_name("xsk-map").unwrap_err();
+    assert!(bad.contains("'-'"), "{bad}");
+}
+
+#[test]
+fn did_you_mean() {
+    let types = ["xskmap", "hash", "array", "devmap"];
+    assert_eq!(closest("xsk_map", types), Some("xskmap"));
+    assert_eq!(closest("XSKMAP", types), Some("xskmap"));
+    assert_eq!(closest("hashh", types), Some("hash"));
+    assert_eq!(closest("ringbuffer", types), None);
+}
+
+#[test]
+fn tokens_to_text_keeps_touching_tokens_together() {
+    let body: TokenStream = "r2 = *(u32 *)(r1 + 16); w0 s>>= 3; if r1 s>= -1 goto out; out: exit;"
+        .parse()
+        .unwrap();
+    let mut errors = Errors::new();
+    let src = Source::from_tokens(body, proc_macro2::Span::call_site(), &mut errors);
+    assert!(errors.is_empty());
+    assert_eq!(
+        src.text,
+        "r2 = *(u32 *)(r1 + 16); w0 s>>= 3; if r1 s>= -1 goto out; out: exit;"
+    );
+    // Every token has its byte range; `16` is found by its range.
+    let at = src.text.find("16").unwrap();
+    assert!(src.spans(at, at + 2).is_some());
+    // A position between tokens maps to the token before.
+    let semi = src.text.find(';').unwrap();
+    assert!(src.spans(semi + 1, semi + 1).is_some());
+    // One entry per Rust token (`>>=` is three puncts).
+    assert_eq!(src.toks.len(), 34);
+}
+
+#[test]
+fn tokens_to_text_records_interpolated_groups() {
+    let body: TokenStream = "r1 = { A + 1 }; r2 = *(u32 *)(r1 + { OFF });"
+        .parse()
+        .unwrap();
+    let mut errors = Errors::new();
+    let src = Source::from_tokens(body, proc_macro2::Span::call_site(), &mut errors);
+    assert_eq!(src.groups.len(), 2);
+    assert_eq!(src.text, "r1 = { A + 1 }; r2 = *(u32 *)(r1 + { OFF });");
+    let g = src.group_at(0, src.text.len(), "OFF").unwrap();
+    assert_eq!(g.expr.to_string(), "OFF");
+    let stmt_end = src.text.find(';').unwrap();
+    let g = src.group_at(0, stmt_end, "A + 1").unwrap();
+    assert_eq!(g.expr.to_string(), "A + 1");
+}
+
+#[test]
+fn tokens_to_text_rejects_hash_and_strings() {
+    let body: TokenStream = "r0 = \"two\"; # comment".parse().unwrap();
+    let mut errors = Errors::new();
+    let src = Source::from_tokens(body, proc_macro2::Span::call_site(), &mut errors);
+    assert!(!errors.is_empty());
+    // The string became a placeholder operand, so the statement parses.
+    assert!(src.text.starts_with("r0 = 0;"), "{}", src.text);
+}
