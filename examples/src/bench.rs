@@ -73,7 +73,8 @@ pub fn bench_cli(name: &'static str, about: &'static str) -> Cli {
             "Prints the rate each second and, at the end, for bench/harness.py:\n  \
              RESULT impl=rust mode=M pkts=N secs=S pps=P cpu_ns_per_pkt=C total_pkts=T\n\
              (pkts, secs, pps, cpu_ns_per_pkt: the window after the warm-up; CPU = user + system of\n\
-             the process from getrusage; total_pkts: the whole run).",
+             the process from getrusage, or of the measuring thread alone in the standalone sandbox,\n\
+             whose generator runs in the same process; total_pkts: the whole run).",
         )
 }
 
