@@ -52,6 +52,13 @@ fn asm_writes_raw_bytes_next_to_the_source() {
     let out = tool(&["asm", "-"], Some("r0 = 2; exit"));
     assert!(out.status.success());
     assert_eq!(out.stdout, bytes);
+    // A source named .bin is never overwritten by its own output.
+    let odd = dir.join("odd.bin");
+    std::fs::write(&odd, "r0 = 2; exit\n").unwrap();
+    let out = tool(&["asm", odd.to_str().unwrap()], None);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("name the output with -o"));
+    assert_eq!(std::fs::read_to_string(&odd).unwrap(), "r0 = 2; exit\n");
     let _ = std::fs::remove_dir_all(&dir);
 }
 

@@ -79,6 +79,11 @@ pub fn asm(args: &[String]) -> Result<ExitCode, CliError> {
             "asm: which file? (`asm FILE [-o OUT]`)".into(),
         ));
     };
+    if out.is_none() && file != "-" && default_output(Path::new(&file)) == Path::new(&file) {
+        return Err(CliError::Usage(format!(
+            "asm: the output would be {file} itself (the source already ends in .bin); name the output with -o"
+        )));
+    }
     let src = read_source(&file)?;
     let result = if unchecked {
         asm::assemble_unchecked(&src)
