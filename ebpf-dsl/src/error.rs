@@ -296,8 +296,11 @@ mod tests {
         );
         assert!(e.render("p").starts_with("p: error: instruction 0: "));
 
-        // Usable as a boxed std error.
-        let boxed: Box<dyn std::error::Error> = Box::new(e);
+        // Usable as a boxed std error, across threads (what anyhow and `?` into
+        // `Box<dyn Error + Send + Sync>` need).
+        fn send_sync<T: Send + Sync + 'static>(_: &T) {}
+        send_sync(&e);
+        let boxed: Box<dyn std::error::Error + Send + Sync> = Box::new(e);
         assert!(boxed.to_string().contains("r0"), "{boxed}");
     }
 }
