@@ -89,14 +89,15 @@ impl Error {
             Error::Assemble {
                 diagnostics,
                 source,
-            } => {
-                let src = source.as_deref().unwrap_or("");
-                diagnostics
-                    .iter()
-                    .map(|d| d.render(src, file))
-                    .collect::<Vec<_>>()
-                    .join("\n")
-            }
+            } => diagnostics
+                .iter()
+                .map(|d| match source {
+                    Some(src) => d.render(src, file),
+                    // Without the text, spans mean nothing to a reader: name what there is.
+                    None => format!("{file}: error: {d}"),
+                })
+                .collect::<Vec<_>>()
+                .join("\n"),
             Error::Verify(errs) => errs
                 .iter()
                 .map(|e| format!("{file}: error: {e}"))
@@ -232,6 +233,12 @@ mod tests {
             "{bare}"
         );
         assert_eq!(bare.clone().with_source(src), e);
+        assert!(
+            bare.render("prog.s")
+                .starts_with("prog.s: error: bytes 7..10: "),
+            "{}",
+            bare.render("prog.s")
+        );
         // render: compiler style, the line and carets.
         let r = e.render("prog.s");
         assert!(r.starts_with("prog.s:2:1: error: "), "{r}");
