@@ -224,24 +224,23 @@ impl FillRing {
         if !self.rolled_back.is_empty() {
             self.reclaim(free);
         }
+        // One check for the whole list instead of one per frame (`FillBatch::push`).
+        if free.umem_id() != self.umem.id() {
+            return 0;
+        }
         let want = max.min(free.len().min(u32::MAX as usize) as u32);
         if want == 0 {
             return 0;
         }
-        let mut batch = self.reserve(want);
-        while batch.remaining() > 0 {
-            match free.pop() {
-                Some(frame) => {
-                    if let Err(frame) = batch.push(frame) {
-                        // Another UMEM's frame cannot be on our free list; put it back.
-                        let _ = free.push(frame);
-                        break;
-                    }
-                }
-                None => break,
-            }
+        let mut batch = self.ring.reserve(want);
+        // `want <= free.len()`: every reserved entry gets a frame, and the push cannot fail.
+        for _ in 0..batch.len() {
+            let Some(frame) = free.pop() else { break };
+            let _ = batch.push(frame.into_addr());
         }
-        batch.submit()
+        let n = batch.submit();
+        self.filled += u64::from(n);
+        n
     }
 
     /// True if the kernel asks for a wake-up to go on receiving (`XDP_RING_NEED_WAKEUP`).
@@ -420,17 +419,18 @@ impl CompletionRing {
         }
     }
 
-    /// Moves up to `max` completed frames onto `free`; returns how many.
+    /// Moves up to `max` completed frames onto `free`; returns how many (0, taking nothing
+    /// from the ring, if `free` belongs to another UMEM).
     #[inline]
     pub fn complete_into(&mut self, free: &mut FreeList, max: u32) -> u32 {
+        if free.umem_id() != self.umem.id() {
+            return 0;
+        }
         let mut batch = self.peek(max);
         let mut n = 0;
         for frame in batch.by_ref() {
-            // Frames of this ring's UMEM: the push cannot fail for `free` of the same UMEM.
-            if let Err(frame) = free.push(frame) {
-                drop(frame);
-                continue;
-            }
+            // Cannot fail: `free` is of this ring's UMEM (checked above).
+            let _ = free.push(frame);
             n += 1;
         }
         batch.release();

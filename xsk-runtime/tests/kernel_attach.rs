@@ -417,14 +417,8 @@ fn pinned_link_outlives_its_handle() {
     let dir = std::path::Path::new(xsk_runtime::pin::DEFAULT_BPFFS);
     xsk_runtime::pin::ensure_bpffs(dir).unwrap();
     let pin = dir.join(format!("xskrt_test_link_{}", std::process::id()));
-    /// Removes the pin even if the test fails half-way.
-    struct RemovePin(std::path::PathBuf);
-    impl Drop for RemovePin {
-        fn drop(&mut self) {
-            let _ = std::fs::remove_file(&self.0);
-        }
-    }
-    let _guard = RemovePin(pin.clone());
+    // Removes the pin even if the test fails half-way.
+    let _guard = common::RemoveOnDrop(pin.clone());
     let pair = VethPair::builder().tag("pinlink").build().unwrap();
     let a = pass_prog("pinned_a");
     let b = pass_prog("pinned_b");

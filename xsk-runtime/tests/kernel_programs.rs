@@ -187,6 +187,10 @@ fn pinning_maps_and_programs() {
     xsk_runtime::pin::ensure_bpffs(dir).unwrap();
     let map_path = dir.join(format!("xskrt_test_map_{}", std::process::id()));
     let prog_path = dir.join(format!("xskrt_test_prog_{}", std::process::id()));
+    let _pins = (
+        common::RemoveOnDrop(map_path.clone()),
+        common::RemoveOnDrop(prog_path.clone()),
+    );
     let a: Array<u64> = Array::create("pinned", 2).unwrap();
     a.map().pin(&map_path).unwrap();
     // Pinning twice at the same path: EEXIST with a hint.

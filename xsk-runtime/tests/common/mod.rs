@@ -100,3 +100,13 @@ pub fn udp_frame(
     f.extend_from_slice(payload);
     f
 }
+
+/// Removes a bpffs pin (or any file) when dropped, so a test that fails half-way leaves no pin
+/// behind.
+pub struct RemoveOnDrop(pub std::path::PathBuf);
+
+impl Drop for RemoveOnDrop {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.0);
+    }
+}
