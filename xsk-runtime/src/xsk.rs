@@ -265,9 +265,11 @@ impl XskInterface {
     }
 
     /// Takes the sockets out, e.g. to move each to its own thread. The program stays attached
-    /// until the `XskInterface` is dropped; queues whose socket is gone then see their packets
-    /// dropped by the kernel (the XSKMAP entry of a closed socket disappears; traffic to it
-    /// passes to the stack with the seed programs).
+    /// until the `XskInterface` is dropped. When one of those sockets is dropped earlier, its
+    /// XSKMAP entry disappears with it and the seed programs pass that queue's packets to the
+    /// stack (a custom program decides for itself) — except on the first queue: its socket is
+    /// the UMEM's own, which the kernel keeps bound and in the map until the UMEM's last
+    /// handle is gone, so packets for it are lost until then.
     pub fn take_queues(&mut self) -> Vec<XskQueue> {
         std::mem::take(&mut self.queues)
     }
