@@ -876,9 +876,11 @@ pub struct Rings<'a> {
 /// single-consumer); move each socket of a shared UMEM to its own thread, with its own
 /// [`FreeList`] ([`FreeList::split_off`]).
 ///
-/// The rings are unmapped and the socket closed on drop. The first socket of a [`Umem`] is
-/// the UMEM's own socket: the kernel keeps it bound (and in any XSKMAP) until the `Umem`'s last
-/// handle is dropped too.
+/// The rings are unmapped and the socket closed on drop — except fill and completion rings
+/// that other sockets of the queue still need (see "Sharing a UMEM" in the module docs). The
+/// first socket of a [`Umem`] is the UMEM's own socket: the kernel keeps it bound (and in any
+/// XSKMAP) until the `Umem`'s last handle is dropped too, and its fill and completion rings
+/// wait in the `Umem` for the next socket bound to the same queue.
 #[derive(Debug)]
 pub struct XskSocket {
     fill: Option<FillRing>,

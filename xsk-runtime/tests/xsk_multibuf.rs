@@ -258,6 +258,15 @@ fn sockets_on_the_same_queue_share_the_fill_ring() {
     drop(first);
     let fill = second.fill().expect("the fill ring is handed over");
     assert_eq!((fill.filled(), fill.pending()), (filled, pending));
+    // With every socket of the queue gone, a new socket on it still shares the UMEM's own
+    // socket (the kernel keeps that one bound while the UMEM lives) and takes the rings over.
+    drop(second);
+    let mut third = pair
+        .left
+        .run(|| XskSocket::bind(&umem, ifindex, 0, &cfg).expect("a new socket on queue 0"))
+        .unwrap();
+    let fill = third.fill().expect("the rings wait for the next socket");
+    assert_eq!((fill.filled(), fill.pending()), (filled, pending));
 }
 
 /// Sends `n` UDP datagrams tagged `tag` to the left end from 32 source ports (the veth spreads
