@@ -42,6 +42,8 @@
 //! - `call pc+N` (a bpf-to-bpf call by distance), `call kfunc ID[, OFF]` (`src = 2`),
 //!   `ld_pseudo rD, KIND, IMM, IMM2` (the second slot's `imm`): what the disassembler prints
 //!   where LLVM's text would be ambiguous.
+//! - The kernel verifier's and bpftool's spellings: `goto pc+N` / `if r1 > r2 goto pc-N` for a
+//!   raw distance, and `call bpf_redirect_map#51` (the `#51` reads as a comment).
 //! - 32-bit atomics (`lock *(u32 *)...`, `atomic_fetch_*((u32 *)...)`) also take `r`
 //!   registers, as LLVM does for `lock ... += r2` (same encoding).
 //! - Stricter than LLVM: registers beyond `r10`, immediates beyond 32 bits (LLVM truncates
@@ -744,6 +746,14 @@ impl<'a> StmtParser<'a> {
     }
 
     fn target(&mut self, min: i128, max: i128) -> PResult<Target> {
+        // `goto pc+N`: the kernel verifier's and bpftool's spelling of a raw distance, unless
+        // the program has a label called `pc`.
+        if self.is_ident("pc")
+            && !self.labels.contains("pc")
+            && matches!(self.peek_at(1), Some(Tok::Punct('+' | '-')))
+        {
+            self.pos += 1;
+        }
         let span = self.here();
         match self.peek_at(0) {
             Some(Tok::Ident(name)) if parse_reg_name(name).is_none() => {

@@ -182,6 +182,22 @@ fn labels_helpers_constants() {
 }
 
 #[test]
+fn kernel_log_spellings() {
+    // The verifier log and bpftool print raw distances as `pc+N` and helpers as `name#id`.
+    assert_eq!(
+        insns("if r0 > r3 goto pc+1\ngoto pc-2\nexit"),
+        insns("if r0 > r3 goto +1\ngoto -2\nexit")
+    );
+    assert_eq!(
+        insns("call bpf_redirect_map#51\nexit"),
+        insns("call 51\nexit")
+    );
+    // A label called `pc` still wins.
+    let i = insns("pc: r0 = 0\nif r0 > 1 goto pc\nexit");
+    assert_eq!(i[1].off, -2);
+}
+
+#[test]
 fn harmless_directives_are_skipped() {
     let src = "\t.text\n\t.file \"x.c\"\n\t.globl prog\n\t.p2align 3\n\t.type prog,@function\nprog:\n\tr0 = 2\n\texit\n.Lfunc_end0:\n\t.size prog, .Lfunc_end0-prog\n";
     assert_eq!(insns(src).len(), 2);
