@@ -6,6 +6,10 @@
 //! [`check()`] (structural checks mirroring the kernel verifier's early rejections), and
 //! [`diag`] (errors with spans, rendered like a compiler's).
 //!
+//! The functions here return the detailed [`Diagnostic`]s; [`crate::assemble`] is
+//! [`assemble()`] with the crate's one error type, [`crate::Error`] (which `?` also converts
+//! `Vec<Diagnostic>` into).
+//!
 //! The `defprogram!` macro runs exactly this code at compile time; the builder API and the
 //! snippets produce [`Item`](crate::ir::Item)s that go through the same [`resolve()`] and [`check()`].
 //!
