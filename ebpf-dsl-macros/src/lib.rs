@@ -170,10 +170,13 @@
 //! the instructions, with the referenced maps' types and sizes, and reports what the kernel
 //! would refuse at load time (packet accesses not proven against `data_end`, lookups used
 //! before their NULL check, map value bounds, uninitialised registers, context writes, helper
-//! arguments, pointer leaks, ...) on the instruction. It is skipped for a program with
-//! interpolated values (their values are known only to rustc) and for one that references a map
-//! whose sizes only rustc knows (`key = MyStruct`): the kernel's verifier still judges those at
-//! load time. `verify = structural` skips it explicitly, for a program the kernel accepts but
+//! arguments, pointer leaks, ...) on the instruction. It cannot run on a program with
+//! interpolated values (their values are known only to rustc) or one that references a map
+//! whose sizes only rustc knows (`key = MyStruct`): `defprogram!` then emits a warning on the
+//! value or the map's name (a `deprecated` lint, the only warning a macro can raise on stable
+//! Rust), and the kernel's verifier still judges the program at load time. Give such map sizes
+//! as literals (`key_size = 12`) to have the program verified. `verify = structural` skips the
+//! verifier explicitly (and silences that warning), for a program the kernel accepts but
 //! the static verifier cannot prove (or does not model, e.g. kprobes) — and for maps that were
 //! not declared with `defmap!` in this crate (a hand-written `MapSpec` or one from another
 //! crate), whose facts `defprogram!` cannot learn ("cannot find macro" on the map's name).
@@ -184,8 +187,6 @@
 //! defmap! {
 //!     XSKS: xskmap(max_entries = 64);
 //! }
-//!
-//! const PORT: u32 = 4242;
 //!
 //! defprogram! {
 //!     /// IPv4 UDP to port 4242 goes to the socket of its queue; the rest passes.
@@ -198,8 +199,7 @@
 //!         parse_ipv4!(r5, r3, r4, pass, r6);
 //!         if r4 != IPPROTO_UDP goto pass;
 //!         parse_udp!(r6, r3, r4, pass);
-//!         r7 = { PORT };
-//!         if r4 != r7 goto pass;
+//!         if r4 != 4242 goto pass;
 //!         redirect_to_xsk_by_queue!(XSKS);
 //!     pass:
 //!         r0 = XDP_PASS;
@@ -209,6 +209,34 @@
 //!
 //! fn main() {
 //!     assert_eq!(UDP_4242.relocations.len(), 1);
+//! }
+//! ```
+//!
+//! Rust constants in a program (here `verify = structural`: the static verifier cannot judge
+//! values rustc computes after the macro has run):
+//!
+//! ```
+//! use ebpf_dsl::Insn;
+//! use ebpf_dsl_macros::defprogram;
+//!
+//! const QUEUE: u32 = 3;
+//! const SLOT: i16 = 8;
+//!
+//! defprogram! {
+//!     /// Drops the packets of one receive queue.
+//!     DROP_QUEUE: xdp(verify = structural) {
+//!         r2 = *(u32 *)(r1 + 16);
+//!         *(u64 *)(r10 + { -SLOT }) = r2;
+//!         r0 = XDP_PASS;
+//!         if r2 != { QUEUE } goto +1;
+//!         r0 = XDP_DROP;
+//!         exit;
+//!     }
+//! }
+//!
+//! fn main() {
+//!     assert_eq!(DROP_QUEUE.insns[1], Insn::new(0x7b, 10, 2, -8, 0));
+//!     assert_eq!(DROP_QUEUE.insns[3], Insn::new(0x55, 2, 0, 1, 3));
 //! }
 //! ```
 //!

@@ -366,9 +366,14 @@ fn expand_one(decl: ProgDecl, facts: &Facts) -> TokenStream {
     if let Some(a) = &assembled {
         check_kernel_names(a, facts, &src, &mut errors);
     }
+    let mut skipped_warning = TokenStream::new();
     if let (Some(a), Verify::Full, Some(pt)) = (&assembled, verify, pt) {
-        if !run_verifier(a, pt, &license.0, facts, &src, &body_span, &mut errors) {
-            assembled = None;
+        match run_verifier(a, pt, &license.0, facts, &src, &body_span, &mut errors) {
+            Verified::Passed => {}
+            Verified::Rejected => assembled = None,
+            Verified::Skipped(why, span) => {
+                skipped_warning = warning(&format!("{ident}: {why}"), span);
+            }
         }
     }
 
@@ -502,6 +507,7 @@ fn expand_one(decl: ProgDecl, facts: &Facts) -> TokenStream {
         #errs
         #(#attrs)*
         #vis const #ident: ::ebpf_dsl::ProgramSpec = {
+            #skipped_warning
             #consts
             const INSNS: &[::ebpf_dsl::Insn] = &[#(#insns_ts),*];
             const RELOCATIONS: &[::ebpf_dsl::Relocation] = &[#(#relocs_ts),*];
@@ -664,9 +670,22 @@ fn run_verifier(
     src: &Source,
     body_span: &DelimSpan,
     errors: &mut Errors,
-) -> bool {
-    if !a.externs.is_empty() {
-        return true;
+) -> Verified {
+    const HOW: &str = "the kernel's verifier still judges it at load time; write \
+                       `verify = structural` to say that this is intended";
+    if let Some(ext) = a.externs.first() {
+        let span = ext
+            .span
+            .and_then(|s| src.group_at(s.start, s.end, &ext.name))
+            .map_or(body_span.open(), |g| g.span);
+        return Verified::Skipped(
+            format!(
+                "the static verifier did not run: the interpolated value `{{ {} }}` is computed \
+                 by rustc after the macro has run; {HOW}",
+                ext.name
+            ),
+            span,
+        );
     }
     let mut maps = Vec::new();
     for r in &a.relocations {
@@ -676,7 +695,25 @@ fn run_verifier(
         }
         match facts.spec(&sym) {
             Some(spec) => maps.push(spec),
-            None => return true,
+            None => {
+                let f = facts.get(&sym);
+                let what = match f {
+                    Some(f) if f.key_size.is_none() => "key size",
+                    Some(f) if f.value_size.is_none() => "value size",
+                    Some(f) if f.max_entries.is_none() => "max_entries",
+                    Some(f) if f.flags.is_none() => "flags",
+                    _ => "type",
+                };
+                return Verified::Skipped(
+                    format!(
+                        "the static verifier did not run: the {what} of map `{sym}` is computed \
+                         by rustc (a type or a const), after the macro has run; give it as a \
+                         literal in `defmap!` (e.g. `key_size = 12`) to have the program \
+                         verified, or accept that {HOW}"
+                    ),
+                    map_ident(src, a, r.insn_index, &sym).span(),
+                );
+            }
         }
     }
     let relocations: Vec<Relocation> = a.relocations.clone();
@@ -688,7 +725,7 @@ fn run_verifier(
         license,
     };
     match verifier::verify(&input) {
-        Ok(_) => true,
+        Ok(_) => Verified::Passed,
         Err(errs) => {
             for e in errs {
                 let hint = if e.rule == verifier::Rule::Unsupported {
@@ -704,8 +741,27 @@ fn run_verifier(
                     None => errors.range(body_span.open(), body_span.close(), msg),
                 }
             }
-            false
+            Verified::Rejected
         }
+    }
+}
+
+/// What became of the static verification.
+enum Verified {
+    Passed,
+    Rejected,
+    /// Not run: why, and the token responsible.
+    Skipped(String, Span),
+}
+
+/// A compiler warning on stable Rust: the use of a `#[deprecated]` item, with the note as the
+/// message, at `span`.
+fn warning(msg: &str, span: Span) -> TokenStream {
+    let use_it = quote_spanned!(span=> const _: () = __EBPF_DSL_WARNING;);
+    quote! {
+        #[deprecated(note = #msg)]
+        const __EBPF_DSL_WARNING: () = ();
+        #use_it
     }
 }
 
