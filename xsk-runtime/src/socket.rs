@@ -47,6 +47,7 @@
 
 use std::os::fd::{AsFd, AsRawFd, BorrowedFd, OwnedFd, RawFd};
 use std::sync::atomic::Ordering;
+use std::sync::Arc;
 
 use crate::error::{Error, Result};
 use crate::ring::{Consumer, MmapRing, Producer, ReadBatch, WriteBatch};
@@ -181,6 +182,15 @@ impl std::ops::Add for FrameCounters {
     }
 }
 
+/// The raw fd of the socket a ring wakes: `fd`, or the UMEM's own socket.
+#[inline]
+fn ring_fd(umem: &Umem, fd: &Option<Arc<OwnedFd>>) -> RawFd {
+    match fd {
+        Some(fd) => fd.as_raw_fd(),
+        None => umem.fd().as_raw_fd(),
+    }
+}
+
 /// Errnos of `sendto`/`recvfrom` wake-ups that mean "busy, try later" (as in libxdp).
 fn benign_wakeup_errno(errno: i32) -> bool {
     matches!(
@@ -197,7 +207,9 @@ fn benign_wakeup_errno(errno: i32) -> bool {
 pub struct FillRing {
     ring: Producer<MmapRing<u64>>,
     umem: Umem,
-    fd: RawFd,
+    /// The socket wake-ups go to: `None` for the UMEM's own socket (whose fd `umem` keeps
+    /// open), else a socket of this queue, kept open by this handle.
+    fd: Option<Arc<OwnedFd>>,
     need_wakeup: bool,
     filled: u64,
     /// Frame addresses of dropped (rolled back) batches, until [`FillRing::reclaim`].
@@ -263,7 +275,7 @@ impl FillRing {
 
     /// Wakes the kernel's RX processing unconditionally (`recvfrom(MSG_DONTWAIT)`).
     pub fn wake(&self) -> Result<()> {
-        match xdp::wake_rx(self.fd) {
+        match xdp::wake_rx(ring_fd(&self.umem, &self.fd)) {
             Ok(()) => Ok(()),
             Err(e) if benign_wakeup_errno(e) => Ok(()),
             Err(e) => Err(Error::io("recvfrom(AF_XDP) wake-up", e)),
@@ -633,7 +645,8 @@ impl Drop for RxBatch<'_> {
 pub struct TxRing {
     ring: Producer<MmapRing<XdpDesc>>,
     umem: Umem,
-    fd: RawFd,
+    /// The socket (see [`FillRing`]'s field).
+    fd: Option<Arc<OwnedFd>>,
     need_wakeup: bool,
     transmitted: u64,
     /// Frame addresses of dropped (rolled back) batches, until [`TxRing::reclaim`].
@@ -685,7 +698,7 @@ impl TxRing {
 
     /// Kicks the kernel unconditionally.
     pub fn kick(&self) -> Result<()> {
-        match xdp::kick_tx(self.fd) {
+        match xdp::kick_tx(ring_fd(&self.umem, &self.fd)) {
             Ok(()) => Ok(()),
             Err(e) if benign_wakeup_errno(e) => Ok(()),
             Err(e) => Err(Error::io("sendto(AF_XDP) TX kick", e)),
@@ -887,8 +900,9 @@ pub struct XskSocket {
     completion: Option<CompletionRing>,
     rx: Option<RxRing>,
     tx: Option<TxRing>,
-    /// `None` for the UMEM's own socket (whose fd the `Umem` holds).
-    own_fd: Option<OwnedFd>,
+    /// `None` for the UMEM's own socket (whose fd the `Umem` holds); shared with the rings
+    /// (an fd stays open as long as a ring that wakes through it).
+    own_fd: Option<Arc<OwnedFd>>,
     umem: Umem,
     ifindex: u32,
     queue: u32,
@@ -937,7 +951,7 @@ impl XskSocket {
         let own_fd = if is_owner {
             None
         } else {
-            Some(xdp::xsk_socket()?)
+            Some(Arc::new(xdp::xsk_socket()?))
         };
         let fd: BorrowedFd<'_> = match &own_fd {
             Some(fd) => fd.as_fd(),
@@ -945,7 +959,7 @@ impl XskSocket {
         };
         let need_wakeup = owner_wakeup.unwrap_or(config.need_wakeup);
         let (fill, completion, rx, tx) =
-            match setup_rings(umem, fd, config, !same_queue, need_wakeup) {
+            match setup_rings(umem, fd, own_fd.as_ref(), config, !same_queue, need_wakeup) {
                 Ok(r) => r,
                 Err(e) => {
                     // The UMEM's own socket now has rings set that cannot be set again.
@@ -1051,11 +1065,10 @@ impl XskSocket {
         };
         self.umem.orphans().fetch_sub(1, Ordering::Relaxed);
         drop(state);
-        let fd = self.fd().as_raw_fd();
         self.fill = Some(FillRing {
             ring: orphan.fill,
             umem: self.umem.clone(),
-            fd,
+            fd: self.own_fd.clone(),
             need_wakeup: self.need_wakeup,
             filled: orphan.filled,
             rolled_back: orphan.fill_rolled_back,
@@ -1326,6 +1339,7 @@ type SocketRings = (
 fn setup_rings(
     umem: &Umem,
     fd: BorrowedFd<'_>,
+    own_fd: Option<&Arc<OwnedFd>>,
     config: &SocketConfig,
     with_fill: bool,
     need_wakeup: bool,
@@ -1346,7 +1360,6 @@ fn setup_rings(
         set_ring_size(fd, XDP_TX_RING, config.tx_size, "TX")?;
     }
     let off = xdp::mmap_offsets(fd)?;
-    let raw = fd.as_raw_fd();
     let (fill, completion) = if with_fill {
         let fr = map_ring::<u64>(
             fd,
@@ -1366,7 +1379,7 @@ fn setup_rings(
             Some(FillRing {
                 ring: Producer::new(fr),
                 umem: umem.clone(),
-                fd: raw,
+                fd: own_fd.cloned(),
                 need_wakeup,
                 filled: 0,
                 rolled_back: Vec::new(),
@@ -1409,7 +1422,7 @@ fn setup_rings(
         Some(TxRing {
             ring: Producer::new(r),
             umem: umem.clone(),
-            fd: raw,
+            fd: own_fd.cloned(),
             need_wakeup,
             transmitted: 0,
             rolled_back: Vec::new(),

@@ -168,3 +168,28 @@ fn an_rx_batch_dropped_part_way_leaves_the_rest_in_the_ring() {
     assert_frames_accounted(&mut sock, &free);
     drain_and_check_all_frames_home(&pair, &mut sock, &mut free);
 }
+
+#[test]
+fn a_ring_keeps_its_socket_open_after_a_swap() {
+    // Rings are plain values behind `&mut`: a caller can swap two sockets' TX rings. The
+    // ring keeps the socket it kicks open, so a kick never reaches a closed (or reused) fd.
+    let Some(pair) = sandbox("a_ring_keeps_its_socket_open_after_a_swap", 2) else {
+        return;
+    };
+    let (umem, _free) = umem_in(&pair, umem_cfg());
+    let ifindex = pair.left.ifindex;
+    let (mut own, mut shared) = pair
+        .left
+        .run(|| {
+            let a = XskSocket::bind(&umem, ifindex, 0, &cfg()).expect("queue 0");
+            let b = XskSocket::bind(&umem, ifindex, 1, &cfg()).expect("queue 1, own fd");
+            (a, b)
+        })
+        .unwrap();
+    std::mem::swap(own.tx().unwrap(), shared.tx().unwrap());
+    drop(shared);
+    let tx = own.tx().unwrap();
+    tx.kick()
+        .expect("the swapped-in ring's socket is still open");
+    assert!(tx.kick_if_needed().is_ok());
+}
