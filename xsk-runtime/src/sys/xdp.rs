@@ -263,6 +263,12 @@ pub fn xsk_socket() -> Result<OwnedFd> {
                 errno,
                 "the kernel has no AF_XDP sockets (CONFIG_XDP_SOCKETS, kernel 4.18+)",
             ),
+            libc::EPERM | libc::EACCES => Error::io_hint(
+                "socket(AF_XDP)",
+                errno,
+                "creating an AF_XDP socket needs CAP_NET_RAW (and CAP_NET_ADMIN + CAP_BPF for \
+                 the XDP program and XSKMAP), or root",
+            ),
             _ => Error::io("socket(AF_XDP)", errno),
         });
     }
