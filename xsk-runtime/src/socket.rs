@@ -1155,7 +1155,11 @@ impl XskSocket {
         self.tx.as_mut()
     }
 
-    /// What went through this socket's rings.
+    /// What went through this socket's rings. The fill and completion counts travel with
+    /// those rings: a socket that takes over a queue's rings (see "Sharing a UMEM" in the
+    /// module docs) counts from where their previous socket stopped, and a dropped socket's RX
+    /// and TX counts go with it. Frames of rolled-back batches are not counted anywhere: see
+    /// [`FillRing::rolled_back`] and [`TxRing::rolled_back`].
     pub fn counters(&self) -> FrameCounters {
         FrameCounters {
             filled: self.fill.as_ref().map_or(0, |r| r.filled),
