@@ -62,6 +62,10 @@
 //! | `flags` | `BPF_F_*` names joined by `\|`, or any `u32` expression | `map_flags` |
 //! | `name` | a string literal | the kernel-visible name; default: `NAME` in lower case |
 //!
+//! `key = T` and `key_size = N` may be given together (likewise `value`): `N` is used, and a
+//! `const` assertion checks that `T` is `N` bytes. With a literal size `defprogram!`'s verifier
+//! knows the map's layout even for a struct key (see below).
+//!
 //! Map types are the short names of `enum bpf_map_type` (`ebpf_dsl::MapType::from_name`):
 //! `xskmap`, `array`, `hash`, `percpu_array`, `percpu_hash`, `lru_hash`, `lru_percpu_hash`,
 //! `devmap`, `devmap_hash`, `cpumap`, `prog_array`, `ringbuf`, and every other type the kernel

@@ -528,15 +528,32 @@ fn expand_one(decl: MapDecl) -> TokenStream {
     }
 
     // Key and value sizes.
+    // `key = T, key_size = N` together: N for the checks (and defprogram!'s verifier), and an
+    // assertion that T is N bytes.
+    let mut size_asserts = TokenStream::new();
     let mut size_of = |ty_opt: &str, size_opt: &str| -> Option<Value> {
         match (get.get(ty_opt), get.get(size_opt)) {
-            (Some(_), Some(s)) => {
-                errors.spanned(
-                    &s.key,
-                    format!("give either `{ty_opt} = Type` or `{size_opt} = N`, not both"),
-                );
-                None
-            }
+            (Some(t), Some(s)) => match (&t.value, &s.value) {
+                (OptValue::Type(ty), OptValue::Expr(e)) => {
+                    let v = expr_value(e, &mut errors);
+                    let n = v.to_u32_tokens();
+                    let msg = format!(
+                        "{ident}: `{ty_opt} = {}` is not `{size_opt} = {}` bytes",
+                        ty.to_token_stream(),
+                        e.to_token_stream()
+                    )
+                    .replace('{', "{{")
+                    .replace('}', "}}");
+                    size_asserts.extend(quote_spanned! {ty.span()=>
+                        const _: () = ::core::assert!(
+                            ::core::mem::size_of::<#ty>() == (#n) as usize,
+                            #msg
+                        );
+                    });
+                    Some(v)
+                }
+                _ => None,
+            },
             (Some(t), None) => match &t.value {
                 OptValue::Type(ty) => Some(match primitive_size(ty) {
                     Some(n) => Value::Known(n, ty.to_token_stream()),
@@ -708,11 +725,14 @@ fn expand_one(decl: MapDecl) -> TokenStream {
         (quote!(0), quote!(0), quote!(0), quote!(0))
     };
     let asserts = if errors.is_empty() {
+        asserts.extend(size_asserts);
         asserts
     } else {
         TokenStream::new()
     };
+    let cfgs: Vec<&Attribute> = attrs.iter().filter(|a| a.path().is_ident("cfg")).collect();
     let facts = facts_macro(
+        &cfgs,
         &vis,
         &ident,
         mt,
@@ -742,6 +762,7 @@ fn expand_one(decl: MapDecl) -> TokenStream {
 /// the `const` is in scope by `use`, so are its facts. Macros cannot be exported beyond the
 /// crate this way: `pub` maps get a `pub(crate)` facts macro.
 fn facts_macro(
+    cfgs: &[&Attribute],
     vis: &Visibility,
     ident: &Ident,
     map_type: Option<MapType>,
@@ -764,6 +785,7 @@ fn facts_macro(
     };
     let bare = Ident::new(&ident.to_string(), Span::call_site());
     quote! {
+        #(#cfgs)*
         #[doc(hidden)]
         #[allow(unused_macros, non_snake_case)]
         macro_rules! #hidden {
@@ -773,6 +795,7 @@ fn facts_macro(
                 }
             };
         }
+        #(#cfgs)*
         #[doc(hidden)]
         #[allow(unused_imports)]
         #use_vis use #hidden as #ident;

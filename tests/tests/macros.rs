@@ -77,3 +77,38 @@ fn maps_and_programs_inside_a_function_body() {
     assert_eq!(LOCAL.relocations[0].symbol, "local_xsks");
     assert_eq!(LOCAL.maps.as_ref(), &[LOCAL_XSKS]);
 }
+
+#[repr(C)]
+#[allow(dead_code)]
+struct Pair {
+    a: u32,
+    b: u32,
+}
+
+defmap! {
+    /// The type documents the key; the literal size lets `defprogram!` verify its users.
+    PAIRS: hash(key = Pair, key_size = 8, value = u64, max_entries = 64);
+    /// Compiled out: neither the const nor its facts exist.
+    #[cfg(any())]
+    GONE: array(value = u64, max_entries = 1);
+}
+
+#[test]
+fn typed_key_with_literal_size_is_checked_and_verified() {
+    use ebpf_dsl_macros::defprogram;
+
+    // With the facts known, the verifier runs (a lookup with an 8-byte key on the stack).
+    defprogram! {
+        LOOKUP: xdp {
+            *(u64 *)(r10 - 8) = 0;
+            r2 = r10;
+            r2 += -8;
+            r1 = PAIRS ll;
+            call bpf_map_lookup_elem;
+            r0 = XDP_PASS;
+            exit;
+        }
+    }
+    assert_eq!(PAIRS.key_size, 8);
+    assert_eq!(LOOKUP.maps.as_ref(), &[PAIRS]);
+}
