@@ -244,3 +244,60 @@ fn seed_programs_load_and_pass_without_sockets() {
         assert_eq!(r.action(), Some(XdpAction::Pass), "{name}");
     }
 }
+
+const BPFFS_CHILD_ENV: &str = "XSK_RUNTIME_TEST_BPFFS_DIR";
+
+/// In the child (a private mount namespace): mount a bpffs where there is none, use it.
+fn bpffs_child(dir: &str) -> ! {
+    let dir = std::path::Path::new(dir);
+    let mounted = xsk_runtime::pin::ensure_bpffs(dir).unwrap();
+    let again = xsk_runtime::pin::ensure_bpffs(dir).unwrap();
+    let a: Array<u64> = Array::create("in_new_bpffs", 1).unwrap();
+    a.set(0, &5).unwrap();
+    let pin = dir.join("m");
+    a.map().pin(&pin).unwrap();
+    let b: Array<u64> = Map::from_pinned(&pin).unwrap().try_into().unwrap();
+    println!(
+        "BPFFS mounted={mounted} again={again} value={}",
+        b.get(0).unwrap()
+    );
+    std::process::exit(0);
+}
+
+#[test]
+fn ensure_bpffs_mounts_one_where_there_is_none() {
+    if let Ok(dir) = std::env::var(BPFFS_CHILD_ENV) {
+        bpffs_child(&dir);
+    }
+    need_root!();
+    // The mount happens in a private mount namespace (`unshare --mount`), so nothing is left
+    // mounted on the host whatever happens; the directory is removed by the guard.
+    let dir = std::env::temp_dir().join(format!("xskrt-bpffs-{}", std::process::id()));
+    struct RemoveDir(std::path::PathBuf);
+    impl Drop for RemoveDir {
+        fn drop(&mut self) {
+            let _ = std::fs::remove_dir_all(&self.0);
+        }
+    }
+    let _guard = RemoveDir(dir.clone());
+    let out = std::process::Command::new("unshare")
+        .args(["--mount", "--propagation", "private", "--"])
+        .arg(std::env::current_exe().unwrap())
+        .args([
+            "--exact",
+            "ensure_bpffs_mounts_one_where_there_is_none",
+            "--test-threads=1",
+            "--nocapture",
+        ])
+        .env(BPFFS_CHILD_ENV, &dir)
+        .output()
+        .expect("run unshare (util-linux)");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stdout.contains("BPFFS mounted=true again=false value=5"),
+        "child: {stdout}\n{stderr}"
+    );
+    // Not mounted here (the child's mount namespace is gone).
+    assert!(!xsk_runtime::sys::is_bpffs(&dir).unwrap_or(false));
+}
