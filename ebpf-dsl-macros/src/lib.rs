@@ -175,7 +175,8 @@
 //! would refuse at load time (packet accesses not proven against `data_end`, lookups used
 //! before their NULL check, map value bounds, uninitialised registers, context writes, helper
 //! arguments, pointer leaks, ...) on the instruction. It cannot run on a program with
-//! interpolated values (their values are known only to rustc) or one that references a map
+//! interpolated values known only to rustc (`{ QUEUE }`; literal arithmetic such as
+//! `{ 14 + 20 }` the macro evaluates itself) or one that references a map
 //! whose sizes only rustc knows (`key = MyStruct`): `defprogram!` then emits a warning on the
 //! value or the map's name (a `deprecated` lint, the only warning a macro can raise on stable
 //! Rust), and the kernel's verifier still judges the program at load time. Give such map sizes

@@ -673,7 +673,36 @@ fn run_verifier(
 ) -> Verified {
     const HOW: &str = "the kernel's verifier still judges it at load time; write \
                        `verify = structural` to say that this is intended";
-    if let Some(ext) = a.externs.first() {
+    // Interpolated values the macro can evaluate itself (`{ 8 * 2 }`, `{ -8 }`) are patched
+    // in; any other keeps the verifier from running.
+    let mut insns = a.insns.clone();
+    let unknown = a.externs.iter().find(|ext| {
+        let value = ext
+            .span
+            .and_then(|s| src.group_at(s.start, s.end, &ext.name))
+            .and_then(|g| syn::parse2::<syn::Expr>(g.expr.clone()).ok())
+            .and_then(|e| crate::consteval::eval(&e));
+        let Some(v) = value else { return true };
+        let i = ext.insn_index;
+        match ext.field {
+            ExternField::Imm32 if (i32::MIN as i128..=u32::MAX as i128).contains(&v) => {
+                insns[i].imm = v as i32;
+            }
+            ExternField::Off16 if (i16::MIN as i128..=i16::MAX as i128).contains(&v) => {
+                insns[i].off = v as i16;
+            }
+            ExternField::Imm64
+                if (i64::MIN as i128..=u64::MAX as i128).contains(&v) && i + 1 < insns.len() =>
+            {
+                insns[i].imm = v as u64 as u32 as i32;
+                insns[i + 1].imm = ((v as u64) >> 32) as u32 as i32;
+            }
+            // Out of range: the expansion's assertion reports it.
+            _ => return true,
+        }
+        false
+    });
+    if let Some(ext) = unknown {
         let span = ext
             .span
             .and_then(|s| src.group_at(s.start, s.end, &ext.name))
@@ -707,9 +736,9 @@ fn run_verifier(
                 return Verified::Skipped(
                     format!(
                         "the static verifier did not run: the {what} of map `{sym}` is computed \
-                         by rustc (a type or a const), after the macro has run; give it as a \
-                         literal in `defmap!` (e.g. `key_size = 12`) to have the program \
-                         verified, or accept that {HOW}"
+                         by rustc (a type or a const), after the macro has run; give the size as a \
+                         literal in `defmap!` too (e.g. `key = FlowKey, key_size = 12`) to have \
+                         the program verified, or accept that {HOW}"
                     ),
                     map_ident(src, a, r.insn_index, &sym).span(),
                 );
@@ -718,7 +747,7 @@ fn run_verifier(
     }
     let relocations: Vec<Relocation> = a.relocations.clone();
     let input = VerifyInput {
-        insns: &a.insns,
+        insns: &insns,
         prog_type,
         relocations: &relocations,
         maps: &maps,
