@@ -112,3 +112,27 @@ fn typed_key_with_literal_size_is_checked_and_verified() {
     assert_eq!(PAIRS.key_size, 8);
     assert_eq!(LOOKUP.maps.as_ref(), &[PAIRS]);
 }
+
+mod order {
+    use ebpf_dsl_macros::{defmap, defprogram};
+
+    // The program comes first; the map it names is declared below.
+    defprogram! {
+        pub EARLY: xdp {
+            r2 = 0;
+            r1 = LATE_XSKS ll;
+            r3 = XDP_PASS;
+            call bpf_redirect_map;
+            exit;
+        }
+    }
+
+    defmap! {
+        pub LATE_XSKS: xskmap(max_entries = 4);
+    }
+}
+
+#[test]
+fn a_program_may_precede_its_maps() {
+    assert_eq!(order::EARLY.maps.as_ref(), &[order::LATE_XSKS]);
+}
