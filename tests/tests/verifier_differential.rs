@@ -860,7 +860,12 @@ fn verifier_agrees_with_the_kernel() {
     let maps_by_type = [create(), create()];
     let start = Instant::now();
     let mut tables = Vec::new();
-    let mut rng_seed = SEED;
+    // `VERIFIER_DIFF_SEED=n` explores another corpus.
+    let seed: u64 = std::env::var("VERIFIER_DIFF_SEED")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(SEED);
+    let mut rng_seed = seed.wrapping_mul(0x9e37_79b9_7f4a_7c15);
     let mut ours_time = std::time::Duration::ZERO;
     // `VERIFIER_DIFF_PROGRAMS=n` runs n programs of each type instead (for quick iterations).
     let only: Option<usize> = std::env::var("VERIFIER_DIFF_PROGRAMS")
@@ -951,7 +956,7 @@ fn verifier_agrees_with_the_kernel() {
         tables.push((pt, count, t));
     }
     println!(
-        "verifier vs kernel {} (seed {SEED:#x}, {:.1?} total, {:.1?} in our verifier, {:.1?} in BPF_PROG_LOAD):",
+        "verifier vs kernel {} (seed {seed:#x}, {:.1?} total, {:.1?} in our verifier, {:.1?} in BPF_PROG_LOAD):",
         std::env::consts::ARCH,
         start.elapsed(),
         ours_time,

@@ -284,16 +284,22 @@ impl Scalar {
             return Scalar::konst((((c << sh) as i64) >> sh) as u64);
         }
         let half = 1i64 << (bits - 1);
-        if self.smin >= -half && self.smax < half {
-            // Already a sign-extended `bits`-bit value.
+        let default = Scalar::srange(-half, half - 1);
+        if bits >= 64 {
             return *self;
         }
-        if bits < 64 && self.umax < (1u64 << bits) && self.umin >= half as u64 {
-            // Zero-extended values whose sign bit is set: all negative.
-            let full = 1i64 << bits;
-            return Scalar::srange(self.umin as i64 - full, self.umax as i64 - full);
+        // Like the kernel's coerce_reg_to_size_sx: precise only when the signed range stays
+        // within one 2^bits block and does not cross that block's sign boundary.
+        let top = |v: i64| ((v as u64) >> bits) << bits;
+        if top(self.smin) != top(self.smax) {
+            return default;
         }
-        Scalar::srange(-half, half - 1)
+        let ext = |v: i64| (((v as u64) << sh) as i64) >> sh;
+        let (lo, hi) = (ext(self.smin), ext(self.smax));
+        if lo > hi {
+            return default;
+        }
+        Scalar::srange(lo, hi)
     }
 
     /// The signed value of the low 32 bits, as a 64-bit scalar (what `s32` comparisons see).
