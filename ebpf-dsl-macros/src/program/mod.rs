@@ -167,7 +167,7 @@ pub(crate) fn expand_one(decl: ProgDecl, facts: &Facts) -> TokenStream {
             Verified::Passed => {}
             Verified::Rejected => assembled = None,
             Verified::Skipped(why, span) => {
-                skipped_warning = warning(&format!("{ident}: {why}"), span);
+                skipped_warning = warning(&why, span);
             }
         }
     }

@@ -103,13 +103,21 @@ pub(crate) fn run_verifier(
         Ok(_) => Verified::Passed,
         Err(errs) => {
             for e in errs {
-                let hint = if e.rule == verifier::Rule::Unsupported {
-                    "; if the kernel accepts this program, skip the static verifier with \
-                     `verify = structural`"
-                } else {
-                    ""
-                };
-                let msg = format!("{} [verifier: {}]{hint}", e.message, e.rule.name());
+                let mut text = e.message.clone();
+                if e.rule == verifier::Rule::Unsupported {
+                    // Say how to skip it in this macro's words.
+                    match text.strip_suffix("skip the static verification for this program") {
+                        Some(head) => {
+                            text =
+                                format!("{head}skip it for this program with `verify = structural`")
+                        }
+                        None => text.push_str(
+                            "; if the kernel accepts this program, skip the static verifier \
+                             with `verify = structural`",
+                        ),
+                    }
+                }
+                let msg = format!("{text} [verifier: {}]", e.rule.name());
                 let span = a.slot_spans.get(e.insn_index).copied().flatten();
                 match span.and_then(|s| src.spans(s.start, s.end)) {
                     Some((first, last)) => errors.range(first, last, msg),
@@ -132,10 +140,10 @@ pub(crate) enum Verified {
 /// A compiler warning on stable Rust: the use of a `#[deprecated]` item, with the note as the
 /// message, at `span`.
 pub(crate) fn warning(msg: &str, span: Span) -> TokenStream {
-    let use_it = quote_spanned!(span=> const _: () = __EBPF_DSL_WARNING;);
+    let use_it = quote_spanned!(span=> const _: () = STATIC_VERIFIER_SKIPPED;);
     quote! {
         #[deprecated(note = #msg)]
-        const __EBPF_DSL_WARNING: () = ();
+        const STATIC_VERIFIER_SKIPPED: () = ();
         #use_it
     }
 }
