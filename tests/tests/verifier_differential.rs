@@ -27,8 +27,8 @@ use xsk_runtime::program::{LoadOptions, Program};
 use xsk_runtime::Error;
 
 const SEED: u64 = 0x005e_ed0f_7e57;
-const XDP_PROGRAMS: usize = 2000;
-const SOCKET_FILTER_PROGRAMS: usize = 1000;
+const XDP_PROGRAMS: usize = 6000;
+const SOCKET_FILTER_PROGRAMS: usize = 3000;
 
 struct Rng(u64);
 

@@ -260,6 +260,7 @@ fn refine(op: JmpOp, taken: bool, a: Scalar, b: Scalar) -> (Scalar, Scalar) {
                 smin: a.smin.max(b.smin),
                 smax: a.smax.min(b.smax),
                 t: a.t.intersect(b.t),
+                link: 0,
             };
             let x = fix(x);
             (x, x)
@@ -811,7 +812,17 @@ impl<'a> Exec<'a> {
                     }
                 }
             } else if is64 {
-                srcv
+                match (srcv, src) {
+                    (RegVal::Scalar(mut v), Src::Reg(r)) => {
+                        // `rX = rY` links the two (the kernel's scalar ids).
+                        if v.link & !Scalar::BIG_DELTA == 0 && v.as_const().is_none() {
+                            v.link = st.fresh();
+                            self.set(st, r, RegVal::Scalar(v));
+                        }
+                        RegVal::Scalar(v)
+                    }
+                    (v, _) => v,
+                }
             } else {
                 match srcv {
                     RegVal::Scalar(s) => RegVal::Scalar(s.trunc32()),
@@ -851,11 +862,29 @@ impl<'a> Exec<'a> {
                     format!("`{opn}` on a pointer ({}) is not allowed", self.describe(p)),
                 ));
             }
-            (RegVal::Scalar(a), RegVal::Scalar(b)) => RegVal::Scalar(if is64 {
-                alu64(op, a, b)
-            } else {
-                alu32(op, a, b)
-            }),
+            (RegVal::Scalar(a), RegVal::Scalar(b)) => {
+                let mut r = if is64 {
+                    alu64(op, &a.unlinked(), &b.unlinked())
+                } else {
+                    alu32(op, &a.unlinked(), &b.unlinked())
+                }
+                .unlinked();
+                // The kernel keeps a copy linked with a constant delta after `rX += c`; a delta
+                // of 2^29 or more then makes rX unusable as a pointer offset.
+                if a.link & !Scalar::BIG_DELTA != 0 && matches!(op, AluOp::Add | AluOp::Sub) {
+                    if let Some(c) = b.as_const() {
+                        let c = if op == AluOp::Sub {
+                            (c as i64).wrapping_neg()
+                        } else {
+                            c as i64
+                        };
+                        if c.unsigned_abs() >= MAX_VAR_OFF as u64 && i32::try_from(c).is_ok() {
+                            r.link = Scalar::BIG_DELTA;
+                        }
+                    }
+                }
+                RegVal::Scalar(r)
+            }
             (p, RegVal::Scalar(b)) => {
                 if !is64 {
                     if op == AluOp::Sub {
@@ -924,6 +953,11 @@ impl<'a> Exec<'a> {
                 return pa(format!("arithmetic on {} is not allowed", self.describe(p)));
             }
             _ => {}
+        }
+        if s.link & Scalar::BIG_DELTA != 0 {
+            return pa(format!(
+                "this offset was copied from another register and then had a constant of 2^29 or more added; the kernel refuses such an offset ({s})"
+            ));
         }
         // The kernel's check_reg_sane_offset: the scalar's minimum must be within ±2^29 (a large
         // maximum is allowed here; accesses through the result then fail their bounds checks).
@@ -1474,16 +1508,47 @@ impl<'a> Exec<'a> {
                         && (!is_signed(op)
                             || (x.umax <= i32::MAX as u64 && y.umax <= i32::MAX as u64)));
                 let mut taken = st.clone();
+                if op == JmpOp::Jset {
+                    // The kernel forgets the ranges of a register tested with `&` against a
+                    // constant and keeps only its known bits (cleared bits on the false branch).
+                    let forget = |v: &Scalar, clear: u64| {
+                        let t = Tnum {
+                            value: v.t.value & !clear,
+                            mask: v.t.mask & !clear,
+                        };
+                        Scalar {
+                            t,
+                            ..Scalar::UNKNOWN
+                        }
+                        .sync()
+                        .unwrap_or(Scalar::UNKNOWN)
+                    };
+                    let width_mask = if is64 { u64::MAX } else { 0xffff_ffff };
+                    if let Some(c) = vy.as_const() {
+                        if !matches!(src, Src::Reg(r) if r == dst) {
+                            set_linked(&mut taken, dst, *x, forget(x, 0));
+                            set_linked(st, dst, *x, forget(x, c & width_mask));
+                        }
+                    } else if let (Some(c), Src::Reg(r)) = (vx.as_const(), src) {
+                        set_linked(&mut taken, r, *y, forget(y, 0));
+                        set_linked(st, r, *y, forget(y, c & width_mask));
+                    }
+                    return Ok(Step::Branch {
+                        other_pc: target,
+                        other: taken,
+                        pc: pc + 1,
+                    });
+                }
                 if refinable {
                     let same = matches!(src, Src::Reg(r) if r == dst);
                     if !same {
                         let (tx, ty) = refine(op, true, *x, *y);
                         let (fx, fy) = refine(op, false, *x, *y);
-                        self.set(&mut taken, dst, RegVal::Scalar(tx));
-                        self.set(st, dst, RegVal::Scalar(fx));
+                        set_linked(&mut taken, dst, *x, tx);
+                        set_linked(st, dst, *x, fx);
                         if let Src::Reg(r) = src {
-                            self.set(&mut taken, r, RegVal::Scalar(ty));
-                            self.set(st, r, RegVal::Scalar(fy));
+                            set_linked(&mut taken, r, *y, ty);
+                            set_linked(st, r, *y, fy);
                         }
                     }
                 }
@@ -1910,6 +1975,23 @@ impl<'a> Exec<'a> {
             // A privileged loader may return a pointer (the kernel's `allow_ptr_leaks`).
             _ => Ok(Step::Done),
         }
+    }
+}
+
+/// Gives register `r` (whose value was `old`) the refined value `new`, and every register and
+/// spilled slot linked to it too (the kernel's `sync_linked_regs`).
+fn set_linked(st: &mut State, r: u8, old: Scalar, new: Scalar) {
+    let link = old.link;
+    let new = Scalar { link, ..new };
+    st.cur_mut().regs[r as usize] = RegVal::Scalar(new);
+    if link & !Scalar::BIG_DELTA != 0 {
+        st.for_each_reg(|x| {
+            if let RegVal::Scalar(v) = x {
+                if v.link == link {
+                    *v = new;
+                }
+            }
+        });
     }
 }
 

@@ -23,6 +23,30 @@
 //! the stack, variable stack offsets, and arithmetic on a pointer with a scalar that is not
 //! bounded within ±2^29 are rejected.
 //!
+//! ## Agreement with the kernel
+//!
+//! `tests/tests/verifier_differential.rs` (workspace-tests) generates programs with injected
+//! mistakes and compares verdicts with `BPF_PROG_LOAD` on kernel 6.18 (x86_64, as root). With
+//! the default seed:
+//!
+//! | program type  | programs | accept/accept | reject/reject | false accept | false reject |
+//! |---------------|---------:|--------------:|--------------:|-------------:|-------------:|
+//! | xdp           |     6000 |          2524 |          3368 |            0 |          108 |
+//! | socket_filter |     3000 |          1741 |          1228 |            0 |           31 |
+//!
+//! (False rejects: 3.2% of the programs the kernel accepts.) Eleven more seeds of 10,000
+//! programs each (`VERIFIER_DIFF_SEED=1..12 VERIFIER_DIFF_PROGRAMS=5000`) also gave no false
+//! accept. The conformance corpus gives the kernel's verdict on all 313 programs. The known
+//! sources of false rejects: the kernel tracks 32-bit bounds separately and links registers
+//! copied with a constant delta; this verifier does neither.
+//!
+//! Where kernel 6.18 is *less* precise than a textbook analysis, this verifier copies it (a
+//! branch it proves dead but the kernel walks could hide an error): a `&`-test forgets ranges
+//! and keeps known bits; an unsigned comparison drops a signed range that crosses zero (and vice
+//! versa); sign-extending moves are precise only within one 2^n block; byte swaps, division
+//! and modulo give unknown values; a copy with a constant of 2^29 or more added is refused as a
+//! pointer offset.
+//!
 //! ```
 //! use ebpf_dsl::verifier::{verify, VerifyInput};
 //! use ebpf_dsl::{Insn, ProgramType};

@@ -23,6 +23,11 @@ pub struct Scalar {
     pub smax: i64,
     /// Known bits.
     pub t: Tnum,
+    /// Non-zero when this value is a copy of another register's (`rX = rY`): a comparison that
+    /// refines one refines all registers with the same link, like the kernel's scalar ids. The
+    /// bit [`Scalar::BIG_DELTA`] marks a copy that then had a constant of 2^29 or more added
+    /// (the kernel refuses it as a pointer offset).
+    pub link: u32,
 }
 
 impl fmt::Debug for Scalar {
@@ -36,7 +41,7 @@ impl fmt::Display for Scalar {
         if let Some(c) = self.as_const() {
             return write!(f, "the constant {}", c as i64);
         }
-        if *self == Scalar::UNKNOWN {
+        if self.unlinked() == Scalar::UNKNOWN {
             return write!(f, "an unknown scalar");
         }
         if self.smin >= 0 {
@@ -55,7 +60,17 @@ impl Scalar {
         smin: i64::MIN,
         smax: i64::MAX,
         t: Tnum::UNKNOWN,
+        link: 0,
     };
+
+    /// See [`Scalar::link`].
+    pub const BIG_DELTA: u32 = 0x8000_0000;
+
+    /// The same value without a link.
+    pub fn unlinked(mut self) -> Scalar {
+        self.link = 0;
+        self
+    }
 
     /// The constant `v`.
     pub const fn konst(v: u64) -> Scalar {
@@ -65,6 +80,7 @@ impl Scalar {
             smin: v as i64,
             smax: v as i64,
             t: Tnum::konst(v),
+            link: 0,
         }
     }
 
@@ -165,6 +181,7 @@ impl Scalar {
             smin,
             smax,
             t,
+            link: 0,
         }
         .sync()
         .unwrap_or(Scalar::UNKNOWN)

@@ -225,7 +225,13 @@ fn reg_covers(old: &RegVal, new: &RegVal, ids: &mut IdMap) -> bool {
     use RegVal::*;
     match (old, new) {
         (NotInit, _) => true,
-        (Scalar(o), Scalar(n)) => n.is_subset_of(o),
+        (Scalar(o), Scalar(n)) => {
+            let big = super::scalar::Scalar::BIG_DELTA;
+            let (ol, nl) = (o.link & !big, n.link & !big);
+            n.is_subset_of(o)
+                && (n.link & big == 0 || o.link & big != 0)
+                && (ol == 0 || (nl != 0 && ids.check(ol, nl)))
+        }
         (Ctx { off: a }, Ctx { off: b }) => a == b,
         (Stack { frame: f1, off: a }, Stack { frame: f2, off: b }) => f1 == f2 && a == b,
         (
