@@ -58,7 +58,7 @@ use crate::sys::xdp::{
     XDP_TX_RING, XDP_UMEM_COMPLETION_RING, XDP_UMEM_FILL_RING, XDP_UMEM_PGOFF_COMPLETION_RING,
     XDP_UMEM_PGOFF_FILL_RING, XDP_USE_NEED_WAKEUP, XDP_USE_SG, XDP_ZEROCOPY,
 };
-use crate::umem::{Frame, FreeList, OwnerState, QueueEntry, RxPacket, Umem};
+use crate::umem::{Frame, FreeList, OwnerState, QueueEntry, RingSizes, RxPacket, Umem};
 
 /// Copy or zero-copy.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -927,18 +927,17 @@ impl XskSocket {
     /// Creates a socket on interface `ifindex`, queue `queue`, using `umem`: sets the ring
     /// sizes, maps the rings, and binds (see the module docs for what is shared when `umem`
     /// already has sockets).
+    ///
+    /// A failed first bind (a queue that does not exist, zero-copy refused, ...) leaves the
+    /// `umem` usable: its own socket keeps the rings that bind set — the kernel sets each ring
+    /// once per socket — and the next `bind` maps them again, so it must ask for the same ring
+    /// sizes (an error says which otherwise).
     pub fn bind(umem: &Umem, ifindex: u32, queue: u32, config: &SocketConfig) -> Result<XskSocket> {
         config.validate()?;
         let mut state = umem.state();
-        let owner_wakeup = match state.owner {
-            OwnerState::Failed => {
-                return Err(Error::invalid(
-                    "the first bind with this UMEM failed, which leaves the UMEM's own socket \
-                     unusable: create a new Umem",
-                ))
-            }
-            OwnerState::Unused => None,
-            OwnerState::Bound { need_wakeup } => Some(need_wakeup),
+        let (owner_wakeup, mut sizes) = match state.owner {
+            OwnerState::Unused(sizes) => (None, sizes),
+            OwnerState::Bound { need_wakeup } => (Some(need_wakeup), RingSizes::default()),
         };
         let is_owner = owner_wakeup.is_none();
         // A live socket of this UMEM on the same queue: share its fill and completion rings
@@ -958,17 +957,21 @@ impl XskSocket {
             None => umem.fd(),
         };
         let need_wakeup = owner_wakeup.unwrap_or(config.need_wakeup);
-        let (fill, completion, rx, tx) =
-            match setup_rings(umem, fd, own_fd.as_ref(), config, !same_queue, need_wakeup) {
-                Ok(r) => r,
-                Err(e) => {
-                    // The UMEM's own socket now has rings set that cannot be set again.
-                    if is_owner {
-                        state.owner = OwnerState::Failed;
-                    }
-                    return Err(e);
-                }
-            };
+        let rings = setup_rings(
+            umem,
+            fd,
+            own_fd.as_ref(),
+            config,
+            !same_queue,
+            need_wakeup,
+            &mut sizes,
+        );
+        if is_owner {
+            // What is set on the UMEM's own socket stays set, even if this bind fails: a
+            // retry maps those rings again.
+            state.owner = OwnerState::Unused(sizes);
+        }
+        let (fill, completion, rx, tx) = rings?;
         let mut addr = SockaddrXdp {
             sxdp_family: AF_XDP as u16,
             sxdp_flags: 0,
@@ -997,7 +1000,7 @@ impl XskSocket {
                 res = xdp::bind(fd, &addr);
             }
             if let Err(errno) = res {
-                state.owner = OwnerState::Failed;
+                // The socket stays unbound, its rings set: a later bind can still use it.
                 return Err(bind_error(umem, errno, ifindex, queue, config, false));
             }
             state.owner = OwnerState::Bound {
@@ -1340,6 +1343,10 @@ type SocketRings = (
 );
 
 /// Sets the ring sizes on `fd` and maps the rings (everything of a bind but the bind).
+///
+/// `sizes` holds what is set on `fd` already (by an earlier bind of the UMEM's own socket that
+/// failed) and is updated as rings are set: a ring is set once per socket, so one that is set
+/// must be asked for with the same size and is only mapped.
 fn setup_rings(
     umem: &Umem,
     fd: BorrowedFd<'_>,
@@ -1347,22 +1354,19 @@ fn setup_rings(
     config: &SocketConfig,
     with_fill: bool,
     need_wakeup: bool,
+    sizes: &mut RingSizes,
 ) -> Result<SocketRings> {
     if with_fill {
-        set_ring_size(fd, XDP_UMEM_FILL_RING, config.fill_size, "fill")?;
-        set_ring_size(
+        ensure_ring_size(fd, XDP_UMEM_FILL_RING, config.fill_size, &mut sizes.fill)?;
+        ensure_ring_size(
             fd,
             XDP_UMEM_COMPLETION_RING,
             config.completion_size,
-            "completion",
+            &mut sizes.completion,
         )?;
     }
-    if config.rx_size > 0 {
-        set_ring_size(fd, XDP_RX_RING, config.rx_size, "RX")?;
-    }
-    if config.tx_size > 0 {
-        set_ring_size(fd, XDP_TX_RING, config.tx_size, "TX")?;
-    }
+    ensure_ring_size(fd, XDP_RX_RING, config.rx_size, &mut sizes.rx)?;
+    ensure_ring_size(fd, XDP_TX_RING, config.tx_size, &mut sizes.tx)?;
     let off = xdp::mmap_offsets(fd)?;
     let (fill, completion) = if with_fill {
         let fr = map_ring::<u64>(
@@ -1435,6 +1439,30 @@ fn setup_rings(
         None
     };
     Ok((fill, completion, rx, tx))
+}
+
+/// Sets ring `opt` to `want` entries (0: no ring) unless `set` says it has that size already.
+fn ensure_ring_size(fd: BorrowedFd<'_>, opt: i32, want: u32, set: &mut u32) -> Result<()> {
+    let name = match opt {
+        XDP_UMEM_FILL_RING => "fill",
+        XDP_UMEM_COMPLETION_RING => "completion",
+        XDP_RX_RING => "RX",
+        _ => "TX",
+    };
+    if *set == want {
+        return Ok(());
+    }
+    if *set != 0 {
+        return Err(Error::invalid(format!(
+            "an earlier bind with this UMEM failed after setting the {name} ring of the UMEM's \
+             own socket to {} entries, which the kernel does not let change: bind again with \
+             a {name} ring of {} entries, or create a new Umem",
+            *set, *set
+        )));
+    }
+    set_ring_size(fd, opt, want, name)?;
+    *set = want;
+    Ok(())
 }
 
 fn set_ring_size(fd: BorrowedFd<'_>, opt: i32, size: u32, name: &'static str) -> Result<()> {

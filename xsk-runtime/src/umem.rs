@@ -154,12 +154,21 @@ fn huge_page_size() -> usize {
 /// Whether the socket that registered the UMEM (its "owner") is bound yet.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum OwnerState {
-    /// No socket has used the UMEM's own fd yet.
-    Unused,
-    /// The owner is bound to (ifindex, queue); `need_wakeup` as bound.
+    /// Not bound yet. The ring sizes an earlier, failed bind already set on the UMEM's own
+    /// socket: the kernel keeps them (a ring is set once per socket), and a later bind maps
+    /// them again instead of setting them.
+    Unused(RingSizes),
+    /// The owner is bound; `need_wakeup` as bound.
     Bound { need_wakeup: bool },
-    /// The owner's bind failed: the UMEM cannot be shared any more.
-    Failed,
+}
+
+/// Ring sizes set on a socket (0: not set).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub(crate) struct RingSizes {
+    pub(crate) fill: u32,
+    pub(crate) completion: u32,
+    pub(crate) rx: u32,
+    pub(crate) tx: u32,
 }
 
 /// The sockets of this UMEM bound to one (interface, queue): they share one fill and one
@@ -289,7 +298,7 @@ impl Umem {
                 netns: crate::sys::open_readonly(std::path::Path::new("/proc/thread-self/ns/net"))
                     .ok(),
                 state: Mutex::new(UmemState {
-                    owner: OwnerState::Unused,
+                    owner: OwnerState::Unused(RingSizes::default()),
                     queues: Vec::new(),
                 }),
                 orphans: AtomicU32::new(0),

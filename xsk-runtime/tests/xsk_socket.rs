@@ -448,9 +448,44 @@ fn bind_errors_say_what_is_wrong() {
     assert_eq!(e.errno(), Some(libc::EINVAL), "{msg}");
     assert!(msg.contains("queue 7 does not exist"), "{msg}");
     assert!(msg.contains("1 RX"), "{msg}");
-    // The UMEM whose first bind failed says so.
-    let e = XskSocket::bind(&umem, ifindex, 0, &ring_config()).unwrap_err();
-    assert!(e.to_string().contains("create a new Umem"), "{e}");
+    // A failed first bind does not spoil the UMEM: its own socket keeps the rings that bind
+    // set (the kernel sets a ring once per socket), so a retry must ask for the same sizes ...
+    let other = SocketConfig {
+        rx_size: 128,
+        ..ring_config()
+    };
+    let e = XskSocket::bind(&umem, ifindex, 0, &other).unwrap_err();
+    let msg = e.to_string();
+    assert!(
+        msg.contains("RX ring") && msg.contains("256 entries") && msg.contains("new Umem"),
+        "{msg}"
+    );
+    // ... and then binds, maps those rings again, and receives.
+    {
+        let (xsks, prog) = redirect_program(1);
+        let mut free = _free;
+        let mut sock = XskSocket::bind(&umem, ifindex, 0, &ring_config())
+            .expect("a retry with the same ring sizes binds");
+        xsks.set(0, sock.fd()).unwrap();
+        attach_left(&pair, &prog);
+        sock.fill().unwrap().fill_from(&mut free, 64);
+        let sent = vec![payload(0x3c, 1)];
+        send_from_right(&pair, &sent, 45000, 1, 9700);
+        let got = receive(&mut sock, &mut free, 1);
+        assert!(
+            got.iter()
+                .any(|f| parse_udp(f).is_some_and(|(_, d, p)| d == 9700 && p == &sent[0][..])),
+            "the retried socket receives: {:?} {:?} pending {}",
+            sock.statistics(),
+            sock.counters(),
+            sock.fill().unwrap().pending()
+        );
+        drop(sock);
+        drop(xsks);
+        let _ = free;
+    }
+    // The UMEM's own socket stays bound to queue 0 until the UMEM goes.
+    drop(umem);
 
     // An interface that does not exist, by name and by index.
     let (umem, _free) = umem_in(&pair, small_umem());
