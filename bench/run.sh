@@ -7,7 +7,8 @@
 # bench/results/latest.{csv,json,md,svg} and prints the table of ratios. Cleans up on exit.
 #
 # Environment: ROUNDS (5), DURATION (10 s per AF_XDP run), WARMUP (1 s), WORKLOADS (comma
-# list: ceiling,rxdrop,rxdrop-poll,txonly,l2fwd,ring,prog,verify), GEN_CPU (0), RX_CPU (1),
+# list: ceiling,rxdrop,rxdrop-poll,rxdrop-rate,txonly,l2fwd,l2fwd-rate,ring,prog,verify), RATE,
+# L2FWD_RATE (fixed offered loads of the -rate workloads), GEN_CPU (0), RX_CPU (1),
 # BATCH (64), RING_DESCS, PROG_REPEAT, GEN (c | ours: the examples' xsk-pktgen),
 # CARGO_TARGET_DIR. See BENCHMARKS.md.
 set -euo pipefail

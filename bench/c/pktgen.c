@@ -8,7 +8,10 @@
  * signal interrupts it (the kernel returns EINTR between batches) so the run is bounded
  * in time.
  *
- *   pktgen -i IFNAME [-d SECONDS] [-s FRAME_LEN] [-D DST_MAC] [-S SRC_MAC] [-q QUEUE]
+ *   pktgen -i IFNAME [-d SECONDS] [-s FRAME_LEN] [-D DST_MAC] [-S SRC_MAC] [-q QUEUE] [-r PPS]
+ *
+ * With -r the packets go out in 1 ms slices of PPS/1000 (one call each), for a fixed offered
+ * load; without it, as fast as the kernel can.
  *
  * Prints `RESULT tool=pktgen secs=S calls=N` on exit. Run it inside the sending namespace.
  */
@@ -61,24 +64,27 @@ int main(int argc, char **argv)
 	const char *ifname = NULL;
 	double duration = 10;
 	int len = 60, queue = 0, opt;
+	double rate = 0;
 	unsigned char dst[6] = {0x02, 0, 0, 0, 0, 2}, src[6] = {0x02, 0, 0, 0, 0, 1};
 
-	while ((opt = getopt(argc, argv, "i:d:s:D:S:q:h")) != -1) {
+	while ((opt = getopt(argc, argv, "i:d:s:D:S:q:r:h")) != -1) {
 		switch (opt) {
 		case 'i': ifname = optarg; break;
 		case 'd': duration = atof(optarg); break;
 		case 's': len = atoi(optarg); break;
 		case 'q': queue = atoi(optarg); break;
+		case 'r': rate = atof(optarg); break;
 		case 'D': if (parse_mac(optarg, dst)) { fprintf(stderr, "bad -D MAC\n"); return 2; } break;
 		case 'S': if (parse_mac(optarg, src)) { fprintf(stderr, "bad -S MAC\n"); return 2; } break;
 		default:
 			fprintf(stderr, "usage: %s -i IFNAME [-d SECONDS] [-s FRAME_LEN] [-D DST_MAC] "
-					"[-S SRC_MAC] [-q QUEUE]\n", argv[0]);
+					"[-S SRC_MAC] [-q QUEUE] [-r PPS]\n", argv[0]);
 			return opt == 'h' ? 0 : 2;
 		}
 	}
-	if (!ifname || len < 42 || len > 1500 || duration <= 0 || duration > 3600) {
-		fprintf(stderr, "pktgen: need -i IFNAME, 42 <= -s <= 1500, 0 < -d <= 3600\n");
+	if (!ifname || len < 42 || len > 1500 || duration <= 0 || duration > 3600 || rate < 0 ||
+	    rate > 1e9) {
+		fprintf(stderr, "pktgen: need -i IFNAME, 42 <= -s <= 1500, 0 < -d <= 3600, 0 <= -r <= 1e9\n");
 		return 2;
 	}
 	int ifindex = if_nametoindex(ifname);
@@ -126,9 +132,19 @@ int main(int argc, char **argv)
 	double t0 = now();
 	long calls = 0;
 	int err = 0;
+	__u32 per_slice = rate > 0 ? (__u32)(rate / 1000 > 1 ? rate / 1000 : 1) : 0xffffffffu;
+	double next = t0;
 	while (!stop && now() - t0 < duration + 1) {
+		if (rate > 0) {
+			double t = now();
+			if (next > t) {
+				struct timespec ts = { 0, (long)((next - t) * 1e9) };
+				nanosleep(&ts, NULL);
+			}
+			next += 0.001;
+		}
 		LIBBPF_OPTS(bpf_test_run_opts, o, .data_in = pkt, .data_size_in = (__u32)len,
-			    .ctx_in = &ctx, .ctx_size_in = sizeof(ctx), .repeat = 0xffffffffu,
+			    .ctx_in = &ctx, .ctx_size_in = sizeof(ctx), .repeat = per_slice,
 			    .flags = BPF_F_TEST_XDP_LIVE_FRAMES);
 		calls++;
 		if (bpf_prog_test_run_opts(prog_fd, &o) && errno != EINTR) {

@@ -9,8 +9,9 @@
  *                                            src_reg is BPF_PSEUDO_MAP_FD (1) gets the fd of
  *                                            a fresh 64-entry XSKMAP (all bench programs use
  *                                            exactly one map: the XSKMAP)
- *   progrun verify FILE.insns               BPF_PROG_LOAD with log level BPF_LOG_STATS, prints
- *                                            the kernel's own "verification time"
+ *   progrun verify FILE.insns [-k K]        BPF_PROG_LOAD with log level BPF_LOG_STATS, K times;
+ *                                            prints the best of the kernel's own "verification
+ *                                            time" figures
  *
  * Test runs use K (-k, default 20) calls of BPF_PROG_TEST_RUN with REPEAT repetitions each
  * (default 10^6), reporting the mean of the kernel's ns/run, on a 64-byte IPv4
@@ -182,22 +183,35 @@ int main(int argc, char **argv)
 		return test_run(fd, cnt, repeat);
 	}
 	if (!strcmp(argv[1], "verify")) {
+		/* The best of `runs` loads (-k, here default 20: use -k 5 for big programs). */
 		size_t log_size = 16 << 20;
 		char *log = calloc(1, log_size);
-		LIBBPF_OPTS(bpf_prog_load_opts, lo, .log_level = 4 /* BPF_LOG_STATS */,
-			    .log_buf = log, .log_size = (__u32)log_size);
-		double t0 = mono_us();
-		int fd = bpf_prog_load(BPF_PROG_TYPE_XDP, "bench_verify", "GPL", insns, cnt, &lo);
-		double t1 = mono_us();
-		if (fd < 0) {
-			fprintf(stderr, "progrun: BPF_PROG_LOAD: %s\n%s\n", strerror(errno), log);
-			return 1;
+		long best_v = -1, processed = -1;
+		double best_load = -1;
+		for (unsigned k = 0; k < runs; k++) {
+			LIBBPF_OPTS(bpf_prog_load_opts, lo, .log_level = 4 /* BPF_LOG_STATS */,
+				    .log_buf = log, .log_size = (__u32)log_size);
+			log[0] = 0;
+			double t0 = mono_us();
+			int fd = bpf_prog_load(BPF_PROG_TYPE_XDP, "bench_verify", "GPL", insns, cnt, &lo);
+			double t1 = mono_us();
+			if (fd < 0) {
+				fprintf(stderr, "progrun: BPF_PROG_LOAD: %s\n%s\n", strerror(errno), log);
+				return 1;
+			}
+			close(fd);
+			const char *v = strstr(log, "verification time ");
+			const char *pr = strstr(log, "processed ");
+			long vt = v ? strtol(v + 18, NULL, 10) : -1L;
+			if (pr)
+				processed = strtol(pr + 10, NULL, 10);
+			if (best_v < 0 || (vt >= 0 && vt < best_v))
+				best_v = vt;
+			if (best_load < 0 || t1 - t0 < best_load)
+				best_load = t1 - t0;
 		}
-		const char *v = strstr(log, "verification time ");
-		const char *pr = strstr(log, "processed ");
 		printf("RESULT bench=verify insns=%zu processed_insns=%ld kernel_verify_us=%ld load_us=%.0f\n",
-		       cnt, pr ? strtol(pr + 10, NULL, 10) : -1L,
-		       v ? strtol(v + 18, NULL, 10) : -1L, t1 - t0);
+		       cnt, processed, best_v, best_load);
 		return 0;
 	}
 	fprintf(stderr, "progrun: unknown mode %s\n", argv[1]);
