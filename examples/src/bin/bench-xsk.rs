@@ -145,7 +145,8 @@ impl Window {
     #[inline]
     fn go_on(&mut self, idle: bool, total: u64) -> bool {
         self.iter = self.iter.wrapping_add(1);
-        if !(self.poll && idle) && self.iter % 256 != 0 {
+        let look = self.iter.is_multiple_of(256) || (self.poll && idle);
+        if !look {
             return true;
         }
         let el = self.start.elapsed();
