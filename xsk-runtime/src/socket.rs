@@ -1546,7 +1546,9 @@ fn bind_error(
         ),
         libc::EBUSY => format!(
             "queue {queue} of {iface} already has an AF_XDP socket with another UMEM (or XDP \
-             program mode conflicts); close it or share its UMEM"
+             program mode conflicts); close it or share its UMEM. If a socket on it was \
+             closed a moment ago, retry shortly: the kernel lets go of the queue \
+             asynchronously"
         ),
         libc::EBADF if shared => {
             "the UMEM's first socket is not bound: bind it before sharing the UMEM".to_string()

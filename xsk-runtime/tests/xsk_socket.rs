@@ -460,32 +460,7 @@ fn bind_errors_say_what_is_wrong() {
         msg.contains("RX ring") && msg.contains("256 entries") && msg.contains("new Umem"),
         "{msg}"
     );
-    // ... and then binds, maps those rings again, and receives.
-    {
-        let (xsks, prog) = redirect_program(1);
-        let mut free = _free;
-        let mut sock = XskSocket::bind(&umem, ifindex, 0, &ring_config())
-            .expect("a retry with the same ring sizes binds");
-        xsks.set(0, sock.fd()).unwrap();
-        attach_left(&pair, &prog);
-        sock.fill().unwrap().fill_from(&mut free, 64);
-        let sent = vec![payload(0x3c, 1)];
-        send_from_right(&pair, &sent, 45000, 1, 9700);
-        let got = receive(&mut sock, &mut free, 1);
-        assert!(
-            got.iter()
-                .any(|f| parse_udp(f).is_some_and(|(_, d, p)| d == 9700 && p == &sent[0][..])),
-            "the retried socket receives: {:?} {:?} pending {}",
-            sock.statistics(),
-            sock.counters(),
-            sock.fill().unwrap().pending()
-        );
-        drop(sock);
-        drop(xsks);
-        let _ = free;
-    }
-    // The UMEM's own socket stays bound to queue 0 until the UMEM goes.
-    drop(umem);
+    let first = (umem, _free);
 
     // An interface that does not exist, by name and by index.
     let (umem, _free) = umem_in(&pair, small_umem());
@@ -528,6 +503,43 @@ fn bind_errors_say_what_is_wrong() {
     })
     .unwrap_err();
     assert!(e.to_string().contains("frame size 1000"), "{e}");
+    // ... and then binds, maps those rings again, and receives. (Last in this test: after
+    // the socket closes, the kernel frees its hold on queue 0 asynchronously.)
+    drop(umem); // its own socket holds queue 0 while it lives
+    let (umem, _free) = first;
+    {
+        let (xsks, prog) = redirect_program(1);
+        let mut free = _free;
+        // The sockets of the other UMEMs above were closed just now; the kernel lets go of
+        // queue 0 asynchronously (EBUSY until then), so wait for that, bounded.
+        let deadline = Instant::now() + WAIT;
+        let mut sock = loop {
+            match XskSocket::bind(&umem, ifindex, 0, &ring_config()) {
+                Err(e) if e.errno() == Some(libc::EBUSY) && Instant::now() < deadline => {
+                    assert!(e.to_string().contains("closed a moment ago"), "{e}");
+                    std::thread::sleep(Duration::from_millis(5));
+                }
+                r => break r.expect("a retry with the same ring sizes binds"),
+            }
+        };
+        xsks.set(0, sock.fd()).unwrap();
+        attach_left(&pair, &prog);
+        sock.fill().unwrap().fill_from(&mut free, 64);
+        let sent = vec![payload(0x3c, 1)];
+        send_from_right(&pair, &sent, 45000, 1, 9700);
+        let got = receive(&mut sock, &mut free, 1);
+        assert!(
+            got.iter()
+                .any(|f| parse_udp(f).is_some_and(|(_, d, p)| d == 9700 && p == &sent[0][..])),
+            "the retried socket receives: {:?} {:?} pending {}",
+            sock.statistics(),
+            sock.counters(),
+            sock.fill().unwrap().pending()
+        );
+        drop(sock);
+        drop(xsks);
+        let _ = free;
+    }
 }
 
 #[test]
