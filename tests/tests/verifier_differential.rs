@@ -187,9 +187,9 @@ impl Gen {
 
     fn block(&mut self, depth: u32) {
         let kinds: &[u8] = if self.xdp {
-            b"ABBCDEFGHIJKLMPPPQQ"
+            b"ABBCDEFGHIJKLMPPPQQRSTU"
         } else {
-            b"DEFGHIJKLNOPP"
+            b"DEFGHIJKLNOPPU"
         };
         match self.rng.pick(kinds) {
             b'A' => {
@@ -221,6 +221,10 @@ impl Gen {
             b'O' => self.skb_load_bytes(),
             b'P' => self.map_value_var_offset(),
             b'Q' => self.pkt_var_offset_bounded(),
+            b'R' => self.meta(),
+            b'S' => self.pkt_to_subprog(),
+            b'T' => self.parse_loop(),
+            b'U' => self.map_update(),
             _ => self.alu(),
         }
     }
@@ -809,6 +813,101 @@ impl Gen {
         self.emit(&format!("r0 = *(u8 *)(r3 + {k})"));
         self.emit("r9 += r0");
         self.emit(&format!("{skip}:"));
+    }
+
+    /// Metadata in front of the packet: `bpf_xdp_adjust_meta`, then `data_meta` bounded by
+    /// `data`.
+    fn meta(&mut self) {
+        let skip = self.l("meta");
+        let oops = self.oops();
+        let mistake = if oops { self.rng.below(4) } else { 99 };
+        self.emit("r1 = r6");
+        self.emit("r2 = -8");
+        self.emit("call bpf_xdp_adjust_meta");
+        self.emit("r7 = *(u32 *)(r6 + 0)");
+        self.emit("r8 = *(u32 *)(r6 + 4)");
+        self.checked = 0;
+        self.emit("r5 = *(u32 *)(r6 + 8)");
+        self.emit("r4 = r5");
+        let n = if mistake == 0 { 4 } else { 8 };
+        self.emit(&format!("r4 += {n}"));
+        if mistake == 1 {
+            self.emit(&format!("if r4 > r8 goto {skip}"));
+        } else if mistake == 2 {
+            self.emit(&format!("if r4 < r7 goto {skip}"));
+        } else {
+            self.emit(&format!("if r4 > r7 goto {skip}"));
+        }
+        let off = if mistake == 3 { 4 } else { 0 };
+        self.emit(&format!("*(u64 *)(r5 + {off}) = r9"));
+        self.emit(&format!("{skip}:"));
+    }
+
+    /// A packet pointer passed to a bpf-to-bpf function that reads through it.
+    fn pkt_to_subprog(&mut self) {
+        let f = self.l("pktfn");
+        if self.checked < 8 {
+            self.bounds(14);
+        }
+        let oops = self.oops();
+        let off = if oops {
+            self.checked
+        } else {
+            self.rng.range(0, self.checked - 1)
+        };
+        self.emit("r1 = r7");
+        self.emit(&format!("call {f}"));
+        self.emit("r9 += r0");
+        self.subs
+            .push_str(&format!("{f}:\nr0 = *(u8 *)(r1 + {off})\nexit\n"));
+    }
+
+    /// A loop walking the packet one byte at a time, bounds-checking each step.
+    fn parse_loop(&mut self) {
+        let top = self.l("walk");
+        let done = self.l("walked");
+        let oops = self.oops();
+        let n = self.rng.range(1, 12);
+        self.emit("r3 = r7");
+        self.emit("r1 = 0");
+        self.emit(&format!("{top}:"));
+        self.emit("r2 = r3");
+        self.emit("r2 += 1");
+        if !oops {
+            self.emit(&format!("if r2 > r8 goto {done}"));
+        }
+        self.emit("r0 = *(u8 *)(r3 + 0)");
+        self.emit("r9 += r0");
+        self.emit("r3 += 1");
+        self.emit("r1 += 1");
+        self.emit(&format!("if r1 < {n} goto {top}"));
+        self.emit(&format!("{done}:"));
+    }
+
+    /// `bpf_map_update_elem` with key and value on the stack.
+    fn map_update(&mut self) {
+        let oops = self.oops();
+        let mistake = if oops { self.rng.below(3) } else { 99 };
+        self.emit("*(u64 *)(r10 - 8) = r9");
+        if mistake != 0 {
+            self.emit("*(u64 *)(r10 - 16) = 1");
+        }
+        self.emit("r1 = flows ll");
+        self.emit("r2 = r10");
+        self.emit("r2 += -8");
+        self.emit("r3 = r10");
+        self.emit(if mistake == 1 {
+            "r3 += -4"
+        } else {
+            "r3 += -16"
+        });
+        if mistake == 2 {
+            self.emit("r4 = r9");
+        } else {
+            self.emit("r4 = 0");
+        }
+        self.emit("call bpf_map_update_elem");
+        self.emit("r9 += r0");
     }
 
     fn skb_load_bytes(&mut self) {

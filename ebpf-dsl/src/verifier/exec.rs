@@ -871,7 +871,10 @@ impl<'a> Exec<'a> {
                 .unlinked();
                 // The kernel keeps a copy linked with a constant delta after `rX += c`; a delta
                 // of 2^29 or more then makes rX unusable as a pointer offset.
-                if a.link & !Scalar::BIG_DELTA != 0 && matches!(op, AluOp::Add | AluOp::Sub) {
+                if a.link & !Scalar::BIG_DELTA != 0
+                    && a.as_const().is_none()
+                    && matches!(op, AluOp::Add | AluOp::Sub)
+                {
                     if let Some(c) = b.as_const() {
                         let c = if op == AluOp::Sub {
                             (c as i64).wrapping_neg()
