@@ -117,8 +117,10 @@ impl<R: RingMemory> Producer<R> {
     #[inline]
     pub fn reserve(&mut self, n: u32) -> WriteBatch<'_, R> {
         let n = n.min(self.free(n));
+        // `cached_prod` moves only when the batch is submitted: a batch that is dropped, or
+        // even leaked with `mem::forget`, leaves nothing behind that a later submit could
+        // publish (its slots are simply written again by the next batch).
         let start = self.cached_prod;
-        self.cached_prod = start.wrapping_add(n);
         WriteBatch {
             ring: self,
             start,
@@ -149,7 +151,8 @@ impl<R: RingMemory> Producer<R> {
 ///
 /// [`submit`](WriteBatch::submit) publishes the entries written; entries reserved but not
 /// written go back to the ring. Dropping the batch without submitting rolls the whole
-/// reservation back: nothing is published.
+/// reservation back: nothing is published — and the same holds if the batch is leaked
+/// (`mem::forget`): our producer index advances only in `submit`.
 #[must_use = "a WriteBatch publishes nothing unless submitted; dropping it rolls back"]
 #[derive(Debug)]
 pub struct WriteBatch<'r, R: RingMemory> {
@@ -217,20 +220,12 @@ impl<R: RingMemory> WriteBatch<'_, R> {
     /// many; the reserved but unwritten entries go back to the ring.
     #[inline]
     pub fn submit(self) -> u32 {
-        let end = self.start.wrapping_add(self.written);
-        self.ring.cached_prod = end;
         if self.written > 0 {
+            let end = self.start.wrapping_add(self.written);
+            self.ring.cached_prod = end;
             self.ring.mem.store_producer(end);
         }
-        let n = self.written;
-        std::mem::forget(self);
-        n
-    }
-}
-
-impl<R: RingMemory> Drop for WriteBatch<'_, R> {
-    fn drop(&mut self) {
-        self.ring.cached_prod = self.start;
+        self.written
     }
 }
 
@@ -304,7 +299,10 @@ impl<R: RingMemory> Consumer<R> {
 /// [`release`](ReadBatch::release) hands all of them back to the producer (release store of
 /// the consumer index); [`release_first`](ReadBatch::release_first) only the first `k`.
 /// Dropping the batch rolls back: the entries stay in the ring and the next
-/// [`peek`](Consumer::peek) returns them again.
+/// [`peek`](Consumer::peek) returns them again. (A batch leaked with `mem::forget` is the
+/// exception: its entries count as read, so they are never returned twice — what the typed
+/// RX and completion batches, which hand out owned frames, rely on — and the next release
+/// hands them back to the producer.)
 #[must_use = "a ReadBatch releases nothing unless released; dropping it rolls back"]
 #[derive(Debug)]
 pub struct ReadBatch<'r, R: RingMemory> {
@@ -637,6 +635,39 @@ mod tests {
         assert_eq!(r.get(0), Some(11));
         r.release();
         assert_eq!(p.reserve(8).len(), 4);
+    }
+
+    #[test]
+    // WriteBatch has no Drop today; the test keeps checking leaks if it ever gets one.
+    #[allow(clippy::forget_non_drop)]
+    fn leaked_batches_publish_nothing_and_return_nothing_twice() {
+        let mem = Local::new(4, 0);
+        let mut p = Producer::new(mem.clone());
+        let mut c = Consumer::new(mem.clone());
+        let mut b = p.reserve(4);
+        b.push(1).unwrap();
+        b.push(2).unwrap();
+        std::mem::forget(b);
+        assert_eq!(mem.prod.load(Ordering::Relaxed), 0, "nothing published");
+        let mut b = p.reserve(4);
+        assert_eq!(b.len(), 4, "the leaked reservation is free again");
+        b.push(7).unwrap();
+        assert_eq!(b.submit(), 1);
+        // Only the entry of the submitted batch is visible, not the leaked ones.
+        let r = c.peek(4);
+        assert_eq!(r.len(), 1);
+        assert_eq!(r.get(0), Some(7));
+        std::mem::forget(r);
+        // A leaked read batch's entries are not returned again ...
+        assert!(c.peek(4).is_empty());
+        let mut b = p.reserve(4);
+        b.push(8).unwrap();
+        b.submit();
+        let r = c.peek(4);
+        assert_eq!(r.get(0), Some(8));
+        // ... and the next release hands them back to the producer too.
+        r.release();
+        assert_eq!(mem.cons.load(Ordering::Relaxed), 2);
     }
 
     #[test]
