@@ -519,3 +519,133 @@ fn speed_10k_instructions() {
     assert!(a.insns.len() >= 9_990);
     r.expect("accepted");
 }
+
+/// Malformed and random programs never make the verifier panic (or run away): random slots
+/// drawn from real opcodes with random registers, offsets and immediates, random map
+/// relocations, some of them pointing at the wrong instruction.
+#[test]
+fn random_programs_never_panic() {
+    use ebpf_dsl::{Insn, RelocKind, Relocation};
+    let mut x: u64 = 0x1234_5678_9abc_def0;
+    let mut next = move || {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        x
+    };
+    let codes: Vec<u8> = vec![
+        0x07, 0x0f, 0x17, 0x1f, 0x27, 0x2f, 0x37, 0x3f, 0x47, 0x4f, 0x57, 0x5f, 0x67, 0x6f, 0x77,
+        0x7f, 0x87, 0x97, 0x9f, 0xa7, 0xaf, 0xb7, 0xbf, 0xc7, 0xcf, 0xd7, 0xd4, 0xdc, 0x04, 0x0c,
+        0x14, 0x1c, 0x24, 0x34, 0x44, 0x54, 0x64, 0x74, 0x84, 0x94, 0xa4, 0xb4, 0xbc, 0xc4, 0x05,
+        0x15, 0x1d, 0x25, 0x2d, 0x35, 0x45, 0x55, 0x5d, 0x65, 0x75, 0x85, 0x8d, 0x95, 0xa5, 0xad,
+        0xb5, 0xc5, 0xd5, 0x06, 0x16, 0x1e, 0x26, 0xa6, 0xd6, 0x18, 0x00, 0x20, 0x28, 0x30, 0x40,
+        0x61, 0x69, 0x71, 0x79, 0x81, 0x89, 0x91, 0x62, 0x6a, 0x72, 0x7a, 0x63, 0x6b, 0x73, 0x7b,
+        0xc3, 0xdb, 0xff, 0xe5,
+    ];
+    let ms = maps();
+    let mut outcomes = [0usize; 2];
+    let mut rules = std::collections::BTreeMap::new();
+    for round in 0..20_000 {
+        let len = 1 + (next() % 40) as usize;
+        let mut insns: Vec<Insn> = (0..len)
+            .map(|_| {
+                let r = next();
+                let code = codes[(r % codes.len() as u64) as usize];
+                let dst = ((r >> 8) % 11) as u8;
+                let src = if code == 0x18 {
+                    ((r >> 12) % 3) as u8
+                } else {
+                    ((r >> 12) % 11) as u8
+                };
+                let off = if (code & 0x07) == 0x05 || (code & 0x07) == 0x06 {
+                    ((r >> 16) % 4) as i16
+                } else {
+                    ((r >> 16) % 64) as i16 - 32
+                };
+                let imm = match (r >> 24) % 4 {
+                    0 => 0,
+                    1 => ((r >> 32) % 64) as i32 - 16,
+                    2 => [16, 32, 64, 1, 0xe1, 0xf1, 0x40][((r >> 32) % 7) as usize],
+                    _ => (r >> 32) as i32,
+                };
+                // Mostly well-formed fields, so that the analysis itself gets exercised.
+                let (mut src, mut off, mut imm) = (src, off, imm);
+                if r % 16 != 0 {
+                    let class = code & 0x07;
+                    let x = code & 0x08 != 0;
+                    match class {
+                        0x04 | 0x07 => {
+                            off = 0;
+                            if x {
+                                imm = 0
+                            } else {
+                                src = 0
+                            }
+                            if code & 0xf0 == 0xd0 {
+                                src = 0;
+                                imm = [16, 32, 64][(r % 3) as usize]
+                            }
+                        }
+                        0x05 | 0x06 => {
+                            if x {
+                                imm = 0
+                            } else if code != 0x85 {
+                                src = 0
+                            }
+                            if code == 0x95 {
+                                src = 0;
+                                off = 0;
+                                imm = 0
+                            }
+                            if code == 0x85 {
+                                off = 0;
+                                imm = [1, 5, 7, 12, 23, 51, 131][(r % 7) as usize];
+                                src = 0
+                            }
+                        }
+                        0x01 => imm = 0,
+                        0x02 => src = 0,
+                        0x03 if code & 0xe0 != 0xc0 => imm = 0,
+                        _ => {}
+                    }
+                }
+                Insn::new(code, dst, src, off, imm)
+            })
+            .collect();
+        if round % 3 != 0 {
+            insns.push(Insn::new(0xb7, 0, 0, 0, 2));
+            insns.push(Insn::new(0x95, 0, 0, 0, 0));
+        }
+        let relocs: Vec<Relocation> = (0..(next() % 3))
+            .map(|_| Relocation {
+                insn_index: (next() % (insns.len() as u64 + 2)) as usize,
+                symbol: Cow::Borrowed(
+                    ["xsks", "counters", "flows", "ring", "jumps", "nope"][(next() % 6) as usize],
+                ),
+                kind: if next() % 4 == 0 {
+                    RelocKind::MapValue {
+                        offset: (next() % 20) as u32,
+                    }
+                } else {
+                    RelocKind::MapFd
+                },
+            })
+            .collect();
+        let pt = if round % 2 == 0 {
+            ProgramType::Xdp
+        } else {
+            ProgramType::SocketFilter
+        };
+        let r = verify(&VerifyInput::new(&insns, pt).with_maps(&relocs, &ms));
+        outcomes[usize::from(r.is_ok())] += 1;
+        if let Err(e) = &r {
+            *rules.entry(e[0].rule.name()).or_insert(0usize) += 1;
+        }
+    }
+    println!("{rules:?}");
+    println!(
+        "random programs: {} rejected, {} accepted",
+        outcomes[0], outcomes[1]
+    );
+    assert!(outcomes[0] > 0);
+}

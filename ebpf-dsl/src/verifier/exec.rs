@@ -584,24 +584,40 @@ impl<'a> Exec<'a> {
                 callees[self.cfg.subprog_of[i]].push((self.cfg.subprog_of[*target], i));
             }
         }
+        /// Deepest (stack bytes, frames) below `sp`, memoised; `Err(site)` on a cycle or a
+        /// chain of more than 8 frames.
         fn walk(
             sp: usize,
             callees: &[Vec<(usize, usize)>],
             depth: &[u32],
-            level: usize,
+            memo: &mut [Option<(u32, usize)>],
+            visiting: &mut [bool],
             site: usize,
-        ) -> Result<u32, (usize, usize)> {
-            if level > 8 {
-                return Err((site, 0));
+        ) -> Result<(u32, usize), usize> {
+            if let Some(m) = memo[sp] {
+                return Ok(m);
             }
+            if visiting[sp] {
+                return Err(site);
+            }
+            visiting[sp] = true;
             let own = depth[sp].max(1).div_ceil(32) * 32;
-            let mut best = 0;
+            let (mut best, mut frames) = (0, 0);
             for &(c, s) in &callees[sp] {
-                best = best.max(walk(c, callees, depth, level + 1, s)?);
+                let (b, f) = walk(c, callees, depth, memo, visiting, s)?;
+                best = best.max(b);
+                frames = frames.max(f);
             }
-            Ok(own + best)
+            visiting[sp] = false;
+            if frames + 1 > 8 {
+                return Err(site);
+            }
+            memo[sp] = Some((own + best, frames + 1));
+            Ok((own + best, frames + 1))
         }
-        match walk(0, &callees, &self.depth, 0, 0) {
+        let mut memo = vec![None; n];
+        let mut visiting = vec![false; n];
+        match walk(0, &callees, &self.depth, &mut memo, &mut visiting, 0).map(|x| x.0) {
             Ok(total) if self.tail_call_seen && n > 1 && total >= 256 => Err(e(
                 0,
                 Rule::CallStack,
@@ -613,7 +629,11 @@ impl<'a> Exec<'a> {
             Ok(total) => Err(e(0, Rule::CallStack, format!(
                 "the deepest call chain uses {total} bytes of stack (each function's use rounded up to 32); the kernel allows 512"
             ))),
-            Err((site, _)) => Err(e(site, Rule::CallStack, "calls nest too deeply (recursion?)")),
+            Err(site) => Err(e(
+                site,
+                Rule::CallStack,
+                "recursive calls, or calls nested more than 8 deep (the kernel's limit)",
+            )),
         }
     }
 
