@@ -54,9 +54,10 @@ use crate::ring::{Consumer, MmapRing, Producer, ReadBatch, WriteBatch};
 use crate::sys::xdp::{
     self, Mmap, SockaddrXdp, XdpDesc, XdpOptions, XdpStatistics, AF_XDP, SOL_XDP, SO_BUSY_POLL,
     SO_BUSY_POLL_BUDGET, SO_PREFER_BUSY_POLL, XDP_COPY, XDP_MAX_TX_SKB_BUDGET,
-    XDP_OPTIONS_ZEROCOPY, XDP_PGOFF_RX_RING, XDP_PGOFF_TX_RING, XDP_RX_RING, XDP_SHARED_UMEM,
-    XDP_TX_RING, XDP_UMEM_COMPLETION_RING, XDP_UMEM_FILL_RING, XDP_UMEM_PGOFF_COMPLETION_RING,
-    XDP_UMEM_PGOFF_FILL_RING, XDP_USE_NEED_WAKEUP, XDP_USE_SG, XDP_ZEROCOPY,
+    XDP_OPTIONS_ZEROCOPY, XDP_PGOFF_RX_RING, XDP_PGOFF_TX_RING, XDP_PKT_CONTD, XDP_RX_RING,
+    XDP_SHARED_UMEM, XDP_TX_METADATA, XDP_TX_RING, XDP_UMEM_COMPLETION_RING, XDP_UMEM_FILL_RING,
+    XDP_UMEM_PGOFF_COMPLETION_RING, XDP_UMEM_PGOFF_FILL_RING, XDP_USE_NEED_WAKEUP, XDP_USE_SG,
+    XDP_ZEROCOPY,
 };
 use crate::umem::{Frame, FreeList, OwnerState, QueueEntry, RingSizes, RxPacket, Umem};
 
@@ -755,15 +756,19 @@ impl TxBatch<'_> {
     }
 
     /// Queues `len` bytes at `offset` in `frame` for sending. Gives the frame back if the
-    /// batch is full, the span does not fit in the frame, or the frame belongs to another
-    /// UMEM.
+    /// batch is full, the frame belongs to another UMEM, or the kernel would find the
+    /// descriptor invalid: empty (`len` 0), not inside the frame (`offset + len` beyond the
+    /// frame size), or starting inside the TX metadata area (`offset` below the UMEM's
+    /// `tx_metadata_len`). The kernel skips an invalid TX descriptor without ever completing
+    /// it, which would lose the frame; so it never gets one from here.
     #[inline]
     pub fn push(&mut self, frame: Frame, offset: u32, len: u32) -> std::result::Result<(), Frame> {
         self.push_with_options(frame, offset, len, 0)
     }
 
     /// Like [`push`](TxBatch::push) with descriptor `options` (`XDP_PKT_CONTD` on all but the
-    /// last fragment of a multi-buffer packet; `XDP_TX_METADATA`).
+    /// last fragment of a multi-buffer packet; `XDP_TX_METADATA`). Other option bits make the
+    /// descriptor invalid: the frame is given back.
     #[inline]
     pub fn push_with_options(
         &mut self,
@@ -773,9 +778,14 @@ impl TxBatch<'_> {
         options: u32,
     ) -> std::result::Result<(), Frame> {
         let fs = self.umem.frame_size();
+        // The kernel's checks (`xp_aligned_validate_desc`), stricter in unaligned mode (a
+        // Frame owns one chunk, so its packets stay in it).
         if frame.umem_id() != self.umem.id()
-            || offset > fs
+            || len == 0
+            || offset < self.umem.tx_metadata_len()
+            || offset >= fs
             || len > fs - offset
+            || options & !(XDP_PKT_CONTD | XDP_TX_METADATA) != 0
             || self.remaining() == 0
         {
             return Err(frame);
@@ -793,7 +803,8 @@ impl TxBatch<'_> {
     }
 
     /// Queues a received packet to be sent as it is now (its span, e.g. after rewriting it in
-    /// place); gives it back if the batch is full.
+    /// place; clamped to the frame); gives it back if the batch is full or the span is not a
+    /// valid TX descriptor (see [`push`](TxBatch::push)).
     #[inline]
     pub fn push_packet(&mut self, packet: RxPacket) -> std::result::Result<(), RxPacket> {
         if self.remaining() == 0 || packet.frame.umem_id() != self.umem.id() {
@@ -805,7 +816,7 @@ impl TxBatch<'_> {
         let len = len.min(fs - offset);
         match self.push_with_options(packet.into_frame(), offset, len, options) {
             Ok(()) => Ok(()),
-            // Unreachable: the span was clamped and room checked; keep the frame anyway.
+            // E.g. an empty span: the packet comes back whole.
             Err(frame) => Err(RxPacket {
                 frame,
                 offset,

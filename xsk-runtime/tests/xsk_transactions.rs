@@ -93,6 +93,19 @@ fn dropped_fill_and_tx_batches_roll_back() {
     assert_eq!(tx.reserve(64).len(), 64);
     assert_eq!(tx.reclaim(&mut free), 3);
     assert_eq!(free.len(), 118);
+    // Descriptors the kernel would skip without completing them (losing the frame) are
+    // refused, the frame given back.
+    let mut batch = tx.reserve(4);
+    let f = free.pop().unwrap();
+    let f = batch.push(f, 0, 0).expect_err("empty");
+    let f = batch.push(f, 2048, 0).expect_err("starts past the frame");
+    let f = batch.push(f, 2000, 60).expect_err("ends past the frame");
+    let f = batch
+        .push_with_options(f, 0, 60, 1 << 7)
+        .expect_err("unknown option bit");
+    assert_eq!(batch.remaining(), 4, "nothing was queued");
+    drop(batch);
+    free.push(f).unwrap();
     // A submitted batch still publishes.
     let mut batch = tx.reserve(1);
     batch.push(free.pop().unwrap(), 0, 60).unwrap();
