@@ -920,6 +920,8 @@ pub struct XskSocket {
     zero_copy: bool,
     zero_copy_refused: bool,
     need_wakeup: bool,
+    /// The UMEM's orphan generation when this socket last looked for orphaned rings.
+    orphans_seen: u32,
 }
 
 impl XskSocket {
@@ -1054,16 +1056,24 @@ impl XskSocket {
             zero_copy,
             zero_copy_refused,
             need_wakeup,
+            // Not the current generation: the first look happens right below.
+            orphans_seen: umem
+                .orphan_generation()
+                .load(Ordering::Relaxed)
+                .wrapping_sub(1),
         };
         socket.adopt_orphaned_rings();
         Ok(socket)
     }
 
     /// Takes over the fill and completion rings of this queue if the socket that had them
-    /// was dropped (see "Sharing a UMEM" in the module docs). A relaxed load on the fast path.
+    /// was dropped (see "Sharing a UMEM" in the module docs). On the fast path: one relaxed
+    /// load, and the lock only when rings were orphaned since this socket last looked.
     #[inline]
     fn adopt_orphaned_rings(&mut self) {
-        if self.fill.is_none() && self.umem.orphans().load(Ordering::Relaxed) > 0 {
+        if self.fill.is_none()
+            && self.umem.orphan_generation().load(Ordering::Relaxed) != self.orphans_seen
+        {
             self.adopt_orphaned_rings_slow();
         }
     }
@@ -1071,13 +1081,15 @@ impl XskSocket {
     #[cold]
     fn adopt_orphaned_rings_slow(&mut self) {
         let mut state = self.umem.state();
+        // Under the lock, which every bump happens under too: nothing orphaned after this
+        // read is missed by the look below, nor skipped next time.
+        self.orphans_seen = self.umem.orphan_generation().load(Ordering::Relaxed);
         let Some(orphan) = state
             .queue_mut(self.ifindex, self.queue)
             .and_then(|e| e.orphan.take())
         else {
             return;
         };
-        self.umem.orphans().fetch_sub(1, Ordering::Relaxed);
         drop(state);
         self.fill = Some(FillRing {
             ring: orphan.fill,
@@ -1296,9 +1308,7 @@ impl Drop for XskSocket {
         }
         if entry.fds.is_empty() {
             // The last socket of the queue: the kernel frees the queue's rings with it.
-            if state.queues.swap_remove(pos).orphan.is_some() {
-                umem.orphans().fetch_sub(1, Ordering::Relaxed);
-            }
+            state.queues.swap_remove(pos);
             return;
         }
         // Other sockets still receive on this queue through these rings: keep them mapped
@@ -1312,7 +1322,7 @@ impl Drop for XskSocket {
                 completed: completion.completed,
                 invalid: completion.invalid,
             });
-            umem.orphans().fetch_add(1, Ordering::Relaxed);
+            umem.orphan_generation().fetch_add(1, Ordering::Relaxed);
         }
     }
 }

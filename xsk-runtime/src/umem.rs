@@ -219,9 +219,10 @@ struct UmemInner {
     /// interfaces); `None` if /proc was not readable.
     netns: Option<OwnedFd>,
     state: Mutex<UmemState>,
-    /// How many queues have orphaned fill/completion rings (a lock-free hint for
-    /// [`crate::socket::XskSocket`]'s ring accessors, which look into `state` only if > 0).
-    orphans: AtomicU32,
+    /// Bumped whenever a queue's fill/completion rings are orphaned: a lock-free hint for
+    /// [`crate::socket::XskSocket`]'s ring accessors, which look into `state` only when it
+    /// changed since they last looked.
+    orphan_generation: AtomicU32,
 }
 
 /// A registered UMEM. Cloning gives another handle to the same memory (sockets keep one).
@@ -301,7 +302,7 @@ impl Umem {
                     owner: OwnerState::Unused(RingSizes::default()),
                     queues: Vec::new(),
                 }),
-                orphans: AtomicU32::new(0),
+                orphan_generation: AtomicU32::new(0),
             }),
         };
         let free = FreeList::full(&umem);
@@ -373,10 +374,10 @@ impl Umem {
         })
     }
 
-    /// The number of queues with orphaned rings (see [`QueueEntry::orphan`]).
+    /// Bumped each time rings are orphaned (see [`QueueEntry::orphan`]).
     #[inline]
-    pub(crate) fn orphans(&self) -> &AtomicU32 {
-        &self.inner.orphans
+    pub(crate) fn orphan_generation(&self) -> &AtomicU32 {
+        &self.inner.orphan_generation
     }
 
     pub(crate) fn state(&self) -> std::sync::MutexGuard<'_, UmemState> {
