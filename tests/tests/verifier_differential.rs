@@ -1,7 +1,7 @@
 //! Differential test of the static verifier against the running kernel.
 //!
-//! A structure-aware generator (fixed seed) writes a few thousand XDP and socket-filter
-//! programs the way people write them — packet parsing with bounds checks, variable header
+//! A structure-aware generator (fixed seed) writes a few thousand XDP, socket-filter and tc
+//! (`sched_cls`) programs the way people write them — packet parsing with bounds checks, variable header
 //! offsets, stack spills, map lookups with null checks, helper calls, bounded loops, context
 //! reads — and injects the usual mistakes into some of them (missing or short bounds checks,
 //! checks on the wrong branch, missing null checks, reads of clobbered registers, bad context
@@ -29,6 +29,7 @@ use xsk_runtime::Error;
 const SEED: u64 = 0x005e_ed0f_7e57;
 const XDP_PROGRAMS: usize = 6000;
 const SOCKET_FILTER_PROGRAMS: usize = 3000;
+const TC_PROGRAMS: usize = 3000;
 
 struct Rng(u64);
 
@@ -83,6 +84,8 @@ struct Gen {
     /// Bytes of the packet proven readable from r7 (as far as the generator knows).
     checked: i64,
     xdp: bool,
+    /// A tc classifier (direct packet access through `__sk_buff`; `xdp` is set too).
+    tc: bool,
     /// Mistake probability in percent, per block.
     p_mistake: u64,
 }
@@ -106,10 +109,17 @@ impl Gen {
 
     fn xdp_program(&mut self) -> String {
         self.emit("r6 = r1");
-        self.emit("r7 = *(u32 *)(r6 + 0)");
-        self.emit("r8 = *(u32 *)(r6 + 4)");
-        self.emit("r9 = *(u32 *)(r6 + 16)");
-        self.emit("if r9 > 63 goto out");
+        if self.tc {
+            self.emit("r7 = *(u32 *)(r6 + 76)");
+            self.emit("r8 = *(u32 *)(r6 + 80)");
+            self.emit("r9 = *(u32 *)(r6 + 0)");
+            self.emit("if r9 > 1500 goto out");
+        } else {
+            self.emit("r7 = *(u32 *)(r6 + 0)");
+            self.emit("r8 = *(u32 *)(r6 + 4)");
+            self.emit("r9 = *(u32 *)(r6 + 16)");
+            self.emit("if r9 > 63 goto out");
+        }
         // Most programs start with an Ethernet/IPv4 bounds check.
         if self.rng.chance(80) {
             let n = self.rng.pick(&[14, 34, 42, 54]);
@@ -153,6 +163,9 @@ impl Gen {
                 2 => self.emit("r0 = r10"),
                 _ => {} // r0 whatever the last block left (maybe nothing)
             }
+        } else if self.tc {
+            let a = self.rng.pick(&[-1, 0, 2, 7]);
+            self.emit(&format!("r0 = {a}"));
         } else if self.xdp {
             let a = self.rng.range(0, 4);
             self.emit(&format!("r0 = {a}"));
@@ -186,7 +199,9 @@ impl Gen {
     }
 
     fn block(&mut self, depth: u32) {
-        let kinds: &[u8] = if self.xdp {
+        let kinds: &[u8] = if self.tc {
+            b"ABBCDEFGHIJKLPPPQQSTUN"
+        } else if self.xdp {
             b"ABBCDEFGHIJKLMPPPQQRSTU"
         } else {
             b"DEFGHIJKLNOPPU"
@@ -380,6 +395,11 @@ impl Gen {
                     self.emit("call bpf_ktime_get_ns");
                     self.emit("r9 += r3");
                 }
+                1 if self.tc => {
+                    self.emit("r1 = r6");
+                    self.emit("r2 = 0");
+                    self.emit("call bpf_xdp_adjust_head");
+                }
                 1 if self.xdp => {
                     self.emit("r1 = r6");
                     self.emit("r2 = 0");
@@ -465,7 +485,9 @@ impl Gen {
             }
             _ => {
                 self.emit("r1 = r6");
-                if self.xdp {
+                if self.tc {
+                    self.emit("call bpf_get_hash_recalc");
+                } else if self.xdp {
                     self.emit("call bpf_xdp_get_buff_len");
                 } else {
                     self.emit("call bpf_get_socket_cookie");
@@ -546,7 +568,25 @@ impl Gen {
 
     fn ctx(&mut self) {
         let oops = self.oops();
-        if self.xdp {
+        if self.tc && oops {
+            let s = self.rng.pick(&[
+                "*(u32 *)(r6 + 0) = r9",
+                "r0 = *(u64 *)(r6 + 76)",
+                "r0 = *(u16 *)(r6 + 80)",
+                "*(u16 *)(r6 + 8) = r9",
+                "r0 = *(u32 *)(r6 + 200)",
+            ]);
+            self.emit(s);
+        } else if self.tc {
+            let s = self.rng.pick(&[
+                "*(u32 *)(r6 + 8) = r9",
+                "*(u32 *)(r6 + 32) = r9",
+                "*(u32 *)(r6 + 72) = r9",
+                "r0 = *(u32 *)(r6 + 72)\nr9 += r0",
+                "r0 = *(u16 *)(r6 + 16)\nr9 += r0",
+            ]);
+            self.emit(s);
+        } else if self.xdp {
             if oops {
                 let s = self.rng.pick(&[
                     "r0 = *(u32 *)(r6 + 20)",
@@ -956,7 +996,7 @@ fn verifier_agrees_with_the_kernel() {
             .map(|s| Map::create(s).unwrap_or_else(|e| panic!("creating map {}: {e}", s.name)))
             .collect()
     };
-    let maps_by_type = [create(), create()];
+    let maps_by_type = [create(), create(), create()];
     let start = Instant::now();
     let mut tables = Vec::new();
     // `VERIFIER_DIFF_SEED=n` explores another corpus.
@@ -974,11 +1014,16 @@ fn verifier_agrees_with_the_kernel() {
     for (pt, count) in [
         (ProgramType::Xdp, XDP_PROGRAMS),
         (ProgramType::SocketFilter, SOCKET_FILTER_PROGRAMS),
+        (ProgramType::SchedCls, TC_PROGRAMS),
     ] {
         let count = only.unwrap_or(count);
-        let map_refs: Vec<&Map> = maps_by_type[usize::from(pt != ProgramType::Xdp)]
-            .iter()
-            .collect();
+        let map_refs: Vec<&Map> = maps_by_type[match pt {
+            ProgramType::Xdp => 0,
+            ProgramType::SocketFilter => 1,
+            _ => 2,
+        }]
+        .iter()
+        .collect();
         let mut t = Table::default();
         for i in 0..count {
             rng_seed = rng_seed.wrapping_add(1);
@@ -988,10 +1033,11 @@ fn verifier_agrees_with_the_kernel() {
                 subs: String::new(),
                 label: 0,
                 checked: 0,
-                xdp: pt == ProgramType::Xdp,
+                xdp: pt != ProgramType::SocketFilter,
+                tc: pt == ProgramType::SchedCls,
                 p_mistake: 12,
             };
-            let src = if pt == ProgramType::Xdp {
+            let src = if pt != ProgramType::SocketFilter {
                 g.xdp_program()
             } else {
                 g.socket_program()
