@@ -126,6 +126,9 @@ def cleanup():
 
 # ----------------------------------------------------------------------------- processes
 
+LIVE = set()  # started processes not yet waited for, ended by on_signal
+
+
 class Proc:
     """A started program, bounded in time, whose CPU time we take from wait4()."""
 
@@ -134,6 +137,7 @@ class Proc:
         self.t0 = time.monotonic()
         self.limit = limit
         self.p = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        LIVE.add(self.p)
 
     def wait(self):
         deadline = self.t0 + self.limit
@@ -150,6 +154,7 @@ class Proc:
                 pid, status, ru = os.wait4(self.p.pid, 0)
                 break
             time.sleep(0.05)
+        LIVE.discard(self.p)
         self.p.returncode = os.waitstatus_to_exitcode(status)
         out, err = self.p.stdout.read(), self.p.stderr.read()
         self.wall = time.monotonic() - self.t0
@@ -472,6 +477,11 @@ def main():
                                              "txonly", "l2fwd", "l2fwd-rate"))
 
     def on_signal(sig, frame):
+        for p in list(LIVE):  # only the processes this harness started, by their pid
+            try:
+                p.terminate()
+            except OSError:
+                pass
         cleanup()
         raise SystemExit(128 + sig)
     signal.signal(signal.SIGTERM, on_signal)
