@@ -34,3 +34,43 @@ fn ui() {
     }
     t.pass("tests/ui/pass/*.rs");
 }
+
+/// Every rule of the static verifier has its compile-fail case, `tests/ui/verifier/<rule>.rs`
+/// (the rule's name in snake case), whose `.stderr` shows the verifier's message tagged with
+/// the rule — or, for a rule whose mistakes the assembler's structural checks catch before the
+/// verifier runs, a first comment saying so (and no tag).
+#[test]
+fn every_verifier_rule_has_a_ui_case() {
+    use ebpf_dsl::verifier::Rule;
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/ui/verifier");
+    let mut missing = Vec::new();
+    for rule in Rule::ALL {
+        let mut file = String::new();
+        for (i, c) in format!("{rule:?}").chars().enumerate() {
+            if c.is_ascii_uppercase() && i > 0 {
+                file.push('_');
+            }
+            file.push(c.to_ascii_lowercase());
+        }
+        let rs = std::fs::read_to_string(dir.join(format!("{file}.rs")));
+        let stderr = std::fs::read_to_string(dir.join(format!("{file}.stderr")));
+        let (Ok(rs), Ok(stderr)) = (rs, stderr) else {
+            missing.push(format!(
+                "{rule:?}: no tests/ui/verifier/{file}.rs and .stderr"
+            ));
+            continue;
+        };
+        let tag = format!("[verifier: {}]", rule.name());
+        let by_assembler = rs.starts_with("//") && rs.contains("caught earlier, by the assembler");
+        if !stderr.contains(&tag) && !by_assembler {
+            missing.push(format!(
+                "{rule:?}: {file}.stderr does not show `{tag}` and {file}.rs does not say the \
+                 assembler catches it first"
+            ));
+        }
+        if !stderr.contains(&format!("--> tests/ui/verifier/{file}.rs:")) {
+            missing.push(format!("{rule:?}: {file}.stderr has no span in {file}.rs"));
+        }
+    }
+    assert!(missing.is_empty(), "{}", missing.join("\n"));
+}

@@ -250,6 +250,11 @@ pub(crate) fn expand_one(decl: ProgDecl, facts: &Facts) -> TokenStream {
                 const _: () = ::core::assert!(#c >= #lo && #c <= #hi, #msg);
             });
             let i = ext.insn_index;
+            // The assembler's checks on a literal divisor or shift amount, for a value only
+            // rustc knows.
+            if let (ExternField::Imm32, Some(insn)) = (ext.field, a.insns.get(i)) {
+                consts.extend(operand_assertion(insn, &c, &text, gs));
+            }
             match ext.field {
                 ExternField::Imm32 => {
                     if let Some(f) = fields.get_mut(i) {
@@ -316,6 +321,42 @@ pub(crate) fn expand_one(decl: ProgDecl, facts: &Facts) -> TokenStream {
                 maps: ::std::borrow::Cow::Borrowed(MAPS),
             }
         };
+    }
+}
+
+/// For an interpolated immediate of `insn`: the `const` assertion of the check the assembler
+/// makes on a literal — a divisor is not 0 (the kernel: `div by zero`), a shift amount is
+/// below the operand width (`invalid shift`).
+fn operand_assertion(insn: &Insn, c: &Ident, text: &str, span: Span) -> TokenStream {
+    use ebpf_dsl::insn::{AluOp, Class};
+    let class = insn.class();
+    if !matches!(class, Class::Alu | Class::Alu64) || insn.code & 0x08 != 0 {
+        return TokenStream::new();
+    }
+    let width: i128 = if class == Class::Alu64 { 64 } else { 32 };
+    let (cond, msg) =
+        match AluOp::from_code(insn.code) {
+            Some(op @ (AluOp::Div | AluOp::Mod)) => (
+                quote!(#c != 0),
+                format!(
+                "the interpolated value `{{ {text} }}` is 0: {} by the constant 0 is rejected by \
+                 the kernel (`div by zero`); divide by a register to get eBPF's defined result 0",
+                if op == AluOp::Div { "division" } else { "modulo" }
+            ),
+            ),
+            Some(AluOp::Lsh | AluOp::Rsh | AluOp::Arsh) => (
+                quote!(#c >= 0 && #c < #width),
+                format!(
+                    "the interpolated value `{{ {text} }}` is out of range for a shift of a \
+                 {width}-bit operand (0 to {}); the kernel rejects it as `invalid shift`",
+                    width - 1
+                ),
+            ),
+            _ => return TokenStream::new(),
+        };
+    let msg = msg.replace('{', "{{").replace('}', "}}");
+    quote_spanned! {span=>
+        const _: () = ::core::assert!(#cond, #msg);
     }
 }
 

@@ -104,17 +104,22 @@ pub(crate) fn run_verifier(
         Err(errs) => {
             for e in errs {
                 let mut text = e.message.clone();
-                if e.rule == verifier::Rule::Unsupported {
+                if matches!(
+                    e.rule,
+                    verifier::Rule::Unsupported | verifier::Rule::UnknownHelper
+                ) {
                     // Say how to skip it in this macro's words.
                     match text.strip_suffix("skip the static verification for this program") {
                         Some(head) => {
                             text =
                                 format!("{head}skip it for this program with `verify = structural`")
                         }
-                        None => text.push_str(
+                        None if e.rule == verifier::Rule::Unsupported => text.push_str(
                             "; if the kernel accepts this program, skip the static verifier \
                              with `verify = structural`",
                         ),
+                        // A helper number the kernel does not have either.
+                        None => {}
                     }
                 }
                 let msg = format!("{text} [verifier: {}]", e.rule.name());

@@ -503,11 +503,12 @@ pub fn check(ops: &[Op]) -> Result<Cfg, Vec<VerifierError>> {
             last -= 1;
         }
         if !matches!(ops[last], Op::Exit | Op::Ja { .. }) {
-            errors.push(err(
-                last,
-                Rule::Structure,
-                "the last instruction of a function must be `exit` or `goto` (execution would fall off the end)",
-            ));
+            let msg = if end < len {
+                format!("the last instruction of a function must be `exit` or `goto`; execution would run on into the function at instruction {end}")
+            } else {
+                "the last instruction of a function must be `exit` or `goto` (execution would fall off the end)".to_string()
+            };
+            errors.push(err(last, Rule::Structure, msg));
         }
     }
     let mut prune_point = vec![false; len];
@@ -532,7 +533,10 @@ pub fn check(ops: &[Op]) -> Result<Cfg, Vec<VerifierError>> {
                     format!("jump into the middle of the ld_imm64 at {}", t - 1),
                 ));
             }
-            if subprog_of[t] != subprog_of[i] {
+            // Falling through into the next function is reported above, on its last
+            // instruction.
+            let falls_through = t == i + 1 && !matches!(op, Op::Ja { .. });
+            if subprog_of[t] != subprog_of[i] && !falls_through {
                 errors.push(err(
                     i,
                     Rule::Structure,

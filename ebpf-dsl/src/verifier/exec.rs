@@ -778,7 +778,7 @@ impl<'a> Exec<'a> {
                     return Err(e(
                         pc,
                         Rule::CallStack,
-                        format!("recursive call to the function at instruction {target}"),
+                        format!("recursive call: the function at instruction {target} is already on the call stack (the kernel allows no recursion)"),
                     ));
                 }
                 let idx = st.frames.len() as u8;
@@ -1684,11 +1684,25 @@ impl<'a> Exec<'a> {
 
     fn call_helper(&mut self, pc: usize, st: &mut State, id: i32) -> R<()> {
         let Some(p) = helpers::proto(id) else {
-            let known: Vec<&str> = helpers::PROTOS.iter().map(|p| p.name).collect();
-            return Err(e(pc, Rule::UnknownHelper, format!(
-                "helper #{id} is not known to this verifier, so its arguments cannot be checked (known: {})",
-                known.join(", ")
-            )));
+            let kernel = u32::try_from(id)
+                .ok()
+                .and_then(crate::helpers::helper_by_id);
+            return Err(e(pc, Rule::UnknownHelper, match kernel {
+                // The kernel rejects it too: `invalid func unknown#N`.
+                None => format!(
+                    "there is no kernel helper #{id} (helpers are numbered 1 to {}); call one by its name, e.g. `call bpf_redirect_map`",
+                    crate::helpers::MAX_HELPER_ID
+                ),
+                Some(h) => {
+                    let known: Vec<String> =
+                        helpers::PROTOS.iter().map(|p| format!("bpf_{}", p.name)).collect();
+                    format!(
+                        "{} (helper #{id}) is not modelled by this verifier, so its arguments cannot be checked (it models {}); skip the static verification for this program",
+                        h.name,
+                        known.join(", ")
+                    )
+                }
+            }));
         };
         let name = p.name;
         if p.avail & self.family == 0 {

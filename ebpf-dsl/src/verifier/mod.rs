@@ -181,6 +181,35 @@ pub enum Rule {
 }
 
 impl Rule {
+    /// Every rule, in declaration order.
+    pub const ALL: [Rule; 25] = [
+        Rule::Structure,
+        Rule::Unreachable,
+        Rule::UninitRegister,
+        Rule::FramePointer,
+        Rule::MemoryAccess,
+        Rule::PacketBounds,
+        Rule::MapValueBounds,
+        Rule::StackAccess,
+        Rule::ContextAccess,
+        Rule::NullCheck,
+        Rule::PointerArithmetic,
+        Rule::PointerLeak,
+        Rule::UnknownHelper,
+        Rule::HelperNotAllowed,
+        Rule::HelperArgument,
+        Rule::MapCompatibility,
+        Rule::ReturnValue,
+        Rule::DivisionByZero,
+        Rule::InvalidShift,
+        Rule::InfiniteLoop,
+        Rule::Complexity,
+        Rule::CallStack,
+        Rule::ReferenceLeak,
+        Rule::MapReference,
+        Rule::Unsupported,
+    ];
+
     /// A short name for the rule.
     pub fn name(self) -> &'static str {
         match self {

@@ -1,3 +1,4 @@
+// Rule: helper argument. bpf_redirect_map needs a map in r1, not a number.
 use ebpf_dsl_macros::defprogram;
 
 defprogram! {

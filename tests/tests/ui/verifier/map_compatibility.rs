@@ -1,3 +1,4 @@
+// Rule: map/helper compatibility. bpf_redirect_map works on XSKMAP, DEVMAP and CPUMAP only.
 use ebpf_dsl_macros::{defmap, defprogram};
 
 defmap! {

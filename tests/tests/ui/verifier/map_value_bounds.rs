@@ -1,3 +1,4 @@
+// Rule: map value bounds. The value is 8 bytes; the load reads bytes 8..16.
 use ebpf_dsl_macros::{defmap, defprogram};
 
 defmap! {

@@ -1,3 +1,4 @@
+// Rule: missing null check. A lookup result is used before the `if r0 == 0` test.
 use ebpf_dsl_macros::{defmap, defprogram};
 
 defmap! {

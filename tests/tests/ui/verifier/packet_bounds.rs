@@ -1,3 +1,4 @@
+// Rule: packet bounds. The bounds check proves 14 bytes; the load reads byte 23.
 use ebpf_dsl_macros::defprogram;
 
 defprogram! {

@@ -1,3 +1,4 @@
+// Rule: uninitialised register. r5 is read before anything wrote it.
 use ebpf_dsl_macros::defprogram;
 
 defprogram! {

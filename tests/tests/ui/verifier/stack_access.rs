@@ -1,3 +1,5 @@
+// Rule: stack access. The store is below the 512-byte stack frame (see also
+// lookup_key_too_small.rs: a map key on the stack shorter than the map's key).
 use ebpf_dsl_macros::defprogram;
 
 defprogram! {

@@ -1,12 +1,9 @@
+// Rule: context access. struct xdp_md is read-only for XDP programs.
 use ebpf_dsl_macros::defprogram;
 
 defprogram! {
     PROG: xdp {
-        r2 = 0;
-        r3 = r10;
-        r3 += -8;
-        r4 = 4;
-        call bpf_skb_load_bytes;
+        *(u32 *)(r1 + 0) = 1;
         r0 = XDP_PASS;
         exit;
     }
