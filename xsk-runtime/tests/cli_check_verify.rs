@@ -1,0 +1,267 @@
+//! `ebpf-dsl check` with the static verifier, run as a user runs it: each finding as
+//! `file:line:col: error: message [rule]` with the source line and a caret, the error count,
+//! exit status 1; a clean program exits 0; `--map` describes the maps the program names so the
+//! verifier knows their types and sizes; `--type` and `--no-verify` change what is checked.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn check(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_ebpf-dsl"))
+        .arg("check")
+        .args(args)
+        .output()
+        .expect("run ebpf-dsl check")
+}
+
+/// A scratch directory for this test (pid and tag in the name), removed on drop.
+struct Scratch(PathBuf);
+
+impl Scratch {
+    fn new(tag: &str) -> Scratch {
+        let d = std::env::temp_dir().join(format!(
+            "ebpf-dsl-check-verify-{tag}-{}",
+            std::process::id()
+        ));
+        std::fs::create_dir_all(&d).expect("create temp dir");
+        Scratch(d)
+    }
+
+    fn file(&self, name: &str, text: &str) -> String {
+        let p = self.0.join(name);
+        std::fs::write(&p, text).expect("write source");
+        p.to_str().expect("utf-8 path").to_string()
+    }
+}
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+/// Asserts that `err` shows a finding at `path:line:col` whose message contains `message` and
+/// ends with `[rule]`, followed by the source line `line_text` and a caret under column `col`.
+fn assert_finding(err: &str, path: &str, line: usize, col: usize, message: &str, rule: &str) {
+    let head = format!("{path}:{line}:{col}: error: ");
+    let at = err
+        .find(&head)
+        .unwrap_or_else(|| panic!("no finding at {head:?} in:\n{err}"));
+    let mut lines = err[at..].lines();
+    let first = lines.next().unwrap_or_default();
+    assert!(first.contains(message), "{message:?} not in {first:?}");
+    assert!(
+        first.ends_with(&format!("[{rule}]")),
+        "rule {rule:?}: {first:?}"
+    );
+    let _source = lines.next().expect("the source line");
+    let caret = lines.next().expect("the caret line");
+    assert_eq!(
+        caret.find('^'),
+        Some(2 + col - 1),
+        "caret under column {col}:\n{err}"
+    );
+}
+
+const BOUNDS: &str = "\
+# UDP protocol byte without a long enough bounds check
+r2 = *(u32 *)(r1 + 0)
+r3 = *(u32 *)(r1 + 4)
+r4 = r2
+r4 += 14
+if r4 > r3 goto pass
+r5 = *(u8 *)(r2 + 23)
+pass:
+r0 = XDP_PASS
+exit
+";
+
+#[test]
+fn packet_bounds_finding_with_position_rule_and_status_1() {
+    let dir = Scratch::new("bounds");
+    let path = dir.file("bounds.s", BOUNDS);
+    let out = check(&[&path]);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert_finding(
+        &err,
+        &path,
+        7,
+        1,
+        "r2 is a packet pointer (data + 0) proven safe up to data + 14, but this 1-byte load \
+         touches data + 23..24; compare data + 24 against data_end first",
+        "packet bounds",
+    );
+    assert!(err.contains("  r5 = *(u8 *)(r2 + 23)\n"), "{err}");
+    assert!(err.contains(&format!("{path}: 1 error")), "{err}");
+    assert!(stdout(&out).is_empty(), "{}", stdout(&out));
+
+    // The same file with the check made long enough is clean.
+    let fixed = dir.file("fixed.s", &BOUNDS.replace("r4 += 14", "r4 += 24"));
+    let out = check(&[&fixed]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(
+        stdout(&out).contains("fixed.s: ok, 8 instructions"),
+        "{}",
+        stdout(&out)
+    );
+
+    // --no-verify keeps the assembler's checks only.
+    let out = check(&[&path, "--no-verify"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+}
+
+const LOOKUP: &str = "\
+*(u32 *)(r10 - 4) = 0
+r2 = r10
+r2 += -4
+r1 = counters ll
+call bpf_map_lookup_elem
+    r1 = *(u64 *)(r0 + 0)
+r0 = XDP_PASS
+exit
+";
+
+#[test]
+fn null_check_finding_needs_the_map_description() {
+    let dir = Scratch::new("null");
+    let path = dir.file("lookup.s", LOOKUP);
+
+    // Without --map the verifier cannot know the value size: it is skipped, with a note.
+    let out = check(&[&path]);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(0), "{err}");
+    assert!(
+        err.contains("the static verifier was skipped")
+            && err.contains("--map NAME=TYPE,KEY,VALUE")
+            && err.contains("(missing: counters)"),
+        "{err}"
+    );
+
+    // With it, the use before the NULL test is found (column 5: the statement is indented).
+    let out = check(&[&path, "--map", "counters=array,4,8,16"]);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert_finding(
+        &err,
+        &path,
+        6,
+        5,
+        "r0 is a lookup result from map `counters` that may be NULL; test it first \
+         (`if r0 == 0 goto ...`)",
+        "missing null check",
+    );
+    assert!(err.contains(&format!("{path}: 1 error")), "{err}");
+
+    // With the test in place it is clean.
+    let fixed = dir.file(
+        "lookup_fixed.s",
+        &LOOKUP.replace(
+            "    r1 = *(u64 *)(r0 + 0)\n",
+            "if r0 == 0 goto out\nr1 = *(u64 *)(r0 + 0)\nout:\n",
+        ),
+    );
+    let out = check(&[&fixed, "--map", "counters=array,4,8,16"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+}
+
+/// The sizes given with --map are the ones the verifier checks against.
+#[test]
+fn map_descriptions_reach_the_verifier() {
+    let dir = Scratch::new("mapsize");
+    let path = dir.file(
+        "value.s",
+        "*(u32 *)(r10 - 4) = 0\nr2 = r10\nr2 += -4\nr1 = counters ll\ncall bpf_map_lookup_elem\n\
+         if r0 == 0 goto out\nr1 = *(u64 *)(r0 + 8)\nout:\nr0 = XDP_PASS\nexit\n",
+    );
+    // A 16-byte value: bytes 8..16 are inside.
+    let out = check(&[&path, "--map", "counters=array,4,16"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    // An 8-byte value: they are not.
+    let out = check(&[&path, "--map", "counters=array,4,8"]);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert_finding(
+        &err,
+        &path,
+        7,
+        1,
+        "but the value of `counters` is 8 bytes",
+        "map value bounds",
+    );
+    // The map type too: bpf_redirect_map on a hash map.
+    let redirect = dir.file(
+        "redirect.s",
+        "r2 = 0\nr1 = counters ll\nr3 = 0\ncall bpf_redirect_map\nexit\n",
+    );
+    let out = check(&[&redirect, "--map", "counters=hash,4,8,64"]);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert_finding(
+        &err,
+        &redirect,
+        4,
+        1,
+        "bpf_redirect_map cannot be used with map `counters` of type hash",
+        "map/helper compatibility",
+    );
+    let out = check(&[&redirect, "--map", "counters=xskmap,4,4,64"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    // A malformed description is a usage error (status 2) that shows the expected form.
+    let out = check(&[&redirect, "--map", "counters=xskmap,4"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("NAME=TYPE,KEY,VALUE"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+/// The seed programs, as text files with their XSKMAP described, pass (exit status 0).
+#[test]
+fn seed_programs_are_clean() {
+    let dir = Scratch::new("seeds");
+    for (name, _, text) in ebpf_dsl::seeds::SEEDS {
+        let path = dir.file(&format!("{name}.s"), text);
+        let out = check(&[&path, "--map", "xsks=xskmap,4,4,64"]);
+        assert_eq!(out.status.code(), Some(0), "{name}: {}", stderr(&out));
+        assert!(stderr(&out).is_empty(), "{name}: {}", stderr(&out));
+        assert!(
+            stdout(&out).starts_with(&format!("{path}: ok, ")),
+            "{}",
+            stdout(&out)
+        );
+    }
+}
+
+/// --type decides the helpers and the context: an XDP helper in a tc program is refused.
+#[test]
+fn program_type_decides_the_rules() {
+    let dir = Scratch::new("type");
+    let path = dir.file(
+        "adjust.s",
+        "r6 = r1\nr2 = 0\ncall bpf_xdp_adjust_head\nr0 = 0\nexit\n",
+    );
+    let out = check(&[&path]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let out = check(&[&path, "--type", "sched_cls"]);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert_finding(
+        &err,
+        &path,
+        3,
+        1,
+        "bpf_xdp_adjust_head cannot be called from sched_cls programs",
+        "helper not allowed",
+    );
+    assert!(Path::new(&path).exists());
+}
