@@ -94,3 +94,49 @@ fn tokens_to_text_rejects_hash_and_strings() {
     // The string became a placeholder operand, so the statement parses.
     assert!(src.text.starts_with("r0 = 0;"), "{}", src.text);
 }
+
+/// The whole of `defprogram!` (tokens to text, assembler, checks, static verifier, expansion)
+/// on a 10,000-instruction program, timed and printed (`cargo test -p ebpf-dsl-macros
+/// expand_10k -- --nocapture`; with `--release` for an optimised build). No timed assertion:
+/// the figures are for the docs. In a debug build of the macro (what `cargo build` uses unless
+/// a profile sets `build-override`) it took 0.47 s here, 0.2 s of it in the static verifier
+/// (optimised: 0.27 s and 0.12 s).
+#[test]
+fn expand_10k_instruction_program() {
+    let mut body = String::from(
+        "r2 = *(u32 *)(r1 + 0); r3 = *(u32 *)(r1 + 4); r4 = r2; r4 += 34; \
+         if r4 > r3 goto pass;",
+    );
+    let mut n = 5;
+    let mut k = 0;
+    while n < 9_990 {
+        body.push_str(&format!(
+            " r5 = *(u8 *)(r2 + {}); if r5 == {} goto skip{k}; r0 = r5; r0 += 1; skip{k}:",
+            k % 34,
+            k % 256
+        ));
+        n += 4;
+        k += 1;
+    }
+    body.push_str(" pass: r0 = XDP_PASS; exit;");
+    let input: TokenStream = format!("BIG: xdp {{ {body} }}").parse().unwrap();
+    let t = std::time::Instant::now();
+    let out = crate::program::expand(input.clone(), crate::program::Facts::default());
+    let full = t.elapsed();
+    let structural: TokenStream = format!("BIG: xdp(verify = structural) {{ {body} }}")
+        .parse()
+        .unwrap();
+    let t = std::time::Instant::now();
+    let out_structural = crate::program::expand(structural, crate::program::Facts::default());
+    let without_verifier = t.elapsed();
+    let text = out.to_string();
+    assert!(!text.contains("compile_error"), "rejected");
+    assert!(!text.contains("STATIC_VERIFIER_SKIPPED"), "not verified");
+    let slots = text.matches(":: ebpf_dsl :: Insn {").count();
+    assert!(slots >= 9_990, "{slots} instructions");
+    assert!(!out_structural.to_string().contains("compile_error"));
+    println!(
+        "defprogram! of {slots} instructions: {full:?} with the static verifier, \
+         {without_verifier:?} without"
+    );
+}

@@ -136,3 +136,43 @@ mod order {
 fn a_program_may_precede_its_maps() {
     assert_eq!(order::EARLY.maps.as_ref(), &[order::LATE_XSKS]);
 }
+
+mod const_data {
+    use ebpf_dsl_macros::defprogram;
+
+    defprogram! {
+        /// A tc classifier that lets everything through (TC_ACT_OK).
+        pub TC_OK: sched_cls(license = "Dual BSD/GPL", name = "tc_ok") {
+            r0 = 0;
+            exit;
+        }
+    }
+}
+
+/// The expansion is `const` data: it initialises a `static`, its instruction array can be
+/// read during const evaluation, and every part is borrowed (no allocation, no parsing at run
+/// time).
+#[test]
+fn programs_are_const_data() {
+    use ebpf_dsl::{Insn, ProgramSpec, ProgramType};
+    use std::borrow::Cow;
+
+    static IN_STATIC: ProgramSpec = const_data::TC_OK;
+    const SPEC: &ProgramSpec = &const_data::TC_OK;
+    const INSNS: &[Insn] = match &SPEC.insns {
+        Cow::Borrowed(s) => s,
+        Cow::Owned(_) => &[],
+    };
+    const _: () = assert!(INSNS.len() == 2);
+
+    assert!(matches!(IN_STATIC.insns, Cow::Borrowed(_)));
+    assert!(matches!(IN_STATIC.relocations, Cow::Borrowed(_)));
+    assert!(matches!(IN_STATIC.maps, Cow::Borrowed(_)));
+    assert!(matches!(IN_STATIC.name, Cow::Borrowed("tc_ok")));
+    assert!(matches!(IN_STATIC.license, Cow::Borrowed("Dual BSD/GPL")));
+    assert_eq!(IN_STATIC.prog_type, ProgramType::SchedCls);
+    assert_eq!(
+        INSNS,
+        &[Insn::new(0xb7, 0, 0, 0, 0), Insn::new(0x95, 0, 0, 0, 0)]
+    );
+}

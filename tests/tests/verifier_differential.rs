@@ -1100,6 +1100,20 @@ fn verifier_agrees_with_the_kernel() {
         }
         tables.push((pt, count, t));
     }
+    let mut reasons: std::collections::BTreeMap<String, usize> = Default::default();
+    for (_, _, t) in &tables {
+        for c in &t.false_reject {
+            if let Some(l) = c.lines().find(|l| l.starts_with("ours: ")) {
+                let r = l.split_once(": ").map(|x| x.1).unwrap_or(l);
+                let r = r.split_once(": ").map(|x| x.1).unwrap_or(r);
+                *reasons.entry(r.to_string()).or_default() += 1;
+            }
+        }
+    }
+    // The causes of false rejects first, so that the table is printed in one piece.
+    for (r, n) in &reasons {
+        println!("false reject x{n}: {r}");
+    }
     println!(
         "verifier vs kernel {} (seed {seed:#x}, {:.1?} total, {:.1?} in our verifier, {:.1?} in BPF_PROG_LOAD):",
         std::env::consts::ARCH,
@@ -1116,19 +1130,6 @@ fn verifier_agrees_with_the_kernel() {
         "false accept",
         "false reject"
     );
-    let mut reasons: std::collections::BTreeMap<String, usize> = Default::default();
-    for (_, _, t) in &tables {
-        for c in &t.false_reject {
-            if let Some(l) = c.lines().find(|l| l.starts_with("ours: ")) {
-                let r = l.split_once(": ").map(|x| x.1).unwrap_or(l);
-                let r = r.split_once(": ").map(|x| x.1).unwrap_or(r);
-                *reasons.entry(r.to_string()).or_default() += 1;
-            }
-        }
-    }
-    for (r, n) in &reasons {
-        println!("false reject x{n}: {r}");
-    }
     let mut fa = 0;
     let mut fr = 0;
     let mut kernel_accepts = 0;
@@ -1146,6 +1147,11 @@ fn verifier_agrees_with_the_kernel() {
         fr += t.false_reject.len();
         kernel_accepts += t.acc_acc + t.false_reject.len();
     }
+    println!(
+        "false accepts: {fa}; false rejects: {fr} of the {kernel_accepts} programs the kernel \
+         accepts ({:.1}%, limit 5%)",
+        fr as f64 * 100.0 / kernel_accepts.max(1) as f64
+    );
     for (_, _, t) in &tables {
         for c in t.false_accept.iter().take(10) {
             println!("FALSE ACCEPT\n{c}");

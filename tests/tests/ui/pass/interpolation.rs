@@ -9,6 +9,8 @@ const SLOT: i16 = 8;
 const MAGIC: u64 = 0xdead_beef_0000_0001;
 const QUEUE: u32 = 3;
 const VERDICT: u32 = 1;
+const DIVISOR: u32 = 4;
+const SHIFT: u32 = 31;
 
 defprogram! {
     /// Drops the packets of one queue.
@@ -25,7 +27,23 @@ defprogram! {
     }
 }
 
+defprogram! {
+    /// Divisors and shift amounts from constants: `const` assertions check them as the
+    /// assembler checks literals (not 0; below the operand width).
+    pub SCALE: xdp(verify = structural) {
+        r0 = 100;
+        r0 /= { DIVISOR };
+        w0 <<= { SHIFT };
+        r0 %= { DIVISOR };
+        r0 = XDP_PASS;
+        exit;
+    }
+}
+
 fn main() {
+    assert_eq!(SCALE.insns[1], Insn::new(0x37, 0, 0, 0, 4));
+    assert_eq!(SCALE.insns[2], Insn::new(0x64, 0, 0, 0, 31));
+    assert_eq!(SCALE.insns[3], Insn::new(0x97, 0, 0, 0, 4));
     assert_eq!(DROP_QUEUE.insns[0], Insn::new(0x61, 2, 1, 16, 0));
     assert_eq!(DROP_QUEUE.insns[1], Insn::new(0x7b, 10, 2, -8, 0));
     assert_eq!(DROP_QUEUE.insns[2], Insn::new(0x79, 4, 10, -8, 0));

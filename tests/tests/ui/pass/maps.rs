@@ -1,8 +1,11 @@
-//! `defmap!` in all its forms, and two programs sharing maps from another module.
+//! `defmap!` in all its forms, and two programs sharing maps from another module. Doc
+//! comments are kept on the expanded items (`missing_docs` is denied).
+#![deny(missing_docs)]
 use ebpf_dsl::{MapType, ProgramType};
 use ebpf_dsl_macros::{defmap, defprogram};
 
-mod maps {
+/// The maps, in their own module.
+pub mod maps {
     use ebpf_dsl_macros::defmap;
 
     /// Capacity of the flow table.
