@@ -158,7 +158,8 @@
 //!   `r2 = { COOKIE } ll`); an offset's sign goes inside the braces (`r10 + { -8 }`), and a
 //!   compare with an interpolated value jumps by a number (`if r1 == { N } goto +2`). rustc
 //!   evaluates it, and a `const` assertion checks that it fits its field (32-bit immediate:
-//!   -2^31..=2^32-1; offset: i16; 64-bit constant: i64::MIN..=u64::MAX);
+//!   -2^31..=2^32-1; offset: i16; 64-bit constant: i64::MIN..=u64::MAX), and that a divisor
+//!   is not 0 and a shift amount is below the operand width, as the assembler checks literals;
 //! - snippet statements `name!(args)` expand the XDP module's sequences at compile time
 //!   (`redirect_to_xsk_by_queue!(XSKS)`, `parse_ipv4!(r5, r3, r4, pass, r6)`, ...; see
 //!   `ebpf_dsl::snippet`).

@@ -41,6 +41,16 @@
 //! sources of false rejects: the kernel tracks 32-bit bounds separately and links registers
 //! copied with a constant delta; this verifier does neither.
 //!
+//! ## Speed
+//!
+//! A 10,000-instruction packet parser (`speed_10k_instructions` in `tests/verifier.rs`) is
+//! verified in about 0.13 s by a debug build and 0.08 s by an optimised one (2 shared cores).
+//! `defprogram!` runs the verifier in the proc macro, which Cargo builds without optimisation
+//! unless a profile sets `[profile.dev.build-override] opt-level = 3`; the whole macro on such a
+//! program (tokens, assembler, checks, verifier, expansion) takes about 0.47 s, 0.2 s of it in
+//! the verifier (`expand_10k_instruction_program` in `ebpf-dsl-macros`), so the workspace needs
+//! no such override.
+//!
 //! Where kernel 6.18 is *less* precise than a textbook analysis, this verifier copies it (a
 //! branch it proves dead but the kernel walks could hide an error): a `&`-test forgets ranges
 //! and keeps known bits; an unsigned comparison drops a signed range that crosses zero (and vice
