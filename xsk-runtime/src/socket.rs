@@ -192,12 +192,104 @@ fn ring_fd(umem: &Umem, fd: &Option<Arc<OwnedFd>>) -> RawFd {
     }
 }
 
+/// The outcome of a wake-up syscall (`what`): "busy" errnos count as success.
+fn wakeup_result(r: std::result::Result<(), i32>, what: &'static str) -> Result<()> {
+    match r {
+        Ok(()) => Ok(()),
+        Err(e) if benign_wakeup_errno(e) => Ok(()),
+        Err(e) => Err(Error::io(what, e)),
+    }
+}
+
 /// Errnos of `sendto`/`recvfrom` wake-ups that mean "busy, try later" (as in libxdp).
 fn benign_wakeup_errno(errno: i32) -> bool {
     matches!(
         errno,
         libc::EAGAIN | libc::EBUSY | libc::ENOBUFS | libc::ENETDOWN | libc::EINTR
     )
+}
+
+// ---------------------------------------------------------------------------------------------
+// What the batch types share
+
+/// `len`, `is_empty`, `remaining` and `submit` of a reserving batch (`FillBatch`, `TxBatch`):
+/// a `batch: Option<WriteBatch>` field and the `&mut u64` counter `$counter` that `submit`
+/// adds the published entries to. Expands to the same inlined code written out by hand.
+macro_rules! write_batch_common {
+    ($t:ident, $counter:ident, $submit_doc:literal) => {
+        impl $t<'_> {
+            /// Entries reserved.
+            #[inline]
+            pub fn len(&self) -> u32 {
+                self.batch.as_ref().map_or(0, |b| b.len())
+            }
+
+            /// True if the ring had no room.
+            #[inline]
+            pub fn is_empty(&self) -> bool {
+                self.len() == 0
+            }
+
+            /// Entries reserved and not yet pushed.
+            #[inline]
+            pub fn remaining(&self) -> u32 {
+                self.batch.as_ref().map_or(0, |b| b.remaining())
+            }
+
+            #[doc = $submit_doc]
+            #[inline]
+            pub fn submit(mut self) -> u32 {
+                match self.batch.take() {
+                    Some(b) => {
+                        let n = b.submit();
+                        *self.$counter += u64::from(n);
+                        n
+                    }
+                    None => 0,
+                }
+            }
+        }
+    };
+}
+
+/// `len`, `is_empty`, `release` and the releasing `Drop` of a consuming batch
+/// (`CompletionBatch`, `RxBatch`): a `batch: Option<ReadBatch>` field whose entries taken by
+/// the iterator are released, the rest left in the ring for the next peek.
+macro_rules! read_batch_common {
+    ($t:ident, $len_doc:literal, $empty_doc:literal) => {
+        impl $t<'_> {
+            #[doc = $len_doc]
+            #[inline]
+            pub fn len(&self) -> u32 {
+                self.batch.as_ref().map_or(0, |b| b.len())
+            }
+
+            #[doc = $empty_doc]
+            #[inline]
+            pub fn is_empty(&self) -> bool {
+                self.len() == 0
+            }
+
+            /// Releases the entries returned so far.
+            #[inline]
+            pub fn release(mut self) {
+                self.finish();
+            }
+
+            fn finish(&mut self) {
+                if let Some(b) = self.batch.take() {
+                    let k = b.taken();
+                    b.release_first(k);
+                }
+            }
+        }
+
+        impl Drop for $t<'_> {
+            fn drop(&mut self) {
+                self.finish();
+            }
+        }
+    };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -276,11 +368,10 @@ impl FillRing {
 
     /// Wakes the kernel's RX processing unconditionally (`recvfrom(MSG_DONTWAIT)`).
     pub fn wake(&self) -> Result<()> {
-        match xdp::wake_rx(ring_fd(&self.umem, &self.fd)) {
-            Ok(()) => Ok(()),
-            Err(e) if benign_wakeup_errno(e) => Ok(()),
-            Err(e) => Err(Error::io("recvfrom(AF_XDP) wake-up", e)),
-        }
+        wakeup_result(
+            xdp::wake_rx(ring_fd(&self.umem, &self.fd)),
+            "recvfrom(AF_XDP) wake-up",
+        )
     }
 
     /// The ring's number of entries.
@@ -344,25 +435,13 @@ pub struct FillBatch<'a> {
     rolled_back: &'a mut Vec<u64>,
 }
 
+write_batch_common!(
+    FillBatch,
+    filled,
+    "Publishes the pushed frames; returns how many."
+);
+
 impl FillBatch<'_> {
-    /// Entries reserved.
-    #[inline]
-    pub fn len(&self) -> u32 {
-        self.batch.as_ref().map_or(0, |b| b.len())
-    }
-
-    /// True if the ring had no room.
-    #[inline]
-    pub fn is_empty(&self) -> bool {
-        self.len() == 0
-    }
-
-    /// Entries reserved and not yet pushed.
-    #[inline]
-    pub fn remaining(&self) -> u32 {
-        self.batch.as_ref().map_or(0, |b| b.remaining())
-    }
-
     /// Moves `frame` into the next entry; gives it back if the batch is full or the frame
     /// belongs to another UMEM.
     #[inline]
@@ -377,19 +456,6 @@ impl FillBatch<'_> {
                 Ok(())
             }
             _ => Err(frame),
-        }
-    }
-
-    /// Publishes the pushed frames; returns how many.
-    #[inline]
-    pub fn submit(mut self) -> u32 {
-        match self.batch.take() {
-            Some(b) => {
-                let n = b.submit();
-                *self.filled += u64::from(n);
-                n
-            }
-            None => 0,
         }
     }
 }
@@ -473,32 +539,11 @@ pub struct CompletionBatch<'a> {
     invalid: &'a mut u64,
 }
 
-impl CompletionBatch<'_> {
-    /// Entries in the batch.
-    #[inline]
-    pub fn len(&self) -> u32 {
-        self.batch.as_ref().map_or(0, |b| b.len())
-    }
-
-    /// True if nothing was completed.
-    #[inline]
-    pub fn is_empty(&self) -> bool {
-        self.len() == 0
-    }
-
-    /// Releases the entries returned so far.
-    #[inline]
-    pub fn release(mut self) {
-        self.finish();
-    }
-
-    fn finish(&mut self) {
-        if let Some(b) = self.batch.take() {
-            let k = b.taken();
-            b.release_first(k);
-        }
-    }
-}
+read_batch_common!(
+    CompletionBatch,
+    "Entries in the batch.",
+    "True if nothing was completed."
+);
 
 impl Iterator for CompletionBatch<'_> {
     type Item = Frame;
@@ -516,12 +561,6 @@ impl Iterator for CompletionBatch<'_> {
                 None => *self.invalid += 1,
             }
         }
-    }
-}
-
-impl Drop for CompletionBatch<'_> {
-    fn drop(&mut self) {
-        self.finish();
     }
 }
 
@@ -577,32 +616,11 @@ pub struct RxBatch<'a> {
     invalid: &'a mut u64,
 }
 
-impl RxBatch<'_> {
-    /// Packets in the batch.
-    #[inline]
-    pub fn len(&self) -> u32 {
-        self.batch.as_ref().map_or(0, |b| b.len())
-    }
-
-    /// True if nothing was received.
-    #[inline]
-    pub fn is_empty(&self) -> bool {
-        self.len() == 0
-    }
-
-    /// Releases the entries returned so far.
-    #[inline]
-    pub fn release(mut self) {
-        self.finish();
-    }
-
-    fn finish(&mut self) {
-        if let Some(b) = self.batch.take() {
-            let k = b.taken();
-            b.release_first(k);
-        }
-    }
-}
+read_batch_common!(
+    RxBatch,
+    "Packets in the batch.",
+    "True if nothing was received."
+);
 
 impl Iterator for RxBatch<'_> {
     type Item = RxPacket;
@@ -629,12 +647,6 @@ impl Iterator for RxBatch<'_> {
 
     fn size_hint(&self) -> (usize, Option<usize>) {
         self.batch.as_ref().map_or((0, Some(0)), |b| b.size_hint())
-    }
-}
-
-impl Drop for RxBatch<'_> {
-    fn drop(&mut self) {
-        self.finish();
     }
 }
 
@@ -699,11 +711,10 @@ impl TxRing {
 
     /// Kicks the kernel unconditionally.
     pub fn kick(&self) -> Result<()> {
-        match xdp::kick_tx(ring_fd(&self.umem, &self.fd)) {
-            Ok(()) => Ok(()),
-            Err(e) if benign_wakeup_errno(e) => Ok(()),
-            Err(e) => Err(Error::io("sendto(AF_XDP) TX kick", e)),
-        }
+        wakeup_result(
+            xdp::kick_tx(ring_fd(&self.umem, &self.fd)),
+            "sendto(AF_XDP) TX kick",
+        )
     }
 
     /// Entries submitted that the kernel has not consumed yet.
@@ -736,25 +747,13 @@ pub struct TxBatch<'a> {
     rolled_back: &'a mut Vec<u64>,
 }
 
+write_batch_common!(
+    TxBatch,
+    transmitted,
+    "Publishes the pushed packets; returns how many."
+);
+
 impl TxBatch<'_> {
-    /// Entries reserved.
-    #[inline]
-    pub fn len(&self) -> u32 {
-        self.batch.as_ref().map_or(0, |b| b.len())
-    }
-
-    /// True if the ring had no room.
-    #[inline]
-    pub fn is_empty(&self) -> bool {
-        self.len() == 0
-    }
-
-    /// Entries reserved and not yet pushed.
-    #[inline]
-    pub fn remaining(&self) -> u32 {
-        self.batch.as_ref().map_or(0, |b| b.remaining())
-    }
-
     /// Queues `len` bytes at `offset` in `frame` for sending. Gives the frame back if the
     /// batch is full, the frame belongs to another UMEM, or the kernel would find the
     /// descriptor invalid: empty (`len` 0), not inside the frame (`offset + len` beyond the
@@ -823,19 +822,6 @@ impl TxBatch<'_> {
                 len,
                 options,
             }),
-        }
-    }
-
-    /// Publishes the pushed packets; returns how many.
-    #[inline]
-    pub fn submit(mut self) -> u32 {
-        match self.batch.take() {
-            Some(b) => {
-                let n = b.submit();
-                *self.transmitted += u64::from(n);
-                n
-            }
-            None => 0,
         }
     }
 }
