@@ -683,6 +683,33 @@ fn size_u32<T>() -> Result<u32> {
     u32::try_from(core::mem::size_of::<T>()).map_err(|_| Error::invalid("type too large for a map"))
 }
 
+/// Key/value plumbing of the fd-valued maps ([`XskMap`], [`DevMap`], [`CpuMap`],
+/// [`ProgArray`]): all are keyed by a `u32` slot and hold a `u32` (an fd on update, an id,
+/// ifindex or queue size on lookup) at the start of the value.
+impl Map {
+    /// Writes `value` at slot `index` (`BPF_ANY`).
+    fn set_slot(&self, index: u32, value: &[u8]) -> Result<()> {
+        self.update(&index.to_ne_bytes(), value, UpdateFlags::Any)
+    }
+
+    /// Puts the descriptor `fd` at slot `index` (the 4-byte value the kernel resolves).
+    fn set_slot_fd(&self, index: u32, fd: BorrowedFd<'_>) -> Result<()> {
+        self.set_slot(index, &(fd.as_raw_fd() as u32).to_ne_bytes())
+    }
+
+    /// The `u32` at the start of slot `index`'s value, or `None` if the slot is empty.
+    fn slot_u32(&self, index: u32) -> Result<Option<u32>> {
+        Ok(self
+            .lookup(&index.to_ne_bytes())?
+            .and_then(|v| v.get(..4).and_then(from_bytes::<u32>)))
+    }
+
+    /// Empties slot `index`; false if it was empty.
+    fn clear_slot(&self, index: u32) -> Result<bool> {
+        self.delete(&index.to_ne_bytes())
+    }
+}
+
 fn fd_map_spec(name: &str, t: MapType, max_entries: u32, value_size: u32) -> MapSpec {
     MapSpec {
         name: Cow::Owned(name.into()),
@@ -734,15 +761,13 @@ impl XskMap {
 
     /// Puts the AF_XDP socket `xsk` (bound already) at `queue`.
     pub fn set(&self, queue: u32, xsk: BorrowedFd<'_>) -> Result<()> {
-        let fd = xsk.as_raw_fd() as u32;
-        self.map
-            .update(&queue.to_ne_bytes(), &fd.to_ne_bytes(), UpdateFlags::Any)
+        self.map.set_slot_fd(queue, xsk)
     }
 
     /// Removes the socket at `queue`. The kernel reports success for an empty slot too, so
     /// there is nothing to return.
     pub fn remove(&self, queue: u32) -> Result<()> {
-        self.map.delete(&queue.to_ne_bytes()).map(|_| ())
+        self.map.clear_slot(queue).map(|_| ())
     }
 
     /// Reads slot `queue` from user space, which the kernel does not support: always an
@@ -802,20 +827,17 @@ impl DevMap {
                 "a program per device needs a devmap with 8-byte values (struct bpf_devmap_val)",
             ));
         }
-        self.map.update(&index.to_ne_bytes(), &v, UpdateFlags::Any)
+        self.map.set_slot(index, &v)
     }
 
     /// The ifindex at `index`, or `None` if the slot is empty.
     pub fn get(&self, index: u32) -> Result<Option<u32>> {
-        Ok(self
-            .map
-            .lookup(&index.to_ne_bytes())?
-            .and_then(|v| v.get(..4).and_then(from_bytes::<u32>)))
+        self.map.slot_u32(index)
     }
 
     /// Empties slot `index`.
     pub fn remove(&self, index: u32) -> Result<bool> {
-        self.map.delete(&index.to_ne_bytes())
+        self.map.clear_slot(index)
     }
 }
 
@@ -850,20 +872,17 @@ impl CpuMap {
         if self.map.value_size() == 8 {
             v.extend_from_slice(&0i32.to_ne_bytes());
         }
-        self.map.update(&cpu.to_ne_bytes(), &v, UpdateFlags::Any)
+        self.map.set_slot(cpu, &v)
     }
 
     /// The queue size of `cpu`, or `None` if it is not enabled.
     pub fn get(&self, cpu: u32) -> Result<Option<u32>> {
-        Ok(self
-            .map
-            .lookup(&cpu.to_ne_bytes())?
-            .and_then(|v| v.get(..4).and_then(from_bytes::<u32>)))
+        self.map.slot_u32(cpu)
     }
 
     /// Disables `cpu`.
     pub fn remove(&self, cpu: u32) -> Result<bool> {
-        self.map.delete(&cpu.to_ne_bytes())
+        self.map.clear_slot(cpu)
     }
 }
 
@@ -890,23 +909,19 @@ impl ProgArray {
 
     /// Puts program `prog` at `index`.
     pub fn set(&self, index: u32, prog: BorrowedFd<'_>) -> Result<()> {
-        let fd = prog.as_raw_fd() as u32;
-        self.map
-            .update(&index.to_ne_bytes(), &fd.to_ne_bytes(), UpdateFlags::Any)
+        self.map.set_slot_fd(index, prog)
     }
 
     /// The kernel id of the program at `index` (user-space lookups return ids, kernel 4.13),
     /// or `None` if empty.
     pub fn get_id(&self, index: u32) -> Result<Option<u32>> {
-        Ok(self
-            .map
-            .lookup(&index.to_ne_bytes())?
-            .and_then(|v| from_bytes::<u32>(&v)))
+        // The value is 4 bytes (checked by `try_from`).
+        self.map.slot_u32(index)
     }
 
     /// Empties slot `index`.
     pub fn remove(&self, index: u32) -> Result<bool> {
-        self.map.delete(&index.to_ne_bytes())
+        self.map.clear_slot(index)
     }
 }
 
