@@ -1026,16 +1026,7 @@ impl<'a> StmtParser<'a> {
         self.expect_punct('=')?;
         if self.is_reg() {
             let src = self.reg()?;
-            if size == Size::DW && !src.wide {
-                return err(
-                    DiagKind::BadRegister,
-                    src.span,
-                    format!(
-                        "a 64-bit store needs a 64-bit register (`r{}`)",
-                        src.reg.num()
-                    ),
-                );
-            }
+            Self::need_wide_for(size, src, "store")?;
             let insn = Insn::new(
                 Class::Stx as u8 | Mode::Mem as u8 | size as u8,
                 base.reg.num(),
@@ -1060,14 +1051,7 @@ impl<'a> StmtParser<'a> {
     /// `lock *(size *)(rN + off) op= src`
     fn lock_atomic(&mut self) -> PResult<ItemKind> {
         self.expect_punct('*')?;
-        let (size, signed, size_span) = self.size_cast()?;
-        if signed || !matches!(size, Size::W | Size::DW) {
-            return err(
-                DiagKind::Syntax,
-                size_span,
-                "atomic operations are 32-bit (`u32`) or 64-bit (`u64`)",
-            );
-        }
+        let size = self.atomic_size()?;
         let (base, off) = self.mem_operand()?;
         let op_span = self.here();
         let op = match (self.peek_at(0), self.peek_at(1)) {
@@ -1088,22 +1072,25 @@ impl<'a> StmtParser<'a> {
         };
         self.pos += 2;
         let src = self.reg()?;
-        if size == Size::DW && !src.wide {
-            return err(
-                DiagKind::BadRegister,
-                src.span,
-                format!(
-                    "a 64-bit atomic needs a 64-bit register (`r{}`)",
-                    src.reg.num()
-                ),
-            );
-        }
+        Self::atomic_item(size, base, off, src, op.imm(false))
+    }
+
+    /// The atomic instruction `op_imm` of `size` on `*(base + off)` with `src`, which must be a
+    /// 64-bit register for a 64-bit operation (both atomic syntaxes end here).
+    fn atomic_item(
+        size: Size,
+        base: RegOp,
+        off: Value,
+        src: RegOp,
+        op_imm: i32,
+    ) -> PResult<ItemKind> {
+        Self::need_wide_for(size, src, "atomic")?;
         let insn = Insn::new(
             Class::Stx as u8 | Mode::Atomic as u8 | size as u8,
             base.reg.num(),
             src.reg.num(),
             0,
-            op.imm(false),
+            op_imm,
         );
         Self::with_values(insn, Some(off), None)
     }
@@ -1327,6 +1314,35 @@ impl<'a> StmtParser<'a> {
         Self::with_values(insn, None, Some((v, "immediate")))
     }
 
+    /// A `size` access through register `r` (`what`: "load", "store", "atomic"): a 64-bit one
+    /// needs a 64-bit register.
+    fn need_wide_for(size: Size, r: RegOp, what: &str) -> PResult<()> {
+        if size == Size::DW && !r.wide {
+            return err(
+                DiagKind::BadRegister,
+                r.span,
+                format!(
+                    "a 64-bit {what} needs a 64-bit register (`r{}`)",
+                    r.reg.num()
+                ),
+            );
+        }
+        Ok(())
+    }
+
+    /// The `(u32 *)`/`(u64 *)` cast of an atomic operation.
+    fn atomic_size(&mut self) -> PResult<Size> {
+        let (size, signed, size_span) = self.size_cast()?;
+        if signed || !matches!(size, Size::W | Size::DW) {
+            return err(
+                DiagKind::Syntax,
+                size_span,
+                "atomic operations are 32-bit (`u32`) or 64-bit (`u64`)",
+            );
+        }
+        Ok(size)
+    }
+
     fn need_wide_ld(&self, dst: RegOp) -> PResult<()> {
         if dst.wide {
             Ok(())
@@ -1392,16 +1408,7 @@ impl<'a> StmtParser<'a> {
                 ),
             );
         }
-        if size == Size::DW && !dst.wide {
-            return err(
-                DiagKind::BadRegister,
-                dst.span,
-                format!(
-                    "a 64-bit load needs a 64-bit register (`r{}`)",
-                    dst.reg.num()
-                ),
-            );
-        }
+        Self::need_wide_for(size, dst, "load")?;
         let mode = if signed { Mode::MemSx } else { Mode::Mem };
         let insn = Insn::new(
             Class::Ldx as u8 | mode as u8 | size as u8,
@@ -1423,37 +1430,13 @@ impl<'a> StmtParser<'a> {
         };
         self.pos += 1;
         self.expect_punct('(')?;
-        let (size, signed, size_span) = self.size_cast()?;
-        if signed || !matches!(size, Size::W | Size::DW) {
-            return err(
-                DiagKind::Syntax,
-                size_span,
-                "atomic operations are 32-bit (`u32`) or 64-bit (`u64`)",
-            );
-        }
+        let size = self.atomic_size()?;
         let (base, off) = self.mem_operand()?;
         self.expect_punct(',')?;
         let src = self.reg()?;
         self.expect_punct(')')?;
         self.same_reg(dst, src, "an atomic fetch")?;
-        if size == Size::DW && !src.wide {
-            return err(
-                DiagKind::BadRegister,
-                src.span,
-                format!(
-                    "a 64-bit atomic needs a 64-bit register (`r{}`)",
-                    src.reg.num()
-                ),
-            );
-        }
-        let insn = Insn::new(
-            Class::Stx as u8 | Mode::Atomic as u8 | size as u8,
-            base.reg.num(),
-            src.reg.num(),
-            0,
-            op.imm(true),
-        );
-        Self::with_values(insn, Some(off), None)
+        Self::atomic_item(size, base, off, src, op.imm(true))
     }
 
     /// `dst = xchg_64(rN + off, dst)`, `r0 = cmpxchg_64(rN + off, r0, src)` and the 32-bit forms.
