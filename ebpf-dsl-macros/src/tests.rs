@@ -45,6 +45,9 @@ fn did_you_mean() {
     assert_eq!(closest("XSKMAP", types), Some("xskmap"));
     assert_eq!(closest("hashh", types), Some("hash"));
     assert_eq!(closest("ringbuffer", types), None);
+    // A swap of two neighbours is one edit.
+    assert_eq!(closest("xpd", ["xdp", "lsm", "ext"]), Some("xdp"));
+    assert_eq!(closest("hsah", types), Some("hash"));
 }
 
 #[test]
