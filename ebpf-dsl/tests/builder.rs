@@ -4,6 +4,8 @@
 //! same text, and with LLVM 19's bytes from `tests/golden/llvm19.txt` whenever that file has
 //! the text (the assembler itself is tested against the whole file).
 
+mod support;
+
 use std::collections::HashMap;
 
 use ebpf_dsl::asm::{self, Assembled};
@@ -14,16 +16,7 @@ use ebpf_dsl::seeds;
 use ebpf_dsl::snippet::{expand, SnippetArg, SNIPPETS};
 use ebpf_dsl::xdp::{self, XdpAction, XdpMdField};
 use ebpf_dsl::{Insn, Reg};
-
-const R0: Reg = Reg::R0;
-const R1: Reg = Reg::R1;
-const R2: Reg = Reg::R2;
-const R3: Reg = Reg::R3;
-const R4: Reg = Reg::R4;
-const R5: Reg = Reg::R5;
-const R6: Reg = Reg::R6;
-const R9: Reg = Reg::R9;
-const R10: Reg = Reg::R10;
+use support::{R0, R1, R10, R2, R3, R4, R5, R6, R9};
 
 fn golden() -> HashMap<String, Vec<u8>> {
     let text = include_str!("golden/llvm19.txt");

@@ -1,33 +1,17 @@
 //! The seeds and every XDP snippet pass the crate's static verifier (`ebpf_dsl::verifier`),
 //! and a parser whose bounds check is removed is rejected by it.
 
-use ebpf_dsl::dsl::{exit, jmp_imm, label, ldxb, Program};
+mod support;
+
+use ebpf_dsl::dsl::{jmp_imm, label, ldxb, Program};
 use ebpf_dsl::insn::JmpOp;
 use ebpf_dsl::verifier::{verify, VerifyInput};
 use ebpf_dsl::xdp::{self, XdpAction};
-use ebpf_dsl::{seeds, MapSpec, MapType, ProgramSpec, Reg};
-
-const R0: Reg = Reg::R0;
-const R1: Reg = Reg::R1;
-const R2: Reg = Reg::R2;
-const R3: Reg = Reg::R3;
-const R4: Reg = Reg::R4;
-const R5: Reg = Reg::R5;
-const R6: Reg = Reg::R6;
-
-fn xsks() -> MapSpec {
-    MapSpec {
-        name: "xsks".into(),
-        map_type: MapType::Xskmap,
-        key_size: 4,
-        value_size: 4,
-        max_entries: 64,
-        flags: 0,
-    }
-}
+use ebpf_dsl::{seeds, ProgramSpec};
+use support::{classifier_head, end_other_fail, strip_eth, xsks, R0, R1, R2, R3, R4, R6};
 
 fn verify_spec(spec: &ProgramSpec) -> Result<(), String> {
-    let maps = [xsks()];
+    let maps = [xsks(64)];
     let input = VerifyInput::new(&spec.insns, spec.prog_type).with_maps(&spec.relocations, &maps);
     verify(&input).map(|_| ()).map_err(|errs| {
         errs.iter()
@@ -48,19 +32,7 @@ fn seeds_pass_the_static_verifier() {
 }
 
 fn classifier(with_udp_bounds_check: bool) -> Program {
-    let mut p = Program::xdp("classify");
-    p.extend(xdp::load_data_pointers(R1, R2, R3));
-    let u = p.unique();
-    p.extend(xdp::parse_eth_vlan(R2, R3, R4, R5, "fail", u));
-    p.push(jmp_imm(JmpOp::Jeq, R4, 0x86dd, "v6"));
-    p.push(jmp_imm(JmpOp::Jne, R4, 0x0800, "other"));
-    p.extend(xdp::parse_ipv4(R5, R3, R4, "fail", Some(R6)));
-    p.push(ebpf_dsl::dsl::ja("l4"));
-    p.push(label("v6"));
-    p.extend(xdp::parse_ipv6(R5, R3, R4, "fail", Some(R6)));
-    p.push(label("l4"));
-    p.push(jmp_imm(JmpOp::Jeq, R4, 6, "tcp"));
-    p.push(jmp_imm(JmpOp::Jne, R4, 17, "other"));
+    let mut p = classifier_head();
     if with_udp_bounds_check {
         p.extend(xdp::parse_udp(R6, R3, R4, "fail"));
     } else {
@@ -71,10 +43,7 @@ fn classifier(with_udp_bounds_check: bool) -> Program {
     p.push(label("tcp"));
     p.extend(xdp::parse_tcp(R6, R3, R4, "fail"));
     p.extend(xdp::return_action(XdpAction::Tx));
-    p.push(label("other"));
-    p.extend(xdp::return_action(XdpAction::Pass));
-    p.push(label("fail"));
-    p.extend(xdp::return_action(XdpAction::Aborted));
+    end_other_fail(&mut p);
     p
 }
 
@@ -110,17 +79,7 @@ fn redirect_snippets_pass_the_static_verifier() {
     p.push(label("pass"));
     p.extend(xdp::return_action(XdpAction::Pass));
     programs.push(p);
-    let mut p = Program::xdp("strip_eth");
-    p.push(ebpf_dsl::dsl::mov_reg(R6, R1));
-    p.extend(xdp::adjust_head(R6, 14));
-    p.push(jmp_imm(JmpOp::Jne, R0, 0, "fail"));
-    p.extend(xdp::load_data_pointers(R6, R2, R3));
-    p.extend(xdp::bounds_check(R2, R3, 20, "fail", R4));
-    p.push(ldxb(R0, R2, 9));
-    p.push(exit());
-    p.push(label("fail"));
-    p.extend(xdp::return_action(XdpAction::Aborted));
-    programs.push(p);
+    programs.push(strip_eth());
     for p in programs {
         let spec = p.build().unwrap();
         verify_spec(&spec).unwrap_or_else(|e| panic!("{}: {e}", spec.name));

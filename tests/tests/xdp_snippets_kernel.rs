@@ -5,20 +5,16 @@
 //!
 //! Needs root (CAP_BPF, CAP_NET_ADMIN); skipped with a message otherwise, unless `CI=true`.
 
+#[path = "../../ebpf-dsl/tests/support/mod.rs"]
+mod support;
+
 use ebpf_dsl::dsl::{exit, jmp_imm, label, mov, Program};
 use ebpf_dsl::insn::JmpOp;
+use ebpf_dsl::seeds;
 use ebpf_dsl::xdp::{self, XdpAction};
-use ebpf_dsl::{seeds, MapSpec, MapType, Reg};
+use support::{classifier_head, end_other_fail, strip_eth, xsks, R0, R1, R2, R3, R4, R6};
 use xsk_runtime::maps::Map;
 use xsk_runtime::netns::privileged_test_should_run;
-
-const R0: Reg = Reg::R0;
-const R1: Reg = Reg::R1;
-const R2: Reg = Reg::R2;
-const R3: Reg = Reg::R3;
-const R4: Reg = Reg::R4;
-const R5: Reg = Reg::R5;
-const R6: Reg = Reg::R6;
 
 /// Return values of the classifier.
 const PARSE_FAIL: u32 = 0; // XDP_ABORTED
@@ -29,19 +25,7 @@ const UDP_OTHER_PORT: u32 = 5;
 
 /// eth (+VLAN) -> IPv4 (options skipped) / IPv6 -> UDP/TCP, returning one of the codes above.
 fn classifier() -> Program {
-    let mut p = Program::xdp("classify");
-    p.extend(xdp::load_data_pointers(R1, R2, R3));
-    let u = p.unique();
-    p.extend(xdp::parse_eth_vlan(R2, R3, R4, R5, "fail", u));
-    p.push(jmp_imm(JmpOp::Jeq, R4, 0x86dd, "v6"));
-    p.push(jmp_imm(JmpOp::Jne, R4, 0x0800, "other"));
-    p.extend(xdp::parse_ipv4(R5, R3, R4, "fail", Some(R6)));
-    p.push(ebpf_dsl::dsl::ja("l4"));
-    p.push(label("v6"));
-    p.extend(xdp::parse_ipv6(R5, R3, R4, "fail", Some(R6)));
-    p.push(label("l4"));
-    p.push(jmp_imm(JmpOp::Jeq, R4, 6, "tcp"));
-    p.push(jmp_imm(JmpOp::Jne, R4, 17, "other"));
+    let mut p = classifier_head();
     p.extend(xdp::parse_udp(R6, R3, R4, "fail"));
     p.push(jmp_imm(JmpOp::Jne, R4, 4791, "udp_other"));
     p.push(mov(R0, UDP_4791 as i32));
@@ -53,10 +37,7 @@ fn classifier() -> Program {
     p.extend(xdp::parse_tcp(R6, R3, R4, "fail"));
     p.push(mov(R0, TCP as i32));
     p.push(exit());
-    p.push(label("other"));
-    p.extend(xdp::return_action(XdpAction::Pass));
-    p.push(label("fail"));
-    p.extend(xdp::return_action(XdpAction::Aborted));
+    end_other_fail(&mut p);
     p
 }
 
@@ -207,15 +188,7 @@ fn seeds_and_redirect_snippets_pass_the_kernel_verifier() {
     if !privileged_test_should_run("seeds_and_redirect_snippets_pass_the_kernel_verifier") {
         return;
     }
-    let xsks = Map::create(&MapSpec {
-        name: "xsks".into(),
-        map_type: MapType::Xskmap,
-        key_size: 4,
-        value_size: 4,
-        max_entries: 4,
-        flags: 0,
-    })
-    .unwrap_or_else(|e| panic!("{e}"));
+    let xsks = Map::create(&xsks(4)).unwrap_or_else(|e| panic!("{e}"));
     let udp_pkt = cat(&[eth(&[], 0x0800), ipv4(17, 0), udp(4791)]);
 
     let mut programs: Vec<(&str, Program)> = Vec::new();
@@ -267,18 +240,8 @@ fn adjust_head_and_redirect_pass_the_kernel_verifier() {
     }
     // Strip the Ethernet header, re-read the packet pointers and return the IPv4 protocol
     // byte, which is now at offset 9.
-    let mut p = Program::xdp("strip_eth");
-    p.push(ebpf_dsl::dsl::mov_reg(R6, R1));
-    p.extend(xdp::adjust_head(R6, 14));
-    p.push(jmp_imm(JmpOp::Jne, R0, 0, "fail"));
-    p.extend(xdp::load_data_pointers(R6, R2, R3));
-    p.extend(xdp::bounds_check(R2, R3, 20, "fail", R4));
-    p.push(ebpf_dsl::dsl::ldxb(R0, R2, 9));
-    p.push(exit());
-    p.push(label("fail"));
-    p.extend(xdp::return_action(XdpAction::Aborted));
-    let prog =
-        xsk_runtime::Program::load(&p.build().unwrap(), &[]).unwrap_or_else(|e| panic!("{e}"));
+    let prog = xsk_runtime::Program::load(&strip_eth().build().unwrap(), &[])
+        .unwrap_or_else(|e| panic!("{e}"));
     let pkt = cat(&[eth(&[], 0x0800), ipv4(17, 0), udp(4791)]);
     let r = prog.test_run(&pkt, 1).unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(r.retval, 17);
