@@ -24,18 +24,11 @@ fn udp_to_sockets_rest_to_the_stack_and_teardown_detaches() {
     let config = XskInterfaceConfig {
         queues: Queues::All,
         program: RedirectProgram::Udp,
-        umem: UmemConfig {
-            frame_size: 2048,
-            frame_count: 1024,
-            ..Default::default()
-        },
+        umem: umem_2k(1024),
         socket: SocketConfig {
             rx_size: 512,
-            tx_size: 64,
             fill_size: 512,
-            completion_size: 64,
-            mode: BindMode::Copy,
-            ..Default::default()
+            ..copy_mode_config(64)
         },
         ..Default::default()
     };

@@ -12,7 +12,6 @@ use xsk_runtime::netns::{VethPair, LEFT_IPV4};
 use xsk_runtime::program::{LoadOptions, BPF_F_XDP_HAS_FRAGS};
 use xsk_runtime::socket::{BindMode, SocketConfig, XskSocket};
 use xsk_runtime::sys::xdp::XDP_PKT_CONTD;
-use xsk_runtime::umem::UmemConfig;
 use xsk_runtime::xsk::{Queues, RedirectProgram, XskInterfaceConfig};
 use xsk_runtime::XskInterface;
 
@@ -35,19 +34,10 @@ fn jumbo_packets_arrive_and_leave_as_several_descriptors() {
             prog_flags: BPF_F_XDP_HAS_FRAGS,
             ..Default::default()
         },
-        umem: UmemConfig {
-            frame_size: 2048,
-            frame_count: 1024,
-            ..Default::default()
-        },
+        umem: umem_2k(1024),
         socket: SocketConfig {
-            rx_size: 512,
-            tx_size: 512,
-            fill_size: 512,
-            completion_size: 512,
-            mode: BindMode::Copy,
             multi_buffer: true,
-            ..Default::default()
+            ..copy_mode_config(512)
         },
         ..Default::default()
     };
@@ -180,14 +170,7 @@ fn sockets_on_the_same_queue_share_the_fill_ring() {
         return;
     };
     let (xsks, prog) = redirect_program(1);
-    let (umem, mut free) = umem_in(
-        &pair,
-        UmemConfig {
-            frame_size: 2048,
-            frame_count: 256,
-            ..Default::default()
-        },
-    );
+    let (umem, mut free) = umem_in(&pair, umem_2k(256));
     let ifindex = pair.left.ifindex;
     let cfg = SocketConfig {
         rx_size: 128,
@@ -334,14 +317,7 @@ fn dropping_the_socket_that_owns_a_queues_fill_ring_hands_it_over() {
         return;
     };
     let (xsks, prog) = redirect_program(2);
-    let (umem, mut free) = umem_in(
-        &pair,
-        UmemConfig {
-            frame_size: 2048,
-            frame_count: 512,
-            ..Default::default()
-        },
-    );
+    let (umem, mut free) = umem_in(&pair, umem_2k(512));
     let ifindex = pair.left.ifindex;
     let cfg = SocketConfig {
         rx_size: 128,

@@ -8,27 +8,18 @@ use std::time::{Duration, Instant};
 
 use xsk_common::*;
 use xsk_runtime::netns::LEFT_IPV4;
-use xsk_runtime::socket::{BindMode, BusyPoll, SocketConfig, XskSocket};
+use xsk_runtime::socket::{BusyPoll, SocketConfig, XskSocket};
 use xsk_runtime::umem::{Umem, UmemConfig};
 
 fn cfg(need_wakeup: bool) -> SocketConfig {
     SocketConfig {
-        rx_size: 64,
-        tx_size: 64,
-        fill_size: 64,
-        completion_size: 64,
-        mode: BindMode::Copy,
         need_wakeup,
-        ..Default::default()
+        ..copy_mode_config(64)
     }
 }
 
 fn umem_cfg() -> UmemConfig {
-    UmemConfig {
-        frame_size: 2048,
-        frame_count: 128,
-        ..Default::default()
-    }
+    umem_2k(128)
 }
 
 #[test]
@@ -36,11 +27,13 @@ fn statistics_count_drops_when_the_fill_ring_is_empty() {
     let Some(pair) = sandbox("statistics_count_drops_when_the_fill_ring_is_empty", 1) else {
         return;
     };
-    let (xsks, prog) = redirect_program(1);
-    let (umem, mut free) = umem_in(&pair, umem_cfg());
-    let mut sock = XskSocket::bind(&umem, pair.left.ifindex, 0, &cfg(true)).unwrap();
-    xsks.set(0, sock.fd()).unwrap();
-    attach_left(&pair, &prog);
+    let Queue0 {
+        xsks: _xsks,
+        prog: _prog,
+        umem: _umem,
+        mut free,
+        mut sock,
+    } = queue0(&pair, umem_cfg(), &cfg(true));
     // Only 4 frames on the fill ring, then 20 packets: 16 must be dropped and counted.
     assert_eq!(sock.fill().unwrap().fill_from(&mut free, 4), 4);
     pair.right

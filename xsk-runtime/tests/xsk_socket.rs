@@ -17,22 +17,11 @@ use xsk_runtime::socket::{BindMode, SocketConfig, XskSocket};
 use xsk_runtime::umem::UmemConfig;
 
 fn small_umem() -> UmemConfig {
-    UmemConfig {
-        frame_size: 2048,
-        frame_count: 512,
-        ..Default::default()
-    }
+    umem_2k(512)
 }
 
 fn ring_config() -> SocketConfig {
-    SocketConfig {
-        rx_size: 256,
-        tx_size: 256,
-        fill_size: 256,
-        completion_size: 256,
-        mode: BindMode::Copy,
-        ..Default::default()
-    }
+    copy_mode_config(256)
 }
 
 /// Sends `payloads` as UDP datagrams from the right namespace to `LEFT_IPV4:dport`, each
@@ -63,13 +52,14 @@ fn rx_udp_payloads_arrive_byte_identical() {
     let Some(pair) = sandbox("rx_udp_payloads_arrive_byte_identical", 1) else {
         return;
     };
-    let (xsks, prog) = redirect_program(1);
-    let (umem, mut free) = umem_in(&pair, small_umem());
-    let ifindex = pair.left.ifindex;
-    let mut sock = XskSocket::bind(&umem, ifindex, 0, &ring_config()).expect("bind");
+    let Queue0 {
+        xsks: _xsks,
+        prog: _prog,
+        umem: _umem,
+        mut free,
+        mut sock,
+    } = queue0(&pair, small_umem(), &ring_config());
     assert!(!sock.is_zero_copy(), "veth has no zero-copy");
-    xsks.set(0, sock.fd()).expect("enter socket into XSKMAP");
-    attach_left(&pair, &prog);
     sock.fill().unwrap().fill_from(&mut free, 256);
 
     let sent: Vec<Vec<u8>> = (0..200).map(|i| payload(0xa5, i)).collect();
@@ -164,11 +154,13 @@ fn echo_round_trip_through_user_space() {
     let Some(pair) = sandbox("echo_round_trip_through_user_space", 1) else {
         return;
     };
-    let (xsks, prog) = redirect_program(1);
-    let (umem, mut free) = umem_in(&pair, small_umem());
-    let mut sock = XskSocket::bind(&umem, pair.left.ifindex, 0, &ring_config()).expect("bind");
-    xsks.set(0, sock.fd()).unwrap();
-    attach_left(&pair, &prog);
+    let Queue0 {
+        xsks: _xsks,
+        prog: _prog,
+        umem: _umem,
+        mut free,
+        mut sock,
+    } = queue0(&pair, small_umem(), &ring_config());
     sock.fill().unwrap().fill_from(&mut free, 128);
 
     let client = pair
@@ -190,33 +182,13 @@ fn echo_round_trip_through_user_space() {
     let mut buf = [0u8; 2048];
     let deadline = Instant::now() + WAIT;
     while answers.len() < requests.len() && Instant::now() < deadline {
-        let rings = sock.rings();
-        let (rx, tx, fill, comp) = (
-            rings.rx.unwrap(),
-            rings.tx.unwrap(),
-            rings.fill.unwrap(),
-            rings.completion.unwrap(),
-        );
-        comp.complete_into(&mut free, 64);
-        fill.fill_from(&mut free, 64);
-        fill.wake_if_needed().unwrap();
-        let mut batch = rx.recv(32);
-        let mut out = tx.reserve(batch.len());
-        for mut pkt in batch.by_ref() {
-            let is_echo = parse_udp(umem.packet(&pkt)).is_some_and(|(_, d, _)| d == 7);
-            if !is_echo {
-                free.push(pkt.into_frame()).unwrap();
-                continue;
+        echoed += forward_turn(&mut sock, &mut free, |p| {
+            let is_echo = parse_udp(p).is_some_and(|(_, d, _)| d == 7);
+            if is_echo {
+                echo_in_place(p);
             }
-            echo_in_place(umem.packet_mut(&mut pkt));
-            match out.push_packet(pkt) {
-                Ok(()) => echoed += 1,
-                Err(pkt) => free.push(pkt.into_frame()).unwrap(),
-            }
-        }
-        out.submit();
-        batch.release();
-        tx.kick_if_needed().unwrap();
+            is_echo
+        });
         if let Ok((n, from)) = client.recv_from(&mut buf) {
             assert_eq!(from, (LEFT_IPV4, 7).into());
             answers.push(buf[..n].to_vec());
@@ -237,11 +209,13 @@ fn l2fwd_swaps_macs_and_returns_frames() {
     let Some(pair) = sandbox("l2fwd_swaps_macs_and_returns_frames", 1) else {
         return;
     };
-    let (xsks, prog) = redirect_program(1);
-    let (umem, mut free) = umem_in(&pair, small_umem());
-    let mut sock = XskSocket::bind(&umem, pair.left.ifindex, 0, &ring_config()).expect("bind");
-    xsks.set(0, sock.fd()).unwrap();
-    attach_left(&pair, &prog);
+    let Queue0 {
+        xsks: _xsks,
+        prog: _prog,
+        umem: _umem,
+        mut free,
+        mut sock,
+    } = queue0(&pair, small_umem(), &ring_config());
     sock.fill().unwrap().fill_from(&mut free, 128);
 
     let right_ifindex = pair.right.ifindex;
@@ -263,28 +237,10 @@ fn l2fwd_swaps_macs_and_returns_frames() {
     let deadline = Instant::now() + WAIT;
     let mut forwarded = 0;
     while forwarded < sent.len() && Instant::now() < deadline {
-        let rings = sock.rings();
-        let (rx, tx, fill, comp) = (
-            rings.rx.unwrap(),
-            rings.tx.unwrap(),
-            rings.fill.unwrap(),
-            rings.completion.unwrap(),
-        );
-        comp.complete_into(&mut free, 64);
-        fill.fill_from(&mut free, 64);
-        fill.wake_if_needed().unwrap();
-        let mut batch = rx.recv(32);
-        let mut out = tx.reserve(batch.len());
-        for mut pkt in batch.by_ref() {
-            swap_macs(umem.packet_mut(&mut pkt));
-            match out.push_packet(pkt) {
-                Ok(()) => forwarded += 1,
-                Err(pkt) => free.push(pkt.into_frame()).unwrap(),
-            }
-        }
-        out.submit();
-        batch.release();
-        tx.kick_if_needed().unwrap();
+        forwarded += forward_turn(&mut sock, &mut free, |p| {
+            swap_macs(p);
+            true
+        });
         if forwarded == 0 {
             let _ = sock.poll_rx(10);
         }
@@ -547,7 +503,6 @@ fn unaligned_umem_receives_into_odd_sized_frames() {
     let Some(pair) = sandbox("unaligned_umem_receives_into_odd_sized_frames", 1) else {
         return;
     };
-    let (xsks, prog) = redirect_program(1);
     let cfg = UmemConfig {
         frame_size: 3000,
         frame_count: 300,
@@ -555,10 +510,13 @@ fn unaligned_umem_receives_into_odd_sized_frames() {
         unaligned: true,
         ..Default::default()
     };
-    let (umem, mut free) = umem_in(&pair, cfg);
-    let mut sock = XskSocket::bind(&umem, pair.left.ifindex, 0, &ring_config()).expect("bind");
-    xsks.set(0, sock.fd()).unwrap();
-    attach_left(&pair, &prog);
+    let Queue0 {
+        xsks: _xsks,
+        prog: _prog,
+        umem,
+        mut free,
+        mut sock,
+    } = queue0(&pair, cfg, &ring_config());
     sock.fill().unwrap().fill_from(&mut free, 256);
     let sent: Vec<Vec<u8>> = (0..40).map(|i| payload(0x99, i)).collect();
     send_from_right(&pair, &sent, 45000, 1, 9500);

@@ -9,26 +9,15 @@ mod xsk_common;
 use std::time::{Duration, Instant};
 
 use xsk_common::*;
-use xsk_runtime::socket::{BindMode, SocketConfig, XskSocket};
+use xsk_runtime::socket::{SocketConfig, XskSocket};
 use xsk_runtime::umem::UmemConfig;
 
 fn cfg() -> SocketConfig {
-    SocketConfig {
-        rx_size: 64,
-        tx_size: 64,
-        fill_size: 64,
-        completion_size: 64,
-        mode: BindMode::Copy,
-        ..Default::default()
-    }
+    copy_mode_config(64)
 }
 
 fn umem_cfg() -> UmemConfig {
-    UmemConfig {
-        frame_size: 2048,
-        frame_count: 128,
-        ..Default::default()
-    }
+    umem_2k(128)
 }
 
 #[test]

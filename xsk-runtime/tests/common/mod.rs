@@ -2,10 +2,14 @@
 #![allow(dead_code)]
 
 use std::borrow::Cow;
-use std::net::{Ipv4Addr, UdpSocket};
+use std::net::UdpSocket;
 use std::time::{Duration, Instant};
 
 use ebpf_dsl::{MapSpec, MapType, ProgramSpec, ProgramType};
+
+mod packet;
+#[allow(unused_imports)] // not every test file sends frames
+pub use packet::udp_frame;
 
 /// Skips (returns) with a printed reason when not root and CI != "true".
 #[macro_export]
@@ -62,43 +66,6 @@ pub fn recv_up_to(sock: &UdpSocket, want: usize, limit: Duration) -> Vec<Vec<u8>
         }
     }
     got
-}
-
-/// An Ethernet + IPv4 + UDP frame (IPv4 checksum filled, UDP checksum 0).
-pub fn udp_frame(
-    src_mac: [u8; 6],
-    dst_mac: [u8; 6],
-    src: Ipv4Addr,
-    dst: Ipv4Addr,
-    sport: u16,
-    dport: u16,
-    payload: &[u8],
-) -> Vec<u8> {
-    let mut f = Vec::new();
-    f.extend_from_slice(&dst_mac);
-    f.extend_from_slice(&src_mac);
-    f.extend_from_slice(&0x0800u16.to_be_bytes());
-    let total = (20 + 8 + payload.len()) as u16;
-    let mut ip = vec![0x45, 0, 0, 0, 0, 0, 0x40, 0, 64, 17, 0, 0];
-    ip[2..4].copy_from_slice(&total.to_be_bytes());
-    ip.extend_from_slice(&src.octets());
-    ip.extend_from_slice(&dst.octets());
-    let mut sum: u32 = 0;
-    for c in ip.chunks(2) {
-        sum += u32::from(u16::from_be_bytes([c[0], c[1]]));
-    }
-    while sum > 0xffff {
-        sum = (sum & 0xffff) + (sum >> 16);
-    }
-    let csum = !(sum as u16);
-    ip[10..12].copy_from_slice(&csum.to_be_bytes());
-    f.extend_from_slice(&ip);
-    f.extend_from_slice(&sport.to_be_bytes());
-    f.extend_from_slice(&dport.to_be_bytes());
-    f.extend_from_slice(&((8 + payload.len()) as u16).to_be_bytes());
-    f.extend_from_slice(&0u16.to_be_bytes());
-    f.extend_from_slice(payload);
-    f
 }
 
 /// Removes a bpffs pin (or any file) when dropped, so a test that fails half-way leaves no pin

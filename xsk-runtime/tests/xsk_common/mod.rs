@@ -2,76 +2,23 @@
 //! and an AF_PACKET receiver for the peer side.
 #![allow(dead_code)]
 
-use std::net::{Ipv4Addr, UdpSocket};
+use std::net::UdpSocket;
 use std::os::fd::{AsRawFd, FromRawFd, OwnedFd};
 use std::time::{Duration, Instant};
 
 use ebpf_dsl::{MapSpec, ProgramType};
 use xsk_runtime::maps::XskMap;
 use xsk_runtime::netns::{VethPair, LEFT_MAC, RIGHT_MAC};
-use xsk_runtime::socket::XskSocket;
-use xsk_runtime::umem::{FreeList, Umem};
+use xsk_runtime::socket::{BindMode, SocketConfig, XskSocket};
+use xsk_runtime::umem::{FreeList, Umem, UmemConfig};
 use xsk_runtime::{Loader, Program};
+
+#[path = "../common/packet.rs"]
+mod packet;
+pub use packet::*;
 
 /// How long a test waits for packets before it gives up (a bound, not an assertion).
 pub const WAIT: Duration = Duration::from_secs(10);
-
-pub const ETH_HDR: usize = 14;
-pub const IP_HDR: usize = 20;
-pub const UDP_HDR: usize = 8;
-pub const HDRS: usize = ETH_HDR + IP_HDR + UDP_HDR;
-
-/// The Internet checksum of `data`.
-pub fn csum(data: &[u8]) -> u16 {
-    let mut sum: u32 = 0;
-    for c in data.chunks(2) {
-        let w = if c.len() == 2 {
-            u16::from_be_bytes([c[0], c[1]])
-        } else {
-            u16::from_be_bytes([c[0], 0])
-        };
-        sum += u32::from(w);
-    }
-    while sum > 0xffff {
-        sum = (sum & 0xffff) + (sum >> 16);
-    }
-    !(sum as u16)
-}
-
-/// An Ethernet + IPv4 + UDP frame (UDP checksum 0: "none", valid for IPv4).
-#[allow(clippy::too_many_arguments)]
-pub fn udp_frame(
-    src_mac: [u8; 6],
-    dst_mac: [u8; 6],
-    src_ip: Ipv4Addr,
-    dst_ip: Ipv4Addr,
-    sport: u16,
-    dport: u16,
-    payload: &[u8],
-) -> Vec<u8> {
-    let mut p = Vec::with_capacity(HDRS + payload.len());
-    p.extend_from_slice(&dst_mac);
-    p.extend_from_slice(&src_mac);
-    p.extend_from_slice(&0x0800u16.to_be_bytes());
-    let total = (IP_HDR + UDP_HDR + payload.len()) as u16;
-    let mut ip = [0u8; IP_HDR];
-    ip[0] = 0x45;
-    ip[2..4].copy_from_slice(&total.to_be_bytes());
-    ip[6] = 0x40; // don't fragment
-    ip[8] = 64;
-    ip[9] = 17;
-    ip[12..16].copy_from_slice(&src_ip.octets());
-    ip[16..20].copy_from_slice(&dst_ip.octets());
-    let c = csum(&ip);
-    ip[10..12].copy_from_slice(&c.to_be_bytes());
-    p.extend_from_slice(&ip);
-    p.extend_from_slice(&sport.to_be_bytes());
-    p.extend_from_slice(&dport.to_be_bytes());
-    p.extend_from_slice(&((UDP_HDR + payload.len()) as u16).to_be_bytes());
-    p.extend_from_slice(&[0, 0]);
-    p.extend_from_slice(payload);
-    p
-}
 
 /// The UDP ports and payload of an Ethernet/IPv4/UDP frame.
 pub fn parse_udp(frame: &[u8]) -> Option<(u16, u16, &[u8])> {
@@ -396,9 +343,97 @@ pub fn sandbox(test: &str, queues: u32) -> Option<VethPair> {
 }
 
 /// Umem + free list created inside the left namespace.
-pub fn umem_in(pair: &VethPair, config: xsk_runtime::umem::UmemConfig) -> (Umem, FreeList) {
+pub fn umem_in(pair: &VethPair, config: UmemConfig) -> (Umem, FreeList) {
     pair.left
         .run(move || Umem::new(&config))
         .expect("enter namespace")
         .expect("create UMEM")
+}
+
+/// A copy-mode socket configuration with all four rings of `size` entries.
+pub fn copy_mode_config(size: u32) -> SocketConfig {
+    SocketConfig {
+        rx_size: size,
+        tx_size: size,
+        fill_size: size,
+        completion_size: size,
+        mode: BindMode::Copy,
+        ..Default::default()
+    }
+}
+
+/// A UMEM of `count` frames of 2048 bytes.
+pub fn umem_2k(count: u32) -> UmemConfig {
+    UmemConfig {
+        frame_size: 2048,
+        frame_count: count,
+        ..Default::default()
+    }
+}
+
+/// What [`queue0`] sets up; keep `xsks` and `prog` alive for the test's length.
+pub struct Queue0 {
+    pub xsks: XskMap,
+    pub prog: Program,
+    pub umem: Umem,
+    pub free: FreeList,
+    pub sock: XskSocket,
+}
+
+/// The one-queue setup: the redirect program and its XSKMAP, a UMEM (`umem`) made in the left
+/// namespace, a socket bound to the left end's queue 0 with `config` and entered at key 0, and
+/// the program attached to the left end (nothing on the fill ring yet).
+pub fn queue0(pair: &VethPair, umem: UmemConfig, config: &SocketConfig) -> Queue0 {
+    let (xsks, prog) = redirect_program(1);
+    let (umem, free) = umem_in(pair, umem);
+    let sock = XskSocket::bind(&umem, pair.left.ifindex, 0, config).expect("bind");
+    xsks.set(0, sock.fd()).expect("enter socket into XSKMAP");
+    attach_left(pair, &prog);
+    Queue0 {
+        xsks,
+        prog,
+        umem,
+        free,
+        sock,
+    }
+}
+
+/// One turn of an in-place forwarder (echo, l2fwd) on `sock`: completed frames back to
+/// `free`, the fill ring refilled (with a wake-up if asked for), then up to 32 received
+/// packets passed to `rewrite`, which rewrites one in place and returns true to send it back,
+/// or false to put its frame back on `free`; the kept ones are queued on TX, submitted and
+/// kicked. Returns how many were queued.
+pub fn forward_turn(
+    sock: &mut XskSocket,
+    free: &mut FreeList,
+    mut rewrite: impl FnMut(&mut [u8]) -> bool,
+) -> usize {
+    let umem = sock.umem().clone();
+    let rings = sock.rings();
+    let (rx, tx, fill, comp) = (
+        rings.rx.unwrap(),
+        rings.tx.unwrap(),
+        rings.fill.unwrap(),
+        rings.completion.unwrap(),
+    );
+    comp.complete_into(free, 64);
+    fill.fill_from(free, 64);
+    fill.wake_if_needed().unwrap();
+    let mut queued = 0;
+    let mut batch = rx.recv(32);
+    let mut out = tx.reserve(batch.len());
+    for mut pkt in batch.by_ref() {
+        if !rewrite(umem.packet_mut(&mut pkt)) {
+            free.push(pkt.into_frame()).unwrap();
+            continue;
+        }
+        match out.push_packet(pkt) {
+            Ok(()) => queued += 1,
+            Err(pkt) => free.push(pkt.into_frame()).unwrap(),
+        }
+    }
+    out.submit();
+    batch.release();
+    tx.kick_if_needed().unwrap();
+    queued
 }
