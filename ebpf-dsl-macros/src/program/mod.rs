@@ -281,9 +281,13 @@ pub(crate) fn expand_one(decl: ProgDecl, facts: &Facts) -> TokenStream {
         }
     } else {
         // Still name the maps the body mentions in `ld_imm64`, so that an unknown map item is
-        // reported alongside the assembler's errors.
+        // reported alongside the assembler's errors. rustc stops before name resolution once a
+        // macro has emitted `compile_error!`, so the `const` alone would not do it: each map's
+        // facts macro is also invoked with nothing to expand (a `defmap!` map's expands to
+        // nothing), and an unknown name fails macro resolution, which rustc still reports.
         for m in mentioned_maps(&src) {
             if !map_idents.contains(&m) {
+                skipped_warning.extend(quote_spanned!(m.span()=> #m! { {} }));
                 map_idents.push(m);
             }
         }
