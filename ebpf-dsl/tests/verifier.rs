@@ -649,3 +649,49 @@ fn random_programs_never_panic() {
     );
     assert!(outcomes[0] > 0);
 }
+
+/// A function whose last instruction is not `exit` or `goto` is reported once, on that
+/// instruction, naming the function execution would run into; a jump out of a function is
+/// its own error.
+#[test]
+fn function_layout_errors() {
+    let errs = run(
+        "call f\nr0 = 2\nexit\nf:\nr0 = 0\ncall g\ng:\nr0 = 1\nexit\n",
+        ProgramType::Xdp,
+    )
+    .unwrap_err();
+    assert_eq!(errs.len(), 1, "{errs:?}");
+    assert_eq!(errs[0].rule, Rule::Structure);
+    assert_eq!(errs[0].insn_index, 4);
+    assert!(
+        errs[0]
+            .message
+            .contains("execution would run on into the function at instruction 5"),
+        "{}",
+        errs[0].message
+    );
+    let e = reject(
+        "call f\nback:\nr0 = 2\nexit\nf:\nr0 = 1\ngoto back\n",
+        Rule::Structure,
+        "leaves its function",
+    );
+    assert_eq!(e.insn_index, 4);
+    // Recursion names the function already on the call stack.
+    reject(
+        "call f\nr0 = 2\nexit\nf:\ncall f\nr0 = 0\nexit\n",
+        Rule::CallStack,
+        "already on the call stack",
+    );
+    // A helper number the kernel does not have, and a kernel helper this verifier does not
+    // model, are told apart.
+    reject(
+        "call 9999\nr0 = 2\nexit",
+        Rule::UnknownHelper,
+        "no kernel helper #9999",
+    );
+    reject(
+        "call bpf_jiffies64\nr0 = 2\nexit",
+        Rule::UnknownHelper,
+        "bpf_jiffies64 (helper #118) is not modelled",
+    );
+}
