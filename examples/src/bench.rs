@@ -9,10 +9,11 @@
 use std::time::{Duration, Instant};
 
 use xsk_runtime::attach::{AttachOptions, XdpMode};
-use xsk_runtime::socket::{BindMode, BusyPoll, SocketConfig};
+use xsk_runtime::socket::{BindMode, BusyPoll, SocketConfig, XskSocket};
+use xsk_runtime::xsk::{Queues, RedirectProgram, XskInterface, XskInterfaceConfig, XskQueue};
 
 use crate::cli::{Args, Cli};
-use crate::error::{Error, Result};
+use crate::error::{Context, Error, Result};
 use crate::livegen::{GenConfig, Generator};
 use crate::packet::{udp_frame, UdpFlow};
 use crate::programs::PKTGEN_TX;
@@ -177,6 +178,66 @@ impl BenchOpts {
             prefer: true,
         })
     }
+}
+
+/// "IF queue Q (copy mode, need_wakeup on, batch N": how each benchmark's first line
+/// describes its socket (the caller closes the parenthesis).
+pub fn socket_summary(net: &Net, opts: &BenchOpts, sock: &XskSocket) -> String {
+    format!(
+        "{} queue {} ({} mode, need_wakeup {}, batch {}",
+        net.iface,
+        opts.queue,
+        if sock.is_zero_copy() {
+            "zero-copy"
+        } else {
+            "copy"
+        },
+        if sock.uses_need_wakeup() { "on" } else { "off" },
+        opts.batch
+    )
+}
+
+/// The receiving benchmarks' AF_XDP setup (`xsk-rxdrop`, `xsk-l2fwd`): an [`XskInterface`] on
+/// `opts.queue` of `net` with the redirect-everything program, the UMEM of `opts.frames`
+/// frames, a TX ring if `tx`, `prefill` frames on the fill ring; then, standalone, the
+/// generator starts.
+pub fn open_rx_interface(
+    net: &mut Net,
+    opts: &BenchOpts,
+    tx: bool,
+    prefill: u32,
+) -> Result<XskInterface> {
+    let mut cfg = XskInterfaceConfig {
+        queues: Queues::List(vec![opts.queue]),
+        program: RedirectProgram::Custom(crate::programs::REDIRECT_ALL),
+        attach: opts.attach(),
+        socket: opts.socket_config(true, tx),
+        ..Default::default()
+    };
+    cfg.umem.frame_count = opts.frames;
+    cfg.prefill = Some(prefill);
+    let xi = XskInterface::open(&net.iface, &cfg).context(format!(
+        "setting up AF_XDP on {} queue {}",
+        net.iface, opts.queue
+    ))?;
+    if net.standalone() {
+        net.start_generator(opts.tx_len)?;
+    }
+    Ok(xi)
+}
+
+/// The only queue of an [`open_rx_interface`] interface, with busy polling set if asked for.
+pub fn first_queue<'a>(xi: &'a mut XskInterface, opts: &BenchOpts) -> Result<&'a mut XskQueue> {
+    let q = xi
+        .queues_mut()
+        .first_mut()
+        .ok_or_else(|| Error::Failed("no socket was opened".into()))?;
+    if let Some(b) = opts.busy() {
+        q.socket
+            .set_busy_poll(&b)
+            .context("setting busy-poll options")?;
+    }
+    Ok(q)
 }
 
 /// The network of a run: the interface to use and, standalone, the sandbox with its generator

@@ -4,11 +4,12 @@
 //! Without `--iface` it makes a sandbox: a live-frames generator on the far end sends, and an
 //! `XDP_DROP` sink there counts what comes back.
 
-use xsk_examples::bench::{bench_cli, bench_opts, Clock, Net};
+use xsk_examples::bench::{
+    bench_cli, bench_opts, first_queue, open_rx_interface, socket_summary, Clock, Net,
+};
 use xsk_examples::packet::swap_macs;
 use xsk_examples::signals::Stop;
 use xsk_examples::{require_root, run_main, Context, Error, Result};
-use xsk_runtime::xsk::{Queues, RedirectProgram, XskInterface, XskInterfaceConfig};
 
 const NAME: &str = "xsk-l2fwd";
 
@@ -26,49 +27,12 @@ fn run() -> Result<()> {
     require_root(NAME)?;
     let stop = Stop::install()?;
     let mut net = Net::new("l2fwd", &opts, true)?;
-    let mut cfg = XskInterfaceConfig {
-        queues: Queues::List(vec![opts.queue]),
-        program: RedirectProgram::Custom(xsk_examples::programs::REDIRECT_ALL),
-        attach: opts.attach(),
-        socket: opts.socket_config(true, true),
-        ..Default::default()
-    };
-    cfg.umem.frame_count = opts.frames;
     // Half the frames on the fill ring, half free for the TX side's turnover.
-    cfg.prefill = Some((opts.frames / 2).min(opts.ring * 2));
-    let mut xi = XskInterface::open(&net.iface, &cfg).context(format!(
-        "setting up AF_XDP on {} queue {}",
-        net.iface, opts.queue
-    ))?;
-    if net.standalone() {
-        net.start_generator(opts.tx_len)?;
-    }
+    let prefill = (opts.frames / 2).min(opts.ring * 2);
+    let mut xi = open_rx_interface(&mut net, &opts, true, prefill)?;
     let umem = xi.umem().clone();
-    let q = xi
-        .queues_mut()
-        .first_mut()
-        .ok_or_else(|| Error::Failed("no socket was opened".into()))?;
-    if let Some(b) = opts.busy() {
-        q.socket
-            .set_busy_poll(&b)
-            .context("setting busy-poll options")?;
-    }
-    println!(
-        "{NAME}: {} queue {} ({} mode, need_wakeup {}, batch {})",
-        net.iface,
-        opts.queue,
-        if q.socket.is_zero_copy() {
-            "zero-copy"
-        } else {
-            "copy"
-        },
-        if q.socket.uses_need_wakeup() {
-            "on"
-        } else {
-            "off"
-        },
-        opts.batch
-    );
+    let q = first_queue(&mut xi, &opts)?;
+    println!("{NAME}: {})", socket_summary(&net, &opts, &q.socket));
     let mut clock = Clock::new("l2fwd", &opts, net.standalone());
     let mut total = 0u64;
     let mut outstanding = 0u64;

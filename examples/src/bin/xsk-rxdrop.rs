@@ -3,10 +3,11 @@
 //! its frame handed straight back to the fill ring. Prints pps each second and a `RESULT`
 //! line. Without `--iface` it makes a sandbox with a live-frames generator.
 
-use xsk_examples::bench::{bench_cli, bench_opts, Clock, Net};
+use xsk_examples::bench::{
+    bench_cli, bench_opts, first_queue, open_rx_interface, socket_summary, Clock, Net,
+};
 use xsk_examples::signals::Stop;
 use xsk_examples::{require_root, run_main, Context, Error, Result};
-use xsk_runtime::xsk::{Queues, RedirectProgram, XskInterface, XskInterfaceConfig};
 
 const NAME: &str = "xsk-rxdrop";
 
@@ -24,46 +25,12 @@ fn run() -> Result<()> {
     require_root(NAME)?;
     let stop = Stop::install()?;
     let mut net = Net::new("rxdrop", &opts, false)?;
-    let mut cfg = XskInterfaceConfig {
-        queues: Queues::List(vec![opts.queue]),
-        program: RedirectProgram::Custom(xsk_examples::programs::REDIRECT_ALL),
-        attach: opts.attach(),
-        socket: opts.socket_config(true, false),
-        ..Default::default()
-    };
-    cfg.umem.frame_count = opts.frames;
-    cfg.prefill = Some(opts.frames.min(opts.ring * 2));
-    let mut xi = XskInterface::open(&net.iface, &cfg).context(format!(
-        "setting up AF_XDP on {} queue {}",
-        net.iface, opts.queue
-    ))?;
-    if net.standalone() {
-        net.start_generator(opts.tx_len)?;
-    }
-    let q = xi
-        .queues_mut()
-        .first_mut()
-        .ok_or_else(|| Error::Failed("no socket was opened".into()))?;
-    if let Some(b) = opts.busy() {
-        q.socket
-            .set_busy_poll(&b)
-            .context("setting busy-poll options")?;
-    }
+    let prefill = opts.frames.min(opts.ring * 2);
+    let mut xi = open_rx_interface(&mut net, &opts, false, prefill)?;
+    let q = first_queue(&mut xi, &opts)?;
     println!(
-        "{NAME}: {} queue {} ({} mode, need_wakeup {}, batch {}){}",
-        net.iface,
-        opts.queue,
-        if q.socket.is_zero_copy() {
-            "zero-copy"
-        } else {
-            "copy"
-        },
-        if q.socket.uses_need_wakeup() {
-            "on"
-        } else {
-            "off"
-        },
-        opts.batch,
+        "{NAME}: {}){}",
+        socket_summary(&net, &opts, &q.socket),
         if opts.poll { ", poll()" } else { "" }
     );
     let mut clock = Clock::new("rxdrop", &opts, net.standalone());

@@ -3,7 +3,7 @@
 //! completed frames; prints pps each second and a `RESULT` line. Without `--iface` it makes a
 //! sandbox whose far end counts the arriving packets with an `XDP_DROP` sink.
 
-use xsk_examples::bench::{bench_cli, bench_opts, Clock, Net};
+use xsk_examples::bench::{bench_cli, bench_opts, socket_summary, Clock, Net};
 use xsk_examples::packet::udp_frame;
 use xsk_examples::signals::Stop;
 use xsk_examples::{require_root, run_main, Context, Error, Result};
@@ -59,16 +59,8 @@ fn run() -> Result<()> {
     }
     let len = pkt.len() as u32;
     println!(
-        "{NAME}: {} queue {} ({} mode, need_wakeup {}, batch {}), {len}-byte frames {}:9 -> {}:9",
-        net.iface,
-        opts.queue,
-        if sock.is_zero_copy() {
-            "zero-copy"
-        } else {
-            "copy"
-        },
-        if sock.uses_need_wakeup() { "on" } else { "off" },
-        opts.batch,
+        "{NAME}: {}), {len}-byte frames {}:9 -> {}:9",
+        socket_summary(&net, &opts, &sock),
         net.flow.src_ip,
         net.flow.dst_ip
     );
