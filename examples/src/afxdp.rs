@@ -10,7 +10,7 @@
 //!    sockets close.
 
 use ebpf_dsl::ProgramSpec;
-use xsk_runtime::attach::{AttachOptions, XdpAttachment};
+use xsk_runtime::attach::{AttachOptions, XdpAttachment, XdpMode};
 use xsk_runtime::maps::{Map, XskMap};
 use xsk_runtime::socket::{BindMode, SocketConfig, XskSocket};
 use xsk_runtime::umem::{FreeList, Umem, UmemConfig};
@@ -18,6 +18,16 @@ use xsk_runtime::{Loaded, Loader};
 
 use crate::error::{Context, Error, Result};
 use crate::programs::read_counter;
+use crate::sandbox::Sandbox;
+
+/// The queues to open on a user's interface: `queue` if one was asked for, else every RX
+/// queue ([`crate::iface_rx_queues`]).
+pub fn queues_of(iface: &str, queue: Option<u32>) -> Vec<u32> {
+    match queue {
+        Some(q) => vec![q],
+        None => (0..crate::iface_rx_queues(iface)).collect(),
+    }
+}
 
 /// One socket and the frames it owns.
 #[derive(Debug)]
@@ -45,6 +55,47 @@ pub struct AfXdp {
 }
 
 impl AfXdp {
+    /// [`AfXdp::open`] on a user's interface: default attach options, the bind mode left to
+    /// the kernel.
+    pub fn open_iface(
+        iface: &str,
+        queues: &[u32],
+        program: ProgramSpec,
+        frames_per_queue: u32,
+    ) -> Result<AfXdp> {
+        AfXdp::open(
+            iface,
+            queues,
+            program,
+            AttachOptions::default(),
+            BindMode::Auto,
+            frames_per_queue,
+        )
+    }
+
+    /// [`AfXdp::open`] on the left end of the sandbox `sb`: enters its left namespace, attaches
+    /// in native (driver) mode, which veth has; the bind mode is left to the kernel.
+    pub fn open_sandbox(
+        sb: &Sandbox,
+        queues: &[u32],
+        program: ProgramSpec,
+        frames_per_queue: u32,
+    ) -> Result<AfXdp> {
+        sb.enter_left()?;
+        let attach = AttachOptions {
+            mode: XdpMode::Driver,
+            ..Default::default()
+        };
+        AfXdp::open(
+            &sb.pair.left.name,
+            queues,
+            program,
+            attach,
+            BindMode::Auto,
+            frames_per_queue,
+        )
+    }
+
     /// Sets up sockets on `queues` of `ifname` (calling thread's namespace) with `program`,
     /// which must name its XSKMAP `xsks`. `frames_per_queue` frames of 4096 bytes each.
     pub fn open(

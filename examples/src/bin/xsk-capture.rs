@@ -13,7 +13,7 @@ use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 use ebpf_dsl::ProgramSpec;
-use xsk_examples::afxdp::AfXdp;
+use xsk_examples::afxdp::{queues_of, AfXdp};
 use xsk_examples::cli::Cli;
 use xsk_examples::packet::{parse, Parsed};
 use xsk_examples::pcap::{self, PcapWriter};
@@ -21,9 +21,7 @@ use xsk_examples::programs::{udp_port_program, REDIRECT_ALL, UDP_ONLY};
 use xsk_examples::report::{human, Ticker};
 use xsk_examples::sandbox::Sandbox;
 use xsk_examples::signals::Stop;
-use xsk_examples::{iface_rx_queues, require_root, run_main, Context, Error, Result};
-use xsk_runtime::attach::{AttachOptions, XdpMode};
-use xsk_runtime::socket::BindMode;
+use xsk_examples::{require_root, run_main, Context, Error, Result};
 
 const NAME: &str = "xsk-capture";
 /// The sandbox's traffic: UDP datagrams to each of these ports, and TCP SYNs.
@@ -103,18 +101,8 @@ fn run() -> Result<()> {
     let program = filter.program()?;
     match args.str("iface") {
         Some(iface) => {
-            let qs = match queue {
-                Some(q) => vec![q],
-                None => (0..iface_rx_queues(iface)).collect(),
-            };
-            let mut xdp = AfXdp::open(
-                iface,
-                &qs,
-                program,
-                AttachOptions::default(),
-                BindMode::Auto,
-                2048,
-            )?;
+            let qs = queues_of(iface, queue);
+            let mut xdp = AfXdp::open_iface(iface, &qs, program, 2048)?;
             println!(
                 "{NAME}: {} on {iface} ({}), {} queue(s), writing {}",
                 xdp.program_name,
@@ -152,23 +140,11 @@ fn sandbox_run(
     duration: Duration,
     stop: &Stop,
 ) -> Result<()> {
-    sb.enter_left()?;
     let qs = match queue {
         Some(q) => vec![q],
         None => vec![0, 1],
     };
-    let attach = AttachOptions {
-        mode: XdpMode::Driver,
-        ..Default::default()
-    };
-    let mut xdp = AfXdp::open(
-        &sb.pair.left.name,
-        &qs,
-        program,
-        attach,
-        BindMode::Auto,
-        1024,
-    )?;
+    let mut xdp = AfXdp::open_sandbox(sb, &qs, program, 1024)?;
     println!(
         "{NAME}: {} on {} ({}), writing {}; sending {} UDP datagrams to ports {PORTS:?} and {SYNS} TCP SYNs",
         xdp.program_name,

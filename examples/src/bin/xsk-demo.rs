@@ -31,8 +31,6 @@ use xsk_examples::report::{human, Ticker};
 use xsk_examples::sandbox::Sandbox;
 use xsk_examples::signals::Stop;
 use xsk_examples::{iface_rx_queues, require_root, run_main, Context, Error, Result};
-use xsk_runtime::attach::{AttachOptions, XdpMode};
-use xsk_runtime::socket::BindMode;
 
 const NAME: &str = "xsk-demo";
 /// UDP flows (source ports) the sender spreads its datagrams over, so that the veth's
@@ -229,21 +227,9 @@ fn demo(
     max_time: Duration,
     stop: &Stop,
 ) -> Result<()> {
-    sb.enter_left()?;
     let (left, right) = (sb.pair.left.ipv4, sb.pair.right.ipv4);
     let qs: Vec<u32> = (0..queues).collect();
-    let attach = AttachOptions {
-        mode: XdpMode::Driver,
-        ..Default::default()
-    };
-    let mut xdp = AfXdp::open(
-        &sb.pair.left.name,
-        &qs,
-        UDP_ONLY,
-        attach,
-        BindMode::Auto,
-        2048,
-    )?;
+    let mut xdp = AfXdp::open_sandbox(sb, &qs, UDP_ONLY, 2048)?;
     println!(
         "{NAME}: program {} ({} instructions, from defprogram!) attached to {} ({}); {} AF_XDP socket(s) ({})",
         xdp.program_name,
@@ -408,14 +394,7 @@ fn run_iface(iface: &str, duration: Duration, stop: &Stop) -> Result<()> {
         "{NAME}: note: while this runs, the IPv4 UDP traffic arriving on {iface} goes to this \
          program instead of the kernel stack"
     );
-    let mut xdp = AfXdp::open(
-        iface,
-        &qs,
-        UDP_ONLY,
-        AttachOptions::default(),
-        BindMode::Auto,
-        2048,
-    )?;
+    let mut xdp = AfXdp::open_iface(iface, &qs, UDP_ONLY, 2048)?;
     println!(
         "{NAME}: program {} attached to {iface} ({}); {n} AF_XDP socket(s); receiving for {:.1} s",
         xdp.program_name,

@@ -11,16 +11,14 @@
 use std::net::{SocketAddr, SocketAddrV4, UdpSocket};
 use std::time::{Duration, Instant};
 
-use xsk_examples::afxdp::AfXdp;
+use xsk_examples::afxdp::{queues_of, AfXdp};
 use xsk_examples::cli::Cli;
 use xsk_examples::packet::echo_in_place;
 use xsk_examples::programs::udp_port_program;
 use xsk_examples::report::Ticker;
 use xsk_examples::sandbox::Sandbox;
 use xsk_examples::signals::Stop;
-use xsk_examples::{iface_rx_queues, require_root, run_main, Context, Error, Result};
-use xsk_runtime::attach::{AttachOptions, XdpMode};
-use xsk_runtime::socket::BindMode;
+use xsk_examples::{require_root, run_main, Context, Error, Result};
 
 const NAME: &str = "xsk-echo";
 
@@ -54,18 +52,8 @@ fn run() -> Result<()> {
     let program = udp_port_program(port)?;
     match args.str("iface") {
         Some(iface) => {
-            let qs = match queue {
-                Some(q) => vec![q],
-                None => (0..iface_rx_queues(iface)).collect(),
-            };
-            let mut xdp = AfXdp::open(
-                iface,
-                &qs,
-                program,
-                AttachOptions::default(),
-                BindMode::Auto,
-                2048,
-            )?;
+            let qs = queues_of(iface, queue);
+            let mut xdp = AfXdp::open_iface(iface, &qs, program, 2048)?;
             println!(
                 "{NAME}: answering UDP port {port} on {iface} ({}), {} queue(s), for {:.0} s",
                 xdp.attach_info(),
@@ -93,19 +81,7 @@ fn sandbox_run(
     duration: Duration,
     stop: &Stop,
 ) -> Result<()> {
-    sb.enter_left()?;
-    let attach = AttachOptions {
-        mode: XdpMode::Driver,
-        ..Default::default()
-    };
-    let mut xdp = AfXdp::open(
-        &sb.pair.left.name,
-        &[0, 1],
-        program,
-        attach,
-        BindMode::Auto,
-        1024,
-    )?;
+    let mut xdp = AfXdp::open_sandbox(sb, &[0, 1], program, 1024)?;
     let (left, right) = (sb.pair.left.ipv4, sb.pair.right.ipv4);
     println!(
         "{NAME}: answering UDP port {port} on {} ({}); a client at {right} sends {requests} requests",
