@@ -64,12 +64,7 @@ fn decoder_prints_what_objdump_prints() {
             Err(e) => failures.push(format!("{}: does not decode: {e}", v.asm)),
         }
     }
-    assert!(
-        failures.is_empty(),
-        "{} mismatches:\n{}",
-        failures.len(),
-        failures.join("\n")
-    );
+    assert_no_mismatches(&failures);
 }
 
 #[test]
@@ -80,6 +75,16 @@ fn whole_program_disassembly_of_vectors() {
     let text = disassemble_bytes(&bytes).expect("the vectors decode as one program");
     let insn_lines = text.lines().filter(|l| l.starts_with('\t')).count();
     assert_eq!(insn_lines, vs.len());
+}
+
+/// Fails with every mismatch collected (one a line) unless there is none.
+fn assert_no_mismatches(failures: &[String]) {
+    assert!(
+        failures.is_empty(),
+        "{} mismatches:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
 }
 
 fn assemble_bytes(src: &str) -> Result<Vec<u8>, String> {
@@ -103,12 +108,7 @@ fn assembler_bytes_equal_llvm() {
             Err(e) => failures.push(format!("{}: rejected: {e}", v.asm)),
         }
     }
-    assert!(
-        failures.is_empty(),
-        "{} mismatches:\n{}",
-        failures.len(),
-        failures.join("\n")
-    );
+    assert_no_mismatches(&failures);
 }
 
 #[test]
@@ -124,12 +124,7 @@ fn objdump_text_reassembles_with_our_assembler() {
             Err(e) => failures.push(format!("{} (from {}): rejected: {e}", v.objdump, v.asm)),
         }
     }
-    assert!(
-        failures.is_empty(),
-        "{} mismatches:\n{}",
-        failures.len(),
-        failures.join("\n")
-    );
+    assert_no_mismatches(&failures);
 }
 
 /// `tests/golden/llvm19_programs.txt` (also written by `gen.py`): programs whose jumps and
@@ -169,12 +164,7 @@ fn programs_with_labels_encode_like_llvm() {
             Err(e) => failures.push(format!("{asm}: rejected: {e}")),
         }
     }
-    assert!(
-        failures.is_empty(),
-        "{} mismatches:\n{}",
-        failures.len(),
-        failures.join("\n")
-    );
+    assert_no_mismatches(&failures);
 }
 
 #[test]
