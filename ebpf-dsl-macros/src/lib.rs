@@ -261,6 +261,19 @@
 //! # fn main() {}
 //! ```
 //!
+//! # Compile time
+//!
+//! The verifier runs inside the proc macro, which Cargo builds without optimisation in the
+//! `dev` profile. A 10,000-instruction program expands in about 0.5 s (0.2 s of it in the
+//! verifier); a program whose paths come near the kernel's limit of 1,000,000 processed
+//! instructions (a long bounded loop) takes about 1.5 s to verify, 0.2 s when optimised. To
+//! build proc macros and their dependencies optimised in your own workspace:
+//!
+//! ```toml
+//! [profile.dev.build-override]
+//! opt-level = 3
+//! ```
+//!
 //! # The expansion
 //!
 //! ```text
