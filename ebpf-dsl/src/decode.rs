@@ -877,6 +877,18 @@ impl Slot {
         self.reg("src", self.insn.src())
     }
 
+    /// The source operand of an ALU or jump instruction: `src` (with `imm` reserved, zero)
+    /// for `BPF_X`, else `imm` (with `src` reserved).
+    fn operand(&self, is_reg: bool) -> Result<Operand, DecodeError> {
+        if is_reg {
+            self.zero("imm")?;
+            Ok(Operand::Reg(self.src()?))
+        } else {
+            self.zero("src")?;
+            Ok(Operand::Imm(self.insn.imm))
+        }
+    }
+
     fn zero(&self, field: &'static str) -> Result<(), DecodeError> {
         let value = match field {
             "dst" => i64::from(self.insn.dst()),
@@ -955,13 +967,7 @@ fn decode_alu(s: &Slot) -> Result<Decoded, DecodeError> {
         }),
         _ => {
             let dst = s.dst()?;
-            let src = if is_reg {
-                s.zero("imm")?;
-                Operand::Reg(s.src()?)
-            } else {
-                s.zero("src")?;
-                Operand::Imm(i.imm)
-            };
+            let src = s.operand(is_reg)?;
             let bin = match (op, i.off) {
                 (AluOp::Add, 0) => AluBinOp::Add,
                 (AluOp::Sub, 0) => AluBinOp::Sub,
@@ -1042,13 +1048,7 @@ fn decode_jmp(s: &Slot) -> Result<Decoded, DecodeError> {
     let is_reg = i.code & 0x08 != 0;
     if let Some(cond) = JmpCond::from_op(op) {
         let dst = s.dst()?;
-        let src = if is_reg {
-            s.zero("imm")?;
-            Operand::Reg(s.src()?)
-        } else {
-            s.zero("src")?;
-            Operand::Imm(i.imm)
-        };
+        let src = s.operand(is_reg)?;
         return Ok(Decoded::Jump {
             width,
             cond,
