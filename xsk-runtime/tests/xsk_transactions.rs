@@ -9,8 +9,9 @@ mod xsk_common;
 use std::time::{Duration, Instant};
 
 use xsk_common::*;
+use xsk_runtime::netns::VethPair;
 use xsk_runtime::socket::{SocketConfig, XskSocket};
-use xsk_runtime::umem::UmemConfig;
+use xsk_runtime::umem::{Umem, UmemConfig};
 
 fn cfg() -> SocketConfig {
     copy_mode_config(64)
@@ -20,17 +21,21 @@ fn umem_cfg() -> UmemConfig {
     umem_2k(128)
 }
 
+/// A socket on the left end's queue 0, bound from inside the left namespace.
+fn bind_in_left(pair: &VethPair, umem: &Umem) -> XskSocket {
+    let ifindex = pair.left.ifindex;
+    pair.left
+        .run(|| XskSocket::bind(umem, ifindex, 0, &cfg()).expect("bind"))
+        .unwrap()
+}
+
 #[test]
 fn dropped_fill_and_tx_batches_roll_back() {
     let Some(pair) = sandbox("dropped_fill_and_tx_batches_roll_back", 1) else {
         return;
     };
     let (umem, mut free) = umem_in(&pair, umem_cfg());
-    let ifindex = pair.left.ifindex;
-    let mut sock = pair
-        .left
-        .run(|| XskSocket::bind(&umem, ifindex, 0, &cfg()).expect("bind"))
-        .unwrap();
+    let mut sock = bind_in_left(&pair, &umem);
 
     // Fill: push 5 frames into a batch of 8, then drop it (as an early `?` return would).
     let fill = sock.fill().unwrap();
@@ -115,11 +120,7 @@ fn an_rx_batch_dropped_part_way_leaves_the_rest_in_the_ring() {
     };
     let (xsks, prog) = redirect_program(1);
     let (umem, mut free) = umem_in(&pair, umem_cfg());
-    let ifindex = pair.left.ifindex;
-    let mut sock = pair
-        .left
-        .run(|| XskSocket::bind(&umem, ifindex, 0, &cfg()).expect("bind"))
-        .unwrap();
+    let mut sock = bind_in_left(&pair, &umem);
     xsks.set(0, sock.fd()).unwrap();
     attach_left(&pair, &prog);
     sock.fill().unwrap().fill_from(&mut free, 64);
