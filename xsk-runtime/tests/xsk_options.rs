@@ -27,13 +27,7 @@ fn statistics_count_drops_when_the_fill_ring_is_empty() {
     let Some(pair) = sandbox("statistics_count_drops_when_the_fill_ring_is_empty", 1) else {
         return;
     };
-    let Queue0 {
-        xsks: _xsks,
-        prog: _prog,
-        umem: _umem,
-        mut free,
-        mut sock,
-    } = queue0(&pair, umem_cfg(), &cfg(true));
+    let (_attached, mut free, mut sock) = queue0(&pair, umem_cfg(), &cfg(true));
     // Only 4 frames on the fill ring, then 20 packets: 16 must be dropped and counted.
     assert_eq!(sock.fill().unwrap().fill_from(&mut free, 4), 4);
     pair.right

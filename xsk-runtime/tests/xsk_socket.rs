@@ -52,13 +52,7 @@ fn rx_udp_payloads_arrive_byte_identical() {
     let Some(pair) = sandbox("rx_udp_payloads_arrive_byte_identical", 1) else {
         return;
     };
-    let Queue0 {
-        xsks: _xsks,
-        prog: _prog,
-        umem: _umem,
-        mut free,
-        mut sock,
-    } = queue0(&pair, small_umem(), &ring_config());
+    let (_attached, mut free, mut sock) = queue0(&pair, small_umem(), &ring_config());
     assert!(!sock.is_zero_copy(), "veth has no zero-copy");
     sock.fill().unwrap().fill_from(&mut free, 256);
 
@@ -154,13 +148,7 @@ fn echo_round_trip_through_user_space() {
     let Some(pair) = sandbox("echo_round_trip_through_user_space", 1) else {
         return;
     };
-    let Queue0 {
-        xsks: _xsks,
-        prog: _prog,
-        umem: _umem,
-        mut free,
-        mut sock,
-    } = queue0(&pair, small_umem(), &ring_config());
+    let (_attached, mut free, mut sock) = queue0(&pair, small_umem(), &ring_config());
     sock.fill().unwrap().fill_from(&mut free, 128);
 
     let client = pair
@@ -209,13 +197,7 @@ fn l2fwd_swaps_macs_and_returns_frames() {
     let Some(pair) = sandbox("l2fwd_swaps_macs_and_returns_frames", 1) else {
         return;
     };
-    let Queue0 {
-        xsks: _xsks,
-        prog: _prog,
-        umem: _umem,
-        mut free,
-        mut sock,
-    } = queue0(&pair, small_umem(), &ring_config());
+    let (_attached, mut free, mut sock) = queue0(&pair, small_umem(), &ring_config());
     sock.fill().unwrap().fill_from(&mut free, 128);
 
     let right_ifindex = pair.right.ifindex;
@@ -510,13 +492,8 @@ fn unaligned_umem_receives_into_odd_sized_frames() {
         unaligned: true,
         ..Default::default()
     };
-    let Queue0 {
-        xsks: _xsks,
-        prog: _prog,
-        umem,
-        mut free,
-        mut sock,
-    } = queue0(&pair, cfg, &ring_config());
+    let (attached, mut free, mut sock) = queue0(&pair, cfg, &ring_config());
+    let umem = attached.umem.clone();
     sock.fill().unwrap().fill_from(&mut free, 256);
     let sent: Vec<Vec<u8>> = (0..40).map(|i| payload(0x99, i)).collect();
     send_from_right(&pair, &sent, 45000, 1, 9500);

@@ -371,31 +371,29 @@ pub fn umem_2k(count: u32) -> UmemConfig {
     }
 }
 
-/// What [`queue0`] sets up; keep `xsks` and `prog` alive for the test's length.
-pub struct Queue0 {
+/// What [`queue0`] set up besides the socket and its frames; keep it alive for the test's
+/// length.
+pub struct Attached {
     pub xsks: XskMap,
     pub prog: Program,
     pub umem: Umem,
-    pub free: FreeList,
-    pub sock: XskSocket,
 }
 
 /// The one-queue setup: the redirect program and its XSKMAP, a UMEM (`umem`) made in the left
 /// namespace, a socket bound to the left end's queue 0 with `config` and entered at key 0, and
-/// the program attached to the left end (nothing on the fill ring yet).
-pub fn queue0(pair: &VethPair, umem: UmemConfig, config: &SocketConfig) -> Queue0 {
+/// the program attached to the left end (nothing on the fill ring yet). Returns the UMEM's
+/// free list and the socket.
+pub fn queue0(
+    pair: &VethPair,
+    umem: UmemConfig,
+    config: &SocketConfig,
+) -> (Attached, FreeList, XskSocket) {
     let (xsks, prog) = redirect_program(1);
     let (umem, free) = umem_in(pair, umem);
     let sock = XskSocket::bind(&umem, pair.left.ifindex, 0, config).expect("bind");
     xsks.set(0, sock.fd()).expect("enter socket into XSKMAP");
     attach_left(pair, &prog);
-    Queue0 {
-        xsks,
-        prog,
-        umem,
-        free,
-        sock,
-    }
+    (Attached { xsks, prog, umem }, free, sock)
 }
 
 /// One turn of an in-place forwarder (echo, l2fwd) on `sock`: completed frames back to
