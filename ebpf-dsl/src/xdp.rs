@@ -192,6 +192,13 @@ impl XdpAction {
     }
 }
 
+impl std::fmt::Display for XdpAction {
+    /// The C name (`XDP_PASS`).
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
 /// `r0 = action; exit`. C: `return XDP_PASS;`.
 pub fn return_action(action: XdpAction) -> Vec<Item> {
     return_imm(action.value())

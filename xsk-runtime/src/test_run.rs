@@ -10,51 +10,9 @@ use crate::error::{Error, Result};
 use crate::program::Program;
 use crate::sys::bpf as sysbpf;
 
-/// XDP verdicts (`enum xdp_action`).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum XdpAction {
-    /// `XDP_ABORTED` (0): drop, with a trace event.
-    Aborted,
-    /// `XDP_DROP` (1).
-    Drop,
-    /// `XDP_PASS` (2): to the network stack.
-    Pass,
-    /// `XDP_TX` (3): back out of the receiving interface.
-    Tx,
-    /// `XDP_REDIRECT` (4): to another interface, CPU or AF_XDP socket.
-    Redirect,
-}
-
-impl XdpAction {
-    /// The action for a program's return value.
-    pub fn from_retval(v: u32) -> Option<XdpAction> {
-        Some(match v {
-            0 => XdpAction::Aborted,
-            1 => XdpAction::Drop,
-            2 => XdpAction::Pass,
-            3 => XdpAction::Tx,
-            4 => XdpAction::Redirect,
-            _ => return None,
-        })
-    }
-
-    /// The kernel's name (`XDP_PASS`).
-    pub fn name(self) -> &'static str {
-        match self {
-            XdpAction::Aborted => "XDP_ABORTED",
-            XdpAction::Drop => "XDP_DROP",
-            XdpAction::Pass => "XDP_PASS",
-            XdpAction::Tx => "XDP_TX",
-            XdpAction::Redirect => "XDP_REDIRECT",
-        }
-    }
-}
-
-impl std::fmt::Display for XdpAction {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.name())
-    }
-}
+/// XDP verdicts (`enum xdp_action`): the type the program builders return them with, so a
+/// test run's [`action`](TestRunResult::action) compares with what the program returns.
+pub use ebpf_dsl::xdp::XdpAction;
 
 /// `struct xdp_md` as a test run's context (kernel 5.15): which interface and queue the packet
 /// pretends to arrive on.
@@ -111,7 +69,7 @@ pub struct TestRunResult {
 impl TestRunResult {
     /// The return value as an XDP verdict.
     pub fn action(&self) -> Option<XdpAction> {
-        XdpAction::from_retval(self.retval)
+        XdpAction::from_value(i64::from(self.retval))
     }
 }
 
