@@ -141,7 +141,7 @@ fn null_check_finding_needs_the_map_description() {
     assert_eq!(out.status.code(), Some(0), "{err}");
     assert!(
         err.contains("the static verifier was skipped")
-            && err.contains("--map NAME=TYPE,KEY,VALUE")
+            && err.contains("--map NAME:TYPE:KEY_SIZE:VALUE_SIZE")
             && err.contains("(missing: counters)"),
         "{err}"
     );
@@ -213,13 +213,13 @@ fn map_descriptions_reach_the_verifier() {
         "bpf_redirect_map cannot be used with map `counters` of type hash",
         "map/helper compatibility",
     );
-    let out = check(&[&redirect, "--map", "counters=xskmap,4,4,64"]);
+    let out = check(&[&redirect, "--map", "counters:xskmap:4:4:64"]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     // A malformed description is a usage error (status 2) that shows the expected form.
     let out = check(&[&redirect, "--map", "counters=xskmap,4"]);
     assert_eq!(out.status.code(), Some(2));
     assert!(
-        stderr(&out).contains("NAME=TYPE,KEY,VALUE"),
+        stderr(&out).contains("NAME:TYPE:KEY_SIZE:VALUE_SIZE[:MAX_ENTRIES]"),
         "{}",
         stderr(&out)
     );

@@ -137,10 +137,10 @@ fn default_output(file: &Path) -> PathBuf {
     file.with_extension("bin")
 }
 
-/// `check FILE [--type xdp|socket_filter|sched_cls|sched_act] [--map NAME=TYPE,KEY,VALUE[,MAX]]...
+/// `check FILE [--type xdp|socket_filter|sched_cls|sched_act] [--map NAME:TYPE:KEY:VALUE[:MAX]]...
 /// [--license L] [--no-verify]`: the assembler's checks, then the static verifier
 /// (`ebpf_dsl::verifier`), whose findings point at the offending statement. The verifier needs
-/// the type and sizes of every map the program names (`--map xsks=xskmap,4,4`); without them it
+/// the type and sizes of every map the program names (`--map xsks:xskmap:4:4`); without them it
 /// is skipped with a note.
 pub fn check(args: &[String]) -> Result<ExitCode, CliError> {
     let mut file = None;
@@ -160,9 +160,12 @@ pub fn check(args: &[String]) -> Result<ExitCode, CliError> {
             }
             "--map" => {
                 let m = it.next().ok_or_else(|| {
-                    CliError::Usage("check: --map needs NAME=TYPE,KEY,VALUE[,MAX]".into())
+                    CliError::Usage(format!(
+                        "check: --map needs {}",
+                        crate::map_arg::MAP_ARG_SYNTAX
+                    ))
                 })?;
-                maps.push(parse_map_arg(m)?);
+                maps.push(crate::map_arg::parse_map_arg(m)?);
             }
             "--license" => {
                 license = it
@@ -202,7 +205,8 @@ pub fn check(args: &[String]) -> Result<ExitCode, CliError> {
             .collect();
         if !missing.is_empty() {
             eprintln!(
-                "{name}: note: the static verifier was skipped: describe the maps with --map NAME=TYPE,KEY,VALUE (missing: {})",
+                "{name}: note: the static verifier was skipped: describe the maps with --map {} (missing: {})",
+                crate::map_arg::MAP_ARG_SYNTAX,
                 missing.join(", ")
             );
         } else {
@@ -216,6 +220,9 @@ pub fn check(args: &[String]) -> Result<ExitCode, CliError> {
             if let Err(errs) = ebpf_dsl::verifier::verify(&input) {
                 for e in &errs {
                     eprintln!("{}", render_verifier_error(e, &src, name, &p.slot_spans));
+                    if e.rule == ebpf_dsl::verifier::Rule::Unsupported {
+                        eprintln!("  = help: `check --no-verify` keeps the structural checks and skips the static verifier");
+                    }
                 }
                 eprintln!(
                     "{name}: {} error{}",
@@ -228,30 +235,6 @@ pub fn check(args: &[String]) -> Result<ExitCode, CliError> {
     }
     println!("{name}: ok, {} instructions", p.insns.len());
     Ok(ExitCode::SUCCESS)
-}
-
-/// `NAME=TYPE,KEY,VALUE[,MAX]`, e.g. `xsks=xskmap,4,4,64`.
-fn parse_map_arg(m: &str) -> Result<ebpf_dsl::MapSpec, CliError> {
-    let bad = || {
-        CliError::Usage(format!(
-            "check: --map `{m}`: expected NAME=TYPE,KEY,VALUE[,MAX] (e.g. xsks=xskmap,4,4)"
-        ))
-    };
-    let (name, rest) = m.split_once('=').ok_or_else(bad)?;
-    let parts: Vec<&str> = rest.split(',').collect();
-    if !(3..=4).contains(&parts.len()) {
-        return Err(bad());
-    }
-    let map_type = ebpf_dsl::MapType::from_name(parts[0]).ok_or_else(bad)?;
-    let num = |s: &str| s.trim().parse::<u32>().map_err(|_| bad());
-    Ok(ebpf_dsl::MapSpec {
-        name: name.to_string().into(),
-        map_type,
-        key_size: num(parts[1])?,
-        value_size: num(parts[2])?,
-        max_entries: if parts.len() == 4 { num(parts[3])? } else { 1 },
-        flags: 0,
-    })
 }
 
 /// `file:line:col: error: message [rule]` and the source line with a caret, like the

@@ -1,14 +1,13 @@
 //! The `load` and `run` subcommands: the program goes into the running kernel.
 //!
 //! ```text
-//! ebpf-dsl load prog.s [--type xdp] [--map NAME:TYPE:KEY:VALUE:ENTRIES]... [--log] [--verbose]
+//! ebpf-dsl load prog.s [--type xdp] [--map NAME:TYPE:KEY:VALUE[:ENTRIES]]... [--log] [--verbose]
 //! ebpf-dsl run prog.s --type xdp --packet HEX [--repeat N] [--map ...]...
 //! ```
 
-use std::borrow::Cow;
 use std::process::ExitCode;
 
-use ebpf_dsl::{MapSpec, MapType, ProgramType};
+use ebpf_dsl::{MapSpec, ProgramType};
 use xsk_runtime::program::LoadOptions;
 use xsk_runtime::{Error, Loader};
 
@@ -20,30 +19,6 @@ struct Common {
     file: String,
     prog_type: ProgramType,
     maps: Vec<MapSpec>,
-}
-
-/// Parses `NAME:TYPE:KEY:VALUE:ENTRIES` (sizes in bytes), e.g. `xsks:xskmap:4:4:64`.
-fn parse_map(s: &str) -> Result<MapSpec, CliError> {
-    let parts: Vec<&str> = s.split(':').collect();
-    let bad = || {
-        CliError::Usage(format!(
-            "--map `{s}`: expected NAME:TYPE:KEY_SIZE:VALUE_SIZE:MAX_ENTRIES, e.g. xsks:xskmap:4:4:64"
-        ))
-    };
-    let [name, t, k, v, n] = parts.as_slice() else {
-        return Err(bad());
-    };
-    let map_type = MapType::from_name(t)
-        .ok_or_else(|| CliError::Usage(format!("--map `{s}`: unknown map type `{t}`")))?;
-    let num = |x: &str| x.parse::<u32>().map_err(|_| bad());
-    Ok(MapSpec {
-        name: Cow::Owned((*name).to_owned()),
-        map_type,
-        key_size: num(k)?,
-        value_size: num(v)?,
-        max_entries: num(n)?,
-        flags: 0,
-    })
 }
 
 fn parse_hex(s: &str) -> Result<Vec<u8>, CliError> {
@@ -107,7 +82,7 @@ fn assemble_and_load(
             Ok(Err(ExitCode::from(1)))
         }
         Err(e @ Error::UnknownMap { .. }) => Err(CliError::Io(format!(
-            "{e}\n(declare it with --map NAME:TYPE:KEY_SIZE:VALUE_SIZE:MAX_ENTRIES)"
+            "{e}\n(declare it with --map NAME:TYPE:KEY_SIZE:VALUE_SIZE[:MAX_ENTRIES])"
         ))),
         Err(e) => Err(CliError::Io(e.to_string())),
     }
@@ -142,9 +117,9 @@ fn parse_common(args: &[String], needs_type: bool) -> Result<Parsed, CliError> {
             }
             "--map" => {
                 let v = it.next().ok_or_else(|| {
-                    CliError::Usage("--map needs NAME:TYPE:KEY:VALUE:ENTRIES".into())
+                    CliError::Usage(format!("--map needs {}", crate::map_arg::MAP_ARG_SYNTAX))
                 })?;
-                maps.push(parse_map(v)?);
+                maps.push(crate::map_arg::parse_map_arg(v)?);
             }
             "--packet" | "--repeat" => {
                 let v = it

@@ -19,6 +19,7 @@ use std::process::ExitCode;
 mod asm_cmds;
 mod disasm_cmd;
 mod kernel_cmds;
+mod map_arg;
 
 /// The help text.
 const USAGE: &str = "\
@@ -30,13 +31,16 @@ commands:
         little endian. OUT defaults to FILE with the extension .bin; `-o -` writes to stdout.
         FILE `-` reads stdin (and writes to stdout unless -o is given). The structural checks
         run first (as in `check`); --unchecked encodes anything LLVM would encode.
-  check FILE
-        report every error in FILE with file:line:col; exit status 1 if there is one.
+  check FILE [--type T] [--map NAME:TYPE:KEY:VALUE[:ENTRIES]]... [--license L] [--no-verify]
+        report every error in FILE with file:line:col: the assembler's structural checks,
+        then the static verifier (T defaults to xdp; describe the maps the program names
+        with --map so it knows their types and sizes; --no-verify skips it). Exit status 1
+        if there is an error.
   disasm FILE
         print the raw program in FILE (8 bytes a slot, little endian, as `asm` writes it; `-`
         reads stdin) as assembly with labels for jump targets, which `asm` reassembles to the
         same bytes. Invalid instructions are reported with their slot index (exit status 1).
-  load FILE [--type T] [--map NAME:TYPE:KEY:VALUE:ENTRIES]... [--log] [--verbose]
+  load FILE [--type T] [--map NAME:TYPE:KEY:VALUE[:ENTRIES]]... [--log] [--verbose]
         assemble FILE and load it into the running kernel (needs root, or CAP_BPF +
         CAP_NET_ADMIN); print the verifier's verdict, and its log on rejection (always with
         --log; every instruction's state with --verbose). T defaults to xdp. Maps the program
