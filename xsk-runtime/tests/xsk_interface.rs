@@ -32,12 +32,7 @@ fn udp_to_sockets_rest_to_the_stack_and_teardown_detaches() {
         },
         ..Default::default()
     };
-    let name = pair.left.name.clone();
-    let mut xsk = pair
-        .left
-        .run(|| XskInterface::open(&name, &config))
-        .unwrap()
-        .expect("open XskInterface");
+    let mut xsk = open_in_left(&pair, &config).expect("open XskInterface");
     assert_eq!(xsk.queues().len(), 2, "one socket per veth queue");
     let ifindex = xsk.ifindex();
     let prog_id = xsk.program().id();
@@ -158,7 +153,6 @@ fn open_reports_missing_interface_and_queue() {
         matches!(e, xsk_runtime::Error::UnknownInterface { .. }),
         "{e}"
     );
-    let name = pair.left.name.clone();
     let config = XskInterfaceConfig {
         queues: Queues::List(vec![0, 3]),
         umem: UmemConfig {
@@ -171,10 +165,7 @@ fn open_reports_missing_interface_and_queue() {
         },
         ..Default::default()
     };
-    let e = pair
-        .left
-        .run(|| XskInterface::open(&name, &config).unwrap_err())
-        .unwrap();
+    let e = open_in_left(&pair, &config).unwrap_err();
     assert!(e.to_string().contains("queue 3 does not exist"), "{e}");
     // Nothing stays attached after the failed setup.
     let ifindex = pair.left.ifindex;

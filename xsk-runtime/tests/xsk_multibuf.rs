@@ -13,7 +13,6 @@ use xsk_runtime::program::{LoadOptions, BPF_F_XDP_HAS_FRAGS};
 use xsk_runtime::socket::{BindMode, SocketConfig, XskSocket};
 use xsk_runtime::sys::xdp::XDP_PKT_CONTD;
 use xsk_runtime::xsk::{Queues, RedirectProgram, XskInterfaceConfig};
-use xsk_runtime::XskInterface;
 
 #[test]
 fn jumbo_packets_arrive_and_leave_as_several_descriptors() {
@@ -41,12 +40,7 @@ fn jumbo_packets_arrive_and_leave_as_several_descriptors() {
         },
         ..Default::default()
     };
-    let name = pair.left.name.clone();
-    let mut xsk = pair
-        .left
-        .run(|| XskInterface::open(&name, &config))
-        .unwrap()
-        .expect("open with multi-buffer");
+    let mut xsk = open_in_left(&pair, &config).expect("open with multi-buffer");
     let umem = xsk.umem().clone();
 
     // RX: 10 datagrams of 5000 bytes each (more than two 2048-byte frames).

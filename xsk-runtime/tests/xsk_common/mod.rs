@@ -342,6 +342,17 @@ pub fn sandbox(test: &str, queues: u32) -> Option<VethPair> {
     )
 }
 
+/// `XskInterface::open` on the left end of `pair`, from inside its namespace.
+pub fn open_in_left(
+    pair: &VethPair,
+    config: &xsk_runtime::xsk::XskInterfaceConfig,
+) -> xsk_runtime::Result<xsk_runtime::XskInterface> {
+    let name = pair.left.name.clone();
+    pair.left
+        .run(|| xsk_runtime::XskInterface::open(&name, config))
+        .expect("enter namespace")
+}
+
 /// Umem + free list created inside the left namespace.
 pub fn umem_in(pair: &VethPair, config: UmemConfig) -> (Umem, FreeList) {
     pair.left
