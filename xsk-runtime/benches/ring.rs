@@ -38,46 +38,79 @@ struct Shared {
 // between consumer and producer), ordered by the acquire/release index operations.
 unsafe impl Sync for Shared {}
 
-#[derive(Clone)]
-struct Mem(Arc<Shared>);
+/// One end's view of the ring, shaped like the crate's `MmapRing` (raw pointers to the index
+/// words and the descriptor array, taken once), so that the protocol code is measured with the
+/// memory accesses it makes on a real socket. The `Arc` keeps the memory alive.
+struct Mem {
+    _keep: Arc<Shared>,
+    producer: *const AtomicU32,
+    consumer: *const AtomicU32,
+    flags: *const AtomicU32,
+    descs: *mut XdpDesc,
+    entries: u32,
+}
 
-// SAFETY: `entries` is the length of `descs`, a power of two checked in `main`; every slot
-// below it is a valid cell; the index operations have the orderings the trait asks for.
+impl Mem {
+    fn new(shared: &Arc<Shared>) -> Mem {
+        Mem {
+            _keep: shared.clone(),
+            producer: &shared.producer.0,
+            consumer: &shared.consumer.0,
+            flags: &shared.flags.0,
+            // UnsafeCell<XdpDesc> has the layout of XdpDesc; the cells are only accessed
+            // through this pointer while the ring runs.
+            descs: UnsafeCell::raw_get(shared.descs.as_ptr()),
+            entries: shared.descs.len() as u32,
+        }
+    }
+}
+
+// SAFETY: the pointers point into `_keep`, which the Mem owns a share of; the indices are
+// atomics, and the descriptors are handed between the threads by the ring protocol.
+unsafe impl Send for Mem {}
+
+// SAFETY: `entries` is the length of the descriptor array, a power of two checked in `main`;
+// every slot below it is valid; the index operations have the orderings the trait asks for.
 unsafe impl RingMemory for Mem {
     type Item = XdpDesc;
     #[inline]
     fn entries(&self) -> u32 {
-        self.0.descs.len() as u32
+        self.entries
     }
     #[inline]
     fn load_producer(&self) -> u32 {
-        self.0.producer.0.load(Ordering::Acquire)
+        // SAFETY: points to an AtomicU32 inside `_keep`.
+        unsafe { (*self.producer).load(Ordering::Acquire) }
     }
     #[inline]
     fn store_producer(&self, value: u32) {
-        self.0.producer.0.store(value, Ordering::Release)
+        // SAFETY: as above.
+        unsafe { (*self.producer).store(value, Ordering::Release) }
     }
     #[inline]
     fn load_consumer(&self) -> u32 {
-        self.0.consumer.0.load(Ordering::Acquire)
+        // SAFETY: points to an AtomicU32 inside `_keep`.
+        unsafe { (*self.consumer).load(Ordering::Acquire) }
     }
     #[inline]
     fn store_consumer(&self, value: u32) {
-        self.0.consumer.0.store(value, Ordering::Release)
+        // SAFETY: as above.
+        unsafe { (*self.consumer).store(value, Ordering::Release) }
     }
     #[inline]
     fn load_flags(&self) -> u32 {
-        self.0.flags.0.load(Ordering::Relaxed)
+        // SAFETY: points to an AtomicU32 inside `_keep`.
+        unsafe { (*self.flags).load(Ordering::Relaxed) }
     }
     #[inline]
     unsafe fn read(&self, slot: u32) -> XdpDesc {
         // SAFETY: slot < entries (the caller masks it); the caller owns it as consumer.
-        unsafe { *self.0.descs.get_unchecked(slot as usize).get() }
+        unsafe { self.descs.add(slot as usize).read() }
     }
     #[inline]
     unsafe fn write(&self, slot: u32, item: XdpDesc) {
         // SAFETY: slot < entries (the caller masks it); the caller owns it as producer.
-        unsafe { *self.0.descs.get_unchecked(slot as usize).get() = item }
+        unsafe { self.descs.add(slot as usize).write(item) }
     }
 }
 
@@ -145,8 +178,9 @@ fn main() {
             .map(|_| UnsafeCell::new(XdpDesc::default()))
             .collect(),
     });
-    let mut prod = Producer::new(Mem(shared.clone()));
-    let mut cons = Consumer::new(Mem(shared));
+    let mut prod = Producer::new(Mem::new(&shared));
+    let mut cons = Consumer::new(Mem::new(&shared));
+    drop(shared);
 
     let t0 = Instant::now();
     let consumer = std::thread::spawn(move || {
