@@ -189,66 +189,57 @@ impl XdpAttachment {
         };
         let netns = current_netns()?;
         let prog_fd = sys::dup(prog.fd())?;
-        let mut link_err = None;
-        if opts.method != AttachMethod::Netlink {
-            match sysbpf::link_create(prog.fd(), ifindex, sysbpf::BPF_XDP, opts.mode.flags()) {
-                Ok(link) => {
-                    return Ok(XdpAttachment {
-                        kind: Kind::Link(link),
-                        ifindex,
-                        iface,
-                        mode: opts.mode,
-                        prog: prog_fd,
-                        prog_id: prog.id(),
-                        netns,
-                        detached: false,
-                        pinned: false,
-                    })
-                }
-                Err(e) => {
-                    // Kernels without XDP links say EINVAL (unknown attach type) or E2BIG;
-                    // anything else is the real answer.
-                    let fallback = opts.method == AttachMethod::Auto
-                        && matches!(e, libc::EINVAL | libc::E2BIG | libc::ENOSYS);
-                    if !fallback {
-                        return Err(attach_error(
-                            &iface,
-                            ifindex,
-                            "BPF_LINK_CREATE(BPF_XDP)",
-                            e,
-                            None,
-                            opts.mode,
-                            Some(netns.as_fd()),
-                        ));
+        let kind = 'attached: {
+            let mut link_err = None;
+            if opts.method != AttachMethod::Netlink {
+                match sysbpf::link_create(prog.fd(), ifindex, sysbpf::BPF_XDP, opts.mode.flags()) {
+                    Ok(link) => break 'attached Kind::Link(link),
+                    Err(e) => {
+                        // Kernels without XDP links say EINVAL (unknown attach type) or E2BIG;
+                        // anything else is the real answer.
+                        let fallback = opts.method == AttachMethod::Auto
+                            && matches!(e, libc::EINVAL | libc::E2BIG | libc::ENOSYS);
+                        if !fallback {
+                            return Err(attach_error(
+                                &iface,
+                                ifindex,
+                                "BPF_LINK_CREATE(BPF_XDP)",
+                                e,
+                                None,
+                                opts.mode,
+                                Some(netns.as_fd()),
+                            ));
+                        }
+                        link_err = Some(e);
                     }
-                    link_err = Some(e);
                 }
             }
-        }
-        let flags = opts.mode.flags() | netlink::XDP_FLAGS_UPDATE_IF_NOEXIST;
-        netlink::set_xdp(Some(netns.as_fd()), ifindex, prog.raw_fd(), flags, None).map_err(
-            |e| {
-                let mut msg = e.message;
-                if let Some(le) = link_err {
-                    let note = format!(
-                        "(bpf_link attach failed first with {})",
-                        crate::error::errno_name(le)
-                    );
-                    msg = Some(msg.map_or(note.clone(), |m| format!("{m} {note}")));
-                }
-                attach_error(
-                    &iface,
-                    ifindex,
-                    "RTM_SETLINK(IFLA_XDP)",
-                    e.errno,
-                    msg,
-                    opts.mode,
-                    Some(netns.as_fd()),
-                )
-            },
-        )?;
+            let flags = opts.mode.flags() | netlink::XDP_FLAGS_UPDATE_IF_NOEXIST;
+            netlink::set_xdp(Some(netns.as_fd()), ifindex, prog.raw_fd(), flags, None).map_err(
+                |e| {
+                    let mut msg = e.message;
+                    if let Some(le) = link_err {
+                        let note = format!(
+                            "(bpf_link attach failed first with {})",
+                            crate::error::errno_name(le)
+                        );
+                        msg = Some(msg.map_or(note.clone(), |m| format!("{m} {note}")));
+                    }
+                    attach_error(
+                        &iface,
+                        ifindex,
+                        "RTM_SETLINK(IFLA_XDP)",
+                        e.errno,
+                        msg,
+                        opts.mode,
+                        Some(netns.as_fd()),
+                    )
+                },
+            )?;
+            Kind::Netlink
+        };
         Ok(XdpAttachment {
-            kind: Kind::Netlink,
+            kind,
             ifindex,
             iface,
             mode: opts.mode,
