@@ -41,6 +41,7 @@ ARCH_INC=/usr/include/$(gcc -dumpmachine)
 for p in xdp_progs xdp_sink; do
   clang-19 -O2 -g -target bpf -I"$ARCH_INC" -c bench/c/$p.bpf.c -o "$BUILD/$p.bpf.o"
 done
+python3 bench/extract_bpf.py "$BUILD/xdp_progs.bpf.o" xdp "$BUILD/c_progs"
 gcc -O2 -Wall -o "$BUILD/xsk_ref" bench/c/xsk_ref.c -lxdp -lbpf
 gcc -O2 -Wall -o "$BUILD/pktgen" bench/c/pktgen.c -lbpf
 gcc -O2 -Wall -o "$BUILD/progrun" bench/c/progrun.c -lbpf
