@@ -25,14 +25,19 @@
 //! | `redirect!(ifindex, flags)` | [`xdp::redirect`]: `r1 = ifindex; r2 = flags; call bpf_redirect; exit` |
 //! | `adjust_head!(ctx, delta)`, `adjust_tail!(ctx, delta)`, `adjust_meta!(ctx, delta)` | [`xdp::adjust_head`] and friends: `r1 = ctx; r2 = delta; call bpf_xdp_adjust_*` (result in r0) |
 //! | `parse_eth!(data, data_end, out_proto, fail)` | [`xdp::parse_eth`]: EtherType (host order) in `out_proto` |
+//! | `parse_eth_be!(data, data_end, out_proto, fail)` | [`xdp::parse_eth_be`]: EtherType in network order (compare with `ETH_P_IP_BE`) |
 //! | `parse_eth_vlan!(data, data_end, out_proto, out_l3, fail)` | [`xdp::parse_eth_vlan`]: skips up to two VLAN tags; L3 header pointer in `out_l3` |
+//! | `parse_eth_vlan_be!(data, data_end, out_proto, out_l3, fail)` | [`xdp::parse_eth_vlan_be`]: the same, EtherType in network order |
 //! | `parse_ipv4!(l3, data_end, out_proto, fail[, out_l4])` | [`xdp::parse_ipv4`]: protocol byte in `out_proto`; L4 header pointer in `out_l4` |
 //! | `parse_ipv6!(l3, data_end, out_next, fail[, out_l4])` | [`xdp::parse_ipv6`]: next-header byte in `out_next`; `out_l4 = l3 + 40` |
 //! | `parse_udp!(l4, data_end, out_dst_port, fail)` | [`xdp::parse_udp`]: UDP destination port (host order) |
+//! | `parse_udp_be!(l4, data_end, out_dst_port, fail)` | [`xdp::parse_udp_be`]: UDP destination port in network order (`htons(port)`) |
 //! | `parse_tcp!(l4, data_end, out_dst_port, fail)` | [`xdp::parse_tcp`]: TCP destination port (host order) |
+//! | `parse_tcp_be!(l4, data_end, out_dst_port, fail)` | [`xdp::parse_tcp_be`]: TCP destination port in network order |
 //!
 //! The register contract of the parsers (output register doubles as the bounds-check scratch,
-//! multi-byte fields in host byte order) is described in [`crate::xdp`]. Output registers may
+//! multi-byte fields in host byte order, or network order for the `_be` variants) is described
+//! in [`crate::xdp`]. Output registers may
 //! not be `r10`, and must differ from the pointer and `data_end` arguments. For the XSK
 //! redirects, `flags` may only hold a fallback action 0-3 (`XDP_ABORTED`, `XDP_DROP`,
 //! `XDP_PASS`, `XDP_TX`): the kernel makes `bpf_redirect_map` on an XSKMAP return
@@ -202,9 +207,19 @@ pub const SNIPPETS: &[SnippetInfo] = &[
         doc: "bounds-checked Ethernet header; EtherType in host order",
     },
     SnippetInfo {
+        name: "parse_eth_be",
+        syntax: "parse_eth_be!(data, data_end, out_proto, fail)",
+        doc: "parse_eth! with the EtherType in network order (compare with ETH_P_IP_BE)",
+    },
+    SnippetInfo {
         name: "parse_eth_vlan",
         syntax: "parse_eth_vlan!(data, data_end, out_proto, out_l3, fail)",
         doc: "parse_eth! skipping up to two VLAN tags; L3 header pointer in out_l3",
+    },
+    SnippetInfo {
+        name: "parse_eth_vlan_be",
+        syntax: "parse_eth_vlan_be!(data, data_end, out_proto, out_l3, fail)",
+        doc: "parse_eth_vlan! with the EtherType in network order (compare with ETH_P_IP_BE)",
     },
     SnippetInfo {
         name: "parse_ipv4",
@@ -222,9 +237,19 @@ pub const SNIPPETS: &[SnippetInfo] = &[
         doc: "bounds-checked UDP header; destination port in host order",
     },
     SnippetInfo {
+        name: "parse_udp_be",
+        syntax: "parse_udp_be!(l4, data_end, out_dst_port, fail)",
+        doc: "bounds-checked UDP header; destination port in network order",
+    },
+    SnippetInfo {
         name: "parse_tcp",
         syntax: "parse_tcp!(l4, data_end, out_dst_port, fail)",
         doc: "bounds-checked TCP header; destination port in host order",
+    },
+    SnippetInfo {
+        name: "parse_tcp_be",
+        syntax: "parse_tcp_be!(l4, data_end, out_dst_port, fail)",
+        doc: "bounds-checked TCP header; destination port in network order",
     },
 ];
 
@@ -387,25 +412,26 @@ fn expand_checked(name: &str, args: &[SnippetArg], unique: usize) -> Result<Vec<
                 _ => xdp::adjust_meta(ctx, delta),
             })
         }
-        "parse_eth" | "parse_udp" | "parse_tcp" => {
+        "parse_eth" | "parse_udp" | "parse_tcp" | "parse_eth_be" | "parse_udp_be"
+        | "parse_tcp_be" => {
             a.count(&[4])?;
-            let ptr = a.reg(0, if name == "parse_eth" { "data" } else { "l4" })?;
+            let is_eth = name.starts_with("parse_eth");
+            let ptr = a.reg(0, if is_eth { "data" } else { "l4" })?;
             let end = a.reg(1, "data_end")?;
-            let out_name = if name == "parse_eth" {
-                "out_proto"
-            } else {
-                "out_dst_port"
-            };
+            let out_name = if is_eth { "out_proto" } else { "out_dst_port" };
             let out = a.out_reg(2, out_name)?;
             let fail = a.label(3, "fail")?;
             a.distinct(out, out_name, &[(ptr, a.param_name(0)), (end, "data_end")])?;
             Ok(match name {
                 "parse_eth" => xdp::parse_eth(ptr, end, out, fail),
+                "parse_eth_be" => xdp::parse_eth_be(ptr, end, out, fail),
                 "parse_udp" => xdp::parse_udp(ptr, end, out, fail),
+                "parse_udp_be" => xdp::parse_udp_be(ptr, end, out, fail),
+                "parse_tcp_be" => xdp::parse_tcp_be(ptr, end, out, fail),
                 _ => xdp::parse_tcp(ptr, end, out, fail),
             })
         }
-        "parse_eth_vlan" => {
+        "parse_eth_vlan" | "parse_eth_vlan_be" => {
             a.count(&[5])?;
             let data = a.reg(0, "data")?;
             let end = a.reg(1, "data_end")?;
@@ -418,7 +444,11 @@ fn expand_checked(name: &str, args: &[SnippetArg], unique: usize) -> Result<Vec<
                 "out_l3",
                 &[(data, "data"), (end, "data_end"), (proto, "out_proto")],
             )?;
-            Ok(xdp::parse_eth_vlan(data, end, proto, l3, fail, unique))
+            Ok(if name == "parse_eth_vlan" {
+                xdp::parse_eth_vlan(data, end, proto, l3, fail, unique)
+            } else {
+                xdp::parse_eth_vlan_be(data, end, proto, l3, fail, unique)
+            })
         }
         _ => {
             // parse_ipv4 / parse_ipv6

@@ -512,12 +512,50 @@ fn parser_sequences_are_as_documented() {
     );
     let parsed = text(
         "r4 = r2\nr4 += 14\nif r4 > r3 goto fail\nr4 = *(u16 *)(r2 + 12)\nr4 = be16 r4\n\
-         r4 = r5\nr4 += 20\nif r4 > r3 goto fail\nr4 = *(u8 *)(r5 + 0)\nr4 &= 15\nr4 <<= 2\n\
-         if r4 < 20 goto fail\nr6 = r5\nr6 += r4\nr4 = *(u8 *)(r5 + 9)\n\
+         r4 = r5\nr4 += 20\nif r4 > r3 goto fail\nr6 = *(u8 *)(r5 + 0)\nr6 &= 15\nr6 <<= 2\n\
+         if r6 < 20 goto fail\nr6 += r5\nr4 = *(u8 *)(r5 + 9)\n\
          r4 = r6\nr4 += 8\nif r4 > r3 goto fail\nr4 = *(u16 *)(r6 + 2)\nr4 = be16 r4\n\
          fail:\nexit\n",
     );
     assert_eq!(built.insns, parsed.insns);
+}
+
+/// The VLAN and IPv6 parsers hand the bounds-checked end pointer on as the next header's
+/// pointer, and compare the tag EtherTypes as loaded; the `_be` variants leave out the swap.
+#[test]
+fn vlan_ipv6_and_be_sequences_are_as_documented() {
+    let built = resolve(
+        &[
+            xdp::parse_eth_vlan(R2, R3, R4, R5, "fail", 0),
+            xdp::parse_ipv6(R5, R3, R4, "fail", Some(R6)),
+            xdp::parse_ipv6(R5, R3, R4, "fail", None),
+            xdp::parse_udp_be(R6, R3, R4, "fail"),
+            xdp::parse_eth_be(R2, R3, R4, "fail"),
+            vec![label("fail"), exit().into()],
+        ]
+        .concat(),
+    );
+    let parsed = text(
+        "r5 = r2\nr5 += 14\nif r5 > r3 goto fail\nr4 = *(u16 *)(r2 + 12)\n\
+         if r4 == ETH_P_8021Q_BE goto t\nif r4 != ETH_P_8021AD_BE goto d\nt:\n\
+         r5 += 4\nif r5 > r3 goto fail\nr4 = *(u16 *)(r5 - 2)\nif r4 != 0x81 goto d\n\
+         r5 += 4\nif r5 > r3 goto fail\nr4 = *(u16 *)(r5 - 2)\nd:\nr4 = be16 r4\n\
+         r6 = r5\nr6 += 40\nif r6 > r3 goto fail\nr4 = *(u8 *)(r5 + 6)\n\
+         r4 = r5\nr4 += 40\nif r4 > r3 goto fail\nr4 = *(u8 *)(r5 + 6)\n\
+         r4 = r6\nr4 += 8\nif r4 > r3 goto fail\nr4 = *(u16 *)(r6 + 2)\n\
+         r4 = r2\nr4 += 14\nif r4 > r3 goto fail\nr4 = *(u16 *)(r2 + 12)\n\
+         fail:\nexit\n",
+    );
+    assert_eq!(built.insns, parsed.insns);
+    let vlan_be = xdp::parse_eth_vlan_be(R2, R3, R4, R5, "fail", 0);
+    let vlan = xdp::parse_eth_vlan(R2, R3, R4, R5, "fail", 0);
+    assert_eq!(
+        vlan_be[..],
+        vlan[..vlan.len() - 1],
+        "the same without the final be16"
+    );
+    assert_eq!(xdp::htons(0x0800), 0x0008);
+    assert_eq!(xdp::htons(4791), 0xb712);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -672,6 +710,26 @@ fn every_snippet_expands_like_its_function() {
             "parse_tcp",
             vec![rg(R6), rg(R3), rg(R4), id("drop")],
             xdp::parse_tcp(R6, R3, R4, "drop"),
+        ),
+        (
+            "parse_eth_be",
+            vec![rg(R2), rg(R3), rg(R4), id("drop")],
+            xdp::parse_eth_be(R2, R3, R4, "drop"),
+        ),
+        (
+            "parse_eth_vlan_be",
+            vec![rg(R2), rg(R3), rg(R4), rg(R5), id("drop")],
+            xdp::parse_eth_vlan_be(R2, R3, R4, R5, "drop", 9),
+        ),
+        (
+            "parse_udp_be",
+            vec![rg(R6), rg(R3), rg(R4), id("drop")],
+            xdp::parse_udp_be(R6, R3, R4, "drop"),
+        ),
+        (
+            "parse_tcp_be",
+            vec![rg(R6), rg(R3), rg(R4), id("drop")],
+            xdp::parse_tcp_be(R6, R3, R4, "drop"),
         ),
     ];
     let mut covered = std::collections::HashSet::new();

@@ -8,7 +8,9 @@ use ebpf_dsl::insn::JmpOp;
 use ebpf_dsl::verifier::{verify, VerifyInput};
 use ebpf_dsl::xdp::{self, XdpAction};
 use ebpf_dsl::{seeds, ProgramSpec};
-use support::{classifier_head, end_other_fail, strip_eth, xsks, R0, R1, R2, R3, R4, R6};
+use support::{
+    classifier_head, classifier_head_be, end_other_fail, strip_eth, xsks, R0, R1, R2, R3, R4, R6,
+};
 
 fn verify_spec(spec: &ProgramSpec) -> Result<(), String> {
     let maps = [xsks(64)];
@@ -50,6 +52,28 @@ fn classifier(with_udp_bounds_check: bool) -> Program {
 #[test]
 fn parsers_pass_the_static_verifier() {
     let spec = classifier(true).build().unwrap();
+    verify_spec(&spec).unwrap_or_else(|e| panic!("{e}"));
+}
+
+/// The network-order parsers, with bench-progs' shared exit: `r0 = XDP_PASS` first, the
+/// `other` label on the redirect's `exit`.
+#[test]
+fn be_parsers_pass_the_static_verifier() {
+    let mut p = Program::xdp("classify_be");
+    p.push(ebpf_dsl::dsl::mov(R0, XdpAction::Pass.value()));
+    p.extend(classifier_head_be().items().to_vec());
+    p.extend(xdp::parse_udp_be(R6, R3, R4, "fail"));
+    p.push(jmp_imm(JmpOp::Jne, R4, xdp::htons(4791), "other"));
+    p.push(xdp::load_ctx_field(R2, R1, xdp::XdpMdField::RxQueueIndex));
+    p.extend(xdp::redirect_map("xsks", R2, 2));
+    p.push(label("other"));
+    p.push(ebpf_dsl::dsl::exit());
+    p.push(label("tcp"));
+    p.extend(xdp::parse_tcp_be(R6, R3, R4, "fail"));
+    p.extend(xdp::return_action(XdpAction::Tx));
+    p.push(label("fail"));
+    p.extend(xdp::return_action(XdpAction::Aborted));
+    let spec = p.build().unwrap();
     verify_spec(&spec).unwrap_or_else(|e| panic!("{e}"));
 }
 

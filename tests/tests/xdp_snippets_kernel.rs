@@ -12,7 +12,9 @@ use ebpf_dsl::dsl::{exit, jmp_imm, label, mov, Program};
 use ebpf_dsl::insn::JmpOp;
 use ebpf_dsl::seeds;
 use ebpf_dsl::xdp::{self, XdpAction};
-use support::{classifier_head, end_other_fail, strip_eth, xsks, R0, R1, R2, R3, R4, R6};
+use support::{
+    classifier_head, classifier_head_be, end_other_fail, strip_eth, xsks, R0, R1, R2, R3, R4, R6,
+};
 use xsk_runtime::maps::Map;
 use xsk_runtime::netns::privileged_test_should_run;
 
@@ -24,17 +26,32 @@ const TCP: u32 = 3; // XDP_TX
 const UDP_OTHER_PORT: u32 = 5;
 
 /// eth (+VLAN) -> IPv4 (options skipped) / IPv6 -> UDP/TCP, returning one of the codes above.
-fn classifier() -> Program {
-    let mut p = classifier_head();
-    p.extend(xdp::parse_udp(R6, R3, R4, "fail"));
-    p.push(jmp_imm(JmpOp::Jne, R4, 4791, "udp_other"));
+/// With `network_order`, built from the `_be` parsers (EtherType and ports compared with
+/// byte-swapped constants).
+fn classifier(network_order: bool) -> Program {
+    let mut p = if network_order {
+        classifier_head_be()
+    } else {
+        classifier_head()
+    };
+    if network_order {
+        p.extend(xdp::parse_udp_be(R6, R3, R4, "fail"));
+        p.push(jmp_imm(JmpOp::Jne, R4, xdp::htons(4791), "udp_other"));
+    } else {
+        p.extend(xdp::parse_udp(R6, R3, R4, "fail"));
+        p.push(jmp_imm(JmpOp::Jne, R4, 4791, "udp_other"));
+    }
     p.push(mov(R0, UDP_4791 as i32));
     p.push(exit());
     p.push(label("udp_other"));
     p.push(mov(R0, UDP_OTHER_PORT as i32));
     p.push(exit());
     p.push(label("tcp"));
-    p.extend(xdp::parse_tcp(R6, R3, R4, "fail"));
+    if network_order {
+        p.extend(xdp::parse_tcp_be(R6, R3, R4, "fail"));
+    } else {
+        p.extend(xdp::parse_tcp(R6, R3, R4, "fail"));
+    }
     p.push(mov(R0, TCP as i32));
     p.push(exit());
     end_other_fail(&mut p);
@@ -110,8 +127,17 @@ fn parsers_pass_the_kernel_verifier_and_classify_packets() {
     if !privileged_test_should_run("parsers_pass_the_kernel_verifier_and_classify_packets") {
         return;
     }
-    let spec = classifier().build().unwrap_or_else(|e| panic!("{e:?}"));
-    let prog = xsk_runtime::Program::load(&spec, &[]).unwrap_or_else(|e| panic!("{e}"));
+    let progs: Vec<(&str, xsk_runtime::Program)> = [("host order", false), ("network order", true)]
+        .into_iter()
+        .map(|(order, be)| {
+            let spec = classifier(be)
+                .build()
+                .unwrap_or_else(|e| panic!("{order}: {e:?}"));
+            let prog =
+                xsk_runtime::Program::load(&spec, &[]).unwrap_or_else(|e| panic!("{order}: {e}"));
+            (order, prog)
+        })
+        .collect();
 
     let cases: Vec<(&str, Vec<u8>, u32)> = vec![
         (
@@ -174,12 +200,39 @@ fn parsers_pass_the_kernel_verifier_and_classify_packets() {
             eth(&[0x8100], 0x0800)[..16].to_vec(),
             PARSE_FAIL,
         ),
+        // The second tag of a QinQ packet cut short.
+        (
+            "short inner vlan",
+            eth(&[0x88a8, 0x8100], 0x0800)[..20].to_vec(),
+            PARSE_FAIL,
+        ),
+        // An 802.1ad tag alone (no inner 802.1Q) over IPv6.
+        (
+            "802.1ad ipv6 udp",
+            cat(&[eth(&[0x88a8], 0x86dd), ipv6(17), udp(4791)]),
+            UDP_4791,
+        ),
+        // A third tag is not skipped: its TPID is the EtherType, not IP.
+        (
+            "three tags",
+            cat(&[
+                eth(&[0x88a8, 0x8100, 0x8100], 0x0800),
+                ipv4(17, 0),
+                udp(4791),
+            ]),
+            OTHER,
+        ),
+        // Only an Ethernet header: too short for IPv4, then for IPv6.
+        ("bare ipv4", eth(&[], 0x0800), PARSE_FAIL),
+        ("bare ipv6", eth(&[0x8100], 0x86dd), PARSE_FAIL),
     ];
-    for (name, pkt, want) in cases {
-        let r = prog
-            .test_run(&pkt, 1)
-            .unwrap_or_else(|e| panic!("{name}: {e}"));
-        assert_eq!(r.retval, want, "{name}");
+    for (order, prog) in &progs {
+        for (name, pkt, want) in &cases {
+            let r = prog
+                .test_run(pkt, 1)
+                .unwrap_or_else(|e| panic!("{order}, {name}: {e}"));
+            assert_eq!(r.retval, *want, "{order}, {name}");
+        }
     }
 }
 

@@ -6,7 +6,7 @@
 use ebpf_dsl::dsl::{exit, jmp_imm, label, ldxb, mov_reg, Program};
 use ebpf_dsl::insn::JmpOp;
 use ebpf_dsl::xdp::{self, XdpAction};
-use ebpf_dsl::{MapSpec, MapType, Reg};
+use ebpf_dsl::{consts, MapSpec, MapType, Reg};
 
 pub const R0: Reg = Reg::R0;
 pub const R1: Reg = Reg::R1;
@@ -36,12 +36,28 @@ pub fn xsks(max_entries: u32) -> MapSpec {
 /// through for UDP (header not bounds-checked yet). [`end_other_fail`] adds the last two
 /// labels.
 pub fn classifier_head() -> Program {
+    classifier_head_in(false)
+}
+
+/// [`classifier_head`] with [`xdp::parse_eth_vlan_be`]: the EtherType is compared in network
+/// order (`ETH_P_IPV6_BE`, `ETH_P_IP_BE`).
+pub fn classifier_head_be() -> Program {
+    classifier_head_in(true)
+}
+
+fn classifier_head_in(network_order: bool) -> Program {
     let mut p = Program::xdp("classify");
     p.extend(xdp::load_data_pointers(R1, R2, R3));
     let u = p.unique();
-    p.extend(xdp::parse_eth_vlan(R2, R3, R4, R5, "fail", u));
-    p.push(jmp_imm(JmpOp::Jeq, R4, 0x86dd, "v6"));
-    p.push(jmp_imm(JmpOp::Jne, R4, 0x0800, "other"));
+    let (v6, v4) = if network_order {
+        p.extend(xdp::parse_eth_vlan_be(R2, R3, R4, R5, "fail", u));
+        (consts::ETH_P_IPV6_BE, consts::ETH_P_IP_BE)
+    } else {
+        p.extend(xdp::parse_eth_vlan(R2, R3, R4, R5, "fail", u));
+        (consts::ETH_P_IPV6, consts::ETH_P_IP)
+    };
+    p.push(jmp_imm(JmpOp::Jeq, R4, v6 as i32, "v6"));
+    p.push(jmp_imm(JmpOp::Jne, R4, v4 as i32, "other"));
     p.extend(xdp::parse_ipv4(R5, R3, R4, "fail", Some(R6)));
     p.push(ebpf_dsl::dsl::ja("l4"));
     p.push(label("v6"));
