@@ -5,6 +5,14 @@
 //! calls are much slower, see `shared/bench-notes.md`), counted by the program in a per-CPU
 //! map. The run is bounded by a frame count and by time: to end a call early the generator
 //! sends its thread SIGUSR1, and the kernel aborts the run with EINTR.
+//!
+//! With a rate the threads still make one long call each, and the program paces itself
+//! ([`PKTGEN_PACED`]): it keeps the time the next frame is due in its map [`PKTGEN_PACE`] and
+//! sends (`XDP_TX` or `bpf_redirect`) only when `bpf_ktime_get_ns()` has reached it, dropping
+//! the copy (`XDP_DROP`, which just recycles the test page) otherwise. Pacing with many short
+//! calls cannot work: every live-frames call costs tens of milliseconds of setup and teardown.
+//! Live frames run with a fake receive queue 0 whatever `rx_queue_index` says, so each thread
+//! loads its own copy of the program, with its own maps: its own pacing slot and counter.
 
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{mpsc, Arc};
@@ -12,14 +20,122 @@ use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
 use ebpf_dsl::ProgramSpec;
+use ebpf_dsl_macros::{defmap, defprogram};
 use nix::sys::pthread::{pthread_kill, pthread_self, Pthread};
-use xsk_runtime::maps::Map;
+use xsk_runtime::maps::{Map, UpdateFlags};
 use xsk_runtime::netns::NetNs;
 use xsk_runtime::test_run::LiveFramesOptions;
 use xsk_runtime::{Loader, Program};
 
 use crate::error::{Context, Error, Result};
 use crate::programs::{read_counter, PKTGEN_COUNT};
+
+defmap! {
+    /// The pacing slot of one generator thread (one entry; each thread loads its own copy):
+    /// `struct { u64 next_due_ns; u64 interval_ns; u64 budget; u64 redirect_ifindex;
+    /// u64 slack_ns; }` — the `bpf_ktime_get_ns()` time the next frame is due, the time
+    /// between frames, the frames still allowed (`u64::MAX`: no bound), the interface to
+    /// `bpf_redirect` to (0: `XDP_TX`), and how far behind the program may fall and still
+    /// catch up (sending back to back) after its thread was descheduled.
+    pub PKTGEN_PACE: array(key = u32, value_size = 40, max_entries = 1, name = "pktgen_pace");
+}
+
+/// Byte offsets of the fields of a [`PKTGEN_PACE`] value.
+const PACE_NEXT: usize = 0;
+const PACE_INTERVAL: usize = 8;
+const PACE_BUDGET: usize = 16;
+const PACE_REDIRECT: usize = 24;
+const PACE_SLACK: usize = 32;
+
+defprogram! {
+    /// The paced generator program for live frames: send the copy only when it is due.
+    ///
+    /// ```text
+    /// now = bpf_ktime_get_ns(); s = &PKTGEN_PACE[0]
+    /// if now < s.next_due || s.budget == 0: return XDP_DROP
+    /// s.budget -= 1; s.next_due += s.interval
+    /// if s.next_due <= now - s.slack: s.next_due = now   (too far behind: no burst to catch up)
+    /// PKTGEN_COUNT[0] += 1
+    /// return s.redirect_ifindex ? bpf_redirect(s.redirect_ifindex, 0) : XDP_TX
+    /// ```
+    ///
+    /// `bpf_ktime_get_ns` is CLOCK_MONOTONIC (kernel 4.1); `BPF_PROG_TEST_RUN` live frames
+    /// need kernel 5.18.
+    pub PKTGEN_PACED: xdp(name = "pktgen_paced") {
+        call bpf_ktime_get_ns;
+        r7 = r0;                          // now
+        *(u32 *)(r10 - 4) = 0;
+        r2 = r10;
+        r2 += -4;
+        r1 = PKTGEN_PACE ll;
+        call bpf_map_lookup_elem;
+        if r0 == 0 goto drop;
+        r1 = *(u64 *)(r0 + 0);            // next_due
+        if r1 > r7 goto drop;             // not due yet
+        r2 = *(u64 *)(r0 + 16);           // budget
+        if r2 == 0 goto drop;
+        r2 += -1;
+        *(u64 *)(r0 + 16) = r2;
+        r3 = *(u64 *)(r0 + 8);            // interval
+        r1 += r3;
+        r5 = *(u64 *)(r0 + 32);           // slack
+        r4 = r7;
+        r4 -= r5;
+        if r1 > r4 goto keep;
+        r1 = r7;                          // too far behind: start again from now
+    keep:
+        *(u64 *)(r0 + 0) = r1;
+        r6 = *(u64 *)(r0 + 24);           // redirect_ifindex
+        r2 = r10;
+        r2 += -4;
+        r1 = PKTGEN_COUNT ll;
+        call bpf_map_lookup_elem;
+        if r0 == 0 goto send;
+        r1 = *(u64 *)(r0 + 0);
+        r1 += 1;
+        *(u64 *)(r0 + 0) = r1;
+    send:
+        if r6 != 0 goto redirect;
+        r0 = XDP_TX;
+        exit;
+    redirect:
+        r1 = r6;
+        r2 = 0;
+        call bpf_redirect;
+        exit;
+    drop:
+        r0 = XDP_DROP;
+        exit;
+    }
+}
+
+/// The paced program never falls further behind than this (1 ms), whatever the burst.
+const MIN_SLACK_NS: u64 = 1_000_000;
+
+/// How the paced program (with a rate) sends; see [`Generator::start_with`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PaceOptions {
+    /// `bpf_redirect` the frames out of this interface (an ifindex in the generator's
+    /// namespace) instead of `XDP_TX`.
+    pub redirect: Option<u32>,
+    /// Frames a thread may send back to back to catch up after it was descheduled (its
+    /// program falls behind by up to this many intervals, and at least 1 ms); further behind,
+    /// it starts again from now and the missed frames are not sent. Small: smoother;
+    /// large: closer to the rate on a busy machine.
+    pub burst: u32,
+}
+
+impl Default for PaceOptions {
+    fn default() -> Self {
+        PaceOptions {
+            redirect: None,
+            burst: DEFAULT_BURST,
+        }
+    }
+}
+
+/// The default [`PaceOptions::burst`]: what fits in a veth's XDP ring (256 frames).
+pub const DEFAULT_BURST: u32 = 256;
 
 /// What to generate.
 #[derive(Debug, Clone)]
@@ -36,11 +152,13 @@ pub struct GenConfig {
     pub count: Option<u64>,
     /// Frames per kernel batch (1 to 256; 0: the kernel's 64).
     pub batch: u32,
-    /// Frames per second in all (split over the threads); `None`: as fast as the kernel goes.
-    /// Paced in slices of 10 ms, each one shorter live-frames call.
+    /// Frames per second in all (at least 1; split evenly over the threads); `None`: as fast
+    /// as the kernel goes. Paced inside the program: with a rate the generator runs its own
+    /// [`PKTGEN_PACED`] and `program` is not used (see [`Generator::start_with`] to redirect).
     pub rate: Option<u64>,
-    /// The program: it must count in the per-CPU map `pktgen_count` and return `XDP_TX` or
-    /// `XDP_REDIRECT` ([`crate::programs::PKTGEN_TX`], [`crate::programs::redirect_program`]).
+    /// The program without a rate: it must count in the per-CPU map `pktgen_count` and return
+    /// `XDP_TX` or `XDP_REDIRECT` ([`crate::programs::PKTGEN_TX`],
+    /// [`crate::programs::redirect_program`]).
     pub program: ProgramSpec,
 }
 
@@ -49,13 +167,16 @@ struct Worker {
     handle: JoinHandle<xsk_runtime::Result<Result<()>>>,
     done: Arc<AtomicBool>,
     thread: Pthread,
+    /// This thread's copy of `pktgen_count`.
+    count: Map,
+    /// This thread's frame bound when the program enforces it (paced mode with a count).
+    budget: Option<u64>,
 }
 
 /// A running generator.
 pub struct Generator {
     workers: Vec<Worker>,
     stop: Arc<AtomicBool>,
-    count: Map,
     started: Instant,
 }
 
@@ -67,10 +188,48 @@ impl std::fmt::Debug for Generator {
     }
 }
 
+/// One thread's loaded program and its maps.
+struct Loaded {
+    program: Program,
+    count: Map,
+}
+
+fn load(spec: &ProgramSpec, pace: Option<[u8; 40]>) -> Result<Loaded> {
+    let name = spec.name.to_string();
+    let mut loaded = Loader::new()
+        .program(spec.clone())
+        .load()
+        .context("loading the generator program")?;
+    let program = loaded
+        .take_program(&name)
+        .context("the generator program")?;
+    let count = loaded
+        .map::<Map>(PKTGEN_COUNT.name_str())
+        .context("the generator's counter map")?;
+    if let Some(value) = pace {
+        let slot = loaded
+            .map::<Map>(PKTGEN_PACE.name_str())
+            .context("the generator's pacing map")?;
+        slot.update(&0u32.to_ne_bytes(), &value, UpdateFlags::Any)
+            .context("setting the generator's pacing slot")?;
+    }
+    Ok(Loaded { program, count })
+}
+
 impl Generator {
     /// Loads the program and starts the threads, inside `netns` if given (else in the
     /// caller's namespace). Install [`crate::signals::install_interrupt_handler`] first.
     pub fn start(cfg: &GenConfig, netns: Option<&NetNs>) -> Result<Generator> {
+        Generator::start_with(cfg, netns, PaceOptions::default())
+    }
+
+    /// As [`Generator::start`], with the options of the paced program (used with a rate
+    /// only; without one, `cfg.program` decides how frames leave).
+    pub fn start_with(
+        cfg: &GenConfig,
+        netns: Option<&NetNs>,
+        pace: PaceOptions,
+    ) -> Result<Generator> {
         if cfg.queues.is_empty() {
             return Err(Error::Usage(
                 "the generator needs at least one queue".into(),
@@ -82,25 +241,36 @@ impl Generator {
                 cfg.packet.len()
             )));
         }
-        let name = cfg.program.name.to_string();
-        let mut loaded = Loader::new()
-            .program(cfg.program.clone())
-            .load()
-            .context("loading the generator program")?;
-        let program = Arc::new(
-            loaded
-                .take_program(&name)
-                .context("the generator program")?,
-        );
-        let count = loaded
-            .map::<Map>(PKTGEN_COUNT.name_str())
-            .context("the generator's counter map")?;
+        if cfg.rate == Some(0) {
+            return Err(Error::Usage("the rate must be at least 1 frame/s".into()));
+        }
         let stop = Arc::new(AtomicBool::new(false));
         let n = cfg.queues.len() as u64;
         let mut workers = Vec::new();
         for (i, &queue) in cfg.queues.iter().enumerate() {
             let share = cfg.count.map(|c| c / n + u64::from((i as u64) < c % n));
-            let rate = cfg.rate.map(|r| (r / n).max(1));
+            // Thread i is due every n/rate seconds (rounded to the nanosecond).
+            let interval = cfg.rate.map(|r| {
+                ((u128::from(n) * 1_000_000_000 + u128::from(r) / 2) / u128::from(r)) as u64
+            });
+            let loaded = match interval {
+                None => load(&cfg.program, None)?,
+                Some(interval) => {
+                    let mut v = [0u8; 40];
+                    v[PACE_INTERVAL..PACE_INTERVAL + 8].copy_from_slice(&interval.to_ne_bytes());
+                    v[PACE_BUDGET..PACE_BUDGET + 8]
+                        .copy_from_slice(&share.unwrap_or(u64::MAX).to_ne_bytes());
+                    v[PACE_REDIRECT..PACE_REDIRECT + 8]
+                        .copy_from_slice(&u64::from(pace.redirect.unwrap_or(0)).to_ne_bytes());
+                    let slack = interval
+                        .saturating_mul(u64::from(pace.burst.max(1)))
+                        .max(MIN_SLACK_NS);
+                    v[PACE_SLACK..PACE_SLACK + 8].copy_from_slice(&slack.to_ne_bytes());
+                    debug_assert_eq!(&v[PACE_NEXT..PACE_NEXT + 8], &[0u8; 8]);
+                    load(&PKTGEN_PACED, Some(v))?
+                }
+            };
+            let paced = interval.is_some();
             let cpu = (!cfg.cpus.is_empty()).then(|| cfg.cpus[i % cfg.cpus.len()]);
             let opts = LiveFramesOptions {
                 ifindex: cfg.ifindex,
@@ -111,15 +281,14 @@ impl Generator {
             let (tx, rx) = mpsc::channel();
             let done = Arc::new(AtomicBool::new(false));
             let job = {
-                let (program, stop, done, packet) = (
-                    Arc::clone(&program),
-                    Arc::clone(&stop),
-                    Arc::clone(&done),
-                    cfg.packet.clone(),
-                );
+                let (stop, done, packet) =
+                    (Arc::clone(&stop), Arc::clone(&done), cfg.packet.clone());
+                let program = loaded.program;
+                // Paced, the program enforces the count; the thread runs until stopped.
+                let calls_bound = if paced { None } else { share };
                 move || {
                     let _ = tx.send(pthread_self());
-                    let r = run_worker(&program, &packet, opts, share, rate, cpu, &stop);
+                    let r = run_worker(&program, &packet, opts, calls_bound, cpu, &stop);
                     done.store(true, Ordering::Release);
                     r
                 }
@@ -138,24 +307,34 @@ impl Generator {
                 handle,
                 done,
                 thread,
+                count: loaded.count,
+                budget: if paced { share } else { None },
             });
         }
         Ok(Generator {
             workers,
             stop,
-            count,
             started: Instant::now(),
         })
     }
 
     /// Frames the program has handled so far (all threads).
     pub fn sent(&self) -> u64 {
-        read_counter(&self.count).unwrap_or(0)
+        self.workers
+            .iter()
+            .map(|w| read_counter(&w.count).unwrap_or(0))
+            .sum()
     }
 
-    /// True when every thread has finished (count reached or error).
+    /// True when every thread has finished (count reached or error). Paced, a thread has
+    /// finished when its program has sent its share of the count (the thread itself spins on
+    /// in its call until [`Generator::stop`]).
     pub fn finished(&self) -> bool {
-        self.workers.iter().all(|w| w.done.load(Ordering::Acquire))
+        self.workers.iter().all(|w| {
+            w.done.load(Ordering::Acquire)
+                || w.budget
+                    .is_some_and(|b| read_counter(&w.count).is_ok_and(|n| n >= b))
+        })
     }
 
     /// Seconds since the start.
@@ -163,12 +342,17 @@ impl Generator {
         self.started.elapsed().as_secs_f64()
     }
 
+    /// True when every thread has ended.
+    fn all_done(&self) -> bool {
+        self.workers.iter().all(|w| w.done.load(Ordering::Acquire))
+    }
+
     /// Stops the threads (interrupting their kernel calls), waits for them, and returns the
     /// frames sent; the first thread error if any failed.
     pub fn stop(self) -> Result<u64> {
         self.stop.store(true, Ordering::Release);
         let deadline = Instant::now() + Duration::from_secs(10);
-        while !self.finished() && Instant::now() < deadline {
+        while !self.all_done() && Instant::now() < deadline {
             for w in &self.workers {
                 if !w.done.load(Ordering::Acquire) {
                     // The thread has not been joined, so its id is valid.
@@ -209,12 +393,12 @@ impl Generator {
     }
 }
 
+/// Runs long live-frames calls until `stop`, or until `remaining` program runs are done.
 fn run_worker(
     program: &Program,
     packet: &[u8],
     mut opts: LiveFramesOptions,
     mut remaining: Option<u64>,
-    rate: Option<u64>,
     cpu: Option<usize>,
     stop: &AtomicBool,
 ) -> Result<()> {
@@ -225,23 +409,12 @@ fn run_worker(
             let _ = nix::sched::sched_setaffinity(nix::unistd::Pid::from_raw(0), &set);
         }
     }
-    const SLICE: Duration = Duration::from_millis(10);
-    let per_slice = rate.map(|r| (r / 100).max(1));
-    let mut next = Instant::now();
     while !stop.load(Ordering::Acquire) {
-        let cap = per_slice.unwrap_or(u64::from(u32::MAX));
         let repeat = match remaining {
             Some(0) => break,
-            Some(r) => r.min(cap) as u32,
-            None => cap as u32,
+            Some(r) => r.min(u64::from(u32::MAX)) as u32,
+            None => u32::MAX,
         };
-        if per_slice.is_some() {
-            let now = Instant::now();
-            if next > now {
-                std::thread::sleep(next - now);
-            }
-            next += SLICE;
-        }
         opts.repeat = repeat;
         match program.run_live_frames(packet, &opts) {
             Ok(_) => {
@@ -261,4 +434,15 @@ fn run_worker(
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paced_program_references_its_maps() {
+        assert_eq!(PKTGEN_PACED.maps.as_ref(), &[PKTGEN_PACE, PKTGEN_COUNT]);
+        assert_eq!(PACE_SLACK + 8, PKTGEN_PACE.value_size as usize);
+    }
 }

@@ -371,14 +371,61 @@ fn pktgen_sends_exactly_the_count_and_they_arrive() {
     r.ok().sandbox_removed();
     assert_eq!(r.result_num("pkts"), 200000.0, "a count bound is exact");
     // XDP_TX into a veth whose far ring is full drops frames, so the sink sees at most all.
-    let received: u64 = r
-        .stdout
+    let received = pktgen_received(&r);
+    assert!(received > 0 && received <= 200000, "{received}");
+}
+
+/// The sink's count in an `xsk-pktgen` sandbox run (the last `received=` tick or the summary).
+fn pktgen_received(r: &Run) -> u64 {
+    r.stdout
         .lines()
         .find_map(|l| {
             l.split_once(" received ")
                 .and_then(|(_, t)| t.split_whitespace().next())
                 .and_then(|n| n.parse().ok())
         })
-        .expect("the sink's count");
-    assert!(received > 0 && received <= 200000, "{received}");
+        .expect("the sink's count")
+}
+
+#[test]
+fn pktgen_paces_to_the_rate() {
+    if !privileged_test_should_run("pktgen") {
+        return;
+    }
+    let _one = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
+    // 20 000 frames/s for 2 s: the program paces itself inside one long live-frames call.
+    // A correctness bound on the pacing (no frame before its time, few lost), not a speed test.
+    let r = run(
+        env!("CARGO_BIN_EXE_xsk-pktgen"),
+        &["--rate", "20000", "--duration", "2"],
+    );
+    r.ok().sandbox_removed();
+    let received = pktgen_received(&r);
+    assert!(
+        (32_000..=42_000).contains(&received),
+        "80% to 105% of 40000 frames: {received}\n{}",
+        r.stdout
+    );
+    // Paced with a count: the program stops at exactly the count, split over two threads.
+    let r = run(
+        env!("CARGO_BIN_EXE_xsk-pktgen"),
+        &[
+            "--rate",
+            "20000",
+            "--count",
+            "5001",
+            "--queues",
+            "2",
+            "--duration",
+            "8",
+        ],
+    );
+    r.ok().sandbox_removed();
+    assert_eq!(
+        r.result_num("pkts"),
+        5001.0,
+        "a count bound is exact when paced"
+    );
+    let received = pktgen_received(&r);
+    assert!(received > 0 && received <= 5001, "{received}");
 }

@@ -4,6 +4,10 @@
 //! another interface with `bpf_redirect` (a program made with the builder API). One thread per
 //! queue; bounded by `--count` and `--duration`.
 //!
+//! `--rate PPS` paces inside the XDP program (`livegen::PKTGEN_PACED`): each thread still makes
+//! one long call, and its program sends a copy only when `bpf_ktime_get_ns()` has reached the
+//! time the next frame is due (kept in a map), dropping the copy otherwise.
+//!
 //! Without `--iface` it builds its own sandbox (two namespaces joined by a veth pair),
 //! generates on the right end and counts what arrives on the left with an `XDP_DROP` sink.
 
@@ -11,7 +15,7 @@ use std::net::Ipv4Addr;
 use std::time::Duration;
 
 use xsk_examples::cli::Cli;
-use xsk_examples::livegen::{GenConfig, Generator};
+use xsk_examples::livegen::{GenConfig, Generator, PaceOptions, DEFAULT_BURST};
 use xsk_examples::packet::{udp_frame, UdpFlow};
 use xsk_examples::programs::{redirect_program, PKTGEN_TX};
 use xsk_examples::report::{human, Ticker};
@@ -20,6 +24,8 @@ use xsk_examples::signals::{install_interrupt_handler, Stop};
 use xsk_examples::{iface_mac, mac_arg, require_root, run_main, Context, Error, Result};
 
 const NAME: &str = "xsk-pktgen";
+/// `DEFAULT_BURST` as the option's default text (checked in `run`).
+const BURST_DEFAULT: &str = "256";
 
 fn cli() -> Cli {
     Cli::new(NAME, "generate packets with BPF_PROG_TEST_RUN live frames (XDP_TX or redirect)")
@@ -34,11 +40,12 @@ fn cli() -> Cli {
         .opt("src-port", None, "PORT", Some("9"), "UDP source port")
         .opt("dst-port", None, "PORT", Some("9"), "UDP destination port")
         .opt("count", Some('c'), "N", None, "stop after N frames in all")
-        .opt("rate", Some('r'), "PPS", None, "frames per second in all (default: as fast as possible)")
+        .opt("rate", Some('r'), "PPS", None, "frames per second in all, paced inside the XDP program (default: as fast as possible)")
+        .opt("burst", None, "N", Some(BURST_DEFAULT), "with --rate: frames a thread may send back to back to catch up after a pause")
         .opt("duration", Some('d'), "SECS", Some("10"), "stop after this many seconds")
         .opt("batch", None, "N", Some("64"), "frames per kernel batch (1 to 256)")
         .opt("redirect", None, "IFNAME", None, "bpf_redirect the frames out of this interface instead of XDP_TX")
-        .note("Prints the rate each second and, at the end:\n  RESULT tool=pktgen impl=rust secs=S pkts=N pps=P\n\nExamples:\n  xsk-pktgen                                   # sandbox, 10 s, counted by a sink\n  xsk-pktgen --iface veth0 -q 2 --cpus 0,1 -d 5\n  xsk-pktgen --iface veth0 --count 1000000 --size 128 --dst-port 4242")
+        .note("Prints the rate each second and, at the end:\n  RESULT tool=pktgen impl=rust secs=S pkts=N pps=P\n\nExamples:\n  xsk-pktgen                                   # sandbox, 10 s, counted by a sink\n  xsk-pktgen --iface veth0 -q 2 --cpus 0,1 -d 5\n  xsk-pktgen --rate 100000 -d 5                 # sandbox, paced to 100k frames/s\n  xsk-pktgen --iface veth0 --count 1000000 --size 128 --dst-port 4242")
 }
 
 fn main() -> std::process::ExitCode {
@@ -105,16 +112,29 @@ fn run() -> Result<()> {
         dst_port,
     };
     let payload = vec![0x5a; size - 42];
-    let program = match args.str("redirect") {
-        None => PKTGEN_TX,
-        Some(out) => {
-            let out_if = match &sandbox {
+    let burst: u32 = args.req("burst")?;
+    if !(1..=1_000_000).contains(&burst) {
+        return Err(Error::Usage("--burst must be 1 to 1000000 frames".into()));
+    }
+    debug_assert_eq!(BURST_DEFAULT.parse::<u32>().ok(), Some(DEFAULT_BURST));
+    if rate == Some(0) {
+        return Err(Error::Usage("--rate must be at least 1".into()));
+    }
+    let redirect = match args.str("redirect") {
+        None => None,
+        Some(out) => Some(
+            match &sandbox {
                 Some(sb) => sb.pair.right.ns.ifindex(out),
                 None => xsk_runtime::sys::if_nametoindex(out),
             }
-            .context(format!("--redirect interface {out}"))?;
-            redirect_program(out_if)?
-        }
+            .context(format!("--redirect interface {out}"))?,
+        ),
+    };
+    // With --rate the generator runs its own paced program (livegen::PKTGEN_PACED), which
+    // sends with XDP_TX or redirects to `redirect`.
+    let program = match redirect {
+        None => PKTGEN_TX,
+        Some(out_if) => redirect_program(out_if)?,
     };
     let cfg = GenConfig {
         ifindex,
@@ -134,9 +154,12 @@ fn run() -> Result<()> {
         match count {
             Some(c) => format!("{c} frames or {:.1} s", duration.as_secs_f64()),
             None => format!("{:.1} s", duration.as_secs_f64()),
-        }
+        } + &rate
+            .map(|r| format!(" at {r} frames/s"))
+            .unwrap_or_default()
     );
-    let gen = Generator::start(&cfg, netns)?;
+    let pace = PaceOptions { redirect, burst };
+    let gen = Generator::start_with(&cfg, netns, pace)?;
     let mut ticker = Ticker::new(Duration::from_secs(1));
     let mut last = 0u64;
     while !stop.is_set() && !gen.finished() && gen.elapsed() < duration.as_secs_f64() {
