@@ -192,12 +192,13 @@ fn main() {
             if b.is_empty() {
                 continue;
             }
-            let k = b.len() as u64;
-            for (i, d) in b.by_ref().enumerate() {
-                bad |= d.addr != got + i as u64 || d.len != 60;
-            }
+            let mut expect = got;
+            b.for_each_entry(|d| {
+                bad |= d.addr != expect || d.len != 60;
+                expect += 1;
+            });
             b.release();
-            got += k;
+            got = expect;
         }
         bad
     });
@@ -210,17 +211,12 @@ fn main() {
             if b.is_empty() {
                 continue;
             }
-            let mut addr = sent;
-            while b
-                .push(XdpDesc {
-                    addr,
-                    len: 60,
-                    options: 0,
-                })
-                .is_ok()
-            {
-                addr += 1;
-            }
+            let base = sent;
+            b.fill_with(|i| XdpDesc {
+                addr: base + u64::from(i),
+                len: 60,
+                options: 0,
+            });
             sent += b.submit() as u64;
         }
     });

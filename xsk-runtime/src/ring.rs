@@ -202,6 +202,29 @@ impl<R: RingMemory> WriteBatch<'_, R> {
         Ok(())
     }
 
+    /// Writes every reserved entry not written yet, in order, with `f(i)` for entry `i` of the
+    /// batch; returns how many. One bounds computation for the whole batch instead of one
+    /// check per entry ([`push`](WriteBatch::push)): the loop libxdp's users write with
+    /// `xsk_ring_prod__fill_addr(ring, idx + i)`.
+    ///
+    /// If `f` panics, the entries written so far stay unpublished (the batch rolls back as if
+    /// none had been written).
+    #[inline]
+    pub fn fill_with(&mut self, mut f: impl FnMut(u32) -> R::Item) -> u32 {
+        let (first, end) = (self.written, self.len);
+        let (start, mask) = (self.start, self.ring.mask);
+        let mem = &self.ring.mem;
+        for i in first..end {
+            let slot = start.wrapping_add(i) & mask;
+            // SAFETY: `i < len`, so the slot lies in [start, start + len), which `reserve` took
+            // from the free space computed against an acquire load of the consumer index; no
+            // other batch exists while this one borrows the producer.
+            unsafe { mem.write(slot, f(i)) };
+        }
+        self.written = end;
+        end - first
+    }
+
     /// Entry `i` as written (`i < written()`): what a rollback hands back. The entry is not
     /// published, so only we can see it.
     #[inline]
@@ -335,6 +358,62 @@ impl<R: RingMemory> ReadBatch<'_, R> {
         // SAFETY: the slot lies in [start, start + len), which `peek` took from the entries
         // covered by an acquire load of the producer index and not yet released.
         Some(unsafe { self.ring.mem.read(slot) })
+    }
+
+    /// Hands every entry not taken yet to `f`, in order, and counts them as taken; returns
+    /// how many. The per-batch form of the iterator (one bounds computation for the batch,
+    /// as libxdp's loops over `xsk_ring_cons__rx_desc(ring, idx + i)`).
+    ///
+    /// If `f` panics, none of the entries of this call count as taken.
+    #[inline]
+    pub fn for_each_entry(&mut self, mut f: impl FnMut(R::Item)) -> u32 {
+        let (first, end) = (self.pos, self.len);
+        let (start, mask) = (self.start, self.ring.mask);
+        let mem = &self.ring.mem;
+        for i in first..end {
+            let slot = start.wrapping_add(i) & mask;
+            // SAFETY: `i < len`: the slot lies in [start, start + len), which `peek` took from
+            // the entries covered by an acquire load of the producer index and not yet released.
+            f(unsafe { mem.read(slot) });
+        }
+        self.pos = end;
+        end - first
+    }
+
+    /// Moves the entries not taken yet into `dst`, as many as it has room for, in order:
+    /// each entry is passed to `f`, and what `f` returns is written to the next free entry of
+    /// `dst` (`None`: the entry is taken but nothing is written). Returns (entries taken,
+    /// entries written). One bounds computation for both batches instead of a check per entry
+    /// on each side — the RX → fill recycle loop of libxdp's `xdpsock`.
+    ///
+    /// If `f` panics, neither batch changes: the entries stay untaken here, and nothing
+    /// counts as written in `dst`.
+    #[inline]
+    pub fn transfer_to<D: RingMemory>(
+        &mut self,
+        dst: &mut WriteBatch<'_, D>,
+        mut f: impl FnMut(R::Item) -> Option<D::Item>,
+    ) -> (u32, u32) {
+        let n = (self.len - self.pos).min(dst.len - dst.written);
+        let (first, s_start, s_mask) = (self.pos, self.start, self.ring.mask);
+        let (d_first, d_start, d_mask) = (dst.written, dst.start, dst.ring.mask);
+        let (src, out) = (&self.ring.mem, &dst.ring.mem);
+        let mut w = d_first;
+        for i in first..first + n {
+            // SAFETY: `i < len` (n is at most the entries not taken): the slot lies in the
+            // batch's [start, start + len), covered by an acquire load of the producer index.
+            let item = unsafe { src.read(s_start.wrapping_add(i) & s_mask) };
+            if let Some(v) = f(item) {
+                // SAFETY: `w < dst.len`: at most `n <= dst.len - dst.written` entries are
+                // written from `dst.written` on, all in the reservation [start, start + len)
+                // of `dst`, which `reserve` took from the free space of its ring.
+                unsafe { out.write(d_start.wrapping_add(w) & d_mask, v) };
+                w += 1;
+            }
+        }
+        self.pos = first + n;
+        dst.written = w;
+        (n, w - d_first)
     }
 
     /// How many entries the iterator has returned.
@@ -668,6 +747,96 @@ mod tests {
         // ... and the next release hands them back to the producer too.
         r.release();
         assert_eq!(mem.cons.load(Ordering::Relaxed), 2);
+    }
+
+    #[test]
+    fn batch_level_fill_read_and_transfer_across_index_wrap() {
+        // Two rings, indices near u32::MAX so that they wrap: `a` -> transfer -> `b`.
+        let a = Local::new(8, u32::MAX - 3);
+        let b = Local::new(4, u32::MAX - 1);
+        let (mut pa, mut ca) = (Producer::new(a.clone()), Consumer::new(a.clone()));
+        let (mut pb, mut cb) = (Producer::new(b.clone()), Consumer::new(b.clone()));
+        let mut next = 0u64;
+        let mut expect = 0u64;
+        for round in 0..40u32 {
+            let mut w = pa.reserve(round % 6 + 1);
+            let n = w.len();
+            // A push first, then the rest per batch: both count.
+            if n > 0 {
+                w.push(next).unwrap();
+                next += 1;
+            }
+            let base = next;
+            assert_eq!(
+                w.fill_with(|i| base + u64::from(i) - 1),
+                n.saturating_sub(1)
+            );
+            next = base + u64::from(n.saturating_sub(1));
+            assert_eq!(w.remaining(), 0);
+            assert_eq!(w.fill_with(|_| unreachable!()), 0);
+            assert_eq!(w.submit(), n);
+            // Move into `b`, dropping every value divisible by 5 (taken, not written).
+            let mut r = ca.peek(round % 7 + 1);
+            let mut wb = pb.reserve(8);
+            let room = wb.len();
+            let (taken, written) =
+                r.transfer_to(&mut wb, |v| (!v.is_multiple_of(5)).then_some(v * 10));
+            assert_eq!(taken, r.len().min(room));
+            assert_eq!(wb.written(), written);
+            assert_eq!(r.taken(), taken);
+            wb.submit();
+            let k = r.taken();
+            r.release_first(k);
+            let mut seen = Vec::new();
+            let mut rb = cb.peek(8);
+            assert_eq!(rb.for_each_entry(|v| seen.push(v)), written);
+            assert_eq!(rb.taken(), written);
+            rb.release();
+            for v in seen {
+                while expect.is_multiple_of(5) {
+                    expect += 1;
+                }
+                assert_eq!(v, expect * 10);
+                expect += 1;
+            }
+        }
+        assert!(expect > 20, "the test moved something ({expect})");
+    }
+
+    #[test]
+    fn transfer_leaves_what_does_not_fit_and_panics_change_nothing() {
+        let a = Local::new(8, 0);
+        let b = Local::new(2, 0);
+        let (mut pa, mut ca) = (Producer::new(a.clone()), Consumer::new(a.clone()));
+        let (mut pb, mut cb) = (Producer::new(b.clone()), Consumer::new(b.clone()));
+        let mut w = pa.reserve(5);
+        assert_eq!(w.fill_with(u64::from), 5);
+        w.submit();
+        let mut r = ca.peek(8);
+        let mut wb = pb.reserve(8);
+        assert_eq!(r.transfer_to(&mut wb, Some), (2, 2));
+        assert_eq!(wb.submit(), 2);
+        let k = r.taken();
+        r.release_first(k);
+        // The 3 that did not fit are still in `a`, in order.
+        let r = ca.peek(8);
+        assert_eq!((r.len(), r.get(0)), (3, Some(2)));
+        drop(r);
+        let r = cb.peek(8);
+        assert_eq!((r.get(0), r.get(1)), (Some(0), Some(1)));
+        r.release();
+        // A panicking map leaves both batches untouched.
+        let res = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            let mut r = ca.peek(8);
+            let mut wb = pb.reserve(8);
+            let _ = r.transfer_to(&mut wb, |_| -> Option<u64> { panic!("boom") });
+        }));
+        assert!(res.is_err());
+        let r = ca.peek(8);
+        assert_eq!(r.len(), 3, "nothing taken by the panicking transfer");
+        drop(r);
+        assert_eq!(b.prod.load(Ordering::Relaxed), 2, "nothing published");
+        assert!(cb.peek(8).is_empty());
     }
 
     #[test]

@@ -59,7 +59,7 @@ use crate::sys::xdp::{
     XDP_UMEM_PGOFF_COMPLETION_RING, XDP_UMEM_PGOFF_FILL_RING, XDP_USE_NEED_WAKEUP, XDP_USE_SG,
     XDP_ZEROCOPY,
 };
-use crate::umem::{Frame, FreeList, OwnerState, QueueEntry, RingSizes, RxPacket, Umem};
+use crate::umem::{AddrLayout, Frame, FreeList, OwnerState, QueueEntry, RingSizes, RxPacket, Umem};
 
 /// Copy or zero-copy.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -348,6 +348,28 @@ impl FillRing {
         n
     }
 
+    /// Receives up to `max` packets from `rx` and hands their frames straight back to this
+    /// fill ring, as many as it has room for (the rxdrop loop: libxdp's `xsk_ring_cons__peek`
+    /// on RX, `xsk_ring_prod__reserve` on fill, addresses copied slot to slot, submit,
+    /// release). Returns how many frames went back. Packets that do not fit stay in the RX
+    /// ring for the next call. The UMEM is checked once for the batch: if `rx` belongs to a
+    /// socket of another UMEM, nothing moves and 0 is returned.
+    ///
+    /// Counts like [`RxRing::recv`] followed by [`FillBatch::push`] of every frame:
+    /// [`RxRing::received`] and [`FillRing::filled`] both grow by the return value.
+    #[inline]
+    pub fn refill_from_rx(&mut self, rx: &mut RxRing, max: u32) -> u32 {
+        let mut packets = rx.recv(max);
+        if packets.is_empty() {
+            return 0;
+        }
+        let mut batch = self.reserve(packets.len());
+        packets.recycle_into(&mut batch);
+        let n = batch.submit();
+        packets.release();
+        n
+    }
+
     /// True if the kernel asks for a wake-up to go on receiving (`XDP_RING_NEED_WAKEUP`).
     #[inline]
     pub fn needs_wakeup(&self) -> bool {
@@ -449,13 +471,16 @@ impl FillBatch<'_> {
         if frame.umem_id() != self.umem_id {
             return Err(frame);
         }
-        match self.batch.as_mut() {
-            Some(b) if b.remaining() > 0 => {
-                // Cannot fail: remaining() > 0. The frame now belongs to the ring.
-                let _ = b.push(frame.into_addr());
+        let Some(b) = self.batch.as_mut() else {
+            return Err(frame);
+        };
+        match b.push(frame.addr()) {
+            Ok(()) => {
+                // The frame now belongs to the ring: its handle is consumed.
+                let _ = frame.into_addr();
                 Ok(())
             }
-            _ => Err(frame),
+            Err(_) => Err(frame),
         }
     }
 }
@@ -492,7 +517,7 @@ impl CompletionRing {
     pub fn peek(&mut self, n: u32) -> CompletionBatch<'_> {
         CompletionBatch {
             batch: Some(self.ring.peek(n)),
-            umem: &self.umem,
+            layout: self.umem.layout(),
             completed: &mut self.completed,
             invalid: &mut self.invalid,
         }
@@ -534,7 +559,7 @@ impl CompletionRing {
 #[derive(Debug)]
 pub struct CompletionBatch<'a> {
     batch: Option<ReadBatch<'a, MmapRing<u64>>>,
-    umem: &'a Umem,
+    layout: AddrLayout,
     completed: &'a mut u64,
     invalid: &'a mut u64,
 }
@@ -553,10 +578,10 @@ impl Iterator for CompletionBatch<'_> {
         let b = self.batch.as_mut()?;
         loop {
             let addr = b.next()?;
-            match self.umem.split_addr(addr) {
+            match self.layout.split(addr) {
                 Some((base, _)) => {
                     *self.completed += 1;
-                    return Some(self.umem.frame_at(base));
+                    return Some(self.layout.frame_at(base));
                 }
                 None => *self.invalid += 1,
             }
@@ -582,7 +607,7 @@ impl RxRing {
     pub fn recv(&mut self, n: u32) -> RxBatch<'_> {
         RxBatch {
             batch: Some(self.ring.peek(n)),
-            umem: &self.umem,
+            layout: self.umem.layout(),
             received: &mut self.received,
             invalid: &mut self.invalid,
         }
@@ -611,7 +636,7 @@ impl RxRing {
 #[derive(Debug)]
 pub struct RxBatch<'a> {
     batch: Option<ReadBatch<'a, MmapRing<XdpDesc>>>,
-    umem: &'a Umem,
+    layout: AddrLayout,
     received: &'a mut u64,
     invalid: &'a mut u64,
 }
@@ -622,6 +647,35 @@ read_batch_common!(
     "True if nothing was received."
 );
 
+impl RxBatch<'_> {
+    /// Hands the frames of the packets not taken yet straight to `fill` (as many as it has
+    /// room for), without making an [`RxPacket`] of each: the UMEM is checked once for the
+    /// batch, and each descriptor's address is masked to its frame and copied to the next
+    /// fill entry. Returns how many frames went into `fill`. The packets moved count as taken
+    /// (released by [`release`](RxBatch::release) or on drop), those that did not fit stay
+    /// for the iterator or the next `recv`. Nothing moves (0) if `fill` belongs to another
+    /// UMEM. See [`FillRing::refill_from_rx`] for the whole rxdrop step in one call.
+    ///
+    /// Frame ownership is as with `next` + [`FillBatch::push`]: a frame goes from the RX
+    /// ring into the fill batch, so it is published by [`FillBatch::submit`] or, if the fill
+    /// batch is dropped, held by the fill ring for [`FillRing::reclaim`].
+    #[inline]
+    pub fn recycle_into(&mut self, fill: &mut FillBatch<'_>) -> u32 {
+        if fill.umem_id != self.layout.id {
+            return 0;
+        }
+        let (Some(src), Some(dst)) = (self.batch.as_mut(), fill.batch.as_mut()) else {
+            return 0;
+        };
+        let layout = self.layout;
+        let (taken, written) = src.transfer_to(dst, |d| layout.split(d.addr).map(|(b, _)| b));
+        // An address outside the UMEM (a kernel bug) is taken and counted, never queued.
+        *self.received += u64::from(written);
+        *self.invalid += u64::from(taken - written);
+        written
+    }
+}
+
 impl Iterator for RxBatch<'_> {
     type Item = RxPacket;
 
@@ -630,11 +684,11 @@ impl Iterator for RxBatch<'_> {
         let b = self.batch.as_mut()?;
         loop {
             let desc = b.next()?;
-            match self.umem.split_addr(desc.addr) {
+            match self.layout.split(desc.addr) {
                 Some((base, offset)) => {
                     *self.received += 1;
                     return Some(RxPacket {
-                        frame: self.umem.frame_at(base),
+                        frame: self.layout.frame_at(base),
                         offset,
                         len: desc.len,
                         options: desc.options,

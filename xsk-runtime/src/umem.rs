@@ -433,21 +433,19 @@ impl Umem {
     /// the data in the frame); `None` if it does not lie in the UMEM.
     #[inline]
     pub(crate) fn split_addr(&self, addr: u64) -> Option<(u64, u32)> {
-        let full = if self.inner.unaligned {
-            (addr & XSK_UNALIGNED_BUF_ADDR_MASK) + (addr >> XSK_UNALIGNED_BUF_OFFSET_SHIFT)
-        } else {
-            addr
-        };
-        let fs = u64::from(self.inner.frame_size);
-        let base = if self.inner.unaligned {
-            full - full % fs
-        } else {
-            full & !(fs - 1)
-        };
-        if base >= self.len() {
-            return None;
+        self.layout().split(addr)
+    }
+
+    /// What splitting addresses needs, copied out of the shared state once per batch (so the
+    /// per-descriptor work reads no field through the `Arc`).
+    #[inline]
+    pub(crate) fn layout(&self) -> AddrLayout {
+        AddrLayout {
+            frame_size: u64::from(self.inner.frame_size),
+            len: self.inner.len,
+            unaligned: self.inner.unaligned,
+            id: self.inner.id,
         }
-        Some((base, (full - base) as u32))
     }
 
     /// The descriptor address of `offset` bytes into the frame at `base`.
@@ -464,6 +462,42 @@ impl Umem {
     #[inline]
     pub(crate) fn frame_at(&self, base: u64) -> Frame {
         Frame::new(base, self.inner.id)
+    }
+}
+
+/// The address arithmetic of one UMEM, as plain values (see [`Umem::layout`]).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct AddrLayout {
+    frame_size: u64,
+    len: u64,
+    unaligned: bool,
+    pub(crate) id: u32,
+}
+
+impl AddrLayout {
+    /// The base of the frame an address the kernel returned lies in (`None` if it does not
+    /// lie in the UMEM), and the offset of the address in that frame.
+    #[inline]
+    pub(crate) fn split(&self, addr: u64) -> Option<(u64, u32)> {
+        let (base, full) = if self.unaligned {
+            let full =
+                (addr & XSK_UNALIGNED_BUF_ADDR_MASK) + (addr >> XSK_UNALIGNED_BUF_OFFSET_SHIFT);
+            (full - full % self.frame_size, full)
+        } else {
+            // Aligned mode: frame_size is a power of two (`UmemConfig::validate`).
+            (addr & !(self.frame_size - 1), addr)
+        };
+        if base >= self.len {
+            return None;
+        }
+        Some((base, (full - base) as u32))
+    }
+
+    /// The handle of the frame at `base`: only for addresses the kernel handed back (see
+    /// [`Frame::new`]).
+    #[inline]
+    pub(crate) fn frame_at(&self, base: u64) -> Frame {
+        Frame::new(base, self.id)
     }
 }
 

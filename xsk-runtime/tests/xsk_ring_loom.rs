@@ -146,3 +146,61 @@ fn rolled_back_batches_are_invisible_to_the_other_side() {
         assert_eq!(seen, vec![7]);
     });
 }
+
+/// The per-batch forms (`WriteBatch::fill_with`, `ReadBatch::transfer_to`,
+/// `ReadBatch::for_each_entry`) keep the protocol: the producer thread writes whole batches
+/// with `fill_with`; the consumer moves entries from the shared ring into a second ring of its
+/// own with `transfer_to` (the RX → fill recycle) and reads that one with `for_each_entry`.
+#[test]
+fn batch_level_forms_lose_and_duplicate_nothing() {
+    let mut builder = loom::model::Builder::new();
+    builder.preemption_bound = Some(3);
+    builder.check(|| {
+        let ring = SimRing::new(2);
+        let producer_mem = ring.clone();
+        let producer = loom::thread::spawn(move || {
+            let mut p = Producer::new(producer_mem);
+            let mut next = 1u64;
+            while next <= ITEMS {
+                let want = (ITEMS + 1 - next).min(2) as u32;
+                let mut batch = p.reserve(want);
+                if batch.is_empty() {
+                    drop(batch);
+                    loom::thread::yield_now();
+                    continue;
+                }
+                let base = next;
+                next += u64::from(batch.fill_with(|i| base + u64::from(i)));
+                batch.submit();
+            }
+        });
+        let mut c = Consumer::new(ring.clone());
+        let local = SimRing::new(2);
+        let mut lp = Producer::new(local.clone());
+        let mut lc = Consumer::new(local.clone());
+        let mut expect = 1u64;
+        while expect <= ITEMS {
+            let mut batch = c.peek(2);
+            if batch.is_empty() {
+                drop(batch);
+                loom::thread::yield_now();
+                continue;
+            }
+            let mut out = lp.reserve(1);
+            let (taken, written) = batch.transfer_to(&mut out, |v| Some(v * 10));
+            assert_eq!((taken, written), (1, 1), "the local ring has room for one");
+            out.submit();
+            batch.release_first(taken);
+            let mut got = lc.peek(2);
+            got.for_each_entry(|v| {
+                assert_eq!(v, expect * 10, "entry lost, duplicated or reordered");
+                expect += 1;
+            });
+            got.release();
+        }
+        producer.join().unwrap();
+        assert!(c.peek(2).is_empty());
+        assert_eq!(ring.0.producer.load(Ordering::Relaxed), ITEMS as u32);
+        assert_eq!(ring.0.consumer.load(Ordering::Relaxed), ITEMS as u32);
+    });
+}

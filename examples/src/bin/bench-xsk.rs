@@ -223,18 +223,10 @@ fn rx_modes(o: &Opts) -> xsk_runtime::Result<()> {
             return Err(xsk_runtime::Error::invalid("socket lacks a ring"));
         };
         let n = if o.mode == Mode::RxDrop {
-            let mut rb = rx.recv(o.batch);
-            let n = rb.len();
+            // RX -> fill, addresses copied slot to slot like xsk_ref.c's loop.
+            let n = fill.refill_from_rx(rx, o.batch);
             if n == 0 {
-                drop(rb);
                 fill.wake_if_needed()?;
-            } else {
-                let mut fb = fill.reserve(n);
-                for pkt in rb.by_ref().take(fb.len() as usize) {
-                    let _ = fb.push(pkt.into_frame());
-                }
-                fb.submit();
-                rb.release();
             }
             n
         } else {
