@@ -1,6 +1,9 @@
 //! The abstract machine state: register types, stack slots, call frames, acquired references;
 //! and the "is this new state covered by an already-verified one" test used for pruning.
 
+use std::ops::{Deref, DerefMut};
+use std::rc::Rc;
+
 use super::scalar::Scalar;
 
 /// Which packet pointer family.
@@ -132,13 +135,46 @@ pub enum Slot {
 /// Number of 8-byte slots in a 512-byte frame.
 pub const SLOTS: usize = 64;
 
+/// The 64 slots of one frame, shared copy-on-write between the states that hold them: cloning
+/// a state (at every branch and stored prune point) only bumps a count, and the first write
+/// through [`DerefMut`] copies the slots if another state still shares them.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct Stack(Rc<[Slot; SLOTS]>);
+
+impl Stack {
+    /// A frame of unknown bytes.
+    fn new() -> Stack {
+        Stack(Rc::new(std::array::from_fn(|_| {
+            Slot::Bytes([Byte::Misc; 8])
+        })))
+    }
+
+    /// True if `self` and `other` are the same shared slots (hence equal).
+    pub fn same(&self, other: &Stack) -> bool {
+        Rc::ptr_eq(&self.0, &other.0)
+    }
+}
+
+impl Deref for Stack {
+    type Target = [Slot];
+    fn deref(&self) -> &[Slot] {
+        &self.0[..]
+    }
+}
+
+impl DerefMut for Stack {
+    fn deref_mut(&mut self) -> &mut [Slot] {
+        &mut Rc::make_mut(&mut self.0)[..]
+    }
+}
+
 /// One call frame.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct Frame {
     /// `r0`..`r10`.
     pub regs: [RegVal; 11],
     /// Slot `i` covers frame offsets `-512 + 8 i .. -512 + 8 i + 8`.
-    pub stack: Vec<Slot>,
+    pub stack: Stack,
     /// The `call` instruction that created this frame (0 for the main program).
     pub callsite: usize,
     /// The subprogram this frame runs.
@@ -155,7 +191,7 @@ impl Frame {
         };
         Frame {
             regs,
-            stack: vec![Slot::Bytes([Byte::Misc; 8]); SLOTS],
+            stack: Stack::new(),
             callsite,
             subprog,
         }
@@ -196,9 +232,15 @@ impl State {
             for r in fr.regs.iter_mut() {
                 f(r);
             }
-            for s in fr.stack.iter_mut() {
-                if let Slot::Spill(r) = s {
-                    f(r);
+            // Only spilled registers can change: leave shared slots shared unless one does.
+            for i in 0..SLOTS {
+                let Slot::Spill(r) = &fr.stack[i] else {
+                    continue;
+                };
+                let mut r2 = r.clone();
+                f(&mut r2);
+                if r2 != *r {
+                    fr.stack[i] = Slot::Spill(r2);
                 }
             }
         }
@@ -333,7 +375,13 @@ pub fn covers(old: &State, new: &State, live: u16) -> bool {
                 return false;
             }
         }
-        for (so, sn) in fo.stack.iter().zip(&fnew.stack) {
+        // The same shared slots cover themselves; only spilled registers (whose ids must
+        // map consistently) need the full test then.
+        let same = fo.stack.same(&fnew.stack);
+        for (so, sn) in fo.stack.iter().zip(fnew.stack.iter()) {
+            if same && matches!(so, Slot::Bytes(_)) {
+                continue;
+            }
             if !slot_covers(so, sn, &mut ids) {
                 return false;
             }
