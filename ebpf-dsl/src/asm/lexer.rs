@@ -1,4 +1,5 @@
-//! The lexer: source text to [`Token`]s with byte spans.
+//! The lexer: source text to [`Token`]s with byte spans. Tokens borrow their text from the
+//! source (one token buffer for the whole text, no allocation per token).
 //!
 //! Whitespace between tokens is never significant (the `defprogram!` macro rebuilds the text
 //! with one space between Rust tokens, so `w0 s >>= 3` must read like `w0 s>>= 3`); operators
@@ -12,27 +13,27 @@ use crate::ir::Span;
 
 /// What a token is.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Tok {
+pub enum Tok<'a> {
     /// A word: `[A-Za-z_.][A-Za-z0-9_.]*` (mnemonics, registers, labels, names).
-    Ident(String),
+    Ident(&'a str),
     /// An unsigned integer literal (decimal, `0x` hex, `0b` binary, `0o` or leading-`0` octal,
     /// `'c'` character); `None` when it does not fit 64 bits.
     Int(Option<u64>),
     /// One punctuation character: `+ - * / % = < > ! & | ^ ~ ( ) [ ] , : @`.
     Punct(char),
     /// The text between a balanced `{` and `}` (trimmed).
-    Extern(String),
+    Extern(&'a str),
     /// A double-quoted string (only directives such as `.file "x.c"` use them).
-    Str(String),
+    Str(&'a str),
     /// A statement separator: a newline or `;`.
     Sep,
 }
 
 /// A token and the bytes it came from.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Token {
+pub struct Token<'a> {
     /// What it is.
-    pub tok: Tok,
+    pub tok: Tok<'a>,
     /// Where it is.
     pub span: Span,
 }
@@ -47,7 +48,7 @@ fn is_ident_char(c: char) -> bool {
 
 /// Splits `src` into tokens. Lexing errors (stray characters, unclosed comments or braces) are
 /// collected; the token stream is still returned so that parsing can report more errors.
-pub fn lex(src: &str) -> (Vec<Token>, Vec<Diagnostic>) {
+pub fn lex(src: &str) -> (Vec<Token<'_>>, Vec<Diagnostic>) {
     let mut toks = Vec::new();
     let mut errs = Vec::new();
     let bytes = src.as_bytes();
@@ -110,7 +111,7 @@ pub fn lex(src: &str) -> (Vec<Token>, Vec<Diagnostic>) {
                 match end {
                     Some(e) => {
                         toks.push(Token {
-                            tok: Tok::Extern(src[i + 1..e].trim().to_string()),
+                            tok: Tok::Extern(src[i + 1..e].trim()),
                             span: sp(e + 1),
                         });
                         i = e + 1;
@@ -132,7 +133,7 @@ pub fn lex(src: &str) -> (Vec<Token>, Vec<Diagnostic>) {
                 match close {
                     Some(p) => {
                         toks.push(Token {
-                            tok: Tok::Str(src[i + 1..i + 1 + p].to_string()),
+                            tok: Tok::Str(&src[i + 1..i + 1 + p]),
                             span: sp(i + 1 + p + 1),
                         });
                         i = i + 1 + p + 1;
@@ -201,7 +202,7 @@ pub fn lex(src: &str) -> (Vec<Token>, Vec<Diagnostic>) {
                     .find(|&(_, ch)| !is_ident_char(ch))
                     .map_or(src.len(), |(p, _)| i + p);
                 toks.push(Token {
-                    tok: Tok::Ident(src[i..end].to_string()),
+                    tok: Tok::Ident(&src[i..end]),
                     span: sp(end),
                 });
                 i = end;

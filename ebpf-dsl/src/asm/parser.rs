@@ -92,7 +92,7 @@ pub fn parse_partial(src: &str) -> (Vec<Item>, Vec<Diagnostic>) {
         while let (Some(Tok::Ident(name)), Some(Tok::Punct(':'))) =
             (s.get(i).map(|t| &t.tok), s.get(i + 1).map(|t| &t.tok))
         {
-            labels.insert(name.clone());
+            labels.insert(*name);
             i += 2;
         }
     }
@@ -195,9 +195,9 @@ fn parse_reg_name(name: &str) -> Option<(bool, Option<u32>)> {
 }
 
 struct StmtParser<'a> {
-    toks: &'a [Token],
+    toks: &'a [Token<'a>],
     pos: usize,
-    labels: &'a HashSet<String>,
+    labels: &'a HashSet<&'a str>,
     /// End of the statement's last token (for "missing operand" errors).
     end: usize,
     /// Nesting depth of the expression being parsed (bounded, so hostile input cannot
@@ -209,11 +209,11 @@ struct StmtParser<'a> {
 const MAX_EXPR_DEPTH: usize = 64;
 
 impl<'a> StmtParser<'a> {
-    fn peek(&self) -> Option<&'a Token> {
+    fn peek(&self) -> Option<&'a Token<'a>> {
         self.toks.get(self.pos)
     }
 
-    fn peek_at(&self, n: usize) -> Option<&'a Tok> {
+    fn peek_at(&self, n: usize) -> Option<&'a Tok<'a>> {
         self.toks.get(self.pos + n).map(|t| &t.tok)
     }
 
@@ -227,7 +227,7 @@ impl<'a> StmtParser<'a> {
     }
 
     fn is_ident(&self, s: &str) -> bool {
-        matches!(self.peek_at(0), Some(Tok::Ident(i)) if i == s)
+        matches!(self.peek_at(0), Some(Tok::Ident(i)) if *i == s)
     }
 
     fn eat_punct(&mut self, c: char) -> bool {
@@ -373,7 +373,7 @@ impl<'a> StmtParser<'a> {
         }) = self.peek()
         {
             self.pos += 1;
-            return Ok(Value::Extern(text.clone(), *span));
+            return Ok(Value::Extern(text.to_string(), *span));
         }
         let start = self.pos;
         let v = self.expr(0)?;
@@ -542,7 +542,7 @@ impl<'a> StmtParser<'a> {
                     "an interpolated offset is written `+ {value}` (put the sign in the value)",
                 );
             }
-            return Ok(Some(Value::Extern(text.clone(), *span)));
+            return Ok(Some(Value::Extern(text.to_string(), *span)));
         }
         let v = self.unary_term()?;
         let span = self.span_from(start.saturating_sub(1));
@@ -603,7 +603,7 @@ impl<'a> StmtParser<'a> {
             }
             self.pos += 2;
             items.push(
-                Item::new(ItemKind::Label(Cow::Owned(name.clone())))
+                Item::new(ItemKind::Label(Cow::Owned(name.to_string())))
                     .with_span(self.span_from(start)),
             );
         }
@@ -615,7 +615,7 @@ impl<'a> StmtParser<'a> {
         // are skipped, the rest are refused.
         if let Some(Tok::Ident(word)) = self.peek_at(0) {
             if word.starts_with('.') {
-                return match word.as_str() {
+                return match *word {
                     ".text" | ".globl" | ".global" | ".p2align" | ".align" | ".type" | ".size"
                     | ".file" | ".addrsig" | ".addrsig_sym" | ".local" | ".hidden" => Ok(()),
                     _ => err(
@@ -655,7 +655,7 @@ impl<'a> StmtParser<'a> {
                             && matches!(self.peek_at(1), Some(Tok::Punct(',' | ')'))) =>
                     {
                         self.pos += 1;
-                        SnippetArg::Ident(Cow::Owned(id.clone()))
+                        SnippetArg::Ident(Cow::Owned(id.to_string()))
                     }
                     _ => {
                         let (v, span) = self.num("a snippet argument")?;
@@ -703,7 +703,7 @@ impl<'a> StmtParser<'a> {
             return self.expected("an instruction");
         };
         self.pos += 1;
-        match word.as_str() {
+        match *word {
             "exit" => Ok(ItemKind::Insn(Insn::new(0x95, 0, 0, 0, 0))),
             "goto" => {
                 let target = self.target(i128::from(i16::MIN), i128::from(i16::MAX))?;
@@ -758,16 +758,14 @@ impl<'a> StmtParser<'a> {
         match self.peek_at(0) {
             Some(Tok::Ident(name)) if parse_reg_name(name).is_none() => {
                 self.pos += 1;
-                if !self.labels.contains(name.as_str())
-                    && crate::consts::const_by_name(name).is_some()
-                {
+                if !self.labels.contains(*name) && crate::consts::const_by_name(name).is_some() {
                     return err(
                         DiagKind::Syntax,
                         span,
                         format!("jump target `{name}` is a named constant, not a label"),
                     );
                 }
-                Ok(Target::Label(Cow::Owned(name.clone())))
+                Ok(Target::Label(Cow::Owned(name.to_string())))
             }
             Some(Tok::Punct('+' | '-') | Tok::Int(_)) => {
                 let neg = self.eat_punct('-');
@@ -823,9 +821,9 @@ impl<'a> StmtParser<'a> {
         match self.peek_at(0) {
             Some(Tok::Ident(name)) if parse_reg_name(name).is_none() => {
                 self.pos += 1;
-                if self.labels.contains(name.as_str()) {
+                if self.labels.contains(*name) {
                     return Ok(ItemKind::Call {
-                        target: Target::Label(Cow::Owned(name.clone())),
+                        target: Target::Label(Cow::Owned(name.to_string())),
                     });
                 }
                 if let Some(h) = crate::helpers::helper_by_name(name) {
@@ -1182,7 +1180,7 @@ impl<'a> StmtParser<'a> {
         // Sign-extending move: `r1 = (s8)r2`.
         if self.is_punct('(') {
             if let Some(Tok::Ident(w)) = self.peek_at(1) {
-                if let Some(bits) = match w.as_str() {
+                if let Some(bits) = match *w {
                     "s8" => Some(8),
                     "s16" => Some(16),
                     "s32" => Some(32),
@@ -1214,9 +1212,9 @@ impl<'a> StmtParser<'a> {
             return self.load(dst);
         }
         if let Some(Tok::Ident(word)) = self.peek_at(0) {
-            let word = word.clone();
+            let word: &str = word;
             // Byte swaps.
-            let swap = match word.as_str() {
+            let swap = match word {
                 "be16" => Some((0xdc, 16)),
                 "be32" => Some((0xdc, 32)),
                 "be64" => Some((0xdc, 64)),
@@ -1245,11 +1243,11 @@ impl<'a> StmtParser<'a> {
                 return Ok(ItemKind::Insn(Insn::new(code, dst.reg.num(), 0, 0, bits)));
             }
             if self.peek_at(1) == Some(&Tok::Punct('(')) {
-                match word.as_str() {
+                match word {
                     "atomic_fetch_add" | "atomic_fetch_or" | "atomic_fetch_and"
-                    | "atomic_fetch_xor" => return self.fetch_atomic(dst, &word),
+                    | "atomic_fetch_xor" => return self.fetch_atomic(dst, word),
                     "xchg_64" | "xchg32_32" | "cmpxchg_64" | "cmpxchg32_32" => {
-                        return self.xchg(dst, &word)
+                        return self.xchg(dst, word)
                     }
                     "addr_space_cast" => return self.addr_space_cast(dst),
                     "map_value" => return self.map_value(dst),
@@ -1257,15 +1255,15 @@ impl<'a> StmtParser<'a> {
                 }
             }
             // `r1 = name ll` naming a map.
-            if parse_reg_name(&word).is_none()
-                && crate::consts::const_by_name(&word).is_none()
-                && self.peek_at(1) == Some(&Tok::Ident("ll".into()))
+            if parse_reg_name(word).is_none()
+                && crate::consts::const_by_name(word).is_none()
+                && self.peek_at(1) == Some(&Tok::Ident("ll"))
             {
                 self.pos += 2;
                 self.need_wide_ld(dst)?;
                 return Ok(ItemKind::MapRef {
                     dst: dst.reg,
-                    map: Cow::Owned(word),
+                    map: Cow::Owned(word.to_string()),
                     kind: RelocKind::MapFd,
                 });
             }
@@ -1545,7 +1543,7 @@ impl<'a> StmtParser<'a> {
         if parse_reg_name(name).is_some() {
             return self.expected("a map name");
         }
-        let name = name.clone();
+        let name = name.to_string();
         self.pos += 1;
         let offset = if self.eat_punct(',') {
             let (v, s) = self.num("a map value offset")?;
