@@ -29,7 +29,7 @@ use ebpf_dsl::dsl::{self, ja, jmp_imm, label, mov};
 use ebpf_dsl::insn::JmpOp;
 use ebpf_dsl::verifier::{verify, VerifyInput};
 use ebpf_dsl::xdp::{self, XdpAction};
-use ebpf_dsl::{consts, Item, ProgramType, Reg};
+use ebpf_dsl::{consts, Item, MapSpec, MapType, ProgramType, Reg};
 
 const PARSE_PORT: u16 = 4791;
 const IPPROTO_UDP: i32 = consts::IPPROTO_UDP as i32;
@@ -60,10 +60,7 @@ fn parse_udp_program() -> Vec<Item> {
     ));
     v.extend(xdp::parse_ipv4(l3, end, proto, "pass", Some(l4)));
     v.push(jmp_imm(JmpOp::Jne, proto, IPPROTO_UDP, "pass"));
-    v.push(ja("udp"));
-    v.push(label("v6"));
-    v.extend(xdp::parse_ipv6(l3, end, proto, "pass", Some(l4)));
-    v.push(jmp_imm(JmpOp::Jne, proto, IPPROTO_UDP, "pass"));
+    // IPv4 falls through into UDP; the IPv6 block sits after the exit and jumps back.
     v.push(label("udp"));
     v.extend(xdp::parse_udp_be(l4, end, proto, "pass"));
     v.push(jmp_imm(JmpOp::Jne, proto, xdp::htons(PARSE_PORT), "pass"));
@@ -72,6 +69,10 @@ fn parse_udp_program() -> Vec<Item> {
     v.extend(xdp::redirect_map("xsks", Reg::R2, XdpAction::Pass.value()));
     v.push(label("pass"));
     v.push(dsl::exit().into());
+    v.push(label("v6"));
+    v.extend(xdp::parse_ipv6(l3, end, proto, "pass", Some(l4)));
+    v.push(jmp_imm(JmpOp::Jne, proto, IPPROTO_UDP, "pass"));
+    v.push(ja("udp"));
     v
 }
 
@@ -125,6 +126,23 @@ fn dump(dir: &str) -> Result<(), String> {
     for (name, items) in progs {
         let a = dsl::assemble(&items)
             .map_err(|e| format!("{name}: {}", show(e.diagnostics(), "", name)))?;
+        // Every program the kernel will be given must pass our own verifier first.
+        let maps = [MapSpec {
+            name: "xsks".into(),
+            map_type: MapType::Xskmap,
+            key_size: 4,
+            value_size: 4,
+            max_entries: 64,
+            flags: 0,
+        }];
+        let input = VerifyInput::new(&a.insns, ProgramType::Xdp).with_maps(&a.relocations, &maps);
+        if let Err(errs) = verify(&input) {
+            let msgs: Vec<String> = errs.iter().map(|e| e.to_string()).collect();
+            return Err(format!(
+                "{name}: rejected by the static verifier: {}",
+                msgs.join("; ")
+            ));
+        }
         let path = format!("{dir}/{name}.insns");
         std::fs::write(&path, raw_bytes(&a)).map_err(|e| format!("write {path}: {e}"))?;
         println!("{path}: {} slots", a.insns.len());
