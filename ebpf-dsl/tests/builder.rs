@@ -499,6 +499,59 @@ fn parsers_text_and_builder_agree() {
     assert_eq!(built.relocations, parsed.relocations);
 }
 
+/// The network-order parsers from text (`_be` snippets, `ETH_P_*_BE` constants) and from
+/// builder calls give the same instructions.
+#[test]
+fn be_parsers_text_and_builder_agree() {
+    let src = "\
+        r0 = XDP_PASS
+        r2 = *(u32 *)(r1 + 0)
+        r3 = *(u32 *)(r1 + 4)
+        parse_eth_vlan_be!(r2, r3, r4, r5, pass)
+        if r4 != ETH_P_IP_BE goto pass
+        parse_ipv4!(r5, r3, r4, pass, r6)
+        if r4 == IPPROTO_TCP goto tcp
+        parse_udp_be!(r6, r3, r4, pass)
+        if r4 != 0xb712 goto pass
+        r2 = *(u32 *)(r1 + 16)
+        redirect_map!(xsks, r2, XDP_PASS)
+    pass:
+        exit
+    tcp:
+        parse_tcp_be!(r6, r3, r4, pass)
+        parse_eth_be!(r2, r3, r4, pass)
+        goto pass
+    ";
+    let parsed = asm::assemble(src).unwrap_or_else(|e| panic!("{e:?}"));
+
+    let mut p = Program::xdp("parse_be");
+    p.push(mov(R0, 2));
+    p.extend(xdp::load_data_pointers(R1, R2, R3));
+    let u = p.unique();
+    p.extend(xdp::parse_eth_vlan_be(R2, R3, R4, R5, "pass", u));
+    p.push(jmp_imm(
+        JmpOp::Jne,
+        R4,
+        ebpf_dsl::consts::ETH_P_IP_BE as i32,
+        "pass",
+    ));
+    p.extend(xdp::parse_ipv4(R5, R3, R4, "pass", Some(R6)));
+    p.push(jmp_imm(JmpOp::Jeq, R4, 6, "tcp"));
+    p.extend(xdp::parse_udp_be(R6, R3, R4, "pass"));
+    p.push(jmp_imm(JmpOp::Jne, R4, xdp::htons(4791), "pass"));
+    p.push(xdp::load_ctx_field(R2, R1, xdp::XdpMdField::RxQueueIndex));
+    p.extend(xdp::redirect_map("xsks", R2, 2));
+    p.push(label("pass"));
+    p.push(exit());
+    p.push(label("tcp"));
+    p.extend(xdp::parse_tcp_be(R6, R3, R4, "pass"));
+    p.extend(xdp::parse_eth_be(R2, R3, R4, "pass"));
+    p.push(ja("pass"));
+    let built = p.assemble().unwrap_or_else(|e| panic!("{e:?}"));
+    assert_eq!(built.insns, parsed.insns);
+    assert_eq!(built.relocations, parsed.relocations);
+}
+
 #[test]
 fn parser_sequences_are_as_documented() {
     let built = resolve(
