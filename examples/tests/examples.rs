@@ -394,10 +394,12 @@ fn pktgen_paces_to_the_rate() {
     }
     let _one = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
     // 20 000 frames/s for 2 s: the program paces itself inside one long live-frames call.
-    // A correctness bound on the pacing (no frame before its time, few lost), not a speed test.
+    // A correctness bound on the pacing (no frame before its time, few lost), not a speed test:
+    // `--burst 4000` lets the program catch up after its thread was descheduled for up to
+    // 200 ms, so a busy machine (CI, 2 cores) does not lose frames to the scheduler.
     let r = run(
         env!("CARGO_BIN_EXE_xsk-pktgen"),
-        &["--rate", "20000", "--duration", "2"],
+        &["--rate", "20000", "--duration", "2", "--burst", "4000"],
     );
     r.ok().sandbox_removed();
     let received = pktgen_received(&r);

@@ -183,6 +183,16 @@ fn run() -> Result<()> {
         "RESULT tool=pktgen impl=rust secs={secs:.3} pkts={sent} pps={:.0}",
         sent as f64 / secs.max(1e-9)
     );
+    if let Some(r) = rate {
+        let due = (r as f64 * secs).min(count.map_or(f64::INFINITY, |c| c as f64));
+        if (sent as f64) < 0.9 * due {
+            eprintln!(
+                "{NAME}: sent {sent} of the {due:.0} frames due at {r}/s: the generator's threads \
+                 were descheduled for longer than --burst {burst} frames lets them catch up \
+                 (a busy CPU); a larger --burst or a CPU of its own (--cpus) keeps the rate"
+            );
+        }
+    }
     if let (Some(sink), Some(sb)) = (sink, sandbox) {
         // Frames still in flight arrive within milliseconds.
         std::thread::sleep(Duration::from_millis(100));
