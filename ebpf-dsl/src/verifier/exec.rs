@@ -519,7 +519,7 @@ impl<'a> Exec<'a> {
     }
 
     pub(crate) fn run(&mut self) -> R<Report> {
-        let mut ex = Explorer::new();
+        let mut ex = Explorer::new(self.cfg.prune_point.len());
         let mut pending: Vec<(usize, State, Option<usize>)> = vec![(0, initial_state(), None)];
         while let Some((mut pc, mut st, mut parent)) = pending.pop() {
             loop {

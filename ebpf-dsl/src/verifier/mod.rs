@@ -361,7 +361,8 @@ struct Checkpoint {
 /// The path explorer (depth first, like the kernel's `do_check`).
 pub(crate) struct Explorer {
     checkpoints: Vec<Checkpoint>,
-    explored: HashMap<usize, Vec<usize>>,
+    /// The checkpoints stored at each instruction, indexed by instruction.
+    explored: Vec<Vec<usize>>,
 }
 
 /// What happened at a prune point.
@@ -375,10 +376,11 @@ pub(crate) enum PruneResult {
 }
 
 impl Explorer {
-    pub(crate) fn new() -> Self {
+    /// An explorer for a program of `insns` instruction slots.
+    pub(crate) fn new(insns: usize) -> Self {
         Explorer {
             checkpoints: Vec::new(),
-            explored: HashMap::new(),
+            explored: vec![Vec::new(); insns],
         }
     }
 
@@ -393,7 +395,10 @@ impl Explorer {
         live: u16,
         parent: Option<usize>,
     ) -> PruneResult {
-        let list = self.explored.entry(pc).or_default();
+        if pc >= self.explored.len() {
+            self.explored.resize_with(pc + 1, Vec::new);
+        }
+        let list = &mut self.explored[pc];
         for &c in list.iter() {
             let ck = &self.checkpoints[c];
             if ck.pending == 0 {
