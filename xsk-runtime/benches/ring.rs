@@ -25,12 +25,18 @@ use xsk_runtime::sys::xdp::XdpDesc;
 #[repr(C, align(64))]
 struct Line(AtomicU32);
 
+/// Four descriptors: one cache line, so that the descriptor array starts a cache line (as the
+/// kernel's mapping and `ring_ref.c`'s `_Alignas(64)` array do) and a batch of 64 covers
+/// whole lines.
+#[repr(C, align(64))]
+struct DescLine([UnsafeCell<XdpDesc>; 4]);
+
 /// One ring in ordinary memory, shared by a producer thread and a consumer thread.
 struct Shared {
     producer: Line,
     consumer: Line,
     flags: Line,
-    descs: Box<[UnsafeCell<XdpDesc>]>,
+    descs: Box<[DescLine]>,
 }
 
 // SAFETY: the descriptor cells are only touched through the ring protocol, which gives each
@@ -57,10 +63,11 @@ impl Mem {
             producer: &shared.producer.0,
             consumer: &shared.consumer.0,
             flags: &shared.flags.0,
-            // UnsafeCell<XdpDesc> has the layout of XdpDesc; the cells are only accessed
-            // through this pointer while the ring runs.
-            descs: UnsafeCell::raw_get(shared.descs.as_ptr()),
-            entries: shared.descs.len() as u32,
+            // A DescLine is 4 UnsafeCell<XdpDesc> (each with the layout of XdpDesc) and no
+            // padding (4 * 16 = 64 bytes), so the lines form one array of descriptors; the
+            // cells are only accessed through this pointer while the ring runs.
+            descs: UnsafeCell::raw_get(shared.descs.as_ptr().cast::<UnsafeCell<XdpDesc>>()),
+            entries: shared.descs.len() as u32 * 4,
         }
     }
 }
@@ -161,11 +168,12 @@ fn main() {
         || batch == 0
         || batch > ring
         || !ring.is_power_of_two()
+        || ring < 4
         || ring > 1 << 20
         || cpu_p >= 1024
         || cpu_c >= 1024
     {
-        eprintln!("ring: need 0 < -b <= -r, -r a power of two <= 2^20, 0 < -n <= 2^40");
+        eprintln!("ring: need 0 < -b <= -r, -r a power of two from 4 to 2^20, 0 < -n <= 2^40");
         std::process::exit(2);
     }
     // `cargo bench` passes --bench; ignore it.
@@ -174,8 +182,8 @@ fn main() {
         producer: Line(AtomicU32::new(0)),
         consumer: Line(AtomicU32::new(0)),
         flags: Line(AtomicU32::new(0)),
-        descs: (0..ring)
-            .map(|_| UnsafeCell::new(XdpDesc::default()))
+        descs: (0..ring / 4)
+            .map(|_| DescLine(std::array::from_fn(|_| UnsafeCell::new(XdpDesc::default()))))
             .collect(),
     });
     let mut prod = Producer::new(Mem::new(&shared));
@@ -207,7 +215,8 @@ fn main() {
         let mut sent = 0u64;
         while sent < n {
             let want = (n - sent).min(batch as u64) as u32;
-            let mut b = prod.reserve(want);
+            // All or nothing, as libxdp's xsk_ring_prod__reserve in ring_ref.c.
+            let mut b = prod.reserve_exact(want);
             if b.is_empty() {
                 continue;
             }
