@@ -44,12 +44,16 @@
 //! ## Speed
 //!
 //! A 10,000-instruction packet parser (`speed_10k_instructions` in `tests/verifier.rs`) is
-//! verified in about 0.13 s by a debug build and 0.08 s by an optimised one (2 shared cores).
-//! `defprogram!` runs the verifier in the proc macro, which Cargo builds without optimisation
-//! unless a profile sets `[profile.dev.build-override] opt-level = 3`; the whole macro on such a
-//! program (tokens, assembler, checks, verifier, expansion) takes about 0.47 s, 0.2 s of it in
-//! the verifier (`expand_10k_instruction_program` in `ebpf-dsl-macros`), so the workspace needs
-//! no such override. The worst case is a program whose paths come near the kernel's limit of
+//! verified in about 0.03 s by a debug build (2 shared cores). The generated 10,000-instruction
+//! program of the benchmark (`bench-progs compile`, `BENCHMARKS.md`) takes about 2.5 ms
+//! optimised, a fifth of the kernel's own verification time for it; what made it fast: states
+//! share their frames' stack slots copy-on-write, so cloning a state at a branch or a prune
+//! point copies the registers but not 64 stack slots. `defprogram!` runs the verifier in the
+//! proc macro, which Cargo builds without optimisation unless a profile sets
+//! `[profile.dev.build-override] opt-level = 3`; the whole macro on such a program (tokens,
+//! assembler, checks, verifier, expansion) takes about 0.3 s, 0.1 s of it in the verifier
+//! (`expand_10k_instruction_program` in `ebpf-dsl-macros`), so the workspace needs no such
+//! override. The worst case is a program whose paths come near the kernel's limit of
 //! 1,000,000 processed instructions (a long bounded loop): about 1.5 s in a debug build, 0.2 s
 //! optimised.
 //!
