@@ -168,8 +168,7 @@ fn main() {
         || batch == 0
         || batch > ring
         || !ring.is_power_of_two()
-        || ring < 4
-        || ring > 1 << 20
+        || !(4..=1 << 20).contains(&ring)
         || cpu_p >= 1024
         || cpu_c >= 1024
     {
