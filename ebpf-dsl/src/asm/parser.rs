@@ -107,17 +107,18 @@ pub fn parse_partial(src: &str) -> (Vec<Item>, Vec<Diagnostic>) {
             depth: 0,
         };
         if let Err(e) = p.statement(&mut items, &mut unique) {
-            errs.push(e);
+            errs.push(*e);
         }
     }
     errs.sort_by_key(|d| d.span.map(|s| s.start));
     (items, errs)
 }
 
-type PResult<T> = Result<T, Diagnostic>;
+/// Errors are boxed so that the `Ok` path moves small results.
+type PResult<T> = Result<T, Box<Diagnostic>>;
 
 fn err<T>(kind: DiagKind, span: Span, msg: impl Into<String>) -> PResult<T> {
-    Err(Diagnostic::new(kind, Some(span), msg))
+    Err(Box::new(Diagnostic::new(kind, Some(span), msg)))
 }
 
 /// A parsed register operand: its number and whether it was written as `wN` (32-bit).
@@ -443,7 +444,7 @@ impl<'a> StmtParser<'a> {
                 _ => lhs.checked_rem(rhs).ok_or_else(overflow)?,
             };
             if lhs.unsigned_abs() > u128::from(u64::MAX) {
-                return Err(overflow());
+                return Err(Box::new(overflow()));
             }
         }
         Ok(lhs)
