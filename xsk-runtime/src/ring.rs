@@ -228,17 +228,25 @@ impl<R: RingMemory> WriteBatch<'_, R> {
     #[inline]
     pub fn fill_with(&mut self, mut f: impl FnMut(u32) -> R::Item) -> u32 {
         let (first, end) = (self.written, self.len);
-        let (start, mask) = (self.start, self.ring.mask);
+        let count = end - first;
+        let (from, run1) = runs(self.start.wrapping_add(first), count, self.ring.mask);
         let mem = &self.ring.mem;
-        for i in first..end {
-            let slot = start.wrapping_add(i) & mask;
-            // SAFETY: `i < len`, so the slot lies in [start, start + len), which `reserve` took
-            // from the free space computed against an acquire load of the consumer index; no
-            // other batch exists while this one borrows the producer.
-            unsafe { mem.write(slot, f(i)) };
+        // Entries [first, end) of the batch are the slots from..from + run1, then (if the batch
+        // wraps around the end of the array) 0..count - run1: plain slot numbers, no masking
+        // per entry.
+        for k in 0..run1 {
+            // SAFETY: `from + k < from + run1 <= entries`; entry `first + k < len` of the
+            // batch, so the slot lies in [start, start + len), which `reserve` took from the free
+            // space computed against an acquire load of the consumer index; no other batch
+            // exists while this one borrows the producer.
+            unsafe { mem.write(from + k, f(first + k)) };
+        }
+        for k in run1..count {
+            // SAFETY: as above: slot `k - run1 < count - run1 <= from`, entry `first + k < len`.
+            unsafe { mem.write(k - run1, f(first + k)) };
         }
         self.written = end;
-        end - first
+        count
     }
 
     /// Entry `i` as written (`i < written()`): what a rollback hands back. The entry is not
@@ -266,6 +274,17 @@ impl<R: RingMemory> WriteBatch<'_, R> {
         }
         self.written
     }
+}
+
+/// Splits `count` consecutive ring positions from index `at` into runs of consecutive slots:
+/// returns the first slot (`at & mask`) and the length of the first run (up to the end of the
+/// array); the rest, `count - run1` entries, starts at slot 0. Needs `count <= mask + 1`.
+#[inline(always)]
+fn runs(at: u32, count: u32, mask: u32) -> (u32, u32) {
+    let from = at & mask;
+    // `mask - from + 1` is the number of slots from `from` to the end (at least 1; no overflow
+    // since the ring has at most 2^31 entries).
+    (from, count.min(mask - from + 1))
 }
 
 /// The consuming end of a ring (user space consumes the RX and completion rings).
@@ -384,16 +403,22 @@ impl<R: RingMemory> ReadBatch<'_, R> {
     #[inline]
     pub fn for_each_entry(&mut self, mut f: impl FnMut(R::Item)) -> u32 {
         let (first, end) = (self.pos, self.len);
-        let (start, mask) = (self.start, self.ring.mask);
+        let count = end - first;
+        let (from, run1) = runs(self.start.wrapping_add(first), count, self.ring.mask);
         let mem = &self.ring.mem;
-        for i in first..end {
-            let slot = start.wrapping_add(i) & mask;
-            // SAFETY: `i < len`: the slot lies in [start, start + len), which `peek` took from
+        // As in `WriteBatch::fill_with`: at most two runs of consecutive slots.
+        for slot in from..from + run1 {
+            // SAFETY: `slot < from + run1 <= entries`, and it holds entry `first + slot - from <
+            // len` of the batch: the slot lies in [start, start + len), which `peek` took from
             // the entries covered by an acquire load of the producer index and not yet released.
             f(unsafe { mem.read(slot) });
         }
+        for slot in 0..count - run1 {
+            // SAFETY: as above: `slot < count - run1 <= from`, entry `first + run1 + slot < len`.
+            f(unsafe { mem.read(slot) });
+        }
         self.pos = end;
-        end - first
+        count
     }
 
     /// Moves the entries not taken yet into `dst`, as many as it has room for, in order:
@@ -853,6 +878,32 @@ mod tests {
         drop(r);
         assert_eq!(b.prod.load(Ordering::Relaxed), 2, "nothing published");
         assert!(cb.peek(8).is_empty());
+    }
+
+    #[test]
+    fn batch_loops_split_at_the_end_of_the_array() {
+        // 8 slots, indices starting at 5: a batch of 7 covers slots 5, 6, 7, 0, 1, 2, 3.
+        for start in [5u32, u32::MAX - 1] {
+            let mem = Local::new(8, start);
+            let mut p = Producer::new(mem.clone());
+            let mut c = Consumer::new(mem.clone());
+            let mut w = p.reserve(7);
+            w.push(100).unwrap();
+            assert_eq!(w.fill_with(|i| 100 + u64::from(i)), 6);
+            assert_eq!(w.submit(), 7);
+            for k in 0..7u32 {
+                let slot = (start.wrapping_add(k) & 7) as usize;
+                // SAFETY: single-threaded test; nothing else touches the slots.
+                assert_eq!(unsafe { *mem.slots[slot].get() }, 100 + u64::from(k));
+            }
+            let mut r = c.peek(8);
+            assert_eq!(r.next(), Some(100));
+            let mut seen = Vec::new();
+            assert_eq!(r.for_each_entry(|v| seen.push(v)), 6);
+            assert_eq!(seen, (101..107).collect::<Vec<u64>>());
+            r.release();
+            assert_eq!(mem.cons.load(Ordering::Relaxed), start.wrapping_add(7));
+        }
     }
 
     #[test]
