@@ -210,9 +210,10 @@ impl<R: RingMemory> WriteBatch<'_, R> {
             return Err(item);
         }
         let slot = self.start.wrapping_add(self.written) & self.ring.mask;
-        // SAFETY: the slot lies in [start, start + len), which `reserve` took from the free
-        // space computed against an acquire load of the consumer index; no other batch exists
-        // while this one borrows the producer.
+        // Invariant: `reserve` took [start, start + len) from the free space computed against
+        // an acquire load of the consumer index, and no other batch exists while this one
+        // borrows the producer.
+        // SAFETY: the slot lies in [start, start + len) (invariant above).
         unsafe { self.ring.mem.write(slot, item) };
         self.written += 1;
         Ok(())
@@ -235,10 +236,10 @@ impl<R: RingMemory> WriteBatch<'_, R> {
         // wraps around the end of the array) 0..count - run1: plain slot numbers, no masking
         // per entry.
         for k in 0..run1 {
-            // SAFETY: `from + k < from + run1 <= entries`; entry `first + k < len` of the
-            // batch, so the slot lies in [start, start + len), which `reserve` took from the free
-            // space computed against an acquire load of the consumer index; no other batch
-            // exists while this one borrows the producer.
+            // `from + k < from + run1 <= entries`, and entry `first + k < len` of the batch, so
+            // the slot lies in [start, start + len), which `reserve` took from the free space
+            // computed against an acquire load of the consumer index; no other batch exists.
+            // SAFETY: in bounds and reserved by this batch (see above).
             unsafe { mem.write(from + k, f(first + k)) };
         }
         for k in run1..count {
@@ -257,9 +258,9 @@ impl<R: RingMemory> WriteBatch<'_, R> {
             return None;
         }
         let slot = self.start.wrapping_add(i) & self.ring.mask;
-        // SAFETY: the slot lies in [start, start + written): reserved by this batch (see
-        // `push`) and written by it; the producer index does not cover it yet, so the consumer
-        // does not read it.
+        // The slot lies in [start, start + written): reserved by this batch (see `push`) and
+        // written by it; the producer index does not cover it yet, so the consumer can't read it.
+        // SAFETY: reserved and written by this batch, invisible to the consumer (see above).
         Some(unsafe { self.ring.mem.read(slot) })
     }
 
@@ -408,9 +409,10 @@ impl<R: RingMemory> ReadBatch<'_, R> {
         let mem = &self.ring.mem;
         // As in `WriteBatch::fill_with`: at most two runs of consecutive slots.
         for slot in from..from + run1 {
-            // SAFETY: `slot < from + run1 <= entries`, and it holds entry `first + slot - from <
-            // len` of the batch: the slot lies in [start, start + len), which `peek` took from
-            // the entries covered by an acquire load of the producer index and not yet released.
+            // `slot < from + run1 <= entries`, and it holds entry `first + slot - from < len` of
+            // the batch: in [start, start + len), which `peek` took from the entries covered by
+            // an acquire load of the producer index and not yet released.
+            // SAFETY: in bounds and published to this consumer (see above).
             f(unsafe { mem.read(slot) });
         }
         for slot in 0..count - run1 {
@@ -445,9 +447,10 @@ impl<R: RingMemory> ReadBatch<'_, R> {
             // batch's [start, start + len), covered by an acquire load of the producer index.
             let item = unsafe { src.read(s_start.wrapping_add(i) & s_mask) };
             if let Some(v) = f(item) {
-                // SAFETY: `w < dst.len`: at most `n <= dst.len - dst.written` entries are
-                // written from `dst.written` on, all in the reservation [start, start + len)
-                // of `dst`, which `reserve` took from the free space of its ring.
+                // `w < dst.len`: at most `n <= dst.len - dst.written` entries are written from
+                // `dst.written` on, all in the reservation [start, start + len) of `dst`, which
+                // `reserve` took from the free space of its ring.
+                // SAFETY: the slot is in `dst`'s reservation (see above).
                 unsafe { out.write(d_start.wrapping_add(w) & d_mask, v) };
                 w += 1;
             }
