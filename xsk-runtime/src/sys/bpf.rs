@@ -384,9 +384,10 @@ const _: () = assert!(core::mem::size_of::<LinkInfoRaw>() == 48);
 /// Calls `bpf(cmd, attr, sizeof(*attr))` and returns its non-negative result or the errno.
 fn sys_bpf<T>(cmd: i32, attr: &mut T) -> std::result::Result<i64, i32> {
     let ptr: *mut T = attr;
-    // SAFETY: `attr` is a valid, exclusively borrowed `#[repr(C)]` attribute of the size we pass;
+    // `attr` is a valid, exclusively borrowed `#[repr(C)]` attribute of the size we pass;
     // every pointer stored inside it was taken by the safe caller from a live slice of the
     // length it also stored, so the kernel reads and writes only memory we own.
+    // SAFETY: see above.
     let r = unsafe {
         libc::syscall(
             libc::SYS_bpf,

@@ -169,9 +169,10 @@ impl FrameArea {
     #[inline]
     pub(crate) fn bytes<'a>(&'a self, frame: &'a Frame, offset: u32, len: u32) -> &'a [u8] {
         let (ptr, len) = self.span(frame, offset, len);
-        // SAFETY: in the mapping (`span`); `frame` is the chunk's only token (`Frame::new`),
-        // so while it is borrowed shared nobody writes these bytes: no `&mut Frame` of it
-        // exists, and the kernel leaves a chunk alone while user space holds its Frame.
+        // In the mapping (`span`); `frame` is the chunk's only token (`Frame::new`), so while
+        // it is borrowed shared nobody writes these bytes: no `&mut Frame` of it exists, and
+        // the kernel leaves a chunk alone while user space holds its Frame.
+        // SAFETY: see above.
         unsafe { std::slice::from_raw_parts(ptr, len) }
     }
 
@@ -188,9 +189,10 @@ impl FrameArea {
         len: u32,
     ) -> &'a mut [u8] {
         let (ptr, len) = self.span(frame, offset, len);
-        // SAFETY: in the mapping (`span`); `&mut Frame` is an exclusive borrow of the chunk's
-        // only token (`Frame::new`): no other reference to these bytes exists, in this
-        // process or in the kernel, for as long as the slice lives.
+        // In the mapping (`span`); `&mut Frame` is an exclusive borrow of the chunk's only
+        // token (`Frame::new`): no other reference to these bytes exists, in this process or
+        // in the kernel, for as long as the slice lives.
+        // SAFETY: see above.
         unsafe { std::slice::from_raw_parts_mut(ptr, len) }
     }
 }

@@ -372,9 +372,9 @@ pub fn mmap_offsets(fd: BorrowedFd<'_>) -> Result<XdpMmapOffsets> {
         return Ok(off);
     }
     if len == 4 * size_of::<XdpRingOffsetV1>() {
-        // SAFETY: XdpMmapOffsets is larger than 4 v1 offsets, so reading them from its start is
-        // in bounds; both are plain old data.
         let v1: [XdpRingOffsetV1; 4] =
+            // SAFETY: XdpMmapOffsets is larger than 4 v1 offsets, so reading them from its
+            // start is in bounds; both are plain old data.
             unsafe { std::ptr::read_unaligned((&off as *const XdpMmapOffsets).cast()) };
         let conv = |r: XdpRingOffsetV1| XdpRingOffset {
             producer: r.producer,
