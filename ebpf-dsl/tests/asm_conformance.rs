@@ -1,4 +1,4 @@
-//! The conformance corpus (`../shared/conformance/bpf_conformance/*.s`, 313 programs) against
+//! The conformance corpus (`tests/data/bpf_conformance/*.s`, 313 programs, vendored) against
 //! LLVM 19: every file must assemble to exactly the bytes `llvm-mc-19 -triple bpfel -mcpu=v4`
 //! gives, and the structural checks must reject exactly the 13 programs the Linux kernel
 //! rejects (12 shifts by out-of-range constants, and `callx.s`).
@@ -13,11 +13,10 @@ use std::process::Command;
 use ebpf_dsl::asm::{assemble_unchecked, check, DiagKind};
 
 fn corpus_dir() -> PathBuf {
-    let dir =
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/conformance/bpf_conformance");
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/bpf_conformance");
     assert!(
         dir.is_dir(),
-        "conformance corpus not found at {} (expected the workspace at <root>/main and the corpus at <root>/shared/conformance/bpf_conformance)",
+        "conformance corpus not found at {}",
         dir.display()
     );
     dir
@@ -146,7 +145,7 @@ fn corpus_encodes_like_llvm() {
     );
 }
 
-/// The 13 programs Linux rejects (see `shared/conformance/README.md`).
+/// The 13 programs Linux rejects (see `tests/data/bpf_conformance/README.md`).
 fn kernel_rejects(name: &str) -> bool {
     name.ends_with("-imm-high.s") || name.ends_with("-imm-neg.s") || name == "callx.s"
 }

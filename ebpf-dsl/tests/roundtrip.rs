@@ -1,5 +1,5 @@
 //! Round trip through the disassembler: for every program of the conformance corpus
-//! (`../shared/conformance/bpf_conformance/*.s`) and for the LLVM golden vectors,
+//! (`tests/data/bpf_conformance/*.s`) and for the LLVM golden vectors,
 //! `assemble(disassemble(assemble(text)))` gives the bytes of `assemble(text)`.
 
 use std::path::Path;
@@ -33,8 +33,7 @@ fn round_trip(src: &str, what: &str) {
 
 #[test]
 fn conformance_corpus_round_trips() {
-    let dir =
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/conformance/bpf_conformance");
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/bpf_conformance");
     let mut files: Vec<_> = std::fs::read_dir(&dir)
         .unwrap_or_else(|e| panic!("conformance corpus not found at {}: {e}", dir.display()))
         .map(|e| e.expect("directory entry").path())

@@ -1,4 +1,4 @@
-//! The conformance corpus (`../shared/conformance/bpf_conformance/*.s`) through the static
+//! The conformance corpus (`tests/data/bpf_conformance/*.s`) through the static
 //! verifier, wrapped the way the corpus README runs it on Linux: as an XDP program whose
 //! prologue bounds-checks the input memory (`r1 = data`, `r2 = len`) and calls the test body
 //! as a bpf-to-bpf function. Kernel 6.18 accepts 300 of the 313 and rejects 13 (12 shifts by an
@@ -30,8 +30,7 @@ fn wrap(body: &str) -> String {
 
 #[test]
 fn conformance_verdicts_match_the_kernel() {
-    let dir =
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/conformance/bpf_conformance");
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/bpf_conformance");
     let Ok(entries) = std::fs::read_dir(&dir) else {
         panic!("conformance corpus not found at {}", dir.display());
     };

@@ -2,9 +2,9 @@
 //! (`BPF_F_TEST_XDP_LIVE_FRAMES`, kernel 5.18) runs an XDP program on copies of one packet and
 //! lets its verdict act for real — `XDP_TX` sends each copy out of the interface, `XDP_REDIRECT`
 //! out of another. One thread per queue, each in one long call (up to 2^32-1 frames: short
-//! calls are much slower, see `shared/bench-notes.md`), counted by the program in a per-CPU
-//! map. The run is bounded by a frame count and by time: to end a call early the generator
-//! sends its thread SIGUSR1, and the kernel aborts the run with EINTR.
+//! calls are much slower, see "Baseline facts" in `BENCHMARKS.md`), counted by the program in
+//! a per-CPU map. The run is bounded by a frame count and by time: to end a call early the
+//! generator sends its thread SIGUSR1, and the kernel aborts the run with EINTR.
 //!
 //! With a rate the threads still make one long call each, and the program paces itself
 //! ([`PKTGEN_PACED`]): it keeps the time the next frame is due in its map [`PKTGEN_PACE`] and

@@ -1,4 +1,4 @@
-//! The bpf_conformance corpus (`../shared/conformance/bpf_conformance/`, 313 programs) through
+//! The bpf_conformance corpus (`ebpf-dsl/tests/data/bpf_conformance/`, 313 programs) through
 //! our assembler and the kernel's BPF_PROG_TEST_RUN.
 //!
 //! Method (from the corpus README): each test becomes an XDP program whose main part
@@ -17,16 +17,11 @@ use ebpf_dsl::{MapSpec, MapType, ProgramType};
 use xsk_runtime::maps::Array;
 use xsk_runtime::{Error, Loader};
 
-fn corpus_dir() -> Option<PathBuf> {
-    let here = Path::new(env!("CARGO_MANIFEST_DIR"));
-    [
-        here.join("../../shared/conformance/bpf_conformance"),
-        here.join("../shared/conformance/bpf_conformance"),
-        PathBuf::from("/work/shared/conformance/bpf_conformance"),
-    ]
-    .into_iter()
-    .find(|p| p.is_dir())
-}
+/// The corpus vendored in the `ebpf-dsl` crate of this workspace.
+const CORPUS_DIR: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/../ebpf-dsl/tests/data/bpf_conformance"
+);
 
 struct Case {
     mem: Vec<u8>,
@@ -107,9 +102,9 @@ fn kernel_conformance_corpus() {
     if !xsk_runtime::netns::privileged_test_should_run("kernel_conformance_corpus") {
         return;
     }
-    let dir = corpus_dir().expect("the conformance corpus (shared/conformance/bpf_conformance)");
-    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
-        .unwrap()
+    let dir = Path::new(CORPUS_DIR);
+    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
+        .unwrap_or_else(|e| panic!("conformance corpus not found at {}: {e}", dir.display()))
         .map(|e| e.unwrap().path())
         .filter(|p| p.extension().is_some_and(|e| e == "s"))
         .collect();

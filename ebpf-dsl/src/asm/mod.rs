@@ -20,8 +20,9 @@
 //! ```
 //!
 //! LLVM 19 (`llvm-mc-19 -triple bpfel -mcpu=v4`) is the reference: whatever it accepts and we
-//! accept encodes to the same bytes (tested over the conformance corpus). We are stricter where
-//! LLVM silently misbehaves: immediates that do not fit 32 bits, `r11`, offsets beyond 16 bits.
+//! accept encodes to the same bytes (tested over the conformance corpus vendored in
+//! `tests/data/bpf_conformance`). We are stricter where LLVM silently misbehaves: immediates
+//! that do not fit 32 bits, `r11`, offsets beyond 16 bits.
 
 use std::borrow::Cow;
 

@@ -37,9 +37,10 @@
 //!
 //! (False rejects: 2.2% of the programs the kernel accepts.) Eighteen more seeds of 10,000 to
 //! 15,000 programs each (`VERIFIER_DIFF_SEED=n VERIFIER_DIFF_PROGRAMS=5000`) also gave no false
-//! accept. The conformance corpus gives the kernel's verdict on all 313 programs. The known
-//! sources of false rejects: the kernel tracks 32-bit bounds separately and links registers
-//! copied with a constant delta; this verifier does neither.
+//! accept. The conformance corpus (vendored in `tests/data/bpf_conformance`) gives the kernel's
+//! verdict on all 313 programs. The known sources of false rejects: the kernel tracks 32-bit
+//! bounds separately and links registers copied with a constant delta; this verifier does
+//! neither.
 //!
 //! ## Speed
 //!

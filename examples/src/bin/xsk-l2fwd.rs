@@ -49,7 +49,7 @@ fn run() -> Result<()> {
             ));
         };
         // Sent frames back to the kernel for receiving, first: an empty fill ring is what
-        // limits l2fwd (see shared/bench-notes.md).
+        // limits l2fwd (see "Baseline facts" in BENCHMARKS.md).
         if outstanding > 0 {
             tx.kick_if_needed().context("sendto(AF_XDP) TX kick")?;
             let c = comp.complete_into(&mut q.free, opts.batch * 2);
