@@ -327,3 +327,9 @@ pub fn defprogram(input: TokenStream) -> TokenStream {
 pub fn __defprogram_with_facts(input: TokenStream) -> TokenStream {
     program::expand_with_facts(input.into()).into()
 }
+
+/// The crate README's examples, run as doctests so the README stays true.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+#[allow(dead_code)]
+struct ReadmeDoctests;

@@ -133,3 +133,9 @@ pub fn assemble(src: &str) -> Result<asm::Assembled> {
         Error::from(d).with_source(src)
     })
 }
+
+/// The crate README's examples, run as doctests so the README stays true.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+#[allow(dead_code)]
+struct ReadmeDoctests;
