@@ -3,11 +3,12 @@
 //! `CI` is not `true`; under `CI=true` they run. The tests run one at a time (a lock): each
 //! example builds its own namespaces and some run a packet generator at full speed.
 
+#[path = "../../xsk-runtime/tests/harness/mod.rs"]
+mod harness;
+
 use std::path::PathBuf;
 use std::process::{Command, Output};
 use std::sync::Mutex;
-
-use xsk_runtime::netns::privileged_test_should_run;
 
 static ONE_AT_A_TIME: Mutex<()> = Mutex::new(());
 
@@ -91,7 +92,6 @@ const ALL: [&str; 7] = [
     env!("CARGO_BIN_EXE_xsk-pktgen"),
 ];
 
-#[test]
 fn every_example_has_help_and_rejects_bad_options() {
     for bin in ALL {
         let r = run(bin, &["--help"]);
@@ -111,11 +111,7 @@ fn every_example_has_help_and_rejects_bad_options() {
     }
 }
 
-#[test]
 fn not_root_is_a_clear_error() {
-    if !privileged_test_should_run("not_root_is_a_clear_error") {
-        return;
-    }
     // As root, drop to `nobody` to see what an unprivileged user gets.
     for bin in ALL {
         let out = Command::new("setpriv")
@@ -138,11 +134,7 @@ fn not_root_is_a_clear_error() {
     }
 }
 
-#[test]
 fn demo_proves_udp_to_user_space_and_the_rest_to_the_stack() {
-    if !privileged_test_should_run("demo") {
-        return;
-    }
     let _one = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
     let r = run(
         env!("CARGO_BIN_EXE_xsk-demo"),
@@ -173,11 +165,7 @@ fn demo_proves_udp_to_user_space_and_the_rest_to_the_stack() {
     );
 }
 
-#[test]
 fn demo_cleans_up_on_ctrl_c() {
-    if !privileged_test_should_run("demo_cleans_up_on_ctrl_c") {
-        return;
-    }
     let _one = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
     // 100 datagrams per second: still sending when SIGINT comes.
     let mut child = Command::new(env!("CARGO_BIN_EXE_xsk-demo"))
@@ -224,11 +212,7 @@ fn demo_cleans_up_on_ctrl_c() {
     r.sandbox_removed();
 }
 
-#[test]
 fn capture_writes_a_pcap_of_what_the_filter_selects() {
-    if !privileged_test_should_run("capture") {
-        return;
-    }
     let _one = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
     let path: PathBuf =
         std::env::temp_dir().join(format!("xsk-capture-test-{}.pcap", std::process::id()));
@@ -285,11 +269,7 @@ fn capture_writes_a_pcap_of_what_the_filter_selects() {
     let _ = std::fs::remove_file(&path);
 }
 
-#[test]
 fn echo_answers_every_request() {
-    if !privileged_test_should_run("echo") {
-        return;
-    }
     let _one = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
     let r = run(
         env!("CARGO_BIN_EXE_xsk-echo"),
@@ -318,51 +298,38 @@ fn bench(bin: &str) -> Run {
     r
 }
 
-#[test]
 fn rxdrop_receives() {
-    if privileged_test_should_run("rxdrop") {
-        let r = bench(env!("CARGO_BIN_EXE_xsk-rxdrop"));
-        assert!(r.stdout.contains("RESULT impl=rust mode=rxdrop "));
-    }
+    let r = bench(env!("CARGO_BIN_EXE_xsk-rxdrop"));
+    assert!(r.stdout.contains("RESULT impl=rust mode=rxdrop "));
 }
 
-#[test]
 fn txonly_sends_and_the_far_end_counts_it() {
-    if privileged_test_should_run("txonly") {
-        let r = bench(env!("CARGO_BIN_EXE_xsk-txonly"));
-        assert!(r.stdout.contains("RESULT impl=rust mode=txonly "));
-        let counted: u64 = r
-            .stderr
-            .lines()
-            .find_map(|l| {
-                l.strip_prefix("sandbox: the sink on the right end counted ")
-                    .and_then(|t| t.split_whitespace().next())
-                    .and_then(|n| n.parse().ok())
-            })
-            .expect("the sink's count");
-        assert!(
-            counted as f64 >= r.result_num("total_pkts"),
-            "every completed frame arrived"
-        );
-    }
+    let r = bench(env!("CARGO_BIN_EXE_xsk-txonly"));
+    assert!(r.stdout.contains("RESULT impl=rust mode=txonly "));
+    let counted: u64 = r
+        .stderr
+        .lines()
+        .find_map(|l| {
+            l.strip_prefix("sandbox: the sink on the right end counted ")
+                .and_then(|t| t.split_whitespace().next())
+                .and_then(|n| n.parse().ok())
+        })
+        .expect("the sink's count");
+    assert!(
+        counted as f64 >= r.result_num("total_pkts"),
+        "every completed frame arrived"
+    );
 }
 
-#[test]
 fn l2fwd_forwards_back() {
-    if privileged_test_should_run("l2fwd") {
-        let r = bench(env!("CARGO_BIN_EXE_xsk-l2fwd"));
-        assert!(r.stdout.contains("RESULT impl=rust mode=l2fwd "));
-        assert!(r
-            .stderr
-            .contains("sandbox: the sink on the right end counted "));
-    }
+    let r = bench(env!("CARGO_BIN_EXE_xsk-l2fwd"));
+    assert!(r.stdout.contains("RESULT impl=rust mode=l2fwd "));
+    assert!(r
+        .stderr
+        .contains("sandbox: the sink on the right end counted "));
 }
 
-#[test]
 fn pktgen_sends_exactly_the_count_and_they_arrive() {
-    if !privileged_test_should_run("pktgen") {
-        return;
-    }
     let _one = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
     let r = run(
         env!("CARGO_BIN_EXE_xsk-pktgen"),
@@ -387,11 +354,7 @@ fn pktgen_received(r: &Run) -> u64 {
         .expect("the sink's count")
 }
 
-#[test]
 fn pktgen_paces_to_the_rate() {
-    if !privileged_test_should_run("pktgen") {
-        return;
-    }
     let _one = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
     // 20 000 frames/s for 2 s: the program paces itself inside one long live-frames call.
     // A correctness bound on the pacing (no frame before its time, few lost), not a speed test:
@@ -430,4 +393,20 @@ fn pktgen_paces_to_the_rate() {
     );
     let received = pktgen_received(&r);
     assert!(received > 0 && received <= 5001, "{received}");
+}
+
+kernel_tests! {
+    privileged: [
+        not_root_is_a_clear_error,
+        demo_proves_udp_to_user_space_and_the_rest_to_the_stack,
+        demo_cleans_up_on_ctrl_c,
+        capture_writes_a_pcap_of_what_the_filter_selects,
+        echo_answers_every_request,
+        rxdrop_receives,
+        txonly_sends_and_the_far_end_counts_it,
+        l2fwd_forwards_back,
+        pktgen_sends_exactly_the_count_and_they_arrive,
+        pktgen_paces_to_the_rate,
+    ],
+    plain: [every_example_has_help_and_rejects_bad_options],
 }

@@ -10,6 +10,9 @@
 //! rejects: shifts by an out-of-range constant (`*-imm-high.s`, `*-imm-neg.s`, "invalid shift")
 //! and `callx.s` ("unknown opcode 8d").
 
+#[path = "../../xsk-runtime/tests/harness/mod.rs"]
+mod harness;
+
 use std::borrow::Cow;
 use std::path::{Path, PathBuf};
 
@@ -102,11 +105,7 @@ fn expected_failure(name: &str) -> Option<&'static str> {
     None
 }
 
-#[test]
 fn kernel_conformance_corpus() {
-    if !xsk_runtime::netns::privileged_test_should_run("kernel_conformance_corpus") {
-        return;
-    }
     let dir = corpus_dir().expect("the conformance corpus (shared/conformance/bpf_conformance)");
     let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
         .unwrap()
@@ -203,4 +202,8 @@ fn kernel_conformance_corpus() {
             if kernel_ok { "accepts" } else { "rejects" }
         );
     }
+}
+
+kernel_tests! {
+    privileged: [kernel_conformance_corpus],
 }

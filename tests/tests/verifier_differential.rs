@@ -15,6 +15,9 @@
 //! 5% of the programs the kernel accepts. Needs root; skips with a message otherwise unless
 //! `CI=true`.
 
+#[path = "../../xsk-runtime/tests/harness/mod.rs"]
+mod harness;
+
 use std::borrow::Cow;
 use std::fmt::Write as _;
 use std::time::Instant;
@@ -968,11 +971,6 @@ impl Gen {
     }
 }
 
-fn is_root() -> bool {
-    // SAFETY: geteuid has no preconditions and cannot fail.
-    unsafe { libc::geteuid() == 0 }
-}
-
 #[derive(Default)]
 struct Table {
     acc_acc: usize,
@@ -981,12 +979,7 @@ struct Table {
     false_reject: Vec<String>,
 }
 
-#[test]
 fn verifier_agrees_with_the_kernel() {
-    if !is_root() && std::env::var("CI").as_deref() != Ok("true") {
-        println!("skipped: BPF_PROG_LOAD needs root (run as root, or set CI=true to make this a failure)");
-        return;
-    }
     let specs = maps();
     // One set of kernel maps per program type: a prog_array belongs to the program type that
     // first uses it, so sharing it would fail loads after verification.
@@ -1172,4 +1165,8 @@ fn verifier_agrees_with_the_kernel() {
         fr * 20 < kernel_accepts.max(1),
         "false rejects: {fr} of {kernel_accepts} programs the kernel accepts (limit 5%)"
     );
+}
+
+kernel_tests! {
+    privileged: [verifier_agrees_with_the_kernel],
 }
