@@ -136,15 +136,83 @@ fn huge_page_umem_works_or_says_how_to_get_huge_pages() {
         huge_pages: true,
         ..Default::default()
     };
+    // What this machine can give, read before the call: the outcome is predictable.
+    let expect = HugePages::read().expect();
+    println!("huge pages: {expect:?}");
     match Umem::new(&config) {
         Ok((umem, free)) => {
+            assert_ne!(
+                expect,
+                HugeOutcome::MustFail,
+                "MAP_HUGETLB without a huge page"
+            );
             assert_eq!(umem.len(), 2 << 20);
             assert!(free.is_complete());
         }
         Err(e) => {
+            assert_ne!(
+                expect,
+                HugeOutcome::MustSucceed,
+                "free huge pages, yet: {e}"
+            );
+            assert!(matches!(e, xsk_runtime::Error::Io { .. }), "{e:?}");
+            assert_eq!(e.errno(), Some(libc::ENOMEM), "{e}");
             let msg = e.to_string();
             assert!(msg.contains("MAP_HUGETLB"), "{msg}");
             assert!(msg.contains("nr_hugepages"), "{msg}");
+        }
+    }
+}
+
+/// What `mmap(MAP_HUGETLB)` of one 2 MiB UMEM must do on this machine.
+#[derive(Debug, PartialEq)]
+enum HugeOutcome {
+    /// Enough free huge pages in the pool.
+    MustSucceed,
+    /// No free huge page and no overcommit: ENOMEM.
+    MustFail,
+    /// Too few free pages, but surplus pages may be allocated (nr_overcommit_hugepages).
+    EitherWay,
+}
+
+/// The huge page pool, from /proc/meminfo and /proc/sys/vm.
+#[derive(Debug)]
+struct HugePages {
+    free: u64,
+    size_kb: u64,
+    overcommit: u64,
+}
+
+impl HugePages {
+    fn read() -> HugePages {
+        let meminfo = std::fs::read_to_string("/proc/meminfo").expect("/proc/meminfo");
+        let field = |name: &str| -> u64 {
+            meminfo
+                .lines()
+                .find_map(|l| l.strip_prefix(name))
+                .and_then(|v| v.split_whitespace().next())
+                .and_then(|v| v.parse().ok())
+                .unwrap_or_else(|| panic!("no {name} in /proc/meminfo"))
+        };
+        let overcommit = std::fs::read_to_string("/proc/sys/vm/nr_overcommit_hugepages")
+            .ok()
+            .and_then(|v| v.trim().parse().ok())
+            .unwrap_or(0);
+        HugePages {
+            free: field("HugePages_Free:"),
+            size_kb: field("Hugepagesize:"),
+            overcommit,
+        }
+    }
+
+    fn expect(&self) -> HugeOutcome {
+        let pages_needed = (2048 + self.size_kb - 1) / self.size_kb.max(1);
+        if self.free >= pages_needed {
+            HugeOutcome::MustSucceed
+        } else if self.overcommit == 0 && self.free == 0 {
+            HugeOutcome::MustFail
+        } else {
+            HugeOutcome::EitherWay
         }
     }
 }
