@@ -12,11 +12,14 @@
 //! `BPF_PROG_LOAD` (as root), and the test prints the agreement table.
 //!
 //! It fails on any false accept (we accept, the kernel rejects) and when false rejects exceed
-//! 5% of the programs the kernel accepts. Needs root; skips with a message otherwise unless
+//! 5% of the programs the kernel accepts. Where both reject, it also reports (without failing)
+//! whether the kernel's log names the instruction we name, and a table of our rules against
+//! the kernel's reasons (`kernel_log`). Needs root; skips with a message otherwise unless
 //! `CI=true`.
 
 #[path = "../../xsk-runtime/tests/harness/mod.rs"]
 mod harness;
+mod kernel_log;
 
 use std::borrow::Cow;
 use std::fmt::Write as _;
@@ -1004,6 +1007,8 @@ fn verifier_agrees_with_the_kernel() {
         .ok()
         .and_then(|v| v.parse().ok());
     let mut kernel_time = std::time::Duration::ZERO;
+    // Where both reject: the instruction each names, and our rule against the kernel's reason.
+    let mut both = kernel_log::BothReject::default();
     for (pt, count) in [
         (ProgramType::Xdp, XDP_PROGRAMS),
         (ProgramType::SocketFilter, SOCKET_FILTER_PROGRAMS),
@@ -1086,7 +1091,10 @@ fn verifier_agrees_with_the_kernel() {
             };
             match (&ours, &kernel) {
                 (Ok(_), Ok(())) => t.acc_acc += 1,
-                (Err(_), Err(_)) => t.rej_rej += 1,
+                (Err(e), Err(log)) => {
+                    t.rej_rej += 1;
+                    both.add(pt, &e[0], log, &src);
+                }
                 (Ok(_), Err(_)) => t.false_accept.push(case()),
                 (Err(_), Ok(())) => t.false_reject.push(case()),
             }
@@ -1145,6 +1153,7 @@ fn verifier_agrees_with_the_kernel() {
          accepts ({:.1}%, limit 5%)",
         fr as f64 * 100.0 / kernel_accepts.max(1) as f64
     );
+    print!("{}", both.report());
     for (_, _, t) in &tables {
         for c in t.false_accept.iter().take(10) {
             println!("FALSE ACCEPT\n{c}");
