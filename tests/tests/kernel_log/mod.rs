@@ -122,6 +122,7 @@ pub fn class(message: &str) -> &'static str {
         ("At program exit", "return value"),
         ("R0 has", "return value"),
         ("is not pointing to valid bpf_map", "map reference"),
+        ("direct value access", "map reference"),
         ("unknown opcode", "unknown opcode"),
         ("not allowed", "other not allowed"),
         ("invalid", "other invalid"),
