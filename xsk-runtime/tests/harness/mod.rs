@@ -71,10 +71,10 @@ macro_rules! kernel_tests {
     (privileged: [$($p:ident),* $(,)?] $(, plain: [$($q:ident),* $(,)?])? $(,)?) => {
         fn main() {
             let trials = vec![
-                $(crate::harness::privileged(stringify!($p), $p),)*
-                $($(crate::harness::plain(stringify!($q), $q),)*)?
+                $($crate::harness::privileged(stringify!($p), $p),)*
+                $($($crate::harness::plain(stringify!($q), $q),)*)?
             ];
-            crate::harness::run(trials)
+            $crate::harness::run(trials)
         }
     };
 }
