@@ -371,6 +371,7 @@ impl Net {
             );
         }
         if let Some(sb) = self.sandbox.take() {
+            crate::linkstats::print_pair(&sb.pair);
             sb.remove();
         }
         result

@@ -7,6 +7,7 @@
 //! | [`programs`] | the XDP programs: `defmap!`/`defprogram!` items and builder-made ones |
 //! | [`afxdp`] | the guides' AF_XDP setup step by step (UMEM, socket per queue, XSKMAP, attach) |
 //! | [`sandbox`] | two network namespaces joined by a veth pair, and a counting drop sink |
+//! | [`linkstats`] | the veth ends' kernel counters (`ip -s link`): drops a run must account for |
 //! | [`livegen`] | the live-frames packet generator (`BPF_PROG_TEST_RUN`) |
 //! | [`bench`](mod@bench) | options, sandbox and clock shared by `xsk-rxdrop`, `xsk-txonly`, `xsk-l2fwd` |
 //! | [`packet`] | building, parsing and rewriting Ethernet/IPv4/UDP frames; checksums |
@@ -23,6 +24,7 @@ pub mod afxdp;
 pub mod bench;
 pub mod cli;
 pub mod error;
+pub mod linkstats;
 pub mod livegen;
 pub mod packet;
 pub mod pcap;

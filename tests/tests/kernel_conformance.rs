@@ -10,6 +10,9 @@
 //! rejects: shifts by an out-of-range constant (`*-imm-high.s`, `*-imm-neg.s`, "invalid shift")
 //! and `callx.s` ("unknown opcode 8d").
 
+#[path = "../../xsk-runtime/tests/harness/mod.rs"]
+mod harness;
+
 use std::borrow::Cow;
 use std::path::{Path, PathBuf};
 
@@ -97,11 +100,7 @@ fn expected_failure(name: &str) -> Option<&'static str> {
     None
 }
 
-#[test]
 fn kernel_conformance_corpus() {
-    if !xsk_runtime::netns::privileged_test_should_run("kernel_conformance_corpus") {
-        return;
-    }
     let dir = Path::new(CORPUS_DIR);
     let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
         .unwrap_or_else(|e| panic!("conformance corpus not found at {}: {e}", dir.display()))
@@ -198,4 +197,8 @@ fn kernel_conformance_corpus() {
             if kernel_ok { "accepts" } else { "rejects" }
         );
     }
+}
+
+kernel_tests! {
+    privileged: [kernel_conformance_corpus],
 }

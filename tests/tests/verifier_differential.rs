@@ -12,8 +12,14 @@
 //! `BPF_PROG_LOAD` (as root), and the test prints the agreement table.
 //!
 //! It fails on any false accept (we accept, the kernel rejects) and when false rejects exceed
-//! 5% of the programs the kernel accepts. Needs root; skips with a message otherwise unless
+//! 5% of the programs the kernel accepts. Where both reject, it also reports (without failing)
+//! whether the kernel's log names the instruction we name, and a table of our rules against
+//! the kernel's reasons (`kernel_log`). Needs root; skips with a message otherwise unless
 //! `CI=true`.
+
+#[path = "../../xsk-runtime/tests/harness/mod.rs"]
+mod harness;
+mod kernel_log;
 
 use std::borrow::Cow;
 use std::fmt::Write as _;
@@ -968,11 +974,6 @@ impl Gen {
     }
 }
 
-fn is_root() -> bool {
-    // SAFETY: geteuid has no preconditions and cannot fail.
-    unsafe { libc::geteuid() == 0 }
-}
-
 #[derive(Default)]
 struct Table {
     acc_acc: usize,
@@ -981,12 +982,7 @@ struct Table {
     false_reject: Vec<String>,
 }
 
-#[test]
 fn verifier_agrees_with_the_kernel() {
-    if !is_root() && std::env::var("CI").as_deref() != Ok("true") {
-        println!("skipped: BPF_PROG_LOAD needs root (run as root, or set CI=true to make this a failure)");
-        return;
-    }
     let specs = maps();
     // One set of kernel maps per program type: a prog_array belongs to the program type that
     // first uses it, so sharing it would fail loads after verification.
@@ -1011,6 +1007,8 @@ fn verifier_agrees_with_the_kernel() {
         .ok()
         .and_then(|v| v.parse().ok());
     let mut kernel_time = std::time::Duration::ZERO;
+    // Where both reject: the instruction each names, and our rule against the kernel's reason.
+    let mut both = kernel_log::BothReject::default();
     for (pt, count) in [
         (ProgramType::Xdp, XDP_PROGRAMS),
         (ProgramType::SocketFilter, SOCKET_FILTER_PROGRAMS),
@@ -1093,7 +1091,10 @@ fn verifier_agrees_with_the_kernel() {
             };
             match (&ours, &kernel) {
                 (Ok(_), Ok(())) => t.acc_acc += 1,
-                (Err(_), Err(_)) => t.rej_rej += 1,
+                (Err(e), Err(log)) => {
+                    t.rej_rej += 1;
+                    both.add(pt, &e[0], log, &src);
+                }
                 (Ok(_), Err(_)) => t.false_accept.push(case()),
                 (Err(_), Ok(())) => t.false_reject.push(case()),
             }
@@ -1152,6 +1153,7 @@ fn verifier_agrees_with_the_kernel() {
          accepts ({:.1}%, limit 5%)",
         fr as f64 * 100.0 / kernel_accepts.max(1) as f64
     );
+    print!("{}", both.report());
     for (_, _, t) in &tables {
         for c in t.false_accept.iter().take(10) {
             println!("FALSE ACCEPT\n{c}");
@@ -1172,4 +1174,8 @@ fn verifier_agrees_with_the_kernel() {
         fr * 20 < kernel_accepts.max(1),
         "false rejects: {fr} of {kernel_accepts} programs the kernel accepts (limit 5%)"
     );
+}
+
+kernel_tests! {
+    privileged: [verifier_agrees_with_the_kernel],
 }

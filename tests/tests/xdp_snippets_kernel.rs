@@ -5,6 +5,9 @@
 //!
 //! Needs root (CAP_BPF, CAP_NET_ADMIN); skipped with a message otherwise, unless `CI=true`.
 
+#[path = "../../xsk-runtime/tests/harness/mod.rs"]
+mod harness;
+
 #[path = "../../ebpf-dsl/tests/support/mod.rs"]
 mod support;
 
@@ -16,7 +19,6 @@ use support::{
     classifier_head, classifier_head_be, end_other_fail, strip_eth, xsks, R0, R1, R2, R3, R4, R6,
 };
 use xsk_runtime::maps::Map;
-use xsk_runtime::netns::privileged_test_should_run;
 
 /// Return values of the classifier.
 const PARSE_FAIL: u32 = 0; // XDP_ABORTED
@@ -122,11 +124,7 @@ fn cat(parts: &[Vec<u8>]) -> Vec<u8> {
     v
 }
 
-#[test]
 fn parsers_pass_the_kernel_verifier_and_classify_packets() {
-    if !privileged_test_should_run("parsers_pass_the_kernel_verifier_and_classify_packets") {
-        return;
-    }
     let progs: Vec<(&str, xsk_runtime::Program)> = [("host order", false), ("network order", true)]
         .into_iter()
         .map(|(order, be)| {
@@ -236,11 +234,7 @@ fn parsers_pass_the_kernel_verifier_and_classify_packets() {
     }
 }
 
-#[test]
 fn seeds_and_redirect_snippets_pass_the_kernel_verifier() {
-    if !privileged_test_should_run("seeds_and_redirect_snippets_pass_the_kernel_verifier") {
-        return;
-    }
     let xsks = Map::create(&xsks(4)).unwrap_or_else(|e| panic!("{e}"));
     let udp_pkt = cat(&[eth(&[], 0x0800), ipv4(17, 0), udp(4791)]);
 
@@ -286,11 +280,7 @@ fn seeds_and_redirect_snippets_pass_the_kernel_verifier() {
     }
 }
 
-#[test]
 fn adjust_head_and_redirect_pass_the_kernel_verifier() {
-    if !privileged_test_should_run("adjust_head_and_redirect_pass_the_kernel_verifier") {
-        return;
-    }
     // Strip the Ethernet header, re-read the packet pointers and return the IPv4 protocol
     // byte, which is now at offset 9.
     let prog = xsk_runtime::Program::load(&strip_eth().build().unwrap(), &[])
@@ -310,4 +300,12 @@ fn adjust_head_and_redirect_pass_the_kernel_verifier() {
         xsk_runtime::Program::load(&p.build().unwrap(), &[]).unwrap_or_else(|e| panic!("{e}"));
     let r = prog.test_run(&pkt, 1).unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(r.retval, XdpAction::Redirect.value() as u32);
+}
+
+kernel_tests! {
+    privileged: [
+        parsers_pass_the_kernel_verifier_and_classify_packets,
+        seeds_and_redirect_snippets_pass_the_kernel_verifier,
+        adjust_head_and_redirect_pass_the_kernel_verifier,
+    ],
 }

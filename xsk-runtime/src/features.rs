@@ -285,23 +285,3 @@ impl fmt::Display for Features {
         Ok(())
     }
 }
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn this_kernel_has_everything() {
-        if !crate::netns::privileged_test_should_run("features::this_kernel_has_everything") {
-            return;
-        }
-        let f = Features::probe();
-        let table = f.to_string();
-        eprintln!("{table}");
-        // Kernel 6.18 (this machine and CI) has every feature of the table.
-        for (name, _, p) in f.rows() {
-            assert!(p.available, "{name}: {}\n{table}", p.detail);
-        }
-        assert!(table.contains("bpf_link for XDP"));
-    }
-}

@@ -1,5 +1,7 @@
 //! The `ebpf-dsl load` and `run` subcommands against the real kernel.
 
+mod harness;
+
 use std::process::Command;
 
 fn bin() -> Command {
@@ -23,11 +25,7 @@ fn run(args: &[&str]) -> (i32, String, String) {
     )
 }
 
-#[test]
 fn run_prints_action_packet_and_duration() {
-    if !xsk_runtime::netns::privileged_test_should_run("cli run") {
-        return;
-    }
     // Overwrite the first two bytes of the packet (idempotent over repeats), then XDP_TX.
     let src = "
         r2 = *(u32 *)(r1 + 0)
@@ -68,11 +66,7 @@ fn run_prints_action_packet_and_duration() {
     assert!(err.contains("--packet HEX is required"), "{err}");
 }
 
-#[test]
 fn load_prints_the_verdict_and_the_log() {
-    if !xsk_runtime::netns::privileged_test_should_run("cli load") {
-        return;
-    }
     let good = write_src("good.s", "r0 = XDP_PASS\nexit\n");
     let (code, out, err) = run(&["load", good.to_str().unwrap(), "--log"]);
     assert_eq!(code, 0, "{out}{err}");
@@ -90,4 +84,8 @@ fn load_prints_the_verdict_and_the_log() {
     assert!(err.contains("--map"), "{err}");
     let (code, out, err) = run(&["load", m.to_str().unwrap(), "--map", "xsks:xskmap:4:4:4"]);
     assert_eq!(code, 0, "{out}{err}");
+}
+
+kernel_tests! {
+    privileged: [run_prints_action_packet_and_duration, load_prints_the_verdict_and_the_log],
 }

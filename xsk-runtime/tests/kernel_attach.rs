@@ -2,6 +2,8 @@
 //! replace, detach, query, errors, real packets with verdicts counted in a map, live-frames
 //! injection, and a killed process leaving nothing attached.
 
+mod harness;
+
 mod common;
 
 use std::io::{BufRead, BufReader};
@@ -58,9 +60,7 @@ fn verdicts_spec() -> MapSpec {
     }
 }
 
-#[test]
 fn packets_across_veth_get_the_programs_verdicts() {
-    need_root!();
     let pair = VethPair::builder().tag("verdict").build().unwrap();
     let loaded = Loader::new()
         .program(asm("count_drop", COUNT_DROP_7777, vec![verdicts_spec()]))
@@ -108,9 +108,7 @@ fn packets_across_veth_get_the_programs_verdicts() {
     drop(att);
 }
 
-#[test]
 fn link_attach_replace_detach_query() {
-    need_root!();
     let pair = VethPair::builder().tag("link").build().unwrap();
     let a = pass_prog("prog_a");
     let b = pass_prog("prog_b");
@@ -160,9 +158,7 @@ fn link_attach_replace_detach_query() {
         .unwrap();
 }
 
-#[test]
 fn netlink_attach_modes_replace_detach() {
-    need_root!();
     let pair = VethPair::builder().tag("nl").build().unwrap();
     let a = pass_prog("nl_a");
     let b = pass_prog("nl_b");
@@ -226,9 +222,7 @@ fn netlink_attach_modes_replace_detach() {
     assert!(q.is_empty(), "{q:?}");
 }
 
-#[test]
 fn unknown_interface_errors() {
-    need_root!();
     let a = pass_prog("unknown_if");
     let e = a.attach_xdp("no-such-iface0").unwrap_err();
     assert!(matches!(e, Error::UnknownInterface { .. }), "{e}");
@@ -237,9 +231,7 @@ fn unknown_interface_errors() {
     assert!(matches!(e, Error::UnknownInterface { .. }), "{e}");
 }
 
-#[test]
 fn live_frames_inject_packets_into_an_interface() {
-    need_root!();
     let pair = VethPair::builder().tag("live").build().unwrap();
     // The receiving veth end needs an XDP program for frames sent with XDP_TX to reach it.
     let pass = pass_prog("live_pass");
@@ -315,12 +307,10 @@ fn child_hold_link(spec: &str) -> ! {
     std::process::exit(3);
 }
 
-#[test]
 fn sigkill_of_the_holder_leaves_nothing_attached() {
     if let Ok(spec) = std::env::var(CHILD_ENV) {
         child_hold_link(&spec);
     }
-    need_root!();
     let pair = VethPair::builder().tag("kill").build().unwrap();
     let exe = std::env::current_exe().unwrap();
     let mut child = Command::new(exe)
@@ -370,9 +360,7 @@ fn sigkill_of_the_holder_leaves_nothing_attached() {
     }
 }
 
-#[test]
 fn driver_mode_on_loopback_is_not_supported() {
-    need_root!();
     // A fresh namespace's loopback has no native XDP.
     let ns = xsk_runtime::netns::NetNs::new("lo-mode").unwrap();
     let p = pass_prog("lo_drv");
@@ -411,9 +399,7 @@ fn driver_mode_on_loopback_is_not_supported() {
     .unwrap();
 }
 
-#[test]
 fn pinned_link_outlives_its_handle() {
-    need_root!();
     let dir = std::path::Path::new(xsk_runtime::pin::DEFAULT_BPFFS);
     xsk_runtime::pin::ensure_bpffs(dir).unwrap();
     let pin = dir.join(format!("xskrt_test_link_{}", std::process::id()));
@@ -441,4 +427,17 @@ fn pinned_link_outlives_its_handle() {
             assert!(!pin.exists());
         })
         .unwrap();
+}
+
+kernel_tests! {
+    privileged: [
+        packets_across_veth_get_the_programs_verdicts,
+        link_attach_replace_detach_query,
+        netlink_attach_modes_replace_detach,
+        unknown_interface_errors,
+        live_frames_inject_packets_into_an_interface,
+        sigkill_of_the_holder_leaves_nothing_attached,
+        driver_mode_on_loopback_is_not_supported,
+        pinned_link_outlives_its_handle,
+    ],
 }

@@ -1,20 +1,13 @@
 //! Maps against the real kernel: every typed wrapper, update flags, iteration, batches, and the
 //! XSKMAP semantics of the kernel documentation.
 
+mod harness;
+
 use std::borrow::Cow;
 
 use ebpf_dsl::{MapSpec, MapType};
 use xsk_runtime::maps::{Array, CpuMap, DevMap, HashMap, Map, ProgArray, UpdateFlags, XskMap};
-use xsk_runtime::netns::privileged_test_should_run;
 use xsk_runtime::Error;
-
-macro_rules! need_root {
-    () => {
-        if !privileged_test_should_run(module_path!()) {
-            return;
-        }
-    };
-}
 
 fn spec(name: &'static str, t: MapType, k: u32, v: u32, n: u32) -> MapSpec {
     MapSpec {
@@ -27,9 +20,7 @@ fn spec(name: &'static str, t: MapType, k: u32, v: u32, n: u32) -> MapSpec {
     }
 }
 
-#[test]
 fn untyped_map_create_update_flags_lookup_delete_iterate() {
-    need_root!();
     let m = Map::create(&spec("t_hash", MapType::Hash, 4, 8, 16)).unwrap();
     assert_eq!(m.name(), "t_hash");
     assert_eq!(m.map_type(), Some(MapType::Hash));
@@ -64,9 +55,7 @@ fn untyped_map_create_update_flags_lookup_delete_iterate() {
     assert!(matches!(e, Error::MapMismatch { .. }), "{e}");
 }
 
-#[test]
 fn create_errors_have_hints() {
-    need_root!();
     let e = Map::create(&spec("bad_xsk", MapType::Xskmap, 8, 4, 4)).unwrap_err();
     assert_eq!(e.errno(), Some(libc::EINVAL), "{e}");
     assert!(e.to_string().contains("xskmap"), "{e}");
@@ -74,9 +63,7 @@ fn create_errors_have_hints() {
     assert!(matches!(e, Error::InvalidArgument { .. }), "{e}");
 }
 
-#[test]
 fn array_typed() {
-    need_root!();
     let a: Array<u64> = Array::create("t_array", 4).unwrap();
     assert_eq!(a.len(), 4);
     assert_eq!(a.get(3).unwrap(), 0);
@@ -100,9 +87,7 @@ fn array_typed() {
     assert_eq!(all[1].1, vec![1, 2, 3, 4]);
 }
 
-#[test]
 fn hash_typed_and_batches() {
-    need_root!();
     let h: HashMap<[u8; 6], u32> = HashMap::create("t_hmap", 64).unwrap();
     h.insert(&[1; 6], &10, UpdateFlags::Any).unwrap();
     assert_eq!(h.get(&[1; 6]).unwrap(), Some(10));
@@ -119,9 +104,7 @@ fn hash_typed_and_batches() {
     assert_eq!(h.keys().count(), 0);
 }
 
-#[test]
 fn devmap_cpumap_progarray() {
-    need_root!();
     let d = DevMap::create("t_devmap", 4).unwrap();
     assert_eq!(d.get(0).unwrap(), None);
     d.set(0, 1, None).unwrap(); // loopback is ifindex 1 in the host namespace
@@ -138,9 +121,7 @@ fn devmap_cpumap_progarray() {
     assert!(e.errno().is_some(), "{e}");
 }
 
-#[test]
 fn xskmap_semantics_without_socket() {
-    need_root!();
     let x = XskMap::create("t_xsks", 4).unwrap();
     // Not a socket at all.
     let e = x.set(0, x.map().fd()).unwrap_err();
@@ -196,9 +177,7 @@ fn xskmap_semantics_without_socket() {
     x.remove(0).unwrap();
 }
 
-#[test]
 fn xskmap_with_a_bound_socket() {
-    need_root!();
     use xsk_runtime::netns::VethPair;
     use xsk_runtime::socket::{BindMode, SocketConfig, XskSocket};
     use xsk_runtime::umem::{Umem, UmemConfig};
@@ -242,4 +221,16 @@ fn xskmap_with_a_bound_socket() {
     x.remove(1).unwrap();
     drop(socks);
     drop(umem);
+}
+
+kernel_tests! {
+    privileged: [
+        untyped_map_create_update_flags_lookup_delete_iterate,
+        create_errors_have_hints,
+        array_typed,
+        hash_typed_and_batches,
+        devmap_cpumap_progarray,
+        xskmap_semantics_without_socket,
+        xskmap_with_a_bound_socket,
+    ],
 }

@@ -3,6 +3,8 @@
 //!
 //! Needs root (to drop privileges); without root (and CI != "true") it prints why it skips.
 
+mod harness;
+
 mod common;
 
 use std::process::Command;
@@ -38,12 +40,10 @@ fn describe(r: xsk_runtime::Result<()>) -> String {
     }
 }
 
-#[test]
 fn unprivileged_errors_name_the_missing_capability() {
     if std::env::var(CHILD_ENV).is_ok() {
         child();
     }
-    need_root!();
     let exe = std::env::current_exe().unwrap();
     let out = Command::new("setpriv")
         .args([
@@ -60,6 +60,8 @@ fn unprivileged_errors_name_the_missing_capability() {
             "unprivileged_errors_name_the_missing_capability",
             "--test-threads=1",
             "--nocapture",
+            // The child is not root: the harness would report the test ignored.
+            "--include-ignored",
         ])
         .env(CHILD_ENV, "1")
         .output()
@@ -87,4 +89,8 @@ fn unprivileged_errors_name_the_missing_capability() {
     for l in [&map, &prog, &xsk] {
         assert!(!l.contains("  "), "a hint with a run of spaces: {l}");
     }
+}
+
+kernel_tests! {
+    privileged: [unprivileged_errors_name_the_missing_capability],
 }

@@ -1,6 +1,8 @@
 //! Programs against the real kernel: load errors with the verifier log, relocation errors, the
 //! loader, test runs, pinning.
 
+mod harness;
+
 mod common;
 
 use std::borrow::Cow;
@@ -14,9 +16,7 @@ use xsk_runtime::{Error, Loader, Program};
 
 const EXIT: Insn = Insn::new(0x95, 0, 0, 0, 0);
 
-#[test]
 fn verifier_rejection_keeps_the_whole_log() {
-    need_root!();
     // r0 = r2 (never written): "R2 !read_ok".
     let spec = spec_from_insns(
         "bad_read",
@@ -45,9 +45,7 @@ fn verifier_rejection_keeps_the_whole_log() {
     assert!(shown.contains("verifier log (last"), "{shown}");
 }
 
-#[test]
 fn long_log_grows_the_buffer() {
-    need_root!();
     // 6000 instructions at log level 2: far more than the first 64 KiB buffer.
     let mut insns = vec![Insn::new(0xb7, 0, 0, 0, 2); 6000];
     insns.push(EXIT);
@@ -67,9 +65,7 @@ fn long_log_grows_the_buffer() {
     );
 }
 
-#[test]
 fn relocation_errors() {
-    need_root!();
     let spec = asm("uses_map", "r1 = missing ll\nr0 = XDP_PASS\nexit", vec![]);
     let e = Loader::new().program(spec.clone()).load().unwrap_err();
     assert!(
@@ -97,9 +93,7 @@ fn relocation_errors() {
     assert_eq!(insns[0].src(), 1);
 }
 
-#[test]
 fn test_run_actions_output_and_repeat() {
-    need_root!();
     let drop = Program::load(&asm("drop", "r0 = XDP_DROP\nexit", vec![]), &[]).unwrap();
     let pkt = [0xabu8; 64];
     let r = drop.test_run(&pkt, 1).unwrap();
@@ -136,9 +130,7 @@ const COUNT_SRC: &str = "
     r0 = XDP_PASS
     exit";
 
-#[test]
 fn loader_creates_maps_and_programs_by_name() {
-    need_root!();
     let prog = asm("count", COUNT_SRC, vec![counters("counts", 1)]);
     let loaded = Loader::new()
         .map(xskmap("xsks", 4))
@@ -180,9 +172,7 @@ fn loader_creates_maps_and_programs_by_name() {
     assert_eq!(counts.get(0).unwrap(), 8);
 }
 
-#[test]
 fn pinning_maps_and_programs() {
-    need_root!();
     let dir = std::path::Path::new(xsk_runtime::pin::DEFAULT_BPFFS);
     xsk_runtime::pin::ensure_bpffs(dir).unwrap();
     let map_path = dir.join(format!("xskrt_test_map_{}", std::process::id()));
@@ -217,9 +207,7 @@ fn pinning_maps_and_programs() {
     assert!(e.errno().is_some(), "{e}");
 }
 
-#[test]
 fn seed_programs_load_and_pass_without_sockets() {
-    need_root!();
     for (name, src) in [
         ("redirect_all", ebpf_dsl::seeds::SEED_REDIRECT_ALL_ASM),
         ("udp_only", ebpf_dsl::seeds::SEED_UDP_ONLY_ASM),
@@ -264,12 +252,10 @@ fn bpffs_child(dir: &str) -> ! {
     std::process::exit(0);
 }
 
-#[test]
 fn ensure_bpffs_mounts_one_where_there_is_none() {
     if let Ok(dir) = std::env::var(BPFFS_CHILD_ENV) {
         bpffs_child(&dir);
     }
-    need_root!();
     // The mount happens in a private mount namespace (`unshare --mount`), so nothing is left
     // mounted on the host whatever happens; the directory is removed by the guard.
     let dir = std::env::temp_dir().join(format!("xskrt-bpffs-{}", std::process::id()));
@@ -300,4 +286,17 @@ fn ensure_bpffs_mounts_one_where_there_is_none() {
     );
     // Not mounted here (the child's mount namespace is gone).
     assert!(!xsk_runtime::sys::is_bpffs(&dir).unwrap_or(false));
+}
+
+kernel_tests! {
+    privileged: [
+        verifier_rejection_keeps_the_whole_log,
+        long_log_grows_the_buffer,
+        relocation_errors,
+        test_run_actions_output_and_repeat,
+        loader_creates_maps_and_programs_by_name,
+        pinning_maps_and_programs,
+        seed_programs_load_and_pass_without_sockets,
+        ensure_bpffs_mounts_one_where_there_is_none,
+    ],
 }

@@ -2,6 +2,8 @@
 //! veth end in its own namespace, with real traffic: the UDP-only seed sends UDP to the AF_XDP
 //! socket of the receive queue and passes everything else (here TCP) to the stack.
 
+mod harness;
+
 mod common;
 
 use std::io::{Read, Write};
@@ -39,9 +41,7 @@ fn receive_udp(sock: &mut XskSocket, free: &mut FreeList, want: usize) -> Vec<Ve
     out
 }
 
-#[test]
 fn udp_only_seed_splits_udp_to_xsk_and_tcp_to_the_stack() {
-    need_root!();
     let pair = VethPair::builder().tag("seed").build().unwrap();
     let loaded = Loader::new()
         .program(asm(
@@ -128,12 +128,10 @@ fn udp_only_seed_splits_udp_to_xsk_and_tcp_to_the_stack() {
     assert!(udp_sink.recv(&mut buf).is_err(), "UDP reached the stack");
 }
 
-#[test]
 fn redirect_seed_passes_on_an_empty_slot_and_drops_on_an_unbound_socket() {
     // What XskMap's docs say: since 5.10 the kernel accepts an unbound AF_XDP socket in an
     // XSKMAP, and a packet redirected to it is dropped (the socket is checked per packet); an
     // empty slot makes `bpf_redirect_map(.., XDP_PASS)` pass the packet to the stack.
-    need_root!();
     let pair = VethPair::builder().tag("unbound").build().unwrap();
     let loaded = Loader::new()
         .program(asm(
@@ -187,4 +185,11 @@ fn redirect_seed_passes_on_an_empty_slot_and_drops_on_an_unbound_socket() {
         got.iter().all(|p| p[0] != 2),
         "a packet redirected to an unbound socket reached the stack: {got:?}"
     );
+}
+
+kernel_tests! {
+    privileged: [
+        udp_only_seed_splits_udp_to_xsk_and_tcp_to_the_stack,
+        redirect_seed_passes_on_an_empty_slot_and_drops_on_an_unbound_socket,
+    ],
 }

@@ -2,6 +2,8 @@
 //! namespaces, with the UDP-only redirect program: UDP reaches the sockets, everything else
 //! the kernel stack; dropping it detaches the program.
 
+mod harness;
+
 mod xsk_common;
 
 use std::collections::BTreeSet;
@@ -16,11 +18,8 @@ use xsk_runtime::umem::UmemConfig;
 use xsk_runtime::xsk::{Queues, RedirectProgram, XskInterfaceConfig};
 use xsk_runtime::XskInterface;
 
-#[test]
 fn udp_to_sockets_rest_to_the_stack_and_teardown_detaches() {
-    let Some(pair) = sandbox("udp_to_sockets_rest_to_the_stack_and_teardown_detaches", 2) else {
-        return;
-    };
+    let pair = sandbox("udp_to_sockets_rest_to_the_stack_and_teardown_detaches", 2);
     let config = XskInterfaceConfig {
         queues: Queues::All,
         program: RedirectProgram::Udp,
@@ -140,11 +139,8 @@ fn udp_to_sockets_rest_to_the_stack_and_teardown_detaches() {
     );
 }
 
-#[test]
 fn open_reports_missing_interface_and_queue() {
-    let Some(pair) = sandbox("open_reports_missing_interface_and_queue", 1) else {
-        return;
-    };
+    let pair = sandbox("open_reports_missing_interface_and_queue", 1);
     let e = pair
         .left
         .run(|| XskInterface::open("nope0", &XskInterfaceConfig::default()).unwrap_err())
@@ -175,4 +171,11 @@ fn open_reports_missing_interface_and_queue() {
         .unwrap()
         .unwrap();
     assert!(q.is_empty());
+}
+
+kernel_tests! {
+    privileged: [
+        udp_to_sockets_rest_to_the_stack_and_teardown_detaches,
+        open_reports_missing_interface_and_queue,
+    ],
 }

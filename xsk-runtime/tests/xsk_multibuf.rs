@@ -2,6 +2,8 @@
 //! MTU: packets larger than a frame arrive as several descriptors and are sent as several.
 //! Also: several sockets on the same queue sharing one UMEM and its fill ring.
 
+mod harness;
+
 mod xsk_common;
 
 use std::net::UdpSocket;
@@ -14,13 +16,7 @@ use xsk_runtime::socket::{BindMode, SocketConfig, XskSocket};
 use xsk_runtime::sys::xdp::XDP_PKT_CONTD;
 use xsk_runtime::xsk::{Queues, RedirectProgram, XskInterfaceConfig};
 
-#[test]
 fn jumbo_packets_arrive_and_leave_as_several_descriptors() {
-    if !xsk_runtime::netns::privileged_test_should_run(
-        "jumbo_packets_arrive_and_leave_as_several_descriptors",
-    ) {
-        return;
-    }
     let pair = VethPair::builder()
         .tag("xskmb")
         .mtu(9000)
@@ -158,11 +154,8 @@ fn jumbo_packets_arrive_and_leave_as_several_descriptors() {
     assert_eq!(q.free.len() + pending as usize, 1024);
 }
 
-#[test]
 fn sockets_on_the_same_queue_share_the_fill_ring() {
-    let Some(pair) = sandbox("sockets_on_the_same_queue_share_the_fill_ring", 1) else {
-        return;
-    };
+    let pair = sandbox("sockets_on_the_same_queue_share_the_fill_ring", 1);
     let (xsks, prog) = redirect_program(1);
     let (umem, mut free) = umem_in(&pair, umem_2k(256));
     let ifindex = pair.left.ifindex;
@@ -299,17 +292,14 @@ fn round(
     per_socket
 }
 
-#[test]
 fn dropping_the_socket_that_owns_a_queues_fill_ring_hands_it_over() {
     // Queue 1 is not the UMEM's own queue: further sockets on it must share with the first
     // socket *of queue 1* (the kernel shares rings only within a queue), and when that socket
     // goes, the next one takes over its fill and completion rings with the frames in them.
-    let Some(pair) = sandbox(
+    let pair = sandbox(
         "dropping_the_socket_that_owns_a_queues_fill_ring_hands_it_over",
         2,
-    ) else {
-        return;
-    };
+    );
     let (xsks, prog) = redirect_program(2);
     let (umem, mut free) = umem_in(&pair, umem_2k(512));
     let ifindex = pair.left.ifindex;
@@ -384,4 +374,12 @@ fn dropping_the_socket_that_owns_a_queues_fill_ring_hands_it_over() {
     assert_eq!(c.invalid, 0);
     assert_eq!(c.in_kernel(), i64::from(pending), "{c:?}");
     assert_eq!(free.len() + pending as usize, 512);
+}
+
+kernel_tests! {
+    privileged: [
+        jumbo_packets_arrive_and_leave_as_several_descriptors,
+        sockets_on_the_same_queue_share_the_fill_ring,
+        dropping_the_socket_that_owns_a_queues_fill_ring_hands_it_over,
+    ],
 }

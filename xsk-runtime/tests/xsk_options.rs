@@ -1,6 +1,8 @@
 //! Socket options and kernel counters: XDP_STATISTICS when the fill ring runs dry, sockets
 //! without need_wakeup, busy polling, XDP_MAX_TX_SKB_BUDGET, huge pages.
 
+mod harness;
+
 mod xsk_common;
 
 use std::net::UdpSocket;
@@ -22,11 +24,8 @@ fn umem_cfg() -> UmemConfig {
     umem_2k(128)
 }
 
-#[test]
 fn statistics_count_drops_when_the_fill_ring_is_empty() {
-    let Some(pair) = sandbox("statistics_count_drops_when_the_fill_ring_is_empty", 1) else {
-        return;
-    };
+    let pair = sandbox("statistics_count_drops_when_the_fill_ring_is_empty", 1);
     let (_attached, mut free, mut sock) = queue0(&pair, umem_cfg(), &cfg(true));
     // Only 4 frames on the fill ring, then 20 packets: 16 must be dropped and counted.
     assert_eq!(sock.fill().unwrap().fill_from(&mut free, 4), 4);
@@ -64,14 +63,11 @@ fn statistics_count_drops_when_the_fill_ring_is_empty() {
     assert_all_frames_home(&free);
 }
 
-#[test]
 fn socket_without_need_wakeup_transmits_with_a_kick_per_submit() {
-    let Some(pair) = sandbox(
+    let pair = sandbox(
         "socket_without_need_wakeup_transmits_with_a_kick_per_submit",
         1,
-    ) else {
-        return;
-    };
+    );
     let (umem, mut free) = umem_in(&pair, umem_cfg());
     let mut sock = XskSocket::bind(&umem, pair.left.ifindex, 0, &cfg(false)).unwrap();
     assert!(!sock.uses_need_wakeup());
@@ -112,11 +108,8 @@ fn socket_without_need_wakeup_transmits_with_a_kick_per_submit() {
     assert_all_frames_home(&free);
 }
 
-#[test]
 fn busy_poll_and_tx_budget_options_are_accepted() {
-    let Some(pair) = sandbox("busy_poll_and_tx_budget_options_are_accepted", 1) else {
-        return;
-    };
+    let pair = sandbox("busy_poll_and_tx_budget_options_are_accepted", 1);
     let (umem, _free) = umem_in(&pair, umem_cfg());
     let sock = XskSocket::bind(&umem, pair.left.ifindex, 0, &cfg(true)).unwrap();
     sock.set_busy_poll(&BusyPoll::default())
@@ -136,25 +129,34 @@ fn busy_poll_and_tx_budget_options_are_accepted() {
     assert_eq!(o.flags, 0, "copy mode");
 }
 
-#[test]
 fn huge_page_umem_works_or_says_how_to_get_huge_pages() {
-    if !xsk_runtime::netns::privileged_test_should_run(
-        "huge_page_umem_works_or_says_how_to_get_huge_pages",
-    ) {
-        return;
-    }
     let config = UmemConfig {
         frame_size: 4096,
         frame_count: 512, // 2 MiB: one huge page
         huge_pages: true,
         ..Default::default()
     };
+    // What this machine can give, read before the call: the outcome is predictable.
+    let expect = HugePages::read().expect();
+    println!("huge pages: {expect:?}");
     match Umem::new(&config) {
         Ok((umem, free)) => {
+            assert_ne!(
+                expect,
+                HugeOutcome::MustFail,
+                "MAP_HUGETLB without a huge page"
+            );
             assert_eq!(umem.len(), 2 << 20);
             assert!(free.is_complete());
         }
         Err(e) => {
+            assert_ne!(
+                expect,
+                HugeOutcome::MustSucceed,
+                "free huge pages, yet: {e}"
+            );
+            assert!(matches!(e, xsk_runtime::Error::Io { .. }), "{e:?}");
+            assert_eq!(e.errno(), Some(libc::ENOMEM), "{e}");
             let msg = e.to_string();
             assert!(msg.contains("MAP_HUGETLB"), "{msg}");
             assert!(msg.contains("nr_hugepages"), "{msg}");
@@ -162,11 +164,60 @@ fn huge_page_umem_works_or_says_how_to_get_huge_pages() {
     }
 }
 
-#[test]
-fn umem_with_tx_metadata_registers() {
-    if !xsk_runtime::netns::privileged_test_should_run("umem_with_tx_metadata_registers") {
-        return;
+/// What `mmap(MAP_HUGETLB)` of one 2 MiB UMEM must do on this machine.
+#[derive(Debug, PartialEq)]
+enum HugeOutcome {
+    /// Enough free huge pages in the pool.
+    MustSucceed,
+    /// No free huge page and no overcommit: ENOMEM.
+    MustFail,
+    /// Too few free pages, but surplus pages may be allocated (nr_overcommit_hugepages).
+    EitherWay,
+}
+
+/// The huge page pool, from /proc/meminfo and /proc/sys/vm.
+#[derive(Debug)]
+struct HugePages {
+    free: u64,
+    size_kb: u64,
+    overcommit: u64,
+}
+
+impl HugePages {
+    fn read() -> HugePages {
+        let meminfo = std::fs::read_to_string("/proc/meminfo").expect("/proc/meminfo");
+        let field = |name: &str| -> u64 {
+            meminfo
+                .lines()
+                .find_map(|l| l.strip_prefix(name))
+                .and_then(|v| v.split_whitespace().next())
+                .and_then(|v| v.parse().ok())
+                .unwrap_or_else(|| panic!("no {name} in /proc/meminfo"))
+        };
+        let overcommit = std::fs::read_to_string("/proc/sys/vm/nr_overcommit_hugepages")
+            .ok()
+            .and_then(|v| v.trim().parse().ok())
+            .unwrap_or(0);
+        HugePages {
+            free: field("HugePages_Free:"),
+            size_kb: field("Hugepagesize:"),
+            overcommit,
+        }
     }
+
+    fn expect(&self) -> HugeOutcome {
+        let pages_needed = (2048 + self.size_kb - 1) / self.size_kb.max(1);
+        if self.free >= pages_needed {
+            HugeOutcome::MustSucceed
+        } else if self.overcommit == 0 && self.free == 0 {
+            HugeOutcome::MustFail
+        } else {
+            HugeOutcome::EitherWay
+        }
+    }
+}
+
+fn umem_with_tx_metadata_registers() {
     // struct xsk_tx_metadata is 24 bytes; the kernel takes it with XDP_UMEM_TX_METADATA_LEN
     // (6.11+). The 32-byte xdp_umem_reg carries it.
     let (umem, free) = Umem::new(&UmemConfig {
@@ -185,4 +236,14 @@ fn umem_with_tx_metadata_registers() {
     .validate()
     .unwrap_err();
     assert!(e.to_string().contains("multiple of 4"), "{e}");
+}
+
+kernel_tests! {
+    privileged: [
+        statistics_count_drops_when_the_fill_ring_is_empty,
+        socket_without_need_wakeup_transmits_with_a_kick_per_submit,
+        busy_poll_and_tx_budget_options_are_accepted,
+        huge_page_umem_works_or_says_how_to_get_huge_pages,
+        umem_with_tx_metadata_registers,
+    ],
 }

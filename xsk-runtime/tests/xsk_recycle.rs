@@ -5,6 +5,8 @@
 //!
 //! Needs root; without root (and CI != "true") the test prints why it skips.
 
+mod harness;
+
 mod xsk_common;
 
 use std::time::{Duration, Instant};
@@ -31,11 +33,8 @@ fn send_and_wait(pair: &xsk_runtime::netns::VethPair, sock: &mut XskSocket, tag:
     }
 }
 
-#[test]
 fn rx_frames_go_straight_back_to_the_fill_ring() {
-    let Some(pair) = sandbox("rx_frames_go_straight_back_to_the_fill_ring", 1) else {
-        return;
-    };
+    let pair = sandbox("rx_frames_go_straight_back_to_the_fill_ring", 1);
     let (xsks, prog) = redirect_program(1);
     let (umem, mut free) = umem_in(&pair, umem_2k(128));
     let ifindex = pair.left.ifindex;
@@ -106,4 +105,8 @@ fn rx_frames_go_straight_back_to_the_fill_ring() {
     assert_eq!(sock.counters().invalid, 0);
     assert_frames_accounted(&mut sock, &free);
     drain_and_check_all_frames_home(&pair, &mut sock, &mut free);
+}
+
+kernel_tests! {
+    privileged: [rx_frames_go_straight_back_to_the_fill_ring],
 }

@@ -5,6 +5,8 @@
 //!
 //! Needs root; without root (and CI != "true") each test prints why it skips.
 
+mod harness;
+
 mod xsk_common;
 
 use std::collections::BTreeMap;
@@ -47,11 +49,8 @@ fn send_from_right(
         .expect("run in right namespace");
 }
 
-#[test]
 fn rx_udp_payloads_arrive_byte_identical() {
-    let Some(pair) = sandbox("rx_udp_payloads_arrive_byte_identical", 1) else {
-        return;
-    };
+    let pair = sandbox("rx_udp_payloads_arrive_byte_identical", 1);
     let (_attached, mut free, mut sock) = queue0(&pair, small_umem(), &ring_config());
     assert!(!sock.is_zero_copy(), "veth has no zero-copy");
     sock.fill().unwrap().fill_from(&mut free, 256);
@@ -83,11 +82,8 @@ fn rx_udp_payloads_arrive_byte_identical() {
     drain_and_check_all_frames_home(&pair, &mut sock, &mut free);
 }
 
-#[test]
 fn tx_from_xsk_arrives_at_peer() {
-    let Some(pair) = sandbox("tx_from_xsk_arrives_at_peer", 1) else {
-        return;
-    };
+    let pair = sandbox("tx_from_xsk_arrives_at_peer", 1);
     let (umem, mut free) = umem_in(&pair, small_umem());
     let mut sock = XskSocket::bind(&umem, pair.left.ifindex, 0, &ring_config()).expect("bind");
     let receiver = pair
@@ -143,11 +139,8 @@ fn tx_from_xsk_arrives_at_peer() {
     assert_all_frames_home(&free);
 }
 
-#[test]
 fn echo_round_trip_through_user_space() {
-    let Some(pair) = sandbox("echo_round_trip_through_user_space", 1) else {
-        return;
-    };
+    let pair = sandbox("echo_round_trip_through_user_space", 1);
     let (_attached, mut free, mut sock) = queue0(&pair, small_umem(), &ring_config());
     sock.fill().unwrap().fill_from(&mut free, 128);
 
@@ -192,11 +185,8 @@ fn echo_round_trip_through_user_space() {
     drain_and_check_all_frames_home(&pair, &mut sock, &mut free);
 }
 
-#[test]
 fn l2fwd_swaps_macs_and_returns_frames() {
-    let Some(pair) = sandbox("l2fwd_swaps_macs_and_returns_frames", 1) else {
-        return;
-    };
+    let pair = sandbox("l2fwd_swaps_macs_and_returns_frames", 1);
     let (_attached, mut free, mut sock) = queue0(&pair, small_umem(), &ring_config());
     sock.fill().unwrap().fill_from(&mut free, 128);
 
@@ -239,12 +229,9 @@ fn l2fwd_swaps_macs_and_returns_frames() {
     drain_and_check_all_frames_home(&pair, &mut sock, &mut free);
 }
 
-#[test]
 fn multi_queue_sockets_share_one_umem() {
     const QUEUES: u32 = 2;
-    let Some(pair) = sandbox("multi_queue_sockets_share_one_umem", QUEUES) else {
-        return;
-    };
+    let pair = sandbox("multi_queue_sockets_share_one_umem", QUEUES);
     let (xsks, prog) = redirect_program(QUEUES);
     let (umem, mut free) = umem_in(
         &pair,
@@ -342,11 +329,8 @@ fn multi_queue_sockets_share_one_umem() {
     drop(socks);
 }
 
-#[test]
 fn zero_copy_on_veth_is_refused_or_falls_back() {
-    let Some(pair) = sandbox("zero_copy_on_veth_is_refused_or_falls_back", 1) else {
-        return;
-    };
+    let pair = sandbox("zero_copy_on_veth_is_refused_or_falls_back", 1);
     let ifindex = pair.left.ifindex;
     let forced = SocketConfig {
         mode: BindMode::ZeroCopy,
@@ -373,11 +357,8 @@ fn zero_copy_on_veth_is_refused_or_falls_back() {
     );
 }
 
-#[test]
 fn bind_errors_say_what_is_wrong() {
-    let Some(pair) = sandbox("bind_errors_say_what_is_wrong", 1) else {
-        return;
-    };
+    let pair = sandbox("bind_errors_say_what_is_wrong", 1);
     let ifindex = pair.left.ifindex;
     // A queue that does not exist.
     let (umem, _free) = umem_in(&pair, small_umem());
@@ -480,11 +461,8 @@ fn bind_errors_say_what_is_wrong() {
     }
 }
 
-#[test]
 fn unaligned_umem_receives_into_odd_sized_frames() {
-    let Some(pair) = sandbox("unaligned_umem_receives_into_odd_sized_frames", 1) else {
-        return;
-    };
+    let pair = sandbox("unaligned_umem_receives_into_odd_sized_frames", 1);
     let cfg = UmemConfig {
         frame_size: 3000,
         frame_count: 300,
@@ -552,4 +530,17 @@ fn unaligned_umem_receives_into_odd_sized_frames() {
     free.push(back).unwrap();
     assert_frames_accounted(&mut sock, &free);
     drain_and_check_all_frames_home(&pair, &mut sock, &mut free);
+}
+
+kernel_tests! {
+    privileged: [
+        rx_udp_payloads_arrive_byte_identical,
+        tx_from_xsk_arrives_at_peer,
+        echo_round_trip_through_user_space,
+        l2fwd_swaps_macs_and_returns_frames,
+        multi_queue_sockets_share_one_umem,
+        zero_copy_on_veth_is_refused_or_falls_back,
+        bind_errors_say_what_is_wrong,
+        unaligned_umem_receives_into_odd_sized_frames,
+    ],
 }

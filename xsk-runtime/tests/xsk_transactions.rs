@@ -4,6 +4,8 @@
 //!
 //! Needs root; without root (and CI != "true") each test prints why it skips.
 
+mod harness;
+
 mod xsk_common;
 
 use std::time::{Duration, Instant};
@@ -29,11 +31,8 @@ fn bind_in_left(pair: &VethPair, umem: &Umem) -> XskSocket {
         .unwrap()
 }
 
-#[test]
 fn dropped_fill_and_tx_batches_roll_back() {
-    let Some(pair) = sandbox("dropped_fill_and_tx_batches_roll_back", 1) else {
-        return;
-    };
+    let pair = sandbox("dropped_fill_and_tx_batches_roll_back", 1);
     let (umem, mut free) = umem_in(&pair, umem_cfg());
     let mut sock = bind_in_left(&pair, &umem);
 
@@ -110,14 +109,11 @@ fn dropped_fill_and_tx_batches_roll_back() {
     assert_frames_accounted(&mut sock, &free);
 }
 
-#[test]
 fn an_rx_batch_dropped_part_way_leaves_the_rest_in_the_ring() {
-    let Some(pair) = sandbox(
+    let pair = sandbox(
         "an_rx_batch_dropped_part_way_leaves_the_rest_in_the_ring",
         1,
-    ) else {
-        return;
-    };
+    );
     let (xsks, prog) = redirect_program(1);
     let (umem, mut free) = umem_in(&pair, umem_cfg());
     let mut sock = bind_in_left(&pair, &umem);
@@ -172,13 +168,10 @@ fn an_rx_batch_dropped_part_way_leaves_the_rest_in_the_ring() {
     drain_and_check_all_frames_home(&pair, &mut sock, &mut free);
 }
 
-#[test]
 fn a_ring_keeps_its_socket_open_after_a_swap() {
     // Rings are plain values behind `&mut`: a caller can swap two sockets' TX rings. The
     // ring keeps the socket it kicks open, so a kick never reaches a closed (or reused) fd.
-    let Some(pair) = sandbox("a_ring_keeps_its_socket_open_after_a_swap", 2) else {
-        return;
-    };
+    let pair = sandbox("a_ring_keeps_its_socket_open_after_a_swap", 2);
     let (umem, _free) = umem_in(&pair, umem_cfg());
     let ifindex = pair.left.ifindex;
     let (mut own, mut shared) = pair
@@ -195,4 +188,12 @@ fn a_ring_keeps_its_socket_open_after_a_swap() {
     tx.kick()
         .expect("the swapped-in ring's socket is still open");
     assert!(tx.kick_if_needed().is_ok());
+}
+
+kernel_tests! {
+    privileged: [
+        dropped_fill_and_tx_batches_roll_back,
+        an_rx_batch_dropped_part_way_leaves_the_rest_in_the_ring,
+        a_ring_keeps_its_socket_open_after_a_swap,
+    ],
 }

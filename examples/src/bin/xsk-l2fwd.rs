@@ -83,6 +83,21 @@ fn run() -> Result<()> {
         }
     }
     println!("{}", clock.result(total));
+    // What was submitted is sent and completed before the socket closes (bounded: 1 s), so
+    // the far end's count can be checked against `total`.
+    let drain_until = std::time::Instant::now() + std::time::Duration::from_secs(1);
+    while outstanding > 0 && std::time::Instant::now() < drain_until {
+        let rings = q.socket.rings();
+        let (Some(comp), Some(tx)) = (rings.completion, rings.tx) else {
+            break;
+        };
+        tx.kick_if_needed().context("sendto(AF_XDP) TX kick")?;
+        outstanding -= u64::from(comp.complete_into(&mut q.free, opts.batch * 2));
+    }
+    println!(
+        "{NAME}: forwarded {total} frames, {} of them completed",
+        total - outstanding
+    );
     drop(xi);
     net.finish()
 }

@@ -201,6 +201,7 @@ fn run() -> Result<()> {
             "sandbox: the sink on {} received {got} of {sent} frames",
             sb.pair.left.name
         );
+        xsk_examples::linkstats::print_pair(&sb.pair);
         drop(sink);
         sb.remove();
         if got == 0 && sent > 0 {

@@ -11,16 +11,6 @@ mod packet;
 #[allow(unused_imports)] // not every test file sends frames
 pub use packet::udp_frame;
 
-/// Skips (returns) with a printed reason when not root and CI != "true".
-#[macro_export]
-macro_rules! need_root {
-    () => {
-        if !xsk_runtime::netns::privileged_test_should_run(module_path!()) {
-            return;
-        }
-    };
-}
-
 /// Assembles `src` into a program spec, panicking with the diagnostics.
 pub fn asm(name: &'static str, src: &str, maps: Vec<MapSpec>) -> ProgramSpec {
     match ebpf_dsl::asm::assemble(src) {

@@ -328,18 +328,14 @@ pub fn left_to_right(sport: u16, dport: u16, payload: &[u8]) -> Vec<u8> {
     )
 }
 
-/// Builds the test sandbox, or returns `None` (after printing why) when the test may skip.
-pub fn sandbox(test: &str, queues: u32) -> Option<VethPair> {
-    if !xsk_runtime::netns::privileged_test_should_run(test) {
-        return None;
-    }
-    Some(
-        VethPair::builder()
-            .tag("xsk")
-            .queues(queues)
-            .build()
-            .expect("build the veth sandbox"),
-    )
+/// Builds the test sandbox (`test` names it in the panic message if that fails). The harness
+/// runs the tests that call it only where they may run (root, or CI=true).
+pub fn sandbox(test: &str, queues: u32) -> VethPair {
+    VethPair::builder()
+        .tag("xsk")
+        .queues(queues)
+        .build()
+        .unwrap_or_else(|e| panic!("{test}: build the veth sandbox: {e}"))
 }
 
 /// `XskInterface::open` on the left end of `pair`, from inside its namespace.
