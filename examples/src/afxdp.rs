@@ -126,9 +126,9 @@ impl AfXdp {
                 .context(format!("binding an AF_XDP socket to {ifname} queue {q}"))?;
             let mut free = if i + 1 == queues.len() {
                 let n = all_free.len();
-                all_free.split_off(n)
+                all_free.take(n)
             } else {
-                all_free.split_off(frames_per_queue as usize)
+                all_free.take(frames_per_queue as usize)
             };
             if let Some(fill) = socket.fill() {
                 fill.fill_from(&mut free, (frames_per_queue / 2).min(config.fill_size));

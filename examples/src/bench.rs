@@ -435,7 +435,22 @@ impl Clock {
         t < self.end
     }
 
-    /// The `RESULT` line.
+    /// The `RESULT` line of the window measured, or an error if the run was stopped during the
+    /// warm-up, before anything was measured (`total`: packets of the whole run).
+    pub fn finish(&self, total: u64) -> Result<String> {
+        match &self.window {
+            Some(w) => Ok(w.result_line(self.mode, total)),
+            None => Err(Error::Failed(format!(
+                "interrupted after {:.1} s, during the {:.1} s warm-up: nothing was measured \
+                 ({total} packets in the warm-up), so there is no RESULT",
+                self.start.elapsed().as_secs_f64(),
+                self.warmup.as_secs_f64()
+            ))),
+        }
+    }
+
+    /// The `RESULT` line (of the whole run if it was stopped during the warm-up; prefer
+    /// [`Clock::finish`], which says so).
     pub fn result(&self, total: u64) -> String {
         match &self.window {
             Some(w) => w.result_line(self.mode, total),

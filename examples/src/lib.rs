@@ -23,6 +23,7 @@ pub mod afxdp;
 pub mod bench;
 pub mod cli;
 pub mod error;
+pub mod histogram;
 pub mod livegen;
 pub mod packet;
 pub mod pcap;

@@ -171,20 +171,24 @@ impl NetNs {
         })
     }
 
-    /// Starts `f` on a new thread inside the namespace; join the handle for its result.
-    pub fn spawn<R: Send + 'static>(
-        &self,
-        f: impl FnOnce() -> R + Send + 'static,
-    ) -> Result<JoinHandle<Result<R>>> {
-        let fd = sys::dup(self.fd())?;
-        std::thread::Builder::new()
-            .name(format!("netns-{}", self.name))
-            .spawn(move || -> Result<R> {
-                sys::setns_net(fd.as_fd())?;
-                drop(fd);
-                Ok(f())
-            })
-            .map_err(|e| Error::io("pthread_create", e.raw_os_error().unwrap_or(libc::EAGAIN)))
+    /// Starts `f` on a new thread inside the namespace; [`NsThread::join`] gives its result,
+    /// or the error that kept it from starting or from entering the namespace (one `Result`,
+    /// not a nested one). A panic in `f` is re-raised by `join`.
+    pub fn spawn<R: Send + 'static>(&self, f: impl FnOnce() -> R + Send + 'static) -> NsThread<R> {
+        let start = || -> Result<JoinHandle<Result<R>>> {
+            let fd = sys::dup(self.fd())?;
+            std::thread::Builder::new()
+                .name(format!("netns-{}", self.name))
+                .spawn(move || -> Result<R> {
+                    sys::setns_net(fd.as_fd())?;
+                    drop(fd);
+                    Ok(f())
+                })
+                .map_err(|e| {
+                    Error::io("pthread_create", e.raw_os_error().unwrap_or(libc::EAGAIN))
+                })
+        };
+        NsThread { inner: start() }
     }
 
     /// The index of interface `name` inside this namespace.
@@ -207,6 +211,36 @@ impl NetNs {
                 )
             })
         })?
+    }
+}
+
+/// A thread started by [`NetNs::spawn`] inside a namespace.
+#[derive(Debug)]
+pub struct NsThread<R> {
+    /// The running thread, or why it could not start.
+    inner: Result<JoinHandle<Result<R>>>,
+}
+
+impl<R> NsThread<R> {
+    /// True if the thread has finished (or never started): [`join`](NsThread::join) will not
+    /// block.
+    pub fn is_finished(&self) -> bool {
+        match &self.inner {
+            Ok(h) => h.is_finished(),
+            Err(_) => true,
+        }
+    }
+
+    /// Waits for the thread: `f`'s result, or the error that kept the thread from starting or
+    /// from entering the namespace. A panic in `f` is re-raised here.
+    pub fn join(self) -> Result<R> {
+        match self.inner {
+            Ok(h) => match h.join() {
+                Ok(r) => r,
+                Err(p) => std::panic::resume_unwind(p),
+            },
+            Err(e) => Err(e),
+        }
     }
 }
 

@@ -938,7 +938,7 @@ pub struct Rings<'a> {
 ///
 /// `Send` but not `Sync`: one thread drives a socket's rings (the rings are single-producer,
 /// single-consumer); move each socket of a shared UMEM to its own thread, with its own
-/// [`FreeList`] ([`FreeList::split_off`]).
+/// [`FreeList`] ([`FreeList::take`]).
 ///
 /// The rings are unmapped and the socket closed on drop — except fill and completion rings
 /// that other sockets of the queue still need (see "Sharing a UMEM" in the module docs). The

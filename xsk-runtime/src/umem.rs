@@ -569,7 +569,7 @@ impl RxPacket {
 ///
 /// It never allocates after creation (its capacity is the UMEM's frame count). A UMEM shared
 /// by sockets on several threads gives each thread its own list with
-/// [`split_off`](FreeList::split_off).
+/// [`take`](FreeList::take).
 #[derive(Debug)]
 pub struct FreeList {
     umem: u32,
@@ -629,8 +629,8 @@ impl FreeList {
     }
 
     /// Moves `n` frames (fewer if there are fewer) into a new list, e.g. for a socket on
-    /// another thread.
-    pub fn split_off(&mut self, n: usize) -> FreeList {
+    /// another thread. (Unlike `Vec::split_off(at)`, `n` is a count, not a position.)
+    pub fn take(&mut self, n: usize) -> FreeList {
         let n = n.min(self.addrs.len());
         let mut addrs = Vec::with_capacity(self.total as usize);
         addrs.extend(self.addrs.drain(self.addrs.len() - n..));

@@ -206,9 +206,9 @@ impl XskInterface {
         for (i, &q) in queues.iter().enumerate() {
             let mut socket = XskSocket::bind(&umem, ifindex, q, &config.socket)?;
             let mut free = if i + 1 == queues.len() {
-                all_free.split_off(all_free.len())
+                all_free.take(all_free.len())
             } else {
-                all_free.split_off(share)
+                all_free.take(share)
             };
             let want = config
                 .prefill

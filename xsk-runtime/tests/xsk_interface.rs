@@ -77,7 +77,6 @@ fn udp_to_sockets_rest_to_the_stack_and_teardown_detaches() {
                         .unwrap();
                 }
             })
-            .unwrap()
     };
 
     let umem = xsk.umem().clone();
@@ -108,7 +107,7 @@ fn udp_to_sockets_rest_to_the_stack_and_teardown_detaches() {
         }
         std::thread::sleep(Duration::from_millis(1));
     }
-    sender.join().unwrap().unwrap();
+    sender.join().unwrap();
     server.join().unwrap();
     assert_eq!(non_udp, 0, "only UDP is redirected to the sockets");
     got.sort_by_key(|p| u32::from_be_bytes([p[0], p[1], p[2], p[3]]));

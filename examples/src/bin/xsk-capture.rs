@@ -21,7 +21,7 @@ use xsk_examples::programs::{udp_port_program, REDIRECT_ALL, UDP_ONLY};
 use xsk_examples::report::{human, Ticker};
 use xsk_examples::sandbox::Sandbox;
 use xsk_examples::signals::Stop;
-use xsk_examples::{require_root, run_main, Context, Error, Result};
+use xsk_examples::{require_root, run_main, Error, Result};
 
 const NAME: &str = "xsk-capture";
 /// The sandbox's traffic: UDP datagrams to each of these ports, and TCP SYNs.
@@ -179,8 +179,7 @@ fn sandbox_run(
                 );
             }
             Ok(())
-        })
-        .context("starting the sender")?;
+        });
     let mut sender = Some(sender);
     let mut done_at: Option<Instant> = None;
     let n = capture(&mut xdp, path, snaplen, count, duration, stop, || {
