@@ -170,6 +170,12 @@ impl AfXdp {
     /// How the program is attached, for the log.
     pub fn attach_info(&self) -> String {
         match &self.attachment {
+            Some(a) if a.method() == xsk_runtime::attach::AttachMethod::Netlink => format!(
+                "{:?} mode via Netlink: a SIGKILL would leave it attached to ifindex {} (remove \
+                 it with `ip link set dev IFACE xdp off`)",
+                a.mode(),
+                a.ifindex()
+            ),
             Some(a) => format!("{:?} mode via {:?}", a.mode(), a.method()),
             None => "detached".into(),
         }

@@ -66,7 +66,7 @@ pub fn bench_cli(name: &'static str, about: &'static str) -> Cli {
         .flag("poll", Some('p'), "poll() while the RX ring is empty, instead of spinning")
         .opt("duration", Some('d'), "SECS", Some("10"), "measured seconds")
         .opt("warmup", Some('w'), "SECS", Some("1"), "seconds before the measurement")
-        .opt("xdp-mode", None, "MODE", Some("auto"), "XDP attach mode: auto, native, skb")
+        .opt("xdp-mode", None, "MODE", Some("auto"), "XDP attach mode: auto, native, skb (attached by bpf_link, which the kernel removes even after SIGKILL; by netlink before kernel 5.9, which a SIGKILL leaves attached)")
         .opt("tx-len", Some('s'), "BYTES", Some("60"), "length of the frames sent (txonly, generator)")
         .opt("frames", None, "N", Some("4096"), "UMEM frames (4096 bytes each)")
         .opt("ring", None, "N", Some("2048"), "entries of each ring (power of two)")
