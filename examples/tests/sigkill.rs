@@ -51,7 +51,10 @@ fn start_and_kill(bin: &str, args: &[&str]) -> Killed {
     // sandbox: LEFT (ip, mac) <-> RIGHT (ip, mac) in namespaces L and R, N queue(s)
     let words: Vec<&str> = line.split_whitespace().collect();
     let veth = vec![words[1].to_owned(), words[5].to_owned()];
-    let at = line.find(" in namespaces ").expect("namespaces in the line") + 15;
+    let at = line
+        .find(" in namespaces ")
+        .expect("namespaces in the line")
+        + 15;
     let rest = &line[at..];
     let (l, r) = rest.split_once(" and ").unwrap();
     let r = r.split(',').next().unwrap();
@@ -89,7 +92,10 @@ fn check_removed(killed: &Killed, line: &str) {
         assert!(!list.contains(ns.as_str()), "{ns} still there:\n{list}");
     }
     for v in &killed.veth {
-        assert!(!links.contains(v.as_str()), "veth {v} still there:\n{links}");
+        assert!(
+            !links.contains(v.as_str()),
+            "veth {v} still there:\n{links}"
+        );
     }
 }
 

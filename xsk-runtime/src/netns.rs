@@ -209,9 +209,7 @@ impl NetNs {
                     drop(fd);
                     Ok(f())
                 })
-                .map_err(|e| {
-                    Error::io("pthread_create", e.raw_os_error().unwrap_or(libc::EAGAIN))
-                })
+                .map_err(|e| Error::io("pthread_create", e.raw_os_error().unwrap_or(libc::EAGAIN)))
         };
         NsThread { inner: start() }
     }

@@ -34,6 +34,16 @@
 //! keeps the dropped socket itself alive — the mapping holds its file — so it leaves any
 //! XSKMAP only when the last socket of the queue is gone: point the map at a live socket.)
 //!
+//! # Closing a socket
+//!
+//! Dropping a socket loses no frame: the frames on its rings (fill, RX unread, TX not sent,
+//! completion not taken, rolled-back batches) come back to the UMEM once the kernel has let
+//! go of the socket, and [`Umem::reclaim`] puts them on a [`FreeList`]. The UMEM's own
+//! socket, and a socket whose fill and completion rings stay for the other sockets of its
+//! queue, live on in the kernel: their frames come back with the queue's last socket, or —
+//! on the UMEM's own queue — from [`Umem::close`]. What cannot come back (traffic still
+//! flowing during the close) is listed at [`Umem::reclaim`].
+//!
 //! # Wake-ups (`need_wakeup`, kernel 5.4)
 //!
 //! Bound with `XDP_USE_NEED_WAKEUP` (the default here), the kernel sets a flag in the fill ring
@@ -60,6 +70,10 @@ use crate::sys::xdp::{
     XDP_ZEROCOPY,
 };
 use crate::umem::{AddrLayout, Frame, FreeList, OwnerState, QueueEntry, RingSizes, RxPacket, Umem};
+
+mod reclaim;
+use reclaim::Release;
+pub(crate) use reclaim::{OrphanRings, RetiredRings};
 
 /// Copy or zero-copy.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -962,6 +976,9 @@ pub struct XskSocket {
     need_wakeup: bool,
     /// The UMEM's orphan generation when this socket last looked for orphaned rings.
     orphans_seen: u32,
+    /// True if the queue's fill and completion rings were mapped through this socket's fd
+    /// (so their mappings keep this socket alive in the kernel after it is dropped).
+    maps_queue_rings: bool,
 }
 
 impl XskSocket {
@@ -1076,6 +1093,7 @@ impl XskSocket {
                 queue,
                 fds: vec![raw],
                 orphan: None,
+                retired: Vec::new(),
             }),
         }
         drop(state);
@@ -1101,6 +1119,7 @@ impl XskSocket {
                 .orphan_generation()
                 .load(Ordering::Relaxed)
                 .wrapping_sub(1),
+            maps_queue_rings: !same_queue,
         };
         socket.adopt_orphaned_rings();
         Ok(socket)
@@ -1326,58 +1345,106 @@ impl AsFd for XskSocket {
 }
 
 impl Drop for XskSocket {
+    /// Closes the socket and gives its frames back to the UMEM ([`Umem::reclaim`]); see
+    /// "Closing a socket" in the module docs.
     fn drop(&mut self) {
         let is_owner = self.own_fd.is_none();
         let raw = self.fd().as_raw_fd();
-        let fill = self.fill.take();
-        let completion = self.completion.take();
+        let (fill, completion) = (self.fill.take(), self.completion.take());
+        let (rx, tx) = (self.rx.take(), self.tx.take());
+        let own_fd = self.own_fd.take();
         let umem = self.umem.clone();
-        let mut state = umem.state();
-        let Some(pos) = state
-            .queues
-            .iter()
-            .position(|e| e.ifindex == self.ifindex && e.queue == self.queue)
-        else {
-            return;
-        };
-        let entry = &mut state.queues[pos];
-        // The UMEM's own socket stays bound (its fd lives with the UMEM): later sockets on
-        // its queue still share with it.
-        if !is_owner {
-            entry.fds.retain(|&fd| fd != raw);
-        }
-        if entry.fds.is_empty() {
-            // The last socket of the queue: the kernel frees the queue's rings with it.
-            state.queues.swap_remove(pos);
-            return;
-        }
-        // Other sockets still receive on this queue through these rings: keep them mapped
-        // for the next of those sockets that asks for its rings.
-        if let (Some(fill), Some(completion)) = (fill, completion) {
-            entry.orphan = Some(OrphanRings {
-                fill: fill.ring,
-                filled: fill.filled,
-                fill_rolled_back: fill.rolled_back,
-                completion: completion.ring,
-                completed: completion.completed,
-                invalid: completion.invalid,
+        let mut release = Release::default();
+        // Frames of rolled-back batches are on the user side: they come back in any case.
+        let tx = tx.map(|t| {
+            release.held(t.rolled_back);
+            t.ring
+        });
+        let rx = rx.map(|r| r.ring);
+        {
+            let mut state = umem.state();
+            let pos = state
+                .queues
+                .iter()
+                .position(|e| e.ifindex == self.ifindex && e.queue == self.queue);
+            let last = pos.is_some_and(|pos| {
+                let entry = &mut state.queues[pos];
+                // The UMEM's own socket stays bound (its fd lives with the UMEM): later
+                // sockets on its queue still share with it.
+                if !is_owner {
+                    entry.fds.retain(|&fd| fd != raw);
+                }
+                entry.fds.is_empty()
             });
-            umem.orphan_generation().fetch_add(1, Ordering::Relaxed);
+            match pos {
+                // The last socket of the queue (never the UMEM's own): the queue's rings and
+                // every socket they kept alive go now, with this one.
+                Some(pos) if last => {
+                    let entry = state.queues.swap_remove(pos);
+                    release.queue(entry);
+                    if let Some(f) = fill {
+                        release.fill(f.ring, f.rolled_back, self.zero_copy);
+                    }
+                    if let Some(c) = completion {
+                        release.completion(c.ring);
+                    }
+                    if let Some(rx) = rx {
+                        release.rx(rx);
+                    }
+                    if let Some(tx) = tx {
+                        release.tx(tx, true);
+                    }
+                }
+                Some(pos) => {
+                    let entry = &mut state.queues[pos];
+                    // Other sockets still receive on this queue through these rings: keep
+                    // them mapped for the next of those sockets that asks for its rings.
+                    if let (Some(fill), Some(completion)) = (fill, completion) {
+                        entry.orphan = Some(OrphanRings {
+                            fill: fill.ring,
+                            filled: fill.filled,
+                            fill_rolled_back: fill.rolled_back,
+                            completion: completion.ring,
+                            completed: completion.completed,
+                            invalid: completion.invalid,
+                            zero_copy: self.zero_copy,
+                        });
+                        umem.orphan_generation().fetch_add(1, Ordering::Relaxed);
+                    }
+                    if is_owner || self.maps_queue_rings {
+                        // The kernel keeps this socket (its fd lives with the UMEM, or the
+                        // orphaned rings' mappings hold its file): so do we, its rings.
+                        entry.retired.push(RetiredRings { rx, tx });
+                    } else {
+                        // Only this handle holds the socket: it goes now. Its completions go
+                        // to the queue's ring, which lives on; in zero-copy mode the driver
+                        // may send from the TX ring until the socket is gone, so those frames
+                        // are left alone rather than risk handing one out twice.
+                        if let Some(rx) = rx {
+                            release.rx(rx);
+                        }
+                        if let Some(tx) = tx {
+                            release.tx(tx, !self.zero_copy);
+                        }
+                    }
+                }
+                // Not registered (cannot happen): let everything go.
+                None => {
+                    drop((fill, completion, rx, tx));
+                }
+            }
+        }
+        if let Some(fd) = own_fd {
+            release.fd(fd);
+        }
+        if release.is_empty() {
+            return;
+        }
+        let addrs = release.finish(umem.layout());
+        if !addrs.is_empty() {
+            umem.state().reclaimed.extend(addrs);
         }
     }
-}
-
-/// The fill and completion rings of a queue whose socket was dropped while other sockets of
-/// the UMEM were still bound to the queue (kept in the UMEM's state until one of them takes
-/// them over). No `Umem` handle inside: the state lives in the UMEM.
-#[derive(Debug)]
-pub(crate) struct OrphanRings {
-    fill: Producer<MmapRing<u64>>,
-    filled: u64,
-    fill_rolled_back: Vec<u64>,
-    completion: Consumer<MmapRing<u64>>,
-    completed: u64,
-    invalid: u64,
 }
 
 fn old_kernel_hint(version: &'static str) -> impl Fn(Error) -> Error {

@@ -54,7 +54,12 @@ struct Names {
 fn spawn_child() -> (Child, Names) {
     let exe = std::env::current_exe().expect("current_exe");
     let mut child = Command::new(exe)
-        .args(["stale_sandbox_child", "--exact", "--nocapture", "--test-threads=1"])
+        .args([
+            "stale_sandbox_child",
+            "--exact",
+            "--nocapture",
+            "--test-threads=1",
+        ])
         .env(CHILD_ENV, "1")
         .stdout(Stdio::piped())
         .stderr(Stdio::inherit())
@@ -65,7 +70,9 @@ fn spawn_child() -> (Child, Names) {
     let line = loop {
         match lines.next() {
             // libtest may print `test NAME ... ` in front of it.
-            Some(Ok(l)) if l.contains("SANDBOX ") => break l[l.find("SANDBOX ").unwrap()..].to_owned(),
+            Some(Ok(l)) if l.contains("SANDBOX ") => {
+                break l[l.find("SANDBOX ").unwrap()..].to_owned()
+            }
             Some(Ok(_)) => continue,
             other => {
                 let _ = child.kill();
@@ -139,7 +146,10 @@ fn sigkilled_owners_sandbox_is_removed_by_the_next_cleanup() {
     }
     let links = host_links();
     for v in &names.veth {
-        assert!(!links.contains(v.as_str()), "veth {v} left behind:\n{links}");
+        assert!(
+            !links.contains(v.as_str()),
+            "veth {v} left behind:\n{links}"
+        );
     }
 }
 
@@ -160,13 +170,19 @@ fn a_live_owners_sandbox_is_never_removed() {
         );
         let list = netns_list();
         for ns in &names.netns {
-            assert!(list.contains(ns), "{ns} of live pid {pid} is gone: {list:?}");
+            assert!(
+                list.contains(ns),
+                "{ns} of live pid {pid} is gone: {list:?}"
+            );
         }
     }
     // And this process's own sandbox too.
     let mine = VethPair::builder().tag("live").build().expect("sandbox");
     let report = remove_stale_sandboxes().expect("cleanup");
-    assert!(!report.removed.contains_key(&std::process::id()), "{report}");
+    assert!(
+        !report.removed.contains_key(&std::process::id()),
+        "{report}"
+    );
     assert!(netns_list().contains(&mine.left.ns.name().to_owned()));
     drop(mine);
 
@@ -215,7 +231,10 @@ fn a_reused_pid_or_a_foreign_name_is_judged_right() {
             list.contains(&dead_foreign),
             "a name that is not ours was removed: {report}"
         );
-        assert!(list.contains(&n), "our own live sandbox was removed: {report}");
+        assert!(
+            list.contains(&n),
+            "our own live sandbox was removed: {report}"
+        );
         n
     };
     assert!(!netns_list().contains(&my_name), "dropped sandbox stays");

@@ -281,18 +281,16 @@ fn multi_queue_sockets_share_one_umem() {
     // The receive loop below runs while this sends.
     let sender = {
         let sent = sent.clone();
-        pair.right
-            .ns
-            .spawn(move || {
-                let socks: Vec<UdpSocket> = (0..32)
-                    .map(|k| UdpSocket::bind(("0.0.0.0", 44000 + k)).expect("bind udp"))
-                    .collect();
-                for (i, p) in sent.iter().enumerate() {
-                    socks[i % socks.len()]
-                        .send_to(p, (LEFT_IPV4, 9400))
-                        .expect("send udp");
-                }
-            })
+        pair.right.ns.spawn(move || {
+            let socks: Vec<UdpSocket> = (0..32)
+                .map(|k| UdpSocket::bind(("0.0.0.0", 44000 + k)).expect("bind udp"))
+                .collect();
+            for (i, p) in sent.iter().enumerate() {
+                socks[i % socks.len()]
+                    .send_to(p, (LEFT_IPV4, 9400))
+                    .expect("send udp");
+            }
+        })
     };
 
     let mut per_queue: BTreeMap<u32, usize> = BTreeMap::new();

@@ -251,16 +251,13 @@ fn demo(
     let deadline = Instant::now() + max_time;
     let handle = {
         let (progress, stop) = (Arc::clone(&progress), stop.clone());
-        sb.pair
-            .right
-            .ns
-            .spawn(move || {
-                let r = sender(
-                    left, right, port, udp, syns, rate, &progress, &stop, deadline,
-                );
-                progress.done.store(true, Ordering::Release);
-                r
-            })
+        sb.pair.right.ns.spawn(move || {
+            let r = sender(
+                left, right, port, udp, syns, rate, &progress, &stop, deadline,
+            );
+            progress.done.store(true, Ordering::Release);
+            r
+        })
     };
     let mut seen = Seen {
         per_queue: vec![0; qs.len()],
