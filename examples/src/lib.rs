@@ -12,6 +12,7 @@
 //! | [`packet`] | building, parsing and rewriting Ethernet/IPv4/UDP frames; checksums |
 //! | [`pcap`] | classic pcap files, written and read |
 //! | [`report`] | CPU time (`getrusage`), rates, the benchmark's `RESULT` line |
+//! | [`histogram`] | a fixed-size log-linear histogram of round-trip times (p50/p99/p99.9) |
 //! | [`signals`] | SIGINT/SIGTERM as a flag, so every example cleans up on Ctrl-C |
 //!
 //! The examples contain no `unsafe`: signals go through `signal-hook`, `getrusage`,
