@@ -33,15 +33,14 @@
 //! frames on a fill ring (the driver may take from it until the kernel's deferred teardown of
 //! the queue).
 
-use std::os::fd::OwnedFd;
+use std::os::fd::{AsRawFd, OwnedFd};
+use std::sync::atomic::Ordering;
 use std::sync::Arc;
 
+use super::XskSocket;
 use crate::ring::{Consumer, MmapRing, Producer};
 use crate::sys::xdp::XdpDesc;
 use crate::umem::{AddrLayout, FreeList, QueueEntry, Umem};
-
-#[cfg(doc)]
-use crate::socket::XskSocket;
 
 /// The fill and completion rings of a queue whose socket was dropped while other sockets of
 /// the UMEM were still bound to the queue (kept in the UMEM's state until one of them takes
@@ -63,6 +62,109 @@ pub(crate) struct OrphanRings {
 pub(crate) struct RetiredRings {
     pub(super) rx: Option<Consumer<MmapRing<XdpDesc>>>,
     pub(super) tx: Option<Producer<MmapRing<XdpDesc>>>,
+}
+
+impl Drop for XskSocket {
+    /// Closes the socket and gives its frames back to the UMEM ([`Umem::reclaim`]); see
+    /// "Closing a socket" in the module docs.
+    fn drop(&mut self) {
+        let is_owner = self.own_fd.is_none();
+        let raw = self.fd().as_raw_fd();
+        let (fill, completion) = (self.fill.take(), self.completion.take());
+        let (rx, tx) = (self.rx.take(), self.tx.take());
+        let own_fd = self.own_fd.take();
+        let umem = self.umem.clone();
+        let mut release = Release::default();
+        // Frames of rolled-back batches are on the user side: they come back in any case.
+        let tx = tx.map(|t| {
+            release.held(t.rolled_back);
+            t.ring
+        });
+        let rx = rx.map(|r| r.ring);
+        {
+            let mut state = umem.state();
+            let pos = state
+                .queues
+                .iter()
+                .position(|e| e.ifindex == self.ifindex && e.queue == self.queue);
+            let last = pos.is_some_and(|pos| {
+                let entry = &mut state.queues[pos];
+                // The UMEM's own socket stays bound (its fd lives with the UMEM): later
+                // sockets on its queue still share with it.
+                if !is_owner {
+                    entry.fds.retain(|&fd| fd != raw);
+                }
+                entry.fds.is_empty()
+            });
+            match pos {
+                // The last socket of the queue (never the UMEM's own): the queue's rings and
+                // every socket they kept alive go now, with this one.
+                Some(pos) if last => {
+                    let entry = state.queues.swap_remove(pos);
+                    release.queue(entry);
+                    if let Some(f) = fill {
+                        release.fill(f.ring, f.rolled_back, self.zero_copy);
+                    }
+                    if let Some(c) = completion {
+                        release.completion(c.ring);
+                    }
+                    if let Some(rx) = rx {
+                        release.rx(rx);
+                    }
+                    if let Some(tx) = tx {
+                        release.tx(tx, true);
+                    }
+                }
+                Some(pos) => {
+                    let entry = &mut state.queues[pos];
+                    // Other sockets still receive on this queue through these rings: keep
+                    // them mapped for the next of those sockets that asks for its rings.
+                    if let (Some(fill), Some(completion)) = (fill, completion) {
+                        entry.orphan = Some(OrphanRings {
+                            fill: fill.ring,
+                            filled: fill.filled,
+                            fill_rolled_back: fill.rolled_back,
+                            completion: completion.ring,
+                            completed: completion.completed,
+                            invalid: completion.invalid,
+                            zero_copy: self.zero_copy,
+                        });
+                        umem.orphan_generation().fetch_add(1, Ordering::Relaxed);
+                    }
+                    if is_owner || self.maps_queue_rings {
+                        // The kernel keeps this socket (its fd lives with the UMEM, or the
+                        // orphaned rings' mappings hold its file): so do we, its rings.
+                        entry.retired.push(RetiredRings { rx, tx });
+                    } else {
+                        // Only this handle holds the socket: it goes now. Its completions go
+                        // to the queue's ring, which lives on; in zero-copy mode the driver
+                        // may send from the TX ring until the socket is gone, so those frames
+                        // are left alone rather than risk handing one out twice.
+                        if let Some(rx) = rx {
+                            release.rx(rx);
+                        }
+                        if let Some(tx) = tx {
+                            release.tx(tx, !self.zero_copy);
+                        }
+                    }
+                }
+                // Not registered (cannot happen): let everything go.
+                None => {
+                    drop((fill, completion, rx, tx));
+                }
+            }
+        }
+        if let Some(fd) = own_fd {
+            release.fd(fd);
+        }
+        if release.is_empty() {
+            return;
+        }
+        let addrs = release.finish(umem.layout());
+        if !addrs.is_empty() {
+            umem.state().reclaimed.extend(addrs);
+        }
+    }
 }
 
 /// Rings (and fds) to take stock of and let go of together.
