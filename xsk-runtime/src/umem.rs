@@ -616,6 +616,15 @@ impl FreeList {
         }
     }
 
+    /// An empty list for the frames of `umem`.
+    pub(crate) fn empty_of(umem: &Umem) -> FreeList {
+        FreeList {
+            umem: umem.id(),
+            total: umem.frame_count(),
+            addrs: Vec::with_capacity(umem.frame_count() as usize),
+        }
+    }
+
     /// Frames on the list.
     #[inline]
     pub fn len(&self) -> usize {

@@ -291,3 +291,25 @@ fn close_refuses_while_the_umem_is_in_use() {
     assert_eq!(umem.close(&mut free).expect("last handle"), 0);
     assert_complete(&free, "nothing was ever in a ring");
 }
+
+#[test]
+fn an_xsk_interface_closes_with_every_frame_home() {
+    let Some(pair) = sandbox("an_xsk_interface_closes_with_every_frame_home", 1) else {
+        return;
+    };
+    let config = xsk_runtime::xsk::XskInterfaceConfig {
+        queues: xsk_runtime::xsk::Queues::List(vec![0]),
+        umem: umem_2k(FRAMES),
+        socket: copy_mode_config(256),
+        ..Default::default()
+    };
+    let mut xsk = open_in_left(&pair, &config).expect("open");
+    send(&pair, 20);
+    let q = &mut xsk.queues_mut()[0];
+    wait_rx(&mut q.socket, 20);
+    transmit(&mut q.socket, &mut q.free, 5, false);
+    let pending = q.socket.fill().unwrap().pending();
+    assert!(pending > 0, "frames on the fill ring too");
+    let free = xsk.close();
+    assert_complete(&free, "after XskInterface::close");
+}
