@@ -143,6 +143,10 @@ impl fmt::Display for StaleSandboxes {
 /// namespace whose name is not ours or whose owner still runs. Needs root.
 pub fn remove_stale_sandboxes() -> Result<StaleSandboxes> {
     let mut out = StaleSandboxes::default();
+    // Without a readable /proc nobody can tell a live owner from a dead one: remove nothing.
+    if me().start == 0 {
+        return Ok(out);
+    }
     let entries = match std::fs::read_dir(NETNS_DIR) {
         Ok(e) => e,
         // No named namespace was ever made: nothing is stale.
@@ -164,7 +168,8 @@ pub fn remove_stale_sandboxes() -> Result<StaleSandboxes> {
         let Some(owner) = sandbox_owner(&name) else {
             continue;
         };
-        if owner == me() || owner_alive(owner) {
+        // Start time 0: the owner could not read its own (no /proc); it cannot be judged.
+        if owner.start == 0 || owner == me() || owner_alive(owner) {
             continue;
         }
         match super::ip(&["netns", "del", &name]) {
