@@ -10,7 +10,7 @@ use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use xsk_runtime::netns::{
-    ip, privileged_test_should_run, remove_stale_sandboxes, sandbox_owner, VethPair,
+    ip, owner_alive, privileged_test_should_run, remove_stale_sandboxes, sandbox_owner, VethPair,
 };
 
 /// The tests of this file one at a time: each one's cleanup would see the others' children.
@@ -23,25 +23,41 @@ fn one_at_a_time() -> std::sync::MutexGuard<'static, ()> {
 /// Set in the child's environment: the child builds a sandbox, prints its names and waits.
 const CHILD_ENV: &str = "XSK_STALE_SANDBOX_CHILD";
 
-/// The child's part (does nothing in a normal run): builds a sandbox, prints
-/// `SANDBOX <left ns> <right ns> <left veth> <right veth>`, then waits (at most 60 s) to be
-/// killed.
+/// A sandbox's names record its owner, alive. Also the child's part: with [`CHILD_ENV`] set it
+/// builds a sandbox, prints `SANDBOX <left ns> <right ns> <left veth> <right veth>`, then waits
+/// (at most 60 s) to be killed.
 #[test]
-fn stale_sandbox_child() {
-    if std::env::var_os(CHILD_ENV).is_none() {
+fn a_sandbox_names_its_owner() {
+    if std::env::var_os(CHILD_ENV).is_some() {
+        let pair = VethPair::builder().tag("stale").build().expect("sandbox");
+        println!(
+            "\nSANDBOX {} {} {} {}",
+            pair.left.ns.name(),
+            pair.right.ns.name(),
+            pair.left.name,
+            pair.right.name
+        );
+        use std::io::Write;
+        std::io::stdout().flush().unwrap();
+        std::thread::sleep(Duration::from_secs(60));
         return;
     }
-    let pair = VethPair::builder().tag("stale").build().expect("sandbox");
-    println!(
-        "SANDBOX {} {} {} {}",
-        pair.left.ns.name(),
-        pair.right.ns.name(),
-        pair.left.name,
-        pair.right.name
-    );
-    use std::io::Write;
-    std::io::stdout().flush().unwrap();
-    std::thread::sleep(Duration::from_secs(60));
+    if !privileged_test_should_run("a_sandbox_names_its_owner") {
+        return;
+    }
+    let _one = one_at_a_time();
+    let pair = VethPair::builder().tag("owner").build().expect("sandbox");
+    for ns in [pair.left.ns.name(), pair.right.ns.name()] {
+        assert!(ns.starts_with("xsk-owner-"), "{ns}");
+        let owner = sandbox_owner(ns).expect("the name records its owner");
+        assert_eq!(owner.pid, std::process::id(), "{ns}");
+        assert!(owner_alive(owner), "{ns}");
+    }
+    // Interface names fit in 15 bytes and carry the pid too.
+    let pid_hex = format!("{:x}", std::process::id());
+    for v in [&pair.left.name, &pair.right.name] {
+        assert!(v.len() <= 15 && v.contains(&pid_hex), "{v}");
+    }
 }
 
 /// Names of a child's sandbox.
@@ -55,7 +71,7 @@ fn spawn_child() -> (Child, Names) {
     let exe = std::env::current_exe().expect("current_exe");
     let mut child = Command::new(exe)
         .args([
-            "stale_sandbox_child",
+            "a_sandbox_names_its_owner",
             "--exact",
             "--nocapture",
             "--test-threads=1",
