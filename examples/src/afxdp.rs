@@ -126,9 +126,9 @@ impl AfXdp {
                 .context(format!("binding an AF_XDP socket to {ifname} queue {q}"))?;
             let mut free = if i + 1 == queues.len() {
                 let n = all_free.len();
-                all_free.split_off(n)
+                all_free.take(n)
             } else {
-                all_free.split_off(frames_per_queue as usize)
+                all_free.take(frames_per_queue as usize)
             };
             if let Some(fill) = socket.fill() {
                 fill.fill_from(&mut free, (frames_per_queue / 2).min(config.fill_size));
@@ -170,6 +170,12 @@ impl AfXdp {
     /// How the program is attached, for the log.
     pub fn attach_info(&self) -> String {
         match &self.attachment {
+            Some(a) if a.method() == xsk_runtime::attach::AttachMethod::Netlink => format!(
+                "{:?} mode via Netlink: a SIGKILL would leave it attached to ifindex {} (remove \
+                 it with `ip link set dev IFACE xdp off`)",
+                a.mode(),
+                a.ifindex()
+            ),
             Some(a) => format!("{:?} mode via {:?}", a.mode(), a.method()),
             None => "detached".into(),
         }

@@ -66,7 +66,7 @@ pub fn bench_cli(name: &'static str, about: &'static str) -> Cli {
         .flag("poll", Some('p'), "poll() while the RX ring is empty, instead of spinning")
         .opt("duration", Some('d'), "SECS", Some("10"), "measured seconds")
         .opt("warmup", Some('w'), "SECS", Some("1"), "seconds before the measurement")
-        .opt("xdp-mode", None, "MODE", Some("auto"), "XDP attach mode: auto, native, skb")
+        .opt("xdp-mode", None, "MODE", Some("auto"), "XDP attach mode: auto, native, skb (attached by bpf_link, which the kernel removes even after SIGKILL; by netlink before kernel 5.9, which a SIGKILL leaves attached)")
         .opt("tx-len", Some('s'), "BYTES", Some("60"), "length of the frames sent (txonly, generator)")
         .opt("frames", None, "N", Some("4096"), "UMEM frames (4096 bytes each)")
         .opt("ring", None, "N", Some("2048"), "entries of each ring (power of two)")
@@ -436,7 +436,22 @@ impl Clock {
         t < self.end
     }
 
-    /// The `RESULT` line.
+    /// The `RESULT` line of the window measured, or an error if the run was stopped during the
+    /// warm-up, before anything was measured (`total`: packets of the whole run).
+    pub fn finish(&self, total: u64) -> Result<String> {
+        match &self.window {
+            Some(w) => Ok(w.result_line(self.mode, total)),
+            None => Err(Error::Failed(format!(
+                "interrupted after {:.1} s, during the {:.1} s warm-up: nothing was measured \
+                 ({total} packets in the warm-up), so there is no RESULT",
+                self.start.elapsed().as_secs_f64(),
+                self.warmup.as_secs_f64()
+            ))),
+        }
+    }
+
+    /// The `RESULT` line (of the whole run if it was stopped during the warm-up; prefer
+    /// [`Clock::finish`], which says so).
     pub fn result(&self, total: u64) -> String {
         match &self.window {
             Some(w) => w.result_line(self.mode, total),

@@ -13,6 +13,7 @@
 //! | [`packet`] | building, parsing and rewriting Ethernet/IPv4/UDP frames; checksums |
 //! | [`pcap`] | classic pcap files, written and read |
 //! | [`report`] | CPU time (`getrusage`), rates, the benchmark's `RESULT` line |
+//! | [`histogram`] | a fixed-size log-linear histogram of round-trip times (p50/p99/p99.9) |
 //! | [`signals`] | SIGINT/SIGTERM as a flag, so every example cleans up on Ctrl-C |
 //!
 //! The examples contain no `unsafe`: signals go through `signal-hook`, `getrusage`,
@@ -24,6 +25,7 @@ pub mod afxdp;
 pub mod bench;
 pub mod cli;
 pub mod error;
+pub mod histogram;
 pub mod linkstats;
 pub mod livegen;
 pub mod packet;
@@ -57,9 +59,13 @@ pub fn run_main(name: &str, body: impl FnOnce() -> Result<()>) -> ExitCode {
     }
 }
 
-/// Fails with [`Error::NotRoot`] unless the effective user is root.
+/// Fails with [`Error::NotRoot`] unless the effective user is root. As root, first removes
+/// the sandboxes of examples and tests that were killed before they could (SIGKILL), saying
+/// so in one line ([`xsk_runtime::netns::remove_stale_sandboxes`]): every run of every example
+/// cleans up after the ones that could not.
 pub fn require_root(program: &str) -> Result<()> {
     if xsk_runtime::netns::is_root() {
+        xsk_runtime::netns::remove_stale_sandboxes_once();
         Ok(())
     } else {
         Err(Error::NotRoot {

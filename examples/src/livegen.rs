@@ -162,9 +162,31 @@ pub struct GenConfig {
     pub program: ProgramSpec,
 }
 
+/// A generator thread: in a namespace ([`NetNs::spawn`]) or in the caller's.
+enum WorkerThread {
+    Ns(xsk_runtime::netns::NsThread<Result<()>>),
+    Plain(JoinHandle<Result<()>>),
+}
+
+impl WorkerThread {
+    /// The run's result, or why the thread could not run it.
+    fn join(self) -> Result<()> {
+        match self {
+            WorkerThread::Ns(h) => h.join().unwrap_or_else(|e| {
+                Err(Error::Runtime {
+                    context: "entering the generator's namespace".into(),
+                    source: e,
+                })
+            }),
+            WorkerThread::Plain(h) => h
+                .join()
+                .unwrap_or_else(|_| Err(Error::Failed("a generator thread panicked".into()))),
+        }
+    }
+}
+
 struct Worker {
-    /// The outer result is entering the namespace, the inner one the run.
-    handle: JoinHandle<xsk_runtime::Result<Result<()>>>,
+    handle: WorkerThread,
     done: Arc<AtomicBool>,
     thread: Pthread,
     /// This thread's copy of `pktgen_count`.
@@ -294,11 +316,13 @@ impl Generator {
                 }
             };
             let handle = match netns {
-                Some(ns) => ns.spawn(job).context("starting a generator thread")?,
-                None => std::thread::Builder::new()
-                    .name(format!("pktgen-q{queue}"))
-                    .spawn(move || xsk_runtime::Result::Ok(job()))
-                    .context("starting a generator thread")?,
+                Some(ns) => WorkerThread::Ns(ns.spawn(job)),
+                None => WorkerThread::Plain(
+                    std::thread::Builder::new()
+                        .name(format!("pktgen-q{queue}"))
+                        .spawn(job)
+                        .context("starting a generator thread")?,
+                ),
             };
             let thread = rx
                 .recv_timeout(Duration::from_secs(5))
@@ -370,20 +394,8 @@ impl Generator {
                 ));
                 continue;
             }
-            match w.handle.join() {
-                Ok(Ok(Ok(()))) => {}
-                Ok(Ok(Err(e))) => {
-                    first_err.get_or_insert(e);
-                }
-                Ok(Err(e)) => {
-                    first_err.get_or_insert(Error::Runtime {
-                        context: "entering the generator's namespace".into(),
-                        source: e,
-                    });
-                }
-                Err(_) => {
-                    first_err.get_or_insert(Error::Failed("a generator thread panicked".into()));
-                }
+            if let Err(e) = w.handle.join() {
+                first_err.get_or_insert(e);
             }
         }
         match first_err {

@@ -3,6 +3,11 @@
 //! Ctrl-C, because every example turns SIGINT into a flag and returns normally), and counting
 //! `XDP_DROP` sinks for the far end.
 //!
+//! SIGKILL skips all of that: the namespaces stay. Their names record the owner's pid and
+//! start time, so the next run of any example (or test) sees that the owner is gone and
+//! removes them, with one line on stderr (`xsk_runtime::netns::remove_stale_sandboxes`).
+//! Everything attached inside goes with them, netlink XDP attachments included.
+//!
 //! The left end is where the example's XDP program and AF_XDP sockets live; the right end is
 //! the traffic side. No packet ever leaves the two namespaces.
 

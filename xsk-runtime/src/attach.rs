@@ -67,12 +67,19 @@ impl XdpMode {
 /// How to attach.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default, Hash)]
 pub enum AttachMethod {
-    /// bpf_link, falling back to netlink if the kernel has no XDP links.
+    /// bpf_link, falling back to netlink if the kernel has no XDP links (then the program
+    /// survives a SIGKILL, see [`Netlink`](AttachMethod::Netlink);
+    /// [`XdpAttachment::method`] tells which was used).
     #[default]
     Auto,
-    /// bpf_link only (kernel 5.9).
+    /// bpf_link only (kernel 5.9): the kernel detaches the program when the process ends,
+    /// however it ends.
     Link,
-    /// netlink `IFLA_XDP` only.
+    /// netlink `IFLA_XDP` only. The attachment belongs to the interface, not the process:
+    /// dropping the [`XdpAttachment`] removes it, but a process killed by SIGKILL (or one that
+    /// crashes or calls `exit` without dropping it) leaves the program attached until someone
+    /// removes it (`ip link set dev IFACE xdp off`, or [`force_detach`]). Inside a
+    /// [`crate::netns`] sandbox it goes with the namespace.
     Netlink,
 }
 

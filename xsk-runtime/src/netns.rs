@@ -9,8 +9,13 @@
 //!   frames to confuse packet counts), optionally several RX/TX queues. Dropping it deletes both
 //!   namespaces, which deletes the veth and anything attached to it.
 //!
-//! Names are unique per process and call: they contain the pid and a counter, so tests may run
-//! in parallel, in several processes at once.
+//! Names are unique per process and call, and say whose they are: a namespace is
+//! `xsk-TAG-pPIDtSTARTnCOUNTER` (the owner's pid and start time, a counter), a veth end
+//! `xl`/`xr` + the pid in hex + `n` + the counter (within the 15 bytes of an interface name).
+//! So tests may run in parallel, in several processes at once, and a sandbox whose process was
+//! killed (SIGKILL skips every destructor) is recognisable: the first [`NetNs::new`] of every
+//! process removes such stale sandboxes of dead processes — never a live one's — and says so
+//! in one line on stderr ([`remove_stale_sandboxes`]).
 //!
 //! Setup uses the `ip` command of iproute2 (`ip netns`, `ip link`, `ip addr`, `ip neigh`); it
 //! must be installed and the caller needs CAP_SYS_ADMIN and CAP_NET_ADMIN (root). Nothing here
@@ -48,13 +53,30 @@ pub const LEFT_MAC: [u8; 6] = [0x02, 0x00, 0x00, 0x00, 0x00, 0x01];
 /// The MAC address of the right end (locally administered).
 pub const RIGHT_MAC: [u8; 6] = [0x02, 0x00, 0x00, 0x00, 0x00, 0x02];
 
+mod stale;
+pub use stale::{
+    owner_alive, remove_stale_sandboxes, remove_stale_sandboxes_once, sandbox_owner, Owner,
+    StaleSandboxes, SANDBOX_PREFIX,
+};
+
 static COUNTER: AtomicU32 = AtomicU32::new(0);
 
-/// A unique suffix: the pid (hex) and a per-process counter.
+/// A unique suffix for interface names: the pid (hex) and a per-process counter.
 fn unique() -> String {
     format!(
         "{:x}n{}",
         std::process::id(),
+        COUNTER.fetch_add(1, Ordering::Relaxed)
+    )
+}
+
+/// A unique namespace name with the owner recorded: `xsk-TAG-pPIDtSTARTnCOUNTER`.
+fn netns_name(tag: &str) -> String {
+    let me = stale::me();
+    format!(
+        "{SANDBOX_PREFIX}{tag}-p{}t{}n{}",
+        me.pid,
+        me.start,
         COUNTER.fetch_add(1, Ordering::Relaxed)
     )
 }
@@ -106,9 +128,12 @@ pub struct NetNs {
 }
 
 impl NetNs {
-    /// Creates a fresh namespace named `xsk-TAG-PID nCOUNTER` with its loopback up.
+    /// Creates a fresh namespace named `xsk-TAG-pPIDtSTARTnCOUNTER` with its loopback up.
+    /// The first call of a process removes stale sandboxes of dead processes first (see the
+    /// module docs).
     pub fn new(tag: &str) -> Result<NetNs> {
-        let name = format!("xsk-{tag}-{}", unique());
+        remove_stale_sandboxes_once();
+        let name = netns_name(tag);
         ip(&["netns", "add", &name])?;
         let path = PathBuf::from("/run/netns").join(&name);
         let fd = match sys::open_readonly(&path) {
@@ -171,20 +196,22 @@ impl NetNs {
         })
     }
 
-    /// Starts `f` on a new thread inside the namespace; join the handle for its result.
-    pub fn spawn<R: Send + 'static>(
-        &self,
-        f: impl FnOnce() -> R + Send + 'static,
-    ) -> Result<JoinHandle<Result<R>>> {
-        let fd = sys::dup(self.fd())?;
-        std::thread::Builder::new()
-            .name(format!("netns-{}", self.name))
-            .spawn(move || -> Result<R> {
-                sys::setns_net(fd.as_fd())?;
-                drop(fd);
-                Ok(f())
-            })
-            .map_err(|e| Error::io("pthread_create", e.raw_os_error().unwrap_or(libc::EAGAIN)))
+    /// Starts `f` on a new thread inside the namespace; [`NsThread::join`] gives its result,
+    /// or the error that kept it from starting or from entering the namespace (one `Result`,
+    /// not a nested one). A panic in `f` is re-raised by `join`.
+    pub fn spawn<R: Send + 'static>(&self, f: impl FnOnce() -> R + Send + 'static) -> NsThread<R> {
+        let start = || -> Result<JoinHandle<Result<R>>> {
+            let fd = sys::dup(self.fd())?;
+            std::thread::Builder::new()
+                .name(format!("netns-{}", self.name))
+                .spawn(move || -> Result<R> {
+                    sys::setns_net(fd.as_fd())?;
+                    drop(fd);
+                    Ok(f())
+                })
+                .map_err(|e| Error::io("pthread_create", e.raw_os_error().unwrap_or(libc::EAGAIN)))
+        };
+        NsThread { inner: start() }
     }
 
     /// The index of interface `name` inside this namespace.
@@ -207,6 +234,36 @@ impl NetNs {
                 )
             })
         })?
+    }
+}
+
+/// A thread started by [`NetNs::spawn`] inside a namespace.
+#[derive(Debug)]
+pub struct NsThread<R> {
+    /// The running thread, or why it could not start.
+    inner: Result<JoinHandle<Result<R>>>,
+}
+
+impl<R> NsThread<R> {
+    /// True if the thread has finished (or never started): [`join`](NsThread::join) will not
+    /// block.
+    pub fn is_finished(&self) -> bool {
+        match &self.inner {
+            Ok(h) => h.is_finished(),
+            Err(_) => true,
+        }
+    }
+
+    /// Waits for the thread: `f`'s result, or the error that kept the thread from starting or
+    /// from entering the namespace. A panic in `f` is re-raised here.
+    pub fn join(self) -> Result<R> {
+        match self.inner {
+            Ok(h) => match h.join() {
+                Ok(r) => r,
+                Err(p) => std::panic::resume_unwind(p),
+            },
+            Err(e) => Err(e),
+        }
     }
 }
 

@@ -157,6 +157,25 @@ impl<R: RingMemory> Producer<R> {
         self.cached_prod.wrapping_sub(self.mem.load_consumer())
     }
 
+    /// Hands every entry produced and not yet consumed to `f`, oldest first, and returns how
+    /// many: the entries between the consumer index (acquire load, now) and ours. They stay
+    /// in the ring. For taking stock of a ring that is being closed (which frames the
+    /// consumer never took).
+    pub fn for_each_outstanding(&self, mut f: impl FnMut(R::Item)) -> u32 {
+        let cons = self.mem.load_consumer();
+        // A consumer index beyond ours (a broken consumer) yields at most the ring's size.
+        let n = self.cached_prod.wrapping_sub(cons).min(self.size);
+        for i in 0..n {
+            let slot = cons.wrapping_add(i) & self.mask;
+            // The slot lies in [consumer, producer): written by this producer and published;
+            // the consumer only reads it, and only this producer writes it — which needs
+            // `&mut self` — after the consumer index has passed it. So its value is stable.
+            // SAFETY: in bounds (masked), and nobody writes it while we read (see above).
+            f(unsafe { self.mem.read(slot) });
+        }
+        n
+    }
+
     /// The underlying memory.
     pub fn memory(&self) -> &R {
         &self.mem
@@ -345,6 +364,20 @@ impl<R: RingMemory> Consumer<R> {
     #[inline]
     pub fn needs_wakeup(&self) -> bool {
         self.mem.load_flags() & XDP_RING_NEED_WAKEUP != 0
+    }
+
+    /// Takes every entry the producer has published (fresh acquire load of its index, not
+    /// the cache), hands each to `f` in order, and releases them all; returns how many.
+    pub fn drain(&mut self, f: impl FnMut(R::Item)) -> u32 {
+        self.cached_prod = self.mem.load_producer();
+        let n = self
+            .cached_prod
+            .wrapping_sub(self.cached_cons)
+            .min(self.size());
+        let mut batch = self.peek(n);
+        let taken = batch.for_each_entry(f);
+        batch.release();
+        taken
     }
 
     /// The underlying memory.

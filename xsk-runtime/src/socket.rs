@@ -34,6 +34,16 @@
 //! keeps the dropped socket itself alive — the mapping holds its file — so it leaves any
 //! XSKMAP only when the last socket of the queue is gone: point the map at a live socket.)
 //!
+//! # Closing a socket
+//!
+//! Dropping a socket loses no frame: the frames on its rings (fill, RX unread, TX not sent,
+//! completion not taken, rolled-back batches) come back to the UMEM once the kernel has let
+//! go of the socket, and [`Umem::reclaim`] puts them on a [`FreeList`]. The UMEM's own
+//! socket, and a socket whose fill and completion rings stay for the other sockets of its
+//! queue, live on in the kernel: their frames come back with the queue's last socket, or —
+//! on the UMEM's own queue — from [`Umem::close`]. What cannot come back (traffic still
+//! flowing during the close) is listed at [`Umem::reclaim`].
+//!
 //! # Wake-ups (`need_wakeup`, kernel 5.4)
 //!
 //! Bound with `XDP_USE_NEED_WAKEUP` (the default here), the kernel sets a flag in the fill ring
@@ -60,6 +70,9 @@ use crate::sys::xdp::{
     XDP_ZEROCOPY,
 };
 use crate::umem::{AddrLayout, Frame, FreeList, OwnerState, QueueEntry, RingSizes, RxPacket, Umem};
+
+mod reclaim;
+pub(crate) use reclaim::{OrphanRings, RetiredRings};
 
 /// Copy or zero-copy.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -938,7 +951,7 @@ pub struct Rings<'a> {
 ///
 /// `Send` but not `Sync`: one thread drives a socket's rings (the rings are single-producer,
 /// single-consumer); move each socket of a shared UMEM to its own thread, with its own
-/// [`FreeList`] ([`FreeList::split_off`]).
+/// [`FreeList`] ([`FreeList::take`]).
 ///
 /// The rings are unmapped and the socket closed on drop — except fill and completion rings
 /// that other sockets of the queue still need (see "Sharing a UMEM" in the module docs). The
@@ -962,6 +975,9 @@ pub struct XskSocket {
     need_wakeup: bool,
     /// The UMEM's orphan generation when this socket last looked for orphaned rings.
     orphans_seen: u32,
+    /// True if the queue's fill and completion rings were mapped through this socket's fd
+    /// (so their mappings keep this socket alive in the kernel after it is dropped).
+    maps_queue_rings: bool,
 }
 
 impl XskSocket {
@@ -1076,6 +1092,7 @@ impl XskSocket {
                 queue,
                 fds: vec![raw],
                 orphan: None,
+                retired: Vec::new(),
             }),
         }
         drop(state);
@@ -1101,6 +1118,7 @@ impl XskSocket {
                 .orphan_generation()
                 .load(Ordering::Relaxed)
                 .wrapping_sub(1),
+            maps_queue_rings: !same_queue,
         };
         socket.adopt_orphaned_rings();
         Ok(socket)
@@ -1323,61 +1341,6 @@ impl AsFd for XskSocket {
     fn as_fd(&self) -> BorrowedFd<'_> {
         self.fd()
     }
-}
-
-impl Drop for XskSocket {
-    fn drop(&mut self) {
-        let is_owner = self.own_fd.is_none();
-        let raw = self.fd().as_raw_fd();
-        let fill = self.fill.take();
-        let completion = self.completion.take();
-        let umem = self.umem.clone();
-        let mut state = umem.state();
-        let Some(pos) = state
-            .queues
-            .iter()
-            .position(|e| e.ifindex == self.ifindex && e.queue == self.queue)
-        else {
-            return;
-        };
-        let entry = &mut state.queues[pos];
-        // The UMEM's own socket stays bound (its fd lives with the UMEM): later sockets on
-        // its queue still share with it.
-        if !is_owner {
-            entry.fds.retain(|&fd| fd != raw);
-        }
-        if entry.fds.is_empty() {
-            // The last socket of the queue: the kernel frees the queue's rings with it.
-            state.queues.swap_remove(pos);
-            return;
-        }
-        // Other sockets still receive on this queue through these rings: keep them mapped
-        // for the next of those sockets that asks for its rings.
-        if let (Some(fill), Some(completion)) = (fill, completion) {
-            entry.orphan = Some(OrphanRings {
-                fill: fill.ring,
-                filled: fill.filled,
-                fill_rolled_back: fill.rolled_back,
-                completion: completion.ring,
-                completed: completion.completed,
-                invalid: completion.invalid,
-            });
-            umem.orphan_generation().fetch_add(1, Ordering::Relaxed);
-        }
-    }
-}
-
-/// The fill and completion rings of a queue whose socket was dropped while other sockets of
-/// the UMEM were still bound to the queue (kept in the UMEM's state until one of them takes
-/// them over). No `Umem` handle inside: the state lives in the UMEM.
-#[derive(Debug)]
-pub(crate) struct OrphanRings {
-    fill: Producer<MmapRing<u64>>,
-    filled: u64,
-    fill_rolled_back: Vec<u64>,
-    completion: Consumer<MmapRing<u64>>,
-    completed: u64,
-    invalid: u64,
 }
 
 fn old_kernel_hint(version: &'static str) -> impl Fn(Error) -> Error {

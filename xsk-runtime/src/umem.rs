@@ -13,7 +13,8 @@
 //! (a packet being received or sent), an RX batch, the TX ring, or the completion ring (or,
 //! pushed into a fill or TX batch that was dropped unsubmitted, held by that ring until
 //! [`FillRing::reclaim`](crate::socket::FillRing::reclaim) /
-//! [`TxRing::reclaim`](crate::socket::TxRing::reclaim)). In this
+//! [`TxRing::reclaim`](crate::socket::TxRing::reclaim); or, in any ring of a socket that was
+//! dropped, held by the UMEM until [`Umem::reclaim`] / [`Umem::close`]). In this
 //! crate a frame outside the kernel is a [`Frame`] value — neither `Copy` nor `Clone` — and the
 //! typed rings of [`crate::socket`] take `Frame`s by value when a frame goes to the kernel and
 //! give new ones back when the kernel returns it. So a frame cannot be queued twice, and a
@@ -185,6 +186,10 @@ pub(crate) struct QueueEntry {
     /// The fill and completion rings of this queue after the socket that mapped them was
     /// dropped, waiting for another socket of the queue to take them over.
     pub(crate) orphan: Option<crate::socket::OrphanRings>,
+    /// RX and TX rings of dropped sockets of this queue that the kernel keeps alive (the
+    /// UMEM's own socket; a socket whose fill and completion rings are orphaned): their frames
+    /// come back when the queue's rings are let go (see `crate::socket::reclaim`).
+    pub(crate) retired: Vec<crate::socket::RetiredRings>,
 }
 
 #[derive(Debug)]
@@ -192,6 +197,8 @@ pub(crate) struct UmemState {
     pub(crate) owner: OwnerState,
     /// Every (ifindex, queue) a socket of this UMEM is bound to.
     pub(crate) queues: Vec<QueueEntry>,
+    /// Frame addresses that came back from closed sockets, for [`Umem::reclaim`].
+    pub(crate) reclaimed: Vec<u64>,
 }
 
 impl UmemState {
@@ -301,6 +308,7 @@ impl Umem {
                 state: Mutex::new(UmemState {
                     owner: OwnerState::Unused(RingSizes::default()),
                     queues: Vec::new(),
+                    reclaimed: Vec::new(),
                 }),
                 orphan_generation: AtomicU32::new(0),
             }),
@@ -372,6 +380,24 @@ impl Umem {
                 Err(p) => std::panic::resume_unwind(p),
             }
         })
+    }
+
+    /// The parts of the last handle of the UMEM (for [`Umem::close`]): its own socket, its
+    /// state, and the memory (to be dropped last); the handle back if there are others.
+    pub(crate) fn try_into_parts(
+        self,
+    ) -> std::result::Result<(OwnedFd, UmemState, FrameArea), Umem> {
+        match Arc::try_unwrap(self.inner) {
+            Ok(inner) => Ok((
+                inner.fd,
+                inner
+                    .state
+                    .into_inner()
+                    .unwrap_or_else(|poisoned| poisoned.into_inner()),
+                inner.area,
+            )),
+            Err(inner) => Err(Umem { inner }),
+        }
     }
 
     /// Bumped each time rings are orphaned (see [`QueueEntry::orphan`]).
@@ -569,7 +595,7 @@ impl RxPacket {
 ///
 /// It never allocates after creation (its capacity is the UMEM's frame count). A UMEM shared
 /// by sockets on several threads gives each thread its own list with
-/// [`split_off`](FreeList::split_off).
+/// [`take`](FreeList::take).
 #[derive(Debug)]
 pub struct FreeList {
     umem: u32,
@@ -587,6 +613,15 @@ impl FreeList {
             umem: umem.id(),
             total: n,
             addrs,
+        }
+    }
+
+    /// An empty list for the frames of `umem`.
+    pub(crate) fn empty_of(umem: &Umem) -> FreeList {
+        FreeList {
+            umem: umem.id(),
+            total: umem.frame_count(),
+            addrs: Vec::with_capacity(umem.frame_count() as usize),
         }
     }
 
@@ -629,8 +664,8 @@ impl FreeList {
     }
 
     /// Moves `n` frames (fewer if there are fewer) into a new list, e.g. for a socket on
-    /// another thread.
-    pub fn split_off(&mut self, n: usize) -> FreeList {
+    /// another thread. (Unlike `Vec::split_off(at)`, `n` is a count, not a position.)
+    pub fn take(&mut self, n: usize) -> FreeList {
         let n = n.min(self.addrs.len());
         let mut addrs = Vec::with_capacity(self.total as usize);
         addrs.extend(self.addrs.drain(self.addrs.len() - n..));

@@ -206,9 +206,9 @@ impl XskInterface {
         for (i, &q) in queues.iter().enumerate() {
             let mut socket = XskSocket::bind(&umem, ifindex, q, &config.socket)?;
             let mut free = if i + 1 == queues.len() {
-                all_free.split_off(all_free.len())
+                all_free.take(all_free.len())
             } else {
-                all_free.split_off(share)
+                all_free.take(share)
             };
             let want = config
                 .prefill
@@ -302,6 +302,43 @@ impl XskInterface {
     /// The interface name.
     pub fn ifname(&self) -> &str {
         &self.ifname
+    }
+
+    /// Tears everything down in drop's order (program detached first, then the sockets, the
+    /// map, the program) and returns every frame of the UMEM on one [`FreeList`]: the queues'
+    /// lists, and the frames that were in the sockets' rings (see [`Umem::reclaim`] and
+    /// [`Umem::close`]). If a clone of the [`Umem`] handle is still alive elsewhere, the UMEM
+    /// stays open and the frames on its own socket's rings stay with it: the list is then not
+    /// complete ([`FreeList::is_complete`]).
+    pub fn close(self) -> FreeList {
+        let XskInterface {
+            attachment,
+            queues,
+            xsks,
+            program,
+            umem,
+            ..
+        } = self;
+        drop(attachment);
+        let mut free: Option<FreeList> = None;
+        for q in queues {
+            drop(q.socket);
+            let mut list = q.free;
+            match free.as_mut() {
+                // Same UMEM: cannot fail.
+                Some(all) => {
+                    let _ = all.append(&mut list);
+                }
+                None => free = Some(list),
+            }
+        }
+        drop((xsks, program));
+        // `open` gives every interface at least one queue.
+        let mut free = free.unwrap_or_else(|| FreeList::empty_of(&umem));
+        if let Err(umem) = umem.close(&mut free) {
+            umem.reclaim(&mut free);
+        }
+        free
     }
 
     /// Detaches the program now, reporting errors (drop detaches too, silently).

@@ -57,26 +57,23 @@ fn udp_to_sockets_rest_to_the_stack_and_teardown_detaches() {
     let sent: Vec<Vec<u8>> = (0..200).map(|i| payload(0x5a, i)).collect();
     let sender = {
         let sent = sent.clone();
-        pair.right
-            .ns
-            .spawn(move || {
-                let mut tcp = TcpStream::connect_timeout(&(LEFT_IPV4, 9600).into(), WAIT)
-                    .expect("TCP passes through to the stack");
-                tcp.set_read_timeout(Some(WAIT)).unwrap();
-                tcp.write_all(b"hello").unwrap();
-                let mut back = [0u8; 5];
-                tcp.read_exact(&mut back).unwrap();
-                assert_eq!(&back, b"hello");
-                let socks: Vec<UdpSocket> = (0..16)
-                    .map(|k| UdpSocket::bind(("0.0.0.0", 46000 + k)).unwrap())
-                    .collect();
-                for (i, p) in sent.iter().enumerate() {
-                    socks[i % socks.len()]
-                        .send_to(p, (LEFT_IPV4, 9700))
-                        .unwrap();
-                }
-            })
-            .unwrap()
+        pair.right.ns.spawn(move || {
+            let mut tcp = TcpStream::connect_timeout(&(LEFT_IPV4, 9600).into(), WAIT)
+                .expect("TCP passes through to the stack");
+            tcp.set_read_timeout(Some(WAIT)).unwrap();
+            tcp.write_all(b"hello").unwrap();
+            let mut back = [0u8; 5];
+            tcp.read_exact(&mut back).unwrap();
+            assert_eq!(&back, b"hello");
+            let socks: Vec<UdpSocket> = (0..16)
+                .map(|k| UdpSocket::bind(("0.0.0.0", 46000 + k)).unwrap())
+                .collect();
+            for (i, p) in sent.iter().enumerate() {
+                socks[i % socks.len()]
+                    .send_to(p, (LEFT_IPV4, 9700))
+                    .unwrap();
+            }
+        })
     };
 
     let umem = xsk.umem().clone();
@@ -107,7 +104,7 @@ fn udp_to_sockets_rest_to_the_stack_and_teardown_detaches() {
         }
         std::thread::sleep(Duration::from_millis(1));
     }
-    sender.join().unwrap().unwrap();
+    sender.join().unwrap();
     server.join().unwrap();
     assert_eq!(non_udp, 0, "only UDP is redirected to the sockets");
     got.sort_by_key(|p| u32::from_be_bytes([p[0], p[1], p[2], p[3]]));

@@ -257,7 +257,7 @@ fn multi_queue_sockets_share_one_umem() {
     // Each socket got its own fill and completion rings (different queue, same UMEM).
     let mut lists = Vec::new();
     for s in socks.iter_mut() {
-        let mut mine = free.split_off(512);
+        let mut mine = free.take(512);
         s.fill().expect("own fill ring").fill_from(&mut mine, 256);
         assert!(s.completion().is_some());
         lists.push(mine);
@@ -268,19 +268,16 @@ fn multi_queue_sockets_share_one_umem() {
     // The receive loop below runs while this sends.
     let sender = {
         let sent = sent.clone();
-        pair.right
-            .ns
-            .spawn(move || {
-                let socks: Vec<UdpSocket> = (0..32)
-                    .map(|k| UdpSocket::bind(("0.0.0.0", 44000 + k)).expect("bind udp"))
-                    .collect();
-                for (i, p) in sent.iter().enumerate() {
-                    socks[i % socks.len()]
-                        .send_to(p, (LEFT_IPV4, 9400))
-                        .expect("send udp");
-                }
-            })
-            .unwrap()
+        pair.right.ns.spawn(move || {
+            let socks: Vec<UdpSocket> = (0..32)
+                .map(|k| UdpSocket::bind(("0.0.0.0", 44000 + k)).expect("bind udp"))
+                .collect();
+            for (i, p) in sent.iter().enumerate() {
+                socks[i % socks.len()]
+                    .send_to(p, (LEFT_IPV4, 9400))
+                    .expect("send udp");
+            }
+        })
     };
 
     let mut per_queue: BTreeMap<u32, usize> = BTreeMap::new();
@@ -304,7 +301,7 @@ fn multi_queue_sockets_share_one_umem() {
         }
         std::thread::sleep(Duration::from_millis(1));
     }
-    sender.join().unwrap().unwrap();
+    sender.join().unwrap();
     all.sort_by_key(|p| u32::from_be_bytes([p[0], p[1], p[2], p[3]]));
     let stats: Vec<_> = socks.iter().map(|s| s.statistics().unwrap()).collect();
     assert_eq!(all.len(), sent.len(), "{per_queue:?} {stats:?}");

@@ -21,7 +21,7 @@ use xsk_examples::programs::{udp_port_program, REDIRECT_ALL, UDP_ONLY};
 use xsk_examples::report::{human, Ticker};
 use xsk_examples::sandbox::Sandbox;
 use xsk_examples::signals::Stop;
-use xsk_examples::{require_root, run_main, Context, Error, Result};
+use xsk_examples::{require_root, run_main, Error, Result};
 
 const NAME: &str = "xsk-capture";
 /// The sandbox's traffic: UDP datagrams to each of these ports, and TCP SYNs.
@@ -156,31 +156,26 @@ fn sandbox_run(
     let (left, right) = (sb.pair.left.ipv4, sb.pair.right.ipv4);
     // The traffic. The veth picks the queue by flow hash, so only a capture on every queue
     // (the default) is checked against the whole of it.
-    let sender = sb
-        .pair
-        .right
-        .ns
-        .spawn(move || -> std::io::Result<()> {
-            let s = UdpSocket::bind((right, 0))?;
-            for i in 0..UDP_PER_PORT {
-                for p in PORTS {
-                    s.send_to(
-                        format!("capture test {i} to port {p}").as_bytes(),
-                        (left, p),
-                    )?;
-                }
-                std::thread::sleep(Duration::from_millis(2));
+    let sender = sb.pair.right.ns.spawn(move || -> std::io::Result<()> {
+        let s = UdpSocket::bind((right, 0))?;
+        for i in 0..UDP_PER_PORT {
+            for p in PORTS {
+                s.send_to(
+                    format!("capture test {i} to port {p}").as_bytes(),
+                    (left, p),
+                )?;
             }
-            for _ in 0..SYNS {
-                // Redirected SYNs never reach the stack: no answer; give up quickly.
-                let _ = TcpStream::connect_timeout(
-                    &SocketAddrV4::new(left, 9002).into(),
-                    Duration::from_millis(20),
-                );
-            }
-            Ok(())
-        })
-        .context("starting the sender")?;
+            std::thread::sleep(Duration::from_millis(2));
+        }
+        for _ in 0..SYNS {
+            // Redirected SYNs never reach the stack: no answer; give up quickly.
+            let _ = TcpStream::connect_timeout(
+                &SocketAddrV4::new(left, 9002).into(),
+                Duration::from_millis(20),
+            );
+        }
+        Ok(())
+    });
     let mut sender = Some(sender);
     let mut done_at: Option<Instant> = None;
     let n = capture(&mut xdp, path, snaplen, count, duration, stop, || {

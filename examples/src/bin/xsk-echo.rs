@@ -13,6 +13,7 @@ use std::time::{Duration, Instant};
 
 use xsk_examples::afxdp::{queues_of, AfXdp};
 use xsk_examples::cli::Cli;
+use xsk_examples::histogram::Histogram;
 use xsk_examples::packet::echo_in_place;
 use xsk_examples::programs::udp_port_program;
 use xsk_examples::report::Ticker;
@@ -88,71 +89,113 @@ fn sandbox_run(
         sb.pair.left.name,
         xdp.attach_info()
     );
-    let stop_client = stop.clone();
-    let client = sb
-        .pair
-        .right
-        .ns
-        .spawn(move || client(left, right, port, requests, &stop_client))
-        .context("starting the client")?;
+    // The client stops on Ctrl-C, and when the server stops (done, --duration): its report,
+    // with what was measured so far, is printed on every way of stopping.
+    let (stop_client, signal) = (Stop::manual(), stop.clone());
+    let client_flag = stop_client.clone();
+    let client = sb.pair.right.ns.spawn(move || {
+        client(left, right, port, requests, &|| {
+            signal.is_set() || client_flag.is_set()
+        })
+    });
     let mut client = Some(client);
     let mut report = None;
-    let answered = serve(&mut xdp, None, duration, stop, || {
+    let served = serve(&mut xdp, None, duration, stop, || {
         if client.as_ref().is_some_and(|h| h.is_finished()) {
             report = client.take().map(|h| h.join());
         }
         report.is_some()
-    })?;
+    });
+    stop_client.set();
+    if let Some(h) = client.take() {
+        // Within the client's 500 ms receive timeout.
+        report = Some(h.join());
+    }
     drop(xdp);
-    let (ok, rtt) = match report {
-        Some(Ok(Ok(Ok(r)))) => r,
-        Some(Ok(Ok(Err(e)))) => return Err(e).context("the client"),
-        Some(Ok(Err(e))) => return Err(e).context("entering the client's namespace"),
-        Some(Err(_)) => return Err(Error::Failed("the client panicked".into())),
-        None => return Err(Error::Failed("stopped before the client finished".into())),
+    let report = match report {
+        Some(Ok(Ok(r))) => Some(r),
+        Some(Ok(Err(e))) => {
+            eprintln!("{NAME}: the client failed: {e}");
+            None
+        }
+        Some(Err(e)) => {
+            eprintln!("{NAME}: the client did not run: {e}");
+            None
+        }
+        None => None,
+    };
+    let answered = served?;
+    let Some(r) = report else {
+        return Err(Error::Failed(format!(
+            "no client report (server answered {answered})"
+        )));
+    };
+    let why = if stop.is_set() {
+        "interrupted"
+    } else if r.sent < u64::from(requests) {
+        "stopped by --duration"
+    } else {
+        "done"
     };
     println!(
-        "{NAME}: {ok} of {requests} requests answered correctly (server answered {answered}); median round trip {:.0} us",
-        rtt.as_secs_f64() * 1e6
+        "{NAME}: {} of {requests} requests answered correctly ({} sent, server answered {answered}, {why}); round trip {}",
+        r.ok,
+        r.sent,
+        r.rtt.summary()
     );
-    if ok == u64::from(requests) {
+    if r.ok == u64::from(requests) {
         println!("ECHO OK: every answer came back with the request's payload, from {left}:{port}, with valid checksums");
         Ok(())
     } else {
         Err(Error::Failed(format!(
-            "{} of {requests} requests were not answered correctly",
-            u64::from(requests) - ok
+            "{} of {requests} requests were not answered correctly ({why})",
+            u64::from(requests) - r.ok
         )))
     }
 }
 
+/// What the sandbox's client saw.
+struct ClientReport {
+    /// Requests sent.
+    sent: u64,
+    /// Answers that came back right.
+    ok: u64,
+    /// Round-trip times of the right answers (fixed size, however many there are).
+    rtt: Histogram,
+}
+
 /// The sandbox's client: sends `requests` datagrams one at a time from an ordinary socket,
-/// each with its own payload, and checks each answer. The kernel drops datagrams with a bad
-/// UDP checksum, so an answer that arrives proves the checksums right.
+/// each with its own payload, and checks each answer, until done or `stopped()`. The kernel
+/// drops datagrams with a bad UDP checksum, so an answer that arrives proves the checksums
+/// right.
 fn client(
     left: std::net::Ipv4Addr,
     right: std::net::Ipv4Addr,
     port: u16,
     requests: u32,
-    stop: &Stop,
-) -> std::io::Result<(u64, Duration)> {
+    stopped: &dyn Fn() -> bool,
+) -> std::io::Result<ClientReport> {
     let s = UdpSocket::bind((right, 0))?;
     s.set_read_timeout(Some(Duration::from_millis(500)))?;
     let server = SocketAddr::V4(SocketAddrV4::new(left, port));
-    let mut ok = 0;
-    let mut rtts = Vec::new();
+    let mut report = ClientReport {
+        sent: 0,
+        ok: 0,
+        rtt: Histogram::new(),
+    };
     let mut buf = [0u8; 2048];
     for i in 0..requests {
-        if stop.is_set() {
+        if stopped() {
             break;
         }
         let msg = format!("request {i} {}", "x".repeat((i % 200) as usize));
         let t = Instant::now();
         s.send_to(msg.as_bytes(), server)?;
+        report.sent += 1;
         match s.recv_from(&mut buf) {
             Ok((n, from)) if from == server && &buf[..n] == msg.as_bytes() => {
-                ok += 1;
-                rtts.push(t.elapsed());
+                report.ok += 1;
+                report.rtt.record(t.elapsed());
             }
             Ok(_) => {}
             Err(e)
@@ -163,8 +206,7 @@ fn client(
             Err(e) => return Err(e),
         }
     }
-    rtts.sort();
-    Ok((ok, rtts.get(rtts.len() / 2).copied().unwrap_or_default()))
+    Ok(report)
 }
 
 /// The server loop: completions back to the free list, refill, receive, answer in place,

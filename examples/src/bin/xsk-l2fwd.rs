@@ -82,7 +82,11 @@ fn run() -> Result<()> {
             break;
         }
     }
-    println!("{}", clock.result(total));
+    // Stopped during the warm-up: say so (after cleaning up) and exit non-zero.
+    let result = clock.finish(total);
+    if let Ok(line) = &result {
+        println!("{line}");
+    }
     // What was submitted is sent and completed before the socket closes (bounded: 1 s), so
     // the far end's count can be checked against `total`.
     let drain_until = std::time::Instant::now() + std::time::Duration::from_secs(1);
@@ -99,5 +103,6 @@ fn run() -> Result<()> {
         total - outstanding
     );
     drop(xi);
-    net.finish()
+    net.finish()?;
+    result.map(drop)
 }

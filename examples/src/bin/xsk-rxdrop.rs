@@ -61,7 +61,12 @@ fn run() -> Result<()> {
             break;
         }
     }
-    println!("{}", clock.result(total));
+    // Stopped during the warm-up: no RESULT (nothing was measured); exit non-zero after
+    // cleaning up.
+    let result = clock.finish(total);
+    if let Ok(line) = &result {
+        println!("{line}");
+    }
     if let Ok(s) = q.socket.statistics() {
         eprintln!(
             "{NAME}: kernel statistics: rx_dropped={} rx_ring_full={} rx_fill_ring_empty={}",
@@ -69,5 +74,6 @@ fn run() -> Result<()> {
         );
     }
     drop(xi);
-    net.finish()
+    net.finish()?;
+    result.map(drop)
 }

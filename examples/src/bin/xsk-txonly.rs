@@ -94,7 +94,12 @@ fn run() -> Result<()> {
             break;
         }
     }
-    println!("{}", clock.result(total));
+    // Stopped during the warm-up: say so (after cleaning up) and exit non-zero.
+    let result = clock.finish(total);
+    if let Ok(line) = &result {
+        println!("{line}");
+    }
     drop(sock);
-    net.finish()
+    net.finish()?;
+    result.map(drop)
 }

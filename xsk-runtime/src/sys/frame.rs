@@ -72,7 +72,9 @@ impl Frame {
     /// UMEM's first [`FreeList`](crate::umem::FreeList) is built, and (2) for an address the
     /// kernel hands back on the RX or completion ring, or a rolled-back ring batch hands back
     /// — a frame whose `Frame` was consumed ([`into_addr`](Frame::into_addr)) when it went
-    /// into the fill or TX ring.
+    /// into the fill or TX ring — and (3) for an address found in a ring of a socket the
+    /// kernel has let go of (`Umem::reclaim` / `Umem::close`: each address once, only after
+    /// the socket's release).
     #[inline]
     pub(crate) fn new(addr: u64, umem: u32) -> Frame {
         Frame { addr, umem }
