@@ -32,7 +32,7 @@ pub mod parser;
 pub mod resolve;
 
 pub use check::check;
-pub use diag::{DiagKind, Diagnostic};
+pub use diag::{render_all, DiagKind, Diagnostic, LineIndex, MAX_SHOWN};
 pub use parser::parse;
 pub use resolve::resolve;
 
