@@ -41,6 +41,9 @@ pub enum DiagKind {
     FallOffEnd,
     /// A program without instructions.
     EmptyProgram,
+    /// A program with more instruction slots than the kernel takes
+    /// ([`crate::spec::MAX_INSNS`]).
+    TooManyInstructions,
     /// An instruction the Linux kernel does not accept although the ISA defines it (`callx`).
     Unsupported,
     /// An instruction slot whose fields do not form a valid instruction (from the builder).

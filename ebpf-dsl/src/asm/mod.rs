@@ -96,9 +96,27 @@ impl Assembled {
 
 /// Parses and resolves `src` without the structural checks: every instruction LLVM would
 /// encode, encoded the same way (including shifts by out-of-range constants).
+///
+/// The one limit that still applies is the kernel's program size ([`crate::spec::MAX_INSNS`]):
+/// no kernel loads a longer program.
 pub fn assemble_unchecked(src: &str) -> Result<Assembled, Vec<Diagnostic>> {
-    let items = parse(src)?;
-    resolve(&items).map_err(|errs| refine_all(src, errs))
+    let mut resolver = resolve::Resolver::default();
+    let errs = parser::parse_each(src, |item| resolver.push(item));
+    if !errs.is_empty() {
+        return Err(errs);
+    }
+    let (a, errs) = resolver.finish();
+    if !errs.is_empty() {
+        return Err(refine_all(src, errs));
+    }
+    match crate::spec::too_many_insns(a.insns.len()) {
+        Some(msg) => Err(vec![Diagnostic::new(
+            DiagKind::TooManyInstructions,
+            None,
+            msg,
+        )]),
+        None => Ok(a),
+    }
 }
 
 /// Parses, resolves and checks `src`, reporting all errors at once. Interpolated `{ values }`
@@ -108,9 +126,12 @@ pub fn assemble_unchecked(src: &str) -> Result<Assembled, Vec<Diagnostic>> {
 /// check; findings about control flow (which depend on every slot being there and every jump
 /// resolved) are then dropped, as they could be consequences of the earlier errors.
 pub fn assemble(src: &str) -> Result<Assembled, Vec<Diagnostic>> {
-    let (items, mut errs) = parser::parse_partial(src);
+    // Items go to the resolver as they are parsed: memory stays near the size of the program,
+    // not of a list of every token and item.
+    let mut resolver = resolve::Resolver::default();
+    let mut errs = parser::parse_each(src, |item| resolver.push(item));
     let parse_failed = !errs.is_empty();
-    let (a, resolve_errs) = resolve::resolve_partial(&items);
+    let (a, resolve_errs) = resolver.finish();
     let resolve_failed = !resolve_errs.is_empty();
     errs.extend(resolve_errs.into_iter().filter(|d| {
         // A jump distance is meaningless when statements are missing.
@@ -134,6 +155,7 @@ pub fn assemble(src: &str) -> Result<Assembled, Vec<Diagnostic>> {
                 | DiagKind::JumpOutOfProgram
                 | DiagKind::JumpIntoLdImm64
                 | DiagKind::EmptyProgram
+                | DiagKind::TooManyInstructions
         )
     };
     errs.extend(

@@ -61,7 +61,7 @@ use std::borrow::Cow;
 use std::collections::HashSet;
 
 use super::diag::{DiagKind, Diagnostic};
-use super::lexer::{lex, Tok, Token};
+use super::lexer::{Lexer, Tok, Token};
 use crate::insn::{AluOp, AtomicOp, Class, Insn, JmpOp, Mode, Reg, Size, Source};
 use crate::ir::{ExternField, ExternValue, Item, ItemKind, Span, Target};
 use crate::snippet::SnippetArg;
@@ -80,38 +80,54 @@ pub fn parse(src: &str) -> Result<Vec<Item>, Vec<Diagnostic>> {
 /// Parses `src`, returning the items of every statement that parsed and the errors of those
 /// that did not (so that later stages can still report their own findings).
 pub fn parse_partial(src: &str) -> (Vec<Item>, Vec<Diagnostic>) {
-    let (toks, mut errs) = lex(src);
-    let stmts: Vec<&[Token]> = toks
-        .split(|t| t.tok == Tok::Sep)
-        .filter(|s| !s.is_empty())
-        .collect();
+    let mut items = Vec::new();
+    let errs = parse_each(src, |item| items.push(item));
+    (items, errs)
+}
+
+/// Parses `src` statement by statement, handing each item to `sink` as soon as its statement is
+/// parsed (memory stays proportional to one statement, not to the text); returns the errors of
+/// the statements that did not parse, in source order.
+pub fn parse_each(src: &str, mut sink: impl FnMut(Item)) -> Vec<Diagnostic> {
+    let mut toks = Vec::new();
     // Labels first, so that `call name` knows whether `name` is a local function.
     let mut labels = HashSet::new();
-    for s in &stmts {
+    let mut lexer = Lexer::new(src);
+    let mut ignored = Vec::new();
+    while lexer.next_statement(&mut toks, &mut ignored) {
+        ignored.clear();
         let mut i = 0;
         while let (Some(Tok::Ident(name)), Some(Tok::Punct(':'))) =
-            (s.get(i).map(|t| &t.tok), s.get(i + 1).map(|t| &t.tok))
+            (toks.get(i).map(|t| &t.tok), toks.get(i + 1).map(|t| &t.tok))
         {
             labels.insert(*name);
             i += 2;
         }
     }
+    let mut errs = Vec::new();
+    let mut lexer = Lexer::new(src);
     let mut items = Vec::new();
     let mut unique = 0;
-    for s in stmts {
+    while lexer.next_statement(&mut toks, &mut errs) {
+        if toks.is_empty() {
+            continue;
+        }
         let mut p = StmtParser {
-            toks: s,
+            toks: &toks,
             pos: 0,
             labels: &labels,
-            end: s.last().map_or(0, |t| t.span.end),
+            end: toks.last().map_or(0, |t| t.span.end),
             depth: 0,
         };
         if let Err(e) = p.statement(&mut items, &mut unique) {
             errs.push(*e);
         }
+        for item in items.drain(..) {
+            sink(item);
+        }
     }
     errs.sort_by_key(|d| d.span.map(|s| s.start));
-    (items, errs)
+    errs
 }
 
 /// Errors are boxed so that the `Ok` path moves small results.
