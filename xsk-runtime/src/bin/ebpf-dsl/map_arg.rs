@@ -54,6 +54,12 @@ impl MapArgs {
         self.maps.iter().map(|(_, m)| m.clone()).collect()
     }
 
+    /// The warnings [`MapArgs::push`] collected.
+    #[cfg(test)]
+    pub fn warnings(&self) -> &[String] {
+        &self.warnings
+    }
+
     /// Prints the warnings (to stderr).
     pub fn print_warnings(&self) {
         for w in &self.warnings {
