@@ -254,6 +254,7 @@ impl<'a> Lexer<'a> {
                     self.pos = i;
                     return;
                 }
+                let end = skip_integer_suffix(bytes, end);
                 toks.push(Token {
                     tok: Tok::Int(tok),
                     span: sp(end),
@@ -300,9 +301,29 @@ impl<'a> Lexer<'a> {
     }
 }
 
+/// Skips a C integer suffix after a literal's digits, as LLVM's assembler does: `u`, `l`,
+/// `ll`, `ul`, `ull` in either case (`5ULL`, `0x10ll`), when no other word character follows.
+/// `5 ll` (with a space) stays the `ld_imm64` marker; `5ll` is the number 5, as for LLVM.
+fn skip_integer_suffix(bytes: &[u8], end: usize) -> usize {
+    let mut e = end;
+    if matches!(bytes.get(e), Some(b'u' | b'U')) {
+        e += 1;
+    }
+    for _ in 0..2 {
+        if matches!(bytes.get(e), Some(b'l' | b'L')) {
+            e += 1;
+        }
+    }
+    match bytes.get(e) {
+        Some(&b) if is_ident_char(char::from(b)) => end,
+        _ => e,
+    }
+}
+
 /// Lexes the integer literal starting at `start` (an ASCII digit). Returns the value (`None`
 /// on overflow of 64 bits) and the end offset. Digits run as long as they are valid for the
-/// base; letters that follow (as in `1ll`) start the next token.
+/// base; letters that follow start the next token (an integer suffix such as `ULL` is skipped
+/// by the caller).
 fn lex_number(src: &str, start: usize) -> (Option<u64>, usize) {
     let b = src.as_bytes();
     let (radix, digits_start) = match (b.get(start), b.get(start + 1).map(u8::to_ascii_lowercase)) {

@@ -262,9 +262,20 @@ pub fn refine(src: &str, mut d: Diagnostic) -> Diagnostic {
         | DiagKind::JumpIntoLdImm64 => toks.last().map(|t| {
             // Include a sign in front of a numeric distance.
             let n = toks.len();
-            match (n >= 2).then(|| &toks[n - 2].tok) {
-                Some(lexer::Tok::Punct('+' | '-')) if matches!(t.tok, lexer::Tok::Int(_)) => {
-                    at(&toks[n - 2]).to(at(t))
+            match (n >= 2).then(|| &toks[n - 2]) {
+                Some(prev)
+                    if matches!(prev.tok, lexer::Tok::Punct('+' | '-'))
+                        && matches!(t.tok, lexer::Tok::Int(_)) =>
+                {
+                    at(prev).to(at(t))
+                }
+                // A numeric local label reference, `1f` / `1b`.
+                Some(prev)
+                    if matches!(prev.tok, lexer::Tok::Int(_))
+                        && matches!(t.tok, lexer::Tok::Ident("f" | "b"))
+                        && prev.span.end == t.span.start =>
+                {
+                    at(prev).to(at(t))
                 }
                 _ => at(t),
             }

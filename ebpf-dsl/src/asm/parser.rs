@@ -58,7 +58,8 @@
 //! Statements end at a newline or `;`; whitespace between tokens never matters.
 
 use std::borrow::Cow;
-use std::collections::HashSet;
+use std::cell::RefCell;
+use std::collections::{HashMap, HashSet};
 
 use super::diag::{DiagKind, Diagnostic};
 use super::lexer::{Lexer, Tok, Token};
@@ -92,18 +93,28 @@ pub fn parse_each(src: &str, mut sink: impl FnMut(Item)) -> Vec<Diagnostic> {
     let mut toks = Vec::new();
     // Labels first, so that `call name` knows whether `name` is a local function.
     let mut labels = HashSet::new();
+    let mut cross = CrossState::default();
     let mut lexer = Lexer::new(src);
     let mut ignored = Vec::new();
     while lexer.next_statement(&mut toks, &mut ignored) {
         ignored.clear();
         let mut i = 0;
-        while let (Some(Tok::Ident(name)), Some(Tok::Punct(':'))) =
-            (toks.get(i).map(|t| &t.tok), toks.get(i + 1).map(|t| &t.tok))
-        {
-            labels.insert(*name);
+        loop {
+            match (toks.get(i), toks.get(i + 1).map(|t| &t.tok)) {
+                (Some(Token { tok: Tok::Ident(name), .. }), Some(Tok::Punct(':'))) => {
+                    labels.insert(*name);
+                }
+                (Some(t), Some(Tok::Punct(':'))) if numeric_label_number(t).is_some() => {
+                    if let Some(n) = numeric_label_number(t) {
+                        cross.numeric.entry(n).or_default().0 += 1;
+                    }
+                }
+                _ => break,
+            }
             i += 2;
         }
     }
+    let cross = RefCell::new(cross);
     let mut errs = Vec::new();
     let mut lexer = Lexer::new(src);
     let mut items = Vec::new();
@@ -116,6 +127,7 @@ pub fn parse_each(src: &str, mut sink: impl FnMut(Item)) -> Vec<Diagnostic> {
             toks: &toks,
             pos: 0,
             labels: &labels,
+            cross: &cross,
             end: toks.last().map_or(0, |t| t.span.end),
             depth: 0,
         };
@@ -126,8 +138,30 @@ pub fn parse_each(src: &str, mut sink: impl FnMut(Item)) -> Vec<Diagnostic> {
             sink(item);
         }
     }
+    if let Err(e) = cross.borrow_mut().data_must_be_whole() {
+        errs.push(*e);
+    }
     errs.sort_by_key(|d| d.span.map(|s| s.start));
     errs
+}
+
+/// The size in bytes of a data directive LLVM's BPF assembler takes, `None` for other words.
+fn data_directive_size(word: &str) -> Option<usize> {
+    Some(match word {
+        ".byte" => 1,
+        ".2byte" | ".short" | ".value" => 2,
+        ".4byte" | ".long" | ".int" => 4,
+        ".8byte" | ".quad" => 8,
+        _ => return None,
+    })
+}
+
+/// The number of a numeric local label definition `N:` (decimal digits only, as in GNU as).
+fn numeric_label_number(t: &Token<'_>) -> Option<u64> {
+    match t.tok {
+        Tok::Int(Some(n)) if t.span.end - t.span.start == n.to_string().len() => Some(n),
+        _ => None,
+    }
 }
 
 /// Errors are boxed so that the `Ok` path moves small results.
@@ -161,11 +195,20 @@ enum Value {
 const IMM32_MIN: i128 = -(1 << 31);
 const IMM32_MAX: i128 = (1 << 32) - 1;
 
+/// The 64-bit values that are the sign extension of a 32-bit one and above `u32::MAX`
+/// (`0xffffffff80000000` to `0xffffffffffffffff`), as an unsigned 64-bit literal.
+const SEXT32_MIN: i128 = (1 << 64) - (1 << 31);
+const U64_MAX: i128 = u64::MAX as i128;
+
 /// A 32-bit immediate the way LLVM takes it: -2^31..2^32-1, values above `i32::MAX` wrapping
-/// to their two's-complement bit pattern.
+/// to their two's-complement bit pattern; also a 64-bit value that is the sign extension of a
+/// 32-bit one (`r1 = 0xffffffffffffff00` is `r1 = -256`, which LLVM encodes the same way; the
+/// CPU sign-extends the `imm` back to that 64-bit value).
 fn imm32(v: i128, span: Span, what: &str) -> PResult<i32> {
     if (IMM32_MIN..=IMM32_MAX).contains(&v) {
         Ok(v as u32 as i32)
+    } else if (SEXT32_MIN..=U64_MAX).contains(&v) {
+        Ok(v as u64 as i64 as i32)
     } else {
         err(
             DiagKind::ImmediateRange,
@@ -211,10 +254,48 @@ fn parse_reg_name(name: &str) -> Option<(bool, Option<u32>)> {
     Some((wide, digits.parse::<u32>().ok()))
 }
 
+/// What the parser carries from one statement to the next: numeric local labels and raw data.
+#[derive(Debug, Default)]
+struct CrossState {
+    /// For each numeric local label `N:`, how many definitions the whole text has (from the
+    /// first pass) and how many were seen so far.
+    numeric: HashMap<u64, (usize, usize)>,
+    /// Bytes of `.byte`/`.2byte`/... not yet making a whole 8-byte slot, and where they began.
+    data: Vec<u8>,
+    data_start: Option<Span>,
+}
+
+/// The internal label name of the `k`th (1-based) definition of numeric local label `n`
+/// (`@` cannot appear in a written label, so it never collides with one).
+fn numeric_label(n: u64, k: usize) -> String {
+    format!("{n}@{k}")
+}
+
+impl CrossState {
+    /// Called before a statement that is no raw data: data must have filled whole slots.
+    fn data_must_be_whole(&mut self) -> PResult<()> {
+        if self.data.is_empty() {
+            return Ok(());
+        }
+        let n = self.data.len();
+        let span = self.data_start.take().unwrap_or_default();
+        self.data.clear();
+        err(
+            DiagKind::Syntax,
+            span,
+            format!(
+                "raw data leaves {n} byte{} of a partial instruction slot: data between instructions must fill whole 8-byte slots",
+                if n == 1 { "" } else { "s" }
+            ),
+        )
+    }
+}
+
 struct StmtParser<'a> {
     toks: &'a [Token<'a>],
     pos: usize,
     labels: &'a HashSet<&'a str>,
+    cross: &'a RefCell<CrossState>,
     /// End of the statement's last token (for "missing operand" errors).
     end: usize,
     /// Nesting depth of the expression being parsed (bounded, so hostile input cannot
@@ -606,10 +687,35 @@ impl<'a> StmtParser<'a> {
     // ----- statements -----
 
     fn statement(&mut self, items: &mut Vec<Item>, unique: &mut usize) -> PResult<()> {
+        if let Some(Tok::Ident(word)) = self.peek_at(0) {
+            if let Some(size) = data_directive_size(word) {
+                return self.data(size, items);
+            }
+        }
+        self.cross.borrow_mut().data_must_be_whole()?;
         // Leading labels.
-        while let (Some(Tok::Ident(name)), Some(Tok::Punct(':'))) =
-            (self.peek_at(0), self.peek_at(1))
-        {
+        loop {
+            let name = match (self.peek(), self.peek_at(1)) {
+                (Some(Token { tok: Tok::Ident(name), .. }), Some(Tok::Punct(':'))) => *name,
+                (Some(t), Some(Tok::Punct(':'))) if numeric_label_number(t).is_some() => {
+                    // A numeric local label `1:`: each definition is its own label.
+                    let start = self.pos;
+                    let n = numeric_label_number(t).unwrap_or_default();
+                    let k = {
+                        let mut cross = self.cross.borrow_mut();
+                        let e = cross.numeric.entry(n).or_default();
+                        e.1 += 1;
+                        e.1
+                    };
+                    self.pos += 2;
+                    items.push(
+                        Item::new(ItemKind::Label(Cow::Owned(numeric_label(n, k))))
+                            .with_span(self.span_from(start)),
+                    );
+                    continue;
+                }
+                _ => break,
+            };
             let start = self.pos;
             if parse_reg_name(name).is_some() {
                 return err(
@@ -784,6 +890,32 @@ impl<'a> StmtParser<'a> {
                 }
                 Ok(Target::Label(Cow::Owned(name.to_string())))
             }
+            Some(Tok::Int(Some(n))) if self.numeric_ref_direction().is_some() => {
+                let backward = self.numeric_ref_direction() == Some(true);
+                let n = *n;
+                let ref_span = span.to(self.toks[self.pos + 1].span);
+                self.pos += 2;
+                let (total, seen) = self
+                    .cross
+                    .borrow()
+                    .numeric
+                    .get(&n)
+                    .copied()
+                    .unwrap_or_default();
+                let k = if backward { seen } else { seen + 1 };
+                if k == 0 || k > total {
+                    return err(
+                        DiagKind::UndefinedLabel,
+                        ref_span,
+                        format!(
+                            "`{n}{}`: no local label `{n}:` {} this statement",
+                            if backward { 'b' } else { 'f' },
+                            if backward { "before" } else { "after" }
+                        ),
+                    );
+                }
+                Ok(Target::Label(Cow::Owned(numeric_label(n, k))))
+            }
             Some(Tok::Punct('+' | '-') | Tok::Int(_)) => {
                 let neg = self.eat_punct('-');
                 if !neg {
@@ -804,6 +936,68 @@ impl<'a> StmtParser<'a> {
             }
             _ => self.expected("a jump target (a label or `+N` / `-N`)"),
         }
+    }
+
+    /// At `1f` / `1b` (a decimal number and, with no space between, `f` or `b`): a reference
+    /// to a numeric local label, forward (`Some(false)`) or backward (`Some(true)`).
+    fn numeric_ref_direction(&self) -> Option<bool> {
+        let num = self.toks.get(self.pos)?;
+        let dir = self.toks.get(self.pos + 1)?;
+        if num.span.end != dir.span.start || numeric_label_number(num).is_none() {
+            return None;
+        }
+        match dir.tok {
+            Tok::Ident("b") => Some(true),
+            Tok::Ident("f") => Some(false),
+            _ => None,
+        }
+    }
+
+    /// `.byte 1, 2` / `.2byte` / `.4byte` / `.8byte` (and LLVM's other names for them): raw
+    /// little-endian data in the instruction stream, as LLVM emits it. Each 8 bytes become one
+    /// slot; data that ends mid-slot before an instruction, a label or the end is an error.
+    fn data(&mut self, size: usize, items: &mut Vec<Item>) -> PResult<()> {
+        let start_index = self.pos;
+        self.pos += 1;
+        let mut bytes = Vec::new();
+        loop {
+            let (v, vspan) = self.num("a data value")?;
+            let bits = 8 * size as u32;
+            let min = -(1i128 << (bits - 1));
+            let max = (1i128 << bits) - 1;
+            if !(min..=max).contains(&v) {
+                return err(
+                    DiagKind::ImmediateRange,
+                    vspan,
+                    format!("{v} does not fit in {size} byte{} ({min} to {max})", if size == 1 { "" } else { "s" }),
+                );
+            }
+            bytes.extend_from_slice(&(v as u64).to_le_bytes()[..size]);
+            if !self.eat_punct(',') {
+                break;
+            }
+        }
+        self.expect_end()?;
+        let span = self.span_from(start_index);
+        let mut cross = self.cross.borrow_mut();
+        if cross.data.is_empty() {
+            cross.data_start = Some(span);
+        }
+        cross.data.extend_from_slice(&bytes);
+        let whole = cross.data.len() / 8 * 8;
+        let start = cross.data_start.unwrap_or(span);
+        for chunk in cross.data[..whole].chunks_exact(8) {
+            let mut slot = [0u8; 8];
+            slot.copy_from_slice(chunk);
+            items.push(Item::new(ItemKind::Insn(Insn::from_bytes(slot))).with_span(start.to(span)));
+        }
+        cross.data.drain(..whole);
+        if cross.data.is_empty() {
+            cross.data_start = None;
+        } else if whole > 0 {
+            cross.data_start = Some(span);
+        }
+        Ok(())
     }
 
     fn call(&mut self) -> PResult<ItemKind> {
