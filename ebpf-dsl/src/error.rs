@@ -136,7 +136,11 @@ fn list<T>(
                 f.write_str("\n  ")?;
                 one(f, item)?;
             }
-            if let Some(more) = many.len().checked_sub(crate::asm::MAX_SHOWN).filter(|&m| m > 0) {
+            if let Some(more) = many
+                .len()
+                .checked_sub(crate::asm::MAX_SHOWN)
+                .filter(|&m| m > 0)
+            {
                 write!(f, "\n  ... and {more} more")?;
             }
             Ok(())

@@ -26,7 +26,10 @@ fn render_all_caps_the_output_and_counts_the_rest() {
     assert_eq!(diags.len(), 250);
     let text = render_all(&diags, &src, "p.s", MAX_SHOWN);
     assert_eq!(text.matches(": error: ").count(), MAX_SHOWN);
-    assert!(text.ends_with("p.s: ... and 150 more errors (not shown)"), "{text}");
+    assert!(
+        text.ends_with("p.s: ... and 150 more errors (not shown)"),
+        "{text}"
+    );
     // Each shown one is what `render` gives alone.
     assert!(text.starts_with(&diags[0].render(&src, "p.s")));
     assert!(text.contains(&diags[99].render(&src, "p.s")));
@@ -34,7 +37,10 @@ fn render_all_caps_the_output_and_counts_the_rest() {
     // Under the cap there is no summary line.
     let few = render_all(&diags[..3], &src, "p.s", MAX_SHOWN);
     assert_eq!(few.lines().count(), 9);
-    assert_eq!(more_line(101, 100, "f"), Some("f: ... and 1 more error (not shown)".into()));
+    assert_eq!(
+        more_line(101, 100, "f"),
+        Some("f: ... and 1 more error (not shown)".into())
+    );
     assert_eq!(more_line(100, 100, "f"), None);
 }
 

@@ -52,7 +52,8 @@ fn checked_assembly_agrees_where_the_slots_are_instructions() {
             Err(e) => {
                 // Only raw data that is no valid instruction may be refused.
                 assert!(
-                    asm.contains("byte -1") && e.iter().all(|d| d.kind == DiagKind::InvalidInstruction),
+                    asm.contains("byte -1")
+                        && e.iter().all(|d| d.kind == DiagKind::InvalidInstruction),
                     "{asm}:\n{}",
                     render(&asm, &e)
                 );
@@ -70,7 +71,8 @@ fn disassembly_reassembles_to_the_same_bytes() {
             assert!(asm.contains("byte -1"), "{asm}");
             continue;
         };
-        let back = assemble_unchecked(&text).unwrap_or_else(|e| panic!("{asm}:\n{text}\n{}", render(&text, &e)));
+        let back = assemble_unchecked(&text)
+            .unwrap_or_else(|e| panic!("{asm}:\n{text}\n{}", render(&text, &e)));
         assert_eq!(back.to_bytes(), want, "{asm}: the disassembly\n{text}");
     }
 }
@@ -111,7 +113,13 @@ fn raw_data_must_fill_whole_slots() {
         );
         assert_eq!(e[0].line_col(src), Some((line, col)), "{src}");
     }
-    for src in [".byte 256", ".byte -129", ".2byte 65536", ".4byte 0x100000000", ".8byte 0x10000000000000000"] {
+    for src in [
+        ".byte 256",
+        ".byte -129",
+        ".2byte 65536",
+        ".4byte 0x100000000",
+        ".8byte 0x10000000000000000",
+    ] {
         let e = assemble_unchecked(src).unwrap_err();
         assert!(
             e.iter().any(|d| d.kind == DiagKind::ImmediateRange),
@@ -130,7 +138,11 @@ fn suffixes_and_sign_extended_immediates() {
     assert_eq!(one("r1 = 0xffffffffffffff00").unwrap()[0].imm, -256);
     assert_eq!(one("r1 = 0xffffffff80000000").unwrap()[0].imm, i32::MIN);
     // Not a sign extension of a 32-bit value: still refused (LLVM would truncate silently).
-    for bad in ["r1 = 0xffffffff7fffffff", "r1 = 0xffffffff00000000", "r1 = 0x100000000"] {
+    for bad in [
+        "r1 = 0xffffffff7fffffff",
+        "r1 = 0xffffffff00000000",
+        "r1 = 0x100000000",
+    ] {
         let e = one(bad).unwrap_err();
         assert_eq!(e[0].kind, DiagKind::ImmediateRange, "{bad}");
     }

@@ -26,10 +26,8 @@ struct TempDir(PathBuf);
 
 impl TempDir {
     fn new(tag: &str) -> TempDir {
-        let d = std::env::temp_dir().join(format!(
-            "ebpf-dsl-cli-hostile-{tag}-{}",
-            std::process::id()
-        ));
+        let d =
+            std::env::temp_dir().join(format!("ebpf-dsl-cli-hostile-{tag}-{}", std::process::id()));
         std::fs::create_dir_all(&d).expect("create temp dir");
         TempDir(d)
     }
@@ -86,7 +84,10 @@ fn a_flood_of_errors_is_capped_and_counted() {
     let out = tool(&["check", &f]);
     assert_eq!(out.status.code(), Some(1));
     let err = stderr(&out);
-    assert_eq!(err.matches(": error: unknown instruction `foo`").count(), 100);
+    assert_eq!(
+        err.matches(": error: unknown instruction `foo`").count(),
+        100
+    );
     assert!(
         err.contains("flood.s: ... and 19900 more errors (not shown)"),
         "{}",
@@ -140,11 +141,27 @@ fn odd_arguments_are_usage_errors() {
             "`é` is not a hex digit",
         ),
         (
-            vec!["check", ok.as_str(), "--map", "m:array:4:4", "--map", "m:hash:4:4"],
+            vec![
+                "check",
+                ok.as_str(),
+                "--map",
+                "m:array:4:4",
+                "--map",
+                "m:hash:4:4",
+            ],
             "`m` is given twice",
         ),
         (
-            vec!["run", ok.as_str(), "--type", "xdp", "--packet", "00", "--repeat", "999999999"],
+            vec![
+                "run",
+                ok.as_str(),
+                "--type",
+                "xdp",
+                "--packet",
+                "00",
+                "--repeat",
+                "999999999",
+            ],
             "is above 100000000",
         ),
     ] {
@@ -167,16 +184,8 @@ fn odd_arguments_are_usage_errors() {
 #[test]
 fn a_long_map_name_is_truncated_with_a_warning() {
     let dir = TempDir::new("mapname");
-    let src = dir.write(
-        "m.s",
-        "r1 = counters_by_protocol ll\nr0 = 2\nexit\n",
-    );
-    let out = tool(&[
-        "check",
-        &src,
-        "--map",
-        "counters_by_protocol:array:4:8:4",
-    ]);
+    let src = dir.write("m.s", "r1 = counters_by_protocol ll\nr0 = 2\nexit\n");
+    let out = tool(&["check", &src, "--map", "counters_by_protocol:array:4:8:4"]);
     assert!(out.status.success(), "{}", stderr(&out));
     assert!(
         stderr(&out).contains(

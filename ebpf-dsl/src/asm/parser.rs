@@ -46,11 +46,22 @@
 //!   raw distance, and `call bpf_redirect_map#51` (the `#51` reads as a comment).
 //! - 32-bit atomics (`lock *(u32 *)...`, `atomic_fetch_*((u32 *)...)`) also take `r`
 //!   registers, as LLVM does for `lock ... += r2` (same encoding).
-//! - Stricter than LLVM: registers beyond `r10`, immediates beyond 32 bits (LLVM truncates
-//!   `r1 = 0x100000000` to 0), and offsets beyond 16 bits are errors.
+//! - Stricter than LLVM: registers beyond `r10`, immediates beyond 32 bits that are no sign
+//!   extension of a 32-bit value (LLVM truncates `r1 = 0x100000000` to 0), and offsets beyond
+//!   16 bits are errors.
 //! - Directives that do not change the code (`.text`, `.globl`, `.p2align`, `.type`,
 //!   `.size`, `.file`, `.addrsig`...) are skipped, so `clang -S` output of a single function
-//!   assembles; others (`.section`, data) are errors.
+//!   assembles; others (`.section`, ...) are errors.
+//! - Raw data as LLVM takes it: `.byte`, `.2byte` (`.short`, `.value`), `.4byte` (`.long`,
+//!   `.int`), `.8byte` (`.quad`), each a comma-separated list of constant expressions, stored
+//!   little endian into the instruction stream. Stricter than LLVM: the data between two
+//!   instructions (or labels, or the end) must fill whole 8-byte slots.
+//! - Numeric local labels (GNU as): `1:` may be defined any number of times; `goto 1f` goes to
+//!   the next definition after the statement, `goto 1b` to the latest one at or before it.
+//! - Integer suffixes as LLVM skips them: `u`, `l`, `ll`, `ul`, `ull` in any case (`5ULL` is 5;
+//!   `5 ll`, with a space, is the `ld_imm64` marker).
+//! - A 64-bit immediate that is the sign extension of a 32-bit one (`r1 = 0xffffffffffffff00`)
+//!   is taken as that 32-bit value (`-256`), as LLVM encodes it.
 //! - `gotol` takes a 32-bit distance (LLVM 19 limits the numeric form to 16 bits); the legacy
 //!   packet load takes `skb[r1 + 4]` (the kernel verifier's form, `BPF_IND` with an `imm`);
 //!   `_` is allowed as a digit separator; `0o17` octal.
@@ -59,7 +70,7 @@
 
 use std::borrow::Cow;
 use std::cell::RefCell;
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 
 use super::diag::{DiagKind, Diagnostic};
 use super::lexer::{Lexer, Tok, Token};
@@ -101,7 +112,13 @@ pub fn parse_each(src: &str, mut sink: impl FnMut(Item)) -> Vec<Diagnostic> {
         let mut i = 0;
         loop {
             match (toks.get(i), toks.get(i + 1).map(|t| &t.tok)) {
-                (Some(Token { tok: Tok::Ident(name), .. }), Some(Tok::Punct(':'))) => {
+                (
+                    Some(Token {
+                        tok: Tok::Ident(name),
+                        ..
+                    }),
+                    Some(Tok::Punct(':')),
+                ) => {
                     labels.insert(*name);
                 }
                 (Some(t), Some(Tok::Punct(':'))) if numeric_label_number(t).is_some() => {
@@ -145,24 +162,9 @@ pub fn parse_each(src: &str, mut sink: impl FnMut(Item)) -> Vec<Diagnostic> {
     errs
 }
 
-/// The size in bytes of a data directive LLVM's BPF assembler takes, `None` for other words.
-fn data_directive_size(word: &str) -> Option<usize> {
-    Some(match word {
-        ".byte" => 1,
-        ".2byte" | ".short" | ".value" => 2,
-        ".4byte" | ".long" | ".int" => 4,
-        ".8byte" | ".quad" => 8,
-        _ => return None,
-    })
-}
-
-/// The number of a numeric local label definition `N:` (decimal digits only, as in GNU as).
-fn numeric_label_number(t: &Token<'_>) -> Option<u64> {
-    match t.tok {
-        Tok::Int(Some(n)) if t.span.end - t.span.start == n.to_string().len() => Some(n),
-        _ => None,
-    }
-}
+#[path = "parser_llvm.rs"]
+mod llvm;
+use llvm::{data_directive_size, numeric_label_number, CrossState};
 
 /// Errors are boxed so that the `Ok` path moves small results.
 type PResult<T> = Result<T, Box<Diagnostic>>;
@@ -252,43 +254,6 @@ fn parse_reg_name(name: &str) -> Option<(bool, Option<u32>)> {
         return None;
     }
     Some((wide, digits.parse::<u32>().ok()))
-}
-
-/// What the parser carries from one statement to the next: numeric local labels and raw data.
-#[derive(Debug, Default)]
-struct CrossState {
-    /// For each numeric local label `N:`, how many definitions the whole text has (from the
-    /// first pass) and how many were seen so far.
-    numeric: HashMap<u64, (usize, usize)>,
-    /// Bytes of `.byte`/`.2byte`/... not yet making a whole 8-byte slot, and where they began.
-    data: Vec<u8>,
-    data_start: Option<Span>,
-}
-
-/// The internal label name of the `k`th (1-based) definition of numeric local label `n`
-/// (`@` cannot appear in a written label, so it never collides with one).
-fn numeric_label(n: u64, k: usize) -> String {
-    format!("{n}@{k}")
-}
-
-impl CrossState {
-    /// Called before a statement that is no raw data: data must have filled whole slots.
-    fn data_must_be_whole(&mut self) -> PResult<()> {
-        if self.data.is_empty() {
-            return Ok(());
-        }
-        let n = self.data.len();
-        let span = self.data_start.take().unwrap_or_default();
-        self.data.clear();
-        err(
-            DiagKind::Syntax,
-            span,
-            format!(
-                "raw data leaves {n} byte{} of a partial instruction slot: data between instructions must fill whole 8-byte slots",
-                if n == 1 { "" } else { "s" }
-            ),
-        )
-    }
 }
 
 struct StmtParser<'a> {
@@ -696,22 +661,15 @@ impl<'a> StmtParser<'a> {
         // Leading labels.
         loop {
             let name = match (self.peek(), self.peek_at(1)) {
-                (Some(Token { tok: Tok::Ident(name), .. }), Some(Tok::Punct(':'))) => *name,
+                (
+                    Some(Token {
+                        tok: Tok::Ident(name),
+                        ..
+                    }),
+                    Some(Tok::Punct(':')),
+                ) => *name,
                 (Some(t), Some(Tok::Punct(':'))) if numeric_label_number(t).is_some() => {
-                    // A numeric local label `1:`: each definition is its own label.
-                    let start = self.pos;
-                    let n = numeric_label_number(t).unwrap_or_default();
-                    let k = {
-                        let mut cross = self.cross.borrow_mut();
-                        let e = cross.numeric.entry(n).or_default();
-                        e.1 += 1;
-                        e.1
-                    };
-                    self.pos += 2;
-                    items.push(
-                        Item::new(ItemKind::Label(Cow::Owned(numeric_label(n, k))))
-                            .with_span(self.span_from(start)),
-                    );
+                    self.numeric_label_def(items);
                     continue;
                 }
                 _ => break,
@@ -890,31 +848,8 @@ impl<'a> StmtParser<'a> {
                 }
                 Ok(Target::Label(Cow::Owned(name.to_string())))
             }
-            Some(Tok::Int(Some(n))) if self.numeric_ref_direction().is_some() => {
-                let backward = self.numeric_ref_direction() == Some(true);
-                let n = *n;
-                let ref_span = span.to(self.toks[self.pos + 1].span);
-                self.pos += 2;
-                let (total, seen) = self
-                    .cross
-                    .borrow()
-                    .numeric
-                    .get(&n)
-                    .copied()
-                    .unwrap_or_default();
-                let k = if backward { seen } else { seen + 1 };
-                if k == 0 || k > total {
-                    return err(
-                        DiagKind::UndefinedLabel,
-                        ref_span,
-                        format!(
-                            "`{n}{}`: no local label `{n}:` {} this statement",
-                            if backward { 'b' } else { 'f' },
-                            if backward { "before" } else { "after" }
-                        ),
-                    );
-                }
-                Ok(Target::Label(Cow::Owned(numeric_label(n, k))))
+            Some(Tok::Int(Some(_))) if self.numeric_ref_direction().is_some() => {
+                self.numeric_ref(span)
             }
             Some(Tok::Punct('+' | '-') | Tok::Int(_)) => {
                 let neg = self.eat_punct('-');
@@ -936,68 +871,6 @@ impl<'a> StmtParser<'a> {
             }
             _ => self.expected("a jump target (a label or `+N` / `-N`)"),
         }
-    }
-
-    /// At `1f` / `1b` (a decimal number and, with no space between, `f` or `b`): a reference
-    /// to a numeric local label, forward (`Some(false)`) or backward (`Some(true)`).
-    fn numeric_ref_direction(&self) -> Option<bool> {
-        let num = self.toks.get(self.pos)?;
-        let dir = self.toks.get(self.pos + 1)?;
-        if num.span.end != dir.span.start || numeric_label_number(num).is_none() {
-            return None;
-        }
-        match dir.tok {
-            Tok::Ident("b") => Some(true),
-            Tok::Ident("f") => Some(false),
-            _ => None,
-        }
-    }
-
-    /// `.byte 1, 2` / `.2byte` / `.4byte` / `.8byte` (and LLVM's other names for them): raw
-    /// little-endian data in the instruction stream, as LLVM emits it. Each 8 bytes become one
-    /// slot; data that ends mid-slot before an instruction, a label or the end is an error.
-    fn data(&mut self, size: usize, items: &mut Vec<Item>) -> PResult<()> {
-        let start_index = self.pos;
-        self.pos += 1;
-        let mut bytes = Vec::new();
-        loop {
-            let (v, vspan) = self.num("a data value")?;
-            let bits = 8 * size as u32;
-            let min = -(1i128 << (bits - 1));
-            let max = (1i128 << bits) - 1;
-            if !(min..=max).contains(&v) {
-                return err(
-                    DiagKind::ImmediateRange,
-                    vspan,
-                    format!("{v} does not fit in {size} byte{} ({min} to {max})", if size == 1 { "" } else { "s" }),
-                );
-            }
-            bytes.extend_from_slice(&(v as u64).to_le_bytes()[..size]);
-            if !self.eat_punct(',') {
-                break;
-            }
-        }
-        self.expect_end()?;
-        let span = self.span_from(start_index);
-        let mut cross = self.cross.borrow_mut();
-        if cross.data.is_empty() {
-            cross.data_start = Some(span);
-        }
-        cross.data.extend_from_slice(&bytes);
-        let whole = cross.data.len() / 8 * 8;
-        let start = cross.data_start.unwrap_or(span);
-        for chunk in cross.data[..whole].chunks_exact(8) {
-            let mut slot = [0u8; 8];
-            slot.copy_from_slice(chunk);
-            items.push(Item::new(ItemKind::Insn(Insn::from_bytes(slot))).with_span(start.to(span)));
-        }
-        cross.data.drain(..whole);
-        if cross.data.is_empty() {
-            cross.data_start = None;
-        } else if whole > 0 {
-            cross.data_start = Some(span);
-        }
-        Ok(())
     }
 
     fn call(&mut self) -> PResult<ItemKind> {

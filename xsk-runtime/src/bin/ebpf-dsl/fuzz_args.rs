@@ -37,15 +37,69 @@ fn env_num(name: &str, default: u64) -> u64 {
 }
 
 const WORDS: &[&str] = &[
-    "asm", "check", "disasm", "load", "run", "help", "-h", "--help", "-o", "--output", "-",
-    "--unchecked", "--type", "-t", "xdp", "socket_filter", "sched_cls", "kprobe", "nonsense",
-    "--map", "--license", "GPL", "--no-verify", "--packet", "--repeat", "--log", "--verbose",
-    "prog.s", "prog.bin", "x.s", "", " ", "é", "aé0", "0x", "00112233445566778899aabbccdd",
-    "0011:2233-44", "zz", "1", "0", "-1", "4294967296", "100000001", "99999999999999999999",
-    "xsks:xskmap:4:4:64", "xsks:xskmap:4:4", "a:array:4:4", "a:array:4:4", "a=array,4,4,1",
-    "abcdefghijklmnopqrst:hash:4:8", "abcdefghijklmnopXYZ:hash:4:8", ":array:4:4",
-    "m:array:x:4", "m:nosuch:4:4", "m:array:4", "m:array:4:4:4:4", "é:array:4:4",
-    "m:array:4:4:é", "::::", "=", "=,,,", "\u{0}", "\u{1F600}",
+    "asm",
+    "check",
+    "disasm",
+    "load",
+    "run",
+    "help",
+    "-h",
+    "--help",
+    "-o",
+    "--output",
+    "-",
+    "--unchecked",
+    "--type",
+    "-t",
+    "xdp",
+    "socket_filter",
+    "sched_cls",
+    "kprobe",
+    "nonsense",
+    "--map",
+    "--license",
+    "GPL",
+    "--no-verify",
+    "--packet",
+    "--repeat",
+    "--log",
+    "--verbose",
+    "prog.s",
+    "prog.bin",
+    "x.s",
+    "",
+    " ",
+    "é",
+    "aé0",
+    "0x",
+    "00112233445566778899aabbccdd",
+    "0011:2233-44",
+    "zz",
+    "1",
+    "0",
+    "-1",
+    "4294967296",
+    "100000001",
+    "99999999999999999999",
+    "xsks:xskmap:4:4:64",
+    "xsks:xskmap:4:4",
+    "a:array:4:4",
+    "a:array:4:4",
+    "a=array,4,4,1",
+    "abcdefghijklmnopqrst:hash:4:8",
+    "abcdefghijklmnopXYZ:hash:4:8",
+    ":array:4:4",
+    "m:array:x:4",
+    "m:nosuch:4:4",
+    "m:array:4",
+    "m:array:4:4:4:4",
+    "é:array:4:4",
+    "m:array:4:4:é",
+    "::::",
+    "=",
+    "=,,,",
+    "\u{0}",
+    "\u{1F600}",
 ];
 
 /// A random argument: a word, a mutated word, or random characters.
@@ -108,10 +162,24 @@ fn the_inputs_of_issue_10_are_usage_errors() {
     };
     let m = usage(&["run", "ok.s", "--type", "xdp", "--packet", "aé0"]);
     assert!(m.contains("`é` is not a hex digit"), "{m}");
-    let m = usage(&["check", "ok.s", "--map", "a:array:4:4", "--map", "a:array:4:4"]);
+    let m = usage(&[
+        "check",
+        "ok.s",
+        "--map",
+        "a:array:4:4",
+        "--map",
+        "a:array:4:4",
+    ]);
     assert!(m.contains("`a` is given twice"), "{m}");
     let m = usage(&[
-        "run", "ok.s", "--type", "xdp", "--packet", "00", "--repeat", "4000000000",
+        "run",
+        "ok.s",
+        "--type",
+        "xdp",
+        "--packet",
+        "00",
+        "--repeat",
+        "4000000000",
     ]);
     assert!(m.contains("above 100000000"), "{m}");
     let m = usage(&[
@@ -127,7 +195,10 @@ fn the_inputs_of_issue_10_are_usage_errors() {
 
 #[test]
 fn hex_packets() {
-    assert_eq!(parse_hex("0x00 11:22-33").ok(), Some(vec![0, 0x11, 0x22, 0x33]));
+    assert_eq!(
+        parse_hex("0x00 11:22-33").ok(),
+        Some(vec![0, 0x11, 0x22, 0x33])
+    );
     assert!(matches!(parse_hex("abc"), Err(CliError::Usage(m)) if m.contains("odd number")));
     assert!(matches!(parse_hex("é0"), Err(CliError::Usage(_))));
 }

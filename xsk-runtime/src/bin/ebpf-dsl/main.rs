@@ -43,7 +43,7 @@ commands:
   disasm FILE
         print the raw program in FILE (8 bytes a slot, little endian, as `asm` writes it; `-`
         reads stdin) as assembly with labels for jump targets, which `asm` reassembles to the
-        same bytes. Invalid instructions are reported with their slot index (exit status 1).
+        same bytes. Invalid instructions, and an empty input, are errors (exit status 1).
   load FILE [--type T] [--map NAME:TYPE:KEY:VALUE[:ENTRIES]]... [--log] [--verbose]
         assemble FILE and load it into the running kernel (needs root, or CAP_BPF +
         CAP_NET_ADMIN); print the verifier's verdict, and its log on rejection (always with
@@ -53,10 +53,14 @@ commands:
   run FILE --type T --packet HEX [--repeat N] [--map ...]...
         load FILE and run it in the kernel on the packet HEX (BPF_PROG_TEST_RUN, at least 14
         bytes for xdp); print the action, the output packet in hex and the kernel's ns per
-        run averaged over N runs (default 1).
+        run averaged over N runs (default 1, at most 100000000).
   help  this text.
 
-exit status: 0 success, 1 errors in the program, 2 bad usage or I/O failure.
+At most 100 errors are printed (then `... and N more errors`). A --map NAME longer than 15
+characters is truncated for the kernel (as libbpf does), with a warning.
+
+exit status: 0 success, 1 errors in the program, 2 bad usage or I/O failure (also when stdout
+is closed by its reader, quietly).
 ";
 
 /// Why a subcommand failed.
@@ -136,7 +140,10 @@ fn utf8_args() -> Result<Vec<String>, CliError> {
 }
 
 fn main() -> ExitCode {
-    match utf8_args().and_then(|args| parse_args(&args)).and_then(execute) {
+    match utf8_args()
+        .and_then(|args| parse_args(&args))
+        .and_then(execute)
+    {
         Ok(code) => code,
         Err(CliError::Usage(msg)) => {
             errln!("ebpf-dsl: {msg}\n\n{USAGE}");
