@@ -13,6 +13,8 @@
 //! A failing case prints its seed and iteration and the input, so it can be replayed and
 //! turned into a unit test.
 
+use std::sync::atomic::{AtomicUsize, Ordering};
+
 use ebpf_dsl::asm::{self, Diagnostic};
 use ebpf_dsl::decode::{decode_bytes, insns_from_bytes};
 use ebpf_dsl::disasm::{disassemble, disassemble_bytes};
@@ -204,14 +206,26 @@ const FRAGMENTS: &[&str] = &[
 ];
 
 /// A mutated program: a few seed lines, then random edits on character boundaries.
-fn mutated_text(rng: &mut Rng, seeds: &[String]) -> String {
+fn mutated_text(rng: &mut Rng, seeds: &[String], straight: &[String]) -> String {
     let n = 1 + rng.below(12);
     let mut text = String::new();
+    // Half of the programs are straight-line code that ends in `exit` and mostly stays valid
+    // (so the checks, the verifier and the round trips run); the rest mixes every seed.
+    let valid_shape = rng.chance(2);
+    let pool = if valid_shape { straight } else { seeds };
     for _ in 0..n {
-        text.push_str(rng.pick::<String>(seeds));
+        text.push_str(rng.pick::<String>(pool));
         text.push(if rng.chance(4) { ';' } else { '\n' });
     }
-    for _ in 0..rng.below(6) {
+    if valid_shape {
+        text.push_str("r0 = 0\nexit\n");
+    }
+    let edits = if valid_shape && rng.chance(2) {
+        0
+    } else {
+        rng.below(6)
+    };
+    for _ in 0..edits {
         let chars: Vec<(usize, char)> = text.char_indices().collect();
         let at = if chars.is_empty() {
             0
@@ -243,8 +257,26 @@ fn mutated_text(rng: &mut Rng, seeds: &[String]) -> String {
     text
 }
 
-/// Everything a user of the assembler can do with text and its errors.
-fn exercise_assembler(src: &str) {
+/// The least share of iterations that must disassemble (and go through the round trip).
+const PCT_DISASM: usize = 25;
+/// The least share of random programs the verifier must accept (so it walks whole paths).
+const PCT_ACCEPT: usize = 8;
+
+/// Fails when fewer than `percent`% of the iterations reached the interesting part of a
+/// target (a harness that never gets past the first error proves nothing).
+fn reaches(what: &str, count: usize, percent: usize) {
+    let (iters, _) = budget();
+    let iters = iters as usize;
+    eprintln!("{what}: {count} of {iters}");
+    assert!(
+        iters < 100 || count * 100 >= iters * percent,
+        "{what}: {count} of {iters} iterations, expected at least {percent}%"
+    );
+}
+
+/// Everything a user of the assembler can do with text and its errors; true when the text
+/// assembled (with the checks).
+fn exercise_assembler(src: &str) -> bool {
     let checked = asm::assemble(src);
     let unchecked = asm::assemble_unchecked(src);
     let _ = asm::parse(src);
@@ -266,6 +298,7 @@ fn exercise_assembler(src: &str) {
         let _ = e.to_string();
         let _ = e.render("fuzz.s");
     }
+    checked.is_ok()
 }
 
 fn exercise_diagnostics(diags: &[Diagnostic], src: &str) {
@@ -303,10 +336,32 @@ fn round_trip(insns: &[Insn]) {
 #[test]
 fn assembler_on_mutated_text() {
     let seeds = seed_lines();
+    // Statements that pass the structural checks alone: no jumps, calls, labels or divisions,
+    // shifts or stores through registers that might not be set up.
+    let straight: Vec<String> = seeds
+        .iter()
+        .filter(|l| {
+            let ok = asm::assemble(&format!("{l}\nexit"));
+            ok.is_ok() && !l.contains("goto") && !l.contains("call") && !l.contains(':')
+        })
+        .cloned()
+        .collect();
+    assert!(straight.len() > 500, "{}", straight.len());
+    let ok = AtomicUsize::new(0);
     fuzz(
         "assembler_mutated",
-        |rng| mutated_text(rng, &seeds),
-        |src| exercise_assembler(src),
+        |rng| mutated_text(rng, &seeds, &straight),
+        |src| {
+            if exercise_assembler(src) {
+                ok.fetch_add(1, Ordering::Relaxed);
+            }
+        },
+    );
+    // The mutations keep some programs valid, so the round trips after assembly run too.
+    reaches(
+        "assembler_mutated: programs that assemble",
+        ok.into_inner(),
+        20,
     );
 }
 
@@ -325,7 +380,9 @@ fn assembler_on_random_text() {
                 })
                 .collect::<String>()
         },
-        |src| exercise_assembler(src),
+        |src| {
+            exercise_assembler(src);
+        },
     );
 }
 
@@ -356,6 +413,21 @@ fn random_slot(rng: &mut Rng, opcodes: &[u8]) -> Insn {
     Insn::new(code, regs & 0xf, regs >> 4, off, imm)
 }
 
+/// LLVM's encoding of each golden vector (8 or 16 bytes).
+fn golden_encodings() -> Vec<Vec<u8>> {
+    include_str!("golden/llvm19.txt")
+        .lines()
+        .filter(|l| !l.starts_with('#') && !l.is_empty())
+        .filter_map(|l| l.split('\t').nth(1))
+        .map(|h| {
+            (0..h.len())
+                .step_by(2)
+                .filter_map(|i| u8::from_str_radix(h.get(i..i + 2)?, 16).ok())
+                .collect()
+        })
+        .collect()
+}
+
 /// The opcodes of the golden vectors.
 fn golden_opcodes() -> Vec<u8> {
     let mut v: Vec<u8> = include_str!("golden/llvm19.txt")
@@ -372,10 +444,22 @@ fn golden_opcodes() -> Vec<u8> {
 #[test]
 fn decoder_and_disassembler_on_random_bytes() {
     let opcodes = golden_opcodes();
+    let encodings = golden_encodings();
+    let round_trips = AtomicUsize::new(0);
     fuzz(
         "decode_random_bytes",
         |rng| {
-            if rng.chance(3) {
+            if rng.chance(2) {
+                // Valid instructions (LLVM's encodings), sometimes with one byte changed.
+                let mut b: Vec<u8> = (0..1 + rng.below(12))
+                    .flat_map(|_| rng.pick(&encodings).clone())
+                    .collect();
+                if rng.chance(3) {
+                    let i = rng.below(b.len());
+                    b[i] = rng.next() as u8;
+                }
+                b
+            } else if rng.chance(3) {
                 (0..rng.below(64)).map(|_| rng.next() as u8).collect()
             } else {
                 let insns: Vec<Insn> = (0..1 + rng.below(24))
@@ -392,6 +476,7 @@ fn decoder_and_disassembler_on_random_bytes() {
             let bytes = bytes.as_slice();
             let _ = decode_bytes(bytes);
             if let Ok(text) = disassemble_bytes(bytes) {
+                round_trips.fetch_add(1, Ordering::Relaxed);
                 let back = asm::assemble_unchecked(&text).unwrap_or_else(|e| {
                     panic!(
                         "disassembly of {bytes:02x?} does not reassemble: {}\n{text}",
@@ -408,6 +493,51 @@ fn decoder_and_disassembler_on_random_bytes() {
             }
         },
     );
+    reaches(
+        "decode_random_bytes: disassembled and reassembled",
+        round_trips.into_inner(),
+        PCT_DISASM,
+    );
+}
+
+/// A program the verifier can walk: r0..r5 set, then ALU instructions and forward
+/// conditional jumps on those registers, stack stores and loads, `r0 = 2; exit`.
+fn structured_program(rng: &mut Rng, alu: &[Insn], conds: &[Insn]) -> Vec<Insn> {
+    let mut body = Vec::new();
+    for r in 0..=5 {
+        body.push(Insn::new(0xb7, r, 0, 0, rng.below(64) as i32));
+    }
+    let n = 1 + rng.below(30);
+    let mut stored = Vec::new();
+    for i in 0..n {
+        let left = (n - i) as i16;
+        let mut insn = match rng.below(10) {
+            0..=5 => *rng.pick(alu),
+            6 | 7 => {
+                let mut j = *rng.pick(conds);
+                j.off = rng.below(left as usize + 1) as i16;
+                j
+            }
+            8 => {
+                let slot = -8 * (1 + rng.below(4) as i16);
+                stored.push(slot);
+                Insn::new(0x7b, 10, rng.below(6) as u8, slot, 0)
+            }
+            _ => match stored.last() {
+                Some(&slot) => Insn::new(0x79, rng.below(6) as u8, 10, slot, 0),
+                None => *rng.pick(alu),
+            },
+        };
+        if insn.dst() != 10 && insn.src() != 10 {
+            let (d, s) = (rng.below(6) as u8, rng.below(6) as u8);
+            let src = if insn.code & 0x08 != 0 { s } else { insn.src() };
+            insn = Insn::new(insn.code, d, src, insn.off, insn.imm);
+        }
+        body.push(insn);
+    }
+    body.push(Insn::new(0xb7, 0, 0, 0, 2));
+    body.push(Insn::new(0x95, 0, 0, 0, 0));
+    body
 }
 
 #[test]
@@ -418,9 +548,38 @@ fn verifier_on_random_instruction_streams() {
         ProgramType::SocketFilter,
         ProgramType::SchedCls,
     ];
+    let one_slot: Vec<Insn> = golden_encodings()
+        .iter()
+        .filter(|b| b.len() == 8)
+        .filter_map(|b| insns_from_bytes(b).ok())
+        .map(|v| v[0])
+        .collect();
+    // ALU instructions (no address-space casts, which need an arena) and conditional jumps.
+    let alu: Vec<Insn> = one_slot
+        .iter()
+        .copied()
+        .filter(|i| matches!(i.code & 7, 4 | 7) && i.off == 0)
+        .collect();
+    let conds: Vec<Insn> = one_slot
+        .iter()
+        .copied()
+        .filter(|i| {
+            matches!(i.code & 7, 5 | 6) && !matches!(i.code & 0xf0, 0x00 | 0x80 | 0x90 | 0xe0)
+        })
+        .collect();
+    assert!(
+        alu.len() > 50 && conds.len() > 20,
+        "{} {}",
+        alu.len(),
+        conds.len()
+    );
+    let accepted = AtomicUsize::new(0);
     fuzz(
         "verifier_random",
         |rng| {
+            if rng.chance(2) {
+                return (structured_program(rng, &alu, &conds), *rng.pick(&types));
+            }
             let n = 1 + rng.below(40);
             let mut insns: Vec<Insn> = (0..n).map(|_| random_slot(rng, &opcodes)).collect();
             // Mostly well-formed endings and short jumps, so that the verifier gets past the
@@ -437,7 +596,14 @@ fn verifier_on_random_instruction_streams() {
             (insns, *rng.pick(&types))
         },
         |(insns, prog_type)| {
-            let _ = verify(&VerifyInput::new(insns, *prog_type));
+            if verify(&VerifyInput::new(insns, *prog_type)).is_ok() {
+                accepted.fetch_add(1, Ordering::Relaxed);
+            }
         },
+    );
+    reaches(
+        "verifier_random: accepted programs",
+        accepted.into_inner(),
+        PCT_ACCEPT,
     );
 }
