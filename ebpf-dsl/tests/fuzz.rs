@@ -58,7 +58,7 @@ fn env_num(name: &str, default: u64) -> u64 {
 fn budget() -> (u64, u64) {
     (
         env_num("FUZZ_ITERS", 300),
-        env_num("FUZZ_SEED", 0x5eed_0f_eb9f),
+        env_num("FUZZ_SEED", 0x5eed_0feb_9f00),
     )
 }
 
