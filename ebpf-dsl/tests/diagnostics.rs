@@ -67,4 +67,23 @@ fn a_statement_per_semicolon_on_one_long_line_renders() {
     assert!(text.starts_with("p.s:1:1: error: "));
     assert!(text.contains("p.s:1:5: error: "));
     assert!(text.ends_with("... and 4998 more errors (not shown)"));
+    // The 20,000-character line is shown as a window around the column, carets under it.
+    let far = diags[4_000].render(&src, "p.s");
+    let lines: Vec<&str> = far.lines().collect();
+    assert_eq!(lines[0], "p.s:1:16001: error: unknown instruction `foo` (expected a register, `*(..)`, `if`, `goto`, `call`, `exit`, `lock`, a label `name:` or a snippet `name!(..)`)");
+    assert!(
+        lines[1].starts_with("...") && lines[1].ends_with("..."),
+        "{}",
+        lines[1]
+    );
+    assert_eq!(lines[1].chars().count(), 206);
+    let caret = lines[2].find('^').expect("caret");
+    assert_eq!(&lines[1][caret..caret + 3], "foo");
+    assert_eq!(lines[2].trim_start(), "^^^");
+    assert!(diags[0]
+        .render(&src, "p.s")
+        .lines()
+        .nth(1)
+        .unwrap()
+        .ends_with("..."));
 }

@@ -121,17 +121,43 @@ impl Diagnostic {
             .get(span.start..caret_end)
             .map_or(1, |s| s.chars().count())
             .max(1);
-        let text_display: String = text
-            .chars()
-            .map(|c| if c == '\t' { ' ' } else { c })
-            .collect();
+        let (text_display, caret_col, width) = line_window(text, col, width);
         format!(
             "{file}:{line}:{col}: error: {}\n{text_display}\n{}{}",
             self.message,
-            " ".repeat(col - 1),
+            " ".repeat(caret_col - 1),
             "^".repeat(width)
         )
     }
+}
+
+/// Lines longer than this many characters are shown as a window around the column.
+const MAX_LINE_SHOWN: usize = 200;
+
+/// The source line as shown under a diagnostic (tabs as spaces) and the caret column and
+/// width in it, from the line's text, the 1-based column and the width in characters: the
+/// whole line, or for a very long line (a program written on one line with `;`) a window of
+/// it around `col`, with `...` where it was cut.
+pub fn line_window(text: &str, col: usize, width: usize) -> (String, usize, usize) {
+    let chars = || text.chars().map(|c| if c == '\t' { ' ' } else { c });
+    let len = text.chars().count();
+    if len <= MAX_LINE_SHOWN {
+        return (chars().collect(), col, width);
+    }
+    let from = col.saturating_sub(1 + MAX_LINE_SHOWN / 4);
+    let to = (from + MAX_LINE_SHOWN).min(len);
+    let mut shown = String::new();
+    let mut caret_col = col - from;
+    if from > 0 {
+        shown.push_str("...");
+        caret_col += 3;
+    }
+    shown.extend(chars().skip(from).take(to - from));
+    if to < len {
+        shown.push_str("...");
+    }
+    let width = width.min((to + 1).saturating_sub(col)).max(1);
+    (shown, caret_col, width)
 }
 
 /// How many diagnostics [`render_all`] prints in full by default before it summarises the

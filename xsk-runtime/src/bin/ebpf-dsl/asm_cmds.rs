@@ -322,12 +322,13 @@ fn render_verifier_error(
         .get(span.start..span.end.clamp(span.start, line_end))
         .map_or(1, |s| s.chars().count())
         .max(1);
+    let (text, caret_col, width) =
+        asm::diag::line_window(src.get(line_start..line_end).unwrap_or(""), col, width);
     format!(
-        "{file}:{line_no}:{col}: error: {} [{}]\n  {}\n  {}{}",
+        "{file}:{line_no}:{col}: error: {} [{}]\n  {text}\n  {}{}",
         e.message,
         e.rule,
-        src.get(line_start..line_end).unwrap_or(""),
-        " ".repeat(col - 1),
+        " ".repeat(caret_col - 1),
         "^".repeat(width)
     )
 }
