@@ -70,16 +70,25 @@ fn fuzz<T: std::fmt::Debug>(
     run: impl Fn(&T),
 ) {
     let (iters, seed) = budget();
+    // The slowest iteration, reported (not asserted: speed belongs in benchmarks) so that a
+    // long run by hand shows any input that takes unusually long.
+    let mut slowest = (std::time::Duration::ZERO, 0);
     for i in 0..iters {
         let mut rng = Rng(seed ^ i.wrapping_mul(0x2545_f491_4f6c_dd1d) ^ fxhash(target));
         let input = generate(&mut rng);
+        let t = std::time::Instant::now();
         let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| run(&input)));
+        slowest = slowest.max((t.elapsed(), i));
         if result.is_err() {
             panic!(
                 "fuzz target `{target}` panicked at iteration {i} (FUZZ_SEED={seed}); input:\n{input:?}"
             );
         }
     }
+    eprintln!(
+        "{target}: {iters} iterations, slowest {:?} (iteration {})",
+        slowest.0, slowest.1
+    );
 }
 
 fn fxhash(s: &str) -> u64 {
