@@ -903,6 +903,12 @@ impl<'a> StmtParser<'a> {
             )));
         }
         match self.peek_at(0) {
+            // `call 1f` / `call 1b`: a bpf-to-bpf call to a numeric local label.
+            Some(Tok::Int(Some(_))) if self.numeric_ref_direction().is_some() => {
+                Ok(ItemKind::Call {
+                    target: self.numeric_ref(span)?,
+                })
+            }
             Some(Tok::Ident(name)) if parse_reg_name(name).is_none() => {
                 self.pos += 1;
                 if self.labels.contains(*name) {

@@ -43,6 +43,8 @@ PROGRAMS = [
     "r0 = 1; may_goto 1f; r0 = 2; 1: exit",
     "r0 = 0; 10: r0 += 1; if r0 != 3 goto 10b; 10: goto 10f; 10: exit",
     "r0 = 0; lbl: 1: r0 += 1; if r0 < 3 goto lbl; if r0 < 4 goto 1b; exit",
+    "call 1f; exit; 1: r0 = 0; exit",
+    "1: r0 = 0; exit; call 1b; exit",
     # Integer suffixes.
     "r1 = 5LL; r2 = 5ULL; r3 = 0x10ull; r4 = -1ll; r5 = 7u; r6 = 8l; r7 = 9UL; r8 = 0x11 ll; r0 = 0; exit",
     "*(u32 *)(r10 - 4ll) = 5ll; r1 = *(u32 *)(r10 - 4ULL); if r1 > 5ull goto +2LL; r1 = 0x1122334455667788 ll; r0 = 0; exit",
