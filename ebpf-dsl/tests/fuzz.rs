@@ -483,7 +483,11 @@ fn decoder_and_disassembler_on_random_bytes() {
         },
         |bytes| {
             let bytes = bytes.as_slice();
-            let _ = decode_bytes(bytes);
+            if let Ok(decoded) = decode_bytes(bytes) {
+                // decode -> encode gives back the same slots.
+                let again = ebpf_dsl::insn::to_bytes(&ebpf_dsl::decode::encode(&decoded));
+                assert_eq!(again, bytes, "decode/encode round trip of {decoded:?}");
+            }
             if let Ok(text) = disassemble_bytes(bytes) {
                 round_trips.fetch_add(1, Ordering::Relaxed);
                 let back = asm::assemble_unchecked(&text).unwrap_or_else(|e| {
