@@ -10,8 +10,8 @@
 //! FUZZ_ITERS=200000 FUZZ_SEED=$RANDOM cargo test --release -p ebpf-dsl --test fuzz -- --nocapture
 //! ```
 //!
-//! A failing case prints its seed and iteration and the input, so it can be replayed and
-//! turned into a unit test.
+//! A failing case prints its seed and iteration and the input, so it can be replayed
+//! (`FUZZ_SEED=S FUZZ_FROM=I FUZZ_ITERS=1`) and turned into a unit test.
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 
@@ -73,7 +73,9 @@ fn fuzz<T: std::fmt::Debug>(
     // The slowest iteration, reported (not asserted: speed belongs in benchmarks) so that a
     // long run by hand shows any input that takes unusually long.
     let mut slowest = (std::time::Duration::ZERO, 0);
-    for i in 0..iters {
+    // FUZZ_FROM=N replays from iteration N (with FUZZ_ITERS=1, just that one).
+    let from = env_num("FUZZ_FROM", 0);
+    for i in from..from.saturating_add(iters) {
         let mut rng = Rng(seed ^ i.wrapping_mul(0x2545_f491_4f6c_dd1d) ^ fxhash(target));
         let input = generate(&mut rng);
         let t = std::time::Instant::now();
