@@ -89,15 +89,23 @@ impl Error {
             Error::Assemble {
                 diagnostics,
                 source,
-            } => diagnostics
-                .iter()
-                .map(|d| match source {
-                    Some(src) => d.render(src, file),
-                    // Without the text, spans mean nothing to a reader: name what there is.
-                    None => format!("{file}: error: {d}"),
-                })
-                .collect::<Vec<_>>()
-                .join("\n"),
+            } => match source {
+                Some(src) => crate::asm::render_all(diagnostics, src, file, crate::asm::MAX_SHOWN),
+                // Without the text, spans mean nothing to a reader: name what there is.
+                None => {
+                    let mut lines: Vec<String> = diagnostics
+                        .iter()
+                        .take(crate::asm::MAX_SHOWN)
+                        .map(|d| format!("{file}: error: {d}"))
+                        .collect();
+                    lines.extend(crate::asm::diag::more_line(
+                        diagnostics.len(),
+                        crate::asm::MAX_SHOWN,
+                        file,
+                    ));
+                    lines.join("\n")
+                }
+            },
             Error::Verify(errs) => errs
                 .iter()
                 .map(|e| format!("{file}: error: {e}"))
@@ -124,9 +132,16 @@ fn list<T>(
         }
         many => {
             write!(f, "{what} failed with {} errors:", many.len())?;
-            for item in many {
+            for item in many.iter().take(crate::asm::MAX_SHOWN) {
                 f.write_str("\n  ")?;
                 one(f, item)?;
+            }
+            if let Some(more) = many
+                .len()
+                .checked_sub(crate::asm::MAX_SHOWN)
+                .filter(|&m| m > 0)
+            {
+                write!(f, "\n  ... and {more} more")?;
             }
             Ok(())
         }
@@ -139,15 +154,23 @@ impl fmt::Display for Error {
             Error::Assemble {
                 diagnostics,
                 source,
-            } => list(
-                f,
-                "assembling the program",
-                diagnostics,
-                |f, d| match source.as_deref().and_then(|s| d.line_col(s)) {
-                    Some((line, col)) => write!(f, "line {line}, column {col}: {}", d.message),
-                    None => write!(f, "{d}"),
-                },
-            ),
+            } => {
+                // Line starts computed once: linear in the text and the number of problems.
+                let index = source.as_deref().map(crate::asm::LineIndex::new);
+                list(f, "assembling the program", diagnostics, |f, d| {
+                    let at = source
+                        .as_deref()
+                        .zip(index.as_ref())
+                        .zip(d.span)
+                        .and_then(|((s, ix), span)| ix.line_col(s, span.start));
+                    match at {
+                        Some((line, col)) => {
+                            write!(f, "line {line}, column {col}: {}", d.message)
+                        }
+                        None => write!(f, "{d}"),
+                    }
+                })
+            }
             Error::Decode(e) => write!(f, "decoding the program failed: {e}"),
             Error::Snippet(e) => write!(f, "{e}"),
             Error::Verify(errs) => list(f, "static verification", errs, |f, e| write!(f, "{e}")),

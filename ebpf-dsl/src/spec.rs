@@ -209,6 +209,21 @@ kernel_enum! {
     }
 }
 
+/// The most instruction slots a program may have: the kernel's limit for a privileged loader
+/// (`BPF_COMPLEXITY_LIMIT_INSNS`; 4,096 without `CAP_BPF`). The assembler (checked or not), the
+/// builder and the static verifier all refuse longer programs, with [`too_many_insns`]'s
+/// message.
+pub const MAX_INSNS: usize = 1_000_000;
+
+/// The one message for a program of `n` slots over [`MAX_INSNS`]; `None` when it fits.
+pub fn too_many_insns(n: usize) -> Option<String> {
+    (n > MAX_INSNS).then(|| {
+        format!(
+            "the program has {n} instructions; the kernel's limit is {MAX_INSNS} (4096 without CAP_BPF)"
+        )
+    })
+}
+
 /// The longest name the kernel keeps for a map or program (`BPF_OBJ_NAME_LEN` - 1).
 pub const BPF_OBJ_NAME_MAX: usize = 15;
 

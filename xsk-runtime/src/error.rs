@@ -286,6 +286,11 @@ pub fn errno_name(errno: i32) -> &'static str {
 }
 
 fn write_errno(f: &mut fmt::Formatter<'_>, errno: i32) -> fmt::Result {
+    // The kernel's internal ENOTSUPP (524) leaks out of some bpf(2) commands; libc has no text
+    // for it ("Unknown error 524").
+    if errno == 524 {
+        return write!(f, "operation not supported (ENOTSUPP 524)");
+    }
     let text = std::io::Error::from_raw_os_error(errno);
     // io::Error's Display ends with " (os error N)"; keep only the text.
     let text = text.to_string();

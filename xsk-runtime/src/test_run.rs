@@ -118,13 +118,19 @@ impl Program {
             ..Default::default()
         };
         let r = sysbpf::prog_test_run(self.fd(), &t, &mut out, &mut []).map_err(|e| {
-            let hint = match e {
-                libc::ENOSPC => "the output packet is larger than output_capacity",
-                libc::EINVAL => {
-                    "the kernel refused the input: XDP needs 14+ bytes; an xdp_md context needs \
-                     kernel 5.15, an existing ingress_ifindex and rx_queue_index below its queue count"
-                }
-                libc::EOPNOTSUPP | 524 => "this program type has no test run in this kernel",
+            let hint: std::borrow::Cow<'static, str> = match e {
+                libc::ENOSPC => "the output packet is larger than output_capacity".into(),
+                libc::EINVAL => test_run_einval_hint(self.prog_type()).into(),
+                // 524 is the kernel's internal ENOTSUPP, which BPF_PROG_TEST_RUN returns for
+                // program types without a test_run operation (kprobe, tracepoint, ...).
+                libc::EOPNOTSUPP | 524 => match self.prog_type() {
+                    Some(t) => format!(
+                        "BPF_PROG_TEST_RUN is not supported for {t} programs by this kernel; \
+                         it runs xdp, socket_filter, sched_cls, sched_act and a few tracing types"
+                    )
+                    .into(),
+                    None => "BPF_PROG_TEST_RUN is not supported for this program type".into(),
+                },
                 _ => return Error::io("BPF_PROG_TEST_RUN", e),
             };
             Error::io_hint("BPF_PROG_TEST_RUN", e, hint)
@@ -173,5 +179,23 @@ impl Program {
             Error::io_hint("BPF_PROG_TEST_RUN(LIVE_FRAMES)", e, hint)
         })?;
         Ok(r.duration)
+    }
+}
+
+/// What EINVAL from `BPF_PROG_TEST_RUN` most likely means for this program type.
+fn test_run_einval_hint(prog_type: Option<ebpf_dsl::ProgramType>) -> &'static str {
+    use ebpf_dsl::ProgramType as T;
+    match prog_type {
+        Some(T::Xdp) => {
+            "the kernel refused the input: an XDP test packet needs 14+ bytes (and fits in a \
+             page unless the program is loaded with BPF_F_XDP_HAS_FRAGS); an xdp_md context needs \
+             kernel 5.15, an existing ingress_ifindex and rx_queue_index below its queue count"
+        }
+        Some(T::SocketFilter | T::SchedCls | T::SchedAct) => {
+            "the kernel refused the input: a socket buffer test packet needs 14+ bytes (an \
+             Ethernet header) and at most a page minus the skb's head- and tailroom (about 3,700 \
+             bytes with 4 KiB pages)"
+        }
+        _ => "the kernel refused the input for this program type (size of the packet or context)",
     }
 }

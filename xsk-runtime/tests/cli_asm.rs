@@ -221,7 +221,9 @@ fn malformed_files_never_panic() {
             out.status
         );
         if contents.is_empty() {
-            assert!(out.status.success() && out.stdout.is_empty());
+            // Issue 10: an empty input is an error that says so, not a silent success.
+            assert_eq!(out.status.code(), Some(1), "disasm {name}: {err}");
+            assert!(out.stdout.is_empty() && err.contains("is empty"), "{err}");
         } else if contents.len() % 8 != 0 {
             assert!(err.contains("not a multiple of 8"), "disasm {name}: {err}");
         }

@@ -132,8 +132,13 @@ fn malformed_input_is_a_clear_error() {
     assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
     let out = tool(&["disasm"], b"");
     assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
-    // An empty program is valid and prints nothing.
+    // An empty input is an error that says so (issue 10: it used to exit 0 silently).
     let out = tool(&["disasm", "-"], b"");
-    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
     assert!(out.stdout.is_empty());
+    assert!(
+        stderr(&out).contains("<stdin> is empty: there is no instruction"),
+        "{}",
+        stderr(&out)
+    );
 }

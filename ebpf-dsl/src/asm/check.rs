@@ -39,6 +39,10 @@ pub fn check(a: &Assembled) -> Vec<Diagnostic> {
         ));
         return out;
     }
+    if let Some(msg) = crate::spec::too_many_insns(n) {
+        out.push(Diagnostic::new(DiagKind::TooManyInstructions, None, msg));
+        return out;
+    }
     let extern_imm: HashSet<usize> = a
         .externs
         .iter()

@@ -41,6 +41,9 @@ pub enum DiagKind {
     FallOffEnd,
     /// A program without instructions.
     EmptyProgram,
+    /// A program with more instruction slots than the kernel takes
+    /// ([`crate::spec::MAX_INSNS`]).
+    TooManyInstructions,
     /// An instruction the Linux kernel does not accept although the ISA defines it (`callx`).
     Unsupported,
     /// An instruction slot whose fields do not form a valid instruction (from the builder).
@@ -92,35 +95,153 @@ impl Diagnostic {
     /// Renders the diagnostic like a compiler: `file:3:9: error: message`, then the source line
     /// and carets under the span (on its first line). Without a span, the instruction index is
     /// named instead.
+    ///
+    /// This indexes the lines of `src` for one diagnostic; to render many, use
+    /// [`render_all`] (or [`Diagnostic::render_indexed`] with one [`LineIndex`]), which is
+    /// linear in the size of the source and the number of diagnostics.
     pub fn render(&self, src: &str, file: &str) -> String {
-        let Some((line, col)) = self.line_col(src) else {
+        self.render_indexed(src, &LineIndex::new(src), file)
+    }
+
+    /// [`Diagnostic::render`] with the line starts of `src` computed once by the caller.
+    pub fn render_indexed(&self, src: &str, index: &LineIndex, file: &str) -> String {
+        let located = self
+            .span
+            .and_then(|span| Some((span, index.line_col(src, span.start)?)));
+        let Some((span, (line, col))) = located else {
             return match self.insn_index {
                 Some(i) => format!("{file}: error: instruction {i}: {}", self.message),
                 None => format!("{file}: error: {}", self.message),
             };
         };
-        let span = self.span.unwrap_or_default();
-        let line_start = src[..span.start].rfind('\n').map_or(0, |p| p + 1);
-        let line_end = src[span.start..]
-            .find('\n')
-            .map_or(src.len(), |p| span.start + p);
-        let text = &src[line_start..line_end];
+        let (line_start, line_end) = index.line_bounds(src, line);
+        let text = src.get(line_start..line_end).unwrap_or("");
         let caret_end = span.end.clamp(span.start, line_end);
         let width = src
             .get(span.start..caret_end)
             .map_or(1, |s| s.chars().count())
             .max(1);
-        let text_display: String = text
-            .chars()
-            .map(|c| if c == '\t' { ' ' } else { c })
-            .collect();
+        let (text_display, caret_col, width) = line_window(text, col, width);
         format!(
             "{file}:{line}:{col}: error: {}\n{text_display}\n{}{}",
             self.message,
-            " ".repeat(col - 1),
+            " ".repeat(caret_col - 1),
             "^".repeat(width)
         )
     }
+}
+
+/// Lines longer than this many characters are shown as a window around the column.
+const MAX_LINE_SHOWN: usize = 200;
+
+/// The source line as shown under a diagnostic (tabs as spaces) and the caret column and
+/// width in it, from the line's text, the 1-based column and the width in characters: the
+/// whole line, or for a very long line (a program written on one line with `;`) a window of
+/// it around `col`, with `...` where it was cut.
+pub fn line_window(text: &str, col: usize, width: usize) -> (String, usize, usize) {
+    let chars = || text.chars().map(|c| if c == '\t' { ' ' } else { c });
+    let len = text.chars().count();
+    if len <= MAX_LINE_SHOWN {
+        return (chars().collect(), col, width);
+    }
+    let from = col.saturating_sub(1 + MAX_LINE_SHOWN / 4);
+    let to = (from + MAX_LINE_SHOWN).min(len);
+    let mut shown = String::new();
+    let mut caret_col = col - from;
+    if from > 0 {
+        shown.push_str("...");
+        caret_col += 3;
+    }
+    shown.extend(chars().skip(from).take(to - from));
+    if to < len {
+        shown.push_str("...");
+    }
+    let width = width.min((to + 1).saturating_sub(col)).max(1);
+    (shown, caret_col, width)
+}
+
+/// How many diagnostics [`render_all`] prints in full by default before it summarises the
+/// rest as `... and N more errors` (like rustc, a wall of errors helps nobody).
+pub const MAX_SHOWN: usize = 100;
+
+/// The byte offset where each line of a source text starts, computed once (one pass), so that
+/// finding the line and column of a diagnostic is a binary search instead of a scan from the
+/// start of the text.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct LineIndex {
+    /// Byte offset of the first byte of each line; `starts[0] == 0`.
+    starts: Vec<usize>,
+}
+
+impl LineIndex {
+    /// Indexes the lines of `src`.
+    pub fn new(src: &str) -> LineIndex {
+        let mut starts = vec![0];
+        starts.extend(
+            src.bytes()
+                .enumerate()
+                .filter(|&(_, b)| b == b'\n')
+                .map(|(i, _)| i + 1),
+        );
+        LineIndex { starts }
+    }
+
+    /// 1-based (line, column in characters) of byte offset `pos` in `src` (the text this index
+    /// was built from); `None` if `pos` is beyond the end or not on a character boundary.
+    pub fn line_col(&self, src: &str, pos: usize) -> Option<(usize, usize)> {
+        if !src.is_char_boundary(pos) {
+            return None;
+        }
+        // The last line start at or before `pos`.
+        let line = self.starts.partition_point(|&s| s <= pos).max(1);
+        let start = *self.starts.get(line - 1)?;
+        let col = src.get(start..pos)?.chars().count() + 1;
+        Some((line, col))
+    }
+
+    /// The byte range of 1-based `line` in `src`, without its newline.
+    pub fn line_bounds(&self, src: &str, line: usize) -> (usize, usize) {
+        let start = self
+            .starts
+            .get(line.saturating_sub(1))
+            .copied()
+            .unwrap_or(src.len())
+            .min(src.len());
+        let end = self
+            .starts
+            .get(line)
+            .map_or(src.len(), |&next| next.saturating_sub(1))
+            .clamp(start, src.len());
+        (start, end)
+    }
+}
+
+/// Renders `diags` against `src` like a compiler, one block per diagnostic (see
+/// [`Diagnostic::render`]), at most `max_shown` of them; the rest are summarised in a last
+/// line `file: ... and N more errors`. Linear in the size of `src` plus the output.
+pub fn render_all(diags: &[Diagnostic], src: &str, file: &str, max_shown: usize) -> String {
+    let index = LineIndex::new(src);
+    let mut out = String::new();
+    for d in diags.iter().take(max_shown) {
+        if !out.is_empty() {
+            out.push('\n');
+        }
+        out.push_str(&d.render_indexed(src, &index, file));
+    }
+    if let Some(more) = more_line(diags.len(), max_shown, file) {
+        out.push('\n');
+        out.push_str(&more);
+    }
+    out
+}
+
+/// `file: ... and N more errors` when `total` exceeds `shown`.
+pub fn more_line(total: usize, shown: usize, file: &str) -> Option<String> {
+    let more = total.checked_sub(shown).filter(|&m| m > 0)?;
+    Some(format!(
+        "{file}: ... and {more} more error{} (not shown)",
+        if more == 1 { "" } else { "s" }
+    ))
 }
 
 impl core::fmt::Display for Diagnostic {
@@ -136,7 +257,8 @@ impl core::fmt::Display for Diagnostic {
 impl std::error::Error for Diagnostic {}
 
 /// 1-based (line, column in characters) of byte offset `pos` in `src`; `None` if `pos` is
-/// beyond the end or not on a character boundary.
+/// beyond the end or not on a character boundary. Scans `src` up to `pos`: for many positions
+/// in one text, build a [`LineIndex`] once.
 pub fn line_col_at(src: &str, pos: usize) -> Option<(usize, usize)> {
     let before = src.get(..pos)?;
     let line = before.matches('\n').count() + 1;

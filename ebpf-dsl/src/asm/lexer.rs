@@ -49,21 +49,75 @@ fn is_ident_char(c: char) -> bool {
 /// Splits `src` into tokens. Lexing errors (stray characters, unclosed comments or braces) are
 /// collected; the token stream is still returned so that parsing can report more errors.
 pub fn lex(src: &str) -> (Vec<Token<'_>>, Vec<Diagnostic>) {
-    // About one token per three bytes of typical assembler text: one allocation, not a dozen.
-    let mut toks = Vec::with_capacity(src.len() / 3);
+    let mut lexer = Lexer::new(src);
+    let mut toks = Vec::new();
     let mut errs = Vec::new();
-    let bytes = src.as_bytes();
-    let mut i = 0;
-    while i < src.len() {
+    while !lexer.at_end() {
+        lexer.step(&mut toks, &mut errs);
+    }
+    (toks, errs)
+}
+
+/// A lexer that hands out one statement at a time, so that a large source never needs a token
+/// buffer for all of it (the assembler lexes statement by statement).
+#[derive(Clone, Debug)]
+pub struct Lexer<'a> {
+    src: &'a str,
+    pos: usize,
+}
+
+impl<'a> Lexer<'a> {
+    /// A lexer at the start of `src`.
+    pub fn new(src: &'a str) -> Lexer<'a> {
+        Lexer { src, pos: 0 }
+    }
+
+    /// True when all of the text has been lexed.
+    pub fn at_end(&self) -> bool {
+        self.pos >= self.src.len()
+    }
+
+    /// Clears `toks` and fills it with the tokens of the next statement (up to a separator,
+    /// which is not included); lexing errors go to `errs`. Returns `false` at the end of the
+    /// text (when `toks` stays empty); a statement may be empty (blank lines, comments).
+    pub fn next_statement(
+        &mut self,
+        toks: &mut Vec<Token<'a>>,
+        errs: &mut Vec<Diagnostic>,
+    ) -> bool {
+        toks.clear();
+        if self.at_end() {
+            return false;
+        }
+        while !self.at_end() {
+            self.step(toks, errs);
+            if toks.last().is_some_and(|t| t.tok == Tok::Sep) {
+                toks.pop();
+                break;
+            }
+        }
+        true
+    }
+
+    /// Lexes from the current position up to and including the next token (or whitespace,
+    /// comment or error), pushing what it finds.
+    fn step(&mut self, toks: &mut Vec<Token<'a>>, errs: &mut Vec<Diagnostic>) {
+        let src = self.src;
+        let bytes = src.as_bytes();
+        let mut i = self.pos;
         // ASCII without decoding; anything else as the UTF-8 character it starts.
         let Some(&b0) = bytes.get(i) else {
-            break;
+            self.pos = src.len();
+            return;
         };
         let c = match b0 {
             b if b.is_ascii() => char::from(b),
             _ => match src[i..].chars().next() {
                 Some(c) => c,
-                None => break,
+                None => {
+                    self.pos = src.len();
+                    return;
+                }
             },
         };
         let start = i;
@@ -197,8 +251,10 @@ pub fn lex(src: &str) -> (Vec<Token<'_>>, Vec<Diagnostic>) {
                 let (tok, end) = lex_number(src, i);
                 if tok.is_none() && end == i {
                     i += 1;
-                    continue;
+                    self.pos = i;
+                    return;
                 }
+                let end = skip_integer_suffix(bytes, end);
                 toks.push(Token {
                     tok: Tok::Int(tok),
                     span: sp(end),
@@ -241,13 +297,33 @@ pub fn lex(src: &str) -> (Vec<Token<'_>>, Vec<Diagnostic>) {
                 i = end;
             }
         }
+        self.pos = i;
     }
-    (toks, errs)
+}
+
+/// Skips a C integer suffix after a literal's digits, as LLVM's assembler does: `u`, `l`,
+/// `ll`, `ul`, `ull` in either case (`5ULL`, `0x10ll`), when no other word character follows.
+/// `5 ll` (with a space) stays the `ld_imm64` marker; `5ll` is the number 5, as for LLVM.
+fn skip_integer_suffix(bytes: &[u8], end: usize) -> usize {
+    let mut e = end;
+    if matches!(bytes.get(e), Some(b'u' | b'U')) {
+        e += 1;
+    }
+    for _ in 0..2 {
+        if matches!(bytes.get(e), Some(b'l' | b'L')) {
+            e += 1;
+        }
+    }
+    match bytes.get(e) {
+        Some(&b) if is_ident_char(char::from(b)) => end,
+        _ => e,
+    }
 }
 
 /// Lexes the integer literal starting at `start` (an ASCII digit). Returns the value (`None`
 /// on overflow of 64 bits) and the end offset. Digits run as long as they are valid for the
-/// base; letters that follow (as in `1ll`) start the next token.
+/// base; letters that follow start the next token (an integer suffix such as `ULL` is skipped
+/// by the caller).
 fn lex_number(src: &str, start: usize) -> (Option<u64>, usize) {
     let b = src.as_bytes();
     let (radix, digits_start) = match (b.get(start), b.get(start + 1).map(u8::to_ascii_lowercase)) {

@@ -33,7 +33,7 @@ pub mod parser;
 pub mod resolve;
 
 pub use check::check;
-pub use diag::{DiagKind, Diagnostic};
+pub use diag::{render_all, DiagKind, Diagnostic, LineIndex, MAX_SHOWN};
 pub use parser::parse;
 pub use resolve::resolve;
 
@@ -97,9 +97,27 @@ impl Assembled {
 
 /// Parses and resolves `src` without the structural checks: every instruction LLVM would
 /// encode, encoded the same way (including shifts by out-of-range constants).
+///
+/// The one limit that still applies is the kernel's program size ([`crate::spec::MAX_INSNS`]):
+/// no kernel loads a longer program.
 pub fn assemble_unchecked(src: &str) -> Result<Assembled, Vec<Diagnostic>> {
-    let items = parse(src)?;
-    resolve(&items).map_err(|errs| refine_all(src, errs))
+    let mut resolver = resolve::Resolver::default();
+    let errs = parser::parse_each(src, |item| resolver.push(item));
+    if !errs.is_empty() {
+        return Err(errs);
+    }
+    let (a, errs) = resolver.finish();
+    if !errs.is_empty() {
+        return Err(refine_all(src, errs));
+    }
+    match crate::spec::too_many_insns(a.insns.len()) {
+        Some(msg) => Err(vec![Diagnostic::new(
+            DiagKind::TooManyInstructions,
+            None,
+            msg,
+        )]),
+        None => Ok(a),
+    }
 }
 
 /// Parses, resolves and checks `src`, reporting all errors at once. Interpolated `{ values }`
@@ -109,9 +127,12 @@ pub fn assemble_unchecked(src: &str) -> Result<Assembled, Vec<Diagnostic>> {
 /// check; findings about control flow (which depend on every slot being there and every jump
 /// resolved) are then dropped, as they could be consequences of the earlier errors.
 pub fn assemble(src: &str) -> Result<Assembled, Vec<Diagnostic>> {
-    let (items, mut errs) = parser::parse_partial(src);
+    // Items go to the resolver as they are parsed: memory stays near the size of the program,
+    // not of a list of every token and item.
+    let mut resolver = resolve::Resolver::default();
+    let mut errs = parser::parse_each(src, |item| resolver.push(item));
     let parse_failed = !errs.is_empty();
-    let (a, resolve_errs) = resolve::resolve_partial(&items);
+    let (a, resolve_errs) = resolver.finish();
     let resolve_failed = !resolve_errs.is_empty();
     errs.extend(resolve_errs.into_iter().filter(|d| {
         // A jump distance is meaningless when statements are missing.
@@ -135,6 +156,7 @@ pub fn assemble(src: &str) -> Result<Assembled, Vec<Diagnostic>> {
                 | DiagKind::JumpOutOfProgram
                 | DiagKind::JumpIntoLdImm64
                 | DiagKind::EmptyProgram
+                | DiagKind::TooManyInstructions
         )
     };
     errs.extend(
@@ -241,9 +263,20 @@ pub fn refine(src: &str, mut d: Diagnostic) -> Diagnostic {
         | DiagKind::JumpIntoLdImm64 => toks.last().map(|t| {
             // Include a sign in front of a numeric distance.
             let n = toks.len();
-            match (n >= 2).then(|| &toks[n - 2].tok) {
-                Some(lexer::Tok::Punct('+' | '-')) if matches!(t.tok, lexer::Tok::Int(_)) => {
-                    at(&toks[n - 2]).to(at(t))
+            match (n >= 2).then(|| &toks[n - 2]) {
+                Some(prev)
+                    if matches!(prev.tok, lexer::Tok::Punct('+' | '-'))
+                        && matches!(t.tok, lexer::Tok::Int(_)) =>
+                {
+                    at(prev).to(at(t))
+                }
+                // A numeric local label reference, `1f` / `1b`.
+                Some(prev)
+                    if matches!(prev.tok, lexer::Tok::Int(_))
+                        && matches!(t.tok, lexer::Tok::Ident("f" | "b"))
+                        && prev.span.end == t.span.start =>
+                {
+                    at(prev).to(at(t))
                 }
                 _ => at(t),
             }

@@ -46,11 +46,22 @@
 //!   raw distance, and `call bpf_redirect_map#51` (the `#51` reads as a comment).
 //! - 32-bit atomics (`lock *(u32 *)...`, `atomic_fetch_*((u32 *)...)`) also take `r`
 //!   registers, as LLVM does for `lock ... += r2` (same encoding).
-//! - Stricter than LLVM: registers beyond `r10`, immediates beyond 32 bits (LLVM truncates
-//!   `r1 = 0x100000000` to 0), and offsets beyond 16 bits are errors.
+//! - Stricter than LLVM: registers beyond `r10`, immediates beyond 32 bits that are no sign
+//!   extension of a 32-bit value (LLVM truncates `r1 = 0x100000000` to 0), and offsets beyond
+//!   16 bits are errors.
 //! - Directives that do not change the code (`.text`, `.globl`, `.p2align`, `.type`,
 //!   `.size`, `.file`, `.addrsig`...) are skipped, so `clang -S` output of a single function
-//!   assembles; others (`.section`, data) are errors.
+//!   assembles; others (`.section`, ...) are errors.
+//! - Raw data as LLVM takes it: `.byte`, `.2byte` (`.short`, `.value`), `.4byte` (`.long`,
+//!   `.int`), `.8byte` (`.quad`), each a comma-separated list of constant expressions, stored
+//!   little endian into the instruction stream. Stricter than LLVM: the data between two
+//!   instructions (or labels, or the end) must fill whole 8-byte slots.
+//! - Numeric local labels (GNU as): `1:` may be defined any number of times; `goto 1f` goes to
+//!   the next definition after the statement, `goto 1b` to the latest one at or before it.
+//! - Integer suffixes as LLVM skips them: `u`, `l`, `ll`, `ul`, `ull` in any case (`5ULL` is 5;
+//!   `5 ll`, with a space, is the `ld_imm64` marker).
+//! - A 64-bit immediate that is the sign extension of a 32-bit one (`r1 = 0xffffffffffffff00`)
+//!   is taken as that 32-bit value (`-256`), as LLVM encodes it.
 //! - `gotol` takes a 32-bit distance (LLVM 19 limits the numeric form to 16 bits); the legacy
 //!   packet load takes `skb[r1 + 4]` (the kernel verifier's form, `BPF_IND` with an `imm`);
 //!   `_` is allowed as a digit separator; `0o17` octal.
@@ -58,10 +69,11 @@
 //! Statements end at a newline or `;`; whitespace between tokens never matters.
 
 use std::borrow::Cow;
+use std::cell::RefCell;
 use std::collections::HashSet;
 
 use super::diag::{DiagKind, Diagnostic};
-use super::lexer::{lex, Tok, Token};
+use super::lexer::{Lexer, Tok, Token};
 use crate::insn::{AluOp, AtomicOp, Class, Insn, JmpOp, Mode, Reg, Size, Source};
 use crate::ir::{ExternField, ExternValue, Item, ItemKind, Span, Target};
 use crate::snippet::SnippetArg;
@@ -80,39 +92,79 @@ pub fn parse(src: &str) -> Result<Vec<Item>, Vec<Diagnostic>> {
 /// Parses `src`, returning the items of every statement that parsed and the errors of those
 /// that did not (so that later stages can still report their own findings).
 pub fn parse_partial(src: &str) -> (Vec<Item>, Vec<Diagnostic>) {
-    let (toks, mut errs) = lex(src);
-    let stmts: Vec<&[Token]> = toks
-        .split(|t| t.tok == Tok::Sep)
-        .filter(|s| !s.is_empty())
-        .collect();
+    let mut items = Vec::new();
+    let errs = parse_each(src, |item| items.push(item));
+    (items, errs)
+}
+
+/// Parses `src` statement by statement, handing each item to `sink` as soon as its statement is
+/// parsed (memory stays proportional to one statement, not to the text); returns the errors of
+/// the statements that did not parse, in source order.
+pub fn parse_each(src: &str, mut sink: impl FnMut(Item)) -> Vec<Diagnostic> {
+    let mut toks = Vec::new();
     // Labels first, so that `call name` knows whether `name` is a local function.
     let mut labels = HashSet::new();
-    for s in &stmts {
+    let mut cross = CrossState::default();
+    let mut lexer = Lexer::new(src);
+    let mut ignored = Vec::new();
+    while lexer.next_statement(&mut toks, &mut ignored) {
+        ignored.clear();
         let mut i = 0;
-        while let (Some(Tok::Ident(name)), Some(Tok::Punct(':'))) =
-            (s.get(i).map(|t| &t.tok), s.get(i + 1).map(|t| &t.tok))
-        {
-            labels.insert(*name);
+        loop {
+            match (toks.get(i), toks.get(i + 1).map(|t| &t.tok)) {
+                (
+                    Some(Token {
+                        tok: Tok::Ident(name),
+                        ..
+                    }),
+                    Some(Tok::Punct(':')),
+                ) => {
+                    labels.insert(*name);
+                }
+                (Some(t), Some(Tok::Punct(':'))) if numeric_label_number(t).is_some() => {
+                    if let Some(n) = numeric_label_number(t) {
+                        cross.numeric.entry(n).or_default().0 += 1;
+                    }
+                }
+                _ => break,
+            }
             i += 2;
         }
     }
+    let cross = RefCell::new(cross);
+    let mut errs = Vec::new();
+    let mut lexer = Lexer::new(src);
     let mut items = Vec::new();
     let mut unique = 0;
-    for s in stmts {
+    while lexer.next_statement(&mut toks, &mut errs) {
+        if toks.is_empty() {
+            continue;
+        }
         let mut p = StmtParser {
-            toks: s,
+            toks: &toks,
             pos: 0,
             labels: &labels,
-            end: s.last().map_or(0, |t| t.span.end),
+            cross: &cross,
+            end: toks.last().map_or(0, |t| t.span.end),
             depth: 0,
         };
         if let Err(e) = p.statement(&mut items, &mut unique) {
             errs.push(*e);
         }
+        for item in items.drain(..) {
+            sink(item);
+        }
+    }
+    if let Err(e) = cross.borrow_mut().data_must_be_whole() {
+        errs.push(*e);
     }
     errs.sort_by_key(|d| d.span.map(|s| s.start));
-    (items, errs)
+    errs
 }
+
+#[path = "parser_llvm.rs"]
+mod llvm;
+use llvm::{data_directive_size, numeric_label_number, CrossState};
 
 /// Errors are boxed so that the `Ok` path moves small results.
 type PResult<T> = Result<T, Box<Diagnostic>>;
@@ -145,11 +197,20 @@ enum Value {
 const IMM32_MIN: i128 = -(1 << 31);
 const IMM32_MAX: i128 = (1 << 32) - 1;
 
+/// The 64-bit values that are the sign extension of a 32-bit one and above `u32::MAX`
+/// (`0xffffffff80000000` to `0xffffffffffffffff`), as an unsigned 64-bit literal.
+const SEXT32_MIN: i128 = (1 << 64) - (1 << 31);
+const U64_MAX: i128 = u64::MAX as i128;
+
 /// A 32-bit immediate the way LLVM takes it: -2^31..2^32-1, values above `i32::MAX` wrapping
-/// to their two's-complement bit pattern.
+/// to their two's-complement bit pattern; also a 64-bit value that is the sign extension of a
+/// 32-bit one (`r1 = 0xffffffffffffff00` is `r1 = -256`, which LLVM encodes the same way; the
+/// CPU sign-extends the `imm` back to that 64-bit value).
 fn imm32(v: i128, span: Span, what: &str) -> PResult<i32> {
     if (IMM32_MIN..=IMM32_MAX).contains(&v) {
         Ok(v as u32 as i32)
+    } else if (SEXT32_MIN..=U64_MAX).contains(&v) {
+        Ok(v as u64 as i64 as i32)
     } else {
         err(
             DiagKind::ImmediateRange,
@@ -199,6 +260,7 @@ struct StmtParser<'a> {
     toks: &'a [Token<'a>],
     pos: usize,
     labels: &'a HashSet<&'a str>,
+    cross: &'a RefCell<CrossState>,
     /// End of the statement's last token (for "missing operand" errors).
     end: usize,
     /// Nesting depth of the expression being parsed (bounded, so hostile input cannot
@@ -590,10 +652,28 @@ impl<'a> StmtParser<'a> {
     // ----- statements -----
 
     fn statement(&mut self, items: &mut Vec<Item>, unique: &mut usize) -> PResult<()> {
+        if let Some(Tok::Ident(word)) = self.peek_at(0) {
+            if let Some(size) = data_directive_size(word) {
+                return self.data(size, items);
+            }
+        }
+        self.cross.borrow_mut().data_must_be_whole()?;
         // Leading labels.
-        while let (Some(Tok::Ident(name)), Some(Tok::Punct(':'))) =
-            (self.peek_at(0), self.peek_at(1))
-        {
+        loop {
+            let name = match (self.peek(), self.peek_at(1)) {
+                (
+                    Some(Token {
+                        tok: Tok::Ident(name),
+                        ..
+                    }),
+                    Some(Tok::Punct(':')),
+                ) => *name,
+                (Some(t), Some(Tok::Punct(':'))) if numeric_label_number(t).is_some() => {
+                    self.numeric_label_def(items);
+                    continue;
+                }
+                _ => break,
+            };
             let start = self.pos;
             if parse_reg_name(name).is_some() {
                 return err(
@@ -768,6 +848,9 @@ impl<'a> StmtParser<'a> {
                 }
                 Ok(Target::Label(Cow::Owned(name.to_string())))
             }
+            Some(Tok::Int(Some(_))) if self.numeric_ref_direction().is_some() => {
+                self.numeric_ref(span)
+            }
             Some(Tok::Punct('+' | '-') | Tok::Int(_)) => {
                 let neg = self.eat_punct('-');
                 if !neg {
@@ -820,6 +903,12 @@ impl<'a> StmtParser<'a> {
             )));
         }
         match self.peek_at(0) {
+            // `call 1f` / `call 1b`: a bpf-to-bpf call to a numeric local label.
+            Some(Tok::Int(Some(_))) if self.numeric_ref_direction().is_some() => {
+                Ok(ItemKind::Call {
+                    target: self.numeric_ref(span)?,
+                })
+            }
             Some(Tok::Ident(name)) if parse_reg_name(name).is_none() => {
                 self.pos += 1;
                 if self.labels.contains(*name) {

@@ -28,70 +28,99 @@ pub fn resolve(items: &[Item]) -> Result<Assembled, Vec<Diagnostic>> {
 /// Like [`resolve`], but always returns the program: fields whose resolution failed (an
 /// undefined label, a distance out of range) are left at 0, next to the errors.
 pub fn resolve_partial(items: &[Item]) -> (Assembled, Vec<Diagnostic>) {
-    let mut errs = Vec::new();
-    // Pass 1: slot index of every label.
-    let mut labels: Vec<(String, usize)> = Vec::new();
-    let mut by_name: HashMap<&str, (usize, usize)> = HashMap::new();
-    let mut slot = 0usize;
-    for (item_index, item) in items.iter().enumerate() {
-        if let ItemKind::Label(name) = &item.kind {
-            if let Some(&(first_slot, _)) = by_name.get(name.as_ref()) {
-                errs.push(
-                    Diagnostic::new(
-                        DiagKind::DuplicateLabel,
-                        item.span,
-                        format!(
-                            "label `{name}` is defined twice; its first definition is at instruction {first_slot}"
-                        ),
-                    )
-                    .at_insn(slot),
-                );
-            } else {
-                by_name.insert(name.as_ref(), (slot, item_index));
-                labels.push((name.to_string(), slot));
-            }
-        }
-        slot += item.slots();
-    }
-    let total = slot;
-
-    // Pass 2: emit.
-    let mut out = Assembled {
-        insns: Vec::with_capacity(total),
-        relocations: Vec::new(),
-        externs: Vec::new(),
-        labels,
-        slot_spans: Vec::with_capacity(total),
-    };
+    let mut r = Resolver::default();
     for item in items {
-        let index = out.insns.len();
-        let target_distance = |target: &Target, errs: &mut Vec<Diagnostic>| -> Option<i64> {
-            match target {
-                Target::Offset(off) => Some(i64::from(*off)),
-                Target::Label(name) => match by_name.get(name.as_ref()) {
-                    Some(&(to, _)) => Some(to as i64 - index as i64 - 1),
-                    None => {
-                        errs.push(
-                            Diagnostic::new(
-                                DiagKind::UndefinedLabel,
-                                item.span,
-                                format!("undefined label `{name}`"),
-                            )
-                            .at_insn(index),
-                        );
-                        None
-                    }
-                },
+        r.push(item.clone());
+    }
+    r.finish()
+}
+
+/// The resolve step, one item at a time (so that the assembler can feed it while parsing,
+/// without a list of every item): instructions go straight into the program; a jump or call to
+/// a label keeps only its item until [`Resolver::finish`], when every label is known.
+#[derive(Debug, Default)]
+pub struct Resolver {
+    out: Assembled,
+    /// Label name -> slot.
+    by_name: HashMap<String, usize>,
+    /// Items whose distance waits for the labels, with their first slot.
+    pending: Vec<(usize, Item)>,
+    errs: Vec<Diagnostic>,
+}
+
+impl Resolver {
+    /// Adds the next item.
+    pub fn push(&mut self, item: Item) {
+        let slot = self.out.insns.len();
+        match &item.kind {
+            ItemKind::Label(name) => {
+                if let Some(&first_slot) = self.by_name.get(name.as_ref()) {
+                    self.errs.push(
+                        Diagnostic::new(
+                            DiagKind::DuplicateLabel,
+                            item.span,
+                            format!(
+                                "label `{name}` is defined twice; its first definition is at instruction {first_slot}"
+                            ),
+                        )
+                        .at_insn(slot),
+                    );
+                } else {
+                    self.by_name.insert(name.to_string(), slot);
+                    self.out.labels.push((name.to_string(), slot));
+                }
+                return;
+            }
+            ItemKind::Jump {
+                target: Target::Label(_),
+                ..
+            }
+            | ItemKind::ExternJump {
+                target: Target::Label(_),
+                ..
+            }
+            | ItemKind::Call {
+                target: Target::Label(_),
+            } => {
+                // A placeholder slot, patched in `finish`.
+                self.out.insns.push(Insn::default());
+                self.out.slot_spans.push(item.span);
+                self.pending.push((slot, item));
+                return;
+            }
+            _ => {}
+        }
+        self.emit(slot, &item, None);
+    }
+
+    /// Emits `item` at `slot` (the end of the program, or the placeholder of a pending jump),
+    /// with `distance` the resolved distance of a jump to a label.
+    fn emit(&mut self, index: usize, item: &Item, distance: Option<Option<i64>>) {
+        let errs = &mut self.errs;
+        let out = &mut self.out;
+        let put = |insn: Insn, out: &mut Assembled| {
+            if distance.is_some() {
+                out.insns[index] = insn;
+            } else {
+                out.insns.push(insn);
+                out.slot_spans.push(item.span);
+            }
+        };
+        let target_distance = |target: &Target| -> Option<i64> {
+            match (target, distance) {
+                (Target::Offset(off), _) => Some(i64::from(*off)),
+                (Target::Label(_), Some(d)) => d,
+                (Target::Label(_), None) => None,
             }
         };
         match &item.kind {
-            ItemKind::Label(_) => continue,
-            ItemKind::Insn(insn) => out.insns.push(*insn),
+            ItemKind::Label(_) => {}
+            ItemKind::Insn(insn) => put(*insn, out),
             ItemKind::Jump { insn, target } | ItemKind::ExternJump { insn, target, .. } => {
                 let mut insn = *insn;
                 // `gotol` (JMP32 | JA) keeps its distance in `imm`, everything else in `off`.
                 let long = insn.class() == Class::Jmp32 && insn.code & 0xf0 == JmpOp::Ja as u8;
-                if let Some(d) = target_distance(target, &mut errs) {
+                if let Some(d) = target_distance(target) {
                     if long {
                         match i32::try_from(d) {
                             Ok(v) => insn.imm = v,
@@ -104,7 +133,7 @@ pub fn resolve_partial(items: &[Item]) -> (Assembled, Vec<Diagnostic>) {
                         }
                     }
                 }
-                out.insns.push(insn);
+                put(insn, out);
                 if let ItemKind::ExternJump { value, .. } = &item.kind {
                     out.externs.push(ExternSlot {
                         insn_index: index,
@@ -122,26 +151,25 @@ pub fn resolve_partial(items: &[Item]) -> (Assembled, Vec<Diagnostic>) {
                     0,
                     0,
                 );
-                if let Some(d) = target_distance(target, &mut errs) {
+                if let Some(d) = target_distance(target) {
                     match i32::try_from(d) {
                         Ok(v) => insn.imm = v,
                         Err(_) => errs.push(jump_range(item, index, d, "32")),
                     }
                 }
-                out.insns.push(insn);
+                put(insn, out);
             }
             ItemKind::LdImm64 { dst, src, imm } => {
-                out.insns
-                    .push(Insn::new(0x18, dst.num(), *src, 0, *imm as i32));
-                out.insns.push(Insn::new(0, 0, 0, 0, (*imm >> 32) as i32));
+                put(Insn::new(0x18, dst.num(), *src, 0, *imm as i32), out);
+                put(Insn::new(0, 0, 0, 0, (*imm >> 32) as i32), out);
             }
             ItemKind::MapRef { dst, map, kind } => {
                 let (src, hi) = match kind {
                     RelocKind::MapFd => (1, 0),
                     RelocKind::MapValue { offset } => (2, *offset as i32),
                 };
-                out.insns.push(Insn::new(0x18, dst.num(), src, 0, 0));
-                out.insns.push(Insn::new(0, 0, 0, 0, hi));
+                put(Insn::new(0x18, dst.num(), src, 0, 0), out);
+                put(Insn::new(0, 0, 0, 0, hi), out);
                 out.relocations.push(Relocation {
                     insn_index: index,
                     symbol: Cow::Owned(map.to_string()),
@@ -149,9 +177,9 @@ pub fn resolve_partial(items: &[Item]) -> (Assembled, Vec<Diagnostic>) {
                 });
             }
             ItemKind::Extern { insn, field, value } => {
-                out.insns.push(*insn);
+                put(*insn, out);
                 if *field == ExternField::Imm64 {
-                    out.insns.push(Insn::new(0, 0, 0, 0, 0));
+                    put(Insn::new(0, 0, 0, 0, 0), out);
                 }
                 out.externs.push(ExternSlot {
                     insn_index: index,
@@ -161,11 +189,46 @@ pub fn resolve_partial(items: &[Item]) -> (Assembled, Vec<Diagnostic>) {
                 });
             }
         }
-        while out.slot_spans.len() < out.insns.len() {
-            out.slot_spans.push(item.span);
-        }
     }
-    (out, errs)
+
+    /// Resolves the jumps to labels and returns the program with every error found.
+    pub fn finish(mut self) -> (Assembled, Vec<Diagnostic>) {
+        for (index, item) in std::mem::take(&mut self.pending) {
+            let name = match &item.kind {
+                ItemKind::Jump {
+                    target: Target::Label(n),
+                    ..
+                }
+                | ItemKind::ExternJump {
+                    target: Target::Label(n),
+                    ..
+                }
+                | ItemKind::Call {
+                    target: Target::Label(n),
+                } => n,
+                _ => continue,
+            };
+            let distance = match self.by_name.get(name.as_ref()) {
+                Some(&to) => Some(to as i64 - index as i64 - 1),
+                None => {
+                    self.errs.push(
+                        Diagnostic::new(
+                            DiagKind::UndefinedLabel,
+                            item.span,
+                            format!("undefined label `{name}`"),
+                        )
+                        .at_insn(index),
+                    );
+                    None
+                }
+            };
+            self.emit(index, &item, Some(distance));
+        }
+        // Relocations and interpolations in slot order, as a single pass would list them.
+        self.out.externs.sort_by_key(|e| e.insn_index);
+        self.errs.sort_by_key(|d| d.insn_index);
+        (self.out, self.errs)
+    }
 }
 
 fn jump_range(item: &Item, index: usize, d: i64, bits: &str) -> Diagnostic {

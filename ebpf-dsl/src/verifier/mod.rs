@@ -311,14 +311,11 @@ pub fn license_is_gpl_compatible(l: &str) -> bool {
 /// Verifies a program. On rejection, the errors are in instruction order (structural errors
 /// may be several; path errors stop at the first, like the kernel's).
 pub fn verify(input: &VerifyInput) -> Result<Report, Vec<VerifierError>> {
-    if input.insns.len() > MAX_PROCESSED {
+    if let Some(message) = crate::spec::too_many_insns(input.insns.len()) {
         return Err(vec![VerifierError {
             insn_index: 0,
             rule: Rule::Complexity,
-            message: format!(
-                "the program has {} instructions; the kernel's limit is {MAX_PROCESSED}",
-                input.insns.len()
-            ),
+            message,
         }]);
     }
     let ops = cfg::decode(input.insns).map_err(|e| vec![e])?;

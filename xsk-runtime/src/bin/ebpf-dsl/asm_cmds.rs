@@ -1,11 +1,13 @@
 //! The `asm` and `check` subcommands.
 
-use std::io::{Read, Write};
+use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use ebpf_dsl::asm::{self, Diagnostic};
+use ebpf_dsl::asm::{self, Diagnostic, LineIndex};
 
+use crate::map_arg::MapArgs;
+use crate::out::{errln, outln};
 use crate::CliError;
 
 /// Reads `file` (`-` is stdin) as UTF-8 text.
@@ -36,24 +38,32 @@ pub fn display_name(file: &str) -> &str {
     }
 }
 
-/// Prints every diagnostic, rendered against the source (with a "did you mean" for a
-/// misspelt helper or constant), to stderr, plus a count.
+/// Prints the diagnostics (at most [`asm::MAX_SHOWN`], then `... and N more`), rendered
+/// against the source (with a "did you mean" for a misspelt helper or constant), to stderr,
+/// plus a count. Linear in the source and the number of diagnostics.
 pub fn report(diags: &[Diagnostic], src: &str, file: &str) {
     let file = display_name(file);
     let mut diags = diags.to_vec();
-    asm::add_suggestions(src, &mut diags);
-    for d in &diags {
-        eprintln!("{}", d.render(src, file));
-    }
-    eprintln!(
+    let shown = diags.len().min(asm::MAX_SHOWN);
+    asm::add_suggestions(src, &mut diags[..shown]);
+    errln!("{}", asm::render_all(&diags, src, file, asm::MAX_SHOWN));
+    errln!(
         "{file}: {} error{}",
         diags.len(),
         if diags.len() == 1 { "" } else { "s" }
     );
 }
 
-/// `asm FILE [-o OUT] [--unchecked]`
-pub fn asm(args: &[String]) -> Result<ExitCode, CliError> {
+/// The arguments of `asm`.
+#[derive(Debug)]
+pub struct AsmArgs {
+    file: String,
+    out: Option<String>,
+    unchecked: bool,
+}
+
+/// Parses `asm FILE [-o OUT] [--unchecked]`.
+pub fn parse_asm(args: &[String]) -> Result<AsmArgs, CliError> {
     let mut file = None;
     let mut out = None;
     let mut unchecked = false;
@@ -84,6 +94,20 @@ pub fn asm(args: &[String]) -> Result<ExitCode, CliError> {
             "asm: the output would be {file} itself (the source already ends in .bin); name the output with -o"
         )));
     }
+    Ok(AsmArgs {
+        file,
+        out,
+        unchecked,
+    })
+}
+
+/// `asm FILE [-o OUT] [--unchecked]`
+pub fn asm(args: AsmArgs) -> Result<ExitCode, CliError> {
+    let AsmArgs {
+        file,
+        out,
+        unchecked,
+    } = args;
     let src = read_source(&file)?;
     let result = if unchecked {
         asm::assemble_unchecked(&src)
@@ -97,14 +121,16 @@ pub fn asm(args: &[String]) -> Result<ExitCode, CliError> {
             return Ok(ExitCode::from(1));
         }
     };
+    drop(src);
     let shown = display_name(&file);
     for r in &program.relocations {
-        eprintln!(
+        errln!(
             "{shown}: note: instruction {} references map `{}`; its fd is left 0 for a loader to fill",
             r.insn_index, r.symbol
         );
     }
     let bytes = program.to_bytes();
+    drop(program);
     let out = out.unwrap_or_else(|| {
         if file == "-" {
             "-".into()
@@ -115,16 +141,12 @@ pub fn asm(args: &[String]) -> Result<ExitCode, CliError> {
         }
     });
     if out == "-" {
-        let mut stdout = std::io::stdout().lock();
-        stdout
-            .write_all(&bytes)
-            .and_then(|()| stdout.flush())
-            .map_err(|e| CliError::Io(format!("cannot write to stdout: {e}")))?;
+        crate::out::stdout_bytes(&bytes)?;
     } else {
         std::fs::write(&out, &bytes)
             .map_err(|e| CliError::Io(format!("cannot write {out}: {e}")))?;
-        eprintln!(
-            "{file}: {} instructions, {} bytes -> {out}",
+        errln!(
+            "{shown}: {} instructions, {} bytes -> {out}",
             bytes.len() / 8,
             bytes.len()
         );
@@ -137,15 +159,21 @@ fn default_output(file: &Path) -> PathBuf {
     file.with_extension("bin")
 }
 
-/// `check FILE [--type xdp|socket_filter|sched_cls|sched_act] [--map NAME:TYPE:KEY:VALUE[:MAX]]...
-/// [--license L] [--no-verify]`: the assembler's checks, then the static verifier
-/// (`ebpf_dsl::verifier`), whose findings point at the offending statement. The verifier needs
-/// the type and sizes of every map the program names (`--map xsks:xskmap:4:4`); without them it
-/// is skipped with a note.
-pub fn check(args: &[String]) -> Result<ExitCode, CliError> {
+/// The arguments of `check`.
+#[derive(Debug)]
+pub struct CheckArgs {
+    file: String,
+    prog_type: ebpf_dsl::ProgramType,
+    maps: MapArgs,
+    license: String,
+    verify: bool,
+}
+
+/// Parses `check FILE [--type T] [--map ...]... [--license L] [--no-verify]`.
+pub fn parse_check(args: &[String]) -> Result<CheckArgs, CliError> {
     let mut file = None;
     let mut prog_type = ebpf_dsl::ProgramType::Xdp;
-    let mut maps: Vec<ebpf_dsl::MapSpec> = Vec::new();
+    let mut maps = MapArgs::default();
     let mut license = "GPL".to_string();
     let mut verify = true;
     let mut it = args.iter();
@@ -165,7 +193,7 @@ pub fn check(args: &[String]) -> Result<ExitCode, CliError> {
                         crate::map_arg::MAP_ARG_SYNTAX
                     ))
                 })?;
-                maps.push(crate::map_arg::parse_map_arg(m)?);
+                maps.push(m)?;
             }
             "--license" => {
                 license = it
@@ -187,8 +215,31 @@ pub fn check(args: &[String]) -> Result<ExitCode, CliError> {
             "check: expected a FILE (`check FILE`)".into(),
         ));
     };
+    Ok(CheckArgs {
+        file,
+        prog_type,
+        maps,
+        license,
+        verify,
+    })
+}
+
+/// `check FILE [--type xdp|socket_filter|sched_cls|sched_act] [--map NAME:TYPE:KEY:VALUE[:MAX]]...
+/// [--license L] [--no-verify]`: the assembler's checks, then the static verifier
+/// (`ebpf_dsl::verifier`), whose findings point at the offending statement. The verifier needs
+/// the type and sizes of every map the program names (`--map xsks:xskmap:4:4`); without them it
+/// is skipped with a note.
+pub fn check(args: CheckArgs) -> Result<ExitCode, CliError> {
+    let CheckArgs {
+        file,
+        prog_type,
+        maps,
+        license,
+        verify,
+    } = args;
+    maps.print_warnings();
     let src = read_source(&file)?;
-    let p = match asm::assemble(&src) {
+    let mut p = match asm::assemble(&src) {
         Ok(p) => p,
         Err(diags) => {
             report(&diags, &src, &file);
@@ -196,6 +247,8 @@ pub fn check(args: &[String]) -> Result<ExitCode, CliError> {
         }
     };
     let name = display_name(&file);
+    maps.rename(&mut p.relocations);
+    let maps = maps.specs();
     if verify {
         let missing: Vec<&str> = p
             .relocations
@@ -204,7 +257,7 @@ pub fn check(args: &[String]) -> Result<ExitCode, CliError> {
             .filter(|s| !maps.iter().any(|m| m.name_str() == *s))
             .collect();
         if !missing.is_empty() {
-            eprintln!(
+            errln!(
                 "{name}: note: the static verifier was skipped: describe the maps with --map {} (missing: {})",
                 crate::map_arg::MAP_ARG_SYNTAX,
                 missing.join(", ")
@@ -218,13 +271,20 @@ pub fn check(args: &[String]) -> Result<ExitCode, CliError> {
                 license: &license,
             };
             if let Err(errs) = ebpf_dsl::verifier::verify(&input) {
-                for e in &errs {
-                    eprintln!("{}", render_verifier_error(e, &src, name, &p.slot_spans));
+                let index = LineIndex::new(&src);
+                for e in errs.iter().take(asm::MAX_SHOWN) {
+                    errln!(
+                        "{}",
+                        render_verifier_error(e, &src, &index, name, &p.slot_spans)
+                    );
                     if e.rule == ebpf_dsl::verifier::Rule::Unsupported {
-                        eprintln!("  = help: `check --no-verify` keeps the structural checks and skips the static verifier");
+                        errln!("  = help: `check --no-verify` keeps the structural checks and skips the static verifier");
                     }
                 }
-                eprintln!(
+                if let Some(more) = asm::diag::more_line(errs.len(), asm::MAX_SHOWN, name) {
+                    errln!("{more}");
+                }
+                errln!(
                     "{name}: {} error{}",
                     errs.len(),
                     if errs.len() == 1 { "" } else { "s" }
@@ -233,7 +293,7 @@ pub fn check(args: &[String]) -> Result<ExitCode, CliError> {
             }
         }
     }
-    println!("{name}: ok, {} instructions", p.insns.len());
+    outln!("{name}: ok, {} instructions", p.insns.len())?;
     Ok(ExitCode::SUCCESS)
 }
 
@@ -242,30 +302,33 @@ pub fn check(args: &[String]) -> Result<ExitCode, CliError> {
 fn render_verifier_error(
     e: &ebpf_dsl::verifier::VerifierError,
     src: &str,
+    index: &LineIndex,
     file: &str,
     spans: &[Option<ebpf_dsl::Span>],
 ) -> String {
-    let Some(Some(span)) = spans.get(e.insn_index) else {
+    let located = spans
+        .get(e.insn_index)
+        .copied()
+        .flatten()
+        .and_then(|span| Some((span, index.line_col(src, span.start)?)));
+    let Some((span, (line_no, col))) = located else {
         return format!(
             "{file}: error: instruction {}: {} [{}]",
             e.insn_index, e.message, e.rule
         );
     };
-    let start = span.start.min(src.len());
-    let line_start = src[..start].rfind('\n').map_or(0, |i| i + 1);
-    let line_end = src[start..].find('\n').map_or(src.len(), |i| start + i);
-    let line_no = src[..start].matches('\n').count() + 1;
-    let col = src[line_start..start].chars().count() + 1;
-    let width = src[start..span.end.clamp(start, line_end)]
-        .chars()
-        .count()
+    let (line_start, line_end) = index.line_bounds(src, line_no);
+    let width = src
+        .get(span.start..span.end.clamp(span.start, line_end))
+        .map_or(1, |s| s.chars().count())
         .max(1);
+    let (text, caret_col, width) =
+        asm::diag::line_window(src.get(line_start..line_end).unwrap_or(""), col, width);
     format!(
-        "{file}:{line_no}:{col}: error: {} [{}]\n  {}\n  {}{}",
+        "{file}:{line_no}:{col}: error: {} [{}]\n  {text}\n  {}{}",
         e.message,
         e.rule,
-        &src[line_start..line_end],
-        " ".repeat(col - 1),
+        " ".repeat(caret_col - 1),
         "^".repeat(width)
     )
 }

@@ -1,43 +1,48 @@
 //! The `disasm` subcommand: raw program bytes to assembly text that reassembles (with
 //! `ebpf-dsl asm`) to the same bytes.
 
-use std::io::{Read, Write};
+use std::io::Read;
 use std::process::ExitCode;
 
 use ebpf_dsl::disasm::disassemble_bytes;
 
+use crate::out::errln;
 use crate::CliError;
 
+/// Parses `disasm FILE`.
+pub fn parse_disasm(args: &[String]) -> Result<String, CliError> {
+    match args {
+        [f] => Ok(f.clone()),
+        [] => Err(CliError::Usage("disasm: missing FILE".into())),
+        _ => Err(CliError::Usage(format!(
+            "disasm takes one FILE, got {} arguments",
+            args.len()
+        ))),
+    }
+}
+
 /// `disasm FILE`.
-pub fn disasm(args: &[String]) -> Result<ExitCode, CliError> {
-    let file = match args {
-        [f] => f.as_str(),
-        [] => return Err(CliError::Usage("disasm: missing FILE".into())),
-        _ => {
-            return Err(CliError::Usage(format!(
-                "disasm takes one FILE, got {} arguments",
-                args.len()
-            )))
-        }
-    };
+pub fn disasm(file: &str) -> Result<ExitCode, CliError> {
     let bytes = read_bytes(file)?;
+    let shown = crate::asm_cmds::display_name(file);
+    if bytes.is_empty() {
+        errln!("ebpf-dsl: {shown} is empty: there is no instruction to disassemble");
+        return Ok(ExitCode::from(1));
+    }
     if bytes.starts_with(b"\x7fELF") {
-        eprintln!(
-            "ebpf-dsl: {file} is an ELF object, not raw program bytes; extract the program's \
+        errln!(
+            "ebpf-dsl: {shown} is an ELF object, not raw program bytes; extract the program's \
              section first, e.g. `llvm-objcopy-19 -O binary --only-section=xdp {file} prog.bin`"
         );
         return Ok(ExitCode::from(1));
     }
     match disassemble_bytes(&bytes) {
         Ok(text) => {
-            let mut out = std::io::stdout().lock();
-            out.write_all(text.as_bytes())
-                .and_then(|()| out.flush())
-                .map_err(|e| CliError::Io(format!("cannot write to stdout: {e}")))?;
+            crate::out::stdout_bytes(text.as_bytes())?;
             Ok(ExitCode::SUCCESS)
         }
         Err(e) => {
-            eprintln!("ebpf-dsl: {file}: {e}");
+            errln!("ebpf-dsl: {shown}: {e}");
             Ok(ExitCode::from(1))
         }
     }

@@ -7,41 +7,73 @@
 
 use std::process::ExitCode;
 
-use ebpf_dsl::{MapSpec, ProgramType};
+use ebpf_dsl::ProgramType;
 use xsk_runtime::program::LoadOptions;
 use xsk_runtime::{Error, Loader};
 
 use crate::asm_cmds::{read_source, report};
+use crate::map_arg::MapArgs;
+use crate::out::{errln, outln};
 use crate::CliError;
 
+/// The largest `--repeat`: at a few hundred ns a run, the kernel is busy for about a minute.
+pub const MAX_REPEAT: u32 = 100_000_000;
+
+/// From this `--repeat` on, `run` says that it may take a while before it starts.
+const SLOW_REPEAT: u32 = 1_000_000;
+
 /// Options shared by `load` and `run`.
-struct Common {
+#[derive(Debug)]
+pub struct Common {
     file: String,
     prog_type: ProgramType,
-    maps: Vec<MapSpec>,
+    maps: MapArgs,
 }
 
-fn parse_hex(s: &str) -> Result<Vec<u8>, CliError> {
-    let clean: String = s
-        .trim()
-        .trim_start_matches("0x")
+/// The arguments of `load`.
+#[derive(Debug)]
+pub struct LoadArgs {
+    common: Common,
+    log: bool,
+    verbose: bool,
+}
+
+/// The arguments of `run`.
+#[derive(Debug)]
+pub struct RunArgs {
+    common: Common,
+    packet: Vec<u8>,
+    repeat: u32,
+}
+
+/// Hex digits to bytes; whitespace, `:` and `-` between them and a leading `0x` are ignored.
+/// Works on characters, so any text gives an error, never a panic.
+pub fn parse_hex(s: &str) -> Result<Vec<u8>, CliError> {
+    let t = s.trim();
+    let t = t.strip_prefix("0x").unwrap_or(t);
+    let digits: Vec<char> = t
         .chars()
         .filter(|c| !c.is_whitespace() && *c != ':' && *c != '-')
         .collect();
-    if !clean.len().is_multiple_of(2) {
+    if let Some(bad) = digits.iter().find(|c| !c.is_ascii_hexdigit()) {
         return Err(CliError::Usage(format!(
-            "--packet: odd number of hex digits ({})",
-            clean.len()
+            "--packet: `{bad}` is not a hex digit (expected pairs of 0-9 a-f, e.g. 0011aabb)"
         )));
     }
-    (0..clean.len())
-        .step_by(2)
-        .map(|i| {
-            u8::from_str_radix(&clean[i..i + 2], 16).map_err(|_| {
-                CliError::Usage(format!("--packet: `{}` is not hex", &clean[i..i + 2]))
-            })
+    if !digits.len().is_multiple_of(2) {
+        return Err(CliError::Usage(format!(
+            "--packet: odd number of hex digits ({})",
+            digits.len()
+        )));
+    }
+    Ok(digits
+        .chunks(2)
+        .map(|pair| {
+            let hi = pair[0].to_digit(16).unwrap_or(0);
+            let lo = pair[1].to_digit(16).unwrap_or(0);
+            (hi * 16 + lo) as u8
         })
-        .collect()
+        .collect())
 }
 
 fn hex(bytes: &[u8]) -> String {
@@ -53,8 +85,9 @@ fn assemble_and_load(
     c: &Common,
     opts: LoadOptions,
 ) -> Result<Result<xsk_runtime::Loaded, ExitCode>, CliError> {
+    c.maps.print_warnings();
     let src = read_source(&c.file)?;
-    let assembled = match ebpf_dsl::asm::assemble(&src) {
+    let mut assembled = match ebpf_dsl::asm::assemble(&src) {
         Ok(a) => a,
         Err(diags) => {
             report(&diags, &src, &c.file);
@@ -70,15 +103,17 @@ fn assemble_and_load(
         .map(|ch| if ch.is_ascii_alphanumeric() { ch } else { '_' })
         .take(15)
         .collect();
-    let spec = assembled.into_program_spec(name, c.prog_type, "GPL", c.maps.clone());
+    drop(src);
+    c.maps.rename(&mut assembled.relocations);
+    let spec = assembled.into_program_spec(name, c.prog_type, "GPL", c.maps.specs());
     match Loader::new().program_with(spec, opts).load() {
         Ok(l) => Ok(Ok(l)),
         Err(e @ Error::Verifier { .. }) => {
-            println!("verifier: rejected");
+            outln!("verifier: rejected")?;
             if let Some(log) = e.verifier_log() {
-                println!("{}", log.trim_end());
+                outln!("{}", log.trim_end())?;
             }
-            eprintln!("ebpf-dsl: {}", first_line(&e.to_string()));
+            errln!("ebpf-dsl: {}", first_line(&e.to_string()));
             Ok(Err(ExitCode::from(1)))
         }
         Err(e @ Error::UnknownMap { .. }) => Err(CliError::Io(format!(
@@ -99,7 +134,7 @@ type Parsed = (Common, Vec<(String, String)>, Vec<String>);
 fn parse_common(args: &[String], needs_type: bool) -> Result<Parsed, CliError> {
     let mut file = None;
     let mut prog_type = None;
-    let mut maps = Vec::new();
+    let mut maps = MapArgs::default();
     let mut valued = Vec::new();
     let mut flags = Vec::new();
     let mut it = args.iter();
@@ -119,7 +154,7 @@ fn parse_common(args: &[String], needs_type: bool) -> Result<Parsed, CliError> {
                 let v = it.next().ok_or_else(|| {
                     CliError::Usage(format!("--map needs {}", crate::map_arg::MAP_ARG_SYNTAX))
                 })?;
-                maps.push(crate::map_arg::parse_map_arg(v)?);
+                maps.push(v)?;
             }
             "--packet" | "--repeat" => {
                 let v = it
@@ -159,19 +194,29 @@ fn parse_common(args: &[String], needs_type: bool) -> Result<Parsed, CliError> {
     ))
 }
 
-/// `load FILE [--type T] [--map ...] [--log] [--verbose]`: loads into the kernel and prints the
-/// verifier's verdict (and its log on rejection, or always with `--log`).
-pub fn load(args: &[String]) -> Result<ExitCode, CliError> {
-    let (c, valued, flags) = parse_common(args, false)?;
+/// Parses `load FILE [--type T] [--map ...] [--log] [--verbose]`.
+pub fn parse_load(args: &[String]) -> Result<LoadArgs, CliError> {
+    let (common, valued, flags) = parse_common(args, false)?;
     if let Some((opt, _)) = valued.first() {
         return Err(CliError::Usage(format!("`load` takes no {opt}")));
     }
-    let opts = LoadOptions {
-        always_log: flags.iter().any(|f| f == "--log" || f == "--verbose"),
+    Ok(LoadArgs {
+        common,
+        log: flags.iter().any(|f| f == "--log" || f == "--verbose"),
         verbose: flags.iter().any(|f| f == "--verbose"),
+    })
+}
+
+/// `load FILE [--type T] [--map ...] [--log] [--verbose]`: loads into the kernel and prints the
+/// verifier's verdict (and its log on rejection, or always with `--log`).
+pub fn load(args: LoadArgs) -> Result<ExitCode, CliError> {
+    let c = &args.common;
+    let opts = LoadOptions {
+        always_log: args.log,
+        verbose: args.verbose,
         ..Default::default()
     };
-    let loaded = match assemble_and_load(&c, opts)? {
+    let loaded = match assemble_and_load(c, opts)? {
         Ok(l) => l,
         Err(code) => return Ok(code),
     };
@@ -179,24 +224,23 @@ pub fn load(args: &[String]) -> Result<ExitCode, CliError> {
         let p = loaded
             .program(name)
             .map_err(|e| CliError::Io(e.to_string()))?;
-        println!(
+        outln!(
             "verifier: accepted `{}` ({}, program id {}, tag {})",
             p.name(),
             c.prog_type,
             p.id(),
             hex(&p.tag())
-        );
+        )?;
         if let Some(log) = p.verifier_log() {
-            println!("{}", log.trim_end());
+            outln!("{}", log.trim_end())?;
         }
     }
     Ok(ExitCode::SUCCESS)
 }
 
-/// `run FILE --type xdp --packet HEX [--repeat N] [--map ...]`: loads, runs once per repeat
-/// with BPF_PROG_TEST_RUN, prints the action, the output packet and the kernel's ns per run.
-pub fn run(args: &[String]) -> Result<ExitCode, CliError> {
-    let (c, valued, flags) = parse_common(args, true)?;
+/// Parses `run FILE --type T --packet HEX [--repeat N] [--map ...]`.
+pub fn parse_run(args: &[String]) -> Result<RunArgs, CliError> {
+    let (common, valued, flags) = parse_common(args, true)?;
     if let Some(f) = flags.first() {
         return Err(CliError::Usage(format!("`run` takes no {f}")));
     }
@@ -206,13 +250,36 @@ pub fn run(args: &[String]) -> Result<ExitCode, CliError> {
         match k.as_str() {
             "--packet" => packet = Some(parse_hex(&v)?),
             _ => {
-                repeat = v
-                    .parse()
-                    .map_err(|_| CliError::Usage(format!("--repeat `{v}` is not a number")))?
+                repeat = v.parse().map_err(|_| {
+                    CliError::Usage(format!(
+                        "--repeat `{v}` is not a number from 1 to {MAX_REPEAT}"
+                    ))
+                })?;
+                if repeat > MAX_REPEAT {
+                    return Err(CliError::Usage(format!(
+                        "--repeat {repeat} is above {MAX_REPEAT}: the kernel would run the program \
+                         for minutes without a word; averages settle long before"
+                    )));
+                }
             }
         }
     }
     let packet = packet.ok_or_else(|| CliError::Usage("--packet HEX is required".into()))?;
+    Ok(RunArgs {
+        common,
+        packet,
+        repeat,
+    })
+}
+
+/// `run FILE --type xdp --packet HEX [--repeat N] [--map ...]`: loads, runs once per repeat
+/// with BPF_PROG_TEST_RUN, prints the action, the output packet and the kernel's ns per run.
+pub fn run(args: RunArgs) -> Result<ExitCode, CliError> {
+    let RunArgs {
+        common: c,
+        packet,
+        repeat,
+    } = args;
     let loaded = match assemble_and_load(&c, LoadOptions::default())? {
         Ok(l) => l,
         Err(code) => return Ok(code),
@@ -225,23 +292,29 @@ pub fn run(args: &[String]) -> Result<ExitCode, CliError> {
     let p = loaded
         .program(&name)
         .map_err(|e| CliError::Io(e.to_string()))?;
+    if repeat >= SLOW_REPEAT {
+        errln!(
+            "ebpf-dsl: running the program {repeat} times in the kernel (BPF_PROG_TEST_RUN); \
+             this can take a while, Ctrl-C stops it"
+        );
+    }
     let r = p
         .test_run(&packet, repeat)
         .map_err(|e| CliError::Io(e.to_string()))?;
     match (c.prog_type, r.action()) {
-        (ProgramType::Xdp, Some(a)) => println!("action: {a} (retval {})", r.retval),
-        _ => println!("retval: {} ({:#x})", r.retval, r.retval),
+        (ProgramType::Xdp, Some(a)) => outln!("action: {a} (retval {})", r.retval)?,
+        _ => outln!("retval: {} ({:#x})", r.retval, r.retval)?,
     }
-    println!(
+    outln!(
         "packet out ({} bytes): {}",
         r.data_out.len(),
         hex(&r.data_out)
-    );
-    println!(
+    )?;
+    outln!(
         "duration: {} ns/run over {} run{}",
         r.duration_ns,
         repeat.max(1),
         if repeat > 1 { "s" } else { "" }
-    );
+    )?;
     Ok(ExitCode::SUCCESS)
 }

@@ -3,9 +3,89 @@
 
 use std::borrow::Cow;
 
-use ebpf_dsl::{MapSpec, MapType};
+use ebpf_dsl::spec::BPF_OBJ_NAME_MAX;
+use ebpf_dsl::{MapSpec, MapType, Relocation};
 
+use crate::out::errln;
 use crate::CliError;
+
+/// The `--map` options of one command line: each map's spec (with the name the kernel keeps,
+/// at most [`BPF_OBJ_NAME_MAX`] characters) and the name the program uses for it.
+#[derive(Debug, Default)]
+pub struct MapArgs {
+    /// (name in the program, spec with the kernel's name).
+    maps: Vec<(String, MapSpec)>,
+    /// Warnings for the user (names truncated), printed when the command runs.
+    warnings: Vec<String>,
+}
+
+impl MapArgs {
+    /// Parses one `--map` value and adds it. The same name twice is an error; a name longer
+    /// than 15 characters is truncated for the kernel, as libbpf does, with a warning (two
+    /// names that truncate to the same one are an error).
+    pub fn push(&mut self, arg: &str) -> Result<(), CliError> {
+        let mut spec = parse_map_arg(arg)?;
+        let full = spec.name_str().to_string();
+        if self.maps.iter().any(|(f, _)| *f == full) {
+            return Err(CliError::Usage(format!(
+                "--map `{full}` is given twice; describe each map once"
+            )));
+        }
+        let short = truncate_name(&full);
+        if short != full {
+            if let Some((other, _)) = self.maps.iter().find(|(_, m)| m.name_str() == short) {
+                return Err(CliError::Usage(format!(
+                    "--map `{full}` and `{other}` have the same first {BPF_OBJ_NAME_MAX} characters \
+                     (`{short}`), the part of a map name the kernel keeps; rename one"
+                )));
+            }
+            self.warnings.push(format!(
+                "ebpf-dsl: warning: map name `{full}` is longer than {BPF_OBJ_NAME_MAX} characters; \
+                 the kernel keeps `{short}` (as libbpf does)"
+            ));
+            spec.name = Cow::Owned(short.to_string());
+        }
+        self.maps.push((full, spec));
+        Ok(())
+    }
+
+    /// The specs, with the kernel's names.
+    pub fn specs(&self) -> Vec<MapSpec> {
+        self.maps.iter().map(|(_, m)| m.clone()).collect()
+    }
+
+    /// The warnings [`MapArgs::push`] collected.
+    #[cfg(test)]
+    pub fn warnings(&self) -> &[String] {
+        &self.warnings
+    }
+
+    /// Prints the warnings (to stderr).
+    pub fn print_warnings(&self) {
+        for w in &self.warnings {
+            errln!("{w}");
+        }
+    }
+
+    /// Renames the program's references to a truncated map to the kernel's name, so that the
+    /// loader and the verifier find it.
+    pub fn rename(&self, relocations: &mut [Relocation]) {
+        for r in relocations {
+            if let Some((_, m)) = self.maps.iter().find(|(f, _)| *f == r.symbol) {
+                r.symbol = m.name.clone();
+            }
+        }
+    }
+}
+
+/// The first [`BPF_OBJ_NAME_MAX`] bytes of `name` (cut on a character boundary).
+pub fn truncate_name(name: &str) -> &str {
+    let mut end = name.len().min(BPF_OBJ_NAME_MAX);
+    while !name.is_char_boundary(end) {
+        end -= 1;
+    }
+    &name[..end]
+}
 
 /// The syntax, for usage and error messages.
 pub const MAP_ARG_SYNTAX: &str = "NAME:TYPE:KEY_SIZE:VALUE_SIZE[:MAX_ENTRIES]";
@@ -29,6 +109,14 @@ pub fn parse_map_arg(s: &str) -> Result<MapSpec, CliError> {
     };
     if name.is_empty() {
         return Err(bad("the map name is empty"));
+    }
+    if !name
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '.')
+    {
+        return Err(bad(
+            "a map name has only ASCII letters, digits, `_` and `.` (the kernel's rule)",
+        ));
     }
     let map_type =
         MapType::from_name(t.trim()).ok_or_else(|| bad(&format!("unknown map type `{t}`")))?;

@@ -1,0 +1,120 @@
+//! `ebpf-dsl load` / `run` failures the kernel reports, as the user sees them (issue 10): a
+//! program type without a test run (the kernel's internal ENOTSUPP, 524), an oversized packet
+//! for a socket-buffer program, a truncated map name, a closed stdout. Needs root (skips with a
+//! printed reason otherwise, runs under CI=true).
+
+use std::process::{Command, Output, Stdio};
+
+fn bin() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_ebpf-dsl"))
+}
+
+fn write_src(name: &str, text: &str) -> String {
+    let dir =
+        std::env::temp_dir().join(format!("ebpf-dsl-cli-kernel-errors-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let p = dir.join(name);
+    std::fs::write(&p, text).expect("write source");
+    p.to_str().expect("utf-8 temp path").to_string()
+}
+
+fn run(args: &[&str]) -> Output {
+    bin()
+        .args(args)
+        .stdin(Stdio::null())
+        .output()
+        .expect("run ebpf-dsl")
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+#[test]
+fn kprobe_test_run_says_it_is_not_supported() {
+    if !xsk_runtime::netns::privileged_test_should_run("cli kprobe test run") {
+        return;
+    }
+    let f = write_src("k.s", "r0 = 0\nexit\n");
+    let out = run(&[
+        "run",
+        &f,
+        "--type",
+        "kprobe",
+        "--packet",
+        "00112233445566778899aabbccdd",
+    ]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    let err = stderr(&out);
+    assert!(!err.contains("Unknown error 524"), "{err}");
+    assert!(
+        err.contains("operation not supported (ENOTSUPP 524)")
+            && err.contains("BPF_PROG_TEST_RUN is not supported for kprobe programs"),
+        "{err}"
+    );
+}
+
+#[test]
+fn an_oversized_socket_filter_packet_gets_a_socket_buffer_hint() {
+    if !xsk_runtime::netns::privileged_test_should_run("cli socket_filter packet size") {
+        return;
+    }
+    let f = write_src("s.s", "r0 = 0\nexit\n");
+    let packet = "00".repeat(5000);
+    let out = run(&["run", &f, "--type", "socket_filter", "--packet", &packet]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    let err = stderr(&out);
+    assert!(err.contains("EINVAL"), "{err}");
+    assert!(err.contains("socket buffer test packet"), "{err}");
+    assert!(!err.contains("XDP"), "{err}");
+}
+
+#[test]
+fn a_long_map_name_loads_under_its_truncated_name() {
+    if !xsk_runtime::netns::privileged_test_should_run("cli long map name") {
+        return;
+    }
+    let f = write_src("m.s", "r1 = counters_by_protocol ll\nr0 = XDP_PASS\nexit\n");
+    let out = run(&["load", &f, "--map", "counters_by_protocol:array:4:8:4"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(
+        String::from_utf8_lossy(&out.stdout).contains("verifier: accepted"),
+        "{out:?}"
+    );
+    assert!(
+        stderr(&out).contains("the kernel keeps `counters_by_pro`"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn load_and_run_exit_quietly_on_a_closed_stdout() {
+    if !xsk_runtime::netns::privileged_test_should_run("cli closed stdout") {
+        return;
+    }
+    let f = write_src("p.s", "r0 = XDP_PASS\nexit\n");
+    for args in [
+        vec!["load", f.as_str()],
+        vec![
+            "run",
+            f.as_str(),
+            "--type",
+            "xdp",
+            "--packet",
+            "00112233445566778899aabbccdd",
+        ],
+    ] {
+        let (reader, writer) = std::io::pipe().expect("pipe");
+        drop(reader);
+        let out = bin()
+            .args(&args)
+            .stdin(Stdio::null())
+            .stdout(writer)
+            .stderr(Stdio::piped())
+            .output()
+            .expect("run ebpf-dsl");
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {}", stderr(&out));
+        assert!(stderr(&out).is_empty(), "{args:?}: {}", stderr(&out));
+    }
+}
