@@ -1,0 +1,261 @@
+//! ALU instructions: scalar arithmetic and pointer arithmetic (the kernel's `adjust_ptr_min_max_vals`).
+
+use super::*;
+
+impl<'a> Exec<'a> {
+    #[allow(clippy::too_many_arguments)]
+    pub(super) fn alu(
+        &mut self,
+        pc: usize,
+        st: &mut State,
+        is64: bool,
+        op: AluOp,
+        dst: u8,
+        src: Src,
+        off: i16,
+        imm: i32,
+    ) -> R<()> {
+        self.write_dst(pc, dst)?;
+        let srcv = match src {
+            Src::Reg(r) => self.read(st, pc, r)?,
+            Src::Imm(i) => {
+                RegVal::Scalar(Scalar::konst(if is64 { i as u64 } else { i as u32 as u64 }))
+            }
+        };
+        if op == AluOp::Mov {
+            let v = if off != 0 {
+                match srcv {
+                    RegVal::Scalar(s) => {
+                        let r = s.sext(off as u32);
+                        RegVal::Scalar(if is64 {
+                            r
+                        } else {
+                            alu32(AluOp::Or, &r, &Scalar::konst(0))
+                        })
+                    }
+                    // Privileged: a sign-extending move of a pointer gives an unknown number.
+                    _ => RegVal::Scalar(Scalar::UNKNOWN),
+                }
+            } else if is64 {
+                match (srcv, src) {
+                    (RegVal::Scalar(mut v), Src::Reg(r)) => {
+                        // `rX = rY` links the two (the kernel's scalar ids).
+                        if v.link & !Scalar::BIG_DELTA == 0 && v.as_const().is_none() {
+                            v.link = st.fresh();
+                            self.set(st, r, RegVal::Scalar(v));
+                        }
+                        RegVal::Scalar(v)
+                    }
+                    (v, _) => v,
+                }
+            } else {
+                match srcv {
+                    RegVal::Scalar(s) => RegVal::Scalar(s.trunc32()),
+                    _ => RegVal::Scalar(Scalar::UNKNOWN),
+                }
+            };
+            self.set(st, dst, v);
+            return Ok(());
+        }
+        let d = self.read(st, pc, dst)?;
+        if let Src::Imm(_) = src {
+            if matches!(op, AluOp::Div | AluOp::Mod) && imm == 0 {
+                return Err(e(pc, Rule::DivisionByZero, "division by the constant 0 (the kernel rejects it; a register divisor that is 0 at run time gives 0)"));
+            }
+            let width = if is64 { 64 } else { 32 };
+            if matches!(op, AluOp::Lsh | AluOp::Rsh | AluOp::Arsh) && (imm < 0 || imm >= width) {
+                return Err(e(
+                    pc,
+                    Rule::InvalidShift,
+                    format!(
+                        "invalid shift by {imm}: a {width}-bit shift amount must be 0..{}",
+                        width - 1
+                    ),
+                ));
+            }
+        }
+        let w = if is64 { "r" } else { "w" };
+        let opn = alu_name(op);
+        let result = match (&d, &srcv) {
+            (RegVal::Scalar(a), _) if op == AluOp::End => {
+                RegVal::Scalar(end_op(a, imm as i64, off == 1))
+            }
+            // A privileged loader may negate or byte-swap a pointer: the result is a number.
+            (p, _) if p.is_pointer() && matches!(op, AluOp::End | AluOp::Neg) => {
+                RegVal::Scalar(Scalar::UNKNOWN)
+            }
+            (RegVal::Scalar(a), RegVal::Scalar(b)) => {
+                let mut r = if is64 {
+                    alu64(op, &a.unlinked(), &b.unlinked())
+                } else {
+                    alu32(op, &a.unlinked(), &b.unlinked())
+                }
+                .unlinked();
+                // The kernel keeps a copy linked with a constant delta after `rX += c`; a delta
+                // of 2^29 or more then makes rX unusable as a pointer offset.
+                if a.link & !Scalar::BIG_DELTA != 0
+                    && a.as_const().is_none()
+                    && matches!(op, AluOp::Add | AluOp::Sub)
+                {
+                    if let Some(c) = b.as_const() {
+                        let c = if op == AluOp::Sub {
+                            (c as i64).wrapping_neg()
+                        } else {
+                            c as i64
+                        };
+                        if c.unsigned_abs() >= MAX_VAR_OFF as u64 && i32::try_from(c).is_ok() {
+                            r.link = Scalar::BIG_DELTA;
+                        }
+                    }
+                }
+                RegVal::Scalar(r)
+            }
+            (p, RegVal::Scalar(b)) => {
+                if !is64 {
+                    if op == AluOp::Sub {
+                        RegVal::Scalar(Scalar::UNKNOWN)
+                    } else {
+                        return Err(e(pc, Rule::PointerArithmetic, format!(
+                            "32-bit arithmetic on a pointer: r{dst} is {}; use the 64-bit form (`r{dst} {opn} ...`)", self.describe(p)
+                        )));
+                    }
+                } else if matches!(op, AluOp::Add | AluOp::Sub) {
+                    self.ptr_add(pc, st, dst, p, b, op == AluOp::Sub)?
+                } else {
+                    return Err(e(pc, Rule::PointerArithmetic, format!(
+                        "`{w}{dst} {opn}` on a pointer: r{dst} is {}; only adding or subtracting a scalar is allowed", self.describe(p)
+                    )));
+                }
+            }
+            (RegVal::Scalar(a), p) => {
+                if is64 && op == AluOp::Add {
+                    self.ptr_add(pc, st, dst, p, a, false)?
+                } else if !is64 && op == AluOp::Sub {
+                    RegVal::Scalar(Scalar::UNKNOWN)
+                } else {
+                    return Err(e(pc, Rule::PointerArithmetic, format!(
+                        "`{w}{dst} {opn} {}` mixes a scalar with a pointer ({}); only `scalar += pointer` is allowed",
+                        if let Src::Reg(r) = src { format!("r{r}") } else { String::new() }, self.describe(p)
+                    )));
+                }
+            }
+            (p, q) => {
+                if op == AluOp::Sub {
+                    RegVal::Scalar(Scalar::UNKNOWN)
+                } else {
+                    return Err(e(pc, Rule::PointerArithmetic, format!(
+                        "`{opn}` between two pointers ({} and {}) is not allowed; only pointer - pointer gives a number",
+                        self.describe(p), self.describe(q)
+                    )));
+                }
+            }
+        };
+        self.set(st, dst, result);
+        Ok(())
+    }
+
+    pub(super) fn ptr_add(
+        &mut self,
+        pc: usize,
+        st: &mut State,
+        dst: u8,
+        p: &RegVal,
+        s: &Scalar,
+        sub: bool,
+    ) -> R<RegVal> {
+        let pa = |m: String| Err(e(pc, Rule::PointerArithmetic, m));
+        match p {
+            RegVal::MapValueOrNull { .. } | RegVal::OpaqueOrNull { .. } | RegVal::RingbufOrNull { .. } => {
+                return Err(e(pc, Rule::NullCheck, format!(
+                    "arithmetic on {}; null-check it first (`if r{dst} == 0 goto ...`)", self.describe(p)
+                )))
+            }
+            RegVal::PktEnd => return pa("arithmetic on data_end is not allowed; add to the packet pointer instead and compare it with data_end".into()),
+            // The kernel allows only `map += 0` (CONST_PTR_TO_MAP), and no arithmetic at all on
+            // the socket-like entries of XSKMAP / DEVMAP lookups.
+            RegVal::MapPtr { .. } if !sub && s.as_const() == Some(0) => return Ok(p.clone()),
+            RegVal::MapPtr { .. } | RegVal::Opaque { .. } => {
+                return pa(format!("arithmetic on {} is not allowed", self.describe(p)));
+            }
+            // `subtraction from stack pointer prohibited`, even of a constant: add a negative
+            // number instead.
+            RegVal::Stack { .. } if sub => {
+                return pa(format!(
+                    "subtracting from a stack pointer (r{dst} is {}) is not allowed by the kernel; add a negative offset instead (`r{dst} += -8`)",
+                    self.describe(p)
+                ));
+            }
+            _ => {}
+        }
+        if s.link & Scalar::BIG_DELTA != 0 {
+            return pa(format!(
+                "this offset was copied from another register and then had a constant of 2^29 or more added; the kernel refuses such an offset ({s})"
+            ));
+        }
+        // The kernel's check_reg_sane_offset: the scalar's minimum must be within ±2^29 (a large
+        // maximum is allowed here; accesses through the result then fail their bounds checks).
+        if s.smin <= -MAX_VAR_OFF || s.smin >= MAX_VAR_OFF {
+            return pa(format!(
+                "adding {s} to {}: the offset is not bounded (the kernel needs it within ±2^29); bound it first, e.g. `rX &= 0xff` or a comparison",
+                self.describe(p)
+            ));
+        }
+        let c = s.as_const().map(|c| c as i64);
+        let shift = |off: i32| -> Option<i32> {
+            let c = c?;
+            let n = if sub { off as i64 - c } else { off as i64 + c };
+            if n.abs() >= MAX_VAR_OFF {
+                None
+            } else {
+                Some(n as i32)
+            }
+        };
+        let nvar = |var: &Scalar| if sub { var.sub(s) } else { var.add(s) };
+        if c.is_none() {
+            let var = match p {
+                RegVal::Pkt { var, .. }
+                | RegVal::MapValue { var, .. }
+                | RegVal::Ringbuf { var, .. } => nvar(var),
+                _ => Scalar::konst(0),
+            };
+            if var.smin <= -MAX_VAR_OFF || var.smin >= MAX_VAR_OFF {
+                return pa(format!(
+                    "the variable offset of the result ({var}) is out of bounds (the kernel needs its minimum within ±2^29)"
+                ));
+            }
+        }
+        Ok(match p {
+            RegVal::Ctx { off } => match shift(*off) {
+                Some(o) => RegVal::Ctx { off: o },
+                None => return pa("a variable offset into the context is not allowed".into()),
+            },
+            RegVal::Stack { frame, off } => match shift(*off) {
+                Some(o) => RegVal::Stack { frame: *frame, off: o },
+                None => {
+                    return Err(e(pc, Rule::Unsupported, format!(
+                        "a variable offset ({s}) into the stack is not proven safe by this verifier; use constant offsets from r10"
+                    )))
+                }
+            },
+            RegVal::Pkt { kind, off, var, id, range } => match shift(*off) {
+                Some(o) => RegVal::Pkt { kind: *kind, off: o, var: *var, id: *id, range: *range },
+                None if c.is_some() => return pa("the packet offset is out of range".into()),
+                None => {
+                    let nid = st.fresh();
+                    RegVal::Pkt { kind: *kind, off: *off, var: nvar(var), id: nid, range: 0 }
+                }
+            },
+            RegVal::MapValue { map, off, var } => match shift(*off) {
+                Some(o) => RegVal::MapValue { map: *map, off: o, var: *var },
+                None if c.is_some() => return pa("the map value offset is out of range".into()),
+                None => RegVal::MapValue { map: *map, off: *off, var: nvar(var) },
+            },
+            RegVal::Ringbuf { size, off, var, ref_id } => match shift(*off) {
+                Some(o) => RegVal::Ringbuf { size: *size, off: o, var: *var, ref_id: *ref_id },
+                None if c.is_some() => return pa("the offset is out of range".into()),
+                None => RegVal::Ringbuf { size: *size, off: *off, var: nvar(var), ref_id: *ref_id },
+            },
+            _ => return pa(format!("arithmetic on {} is not allowed", self.describe(p))),
+        })
+    }
+}

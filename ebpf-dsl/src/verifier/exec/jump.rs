@@ -1,0 +1,297 @@
+//! Conditional jumps: branch decisions, range refinement, null checks and packet ranges.
+
+use super::*;
+
+impl<'a> Exec<'a> {
+    #[allow(clippy::too_many_arguments)]
+    pub(super) fn cond(
+        &mut self,
+        pc: usize,
+        st: &mut State,
+        is64: bool,
+        op: JmpOp,
+        dst: u8,
+        src: Src,
+        target: usize,
+    ) -> R<Step> {
+        let a = self.read(st, pc, dst)?;
+        let b = match src {
+            Src::Reg(r) => self.read(st, pc, r)?,
+            Src::Imm(i) => {
+                RegVal::Scalar(Scalar::konst(if is64 { i as u64 } else { i as u32 as u64 }))
+            }
+        };
+        let both = |st: &State| Step::Branch {
+            other_pc: target,
+            other: st.clone(),
+            pc: pc + 1,
+        };
+        match (&a, &b) {
+            (RegVal::Scalar(x), RegVal::Scalar(y)) => {
+                let (vx, vy) = if is64 {
+                    (*x, *y)
+                } else if is_signed(op) {
+                    (x.as_s32(), y.as_s32())
+                } else {
+                    (x.trunc32(), y.trunc32())
+                };
+                if let Some(t) = branch_taken(op, &vx, &vy) {
+                    return Ok(Step::Next(if t { target } else { pc + 1 }));
+                }
+                let refinable = is64
+                    || (x.umax <= u32::MAX as u64
+                        && y.umax <= u32::MAX as u64
+                        && (!is_signed(op)
+                            || (x.umax <= i32::MAX as u64 && y.umax <= i32::MAX as u64)));
+                let mut taken = st.clone();
+                if op == JmpOp::Jset {
+                    // The kernel forgets the ranges of a register tested with `&` against a
+                    // constant and keeps only its known bits (cleared bits on the false branch).
+                    let forget = |v: &Scalar, clear: u64| {
+                        let t = Tnum {
+                            value: v.t.value & !clear,
+                            mask: v.t.mask & !clear,
+                        };
+                        Scalar {
+                            t,
+                            ..Scalar::UNKNOWN
+                        }
+                        .sync()
+                        .unwrap_or(Scalar::UNKNOWN)
+                    };
+                    let width_mask = if is64 { u64::MAX } else { 0xffff_ffff };
+                    if let Some(c) = vy.as_const() {
+                        if !matches!(src, Src::Reg(r) if r == dst) {
+                            set_linked(&mut taken, dst, *x, forget(x, 0));
+                            set_linked(st, dst, *x, forget(x, c & width_mask));
+                        }
+                    } else if let (Some(c), Src::Reg(r)) = (vx.as_const(), src) {
+                        set_linked(&mut taken, r, *y, forget(y, 0));
+                        set_linked(st, r, *y, forget(y, c & width_mask));
+                    }
+                    return Ok(Step::Branch {
+                        other_pc: target,
+                        other: taken,
+                        pc: pc + 1,
+                    });
+                }
+                if refinable {
+                    let same = matches!(src, Src::Reg(r) if r == dst);
+                    if !same {
+                        let (tx, ty) = refine(op, true, *x, *y);
+                        let (fx, fy) = refine(op, false, *x, *y);
+                        set_linked(&mut taken, dst, *x, tx);
+                        set_linked(st, dst, *x, fx);
+                        if let Src::Reg(r) = src {
+                            set_linked(&mut taken, r, *y, ty);
+                            set_linked(st, r, *y, fy);
+                        }
+                    }
+                }
+                Ok(Step::Branch {
+                    other_pc: target,
+                    other: taken,
+                    pc: pc + 1,
+                })
+            }
+            (p, RegVal::Scalar(z))
+                if is64
+                    && matches!(src, Src::Imm(0))
+                    && matches!(op, JmpOp::Jeq | JmpOp::Jne)
+                    && z.as_const() == Some(0)
+                    && matches!(
+                        p,
+                        RegVal::MapValueOrNull { .. }
+                            | RegVal::OpaqueOrNull { .. }
+                            | RegVal::RingbufOrNull { .. }
+                    ) =>
+            {
+                let mut null = st.clone();
+                let mut nonnull = st.clone();
+                mark_null(&mut null, p, true);
+                mark_null(&mut nonnull, p, false);
+                let (taken, fall) = if op == JmpOp::Jeq {
+                    (null, nonnull)
+                } else {
+                    (nonnull, null)
+                };
+                *st = fall;
+                Ok(Step::Branch {
+                    other_pc: target,
+                    other: taken,
+                    pc: pc + 1,
+                })
+            }
+            (RegVal::Pkt { .. }, _) | (_, RegVal::Pkt { .. })
+                if is64 && matches!(src, Src::Reg(_)) =>
+            {
+                let srcr = match src {
+                    Src::Reg(r) => r,
+                    Src::Imm(_) => dst,
+                };
+                // Which is the pointer and which the end, and when is "ptr <= end" (closed) or
+                // "ptr < end" (open) known?
+                let pair = match (&a, &b) {
+                    (
+                        RegVal::Pkt {
+                            kind: PktKind::Data,
+                            ..
+                        },
+                        RegVal::PktEnd,
+                    ) => Some((true, a.clone())),
+                    (
+                        RegVal::PktEnd,
+                        RegVal::Pkt {
+                            kind: PktKind::Data,
+                            ..
+                        },
+                    ) => Some((false, b.clone())),
+                    (
+                        RegVal::Pkt {
+                            kind: PktKind::Meta,
+                            ..
+                        },
+                        d,
+                    ) if is_init_data(d) => Some((true, a.clone())),
+                    (
+                        d,
+                        RegVal::Pkt {
+                            kind: PktKind::Meta,
+                            ..
+                        },
+                    ) if is_init_data(d) => Some((false, b.clone())),
+                    _ => None,
+                };
+                let _ = srcr;
+                let Some((ptr_is_dst, ptr)) = pair else {
+                    return Ok(both(st));
+                };
+                // (branch on which "ptr < end" or "ptr <= end" holds, open?)
+                let (good_taken, good_fall): (Option<bool>, Option<bool>) = match (op, ptr_is_dst) {
+                    (JmpOp::Jgt, true) => (None, Some(false)), // ptr > end: fallthrough ptr <= end
+                    (JmpOp::Jgt, false) => (Some(true), None), // end > ptr: taken ptr < end
+                    (JmpOp::Jlt, true) => (Some(true), None),  // ptr < end
+                    (JmpOp::Jlt, false) => (None, Some(false)), // end < ptr: fallthrough ptr <= end
+                    (JmpOp::Jge, true) => (None, Some(true)),  // ptr >= end: fallthrough ptr < end
+                    (JmpOp::Jge, false) => (Some(false), None), // end >= ptr: taken ptr <= end
+                    (JmpOp::Jle, true) => (Some(false), None), // ptr <= end: taken
+                    (JmpOp::Jle, false) => (None, Some(true)), // end <= ptr: fallthrough ptr < end
+                    _ => (None, None),
+                };
+                let mut taken = st.clone();
+                if let Some(open) = good_taken {
+                    find_good_pkt(&mut taken, &ptr, open);
+                }
+                if let Some(open) = good_fall {
+                    find_good_pkt(st, &ptr, open);
+                }
+                Ok(Step::Branch {
+                    other_pc: target,
+                    other: taken,
+                    pc: pc + 1,
+                })
+            }
+            _ => Ok(both(st)),
+        }
+    }
+}
+
+/// Gives register `r` (whose value was `old`) the refined value `new`, and every register and
+/// spilled slot linked to it too (the kernel's `sync_linked_regs`).
+pub(super) fn set_linked(st: &mut State, r: u8, old: Scalar, new: Scalar) {
+    let link = old.link;
+    let new = Scalar { link, ..new };
+    st.cur_mut().regs[r as usize] = RegVal::Scalar(new);
+    if link & !Scalar::BIG_DELTA != 0 {
+        st.for_each_reg(|x| {
+            if let RegVal::Scalar(v) = x {
+                if v.link == link {
+                    *v = new;
+                }
+            }
+        });
+    }
+}
+
+pub(super) fn is_init_data(v: &RegVal) -> bool {
+    matches!(v, RegVal::Pkt { kind: PktKind::Data, off: 0, id: 0, var, .. } if var.as_const() == Some(0))
+}
+
+/// After a null check: every copy of the lookup result becomes NULL (a zero scalar) or the
+/// non-NULL pointer; a NULL ring buffer reservation needs no release.
+pub(super) fn mark_null(st: &mut State, p: &RegVal, is_null: bool) {
+    let (id, rf) = match p {
+        RegVal::MapValueOrNull { id, .. } | RegVal::OpaqueOrNull { id, .. } => (*id, None),
+        RegVal::RingbufOrNull { id, ref_id, .. } => (*id, Some(*ref_id)),
+        _ => return,
+    };
+    st.for_each_reg(|r| {
+        let same = match r {
+            RegVal::MapValueOrNull { id: i, .. }
+            | RegVal::OpaqueOrNull { id: i, .. }
+            | RegVal::RingbufOrNull { id: i, .. } => *i == id,
+            _ => false,
+        };
+        if !same {
+            return;
+        }
+        let nv = if is_null {
+            RegVal::Scalar(Scalar::konst(0))
+        } else {
+            match &*r {
+                RegVal::MapValueOrNull { map, .. } => RegVal::MapValue {
+                    map: *map,
+                    off: 0,
+                    var: Scalar::konst(0),
+                },
+                RegVal::OpaqueOrNull { map, .. } => RegVal::Opaque { map: *map },
+                RegVal::RingbufOrNull { size, ref_id, .. } => RegVal::Ringbuf {
+                    size: *size,
+                    off: 0,
+                    var: Scalar::konst(0),
+                    ref_id: *ref_id,
+                },
+                other => other.clone(),
+            }
+        };
+        *r = nv;
+    });
+    if is_null {
+        if let Some(rf) = rf {
+            st.refs.retain(|x| *x != rf);
+        }
+    }
+}
+
+/// The kernel's `find_good_pkt_pointers`: after learning `ptr <= end` (or `ptr < end` when
+/// `open`), every pointer sharing `ptr`'s variable part is safe up to `ptr`'s offset.
+pub(super) fn find_good_pkt(st: &mut State, ptr: &RegVal, open: bool) {
+    let RegVal::Pkt {
+        kind, off, var, id, ..
+    } = ptr
+    else {
+        return;
+    };
+    if *off < 0 || (*off == 0 && open) {
+        return;
+    }
+    if var.umax > MAX_PACKET_OFF || var.umax + *off as u64 > MAX_PACKET_OFF {
+        return;
+    }
+    // Conservative: a strict `<` would allow one byte more; claim only `off`.
+    let new_range = *off;
+    let (kind, id) = (*kind, *id);
+    st.for_each_reg(|r| {
+        if let RegVal::Pkt {
+            kind: k,
+            id: i,
+            range,
+            ..
+        } = r
+        {
+            if *k == kind && *i == id {
+                *range = (*range).max(new_range);
+            }
+        }
+    });
+}
