@@ -24,14 +24,40 @@ pub(super) fn alu64(op: AluOp, a: &Scalar, b: &Scalar) -> Scalar {
     }
 }
 
-/// Byte swaps and `le` conversions (`swap`: `be16/32/64`, `bswap`; else `le`, a truncation).
+/// Byte swaps and `le` conversions (`swap`: `be16/32/64`, `bswap`; else `le`, a truncation),
+/// as kernel 6.18's `scalar_byte_swap`: a swap swaps the known bits and forgets the ranges
+/// (they are derived from the known bits again), and a 16- or 32-bit form then truncates.
 pub(super) fn end_op(a: &Scalar, width: i64, swap: bool) -> Scalar {
-    match (width, swap) {
-        (64, false) => *a,
-        (16, false) => a.and(&Scalar::konst(0xffff)),
-        (32, false) => a.and(&Scalar::konst(0xffff_ffff)),
-        // Swaps: the kernel's result is not narrower than unknown in every case; claim nothing.
-        _ => Scalar::UNKNOWN,
+    let v = if swap {
+        let t = a.t;
+        let t = match width {
+            16 => Tnum {
+                value: (t.value as u16).swap_bytes() as u64,
+                mask: (t.mask as u16).swap_bytes() as u64,
+            },
+            32 => Tnum {
+                value: (t.value as u32).swap_bytes() as u64,
+                mask: (t.mask as u32).swap_bytes() as u64,
+            },
+            _ => Tnum {
+                value: t.value.swap_bytes(),
+                mask: t.mask.swap_bytes(),
+            },
+        };
+        Scalar {
+            t,
+            ..Scalar::UNKNOWN
+        }
+        .sync()
+        .unwrap_or(Scalar::UNKNOWN)
+    } else {
+        *a
+    };
+    match width {
+        16 => v.unlinked().and(&Scalar::konst(0xffff)),
+        32 => v.unlinked().and(&Scalar::konst(0xffff_ffff)),
+        _ if swap => v.unlinked(),
+        _ => v,
     }
 }
 

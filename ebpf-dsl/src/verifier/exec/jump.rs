@@ -1,5 +1,6 @@
 //! Conditional jumps: branch decisions, range refinement, null checks and packet ranges.
 
+use super::jmp32::{refine32, with_subreg_bounds};
 use super::*;
 
 impl<'a> Exec<'a> {
@@ -75,11 +76,25 @@ impl<'a> Exec<'a> {
                         pc: pc + 1,
                     });
                 }
-                if refinable {
-                    let same = matches!(src, Src::Reg(r) if r == dst);
-                    if !same {
-                        let (tx, ty) = refine(op, true, *x, *y);
-                        let (fx, fy) = refine(op, false, *x, *y);
+                let same = matches!(src, Src::Reg(r) if r == dst);
+                if !same && (refinable || !is64) {
+                    {
+                        // A 32-bit comparison of values wider than 32 bits refines the kernel's
+                        // separate 32-bit bounds and deduces the 64-bit ones from them.
+                        let (tx, ty, fx, fy) = if refinable {
+                            let (tx, ty) = refine(op, true, *x, *y);
+                            let (fx, fy) = refine(op, false, *x, *y);
+                            (
+                                with_subreg_bounds(x, tx),
+                                with_subreg_bounds(y, ty),
+                                with_subreg_bounds(x, fx),
+                                with_subreg_bounds(y, fy),
+                            )
+                        } else {
+                            let (tx, ty) = refine32(op, true, x, y);
+                            let (fx, fy) = refine32(op, false, x, y);
+                            (tx, ty, fx, fy)
+                        };
                         set_linked(&mut taken, dst, *x, tx);
                         set_linked(st, dst, *x, fx);
                         if let Src::Reg(r) = src {

@@ -4,6 +4,7 @@ mod alu;
 mod atomic;
 mod call;
 mod domain;
+mod jmp32;
 mod jump;
 mod memory;
 
