@@ -7,7 +7,7 @@ use std::borrow::Cow;
 use std::path::Path;
 
 use ebpf_dsl::asm::assemble_unchecked;
-use ebpf_dsl::verifier::{verify, VerifyInput};
+use ebpf_dsl::verifier::{verify, KernelVersion, VerifyInput};
 use ebpf_dsl::{MapSpec, MapType, ProgramType};
 
 fn map(name: &'static str, map_type: MapType, key_size: u32, value_size: u32, n: u32) -> MapSpec {
@@ -28,6 +28,9 @@ struct Case {
     prog_type: ProgramType,
     kernel_accepts: bool,
     we_accept: bool,
+    /// `# since: X.Y`: the kernel accepts it from X.Y on (the verdict recorded is 6.18's);
+    /// the static verifier must reject it for older targets and accept it for X.Y.
+    since: Option<KernelVersion>,
 }
 
 fn header(src: &str, key: &str) -> Option<String> {
@@ -62,7 +65,10 @@ fn cases() -> Vec<Case> {
             let prog_type = header(&src, "type")
                 .map(|t| ProgramType::from_name(&t).unwrap_or_else(|| panic!("{name}: type {t}")))
                 .unwrap_or(ProgramType::Xdp);
+            let since = header(&src, "since")
+                .map(|v| KernelVersion::parse(&v).unwrap_or_else(|| panic!("{name}: since {v}")));
             Case {
+                since,
                 we_accept: verdict("ours").unwrap_or(kernel_accepts),
                 name,
                 src,
@@ -92,7 +98,15 @@ fn static_verdicts_match_the_recorded_kernel_verdicts() {
         );
         let a = assemble_unchecked(&c.src)
             .unwrap_or_else(|d| panic!("{} does not assemble: {d:?}", c.name));
-        let r = verify(&VerifyInput::new(&a.insns, c.prog_type).with_maps(&a.relocations, &maps));
+        let input = VerifyInput::new(&a.insns, c.prog_type).with_maps(&a.relocations, &maps);
+        if let Some(v) = c.since {
+            // Older targets must not assume the feature.
+            let old = KernelVersion::new(v.major, v.minor - 1);
+            if verify(&input.clone().with_kernel(old)).is_ok() {
+                wrong.push(format!("{}: accepted for {old}, needs {v}", c.name));
+            }
+        }
+        let r = verify(&input.with_kernel(c.since.unwrap_or(KernelVersion::DEFAULT)));
         if r.is_ok() != c.we_accept {
             wrong.push(format!(
                 "{}: expected {}, got {:?}",

@@ -9,7 +9,7 @@ use std::borrow::Cow;
 use std::path::Path;
 
 use ebpf_dsl::asm::assemble_unchecked;
-use ebpf_dsl::verifier::{verify, VerifyInput};
+use ebpf_dsl::verifier::{verify, KernelVersion, VerifyInput};
 use ebpf_dsl::{MapSpec, MapType, ProgramSpec, ProgramType};
 use xsk_runtime::maps::Map;
 use xsk_runtime::program::{LoadOptions, Program};
@@ -54,6 +54,8 @@ fn recorded_verdicts_are_the_kernels() {
         .map(|s| Map::create(s).unwrap_or_else(|e| panic!("creating map {}: {e}", s.name)))
         .collect();
     let map_refs: Vec<&Map> = maps.iter().collect();
+    let release = std::fs::read_to_string("/proc/sys/kernel/osrelease").expect("kernel release");
+    let running = KernelVersion::parse(&release).expect("a major.minor kernel release");
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../ebpf-dsl/tests/kernel_rules");
     let mut files: Vec<_> = std::fs::read_dir(&dir)
         .unwrap_or_else(|e| panic!("reading {}: {e}", dir.display()))
@@ -76,7 +78,12 @@ fn recorded_verdicts_are_the_kernels() {
             .map(|t| ProgramType::from_name(&t).unwrap_or_else(|| panic!("{name}: type {t}")))
             .unwrap_or(ProgramType::Xdp);
         let a = assemble_unchecked(&src).unwrap_or_else(|d| panic!("{name}: {d:?}"));
-        let ours = verify(&VerifyInput::new(&a.insns, pt).with_maps(&a.relocations, &specs));
+        // Verified for the running kernel, so that features of newer kernels are assumed.
+        let ours = verify(
+            &VerifyInput::new(&a.insns, pt)
+                .with_maps(&a.relocations, &specs)
+                .with_kernel(running),
+        );
         let spec = ProgramSpec {
             name: Cow::Borrowed("rulecase"),
             prog_type: pt,

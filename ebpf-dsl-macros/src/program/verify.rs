@@ -98,6 +98,7 @@ pub(crate) fn run_verifier(
         relocations: &relocations,
         maps: &maps,
         license,
+        kernel: ebpf_dsl::verifier::KernelVersion::DEFAULT,
     };
     match verifier::verify(&input) {
         Ok(_) => Verified::Passed,

@@ -87,7 +87,10 @@ pub mod ctx;
 pub mod helpers;
 pub(crate) mod scalar;
 pub(crate) mod state;
+pub mod target;
 pub(crate) mod tnum;
+
+pub use target::KernelVersion;
 
 mod exec;
 
@@ -106,6 +109,9 @@ pub struct VerifyInput<'a> {
     pub maps: &'a [MapSpec],
     /// The license string (GPL-only helpers need a GPL-compatible one).
     pub license: &'a str,
+    /// The oldest kernel the program must load on: features of newer kernels are not
+    /// assumed (see [`target`]).
+    pub kernel: KernelVersion,
 }
 
 impl<'a> VerifyInput<'a> {
@@ -117,7 +123,14 @@ impl<'a> VerifyInput<'a> {
             relocations: &[],
             maps: &[],
             license: "GPL",
+            kernel: KernelVersion::DEFAULT,
         }
+    }
+
+    /// The same input verified for `kernel` and later (default [`KernelVersion::DEFAULT`]).
+    pub fn with_kernel(mut self, kernel: KernelVersion) -> Self {
+        self.kernel = kernel;
+        self
     }
 
     /// The same input with map references.

@@ -77,9 +77,12 @@ impl<'a> Exec<'a> {
         let w = if is64 { "r" } else { "w" };
         let opn = alu_name(op);
         let result = match (&d, &srcv) {
-            (RegVal::Scalar(a), _) if op == AluOp::End => {
-                RegVal::Scalar(end_op(a, imm as i64, off == 1))
-            }
+            (RegVal::Scalar(a), _) if op == AluOp::End => RegVal::Scalar(end_op(
+                a,
+                imm as i64,
+                off == 1,
+                self.input.kernel >= KernelVersion::BSWAP_TRACKING,
+            )),
             // A privileged loader may negate or byte-swap a pointer: the result is a number.
             (p, _) if p.is_pointer() && matches!(op, AluOp::End | AluOp::Neg) => {
                 RegVal::Scalar(Scalar::UNKNOWN)

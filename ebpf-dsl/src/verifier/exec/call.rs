@@ -57,6 +57,7 @@ impl<'a> Exec<'a> {
             }
         }
         let mut map: Option<u16> = None;
+        let mut const_key: Option<u64> = None;
         let mut mem: Option<(u8, RegVal, Arg)> = None;
         let mut alloc: Option<u32> = None;
         let mut release: Option<u32> = None;
@@ -120,6 +121,9 @@ impl<'a> Exec<'a> {
                         return bad(&format!("a pointer to the {size}-byte {what} (e.g. on the stack: `r{r} = r10; r{r} += -{size}`)"), self);
                     }
                     self.check_helper_mem(pc, st, r, &v, size as u64, false, name)?;
+                    if *arg == Arg::MapKey {
+                        const_key = constant_key(st, &v, size);
+                    }
                 }
                 Arg::Ctx => {
                     if v != (RegVal::Ctx { off: 0 }) {
@@ -221,8 +225,20 @@ impl<'a> Exec<'a> {
             Ret::Void => RegVal::NotInit,
             Ret::MapValueOrNull => {
                 let m = map.unwrap_or(0);
+                let spec = self.map(m);
                 let id = st.fresh();
-                if helpers::is_data_map(self.map(m).map_type) {
+                // 6.14+: an array lookup with a constant in-bounds key cannot fail.
+                let elided = id == 1
+                    && self.input.kernel >= KernelVersion::CONST_KEY_LOOKUP
+                    && matches!(spec.map_type, MapType::Array | MapType::PercpuArray)
+                    && const_key.is_some_and(|k| k < spec.max_entries as u64);
+                if elided {
+                    RegVal::MapValue {
+                        map: m,
+                        off: 0,
+                        var: Scalar::konst(0),
+                    }
+                } else if helpers::is_data_map(spec.map_type) {
                     RegVal::MapValueOrNull { map: m, id }
                 } else {
                     RegVal::OpaqueOrNull { map: m, id }
@@ -298,4 +314,25 @@ impl<'a> Exec<'a> {
             ))),
         }
     }
+}
+
+/// The key a map helper reads, if the kernel knows it is a constant (`get_constant_map_key`):
+/// a key on the stack at a constant offset, within one 8-byte slot, whose `size` bytes are
+/// all known zeros. (The kernel
+/// also takes a spilled constant register of exactly the key's size, which this stack model
+/// does not record; such keys stay unknown.)
+fn constant_key(st: &State, key: &RegVal, size: u32) -> Option<u64> {
+    let RegVal::Stack { frame, off } = key else {
+        return None;
+    };
+    let f = st.frames.get(*frame as usize)?;
+    let start = usize::try_from(*off + 512).ok()?;
+    // The kernel counts the zero bytes within the key's first 8-byte slot only.
+    if size == 0 || start / 8 != (start + size as usize - 1) / 8 {
+        return None;
+    }
+    let zero = (start..start + size as usize).all(
+        |pos| matches!(f.stack.get(pos / 8), Some(Slot::Bytes(b)) if b[pos % 8] == Byte::Zero),
+    );
+    zero.then_some(0)
 }

@@ -27,7 +27,11 @@ pub(super) fn alu64(op: AluOp, a: &Scalar, b: &Scalar) -> Scalar {
 /// Byte swaps and `le` conversions (`swap`: `be16/32/64`, `bswap`; else `le`, a truncation),
 /// as kernel 6.18's `scalar_byte_swap`: a swap swaps the known bits and forgets the ranges
 /// (they are derived from the known bits again), and a 16- or 32-bit form then truncates.
-pub(super) fn end_op(a: &Scalar, width: i64, swap: bool) -> Scalar {
+/// Before 6.18 (`tracked` false) a swap gives an unknown value.
+pub(super) fn end_op(a: &Scalar, width: i64, swap: bool, tracked: bool) -> Scalar {
+    if swap && !tracked {
+        return Scalar::UNKNOWN;
+    }
     let v = if swap {
         let t = a.t;
         let t = match width {

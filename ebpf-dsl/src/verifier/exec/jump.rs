@@ -206,6 +206,34 @@ impl<'a> Exec<'a> {
                     pc: pc + 1,
                 })
             }
+            // `if rA == rB` where one is a lookup result that may be NULL and the other a
+            // pointer that is not: on the equal branch that one register is not NULL (the
+            // kernel's `mark_ptr_not_null_reg`; its copies stay unchecked).
+            (p, q)
+                if is64
+                    && matches!(op, JmpOp::Jeq | JmpOp::Jne)
+                    && p.is_pointer()
+                    && q.is_pointer()
+                    && is_or_null(p) != is_or_null(q) =>
+            {
+                let Src::Reg(sr) = src else {
+                    return Ok(both(st));
+                };
+                let r = if is_or_null(q) { sr } else { dst };
+                let mut taken = st.clone();
+                let eq = if op == JmpOp::Jeq {
+                    &mut taken
+                } else {
+                    &mut *st
+                };
+                let v = eq.cur().regs[r as usize].clone();
+                eq.cur_mut().regs[r as usize] = not_null(&v);
+                Ok(Step::Branch {
+                    other_pc: target,
+                    other: taken,
+                    pc: pc + 1,
+                })
+            }
             _ => Ok(both(st)),
         }
     }
@@ -309,4 +337,30 @@ pub(super) fn find_good_pkt(st: &mut State, ptr: &RegVal, open: bool) {
             }
         }
     });
+}
+
+fn is_or_null(v: &RegVal) -> bool {
+    matches!(
+        v,
+        RegVal::MapValueOrNull { .. } | RegVal::OpaqueOrNull { .. } | RegVal::RingbufOrNull { .. }
+    )
+}
+
+/// The non-NULL form of a lookup or reservation result.
+fn not_null(v: &RegVal) -> RegVal {
+    match v {
+        RegVal::MapValueOrNull { map, .. } => RegVal::MapValue {
+            map: *map,
+            off: 0,
+            var: Scalar::konst(0),
+        },
+        RegVal::OpaqueOrNull { map, .. } => RegVal::Opaque { map: *map },
+        RegVal::RingbufOrNull { size, ref_id, .. } => RegVal::Ringbuf {
+            size: *size,
+            off: 0,
+            var: Scalar::konst(0),
+            ref_id: *ref_id,
+        },
+        other => other.clone(),
+    }
 }

@@ -11,7 +11,7 @@ mod memory;
 use std::collections::HashMap;
 
 use crate::insn::{AluOp, AtomicOp, JmpOp, Size};
-use crate::spec::{MapSpec, RelocKind};
+use crate::spec::{MapSpec, MapType, RelocKind};
 
 use super::cfg::{Cfg, Op, Src};
 use super::ctx::{self, CtxField};
@@ -20,8 +20,8 @@ use super::scalar::Scalar;
 use super::state::{Byte, Frame, PktKind, RegVal, Slot, State};
 use super::tnum::Tnum;
 use super::{
-    alu_name, initial_state, size_name, Explorer, PruneResult, Report, Rule, VerifierError,
-    VerifyInput, MAX_PENDING, MAX_PROCESSED,
+    alu_name, initial_state, size_name, Explorer, KernelVersion, PruneResult, Report, Rule,
+    VerifierError, VerifyInput, MAX_PENDING, MAX_PROCESSED,
 };
 
 type R<T> = Result<T, VerifierError>;

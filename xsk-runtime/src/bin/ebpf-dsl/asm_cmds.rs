@@ -216,6 +216,7 @@ pub fn check(args: &[String]) -> Result<ExitCode, CliError> {
                 relocations: &p.relocations,
                 maps: &maps,
                 license: &license,
+                kernel: ebpf_dsl::verifier::KernelVersion::DEFAULT,
             };
             if let Err(errs) = ebpf_dsl::verifier::verify(&input) {
                 for e in &errs {
