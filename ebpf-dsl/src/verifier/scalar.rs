@@ -238,7 +238,7 @@ impl Scalar {
         } else {
             None
         };
-        Scalar::from_parts(u, s, Tnum::UNKNOWN)
+        Scalar::from_parts(u, s, self.t.mul(b.t))
     }
 
     /// `self & b`.
@@ -361,5 +361,18 @@ mod tests {
             ..Scalar::UNKNOWN
         };
         assert!(s.sync().is_none());
+    }
+
+    #[test]
+    fn multiplication_keeps_known_low_bits() {
+        // x * -8: the low three bits are zero (the kernel's tnum_mul), so `== 9` is impossible.
+        let x = Scalar::urange(0, 3285);
+        let m = x.mul(&Scalar::konst((-8i64) as u64));
+        assert_eq!(m.t.mask & 7, 0);
+        assert_eq!(m.t.value & 7, 0);
+        let y = Scalar::urange(0, 7).mul(&Scalar::konst(4));
+        assert_eq!((y.umin, y.umax), (0, 28));
+        assert_eq!(y.t.value & 3, 0);
+        assert_eq!(y.t.mask & 3, 0);
     }
 }

@@ -10,6 +10,7 @@
 //! |-------------------------------------------------------------------------|-------|
 //! | `bpf_map_lookup_elem` on an (per-CPU) array with a constant in-bounds key from the stack never returns NULL | 6.14 |
 //! | byte swaps (`be16`, `bswap32`, ...) keep the known bits and truncate (`scalar_byte_swap`) | 6.18 |
+//! | `==` / `!=` between values whose known bits disagree is decided (`tnum_overlap`) | 6.18 |
 //!
 //! Everything else follows kernel 6.18 and is checked against it by the differential tests.
 
@@ -29,6 +30,8 @@ impl KernelVersion {
     pub const DEFAULT: KernelVersion = KernelVersion::new(6, 6);
     /// Array lookups with a constant in-bounds key are non-NULL (`can_elide_value_nullness`).
     pub const CONST_KEY_LOOKUP: KernelVersion = KernelVersion::new(6, 14);
+    /// `==` and `!=` are decided by the known bits too (`tnum_overlap`).
+    pub const TNUM_BRANCH: KernelVersion = KernelVersion::new(6, 18);
     /// Byte swaps are tracked (`scalar_byte_swap`).
     pub const BSWAP_TRACKING: KernelVersion = KernelVersion::new(6, 18);
 

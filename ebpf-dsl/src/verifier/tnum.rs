@@ -138,6 +138,30 @@ impl Tnum {
         }
     }
 
+    /// Multiplication (the kernel's `tnum_mul`: partial products of the known and unknown
+    /// bits, added up).
+    pub fn mul(self, b: Tnum) -> Tnum {
+        let (mut a, mut b) = (self, b);
+        let acc_v = a.value.wrapping_mul(b.value);
+        let mut acc_m = Tnum::konst(0);
+        while a.value != 0 || a.mask != 0 {
+            if a.value & 1 != 0 {
+                acc_m = acc_m.add(Tnum {
+                    value: 0,
+                    mask: b.mask,
+                });
+            } else if a.mask & 1 != 0 {
+                acc_m = acc_m.add(Tnum {
+                    value: 0,
+                    mask: b.value | b.mask,
+                });
+            }
+            a = a.rsh(1);
+            b = b.lsh(1);
+        }
+        Tnum::konst(acc_v).add(acc_m)
+    }
+
     /// True if every value `self` can hold, `of` can hold too.
     pub fn is_subset_of(self, of: Tnum) -> bool {
         if self.mask & !of.mask != 0 {

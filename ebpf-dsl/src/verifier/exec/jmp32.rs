@@ -335,6 +335,18 @@ pub(super) fn with_subreg_bounds(orig: &Scalar, refined: Scalar) -> Scalar {
     }
 }
 
+/// `==` / `!=` decided by the known bits alone (kernel 6.18's `tnum_overlap` test in
+/// `is_scalar_branch_taken`): two values whose known bits disagree are never equal.
+pub(super) fn tnum_branch_taken(op: JmpOp, a: &Scalar, b: &Scalar) -> Option<bool> {
+    let mu = a.t.mask | b.t.mask;
+    let overlap = (a.t.value & !mu) == (b.t.value & !mu);
+    match op {
+        JmpOp::Jeq if !overlap => Some(false),
+        JmpOp::Jne if !overlap => Some(true),
+        _ => None,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

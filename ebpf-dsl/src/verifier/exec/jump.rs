@@ -1,6 +1,6 @@
 //! Conditional jumps: branch decisions, range refinement, null checks and packet ranges.
 
-use super::jmp32::{refine32, with_subreg_bounds};
+use super::jmp32::{refine32, tnum_branch_taken, with_subreg_bounds};
 use super::*;
 
 impl<'a> Exec<'a> {
@@ -36,7 +36,13 @@ impl<'a> Exec<'a> {
                 } else {
                     (x.trunc32(), y.trunc32())
                 };
-                if let Some(t) = branch_taken(op, &vx, &vy) {
+                // 6.18: `==` / `!=` are also decided when the known bits disagree.
+                let decided = branch_taken(op, &vx, &vy).or_else(|| {
+                    (self.input.kernel >= KernelVersion::TNUM_BRANCH)
+                        .then(|| tnum_branch_taken(op, &vx, &vy))
+                        .flatten()
+                });
+                if let Some(t) = decided {
                     return Ok(Step::Next(if t { target } else { pc + 1 }));
                 }
                 let refinable = is64
