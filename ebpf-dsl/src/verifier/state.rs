@@ -130,6 +130,10 @@ pub enum Slot {
     Bytes([Byte; 8]),
     /// A whole register stored with an aligned 8-byte store (type preserved).
     Spill(RegVal),
+    /// A number stored with a 1-, 2- or 4-byte store at the start of the slot (the kernel's
+    /// narrow spill): its bounds (before truncation) and the store's size; the other bytes
+    /// are unknown.
+    Part(Scalar, u8),
 }
 
 /// Number of 8-byte slots in a 512-byte frame.
@@ -346,7 +350,11 @@ fn slot_covers(old: &Slot, new: &Slot, ids: &mut IdMap) -> bool {
         (Slot::Bytes(o), Slot::Bytes(n)) => {
             o.iter().zip(n).all(|(o, n)| *o == Byte::Misc || o == n)
         }
-        (Slot::Bytes(o), Slot::Spill(RegVal::Scalar(_))) => o.iter().all(|b| *b == Byte::Misc),
+        (Slot::Bytes(o), Slot::Spill(RegVal::Scalar(_)) | Slot::Part(..)) => {
+            o.iter().all(|b| *b == Byte::Misc)
+        }
+        (Slot::Part(o, a), Slot::Part(n, b)) => a == b && n.is_subset_of(o),
+        (Slot::Part(..), _) | (_, Slot::Part(..)) => false,
         (Slot::Bytes(_), Slot::Spill(_)) => false,
         (Slot::Spill(RegVal::Scalar(s)), Slot::Bytes(_)) => *s == Scalar::UNKNOWN,
         (Slot::Spill(_), Slot::Bytes(_)) => false,

@@ -290,7 +290,7 @@ impl<'a> Exec<'a> {
                 if write {
                     for pos in (a + 512) as usize..(a + 512) as usize + n as usize {
                         let s = &mut st.frames[f].stack[pos / 8];
-                        if let Slot::Spill(_) = s {
+                        if matches!(s, Slot::Spill(_) | Slot::Part(..)) {
                             *s = Slot::Bytes([Byte::Misc; 8]);
                         }
                         if let Slot::Bytes(b) = s {
@@ -330,6 +330,12 @@ fn constant_key(st: &State, key: &RegVal, size: u32) -> Option<u64> {
     // The kernel counts the zero bytes within the key's first 8-byte slot only.
     if size == 0 || start / 8 != (start + size as usize - 1) / 8 {
         return None;
+    }
+    // A constant spilled with a store of exactly the key's size at the start of a slot.
+    if let Some(Slot::Part(v, n)) = f.stack.get(start / 8) {
+        if start % 8 == 0 && *n as u32 == size {
+            return v.as_const();
+        }
     }
     let zero = (start..start + size as usize).all(
         |pos| matches!(f.stack.get(pos / 8), Some(Slot::Bytes(b)) if b[pos % 8] == Byte::Zero),

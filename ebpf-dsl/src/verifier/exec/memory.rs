@@ -206,14 +206,33 @@ impl<'a> Exec<'a> {
             Slot::Spill(r) => {
                 if n == 8 {
                     Ok(r.clone())
-                } else if let RegVal::Scalar(_) = r {
-                    Ok(RegVal::Scalar(scalar_of(n, sx)))
+                } else if let RegVal::Scalar(v) = r {
+                    // A narrow fill from the start of the slot keeps the spilled bounds
+                    // (`bpf_stack_narrow_access_ok`), truncated to the load's size.
+                    Ok(RegVal::Scalar(if byte == 0 && !sx {
+                        coerce(v, n)
+                    } else {
+                        scalar_of(n, sx)
+                    }))
                 } else {
                     Err(e(pc, Rule::StackAccess, format!(
                         "a {n}-byte load from r10 {a:+} reads part of a spilled pointer ({}); reload it with an 8-byte load",
                         self.describe(r)
                     )))
                 }
+            }
+            // A narrow spill: the kernel restores it for a load of at most its size from the
+            // start of the slot; a load within it of a spilled zero gives zero; anything else
+            // (mixed with other bytes) is unknown.
+            Slot::Part(v, size) => {
+                let within = byte + n as usize <= *size as usize;
+                Ok(RegVal::Scalar(if byte == 0 && within && !sx {
+                    coerce(v, n)
+                } else if within && v.as_const() == Some(0) {
+                    Scalar::konst(0)
+                } else {
+                    scalar_of(n, sx)
+                }))
             }
             Slot::Bytes(b) => {
                 if b[byte..byte + n as usize].iter().all(|x| *x == Byte::Zero) {
@@ -256,8 +275,12 @@ impl<'a> Exec<'a> {
         let s = &mut st.frames[f].stack[slot];
         if n == 8 {
             *s = Slot::Spill(v);
+        } else if let (0, RegVal::Scalar(x)) = (byte, &v) {
+            // A narrow store of a number at the start of a slot is a narrow spill for a
+            // privileged loader (`check_stack_write_fixed_off`), zero included.
+            *s = Slot::Part(x.unlinked(), n as u8);
         } else {
-            if let Slot::Spill(_) = s {
+            if matches!(s, Slot::Spill(_) | Slot::Part(..)) {
                 *s = Slot::Bytes([Byte::Misc; 8]);
             }
             let zero = matches!(&v, RegVal::Scalar(x) if x.as_const() == Some(0));
@@ -356,6 +379,15 @@ impl<'a> Exec<'a> {
         }
         self.set(st, 0, RegVal::Scalar(Scalar::UNKNOWN));
         Ok(())
+    }
+}
+
+/// The kernel's `coerce_reg_to_size`: the low `n` bytes, zero-extended.
+pub(super) fn coerce(v: &Scalar, n: u32) -> Scalar {
+    match n {
+        8 => v.unlinked(),
+        4 => v.unlinked().trunc32(),
+        _ => v.unlinked().and(&Scalar::konst((1u64 << (8 * n)) - 1)),
     }
 }
 
