@@ -318,11 +318,6 @@ impl Scalar {
         }
         Scalar::srange(lo, hi)
     }
-
-    /// The signed value of the low 32 bits, as a 64-bit scalar (what `s32` comparisons see).
-    pub fn as_s32(&self) -> Scalar {
-        self.trunc32().sext(32)
-    }
 }
 
 #[cfg(test)]

@@ -347,6 +347,21 @@ pub(super) fn tnum_branch_taken(op: JmpOp, a: &Scalar, b: &Scalar) -> Option<boo
     }
 }
 
+/// What a 32-bit comparison sees of `x`: the kernel's 32-bit bounds (`u32_min_value` ...
+/// `s32_max_value`, as derived from the 64-bit state) in the unsigned and signed fields, and
+/// the low half of the known bits. For deciding branches only (not a consistent 64-bit value).
+pub(super) fn view32(x: &Scalar) -> Scalar {
+    let k = K::of(x);
+    Scalar {
+        umin: k.u32min as u64,
+        umax: k.u32max as u64,
+        smin: k.s32min as i64,
+        smax: k.s32max as i64,
+        t: subreg(k.t),
+        link: 0,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -368,6 +383,17 @@ mod tests {
         let r = Scalar::srange(-4095, 0);
         let (t, _) = refine(JmpOp::Jle, true, r, Scalar::konst(63));
         assert_eq!(with_subreg_bounds(&r, t).as_const(), Some(0));
+    }
+
+    #[test]
+    fn signed_32_bit_view_of_a_small_negative_range() {
+        // r in [-63, 0]: `w r != 7` is always true (s32 bounds), though the u32 view is wide.
+        let v = view32(&Scalar::srange(-63, 0));
+        assert_eq!((v.smin, v.smax), (-63, 0));
+        assert_eq!(
+            branch_taken(JmpOp::Jne, &v, &view32(&Scalar::konst(7))),
+            Some(true)
+        );
     }
 
     #[test]

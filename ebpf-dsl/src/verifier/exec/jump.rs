@@ -1,6 +1,6 @@
 //! Conditional jumps: branch decisions, range refinement, null checks and packet ranges.
 
-use super::jmp32::{refine32, tnum_branch_taken, with_subreg_bounds};
+use super::jmp32::{refine32, tnum_branch_taken, view32, with_subreg_bounds};
 use super::*;
 
 impl<'a> Exec<'a> {
@@ -31,10 +31,8 @@ impl<'a> Exec<'a> {
             (RegVal::Scalar(x), RegVal::Scalar(y)) => {
                 let (vx, vy) = if is64 {
                     (*x, *y)
-                } else if is_signed(op) {
-                    (x.as_s32(), y.as_s32())
                 } else {
-                    (x.trunc32(), y.trunc32())
+                    (view32(x), view32(y))
                 };
                 // 6.18: `==` / `!=` are also decided when the known bits disagree.
                 let decided = branch_taken(op, &vx, &vy).or_else(|| {
