@@ -238,13 +238,25 @@ impl State {
             }
             // Only spilled registers can change: leave shared slots shared unless one does.
             for i in 0..SLOTS {
-                let Slot::Spill(r) = &fr.stack[i] else {
-                    continue;
-                };
-                let mut r2 = r.clone();
-                f(&mut r2);
-                if r2 != *r {
-                    fr.stack[i] = Slot::Spill(r2);
+                match &fr.stack[i] {
+                    Slot::Spill(r) => {
+                        let mut r2 = r.clone();
+                        f(&mut r2);
+                        if r2 != *r {
+                            fr.stack[i] = Slot::Spill(r2);
+                        }
+                    }
+                    Slot::Part(v, size) => {
+                        let (v, size) = (*v, *size);
+                        let mut r2 = RegVal::Scalar(v);
+                        f(&mut r2);
+                        match r2 {
+                            RegVal::Scalar(n) if n == v => {}
+                            RegVal::Scalar(n) => fr.stack[i] = Slot::Part(n, size),
+                            _ => fr.stack[i] = Slot::Bytes([Byte::Misc; 8]),
+                        }
+                    }
+                    Slot::Bytes(_) => {}
                 }
             }
         }
@@ -353,7 +365,9 @@ fn slot_covers(old: &Slot, new: &Slot, ids: &mut IdMap) -> bool {
         (Slot::Bytes(o), Slot::Spill(RegVal::Scalar(_)) | Slot::Part(..)) => {
             o.iter().all(|b| *b == Byte::Misc)
         }
-        (Slot::Part(o, a), Slot::Part(n, b)) => a == b && n.is_subset_of(o),
+        (Slot::Part(o, a), Slot::Part(n, b)) => {
+            a == b && reg_covers(&RegVal::Scalar(*o), &RegVal::Scalar(*n), ids)
+        }
         (Slot::Part(..), _) | (_, Slot::Part(..)) => false,
         (Slot::Bytes(_), Slot::Spill(_)) => false,
         (Slot::Spill(RegVal::Scalar(s)), Slot::Bytes(_)) => *s == Scalar::UNKNOWN,

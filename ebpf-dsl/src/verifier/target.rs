@@ -10,7 +10,8 @@
 //! |-------------------------------------------------------------------------|-------|
 //! | `bpf_map_lookup_elem` on an (per-CPU) array with a constant in-bounds key from the stack never returns NULL | 6.14 |
 //! | byte swaps (`be16`, `bswap32`, ...) keep the known bits and truncate (`scalar_byte_swap`) | 6.18 |
-//! | `==` / `!=` between values whose known bits disagree is decided (`tnum_overlap`) | 6.18 |
+//! | `==` / `!=` between values whose known bits disagree is decided (`tnum_overlap`) | 6.12 |
+//! | a load narrower than a spilled number, from its start, keeps its bounds; spills, fills and `w1 = w2` of a value that fits keep the link to its copies | 6.12 |
 //!
 //! Everything else follows kernel 6.18 and is checked against it by the differential tests.
 
@@ -31,7 +32,10 @@ impl KernelVersion {
     /// Array lookups with a constant in-bounds key are non-NULL (`can_elide_value_nullness`).
     pub const CONST_KEY_LOOKUP: KernelVersion = KernelVersion::new(6, 14);
     /// `==` and `!=` are decided by the known bits too (`tnum_overlap`).
-    pub const TNUM_BRANCH: KernelVersion = KernelVersion::new(6, 18);
+    pub const TNUM_BRANCH: KernelVersion = KernelVersion::new(6, 12);
+    /// Narrow fills keep a spilled number's bounds (`bpf_stack_narrow_access_ok`), spills and
+    /// fills and 32-bit moves of a value that fits keep its link to its copies.
+    pub const NARROW_FILL: KernelVersion = KernelVersion::new(6, 12);
     /// Byte swaps are tracked (`scalar_byte_swap`).
     pub const BSWAP_TRACKING: KernelVersion = KernelVersion::new(6, 18);
 

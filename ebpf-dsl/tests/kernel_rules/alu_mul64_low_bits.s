@@ -1,5 +1,5 @@
 # kernel: accept
-# since: 6.18
+# since: 6.12
 r4 = *(u32 *)(r1 + 16)
 r4 *= 4
 if r4 != 6 goto out

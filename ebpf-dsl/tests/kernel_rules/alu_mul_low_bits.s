@@ -1,5 +1,5 @@
 # kernel: accept
-# since: 6.18
+# since: 6.12
 r4 = *(u32 *)(r1 + 16)
 w4 *= -8
 if r4 != 9 goto out

@@ -49,8 +49,19 @@ impl<'a> Exec<'a> {
                     (v, _) => v,
                 }
             } else {
-                match srcv {
-                    RegVal::Scalar(s) => RegVal::Scalar(s.trunc32()),
+                match (srcv, src) {
+                    // 6.12: `wX = wY` of a value that fits in 32 bits links the two too.
+                    (RegVal::Scalar(mut v), Src::Reg(r))
+                        if v.umax <= u32::MAX as u64
+                            && self.input.kernel >= KernelVersion::NARROW_FILL =>
+                    {
+                        if v.link & !Scalar::BIG_DELTA == 0 && v.as_const().is_none() {
+                            v.link = st.fresh();
+                            self.set(st, r, RegVal::Scalar(v));
+                        }
+                        RegVal::Scalar(v)
+                    }
+                    (RegVal::Scalar(s), _) => RegVal::Scalar(s.unlinked().trunc32()),
                     _ => RegVal::Scalar(Scalar::UNKNOWN),
                 }
             };

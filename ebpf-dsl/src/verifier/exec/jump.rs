@@ -325,8 +325,8 @@ pub(super) fn find_good_pkt(st: &mut State, ptr: &RegVal, open: bool) {
     if var.umax > MAX_PACKET_OFF || var.umax + *off as u64 > MAX_PACKET_OFF {
         return;
     }
-    // Conservative: a strict `<` would allow one byte more; claim only `off`.
-    let new_range = *off;
+    // `ptr < end` proves one byte more than `ptr <= end`.
+    let new_range = *off + i32::from(open);
     let (kind, id) = (*kind, *id);
     st.for_each_reg(|r| {
         if let RegVal::Pkt {

@@ -202,15 +202,16 @@ impl<'a> Exec<'a> {
     ) -> R<RegVal> {
         let (f, slot, byte) = self.stack_slot(pc, st, frame, a, n)?;
         self.note_depth(st, f, a);
+        let narrow_fill = self.input.kernel >= KernelVersion::NARROW_FILL;
         match &st.frames[f].stack[slot] {
             Slot::Spill(r) => {
                 if n == 8 {
                     Ok(r.clone())
                 } else if let RegVal::Scalar(v) = r {
-                    // A narrow fill from the start of the slot keeps the spilled bounds
+                    // 6.12: a narrow fill from the start of the slot keeps the spilled bounds
                     // (`bpf_stack_narrow_access_ok`), truncated to the load's size.
-                    Ok(RegVal::Scalar(if byte == 0 && !sx {
-                        coerce(v, n)
+                    Ok(RegVal::Scalar(if byte == 0 && !sx && narrow_fill {
+                        fill(v, n)
                     } else {
                         scalar_of(n, sx)
                     }))
@@ -226,13 +227,16 @@ impl<'a> Exec<'a> {
             // (mixed with other bytes) is unknown.
             Slot::Part(v, size) => {
                 let within = byte + n as usize <= *size as usize;
-                Ok(RegVal::Scalar(if byte == 0 && within && !sx {
-                    coerce(v, n)
-                } else if within && v.as_const() == Some(0) {
-                    Scalar::konst(0)
-                } else {
-                    scalar_of(n, sx)
-                }))
+                let exact = n == u32::from(*size);
+                Ok(RegVal::Scalar(
+                    if byte == 0 && within && !sx && (exact || narrow_fill) {
+                        fill(v, n)
+                    } else if within && v.as_const() == Some(0) {
+                        Scalar::konst(0)
+                    } else {
+                        scalar_of(n, sx)
+                    },
+                ))
             }
             Slot::Bytes(b) => {
                 if b[byte..byte + n as usize].iter().all(|x| *x == Byte::Zero) {
@@ -278,7 +282,9 @@ impl<'a> Exec<'a> {
         } else if let (0, RegVal::Scalar(x)) = (byte, &v) {
             // A narrow store of a number at the start of a slot is a narrow spill for a
             // privileged loader (`check_stack_write_fixed_off`), zero included.
-            *s = Slot::Part(x.unlinked(), n as u8);
+            // 6.12 keeps the link of a value that fits in the store (`reg_value_fits`).
+            let keep = self.input.kernel >= KernelVersion::NARROW_FILL && fits(x, n);
+            *s = Slot::Part(if keep { *x } else { x.unlinked() }, n as u8);
         } else {
             if matches!(s, Slot::Spill(_) | Slot::Part(..)) {
                 *s = Slot::Bytes([Byte::Misc; 8]);
@@ -331,6 +337,51 @@ impl<'a> Exec<'a> {
         }
     }
 
+    /// 6.12: spilling a number that fits in the store (8 bytes, or a narrow store at the start
+    /// of a slot) links the stack copy and the register, as a move does
+    /// (`assign_scalar_id_before_mov` in `check_stack_write_fixed_off`).
+    pub(super) fn link_spilled(
+        &self,
+        st: &mut State,
+        base: &RegVal,
+        off: i32,
+        size: Size,
+        src: u8,
+    ) {
+        let RegVal::Stack { frame, off: o } = base else {
+            return;
+        };
+        let n = size.bytes();
+        let a = o + off;
+        let RegVal::Scalar(v) = st.cur().regs[src as usize].clone() else {
+            return;
+        };
+        if self.input.kernel < KernelVersion::NARROW_FILL
+            || v.link & !Scalar::BIG_DELTA != 0
+            || v.as_const().is_some()
+            || !fits(&v, n)
+            || (n != 8 && (a + 512) % 8 != 0)
+        {
+            return;
+        }
+        let (f, slot) = (*frame as usize, ((a + 512) / 8) as usize);
+        let Some(fr) = st.frames.get(f) else { return };
+        let stored = match fr.stack.get(slot) {
+            Some(Slot::Spill(RegVal::Scalar(x))) | Some(Slot::Part(x, _)) if *x == v => *x,
+            _ => return,
+        };
+        let linked = Scalar {
+            link: st.fresh(),
+            ..stored
+        };
+        let new_slot = match &st.frames[f].stack[slot] {
+            Slot::Part(_, sz) => Slot::Part(linked, *sz),
+            _ => Slot::Spill(RegVal::Scalar(linked)),
+        };
+        st.frames[f].stack[slot] = new_slot;
+        st.cur_mut().regs[src as usize] = RegVal::Scalar(linked);
+    }
+
     pub(super) fn ld_abs(
         &mut self,
         pc: usize,
@@ -379,6 +430,21 @@ impl<'a> Exec<'a> {
         }
         self.set(st, 0, RegVal::Scalar(Scalar::UNKNOWN));
         Ok(())
+    }
+}
+
+/// True if every value of `v` fits in `n` bytes (`get_reg_width(v) <= 8 n`).
+fn fits(v: &Scalar, n: u32) -> bool {
+    n >= 8 || v.umax < 1u64 << (8 * n)
+}
+
+/// A fill of `n` bytes of the spilled `v`: its bounds truncated to the size, linked to the
+/// spilled register's copies while the value fits (`copy_register_state`).
+fn fill(v: &Scalar, n: u32) -> Scalar {
+    if fits(v, n) {
+        *v
+    } else {
+        coerce(v, n)
     }
 }
 

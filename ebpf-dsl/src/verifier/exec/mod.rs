@@ -427,6 +427,7 @@ impl<'a> Exec<'a> {
                 let base = self.read(st, pc, dst)?;
                 let v = self.read(st, pc, src)?;
                 self.store(pc, st, dst, &base, off as i32, size, v)?;
+                self.link_spilled(st, &base, off as i32, size, src);
                 Ok(Step::Next(pc + 1))
             }
             Op::Atomic {

@@ -148,6 +148,7 @@ pub fn check(args: &[String]) -> Result<ExitCode, CliError> {
     let mut maps: Vec<ebpf_dsl::MapSpec> = Vec::new();
     let mut license = "GPL".to_string();
     let mut verify = true;
+    let mut kernel = ebpf_dsl::verifier::KernelVersion::DEFAULT;
     let mut it = args.iter();
     while let Some(a) = it.next() {
         match a.as_str() {
@@ -172,6 +173,14 @@ pub fn check(args: &[String]) -> Result<ExitCode, CliError> {
                     .next()
                     .ok_or_else(|| CliError::Usage("check: --license needs a string".into()))?
                     .clone();
+            }
+            "--kernel" => {
+                let v = it.next().ok_or_else(|| {
+                    CliError::Usage("check: --kernel needs a version such as 6.12".into())
+                })?;
+                kernel = ebpf_dsl::verifier::KernelVersion::parse(v).ok_or_else(|| {
+                    CliError::Usage(format!("check: --kernel `{v}` is not a version like 6.12"))
+                })?;
             }
             "--no-verify" => verify = false,
             f if file.is_none() => file = Some(f.to_string()),
@@ -216,7 +225,7 @@ pub fn check(args: &[String]) -> Result<ExitCode, CliError> {
                 relocations: &p.relocations,
                 maps: &maps,
                 license: &license,
-                kernel: ebpf_dsl::verifier::KernelVersion::DEFAULT,
+                kernel,
             };
             if let Err(errs) = ebpf_dsl::verifier::verify(&input) {
                 for e in &errs {
