@@ -26,8 +26,12 @@ pub struct Scalar {
     /// Non-zero when this value is a copy of another register's (`rX = rY`): a comparison that
     /// refines one refines all registers with the same link, like the kernel's scalar ids. The
     /// bit [`Scalar::BIG_DELTA`] marks a copy that then had a constant of 2^29 or more added
-    /// (the kernel refuses it as a pointer offset).
+    /// (the kernel refuses it as a pointer offset). The bit [`Scalar::ADD_CONST`] marks a copy
+    /// that then had the constant [`Scalar::delta`] added (kernel 6.12's `BPF_ADD_CONST`): its
+    /// value is the linked value plus `delta`.
     pub link: u32,
+    /// With [`Scalar::ADD_CONST`]: the constant added to the linked value.
+    pub delta: i32,
 }
 
 impl fmt::Debug for Scalar {
@@ -61,14 +65,23 @@ impl Scalar {
         smax: i64::MAX,
         t: Tnum::UNKNOWN,
         link: 0,
+        delta: 0,
     };
 
     /// See [`Scalar::link`].
     pub const BIG_DELTA: u32 = 0x8000_0000;
+    /// See [`Scalar::link`].
+    pub const ADD_CONST: u32 = 0x4000_0000;
+
+    /// The identity of the link (0: none), without the flags.
+    pub fn id(&self) -> u32 {
+        self.link & !(Scalar::BIG_DELTA | Scalar::ADD_CONST)
+    }
 
     /// The same value without a link.
     pub fn unlinked(mut self) -> Scalar {
         self.link = 0;
+        self.delta = 0;
         self
     }
 
@@ -81,6 +94,7 @@ impl Scalar {
             smax: v as i64,
             t: Tnum::konst(v),
             link: 0,
+            delta: 0,
         }
     }
 
@@ -182,6 +196,7 @@ impl Scalar {
             smax,
             t,
             link: 0,
+            delta: 0,
         }
         .sync()
         .unwrap_or(Scalar::UNKNOWN)

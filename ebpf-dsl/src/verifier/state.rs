@@ -284,11 +284,16 @@ fn reg_covers(old: &RegVal, new: &RegVal, ids: &mut IdMap) -> bool {
     match (old, new) {
         (NotInit, _) => true,
         (Scalar(o), Scalar(n)) => {
-            let big = super::scalar::Scalar::BIG_DELTA;
-            let (ol, nl) = (o.link & !big, n.link & !big);
+            use super::scalar::Scalar as S;
+            let (ol, nl) = (o.id(), n.id());
+            let add = |s: &S| s.link & S::ADD_CONST != 0;
             n.is_subset_of(o)
-                && (n.link & big == 0 || o.link & big != 0)
-                && (ol == 0 || (nl != 0 && ids.check(ol, nl)))
+                && (n.link & S::BIG_DELTA == 0 || o.link & S::BIG_DELTA != 0)
+                && (ol == 0
+                    || (add(o) == add(n)
+                        && (!add(o) || o.delta == n.delta)
+                        && nl != 0
+                        && ids.check(ol, nl)))
         }
         (Ctx { off: a }, Ctx { off: b }) => a == b,
         (Stack { frame: f1, off: a }, Stack { frame: f2, off: b }) => f1 == f2 && a == b,

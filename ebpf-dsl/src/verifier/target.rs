@@ -11,6 +11,7 @@
 //! | `bpf_map_lookup_elem` on an (per-CPU) array with a constant in-bounds key from the stack never returns NULL | 6.14 |
 //! | byte swaps (`be16`, `bswap32`, ...) keep the known bits and truncate (`scalar_byte_swap`) | 6.18 |
 //! | `==` / `!=` between values whose known bits disagree is decided (`tnum_overlap`) | 6.12 |
+//! | `rX = rY; rX += c` keeps the two linked with the delta `c` (`BPF_ADD_CONST`) | 6.12 |
 //! | a load narrower than a spilled number, from its start, keeps its bounds; spills, fills and `w1 = w2` of a value that fits keep the link to its copies | 6.12 |
 //!
 //! Everything else follows kernel 6.18 and is checked against it by the differential tests.
@@ -36,6 +37,8 @@ impl KernelVersion {
     /// Narrow fills keep a spilled number's bounds (`bpf_stack_narrow_access_ok`), spills and
     /// fills and 32-bit moves of a value that fits keep its link to its copies.
     pub const NARROW_FILL: KernelVersion = KernelVersion::new(6, 12);
+    /// `rX = rY; rX += c` keeps rX linked to rY with the delta c (`BPF_ADD_CONST`).
+    pub const LINK_DELTA: KernelVersion = KernelVersion::new(6, 12);
     /// Byte swaps are tracked (`scalar_byte_swap`).
     pub const BSWAP_TRACKING: KernelVersion = KernelVersion::new(6, 18);
 

@@ -38,28 +38,20 @@ impl<'a> Exec<'a> {
                 }
             } else if is64 {
                 match (srcv, src) {
-                    (RegVal::Scalar(mut v), Src::Reg(r)) => {
+                    (RegVal::Scalar(v), Src::Reg(r)) => {
                         // `rX = rY` links the two (the kernel's scalar ids).
-                        if v.link & !Scalar::BIG_DELTA == 0 && v.as_const().is_none() {
-                            v.link = st.fresh();
-                            self.set(st, r, RegVal::Scalar(v));
-                        }
-                        RegVal::Scalar(v)
+                        RegVal::Scalar(link_for_move(st, r, v))
                     }
                     (v, _) => v,
                 }
             } else {
                 match (srcv, src) {
                     // 6.12: `wX = wY` of a value that fits in 32 bits links the two too.
-                    (RegVal::Scalar(mut v), Src::Reg(r))
+                    (RegVal::Scalar(v), Src::Reg(r))
                         if v.umax <= u32::MAX as u64
                             && self.input.kernel >= KernelVersion::NARROW_FILL =>
                     {
-                        if v.link & !Scalar::BIG_DELTA == 0 && v.as_const().is_none() {
-                            v.link = st.fresh();
-                            self.set(st, r, RegVal::Scalar(v));
-                        }
-                        RegVal::Scalar(v)
+                        RegVal::Scalar(link_for_move(st, r, v))
                     }
                     (RegVal::Scalar(s), _) => RegVal::Scalar(s.unlinked().trunc32()),
                     _ => RegVal::Scalar(Scalar::UNKNOWN),
@@ -105,6 +97,17 @@ impl<'a> Exec<'a> {
                     alu32(op, &a.unlinked(), &b.unlinked())
                 }
                 .unlinked();
+                if self.input.kernel >= KernelVersion::LINK_DELTA {
+                    // 6.12 (`BPF_ADD_CONST`): `rX += c` keeps a copy linked with the delta c
+                    // (once, for 0 <= c < 2^31); any other arithmetic breaks the link.
+                    if let (true, AluOp::Add, Some(c)) = (is64, op, b.as_const()) {
+                        if a.id() != 0 && a.link & Scalar::ADD_CONST == 0 && c <= i32::MAX as u64 {
+                            r.link = a.id() | Scalar::ADD_CONST;
+                            r.delta = c as i32;
+                        }
+                    }
+                    return self.finish_alu(st, dst, RegVal::Scalar(r));
+                }
                 // The kernel keeps a copy linked with a constant delta after `rX += c`; a delta
                 // of 2^29 or more then makes rX unusable as a pointer offset.
                 if a.link & !Scalar::BIG_DELTA != 0
@@ -201,7 +204,9 @@ impl<'a> Exec<'a> {
             }
             _ => {}
         }
-        if s.link & Scalar::BIG_DELTA != 0 {
+        if s.link & Scalar::BIG_DELTA != 0
+            || (s.link & Scalar::ADD_CONST != 0 && s.delta as i64 >= MAX_VAR_OFF)
+        {
             return pa(format!(
                 "this offset was copied from another register and then had a constant of 2^29 or more added; the kernel refuses such an offset ({s})"
             ));
@@ -272,4 +277,27 @@ impl<'a> Exec<'a> {
             _ => return pa(format!("arithmetic on {} is not allowed", self.describe(p))),
         })
     }
+}
+
+impl<'a> Exec<'a> {
+    fn finish_alu(&self, st: &mut State, dst: u8, v: RegVal) -> R<()> {
+        self.set(st, dst, v);
+        Ok(())
+    }
+}
+
+/// `rX = rY` (or `wX = wY`) of a number: the source gets a link if it has none (the kernel's
+/// `assign_scalar_id_before_mov`; a copy of a value linked with a delta starts a new link),
+/// and the copy shares it.
+fn link_for_move(st: &mut State, r: u8, v: Scalar) -> Scalar {
+    let mut v = if v.link & Scalar::ADD_CONST != 0 {
+        v.unlinked()
+    } else {
+        v
+    };
+    if v.id() == 0 && v.as_const().is_none() {
+        v.link = st.fresh();
+    }
+    st.cur_mut().regs[r as usize] = RegVal::Scalar(v);
+    v
 }

@@ -216,6 +216,7 @@ pub(super) fn refine(op: JmpOp, taken: bool, a: Scalar, b: Scalar) -> (Scalar, S
                 smax: a.smax.min(b.smax),
                 t: a.t.intersect(b.t),
                 link: 0,
+                delta: 0,
             };
             let x = fix(x);
             (x, x)

@@ -63,6 +63,7 @@ impl K {
             smax: self.smax,
             t: self.t,
             link: 0,
+            delta: 0,
         })
     }
 
@@ -359,6 +360,7 @@ pub(super) fn view32(x: &Scalar) -> Scalar {
         smax: k.s32max as i64,
         t: subreg(k.t),
         link: 0,
+        delta: 0,
     }
 }
 

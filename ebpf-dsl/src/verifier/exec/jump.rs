@@ -99,12 +99,12 @@ impl<'a> Exec<'a> {
                             let (fx, fy) = refine32(op, false, x, y);
                             (tx, ty, fx, fy)
                         };
-                        set_linked(&mut taken, dst, *x, tx);
-                        set_linked(st, dst, *x, fx);
-                        if let Src::Reg(r) = src {
-                            set_linked(&mut taken, r, *y, ty);
-                            set_linked(st, r, *y, fy);
-                        }
+                        let sr = match src {
+                            Src::Reg(r) => Some(r),
+                            Src::Imm(_) => None,
+                        };
+                        refine_both(&mut taken, dst, x, tx, sr, y, ty);
+                        refine_both(st, dst, x, fx, sr, y, fy);
                     }
                 }
                 Ok(Step::Branch {
@@ -243,21 +243,65 @@ impl<'a> Exec<'a> {
     }
 }
 
-/// Gives register `r` (whose value was `old`) the refined value `new`, and every register and
-/// spilled slot linked to it too (the kernel's `sync_linked_regs`).
-pub(super) fn set_linked(st: &mut State, r: u8, old: Scalar, new: Scalar) {
-    let link = old.link;
-    let new = Scalar { link, ..new };
-    st.cur_mut().regs[r as usize] = RegVal::Scalar(new);
-    if link & !Scalar::BIG_DELTA != 0 {
-        st.for_each_reg(|x| {
-            if let RegVal::Scalar(v) = x {
-                if v.link == link {
-                    *v = new;
-                }
-            }
-        });
+/// The kernel's order after a comparison of two numbers: both registers get their refined
+/// values, then the copies of the source, then those of the destination, are synchronised
+/// (`sync_linked_regs`), each from the register's value at that point.
+fn refine_both(
+    st: &mut State,
+    dst: u8,
+    x: &Scalar,
+    nx: Scalar,
+    src: Option<u8>,
+    y: &Scalar,
+    ny: Scalar,
+) {
+    let keep = |old: &Scalar, new: Scalar| Scalar {
+        link: old.link,
+        delta: old.delta,
+        ..new
+    };
+    st.cur_mut().regs[dst as usize] = RegVal::Scalar(keep(x, nx));
+    if let Some(r) = src {
+        st.cur_mut().regs[r as usize] = RegVal::Scalar(keep(y, ny));
     }
+    for r in src.into_iter().chain([dst]) {
+        if let RegVal::Scalar(cur) = st.cur().regs[r as usize].clone() {
+            set_linked(st, r, cur, cur);
+        }
+    }
+}
+
+/// Gives register `r` (whose value was `old`) the refined value `new`, and every register and
+/// spilled slot linked to it too (the kernel's `sync_linked_regs`): a copy with the same delta
+/// gets `new` itself, a copy with another delta gets `new` plus the difference.
+pub(super) fn set_linked(st: &mut State, r: u8, old: Scalar, new: Scalar) {
+    let known = Scalar {
+        link: old.link,
+        delta: old.delta,
+        ..new
+    };
+    st.cur_mut().regs[r as usize] = RegVal::Scalar(known);
+    let id = old.id();
+    if id == 0 {
+        return;
+    }
+    st.for_each_reg(|x| {
+        let RegVal::Scalar(v) = x else { return };
+        if v.id() != id {
+            return;
+        }
+        let flagged = |s: &Scalar| s.link & Scalar::ADD_CONST != 0;
+        if (!flagged(v) && !flagged(&old)) || v.delta == old.delta {
+            *v = known;
+        } else {
+            let d = v.delta as i64 - old.delta as i64;
+            *v = Scalar {
+                link: v.link,
+                delta: v.delta,
+                ..new.unlinked().add(&Scalar::konst(d as u64))
+            };
+        }
+    });
 }
 
 pub(super) fn is_init_data(v: &RegVal) -> bool {

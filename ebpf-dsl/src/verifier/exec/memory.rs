@@ -357,8 +357,7 @@ impl<'a> Exec<'a> {
             return;
         };
         if self.input.kernel < KernelVersion::NARROW_FILL
-            || v.link & !Scalar::BIG_DELTA != 0
-            || v.as_const().is_some()
+            || (v.id() != 0 && v.link & Scalar::ADD_CONST == 0)
             || !fits(&v, n)
             || (n != 8 && (a + 512) % 8 != 0)
         {
@@ -370,9 +369,15 @@ impl<'a> Exec<'a> {
             Some(Slot::Spill(RegVal::Scalar(x))) | Some(Slot::Part(x, _)) if *x == v => *x,
             _ => return,
         };
-        let linked = Scalar {
-            link: st.fresh(),
-            ..stored
+        // A value linked with a delta starts a new link; a constant gets none.
+        let linked = if stored.as_const().is_some() {
+            stored.unlinked()
+        } else {
+            Scalar {
+                link: st.fresh(),
+                delta: 0,
+                ..stored
+            }
         };
         let new_slot = match &st.frames[f].stack[slot] {
             Slot::Part(_, sz) => Slot::Part(linked, *sz),
