@@ -35,6 +35,15 @@ pub enum RegVal {
         /// Offset from that frame's `r10`.
         off: i32,
     },
+    /// `PTR_TO_STACK` with a variable part: frame `frame`'s `r10` + `off` + `var`.
+    StackVar {
+        /// Call frame index (0 = main program).
+        frame: u8,
+        /// Constant part of the offset.
+        off: i32,
+        /// Variable part of the offset.
+        var: Scalar,
+    },
     /// `PTR_TO_PACKET` / `PTR_TO_PACKET_META`: start + `var` + `off`; bytes `0..range` past
     /// start + `var` are proven readable. Pointers with the same `id` share `var`.
     Pkt {
@@ -313,6 +322,18 @@ fn reg_covers(old: &RegVal, new: &RegVal, ids: &mut IdMap) -> bool {
                 range: r2,
             },
         ) => k1 == k2 && o1 == o2 && v2.is_subset_of(v1) && r2 >= r1 && ids.check(*i1, *i2),
+        (
+            StackVar {
+                frame: f1,
+                off: a,
+                var: v1,
+            },
+            StackVar {
+                frame: f2,
+                off: b,
+                var: v2,
+            },
+        ) => f1 == f2 && a == b && v2.is_subset_of(v1),
         (PktEnd, PktEnd) => true,
         (MapPtr { map: a }, MapPtr { map: b }) => a == b,
         (

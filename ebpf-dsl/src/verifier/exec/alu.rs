@@ -196,7 +196,7 @@ impl<'a> Exec<'a> {
             }
             // `subtraction from stack pointer prohibited`, even of a constant: add a negative
             // number instead.
-            RegVal::Stack { .. } if sub => {
+            RegVal::Stack { .. } | RegVal::StackVar { .. } if sub => {
                 return pa(format!(
                     "subtracting from a stack pointer (r{dst} is {}) is not allowed by the kernel; add a negative offset instead (`r{dst} += -8`)",
                     self.describe(p)
@@ -234,8 +234,9 @@ impl<'a> Exec<'a> {
             let var = match p {
                 RegVal::Pkt { var, .. }
                 | RegVal::MapValue { var, .. }
+                | RegVal::StackVar { var, .. }
                 | RegVal::Ringbuf { var, .. } => nvar(var),
-                _ => Scalar::konst(0),
+                _ => nvar(&Scalar::konst(0)),
             };
             if var.smin <= -MAX_VAR_OFF || var.smin >= MAX_VAR_OFF {
                 return pa(format!(
@@ -249,30 +250,90 @@ impl<'a> Exec<'a> {
                 None => return pa("a variable offset into the context is not allowed".into()),
             },
             RegVal::Stack { frame, off } => match shift(*off) {
-                Some(o) => RegVal::Stack { frame: *frame, off: o },
-                None => {
-                    return Err(e(pc, Rule::Unsupported, format!(
-                        "a variable offset ({s}) into the stack is not proven safe by this verifier; use constant offsets from r10"
-                    )))
-                }
+                Some(o) => RegVal::Stack {
+                    frame: *frame,
+                    off: o,
+                },
+                None if c.is_some() => return pa("the stack offset is out of range".into()),
+                // A privileged loader may use a variable offset into the stack; each access is
+                // then checked against the whole range.
+                None => RegVal::StackVar {
+                    frame: *frame,
+                    off: *off,
+                    var: nvar(&Scalar::konst(0)),
+                },
             },
-            RegVal::Pkt { kind, off, var, id, range } => match shift(*off) {
-                Some(o) => RegVal::Pkt { kind: *kind, off: o, var: *var, id: *id, range: *range },
+            RegVal::StackVar { frame, off, var } => match shift(*off) {
+                Some(o) => RegVal::StackVar {
+                    frame: *frame,
+                    off: o,
+                    var: *var,
+                },
+                None if c.is_some() => return pa("the stack offset is out of range".into()),
+                None => RegVal::StackVar {
+                    frame: *frame,
+                    off: *off,
+                    var: nvar(var),
+                },
+            },
+            RegVal::Pkt {
+                kind,
+                off,
+                var,
+                id,
+                range,
+            } => match shift(*off) {
+                Some(o) => RegVal::Pkt {
+                    kind: *kind,
+                    off: o,
+                    var: *var,
+                    id: *id,
+                    range: *range,
+                },
                 None if c.is_some() => return pa("the packet offset is out of range".into()),
                 None => {
                     let nid = st.fresh();
-                    RegVal::Pkt { kind: *kind, off: *off, var: nvar(var), id: nid, range: 0 }
+                    RegVal::Pkt {
+                        kind: *kind,
+                        off: *off,
+                        var: nvar(var),
+                        id: nid,
+                        range: 0,
+                    }
                 }
             },
             RegVal::MapValue { map, off, var } => match shift(*off) {
-                Some(o) => RegVal::MapValue { map: *map, off: o, var: *var },
+                Some(o) => RegVal::MapValue {
+                    map: *map,
+                    off: o,
+                    var: *var,
+                },
                 None if c.is_some() => return pa("the map value offset is out of range".into()),
-                None => RegVal::MapValue { map: *map, off: *off, var: nvar(var) },
+                None => RegVal::MapValue {
+                    map: *map,
+                    off: *off,
+                    var: nvar(var),
+                },
             },
-            RegVal::Ringbuf { size, off, var, ref_id } => match shift(*off) {
-                Some(o) => RegVal::Ringbuf { size: *size, off: o, var: *var, ref_id: *ref_id },
+            RegVal::Ringbuf {
+                size,
+                off,
+                var,
+                ref_id,
+            } => match shift(*off) {
+                Some(o) => RegVal::Ringbuf {
+                    size: *size,
+                    off: o,
+                    var: *var,
+                    ref_id: *ref_id,
+                },
                 None if c.is_some() => return pa("the offset is out of range".into()),
-                None => RegVal::Ringbuf { size: *size, off: *off, var: nvar(var), ref_id: *ref_id },
+                None => RegVal::Ringbuf {
+                    size: *size,
+                    off: *off,
+                    var: nvar(var),
+                    ref_id: *ref_id,
+                },
             },
             _ => return pa(format!("arithmetic on {} is not allowed", self.describe(p))),
         })

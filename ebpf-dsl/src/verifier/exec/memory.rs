@@ -43,6 +43,11 @@ impl<'a> Exec<'a> {
                 }
             }
             RegVal::Stack { frame, off: o } => self.stack_read(pc, st, *frame, o + off, n, sx),
+            RegVal::StackVar { frame, off: o, var } => {
+                let (f, lo, hi) =
+                    self.stack_var_range(pc, st, src, base, *frame, o + off, var, n)?;
+                Ok(RegVal::Scalar(stack_var_read(st, f, lo, hi, n, sx)))
+            }
             _ => {
                 self.check_mem(pc, src, base, off, n as u64, false, "load")?;
                 Ok(RegVal::Scalar(scalar_of(n, sx)))
@@ -266,7 +271,7 @@ impl<'a> Exec<'a> {
                     self.describe(&v)
                 )));
             }
-            if let RegVal::Stack { frame: vf, .. } = v {
+            if let RegVal::Stack { frame: vf, .. } | RegVal::StackVar { frame: vf, .. } = v {
                 if (vf as usize) > f {
                     return Err(e(
                         pc,
@@ -313,6 +318,13 @@ impl<'a> Exec<'a> {
         let n = size.bytes();
         match base {
             RegVal::Stack { frame, off: o } => self.stack_write(pc, st, *frame, o + off, n, v),
+            // A pointer stored this way reads back as a number (privileged).
+            RegVal::StackVar { frame, off: o, var } => {
+                let (f, lo, hi) =
+                    self.stack_var_range(pc, st, dst, base, *frame, o + off, var, n)?;
+                stack_var_write(st, f, lo, hi, &v);
+                Ok(())
+            }
             RegVal::Ctx { off: o } => {
                 if *o != 0 {
                     return Err(e(pc, Rule::ContextAccess, format!("r{dst} is the context pointer + {o}; write through the unmodified pointer")));

@@ -7,6 +7,7 @@ mod domain;
 mod jmp32;
 mod jump;
 mod memory;
+mod stackvar;
 
 use std::collections::HashMap;
 
@@ -87,6 +88,7 @@ fn var_text(var: &Scalar) -> String {
 
 use domain::*;
 use memory::*;
+use stackvar::*;
 
 impl<'a> Exec<'a> {
     pub(crate) fn new(
@@ -120,6 +122,9 @@ impl<'a> Exec<'a> {
             RegVal::Ctx { off: 0 } => "the context pointer".into(),
             RegVal::Ctx { off } => format!("the context pointer + {off}"),
             RegVal::Stack { off, .. } => format!("a stack pointer (r10 {off:+})"),
+            RegVal::StackVar { off, var, .. } => {
+                format!("a stack pointer (r10 {off:+}{})", var_text(var))
+            }
             RegVal::Pkt {
                 kind,
                 off,
@@ -485,7 +490,7 @@ impl<'a> Exec<'a> {
         if st.frames.len() > 1 {
             let callee = st.frames.pop().expect("frame");
             let r0 = callee.regs[0].clone();
-            if let RegVal::Stack { .. } = r0 {
+            if let RegVal::Stack { .. } | RegVal::StackVar { .. } = r0 {
                 return Err(e(
                     pc,
                     Rule::PointerLeak,
