@@ -31,6 +31,9 @@ struct Case {
     /// `# since: X.Y`: the kernel accepts it from X.Y on (the verdict recorded is 6.18's);
     /// the static verifier must reject it for older targets and accept it for X.Y.
     since: Option<KernelVersion>,
+    /// `# target: X.Y`: verified for X.Y only (a case where a newer kernel's verifier is the
+    /// stricter one, e.g. 6.18's links through `-=` spreading a lossy refinement).
+    target: Option<KernelVersion>,
 }
 
 fn header(src: &str, key: &str) -> Option<String> {
@@ -67,7 +70,10 @@ fn cases() -> Vec<Case> {
                 .unwrap_or(ProgramType::Xdp);
             let since = header(&src, "since")
                 .map(|v| KernelVersion::parse(&v).unwrap_or_else(|| panic!("{name}: since {v}")));
+            let target = header(&src, "target")
+                .map(|v| KernelVersion::parse(&v).unwrap_or_else(|| panic!("{name}: target {v}")));
             Case {
+                target,
                 since,
                 we_accept: verdict("ours").unwrap_or(kernel_accepts),
                 name,
@@ -106,7 +112,8 @@ fn static_verdicts_match_the_recorded_kernel_verdicts() {
                 wrong.push(format!("{}: accepted for {old}, needs {v}", c.name));
             }
         }
-        let r = verify(&input.with_kernel(c.since.unwrap_or(KernelVersion::DEFAULT)));
+        let kernel = c.target.or(c.since).unwrap_or(KernelVersion::DEFAULT);
+        let r = verify(&input.with_kernel(kernel));
         if r.is_ok() != c.we_accept {
             wrong.push(format!(
                 "{}: expected {}, got {:?}",

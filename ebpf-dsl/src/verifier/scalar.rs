@@ -72,10 +72,15 @@ impl Scalar {
     pub const BIG_DELTA: u32 = 0x8000_0000;
     /// See [`Scalar::link`].
     pub const ADD_CONST: u32 = 0x4000_0000;
+    /// Like [`Scalar::ADD_CONST`] for a 32-bit `wX += c` (kernel 6.18's `BPF_ADD_CONST32`): the
+    /// value is the low 32 bits of the linked value plus `delta`, zero-extended.
+    pub const ADD_CONST32: u32 = 0x2000_0000;
+    /// Either delta flag.
+    pub const ANY_DELTA: u32 = Scalar::ADD_CONST | Scalar::ADD_CONST32;
 
     /// The identity of the link (0: none), without the flags.
     pub fn id(&self) -> u32 {
-        self.link & !(Scalar::BIG_DELTA | Scalar::ADD_CONST)
+        self.link & !(Scalar::BIG_DELTA | Scalar::ANY_DELTA)
     }
 
     /// The same value without a link.

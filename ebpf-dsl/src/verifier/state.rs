@@ -295,12 +295,12 @@ fn reg_covers(old: &RegVal, new: &RegVal, ids: &mut IdMap) -> bool {
         (Scalar(o), Scalar(n)) => {
             use super::scalar::Scalar as S;
             let (ol, nl) = (o.id(), n.id());
-            let add = |s: &S| s.link & S::ADD_CONST != 0;
+            let add = |s: &S| s.link & S::ANY_DELTA;
             n.is_subset_of(o)
                 && (n.link & S::BIG_DELTA == 0 || o.link & S::BIG_DELTA != 0)
                 && (ol == 0
                     || (add(o) == add(n)
-                        && (!add(o) || o.delta == n.delta)
+                        && (add(o) == 0 || o.delta == n.delta)
                         && nl != 0
                         && ids.check(ol, nl)))
         }

@@ -12,6 +12,7 @@
 //! | byte swaps (`be16`, `bswap32`, ...) keep the known bits and truncate (`scalar_byte_swap`) | 6.18 |
 //! | `==` / `!=` between values whose known bits disagree is decided (`tnum_overlap`) | 6.12 |
 //! | `rX = rY; rX += c` keeps the two linked with the delta `c` (`BPF_ADD_CONST`) | 6.12 |
+//! | the same links through `rX -= c`, negative constants and 32-bit `wX += c` | 6.18 |
 //! | a load narrower than a spilled number, from its start, keeps its bounds; spills, fills and `w1 = w2` of a value that fits keep the link to its copies | 6.12 |
 //!
 //! Everything else follows kernel 6.18 and is checked against it by the differential tests.
@@ -39,6 +40,9 @@ impl KernelVersion {
     pub const NARROW_FILL: KernelVersion = KernelVersion::new(6, 12);
     /// `rX = rY; rX += c` keeps rX linked to rY with the delta c (`BPF_ADD_CONST`).
     pub const LINK_DELTA: KernelVersion = KernelVersion::new(6, 12);
+    /// Links also through `rX -= c`, negative constants and 32-bit `wX += c`
+    /// (`BPF_ADD_CONST32`).
+    pub const LINK_DELTA_SUB: KernelVersion = KernelVersion::new(6, 18);
     /// Byte swaps are tracked (`scalar_byte_swap`).
     pub const BSWAP_TRACKING: KernelVersion = KernelVersion::new(6, 18);
 

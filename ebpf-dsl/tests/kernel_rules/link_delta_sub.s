@@ -1,5 +1,5 @@
 # kernel: accept
-# ours: reject
+# since: 6.18
 r6 = *(u32 *)(r1 + 16)
 *(u32 *)(r10 - 4) = 0
 r2 = r10

@@ -26,12 +26,27 @@ impl<'a> Exec<'a> {
             let v = if off != 0 {
                 match srcv {
                     RegVal::Scalar(s) => {
-                        let r = s.sext(off as u32);
-                        RegVal::Scalar(if is64 {
+                        let r = s.unlinked().sext(off as u32);
+                        let r = if is64 {
                             r
                         } else {
                             alu32(AluOp::Or, &r, &Scalar::konst(0))
-                        })
+                        };
+                        // 6.12: a value the extension leaves unchanged keeps the copy linked.
+                        let fits = s.umax < 1u64 << (off - 1);
+                        match src {
+                            Src::Reg(sr)
+                                if fits && self.input.kernel >= KernelVersion::NARROW_FILL =>
+                            {
+                                let l = link_for_move(st, sr, s);
+                                RegVal::Scalar(Scalar {
+                                    link: l.link,
+                                    delta: l.delta,
+                                    ..r
+                                })
+                            }
+                            _ => RegVal::Scalar(r),
+                        }
                     }
                     // Privileged: a sign-extending move of a pointer gives an unknown number.
                     _ => RegVal::Scalar(Scalar::UNKNOWN),
@@ -98,13 +113,9 @@ impl<'a> Exec<'a> {
                 }
                 .unlinked();
                 if self.input.kernel >= KernelVersion::LINK_DELTA {
-                    // 6.12 (`BPF_ADD_CONST`): `rX += c` keeps a copy linked with the delta c
-                    // (once, for 0 <= c < 2^31); any other arithmetic breaks the link.
-                    if let (true, AluOp::Add, Some(c)) = (is64, op, b.as_const()) {
-                        if a.id() != 0 && a.link & Scalar::ADD_CONST == 0 && c <= i32::MAX as u64 {
-                            r.link = a.id() | Scalar::ADD_CONST;
-                            r.delta = c as i32;
-                        }
+                    if let Some((flag, delta)) = delta_link(self.input.kernel, is64, op, a, b) {
+                        r.link = a.id() | flag;
+                        r.delta = delta;
                     }
                     return self.finish_alu(st, dst, RegVal::Scalar(r));
                 }
@@ -205,7 +216,7 @@ impl<'a> Exec<'a> {
             _ => {}
         }
         if s.link & Scalar::BIG_DELTA != 0
-            || (s.link & Scalar::ADD_CONST != 0 && s.delta as i64 >= MAX_VAR_OFF)
+            || (s.link & Scalar::ANY_DELTA != 0 && (s.delta as i64).abs() >= MAX_VAR_OFF)
         {
             return pa(format!(
                 "this offset was copied from another register and then had a constant of 2^29 or more added; the kernel refuses such an offset ({s})"
@@ -351,7 +362,7 @@ impl<'a> Exec<'a> {
 /// `assign_scalar_id_before_mov`; a copy of a value linked with a delta starts a new link),
 /// and the copy shares it.
 fn link_for_move(st: &mut State, r: u8, v: Scalar) -> Scalar {
-    let mut v = if v.link & Scalar::ADD_CONST != 0 {
+    let mut v = if v.link & Scalar::ANY_DELTA != 0 {
         v.unlinked()
     } else {
         v
@@ -361,4 +372,50 @@ fn link_for_move(st: &mut State, r: u8, v: Scalar) -> Scalar {
     }
     st.cur_mut().regs[r as usize] = RegVal::Scalar(v);
     v
+}
+
+/// Whether `rX += c` / `rX -= c` keeps rX linked to its copies, and with which flag and delta
+/// (`adjust_reg_min_max_vals`): 6.12 links a 64-bit `+=` of 0..2^31 once; 6.18 also links
+/// `-=`, negative constants within 32 bits, and 32-bit forms of a value that fits in 32 bits.
+fn delta_link(
+    kernel: KernelVersion,
+    is64: bool,
+    op: AluOp,
+    a: &Scalar,
+    b: &Scalar,
+) -> Option<(u32, i32)> {
+    if a.id() == 0 || a.link & Scalar::ANY_DELTA != 0 {
+        return None;
+    }
+    let c = if is64 {
+        b.as_const()?
+    } else {
+        b.trunc32().as_const()?
+    };
+    if kernel < KernelVersion::LINK_DELTA_SUB {
+        return (is64 && op == AluOp::Add && c <= i32::MAX as u64)
+            .then_some((Scalar::ADD_CONST, c as i32));
+    }
+    if !matches!(op, AluOp::Add | AluOp::Sub) {
+        return None;
+    }
+    let off = if is64 {
+        i32::try_from(c as i64).ok()?
+    } else {
+        if a.umax > u32::MAX as u64 {
+            return None;
+        }
+        c as u32 as i32
+    };
+    let off = if op == AluOp::Sub {
+        off.checked_neg()?
+    } else {
+        off
+    };
+    let flag = if is64 {
+        Scalar::ADD_CONST
+    } else {
+        Scalar::ADD_CONST32
+    };
+    Some((flag, off))
 }

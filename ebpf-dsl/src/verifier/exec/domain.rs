@@ -82,6 +82,29 @@ pub(super) fn alu32(op: AluOp, a: &Scalar, b: &Scalar) -> Scalar {
         },
         _ => return Scalar::UNKNOWN,
     };
+    // When the 32-bit result wraps, the kernel knows only the low half of the operation's
+    // known bits (`tnum_subreg` of `tnum_add` / `tnum_mul` / ...), not what the 64-bit range of
+    // the unwrapped result would add to them.
+    let pure = match op {
+        AluOp::Add => Some(a.t.add(b.t)),
+        AluOp::Sub => Some(a.t.sub(b.t)),
+        AluOp::Mul => Some(a.t.mul(b.t)),
+        AluOp::Neg => Some(Tnum::konst(0).sub(a.t)),
+        AluOp::Lsh => b.as_const().map(|k| a.t.lsh(k as u32)),
+        _ => None,
+    };
+    let r = match pure {
+        Some(t) if r.umax > u32::MAX as u64 && r.as_const().is_none() => Scalar {
+            t: Tnum {
+                value: t.value & 0xffff_ffff,
+                mask: t.mask & 0xffff_ffff,
+            },
+            ..Scalar::urange(0, u32::MAX as u64)
+        }
+        .sync()
+        .unwrap_or(Scalar::urange(0, u32::MAX as u64)),
+        _ => r,
+    };
     if matches!(op, AluOp::Add | AluOp::Sub | AluOp::Mul | AluOp::Neg) {
         // The signed 32-bit view (the kernel tracks s32 bounds too): exact when no s32 overflow.
         let (sa, sb) = (a.sext(32), b.sext(32));

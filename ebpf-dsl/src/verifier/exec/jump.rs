@@ -290,15 +290,23 @@ pub(super) fn set_linked(st: &mut State, r: u8, old: Scalar, new: Scalar) {
         if v.id() != id {
             return;
         }
-        let flagged = |s: &Scalar| s.link & Scalar::ADD_CONST != 0;
+        let flagged = |s: &Scalar| s.link & Scalar::ANY_DELTA != 0;
         if (!flagged(v) && !flagged(&old)) || v.delta == old.delta {
             *v = known;
         } else {
             let d = v.delta as i64 - old.delta as i64;
+            let sum = new.unlinked().add(&Scalar::konst(d as u64));
+            // 6.18 zero-extends the result when a 32-bit delta is involved (which register's
+            // flag decides differs between stable releases): both outcomes are allowed.
+            let sum = if (v.link | old.link) & Scalar::ADD_CONST32 != 0 {
+                join(&sum, &sum.trunc32())
+            } else {
+                sum
+            };
             *v = Scalar {
                 link: v.link,
                 delta: v.delta,
-                ..new.unlinked().add(&Scalar::konst(d as u64))
+                ..sum
             };
         }
     });
@@ -411,4 +419,19 @@ fn not_null(v: &RegVal) -> RegVal {
         },
         other => other.clone(),
     }
+}
+
+/// The smallest scalar holding every value of `a` and of `b`.
+fn join(a: &Scalar, b: &Scalar) -> Scalar {
+    Scalar {
+        umin: a.umin.min(b.umin),
+        umax: a.umax.max(b.umax),
+        smin: a.smin.min(b.smin),
+        smax: a.smax.max(b.smax),
+        t: a.t.union(b.t),
+        link: 0,
+        delta: 0,
+    }
+    .sync()
+    .unwrap_or(Scalar::UNKNOWN)
 }

@@ -369,7 +369,7 @@ impl<'a> Exec<'a> {
             return;
         };
         if self.input.kernel < KernelVersion::NARROW_FILL
-            || (v.id() != 0 && v.link & Scalar::ADD_CONST == 0)
+            || (v.id() != 0 && v.link & Scalar::ANY_DELTA == 0)
             || !fits(&v, n)
             || (n != 8 && (a + 512) % 8 != 0)
         {
