@@ -3,7 +3,9 @@
 //! The kernel's verifier learns new tricks in new releases; a program that relies on one is
 //! rejected by older kernels. The static verifier assumes only the features of the version it
 //! is given ([`VerifyInput::kernel`](super::VerifyInput::kernel)), so that what it accepts
-//! loads on that version and every later one. The default, [`KernelVersion::DEFAULT`], is 6.6
+//! loads on that version. Later verifiers almost always prove at least as much; the known
+//! exception is 6.18's links through `rX -= c`, which carry a lossy `&`-test refinement to the
+//! copies (the `link_sub_delta_jset` rule case): verify for the newest kernel you target too. The default, [`KernelVersion::DEFAULT`], is 6.6
 //! (the oldest long-term release it supports); the features gated on a newer version are:
 //!
 //! | feature                                                                 | since |
