@@ -419,3 +419,57 @@ fn delta_link(
     };
     Some((flag, off))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn linked(id: u32) -> Scalar {
+        Scalar {
+            link: id,
+            ..Scalar::urange(0, 100)
+        }
+    }
+
+    #[test]
+    fn delta_links_by_kernel_version() {
+        let k612 = KernelVersion::new(6, 12);
+        let k618 = KernelVersion::new(6, 18);
+        let c = |v: i64| Scalar::konst(v as u64);
+        // 6.12: only 64-bit `+=` of 0..2^31.
+        assert_eq!(
+            delta_link(k612, true, AluOp::Add, &linked(3), &c(4)),
+            Some((Scalar::ADD_CONST, 4))
+        );
+        assert_eq!(delta_link(k612, true, AluOp::Sub, &linked(3), &c(4)), None);
+        assert_eq!(delta_link(k612, true, AluOp::Add, &linked(3), &c(-4)), None);
+        assert_eq!(delta_link(k612, false, AluOp::Add, &linked(3), &c(4)), None);
+        // 6.18: `-=`, negative constants, 32-bit forms of values that fit.
+        assert_eq!(
+            delta_link(k618, true, AluOp::Sub, &linked(3), &c(4)),
+            Some((Scalar::ADD_CONST, -4))
+        );
+        assert_eq!(
+            delta_link(k618, false, AluOp::Add, &linked(3), &c(4)),
+            Some((Scalar::ADD_CONST32, 4))
+        );
+        assert_eq!(
+            delta_link(k618, true, AluOp::Sub, &linked(3), &c(i32::MIN as i64)),
+            None
+        );
+        // Unlinked registers and registers that already carry a delta get none.
+        assert_eq!(delta_link(k618, true, AluOp::Add, &linked(0), &c(4)), None);
+        let flagged = Scalar {
+            link: 3 | Scalar::ADD_CONST,
+            delta: 4,
+            ..Scalar::urange(0, 100)
+        };
+        assert_eq!(delta_link(k618, true, AluOp::Add, &flagged, &c(4)), None);
+        // Non-constant operands and other operations never link.
+        assert_eq!(
+            delta_link(k618, true, AluOp::Add, &linked(3), &Scalar::urange(0, 4)),
+            None
+        );
+        assert_eq!(delta_link(k618, true, AluOp::Mul, &linked(3), &c(4)), None);
+    }
+}

@@ -342,3 +342,28 @@ fn constant_key(st: &State, key: &RegVal, size: u32) -> Option<u64> {
     );
     zero.then_some(0)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::verifier::initial_state;
+
+    #[test]
+    fn constant_keys_from_zero_bytes_or_a_spill_of_the_key_size() {
+        let mut st = initial_state();
+        let key = |off| RegVal::Stack { frame: 0, off };
+        assert_eq!(constant_key(&st, &key(-4), 4), None);
+        st.frames[0].stack[63] = Slot::Bytes([Byte::Zero; 8]);
+        assert_eq!(constant_key(&st, &key(-4), 4), Some(0));
+        // A key across two slots is not recognised (the kernel counts within one slot).
+        st.frames[0].stack[62] = Slot::Bytes([Byte::Zero; 8]);
+        assert_eq!(constant_key(&st, &key(-10), 4), None);
+        st.frames[0].stack[61] = Slot::Part(Scalar::konst(3), 4);
+        assert_eq!(constant_key(&st, &key(-24), 4), Some(3));
+        assert_eq!(constant_key(&st, &key(-24), 8), None);
+        assert_eq!(
+            constant_key(&st, &RegVal::Scalar(Scalar::konst(0)), 4),
+            None
+        );
+    }
+}

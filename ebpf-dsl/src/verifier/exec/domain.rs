@@ -378,3 +378,32 @@ pub(super) fn sge(a: Scalar, b: Scalar) -> (Scalar, Scalar) {
 pub(super) fn is_signed(op: JmpOp) -> bool {
     matches!(op, JmpOp::Jsgt | JmpOp::Jsge | JmpOp::Jslt | JmpOp::Jsle)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn byte_swaps_before_and_after_tracking() {
+        let x = Scalar::urange(0, 0xff);
+        // be16 of a byte: the byte moves to bits 8..16 (6.18), unknown before.
+        let s = end_op(&x, 16, true, true);
+        assert_eq!((s.umin, s.umax), (0, 0xff00));
+        assert_eq!(end_op(&x, 16, true, false), Scalar::UNKNOWN);
+        // le16 truncates.
+        let t = end_op(&Scalar::UNKNOWN, 16, false, true);
+        assert_eq!((t.umin, t.umax), (0, 0xffff));
+    }
+
+    #[test]
+    fn a_wrapping_32_bit_product_keeps_only_the_products_known_bits() {
+        // w4 in 0x7fffffc0..=0x7fffffff, w4 *= 3 wraps: the kernel knows nothing of the low
+        // half (its tnum_mul), so neither may this verifier.
+        let a = Scalar::urange(0x7fff_ffc0, 0x7fff_ffff);
+        let r = alu32(AluOp::Mul, &a, &Scalar::konst(3));
+        assert_eq!((r.umin, r.umax), (0, u32::MAX as u64));
+        // Without wrapping the range is exact.
+        let r = alu32(AluOp::Mul, &Scalar::urange(0, 63), &Scalar::konst(3));
+        assert_eq!((r.umin, r.umax), (0, 189));
+    }
+}

@@ -435,3 +435,40 @@ fn join(a: &Scalar, b: &Scalar) -> Scalar {
     .sync()
     .unwrap_or(Scalar::UNKNOWN)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::verifier::initial_state;
+
+    #[test]
+    fn refinements_reach_copies_with_their_delta() {
+        let mut st = initial_state();
+        let base = Scalar {
+            link: 5,
+            ..Scalar::urange(0, 1000)
+        };
+        let plus4 = Scalar {
+            link: 5 | Scalar::ADD_CONST,
+            delta: 4,
+            ..Scalar::urange(4, 1004)
+        };
+        st.cur_mut().regs[6] = RegVal::Scalar(base);
+        st.cur_mut().regs[2] = RegVal::Scalar(plus4);
+        st.cur_mut().regs[3] = RegVal::Scalar(base);
+        // r2 <= 14 refines r2; r6 and r3 (delta 0) become r2 - 4.
+        set_linked(&mut st, 2, plus4, Scalar::urange(4, 14));
+        let RegVal::Scalar(r6) = st.cur().regs[6] else {
+            panic!("scalar")
+        };
+        assert_eq!((r6.umin, r6.umax, r6.link, r6.delta), (0, 10, 5, 0));
+        assert_eq!(st.cur().regs[3], st.cur().regs[6]);
+    }
+
+    #[test]
+    fn join_holds_both() {
+        let j = join(&Scalar::konst(3), &Scalar::urange(10, 12));
+        assert_eq!((j.umin, j.umax), (3, 12));
+        assert!(Scalar::konst(3).is_subset_of(&j));
+    }
+}

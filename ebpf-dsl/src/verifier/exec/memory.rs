@@ -482,3 +482,26 @@ pub(super) fn mask(s: Size) -> u64 {
         Size::DW => u64::MAX,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn narrow_fills_truncate_and_keep_links_only_when_the_value_fits() {
+        let v = Scalar {
+            link: 7,
+            ..Scalar::urange(0, 300)
+        };
+        // 300 does not fit in one byte: truncated, unlinked.
+        let f = fill(&v, 1);
+        assert_eq!((f.umin, f.umax, f.link), (0, 255, 0));
+        // It fits in two: the same value, still linked.
+        assert_eq!(fill(&v, 2), v);
+        let c = coerce(&Scalar::konst(0x1_0000_0005), 4);
+        assert_eq!(c.as_const(), Some(5));
+        assert!(fits(&Scalar::urange(0, 255), 1));
+        assert!(!fits(&Scalar::urange(0, 256), 1));
+        assert!(fits(&Scalar::UNKNOWN, 8));
+    }
+}

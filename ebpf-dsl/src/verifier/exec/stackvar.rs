@@ -111,3 +111,34 @@ pub(super) fn stack_var_write(st: &mut State, f: usize, lo: i64, hi: i64, v: &Re
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::verifier::initial_state;
+
+    #[test]
+    fn variable_reads_see_zeros_only_over_known_zeros_and_writes_clobber_the_range() {
+        let mut st = initial_state();
+        // r10-16..r10-8 known zeros, r10-8..r10 a spilled pointer.
+        st.frames[0].stack[62] = Slot::Bytes([Byte::Zero; 8]);
+        st.frames[0].stack[63] = Slot::Spill(RegVal::Ctx { off: 0 });
+        assert_eq!(
+            stack_var_read(&st, 0, -16, -8, 1, false).as_const(),
+            Some(0)
+        );
+        let r = stack_var_read(&st, 0, -16, -7, 1, false);
+        assert_eq!((r.umin, r.umax), (0, 255));
+        // Writing zero keeps zeros; the spill it touches is gone.
+        stack_var_write(&mut st, 0, -12, -4, &RegVal::Scalar(Scalar::konst(0)));
+        assert_eq!(st.frames[0].stack[62], Slot::Bytes([Byte::Zero; 8]));
+        assert_eq!(st.frames[0].stack[63], Slot::Bytes([Byte::Misc; 8]));
+        // Writing anything else makes the range unknown.
+        stack_var_write(&mut st, 0, -16, -14, &RegVal::Scalar(Scalar::konst(1)));
+        let Slot::Bytes(b) = &st.frames[0].stack[62] else {
+            panic!("bytes")
+        };
+        assert_eq!(b[0..2], [Byte::Misc; 2]);
+        assert_eq!(b[2..], [Byte::Zero; 6]);
+    }
+}
