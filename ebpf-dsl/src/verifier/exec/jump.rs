@@ -65,13 +65,33 @@ impl<'a> Exec<'a> {
                         .unwrap_or(Scalar::UNKNOWN)
                     };
                     let width_mask = if is64 { u64::MAX } else { 0xffff_ffff };
+                    // 6.12 keeps the ranges on the taken branch and learns a single tested bit
+                    // (`regs_refine_cond_op`); before, the ranges are forgotten here too.
+                    let keeps = self.input.kernel >= KernelVersion::NARROW_FILL;
+                    let set = |v: &Scalar, c: u64| {
+                        if !keeps {
+                            return forget(v, 0);
+                        }
+                        if !c.is_power_of_two() {
+                            return *v;
+                        }
+                        Scalar {
+                            t: Tnum {
+                                value: v.t.value | c,
+                                mask: v.t.mask & !c,
+                            },
+                            ..*v
+                        }
+                        .sync()
+                        .unwrap_or(Scalar::UNKNOWN)
+                    };
                     if let Some(c) = vy.as_const() {
                         if !matches!(src, Src::Reg(r) if r == dst) {
-                            set_linked(&mut taken, dst, *x, forget(x, 0));
+                            set_linked(&mut taken, dst, *x, set(x, c & width_mask));
                             set_linked(st, dst, *x, forget(x, c & width_mask));
                         }
                     } else if let (Some(c), Src::Reg(r)) = (vx.as_const(), src) {
-                        set_linked(&mut taken, r, *y, forget(y, 0));
+                        set_linked(&mut taken, r, *y, set(y, c & width_mask));
                         set_linked(st, r, *y, forget(y, c & width_mask));
                     }
                     return Ok(Step::Branch {
