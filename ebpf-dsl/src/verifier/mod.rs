@@ -487,6 +487,7 @@ pub(crate) fn initial_state() -> State {
         frames: vec![f],
         refs: Vec::new(),
         next_id: 0,
+        taint: None,
     }
 }
 

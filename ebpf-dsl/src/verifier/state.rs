@@ -220,6 +220,10 @@ pub struct State {
     pub refs: Vec<u32>,
     /// Next fresh id.
     pub next_id: u32,
+    /// A pointer arithmetic instruction on this path whose scalar may, for the kernel, have a
+    /// minimum of 2^29 or more (it then refuses the instruction): the path is refused when it
+    /// ends, unless an error comes first.
+    pub taint: Option<(usize, String)>,
 }
 
 impl State {
@@ -406,7 +410,10 @@ fn slot_covers(old: &Slot, new: &Slot, ids: &mut IdMap) -> bool {
 /// path from `new` is safe whenever the (fully explored) path from `old` was. `live` is the set
 /// of registers of the innermost frame that may still be read.
 pub fn covers(old: &State, new: &State, live: u16) -> bool {
-    if old.frames.len() != new.frames.len() || old.refs.len() != new.refs.len() {
+    if old.frames.len() != new.frames.len()
+        || old.refs.len() != new.refs.len()
+        || (new.taint.is_some() && old.taint.is_none())
+    {
         return false;
     }
     let mut ids = IdMap::default();

@@ -1,4 +1,5 @@
 # kernel: accept
+# ours: reject
 r6 = *(u32 *)(r1 + 16)
 *(u32 *)(r10 - 4) = 0
 r2 = r10

@@ -222,8 +222,13 @@ impl<'a> Exec<'a> {
                 "this offset was copied from another register and then had a constant of 2^29 or more added; the kernel refuses such an offset ({s})"
             ));
         }
-        // The kernel's check_reg_sane_offset: the scalar's minimum must be within ±2^29 (a large
-        // maximum is allowed here; accesses through the result then fail their bounds checks).
+        // The kernel's check_reg_sane_offset: the scalar's minimum must be within ±2^29. Its
+        // minimum may be larger than this verifier's (it can know more), up to our maximum: a
+        // maximum of 2^29 or more taints the path (refused at its end unless an access through
+        // the pointer fails first, as it will).
+        if s.smin > -MAX_VAR_OFF && s.smin < MAX_VAR_OFF && s.smax >= MAX_VAR_OFF {
+            self.taint(pc, st, s, p);
+        }
         if s.smin <= -MAX_VAR_OFF || s.smin >= MAX_VAR_OFF {
             return pa(format!(
                 "adding {s} to {}: the offset is not bounded (the kernel needs it within ±2^29); bound it first, e.g. `rX &= 0xff` or a comparison",
@@ -249,6 +254,9 @@ impl<'a> Exec<'a> {
                 | RegVal::Ringbuf { var, .. } => nvar(var),
                 _ => nvar(&Scalar::konst(0)),
             };
+            if var.smin > -MAX_VAR_OFF && var.smin < MAX_VAR_OFF && var.smax >= MAX_VAR_OFF {
+                self.taint(pc, st, &var, p);
+            }
             if var.smin <= -MAX_VAR_OFF || var.smin >= MAX_VAR_OFF {
                 return pa(format!(
                     "the variable offset of the result ({var}) is out of bounds (the kernel needs its minimum within ±2^29)"
@@ -352,6 +360,18 @@ impl<'a> Exec<'a> {
 }
 
 impl<'a> Exec<'a> {
+    fn taint(&self, pc: usize, st: &mut State, s: &Scalar, p: &RegVal) {
+        if st.taint.is_none() {
+            st.taint = Some((
+                pc,
+                format!(
+                    "adding {s} to {}: the kernel refuses this if it can prove the offset's minimum is 2^29 or more, which this verifier cannot rule out; bound it first, e.g. `rX &= 0xffff` or a comparison",
+                    self.describe(p)
+                ),
+            ));
+        }
+    }
+
     fn finish_alu(&self, st: &mut State, dst: u8, v: RegVal) -> R<()> {
         self.set(st, dst, v);
         Ok(())

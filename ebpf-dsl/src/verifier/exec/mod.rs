@@ -504,6 +504,9 @@ impl<'a> Exec<'a> {
             }
             return Ok(Step::Next(callee.callsite + 1));
         }
+        if let Some((at, msg)) = &st.taint {
+            return Err(e(*at, Rule::PointerArithmetic, msg.clone()));
+        }
         if !st.refs.is_empty() {
             return Err(e(pc, Rule::ReferenceLeak, "a ring buffer reservation is neither submitted nor discarded on this path (call bpf_ringbuf_submit or bpf_ringbuf_discard)"));
         }
