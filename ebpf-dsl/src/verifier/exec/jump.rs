@@ -49,6 +49,29 @@ impl<'a> Exec<'a> {
                         && (!is_signed(op)
                             || (x.umax <= i32::MAX as u64 && y.umax <= i32::MAX as u64)));
                 let mut taken = st.clone();
+                // Two registers linked to each other (or one register) compared in 32 bits, or
+                // `&`-tested: kernel 6.18 (as observed) breaks some of their links and refines
+                // at most the two; this verifier breaks every link of that id and refines
+                // neither.
+                if let Src::Reg(sr) = src {
+                    let id = x.id();
+                    if id != 0 && id == y.id() && (!is64 || op == JmpOp::Jset || sr == dst) {
+                        for s in [&mut taken, &mut *st] {
+                            s.for_each_reg(|r| {
+                                if let RegVal::Scalar(v) = r {
+                                    if v.id() == id {
+                                        *v = v.unlinked();
+                                    }
+                                }
+                            });
+                        }
+                        return Ok(Step::Branch {
+                            other_pc: target,
+                            other: taken,
+                            pc: pc + 1,
+                        });
+                    }
+                }
                 if op == JmpOp::Jset {
                     // The kernel forgets the ranges of a register tested with `&` against a
                     // constant and keeps only its known bits (cleared bits on the false branch).
@@ -99,22 +122,6 @@ impl<'a> Exec<'a> {
                         other: taken,
                         pc: pc + 1,
                     });
-                }
-                // A 32-bit comparison of two registers linked to each other: kernel 6.18 (as
-                // observed) unlinks their other copies and refines at most the two; this
-                // verifier unlinks the copies and refines neither.
-                if let Src::Reg(sr) = src {
-                    if !is64 && sr != dst && x.id() != 0 && x.id() == y.id() {
-                        let id = x.id();
-                        for s in [&mut taken, &mut *st] {
-                            unlink_others(s, id, dst, sr);
-                        }
-                        return Ok(Step::Branch {
-                            other_pc: target,
-                            other: taken,
-                            pc: pc + 1,
-                        });
-                    }
                 }
                 let same = matches!(src, Src::Reg(r) if r == dst);
                 if !same && (refinable || !is64) {
@@ -507,23 +514,4 @@ mod tests {
         assert_eq!((j.umin, j.umax), (3, 12));
         assert!(Scalar::konst(3).is_subset_of(&j));
     }
-}
-
-/// Breaks the link `id` of every register and spilled copy but `a` and `b` of the current
-/// frame (values kept).
-fn unlink_others(st: &mut State, id: u32, a: u8, b: u8) {
-    let keep = [
-        st.cur().regs[a as usize].clone(),
-        st.cur().regs[b as usize].clone(),
-    ];
-    st.for_each_reg(|x| {
-        if let RegVal::Scalar(v) = x {
-            if v.id() == id {
-                *v = v.unlinked();
-            }
-        }
-    });
-    let cur = st.cur_mut();
-    cur.regs[a as usize] = keep[0].clone();
-    cur.regs[b as usize] = keep[1].clone();
 }
