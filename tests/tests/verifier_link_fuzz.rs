@@ -197,7 +197,7 @@ fn linked_registers_agree_with_the_kernel() {
     let seed: u64 = std::env::var("LINK_FUZZ_SEED")
         .ok()
         .and_then(|v| v.parse().ok())
-        .unwrap_or(0x11_4b5e_ed);
+        .unwrap_or(0x114b_5eed);
     let count: usize = std::env::var("LINK_FUZZ_PROGRAMS")
         .ok()
         .and_then(|v| v.parse().ok())
