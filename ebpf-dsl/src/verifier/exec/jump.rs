@@ -49,13 +49,13 @@ impl<'a> Exec<'a> {
                         && (!is_signed(op)
                             || (x.umax <= i32::MAX as u64 && y.umax <= i32::MAX as u64)));
                 let mut taken = st.clone();
-                // Two registers linked to each other (or one register) compared in 32 bits, or
-                // `&`-tested: kernel 6.18 (as observed) breaks some of their links and refines
-                // at most the two; this verifier breaks every link of that id and refines
-                // neither.
-                if let Src::Reg(sr) = src {
+                // Two registers linked to each other (or one register) compared: kernel 6.18
+                // (as observed) breaks some of their links (which ones depends on the form)
+                // and refines at most some; this verifier breaks every link of that id and
+                // refines neither.
+                if let Src::Reg(_) = src {
                     let id = x.id();
-                    if id != 0 && id == y.id() && (!is64 || op == JmpOp::Jset || sr == dst) {
+                    if id != 0 && id == y.id() {
                         for s in [&mut taken, &mut *st] {
                             s.for_each_reg(|r| {
                                 if let RegVal::Scalar(v) = r {
