@@ -143,6 +143,7 @@
 //! | `license` | a string literal | `"GPL"` (GPL-only helpers need a GPL-compatible license) |
 //! | `name` | a string literal (at most 15 of `[A-Za-z0-9_.]`) | `NAME` in lower case |
 //! | `verify` | `full` or `structural` | `full` |
+//! | `kernel` | the oldest kernel it must load on, e.g. `"6.12"`: the static verifier assumes what that version's verifier proves (`ebpf_dsl::verifier::target`) | `"6.6"` |
 //!
 //! The body is the assembler syntax of [`ebpf_dsl::asm`](../ebpf_dsl/asm/index.html) (LLVM's
 //! BPF syntax plus labels, helper names, named constants and map names), with these rules

@@ -143,3 +143,23 @@ fn expand_10k_instruction_program() {
          {without_verifier:?} without"
     );
 }
+
+#[test]
+fn kernel_option_sets_the_verifiers_target() {
+    // `x * 4 == 6` is impossible; kernels from 6.12 prove it from the known bits (the load
+    // through a number is then dead code), 6.6 does not.
+    let body = "r4 = *(u32 *)(r1 + 16); r4 *= 4; if r4 != 6 goto out; \
+                r0 = *(u64 *)(r4 + 0); out: r0 = XDP_PASS; exit;";
+    let expand = |opts: &str| {
+        let input: TokenStream = format!("P: xdp{opts} {{ {body} }}").parse().unwrap();
+        crate::program::expand(input, crate::program::Facts::default()).to_string()
+    };
+    assert!(expand("").contains("compile_error"));
+    assert!(expand("(kernel = \"6.6\")").contains("compile_error"));
+    assert!(!expand("(kernel = \"6.12\")").contains("compile_error"));
+    let bad = expand("(kernel = \"six\")");
+    assert!(
+        bad.contains("`kernel` is the oldest kernel version"),
+        "{bad}"
+    );
+}

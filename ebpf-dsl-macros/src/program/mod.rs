@@ -97,6 +97,7 @@ pub(crate) fn expand_one(decl: ProgDecl, facts: &Facts) -> TokenStream {
     let mut license = ("GPL".to_string(), Span::call_site());
     let mut name = (ident.to_string().to_ascii_lowercase(), ident.span(), false);
     let mut verify = Verify::Full;
+    let mut kernel = ebpf_dsl::verifier::KernelVersion::DEFAULT;
     let mut seen: Vec<String> = Vec::new();
     for (key, value) in &options {
         let k = key.to_string();
@@ -108,7 +109,7 @@ pub(crate) fn expand_one(decl: ProgDecl, facts: &Facts) -> TokenStream {
                 key,
                 format!(
                     "unknown program option `{k}`; {hint}the options are: license = \"GPL\", \
-                     name = \"...\", verify = full | structural"
+                     name = \"...\", verify = full | structural, kernel = \"6.12\""
                 ),
             );
             continue;
@@ -129,6 +130,17 @@ pub(crate) fn expand_one(decl: ProgDecl, facts: &Facts) -> TokenStream {
                 }
             }
             ("name", OptValue::Str(s)) => name = (s.value(), s.span(), true),
+            ("kernel", OptValue::Str(s)) => {
+                match ebpf_dsl::verifier::KernelVersion::parse(&s.value()) {
+                    Some(v) => kernel = v,
+                    None => errors.spanned(
+                        s,
+                        "`kernel` is the oldest kernel version the program must load on, e.g. \
+                     `kernel = \"6.12\"` (default 6.6): the static verifier then assumes what \
+                     that version's verifier proves",
+                    ),
+                }
+            }
             ("verify", OptValue::Ident(i)) if i == "full" => verify = Verify::Full,
             ("verify", OptValue::Ident(i)) if i == "structural" => verify = Verify::Structural,
             ("verify", v) => errors.spanned(
@@ -163,7 +175,16 @@ pub(crate) fn expand_one(decl: ProgDecl, facts: &Facts) -> TokenStream {
     }
     let mut skipped_warning = TokenStream::new();
     if let (Some(a), Verify::Full, Some(pt)) = (&assembled, verify, pt) {
-        match run_verifier(a, pt, &license.0, facts, &src, &body_span, &mut errors) {
+        match run_verifier(
+            a,
+            pt,
+            &license.0,
+            kernel,
+            facts,
+            &src,
+            &body_span,
+            &mut errors,
+        ) {
             Verified::Passed => {}
             Verified::Rejected => assembled = None,
             Verified::Skipped(why, span) => {

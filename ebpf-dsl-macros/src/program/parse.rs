@@ -45,7 +45,7 @@ impl OptValue {
 }
 
 /// The options `defprogram!` understands.
-pub(crate) const OPTIONS: &[&str] = &["license", "name", "verify"];
+pub(crate) const OPTIONS: &[&str] = &["license", "name", "verify", "kernel"];
 
 impl Parse for ProgDecl {
     fn parse(input: ParseStream) -> syn::Result<Self> {

@@ -8,10 +8,12 @@ use super::*;
 /// It cannot run ([`Verified::Skipped`], with the reason and the token responsible) when the
 /// program's instructions are not all known here: an interpolated `{ value }` that rustc
 /// computes later, or a map whose sizes only rustc knows (`key = MyStruct`).
+#[allow(clippy::too_many_arguments)]
 pub(crate) fn run_verifier(
     a: &Assembled,
     prog_type: ProgramType,
     license: &str,
+    kernel: ebpf_dsl::verifier::KernelVersion,
     facts: &Facts,
     src: &Source,
     body_span: &DelimSpan,
@@ -98,6 +100,7 @@ pub(crate) fn run_verifier(
         relocations: &relocations,
         maps: &maps,
         license,
+        kernel,
     };
     match verifier::verify(&input) {
         Ok(_) => Verified::Passed,

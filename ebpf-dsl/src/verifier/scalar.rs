@@ -26,8 +26,12 @@ pub struct Scalar {
     /// Non-zero when this value is a copy of another register's (`rX = rY`): a comparison that
     /// refines one refines all registers with the same link, like the kernel's scalar ids. The
     /// bit [`Scalar::BIG_DELTA`] marks a copy that then had a constant of 2^29 or more added
-    /// (the kernel refuses it as a pointer offset).
+    /// (the kernel refuses it as a pointer offset). The bit [`Scalar::ADD_CONST`] marks a copy
+    /// that then had the constant [`Scalar::delta`] added (kernel 6.12's `BPF_ADD_CONST`): its
+    /// value is the linked value plus `delta`.
     pub link: u32,
+    /// With [`Scalar::ADD_CONST`]: the constant added to the linked value.
+    pub delta: i32,
 }
 
 impl fmt::Debug for Scalar {
@@ -61,14 +65,28 @@ impl Scalar {
         smax: i64::MAX,
         t: Tnum::UNKNOWN,
         link: 0,
+        delta: 0,
     };
 
     /// See [`Scalar::link`].
     pub const BIG_DELTA: u32 = 0x8000_0000;
+    /// See [`Scalar::link`].
+    pub const ADD_CONST: u32 = 0x4000_0000;
+    /// Like [`Scalar::ADD_CONST`] for a 32-bit `wX += c` (kernel 6.18's `BPF_ADD_CONST32`): the
+    /// value is the low 32 bits of the linked value plus `delta`, zero-extended.
+    pub const ADD_CONST32: u32 = 0x2000_0000;
+    /// Either delta flag.
+    pub const ANY_DELTA: u32 = Scalar::ADD_CONST | Scalar::ADD_CONST32;
+
+    /// The identity of the link (0: none), without the flags.
+    pub fn id(&self) -> u32 {
+        self.link & !(Scalar::BIG_DELTA | Scalar::ANY_DELTA)
+    }
 
     /// The same value without a link.
     pub fn unlinked(mut self) -> Scalar {
         self.link = 0;
+        self.delta = 0;
         self
     }
 
@@ -81,6 +99,7 @@ impl Scalar {
             smax: v as i64,
             t: Tnum::konst(v),
             link: 0,
+            delta: 0,
         }
     }
 
@@ -182,6 +201,7 @@ impl Scalar {
             smax,
             t,
             link: 0,
+            delta: 0,
         }
         .sync()
         .unwrap_or(Scalar::UNKNOWN)
@@ -238,7 +258,7 @@ impl Scalar {
         } else {
             None
         };
-        Scalar::from_parts(u, s, Tnum::UNKNOWN)
+        Scalar::from_parts(u, s, self.t.mul(b.t))
     }
 
     /// `self & b`.
@@ -318,11 +338,6 @@ impl Scalar {
         }
         Scalar::srange(lo, hi)
     }
-
-    /// The signed value of the low 32 bits, as a 64-bit scalar (what `s32` comparisons see).
-    pub fn as_s32(&self) -> Scalar {
-        self.trunc32().sext(32)
-    }
 }
 
 #[cfg(test)]
@@ -361,5 +376,18 @@ mod tests {
             ..Scalar::UNKNOWN
         };
         assert!(s.sync().is_none());
+    }
+
+    #[test]
+    fn multiplication_keeps_known_low_bits() {
+        // x * -8: the low three bits are zero (the kernel's tnum_mul), so `== 9` is impossible.
+        let x = Scalar::urange(0, 3285);
+        let m = x.mul(&Scalar::konst((-8i64) as u64));
+        assert_eq!(m.t.mask & 7, 0);
+        assert_eq!(m.t.value & 7, 0);
+        let y = Scalar::urange(0, 7).mul(&Scalar::konst(4));
+        assert_eq!((y.umin, y.umax), (0, 28));
+        assert_eq!(y.t.value & 3, 0);
+        assert_eq!(y.t.mask & 3, 0);
     }
 }

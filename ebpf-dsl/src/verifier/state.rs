@@ -35,6 +35,15 @@ pub enum RegVal {
         /// Offset from that frame's `r10`.
         off: i32,
     },
+    /// `PTR_TO_STACK` with a variable part: frame `frame`'s `r10` + `off` + `var`.
+    StackVar {
+        /// Call frame index (0 = main program).
+        frame: u8,
+        /// Constant part of the offset.
+        off: i32,
+        /// Variable part of the offset.
+        var: Scalar,
+    },
     /// `PTR_TO_PACKET` / `PTR_TO_PACKET_META`: start + `var` + `off`; bytes `0..range` past
     /// start + `var` are proven readable. Pointers with the same `id` share `var`.
     Pkt {
@@ -130,6 +139,10 @@ pub enum Slot {
     Bytes([Byte; 8]),
     /// A whole register stored with an aligned 8-byte store (type preserved).
     Spill(RegVal),
+    /// A number stored with a 1-, 2- or 4-byte store at the start of the slot (the kernel's
+    /// narrow spill): its bounds (before truncation) and the store's size; the other bytes
+    /// are unknown.
+    Part(Scalar, u8),
 }
 
 /// Number of 8-byte slots in a 512-byte frame.
@@ -207,6 +220,10 @@ pub struct State {
     pub refs: Vec<u32>,
     /// Next fresh id.
     pub next_id: u32,
+    /// A pointer arithmetic instruction on this path whose scalar may, for the kernel, have a
+    /// minimum of 2^29 or more (it then refuses the instruction): the path is refused when it
+    /// ends, unless an error comes first.
+    pub taint: Option<(usize, String)>,
 }
 
 impl State {
@@ -234,13 +251,25 @@ impl State {
             }
             // Only spilled registers can change: leave shared slots shared unless one does.
             for i in 0..SLOTS {
-                let Slot::Spill(r) = &fr.stack[i] else {
-                    continue;
-                };
-                let mut r2 = r.clone();
-                f(&mut r2);
-                if r2 != *r {
-                    fr.stack[i] = Slot::Spill(r2);
+                match &fr.stack[i] {
+                    Slot::Spill(r) => {
+                        let mut r2 = r.clone();
+                        f(&mut r2);
+                        if r2 != *r {
+                            fr.stack[i] = Slot::Spill(r2);
+                        }
+                    }
+                    Slot::Part(v, size) => {
+                        let (v, size) = (*v, *size);
+                        let mut r2 = RegVal::Scalar(v);
+                        f(&mut r2);
+                        match r2 {
+                            RegVal::Scalar(n) if n == v => {}
+                            RegVal::Scalar(n) => fr.stack[i] = Slot::Part(n, size),
+                            _ => fr.stack[i] = Slot::Bytes([Byte::Misc; 8]),
+                        }
+                    }
+                    Slot::Bytes(_) => {}
                 }
             }
         }
@@ -268,11 +297,16 @@ fn reg_covers(old: &RegVal, new: &RegVal, ids: &mut IdMap) -> bool {
     match (old, new) {
         (NotInit, _) => true,
         (Scalar(o), Scalar(n)) => {
-            let big = super::scalar::Scalar::BIG_DELTA;
-            let (ol, nl) = (o.link & !big, n.link & !big);
+            use super::scalar::Scalar as S;
+            let (ol, nl) = (o.id(), n.id());
+            let add = |s: &S| s.link & S::ANY_DELTA;
             n.is_subset_of(o)
-                && (n.link & big == 0 || o.link & big != 0)
-                && (ol == 0 || (nl != 0 && ids.check(ol, nl)))
+                && (n.link & S::BIG_DELTA == 0 || o.link & S::BIG_DELTA != 0)
+                && (ol == 0
+                    || (add(o) == add(n)
+                        && (add(o) == 0 || o.delta == n.delta)
+                        && nl != 0
+                        && ids.check(ol, nl)))
         }
         (Ctx { off: a }, Ctx { off: b }) => a == b,
         (Stack { frame: f1, off: a }, Stack { frame: f2, off: b }) => f1 == f2 && a == b,
@@ -292,6 +326,18 @@ fn reg_covers(old: &RegVal, new: &RegVal, ids: &mut IdMap) -> bool {
                 range: r2,
             },
         ) => k1 == k2 && o1 == o2 && v2.is_subset_of(v1) && r2 >= r1 && ids.check(*i1, *i2),
+        (
+            StackVar {
+                frame: f1,
+                off: a,
+                var: v1,
+            },
+            StackVar {
+                frame: f2,
+                off: b,
+                var: v2,
+            },
+        ) => f1 == f2 && a == b && v2.is_subset_of(v1),
         (PktEnd, PktEnd) => true,
         (MapPtr { map: a }, MapPtr { map: b }) => a == b,
         (
@@ -346,7 +392,13 @@ fn slot_covers(old: &Slot, new: &Slot, ids: &mut IdMap) -> bool {
         (Slot::Bytes(o), Slot::Bytes(n)) => {
             o.iter().zip(n).all(|(o, n)| *o == Byte::Misc || o == n)
         }
-        (Slot::Bytes(o), Slot::Spill(RegVal::Scalar(_))) => o.iter().all(|b| *b == Byte::Misc),
+        (Slot::Bytes(o), Slot::Spill(RegVal::Scalar(_)) | Slot::Part(..)) => {
+            o.iter().all(|b| *b == Byte::Misc)
+        }
+        (Slot::Part(o, a), Slot::Part(n, b)) => {
+            a == b && reg_covers(&RegVal::Scalar(*o), &RegVal::Scalar(*n), ids)
+        }
+        (Slot::Part(..), _) | (_, Slot::Part(..)) => false,
         (Slot::Bytes(_), Slot::Spill(_)) => false,
         (Slot::Spill(RegVal::Scalar(s)), Slot::Bytes(_)) => *s == Scalar::UNKNOWN,
         (Slot::Spill(_), Slot::Bytes(_)) => false,
@@ -358,7 +410,10 @@ fn slot_covers(old: &Slot, new: &Slot, ids: &mut IdMap) -> bool {
 /// path from `new` is safe whenever the (fully explored) path from `old` was. `live` is the set
 /// of registers of the innermost frame that may still be read.
 pub fn covers(old: &State, new: &State, live: u16) -> bool {
-    if old.frames.len() != new.frames.len() || old.refs.len() != new.refs.len() {
+    if old.frames.len() != new.frames.len()
+        || old.refs.len() != new.refs.len()
+        || (new.taint.is_some() && old.taint.is_none())
+    {
         return false;
     }
     let mut ids = IdMap::default();

@@ -138,6 +138,64 @@ impl Tnum {
         }
     }
 
+    /// Multiplication. Kernels before 6.17 and after compute `tnum_mul` with two different
+    /// algorithms, neither always more precise than the other (6.18 knows nothing of the low
+    /// bits of `w4 *= 3` with w4 in 0x7fffffc0..=0x7fffffff; the older one knows them), so the
+    /// result is the union of both: never more precise than either kernel.
+    pub fn mul(self, b: Tnum) -> Tnum {
+        self.mul_old(b).union(self.mul_new(b))
+    }
+
+    /// The older `tnum_mul`: partial products of the known and unknown bits, added up.
+    fn mul_old(self, b: Tnum) -> Tnum {
+        let (mut a, mut b) = (self, b);
+        let acc_v = a.value.wrapping_mul(b.value);
+        let mut acc_m = Tnum::konst(0);
+        while a.value != 0 || a.mask != 0 {
+            if a.value & 1 != 0 {
+                acc_m = acc_m.add(Tnum {
+                    value: 0,
+                    mask: b.mask,
+                });
+            } else if a.mask & 1 != 0 {
+                acc_m = acc_m.add(Tnum {
+                    value: 0,
+                    mask: b.value | b.mask,
+                });
+            }
+            a = a.rsh(1);
+            b = b.lsh(1);
+        }
+        Tnum::konst(acc_v).add(acc_m)
+    }
+
+    /// The newer `tnum_mul`: shift-and-add, an uncertain bit of `a` giving the union of adding
+    /// `b` or not.
+    fn mul_new(self, b: Tnum) -> Tnum {
+        let (mut a, mut b) = (self, b);
+        let mut acc = Tnum::konst(0);
+        while a.value != 0 || a.mask != 0 {
+            if a.value & 1 != 0 {
+                acc = acc.add(b);
+            } else if a.mask & 1 != 0 {
+                acc = acc.union(acc.add(b));
+            }
+            a = a.rsh(1);
+            b = b.lsh(1);
+        }
+        acc
+    }
+
+    /// The smallest tnum holding every value of `self` and of `b` (`tnum_union`).
+    pub fn union(self, b: Tnum) -> Tnum {
+        let v = self.value & b.value;
+        let mu = (self.value ^ b.value) | self.mask | b.mask;
+        Tnum {
+            value: v & !mu,
+            mask: mu,
+        }
+    }
+
     /// True if every value `self` can hold, `of` can hold too.
     pub fn is_subset_of(self, of: Tnum) -> bool {
         if self.mask & !of.mask != 0 {

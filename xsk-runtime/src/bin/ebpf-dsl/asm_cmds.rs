@@ -176,6 +176,7 @@ pub fn parse_check(args: &[String]) -> Result<CheckArgs, CliError> {
     let mut maps = MapArgs::default();
     let mut license = "GPL".to_string();
     let mut verify = true;
+    let mut kernel = ebpf_dsl::verifier::KernelVersion::DEFAULT;
     let mut it = args.iter();
     while let Some(a) = it.next() {
         match a.as_str() {
@@ -200,6 +201,14 @@ pub fn parse_check(args: &[String]) -> Result<CheckArgs, CliError> {
                     .next()
                     .ok_or_else(|| CliError::Usage("check: --license needs a string".into()))?
                     .clone();
+            }
+            "--kernel" => {
+                let v = it.next().ok_or_else(|| {
+                    CliError::Usage("check: --kernel needs a version such as 6.12".into())
+                })?;
+                kernel = ebpf_dsl::verifier::KernelVersion::parse(v).ok_or_else(|| {
+                    CliError::Usage(format!("check: --kernel `{v}` is not a version like 6.12"))
+                })?;
             }
             "--no-verify" => verify = false,
             f if file.is_none() => file = Some(f.to_string()),
@@ -269,6 +278,7 @@ pub fn check(args: CheckArgs) -> Result<ExitCode, CliError> {
                 relocations: &p.relocations,
                 maps: &maps,
                 license: &license,
+                kernel,
             };
             if let Err(errs) = ebpf_dsl::verifier::verify(&input) {
                 let index = LineIndex::new(&src);

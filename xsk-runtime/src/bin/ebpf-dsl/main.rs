@@ -35,10 +35,12 @@ commands:
         little endian. OUT defaults to FILE with the extension .bin; `-o -` writes to stdout.
         FILE `-` reads stdin (and writes to stdout unless -o is given). The structural checks
         run first (as in `check`); --unchecked encodes anything LLVM would encode.
-  check FILE [--type T] [--map NAME:TYPE:KEY:VALUE[:ENTRIES]]... [--license L] [--no-verify]
+  check FILE [--type T] [--map NAME:TYPE:KEY:VALUE[:ENTRIES]]... [--license L] [--kernel V]
+        [--no-verify]
         report every error in FILE with file:line:col: the assembler's structural checks,
         then the static verifier (T defaults to xdp; describe the maps the program names
-        with --map so it knows their types and sizes; --no-verify skips it). Exit status 1
+        with --map so it knows their types and sizes; --kernel 6.12 lets it assume what
+        that kernel version adds, default 6.6; --no-verify skips it). Exit status 1
         if there is an error.
   disasm FILE
         print the raw program in FILE (8 bytes a slot, little endian, as `asm` writes it; `-`

@@ -1,0 +1,495 @@
+//! ALU instructions: scalar arithmetic and pointer arithmetic (the kernel's `adjust_ptr_min_max_vals`).
+
+use super::*;
+
+impl<'a> Exec<'a> {
+    #[allow(clippy::too_many_arguments)]
+    pub(super) fn alu(
+        &mut self,
+        pc: usize,
+        st: &mut State,
+        is64: bool,
+        op: AluOp,
+        dst: u8,
+        src: Src,
+        off: i16,
+        imm: i32,
+    ) -> R<()> {
+        self.write_dst(pc, dst)?;
+        let srcv = match src {
+            Src::Reg(r) => self.read(st, pc, r)?,
+            Src::Imm(i) => {
+                RegVal::Scalar(Scalar::konst(if is64 { i as u64 } else { i as u32 as u64 }))
+            }
+        };
+        if op == AluOp::Mov {
+            let v = if off != 0 {
+                match srcv {
+                    RegVal::Scalar(s) => {
+                        let r = s.unlinked().sext(off as u32);
+                        let r = if is64 {
+                            r
+                        } else {
+                            alu32(AluOp::Or, &r, &Scalar::konst(0))
+                        };
+                        // 6.12: a value the extension leaves unchanged keeps the copy linked.
+                        let fits = s.umax < 1u64 << (off - 1);
+                        match src {
+                            Src::Reg(sr)
+                                if fits && self.input.kernel >= KernelVersion::NARROW_FILL =>
+                            {
+                                let l = link_for_move(st, sr, s);
+                                RegVal::Scalar(Scalar {
+                                    link: l.link,
+                                    delta: l.delta,
+                                    ..r
+                                })
+                            }
+                            _ => RegVal::Scalar(r),
+                        }
+                    }
+                    // Privileged: a sign-extending move of a pointer gives an unknown number.
+                    _ => RegVal::Scalar(Scalar::UNKNOWN),
+                }
+            } else if is64 {
+                match (srcv, src) {
+                    (RegVal::Scalar(v), Src::Reg(r)) => {
+                        // `rX = rY` links the two (the kernel's scalar ids).
+                        RegVal::Scalar(link_for_move(st, r, v))
+                    }
+                    (v, _) => v,
+                }
+            } else {
+                match (srcv, src) {
+                    // 6.12: `wX = wY` of a value that fits in 32 bits links the two too.
+                    (RegVal::Scalar(v), Src::Reg(r))
+                        if v.umax <= u32::MAX as u64
+                            && self.input.kernel >= KernelVersion::NARROW_FILL =>
+                    {
+                        RegVal::Scalar(link_for_move(st, r, v))
+                    }
+                    (RegVal::Scalar(s), _) => RegVal::Scalar(s.unlinked().trunc32()),
+                    _ => RegVal::Scalar(Scalar::UNKNOWN),
+                }
+            };
+            self.set(st, dst, v);
+            return Ok(());
+        }
+        let d = self.read(st, pc, dst)?;
+        if let Src::Imm(_) = src {
+            if matches!(op, AluOp::Div | AluOp::Mod) && imm == 0 {
+                return Err(e(pc, Rule::DivisionByZero, "division by the constant 0 (the kernel rejects it; a register divisor that is 0 at run time gives 0)"));
+            }
+            let width = if is64 { 64 } else { 32 };
+            if matches!(op, AluOp::Lsh | AluOp::Rsh | AluOp::Arsh) && (imm < 0 || imm >= width) {
+                return Err(e(
+                    pc,
+                    Rule::InvalidShift,
+                    format!(
+                        "invalid shift by {imm}: a {width}-bit shift amount must be 0..{}",
+                        width - 1
+                    ),
+                ));
+            }
+        }
+        let w = if is64 { "r" } else { "w" };
+        let opn = alu_name(op);
+        let result = match (&d, &srcv) {
+            (RegVal::Scalar(a), _) if op == AluOp::End => RegVal::Scalar(end_op(
+                a,
+                imm as i64,
+                off == 1,
+                self.input.kernel >= KernelVersion::BSWAP_TRACKING,
+            )),
+            // A privileged loader may negate or byte-swap a pointer: the result is a number.
+            (p, _) if p.is_pointer() && matches!(op, AluOp::End | AluOp::Neg) => {
+                RegVal::Scalar(Scalar::UNKNOWN)
+            }
+            (RegVal::Scalar(a), RegVal::Scalar(b)) => {
+                let mut r = if is64 {
+                    alu64(op, &a.unlinked(), &b.unlinked())
+                } else {
+                    alu32(op, &a.unlinked(), &b.unlinked())
+                }
+                .unlinked();
+                if self.input.kernel >= KernelVersion::LINK_DELTA {
+                    if let Some((flag, delta)) = delta_link(self.input.kernel, is64, op, a, b) {
+                        r.link = a.id() | flag;
+                        r.delta = delta;
+                    }
+                    return self.finish_alu(st, dst, RegVal::Scalar(r));
+                }
+                // The kernel keeps a copy linked with a constant delta after `rX += c`; a delta
+                // of 2^29 or more then makes rX unusable as a pointer offset.
+                if a.link & !Scalar::BIG_DELTA != 0
+                    && a.as_const().is_none()
+                    && matches!(op, AluOp::Add | AluOp::Sub)
+                {
+                    if let Some(c) = b.as_const() {
+                        let c = if op == AluOp::Sub {
+                            (c as i64).wrapping_neg()
+                        } else {
+                            c as i64
+                        };
+                        if c.unsigned_abs() >= MAX_VAR_OFF as u64 && i32::try_from(c).is_ok() {
+                            r.link = Scalar::BIG_DELTA;
+                        }
+                    }
+                }
+                RegVal::Scalar(r)
+            }
+            (p, RegVal::Scalar(b)) => {
+                if !is64 {
+                    if op == AluOp::Sub {
+                        RegVal::Scalar(Scalar::UNKNOWN)
+                    } else {
+                        return Err(e(pc, Rule::PointerArithmetic, format!(
+                            "32-bit arithmetic on a pointer: r{dst} is {}; use the 64-bit form (`r{dst} {opn} ...`)", self.describe(p)
+                        )));
+                    }
+                } else if matches!(op, AluOp::Add | AluOp::Sub) {
+                    self.ptr_add(pc, st, dst, p, b, op == AluOp::Sub)?
+                } else {
+                    return Err(e(pc, Rule::PointerArithmetic, format!(
+                        "`{w}{dst} {opn}` on a pointer: r{dst} is {}; only adding or subtracting a scalar is allowed", self.describe(p)
+                    )));
+                }
+            }
+            (RegVal::Scalar(a), p) => {
+                if is64 && op == AluOp::Add {
+                    self.ptr_add(pc, st, dst, p, a, false)?
+                } else if !is64 && op == AluOp::Sub {
+                    RegVal::Scalar(Scalar::UNKNOWN)
+                } else {
+                    return Err(e(pc, Rule::PointerArithmetic, format!(
+                        "`{w}{dst} {opn} {}` mixes a scalar with a pointer ({}); only `scalar += pointer` is allowed",
+                        if let Src::Reg(r) = src { format!("r{r}") } else { String::new() }, self.describe(p)
+                    )));
+                }
+            }
+            (p, q) => {
+                if op == AluOp::Sub {
+                    RegVal::Scalar(Scalar::UNKNOWN)
+                } else {
+                    return Err(e(pc, Rule::PointerArithmetic, format!(
+                        "`{opn}` between two pointers ({} and {}) is not allowed; only pointer - pointer gives a number",
+                        self.describe(p), self.describe(q)
+                    )));
+                }
+            }
+        };
+        self.set(st, dst, result);
+        Ok(())
+    }
+
+    pub(super) fn ptr_add(
+        &mut self,
+        pc: usize,
+        st: &mut State,
+        dst: u8,
+        p: &RegVal,
+        s: &Scalar,
+        sub: bool,
+    ) -> R<RegVal> {
+        let pa = |m: String| Err(e(pc, Rule::PointerArithmetic, m));
+        match p {
+            RegVal::MapValueOrNull { .. } | RegVal::OpaqueOrNull { .. } | RegVal::RingbufOrNull { .. } => {
+                return Err(e(pc, Rule::NullCheck, format!(
+                    "arithmetic on {}; null-check it first (`if r{dst} == 0 goto ...`)", self.describe(p)
+                )))
+            }
+            RegVal::PktEnd => return pa("arithmetic on data_end is not allowed; add to the packet pointer instead and compare it with data_end".into()),
+            // The kernel allows only `map += 0` (CONST_PTR_TO_MAP), and no arithmetic at all on
+            // the socket-like entries of XSKMAP / DEVMAP lookups.
+            RegVal::MapPtr { .. } if !sub && s.as_const() == Some(0) => return Ok(p.clone()),
+            RegVal::MapPtr { .. } | RegVal::Opaque { .. } => {
+                return pa(format!("arithmetic on {} is not allowed", self.describe(p)));
+            }
+            // `subtraction from stack pointer prohibited`, even of a constant: add a negative
+            // number instead.
+            RegVal::Stack { .. } | RegVal::StackVar { .. } if sub => {
+                return pa(format!(
+                    "subtracting from a stack pointer (r{dst} is {}) is not allowed by the kernel; add a negative offset instead (`r{dst} += -8`)",
+                    self.describe(p)
+                ));
+            }
+            _ => {}
+        }
+        if s.link & Scalar::BIG_DELTA != 0
+            || (s.link & Scalar::ANY_DELTA != 0 && (s.delta as i64).abs() >= MAX_VAR_OFF)
+        {
+            return pa(format!(
+                "this offset was copied from another register and then had a constant of 2^29 or more added; the kernel refuses such an offset ({s})"
+            ));
+        }
+        // The kernel's check_reg_sane_offset: the scalar's minimum must be within ±2^29. Its
+        // minimum may be larger than this verifier's (it can know more), up to our maximum: a
+        // maximum of 2^29 or more taints the path (refused at its end unless an access through
+        // the pointer fails first, as it will).
+        if s.smin > -MAX_VAR_OFF && s.smin < MAX_VAR_OFF && s.smax >= MAX_VAR_OFF {
+            self.taint(pc, st, s, p);
+        }
+        if s.smin <= -MAX_VAR_OFF || s.smin >= MAX_VAR_OFF {
+            return pa(format!(
+                "adding {s} to {}: the offset is not bounded (the kernel needs it within ±2^29); bound it first, e.g. `rX &= 0xff` or a comparison",
+                self.describe(p)
+            ));
+        }
+        let c = s.as_const().map(|c| c as i64);
+        let shift = |off: i32| -> Option<i32> {
+            let c = c?;
+            let n = if sub { off as i64 - c } else { off as i64 + c };
+            if n.abs() >= MAX_VAR_OFF {
+                None
+            } else {
+                Some(n as i32)
+            }
+        };
+        let nvar = |var: &Scalar| if sub { var.sub(s) } else { var.add(s) };
+        if c.is_none() {
+            let var = match p {
+                RegVal::Pkt { var, .. }
+                | RegVal::MapValue { var, .. }
+                | RegVal::StackVar { var, .. }
+                | RegVal::Ringbuf { var, .. } => nvar(var),
+                _ => nvar(&Scalar::konst(0)),
+            };
+            if var.smin > -MAX_VAR_OFF && var.smin < MAX_VAR_OFF && var.smax >= MAX_VAR_OFF {
+                self.taint(pc, st, &var, p);
+            }
+            if var.smin <= -MAX_VAR_OFF || var.smin >= MAX_VAR_OFF {
+                return pa(format!(
+                    "the variable offset of the result ({var}) is out of bounds (the kernel needs its minimum within ±2^29)"
+                ));
+            }
+        }
+        Ok(match p {
+            RegVal::Ctx { off } => match shift(*off) {
+                Some(o) => RegVal::Ctx { off: o },
+                None => return pa("a variable offset into the context is not allowed".into()),
+            },
+            RegVal::Stack { frame, off } => match shift(*off) {
+                Some(o) => RegVal::Stack {
+                    frame: *frame,
+                    off: o,
+                },
+                None if c.is_some() => return pa("the stack offset is out of range".into()),
+                // A privileged loader may use a variable offset into the stack; each access is
+                // then checked against the whole range.
+                None => RegVal::StackVar {
+                    frame: *frame,
+                    off: *off,
+                    var: nvar(&Scalar::konst(0)),
+                },
+            },
+            RegVal::StackVar { frame, off, var } => match shift(*off) {
+                Some(o) => RegVal::StackVar {
+                    frame: *frame,
+                    off: o,
+                    var: *var,
+                },
+                None if c.is_some() => return pa("the stack offset is out of range".into()),
+                None => RegVal::StackVar {
+                    frame: *frame,
+                    off: *off,
+                    var: nvar(var),
+                },
+            },
+            RegVal::Pkt {
+                kind,
+                off,
+                var,
+                id,
+                range,
+            } => match shift(*off) {
+                Some(o) => RegVal::Pkt {
+                    kind: *kind,
+                    off: o,
+                    var: *var,
+                    id: *id,
+                    range: *range,
+                },
+                None if c.is_some() => return pa("the packet offset is out of range".into()),
+                None => {
+                    let nid = st.fresh();
+                    RegVal::Pkt {
+                        kind: *kind,
+                        off: *off,
+                        var: nvar(var),
+                        id: nid,
+                        range: 0,
+                    }
+                }
+            },
+            RegVal::MapValue { map, off, var } => match shift(*off) {
+                Some(o) => RegVal::MapValue {
+                    map: *map,
+                    off: o,
+                    var: *var,
+                },
+                None if c.is_some() => return pa("the map value offset is out of range".into()),
+                None => RegVal::MapValue {
+                    map: *map,
+                    off: *off,
+                    var: nvar(var),
+                },
+            },
+            RegVal::Ringbuf {
+                size,
+                off,
+                var,
+                ref_id,
+            } => match shift(*off) {
+                Some(o) => RegVal::Ringbuf {
+                    size: *size,
+                    off: o,
+                    var: *var,
+                    ref_id: *ref_id,
+                },
+                None if c.is_some() => return pa("the offset is out of range".into()),
+                None => RegVal::Ringbuf {
+                    size: *size,
+                    off: *off,
+                    var: nvar(var),
+                    ref_id: *ref_id,
+                },
+            },
+            _ => return pa(format!("arithmetic on {} is not allowed", self.describe(p))),
+        })
+    }
+}
+
+impl<'a> Exec<'a> {
+    fn taint(&self, pc: usize, st: &mut State, s: &Scalar, p: &RegVal) {
+        if st.taint.is_none() {
+            st.taint = Some((
+                pc,
+                format!(
+                    "adding {s} to {}: the kernel refuses this if it can prove the offset's minimum is 2^29 or more, which this verifier cannot rule out; bound it first, e.g. `rX &= 0xffff` or a comparison",
+                    self.describe(p)
+                ),
+            ));
+        }
+    }
+
+    fn finish_alu(&self, st: &mut State, dst: u8, v: RegVal) -> R<()> {
+        self.set(st, dst, v);
+        Ok(())
+    }
+}
+
+/// `rX = rY` (or `wX = wY`) of a number: the source gets a link if it has none (the kernel's
+/// `assign_scalar_id_before_mov`; a copy of a value linked with a delta starts a new link),
+/// and the copy shares it.
+fn link_for_move(st: &mut State, r: u8, v: Scalar) -> Scalar {
+    let mut v = if v.link & Scalar::ANY_DELTA != 0 {
+        v.unlinked()
+    } else {
+        v
+    };
+    if v.id() == 0 && v.as_const().is_none() {
+        v.link = st.fresh();
+    }
+    st.cur_mut().regs[r as usize] = RegVal::Scalar(v);
+    v
+}
+
+/// Whether `rX += c` / `rX -= c` keeps rX linked to its copies, and with which flag and delta
+/// (`adjust_reg_min_max_vals`): 6.12 links a 64-bit `+=` of 0..2^31 once; 6.18 also links
+/// `-=`, negative constants within 32 bits, and 32-bit forms of a value that fits in 32 bits.
+fn delta_link(
+    kernel: KernelVersion,
+    is64: bool,
+    op: AluOp,
+    a: &Scalar,
+    b: &Scalar,
+) -> Option<(u32, i32)> {
+    if a.id() == 0 || a.link & Scalar::ANY_DELTA != 0 {
+        return None;
+    }
+    let c = if is64 {
+        b.as_const()?
+    } else {
+        b.trunc32().as_const()?
+    };
+    if kernel < KernelVersion::LINK_DELTA_SUB {
+        return (is64 && op == AluOp::Add && c <= i32::MAX as u64)
+            .then_some((Scalar::ADD_CONST, c as i32));
+    }
+    if !matches!(op, AluOp::Add | AluOp::Sub) {
+        return None;
+    }
+    let off = if is64 {
+        i32::try_from(c as i64).ok()?
+    } else {
+        if a.umax > u32::MAX as u64 {
+            return None;
+        }
+        c as u32 as i32
+    };
+    let off = if op == AluOp::Sub {
+        off.checked_neg()?
+    } else {
+        off
+    };
+    let flag = if is64 {
+        Scalar::ADD_CONST
+    } else {
+        Scalar::ADD_CONST32
+    };
+    Some((flag, off))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn linked(id: u32) -> Scalar {
+        Scalar {
+            link: id,
+            ..Scalar::urange(0, 100)
+        }
+    }
+
+    #[test]
+    fn delta_links_by_kernel_version() {
+        let k612 = KernelVersion::new(6, 12);
+        let k618 = KernelVersion::new(6, 18);
+        let c = |v: i64| Scalar::konst(v as u64);
+        // 6.12: only 64-bit `+=` of 0..2^31.
+        assert_eq!(
+            delta_link(k612, true, AluOp::Add, &linked(3), &c(4)),
+            Some((Scalar::ADD_CONST, 4))
+        );
+        assert_eq!(delta_link(k612, true, AluOp::Sub, &linked(3), &c(4)), None);
+        assert_eq!(delta_link(k612, true, AluOp::Add, &linked(3), &c(-4)), None);
+        assert_eq!(delta_link(k612, false, AluOp::Add, &linked(3), &c(4)), None);
+        // 6.18: `-=`, negative constants, 32-bit forms of values that fit.
+        assert_eq!(
+            delta_link(k618, true, AluOp::Sub, &linked(3), &c(4)),
+            Some((Scalar::ADD_CONST, -4))
+        );
+        assert_eq!(
+            delta_link(k618, false, AluOp::Add, &linked(3), &c(4)),
+            Some((Scalar::ADD_CONST32, 4))
+        );
+        assert_eq!(
+            delta_link(k618, true, AluOp::Sub, &linked(3), &c(i32::MIN as i64)),
+            None
+        );
+        // Unlinked registers and registers that already carry a delta get none.
+        assert_eq!(delta_link(k618, true, AluOp::Add, &linked(0), &c(4)), None);
+        let flagged = Scalar {
+            link: 3 | Scalar::ADD_CONST,
+            delta: 4,
+            ..Scalar::urange(0, 100)
+        };
+        assert_eq!(delta_link(k618, true, AluOp::Add, &flagged, &c(4)), None);
+        // Non-constant operands and other operations never link.
+        assert_eq!(
+            delta_link(k618, true, AluOp::Add, &linked(3), &Scalar::urange(0, 4)),
+            None
+        );
+        assert_eq!(delta_link(k618, true, AluOp::Mul, &linked(3), &c(4)), None);
+    }
+}

@@ -1,0 +1,142 @@
+//! Atomic read-modify-write instructions (the kernel's `check_atomic_rmw`).
+//!
+//! Rules mirrored from kernel 6.18, privileged loader:
+//! - only 32- and 64-bit operands (the decoder refuses others);
+//! - not on the context or packet memory (`BPF_ATOMIC stores into R? ctx/pkt is not allowed`);
+//! - always strictly aligned, on every kind of memory: the offset including the known bits of
+//!   a variable part must be a multiple of the size (`misaligned value access`), even where a
+//!   plain load or store may be misaligned (`check_ptr_alignment` with `strict_alignment_once`);
+//! - the memory must be readable and writable as for a load and a store;
+//! - a pointer operand (`src`, or `r0` of `cmpxchg`) is allowed for a privileged loader (the
+//!   memory then holds an unknown number), and so is an 8-byte atomic on a stack slot holding a
+//!   spilled pointer;
+//! - the fetching forms load the old value into `src` (`r0` for `cmpxchg`): the spilled register
+//!   itself when the slot holds one, else an unknown number of the operand's size.
+
+use super::*;
+
+impl<'a> Exec<'a> {
+    #[allow(clippy::too_many_arguments)]
+    pub(super) fn atomic(
+        &mut self,
+        pc: usize,
+        st: &mut State,
+        size: Size,
+        dst: u8,
+        src: u8,
+        off: i32,
+        op: AtomicOp,
+        fetch: bool,
+    ) -> R<()> {
+        self.read(st, pc, src)?;
+        let base = self.read(st, pc, dst)?;
+        if op == AtomicOp::Cmpxchg {
+            self.read(st, pc, 0)?;
+        }
+        let n = size.bytes();
+        let load_reg = if op == AtomicOp::Cmpxchg {
+            Some(0)
+        } else if fetch {
+            Some(src)
+        } else {
+            None
+        };
+        if let Some(r) = load_reg {
+            self.write_dst(pc, r)?;
+        }
+        let old = match &base {
+            RegVal::Stack { frame, off: o } => {
+                let a = o + off;
+                let (f, slot, _) = self.stack_slot(pc, st, *frame, a, n)?;
+                let old = match &st.frames[f].stack[slot] {
+                    Slot::Spill(r) if n == 8 => match r {
+                        RegVal::Scalar(s) => RegVal::Scalar(s.unlinked()),
+                        p => p.clone(),
+                    },
+                    Slot::Spill(r) if r.is_pointer() => {
+                        return Err(e(
+                            pc,
+                            Rule::StackAccess,
+                            format!(
+                                "a {n}-byte atomic operation on r10 {a:+} touches part of a spilled pointer ({}); the kernel allows only 8-byte accesses to it",
+                                self.describe(r)
+                            ),
+                        ));
+                    }
+                    _ => RegVal::Scalar(Scalar::of_size(n)),
+                };
+                self.stack_write(pc, st, *frame, a, n, RegVal::Scalar(Scalar::UNKNOWN))?;
+                old
+            }
+            RegVal::Ctx { .. } | RegVal::Pkt { .. } => {
+                return Err(e(
+                    pc,
+                    Rule::MemoryAccess,
+                    format!(
+                        "atomic operations on {} are not allowed (only the stack, map values and ring buffer memory)",
+                        self.describe(&base)
+                    ),
+                ))
+            }
+            _ => {
+                self.check_mem(pc, dst, &base, off, n as u64, true, "atomic operation")?;
+                self.check_atomic_alignment(pc, dst, &base, off, n)?;
+                RegVal::Scalar(Scalar::of_size(n))
+            }
+        };
+        if let Some(r) = load_reg {
+            self.set(st, r, old);
+        }
+        Ok(())
+    }
+
+    /// Atomics are strictly aligned on every kind of memory: the constant offset plus the known
+    /// bits of the variable offset must be a multiple of `n` (the kernel's
+    /// `check_generic_ptr_alignment` with `strict`).
+    fn check_atomic_alignment(&self, pc: usize, r: u8, base: &RegVal, off: i32, n: u32) -> R<()> {
+        let (o, var) = match base {
+            RegVal::MapValue { off, var, .. } | RegVal::Ringbuf { off, var, .. } => (*off, *var),
+            _ => return Ok(()),
+        };
+        if is_aligned(var.t, o as i64 + off as i64, n) {
+            return Ok(());
+        }
+        Err(e(
+            pc,
+            Rule::MemoryAccess,
+            format!(
+                "misaligned atomic operation: r{r} is {} and the {n}-byte access at offset {} is not known to be a multiple of {n} (atomics must be aligned on every kind of memory)",
+                self.describe(base),
+                o as i64 + off as i64,
+            ),
+        ))
+    }
+}
+
+/// `tnum_is_aligned(var + c, n)`: every value the offset can take is a multiple of `n`.
+pub(super) fn is_aligned(var: Tnum, c: i64, n: u32) -> bool {
+    if n <= 1 {
+        return true;
+    }
+    let t = var.add(Tnum::konst(c as u64));
+    (t.value | t.mask) & (n as u64 - 1) == 0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn alignment_of_constant_and_variable_offsets() {
+        assert!(is_aligned(Tnum::konst(0), 4, 4));
+        assert!(!is_aligned(Tnum::konst(0), 3, 4));
+        assert!(!is_aligned(Tnum::konst(0), 4, 8));
+        // var & 4: {0, 4}
+        let v = Tnum { value: 0, mask: 4 };
+        assert!(is_aligned(v, 0, 4));
+        assert!(!is_aligned(v, 0, 8));
+        assert!(is_aligned(v, 8, 4));
+        assert!(is_aligned(Tnum::UNKNOWN, 0, 1));
+        assert!(!is_aligned(Tnum::UNKNOWN, 0, 2));
+    }
+}

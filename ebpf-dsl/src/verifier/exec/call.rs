@@ -1,0 +1,369 @@
+//! Helper calls: argument checks and the effects on the state.
+
+use super::*;
+
+impl<'a> Exec<'a> {
+    pub(super) fn call_helper(&mut self, pc: usize, st: &mut State, id: i32) -> R<()> {
+        let Some(p) = helpers::proto(id) else {
+            let kernel = u32::try_from(id)
+                .ok()
+                .and_then(crate::helpers::helper_by_id);
+            return Err(e(pc, Rule::UnknownHelper, match kernel {
+                // The kernel rejects it too: `invalid func unknown#N`.
+                None => format!(
+                    "there is no kernel helper #{id} (helpers are numbered 1 to {}); call one by its name, e.g. `call bpf_redirect_map`",
+                    crate::helpers::MAX_HELPER_ID
+                ),
+                Some(h) => {
+                    let known: Vec<String> =
+                        helpers::PROTOS.iter().map(|p| format!("bpf_{}", p.name)).collect();
+                    format!(
+                        "{} (helper #{id}) is not modelled by this verifier, so its arguments cannot be checked (it models {}); skip the static verification for this program",
+                        h.name,
+                        known.join(", ")
+                    )
+                }
+            }));
+        };
+        let name = p.name;
+        if p.avail & self.family == 0 {
+            return Err(e(
+                pc,
+                Rule::HelperNotAllowed,
+                format!(
+                    "bpf_{name} cannot be called from {} programs",
+                    self.input.prog_type
+                ),
+            ));
+        }
+        if p.gpl_only && !self.gpl {
+            return Err(e(
+                pc,
+                Rule::HelperNotAllowed,
+                format!(
+                    "bpf_{name} is GPL-only, but the license \"{}\" is not GPL-compatible",
+                    self.input.license
+                ),
+            ));
+        }
+        if id == 12 {
+            self.tail_call_seen = true;
+            if !st.refs.is_empty() {
+                return Err(e(
+                    pc,
+                    Rule::ReferenceLeak,
+                    "a tail call while holding a ring buffer reservation would leak it",
+                ));
+            }
+        }
+        let mut map: Option<u16> = None;
+        let mut const_key: Option<u64> = None;
+        let mut mem: Option<(u8, RegVal, Arg)> = None;
+        let mut alloc: Option<u32> = None;
+        let mut release: Option<u32> = None;
+        for (i, arg) in p.args.iter().enumerate() {
+            let r = (i + 1) as u8;
+            let v = self.read(st, pc, r).map_err(|mut err| {
+                err.message = format!(
+                    "bpf_{name} takes {} arguments, but {}",
+                    p.args.len(),
+                    err.message
+                );
+                err
+            })?;
+            let bad = |what: &str, this: &Self| {
+                Err(e(
+                    pc,
+                    Rule::HelperArgument,
+                    format!(
+                        "bpf_{name} expects {what} in r{r}, but r{r} is {}",
+                        this.describe(&v)
+                    ),
+                ))
+            };
+            match arg {
+                Arg::MapPtr => {
+                    let RegVal::MapPtr { map: m } = v else {
+                        return bad("a map (`r1 = my_map ll`)", self);
+                    };
+                    let spec = self.map(m);
+                    if !helpers::map_compatible(id, spec.map_type) {
+                        return Err(e(
+                            pc,
+                            Rule::MapCompatibility,
+                            format!(
+                                "bpf_{name} cannot be used with map `{}` of type {}",
+                                spec.name_str(),
+                                spec.map_type
+                            ),
+                        ));
+                    }
+                    map = Some(m);
+                }
+                Arg::MapKey | Arg::MapValue => {
+                    let Some(m) = map else {
+                        return Err(e(
+                            pc,
+                            Rule::HelperArgument,
+                            format!("bpf_{name}: no map argument before the key"),
+                        ));
+                    };
+                    let spec = self.map(m);
+                    let (size, what) = if *arg == Arg::MapKey {
+                        (spec.key_size, "key")
+                    } else {
+                        (spec.value_size, "value")
+                    };
+                    if !matches!(
+                        v,
+                        RegVal::Stack { .. } | RegVal::Pkt { .. } | RegVal::MapValue { .. }
+                    ) {
+                        return bad(&format!("a pointer to the {size}-byte {what} (e.g. on the stack: `r{r} = r10; r{r} += -{size}`)"), self);
+                    }
+                    self.check_helper_mem(pc, st, r, &v, size as u64, false, name)?;
+                    if *arg == Arg::MapKey {
+                        const_key = constant_key(st, &v, size);
+                    }
+                }
+                Arg::Ctx => {
+                    if v != (RegVal::Ctx { off: 0 }) {
+                        return bad("the context pointer (the program's r1 at entry)", self);
+                    }
+                }
+                Arg::Anything => {}
+                Arg::MemRead | Arg::MemWrite | Arg::MemReadOrNull => mem = Some((r, v, *arg)),
+                Arg::Size | Arg::SizeOrZero => {
+                    let RegVal::Scalar(s) = v else {
+                        return bad("a size (a scalar)", self);
+                    };
+                    if s.smin < 0 {
+                        return bad("a non-negative size", self);
+                    }
+                    if s.umax >= MAX_VAR_OFF as u64 {
+                        return bad("a bounded size", self);
+                    }
+                    if *arg == Arg::Size && s.umin == 0 {
+                        return bad("a size that is not zero", self);
+                    }
+                    let Some((mr, mv, ma)) = mem.take() else {
+                        return Err(e(
+                            pc,
+                            Rule::HelperArgument,
+                            format!("bpf_{name}: size without memory"),
+                        ));
+                    };
+                    if ma == Arg::MemReadOrNull
+                        && matches!(mv, RegVal::Scalar(z) if z.as_const() == Some(0))
+                    {
+                        if s.umax != 0 {
+                            return Err(e(pc, Rule::HelperArgument, format!(
+                                "bpf_{name}: r{mr} is NULL, so its size r{r} must be 0, but it is {s}"
+                            )));
+                        }
+                    } else {
+                        self.check_helper_mem(pc, st, mr, &mv, s.umax, ma == Arg::MemWrite, name)?;
+                    }
+                }
+                Arg::AllocSize => {
+                    let RegVal::Scalar(s) = v else {
+                        return bad("a constant size", self);
+                    };
+                    match s.as_const() {
+                        Some(c) if c < MAX_VAR_OFF as u64 => alloc = Some(c as u32),
+                        _ => return bad("a known constant size", self),
+                    }
+                }
+                Arg::RingbufMem => match v {
+                    RegVal::Ringbuf {
+                        off: 0,
+                        var,
+                        ref_id,
+                        ..
+                    } if var.as_const() == Some(0) => release = Some(ref_id),
+                    RegVal::RingbufOrNull { .. } => {
+                        return Err(e(
+                            pc,
+                            Rule::NullCheck,
+                            format!(
+                                "bpf_{name}: r{r} is {}; null-check it first",
+                                self.describe(&v)
+                            ),
+                        ))
+                    }
+                    _ => {
+                        return bad(
+                            "the unmodified pointer returned by bpf_ringbuf_reserve",
+                            self,
+                        )
+                    }
+                },
+            }
+        }
+        for r in 1..=5 {
+            self.set(st, r, RegVal::NotInit);
+        }
+        if let Some(rf) = release {
+            st.refs.retain(|x| *x != rf);
+            st.for_each_reg(|r| match r {
+                RegVal::Ringbuf { ref_id, .. } | RegVal::RingbufOrNull { ref_id, .. }
+                    if *ref_id == rf =>
+                {
+                    *r = RegVal::Scalar(Scalar::UNKNOWN)
+                }
+                _ => {}
+            });
+        }
+        if p.changes_pkt {
+            st.for_each_reg(|r| {
+                if matches!(r, RegVal::Pkt { .. } | RegVal::PktEnd) {
+                    *r = RegVal::Scalar(Scalar::UNKNOWN);
+                }
+            });
+        }
+        let r0 = match p.ret {
+            Ret::Integer => RegVal::Scalar(Scalar::UNKNOWN),
+            Ret::Void => RegVal::NotInit,
+            Ret::MapValueOrNull => {
+                let m = map.unwrap_or(0);
+                let spec = self.map(m);
+                let id = st.fresh();
+                // 6.14+: an array lookup with a constant in-bounds key cannot fail.
+                let elided = id == 1
+                    && self.input.kernel >= KernelVersion::CONST_KEY_LOOKUP
+                    && matches!(spec.map_type, MapType::Array | MapType::PercpuArray)
+                    && const_key.is_some_and(|k| k < spec.max_entries as u64);
+                if elided {
+                    RegVal::MapValue {
+                        map: m,
+                        off: 0,
+                        var: Scalar::konst(0),
+                    }
+                } else if helpers::is_data_map(spec.map_type) {
+                    RegVal::MapValueOrNull { map: m, id }
+                } else {
+                    RegVal::OpaqueOrNull { map: m, id }
+                }
+            }
+            Ret::RingbufMemOrNull => {
+                let id = st.fresh();
+                let rf = st.fresh();
+                st.refs.push(rf);
+                RegVal::RingbufOrNull {
+                    size: alloc.unwrap_or(0),
+                    id,
+                    ref_id: rf,
+                }
+            }
+        };
+        self.set(st, 0, r0);
+        Ok(())
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    pub(super) fn check_helper_mem(
+        &mut self,
+        pc: usize,
+        st: &mut State,
+        r: u8,
+        v: &RegVal,
+        n: u64,
+        write: bool,
+        name: &str,
+    ) -> R<()> {
+        match v {
+            RegVal::Stack { frame, off } => {
+                if n == 0 {
+                    return Ok(());
+                }
+                let a = *off as i64;
+                if a < -512 || a + n as i64 > 0 {
+                    return Err(e(pc, Rule::StackAccess, format!(
+                        "bpf_{name} would access r10 {a:+} .. r10 {:+} through r{r}, outside the 512-byte stack frame",
+                        a + n as i64
+                    )));
+                }
+                let f = *frame as usize;
+                if f >= st.frames.len() {
+                    return Err(e(pc, Rule::StackAccess, "stack pointer to a returned frame"));
+                }
+                self.note_depth(st, f, a as i32);
+                if write {
+                    for pos in (a + 512) as usize..(a + 512) as usize + n as usize {
+                        let s = &mut st.frames[f].stack[pos / 8];
+                        if matches!(s, Slot::Spill(_) | Slot::Part(..)) {
+                            *s = Slot::Bytes([Byte::Misc; 8]);
+                        }
+                        if let Slot::Bytes(b) = s {
+                            b[pos % 8] = Byte::Misc;
+                        }
+                    }
+                }
+                Ok(())
+            }
+            RegVal::Pkt { .. } if write => Err(e(pc, Rule::HelperArgument, format!(
+                "bpf_{name} would write into the packet through r{r}; this verifier only lets helpers write to the stack or map values"
+            ))),
+            RegVal::Pkt { .. } | RegVal::MapValue { .. } | RegVal::Ringbuf { .. } => {
+                if n == 0 {
+                    return Ok(());
+                }
+                self.check_mem(pc, r, v, 0, n, write, &format!("access by bpf_{name}"))
+            }
+            _ => Err(e(pc, Rule::HelperArgument, format!(
+                "bpf_{name} expects a pointer to {n} bytes of memory in r{r}, but r{r} is {}", self.describe(v)
+            ))),
+        }
+    }
+}
+
+/// The key a map helper reads, if the kernel knows it is a constant (`get_constant_map_key`):
+/// a key on the stack at a constant offset, within one 8-byte slot, whose `size` bytes are
+/// all known zeros. (The kernel
+/// also takes a spilled constant register of exactly the key's size, which this stack model
+/// does not record; such keys stay unknown.)
+fn constant_key(st: &State, key: &RegVal, size: u32) -> Option<u64> {
+    let RegVal::Stack { frame, off } = key else {
+        return None;
+    };
+    let f = st.frames.get(*frame as usize)?;
+    let start = usize::try_from(*off + 512).ok()?;
+    // The kernel counts the zero bytes within the key's first 8-byte slot only.
+    if size == 0 || start / 8 != (start + size as usize - 1) / 8 {
+        return None;
+    }
+    // A constant spilled with a store of exactly the key's size at the start of a slot.
+    if let Some(Slot::Part(v, n)) = f.stack.get(start / 8) {
+        if start % 8 == 0 && *n as u32 == size {
+            return v.as_const();
+        }
+    }
+    let zero = (start..start + size as usize).all(
+        |pos| matches!(f.stack.get(pos / 8), Some(Slot::Bytes(b)) if b[pos % 8] == Byte::Zero),
+    );
+    zero.then_some(0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::verifier::initial_state;
+
+    #[test]
+    fn constant_keys_from_zero_bytes_or_a_spill_of_the_key_size() {
+        let mut st = initial_state();
+        let key = |off| RegVal::Stack { frame: 0, off };
+        assert_eq!(constant_key(&st, &key(-4), 4), None);
+        st.frames[0].stack[63] = Slot::Bytes([Byte::Zero; 8]);
+        assert_eq!(constant_key(&st, &key(-4), 4), Some(0));
+        // A key across two slots is not recognised (the kernel counts within one slot).
+        st.frames[0].stack[62] = Slot::Bytes([Byte::Zero; 8]);
+        assert_eq!(constant_key(&st, &key(-10), 4), None);
+        st.frames[0].stack[61] = Slot::Part(Scalar::konst(3), 4);
+        assert_eq!(constant_key(&st, &key(-24), 4), Some(3));
+        assert_eq!(constant_key(&st, &key(-24), 8), None);
+        assert_eq!(
+            constant_key(&st, &RegVal::Scalar(Scalar::konst(0)), 4),
+            None
+        );
+    }
+}

@@ -1,0 +1,409 @@
+//! The scalar domain of the transfer functions: ALU results and branch refinement on ranges, never more precise than the kernel's.
+
+use super::*;
+
+pub(super) fn alu64(op: AluOp, a: &Scalar, b: &Scalar) -> Scalar {
+    match op {
+        AluOp::Add => a.add(b),
+        AluOp::Sub => a.sub(b),
+        AluOp::Mul => a.mul(b),
+        AluOp::And => a.and(b),
+        AluOp::Or => a.or(b),
+        AluOp::Xor => a.xor(b),
+        AluOp::Lsh | AluOp::Rsh | AluOp::Arsh => match b.as_const() {
+            Some(k) if k < 64 => match op {
+                AluOp::Lsh => a.lsh(k as u32),
+                AluOp::Rsh => a.rsh(k as u32),
+                _ => a.arsh(k as u32),
+            },
+            _ => Scalar::UNKNOWN,
+        },
+        AluOp::Neg => Scalar::konst(0).sub(a),
+        // The kernel does not track these: unknown, whatever the operands.
+        _ => Scalar::UNKNOWN,
+    }
+}
+
+/// Byte swaps and `le` conversions (`swap`: `be16/32/64`, `bswap`; else `le`, a truncation),
+/// as kernel 6.18's `scalar_byte_swap`: a swap swaps the known bits and forgets the ranges
+/// (they are derived from the known bits again), and a 16- or 32-bit form then truncates.
+/// Before 6.18 (`tracked` false) a swap gives an unknown value.
+pub(super) fn end_op(a: &Scalar, width: i64, swap: bool, tracked: bool) -> Scalar {
+    if swap && !tracked {
+        return Scalar::UNKNOWN;
+    }
+    let v = if swap {
+        let t = a.t;
+        let t = match width {
+            16 => Tnum {
+                value: (t.value as u16).swap_bytes() as u64,
+                mask: (t.mask as u16).swap_bytes() as u64,
+            },
+            32 => Tnum {
+                value: (t.value as u32).swap_bytes() as u64,
+                mask: (t.mask as u32).swap_bytes() as u64,
+            },
+            _ => Tnum {
+                value: t.value.swap_bytes(),
+                mask: t.mask.swap_bytes(),
+            },
+        };
+        Scalar {
+            t,
+            ..Scalar::UNKNOWN
+        }
+        .sync()
+        .unwrap_or(Scalar::UNKNOWN)
+    } else {
+        *a
+    };
+    match width {
+        16 => v.unlinked().and(&Scalar::konst(0xffff)),
+        32 => v.unlinked().and(&Scalar::konst(0xffff_ffff)),
+        _ if swap => v.unlinked(),
+        _ => v,
+    }
+}
+
+pub(super) fn alu32(op: AluOp, a: &Scalar, b: &Scalar) -> Scalar {
+    let (a, b) = (a.trunc32(), b.trunc32());
+    let r = match op {
+        AluOp::Add | AluOp::Sub | AluOp::Mul | AluOp::And | AluOp::Or | AluOp::Xor => {
+            alu64(op, &a, &b)
+        }
+        AluOp::Neg => Scalar::konst(0).sub(&a),
+        AluOp::Lsh | AluOp::Rsh | AluOp::Arsh => match b.as_const() {
+            Some(k) if k < 32 => match op {
+                AluOp::Lsh => a.lsh(k as u32),
+                AluOp::Rsh => a.rsh(k as u32),
+                _ => a.sext(32).arsh(k as u32),
+            },
+            _ => return Scalar::UNKNOWN,
+        },
+        _ => return Scalar::UNKNOWN,
+    };
+    // When the 32-bit result wraps, the kernel knows only the low half of the operation's
+    // known bits (`tnum_subreg` of `tnum_add` / `tnum_mul` / ...), not what the 64-bit range of
+    // the unwrapped result would add to them.
+    let pure = match op {
+        AluOp::Add => Some(a.t.add(b.t)),
+        AluOp::Sub => Some(a.t.sub(b.t)),
+        AluOp::Mul => Some(a.t.mul(b.t)),
+        AluOp::Neg => Some(Tnum::konst(0).sub(a.t)),
+        AluOp::Lsh => b.as_const().map(|k| a.t.lsh(k as u32)),
+        _ => None,
+    };
+    let r = match pure {
+        Some(t) if r.umax > u32::MAX as u64 && r.as_const().is_none() => Scalar {
+            t: Tnum {
+                value: t.value & 0xffff_ffff,
+                mask: t.mask & 0xffff_ffff,
+            },
+            ..Scalar::urange(0, u32::MAX as u64)
+        }
+        .sync()
+        .unwrap_or(Scalar::urange(0, u32::MAX as u64)),
+        _ => r,
+    };
+    if matches!(op, AluOp::Add | AluOp::Sub | AluOp::Mul | AluOp::Neg) {
+        // The signed 32-bit view (the kernel tracks s32 bounds too): exact when no s32 overflow.
+        let (sa, sb) = (a.sext(32), b.sext(32));
+        let rs = if op == AluOp::Neg {
+            Scalar::konst(0).sub(&sa)
+        } else {
+            alu64(op, &sa, &sb)
+        };
+        if rs.smin >= i32::MIN as i64 && rs.smax <= i32::MAX as i64 && rs.smax >= rs.smin {
+            let z = if rs.smin >= 0 {
+                Some((rs.smin as u64, rs.smax as u64))
+            } else if rs.smax < 0 {
+                Some((rs.smin as u32 as u64, rs.smax as u32 as u64))
+            } else {
+                None
+            };
+            match z {
+                Some((lo, hi)) => {
+                    let u = r.trunc32_wrapped();
+                    Scalar {
+                        umin: u.umin.max(lo),
+                        umax: u.umax.min(hi),
+                        ..u
+                    }
+                    .sync()
+                    .unwrap_or(u)
+                }
+                None => r.trunc32_wrapped(),
+            }
+        } else {
+            r.trunc32_wrapped()
+        }
+    } else {
+        r.trunc32_wrapped()
+    }
+}
+
+impl Scalar {
+    /// The zero-extended low 32 bits of a 64-bit intermediate result.
+    pub(super) fn trunc32_wrapped(&self) -> Scalar {
+        let r = *self;
+        if r.umax > u32::MAX as u64 && r.as_const().is_none() {
+            // Wrapped: keep only what the known bits say (as the kernel's subregister tnum).
+            Scalar::urange(0, u32::MAX as u64).with_tnum(r.t.cast32())
+        } else {
+            r.trunc32()
+        }
+    }
+}
+
+impl Scalar {
+    pub(super) fn with_tnum(self, t: Tnum) -> Scalar {
+        Scalar {
+            t: self.t.intersect(t),
+            ..self
+        }
+        .sync()
+        .unwrap_or(self)
+    }
+}
+
+/// Decides a comparison from ranges alone, exactly as the kernel's `is_scalar_branch_taken`
+/// would (never more precisely).
+pub(super) fn branch_taken(op: JmpOp, a: &Scalar, b: &Scalar) -> Option<bool> {
+    match op {
+        JmpOp::Jeq | JmpOp::Jne => {
+            let eq = if let (Some(x), Some(y)) = (a.as_const(), b.as_const()) {
+                Some(x == y)
+            } else if a.umin > b.umax || a.umax < b.umin || a.smin > b.smax || a.smax < b.smin {
+                Some(false)
+            } else {
+                None
+            };
+            eq.map(|x| if op == JmpOp::Jeq { x } else { !x })
+        }
+        JmpOp::Jset => {
+            let (a, b) = if b.as_const().is_none() {
+                (b, a)
+            } else {
+                (a, b)
+            };
+            let c = b.as_const()?;
+            if (a.t.value & !a.t.mask) & c != 0 {
+                Some(true)
+            } else if (a.t.value | a.t.mask) & c == 0 {
+                Some(false)
+            } else {
+                None
+            }
+        }
+        JmpOp::Jgt => dec(a.umin > b.umax, a.umax <= b.umin),
+        JmpOp::Jge => dec(a.umin >= b.umax, a.umax < b.umin),
+        JmpOp::Jlt => dec(a.umax < b.umin, a.umin >= b.umax),
+        JmpOp::Jle => dec(a.umax <= b.umin, a.umin > b.umax),
+        JmpOp::Jsgt => dec(a.smin > b.smax, a.smax <= b.smin),
+        JmpOp::Jsge => dec(a.smin >= b.smax, a.smax < b.smin),
+        JmpOp::Jslt => dec(a.smax < b.smin, a.smin >= b.smax),
+        JmpOp::Jsle => dec(a.smax <= b.smin, a.smin > b.smax),
+        _ => None,
+    }
+}
+
+pub(super) fn dec(t: bool, f: bool) -> Option<bool> {
+    if t {
+        Some(true)
+    } else if f {
+        Some(false)
+    } else {
+        None
+    }
+}
+
+pub(super) fn fix(s: Scalar) -> Scalar {
+    // A contradiction on a branch the kernel still walks: it marks the register unbounded.
+    s.sync().unwrap_or(Scalar::UNKNOWN)
+}
+
+/// Refines `a op b` assumed `taken`; returns the new `(a, b)`.
+pub(super) fn refine(op: JmpOp, taken: bool, a: Scalar, b: Scalar) -> (Scalar, Scalar) {
+    use JmpOp::*;
+    // Normalise to the "true" sense of a positive operator.
+    let (op, taken) = match (op, taken) {
+        (Jne, t) => (Jeq, !t),
+        (o, t) => (o, t),
+    };
+    match (op, taken) {
+        (Jeq, true) => {
+            let x = Scalar {
+                umin: a.umin.max(b.umin),
+                umax: a.umax.min(b.umax),
+                smin: a.smin.max(b.smin),
+                smax: a.smax.min(b.smax),
+                t: a.t.intersect(b.t),
+                link: 0,
+                delta: 0,
+            };
+            let x = fix(x);
+            (x, x)
+        }
+        (Jeq, false) => {
+            let trim = |mut x: Scalar, c: Option<u64>| {
+                if let Some(c) = c {
+                    if x.umin == c && x.umin < u64::MAX {
+                        x.umin += 1;
+                    }
+                    if x.umax == c && x.umax > 0 {
+                        x.umax -= 1;
+                    }
+                    if x.smin == c as i64 && x.smin < i64::MAX {
+                        x.smin += 1;
+                    }
+                    if x.smax == c as i64 && x.smax > i64::MIN {
+                        x.smax -= 1;
+                    }
+                }
+                fix(x)
+            };
+            (trim(a, b.as_const()), trim(b, a.as_const()))
+        }
+        (Jset, true) => (a, b),
+        (Jset, false) => match b.as_const() {
+            Some(c) => {
+                // Like the kernel (6.18): forget the ranges, then narrow the known bits.
+                let t = Tnum {
+                    value: a.t.value & !c,
+                    mask: a.t.mask & !c,
+                };
+                (
+                    fix(Scalar {
+                        t,
+                        ..Scalar::UNKNOWN
+                    }),
+                    b,
+                )
+            }
+            None => (a, b),
+        },
+        // a > b  /  a <= b
+        (Jgt, true) => ugt(a, b),
+        (Jgt, false) => {
+            let (b2, a2) = uge(b, a);
+            (a2, b2)
+        }
+        (Jge, true) => uge(a, b),
+        (Jge, false) => {
+            let (b2, a2) = ugt(b, a);
+            (a2, b2)
+        }
+        (Jlt, t) => {
+            let (b2, a2) = refine(Jgt, t, b, a);
+            (a2, b2)
+        }
+        (Jle, t) => {
+            let (b2, a2) = refine(Jge, t, b, a);
+            (a2, b2)
+        }
+        (Jsgt, true) => sgt(a, b),
+        (Jsgt, false) => {
+            let (b2, a2) = sge(b, a);
+            (a2, b2)
+        }
+        (Jsge, true) => sge(a, b),
+        (Jsge, false) => {
+            let (b2, a2) = sgt(b, a);
+            (a2, b2)
+        }
+        (Jslt, t) => {
+            let (b2, a2) = refine(Jsgt, t, b, a);
+            (a2, b2)
+        }
+        (Jsle, t) => {
+            let (b2, a2) = refine(Jsge, t, b, a);
+            (a2, b2)
+        }
+        _ => (a, b),
+    }
+}
+
+/// Kernel 6.18 does not keep a signed range that crosses zero when an unsigned comparison
+/// refines the register (observed: `s<= 8` then `<= 9` leaves `smax = 9`), and we must not be
+/// more precise than it: such signed bounds are dropped before the refinement. (The kernel's
+/// separate 32-bit bounds sometimes recover the precision; this verifier then rejects.)
+pub(super) fn forget_signed(mut x: Scalar) -> Scalar {
+    if x.smin < 0 && x.smax >= 0 {
+        // A signed range across zero: the kernel derives the signed range from the refined
+        // unsigned one without intersecting (observed: s in [-2^40, 0] then `>= 64` false gives
+        // s in [0, 63], not [0, 0]).
+        x.smin = i64::MIN;
+        x.smax = i64::MAX;
+    }
+    x
+}
+
+/// The unsigned counterpart of [`forget_signed`] (conservative: only loses precision).
+pub(super) fn forget_unsigned(mut x: Scalar) -> Scalar {
+    if x.umin <= i64::MAX as u64 && x.umax > i64::MAX as u64 {
+        x.umin = 0;
+        x.umax = u64::MAX;
+    }
+    x
+}
+
+pub(super) fn ugt(a: Scalar, b: Scalar) -> (Scalar, Scalar) {
+    let (mut a, mut b) = (forget_signed(a), forget_signed(b));
+    a.umin = a.umin.max(b.umin.saturating_add(1));
+    b.umax = b.umax.min(a.umax.saturating_sub(1));
+    (fix(a), fix(b))
+}
+
+pub(super) fn uge(a: Scalar, b: Scalar) -> (Scalar, Scalar) {
+    let (mut a, mut b) = (forget_signed(a), forget_signed(b));
+    a.umin = a.umin.max(b.umin);
+    b.umax = b.umax.min(a.umax);
+    (fix(a), fix(b))
+}
+
+pub(super) fn sgt(a: Scalar, b: Scalar) -> (Scalar, Scalar) {
+    let (mut a, mut b) = (forget_unsigned(a), forget_unsigned(b));
+    a.smin = a.smin.max(b.smin.saturating_add(1));
+    b.smax = b.smax.min(a.smax.saturating_sub(1));
+    (fix(a), fix(b))
+}
+
+pub(super) fn sge(a: Scalar, b: Scalar) -> (Scalar, Scalar) {
+    let (mut a, mut b) = (forget_unsigned(a), forget_unsigned(b));
+    a.smin = a.smin.max(b.smin);
+    b.smax = b.smax.min(a.smax);
+    (fix(a), fix(b))
+}
+
+pub(super) fn is_signed(op: JmpOp) -> bool {
+    matches!(op, JmpOp::Jsgt | JmpOp::Jsge | JmpOp::Jslt | JmpOp::Jsle)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn byte_swaps_before_and_after_tracking() {
+        let x = Scalar::urange(0, 0xff);
+        // be16 of a byte: the byte moves to bits 8..16 (6.18), unknown before.
+        let s = end_op(&x, 16, true, true);
+        assert_eq!((s.umin, s.umax), (0, 0xff00));
+        assert_eq!(end_op(&x, 16, true, false), Scalar::UNKNOWN);
+        // le16 truncates.
+        let t = end_op(&Scalar::UNKNOWN, 16, false, true);
+        assert_eq!((t.umin, t.umax), (0, 0xffff));
+    }
+
+    #[test]
+    fn a_wrapping_32_bit_product_keeps_only_the_products_known_bits() {
+        // w4 in 0x7fffffc0..=0x7fffffff, w4 *= 3 wraps: the kernel knows nothing of the low
+        // half (its tnum_mul), so neither may this verifier.
+        let a = Scalar::urange(0x7fff_ffc0, 0x7fff_ffff);
+        let r = alu32(AluOp::Mul, &a, &Scalar::konst(3));
+        assert_eq!((r.umin, r.umax), (0, u32::MAX as u64));
+        // Without wrapping the range is exact.
+        let r = alu32(AluOp::Mul, &Scalar::urange(0, 63), &Scalar::konst(3));
+        assert_eq!((r.umin, r.umax), (0, 189));
+    }
+}

@@ -1,0 +1,517 @@
+//! Conditional jumps: branch decisions, range refinement, null checks and packet ranges.
+
+use super::jmp32::{refine32, tnum_branch_taken, view32, with_subreg_bounds};
+use super::*;
+
+impl<'a> Exec<'a> {
+    #[allow(clippy::too_many_arguments)]
+    pub(super) fn cond(
+        &mut self,
+        pc: usize,
+        st: &mut State,
+        is64: bool,
+        op: JmpOp,
+        dst: u8,
+        src: Src,
+        target: usize,
+    ) -> R<Step> {
+        let a = self.read(st, pc, dst)?;
+        let b = match src {
+            Src::Reg(r) => self.read(st, pc, r)?,
+            Src::Imm(i) => {
+                RegVal::Scalar(Scalar::konst(if is64 { i as u64 } else { i as u32 as u64 }))
+            }
+        };
+        let both = |st: &State| Step::Branch {
+            other_pc: target,
+            other: st.clone(),
+            pc: pc + 1,
+        };
+        match (&a, &b) {
+            (RegVal::Scalar(x), RegVal::Scalar(y)) => {
+                let (vx, vy) = if is64 {
+                    (*x, *y)
+                } else {
+                    (view32(x), view32(y))
+                };
+                // 6.18: `==` / `!=` are also decided when the known bits disagree.
+                let decided = branch_taken(op, &vx, &vy).or_else(|| {
+                    (self.input.kernel >= KernelVersion::TNUM_BRANCH)
+                        .then(|| tnum_branch_taken(op, &vx, &vy))
+                        .flatten()
+                });
+                if let Some(t) = decided {
+                    return Ok(Step::Next(if t { target } else { pc + 1 }));
+                }
+                let refinable = is64
+                    || (x.umax <= u32::MAX as u64
+                        && y.umax <= u32::MAX as u64
+                        && (!is_signed(op)
+                            || (x.umax <= i32::MAX as u64 && y.umax <= i32::MAX as u64)));
+                let mut taken = st.clone();
+                // Two registers linked to each other (or one register) compared: kernel 6.18
+                // (as observed) breaks some of their links (which ones depends on the form)
+                // and refines at most some; this verifier breaks every link of that id and
+                // refines neither.
+                if let Src::Reg(_) = src {
+                    let id = x.id();
+                    if id != 0 && id == y.id() {
+                        for s in [&mut taken, &mut *st] {
+                            s.for_each_reg(|r| {
+                                if let RegVal::Scalar(v) = r {
+                                    if v.id() == id {
+                                        *v = v.unlinked();
+                                    }
+                                }
+                            });
+                        }
+                        return Ok(Step::Branch {
+                            other_pc: target,
+                            other: taken,
+                            pc: pc + 1,
+                        });
+                    }
+                }
+                if op == JmpOp::Jset {
+                    // The kernel forgets the ranges of a register tested with `&` against a
+                    // constant and keeps only its known bits (cleared bits on the false branch).
+                    let forget = |v: &Scalar, clear: u64| {
+                        let t = Tnum {
+                            value: v.t.value & !clear,
+                            mask: v.t.mask & !clear,
+                        };
+                        Scalar {
+                            t,
+                            ..Scalar::UNKNOWN
+                        }
+                        .sync()
+                        .unwrap_or(Scalar::UNKNOWN)
+                    };
+                    let width_mask = if is64 { u64::MAX } else { 0xffff_ffff };
+                    // 6.12 keeps the ranges on the taken branch and learns a single tested bit
+                    // (`regs_refine_cond_op`); before, the ranges are forgotten here too.
+                    let keeps = self.input.kernel >= KernelVersion::NARROW_FILL;
+                    let set = |v: &Scalar, c: u64| {
+                        if !keeps {
+                            return forget(v, 0);
+                        }
+                        if !c.is_power_of_two() {
+                            return *v;
+                        }
+                        Scalar {
+                            t: Tnum {
+                                value: v.t.value | c,
+                                mask: v.t.mask & !c,
+                            },
+                            ..*v
+                        }
+                        .sync()
+                        .unwrap_or(Scalar::UNKNOWN)
+                    };
+                    if let Some(c) = vy.as_const() {
+                        if !matches!(src, Src::Reg(r) if r == dst) {
+                            set_linked(&mut taken, dst, *x, set(x, c & width_mask));
+                            set_linked(st, dst, *x, forget(x, c & width_mask));
+                        }
+                    } else if let (Some(c), Src::Reg(r)) = (vx.as_const(), src) {
+                        set_linked(&mut taken, r, *y, set(y, c & width_mask));
+                        set_linked(st, r, *y, forget(y, c & width_mask));
+                    }
+                    return Ok(Step::Branch {
+                        other_pc: target,
+                        other: taken,
+                        pc: pc + 1,
+                    });
+                }
+                let same = matches!(src, Src::Reg(r) if r == dst);
+                if !same && (refinable || !is64) {
+                    {
+                        // A 32-bit comparison of values wider than 32 bits refines the kernel's
+                        // separate 32-bit bounds and deduces the 64-bit ones from them.
+                        let (tx, ty, fx, fy) = if refinable {
+                            let (tx, ty) = refine(op, true, *x, *y);
+                            let (fx, fy) = refine(op, false, *x, *y);
+                            (
+                                with_subreg_bounds(x, tx),
+                                with_subreg_bounds(y, ty),
+                                with_subreg_bounds(x, fx),
+                                with_subreg_bounds(y, fy),
+                            )
+                        } else {
+                            let (tx, ty) = refine32(op, true, x, y);
+                            let (fx, fy) = refine32(op, false, x, y);
+                            (tx, ty, fx, fy)
+                        };
+                        let sr = match src {
+                            Src::Reg(r) => Some(r),
+                            Src::Imm(_) => None,
+                        };
+                        refine_both(&mut taken, dst, x, tx, sr, y, ty);
+                        refine_both(st, dst, x, fx, sr, y, fy);
+                    }
+                }
+                Ok(Step::Branch {
+                    other_pc: target,
+                    other: taken,
+                    pc: pc + 1,
+                })
+            }
+            (p, RegVal::Scalar(z))
+                if is64
+                    && matches!(src, Src::Imm(0))
+                    && matches!(op, JmpOp::Jeq | JmpOp::Jne)
+                    && z.as_const() == Some(0)
+                    && matches!(
+                        p,
+                        RegVal::MapValueOrNull { .. }
+                            | RegVal::OpaqueOrNull { .. }
+                            | RegVal::RingbufOrNull { .. }
+                    ) =>
+            {
+                let mut null = st.clone();
+                let mut nonnull = st.clone();
+                mark_null(&mut null, p, true);
+                mark_null(&mut nonnull, p, false);
+                let (taken, fall) = if op == JmpOp::Jeq {
+                    (null, nonnull)
+                } else {
+                    (nonnull, null)
+                };
+                *st = fall;
+                Ok(Step::Branch {
+                    other_pc: target,
+                    other: taken,
+                    pc: pc + 1,
+                })
+            }
+            (RegVal::Pkt { .. }, _) | (_, RegVal::Pkt { .. })
+                if is64 && matches!(src, Src::Reg(_)) =>
+            {
+                let srcr = match src {
+                    Src::Reg(r) => r,
+                    Src::Imm(_) => dst,
+                };
+                // Which is the pointer and which the end, and when is "ptr <= end" (closed) or
+                // "ptr < end" (open) known?
+                let pair = match (&a, &b) {
+                    (
+                        RegVal::Pkt {
+                            kind: PktKind::Data,
+                            ..
+                        },
+                        RegVal::PktEnd,
+                    ) => Some((true, a.clone())),
+                    (
+                        RegVal::PktEnd,
+                        RegVal::Pkt {
+                            kind: PktKind::Data,
+                            ..
+                        },
+                    ) => Some((false, b.clone())),
+                    (
+                        RegVal::Pkt {
+                            kind: PktKind::Meta,
+                            ..
+                        },
+                        d,
+                    ) if is_init_data(d) => Some((true, a.clone())),
+                    (
+                        d,
+                        RegVal::Pkt {
+                            kind: PktKind::Meta,
+                            ..
+                        },
+                    ) if is_init_data(d) => Some((false, b.clone())),
+                    _ => None,
+                };
+                let _ = srcr;
+                let Some((ptr_is_dst, ptr)) = pair else {
+                    return Ok(both(st));
+                };
+                // (branch on which "ptr < end" or "ptr <= end" holds, open?)
+                let (good_taken, good_fall): (Option<bool>, Option<bool>) = match (op, ptr_is_dst) {
+                    (JmpOp::Jgt, true) => (None, Some(false)), // ptr > end: fallthrough ptr <= end
+                    (JmpOp::Jgt, false) => (Some(true), None), // end > ptr: taken ptr < end
+                    (JmpOp::Jlt, true) => (Some(true), None),  // ptr < end
+                    (JmpOp::Jlt, false) => (None, Some(false)), // end < ptr: fallthrough ptr <= end
+                    (JmpOp::Jge, true) => (None, Some(true)),  // ptr >= end: fallthrough ptr < end
+                    (JmpOp::Jge, false) => (Some(false), None), // end >= ptr: taken ptr <= end
+                    (JmpOp::Jle, true) => (Some(false), None), // ptr <= end: taken
+                    (JmpOp::Jle, false) => (None, Some(true)), // end <= ptr: fallthrough ptr < end
+                    _ => (None, None),
+                };
+                let mut taken = st.clone();
+                if let Some(open) = good_taken {
+                    find_good_pkt(&mut taken, &ptr, open);
+                }
+                if let Some(open) = good_fall {
+                    find_good_pkt(st, &ptr, open);
+                }
+                Ok(Step::Branch {
+                    other_pc: target,
+                    other: taken,
+                    pc: pc + 1,
+                })
+            }
+            // `if rA == rB` where one is a lookup result that may be NULL and the other a
+            // pointer that is not: on the equal branch that one register is not NULL (the
+            // kernel's `mark_ptr_not_null_reg`; its copies stay unchecked).
+            (p, q)
+                if is64
+                    && matches!(op, JmpOp::Jeq | JmpOp::Jne)
+                    && p.is_pointer()
+                    && q.is_pointer()
+                    && is_or_null(p) != is_or_null(q) =>
+            {
+                let Src::Reg(sr) = src else {
+                    return Ok(both(st));
+                };
+                let r = if is_or_null(q) { sr } else { dst };
+                let mut taken = st.clone();
+                let eq = if op == JmpOp::Jeq {
+                    &mut taken
+                } else {
+                    &mut *st
+                };
+                let v = eq.cur().regs[r as usize].clone();
+                eq.cur_mut().regs[r as usize] = not_null(&v);
+                Ok(Step::Branch {
+                    other_pc: target,
+                    other: taken,
+                    pc: pc + 1,
+                })
+            }
+            _ => Ok(both(st)),
+        }
+    }
+}
+
+/// The kernel's order after a comparison of two numbers: both registers get their refined
+/// values, then the copies of the source, then those of the destination, are synchronised
+/// (`sync_linked_regs`), each from the register's value at that point.
+fn refine_both(
+    st: &mut State,
+    dst: u8,
+    x: &Scalar,
+    nx: Scalar,
+    src: Option<u8>,
+    y: &Scalar,
+    ny: Scalar,
+) {
+    let keep = |old: &Scalar, new: Scalar| Scalar {
+        link: old.link,
+        delta: old.delta,
+        ..new
+    };
+    st.cur_mut().regs[dst as usize] = RegVal::Scalar(keep(x, nx));
+    if let Some(r) = src {
+        st.cur_mut().regs[r as usize] = RegVal::Scalar(keep(y, ny));
+    }
+    for r in src.into_iter().chain([dst]) {
+        if let RegVal::Scalar(cur) = st.cur().regs[r as usize].clone() {
+            set_linked(st, r, cur, cur);
+        }
+    }
+}
+
+/// Gives register `r` (whose value was `old`) the refined value `new`, and every register and
+/// spilled slot linked to it too (the kernel's `sync_linked_regs`): a copy with the same delta
+/// gets `new` itself, a copy with another delta gets `new` plus the difference.
+pub(super) fn set_linked(st: &mut State, r: u8, old: Scalar, new: Scalar) {
+    let known = Scalar {
+        link: old.link,
+        delta: old.delta,
+        ..new
+    };
+    st.cur_mut().regs[r as usize] = RegVal::Scalar(known);
+    let id = old.id();
+    if id == 0 {
+        return;
+    }
+    st.for_each_reg(|x| {
+        let RegVal::Scalar(v) = x else { return };
+        if v.id() != id {
+            return;
+        }
+        let flagged = |s: &Scalar| s.link & Scalar::ANY_DELTA != 0;
+        if (!flagged(v) && !flagged(&old)) || v.delta == old.delta {
+            *v = known;
+        } else {
+            let d = v.delta as i64 - old.delta as i64;
+            let sum = new.unlinked().add(&Scalar::konst(d as u64));
+            // 6.18 zero-extends the result when a 32-bit delta is involved (which register's
+            // flag decides differs between stable releases): both outcomes are allowed.
+            let sum = if (v.link | old.link) & Scalar::ADD_CONST32 != 0 {
+                join(&sum, &sum.trunc32())
+            } else {
+                sum
+            };
+            *v = Scalar {
+                link: v.link,
+                delta: v.delta,
+                ..sum
+            };
+        }
+    });
+}
+
+pub(super) fn is_init_data(v: &RegVal) -> bool {
+    matches!(v, RegVal::Pkt { kind: PktKind::Data, off: 0, id: 0, var, .. } if var.as_const() == Some(0))
+}
+
+/// After a null check: every copy of the lookup result becomes NULL (a zero scalar) or the
+/// non-NULL pointer; a NULL ring buffer reservation needs no release.
+pub(super) fn mark_null(st: &mut State, p: &RegVal, is_null: bool) {
+    let (id, rf) = match p {
+        RegVal::MapValueOrNull { id, .. } | RegVal::OpaqueOrNull { id, .. } => (*id, None),
+        RegVal::RingbufOrNull { id, ref_id, .. } => (*id, Some(*ref_id)),
+        _ => return,
+    };
+    st.for_each_reg(|r| {
+        let same = match r {
+            RegVal::MapValueOrNull { id: i, .. }
+            | RegVal::OpaqueOrNull { id: i, .. }
+            | RegVal::RingbufOrNull { id: i, .. } => *i == id,
+            _ => false,
+        };
+        if !same {
+            return;
+        }
+        let nv = if is_null {
+            RegVal::Scalar(Scalar::konst(0))
+        } else {
+            match &*r {
+                RegVal::MapValueOrNull { map, .. } => RegVal::MapValue {
+                    map: *map,
+                    off: 0,
+                    var: Scalar::konst(0),
+                },
+                RegVal::OpaqueOrNull { map, .. } => RegVal::Opaque { map: *map },
+                RegVal::RingbufOrNull { size, ref_id, .. } => RegVal::Ringbuf {
+                    size: *size,
+                    off: 0,
+                    var: Scalar::konst(0),
+                    ref_id: *ref_id,
+                },
+                other => other.clone(),
+            }
+        };
+        *r = nv;
+    });
+    if is_null {
+        if let Some(rf) = rf {
+            st.refs.retain(|x| *x != rf);
+        }
+    }
+}
+
+/// The kernel's `find_good_pkt_pointers`: after learning `ptr <= end` (or `ptr < end` when
+/// `open`), every pointer sharing `ptr`'s variable part is safe up to `ptr`'s offset.
+pub(super) fn find_good_pkt(st: &mut State, ptr: &RegVal, open: bool) {
+    let RegVal::Pkt {
+        kind, off, var, id, ..
+    } = ptr
+    else {
+        return;
+    };
+    if *off < 0 || (*off == 0 && open) {
+        return;
+    }
+    if var.umax > MAX_PACKET_OFF || var.umax + *off as u64 > MAX_PACKET_OFF {
+        return;
+    }
+    // `ptr < end` proves one byte more than `ptr <= end`.
+    let new_range = *off + i32::from(open);
+    let (kind, id) = (*kind, *id);
+    st.for_each_reg(|r| {
+        if let RegVal::Pkt {
+            kind: k,
+            id: i,
+            range,
+            ..
+        } = r
+        {
+            if *k == kind && *i == id {
+                *range = (*range).max(new_range);
+            }
+        }
+    });
+}
+
+fn is_or_null(v: &RegVal) -> bool {
+    matches!(
+        v,
+        RegVal::MapValueOrNull { .. } | RegVal::OpaqueOrNull { .. } | RegVal::RingbufOrNull { .. }
+    )
+}
+
+/// The non-NULL form of a lookup or reservation result.
+fn not_null(v: &RegVal) -> RegVal {
+    match v {
+        RegVal::MapValueOrNull { map, .. } => RegVal::MapValue {
+            map: *map,
+            off: 0,
+            var: Scalar::konst(0),
+        },
+        RegVal::OpaqueOrNull { map, .. } => RegVal::Opaque { map: *map },
+        RegVal::RingbufOrNull { size, ref_id, .. } => RegVal::Ringbuf {
+            size: *size,
+            off: 0,
+            var: Scalar::konst(0),
+            ref_id: *ref_id,
+        },
+        other => other.clone(),
+    }
+}
+
+/// The smallest scalar holding every value of `a` and of `b`.
+fn join(a: &Scalar, b: &Scalar) -> Scalar {
+    Scalar {
+        umin: a.umin.min(b.umin),
+        umax: a.umax.max(b.umax),
+        smin: a.smin.min(b.smin),
+        smax: a.smax.max(b.smax),
+        t: a.t.union(b.t),
+        link: 0,
+        delta: 0,
+    }
+    .sync()
+    .unwrap_or(Scalar::UNKNOWN)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::verifier::initial_state;
+
+    #[test]
+    fn refinements_reach_copies_with_their_delta() {
+        let mut st = initial_state();
+        let base = Scalar {
+            link: 5,
+            ..Scalar::urange(0, 1000)
+        };
+        let plus4 = Scalar {
+            link: 5 | Scalar::ADD_CONST,
+            delta: 4,
+            ..Scalar::urange(4, 1004)
+        };
+        st.cur_mut().regs[6] = RegVal::Scalar(base);
+        st.cur_mut().regs[2] = RegVal::Scalar(plus4);
+        st.cur_mut().regs[3] = RegVal::Scalar(base);
+        // r2 <= 14 refines r2; r6 and r3 (delta 0) become r2 - 4.
+        set_linked(&mut st, 2, plus4, Scalar::urange(4, 14));
+        let RegVal::Scalar(r6) = st.cur().regs[6] else {
+            panic!("scalar")
+        };
+        assert_eq!((r6.umin, r6.umax, r6.link, r6.delta), (0, 10, 5, 0));
+        assert_eq!(st.cur().regs[3], st.cur().regs[6]);
+    }
+
+    #[test]
+    fn join_holds_both() {
+        let j = join(&Scalar::konst(3), &Scalar::urange(10, 12));
+        assert_eq!((j.umin, j.umax), (3, 12));
+        assert!(Scalar::konst(3).is_subset_of(&j));
+    }
+}

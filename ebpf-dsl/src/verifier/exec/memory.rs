@@ -1,0 +1,507 @@
+//! Loads, stores, atomics and legacy packet loads (`check_mem_access`, `check_atomic`, stack spill/fill).
+
+use super::*;
+
+impl<'a> Exec<'a> {
+    #[allow(clippy::too_many_arguments)]
+    pub(super) fn load(
+        &mut self,
+        pc: usize,
+        st: &mut State,
+        src: u8,
+        base: &RegVal,
+        off: i32,
+        size: Size,
+        sx: bool,
+    ) -> R<RegVal> {
+        let n = size.bytes();
+        match base {
+            RegVal::Ctx { off: o } => {
+                if *o != 0 {
+                    return Err(e(pc, Rule::ContextAccess, format!(
+                        "r{src} is the context pointer + {o}; context fields must be read through the unmodified pointer (`*(u32 *)(r{src} + {})`)", o + off
+                    )));
+                }
+                match ctx::access(self.input.prog_type, off, n, false, sx) {
+                    Ok(CtxField::Scalar) => Ok(RegVal::Scalar(scalar_of(n, false))),
+                    Ok(CtxField::PktData) => Ok(RegVal::Pkt {
+                        kind: PktKind::Data,
+                        off: 0,
+                        var: Scalar::konst(0),
+                        id: 0,
+                        range: 0,
+                    }),
+                    Ok(CtxField::PktMeta) => Ok(RegVal::Pkt {
+                        kind: PktKind::Meta,
+                        off: 0,
+                        var: Scalar::konst(0),
+                        id: 0,
+                        range: 0,
+                    }),
+                    Ok(CtxField::PktEnd) => Ok(RegVal::PktEnd),
+                    Err(m) => Err(e(pc, Rule::ContextAccess, m)),
+                }
+            }
+            RegVal::Stack { frame, off: o } => self.stack_read(pc, st, *frame, o + off, n, sx),
+            RegVal::StackVar { frame, off: o, var } => {
+                let (f, lo, hi) =
+                    self.stack_var_range(pc, st, src, base, *frame, o + off, var, n)?;
+                Ok(RegVal::Scalar(stack_var_read(st, f, lo, hi, n, sx)))
+            }
+            _ => {
+                self.check_mem(pc, src, base, off, n as u64, false, "load")?;
+                Ok(RegVal::Scalar(scalar_of(n, sx)))
+            }
+        }
+    }
+
+    /// Checks an access of `n` bytes at `base + off` through a non-stack, non-context pointer.
+    #[allow(clippy::too_many_arguments)]
+    pub(super) fn check_mem(
+        &self,
+        pc: usize,
+        r: u8,
+        base: &RegVal,
+        off: i32,
+        n: u64,
+        write: bool,
+        what: &str,
+    ) -> R<()> {
+        let bytes = if n == 1 {
+            "1-byte".to_string()
+        } else {
+            format!("{n}-byte")
+        };
+        match base {
+            RegVal::Pkt { kind, off: o, var, range, .. } => {
+                let (start, end) = match kind {
+                    PktKind::Data => ("data", "data_end"),
+                    PktKind::Meta => ("data_meta", "data"),
+                };
+                if var.smin < 0 {
+                    return Err(e(pc, Rule::PacketBounds, format!(
+                        "r{r} is {} whose variable offset may be negative ({var}); use an unsigned offset or check it is >= 0",
+                        self.describe(base)
+                    )));
+                }
+                let a = *o as i64 + off as i64;
+                let v = var_text(var);
+                if a < 0 || a + n as i64 > *range as i64 {
+                    let proven = if *range > 0 {
+                        format!("proven safe up to {start}{v} + {range}")
+                    } else {
+                        format!("not yet compared against {end}")
+                    };
+                    let kind_s = if *kind == PktKind::Data { "packet" } else { "metadata" };
+                    let advice = if a < 0 {
+                        format!("offsets before {start} are never readable")
+                    } else {
+                        format!("compare {start}{v} + {} against {end} first (`if rX > r_end goto ...` with rX = {start}{v} + {})", a + n as i64, a + n as i64)
+                    };
+                    return Err(e(pc, Rule::PacketBounds, format!(
+                        "r{r} is a {kind_s} pointer ({start}{v} + {o}) {proven}, but this {bytes} {what} touches {start}{v} + {}..{}; {advice}",
+                        a, a + n as i64
+                    )));
+                }
+                if write && self.family == helpers::avail::SOCK {
+                    return Err(e(pc, Rule::MemoryAccess, "socket filters cannot write to the packet"));
+                }
+                Ok(())
+            }
+            RegVal::MapValue { map, off: o, var } => {
+                let spec = self.map(*map);
+                let a = *o as i64 + off as i64;
+                if var.umax >= MAX_VAR_OFF as u64 || var.smin <= -MAX_VAR_OFF {
+                    return Err(e(pc, Rule::MapValueBounds, format!(
+                        "r{r} points into a value of map `{}` at an unbounded offset ({var}); bound the offset before adding it",
+                        spec.name_str()
+                    )));
+                }
+                let lo = a + var.smin.min(var.umin as i64);
+                let hi = a + var.umax as i64 + n as i64;
+                if lo < 0 || hi > spec.value_size as i64 || var.smin < 0 && var.smin != var.umin as i64 {
+                    return Err(e(pc, Rule::MapValueBounds, format!(
+                        "r{r} is {}; this {bytes} {what} may touch bytes {lo}..{hi} but the value of `{}` is {} bytes",
+                        self.describe(base), spec.name_str(), spec.value_size
+                    )));
+                }
+                if write && spec.flags & BPF_F_RDONLY_PROG != 0 {
+                    return Err(e(pc, Rule::MemoryAccess, format!("map `{}` is read-only for programs (BPF_F_RDONLY_PROG)", spec.name_str())));
+                }
+                Ok(())
+            }
+            RegVal::Ringbuf { size, off: o, var, .. } => {
+                let a = *o as i64 + off as i64;
+                if var.smin < 0 || var.umax >= MAX_VAR_OFF as u64 {
+                    return Err(e(pc, Rule::MemoryAccess, format!("r{r} is ring buffer memory at an unbounded offset ({var})")));
+                }
+                let hi = a + var.umax as i64 + n as i64;
+                if a < 0 || hi > *size as i64 {
+                    return Err(e(pc, Rule::MemoryAccess, format!(
+                        "this {bytes} {what} touches bytes {a}..{hi} of a {size}-byte ring buffer reservation"
+                    )));
+                }
+                Ok(())
+            }
+            RegVal::MapValueOrNull { .. } | RegVal::OpaqueOrNull { .. } | RegVal::RingbufOrNull { .. } => {
+                Err(e(pc, Rule::NullCheck, format!(
+                    "r{r} is {}; test it first (`if r{r} == 0 goto ...`) and use it only on the non-NULL path",
+                    self.describe(base)
+                )))
+            }
+            RegVal::Scalar(_) => Err(e(pc, Rule::MemoryAccess, format!(
+                "r{r} is {}, not a pointer: it cannot be dereferenced", self.describe(base)
+            ))),
+            RegVal::PktEnd => Err(e(pc, Rule::MemoryAccess, "data_end cannot be dereferenced; it only bounds packet pointers in comparisons")),
+            _ => Err(e(pc, Rule::MemoryAccess, format!("r{r} is {}, which cannot be dereferenced", self.describe(base)))),
+        }
+    }
+
+    pub(super) fn stack_slot(
+        &self,
+        pc: usize,
+        st: &State,
+        frame: u8,
+        a: i32,
+        n: u32,
+    ) -> R<(usize, usize, usize)> {
+        if a < -512 || a + n as i32 > 0 {
+            return Err(e(pc, Rule::StackAccess, format!(
+                "stack access at r10 {a:+} of {n} bytes is outside the 512-byte frame (r10 - 512 .. r10)"
+            )));
+        }
+        if a % n as i32 != 0 {
+            return Err(e(
+                pc,
+                Rule::StackAccess,
+                format!(
+                "misaligned stack access: r10 {a:+} is not a multiple of the {n}-byte access size"
+            ),
+            ));
+        }
+        let f = frame as usize;
+        if f >= st.frames.len() {
+            return Err(e(
+                pc,
+                Rule::StackAccess,
+                "this stack pointer refers to a function frame that has returned",
+            ));
+        }
+        let pos = (a + 512) as usize;
+        Ok((f, pos / 8, pos % 8))
+    }
+
+    pub(super) fn note_depth(&mut self, st: &State, f: usize, a: i32) {
+        let sp = st.frames[f].subprog;
+        self.depth[sp] = self.depth[sp].max((-a) as u32);
+    }
+
+    pub(super) fn stack_read(
+        &mut self,
+        pc: usize,
+        st: &mut State,
+        frame: u8,
+        a: i32,
+        n: u32,
+        sx: bool,
+    ) -> R<RegVal> {
+        let (f, slot, byte) = self.stack_slot(pc, st, frame, a, n)?;
+        self.note_depth(st, f, a);
+        let narrow_fill = self.input.kernel >= KernelVersion::NARROW_FILL;
+        match &st.frames[f].stack[slot] {
+            Slot::Spill(r) => {
+                if n == 8 {
+                    Ok(r.clone())
+                } else if let RegVal::Scalar(v) = r {
+                    // 6.12: a narrow fill from the start of the slot keeps the spilled bounds
+                    // (`bpf_stack_narrow_access_ok`), truncated to the load's size.
+                    Ok(RegVal::Scalar(if byte == 0 && !sx && narrow_fill {
+                        fill(v, n)
+                    } else {
+                        scalar_of(n, sx)
+                    }))
+                } else {
+                    Err(e(pc, Rule::StackAccess, format!(
+                        "a {n}-byte load from r10 {a:+} reads part of a spilled pointer ({}); reload it with an 8-byte load",
+                        self.describe(r)
+                    )))
+                }
+            }
+            // A narrow spill: the kernel restores it for a load of at most its size from the
+            // start of the slot; a load within it of a spilled zero gives zero; anything else
+            // (mixed with other bytes) is unknown.
+            Slot::Part(v, size) => {
+                let within = byte + n as usize <= *size as usize;
+                let exact = n == u32::from(*size);
+                Ok(RegVal::Scalar(
+                    if byte == 0 && within && !sx && (exact || narrow_fill) {
+                        fill(v, n)
+                    } else if within && v.as_const() == Some(0) {
+                        Scalar::konst(0)
+                    } else {
+                        scalar_of(n, sx)
+                    },
+                ))
+            }
+            Slot::Bytes(b) => {
+                if b[byte..byte + n as usize].iter().all(|x| *x == Byte::Zero) {
+                    Ok(RegVal::Scalar(Scalar::konst(0)))
+                } else {
+                    Ok(RegVal::Scalar(scalar_of(n, sx)))
+                }
+            }
+        }
+    }
+
+    pub(super) fn stack_write(
+        &mut self,
+        pc: usize,
+        st: &mut State,
+        frame: u8,
+        a: i32,
+        n: u32,
+        v: RegVal,
+    ) -> R<()> {
+        let (f, slot, byte) = self.stack_slot(pc, st, frame, a, n)?;
+        self.note_depth(st, f, a);
+        if v.is_pointer() {
+            if n != 8 {
+                return Err(e(pc, Rule::StackAccess, format!(
+                    "a pointer ({}) can only be stored to the stack with an aligned 8-byte store (`*(u64 *)(r10 - 8) = rX`)",
+                    self.describe(&v)
+                )));
+            }
+            if let RegVal::Stack { frame: vf, .. } | RegVal::StackVar { frame: vf, .. } = v {
+                if (vf as usize) > f {
+                    return Err(e(
+                        pc,
+                        Rule::StackAccess,
+                        "cannot store a pointer to a function's stack into its caller's frame",
+                    ));
+                }
+            }
+        }
+        let s = &mut st.frames[f].stack[slot];
+        if n == 8 {
+            *s = Slot::Spill(v);
+        } else if let (0, RegVal::Scalar(x)) = (byte, &v) {
+            // A narrow store of a number at the start of a slot is a narrow spill for a
+            // privileged loader (`check_stack_write_fixed_off`), zero included.
+            // 6.12 keeps the link of a value that fits in the store (`reg_value_fits`).
+            let keep = self.input.kernel >= KernelVersion::NARROW_FILL && fits(x, n);
+            *s = Slot::Part(if keep { *x } else { x.unlinked() }, n as u8);
+        } else {
+            if matches!(s, Slot::Spill(_) | Slot::Part(..)) {
+                *s = Slot::Bytes([Byte::Misc; 8]);
+            }
+            let zero = matches!(&v, RegVal::Scalar(x) if x.as_const() == Some(0));
+            if let Slot::Bytes(b) = s {
+                for x in &mut b[byte..byte + n as usize] {
+                    *x = if zero { Byte::Zero } else { Byte::Misc };
+                }
+            }
+        }
+        Ok(())
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    pub(super) fn store(
+        &mut self,
+        pc: usize,
+        st: &mut State,
+        dst: u8,
+        base: &RegVal,
+        off: i32,
+        size: Size,
+        v: RegVal,
+    ) -> R<()> {
+        let n = size.bytes();
+        match base {
+            RegVal::Stack { frame, off: o } => self.stack_write(pc, st, *frame, o + off, n, v),
+            // A pointer stored this way reads back as a number (privileged).
+            RegVal::StackVar { frame, off: o, var } => {
+                let (f, lo, hi) =
+                    self.stack_var_range(pc, st, dst, base, *frame, o + off, var, n)?;
+                stack_var_write(st, f, lo, hi, &v);
+                Ok(())
+            }
+            RegVal::Ctx { off: o } => {
+                if *o != 0 {
+                    return Err(e(pc, Rule::ContextAccess, format!("r{dst} is the context pointer + {o}; write through the unmodified pointer")));
+                }
+                ctx::access(self.input.prog_type, off, n, true, false)
+                    .map(|_| ())
+                    .map_err(|m| e(pc, Rule::ContextAccess, m))
+            }
+            _ => {
+                // A privileged loader may store a pointer into a map value, the packet or ring
+                // buffer memory (the kernel's `allow_ptr_leaks`); it reads back as a number.
+                self.check_mem(
+                    pc,
+                    dst,
+                    base,
+                    off,
+                    n as u64,
+                    true,
+                    &format!("{} store", size_name(size)),
+                )
+            }
+        }
+    }
+
+    /// 6.12: spilling a number that fits in the store (8 bytes, or a narrow store at the start
+    /// of a slot) links the stack copy and the register, as a move does
+    /// (`assign_scalar_id_before_mov` in `check_stack_write_fixed_off`).
+    pub(super) fn link_spilled(
+        &self,
+        st: &mut State,
+        base: &RegVal,
+        off: i32,
+        size: Size,
+        src: u8,
+    ) {
+        let RegVal::Stack { frame, off: o } = base else {
+            return;
+        };
+        let n = size.bytes();
+        let a = o + off;
+        let RegVal::Scalar(v) = st.cur().regs[src as usize].clone() else {
+            return;
+        };
+        if self.input.kernel < KernelVersion::NARROW_FILL
+            || (v.id() != 0 && v.link & Scalar::ANY_DELTA == 0)
+            || !fits(&v, n)
+            || (n != 8 && (a + 512) % 8 != 0)
+        {
+            return;
+        }
+        let (f, slot) = (*frame as usize, ((a + 512) / 8) as usize);
+        let Some(fr) = st.frames.get(f) else { return };
+        let stored = match fr.stack.get(slot) {
+            Some(Slot::Spill(RegVal::Scalar(x))) | Some(Slot::Part(x, _)) if *x == v => *x,
+            _ => return,
+        };
+        // A value linked with a delta starts a new link; a constant gets none.
+        let linked = if stored.as_const().is_some() {
+            stored.unlinked()
+        } else {
+            Scalar {
+                link: st.fresh(),
+                delta: 0,
+                ..stored
+            }
+        };
+        let new_slot = match &st.frames[f].stack[slot] {
+            Slot::Part(_, sz) => Slot::Part(linked, *sz),
+            _ => Slot::Spill(RegVal::Scalar(linked)),
+        };
+        st.frames[f].stack[slot] = new_slot;
+        st.cur_mut().regs[src as usize] = RegVal::Scalar(linked);
+    }
+
+    pub(super) fn ld_abs(
+        &mut self,
+        pc: usize,
+        st: &mut State,
+        size: Size,
+        ind: Option<u8>,
+        _imm: i32,
+    ) -> R<()> {
+        if self.family == helpers::avail::XDP {
+            return Err(e(pc, Rule::Unsupported, "legacy packet loads (LD_ABS / LD_IND) are not allowed in XDP programs; use data/data_end pointers"));
+        }
+        if !st.refs.is_empty() {
+            return Err(e(
+                pc,
+                Rule::ReferenceLeak,
+                "legacy packet loads cannot be mixed with held references",
+            ));
+        }
+        let r6 = self.read(st, pc, 6)?;
+        if r6 != (RegVal::Ctx { off: 0 }) {
+            return Err(e(
+                pc,
+                Rule::MemoryAccess,
+                format!(
+                    "legacy packet loads need the context pointer in r6; r6 is {}",
+                    self.describe(&r6)
+                ),
+            ));
+        }
+        if let Some(r) = ind {
+            let v = self.read(st, pc, r)?;
+            if v.is_pointer() {
+                return Err(e(
+                    pc,
+                    Rule::MemoryAccess,
+                    format!(
+                        "the LD_IND offset r{r} must be a scalar, not {}",
+                        self.describe(&v)
+                    ),
+                ));
+            }
+        }
+        let _ = size;
+        for r in 1..=5 {
+            self.set(st, r, RegVal::NotInit);
+        }
+        self.set(st, 0, RegVal::Scalar(Scalar::UNKNOWN));
+        Ok(())
+    }
+}
+
+/// True if every value of `v` fits in `n` bytes (`get_reg_width(v) <= 8 n`).
+fn fits(v: &Scalar, n: u32) -> bool {
+    n >= 8 || v.umax < 1u64 << (8 * n)
+}
+
+/// A fill of `n` bytes of the spilled `v`: its bounds truncated to the size, linked to the
+/// spilled register's copies while the value fits (`copy_register_state`).
+fn fill(v: &Scalar, n: u32) -> Scalar {
+    if fits(v, n) {
+        *v
+    } else {
+        coerce(v, n)
+    }
+}
+
+/// The kernel's `coerce_reg_to_size`: the low `n` bytes, zero-extended.
+pub(super) fn coerce(v: &Scalar, n: u32) -> Scalar {
+    match n {
+        8 => v.unlinked(),
+        4 => v.unlinked().trunc32(),
+        _ => v.unlinked().and(&Scalar::konst((1u64 << (8 * n)) - 1)),
+    }
+}
+
+pub(super) fn mask(s: Size) -> u64 {
+    match s {
+        Size::B => 0xff,
+        Size::H => 0xffff,
+        Size::W => 0xffff_ffff,
+        Size::DW => u64::MAX,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn narrow_fills_truncate_and_keep_links_only_when_the_value_fits() {
+        let v = Scalar {
+            link: 7,
+            ..Scalar::urange(0, 300)
+        };
+        // 300 does not fit in one byte: truncated, unlinked.
+        let f = fill(&v, 1);
+        assert_eq!((f.umin, f.umax, f.link), (0, 255, 0));
+        // It fits in two: the same value, still linked.
+        assert_eq!(fill(&v, 2), v);
+        let c = coerce(&Scalar::konst(0x1_0000_0005), 4);
+        assert_eq!(c.as_const(), Some(5));
+        assert!(fits(&Scalar::urange(0, 255), 1));
+        assert!(!fits(&Scalar::urange(0, 256), 1));
+        assert!(fits(&Scalar::UNKNOWN, 8));
+    }
+}

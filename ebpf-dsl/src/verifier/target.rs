@@ -1,0 +1,94 @@
+//! The Linux version a program is verified for.
+//!
+//! The kernel's verifier learns new tricks in new releases; a program that relies on one is
+//! rejected by older kernels. The static verifier assumes only the features of the version it
+//! is given ([`VerifyInput::kernel`](super::VerifyInput::kernel)), so that what it accepts
+//! loads on that version. Later verifiers almost always prove at least as much; the known
+//! exception is 6.18's links through `rX -= c`, which carry a lossy `&`-test refinement to the
+//! copies (the `link_sub_delta_jset` rule case): verify for the newest kernel you target too. The default, [`KernelVersion::DEFAULT`], is 6.6
+//! (the oldest long-term release it supports); the features gated on a newer version are:
+//!
+//! | feature                                                                 | since |
+//! |-------------------------------------------------------------------------|-------|
+//! | `bpf_map_lookup_elem` on an (per-CPU) array with a constant in-bounds key from the stack never returns NULL | 6.14 |
+//! | byte swaps (`be16`, `bswap32`, ...) keep the known bits and truncate (`scalar_byte_swap`) | 6.18 |
+//! | `==` / `!=` between values whose known bits disagree is decided (`tnum_overlap`) | 6.12 |
+//! | `rX = rY; rX += c` keeps the two linked with the delta `c` (`BPF_ADD_CONST`) | 6.12 |
+//! | the same links through `rX -= c`, negative constants and 32-bit `wX += c` | 6.18 |
+//! | a load narrower than a spilled number, from its start, keeps its bounds; spills, fills and `w1 = w2` of a value that fits keep the link to its copies | 6.12 |
+//!
+//! Everything else follows kernel 6.18 and is checked against it by the differential tests.
+
+use core::fmt;
+
+/// A kernel version `major.minor`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct KernelVersion {
+    /// Major version (6 in 6.18).
+    pub major: u16,
+    /// Minor version (18 in 6.18).
+    pub minor: u16,
+}
+
+impl KernelVersion {
+    /// Linux 6.6, the default target.
+    pub const DEFAULT: KernelVersion = KernelVersion::new(6, 6);
+    /// Array lookups with a constant in-bounds key are non-NULL (`can_elide_value_nullness`).
+    pub const CONST_KEY_LOOKUP: KernelVersion = KernelVersion::new(6, 14);
+    /// `==` and `!=` are decided by the known bits too (`tnum_overlap`).
+    pub const TNUM_BRANCH: KernelVersion = KernelVersion::new(6, 12);
+    /// Narrow fills keep a spilled number's bounds (`bpf_stack_narrow_access_ok`), spills and
+    /// fills and 32-bit moves of a value that fits keep its link to its copies.
+    pub const NARROW_FILL: KernelVersion = KernelVersion::new(6, 12);
+    /// `rX = rY; rX += c` keeps rX linked to rY with the delta c (`BPF_ADD_CONST`).
+    pub const LINK_DELTA: KernelVersion = KernelVersion::new(6, 12);
+    /// Links also through `rX -= c`, negative constants and 32-bit `wX += c`
+    /// (`BPF_ADD_CONST32`).
+    pub const LINK_DELTA_SUB: KernelVersion = KernelVersion::new(6, 18);
+    /// Byte swaps are tracked (`scalar_byte_swap`).
+    pub const BSWAP_TRACKING: KernelVersion = KernelVersion::new(6, 18);
+
+    /// The version `major.minor`.
+    pub const fn new(major: u16, minor: u16) -> KernelVersion {
+        KernelVersion { major, minor }
+    }
+
+    /// Parses `6.18`, `6.18.44` or a `uname -r` release such as `6.18.44-fc-v1252`; `None`
+    /// if it does not start with `major.minor`.
+    pub fn parse(s: &str) -> Option<KernelVersion> {
+        let mut it = s.trim().split(|c: char| !c.is_ascii_digit());
+        let major = it.next()?.parse().ok()?;
+        let minor = it.next()?.parse().ok()?;
+        Some(KernelVersion { major, minor })
+    }
+}
+
+impl Default for KernelVersion {
+    fn default() -> Self {
+        KernelVersion::DEFAULT
+    }
+}
+
+impl fmt::Display for KernelVersion {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}.{}", self.major, self.minor)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_releases() {
+        assert_eq!(
+            KernelVersion::parse("6.18.44-fc-v1252"),
+            Some(KernelVersion::new(6, 18))
+        );
+        assert_eq!(KernelVersion::parse("6.6"), Some(KernelVersion::new(6, 6)));
+        assert_eq!(KernelVersion::parse("x"), None);
+        assert_eq!(KernelVersion::parse("6"), None);
+        assert!(KernelVersion::new(6, 14) > KernelVersion::DEFAULT);
+        assert_eq!(KernelVersion::DEFAULT.to_string(), "6.6");
+    }
+}

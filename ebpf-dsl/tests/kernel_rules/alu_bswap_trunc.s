@@ -1,0 +1,11 @@
+# kernel: accept
+# since: 6.18
+call bpf_get_prandom_u32
+r0 <<= 32
+r0 = be16 r0
+if r0 > 0xffff goto bad
+r0 = 0
+exit
+bad:
+r0 = *(u64 *)(r0 + 0)
+exit

@@ -1,0 +1,10 @@
+# kernel: accept
+call bpf_get_prandom_u32
+r0 <<= 20
+r0 = le16 r0
+if r0 > 0xffff goto bad
+r0 = 0
+exit
+bad:
+r0 = *(u64 *)(r0 + 0)
+exit

@@ -1,0 +1,4 @@
+# kernel: accept
+w2 = w10
+r0 = r2
+exit

@@ -1,0 +1,6 @@
+# kernel: reject
+# kernel log: R3 pointer arithmetic on pkt_end prohibited
+r3 = *(u32 *)(r1 + 4)
+r3 += 0
+r0 = 2
+exit

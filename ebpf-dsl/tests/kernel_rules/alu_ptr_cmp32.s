@@ -1,0 +1,6 @@
+# kernel: accept
+r2 = r10
+if w2 > 5 goto l
+l:
+r0 = 0
+exit

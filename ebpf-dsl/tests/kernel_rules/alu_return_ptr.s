@@ -1,0 +1,3 @@
+# kernel: accept
+r0 = r10
+exit

@@ -1,0 +1,5 @@
+# kernel: accept
+r1 = r10
+w1 -= 8
+r0 = 0
+exit

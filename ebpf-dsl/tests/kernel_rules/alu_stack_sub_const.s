@@ -1,0 +1,7 @@
+# kernel: reject
+# kernel log: R1 subtraction from stack pointer prohibited
+r1 = r10
+r1 -= 8
+*(u64 *)(r1 + 0) = 0
+r0 = 0
+exit

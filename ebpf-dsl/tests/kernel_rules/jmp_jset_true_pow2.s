@@ -1,0 +1,15 @@
+# kernel: accept
+# since: 6.12
+r7 = *(u32 *)(r1 + 16)
+r7 &= 0xf0
+if r7 & 16 goto l3
+r0 = 2
+exit
+l3:
+if r7 == 0 goto bad
+r0 = 2
+exit
+bad:
+r0 = 7
+r0 = *(u64 *)(r0 + 0)
+exit

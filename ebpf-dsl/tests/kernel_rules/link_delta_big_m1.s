@@ -1,0 +1,16 @@
+# kernel: accept
+# ours: reject
+r6 = *(u32 *)(r1 + 16)
+*(u32 *)(r10 - 4) = 0
+r2 = r10
+r2 += -4
+r1 = m ll
+call bpf_map_lookup_elem
+if r0 == 0 goto out
+r6 &= 7
+r2 = r6
+r2 += 0x1fffffff
+r0 += r2
+out:
+r0 = 2
+exit

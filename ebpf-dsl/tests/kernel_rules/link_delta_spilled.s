@@ -1,0 +1,19 @@
+# kernel: reject
+# kernel log: R0 unbounded memory access, make sure to bounds check any such access
+r6 = *(u32 *)(r1 + 16)
+*(u32 *)(r10 - 4) = 0
+r2 = r10
+r2 += -4
+r1 = m ll
+call bpf_map_lookup_elem
+if r0 == 0 goto out
+r2 = r6
+r2 += 4
+*(u64 *)(r10 - 16) = r2
+if r6 > 10 goto out
+r3 = *(u64 *)(r10 - 16)
+r0 += r3
+r0 = *(u8 *)(r0 + 0)
+out:
+r0 = 2
+exit

@@ -1,0 +1,5 @@
+# kernel: accept
+# type: sched_cls
+*(u32 *)(r1 + 8) = w10
+r0 = 0
+exit

@@ -1,0 +1,11 @@
+# kernel: reject
+# kernel log: R0 invalid mem access 'map_value_or_null'
+*(u64 *)(r10 - 16) = 0
+*(u64 *)(r10 - 8) = 0
+r2 = r10
+r2 += -10
+r1 = m ll
+call bpf_map_lookup_elem
+r0 = *(u64 *)(r0 + 0)
+r0 = 2
+exit

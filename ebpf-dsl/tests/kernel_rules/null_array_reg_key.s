@@ -1,0 +1,11 @@
+# kernel: accept
+# since: 6.14
+r3 = 0
+*(u32 *)(r10 - 4) = r3
+r2 = r10
+r2 += -4
+r1 = m ll
+call bpf_map_lookup_elem
+r0 = *(u64 *)(r0 + 0)
+r0 = 2
+exit

@@ -1,0 +1,9 @@
+# kernel: accept
+*(u32 *)(r10 - 64) = 0
+r0 = *(u16 *)(r10 - 62)
+if r0 != 0 goto bad
+r0 = 2
+exit
+bad:
+r0 = *(u64 *)(r0 + 0)
+exit

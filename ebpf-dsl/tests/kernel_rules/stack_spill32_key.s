@@ -1,0 +1,10 @@
+# kernel: accept
+# since: 6.14
+*(u32 *)(r10 - 8) = 0
+r2 = r10
+r2 += -8
+r1 = m ll
+call bpf_map_lookup_elem
+r0 = *(u64 *)(r0 + 0)
+r0 = 2
+exit

@@ -1,0 +1,135 @@
+//! The kernel rule cases of `ebpf-dsl/tests/kernel_rules/*.s` against the running kernel:
+//! every case is loaded with `BPF_PROG_LOAD` and must get the verdict recorded in its
+//! `# kernel:` header, and the static verifier must never accept a case the kernel rejects
+//! (its own verdicts, known false rejects included, are checked by
+//! `ebpf-dsl/tests/verifier_kernel_rules.rs`). Needs root; skips with a message otherwise
+//! unless `CI=true`.
+
+use std::borrow::Cow;
+use std::path::Path;
+
+use ebpf_dsl::asm::assemble_unchecked;
+use ebpf_dsl::verifier::{verify, KernelVersion, VerifyInput};
+use ebpf_dsl::{MapSpec, MapType, ProgramSpec, ProgramType};
+use xsk_runtime::maps::Map;
+use xsk_runtime::program::{LoadOptions, Program};
+use xsk_runtime::Error;
+
+fn is_root() -> bool {
+    // SAFETY: geteuid has no preconditions and cannot fail.
+    unsafe { libc::geteuid() == 0 }
+}
+
+fn map(name: &'static str, map_type: MapType, key_size: u32, value_size: u32, n: u32) -> MapSpec {
+    MapSpec {
+        name: Cow::Borrowed(name),
+        map_type,
+        key_size,
+        value_size,
+        max_entries: n,
+        flags: 0,
+    }
+}
+
+fn header(src: &str, key: &str) -> Option<String> {
+    src.lines()
+        .take_while(|l| l.starts_with('#'))
+        .find_map(|l| l.strip_prefix(&format!("# {key}:")))
+        .map(|v| v.trim().to_string())
+}
+
+#[test]
+fn recorded_verdicts_are_the_kernels() {
+    if !is_root() && std::env::var("CI").as_deref() != Ok("true") {
+        println!("skipped: BPF_PROG_LOAD needs root (run as root, or set CI=true to make this a failure)");
+        return;
+    }
+    let specs = vec![
+        map("m", MapType::Array, 4, 16, 1),
+        map("h", MapType::Hash, 8, 8, 16),
+        map("x", MapType::Xskmap, 4, 4, 4),
+    ];
+    let maps: Vec<Map> = specs
+        .iter()
+        .map(|s| Map::create(s).unwrap_or_else(|e| panic!("creating map {}: {e}", s.name)))
+        .collect();
+    let map_refs: Vec<&Map> = maps.iter().collect();
+    let release = std::fs::read_to_string("/proc/sys/kernel/osrelease").expect("kernel release");
+    let running = KernelVersion::parse(&release).expect("a major.minor kernel release");
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../ebpf-dsl/tests/kernel_rules");
+    let mut files: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap_or_else(|e| panic!("reading {}: {e}", dir.display()))
+        .map(|e| e.expect("directory entry").path())
+        .filter(|p| p.extension().is_some_and(|x| x == "s"))
+        .collect();
+    files.sort();
+    assert!(files.len() >= 80, "only {} cases found", files.len());
+    let mut wrong = Vec::new();
+    let (mut agree, mut false_rejects) = (0, 0);
+    for p in &files {
+        let name = p.file_name().unwrap().to_string_lossy().into_owned();
+        let src = std::fs::read_to_string(p).expect("read case");
+        let recorded = match header(&src, "kernel").as_deref() {
+            Some("accept") => true,
+            Some("reject") => false,
+            other => panic!("{name}: bad or missing `# kernel:` line ({other:?})"),
+        };
+        let pt = header(&src, "type")
+            .map(|t| ProgramType::from_name(&t).unwrap_or_else(|| panic!("{name}: type {t}")))
+            .unwrap_or(ProgramType::Xdp);
+        let a = assemble_unchecked(&src).unwrap_or_else(|d| panic!("{name}: {d:?}"));
+        // Verified for the running kernel, so that features of newer kernels are assumed.
+        let ours = verify(
+            &VerifyInput::new(&a.insns, pt)
+                .with_maps(&a.relocations, &specs)
+                .with_kernel(running),
+        );
+        let spec = ProgramSpec {
+            name: Cow::Borrowed("rulecase"),
+            prog_type: pt,
+            license: Cow::Borrowed("GPL"),
+            insns: Cow::Owned(a.insns.clone()),
+            relocations: Cow::Owned(a.relocations.clone()),
+            maps: Cow::Owned(specs.clone()),
+        };
+        let kernel = match Program::load_with(&spec, &map_refs, &LoadOptions::default()) {
+            Ok(_) => Ok(()),
+            Err(Error::Verifier { log, .. }) => Err(log),
+            Err(e) => {
+                panic!("{name}: BPF_PROG_LOAD failed for a reason other than the verifier: {e}")
+            }
+        };
+        let last = |log: &str| {
+            log.lines()
+                .rev()
+                .find(|l| !l.starts_with("processed") && !l.is_empty())
+                .unwrap_or("")
+                .to_string()
+        };
+        if kernel.is_ok() != recorded {
+            wrong.push(format!(
+                "{name}: recorded `kernel: {}`, the kernel says {}",
+                if recorded { "accept" } else { "reject" },
+                kernel
+                    .as_ref()
+                    .map(|_| "accept".to_string())
+                    .unwrap_or_else(|l| last(l))
+            ));
+        }
+        match (&ours, &kernel) {
+            (Ok(_), Err(log)) => {
+                wrong.push(format!("{name}: FALSE ACCEPT (kernel: {})", last(log)))
+            }
+            (Err(e), Ok(())) => {
+                false_rejects += 1;
+                println!("{name}: false reject: {}", e[0]);
+            }
+            _ => agree += 1,
+        }
+    }
+    println!(
+        "{} kernel rule cases: {agree} agree with the kernel, {false_rejects} false rejects, 0 false accepts allowed",
+        files.len()
+    );
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+}
