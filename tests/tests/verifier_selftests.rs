@@ -44,7 +44,7 @@ fn repo_root() -> PathBuf {
 
 fn cache_dir() -> PathBuf {
     match std::env::var_os("VERIFIER_SELFTESTS_CACHE") {
-        Some(d) => PathBuf::from(d),
+        Some(d) => repo_root().join(d),
         None => repo_root().join("target").join("verifier-selftests"),
     }
 }
@@ -574,8 +574,9 @@ fn kernel_selftests_differential() {
     let dir = cache.join("corpus");
     let results: Vec<Result1> = cases.iter().map(|c| run_case(&dir, c)).collect();
     let secs = start.elapsed().as_secs_f64();
+    // A relative path is taken from the checkout's root (cargo runs tests in tests/).
     let out = std::env::var_os("VERIFIER_SELFTESTS_RESULTS")
-        .map(PathBuf::from)
+        .map(|p| repo_root().join(p))
         .unwrap_or_else(|| cache.join("results"));
     let (md, total) = report(&cases, &results, secs, &out);
     let table_end = md.find("## Per suite").unwrap_or(md.len());
