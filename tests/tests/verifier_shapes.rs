@@ -35,7 +35,7 @@ use xsk_runtime::maps::Map;
 use xsk_runtime::program::{LoadOptions, Program};
 use xsk_runtime::Error;
 
-const SEED: u64 = 0x5ba9_e5_0f_1005;
+const SEED: u64 = 0x5ba9_e50f_1005;
 /// Programs per (shape, program type) by default.
 const PROGRAMS: usize = 400;
 /// Mistake probability, percent per shape instance.
@@ -307,7 +307,7 @@ impl Gen {
         }
         if oops {
             match self.rng.below(2) {
-                0 => limit = 57,                 // one byte too far
+                0 => limit = 57,           // one byte too far
                 _ => self.emit("r2 += 1"), // the link is broken: r1 stays unbounded
             }
         }
@@ -403,9 +403,11 @@ impl Gen {
         self.unknown_in_r0();
         // A masked offset into the 64 bytes below r10: r10 - 64 + (0..=mask << shift).
         let (mask, shift) = self.rng.pick(&[(7, 3), (56, 0), (15, 2), (3, 4)]);
-        let (ty, size) = self.rng.pick(&[("u8", 1), ("u16", 2), ("u32", 4), ("u64", 8)]);
+        let (ty, size) = self
+            .rng
+            .pick(&[("u8", 1), ("u16", 2), ("u32", 4), ("u64", 8)]);
         let max = (mask << shift) + size; // <= 64: the last byte is r10 - 1
-        // Initialise the region first (reads then see initialised bytes).
+                                          // Initialise the region first (reads then see initialised bytes).
         if !oops || self.rng.chance(50) {
             for s in 1..=8 {
                 self.emit(&format!("*(u64 *)(r10 - {}) = 0", 8 * s));
@@ -500,7 +502,11 @@ impl Gen {
         self.emit("r3 = 12");
         self.emit("r4 = -1"); // BPF_F_CURRENT_NETNS
         self.emit("r5 = 0");
-        let lookup = self.rng.pick(&["bpf_sk_lookup_tcp", "bpf_skc_lookup_tcp", "bpf_sk_lookup_udp"]);
+        let lookup = self.rng.pick(&[
+            "bpf_sk_lookup_tcp",
+            "bpf_skc_lookup_tcp",
+            "bpf_sk_lookup_udp",
+        ]);
         self.emit(&format!("call {lookup}"));
         if mistake != 0 {
             self.emit(&format!("if r0 == 0 goto {skip}"));
@@ -664,7 +670,7 @@ fn verifier_shapes_agree_with_the_kernel() {
         }
     }
     let mut reasons: Vec<_> = reasons.into_iter().collect();
-    reasons.sort_by(|a, b| b.1.cmp(&a.1));
+    reasons.sort_by_key(|r| std::cmp::Reverse(r.1));
     for (r, k) in reasons.iter().take(25) {
         println!("false reject x{k}: {r}");
     }
