@@ -2,6 +2,8 @@
 //! kernel's own selftests and real parsers use and the first generator
 //! (`verifier_differential.rs`) does not produce:
 //!
+//! - **header walks**: a parser's loop over IPv6-style extension headers, the packet offset a
+//!   growing variable, a bounds check per round;
 //! - **loops** with bounded trip counts (counting up or down, `<`, `!=`, JMP32 and signed exits)
 //!   whose bodies accumulate, index a map value or the stack by the counter, or read the packet
 //!   with a bounds check per iteration;
@@ -91,10 +93,12 @@ enum Shape {
     VarStack,
     RingbufRef,
     SocketRef,
+    HeaderWalk,
 }
 
-const SHAPES: [Shape; 6] = [
+const SHAPES: [Shape; 7] = [
     Shape::Loop,
+    Shape::HeaderWalk,
     Shape::LinkedRegs,
     Shape::SpillFill,
     Shape::VarStack,
@@ -143,7 +147,7 @@ impl Gen {
         self.emit("r9 = 0");
         // Two loops in a row multiply the kernel's work (every exit state of the first enters
         // the second): one loop a program.
-        let n = if shape == Shape::Loop {
+        let n = if shape == Shape::Loop || shape == Shape::HeaderWalk {
             1
         } else {
             self.rng.range(1, 2)
@@ -156,6 +160,7 @@ impl Gen {
                 Shape::VarStack => self.var_stack(),
                 Shape::RingbufRef => self.ringbuf_ref(),
                 Shape::SocketRef => self.socket_ref(),
+                Shape::HeaderWalk => self.header_walk(),
             }
         }
         self.emit("r0 = r9");
@@ -279,6 +284,43 @@ impl Gen {
                 "w<" => self.emit(&format!("if w1 < {n} goto {top}")),
                 c => self.emit(&format!("if r1 {c} {n} goto {top}")),
             }
+        }
+        self.emit(&format!("{done}:"));
+    }
+
+    /// A parser's loop: walk up to n extension headers, each `(hdr[1] + 1) * 8` bytes long
+    /// (IPv6 style), the offset a variable added to the packet pointer, a bounds check each
+    /// round.
+    fn header_walk(&mut self) {
+        let top = self.l("walk");
+        let done = self.l("walked");
+        let oops = self.oops();
+        let n = self.rng.range(2, 8);
+        let start = self.rng.pick(&[14, 34, 54]);
+        self.emit(&format!("r5 = {start}"));
+        self.emit("r1 = 0");
+        self.emit(&format!("{top}:"));
+        if self.rng.chance(50) {
+            // keep the offset small, as parsers do (`if (off > MAX) break;`)
+            self.emit(&format!("if r5 > 1024 goto {done}"));
+        }
+        self.emit("r2 = r7");
+        self.emit("r2 += r5");
+        self.emit("r3 = r2");
+        self.emit("r3 += 2");
+        self.emit(&format!("if r3 > r8 goto {done}"));
+        // the mistake: the length byte read is one past the checked two bytes
+        let at = if oops { 2 } else { 1 };
+        self.emit(&format!("r4 = *(u8 *)(r2 + {at})"));
+        self.emit("r4 += 1");
+        self.emit("r4 <<= 3");
+        self.emit("r5 += r4");
+        self.emit("r9 += r4");
+        self.emit("r1 += 1");
+        let exit = self.rng.pick(&["<", "w<"]);
+        match exit {
+            "w<" => self.emit(&format!("if w1 < {n} goto {top}")),
+            c => self.emit(&format!("if r1 {c} {n} goto {top}")),
         }
         self.emit(&format!("{done}:"));
     }
@@ -585,8 +627,10 @@ fn verifier_shapes_agree_with_the_kernel() {
             .collect();
         let refs: Vec<&Map> = kmaps.iter().collect();
         for shape in SHAPES {
-            if shape == Shape::SocketRef && pt == ProgramType::SocketFilter {
-                continue; // socket filters may not look sockets up
+            if matches!(shape, Shape::SocketRef | Shape::HeaderWalk)
+                && pt == ProgramType::SocketFilter
+            {
+                continue; // socket filters may not look sockets up or read the packet directly
             }
             rows.push(((shape, pt), Row::default()));
             let row = &mut rows.last_mut().expect("just pushed").1;
