@@ -143,6 +143,7 @@ def fetch(cache: Path) -> Path:
 
 def headers(cache: Path) -> Path:
     inc = cache / "include"
+    inc.mkdir(parents=True, exist_ok=True)
     vmlinux = inc / "vmlinux.h"
     (inc / "kfuncs.h").write_text(
         "#include <vmlinux.h>\n#include <bpf/bpf_helpers.h>\n"
