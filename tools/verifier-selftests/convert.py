@@ -32,7 +32,6 @@ import re
 import shutil
 import subprocess
 import sys
-import tempfile
 from pathlib import Path
 
 PACKAGE = "linux-source-6.12"
@@ -171,15 +170,19 @@ def headers(cache: Path) -> Path:
 
 
 def matching(text: str, open_pos: int, open_ch: str, close_ch: str) -> int:
-    """Index of the bracket closing the one at open_pos."""
+    """Index of the bracket closing the one at open_pos (brackets in strings do not count)."""
     depth = 0
+    in_str = False
     i = open_pos
     while i < len(text):
         c = text[i]
-        if c == '"':
-            i = text.index('"', i + 1) if '"' in text[i + 1 :] else len(text)
-            while text[i - 1] == "\\" and text[i - 2] != "\\":
-                i = text.index('"', i + 1)
+        if in_str:
+            if c == "\\":
+                i += 1
+            elif c == '"':
+                in_str = False
+        elif c == '"':
+            in_str = True
         elif c == open_ch:
             depth += 1
         elif c == close_ch:
@@ -562,7 +565,7 @@ def main():
             ptype, attach = SECTIONS[c["section"]]
             c["prog_type"], c["attach"] = ptype, attach
             if c["auxiliary"]:
-                rows.append(row(suite, c, "", "", "", "", "auxiliary program of another test"))
+                # a tail-call target other tests load with them, not a test itself
                 continue
             if c["btf_path"]:
                 rows.append(row(suite, c, "", "", "", "", "needs external BTF"))
