@@ -409,7 +409,18 @@ fn report(cases: &[Case], results: &[Result1], secs: f64, out: &Path) -> (String
     );
     let _ = writeln!(md, "## Totals\n");
     let header = "| suite | cases | agree | false accepts | false rejects | parse failures | not expressible | agreement |\n|---|---:|---:|---:|---:|---:|---:|---:|";
-    let _ = writeln!(md, "{header}\n{}\n", total.row("**all**"));
+    let _ = writeln!(md, "{header}\n{}", total.row("**all**"));
+    let mut per_type: BTreeMap<&str, Counts> = BTreeMap::new();
+    for (c, r) in cases.iter().zip(results) {
+        per_type
+            .entry(c.prog_type.name())
+            .or_default()
+            .add(r.outcome);
+    }
+    for (t, n) in &per_type {
+        let _ = writeln!(md, "{}", n.row(&format!("{t} programs")));
+    }
+    md.push('\n');
     // False rejects by what the kernel can do and we cannot: where the next verifier work goes.
     let mut by_gap: BTreeMap<&str, (usize, Vec<&str>)> = BTreeMap::new();
     for (c, r) in cases.iter().zip(results) {
