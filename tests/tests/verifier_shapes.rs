@@ -4,6 +4,10 @@
 //!
 //! - **header walks**: a parser's loop over IPv6-style extension headers, the packet offset a
 //!   growing variable, a bounds check per round;
+//! - **packet comparison forms**: `data_end` against a packet pointer, either operand first,
+//!   every operator, the good branch on either side;
+//! - **JMP32 bounds** and **non-constant comparisons** (`if r1 > r2` with r2 bounded) used as
+//!   map value offsets; **constant-key array lookups** with and without the NULL test;
 //! - **loops** with bounded trip counts (counting up or down, `<`, `!=`, JMP32 and signed exits)
 //!   whose bodies accumulate, index a map value or the stack by the counter, or read the packet
 //!   with a bounds check per iteration;
@@ -94,11 +98,19 @@ enum Shape {
     RingbufRef,
     SocketRef,
     HeaderWalk,
+    PktForms,
+    Jmp32,
+    NonConstCmp,
+    ConstKey,
 }
 
-const SHAPES: [Shape; 7] = [
+const SHAPES: [Shape; 11] = [
     Shape::Loop,
     Shape::HeaderWalk,
+    Shape::PktForms,
+    Shape::Jmp32,
+    Shape::NonConstCmp,
+    Shape::ConstKey,
     Shape::LinkedRegs,
     Shape::SpillFill,
     Shape::VarStack,
@@ -161,6 +173,10 @@ impl Gen {
                 Shape::RingbufRef => self.ringbuf_ref(),
                 Shape::SocketRef => self.socket_ref(),
                 Shape::HeaderWalk => self.header_walk(),
+                Shape::PktForms => self.pkt_forms(),
+                Shape::Jmp32 => self.jmp32(),
+                Shape::NonConstCmp => self.non_const_cmp(),
+                Shape::ConstKey => self.const_key(),
             }
         }
         self.emit("r0 = r9");
@@ -323,6 +339,141 @@ impl Gen {
             c => self.emit(&format!("if r1 {c} {n} goto {top}")),
         }
         self.emit(&format!("{done}:"));
+    }
+
+    /// Every form of comparing a packet pointer with `data_end`: either operand first, each
+    /// operator, the good branch on the fall-through or on the jump; then a read at the edge
+    /// of the proven range (the mistake: one byte past it).
+    fn pkt_forms(&mut self) {
+        let skip = self.l("skip");
+        let ok = self.l("ok");
+        let oops = self.oops();
+        let n = self.rng.range(8, 64);
+        self.emit("r1 = r7");
+        self.emit(&format!("r1 += {n}"));
+        // (comparison, the jump goes to the good branch)
+        let (cmp, jump_is_good) = self.rng.pick(&[
+            ("r1 > r8", false),
+            ("r8 < r1", false),
+            ("r1 >= r8", false),
+            ("r8 <= r1", false),
+            ("r1 <= r8", true),
+            ("r8 >= r1", true),
+            ("r1 < r8", true),
+            ("r8 > r1", true),
+        ]);
+        if jump_is_good {
+            self.emit(&format!("if {cmp} goto {ok}"));
+            self.emit(&format!("goto {skip}"));
+            self.emit(&format!("{ok}:"));
+        } else {
+            self.emit(&format!("if {cmp} goto {skip}"));
+        }
+        let (ty, size) = self
+            .rng
+            .pick(&[("u8", 1), ("u16", 2), ("u32", 4), ("u64", 8)]);
+        let off = n - size + i64::from(oops);
+        self.emit(&format!("r0 = *({ty} *)(r7 + {off})"));
+        self.emit("r9 += r0");
+        self.emit(&format!("{skip}:"));
+    }
+
+    /// A 32-bit comparison bounds a value whose upper half is known zero; the 64-bit register
+    /// is then an offset into a map value (the mistake: the upper half is not known).
+    fn jmp32(&mut self) {
+        let skip = self.l("skip");
+        let oops = self.oops();
+        self.lookup(&skip);
+        self.emit("r5 = r0");
+        if oops && self.rng.chance(50) {
+            self.emit("r1 = *(u64 *)(r5 + 8)"); // 64 unknown bits
+        } else {
+            self.emit("r1 = *(u32 *)(r5 + 8)"); // zero-extended
+        }
+        let limit = if oops { 57 } else { 56 };
+        match self.rng.below(5) {
+            0 => self.emit(&format!("if w1 > {limit} goto {skip}")),
+            1 => self.emit(&format!("if w1 >= {} goto {skip}", limit + 1)),
+            2 => {
+                // signed: also the negative half must go
+                self.emit(&format!("if w1 s> {limit} goto {skip}"));
+                self.emit(&format!("if w1 s< 0 goto {skip}"));
+            }
+            3 => {
+                let ok = self.l("ok");
+                self.emit(&format!("if w1 <= {limit} goto {ok}"));
+                self.emit(&format!("goto {skip}"));
+                self.emit(&format!("{ok}:"));
+            }
+            _ => {
+                let ok = self.l("ok");
+                self.emit(&format!("if w1 < {} goto {ok}", limit + 1));
+                self.emit(&format!("goto {skip}"));
+                self.emit(&format!("{ok}:"));
+            }
+        }
+        self.emit("r5 += r1");
+        self.emit("r2 = *(u64 *)(r5 + 0)");
+        self.emit("r9 += r2");
+        self.emit(&format!("{skip}:"));
+    }
+
+    /// Bounds from a comparison of two registers: r1 (unknown) <= r2 (bounded) bounds r1.
+    fn non_const_cmp(&mut self) {
+        let skip = self.l("skip");
+        let oops = self.oops();
+        self.lookup(&skip);
+        self.emit("r5 = r0");
+        self.emit("r1 = *(u32 *)(r5 + 0)");
+        self.emit("r2 = *(u32 *)(r5 + 4)");
+        let mask = if oops { 63 } else { 31 };
+        // r2 in 0..=31, so r1 <= 31 and the 8-byte load stays in the 64-byte value
+        self.emit(&format!("r2 &= {mask}"));
+        let (cmp, jump_is_good) = self.rng.pick(&[
+            ("r1 > r2", false),
+            ("r2 < r1", false),
+            ("w1 > w2", false),
+            ("r1 <= r2", true),
+            ("r2 >= r1", true),
+            ("w1 <= w2", true),
+        ]);
+        if jump_is_good {
+            let ok = self.l("ok");
+            self.emit(&format!("if {cmp} goto {ok}"));
+            self.emit(&format!("goto {skip}"));
+            self.emit(&format!("{ok}:"));
+        } else {
+            self.emit(&format!("if {cmp} goto {skip}"));
+        }
+        self.emit("r5 += r1");
+        self.emit("r3 = *(u64 *)(r5 + 0)");
+        self.emit("r9 += r3");
+        self.emit(&format!("{skip}:"));
+    }
+
+    /// An array lookup with a constant key: in bounds, recent kernels know the result is not
+    /// NULL; out of bounds it is NULL. Half the programs skip the NULL test.
+    fn const_key(&mut self) {
+        let skip = self.l("skip");
+        let oops = self.oops();
+        let key = if oops { 16 } else { self.rng.range(0, 15) };
+        if self.rng.chance(50) {
+            self.emit(&format!("*(u32 *)(r10 - 4) = {key}"));
+        } else {
+            // a spilled constant register: the kernel tracks its value in the slot
+            self.emit(&format!("r1 = {key}"));
+            self.emit("*(u32 *)(r10 - 4) = w1");
+        }
+        self.emit("r2 = r10");
+        self.emit("r2 += -4");
+        self.emit("r1 = vals ll");
+        self.emit("call bpf_map_lookup_elem");
+        if self.rng.chance(50) {
+            self.emit(&format!("if r0 == 0 goto {skip}"));
+        }
+        self.emit("r1 = *(u64 *)(r0 + 8)");
+        self.emit("r9 += r1");
+        self.emit(&format!("{skip}:"));
     }
 
     fn linked_regs(&mut self) {
@@ -627,8 +778,10 @@ fn verifier_shapes_agree_with_the_kernel() {
             .collect();
         let refs: Vec<&Map> = kmaps.iter().collect();
         for shape in SHAPES {
-            if matches!(shape, Shape::SocketRef | Shape::HeaderWalk)
-                && pt == ProgramType::SocketFilter
+            if matches!(
+                shape,
+                Shape::SocketRef | Shape::HeaderWalk | Shape::PktForms
+            ) && pt == ProgramType::SocketFilter
             {
                 continue; // socket filters may not look sockets up or read the packet directly
             }
