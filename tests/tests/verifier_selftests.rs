@@ -359,15 +359,19 @@ impl Counts {
         }
     }
     fn row(&self, name: &str) -> String {
+        let agreement = if self.cases == self.not_expressible {
+            "—".to_string()
+        } else {
+            format!("{:.1}%", self.agreement())
+        };
         format!(
-            "| {name} | {} | {} | {} | {} | {} | {} | {:.1}% |",
+            "| {name} | {} | {} | {} | {} | {} | {} | {agreement} |",
             self.cases,
             self.agree,
             self.false_accept,
             self.false_reject,
             self.parse,
             self.not_expressible,
-            self.agreement()
         )
     }
 }
