@@ -1,0 +1,674 @@
+//! The kernel's own verifier selftests as a differential corpus: our static verifier against
+//! the running kernel's verdict.
+//!
+//! `tools/verifier-selftests/convert.py` fetches Debian's `linux-source-6.12`, converts every
+//! socket/xdp/tc case of `tools/testing/selftests/bpf/progs/verifier_*.c` to a text program and
+//! writes `corpus/manifest.tsv` into the cache directory (`target/verifier-selftests/`, or
+//! `$VERIFIER_SELFTESTS_CACHE`; nothing of it is committed: the kernel source is GPL). This test
+//! reads that corpus, and for every case:
+//!
+//! - **ours**: `ebpf_dsl::asm::assemble` (parse + structural checks) then
+//!   `ebpf_dsl::verifier::verify`, the same as `ebpf-dsl check`;
+//! - **kernel**: `BPF_PROG_LOAD` of the same instructions as root, with the case's program
+//!   type, `__flag(...)` prog flags and maps. This is the ground truth, not the annotation
+//!   (`__success` / `__failure`): the two disagree where the kernel changed since 6.12.
+//!
+//! It writes `summary.md` and `cases.csv` (case names, verdicts, our message and the kernel's
+//! last log line; no kernel code) into `$VERIFIER_SELFTESTS_RESULTS` (default: `results/` in the
+//! cache directory; `tools/verifier-selftests/run.sh` points it at the committed results), and
+//! FAILS on any false accept (we accept what the kernel rejects).
+//!
+//! Without the corpus it runs the converter when `CI=true` or `VERIFIER_SELFTESTS_FETCH=1`
+//! (about 150 MB download), otherwise it skips with a message. Needs root for the kernel
+//! verdicts; skips with a message otherwise unless `CI=true`.
+
+use std::borrow::Cow;
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use ebpf_dsl::asm::{assemble, assemble_unchecked};
+use ebpf_dsl::verifier::{verify, VerifyInput};
+use ebpf_dsl::{MapSpec, MapType, ProgramSpec, ProgramType};
+use xsk_runtime::maps::Map;
+use xsk_runtime::program::{relocate, LoadOptions, Program};
+use xsk_runtime::Error;
+
+fn repo_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("tests/ has a parent")
+        .to_path_buf()
+}
+
+fn cache_dir() -> PathBuf {
+    match std::env::var_os("VERIFIER_SELFTESTS_CACHE") {
+        Some(d) => repo_root().join(d),
+        None => repo_root().join("target").join("verifier-selftests"),
+    }
+}
+
+fn is_root() -> bool {
+    // SAFETY: geteuid has no preconditions and cannot fail.
+    unsafe { libc::geteuid() == 0 }
+}
+
+/// One line of `manifest.tsv` (the columns `convert.py` writes).
+struct Case {
+    suite: String,
+    name: String,
+    prog_type: ProgramType,
+    attach_type: u32,
+    prog_flags: u32,
+    expect: String,
+    maps: Vec<MapSpec>,
+    file: String,
+    llvm_mc: String,
+    not_expressible: String,
+}
+
+fn parse_map(s: &str) -> Result<MapSpec, String> {
+    let f: Vec<&str> = s.split(':').collect();
+    let [name, t, k, v, n, flags] = f.as_slice() else {
+        return Err(format!("bad map `{s}`"));
+    };
+    let num = |x: &str| x.parse::<u32>().map_err(|_| format!("bad number in `{s}`"));
+    Ok(MapSpec {
+        name: Cow::Owned(name.to_string()),
+        map_type: MapType::from_name(t).ok_or_else(|| format!("unknown map type `{t}`"))?,
+        key_size: num(k)?,
+        value_size: num(v)?,
+        max_entries: num(n)?,
+        flags: num(flags)?,
+    })
+}
+
+fn read_manifest(path: &Path) -> Result<Vec<Case>, String> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    let mut lines = text.lines();
+    let header: Vec<&str> = lines.next().ok_or("empty manifest")?.split('\t').collect();
+    let col = |name: &str| {
+        header
+            .iter()
+            .position(|h| *h == name)
+            .ok_or_else(|| format!("manifest has no column `{name}`"))
+    };
+    let c = [
+        col("suite")?,
+        col("case")?,
+        col("prog_type")?,
+        col("attach_type")?,
+        col("prog_flags")?,
+        col("expect")?,
+        col("maps")?,
+        col("file")?,
+        col("llvm_mc")?,
+        col("not_expressible")?,
+    ];
+    let mut cases = Vec::new();
+    for line in lines {
+        let f: Vec<&str> = line.split('\t').collect();
+        let get = |i: usize| f.get(c[i]).copied().unwrap_or("").to_string();
+        let pt = get(2);
+        cases.push(Case {
+            suite: get(0),
+            name: get(1),
+            prog_type: ProgramType::from_name(&pt).ok_or(format!("unknown type `{pt}`"))?,
+            attach_type: get(3).parse().unwrap_or(0),
+            prog_flags: get(4).parse().unwrap_or(0),
+            expect: get(5),
+            maps: get(6)
+                .split_whitespace()
+                .map(parse_map)
+                .collect::<Result<_, _>>()?,
+            file: get(7),
+            llvm_mc: get(8),
+            not_expressible: get(9),
+        });
+    }
+    Ok(cases)
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Debug)]
+enum Outcome {
+    Agree,
+    FalseAccept,
+    FalseReject,
+    ParseFailure,
+    NotExpressible,
+}
+
+struct Result1 {
+    outcome: Outcome,
+    /// Our verdict: None = accepted, Some(message) = rejected.
+    ours: Option<String>,
+    /// The kernel's: None = accepted, Some(last log line) = rejected; "" when not loaded.
+    kernel: Option<String>,
+    /// Reason class (disagreements) or the not-expressible reason.
+    class: String,
+}
+
+/// The last line of the kernel's log that says why (not the statistics lines).
+fn last_log_line(log: &str) -> String {
+    log.lines()
+        .rev()
+        .map(str::trim)
+        .find(|l| {
+            !l.is_empty()
+                && !l.starts_with("processed ")
+                && !l.starts_with("verification time")
+                && !l.starts_with("stack depth")
+        })
+        .unwrap_or("(empty log)")
+        .to_string()
+}
+
+/// A message with its numbers and register names generalised, for grouping.
+fn normalise(msg: &str) -> String {
+    let mut out = String::new();
+    let mut chars = msg.chars().peekable();
+    while let Some(ch) = chars.next() {
+        if ch.is_ascii_digit() || (ch == '-' && chars.peek().is_some_and(|c| c.is_ascii_digit())) {
+            while chars
+                .peek()
+                .is_some_and(|c| c.is_ascii_alphanumeric() || *c == '_')
+            {
+                chars.next();
+            }
+            out.push('N');
+        } else if (ch == 'r' || ch == 'R' || ch == 'w')
+            && chars.peek().is_some_and(|c| c.is_ascii_digit())
+            && !out.ends_with(|c: char| c.is_ascii_alphanumeric())
+        {
+            while chars.peek().is_some_and(|c| c.is_ascii_digit()) {
+                chars.next();
+            }
+            out.push_str("rX");
+        } else {
+            out.push(ch);
+        }
+    }
+    let out: String = out.split_whitespace().collect::<Vec<_>>().join(" ");
+    match out.char_indices().nth(90) {
+        Some((i, _)) => format!("{}…", &out[..i]),
+        None => out,
+    }
+}
+
+fn kernel_name(name: &str) -> String {
+    name.chars().take(15).collect()
+}
+
+fn run_case(dir: &Path, c: &Case) -> Result1 {
+    let not = |class: String| Result1 {
+        outcome: Outcome::NotExpressible,
+        ours: None,
+        kernel: None,
+        class,
+    };
+    if !c.not_expressible.is_empty() {
+        return not(c.not_expressible.clone());
+    }
+    let src = match std::fs::read_to_string(dir.join(&c.file)) {
+        Ok(s) => s,
+        Err(e) => return not(format!("cannot read the converted program: {e}")),
+    };
+    // Ours, step 1: does it parse at all?
+    let raw = match assemble_unchecked(&src) {
+        Ok(a) => a,
+        Err(diags) => {
+            let msg = diags
+                .first()
+                .map(|d| d.message.to_string())
+                .unwrap_or_default();
+            if c.llvm_mc != "ok" {
+                return not(format!("llvm-mc refuses it too ({})", c.llvm_mc));
+            }
+            return Result1 {
+                outcome: Outcome::ParseFailure,
+                ours: Some(msg.clone()),
+                kernel: None,
+                class: format!("parse: {}", normalise(&msg)),
+            };
+        }
+    };
+    // The kernel's verdict on exactly these instructions.
+    let kmaps: Vec<Map> = match c
+        .maps
+        .iter()
+        .map(|m| {
+            let mut km = m.clone();
+            km.name = Cow::Owned(kernel_name(m.name_str()));
+            Map::create(&km).map_err(|e| {
+                let e = e.to_string();
+                let e = e.split("; hint").next().unwrap_or("");
+                format!("{} map: {e}", m.map_type)
+            })
+        })
+        .collect::<Result<_, _>>()
+    {
+        Ok(m) => m,
+        Err(e) => return not(format!("the kernel refuses the map ({e})")),
+    };
+    let spec = ProgramSpec {
+        name: Cow::Borrowed("selftest"),
+        prog_type: c.prog_type,
+        license: Cow::Borrowed("GPL"),
+        insns: Cow::Owned(raw.insns.clone()),
+        relocations: Cow::Owned(raw.relocations.clone()),
+        maps: Cow::Owned(c.maps.clone()),
+    };
+    let insns = match relocate(&spec, |sym| {
+        c.maps
+            .iter()
+            .position(|m| m.name_str() == sym)
+            .map(|i| &kmaps[i])
+    }) {
+        Ok(i) => i,
+        Err(e) => return not(format!("relocation: {e}")),
+    };
+    let opts = LoadOptions {
+        expected_attach_type: (c.attach_type != 0).then_some(c.attach_type),
+        prog_flags: c.prog_flags,
+        ..Default::default()
+    };
+    let kernel = match Program::load_insns("selftest", c.prog_type, "GPL", &insns, &opts) {
+        Ok(_) => None,
+        Err(Error::Verifier { log, .. }) => Some(last_log_line(&log)),
+        Err(e) => Some(e.to_string()),
+    };
+    // Ours, step 2: the structural checks, then the verifier.
+    let ours = match assemble(&src) {
+        Err(diags) => Some(format!(
+            "[structure] {}",
+            diags
+                .first()
+                .map(|d| d.message.to_string())
+                .unwrap_or_default()
+        )),
+        Ok(a) => {
+            let input = VerifyInput {
+                insns: &a.insns,
+                prog_type: c.prog_type,
+                relocations: &a.relocations,
+                maps: &c.maps,
+                license: "GPL",
+            };
+            match verify(&input) {
+                Ok(_) => None,
+                Err(errs) => errs
+                    .first()
+                    .map(|e| format!("[{}] insn {}: {}", e.rule, e.insn_index, e.message)),
+            }
+        }
+    };
+    let (outcome, class) = match (&ours, &kernel) {
+        (None, None) | (Some(_), Some(_)) => (Outcome::Agree, String::new()),
+        (None, Some(k)) => (Outcome::FalseAccept, normalise(k)),
+        (Some(o), None) => {
+            // "[rule] insn N: message" -> "rule: message" generalised
+            let (rule, rest) = o.split_once("] ").unwrap_or(("", o));
+            let rest = rest
+                .split_once(": ")
+                .filter(|(p, _)| p.starts_with("insn "))
+                .map_or(rest, |(_, r)| r);
+            (
+                Outcome::FalseReject,
+                format!("{}] {}", rule, normalise(rest)),
+            )
+        }
+    };
+    Result1 {
+        outcome,
+        ours,
+        kernel,
+        class,
+    }
+}
+
+#[derive(Default, Clone, Copy)]
+struct Counts {
+    cases: usize,
+    agree: usize,
+    false_accept: usize,
+    false_reject: usize,
+    parse: usize,
+    not_expressible: usize,
+}
+
+impl Counts {
+    fn add(&mut self, o: Outcome) {
+        self.cases += 1;
+        match o {
+            Outcome::Agree => self.agree += 1,
+            Outcome::FalseAccept => self.false_accept += 1,
+            Outcome::FalseReject => self.false_reject += 1,
+            Outcome::ParseFailure => self.parse += 1,
+            Outcome::NotExpressible => self.not_expressible += 1,
+        }
+    }
+    /// Agreement over the expressible cases (parse failures count against).
+    fn agreement(&self) -> f64 {
+        let n = self.cases - self.not_expressible;
+        if n == 0 {
+            100.0
+        } else {
+            100.0 * self.agree as f64 / n as f64
+        }
+    }
+    fn row(&self, name: &str) -> String {
+        let agreement = if self.cases == self.not_expressible {
+            "—".to_string()
+        } else {
+            format!("{:.1}%", self.agreement())
+        };
+        format!(
+            "| {name} | {} | {} | {} | {} | {} | {} | {agreement} |",
+            self.cases,
+            self.agree,
+            self.false_accept,
+            self.false_reject,
+            self.parse,
+            self.not_expressible,
+        )
+    }
+}
+
+fn csv(s: &str) -> String {
+    if s.contains([',', '"', '\n']) {
+        format!("\"{}\"", s.replace('"', "\"\"").replace('\n', " "))
+    } else {
+        s.to_string()
+    }
+}
+
+fn verdict(v: &Option<String>) -> &'static str {
+    if v.is_some() {
+        "reject"
+    } else {
+        "accept"
+    }
+}
+
+/// Writes summary.md and cases.csv; returns the summary.
+fn report(cases: &[Case], results: &[Result1], secs: f64, out: &Path) -> (String, Counts) {
+    let mut per_suite: BTreeMap<&str, Counts> = BTreeMap::new();
+    let mut total = Counts::default();
+    for (c, r) in cases.iter().zip(results) {
+        per_suite.entry(&c.suite).or_default().add(r.outcome);
+        total.add(r.outcome);
+    }
+    let mut md = String::new();
+    let _ = writeln!(
+        md,
+        "# Kernel verifier selftests: our static verifier against the running kernel\n\n\
+         Written by `tools/verifier-selftests/run.sh` (do not edit). Kernel: `{}`. Corpus: the \
+         socket/xdp/tc cases of `tools/testing/selftests/bpf/progs/verifier_*.c` from Debian's \
+         `linux-source-6.12`, converted to text programs. Ground truth: `BPF_PROG_LOAD` as root. \
+         Agreement = agree / (cases - not expressible); parse failures count against. Run time \
+         of the verdicts: {secs:.1} s.\n",
+        kernel_release()
+    );
+    let _ = writeln!(md, "## Totals\n");
+    let header = "| suite | cases | agree | false accepts | false rejects | parse failures | not expressible | agreement |\n|---|---:|---:|---:|---:|---:|---:|---:|";
+    let _ = writeln!(md, "{header}\n{}", total.row("**all**"));
+    let mut per_type: BTreeMap<&str, Counts> = BTreeMap::new();
+    for (c, r) in cases.iter().zip(results) {
+        per_type
+            .entry(c.prog_type.name())
+            .or_default()
+            .add(r.outcome);
+    }
+    for (t, n) in &per_type {
+        let _ = writeln!(md, "{}", n.row(&format!("{t} programs")));
+    }
+    md.push('\n');
+    // False rejects by what the kernel can do and we cannot: where the next verifier work goes.
+    let mut by_gap: BTreeMap<&str, (usize, Vec<&str>)> = BTreeMap::new();
+    for (c, r) in cases.iter().zip(results) {
+        if r.outcome == Outcome::FalseReject {
+            let e = by_gap
+                .entry(precision_gap(r.ours.as_deref().unwrap_or("")))
+                .or_default();
+            e.0 += 1;
+            e.1.push(&c.name);
+        }
+    }
+    let mut by_gap: Vec<_> = by_gap.into_iter().collect();
+    by_gap.sort_by(|a, b| b.1 .0.cmp(&a.1 .0).then(a.0.cmp(b.0)));
+    let _ = writeln!(
+        md,
+        "## False rejects by what the kernel proves and we do not\n\n| class | false rejects | e.g. |\n|---|---:|---|"
+    );
+    for (gap, (n, names)) in by_gap {
+        let eg: Vec<&str> = names.into_iter().take(3).collect();
+        let _ = writeln!(md, "| {gap} | {n} | {} |", eg.join(", "));
+    }
+    md.push('\n');
+    let _ = writeln!(md, "## Per suite\n\n{header}");
+    for (s, n) in &per_suite {
+        let _ = writeln!(md, "{}", n.row(s));
+    }
+    // Disagreements grouped by class.
+    for (title, kind) in [
+        (
+            "False accepts (we accept, the kernel rejects)",
+            Outcome::FalseAccept,
+        ),
+        (
+            "False rejects (we reject, the kernel accepts)",
+            Outcome::FalseReject,
+        ),
+        (
+            "Parse failures (llvm-mc takes it, our assembler does not)",
+            Outcome::ParseFailure,
+        ),
+        ("Not expressible", Outcome::NotExpressible),
+    ] {
+        let mut groups: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
+        for (i, r) in results.iter().enumerate() {
+            if r.outcome == kind {
+                groups.entry(&r.class).or_default().push(i);
+            }
+        }
+        let n: usize = groups.values().map(Vec::len).sum();
+        let _ = writeln!(md, "\n## {title}: {n}\n");
+        let mut sorted: Vec<_> = groups.into_iter().collect();
+        sorted.sort_by(|a, b| b.1.len().cmp(&a.1.len()).then(a.0.cmp(b.0)));
+        for (class, idx) in sorted {
+            let _ = writeln!(md, "### {} × {class}\n", idx.len());
+            if kind == Outcome::NotExpressible {
+                let names: Vec<String> = idx
+                    .iter()
+                    .map(|&i| format!("{}/{}", cases[i].suite, cases[i].name))
+                    .collect();
+                let _ = writeln!(md, "{}\n", names.join(", "));
+                continue;
+            }
+            for &i in &idx {
+                let (c, r) = (&cases[i], &results[i]);
+                let _ = writeln!(
+                    md,
+                    "- `{}/{}` ({}): ours: {} — kernel: {}",
+                    c.suite,
+                    c.name,
+                    c.prog_type,
+                    shorten(r.ours.as_deref().unwrap_or("accept"), 200),
+                    r.kernel.as_deref().unwrap_or("accept"),
+                );
+            }
+            md.push('\n');
+        }
+    }
+    // Where the annotation and the running kernel disagree.
+    let mut notes = Vec::new();
+    for (c, r) in cases.iter().zip(results) {
+        if r.outcome == Outcome::NotExpressible || r.outcome == Outcome::ParseFailure {
+            continue;
+        }
+        let k = if r.kernel.is_some() {
+            "failure"
+        } else {
+            "success"
+        };
+        if (c.expect == "success" || c.expect == "failure") && c.expect != k {
+            notes.push(format!(
+                "- `{}/{}`: annotated `__{}`, the running kernel: {}",
+                c.suite,
+                c.name,
+                c.expect,
+                r.kernel.as_deref().unwrap_or("accept")
+            ));
+        }
+    }
+    let _ = writeln!(
+        md,
+        "\n## The annotation and the running kernel disagree: {}\n\n{}",
+        notes.len(),
+        notes.join("\n")
+    );
+    let mut csv_text = String::from(
+        "suite,case,prog_type,prog_flags,annotation,kernel,ours,outcome,class,our_message,kernel_last_line\n",
+    );
+    for (c, r) in cases.iter().zip(results) {
+        let (k, o) = if matches!(r.outcome, Outcome::NotExpressible) {
+            ("", "")
+        } else if r.outcome == Outcome::ParseFailure {
+            ("", "parse failure")
+        } else {
+            (verdict(&r.kernel), verdict(&r.ours))
+        };
+        let _ = writeln!(
+            csv_text,
+            "{},{},{},{},{},{},{},{:?},{},{},{}",
+            csv(&c.suite),
+            csv(&c.name),
+            c.prog_type,
+            c.prog_flags,
+            csv(&c.expect),
+            k,
+            o,
+            r.outcome,
+            csv(&r.class),
+            csv(r.ours.as_deref().unwrap_or("")),
+            csv(r.kernel.as_deref().unwrap_or("")),
+        );
+    }
+    if let Err(e) = std::fs::create_dir_all(out)
+        .and_then(|()| std::fs::write(out.join("summary.md"), &md))
+        .and_then(|()| std::fs::write(out.join("cases.csv"), &csv_text))
+    {
+        panic!("cannot write the results to {}: {e}", out.display());
+    }
+    (md, total)
+}
+
+/// The class of a false reject from our message: what the kernel proves that we do not.
+fn precision_gap(ours: &str) -> &'static str {
+    let has = |w: &str| ours.contains(w);
+    if has("[uninitialised register]") {
+        "a branch the kernel proves dead (linked scalars, non-constant / JMP32 comparisons, bounds through spill/fill); we walk it and read a clobbered register"
+    } else if has("[structure]") && has("frame pointer") {
+        "`r10` written in a branch the kernel proves dead (our structural check runs first)"
+    } else if has("[unknown helper]") {
+        "helper not modelled (sk_lookup_tcp, skc_lookup_tcp, strtoul, csum_update, check_mtu, ...)"
+    } else if has("variable offset") && has("stack") {
+        "variable-offset stack access within proven bounds"
+    } else if has("[pointer leak]") || has("spilled pointer") {
+        "storing pointers to packet / map / ctx / stack memory, atomics with pointers (privileged)"
+    } else if has("[packet bounds]") && has("metadata") {
+        "data_meta range after `if data_meta + N > data` forms"
+    } else if has("[packet bounds]") {
+        "packet range after the other comparison forms (`pkt' > pkt_end` corner cases, `pkt_end >= pkt'`, ...)"
+    } else if has("cannot be dereferenced") && has("the map") {
+        "reading fields of a map pointer (`struct bpf_map`)"
+    } else if has("xskmap") {
+        "xskmap lookup results"
+    } else if has("[context access]") {
+        "context field size / offset"
+    } else if has("[pointer arithmetic]") {
+        "pointer arithmetic"
+    } else {
+        "other"
+    }
+}
+
+fn shorten(s: &str, max: usize) -> String {
+    match s.char_indices().nth(max) {
+        Some((i, _)) => format!("{}…", &s[..i]),
+        None => s.to_string(),
+    }
+}
+
+fn kernel_release() -> String {
+    std::fs::read_to_string("/proc/sys/kernel/osrelease")
+        .map(|s| s.trim().to_string())
+        .unwrap_or_else(|_| "unknown".into())
+}
+
+#[test]
+fn kernel_selftests_differential() {
+    let ci = std::env::var("CI").as_deref() == Ok("true");
+    if !is_root() && !ci {
+        println!("skipped: BPF_PROG_LOAD needs root (run as root, or set CI=true to make this a failure)");
+        return;
+    }
+    let cache = cache_dir();
+    let manifest = cache.join("corpus").join("manifest.tsv");
+    if !manifest.exists() {
+        let fetch = ci || std::env::var("VERIFIER_SELFTESTS_FETCH").as_deref() == Ok("1");
+        if !fetch {
+            println!(
+                "skipped: no converted corpus at {} (run tools/verifier-selftests/run.sh, or set VERIFIER_SELFTESTS_FETCH=1 to fetch ~150 MB and convert)",
+                manifest.display()
+            );
+            return;
+        }
+        let script = repo_root().join("tools/verifier-selftests/convert.py");
+        let status = std::process::Command::new("python3")
+            .arg(&script)
+            .env("VERIFIER_SELFTESTS_CACHE", &cache)
+            .status()
+            .unwrap_or_else(|e| panic!("cannot run python3 {}: {e}", script.display()));
+        assert!(status.success(), "{} failed: {status}", script.display());
+    }
+    let cases = read_manifest(&manifest).unwrap_or_else(|e| panic!("{e}"));
+    assert!(
+        cases.len() > 500,
+        "the manifest has {} cases; the converter lost most of the corpus",
+        cases.len()
+    );
+    let start = Instant::now();
+    let dir = cache.join("corpus");
+    let results: Vec<Result1> = cases.iter().map(|c| run_case(&dir, c)).collect();
+    let secs = start.elapsed().as_secs_f64();
+    // A relative path is taken from the checkout's root (cargo runs tests in tests/).
+    let out = std::env::var_os("VERIFIER_SELFTESTS_RESULTS")
+        .map(|p| repo_root().join(p))
+        .unwrap_or_else(|| cache.join("results"));
+    let (md, total) = report(&cases, &results, secs, &out);
+    let table_end = md.find("## Per suite").unwrap_or(md.len());
+    println!("{}", &md[..table_end]);
+    println!("results: {}", out.display());
+    let false_accepts: Vec<String> = cases
+        .iter()
+        .zip(&results)
+        .filter(|(_, r)| r.outcome == Outcome::FalseAccept)
+        .map(|(c, r)| {
+            format!(
+                "{}/{}: kernel: {}",
+                c.suite,
+                c.name,
+                r.kernel.as_deref().unwrap_or("")
+            )
+        })
+        .collect();
+    assert!(
+        false_accepts.is_empty(),
+        "{} false accepts (we accept, the kernel rejects):\n{}",
+        total.false_accept,
+        false_accepts.join("\n")
+    );
+}

@@ -1,0 +1,623 @@
+#!/usr/bin/env python3
+"""Fetches the kernel's verifier selftests and converts their socket/xdp/tc cases to text programs.
+
+The kernel source is GPL: nothing this script fetches or writes is committed. Everything goes
+into the cache directory (default `target/verifier-selftests/` of the checkout, or
+$VERIFIER_SELFTESTS_CACHE), which is ignored by git.
+
+Steps (each one is skipped when its output exists already):
+
+1. fetch: `apt-get download linux-source-6.12`, extract only
+   `tools/testing/selftests/bpf/progs/verifier_*.c` and the headers they include, delete the .deb.
+2. headers: `vmlinux.h` from the running kernel's BTF (`bpftool btf dump ... format c`).
+3. compile: each `verifier_*.c` with `clang-19 -target bpf -S`. clang does the inline-asm
+   substitutions for us: `%[name]` operands (`__imm_const(x, offsetof(struct __sk_buff, mark))`
+   becomes the number, `__imm_addr(map)` the map's symbol, `__imm(bpf_xxx)` the helper id),
+   `l0_%=` labels become unique. A few extra globals appended to each file make clang evaluate
+   the map geometry (`sizeof` of key and value, max_entries, flags) and the `__flag(...)` values.
+4. convert: every function in a socket/xdp/tc section whose body is inline asm becomes
+   `corpus/<suite>/<case>.s`: helper ids become `call bpf_<name>`, `.quad` raw data `.8byte`,
+   clang's numeric-label names `.LtmpN` plain labels; asm subprograms it calls are appended as
+   labels. The annotations (`__success`, `__failure`, `__msg`, `__flag`, `__failure_unpriv`, ...)
+   come from the C source. Cases that need what a text program cannot express (kfuncs, BTF,
+   global data, callbacks, C code, map-in-map) are listed with the reason.
+5. llvm-mc: each program goes through `llvm-mc-19 -triple bpfel -mcpu=v4` (does LLVM take it).
+
+Output: `corpus/manifest.tsv`, one case a line (see COLUMNS), read by the Rust runner
+`tests/tests/verifier_selftests.rs`.
+"""
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+PACKAGE = "linux-source-6.12"
+SRC_PREFIX = "linux-source-6.12"
+PROGS = "tools/testing/selftests/bpf/progs"
+EXTRACT = [
+    f"{SRC_PREFIX}/{PROGS}/verifier_*.c",
+    f"{SRC_PREFIX}/{PROGS}/*.h",
+    f"{SRC_PREFIX}/tools/testing/selftests/bpf/*.h",
+    f"{SRC_PREFIX}/tools/include/*",
+]
+CLANG = os.environ.get("CLANG", "clang-19")
+LLVM_MC = os.environ.get("LLVM_MC", "llvm-mc-19")
+
+# Section -> (our program type, expected_attach_type number or 0).
+SECTIONS = {
+    "socket": ("socket_filter", 0),
+    "xdp": ("xdp", 0),
+    "?xdp": ("xdp", 0),
+    "tc": ("sched_cls", 0),
+    "classifier": ("sched_cls", 0),
+    "tc/ingress": ("sched_cls", 0),
+    "tc/egress": ("sched_cls", 0),
+    "tcx/ingress": ("sched_cls", 46),  # BPF_TCX_INGRESS
+    "tcx/egress": ("sched_cls", 47),  # BPF_TCX_EGRESS
+    "action": ("sched_act", 0),
+}
+
+# BPF_PROG_LOAD prog_flags, bit 0 upwards
+PROG_FLAGS = [
+    "BPF_F_STRICT_ALIGNMENT",
+    "BPF_F_ANY_ALIGNMENT",
+    "BPF_F_TEST_RND_HI32",
+    "BPF_F_TEST_STATE_FREQ",
+    "BPF_F_SLEEPABLE",
+    "BPF_F_XDP_HAS_FRAGS",
+    "BPF_F_XDP_DEV_BOUND_ONLY",
+    "BPF_F_TEST_REG_INVARIANTS",
+]
+
+COLUMNS = [
+    "suite",  # verifier_xxx
+    "case",  # the C function name
+    "prog_type",  # xdp | socket_filter | sched_cls | sched_act
+    "attach_type",  # expected_attach_type (0: none)
+    "prog_flags",  # BPF_F_* from __flag(...)
+    "expect",  # success | failure | - (the annotation, privileged)
+    "expect_unpriv",  # success | failure | -
+    "expect_msg",  # the first __msg(...)
+    "maps",  # NAME:TYPE:KEY:VALUE:ENTRIES:FLAGS separated by spaces
+    "file",  # corpus-relative path of the text program ("" when not expressible)
+    "llvm_mc",  # ok | error: first line
+    "not_expressible",  # the reason, empty when expressible
+]
+
+
+def log(msg):
+    print(f"[verifier-selftests] {msg}", file=sys.stderr, flush=True)
+
+
+def run(cmd, **kw):
+    return subprocess.run(cmd, check=True, **kw)
+
+
+def cache_dir() -> Path:
+    env = os.environ.get("VERIFIER_SELFTESTS_CACHE")
+    if env:
+        return Path(env).resolve()
+    repo = Path(__file__).resolve().parents[2]
+    return repo / "target" / "verifier-selftests"
+
+
+def fetch(cache: Path) -> Path:
+    src = cache / "src"
+    done = src / ".extracted"
+    if done.exists():
+        return src / SRC_PREFIX
+    if src.exists():
+        shutil.rmtree(src)
+    dl = cache / "download"
+    dl.mkdir(parents=True, exist_ok=True)
+    for old in dl.glob("*.deb"):
+        old.unlink()
+    log(f"apt-get download {PACKAGE} (~150 MB)")
+    run(["apt-get", "download", "-q", PACKAGE], cwd=dl)
+    debs = sorted(dl.glob(f"{PACKAGE}_*.deb"))
+    if not debs:
+        raise SystemExit(f"apt-get download {PACKAGE} produced no .deb in {dl}")
+    src.mkdir(parents=True)
+    log(f"extracting {PROGS}/verifier_*.c and headers from {debs[-1].name}")
+    # dpkg-deb --fsys-tarfile | tar -xO <the inner tarball> | xz -dc | tar -x <patterns>
+    p1 = subprocess.Popen(["dpkg-deb", "--fsys-tarfile", str(debs[-1])], stdout=subprocess.PIPE)
+    p2 = subprocess.Popen(
+        ["tar", "-xO", f"./usr/src/{PACKAGE}.tar.xz"], stdin=p1.stdout, stdout=subprocess.PIPE
+    )
+    p3 = subprocess.Popen(["xz", "-dc"], stdin=p2.stdout, stdout=subprocess.PIPE)
+    p4 = subprocess.Popen(["tar", "-x", "-C", str(src), "--wildcards", *EXTRACT], stdin=p3.stdout)
+    for p in (p1, p2, p3):
+        p.stdout.close()
+    rcs = [p4.wait(), p3.wait(), p2.wait(), p1.wait()]
+    if any(rcs):
+        raise SystemExit(f"extraction failed (exit statuses {rcs})")
+    for deb in debs:
+        deb.unlink()
+    done.write_text(debs[-1].name + "\n")
+    return src / SRC_PREFIX
+
+
+def headers(cache: Path) -> Path:
+    inc = cache / "include"
+    inc.mkdir(parents=True, exist_ok=True)
+    vmlinux = inc / "vmlinux.h"
+    (inc / "kfuncs.h").write_text(
+        "#include <vmlinux.h>\n#include <bpf/bpf_helpers.h>\n"
+        "extern int bpf_iter_num_new(struct bpf_iter_num *it, int start, int end) __ksym;\n"
+        "extern int *bpf_iter_num_next(struct bpf_iter_num *it) __ksym;\n"
+        "extern void bpf_iter_num_destroy(struct bpf_iter_num *it) __ksym;\n"
+    )
+    if vmlinux.exists():
+        return inc
+    (inc / "gnu").mkdir(parents=True, exist_ok=True)
+    # <gnu/stubs.h> asks for the 32-bit variant on the bpf target; nothing in it is needed.
+    (inc / "gnu" / "stubs-32.h").write_text("")
+    if not (inc / "bpf").exists():
+        # libbpf's bpf_helpers.h needs the generated bpf_helper_defs.h: take the installed libbpf.
+        (inc / "bpf").symlink_to("/usr/include/bpf")
+    log("vmlinux.h from /sys/kernel/btf/vmlinux")
+    with open(str(vmlinux) + ".tmp", "w") as f:
+        run(["bpftool", "btf", "dump", "file", "/sys/kernel/btf/vmlinux", "format", "c"], stdout=f)
+    os.rename(str(vmlinux) + ".tmp", vmlinux)
+    return inc
+
+
+# ---------------------------------------------------------------------------------------------
+# The C source: maps and annotations
+
+
+def matching(text: str, open_pos: int, open_ch: str, close_ch: str) -> int:
+    """Index of the bracket closing the one at open_pos (brackets in strings do not count)."""
+    depth = 0
+    in_str = False
+    i = open_pos
+    while i < len(text):
+        c = text[i]
+        if in_str:
+            if c == "\\":
+                i += 1
+            elif c == '"':
+                in_str = False
+        elif c == '"':
+            in_str = True
+        elif c == open_ch:
+            depth += 1
+        elif c == close_ch:
+            depth -= 1
+            if depth == 0:
+                return i
+        i += 1
+    return len(text)
+
+
+def strip_comments(text: str) -> str:
+    text = re.sub(r"/\*.*?\*/", lambda m: " " * len(m.group(0)), text, flags=re.S)
+    return re.sub(r"//[^\n]*", "", text)
+
+
+def parse_maps(text: str):
+    """`struct { __uint(type, ...); ... } NAME SEC(".maps");` -> [(name, {field: kind}, body)]."""
+    maps = []
+    for m in re.finditer(r'\}\s*(\w+)\s*(\[[^\]]*\])?\s*SEC\(\s*"\.maps"\s*\)', text):
+        close = m.start()
+        # walk back to the matching '{'
+        depth = 0
+        i = close
+        while i >= 0:
+            if text[i] == "}":
+                depth += 1
+            elif text[i] == "{":
+                depth -= 1
+                if depth == 0:
+                    break
+            i -= 1
+        body = text[i + 1 : close]
+        fields = {}
+        for f in re.finditer(r"__(uint|type|array)\(\s*(\w+)\s*,", body):
+            fields[f.group(2)] = f.group(1)
+        tm = re.search(r"__uint\(\s*type\s*,\s*(\w+)\s*\)", body)
+        maps.append(
+            {
+                "name": m.group(1),
+                "is_array": bool(m.group(2)),
+                "fields": fields,
+                "type_name": tm.group(1) if tm else None,
+            }
+        )
+    return maps
+
+
+ANNOT_RE = re.compile(r"\b(__[a-z_0-9]+)\b")
+
+
+def string_args(s: str) -> str:
+    return "".join(re.findall(r'"((?:[^"\\]|\\.)*)"', s))
+
+
+def parse_cases(text: str):
+    """Each `SEC("...")` function: name, section and annotations."""
+    cases = []
+    blank = re.sub(r'"(?:[^"\\\n]|\\.)*"', lambda q: '"' + " " * (len(q.group(0)) - 2) + '"', text)
+    for m in re.finditer(r'\bSEC\(\s*"([^"]*)"\s*\)', text):
+        sec = m.group(1)
+        if sec.startswith(".") or sec == "license":
+            continue
+        # search the structure with string contents blanked (messages contain `;` and `{`)
+        brace = blank.find("{", m.end())
+        semi = blank.find(";", m.end())
+        if brace < 0 or (0 <= semi < brace):
+            continue
+        decl = text[m.end() : brace]
+        fm = re.search(r"(\w+)\s*\(([^()]*)\)\s*$", blank[m.end() : brace])
+        if not fm:
+            continue
+        annot_text = decl[: fm.start()]
+        a = {
+            "flags": [],
+            "msgs": [],
+            "msgs_unpriv": [],
+            "expect": "-",
+            "expect_unpriv": "-",
+            "auxiliary": False,
+            "arch": None,
+            "btf_path": None,
+            "retval": None,
+        }
+        pos = 0
+        while True:
+            am = ANNOT_RE.search(annot_text, pos)
+            if not am:
+                break
+            name = am.group(1)
+            pos = am.end()
+            arg = None
+            rest = annot_text[pos:]
+            if rest.lstrip().startswith("("):
+                open_pos = pos + (len(rest) - len(rest.lstrip()))
+                close = matching(annot_text, open_pos, "(", ")")
+                arg = annot_text[open_pos + 1 : close]
+                pos = close + 1
+            if name == "__success":
+                a["expect"] = "success"
+            elif name == "__failure":
+                a["expect"] = "failure"
+            elif name == "__success_unpriv":
+                a["expect_unpriv"] = "success"
+            elif name == "__failure_unpriv":
+                a["expect_unpriv"] = "failure"
+            elif name == "__msg" and arg is not None:
+                a["msgs"].append(string_args(arg))
+            elif name == "__msg_unpriv" and arg is not None:
+                a["msgs_unpriv"].append(string_args(arg))
+            elif name == "__flag" and arg is not None:
+                a["flags"].append(arg.strip())
+            elif name in ("__auxiliary", "__auxiliary_unpriv"):
+                a["auxiliary"] = True
+            elif name.startswith("__arch"):
+                a["arch"] = arg or name
+            elif name == "__btf_path":
+                a["btf_path"] = arg
+            elif name == "__retval" and arg is not None:
+                a["retval"] = arg.strip()
+        cases.append({"name": fm.group(1), "section": sec, **a})
+    return cases
+
+
+# ---------------------------------------------------------------------------------------------
+# Compiling and reading clang's assembly
+
+
+def compile_suite(src_root: Path, inc: Path, c_file: Path, maps, flag_exprs, build: Path):
+    """Compiles c_file (plus the geometry globals) to assembly; returns (text, error)."""
+    bpf_dir = src_root / "tools/testing/selftests/bpf"
+    lines = [f'#include "{c_file}"', ""]
+    for mp in maps:
+        if mp["is_array"]:
+            continue
+        n = mp["name"]
+        for field, kind in mp["fields"].items():
+            if kind == "uint":
+                expr = f"sizeof(*((typeof({n}) *)0)->{field}) / sizeof(int)"
+            elif kind == "type":
+                expr = f"sizeof(*((typeof({n}) *)0)->{field})"
+            else:
+                continue
+            lines.append(f"const unsigned long __h6_geom__{n}__{field} = {expr};")
+    # the BPF_PROG_LOAD flags (uapi) for files that include vmlinux.h, which lacks #defines
+    for bit, flag in enumerate(PROG_FLAGS):
+        lines.append(f"#ifndef {flag}\n#define {flag} (1U << {bit})\n#endif")
+    for i, fx in enumerate(flag_exprs):
+        lines.append(f"const unsigned long __h6_flag__{i} = ({fx});")
+    wrapper = build / f"{c_file.stem}.wrap.c"
+    wrapper.write_text("\n".join(lines) + "\n")
+    out = build / f"{c_file.stem}.s"
+    base = [
+        CLANG,
+        "-target",
+        "bpf",
+        "-mcpu=v4",
+        "-O2",
+        "-S",
+        "-std=gnu11",
+        "-D__TARGET_ARCH_x86",
+        "-Wno-compare-distinct-pointer-types",
+        "-w",
+        f"-I{inc}",
+        f"-I{bpf_dir}",
+        f"-I{bpf_dir / 'progs'}",
+        f"-I{src_root / 'tools/include/uapi'}",
+        f"-I{src_root / 'tools/testing/selftests'}",
+        "-I/usr/include/x86_64-linux-gnu",
+        str(wrapper),
+        "-o",
+        str(out),
+    ]
+    err = ""
+    # a few files use builtins that need -g; some call the open-coded iterator kfuncs, which
+    # the installed bpftool's vmlinux.h does not declare
+    for extra in ([], ["-g"], ["-include", str(inc / "kfuncs.h")]):
+        r = subprocess.run(base[:1] + extra + base[1:], capture_output=True, text=True)
+        if r.returncode == 0:
+            return out.read_text(), ""
+        if not err:  # report the first attempt's error
+            err = next((ln for ln in r.stderr.splitlines() if "error:" in ln), r.stderr.strip())
+            err = err.split("error:", 1)[-1].strip()[:100]
+    return None, err
+
+
+SECTION_RE = re.compile(r'^\s*\.section\s+"?([^",\s]+)"?')
+LABEL_RE = re.compile(r"^([A-Za-z_.$][\w.$]*):")
+
+
+def read_asm(text: str):
+    """Functions (name -> {section, asm lines, has_c}) and data values (name -> int)."""
+    declared = set(re.findall(r"\.type\s+([\w.$]+),@function", text))
+    funcs = {}
+    values = {}
+    section = ".text"
+    cur = None
+    in_app = False
+    data_label = None
+    for raw in text.splitlines():
+        line = raw.rstrip()
+        s = line.strip()
+        if s == "#APP":
+            in_app = True
+            continue
+        if s == "#NO_APP":
+            in_app = False
+            continue
+        if in_app:
+            if cur is not None:
+                cur["asm"].append(line)
+            continue
+        m = SECTION_RE.match(line)
+        if m:
+            section = m.group(1)
+            continue
+        if s in (".text", ".data", ".bss"):
+            section = s
+            continue
+        lm = LABEL_RE.match(line)
+        if lm:
+            name = lm.group(1)
+            if name.startswith(".Lfunc_end"):
+                cur = None
+            elif name in declared:
+                cur = {"section": section, "asm": [], "has_c": False}
+                funcs[name] = cur
+            elif cur is not None:
+                cur["asm"].append(f"{name}:")  # a basic block of compiled C
+            elif not name.startswith("."):
+                data_label = name
+            continue
+        if cur is not None:
+            if s and not s.startswith("#") and not s.startswith("."):
+                # compiled C: kept as text too (the kernel gets the same instructions)
+                cur["has_c"] = True
+                cur["asm"].append(line)
+            continue
+        dm = re.match(r"\.(quad|long|short|byte)\s+(-?\d+)", s)
+        if dm and data_label and data_label.startswith("__h6_"):
+            values[data_label] = int(dm.group(2))
+            data_label = None
+    return funcs, values
+
+
+# ---------------------------------------------------------------------------------------------
+# Converting one case
+
+
+def helper_names(src_root: Path):
+    uapi = (src_root / "tools/include/uapi/linux/bpf.h").read_text()
+    return {int(i): f"bpf_{n}" for n, i in re.findall(r"FN\((\w+),\s*(\d+)", uapi)}
+
+
+CALL_RE = re.compile(r"^(\s*)call\s+([\w.$]+)\s*(#.*)?$")
+LDSYM_RE = re.compile(r"^\s*r\d+\s*=\s*([A-Za-z_.$][\w.$]*)\s+ll\b")
+LTMP_RE = re.compile(r"\.Ltmp(\d+)\b")
+LBB_RE = re.compile(r"\.?LBB(\d+_\d+)\b")
+
+
+def convert_case(case_name, funcs, map_names, helpers):
+    """Returns (text, reason): the program text, or why it cannot be expressed."""
+    order = [case_name]
+    seen = {case_name}
+    i = 0
+    out = []
+    while i < len(order):
+        fname = order[i]
+        f = funcs[fname]
+        if i > 0:
+            out.append("")
+            out.append(f"{fname}:")
+        for line in f["asm"]:
+            line = LTMP_RE.sub(lambda m: f"ltmp_{m.group(1)}", line)
+            line = LBB_RE.sub(lambda m: f"LBB{m.group(1)}", line)
+            line = re.sub(r"^(\s*)\.quad\b", r"\1.8byte", line)
+            cm = CALL_RE.match(line)
+            if cm:
+                target = cm.group(2)
+                if target.isdigit():
+                    hid = int(target)
+                    if hid in helpers:
+                        line = f"{cm.group(1)}call {helpers[hid]}"
+                elif target in funcs:
+                    if target not in seen:
+                        seen.add(target)
+                        order.append(target)
+                else:
+                    return None, "kfunc call (needs BTF)"
+            lm = LDSYM_RE.match(line)
+            if lm:
+                sym = lm.group(1)
+                if sym in funcs:
+                    return None, "callback (ld_imm64 of a function)"
+                if sym not in map_names:
+                    return None, "global variable (needs .data/.bss/.rodata maps)"
+            out.append(line)
+        i += 1
+    return "\n".join(ln.rstrip() for ln in out).strip("\n") + "\n", None
+
+
+def llvm_mc(path: Path) -> str:
+    r = subprocess.run(
+        [LLVM_MC, "-triple", "bpfel", "-mcpu=v4", "-filetype=obj", "-o", os.devnull, str(path)],
+        capture_output=True,
+        text=True,
+    )
+    if r.returncode == 0:
+        return "ok"
+    first = next((ln for ln in r.stderr.splitlines() if "error" in ln), r.stderr.strip())
+    first = first.split("error:", 1)[-1].strip()
+    return "error: " + first
+
+
+def clean(s: str) -> str:
+    return re.sub(r"[\t\n\r]+", " ", s).strip()
+
+
+def main():
+    cache = cache_dir()
+    cache.mkdir(parents=True, exist_ok=True)
+    src_root = fetch(cache)
+    inc = headers(cache)
+    helpers = helper_names(src_root)
+    progs = src_root / PROGS
+    corpus = cache / "corpus"
+    if corpus.exists():
+        shutil.rmtree(corpus)
+    corpus.mkdir()
+    build = cache / "build"
+    build.mkdir(exist_ok=True)
+    rows = []
+    suites = sorted(progs.glob("verifier_*.c"))
+    log(f"converting {len(suites)} suites")
+    for c_file in suites:
+        suite = c_file.stem
+        text = strip_comments(c_file.read_text(errors="replace"))
+        maps = parse_maps(text)
+        cases = [c for c in parse_cases(text) if c["section"] in SECTIONS]
+        if not cases:
+            continue
+        flag_exprs = sorted({fx for c in cases for fx in c["flags"]})
+        asm_text, err = compile_suite(src_root, inc, c_file, maps, flag_exprs, build)
+        if asm_text is None:
+            for c in cases:
+                rows.append(row(suite, c, "", "", "", "", f"the file does not compile here: {clean(err)}"))
+            continue
+        funcs, values = read_asm(asm_text)
+        flag_vals = {fx: values.get(f"__h6_flag__{i}") for i, fx in enumerate(flag_exprs)}
+        map_desc = {}
+        map_bad = {}
+        for mp in maps:
+            n = mp["name"]
+            tn = mp["type_name"] or ""
+            if mp["is_array"]:
+                map_bad[n] = "array of map definitions"
+                continue
+            if "values" in mp["fields"] and mp["fields"]["values"] == "array":
+                map_bad[n] = "map-in-map (inner map spec)"
+                continue
+            if not tn.startswith("BPF_MAP_TYPE_"):
+                map_bad[n] = f"map type `{tn}`"
+                continue
+
+            def g(field, default=0):
+                return values.get(f"__h6_geom__{n}__{field}", default)
+
+            key = g("key", None)
+            key = g("key_size") if key is None else key
+            val = g("value", None)
+            val = g("value_size") if val is None else val
+            entries = g("max_entries", 1)
+            flags = g("map_flags", 0)
+            short = tn[len("BPF_MAP_TYPE_") :].lower()
+            map_desc[n] = f"{n}:{short}:{key}:{val}:{entries}:{flags}"
+        (corpus / suite).mkdir(exist_ok=True)
+        for c in cases:
+            if c["name"] not in funcs:
+                # excluded by the preprocessor (e.g. `dummy_test` when the compiler has the feature)
+                continue
+            ptype, attach = SECTIONS[c["section"]]
+            c["prog_type"], c["attach"] = ptype, attach
+            if c["auxiliary"]:
+                # a tail-call target other tests load with them, not a test itself
+                continue
+            if c["btf_path"]:
+                rows.append(row(suite, c, "", "", "", "", "needs external BTF"))
+                continue
+            if c["arch"] and "X86" not in c["arch"].upper():
+                rows.append(row(suite, c, "", "", "", "", f"other architecture ({c['arch']})"))
+                continue
+            prog, reason = convert_case(c["name"], funcs, set(map_desc) | set(map_bad), helpers)
+            if prog is not None:
+                used = sorted(set(re.findall(r"=\s*([A-Za-z_]\w*)\s+ll\b", prog)))
+                bad = [f"{u}: {map_bad[u]}" for u in used if u in map_bad]
+                if bad:
+                    prog, reason = None, bad[0].split(": ", 1)[1]
+            flags = 0
+            for fx in c["flags"]:
+                v = flag_vals.get(fx)
+                if v is None:
+                    reason = reason or f"unknown __flag({fx})"
+                else:
+                    flags |= v
+            if prog is None or reason:
+                rows.append(row(suite, c, "", "", flags, "", reason))
+                continue
+            rel = f"{suite}/{c['name']}.s"
+            (corpus / rel).write_text(prog)
+            maps_arg = " ".join(map_desc[u] for u in used if u in map_desc)
+            rows.append(row(suite, c, rel, maps_arg, flags, llvm_mc(corpus / rel), ""))
+    with open(corpus / "manifest.tsv.tmp", "w") as f:
+        f.write("\t".join(COLUMNS) + "\n")
+        for r in rows:
+            f.write("\t".join(clean(str(r[k])) for k in COLUMNS) + "\n")
+    os.rename(corpus / "manifest.tsv.tmp", corpus / "manifest.tsv")
+    n_expr = sum(1 for r in rows if not r["not_expressible"])
+    log(f"{len(rows)} socket/xdp/tc cases, {n_expr} converted -> {corpus}/manifest.tsv")
+
+
+def row(suite, c, rel, maps_arg, flags, mc, reason):
+    return {
+        "suite": suite,
+        "case": c["name"],
+        "prog_type": c.get("prog_type") or SECTIONS[c["section"]][0],
+        "attach_type": c.get("attach") or SECTIONS[c["section"]][1],
+        "prog_flags": flags or 0,
+        "expect": c["expect"],
+        "expect_unpriv": c["expect_unpriv"],
+        "expect_msg": c["msgs"][0] if c["msgs"] else "",
+        "maps": maps_arg,
+        "file": rel,
+        "llvm_mc": mc,
+        "not_expressible": reason or "",
+    }
+
+
+if __name__ == "__main__":
+    main()

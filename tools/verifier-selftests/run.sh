@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# The kernel's verifier selftests (socket/xdp/tc cases) against our static verifier, with the
+# running kernel's verdict as ground truth. Writes results/summary.md and results/cases.csv.
+#
+#   tools/verifier-selftests/run.sh            # fetch (once, ~150 MB, cached), convert, compare
+#
+# Needs root (BPF_PROG_LOAD), python3, apt-get + dpkg-deb (Debian's linux-source-6.12), xz,
+# clang-19, llvm-mc-19, bpftool. The kernel source and everything converted from it stay in
+# the cache ($VERIFIER_SELFTESTS_CACHE, default target/verifier-selftests/): it is GPL and is
+# never committed. Exit status 1 if there is a false accept.
+set -euo pipefail
+here="$(cd "$(dirname "$0")" && pwd)"
+repo="$(cd "$here/../.." && pwd)"
+export VERIFIER_SELFTESTS_CACHE="${VERIFIER_SELFTESTS_CACHE:-$repo/target/verifier-selftests}"
+export VERIFIER_SELFTESTS_RESULTS="${VERIFIER_SELFTESTS_RESULTS:-$here/results}"
+start=$(date +%s)
+python3 "$here/convert.py"
+cd "$repo"
+status=0
+cargo test -q -p workspace-tests --test verifier_selftests -- --nocapture || status=$?
+echo "results: $VERIFIER_SELFTESTS_RESULTS/summary.md, cases.csv ($(( $(date +%s) - start )) s in all)"
+exit $status
