@@ -3,12 +3,13 @@
 //! sandboxes, says so in one line, and `ip netns list` / `ip link` show nothing of them.
 //! Privileged: skipped with a printed reason when not root and `CI` is not `true`.
 
+#[path = "../../xsk-runtime/tests/harness/mod.rs"]
+mod harness;
+
 use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};
 use std::sync::mpsc;
 use std::time::Duration;
-
-use xsk_runtime::netns::privileged_test_should_run;
 
 /// A killed example: its pid, namespaces and veth names, and its stderr up to its sandbox
 /// line.
@@ -121,11 +122,7 @@ fn left_behind(killed: &Killed) -> bool {
     there
 }
 
-#[test]
 fn sigkilled_examples_leave_nothing_after_the_next_run() {
-    if !privileged_test_should_run("sigkilled_examples_leave_nothing_after_the_next_run") {
-        return;
-    }
     let demo = start_and_kill(
         env!("CARGO_BIN_EXE_xsk-demo"),
         &["--udp", "100000", "--rate", "100", "--max-time", "30"],
@@ -147,4 +144,10 @@ fn sigkilled_examples_leave_nothing_after_the_next_run() {
     println!("{stderr}");
     assert_eq!(out.status.code(), Some(0), "{stderr}");
     check_removed(&rxdrop, rxdrop_there, &stderr);
+}
+
+kernel_tests! {
+    privileged: [
+        sigkilled_examples_leave_nothing_after_the_next_run,
+    ],
 }

@@ -4,22 +4,20 @@
 //! (answered / sent, round-trip p50, p99, p99.9 from its fixed-size histogram) and exits
 //! non-zero. Privileged: skipped with a printed reason when not root and `CI` is not `true`.
 
+#[path = "../../xsk-runtime/tests/harness/mod.rs"]
+mod harness;
+
 use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};
 use std::time::Duration;
 
 use nix::sys::signal::{kill, Signal};
 use nix::unistd::Pid;
-use xsk_runtime::netns::privileged_test_should_run;
 
 /// The examples' tests one at a time (each builds namespaces and runs traffic).
 static ONE_AT_A_TIME: std::sync::Mutex<()> = std::sync::Mutex::new(());
 
-#[test]
 fn rxdrop_interrupted_in_warm_up_says_so_and_fails() {
-    if !privileged_test_should_run("rxdrop_interrupted_in_warm_up_says_so_and_fails") {
-        return;
-    }
     let _one = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
     let mut child = Command::new(env!("CARGO_BIN_EXE_xsk-rxdrop"))
         .args(["--warmup", "30", "--duration", "1"])
@@ -61,11 +59,7 @@ fn rxdrop_interrupted_in_warm_up_says_so_and_fails() {
     );
 }
 
-#[test]
 fn echo_stopped_by_duration_prints_its_summary() {
-    if !privileged_test_should_run("echo_stopped_by_duration_prints_its_summary") {
-        return;
-    }
     let _one = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
     // A million requests one at a time cannot finish in 2 s.
     let out = Command::new(env!("CARGO_BIN_EXE_xsk-echo"))
@@ -96,4 +90,11 @@ fn echo_stopped_by_duration_prints_its_summary() {
         "{summary}"
     );
     assert!(stderr.contains("sandbox removed (namespaces "), "{stderr}");
+}
+
+kernel_tests! {
+    privileged: [
+        rxdrop_interrupted_in_warm_up_says_so_and_fails,
+        echo_stopped_by_duration_prints_its_summary,
+    ],
 }

@@ -5,6 +5,9 @@
 //! `ebpf-dsl/tests/verifier_kernel_rules.rs`). Needs root; skips with a message otherwise
 //! unless `CI=true`.
 
+#[path = "../../xsk-runtime/tests/harness/mod.rs"]
+mod harness;
+
 use std::borrow::Cow;
 use std::path::Path;
 
@@ -14,11 +17,6 @@ use ebpf_dsl::{MapSpec, MapType, ProgramSpec, ProgramType};
 use xsk_runtime::maps::Map;
 use xsk_runtime::program::{LoadOptions, Program};
 use xsk_runtime::Error;
-
-fn is_root() -> bool {
-    // SAFETY: geteuid has no preconditions and cannot fail.
-    unsafe { libc::geteuid() == 0 }
-}
 
 fn map(name: &'static str, map_type: MapType, key_size: u32, value_size: u32, n: u32) -> MapSpec {
     MapSpec {
@@ -38,12 +36,7 @@ fn header(src: &str, key: &str) -> Option<String> {
         .map(|v| v.trim().to_string())
 }
 
-#[test]
 fn recorded_verdicts_are_the_kernels() {
-    if !is_root() && std::env::var("CI").as_deref() != Ok("true") {
-        println!("skipped: BPF_PROG_LOAD needs root (run as root, or set CI=true to make this a failure)");
-        return;
-    }
     let specs = vec![
         map("m", MapType::Array, 4, 16, 1),
         map("h", MapType::Hash, 8, 8, 16),
@@ -132,4 +125,10 @@ fn recorded_verdicts_are_the_kernels() {
         files.len()
     );
     assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+}
+
+kernel_tests! {
+    privileged: [
+        recorded_verdicts_are_the_kernels,
+    ],
 }

@@ -10,6 +10,9 @@
 //!
 //! `LINK_FUZZ_SEED=n LINK_FUZZ_PROGRAMS=m` explores other programs.
 
+#[path = "../../xsk-runtime/tests/harness/mod.rs"]
+mod harness;
+
 use std::borrow::Cow;
 use std::fmt::Write as _;
 
@@ -183,17 +186,7 @@ fn program(rng: &mut Rng) -> String {
     p
 }
 
-fn is_root() -> bool {
-    // SAFETY: geteuid has no preconditions and cannot fail.
-    unsafe { libc::geteuid() == 0 }
-}
-
-#[test]
 fn linked_registers_agree_with_the_kernel() {
-    if !is_root() && std::env::var("CI").as_deref() != Ok("true") {
-        println!("skipped: BPF_PROG_LOAD needs root (run as root, or set CI=true to make this a failure)");
-        return;
-    }
     let seed: u64 = std::env::var("LINK_FUZZ_SEED")
         .ok()
         .and_then(|v| v.parse().ok())
@@ -261,4 +254,10 @@ fn linked_registers_agree_with_the_kernel() {
         "the static verifier accepted programs the kernel rejects:\n{}",
         false_accepts.join("\n")
     );
+}
+
+kernel_tests! {
+    privileged: [
+        linked_registers_agree_with_the_kernel,
+    ],
 }

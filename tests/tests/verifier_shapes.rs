@@ -29,6 +29,9 @@
 //! `CI=true`. `VERIFIER_SHAPES_SEED=n` explores another corpus, `VERIFIER_SHAPES_PROGRAMS=n`
 //! runs n programs per (shape, program type).
 
+#[path = "../../xsk-runtime/tests/harness/mod.rs"]
+mod harness;
+
 use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
@@ -732,11 +735,6 @@ impl Gen {
     }
 }
 
-fn is_root() -> bool {
-    // SAFETY: geteuid has no preconditions and cannot fail.
-    unsafe { libc::geteuid() == 0 }
-}
-
 #[derive(Default)]
 struct Row {
     programs: usize,
@@ -750,12 +748,7 @@ fn env_num(name: &str) -> Option<u64> {
     std::env::var(name).ok().and_then(|v| v.parse().ok())
 }
 
-#[test]
 fn verifier_shapes_agree_with_the_kernel() {
-    if !is_root() && std::env::var("CI").as_deref() != Ok("true") {
-        println!("skipped: BPF_PROG_LOAD needs root (run as root, or set CI=true to make this a failure)");
-        return;
-    }
     let specs = maps();
     let seed = env_num("VERIFIER_SHAPES_SEED").unwrap_or(SEED);
     let per = env_num("VERIFIER_SHAPES_PROGRAMS").map_or(PROGRAMS, |n| n as usize);
@@ -918,4 +911,10 @@ fn verifier_shapes_agree_with_the_kernel() {
         fa, 0,
         "the static verifier accepted {fa} programs the kernel rejects"
     );
+}
+
+kernel_tests! {
+    privileged: [
+        verifier_shapes_agree_with_the_kernel,
+    ],
 }

@@ -3,6 +3,8 @@
 //! for a socket-buffer program, a truncated map name, a closed stdout. Needs root (skips with a
 //! printed reason otherwise, runs under CI=true).
 
+mod harness;
+
 use std::process::{Command, Output, Stdio};
 
 fn bin() -> Command {
@@ -30,11 +32,7 @@ fn stderr(o: &Output) -> String {
     String::from_utf8_lossy(&o.stderr).into_owned()
 }
 
-#[test]
 fn kprobe_test_run_says_it_is_not_supported() {
-    if !xsk_runtime::netns::privileged_test_should_run("cli kprobe test run") {
-        return;
-    }
     let f = write_src("k.s", "r0 = 0\nexit\n");
     let out = run(&[
         "run",
@@ -54,11 +52,7 @@ fn kprobe_test_run_says_it_is_not_supported() {
     );
 }
 
-#[test]
 fn an_oversized_socket_filter_packet_gets_a_socket_buffer_hint() {
-    if !xsk_runtime::netns::privileged_test_should_run("cli socket_filter packet size") {
-        return;
-    }
     let f = write_src("s.s", "r0 = 0\nexit\n");
     let packet = "00".repeat(5000);
     let out = run(&["run", &f, "--type", "socket_filter", "--packet", &packet]);
@@ -69,11 +63,7 @@ fn an_oversized_socket_filter_packet_gets_a_socket_buffer_hint() {
     assert!(!err.contains("XDP"), "{err}");
 }
 
-#[test]
 fn a_long_map_name_loads_under_its_truncated_name() {
-    if !xsk_runtime::netns::privileged_test_should_run("cli long map name") {
-        return;
-    }
     let f = write_src("m.s", "r1 = counters_by_protocol ll\nr0 = XDP_PASS\nexit\n");
     let out = run(&["load", &f, "--map", "counters_by_protocol:array:4:8:4"]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
@@ -88,11 +78,7 @@ fn a_long_map_name_loads_under_its_truncated_name() {
     );
 }
 
-#[test]
 fn load_and_run_exit_quietly_on_a_closed_stdout() {
-    if !xsk_runtime::netns::privileged_test_should_run("cli closed stdout") {
-        return;
-    }
     let f = write_src("p.s", "r0 = XDP_PASS\nexit\n");
     for args in [
         vec!["load", f.as_str()],
@@ -117,4 +103,13 @@ fn load_and_run_exit_quietly_on_a_closed_stdout() {
         assert_eq!(out.status.code(), Some(2), "{args:?}: {}", stderr(&out));
         assert!(stderr(&out).is_empty(), "{args:?}: {}", stderr(&out));
     }
+}
+
+kernel_tests! {
+    privileged: [
+        kprobe_test_run_says_it_is_not_supported,
+        an_oversized_socket_filter_packet_gets_a_socket_buffer_hint,
+        a_long_map_name_loads_under_its_truncated_name,
+        load_and_run_exit_quietly_on_a_closed_stdout,
+    ],
 }

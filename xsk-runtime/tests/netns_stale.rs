@@ -5,13 +5,13 @@
 //!
 //! Needs root; without root (and CI != "true") each test prints why it skips.
 
+mod harness;
+
 use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use xsk_runtime::netns::{
-    ip, owner_alive, privileged_test_should_run, remove_stale_sandboxes, sandbox_owner, VethPair,
-};
+use xsk_runtime::netns::{ip, owner_alive, remove_stale_sandboxes, sandbox_owner, VethPair};
 
 /// The tests of this file one at a time: each one's cleanup would see the others' children.
 static ONE_AT_A_TIME: std::sync::Mutex<()> = std::sync::Mutex::new(());
@@ -26,7 +26,6 @@ const CHILD_ENV: &str = "XSK_STALE_SANDBOX_CHILD";
 /// A sandbox's names record its owner, alive. Also the child's part: with [`CHILD_ENV`] set it
 /// builds a sandbox, prints `SANDBOX <left ns> <right ns> <left veth> <right veth>`, then waits
 /// (at most 60 s) to be killed.
-#[test]
 fn a_sandbox_names_its_owner() {
     if std::env::var_os(CHILD_ENV).is_some() {
         let pair = VethPair::builder().tag("stale").build().expect("sandbox");
@@ -40,9 +39,6 @@ fn a_sandbox_names_its_owner() {
         use std::io::Write;
         std::io::stdout().flush().unwrap();
         std::thread::sleep(Duration::from_secs(60));
-        return;
-    }
-    if !privileged_test_should_run("a_sandbox_names_its_owner") {
         return;
     }
     let _one = one_at_a_time();
@@ -119,11 +115,7 @@ fn host_links() -> String {
     ip(&["-o", "link"]).expect("ip link")
 }
 
-#[test]
 fn sigkilled_owners_sandbox_is_removed_by_the_next_cleanup() {
-    if !privileged_test_should_run("sigkilled_owners_sandbox_is_removed_by_the_next_cleanup") {
-        return;
-    }
     let _one = one_at_a_time();
     let (mut child, names) = spawn_child();
     let pid = child.id();
@@ -169,11 +161,7 @@ fn sigkilled_owners_sandbox_is_removed_by_the_next_cleanup() {
     }
 }
 
-#[test]
 fn a_live_owners_sandbox_is_never_removed() {
-    if !privileged_test_should_run("a_live_owners_sandbox_is_never_removed") {
-        return;
-    }
     let _one = one_at_a_time();
     let (mut child, names) = spawn_child();
     let pid = child.id();
@@ -217,11 +205,7 @@ fn a_live_owners_sandbox_is_never_removed() {
     }
 }
 
-#[test]
 fn a_reused_pid_or_a_foreign_name_is_judged_right() {
-    if !privileged_test_should_run("a_reused_pid_or_a_foreign_name_is_judged_right") {
-        return;
-    }
     let _one = one_at_a_time();
     let me = std::process::id();
     let my_name = {
@@ -254,4 +238,13 @@ fn a_reused_pid_or_a_foreign_name_is_judged_right() {
         n
     };
     assert!(!netns_list().contains(&my_name), "dropped sandbox stays");
+}
+
+kernel_tests! {
+    privileged: [
+        a_sandbox_names_its_owner,
+        sigkilled_owners_sandbox_is_removed_by_the_next_cleanup,
+        a_live_owners_sandbox_is_never_removed,
+        a_reused_pid_or_a_foreign_name_is_judged_right,
+    ],
 }

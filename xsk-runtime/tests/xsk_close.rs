@@ -6,6 +6,8 @@
 //!
 //! Needs root; without root (and CI != "true") each test prints why it skips.
 
+mod harness;
+
 mod xsk_common;
 
 use std::net::UdpSocket;
@@ -146,11 +148,8 @@ fn assert_complete(free: &FreeList, what: &str) {
     );
 }
 
-#[test]
 fn a_socket_dropped_in_every_state_gives_every_frame_back() {
-    let Some(pair) = sandbox("a_socket_dropped_in_every_state_gives_every_frame_back", 1) else {
-        return;
-    };
+    let pair = sandbox("a_socket_dropped_in_every_state_gives_every_frame_back", 1);
     let (xsks, prog) = redirect_program(1);
     let (umem, mut free) = umem_in(&pair, umem_2k(FRAMES));
     // The UMEM's own socket, idle on lo; the socket under test on the veth, with its own fill
@@ -191,14 +190,11 @@ fn a_socket_dropped_in_every_state_gives_every_frame_back() {
     drop((xsks, prog));
 }
 
-#[test]
 fn sockets_sharing_a_queue_give_every_frame_back_in_either_order() {
-    let Some(pair) = sandbox(
+    let pair = sandbox(
         "sockets_sharing_a_queue_give_every_frame_back_in_either_order",
         1,
-    ) else {
-        return;
-    };
+    );
     let (xsks, prog) = redirect_program(1);
     attach_left(&pair, &prog);
     for mapper_first in [true, false] {
@@ -246,11 +242,8 @@ fn sockets_sharing_a_queue_give_every_frame_back_in_either_order() {
     drop(xsks);
 }
 
-#[test]
 fn the_umems_own_socket_dropped_first_loses_nothing() {
-    let Some(pair) = sandbox("the_umems_own_socket_dropped_first_loses_nothing", 1) else {
-        return;
-    };
+    let pair = sandbox("the_umems_own_socket_dropped_first_loses_nothing", 1);
     let (xsks, prog) = redirect_program(1);
     let (umem, mut free) = umem_in(&pair, umem_2k(FRAMES));
     // The UMEM's own socket on the veth, receiving; a second socket shares its queue.
@@ -288,11 +281,8 @@ fn the_umems_own_socket_dropped_first_loses_nothing() {
     assert_complete(&free, "after closing the UMEM");
 }
 
-#[test]
 fn close_refuses_while_the_umem_is_in_use() {
-    let Some(pair) = sandbox("close_refuses_while_the_umem_is_in_use", 1) else {
-        return;
-    };
+    let pair = sandbox("close_refuses_while_the_umem_is_in_use", 1);
     let (umem, mut free) = umem_in(&pair, umem_2k(64));
     let sock = bind_left(&pair, &umem, pair.left.ifindex);
     let umem = umem.close(&mut free).expect_err("a socket still uses it");
@@ -304,11 +294,8 @@ fn close_refuses_while_the_umem_is_in_use() {
     assert_complete(&free, "nothing was ever in a ring");
 }
 
-#[test]
 fn an_xsk_interface_closes_with_every_frame_home() {
-    let Some(pair) = sandbox("an_xsk_interface_closes_with_every_frame_home", 1) else {
-        return;
-    };
+    let pair = sandbox("an_xsk_interface_closes_with_every_frame_home", 1);
     let config = xsk_runtime::xsk::XskInterfaceConfig {
         queues: xsk_runtime::xsk::Queues::List(vec![0]),
         umem: umem_2k(FRAMES),
@@ -324,4 +311,14 @@ fn an_xsk_interface_closes_with_every_frame_home() {
     assert!(pending > 0, "frames on the fill ring too");
     let free = xsk.close();
     assert_complete(&free, "after XskInterface::close");
+}
+
+kernel_tests! {
+    privileged: [
+        a_socket_dropped_in_every_state_gives_every_frame_back,
+        sockets_sharing_a_queue_give_every_frame_back_in_either_order,
+        the_umems_own_socket_dropped_first_loses_nothing,
+        close_refuses_while_the_umem_is_in_use,
+        an_xsk_interface_closes_with_every_frame_home,
+    ],
 }

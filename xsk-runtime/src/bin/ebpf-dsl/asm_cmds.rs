@@ -167,6 +167,8 @@ pub struct CheckArgs {
     maps: MapArgs,
     license: String,
     verify: bool,
+    /// The kernel version the static verifier may assume (`--kernel`).
+    kernel: ebpf_dsl::verifier::KernelVersion,
 }
 
 /// Parses `check FILE [--type T] [--map ...]... [--license L] [--no-verify]`.
@@ -230,6 +232,7 @@ pub fn parse_check(args: &[String]) -> Result<CheckArgs, CliError> {
         maps,
         license,
         verify,
+        kernel,
     })
 }
 
@@ -245,6 +248,7 @@ pub fn check(args: CheckArgs) -> Result<ExitCode, CliError> {
         maps,
         license,
         verify,
+        kernel,
     } = args;
     maps.print_warnings();
     let src = read_source(&file)?;
