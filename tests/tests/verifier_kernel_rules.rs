@@ -41,6 +41,15 @@ fn recorded_verdicts_are_the_kernels() {
         map("m", MapType::Array, 4, 16, 1),
         map("h", MapType::Hash, 8, 8, 16),
         map("x", MapType::Xskmap, 4, 4, 4),
+        map("pa", MapType::ProgArray, 4, 4, 4),
+        MapSpec {
+            flags: 1 << 7, // BPF_F_RDONLY_PROG
+            ..map("ro", MapType::Array, 4, 16, 1)
+        },
+        MapSpec {
+            flags: 1 << 8, // BPF_F_WRONLY_PROG
+            ..map("wo", MapType::Array, 4, 16, 1)
+        },
     ];
     let maps: Vec<Map> = specs
         .iter()

@@ -593,6 +593,31 @@ pub fn check(ops: &[Op]) -> Result<Cfg, Vec<VerifierError>> {
     if !errors.is_empty() {
         return Err(errors);
     }
+    // Without BTF function info (this verifier describes a load that passes none), the kernel
+    // refuses `bpf_tail_call` and LD_ABS/LD_IND anywhere in a subprogram other than the main
+    // one, reachable or not (`check_abnormal_return`).
+    for (i, op) in ops.iter().enumerate() {
+        let k = subprog_of[i];
+        if k == 0 {
+            continue;
+        }
+        let what = match op {
+            Op::Call { helper: 12 } => "bpf_tail_call",
+            Op::LdAbs { .. } => "a legacy packet load (LD_ABS/LD_IND)",
+            _ => continue,
+        };
+        errors.push(err(
+            i,
+            Rule::Structure,
+            format!(
+                "{what} in the function at instruction {}: the kernel allows it only in the main program when no BTF function info is loaded (\"tail_call is not allowed in subprogs without BTF\"); move it into the main program",
+                starts[k]
+            ),
+        ));
+    }
+    if !errors.is_empty() {
+        return Err(errors);
+    }
     // Liveness, per function.
     let mut live_in = vec![0u16; len];
     let mut changed = true;

@@ -79,6 +79,8 @@ impl<'a> Exec<'a> {
                 ))
             }
             _ => {
+                // An atomic reads and writes (the kernel's check_atomic checks both ways).
+                self.check_mem(pc, dst, &base, off, n as u64, false, "atomic operation")?;
                 self.check_mem(pc, dst, &base, off, n as u64, true, "atomic operation")?;
                 self.check_atomic_alignment(pc, dst, &base, off, n)?;
                 RegVal::Scalar(Scalar::of_size(n))

@@ -98,6 +98,18 @@ impl<'a> Exec<'a> {
                             ),
                         ));
                     }
+                    // The kernel's record_func_map: helpers that change a map refuse one
+                    // that is read-only for programs.
+                    if spec.flags & BPF_F_RDONLY_PROG != 0 && matches!(id, 2 | 3 | 87 | 88) {
+                        return Err(e(
+                            pc,
+                            Rule::MapCompatibility,
+                            format!(
+                                "bpf_{name} writes into map `{}`, which is read-only for programs (BPF_F_RDONLY_PROG)",
+                                spec.name_str()
+                            ),
+                        ));
+                    }
                     map = Some(m);
                 }
                 Arg::MapKey | Arg::MapValue => {

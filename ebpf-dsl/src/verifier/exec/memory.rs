@@ -128,6 +128,9 @@ impl<'a> Exec<'a> {
                 if write && spec.flags & BPF_F_RDONLY_PROG != 0 {
                     return Err(e(pc, Rule::MemoryAccess, format!("map `{}` is read-only for programs (BPF_F_RDONLY_PROG)", spec.name_str())));
                 }
+                if !write && spec.flags & BPF_F_WRONLY_PROG != 0 {
+                    return Err(e(pc, Rule::MemoryAccess, format!("map `{}` is write-only for programs (BPF_F_WRONLY_PROG): this {bytes} {what} reads from it", spec.name_str())));
+                }
                 Ok(())
             }
             RegVal::Ringbuf { size, off: o, var, .. } => {

@@ -33,6 +33,8 @@ const MAX_VAR_OFF: i64 = 1 << 29;
 const MAX_PACKET_OFF: u64 = 0xffff;
 /// `BPF_F_RDONLY_PROG`.
 const BPF_F_RDONLY_PROG: u32 = 1 << 7;
+/// `BPF_F_WRONLY_PROG`: the program may write map values but never read them.
+const BPF_F_WRONLY_PROG: u32 = 1 << 8;
 /// Deepest call chain (`MAX_CALL_FRAMES`).
 const MAX_CALL_FRAMES: usize = 8;
 

@@ -1,0 +1,11 @@
+# kernel: accept
+*(u32 *)(r10 - 4) = 0
+r2 = r10
+r2 += -4
+r1 = ro ll
+call bpf_map_lookup_elem
+if r0 == 0 goto out
+r0 = *(u32 *)(r0 + 0)
+out:
+r0 = 0
+exit

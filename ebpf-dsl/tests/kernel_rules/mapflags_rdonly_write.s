@@ -1,0 +1,12 @@
+# kernel: reject
+# kernel log: write into map forbidden
+*(u32 *)(r10 - 4) = 0
+r2 = r10
+r2 += -4
+r1 = ro ll
+call bpf_map_lookup_elem
+if r0 == 0 goto out
+*(u32 *)(r0 + 0) = 1
+out:
+r0 = 0
+exit
