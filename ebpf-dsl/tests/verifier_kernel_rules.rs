@@ -3,105 +3,19 @@
 //! same verdict, except for the known false rejects marked `# ours: reject`. The kernel side is
 //! checked by `tests/tests/verifier_kernel_rules.rs` in the workspace.
 
-use std::borrow::Cow;
+#[path = "kernel_rules/cases.rs"]
+mod rule_cases;
+use rule_cases::*;
+
 use std::path::Path;
 
 use ebpf_dsl::asm::assemble_unchecked;
 use ebpf_dsl::verifier::{verify, KernelVersion, VerifyInput};
-use ebpf_dsl::{MapSpec, MapType, ProgramType};
-
-fn map(name: &'static str, map_type: MapType, key_size: u32, value_size: u32, n: u32) -> MapSpec {
-    MapSpec {
-        name: Cow::Borrowed(name),
-        map_type,
-        key_size,
-        value_size,
-        max_entries: n,
-        flags: 0,
-    }
-}
-
-/// A case: file name, source, program type, the kernel's verdict, our expected verdict.
-struct Case {
-    name: String,
-    src: String,
-    prog_type: ProgramType,
-    kernel_accepts: bool,
-    we_accept: bool,
-    /// `# since: X.Y`: the kernel accepts it from X.Y on (the verdict recorded is 6.18's);
-    /// the static verifier must reject it for older targets and accept it for X.Y.
-    since: Option<KernelVersion>,
-    /// `# target: X.Y`: verified for X.Y only (a case where a newer kernel's verifier is the
-    /// stricter one, e.g. 6.18's links through `-=` spreading a lossy refinement).
-    target: Option<KernelVersion>,
-}
-
-fn header(src: &str, key: &str) -> Option<String> {
-    src.lines()
-        .take_while(|l| l.starts_with('#'))
-        .find_map(|l| l.strip_prefix(&format!("# {key}:")))
-        .map(|v| v.trim().to_string())
-}
-
-fn cases() -> Vec<Case> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/kernel_rules");
-    let mut files: Vec<_> = std::fs::read_dir(&dir)
-        .unwrap_or_else(|e| panic!("reading {}: {e}", dir.display()))
-        .map(|e| e.expect("directory entry").path())
-        .filter(|p| p.extension().is_some_and(|x| x == "s"))
-        .collect();
-    files.sort();
-    files
-        .into_iter()
-        .map(|p| {
-            let src = std::fs::read_to_string(&p).expect("read case");
-            let name = p.file_name().unwrap().to_string_lossy().into_owned();
-            let verdict = |key: &str| {
-                header(&src, key).map(|v| match v.as_str() {
-                    "accept" => true,
-                    "reject" => false,
-                    other => panic!("{name}: `# {key}: {other}` is neither accept nor reject"),
-                })
-            };
-            let kernel_accepts =
-                verdict("kernel").unwrap_or_else(|| panic!("{name}: no `# kernel:` line"));
-            let prog_type = header(&src, "type")
-                .map(|t| ProgramType::from_name(&t).unwrap_or_else(|| panic!("{name}: type {t}")))
-                .unwrap_or(ProgramType::Xdp);
-            let since = header(&src, "since")
-                .map(|v| KernelVersion::parse(&v).unwrap_or_else(|| panic!("{name}: since {v}")));
-            let target = header(&src, "target")
-                .map(|v| KernelVersion::parse(&v).unwrap_or_else(|| panic!("{name}: target {v}")));
-            Case {
-                target,
-                since,
-                we_accept: verdict("ours").unwrap_or(kernel_accepts),
-                name,
-                src,
-                prog_type,
-                kernel_accepts,
-            }
-        })
-        .collect()
-}
 
 #[test]
 fn static_verdicts_match_the_recorded_kernel_verdicts() {
-    let maps = [
-        map("m", MapType::Array, 4, 16, 1),
-        map("h", MapType::Hash, 8, 8, 16),
-        map("x", MapType::Xskmap, 4, 4, 4),
-        map("pa", MapType::ProgArray, 4, 4, 4),
-        MapSpec {
-            flags: 1 << 7, // BPF_F_RDONLY_PROG
-            ..map("ro", MapType::Array, 4, 16, 1)
-        },
-        MapSpec {
-            flags: 1 << 8, // BPF_F_WRONLY_PROG
-            ..map("wo", MapType::Array, 4, 16, 1)
-        },
-    ];
-    let cases = cases();
+    let maps = rule_maps();
+    let cases = cases(&Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/kernel_rules"));
     assert!(cases.len() >= 80, "only {} cases found", cases.len());
     let mut wrong = Vec::new();
     let mut known_false_rejects = 0;

@@ -19,6 +19,9 @@
 
 #[path = "../../xsk-runtime/tests/harness/mod.rs"]
 mod harness;
+
+mod common;
+use common::*;
 mod kernel_log;
 
 use std::borrow::Cow;
@@ -37,40 +40,8 @@ const XDP_PROGRAMS: usize = 6000;
 const SOCKET_FILTER_PROGRAMS: usize = 3000;
 const TC_PROGRAMS: usize = 3000;
 
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        // splitmix64
-        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-        z ^ (z >> 31)
-    }
-    fn below(&mut self, n: u64) -> u64 {
-        self.next() % n.max(1)
-    }
-    fn range(&mut self, lo: i64, hi: i64) -> i64 {
-        lo + self.below((hi - lo + 1) as u64) as i64
-    }
-    fn chance(&mut self, percent: u64) -> bool {
-        self.below(100) < percent
-    }
-    fn pick<T: Copy>(&mut self, xs: &[T]) -> T {
-        xs[self.below(xs.len() as u64) as usize]
-    }
-}
-
 fn maps() -> Vec<MapSpec> {
-    let m = |name: &'static str, map_type, key_size, value_size, max_entries| MapSpec {
-        name: Cow::Borrowed(name),
-        map_type,
-        key_size,
-        value_size,
-        max_entries,
-        flags: 0,
-    };
+    let m = common::map_spec;
     vec![
         m("xsks", MapType::Xskmap, 4, 4, 64),
         m("counters", MapType::Array, 4, 16, 64),
@@ -972,12 +943,6 @@ impl Gen {
         self.emit("r0 = *(u8 *)(r10 - 16)");
         self.emit("r9 += r0");
     }
-}
-
-/// The running kernel's version: the static verifier may assume its features.
-fn running_kernel() -> ebpf_dsl::verifier::KernelVersion {
-    let release = std::fs::read_to_string("/proc/sys/kernel/osrelease").unwrap_or_default();
-    ebpf_dsl::verifier::KernelVersion::parse(&release).unwrap_or_default()
 }
 
 #[derive(Default)]

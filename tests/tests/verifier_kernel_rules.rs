@@ -8,49 +8,22 @@
 #[path = "../../xsk-runtime/tests/harness/mod.rs"]
 mod harness;
 
+#[path = "../../ebpf-dsl/tests/kernel_rules/cases.rs"]
+mod rule_cases;
+use rule_cases::*;
+
 use std::borrow::Cow;
 use std::path::Path;
 
 use ebpf_dsl::asm::assemble_unchecked;
 use ebpf_dsl::verifier::{verify, KernelVersion, VerifyInput};
-use ebpf_dsl::{MapSpec, MapType, ProgramSpec, ProgramType};
+use ebpf_dsl::ProgramSpec;
 use xsk_runtime::maps::Map;
 use xsk_runtime::program::{LoadOptions, Program};
 use xsk_runtime::Error;
 
-fn map(name: &'static str, map_type: MapType, key_size: u32, value_size: u32, n: u32) -> MapSpec {
-    MapSpec {
-        name: Cow::Borrowed(name),
-        map_type,
-        key_size,
-        value_size,
-        max_entries: n,
-        flags: 0,
-    }
-}
-
-fn header(src: &str, key: &str) -> Option<String> {
-    src.lines()
-        .take_while(|l| l.starts_with('#'))
-        .find_map(|l| l.strip_prefix(&format!("# {key}:")))
-        .map(|v| v.trim().to_string())
-}
-
 fn recorded_verdicts_are_the_kernels() {
-    let specs = vec![
-        map("m", MapType::Array, 4, 16, 1),
-        map("h", MapType::Hash, 8, 8, 16),
-        map("x", MapType::Xskmap, 4, 4, 4),
-        map("pa", MapType::ProgArray, 4, 4, 4),
-        MapSpec {
-            flags: 1 << 7, // BPF_F_RDONLY_PROG
-            ..map("ro", MapType::Array, 4, 16, 1)
-        },
-        MapSpec {
-            flags: 1 << 8, // BPF_F_WRONLY_PROG
-            ..map("wo", MapType::Array, 4, 16, 1)
-        },
-    ];
+    let specs = rule_maps();
     let maps: Vec<Map> = specs
         .iter()
         .map(|s| Map::create(s).unwrap_or_else(|e| panic!("creating map {}: {e}", s.name)))
@@ -58,28 +31,14 @@ fn recorded_verdicts_are_the_kernels() {
     let map_refs: Vec<&Map> = maps.iter().collect();
     let release = std::fs::read_to_string("/proc/sys/kernel/osrelease").expect("kernel release");
     let running = KernelVersion::parse(&release).expect("a major.minor kernel release");
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../ebpf-dsl/tests/kernel_rules");
-    let mut files: Vec<_> = std::fs::read_dir(&dir)
-        .unwrap_or_else(|e| panic!("reading {}: {e}", dir.display()))
-        .map(|e| e.expect("directory entry").path())
-        .filter(|p| p.extension().is_some_and(|x| x == "s"))
-        .collect();
-    files.sort();
-    assert!(files.len() >= 80, "only {} cases found", files.len());
+    let cases =
+        cases(&Path::new(env!("CARGO_MANIFEST_DIR")).join("../ebpf-dsl/tests/kernel_rules"));
+    assert!(cases.len() >= 80, "only {} cases found", cases.len());
     let mut wrong = Vec::new();
     let (mut agree, mut false_rejects) = (0, 0);
-    for p in &files {
-        let name = p.file_name().unwrap().to_string_lossy().into_owned();
-        let src = std::fs::read_to_string(p).expect("read case");
-        let recorded = match header(&src, "kernel").as_deref() {
-            Some("accept") => true,
-            Some("reject") => false,
-            other => panic!("{name}: bad or missing `# kernel:` line ({other:?})"),
-        };
-        let pt = header(&src, "type")
-            .map(|t| ProgramType::from_name(&t).unwrap_or_else(|| panic!("{name}: type {t}")))
-            .unwrap_or(ProgramType::Xdp);
-        let a = assemble_unchecked(&src).unwrap_or_else(|d| panic!("{name}: {d:?}"));
+    for c in &cases {
+        let (name, src, pt, recorded) = (&c.name, &c.src, c.prog_type, c.kernel_accepts);
+        let a = assemble_unchecked(src).unwrap_or_else(|d| panic!("{name}: {d:?}"));
         // Verified for the running kernel, so that features of newer kernels are assumed.
         let ours = verify(
             &VerifyInput::new(&a.insns, pt)
@@ -131,7 +90,7 @@ fn recorded_verdicts_are_the_kernels() {
     }
     println!(
         "{} kernel rule cases: {agree} agree with the kernel, {false_rejects} false rejects, 0 false accepts allowed",
-        files.len()
+        cases.len()
     );
     assert!(wrong.is_empty(), "{}", wrong.join("\n"));
 }

@@ -25,6 +25,9 @@
 #[path = "../../xsk-runtime/tests/harness/mod.rs"]
 mod harness;
 
+mod common;
+use common::*;
+
 use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
@@ -677,12 +680,6 @@ fn kernel_selftests_differential() {
         total.false_accept,
         false_accepts.join("\n")
     );
-}
-
-/// The running kernel's version: the static verifier may assume its features.
-fn running_kernel() -> ebpf_dsl::verifier::KernelVersion {
-    let release = std::fs::read_to_string("/proc/sys/kernel/osrelease").unwrap_or_default();
-    ebpf_dsl::verifier::KernelVersion::parse(&release).unwrap_or_default()
 }
 
 kernel_tests! {

@@ -32,6 +32,9 @@
 #[path = "../../xsk-runtime/tests/harness/mod.rs"]
 mod harness;
 
+mod common;
+use common::*;
+
 use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
@@ -50,40 +53,8 @@ const PROGRAMS: usize = 400;
 /// Mistake probability, percent per shape instance.
 const P_MISTAKE: u64 = 25;
 
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        // splitmix64
-        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-        z ^ (z >> 31)
-    }
-    fn below(&mut self, n: u64) -> u64 {
-        self.next() % n.max(1)
-    }
-    fn range(&mut self, lo: i64, hi: i64) -> i64 {
-        lo + self.below((hi - lo + 1) as u64) as i64
-    }
-    fn chance(&mut self, percent: u64) -> bool {
-        self.below(100) < percent
-    }
-    fn pick<T: Copy>(&mut self, xs: &[T]) -> T {
-        xs[self.below(xs.len() as u64) as usize]
-    }
-}
-
 fn maps() -> Vec<MapSpec> {
-    let m = |name: &'static str, map_type, key_size, value_size, max_entries| MapSpec {
-        name: Cow::Borrowed(name),
-        map_type,
-        key_size,
-        value_size,
-        max_entries,
-        flags: 0,
-    };
+    let m = common::map_spec;
     vec![
         // 64-byte values: eight u64 slots to index.
         m("vals", MapType::Array, 4, 64, 16),
@@ -926,11 +897,4 @@ kernel_tests! {
     privileged: [
         verifier_shapes_agree_with_the_kernel,
     ],
-}
-
-/// The running kernel's version: the static verifier may assume its features, since the
-/// ground truth is that kernel.
-fn running_kernel() -> ebpf_dsl::verifier::KernelVersion {
-    let release = std::fs::read_to_string("/proc/sys/kernel/osrelease").unwrap_or_default();
-    ebpf_dsl::verifier::KernelVersion::parse(&release).unwrap_or_default()
 }

@@ -1,0 +1,105 @@
+//! The kernel rule cases of this folder, read by `ebpf-dsl/tests/verifier_kernel_rules.rs` (the
+//! static verdicts) and `tests/tests/verifier_kernel_rules.rs` (the running kernel's): the maps
+//! the programs name, and each case with its header lines (see README.md).
+#![allow(dead_code)] // each test file uses a part
+
+use std::borrow::Cow;
+use std::path::Path;
+
+use ebpf_dsl::verifier::KernelVersion;
+use ebpf_dsl::{MapSpec, MapType, ProgramType};
+
+/// A map spec with no flags.
+fn map(name: &'static str, map_type: MapType, key_size: u32, value_size: u32, n: u32) -> MapSpec {
+    MapSpec {
+        name: Cow::Borrowed(name),
+        map_type,
+        key_size,
+        value_size,
+        max_entries: n,
+        flags: 0,
+    }
+}
+
+/// A case: file name, source, program type, the kernel's verdict, our expected verdict.
+pub struct Case {
+    pub name: String,
+    pub src: String,
+    pub prog_type: ProgramType,
+    pub kernel_accepts: bool,
+    pub we_accept: bool,
+    /// `# since: X.Y`: the kernel accepts it from X.Y on (the verdict recorded is 6.18's);
+    /// the static verifier must reject it for older targets and accept it for X.Y.
+    pub since: Option<KernelVersion>,
+    /// `# target: X.Y`: verified for X.Y only (a case where a newer kernel's verifier is the
+    /// stricter one, e.g. 6.18's links through `-=` spreading a lossy refinement).
+    pub target: Option<KernelVersion>,
+}
+
+/// The value of the header line `# key: value`.
+pub fn header(src: &str, key: &str) -> Option<String> {
+    src.lines()
+        .take_while(|l| l.starts_with('#'))
+        .find_map(|l| l.strip_prefix(&format!("# {key}:")))
+        .map(|v| v.trim().to_string())
+}
+
+/// Every `*.s` case of `dir`, sorted by name.
+pub fn cases(dir: &Path) -> Vec<Case> {
+    let mut files: Vec<_> = std::fs::read_dir(dir)
+        .unwrap_or_else(|e| panic!("reading {}: {e}", dir.display()))
+        .map(|e| e.expect("directory entry").path())
+        .filter(|p| p.extension().is_some_and(|x| x == "s"))
+        .collect();
+    files.sort();
+    files
+        .into_iter()
+        .map(|p| {
+            let src = std::fs::read_to_string(&p).expect("read case");
+            let name = p.file_name().unwrap().to_string_lossy().into_owned();
+            let verdict = |key: &str| {
+                header(&src, key).map(|v| match v.as_str() {
+                    "accept" => true,
+                    "reject" => false,
+                    other => panic!("{name}: `# {key}: {other}` is neither accept nor reject"),
+                })
+            };
+            let kernel_accepts =
+                verdict("kernel").unwrap_or_else(|| panic!("{name}: no `# kernel:` line"));
+            let prog_type = header(&src, "type")
+                .map(|t| ProgramType::from_name(&t).unwrap_or_else(|| panic!("{name}: type {t}")))
+                .unwrap_or(ProgramType::Xdp);
+            let since = header(&src, "since")
+                .map(|v| KernelVersion::parse(&v).unwrap_or_else(|| panic!("{name}: since {v}")));
+            let target = header(&src, "target")
+                .map(|v| KernelVersion::parse(&v).unwrap_or_else(|| panic!("{name}: target {v}")));
+            Case {
+                target,
+                since,
+                we_accept: verdict("ours").unwrap_or(kernel_accepts),
+                name,
+                src,
+                prog_type,
+                kernel_accepts,
+            }
+        })
+        .collect()
+}
+
+/// The maps the cases name: `m`, `h`, `x`, `pa`, `ro` and `wo` (README.md).
+pub fn rule_maps() -> Vec<MapSpec> {
+    vec![
+        map("m", MapType::Array, 4, 16, 1),
+        map("h", MapType::Hash, 8, 8, 16),
+        map("x", MapType::Xskmap, 4, 4, 4),
+        map("pa", MapType::ProgArray, 4, 4, 4),
+        MapSpec {
+            flags: 1 << 7, // BPF_F_RDONLY_PROG
+            ..map("ro", MapType::Array, 4, 16, 1)
+        },
+        MapSpec {
+            flags: 1 << 8, // BPF_F_WRONLY_PROG
+            ..map("wo", MapType::Array, 4, 16, 1)
+        },
+    ]
+}

@@ -1,0 +1,64 @@
+//! Pieces shared by the verifier's kernel-differential tests (`verifier_differential`,
+//! `verifier_shapes`, `verifier_selftests`, `verifier_kernel_rules`): the seeded generator, map
+//! specs in one line, and the running kernel's version.
+#![allow(dead_code)] // each test file uses a part
+
+use std::borrow::Cow;
+
+use ebpf_dsl::verifier::KernelVersion;
+use ebpf_dsl::{MapSpec, MapType};
+
+/// SplitMix64: a tiny seeded PRNG (no dependency), so a seed reproduces a run.
+pub struct Rng(pub u64);
+
+impl Rng {
+    /// The next 64 random bits.
+    pub fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+        z ^ (z >> 31)
+    }
+    /// A number below `n` (0 when `n` is 0).
+    pub fn below(&mut self, n: u64) -> u64 {
+        self.next() % n.max(1)
+    }
+    /// A number in `lo..=hi`.
+    pub fn range(&mut self, lo: i64, hi: i64) -> i64 {
+        lo + self.below((hi - lo + 1) as u64) as i64
+    }
+    /// True with `percent` % probability.
+    pub fn chance(&mut self, percent: u64) -> bool {
+        self.below(100) < percent
+    }
+    /// One of `xs`.
+    pub fn pick<T: Copy>(&mut self, xs: &[T]) -> T {
+        xs[self.below(xs.len() as u64) as usize]
+    }
+}
+
+/// A map spec with no flags.
+pub fn map_spec(
+    name: &'static str,
+    map_type: MapType,
+    key_size: u32,
+    value_size: u32,
+    max_entries: u32,
+) -> MapSpec {
+    MapSpec {
+        name: Cow::Borrowed(name),
+        map_type,
+        key_size,
+        value_size,
+        max_entries,
+        flags: 0,
+    }
+}
+
+/// The running kernel's version: the ground truth of these tests is that kernel, so the
+/// static verifier may assume its features.
+pub fn running_kernel() -> KernelVersion {
+    let release = std::fs::read_to_string("/proc/sys/kernel/osrelease").unwrap_or_default();
+    KernelVersion::parse(&release).unwrap_or_default()
+}
