@@ -1,0 +1,15 @@
+# kernel: accept
+*(u32 *)(r10 - 4) = 0
+r2 = r10
+r2 += -4
+r1 = m ll
+call bpf_map_lookup_elem
+if r0 == 0 goto out
+r1 = *(u32 *)(r0 + 0)
+if w1 s< 0 goto out
+if w1 s> 8 goto out
+r0 += r1
+r0 = *(u64 *)(r0 + 0)
+out:
+r0 = 0
+exit
