@@ -176,6 +176,14 @@ impl<'a> Exec<'a> {
             RegVal::RingbufOrNull { size, .. } => {
                 format!("a ring buffer reservation ({size} bytes) that may be NULL")
             }
+            RegVal::Sock { common: false, .. } => "a socket (PTR_TO_SOCKET)".to_string(),
+            RegVal::Sock { common: true, .. } => "a socket (PTR_TO_SOCK_COMMON)".to_string(),
+            RegVal::SockOrNull { common: false, .. } => {
+                "a socket lookup result that may be NULL (PTR_TO_SOCKET_OR_NULL)".to_string()
+            }
+            RegVal::SockOrNull { common: true, .. } => {
+                "a socket lookup result that may be NULL (PTR_TO_SOCK_COMMON_OR_NULL)".to_string()
+            }
         }
     }
 
