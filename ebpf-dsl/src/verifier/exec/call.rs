@@ -285,7 +285,7 @@ impl<'a> Exec<'a> {
             }
             Ret::SocketOrNull | Ret::SockCommonOrNull => {
                 let id = st.fresh();
-                let rf = st.fresh();
+                let rf = st.fresh() | super::SOCK_REF;
                 st.refs.push(rf);
                 RegVal::SockOrNull {
                     common: p.ret == Ret::SockCommonOrNull,

@@ -156,16 +156,19 @@ impl<'a> Exec<'a> {
             }
             RegVal::Sock { common, .. } => {
                 // A subset of `bpf_sock_is_valid_access` / `bpf_sock_common_is_valid_access`:
-                // whole 4-byte reads of fields of `struct bpf_sock`; `sock_common` has no
-                // type, protocol, mark or priority. Narrow reads and dst_port are not modelled.
+                // reads of fields of `struct bpf_sock` (80 bytes); `sock_common` has no type,
+                // protocol, mark or priority.
                 if write {
                     return Err(e(pc, Rule::MemoryAccess, format!("r{r} is {}: socket fields cannot be written", self.describe(base))));
                 }
-                let ok = n == 4 && off % 4 == 0 && (0..80).contains(&off) && off != 48
+                // Narrow (1- or 2-byte) reads at the start of the fields that allow them (not
+                // bound_dev_if, mark, priority); dst_port (48) is left out (it changed width).
+                let narrow = matches!(n, 1 | 2) && !matches!(off, 0 | 16 | 20);
+                let ok = (n == 4 || narrow) && off % 4 == 0 && (0..80).contains(&off) && off != 48
                     && !(*common && (8..24).contains(&off));
                 if !ok {
                     return Err(e(pc, Rule::MemoryAccess, format!(
-                        "this {bytes} {what} at offset {off} of {} is not an allowed field read (whole u32 fields of struct bpf_sock only)",
+                        "this {bytes} {what} at offset {off} of {} is not an allowed field read of struct bpf_sock (u32 fields, or the first 1 or 2 bytes of the narrow-readable ones)",
                         self.describe(base)
                     )));
                 }
