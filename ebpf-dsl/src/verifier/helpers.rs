@@ -35,6 +35,8 @@ pub enum Arg {
     AllocSize,
     /// `ARG_PTR_TO_RINGBUF_MEM | OBJ_RELEASE`: a pointer returned by `bpf_ringbuf_reserve`.
     RingbufMem,
+    /// `ARG_PTR_TO_BTF_ID_SOCK_COMMON | OBJ_RELEASE`: a non-NULL socket from a lookup.
+    SockRelease,
 }
 
 /// What a helper leaves in `r0`.
@@ -48,6 +50,10 @@ pub enum Ret {
     MapValueOrNull,
     /// `RET_PTR_TO_RINGBUF_MEM_OR_NULL`: reserved ring buffer memory, or NULL.
     RingbufMemOrNull,
+    /// `RET_PTR_TO_SOCKET_OR_NULL`: a referenced socket, or NULL.
+    SocketOrNull,
+    /// `RET_PTR_TO_SOCK_COMMON_OR_NULL`: a referenced `sock_common`, or NULL.
+    SockCommonOrNull,
 }
 
 /// Program families a helper is offered to.
@@ -305,6 +311,42 @@ pub static PROTOS: &[Proto] = &[
         "fib_lookup",
         &[Ctx, MemWrite, Size, Anything],
         Ret::Integer,
+        X | T,
+        false,
+        false,
+    ),
+    p(
+        84,
+        "sk_lookup_tcp",
+        &[Ctx, MemRead, Size, Anything, Anything],
+        Ret::SocketOrNull,
+        X | T,
+        false,
+        false,
+    ),
+    p(
+        85,
+        "sk_lookup_udp",
+        &[Ctx, MemRead, Size, Anything, Anything],
+        Ret::SocketOrNull,
+        X | T,
+        false,
+        false,
+    ),
+    p(
+        86,
+        "sk_release",
+        &[SockRelease],
+        Ret::Integer,
+        X | T,
+        false,
+        false,
+    ),
+    p(
+        99,
+        "skc_lookup_tcp",
+        &[Ctx, MemRead, Size, Anything, Anything],
+        Ret::SockCommonOrNull,
         X | T,
         false,
         false,

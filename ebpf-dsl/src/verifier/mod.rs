@@ -231,7 +231,7 @@ pub enum Rule {
     Complexity,
     /// Too deep calls, recursion, or too much combined stack.
     CallStack,
-    /// A ring buffer reservation not submitted or discarded.
+    /// A ring buffer reservation not submitted or discarded, or a socket not released.
     ReferenceLeak,
     /// An `ld_imm64` map reference that no relocation / map spec explains.
     MapReference,

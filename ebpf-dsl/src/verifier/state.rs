@@ -113,6 +113,23 @@ pub enum RegVal {
         /// The reference it holds.
         ref_id: u32,
     },
+    /// `PTR_TO_SOCKET` / `PTR_TO_SOCK_COMMON` from a socket lookup (must be released with
+    /// `bpf_sk_release`); no arithmetic, reads of some `struct bpf_sock` fields only.
+    Sock {
+        /// `PTR_TO_SOCK_COMMON` (from `bpf_skc_lookup_tcp`) rather than a full socket.
+        common: bool,
+        /// The reference it holds.
+        ref_id: u32,
+    },
+    /// [`RegVal::Sock`] or NULL.
+    SockOrNull {
+        /// `PTR_TO_SOCK_COMMON_OR_NULL` rather than `PTR_TO_SOCKET_OR_NULL`.
+        common: bool,
+        /// Shared by copies.
+        id: u32,
+        /// The reference it holds.
+        ref_id: u32,
+    },
 }
 
 impl RegVal {
@@ -383,6 +400,28 @@ fn reg_covers(old: &RegVal, new: &RegVal, ids: &mut IdMap) -> bool {
                 ref_id: r2,
             },
         ) => s1 == s2 && ids.check(*i1, *i2) && ids.check(*r1 | 1 << 31, *r2 | 1 << 31),
+        (
+            Sock {
+                common: c1,
+                ref_id: r1,
+            },
+            Sock {
+                common: c2,
+                ref_id: r2,
+            },
+        ) => c1 == c2 && ids.check(*r1 | 1 << 31, *r2 | 1 << 31),
+        (
+            SockOrNull {
+                common: c1,
+                id: i1,
+                ref_id: r1,
+            },
+            SockOrNull {
+                common: c2,
+                id: i2,
+                ref_id: r2,
+            },
+        ) => c1 == c2 && ids.check(*i1, *i2) && ids.check(*r1 | 1 << 31, *r2 | 1 << 31),
         _ => false,
     }
 }

@@ -193,7 +193,7 @@ impl<'a> Exec<'a> {
     ) -> R<RegVal> {
         let pa = |m: String| Err(e(pc, Rule::PointerArithmetic, m));
         match p {
-            RegVal::MapValueOrNull { .. } | RegVal::OpaqueOrNull { .. } | RegVal::RingbufOrNull { .. } => {
+            RegVal::MapValueOrNull { .. } | RegVal::OpaqueOrNull { .. } | RegVal::RingbufOrNull { .. } | RegVal::SockOrNull { .. } => {
                 return Err(e(pc, Rule::NullCheck, format!(
                     "arithmetic on {}; null-check it first (`if r{dst} == 0 goto ...`)", self.describe(p)
                 )))

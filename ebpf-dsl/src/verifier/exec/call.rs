@@ -52,7 +52,7 @@ impl<'a> Exec<'a> {
                 return Err(e(
                     pc,
                     Rule::ReferenceLeak,
-                    "a tail call while holding a ring buffer reservation would leak it",
+                    "a tail call while holding a reference (a ring buffer reservation or a socket) would leak it",
                 ));
             }
         }
@@ -209,6 +209,20 @@ impl<'a> Exec<'a> {
                         )
                     }
                 },
+                Arg::SockRelease => match v {
+                    RegVal::Sock { ref_id, .. } => release = Some(ref_id),
+                    RegVal::SockOrNull { .. } => {
+                        return Err(e(
+                            pc,
+                            Rule::NullCheck,
+                            format!(
+                                "bpf_{name}: r{r} is {}; null-check it first",
+                                self.describe(&v)
+                            ),
+                        ))
+                    }
+                    _ => return bad("a socket returned by a socket lookup", self),
+                },
             }
         }
         for r in 1..=5 {
@@ -217,7 +231,10 @@ impl<'a> Exec<'a> {
         if let Some(rf) = release {
             st.refs.retain(|x| *x != rf);
             st.for_each_reg(|r| match r {
-                RegVal::Ringbuf { ref_id, .. } | RegVal::RingbufOrNull { ref_id, .. }
+                RegVal::Ringbuf { ref_id, .. }
+                | RegVal::RingbufOrNull { ref_id, .. }
+                | RegVal::Sock { ref_id, .. }
+                | RegVal::SockOrNull { ref_id, .. }
                     if *ref_id == rf =>
                 {
                     *r = RegVal::Scalar(Scalar::UNKNOWN)
@@ -262,6 +279,16 @@ impl<'a> Exec<'a> {
                 st.refs.push(rf);
                 RegVal::RingbufOrNull {
                     size: alloc.unwrap_or(0),
+                    id,
+                    ref_id: rf,
+                }
+            }
+            Ret::SocketOrNull | Ret::SockCommonOrNull => {
+                let id = st.fresh();
+                let rf = st.fresh() | super::SOCK_REF;
+                st.refs.push(rf);
+                RegVal::SockOrNull {
+                    common: p.ret == Ret::SockCommonOrNull,
                     id,
                     ref_id: rf,
                 }

@@ -166,6 +166,7 @@ impl<'a> Exec<'a> {
                         RegVal::MapValueOrNull { .. }
                             | RegVal::OpaqueOrNull { .. }
                             | RegVal::RingbufOrNull { .. }
+                            | RegVal::SockOrNull { .. }
                     ) =>
             {
                 let mut null = st.clone();
@@ -364,14 +365,17 @@ pub(super) fn is_init_data(v: &RegVal) -> bool {
 pub(super) fn mark_null(st: &mut State, p: &RegVal, is_null: bool) {
     let (id, rf) = match p {
         RegVal::MapValueOrNull { id, .. } | RegVal::OpaqueOrNull { id, .. } => (*id, None),
-        RegVal::RingbufOrNull { id, ref_id, .. } => (*id, Some(*ref_id)),
+        RegVal::RingbufOrNull { id, ref_id, .. } | RegVal::SockOrNull { id, ref_id, .. } => {
+            (*id, Some(*ref_id))
+        }
         _ => return,
     };
     st.for_each_reg(|r| {
         let same = match r {
             RegVal::MapValueOrNull { id: i, .. }
             | RegVal::OpaqueOrNull { id: i, .. }
-            | RegVal::RingbufOrNull { id: i, .. } => *i == id,
+            | RegVal::RingbufOrNull { id: i, .. }
+            | RegVal::SockOrNull { id: i, .. } => *i == id,
             _ => false,
         };
         if !same {
@@ -391,6 +395,10 @@ pub(super) fn mark_null(st: &mut State, p: &RegVal, is_null: bool) {
                     size: *size,
                     off: 0,
                     var: Scalar::konst(0),
+                    ref_id: *ref_id,
+                },
+                RegVal::SockOrNull { common, ref_id, .. } => RegVal::Sock {
+                    common: *common,
                     ref_id: *ref_id,
                 },
                 other => other.clone(),
@@ -441,7 +449,10 @@ pub(super) fn find_good_pkt(st: &mut State, ptr: &RegVal, open: bool) {
 fn is_or_null(v: &RegVal) -> bool {
     matches!(
         v,
-        RegVal::MapValueOrNull { .. } | RegVal::OpaqueOrNull { .. } | RegVal::RingbufOrNull { .. }
+        RegVal::MapValueOrNull { .. }
+            | RegVal::OpaqueOrNull { .. }
+            | RegVal::RingbufOrNull { .. }
+            | RegVal::SockOrNull { .. }
     )
 }
 
@@ -458,6 +469,10 @@ fn not_null(v: &RegVal) -> RegVal {
             size: *size,
             off: 0,
             var: Scalar::konst(0),
+            ref_id: *ref_id,
+        },
+        RegVal::SockOrNull { common, ref_id, .. } => RegVal::Sock {
+            common: *common,
             ref_id: *ref_id,
         },
         other => other.clone(),

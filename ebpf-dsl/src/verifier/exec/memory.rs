@@ -48,6 +48,14 @@ impl<'a> Exec<'a> {
                     self.stack_var_range(pc, st, src, base, *frame, o + off, var, n)?;
                 Ok(RegVal::Scalar(stack_var_read(st, f, lo, hi, n, sx)))
             }
+            RegVal::Sock { .. } if sx => Err(e(
+                pc,
+                Rule::MemoryAccess,
+                format!(
+                    "r{src} is {}: sign-extending loads of socket fields are not allowed",
+                    self.describe(base)
+                ),
+            )),
             _ => {
                 self.check_mem(pc, src, base, off, n as u64, false, "load")?;
                 Ok(RegVal::Scalar(scalar_of(n, sx)))
@@ -146,7 +154,27 @@ impl<'a> Exec<'a> {
                 }
                 Ok(())
             }
-            RegVal::MapValueOrNull { .. } | RegVal::OpaqueOrNull { .. } | RegVal::RingbufOrNull { .. } => {
+            RegVal::Sock { common, .. } => {
+                // A subset of `bpf_sock_is_valid_access` / `bpf_sock_common_is_valid_access`:
+                // reads of fields of `struct bpf_sock` (80 bytes); `sock_common` has no type,
+                // protocol, mark or priority.
+                if write {
+                    return Err(e(pc, Rule::MemoryAccess, format!("r{r} is {}: socket fields cannot be written", self.describe(base))));
+                }
+                // Narrow (1- or 2-byte) reads at the start of the fields that allow them (not
+                // bound_dev_if, mark, priority); dst_port (48) is left out (it changed width).
+                let narrow = matches!(n, 1 | 2) && !matches!(off, 0 | 16 | 20);
+                let ok = (n == 4 || narrow) && off % 4 == 0 && (0..80).contains(&off) && off != 48
+                    && !(*common && (8..24).contains(&off));
+                if !ok {
+                    return Err(e(pc, Rule::MemoryAccess, format!(
+                        "this {bytes} {what} at offset {off} of {} is not an allowed field read of struct bpf_sock (u32 fields, or the first 1 or 2 bytes of the narrow-readable ones)",
+                        self.describe(base)
+                    )));
+                }
+                Ok(())
+            }
+            RegVal::MapValueOrNull { .. } | RegVal::OpaqueOrNull { .. } | RegVal::RingbufOrNull { .. } | RegVal::SockOrNull { .. } => {
                 Err(e(pc, Rule::NullCheck, format!(
                     "r{r} is {}; test it first (`if r{r} == 0 goto ...`) and use it only on the non-NULL path",
                     self.describe(base)

@@ -176,6 +176,14 @@ impl<'a> Exec<'a> {
             RegVal::RingbufOrNull { size, .. } => {
                 format!("a ring buffer reservation ({size} bytes) that may be NULL")
             }
+            RegVal::Sock { common: false, .. } => "a socket (PTR_TO_SOCKET)".to_string(),
+            RegVal::Sock { common: true, .. } => "a socket (PTR_TO_SOCK_COMMON)".to_string(),
+            RegVal::SockOrNull { common: false, .. } => {
+                "a socket lookup result that may be NULL (PTR_TO_SOCKET_OR_NULL)".to_string()
+            }
+            RegVal::SockOrNull { common: true, .. } => {
+                "a socket lookup result that may be NULL (PTR_TO_SOCK_COMMON_OR_NULL)".to_string()
+            }
         }
     }
 
@@ -510,7 +518,7 @@ impl<'a> Exec<'a> {
             return Err(e(*at, Rule::PointerArithmetic, msg.clone()));
         }
         if !st.refs.is_empty() {
-            return Err(e(pc, Rule::ReferenceLeak, "a ring buffer reservation is neither submitted nor discarded on this path (call bpf_ringbuf_submit or bpf_ringbuf_discard)"));
+            return Err(e(pc, Rule::ReferenceLeak, leak_message(st)));
         }
         let r0 = &st.cur().regs[0];
         match r0 {
@@ -525,5 +533,18 @@ impl<'a> Exec<'a> {
             // A privileged loader may return a pointer (the kernel's `allow_ptr_leaks`).
             _ => Ok(Step::Done),
         }
+    }
+}
+
+/// Marks the reference ids of sockets from lookups (ring buffer reservations have it clear), so
+/// a leak can be reported as the right kind even when no register holds the pointer any more.
+pub(super) const SOCK_REF: u32 = 1 << 30;
+
+/// Why the references still held at the program's exit are a leak.
+fn leak_message(st: &State) -> &'static str {
+    if st.refs.iter().any(|r| r & SOCK_REF != 0) {
+        "a socket from a lookup is not released on this path (call bpf_sk_release after the null check)"
+    } else {
+        "a ring buffer reservation is neither submitted nor discarded on this path (call bpf_ringbuf_submit or bpf_ringbuf_discard)"
     }
 }
