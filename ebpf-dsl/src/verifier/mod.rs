@@ -68,8 +68,8 @@
 //! compared (the kernel breaks some of their links) — each fixed and kept as a rule case. The
 //! final code gave none on the default seed and 6 others (84,000 programs) and on 72,000
 //! fuzzed programs (0.37% false rejects there). The conformance corpus (vendored in `tests/data/bpf_conformance`) gives the kernel's
-//! verdict on all 313 programs, and the 170 kernel rule cases (`ebpf-dsl/tests/kernel_rules`)
-//! agree with the kernel but for 2 known false rejects.
+//! verdict on all 313 programs, and the 193 kernel rule cases (`ebpf-dsl/tests/kernel_rules`)
+//! agree with the kernel but for 4 known false rejects.
 //!
 //! ## Speed
 //!
