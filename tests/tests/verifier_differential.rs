@@ -24,16 +24,13 @@ mod common;
 use common::*;
 mod kernel_log;
 
-use std::borrow::Cow;
 use std::fmt::Write as _;
 use std::time::Instant;
 
 use ebpf_dsl::asm::assemble_unchecked;
 use ebpf_dsl::verifier::{verify, VerifyInput};
-use ebpf_dsl::{MapSpec, MapType, ProgramSpec, ProgramType};
+use ebpf_dsl::{MapSpec, MapType, ProgramType};
 use xsk_runtime::maps::Map;
-use xsk_runtime::program::{LoadOptions, Program};
-use xsk_runtime::Error;
 
 const SEED: u64 = 0x005e_ed0f_7e57;
 const XDP_PROGRAMS: usize = 6000;
@@ -1021,22 +1018,8 @@ fn verifier_agrees_with_the_kernel() {
             );
             let dt_ours = t0.elapsed();
             ours_time += dt_ours;
-            let spec = ProgramSpec {
-                name: Cow::Borrowed("difftest"),
-                prog_type: pt,
-                license: Cow::Borrowed("GPL"),
-                insns: Cow::Owned(a.insns.clone()),
-                relocations: Cow::Owned(a.relocations.clone()),
-                maps: Cow::Owned(specs.clone()),
-            };
             let t1 = Instant::now();
-            let kernel = match Program::load_with(&spec, &map_refs, &LoadOptions::default()) {
-                Ok(_) => Ok(()),
-                Err(Error::Verifier { log, .. }) => Err(log),
-                Err(e) => {
-                    panic!("BPF_PROG_LOAD failed for a reason other than the verifier: {e}\n{src}")
-                }
-            };
+            let kernel = kernel_verdict("difftest", pt, &a, &specs, &map_refs, &src);
             let dt_kernel = t1.elapsed();
             kernel_time += dt_kernel;
             if std::env::var("VERIFIER_DIFF_SLOW").is_ok()

@@ -35,17 +35,14 @@ mod harness;
 mod common;
 use common::*;
 
-use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::time::{Duration, Instant};
 
 use ebpf_dsl::asm::assemble_unchecked;
 use ebpf_dsl::verifier::{verify, VerifyInput};
-use ebpf_dsl::{MapSpec, MapType, ProgramSpec, ProgramType};
+use ebpf_dsl::{MapSpec, MapType, ProgramType};
 use xsk_runtime::maps::Map;
-use xsk_runtime::program::{LoadOptions, Program};
-use xsk_runtime::Error;
 
 const SEED: u64 = 0x5ba9_e50f_1005;
 /// Programs per (shape, program type) by default.
@@ -771,22 +768,8 @@ fn verifier_shapes_agree_with_the_kernel() {
                 );
                 let dt_ours = t0.elapsed();
                 ours_time += dt_ours;
-                let spec = ProgramSpec {
-                    name: Cow::Borrowed("shapetest"),
-                    prog_type: pt,
-                    license: Cow::Borrowed("GPL"),
-                    insns: Cow::Owned(a.insns.clone()),
-                    relocations: Cow::Owned(a.relocations.clone()),
-                    maps: Cow::Owned(specs.clone()),
-                };
                 let t1 = Instant::now();
-                let kernel = match Program::load_with(&spec, &refs, &LoadOptions::default()) {
-                    Ok(_) => Ok(()),
-                    Err(Error::Verifier { log, .. }) => Err(log),
-                    Err(e) => panic!(
-                        "BPF_PROG_LOAD failed for a reason other than the verifier: {e}\n{src}"
-                    ),
-                };
+                let kernel = kernel_verdict("shapetest", pt, &a, &specs, &refs, &src);
                 let dt_kernel = t1.elapsed();
                 kernel_time += dt_kernel;
                 if slow_ms.is_some_and(|ms| dt_ours.as_millis().max(dt_kernel.as_millis()) > ms) {

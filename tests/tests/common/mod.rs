@@ -62,3 +62,33 @@ pub fn running_kernel() -> KernelVersion {
     let release = std::fs::read_to_string("/proc/sys/kernel/osrelease").unwrap_or_default();
     KernelVersion::parse(&release).unwrap_or_default()
 }
+
+/// The running kernel's verdict on `insns` (`BPF_PROG_LOAD` as `name`, with `maps` created
+/// from `specs`): `Ok` when it loads, `Err(log)` when its verifier refuses it. Any other
+/// failure is a broken test setup and panics, naming the program text `src`.
+pub fn kernel_verdict(
+    name: &'static str,
+    prog_type: ebpf_dsl::ProgramType,
+    a: &ebpf_dsl::asm::Assembled,
+    specs: &[MapSpec],
+    maps: &[&xsk_runtime::maps::Map],
+    src: &str,
+) -> Result<(), String> {
+    let spec = ebpf_dsl::ProgramSpec {
+        name: Cow::Borrowed(name),
+        prog_type,
+        license: Cow::Borrowed("GPL"),
+        insns: Cow::Owned(a.insns.clone()),
+        relocations: Cow::Owned(a.relocations.clone()),
+        maps: Cow::Owned(specs.to_vec()),
+    };
+    match xsk_runtime::program::Program::load_with(
+        &spec,
+        maps,
+        &xsk_runtime::program::LoadOptions::default(),
+    ) {
+        Ok(_) => Ok(()),
+        Err(xsk_runtime::Error::Verifier { log, .. }) => Err(log),
+        Err(e) => panic!("BPF_PROG_LOAD failed for a reason other than the verifier: {e}\n{src}"),
+    }
+}

@@ -384,25 +384,7 @@ pub(super) fn mark_null(st: &mut State, p: &RegVal, is_null: bool) {
         let nv = if is_null {
             RegVal::Scalar(Scalar::konst(0))
         } else {
-            match &*r {
-                RegVal::MapValueOrNull { map, .. } => RegVal::MapValue {
-                    map: *map,
-                    off: 0,
-                    var: Scalar::konst(0),
-                },
-                RegVal::OpaqueOrNull { map, .. } => RegVal::Opaque { map: *map },
-                RegVal::RingbufOrNull { size, ref_id, .. } => RegVal::Ringbuf {
-                    size: *size,
-                    off: 0,
-                    var: Scalar::konst(0),
-                    ref_id: *ref_id,
-                },
-                RegVal::SockOrNull { common, ref_id, .. } => RegVal::Sock {
-                    common: *common,
-                    ref_id: *ref_id,
-                },
-                other => other.clone(),
-            }
+            not_null(r)
         };
         *r = nv;
     });
