@@ -261,8 +261,8 @@ impl Net {
         let default_flow = UdpFlow {
             src_mac: [2, 0, 0, 0, 0, 2],
             dst_mac: [2, 0, 0, 0, 0, 1],
-            src_ip: xsk_runtime::netns::RIGHT_IPV4,
-            dst_ip: xsk_runtime::netns::LEFT_IPV4,
+            src_ip: xsk_testkit::netns::RIGHT_IPV4,
+            dst_ip: xsk_testkit::netns::LEFT_IPV4,
             src_port: 9,
             dst_port: 9,
         };

@@ -61,11 +61,11 @@ pub fn run_main(name: &str, body: impl FnOnce() -> Result<()>) -> ExitCode {
 
 /// Fails with [`Error::NotRoot`] unless the effective user is root. As root, first removes
 /// the sandboxes of examples and tests that were killed before they could (SIGKILL), saying
-/// so in one line ([`xsk_runtime::netns::remove_stale_sandboxes`]): every run of every example
+/// so in one line ([`xsk_testkit::netns::remove_stale_sandboxes`]): every run of every example
 /// cleans up after the ones that could not.
 pub fn require_root(program: &str) -> Result<()> {
-    if xsk_runtime::netns::is_root() {
-        xsk_runtime::netns::remove_stale_sandboxes_once();
+    if xsk_testkit::netns::is_root() {
+        xsk_testkit::netns::remove_stale_sandboxes_once();
         Ok(())
     } else {
         Err(Error::NotRoot {

@@ -3,7 +3,7 @@
 //! drops frames and counts them here (`tx_dropped` on the sender, `rx_dropped` on the
 //! receiver), which is the only loss a sandbox run may legitimately have.
 
-use xsk_runtime::netns::{VethEnd, VethPair};
+use xsk_testkit::netns::{VethEnd, VethPair};
 
 use crate::error::{Context, Error, Result};
 

@@ -23,7 +23,7 @@ use ebpf_dsl::ProgramSpec;
 use ebpf_dsl_macros::{defmap, defprogram};
 use nix::sys::pthread::{pthread_kill, pthread_self, Pthread};
 use xsk_runtime::maps::{Map, UpdateFlags};
-use xsk_runtime::netns::NetNs;
+use xsk_testkit::netns::NetNs;
 use xsk_runtime::test_run::LiveFramesOptions;
 use xsk_runtime::{Loader, Program};
 
@@ -164,7 +164,7 @@ pub struct GenConfig {
 
 /// A generator thread: in a namespace ([`NetNs::spawn`]) or in the caller's.
 enum WorkerThread {
-    Ns(xsk_runtime::netns::NsThread<Result<()>>),
+    Ns(xsk_testkit::netns::NsThread<Result<()>>),
     Plain(JoinHandle<Result<()>>),
 }
 

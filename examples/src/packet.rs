@@ -68,7 +68,7 @@ pub fn parse_mac(s: &str) -> Option<[u8; 6]> {
 
 /// Formats a MAC address.
 pub fn mac_string(mac: &[u8; 6]) -> String {
-    xsk_runtime::netns::mac_string(mac)
+    xsk_testkit::netns::mac_string(mac)
 }
 
 /// The addresses and ports of a UDP frame to build.

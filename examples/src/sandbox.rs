@@ -1,11 +1,11 @@
 //! The examples' standalone network: two fresh network namespaces joined by a veth pair
-//! (`xsk_runtime::netns::VethPair`, unique names with the pid, deleted on drop — also after
+//! (`xsk_testkit::netns::VethPair`, unique names with the pid, deleted on drop — also after
 //! Ctrl-C, because every example turns SIGINT into a flag and returns normally), and counting
 //! `XDP_DROP` sinks for the far end.
 //!
 //! SIGKILL skips all of that: the namespaces stay. Their names record the owner's pid and
 //! start time, so the next run of any example (or test) sees that the owner is gone and
-//! removes them, with one line on stderr (`xsk_runtime::netns::remove_stale_sandboxes`).
+//! removes them, with one line on stderr (`xsk_testkit::netns::remove_stale_sandboxes`).
 //! Everything attached inside goes with them, netlink XDP attachments included.
 //!
 //! The left end is where the example's XDP program and AF_XDP sockets live; the right end is
@@ -13,7 +13,7 @@
 
 use xsk_runtime::attach::{AttachOptions, XdpAttachment, XdpMode};
 use xsk_runtime::maps::Map;
-use xsk_runtime::netns::{VethEnd, VethPair};
+use xsk_testkit::netns::{VethEnd, VethPair};
 use xsk_runtime::{Loader, Program};
 
 use crate::error::{Context, Result};

@@ -5,8 +5,7 @@
 //! The tests run one at a time (a lock): each example builds its own namespaces and some run a
 //! packet generator at full speed.
 
-#[path = "../../xsk-runtime/tests/harness/mod.rs"]
-mod harness;
+use xsk_testkit::kernel_tests;
 
 use std::path::PathBuf;
 use std::process::{Command, Output};

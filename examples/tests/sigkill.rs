@@ -3,8 +3,7 @@
 //! sandboxes, says so in one line, and `ip netns list` / `ip link` show nothing of them.
 //! Privileged: skipped with a printed reason when not root and `CI` is not `true`.
 
-#[path = "../../xsk-runtime/tests/harness/mod.rs"]
-mod harness;
+use xsk_testkit::kernel_tests;
 
 use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};

@@ -4,8 +4,7 @@
 //! (answered / sent, round-trip p50, p99, p99.9 from its fixed-size histogram) and exits
 //! non-zero. Privileged: skipped with a printed reason when not root and `CI` is not `true`.
 
-#[path = "../../xsk-runtime/tests/harness/mod.rs"]
-mod harness;
+use xsk_testkit::kernel_tests;
 
 use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};

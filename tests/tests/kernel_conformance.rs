@@ -10,8 +10,7 @@
 //! rejects: shifts by an out-of-range constant (`*-imm-high.s`, `*-imm-neg.s`, "invalid shift")
 //! and `callx.s` ("unknown opcode 8d").
 
-#[path = "../../xsk-runtime/tests/harness/mod.rs"]
-mod harness;
+use xsk_testkit::kernel_tests;
 
 use std::borrow::Cow;
 use std::path::{Path, PathBuf};

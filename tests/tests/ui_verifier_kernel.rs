@@ -13,8 +13,7 @@
 //! is not a verifier finding (a map-spec error, a warning made an error) are listed as not
 //! loaded, with the reason.
 
-#[path = "../../xsk-runtime/tests/harness/mod.rs"]
-mod harness;
+use xsk_testkit::kernel_tests;
 mod kernel_log;
 
 use std::borrow::Cow;

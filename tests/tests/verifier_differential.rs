@@ -17,8 +17,7 @@
 //! the kernel's reasons (`kernel_log`). Needs root; skips with a message otherwise unless
 //! `CI=true`.
 
-#[path = "../../xsk-runtime/tests/harness/mod.rs"]
-mod harness;
+use xsk_testkit::kernel_tests;
 
 mod common;
 use common::*;

@@ -5,8 +5,7 @@
 //! `ebpf-dsl/tests/verifier_kernel_rules.rs`). Needs root; skips with a message otherwise
 //! unless `CI=true`.
 
-#[path = "../../xsk-runtime/tests/harness/mod.rs"]
-mod harness;
+use xsk_testkit::kernel_tests;
 
 #[path = "../../ebpf-dsl/tests/kernel_rules/cases.rs"]
 mod rule_cases;

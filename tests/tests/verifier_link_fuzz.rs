@@ -10,8 +10,7 @@
 //!
 //! `LINK_FUZZ_SEED=n LINK_FUZZ_PROGRAMS=m` explores other programs.
 
-#[path = "../../xsk-runtime/tests/harness/mod.rs"]
-mod harness;
+use xsk_testkit::kernel_tests;
 
 use std::borrow::Cow;
 use std::fmt::Write as _;

@@ -22,8 +22,7 @@
 //! (about 150 MB download), otherwise it skips with a message. Needs root for the kernel
 //! verdicts; skips with a message otherwise unless `CI=true`.
 
-#[path = "../../xsk-runtime/tests/harness/mod.rs"]
-mod harness;
+use xsk_testkit::kernel_tests;
 
 mod common;
 use common::*;

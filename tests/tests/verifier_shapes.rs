@@ -29,8 +29,7 @@
 //! `CI=true`. `VERIFIER_SHAPES_SEED=n` explores another corpus, `VERIFIER_SHAPES_PROGRAMS=n`
 //! runs n programs per (shape, program type).
 
-#[path = "../../xsk-runtime/tests/harness/mod.rs"]
-mod harness;
+use xsk_testkit::kernel_tests;
 
 mod common;
 use common::*;

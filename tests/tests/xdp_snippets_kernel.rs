@@ -5,8 +5,7 @@
 //!
 //! Needs root (CAP_BPF, CAP_NET_ADMIN); skipped with a message otherwise, unless `CI=true`.
 
-#[path = "../../xsk-runtime/tests/harness/mod.rs"]
-mod harness;
+use xsk_testkit::kernel_tests;
 
 #[path = "../../ebpf-dsl/tests/support/mod.rs"]
 mod support;

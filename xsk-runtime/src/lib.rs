@@ -39,7 +39,6 @@
 //! | [`ring`] | the single-producer/single-consumer ring protocol (libxdp's), as RAII batches |
 //! | [`socket`] | [`XskSocket`](socket::XskSocket) and its typed fill/RX/TX/completion rings, wake-ups, statistics, shared UMEM |
 //! | [`xsk`] | [`XskInterface`]: the guides' whole AF_XDP setup in one call, torn down on drop |
-//! | [`netns`] | network namespaces and veth pairs, for tests and sandboxes |
 //! | [`pod`] | the [`Pod`](pod::Pod) trait for typed map keys and values |
 //! | [`sys`] | every raw system call and `#[repr(C)]` kernel struct |
 //! | [`error`] | the crate's one [`Error`] type |
@@ -150,7 +149,6 @@ pub mod sys;
 
 pub use error::{Error, Result};
 pub mod maps;
-pub mod netns;
 pub mod pod;
 pub mod program;
 pub mod ring;

@@ -2,7 +2,7 @@
 //! replace, detach, query, errors, real packets with verdicts counted in a map, live-frames
 //! injection, and a killed process leaving nothing attached.
 
-mod harness;
+use xsk_testkit::kernel_tests;
 
 mod common;
 
@@ -17,7 +17,7 @@ use xsk_runtime::attach::{
     query, AttachMethod, AttachOptions, AttachedMode, XdpAttachment, XdpMode,
 };
 use xsk_runtime::maps::Array;
-use xsk_runtime::netns::{VethPair, LEFT_IPV4, LEFT_MAC, RIGHT_IPV4, RIGHT_MAC};
+use xsk_testkit::netns::{VethPair, LEFT_IPV4, LEFT_MAC, RIGHT_IPV4, RIGHT_MAC};
 use xsk_runtime::test_run::LiveFramesOptions;
 use xsk_runtime::{Error, Loader, Program};
 
@@ -362,7 +362,7 @@ fn sigkill_of_the_holder_leaves_nothing_attached() {
 
 fn driver_mode_on_loopback_is_not_supported() {
     // A fresh namespace's loopback has no native XDP.
-    let ns = xsk_runtime::netns::NetNs::new("lo-mode").unwrap();
+    let ns = xsk_testkit::netns::NetNs::new("lo-mode").unwrap();
     let p = pass_prog("lo_drv");
     ns.run(|| {
         for method in [AttachMethod::Link, AttachMethod::Netlink] {

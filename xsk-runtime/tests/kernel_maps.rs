@@ -1,7 +1,7 @@
 //! Maps against the real kernel: every typed wrapper, update flags, iteration, batches, and the
 //! XSKMAP semantics of the kernel documentation.
 
-mod harness;
+use xsk_testkit::kernel_tests;
 
 use std::borrow::Cow;
 
@@ -178,7 +178,7 @@ fn xskmap_semantics_without_socket() {
 }
 
 fn xskmap_with_a_bound_socket() {
-    use xsk_runtime::netns::VethPair;
+    use xsk_testkit::netns::VethPair;
     use xsk_runtime::socket::{BindMode, SocketConfig, XskSocket};
     use xsk_runtime::umem::{Umem, UmemConfig};
     let pair = VethPair::builder().tag("xskmap").queues(2).build().unwrap();

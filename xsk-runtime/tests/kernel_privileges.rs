@@ -3,7 +3,7 @@
 //!
 //! Needs root (to drop privileges); without root (and CI != "true") it prints why it skips.
 
-mod harness;
+use xsk_testkit::kernel_tests;
 
 mod common;
 

@@ -1,7 +1,7 @@
 //! Programs against the real kernel: load errors with the verifier log, relocation errors, the
 //! loader, test runs, pinning.
 
-mod harness;
+use xsk_testkit::kernel_tests;
 
 mod common;
 

@@ -2,10 +2,10 @@
 //! in-crate `#[cfg(test)]` tests; here the harness reports them ignored, with the reason, when
 //! they may not run.)
 
-mod harness;
+use xsk_testkit::kernel_tests;
 
 use xsk_runtime::features::Features;
-use xsk_runtime::netns::{VethPair, LEFT_IPV4, RIGHT_IPV4};
+use xsk_testkit::netns::{VethPair, LEFT_IPV4, RIGHT_IPV4};
 
 fn veth_pair_traffic_and_cleanup() {
     let pair = VethPair::builder()
@@ -39,7 +39,7 @@ fn veth_pair_traffic_and_cleanup() {
     assert!(xsk_runtime::sys::if_nametoindex(&pair.left.name).is_err());
     drop(rx);
     drop(pair);
-    let list = xsk_runtime::netns::ip(&["netns", "list"]).unwrap();
+    let list = xsk_testkit::netns::ip(&["netns", "list"]).unwrap();
     assert!(!list.contains(&lname) && !list.contains(&rname), "{list}");
 }
 

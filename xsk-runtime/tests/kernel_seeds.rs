@@ -2,7 +2,7 @@
 //! veth end in its own namespace, with real traffic: the UDP-only seed sends UDP to the AF_XDP
 //! socket of the receive queue and passes everything else (here TCP) to the stack.
 
-mod harness;
+use xsk_testkit::kernel_tests;
 
 mod common;
 
@@ -12,7 +12,7 @@ use std::time::{Duration, Instant};
 
 use common::{asm, xskmap};
 use xsk_runtime::maps::XskMap;
-use xsk_runtime::netns::{VethPair, LEFT_IPV4, RIGHT_IPV4};
+use xsk_testkit::netns::{VethPair, LEFT_IPV4, RIGHT_IPV4};
 use xsk_runtime::socket::{BindMode, SocketConfig, XskSocket};
 use xsk_runtime::umem::{FreeList, Umem, UmemConfig};
 use xsk_runtime::Loader;

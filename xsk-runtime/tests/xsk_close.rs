@@ -6,7 +6,7 @@
 //!
 //! Needs root; without root (and CI != "true") each test prints why it skips.
 
-mod harness;
+use xsk_testkit::kernel_tests;
 
 mod xsk_common;
 
@@ -14,7 +14,7 @@ use std::net::UdpSocket;
 use std::time::{Duration, Instant};
 
 use xsk_common::*;
-use xsk_runtime::netns::{VethPair, LEFT_IPV4};
+use xsk_testkit::netns::{VethPair, LEFT_IPV4};
 use xsk_runtime::socket::XskSocket;
 use xsk_runtime::umem::{FreeList, Umem};
 
@@ -106,8 +106,8 @@ fn transmit(sock: &mut XskSocket, free: &mut FreeList, n: u32, kick: bool) {
 /// ring): EtherType 0x88b5, the IEEE's one for local experiments, which no stack handles.
 fn quiet_frame(i: u32) -> Vec<u8> {
     let mut f = Vec::with_capacity(64);
-    f.extend_from_slice(&xsk_runtime::netns::RIGHT_MAC);
-    f.extend_from_slice(&xsk_runtime::netns::LEFT_MAC);
+    f.extend_from_slice(&xsk_testkit::netns::RIGHT_MAC);
+    f.extend_from_slice(&xsk_testkit::netns::LEFT_MAC);
     f.extend_from_slice(&[0x88, 0xb5]);
     f.extend_from_slice(&i.to_be_bytes());
     f.resize(64, 0x5a);

@@ -2,7 +2,7 @@
 //! namespaces, with the UDP-only redirect program: UDP reaches the sockets, everything else
 //! the kernel stack; dropping it detaches the program.
 
-mod harness;
+use xsk_testkit::kernel_tests;
 
 mod xsk_common;
 
@@ -12,7 +12,7 @@ use std::net::{TcpListener, TcpStream, UdpSocket};
 use std::time::{Duration, Instant};
 
 use xsk_common::*;
-use xsk_runtime::netns::LEFT_IPV4;
+use xsk_testkit::netns::LEFT_IPV4;
 use xsk_runtime::socket::{BindMode, SocketConfig};
 use xsk_runtime::umem::UmemConfig;
 use xsk_runtime::xsk::{Queues, RedirectProgram, XskInterfaceConfig};

@@ -2,7 +2,7 @@
 //! MTU: packets larger than a frame arrive as several descriptors and are sent as several.
 //! Also: several sockets on the same queue sharing one UMEM and its fill ring.
 
-mod harness;
+use xsk_testkit::kernel_tests;
 
 mod xsk_common;
 
@@ -10,7 +10,7 @@ use std::net::UdpSocket;
 use std::time::{Duration, Instant};
 
 use xsk_common::*;
-use xsk_runtime::netns::{VethPair, LEFT_IPV4};
+use xsk_testkit::netns::{VethPair, LEFT_IPV4};
 use xsk_runtime::program::{LoadOptions, BPF_F_XDP_HAS_FRAGS};
 use xsk_runtime::socket::{BindMode, SocketConfig, XskSocket};
 use xsk_runtime::sys::xdp::XDP_PKT_CONTD;

@@ -1,7 +1,7 @@
 //! Socket options and kernel counters: XDP_STATISTICS when the fill ring runs dry, sockets
 //! without need_wakeup, busy polling, XDP_MAX_TX_SKB_BUDGET, huge pages.
 
-mod harness;
+use xsk_testkit::kernel_tests;
 
 mod xsk_common;
 
@@ -9,7 +9,7 @@ use std::net::UdpSocket;
 use std::time::{Duration, Instant};
 
 use xsk_common::*;
-use xsk_runtime::netns::LEFT_IPV4;
+use xsk_testkit::netns::LEFT_IPV4;
 use xsk_runtime::socket::{BusyPoll, SocketConfig, XskSocket};
 use xsk_runtime::umem::{Umem, UmemConfig};
 

@@ -5,7 +5,7 @@
 //!
 //! Needs root; without root (and CI != "true") the test prints why it skips.
 
-mod harness;
+use xsk_testkit::kernel_tests;
 
 mod xsk_common;
 
@@ -16,12 +16,12 @@ use xsk_runtime::socket::XskSocket;
 
 /// Sends `n` UDP datagrams from the right end to the left one and waits (bounded) until at
 /// least `n` descriptors are in the socket's RX ring.
-fn send_and_wait(pair: &xsk_runtime::netns::VethPair, sock: &mut XskSocket, tag: u8, n: u32) {
+fn send_and_wait(pair: &xsk_testkit::netns::VethPair, sock: &mut XskSocket, tag: u8, n: u32) {
     pair.right
         .run(move || {
             let s = std::net::UdpSocket::bind(("0.0.0.0", 0)).unwrap();
             for i in 0..n {
-                s.send_to(&payload(tag, i), (xsk_runtime::netns::LEFT_IPV4, 9953))
+                s.send_to(&payload(tag, i), (xsk_testkit::netns::LEFT_IPV4, 9953))
                     .unwrap();
             }
         })

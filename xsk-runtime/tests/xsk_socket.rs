@@ -5,7 +5,7 @@
 //!
 //! Needs root; without root (and CI != "true") each test prints why it skips.
 
-mod harness;
+use xsk_testkit::kernel_tests;
 
 mod xsk_common;
 
@@ -14,7 +14,7 @@ use std::net::UdpSocket;
 use std::time::{Duration, Instant};
 
 use xsk_common::*;
-use xsk_runtime::netns::{LEFT_IPV4, LEFT_MAC, RIGHT_MAC};
+use xsk_testkit::netns::{LEFT_IPV4, LEFT_MAC, RIGHT_MAC};
 use xsk_runtime::socket::{BindMode, SocketConfig, XskSocket};
 use xsk_runtime::umem::UmemConfig;
 
@@ -29,7 +29,7 @@ fn ring_config() -> SocketConfig {
 /// Sends `payloads` as UDP datagrams from the right namespace to `LEFT_IPV4:dport`, each
 /// from source port `sport_base + (i % nports)`.
 fn send_from_right(
-    pair: &xsk_runtime::netns::VethPair,
+    pair: &xsk_testkit::netns::VethPair,
     payloads: &[Vec<u8>],
     sport_base: u16,
     nports: u16,

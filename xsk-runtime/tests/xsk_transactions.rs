@@ -4,14 +4,14 @@
 //!
 //! Needs root; without root (and CI != "true") each test prints why it skips.
 
-mod harness;
+use xsk_testkit::kernel_tests;
 
 mod xsk_common;
 
 use std::time::{Duration, Instant};
 
 use xsk_common::*;
-use xsk_runtime::netns::VethPair;
+use xsk_testkit::netns::VethPair;
 use xsk_runtime::socket::{SocketConfig, XskSocket};
 use xsk_runtime::umem::{Umem, UmemConfig};
 
@@ -126,7 +126,7 @@ fn an_rx_batch_dropped_part_way_leaves_the_rest_in_the_ring() {
         .run(move || {
             let s = std::net::UdpSocket::bind(("0.0.0.0", 0)).unwrap();
             for p in &to_send {
-                s.send_to(p, (xsk_runtime::netns::LEFT_IPV4, 9952)).unwrap();
+                s.send_to(p, (xsk_testkit::netns::LEFT_IPV4, 9952)).unwrap();
             }
         })
         .unwrap();

@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 
 use ebpf_dsl::{MapSpec, ProgramType};
 use xsk_runtime::maps::XskMap;
-use xsk_runtime::netns::{VethPair, LEFT_MAC, RIGHT_MAC};
+use xsk_testkit::netns::{VethPair, LEFT_MAC, RIGHT_MAC};
 use xsk_runtime::socket::{BindMode, SocketConfig, XskSocket};
 use xsk_runtime::umem::{FreeList, Umem, UmemConfig};
 use xsk_runtime::{Loader, Program};
@@ -214,7 +214,7 @@ pub fn drain_and_check_all_frames_home(pair: &VethPair, sock: &mut XskSocket, fr
     while free.len() < total && Instant::now() < deadline {
         let pending = sock.fill().map_or(0, |f| f.pending());
         for _ in 0..pending.min(32) {
-            let _ = sender.send_to(b"drain", (xsk_runtime::netns::LEFT_IPV4, 9));
+            let _ = sender.send_to(b"drain", (xsk_testkit::netns::LEFT_IPV4, 9));
         }
         let mut batch = sock.rx().expect("rx ring").recv(64);
         for pkt in batch.by_ref() {
@@ -320,8 +320,8 @@ pub fn left_to_right(sport: u16, dport: u16, payload: &[u8]) -> Vec<u8> {
     udp_frame(
         LEFT_MAC,
         RIGHT_MAC,
-        xsk_runtime::netns::LEFT_IPV4,
-        xsk_runtime::netns::RIGHT_IPV4,
+        xsk_testkit::netns::LEFT_IPV4,
+        xsk_testkit::netns::RIGHT_IPV4,
         sport,
         dport,
         payload,

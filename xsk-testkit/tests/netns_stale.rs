@@ -5,13 +5,13 @@
 //!
 //! Needs root; without root (and CI != "true") each test prints why it skips.
 
-mod harness;
+use xsk_testkit::kernel_tests;
 
 use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use xsk_runtime::netns::{ip, owner_alive, remove_stale_sandboxes, sandbox_owner, VethPair};
+use xsk_testkit::netns::{ip, owner_alive, remove_stale_sandboxes, sandbox_owner, VethPair};
 
 /// The tests of this file one at a time: each one's cleanup would see the others' children.
 static ONE_AT_A_TIME: std::sync::Mutex<()> = std::sync::Mutex::new(());

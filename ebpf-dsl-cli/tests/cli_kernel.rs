@@ -1,6 +1,6 @@
 //! The `ebpf-dsl load` and `run` subcommands against the real kernel.
 
-mod harness;
+use xsk_testkit::kernel_tests;
 
 use std::process::Command;
 

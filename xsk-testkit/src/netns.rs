@@ -22,13 +22,13 @@
 //! touches an interface outside the namespaces it creates.
 //!
 //! ```no_run
-//! use xsk_runtime::netns::VethPair;
+//! use xsk_testkit::netns::VethPair;
 //! let pair = VethPair::builder().queues(2).build()?;
 //! // The XDP side (left) and the traffic side (right) are separate namespaces.
 //! let ifindex = pair.left.ifindex;
 //! let sent = pair.right.ns.run(|| {
 //!     let s = std::net::UdpSocket::bind("0.0.0.0:0").unwrap();
-//!     s.send_to(b"hello", (xsk_runtime::netns::LEFT_IPV4, 9000)).unwrap()
+//!     s.send_to(b"hello", (xsk_testkit::netns::LEFT_IPV4, 9000)).unwrap()
 //! })?;
 //! # let _ = (ifindex, sent);
 //! # Ok::<(), xsk_runtime::Error>(())
@@ -41,7 +41,7 @@ use std::process::Command;
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::thread::JoinHandle;
 
-use crate::error::{Error, Result};
+use xsk_runtime::{Error, Result};
 use crate::sys;
 
 /// The IPv4 address of the left end of a [`VethPair`] (default).

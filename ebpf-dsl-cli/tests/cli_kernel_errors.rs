@@ -3,7 +3,7 @@
 //! for a socket-buffer program, a truncated map name, a closed stdout. Needs root (skips with a
 //! printed reason otherwise, runs under CI=true).
 
-mod harness;
+use xsk_testkit::kernel_tests;
 
 use std::process::{Command, Output, Stdio};
 

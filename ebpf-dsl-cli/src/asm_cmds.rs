@@ -62,33 +62,14 @@ pub struct AsmArgs {
     unchecked: bool,
 }
 
-/// Parses `asm FILE [-o OUT] [--unchecked]`.
-pub fn parse_asm(args: &[String]) -> Result<AsmArgs, CliError> {
-    let mut file = None;
-    let mut out = None;
-    let mut unchecked = false;
-    let mut it = args.iter();
-    while let Some(a) = it.next() {
-        match a.as_str() {
-            "-o" | "--output" => {
-                let Some(o) = it.next() else {
-                    return Err(CliError::Usage("`-o` needs a file name".into()));
-                };
-                out = Some(o.clone());
-            }
-            "--unchecked" => unchecked = true,
-            s if s.starts_with('-') && s != "-" => {
-                return Err(CliError::Usage(format!("asm: unknown option `{s}`")))
-            }
-            s if file.is_none() => file = Some(s.to_string()),
-            s => return Err(CliError::Usage(format!("asm: unexpected argument `{s}`"))),
-        }
-    }
-    let Some(file) = file else {
-        return Err(CliError::Usage(
-            "asm: which file? (`asm FILE [-o OUT]`)".into(),
-        ));
-    };
+/// Checks `asm FILE [-o OUT] [--unchecked]` beyond its syntax: without `-o`, the output must
+/// not be the source itself.
+pub fn parse_asm(o: crate::cli::AsmOpts) -> Result<AsmArgs, CliError> {
+    let crate::cli::AsmOpts {
+        file,
+        out,
+        unchecked,
+    } = o;
     if out.is_none() && file != "-" && default_output(Path::new(&file)) == Path::new(&file) {
         return Err(CliError::Usage(format!(
             "asm: the output would be {file} itself (the source already ends in .bin); name the output with -o"
@@ -171,68 +152,20 @@ pub struct CheckArgs {
     kernel: ebpf_dsl::verifier::KernelVersion,
 }
 
-/// Parses `check FILE [--type T] [--map ...]... [--license L] [--no-verify]`.
-pub fn parse_check(args: &[String]) -> Result<CheckArgs, CliError> {
-    let mut file = None;
-    let mut prog_type = ebpf_dsl::ProgramType::Xdp;
+/// Builds the arguments of `check FILE [--type T] [--map ...]... [--license L] [--kernel V]
+/// [--no-verify]`: the `--map` descriptions (each name once).
+pub fn parse_check(o: crate::cli::CheckOpts) -> Result<CheckArgs, CliError> {
     let mut maps = MapArgs::default();
-    let mut license = "GPL".to_string();
-    let mut verify = true;
-    let mut kernel = ebpf_dsl::verifier::KernelVersion::DEFAULT;
-    let mut it = args.iter();
-    while let Some(a) = it.next() {
-        match a.as_str() {
-            "--type" => {
-                let t = it
-                    .next()
-                    .ok_or_else(|| CliError::Usage("check: --type needs a program type".into()))?;
-                prog_type = ebpf_dsl::ProgramType::from_name(t)
-                    .ok_or_else(|| CliError::Usage(format!("check: unknown program type `{t}`")))?;
-            }
-            "--map" => {
-                let m = it.next().ok_or_else(|| {
-                    CliError::Usage(format!(
-                        "check: --map needs {}",
-                        crate::map_arg::MAP_ARG_SYNTAX
-                    ))
-                })?;
-                maps.push(m)?;
-            }
-            "--license" => {
-                license = it
-                    .next()
-                    .ok_or_else(|| CliError::Usage("check: --license needs a string".into()))?
-                    .clone();
-            }
-            "--kernel" => {
-                let v = it.next().ok_or_else(|| {
-                    CliError::Usage("check: --kernel needs a version such as 6.12".into())
-                })?;
-                kernel = ebpf_dsl::verifier::KernelVersion::parse(v).ok_or_else(|| {
-                    CliError::Usage(format!("check: --kernel `{v}` is not a version like 6.12"))
-                })?;
-            }
-            "--no-verify" => verify = false,
-            f if file.is_none() => file = Some(f.to_string()),
-            other => {
-                return Err(CliError::Usage(format!(
-                    "check: unexpected argument `{other}`"
-                )))
-            }
-        }
+    for m in &o.maps {
+        maps.push(m)?;
     }
-    let Some(file) = file else {
-        return Err(CliError::Usage(
-            "check: expected a FILE (`check FILE`)".into(),
-        ));
-    };
     Ok(CheckArgs {
-        file,
-        prog_type,
+        file: o.file,
+        prog_type: o.prog_type,
         maps,
-        license,
-        verify,
-        kernel,
+        license: o.license,
+        verify: !o.no_verify,
+        kernel: o.kernel,
     })
 }
 

@@ -127,53 +127,16 @@ fn first_line(s: &str) -> &str {
     s.lines().next().unwrap_or("")
 }
 
-/// What [`parse_common`] returns: the shared options, `--packet`/`--repeat` values, flags.
-type Parsed = (Common, Vec<(String, String)>, Vec<String>);
-
-/// Parses the arguments both commands share; returns the rest.
-fn parse_common(args: &[String], needs_type: bool) -> Result<Parsed, CliError> {
-    let mut file = None;
-    let mut prog_type = None;
+/// The shared options: FILE, the program type, the `--map` descriptions (each name once).
+fn parse_common(
+    o: crate::cli::KernelOpts,
+    prog_type: Option<ProgramType>,
+    needs_type: bool,
+) -> Result<Common, CliError> {
     let mut maps = MapArgs::default();
-    let mut valued = Vec::new();
-    let mut flags = Vec::new();
-    let mut it = args.iter();
-    while let Some(a) = it.next() {
-        match a.as_str() {
-            "--type" | "-t" => {
-                let v = it.next().ok_or_else(|| {
-                    CliError::Usage("--type needs a value (xdp, socket_filter, ...)".into())
-                })?;
-                prog_type = Some(ProgramType::from_name(v).ok_or_else(|| {
-                    CliError::Usage(format!(
-                        "unknown program type `{v}` (e.g. xdp, sched_cls, socket_filter)"
-                    ))
-                })?);
-            }
-            "--map" => {
-                let v = it.next().ok_or_else(|| {
-                    CliError::Usage(format!("--map needs {}", crate::map_arg::MAP_ARG_SYNTAX))
-                })?;
-                maps.push(v)?;
-            }
-            "--packet" | "--repeat" => {
-                let v = it
-                    .next()
-                    .ok_or_else(|| CliError::Usage(format!("{a} needs a value")))?;
-                valued.push((a.clone(), v.clone()));
-            }
-            "--log" | "--verbose" => flags.push(a.clone()),
-            s if s.starts_with('-') && s != "-" => {
-                return Err(CliError::Usage(format!("unknown option `{s}`")))
-            }
-            _ => {
-                if file.replace(a.clone()).is_some() {
-                    return Err(CliError::Usage("give one FILE".into()));
-                }
-            }
-        }
+    for m in &o.maps {
+        maps.push(m)?;
     }
-    let file = file.ok_or_else(|| CliError::Usage("no FILE given".into()))?;
     let prog_type = match prog_type {
         Some(t) => t,
         None if needs_type => {
@@ -183,27 +146,19 @@ fn parse_common(args: &[String], needs_type: bool) -> Result<Parsed, CliError> {
         }
         None => ProgramType::Xdp,
     };
-    Ok((
-        Common {
-            file,
-            prog_type,
-            maps,
-        },
-        valued,
-        flags,
-    ))
+    Ok(Common {
+        file: o.file,
+        prog_type,
+        maps,
+    })
 }
 
-/// Parses `load FILE [--type T] [--map ...] [--log] [--verbose]`.
-pub fn parse_load(args: &[String]) -> Result<LoadArgs, CliError> {
-    let (common, valued, flags) = parse_common(args, false)?;
-    if let Some((opt, _)) = valued.first() {
-        return Err(CliError::Usage(format!("`load` takes no {opt}")));
-    }
+/// Builds the arguments of `load FILE [--type T] [--map ...] [--log] [--verbose]`.
+pub fn parse_load(o: crate::cli::LoadOpts) -> Result<LoadArgs, CliError> {
     Ok(LoadArgs {
-        common,
-        log: flags.iter().any(|f| f == "--log" || f == "--verbose"),
-        verbose: flags.iter().any(|f| f == "--verbose"),
+        common: parse_common(o.common, o.prog_type, false)?,
+        log: o.log || o.verbose,
+        verbose: o.verbose,
     })
 }
 
@@ -238,37 +193,18 @@ pub fn load(args: LoadArgs) -> Result<ExitCode, CliError> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// Parses `run FILE --type T --packet HEX [--repeat N] [--map ...]`.
-pub fn parse_run(args: &[String]) -> Result<RunArgs, CliError> {
-    let (common, valued, flags) = parse_common(args, true)?;
-    if let Some(f) = flags.first() {
-        return Err(CliError::Usage(format!("`run` takes no {f}")));
-    }
-    let mut packet = None;
-    let mut repeat = 1u32;
-    for (k, v) in valued {
-        match k.as_str() {
-            "--packet" => packet = Some(parse_hex(&v)?),
-            _ => {
-                repeat = v.parse().map_err(|_| {
-                    CliError::Usage(format!(
-                        "--repeat `{v}` is not a number from 1 to {MAX_REPEAT}"
-                    ))
-                })?;
-                if repeat > MAX_REPEAT {
-                    return Err(CliError::Usage(format!(
-                        "--repeat {repeat} is above {MAX_REPEAT}: the kernel would run the program \
-                         for minutes without a word; averages settle long before"
-                    )));
-                }
-            }
-        }
-    }
-    let packet = packet.ok_or_else(|| CliError::Usage("--packet HEX is required".into()))?;
+/// Builds the arguments of `run FILE --type T --packet HEX [--repeat N] [--map ...]`: `--type`
+/// and `--packet` are required.
+pub fn parse_run(o: crate::cli::RunOpts) -> Result<RunArgs, CliError> {
+    let common = parse_common(o.common, o.prog_type, true)?;
+    let packet = o
+        .packet
+        .ok_or_else(|| CliError::Usage("--packet HEX is required".into()))?
+        .0;
     Ok(RunArgs {
         common,
         packet,
-        repeat,
+        repeat: o.repeat,
     })
 }
 

@@ -6,15 +6,17 @@
 //! tests did not run. Under `CI=true` (or as root) they all run, so a missing privilege fails
 //! them instead of hiding. `--include-ignored` runs them anyway.
 //!
-//! A test file lists its tests once, at its end:
+//! A test file lists its tests once, at its end (with `harness = false` for it in its crate's
+//! `Cargo.toml`):
 //!
 //! ```ignore
+//! use xsk_testkit::kernel_tests;
+//!
 //! kernel_tests! {
 //!     privileged: [link_attach_replace_detach_query, ...],
 //!     plain: [bad_usage_exits_2, ...],
 //! }
 //! ```
-#![allow(dead_code)]
 
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
@@ -29,7 +31,7 @@ static FORCE: AtomicBool = AtomicBool::new(false);
 pub fn privileged(name: &str, test: fn()) -> Trial {
     Trial::ignorable_test(name, move || {
         if !FORCE.load(Ordering::Relaxed) {
-            if let Some(reason) = xsk_runtime::netns::privileged_test_skip_reason() {
+            if let Some(reason) = crate::netns::privileged_test_skip_reason() {
                 SKIPPED.fetch_add(1, Ordering::Relaxed);
                 return Ok(Completion::ignored_with(reason));
             }

@@ -16,7 +16,7 @@ use std::collections::BTreeMap;
 use std::fmt;
 use std::sync::OnceLock;
 
-use crate::error::Result;
+use xsk_runtime::Result;
 
 /// The prefix of every namespace this crate creates.
 pub const SANDBOX_PREFIX: &str = "xsk-";
@@ -152,7 +152,7 @@ pub fn remove_stale_sandboxes() -> Result<StaleSandboxes> {
         // No named namespace was ever made: nothing is stale.
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(out),
         Err(e) => {
-            return Err(crate::Error::io_hint(
+            return Err(xsk_runtime::Error::io_hint(
                 "readdir(/run/netns)",
                 e.raw_os_error().unwrap_or(libc::EIO),
                 "could not list the named network namespaces",

@@ -5,7 +5,7 @@
 //! `FUZZ_ITERS` (default 2000) and `FUZZ_SEED` as in `ebpf-dsl/tests/fuzz.rs`:
 //!
 //! ```text
-//! FUZZ_ITERS=1000000 cargo test --release -p xsk-runtime --bin ebpf-dsl fuzz -- --nocapture
+//! FUZZ_ITERS=1000000 cargo test --release -p ebpf-dsl-cli --bin ebpf-dsl fuzz -- --nocapture
 //! ```
 
 use crate::kernel_cmds::parse_hex;

@@ -9,18 +9,6 @@ use ebpf_dsl::disasm::disassemble_bytes;
 use crate::out::errln;
 use crate::CliError;
 
-/// Parses `disasm FILE`.
-pub fn parse_disasm(args: &[String]) -> Result<String, CliError> {
-    match args {
-        [f] => Ok(f.clone()),
-        [] => Err(CliError::Usage("disasm: missing FILE".into())),
-        _ => Err(CliError::Usage(format!(
-            "disasm takes one FILE, got {} arguments",
-            args.len()
-        ))),
-    }
-}
-
 /// `disasm FILE`.
 pub fn disasm(file: &str) -> Result<ExitCode, CliError> {
     let bytes = read_bytes(file)?;

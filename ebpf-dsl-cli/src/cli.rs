@@ -1,0 +1,297 @@
+//! The command line, declared with `clap` (derive): one struct per subcommand, whose doc
+//! comments are its `--help`. Values with a syntax of their own (program types, kernel
+//! versions, hex packets, repeat counts) go through the value parsers below, which give the
+//! CLI's own messages; what needs several options at once (two `--map` with the same name, an
+//! output that would overwrite the source) is checked when the subcommand's arguments are
+//! built (`parse_*` in the subcommand modules).
+
+use clap::{Args, Parser, Subcommand};
+use clap_complete::Shell;
+use ebpf_dsl::verifier::KernelVersion;
+use ebpf_dsl::ProgramType;
+
+use crate::kernel_cmds::MAX_REPEAT;
+
+/// What `ebpf-dsl --help` ends with.
+const AFTER_HELP: &str = "\
+At most 100 errors are printed (then `... and N more errors`). A --map NAME longer than 15
+characters is truncated for the kernel (as libbpf does), with a warning.
+
+Exit status: 0 success, 1 errors in the program, 2 bad usage or I/O failure (also when stdout
+is closed by its reader, quietly).";
+
+/// Assemble, check, disassemble, load and test-run eBPF programs written in the LLVM / kernel
+/// pseudo-C syntax.
+#[derive(Debug, Parser)]
+#[command(name = "ebpf-dsl", version, after_help = AFTER_HELP)]
+pub struct Cli {
+    /// The subcommand.
+    #[command(subcommand)]
+    pub command: Sub,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Sub {
+    /// Assemble FILE to raw instruction bytes (8 bytes a slot, little endian).
+    ///
+    /// The structural checks run first (as in `check`); --unchecked encodes anything LLVM would
+    /// encode. FILE `-` reads stdin (and writes to stdout unless -o is given).
+    Asm(AsmOpts),
+    /// Report every error in FILE with file:line:col: the assembler's structural checks, then
+    /// the static verifier.
+    ///
+    /// Describe the maps the program names with --map so the verifier knows their types and
+    /// sizes (without them it is skipped, with a note). Exit status 1 if there is an error.
+    Check(CheckOpts),
+    /// Print the raw program in FILE as assembly that `asm` reassembles to the same bytes.
+    ///
+    /// FILE holds 8 bytes a slot, little endian, as `asm` writes it; `-` reads stdin. Jump
+    /// targets get labels. Invalid instructions, and an empty input, are errors (exit status 1).
+    Disasm(DisasmOpts),
+    /// Assemble FILE and load it into the running kernel; print the verifier's verdict.
+    ///
+    /// Needs root, or CAP_BPF + CAP_NET_ADMIN. The verifier's log is printed on rejection
+    /// (always with --log; every instruction's state with --verbose). Maps the program names
+    /// (`r1 = xsks ll`) are created from --map, e.g. --map xsks:xskmap:4:4:64. Exit status 1
+    /// if the verifier rejects the program.
+    Load(LoadOpts),
+    /// Load FILE and run it in the kernel on a packet (BPF_PROG_TEST_RUN).
+    ///
+    /// Prints the action, the output packet in hex and the kernel's ns per run averaged over
+    /// --repeat runs. Needs root, or CAP_BPF + CAP_NET_ADMIN.
+    Run(RunOpts),
+    /// Print a completion script for SHELL to stdout.
+    ///
+    /// For example: `ebpf-dsl completions bash > /etc/bash_completion.d/ebpf-dsl`, or
+    /// `ebpf-dsl completions zsh > ~/.zfunc/_ebpf-dsl`.
+    Completions(CompletionsOpts),
+}
+
+/// `asm FILE [-o OUT] [--unchecked]`.
+#[derive(Debug, Args)]
+pub struct AsmOpts {
+    /// The assembly source (`-` for stdin).
+    #[arg(value_name = "FILE")]
+    pub file: String,
+    /// Where to write the bytes: defaults to FILE with the extension .bin; `-` is stdout.
+    #[arg(short = 'o', long = "output", value_name = "OUT")]
+    pub out: Option<String>,
+    /// Skip the structural checks: encode anything LLVM would encode.
+    #[arg(long)]
+    pub unchecked: bool,
+}
+
+/// `check FILE [--type T] [--map ...]... [--license L] [--kernel V] [--no-verify]`.
+#[derive(Debug, Args)]
+pub struct CheckOpts {
+    /// The assembly source (`-` for stdin).
+    #[arg(value_name = "FILE")]
+    pub file: String,
+    /// The program type (xdp, socket_filter, sched_cls, sched_act, ...).
+    #[arg(long = "type", value_name = "T", default_value = "xdp", value_parser = program_type)]
+    pub prog_type: ProgramType,
+    /// A map the program names: NAME:TYPE:KEY_SIZE:VALUE_SIZE[:MAX_ENTRIES], e.g.
+    /// xsks:xskmap:4:4:64 (repeat for each map).
+    #[arg(long = "map", value_name = "MAP")]
+    pub maps: Vec<String>,
+    /// The program's license (GPL-only helpers need a GPL-compatible one).
+    #[arg(long, value_name = "L", default_value = "GPL")]
+    pub license: String,
+    /// The kernel version the verifier may assume (what it adds), e.g. 6.12.
+    #[arg(long, value_name = "V", default_value_t = KernelVersion::DEFAULT, value_parser = kernel_version)]
+    pub kernel: KernelVersion,
+    /// Skip the static verifier (the assembler's checks only).
+    #[arg(long)]
+    pub no_verify: bool,
+}
+
+/// `disasm FILE`.
+#[derive(Debug, Args)]
+pub struct DisasmOpts {
+    /// The raw program bytes (`-` for stdin).
+    #[arg(value_name = "FILE")]
+    pub file: String,
+}
+
+/// The options `load` and `run` share.
+#[derive(Debug, Args)]
+pub struct KernelOpts {
+    /// The assembly source (`-` for stdin).
+    #[arg(value_name = "FILE")]
+    pub file: String,
+    /// A map the program names, created before the load: NAME:TYPE:KEY_SIZE:VALUE_SIZE[:MAX_ENTRIES],
+    /// e.g. xsks:xskmap:4:4:64 (repeat for each map).
+    #[arg(long = "map", value_name = "MAP")]
+    pub maps: Vec<String>,
+}
+
+/// `load FILE [--type T] [--map ...]... [--log] [--verbose]`.
+#[derive(Debug, Args)]
+pub struct LoadOpts {
+    /// FILE and the maps.
+    #[command(flatten)]
+    pub common: KernelOpts,
+    /// The program type (xdp, socket_filter, sched_cls, ...); defaults to xdp.
+    #[arg(short = 't', long = "type", value_name = "T", value_parser = program_type)]
+    pub prog_type: Option<ProgramType>,
+    /// Print the verifier's log also when it accepts the program.
+    #[arg(long)]
+    pub log: bool,
+    /// Print the verifier's state at every instruction (implies --log).
+    #[arg(long)]
+    pub verbose: bool,
+}
+
+/// `run FILE --type T --packet HEX [--repeat N] [--map ...]...`.
+#[derive(Debug, Args)]
+pub struct RunOpts {
+    /// FILE and the maps.
+    #[command(flatten)]
+    pub common: KernelOpts,
+    /// The program type (required), e.g. xdp.
+    #[arg(short = 't', long = "type", value_name = "T", value_parser = program_type)]
+    pub prog_type: Option<ProgramType>,
+    /// The packet (required), in hex: pairs of 0-9 a-f, with `:`, `-` or spaces between them
+    /// if you like, an optional leading 0x; at least 14 bytes for xdp.
+    #[arg(long, value_name = "HEX", value_parser = hex_packet)]
+    pub packet: Option<Packet>,
+    /// Run the program N times and average the kernel's time (at most 100000000).
+    #[arg(long, value_name = "N", default_value = "1", value_parser = repeat_count)]
+    pub repeat: u32,
+}
+
+/// The bytes of `--packet` (a type of its own: clap reads `Vec<u8>` as many values).
+#[derive(Clone, Debug)]
+pub struct Packet(pub Vec<u8>);
+
+/// `completions SHELL`.
+#[derive(Debug, Args)]
+pub struct CompletionsOpts {
+    /// The shell.
+    #[arg(value_name = "SHELL")]
+    pub shell: Shell,
+}
+
+/// `--type`: a program type by its kernel name.
+fn program_type(s: &str) -> Result<ProgramType, String> {
+    ProgramType::from_name(s)
+        .ok_or_else(|| format!("unknown program type `{s}` (e.g. xdp, sched_cls, socket_filter)"))
+}
+
+/// `--kernel`: a version such as 6.12.
+fn kernel_version(s: &str) -> Result<KernelVersion, String> {
+    KernelVersion::parse(s).ok_or_else(|| format!("--kernel `{s}` is not a version like 6.12"))
+}
+
+/// `--packet`: hex bytes.
+fn hex_packet(s: &str) -> Result<Packet, String> {
+    crate::kernel_cmds::parse_hex(s).map(Packet).map_err(|e| {
+        let m = e.to_string();
+        m.strip_prefix("--packet: ").map(str::to_owned).unwrap_or(m)
+    })
+}
+
+/// `--repeat`: a count up to [`MAX_REPEAT`].
+fn repeat_count(v: &str) -> Result<u32, String> {
+    let repeat: u32 = v
+        .parse()
+        .map_err(|_| format!("--repeat `{v}` is not a number from 1 to {MAX_REPEAT}"))?;
+    if repeat > MAX_REPEAT {
+        return Err(format!(
+            "--repeat {repeat} is above {MAX_REPEAT}: the kernel would run the program \
+             for minutes without a word; averages settle long before"
+        ));
+    }
+    Ok(repeat)
+}
+
+/// The usage line of subcommand `sub` (or of the tool), as `usage: ebpf-dsl ...`, with where to
+/// read more.
+pub fn usage(sub: Option<&str>) -> String {
+    use clap::CommandFactory;
+    let mut cmd = Cli::command();
+    cmd.build();
+    let rendered = match sub.and_then(|s| cmd.find_subcommand_mut(s)) {
+        Some(c) => c.render_usage().to_string(),
+        None => cmd.render_usage().to_string(),
+    };
+    format!(
+        "{}\n\n`ebpf-dsl --help` lists the commands; `ebpf-dsl COMMAND --help` explains one.",
+        lowercase_usage(&rendered)
+    )
+}
+
+/// A clap error as the CLI's usage message: without clap's `error: ` prefix (the tool adds
+/// `ebpf-dsl: `), with its usage line as `usage: ...`.
+pub fn clap_message(e: &clap::Error) -> String {
+    let text = e.render().to_string();
+    let text = text.trim_end();
+    lowercase_usage(text.strip_prefix("error: ").unwrap_or(text))
+}
+
+/// `Usage: ` at the start of a line becomes `usage: `.
+fn lowercase_usage(text: &str) -> String {
+    text.lines()
+        .map(|l| match l.strip_prefix("Usage: ") {
+            Some(rest) => format!("usage: {rest}"),
+            None => l.to_string(),
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::CommandFactory;
+
+    #[test]
+    fn the_command_line_declaration_is_consistent() {
+        super::Cli::command().debug_assert();
+    }
+
+    /// A full command line of every subcommand reaches its arguments (clap checks the types of
+    /// the derive's fields only when a value is read).
+    #[test]
+    fn every_subcommand_parses_a_full_command_line() {
+        use crate::{parse_args, Command};
+        let parse = |xs: &[&str]| {
+            let v: Vec<String> = xs.iter().map(|s| s.to_string()).collect();
+            match parse_args(&v) {
+                Ok(c) => c,
+                Err(e) => panic!("{xs:?}: {e}"),
+            }
+        };
+        let m = "--map=xsks:xskmap:4:4:64";
+        assert!(matches!(
+            parse(&["asm", "p.s", "-o", "p.bin", "--unchecked"]),
+            Command::Asm(_)
+        ));
+        assert!(matches!(
+            parse(&["check", "p.s", "--type", "sched_cls", m, "--license", "MIT", "--kernel", "6.12", "--no-verify"]),
+            Command::Check(_)
+        ));
+        assert!(matches!(parse(&["disasm", "-"]), Command::Disasm(_)));
+        assert!(matches!(
+            parse(&["load", "p.s", "-t", "xdp", m, "--log", "--verbose"]),
+            Command::Load(_)
+        ));
+        assert!(matches!(
+            parse(&["run", "p.s", "-t", "xdp", "--packet", "00:11", "--repeat", "7", m]),
+            Command::Run(_)
+        ));
+        for shell in ["bash", "zsh", "fish"] {
+            assert!(matches!(parse(&["completions", shell]), Command::Completions(_)));
+        }
+        for help in [&["--help"][..], &["help"], &["help", "run"], &["run", "--help"], &["-V"]] {
+            assert!(matches!(parse(help), Command::Help(t) if !t.is_empty()), "{help:?}");
+        }
+    }
+
+    #[test]
+    fn usage_lines_name_the_tool_and_the_subcommand() {
+        let u = super::usage(Some("check"));
+        assert!(u.starts_with("usage: ebpf-dsl check "), "{u}");
+        assert!(super::usage(None).starts_with("usage: ebpf-dsl "));
+    }
+}
