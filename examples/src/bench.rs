@@ -12,7 +12,6 @@ use xsk_runtime::attach::{AttachOptions, XdpMode};
 use xsk_runtime::socket::{BindMode, BusyPoll, SocketConfig, XskSocket};
 use xsk_runtime::xsk::{Queues, RedirectProgram, XskInterface, XskInterfaceConfig, XskQueue};
 
-use crate::cli::{Args, Cli};
 use crate::error::{Context, Error, Result};
 use crate::livegen::{GenConfig, Generator};
 use crate::packet::{udp_frame, UdpFlow};
@@ -52,59 +51,91 @@ pub struct BenchOpts {
     pub ring: u32,
 }
 
-/// The command line of a benchmark program called `name`.
-pub fn bench_cli(name: &'static str, about: &'static str) -> Cli {
-    Cli::new(name, about)
-        .opt("iface", Some('i'), "NAME", None, "interface (default: a self-made sandbox with a generator)")
-        .opt("queue", Some('q'), "N", Some("0"), "queue to bind to")
-        .flag("copy", Some('c'), "force copy mode (XDP_COPY) [the default]")
-        .flag("zero-copy", Some('z'), "force zero-copy mode (XDP_ZEROCOPY); fails where the driver has none (veth)")
-        .flag("auto-mode", None, "let the kernel choose copy or zero-copy")
-        .opt("batch", Some('b'), "N", Some("64"), "descriptors per ring operation")
-        .flag("no-need-wakeup", Some('N'), "bind without XDP_USE_NEED_WAKEUP")
-        .flag("busy-poll", Some('B'), "SO_PREFER_BUSY_POLL + SO_BUSY_POLL(20 us) + budget = batch")
-        .flag("poll", Some('p'), "poll() while the RX ring is empty, instead of spinning")
-        .opt("duration", Some('d'), "SECS", Some("10"), "measured seconds")
-        .opt("warmup", Some('w'), "SECS", Some("1"), "seconds before the measurement")
-        .opt("xdp-mode", None, "MODE", Some("auto"), "XDP attach mode: auto, native, skb (attached by bpf_link, which the kernel removes even after SIGKILL; by netlink before kernel 5.9, which a SIGKILL leaves attached)")
-        .opt("tx-len", Some('s'), "BYTES", Some("60"), "length of the frames sent (txonly, generator)")
-        .opt("frames", None, "N", Some("4096"), "UMEM frames (4096 bytes each)")
-        .opt("ring", None, "N", Some("2048"), "entries of each ring (power of two)")
-        .note(
-            "Prints the rate each second and, at the end, for bench/harness.py:\n  \
-             RESULT impl=rust mode=M pkts=N secs=S pps=P cpu_ns_per_pkt=C total_pkts=T\n\
-             (pkts, secs, pps, cpu_ns_per_pkt: the window after the warm-up; CPU = user + system of\n\
-             the process from getrusage, or of the measuring thread alone in the standalone sandbox,\n\
-             whose generator runs in the same process; total_pkts: the whole run).",
-        )
+/// What `--help` of a benchmark program ends with.
+const BENCH_NOTE: &str = "Prints the rate each second and, at the end, for bench/harness.py:\n  \
+     RESULT impl=rust mode=M pkts=N secs=S pps=P cpu_ns_per_pkt=C total_pkts=T\n\
+     (pkts, secs, pps, cpu_ns_per_pkt: the window after the warm-up; CPU = user + system of\n\
+     the process from getrusage, or of the measuring thread alone in the standalone sandbox,\n\
+     whose generator runs in the same process; total_pkts: the whole run).";
+
+/// The command line of the benchmark programs (checked further by [`bench_opts`]).
+#[derive(Debug, clap::Parser)]
+#[command(after_help = BENCH_NOTE)]
+pub struct BenchArgs {
+    /// interface (default: a self-made sandbox with a generator)
+    #[arg(short, long, value_name = "NAME")]
+    pub iface: Option<String>,
+    /// queue to bind to
+    #[arg(short, long, value_name = "N", default_value = "0")]
+    pub queue: u32,
+    /// force copy mode (XDP_COPY) [the default]
+    #[arg(short, long)]
+    pub copy: bool,
+    /// force zero-copy mode (XDP_ZEROCOPY); fails where the driver has none (veth)
+    #[arg(short, long)]
+    pub zero_copy: bool,
+    /// let the kernel choose copy or zero-copy
+    #[arg(long)]
+    pub auto_mode: bool,
+    /// descriptors per ring operation
+    #[arg(short, long, value_name = "N", default_value = "64")]
+    pub batch: u32,
+    /// bind without XDP_USE_NEED_WAKEUP
+    #[arg(short = 'N', long)]
+    pub no_need_wakeup: bool,
+    /// SO_PREFER_BUSY_POLL + SO_BUSY_POLL(20 us) + budget = batch
+    #[arg(short = 'B', long)]
+    pub busy_poll: bool,
+    /// poll() while the RX ring is empty, instead of spinning
+    #[arg(short, long)]
+    pub poll: bool,
+    /// measured seconds
+    #[arg(short, long, value_name = "SECS", default_value = "10", value_parser = crate::args::seconds)]
+    pub duration: Duration,
+    /// seconds before the measurement
+    #[arg(short, long, value_name = "SECS", default_value = "1", value_parser = crate::args::seconds)]
+    pub warmup: Duration,
+    /// XDP attach mode: auto, native, skb (attached by bpf_link, which the kernel removes even
+    /// after SIGKILL; by netlink before kernel 5.9, which a SIGKILL leaves attached)
+    #[arg(long, value_name = "MODE", default_value = "auto")]
+    pub xdp_mode: String,
+    /// length of the frames sent (txonly, generator)
+    #[arg(short = 's', long, value_name = "BYTES", default_value = "60")]
+    pub tx_len: usize,
+    /// UMEM frames (4096 bytes each)
+    #[arg(long, value_name = "N", default_value = "4096")]
+    pub frames: u32,
+    /// entries of each ring (power of two)
+    #[arg(long, value_name = "N", default_value = "2048")]
+    pub ring: u32,
+}
+
+/// Parses the command line of a benchmark program called `name`, described by `about`.
+pub fn bench_args(name: &'static str, about: &'static str) -> Result<BenchArgs> {
+    use clap::CommandFactory;
+    let cmd = BenchArgs::command().name(name).bin_name(name).about(about);
+    crate::args::parse_from(cmd, std::env::args_os())
 }
 
 /// Reads [`BenchOpts`] from parsed arguments.
-pub fn bench_opts(args: &Args) -> Result<BenchOpts> {
-    let modes = [
-        args.flag("copy"),
-        args.flag("zero-copy"),
-        args.flag("auto-mode"),
-    ];
+pub fn bench_opts(args: &BenchArgs) -> Result<BenchOpts> {
+    let modes = [args.copy, args.zero_copy, args.auto_mode];
     if modes.iter().filter(|&&m| m).count() > 1 {
         return Err(Error::Usage(
             "--copy, --zero-copy and --auto-mode exclude each other".into(),
         ));
     }
-    let bind_mode = if args.flag("zero-copy") {
+    let bind_mode = if args.zero_copy {
         BindMode::ZeroCopy
-    } else if args.flag("auto-mode") {
+    } else if args.auto_mode {
         BindMode::Auto
     } else {
         BindMode::Copy
     };
-    let xdp_mode = XdpMode::from_name(args.str("xdp-mode").unwrap_or("auto")).ok_or_else(|| {
+    let xdp_mode = XdpMode::from_name(&args.xdp_mode).ok_or_else(|| {
         Error::Usage("--xdp-mode must be auto, native (drv) or skb (generic)".into())
     })?;
-    let batch: u32 = args.req("batch")?;
-    let ring: u32 = args.req("ring")?;
-    let frames: u32 = args.req("frames")?;
-    let tx_len: usize = args.req("tx-len")?;
+    let (batch, ring, frames, tx_len) = (args.batch, args.ring, args.frames, args.tx_len);
     if batch == 0 || batch > ring {
         return Err(Error::Usage(format!(
             "--batch must be 1 to the ring size {ring}"
@@ -124,8 +155,8 @@ pub fn bench_opts(args: &Args) -> Result<BenchOpts> {
     if !(42..=3000).contains(&tx_len) {
         return Err(Error::Usage("--tx-len must be 42 to 3000 bytes".into()));
     }
-    let iface = args.str("iface").map(str::to_owned);
-    let queue: u32 = args.req("queue")?;
+    let iface = args.iface.clone();
+    let queue = args.queue;
     if iface.is_none() && queue != 0 {
         return Err(Error::Usage(
             "the standalone sandbox has one queue: --queue must be 0 without --iface".into(),
@@ -136,11 +167,11 @@ pub fn bench_opts(args: &Args) -> Result<BenchOpts> {
         queue,
         bind_mode,
         batch,
-        need_wakeup: !args.flag("no-need-wakeup"),
-        busy_poll: args.flag("busy-poll"),
-        poll: args.flag("poll"),
-        duration: args.seconds("duration")?.unwrap_or(Duration::from_secs(10)),
-        warmup: args.seconds("warmup")?.unwrap_or(Duration::from_secs(1)),
+        need_wakeup: !args.no_need_wakeup,
+        busy_poll: args.busy_poll,
+        poll: args.poll,
+        duration: args.duration,
+        warmup: args.warmup,
         xdp_mode,
         tx_len,
         frames,

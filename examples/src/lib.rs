@@ -2,7 +2,7 @@
 //!
 //! | module | what |
 //! |---|---|
-//! | [`cli`] | the small argument parser behind every `--help` |
+//! | [`args`] | command lines with `clap` (derive): `--help`, usage errors, value parsers |
 //! | [`error`] | the one error type: what failed, the errno, what to do (e.g. "needs root") |
 //! | [`programs`] | the XDP programs: `defmap!`/`defprogram!` items and builder-made ones |
 //! | [`afxdp`] | the guides' AF_XDP setup step by step (UMEM, socket per queue, XSKMAP, attach) |
@@ -22,8 +22,8 @@
 #![forbid(unsafe_code)]
 
 pub mod afxdp;
+pub mod args;
 pub mod bench;
-pub mod cli;
 pub mod error;
 pub mod histogram;
 pub mod linkstats;
@@ -100,16 +100,4 @@ pub fn iface_rx_queues(name: &str) -> u32 {
         })
         .unwrap_or(1)
         .max(1)
-}
-
-/// Parses a MAC option value.
-pub fn mac_arg(args: &cli::Args, name: &str) -> Result<Option<[u8; 6]>> {
-    match args.str(name) {
-        None => Ok(None),
-        Some(s) => packet::parse_mac(s).map(Some).ok_or_else(|| {
-            Error::Usage(format!(
-                "--{name}: `{s}` is not a MAC address like 02:00:00:00:00:01"
-            ))
-        }),
-    }
 }

@@ -69,7 +69,7 @@ use ebpf_dsl::{Item, ProgramSpec, ProgramType};
 
 use crate::attach::{AttachOptions, XdpAttachment};
 use crate::error::{Error, Result};
-use crate::maps::XskMap;
+use crate::maps::{Map, XskMap};
 use crate::program::{LoadOptions, Loader, Program};
 use crate::socket::{SocketConfig, XskSocket};
 use crate::sys::xdp::channel_counts;
@@ -161,6 +161,8 @@ pub struct XskInterface {
     queues: Vec<XskQueue>,
     xsks: XskMap,
     program: Program,
+    /// The program's other maps (a custom program's counters), by name.
+    maps: Vec<Map>,
     umem: Umem,
     ifindex: u32,
     ifname: String,
@@ -241,6 +243,12 @@ impl XskInterface {
             .program_with(spec, config.load.clone())
             .load()?;
         let program = loaded.take_program(&name)?;
+        let maps = loaded
+            .map_names()
+            .filter(|m| *m != XSKMAP_NAME)
+            .map(|m| loaded.map_ref(m).and_then(Map::try_clone))
+            .collect::<Result<Vec<Map>>>()?;
+        drop(loaded);
         // 6. Attach.
         let attachment = XdpAttachment::attach(&program, ifindex, config.attach)?;
         Ok(XskInterface {
@@ -248,6 +256,7 @@ impl XskInterface {
             queues: opened,
             xsks,
             program,
+            maps,
             umem,
             ifindex,
             ifname: ifname.to_owned(),
@@ -287,6 +296,18 @@ impl XskInterface {
     /// The XDP program.
     pub fn program(&self) -> &Program {
         &self.program
+    }
+
+    /// A map of the program other than the XSKMAP, by name (e.g. a counter of a
+    /// [`RedirectProgram::Custom`] program).
+    pub fn map(&self, name: &str) -> Result<&Map> {
+        self.maps
+            .iter()
+            .find(|m| m.name() == name)
+            .ok_or_else(|| Error::NotFound {
+                kind: "map",
+                name: name.into(),
+            })
     }
 
     /// The attachment (until [`detach`](XskInterface::detach)).

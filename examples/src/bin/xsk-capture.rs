@@ -13,8 +13,10 @@ use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 use ebpf_dsl::ProgramSpec;
-use xsk_examples::afxdp::{queues_of, AfXdp};
-use xsk_examples::cli::Cli;
+use xsk_examples::afxdp::{self, queues_of};
+use xsk_runtime::XskInterface;
+use clap::Parser;
+use xsk_examples::args;
 use xsk_examples::packet::{parse, Parsed};
 use xsk_examples::pcap::{self, PcapWriter};
 use xsk_examples::programs::{udp_port_program, REDIRECT_ALL, UDP_ONLY};
@@ -29,16 +31,34 @@ const PORTS: [u16; 2] = [9000, 9001];
 const UDP_PER_PORT: u64 = 25;
 const SYNS: u64 = 5;
 
-fn cli() -> Cli {
-    Cli::new(NAME, "write the packets an XDP program redirects to AF_XDP sockets into a pcap file")
-        .opt("write", Some('w'), "FILE", Some("xsk-capture.pcap"), "the pcap file to write")
-        .opt("count", Some('c'), "N", None, "stop after N packets")
-        .opt("duration", Some('d'), "SECS", Some("10"), "stop after this many seconds")
-        .opt("filter", Some('f'), "FILTER", Some("all"), "what to capture: all, udp, udp-port=N")
-        .opt("iface", Some('i'), "NAME", None, "interface (default: a self-made sandbox with test traffic)")
-        .opt("queue", Some('q'), "N", None, "only this queue (default: every queue)")
-        .opt("snaplen", Some('s'), "BYTES", Some("65535"), "bytes kept of each packet")
-        .note("Examples:\n  sudo xsk-capture -w /tmp/sandbox.pcap --filter udp-port=9000 && tcpdump -r /tmp/sandbox.pcap\n  sudo xsk-capture --iface eth0 --filter udp -c 100 -w udp.pcap")
+/// write the packets an XDP program redirects to AF_XDP sockets into a pcap file
+#[derive(Debug, Parser)]
+#[command(
+    name = NAME,
+    after_help = "Examples:\n  sudo xsk-capture -w /tmp/sandbox.pcap --filter udp-port=9000 && tcpdump -r /tmp/sandbox.pcap\n  sudo xsk-capture --iface eth0 --filter udp -c 100 -w udp.pcap"
+)]
+struct Cli {
+    /// the pcap file to write
+    #[arg(short, long, value_name = "FILE", default_value = "xsk-capture.pcap")]
+    write: PathBuf,
+    /// stop after N packets
+    #[arg(short, long, value_name = "N")]
+    count: Option<u64>,
+    /// stop after this many seconds
+    #[arg(short, long, value_name = "SECS", default_value = "10", value_parser = args::seconds)]
+    duration: Duration,
+    /// what to capture: all, udp, udp-port=N
+    #[arg(short, long, value_name = "FILTER", default_value = "all")]
+    filter: String,
+    /// interface (default: a self-made sandbox with test traffic)
+    #[arg(short, long, value_name = "NAME")]
+    iface: Option<String>,
+    /// only this queue (default: every queue)
+    #[arg(short, long, value_name = "N")]
+    queue: Option<u32>,
+    /// bytes kept of each packet
+    #[arg(short, long, value_name = "BYTES", default_value = "65535")]
+    snaplen: u32,
 }
 
 fn main() -> std::process::ExitCode {
@@ -86,27 +106,27 @@ impl Filter {
 }
 
 fn run() -> Result<()> {
-    let args = cli().parse_env()?;
-    let filter = Filter::parse(args.str("filter").unwrap_or("all"))?;
-    let path = PathBuf::from(args.str("write").unwrap_or("xsk-capture.pcap"));
-    let count: Option<u64> = args.get("count")?;
-    let duration = args.seconds("duration")?.unwrap_or(Duration::from_secs(10));
-    let snaplen: u32 = args.req("snaplen")?;
+    let args: Cli = args::parse()?;
+    let filter = Filter::parse(&args.filter)?;
+    let path = args.write;
+    let count = args.count;
+    let duration = args.duration;
+    let snaplen = args.snaplen;
     if !(64..=262_144).contains(&snaplen) {
         return Err(Error::Usage("--snaplen must be 64 to 262144".into()));
     }
-    let queue: Option<u32> = args.get("queue")?;
+    let queue = args.queue;
     require_root(NAME)?;
     let stop = Stop::install()?;
     let program = filter.program()?;
-    match args.str("iface") {
+    match args.iface.as_deref() {
         Some(iface) => {
             let qs = queues_of(iface, queue);
-            let mut xdp = AfXdp::open_iface(iface, &qs, program, 2048)?;
+            let mut xdp = afxdp::open_iface(iface, &qs, program, 2048)?;
             println!(
                 "{NAME}: {} on {iface} ({}), {} queue(s), writing {}",
-                xdp.program_name,
-                xdp.attach_info(),
+                xdp.program().name(),
+                afxdp::attach_info(&xdp),
                 qs.len(),
                 path.display()
             );
@@ -144,12 +164,12 @@ fn sandbox_run(
         Some(q) => vec![q],
         None => vec![0, 1],
     };
-    let mut xdp = AfXdp::open_sandbox(sb, &qs, program, 1024)?;
+    let mut xdp = afxdp::open_sandbox(sb, &qs, program, 1024)?;
     println!(
         "{NAME}: {} on {} ({}), writing {}; sending {} UDP datagrams to ports {PORTS:?} and {SYNS} TCP SYNs",
-        xdp.program_name,
+        xdp.program().name(),
         sb.pair.left.name,
-        xdp.attach_info(),
+        afxdp::attach_info(&xdp),
         path.display(),
         UDP_PER_PORT * PORTS.len() as u64
     );
@@ -223,7 +243,7 @@ fn sandbox_run(
 }
 
 fn capture(
-    xdp: &mut AfXdp,
+    xdp: &mut XskInterface,
     path: &std::path::Path,
     snaplen: u32,
     count: Option<u64>,
@@ -239,7 +259,7 @@ fn capture(
     let mut err = None;
     while !stop.is_set() && start.elapsed() < duration && w.records() < limit && !done() {
         let batch = (limit - w.records()).min(64) as u32;
-        let n = xdp.receive(batch, |_, frame| {
+        let n = afxdp::receive(xdp, batch, |_, frame| {
             if err.is_none() {
                 if let Err(e) = w.write(frame) {
                     err = Some(e);

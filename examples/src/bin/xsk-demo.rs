@@ -23,8 +23,9 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use xsk_examples::afxdp::AfXdp;
-use xsk_examples::cli::Cli;
+use xsk_examples::afxdp;
+use clap::Parser;
+use xsk_examples::args;
 use xsk_examples::packet::{check_demo_payload, demo_payload, parse, Parsed};
 use xsk_examples::programs::{PASSED, UDP_ONLY};
 use xsk_examples::report::{human, Ticker};
@@ -37,17 +38,37 @@ const NAME: &str = "xsk-demo";
 /// transmit hash puts them on different queues.
 const FLOWS: u8 = 8;
 
-fn cli() -> Cli {
-    Cli::new(NAME, "AF_XDP end to end: UDP to user space through an XDP program written in Rust")
-        .opt("iface", Some('i'), "NAME", None, "run on this interface instead of a self-made sandbox (receive only)")
-        .opt("duration", Some('d'), "SECS", Some("10"), "with --iface: how long to receive")
-        .opt("udp", Some('u'), "N", Some("10000"), "UDP datagrams to send (sandbox)")
-        .opt("non-udp", Some('n'), "N", Some("200"), "TCP SYNs to send among them (sandbox)")
-        .opt("rate", Some('r'), "PPS", Some("5000"), "UDP datagrams per second (0: as fast as the receiver takes them)")
-        .opt("queues", Some('q'), "N", Some("2"), "queues of the sandbox's veth pair (one AF_XDP socket each)")
-        .opt("port", Some('p'), "PORT", Some("5555"), "UDP destination port (sandbox)")
-        .opt("max-time", Some('t'), "SECS", Some("10"), "give up after this many seconds (sandbox)")
-        .note("Examples:\n  sudo xsk-demo                      # the sandbox demo, ~2 s\n  sudo xsk-demo --udp 100000 --rate 0\n  sudo xsk-demo --iface eth0 -d 5    # redirects eth0's UDP to user space for 5 s!")
+/// AF_XDP end to end: UDP to user space through an XDP program written in Rust
+#[derive(Debug, Parser)]
+#[command(
+    name = NAME,
+    after_help = "Examples:\n  sudo xsk-demo                      # the sandbox demo, ~2 s\n  sudo xsk-demo --udp 100000 --rate 0\n  sudo xsk-demo --iface eth0 -d 5    # redirects eth0's UDP to user space for 5 s!"
+)]
+struct Cli {
+    /// run on this interface instead of a self-made sandbox (receive only)
+    #[arg(short, long, value_name = "NAME")]
+    iface: Option<String>,
+    /// with --iface: how long to receive
+    #[arg(short, long, value_name = "SECS", default_value = "10", value_parser = args::seconds)]
+    duration: Duration,
+    /// UDP datagrams to send (sandbox)
+    #[arg(short, long, value_name = "N", default_value = "10000")]
+    udp: u32,
+    /// TCP SYNs to send among them (sandbox)
+    #[arg(short, long, value_name = "N", default_value = "200")]
+    non_udp: u32,
+    /// UDP datagrams per second (0: as fast as the receiver takes them)
+    #[arg(short, long, value_name = "PPS", default_value = "5000")]
+    rate: u64,
+    /// queues of the sandbox's veth pair (one AF_XDP socket each)
+    #[arg(short, long, value_name = "N", default_value = "2")]
+    queues: u32,
+    /// UDP destination port (sandbox)
+    #[arg(short, long, value_name = "PORT", default_value = "5555")]
+    port: u16,
+    /// give up after this many seconds (sandbox)
+    #[arg(short = 't', long, value_name = "SECS", default_value = "10", value_parser = args::seconds)]
+    max_time: Duration,
 }
 
 fn main() -> std::process::ExitCode {
@@ -55,15 +76,11 @@ fn main() -> std::process::ExitCode {
 }
 
 fn run() -> Result<()> {
-    let args = cli().parse_env()?;
+    let args: Cli = args::parse()?;
     require_root(NAME)?;
     let stop = Stop::install()?;
-    match args.str("iface") {
-        Some(iface) => run_iface(
-            iface,
-            args.seconds("duration")?.unwrap_or(Duration::from_secs(10)),
-            &stop,
-        ),
+    match args.iface.as_deref() {
+        Some(iface) => run_iface(iface, args.duration, &stop),
         None => run_sandbox(&args, &stop),
     }
 }
@@ -195,13 +212,9 @@ impl Seen {
     }
 }
 
-fn run_sandbox(args: &xsk_examples::cli::Args, stop: &Stop) -> Result<()> {
-    let udp: u32 = args.req("udp")?;
-    let syns: u32 = args.req("non-udp")?;
-    let rate: u64 = args.req("rate")?;
-    let queues: u32 = args.req("queues")?;
-    let port: u16 = args.req("port")?;
-    let max_time = args.seconds("max-time")?.unwrap_or(Duration::from_secs(10));
+fn run_sandbox(args: &Cli, stop: &Stop) -> Result<()> {
+    let (udp, syns, rate, queues) = (args.udp, args.non_udp, args.rate, args.queues);
+    let (port, max_time) = (args.port, args.max_time);
     if !(1..=16).contains(&queues) {
         return Err(Error::Usage("--queues must be 1 to 16".into()));
     }
@@ -229,15 +242,15 @@ fn demo(
 ) -> Result<()> {
     let (left, right) = (sb.pair.left.ipv4, sb.pair.right.ipv4);
     let qs: Vec<u32> = (0..queues).collect();
-    let mut xdp = AfXdp::open_sandbox(sb, &qs, UDP_ONLY, 2048)?;
+    let mut xdp = afxdp::open_sandbox(sb, &qs, UDP_ONLY, 2048)?;
     println!(
         "{NAME}: program {} ({} instructions, from defprogram!) attached to {} ({}); {} AF_XDP socket(s) ({})",
-        xdp.program_name,
-        xdp.program_insns,
+        xdp.program().name(),
+        UDP_ONLY.insns.len(),
         sb.pair.left.name,
-        xdp.attach_info(),
-        xdp.queues.len(),
-        if xdp.queues.iter().all(|q| q.socket.is_zero_copy()) { "zero-copy" } else { "copy mode" }
+        afxdp::attach_info(&xdp),
+        xdp.queues().len(),
+        if xdp.queues().iter().all(|q| q.socket.is_zero_copy()) { "zero-copy" } else { "copy mode" }
     );
     println!(
         "{NAME}: sending {udp} UDP datagrams to {left}:{port} over {FLOWS} flows and {syns} TCP SYNs to {left}:{} from {right}{}",
@@ -268,11 +281,11 @@ fn demo(
     let mut last_total = 0u64;
     let mut drained_since: Option<Instant> = None;
     loop {
-        let n = xdp.receive(64, |q, frame| seen.packet(q, frame, left, port))?;
+        let n = afxdp::receive(&mut xdp, 64, |q, frame| seen.packet(q, frame, left, port))?;
         let total: u64 = seen.per_queue.iter().sum();
         progress.received.store(total, Ordering::Release);
         if let Some((t, dt)) = ticker.due() {
-            let passed = xdp.counter(PASSED.name_str()).unwrap_or(0);
+            let passed = afxdp::counter(&xdp, PASSED.name_str()).unwrap_or(0);
             let qtxt: Vec<String> = seen
                 .per_queue
                 .iter()
@@ -305,9 +318,9 @@ fn demo(
         Ok(Err(e)) => return Err(e).context("sending from the right namespace"),
         Err(e) => return Err(e).context("starting the sender in the right namespace"),
     };
-    let passed = xdp.counter(PASSED.name_str())?;
+    let passed = afxdp::counter(&xdp, PASSED.name_str())?;
     let mut dropped = 0;
-    for q in &xdp.queues {
+    for q in xdp.queues() {
         if let Ok(s) = q.socket.statistics() {
             dropped += s.rx_dropped + s.rx_ring_full;
         }
@@ -389,11 +402,11 @@ fn run_iface(iface: &str, duration: Duration, stop: &Stop) -> Result<()> {
         "{NAME}: note: while this runs, the IPv4 UDP traffic arriving on {iface} goes to this \
          program instead of the kernel stack"
     );
-    let mut xdp = AfXdp::open_iface(iface, &qs, UDP_ONLY, 2048)?;
+    let mut xdp = afxdp::open_iface(iface, &qs, UDP_ONLY, 2048)?;
     println!(
         "{NAME}: program {} attached to {iface} ({}); {n} AF_XDP socket(s); receiving for {:.1} s",
-        xdp.program_name,
-        xdp.attach_info(),
+        xdp.program().name(),
+        afxdp::attach_info(&xdp),
         duration.as_secs_f64()
     );
     let mut per_queue = vec![0u64; qs.len()];
@@ -402,7 +415,7 @@ fn run_iface(iface: &str, duration: Duration, stop: &Stop) -> Result<()> {
     let start = Instant::now();
     let mut last = 0;
     while !stop.is_set() && start.elapsed() < duration {
-        let k = xdp.receive(64, |q, frame| {
+        let k = afxdp::receive(&mut xdp, 64, |q, frame| {
             per_queue[q] += 1;
             if let Parsed::Udp {
                 src, dst, dport, ..
@@ -415,7 +428,7 @@ fn run_iface(iface: &str, duration: Duration, stop: &Stop) -> Result<()> {
         })?;
         if let Some((t, dt)) = ticker.due() {
             let total: u64 = per_queue.iter().sum();
-            let passed = xdp.counter(PASSED.name_str()).unwrap_or(0);
+            let passed = afxdp::counter(&xdp, PASSED.name_str()).unwrap_or(0);
             println!(
                 "t={t:4.1}s  to user space: {total}  passed to the stack: {passed}  pps: {}",
                 human((total - last) as f64 / dt)
@@ -426,7 +439,7 @@ fn run_iface(iface: &str, duration: Duration, stop: &Stop) -> Result<()> {
             std::thread::sleep(Duration::from_millis(1));
         }
     }
-    let passed = xdp.counter(PASSED.name_str())?;
+    let passed = afxdp::counter(&xdp, PASSED.name_str())?;
     drop(xdp);
     let total: u64 = per_queue.iter().sum();
     println!("--- summary ---");

@@ -11,8 +11,10 @@
 use std::net::{SocketAddr, SocketAddrV4, UdpSocket};
 use std::time::{Duration, Instant};
 
-use xsk_examples::afxdp::{queues_of, AfXdp};
-use xsk_examples::cli::Cli;
+use xsk_examples::afxdp::{self, queues_of};
+use xsk_runtime::XskInterface;
+use clap::Parser;
+use xsk_examples::args;
 use xsk_examples::histogram::Histogram;
 use xsk_examples::packet::echo_in_place;
 use xsk_examples::programs::udp_port_program;
@@ -23,15 +25,31 @@ use xsk_examples::{require_root, run_main, Context, Error, Result};
 
 const NAME: &str = "xsk-echo";
 
-fn cli() -> Cli {
-    Cli::new(NAME, "answer UDP packets to a port from user space via AF_XDP (rx -> tx)")
-        .opt("port", Some('p'), "PORT", Some("7777"), "UDP port to answer on")
-        .opt("iface", Some('i'), "NAME", None, "interface (default: a self-made sandbox with a client)")
-        .opt("queue", Some('q'), "N", None, "only this queue (default: every queue)")
-        .opt("duration", Some('d'), "SECS", Some("30"), "stop after this many seconds")
-        .opt("count", Some('c'), "N", None, "stop after answering N packets")
-        .opt("requests", Some('n'), "N", Some("100"), "sandbox: requests the client sends")
-        .note("Examples:\n  sudo xsk-echo                          # sandbox: 100 round trips, checked\n  sudo xsk-echo --iface eth0 --port 7777 -d 60   # then: echo hi | nc -u HOST 7777")
+/// answer UDP packets to a port from user space via AF_XDP (rx -> tx)
+#[derive(Debug, Parser)]
+#[command(
+    name = NAME,
+    after_help = "Examples:\n  sudo xsk-echo                          # sandbox: 100 round trips, checked\n  sudo xsk-echo --iface eth0 --port 7777 -d 60   # then: echo hi | nc -u HOST 7777"
+)]
+struct Cli {
+    /// UDP port to answer on
+    #[arg(short, long, value_name = "PORT", default_value = "7777")]
+    port: u16,
+    /// interface (default: a self-made sandbox with a client)
+    #[arg(short, long, value_name = "NAME")]
+    iface: Option<String>,
+    /// only this queue (default: every queue)
+    #[arg(short, long, value_name = "N")]
+    queue: Option<u32>,
+    /// stop after this many seconds
+    #[arg(short, long, value_name = "SECS", default_value = "30", value_parser = args::seconds)]
+    duration: Duration,
+    /// stop after answering N packets
+    #[arg(short, long, value_name = "N")]
+    count: Option<u64>,
+    /// sandbox: requests the client sends
+    #[arg(short = 'n', long, value_name = "N", default_value = "100")]
+    requests: u32,
 }
 
 fn main() -> std::process::ExitCode {
@@ -39,25 +57,22 @@ fn main() -> std::process::ExitCode {
 }
 
 fn run() -> Result<()> {
-    let args = cli().parse_env()?;
-    let port: u16 = args.req("port")?;
-    let duration = args.seconds("duration")?.unwrap_or(Duration::from_secs(30));
-    let count: Option<u64> = args.get("count")?;
-    let queue: Option<u32> = args.get("queue")?;
-    let requests: u32 = args.req("requests")?;
+    let args: Cli = args::parse()?;
+    let (port, duration, count, queue) = (args.port, args.duration, args.count, args.queue);
+    let requests = args.requests;
     if requests == 0 || requests > 1_000_000 {
         return Err(Error::Usage("--requests must be 1 to 1,000,000".into()));
     }
     require_root(NAME)?;
     let stop = Stop::install()?;
     let program = udp_port_program(port)?;
-    match args.str("iface") {
+    match args.iface.as_deref() {
         Some(iface) => {
             let qs = queues_of(iface, queue);
-            let mut xdp = AfXdp::open_iface(iface, &qs, program, 2048)?;
+            let mut xdp = afxdp::open_iface(iface, &qs, program, 2048)?;
             println!(
                 "{NAME}: answering UDP port {port} on {iface} ({}), {} queue(s), for {:.0} s",
-                xdp.attach_info(),
+                afxdp::attach_info(&xdp),
                 qs.len(),
                 duration.as_secs_f64()
             );
@@ -82,12 +97,12 @@ fn sandbox_run(
     duration: Duration,
     stop: &Stop,
 ) -> Result<()> {
-    let mut xdp = AfXdp::open_sandbox(sb, &[0, 1], program, 1024)?;
+    let mut xdp = afxdp::open_sandbox(sb, &[0, 1], program, 1024)?;
     let (left, right) = (sb.pair.left.ipv4, sb.pair.right.ipv4);
     println!(
         "{NAME}: answering UDP port {port} on {} ({}); a client at {right} sends {requests} requests",
         sb.pair.left.name,
-        xdp.attach_info()
+        afxdp::attach_info(&xdp)
     );
     // The client stops on Ctrl-C, and when the server stops (done, --duration): its report,
     // with what was measured so far, is printed on every way of stopping.
@@ -212,13 +227,13 @@ fn client(
 /// The server loop: completions back to the free list, refill, receive, answer in place,
 /// transmit. Returns the packets answered.
 fn serve(
-    xdp: &mut AfXdp,
+    xdp: &mut XskInterface,
     count: Option<u64>,
     duration: Duration,
     stop: &Stop,
     mut done: impl FnMut() -> bool,
 ) -> Result<u64> {
-    let umem = xdp.umem.clone();
+    let umem = xdp.umem().clone();
     let start = Instant::now();
     let mut ticker = Ticker::new(Duration::from_secs(1));
     let mut answered = 0u64;
@@ -226,7 +241,7 @@ fn serve(
     let limit = count.unwrap_or(u64::MAX);
     while !stop.is_set() && start.elapsed() < duration && answered < limit && !done() {
         let mut busy = false;
-        for q in xdp.queues.iter_mut() {
+        for q in xdp.queues_mut().iter_mut() {
             let rings = q.socket.rings();
             let (Some(fill), Some(comp), Some(rx), Some(tx)) =
                 (rings.fill, rings.completion, rings.rx, rings.tx)

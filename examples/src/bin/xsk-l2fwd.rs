@@ -5,7 +5,7 @@
 //! `XDP_DROP` sink there counts what comes back.
 
 use xsk_examples::bench::{
-    bench_cli, bench_opts, first_queue, open_rx_interface, socket_summary, Clock, Net,
+    bench_args, bench_opts, first_queue, open_rx_interface, socket_summary, Clock, Net,
 };
 use xsk_examples::packet::swap_macs;
 use xsk_examples::signals::Stop;
@@ -18,11 +18,10 @@ fn main() -> std::process::ExitCode {
 }
 
 fn run() -> Result<()> {
-    let args = bench_cli(
+    let args = bench_args(
         NAME,
         "receive on an AF_XDP socket, swap MACs, send back; print pps",
-    )
-    .parse_env()?;
+    )?;
     let opts = bench_opts(&args)?;
     require_root(NAME)?;
     let stop = Stop::install()?;

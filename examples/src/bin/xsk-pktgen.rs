@@ -14,38 +14,75 @@
 use std::net::Ipv4Addr;
 use std::time::Duration;
 
-use xsk_examples::cli::Cli;
+use clap::Parser;
+use xsk_examples::args;
 use xsk_examples::livegen::{GenConfig, Generator, PaceOptions, DEFAULT_BURST};
 use xsk_examples::packet::{udp_frame, UdpFlow};
 use xsk_examples::programs::{redirect_program, PKTGEN_TX};
 use xsk_examples::report::{human, Ticker};
 use xsk_examples::sandbox::{Sandbox, Sink};
 use xsk_examples::signals::{install_interrupt_handler, Stop};
-use xsk_examples::{iface_mac, mac_arg, require_root, run_main, Context, Error, Result};
+use xsk_examples::{iface_mac, require_root, run_main, Context, Error, Result};
 
 const NAME: &str = "xsk-pktgen";
 /// `DEFAULT_BURST` as the option's default text (checked in `run`).
 const BURST_DEFAULT: &str = "256";
 
-fn cli() -> Cli {
-    Cli::new(NAME, "generate packets with BPF_PROG_TEST_RUN live frames (XDP_TX or redirect)")
-        .opt("iface", Some('i'), "NAME", None, "interface to send out of (default: a self-made sandbox)")
-        .opt("queues", Some('q'), "N", Some("1"), "threads, one per queue 0..N")
-        .opt("cpus", None, "LIST", None, "pin the threads to these CPUs, e.g. 0,1")
-        .opt("size", Some('s'), "BYTES", Some("60"), "frame length without FCS (42 to 1500)")
-        .opt("src-mac", Some('S'), "MAC", None, "source MAC [default: the interface's, sandbox: its right end]")
-        .opt("dst-mac", Some('D'), "MAC", None, "destination MAC [default: 02:00:00:00:00:02, sandbox: its left end]")
-        .opt("src-ip", None, "IPV4", Some("10.77.0.2"), "source address")
-        .opt("dst-ip", None, "IPV4", Some("10.77.0.1"), "destination address")
-        .opt("src-port", None, "PORT", Some("9"), "UDP source port")
-        .opt("dst-port", None, "PORT", Some("9"), "UDP destination port")
-        .opt("count", Some('c'), "N", None, "stop after N frames in all")
-        .opt("rate", Some('r'), "PPS", None, "frames per second in all, paced inside the XDP program (default: as fast as possible)")
-        .opt("burst", None, "N", Some(BURST_DEFAULT), "with --rate: frames a thread may send back to back to catch up after a pause")
-        .opt("duration", Some('d'), "SECS", Some("10"), "stop after this many seconds")
-        .opt("batch", None, "N", Some("64"), "frames per kernel batch (1 to 256)")
-        .opt("redirect", None, "IFNAME", None, "bpf_redirect the frames out of this interface instead of XDP_TX")
-        .note("Prints the rate each second and, at the end:\n  RESULT tool=pktgen impl=rust secs=S pkts=N pps=P\n\nExamples:\n  xsk-pktgen                                   # sandbox, 10 s, counted by a sink\n  xsk-pktgen --iface veth0 -q 2 --cpus 0,1 -d 5\n  xsk-pktgen --rate 100000 -d 5                 # sandbox, paced to 100k frames/s\n  xsk-pktgen --iface veth0 --count 1000000 --size 128 --dst-port 4242")
+/// generate packets with BPF_PROG_TEST_RUN live frames (XDP_TX or redirect)
+#[derive(Debug, Parser)]
+#[command(
+    name = NAME,
+    after_help = "Prints the rate each second and, at the end:\n  RESULT tool=pktgen impl=rust secs=S pkts=N pps=P\n\nExamples:\n  xsk-pktgen                                   # sandbox, 10 s, counted by a sink\n  xsk-pktgen --iface veth0 -q 2 --cpus 0,1 -d 5\n  xsk-pktgen --rate 100000 -d 5                 # sandbox, paced to 100k frames/s\n  xsk-pktgen --iface veth0 --count 1000000 --size 128 --dst-port 4242"
+)]
+struct Cli {
+    /// interface to send out of (default: a self-made sandbox)
+    #[arg(short, long, value_name = "NAME")]
+    iface: Option<String>,
+    /// threads, one per queue 0..N
+    #[arg(short, long, value_name = "N", default_value = "1")]
+    queues: u32,
+    /// pin the threads to these CPUs, e.g. 0,1
+    #[arg(long, value_name = "LIST")]
+    cpus: Option<String>,
+    /// frame length without FCS (42 to 1500)
+    #[arg(short, long, value_name = "BYTES", default_value = "60")]
+    size: usize,
+    /// source MAC [default: the interface's, sandbox: its right end]
+    #[arg(short = 'S', long, value_name = "MAC", value_parser = args::mac)]
+    src_mac: Option<[u8; 6]>,
+    /// destination MAC [default: 02:00:00:00:00:02, sandbox: its left end]
+    #[arg(short = 'D', long, value_name = "MAC", value_parser = args::mac)]
+    dst_mac: Option<[u8; 6]>,
+    /// source address
+    #[arg(long, value_name = "IPV4", default_value = "10.77.0.2")]
+    src_ip: Ipv4Addr,
+    /// destination address
+    #[arg(long, value_name = "IPV4", default_value = "10.77.0.1")]
+    dst_ip: Ipv4Addr,
+    /// UDP source port
+    #[arg(long, value_name = "PORT", default_value = "9")]
+    src_port: u16,
+    /// UDP destination port
+    #[arg(long, value_name = "PORT", default_value = "9")]
+    dst_port: u16,
+    /// stop after N frames in all
+    #[arg(short, long, value_name = "N")]
+    count: Option<u64>,
+    /// frames per second in all, paced inside the XDP program (default: as fast as possible)
+    #[arg(short, long, value_name = "PPS")]
+    rate: Option<u64>,
+    /// with --rate: frames a thread may send back to back to catch up after a pause
+    #[arg(long, value_name = "N", default_value = BURST_DEFAULT)]
+    burst: u32,
+    /// stop after this many seconds
+    #[arg(short, long, value_name = "SECS", default_value = "10", value_parser = args::seconds)]
+    duration: Duration,
+    /// frames per kernel batch (1 to 256)
+    #[arg(long, value_name = "N", default_value = "64")]
+    batch: u32,
+    /// bpf_redirect the frames out of this interface instead of XDP_TX
+    #[arg(long, value_name = "IFNAME")]
+    redirect: Option<String>,
 }
 
 fn main() -> std::process::ExitCode {
@@ -53,23 +90,23 @@ fn main() -> std::process::ExitCode {
 }
 
 fn run() -> Result<()> {
-    let args = cli().parse_env()?;
+    let args: Cli = args::parse()?;
     require_root(NAME)?;
     let stop = Stop::install()?;
     install_interrupt_handler()?;
-    let queues: u32 = args.req("queues")?;
+    let queues = args.queues;
     if !(1..=64).contains(&queues) {
         return Err(Error::Usage("--queues must be 1 to 64".into()));
     }
-    let size: usize = args.req("size")?;
+    let size = args.size;
     if !(42..=1500).contains(&size) {
         return Err(Error::Usage("--size must be 42 to 1500 bytes".into()));
     }
-    let batch: u32 = args.req("batch")?;
+    let batch = args.batch;
     if !(1..=256).contains(&batch) {
         return Err(Error::Usage("--batch must be 1 to 256".into()));
     }
-    let cpus: Vec<usize> = match args.str("cpus") {
+    let cpus: Vec<usize> = match args.cpus.as_deref() {
         None => Vec::new(),
         Some(s) => s
             .split(',')
@@ -77,15 +114,11 @@ fn run() -> Result<()> {
             .collect::<std::result::Result<_, _>>()
             .map_err(|_| Error::Usage(format!("--cpus: `{s}` is not a list like 0,1")))?,
     };
-    let duration = args.seconds("duration")?.unwrap_or(Duration::from_secs(10));
-    let count: Option<u64> = args.get("count")?;
-    let rate: Option<u64> = args.get("rate")?;
-    let src_ip: Ipv4Addr = args.req("src-ip")?;
-    let dst_ip: Ipv4Addr = args.req("dst-ip")?;
-    let src_port: u16 = args.req("src-port")?;
-    let dst_port: u16 = args.req("dst-port")?;
+    let (duration, count, rate) = (args.duration, args.count, args.rate);
+    let (src_ip, dst_ip, src_port, dst_port) =
+        (args.src_ip, args.dst_ip, args.src_port, args.dst_port);
 
-    let iface = args.str("iface").map(str::to_owned);
+    let iface = args.iface.clone();
     let sandbox = match &iface {
         Some(_) => None,
         None => Some(Sandbox::new("pktgen", queues)?),
@@ -104,15 +137,15 @@ fn run() -> Result<()> {
         None => None,
     };
     let flow = UdpFlow {
-        src_mac: mac_arg(&args, "src-mac")?.unwrap_or(default_src),
-        dst_mac: mac_arg(&args, "dst-mac")?.unwrap_or(default_dst),
+        src_mac: args.src_mac.unwrap_or(default_src),
+        dst_mac: args.dst_mac.unwrap_or(default_dst),
         src_ip,
         dst_ip,
         src_port,
         dst_port,
     };
     let payload = vec![0x5a; size - 42];
-    let burst: u32 = args.req("burst")?;
+    let burst = args.burst;
     if !(1..=1_000_000).contains(&burst) {
         return Err(Error::Usage("--burst must be 1 to 1000000 frames".into()));
     }
@@ -120,7 +153,7 @@ fn run() -> Result<()> {
     if rate == Some(0) {
         return Err(Error::Usage("--rate must be at least 1".into()));
     }
-    let redirect = match args.str("redirect") {
+    let redirect = match args.redirect.as_deref() {
         None => None,
         Some(out) => Some(
             match &sandbox {

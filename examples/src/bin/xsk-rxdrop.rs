@@ -4,7 +4,7 @@
 //! line. Without `--iface` it makes a sandbox with a live-frames generator.
 
 use xsk_examples::bench::{
-    bench_cli, bench_opts, first_queue, open_rx_interface, socket_summary, Clock, Net,
+    bench_args, bench_opts, first_queue, open_rx_interface, socket_summary, Clock, Net,
 };
 use xsk_examples::signals::Stop;
 use xsk_examples::{require_root, run_main, Context, Error, Result};
@@ -16,11 +16,10 @@ fn main() -> std::process::ExitCode {
 }
 
 fn run() -> Result<()> {
-    let args = bench_cli(
+    let args = bench_args(
         NAME,
         "receive and drop packets on an AF_XDP socket; print pps",
-    )
-    .parse_env()?;
+    )?;
     let opts = bench_opts(&args)?;
     require_root(NAME)?;
     let stop = Stop::install()?;

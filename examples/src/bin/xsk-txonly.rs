@@ -3,7 +3,7 @@
 //! completed frames; prints pps each second and a `RESULT` line. Without `--iface` it makes a
 //! sandbox whose far end counts the arriving packets with an `XDP_DROP` sink.
 
-use xsk_examples::bench::{bench_cli, bench_opts, socket_summary, Clock, Net};
+use xsk_examples::bench::{bench_args, bench_opts, socket_summary, Clock, Net};
 use xsk_examples::packet::udp_frame;
 use xsk_examples::signals::Stop;
 use xsk_examples::{require_root, run_main, Context, Error, Result};
@@ -17,11 +17,10 @@ fn main() -> std::process::ExitCode {
 }
 
 fn run() -> Result<()> {
-    let args = bench_cli(
+    let args = bench_args(
         NAME,
         "send one UDP packet over and over from an AF_XDP socket; print pps",
-    )
-    .parse_env()?;
+    )?;
     let opts = bench_opts(&args)?;
     require_root(NAME)?;
     let stop = Stop::install()?;
