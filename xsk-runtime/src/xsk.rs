@@ -161,8 +161,8 @@ pub struct XskInterface {
     queues: Vec<XskQueue>,
     xsks: XskMap,
     program: Program,
-    /// The program's other maps (a custom program's counters), by name.
-    maps: Vec<Map>,
+    /// The program's other maps (a custom program's counters), by the name the program uses.
+    maps: Vec<(String, Map)>,
     umem: Umem,
     ifindex: u32,
     ifname: String,
@@ -246,8 +246,8 @@ impl XskInterface {
         let maps = loaded
             .map_names()
             .filter(|m| *m != XSKMAP_NAME)
-            .map(|m| loaded.map_ref(m).and_then(Map::try_clone))
-            .collect::<Result<Vec<Map>>>()?;
+            .map(|m| Ok((m.to_owned(), loaded.map_ref(m)?.try_clone()?)))
+            .collect::<Result<Vec<(String, Map)>>>()?;
         drop(loaded);
         // 6. Attach.
         let attachment = XdpAttachment::attach(&program, ifindex, config.attach)?;
@@ -303,7 +303,7 @@ impl XskInterface {
     pub fn map(&self, name: &str) -> Result<&Map> {
         self.maps
             .iter()
-            .find(|m| m.name() == name)
+            .find_map(|(n, m)| (n == name).then_some(m))
             .ok_or_else(|| Error::NotFound {
                 kind: "map",
                 name: name.into(),
