@@ -268,7 +268,18 @@ mod tests {
             Command::Asm(_)
         ));
         assert!(matches!(
-            parse(&["check", "p.s", "--type", "sched_cls", m, "--license", "MIT", "--kernel", "6.12", "--no-verify"]),
+            parse(&[
+                "check",
+                "p.s",
+                "--type",
+                "sched_cls",
+                m,
+                "--license",
+                "MIT",
+                "--kernel",
+                "6.12",
+                "--no-verify"
+            ]),
             Command::Check(_)
         ));
         assert!(matches!(parse(&["disasm", "-"]), Command::Disasm(_)));
@@ -281,10 +292,22 @@ mod tests {
             Command::Run(_)
         ));
         for shell in ["bash", "zsh", "fish"] {
-            assert!(matches!(parse(&["completions", shell]), Command::Completions(_)));
+            assert!(matches!(
+                parse(&["completions", shell]),
+                Command::Completions(_)
+            ));
         }
-        for help in [&["--help"][..], &["help"], &["help", "run"], &["run", "--help"], &["-V"]] {
-            assert!(matches!(parse(help), Command::Help(t) if !t.is_empty()), "{help:?}");
+        for help in [
+            &["--help"][..],
+            &["help"],
+            &["help", "run"],
+            &["run", "--help"],
+            &["-V"],
+        ] {
+            assert!(
+                matches!(parse(help), Command::Help(t) if !t.is_empty()),
+                "{help:?}"
+            );
         }
     }
 

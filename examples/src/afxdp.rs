@@ -120,11 +120,7 @@ pub fn attach_info(xsk: &XskInterface) -> String {
 /// Receives up to `batch` packets on every queue, calls `f(queue_index, bytes)` for each,
 /// recycles the frames to the fill rings, and wakes the kernel when it asks. Returns the
 /// packets handled.
-pub fn receive(
-    xsk: &mut XskInterface,
-    batch: u32,
-    mut f: impl FnMut(usize, &[u8]),
-) -> Result<u32> {
+pub fn receive(xsk: &mut XskInterface, batch: u32, mut f: impl FnMut(usize, &[u8])) -> Result<u32> {
     let mut total = 0;
     let umem = xsk.umem().clone();
     for (i, q) in xsk.queues_mut().iter_mut().enumerate() {

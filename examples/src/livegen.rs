@@ -23,9 +23,9 @@ use ebpf_dsl::ProgramSpec;
 use ebpf_dsl_macros::{defmap, defprogram};
 use nix::sys::pthread::{pthread_kill, pthread_self, Pthread};
 use xsk_runtime::maps::{Map, UpdateFlags};
-use xsk_testkit::netns::NetNs;
 use xsk_runtime::test_run::LiveFramesOptions;
 use xsk_runtime::{Loader, Program};
+use xsk_testkit::netns::NetNs;
 
 use crate::error::{Context, Error, Result};
 use crate::programs::{read_counter, PKTGEN_COUNT};

@@ -13,8 +13,8 @@
 
 use xsk_runtime::attach::{AttachOptions, XdpAttachment, XdpMode};
 use xsk_runtime::maps::Map;
-use xsk_testkit::netns::{VethEnd, VethPair};
 use xsk_runtime::{Loader, Program};
+use xsk_testkit::netns::{VethEnd, VethPair};
 
 use crate::error::{Context, Result};
 use crate::programs::{read_counter, SINK_COUNT, SINK_DROP};

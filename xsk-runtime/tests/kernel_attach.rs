@@ -17,9 +17,9 @@ use xsk_runtime::attach::{
     query, AttachMethod, AttachOptions, AttachedMode, XdpAttachment, XdpMode,
 };
 use xsk_runtime::maps::Array;
-use xsk_testkit::netns::{VethPair, LEFT_IPV4, LEFT_MAC, RIGHT_IPV4, RIGHT_MAC};
 use xsk_runtime::test_run::LiveFramesOptions;
 use xsk_runtime::{Error, Loader, Program};
+use xsk_testkit::netns::{VethPair, LEFT_IPV4, LEFT_MAC, RIGHT_IPV4, RIGHT_MAC};
 
 fn pass_prog(name: &'static str) -> Program {
     Program::load(&asm(name, "r0 = XDP_PASS\nexit", vec![]), &[]).unwrap()

@@ -178,9 +178,9 @@ fn xskmap_semantics_without_socket() {
 }
 
 fn xskmap_with_a_bound_socket() {
-    use xsk_testkit::netns::VethPair;
     use xsk_runtime::socket::{BindMode, SocketConfig, XskSocket};
     use xsk_runtime::umem::{Umem, UmemConfig};
+    use xsk_testkit::netns::VethPair;
     let pair = VethPair::builder().tag("xskmap").queues(2).build().unwrap();
     let x = XskMap::create("t_xsks_bound", 2).unwrap();
     // The socket lives in the namespace it is created in: make and bind it there.

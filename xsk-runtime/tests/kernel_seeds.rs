@@ -12,10 +12,10 @@ use std::time::{Duration, Instant};
 
 use common::{asm, xskmap};
 use xsk_runtime::maps::XskMap;
-use xsk_testkit::netns::{VethPair, LEFT_IPV4, RIGHT_IPV4};
 use xsk_runtime::socket::{BindMode, SocketConfig, XskSocket};
 use xsk_runtime::umem::{FreeList, Umem, UmemConfig};
 use xsk_runtime::Loader;
+use xsk_testkit::netns::{VethPair, LEFT_IPV4, RIGHT_IPV4};
 
 fn receive_udp(sock: &mut XskSocket, free: &mut FreeList, want: usize) -> Vec<Vec<u8>> {
     let umem = sock.umem().clone();

@@ -14,9 +14,9 @@ use std::net::UdpSocket;
 use std::time::{Duration, Instant};
 
 use xsk_common::*;
-use xsk_testkit::netns::{VethPair, LEFT_IPV4};
 use xsk_runtime::socket::XskSocket;
 use xsk_runtime::umem::{FreeList, Umem};
+use xsk_testkit::netns::{VethPair, LEFT_IPV4};
 
 const FRAMES: u32 = 1024;
 

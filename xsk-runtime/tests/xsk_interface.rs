@@ -12,11 +12,11 @@ use std::net::{TcpListener, TcpStream, UdpSocket};
 use std::time::{Duration, Instant};
 
 use xsk_common::*;
-use xsk_testkit::netns::LEFT_IPV4;
 use xsk_runtime::socket::{BindMode, SocketConfig};
 use xsk_runtime::umem::UmemConfig;
 use xsk_runtime::xsk::{Queues, RedirectProgram, XskInterfaceConfig};
 use xsk_runtime::XskInterface;
+use xsk_testkit::netns::LEFT_IPV4;
 
 fn udp_to_sockets_rest_to_the_stack_and_teardown_detaches() {
     let pair = sandbox("udp_to_sockets_rest_to_the_stack_and_teardown_detaches", 2);
@@ -170,9 +170,79 @@ fn open_reports_missing_interface_and_queue() {
     assert!(q.is_empty());
 }
 
+/// A custom program's maps besides the XSKMAP stay reachable through the interface, by the
+/// name the program uses, and they are the ones the attached program updates.
+fn a_custom_program_keeps_its_other_maps() {
+    const COUNTER: &str = "custom_seen";
+    let pair = sandbox("a_custom_program_keeps_its_other_maps", 1);
+    let src = format!(
+        "r6 = r1\n\
+         r2 = 0\n\
+         *(u32 *)(r10 - 4) = r2\n\
+         r1 = {COUNTER} ll\n\
+         r2 = r10\n\
+         r2 += -4\n\
+         call bpf_map_lookup_elem\n\
+         if r0 == 0 goto out\n\
+         r1 = 1\n\
+         lock *(u64 *)(r0 + 0) += r1\n\
+         out:\n\
+         r2 = *(u32 *)(r6 + 16)\n\
+         r1 = xsks ll\n\
+         r3 = XDP_PASS\n\
+         call bpf_redirect_map\n\
+         exit\n"
+    );
+    let counter = ebpf_dsl::MapSpec {
+        name: COUNTER.into(),
+        map_type: ebpf_dsl::MapType::Array,
+        key_size: 4,
+        value_size: 8,
+        max_entries: 1,
+        flags: 0,
+    };
+    let spec = ebpf_dsl::asm::assemble(&src)
+        .expect("assembles")
+        .into_program_spec(
+            "custom_redir",
+            ebpf_dsl::ProgramType::Xdp,
+            "GPL",
+            vec![counter],
+        );
+    let config = XskInterfaceConfig {
+        queues: Queues::List(vec![0]),
+        program: RedirectProgram::Custom(spec),
+        umem: umem_2k(256),
+        socket: copy_mode_config(64),
+        ..Default::default()
+    };
+    let xsk = open_in_left(&pair, &config).expect("open XskInterface");
+    let read = |xsk: &XskInterface| {
+        let v = xsk
+            .map(COUNTER)
+            .expect("the counter map")
+            .lookup(&0u32.to_ne_bytes())
+            .expect("lookup")
+            .expect("key 0");
+        u64::from_ne_bytes(v.try_into().expect("8 bytes"))
+    };
+    assert_eq!(read(&xsk), 0);
+    xsk.program().test_run(&[0u8; 64], 3).expect("test run");
+    assert_eq!(read(&xsk), 3, "the attached program counts into this map");
+    assert!(matches!(
+        xsk.map("no_such_map"),
+        Err(xsk_runtime::Error::NotFound { kind: "map", .. })
+    ));
+    assert!(
+        xsk.map("xsks").is_err(),
+        "the XSKMAP is XskInterface::xskmap, not among the other maps"
+    );
+}
+
 kernel_tests! {
     privileged: [
         udp_to_sockets_rest_to_the_stack_and_teardown_detaches,
         open_reports_missing_interface_and_queue,
+        a_custom_program_keeps_its_other_maps,
     ],
 }

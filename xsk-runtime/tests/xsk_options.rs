@@ -9,9 +9,9 @@ use std::net::UdpSocket;
 use std::time::{Duration, Instant};
 
 use xsk_common::*;
-use xsk_testkit::netns::LEFT_IPV4;
 use xsk_runtime::socket::{BusyPoll, SocketConfig, XskSocket};
 use xsk_runtime::umem::{Umem, UmemConfig};
+use xsk_testkit::netns::LEFT_IPV4;
 
 fn cfg(need_wakeup: bool) -> SocketConfig {
     SocketConfig {

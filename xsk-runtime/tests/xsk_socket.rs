@@ -14,9 +14,9 @@ use std::net::UdpSocket;
 use std::time::{Duration, Instant};
 
 use xsk_common::*;
-use xsk_testkit::netns::{LEFT_IPV4, LEFT_MAC, RIGHT_MAC};
 use xsk_runtime::socket::{BindMode, SocketConfig, XskSocket};
 use xsk_runtime::umem::UmemConfig;
+use xsk_testkit::netns::{LEFT_IPV4, LEFT_MAC, RIGHT_MAC};
 
 fn small_umem() -> UmemConfig {
     umem_2k(512)

@@ -11,9 +11,9 @@ mod xsk_common;
 use std::time::{Duration, Instant};
 
 use xsk_common::*;
-use xsk_testkit::netns::VethPair;
 use xsk_runtime::socket::{SocketConfig, XskSocket};
 use xsk_runtime::umem::{Umem, UmemConfig};
+use xsk_testkit::netns::VethPair;
 
 fn cfg() -> SocketConfig {
     copy_mode_config(64)

@@ -41,8 +41,8 @@ use std::process::Command;
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::thread::JoinHandle;
 
-use xsk_runtime::{Error, Result};
 use crate::sys;
+use xsk_runtime::{Error, Result};
 
 /// The IPv4 address of the left end of a [`VethPair`] (default).
 pub const LEFT_IPV4: Ipv4Addr = Ipv4Addr::new(10, 77, 0, 1);

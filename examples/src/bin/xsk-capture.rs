@@ -12,10 +12,9 @@ use std::net::{SocketAddrV4, TcpStream, UdpSocket};
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
+use clap::Parser;
 use ebpf_dsl::ProgramSpec;
 use xsk_examples::afxdp::{self, queues_of};
-use xsk_runtime::XskInterface;
-use clap::Parser;
 use xsk_examples::args;
 use xsk_examples::packet::{parse, Parsed};
 use xsk_examples::pcap::{self, PcapWriter};
@@ -24,6 +23,7 @@ use xsk_examples::report::{human, Ticker};
 use xsk_examples::sandbox::Sandbox;
 use xsk_examples::signals::Stop;
 use xsk_examples::{require_root, run_main, Error, Result};
+use xsk_runtime::XskInterface;
 
 const NAME: &str = "xsk-capture";
 /// The sandbox's traffic: UDP datagrams to each of these ports, and TCP SYNs.

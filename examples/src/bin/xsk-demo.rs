@@ -23,8 +23,8 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use xsk_examples::afxdp;
 use clap::Parser;
+use xsk_examples::afxdp;
 use xsk_examples::args;
 use xsk_examples::packet::{check_demo_payload, demo_payload, parse, Parsed};
 use xsk_examples::programs::{PASSED, UDP_ONLY};

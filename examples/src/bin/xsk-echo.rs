@@ -11,9 +11,8 @@
 use std::net::{SocketAddr, SocketAddrV4, UdpSocket};
 use std::time::{Duration, Instant};
 
-use xsk_examples::afxdp::{self, queues_of};
-use xsk_runtime::XskInterface;
 use clap::Parser;
+use xsk_examples::afxdp::{self, queues_of};
 use xsk_examples::args;
 use xsk_examples::histogram::Histogram;
 use xsk_examples::packet::echo_in_place;
@@ -22,6 +21,7 @@ use xsk_examples::report::Ticker;
 use xsk_examples::sandbox::Sandbox;
 use xsk_examples::signals::Stop;
 use xsk_examples::{require_root, run_main, Context, Error, Result};
+use xsk_runtime::XskInterface;
 
 const NAME: &str = "xsk-echo";
 

@@ -8,10 +8,10 @@ use std::time::{Duration, Instant};
 
 use ebpf_dsl::{MapSpec, ProgramType};
 use xsk_runtime::maps::XskMap;
-use xsk_testkit::netns::{VethPair, LEFT_MAC, RIGHT_MAC};
 use xsk_runtime::socket::{BindMode, SocketConfig, XskSocket};
 use xsk_runtime::umem::{FreeList, Umem, UmemConfig};
 use xsk_runtime::{Loader, Program};
+use xsk_testkit::netns::{VethPair, LEFT_MAC, RIGHT_MAC};
 
 #[path = "../common/packet.rs"]
 mod packet;
