@@ -20,6 +20,11 @@ characters is truncated for the kernel (as libbpf does), with a warning.
 Exit status: 0 success, 1 errors in the program, 2 bad usage or I/O failure (also when stdout
 is closed by its reader, quietly).";
 
+/// The help of `--map`.
+const MAP_HELP: &str =
+    "A map the program names: NAME:TYPE:KEY_SIZE:VALUE_SIZE[:MAX_ENTRIES], e.g. \
+                        xsks:xskmap:4:4:64 (repeat for each map)";
+
 /// Assemble, check, disassemble, load and test-run eBPF programs written in the LLVM / kernel
 /// pseudo-C syntax.
 #[derive(Debug, Parser)]
@@ -91,9 +96,8 @@ pub struct CheckOpts {
     /// The program type (xdp, socket_filter, sched_cls, sched_act, ...).
     #[arg(long = "type", value_name = "T", default_value = "xdp", value_parser = program_type)]
     pub prog_type: ProgramType,
-    /// A map the program names: NAME:TYPE:KEY_SIZE:VALUE_SIZE[:MAX_ENTRIES], e.g.
-    /// xsks:xskmap:4:4:64 (repeat for each map).
-    #[arg(long = "map", value_name = "MAP")]
+    /// The maps the program names (`--map`, see [`MAP_HELP`]).
+    #[arg(long = "map", value_name = "MAP", help = MAP_HELP)]
     pub maps: Vec<String>,
     /// The program's license (GPL-only helpers need a GPL-compatible one).
     #[arg(long, value_name = "L", default_value = "GPL")]
@@ -120,9 +124,8 @@ pub struct KernelOpts {
     /// The assembly source (`-` for stdin).
     #[arg(value_name = "FILE")]
     pub file: String,
-    /// A map the program names, created before the load: NAME:TYPE:KEY_SIZE:VALUE_SIZE[:MAX_ENTRIES],
-    /// e.g. xsks:xskmap:4:4:64 (repeat for each map).
-    #[arg(long = "map", value_name = "MAP")]
+    /// The maps the program names, created before the load (`--map`, see [`MAP_HELP`]).
+    #[arg(long = "map", value_name = "MAP", help = MAP_HELP)]
     pub maps: Vec<String>,
 }
 

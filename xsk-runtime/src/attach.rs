@@ -16,8 +16,8 @@
 //! kernel uses the driver mode if the driver has one, else generic).
 //!
 //! Interface names and indexes are those of the calling thread's network namespace (see
-//! [`crate::netns::NetNs::run`]); the attachment remembers the namespace, so it may be replaced,
-//! detached or dropped from any thread.
+//! `xsk_testkit::netns::NetNs::run`); the attachment remembers the namespace, so it may be
+//! replaced, detached or dropped from any thread.
 
 use std::borrow::Cow;
 use std::os::fd::{AsFd, AsRawFd, BorrowedFd, OwnedFd};
@@ -79,7 +79,7 @@ pub enum AttachMethod {
     /// dropping the [`XdpAttachment`] removes it, but a process killed by SIGKILL (or one that
     /// crashes or calls `exit` without dropping it) leaves the program attached until someone
     /// removes it (`ip link set dev IFACE xdp off`, or [`force_detach`]). Inside a
-    /// [`crate::netns`] sandbox it goes with the namespace.
+    /// network-namespace sandbox (`xsk_testkit::netns`) it goes with the namespace.
     Netlink,
 }
 

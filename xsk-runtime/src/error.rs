@@ -133,7 +133,7 @@ pub enum Error {
         /// What is wrong and how to fix it.
         reason: Cow<'static, str>,
     },
-    /// An external command (`ip` from iproute2, used by [`crate::netns`]) failed.
+    /// An external command (`ip` from iproute2, used by the `xsk-testkit` sandboxes) failed.
     Command {
         /// The command line.
         command: String,

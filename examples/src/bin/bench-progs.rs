@@ -22,6 +22,8 @@
 //! there, exactly as it does for nothing else: all bench programs use one map, the XSKMAP.
 
 use std::process::ExitCode;
+
+use clap::Parser;
 use std::time::Instant;
 
 use ebpf_dsl::asm::{self, Assembled};
@@ -214,23 +216,34 @@ fn compile(file: &str) -> Result<(), String> {
     Ok(())
 }
 
-const USAGE: &str = "usage: bench-progs dump DIR | bench-progs compile FILE.s";
+/// the Rust side of the benchmark's XDP-program and compile-time workloads (bench/run.sh)
+#[derive(Debug, Parser)]
+#[command(name = "bench-progs")]
+enum Cli {
+    /// write ours' programs as raw instruction slots (DIR/NAME.insns) and the generated
+    /// programs' text (DIR/genN.s, N = 1000, 10000)
+    Dump {
+        /// the output directory
+        #[arg(value_name = "DIR")]
+        dir: String,
+    },
+    /// time parse + resolve + check + verify of FILE (assembler text), best of 5 runs (as the
+    /// kernel side), and print a RESULT line
+    Compile {
+        /// the assembler text
+        #[arg(value_name = "FILE")]
+        file: String,
+    },
+}
 
 fn main() -> ExitCode {
-    let args: Vec<String> = std::env::args().skip(1).collect();
-    let r = match args
-        .iter()
-        .map(String::as_str)
-        .collect::<Vec<_>>()
-        .as_slice()
-    {
-        ["dump", dir] => dump(dir),
-        ["compile", file] => compile(file),
-        ["-h"] | ["--help"] => {
-            println!("{USAGE}");
-            return ExitCode::SUCCESS;
+    let r = match Cli::try_parse() {
+        Ok(Cli::Dump { dir }) => dump(&dir),
+        Ok(Cli::Compile { file }) => compile(&file),
+        Err(e) => {
+            let _ = e.print();
+            return ExitCode::from(u8::try_from(e.exit_code()).unwrap_or(2));
         }
-        _ => Err(USAGE.to_string()),
     };
     match r {
         Ok(()) => ExitCode::SUCCESS,

@@ -21,6 +21,8 @@
 //! process's CPU itself with `wait4`).
 
 use std::process::ExitCode;
+
+use clap::{CommandFactory, Parser};
 use std::time::{Duration, Instant};
 
 use xsk_runtime::attach::{AttachOptions, XdpMode};
@@ -28,23 +30,51 @@ use xsk_runtime::socket::{BindMode, SocketConfig, XskSocket};
 use xsk_runtime::umem::{Umem, UmemConfig};
 use xsk_runtime::xsk::{Queues, RedirectProgram, XskInterface, XskInterfaceConfig};
 
-#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+/// The workload.
+#[derive(Clone, Copy, PartialEq, Eq, Debug, clap::ValueEnum)]
 enum Mode {
+    /// receive a batch, hand its frames straight back to the fill ring
+    #[value(name = "rxdrop")]
     RxDrop,
+    /// send batches of the same UDP packet, take the completions back
+    #[value(name = "txonly")]
     TxOnly,
+    /// receive, swap the MAC addresses, transmit
+    #[value(name = "l2fwd")]
     L2Fwd,
 }
 
-#[derive(Debug)]
+/// ours' side of the benchmark's AF_XDP workloads, written the way the C reference
+/// bench/c/xsk_ref.c is
+#[derive(Debug, Parser)]
+#[command(name = "bench-xsk")]
 struct Opts {
+    /// the workload
+    #[arg(value_enum)]
     mode: Mode,
+    /// the interface (required)
+    #[arg(short, long, value_name = "IF")]
     iface: String,
+    /// the queue to bind to
+    #[arg(short, long, value_name = "Q", default_value = "0")]
     queue: u32,
+    /// descriptors per ring operation (1 to 1024)
+    #[arg(short, long, value_name = "N", default_value = "64")]
     batch: u32,
-    need_wakeup: bool,
+    /// bind without XDP_USE_NEED_WAKEUP
+    #[arg(long)]
+    no_need_wakeup: bool,
+    /// poll() while the RX ring is empty, instead of spinning
+    #[arg(long)]
     poll: bool,
+    /// measured seconds (0 < S <= 3600)
+    #[arg(short, long, value_name = "SECS", default_value = "10")]
     duration: f64,
+    /// seconds before the measurement (0 to 60)
+    #[arg(short, long, value_name = "SECS", default_value = "1")]
     warmup: f64,
+    /// length of the frames sent (42 to 1500)
+    #[arg(long, value_name = "BYTES", default_value = "60")]
     tx_len: u32,
 }
 
@@ -52,59 +82,20 @@ const FRAMES: u32 = 4096;
 const FRAME_SIZE: u32 = 4096;
 const RING: u32 = 2048;
 
-const USAGE: &str = "usage: bench-xsk rxdrop|txonly|l2fwd --iface IF [--queue Q] [--batch N] \
-[--no-need-wakeup] [--poll] [--duration SECS] [--warmup SECS] [--tx-len BYTES]";
-
-fn parse() -> Result<Opts, String> {
-    let args: Vec<String> = std::env::args().skip(1).collect();
-    let mut it = args.iter();
-    let mode = match it.next().map(String::as_str) {
-        Some("rxdrop") => Mode::RxDrop,
-        Some("txonly") => Mode::TxOnly,
-        Some("l2fwd") => Mode::L2Fwd,
-        _ => return Err(USAGE.into()),
-    };
-    let mut o = Opts {
-        mode,
-        iface: String::new(),
-        queue: 0,
-        batch: 64,
-        need_wakeup: true,
-        poll: false,
-        duration: 10.0,
-        warmup: 1.0,
-        tx_len: 60,
-    };
-    fn val<'a>(it: &mut impl Iterator<Item = &'a String>, f: &str) -> Result<&'a String, String> {
-        it.next().ok_or_else(|| format!("{f} needs a value"))
-    }
-    fn num<T: std::str::FromStr>(s: &str, f: &str) -> Result<T, String> {
-        s.parse().map_err(|_| format!("{f}: not a number: {s}"))
-    }
-    while let Some(a) = it.next() {
-        match a.as_str() {
-            "--iface" | "-i" => o.iface = val(&mut it, a)?.clone(),
-            "--queue" | "-q" => o.queue = num(val(&mut it, a)?, a)?,
-            "--batch" | "-b" => o.batch = num(val(&mut it, a)?, a)?,
-            "--duration" | "-d" => o.duration = num(val(&mut it, a)?, a)?,
-            "--warmup" | "-w" => o.warmup = num(val(&mut it, a)?, a)?,
-            "--tx-len" => o.tx_len = num(val(&mut it, a)?, a)?,
-            "--no-need-wakeup" => o.need_wakeup = false,
-            "--poll" => o.poll = true,
-            "-h" | "--help" => return Err(USAGE.into()),
-            other => return Err(format!("unknown option {other}\n{USAGE}")),
-        }
-    }
-    if o.iface.is_empty()
-        || o.batch == 0
+/// Parses and checks the command line: `--help` and bad usage come back as clap's error,
+/// which prints itself (help on stdout with status 0, errors on stderr with status 2).
+fn parse() -> Result<Opts, clap::Error> {
+    let o = Opts::try_parse()?;
+    if o.batch == 0
         || o.batch > 1024
         || !(o.duration > 0.0 && o.duration <= 3600.0)
         || !(0.0..=60.0).contains(&o.warmup)
         || !(42..=1500).contains(&o.tx_len)
     {
-        return Err(format!(
-            "need --iface, 1 <= --batch <= 1024, 0 < --duration <= 3600, 0 <= --warmup <= 60, \
-             42 <= --tx-len <= 1500\n{USAGE}"
+        return Err(Opts::command().error(
+            clap::error::ErrorKind::ValueValidation,
+            "need 1 <= --batch <= 1024, 0 < --duration <= 3600, 0 <= --warmup <= 60, \
+             42 <= --tx-len <= 1500",
         ));
     }
     Ok(o)
@@ -181,7 +172,7 @@ fn socket_config(o: &Opts, rx: bool) -> SocketConfig {
         fill_size: 2 * RING,
         completion_size: RING,
         mode: BindMode::Copy,
-        need_wakeup: o.need_wakeup,
+        need_wakeup: !o.no_need_wakeup,
         multi_buffer: false,
     }
 }
@@ -360,8 +351,8 @@ fn main() -> ExitCode {
     let o = match parse() {
         Ok(o) => o,
         Err(e) => {
-            eprintln!("bench-xsk: {e}");
-            return ExitCode::from(2);
+            let _ = e.print();
+            return ExitCode::from(u8::try_from(e.exit_code()).unwrap_or(2));
         }
     };
     let r = match o.mode {
