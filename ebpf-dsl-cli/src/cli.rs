@@ -209,8 +209,11 @@ fn repeat_count(v: &str) -> Result<u32, String> {
     Ok(repeat)
 }
 
-/// The usage line of subcommand `sub` (or of the tool), as `usage: ebpf-dsl ...`, with where to
-/// read more.
+/// Where to read more, after a usage line.
+const MORE: &str = "`ebpf-dsl --help` lists the commands; `ebpf-dsl COMMAND --help` explains one.";
+
+/// The usage line of subcommand `sub` (or of the tool, if `sub` is none or not a subcommand),
+/// as `usage: ebpf-dsl ...`, with where to read more.
 pub fn usage(sub: Option<&str>) -> String {
     use clap::CommandFactory;
     let mut cmd = Cli::command();
@@ -219,18 +222,22 @@ pub fn usage(sub: Option<&str>) -> String {
         Some(c) => c.render_usage().to_string(),
         None => cmd.render_usage().to_string(),
     };
-    format!(
-        "{}\n\n`ebpf-dsl --help` lists the commands; `ebpf-dsl COMMAND --help` explains one.",
-        lowercase_usage(&rendered)
-    )
+    format!("{}\n\n{MORE}", lowercase_usage(&rendered))
 }
 
 /// A clap error as the CLI's usage message: without clap's `error: ` prefix (the tool adds
-/// `ebpf-dsl: `), with its usage line as `usage: ...`.
-pub fn clap_message(e: &clap::Error) -> String {
+/// `ebpf-dsl: `), always with a usage line (`usage: ...`, of subcommand `sub` if clap shows
+/// none) and where to read more.
+pub fn clap_message(e: &clap::Error, sub: Option<&str>) -> String {
     let text = e.render().to_string();
-    let text = text.trim_end();
-    lowercase_usage(text.strip_prefix("error: ").unwrap_or(text))
+    let text = text.strip_prefix("error: ").unwrap_or(&text);
+    let text = text.replace("For more information, try '--help'.", "");
+    let text = lowercase_usage(text.trim_end());
+    if text.contains("\nusage: ") {
+        format!("{text}\n\n{MORE}")
+    } else {
+        format!("{text}\n\n{}", usage(sub))
+    }
 }
 
 /// `Usage: ` at the start of a line becomes `usage: `.

@@ -76,6 +76,7 @@ pub enum Command {
 /// the subcommand (`usage: ebpf-dsl ...`).
 pub fn parse_args(args: &[String]) -> Result<Command, CliError> {
     let argv = std::iter::once("ebpf-dsl").chain(args.iter().map(String::as_str));
+    let sub = args.first().map(String::as_str);
     let parsed = match cli::Cli::try_parse_from(argv) {
         Ok(p) => p,
         Err(e) if matches!(e.kind(), ErrorKind::DisplayHelp | ErrorKind::DisplayVersion) => {
@@ -84,10 +85,10 @@ pub fn parse_args(args: &[String]) -> Result<Command, CliError> {
         Err(e) if e.kind() == ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => {
             return Err(CliError::Usage(format!(
                 "no command given\n\n{}",
-                cli::clap_message(&e)
+                cli::clap_message(&e, sub)
             )));
         }
-        Err(e) => return Err(CliError::Usage(cli::clap_message(&e))),
+        Err(e) => return Err(CliError::Usage(cli::clap_message(&e, sub))),
     };
     fn with_usage(sub: &'static str) -> impl Fn(CliError) -> CliError {
         move |e| match e {
