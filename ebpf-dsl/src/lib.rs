@@ -96,26 +96,29 @@
 //! - [`verifier`]: a static verifier that rejects what the kernel's verifier would.
 //! - [`error`]: [`Error`], the one error type every stage's error converts into.
 #![deny(missing_docs)]
+#![forbid(unsafe_code)]
 
-pub mod insn;
+// The layers, bottom up: each module uses only the ones above it in this list
+// (tests/layers.rs checks it).
+pub mod isa;
 pub mod spec;
-
-pub use insn::{Class, Insn, Reg};
-pub use spec::{MapSpec, MapType, ProgramSpec, ProgramType, RelocKind, Relocation};
 pub mod ir;
-pub mod snippet;
-pub use error::{Error, Result};
-pub use ir::{Item, ItemKind, Span, Target};
-pub mod asm;
-pub mod consts;
-pub mod decode;
-pub mod disasm;
-pub mod dsl;
-pub mod error;
-pub mod helpers;
-pub mod seeds;
-pub mod verifier;
 pub mod xdp;
+pub mod snippet;
+pub mod asm;
+pub mod disasm;
+pub mod verifier;
+pub mod error;
+pub mod program;
+pub mod dsl;
+
+pub use isa::{consts, decode, helpers, insn};
+pub use xdp::seeds;
+
+pub use error::{Error, Result};
+pub use insn::{Class, Insn, Reg};
+pub use ir::{Item, ItemKind, Span, Target};
+pub use spec::{MapSpec, MapType, ProgramSpec, ProgramType, RelocKind, Relocation};
 
 /// Assembles `src` (the text syntax of [`asm`]), running the structural checks, into
 /// instructions and relocations. The same as [`asm::assemble`], with the crate's [`Error`]:

@@ -67,7 +67,7 @@
 
 use std::borrow::Cow;
 
-use crate::insn::Reg;
+use crate::isa::insn::Reg;
 use crate::ir::Item;
 use crate::xdp::{self, XdpAction, XdpMdField};
 

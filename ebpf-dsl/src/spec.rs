@@ -7,7 +7,7 @@
 
 use std::borrow::Cow;
 
-use crate::insn::Insn;
+use crate::isa::insn::Insn;
 
 macro_rules! kernel_enum {
     (

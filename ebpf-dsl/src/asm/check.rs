@@ -9,14 +9,14 @@
 //! range`, `invalid BPF_LD_IMM insn`), paths that run past the last instruction (`last insn
 //! is not an exit or jmp`), an empty program, and `callx` (`unknown opcode 8d`: RFC 9669
 //! defines it, but no Linux kernel implements it, so a program for the kernel cannot use it).
-//! Slots that do not decode ([`crate::decode::decode_at`]: unknown opcodes, reserved fields
+//! Slots that do not decode ([`crate::isa::decode::decode_at`]: unknown opcodes, reserved fields
 //! not zero), which only the builder API can produce, are reported first.
 
 use std::collections::HashSet;
 
 use super::diag::{DiagKind, Diagnostic};
 use super::Assembled;
-use crate::insn::{AluOp, Class, Insn, JmpOp, Mode, Source, BPF_FETCH, BPF_PSEUDO_CALL};
+use crate::isa::insn::{AluOp, Class, Insn, JmpOp, Mode, Source, BPF_FETCH, BPF_PSEUDO_CALL};
 use crate::ir::ExternField;
 
 /// Runs every structural check and returns all findings (empty when the program passes).
@@ -75,7 +75,7 @@ pub fn check(a: &Assembled) -> Vec<Diagnostic> {
         }
         // Builder-made slots can hold anything: decode each (reserved fields must be zero,
         // opcodes must exist) before looking at what it does.
-        if let Err(e) = crate::decode::decode_at(insns, i) {
+        if let Err(e) = crate::isa::decode::decode_at(insns, i) {
             out.push(diag(
                 DiagKind::InvalidInstruction,
                 i,

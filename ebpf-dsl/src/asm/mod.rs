@@ -37,7 +37,7 @@ pub use diag::{render_all, DiagKind, Diagnostic, LineIndex, MAX_SHOWN};
 pub use parser::parse;
 pub use resolve::resolve;
 
-use crate::insn::Insn;
+use crate::isa::insn::Insn;
 use crate::ir::{ExternField, Span};
 use crate::spec::{MapSpec, ProgramSpec, ProgramType, Relocation};
 
@@ -73,7 +73,7 @@ pub struct Assembled {
 impl Assembled {
     /// The raw program bytes: 8 per slot, little endian.
     pub fn to_bytes(&self) -> Vec<u8> {
-        crate::insn::to_bytes(&self.insns)
+        crate::isa::insn::to_bytes(&self.insns)
     }
 
     /// A [`ProgramSpec`] for the loader, with this program's instructions and relocations.
@@ -186,8 +186,8 @@ pub fn assemble(src: &str) -> Result<Assembled, Vec<Diagnostic>> {
 pub fn suggest(word: &str) -> Option<&'static str> {
     let w = word.to_ascii_lowercase();
     let limit = (w.chars().count() / 3).max(1);
-    let helpers = crate::helpers::HELPERS.iter().map(|h| h.name);
-    let consts = crate::consts::CONSTS.iter().map(|c| c.name);
+    let helpers = crate::isa::helpers::HELPERS.iter().map(|h| h.name);
+    let consts = crate::isa::consts::CONSTS.iter().map(|c| c.name);
     helpers
         .chain(consts)
         .map(|c| (edit_distance(&w, &c.to_ascii_lowercase(), limit), c))

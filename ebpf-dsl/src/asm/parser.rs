@@ -27,7 +27,7 @@
 //! - **Labels** `name:` as jump and call targets (LLVM symbols); several per line allowed.
 //! - **Helper names** in `call` (`call bpf_redirect_map`, or `call redirect_map`); a name that
 //!   is defined as a label in the program is a bpf-to-bpf call instead.
-//! - **Named constants** ([`crate::consts`]) and **constant expressions** wherever an immediate
+//! - **Named constants** ([`crate::isa::consts`]) and **constant expressions** wherever an immediate
 //!   goes: `r0 = XDP_PASS`, `r1 = 1 << 4 | 3`, `if r2 != (ETH_P_IP_BE) goto out`
 //!   (`+ - * / % << >> & | ^`, unary `-`, `~`, parentheses, C precedence). Memory offsets and
 //!   jump distances take a single (possibly parenthesised) term after their sign.
@@ -74,7 +74,7 @@ use std::collections::HashSet;
 
 use super::diag::{DiagKind, Diagnostic};
 use super::lexer::{Lexer, Tok, Token};
-use crate::insn::{AluOp, AtomicOp, Class, Insn, JmpOp, Mode, Reg, Size, Source};
+use crate::isa::insn::{AluOp, AtomicOp, Class, Insn, JmpOp, Mode, Reg, Size, Source};
 use crate::ir::{ExternField, ExternValue, Item, ItemKind, Span, Target};
 use crate::snippet::SnippetArg;
 use crate::spec::RelocKind;
@@ -560,7 +560,7 @@ impl<'a> StmtParser<'a> {
                 Ok(v)
             }
             Some(Tok::Ident(name)) if parse_reg_name(name).is_none() => {
-                match crate::consts::const_by_name(name) {
+                match crate::isa::consts::const_by_name(name) {
                     Some(v) => {
                         self.pos += 1;
                         Ok(i128::from(v))
@@ -732,7 +732,7 @@ impl<'a> StmtParser<'a> {
                 let arg = match self.peek_at(0) {
                     Some(Tok::Ident(_)) if self.is_reg() => SnippetArg::Reg(self.reg()?.reg),
                     Some(Tok::Ident(id))
-                        if crate::consts::const_by_name(id).is_none()
+                        if crate::isa::consts::const_by_name(id).is_none()
                             && matches!(self.peek_at(1), Some(Tok::Punct(',' | ')'))) =>
                     {
                         self.pos += 1;
@@ -839,7 +839,7 @@ impl<'a> StmtParser<'a> {
         match self.peek_at(0) {
             Some(Tok::Ident(name)) if parse_reg_name(name).is_none() => {
                 self.pos += 1;
-                if !self.labels.contains(*name) && crate::consts::const_by_name(name).is_some() {
+                if !self.labels.contains(*name) && crate::isa::consts::const_by_name(name).is_some() {
                     return err(
                         DiagKind::Syntax,
                         span,
@@ -897,7 +897,7 @@ impl<'a> StmtParser<'a> {
             return Ok(ItemKind::Insn(Insn::new(
                 0x85,
                 0,
-                crate::insn::BPF_PSEUDO_KFUNC_CALL,
+                crate::isa::insn::BPF_PSEUDO_KFUNC_CALL,
                 off,
                 imm,
             )));
@@ -916,7 +916,7 @@ impl<'a> StmtParser<'a> {
                         target: Target::Label(Cow::Owned(name.to_string())),
                     });
                 }
-                if let Some(h) = crate::helpers::helper_by_name(name) {
+                if let Some(h) = crate::isa::helpers::helper_by_name(name) {
                     return Ok(ItemKind::Insn(Insn::new(0x85, 0, 0, 0, h.id as i32)));
                 }
                 err(
@@ -1346,7 +1346,7 @@ impl<'a> StmtParser<'a> {
             }
             // `r1 = name ll` naming a map.
             if parse_reg_name(word).is_none()
-                && crate::consts::const_by_name(word).is_none()
+                && crate::isa::consts::const_by_name(word).is_none()
                 && self.peek_at(1) == Some(&Tok::Ident("ll"))
             {
                 self.pos += 2;

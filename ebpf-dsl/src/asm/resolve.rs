@@ -10,7 +10,7 @@ use std::collections::HashMap;
 
 use super::diag::{DiagKind, Diagnostic};
 use super::{Assembled, ExternSlot};
-use crate::insn::{Class, Insn, JmpOp, BPF_PSEUDO_CALL};
+use crate::isa::insn::{Class, Insn, JmpOp, BPF_PSEUDO_CALL};
 use crate::ir::{ExternField, Item, ItemKind, Target};
 use crate::spec::{RelocKind, Relocation};
 

@@ -3,7 +3,7 @@
 //! reserved fields, register numbers, jump targets, subprogram boundaries, unreachable
 //! instructions, falling off the end; plus register liveness for state pruning.
 
-use crate::insn::{AluOp, AtomicOp, Class, Insn, JmpOp, Mode, Size};
+use crate::isa::insn::{AluOp, AtomicOp, Class, Insn, JmpOp, Mode, Size};
 
 use super::{Rule, VerifierError};
 

@@ -39,7 +39,7 @@
 
 use core::fmt;
 
-use crate::insn::{
+use crate::isa::insn::{
     AluOp, AtomicOp, Class, Insn, JmpOp, Mode, PseudoLd, Reg, Size, Source, BPF_PSEUDO_CALL,
     BPF_PSEUDO_HELPER, BPF_PSEUDO_KFUNC_CALL,
 };
@@ -456,7 +456,7 @@ pub enum Decoded {
         /// The jump distance in slots, from the next slot.
         off: i16,
     },
-    /// `call imm`: a kernel helper by number (`src = 0`), see [`crate::helpers`].
+    /// `call imm`: a kernel helper by number (`src = 0`), see [`crate::isa::helpers`].
     Call {
         /// The helper number (`BPF_FUNC_*`).
         id: i32,
@@ -1515,7 +1515,7 @@ mod tests {
             match decode_bytes(&bytes) {
                 Ok(prog) => {
                     ok += 1;
-                    assert_eq!(crate::insn::to_bytes(&encode(&prog)), bytes);
+                    assert_eq!(crate::isa::insn::to_bytes(&encode(&prog)), bytes);
                 }
                 Err(e) => {
                     let _ = e.to_string();
