@@ -74,6 +74,43 @@ pub fn decode_at(insns: &[Insn], index: usize) -> Result<Decoded, DecodeError> {
     }
 }
 
+/// The two slots of the `ld_imm64` at `index` with its `src` field (the `BPF_PSEUDO_*` kind)
+/// and the second slot's `imm` left uninterpreted: `(dst, src, imm64)`. What the verifier
+/// reads, since the kernel gives those fields their meaning itself
+/// (`resolve_pseudo_ldimm64`). Checked, in this order: the destination register, the reserved
+/// `off`, that the second slot exists, and that its opcode, registers and offset are zero.
+/// The slot at `index` must be an `ld_imm64` ([`Insn::is_ld_imm64`]).
+pub fn ld_imm64_raw(insns: &[Insn], index: usize) -> Result<(Reg, u8, u64), DecodeError> {
+    let Some(&insn) = insns.get(index) else {
+        return Err(err(index, 0, DecodeErrorKind::PastEnd { len: insns.len() }));
+    };
+    let s = Slot { index, insn };
+    if !insn.is_ld_imm64() {
+        return Err(s.unknown("not an ld_imm64 (0x18)"));
+    }
+    let dst = s.dst()?;
+    s.zero("off")?;
+    let Some(&n) = insns.get(index + 1) else {
+        return Err(s.fail(DecodeErrorKind::TruncatedLdImm64));
+    };
+    for (field, value) in [
+        ("code", i64::from(n.code)),
+        ("dst", i64::from(n.dst())),
+        ("src", i64::from(n.src())),
+        ("off", i64::from(n.off)),
+    ] {
+        if value != 0 {
+            return Err(err(
+                index + 1,
+                n.code,
+                DecodeErrorKind::BadLdImm64Second { field, value },
+            ));
+        }
+    }
+    let imm = u64::from(insn.imm as u32) | (u64::from(n.imm as u32) << 32);
+    Ok((dst, insn.src(), imm))
+}
+
 /// Decodes a whole program: one [`Decoded`] per instruction (an `ld_imm64` is one entry for
 /// two slots). The first invalid slot stops decoding with its index and the reason.
 pub fn decode(insns: &[Insn]) -> Result<Vec<Decoded>, DecodeError> {

@@ -10,32 +10,32 @@ pub(super) struct Slot {
 }
 
 impl Slot {
-    fn fail(&self, kind: DecodeErrorKind) -> DecodeError {
+    pub(super) fn fail(&self, kind: DecodeErrorKind) -> DecodeError {
         err(self.index, self.insn.code, kind)
     }
 
-    fn unknown(&self, why: &'static str) -> DecodeError {
+    pub(super) fn unknown(&self, why: &'static str) -> DecodeError {
         self.fail(DecodeErrorKind::UnknownOpcode {
             code: self.insn.code,
             why,
         })
     }
 
-    fn reg(&self, field: &'static str, value: u8) -> Result<Reg, DecodeError> {
+    pub(super) fn reg(&self, field: &'static str, value: u8) -> Result<Reg, DecodeError> {
         Reg::new(value).ok_or_else(|| self.fail(DecodeErrorKind::BadRegister { field, value }))
     }
 
-    fn dst(&self) -> Result<Reg, DecodeError> {
+    pub(super) fn dst(&self) -> Result<Reg, DecodeError> {
         self.reg("dst", self.insn.dst())
     }
 
-    fn src(&self) -> Result<Reg, DecodeError> {
+    pub(super) fn src(&self) -> Result<Reg, DecodeError> {
         self.reg("src", self.insn.src())
     }
 
     /// The source operand of an ALU or jump instruction: `src` (with `imm` reserved, zero)
     /// for `BPF_X`, else `imm` (with `src` reserved).
-    fn operand(&self, is_reg: bool) -> Result<Operand, DecodeError> {
+    pub(super) fn operand(&self, is_reg: bool) -> Result<Operand, DecodeError> {
         if is_reg {
             self.zero("imm")?;
             Ok(Operand::Reg(self.src()?))
@@ -45,7 +45,7 @@ impl Slot {
         }
     }
 
-    fn zero(&self, field: &'static str) -> Result<(), DecodeError> {
+    pub(super) fn zero(&self, field: &'static str) -> Result<(), DecodeError> {
         let value = match field {
             "dst" => i64::from(self.insn.dst()),
             "src" => i64::from(self.insn.src()),
@@ -59,7 +59,7 @@ impl Slot {
         }
     }
 
-    fn bad(&self, field: &'static str, value: i64, expected: &'static str) -> DecodeError {
+    pub(super) fn bad(&self, field: &'static str, value: i64, expected: &'static str) -> DecodeError {
         self.fail(DecodeErrorKind::BadField {
             field,
             value,
