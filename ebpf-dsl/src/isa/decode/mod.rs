@@ -39,6 +39,7 @@
 
 mod decoded;
 mod error;
+mod flow;
 mod forms;
 mod slot;
 #[cfg(test)]
@@ -46,6 +47,7 @@ mod tests;
 
 pub use decoded::Decoded;
 pub use error::{DecodeError, DecodeErrorKind};
+pub use flow::{flow, Flow};
 pub use forms::{AluBinOp, Endian, JmpCond, Operand, Width};
 
 use error::err;
