@@ -100,6 +100,7 @@
 
 // The layers, bottom up: each module uses only the ones above it in this list
 // (tests/layers.rs checks it).
+pub mod names;
 pub mod isa;
 pub mod spec;
 pub mod ir;

@@ -1,7 +1,7 @@
 //! The crate's layers, as a test: every top-level module of `src/` may use only the modules
 //! below it in [`LAYERS`] (and itself). An upward `crate::` path — in a `use` or inline — fails
 //! this test, so the import graph stays acyclic and the folder order shows the data flow:
-//! instruction set → spec → symbolic program and builders → XDP building blocks → snippets →
+//! names → instruction set → spec → symbolic program and builders → XDP building blocks → snippets →
 //! assembler / disassembler / verifier → errors → the builder pipeline → the `dsl` facade.
 //!
 //! Comments and `#[cfg(test)] mod tests` blocks are not scanned (tests may use anything).
@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 
 /// The top-level modules, bottom up.
 const LAYERS: &[&str] = &[
-    "isa", "spec", "ir", "xdp", "snippet", "asm", "disasm", "verifier", "error", "program", "dsl",
+    "names", "isa", "spec", "ir", "xdp", "snippet", "asm", "disasm", "verifier", "error", "program", "dsl",
 ];
 
 /// Public paths kept at the crate root, and the layer they lead to.

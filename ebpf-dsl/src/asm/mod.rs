@@ -174,7 +174,8 @@ pub fn assemble(src: &str) -> Result<Assembled, Vec<Diagnostic>> {
 }
 
 /// The helper or named constant closest to `word`, if it is close enough to be a likely typo
-/// (an edit distance of at most a third of the word, at least 1; case is ignored):
+/// (an edit distance of at most a third of the word, at least 1; case is ignored; see
+/// [`crate::names::closest`], which the macros use too):
 /// `bpf_redirect_mapp` → `bpf_redirect_map`, `XDP_PAS` → `XDP_PASS`.
 ///
 /// ```
@@ -184,39 +185,9 @@ pub fn assemble(src: &str) -> Result<Assembled, Vec<Diagnostic>> {
 /// assert_eq!(suggest("xsks"), None);
 /// ```
 pub fn suggest(word: &str) -> Option<&'static str> {
-    let w = word.to_ascii_lowercase();
-    let limit = (w.chars().count() / 3).max(1);
     let helpers = crate::isa::helpers::HELPERS.iter().map(|h| h.name);
     let consts = crate::isa::consts::CONSTS.iter().map(|c| c.name);
-    helpers
-        .chain(consts)
-        .map(|c| (edit_distance(&w, &c.to_ascii_lowercase(), limit), c))
-        .filter(|(d, _)| *d <= limit)
-        .min_by_key(|(d, _)| *d)
-        .map(|(_, c)| c)
-}
-
-/// Levenshtein distance, or something above `limit` as soon as it is known to exceed it.
-fn edit_distance(a: &str, b: &str, limit: usize) -> usize {
-    let a: Vec<char> = a.chars().collect();
-    let b: Vec<char> = b.chars().collect();
-    if a.len().abs_diff(b.len()) > limit {
-        return limit + 1;
-    }
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    let mut cur = vec![0; b.len() + 1];
-    for (i, ca) in a.iter().enumerate() {
-        cur[0] = i + 1;
-        for (j, cb) in b.iter().enumerate() {
-            let sub = prev[j] + usize::from(ca != cb);
-            cur[j + 1] = sub.min(prev[j + 1] + 1).min(cur[j] + 1);
-        }
-        if cur.iter().min().is_some_and(|&m| m > limit) {
-            return limit + 1;
-        }
-        std::mem::swap(&mut prev, &mut cur);
-    }
-    prev[b.len()]
+    crate::names::closest(word, helpers.chain(consts))
 }
 
 /// Appends `; did you mean `X`?` to each [`DiagKind::UnknownName`] whose word (the text under
