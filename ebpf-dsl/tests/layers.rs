@@ -12,7 +12,8 @@ use std::path::{Path, PathBuf};
 
 /// The top-level modules, bottom up.
 const LAYERS: &[&str] = &[
-    "names", "isa", "spec", "ir", "xdp", "snippet", "asm", "disasm", "verifier", "error", "program", "dsl",
+    "names", "isa", "spec", "ir", "xdp", "snippet", "asm", "disasm", "verifier", "error",
+    "program", "dsl",
 ];
 
 /// Public paths kept at the crate root, and the layer they lead to.
@@ -77,7 +78,11 @@ fn code(src: &str) -> String {
             }
             continue;
         }
-        if t == "#[cfg(test)]" && lines.peek().is_some_and(|n| n.trim_start().starts_with("mod ")) {
+        if t == "#[cfg(test)]"
+            && lines
+                .peek()
+                .is_some_and(|n| n.trim_start().starts_with("mod "))
+        {
             let head = lines.next().unwrap_or_default();
             let depth = head.matches('{').count() as i32 - head.matches('}').count() as i32;
             if depth > 0 {
@@ -107,8 +112,7 @@ fn crate_refs(code: &str) -> BTreeSet<String> {
         if let Some(group) = rest.strip_prefix('{') {
             let mut depth = 1;
             let mut start = true;
-            let mut chars = group.char_indices();
-            while let Some((j, c)) = chars.next() {
+            for (j, c) in group.char_indices() {
                 match c {
                     '{' => depth += 1,
                     '}' => {
@@ -144,13 +148,21 @@ fn modules_use_only_the_layers_below_them() {
     let mut unknown = BTreeSet::new();
     for file in &files {
         let rel = file.strip_prefix(&src).unwrap();
-        let top = rel.components().next().unwrap().as_os_str().to_string_lossy();
+        let top = rel
+            .components()
+            .next()
+            .unwrap()
+            .as_os_str()
+            .to_string_lossy();
         let top = top.trim_end_matches(".rs").to_string();
         if top == "lib" || rel.file_name().is_some_and(|n| n == "tests.rs") {
             continue;
         }
         let Some(own) = rank(&top) else {
-            unknown.insert(format!("{} (module `{top}` is not in LAYERS)", rel.display()));
+            unknown.insert(format!(
+                "{} (module `{top}` is not in LAYERS)",
+                rel.display()
+            ));
             continue;
         };
         let text = fs::read_to_string(file).unwrap();

@@ -18,9 +18,9 @@ use std::collections::HashSet;
 
 use super::diag::{DiagKind, Diagnostic};
 use super::Assembled;
+use crate::ir::ExternField;
 use crate::isa::decode::{decode_at, flow, AluBinOp, Decoded, Flow, Operand, Width};
 use crate::isa::insn::Reg;
-use crate::ir::ExternField;
 
 /// Runs every structural check and returns all findings (empty when the program passes).
 ///
@@ -91,7 +91,12 @@ pub fn check(a: &Assembled) -> Vec<Diagnostic> {
         };
         let imm_known = !extern_imm.contains(&i);
         let written = match d {
-            Decoded::Alu { width, op, dst, src } => {
+            Decoded::Alu {
+                width,
+                op,
+                dst,
+                src,
+            } => {
                 if let (Operand::Imm(imm), true) = (src, imm_known) {
                     let bits = if width == Width::W64 { 64 } else { 32 };
                     if matches!(op, AluBinOp::Lsh | AluBinOp::Rsh | AluBinOp::Arsh)

@@ -37,8 +37,8 @@ pub use diag::{render_all, DiagKind, Diagnostic, LineIndex, MAX_SHOWN};
 pub use parser::parse;
 pub use resolve::resolve;
 
-use crate::isa::insn::Insn;
 use crate::ir::{ExternField, Span};
+use crate::isa::insn::Insn;
 use crate::spec::{MapSpec, ProgramSpec, ProgramType, Relocation};
 
 /// A field left at 0 by [`resolve()`] because an interpolated value (`{ NAME }` in the text,

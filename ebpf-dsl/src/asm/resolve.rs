@@ -10,8 +10,8 @@ use std::collections::HashMap;
 
 use super::diag::{DiagKind, Diagnostic};
 use super::{Assembled, ExternSlot};
-use crate::isa::insn::{Class, Insn, JmpOp, BPF_PSEUDO_CALL};
 use crate::ir::{ExternField, Item, ItemKind, Target};
+use crate::isa::insn::{Class, Insn, JmpOp, BPF_PSEUDO_CALL};
 use crate::spec::{RelocKind, Relocation};
 
 /// Resolves labels to offsets and map names to relocations. Reports every undefined or

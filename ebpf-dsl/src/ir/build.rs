@@ -39,11 +39,11 @@
 
 use std::borrow::Cow;
 
+use crate::ir::{Item, ItemKind, Target};
 use crate::isa::insn::{
     AluOp, AtomicOp, Class, Insn, JmpOp, Mode, PseudoLd, Reg, Size, Source, BPF_PSEUDO_CALL,
     BPF_PSEUDO_KFUNC_CALL,
 };
-use crate::ir::{Item, ItemKind, Target};
 use crate::spec::RelocKind;
 
 // ---------------------------------------------------------------------------------------------

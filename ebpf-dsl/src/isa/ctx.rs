@@ -88,7 +88,6 @@ impl XdpMdField {
     }
 }
 
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -108,7 +108,13 @@ const fn h(id: u32, name: &'static str, proto: Option<Proto>) -> Helper {
     Helper { id, name, proto }
 }
 
-const fn p(args: &'static [Arg], ret: Ret, avail: u8, gpl_only: bool, changes_pkt: bool) -> Option<Proto> {
+const fn p(
+    args: &'static [Arg],
+    ret: Ret,
+    avail: u8,
+    gpl_only: bool,
+    changes_pkt: bool,
+) -> Option<Proto> {
     Some(Proto {
         args,
         ret,

@@ -185,11 +185,9 @@ fn rejection(i: usize, x: &Insn, e: &DecodeError) -> VerifierError {
             reserved(i, "ALU instruction")
         }
         DecodeErrorKind::BadRegister { value, .. } => bad_reg(i, value),
-        DecodeErrorKind::TruncatedLdImm64 | DecodeErrorKind::PastEnd { .. } => err(
-            i,
-            Rule::Structure,
-            "ld_imm64 is missing its second slot",
-        ),
+        DecodeErrorKind::TruncatedLdImm64 | DecodeErrorKind::PastEnd { .. } => {
+            err(i, Rule::Structure, "ld_imm64 is missing its second slot")
+        }
         DecodeErrorKind::BadLdImm64Second { .. } => err(
             i,
             Rule::Structure,
@@ -236,7 +234,12 @@ fn operand(src: Operand) -> (Src, i32) {
 /// that leaves the program.
 fn op_of(i: usize, d: Decoded, len: usize) -> Result<Op, VerifierError> {
     Ok(match d {
-        Decoded::Alu { width, op, dst, src } => {
+        Decoded::Alu {
+            width,
+            op,
+            dst,
+            src,
+        } => {
             let (op, off) = op.op_and_off();
             let (src, imm) = operand(src);
             Op::Alu {
@@ -248,7 +251,12 @@ fn op_of(i: usize, d: Decoded, len: usize) -> Result<Op, VerifierError> {
                 imm,
             }
         }
-        Decoded::MovSx { width, bits, dst, src } => Op::Alu {
+        Decoded::MovSx {
+            width,
+            bits,
+            dst,
+            src,
+        } => Op::Alu {
             is64: width == Width::W64,
             op: AluOp::Mov,
             dst: r(dst),
@@ -275,27 +283,47 @@ fn op_of(i: usize, d: Decoded, len: usize) -> Result<Op, VerifierError> {
             off: i16::from(kind != Endian::Le),
             imm: i32::from(bits),
         },
-        Decoded::Load { size, dst, src, off } => Op::Ldx {
+        Decoded::Load {
+            size,
+            dst,
+            src,
+            off,
+        } => Op::Ldx {
             size,
             sx: false,
             dst: r(dst),
             src: r(src),
             off,
         },
-        Decoded::LoadSx { size, dst, src, off } => Op::Ldx {
+        Decoded::LoadSx {
+            size,
+            dst,
+            src,
+            off,
+        } => Op::Ldx {
             size,
             sx: true,
             dst: r(dst),
             src: r(src),
             off,
         },
-        Decoded::Store { size, dst, off, imm } => Op::St {
+        Decoded::Store {
+            size,
+            dst,
+            off,
+            imm,
+        } => Op::St {
             size,
             dst: r(dst),
             off,
             imm,
         },
-        Decoded::StoreReg { size, dst, off, src } => Op::Stx {
+        Decoded::StoreReg {
+            size,
+            dst,
+            off,
+            src,
+        } => Op::Stx {
             size,
             dst: r(dst),
             src: r(src),
@@ -309,7 +337,11 @@ fn op_of(i: usize, d: Decoded, len: usize) -> Result<Op, VerifierError> {
             off,
             src,
         } => Op::Atomic {
-            size: if width == Width::W64 { Size::DW } else { Size::W },
+            size: if width == Width::W64 {
+                Size::DW
+            } else {
+                Size::W
+            },
             dst: r(dst),
             src: r(src),
             off,
@@ -374,7 +406,10 @@ fn op_of(i: usize, d: Decoded, len: usize) -> Result<Op, VerifierError> {
         }
         Decoded::CallKfunc { .. } => return Err(reserved(i, "call")),
         Decoded::CallX { .. } => {
-            return Err(unknown(i, Class::Jmp as u8 | Source::Reg as u8 | JmpOp::Call as u8))
+            return Err(unknown(
+                i,
+                Class::Jmp as u8 | Source::Reg as u8 | JmpOp::Call as u8,
+            ))
         }
         Decoded::Exit => Op::Exit,
     })
@@ -422,8 +457,7 @@ pub fn decode(insns: &[Insn]) -> Result<Vec<Op>, VerifierError> {
         }
         if x.is_ld_imm64() {
             // The verifier interprets `src` (the pseudo kind) and the second `imm` itself.
-            let (dst, pseudo, imm) =
-                ld_imm64_raw(insns, i).map_err(|e| rejection(i, x, &e))?;
+            let (dst, pseudo, imm) = ld_imm64_raw(insns, i).map_err(|e| rejection(i, x, &e))?;
             ops.push(Op::LdImm64 {
                 dst: r(dst),
                 pseudo,

@@ -8,8 +8,8 @@
 //! Only helpers with a prototype are accepted; a call to any other helper is rejected with a
 //! message saying so, rather than checked loosely.
 
-pub use crate::isa::helpers::{avail, Arg, Ret};
 use crate::isa::helpers::HELPERS;
+pub use crate::isa::helpers::{avail, Arg, Ret};
 use crate::spec::{MapType, ProgramType};
 
 /// One helper's prototype, as the verifier reads it: a row of [`HELPERS`] that has one.

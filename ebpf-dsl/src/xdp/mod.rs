@@ -40,14 +40,14 @@
 
 use std::borrow::Cow;
 
-use crate::isa::consts;
 use crate::ir::build::{
     add, add_reg, and_op, be16, call, exit, jmp_imm, jmp_reg, label, ld_map_fd, ldxb, ldxh, ldxw,
     lsh, mov, mov_reg, return_imm, stxw,
 };
+use crate::ir::Item;
+use crate::isa::consts;
 pub use crate::isa::ctx::XdpMdField;
 use crate::isa::insn::{Insn, JmpOp, Reg};
-use crate::ir::Item;
 
 pub mod seeds;
 

@@ -16,7 +16,8 @@ impl<'a> StmtParser<'a> {
         match self.peek_at(0) {
             Some(Tok::Ident(name)) if parse_reg_name(name).is_none() => {
                 self.pos += 1;
-                if !self.labels.contains(*name) && crate::isa::consts::const_by_name(name).is_some() {
+                if !self.labels.contains(*name) && crate::isa::consts::const_by_name(name).is_some()
+                {
                     return err(
                         DiagKind::Syntax,
                         span,

@@ -74,8 +74,8 @@ use std::collections::HashSet;
 
 use super::diag::{DiagKind, Diagnostic};
 use super::lexer::{Lexer, Tok, Token};
-use crate::isa::insn::{AluOp, AtomicOp, Class, Insn, JmpOp, Mode, Reg, Size, Source};
 use crate::ir::{ExternField, ExternValue, Item, ItemKind, Span, Target};
+use crate::isa::insn::{AluOp, AtomicOp, Class, Insn, JmpOp, Mode, Reg, Size, Source};
 use crate::snippet::SnippetArg;
 use crate::spec::RelocKind;
 
@@ -275,4 +275,3 @@ struct StmtParser<'a> {
 
 /// The deepest nesting of parentheses and unary operators an expression may have.
 const MAX_EXPR_DEPTH: usize = 64;
-

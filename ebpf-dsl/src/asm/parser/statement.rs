@@ -74,7 +74,12 @@ impl<'a> StmtParser<'a> {
         Ok(())
     }
 
-    pub(super) fn snippet(&mut self, name: &str, items: &mut Vec<Item>, unique: &mut usize) -> PResult<()> {
+    pub(super) fn snippet(
+        &mut self,
+        name: &str,
+        items: &mut Vec<Item>,
+        unique: &mut usize,
+    ) -> PResult<()> {
         let start = self.pos;
         let name_span = self.here();
         self.pos += 3;

@@ -45,7 +45,7 @@ pub enum DecodeErrorKind {
         /// The field's value.
         value: i64,
     },
-    /// [`decode_at`] was asked for a slot past the end of the program.
+    /// [`decode_at`](super::decode_at) was asked for a slot past the end of the program.
     PastEnd {
         /// The number of slots in the program.
         len: usize,

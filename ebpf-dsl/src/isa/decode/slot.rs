@@ -59,7 +59,12 @@ impl Slot {
         }
     }
 
-    pub(super) fn bad(&self, field: &'static str, value: i64, expected: &'static str) -> DecodeError {
+    pub(super) fn bad(
+        &self,
+        field: &'static str,
+        value: i64,
+        expected: &'static str,
+    ) -> DecodeError {
         self.fail(DecodeErrorKind::BadField {
             field,
             value,
