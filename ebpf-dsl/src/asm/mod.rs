@@ -1,7 +1,8 @@
 //! The assembler: LLVM / kernel pseudo-C assembly text to eBPF instructions.
 //!
 //! Stages, each its own module (as in dynasm-rs): [`lexer`] (text to tokens with spans),
-//! [`parser`] (tokens to symbolic [`Item`](crate::ir::Item)s, see its docs for the grammar and our extensions),
+//! [`parser`] (tokens to symbolic [`Item`](crate::ir::Item)s, one file per construct; see its
+//! docs for the grammar and our extensions),
 //! [`resolve()`] (items to instruction slots: labels to distances, map names to relocations),
 //! [`check()`] (structural checks mirroring the kernel verifier's early rejections), and
 //! [`diag`] (errors with spans, rendered like a compiler's).

@@ -67,6 +67,12 @@
 //!   `_` is allowed as a digit separator; `0o17` octal.
 //!
 //! Statements end at a newline or `;`; whitespace between tokens never matters.
+//!
+//! Files, one per construct, each an `impl` block of the statement parser: `cursor` (tokens,
+//! registers), `expr` (values, constant expressions, memory operands), `statement` (labels,
+//! snippets, dispatch), `jump` (`goto`, conditional jumps, `call`), `alu` (`dst op= src`,
+//! moves, byte swaps), `memory` (loads, stores, atomics, `ld_imm64`), `llvm` (data directives
+//! and numeric labels).
 
 use std::borrow::Cow;
 use std::cell::RefCell;
