@@ -291,6 +291,7 @@
 //! When a declaration has errors, the `const` is still emitted (empty) so that code using it
 //! does not add follow-on errors to the real ones.
 #![deny(missing_docs)]
+#![forbid(unsafe_code)]
 
 mod consteval;
 mod errors;

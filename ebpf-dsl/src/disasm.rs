@@ -38,9 +38,9 @@
 
 use core::fmt;
 
-use crate::decode::{decode_indexed, DecodeError, Decoded, Endian, Operand, Width};
-use crate::helpers::helper_by_id;
-use crate::insn::{AtomicOp, Insn, Reg, Size};
+use crate::isa::decode::{decode_indexed, DecodeError, Decoded, Endian, Operand, Width};
+use crate::isa::helpers::helper_by_id;
+use crate::isa::insn::{AtomicOp, Insn, Reg, Size};
 
 /// Signed hexadecimal as LLVM prints immediates: `0x10`, `-0x10`, `0x0`.
 struct Hex(i64);
@@ -350,7 +350,7 @@ impl fmt::Display for Decoded {
 /// ```
 impl fmt::Display for Insn {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        use crate::decode::{decode_at, DecodeErrorKind};
+        use crate::isa::decode::{decode_at, DecodeErrorKind};
         match decode_at(core::slice::from_ref(self), 0) {
             Ok(d) => write_insn(f, &d, None),
             Err(DecodeError {
@@ -384,7 +384,7 @@ pub fn label_for_slot(slot: usize) -> String {
 
 /// Disassembles a whole program into assembler text that reassembles to the same bytes.
 ///
-/// Fails, like [`crate::decode::decode`], at the first slot that is not a valid instruction.
+/// Fails, like [`crate::isa::decode::decode`], at the first slot that is not a valid instruction.
 /// See the module docs for the format.
 ///
 /// ```
@@ -439,14 +439,14 @@ pub fn disassemble(insns: &[Insn]) -> Result<String, DecodeError> {
 /// Disassembles raw program bytes (8 bytes a slot, little endian); see [`disassemble`].
 /// Fails with a clear error if the length is not a multiple of 8 or a slot does not decode.
 pub fn disassemble_bytes(bytes: &[u8]) -> Result<String, DecodeError> {
-    disassemble(&crate::decode::insns_from_bytes(bytes)?)
+    disassemble(&crate::isa::decode::insns_from_bytes(bytes)?)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::decode::{decode, encode, JmpCond};
-    use crate::insn::PseudoLd;
+    use crate::isa::decode::{decode, encode, JmpCond};
+    use crate::isa::insn::PseudoLd;
 
     #[test]
     fn labels_and_offsets() {

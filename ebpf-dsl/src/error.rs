@@ -5,7 +5,7 @@
 //! | stage | detailed type | [`Error`] variant |
 //! |---|---|---|
 //! | assembler text, builder items ([`crate::asm`], [`crate::dsl`]) | [`Diagnostic`]s | [`Error::Assemble`] |
-//! | decoding raw instructions ([`crate::decode`], [`crate::disasm`]) | [`DecodeError`] | [`Error::Decode`] |
+//! | decoding raw instructions ([`crate::isa::decode`], [`crate::disasm`]) | [`DecodeError`] | [`Error::Decode`] |
 //! | snippet arguments ([`crate::snippet`]) | [`SnippetError`] | [`Error::Snippet`] |
 //! | static verifier ([`crate::verifier`]) | [`VerifierError`]s | [`Error::Verify`] |
 //!
@@ -30,7 +30,7 @@
 use core::fmt;
 
 use crate::asm::Diagnostic;
-use crate::decode::DecodeError;
+use crate::isa::decode::DecodeError;
 use crate::snippet::SnippetError;
 use crate::verifier::VerifierError;
 
@@ -286,7 +286,7 @@ mod tests {
     #[test]
     fn every_stage_converts() {
         fn decode() -> crate::Result<()> {
-            crate::decode::decode_bytes(&[0xff; 8])?;
+            crate::isa::decode::decode_bytes(&[0xff; 8])?;
             Ok(())
         }
         let e = decode().unwrap_err();

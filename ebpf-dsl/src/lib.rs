@@ -76,46 +76,52 @@
 //!
 //! # Modules
 //!
-//! - [`insn`]: the 8-byte instruction slot [`Insn`] and each opcode field as a small type
-//!   ([`Class`], [`insn::AluOp`], [`insn::JmpOp`], [`insn::Size`], [`insn::Mode`], ...), [`Reg`].
-//! - [`decode`]: slots to [`decode::Decoded`] instructions and back, exact inverses; reserved-field
-//!   garbage is a [`decode::DecodeError`] with its reason.
-//! - [`asm`]: the assembler (lexer, parser, resolve, structural checks, diagnostics); its
-//!   grammar is LLVM 19's plus labels, helper names, named constants, map names and snippets.
-//! - [`disasm`]: `Display` for instructions, like `llvm-objdump-19`, and whole programs with labels.
-//! - [`dsl`]: the builder API (clj-ebpf's `dsl`: `mov`, `ldx`, `jmp_imm`, ..., [`dsl::Program`]).
-//! - [`xdp`]: clj-ebpf's `dsl.xdp`: `xdp_md` offsets, actions, redirects to AF_XDP sockets,
-//!   bounds checks and Ethernet/IPv4/IPv6/UDP/TCP parsing that the verifier accepts.
-//! - [`snippet`]: the [`xdp`] functions as named statements (`redirect_to_xsk_by_queue!(xsks)`)
-//!   for the assembler text and `defprogram!`.
-//! - [`seeds`]: the ready-made AF_XDP redirect programs.
-//! - [`helpers`]: the helper-function table (number, name, arguments); [`consts`]: the named
-//!   constants (`XDP_PASS`, `BPF_ANY`, ...).
-//! - [`ir`]: the symbolic program ([`Item`]); [`spec`]: [`MapSpec`] and [`ProgramSpec`], what a
-//!   loader needs.
-//! - [`verifier`]: a static verifier that rejects what the kernel's verifier would.
-//! - [`error`]: [`Error`], the one error type every stage's error converts into.
+//! In layers, bottom up; each uses only the ones before it (`tests/layers.rs` checks it), and
+//! the order is the data flow: text or builder calls → symbolic items → resolve → check →
+//! verify → [`ProgramSpec`].
+//!
+//! | layer | module | what |
+//! |---|---|---|
+//! | 0 | [`names`] | the kernel's object-name rule (15 characters of `[A-Za-z0-9_.]`) and the one "did you mean" matcher |
+//! | 1 | [`isa`] | the instruction set: [`insn`] ([`Insn`], each opcode field as a small type, [`Reg`]), [`decode`] (the only decoder: slots ⇄ [`decode::Decoded`], [`decode::DecodeError`] with its reason), [`consts`] (`XDP_PASS`, `BPF_ANY`, ...), [`helpers`] (one row per helper: number, name, prototype), [`isa::ctx`] (`struct xdp_md` / `struct __sk_buff` layouts) |
+//! | 2 | [`spec`] | [`MapSpec`], [`ProgramSpec`], [`Relocation`]: what a loader needs |
+//! | 3 | [`ir`] | the symbolic program ([`Item`]: labels and map names still names) and [`ir::build`], one builder per instruction form |
+//! | 4 | [`xdp`] | clj-ebpf's `dsl.xdp`: actions, context fields, redirects to AF_XDP sockets, bounds-checked parsing; [`xdp::seeds`], the ready-made redirect programs |
+//! | 5 | [`snippet`] | the [`xdp`] functions as named statements (`redirect_to_xsk_by_queue!(xsks)`) for the assembler text and `defprogram!` |
+//! | 6 | [`asm`] | the assembler: `lexer` → `parser` (one file per construct) → `resolve` → `check`, with `diag`nostics; LLVM 19's grammar plus labels, helper names, named constants, map names and snippets |
+//! | 6 | [`disasm`] | `Display` for instructions, like `llvm-objdump-19`, and whole programs with labels |
+//! | 6 | [`verifier`] | a static verifier that rejects what the kernel's verifier would |
+//! | 7 | [`error`] | [`Error`], the one error type every stage's error converts into |
+//! | 8 | [`program`] | the builder pipeline: [`dsl::assemble`] and [`dsl::Program`] (build, build and verify) |
+//! | 9 | [`dsl`] | the builder API under one path (clj-ebpf's `dsl`): [`ir::build`] + [`program`] |
+//!
+//! [`insn`], [`decode`], [`consts`], [`helpers`] (in [`isa`]) and [`seeds`] (in [`xdp`]) are
+//! also reachable at the crate root, as before the layering.
 #![deny(missing_docs)]
+#![forbid(unsafe_code)]
 
-pub mod insn;
-pub mod spec;
-
-pub use insn::{Class, Insn, Reg};
-pub use spec::{MapSpec, MapType, ProgramSpec, ProgramType, RelocKind, Relocation};
-pub mod ir;
-pub mod snippet;
-pub use error::{Error, Result};
-pub use ir::{Item, ItemKind, Span, Target};
+// The layers, bottom up: each module uses only the ones above it in this list
+// (tests/layers.rs checks it).
 pub mod asm;
-pub mod consts;
-pub mod decode;
 pub mod disasm;
 pub mod dsl;
 pub mod error;
-pub mod helpers;
-pub mod seeds;
+pub mod ir;
+pub mod isa;
+pub mod names;
+pub mod program;
+pub mod snippet;
+pub mod spec;
 pub mod verifier;
 pub mod xdp;
+
+pub use isa::{consts, decode, helpers, insn};
+pub use xdp::seeds;
+
+pub use error::{Error, Result};
+pub use insn::{Class, Insn, Reg};
+pub use ir::{Item, ItemKind, Span, Target};
+pub use spec::{MapSpec, MapType, ProgramSpec, ProgramType, RelocKind, Relocation};
 
 /// Assembles `src` (the text syntax of [`asm`]), running the structural checks, into
 /// instructions and relocations. The same as [`asm::assemble`], with the crate's [`Error`]:

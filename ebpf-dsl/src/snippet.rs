@@ -67,8 +67,8 @@
 
 use std::borrow::Cow;
 
-use crate::insn::Reg;
 use crate::ir::Item;
+use crate::isa::insn::Reg;
 use crate::xdp::{self, XdpAction, XdpMdField};
 
 /// One argument of a snippet invocation, as written.

@@ -7,7 +7,7 @@
 
 use std::borrow::Cow;
 
-use crate::insn::Insn;
+use crate::isa::insn::Insn;
 
 macro_rules! kernel_enum {
     (
@@ -224,8 +224,7 @@ pub fn too_many_insns(n: usize) -> Option<String> {
     })
 }
 
-/// The longest name the kernel keeps for a map or program (`BPF_OBJ_NAME_LEN` - 1).
-pub const BPF_OBJ_NAME_MAX: usize = 15;
+pub use crate::names::BPF_OBJ_NAME_MAX;
 
 /// A map to be created: `struct bpf_map_create_attr`'s essentials plus a kernel-visible name.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -252,6 +251,13 @@ impl MapSpec {
             Cow::Borrowed(s) => s,
             Cow::Owned(s) => s.as_str(),
         }
+    }
+
+    /// Checks the name against the kernel's rule for object names
+    /// ([`crate::names::check_obj_name`]: at most 15 characters of `[A-Za-z0-9_.]`), as
+    /// `defmap!` does at compile time.
+    pub fn check_name(&self) -> Result<(), String> {
+        crate::names::check_obj_name(&self.name)
     }
 }
 
@@ -296,4 +302,13 @@ pub struct ProgramSpec {
     /// The specs of the maps this program references, when known (the macros fill it), so a
     /// loader can create them without being told.
     pub maps: Cow<'static, [MapSpec]>,
+}
+
+impl ProgramSpec {
+    /// Checks the name against the kernel's rule for object names
+    /// ([`crate::names::check_obj_name`]: at most 15 characters of `[A-Za-z0-9_.]`), as
+    /// `defprogram!` does at compile time.
+    pub fn check_name(&self) -> Result<(), String> {
+        crate::names::check_obj_name(&self.name)
+    }
 }

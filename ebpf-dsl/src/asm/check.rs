@@ -9,15 +9,18 @@
 //! range`, `invalid BPF_LD_IMM insn`), paths that run past the last instruction (`last insn
 //! is not an exit or jmp`), an empty program, and `callx` (`unknown opcode 8d`: RFC 9669
 //! defines it, but no Linux kernel implements it, so a program for the kernel cannot use it).
-//! Slots that do not decode ([`crate::decode::decode_at`]: unknown opcodes, reserved fields
-//! not zero), which only the builder API can produce, are reported first.
+//! Slots that do not decode ([`crate::isa::decode::decode_at`]: unknown opcodes, reserved fields
+//! not zero), which only the builder API can produce, are reported first. Every instruction is
+//! read through the crate's one decoder ([`crate::isa::decode`]); reachability follows
+//! [`crate::isa::decode::flow`], which also reads slots the decoder refuses.
 
 use std::collections::HashSet;
 
 use super::diag::{DiagKind, Diagnostic};
 use super::Assembled;
-use crate::insn::{AluOp, Class, Insn, JmpOp, Mode, Source, BPF_FETCH, BPF_PSEUDO_CALL};
 use crate::ir::ExternField;
+use crate::isa::decode::{decode_at, flow, AluBinOp, Decoded, Flow, Operand, Width};
+use crate::isa::insn::Reg;
 
 /// Runs every structural check and returns all findings (empty when the program passes).
 ///
@@ -75,113 +78,105 @@ pub fn check(a: &Assembled) -> Vec<Diagnostic> {
         }
         // Builder-made slots can hold anything: decode each (reserved fields must be zero,
         // opcodes must exist) before looking at what it does.
-        if let Err(e) = crate::decode::decode_at(insns, i) {
-            out.push(diag(
-                DiagKind::InvalidInstruction,
-                i,
-                format!("invalid instruction {:02x?}: {e}", insn.to_bytes()),
-            ));
-            continue;
-        }
-        let code = insn.code;
-        let class = insn.class();
+        let d = match decode_at(insns, i) {
+            Ok(d) => d,
+            Err(e) => {
+                out.push(diag(
+                    DiagKind::InvalidInstruction,
+                    i,
+                    format!("invalid instruction {:02x?}: {e}", insn.to_bytes()),
+                ));
+                continue;
+            }
+        };
         let imm_known = !extern_imm.contains(&i);
-        match class {
-            Class::Alu | Class::Alu64 => {
-                let width = if class == Class::Alu64 { 64 } else { 32 };
-                let op = AluOp::from_code(code);
-                let is_k = code & 0x08 == Source::Imm as u8;
-                if is_k && imm_known {
-                    if matches!(op, Some(AluOp::Lsh | AluOp::Rsh | AluOp::Arsh))
-                        && !(0..width).contains(&insn.imm)
+        let written = match d {
+            Decoded::Alu {
+                width,
+                op,
+                dst,
+                src,
+            } => {
+                if let (Operand::Imm(imm), true) = (src, imm_known) {
+                    let bits = if width == Width::W64 { 64 } else { 32 };
+                    if matches!(op, AluBinOp::Lsh | AluBinOp::Rsh | AluBinOp::Arsh)
+                        && !(0..bits).contains(&imm)
                     {
                         out.push(diag(
                             DiagKind::ShiftRange,
                             i,
                             format!(
-                                "shift by {} is out of range for a {width}-bit operand (0 to {}); the kernel rejects it as `invalid shift`",
-                                insn.imm,
-                                width - 1
+                                "shift by {imm} is out of range for a {bits}-bit operand (0 to {}); the kernel rejects it as `invalid shift`",
+                                bits - 1
                             ),
                         ));
                     }
-                    if matches!(op, Some(AluOp::Div | AluOp::Mod)) && insn.imm == 0 {
+                    let division = match op {
+                        AluBinOp::Div | AluBinOp::SDiv => Some("division"),
+                        AluBinOp::Mod | AluBinOp::SMod => Some("modulo"),
+                        _ => None,
+                    };
+                    if let (Some(what), 0) = (division, imm) {
                         out.push(diag(
                             DiagKind::DivisionByZero,
                             i,
                             format!(
-                                "{} by the constant 0; the kernel rejects it as `div by zero` (divide by a register to get eBPF's defined result 0)",
-                                if op == Some(AluOp::Div) { "division" } else { "modulo" }
+                                "{what} by the constant 0; the kernel rejects it as `div by zero` (divide by a register to get eBPF's defined result 0)"
                             ),
                         ));
                     }
                 }
-                if insn.dst() == 10 {
-                    out.push(write_r10(diag, i));
-                }
+                Some(dst)
             }
-            Class::Ldx => {
-                if insn.dst() == 10 {
-                    out.push(write_r10(diag, i));
-                }
+            Decoded::MovSx { dst, .. }
+            | Decoded::AddrSpaceCast { dst, .. }
+            | Decoded::Neg { dst, .. }
+            | Decoded::Endian { dst, .. }
+            | Decoded::Load { dst, .. }
+            | Decoded::LoadSx { dst, .. }
+            | Decoded::LdImm64 { dst, .. }
+            | Decoded::LdPseudo { dst, .. } => Some(dst),
+            Decoded::Atomic {
+                fetch: true, src, ..
+            } => Some(src),
+            Decoded::CallX { .. } => {
+                out.push(diag(
+                    DiagKind::Unsupported,
+                    i,
+                    "`callx` (indirect call, opcode 0x8d) is not implemented by the Linux kernel: the verifier rejects it as `unknown opcode 8d`".into(),
+                ));
+                continue;
             }
-            Class::Ld => {
-                if insn.is_ld_imm64() && insn.dst() == 10 {
-                    out.push(write_r10(diag, i));
-                }
+            _ => None,
+        };
+        if written == Some(Reg::R10) {
+            out.push(write_r10(diag, i));
+        }
+        let is_call = matches!(d, Decoded::CallLocal { .. });
+        let dist = match d {
+            Decoded::CallLocal { .. } | Decoded::GotoLong { .. } => {
+                d.branch_offset().filter(|_| imm_known)
             }
-            Class::Stx => {
-                let fetch =
-                    Mode::from_code(code) == Some(Mode::Atomic) && insn.imm & BPF_FETCH != 0;
-                if fetch && insn.src() == 10 {
-                    out.push(write_r10(diag, i));
-                }
-            }
-            Class::St => {}
-            Class::Jmp | Class::Jmp32 => {
-                let op = code & 0xf0;
-                if code == 0x8d {
-                    out.push(diag(
-                        DiagKind::Unsupported,
-                        i,
-                        "`callx` (indirect call, opcode 0x8d) is not implemented by the Linux kernel: the verifier rejects it as `unknown opcode 8d`".into(),
-                    ));
-                    continue;
-                }
-                let dist = if op == JmpOp::Call as u8 {
-                    (class == Class::Jmp && insn.src() == BPF_PSEUDO_CALL && imm_known)
-                        .then_some(i64::from(insn.imm))
-                } else if op == JmpOp::Exit as u8 {
-                    None
-                } else if class == Class::Jmp32 && op == JmpOp::Ja as u8 {
-                    imm_known.then_some(i64::from(insn.imm))
-                } else {
-                    (!extern_off.contains(&i)).then_some(i64::from(insn.off))
-                };
-                if let Some(d) = dist {
-                    let t = i as i64 + 1 + d;
-                    if t < 0 || t >= n as i64 {
-                        out.push(diag(
-                            DiagKind::JumpOutOfProgram,
-                            i,
-                            format!(
-                                "{} to instruction {t}, outside the program (instructions 0 to {})",
-                                if op == JmpOp::Call as u8 {
-                                    "call"
-                                } else {
-                                    "jump"
-                                },
-                                n - 1
-                            ),
-                        ));
-                    } else if second[t as usize] {
-                        out.push(diag(
-                            DiagKind::JumpIntoLdImm64,
-                            i,
-                            format!("jump to instruction {t}, the second half of an `ld_imm64`"),
-                        ));
-                    }
-                }
+            _ => d.branch_offset().filter(|_| !extern_off.contains(&i)),
+        };
+        if let Some(dist) = dist {
+            let t = i as i64 + 1 + dist;
+            if t < 0 || t >= n as i64 {
+                out.push(diag(
+                    DiagKind::JumpOutOfProgram,
+                    i,
+                    format!(
+                        "{} to instruction {t}, outside the program (instructions 0 to {})",
+                        if is_call { "call" } else { "jump" },
+                        n - 1
+                    ),
+                ));
+            } else if second[t as usize] {
+                out.push(diag(
+                    DiagKind::JumpIntoLdImm64,
+                    i,
+                    format!("jump to instruction {t}, the second half of an `ld_imm64`"),
+                ));
             }
         }
     }
@@ -197,33 +192,6 @@ fn write_r10(diag: impl Fn(DiagKind, usize, String) -> Diagnostic, i: usize) -> 
     )
 }
 
-/// Where control goes after slot `i`: `(fall through?, jump target)`.
-fn successors(insn: &Insn, i: usize) -> (Option<usize>, Option<i64>) {
-    let class = insn.class();
-    if insn.is_ld_imm64() {
-        return (Some(i + 2), None);
-    }
-    if !class.is_jmp() {
-        return (Some(i + 1), None);
-    }
-    let op = insn.code & 0xf0;
-    if op == JmpOp::Exit as u8 {
-        return (None, None);
-    }
-    if op == JmpOp::Call as u8 {
-        return (Some(i + 1), None);
-    }
-    if op == JmpOp::Ja as u8 {
-        let d = if class == Class::Jmp32 {
-            i64::from(insn.imm)
-        } else {
-            i64::from(insn.off)
-        };
-        return (None, Some(i as i64 + 1 + d));
-    }
-    (Some(i + 1), Some(i as i64 + 1 + i64::from(insn.off)))
-}
-
 /// Reports reachable instructions after which execution runs past the end of the program.
 /// Entry points are slot 0 and every bpf-to-bpf call target.
 fn fall_off_end(a: &Assembled, second: &[bool]) -> Vec<Diagnostic> {
@@ -237,17 +205,12 @@ fn fall_off_end(a: &Assembled, second: &[bool]) -> Vec<Diagnostic> {
             continue;
         }
         seen[i] = true;
-        let insn = &insns[i];
-        if insn.class() == Class::Jmp
-            && insn.code & 0xf0 == JmpOp::Call as u8
-            && insn.src() == BPF_PSEUDO_CALL
-        {
-            let t = i as i64 + 1 + i64::from(insn.imm);
+        let Flow { fall, jump, call } = flow(&insns[i], i);
+        if let Some(t) = call {
             if (0..n as i64).contains(&t) {
                 stack.push(t as usize);
             }
         }
-        let (fall, jump) = successors(insn, i);
         if let Some(f) = fall {
             if f >= n {
                 out.push(

@@ -43,7 +43,7 @@ fn is_ident_start(c: char) -> bool {
 }
 
 fn is_ident_char(c: char) -> bool {
-    c.is_ascii_alphanumeric() || c == '_' || c == '.'
+    crate::names::is_obj_name_char(c)
 }
 
 /// Splits `src` into tokens. Lexing errors (stray characters, unclosed comments or braces) are

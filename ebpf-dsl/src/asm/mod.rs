@@ -1,7 +1,8 @@
 //! The assembler: LLVM / kernel pseudo-C assembly text to eBPF instructions.
 //!
 //! Stages, each its own module (as in dynasm-rs): [`lexer`] (text to tokens with spans),
-//! [`parser`] (tokens to symbolic [`Item`](crate::ir::Item)s, see its docs for the grammar and our extensions),
+//! [`parser`] (tokens to symbolic [`Item`](crate::ir::Item)s, one file per construct; see its
+//! docs for the grammar and our extensions),
 //! [`resolve()`] (items to instruction slots: labels to distances, map names to relocations),
 //! [`check()`] (structural checks mirroring the kernel verifier's early rejections), and
 //! [`diag`] (errors with spans, rendered like a compiler's).
@@ -37,8 +38,8 @@ pub use diag::{render_all, DiagKind, Diagnostic, LineIndex, MAX_SHOWN};
 pub use parser::parse;
 pub use resolve::resolve;
 
-use crate::insn::Insn;
 use crate::ir::{ExternField, Span};
+use crate::isa::insn::Insn;
 use crate::spec::{MapSpec, ProgramSpec, ProgramType, Relocation};
 
 /// A field left at 0 by [`resolve()`] because an interpolated value (`{ NAME }` in the text,
@@ -73,7 +74,7 @@ pub struct Assembled {
 impl Assembled {
     /// The raw program bytes: 8 per slot, little endian.
     pub fn to_bytes(&self) -> Vec<u8> {
-        crate::insn::to_bytes(&self.insns)
+        crate::isa::insn::to_bytes(&self.insns)
     }
 
     /// A [`ProgramSpec`] for the loader, with this program's instructions and relocations.
@@ -174,7 +175,8 @@ pub fn assemble(src: &str) -> Result<Assembled, Vec<Diagnostic>> {
 }
 
 /// The helper or named constant closest to `word`, if it is close enough to be a likely typo
-/// (an edit distance of at most a third of the word, at least 1; case is ignored):
+/// (an edit distance of at most a third of the word, at least 1; case is ignored; see
+/// [`crate::names::closest`], which the macros use too):
 /// `bpf_redirect_mapp` → `bpf_redirect_map`, `XDP_PAS` → `XDP_PASS`.
 ///
 /// ```
@@ -184,39 +186,9 @@ pub fn assemble(src: &str) -> Result<Assembled, Vec<Diagnostic>> {
 /// assert_eq!(suggest("xsks"), None);
 /// ```
 pub fn suggest(word: &str) -> Option<&'static str> {
-    let w = word.to_ascii_lowercase();
-    let limit = (w.chars().count() / 3).max(1);
-    let helpers = crate::helpers::HELPERS.iter().map(|h| h.name);
-    let consts = crate::consts::CONSTS.iter().map(|c| c.name);
-    helpers
-        .chain(consts)
-        .map(|c| (edit_distance(&w, &c.to_ascii_lowercase(), limit), c))
-        .filter(|(d, _)| *d <= limit)
-        .min_by_key(|(d, _)| *d)
-        .map(|(_, c)| c)
-}
-
-/// Levenshtein distance, or something above `limit` as soon as it is known to exceed it.
-fn edit_distance(a: &str, b: &str, limit: usize) -> usize {
-    let a: Vec<char> = a.chars().collect();
-    let b: Vec<char> = b.chars().collect();
-    if a.len().abs_diff(b.len()) > limit {
-        return limit + 1;
-    }
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    let mut cur = vec![0; b.len() + 1];
-    for (i, ca) in a.iter().enumerate() {
-        cur[0] = i + 1;
-        for (j, cb) in b.iter().enumerate() {
-            let sub = prev[j] + usize::from(ca != cb);
-            cur[j + 1] = sub.min(prev[j + 1] + 1).min(cur[j] + 1);
-        }
-        if cur.iter().min().is_some_and(|&m| m > limit) {
-            return limit + 1;
-        }
-        std::mem::swap(&mut prev, &mut cur);
-    }
-    prev[b.len()]
+    let helpers = crate::isa::helpers::HELPERS.iter().map(|h| h.name);
+    let consts = crate::isa::consts::CONSTS.iter().map(|c| c.name);
+    crate::names::closest(word, helpers.chain(consts))
 }
 
 /// Appends `; did you mean `X`?` to each [`DiagKind::UnknownName`] whose word (the text under

@@ -10,8 +10,8 @@ use std::collections::HashMap;
 
 use super::diag::{DiagKind, Diagnostic};
 use super::{Assembled, ExternSlot};
-use crate::insn::{Class, Insn, JmpOp, BPF_PSEUDO_CALL};
 use crate::ir::{ExternField, Item, ItemKind, Target};
+use crate::isa::insn::{Class, Insn, JmpOp, BPF_PSEUDO_CALL};
 use crate::spec::{RelocKind, Relocation};
 
 /// Resolves labels to offsets and map names to relocations. Reports every undefined or
@@ -119,7 +119,8 @@ impl Resolver {
             ItemKind::Jump { insn, target } | ItemKind::ExternJump { insn, target, .. } => {
                 let mut insn = *insn;
                 // `gotol` (JMP32 | JA) keeps its distance in `imm`, everything else in `off`.
-                let long = insn.class() == Class::Jmp32 && insn.code & 0xf0 == JmpOp::Ja as u8;
+                let long =
+                    insn.class() == Class::Jmp32 && JmpOp::from_code(insn.code) == Some(JmpOp::Ja);
                 if let Some(d) = target_distance(target) {
                     if long {
                         match i32::try_from(d) {

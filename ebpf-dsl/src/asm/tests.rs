@@ -2,7 +2,7 @@
 //! error test per diagnostic category (with its line and column), and malformed input.
 
 use super::*;
-use crate::insn::Insn;
+use crate::isa::insn::Insn;
 use crate::spec::RelocKind;
 
 /// The encoding of `src` (structural checks not applied).

@@ -2,8 +2,16 @@
 //! (the kernel's `resolve_pseudo_ldimm64`, `check_subprogs` and `check_cfg`): known opcodes,
 //! reserved fields, register numbers, jump targets, subprogram boundaries, unreachable
 //! instructions, falling off the end; plus register liveness for state pruning.
+//!
+//! Instructions are read with the crate's one decoder ([`crate::isa::decode`]); this module
+//! only turns [`Decoded`] forms into the verifier's [`Op`]s, refuses the forms it does not
+//! model, and words the decoder's refusals as the verifier's messages.
 
-use crate::insn::{AluOp, AtomicOp, Class, Insn, JmpOp, Mode, Size};
+use crate::isa::decode::{
+    decode_at, ld_imm64_raw, DecodeError, DecodeErrorKind, Decoded, Endian, Operand, Width,
+    BPF_JCOND_K,
+};
+use crate::isa::insn::{AluOp, AtomicOp, Class, Insn, JmpOp, Mode, Reg, Size, Source};
 
 use super::{Rule, VerifierError};
 
@@ -95,18 +103,6 @@ fn err(i: usize, rule: Rule, m: impl Into<String>) -> VerifierError {
     }
 }
 
-fn reg(i: usize, r: u8) -> Result<u8, VerifierError> {
-    if r > 10 {
-        Err(err(
-            i,
-            Rule::Structure,
-            format!("r{r} does not exist (registers are r0 to r10)"),
-        ))
-    } else {
-        Ok(r)
-    }
-}
-
 fn target(i: usize, off: i64, len: usize) -> Result<usize, VerifierError> {
     let t = i as i64 + 1 + off;
     if t < 0 || t >= len as i64 {
@@ -128,285 +124,352 @@ fn reserved(i: usize, what: &str) -> VerifierError {
     )
 }
 
-/// Decodes every slot, rejecting opcodes the kernel does not know and reserved-field garbage.
+fn unknown(i: usize, code: u8) -> VerifierError {
+    err(i, Rule::Structure, format!("unknown opcode {code:#04x}"))
+}
+
+/// The name the structural messages give the instruction form of `x` (read through the
+/// opcode-field types of [`crate::isa::insn`]).
+fn form_name(x: &Insn, e: &DecodeError) -> &'static str {
+    match x.class() {
+        Class::Alu | Class::Alu64 => match AluOp::from_code(x.code) {
+            Some(AluOp::Neg) => "neg",
+            _ => "ALU instruction",
+        },
+        Class::Jmp | Class::Jmp32 => match JmpOp::from_code(x.code) {
+            Some(JmpOp::Ja) if x.class() == Class::Jmp32 && off_field(e) => "gotol",
+            Some(JmpOp::Ja) => "goto",
+            Some(JmpOp::Call) => "call",
+            Some(JmpOp::Exit) => "exit",
+            _ => "conditional jump",
+        },
+        Class::Ld if x.is_ld_imm64() => "ld_imm64",
+        Class::Ld => "legacy packet load",
+        Class::Ldx => "load",
+        Class::St | Class::Stx => "store",
+    }
+}
+
+fn off_field(e: &DecodeError) -> bool {
+    matches!(
+        e.kind,
+        DecodeErrorKind::ReservedNonZero { field: "off", .. }
+    )
+}
+
+/// The verifier's message for a slot the decoder ([`crate::isa::decode`]) refuses.
+fn rejection(i: usize, x: &Insn, e: &DecodeError) -> VerifierError {
+    match e.kind {
+        // `goto` and `neg` with BPF_X: the verifier calls those reserved fields.
+        DecodeErrorKind::UnknownOpcode { .. }
+            if x.class().is_jmp() && JmpOp::from_code(x.code) == Some(JmpOp::Ja) =>
+        {
+            reserved(i, "goto")
+        }
+        DecodeErrorKind::UnknownOpcode { .. }
+            if x.class().is_alu() && AluOp::from_code(x.code) == Some(AluOp::Neg) =>
+        {
+            reserved(i, "neg")
+        }
+        DecodeErrorKind::UnknownOpcode { code, .. } => unknown(i, code),
+        // An ALU instruction's `off` is checked before its source register: ask the decoder
+        // about the same slot with the register field cleared (`addr_space_cast`, `off` 1,
+        // is a reserved `off` to this verifier).
+        DecodeErrorKind::BadRegister { field: "src", .. }
+            if x.class().is_alu()
+                && !matches!(
+                    decode_at(&[Insn::new(x.code, x.dst(), 0, x.off, x.imm)], 0),
+                    Ok(d) if !matches!(d, Decoded::AddrSpaceCast { .. })
+                ) =>
+        {
+            reserved(i, "ALU instruction")
+        }
+        DecodeErrorKind::BadRegister { value, .. } => bad_reg(i, value),
+        DecodeErrorKind::TruncatedLdImm64 | DecodeErrorKind::PastEnd { .. } => {
+            err(i, Rule::Structure, "ld_imm64 is missing its second slot")
+        }
+        DecodeErrorKind::BadLdImm64Second { .. } => err(
+            i,
+            Rule::Structure,
+            "invalid second slot of ld_imm64 (only its imm may be non-zero)",
+        ),
+        DecodeErrorKind::BadField { field: "imm", .. }
+            if x.class() == Class::Stx && Mode::from_code(x.code) == Some(Mode::Atomic) =>
+        {
+            err(
+                i,
+                Rule::Structure,
+                format!("unknown atomic operation {:#x}", x.imm),
+            )
+        }
+        DecodeErrorKind::ReservedNonZero { .. } | DecodeErrorKind::BadField { .. }
+            if matches!(x.class(), Class::Alu | Class::Alu64)
+                && AluOp::from_code(x.code) == Some(AluOp::End) =>
+        {
+            err(
+                i,
+                Rule::Structure,
+                "byte swap needs a width of 16, 32 or 64 and zero reserved fields",
+            )
+        }
+        DecodeErrorKind::ReservedNonZero { .. }
+        | DecodeErrorKind::BadField { .. }
+        | DecodeErrorKind::BadLength { .. } => reserved(i, form_name(x, e)),
+    }
+}
+
+fn r(reg: Reg) -> u8 {
+    reg.num()
+}
+
+fn operand(src: Operand) -> (Src, i32) {
+    match src {
+        Operand::Reg(s) => (Src::Reg(r(s)), 0),
+        Operand::Imm(imm) => (Src::Imm(i64::from(imm)), imm),
+    }
+}
+
+/// The verifier's view of one decoded instruction at slot `i`, or why the verifier refuses a
+/// form the decoder accepts (`may_goto`, `callx`, `addr_space_cast`, kfunc calls) or a jump
+/// that leaves the program.
+fn op_of(i: usize, d: Decoded, len: usize) -> Result<Op, VerifierError> {
+    Ok(match d {
+        Decoded::Alu {
+            width,
+            op,
+            dst,
+            src,
+        } => {
+            let (op, off) = op.op_and_off();
+            let (src, imm) = operand(src);
+            Op::Alu {
+                is64: width == Width::W64,
+                op,
+                dst: r(dst),
+                src,
+                off,
+                imm,
+            }
+        }
+        Decoded::MovSx {
+            width,
+            bits,
+            dst,
+            src,
+        } => Op::Alu {
+            is64: width == Width::W64,
+            op: AluOp::Mov,
+            dst: r(dst),
+            src: Src::Reg(r(src)),
+            off: i16::from(bits),
+            imm: 0,
+        },
+        Decoded::AddrSpaceCast { .. } => return Err(reserved(i, "ALU instruction")),
+        Decoded::Neg { width, dst } => Op::Alu {
+            is64: width == Width::W64,
+            op: AluOp::Neg,
+            dst: r(dst),
+            src: Src::Imm(0),
+            off: 0,
+            imm: 0,
+        },
+        Decoded::Endian { kind, bits, dst } => Op::Alu {
+            is64: kind == Endian::Bswap,
+            op: AluOp::End,
+            dst: r(dst),
+            src: Src::Imm(i64::from(bits)),
+            // 1: swap bytes (`be16/32/64` on a little-endian machine, `bswap`);
+            // 0: `le16/32/64`, a truncation.
+            off: i16::from(kind != Endian::Le),
+            imm: i32::from(bits),
+        },
+        Decoded::Load {
+            size,
+            dst,
+            src,
+            off,
+        } => Op::Ldx {
+            size,
+            sx: false,
+            dst: r(dst),
+            src: r(src),
+            off,
+        },
+        Decoded::LoadSx {
+            size,
+            dst,
+            src,
+            off,
+        } => Op::Ldx {
+            size,
+            sx: true,
+            dst: r(dst),
+            src: r(src),
+            off,
+        },
+        Decoded::Store {
+            size,
+            dst,
+            off,
+            imm,
+        } => Op::St {
+            size,
+            dst: r(dst),
+            off,
+            imm,
+        },
+        Decoded::StoreReg {
+            size,
+            dst,
+            off,
+            src,
+        } => Op::Stx {
+            size,
+            dst: r(dst),
+            src: r(src),
+            off,
+        },
+        Decoded::Atomic {
+            width,
+            op,
+            fetch,
+            dst,
+            off,
+            src,
+        } => Op::Atomic {
+            size: if width == Width::W64 {
+                Size::DW
+            } else {
+                Size::W
+            },
+            dst: r(dst),
+            src: r(src),
+            off,
+            op,
+            fetch,
+        },
+        Decoded::LdImm64 { dst, value } => Op::LdImm64 {
+            dst: r(dst),
+            pseudo: 0,
+            imm: value as u64,
+        },
+        Decoded::LdPseudo {
+            dst,
+            kind,
+            imm,
+            next_imm,
+        } => Op::LdImm64 {
+            dst: r(dst),
+            pseudo: kind as u8,
+            imm: u64::from(imm as u32) | (u64::from(next_imm as u32) << 32),
+        },
+        Decoded::LdAbs { size, imm } => Op::LdAbs {
+            size,
+            ind: None,
+            imm,
+        },
+        Decoded::LdInd { size, src, imm } => Op::LdAbs {
+            size,
+            ind: Some(r(src)),
+            imm,
+        },
+        Decoded::Jump {
+            width,
+            cond,
+            dst,
+            src,
+            off,
+        } => Op::Cond {
+            is64: width == Width::W64,
+            op: cond.op(),
+            dst: r(dst),
+            src: operand(src).0,
+            target: target(i, i64::from(off), len)?,
+        },
+        Decoded::Goto { off } => Op::Ja {
+            target: target(i, i64::from(off), len)?,
+        },
+        Decoded::GotoLong { imm } => Op::Ja {
+            target: target(i, i64::from(imm), len)?,
+        },
+        Decoded::MayGoto { .. } => return Err(unknown(i, BPF_JCOND_K)),
+        Decoded::Call { id } => Op::Call { helper: id },
+        Decoded::CallLocal { imm } => Op::CallLocal {
+            target: target(i, i64::from(imm), len)?,
+        },
+        Decoded::CallKfunc { off: 0, .. } => {
+            return Err(err(
+                i,
+                Rule::Unsupported,
+                "calls to kernel functions (kfuncs) are not checked by this verifier",
+            ))
+        }
+        Decoded::CallKfunc { .. } => return Err(reserved(i, "call")),
+        Decoded::CallX { .. } => {
+            return Err(unknown(
+                i,
+                Class::Jmp as u8 | Source::Reg as u8 | JmpOp::Call as u8,
+            ))
+        }
+        Decoded::Exit => Op::Exit,
+    })
+}
+
+/// Which message the verifier gives first for a slot with several defects, where its order
+/// differs from the decoder's: the destination register of an ALU instruction before its other
+/// fields, and the jump forms it does not model (`may_goto`, `callx`) as unknown opcodes
+/// whatever their fields. Read through the opcode-field types of [`crate::isa::insn`].
+fn precheck(i: usize, x: &Insn) -> Option<VerifierError> {
+    match x.class() {
+        Class::Alu | Class::Alu64 => {
+            AluOp::from_code(x.code)?;
+            (x.dst() > 10).then(|| bad_reg(i, x.dst()))
+        }
+        Class::Jmp | Class::Jmp32 => match JmpOp::from_code(x.code) {
+            None => Some(unknown(i, x.code)),
+            Some(JmpOp::Call) if Source::from_code(x.code) == Source::Reg => {
+                Some(unknown(i, x.code))
+            }
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+fn bad_reg(i: usize, r: u8) -> VerifierError {
+    err(
+        i,
+        Rule::Structure,
+        format!("r{r} does not exist (registers are r0 to r10)"),
+    )
+}
+
+/// Decodes every slot with the crate's decoder ([`crate::isa::decode`]), rejecting opcodes the
+/// kernel does not know, reserved-field garbage, and the forms this verifier does not model.
 pub fn decode(insns: &[Insn]) -> Result<Vec<Op>, VerifierError> {
     let len = insns.len();
     let mut ops = Vec::with_capacity(len);
     let mut i = 0;
     while i < len {
-        let x = insns[i];
-        let code = x.code;
-        let (d, s) = (x.dst(), x.src());
-        let unknown = || err(i, Rule::Structure, format!("unknown opcode {code:#04x}"));
-        let op = match x.class() {
-            Class::Alu | Class::Alu64 => {
-                let is64 = x.class() == Class::Alu64;
-                let op = AluOp::from_code(code).ok_or_else(unknown)?;
-                let is_x = code & 0x08 != 0;
-                let dst = reg(i, d)?;
-                if op == AluOp::End {
-                    if is64 && is_x {
-                        return Err(unknown());
-                    }
-                    if s != 0 || x.off != 0 || !matches!(x.imm, 16 | 32 | 64) {
-                        return Err(err(
-                            i,
-                            Rule::Structure,
-                            "byte swap needs a width of 16, 32 or 64 and zero reserved fields",
-                        ));
-                    }
-                    Op::Alu {
-                        is64,
-                        op,
-                        dst,
-                        src: Src::Imm(x.imm as i64),
-                        // 1: swap bytes (`be16/32/64` on a little-endian machine, `bswap`);
-                        // 0: `le16/32/64`, a truncation.
-                        off: i16::from(is64 || is_x),
-                        imm: x.imm,
-                    }
-                } else if op == AluOp::Neg {
-                    if is_x || s != 0 || x.off != 0 || x.imm != 0 {
-                        return Err(reserved(i, "neg"));
-                    }
-                    Op::Alu {
-                        is64,
-                        op,
-                        dst,
-                        src: Src::Imm(0),
-                        off: 0,
-                        imm: 0,
-                    }
-                } else {
-                    let off_ok = match op {
-                        AluOp::Div | AluOp::Mod => x.off == 0 || x.off == 1,
-                        AluOp::Mov => {
-                            x.off == 0
-                                || (is_x && (matches!(x.off, 8 | 16) || (is64 && x.off == 32)))
-                        }
-                        _ => x.off == 0,
-                    };
-                    if !off_ok {
-                        return Err(reserved(i, "ALU instruction"));
-                    }
-                    let src = if is_x {
-                        if x.imm != 0 {
-                            return Err(reserved(i, "ALU instruction"));
-                        }
-                        Src::Reg(reg(i, s)?)
-                    } else {
-                        if s != 0 {
-                            return Err(reserved(i, "ALU instruction"));
-                        }
-                        Src::Imm(x.imm as i64)
-                    };
-                    Op::Alu {
-                        is64,
-                        op,
-                        dst,
-                        src,
-                        off: x.off,
-                        imm: x.imm,
-                    }
-                }
-            }
-            Class::Jmp | Class::Jmp32 => {
-                let is64 = x.class() == Class::Jmp;
-                let op = JmpOp::from_code(code).ok_or_else(unknown)?;
-                let is_x = code & 0x08 != 0;
-                match op {
-                    JmpOp::Ja => {
-                        if is_x || d != 0 || s != 0 {
-                            return Err(reserved(i, "goto"));
-                        }
-                        if is64 {
-                            if x.imm != 0 {
-                                return Err(reserved(i, "goto"));
-                            }
-                            Op::Ja {
-                                target: target(i, x.off as i64, len)?,
-                            }
-                        } else {
-                            if x.off != 0 {
-                                return Err(reserved(i, "gotol"));
-                            }
-                            Op::Ja {
-                                target: target(i, x.imm as i64, len)?,
-                            }
-                        }
-                    }
-                    JmpOp::Call => {
-                        if !is64 || is_x {
-                            return Err(unknown());
-                        }
-                        if d != 0 || x.off != 0 {
-                            return Err(reserved(i, "call"));
-                        }
-                        match s {
-                            0 => Op::Call { helper: x.imm },
-                            1 => Op::CallLocal { target: target(i, x.imm as i64, len)? },
-                            2 => {
-                                return Err(err(i, Rule::Unsupported, "calls to kernel functions (kfuncs) are not checked by this verifier"))
-                            }
-                            _ => return Err(reserved(i, "call")),
-                        }
-                    }
-                    JmpOp::Exit => {
-                        if !is64 || is_x {
-                            return Err(unknown());
-                        }
-                        if d != 0 || s != 0 || x.off != 0 || x.imm != 0 {
-                            return Err(reserved(i, "exit"));
-                        }
-                        Op::Exit
-                    }
-                    _ => {
-                        let dst = reg(i, d)?;
-                        let src = if is_x {
-                            if x.imm != 0 {
-                                return Err(reserved(i, "conditional jump"));
-                            }
-                            Src::Reg(reg(i, s)?)
-                        } else {
-                            if s != 0 {
-                                return Err(reserved(i, "conditional jump"));
-                            }
-                            Src::Imm(x.imm as i64)
-                        };
-                        Op::Cond {
-                            is64,
-                            op,
-                            dst,
-                            src,
-                            target: target(i, x.off as i64, len)?,
-                        }
-                    }
-                }
-            }
-            Class::Ld => {
-                let mode = Mode::from_code(code).ok_or_else(unknown)?;
-                let size = Size::from_code(code);
-                match mode {
-                    Mode::Imm if size == Size::DW => {
-                        let dst = reg(i, d)?;
-                        if x.off != 0 {
-                            return Err(reserved(i, "ld_imm64"));
-                        }
-                        let Some(tail) = insns.get(i + 1) else {
-                            return Err(err(
-                                i,
-                                Rule::Structure,
-                                "ld_imm64 is missing its second slot",
-                            ));
-                        };
-                        if tail.code != 0 || tail.regs != 0 || tail.off != 0 {
-                            return Err(err(
-                                i,
-                                Rule::Structure,
-                                "invalid second slot of ld_imm64 (only its imm may be non-zero)",
-                            ));
-                        }
-                        let imm = (x.imm as u32 as u64) | ((tail.imm as u32 as u64) << 32);
-                        ops.push(Op::LdImm64 {
-                            dst,
-                            pseudo: s,
-                            imm,
-                        });
-                        ops.push(Op::LdImm64Tail);
-                        i += 2;
-                        continue;
-                    }
-                    Mode::Abs | Mode::Ind if size != Size::DW => {
-                        if d != 0 || x.off != 0 {
-                            return Err(reserved(i, "legacy packet load"));
-                        }
-                        let ind = if mode == Mode::Ind {
-                            Some(reg(i, s)?)
-                        } else {
-                            if s != 0 {
-                                return Err(reserved(i, "legacy packet load"));
-                            }
-                            None
-                        };
-                        Op::LdAbs {
-                            size,
-                            ind,
-                            imm: x.imm,
-                        }
-                    }
-                    _ => return Err(unknown()),
-                }
-            }
-            Class::Ldx => {
-                let mode = Mode::from_code(code).ok_or_else(unknown)?;
-                let size = Size::from_code(code);
-                let sx = match mode {
-                    Mode::Mem => false,
-                    Mode::MemSx if size != Size::DW => true,
-                    _ => return Err(unknown()),
-                };
-                if x.imm != 0 {
-                    return Err(reserved(i, "load"));
-                }
-                Op::Ldx {
-                    size,
-                    sx,
-                    dst: reg(i, d)?,
-                    src: reg(i, s)?,
-                    off: x.off,
-                }
-            }
-            Class::St => {
-                if Mode::from_code(code) != Some(Mode::Mem) {
-                    return Err(unknown());
-                }
-                if s != 0 {
-                    return Err(reserved(i, "store"));
-                }
-                Op::St {
-                    size: Size::from_code(code),
-                    dst: reg(i, d)?,
-                    off: x.off,
-                    imm: x.imm,
-                }
-            }
-            Class::Stx => {
-                let size = Size::from_code(code);
-                match Mode::from_code(code) {
-                    Some(Mode::Mem) => {
-                        if x.imm != 0 {
-                            return Err(reserved(i, "store"));
-                        }
-                        Op::Stx {
-                            size,
-                            dst: reg(i, d)?,
-                            src: reg(i, s)?,
-                            off: x.off,
-                        }
-                    }
-                    Some(Mode::Atomic) if matches!(size, Size::W | Size::DW) => {
-                        let Some((op, fetch)) = AtomicOp::from_imm(x.imm) else {
-                            return Err(err(
-                                i,
-                                Rule::Structure,
-                                format!("unknown atomic operation {:#x}", x.imm),
-                            ));
-                        };
-                        Op::Atomic {
-                            size,
-                            dst: reg(i, d)?,
-                            src: reg(i, s)?,
-                            off: x.off,
-                            op,
-                            fetch,
-                        }
-                    }
-                    _ => return Err(unknown()),
-                }
-            }
-        };
-        ops.push(op);
-        i += 1;
+        let x = &insns[i];
+        if let Some(e) = precheck(i, x) {
+            return Err(e);
+        }
+        if x.is_ld_imm64() {
+            // The verifier interprets `src` (the pseudo kind) and the second `imm` itself.
+            let (dst, pseudo, imm) = ld_imm64_raw(insns, i).map_err(|e| rejection(i, x, &e))?;
+            ops.push(Op::LdImm64 {
+                dst: r(dst),
+                pseudo,
+                imm,
+            });
+            ops.push(Op::LdImm64Tail);
+            i += 2;
+            continue;
+        }
+        let d = decode_at(insns, i).map_err(|e| rejection(i, x, &e))?;
+        ops.push(op_of(i, d, len)?);
+        i += d.slots();
     }
     Ok(ops)
 }

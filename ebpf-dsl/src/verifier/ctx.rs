@@ -4,6 +4,7 @@
 //! These tables are a subset of what kernel 6.18 allows (`xdp_is_valid_access`,
 //! `sk_filter_is_valid_access`, `tc_cls_act_is_valid_access`): anything not listed is rejected.
 
+pub use crate::isa::ctx::{SK_BUFF_FIELDS, XDP_MD_FIELDS};
 use crate::spec::ProgramType;
 
 /// What a context load produces.
@@ -18,42 +19,6 @@ pub enum CtxField {
     /// The metadata start (`data_meta`).
     PktMeta,
 }
-
-/// `struct xdp_md` field names by offset.
-pub const XDP_MD_FIELDS: &[(i32, &str)] = &[
-    (0, "data"),
-    (4, "data_end"),
-    (8, "data_meta"),
-    (12, "ingress_ifindex"),
-    (16, "rx_queue_index"),
-    (20, "egress_ifindex"),
-];
-
-/// `struct __sk_buff` field names by offset (the ones before `napi_id`).
-pub const SK_BUFF_FIELDS: &[(i32, &str)] = &[
-    (0, "len"),
-    (4, "pkt_type"),
-    (8, "mark"),
-    (12, "queue_mapping"),
-    (16, "protocol"),
-    (20, "vlan_present"),
-    (24, "vlan_tci"),
-    (28, "vlan_proto"),
-    (32, "priority"),
-    (36, "ingress_ifindex"),
-    (40, "ifindex"),
-    (44, "tc_index"),
-    (48, "cb[0]"),
-    (52, "cb[1]"),
-    (56, "cb[2]"),
-    (60, "cb[3]"),
-    (64, "cb[4]"),
-    (68, "hash"),
-    (72, "tc_classid"),
-    (76, "data"),
-    (80, "data_end"),
-    (84, "napi_id"),
-];
 
 fn field_name(pt: ProgramType, off: i32) -> String {
     let table = if pt == ProgramType::Xdp {

@@ -109,7 +109,7 @@
 use core::fmt;
 use std::collections::HashMap;
 
-use crate::insn::{AluOp, Insn, Size};
+use crate::isa::insn::{AluOp, Insn, Size};
 use crate::spec::{MapSpec, ProgramType, RelocKind, Relocation};
 
 pub(crate) mod cfg;

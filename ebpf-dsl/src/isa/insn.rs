@@ -137,6 +137,17 @@ pub enum Source {
     Reg = 0x08,
 }
 
+impl Source {
+    /// The source bit (0x08) of an ALU or jump opcode.
+    pub const fn from_code(code: u8) -> Source {
+        if code & 0x08 == 0 {
+            Source::Imm
+        } else {
+            Source::Reg
+        }
+    }
+}
+
 /// ALU operations: the high 4 bits of an `ALU` / `ALU64` opcode (`BPF_OP(code)`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[repr(u8)]

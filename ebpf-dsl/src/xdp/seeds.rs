@@ -13,9 +13,9 @@
 
 use std::borrow::Cow;
 
-use crate::dsl::{add, exit, jmp_imm, jmp_reg, label, ldxb, mov, mov_reg};
-use crate::insn::{JmpOp, Reg};
+use crate::ir::build::{add, exit, jmp_imm, jmp_reg, label, ldxb, mov, mov_reg};
 use crate::ir::Item;
+use crate::isa::insn::{JmpOp, Reg};
 use crate::xdp::{
     load_ctx_field, load_data_pointers, redirect_to_xsk_by_queue, redirect_to_xsk_lookup_first,
     XdpAction, XdpMdField,

@@ -5,9 +5,11 @@
 //! jump offsets and relocations only in the assembler's resolve step. Every item may
 //! carry the [`Span`] of the source text it came from, so errors point at it.
 
+pub mod build;
+
 use std::borrow::Cow;
 
-use crate::insn::{Insn, Reg};
+use crate::isa::insn::{Insn, Reg};
 use crate::spec::RelocKind;
 
 /// A byte range in the source text an item came from (`start..end`, UTF-8 byte offsets).

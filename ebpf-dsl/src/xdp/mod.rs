@@ -17,7 +17,7 @@
 //!   for multi-byte fields (compare with `ETH_P_IP` = `0x0800`, not the `_BE` constants);
 //!   the `_be` variants ([`parse_eth_be`], [`parse_eth_vlan_be`], [`parse_udp_be`],
 //!   [`parse_tcp_be`]) leave the field in network byte order, as loaded, one slot shorter:
-//!   compare with the `ETH_P_*_BE` constants of [`crate::consts`] or [`htons`]`(port)`, the
+//!   compare with the `ETH_P_*_BE` constants of [`crate::isa::consts`] or [`htons`]`(port)`, the
 //!   way clang compiles `eth->h_proto == bpf_htons(ETH_P_IP)`;
 //! * leaves every other register untouched (no helper calls, so r1-r5 survive);
 //! * jumps to the caller's `fail` label when the packet is too short (or, for IPv4, when the
@@ -40,80 +40,20 @@
 
 use std::borrow::Cow;
 
-use crate::consts;
-use crate::dsl::{
+use crate::ir::build::{
     add, add_reg, and_op, be16, call, exit, jmp_imm, jmp_reg, label, ld_map_fd, ldxb, ldxh, ldxw,
     lsh, mov, mov_reg, return_imm, stxw,
 };
-use crate::insn::{Insn, JmpOp, Reg};
 use crate::ir::Item;
+use crate::isa::consts;
+pub use crate::isa::ctx::XdpMdField;
+use crate::isa::insn::{Insn, JmpOp, Reg};
+
+pub mod seeds;
 
 // ---------------------------------------------------------------------------------------------
 // struct xdp_md
 // ---------------------------------------------------------------------------------------------
-
-/// The fields of `struct xdp_md`, the context an XDP program receives in `r1` (all `__u32`;
-/// `data`, `data_end` and `data_meta` are rewritten by the verifier into packet pointers).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum XdpMdField {
-    /// `data` (offset 0): start of the packet.
-    Data,
-    /// `data_end` (offset 4): one past the last byte of the packet.
-    DataEnd,
-    /// `data_meta` (offset 8): start of the metadata area before `data` (kernel 4.15).
-    DataMeta,
-    /// `ingress_ifindex` (offset 12): the receiving interface (kernel 4.16).
-    IngressIfindex,
-    /// `rx_queue_index` (offset 16): the receive queue; the XSKMAP key of AF_XDP (kernel 4.16).
-    RxQueueIndex,
-    /// `egress_ifindex` (offset 20): the transmit interface, devmap programs only (kernel 5.8).
-    EgressIfindex,
-}
-
-impl XdpMdField {
-    /// Every field, in struct order.
-    pub const ALL: [XdpMdField; 6] = [
-        XdpMdField::Data,
-        XdpMdField::DataEnd,
-        XdpMdField::DataMeta,
-        XdpMdField::IngressIfindex,
-        XdpMdField::RxQueueIndex,
-        XdpMdField::EgressIfindex,
-    ];
-
-    /// The byte offset in `struct xdp_md`.
-    pub const fn offset(self) -> i16 {
-        match self {
-            XdpMdField::Data => 0,
-            XdpMdField::DataEnd => 4,
-            XdpMdField::DataMeta => 8,
-            XdpMdField::IngressIfindex => 12,
-            XdpMdField::RxQueueIndex => 16,
-            XdpMdField::EgressIfindex => 20,
-        }
-    }
-
-    /// The C field name (`rx_queue_index`).
-    pub const fn name(self) -> &'static str {
-        match self {
-            XdpMdField::Data => "data",
-            XdpMdField::DataEnd => "data_end",
-            XdpMdField::DataMeta => "data_meta",
-            XdpMdField::IngressIfindex => "ingress_ifindex",
-            XdpMdField::RxQueueIndex => "rx_queue_index",
-            XdpMdField::EgressIfindex => "egress_ifindex",
-        }
-    }
-
-    /// The field called `name`: the C name (`rx_queue_index`) or clj-ebpf's keyword spelling
-    /// (`rx-queue-index`).
-    pub fn from_name(name: &str) -> Option<XdpMdField> {
-        let name = name.strip_prefix(':').unwrap_or(name);
-        XdpMdField::ALL
-            .into_iter()
-            .find(|f| f.name() == name || f.name().replace('_', "-") == name)
-    }
-}
 
 /// The byte offset of the `xdp_md` field called `name` (see [`XdpMdField::from_name`]).
 pub fn xdp_md_offset(name: &str) -> Option<i16> {
@@ -311,7 +251,7 @@ pub fn redirect_to_xsk(
 /// ```
 ///
 /// C: `return bpf_redirect_map(&MAP, ctx->rx_queue_index, XDP_PASS);`. With `ctx = r1`, `tmp =
-/// r2` and `flags = XDP_PASS` this is exactly [`crate::seeds::redirect_all`].
+/// r2` and `flags = XDP_PASS` this is exactly [`crate::xdp::seeds::redirect_all`].
 pub fn redirect_to_xsk_by_queue(
     ctx: Reg,
     map: impl Into<Cow<'static, str>>,
@@ -500,7 +440,7 @@ pub fn bounds_check_reg(
 /// `bpf_htons(v)` on a little-endian host: the value a `*(u16 *)` load of the network-order
 /// field `v` gives (`htons(ETH_P_IP)` = `0x0008`, `htons(4791)` = `0xb712`). Compare the
 /// outputs of the `_be` parsers ([`parse_eth_be`], [`parse_eth_vlan_be`], [`parse_udp_be`],
-/// [`parse_tcp_be`]) with it, or with the `ETH_P_*_BE` constants of [`crate::consts`].
+/// [`parse_tcp_be`]) with it, or with the `ETH_P_*_BE` constants of [`crate::isa::consts`].
 pub const fn htons(v: u16) -> i32 {
     v.swap_bytes() as i32
 }

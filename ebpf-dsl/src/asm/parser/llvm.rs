@@ -9,8 +9,8 @@ use std::collections::HashMap;
 use super::{err, PResult, StmtParser};
 use crate::asm::diag::DiagKind;
 use crate::asm::lexer::{Tok, Token};
-use crate::insn::Insn;
 use crate::ir::{Item, ItemKind, Span, Target};
+use crate::isa::insn::Insn;
 
 /// What the parser carries from one statement to the next: numeric local labels and raw data.
 #[derive(Debug, Default)]

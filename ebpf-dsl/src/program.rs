@@ -1,0 +1,186 @@
+//! The pipeline half of the builder API: [`assemble`] (resolve + structural checks) and
+//! [`Program`], which collects builder items, snippets and maps and builds the
+//! [`ProgramSpec`] a loader needs (optionally through the static verifier). Publicly these are
+//! `ebpf_dsl::dsl::{assemble, Program}`, next to the instruction builders of [`crate::ir::build`].
+
+use std::borrow::Cow;
+
+use crate::asm::Assembled;
+use crate::error::Error;
+use crate::ir::Item;
+use crate::snippet::SnippetArg;
+use crate::spec::{MapSpec, ProgramSpec, ProgramType};
+
+/// Resolve and check a builder-made program: labels become jump distances, map names become
+/// [`crate::spec::Relocation`]s ([`crate::asm::resolve()`]), then the assembler's structural
+/// checks run ([`crate::asm::check()`]: jumps in range, no fall-through off the end, no writes
+/// to r10, ...). Every problem is reported, with the instruction index, in
+/// [`Error::Assemble`]. clj-ebpf's `assemble` returns bytes; here
+/// [`crate::asm::Assembled::to_bytes`] gives them.
+///
+/// ```
+/// use ebpf_dsl::dsl::{assemble, exit, mov};
+/// use ebpf_dsl::Reg;
+///
+/// let a = assemble(&[mov(Reg::R0, 2).into(), exit().into()]).unwrap();
+/// assert_eq!(a.to_bytes().len(), 16);
+///
+/// // A jump to a label that is not there, and no `exit`: both reported.
+/// let err = assemble(&[ebpf_dsl::dsl::ja("nowhere"), mov(Reg::R0, 2).into()]).unwrap_err();
+/// assert_eq!(err.diagnostics().len(), 1);
+/// assert!(err.to_string().contains("nowhere"), "{err}");
+/// ```
+pub fn assemble(items: &[Item]) -> Result<Assembled, Error> {
+    let a = crate::asm::resolve(items)?;
+    let errs = crate::asm::check(&a);
+    if errs.is_empty() {
+        Ok(a)
+    } else {
+        Err(errs.into())
+    }
+}
+
+/// A program under construction: name, type, license, items, the maps it uses, and a counter
+/// for the `unique` numbers of snippets.
+///
+/// ```
+/// use ebpf_dsl::dsl::Program;
+/// use ebpf_dsl::snippet::SnippetArg;
+/// use ebpf_dsl::{MapSpec, MapType};
+///
+/// let xsks = MapSpec {
+///     name: "xsks".into(),
+///     map_type: MapType::Xskmap,
+///     key_size: 4,
+///     value_size: 4,
+///     max_entries: 64,
+///     flags: 0,
+/// };
+/// let mut p = Program::xdp("xsk_redirect");
+/// p.map(xsks);
+/// p.snippet("redirect_to_xsk_by_queue", &[SnippetArg::Ident("xsks".into())])
+///     .unwrap();
+/// let spec = p.build().unwrap();
+/// assert_eq!(spec.insns.len(), 6);
+/// assert_eq!(spec.relocations[0].symbol, "xsks");
+/// ```
+#[derive(Clone, Debug)]
+pub struct Program {
+    name: Cow<'static, str>,
+    prog_type: ProgramType,
+    license: Cow<'static, str>,
+    items: Vec<Item>,
+    maps: Vec<MapSpec>,
+    next_unique: usize,
+}
+
+impl Program {
+    /// An empty program of type `prog_type`, license `"GPL"`.
+    pub fn new(name: impl Into<Cow<'static, str>>, prog_type: ProgramType) -> Program {
+        Program {
+            name: name.into(),
+            prog_type,
+            license: Cow::Borrowed("GPL"),
+            items: Vec::new(),
+            maps: Vec::new(),
+            next_unique: 0,
+        }
+    }
+
+    /// An empty XDP program (`BPF_PROG_TYPE_XDP`), license `"GPL"`.
+    pub fn xdp(name: impl Into<Cow<'static, str>>) -> Program {
+        Program::new(name, ProgramType::Xdp)
+    }
+
+    /// Sets the license string (`"GPL"` unlocks the GPL-only helpers).
+    pub fn license(&mut self, license: impl Into<Cow<'static, str>>) -> &mut Program {
+        self.license = license.into();
+        self
+    }
+
+    /// Records the spec of a map the program references by name, so the loader can create it.
+    pub fn map(&mut self, spec: MapSpec) -> &mut Program {
+        self.maps.push(spec);
+        self
+    }
+
+    /// Appends one instruction or item.
+    pub fn push(&mut self, item: impl Into<Item>) -> &mut Program {
+        self.items.push(item.into());
+        self
+    }
+
+    /// Appends several instructions or items (e.g. what an [`crate::xdp`] function returns).
+    pub fn extend<I: Into<Item>>(&mut self, items: impl IntoIterator<Item = I>) -> &mut Program {
+        self.items.extend(items.into_iter().map(Into::into));
+        self
+    }
+
+    /// A number not handed out before in this program, for the `unique` argument of the
+    /// [`crate::xdp`] functions that define internal labels.
+    pub fn unique(&mut self) -> usize {
+        self.next_unique += 1;
+        self.next_unique
+    }
+
+    /// Appends the expansion of the snippet `name` ([`crate::snippet::expand`]); on bad
+    /// arguments nothing is appended and the [`Error::Snippet`] says what is wrong.
+    pub fn snippet(&mut self, name: &str, args: &[SnippetArg]) -> Result<&mut Program, Error> {
+        let unique = self.unique();
+        let items = crate::snippet::expand(name, args, unique)?;
+        self.items.extend(items);
+        Ok(self)
+    }
+
+    /// The items so far.
+    pub fn items(&self) -> &[Item] {
+        &self.items
+    }
+
+    /// Resolves and checks the items ([`assemble`]).
+    pub fn assemble(&self) -> Result<Assembled, Error> {
+        assemble(&self.items)
+    }
+
+    /// Resolves and checks the items and returns the [`ProgramSpec`] for the loader.
+    pub fn build(self) -> Result<ProgramSpec, Error> {
+        let a = assemble(&self.items)?;
+        Ok(a.into_program_spec(self.name, self.prog_type, self.license, self.maps))
+    }
+
+    /// [`Program::build`], then the static verifier ([`crate::verifier::verify`]) with the
+    /// program's type, license and maps: a program generated at run time is rejected here,
+    /// with the instruction and the rule it breaks, rather than by the kernel at load time.
+    /// The verifier models XDP, socket filter and tc programs; for other types it rejects
+    /// (use [`Program::build`] for those).
+    ///
+    /// ```
+    /// use ebpf_dsl::dsl::{exit, ldx, mov, Program};
+    /// use ebpf_dsl::insn::Size;
+    /// use ebpf_dsl::Reg;
+    ///
+    /// let mut ok = Program::xdp("pass");
+    /// ok.push(mov(Reg::R0, 2)).push(exit());
+    /// assert!(ok.build_verified().is_ok());
+    ///
+    /// // Reads the packet without checking it against data_end: structurally fine, but the
+    /// // verifier (like the kernel's) rejects it.
+    /// let mut bad = Program::xdp("unchecked");
+    /// bad.push(ldx(Size::W, Reg::R2, Reg::R1, 0)) // r2 = ctx->data
+    ///     .push(ldx(Size::B, Reg::R0, Reg::R2, 0)) // r0 = *(u8 *)(r2 + 0)
+    ///     .push(exit());
+    /// assert!(bad.clone().build().is_ok());
+    /// let err = bad.build_verified().unwrap_err();
+    /// assert!(matches!(err, ebpf_dsl::Error::Verify(_)), "{err}");
+    /// ```
+    pub fn build_verified(self) -> Result<ProgramSpec, Error> {
+        let spec = self.build()?;
+        let input = crate::verifier::VerifyInput {
+            license: &spec.license,
+            ..crate::verifier::VerifyInput::new(&spec.insns, spec.prog_type)
+                .with_maps(&spec.relocations, &spec.maps)
+        };
+        crate::verifier::verify(&input)?;
+        Ok(spec)
+    }
+}
