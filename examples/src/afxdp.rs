@@ -110,7 +110,7 @@ impl AfXdp {
             return Err(Error::Usage("no queue to open a socket on".into()));
         }
         let ifindex =
-            xsk_runtime::sys::if_nametoindex(ifname).context(format!("interface {ifname}"))?;
+            xsk_runtime::os::if_nametoindex(ifname).context(format!("interface {ifname}"))?;
         let (umem, mut all_free) = Umem::new(&UmemConfig {
             frame_count: frames_per_queue * queues.len() as u32,
             ..Default::default()

@@ -20,7 +20,7 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use xsk_runtime::ring::{Consumer, Producer, RingMemory};
-use xsk_runtime::sys::xdp::XdpDesc;
+use xsk_runtime::abi::XdpDesc;
 
 #[repr(C, align(64))]
 struct Line(AtomicU32);

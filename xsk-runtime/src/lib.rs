@@ -144,22 +144,22 @@
 //! [`ring`] (the shared ring memory) and [`pod`] (byte views of plain-old-data values); every
 //! block carries a `// SAFETY:` note.
 #![deny(missing_docs)]
+#![deny(clippy::undocumented_unsafe_blocks)]
 
 pub mod error;
-pub mod sys;
+// The kernel ABI mirrors the kernel's headers whole; not every constant or call is used.
+#[allow(dead_code)]
+pub(crate) mod sys;
+
+pub mod abi;
+pub mod os;
 
 pub use error::{Error, Result};
-pub mod maps;
+pub mod bpf;
 pub mod netns;
 pub mod pod;
-pub mod program;
-pub mod ring;
-pub mod socket;
-pub mod umem;
 pub mod xsk;
-pub use program::{Loaded, Loader, Program};
-pub use xsk::XskInterface;
-pub mod attach;
-pub mod features;
-pub mod pin;
-pub mod test_run;
+pub use bpf::loader::{Loaded, Loader};
+pub use bpf::program::Program;
+pub use bpf::{attach, features, maps, pin, program, test_run};
+pub use xsk::{ring, socket, umem, XskInterface};

@@ -8,8 +8,8 @@
 use std::path::Path;
 
 use crate::error::{Error, Result};
-use crate::maps::Map;
-use crate::program::Program;
+use crate::bpf::maps::Map;
+use crate::bpf::program::Program;
 use crate::sys::{self, bpf as sysbpf};
 
 /// The conventional bpffs mount point.

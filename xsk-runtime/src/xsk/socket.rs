@@ -11,7 +11,7 @@
 //! | completion | consumes | produces | frames whose packets were sent | [`CompletionRing`] |
 //!
 //! Fill and completion belong to the UMEM per (interface, queue); RX and TX to the socket. The
-//! typed rings move [`Frame`]s by value (see [`crate::umem`] on frame ownership) and keep
+//! typed rings move [`Frame`]s by value (see [`crate::xsk::umem`] on frame ownership) and keep
 //! counters ([`FrameCounters`]) of what went through them.
 //!
 //! # Sharing a UMEM (`XDP_SHARED_UMEM`)
@@ -60,16 +60,17 @@ use std::sync::atomic::Ordering;
 use std::sync::Arc;
 
 use crate::error::{Error, Result};
-use crate::ring::{Consumer, MmapRing, Producer, ReadBatch, WriteBatch};
+use crate::xsk::ring::{Consumer, MmapRing, Producer, ReadBatch, WriteBatch};
+use crate::sys::mmap::Mmap;
 use crate::sys::xdp::{
-    self, Mmap, SockaddrXdp, XdpDesc, XdpOptions, XdpStatistics, AF_XDP, SOL_XDP, SO_BUSY_POLL,
+    self, SockaddrXdp, XdpDesc, XdpOptions, XdpStatistics, AF_XDP, SOL_XDP, SO_BUSY_POLL,
     SO_BUSY_POLL_BUDGET, SO_PREFER_BUSY_POLL, XDP_COPY, XDP_MAX_TX_SKB_BUDGET,
     XDP_OPTIONS_ZEROCOPY, XDP_PGOFF_RX_RING, XDP_PGOFF_TX_RING, XDP_PKT_CONTD, XDP_RX_RING,
     XDP_SHARED_UMEM, XDP_TX_METADATA, XDP_TX_RING, XDP_UMEM_COMPLETION_RING, XDP_UMEM_FILL_RING,
     XDP_UMEM_PGOFF_COMPLETION_RING, XDP_UMEM_PGOFF_FILL_RING, XDP_USE_NEED_WAKEUP, XDP_USE_SG,
     XDP_ZEROCOPY,
 };
-use crate::umem::{AddrLayout, Frame, FreeList, OwnerState, QueueEntry, RingSizes, RxPacket, Umem};
+use crate::xsk::umem::{AddrLayout, Frame, FreeList, OwnerState, QueueEntry, RingSizes, RxPacket, Umem};
 
 mod reclaim;
 pub(crate) use reclaim::{OrphanRings, RetiredRings};
@@ -1337,7 +1338,7 @@ impl XskSocket {
 }
 
 impl AsFd for XskSocket {
-    /// The socket's fd, e.g. for [`XskMap::set`](crate::maps::XskMap::set).
+    /// The socket's fd, e.g. for [`XskMap::set`](crate::bpf::maps::XskMap::set).
     fn as_fd(&self) -> BorrowedFd<'_> {
         self.fd()
     }
@@ -1537,7 +1538,7 @@ fn bind_error(
     // Interface names and queue counts as the socket's namespace sees them.
     let (name, counts) = umem.in_netns(|| {
         let name = crate::sys::if_indextoname(ifindex).ok();
-        let counts = name.as_deref().and_then(xdp::channel_counts);
+        let counts = name.as_deref().and_then(crate::sys::ethtool::channel_counts);
         (name, counts)
     });
     let iface = match &name {
@@ -1621,8 +1622,8 @@ mod tests {
     fn sockets_move_between_threads() {
         fn send<T: Send>() {}
         send::<XskSocket>();
-        send::<crate::umem::FreeList>();
-        send::<crate::umem::Frame>();
+        send::<crate::xsk::umem::FreeList>();
+        send::<crate::xsk::umem::Frame>();
         fn sync<T: Sync + Send>() {}
         sync::<Umem>();
     }

@@ -7,7 +7,7 @@
 //!   `XDP_REDIRECT` redirects it — a packet generator without a packet generator.
 
 use crate::error::{Error, Result};
-use crate::program::Program;
+use crate::bpf::program::Program;
 use crate::sys::bpf as sysbpf;
 
 /// XDP verdicts (`enum xdp_action`): the type the program builders return them with, so a

@@ -24,13 +24,14 @@
 //! dropped. Nothing on this path allocates or makes a system call.
 //!
 //! These raw rings move plain values (`u64` addresses, [`XdpDesc`](crate::sys::xdp::XdpDesc)); the typed rings of
-//! [`crate::socket`] wrap them so that UMEM frames move as owned [`crate::umem::Frame`]s.
+//! [`crate::xsk::socket`] wrap them so that UMEM frames move as owned [`crate::xsk::umem::Frame`]s.
 
 use std::marker::PhantomData;
 use std::sync::atomic::{AtomicU32, Ordering};
 
 use crate::error::{Error, Result};
-use crate::sys::xdp::{Mmap, XdpRingOffset, XDP_RING_NEED_WAKEUP};
+use crate::sys::mmap::Mmap;
+use crate::sys::xdp::{XdpRingOffset, XDP_RING_NEED_WAKEUP};
 
 /// The shared part of one ring: its two indices, its flags word and its entries.
 ///

@@ -38,9 +38,9 @@ use std::sync::atomic::Ordering;
 use std::sync::Arc;
 
 use super::XskSocket;
-use crate::ring::{Consumer, MmapRing, Producer};
+use crate::xsk::ring::{Consumer, MmapRing, Producer};
 use crate::sys::xdp::XdpDesc;
-use crate::umem::{AddrLayout, FreeList, QueueEntry, Umem};
+use crate::xsk::umem::{AddrLayout, FreeList, QueueEntry, Umem};
 
 /// The fill and completion rings of a queue whose socket was dropped while other sockets of
 /// the UMEM were still bound to the queue (kept in the UMEM's state until one of them takes
@@ -283,7 +283,7 @@ impl Release {
 
 impl Umem {
     /// Moves the frames that came back from closed sockets onto `free` (see
-    /// [`crate::socket`]'s "Closing a socket"), first taking the packets waiting on the RX
+    /// [`crate::xsk::socket`]'s "Closing a socket"), first taking the packets waiting on the RX
     /// rings of dropped sockets the kernel keeps alive, and the frames on the completion rings
     /// of queues whose rings wait for a new socket (and their rolled-back fill batches).
     /// Returns how many moved (0, moving none, if `free` belongs to another UMEM).
@@ -347,7 +347,7 @@ impl Umem {
 
     /// Closes the UMEM for good and puts every frame that is in a ring of it onto `free`:
     /// the ones [`reclaim`](Umem::reclaim) would move, and those on the rings the kernel kept
-    /// for the UMEM's own socket (see [`crate::socket`]'s "Closing a socket"), which come
+    /// for the UMEM's own socket (see [`crate::xsk::socket`]'s "Closing a socket"), which come
     /// back only now that its socket is closed. Returns how many, or gives the handle back if
     /// other handles or sockets still use the UMEM (then nothing happens).
     pub fn close(self, free: &mut FreeList) -> std::result::Result<u32, Umem> {

@@ -12,20 +12,20 @@
 //! At every moment a frame is in exactly one place: the [`FreeList`], the fill ring, the kernel
 //! (a packet being received or sent), an RX batch, the TX ring, or the completion ring (or,
 //! pushed into a fill or TX batch that was dropped unsubmitted, held by that ring until
-//! [`FillRing::reclaim`](crate::socket::FillRing::reclaim) /
-//! [`TxRing::reclaim`](crate::socket::TxRing::reclaim); or, in any ring of a socket that was
+//! [`FillRing::reclaim`](crate::xsk::socket::FillRing::reclaim) /
+//! [`TxRing::reclaim`](crate::xsk::socket::TxRing::reclaim); or, in any ring of a socket that was
 //! dropped, held by the UMEM until [`Umem::reclaim`] / [`Umem::close`]). In this
 //! crate a frame outside the kernel is a [`Frame`] value — neither `Copy` nor `Clone` — and the
-//! typed rings of [`crate::socket`] take `Frame`s by value when a frame goes to the kernel and
+//! typed rings of [`crate::xsk::socket`] take `Frame`s by value when a frame goes to the kernel and
 //! give new ones back when the kernel returns it. So a frame cannot be queued twice, and a
 //! frame's bytes can be written only through a `&mut Frame` ([`Umem::frame_mut`]), i.e. only by
 //! its one owner. A `Frame` that is dropped is lost until the UMEM is dropped; the counters
-//! ([`FreeList::len`], [`crate::socket::FrameCounters`]) let a test prove that every frame came
+//! ([`FreeList::len`], [`crate::xsk::socket::FrameCounters`]) let a test prove that every frame came
 //! home.
 //!
 //! The bytes of a frame are reached only through [`Umem::frame`], [`Umem::frame_mut`],
 //! [`Umem::packet`] and [`Umem::packet_mut`], which borrow the `Frame`; the pointer work behind
-//! them lives in [`crate::sys::frame`], the one place with `unsafe` for UMEM memory.
+//! them lives in [`super::frame`], the one place with `unsafe` for UMEM memory.
 //!
 //! The kernel's headroom: a received packet starts `XDP_PACKET_HEADROOM` (256) + `headroom`
 //! bytes into its frame ([`RxPacket::offset`]); a frame thus holds packets of up to
@@ -38,10 +38,11 @@ use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::{Arc, Mutex};
 
 use crate::error::{Error, Result};
-pub use crate::sys::frame::Frame;
-use crate::sys::frame::FrameArea;
+pub use super::frame::Frame;
+use super::frame::FrameArea;
+use crate::sys::mmap::{self, Mmap};
 use crate::sys::xdp::{
-    self, Mmap, XdpUmemReg, XDP_PACKET_HEADROOM, XDP_PKT_CONTD, XDP_UMEM_MIN_CHUNK_SIZE,
+    self, XdpUmemReg, XDP_PACKET_HEADROOM, XDP_PKT_CONTD, XDP_UMEM_MIN_CHUNK_SIZE,
     XDP_UMEM_TX_METADATA_LEN, XDP_UMEM_UNALIGNED_CHUNK_FLAG, XSK_UNALIGNED_BUF_ADDR_MASK,
     XSK_UNALIGNED_BUF_OFFSET_SHIFT,
 };
@@ -85,7 +86,7 @@ impl Default for UmemConfig {
 impl UmemConfig {
     /// Checks the configuration the way the kernel will, with a clear error.
     pub fn validate(&self) -> Result<()> {
-        let page = xdp::page_size() as u32;
+        let page = mmap::page_size() as u32;
         let fs = self.frame_size;
         if fs < XDP_UMEM_MIN_CHUNK_SIZE || fs > page.max(4096) {
             return Err(Error::invalid(format!(
@@ -185,11 +186,11 @@ pub(crate) struct QueueEntry {
     pub(crate) fds: Vec<std::os::fd::RawFd>,
     /// The fill and completion rings of this queue after the socket that mapped them was
     /// dropped, waiting for another socket of the queue to take them over.
-    pub(crate) orphan: Option<crate::socket::OrphanRings>,
+    pub(crate) orphan: Option<crate::xsk::socket::OrphanRings>,
     /// RX and TX rings of dropped sockets of this queue that the kernel keeps alive (the
     /// UMEM's own socket; a socket whose fill and completion rings are orphaned): their frames
-    /// come back when the queue's rings are let go (see `crate::socket::reclaim`).
-    pub(crate) retired: Vec<crate::socket::RetiredRings>,
+    /// come back when the queue's rings are let go (see `crate::xsk::socket::reclaim`).
+    pub(crate) retired: Vec<crate::xsk::socket::RetiredRings>,
 }
 
 #[derive(Debug)]
@@ -227,7 +228,7 @@ struct UmemInner {
     netns: Option<OwnedFd>,
     state: Mutex<UmemState>,
     /// Bumped whenever a queue's fill/completion rings are orphaned: a lock-free hint for
-    /// [`crate::socket::XskSocket`]'s ring accessors, which look into `state` only when it
+    /// [`crate::xsk::socket::XskSocket`]'s ring accessors, which look into `state` only when it
     /// changed since they last looked.
     orphan_generation: AtomicU32,
 }
@@ -265,7 +266,7 @@ impl Umem {
         let page = if config.huge_pages {
             huge_page_size()
         } else {
-            xdp::page_size()
+            mmap::page_size()
         };
         let map_len = len.div_ceil(page) * page;
         let id = NEXT_UMEM_ID.fetch_add(1, Ordering::Relaxed);

@@ -1,0 +1,22 @@
+//! The AF_XDP half of the runtime: packet memory shared with the kernel, the rings, the
+//! sockets, and the whole setup of an interface in one call.
+//!
+//! The layers, each using only those above it:
+//!
+//! ```text
+//!  ring       the single-producer/single-consumer ring protocol (libxdp's), as RAII batches
+//!  frame      the UMEM's memory as owned Frame tokens
+//!  umem       Umem: the memory and its registration (XDP_UMEM_REG), FreeList, RxPacket
+//!  socket     XskSocket: bind to (ifindex, queue), wake-ups, statistics, shared UMEM
+//!  interface  XskInterface: UMEM + a socket per queue + XSKMAP + program + attachment
+//! ```
+
+pub mod frame;
+pub mod interface;
+pub mod ring;
+pub mod socket;
+pub mod umem;
+
+pub use interface::{
+    Queues, RedirectProgram, XskInterface, XskInterfaceConfig, XskQueue, XSKMAP_NAME,
+};
