@@ -8,6 +8,6 @@ pub use crate::sys::netlink::{
     XDP_FLAGS_UPDATE_IF_NOEXIST,
 };
 pub use crate::sys::xdp::{
-    XdpDesc, XdpOptions, XdpStatistics, XDP_OPTIONS_ZEROCOPY, XDP_PACKET_HEADROOM,
-    XDP_PKT_CONTD, XDP_TX_METADATA, XDP_UMEM_MIN_CHUNK_SIZE,
+    XdpDesc, XdpOptions, XdpStatistics, XDP_OPTIONS_ZEROCOPY, XDP_PACKET_HEADROOM, XDP_PKT_CONTD,
+    XDP_TX_METADATA, XDP_UMEM_MIN_CHUNK_SIZE,
 };

@@ -10,10 +10,10 @@ use std::net::UdpSocket;
 use std::time::{Duration, Instant};
 
 use xsk_common::*;
+use xsk_runtime::abi::XDP_PKT_CONTD;
 use xsk_runtime::netns::{VethPair, LEFT_IPV4};
 use xsk_runtime::program::{LoadOptions, BPF_F_XDP_HAS_FRAGS};
 use xsk_runtime::socket::{BindMode, SocketConfig, XskSocket};
-use xsk_runtime::abi::XDP_PKT_CONTD;
 use xsk_runtime::xsk::{Queues, RedirectProgram, XskInterfaceConfig};
 
 fn jumbo_packets_arrive_and_leave_as_several_descriptors() {

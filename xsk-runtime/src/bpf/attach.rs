@@ -23,8 +23,8 @@ use std::borrow::Cow;
 use std::os::fd::{AsFd, AsRawFd, BorrowedFd, OwnedFd};
 use std::path::Path;
 
-use crate::error::{generic_hint, Error, Result};
 use crate::bpf::program::Program;
+use crate::error::{generic_hint, Error, Result};
 use crate::sys::{self, bpf as sysbpf, netlink};
 
 /// Where an XDP program runs (`XDP_FLAGS_*_MODE`).

@@ -17,12 +17,12 @@ use std::os::fd::AsFd;
 
 use ebpf_dsl::{Insn, MapSpec, MapType, ProgramType};
 
-use crate::error::{errno_name, Error};
 use crate::bpf::maps::Map;
 use crate::bpf::program::{LoadOptions, Program, BPF_F_XDP_HAS_FRAGS};
+use crate::bpf::test_run::XdpContext;
+use crate::error::{errno_name, Error};
 use crate::sys::bpf as sysbpf;
 use crate::sys::xdp;
-use crate::bpf::test_run::XdpContext;
 
 /// The answer to one probe.
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -16,8 +16,8 @@ use std::os::fd::{AsFd, AsRawFd, BorrowedFd, OwnedFd};
 use ebpf_dsl::insn::PseudoLd;
 use ebpf_dsl::{Insn, ProgramSpec, ProgramType, RelocKind};
 
-use crate::error::{Error, Result};
 use super::maps::Map;
+use crate::error::{Error, Result};
 use crate::sys::bpf as sysbpf;
 
 /// First verifier-log buffer size on a failed load.

@@ -68,12 +68,12 @@
 use ebpf_dsl::{Item, ProgramSpec, ProgramType};
 
 use crate::bpf::attach::{AttachOptions, XdpAttachment};
-use crate::error::{Error, Result};
-use crate::bpf::maps::XskMap;
 use crate::bpf::loader::Loader;
+use crate::bpf::maps::XskMap;
 use crate::bpf::program::{LoadOptions, Program};
-use crate::xsk::socket::{SocketConfig, XskSocket};
+use crate::error::{Error, Result};
 use crate::sys::ethtool::channel_counts;
+use crate::xsk::socket::{SocketConfig, XskSocket};
 use crate::xsk::umem::{FreeList, Umem, UmemConfig};
 
 /// The name of the XSKMAP the redirect programs use (and a custom program must use).

@@ -60,7 +60,6 @@ use std::sync::atomic::Ordering;
 use std::sync::Arc;
 
 use crate::error::{Error, Result};
-use crate::xsk::ring::{Consumer, MmapRing, Producer, ReadBatch, WriteBatch};
 use crate::sys::mmap::Mmap;
 use crate::sys::xdp::{
     self, SockaddrXdp, XdpDesc, XdpOptions, XdpStatistics, AF_XDP, SOL_XDP, SO_BUSY_POLL,
@@ -70,7 +69,10 @@ use crate::sys::xdp::{
     XDP_UMEM_PGOFF_COMPLETION_RING, XDP_UMEM_PGOFF_FILL_RING, XDP_USE_NEED_WAKEUP, XDP_USE_SG,
     XDP_ZEROCOPY,
 };
-use crate::xsk::umem::{AddrLayout, Frame, FreeList, OwnerState, QueueEntry, RingSizes, RxPacket, Umem};
+use crate::xsk::ring::{Consumer, MmapRing, Producer, ReadBatch, WriteBatch};
+use crate::xsk::umem::{
+    AddrLayout, Frame, FreeList, OwnerState, QueueEntry, RingSizes, RxPacket, Umem,
+};
 
 mod reclaim;
 pub(crate) use reclaim::{OrphanRings, RetiredRings};
@@ -1538,7 +1540,9 @@ fn bind_error(
     // Interface names and queue counts as the socket's namespace sees them.
     let (name, counts) = umem.in_netns(|| {
         let name = crate::sys::if_indextoname(ifindex).ok();
-        let counts = name.as_deref().and_then(crate::sys::ethtool::channel_counts);
+        let counts = name
+            .as_deref()
+            .and_then(crate::sys::ethtool::channel_counts);
         (name, counts)
     });
     let iface = match &name {

@@ -37,9 +37,9 @@ use std::os::fd::{AsFd, BorrowedFd, OwnedFd};
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::{Arc, Mutex};
 
-use crate::error::{Error, Result};
 pub use super::frame::Frame;
 use super::frame::FrameArea;
+use crate::error::{Error, Result};
 use crate::sys::mmap::{self, Mmap};
 use crate::sys::xdp::{
     self, XdpUmemReg, XDP_PACKET_HEADROOM, XDP_PKT_CONTD, XDP_UMEM_MIN_CHUNK_SIZE,

@@ -38,8 +38,8 @@ use std::sync::atomic::Ordering;
 use std::sync::Arc;
 
 use super::XskSocket;
-use crate::xsk::ring::{Consumer, MmapRing, Producer};
 use crate::sys::xdp::XdpDesc;
+use crate::xsk::ring::{Consumer, MmapRing, Producer};
 use crate::xsk::umem::{AddrLayout, FreeList, QueueEntry, Umem};
 
 /// The fill and completion rings of a queue whose socket was dropped while other sockets of
