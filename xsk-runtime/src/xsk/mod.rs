@@ -11,10 +11,15 @@
 //!  interface  XskInterface: UMEM + a socket per queue + XSKMAP + program + attachment
 //! ```
 
+mod batch;
+mod completion;
+mod fill;
 pub mod frame;
 pub mod interface;
 pub mod ring;
+mod rx;
 pub mod socket;
+mod tx;
 pub mod umem;
 
 pub use interface::{
