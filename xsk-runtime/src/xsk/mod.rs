@@ -16,6 +16,8 @@ mod completion;
 mod fill;
 pub mod frame;
 pub mod interface;
+mod queue;
+mod reclaim;
 pub mod ring;
 mod rx;
 pub mod socket;

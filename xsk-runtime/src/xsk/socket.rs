@@ -56,9 +56,9 @@
 //! [`XskSocket::set_max_tx_skb_budget`] (kernel 6.17) raises that.
 
 use std::os::fd::{AsFd, AsRawFd, BorrowedFd, OwnedFd};
-use std::sync::atomic::Ordering;
 use std::sync::Arc;
 
+use super::queue::DeviceQueue;
 use crate::error::{Error, Result};
 use crate::sys::mmap::Mmap;
 use crate::sys::xdp::{
@@ -69,15 +69,12 @@ use crate::sys::xdp::{
     XDP_UMEM_PGOFF_FILL_RING, XDP_USE_NEED_WAKEUP, XDP_USE_SG, XDP_ZEROCOPY,
 };
 use crate::xsk::ring::{Consumer, MmapRing, Producer};
-use crate::xsk::umem::{OwnerState, QueueEntry, RingSizes, Umem};
-
-mod reclaim;
+use crate::xsk::umem::{OwnerState, RingSizes, Umem};
 
 pub use super::completion::{CompletionBatch, CompletionRing};
 pub use super::fill::{FillBatch, FillRing};
 pub use super::rx::{RxBatch, RxRing};
 pub use super::tx::{TxBatch, TxRing};
-pub(crate) use reclaim::{OrphanRings, RetiredRings};
 
 /// Copy or zero-copy.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -252,24 +249,25 @@ pub struct Rings<'a> {
 /// wait in the `Umem` for the next socket bound to the same queue.
 #[derive(Debug)]
 pub struct XskSocket {
-    fill: Option<FillRing>,
-    completion: Option<CompletionRing>,
-    rx: Option<RxRing>,
-    tx: Option<TxRing>,
+    pub(super) fill: Option<FillRing>,
+    pub(super) completion: Option<CompletionRing>,
+    pub(super) rx: Option<RxRing>,
+    pub(super) tx: Option<TxRing>,
     /// `None` for the UMEM's own socket (whose fd the `Umem` holds); shared with the rings
     /// (an fd stays open as long as a ring that wakes through it).
-    own_fd: Option<Arc<OwnedFd>>,
-    umem: Umem,
-    ifindex: u32,
-    queue: u32,
-    zero_copy: bool,
-    zero_copy_refused: bool,
-    need_wakeup: bool,
-    /// The UMEM's orphan generation when this socket last looked for orphaned rings.
-    orphans_seen: u32,
+    pub(super) own_fd: Option<Arc<OwnedFd>>,
+    pub(super) umem: Umem,
+    /// The owner of the queue's fill and completion rings, shared by every socket of the
+    /// UMEM bound to the same (ifindex, queue).
+    pub(super) device: Arc<DeviceQueue>,
+    pub(super) zero_copy: bool,
+    pub(super) zero_copy_refused: bool,
+    pub(super) need_wakeup: bool,
+    /// The queue's parking generation when this socket last looked for parked rings.
+    pub(super) parked_seen: u32,
     /// True if the queue's fill and completion rings were mapped through this socket's fd
     /// (so their mappings keep this socket alive in the kernel after it is dropped).
-    maps_queue_rings: bool,
+    pub(super) maps_queue_rings: bool,
 }
 
 impl XskSocket {
@@ -304,9 +302,8 @@ impl XskSocket {
         // A live socket of this UMEM on the same queue: share its fill and completion rings
         // (the kernel shares them only with a socket bound to the same queue, so name that
         // one in `sxdp_shared_umem_fd`, not the UMEM's own socket on another queue).
-        let same_queue_fd = state
-            .queue_mut(ifindex, queue)
-            .and_then(|e| e.fds.first().copied());
+        let device = state.queue(ifindex, queue).cloned();
+        let same_queue_fd = device.as_ref().and_then(|q| q.lock().fds.first().copied());
         let same_queue = same_queue_fd.is_some();
         let own_fd = if is_owner {
             None
@@ -377,16 +374,17 @@ impl XskSocket {
             }
         }
         let raw = fd.as_raw_fd();
-        match state.queue_mut(ifindex, queue) {
-            Some(entry) => entry.fds.push(raw),
-            None => state.queues.push(QueueEntry {
-                ifindex,
-                queue,
-                fds: vec![raw],
-                orphan: None,
-                retired: Vec::new(),
-            }),
-        }
+        let device = match device {
+            Some(q) => {
+                q.lock().fds.push(raw);
+                q
+            }
+            None => {
+                let q = Arc::new(DeviceQueue::new(ifindex, queue, raw));
+                state.queues.push(Arc::clone(&q));
+                q
+            }
+        };
         drop(state);
         let zero_copy = match xdp::options(fd) {
             Ok(XdpOptions { flags }) => flags & XDP_OPTIONS_ZEROCOPY != 0,
@@ -400,60 +398,48 @@ impl XskSocket {
             tx,
             own_fd,
             umem: umem.clone(),
-            ifindex,
-            queue,
+            // Not the current generation: the first look happens right below.
+            parked_seen: device.generation().wrapping_sub(1),
+            device,
             zero_copy,
             zero_copy_refused,
             need_wakeup,
-            // Not the current generation: the first look happens right below.
-            orphans_seen: umem
-                .orphan_generation()
-                .load(Ordering::Relaxed)
-                .wrapping_sub(1),
             maps_queue_rings: !same_queue,
         };
-        socket.adopt_orphaned_rings();
+        socket.adopt_parked_rings();
         Ok(socket)
     }
 
-    /// Takes over the fill and completion rings of this queue if the socket that had them
+    /// Takes over the fill and completion rings of this queue if the socket that drove them
     /// was dropped (see "Sharing a UMEM" in the module docs). On the fast path: one relaxed
-    /// load, and the lock only when rings were orphaned since this socket last looked.
+    /// load, and the queue's lock only when rings were parked since this socket last looked.
     #[inline]
-    fn adopt_orphaned_rings(&mut self) {
-        if self.fill.is_none()
-            && self.umem.orphan_generation().load(Ordering::Relaxed) != self.orphans_seen
-        {
-            self.adopt_orphaned_rings_slow();
+    fn adopt_parked_rings(&mut self) {
+        if self.fill.is_none() && self.device.generation() != self.parked_seen {
+            self.adopt_parked_rings_slow();
         }
     }
 
     #[cold]
-    fn adopt_orphaned_rings_slow(&mut self) {
-        let mut state = self.umem.state();
-        // Under the lock, which every bump happens under too: nothing orphaned after this
-        // read is missed by the look below, nor skipped next time.
-        self.orphans_seen = self.umem.orphan_generation().load(Ordering::Relaxed);
-        let Some(orphan) = state
-            .queue_mut(self.ifindex, self.queue)
-            .and_then(|e| e.orphan.take())
-        else {
+    fn adopt_parked_rings_slow(&mut self) {
+        let (seen, parked) = self.device.take_parked();
+        self.parked_seen = seen;
+        let Some(parked) = parked else {
             return;
         };
-        drop(state);
         self.fill = Some(FillRing {
-            ring: orphan.fill,
+            ring: parked.fill,
             umem: self.umem.clone(),
             fd: self.own_fd.clone(),
             need_wakeup: self.need_wakeup,
-            filled: orphan.filled,
-            rolled_back: orphan.fill_rolled_back,
+            filled: parked.filled,
+            rolled_back: parked.fill_rolled_back,
         });
         self.completion = Some(CompletionRing {
-            ring: orphan.completion,
+            ring: parked.completion,
             umem: self.umem.clone(),
-            completed: orphan.completed,
-            invalid: orphan.invalid,
+            completed: parked.completed,
+            invalid: parked.invalid,
         });
     }
 
@@ -472,12 +458,12 @@ impl XskSocket {
 
     /// The interface index bound to.
     pub fn ifindex(&self) -> u32 {
-        self.ifindex
+        self.device.ifindex()
     }
 
     /// The queue bound to.
     pub fn queue(&self) -> u32 {
-        self.queue
+        self.device.queue()
     }
 
     /// True if the socket runs in zero-copy mode (`XDP_OPTIONS_ZEROCOPY`).
@@ -495,11 +481,11 @@ impl XskSocket {
         self.need_wakeup
     }
 
-    /// All rings at once, for code that uses several in one loop (takes over orphaned fill
+    /// All rings at once, for code that uses several in one loop (takes over parked fill
     /// and completion rings like [`fill`](XskSocket::fill)).
     #[inline]
     pub fn rings(&mut self) -> Rings<'_> {
-        self.adopt_orphaned_rings();
+        self.adopt_parked_rings();
         Rings {
             fill: self.fill.as_mut(),
             completion: self.completion.as_mut(),
@@ -511,13 +497,13 @@ impl XskSocket {
     /// The fill ring, unless shared with an earlier socket on the same queue; takes over the
     /// queue's fill and completion rings if the socket that had them was dropped.
     pub fn fill(&mut self) -> Option<&mut FillRing> {
-        self.adopt_orphaned_rings();
+        self.adopt_parked_rings();
         self.fill.as_mut()
     }
 
     /// The completion ring, unless shared like the fill ring (taken over like it).
     pub fn completion(&mut self) -> Option<&mut CompletionRing> {
-        self.adopt_orphaned_rings();
+        self.adopt_parked_rings();
         self.completion.as_mut()
     }
 

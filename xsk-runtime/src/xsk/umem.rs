@@ -39,6 +39,7 @@ use std::sync::{Arc, Mutex};
 
 pub use super::frame::Frame;
 use super::frame::FrameArea;
+use super::queue::DeviceQueue;
 use crate::error::{Error, Result};
 use crate::sys::mmap::{self, Mmap};
 use crate::sys::xdp::{
@@ -173,40 +174,20 @@ pub(crate) struct RingSizes {
     pub(crate) tx: u32,
 }
 
-/// The sockets of this UMEM bound to one (interface, queue): they share one fill and one
-/// completion ring, the ones the first of them set up.
-#[derive(Debug)]
-pub(crate) struct QueueEntry {
-    pub(crate) ifindex: u32,
-    pub(crate) queue: u32,
-    /// The fds of the live sockets bound here, oldest first: a later socket on this queue
-    /// names `fds[0]` in `sxdp_shared_umem_fd` (the kernel shares the fill and completion
-    /// rings only with a socket bound to the same queue). A socket removes its fd before it
-    /// closes it; the UMEM's own socket stays (its fd lives, bound, as long as the UMEM).
-    pub(crate) fds: Vec<std::os::fd::RawFd>,
-    /// The fill and completion rings of this queue after the socket that mapped them was
-    /// dropped, waiting for another socket of the queue to take them over.
-    pub(crate) orphan: Option<crate::xsk::socket::OrphanRings>,
-    /// RX and TX rings of dropped sockets of this queue that the kernel keeps alive (the
-    /// UMEM's own socket; a socket whose fill and completion rings are orphaned): their frames
-    /// come back when the queue's rings are let go (see `crate::xsk::socket::reclaim`).
-    pub(crate) retired: Vec<crate::xsk::socket::RetiredRings>,
-}
-
 #[derive(Debug)]
 pub(crate) struct UmemState {
     pub(crate) owner: OwnerState,
-    /// Every (ifindex, queue) a socket of this UMEM is bound to.
-    pub(crate) queues: Vec<QueueEntry>,
+    /// Every (ifindex, queue) a socket of this UMEM is bound to, with the owner of its fill
+    /// and completion rings.
+    pub(crate) queues: Vec<Arc<DeviceQueue>>,
     /// Frame addresses that came back from closed sockets, for [`Umem::reclaim`].
     pub(crate) reclaimed: Vec<u64>,
 }
 
 impl UmemState {
-    pub(crate) fn queue_mut(&mut self, ifindex: u32, queue: u32) -> Option<&mut QueueEntry> {
-        self.queues
-            .iter_mut()
-            .find(|e| e.ifindex == ifindex && e.queue == queue)
+    /// The queue (ifindex, queue), if a socket of this UMEM is bound to it.
+    pub(crate) fn queue(&self, ifindex: u32, queue: u32) -> Option<&Arc<DeviceQueue>> {
+        self.queues.iter().find(|q| q.is(ifindex, queue))
     }
 }
 
@@ -227,10 +208,6 @@ struct UmemInner {
     /// interfaces); `None` if /proc was not readable.
     netns: Option<OwnedFd>,
     state: Mutex<UmemState>,
-    /// Bumped whenever a queue's fill/completion rings are orphaned: a lock-free hint for
-    /// [`crate::xsk::socket::XskSocket`]'s ring accessors, which look into `state` only when it
-    /// changed since they last looked.
-    orphan_generation: AtomicU32,
 }
 
 /// A registered UMEM. Cloning gives another handle to the same memory (sockets keep one).
@@ -311,7 +288,6 @@ impl Umem {
                     queues: Vec::new(),
                     reclaimed: Vec::new(),
                 }),
-                orphan_generation: AtomicU32::new(0),
             }),
         };
         let free = FreeList::full(&umem);
@@ -399,12 +375,6 @@ impl Umem {
             )),
             Err(inner) => Err(Umem { inner }),
         }
-    }
-
-    /// Bumped each time rings are orphaned (see [`QueueEntry::orphan`]).
-    #[inline]
-    pub(crate) fn orphan_generation(&self) -> &AtomicU32 {
-        &self.inner.orphan_generation
     }
 
     pub(crate) fn state(&self) -> std::sync::MutexGuard<'_, UmemState> {
