@@ -9,7 +9,8 @@
 //!  features: what the running kernel supports, asked before any of it
 //! ```
 //!
-//! Everything here is safe code over [`crate::sys`] (the `bpf(2)` and netlink calls).
+//! Everything here is safe code over the crate-private `sys` module (the `bpf(2)` and netlink
+//! calls).
 
 pub mod attach;
 pub mod features;

@@ -203,7 +203,7 @@ impl Drop for FillBatch<'_> {
 
 impl RxBatch<'_> {
     /// Hands the frames of the packets not taken yet straight to `fill` (as many as it has
-    /// room for), without making an [`RxPacket`] of each: the UMEM is checked once for the
+    /// room for), without making an [`RxPacket`](super::umem::RxPacket) of each: the UMEM is checked once for the
     /// batch, and each descriptor's address is masked to its frame and copied to the next
     /// fill entry. Returns how many frames went into `fill`. The packets moved count as taken
     /// (released by [`release`](RxBatch::release) or on drop), those that did not fit stay

@@ -23,7 +23,7 @@
 //! releases with [`ReadBatch::release`] and rolls back (leaves the entries in the ring) when
 //! dropped. Nothing on this path allocates or makes a system call.
 //!
-//! These raw rings move plain values (`u64` addresses, [`XdpDesc`](crate::sys::xdp::XdpDesc)); the typed rings of
+//! These raw rings move plain values (`u64` addresses, [`XdpDesc`](crate::abi::XdpDesc)); the typed rings of
 //! [`crate::xsk::socket`] wrap them so that UMEM frames move as owned [`crate::xsk::umem::Frame`]s.
 
 use std::marker::PhantomData;
@@ -543,7 +543,7 @@ impl<R: RingMemory> Drop for ReadBatch<'_, R> {
 }
 
 /// One of the kernel's rings, mapped into our address space with the offsets of
-/// `XDP_MMAP_OFFSETS`. `T` is `u64` (fill, completion) or [`XdpDesc`](crate::sys::xdp::XdpDesc)
+/// `XDP_MMAP_OFFSETS`. `T` is `u64` (fill, completion) or [`XdpDesc`](crate::abi::XdpDesc)
 /// (RX, TX).
 #[derive(Debug)]
 pub struct MmapRing<T> {

@@ -10,8 +10,10 @@
 //! | TX | produces | consumes | packets to send | [`TxRing`] |
 //! | completion | consumes | produces | frames whose packets were sent | [`CompletionRing`] |
 //!
-//! Fill and completion belong to the UMEM per (interface, queue); RX and TX to the socket. The
-//! typed rings move [`Frame`]s by value (see [`crate::xsk::umem`] on frame ownership) and keep
+//! Fill and completion belong to the queue: one pair per (UMEM, interface, queue), owned by
+//! the queue's `DeviceQueue` (`xsk/queue.rs`) that every socket of the queue references; RX
+//! and TX belong to the socket. The typed rings (one file each: `xsk/fill.rs`,
+//! `xsk/completion.rs`, `xsk/rx.rs`, `xsk/tx.rs`) move [`Frame`](crate::xsk::umem::Frame)s by value (see [`crate::xsk::umem`] on frame ownership) and keep
 //! counters ([`FrameCounters`]) of what went through them.
 //!
 //! # Sharing a UMEM (`XDP_SHARED_UMEM`)
@@ -25,10 +27,12 @@
 //! copy/zero-copy, need_wakeup and multi-buffer from the first socket, and this module never
 //! sends other flags with it.
 //!
-//! The fill and completion rings of a queue belong to the socket that set them up
-//! ([`XskSocket::fill`] is `None` on the others). When that socket is dropped while other
-//! sockets of the UMEM are still bound to the queue, its two rings stay mapped, with their
-//! counters and the frames in them, and the next of those sockets that asks for its rings
+//! The fill and completion rings of a queue are driven by one socket at a time, at first the
+//! socket that set them up ([`XskSocket::fill`] is `None` on the others), which holds them
+//! directly (no lock, no shared pointer on the fast path). When that socket is dropped while
+//! other sockets of the UMEM are still bound to the queue, its two rings go back, mapped, to
+//! the queue's `DeviceQueue`, with their counters and the frames in them, and the next of
+//! those sockets that asks for its rings
 //! ([`XskSocket::fill`], [`XskSocket::completion`], [`XskSocket::rings`]) takes them over:
 //! receiving on the queue goes on, no frame is lost. (While the rings stay mapped, the kernel
 //! keeps the dropped socket itself alive — the mapping holds its file — so it leaves any
@@ -38,7 +42,7 @@
 //!
 //! Dropping a socket loses no frame: the frames on its rings (fill, RX unread, TX not sent,
 //! completion not taken, rolled-back batches) come back to the UMEM once the kernel has let
-//! go of the socket, and [`Umem::reclaim`] puts them on a [`FreeList`]. The UMEM's own
+//! go of the socket, and [`Umem::reclaim`] puts them on a [`FreeList`](crate::xsk::umem::FreeList). The UMEM's own
 //! socket, and a socket whose fill and completion rings stay for the other sockets of its
 //! queue, live on in the kernel: their frames come back with the queue's last socket, or —
 //! on the UMEM's own queue — from [`Umem::close`]. What cannot come back (traffic still
@@ -240,13 +244,13 @@ pub struct Rings<'a> {
 ///
 /// `Send` but not `Sync`: one thread drives a socket's rings (the rings are single-producer,
 /// single-consumer); move each socket of a shared UMEM to its own thread, with its own
-/// [`FreeList`] ([`FreeList::take`]).
+/// [`FreeList`](crate::xsk::umem::FreeList) ([`FreeList::take`](crate::xsk::umem::FreeList::take)).
 ///
 /// The rings are unmapped and the socket closed on drop — except fill and completion rings
 /// that other sockets of the queue still need (see "Sharing a UMEM" in the module docs). The
 /// first socket of a [`Umem`] is the UMEM's own socket: the kernel keeps it bound (and in any
 /// XSKMAP) until the `Umem`'s last handle is dropped too, and its fill and completion rings
-/// wait in the `Umem` for the next socket bound to the same queue.
+/// wait in the queue's `DeviceQueue` for the next socket bound to the same queue.
 #[derive(Debug)]
 pub struct XskSocket {
     pub(super) fill: Option<FillRing>,

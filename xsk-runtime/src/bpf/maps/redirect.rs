@@ -24,7 +24,7 @@ use crate::pod::from_bytes;
 /// (or bound to another queue or interface) is dropped — checked per packet, not at update
 /// time (tested on 6.18: the update succeeds). No kernel answers EINVAL for that; an EINVAL
 /// on an update (bad flags) still carries the "must be bound" hint
-/// ([`HINT_XSKMAP_UNBOUND`]) because old guides say so.
+/// ([`HINT_XSKMAP_UNBOUND`](crate::error::HINT_XSKMAP_UNBOUND)) because old guides say so.
 ///
 /// User space cannot read the map back (lookup fails with EOPNOTSUPP, which [`XskMap::get`]
 /// explains); delete works. A socket's entry disappears when the socket is closed.
