@@ -159,6 +159,7 @@
 //! which `clippy::undocumented_unsafe_blocks` (denied) enforces.
 #![deny(missing_docs)]
 #![deny(clippy::undocumented_unsafe_blocks)]
+#![warn(unnameable_types)]
 
 pub mod error;
 // The kernel ABI mirrors the kernel's headers whole; not every constant or call is used.

@@ -547,7 +547,8 @@ impl<R: RingMemory> Drop for ReadBatch<'_, R> {
 /// (RX, TX).
 #[derive(Debug)]
 pub struct MmapRing<T> {
-    map: Mmap,
+    /// The mapping the pointers below point into: unmapped when the ring is dropped.
+    _map: Mmap,
     producer: *const AtomicU32,
     consumer: *const AtomicU32,
     flags: *const AtomicU32,
@@ -562,7 +563,7 @@ unsafe impl<T: Send> Send for MmapRing<T> {}
 
 impl<T: Copy> MmapRing<T> {
     /// Takes over `map`, the mapping of a ring with `entries` entries laid out as `off` says.
-    pub fn new(map: Mmap, off: &XdpRingOffset, entries: u32) -> Result<MmapRing<T>> {
+    pub(crate) fn new(map: Mmap, off: &XdpRingOffset, entries: u32) -> Result<MmapRing<T>> {
         if !entries.is_power_of_two() {
             return Err(Error::invalid(format!(
                 "ring size {entries} is not a power of two"
@@ -590,7 +591,7 @@ impl<T: Copy> MmapRing<T> {
                 flags: base.add(off.flags as usize) as *const AtomicU32,
                 descs: base.add(off.desc as usize) as *mut T,
                 entries,
-                map,
+                _map: map,
                 _marker: PhantomData,
             }
         };
@@ -598,13 +599,8 @@ impl<T: Copy> MmapRing<T> {
     }
 
     /// The size in bytes a ring of `entries` entries needs to map (`desc` offset + entries).
-    pub fn map_len(off: &XdpRingOffset, entries: u32) -> usize {
+    pub(crate) fn map_len(off: &XdpRingOffset, entries: u32) -> usize {
         off.desc as usize + entries as usize * std::mem::size_of::<T>()
-    }
-
-    /// The mapping.
-    pub fn mapping(&self) -> &Mmap {
-        &self.map
     }
 }
 
