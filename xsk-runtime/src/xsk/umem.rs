@@ -14,7 +14,8 @@
 //! pushed into a fill or TX batch that was dropped unsubmitted, held by that ring until
 //! [`FillRing::reclaim`](crate::xsk::socket::FillRing::reclaim) /
 //! [`TxRing::reclaim`](crate::xsk::socket::TxRing::reclaim); or, in any ring of a socket that was
-//! dropped, held by the UMEM until [`Umem::reclaim`] / [`Umem::close`]). In this
+//! dropped, held by its queue's `DeviceQueue` or the UMEM until [`Umem::reclaim`] /
+//! [`Umem::close`]). In this
 //! crate a frame outside the kernel is a [`Frame`] value — neither `Copy` nor `Clone` — and the
 //! typed rings of [`crate::xsk::socket`] take `Frame`s by value when a frame goes to the kernel and
 //! give new ones back when the kernel returns it. So a frame cannot be queued twice, and a
@@ -207,6 +208,9 @@ struct UmemInner {
     /// The network namespace the UMEM's socket was created in (for error messages that name
     /// interfaces); `None` if /proc was not readable.
     netns: Option<OwnedFd>,
+    /// Whether the own socket is bound, the queues the UMEM's sockets are bound to (each the
+    /// owner of its fill and completion rings, see `xsk/queue.rs`), and the frames that came back from
+    /// closed sockets. No ring is kept here.
     state: Mutex<UmemState>,
 }
 
