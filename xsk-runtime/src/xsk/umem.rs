@@ -209,8 +209,8 @@ struct UmemInner {
     /// interfaces); `None` if /proc was not readable.
     netns: Option<OwnedFd>,
     /// Whether the own socket is bound, the queues the UMEM's sockets are bound to (each the
-    /// owner of its fill and completion rings, see `xsk/queue.rs`), and the frames that came back from
-    /// closed sockets. No ring is kept here.
+    /// owner of its fill and completion rings, see `xsk/queue.rs`), and the frames that came
+    /// back from closed sockets. No ring is kept here.
     state: Mutex<UmemState>,
 }
 
