@@ -202,13 +202,13 @@ impl Drop for FillBatch<'_> {
 }
 
 impl RxBatch<'_> {
-    /// Hands the frames of the packets not taken yet straight to `fill` (as many as it has
-    /// room for), without making an [`RxPacket`](super::umem::RxPacket) of each: the UMEM is checked once for the
-    /// batch, and each descriptor's address is masked to its frame and copied to the next
-    /// fill entry. Returns how many frames went into `fill`. The packets moved count as taken
-    /// (released by [`release`](RxBatch::release) or on drop), those that did not fit stay
-    /// for the iterator or the next `recv`. Nothing moves (0) if `fill` belongs to another
-    /// UMEM. See [`FillRing::refill_from_rx`] for the whole rxdrop step in one call.
+    /// Hands the frames of the packets not taken yet straight to `fill` (as many as it has room
+    /// for), without making an [`RxPacket`](super::umem::RxPacket) of each: the UMEM is checked
+    /// once for the batch, and each descriptor's address is masked to its frame and copied to the
+    /// next fill entry. Returns how many frames went into `fill`. The packets moved count as taken
+    /// (released by [`release`](RxBatch::release) or on drop), those that did not fit stay for the
+    /// iterator or the next `recv`. Nothing moves (0) if `fill` belongs to another UMEM. See
+    /// [`FillRing::refill_from_rx`] for the whole rxdrop step in one call.
     ///
     /// Frame ownership is as with `next` + [`FillBatch::push`]: a frame goes from the RX
     /// ring into the fill batch, so it is published by [`FillBatch::submit`] or, if the fill

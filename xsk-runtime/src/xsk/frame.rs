@@ -12,8 +12,9 @@ use std::fmt;
 use crate::error::{Error, Result};
 use crate::sys::mmap::Mmap;
 
-/// One frame of a [`Umem`](crate::xsk::umem::Umem), owned: whoever holds the `Frame` may read and write its bytes
-/// ([`Umem::frame_mut`](crate::xsk::umem::Umem::frame_mut)) and nobody else may, including the kernel.
+/// One frame of a [`Umem`](crate::xsk::umem::Umem), owned: whoever holds the `Frame` may read and
+/// write its bytes ([`Umem::frame_mut`](crate::xsk::umem::Umem::frame_mut)) and nobody else may,
+/// including the kernel.
 ///
 /// Not `Copy`, not `Clone`: a frame goes to the kernel by moving its `Frame` into a ring, and
 /// comes back as a new `Frame` from the RX or completion ring.

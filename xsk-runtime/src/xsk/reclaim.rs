@@ -15,13 +15,13 @@
 //!    calls return, after it has finished any packet in flight);
 //! 3. keeps the frames in the UMEM until [`Umem::reclaim`] puts them on a [`FreeList`].
 //!
-//! Two kinds of socket stay alive in the kernel after their [`XskSocket`] is dropped, and so
-//! do their frames: the UMEM's own socket (its fd lives as long as the [`Umem`]), and a socket
-//! whose fill and completion rings were left to the other sockets of its queue (their mappings
-//! hold its file). Their RX and TX rings are kept mapped in the queue's [`DeviceQueue`](super::queue) ("retired"): received
-//! packets are taken back by [`Umem::reclaim`] (it consumes those RX rings, and the completion
-//! ring of a queue whose rings wait for a new socket, as their consumer), the rest when the
-//! queue's last socket is dropped — or, for the UMEM's own queue, by [`Umem::close`].
+//! Two kinds of socket stay alive in the kernel after their [`XskSocket`] is dropped, and so do
+//! their frames: the UMEM's own socket (its fd lives as long as the [`Umem`]), and a socket whose
+//! fill and completion rings were left to the other sockets of its queue (their mappings hold its
+//! file). Their RX and TX rings are kept mapped in the queue's [`DeviceQueue`](super::queue)
+//! ("retired"): received packets are taken back by [`Umem::reclaim`] (it consumes those RX rings,
+//! and the completion ring of a queue whose rings wait for a new socket, as their consumer), the
+//! rest when the queue's last socket is dropped — or, for the UMEM's own queue, by [`Umem::close`].
 //!
 //! What cannot come back: frames the kernel took from the fill ring and then failed to
 //! deliver (an RX ring that overflowed) sit in the kernel's own free list and die with the

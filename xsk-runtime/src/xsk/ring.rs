@@ -23,8 +23,9 @@
 //! releases with [`ReadBatch::release`] and rolls back (leaves the entries in the ring) when
 //! dropped. Nothing on this path allocates or makes a system call.
 //!
-//! These raw rings move plain values (`u64` addresses, [`XdpDesc`](crate::abi::XdpDesc)); the typed rings of
-//! [`crate::xsk::socket`] wrap them so that UMEM frames move as owned [`crate::xsk::umem::Frame`]s.
+//! These raw rings move plain values (`u64` addresses, [`XdpDesc`](crate::abi::XdpDesc)); the typed
+//! rings of [`crate::xsk::socket`] wrap them so that UMEM frames move as owned
+//! [`crate::xsk::umem::Frame`]s.
 
 use std::marker::PhantomData;
 use std::sync::atomic::{AtomicU32, Ordering};

@@ -10,11 +10,12 @@
 //! | TX | produces | consumes | packets to send | [`TxRing`] |
 //! | completion | consumes | produces | frames whose packets were sent | [`CompletionRing`] |
 //!
-//! Fill and completion belong to the queue: one pair per (UMEM, interface, queue), owned by
-//! the queue's `DeviceQueue` (`xsk/queue.rs`) that every socket of the queue references; RX
-//! and TX belong to the socket. The typed rings (one file each: `xsk/fill.rs`,
-//! `xsk/completion.rs`, `xsk/rx.rs`, `xsk/tx.rs`) move [`Frame`](crate::xsk::umem::Frame)s by value (see [`crate::xsk::umem`] on frame ownership) and keep
-//! counters ([`FrameCounters`]) of what went through them.
+//! Fill and completion belong to the queue: one pair per (UMEM, interface, queue), owned by the
+//! queue's `DeviceQueue` (`xsk/queue.rs`) that every socket of the queue references; RX and TX
+//! belong to the socket. The typed rings (one file each: `xsk/fill.rs`, `xsk/completion.rs`,
+//! `xsk/rx.rs`, `xsk/tx.rs`) move [`Frame`](crate::xsk::umem::Frame)s by value (see
+//! [`crate::xsk::umem`] on frame ownership) and keep counters ([`FrameCounters`]) of what went
+//! through them.
 //!
 //! # Sharing a UMEM (`XDP_SHARED_UMEM`)
 //!
@@ -41,12 +42,12 @@
 //! # Closing a socket
 //!
 //! Dropping a socket loses no frame: the frames on its rings (fill, RX unread, TX not sent,
-//! completion not taken, rolled-back batches) come back to the UMEM once the kernel has let
-//! go of the socket, and [`Umem::reclaim`] puts them on a [`FreeList`](crate::xsk::umem::FreeList). The UMEM's own
-//! socket, and a socket whose fill and completion rings stay for the other sockets of its
-//! queue, live on in the kernel: their frames come back with the queue's last socket, or —
-//! on the UMEM's own queue — from [`Umem::close`]. What cannot come back (traffic still
-//! flowing during the close) is listed at [`Umem::reclaim`].
+//! completion not taken, rolled-back batches) come back to the UMEM once the kernel has let go of
+//! the socket, and [`Umem::reclaim`] puts them on a [`FreeList`](crate::xsk::umem::FreeList). The
+//! UMEM's own socket, and a socket whose fill and completion rings stay for the other sockets of
+//! its queue, live on in the kernel: their frames come back with the queue's last socket, or — on
+//! the UMEM's own queue — from [`Umem::close`]. What cannot come back (traffic still flowing during
+//! the close) is listed at [`Umem::reclaim`].
 //!
 //! # Wake-ups (`need_wakeup`, kernel 5.4)
 //!

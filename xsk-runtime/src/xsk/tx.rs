@@ -92,8 +92,9 @@ impl TxRing {
 /// Reserved TX ring entries: a transaction. [`push`](TxBatch::push) moves a frame in with the
 /// span to send; [`submit`](TxBatch::submit) publishes (then [`TxRing::kick_if_needed`]).
 ///
-/// Dropping the batch without `submit` rolls it back like a [`FillBatch`](super::socket::FillBatch): nothing is sent,
-/// and the frames pushed wait on the [`TxRing`] for [`TxRing::reclaim`].
+/// Dropping the batch without `submit` rolls it back like a
+/// [`FillBatch`](super::socket::FillBatch): nothing is sent, and the frames pushed wait on the
+/// [`TxRing`] for [`TxRing::reclaim`].
 #[must_use = "a TxBatch sends nothing unless submitted; dropping it rolls back"]
 #[derive(Debug)]
 pub struct TxBatch<'a> {

@@ -9,20 +9,19 @@
 //!
 //! # Frame ownership
 //!
-//! At every moment a frame is in exactly one place: the [`FreeList`], the fill ring, the kernel
-//! (a packet being received or sent), an RX batch, the TX ring, or the completion ring (or,
-//! pushed into a fill or TX batch that was dropped unsubmitted, held by that ring until
+//! At every moment a frame is in exactly one place: the [`FreeList`], the fill ring, the kernel (a
+//! packet being received or sent), an RX batch, the TX ring, or the completion ring (or, pushed
+//! into a fill or TX batch that was dropped unsubmitted, held by that ring until
 //! [`FillRing::reclaim`](crate::xsk::socket::FillRing::reclaim) /
 //! [`TxRing::reclaim`](crate::xsk::socket::TxRing::reclaim); or, in any ring of a socket that was
 //! dropped, held by its queue's `DeviceQueue` or the UMEM until [`Umem::reclaim`] /
-//! [`Umem::close`]). In this
-//! crate a frame outside the kernel is a [`Frame`] value — neither `Copy` nor `Clone` — and the
-//! typed rings of [`crate::xsk::socket`] take `Frame`s by value when a frame goes to the kernel and
-//! give new ones back when the kernel returns it. So a frame cannot be queued twice, and a
-//! frame's bytes can be written only through a `&mut Frame` ([`Umem::frame_mut`]), i.e. only by
-//! its one owner. A `Frame` that is dropped is lost until the UMEM is dropped; the counters
-//! ([`FreeList::len`], [`crate::xsk::socket::FrameCounters`]) let a test prove that every frame came
-//! home.
+//! [`Umem::close`]). In this crate a frame outside the kernel is a [`Frame`] value — neither `Copy`
+//! nor `Clone` — and the typed rings of [`crate::xsk::socket`] take `Frame`s by value when a frame
+//! goes to the kernel and give new ones back when the kernel returns it. So a frame cannot be
+//! queued twice, and a frame's bytes can be written only through a `&mut Frame`
+//! ([`Umem::frame_mut`]), i.e. only by its one owner. A `Frame` that is dropped is lost until the
+//! UMEM is dropped; the counters ([`FreeList::len`], [`crate::xsk::socket::FrameCounters`]) let a
+//! test prove that every frame came home.
 //!
 //! The bytes of a frame are reached only through [`Umem::frame`], [`Umem::frame_mut`],
 //! [`Umem::packet`] and [`Umem::packet_mut`], which borrow the `Frame`; the pointer work behind
