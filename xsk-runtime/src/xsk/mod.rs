@@ -11,6 +11,7 @@
 //!  batch       what the typed rings share (batch methods, wake-ups)
 //!  rx, completion, fill, tx
 //!              the four typed rings: Frames move by value
+//!  setup       SocketConfig, BindMode, ring sizes and mappings, bind errors explained
 //!  socket      XskSocket: bind to (ifindex, queue), wake-ups, statistics, shared UMEM
 //!  reclaim     closing: a dropped socket's frames come back (Umem::reclaim / close)
 //!  interface   XskInterface: UMEM + a socket per queue + XSKMAP + program + attachment
@@ -25,6 +26,7 @@ mod queue;
 mod reclaim;
 pub mod ring;
 mod rx;
+mod setup;
 pub mod socket;
 mod tx;
 pub mod umem;
