@@ -45,7 +45,7 @@
 //! | [`xsk::umem`] | [`Umem`](umem::Umem) (memory + registration), [`FreeList`](umem::FreeList), [`RxPacket`](umem::RxPacket) |
 //! | `xsk/queue.rs` | `DeviceQueue`: the per-(ifindex, queue) owner of a UMEM's fill and completion rings, shared by the sockets of the queue |
 //! | `xsk/{fill,completion,rx,tx}.rs` | the four typed rings and their batches (re-exported by [`xsk::socket`]) |
-//! | [`xsk::socket`] | [`XskSocket`](socket::XskSocket): bind, wake-ups, statistics, shared UMEM; `xsk/reclaim.rs`: no frame lost on close |
+//! | [`xsk::socket`] | [`XskSocket`](socket::XskSocket): bind, wake-ups, statistics, shared UMEM; `xsk/setup.rs`: [`SocketConfig`](socket::SocketConfig) and ring setup; `xsk/reclaim.rs`: no frame lost on close |
 //! | [`xsk::interface`] | [`XskInterface`]: the guides' whole AF_XDP setup in one call, torn down on drop |
 //! | [`abi`] | the few kernel structs and constants users meet ([`XdpDesc`](abi::XdpDesc), statistics, `XDP_FLAGS_*`) |
 //! | [`os`] | safe OS helpers: interface indexes, queue counts, network namespaces, memlock, bpffs |
