@@ -86,7 +86,7 @@ pub fn iface_mac(name: &str) -> Option<[u8; 6]> {
 /// The RX queue count of interface `name` (`ethtool -l`, else the `rx-N` entries of sysfs,
 /// else 1).
 pub fn iface_rx_queues(name: &str) -> u32 {
-    if let Some((rx, _, combined)) = xsk_runtime::sys::xdp::channel_counts(name) {
+    if let Some((rx, _, combined)) = xsk_runtime::os::channel_counts(name) {
         let n = rx.max(combined);
         if n > 0 {
             return n;

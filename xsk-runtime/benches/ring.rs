@@ -19,8 +19,8 @@ use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::Arc;
 use std::time::Instant;
 
+use xsk_runtime::abi::XdpDesc;
 use xsk_runtime::ring::{Consumer, Producer, RingMemory};
-use xsk_runtime::sys::xdp::XdpDesc;
 
 #[repr(C, align(64))]
 struct Line(AtomicU32);

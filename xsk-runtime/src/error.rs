@@ -31,7 +31,7 @@ pub const HINT_PRIVILEGES: &str =
 pub const HINT_PRIVILEGES_OR_MEMLOCK: &str =
     "needs CAP_BPF and CAP_NET_ADMIN (CAP_SYS_ADMIN before kernel 5.8), or root; \
      on kernels before 5.11 EPERM also means RLIMIT_MEMLOCK is too low \
-     (ulimit -l unlimited, or xsk_runtime::sys::remove_memlock_limit())";
+     (ulimit -l unlimited, or xsk_runtime::os::remove_memlock_limit())";
 
 /// The hint for an EINVAL when a socket is added to an XSKMAP.
 pub const HINT_XSKMAP_UNBOUND: &str =
@@ -41,7 +41,7 @@ pub const HINT_XSKMAP_UNBOUND: &str =
 /// The hint for ENOMEM/EPERM on kernels that charge BPF memory to `RLIMIT_MEMLOCK`.
 pub const HINT_MEMLOCK: &str =
     "out of memory; kernels before 5.11 charge BPF maps and programs to \
-     RLIMIT_MEMLOCK: raise it (ulimit -l unlimited, or xsk_runtime::sys::remove_memlock_limit())";
+     RLIMIT_MEMLOCK: raise it (ulimit -l unlimited, or xsk_runtime::os::remove_memlock_limit())";
 
 /// The error of every fallible operation in `xsk-runtime`.
 #[derive(Debug)]

@@ -9,17 +9,21 @@
 //!
 //! # Data flow
 //!
+//! Two halves with one seam: [`bpf`] takes a program from its spec to an attached program,
+//! [`xsk`] moves packets between the kernel and user space; [`xsk::interface`] joins them.
+//!
 //! ```text
 //!  MapSpec / ProgramSpec (defmap!/defprogram!, ebpf_dsl::asm, the builder API)
 //!     │
-//!     ▼
-//!  Loader ─► create maps ─► relocate map fds ─► BPF_PROG_LOAD ─► Loaded: maps and programs by name
-//!     │                                                              │
-//!     │                       Program::test_run / run_live_frames ◄──┤  (BPF_PROG_TEST_RUN)
-//!     │                       XdpAttachment::attach ◄────────────────┘  (bpf_link, or IFLA_XDP)
-//!     ▼
-//!  Umem::new (XDP_UMEM_REG) ─► XskSocket::bind (ring sizes, mmap, bind to (ifindex, queue))
-//!     ─► XskMap::set(queue, socket)      ── XskInterface::open does all of it in one call
+//!     ▼  bpf/
+//!  maps/ (create) ─► program (relocate map fds, BPF_PROG_LOAD) ─► loader: Loaded, by name
+//!     │                                                               │
+//!     │                        test_run: Program::test_run / run_live_frames ◄──┤
+//!     │                        attach: XdpAttachment (bpf_link, or IFLA_XDP) ◄──┘   pin, features
+//!     ▼  xsk/
+//!  umem: Umem::new (memory + XDP_UMEM_REG) ─► queue: DeviceQueue per (ifindex, queue), owner
+//!     of its fill + completion rings ─► socket: XskSocket::bind (RX/TX rings, bind)
+//!     ─► XskMap::set(queue, socket)      ── interface: XskInterface::open does all of it
 //!
 //!  rx: FillRing::fill_from ─► RxRing::recv (peek) ─► process ─► release ─► refill
 //!  tx: TxRing::reserve ─► push ─► submit ─► kick_if_needed ─► CompletionRing::complete_into
@@ -29,19 +33,28 @@
 //!
 //! | module | what it holds |
 //! |---|---|
-//! | [`maps`] | [`Map`](maps::Map) (any map spec; update flags, lookup, delete, keys, batches) and the typed wrappers `Array`, `HashMap`, `XskMap`, `DevMap`, `CpuMap`, `ProgArray` |
-//! | [`program`] | map-fd relocation, [`Program`] loading with the verifier-log policy, the [`Loader`] that creates and relocates a whole set and hands back handles by name |
-//! | [`attach`] | [`XdpAttachment`](attach::XdpAttachment): attach (bpf_link, or netlink in generic/driver/offload mode), replace, query, detach on drop, pin |
-//! | [`test_run`] | `BPF_PROG_TEST_RUN`: verdict, output packet, ns per run; live frames (a packet generator) |
-//! | [`pin`] | bpffs: mount if missing, pin and open maps and programs |
-//! | [`features`] | what this kernel supports, found by asking it |
-//! | [`umem`] | [`Umem`](umem::Umem), [`Frame`](umem::Frame) ownership, [`FreeList`](umem::FreeList) |
-//! | [`ring`] | the single-producer/single-consumer ring protocol (libxdp's), as RAII batches |
-//! | [`socket`] | [`XskSocket`](socket::XskSocket) and its typed fill/RX/TX/completion rings, wake-ups, statistics, shared UMEM |
-//! | [`xsk`] | [`XskInterface`]: the guides' whole AF_XDP setup in one call, torn down on drop |
+//! | [`bpf::maps`] | [`Map`](maps::Map) (any map spec; update flags, lookup, delete, keys) and, one file per kind, batch operations, `Array`, `HashMap`, the redirect maps `XskMap`, `DevMap`, `CpuMap`, and `ProgArray` |
+//! | [`bpf::program`] | map-fd relocation, [`Program`] loading with the verifier-log policy |
+//! | [`bpf::loader`] | the [`Loader`] that creates and relocates a whole set and hands back handles by name ([`Loaded`]) |
+//! | [`bpf::attach`] | [`XdpAttachment`](attach::XdpAttachment): attach (bpf_link, or netlink in generic/driver/offload mode), replace, query, detach on drop, pin |
+//! | [`bpf::test_run`] | `BPF_PROG_TEST_RUN`: verdict, output packet, ns per run; live frames (a packet generator) |
+//! | [`bpf::pin`] | bpffs: mount if missing, pin and open maps and programs |
+//! | [`bpf::features`] | what this kernel supports, found by asking it |
+//! | [`xsk::ring`] | the single-producer/single-consumer ring protocol (libxdp's), as RAII batches |
+//! | [`xsk::frame`] | the UMEM's memory as owned [`Frame`](umem::Frame) tokens |
+//! | [`xsk::umem`] | [`Umem`](umem::Umem) (memory + registration), [`FreeList`](umem::FreeList), [`RxPacket`](umem::RxPacket) |
+//! | `xsk/queue.rs` | `DeviceQueue`: the per-(ifindex, queue) owner of a UMEM's fill and completion rings, shared by the sockets of the queue |
+//! | `xsk/{fill,completion,rx,tx}.rs` | the four typed rings and their batches (re-exported by [`xsk::socket`]) |
+//! | [`xsk::socket`] | [`XskSocket`](socket::XskSocket): bind, wake-ups, statistics, shared UMEM; `xsk/setup.rs`: [`SocketConfig`](socket::SocketConfig) and ring setup; `xsk/reclaim.rs`: no frame lost on close |
+//! | [`xsk::interface`] | [`XskInterface`]: the guides' whole AF_XDP setup in one call, torn down on drop |
+//! | [`abi`] | the few kernel structs and constants users meet ([`XdpDesc`](abi::XdpDesc), statistics, `XDP_FLAGS_*`) |
+//! | [`os`] | safe OS helpers: interface indexes, queue counts, network namespaces, memlock, bpffs |
 //! | [`pod`] | the [`Pod`](pod::Pod) trait for typed map keys and values |
-//! | [`sys`] | every raw system call and `#[repr(C)]` kernel struct |
 //! | [`error`] | the crate's one [`Error`] type |
+//! | `sys` (private) | every raw system call and `#[repr(C)]` kernel struct: `bpf(2)`, netlink, AF_XDP sockets, `mmap`, the ethtool ioctl |
+//!
+//! The old flat paths (`xsk_runtime::maps`, `program`, `attach`, `test_run`, `pin`,
+//! `features`, `umem`, `socket`, `ring`) stay as re-exports of the modules above.
 //!
 //! # Example
 //!
@@ -116,7 +129,7 @@
 //! | batch map operations | 5.6 | [`maps::Map::lookup_batch`] |
 //! | bpf_link for XDP | 5.9 | [`attach`] |
 //! | shared UMEM across queues and interfaces; unbound sockets accepted in an XSKMAP | 5.10 | [`socket`], [`maps::XskMap`] |
-//! | busy polling for AF_XDP; BPF memory no longer charged to `RLIMIT_MEMLOCK` | 5.11 | [`socket::BusyPoll`], [`sys::remove_memlock_limit`] |
+//! | busy polling for AF_XDP; BPF memory no longer charged to `RLIMIT_MEMLOCK` | 5.11 | [`socket::BusyPoll`], [`os::remove_memlock_limit`] |
 //! | `xdp_md` context in test runs | 5.15 | [`test_run`] |
 //! | live frames (`BPF_F_TEST_XDP_LIVE_FRAMES`), multi-buffer XDP programs | 5.18 | [`test_run`], [`program::BPF_F_XDP_HAS_FRAGS`] |
 //! | multi-buffer AF_XDP (`XDP_USE_SG`) | 6.6 | [`socket::SocketConfig::multi_buffer`] |
@@ -139,25 +152,27 @@
 //!
 //! # Safety
 //!
-//! `unsafe` lives only in [`sys`] (system calls, kernel structs, the UMEM's frame memory),
-//! [`ring`] (the shared ring memory) and [`pod`] (byte views of plain-old-data values); every
-//! block carries a `// SAFETY:` note.
+//! `unsafe` lives only in the private `sys` module (system calls, kernel structs, mappings),
+//! [`xsk::frame`] (the UMEM's frame memory), [`xsk::ring`] (the shared ring memory) and
+//! [`pod`] (byte views of plain-old-data values); every block carries a `// SAFETY:` note,
+//! which `clippy::undocumented_unsafe_blocks` (denied) enforces.
 #![deny(missing_docs)]
+#![deny(clippy::undocumented_unsafe_blocks)]
+#![warn(unnameable_types)]
 
 pub mod error;
-pub mod sys;
+// The kernel ABI mirrors the kernel's headers whole; not every constant or call is used.
+#[allow(dead_code)]
+pub(crate) mod sys;
+
+pub mod abi;
+pub mod os;
 
 pub use error::{Error, Result};
-pub mod maps;
+pub mod bpf;
 pub mod pod;
-pub mod program;
-pub mod ring;
-pub mod socket;
-pub mod umem;
 pub mod xsk;
-pub use program::{Loaded, Loader, Program};
-pub use xsk::XskInterface;
-pub mod attach;
-pub mod features;
-pub mod pin;
-pub mod test_run;
+pub use bpf::loader::{Loaded, Loader};
+pub use bpf::program::Program;
+pub use bpf::{attach, features, maps, pin, program, test_run};
+pub use xsk::{ring, socket, umem, XskInterface};

@@ -291,7 +291,7 @@ fn child_hold_link(spec: &str) -> ! {
     let (ns, iface) = spec.split_once(':').unwrap();
     let fd = std::fs::File::open(format!("/run/netns/{ns}")).unwrap();
     // Only this (main test) thread moves; the process has nothing else to do.
-    xsk_runtime::sys::setns_net(std::os::fd::AsFd::as_fd(&fd)).unwrap();
+    xsk_runtime::os::setns_net(std::os::fd::AsFd::as_fd(&fd)).unwrap();
     let p = pass_prog("held_by_child");
     let att = p.attach_xdp(iface).unwrap();
     // Straight to fd 1, past the test harness's output capture.

@@ -28,7 +28,7 @@ fn child() -> ! {
     let prog =
         xsk_runtime::Program::load(&common::asm("unpriv", "r0 = XDP_PASS\nexit", vec![]), &[]);
     println!("PROG {}", describe(prog.map(|_| ())));
-    let sock = xsk_runtime::sys::xdp::xsk_socket();
+    let sock = xsk_runtime::os::xsk_socket();
     println!("XSK {}", describe(sock.map(|_| ())));
     std::process::exit(0);
 }

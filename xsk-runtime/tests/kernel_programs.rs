@@ -285,7 +285,7 @@ fn ensure_bpffs_mounts_one_where_there_is_none() {
         "child: {stdout}\n{stderr}"
     );
     // Not mounted here (the child's mount namespace is gone).
-    assert!(!xsk_runtime::sys::is_bpffs(&dir).unwrap_or(false));
+    assert!(!xsk_runtime::os::is_bpffs(&dir).unwrap_or(false));
 }
 
 kernel_tests! {

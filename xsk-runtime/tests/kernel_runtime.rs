@@ -36,7 +36,7 @@ fn veth_pair_traffic_and_cleanup() {
     assert_eq!(&buf[..n], b"ping");
     assert_eq!(from.ip(), std::net::IpAddr::V4(RIGHT_IPV4));
     // The host namespace does not see the interfaces.
-    assert!(xsk_runtime::sys::if_nametoindex(&pair.left.name).is_err());
+    assert!(xsk_runtime::os::if_nametoindex(&pair.left.name).is_err());
     drop(rx);
     drop(pair);
     let list = xsk_testkit::netns::ip(&["netns", "list"]).unwrap();

@@ -167,7 +167,7 @@ fn redirect_seed_passes_on_an_empty_slot_and_drops_on_an_unbound_socket() {
     let got = common::recv_up_to(&sink, 5, Duration::from_secs(5));
     assert_eq!(got.len(), 5, "an empty slot passes to the stack");
     // 2. An unbound AF_XDP socket in the slot (accepted by this kernel).
-    let unbound = xsk_runtime::sys::xdp::xsk_socket().unwrap();
+    let unbound = xsk_runtime::os::xsk_socket().unwrap();
     use std::os::fd::AsFd;
     xsks.set(0, unbound.as_fd()).unwrap();
     send(2, 5);

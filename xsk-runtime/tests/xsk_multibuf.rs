@@ -10,9 +10,9 @@ use std::net::UdpSocket;
 use std::time::{Duration, Instant};
 
 use xsk_common::*;
+use xsk_runtime::abi::XDP_PKT_CONTD;
 use xsk_runtime::program::{LoadOptions, BPF_F_XDP_HAS_FRAGS};
 use xsk_runtime::socket::{BindMode, SocketConfig, XskSocket};
-use xsk_runtime::sys::xdp::XDP_PKT_CONTD;
 use xsk_runtime::xsk::{Queues, RedirectProgram, XskInterfaceConfig};
 use xsk_testkit::netns::{VethPair, LEFT_IPV4};
 

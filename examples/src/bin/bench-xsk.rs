@@ -302,7 +302,7 @@ fn packet(len: usize) -> Vec<u8> {
 }
 
 fn txonly(o: &Opts) -> xsk_runtime::Result<()> {
-    let ifindex = xsk_runtime::sys::if_nametoindex(&o.iface)?;
+    let ifindex = xsk_runtime::os::if_nametoindex(&o.iface)?;
     let (umem, mut free) = Umem::new(&UmemConfig {
         frame_size: FRAME_SIZE,
         frame_count: FRAMES,

@@ -125,7 +125,7 @@ fn run() -> Result<()> {
     };
     let (ifindex, default_src, default_dst) = match (&iface, &sandbox) {
         (Some(name), _) => (
-            xsk_runtime::sys::if_nametoindex(name).context(format!("interface {name}"))?,
+            xsk_runtime::os::if_nametoindex(name).context(format!("interface {name}"))?,
             iface_mac(name).unwrap_or([2, 0, 0, 0, 0, 1]),
             [2, 0, 0, 0, 0, 2],
         ),
@@ -158,7 +158,7 @@ fn run() -> Result<()> {
         Some(out) => Some(
             match &sandbox {
                 Some(sb) => sb.pair.right.ns.ifindex(out),
-                None => xsk_runtime::sys::if_nametoindex(out),
+                None => xsk_runtime::os::if_nametoindex(out),
             }
             .context(format!("--redirect interface {out}"))?,
         ),

@@ -4,14 +4,16 @@
 //! block in this module tree carries a `// SAFETY:` note on the line above it.
 //!
 //! - [`bpf`]: the `bpf(2)` system call, its `union bpf_attr` members as one struct per command.
-//! - [`frame`]: the UMEM's packet memory, lent out chunk by chunk to the holder of a
-//!   [`frame::Frame`].
+//! - [`mmap`]: memory mappings (the UMEM's memory, the rings), unmapped on drop.
+//! - [`xdp`]: the AF_XDP socket ABI (`<linux/if_xdp.h>`) and its system calls.
+//! - [`ethtool`]: an interface's queue counts (`SIOCETHTOOL`, `ETHTOOL_GCHANNELS`).
 //! - [`netlink`]: an rtnetlink socket, used to attach XDP programs with `IFLA_XDP` and to query
 //!   what is attached.
 //! - this module: interface names and indexes, network namespaces (`setns`), mounting bpffs.
 
 pub mod bpf;
-pub mod frame;
+pub mod ethtool;
+pub mod mmap;
 pub mod netlink;
 pub mod xdp;
 

@@ -1,10 +1,10 @@
 //! The AF_XDP kernel ABI: the `#[repr(C)]` structures and constants of `<linux/if_xdp.h>`, and
-//! the raw system calls an XDP socket needs (`socket`, `setsockopt`/`getsockopt`, `mmap`, `bind`,
-//! `sendto`, `recvfrom`, `poll`).
+//! the raw system calls an XDP socket needs (`socket`, `setsockopt`/`getsockopt`, `bind`,
+//! `sendto`, `recvfrom`, `poll`; its rings are mapped by [`super::mmap`]).
 //!
 //! Values are those of the kernel's UAPI header `include/uapi/linux/if_xdp.h` (checked against
 //! the 6.x header); sizes are checked by `const` assertions. The safe layers on top are
-//! [`crate::umem`], [`crate::ring`] and [`crate::socket`].
+//! [`crate::xsk::umem`], [`crate::xsk::ring`] and [`crate::xsk::socket`].
 //!
 //! # `struct xdp_umem_reg` across kernel versions
 //!
@@ -17,7 +17,6 @@
 
 use std::mem::{size_of, MaybeUninit};
 use std::os::fd::{AsRawFd, BorrowedFd, FromRawFd, OwnedFd, RawFd};
-use std::ptr::NonNull;
 
 use crate::error::{last_errno, Error, Result};
 
@@ -491,185 +490,6 @@ pub fn poll(fd: BorrowedFd<'_>, events: i16, timeout_ms: i32) -> Result<i16> {
         if errno != libc::EINTR {
             return Err(Error::io("poll(AF_XDP socket)", errno));
         }
-    }
-}
-
-/// `struct ethtool_channels` of `<linux/ethtool.h>`.
-#[repr(C)]
-#[derive(Debug, Clone, Copy, Default)]
-struct EthtoolChannels {
-    cmd: u32,
-    max_rx: u32,
-    max_tx: u32,
-    max_other: u32,
-    max_combined: u32,
-    rx_count: u32,
-    tx_count: u32,
-    other_count: u32,
-    combined_count: u32,
-}
-const _: () = assert!(size_of::<EthtoolChannels>() == 36);
-
-/// `ETHTOOL_GCHANNELS`.
-const ETHTOOL_GCHANNELS: u32 = 0x3c;
-/// `SIOCETHTOOL`.
-const SIOCETHTOOL: libc::c_ulong = 0x8946;
-
-/// The queue counts of an interface as `ethtool -l` shows them: (RX, TX, combined). `None`
-/// if the driver does not report them (`ETHTOOL_GCHANNELS` unsupported).
-pub fn channel_counts(ifname: &str) -> Option<(u32, u32, u32)> {
-    if ifname.is_empty() || ifname.len() >= libc::IF_NAMESIZE {
-        return None;
-    }
-    // SAFETY: socket(2) takes no pointers; the result is checked.
-    let raw = unsafe { libc::socket(libc::AF_INET, libc::SOCK_DGRAM | libc::SOCK_CLOEXEC, 0) };
-    if raw < 0 {
-        return None;
-    }
-    // SAFETY: `raw` is a fresh descriptor nobody else owns.
-    let sock = unsafe { OwnedFd::from_raw_fd(raw) };
-    let mut ch = EthtoolChannels {
-        cmd: ETHTOOL_GCHANNELS,
-        ..Default::default()
-    };
-    // SAFETY: ifreq is plain old data; all-zero is a valid value.
-    let mut ifr: libc::ifreq = unsafe { std::mem::zeroed() };
-    for (dst, src) in ifr.ifr_name.iter_mut().zip(ifname.bytes()) {
-        *dst = src as libc::c_char;
-    }
-    ifr.ifr_ifru.ifru_data = (&mut ch as *mut EthtoolChannels).cast();
-    // SAFETY: `ifr` names the interface and points at `ch`, which outlives the call and has
-    // the size ETHTOOL_GCHANNELS writes.
-    let rc = unsafe { libc::ioctl(sock.as_raw_fd(), SIOCETHTOOL as _, &mut ifr) };
-    if rc < 0 {
-        return None;
-    }
-    Some((ch.rx_count, ch.tx_count, ch.combined_count))
-}
-
-/// A memory mapping, unmapped on drop.
-#[derive(Debug)]
-pub struct Mmap {
-    ptr: NonNull<u8>,
-    len: usize,
-}
-
-// SAFETY: the mapping is plain memory; who may touch which bytes is decided by the owners of
-// the mapping (the UMEM's frame ownership, the rings' producer/consumer protocol).
-unsafe impl Send for Mmap {}
-// SAFETY: as above; `Mmap` itself only hands out the base pointer.
-unsafe impl Sync for Mmap {}
-
-impl Mmap {
-    /// An anonymous private mapping of `len` bytes, pre-faulted (`MAP_POPULATE`); with
-    /// `huge_pages`, backed by huge pages (`MAP_HUGETLB`, which needs reserved huge pages:
-    /// `/proc/sys/vm/nr_hugepages`).
-    pub fn anonymous(len: usize, huge_pages: bool) -> Result<Mmap> {
-        if len == 0 {
-            return Err(Error::invalid("a mapping of 0 bytes"));
-        }
-        let mut flags = libc::MAP_PRIVATE | libc::MAP_ANONYMOUS | libc::MAP_POPULATE;
-        if huge_pages {
-            flags |= libc::MAP_HUGETLB;
-        }
-        // SAFETY: an anonymous mapping at an address of the kernel's choice touches no
-        // existing memory.
-        let p = unsafe {
-            libc::mmap(
-                std::ptr::null_mut(),
-                len,
-                libc::PROT_READ | libc::PROT_WRITE,
-                flags,
-                -1,
-                0,
-            )
-        };
-        if p == libc::MAP_FAILED {
-            let errno = last_errno();
-            return Err(if huge_pages {
-                Error::io_hint(
-                    "mmap(MAP_HUGETLB) for the UMEM",
-                    errno,
-                    "no huge pages available: reserve some (echo 512 > /proc/sys/vm/nr_hugepages) \
-                     or create the UMEM without huge pages",
-                )
-            } else {
-                Error::io("mmap for the UMEM", errno)
-            });
-        }
-        Ok(Mmap {
-            // SAFETY: mmap returned a non-failed, hence non-null, address.
-            ptr: unsafe { NonNull::new_unchecked(p.cast()) },
-            len,
-        })
-    }
-
-    /// A shared mapping of `len` bytes of an XDP socket's ring at page offset `pgoff`
-    /// (`XDP_PGOFF_RX_RING`, ...).
-    ///
-    /// Crate-private: a ring mapped outside the typed rings of [`crate::socket`] could hand
-    /// the kernel a frame that a [`crate::umem::Frame`] still owns.
-    pub(crate) fn ring(
-        fd: BorrowedFd<'_>,
-        len: usize,
-        pgoff: i64,
-        op: &'static str,
-    ) -> Result<Mmap> {
-        // SAFETY: a shared mapping of the socket at an address of the kernel's choice touches
-        // no existing memory.
-        let p = unsafe {
-            libc::mmap(
-                std::ptr::null_mut(),
-                len,
-                libc::PROT_READ | libc::PROT_WRITE,
-                libc::MAP_SHARED | libc::MAP_POPULATE,
-                fd.as_raw_fd(),
-                pgoff,
-            )
-        };
-        if p == libc::MAP_FAILED {
-            return Err(Error::io(op, last_errno()));
-        }
-        Ok(Mmap {
-            // SAFETY: mmap returned a non-failed, hence non-null, address.
-            ptr: unsafe { NonNull::new_unchecked(p.cast()) },
-            len,
-        })
-    }
-
-    /// The first byte of the mapping.
-    pub fn as_ptr(&self) -> *mut u8 {
-        self.ptr.as_ptr()
-    }
-
-    /// The length in bytes.
-    pub fn len(&self) -> usize {
-        self.len
-    }
-
-    /// Always false (mappings are never empty).
-    pub fn is_empty(&self) -> bool {
-        self.len == 0
-    }
-}
-
-impl Drop for Mmap {
-    fn drop(&mut self) {
-        // SAFETY: `ptr`/`len` describe a mapping we created and nobody else unmaps.
-        unsafe {
-            libc::munmap(self.ptr.as_ptr().cast(), self.len);
-        }
-    }
-}
-
-/// The system page size.
-pub fn page_size() -> usize {
-    // SAFETY: sysconf takes no pointers.
-    let p = unsafe { libc::sysconf(libc::_SC_PAGESIZE) };
-    if p > 0 {
-        p as usize
-    } else {
-        4096
     }
 }
 

@@ -106,12 +106,11 @@ pub fn redirect_program(queues: u32) -> (XskMap, Program) {
 /// Attaches `prog` in native (driver) mode to the left end of `pair` with netlink; the
 /// namespace's deletion detaches it.
 pub fn attach_left(pair: &VethPair, prog: &Program) {
-    xsk_runtime::sys::netlink::set_xdp(
+    xsk_runtime::os::set_xdp(
         Some(pair.left.ns.fd()),
         pair.left.ifindex,
         prog.fd().as_raw_fd(),
-        xsk_runtime::sys::netlink::XDP_FLAGS_DRV_MODE,
-        None,
+        xsk_runtime::abi::XDP_FLAGS_DRV_MODE,
     )
     .expect("attach XDP program to the left veth");
 }

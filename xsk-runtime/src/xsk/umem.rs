@@ -9,23 +9,23 @@
 //!
 //! # Frame ownership
 //!
-//! At every moment a frame is in exactly one place: the [`FreeList`], the fill ring, the kernel
-//! (a packet being received or sent), an RX batch, the TX ring, or the completion ring (or,
-//! pushed into a fill or TX batch that was dropped unsubmitted, held by that ring until
-//! [`FillRing::reclaim`](crate::socket::FillRing::reclaim) /
-//! [`TxRing::reclaim`](crate::socket::TxRing::reclaim); or, in any ring of a socket that was
-//! dropped, held by the UMEM until [`Umem::reclaim`] / [`Umem::close`]). In this
-//! crate a frame outside the kernel is a [`Frame`] value — neither `Copy` nor `Clone` — and the
-//! typed rings of [`crate::socket`] take `Frame`s by value when a frame goes to the kernel and
-//! give new ones back when the kernel returns it. So a frame cannot be queued twice, and a
-//! frame's bytes can be written only through a `&mut Frame` ([`Umem::frame_mut`]), i.e. only by
-//! its one owner. A `Frame` that is dropped is lost until the UMEM is dropped; the counters
-//! ([`FreeList::len`], [`crate::socket::FrameCounters`]) let a test prove that every frame came
-//! home.
+//! At every moment a frame is in exactly one place: the [`FreeList`], the fill ring, the kernel (a
+//! packet being received or sent), an RX batch, the TX ring, or the completion ring (or, pushed
+//! into a fill or TX batch that was dropped unsubmitted, held by that ring until
+//! [`FillRing::reclaim`](crate::xsk::socket::FillRing::reclaim) /
+//! [`TxRing::reclaim`](crate::xsk::socket::TxRing::reclaim); or, in any ring of a socket that was
+//! dropped, held by its queue's `DeviceQueue` or the UMEM until [`Umem::reclaim`] /
+//! [`Umem::close`]). In this crate a frame outside the kernel is a [`Frame`] value — neither `Copy`
+//! nor `Clone` — and the typed rings of [`crate::xsk::socket`] take `Frame`s by value when a frame
+//! goes to the kernel and give new ones back when the kernel returns it. So a frame cannot be
+//! queued twice, and a frame's bytes can be written only through a `&mut Frame`
+//! ([`Umem::frame_mut`]), i.e. only by its one owner. A `Frame` that is dropped is lost until the
+//! UMEM is dropped; the counters ([`FreeList::len`], [`crate::xsk::socket::FrameCounters`]) let a
+//! test prove that every frame came home.
 //!
 //! The bytes of a frame are reached only through [`Umem::frame`], [`Umem::frame_mut`],
 //! [`Umem::packet`] and [`Umem::packet_mut`], which borrow the `Frame`; the pointer work behind
-//! them lives in [`crate::sys::frame`], the one place with `unsafe` for UMEM memory.
+//! them lives in [`super::frame`], the one place with `unsafe` for UMEM memory.
 //!
 //! The kernel's headroom: a received packet starts `XDP_PACKET_HEADROOM` (256) + `headroom`
 //! bytes into its frame ([`RxPacket::offset`]); a frame thus holds packets of up to
@@ -37,11 +37,13 @@ use std::os::fd::{AsFd, BorrowedFd, OwnedFd};
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::{Arc, Mutex};
 
+pub use super::frame::Frame;
+use super::frame::FrameArea;
+use super::queue::DeviceQueue;
 use crate::error::{Error, Result};
-pub use crate::sys::frame::Frame;
-use crate::sys::frame::FrameArea;
+use crate::sys::mmap::{self, Mmap};
 use crate::sys::xdp::{
-    self, Mmap, XdpUmemReg, XDP_PACKET_HEADROOM, XDP_PKT_CONTD, XDP_UMEM_MIN_CHUNK_SIZE,
+    self, XdpUmemReg, XDP_PACKET_HEADROOM, XDP_PKT_CONTD, XDP_UMEM_MIN_CHUNK_SIZE,
     XDP_UMEM_TX_METADATA_LEN, XDP_UMEM_UNALIGNED_CHUNK_FLAG, XSK_UNALIGNED_BUF_ADDR_MASK,
     XSK_UNALIGNED_BUF_OFFSET_SHIFT,
 };
@@ -85,7 +87,7 @@ impl Default for UmemConfig {
 impl UmemConfig {
     /// Checks the configuration the way the kernel will, with a clear error.
     pub fn validate(&self) -> Result<()> {
-        let page = xdp::page_size() as u32;
+        let page = mmap::page_size() as u32;
         let fs = self.frame_size;
         if fs < XDP_UMEM_MIN_CHUNK_SIZE || fs > page.max(4096) {
             return Err(Error::invalid(format!(
@@ -172,40 +174,20 @@ pub(crate) struct RingSizes {
     pub(crate) tx: u32,
 }
 
-/// The sockets of this UMEM bound to one (interface, queue): they share one fill and one
-/// completion ring, the ones the first of them set up.
-#[derive(Debug)]
-pub(crate) struct QueueEntry {
-    pub(crate) ifindex: u32,
-    pub(crate) queue: u32,
-    /// The fds of the live sockets bound here, oldest first: a later socket on this queue
-    /// names `fds[0]` in `sxdp_shared_umem_fd` (the kernel shares the fill and completion
-    /// rings only with a socket bound to the same queue). A socket removes its fd before it
-    /// closes it; the UMEM's own socket stays (its fd lives, bound, as long as the UMEM).
-    pub(crate) fds: Vec<std::os::fd::RawFd>,
-    /// The fill and completion rings of this queue after the socket that mapped them was
-    /// dropped, waiting for another socket of the queue to take them over.
-    pub(crate) orphan: Option<crate::socket::OrphanRings>,
-    /// RX and TX rings of dropped sockets of this queue that the kernel keeps alive (the
-    /// UMEM's own socket; a socket whose fill and completion rings are orphaned): their frames
-    /// come back when the queue's rings are let go (see `crate::socket::reclaim`).
-    pub(crate) retired: Vec<crate::socket::RetiredRings>,
-}
-
 #[derive(Debug)]
 pub(crate) struct UmemState {
     pub(crate) owner: OwnerState,
-    /// Every (ifindex, queue) a socket of this UMEM is bound to.
-    pub(crate) queues: Vec<QueueEntry>,
+    /// Every (ifindex, queue) a socket of this UMEM is bound to, with the owner of its fill
+    /// and completion rings.
+    pub(crate) queues: Vec<Arc<DeviceQueue>>,
     /// Frame addresses that came back from closed sockets, for [`Umem::reclaim`].
     pub(crate) reclaimed: Vec<u64>,
 }
 
 impl UmemState {
-    pub(crate) fn queue_mut(&mut self, ifindex: u32, queue: u32) -> Option<&mut QueueEntry> {
-        self.queues
-            .iter_mut()
-            .find(|e| e.ifindex == ifindex && e.queue == queue)
+    /// The queue (ifindex, queue), if a socket of this UMEM is bound to it.
+    pub(crate) fn queue(&self, ifindex: u32, queue: u32) -> Option<&Arc<DeviceQueue>> {
+        self.queues.iter().find(|q| q.is(ifindex, queue))
     }
 }
 
@@ -225,11 +207,10 @@ struct UmemInner {
     /// The network namespace the UMEM's socket was created in (for error messages that name
     /// interfaces); `None` if /proc was not readable.
     netns: Option<OwnedFd>,
+    /// Whether the own socket is bound, the queues the UMEM's sockets are bound to (each the
+    /// owner of its fill and completion rings, see `xsk/queue.rs`), and the frames that came
+    /// back from closed sockets. No ring is kept here.
     state: Mutex<UmemState>,
-    /// Bumped whenever a queue's fill/completion rings are orphaned: a lock-free hint for
-    /// [`crate::socket::XskSocket`]'s ring accessors, which look into `state` only when it
-    /// changed since they last looked.
-    orphan_generation: AtomicU32,
 }
 
 /// A registered UMEM. Cloning gives another handle to the same memory (sockets keep one).
@@ -265,7 +246,7 @@ impl Umem {
         let page = if config.huge_pages {
             huge_page_size()
         } else {
-            xdp::page_size()
+            mmap::page_size()
         };
         let map_len = len.div_ceil(page) * page;
         let id = NEXT_UMEM_ID.fetch_add(1, Ordering::Relaxed);
@@ -310,7 +291,6 @@ impl Umem {
                     queues: Vec::new(),
                     reclaimed: Vec::new(),
                 }),
-                orphan_generation: AtomicU32::new(0),
             }),
         };
         let free = FreeList::full(&umem);
@@ -398,12 +378,6 @@ impl Umem {
             )),
             Err(inner) => Err(Umem { inner }),
         }
-    }
-
-    /// Bumped each time rings are orphaned (see [`QueueEntry::orphan`]).
-    #[inline]
-    pub(crate) fn orphan_generation(&self) -> &AtomicU32 {
-        &self.inner.orphan_generation
     }
 
     pub(crate) fn state(&self) -> std::sync::MutexGuard<'_, UmemState> {

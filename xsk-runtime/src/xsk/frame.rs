@@ -2,7 +2,7 @@
 //! `FrameArea`, the mapping that lends out a chunk's bytes only against its token.
 //!
 //! This is where the UMEM's `unsafe` lives (turning a range of the shared mapping into a
-//! slice); [`crate::umem`] builds its safe API on it. Soundness rests on one crate invariant,
+//! slice); [`crate::xsk::umem`] builds its safe API on it. Soundness rests on one crate invariant,
 //! stated at `Frame::new`: at most one `Frame` per chunk exists, so `&mut Frame` is an
 //! exclusive claim on the chunk's bytes (the kernel does not touch a chunk while user space
 //! holds its `Frame`: the frame is in no ring).
@@ -10,10 +10,11 @@
 use std::fmt;
 
 use crate::error::{Error, Result};
-use crate::sys::xdp::Mmap;
+use crate::sys::mmap::Mmap;
 
-/// One frame of a [`Umem`](crate::umem::Umem), owned: whoever holds the `Frame` may read and write its bytes
-/// ([`Umem::frame_mut`](crate::umem::Umem::frame_mut)) and nobody else may, including the kernel.
+/// One frame of a [`Umem`](crate::xsk::umem::Umem), owned: whoever holds the `Frame` may read and
+/// write its bytes ([`Umem::frame_mut`](crate::xsk::umem::Umem::frame_mut)) and nobody else may,
+/// including the kernel.
 ///
 /// Not `Copy`, not `Clone`: a frame goes to the kernel by moving its `Frame` into a ring, and
 /// comes back as a new `Frame` from the RX or completion ring.
@@ -69,7 +70,7 @@ impl Frame {
     ///
     /// Crate-private, and the one thing `FrameArea`'s soundness rests on: at most one
     /// `Frame` exists per chunk. The crate makes one only (1) for each chunk once, when the
-    /// UMEM's first [`FreeList`](crate::umem::FreeList) is built, and (2) for an address the
+    /// UMEM's first [`FreeList`](crate::xsk::umem::FreeList) is built, and (2) for an address the
     /// kernel hands back on the RX or completion ring, or a rolled-back ring batch hands back
     /// — a frame whose `Frame` was consumed ([`into_addr`](Frame::into_addr)) when it went
     /// into the fill or TX ring — and (3) for an address found in a ring of a socket the
@@ -93,7 +94,7 @@ impl Frame {
         self.addr
     }
 
-    /// The [`Umem::id`](crate::umem::Umem::id) of the UMEM it belongs to.
+    /// The [`Umem::id`](crate::xsk::umem::Umem::id) of the UMEM it belongs to.
     #[inline]
     pub fn umem_id(&self) -> u32 {
         self.umem

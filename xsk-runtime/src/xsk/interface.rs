@@ -5,7 +5,7 @@
 //! 1. create a UMEM and register it (`XDP_UMEM_REG`) — [`Umem::new`];
 //! 2. create one AF_XDP socket per receive queue, sharing the UMEM, with its rings, bound to
 //!    (interface, queue) — [`XskSocket::bind`];
-//! 3. give each socket's fill ring empty frames — [`crate::socket::FillRing::fill_from`];
+//! 3. give each socket's fill ring empty frames — [`crate::xsk::socket::FillRing::fill_from`];
 //! 4. create an XSKMAP and enter each socket at its queue index — [`XskMap::set`];
 //! 5. load an XDP program that redirects packets to the XSKMAP by `rx_queue_index`;
 //! 6. attach it to the interface (bpf_link first) — [`XdpAttachment::attach`].
@@ -42,16 +42,16 @@
 //! # AF_XDP in one page
 //!
 //! - **UMEM**: user memory cut into frames, shared with the kernel; rings carry offsets into
-//!   it ([`crate::umem`]).
+//!   it ([`crate::xsk::umem`]).
 //! - **Four rings**: fill (frames for the kernel to receive into), RX (received packets), TX
 //!   (packets to send), completion (sent frames coming back) — single-producer/single-consumer
-//!   queues in shared memory, driven by the protocol in [`crate::ring`].
+//!   queues in shared memory, driven by the protocol in [`crate::xsk::ring`].
 //! - **XSKMAP**: the map an XDP program redirects into; key = queue index, value = socket.
 //! - **Copy vs zero-copy**: with driver support the NIC writes into the UMEM directly
 //!   (zero-copy); otherwise (veth, most virtual NICs) the kernel copies
-//!   ([`crate::socket::BindMode`]).
+//!   ([`crate::xsk::socket::BindMode`]).
 //! - **need_wakeup**: the kernel says when it needs a syscall; otherwise the data path makes
-//!   none ([`crate::socket`]).
+//!   none ([`crate::xsk::socket`]).
 //!
 //! | feature | minimum kernel |
 //! |---|---|
@@ -67,13 +67,14 @@
 
 use ebpf_dsl::{Item, ProgramSpec, ProgramType};
 
-use crate::attach::{AttachOptions, XdpAttachment};
+use crate::bpf::attach::{AttachOptions, XdpAttachment};
+use crate::bpf::loader::Loader;
+use crate::bpf::maps::{Map, XskMap};
+use crate::bpf::program::{LoadOptions, Program};
 use crate::error::{Error, Result};
-use crate::maps::{Map, XskMap};
-use crate::program::{LoadOptions, Loader, Program};
-use crate::socket::{SocketConfig, XskSocket};
-use crate::sys::xdp::channel_counts;
-use crate::umem::{FreeList, Umem, UmemConfig};
+use crate::sys::ethtool::channel_counts;
+use crate::xsk::socket::{SocketConfig, XskSocket};
+use crate::xsk::umem::{FreeList, Umem, UmemConfig};
 
 /// The name of the XSKMAP the redirect programs use (and a custom program must use).
 pub const XSKMAP_NAME: &str = "xsks";

@@ -7,17 +7,21 @@
 //!   Each checks the map type and the key and value sizes against its Rust types when it is
 //!   built (`TryFrom<Map>`), and the element operations cannot then be given a wrong size.
 //!
+//! One file per kind: this module holds [`Map`] and its element operations; `batch.rs` the
+//! batch operations; `array.rs` [`Array`]; `hash.rs` [`HashMap`]; `redirect.rs` the
+//! `bpf_redirect_map` targets [`XskMap`], [`DevMap`] and [`CpuMap`]; `prog_array.rs`
+//! [`ProgArray`].
+//!
 //! Keys and values of typed maps are [`crate::pod::Pod`] types (integers, arrays of them,
 //! or your own `#[repr(C)]` structs with an `unsafe impl Pod`).
 
 use std::borrow::Cow;
-use std::marker::PhantomData;
 use std::os::fd::{AsFd, AsRawFd, BorrowedFd, OwnedFd};
 
 use ebpf_dsl::{MapSpec, MapType};
 
 use crate::error::{generic_hint, Error, Result, HINT_XSKMAP_UNBOUND};
-use crate::pod::{bytes_of, from_bytes, Pod};
+use crate::pod::{from_bytes, Pod};
 use crate::sys::bpf::{self as sysbpf, MapFd};
 
 /// How an update treats an existing element (`flags` of `BPF_MAP_UPDATE_ELEM`).
@@ -315,99 +319,6 @@ impl Map {
         self.fd.freeze().map_err(|e| self.err("BPF_MAP_FREEZE", e))
     }
 
-    /// All entries with `BPF_MAP_LOOKUP_BATCH` (kernel 5.6; hash, LRU and array maps), reading
-    /// up to `chunk` elements per system call. With `delete`, uses
-    /// `BPF_MAP_LOOKUP_AND_DELETE_BATCH` (hash maps) and empties the map.
-    pub fn lookup_batch(&self, chunk: u32, delete: bool) -> Result<Vec<(Vec<u8>, Vec<u8>)>> {
-        let chunk = chunk.max(1);
-        let ks = self.fd.key_size();
-        let vs = self.fd.value_bytes();
-        let batch_len = ks.max(4);
-        let mut keys = vec![0u8; ks * chunk as usize];
-        let mut values = vec![0u8; vs * chunk as usize];
-        let mut in_batch: Option<Vec<u8>> = None;
-        let mut out_batch = vec![0u8; batch_len];
-        let mut out = Vec::new();
-        let op = if delete {
-            "BPF_MAP_LOOKUP_AND_DELETE_BATCH"
-        } else {
-            "BPF_MAP_LOOKUP_BATCH"
-        };
-        let limit = self.max_entries() as usize + chunk as usize;
-        loop {
-            let (n, r) = self.fd.lookup_batch(
-                delete,
-                in_batch.as_deref(),
-                &mut out_batch,
-                &mut keys,
-                &mut values,
-                chunk,
-            );
-            let end = match r {
-                Ok(()) => false,
-                Err(libc::ENOENT) => true,
-                Err(e) => return Err(self.err(op, e)),
-            };
-            for i in 0..n as usize {
-                out.push((
-                    keys[i * ks..(i + 1) * ks].to_vec(),
-                    values[i * vs..(i + 1) * vs].to_vec(),
-                ));
-            }
-            if end || out.len() > limit {
-                return Ok(out);
-            }
-            in_batch = Some(out_batch.clone());
-        }
-    }
-
-    /// `BPF_MAP_UPDATE_BATCH` (kernel 5.6): `keys` and `values` are the elements' bytes back to
-    /// back. Returns how many were written.
-    pub fn update_batch(&self, keys: &[u8], values: &[u8], flags: UpdateFlags) -> Result<u32> {
-        let ks = self.fd.key_size().max(1);
-        if !keys.len().is_multiple_of(ks) {
-            return Err(Error::MapMismatch {
-                map: self.name.clone(),
-                reason: format!(
-                    "{} key bytes are not a whole number of {ks}-byte keys",
-                    keys.len()
-                ),
-            });
-        }
-        let n = u32::try_from(keys.len() / ks).map_err(|_| Error::invalid("too many keys"))?;
-        if values.len() != n as usize * self.fd.value_bytes() {
-            return Err(Error::MapMismatch {
-                map: self.name.clone(),
-                reason: format!(
-                    "{} value bytes for {n} keys of a map with {}-byte values",
-                    values.len(),
-                    self.fd.value_bytes()
-                ),
-            });
-        }
-        let (done, r) = self.fd.update_batch(keys, values, n, flags.bits());
-        r.map_err(|e| self.err("BPF_MAP_UPDATE_BATCH", e))?;
-        Ok(done)
-    }
-
-    /// `BPF_MAP_DELETE_BATCH` (kernel 5.6, hash maps). Returns how many were deleted.
-    pub fn delete_batch(&self, keys: &[u8]) -> Result<u32> {
-        let ks = self.fd.key_size().max(1);
-        if !keys.len().is_multiple_of(ks) {
-            return Err(Error::MapMismatch {
-                map: self.name.clone(),
-                reason: format!(
-                    "{} key bytes are not a whole number of {ks}-byte keys",
-                    keys.len()
-                ),
-            });
-        }
-        let n = u32::try_from(keys.len() / ks).map_err(|_| Error::invalid("too many keys"))?;
-        let (done, r) = self.fd.delete_batch(keys, n);
-        r.map_err(|e| self.err("BPF_MAP_DELETE_BATCH", e))?;
-        Ok(done)
-    }
-
     fn expect(&self, types: &[MapType], key: usize, value: usize) -> Result<()> {
         let t = self.map_type();
         if !t.is_some_and(|t| types.contains(&t)) {
@@ -510,174 +421,16 @@ macro_rules! typed_common {
     };
 }
 
-/// A `BPF_MAP_TYPE_ARRAY` (or `PERCPU_ARRAY` is not accepted: use [`Map`]) of `V`, indexed by
-/// `u32` from 0 to `max_entries - 1`. Every element exists (zeroed at creation) and cannot be
-/// deleted.
-#[derive(Debug)]
-pub struct Array<V: Pod> {
-    map: Map,
-    _v: PhantomData<V>,
-}
-typed_common!(Array<V>);
+mod array;
+mod batch;
+mod hash;
+mod prog_array;
+mod redirect;
 
-impl<V: Pod> TryFrom<Map> for Array<V> {
-    type Error = Error;
-    fn try_from(map: Map) -> Result<Self> {
-        map.expect(&[MapType::Array], 4, core::mem::size_of::<V>())?;
-        Ok(Array {
-            map,
-            _v: PhantomData,
-        })
-    }
-}
-
-impl<V: Pod> Array<V> {
-    /// Creates an array map named `name` with `len` elements.
-    pub fn create(name: &str, len: u32) -> Result<Self> {
-        Map::create(&MapSpec {
-            name: Cow::Owned(name.into()),
-            map_type: MapType::Array,
-            key_size: 4,
-            value_size: size_u32::<V>()?,
-            max_entries: len,
-            flags: 0,
-        })?
-        .try_into()
-    }
-
-    /// Number of elements.
-    pub fn len(&self) -> u32 {
-        self.map.max_entries()
-    }
-
-    /// True if the array has no elements (never, for a created array).
-    pub fn is_empty(&self) -> bool {
-        self.len() == 0
-    }
-
-    /// Element `index`.
-    pub fn get(&self, index: u32) -> Result<V> {
-        self.check_index(index)?;
-        let v = self.map.lookup(&index.to_ne_bytes())?;
-        v.as_deref()
-            .and_then(from_bytes)
-            .ok_or_else(|| self.map.err("BPF_MAP_LOOKUP_ELEM", libc::ENOENT))
-    }
-
-    /// Sets element `index`.
-    pub fn set(&self, index: u32, value: &V) -> Result<()> {
-        self.check_index(index)?;
-        self.map
-            .update(&index.to_ne_bytes(), bytes_of(value), UpdateFlags::Any)
-    }
-
-    fn check_index(&self, index: u32) -> Result<()> {
-        if index >= self.len() {
-            return Err(Error::invalid(format!(
-                "index {index} is outside array `{}` of {} elements",
-                self.map.name(),
-                self.len()
-            )));
-        }
-        Ok(())
-    }
-}
-
-/// A `BPF_MAP_TYPE_HASH` or `LRU_HASH` from `K` to `V`.
-#[derive(Debug)]
-pub struct HashMap<K: Pod, V: Pod> {
-    map: Map,
-    _kv: PhantomData<(K, V)>,
-}
-typed_common!(HashMap<K, V>);
-
-impl<K: Pod, V: Pod> TryFrom<Map> for HashMap<K, V> {
-    type Error = Error;
-    fn try_from(map: Map) -> Result<Self> {
-        map.expect(
-            &[MapType::Hash, MapType::LruHash],
-            core::mem::size_of::<K>(),
-            core::mem::size_of::<V>(),
-        )?;
-        Ok(HashMap {
-            map,
-            _kv: PhantomData,
-        })
-    }
-}
-
-impl<K: Pod, V: Pod> HashMap<K, V> {
-    /// Creates a hash map named `name` with room for `max_entries` elements.
-    pub fn create(name: &str, max_entries: u32) -> Result<Self> {
-        Map::create(&MapSpec {
-            name: Cow::Owned(name.into()),
-            map_type: MapType::Hash,
-            key_size: size_u32::<K>()?,
-            value_size: size_u32::<V>()?,
-            max_entries,
-            flags: 0,
-        })?
-        .try_into()
-    }
-
-    /// The value of `key`, or `None`.
-    pub fn get(&self, key: &K) -> Result<Option<V>> {
-        Ok(self
-            .map
-            .lookup(bytes_of(key))?
-            .as_deref()
-            .and_then(from_bytes))
-    }
-
-    /// Inserts or replaces, as `flags` says.
-    pub fn insert(&self, key: &K, value: &V, flags: UpdateFlags) -> Result<()> {
-        self.map.update(bytes_of(key), bytes_of(value), flags)
-    }
-
-    /// Removes `key`; `Ok(false)` if it was not there.
-    pub fn remove(&self, key: &K) -> Result<bool> {
-        self.map.delete(bytes_of(key))
-    }
-
-    /// The keys (see [`Map::keys`]).
-    pub fn keys(&self) -> impl Iterator<Item = Result<K>> + '_ {
-        self.map.keys().map(|k| {
-            k.and_then(|k| {
-                from_bytes(&k).ok_or_else(|| Error::invalid("kernel returned a short key"))
-            })
-        })
-    }
-
-    /// All entries with one `BPF_MAP_LOOKUP_BATCH` per `chunk` elements (kernel 5.6).
-    pub fn entries_batch(&self, chunk: u32) -> Result<Vec<(K, V)>> {
-        self.map
-            .lookup_batch(chunk, false)?
-            .into_iter()
-            .map(|(k, v)| {
-                Ok((
-                    from_bytes(&k).ok_or_else(|| Error::invalid("short key"))?,
-                    from_bytes(&v).ok_or_else(|| Error::invalid("short value"))?,
-                ))
-            })
-            .collect()
-    }
-
-    /// Inserts many elements with `BPF_MAP_UPDATE_BATCH` (kernel 5.6).
-    pub fn insert_batch(&self, entries: &[(K, V)], flags: UpdateFlags) -> Result<u32> {
-        let mut ks = Vec::with_capacity(entries.len() * core::mem::size_of::<K>());
-        let mut vs = Vec::with_capacity(entries.len() * core::mem::size_of::<V>());
-        for (k, v) in entries {
-            ks.extend_from_slice(bytes_of(k));
-            vs.extend_from_slice(bytes_of(v));
-        }
-        self.map.update_batch(&ks, &vs, flags)
-    }
-
-    /// Removes many keys with `BPF_MAP_DELETE_BATCH` (kernel 5.6).
-    pub fn remove_batch(&self, keys: &[K]) -> Result<u32> {
-        self.map.delete_batch(crate::pod::slice_bytes(keys))
-    }
-}
+pub use array::Array;
+pub use hash::HashMap;
+pub use prog_array::ProgArray;
+pub use redirect::{CpuMap, DevMap, XskMap};
 
 fn size_u32<T>() -> Result<u32> {
     u32::try_from(core::mem::size_of::<T>()).map_err(|_| Error::invalid("type too large for a map"))
@@ -718,210 +471,6 @@ fn fd_map_spec(name: &str, t: MapType, max_entries: u32, value_size: u32) -> Map
         value_size,
         max_entries,
         flags: 0,
-    }
-}
-
-/// A `BPF_MAP_TYPE_XSKMAP` (kernel 4.18): AF_XDP sockets by index, the target of
-/// `bpf_redirect_map(&xsks, ctx->rx_queue_index, 0)`.
-///
-/// Kernel semantics: the key is (by convention) the RX queue index; the value written from user
-/// space is the fd of an AF_XDP socket, which should already be bound to an interface and
-/// queue. A descriptor that is not a socket fails with ENOTSOCK, a socket of another family
-/// with EOPNOTSUPP (both reported with a hint).
-///
-/// An AF_XDP socket that is not bound yet: kernels 4.18 to 5.9 refuse it with EOPNOTSUPP
-/// unless its RX ring and UMEM are set up (the error's hint says to bind it first); since
-/// 5.10 the kernel accepts any AF_XDP socket, and a packet redirected to one that is not bound
-/// (or bound to another queue or interface) is dropped — checked per packet, not at update
-/// time (tested on 6.18: the update succeeds). No kernel answers EINVAL for that; an EINVAL
-/// on an update (bad flags) still carries the "must be bound" hint
-/// ([`HINT_XSKMAP_UNBOUND`]) because old guides say so.
-///
-/// User space cannot read the map back (lookup fails with EOPNOTSUPP, which [`XskMap::get`]
-/// explains); delete works. A socket's entry disappears when the socket is closed.
-#[derive(Debug)]
-pub struct XskMap {
-    map: Map,
-}
-typed_common!(XskMap);
-
-impl TryFrom<Map> for XskMap {
-    type Error = Error;
-    fn try_from(map: Map) -> Result<Self> {
-        map.expect(&[MapType::Xskmap], 4, 4)?;
-        Ok(XskMap { map })
-    }
-}
-
-impl XskMap {
-    /// Creates an XSKMAP with `max_entries` slots (one per queue you will use).
-    pub fn create(name: &str, max_entries: u32) -> Result<Self> {
-        Map::create(&fd_map_spec(name, MapType::Xskmap, max_entries, 4))?.try_into()
-    }
-
-    /// Puts the AF_XDP socket `xsk` (bound already) at `queue`.
-    pub fn set(&self, queue: u32, xsk: BorrowedFd<'_>) -> Result<()> {
-        self.map.set_slot_fd(queue, xsk)
-    }
-
-    /// Removes the socket at `queue`. The kernel reports success for an empty slot too, so
-    /// there is nothing to return.
-    pub fn remove(&self, queue: u32) -> Result<()> {
-        self.map.clear_slot(queue).map(|_| ())
-    }
-
-    /// Reads slot `queue` from user space, which the kernel does not support: always an
-    /// [`Error::MapOp`] with errno EOPNOTSUPP and a hint saying so (kept so the behaviour is
-    /// visible and tested rather than surprising).
-    pub fn get(&self, queue: u32) -> Result<u32> {
-        let v = self.map.lookup(&queue.to_ne_bytes())?;
-        v.as_deref()
-            .and_then(from_bytes)
-            .ok_or_else(|| self.map.err("BPF_MAP_LOOKUP_ELEM", libc::ENOENT))
-    }
-
-    /// Number of slots.
-    pub fn len(&self) -> u32 {
-        self.map.max_entries()
-    }
-
-    /// True if there are no slots.
-    pub fn is_empty(&self) -> bool {
-        self.len() == 0
-    }
-}
-
-/// A `BPF_MAP_TYPE_DEVMAP` (kernel 4.14) or `DEVMAP_HASH` (5.4): interfaces to
-/// `bpf_redirect_map` to. Values are an ifindex (4 bytes) or `struct bpf_devmap_val`
-/// (ifindex + program fd, 8 bytes, kernel 5.8).
-#[derive(Debug)]
-pub struct DevMap {
-    map: Map,
-}
-typed_common!(DevMap);
-
-impl TryFrom<Map> for DevMap {
-    type Error = Error;
-    fn try_from(map: Map) -> Result<Self> {
-        let vs = if map.value_size() == 8 { 8 } else { 4 };
-        map.expect(&[MapType::Devmap, MapType::DevmapHash], 4, vs)?;
-        Ok(DevMap { map })
-    }
-}
-
-impl DevMap {
-    /// Creates a DEVMAP with 4-byte values (ifindex only).
-    pub fn create(name: &str, max_entries: u32) -> Result<Self> {
-        Map::create(&fd_map_spec(name, MapType::Devmap, max_entries, 4))?.try_into()
-    }
-
-    /// Sets slot `index` to interface `ifindex` (with `prog`, an XDP program of expected attach
-    /// type `BPF_XDP_DEVMAP` to run on the egress device, if the map has 8-byte values).
-    pub fn set(&self, index: u32, ifindex: u32, prog: Option<BorrowedFd<'_>>) -> Result<()> {
-        let mut v = ifindex.to_ne_bytes().to_vec();
-        if self.map.value_size() == 8 {
-            let fd: i32 = prog.map_or(-1, |p| p.as_raw_fd());
-            v.extend_from_slice(&fd.to_ne_bytes());
-        } else if prog.is_some() {
-            return Err(Error::invalid(
-                "a program per device needs a devmap with 8-byte values (struct bpf_devmap_val)",
-            ));
-        }
-        self.map.set_slot(index, &v)
-    }
-
-    /// The ifindex at `index`, or `None` if the slot is empty.
-    pub fn get(&self, index: u32) -> Result<Option<u32>> {
-        self.map.slot_u32(index)
-    }
-
-    /// Empties slot `index`.
-    pub fn remove(&self, index: u32) -> Result<bool> {
-        self.map.clear_slot(index)
-    }
-}
-
-/// A `BPF_MAP_TYPE_CPUMAP` (kernel 4.15): CPUs to `bpf_redirect_map` to, keyed by CPU number.
-/// Values are the queue size (4 bytes) or `struct bpf_cpumap_val` (queue size + program fd, 8
-/// bytes, kernel 5.9).
-#[derive(Debug)]
-pub struct CpuMap {
-    map: Map,
-}
-typed_common!(CpuMap);
-
-impl TryFrom<Map> for CpuMap {
-    type Error = Error;
-    fn try_from(map: Map) -> Result<Self> {
-        let vs = if map.value_size() == 8 { 8 } else { 4 };
-        map.expect(&[MapType::Cpumap], 4, vs)?;
-        Ok(CpuMap { map })
-    }
-}
-
-impl CpuMap {
-    /// Creates a CPUMAP with 4-byte values and one slot per possible CPU.
-    pub fn create(name: &str) -> Result<Self> {
-        let cpus = crate::sys::possible_cpus()?;
-        Map::create(&fd_map_spec(name, MapType::Cpumap, cpus, 4))?.try_into()
-    }
-
-    /// Enables redirecting to `cpu` with a kthread queue of `queue_size` frames.
-    pub fn set(&self, cpu: u32, queue_size: u32) -> Result<()> {
-        let mut v = queue_size.to_ne_bytes().to_vec();
-        if self.map.value_size() == 8 {
-            v.extend_from_slice(&0i32.to_ne_bytes());
-        }
-        self.map.set_slot(cpu, &v)
-    }
-
-    /// The queue size of `cpu`, or `None` if it is not enabled.
-    pub fn get(&self, cpu: u32) -> Result<Option<u32>> {
-        self.map.slot_u32(cpu)
-    }
-
-    /// Disables `cpu`.
-    pub fn remove(&self, cpu: u32) -> Result<bool> {
-        self.map.clear_slot(cpu)
-    }
-}
-
-/// A `BPF_MAP_TYPE_PROG_ARRAY` (kernel 4.2): programs for `bpf_tail_call`, by index.
-#[derive(Debug)]
-pub struct ProgArray {
-    map: Map,
-}
-typed_common!(ProgArray);
-
-impl TryFrom<Map> for ProgArray {
-    type Error = Error;
-    fn try_from(map: Map) -> Result<Self> {
-        map.expect(&[MapType::ProgArray], 4, 4)?;
-        Ok(ProgArray { map })
-    }
-}
-
-impl ProgArray {
-    /// Creates a PROG_ARRAY with `max_entries` slots.
-    pub fn create(name: &str, max_entries: u32) -> Result<Self> {
-        Map::create(&fd_map_spec(name, MapType::ProgArray, max_entries, 4))?.try_into()
-    }
-
-    /// Puts program `prog` at `index`.
-    pub fn set(&self, index: u32, prog: BorrowedFd<'_>) -> Result<()> {
-        self.map.set_slot_fd(index, prog)
-    }
-
-    /// The kernel id of the program at `index` (user-space lookups return ids, kernel 4.13),
-    /// or `None` if empty.
-    pub fn get_id(&self, index: u32) -> Result<Option<u32>> {
-        // The value is 4 bytes (checked by `try_from`).
-        self.map.slot_u32(index)
-    }
-
-    /// Empties slot `index`.
-    pub fn remove(&self, index: u32) -> Result<bool> {
-        self.map.clear_slot(index)
     }
 }
 

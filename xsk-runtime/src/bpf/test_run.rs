@@ -6,8 +6,8 @@
 //!   for real: `XDP_TX` transmits the frame out of the interface given as `ingress_ifindex`,
 //!   `XDP_REDIRECT` redirects it — a packet generator without a packet generator.
 
+use crate::bpf::program::Program;
 use crate::error::{Error, Result};
-use crate::program::Program;
 use crate::sys::bpf as sysbpf;
 
 /// XDP verdicts (`enum xdp_action`): the type the program builders return them with, so a

@@ -17,12 +17,12 @@ use std::os::fd::AsFd;
 
 use ebpf_dsl::{Insn, MapSpec, MapType, ProgramType};
 
+use crate::bpf::maps::Map;
+use crate::bpf::program::{LoadOptions, Program, BPF_F_XDP_HAS_FRAGS};
+use crate::bpf::test_run::XdpContext;
 use crate::error::{errno_name, Error};
-use crate::maps::Map;
-use crate::program::{LoadOptions, Program, BPF_F_XDP_HAS_FRAGS};
 use crate::sys::bpf as sysbpf;
 use crate::sys::xdp;
-use crate::test_run::XdpContext;
 
 /// The answer to one probe.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -189,7 +189,7 @@ impl Features {
                 };
                 let ctx = match p.test_run_with(
                     &pkt,
-                    &crate::test_run::TestRunOptions {
+                    &crate::bpf::test_run::TestRunOptions {
                         repeat: 1,
                         xdp_context: Some(XdpContext {
                             ingress_ifindex: 1,
@@ -204,7 +204,7 @@ impl Features {
                 // XDP_DROP on loopback's ingress: nothing leaves the host.
                 let live = match p.run_live_frames(
                     &pkt,
-                    &crate::test_run::LiveFramesOptions {
+                    &crate::bpf::test_run::LiveFramesOptions {
                         ifindex: 1,
                         rx_queue_index: 0,
                         repeat: 1,
@@ -217,7 +217,7 @@ impl Features {
                 (link, tr, ctx, live)
             }
         };
-        let map_batch = match crate::maps::HashMap::<u32, u32>::create("probe_batch", 1) {
+        let map_batch = match crate::bpf::maps::HashMap::<u32, u32>::create("probe_batch", 1) {
             Ok(h) => match h.map().lookup_batch(1, false) {
                 Ok(_) => Probe::yes("BPF_MAP_LOOKUP_BATCH answered"),
                 Err(e) => Probe::from_err(&e),

@@ -15,13 +15,13 @@
 //!    calls return, after it has finished any packet in flight);
 //! 3. keeps the frames in the UMEM until [`Umem::reclaim`] puts them on a [`FreeList`].
 //!
-//! Two kinds of socket stay alive in the kernel after their [`XskSocket`] is dropped, and so
-//! do their frames: the UMEM's own socket (its fd lives as long as the [`Umem`]), and a socket
-//! whose fill and completion rings were left to the other sockets of its queue (their mappings
-//! hold its file). Their RX and TX rings are kept mapped in the UMEM ("retired"): received
-//! packets are taken back by [`Umem::reclaim`] (it consumes those RX rings, and the completion
-//! ring of a queue whose rings wait for a new socket, as their consumer), the rest when the
-//! queue's last socket is dropped — or, for the UMEM's own queue, by [`Umem::close`].
+//! Two kinds of socket stay alive in the kernel after their [`XskSocket`] is dropped, and so do
+//! their frames: the UMEM's own socket (its fd lives as long as the [`Umem`]), and a socket whose
+//! fill and completion rings were left to the other sockets of its queue (their mappings hold its
+//! file). Their RX and TX rings are kept mapped in the queue's [`DeviceQueue`](super::queue)
+//! ("retired"): received packets are taken back by [`Umem::reclaim`] (it consumes those RX rings,
+//! and the completion ring of a queue whose rings wait for a new socket, as their consumer), the
+//! rest when the queue's last socket is dropped — or, for the UMEM's own queue, by [`Umem::close`].
 //!
 //! What cannot come back: frames the kernel took from the fill ring and then failed to
 //! deliver (an RX ring that overflowed) sit in the kernel's own free list and die with the
@@ -34,35 +34,13 @@
 //! the queue).
 
 use std::os::fd::{AsRawFd, OwnedFd};
-use std::sync::atomic::Ordering;
 use std::sync::Arc;
 
-use super::XskSocket;
-use crate::ring::{Consumer, MmapRing, Producer};
+use super::queue::{ParkedRings, QueueState, RetiredRings};
+use super::ring::{Consumer, MmapRing, Producer};
+use super::socket::XskSocket;
+use super::umem::{AddrLayout, FreeList, Umem};
 use crate::sys::xdp::XdpDesc;
-use crate::umem::{AddrLayout, FreeList, QueueEntry, Umem};
-
-/// The fill and completion rings of a queue whose socket was dropped while other sockets of
-/// the UMEM were still bound to the queue (kept in the UMEM's state until one of them takes
-/// them over). No `Umem` handle inside: the state lives in the UMEM.
-#[derive(Debug)]
-pub(crate) struct OrphanRings {
-    pub(super) fill: Producer<MmapRing<u64>>,
-    pub(super) filled: u64,
-    pub(super) fill_rolled_back: Vec<u64>,
-    pub(super) completion: Consumer<MmapRing<u64>>,
-    pub(super) completed: u64,
-    pub(super) invalid: u64,
-    /// The queue runs in zero-copy mode (see [`Release::fill`]).
-    pub(super) zero_copy: bool,
-}
-
-/// The RX and TX rings of a dropped socket that the kernel keeps alive (see the module docs).
-#[derive(Debug)]
-pub(crate) struct RetiredRings {
-    pub(super) rx: Option<Consumer<MmapRing<XdpDesc>>>,
-    pub(super) tx: Option<Producer<MmapRing<XdpDesc>>>,
-}
 
 impl Drop for XskSocket {
     /// Closes the socket and gives its frames back to the UMEM ([`Umem::reclaim`]); see
@@ -82,26 +60,27 @@ impl Drop for XskSocket {
         });
         let rx = rx.map(|r| r.ring);
         {
+            // Lock order: the UMEM's state, then the queue's.
             let mut state = umem.state();
             let pos = state
                 .queues
                 .iter()
-                .position(|e| e.ifindex == self.ifindex && e.queue == self.queue);
-            let last = pos.is_some_and(|pos| {
-                let entry = &mut state.queues[pos];
+                .position(|q| Arc::ptr_eq(q, &self.device));
+            let mut entry = self.device.lock();
+            let last = pos.is_some() && {
                 // The UMEM's own socket stays bound (its fd lives with the UMEM): later
                 // sockets on its queue still share with it.
                 if !is_owner {
                     entry.fds.retain(|&fd| fd != raw);
                 }
                 entry.fds.is_empty()
-            });
+            };
             match pos {
                 // The last socket of the queue (never the UMEM's own): the queue's rings and
                 // every socket they kept alive go now, with this one.
                 Some(pos) if last => {
-                    let entry = state.queues.swap_remove(pos);
-                    release.queue(entry);
+                    state.queues.swap_remove(pos);
+                    release.queue(std::mem::take(&mut *entry));
                     if let Some(f) = fill {
                         release.fill(f.ring, f.rolled_back, self.zero_copy);
                     }
@@ -115,12 +94,11 @@ impl Drop for XskSocket {
                         release.tx(tx, true);
                     }
                 }
-                Some(pos) => {
-                    let entry = &mut state.queues[pos];
-                    // Other sockets still receive on this queue through these rings: keep
-                    // them mapped for the next of those sockets that asks for its rings.
+                Some(_) => {
+                    // Other sockets still receive on this queue through these rings: park
+                    // them, mapped, in the queue for the next of those sockets that asks.
                     if let (Some(fill), Some(completion)) = (fill, completion) {
-                        entry.orphan = Some(OrphanRings {
+                        let parked = ParkedRings {
                             fill: fill.ring,
                             filled: fill.filled,
                             fill_rolled_back: fill.rolled_back,
@@ -128,12 +106,12 @@ impl Drop for XskSocket {
                             completed: completion.completed,
                             invalid: completion.invalid,
                             zero_copy: self.zero_copy,
-                        });
-                        umem.orphan_generation().fetch_add(1, Ordering::Relaxed);
+                        };
+                        self.device.park(&mut entry, parked);
                     }
                     if is_owner || self.maps_queue_rings {
                         // The kernel keeps this socket (its fd lives with the UMEM, or the
-                        // orphaned rings' mappings hold its file): so do we, its rings.
+                        // parked rings' mappings hold its file): so do we, its rings.
                         entry.retired.push(RetiredRings { rx, tx });
                     } else {
                         // Only this handle holds the socket: it goes now. Its completions go
@@ -227,7 +205,7 @@ impl Release {
         self.fds.push(fd);
     }
 
-    pub(super) fn orphan(&mut self, o: OrphanRings) {
+    pub(super) fn parked(&mut self, o: ParkedRings) {
         self.fill(o.fill, o.fill_rolled_back, o.zero_copy);
         self.completion(o.completion);
     }
@@ -241,10 +219,10 @@ impl Release {
         }
     }
 
-    /// Everything a queue's entry keeps: its orphaned rings and retired sockets.
-    pub(super) fn queue(&mut self, entry: QueueEntry) {
-        if let Some(o) = entry.orphan {
-            self.orphan(o);
+    /// Everything a queue keeps: its parked rings and retired sockets.
+    pub(super) fn queue(&mut self, entry: QueueState) {
+        if let Some(o) = entry.parked {
+            self.parked(o);
         }
         for r in entry.retired {
             self.retired(r);
@@ -283,7 +261,7 @@ impl Release {
 
 impl Umem {
     /// Moves the frames that came back from closed sockets onto `free` (see
-    /// [`crate::socket`]'s "Closing a socket"), first taking the packets waiting on the RX
+    /// [`crate::xsk::socket`]'s "Closing a socket"), first taking the packets waiting on the RX
     /// rings of dropped sockets the kernel keeps alive, and the frames on the completion rings
     /// of queues whose rings wait for a new socket (and their rolled-back fill batches).
     /// Returns how many moved (0, moving none, if `free` belongs to another UMEM).
@@ -315,13 +293,15 @@ impl Umem {
                 addrs.push(b);
             }
         };
-        for entry in &mut state.queues {
+        for queue in &state.queues {
+            let mut entry = queue.lock();
+            let entry = &mut *entry;
             for r in &mut entry.retired {
                 if let Some(rx) = r.rx.as_mut() {
                     rx.drain(|d| base(d.addr));
                 }
             }
-            if let Some(o) = entry.orphan.as_mut() {
+            if let Some(o) = entry.parked.as_mut() {
                 // Counted as completed: whoever takes the rings over counts on from here.
                 o.completed += u64::from(o.completion.drain(&mut base));
                 // Frames of rolled-back fill batches are on the user side already.
@@ -347,7 +327,7 @@ impl Umem {
 
     /// Closes the UMEM for good and puts every frame that is in a ring of it onto `free`:
     /// the ones [`reclaim`](Umem::reclaim) would move, and those on the rings the kernel kept
-    /// for the UMEM's own socket (see [`crate::socket`]'s "Closing a socket"), which come
+    /// for the UMEM's own socket (see [`crate::xsk::socket`]'s "Closing a socket"), which come
     /// back only now that its socket is closed. Returns how many, or gives the handle back if
     /// other handles or sockets still use the UMEM (then nothing happens).
     pub fn close(self, free: &mut FreeList) -> std::result::Result<u32, Umem> {
@@ -355,8 +335,8 @@ impl Umem {
         let (fd, state, area) = self.try_into_parts()?;
         let mut release = Release::default();
         release.held(state.reclaimed);
-        for entry in state.queues {
-            release.queue(entry);
+        for queue in state.queues {
+            release.queue(std::mem::take(&mut *queue.lock()));
         }
         release.fd(Arc::new(fd));
         let addrs = release.finish(layout);

@@ -7,9 +7,9 @@
 
 use std::path::Path;
 
+use crate::bpf::maps::Map;
+use crate::bpf::program::Program;
 use crate::error::{Error, Result};
-use crate::maps::Map;
-use crate::program::Program;
 use crate::sys::{self, bpf as sysbpf};
 
 /// The conventional bpffs mount point.

@@ -23,14 +23,16 @@
 //! releases with [`ReadBatch::release`] and rolls back (leaves the entries in the ring) when
 //! dropped. Nothing on this path allocates or makes a system call.
 //!
-//! These raw rings move plain values (`u64` addresses, [`XdpDesc`](crate::sys::xdp::XdpDesc)); the typed rings of
-//! [`crate::socket`] wrap them so that UMEM frames move as owned [`crate::umem::Frame`]s.
+//! These raw rings move plain values (`u64` addresses, [`XdpDesc`](crate::abi::XdpDesc)); the typed
+//! rings of [`crate::xsk::socket`] wrap them so that UMEM frames move as owned
+//! [`crate::xsk::umem::Frame`]s.
 
 use std::marker::PhantomData;
 use std::sync::atomic::{AtomicU32, Ordering};
 
 use crate::error::{Error, Result};
-use crate::sys::xdp::{Mmap, XdpRingOffset, XDP_RING_NEED_WAKEUP};
+use crate::sys::mmap::Mmap;
+use crate::sys::xdp::{XdpRingOffset, XDP_RING_NEED_WAKEUP};
 
 /// The shared part of one ring: its two indices, its flags word and its entries.
 ///
@@ -542,11 +544,12 @@ impl<R: RingMemory> Drop for ReadBatch<'_, R> {
 }
 
 /// One of the kernel's rings, mapped into our address space with the offsets of
-/// `XDP_MMAP_OFFSETS`. `T` is `u64` (fill, completion) or [`XdpDesc`](crate::sys::xdp::XdpDesc)
+/// `XDP_MMAP_OFFSETS`. `T` is `u64` (fill, completion) or [`XdpDesc`](crate::abi::XdpDesc)
 /// (RX, TX).
 #[derive(Debug)]
 pub struct MmapRing<T> {
-    map: Mmap,
+    /// The mapping the pointers below point into: unmapped when the ring is dropped.
+    _map: Mmap,
     producer: *const AtomicU32,
     consumer: *const AtomicU32,
     flags: *const AtomicU32,
@@ -561,7 +564,7 @@ unsafe impl<T: Send> Send for MmapRing<T> {}
 
 impl<T: Copy> MmapRing<T> {
     /// Takes over `map`, the mapping of a ring with `entries` entries laid out as `off` says.
-    pub fn new(map: Mmap, off: &XdpRingOffset, entries: u32) -> Result<MmapRing<T>> {
+    pub(crate) fn new(map: Mmap, off: &XdpRingOffset, entries: u32) -> Result<MmapRing<T>> {
         if !entries.is_power_of_two() {
             return Err(Error::invalid(format!(
                 "ring size {entries} is not a power of two"
@@ -589,7 +592,7 @@ impl<T: Copy> MmapRing<T> {
                 flags: base.add(off.flags as usize) as *const AtomicU32,
                 descs: base.add(off.desc as usize) as *mut T,
                 entries,
-                map,
+                _map: map,
                 _marker: PhantomData,
             }
         };
@@ -597,13 +600,8 @@ impl<T: Copy> MmapRing<T> {
     }
 
     /// The size in bytes a ring of `entries` entries needs to map (`desc` offset + entries).
-    pub fn map_len(off: &XdpRingOffset, entries: u32) -> usize {
+    pub(crate) fn map_len(off: &XdpRingOffset, entries: u32) -> usize {
         off.desc as usize + entries as usize * std::mem::size_of::<T>()
-    }
-
-    /// The mapping.
-    pub fn mapping(&self) -> &Mmap {
-        &self.map
     }
 }
 

@@ -23,8 +23,8 @@ use std::borrow::Cow;
 use std::os::fd::{AsFd, AsRawFd, BorrowedFd, OwnedFd};
 use std::path::Path;
 
+use crate::bpf::program::Program;
 use crate::error::{generic_hint, Error, Result};
-use crate::program::Program;
 use crate::sys::{self, bpf as sysbpf, netlink};
 
 /// Where an XDP program runs (`XDP_FLAGS_*_MODE`).
@@ -387,7 +387,7 @@ impl XdpAttachment {
 impl XdpAttachment {
     /// Pins the bpf_link at `path` on a bpffs (kernel 5.9), so the program stays attached after
     /// this process exits; dropping this handle then no longer detaches. Remove the pin
-    /// ([`crate::pin::unpin`]) and close every handle to detach, or call
+    /// ([`crate::bpf::pin::unpin`]) and close every handle to detach, or call
     /// [`XdpAttachment::detach`]. Netlink attachments have no link to pin (EINVAL).
     pub fn pin(&mut self, path: impl AsRef<Path>) -> Result<()> {
         let path = path.as_ref();

@@ -1,0 +1,157 @@
+//! The [`Loader`]: creates a set of maps and programs together — maps first, then each
+//! program relocated against them and loaded — and hands back handles by name ([`Loaded`]).
+
+use std::collections::BTreeMap;
+
+use ebpf_dsl::{MapSpec, ProgramSpec};
+
+use super::maps::{FromMap, Map};
+use super::program::{relocate, LoadOptions, Program};
+use crate::error::{Error, Result};
+
+/// Creates maps and loads programs together: the one-call setup of a set of specs.
+///
+/// Maps are collected from [`Loader::map`] and from each program's [`ProgramSpec::maps`]
+/// (what `defprogram!` lists); two specs of the same name must be identical. Existing maps can
+/// be shared with [`Loader::use_map`] (e.g. an XSKMAP made by another loader).
+///
+/// ```no_run
+/// # fn f(spec: ebpf_dsl::ProgramSpec) -> xsk_runtime::Result<()> {
+/// use xsk_runtime::{Loader, maps::XskMap};
+/// let loaded = Loader::new().program(spec).load()?;
+/// let xsks: XskMap = loaded.map("xsks")?;
+/// let prog = loaded.program("udp")?;
+/// # let _ = (xsks, prog); Ok(()) }
+/// ```
+#[derive(Debug, Default)]
+pub struct Loader {
+    maps: Vec<MapSpec>,
+    existing: Vec<Map>,
+    programs: Vec<ProgramSpec>,
+    opts: BTreeMap<String, LoadOptions>,
+}
+
+/// What [`Loader::load`] made: maps and programs by name.
+#[derive(Debug)]
+pub struct Loaded {
+    maps: BTreeMap<String, Map>,
+    programs: BTreeMap<String, Program>,
+}
+
+impl Loader {
+    /// An empty loader.
+    pub fn new() -> Loader {
+        Loader::default()
+    }
+
+    /// Adds a map to create.
+    pub fn map(mut self, spec: MapSpec) -> Loader {
+        self.maps.push(spec);
+        self
+    }
+
+    /// Uses an existing map for relocations naming it, instead of creating one.
+    pub fn use_map(mut self, map: Map) -> Loader {
+        self.existing.push(map);
+        self
+    }
+
+    /// Adds a program (and the maps its spec lists).
+    pub fn program(mut self, spec: ProgramSpec) -> Loader {
+        self.maps.extend(spec.maps.iter().cloned());
+        self.programs.push(spec);
+        self
+    }
+
+    /// Adds a program with load options.
+    pub fn program_with(mut self, spec: ProgramSpec, opts: LoadOptions) -> Loader {
+        self.opts.insert(spec.name.to_string(), opts);
+        self.program(spec)
+    }
+
+    /// Creates every map, relocates and loads every program. On error, whatever was created is
+    /// closed again.
+    pub fn load(self) -> Result<Loaded> {
+        let mut maps: BTreeMap<String, Map> = BTreeMap::new();
+        let mut specs: BTreeMap<String, &MapSpec> = BTreeMap::new();
+        for m in self.existing {
+            maps.insert(m.name().to_owned(), m);
+        }
+        for spec in &self.maps {
+            let name = spec.name_str().to_owned();
+            if let Some(prev) = specs.get(&name) {
+                if *prev != spec {
+                    return Err(Error::invalid(format!(
+                        "two different specs for map `{name}`: {prev:?} and {spec:?}"
+                    )));
+                }
+                continue;
+            }
+            specs.insert(name.clone(), spec);
+            if maps.contains_key(&name) {
+                continue;
+            }
+            maps.insert(name, Map::create(spec)?);
+        }
+        let mut programs = BTreeMap::new();
+        let default_opts = LoadOptions::default();
+        for spec in &self.programs {
+            let opts = self.opts.get(spec.name.as_ref()).unwrap_or(&default_opts);
+            let insns = relocate(spec, |sym| maps.get(sym))?;
+            let p = Program::load_insns(&spec.name, spec.prog_type, &spec.license, &insns, opts)?;
+            if programs.insert(spec.name.to_string(), p).is_some() {
+                return Err(Error::invalid(format!(
+                    "two programs are named `{}`",
+                    spec.name
+                )));
+            }
+        }
+        Ok(Loaded { maps, programs })
+    }
+}
+
+impl Loaded {
+    /// The map `name` as `T` ([`Map`] or a typed view such as
+    /// [`XskMap`](crate::bpf::maps::XskMap)); a new handle (duplicated fd) each call.
+    pub fn map<T: FromMap>(&self, name: &str) -> Result<T> {
+        let m = self.maps.get(name).ok_or_else(|| Error::NotFound {
+            kind: "map",
+            name: name.into(),
+        })?;
+        T::from_map(m.try_clone()?)
+    }
+
+    /// The untyped map `name`, borrowed.
+    pub fn map_ref(&self, name: &str) -> Result<&Map> {
+        self.maps.get(name).ok_or_else(|| Error::NotFound {
+            kind: "map",
+            name: name.into(),
+        })
+    }
+
+    /// The program `name`.
+    pub fn program(&self, name: &str) -> Result<&Program> {
+        self.programs.get(name).ok_or_else(|| Error::NotFound {
+            kind: "program",
+            name: name.into(),
+        })
+    }
+
+    /// Takes program `name` out of the collection.
+    pub fn take_program(&mut self, name: &str) -> Result<Program> {
+        self.programs.remove(name).ok_or_else(|| Error::NotFound {
+            kind: "program",
+            name: name.into(),
+        })
+    }
+
+    /// The names of the maps.
+    pub fn map_names(&self) -> impl Iterator<Item = &str> {
+        self.maps.keys().map(String::as_str)
+    }
+
+    /// The names of the programs.
+    pub fn program_names(&self) -> impl Iterator<Item = &str> {
+        self.programs.keys().map(String::as_str)
+    }
+}

@@ -1,0 +1,92 @@
+//! The completion ring: the kernel hands back frames whose packets it has sent.
+
+use super::batch::read_batch_common;
+use super::ring::{Consumer, MmapRing, ReadBatch};
+use super::umem::{AddrLayout, Frame, FreeList, Umem};
+
+/// The completion ring: the kernel hands back frames whose packets it has sent.
+#[derive(Debug)]
+pub struct CompletionRing {
+    pub(super) ring: Consumer<MmapRing<u64>>,
+    pub(super) umem: Umem,
+    pub(super) completed: u64,
+    pub(super) invalid: u64,
+}
+
+impl CompletionRing {
+    /// Takes up to `n` completed frames; iterate the batch to get them.
+    #[inline]
+    pub fn peek(&mut self, n: u32) -> CompletionBatch<'_> {
+        CompletionBatch {
+            batch: Some(self.ring.peek(n)),
+            layout: self.umem.layout(),
+            completed: &mut self.completed,
+            invalid: &mut self.invalid,
+        }
+    }
+
+    /// Moves up to `max` completed frames onto `free`; returns how many (0, taking nothing
+    /// from the ring, if `free` belongs to another UMEM).
+    #[inline]
+    pub fn complete_into(&mut self, free: &mut FreeList, max: u32) -> u32 {
+        if free.umem_id() != self.umem.id() {
+            return 0;
+        }
+        let mut batch = self.peek(max);
+        let mut n = 0;
+        for frame in batch.by_ref() {
+            // Cannot fail: `free` is of this ring's UMEM (checked above).
+            let _ = free.push(frame);
+            n += 1;
+        }
+        batch.release();
+        n
+    }
+
+    /// The ring's number of entries.
+    pub fn size(&self) -> u32 {
+        self.ring.size()
+    }
+
+    /// Frames taken so far.
+    pub fn completed(&self) -> u64 {
+        self.completed
+    }
+}
+
+/// Completed frames taken from the completion ring. Iterating yields each as a [`Frame`].
+/// [`release`](CompletionBatch::release) — or dropping the batch — releases the entries the
+/// iterator returned; those it did not return stay in the ring for the next peek.
+#[must_use = "iterate the batch to get the frames back"]
+#[derive(Debug)]
+pub struct CompletionBatch<'a> {
+    pub(super) batch: Option<ReadBatch<'a, MmapRing<u64>>>,
+    pub(super) layout: AddrLayout,
+    pub(super) completed: &'a mut u64,
+    pub(super) invalid: &'a mut u64,
+}
+
+read_batch_common!(
+    CompletionBatch,
+    "Entries in the batch.",
+    "True if nothing was completed."
+);
+
+impl Iterator for CompletionBatch<'_> {
+    type Item = Frame;
+
+    #[inline]
+    fn next(&mut self) -> Option<Frame> {
+        let b = self.batch.as_mut()?;
+        loop {
+            let addr = b.next()?;
+            match self.layout.split(addr) {
+                Some((base, _)) => {
+                    *self.completed += 1;
+                    return Some(self.layout.frame_at(base));
+                }
+                None => *self.invalid += 1,
+            }
+        }
+    }
+}

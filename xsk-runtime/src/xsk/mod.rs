@@ -1,0 +1,36 @@
+//! The AF_XDP half of the runtime: packet memory shared with the kernel, the rings, the
+//! sockets, and the whole setup of an interface in one call.
+//!
+//! The layers, each using only those above it ("UMEM → queue → rings → socket"):
+//!
+//! ```text
+//!  ring        the single-producer/single-consumer ring protocol (libxdp's), as RAII batches
+//!  frame       the UMEM's memory as owned Frame tokens
+//!  queue       DeviceQueue: per (ifindex, queue) the owner of a UMEM's fill + completion rings
+//!  umem        Umem: the memory and its registration (XDP_UMEM_REG), its queues; FreeList
+//!  batch       what the typed rings share (batch methods, wake-ups)
+//!  rx, completion, fill, tx
+//!              the four typed rings: Frames move by value
+//!  setup       SocketConfig, BindMode, ring sizes and mappings, bind errors explained
+//!  socket      XskSocket: bind to (ifindex, queue), wake-ups, statistics, shared UMEM
+//!  reclaim     closing: a dropped socket's frames come back (Umem::reclaim / close)
+//!  interface   XskInterface: UMEM + a socket per queue + XSKMAP + program + attachment
+//! ```
+
+mod batch;
+mod completion;
+mod fill;
+pub mod frame;
+pub mod interface;
+mod queue;
+mod reclaim;
+pub mod ring;
+mod rx;
+mod setup;
+pub mod socket;
+mod tx;
+pub mod umem;
+
+pub use interface::{
+    Queues, RedirectProgram, XskInterface, XskInterfaceConfig, XskQueue, XSKMAP_NAME,
+};
