@@ -99,6 +99,8 @@
 
 pub mod insn;
 pub mod spec;
+pub mod mapdef;
+pub use mapdef::{map_kind, MapDef, MapKind};
 
 pub use insn::{Class, Insn, Reg};
 pub use spec::{MapSpec, MapType, ProgramSpec, ProgramType, RelocKind, Relocation};

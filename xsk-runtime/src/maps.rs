@@ -489,8 +489,15 @@ impl Iterator for Keys<'_> {
 }
 
 macro_rules! typed_common {
-    ($t:ident $(<$($g:ident),*>)?) => {
+    ($t:ident $(<$($g:ident),*>)? $(, $phantom:ident)?) => {
         impl$(<$($g: Pod),*>)? $t$(<$($g),*>)? {
+            /// Wraps a map known to have this type and these sizes (a `defmap!` item's map in a
+            /// [`crate::Loaded`]): no check.
+            pub(crate) fn from_map_unchecked(map: Map) -> Self {
+                $t { map $(, $phantom: PhantomData)? }
+            }
+
+
             /// The untyped map.
             pub fn map(&self) -> &Map {
                 &self.map
@@ -518,7 +525,7 @@ pub struct Array<V: Pod> {
     map: Map,
     _v: PhantomData<V>,
 }
-typed_common!(Array<V>);
+typed_common!(Array<V>, _v);
 
 impl<V: Pod> TryFrom<Map> for Array<V> {
     type Error = Error;
@@ -589,7 +596,7 @@ pub struct HashMap<K: Pod, V: Pod> {
     map: Map,
     _kv: PhantomData<(K, V)>,
 }
-typed_common!(HashMap<K, V>);
+typed_common!(HashMap<K, V>, _kv);
 
 impl<K: Pod, V: Pod> TryFrom<Map> for HashMap<K, V> {
     type Error = Error;

@@ -18,7 +18,8 @@ use ebpf_dsl::insn::PseudoLd;
 use ebpf_dsl::{Insn, MapSpec, ProgramSpec, ProgramType, RelocKind};
 
 use crate::error::{Error, Result};
-use crate::maps::{FromMap, Map};
+use crate::maps::Map;
+use crate::typed_maps::MapSelector;
 use crate::sys::bpf as sysbpf;
 
 /// First verifier-log buffer size on a failed load.
@@ -332,9 +333,9 @@ impl Loader {
         Loader::default()
     }
 
-    /// Adds a map to create.
-    pub fn map(mut self, spec: MapSpec) -> Loader {
-        self.maps.push(spec);
+    /// Adds a map to create (a [`MapSpec`] or a `defmap!` item).
+    pub fn map(mut self, spec: impl Into<MapSpec>) -> Loader {
+        self.maps.push(spec.into());
         self
     }
 
@@ -399,14 +400,12 @@ impl Loader {
 }
 
 impl Loaded {
-    /// The map `name` as `T` ([`Map`] or a typed view such as
-    /// [`XskMap`](crate::maps::XskMap)); a new handle (duplicated fd) each call.
-    pub fn map<T: FromMap>(&self, name: &str) -> Result<T> {
-        let m = self.maps.get(name).ok_or_else(|| Error::NotFound {
-            kind: "map",
-            name: name.into(),
-        })?;
-        T::from_map(m.try_clone()?)
+    /// A map's handle; a new handle (duplicated fd) each call. `which` is a `defmap!` item
+    /// (`loaded.map(&COUNTS)`: the handle's type follows from the item's, see
+    /// [`crate::typed_maps`]) or a name (`loaded.map::<T>("counts")`: `T` is [`Map`] or a typed
+    /// view such as [`XskMap`](crate::maps::XskMap), checked against the map at run time).
+    pub fn map<T>(&self, which: impl MapSelector<T>) -> Result<T> {
+        which.select(self)
     }
 
     /// The untyped map `name`, borrowed.

@@ -70,7 +70,8 @@ use ebpf_dsl::{Item, ProgramSpec, ProgramType};
 use crate::attach::{AttachOptions, XdpAttachment};
 use crate::error::{Error, Result};
 use crate::maps::XskMap;
-use crate::program::{LoadOptions, Loader, Program};
+use crate::program::{LoadOptions, Loaded, Loader, Program};
+use crate::typed_maps::MapSelector;
 use crate::socket::{SocketConfig, XskSocket};
 use crate::sys::xdp::channel_counts;
 use crate::umem::{FreeList, Umem, UmemConfig};
@@ -161,6 +162,8 @@ pub struct XskInterface {
     queues: Vec<XskQueue>,
     xsks: XskMap,
     program: Program,
+    /// The program's maps (the XSKMAP and any other the custom program names).
+    loaded: Loaded,
     umem: Umem,
     ifindex: u32,
     ifname: String,
@@ -248,10 +251,23 @@ impl XskInterface {
             queues: opened,
             xsks,
             program,
+            loaded,
             umem,
             ifindex,
             ifname: ifname.to_owned(),
         })
+    }
+
+    /// One of the program's maps, as [`Loaded::map`] gives it: by its `defmap!` item
+    /// (`xsk.map(&COUNTS)`, typed from the item) or by name.
+    pub fn map<T>(&self, which: impl MapSelector<T>) -> Result<T> {
+        self.loaded.map(which)
+    }
+
+    /// The program's maps and what else [`Loader::load`] made (the program itself is
+    /// [`Self::program`]).
+    pub fn loaded(&self) -> &Loaded {
+        &self.loaded
     }
 
     /// The sockets, one per queue, in queue order.
@@ -316,6 +332,7 @@ impl XskInterface {
             queues,
             xsks,
             program,
+            loaded,
             umem,
             ..
         } = self;
@@ -332,7 +349,7 @@ impl XskInterface {
                 None => free = Some(list),
             }
         }
-        drop((xsks, program));
+        drop((xsks, program, loaded));
         // `open` gives every interface at least one queue.
         let mut free = free.unwrap_or_else(|| FreeList::empty_of(&umem));
         if let Err(umem) = umem.close(&mut free) {

@@ -13,6 +13,7 @@
 pub mod bpf;
 pub mod frame;
 pub mod netlink;
+pub mod ringbuf;
 pub mod xdp;
 
 use std::ffi::CString;
