@@ -3,7 +3,8 @@
 //!
 //! - `loaded.map(&ITEM)` hands out the handle the item's type names (checked by the compiler
 //!   in this file: each handle is bound to an explicitly typed variable), and the handles see
-//!   what the programs wrote (`BPF_PROG_TEST_RUN`).
+//!   what the programs wrote (`BPF_PROG_TEST_RUN`); an `XskInterface` with a custom program
+//!   (in a veth sandbox of its own; no packets sent) hands out that program's maps the same way.
 //! - Per-CPU maps: one value per possible CPU, values of 12 bytes in 16-byte slots (the
 //!   kernel's 8-byte rounding) read back exactly, sums over the CPUs.
 //! - The ring buffer: a producer thread runs programs using `bpf_ringbuf_output` and
@@ -26,7 +27,11 @@ use xsk_runtime::maps::{Array, HashMap, Map, UpdateFlags, XskMap};
 use xsk_runtime::percpu::{PerCpuArray, PerCpuHashMap};
 use xsk_runtime::pod::Pod;
 use xsk_runtime::ringbuf::RingBuf;
-use xsk_runtime::{Error, Loader, Program};
+use xsk_runtime::netns::VethPair;
+use xsk_runtime::socket::{BindMode, SocketConfig};
+use xsk_runtime::umem::UmemConfig;
+use xsk_runtime::xsk::{RedirectProgram, XskInterfaceConfig};
+use xsk_runtime::{Error, Loader, Program, XskInterface};
 
 /// A flow key with no padding.
 #[repr(C)]
@@ -73,6 +78,11 @@ defmap! {
     /// The reserve/submit/discard ring and its producer's state.
     RES_RING: ringbuf(max_entries = 4096);
     RES_SEQ: array(key = u32, value = [u64; 2], max_entries = 1);
+    /// XskInterface's XSKMAP, as a custom program names it (the interface makes it, sized to
+    /// its queues).
+    XSK_MAP: xskmap(key = u32, value = u32, max_entries = 64, name = "xsks");
+    /// Packets seen by XSK_COUNT.
+    XSK_COUNTS: array(key = u32, value = u64, max_entries = 1);
     /// Never loaded.
     ELSEWHERE: array(key = u32, value = u32, max_entries = 1);
 }
@@ -182,6 +192,28 @@ defprogram! {
     }
 }
 
+defprogram! {
+    /// Counts every packet in XSK_COUNTS, then redirects it to the socket of its queue.
+    XSK_COUNT: xdp {
+        r6 = r1;
+        r1 = 0;
+        *(u32 *)(r10 - 4) = r1;
+        r2 = r10;
+        r2 += -4;
+        r1 = XSK_COUNTS ll;
+        call bpf_map_lookup_elem;
+        if r0 == 0 goto redirect;
+        r1 = 1;
+        lock *(u64 *)(r0 + 0) += r1;
+    redirect:
+        r2 = *(u32 *)(r6 + 16);
+        r1 = XSK_MAP ll;
+        r3 = XDP_PASS;
+        call bpf_redirect_map;
+        exit;
+    }
+}
+
 const PACKET: [u8; 64] = [0; 64];
 
 fn typed_handles_by_item() {
@@ -240,6 +272,42 @@ fn typed_handles_by_item() {
 
     // An item whose map this Loaded does not have.
     assert!(matches!(loaded.map(&ELSEWHERE), Err(Error::NotFound { .. })));
+}
+
+fn xsk_interface_hands_out_the_programs_maps() {
+    let pair = VethPair::builder()
+        .tag("tmaps")
+        .build()
+        .expect("build the veth sandbox");
+    let name = pair.left.name.clone();
+    let config = XskInterfaceConfig {
+        program: RedirectProgram::Custom(XSK_COUNT),
+        umem: UmemConfig {
+            frame_size: 2048,
+            frame_count: 256,
+            ..Default::default()
+        },
+        socket: SocketConfig {
+            rx_size: 64,
+            tx_size: 64,
+            fill_size: 64,
+            completion_size: 64,
+            mode: BindMode::Copy,
+            ..Default::default()
+        },
+        ..Default::default()
+    };
+    let xsk = pair
+        .left
+        .run(|| XskInterface::open(&name, &config))
+        .expect("enter the namespace")
+        .expect("open XskInterface with the custom program");
+    let counts: Array<u64> = xsk.map(&XSK_COUNTS).unwrap();
+    let xsks: XskMap = xsk.map(&XSK_MAP).unwrap();
+    assert_eq!(xsks.len(), 1, "the interface's own XSKMAP, one slot per queue");
+    xsk.program().test_run(&PACKET, 5).unwrap();
+    assert_eq!(counts.get(0).unwrap(), 5);
+    assert!(xsk.loaded().map_names().any(|n| n == "xsk_counts"));
 }
 
 /// Runs `prog` `rounds` times with `repeat` each on another thread while `consume` reads
@@ -368,6 +436,7 @@ fn ringbuf_by_name_and_bad_maps() {
 kernel_tests! {
     privileged: [
         typed_handles_by_item,
+        xsk_interface_hands_out_the_programs_maps,
         ringbuf_output_no_loss_no_duplicate,
         ringbuf_reserve_submit_discard,
         ringbuf_blocking_and_nonblocking_reads,

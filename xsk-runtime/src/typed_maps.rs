@@ -98,17 +98,14 @@ impl<D: TypedMap> MapSelector<D::Handle> for &D {
                 map: map.name().to_owned(),
                 reason: format!(
                     "this Loaded's map of that name is not the one the defmap! item declares \
-                     ({} map, key {} B, value {} B, max_entries {}; the item: {} map, key {} \
-                     B, value {} B, max_entries {})",
+                     ({} map, key {} B, value {} B; the item: {} map, key {} B, value {} B)",
                     map.map_type()
                         .map_or_else(|| "unknown".to_owned(), |t| t.to_string()),
                     map.key_size(),
                     map.value_size(),
-                    map.max_entries(),
                     spec.map_type,
                     spec.key_size,
-                    spec.value_size,
-                    spec.max_entries
+                    spec.value_size
                 ),
             });
         }
@@ -116,12 +113,13 @@ impl<D: TypedMap> MapSelector<D::Handle> for &D {
     }
 }
 
-/// True if `map` has the type and sizes of `spec` (what a map created from `spec` has).
+/// True if `map` has the type and key and value sizes of `spec`: what the handle's types rest
+/// on. (`max_entries` may differ: [`XskInterface`](crate::XskInterface) sizes its XSKMAP to its
+/// queues whatever the program's `defmap!` says.)
 pub(crate) fn same_shape(map: &Map, spec: &MapSpec) -> bool {
     map.map_type() == Some(spec.map_type)
         && map.key_size() == spec.key_size
         && map.value_size() == spec.value_size
-        && map.max_entries() == spec.max_entries
 }
 
 macro_rules! typed {
