@@ -146,6 +146,8 @@
 #![deny(missing_docs)]
 
 pub mod error;
+#[cfg(feature = "tokio")]
+pub mod async_io;
 pub mod sys;
 
 pub use error::{Error, Result};

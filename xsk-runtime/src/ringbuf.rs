@@ -206,6 +206,12 @@ impl RingBuf {
         Ok(None)
     }
 
+    /// True if a submitted record is available now (discarded records before it are
+    /// consumed).
+    pub fn has_record(&mut self) -> Result<bool> {
+        Ok(self.find()?.is_some())
+    }
+
     /// The next record without waiting, or `None` if there is none yet. The record is borrowed
     /// in place; its space goes back to the producers when it is dropped.
     #[allow(clippy::should_implement_trait)]
