@@ -98,8 +98,8 @@
 #![deny(missing_docs)]
 
 pub mod insn;
-pub mod spec;
 pub mod mapdef;
+pub mod spec;
 pub use mapdef::{map_kind, MapDef, MapKind};
 
 pub use insn::{Class, Insn, Reg};

@@ -11,9 +11,9 @@
 //! [`map_kind::Untyped`] in place of the missing type.
 
 use core::fmt;
-use std::borrow::Cow;
 use core::marker::PhantomData;
 use core::ops::Deref;
+use std::borrow::Cow;
 
 use crate::spec::{MapSpec, MapType};
 
@@ -88,12 +88,16 @@ pub mod map_kind {
     );
 }
 
+/// The types a [`MapDef`] carries, behind a function pointer: `MapDef` is `Send`, `Sync` and
+/// `Copy` whatever `K`, `V` and `T` are.
+type Types<K, V, T> = fn() -> (PhantomData<K>, PhantomData<V>, T);
+
 /// A [`MapSpec`] whose key type `K`, value type `V` and kind `T` ([`map_kind`]) are part of its
 /// type: the item `defmap!` makes. Dereferences to the spec. `Copy`: it is a reference to a
 /// `'static` spec and the types.
 pub struct MapDef<K: ?Sized, V: ?Sized, T> {
     spec: &'static MapSpec,
-    _types: PhantomData<fn() -> (PhantomData<K>, PhantomData<V>, T)>,
+    _types: PhantomData<Types<K, V, T>>,
 }
 
 impl<K: ?Sized, V: ?Sized, T: MapKind> MapDef<K, V, T> {

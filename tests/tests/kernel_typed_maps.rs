@@ -24,10 +24,10 @@ use std::time::{Duration, Instant};
 
 use ebpf_dsl_macros::{defmap, defprogram};
 use xsk_runtime::maps::{Array, HashMap, Map, UpdateFlags, XskMap};
+use xsk_runtime::netns::VethPair;
 use xsk_runtime::percpu::{PerCpuArray, PerCpuHashMap};
 use xsk_runtime::pod::Pod;
 use xsk_runtime::ringbuf::RingBuf;
-use xsk_runtime::netns::VethPair;
 use xsk_runtime::socket::{BindMode, SocketConfig};
 use xsk_runtime::umem::UmemConfig;
 use xsk_runtime::xsk::{RedirectProgram, XskInterfaceConfig};
@@ -232,11 +232,18 @@ fn typed_handles_by_item() {
     assert_eq!(counts.get(0).unwrap(), 37);
     let per_cpu = pcpu.get(0).unwrap();
     assert_eq!(per_cpu.len(), pcpu.cpus());
-    assert_eq!(per_cpu.sum(), 37, "every run counted on some CPU: {per_cpu:?}");
+    assert_eq!(
+        per_cpu.sum(),
+        37,
+        "every run counted on some CPU: {per_cpu:?}"
+    );
     assert_eq!(pcpu.sum(0).unwrap(), 37);
 
     // Written from user space, read back through the other handle of the same map.
-    let key = FlowKey { addr: 0x0a00_0001, port: 53 };
+    let key = FlowKey {
+        addr: 0x0a00_0001,
+        port: 53,
+    };
     flows.insert(&key, &9, UpdateFlags::Any).unwrap();
     let by_name: HashMap<FlowKey, u64> = loaded.map("flows").unwrap();
     assert_eq!(by_name.get(&key).unwrap(), Some(9));
@@ -249,7 +256,11 @@ fn typed_handles_by_item() {
     // Per-CPU 12-byte values: a distinct value on every CPU survives the 16-byte slots.
     let n = stats.cpus();
     let values: Vec<Stats> = (0..n as u32)
-        .map(|c| Stats { packets: c + 1, bytes: 100 * (c + 1), drops: 7 })
+        .map(|c| Stats {
+            packets: c + 1,
+            bytes: 100 * (c + 1),
+            drops: 7,
+        })
         .collect();
     stats.insert(&5, &values, UpdateFlags::Any).unwrap();
     let back = stats.get(&5).unwrap().unwrap();
@@ -260,10 +271,32 @@ fn typed_handles_by_item() {
         drops: a.drops + s.drops,
     });
     let sum_1_to_n = (n * (n + 1) / 2) as u32;
-    assert_eq!(total, Stats { packets: sum_1_to_n, bytes: 100 * sum_1_to_n, drops: 7 * n as u32 });
-    stats.insert_all(&6, &Stats { packets: 1, bytes: 2, drops: 3 }, UpdateFlags::Any).unwrap();
+    assert_eq!(
+        total,
+        Stats {
+            packets: sum_1_to_n,
+            bytes: 100 * sum_1_to_n,
+            drops: 7 * n as u32
+        }
+    );
+    stats
+        .insert_all(
+            &6,
+            &Stats {
+                packets: 1,
+                bytes: 2,
+                drops: 3,
+            },
+            UpdateFlags::Any,
+        )
+        .unwrap();
     assert!(stats.get(&6).unwrap().unwrap().iter().all(|s| s.bytes == 2));
-    assert!(stats.insert(&7, &values[..n - 1], UpdateFlags::Any).is_err(), "one value per CPU");
+    assert!(
+        stats
+            .insert(&7, &values[..n - 1], UpdateFlags::Any)
+            .is_err(),
+        "one value per CPU"
+    );
     let mut keys: Vec<u32> = stats.keys().map(Result::unwrap).collect();
     keys.sort_unstable();
     assert_eq!(keys, [5, 6]);
@@ -271,7 +304,10 @@ fn typed_handles_by_item() {
     assert_eq!(pcpu.sum(0).unwrap(), 0);
 
     // An item whose map this Loaded does not have.
-    assert!(matches!(loaded.map(&ELSEWHERE), Err(Error::NotFound { .. })));
+    assert!(matches!(
+        loaded.map(&ELSEWHERE),
+        Err(Error::NotFound { .. })
+    ));
 }
 
 fn xsk_interface_hands_out_the_programs_maps() {
@@ -304,7 +340,11 @@ fn xsk_interface_hands_out_the_programs_maps() {
         .expect("open XskInterface with the custom program");
     let counts: Array<u64> = xsk.map(&XSK_COUNTS).unwrap();
     let xsks: XskMap = xsk.map(&XSK_MAP).unwrap();
-    assert_eq!(xsks.len(), 1, "the interface's own XSKMAP, one slot per queue");
+    assert_eq!(
+        xsks.len(),
+        1,
+        "the interface's own XSKMAP, one slot per queue"
+    );
     xsk.program().test_run(&PACKET, 5).unwrap();
     assert_eq!(counts.get(0).unwrap(), 5);
     assert!(xsk.loaded().map_names().any(|n| n == "xsk_counts"));
@@ -331,8 +371,12 @@ fn produce_while_consuming(
     };
     let deadline = Instant::now() + Duration::from_secs(120);
     while !done.load(Ordering::Acquire) {
-        assert!(Instant::now() < deadline, "the producer did not finish in 120 s");
-        ring.poll(Some(Duration::from_millis(50)), &mut consume).unwrap();
+        assert!(
+            Instant::now() < deadline,
+            "the producer did not finish in 120 s"
+        );
+        ring.poll(Some(Duration::from_millis(50)), &mut consume)
+            .unwrap();
     }
     producer.join().unwrap();
     ring.consume(&mut consume).unwrap();
@@ -360,7 +404,11 @@ fn ringbuf_output_no_loss_no_duplicate() {
     });
     let [produced, drops] = seq.get(0).unwrap();
     assert_eq!(next, produced, "every record the program put in was read");
-    assert_eq!(produced + drops, 200 * 500, "every run either wrote or counted a drop");
+    assert_eq!(
+        produced + drops,
+        200 * 500,
+        "every run either wrote or counted a drop"
+    );
     println!("bpf_ringbuf_output: {produced} records read, {drops} runs found the ring full");
 }
 
@@ -374,13 +422,20 @@ fn ringbuf_reserve_submit_discard() {
     produce_while_consuming(prog, &mut ring, 200, 500, |r| {
         let (s, check) = record(r);
         assert_ne!(s % 3, 0, "discarded record {s} was handed out");
-        assert_eq!(s, expect, "submitted records in order, none lost or repeated");
+        assert_eq!(
+            s, expect,
+            "submitted records in order, none lost or repeated"
+        );
         assert_eq!(check, 3 * s);
         expect = if (s + 1) % 3 == 0 { s + 2 } else { s + 1 };
         read += 1;
     });
     let [reserved, drops] = seq.get(0).unwrap();
-    assert_eq!(read, reserved - reserved.div_ceil(3), "every submitted record was read");
+    assert_eq!(
+        read,
+        reserved - reserved.div_ceil(3),
+        "every submitted record was read"
+    );
     assert_eq!(reserved + drops, 200 * 500);
     println!(
         "bpf_ringbuf_reserve: {reserved} reserved, {read} submitted and read, {} discarded \
@@ -395,15 +450,24 @@ fn ringbuf_blocking_and_nonblocking_reads() {
     let prog = loaded.take_program("rb_output").unwrap();
     // Empty: the non-blocking read has nothing, the blocking one times out.
     assert!(ring.next().unwrap().is_none());
-    assert!(ring.next_timeout(Some(Duration::from_millis(20))).unwrap().is_none());
-    assert_eq!(ring.poll(Some(Duration::from_millis(20)), |_| ()).unwrap(), 0);
+    assert!(ring
+        .next_timeout(Some(Duration::from_millis(20)))
+        .unwrap()
+        .is_none());
+    assert_eq!(
+        ring.poll(Some(Duration::from_millis(20)), |_| ()).unwrap(),
+        0
+    );
     // A record written while the consumer sleeps in epoll_wait wakes it.
     let producer = thread::spawn(move || {
         thread::sleep(Duration::from_millis(100));
         prog.test_run(&PACKET, 3).unwrap();
         prog
     });
-    let first = ring.next_timeout(Some(Duration::from_secs(30))).unwrap().map(|r| record(&r));
+    let first = ring
+        .next_timeout(Some(Duration::from_secs(30)))
+        .unwrap()
+        .map(|r| record(&r));
     assert_eq!(first, Some((0, 0)));
     let prog = producer.join().unwrap();
     // The other two, without waiting; the record is borrowed in place until dropped.
@@ -414,7 +478,11 @@ fn ringbuf_blocking_and_nonblocking_reads() {
     assert_eq!(ring.next().unwrap().map(|r| record(&r)), Some((2, 6)));
     assert!(ring.next().unwrap().is_none());
     prog.test_run(&PACKET, 1).unwrap();
-    assert_eq!(ring.pending_bytes(), 24, "one 8-byte header and 16 bytes of data");
+    assert_eq!(
+        ring.pending_bytes(),
+        24,
+        "one 8-byte header and 16 bytes of data"
+    );
     let mut seen = Vec::new();
     assert_eq!(ring.consume(|r| seen.push(record(r))).unwrap(), 1);
     assert_eq!(seen, [(3, 9)]);

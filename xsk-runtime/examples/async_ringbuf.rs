@@ -97,7 +97,9 @@ async fn run(runs: u32) -> xsk_runtime::Result<()> {
         let seq = u64::from_ne_bytes(r[..8].try_into().unwrap_or_default());
         let len = u64::from_ne_bytes(r[8..16].try_into().unwrap_or_default());
         if (seq, len) != (next, 60) && bad.is_none() {
-            bad = Some(format!("event {seq} (length {len}) where {next} (60) was due"));
+            bad = Some(format!(
+                "event {seq} (length {len}) where {next} (60) was due"
+            ));
         }
         next = seq + 1;
     };

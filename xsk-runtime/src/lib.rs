@@ -145,9 +145,9 @@
 //! block carries a `// SAFETY:` note.
 #![deny(missing_docs)]
 
-pub mod error;
 #[cfg(feature = "tokio")]
 pub mod async_io;
+pub mod error;
 pub mod sys;
 
 pub use error::{Error, Result};

@@ -36,7 +36,7 @@ impl<V: Pod> PerCpuValues<V> {
     /// Decodes the kernel's per-CPU layout (one 8-byte-aligned slot per CPU).
     fn decode(bytes: &[u8]) -> Option<Self> {
         let stride = slot_size::<V>();
-        if stride == 0 || bytes.len() % stride != 0 {
+        if stride == 0 || !bytes.len().is_multiple_of(stride) {
             return None;
         }
         let size = core::mem::size_of::<V>();
@@ -118,7 +118,11 @@ fn expect(map: &Map, types: &[MapType], key: usize, value: usize) -> Result<usiz
             return Err(mismatch(format!(
                 "is a {} map, expected {}",
                 t.map_or_else(|| "unknown".to_owned(), |t| t.to_string()),
-                types.iter().map(|t| t.name()).collect::<Vec<_>>().join(" or ")
+                types
+                    .iter()
+                    .map(|t| t.name())
+                    .collect::<Vec<_>>()
+                    .join(" or ")
             )))
         }
     }
@@ -218,10 +222,9 @@ impl<V: Pod> PerCpuArray<V> {
     /// Element `index`: one value per possible CPU.
     pub fn get(&self, index: u32) -> Result<PerCpuValues<V>> {
         self.check_index(index)?;
-        let bytes = self
-            .map
-            .lookup(&index.to_ne_bytes())?
-            .ok_or_else(|| Error::invalid(format!("no element {index} in `{}`", self.map.name())))?;
+        let bytes = self.map.lookup(&index.to_ne_bytes())?.ok_or_else(|| {
+            Error::invalid(format!("no element {index} in `{}`", self.map.name()))
+        })?;
         decode(&self.map, bytes)
     }
 
@@ -271,12 +274,7 @@ impl<V: Pod> PerCpuArray<V> {
 impl<V: Pod> TryFrom<Map> for PerCpuArray<V> {
     type Error = Error;
     fn try_from(map: Map) -> Result<Self> {
-        let cpus = expect(
-            &map,
-            &[MapType::PercpuArray],
-            4,
-            core::mem::size_of::<V>(),
-        )?;
+        let cpus = expect(&map, &[MapType::PercpuArray], 4, core::mem::size_of::<V>())?;
         Ok(PerCpuArray {
             map,
             cpus,
@@ -446,7 +444,10 @@ mod tests {
         let v = PerCpuValues::<u32>::decode(&bytes).unwrap();
         assert_eq!(&*v, &[1, 2, u32::MAX]);
         assert_eq!(v.sum(), 2, "wraps like the kernel's counters");
-        assert_eq!(v.fold(0u64, |a, x| a + u64::from(*x)), u64::from(u32::MAX) + 3);
+        assert_eq!(
+            v.fold(0u64, |a, x| a + u64::from(*x)),
+            u64::from(u32::MAX) + 3
+        );
         assert!(PerCpuValues::<u32>::decode(&bytes[..20]).is_none());
         let enc = PerCpuValues::encode(&[1u32, 2, u32::MAX]);
         assert_eq!(enc.len(), 24);

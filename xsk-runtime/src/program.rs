@@ -19,8 +19,8 @@ use ebpf_dsl::{Insn, MapSpec, ProgramSpec, ProgramType, RelocKind};
 
 use crate::error::{Error, Result};
 use crate::maps::Map;
-use crate::typed_maps::MapSelector;
 use crate::sys::bpf as sysbpf;
+use crate::typed_maps::MapSelector;
 
 /// First verifier-log buffer size on a failed load.
 pub const LOG_SIZE_START: usize = 64 * 1024;

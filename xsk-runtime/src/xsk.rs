@@ -71,9 +71,9 @@ use crate::attach::{AttachOptions, XdpAttachment};
 use crate::error::{Error, Result};
 use crate::maps::XskMap;
 use crate::program::{LoadOptions, Loaded, Loader, Program};
-use crate::typed_maps::MapSelector;
 use crate::socket::{SocketConfig, XskSocket};
 use crate::sys::xdp::channel_counts;
+use crate::typed_maps::MapSelector;
 use crate::umem::{FreeList, Umem, UmemConfig};
 
 /// The name of the XSKMAP the redirect programs use (and a custom program must use).

@@ -84,7 +84,10 @@ fn async_ringbuf_reads_every_event_once() {
         };
         let deadline = Instant::now() + Duration::from_secs(120);
         while !producer.is_finished() {
-            assert!(Instant::now() < deadline, "the producer did not finish in 120 s");
+            assert!(
+                Instant::now() < deadline,
+                "the producer did not finish in 120 s"
+            );
             let _ = tokio::time::timeout(Duration::from_millis(50), events.poll(&mut check)).await;
         }
         producer.await.unwrap();
@@ -170,7 +173,11 @@ fn async_xsk_socket_wakes_on_packets() {
             let mut batch = rx.recv(64);
             for p in batch.by_ref() {
                 let data = umem.packet(&p);
-                assert_eq!(data.len(), 14 + 20 + 8 + 32, "Ethernet + IPv4 + UDP + 32 bytes");
+                assert_eq!(
+                    data.len(),
+                    14 + 20 + 8 + 32,
+                    "Ethernet + IPv4 + UDP + 32 bytes"
+                );
                 got += 1;
                 let _ = free.push(p.into_frame());
             }
