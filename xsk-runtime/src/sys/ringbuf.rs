@@ -93,9 +93,8 @@ impl Epoll {
             return Err(Error::io("epoll_create1", last_errno()));
         }
         // SAFETY: `raw` is a fresh descriptor that nothing else owns.
-        Ok(Epoll {
-            fd: unsafe { OwnedFd::from_raw_fd(raw) },
-        })
+        let fd = unsafe { OwnedFd::from_raw_fd(raw) };
+        Ok(Epoll { fd })
     }
 
     /// `epoll_ctl(EPOLL_CTL_ADD)` of `fd` for `EPOLLIN`.
