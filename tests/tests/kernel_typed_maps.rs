@@ -83,6 +83,8 @@ defmap! {
     XSK_MAP: xskmap(key = u32, value = u32, max_entries = 64, name = "xsks");
     /// Packets seen by XSK_COUNT.
     XSK_COUNTS: array(key = u32, value = u64, max_entries = 1);
+    /// The name of OUT_SEQ with another value type.
+    OUT_SEQ_AS_U64: array(key = u32, value = u64, max_entries = 1, name = "out_seq");
     /// Never loaded.
     ELSEWHERE: array(key = u32, value = u32, max_entries = 1);
 }
@@ -494,6 +496,11 @@ fn ringbuf_by_name_and_bad_maps() {
     assert_eq!(ring.size(), u64::from(RING));
     assert!(matches!(
         loaded.map::<RingBuf>("out_seq"),
+        Err(Error::MapMismatch { .. })
+    ));
+    // An item of the same name but another value type is refused, not mistyped.
+    assert!(matches!(
+        loaded.map(&OUT_SEQ_AS_U64),
         Err(Error::MapMismatch { .. })
     ));
     assert!(RingBuf::create("rb_bad_size", 3000).is_err());
