@@ -85,6 +85,7 @@
 //! | 0 | [`names`] | the kernel's object-name rule (15 characters of `[A-Za-z0-9_.]`) and the one "did you mean" matcher |
 //! | 1 | [`isa`] | the instruction set: [`insn`] ([`Insn`], each opcode field as a small type, [`Reg`]), [`decode`] (the only decoder: slots ⇄ [`decode::Decoded`], [`decode::DecodeError`] with its reason), [`consts`] (`XDP_PASS`, `BPF_ANY`, ...), [`helpers`] (one row per helper: number, name, prototype), [`isa::ctx`] (`struct xdp_md` / `struct __sk_buff` layouts) |
 //! | 2 | [`spec`] | [`MapSpec`], [`ProgramSpec`], [`Relocation`]: what a loader needs |
+//! | 2 | [`mapdef`] | [`MapDef`]: a `defmap!` item, its key, value and map kind in its type |
 //! | 3 | [`ir`] | the symbolic program ([`Item`]: labels and map names still names) and [`ir::build`], one builder per instruction form |
 //! | 4 | [`xdp`] | clj-ebpf's `dsl.xdp`: actions, context fields, redirects to AF_XDP sockets, bounds-checked parsing; [`xdp::seeds`], the ready-made redirect programs |
 //! | 5 | [`snippet`] | the [`xdp`] functions as named statements (`redirect_to_xsk_by_queue!(xsks)`) for the assembler text and `defprogram!` |
@@ -108,6 +109,7 @@ pub mod dsl;
 pub mod error;
 pub mod ir;
 pub mod isa;
+pub mod mapdef;
 pub mod names;
 pub mod program;
 pub mod snippet;
@@ -120,6 +122,7 @@ pub use xdp::seeds;
 
 pub use error::{Error, Result};
 pub use insn::{Class, Insn, Reg};
+pub use mapdef::{map_kind, MapDef, MapKind};
 pub use ir::{Item, ItemKind, Span, Target};
 pub use spec::{MapSpec, MapType, ProgramSpec, ProgramType, RelocKind, Relocation};
 

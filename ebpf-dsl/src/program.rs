@@ -98,9 +98,10 @@ impl Program {
         self
     }
 
-    /// Records the spec of a map the program references by name, so the loader can create it.
-    pub fn map(&mut self, spec: MapSpec) -> &mut Program {
-        self.maps.push(spec);
+    /// Records the spec of a map the program references by name, so the loader can create it
+    /// (a [`MapSpec`] or a `defmap!` item).
+    pub fn map(&mut self, spec: impl Into<MapSpec>) -> &mut Program {
+        self.maps.push(spec.into());
         self
     }
 

@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 
 /// The top-level modules, bottom up.
 const LAYERS: &[&str] = &[
-    "names", "isa", "spec", "ir", "xdp", "snippet", "asm", "disasm", "verifier", "error",
+    "names", "isa", "spec", "mapdef", "ir", "xdp", "snippet", "asm", "disasm", "verifier", "error",
     "program", "dsl",
 ];
 
@@ -32,6 +32,9 @@ const ALIASES: &[(&str, &str)] = &[
     ("ProgramType", "spec"),
     ("RelocKind", "spec"),
     ("Relocation", "spec"),
+    ("MapDef", "mapdef"),
+    ("MapKind", "mapdef"),
+    ("map_kind", "mapdef"),
     ("Item", "ir"),
     ("ItemKind", "ir"),
     ("Span", "ir"),

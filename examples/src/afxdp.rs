@@ -100,7 +100,8 @@ pub fn open(
 /// The value of counter map `name` of the interface's program (summed over CPUs for per-CPU
 /// maps).
 pub fn counter(xsk: &XskInterface, name: &str) -> Result<u64> {
-    read_counter(xsk.map(name).context(format!("map {name}"))?)
+    let map: xsk_runtime::maps::Map = xsk.map(name).context(format!("map {name}"))?;
+    read_counter(&map)
 }
 
 /// How the program is attached, for the log.

@@ -454,7 +454,10 @@ mod tests {
 
     #[test]
     fn paced_program_references_its_maps() {
-        assert_eq!(PKTGEN_PACED.maps.as_ref(), &[PKTGEN_PACE, PKTGEN_COUNT]);
+        assert_eq!(
+            PKTGEN_PACED.maps.as_ref(),
+            &[PKTGEN_PACE.to_spec(), PKTGEN_COUNT.to_spec()]
+        );
         assert_eq!(PACE_SLACK + 8, PKTGEN_PACE.value_size as usize);
     }
 }

@@ -220,7 +220,7 @@ mod tests {
     #[test]
     fn specs_reference_their_maps() {
         assert_eq!(UDP_ONLY.relocations.len(), 2);
-        assert_eq!(UDP_ONLY.maps.as_ref(), &[XSKS, PASSED]);
+        assert_eq!(UDP_ONLY.maps.as_ref(), &[XSKS.to_spec(), PASSED.to_spec()]);
         assert_eq!(REDIRECT_ALL.maps.as_ref(), &[XSKS]);
         // The guides' seed, instruction for instruction, up to the first `exit`.
         let seed = ebpf_dsl::asm::resolve(&ebpf_dsl::seeds::redirect_udp("xsks")).unwrap();

@@ -160,6 +160,8 @@
 #![deny(clippy::undocumented_unsafe_blocks)]
 #![warn(unnameable_types)]
 
+#[cfg(feature = "tokio")]
+pub mod async_io;
 pub mod error;
 // The kernel ABI mirrors the kernel's headers whole; not every constant or call is used.
 #[allow(dead_code)]
@@ -174,5 +176,6 @@ pub mod pod;
 pub mod xsk;
 pub use bpf::loader::{Loaded, Loader};
 pub use bpf::program::Program;
+pub use bpf::maps::{percpu, ringbuf, typed as typed_maps};
 pub use bpf::{attach, features, maps, pin, program, test_run};
 pub use xsk::{ring, socket, umem, XskInterface};

@@ -1,5 +1,5 @@
 //! `defmap!`: parse the declarations, check them against the kernel's `map_alloc_check` rules,
-//! and expand each to a `const` [`ebpf_dsl::MapSpec`].
+//! and expand each to a `const` [`ebpf_dsl::MapDef`] (a typed [`ebpf_dsl::MapSpec`]).
 
 use crate::consteval;
 use crate::errors::Errors;
@@ -298,6 +298,19 @@ pub(crate) fn expand_one(decl: MapDecl) -> TokenStream {
     }
 
     let errs = errors.to_compile_errors();
+    // The key and value types the item carries (`MapDef<K, V, Kind>`).
+    let typed = |opt: &str| match get.get(opt) {
+        Some(MapOption {
+            value: OptValue::Type(t),
+            ..
+        }) if errors.is_empty() => quote!(#t),
+        _ => quote!(::ebpf_dsl::map_kind::Untyped),
+    };
+    let (key_ty, value_ty) = (typed("key"), typed("value"));
+    let kind = Ident::new(
+        &format!("{:?}", mt.unwrap_or(MapType::Array)),
+        map_type.span(),
+    );
     let variant = mt
         .map(|t| {
             let v = Ident::new(&format!("{t:?}"), map_type.span());
@@ -327,14 +340,18 @@ pub(crate) fn expand_one(decl: MapDecl) -> TokenStream {
     quote! {
         #errs
         #(#attrs)*
-        #vis const #ident: ::ebpf_dsl::MapSpec = ::ebpf_dsl::MapSpec {
-            name: ::std::borrow::Cow::Borrowed(#name),
-            map_type: #variant,
-            key_size: #k,
-            value_size: #v,
-            max_entries: #m,
-            flags: #f,
-        };
+        #vis const #ident: ::ebpf_dsl::MapDef<#key_ty, #value_ty, ::ebpf_dsl::map_kind::#kind> =
+            ::ebpf_dsl::MapDef::new({
+                const SPEC: &::ebpf_dsl::MapSpec = &::ebpf_dsl::MapSpec {
+                    name: ::std::borrow::Cow::Borrowed(#name),
+                    map_type: #variant,
+                    key_size: #k,
+                    value_size: #v,
+                    max_entries: #m,
+                    flags: #f,
+                };
+                SPEC
+            });
         #asserts
         #facts
     }

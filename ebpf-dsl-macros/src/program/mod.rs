@@ -37,8 +37,12 @@ pub fn expand(input: TokenStream, facts: Facts) -> TokenStream {
             let known = &facts.tokens;
             // The probe makes rustc say what is wrong with the name first ("cannot find value",
             // "expected `MapSpec`") when it is no `defmap!` map of this crate.
+            // A run-time context (a closure), so that a `MapDef` coerces by `Deref`.
             let probe = quote_spanned! {missing.span()=>
-                const _: &::ebpf_dsl::MapSpec = &#missing;
+                const _: fn(&'static ::ebpf_dsl::MapSpec) = |p| {
+                    let mut _p: [&'static ::ebpf_dsl::MapSpec; 1] = [p];
+                    _p = [&#missing];
+                };
             };
             return quote! {
                 #probe
@@ -336,7 +340,7 @@ pub(crate) fn expand_one(decl: ProgDecl, facts: &Facts) -> TokenStream {
             #consts
             const INSNS: &[::ebpf_dsl::Insn] = &[#(#insns_ts),*];
             const RELOCATIONS: &[::ebpf_dsl::Relocation] = &[#(#relocs_ts),*];
-            const MAPS: &[::ebpf_dsl::MapSpec] = &[#(#map_idents),*];
+            const MAPS: &[::ebpf_dsl::MapSpec] = &[#(#map_idents.to_spec()),*];
             ::ebpf_dsl::ProgramSpec {
                 name: ::std::borrow::Cow::Borrowed(#name),
                 prog_type: #variant,

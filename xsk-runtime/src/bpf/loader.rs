@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 use ebpf_dsl::{MapSpec, ProgramSpec};
 
-use super::maps::{FromMap, Map};
+use super::maps::{Map, MapSelector, MapSource};
 use super::program::{relocate, LoadOptions, Program};
 use crate::error::{Error, Result};
 
@@ -44,9 +44,9 @@ impl Loader {
         Loader::default()
     }
 
-    /// Adds a map to create.
-    pub fn map(mut self, spec: MapSpec) -> Loader {
-        self.maps.push(spec);
+    /// Adds a map to create (a [`MapSpec`] or a `defmap!` item).
+    pub fn map(mut self, spec: impl Into<MapSpec>) -> Loader {
+        self.maps.push(spec.into());
         self
     }
 
@@ -111,14 +111,12 @@ impl Loader {
 }
 
 impl Loaded {
-    /// The map `name` as `T` ([`Map`] or a typed view such as
-    /// [`XskMap`](crate::bpf::maps::XskMap)); a new handle (duplicated fd) each call.
-    pub fn map<T: FromMap>(&self, name: &str) -> Result<T> {
-        let m = self.maps.get(name).ok_or_else(|| Error::NotFound {
-            kind: "map",
-            name: name.into(),
-        })?;
-        T::from_map(m.try_clone()?)
+    /// A map's handle; a new handle (duplicated fd) each call. `which` is a `defmap!` item
+    /// (`loaded.map(&COUNTS)`: the handle's type follows from the item's, see
+    /// [`crate::maps::typed`]) or a name (`loaded.map::<T>("counts")`: `T` is [`Map`] or a
+    /// typed view such as [`XskMap`](crate::maps::XskMap), checked against the map at run time).
+    pub fn map<T>(&self, which: impl MapSelector<T>) -> Result<T> {
+        which.select(self)
     }
 
     /// The untyped map `name`, borrowed.
@@ -153,5 +151,11 @@ impl Loaded {
     /// The names of the programs.
     pub fn program_names(&self) -> impl Iterator<Item = &str> {
         self.programs.keys().map(String::as_str)
+    }
+}
+
+impl MapSource for Loaded {
+    fn map_ref(&self, name: &str) -> Result<&Map> {
+        Loaded::map_ref(self, name)
     }
 }

@@ -15,6 +15,7 @@ pub mod bpf;
 pub mod ethtool;
 pub mod mmap;
 pub mod netlink;
+pub mod ringbuf;
 pub mod xdp;
 
 use std::ffi::CString;

@@ -68,10 +68,11 @@
 use ebpf_dsl::{Item, ProgramSpec, ProgramType};
 
 use crate::bpf::attach::{AttachOptions, XdpAttachment};
-use crate::bpf::loader::Loader;
-use crate::bpf::maps::{Map, XskMap};
+use crate::bpf::loader::{Loaded, Loader};
+use crate::bpf::maps::XskMap;
 use crate::bpf::program::{LoadOptions, Program};
 use crate::error::{Error, Result};
+use crate::bpf::maps::typed::MapSelector;
 use crate::sys::ethtool::channel_counts;
 use crate::xsk::socket::{SocketConfig, XskSocket};
 use crate::xsk::umem::{FreeList, Umem, UmemConfig};
@@ -162,8 +163,8 @@ pub struct XskInterface {
     queues: Vec<XskQueue>,
     xsks: XskMap,
     program: Program,
-    /// The program's other maps (a custom program's counters), by the name the program uses.
-    maps: Vec<(String, Map)>,
+    /// The program's maps (the XSKMAP and any other the custom program names).
+    loaded: Loaded,
     umem: Umem,
     ifindex: u32,
     ifname: String,
@@ -244,12 +245,6 @@ impl XskInterface {
             .program_with(spec, config.load.clone())
             .load()?;
         let program = loaded.take_program(&name)?;
-        let maps = loaded
-            .map_names()
-            .filter(|m| *m != XSKMAP_NAME)
-            .map(|m| Ok((m.to_owned(), loaded.map_ref(m)?.try_clone()?)))
-            .collect::<Result<Vec<(String, Map)>>>()?;
-        drop(loaded);
         // 6. Attach.
         let attachment = XdpAttachment::attach(&program, ifindex, config.attach)?;
         Ok(XskInterface {
@@ -257,11 +252,23 @@ impl XskInterface {
             queues: opened,
             xsks,
             program,
-            maps,
+            loaded,
             umem,
             ifindex,
             ifname: ifname.to_owned(),
         })
+    }
+
+    /// One of the program's maps, as [`Loaded::map`] gives it: by its `defmap!` item
+    /// (`xsk.map(&COUNTS)`, typed from the item) or by name.
+    pub fn map<T>(&self, which: impl MapSelector<T>) -> Result<T> {
+        self.loaded.map(which)
+    }
+
+    /// The program's maps and what else [`Loader::load`] made (the program itself is
+    /// [`Self::program`]).
+    pub fn loaded(&self) -> &Loaded {
+        &self.loaded
     }
 
     /// The sockets, one per queue, in queue order.
@@ -299,18 +306,6 @@ impl XskInterface {
         &self.program
     }
 
-    /// A map of the program other than the XSKMAP, by name (e.g. a counter of a
-    /// [`RedirectProgram::Custom`] program).
-    pub fn map(&self, name: &str) -> Result<&Map> {
-        self.maps
-            .iter()
-            .find_map(|(n, m)| (n == name).then_some(m))
-            .ok_or_else(|| Error::NotFound {
-                kind: "map",
-                name: name.into(),
-            })
-    }
-
     /// The attachment (until [`detach`](XskInterface::detach)).
     pub fn attachment(&self) -> Option<&XdpAttachment> {
         self.attachment.as_ref()
@@ -338,6 +333,7 @@ impl XskInterface {
             queues,
             xsks,
             program,
+            loaded,
             umem,
             ..
         } = self;
@@ -354,7 +350,7 @@ impl XskInterface {
                 None => free = Some(list),
             }
         }
-        drop((xsks, program));
+        drop((xsks, program, loaded));
         // `open` gives every interface at least one queue.
         let mut free = free.unwrap_or_else(|| FreeList::empty_of(&umem));
         if let Err(umem) = umem.close(&mut free) {

@@ -37,5 +37,5 @@ fn main() {
     assert_eq!(LD.relocations[1].insn_index, 6);
     assert_eq!(LD.relocations[1].symbol, "xsks");
     assert_eq!(LD.relocations[1].kind, RelocKind::MapFd);
-    assert_eq!(LD.maps.as_ref(), &[CONFIG, XSKS]);
+    assert_eq!(LD.maps.as_ref(), &[CONFIG.to_spec(), XSKS.to_spec()]);
 }

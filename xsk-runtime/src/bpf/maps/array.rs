@@ -18,7 +18,7 @@ pub struct Array<V: Pod> {
     map: Map,
     _v: PhantomData<V>,
 }
-typed_common!(Array<V>);
+typed_common!(Array<V>, _v);
 
 impl<V: Pod> TryFrom<Map> for Array<V> {
     type Error = Error;

@@ -16,7 +16,7 @@ pub struct HashMap<K: Pod, V: Pod> {
     map: Map,
     _kv: PhantomData<(K, V)>,
 }
-typed_common!(HashMap<K, V>);
+typed_common!(HashMap<K, V>, _kv);
 
 impl<K: Pod, V: Pod> TryFrom<Map> for HashMap<K, V> {
     type Error = Error;

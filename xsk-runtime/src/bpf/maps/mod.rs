@@ -400,8 +400,14 @@ impl Iterator for Keys<'_> {
 }
 
 macro_rules! typed_common {
-    ($t:ident $(<$($g:ident),*>)?) => {
+    ($t:ident $(<$($g:ident),*>)? $(, $phantom:ident)?) => {
         impl$(<$($g: Pod),*>)? $t$(<$($g),*>)? {
+            /// Wraps a map known to have this type and these sizes (a `defmap!` item's map in a
+            /// [`crate::Loaded`]): no check.
+            pub(crate) fn from_map_unchecked(map: Map) -> Self {
+                $t { map $(, $phantom: std::marker::PhantomData)? }
+            }
+
             /// The untyped map.
             pub fn map(&self) -> &Map {
                 &self.map
@@ -424,13 +430,19 @@ macro_rules! typed_common {
 mod array;
 mod batch;
 mod hash;
+pub mod percpu;
 mod prog_array;
 mod redirect;
+pub mod ringbuf;
+pub mod typed;
 
 pub use array::Array;
 pub use hash::HashMap;
 pub use prog_array::ProgArray;
+pub use percpu::{PerCpuArray, PerCpuHashMap, PerCpuValues};
 pub use redirect::{CpuMap, DevMap, XskMap};
+pub use ringbuf::RingBuf;
+pub use typed::{MapSelector, MapSource, TypedMap};
 
 fn size_u32<T>() -> Result<u32> {
     u32::try_from(core::mem::size_of::<T>()).map_err(|_| Error::invalid("type too large for a map"))
