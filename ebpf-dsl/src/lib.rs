@@ -107,6 +107,7 @@ pub mod snippet;
 pub use error::{Error, Result};
 pub use ir::{Item, ItemKind, Span, Target};
 pub mod asm;
+pub mod btf;
 pub mod consts;
 pub mod decode;
 pub mod disasm;
