@@ -292,6 +292,7 @@
 //! does not add follow-on errors to the real ones.
 #![deny(missing_docs)]
 
+mod btf;
 mod consteval;
 mod errors;
 mod map;
@@ -318,6 +319,15 @@ pub fn defmap(input: TokenStream) -> TokenStream {
 #[proc_macro]
 pub fn defprogram(input: TokenStream) -> TokenStream {
     program::expand(input.into(), program::Facts::default()).into()
+}
+
+/// `#[derive(Btf)]` on a `#[repr(C)]` struct: implements `ebpf_dsl::btf::BtfType`, describing
+/// each field (name, type, offset) in BTF, so a `defmap!` map with this key or value type is
+/// created with BTF and `bpftool map dump` prints its fields by name. Every field's type must
+/// implement `BtfType` too (integers, `bool`, `f32`/`f64`, arrays, other derived structs).
+#[proc_macro_derive(Btf)]
+pub fn derive_btf(input: TokenStream) -> TokenStream {
+    btf::derive(syn::parse_macro_input!(input as syn::DeriveInput)).into()
 }
 
 /// Internal: `defprogram!` again, with the facts of the maps gathered so far

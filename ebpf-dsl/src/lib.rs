@@ -40,6 +40,7 @@
 //!     value_size: 4,
 //!     max_entries: 64,
 //!     flags: 0,
+//!     btf: None,
 //! });
 //! p.push(dsl::ldx(Size::W, Reg::R2, Reg::R1, 16))
 //!     .push(dsl::ld_map_fd(Reg::R1, "xsks"))

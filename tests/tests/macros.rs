@@ -37,6 +37,7 @@ fn defmap_expands_to_const_specs() {
             value_size: 4,
             max_entries: 64,
             flags: 0,
+            btf: None,
         }
     );
     assert_eq!(NAME, "xsks");

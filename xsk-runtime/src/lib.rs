@@ -160,6 +160,7 @@ pub mod xsk;
 pub use program::{Loaded, Loader, Program};
 pub use xsk::XskInterface;
 pub mod attach;
+mod btf_load;
 pub mod features;
 pub mod pin;
 pub mod test_run;

@@ -83,7 +83,7 @@ impl Map {
             map_name: sysbpf::obj_name(name),
             ..Default::default()
         };
-        let fd = sysbpf::map_create(&attr).map_err(|errno| Error::MapOp {
+        let fd = crate::btf_load::map_create(spec, &attr).map_err(|errno| Error::MapOp {
             map: name.to_owned(),
             op: "BPF_MAP_CREATE",
             errno,
@@ -541,6 +541,7 @@ impl<V: Pod> Array<V> {
             value_size: size_u32::<V>()?,
             max_entries: len,
             flags: 0,
+            btf: None,
         })?
         .try_into()
     }
@@ -616,6 +617,7 @@ impl<K: Pod, V: Pod> HashMap<K, V> {
             value_size: size_u32::<V>()?,
             max_entries,
             flags: 0,
+            btf: None,
         })?
         .try_into()
     }
@@ -718,6 +720,7 @@ fn fd_map_spec(name: &str, t: MapType, max_entries: u32, value_size: u32) -> Map
         value_size,
         max_entries,
         flags: 0,
+        btf: None,
     }
 }
 

@@ -91,6 +91,7 @@ impl Assembled {
             insns: Cow::Owned(self.insns),
             relocations: Cow::Owned(self.relocations),
             maps: Cow::Owned(maps),
+            lines: Default::default(),
         }
     }
 }

@@ -36,21 +36,37 @@ pub struct KernelBtf {
     pub line_info: Vec<[u32; 4]>,
 }
 
-/// The first slot of every function: 0, and every bpf-to-bpf call's target.
+/// The first slot of every function: 0, every bpf-to-bpf call's target, and every callback
+/// an `ld_imm64` takes the address of (`BPF_PSEUDO_FUNC`).
 pub fn function_starts(insns: &[Insn]) -> Vec<u32> {
     let mut starts = vec![0u32];
-    for (i, insn) in insns.iter().enumerate() {
-        // `call` (BPF_JMP | BPF_CALL) with src_reg = BPF_PSEUDO_CALL.
-        if insn.code == 0x85 && insn.src() == 1 {
+    let mut i = 0;
+    while i < insns.len() {
+        let insn = &insns[i];
+        // `call` with src_reg = BPF_PSEUDO_CALL, or `ld_imm64` with src_reg = BPF_PSEUDO_FUNC.
+        if (insn.code == 0x85 && insn.src() == 1) || (insn.code == 0x18 && insn.src() == 4) {
             let t = i as i64 + 1 + i64::from(insn.imm);
             if (0..insns.len() as i64).contains(&t) {
                 starts.push(t as u32);
             }
         }
+        i += if insn.code == 0x18 { 2 } else { 1 };
     }
     starts.sort_unstable();
     starts.dedup();
     starts
+}
+
+/// A C identifier made of `name` (BTF names must be): other characters become `_`.
+fn identifier(name: &str) -> String {
+    let mut s: String = name
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() || c == '_' { c } else { '_' })
+        .collect();
+    if s.is_empty() || s.starts_with(|c: char| c.is_ascii_digit()) {
+        s.insert(0, '_');
+    }
+    s
 }
 
 /// The BTF of a program named `name`: `int name(void *ctx)` (global, like clang's) and a static
@@ -91,9 +107,9 @@ pub fn program_btf(name: &str, section: &str, insns: &[Insn], lines: &[SourceLin
     let mut funcs = Vec::new();
     for &s in &starts {
         let (fname, proto, linkage) = if s == 0 {
-            (name.to_string(), main_proto, Linkage::Global)
+            (identifier(name), main_proto, Linkage::Global)
         } else {
-            (format!("{name}_{s}"), sub_proto, Linkage::Static)
+            (format!("{}_{s}", identifier(name)), sub_proto, Linkage::Static)
         };
         let id = btf.push(Type::new(fname, Kind::Func { proto, linkage }));
         funcs.push(FuncInfo { insn: s, type_id: id });
@@ -192,4 +208,31 @@ impl Btf {
             line_info,
         }
     }
+}
+
+/// The [`SourceLine`]s of a text program: for each slot, the line of `src` (named `file`) its
+/// statement starts on, the column, and the statement's text.
+pub fn text_lines(a: &crate::asm::Assembled, src: &str, file: &str) -> Vec<SourceLine> {
+    // Line starts, to turn byte offsets into line:column.
+    let starts: Vec<usize> = std::iter::once(0)
+        .chain(src.match_indices('\n').map(|(i, _)| i + 1))
+        .collect();
+    let file: Cow<'static, str> = Cow::Owned(file.to_string());
+    let mut out = Vec::new();
+    for (i, span) in a.slot_spans.iter().enumerate() {
+        let Some(span) = span else { continue };
+        let line = starts.partition_point(|&s| s <= span.start);
+        let Some(&ls) = starts.get(line.wrapping_sub(1)) else {
+            continue;
+        };
+        let text = src.get(span.start..span.end).unwrap_or("").trim();
+        out.push(SourceLine {
+            insn: i as u32,
+            file: file.clone(),
+            line: line as u32,
+            col: src.get(ls..span.start).map_or(0, |p| p.chars().count() as u32 + 1),
+            text: Cow::Owned(text.to_string()),
+        });
+    }
+    out
 }

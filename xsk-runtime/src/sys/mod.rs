@@ -11,6 +11,7 @@
 //! - this module: interface names and indexes, network namespaces (`setns`), mounting bpffs.
 
 pub mod bpf;
+pub mod btf;
 pub mod frame;
 pub mod netlink;
 pub mod xdp;
