@@ -95,6 +95,8 @@
 //! - [`ir`]: the symbolic program ([`Item`]); [`spec`]: [`MapSpec`] and [`ProgramSpec`], what a
 //!   loader needs.
 //! - [`verifier`]: a static verifier that rejects what the kernel's verifier would.
+//! - [`btf`]: BTF and `.BTF.ext` writer and reader (checked against clang and bpftool), the
+//!   [`btf::BtfType`] trait for Rust types, and a program's `func_info` / `line_info`.
 //! - [`error`]: [`Error`], the one error type every stage's error converts into.
 #![deny(missing_docs)]
 

@@ -12,7 +12,11 @@ use ebpf_dsl::btf::{Btf, BtfExt, Kind};
 
 fn tool(name: &str) -> bool {
     let ok = Command::new(name)
-        .arg(if name == "bpftool" { "version" } else { "--version" })
+        .arg(if name == "bpftool" {
+            "version"
+        } else {
+            "--version"
+        })
         .output()
         .is_ok_and(|o| o.status.success());
     if !ok {
@@ -82,8 +86,24 @@ fn btf_matches_clang_and_bpftool() {
     let btf = Btf::decode(&btf_bytes).unwrap();
     assert_eq!(btf.dump(), clang);
     for kind in [
-        "INT", "PTR", "ARRAY", "STRUCT", "UNION", "ENUM", "FWD", "TYPEDEF", "VOLATILE", "CONST",
-        "RESTRICT", "FUNC", "FUNC_PROTO", "VAR", "DATASEC", "FLOAT", "DECL_TAG", "TYPE_TAG",
+        "INT",
+        "PTR",
+        "ARRAY",
+        "STRUCT",
+        "UNION",
+        "ENUM",
+        "FWD",
+        "TYPEDEF",
+        "VOLATILE",
+        "CONST",
+        "RESTRICT",
+        "FUNC",
+        "FUNC_PROTO",
+        "VAR",
+        "DATASEC",
+        "FLOAT",
+        "DECL_TAG",
+        "TYPE_TAG",
         "ENUM64",
     ] {
         assert!(
@@ -99,7 +119,12 @@ fn btf_matches_clang_and_bpftool() {
     assert_eq!(bpftool_dump(&raw), clang);
     assert_eq!(Btf::decode(&ours).unwrap(), btf);
     // Deduplicated strings: no longer than clang's table.
-    assert!(ours.len() <= btf_bytes.len(), "{} > {}", ours.len(), btf_bytes.len());
+    assert!(
+        ours.len() <= btf_bytes.len(),
+        "{} > {}",
+        ours.len(),
+        btf_bytes.len()
+    );
 
     // .BTF.ext: func_info names the two functions, line_info the real source lines.
     let ext = BtfExt::decode(&ext_bytes, &btf_bytes).unwrap();

@@ -38,7 +38,9 @@ fn text_program_lines_and_functions() {
         .records
         .iter()
         .map(|f| match &btf.get(f.type_id).unwrap().kind {
-            Kind::Func { linkage, .. } => (f.insn, btf.get(f.type_id).unwrap().name.clone(), *linkage),
+            Kind::Func { linkage, .. } => {
+                (f.insn, btf.get(f.type_id).unwrap().name.clone(), *linkage)
+            }
             k => panic!("{k:?}"),
         })
         .collect();
@@ -103,10 +105,16 @@ fn malformed_blobs_are_errors_with_offsets() {
     let mut btf = Btf::new();
     <[i32; 2] as BtfType>::btf_type(&mut btf);
     let good = btf.encode();
-    assert!(Btf::decode(&good[..10]).unwrap_err().to_string().contains(".BTF at offset 0"));
+    assert!(Btf::decode(&good[..10])
+        .unwrap_err()
+        .to_string()
+        .contains(".BTF at offset 0"));
     let mut bad = good.clone();
     bad[0] = 0;
-    assert!(Btf::decode(&bad).unwrap_err().to_string().contains("bad magic"));
+    assert!(Btf::decode(&bad)
+        .unwrap_err()
+        .to_string()
+        .contains("bad magic"));
     // Every truncation and every single-byte corruption: an error or a value, never a panic.
     for n in 0..good.len() {
         let _ = Btf::decode(&good[..n]);
@@ -124,5 +132,8 @@ fn malformed_blobs_are_errors_with_offsets() {
     cut[16..20].copy_from_slice(&tl.to_le_bytes());
     let e = Btf::decode(&cut).unwrap_err();
     assert_eq!(e.section, ".BTF");
-    assert!(e.message.contains("truncated") || e.message.contains("string"), "{e}");
+    assert!(
+        e.message.contains("truncated") || e.message.contains("string"),
+        "{e}"
+    );
 }

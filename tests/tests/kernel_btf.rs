@@ -141,7 +141,8 @@ fn check_lines(p: &Program, file: &str, lines: &[(u32, &str)]) {
         let want = format!("; {text} [file:");
         let at = format!("{file} line_num:{line} ");
         assert!(
-            dump.lines().any(|l| l.starts_with(&want) && l.contains(&at)),
+            dump.lines()
+                .any(|l| l.starts_with(&want) && l.contains(&at)),
             "`{text}` at {at} not in bpftool's dump:\n{dump}"
         );
     }

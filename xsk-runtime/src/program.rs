@@ -135,7 +135,14 @@ impl Program {
     /// [`Program::load`] with options.
     pub fn load_with(spec: &ProgramSpec, maps: &[&Map], opts: &LoadOptions) -> Result<Program> {
         let insns = relocate(spec, |sym| maps.iter().copied().find(|m| m.name() == sym))?;
-        Program::load_insns_lines(&spec.name, spec.prog_type, &spec.license, &insns, &spec.lines, opts)
+        Program::load_insns_lines(
+            &spec.name,
+            spec.prog_type,
+            &spec.license,
+            &insns,
+            &spec.lines,
+            opts,
+        )
     }
 
     /// Loads already-relocated instructions (`BPF_PROG_LOAD`, kernel 3.19; names 4.15).

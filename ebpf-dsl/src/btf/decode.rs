@@ -57,12 +57,15 @@ pub(crate) fn string_at(
         message: m,
     };
     let start = off as usize;
-    let rest = strings.get(start..).filter(|r| !r.is_empty()).ok_or_else(|| {
-        err(format!(
-            "string offset {off} is past the string table ({} bytes)",
-            strings.len()
-        ))
-    })?;
+    let rest = strings
+        .get(start..)
+        .filter(|r| !r.is_empty())
+        .ok_or_else(|| {
+            err(format!(
+                "string offset {off} is past the string table ({} bytes)",
+                strings.len()
+            ))
+        })?;
     let end = rest
         .iter()
         .position(|&b| b == 0)
@@ -128,8 +131,11 @@ pub(crate) fn split(bytes: &[u8]) -> Result<Parts<'_>, BtfError> {
     };
     let types = section(type_off, type_len, "type section", 12)?;
     let strings = section(str_off, str_len, "string section", 20)?;
-    if type_len % 4 != 0 {
-        return Err(e(12, format!("type section length {type_len} is not a multiple of 4")));
+    if !type_len.is_multiple_of(4) {
+        return Err(e(
+            12,
+            format!("type section length {type_len} is not a multiple of 4"),
+        ));
     }
     if !strings.is_empty() && strings[0] != 0 {
         return Err(e(
@@ -290,7 +296,12 @@ impl Btf {
                     component_idx: r.u32("decl_tag component_idx")? as i32,
                 },
                 18 => Kind::TypeTag(size_or_type),
-                k => return Err(r.err(start + 4, format!("type [{}]: unknown kind {k}", types.len() + 1))),
+                k => {
+                    return Err(r.err(
+                        start + 4,
+                        format!("type [{}]: unknown kind {k}", types.len() + 1),
+                    ))
+                }
             };
             types.push(Type::new(name, k));
         }

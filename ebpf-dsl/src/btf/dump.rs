@@ -114,11 +114,9 @@ impl Btf {
                 }
                 Ok(())
             }
-            Kind::Fwd { union } => write!(
-                s,
-                " fwd_kind={}",
-                if *union { "union" } else { "struct" }
-            ),
+            Kind::Fwd { union } => {
+                write!(s, " fwd_kind={}", if *union { "union" } else { "struct" })
+            }
             Kind::Func { proto, linkage } => {
                 write!(s, " type_id={proto} linkage={}", linkage.name())
             }

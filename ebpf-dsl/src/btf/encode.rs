@@ -39,7 +39,9 @@ impl Btf {
                     put(&mut out, *size);
                     put(
                         &mut out,
-                        (u32::from(*encoding) << 24) | (u32::from(*offset) << 16) | u32::from(*bits),
+                        (u32::from(*encoding) << 24)
+                            | (u32::from(*offset) << 16)
+                            | u32::from(*bits),
                     );
                 }
                 Kind::Ptr(ty)

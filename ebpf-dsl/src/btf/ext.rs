@@ -156,8 +156,11 @@ fn decode_part<T>(
     }
     let mut r = Reader::new(data, base, ".BTF.ext");
     let rec_size = r.u32("record size")?;
-    if rec_size < min_rec || rec_size % 4 != 0 {
-        return Err(r.err(0, format!("{what} record size {rec_size} (expected {min_rec} or more, a multiple of 4)")));
+    if rec_size < min_rec || !rec_size.is_multiple_of(4) {
+        return Err(r.err(
+            0,
+            format!("{what} record size {rec_size} (expected {min_rec} or more, a multiple of 4)"),
+        ));
     }
     while !r.at_end() {
         let at = r.base + r.pos;
@@ -171,8 +174,11 @@ fn decode_part<T>(
                 return Err(r.err(start, format!("truncated {what} record")));
             }
             let off = r.u32("insn_off")?;
-            if off % 8 != 0 {
-                return Err(r.err(start, format!("{what} insn_off {off} is not a multiple of 8")));
+            if !off.is_multiple_of(8) {
+                return Err(r.err(
+                    start,
+                    format!("{what} insn_off {off} is not a multiple of 8"),
+                ));
             }
             records.push(rec(&mut r, off / 8)?);
             r.pos = start + rec_size as usize;
@@ -189,7 +195,10 @@ impl BtfExt {
         let strings = super::decode::split(btf)?.strings;
         let mut r = Reader::new(bytes, 0, ".BTF.ext");
         if bytes.len() < 8 {
-            return Err(r.err(0, format!("{} bytes is shorter than the header", bytes.len())));
+            return Err(r.err(
+                0,
+                format!("{} bytes is shorter than the header", bytes.len()),
+            ));
         }
         let magic = u16::from_le_bytes([bytes[0], bytes[1]]);
         if magic != BTF_MAGIC {
@@ -214,41 +223,65 @@ impl BtfExt {
                 .filter(|&e| e <= body.len())
                 .map(|e| &body[off..e])
                 .ok_or_else(|| {
-                    r.err(8 + i * 8, format!("part {i} ({len} bytes at {off}) runs past the end"))
+                    r.err(
+                        8 + i * 8,
+                        format!("part {i} ({len} bytes at {off}) runs past the end"),
+                    )
                 })
         };
         let (f, l, c) = (slice(0)?, slice(1)?, slice(2)?);
         let s = strings;
-        let func_info = decode_part(f, hdr_len + parts[0].0, FUNC_REC, s, "func_info", &mut |r, insn| {
-            Ok(FuncInfo {
-                insn,
-                type_id: r.u32("type_id")?,
-            })
-        })?;
-        let line_info = decode_part(l, hdr_len + parts[1].0, LINE_REC, s, "line_info", &mut |r, insn| {
-            let at = r.base + r.pos;
-            let file = string_at(s, r.u32("file_name_off")?, ".BTF.ext", at)?;
-            let text = string_at(s, r.u32("line_off")?, ".BTF.ext", at + 4)?;
-            let lc = r.u32("line_col")?;
-            Ok(LineInfo {
-                insn,
-                file,
-                text,
-                line: lc >> 10,
-                col: lc & 0x3ff,
-            })
-        })?;
-        let core_relo = decode_part(c, hdr_len + parts[2].0, CORE_REC, s, "core_relo", &mut |r, insn| {
-            let type_id = r.u32("type_id")?;
-            let at = r.base + r.pos;
-            let access = string_at(s, r.u32("access_str_off")?, ".BTF.ext", at)?;
-            Ok(CoreRelo {
-                insn,
-                type_id,
-                access,
-                kind: r.u32("kind")?,
-            })
-        })?;
+        let func_info = decode_part(
+            f,
+            hdr_len + parts[0].0,
+            FUNC_REC,
+            s,
+            "func_info",
+            &mut |r, insn| {
+                Ok(FuncInfo {
+                    insn,
+                    type_id: r.u32("type_id")?,
+                })
+            },
+        )?;
+        let line_info = decode_part(
+            l,
+            hdr_len + parts[1].0,
+            LINE_REC,
+            s,
+            "line_info",
+            &mut |r, insn| {
+                let at = r.base + r.pos;
+                let file = string_at(s, r.u32("file_name_off")?, ".BTF.ext", at)?;
+                let text = string_at(s, r.u32("line_off")?, ".BTF.ext", at + 4)?;
+                let lc = r.u32("line_col")?;
+                Ok(LineInfo {
+                    insn,
+                    file,
+                    text,
+                    line: lc >> 10,
+                    col: lc & 0x3ff,
+                })
+            },
+        )?;
+        let core_relo = decode_part(
+            c,
+            hdr_len + parts[2].0,
+            CORE_REC,
+            s,
+            "core_relo",
+            &mut |r, insn| {
+                let type_id = r.u32("type_id")?;
+                let at = r.base + r.pos;
+                let access = string_at(s, r.u32("access_str_off")?, ".BTF.ext", at)?;
+                Ok(CoreRelo {
+                    insn,
+                    type_id,
+                    access,
+                    kind: r.u32("kind")?,
+                })
+            },
+        )?;
         Ok(BtfExt {
             func_info,
             line_info,

@@ -61,7 +61,13 @@ pub fn function_starts(insns: &[Insn]) -> Vec<u32> {
 fn identifier(name: &str) -> String {
     let mut s: String = name
         .chars()
-        .map(|c| if c.is_ascii_alphanumeric() || c == '_' { c } else { '_' })
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '_' {
+                c
+            } else {
+                '_'
+            }
+        })
         .collect();
     if s.is_empty() || s.starts_with(|c: char| c.is_ascii_digit()) {
         s.insert(0, '_');
@@ -74,7 +80,12 @@ fn identifier(name: &str) -> String {
 /// `line_info` for `lines` (one record per slot, slots sorted; none for the second slot of an
 /// `ld_imm64`; each function's first slot gets the nearest earlier line when it has none,
 /// since the kernel wants a line at every function start). `section` names the ELF section.
-pub fn program_btf(name: &str, section: &str, insns: &[Insn], lines: &[SourceLine]) -> (Btf, BtfExt) {
+pub fn program_btf(
+    name: &str,
+    section: &str,
+    insns: &[Insn],
+    lines: &[SourceLine],
+) -> (Btf, BtfExt) {
     let mut btf = Btf::new();
     let int = btf.add(Type::new(
         "int",
@@ -109,10 +120,17 @@ pub fn program_btf(name: &str, section: &str, insns: &[Insn], lines: &[SourceLin
         let (fname, proto, linkage) = if s == 0 {
             (identifier(name), main_proto, Linkage::Global)
         } else {
-            (format!("{}_{s}", identifier(name)), sub_proto, Linkage::Static)
+            (
+                format!("{}_{s}", identifier(name)),
+                sub_proto,
+                Linkage::Static,
+            )
         };
         let id = btf.push(Type::new(fname, Kind::Func { proto, linkage }));
-        funcs.push(FuncInfo { insn: s, type_id: id });
+        funcs.push(FuncInfo {
+            insn: s,
+            type_id: id,
+        });
     }
 
     // Second slots of ld_imm64 carry no line.
@@ -230,7 +248,9 @@ pub fn text_lines(a: &crate::asm::Assembled, src: &str, file: &str) -> Vec<Sourc
             insn: i as u32,
             file: file.clone(),
             line: line as u32,
-            col: src.get(ls..span.start).map_or(0, |p| p.chars().count() as u32 + 1),
+            col: src
+                .get(ls..span.start)
+                .map_or(0, |p| p.chars().count() as u32 + 1),
             text: Cow::Owned(text.to_string()),
         });
     }
