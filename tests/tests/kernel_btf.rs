@@ -195,8 +195,29 @@ fn text_program_lines_reach_the_kernel() {
     );
 }
 
+/// Socket filters and tc classifiers take the same function BTF (`int name(void *ctx)`).
+fn other_program_types_take_the_lines() {
+    let src = "r0 = 0\nexit\n";
+    let a = ebpf_dsl::asm::assemble(src).unwrap();
+    let lines = ebpf_dsl::btf::text_lines(&a, src, "other.s");
+    for pt in [
+        ebpf_dsl::ProgramType::SocketFilter,
+        ebpf_dsl::ProgramType::SchedCls,
+    ] {
+        let opts = LoadOptions {
+            always_log: true,
+            verbose: true,
+            ..Default::default()
+        };
+        let p = Program::load_insns_lines("btf_other", pt, "GPL", &a.insns, &lines, &opts)
+            .unwrap_or_else(|e| panic!("{pt}: {e}"));
+        check_lines(&p, "other.s", &[(1, "r0 = 0"), (2, "exit")]);
+    }
+}
+
 kernel_tests! {
     privileged: [
+        other_program_types_take_the_lines,
         map_dump_shows_field_names,
         defprogram_lines_reach_the_kernel,
         text_program_lines_reach_the_kernel,
