@@ -137,3 +137,96 @@ fn malformed_blobs_are_errors_with_offsets() {
         "{e}"
     );
 }
+
+#[test]
+fn append_renumbers_references() {
+    let a = ebpf_dsl::asm::assemble(SRC).unwrap();
+    let lines = text_lines(&a, SRC, "prog.s");
+    let (prog, _) = program_btf("p", "xdp", &a.insns, &lines);
+    let mut all = Btf::new();
+    let arr = <[u16; 3] as BtfType>::btf_type(&mut all);
+    let before = all.types.len() as u32;
+    let offset = all.append(&prog);
+    assert_eq!(offset, before);
+    assert_eq!(all.types.len(), before as usize + prog.types.len());
+    // Each appended type's dump is the original's with every id shifted.
+    for id in 1..=prog.types.len() as u32 {
+        let shifted = all.dump_one(id + offset);
+        let orig = prog.dump_one(id);
+        let renumber = |s: &str| {
+            s.split(|c: char| !c.is_ascii_digit())
+                .filter(|w| !w.is_empty())
+                .count()
+        };
+        assert_eq!(renumber(&shifted), renumber(&orig), "{shifted} / {orig}");
+        assert_eq!(
+            all.get(id + offset).unwrap().name,
+            prog.get(id).unwrap().name
+        );
+    }
+    // `void *ctx` stays a pointer to void, the FUNC points at its shifted FUNC_PROTO.
+    assert_eq!(all.get(offset + 2).unwrap().kind, Kind::Ptr(0));
+    assert_eq!(
+        all.get(offset + 5).unwrap().kind,
+        Kind::Func {
+            proto: offset + 3,
+            linkage: Linkage::Global
+        }
+    );
+    assert_eq!(
+        all.dump_one(arr),
+        "[3] ARRAY '(anon)' type_id=1 index_type_id=2 nr_elems=3"
+    );
+}
+
+/// Random corruptions of a valid `.BTF` + `.BTF.ext` pair (fixed seed, so reproducible): the
+/// readers return a value or an error naming the section, never panic.
+#[test]
+fn fuzz_readers() {
+    let a = ebpf_dsl::asm::assemble(SRC).unwrap();
+    let lines = text_lines(&a, SRC, "prog.s");
+    let (mut btf, ext) = program_btf("p", "xdp", &a.insns, &lines);
+    <[[i64; 2]; 3] as BtfType>::btf_type(&mut btf);
+    let (good_btf, good_ext) = btf.encode_with_ext(&ext);
+    let mut state = 0x2545_f491_4f6c_dd1du64;
+    let mut next = move || {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        state
+    };
+    let iters: usize = std::env::var("FUZZ_ITERS")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(3000);
+    for _ in 0..iters {
+        let mut b = good_btf.clone();
+        let mut e = good_ext.clone();
+        let target = next() % 2 == 0;
+        let buf = if target { &mut b } else { &mut e };
+        for _ in 0..1 + next() % 4 {
+            let i = (next() as usize) % buf.len();
+            buf[i] = match next() % 4 {
+                0 => 0,
+                1 => 0xff,
+                2 => buf[i] ^ (1 << (next() % 8)),
+                _ => next() as u8,
+            };
+        }
+        if next() % 4 == 0 {
+            let n = (next() as usize) % buf.len();
+            buf.truncate(n);
+        }
+        match Btf::decode(&b) {
+            Ok(t) => {
+                // Whatever was read dumps and re-encodes.
+                let _ = t.dump();
+                let _ = t.encode();
+            }
+            Err(err) => assert_eq!(err.section, ".BTF"),
+        }
+        if let Err(err) = BtfExt::decode(&e, &b) {
+            assert!(err.section == ".BTF" || err.section == ".BTF.ext", "{err}");
+        }
+    }
+}

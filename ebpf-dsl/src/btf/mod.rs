@@ -371,6 +371,51 @@ impl Btf {
             .map(|i| i as u32 + 1)
     }
 
+    /// Appends every type of `other` (an object's BTF is the union of its programs' and maps'),
+    /// renumbering its references; returns the offset added to `other`'s ids (an id `i` of
+    /// `other` is `i + offset` here; `void`, 0, stays 0).
+    pub fn append(&mut self, other: &Btf) -> u32 {
+        let offset = self.types.len() as u32;
+        let shift = |id: &mut u32| {
+            if *id != 0 {
+                *id += offset;
+            }
+        };
+        for t in &other.types {
+            let mut t = t.clone();
+            match &mut t.kind {
+                Kind::Ptr(id)
+                | Kind::Typedef(id)
+                | Kind::Volatile(id)
+                | Kind::Const(id)
+                | Kind::Restrict(id)
+                | Kind::TypeTag(id)
+                | Kind::Func { proto: id, .. }
+                | Kind::Var { ty: id, .. }
+                | Kind::DeclTag { ty: id, .. } => shift(id),
+                Kind::Array { elem, index, .. } => {
+                    shift(elem);
+                    shift(index);
+                }
+                Kind::Struct { members, .. } | Kind::Union { members, .. } => {
+                    members.iter_mut().for_each(|m| shift(&mut m.ty))
+                }
+                Kind::FuncProto { ret, params } => {
+                    shift(ret);
+                    params.iter_mut().for_each(|p| shift(&mut p.ty));
+                }
+                Kind::Datasec { vars, .. } => vars.iter_mut().for_each(|v| shift(&mut v.ty)),
+                Kind::Int { .. }
+                | Kind::Enum { .. }
+                | Kind::Enum64 { .. }
+                | Kind::Fwd { .. }
+                | Kind::Float { .. } => {}
+            }
+            self.push(t);
+        }
+        offset
+    }
+
     /// The size in bytes of a type, following typedefs and modifiers (`None`: no size, e.g.
     /// a function, or a broken reference).
     pub fn size_of(&self, id: u32) -> Option<u32> {
