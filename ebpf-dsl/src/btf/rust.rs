@@ -8,6 +8,11 @@ use std::hash::{Hash, Hasher};
 use super::{Btf, Kind, Type, INT_BOOL, INT_SIGNED};
 
 /// A Rust type with a BTF description.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` has no BTF description",
+    label = "no BTF for this type",
+    note = "add `#[derive(Btf)]` and `#[repr(C)]` to a struct; integers, bools, floats and arrays of them are built in"
+)]
 pub trait BtfType {
     /// Adds this type (and the types it uses) to `btf`; returns its id. Identical types are
     /// shared, so calling it twice returns the same id.
