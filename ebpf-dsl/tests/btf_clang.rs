@@ -168,3 +168,78 @@ fn btf_matches_clang_and_bpftool() {
     assert_eq!(bpftool_dump(&raw), clang);
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// `.maps` definitions built from `MapSpec`s are clang's for the same C declarations, id for id.
+#[test]
+fn map_definitions_match_clang() {
+    use ebpf_dsl::btf::{MapBtf, Type, VarSecInfo};
+    use ebpf_dsl::{MapSpec, MapType};
+    if !(tool("clang-19") && tool("bpftool")) {
+        return;
+    }
+    let dir = scratch().join("maps");
+    std::fs::create_dir_all(&dir).unwrap();
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/btf/maps.c");
+    let obj = dir.join("maps.o");
+    run(Command::new("clang-19")
+        .args(["-target", "bpf", "-g", "-O2", "-c"])
+        .arg(&src)
+        .arg("-o")
+        .arg(&obj));
+    let counts = MapSpec {
+        name: "counts".into(),
+        map_type: MapType::Hash,
+        key_size: 4,
+        value_size: 8,
+        max_entries: 16,
+        flags: 0,
+        btf: Some(MapBtf {
+            key: |b| {
+                Some(b.add(Type::new(
+                    "unsigned int",
+                    Kind::Int {
+                        size: 4,
+                        encoding: 0,
+                        offset: 0,
+                        bits: 32,
+                    },
+                )))
+            },
+            value: |b| {
+                Some(b.add(Type::new(
+                    "unsigned long long",
+                    Kind::Int {
+                        size: 8,
+                        encoding: 0,
+                        offset: 0,
+                        bits: 64,
+                    },
+                )))
+            },
+        }),
+    };
+    let arr = MapSpec {
+        name: "arr".into(),
+        map_type: MapType::Array,
+        key_size: 4,
+        value_size: 8,
+        max_entries: 4,
+        flags: 1024,
+        btf: None,
+    };
+    let mut btf = Btf::new();
+    let mut vars = Vec::new();
+    for (sym, spec) in [("counts", &counts), ("arr", &arr)] {
+        let (ty, size) = btf.add_map_definition(sym, spec);
+        vars.push(VarSecInfo {
+            ty,
+            offset: 0,
+            size,
+        });
+    }
+    btf.push(Type::new(".maps", Kind::Datasec { size: 0, vars }));
+    assert_eq!(btf.dump(), bpftool_dump(&obj));
+    let raw = dir.join("maps.btf");
+    std::fs::write(&raw, btf.encode()).unwrap();
+    assert_eq!(bpftool_dump(&raw), bpftool_dump(&obj));
+}

@@ -21,6 +21,7 @@ mod decode;
 mod dump;
 mod encode;
 mod ext;
+mod maps;
 mod program;
 mod rust;
 
