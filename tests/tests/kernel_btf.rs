@@ -215,8 +215,28 @@ fn other_program_types_take_the_lines() {
     }
 }
 
+const BAD_LINE: u32 = line!() + 4;
+defprogram! {
+    /// The kernel refuses it (r2 is read before it is written); our verifier is told not to look.
+    BTF_REJECTED: xdp(verify = structural) {
+        r0 = r2;
+        exit;
+    }
+}
+
+/// A refused program's log names the Rust line of the refused instruction.
+fn rejected_program_log_names_the_rust_line() {
+    let e = Loader::new().program(BTF_REJECTED).load().unwrap_err();
+    let log = e.verifier_log().expect("a verifier error");
+    let file = file!().rsplit('/').next().unwrap();
+    let want = format!("; r0 = r2 @ {file}:{BAD_LINE}");
+    assert!(log.contains(&want), "`{want}` not in:\n{log}");
+    assert!(log.contains("R2 !read_ok"), "{log}");
+}
+
 kernel_tests! {
     privileged: [
+        rejected_program_log_names_the_rust_line,
         other_program_types_take_the_lines,
         map_dump_shows_field_names,
         defprogram_lines_reach_the_kernel,
