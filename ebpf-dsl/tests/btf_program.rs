@@ -230,3 +230,26 @@ fn fuzz_readers() {
         }
     }
 }
+
+#[test]
+fn dangling_reference_names_the_type_and_offset() {
+    use ebpf_dsl::btf::Type;
+    let mut btf = Btf::new();
+    btf.push(Type::new(
+        "u32",
+        Kind::Int {
+            size: 4,
+            encoding: 0,
+            offset: 0,
+            bits: 32,
+        },
+    ));
+    btf.push(Type::new("", Kind::Ptr(9)));
+    let e = Btf::decode(&btf.encode()).unwrap_err();
+    // Header 24 bytes, then the INT (16 bytes): the PTR starts at 40.
+    assert_eq!((e.section, e.offset), (".BTF", 40));
+    assert_eq!(
+        e.to_string(),
+        ".BTF at offset 40: type [2] PTR '(anon)' refers to type 9, but there are 2 types"
+    );
+}

@@ -157,6 +157,7 @@ impl Btf {
         let mut r = Reader::new(parts.types, parts.types_at, ".BTF");
         let strings = parts.strings;
         let mut types = Vec::new();
+        let mut starts = Vec::new();
         while !r.at_end() {
             let start = r.pos;
             let name_off = r.u32("name_off")?;
@@ -304,7 +305,59 @@ impl Btf {
                 }
             };
             types.push(Type::new(name, k));
+            starts.push(r.base + start);
         }
-        Ok(Btf::from_types(types))
+        let btf = Btf::from_types(types);
+        btf.check_references(&starts)?;
+        Ok(btf)
+    }
+}
+
+impl Btf {
+    /// Every type id a type refers to is 0 (`void`) or an existing type; `starts[i]` is the
+    /// offset of type `i + 1` in `.BTF`, for the error.
+    fn check_references(&self, starts: &[usize]) -> Result<(), BtfError> {
+        let n = self.types.len() as u32;
+        for (i, t) in self.types.iter().enumerate() {
+            let mut refs: Vec<u32> = Vec::new();
+            match &t.kind {
+                Kind::Ptr(id)
+                | Kind::Typedef(id)
+                | Kind::Volatile(id)
+                | Kind::Const(id)
+                | Kind::Restrict(id)
+                | Kind::TypeTag(id)
+                | Kind::Func { proto: id, .. }
+                | Kind::Var { ty: id, .. }
+                | Kind::DeclTag { ty: id, .. } => refs.push(*id),
+                Kind::Array { elem, index, .. } => refs.extend([*elem, *index]),
+                Kind::Struct { members, .. } | Kind::Union { members, .. } => {
+                    refs.extend(members.iter().map(|m| m.ty))
+                }
+                Kind::FuncProto { ret, params } => {
+                    refs.push(*ret);
+                    refs.extend(params.iter().map(|p| p.ty));
+                }
+                Kind::Datasec { vars, .. } => refs.extend(vars.iter().map(|v| v.ty)),
+                Kind::Int { .. }
+                | Kind::Enum { .. }
+                | Kind::Enum64 { .. }
+                | Kind::Fwd { .. }
+                | Kind::Float { .. } => {}
+            }
+            if let Some(bad) = refs.into_iter().find(|&r| r > n) {
+                return Err(BtfError {
+                    section: ".BTF",
+                    offset: starts.get(i).copied().unwrap_or(0),
+                    message: format!(
+                        "type [{}] {} '{}' refers to type {bad}, but there are {n} types",
+                        i + 1,
+                        t.kind.name(),
+                        if t.name.is_empty() { "(anon)" } else { &t.name }
+                    ),
+                });
+            }
+        }
+        Ok(())
     }
 }
