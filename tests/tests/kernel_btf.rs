@@ -37,6 +37,42 @@ struct FlowStats {
 
 defmap! {
     FLOWS: hash(key = u32, value = FlowStats, max_entries = 16, name = "btf_flows");
+    COUNTERS: array(key = u32, value = [u64; 2], max_entries = 4, name = "btf_counters");
+    PERCPU: percpu_hash(key = Ports, value = u64, max_entries = 4, name = "btf_percpu");
+    SOCKS: xskmap(key = u32, value = u32, max_entries = 4, name = "btf_xsks");
+}
+
+/// Other map kinds: arrays and per-CPU maps take the BTF; an XSKMAP, which the kernel
+/// creates without value BTF, is still created.
+fn other_map_kinds() {
+    for spec in [&COUNTERS, &PERCPU] {
+        let map = Map::create(spec).unwrap();
+        let show = bpftool(&["map", "show", "id", &map.id().to_string()]);
+        assert!(show.contains("btf_id"), "{}: {show}", spec.name);
+    }
+    let m = Map::create(&COUNTERS).unwrap();
+    m.update(
+        &1u32.to_ne_bytes(),
+        &[7, 0, 0, 0, 0, 0, 0, 0, 9, 0, 0, 0, 0, 0, 0, 0],
+        Default::default(),
+    )
+    .unwrap();
+    let dump = bpftool(&["map", "dump", "id", &m.id().to_string()]);
+    let compact: String = dump.split_whitespace().collect();
+    assert!(compact.contains("\"key\":1,\"value\":[7,9]"), "{dump}");
+    let p = Map::create(&PERCPU).unwrap();
+    let per_cpu: Vec<u8> = (0..p.value_bytes() / 8)
+        .flat_map(|_| 8u64.to_ne_bytes())
+        .collect();
+    p.update(&[53, 0, 0xb7, 0x12], &per_cpu, Default::default())
+        .unwrap();
+    let dump = bpftool(&["map", "dump", "id", &p.id().to_string()]);
+    let compact: String = dump.split_whitespace().collect();
+    assert!(
+        compact.contains("\"key\":{\"src\":53,\"dst\":4791}"),
+        "{dump}"
+    );
+    Map::create(&SOCKS).unwrap();
 }
 
 fn bpftool(args: &[&str]) -> String {
@@ -236,6 +272,7 @@ fn rejected_program_log_names_the_rust_line() {
 
 kernel_tests! {
     privileged: [
+        other_map_kinds,
         rejected_program_log_names_the_rust_line,
         other_program_types_take_the_lines,
         map_dump_shows_field_names,
