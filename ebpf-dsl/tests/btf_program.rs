@@ -92,8 +92,8 @@ fn primitives_and_arrays_are_shared() {
     assert_eq!(
         btf.dump(),
         "[1] INT 'u8' size=1 bits_offset=0 nr_bits=8 encoding=(none)\n\
-         [2] INT '__ARRAY_SIZE_TYPE__' size=4 bits_offset=0 nr_bits=32 encoding=(none)\n\
-         [3] ARRAY '(anon)' type_id=1 index_type_id=2 nr_elems=6\n\
+         [2] ARRAY '(anon)' type_id=1 index_type_id=3 nr_elems=6\n\
+         [3] INT '__ARRAY_SIZE_TYPE__' size=4 bits_offset=0 nr_bits=32 encoding=(none)\n\
          [4] INT 'u64' size=8 bits_offset=0 nr_bits=64 encoding=(none)\n"
     );
     assert_eq!(c, 4);
@@ -175,7 +175,7 @@ fn append_renumbers_references() {
     );
     assert_eq!(
         all.dump_one(arr),
-        "[3] ARRAY '(anon)' type_id=1 index_type_id=2 nr_elems=3"
+        "[2] ARRAY '(anon)' type_id=1 index_type_id=3 nr_elems=3"
     );
 }
 

@@ -33,12 +33,12 @@ fn derived_struct_dump() {
     assert_eq!(
         btf.dump(),
         "[1] INT 'u8' size=1 bits_offset=0 nr_bits=8 encoding=(none)\n\
-         [2] INT '__ARRAY_SIZE_TYPE__' size=4 bits_offset=0 nr_bits=32 encoding=(none)\n\
-         [3] ARRAY '(anon)' type_id=1 index_type_id=2 nr_elems=6\n\
+         [2] ARRAY '(anon)' type_id=1 index_type_id=3 nr_elems=6\n\
+         [3] INT '__ARRAY_SIZE_TYPE__' size=4 bits_offset=0 nr_bits=32 encoding=(none)\n\
          [4] STRUCT 'Mac' size=6 vlen=1\n\
-         \t'_0' type_id=3 bits_offset=0\n\
+         \t'_0' type_id=2 bits_offset=0\n\
          [5] INT 'u64' size=8 bits_offset=0 nr_bits=64 encoding=(none)\n\
-         [6] ARRAY '(anon)' type_id=5 index_type_id=2 nr_elems=2\n\
+         [6] ARRAY '(anon)' type_id=5 index_type_id=3 nr_elems=2\n\
          [7] FLOAT 'f32' size=4\n\
          [8] INT 'i16' size=2 bits_offset=0 nr_bits=16 encoding=SIGNED\n\
          [9] STRUCT 'Entry' size=40 vlen=6\n\

@@ -14,7 +14,7 @@
 //! let bytes = btf.encode();
 //! let back = Btf::decode(&bytes).unwrap();
 //! assert_eq!(back, btf);
-//! assert!(back.dump().contains(&format!("[{id}] ARRAY '(anon)' type_id=1 index_type_id=2 nr_elems=4")));
+//! assert!(back.dump().contains(&format!("[{id}] ARRAY '(anon)' type_id=1 index_type_id=3 nr_elems=4")));
 //! ```
 
 mod decode;

@@ -62,23 +62,7 @@ pub const ARRAY_INDEX_TYPE: &str = "__ARRAY_SIZE_TYPE__";
 impl<T: BtfType, const N: usize> BtfType for [T; N] {
     fn btf_type(btf: &mut Btf) -> u32 {
         let elem = T::btf_type(btf);
-        let index = btf.add(Type::new(
-            ARRAY_INDEX_TYPE,
-            Kind::Int {
-                size: 4,
-                encoding: 0,
-                offset: 0,
-                bits: 32,
-            },
-        ));
-        btf.add(Type::new(
-            "",
-            Kind::Array {
-                elem,
-                index,
-                nelems: N as u32,
-            },
-        ))
+        btf.add_array(elem, N as u32)
     }
 }
 
