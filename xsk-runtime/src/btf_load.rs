@@ -6,7 +6,7 @@
 //! `bpftool prog dump xlated id N linum` show those lines.
 //!
 //! A kernel that refuses the BTF (too old, or built without it) still gets the map or program,
-//! without BTF.
+//! without BTF; the first refusal of `BPF_BTF_LOAD` in a process prints one line on stderr.
 
 use std::os::fd::{AsFd, AsRawFd, OwnedFd};
 
@@ -16,11 +16,29 @@ use ebpf_dsl::{Insn, MapSpec};
 use crate::sys::bpf as sysbpf;
 use crate::sys::btf::{btf_load, ProgBtf};
 
+/// `BPF_BTF_LOAD`, with the one-line notice the first time the kernel refuses it.
+fn load(blob: &[u8]) -> Option<OwnedFd> {
+    static NOTICE: std::sync::Once = std::sync::Once::new();
+    match btf_load(blob, &mut []) {
+        Ok(fd) => Some(fd),
+        Err(errno) => {
+            NOTICE.call_once(|| {
+                eprintln!(
+                    "xsk-runtime: the kernel refused BTF (BPF_BTF_LOAD: {}); maps and programs \
+                     are loaded without it",
+                    std::io::Error::from_raw_os_error(errno)
+                )
+            });
+            None
+        }
+    }
+}
+
 /// `BPF_MAP_CREATE` for `spec`: with its key/value BTF when it has some and the kernel takes
 /// it, else as `attr` says.
 pub(crate) fn map_create(spec: &MapSpec, attr: &sysbpf::MapCreateAttr) -> Result<OwnedFd, i32> {
     if let Some((btf, key, value)) = spec.btf.as_ref().and_then(|b| b.build()) {
-        if let Ok(fd) = btf_load(&btf.encode(), &mut []) {
+        if let Some(fd) = load(&btf.encode()) {
             let mut a = *attr;
             a.btf_fd = fd.as_raw_fd() as u32;
             a.btf_key_type_id = key;
@@ -49,7 +67,7 @@ impl ProgramBtf {
         }
         let (btf, ext) = program_btf(name, "prog", insns, lines);
         let records = btf.encode_for_load(&ext);
-        let fd = btf_load(&records.btf, &mut []).ok()?;
+        let fd = load(&records.btf)?;
         Some(ProgramBtf { fd, records })
     }
 
