@@ -103,9 +103,11 @@ fn assemble_and_load(
         .map(|ch| if ch.is_ascii_alphanumeric() { ch } else { '_' })
         .take(15)
         .collect();
+    let lines = ebpf_dsl::asm::text_lines(&assembled, &src, &c.file);
     drop(src);
     c.maps.rename(&mut assembled.relocations);
-    let spec = assembled.into_program_spec(name, c.prog_type, "GPL", c.maps.specs());
+    let mut spec = assembled.into_program_spec(name, c.prog_type, "GPL", c.maps.specs());
+    spec.lines = lines.into();
     match Loader::new().program_with(spec, opts).load() {
         Ok(l) => Ok(Ok(l)),
         Err(e @ Error::Verifier { .. }) => {

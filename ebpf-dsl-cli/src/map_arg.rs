@@ -135,5 +135,6 @@ pub fn parse_map_arg(s: &str) -> Result<MapSpec, CliError> {
             None => 1,
         },
         flags: 0,
+        btf: None,
     })
 }

@@ -128,6 +128,35 @@
 //! # fn main() {}
 //! ```
 //!
+//! ## BTF: field names in `bpftool map dump`
+//!
+//! When `key` and `value` are both types, the map carries their BTF description
+//! (`MapSpec::btf`) and `xsk-runtime` creates it with `btf_key_type_id` / `btf_value_type_id`,
+//! so `bpftool map dump` prints values field by field. Integers, `bool`, `f32`/`f64` and arrays
+//! are described already; a `#[repr(C)]` struct gets its description from `#[derive(Btf)]`
+//! (a type without one leaves the map without BTF, as before).
+//!
+//! ```
+//! use ebpf_dsl_macros::{defmap, Btf};
+//!
+//! #[derive(Btf, Clone, Copy)]
+//! #[repr(C)]
+//! pub struct FlowStats {
+//!     pub packets: u64,
+//!     pub bytes: u64,
+//!     pub mac: [u8; 6],
+//! }
+//!
+//! defmap! {
+//!     pub STATS: hash(key = u32, value = FlowStats, max_entries = 1024);
+//! }
+//!
+//! fn main() {
+//!     let (btf, _key, value) = STATS.btf.unwrap().build().unwrap();
+//!     assert!(btf.dump_one(value).starts_with("[6] STRUCT 'FlowStats' size=24 vlen=3"));
+//! }
+//! ```
+//!
 //! Beside the `const`, `defmap!` emits a hidden `macro_rules!` imported under the map's name
 //! in the macro namespace (so it travels with every `use` of the `const`); `defprogram!` calls
 //! it to learn the map's type and sizes for its verifier. It is visible within the crate only.
@@ -262,6 +291,10 @@
 //! # fn main() {}
 //! ```
 //!
+//! Every instruction records the Rust file and line it was written on
+//! (`ProgramSpec::lines`); `xsk-runtime` loads them as BTF `line_info`, so the kernel's verifier
+//! log and `bpftool prog dump xlated id N linum` show the `defprogram!` source.
+//!
 //! # Compile time
 //!
 //! The verifier runs inside the proc macro, which Cargo builds without optimisation in the
@@ -283,6 +316,8 @@
 //!     const RELOCATIONS: &[ebpf_dsl::Relocation] = &[ebpf_dsl::Relocation {
 //!         insn_index: 1, symbol: Cow::Borrowed(MAPS[0].name_str()), kind: RelocKind::MapFd }];
 //!     const MAPS: &[ebpf_dsl::MapSpec] = &[XSKS];
+//!     const LINES: &[ebpf_dsl::btf::SourceLine] = &[ebpf_dsl::btf::SourceLine {
+//!         insn: 0, file: Cow::Borrowed(file!()), line: 12, col: 9, text: ... }, ...];
 //!     ebpf_dsl::ProgramSpec { name: Cow::Borrowed("redirect"), prog_type: ProgramType::Xdp,
 //!         license: Cow::Borrowed("GPL"), insns: Cow::Borrowed(INSNS), ... }
 //! };
@@ -293,6 +328,7 @@
 #![deny(missing_docs)]
 #![forbid(unsafe_code)]
 
+mod btf;
 mod consteval;
 mod errors;
 mod map;
@@ -319,6 +355,15 @@ pub fn defmap(input: TokenStream) -> TokenStream {
 #[proc_macro]
 pub fn defprogram(input: TokenStream) -> TokenStream {
     program::expand(input.into(), program::Facts::default()).into()
+}
+
+/// `#[derive(Btf)]` on a `#[repr(C)]` struct: implements `ebpf_dsl::btf::BtfType`, describing
+/// each field (name, type, offset) in BTF, so a `defmap!` map with this key or value type is
+/// created with BTF and `bpftool map dump` prints its fields by name. Every field's type must
+/// implement `BtfType` too (integers, `bool`, `f32`/`f64`, arrays, other derived structs).
+#[proc_macro_derive(Btf)]
+pub fn derive_btf(input: TokenStream) -> TokenStream {
+    btf::derive(syn::parse_macro_input!(input as syn::DeriveInput)).into()
 }
 
 /// Internal: `defprogram!` again, with the facts of the maps gathered so far

@@ -40,6 +40,7 @@
 //!     value_size: 4,
 //!     max_entries: 64,
 //!     flags: 0,
+//!     btf: None,
 //! });
 //! p.push(dsl::ldx(Size::W, Reg::R2, Reg::R1, 16))
 //!     .push(dsl::ld_map_fd(Reg::R1, "xsks"))
@@ -84,6 +85,7 @@
 //! |---|---|---|
 //! | 0 | [`names`] | the kernel's object-name rule (15 characters of `[A-Za-z0-9_.]`) and the one "did you mean" matcher |
 //! | 1 | [`isa`] | the instruction set: [`insn`] ([`Insn`], each opcode field as a small type, [`Reg`]), [`decode`] (the only decoder: slots ⇄ [`decode::Decoded`], [`decode::DecodeError`] with its reason), [`consts`] (`XDP_PASS`, `BPF_ANY`, ...), [`helpers`] (one row per helper: number, name, prototype), [`isa::ctx`] (`struct xdp_md` / `struct __sk_buff` layouts) |
+//! | 1 | [`btf`] | BTF and `.BTF.ext` writer and reader (checked against clang and bpftool), the [`btf::BtfType`] trait for Rust types, a program's `func_info` / `line_info` ([`btf::SourceLine`]) |
 //! | 2 | [`spec`] | [`MapSpec`], [`ProgramSpec`], [`Relocation`]: what a loader needs |
 //! | 2 | [`mapdef`] | [`MapDef`]: a `defmap!` item, its key, value and map kind in its type |
 //! | 3 | [`ir`] | the symbolic program ([`Item`]: labels and map names still names) and [`ir::build`], one builder per instruction form |
@@ -104,6 +106,7 @@
 // The layers, bottom up: each module uses only the ones above it in this list
 // (tests/layers.rs checks it).
 pub mod asm;
+pub mod btf;
 pub mod disasm;
 pub mod dsl;
 pub mod error;

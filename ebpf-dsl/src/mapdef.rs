@@ -209,6 +209,7 @@ mod tests {
             value_size: 8,
             max_entries: 2,
             flags: 0,
+            btf: None,
         };
         const DEF: MapDef<u32, u64, map_kind::Array> = MapDef::new(&SPEC);
         const ALSO: MapSpec = DEF.to_spec();

@@ -55,6 +55,7 @@ pub fn assemble(items: &[Item]) -> Result<Assembled, Error> {
 ///     value_size: 4,
 ///     max_entries: 64,
 ///     flags: 0,
+///     btf: None,
 /// };
 /// let mut p = Program::xdp("xsk_redirect");
 /// p.map(xsks);

@@ -242,9 +242,25 @@ pub struct MapSpec {
     pub max_entries: u32,
     /// `map_flags` (`BPF_F_NO_PREALLOC`, `BPF_F_RDONLY_PROG`, ...).
     pub flags: u32,
+    /// The BTF of the key and value types (`defmap!` fills it when both are Rust types), so the
+    /// loader can create the map with `btf_key_type_id` / `btf_value_type_id`.
+    pub btf: Option<crate::btf::MapBtf>,
 }
 
 impl MapSpec {
+    /// What this map's BTF `.maps` definition describes
+    /// ([`Btf::add_map_definition`](crate::btf::Btf::add_map_definition)).
+    pub fn btf_definition(&self) -> crate::btf::MapDefinition<'_> {
+        crate::btf::MapDefinition {
+            map_type: self.map_type.as_u32(),
+            key_size: self.key_size,
+            value_size: self.value_size,
+            max_entries: self.max_entries,
+            flags: self.flags,
+            btf: self.btf.as_ref(),
+        }
+    }
+
     /// The kernel-visible name, usable in `const` contexts.
     pub const fn name_str(&self) -> &str {
         match &self.name {
@@ -302,6 +318,9 @@ pub struct ProgramSpec {
     /// The specs of the maps this program references, when known (the macros fill it), so a
     /// loader can create them without being told.
     pub maps: Cow<'static, [MapSpec]>,
+    /// Where each instruction came from (file and line; empty when unknown), passed to the
+    /// kernel as `line_info` so its verifier log and `bpftool prog dump` show the source.
+    pub lines: Cow<'static, [crate::btf::SourceLine]>,
 }
 
 impl ProgramSpec {

@@ -17,6 +17,7 @@ fn map(name: &'static str, t: MapType, k: u32, v: u32) -> MapSpec {
         value_size: v,
         max_entries: 16,
         flags: 0,
+        btf: None,
     }
 }
 

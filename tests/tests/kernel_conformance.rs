@@ -115,6 +115,7 @@ fn kernel_conformance_corpus() {
         value_size: 8,
         max_entries: 1,
         flags: 0,
+        btf: None,
     };
     let mut passed = 0;
     let mut failures = Vec::new();

@@ -37,8 +37,17 @@ fn defmap_expands_to_const_specs() {
             value_size: 4,
             max_entries: 64,
             flags: 0,
+            // `key = u32, value = u32`: both described in BTF.
+            btf: Some(ebpf_dsl::btf::MapBtf {
+                key: |b| Some(<u32 as ebpf_dsl::btf::BtfType>::btf_type(b)),
+                value: |b| Some(<u32 as ebpf_dsl::btf::BtfType>::btf_type(b)),
+            }),
         }
     );
+    // A key type without BTF (`Flow` has no `#[derive(Btf)]`): the map has none.
+    assert!(FLOWS.btf.is_some_and(|b| b.build().is_none()));
+    // Sizes instead of types: no BTF.
+    assert!(STATS.btf.is_none() && XSKS2.btf.is_none());
     assert_eq!(NAME, "xsks");
     assert_eq!(XSKS2.name_str(), "xsks_by_q");
     assert_eq!(XSKS2.max_entries, 8);

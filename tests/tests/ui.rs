@@ -24,6 +24,7 @@ const THEMES: &[&str] = &[
     "map_item",
     "extern_const",
     "verifier",
+    "btf",
 ];
 
 #[test]

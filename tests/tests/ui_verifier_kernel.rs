@@ -203,6 +203,7 @@ fn maps(rs: &str) -> Result<Vec<MapSpec>, String> {
             value_size: value,
             max_entries: entries,
             flags,
+            btf: None,
         });
     }
     Ok(out)

@@ -51,6 +51,7 @@ fn recorded_verdicts_are_the_kernels() {
             insns: Cow::Owned(a.insns.clone()),
             relocations: Cow::Owned(a.relocations.clone()),
             maps: Cow::Owned(specs.clone()),
+            lines: Default::default(),
         };
         let kernel = match Program::load_with(&spec, &map_refs, &LoadOptions::default()) {
             Ok(_) => Ok(()),

@@ -203,6 +203,7 @@ fn linked_registers_agree_with_the_kernel() {
         value_size: 16,
         max_entries: 1,
         flags: 0,
+        btf: None,
     }];
     let map = Map::create(&specs[0]).expect("create the array map");
     let mut rng = Rng(seed);
@@ -224,6 +225,7 @@ fn linked_registers_agree_with_the_kernel() {
             insns: Cow::Owned(a.insns.clone()),
             relocations: Cow::Owned(a.relocations.clone()),
             maps: Cow::Owned(specs.clone()),
+            lines: Default::default(),
         };
         let kernel = match Program::load_with(&spec, &[&map], &LoadOptions::default()) {
             Ok(_) => Ok(()),

@@ -81,6 +81,7 @@ fn parse_map(s: &str) -> Result<MapSpec, String> {
         value_size: num(v)?,
         max_entries: num(n)?,
         flags: num(flags)?,
+        btf: None,
     })
 }
 
@@ -270,6 +271,7 @@ fn run_case(dir: &Path, c: &Case) -> Result1 {
         insns: Cow::Owned(raw.insns.clone()),
         relocations: Cow::Owned(raw.relocations.clone()),
         maps: Cow::Owned(c.maps.clone()),
+        lines: Default::default(),
     };
     let insns = match relocate(&spec, |sym| {
         c.maps

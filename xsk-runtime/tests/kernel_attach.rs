@@ -57,6 +57,7 @@ fn verdicts_spec() -> MapSpec {
         value_size: 16,
         max_entries: 1,
         flags: 0,
+        btf: None,
     }
 }
 

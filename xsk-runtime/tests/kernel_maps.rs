@@ -17,6 +17,7 @@ fn spec(name: &'static str, t: MapType, k: u32, v: u32, n: u32) -> MapSpec {
         value_size: v,
         max_entries: n,
         flags: 0,
+        btf: None,
     }
 }
 

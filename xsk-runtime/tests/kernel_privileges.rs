@@ -23,6 +23,7 @@ fn child() -> ! {
         value_size: 4,
         max_entries: 1,
         flags: 0,
+        btf: None,
     });
     println!("MAP {}", describe(map.map(|_| ())));
     let prog =

@@ -200,6 +200,7 @@ fn a_custom_program_keeps_its_other_maps() {
         value_size: 8,
         max_entries: 1,
         flags: 0,
+        btf: None,
     };
     let spec = ebpf_dsl::asm::assemble(&src)
         .expect("assembles")

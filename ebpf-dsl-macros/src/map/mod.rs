@@ -328,6 +328,7 @@ pub(crate) fn expand_one(decl: MapDecl) -> TokenStream {
     } else {
         TokenStream::new()
     };
+    let btf = map_btf(&get, errors.is_empty());
     let cfgs: Vec<&Attribute> = attrs.iter().filter(|a| a.path().is_ident("cfg")).collect();
     let facts = facts_macro(
         &cfgs,
@@ -349,12 +350,37 @@ pub(crate) fn expand_one(decl: MapDecl) -> TokenStream {
                     value_size: #v,
                     max_entries: #m,
                     flags: #f,
+                    btf: #btf,
                 };
                 SPEC
             });
         #asserts
         #facts
     }
+}
+
+/// `Some(MapBtf)` when both `key` and `value` are types (each contributes its BTF when it
+/// implements `BtfType`; the loader uses it only when both do), else `None`.
+fn map_btf(get: &std::collections::HashMap<String, &MapOption>, ok: bool) -> TokenStream {
+    let ty = |k: &str| match get.get(k).map(|o| &o.value) {
+        Some(OptValue::Type(t)) => Some(t.clone()),
+        _ => None,
+    };
+    let (Some(k), Some(v), true) = (ty("key"), ty("value"), ok) else {
+        return quote!(::core::option::Option::None);
+    };
+    let probe = |t: &Type| {
+        quote! {{
+            fn probe(btf: &mut ::ebpf_dsl::btf::Btf) -> ::core::option::Option<u32> {
+                #[allow(unused_imports)]
+                use ::ebpf_dsl::btf::{ViaBtf as _, ViaNothing as _};
+                (&&::ebpf_dsl::btf::Probe::<#t>::NEW).maybe_btf(btf)
+            }
+            probe
+        }}
+    };
+    let (k, v) = (probe(&k), probe(&v));
+    quote!(::core::option::Option::Some(::ebpf_dsl::btf::MapBtf { key: #k, value: #v }))
 }
 
 /// An integer option: evaluated here if the macro can, else left to rustc (typed `u32`).

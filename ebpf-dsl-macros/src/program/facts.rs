@@ -69,6 +69,7 @@ impl Facts {
             value_size: f.value_size?,
             max_entries: f.max_entries?,
             flags: f.flags?,
+            btf: None,
         })
     }
 }

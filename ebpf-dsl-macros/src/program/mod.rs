@@ -201,7 +201,9 @@ pub(crate) fn expand_one(decl: ProgDecl, facts: &Facts) -> TokenStream {
     let mut insns_ts = Vec::new();
     let mut relocs_ts = Vec::new();
     let mut map_idents: Vec<Ident> = Vec::new();
+    let mut lines_ts = Vec::new();
     if let Some(a) = &assembled {
+        lines_ts = source_lines(&src, a);
         // Map references: the Rust items, resolved by rustc.
         for r in &a.relocations {
             let sym = r.symbol.to_string();
@@ -330,6 +332,7 @@ pub(crate) fn expand_one(decl: ProgDecl, facts: &Facts) -> TokenStream {
     if !errors.is_empty() {
         insns_ts.clear();
         relocs_ts.clear();
+        lines_ts.clear();
         consts = TokenStream::new();
     }
     quote! {
@@ -341,6 +344,7 @@ pub(crate) fn expand_one(decl: ProgDecl, facts: &Facts) -> TokenStream {
             const INSNS: &[::ebpf_dsl::Insn] = &[#(#insns_ts),*];
             const RELOCATIONS: &[::ebpf_dsl::Relocation] = &[#(#relocs_ts),*];
             const MAPS: &[::ebpf_dsl::MapSpec] = &[#(#map_idents.to_spec()),*];
+            const LINES: &[::ebpf_dsl::btf::SourceLine] = &[#(#lines_ts),*];
             ::ebpf_dsl::ProgramSpec {
                 name: ::std::borrow::Cow::Borrowed(#name),
                 prog_type: #variant,
@@ -348,9 +352,36 @@ pub(crate) fn expand_one(decl: ProgDecl, facts: &Facts) -> TokenStream {
                 insns: ::std::borrow::Cow::Borrowed(INSNS),
                 relocations: ::std::borrow::Cow::Borrowed(RELOCATIONS),
                 maps: ::std::borrow::Cow::Borrowed(MAPS),
+                lines: ::std::borrow::Cow::Borrowed(LINES),
             }
         };
     }
+}
+
+/// Each slot's Rust line (its first token's), column and source text, as `SourceLine`s; the
+/// file is `file!()` at the invocation.
+fn source_lines(src: &Source, a: &Assembled) -> Vec<TokenStream> {
+    let mut out = Vec::new();
+    for (i, span) in a.slot_spans.iter().enumerate() {
+        let Some(span) = span else { continue };
+        let Some((first, _)) = src.spans(span.start, span.end) else {
+            continue;
+        };
+        let at = first.start();
+        let (line, col) = (at.line as u32, at.column as u32 + 1);
+        let text = src.text.get(span.start..span.end).unwrap_or("").trim();
+        let insn = i as u32;
+        out.push(quote! {
+            ::ebpf_dsl::btf::SourceLine {
+                insn: #insn,
+                file: ::std::borrow::Cow::Borrowed(::core::file!()),
+                line: #line,
+                col: #col,
+                text: ::std::borrow::Cow::Borrowed(#text),
+            }
+        });
+    }
+    out
 }
 
 /// For an interpolated immediate of `insn`: the `const` assertion of the check the assembler

@@ -30,11 +30,13 @@ use std::borrow::Cow;
 pub mod check;
 pub mod diag;
 pub mod lexer;
+pub mod lines;
 pub mod parser;
 pub mod resolve;
 
 pub use check::check;
 pub use diag::{render_all, DiagKind, Diagnostic, LineIndex, MAX_SHOWN};
+pub use lines::text_lines;
 pub use parser::parse;
 pub use resolve::resolve;
 
@@ -92,6 +94,7 @@ impl Assembled {
             insns: Cow::Owned(self.insns),
             relocations: Cow::Owned(self.relocations),
             maps: Cow::Owned(maps),
+            lines: Default::default(),
         }
     }
 }

@@ -18,6 +18,7 @@ fn map(name: &'static str, map_type: MapType, key_size: u32, value_size: u32, n:
         value_size,
         max_entries: n,
         flags: 0,
+        btf: None,
     }
 }
 

@@ -27,6 +27,7 @@ pub fn xsks(max_entries: u32) -> MapSpec {
         value_size: 4,
         max_entries,
         flags: 0,
+        btf: None,
     }
 }
 

@@ -136,6 +136,7 @@ fn dump(dir: &str) -> Result<(), String> {
             value_size: 4,
             max_entries: 64,
             flags: 0,
+            btf: None,
         }];
         let input = VerifyInput::new(&a.insns, ProgramType::Xdp).with_maps(&a.relocations, &maps);
         if let Err(errs) = verify(&input) {

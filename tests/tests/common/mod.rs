@@ -53,6 +53,7 @@ pub fn map_spec(
         value_size,
         max_entries,
         flags: 0,
+        btf: None,
     }
 }
 
@@ -81,6 +82,7 @@ pub fn kernel_verdict(
         insns: Cow::Owned(a.insns.clone()),
         relocations: Cow::Owned(a.relocations.clone()),
         maps: Cow::Owned(specs.to_vec()),
+        lines: Default::default(),
     };
     match xsk_runtime::program::Program::load_with(
         &spec,

@@ -135,6 +135,7 @@ impl Features {
             value_size: 4,
             max_entries: 1,
             flags: 0,
+            btf: None,
         }) {
             Ok(_) => Probe::yes("created"),
             Err(e) => Probe::from_err(&e),

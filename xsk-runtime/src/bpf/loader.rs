@@ -98,7 +98,14 @@ impl Loader {
         for spec in &self.programs {
             let opts = self.opts.get(spec.name.as_ref()).unwrap_or(&default_opts);
             let insns = relocate(spec, |sym| maps.get(sym))?;
-            let p = Program::load_insns(&spec.name, spec.prog_type, &spec.license, &insns, opts)?;
+            let p = Program::load_insns_lines(
+                &spec.name,
+                spec.prog_type,
+                &spec.license,
+                &insns,
+                &spec.lines,
+                opts,
+            )?;
             if programs.insert(spec.name.to_string(), p).is_some() {
                 return Err(Error::invalid(format!(
                     "two programs are named `{}`",

@@ -13,6 +13,8 @@
 //! calls).
 
 pub mod attach;
+/// BTF for maps (key/value types) and programs (func_info, line_info), loaded into the kernel.
+pub(crate) mod btf;
 pub mod features;
 pub mod loader;
 pub mod maps;

@@ -134,7 +134,14 @@ impl Program {
     /// [`Program::load`] with options.
     pub fn load_with(spec: &ProgramSpec, maps: &[&Map], opts: &LoadOptions) -> Result<Program> {
         let insns = relocate(spec, |sym| maps.iter().copied().find(|m| m.name() == sym))?;
-        Program::load_insns(&spec.name, spec.prog_type, &spec.license, &insns, opts)
+        Program::load_insns_lines(
+            &spec.name,
+            spec.prog_type,
+            &spec.license,
+            &insns,
+            &spec.lines,
+            opts,
+        )
     }
 
     /// Loads already-relocated instructions (`BPF_PROG_LOAD`, kernel 3.19; names 4.15).
@@ -143,6 +150,19 @@ impl Program {
         prog_type: ProgramType,
         license: &str,
         insns: &[Insn],
+        opts: &LoadOptions,
+    ) -> Result<Program> {
+        Program::load_insns_lines(name, prog_type, license, insns, &[], opts)
+    }
+
+    /// [`Program::load_insns`] with each instruction's source line, given to the kernel as BTF
+    /// `line_info` (its verifier log and `bpftool prog dump xlated ... linum` show them).
+    pub fn load_insns_lines(
+        name: &str,
+        prog_type: ProgramType,
+        license: &str,
+        insns: &[Insn],
+        lines: &[ebpf_dsl::btf::SourceLine],
         opts: &LoadOptions,
     ) -> Result<Program> {
         if name.len() > ebpf_dsl::spec::BPF_OBJ_NAME_MAX {
@@ -166,7 +186,10 @@ impl Program {
             prog_flags: opts.prog_flags,
             ifindex: opts.offload_ifindex,
             log_level: 0,
+            btf: None,
         };
+        let btf = super::btf::ProgramBtf::load(name, insns, lines);
+        p.btf = btf.as_ref().map(|b| b.attr());
         let mut size = if opts.always_log { LOG_SIZE_START } else { 0 };
         let mut last_errno;
         let mut truncated = false;
@@ -305,6 +328,7 @@ pub fn spec_from_insns(name: &str, prog_type: ProgramType, insns: Vec<Insn>) -> 
         insns: Cow::Owned(insns),
         relocations: Cow::Owned(Vec::new()),
         maps: Cow::Owned(Vec::new()),
+        lines: Default::default(),
     }
 }
 

@@ -404,7 +404,7 @@ fn sys_bpf<T>(cmd: i32, attr: &mut T) -> std::result::Result<i64, i32> {
 }
 
 /// Like [`sys_bpf`] for commands that return a new descriptor.
-fn sys_bpf_fd<T>(cmd: i32, attr: &mut T) -> std::result::Result<OwnedFd, i32> {
+pub(super) fn sys_bpf_fd<T>(cmd: i32, attr: &mut T) -> std::result::Result<OwnedFd, i32> {
     let r = sys_bpf(cmd, attr)?;
     let raw = i32::try_from(r).map_err(|_| libc::EINVAL)?;
     // SAFETY: the kernel just created this descriptor for us and nobody else owns it.
@@ -761,6 +761,8 @@ pub struct ProgLoad<'a> {
     pub ifindex: u32,
     /// `log_level`.
     pub log_level: u32,
+    /// `prog_btf_fd`, `func_info` and `line_info`, if the program has BTF.
+    pub btf: Option<super::btf::ProgBtf<'a>>,
 }
 
 /// `BPF_PROG_LOAD`. `log` receives the verifier log (if `log_level` is not 0). Returns the
@@ -786,6 +788,13 @@ pub fn prog_load(p: &ProgLoad<'_>, log: &mut [u8]) -> std::result::Result<OwnedF
         expected_attach_type: p.expected_attach_type,
         ..Default::default()
     };
+    if let Some(b) = &p.btf {
+        a.prog_btf_fd = fd_u32(b.fd);
+        (a.func_info_rec_size, a.func_info) = (8, ptr_u64(b.func_info));
+        a.func_info_cnt = u32::try_from(b.func_info.len()).map_err(|_| (libc::E2BIG, 0))?;
+        (a.line_info_rec_size, a.line_info) = (16, ptr_u64(b.line_info));
+        a.line_info_cnt = u32::try_from(b.line_info.len()).map_err(|_| (libc::E2BIG, 0))?;
+    }
     let r = sys_bpf_fd(cmd::BPF_PROG_LOAD, &mut a);
     r.map_err(|e| (e, a.log_true_size))
 }

@@ -12,6 +12,7 @@
 //! - this module: interface names and indexes, network namespaces (`setns`), mounting bpffs.
 
 pub mod bpf;
+pub mod btf;
 pub mod ethtool;
 pub mod mmap;
 pub mod netlink;

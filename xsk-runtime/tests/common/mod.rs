@@ -28,6 +28,7 @@ pub fn counters(name: &'static str, n: u32) -> MapSpec {
         value_size: 8,
         max_entries: n,
         flags: 0,
+        btf: None,
     }
 }
 
@@ -40,6 +41,7 @@ pub fn xskmap(name: &'static str, n: u32) -> MapSpec {
         value_size: 4,
         max_entries: n,
         flags: 0,
+        btf: None,
     }
 }
 

@@ -41,6 +41,7 @@ impl<V: Pod> Array<V> {
             value_size: size_u32::<V>()?,
             max_entries: len,
             flags: 0,
+            btf: None,
         })?
         .try_into()
     }

@@ -43,6 +43,7 @@ impl<K: Pod, V: Pod> HashMap<K, V> {
             value_size: size_u32::<V>()?,
             max_entries,
             flags: 0,
+            btf: None,
         })?
         .try_into()
     }

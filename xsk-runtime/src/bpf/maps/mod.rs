@@ -87,7 +87,7 @@ impl Map {
             map_name: sysbpf::obj_name(name),
             ..Default::default()
         };
-        let fd = sysbpf::map_create(&attr).map_err(|errno| Error::MapOp {
+        let fd = crate::bpf::btf::map_create(spec, &attr).map_err(|errno| Error::MapOp {
             map: name.to_owned(),
             op: "BPF_MAP_CREATE",
             errno,
@@ -483,6 +483,7 @@ fn fd_map_spec(name: &str, t: MapType, max_entries: u32, value_size: u32) -> Map
         value_size,
         max_entries,
         flags: 0,
+        btf: None,
     }
 }
 

@@ -190,6 +190,7 @@ impl<V: Pod> PerCpuArray<V> {
             value_size,
             max_entries: len,
             flags: 0,
+            btf: None,
         })?
         .try_into()
     }
@@ -305,6 +306,7 @@ impl<K: Pod, V: Pod> PerCpuHashMap<K, V> {
             value_size: size(core::mem::size_of::<V>())?,
             max_entries,
             flags: 0,
+            btf: None,
         })?
         .try_into()
     }

@@ -123,6 +123,7 @@ impl RingBuf {
             value_size: 0,
             max_entries: size,
             flags: 0,
+            btf: None,
         })?)
     }
 

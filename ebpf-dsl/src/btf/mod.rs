@@ -1,0 +1,515 @@
+//! BTF, the BPF Type Format: a writer and a reader for the `.BTF` blob (types and their string
+//! table) and the `.BTF.ext` blob (`func_info`, `line_info`, CO-RE relocations), plus a dump in
+//! `bpftool btf dump`'s text format and the [`BtfType`] trait that describes Rust types.
+//!
+//! A [`Btf`] is a list of types; the type id of `types[i]` is `i + 1` (id 0 is `void`). Names
+//! are kept as strings: the string table is built (deduplicated) when encoding, so one table
+//! can serve both `.BTF` and `.BTF.ext` ([`Btf::encode_with_ext`], for an ELF object) or the
+//! kernel's `BPF_PROG_LOAD` records ([`Btf::encode_for_load`]).
+//!
+//! ```
+//! use ebpf_dsl::btf::{Btf, BtfType};
+//! let mut btf = Btf::new();
+//! let id = <[u32; 4] as BtfType>::btf_type(&mut btf);
+//! let bytes = btf.encode();
+//! let back = Btf::decode(&bytes).unwrap();
+//! assert_eq!(back, btf);
+//! assert!(back.dump().contains(&format!("[{id}] ARRAY '(anon)' type_id=1 index_type_id=3 nr_elems=4")));
+//! ```
+
+mod decode;
+mod dump;
+mod encode;
+mod ext;
+mod maps;
+mod program;
+mod rust;
+
+use std::collections::HashMap;
+use std::fmt;
+
+pub use self::ext::{BtfExt, CoreRelo, ExtSection, FuncInfo, LineInfo};
+pub use self::program::{function_starts, program_btf, KernelBtf, SourceLine};
+pub use self::maps::MapDefinition;
+pub use self::rust::{BtfType, MapBtf, MaybeBtfFn, Probe, ViaBtf, ViaNothing, ARRAY_INDEX_TYPE};
+
+/// `BTF_MAGIC`.
+pub const BTF_MAGIC: u16 = 0xeb9f;
+/// The BTF version this module reads and writes.
+pub const BTF_VERSION: u8 = 1;
+
+/// `BTF_INT_SIGNED`.
+pub const INT_SIGNED: u8 = 1;
+/// `BTF_INT_CHAR`.
+pub const INT_CHAR: u8 = 2;
+/// `BTF_INT_BOOL`.
+pub const INT_BOOL: u8 = 4;
+
+/// Linkage of a `FUNC` (`enum btf_func_linkage`) or `VAR` (`BTF_VAR_*`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Linkage {
+    /// `static` (0).
+    Static,
+    /// `global` (1; `BTF_VAR_GLOBAL_ALLOCATED` for a variable).
+    Global,
+    /// `extern` (2).
+    Extern,
+}
+
+impl Linkage {
+    /// The encoded value.
+    pub const fn as_u32(self) -> u32 {
+        match self {
+            Linkage::Static => 0,
+            Linkage::Global => 1,
+            Linkage::Extern => 2,
+        }
+    }
+
+    /// The linkage for an encoded value.
+    pub const fn from_u32(v: u32) -> Option<Linkage> {
+        match v {
+            0 => Some(Linkage::Static),
+            1 => Some(Linkage::Global),
+            2 => Some(Linkage::Extern),
+            _ => None,
+        }
+    }
+
+    /// bpftool's word for it.
+    pub const fn name(self) -> &'static str {
+        match self {
+            Linkage::Static => "static",
+            Linkage::Global => "global",
+            Linkage::Extern => "extern",
+        }
+    }
+}
+
+/// A struct or union member.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct Member {
+    /// The member's name (empty for an anonymous member).
+    pub name: String,
+    /// Its type id.
+    pub ty: u32,
+    /// Offset from the start of the struct, in bits.
+    pub bit_offset: u32,
+    /// Bit-field width (0: not a bit-field).
+    pub bitfield_size: u8,
+}
+
+/// A function parameter (`FUNC_PROTO`).
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct Param {
+    /// The parameter's name (may be empty).
+    pub name: String,
+    /// Its type id (0 with an empty name: `...`).
+    pub ty: u32,
+}
+
+/// An enumerator.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct Enumerator {
+    /// Its name.
+    pub name: String,
+    /// Its value: the raw bits (32 of them for `ENUM`, 64 for `ENUM64`).
+    pub value: u64,
+}
+
+/// A variable in a `DATASEC`.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct VarSecInfo {
+    /// The `VAR`'s type id.
+    pub ty: u32,
+    /// Offset in the section.
+    pub offset: u32,
+    /// Size in bytes.
+    pub size: u32,
+}
+
+/// What a type is (`BTF_KIND_*`) and its kind-specific data.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum Kind {
+    /// `INT`: `encoding` is a set of [`INT_SIGNED`], [`INT_CHAR`], [`INT_BOOL`].
+    Int {
+        /// Size in bytes.
+        size: u32,
+        /// Encoding bits.
+        encoding: u8,
+        /// Bit offset.
+        offset: u8,
+        /// Number of bits.
+        bits: u8,
+    },
+    /// `PTR` to a type.
+    Ptr(u32),
+    /// `ARRAY`.
+    Array {
+        /// Element type.
+        elem: u32,
+        /// Index type.
+        index: u32,
+        /// Number of elements.
+        nelems: u32,
+    },
+    /// `STRUCT`.
+    Struct {
+        /// Size in bytes.
+        size: u32,
+        /// Members.
+        members: Vec<Member>,
+    },
+    /// `UNION`.
+    Union {
+        /// Size in bytes.
+        size: u32,
+        /// Members.
+        members: Vec<Member>,
+    },
+    /// `ENUM` (32-bit values).
+    Enum {
+        /// Size in bytes.
+        size: u32,
+        /// Signed values (`kind_flag`).
+        signed: bool,
+        /// Enumerators.
+        values: Vec<Enumerator>,
+    },
+    /// `FWD`: a forward declaration (`union` when true).
+    Fwd {
+        /// A union rather than a struct.
+        union: bool,
+    },
+    /// `TYPEDEF`.
+    Typedef(u32),
+    /// `VOLATILE`.
+    Volatile(u32),
+    /// `CONST`.
+    Const(u32),
+    /// `RESTRICT`.
+    Restrict(u32),
+    /// `FUNC`: its `FUNC_PROTO` and linkage.
+    Func {
+        /// The `FUNC_PROTO` id.
+        proto: u32,
+        /// Linkage.
+        linkage: Linkage,
+    },
+    /// `FUNC_PROTO`.
+    FuncProto {
+        /// Return type (0: void).
+        ret: u32,
+        /// Parameters.
+        params: Vec<Param>,
+    },
+    /// `VAR`.
+    Var {
+        /// The variable's type.
+        ty: u32,
+        /// Linkage.
+        linkage: Linkage,
+    },
+    /// `DATASEC`.
+    Datasec {
+        /// Size in bytes (0 in clang's output; the loader fills it).
+        size: u32,
+        /// Variables.
+        vars: Vec<VarSecInfo>,
+    },
+    /// `FLOAT`.
+    Float {
+        /// Size in bytes.
+        size: u32,
+    },
+    /// `DECL_TAG` on a type, or on its member/parameter `component_idx` (-1: the type itself).
+    DeclTag {
+        /// Tagged type.
+        ty: u32,
+        /// Component index, -1 for the whole type.
+        component_idx: i32,
+    },
+    /// `TYPE_TAG`.
+    TypeTag(u32),
+    /// `ENUM64` (64-bit values).
+    Enum64 {
+        /// Size in bytes.
+        size: u32,
+        /// Signed values (`kind_flag`).
+        signed: bool,
+        /// Enumerators.
+        values: Vec<Enumerator>,
+    },
+}
+
+impl Kind {
+    /// The `BTF_KIND_*` number.
+    pub const fn number(&self) -> u32 {
+        match self {
+            Kind::Int { .. } => 1,
+            Kind::Ptr(_) => 2,
+            Kind::Array { .. } => 3,
+            Kind::Struct { .. } => 4,
+            Kind::Union { .. } => 5,
+            Kind::Enum { .. } => 6,
+            Kind::Fwd { .. } => 7,
+            Kind::Typedef(_) => 8,
+            Kind::Volatile(_) => 9,
+            Kind::Const(_) => 10,
+            Kind::Restrict(_) => 11,
+            Kind::Func { .. } => 12,
+            Kind::FuncProto { .. } => 13,
+            Kind::Var { .. } => 14,
+            Kind::Datasec { .. } => 15,
+            Kind::Float { .. } => 16,
+            Kind::DeclTag { .. } => 17,
+            Kind::TypeTag(_) => 18,
+            Kind::Enum64 { .. } => 19,
+        }
+    }
+
+    /// bpftool's name of the kind (`INT`, `STRUCT`, ...).
+    pub const fn name(&self) -> &'static str {
+        match self {
+            Kind::Int { .. } => "INT",
+            Kind::Ptr(_) => "PTR",
+            Kind::Array { .. } => "ARRAY",
+            Kind::Struct { .. } => "STRUCT",
+            Kind::Union { .. } => "UNION",
+            Kind::Enum { .. } => "ENUM",
+            Kind::Fwd { .. } => "FWD",
+            Kind::Typedef(_) => "TYPEDEF",
+            Kind::Volatile(_) => "VOLATILE",
+            Kind::Const(_) => "CONST",
+            Kind::Restrict(_) => "RESTRICT",
+            Kind::Func { .. } => "FUNC",
+            Kind::FuncProto { .. } => "FUNC_PROTO",
+            Kind::Var { .. } => "VAR",
+            Kind::Datasec { .. } => "DATASEC",
+            Kind::Float { .. } => "FLOAT",
+            Kind::DeclTag { .. } => "DECL_TAG",
+            Kind::TypeTag(_) => "TYPE_TAG",
+            Kind::Enum64 { .. } => "ENUM64",
+        }
+    }
+}
+
+/// One type: a name (empty: anonymous) and a kind.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct Type {
+    /// The name, empty when anonymous.
+    pub name: String,
+    /// The kind and its data.
+    pub kind: Kind,
+}
+
+impl Type {
+    /// A type named `name`.
+    pub fn new(name: impl Into<String>, kind: Kind) -> Type {
+        Type {
+            name: name.into(),
+            kind,
+        }
+    }
+}
+
+/// A set of BTF types (a `.BTF` section without its string offsets).
+#[derive(Clone, Debug, Default)]
+pub struct Btf {
+    /// The types; `types[i]` has id `i + 1`.
+    pub types: Vec<Type>,
+    index: HashMap<Type, u32>,
+}
+
+impl PartialEq for Btf {
+    fn eq(&self, other: &Btf) -> bool {
+        self.types == other.types
+    }
+}
+
+impl Eq for Btf {}
+
+impl Btf {
+    /// No types.
+    pub fn new() -> Btf {
+        Btf::default()
+    }
+
+    /// BTF holding exactly `types`, in this order (no deduplication).
+    pub fn from_types(types: Vec<Type>) -> Btf {
+        let mut index = HashMap::new();
+        for (i, t) in types.iter().enumerate() {
+            index.entry(t.clone()).or_insert(i as u32 + 1);
+        }
+        Btf { types, index }
+    }
+
+    /// Adds a type and returns its id; an identical type already present is reused.
+    pub fn add(&mut self, ty: Type) -> u32 {
+        if let Some(&id) = self.index.get(&ty) {
+            return id;
+        }
+        self.push(ty)
+    }
+
+    /// Appends a type even if an identical one exists (returns its id).
+    pub fn push(&mut self, ty: Type) -> u32 {
+        self.types.push(ty.clone());
+        let id = self.types.len() as u32;
+        self.index.entry(ty).or_insert(id);
+        id
+    }
+
+    /// The type with this id (`None` for 0, `void`, and for ids past the end).
+    pub fn get(&self, id: u32) -> Option<&Type> {
+        id.checked_sub(1).and_then(|i| self.types.get(i as usize))
+    }
+
+    /// The id of the first type with this name and kind number, if any.
+    pub fn find(&self, name: &str, kind: u32) -> Option<u32> {
+        self.types
+            .iter()
+            .position(|t| t.name == name && t.kind.number() == kind)
+            .map(|i| i as u32 + 1)
+    }
+
+    /// Appends every type of `other` (an object's BTF is the union of its programs' and maps'),
+    /// renumbering its references; returns the offset added to `other`'s ids (an id `i` of
+    /// `other` is `i + offset` here; `void`, 0, stays 0).
+    pub fn append(&mut self, other: &Btf) -> u32 {
+        let offset = self.types.len() as u32;
+        let shift = |id: &mut u32| {
+            if *id != 0 {
+                *id += offset;
+            }
+        };
+        for t in &other.types {
+            let mut t = t.clone();
+            match &mut t.kind {
+                Kind::Ptr(id)
+                | Kind::Typedef(id)
+                | Kind::Volatile(id)
+                | Kind::Const(id)
+                | Kind::Restrict(id)
+                | Kind::TypeTag(id)
+                | Kind::Func { proto: id, .. }
+                | Kind::Var { ty: id, .. }
+                | Kind::DeclTag { ty: id, .. } => shift(id),
+                Kind::Array { elem, index, .. } => {
+                    shift(elem);
+                    shift(index);
+                }
+                Kind::Struct { members, .. } | Kind::Union { members, .. } => {
+                    members.iter_mut().for_each(|m| shift(&mut m.ty))
+                }
+                Kind::FuncProto { ret, params } => {
+                    shift(ret);
+                    params.iter_mut().for_each(|p| shift(&mut p.ty));
+                }
+                Kind::Datasec { vars, .. } => vars.iter_mut().for_each(|v| shift(&mut v.ty)),
+                Kind::Int { .. }
+                | Kind::Enum { .. }
+                | Kind::Enum64 { .. }
+                | Kind::Fwd { .. }
+                | Kind::Float { .. } => {}
+            }
+            self.push(t);
+        }
+        offset
+    }
+
+    /// The size in bytes of a type, following typedefs and modifiers (`None`: no size, e.g.
+    /// a function, or a broken reference).
+    pub fn size_of(&self, id: u32) -> Option<u32> {
+        let mut id = id;
+        for _ in 0..64 {
+            let t = self.get(id)?;
+            match &t.kind {
+                Kind::Int { size, .. }
+                | Kind::Struct { size, .. }
+                | Kind::Union { size, .. }
+                | Kind::Enum { size, .. }
+                | Kind::Enum64 { size, .. }
+                | Kind::Datasec { size, .. }
+                | Kind::Float { size } => return Some(*size),
+                Kind::Ptr(_) => return Some(8),
+                Kind::Array { elem, nelems, .. } => {
+                    return self.size_of(*elem)?.checked_mul(*nelems)
+                }
+                Kind::Typedef(t)
+                | Kind::Volatile(t)
+                | Kind::Const(t)
+                | Kind::Restrict(t)
+                | Kind::TypeTag(t)
+                | Kind::Var { ty: t, .. } => id = *t,
+                _ => return None,
+            }
+        }
+        None
+    }
+}
+
+/// A malformed `.BTF` or `.BTF.ext` blob: which section, at which byte offset, and what.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct BtfError {
+    /// `.BTF` or `.BTF.ext`.
+    pub section: &'static str,
+    /// Byte offset in that section.
+    pub offset: usize,
+    /// What is wrong.
+    pub message: String,
+}
+
+impl fmt::Display for BtfError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{} at offset {}: {}",
+            self.section, self.offset, self.message
+        )
+    }
+}
+
+impl std::error::Error for BtfError {}
+
+/// A string table under construction: `"\0"` first, each string stored once.
+#[derive(Clone, Debug)]
+pub struct StringTable {
+    bytes: Vec<u8>,
+    offsets: HashMap<String, u32>,
+}
+
+impl Default for StringTable {
+    fn default() -> StringTable {
+        let mut offsets = HashMap::new();
+        offsets.insert(String::new(), 0);
+        StringTable {
+            bytes: vec![0],
+            offsets,
+        }
+    }
+}
+
+impl StringTable {
+    /// An empty table (just the empty string at offset 0).
+    pub fn new() -> StringTable {
+        StringTable::default()
+    }
+
+    /// The offset of `s`, adding it if new.
+    pub fn add(&mut self, s: &str) -> u32 {
+        if let Some(&o) = self.offsets.get(s) {
+            return o;
+        }
+        let o = self.bytes.len() as u32;
+        self.bytes.extend_from_slice(s.as_bytes());
+        self.bytes.push(0);
+        self.offsets.insert(s.to_string(), o);
+        o
+    }
+
+    /// The table's bytes.
+    pub fn bytes(&self) -> &[u8] {
+        &self.bytes
+    }
+}

@@ -1,0 +1,281 @@
+//! BTF in the kernel: a `defmap!` map whose value is a `#[derive(Btf)]` struct is created with
+//! BTF and `bpftool map dump` prints its fields by name; a `defprogram!` program and a text
+//! program are loaded with `func_info` / `line_info`, and both the kernel's verifier log and
+//! `bpftool prog dump xlated id N linum` show their source lines.
+//!
+//! Needs root (CAP_BPF, CAP_SYS_ADMIN) and bpftool; skipped with a message otherwise, unless
+//! `CI=true`.
+
+use xsk_testkit::kernel_tests;
+
+use std::process::Command;
+
+use ebpf_dsl::btf::{Btf, BtfType};
+use ebpf_dsl_macros::{defmap, defprogram, Btf};
+use xsk_runtime::maps::Map;
+use xsk_runtime::program::{LoadOptions, Program};
+use xsk_runtime::Loader;
+
+#[derive(Btf, Clone, Copy)]
+#[repr(C)]
+struct Ports {
+    src: u16,
+    dst: u16,
+}
+
+#[derive(Btf, Clone, Copy)]
+#[repr(C)]
+struct FlowStats {
+    packets: u64,
+    bytes: u64,
+    ports: Ports,
+    mac: [u8; 6],
+    seen: bool,
+    score: i32,
+}
+
+defmap! {
+    FLOWS: hash(key = u32, value = FlowStats, max_entries = 16, name = "btf_flows");
+    COUNTERS: array(key = u32, value = [u64; 2], max_entries = 4, name = "btf_counters");
+    PERCPU: percpu_hash(key = Ports, value = u64, max_entries = 4, name = "btf_percpu");
+    SOCKS: xskmap(key = u32, value = u32, max_entries = 4, name = "btf_xsks");
+}
+
+/// Other map kinds: arrays and per-CPU maps take the BTF; an XSKMAP, which the kernel
+/// creates without value BTF, is still created.
+fn other_map_kinds() {
+    for spec in [COUNTERS.spec(), PERCPU.spec()] {
+        let map = Map::create(spec).unwrap();
+        let show = bpftool(&["map", "show", "id", &map.id().to_string()]);
+        assert!(show.contains("btf_id"), "{}: {show}", spec.name);
+    }
+    let m = Map::create(&COUNTERS).unwrap();
+    m.update(
+        &1u32.to_ne_bytes(),
+        &[7, 0, 0, 0, 0, 0, 0, 0, 9, 0, 0, 0, 0, 0, 0, 0],
+        Default::default(),
+    )
+    .unwrap();
+    let dump = bpftool(&["map", "dump", "id", &m.id().to_string()]);
+    let compact: String = dump.split_whitespace().collect();
+    assert!(compact.contains("\"key\":1,\"value\":[7,9]"), "{dump}");
+    let p = Map::create(&PERCPU).unwrap();
+    let per_cpu: Vec<u8> = (0..p.value_bytes() / 8)
+        .flat_map(|_| 8u64.to_ne_bytes())
+        .collect();
+    p.update(&[53, 0, 0xb7, 0x12], &per_cpu, Default::default())
+        .unwrap();
+    let dump = bpftool(&["map", "dump", "id", &p.id().to_string()]);
+    let compact: String = dump.split_whitespace().collect();
+    assert!(
+        compact.contains("\"key\":{\"src\":53,\"dst\":4791}"),
+        "{dump}"
+    );
+    Map::create(&SOCKS).unwrap();
+}
+
+fn bpftool(args: &[&str]) -> String {
+    let o = Command::new("bpftool")
+        .args(args)
+        .output()
+        .expect("bpftool is required for this test (apt-get install bpftool)");
+    assert!(
+        o.status.success(),
+        "bpftool {args:?}: {}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    String::from_utf8(o.stdout).unwrap()
+}
+
+fn value_bytes(v: &FlowStats) -> Vec<u8> {
+    let mut b = Vec::new();
+    b.extend_from_slice(&v.packets.to_ne_bytes());
+    b.extend_from_slice(&v.bytes.to_ne_bytes());
+    b.extend_from_slice(&v.ports.src.to_ne_bytes());
+    b.extend_from_slice(&v.ports.dst.to_ne_bytes());
+    b.extend_from_slice(&v.mac);
+    b.push(u8::from(v.seen));
+    b.push(0);
+    b.extend_from_slice(&v.score.to_ne_bytes());
+    b
+}
+
+fn map_dump_shows_field_names() {
+    assert_eq!(std::mem::size_of::<FlowStats>(), 32);
+    let map = Map::create(&FLOWS).unwrap();
+    let v = FlowStats {
+        packets: 3,
+        bytes: 1500,
+        ports: Ports { src: 53, dst: 4791 },
+        mac: [2, 0, 0, 0, 0, 9],
+        seen: true,
+        score: -7,
+    };
+    let bytes = value_bytes(&v);
+    assert_eq!(bytes.len(), 32);
+    map.update(&7u32.to_ne_bytes(), &bytes, Default::default())
+        .unwrap();
+    let id = map.id().to_string();
+
+    let show = bpftool(&["map", "show", "id", &id]);
+    assert!(show.contains("btf_id"), "no BTF on the map: {show}");
+    let dump = bpftool(&["map", "dump", "id", &id]);
+    for want in [
+        "\"key\": 7",
+        "\"packets\": 3",
+        "\"bytes\": 1500",
+        "\"src\": 53",
+        "\"dst\": 4791",
+        "\"seen\": true",
+        "\"score\": -7",
+        "\"mac\": [2,0,0,0,0,9",
+    ] {
+        let compact: String = dump.split_whitespace().collect::<Vec<_>>().join("");
+        let want_c: String = want.split_whitespace().collect::<Vec<_>>().join("");
+        assert!(compact.contains(&want_c), "`{want}` not in:\n{dump}");
+    }
+
+    // The kernel's copy of the BTF is ours: bpftool's dump of it is our dump.
+    let btf_id = show
+        .split_whitespace()
+        .skip_while(|w| *w != "btf_id")
+        .nth(1)
+        .unwrap()
+        .to_string();
+    let mut ours = Btf::new();
+    let k = <u32 as BtfType>::btf_type(&mut ours);
+    let val = <FlowStats as BtfType>::btf_type(&mut ours);
+    assert_eq!((k, val), (1, 10), "{}", ours.dump());
+    assert_eq!(bpftool(&["btf", "dump", "id", &btf_id]), ours.dump());
+}
+
+const FIRST_LINE: u32 = line!() + 3;
+defprogram! {
+    BTF_LINES: xdp {
+        r0 = XDP_PASS;
+        r2 = *(u32 *)(r1 + 0);
+        r3 = *(u32 *)(r1 + 4);
+        if r2 > r3 goto out;
+        r0 = XDP_PASS;
+      out:
+        exit;
+    }
+}
+
+/// The kernel's log with line info and `bpftool prog dump xlated ... linum` both name `file`
+/// at each of `lines`.
+fn check_lines(p: &Program, file: &str, lines: &[(u32, &str)]) {
+    let log = p.verifier_log().expect("the log was asked for");
+    let dump = bpftool(&["prog", "dump", "xlated", "id", &p.id().to_string(), "linum"]);
+    for (line, text) in lines {
+        let want = format!("; {text} @ {file}:{line}");
+        assert!(
+            log.lines().any(|l| l.trim_end() == want),
+            "`{want}` not in the verifier log:\n{log}"
+        );
+        let want = format!("; {text} [file:");
+        let at = format!("{file} line_num:{line} ");
+        assert!(
+            dump.lines()
+                .any(|l| l.starts_with(&want) && l.contains(&at)),
+            "`{text}` at {at} not in bpftool's dump:\n{dump}"
+        );
+    }
+}
+
+fn defprogram_lines_reach_the_kernel() {
+    assert_eq!(BTF_LINES.lines.len(), 6, "{:?}", BTF_LINES.lines);
+    let opts = LoadOptions {
+        always_log: true,
+        verbose: true,
+        ..Default::default()
+    };
+    let loaded = Loader::new().program_with(BTF_LINES, opts).load().unwrap();
+    let p = loaded.program("btf_lines").unwrap();
+    let file = file!().rsplit('/').next().unwrap();
+    check_lines(
+        p,
+        file,
+        &[
+            (FIRST_LINE, "r0 = XDP_PASS"),
+            (FIRST_LINE + 1, "r2 = *(u32 *)(r1 + 0)"),
+            (FIRST_LINE + 3, "if r2 > r3 goto out"),
+            (FIRST_LINE + 6, "exit"),
+        ],
+    );
+}
+
+fn text_program_lines_reach_the_kernel() {
+    let src = "r0 = 2\nr1 = 5 ll\ncall sub\nexit\nsub:\n  r0 = 1\n  exit\n";
+    let a = ebpf_dsl::asm::assemble(src).unwrap();
+    let lines = ebpf_dsl::asm::text_lines(&a, src, "dir/calls.s");
+    let opts = LoadOptions {
+        always_log: true,
+        verbose: true,
+        ..Default::default()
+    };
+    let p = Program::load_insns_lines(
+        "btf_text",
+        ebpf_dsl::ProgramType::Xdp,
+        "GPL",
+        &a.insns,
+        &lines,
+        &opts,
+    )
+    .unwrap();
+    check_lines(
+        &p,
+        "calls.s",
+        &[(1, "r0 = 2"), (3, "call sub"), (6, "r0 = 1"), (7, "exit")],
+    );
+}
+
+/// Socket filters and tc classifiers take the same function BTF (`int name(void *ctx)`).
+fn other_program_types_take_the_lines() {
+    let src = "r0 = 0\nexit\n";
+    let a = ebpf_dsl::asm::assemble(src).unwrap();
+    let lines = ebpf_dsl::asm::text_lines(&a, src, "other.s");
+    for pt in [
+        ebpf_dsl::ProgramType::SocketFilter,
+        ebpf_dsl::ProgramType::SchedCls,
+    ] {
+        let opts = LoadOptions {
+            always_log: true,
+            verbose: true,
+            ..Default::default()
+        };
+        let p = Program::load_insns_lines("btf_other", pt, "GPL", &a.insns, &lines, &opts)
+            .unwrap_or_else(|e| panic!("{pt}: {e}"));
+        check_lines(&p, "other.s", &[(1, "r0 = 0"), (2, "exit")]);
+    }
+}
+
+const BAD_LINE: u32 = line!() + 4;
+defprogram! {
+    /// The kernel refuses it (r2 is read before it is written); our verifier is told not to look.
+    BTF_REJECTED: xdp(verify = structural) {
+        r0 = r2;
+        exit;
+    }
+}
+
+/// A refused program's log names the Rust line of the refused instruction.
+fn rejected_program_log_names_the_rust_line() {
+    let e = Loader::new().program(BTF_REJECTED).load().unwrap_err();
+    let log = e.verifier_log().expect("a verifier error");
+    let file = file!().rsplit('/').next().unwrap();
+    let want = format!("; r0 = r2 @ {file}:{BAD_LINE}");
+    assert!(log.contains(&want), "`{want}` not in:\n{log}");
+    assert!(log.contains("R2 !read_ok"), "{log}");
+}
+
+kernel_tests! {
+    privileged: [
+        other_map_kinds,
+        rejected_program_log_names_the_rust_line,
+        other_program_types_take_the_lines,
+        map_dump_shows_field_names,
+        defprogram_lines_reach_the_kernel,
+        text_program_lines_reach_the_kernel,
+    ],
+}

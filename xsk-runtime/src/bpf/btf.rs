@@ -1,0 +1,82 @@
+//! BTF for the kernel: a map created from a [`MapSpec`] whose key and value types have BTF
+//! (`defmap!` with `#[derive(Btf)]` types or primitives) gets `btf_fd`, `btf_key_type_id` and
+//! `btf_value_type_id`, so `bpftool map dump` prints its fields by name; a program with source
+//! lines ([`ProgramSpec::lines`](ebpf_dsl::ProgramSpec::lines)) is loaded with its BTF,
+//! `func_info` and `line_info`, so the kernel's verifier log and
+//! `bpftool prog dump xlated id N linum` show those lines.
+//!
+//! A kernel that refuses the BTF (too old, or built without it) still gets the map or program,
+//! without BTF; the first refusal of `BPF_BTF_LOAD` in a process prints one line on stderr.
+
+use std::os::fd::{AsFd, AsRawFd, OwnedFd};
+
+use ebpf_dsl::btf::{program_btf, KernelBtf, SourceLine};
+use ebpf_dsl::{Insn, MapSpec};
+
+use crate::sys::bpf as sysbpf;
+use crate::sys::btf::{btf_load, ProgBtf};
+
+/// `BPF_BTF_LOAD`, with the one-line notice the first time the kernel refuses it.
+fn load(blob: &[u8]) -> Option<OwnedFd> {
+    static NOTICE: std::sync::Once = std::sync::Once::new();
+    match btf_load(blob, &mut []) {
+        Ok(fd) => Some(fd),
+        Err(errno) => {
+            NOTICE.call_once(|| {
+                eprintln!(
+                    "xsk-runtime: the kernel refused BTF (BPF_BTF_LOAD: {}); maps and programs \
+                     are loaded without it",
+                    std::io::Error::from_raw_os_error(errno)
+                )
+            });
+            None
+        }
+    }
+}
+
+/// `BPF_MAP_CREATE` for `spec`: with its key/value BTF when it has some and the kernel takes
+/// it, else as `attr` says.
+pub(crate) fn map_create(spec: &MapSpec, attr: &sysbpf::MapCreateAttr) -> Result<OwnedFd, i32> {
+    if let Some((btf, key, value)) = spec.btf.as_ref().and_then(|b| b.build()) {
+        if let Some(fd) = load(&btf.encode()) {
+            let mut a = *attr;
+            a.btf_fd = fd.as_raw_fd() as u32;
+            a.btf_key_type_id = key;
+            a.btf_value_type_id = value;
+            // The map keeps its own reference to the BTF object: `fd` may close after this.
+            if let Ok(map) = sysbpf::map_create(&a) {
+                return Ok(map);
+            }
+        }
+    }
+    sysbpf::map_create(attr)
+}
+
+/// A program's loaded BTF and its `func_info` / `line_info` records.
+pub(crate) struct ProgramBtf {
+    fd: OwnedFd,
+    records: KernelBtf,
+}
+
+impl ProgramBtf {
+    /// The BTF of program `name` with these source lines, loaded; `None` without lines or when
+    /// the kernel refuses BTF.
+    pub(crate) fn load(name: &str, insns: &[Insn], lines: &[SourceLine]) -> Option<ProgramBtf> {
+        if lines.is_empty() {
+            return None;
+        }
+        let (btf, ext) = program_btf(name, "prog", insns, lines);
+        let records = btf.encode_for_load(&ext);
+        let fd = load(&records.btf)?;
+        Some(ProgramBtf { fd, records })
+    }
+
+    /// What `BPF_PROG_LOAD` takes.
+    pub(crate) fn attr(&self) -> ProgBtf<'_> {
+        ProgBtf {
+            fd: self.fd.as_fd(),
+            func_info: &self.records.func_info,
+            line_info: &self.records.line_info,
+        }
+    }
+}
