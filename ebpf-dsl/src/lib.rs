@@ -94,8 +94,11 @@
 //! - [`ir`]: the symbolic program ([`Item`]); [`spec`]: [`MapSpec`] and [`ProgramSpec`], what a
 //!   loader needs.
 //! - [`verifier`]: a static verifier that rejects what the kernel's verifier would.
+//! - [`vm`]: an interpreter with the kernel's semantics, maps and helpers in memory, to unit-test
+//!   programs without root.
 //! - [`error`]: [`Error`], the one error type every stage's error converts into.
 #![deny(missing_docs)]
+#![forbid(unsafe_code)]
 
 pub mod insn;
 pub mod spec;
@@ -115,6 +118,7 @@ pub mod error;
 pub mod helpers;
 pub mod seeds;
 pub mod verifier;
+pub mod vm;
 pub mod xdp;
 
 /// Assembles `src` (the text syntax of [`asm`]), running the structural checks, into

@@ -1,0 +1,362 @@
+//! The interpreter: runs decoded instructions over [`Memory`], with bpf-to-bpf call frames
+//! (each with its own 512-byte stack, `r6`-`r9` saved), tail calls and an instruction budget.
+
+use crate::decode::{Decoded, Operand, Width};
+use crate::insn::{AtomicOp, PseudoLd, Reg};
+
+use super::alu;
+use super::env::Env;
+use super::error::{VmError, VmErrorKind};
+use super::helpers;
+use super::memory::{Memory, MAX_FRAMES};
+use super::trace::TraceEntry;
+
+/// A program ready to run: its decoded slots and, per `ld_imm64` of a map, the map's index.
+#[derive(Clone, Debug)]
+pub(crate) struct Loaded {
+    pub name: String,
+    /// `None` for the second slot of `ld_imm64`.
+    pub slots: Vec<Option<Decoded>>,
+    /// The map index of each `ld_imm64` that names a map, by slot.
+    pub map_refs: std::collections::HashMap<usize, usize>,
+}
+
+struct Frame {
+    prog: usize,
+    ret_pc: usize,
+    saved: [u64; 4],
+}
+
+/// The state of one run.
+pub(crate) struct Machine<'a> {
+    pub mem: Memory,
+    pub progs: &'a [Loaded],
+    pub env: &'a mut Env,
+    pub trace: Option<Vec<TraceEntry>>,
+    pub step_limit: u64,
+    /// A successful `bpf_tail_call` sets this; the interpreter switches programs.
+    pub tail_target: Option<usize>,
+    pub tail_calls: u32,
+    /// Maps by the fd a raw `ld_imm64` (without relocation) names.
+    pub fd_maps: &'a std::collections::HashMap<i32, usize>,
+}
+
+/// The control-flow effect of one instruction.
+enum Flow {
+    Next,
+    Jump(i64),
+    Exit,
+}
+
+impl Machine<'_> {
+    /// Runs program `prog` with `r1 = arg1`, `r2 = arg2`; returns `r0`.
+    pub fn run(&mut self, mut prog: usize, arg1: u64, arg2: u64) -> Result<u64, VmError> {
+        let mut regs = [0u64; 11];
+        regs[1] = arg1;
+        regs[2] = arg2;
+        regs[10] = Memory::frame_pointer(0);
+        let mut frames: Vec<Frame> = Vec::new();
+        let mut pc = 0usize;
+        let mut steps = 0u64;
+        let mut may_goto_budget: u64 = 8 * 1024 * 1024;
+        loop {
+            let program = &self.progs[prog];
+            let fail = |pc: usize, kind| VmError {
+                pc,
+                program: program.name.clone(),
+                kind,
+            };
+            let insn = match program.slots.get(pc) {
+                Some(Some(i)) => *i,
+                Some(None) => return Err(fail(pc, VmErrorKind::JumpIntoLdImm64 { target: pc })),
+                None => {
+                    return Err(fail(
+                        pc,
+                        VmErrorKind::PcOutOfRange { target: pc as i64 },
+                    ))
+                }
+            };
+            steps += 1;
+            if steps > self.step_limit {
+                return Err(fail(
+                    pc,
+                    VmErrorKind::StepLimit {
+                        limit: self.step_limit,
+                    },
+                ));
+            }
+            let before = self.trace.is_some().then_some(regs);
+            let flow = match insn {
+                Decoded::CallLocal { imm } => {
+                    if frames.len() + 1 >= MAX_FRAMES {
+                        return Err(fail(pc, VmErrorKind::CallDepth));
+                    }
+                    frames.push(Frame {
+                        prog,
+                        ret_pc: pc + 1,
+                        saved: [regs[6], regs[7], regs[8], regs[9]],
+                    });
+                    let depth = frames.len();
+                    self.mem.stack[depth] = [0; super::memory::STACK_SIZE];
+                    regs[10] = Memory::frame_pointer(depth);
+                    Flow::Jump(imm as i64)
+                }
+                Decoded::Exit => match frames.pop() {
+                    Some(f) => {
+                        [regs[6], regs[7], regs[8], regs[9]] = f.saved;
+                        regs[10] = Memory::frame_pointer(frames.len());
+                        let from = pc;
+                        prog = f.prog;
+                        pc = f.ret_pc;
+                        self.record(before, &regs, prog, from, &insn);
+                        continue;
+                    }
+                    None => Flow::Exit,
+                },
+                Decoded::MayGoto { off } => {
+                    if may_goto_budget == 0 {
+                        Flow::Jump(off as i64)
+                    } else {
+                        may_goto_budget -= 1;
+                        Flow::Next
+                    }
+                }
+                other => self
+                    .step(&mut regs, prog, pc, other)
+                    .map_err(|k| fail(pc, k))?,
+            };
+            let from = pc;
+            match flow {
+                Flow::Next => pc += insn.slots(),
+                Flow::Jump(off) => {
+                    let target = pc as i64 + 1 + off;
+                    if target < 0 || target as usize >= program.slots.len() {
+                        return Err(fail(pc, VmErrorKind::PcOutOfRange { target }));
+                    }
+                    pc = target as usize;
+                }
+                Flow::Exit => {
+                    self.record(before, &regs, prog, from, &insn);
+                    return Ok(regs[0]);
+                }
+            }
+            if let Some(t) = self.tail_target.take() {
+                // The tail-called program replaces the current one in the current frame.
+                prog = t;
+                pc = 0;
+                regs[10] = Memory::frame_pointer(frames.len());
+            }
+            self.record(before, &regs, prog, from, &insn);
+        }
+    }
+
+    fn record(&mut self, before: Option<[u64; 11]>, regs: &[u64; 11], _prog: usize, pc: usize, insn: &Decoded) {
+        if let (Some(t), Some(b)) = (self.trace.as_mut(), before) {
+            let changed = (0..11)
+                .filter(|&r| b[r] != regs[r])
+                .map(|r| (r as u8, regs[r]))
+                .collect();
+            t.push(TraceEntry {
+                pc,
+                insn: insn.to_string(),
+                changed,
+            });
+        }
+    }
+
+    fn operand(regs: &[u64; 11], src: Operand, width: Width) -> u64 {
+        match (src, width) {
+            (Operand::Reg(r), _) => regs[r.num() as usize],
+            (Operand::Imm(i), Width::W64) => i as i64 as u64,
+            (Operand::Imm(i), Width::W32) => i as u32 as u64,
+        }
+    }
+
+    fn step(
+        &mut self,
+        regs: &mut [u64; 11],
+        prog: usize,
+        pc: usize,
+        insn: Decoded,
+    ) -> Result<Flow, VmErrorKind> {
+        let r = |x: Reg| x.num() as usize;
+        match insn {
+            Decoded::Alu {
+                width,
+                op,
+                dst,
+                src,
+            } => {
+                let s = Self::operand(regs, src, width);
+                let d = regs[r(dst)];
+                regs[r(dst)] = match width {
+                    Width::W64 => alu::alu64(op, d, s),
+                    Width::W32 => alu::alu32(op, d, s),
+                };
+            }
+            Decoded::MovSx {
+                width,
+                bits,
+                dst,
+                src,
+            } => {
+                let v = alu::sext(regs[r(src)], bits);
+                regs[r(dst)] = match width {
+                    Width::W64 => v,
+                    Width::W32 => v as u32 as u64,
+                };
+            }
+            Decoded::Neg { width, dst } => {
+                let d = regs[r(dst)];
+                regs[r(dst)] = match width {
+                    Width::W64 => d.wrapping_neg(),
+                    Width::W32 => (d as u32).wrapping_neg() as u64,
+                };
+            }
+            Decoded::Endian { kind, bits, dst } => {
+                regs[r(dst)] = alu::endian(kind, bits, regs[r(dst)]);
+            }
+            Decoded::Load {
+                size,
+                dst,
+                src,
+                off,
+            } => {
+                let addr = regs[r(src)].wrapping_add(off as i64 as u64);
+                regs[r(dst)] = self.mem.load(addr, size.bytes() as usize)?;
+            }
+            Decoded::LoadSx {
+                size,
+                dst,
+                src,
+                off,
+            } => {
+                let addr = regs[r(src)].wrapping_add(off as i64 as u64);
+                let n = size.bytes() as usize;
+                regs[r(dst)] = alu::sext(self.mem.load(addr, n)?, n as u8 * 8);
+            }
+            Decoded::Store {
+                size,
+                dst,
+                off,
+                imm,
+            } => {
+                let addr = regs[r(dst)].wrapping_add(off as i64 as u64);
+                self.mem.store(addr, size.bytes() as usize, imm as i64 as u64)?;
+            }
+            Decoded::StoreReg {
+                size,
+                dst,
+                off,
+                src,
+            } => {
+                let addr = regs[r(dst)].wrapping_add(off as i64 as u64);
+                self.mem.store(addr, size.bytes() as usize, regs[r(src)])?;
+            }
+            Decoded::Atomic {
+                width,
+                op,
+                fetch,
+                dst,
+                off,
+                src,
+            } => {
+                let addr = regs[r(dst)].wrapping_add(off as i64 as u64);
+                let n = if width == Width::W64 { 8 } else { 4 };
+                let trunc = |v: u64| if n == 4 { v as u32 as u64 } else { v };
+                let old = self.mem.load(addr, n)?;
+                let s = trunc(regs[r(src)]);
+                let new = match op {
+                    AtomicOp::Add => old.wrapping_add(s),
+                    AtomicOp::Or => old | s,
+                    AtomicOp::And => old & s,
+                    AtomicOp::Xor => old ^ s,
+                    AtomicOp::Xchg => s,
+                    AtomicOp::Cmpxchg => {
+                        if trunc(regs[0]) == old {
+                            s
+                        } else {
+                            old
+                        }
+                    }
+                };
+                self.mem.store(addr, n, new)?;
+                if op == AtomicOp::Cmpxchg {
+                    regs[0] = old;
+                } else if fetch {
+                    regs[r(src)] = old;
+                }
+            }
+            Decoded::LdImm64 { dst, value } => regs[r(dst)] = value as u64,
+            Decoded::LdPseudo {
+                dst,
+                kind,
+                imm,
+                next_imm,
+            } => {
+                let known = self.progs[prog].map_refs.get(&pc).or_else(|| self.fd_maps.get(&imm));
+                let Some(&map) = known else {
+                    return Err(match kind {
+                        PseudoLd::MapFd
+                        | PseudoLd::MapValue
+                        | PseudoLd::MapIdx
+                        | PseudoLd::MapIdxValue => VmErrorKind::UnknownMap { imm },
+                        other => VmErrorKind::Unsupported {
+                            what: format!("ld_imm64 of {other:?}"),
+                        },
+                    });
+                };
+                regs[r(dst)] = match kind {
+                    PseudoLd::MapValue | PseudoLd::MapIdxValue => {
+                        let slot = self.mem.maps[map]
+                            .find(&0u32.to_le_bytes())
+                            .ok_or_else(|| VmErrorKind::Unsupported {
+                                what: "a map-value pointer into a map that is not an array"
+                                    .into(),
+                            })?;
+                        self.mem.value_addr(map, slot, next_imm as u32 as usize)
+                    }
+                    _ => Memory::map_addr(map),
+                };
+            }
+            Decoded::LdAbs { .. } | Decoded::LdInd { .. } => {
+                return Err(VmErrorKind::Unsupported {
+                    what: "legacy packet loads (ld_abs/ld_ind) need a socket buffer".into(),
+                })
+            }
+            Decoded::AddrSpaceCast { .. } => {
+                return Err(VmErrorKind::Unsupported {
+                    what: "addr_space_cast (BPF arenas)".into(),
+                })
+            }
+            Decoded::Jump {
+                width,
+                cond,
+                dst,
+                src,
+                off,
+            } => {
+                let b = Self::operand(regs, src, width);
+                if alu::cond(cond, width == Width::W64, regs[r(dst)], b) {
+                    return Ok(Flow::Jump(off as i64));
+                }
+            }
+            Decoded::Goto { off } => return Ok(Flow::Jump(off as i64)),
+            Decoded::GotoLong { imm } => return Ok(Flow::Jump(imm as i64)),
+            Decoded::Call { id } => helpers::call(self, regs, id as i64)?,
+            Decoded::CallX { reg } => {
+                let id = regs[r(reg)] as i64;
+                helpers::call(self, regs, id)?
+            }
+            Decoded::CallKfunc { btf_id, .. } => {
+                return Err(VmErrorKind::Unsupported {
+                    what: format!("kfunc call (BTF id {btf_id})"),
+                })
+            }
+            // `run` handles these itself before calling `step`.
+            Decoded::CallLocal { .. } | Decoded::Exit | Decoded::MayGoto { .. } => {}
+        }
+        Ok(Flow::Next)
+    }
+}
+
