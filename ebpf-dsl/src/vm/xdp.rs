@@ -108,7 +108,8 @@ pub(crate) fn adjust_meta(p: &mut Packet, delta: i64) -> i64 {
         return -EINVAL;
     }
     let metalen = p.data - meta as usize;
-    if metalen % 4 != 0 || metalen > 32 {
+    // `xdp_metalen_invalid`: a multiple of 4 that fits `skb_shared_info.meta_len` (a u8).
+    if metalen % 4 != 0 || metalen > u8::MAX as usize {
         return -EACCES;
     }
     p.meta = meta as usize;
@@ -148,7 +149,7 @@ mod tests {
     fn meta_moves_with_head() {
         let mut p = packet_buffer(&[1; 20]);
         assert_eq!(adjust_meta(&mut p, -3), -EACCES);
-        assert_eq!(adjust_meta(&mut p, -36), -EACCES);
+        assert_eq!(adjust_meta(&mut p, -256), -EACCES);
         assert_eq!(adjust_meta(&mut p, 1), -EINVAL);
         assert_eq!(adjust_meta(&mut p, -4), 0);
         p.buf[p.meta..p.data].copy_from_slice(&[9, 8, 7, 6]);
