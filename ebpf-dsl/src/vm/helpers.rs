@@ -7,6 +7,7 @@ use super::error::VmErrorKind;
 use super::interp::Machine;
 use super::maps::EINVAL;
 use super::memory::{CtxKind, Region};
+use super::skb;
 use super::xdp;
 use crate::spec::MapType;
 
@@ -44,8 +45,19 @@ fn key_arg(
 fn xdp_only(m: &Machine<'_>, id: i64) -> Result<(), VmErrorKind> {
     match m.mem.ctx {
         CtxKind::Xdp { .. } => Ok(()),
-        CtxKind::None => Err(VmErrorKind::UnsupportedHelper { id }),
+        _ => Err(VmErrorKind::UnsupportedHelper { id }),
     }
+}
+
+fn skb_only(m: &Machine<'_>, id: i64) -> Result<(), VmErrorKind> {
+    match m.mem.ctx {
+        CtxKind::Skb(_) => Ok(()),
+        _ => Err(VmErrorKind::UnsupportedHelper { id }),
+    }
+}
+
+fn is_tc(m: &Machine<'_>) -> bool {
+    matches!(&m.mem.ctx, CtxKind::Skb(f) if f.tc)
 }
 
 /// Calls helper `id`.
@@ -86,6 +98,38 @@ pub(crate) fn call(m: &mut Machine<'_>, regs: &mut [u64; 11], id: i64) -> Result
         12 => {
             tail_call(m, a2, a3)?;
             regs[0]
+        }
+        23 if is_tc(m) => {
+            // TC_ACT_SHOT for flags other than BPF_F_INGRESS, else TC_ACT_REDIRECT.
+            if a2 & !1 != 0 {
+                2
+            } else {
+                m.env.redirect = Some(Redirect::Ifindex(a1 as u32));
+                7
+            }
+        }
+        9 => {
+            skb_only(m, id)?;
+            let bytes = m.mem.read(a3, a4 as u32 as usize)?;
+            skb::store_bytes(&mut m.mem.packet, a2, &bytes, a5) as u64
+        }
+        26 => {
+            skb_only(m, id)?;
+            let len = a4 as u32 as usize;
+            match skb::load_bytes(&m.mem.packet, a2, len) {
+                Ok(b) => {
+                    m.mem.write(a3, &b)?;
+                    0
+                }
+                Err(e) => {
+                    m.mem.write(a3, &vec![0; len])?;
+                    e as u64
+                }
+            }
+        }
+        10 | 11 => {
+            skb_only(m, id)?;
+            skb::csum_replace(&mut m.mem.packet, id == 11, a2, a3, a4, a5) as u64
         }
         23 => {
             xdp_only(m, id)?;

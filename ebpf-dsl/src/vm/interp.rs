@@ -8,7 +8,8 @@ use super::alu;
 use super::env::Env;
 use super::error::{VmError, VmErrorKind};
 use super::helpers;
-use super::memory::{Memory, MAX_FRAMES};
+use super::memory::{CtxKind, Memory, MAX_FRAMES};
+use super::skb;
 use super::trace::TraceEntry;
 
 /// A program ready to run: its decoded slots and, per `ld_imm64` of a map, the map's index.
@@ -46,6 +47,8 @@ enum Flow {
     Next,
     Jump(i64),
     Exit,
+    /// Leave the whole program with this `r0` (a failed `ld_abs`).
+    ExitProgram(u64),
 }
 
 impl Machine<'_> {
@@ -138,6 +141,11 @@ impl Machine<'_> {
                 Flow::Exit => {
                     self.record(before, &regs, prog, from, &insn);
                     return Ok(regs[0]);
+                }
+                Flow::ExitProgram(r0) => {
+                    regs[0] = r0;
+                    self.record(before, &regs, prog, from, &insn);
+                    return Ok(r0);
                 }
             }
             if let Some(t) = self.tail_target.take() {
@@ -319,10 +327,22 @@ impl Machine<'_> {
                     _ => Memory::map_addr(map),
                 };
             }
-            Decoded::LdAbs { .. } | Decoded::LdInd { .. } => {
-                return Err(VmErrorKind::Unsupported {
-                    what: "legacy packet loads (ld_abs/ld_ind) need a socket buffer".into(),
-                })
+            Decoded::LdAbs { size, imm } | Decoded::LdInd { size, imm, .. } => {
+                let base = match insn {
+                    Decoded::LdInd { src, .. } => regs[r(src)],
+                    _ => 0,
+                };
+                let CtxKind::Skb(f) = &self.mem.ctx else {
+                    return Err(VmErrorKind::Unsupported {
+                        what: "legacy packet loads (ld_abs/ld_ind) need a socket buffer".into(),
+                    });
+                };
+                // The offset is the 32-bit sum; out of the packet, the program returns 0.
+                let off = base.wrapping_add(imm as i64 as u64) as i32 as i64;
+                match skb::ld_abs(f, &self.mem.packet, off, size.bytes() as usize) {
+                    Some(v) => regs[0] = v,
+                    None => return Ok(Flow::ExitProgram(0)),
+                }
             }
             Decoded::AddrSpaceCast { .. } => {
                 return Err(VmErrorKind::Unsupported {

@@ -33,7 +33,7 @@ pub(crate) enum Region {
 }
 
 /// How the context region reads.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) enum CtxKind {
     /// No context (raw memory runs: r1 points at the memory itself).
     None,
@@ -42,6 +42,8 @@ pub(crate) enum CtxKind {
         ingress_ifindex: u32,
         rx_queue_index: u32,
     },
+    /// `struct __sk_buff` (tc or socket filter).
+    Skb(super::skb::SkbFields),
 }
 
 /// The packet buffer: headroom, data, tailroom; offsets into `buf`.
@@ -195,7 +197,7 @@ impl Memory {
     fn valid(&self, r: Region) -> (usize, usize) {
         match r {
             Region::Stack(_) => (0, STACK_SIZE),
-            Region::Ctx => (0, 24),
+            Region::Ctx => (0, if matches!(self.ctx, CtxKind::Skb(_)) { 192 } else { 24 }),
             Region::Packet => (self.packet.meta, self.packet.end),
             Region::Mem => (0, self.mem.len()),
             Region::MapObject(_) => (0, 0),
@@ -281,6 +283,11 @@ impl Memory {
     pub fn store(&mut self, addr: u64, size: usize, val: u64) -> Result<(), VmErrorKind> {
         let (r, off) = self.check(addr, size, true)?;
         if r == Region::Ctx {
+            if let CtxKind::Skb(f) = &mut self.ctx {
+                if super::skb::ctx_store(f, off, size, val) {
+                    return Ok(());
+                }
+            }
             return Err(VmErrorKind::BadContextAccess {
                 off: off as u64,
                 size,
@@ -330,8 +337,9 @@ impl Memory {
             size,
             write: false,
         };
-        match self.ctx {
+        match &self.ctx {
             CtxKind::None => Err(bad),
+            CtxKind::Skb(f) => super::skb::ctx_load(f, &self.packet, off, size).ok_or(bad),
             CtxKind::Xdp {
                 ingress_ifindex,
                 rx_queue_index,
@@ -343,8 +351,8 @@ impl Memory {
                     0 => Self::packet_addr(self.packet.data),
                     4 => Self::packet_addr(self.packet.end),
                     8 => Self::packet_addr(self.packet.meta),
-                    12 => ingress_ifindex as u64,
-                    16 => rx_queue_index as u64,
+                    12 => *ingress_ifindex as u64,
+                    16 => *rx_queue_index as u64,
                     _ => return Err(bad),
                 })
             }

@@ -64,6 +64,7 @@ mod helpers;
 mod interp;
 mod maps;
 mod memory;
+mod skb;
 mod trace;
 mod xdp;
 
@@ -72,6 +73,7 @@ use std::collections::HashMap;
 pub use env::{Env, FibRoute, Redirect};
 pub use error::{RegionName, VmError, VmErrorKind};
 pub use maps::{Map, MapError, BPF_ANY, BPF_EXIST, BPF_NOEXIST};
+pub use skb::{SkbInput, SkbOutcome, SKB_HEADROOM};
 pub use trace::{render as render_trace, TraceEntry};
 pub use xdp::{XdpInput, XdpOutcome, FRAME_SIZE, SHARED_INFO_SIZE, XDP_HEADROOM};
 
@@ -132,6 +134,7 @@ pub struct Vm {
     cpu: usize,
     trace: Option<Vec<TraceEntry>>,
     step_limit: u64,
+    prog_type: crate::ProgramType,
 }
 
 impl Vm {
@@ -148,6 +151,7 @@ impl Vm {
             cpu: 0,
             trace: None,
             step_limit: 100_000_000,
+            prog_type: spec.prog_type,
         };
         vm.add_program(spec)?;
         Ok(vm)
@@ -390,6 +394,31 @@ impl Vm {
                 _ => None,
             },
         })
+    }
+
+    /// Runs the program on a socket buffer holding `input` (from the Ethernet header), as
+    /// `BPF_PROG_TEST_RUN` does: a tc classifier (program type `sched_cls`/`sched_act`) sees the
+    /// frame from the MAC header with `data`/`data_end`, a socket filter from the network
+    /// header (with `ld_abs`/`ld_ind`).
+    pub fn run_skb(&mut self, input: &SkbInput) -> Result<SkbOutcome, VmError> {
+        let tc = matches!(
+            self.prog_type,
+            crate::ProgramType::SchedCls | crate::ProgramType::SchedAct
+        );
+        let (packet, fields) = skb::build(input, tc);
+        let (r, mem) = self.execute(
+            |mem| {
+                mem.packet = packet;
+                mem.ctx = CtxKind::Skb(fields);
+            },
+            Memory::ctx_addr(),
+            0,
+        );
+        let r0 = r?;
+        match &mem.ctx {
+            CtxKind::Skb(f) => Ok(skb::outcome(r0, &mem.packet, f)),
+            _ => Ok(skb::outcome(r0, &mem.packet, &skb::build(input, tc).1)),
+        }
     }
 
     /// Runs the program on raw memory, the bpf_conformance convention: `r1` = the memory's

@@ -306,3 +306,69 @@ fn fib_lookup_uses_the_test_table() {
     });
     assert_eq!(vm.run_xdp(&[0; 20]).unwrap().r0, 12);
 }
+
+fn typed(text: &str, pt: crate::ProgramType) -> ProgramSpec {
+    ProgramSpec {
+        prog_type: pt,
+        ..spec(text, &[])
+    }
+}
+
+fn ipv4_frame() -> Vec<u8> {
+    let mut f = vec![0u8; 42];
+    f[12..14].copy_from_slice(&[0x08, 0x00]);
+    f[14] = 0x45;
+    f[22] = 64; // TTL
+    f[23] = 17; // UDP
+    f
+}
+
+#[test]
+fn tc_program_marks_and_rewrites_with_checksum_update() {
+    let s = typed(
+        "
+        r6 = r1
+        r2 = *(u32 *)(r6 + 76)
+        r3 = *(u32 *)(r6 + 80)
+        r4 = r2
+        r4 += 34
+        if r4 > r3 goto out
+        r7 = *(u16 *)(r2 + 22)
+        r8 = r7
+        r8 += -1
+        *(u16 *)(r2 + 22) = r8
+        r1 = r6
+        r2 = 24
+        r3 = r7
+        r4 = r8
+        r5 = 2
+        call bpf_l3_csum_replace
+        r1 = 0x42
+        *(u32 *)(r6 + 8) = r1
+    out:
+        r0 = 0
+        exit
+    ",
+        crate::ProgramType::SchedCls,
+    );
+    let mut vm = Vm::new(&s).unwrap();
+    let out = vm.run_skb(&SkbInput::new(ipv4_frame())).unwrap();
+    assert_eq!(out.r0, 0);
+    assert_eq!(out.mark, 0x42);
+    assert_eq!(out.packet[22], 63);
+    // The header checksum was 0 for TTL 64: the update adds 0x0100 to the complement.
+    assert_eq!(out.packet[24..26], [0x01, 0x00]);
+}
+
+#[test]
+fn socket_filter_ld_abs_and_out_of_packet_returns_zero() {
+    let s = typed(
+        "r6 = r1\nr0 = *(u8 *)skb[9]\nr7 = r0\nr0 = *(u16 *)skb[27]\nr0 += r7\nexit",
+        crate::ProgramType::SocketFilter,
+    );
+    let mut vm = Vm::new(&s).unwrap();
+    assert_eq!(vm.run_skb(&SkbInput::new(ipv4_frame())).unwrap().r0, 0);
+    let s = typed("r6 = r1\nr0 = *(u8 *)skb[9]\nexit", crate::ProgramType::SocketFilter);
+    let mut vm = Vm::new(&s).unwrap();
+    assert_eq!(vm.run_skb(&SkbInput::new(ipv4_frame())).unwrap().r0, 17);
+}

@@ -149,7 +149,9 @@ mod tests {
     fn meta_moves_with_head() {
         let mut p = packet_buffer(&[1; 20]);
         assert_eq!(adjust_meta(&mut p, -3), -EACCES);
-        assert_eq!(adjust_meta(&mut p, -256), -EACCES);
+        assert_eq!(adjust_meta(&mut p, -256), -EINVAL);
+        assert_eq!(adjust_meta(&mut p, -216), 0);
+        assert_eq!(adjust_meta(&mut p, 216), 0);
         assert_eq!(adjust_meta(&mut p, 1), -EINVAL);
         assert_eq!(adjust_meta(&mut p, -4), 0);
         p.buf[p.meta..p.data].copy_from_slice(&[9, 8, 7, 6]);
