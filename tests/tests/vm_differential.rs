@@ -7,10 +7,15 @@
 //! loads and stores after bounds checks, stack spills, array and hash maps (lookups, updates
 //! with every flag, deletes, full maps, atomics incl. fetch, xchg and cmpxchg on map values),
 //! `ld_imm64` of a map value, bpf-to-bpf calls, `bpf_xdp_adjust_head/tail/meta`,
-//! `bpf_csum_diff`, the context fields, and conditional jumps in both widths. Every program the
+//! `bpf_csum_diff`, the context fields, and conditional jumps in both widths; and tc
+//! classifiers doing the same through `__sk_buff` (context reads and writes,
+//! `bpf_l3/l4_csum_replace`, `bpf_skb_store_bytes`, `bpf_skb_load_bytes`). Every program the
 //! kernel loads runs on several random packets in both; the return value, the output packet
 //! (metadata included) and every map's contents must be identical after each run. The seed
-//! programs of `ebpf_dsl::seeds` run too. Needs root; skips with a message otherwise unless
+//! programs of `ebpf_dsl::seeds` run too.
+//!
+//! The generator avoids what legitimately differs: pointer values (the VM's addresses are
+//! synthetic) and uninitialised stack (the kernel's holds whatever was there). Needs root; skips with a message otherwise unless
 //! `CI=true`.
 
 #[path = "../../xsk-runtime/tests/harness/mod.rs"]
@@ -49,6 +54,8 @@ struct Gen {
     subs: String,
     label: usize,
     spilled: Vec<i64>,
+    /// A tc classifier (`__sk_buff`, skb helpers) instead of XDP.
+    tc: bool,
 }
 
 impl Gen {
@@ -85,8 +92,9 @@ impl Gen {
     }
 
     fn bounds(&mut self) {
-        self.emit("r7 = *(u32 *)(r6 + 0)");
-        self.emit("r8 = *(u32 *)(r6 + 4)");
+        let (data, end) = if self.tc { (76, 80) } else { (0, 4) };
+        self.emit(format!("r7 = *(u32 *)(r6 + {data})"));
+        self.emit(format!("r8 = *(u32 *)(r6 + {end})"));
         self.emit("r2 = r7");
         self.emit(format!("r2 += {N}"));
         self.emit("if r2 > r8 goto out");
@@ -343,7 +351,50 @@ impl Gen {
         self.subs.push_str(&body);
     }
 
+    fn skb_helper(&mut self) {
+        match self.rng.below(4) {
+            0 | 1 => {
+                let helper = if self.rng.chance(50) {
+                    "bpf_l3_csum_replace"
+                } else {
+                    "bpf_l4_csum_replace"
+                };
+                let off = 2 * self.rng.range(0, N / 2 - 1);
+                let (from, to) = (self.s(), self.s());
+                let mut flags = self.rng.pick(&[0, 2, 4, 2, 4, 3]);
+                if helper == "bpf_l4_csum_replace" {
+                    flags |= self.rng.pick(&[0, 0x10, 0x20, 0x40, 0x60]);
+                }
+                self.emit(format!("r3 = {from}\nr4 = {to}\nr1 = r6\nr2 = {off}\nr5 = {flags}"));
+                self.emit(format!("call {helper}"));
+            }
+            2 => {
+                let len = self.rng.pick(&[1, 2, 4, 8]);
+                let off = self.rng.range(0, N + 8);
+                let flags = self.rng.pick(&[0, 1, 2, 4]);
+                self.emit("*(u64 *)(r10 - 32) = r9");
+                self.emit(format!(
+                    "r1 = r6\nr2 = {off}\nr3 = r10\nr3 += -32\nr4 = {len}\nr5 = {flags}"
+                ));
+                self.emit("call bpf_skb_store_bytes");
+            }
+            _ => {
+                let off = self.rng.range(0, N + 8);
+                self.emit(format!("r1 = r6\nr2 = {off}\nr3 = r10\nr3 += -40\nr4 = 8"));
+                self.emit("call bpf_skb_load_bytes");
+                self.emit("r1 = *(u64 *)(r10 - 40)");
+                self.emit("r9 ^= r1");
+            }
+        }
+        self.emit("r9 += r0");
+        self.bounds();
+        self.reload_scratch();
+    }
+
     fn adjust(&mut self) {
+        if self.tc {
+            return self.skb_helper();
+        }
         match self.rng.below(3) {
             0 => {
                 let d = self.rng.range(-40, 60);
@@ -373,6 +424,16 @@ impl Gen {
     }
 
     fn ctx(&mut self) {
+        if self.tc {
+            if self.rng.chance(30) {
+                let off = self.rng.pick(&[8, 32, 44, 48, 64]);
+                self.emit(format!("*(u32 *)(r6 + {off}) = r9"));
+            }
+            let off = self.rng.pick(&[0, 4, 8, 16, 32, 40, 44, 48, 64]);
+            self.emit(format!("r3 = *(u32 *)(r6 + {off})"));
+            self.emit("r9 += r3");
+            return;
+        }
         let off = self.rng.pick(&[12, 16]);
         self.emit(format!("r3 = *(u32 *)(r6 + {off})"));
         self.emit("r9 += r3");
@@ -472,7 +533,19 @@ fn compare(spec: &ProgramSpec, packets: &[Vec<u8>], text: &str) -> Option<Vec<St
     let mut diffs = Vec::new();
     for (i, p) in packets.iter().enumerate() {
         let k = prog.test_run(p, 1).expect("BPF_PROG_TEST_RUN");
-        let v = match vm.run_xdp(p) {
+        let run = if spec.prog_type == ProgramType::SchedCls {
+            vm.run_skb(&ebpf_dsl::vm::SkbInput::new(p.clone()))
+                .map(|o| ebpf_dsl::vm::XdpOutcome {
+                    r0: o.r0,
+                    action: None,
+                    packet: o.packet,
+                    meta: Vec::new(),
+                    redirect: None,
+                })
+        } else {
+            vm.run_xdp(p)
+        };
+        let v = match run {
             Ok(v) => v,
             Err(e) => {
                 diffs.push(format!("packet {i}: the VM fails: {e}"));
@@ -516,25 +589,44 @@ fn compare(spec: &ProgramSpec, packets: &[Vec<u8>], text: &str) -> Option<Vec<St
 }
 
 fn spec_of(name: &'static str, text: &str, maps: Vec<MapSpec>) -> ProgramSpec {
+    typed_spec(name, ProgramType::Xdp, text, maps)
+}
+
+fn typed_spec(
+    name: &'static str,
+    pt: ProgramType,
+    text: &str,
+    maps: Vec<MapSpec>,
+) -> ProgramSpec {
     let a = ebpf_dsl::asm::assemble_unchecked(text)
         .unwrap_or_else(|d| panic!("the generator wrote a bad program: {d:?}\n{text}"));
-    a.into_program_spec(Cow::Borrowed(name), ProgramType::Xdp, "GPL", maps)
+    a.into_program_spec(Cow::Borrowed(name), pt, "GPL", maps)
 }
 
 fn vm_matches_the_kernel_on_random_programs() {
+    random_programs(ProgramType::Xdp, PROGRAMS);
+}
+
+fn vm_matches_the_kernel_on_random_tc_programs() {
+    random_programs(ProgramType::SchedCls, PROGRAMS / 2);
+}
+
+fn random_programs(pt: ProgramType, count: usize) {
+    let tc = pt == ProgramType::SchedCls;
     let mut gen = Gen {
-        rng: Rng(SEED),
+        rng: Rng(SEED ^ tc as u64),
         out: String::new(),
         subs: String::new(),
         label: 0,
         spilled: Vec::new(),
+        tc,
     };
     let mut prng = Rng(SEED ^ 0xff);
     let (mut loaded, mut refused, mut runs) = (0usize, 0usize, 0usize);
     let mut failures = Vec::new();
-    for n in 0..PROGRAMS {
+    for n in 0..count {
         let text = gen.program();
-        let spec = spec_of("vmdiff", &text, maps());
+        let spec = typed_spec("vmdiff", pt, &text, maps());
         let packets: Vec<Vec<u8>> = (0..PACKETS_PER_PROGRAM).map(|_| packet(&mut prng)).collect();
         match compare(&spec, &packets, &text) {
             None => refused += 1,
@@ -550,7 +642,7 @@ fn vm_matches_the_kernel_on_random_programs() {
         }
     }
     eprintln!(
-        "vm differential: {loaded} programs loaded ({refused} refused by the kernel), {runs} runs, {} with differences",
+        "vm differential ({pt}): {loaded} programs loaded ({refused} refused by the kernel), {runs} runs, {} with differences",
         failures.len()
     );
     assert!(
@@ -560,8 +652,8 @@ fn vm_matches_the_kernel_on_random_programs() {
         failures.join("\n\n")
     );
     assert!(
-        refused * 10 < PROGRAMS,
-        "the kernel refused {refused} of {PROGRAMS} generated programs: the generator is broken"
+        refused * 10 < count,
+        "the kernel refused {refused} of {count} generated programs: the generator is broken"
     );
 }
 
@@ -584,5 +676,9 @@ fn vm_matches_the_kernel_on_the_seed_programs() {
 }
 
 kernel_tests! {
-    privileged: [vm_matches_the_kernel_on_random_programs, vm_matches_the_kernel_on_the_seed_programs],
+    privileged: [
+        vm_matches_the_kernel_on_random_programs,
+        vm_matches_the_kernel_on_random_tc_programs,
+        vm_matches_the_kernel_on_the_seed_programs,
+    ],
 }

@@ -108,7 +108,9 @@ pub(crate) fn build(input: &SkbInput, tc: bool) -> (Packet, SkbFields) {
     f.set(8, input.mark);
     let proto = match p.get(12..14) {
         Some(&[a, b]) if u16::from_be_bytes([a, b]) >= 0x0600 => u16::from_le_bytes([a, b]),
-        _ => 0x0400, // htons(ETH_P_802_2)
+        // Raw 802.3 (Novell's 0xffff "SAP"): htons(ETH_P_802_3); else htons(ETH_P_802_2).
+        _ if p.get(14..16) == Some(&[0xff, 0xff]) => 0x0100,
+        _ => 0x0400,
     };
     f.set(16, proto as u32);
     f.set(32, input.priority);
@@ -178,6 +180,13 @@ pub(crate) fn ctx_store(f: &mut SkbFields, off: usize, size: usize, val: u64) ->
     {
         return false;
     }
+    // `tc_index` and `tc_classid` are 16-bit fields of the kernel's skb: the store keeps
+    // the low half.
+    let val = if matches!(off, 44 | 72) {
+        val & 0xffff
+    } else {
+        val
+    };
     f.bytes[off..off + size].copy_from_slice(&val.to_le_bytes()[..size]);
     true
 }
@@ -329,6 +338,8 @@ mod tests {
         assert!(ctx_store(&mut f, 8, 4, 7));
         assert_eq!(f.get(8), 7);
         assert!(!ctx_store(&mut f, 0, 4, 7));
+        assert!(ctx_store(&mut f, 44, 4, 0x1_2345));
+        assert_eq!(f.get(44), 0x2345);
         let (_, mut sf) = build(&SkbInput::new(frame()), false);
         assert!(!ctx_store(&mut sf, 8, 4, 7));
         assert!(ctx_store(&mut sf, 48, 4, 7));
