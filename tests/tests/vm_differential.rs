@@ -5,7 +5,8 @@
 //! every ALU operation in 32 and 64 bits (division and modulo by registers that may be zero,
 //! shifts by registers, signed division, sign-extending moves and loads, byte swaps), packet
 //! loads and stores after bounds checks, stack spills, array and hash maps (lookups, updates
-//! with every flag, deletes, full maps, atomics incl. fetch, xchg and cmpxchg on map values),
+//! with every flag, deletes, full maps, atomics incl. fetch, xchg and cmpxchg on map values,
+//! an LPM trie: longest-prefix lookups, updates and deletes of overlapping prefixes),
 //! `ld_imm64` of a map value, bpf-to-bpf calls, `bpf_xdp_adjust_head/tail/meta`,
 //! `bpf_csum_diff`, the context fields, and conditional jumps in both widths; and tc
 //! classifiers doing the same through `__sk_buff` (context reads and writes,
@@ -41,6 +42,10 @@ fn maps() -> Vec<MapSpec> {
         map_spec("counts", MapType::Array, 4, 16, 16),
         map_spec("flows", MapType::Hash, 8, 8, 4),
         map_spec("result", MapType::Array, 4, 8, 1),
+        MapSpec {
+            flags: 1, // BPF_F_NO_PREALLOC, required for LPM tries
+            ..map_spec("routes", MapType::LpmTrie, 8, 8, 4)
+        },
     ]
 }
 
@@ -281,6 +286,37 @@ impl Gen {
         self.reload_scratch();
     }
 
+    fn lpm(&mut self) {
+        let (a, b) = (self.s(), self.s());
+        let op = self.rng.below(3);
+        if op == 2 {
+            self.emit("r1 = 32");
+        } else {
+            let max = self.rng.pick(&[31, 63]);
+            self.emit(format!("r1 = {a}\nr1 &= {max}"));
+        }
+        self.emit("*(u32 *)(r10 - 16) = r1");
+        let mask = self.rng.pick(&[0x0f0f_0303, 0x0300_0101, -1]);
+        self.emit(format!("r1 = {b}\nr1 &= {mask}\n*(u32 *)(r10 - 12) = r1"));
+        self.emit("r2 = r10\nr2 += -16\nr1 = routes ll");
+        match op {
+            0 => {
+                let flags = self.rng.pick(&[0, 1, 2]);
+                self.emit(format!(
+                    "*(u64 *)(r10 - 24) = r9\nr3 = r10\nr3 += -24\nr4 = {flags}\ncall bpf_map_update_elem\nr9 += r0"
+                ));
+            }
+            1 => self.emit("call bpf_map_delete_elem\nr9 += r0"),
+            _ => {
+                let skip = self.label();
+                self.emit(format!(
+                    "call bpf_map_lookup_elem\nif r0 == 0 goto {skip}\nr1 = *(u64 *)(r0 + 0)\nr9 ^= r1\n{skip}:"
+                ));
+            }
+        }
+        self.reload_scratch();
+    }
+
     fn csum(&mut self) {
         self.emit("*(u64 *)(r10 - 32) = r9");
         let from = self.rng.pick(&[0, 4, 8]);
@@ -454,6 +490,7 @@ impl Gen {
             14 => self.call(),
             15 => self.adjust(),
             16 => self.ctx(),
+            17 => self.lpm(),
             _ => self.alu(),
         }
     }

@@ -12,6 +12,7 @@ pub(crate) const E2BIG: i64 = 7;
 pub(crate) const ENOENT: i64 = 2;
 pub(crate) const EEXIST: i64 = 17;
 pub(crate) const EINVAL: i64 = 22;
+pub(crate) const ENOSPC: i64 = 28;
 
 /// `BPF_ANY`: create or update.
 pub const BPF_ANY: u64 = 0;
@@ -301,7 +302,7 @@ impl Map {
                 return Err(err(EINVAL, format!("prefix length {plen} too long")));
             }
         }
-        let existing = self.index.get(key).copied();
+        let existing = self.index.get(&self.index_key(key)).copied();
         match (existing, flags & 3) {
             (Some(_), BPF_NOEXIST) => return Err(err(EEXIST, "the key exists")),
             (None, BPF_EXIST) => return Err(err(ENOENT, "no such key")),
@@ -319,6 +320,9 @@ impl Map {
             return Ok(());
         }
         if self.index.len() >= self.spec.max_entries as usize {
+            if self.spec.map_type == MapType::LpmTrie {
+                return Err(err(ENOSPC, "the trie is full"));
+            }
             let lru = matches!(
                 self.spec.map_type,
                 MapType::LruHash | MapType::LruPercpuHash
@@ -352,13 +356,30 @@ impl Map {
                 self.slots.len() - 1
             }
         };
-        self.index.insert(key.to_vec(), i);
+        let k = self.index_key(key);
+        self.index.insert(k, i);
         Ok(())
+    }
+
+    /// The key an element is known by: for an LPM trie the prefix length and the prefix bits
+    /// only (a key differing past its prefix names the same element), else the key.
+    fn index_key(&self, key: &[u8]) -> Vec<u8> {
+        if self.spec.map_type != MapType::LpmTrie || key.len() < 4 {
+            return key.to_vec();
+        }
+        let plen = u32::from_le_bytes([key[0], key[1], key[2], key[3]]) as usize;
+        let mut k = key.to_vec();
+        for (i, b) in k[4..].iter_mut().enumerate() {
+            let keep = plen.saturating_sub(i * 8).min(8);
+            *b &= !(0xffu16 >> keep) as u8;
+        }
+        k
     }
 
     fn remove_slot(&mut self, i: usize) {
         if let Some(s) = self.slots[i].take() {
-            self.index.remove(&s.key);
+            let k = self.index_key(&s.key);
+            self.index.remove(&k);
             self.free.push(i);
         }
     }
@@ -382,7 +403,13 @@ impl Map {
             }
             return Err(err(EINVAL, "array elements cannot be deleted"));
         }
-        match self.index.get(key).copied() {
+        if self.spec.map_type == MapType::LpmTrie {
+            let plen = u32::from_le_bytes(key[..4].try_into().unwrap_or_default()) as usize;
+            if plen > (key.len() - 4) * 8 {
+                return Err(err(EINVAL, format!("prefix length {plen} too long")));
+            }
+        }
+        match self.index.get(&self.index_key(key)).copied() {
             Some(i) => {
                 self.remove_slot(i);
                 Ok(())
@@ -558,6 +585,12 @@ mod tests {
         assert_eq!(m.lookup(&key(32, [10, 9, 2, 3])), Some(&[1u8][..]));
         assert_eq!(m.lookup(&key(32, [11, 1, 2, 3])), None);
         assert_eq!(m.update(&key(33, [0; 4]), &[1], 0).unwrap_err().errno, EINVAL);
+        // Bits past the prefix do not make another element.
+        m.update(&key(8, [10, 7, 7, 7]), &[3], 0).unwrap();
+        assert_eq!(m.len(), 2);
+        assert_eq!(m.lookup(&key(32, [10, 9, 2, 3])), Some(&[3u8][..]));
+        m.delete(&key(8, [10, 1, 1, 1])).unwrap();
+        assert_eq!(m.len(), 1);
     }
 
     #[test]
