@@ -380,3 +380,60 @@ impl Machine<'_> {
     }
 }
 
+
+#[cfg(test)]
+mod tests {
+    use crate::insn::Insn;
+    use crate::vm::{Vm, VmErrorKind};
+    use crate::{ProgramSpec, ProgramType};
+
+    fn raw(insns: Vec<Insn>) -> ProgramSpec {
+        ProgramSpec {
+            name: "raw".into(),
+            prog_type: ProgramType::Xdp,
+            license: "GPL".into(),
+            insns: insns.into(),
+            relocations: Vec::new().into(),
+            maps: Vec::new().into(),
+        }
+    }
+
+    fn run(text: &str) -> Result<u64, crate::vm::VmError> {
+        let a = crate::asm::assemble_unchecked(text).expect("assembles");
+        Vm::new(&raw(a.insns))?.run_mem(&mut [])
+    }
+
+    #[test]
+    fn recursion_hits_the_frame_limit() {
+        let e = run("f:\ncall f\nexit").unwrap_err();
+        assert_eq!(e.kind, VmErrorKind::CallDepth);
+    }
+
+    #[test]
+    fn falling_off_the_end_and_jumping_into_ld_imm64_are_errors() {
+        let e = run("r0 = 1").unwrap_err();
+        assert_eq!(e.kind, VmErrorKind::PcOutOfRange { target: 1 });
+        // goto +1 lands on the second slot of the ld_imm64 at slot 1.
+        let mut insns = vec![Insn::new(0x05, 0, 0, 1, 0)];
+        insns.push(Insn::new(0x18, 0, 0, 0, 1));
+        insns.push(Insn::new(0, 0, 0, 0, 0));
+        insns.push(Insn::new(0x95, 0, 0, 0, 0));
+        let e = Vm::new(&raw(insns)).unwrap().run_mem(&mut []).unwrap_err();
+        assert_eq!(e.kind, VmErrorKind::JumpIntoLdImm64 { target: 2 });
+        assert_eq!(e.pc, 2);
+    }
+
+    #[test]
+    fn may_goto_falls_through_then_jumps() {
+        // A may_goto loop counts its iterations until the budget is spent.
+        let r = run("r0 = 0\nl:\nmay_goto out\nr0 += 1\ngoto l\nout:\nexit").unwrap();
+        assert_eq!(r, 8 * 1024 * 1024);
+    }
+
+    #[test]
+    fn kfunc_calls_are_unsupported_not_a_panic() {
+        let insns = vec![Insn::new(0x85, 0, 2, 0, 1234), Insn::new(0x95, 0, 0, 0, 0)];
+        let e = Vm::new(&raw(insns)).unwrap().run_mem(&mut []).unwrap_err();
+        assert!(matches!(e.kind, VmErrorKind::Unsupported { .. }), "{e}");
+    }
+}

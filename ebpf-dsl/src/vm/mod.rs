@@ -58,6 +58,7 @@
 //! ```
 
 mod alu;
+pub mod cli;
 mod env;
 mod error;
 mod helpers;
