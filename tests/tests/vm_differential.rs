@@ -82,7 +82,9 @@ impl Gen {
         match self.rng.below(4) {
             0 => self.rng.range(-4, 4),
             1 => self.rng.range(i32::MIN as i64, i32::MAX as i64),
-            2 => self.rng.pick(&[0x7fff_ffff, -0x8000_0000, 0xff, 0xffff, -1]),
+            2 => self
+                .rng
+                .pick(&[0x7fff_ffff, -0x8000_0000, 0xff, 0xffff, -1]),
             _ => self.rng.range(0, 255),
         }
     }
@@ -167,7 +169,9 @@ impl Gen {
     }
 
     fn packet(&mut self) {
-        let (size, n) = self.rng.pick(&[("u8", 1), ("u16", 2), ("u32", 4), ("u64", 8)]);
+        let (size, n) = self
+            .rng
+            .pick(&[("u8", 1), ("u16", 2), ("u32", 4), ("u64", 8)]);
         let off = self.rng.range(0, N - n);
         let r = self.s();
         match self.rng.below(4) {
@@ -377,7 +381,9 @@ impl Gen {
         self.reload_scratch();
         let mut body = format!("{name}:\n*(u64 *)(r10 - 8) = r1\nr0 = r2\n");
         for _ in 0..self.rng.range(1, 4) {
-            let op = self.rng.pick(&["+=", "-=", "*=", "/=", "%=", "^=", "s/=", "s%="]);
+            let op = self
+                .rng
+                .pick(&["+=", "-=", "*=", "/=", "%=", "^=", "s/=", "s%="]);
             let w = self.rng.chance(30);
             let (d, s) = if w { ("w0", "w2") } else { ("r0", "r2") };
             body.push_str(&format!("{d} {op} {s}\n"));
@@ -401,7 +407,9 @@ impl Gen {
                 if helper == "bpf_l4_csum_replace" {
                     flags |= self.rng.pick(&[0, 0x10, 0x20, 0x40, 0x60]);
                 }
-                self.emit(format!("r3 = {from}\nr4 = {to}\nr1 = r6\nr2 = {off}\nr5 = {flags}"));
+                self.emit(format!(
+                    "r3 = {from}\nr4 = {to}\nr1 = r6\nr2 = {off}\nr5 = {flags}"
+                ));
                 self.emit(format!("call {helper}"));
             }
             2 => {
@@ -629,12 +637,7 @@ fn spec_of(name: &'static str, text: &str, maps: Vec<MapSpec>) -> ProgramSpec {
     typed_spec(name, ProgramType::Xdp, text, maps)
 }
 
-fn typed_spec(
-    name: &'static str,
-    pt: ProgramType,
-    text: &str,
-    maps: Vec<MapSpec>,
-) -> ProgramSpec {
+fn typed_spec(name: &'static str, pt: ProgramType, text: &str, maps: Vec<MapSpec>) -> ProgramSpec {
     let a = ebpf_dsl::asm::assemble_unchecked(text)
         .unwrap_or_else(|d| panic!("the generator wrote a bad program: {d:?}\n{text}"));
     a.into_program_spec(Cow::Borrowed(name), pt, "GPL", maps)
@@ -664,7 +667,9 @@ fn random_programs(pt: ProgramType, count: usize) {
     for n in 0..count {
         let text = gen.program();
         let spec = typed_spec("vmdiff", pt, &text, maps());
-        let packets: Vec<Vec<u8>> = (0..PACKETS_PER_PROGRAM).map(|_| packet(&mut prng)).collect();
+        let packets: Vec<Vec<u8>> = (0..PACKETS_PER_PROGRAM)
+            .map(|_| packet(&mut prng))
+            .collect();
         match compare(&spec, &packets, &text) {
             None => refused += 1,
             Some(d) => {

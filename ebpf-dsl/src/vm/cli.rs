@@ -29,7 +29,7 @@ pub fn parse_hex(s: &str) -> Result<Vec<u8>, String> {
         .chars()
         .filter(|c| !c.is_whitespace() && *c != ':')
         .collect();
-    if digits.len() % 2 != 0 {
+    if !digits.len().is_multiple_of(2) {
         return Err(format!(
             "hex input has an odd number of digits ({})",
             digits.len()
@@ -96,7 +96,11 @@ pub fn run_cli(
                 None => s.push_str("action: none (the kernel treats it as XDP_ABORTED)\n"),
             }
             if !o.meta.is_empty() {
-                s.push_str(&format!("metadata ({} bytes): {}\n", o.meta.len(), hex(&o.meta)));
+                s.push_str(&format!(
+                    "metadata ({} bytes): {}\n",
+                    o.meta.len(),
+                    hex(&o.meta)
+                ));
             }
             s.push_str(&format!(
                 "packet out ({} bytes): {}\n",
@@ -166,7 +170,10 @@ mod tests {
             bytes: vec![0xab; 14],
         };
         let out = run_cli("t.s", "r0 = XDP_TX\nexit", &[], &input, true).unwrap();
-        assert!(out.contains("r0 = 0x3\naction: XDP_TX\npacket out (14 bytes): abab"), "{out}");
+        assert!(
+            out.contains("r0 = 0x3\naction: XDP_TX\npacket out (14 bytes): abab"),
+            "{out}"
+        );
         assert!(out.starts_with("    0: r0 = 0x3"), "{out}");
     }
 

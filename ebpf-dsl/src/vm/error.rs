@@ -178,7 +178,10 @@ impl fmt::Display for VmError {
                 )
             }
             VmErrorKind::UnsupportedHelper { id } => {
-                match u32::try_from(*id).ok().and_then(crate::helpers::helper_by_id) {
+                match u32::try_from(*id)
+                    .ok()
+                    .and_then(crate::helpers::helper_by_id)
+                {
                     Some(h) => write!(f, "helper {} ({id}) is not supported", h.name),
                     None => write!(f, "unknown helper {id}"),
                 }

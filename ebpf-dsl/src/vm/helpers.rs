@@ -33,11 +33,7 @@ fn map_arg(m: &Machine<'_>, helper: &'static str, addr: u64) -> Result<usize, Vm
         .ok_or_else(|| bad(helper, format!("{addr:#x} is not a map pointer")))
 }
 
-fn key_arg(
-    m: &mut Machine<'_>,
-    map: usize,
-    addr: u64,
-) -> Result<Vec<u8>, VmErrorKind> {
+fn key_arg(m: &mut Machine<'_>, map: usize, addr: u64) -> Result<Vec<u8>, VmErrorKind> {
     let n = m.mem.maps[map].spec().key_size as usize;
     m.mem.read(addr, n)
 }
@@ -284,7 +280,10 @@ fn redirect_map(m: &mut Machine<'_>, a1: u64, key: u64, flags: u64) -> Result<u6
         t,
         MapType::Xskmap | MapType::Devmap | MapType::DevmapHash | MapType::Cpumap
     ) {
-        return Err(bad("bpf_redirect_map", format!("a {t} map cannot redirect")));
+        return Err(bad(
+            "bpf_redirect_map",
+            format!("a {t} map cannot redirect"),
+        ));
     }
     // BPF_F_ACTION_MASK | BPF_F_BROADCAST | BPF_F_EXCLUDE_INGRESS
     if flags & !(3 | 8 | 16) != 0 {
@@ -313,7 +312,7 @@ fn csum_diff(
     seed: u64,
 ) -> Result<u64, VmErrorKind> {
     let (fs, ts) = (from_size as u32 as usize, to_size as u32 as usize);
-    if fs % 4 != 0 || ts % 4 != 0 {
+    if !fs.is_multiple_of(4) || !ts.is_multiple_of(4) {
         return Ok(neg(EINVAL));
     }
     let a = m.mem.read(from, fs)?;

@@ -72,12 +72,7 @@ impl Machine<'_> {
             let insn = match program.slots.get(pc) {
                 Some(Some(i)) => *i,
                 Some(None) => return Err(fail(pc, VmErrorKind::JumpIntoLdImm64 { target: pc })),
-                None => {
-                    return Err(fail(
-                        pc,
-                        VmErrorKind::PcOutOfRange { target: pc as i64 },
-                    ))
-                }
+                None => return Err(fail(pc, VmErrorKind::PcOutOfRange { target: pc as i64 })),
             };
             steps += 1;
             if steps > self.step_limit {
@@ -158,7 +153,14 @@ impl Machine<'_> {
         }
     }
 
-    fn record(&mut self, before: Option<[u64; 11]>, regs: &[u64; 11], _prog: usize, pc: usize, insn: &Decoded) {
+    fn record(
+        &mut self,
+        before: Option<[u64; 11]>,
+        regs: &[u64; 11],
+        _prog: usize,
+        pc: usize,
+        insn: &Decoded,
+    ) {
         if let (Some(t), Some(b)) = (self.trace.as_mut(), before) {
             let changed = (0..11)
                 .filter(|&r| b[r] != regs[r])
@@ -250,7 +252,8 @@ impl Machine<'_> {
                 imm,
             } => {
                 let addr = regs[r(dst)].wrapping_add(off as i64 as u64);
-                self.mem.store(addr, size.bytes() as usize, imm as i64 as u64)?;
+                self.mem
+                    .store(addr, size.bytes() as usize, imm as i64 as u64)?;
             }
             Decoded::StoreReg {
                 size,
@@ -302,7 +305,10 @@ impl Machine<'_> {
                 imm,
                 next_imm,
             } => {
-                let known = self.progs[prog].map_refs.get(&pc).or_else(|| self.fd_maps.get(&imm));
+                let known = self.progs[prog]
+                    .map_refs
+                    .get(&pc)
+                    .or_else(|| self.fd_maps.get(&imm));
                 let Some(&map) = known else {
                     return Err(match kind {
                         PseudoLd::MapFd
@@ -316,12 +322,13 @@ impl Machine<'_> {
                 };
                 regs[r(dst)] = match kind {
                     PseudoLd::MapValue | PseudoLd::MapIdxValue => {
-                        let slot = self.mem.maps[map]
-                            .find(&0u32.to_le_bytes())
-                            .ok_or_else(|| VmErrorKind::Unsupported {
-                                what: "a map-value pointer into a map that is not an array"
-                                    .into(),
-                            })?;
+                        let slot =
+                            self.mem.maps[map]
+                                .find(&0u32.to_le_bytes())
+                                .ok_or_else(|| VmErrorKind::Unsupported {
+                                    what: "a map-value pointer into a map that is not an array"
+                                        .into(),
+                                })?;
                         self.mem.value_addr(map, slot, next_imm as u32 as usize)
                     }
                     _ => Memory::map_addr(map),
@@ -379,7 +386,6 @@ impl Machine<'_> {
         Ok(Flow::Next)
     }
 }
-
 
 #[cfg(test)]
 mod tests {

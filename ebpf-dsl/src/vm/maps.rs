@@ -200,7 +200,9 @@ impl Map {
 
     pub(crate) fn value_at(&self, slot: usize, cpu: usize) -> Option<&[u8]> {
         let s = self.slots.get(slot)?.as_ref()?;
-        s.values.get(if self.is_percpu() { cpu } else { 0 }).map(Vec::as_slice)
+        s.values
+            .get(if self.is_percpu() { cpu } else { 0 })
+            .map(Vec::as_slice)
     }
 
     pub(crate) fn value_at_mut(&mut self, slot: usize, cpu: usize) -> Option<&mut [u8]> {
@@ -540,7 +542,10 @@ mod tests {
     fn hash_semantics() {
         let mut m = Map::new(&spec(MapType::Hash, 2, 1, 2), 1);
         m.update(b"aa", &[1], BPF_NOEXIST).unwrap();
-        assert_eq!(m.update(b"aa", &[2], BPF_NOEXIST).unwrap_err().errno, EEXIST);
+        assert_eq!(
+            m.update(b"aa", &[2], BPF_NOEXIST).unwrap_err().errno,
+            EEXIST
+        );
         assert_eq!(m.update(b"bb", &[2], BPF_EXIST).unwrap_err().errno, ENOENT);
         m.update(b"bb", &[2], BPF_ANY).unwrap();
         assert_eq!(m.update(b"cc", &[3], BPF_ANY).unwrap_err().errno, E2BIG);
@@ -584,7 +589,10 @@ mod tests {
         assert_eq!(m.lookup(&key(32, [10, 1, 2, 3])), Some(&[2u8][..]));
         assert_eq!(m.lookup(&key(32, [10, 9, 2, 3])), Some(&[1u8][..]));
         assert_eq!(m.lookup(&key(32, [11, 1, 2, 3])), None);
-        assert_eq!(m.update(&key(33, [0; 4]), &[1], 0).unwrap_err().errno, EINVAL);
+        assert_eq!(
+            m.update(&key(33, [0; 4]), &[1], 0).unwrap_err().errno,
+            EINVAL
+        );
         // Bits past the prefix do not make another element.
         m.update(&key(8, [10, 7, 7, 7]), &[3], 0).unwrap();
         assert_eq!(m.len(), 2);
@@ -597,7 +605,8 @@ mod tests {
     fn redirect_maps_have_holes_and_ringbuf_capacity() {
         let mut m = Map::new(&spec(MapType::Xskmap, 4, 4, 4), 1);
         assert!(m.lookup(&0u32.to_le_bytes()).is_none());
-        m.update(&0u32.to_le_bytes(), &9u32.to_le_bytes(), 0).unwrap();
+        m.update(&0u32.to_le_bytes(), &9u32.to_le_bytes(), 0)
+            .unwrap();
         assert!(m.lookup(&0u32.to_le_bytes()).is_some());
         let mut rb = Map::new(&spec(MapType::Ringbuf, 0, 0, 32), 1);
         assert!(rb.push_record(vec![1; 8]));

@@ -197,7 +197,14 @@ impl Memory {
     fn valid(&self, r: Region) -> (usize, usize) {
         match r {
             Region::Stack(_) => (0, STACK_SIZE),
-            Region::Ctx => (0, if matches!(self.ctx, CtxKind::Skb(_)) { 192 } else { 24 }),
+            Region::Ctx => (
+                0,
+                if matches!(self.ctx, CtxKind::Skb(_)) {
+                    192
+                } else {
+                    24
+                },
+            ),
             Region::Packet => (self.packet.meta, self.packet.end),
             Region::Mem => (0, self.mem.len()),
             Region::MapObject(_) => (0, 0),
@@ -393,7 +400,13 @@ mod tests {
                 if s == a && end == a + 4
         ));
         let e = m.load(a - 1, 1).unwrap_err();
-        assert!(matches!(e, VmErrorKind::OutOfBounds { region: Some(_), .. }));
+        assert!(matches!(
+            e,
+            VmErrorKind::OutOfBounds {
+                region: Some(_),
+                ..
+            }
+        ));
         assert!(matches!(
             m.store(Memory::frame_pointer(0), 1, 0).unwrap_err(),
             VmErrorKind::OutOfBounds { .. }

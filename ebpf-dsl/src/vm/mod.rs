@@ -167,7 +167,8 @@ impl Vm {
             program: name.clone(),
             kind,
         };
-        let decoded = decode_indexed(&spec.insns).map_err(|e| fail(e.index, VmErrorKind::Decode(e)))?;
+        let decoded =
+            decode_indexed(&spec.insns).map_err(|e| fail(e.index, VmErrorKind::Decode(e)))?;
         let mut slots: Vec<Option<Decoded>> = vec![None; spec.insns.len()];
         for (i, d) in decoded {
             slots[i] = Some(d);
@@ -296,7 +297,11 @@ impl Vm {
 
     /// Seeds `bpf_get_prandom_u32` (0 is replaced by a fixed non-zero seed).
     pub fn seed(mut self, seed: u64) -> Vm {
-        self.env.rng = if seed == 0 { 0x9e37_79b9_7f4a_7c15 } else { seed };
+        self.env.rng = if seed == 0 {
+            0x9e37_79b9_7f4a_7c15
+        } else {
+            seed
+        };
         self
     }
 

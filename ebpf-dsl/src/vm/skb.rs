@@ -197,9 +197,9 @@ pub(crate) fn ctx_store(f: &mut SkbFields, off: usize, size: usize, val: u64) ->
 pub(crate) fn ld_abs(f: &SkbFields, p: &Packet, off: i64, size: usize) -> Option<u64> {
     let start = if off >= 0 {
         p.data as i64 + off
-    } else if off >= SKF_NET_OFF && off < SKF_NET_OFF + 0x10_0000 {
+    } else if (SKF_NET_OFF..SKF_NET_OFF + 0x10_0000).contains(&off) {
         (f.mac + ETH_HLEN) as i64 + (off - SKF_NET_OFF)
-    } else if off >= SKF_LL_OFF && off < SKF_NET_OFF {
+    } else if (SKF_LL_OFF..SKF_NET_OFF).contains(&off) {
         f.mac as i64 + (off - SKF_LL_OFF)
     } else {
         return None;
@@ -252,7 +252,14 @@ fn csum16_add(a: u16, b: u16) -> u16 {
 
 /// `bpf_l3_csum_replace` (`l4 = false`) and `bpf_l4_csum_replace` (`l4 = true`) on a buffer
 /// without checksum offload (`CHECKSUM_NONE`, as in a test run).
-pub(crate) fn csum_replace(p: &mut Packet, l4: bool, off: u64, from: u64, to: u64, flags: u64) -> i64 {
+pub(crate) fn csum_replace(
+    p: &mut Packet,
+    l4: bool,
+    off: u64,
+    from: u64,
+    to: u64,
+    flags: u64,
+) -> i64 {
     const FIELD: u64 = 0xf;
     const PSEUDO: u64 = 0x10;
     const MANGLED_0: u64 = 0x20;
@@ -348,9 +355,14 @@ mod tests {
     #[test]
     fn checksum_replacement_keeps_the_sum_valid() {
         // An IPv4 header with a correct checksum; replace the TTL/protocol word.
-        let mut hdr = [0x45u8, 0, 0, 20, 0, 0, 0, 0, 64, 17, 0, 0, 10, 0, 0, 1, 10, 0, 0, 2];
+        let mut hdr = [
+            0x45u8, 0, 0, 20, 0, 0, 0, 0, 64, 17, 0, 0, 10, 0, 0, 1, 10, 0, 0, 2,
+        ];
         let sum = |h: &[u8]| {
-            let s: u32 = h.chunks(2).map(|w| u16::from_be_bytes([w[0], w[1]]) as u32).sum();
+            let s: u32 = h
+                .chunks(2)
+                .map(|w| u16::from_be_bytes([w[0], w[1]]) as u32)
+                .sum();
             let s = (s & 0xffff) + (s >> 16);
             !((s & 0xffff) + (s >> 16)) as u16
         };
@@ -362,7 +374,10 @@ mod tests {
         let old = u16::from_le_bytes([p.buf[p.data + 22], p.buf[p.data + 23]]);
         p.buf[p.data + 22] = 63;
         let new = u16::from_le_bytes([p.buf[p.data + 22], p.buf[p.data + 23]]);
-        assert_eq!(csum_replace(&mut p, false, 24, old as u64, new as u64, 2), 0);
+        assert_eq!(
+            csum_replace(&mut p, false, 24, old as u64, new as u64, 2),
+            0
+        );
         assert_eq!(sum(&p.buf[p.data + 14..p.data + 34]), 0);
         assert_eq!(csum_replace(&mut p, false, 25, 0, 0, 2), -EFAULT);
         assert_eq!(csum_replace(&mut p, false, 24, 0, 0, 0x10), -EINVAL);

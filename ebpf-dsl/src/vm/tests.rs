@@ -49,7 +49,10 @@ fn out_of_bounds_load_is_a_precise_error() {
         other => panic!("{other:?}"),
     }
     let e = mem_run("r1 = 0\nr0 = *(u8 *)(r1 + 0)\nexit", &mut m).unwrap_err();
-    assert!(matches!(e.kind, VmErrorKind::OutOfBounds { region: None, .. }));
+    assert!(matches!(
+        e.kind,
+        VmErrorKind::OutOfBounds { region: None, .. }
+    ));
     let e = mem_run("*(u64 *)(r10 + 0) = 1\nexit", &mut m).unwrap_err();
     assert!(e.to_string().contains("the stack of frame 0"), "{e}");
 }
@@ -76,7 +79,11 @@ fn local_calls_get_their_own_stack_and_keep_callee_saved() {
 #[test]
 fn endless_loops_hit_the_step_limit() {
     let s = spec("l:\ngoto l\nexit", &[]);
-    let e = Vm::new(&s).unwrap().step_limit(1000).run_mem(&mut []).unwrap_err();
+    let e = Vm::new(&s)
+        .unwrap()
+        .step_limit(1000)
+        .run_mem(&mut [])
+        .unwrap_err();
     assert_eq!(e.kind, VmErrorKind::StepLimit { limit: 1000 });
 }
 
@@ -111,7 +118,7 @@ out:
 fn maps_are_shared_with_the_test() {
     for t in [MapType::Array, MapType::Hash, MapType::LruHash] {
         let counts = map("counts", t, 4, 8, 4);
-        let s = spec(COUNT, &[counts.clone()]);
+        let s = spec(COUNT, std::slice::from_ref(&counts));
         let mut vm = Vm::new(&s)
             .unwrap()
             .with_entry(&counts, &0u32.to_le_bytes(), &41u64.to_le_bytes())
@@ -119,7 +126,11 @@ fn maps_are_shared_with_the_test() {
         let out = vm.run_xdp(&[0; 64]).unwrap();
         assert_eq!(out.action, Some(XdpAction::Pass));
         assert_eq!(out.packet, vec![0; 64]);
-        let v = vm.map(&counts).unwrap().lookup(&0u32.to_le_bytes()).unwrap();
+        let v = vm
+            .map(&counts)
+            .unwrap()
+            .lookup(&0u32.to_le_bytes())
+            .unwrap();
         assert_eq!(v, 42u64.to_le_bytes(), "{t}");
     }
 }
@@ -127,10 +138,14 @@ fn maps_are_shared_with_the_test() {
 #[test]
 fn percpu_maps_count_on_the_chosen_cpu() {
     let counts = map("counts", MapType::PercpuArray, 4, 8, 1);
-    let s = spec(COUNT, &[counts.clone()]);
+    let s = spec(COUNT, std::slice::from_ref(&counts));
     let mut vm = Vm::new(&s).unwrap().cpus(4).on_cpu(2);
     vm.run_xdp(&[0; 64]).unwrap();
-    let vals = vm.map(&counts).unwrap().lookup_percpu(&0u32.to_le_bytes()).unwrap();
+    let vals = vm
+        .map(&counts)
+        .unwrap()
+        .lookup_percpu(&0u32.to_le_bytes())
+        .unwrap();
     assert_eq!(vals.len(), 4);
     assert_eq!(vals[2], 1u64.to_le_bytes());
     assert_eq!(vals[0], 0u64.to_le_bytes());
@@ -141,7 +156,7 @@ fn redirect_to_xsk_records_the_target() {
     let xsks = map("xsks", MapType::Xskmap, 4, 4, 8);
     let s = spec(
         "r2 = *(u32 *)(r1 + 16)\nr1 = xsks ll\nr3 = XDP_PASS\ncall bpf_redirect_map\nexit",
-        &[xsks.clone()],
+        std::slice::from_ref(&xsks),
     );
     let mut vm = Vm::new(&s).unwrap();
     let input = XdpInput::new(vec![0; 60]).queue(3);
@@ -236,7 +251,7 @@ fn clock_random_printk_and_ringbuf() {
         r0 = 2
         exit
     "#,
-        &[rb.clone()],
+        std::slice::from_ref(&rb),
     );
     let mut vm = Vm::new(&s).unwrap().clock(5000, 0).seed(7);
     vm.run_xdp(&[0; 20]).unwrap();
@@ -257,7 +272,7 @@ fn tail_calls_switch_programs() {
     let jmp = map("jmp", MapType::ProgArray, 4, 4, 4);
     let main = spec(
         "r2 = jmp ll\nr3 = 1\ncall bpf_tail_call\nr0 = XDP_DROP\nexit",
-        &[jmp.clone()],
+        std::slice::from_ref(&jmp),
     );
     let target = spec("r0 = XDP_TX\nexit", &[]);
     let mut vm = Vm::new(&main).unwrap();
@@ -368,7 +383,10 @@ fn socket_filter_ld_abs_and_out_of_packet_returns_zero() {
     );
     let mut vm = Vm::new(&s).unwrap();
     assert_eq!(vm.run_skb(&SkbInput::new(ipv4_frame())).unwrap().r0, 0);
-    let s = typed("r6 = r1\nr0 = *(u8 *)skb[9]\nexit", crate::ProgramType::SocketFilter);
+    let s = typed(
+        "r6 = r1\nr0 = *(u8 *)skb[9]\nexit",
+        crate::ProgramType::SocketFilter,
+    );
     let mut vm = Vm::new(&s).unwrap();
     assert_eq!(vm.run_skb(&SkbInput::new(ipv4_frame())).unwrap().r0, 17);
 }

@@ -48,6 +48,9 @@ mod tests {
             insn: "r0 = 0x2".into(),
             changed: vec![(0, 2)],
         };
-        assert_eq!(render(&[t]), format!("    3: r0 = 0x2{} ; r0 = 0x2\n", " ".repeat(28)));
+        assert_eq!(
+            render(&[t]),
+            format!("    3: r0 = 0x2{} ; r0 = 0x2\n", " ".repeat(28))
+        );
     }
 }

@@ -3,8 +3,8 @@
 //! helpers with the kernel's limits, and what a run returns.
 
 use super::env::Redirect;
-use super::memory::Packet;
 use super::maps::EINVAL;
+use super::memory::Packet;
 use crate::xdp::XdpAction;
 
 /// `XDP_PACKET_HEADROOM`.
@@ -109,7 +109,7 @@ pub(crate) fn adjust_meta(p: &mut Packet, delta: i64) -> i64 {
     }
     let metalen = p.data - meta as usize;
     // `xdp_metalen_invalid`: a multiple of 4 that fits `skb_shared_info.meta_len` (a u8).
-    if metalen % 4 != 0 || metalen > u8::MAX as usize {
+    if !metalen.is_multiple_of(4) || metalen > u8::MAX as usize {
         return -EACCES;
     }
     p.meta = meta as usize;
