@@ -54,40 +54,102 @@ enum Flow {
 impl Machine<'_> {
     /// Runs program `prog` with `r1 = arg1`, `r2 = arg2`; returns `r0`.
     pub fn run(&mut self, mut prog: usize, arg1: u64, arg2: u64) -> Result<u64, VmError> {
+        let progs: &[Loaded] = self.progs;
+        let tracing = self.trace.is_some();
+        let limit = self.step_limit;
         let mut regs = [0u64; 11];
         regs[1] = arg1;
         regs[2] = arg2;
         regs[10] = Memory::frame_pointer(0);
         let mut frames: Vec<Frame> = Vec::new();
+        let mut slots: &[Option<Decoded>] = &progs[prog].slots;
         let mut pc = 0usize;
         let mut steps = 0u64;
         let mut may_goto_budget: u64 = 8 * 1024 * 1024;
+        let fail = |prog: usize, pc: usize, kind| VmError {
+            pc,
+            program: progs[prog].name.clone(),
+            kind,
+        };
+        let r = |x: Reg| x.num() as usize;
         loop {
-            let program = &self.progs[prog];
-            let fail = |pc: usize, kind| VmError {
-                pc,
-                program: program.name.clone(),
-                kind,
-            };
-            let insn = match program.slots.get(pc) {
+            let insn = match slots.get(pc) {
                 Some(Some(i)) => *i,
-                Some(None) => return Err(fail(pc, VmErrorKind::JumpIntoLdImm64 { target: pc })),
-                None => return Err(fail(pc, VmErrorKind::PcOutOfRange { target: pc as i64 })),
+                Some(None) => {
+                    return Err(fail(prog, pc, VmErrorKind::JumpIntoLdImm64 { target: pc }))
+                }
+                None => {
+                    return Err(fail(
+                        prog,
+                        pc,
+                        VmErrorKind::PcOutOfRange { target: pc as i64 },
+                    ))
+                }
             };
             steps += 1;
-            if steps > self.step_limit {
-                return Err(fail(
-                    pc,
-                    VmErrorKind::StepLimit {
-                        limit: self.step_limit,
-                    },
-                ));
+            if steps > limit {
+                return Err(fail(prog, pc, VmErrorKind::StepLimit { limit }));
             }
-            let before = self.trace.is_some().then_some(regs);
+            let before = if tracing { Some(regs) } else { None };
+            // The common instructions are handled inline; the rest in `step`.
             let flow = match insn {
+                Decoded::Alu {
+                    width,
+                    op,
+                    dst,
+                    src,
+                } => {
+                    let s = Self::operand(&regs, src, width);
+                    let d = regs[r(dst)];
+                    regs[r(dst)] = match width {
+                        Width::W64 => alu::alu64(op, d, s),
+                        Width::W32 => alu::alu32(op, d, s),
+                    };
+                    Flow::Next
+                }
+                Decoded::Jump {
+                    width,
+                    cond,
+                    dst,
+                    src,
+                    off,
+                } => {
+                    let b = Self::operand(&regs, src, width);
+                    if alu::cond(cond, width == Width::W64, regs[r(dst)], b) {
+                        Flow::Jump(off as i64)
+                    } else {
+                        Flow::Next
+                    }
+                }
+                Decoded::Goto { off } => Flow::Jump(off as i64),
+                Decoded::Load {
+                    size,
+                    dst,
+                    src,
+                    off,
+                } => {
+                    let addr = regs[r(src)].wrapping_add(off as i64 as u64);
+                    regs[r(dst)] = self
+                        .mem
+                        .load(addr, size.bytes() as usize)
+                        .map_err(|k| fail(prog, pc, k))?;
+                    Flow::Next
+                }
+                Decoded::StoreReg {
+                    size,
+                    dst,
+                    off,
+                    src,
+                } => {
+                    let addr = regs[r(dst)].wrapping_add(off as i64 as u64);
+                    self.mem
+                        .store(addr, size.bytes() as usize, regs[r(src)])
+                        .map_err(|k| fail(prog, pc, k))?;
+                    Flow::Next
+                }
                 Decoded::CallLocal { imm } => {
                     if frames.len() + 1 >= MAX_FRAMES {
-                        return Err(fail(pc, VmErrorKind::CallDepth));
+                        return Err(fail(prog, pc, VmErrorKind::CallDepth));
                     }
                     frames.push(Frame {
                         prog,
@@ -105,8 +167,11 @@ impl Machine<'_> {
                         regs[10] = Memory::frame_pointer(frames.len());
                         let from = pc;
                         prog = f.prog;
+                        slots = &progs[prog].slots;
                         pc = f.ret_pc;
-                        self.record(before, &regs, prog, from, &insn);
+                        if tracing {
+                            self.record(before, &regs, from, &insn);
+                        }
                         continue;
                     }
                     None => Flow::Exit,
@@ -119,48 +184,56 @@ impl Machine<'_> {
                         Flow::Next
                     }
                 }
-                other => self
-                    .step(&mut regs, prog, pc, other)
-                    .map_err(|k| fail(pc, k))?,
+                other => {
+                    let flow = self
+                        .step(&mut regs, prog, pc, other)
+                        .map_err(|k| fail(prog, pc, k))?;
+                    if let Some(t) = self.tail_target.take() {
+                        // The tail-called program replaces the current one in this frame.
+                        let from = pc;
+                        prog = t;
+                        slots = &progs[prog].slots;
+                        pc = 0;
+                        regs[10] = Memory::frame_pointer(frames.len());
+                        if tracing {
+                            self.record(before, &regs, from, &insn);
+                        }
+                        continue;
+                    }
+                    flow
+                }
             };
             let from = pc;
             match flow {
                 Flow::Next => pc += insn.slots(),
                 Flow::Jump(off) => {
                     let target = pc as i64 + 1 + off;
-                    if target < 0 || target as usize >= program.slots.len() {
-                        return Err(fail(pc, VmErrorKind::PcOutOfRange { target }));
+                    if target < 0 || target as usize >= slots.len() {
+                        return Err(fail(prog, pc, VmErrorKind::PcOutOfRange { target }));
                     }
                     pc = target as usize;
                 }
                 Flow::Exit => {
-                    self.record(before, &regs, prog, from, &insn);
+                    if tracing {
+                        self.record(before, &regs, from, &insn);
+                    }
                     return Ok(regs[0]);
                 }
                 Flow::ExitProgram(r0) => {
                     regs[0] = r0;
-                    self.record(before, &regs, prog, from, &insn);
+                    if tracing {
+                        self.record(before, &regs, from, &insn);
+                    }
                     return Ok(r0);
                 }
             }
-            if let Some(t) = self.tail_target.take() {
-                // The tail-called program replaces the current one in the current frame.
-                prog = t;
-                pc = 0;
-                regs[10] = Memory::frame_pointer(frames.len());
+            if tracing {
+                self.record(before, &regs, from, &insn);
             }
-            self.record(before, &regs, prog, from, &insn);
         }
     }
 
-    fn record(
-        &mut self,
-        before: Option<[u64; 11]>,
-        regs: &[u64; 11],
-        _prog: usize,
-        pc: usize,
-        insn: &Decoded,
-    ) {
+    fn record(&mut self, before: Option<[u64; 11]>, regs: &[u64; 11], pc: usize, insn: &Decoded) {
         if let (Some(t), Some(b)) = (self.trace.as_mut(), before) {
             let changed = (0..11)
                 .filter(|&r| b[r] != regs[r])

@@ -221,25 +221,28 @@ impl Memory {
 
     /// Checks an access; returns the region and the offset of its first byte.
     fn check(&self, addr: u64, size: usize, write: bool) -> Result<(Region, usize), VmErrorKind> {
-        let oob = |region| VmErrorKind::OutOfBounds {
-            addr,
-            size,
-            write,
-            region,
-        };
         let Some((r, w)) = self.region_at(addr) else {
-            return Err(oob(None));
+            return Err(VmErrorKind::OutOfBounds {
+                addr,
+                size,
+                write,
+                region: None,
+            });
         };
         let (lo, hi) = self.valid(r);
-        let start = Self::addr(self.id_of(r), lo);
-        let end = Self::addr(self.id_of(r), hi);
-        let info = Some((self.name(r), start, end));
-        if w < MID {
-            return Err(oob(info));
-        }
-        let off = (w - MID) as usize;
-        if off < lo || off + size > hi {
-            return Err(oob(info));
+        let off = w.wrapping_sub(MID) as usize;
+        if w < MID || off < lo || off + size > hi {
+            // The region's name and bounds are only worked out for the error.
+            return Err(VmErrorKind::OutOfBounds {
+                addr,
+                size,
+                write,
+                region: Some((
+                    self.name(r),
+                    Self::addr(self.id_of(r), lo),
+                    Self::addr(self.id_of(r), hi),
+                )),
+            });
         }
         if write && matches!(r, Region::MapObject(_)) {
             return Err(VmErrorKind::ReadOnly {
