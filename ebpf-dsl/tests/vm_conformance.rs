@@ -1,6 +1,6 @@
 //! The conformance corpus (`tests/data/bpf_conformance/*.s`, 313 programs) in the VM: every
 //! program, given its `# mem:` bytes (`r1` = their address, `r2` = their length), must return
-//! its `# result:` in `r0` — including the 13 the kernel's verifier refuses (shifts by
+//! its `# result:` in `r0`, in the fast path and in trace mode (the general path) — including the 13 the kernel's verifier refuses (shifts by
 //! out-of-range constants, `callx`): the ISA defines them.
 
 use std::path::Path;
@@ -42,7 +42,7 @@ fn corpus_gives_expected_results_in_the_vm() {
     for path in &files {
         let name = path.file_name().unwrap().to_string_lossy().into_owned();
         let src = std::fs::read_to_string(path).unwrap();
-        let mut mem = parse_hex_bytes(header(&src, "mem").expect("a mem line"));
+        let mem = parse_hex_bytes(header(&src, "mem").expect("a mem line"));
         let want = parse_result(header(&src, "result").expect("a result line"));
         let insns = match assemble_unchecked(&src) {
             Ok(a) => a.insns,
@@ -59,10 +59,17 @@ fn corpus_gives_expected_results_in_the_vm() {
             relocations: Vec::new().into(),
             maps: Vec::new().into(),
         };
-        match Vm::new(&spec).and_then(|mut vm| vm.run_mem(&mut mem)) {
-            Ok(got) if got == want => {}
-            Ok(got) => failures.push(format!("{name}: r0 = {got:#x}, expected {want:#x}")),
-            Err(e) => failures.push(format!("{name}: {e}")),
+        // Twice: the fast path, and trace mode, which runs every instruction through the
+        // general path.
+        for trace in [false, true] {
+            let mut mem = mem.clone();
+            match Vm::new(&spec).and_then(|vm| vm.trace(trace).run_mem(&mut mem)) {
+                Ok(got) if got == want => {}
+                Ok(got) => failures.push(format!(
+                    "{name} (trace {trace}): r0 = {got:#x}, expected {want:#x}"
+                )),
+                Err(e) => failures.push(format!("{name} (trace {trace}): {e}")),
+            }
         }
     }
     assert!(

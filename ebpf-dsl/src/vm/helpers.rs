@@ -57,7 +57,7 @@ fn is_tc(m: &Machine<'_>) -> bool {
 }
 
 /// Calls helper `id`.
-pub(crate) fn call(m: &mut Machine<'_>, regs: &mut [u64; 11], id: i64) -> Result<(), VmErrorKind> {
+pub(crate) fn call(m: &mut Machine<'_>, regs: &mut [u64; 16], id: i64) -> Result<(), VmErrorKind> {
     let [_, a1, a2, a3, a4, a5, ..] = *regs;
     let r0 = match id {
         1 => {

@@ -7,6 +7,7 @@ use crate::insn::{AtomicOp, PseudoLd, Reg};
 use super::alu;
 use super::env::Env;
 use super::error::{VmError, VmErrorKind};
+use super::fast::{Kind, Op, IMM};
 use super::helpers;
 use super::memory::{CtxKind, Memory, MAX_FRAMES};
 use super::skb;
@@ -20,6 +21,8 @@ pub(crate) struct Loaded {
     pub slots: Vec<Option<Decoded>>,
     /// The map index of each `ld_imm64` that names a map, by slot.
     pub map_refs: std::collections::HashMap<usize, usize>,
+    /// The slots pre-compiled for the fast path.
+    pub ops: Vec<Op>,
 }
 
 struct Frame {
@@ -57,12 +60,14 @@ impl Machine<'_> {
         let progs: &[Loaded] = self.progs;
         let tracing = self.trace.is_some();
         let limit = self.step_limit;
-        let mut regs = [0u64; 11];
+        // r0-r10, then the immediate of the current fast-path slot (see `fast`).
+        let mut regs = [0u64; 16];
         regs[1] = arg1;
         regs[2] = arg2;
         regs[10] = Memory::frame_pointer(0);
         let mut frames: Vec<Frame> = Vec::new();
         let mut slots: &[Option<Decoded>] = &progs[prog].slots;
+        let mut ops: &[Op] = &progs[prog].ops;
         let mut pc = 0usize;
         let mut steps = 0u64;
         let mut may_goto_budget: u64 = 8 * 1024 * 1024;
@@ -73,6 +78,65 @@ impl Machine<'_> {
         };
         let r = |x: Reg| x.num() as usize;
         loop {
+            if !tracing {
+                // The fast path: one dispatch per common instruction.
+                if let Some(&op) = ops.get(pc) {
+                    if op.kind != Kind::Slow {
+                        steps += 1;
+                        if steps > limit {
+                            return Err(fail(prog, pc, VmErrorKind::StepLimit { limit }));
+                        }
+                        let (d, s) = (op.dst as usize & 15, op.src as usize & 15);
+                        regs[IMM as usize] = op.imm;
+                        match op.kind {
+                            Kind::Alu64(aop) => {
+                                regs[d] = alu::alu64(aop, regs[d], regs[s]);
+                                pc += 1;
+                            }
+                            Kind::Alu32(aop) => {
+                                regs[d] = alu::alu32(aop, regs[d], regs[s]);
+                                pc += 1;
+                            }
+                            Kind::Jmp64(c) => {
+                                pc = if alu::cond(c, true, regs[d], regs[s]) {
+                                    op.target as usize
+                                } else {
+                                    pc + 1
+                                };
+                            }
+                            Kind::Jmp32(c) => {
+                                pc = if alu::cond(c, false, regs[d], regs[s]) {
+                                    op.target as usize
+                                } else {
+                                    pc + 1
+                                };
+                            }
+                            Kind::Goto => pc = op.target as usize,
+                            Kind::Load(n) => {
+                                let addr = regs[s].wrapping_add(op.off as u64);
+                                regs[d] = self
+                                    .mem
+                                    .load(addr, n as usize)
+                                    .map_err(|k| fail(prog, pc, k))?;
+                                pc += 1;
+                            }
+                            Kind::Store(n) => {
+                                let addr = regs[d].wrapping_add(op.off as u64);
+                                self.mem
+                                    .store(addr, n as usize, regs[s])
+                                    .map_err(|k| fail(prog, pc, k))?;
+                                pc += 1;
+                            }
+                            Kind::LdImm64 => {
+                                regs[d] = op.imm;
+                                pc += 2;
+                            }
+                            Kind::Slow => {}
+                        }
+                        continue;
+                    }
+                }
+            }
             let insn = match slots.get(pc) {
                 Some(Some(i)) => *i,
                 Some(None) => {
@@ -168,6 +232,7 @@ impl Machine<'_> {
                         let from = pc;
                         prog = f.prog;
                         slots = &progs[prog].slots;
+                        ops = &progs[prog].ops;
                         pc = f.ret_pc;
                         if tracing {
                             self.record(before, &regs, from, &insn);
@@ -193,6 +258,7 @@ impl Machine<'_> {
                         let from = pc;
                         prog = t;
                         slots = &progs[prog].slots;
+                        ops = &progs[prog].ops;
                         pc = 0;
                         regs[10] = Memory::frame_pointer(frames.len());
                         if tracing {
@@ -233,7 +299,7 @@ impl Machine<'_> {
         }
     }
 
-    fn record(&mut self, before: Option<[u64; 11]>, regs: &[u64; 11], pc: usize, insn: &Decoded) {
+    fn record(&mut self, before: Option<[u64; 16]>, regs: &[u64; 16], pc: usize, insn: &Decoded) {
         if let (Some(t), Some(b)) = (self.trace.as_mut(), before) {
             let changed = (0..11)
                 .filter(|&r| b[r] != regs[r])
@@ -247,7 +313,7 @@ impl Machine<'_> {
         }
     }
 
-    fn operand(regs: &[u64; 11], src: Operand, width: Width) -> u64 {
+    fn operand(regs: &[u64; 16], src: Operand, width: Width) -> u64 {
         match (src, width) {
             (Operand::Reg(r), _) => regs[r.num() as usize],
             (Operand::Imm(i), Width::W64) => i as i64 as u64,
@@ -257,7 +323,7 @@ impl Machine<'_> {
 
     fn step(
         &mut self,
-        regs: &mut [u64; 11],
+        regs: &mut [u64; 16],
         prog: usize,
         pc: usize,
         insn: Decoded,

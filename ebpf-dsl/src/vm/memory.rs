@@ -96,6 +96,21 @@ impl Memory {
         }
     }
 
+    /// Makes a used memory ready for another run with `maps`, keeping its allocations: the
+    /// regions of the last run are gone, frame 0's stack is zero again (deeper frames are
+    /// zeroed when a call enters them).
+    pub fn reset(&mut self, maps: Vec<Map>, cpu: usize) {
+        self.regions.truncate(FIRST_MAP_ID as usize);
+        self.regions.extend((0..maps.len()).map(Region::MapObject));
+        self.value_ids.clear();
+        self.stack[0] = [0; STACK_SIZE];
+        self.ctx = CtxKind::None;
+        self.mem.clear();
+        self.maps = maps;
+        self.cpu = cpu;
+        self.reserved.clear();
+    }
+
     fn base(id: u32) -> u64 {
         ((id as u64 + 1) << 32) | MID
     }

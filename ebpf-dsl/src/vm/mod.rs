@@ -61,6 +61,7 @@ mod alu;
 pub mod cli;
 mod env;
 mod error;
+mod fast;
 mod helpers;
 mod interp;
 mod maps;
@@ -136,6 +137,8 @@ pub struct Vm {
     trace: Option<Vec<TraceEntry>>,
     step_limit: u64,
     prog_type: crate::ProgramType,
+    /// The memory of the last run, reused by the next (its allocations).
+    spare: Option<Memory>,
 }
 
 impl Vm {
@@ -153,6 +156,7 @@ impl Vm {
             trace: None,
             step_limit: 100_000_000,
             prog_type: spec.prog_type,
+            spare: None,
         };
         vm.add_program(spec)?;
         Ok(vm)
@@ -197,10 +201,12 @@ impl Vm {
                 self.maps.push(Map::new(ms, self.cpus));
             }
         }
+        let ops = fast::compile(&slots);
         self.progs.push(Loaded {
             name,
             slots,
             map_refs,
+            ops,
         });
         Ok(self.progs.len() as u32 - 1)
     }
@@ -339,24 +345,33 @@ impl Vm {
         &mut self.env
     }
 
-    fn execute(
+    /// One run: memory from the last run (or new) set up by `setup`, `r1`/`r2`, the result
+    /// read by `finish`; the maps go back to the VM whatever happens.
+    fn execute<T>(
         &mut self,
         setup: impl FnOnce(&mut Memory),
         r1: u64,
         r2: u64,
-    ) -> (Result<u64, VmError>, Memory) {
-        let mut mem = Memory::new(std::mem::take(&mut self.maps), self.cpu);
+        finish: impl FnOnce(u64, &Memory, &Env) -> T,
+    ) -> Result<T, VmError> {
+        let maps = std::mem::take(&mut self.maps);
+        let mut mem = match self.spare.take() {
+            Some(mut m) => {
+                m.reset(maps, self.cpu);
+                m
+            }
+            None => Memory::new(maps, self.cpu),
+        };
         setup(&mut mem);
         self.env.redirect = None;
-        let mut trace = self.trace.take().map(|mut t| {
+        if let Some(t) = self.trace.as_mut() {
             t.clear();
-            t
-        });
+        }
         let mut m = Machine {
             mem,
             progs: &self.progs,
             env: &mut self.env,
-            trace: trace.take(),
+            trace: self.trace.take(),
             step_limit: self.step_limit,
             tail_target: None,
             tail_calls: 0,
@@ -365,41 +380,48 @@ impl Vm {
         let r = m.run(0, r1, r2);
         self.trace = m.trace.take();
         let mut mem = m.mem;
+        let out = r.map(|r0| finish(r0, &mem, &self.env));
         self.maps = std::mem::take(&mut mem.maps);
-        (r, mem)
+        self.spare = Some(mem);
+        out
     }
 
     /// Runs the program as XDP on `packet` (ifindex 1, queue 0, like `BPF_PROG_TEST_RUN`).
     pub fn run_xdp(&mut self, packet: &[u8]) -> Result<XdpOutcome, VmError> {
-        self.run_xdp_input(&XdpInput::new(packet))
+        self.xdp(packet, 1, 0)
     }
 
     /// Runs the program as XDP on `input`.
     pub fn run_xdp_input(&mut self, input: &XdpInput) -> Result<XdpOutcome, VmError> {
-        let (r, mem) = self.execute(
+        self.xdp(&input.packet, input.ingress_ifindex, input.rx_queue_index)
+    }
+
+    fn xdp(&mut self, packet: &[u8], ifindex: u32, queue: u32) -> Result<XdpOutcome, VmError> {
+        self.execute(
             |mem| {
-                mem.packet = xdp::packet_buffer(&input.packet);
+                xdp::fill_packet(&mut mem.packet, packet);
                 mem.ctx = CtxKind::Xdp {
-                    ingress_ifindex: input.ingress_ifindex,
-                    rx_queue_index: input.rx_queue_index,
+                    ingress_ifindex: ifindex,
+                    rx_queue_index: queue,
                 };
             },
             Memory::ctx_addr(),
             0,
-        );
-        let r0 = r?;
-        let p = &mem.packet;
-        let action = XdpAction::from_value(r0 as i64);
-        Ok(XdpOutcome {
-            r0,
-            action,
-            packet: p.buf[p.data..p.end].to_vec(),
-            meta: p.buf[p.meta..p.data].to_vec(),
-            redirect: match action {
-                Some(XdpAction::Redirect) => self.env.redirect.clone(),
-                _ => None,
+            |r0, mem, env| {
+                let p = &mem.packet;
+                let action = XdpAction::from_value(r0 as i64);
+                XdpOutcome {
+                    r0,
+                    action,
+                    packet: p.buf[p.data..p.end].to_vec(),
+                    meta: p.buf[p.meta..p.data].to_vec(),
+                    redirect: match action {
+                        Some(XdpAction::Redirect) => env.redirect.clone(),
+                        _ => None,
+                    },
+                }
             },
-        })
+        )
     }
 
     /// Runs the program on a socket buffer holding `input` (from the Ethernet header), as
@@ -412,27 +434,38 @@ impl Vm {
             crate::ProgramType::SchedCls | crate::ProgramType::SchedAct
         );
         let (packet, fields) = skb::build(input, tc);
-        let (r, mem) = self.execute(
+        self.execute(
             |mem| {
                 mem.packet = packet;
                 mem.ctx = CtxKind::Skb(fields);
             },
             Memory::ctx_addr(),
             0,
-        );
-        let r0 = r?;
-        match &mem.ctx {
-            CtxKind::Skb(f) => Ok(skb::outcome(r0, &mem.packet, f)),
-            _ => Ok(skb::outcome(r0, &mem.packet, &skb::build(input, tc).1)),
-        }
+            |r0, mem, _| match &mem.ctx {
+                CtxKind::Skb(f) => skb::outcome(r0, &mem.packet, f),
+                // `setup` made it a socket buffer and nothing changes the kind.
+                _ => skb::outcome(r0, &mem.packet, &skb::build(input, tc).1),
+            },
+        )
     }
 
     /// Runs the program on raw memory, the bpf_conformance convention: `r1` = the memory's
     /// address, `r2` = its length. The program's stores change `mem`. Returns `r0`.
     pub fn run_mem(&mut self, mem: &mut [u8]) -> Result<u64, VmError> {
         let len = mem.len() as u64;
-        let (r, out) = self.execute(|m| m.mem = mem.to_vec(), Memory::mem_addr(), len);
-        mem.copy_from_slice(&out.mem);
+        let mut out = Vec::new();
+        let r = self.execute(
+            |m| m.mem.extend_from_slice(mem),
+            Memory::mem_addr(),
+            len,
+            |r0, m, _| {
+                out.extend_from_slice(&m.mem);
+                r0
+            },
+        );
+        if out.len() == mem.len() {
+            mem.copy_from_slice(&out);
+        }
         r
     }
 }

@@ -69,19 +69,24 @@ pub struct XdpOutcome {
     pub redirect: Option<Redirect>,
 }
 
-/// Builds the test run's buffer around `bytes`.
+/// Builds the test run's buffer around `bytes` in `p` (reusing its allocation): zeroed
+/// headroom, the packet; the tailroom up to `hard_end` is added (zeroed) when the tail grows.
+pub(crate) fn fill_packet(p: &mut Packet, bytes: &[u8]) {
+    let end = XDP_HEADROOM + bytes.len();
+    p.buf.clear();
+    p.buf.resize(XDP_HEADROOM, 0);
+    p.buf.extend_from_slice(bytes);
+    p.meta = XDP_HEADROOM;
+    p.data = XDP_HEADROOM;
+    p.end = end;
+    p.hard_end = (FRAME_SIZE - SHARED_INFO_SIZE).max(end);
+}
+
+#[cfg(test)]
 pub(crate) fn packet_buffer(bytes: &[u8]) -> Packet {
-    let hard_end = FRAME_SIZE - SHARED_INFO_SIZE;
-    let cap = (XDP_HEADROOM + bytes.len()).max(hard_end);
-    let mut buf = vec![0u8; cap];
-    buf[XDP_HEADROOM..XDP_HEADROOM + bytes.len()].copy_from_slice(bytes);
-    Packet {
-        buf,
-        meta: XDP_HEADROOM,
-        data: XDP_HEADROOM,
-        end: XDP_HEADROOM + bytes.len(),
-        hard_end: hard_end.max(XDP_HEADROOM + bytes.len()),
-    }
+    let mut p = Packet::default();
+    fill_packet(&mut p, bytes);
+    p
 }
 
 /// `bpf_xdp_adjust_head(ctx, delta)`.
@@ -123,6 +128,9 @@ pub(crate) fn adjust_tail(p: &mut Packet, delta: i64) -> i64 {
         return -EINVAL;
     }
     let end = end as usize;
+    if end > p.buf.len() {
+        p.buf.resize(end, 0);
+    }
     if end > p.end {
         p.buf[p.end..end].fill(0);
     }
@@ -162,7 +170,7 @@ mod tests {
     #[test]
     fn tail_grows_zeroed_up_to_the_shared_info() {
         let mut p = packet_buffer(&[1; 20]);
-        p.buf[p.end] = 0xff;
+        p.buf.push(0xff);
         assert_eq!(adjust_tail(&mut p, 4), 0);
         assert_eq!(&p.buf[p.end - 4..p.end], &[0; 4]);
         assert_eq!(adjust_tail(&mut p, -11), -EINVAL);
