@@ -390,3 +390,87 @@ fn socket_filter_ld_abs_and_out_of_packet_returns_zero() {
     let mut vm = Vm::new(&s).unwrap();
     assert_eq!(vm.run_skb(&SkbInput::new(ipv4_frame())).unwrap().r0, 17);
 }
+
+/// Random instruction streams (whatever decodes) never make the VM panic: every run ends with
+/// a result or an error.
+#[test]
+fn random_programs_never_panic() {
+    let mut x: u64 = 0x1234_5678_9abc_def1;
+    let mut next = move || {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        x
+    };
+    let maps = [
+        map("m", MapType::Hash, 4, 8, 4),
+        map("a", MapType::Array, 4, 8, 4),
+    ];
+    let (mut ok, mut failed) = (0, 0);
+    for _ in 0..3_000 {
+        let n = 1 + next() % 24;
+        let mut insns: Vec<crate::Insn> = Vec::new();
+        while (insns.len() as u64) < n {
+            // Random slots until one decodes (ld_imm64 with its second half).
+            let r = next();
+            let imm = match r % 4 {
+                0 => (r >> 8) as i32 % 16,
+                1 => (r >> 8) as i32,
+                2 => {
+                    [1, 2, 5, 6, 7, 8, 12, 23, 26, 28, 44, 51, 54, 65, 130][(r >> 8) as usize % 15]
+                }
+                _ => -((r >> 8) as i32 % 600),
+            };
+            let (src_max, off) = if r & (1 << 40) != 0 {
+                (2, 0)
+            } else {
+                (11, ((r >> 32) % 24) as i16 - 12)
+            };
+            let i = crate::Insn::new(
+                (r >> 16) as u8,
+                ((r >> 24) % 11) as u8,
+                ((r >> 28) % src_max) as u8,
+                off,
+                imm,
+            );
+            let slots = if i.code == 0x18 {
+                vec![i, crate::Insn::new(0, 0, 0, 0, (r >> 44) as i32)]
+            } else {
+                vec![i]
+            };
+            if crate::decode::decode(&slots).is_ok() {
+                insns.extend(slots);
+            }
+        }
+        insns.push(crate::Insn::new(0x95, 0, 0, 0, 0));
+        let spec = ProgramSpec {
+            name: "fuzz".into(),
+            prog_type: crate::ProgramType::Xdp,
+            license: "GPL".into(),
+            insns: insns.into(),
+            relocations: Vec::new().into(),
+            maps: maps.to_vec().into(),
+        };
+        let packet: Vec<u8> = (0..(14 + next() % 80)).map(|_| next() as u8).collect();
+        let vm = Vm::new(&spec).unwrap().step_limit(2_000);
+        let mut vm = vm.map_fd(1, &maps[0]).map_fd(2, &maps[1]);
+        match vm.run_xdp(&packet) {
+            Ok(_) => ok += 1,
+            Err(_) => failed += 1,
+        }
+        let _ = vm.run_mem(&mut packet.clone());
+        let mut vm = Vm::new(&ProgramSpec {
+            prog_type: crate::ProgramType::SchedCls,
+            ..spec
+        })
+        .unwrap()
+        .step_limit(2_000)
+        .trace(true);
+        let _ = vm.run_skb(&SkbInput::new(packet));
+    }
+    // Both outcomes happen: the programs really run (and some really fail, with an error).
+    assert!(
+        ok > 100 && failed > 100,
+        "{ok} ran to exit, {failed} failed"
+    );
+}
