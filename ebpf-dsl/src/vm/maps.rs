@@ -448,8 +448,10 @@ impl Map {
     }
 
     pub(crate) fn push_record(&mut self, rec: Vec<u8>) -> bool {
-        let used: usize = self.records.iter().map(|r| r.len() + 8).sum();
-        if used + rec.len() + 8 > self.spec.max_entries as usize {
+        // Each record takes an 8-byte header and its length rounded up to 8 bytes.
+        let size = |n: usize| n.div_ceil(8) * 8 + 8;
+        let used: usize = self.records.iter().map(|r| size(r.len())).sum();
+        if used + size(rec.len()) > self.spec.max_entries as usize {
             return false;
         }
         self.records.push(rec);
@@ -609,8 +611,9 @@ mod tests {
             .unwrap();
         assert!(m.lookup(&0u32.to_le_bytes()).is_some());
         let mut rb = Map::new(&spec(MapType::Ringbuf, 0, 0, 32), 1);
+        assert!(rb.push_record(vec![1; 5])); // 8 + 8
+        assert!(!rb.push_record(vec![1; 9])); // 16 + 8 more than the 16 left
         assert!(rb.push_record(vec![1; 8]));
-        assert!(!rb.push_record(vec![1; 16]));
-        assert_eq!(rb.records().len(), 1);
+        assert_eq!(rb.records().len(), 2);
     }
 }
