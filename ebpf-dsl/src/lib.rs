@@ -94,6 +94,7 @@
 //! | 6 | [`asm`] | the assembler: `lexer` → `parser` (one file per construct) → `resolve` → `check`, with `diag`nostics; LLVM 19's grammar plus labels, helper names, named constants, map names and snippets |
 //! | 6 | [`disasm`] | `Display` for instructions, like `llvm-objdump-19`, and whole programs with labels |
 //! | 6 | [`verifier`] | a static verifier that rejects what the kernel's verifier would |
+//! | 8 | [`vm`] | an interpreter with the kernel's semantics, maps and helpers in memory, to unit-test programs without root
 //! | 7 | [`error`] | [`Error`], the one error type every stage's error converts into |
 //! | 8 | [`program`] | the builder pipeline: [`dsl::assemble`] and [`dsl::Program`] (build, build and verify) |
 //! | 9 | [`dsl`] | the builder API under one path (clj-ebpf's `dsl`): [`ir::build`] + [`program`] |
@@ -118,6 +119,7 @@ pub mod program;
 pub mod snippet;
 pub mod spec;
 pub mod verifier;
+pub mod vm;
 pub mod xdp;
 
 pub use isa::{consts, decode, helpers, insn};

@@ -13,7 +13,7 @@ use std::path::{Path, PathBuf};
 /// The top-level modules, bottom up.
 const LAYERS: &[&str] = &[
     "names", "isa", "btf", "spec", "mapdef", "ir", "xdp", "snippet", "asm", "disasm", "verifier", "error",
-    "program", "dsl",
+    "program", "vm", "dsl",
 ];
 
 /// Public paths kept at the crate root, and the layer they lead to.
@@ -40,6 +40,7 @@ const ALIASES: &[(&str, &str)] = &[
     ("Span", "ir"),
     ("Target", "ir"),
     ("Error", "error"),
+    ("assemble", "error"),
     ("Result", "error"),
 ];
 

@@ -1,0 +1,231 @@
+//! `cargo run --release -p vm-bench`: the same programs in `ebpf_dsl::vm`, in rbpf's
+//! interpreter (the `rbpf` crate) and in the kernel (`BPF_PROG_TEST_RUN`'s own ns per run, as
+//! root; `n/a` otherwise), side by side in one run. Prints a Markdown table.
+//!
+//! Programs: two conformance loops (`prime.s`, a 1000-iteration sum), an XDP parser
+//! (Ethernet / IPv4 / UDP with bounds checks and an IPv4 header checksum over ten 16-bit
+//! words), and the UDP-only AF_XDP seed program (a helper call). Each result is checked to be
+//! the same in all three before timing.
+
+use std::hint::black_box;
+use std::time::Instant;
+
+use ebpf_dsl::vm::{spec_from_text, Vm};
+use ebpf_dsl::{Insn, MapSpec, MapType, ProgramSpec};
+
+const SUM_LOOP: &str = "
+    r0 = 0
+    r1 = 1000
+l:
+    r0 += r1
+    r1 -= 1
+    if r1 != 0 goto l
+    exit
+";
+
+const PARSER: &str = "
+    r2 = *(u32 *)(r1 + 0)
+    r3 = *(u32 *)(r1 + 4)
+    r4 = r2
+    r4 += 42
+    if r4 > r3 goto pass
+    r4 = *(u16 *)(r2 + 12)
+    if r4 != 0x8 goto pass
+    r4 = *(u8 *)(r2 + 14)
+    if r4 != 0x45 goto pass
+    r4 = *(u8 *)(r2 + 23)
+    if r4 != 17 goto pass
+    r0 = 0
+    r5 = r2
+    r5 += 14
+    r6 = 10
+sum:
+    r4 = *(u16 *)(r5 + 0)
+    r0 += r4
+    r5 += 2
+    r6 -= 1
+    if r6 != 0 goto sum
+    r4 = r0
+    r4 >>= 16
+    r0 &= 0xffff
+    r0 += r4
+    if r0 == 0xffff goto drop
+pass:
+    r0 = 2
+    exit
+drop:
+    r0 = 1
+    exit
+";
+
+fn packet() -> Vec<u8> {
+    let mut p = vec![0u8; 64];
+    p[12..14].copy_from_slice(&[0x08, 0x00]);
+    let ip = [
+        0x45, 0, 0, 50, 0, 1, 0, 0, 64, 17, 0, 0, 10, 0, 0, 1, 10, 0, 0, 2,
+    ];
+    p[14..34].copy_from_slice(&ip);
+    let s: u32 = ip
+        .chunks(2)
+        .map(|w| u16::from_be_bytes([w[0], w[1]]) as u32)
+        .sum();
+    let s = (s & 0xffff) + (s >> 16);
+    let c = !((s & 0xffff) + (s >> 16)) as u16;
+    p[24..26].copy_from_slice(&c.to_be_bytes());
+    p
+}
+
+struct Case {
+    name: &'static str,
+    spec: ProgramSpec,
+    /// XDP (packet) or raw memory.
+    xdp: bool,
+    iters: u32,
+}
+
+fn case(name: &'static str, text: &str, maps: &[MapSpec], xdp: bool, iters: u32) -> Case {
+    // The kernel's object names are at most 15 characters.
+    let short: String = name
+        .chars()
+        .filter(char::is_ascii_alphanumeric)
+        .take(15)
+        .collect();
+    Case {
+        name,
+        spec: spec_from_text(&short, text, maps).unwrap_or_else(|e| panic!("{}", e.render(name))),
+        xdp,
+        iters,
+    }
+}
+
+/// ns per run: the best of 5 rounds of `iters / 5` runs (the machine may be shared).
+fn time(iters: u32, mut f: impl FnMut() -> u64) -> f64 {
+    for _ in 0..iters / 10 {
+        black_box(f());
+    }
+    let round = (iters / 5).max(1);
+    (0..5)
+        .map(|_| {
+            let t = Instant::now();
+            for _ in 0..round {
+                black_box(f());
+            }
+            t.elapsed().as_nanos() as f64 / round as f64
+        })
+        .fold(f64::INFINITY, f64::min)
+}
+
+/// rbpf's metadata buffer holds 64-bit `data`/`data_end` at offsets 0 and 8; our
+/// programs read `xdp_md`'s 32-bit fields at 0 and 4: load 64 bits from 0 and 8 instead.
+fn for_rbpf(insns: &[Insn], xdp: bool) -> Vec<u8> {
+    let mut out = Vec::new();
+    for i in insns {
+        let mut i = *i;
+        if xdp && i.code == 0x61 && i.src() == 1 && (i.off == 0 || i.off == 4) {
+            i.code = 0x79;
+            i.off *= 2;
+        }
+        out.extend_from_slice(&i.to_bytes());
+    }
+    out
+}
+
+fn redirect_map_stub(_: u64, _: u64, flags: u64, _: u64, _: u64) -> u64 {
+    flags & 3
+}
+
+fn main() {
+    let conformance = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../ebpf-dsl/tests/data/bpf_conformance/prime.s"
+    );
+    let prime = std::fs::read_to_string(conformance).expect("the conformance corpus");
+    let xsks = MapSpec {
+        name: "xsks".into(),
+        map_type: MapType::Xskmap,
+        key_size: 4,
+        value_size: 4,
+        max_entries: 64,
+        flags: 0,
+        btf: None,
+    };
+    let cases = [
+        case("prime (conformance)", &prime, &[], false, 200_000),
+        case("sum loop, 1000 iterations", SUM_LOOP, &[], false, 20_000),
+        case("XDP parser + IPv4 checksum", PARSER, &[], true, 500_000),
+        case(
+            "seed: UDP-only redirect",
+            ebpf_dsl::seeds::SEED_UDP_ONLY_ASM,
+            &[xsks],
+            true,
+            500_000,
+        ),
+    ];
+    let pkt = packet();
+    println!("| program | ebpf_dsl::vm ns/run | rbpf ns/run | rbpf / ours | kernel ns/run |");
+    println!("|---|---:|---:|---:|---:|");
+    for c in &cases {
+        let mut vm = Vm::new(&c.spec).expect("the VM takes the program");
+        let ours_r0 = if c.xdp {
+            vm.run_xdp(&pkt).unwrap().r0
+        } else {
+            vm.run_mem(&mut []).unwrap()
+        };
+        let ours = if c.xdp {
+            time(c.iters, || vm.run_xdp(&pkt).unwrap().r0)
+        } else {
+            time(c.iters, || vm.run_mem(&mut []).unwrap())
+        };
+        let bytes = for_rbpf(&c.spec.insns, c.xdp);
+        let (rbpf_r0, theirs) = if c.xdp {
+            let mut r = rbpf::EbpfVmMbuff::new(Some(&bytes)).expect("rbpf loads it");
+            r.register_helper(51, redirect_map_stub).unwrap();
+            // The metadata buffer: 64-bit `data` and `data_end` pointers into the packet, then
+            // `rx_queue_index` (0) at offset 16 as in `xdp_md`.
+            let mbuff = |p: &[u8]| {
+                let start = p.as_ptr() as u64;
+                let mut m = start.to_le_bytes().to_vec();
+                m.extend_from_slice(&(start + p.len() as u64).to_le_bytes());
+                m.extend_from_slice(&[0; 8]);
+                m
+            };
+            let r0 = r.execute_program(&pkt, &mbuff(&pkt)).expect("rbpf runs it");
+            let t = time(c.iters, || r.execute_program(&pkt, &mbuff(&pkt)).unwrap());
+            (r0, t)
+        } else {
+            let r = rbpf::EbpfVmRaw::new(Some(&bytes)).expect("rbpf loads it");
+            let r0 = r.execute_program(&mut []).expect("rbpf runs it");
+            (r0, time(c.iters, || r.execute_program(&mut []).unwrap()))
+        };
+        assert_eq!(ours_r0, rbpf_r0, "{}: the VM and rbpf disagree", c.name);
+        let kernel = kernel_ns(c, &pkt, ours_r0);
+        println!(
+            "| {} | {:.0} | {:.0} | {:.2}x | {} |",
+            c.name,
+            ours,
+            theirs,
+            theirs / ours,
+            kernel
+        );
+    }
+}
+
+/// The kernel's own average ns per run (`BPF_PROG_TEST_RUN` with repeat), or why not.
+fn kernel_ns(c: &Case, pkt: &[u8], want: u64) -> String {
+    if xsk_testkit::privileged_test_skip_reason().is_some() {
+        return "n/a (not root)".into();
+    }
+    let loaded = match xsk_runtime::Loader::new().program(c.spec.clone()).load() {
+        Ok(l) => l,
+        Err(e) => return format!("refused: {}", e.to_string().lines().next().unwrap_or("")),
+    };
+    let prog = loaded.program(&c.spec.name).expect("the program");
+    let run = prog.test_run(pkt, c.iters).expect("BPF_PROG_TEST_RUN");
+    assert_eq!(
+        run.retval as u64,
+        want & 0xffff_ffff,
+        "{}: the kernel disagrees",
+        c.name
+    );
+    run.duration_ns.to_string()
+}

@@ -1,0 +1,585 @@
+//! The interpreter: runs decoded instructions over [`Memory`], with bpf-to-bpf call frames
+//! (each with its own 512-byte stack, `r6`-`r9` saved), tail calls and an instruction budget.
+
+use crate::decode::{Decoded, Operand, Width};
+use crate::insn::{AtomicOp, PseudoLd, Reg};
+
+use super::alu;
+use super::env::Env;
+use super::error::{VmError, VmErrorKind};
+use super::fast::{Kind, Op, IMM};
+use super::helpers;
+use super::memory::{CtxKind, Memory, MAX_FRAMES};
+use super::skb;
+use super::trace::TraceEntry;
+
+/// A program ready to run: its decoded slots and, per `ld_imm64` of a map, the map's index.
+#[derive(Clone, Debug)]
+pub(crate) struct Loaded {
+    pub name: String,
+    /// `None` for the second slot of `ld_imm64`.
+    pub slots: Vec<Option<Decoded>>,
+    /// The map index of each `ld_imm64` that names a map, by slot.
+    pub map_refs: std::collections::HashMap<usize, usize>,
+    /// The slots pre-compiled for the fast path.
+    pub ops: Vec<Op>,
+}
+
+struct Frame {
+    prog: usize,
+    ret_pc: usize,
+    saved: [u64; 4],
+}
+
+/// The state of one run.
+pub(crate) struct Machine<'a> {
+    pub mem: Memory,
+    pub progs: &'a [Loaded],
+    pub env: &'a mut Env,
+    pub trace: Option<Vec<TraceEntry>>,
+    pub step_limit: u64,
+    /// A successful `bpf_tail_call` sets this; the interpreter switches programs.
+    pub tail_target: Option<usize>,
+    pub tail_calls: u32,
+    /// Maps by the fd a raw `ld_imm64` (without relocation) names.
+    pub fd_maps: &'a std::collections::HashMap<i32, usize>,
+}
+
+/// The control-flow effect of one instruction.
+enum Flow {
+    Next,
+    Jump(i64),
+    Exit,
+    /// Leave the whole program with this `r0` (a failed `ld_abs`).
+    ExitProgram(u64),
+}
+
+impl Machine<'_> {
+    /// Runs program `prog` with `r1 = arg1`, `r2 = arg2`; returns `r0`.
+    pub fn run(&mut self, mut prog: usize, arg1: u64, arg2: u64) -> Result<u64, VmError> {
+        let progs: &[Loaded] = self.progs;
+        let tracing = self.trace.is_some();
+        let limit = self.step_limit;
+        // r0-r10, then the immediate of the current fast-path slot (see `fast`).
+        let mut regs = [0u64; 16];
+        regs[1] = arg1;
+        regs[2] = arg2;
+        regs[10] = Memory::frame_pointer(0);
+        let mut frames: Vec<Frame> = Vec::new();
+        let mut slots: &[Option<Decoded>] = &progs[prog].slots;
+        let mut ops: &[Op] = &progs[prog].ops;
+        let mut pc = 0usize;
+        let mut steps = 0u64;
+        let mut may_goto_budget: u64 = 8 * 1024 * 1024;
+        let fail = |prog: usize, pc: usize, kind| VmError {
+            pc,
+            program: progs[prog].name.clone(),
+            kind,
+        };
+        let r = |x: Reg| x.num() as usize;
+        loop {
+            if !tracing {
+                // The fast path: one dispatch per common instruction.
+                if let Some(&op) = ops.get(pc) {
+                    if op.kind != Kind::Slow {
+                        steps += 1;
+                        if steps > limit {
+                            return Err(fail(prog, pc, VmErrorKind::StepLimit { limit }));
+                        }
+                        let (d, s) = (op.dst as usize & 15, op.src as usize & 15);
+                        regs[IMM as usize] = op.imm;
+                        match op.kind {
+                            Kind::Alu64(aop) => {
+                                regs[d] = alu::alu64(aop, regs[d], regs[s]);
+                                pc += 1;
+                            }
+                            Kind::Alu32(aop) => {
+                                regs[d] = alu::alu32(aop, regs[d], regs[s]);
+                                pc += 1;
+                            }
+                            Kind::Jmp64(c) => {
+                                pc = if alu::cond(c, true, regs[d], regs[s]) {
+                                    op.target as usize
+                                } else {
+                                    pc + 1
+                                };
+                            }
+                            Kind::Jmp32(c) => {
+                                pc = if alu::cond(c, false, regs[d], regs[s]) {
+                                    op.target as usize
+                                } else {
+                                    pc + 1
+                                };
+                            }
+                            Kind::Goto => pc = op.target as usize,
+                            Kind::Load(n) => {
+                                let addr = regs[s].wrapping_add(op.off as u64);
+                                regs[d] = self
+                                    .mem
+                                    .load(addr, n as usize)
+                                    .map_err(|k| fail(prog, pc, k))?;
+                                pc += 1;
+                            }
+                            Kind::Store(n) => {
+                                let addr = regs[d].wrapping_add(op.off as u64);
+                                self.mem
+                                    .store(addr, n as usize, regs[s])
+                                    .map_err(|k| fail(prog, pc, k))?;
+                                pc += 1;
+                            }
+                            Kind::LdImm64 => {
+                                regs[d] = op.imm;
+                                pc += 2;
+                            }
+                            Kind::Slow => {}
+                        }
+                        continue;
+                    }
+                }
+            }
+            let insn = match slots.get(pc) {
+                Some(Some(i)) => *i,
+                Some(None) => {
+                    return Err(fail(prog, pc, VmErrorKind::JumpIntoLdImm64 { target: pc }))
+                }
+                None => {
+                    return Err(fail(
+                        prog,
+                        pc,
+                        VmErrorKind::PcOutOfRange { target: pc as i64 },
+                    ))
+                }
+            };
+            steps += 1;
+            if steps > limit {
+                return Err(fail(prog, pc, VmErrorKind::StepLimit { limit }));
+            }
+            let before = if tracing { Some(regs) } else { None };
+            // The common instructions are handled inline; the rest in `step`.
+            let flow = match insn {
+                Decoded::Alu {
+                    width,
+                    op,
+                    dst,
+                    src,
+                } => {
+                    let s = Self::operand(&regs, src, width);
+                    let d = regs[r(dst)];
+                    regs[r(dst)] = match width {
+                        Width::W64 => alu::alu64(op, d, s),
+                        Width::W32 => alu::alu32(op, d, s),
+                    };
+                    Flow::Next
+                }
+                Decoded::Jump {
+                    width,
+                    cond,
+                    dst,
+                    src,
+                    off,
+                } => {
+                    let b = Self::operand(&regs, src, width);
+                    if alu::cond(cond, width == Width::W64, regs[r(dst)], b) {
+                        Flow::Jump(off as i64)
+                    } else {
+                        Flow::Next
+                    }
+                }
+                Decoded::Goto { off } => Flow::Jump(off as i64),
+                Decoded::Load {
+                    size,
+                    dst,
+                    src,
+                    off,
+                } => {
+                    let addr = regs[r(src)].wrapping_add(off as i64 as u64);
+                    regs[r(dst)] = self
+                        .mem
+                        .load(addr, size.bytes() as usize)
+                        .map_err(|k| fail(prog, pc, k))?;
+                    Flow::Next
+                }
+                Decoded::StoreReg {
+                    size,
+                    dst,
+                    off,
+                    src,
+                } => {
+                    let addr = regs[r(dst)].wrapping_add(off as i64 as u64);
+                    self.mem
+                        .store(addr, size.bytes() as usize, regs[r(src)])
+                        .map_err(|k| fail(prog, pc, k))?;
+                    Flow::Next
+                }
+                Decoded::CallLocal { imm } => {
+                    if frames.len() + 1 >= MAX_FRAMES {
+                        return Err(fail(prog, pc, VmErrorKind::CallDepth));
+                    }
+                    frames.push(Frame {
+                        prog,
+                        ret_pc: pc + 1,
+                        saved: [regs[6], regs[7], regs[8], regs[9]],
+                    });
+                    let depth = frames.len();
+                    self.mem.stack[depth] = [0; super::memory::STACK_SIZE];
+                    regs[10] = Memory::frame_pointer(depth);
+                    Flow::Jump(imm as i64)
+                }
+                Decoded::Exit => match frames.pop() {
+                    Some(f) => {
+                        [regs[6], regs[7], regs[8], regs[9]] = f.saved;
+                        regs[10] = Memory::frame_pointer(frames.len());
+                        let from = pc;
+                        prog = f.prog;
+                        slots = &progs[prog].slots;
+                        ops = &progs[prog].ops;
+                        pc = f.ret_pc;
+                        if tracing {
+                            self.record(before, &regs, from, &insn);
+                        }
+                        continue;
+                    }
+                    None => Flow::Exit,
+                },
+                Decoded::MayGoto { off } => {
+                    if may_goto_budget == 0 {
+                        Flow::Jump(off as i64)
+                    } else {
+                        may_goto_budget -= 1;
+                        Flow::Next
+                    }
+                }
+                other => {
+                    let flow = self
+                        .step(&mut regs, prog, pc, other)
+                        .map_err(|k| fail(prog, pc, k))?;
+                    if let Some(t) = self.tail_target.take() {
+                        // The tail-called program replaces the current one in this frame.
+                        let from = pc;
+                        prog = t;
+                        slots = &progs[prog].slots;
+                        ops = &progs[prog].ops;
+                        pc = 0;
+                        regs[10] = Memory::frame_pointer(frames.len());
+                        if tracing {
+                            self.record(before, &regs, from, &insn);
+                        }
+                        continue;
+                    }
+                    flow
+                }
+            };
+            let from = pc;
+            match flow {
+                Flow::Next => pc += insn.slots(),
+                Flow::Jump(off) => {
+                    let target = pc as i64 + 1 + off;
+                    if target < 0 || target as usize >= slots.len() {
+                        return Err(fail(prog, pc, VmErrorKind::PcOutOfRange { target }));
+                    }
+                    pc = target as usize;
+                }
+                Flow::Exit => {
+                    if tracing {
+                        self.record(before, &regs, from, &insn);
+                    }
+                    return Ok(regs[0]);
+                }
+                Flow::ExitProgram(r0) => {
+                    regs[0] = r0;
+                    if tracing {
+                        self.record(before, &regs, from, &insn);
+                    }
+                    return Ok(r0);
+                }
+            }
+            if tracing {
+                self.record(before, &regs, from, &insn);
+            }
+        }
+    }
+
+    fn record(&mut self, before: Option<[u64; 16]>, regs: &[u64; 16], pc: usize, insn: &Decoded) {
+        if let (Some(t), Some(b)) = (self.trace.as_mut(), before) {
+            let changed = (0..11)
+                .filter(|&r| b[r] != regs[r])
+                .map(|r| (r as u8, regs[r]))
+                .collect();
+            t.push(TraceEntry {
+                pc,
+                insn: insn.to_string(),
+                changed,
+            });
+        }
+    }
+
+    fn operand(regs: &[u64; 16], src: Operand, width: Width) -> u64 {
+        match (src, width) {
+            (Operand::Reg(r), _) => regs[r.num() as usize],
+            (Operand::Imm(i), Width::W64) => i as i64 as u64,
+            (Operand::Imm(i), Width::W32) => i as u32 as u64,
+        }
+    }
+
+    fn step(
+        &mut self,
+        regs: &mut [u64; 16],
+        prog: usize,
+        pc: usize,
+        insn: Decoded,
+    ) -> Result<Flow, VmErrorKind> {
+        let r = |x: Reg| x.num() as usize;
+        match insn {
+            Decoded::Alu {
+                width,
+                op,
+                dst,
+                src,
+            } => {
+                let s = Self::operand(regs, src, width);
+                let d = regs[r(dst)];
+                regs[r(dst)] = match width {
+                    Width::W64 => alu::alu64(op, d, s),
+                    Width::W32 => alu::alu32(op, d, s),
+                };
+            }
+            Decoded::MovSx {
+                width,
+                bits,
+                dst,
+                src,
+            } => {
+                let v = alu::sext(regs[r(src)], bits);
+                regs[r(dst)] = match width {
+                    Width::W64 => v,
+                    Width::W32 => v as u32 as u64,
+                };
+            }
+            Decoded::Neg { width, dst } => {
+                let d = regs[r(dst)];
+                regs[r(dst)] = match width {
+                    Width::W64 => d.wrapping_neg(),
+                    Width::W32 => (d as u32).wrapping_neg() as u64,
+                };
+            }
+            Decoded::Endian { kind, bits, dst } => {
+                regs[r(dst)] = alu::endian(kind, bits, regs[r(dst)]);
+            }
+            Decoded::Load {
+                size,
+                dst,
+                src,
+                off,
+            } => {
+                let addr = regs[r(src)].wrapping_add(off as i64 as u64);
+                regs[r(dst)] = self.mem.load(addr, size.bytes() as usize)?;
+            }
+            Decoded::LoadSx {
+                size,
+                dst,
+                src,
+                off,
+            } => {
+                let addr = regs[r(src)].wrapping_add(off as i64 as u64);
+                let n = size.bytes() as usize;
+                regs[r(dst)] = alu::sext(self.mem.load(addr, n)?, n as u8 * 8);
+            }
+            Decoded::Store {
+                size,
+                dst,
+                off,
+                imm,
+            } => {
+                let addr = regs[r(dst)].wrapping_add(off as i64 as u64);
+                self.mem
+                    .store(addr, size.bytes() as usize, imm as i64 as u64)?;
+            }
+            Decoded::StoreReg {
+                size,
+                dst,
+                off,
+                src,
+            } => {
+                let addr = regs[r(dst)].wrapping_add(off as i64 as u64);
+                self.mem.store(addr, size.bytes() as usize, regs[r(src)])?;
+            }
+            Decoded::Atomic {
+                width,
+                op,
+                fetch,
+                dst,
+                off,
+                src,
+            } => {
+                let addr = regs[r(dst)].wrapping_add(off as i64 as u64);
+                let n = if width == Width::W64 { 8 } else { 4 };
+                let trunc = |v: u64| if n == 4 { v as u32 as u64 } else { v };
+                let old = self.mem.load(addr, n)?;
+                let s = trunc(regs[r(src)]);
+                let new = match op {
+                    AtomicOp::Add => old.wrapping_add(s),
+                    AtomicOp::Or => old | s,
+                    AtomicOp::And => old & s,
+                    AtomicOp::Xor => old ^ s,
+                    AtomicOp::Xchg => s,
+                    AtomicOp::Cmpxchg => {
+                        if trunc(regs[0]) == old {
+                            s
+                        } else {
+                            old
+                        }
+                    }
+                };
+                self.mem.store(addr, n, new)?;
+                if op == AtomicOp::Cmpxchg {
+                    regs[0] = old;
+                } else if fetch {
+                    regs[r(src)] = old;
+                }
+            }
+            Decoded::LdImm64 { dst, value } => regs[r(dst)] = value as u64,
+            Decoded::LdPseudo {
+                dst,
+                kind,
+                imm,
+                next_imm,
+            } => {
+                let known = self.progs[prog]
+                    .map_refs
+                    .get(&pc)
+                    .or_else(|| self.fd_maps.get(&imm));
+                let Some(&map) = known else {
+                    return Err(match kind {
+                        PseudoLd::MapFd
+                        | PseudoLd::MapValue
+                        | PseudoLd::MapIdx
+                        | PseudoLd::MapIdxValue => VmErrorKind::UnknownMap { imm },
+                        other => VmErrorKind::Unsupported {
+                            what: format!("ld_imm64 of {other:?}"),
+                        },
+                    });
+                };
+                regs[r(dst)] = match kind {
+                    PseudoLd::MapValue | PseudoLd::MapIdxValue => {
+                        let slot =
+                            self.mem.maps[map]
+                                .find(&0u32.to_le_bytes())
+                                .ok_or_else(|| VmErrorKind::Unsupported {
+                                    what: "a map-value pointer into a map that is not an array"
+                                        .into(),
+                                })?;
+                        self.mem.value_addr(map, slot, next_imm as u32 as usize)
+                    }
+                    _ => Memory::map_addr(map),
+                };
+            }
+            Decoded::LdAbs { size, imm } | Decoded::LdInd { size, imm, .. } => {
+                let base = match insn {
+                    Decoded::LdInd { src, .. } => regs[r(src)],
+                    _ => 0,
+                };
+                let CtxKind::Skb(f) = &self.mem.ctx else {
+                    return Err(VmErrorKind::Unsupported {
+                        what: "legacy packet loads (ld_abs/ld_ind) need a socket buffer".into(),
+                    });
+                };
+                // The offset is the 32-bit sum; out of the packet, the program returns 0.
+                let off = base.wrapping_add(imm as i64 as u64) as i32 as i64;
+                match skb::ld_abs(f, &self.mem.packet, off, size.bytes() as usize) {
+                    Some(v) => regs[0] = v,
+                    None => return Ok(Flow::ExitProgram(0)),
+                }
+            }
+            Decoded::AddrSpaceCast { .. } => {
+                return Err(VmErrorKind::Unsupported {
+                    what: "addr_space_cast (BPF arenas)".into(),
+                })
+            }
+            Decoded::Jump {
+                width,
+                cond,
+                dst,
+                src,
+                off,
+            } => {
+                let b = Self::operand(regs, src, width);
+                if alu::cond(cond, width == Width::W64, regs[r(dst)], b) {
+                    return Ok(Flow::Jump(off as i64));
+                }
+            }
+            Decoded::Goto { off } => return Ok(Flow::Jump(off as i64)),
+            Decoded::GotoLong { imm } => return Ok(Flow::Jump(imm as i64)),
+            Decoded::Call { id } => helpers::call(self, regs, id as i64)?,
+            Decoded::CallX { reg } => {
+                let id = regs[r(reg)] as i64;
+                helpers::call(self, regs, id)?
+            }
+            Decoded::CallKfunc { btf_id, .. } => {
+                return Err(VmErrorKind::Unsupported {
+                    what: format!("kfunc call (BTF id {btf_id})"),
+                })
+            }
+            // `run` handles these itself before calling `step`.
+            Decoded::CallLocal { .. } | Decoded::Exit | Decoded::MayGoto { .. } => {}
+        }
+        Ok(Flow::Next)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::insn::Insn;
+    use crate::vm::{Vm, VmErrorKind};
+    use crate::{ProgramSpec, ProgramType};
+
+    fn raw(insns: Vec<Insn>) -> ProgramSpec {
+        ProgramSpec {
+            name: "raw".into(),
+            prog_type: ProgramType::Xdp,
+            license: "GPL".into(),
+            insns: insns.into(),
+            relocations: Vec::new().into(),
+            maps: Vec::new().into(),
+            lines: Default::default(),
+        }
+    }
+
+    fn run(text: &str) -> Result<u64, crate::vm::VmError> {
+        let a = crate::asm::assemble_unchecked(text).expect("assembles");
+        Vm::new(&raw(a.insns))?.run_mem(&mut [])
+    }
+
+    #[test]
+    fn recursion_hits_the_frame_limit() {
+        let e = run("f:\ncall f\nexit").unwrap_err();
+        assert_eq!(e.kind, VmErrorKind::CallDepth);
+    }
+
+    #[test]
+    fn falling_off_the_end_and_jumping_into_ld_imm64_are_errors() {
+        let e = run("r0 = 1").unwrap_err();
+        assert_eq!(e.kind, VmErrorKind::PcOutOfRange { target: 1 });
+        // goto +1 lands on the second slot of the ld_imm64 at slot 1.
+        let mut insns = vec![Insn::new(0x05, 0, 0, 1, 0)];
+        insns.push(Insn::new(0x18, 0, 0, 0, 1));
+        insns.push(Insn::new(0, 0, 0, 0, 0));
+        insns.push(Insn::new(0x95, 0, 0, 0, 0));
+        let e = Vm::new(&raw(insns)).unwrap().run_mem(&mut []).unwrap_err();
+        assert_eq!(e.kind, VmErrorKind::JumpIntoLdImm64 { target: 2 });
+        assert_eq!(e.pc, 2);
+    }
+
+    #[test]
+    fn may_goto_falls_through_then_jumps() {
+        // A may_goto loop counts its iterations until the budget is spent.
+        let r = run("r0 = 0\nl:\nmay_goto out\nr0 += 1\ngoto l\nout:\nexit").unwrap();
+        assert_eq!(r, 8 * 1024 * 1024);
+    }
+
+    #[test]
+    fn kfunc_calls_are_unsupported_not_a_panic() {
+        let insns = vec![Insn::new(0x85, 0, 2, 0, 1234), Insn::new(0x95, 0, 0, 0, 0)];
+        let e = Vm::new(&raw(insns)).unwrap().run_mem(&mut []).unwrap_err();
+        assert!(matches!(e.kind, VmErrorKind::Unsupported { .. }), "{e}");
+    }
+}

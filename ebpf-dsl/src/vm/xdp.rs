@@ -1,0 +1,182 @@
+//! The XDP side: the packet buffer as `BPF_PROG_TEST_RUN` builds it (256 bytes of headroom,
+//! a 4096-byte frame whose last 320 bytes are the shared info), the `bpf_xdp_adjust_*`
+//! helpers with the kernel's limits, and what a run returns.
+
+use super::env::Redirect;
+use super::maps::EINVAL;
+use super::memory::Packet;
+use crate::xdp::XdpAction;
+
+/// `XDP_PACKET_HEADROOM`.
+pub const XDP_HEADROOM: usize = 256;
+/// The frame size `BPF_PROG_TEST_RUN` gives a linear packet (a page).
+pub const FRAME_SIZE: usize = 4096;
+/// `SKB_DATA_ALIGN(sizeof(struct skb_shared_info))` on x86-64: the end of the frame the
+/// packet may not grow into.
+pub const SHARED_INFO_SIZE: usize = 320;
+/// `sizeof(struct xdp_frame)`: the start of the headroom the packet may not grow into.
+pub const XDP_FRAME_SIZE: usize = 40;
+const ETH_HLEN: usize = 14;
+const EACCES: i64 = 13;
+
+/// The input of an XDP run: the packet and the `xdp_md` fields that are not pointers.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct XdpInput {
+    /// The packet bytes (from the Ethernet header).
+    pub packet: Vec<u8>,
+    /// `ctx->ingress_ifindex` (the test run's default is 1, the loopback device).
+    pub ingress_ifindex: u32,
+    /// `ctx->rx_queue_index`.
+    pub rx_queue_index: u32,
+}
+
+impl XdpInput {
+    /// A packet received on ifindex 1, queue 0 (what `BPF_PROG_TEST_RUN` gives without a ctx).
+    pub fn new(packet: impl Into<Vec<u8>>) -> XdpInput {
+        XdpInput {
+            packet: packet.into(),
+            ingress_ifindex: 1,
+            rx_queue_index: 0,
+        }
+    }
+
+    /// The same input on receive queue `queue`.
+    pub fn queue(mut self, queue: u32) -> XdpInput {
+        self.rx_queue_index = queue;
+        self
+    }
+
+    /// The same input received on interface `ifindex`.
+    pub fn ifindex(mut self, ifindex: u32) -> XdpInput {
+        self.ingress_ifindex = ifindex;
+        self
+    }
+}
+
+/// What an XDP run gave.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct XdpOutcome {
+    /// The program's return value (`r0` at exit).
+    pub r0: u64,
+    /// The action, if `r0` is one of the five (`None` for other values, which the kernel
+    /// treats as `XDP_ABORTED`).
+    pub action: Option<XdpAction>,
+    /// The packet after the run (`data` .. `data_end`: adjusted and rewritten).
+    pub packet: Vec<u8>,
+    /// The metadata in front of the packet (`data_meta` .. `data`).
+    pub meta: Vec<u8>,
+    /// Where the packet was redirected (with `XDP_REDIRECT`).
+    pub redirect: Option<Redirect>,
+}
+
+/// Builds the test run's buffer around `bytes` in `p` (reusing its allocation): zeroed
+/// headroom, the packet; the tailroom up to `hard_end` is added (zeroed) when the tail grows.
+pub(crate) fn fill_packet(p: &mut Packet, bytes: &[u8]) {
+    let end = XDP_HEADROOM + bytes.len();
+    p.buf.clear();
+    p.buf.resize(XDP_HEADROOM, 0);
+    p.buf.extend_from_slice(bytes);
+    p.meta = XDP_HEADROOM;
+    p.data = XDP_HEADROOM;
+    p.end = end;
+    p.hard_end = (FRAME_SIZE - SHARED_INFO_SIZE).max(end);
+}
+
+#[cfg(test)]
+pub(crate) fn packet_buffer(bytes: &[u8]) -> Packet {
+    let mut p = Packet::default();
+    fill_packet(&mut p, bytes);
+    p
+}
+
+/// `bpf_xdp_adjust_head(ctx, delta)`.
+pub(crate) fn adjust_head(p: &mut Packet, delta: i64) -> i64 {
+    let metalen = p.data - p.meta;
+    let data = p.data as i64 + delta;
+    if data < (XDP_FRAME_SIZE + metalen) as i64 || data > p.end as i64 - ETH_HLEN as i64 {
+        return -EINVAL;
+    }
+    let data = data as usize;
+    let meta = p.meta as i64 + delta;
+    if metalen > 0 {
+        p.buf.copy_within(p.meta..p.data, meta as usize);
+    }
+    p.meta = meta as usize;
+    p.data = data;
+    0
+}
+
+/// `bpf_xdp_adjust_meta(ctx, delta)`.
+pub(crate) fn adjust_meta(p: &mut Packet, delta: i64) -> i64 {
+    let meta = p.meta as i64 + delta;
+    if meta < XDP_FRAME_SIZE as i64 || meta > p.data as i64 {
+        return -EINVAL;
+    }
+    let metalen = p.data - meta as usize;
+    // `xdp_metalen_invalid`: a multiple of 4 that fits `skb_shared_info.meta_len` (a u8).
+    if !metalen.is_multiple_of(4) || metalen > u8::MAX as usize {
+        return -EACCES;
+    }
+    p.meta = meta as usize;
+    0
+}
+
+/// `bpf_xdp_adjust_tail(ctx, delta)`.
+pub(crate) fn adjust_tail(p: &mut Packet, delta: i64) -> i64 {
+    let end = p.end as i64 + delta;
+    if end > p.hard_end as i64 || end < (p.data + ETH_HLEN) as i64 {
+        return -EINVAL;
+    }
+    let end = end as usize;
+    if end > p.buf.len() {
+        p.buf.resize(end, 0);
+    }
+    if end > p.end {
+        p.buf[p.end..end].fill(0);
+    }
+    p.end = end;
+    0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn head_adjusts_within_the_kernel_limits() {
+        let mut p = packet_buffer(&[7; 60]);
+        assert_eq!(adjust_head(&mut p, -(256 - 40)), 0);
+        assert_eq!(p.data, 40);
+        assert_eq!(adjust_head(&mut p, -1), -EINVAL);
+        assert_eq!(adjust_head(&mut p, 256 - 40 + 60 - 14), 0);
+        assert_eq!(p.end - p.data, 14);
+        assert_eq!(adjust_head(&mut p, 1), -EINVAL);
+    }
+
+    #[test]
+    fn meta_moves_with_head() {
+        let mut p = packet_buffer(&[1; 20]);
+        assert_eq!(adjust_meta(&mut p, -3), -EACCES);
+        assert_eq!(adjust_meta(&mut p, -256), -EINVAL);
+        assert_eq!(adjust_meta(&mut p, -216), 0);
+        assert_eq!(adjust_meta(&mut p, 216), 0);
+        assert_eq!(adjust_meta(&mut p, 1), -EINVAL);
+        assert_eq!(adjust_meta(&mut p, -4), 0);
+        p.buf[p.meta..p.data].copy_from_slice(&[9, 8, 7, 6]);
+        assert_eq!(adjust_head(&mut p, 2), 0);
+        assert_eq!(&p.buf[p.meta..p.data], &[9, 8, 7, 6]);
+    }
+
+    #[test]
+    fn tail_grows_zeroed_up_to_the_shared_info() {
+        let mut p = packet_buffer(&[1; 20]);
+        p.buf.push(0xff);
+        assert_eq!(adjust_tail(&mut p, 4), 0);
+        assert_eq!(&p.buf[p.end - 4..p.end], &[0; 4]);
+        assert_eq!(adjust_tail(&mut p, -11), -EINVAL);
+        assert_eq!(adjust_tail(&mut p, -10), 0);
+        let room = (FRAME_SIZE - SHARED_INFO_SIZE - p.end) as i64;
+        assert_eq!(adjust_tail(&mut p, room + 1), -EINVAL);
+        assert_eq!(adjust_tail(&mut p, room), 0);
+    }
+}
