@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 
 /// The top-level modules, bottom up.
 const LAYERS: &[&str] = &[
-    "names", "isa", "spec", "ir", "xdp", "snippet", "asm", "disasm", "verifier", "error",
+    "names", "isa", "spec", "ir", "xdp", "snippet", "asm", "disasm", "elf", "verifier", "error",
     "program", "dsl",
 ];
 
