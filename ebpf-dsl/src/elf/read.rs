@@ -188,7 +188,91 @@ fn legacy_maps(elf: &Elf<'_>, s: &Section<'_>) -> Result<Vec<MapSpec>, ElfError>
     Ok(out)
 }
 
+/// The slot at byte `off` of `data` (the caller checked the range).
+fn insn_at(data: &[u8], off: u64) -> Insn {
+    let mut b = [0u8; 8];
+    b.copy_from_slice(&data[off as usize..off as usize + 8]);
+    Insn::from_bytes(b)
+}
+
 impl Ctx<'_, '_> {
+    /// The map (or global-data map) and kind of the `R_BPF_64_64` relocation `r` on the
+    /// `ld_imm64` at byte `off` of `section`.
+    fn map_reloc(
+        &self,
+        section: &Section<'_>,
+        off: u64,
+        r: &Rel,
+        insn: Insn,
+        has_second: bool,
+    ) -> Result<(String, RelocKind), ElfError> {
+        if r.kind != R_BPF_64_64 {
+            return Err(err(
+                &section.name,
+                off,
+                format!(
+                    "unsupported relocation type {} (only R_BPF_64_64 and R_BPF_64_32)",
+                    r.kind
+                ),
+            ));
+        }
+        if !insn.is_ld_imm64() || !has_second {
+            return Err(err(
+                &section.name,
+                off,
+                "an R_BPF_64_64 relocation on an instruction that is not an ld_imm64",
+            ));
+        }
+        if insn.src() == 4 {
+            return Err(err(
+                &section.name,
+                off,
+                "an ld_imm64 of a function (a callback) is not supported",
+            ));
+        }
+        let y = &self.elf.symbols[r.sym as usize];
+        let target = self
+            .elf
+            .sections
+            .get(y.shndx as usize)
+            .filter(|_| y.shndx != 0)
+            .ok_or_else(|| {
+                err(
+                    &section.name,
+                    off,
+                    format!("`{}` is an extern symbol (not supported)", y.name),
+                )
+            })?;
+        let (symbol, kind) = if target.name == "maps"
+            || target.name.starts_with("maps/")
+            || target.name == ".maps"
+        {
+            (kernel_name(&y.name), RelocKind::MapFd)
+        } else if is_data_section(&target.name) {
+            let offset = y.value as i64 + i64::from(insn.imm);
+            let offset = u32::try_from(offset)
+                .map_err(|_| err(&section.name, off, "a negative global-data offset"))?;
+            (data_map_name(&target.name), RelocKind::MapValue { offset })
+        } else {
+            return Err(err(
+                &section.name,
+                off,
+                format!(
+                    "`{}` in section `{}` is neither a map nor global data",
+                    y.name, target.name
+                ),
+            ));
+        };
+        if !self.maps.iter().any(|m| m.name_str() == symbol) {
+            return Err(err(
+                &section.name,
+                off,
+                format!("the object declares no map `{symbol}`"),
+            ));
+        }
+        Ok((symbol, kind))
+    }
+
     /// The function of section `sec` that contains byte `off`: (start, end).
     fn function_at(&self, sec: usize, off: u64) -> Result<(u64, u64), ElfError> {
         let s = &self.elf.sections[sec];
@@ -208,6 +292,39 @@ impl Ctx<'_, '_> {
         }
     }
 
+    /// The target (section, byte offset) of the pseudo call at byte `off` of section `sec`.
+    fn call_target(&self, sec: usize, off: u64, insn: Insn) -> Result<(usize, u64), ElfError> {
+        let section = &self.elf.sections[sec];
+        let rels = self.rels.get(&sec).map(Vec::as_slice).unwrap_or(&[]);
+        let (tsec, t) = match rels.iter().find(|r| r.offset == off) {
+            Some(r) if r.kind == R_BPF_64_32 => {
+                let y = &self.elf.symbols[r.sym as usize];
+                (
+                    y.shndx as usize,
+                    y.value as i64 + (i64::from(insn.imm) + 1) * 8,
+                )
+            }
+            Some(r) => {
+                return Err(err(
+                    &section.name,
+                    off,
+                    format!("relocation type {} on a call", r.kind),
+                ))
+            }
+            None => (sec, off as i64 + 8 + i64::from(insn.imm) * 8),
+        };
+        if tsec == 0 || tsec >= self.elf.sections.len() {
+            return Err(err(
+                &section.name,
+                off,
+                "a call into an undefined function (extern calls are not supported)",
+            ));
+        }
+        let t = u64::try_from(t)
+            .map_err(|_| err(&section.name, off, "a call before the start of a section"))?;
+        Ok((tsec, t))
+    }
+
     fn program(
         &self,
         s: &Section<'_>,
@@ -217,141 +334,78 @@ impl Ctx<'_, '_> {
         prog_type: crate::spec::ProgramType,
         license: &str,
     ) -> Result<ProgramSpec, ElfError> {
-        let mut insns: Vec<Insn> = Vec::new();
-        let mut relocations = Vec::new();
-        let mut placed = vec![Placed {
+        // Phase 1: the functions reachable by calls, the entry first.
+        let mut funcs = vec![Placed {
             sec: s.index,
             start,
             end: start + size,
             base: 0,
         }];
-        // (slot of the call, target section, target byte offset)
-        let mut calls: Vec<(usize, usize, u64)> = Vec::new();
         let mut next = 0;
-        while next < placed.len() {
-            let (sec, pstart, pend) = (placed[next].sec, placed[next].start, placed[next].end);
+        while next < funcs.len() {
+            let (sec, fstart, fend) = (funcs[next].sec, funcs[next].start, funcs[next].end);
             next += 1;
             let section = &self.elf.sections[sec];
-            if pend > section.size || pstart % 8 != 0 || pend % 8 != 0 {
+            if fend > section.size || fstart % 8 != 0 || fend % 8 != 0 {
                 return Err(err(
                     &section.name,
-                    pstart,
+                    fstart,
                     "a function's range is not whole slots inside its section",
                 ));
             }
-            let base = insns.len();
-            for c in section.data[pstart as usize..pend as usize].chunks_exact(8) {
-                let mut b = [0u8; 8];
-                b.copy_from_slice(c);
-                insns.push(Insn::from_bytes(b));
-            }
-            let rels = self.rels.get(&sec).map(Vec::as_slice).unwrap_or(&[]);
-            let here = |slot: usize| pstart + 8 * (slot - base) as u64;
-            for slot in base..insns.len() {
-                let off = here(slot);
-                let rel = rels.iter().find(|r| r.offset == off);
-                let insn = insns[slot];
-                let is_call = insn.code == 0x85 && insn.src() == 1;
-                if is_call {
-                    let target = match rel {
-                        Some(r) if r.kind == R_BPF_64_32 => {
-                            let y = &self.elf.symbols[r.sym as usize];
-                            (
-                                y.shndx as usize,
-                                y.value as i64 + (i64::from(insn.imm) + 1) * 8,
-                            )
-                        }
-                        Some(r) => {
-                            return Err(err(
-                                &section.name,
-                                off,
-                                format!("relocation type {} on a call", r.kind),
-                            ))
-                        }
-                        None => (sec, off as i64 + 8 + i64::from(insn.imm) * 8),
-                    };
-                    let t_off = u64::try_from(target.1).map_err(|_| {
-                        err(&section.name, off, "a call before the start of its section")
-                    })?;
-                    if target.0 >= self.elf.sections.len() {
-                        return Err(err(
-                            &section.name,
-                            off,
-                            "a call into an undefined function (extern calls are not supported)",
-                        ));
-                    }
-                    calls.push((slot, target.0, t_off));
-                    let inside = placed
+            for off in (fstart..fend).step_by(8) {
+                let insn = insn_at(section.data, off);
+                if insn.code == 0x85 && insn.src() == 1 {
+                    let (tsec, t) = self.call_target(sec, off, insn)?;
+                    let known = funcs
                         .iter()
-                        .any(|p| p.sec == target.0 && p.start <= t_off && t_off < p.end);
-                    if !inside {
-                        let (fs, fe) = self.function_at(target.0, t_off)?;
-                        let planned: usize = placed
-                            .iter()
-                            .map(|p| ((p.end - p.start) / 8) as usize)
-                            .sum();
-                        placed.push(Placed {
-                            sec: target.0,
+                        .any(|p| p.sec == tsec && p.start <= t && t < p.end);
+                    if !known {
+                        let (fs, fe) = self.function_at(tsec, t)?;
+                        funcs.push(Placed {
+                            sec: tsec,
                             start: fs,
                             end: fe,
-                            base: planned,
+                            base: 0,
                         });
                     }
+                }
+            }
+        }
+        // Phase 2: the entry, then the subprograms in section and address order.
+        funcs[1..].sort_by_key(|p| (p.sec, p.start));
+        let mut slots = 0;
+        for f in &mut funcs {
+            f.base = slots;
+            slots += ((f.end - f.start) / 8) as usize;
+        }
+        let mut insns: Vec<Insn> = Vec::with_capacity(slots);
+        let mut relocations = Vec::new();
+        for f in &funcs {
+            let section = &self.elf.sections[f.sec];
+            let rels = self.rels.get(&f.sec).map(Vec::as_slice).unwrap_or(&[]);
+            for off in (f.start..f.end).step_by(8) {
+                insns.push(insn_at(section.data, off));
+            }
+            for slot in f.base..insns.len() {
+                let off = f.start + 8 * (slot - f.base) as u64;
+                let insn = insns[slot];
+                if insn.code == 0x85 && insn.src() == 1 {
+                    let (tsec, t) = self.call_target(f.sec, off, insn)?;
+                    let p = funcs
+                        .iter()
+                        .find(|p| p.sec == tsec && p.start <= t && t < p.end)
+                        .ok_or_else(|| err(&section.name, off, "a call target was not placed"))?;
+                    let target = p.base as i64 + ((t - p.start) / 8) as i64;
+                    insns[slot].imm = i32::try_from(target - (slot as i64 + 1))
+                        .map_err(|_| err(&section.name, off, "a call offset beyond 32 bits"))?;
                     continue;
                 }
-                let Some(r) = rel else { continue };
-                if r.kind != R_BPF_64_64 {
-                    return Err(err(
-                        &section.name,
-                        off,
-                        format!(
-                            "unsupported relocation type {} (only R_BPF_64_64 and R_BPF_64_32)",
-                            r.kind
-                        ),
-                    ));
-                }
-                if !insn.is_ld_imm64() || slot + 1 >= insns.len() {
-                    return Err(err(
-                        &section.name,
-                        off,
-                        "an R_BPF_64_64 relocation on an instruction that is not an ld_imm64",
-                    ));
-                }
-                let y = &self.elf.symbols[r.sym as usize];
-                let target = self.elf.sections.get(y.shndx as usize).ok_or_else(|| {
-                    err(
-                        &section.name,
-                        off,
-                        format!("`{}` is an extern symbol (not supported)", y.name),
-                    )
-                })?;
-                let (symbol, kind) = if target.name == "maps"
-                    || target.name.starts_with("maps/")
-                    || target.name == ".maps"
-                {
-                    (kernel_name(&y.name), RelocKind::MapFd)
-                } else if is_data_section(&target.name) {
-                    let offset = y.value as i64 + i64::from(insn.imm);
-                    let offset = u32::try_from(offset)
-                        .map_err(|_| err(&section.name, off, "a negative global-data offset"))?;
-                    (data_map_name(&target.name), RelocKind::MapValue { offset })
-                } else {
-                    return Err(err(
-                        &section.name,
-                        off,
-                        format!(
-                            "`{}` in section `{}` is neither a map nor global data",
-                            y.name, target.name
-                        ),
-                    ));
+                let Some(r) = rels.iter().find(|r| r.offset == off) else {
+                    continue;
                 };
-                if !self.maps.iter().any(|m| m.name_str() == symbol) {
-                    return Err(err(
-                        &section.name,
-                        off,
-                        format!("the object declares no map `{symbol}`"),
-                    ));
-                }
+                let (symbol, kind) =
+                    self.map_reloc(section, off, r, insn, slot + 1 < insns.len())?;
                 let (src, hi) = match kind {
                     RelocKind::MapFd => (1, 0),
                     RelocKind::MapValue { offset } => (2, offset as i32),
@@ -364,16 +418,6 @@ impl Ctx<'_, '_> {
                     kind,
                 });
             }
-        }
-        for (slot, tsec, t_off) in calls {
-            let p = placed
-                .iter()
-                .find(|p| p.sec == tsec && p.start <= t_off && t_off < p.end)
-                .ok_or_else(|| err(&s.name, 0, "a call target was not placed"))?;
-            let target = p.base as i64 + ((t_off - p.start) / 8) as i64;
-            let rel = target - (slot as i64 + 1);
-            insns[slot].imm =
-                i32::try_from(rel).map_err(|_| err(&s.name, 0, "a call offset beyond 32 bits"))?;
         }
         let mut used: Vec<MapSpec> = Vec::new();
         for r in &relocations {

@@ -8,9 +8,9 @@
 use std::collections::BTreeMap;
 
 use super::raw::{
-    EM_BPF, ET_REL, R_BPF_64_64, SHF_ALLOC, SHF_EXECINSTR, SHF_INFO_LINK, SHF_WRITE, SHT_NOBITS,
-    SHT_PROGBITS, SHT_REL, SHT_STRTAB, SHT_SYMTAB, STB_GLOBAL, STB_LOCAL, STT_FUNC, STT_OBJECT,
-    STT_SECTION,
+    EM_BPF, ET_REL, R_BPF_64_32, R_BPF_64_64, SHF_ALLOC, SHF_EXECINSTR, SHF_INFO_LINK, SHF_WRITE,
+    SHT_NOBITS, SHT_PROGBITS, SHT_REL, SHT_STRTAB, SHT_SYMTAB, STB_GLOBAL, STB_LOCAL, STT_FUNC,
+    STT_OBJECT, STT_SECTION,
 };
 use super::{is_data_section, ElfError, Object};
 use crate::isa::insn::Insn;
@@ -224,6 +224,31 @@ pub fn write(obj: &Object) -> Result<Vec<u8>, ElfError> {
             });
         }
     }
+    // Subprograms (everything from the first call target on) go to `.text`, as libbpf wants.
+    let has_calls = obj
+        .programs
+        .iter()
+        .any(|p| !call_targets(&p.spec.insns).is_empty());
+    let text_idx = secs.len();
+    let mut text = Vec::new();
+    let mut text_rels: Vec<(u64, SymRef, u32)> = Vec::new();
+    let text_sym = locals.len() + 1;
+    if has_calls {
+        secs.push(Sec::new(
+            ".text",
+            SHT_PROGBITS,
+            SHF_ALLOC | SHF_EXECINSTR,
+            Vec::new(),
+            8,
+        ));
+        locals.push(Sym {
+            name: String::new(),
+            info: (STB_LOCAL << 4) | STT_SECTION,
+            shndx: text_idx as u16,
+            value: 0,
+            size: 0,
+        });
+    }
     // Programs, grouped by section in first-seen order.
     let mut order: Vec<&str> = Vec::new();
     for p in &obj.programs {
@@ -231,8 +256,8 @@ pub fn write(obj: &Object) -> Result<Vec<u8>, ElfError> {
             order.push(&p.section);
         }
     }
-    // (section index, relocations as (offset, global-or-local symbol ref))
-    let mut pending_rels: Vec<(usize, Vec<(u64, SymRef)>)> = Vec::new();
+    // (section index, relocations as (offset, symbol, type))
+    let mut pending_rels: Vec<(usize, Vec<(u64, SymRef, u32)>)> = Vec::new();
     for name in order {
         let idx = secs.len();
         let mut bytes = Vec::new();
@@ -240,6 +265,23 @@ pub fn write(obj: &Object) -> Result<Vec<u8>, ElfError> {
         for p in obj.programs.iter().filter(|p| p.section == name) {
             let start = bytes.len() as u64;
             let mut insns: Vec<Insn> = p.spec.insns.to_vec();
+            let targets = call_targets(&insns);
+            if targets.first() == Some(&0) || targets.iter().any(|&t| t >= insns.len()) {
+                return Err(err(format!(
+                    "program `{}`: a call targets its first instruction or runs past its end",
+                    p.spec.name
+                )));
+            }
+            let entry_len = targets.first().copied().unwrap_or(insns.len());
+            let text_base = text.len() as u64;
+            // Where slot `i` ends up: (in the program's section?, byte offset there).
+            let place = |i: usize| -> (bool, u64) {
+                if i < entry_len {
+                    (true, start + 8 * i as u64)
+                } else {
+                    (false, text_base + 8 * (i - entry_len) as u64)
+                }
+            };
             for r in p.spec.relocations.iter() {
                 let bad = |why: &str| {
                     err(format!(
@@ -270,9 +312,22 @@ pub fn write(obj: &Object) -> Result<Vec<u8>, ElfError> {
                 };
                 insns[r.insn_index] = Insn::new(i.code, i.dst(), 0, i.off, imm);
                 insns[r.insn_index + 1].imm = 0;
-                rels.push((start + 8 * r.insn_index as u64, sym));
+                match place(r.insn_index) {
+                    (true, off) => rels.push((off, sym, R_BPF_64_64)),
+                    (false, off) => text_rels.push((off, sym, R_BPF_64_64)),
+                }
             }
-            for i in &insns {
+            // Calls from the entry into `.text`: relocated against `.text`; calls between
+            // subprograms keep their relative offsets.
+            for (i, insn) in insns.iter_mut().enumerate().take(entry_len) {
+                if is_call(insn) {
+                    let t = (i as i64 + 1 + i64::from(insn.imm)) as usize;
+                    let (_, toff) = place(t);
+                    insn.imm = (toff / 8) as i32 - 1;
+                    rels.push((start + 8 * i as u64, SymRef::Local(text_sym), R_BPF_64_32));
+                }
+            }
+            for i in &insns[..entry_len] {
                 bytes.extend_from_slice(&i.to_bytes());
             }
             globals.push(Sym {
@@ -282,6 +337,21 @@ pub fn write(obj: &Object) -> Result<Vec<u8>, ElfError> {
                 value: start,
                 size: bytes.len() as u64 - start,
             });
+            let mut bounds = targets.clone();
+            bounds.push(insns.len());
+            for w in bounds.windows(2) {
+                let from = text.len() as u64;
+                for i in &insns[w[0]..w[1]] {
+                    text.extend_from_slice(&i.to_bytes());
+                }
+                locals.push(Sym {
+                    name: format!("{}.sub{}", p.function, w[0]),
+                    info: (STB_LOCAL << 4) | STT_FUNC,
+                    shndx: text_idx as u16,
+                    value: from,
+                    size: text.len() as u64 - from,
+                });
+            }
         }
         secs.push(Sec::new(
             name,
@@ -292,6 +362,12 @@ pub fn write(obj: &Object) -> Result<Vec<u8>, ElfError> {
         ));
         if !rels.is_empty() {
             pending_rels.push((idx, rels));
+        }
+    }
+    if has_calls {
+        secs[text_idx].data = text;
+        if !text_rels.is_empty() {
+            pending_rels.push((text_idx, text_rels));
         }
     }
     let lic_idx = secs.len();
@@ -325,13 +401,13 @@ pub fn write(obj: &Object) -> Result<Vec<u8>, ElfError> {
     let symtab_idx = secs.len() + pending_rels.len();
     for (target, rels) in pending_rels {
         let mut data = Vec::new();
-        for (off, sym) in rels {
+        for (off, sym, kind) in rels {
             let index = match sym {
                 SymRef::Local(i) => i,
                 SymRef::Global(g) => first_global + g,
             } as u64;
             data.extend_from_slice(&off.to_le_bytes());
-            data.extend_from_slice(&((index << 32) | u64::from(R_BPF_64_64)).to_le_bytes());
+            data.extend_from_slice(&((index << 32) | u64::from(kind)).to_le_bytes());
         }
         let name = format!(".rel{}", secs[target].name);
         let mut s = Sec::new(&name, SHT_REL, SHF_INFO_LINK, data, 8);
@@ -422,4 +498,22 @@ pub fn write(obj: &Object) -> Result<Vec<u8>, ElfError> {
 enum SymRef {
     Local(usize),
     Global(usize),
+}
+
+/// Whether `i` is a bpf-to-bpf call (`BPF_PSEUDO_CALL`).
+fn is_call(i: &Insn) -> bool {
+    i.code == 0x85 && i.src() == 1
+}
+
+/// The slots bpf-to-bpf calls of `insns` land on, sorted, once each.
+fn call_targets(insns: &[Insn]) -> Vec<usize> {
+    let mut t: Vec<usize> = insns
+        .iter()
+        .enumerate()
+        .filter(|(_, i)| is_call(i))
+        .filter_map(|(n, i)| usize::try_from(n as i64 + 1 + i64::from(i.imm)).ok())
+        .collect();
+    t.sort_unstable();
+    t.dedup();
+    t
 }
