@@ -30,7 +30,8 @@ SEC("xdp") int prog_a(struct xdp_md *ctx) {
   return 2;
 }
 SEC("tc") int prog_b(struct __sk_buff *skb) {
-  void *p = bpf_map_lookup_elem(&tbl, &skb->len);
+  __u32 k = skb->len;
+  void *p = bpf_map_lookup_elem(&tbl, &k);
   return bump(p ? 1 : 2);
 }
 char _license[] SEC("license") = "GPL";
