@@ -41,7 +41,13 @@ pub fn disasm_object(
     shown: &str,
     section: Option<&str>,
 ) -> Result<ExitCode, CliError> {
-    let obj = read(bytes, shown)?;
+    let obj = match elf::read_object(bytes) {
+        Ok(o) => o,
+        Err(e) => {
+            errln!("ebpf-dsl: {shown}: not a valid eBPF ELF object: {e}");
+            return Ok(ExitCode::from(1));
+        }
+    };
     let progs: Vec<_> = obj.programs_in(section).collect();
     if progs.is_empty() {
         errln!(
