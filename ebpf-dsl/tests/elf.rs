@@ -364,7 +364,7 @@ fn builder_program_round_trip_without_clang() {
         .push(dsl::call_helper("bpf_redirect_map").unwrap())
         .push(dsl::exit());
     let spec = p.build().unwrap();
-    let mut obj = Object::from_programs(&[spec.clone()]).unwrap();
+    let mut obj = Object::from_programs(std::slice::from_ref(&spec)).unwrap();
     obj.data.push(ebpf_dsl::elf::GlobalData {
         map: ".data".into(),
         section: ".data".into(),

@@ -9,8 +9,8 @@
 //!   section (`struct bpf_map_def`) and BTF-defined maps in `.maps` as [`MapSpec`]s; global
 //!   data (`.data`, `.rodata`, `.bss`, `.rodata.str1.1`, ...) as one-entry array maps named
 //!   after their section with their initial contents in [`Object::data`]; `R_BPF_64_64`
-//!   relocations to maps as [`RelocKind::MapFd`] and to global data as
-//!   [`RelocKind::MapValue`].
+//!   relocations to maps as [`RelocKind::MapFd`](crate::RelocKind::MapFd) and to global data as
+//!   [`RelocKind::MapValue`](crate::RelocKind::MapValue).
 //! - Out: [`write_object`] writes an [`Object`] (e.g. [`Object::from_programs`]) as a
 //!   relocatable object: one section per program type (`xdp`, `tc`, `socket`, `action`), a
 //!   `FUNC` symbol per program, `.rel<section>` relocations for map loads (`R_BPF_64_64`),
@@ -28,7 +28,7 @@
 //! let mut p = prog;
 //! p.push(ebpf_dsl::dsl::mov(ebpf_dsl::Reg::R0, 2)).push(ebpf_dsl::dsl::exit());
 //! let spec = p.build()?;
-//! let obj = Object::from_programs(&[spec.clone()])?;
+//! let obj = Object::from_programs(std::slice::from_ref(&spec))?;
 //! let bytes = write_object(&obj)?;
 //! let back = read_object(&bytes)?;
 //! assert_eq!(back.programs[0].section, "xdp");

@@ -231,7 +231,7 @@ pub fn write(obj: &Object) -> Result<Vec<u8>, ElfError> {
         .any(|p| !call_targets(&p.spec.insns).is_empty());
     let text_idx = secs.len();
     let mut text = Vec::new();
-    let mut text_rels: Vec<(u64, SymRef, u32)> = Vec::new();
+    let mut text_rels: Vec<PendingRel> = Vec::new();
     let text_sym = locals.len() + 1;
     if has_calls {
         secs.push(Sec::new(
@@ -257,7 +257,7 @@ pub fn write(obj: &Object) -> Result<Vec<u8>, ElfError> {
         }
     }
     // (section index, relocations as (offset, symbol, type))
-    let mut pending_rels: Vec<(usize, Vec<(u64, SymRef, u32)>)> = Vec::new();
+    let mut pending_rels: Vec<(usize, Vec<PendingRel>)> = Vec::new();
     for name in order {
         let idx = secs.len();
         let mut bytes = Vec::new();
@@ -451,13 +451,13 @@ pub fn write(obj: &Object) -> Result<Vec<u8>, ElfError> {
     let mut out = vec![0u8; 64];
     let mut offsets = Vec::with_capacity(secs.len());
     for s in &secs {
-        while out.len() % 8 != 0 {
+        while !out.len().is_multiple_of(8) {
             out.push(0);
         }
         offsets.push(out.len() as u64);
         out.extend_from_slice(&s.data);
     }
-    while out.len() % 8 != 0 {
+    while !out.len().is_multiple_of(8) {
         out.push(0);
     }
     let shoff = out.len() as u64;
@@ -493,6 +493,9 @@ pub fn write(obj: &Object) -> Result<Vec<u8>, ElfError> {
     h[62..64].copy_from_slice(&1u16.to_le_bytes());
     Ok(out)
 }
+
+/// A relocation to write: byte offset in its section, symbol, type.
+type PendingRel = (u64, SymRef, u32);
 
 /// A relocation's symbol before the symbol table's final order is known.
 enum SymRef {
