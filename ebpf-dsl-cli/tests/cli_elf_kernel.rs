@@ -2,8 +2,9 @@
 //! legacy maps, BTF-defined maps, global data, bpf-to-bpf calls) load with `ebpf-dsl load
 //! OBJ.o`; `disasm OBJ.o --section xdp` then `asm --elf` gives an object that `bpftool prog
 //! load` (pinned, unpinned after) and `ip link set dev IF xdp obj OUT.o sec xdp` (on a veth in
-//! a sandbox namespace) load, with the same program tag as clang's object. Without clang-19 (or
-//! bpftool) the tests print why and pass, unless `CI=true`.
+//! a sandbox namespace) and `xdp-loader load` load, with the same program tag as clang's
+//! object. Without clang-19 (or bpftool, xdp-loader) the tests print why and pass, unless
+//! `CI=true`.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -23,10 +24,16 @@ fn run(args: &[&str]) -> (i32, String, String) {
     )
 }
 
-/// Whether `tool --version` runs; if not, panics under CI=true, else prints why.
+/// Whether `tool --version` runs (`xdp-loader status`: xdp-loader has no --version); if not,
+/// panics under CI=true, else prints why.
 fn have(tool: &str) -> bool {
+    let probe = if tool == "xdp-loader" {
+        "status"
+    } else {
+        "--version"
+    };
     let ok = Command::new(tool)
-        .arg("--version")
+        .arg(probe)
         .output()
         .is_ok_and(|o| o.status.success());
     if !ok {
@@ -155,6 +162,27 @@ fn our_objects_load_in_bpftool_and_ip() {
     .unwrap();
     let link = ns.ip(&["link", "show", "elf0"]).unwrap();
     assert!(link.contains(&format!("tag {tag}")), "{link}");
+    // xdp-loader (libxdp) attaches it too, to the other end.
+    if have("xdp-loader") {
+        let out = ns
+            .command("xdp-loader")
+            .args(["load", "-m", "skb", "elf1", ours.to_str().unwrap()])
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let status = ns.command("xdp-loader").arg("status").output().unwrap();
+        let status = String::from_utf8_lossy(&status.stdout);
+        assert!(
+            status
+                .lines()
+                .any(|l| l.starts_with("elf1") && l.contains(&tag)),
+            "{status}"
+        );
+    }
 }
 
 kernel_tests! {
