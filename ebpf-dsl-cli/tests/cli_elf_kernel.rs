@@ -3,8 +3,8 @@
 //! OBJ.o`; `disasm OBJ.o --section xdp` then `asm --elf` gives an object that `bpftool prog
 //! load` (pinned, unpinned after) and `ip link set dev IF xdp obj OUT.o sec xdp` (on a veth in
 //! a sandbox namespace) and `xdp-loader load` load, with the same program tag as clang's
-//! object. Without clang-19 (or bpftool, xdp-loader) the tests print why and pass, unless
-//! `CI=true`.
+//! object. Without clang-19 (or bpftool) the tests print why and pass, unless `CI=true`;
+//! without xdp-loader that part prints why and passes (xdp-tools is not in CI's apt list).
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -162,8 +162,15 @@ fn our_objects_load_in_bpftool_and_ip() {
     .unwrap();
     let link = ns.ip(&["link", "show", "elf0"]).unwrap();
     assert!(link.contains(&format!("tag {tag}")), "{link}");
-    // xdp-loader (libxdp) attaches it too, to the other end.
-    if have("xdp-loader") {
+    // xdp-loader (libxdp) attaches it too, to the other end. xdp-tools is not in CI's apt
+    // list yet, so its absence is a printed skip even under CI=true.
+    let xdp_loader = Command::new("xdp-loader")
+        .arg("status")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !xdp_loader {
+        eprintln!("skipped: xdp-loader (xdp-tools) is not installed");
+    } else {
         let out = ns
             .command("xdp-loader")
             .args(["load", "-m", "skb", "elf1", ours.to_str().unwrap()])
