@@ -126,10 +126,12 @@ pub fn asm(args: AsmArgs) -> Result<ExitCode, CliError> {
             return Ok(ExitCode::from(1));
         }
     };
-    drop(src);
     let shown = display_name(&file);
     if let Some(opts) = &elf {
-        let bytes = crate::elf_cmds::elf_bytes(program, &file, opts)?;
+        let mut maps = opts.maps.clone();
+        maps.add_from_source(&src)?;
+        drop(src);
+        let bytes = crate::elf_cmds::elf_bytes(program, &file, opts, &maps)?;
         let out = out.unwrap_or_else(|| {
             if file == "-" {
                 "-".into()
@@ -143,6 +145,7 @@ pub fn asm(args: AsmArgs) -> Result<ExitCode, CliError> {
             format!("{shown}: ELF object, {n} bytes -> {out}")
         });
     }
+    drop(src);
     for r in &program.relocations {
         errln!(
             "{shown}: note: instruction {} references map `{}`; its fd is left 0 for a loader to fill",
@@ -223,13 +226,14 @@ pub fn check(args: CheckArgs) -> Result<ExitCode, CliError> {
     let CheckArgs {
         file,
         prog_type,
-        maps,
+        mut maps,
         license,
         verify,
         kernel,
     } = args;
-    maps.print_warnings();
     let src = read_source(&file)?;
+    maps.add_from_source(&src)?;
+    maps.print_warnings();
     let mut p = match asm::assemble(&src) {
         Ok(p) => p,
         Err(diags) => {

@@ -129,7 +129,7 @@ pub fn object_program(
 pub struct ElfOpts {
     /// `--type`.
     pub prog_type: ProgramType,
-    /// `--map`.
+    /// `--map` (the source's `# --map` lines are added to a copy).
     pub maps: MapArgs,
     /// `--license`.
     pub license: String,
@@ -148,16 +148,18 @@ pub fn program_name(file: &str) -> String {
         .collect()
 }
 
-/// `asm FILE --elf`: the assembled program as an object, with its maps described by `--map`.
+/// `asm FILE --elf`: the assembled program as an object, with its maps described by `--map`
+/// and the source's `# --map` lines (`map_args`).
 pub fn elf_bytes(
     program: ebpf_dsl::asm::Assembled,
     file: &str,
     opts: &ElfOpts,
+    map_args: &MapArgs,
 ) -> Result<Vec<u8>, CliError> {
-    opts.maps.print_warnings();
+    map_args.print_warnings();
     let mut program = program;
-    opts.maps.rename(&mut program.relocations);
-    let maps = opts.maps.specs();
+    map_args.rename(&mut program.relocations);
+    let maps = map_args.specs();
     let missing: Vec<String> = program
         .relocations
         .iter()

@@ -87,7 +87,6 @@ fn assemble_and_load(
     c: &Common,
     opts: LoadOptions,
 ) -> Result<Result<xsk_runtime::Loaded, ExitCode>, CliError> {
-    c.maps.print_warnings();
     let object = if c.file == "-" {
         None
     } else {
@@ -112,6 +111,9 @@ fn assemble_and_load(
         )));
     }
     let src = read_source(&c.file)?;
+    let mut maps = c.maps.clone();
+    maps.add_from_source(&src)?;
+    maps.print_warnings();
     let mut assembled = match ebpf_dsl::asm::assemble(&src) {
         Ok(a) => a,
         Err(diags) => {
@@ -129,8 +131,8 @@ fn assemble_and_load(
         .take(15)
         .collect();
     drop(src);
-    c.maps.rename(&mut assembled.relocations);
-    let spec = assembled.into_program_spec(name, c.prog_type, "GPL", c.maps.specs());
+    maps.rename(&mut assembled.relocations);
+    let spec = assembled.into_program_spec(name, c.prog_type, "GPL", maps.specs());
     load_spec(spec, opts)
 }
 
