@@ -218,7 +218,7 @@ pub fn load(args: LoadArgs) -> Result<ExitCode, CliError> {
         outln!(
             "verifier: accepted `{}` ({}, program id {}, tag {})",
             p.name(),
-            c.prog_type,
+            p.prog_type().unwrap_or(c.prog_type),
             p.id(),
             hex(&p.tag())
         )?;

@@ -83,6 +83,17 @@ fn clang_objects_load() {
             let (code, out, err) = run(&["load", obj.to_str().unwrap(), "--section", s]);
             assert_eq!(code, 0, "{name} {s}: {out}{err}");
             assert!(out.contains("verifier: accepted"), "{out}");
+            let ty = if *s == "tc" {
+                "(sched_cls,"
+            } else if *s == "sock" {
+                "(socket_filter,"
+            } else {
+                "(xdp,"
+            };
+            assert!(
+                out.contains(ty),
+                "{name} {s}: the object's program type: {out}"
+            );
         }
     }
     // Several programs and no --section: a usage error naming them.
