@@ -325,12 +325,60 @@ fn malformed_objects_are_errors() {
             assert!(!e.reason.is_empty());
         }
     }
+    // Every 8-byte field of every section header and symbol set to extreme values.
+    let shoff = u64::from_le_bytes(o[40..48].try_into().unwrap()) as usize;
+    let shnum = u16::from_le_bytes(o[60..62].try_into().unwrap()) as usize;
+    let mut fields: Vec<(usize, usize)> =
+        (0..shnum * 64).step_by(4).map(|i| (shoff + i, 4)).collect();
+    for i in 0..shnum {
+        let h = shoff + 64 * i;
+        if u32::from_le_bytes(o[h + 4..h + 8].try_into().unwrap()) == 2 {
+            let off = u64::from_le_bytes(o[h + 24..h + 32].try_into().unwrap()) as usize;
+            let size = u64::from_le_bytes(o[h + 32..h + 40].try_into().unwrap()) as usize;
+            fields.extend((off..off + size).step_by(2).map(|a| (a, 2)));
+            fields.extend((off..off + size - 7).step_by(8).map(|a| (a, 8)));
+        }
+    }
+    for (at, width) in fields {
+        for v in [0u64, 1, 7, 0x7fff_ffff, u64::MAX, 1 << 40] {
+            let mut m = o.clone();
+            m[at..at + width].copy_from_slice(&v.to_le_bytes()[..width]);
+            let _ = read_object(&m);
+        }
+    }
+    // The BTF-defined map walk on every 4-byte word of clang's .BTF set to extreme values.
+    let btf = section_bytes(&o, ".BTF");
+    assert_eq!(ebpf_dsl::elf::maps_from_btf(&btf).unwrap().len(), 2);
+    for at in (0..btf.len() - 3).step_by(4) {
+        for v in [0u32, 1, 0x7fff_ffff, u32::MAX, 0x0f00_0001] {
+            let mut m = btf.clone();
+            m[at..at + 4].copy_from_slice(&v.to_le_bytes());
+            let _ = ebpf_dsl::elf::maps_from_btf(&m);
+        }
+    }
     let bad = read_object(b"not an object at all, but long enough for a header..............")
         .unwrap_err();
     assert_eq!(
         bad.to_string(),
         "offset 0x0: not an ELF file (no \\x7fELF magic)"
     );
+}
+
+/// The contents of section `name` of object `o` (a well-formed one).
+fn section_bytes(o: &[u8], name: &str) -> Vec<u8> {
+    let u16_at = |a: usize| u16::from_le_bytes(o[a..a + 2].try_into().unwrap()) as usize;
+    let u32_at = |a: usize| u32::from_le_bytes(o[a..a + 4].try_into().unwrap()) as usize;
+    let u64_at = |a: usize| u64::from_le_bytes(o[a..a + 8].try_into().unwrap()) as usize;
+    let (shoff, shnum, shstrndx) = (u64_at(40), u16_at(60), u16_at(62));
+    let strtab = u64_at(shoff + 64 * shstrndx + 24);
+    (0..shnum)
+        .map(|i| shoff + 64 * i)
+        .find(|&h| {
+            let n = strtab + u32_at(h);
+            o[n..].starts_with(name.as_bytes()) && o[n + name.len()] == 0
+        })
+        .map(|h| o[u64_at(h + 24)..u64_at(h + 24) + u64_at(h + 32)].to_vec())
+        .expect("the section")
 }
 
 /// A builder program with a map and global data: write, read back, the same object.

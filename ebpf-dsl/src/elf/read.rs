@@ -16,6 +16,9 @@ use super::{
 use crate::isa::insn::Insn;
 use crate::spec::{MapSpec, MapType, ProgramSpec, RelocKind, Relocation};
 
+/// The largest global-data section taken (64 MiB; the kernel's array values are smaller).
+const MAX_DATA: u64 = 1 << 26;
+
 fn err(section: &str, offset: u64, reason: impl Into<String>) -> ElfError {
     ElfError {
         section: Some(section.into()),
@@ -62,8 +65,17 @@ pub fn read(bytes: &[u8]) -> Result<Object, ElfError> {
             && matches!(s.sh_type, SHT_PROGBITS | SHT_NOBITS)
             && s.size > 0
         {
-            let value_size = u32::try_from(s.size)
-                .map_err(|_| err(&s.name, 0, "a global data section over 4 GiB"))?;
+            if s.size > MAX_DATA {
+                return Err(err(
+                    &s.name,
+                    0,
+                    format!(
+                        "a global data section of {} bytes (at most {MAX_DATA})",
+                        s.size
+                    ),
+                ));
+            }
+            let value_size = s.size as u32;
             let read_only = s.name.starts_with(".rodata");
             let name = data_map_name(&s.name);
             maps.push(MapSpec {
@@ -158,7 +170,7 @@ fn legacy_maps(elf: &Elf<'_>, s: &Section<'_>) -> Result<Vec<MapSpec>, ElfError>
         } else {
             s.size / syms.len() as u64
         };
-        if size < 20 || y.value + 20 > s.size {
+        if size < 20 || y.value.saturating_add(20) > s.data.len() as u64 {
             return Err(err(
                 &s.name,
                 y.value,
@@ -283,7 +295,7 @@ impl Ctx<'_, '_> {
                 && off < y.value + y.size
         });
         match f {
-            Some(y) => Ok((y.value, y.value + y.size)),
+            Some(y) => Ok((y.value, y.value.saturating_add(y.size))),
             None => Err(err(
                 &s.name,
                 off,
@@ -338,7 +350,7 @@ impl Ctx<'_, '_> {
         let mut funcs = vec![Placed {
             sec: s.index,
             start,
-            end: start + size,
+            end: start.saturating_add(size),
             base: 0,
         }];
         let mut next = 0;
@@ -346,7 +358,8 @@ impl Ctx<'_, '_> {
             let (sec, fstart, fend) = (funcs[next].sec, funcs[next].start, funcs[next].end);
             next += 1;
             let section = &self.elf.sections[sec];
-            if fend > section.size || fstart % 8 != 0 || fend % 8 != 0 {
+            if fend > section.data.len() as u64 || fstart % 8 != 0 || fend % 8 != 0 || fstart > fend
+            {
                 return Err(err(
                     &section.name,
                     fstart,
