@@ -2,7 +2,7 @@
 //! below it in [`LAYERS`] (and itself). An upward `crate::` path — in a `use` or inline — fails
 //! this test, so the import graph stays acyclic and the folder order shows the data flow:
 //! names → instruction set → spec → symbolic program and builders → XDP building blocks → snippets →
-//! assembler / disassembler / verifier → errors → the builder pipeline → the `dsl` facade.
+//! assembler / disassembler / ELF objects / verifier → errors → the builder pipeline → the `dsl` facade.
 //!
 //! Comments and `#[cfg(test)] mod tests` blocks are not scanned (tests may use anything).
 

@@ -17,6 +17,15 @@
 //!   the maps in the legacy `maps` section (`struct bpf_map_def`, 20 bytes each; BTF-defined
 //!   `.maps` is the next step, once the BTF writer exists), global data sections, `license`.
 //!
+//! Its layer (see `tests/layers.rs`): beside [`crate::asm`], above [`crate::disasm`] (the
+//! listings of [`program_listing`] are the disassembler's, with map names) and below
+//! [`crate::verifier`]: it needs only the instruction set, the specs and the disassembler,
+//! and the layers above (errors, the builder pipeline) may use it.
+//!
+//! BTF: [`maps_from_btf`] (reader) and the writer's `.BTF` for `.maps` are small walks of
+//! their own, the hooks where the crate's BTF module takes over (key/value types, `FUNC`s,
+//! `.BTF.ext` line and function info).
+//!
 //! What the reader does not take: `extern` symbols (kfuncs, `.kconfig`), CO-RE relocations
 //! (`.BTF.ext` core_relo), callbacks (`ld_imm64` of a function, `BPF_PSEUDO_FUNC`), map-in-map
 //! initial contents; each is an [`ElfError`] naming the section and offset. Sections of
