@@ -96,6 +96,37 @@ fn clang_objects_load() {
             );
         }
     }
+    // clang's program and ours (disasm -> asm --elf) behave the same on a packet:
+    // ((rx_queue_index + 3) * 2) & 3 = XDP_PASS through two levels of bpf-to-bpf calls.
+    let obj = compile("subcall");
+    let (code, text, err) = run(&["disasm", obj.to_str().unwrap(), "--section", "subs"]);
+    assert_eq!(code, 0, "{err}");
+    let src = dir().join("subs.s");
+    std::fs::write(&src, text).unwrap();
+    let ours = dir().join("subs.o");
+    let (code, _, err) = run(&[
+        "asm",
+        src.to_str().unwrap(),
+        "--elf",
+        "-o",
+        ours.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 0, "{err}");
+    let packet = "02000000000102000000000208004500";
+    for o in [&obj, &ours] {
+        let (code, out, err) = run(&[
+            "run",
+            o.to_str().unwrap(),
+            "--section",
+            "subs",
+            "--type",
+            "xdp",
+            "--packet",
+            packet,
+        ]);
+        assert_eq!(code, 0, "{}: {out}{err}", o.display());
+        assert!(out.contains("action: XDP_PASS"), "{}: {out}", o.display());
+    }
     // Several programs and no --section: a usage error naming them.
     let (code, _, err) = run(&["load", compile("subcall").to_str().unwrap()]);
     assert_eq!(code, 2, "{err}");
