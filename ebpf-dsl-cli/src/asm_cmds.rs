@@ -231,6 +231,9 @@ pub fn check(args: CheckArgs) -> Result<ExitCode, CliError> {
         verify,
         kernel,
     } = args;
+    if let Some(bytes) = crate::elf_cmds::read_object_file(&file) {
+        return crate::elf_cmds::check_object(&bytes, &file, verify, kernel);
+    }
     let src = read_source(&file)?;
     maps.add_from_source(&src)?;
     maps.print_warnings();

@@ -182,3 +182,64 @@ pub fn elf_bytes(
     let obj = Object::from_programs(&[spec]).map_err(|e| CliError::Usage(e.to_string()))?;
     elf::write_object(&obj).map_err(|e| CliError::Usage(e.to_string()))
 }
+
+/// The bytes of `file` if it is an ELF object (`None` for stdin, unreadable files and text).
+pub fn read_object_file(file: &str) -> Option<Vec<u8>> {
+    if file == "-" {
+        return None;
+    }
+    std::fs::read(file).ok().filter(|b| is_elf(b))
+}
+
+/// `check OBJ.o`: every program of the object through the static verifier (with the
+/// object's maps, type and license); findings name the section and the instruction.
+pub fn check_object(
+    bytes: &[u8],
+    shown: &str,
+    verify: bool,
+    kernel: ebpf_dsl::verifier::KernelVersion,
+) -> Result<ExitCode, CliError> {
+    let obj = match elf::read_object(bytes) {
+        Ok(o) => o,
+        Err(e) => {
+            errln!("ebpf-dsl: {shown}: not a valid eBPF ELF object: {e}");
+            return Ok(ExitCode::from(1));
+        }
+    };
+    let mut failed = false;
+    for p in &obj.programs {
+        let s = &p.spec;
+        if verify {
+            let input = ebpf_dsl::verifier::VerifyInput {
+                insns: &s.insns,
+                prog_type: s.prog_type,
+                relocations: &s.relocations,
+                maps: &s.maps,
+                license: &s.license,
+                kernel,
+            };
+            if let Err(errs) = ebpf_dsl::verifier::verify(&input) {
+                for e in errs.iter().take(ebpf_dsl::asm::MAX_SHOWN) {
+                    errln!(
+                        "{shown}: section `{}` ({}): error: {e}",
+                        p.section,
+                        p.function
+                    );
+                }
+                failed = true;
+                continue;
+            }
+        }
+        crate::out::outln!(
+            "{shown}: section `{}` ({}): ok, {} instructions",
+            p.section,
+            p.function,
+            s.insns.len()
+        )?;
+    }
+    Ok(if failed {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
+}

@@ -94,3 +94,68 @@ fn asm_elf_usage_errors() {
     let (code, _, err) = run(&["disasm", f, "--section", "xdp"]);
     assert_eq!(code, 1, "{err}");
 }
+
+/// `ebpf-dsl/tests/elf/NAME.c` compiled by clang-19, or `None` (printed) without clang-19
+/// unless CI=true.
+fn compile(name: &str) -> Option<PathBuf> {
+    let have = Command::new("clang-19")
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !have {
+        assert!(
+            std::env::var("CI").as_deref() != Ok("true"),
+            "clang-19 is missing, and CI=true requires it"
+        );
+        eprintln!("skipped: clang-19 is not installed (CI installs it)");
+        return None;
+    }
+    let src = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../ebpf-dsl/tests/elf")
+        .join(format!("{name}.c"));
+    let out = path(&format!("{name}.o"));
+    let st = Command::new("clang-19")
+        .args(["-O2", "-g", "-target", "bpf", "-c"])
+        .arg(&src)
+        .arg("-o")
+        .arg(&out)
+        .status()
+        .unwrap();
+    assert!(st.success(), "clang-19 failed on {}", src.display());
+    Some(out)
+}
+
+/// `check OBJ.o`: the static verifier on every program of a clang object, with its maps,
+/// global data and subprograms.
+#[test]
+fn check_clang_objects() {
+    for (name, want) in [
+        ("legacy", &["section `xdp` (count_pass): ok"][..]),
+        (
+            "btfmaps",
+            &["section `xdp` (prog_a): ok", "section `tc` (prog_b): ok"],
+        ),
+        (
+            "subcall",
+            &[
+                "section `xdp/sub` (subs): ok",
+                "section `socket` (sock): ok",
+            ],
+        ),
+    ] {
+        let Some(o) = compile(name) else { return };
+        let (code, out, err) = run(&["check", o.to_str().unwrap()]);
+        assert_eq!(code, 0, "{name}: {out}{err}");
+        for w in want {
+            assert!(out.contains(w), "{name}: {out}");
+        }
+    }
+    let Some(o) = compile("badkey") else { return };
+    let (code, out, err) = run(&["check", o.to_str().unwrap()]);
+    assert_eq!(code, 1, "{out}{err}");
+    assert!(
+        err.contains("section `tc` (bad): error: instruction")
+            && err.contains("but r2 is the context pointer"),
+        "{err}"
+    );
+}
