@@ -103,7 +103,7 @@ pub struct AsmOpts {
 /// `check FILE [--type T] [--map ...]... [--license L] [--kernel V] [--no-verify]`.
 #[derive(Debug, Args)]
 pub struct CheckOpts {
-    /// The assembly source (`-` for stdin).
+    /// The assembly source, or an ELF object (every program in it is checked) (`-` for stdin).
     #[arg(value_name = "FILE")]
     pub file: String,
     /// The program type (xdp, socket_filter, sched_cls, sched_act, ...).
