@@ -2,7 +2,8 @@
 //! legacy maps, BTF-defined maps, global data, bpf-to-bpf calls) load with `ebpf-dsl load
 //! OBJ.o`; `disasm OBJ.o --section xdp` then `asm --elf` gives an object that `bpftool prog
 //! load` (pinned, unpinned after) and `ip link set dev IF xdp obj OUT.o sec xdp` (on a veth in
-//! a sandbox namespace) and `xdp-loader load` load, with the same program tag as clang's
+//! a sandbox namespace), libbpf (`bpf_object__open_file` + `bpf_object__load` through Python's
+//! ctypes) and `xdp-loader load` load, with the same program tag as clang's
 //! object. Without clang-19 (or bpftool) the tests print why and pass, unless `CI=true`;
 //! without xdp-loader that part prints why and passes (xdp-tools is not in CI's apt list).
 
@@ -45,6 +46,27 @@ fn have(tool: &str) -> bool {
     }
     ok
 }
+
+/// Opens and loads the object `sys.argv[1]` with libbpf; prints `open ok` and `load N`.
+const LIBBPF_LOAD: &str = r#"
+import ctypes, sys
+try:
+    l = ctypes.CDLL("libbpf.so.1")
+except OSError:
+    sys.exit(3)
+l.bpf_object__open_file.restype = ctypes.c_void_p
+l.bpf_object__open_file.argtypes = [ctypes.c_char_p, ctypes.c_void_p]
+l.libbpf_get_error.argtypes = [ctypes.c_void_p]
+l.bpf_object__load.argtypes = [ctypes.c_void_p]
+l.bpf_object__close.argtypes = [ctypes.c_void_p]
+o = l.bpf_object__open_file(sys.argv[1].encode(), None)
+if not o or l.libbpf_get_error(o) != 0:
+    print("open failed")
+    sys.exit(1)
+print("open ok")
+print("load", l.bpf_object__load(o))
+l.bpf_object__close(o)
+"#;
 
 fn dir() -> PathBuf {
     let d = std::env::temp_dir().join(format!("ebpf-dsl-cli-elf-{}", std::process::id()));
@@ -184,6 +206,26 @@ fn our_objects_load_in_bpftool_and_ip() {
         show.contains(&format!("tag {tag}")),
         "clang's tag {tag}, ours: {show}"
     );
+    // libbpf itself (bpf_object__open_file + bpf_object__load, through Python's ctypes):
+    // libbpf1 comes with iproute2; exit status 3 means it could not be found.
+    let st = Command::new("python3")
+        .args(["-c", LIBBPF_LOAD, ours.to_str().unwrap()])
+        .output()
+        .unwrap();
+    if st.status.code() == Some(3) {
+        assert!(
+            std::env::var("CI").as_deref() != Ok("true"),
+            "libbpf.so.1 is missing, and CI=true requires it"
+        );
+        eprintln!("skipped: libbpf.so.1 is not installed (iproute2 brings it)");
+    } else {
+        let out = String::from_utf8_lossy(&st.stdout);
+        assert!(
+            st.status.success() && out.contains("open ok\nload 0\n"),
+            "{out}{}",
+            String::from_utf8_lossy(&st.stderr)
+        );
+    }
     // ip (iproute2 with libbpf) attaches it, in a sandbox namespace.
     let ns = NetNs::new("elf").unwrap();
     ns.ip(&[
