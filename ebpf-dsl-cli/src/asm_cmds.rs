@@ -60,6 +60,8 @@ pub struct AsmArgs {
     file: String,
     out: Option<String>,
     unchecked: bool,
+    /// `--elf` and its options.
+    elf: Option<crate::elf_cmds::ElfOpts>,
 }
 
 /// Checks `asm FILE [-o OUT] [--unchecked]` beyond its syntax: without `-o`, the output must
@@ -69,16 +71,37 @@ pub fn parse_asm(o: crate::cli::AsmOpts) -> Result<AsmArgs, CliError> {
         file,
         out,
         unchecked,
+        elf,
+        prog_type,
+        maps: map_args,
+        license,
     } = o;
-    if out.is_none() && file != "-" && default_output(Path::new(&file)) == Path::new(&file) {
+    let elf = if elf {
+        let mut maps = MapArgs::default();
+        for m in &map_args {
+            maps.push(m)?;
+        }
+        Some(crate::elf_cmds::ElfOpts {
+            prog_type,
+            maps,
+            license,
+        })
+    } else {
+        None
+    };
+    if out.is_none()
+        && file != "-"
+        && default_output(Path::new(&file), elf.is_some()) == Path::new(&file)
+    {
         return Err(CliError::Usage(format!(
-            "asm: the output would be {file} itself (the source already ends in .bin); name the output with -o"
+            "asm: the output would be {file} itself (the source already ends in .bin or .o); name the output with -o"
         )));
     }
     Ok(AsmArgs {
         file,
         out,
         unchecked,
+        elf,
     })
 }
 
@@ -88,6 +111,7 @@ pub fn asm(args: AsmArgs) -> Result<ExitCode, CliError> {
         file,
         out,
         unchecked,
+        elf,
     } = args;
     let src = read_source(&file)?;
     let result = if unchecked {
@@ -102,8 +126,26 @@ pub fn asm(args: AsmArgs) -> Result<ExitCode, CliError> {
             return Ok(ExitCode::from(1));
         }
     };
-    drop(src);
     let shown = display_name(&file);
+    if let Some(opts) = &elf {
+        let mut maps = opts.maps.clone();
+        maps.add_from_source(&src)?;
+        drop(src);
+        let bytes = crate::elf_cmds::elf_bytes(program, &file, opts, &maps)?;
+        let out = out.unwrap_or_else(|| {
+            if file == "-" {
+                "-".into()
+            } else {
+                default_output(Path::new(&file), true)
+                    .to_string_lossy()
+                    .into_owned()
+            }
+        });
+        return write_out(&out, &bytes, |n| {
+            format!("{shown}: ELF object, {n} bytes -> {out}")
+        });
+    }
+    drop(src);
     for r in &program.relocations {
         errln!(
             "{shown}: note: instruction {} references map `{}`; its fd is left 0 for a loader to fill",
@@ -116,28 +158,34 @@ pub fn asm(args: AsmArgs) -> Result<ExitCode, CliError> {
         if file == "-" {
             "-".into()
         } else {
-            default_output(Path::new(&file))
+            default_output(Path::new(&file), false)
                 .to_string_lossy()
                 .into_owned()
         }
     });
+    write_out(&out, &bytes, |n| {
+        format!("{shown}: {} instructions, {n} bytes -> {out}", n / 8)
+    })
+}
+
+/// Writes `bytes` to `out` (`-` is stdout), then the summary line to stderr.
+fn write_out(
+    out: &str,
+    bytes: &[u8],
+    summary: impl Fn(usize) -> String,
+) -> Result<ExitCode, CliError> {
     if out == "-" {
-        crate::out::stdout_bytes(&bytes)?;
+        crate::out::stdout_bytes(bytes)?;
     } else {
-        std::fs::write(&out, &bytes)
-            .map_err(|e| CliError::Io(format!("cannot write {out}: {e}")))?;
-        errln!(
-            "{shown}: {} instructions, {} bytes -> {out}",
-            bytes.len() / 8,
-            bytes.len()
-        );
+        std::fs::write(out, bytes).map_err(|e| CliError::Io(format!("cannot write {out}: {e}")))?;
+        errln!("{}", summary(bytes.len()));
     }
     Ok(ExitCode::SUCCESS)
 }
 
-/// `prog.s` -> `prog.bin`.
-fn default_output(file: &Path) -> PathBuf {
-    file.with_extension("bin")
+/// `prog.s` -> `prog.bin` (`prog.o` with `--elf`).
+fn default_output(file: &Path, elf: bool) -> PathBuf {
+    file.with_extension(if elf { "o" } else { "bin" })
 }
 
 /// The arguments of `check`.
@@ -178,13 +226,17 @@ pub fn check(args: CheckArgs) -> Result<ExitCode, CliError> {
     let CheckArgs {
         file,
         prog_type,
-        maps,
+        mut maps,
         license,
         verify,
         kernel,
     } = args;
-    maps.print_warnings();
+    if let Some(bytes) = crate::elf_cmds::read_object_file(&file) {
+        return crate::elf_cmds::check_object(&bytes, &file, verify, kernel);
+    }
     let src = read_source(&file)?;
+    maps.add_from_source(&src)?;
+    maps.print_warnings();
     let mut p = match asm::assemble(&src) {
         Ok(p) => p,
         Err(diags) => {

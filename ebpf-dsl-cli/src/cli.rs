@@ -85,12 +85,25 @@ pub struct AsmOpts {
     /// Skip the structural checks: encode anything LLVM would encode.
     #[arg(long)]
     pub unchecked: bool,
+    /// Write a relocatable ELF object (default OUT: FILE with the extension .o) that bpftool,
+    /// ip and libbpf load, instead of raw bytes.
+    #[arg(long)]
+    pub elf: bool,
+    /// With --elf: the program type (xdp, sched_cls, sched_act, socket_filter).
+    #[arg(long = "type", value_name = "T", default_value = "xdp", value_parser = program_type, requires = "elf")]
+    pub prog_type: ProgramType,
+    /// With --elf: the maps the program names (`--map`, see [`MAP_HELP`]), written to `.maps`.
+    #[arg(long = "map", value_name = "MAP", help = MAP_HELP, requires = "elf")]
+    pub maps: Vec<String>,
+    /// With --elf: the license section's string.
+    #[arg(long, value_name = "L", default_value = "GPL", requires = "elf")]
+    pub license: String,
 }
 
 /// `check FILE [--type T] [--map ...]... [--license L] [--kernel V] [--no-verify]`.
 #[derive(Debug, Args)]
 pub struct CheckOpts {
-    /// The assembly source (`-` for stdin).
+    /// The assembly source, or an ELF object (every program in it is checked) (`-` for stdin).
     #[arg(value_name = "FILE")]
     pub file: String,
     /// The program type (xdp, socket_filter, sched_cls, sched_act, ...).
@@ -113,17 +126,25 @@ pub struct CheckOpts {
 /// `disasm FILE`.
 #[derive(Debug, Args)]
 pub struct DisasmOpts {
-    /// The raw program bytes (`-` for stdin).
+    /// The raw program bytes, or an ELF object (`.o`, e.g. from clang -target bpf) (`-` for
+    /// stdin).
     #[arg(value_name = "FILE")]
     pub file: String,
+    /// For an ELF object: only the programs of this section (or with this function name).
+    #[arg(long, value_name = "NAME")]
+    pub section: Option<String>,
 }
 
 /// The options `load` and `run` share.
 #[derive(Debug, Args)]
 pub struct KernelOpts {
-    /// The assembly source (`-` for stdin).
+    /// The assembly source, or an ELF object (`.o`: its maps come from the object) (`-` for
+    /// stdin).
     #[arg(value_name = "FILE")]
     pub file: String,
+    /// For an ELF object with several programs: the section (or function name) to load.
+    #[arg(long, value_name = "NAME")]
+    pub section: Option<String>,
     /// The maps the program names, created before the load (`--map`, see [`MAP_HELP`]).
     #[arg(long = "map", value_name = "MAP", help = MAP_HELP)]
     pub maps: Vec<String>,
@@ -292,7 +313,11 @@ mod tests {
             ]),
             Command::Check(_)
         ));
-        assert!(matches!(parse(&["disasm", "-"]), Command::Disasm(_)));
+        assert!(matches!(parse(&["disasm", "-"]), Command::Disasm(_, None)));
+        assert!(matches!(
+            parse(&["disasm", "p.o", "--section", "xdp"]),
+            Command::Disasm(_, Some(s)) if s == "xdp"
+        ));
         assert!(matches!(
             parse(&["load", "p.s", "-t", "xdp", m, "--log", "--verbose"]),
             Command::Load(_)

@@ -9,19 +9,19 @@ use ebpf_dsl::disasm::disassemble_bytes;
 use crate::out::errln;
 use crate::CliError;
 
-/// `disasm FILE`.
-pub fn disasm(file: &str) -> Result<ExitCode, CliError> {
+/// `disasm FILE [--section NAME]` (an ELF object goes to [`crate::elf_cmds::disasm_object`]).
+pub fn disasm(file: &str, section: Option<&str>) -> Result<ExitCode, CliError> {
     let bytes = read_bytes(file)?;
     let shown = crate::asm_cmds::display_name(file);
     if bytes.is_empty() {
         errln!("ebpf-dsl: {shown} is empty: there is no instruction to disassemble");
         return Ok(ExitCode::from(1));
     }
-    if bytes.starts_with(b"\x7fELF") {
-        errln!(
-            "ebpf-dsl: {shown} is an ELF object, not raw program bytes; extract the program's \
-             section first, e.g. `llvm-objcopy-19 -O binary --only-section=xdp {file} prog.bin`"
-        );
+    if crate::elf_cmds::is_elf(&bytes) {
+        return crate::elf_cmds::disasm_object(&bytes, shown, section);
+    }
+    if let Some(s) = section {
+        errln!("ebpf-dsl: --section {s} is for ELF objects; {shown} is raw program bytes");
         return Ok(ExitCode::from(1));
     }
     match disassemble_bytes(&bytes) {

@@ -26,6 +26,8 @@ const SLOW_REPEAT: u32 = 1_000_000;
 #[derive(Debug)]
 pub struct Common {
     file: String,
+    /// `--section`, for an ELF object.
+    section: Option<String>,
     prog_type: ProgramType,
     maps: MapArgs,
 }
@@ -85,8 +87,33 @@ fn assemble_and_load(
     c: &Common,
     opts: LoadOptions,
 ) -> Result<Result<xsk_runtime::Loaded, ExitCode>, CliError> {
-    c.maps.print_warnings();
+    let object = if c.file == "-" {
+        None
+    } else {
+        std::fs::read(&c.file)
+            .ok()
+            .filter(|b| crate::elf_cmds::is_elf(b))
+    };
+    if let Some(bytes) = object {
+        if !c.maps.specs().is_empty() {
+            return Err(CliError::Usage(format!(
+                "{} is an ELF object: its maps come from the object, --map is for assembly sources",
+                c.file
+            )));
+        }
+        let spec = crate::elf_cmds::object_program(&bytes, &c.file, c.section.as_deref())?;
+        return load_spec(spec, opts);
+    }
+    if let Some(s) = &c.section {
+        return Err(CliError::Usage(format!(
+            "--section {s} is for ELF objects; {} is assembly source",
+            c.file
+        )));
+    }
     let src = read_source(&c.file)?;
+    let mut maps = c.maps.clone();
+    maps.add_from_source(&src)?;
+    maps.print_warnings();
     let mut assembled = match ebpf_dsl::asm::assemble(&src) {
         Ok(a) => a,
         Err(diags) => {
@@ -105,9 +132,17 @@ fn assemble_and_load(
         .collect();
     let lines = ebpf_dsl::asm::text_lines(&assembled, &src, &c.file);
     drop(src);
-    c.maps.rename(&mut assembled.relocations);
-    let mut spec = assembled.into_program_spec(name, c.prog_type, "GPL", c.maps.specs());
+    maps.rename(&mut assembled.relocations);
+    let mut spec = assembled.into_program_spec(name, c.prog_type, "GPL", maps.specs());
     spec.lines = lines.into();
+    load_spec(spec, opts)
+}
+
+/// Loads `spec` (creating its maps), reporting a verifier rejection.
+fn load_spec(
+    spec: ebpf_dsl::ProgramSpec,
+    opts: LoadOptions,
+) -> Result<Result<xsk_runtime::Loaded, ExitCode>, CliError> {
     match Loader::new().program_with(spec, opts).load() {
         Ok(l) => Ok(Ok(l)),
         Err(e @ Error::Verifier { .. }) => {
@@ -150,6 +185,7 @@ fn parse_common(
     };
     Ok(Common {
         file: o.file,
+        section: o.section,
         prog_type,
         maps,
     })
@@ -184,7 +220,7 @@ pub fn load(args: LoadArgs) -> Result<ExitCode, CliError> {
         outln!(
             "verifier: accepted `{}` ({}, program id {}, tag {})",
             p.name(),
-            c.prog_type,
+            p.prog_type().unwrap_or(c.prog_type),
             p.id(),
             hex(&p.tag())
         )?;

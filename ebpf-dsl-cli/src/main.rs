@@ -26,6 +26,7 @@ use clap::{CommandFactory, Parser};
 mod asm_cmds;
 mod cli;
 mod disasm_cmd;
+mod elf_cmds;
 mod kernel_cmds;
 mod map_arg;
 mod out;
@@ -60,8 +61,8 @@ pub enum Command {
     Asm(asm_cmds::AsmArgs),
     /// `check`.
     Check(asm_cmds::CheckArgs),
-    /// `disasm FILE`.
-    Disasm(String),
+    /// `disasm FILE [--section NAME]`.
+    Disasm(String, Option<String>),
     /// `load`.
     Load(kernel_cmds::LoadArgs),
     /// `run`.
@@ -101,7 +102,7 @@ pub fn parse_args(args: &[String]) -> Result<Command, CliError> {
         cli::Sub::Check(o) => {
             Command::Check(asm_cmds::parse_check(o).map_err(with_usage("check"))?)
         }
-        cli::Sub::Disasm(o) => Command::Disasm(o.file),
+        cli::Sub::Disasm(o) => Command::Disasm(o.file, o.section),
         cli::Sub::Load(o) => Command::Load(kernel_cmds::parse_load(o).map_err(with_usage("load"))?),
         cli::Sub::Run(o) => Command::Run(kernel_cmds::parse_run(o).map_err(with_usage("run"))?),
         cli::Sub::Completions(o) => Command::Completions(o.shell),
@@ -113,7 +114,7 @@ fn execute(cmd: Command) -> Result<ExitCode, CliError> {
     match cmd {
         Command::Asm(a) => asm_cmds::asm(a),
         Command::Check(a) => asm_cmds::check(a),
-        Command::Disasm(f) => disasm_cmd::disasm(&f),
+        Command::Disasm(f, s) => disasm_cmd::disasm(&f, s.as_deref()),
         Command::Load(a) => kernel_cmds::load(a),
         Command::Run(a) => kernel_cmds::run(a),
         Command::Completions(shell) => {

@@ -11,7 +11,7 @@ use crate::CliError;
 
 /// The `--map` options of one command line: each map's spec (with the name the kernel keeps,
 /// at most [`BPF_OBJ_NAME_MAX`] characters) and the name the program uses for it.
-#[derive(Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct MapArgs {
     /// (name in the program, spec with the kernel's name).
     maps: Vec<(String, MapSpec)>,
@@ -46,6 +46,25 @@ impl MapArgs {
             spec.name = Cow::Owned(short.to_string());
         }
         self.maps.push((full, spec));
+        Ok(())
+    }
+
+    /// Adds the maps the source declares in `# --map NAME:TYPE:KEY_SIZE:VALUE_SIZE[:MAX_ENTRIES]`
+    /// comment lines (what `disasm` of an ELF object prints), except those the command line
+    /// already describes (the command line wins).
+    pub fn add_from_source(&mut self, src: &str) -> Result<(), CliError> {
+        for (n, line) in src.lines().enumerate() {
+            let Some(decl) = line.trim_start().strip_prefix("# --map ") else {
+                continue;
+            };
+            let arg = decl.split_whitespace().next().unwrap_or("");
+            let name = arg.split([':', '=']).next().unwrap_or("");
+            if self.maps.iter().any(|(f, _)| f == name) {
+                continue;
+            }
+            self.push(arg)
+                .map_err(|e| CliError::Usage(format!("line {}: `# --map {arg}`: {e}", n + 1)))?;
+        }
         Ok(())
     }
 

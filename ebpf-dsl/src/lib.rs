@@ -93,6 +93,7 @@
 //! | 5 | [`snippet`] | the [`xdp`] functions as named statements (`redirect_to_xsk_by_queue!(xsks)`) for the assembler text and `defprogram!` |
 //! | 6 | [`asm`] | the assembler: `lexer` → `parser` (one file per construct) → `resolve` → `check`, with `diag`nostics; LLVM 19's grammar plus labels, helper names, named constants, map names and snippets |
 //! | 6 | [`disasm`] | `Display` for instructions, like `llvm-objdump-19`, and whole programs with labels |
+//! | 6 | [`elf`] | ELF objects in ([`elf::read_object`]: clang's `.o` → [`ProgramSpec`]s and [`MapSpec`]s) and out ([`elf::write_object`]) |
 //! | 6 | [`verifier`] | a static verifier that rejects what the kernel's verifier would |
 //! | 8 | [`vm`] | an interpreter with the kernel's semantics, maps and helpers in memory, to unit-test programs without root
 //! | 7 | [`error`] | [`Error`], the one error type every stage's error converts into |
@@ -110,6 +111,7 @@ pub mod asm;
 pub mod btf;
 pub mod disasm;
 pub mod dsl;
+pub mod elf;
 pub mod error;
 pub mod ir;
 pub mod isa;

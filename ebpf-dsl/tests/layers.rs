@@ -2,7 +2,7 @@
 //! below it in [`LAYERS`] (and itself). An upward `crate::` path — in a `use` or inline — fails
 //! this test, so the import graph stays acyclic and the folder order shows the data flow:
 //! names → instruction set → spec → symbolic program and builders → XDP building blocks → snippets →
-//! assembler / disassembler / verifier → errors → the builder pipeline → the `dsl` facade.
+//! assembler / disassembler / ELF objects / verifier → errors → the builder pipeline → the `dsl` facade.
 //!
 //! Comments and `#[cfg(test)] mod tests` blocks are not scanned (tests may use anything).
 
@@ -12,8 +12,8 @@ use std::path::{Path, PathBuf};
 
 /// The top-level modules, bottom up.
 const LAYERS: &[&str] = &[
-    "names", "isa", "btf", "spec", "mapdef", "ir", "xdp", "snippet", "asm", "disasm", "verifier", "error",
-    "program", "vm", "dsl",
+    "names", "isa", "btf", "spec", "mapdef", "ir", "xdp", "snippet", "asm", "disasm", "elf",
+    "verifier", "error", "program", "vm", "dsl",
 ];
 
 /// Public paths kept at the crate root, and the layer they lead to.

@@ -1,0 +1,245 @@
+//! ELF objects in the CLI: `disasm OBJ.o [--section NAME]`, `asm FILE --elf`, and `load`/`run`
+//! of an object's program.
+
+use std::process::ExitCode;
+
+use ebpf_dsl::elf::{self, program_listing, Object};
+use ebpf_dsl::{ProgramSpec, ProgramType};
+
+use crate::map_arg::MapArgs;
+use crate::out::errln;
+use crate::CliError;
+
+/// Whether `bytes` are an ELF file.
+pub fn is_elf(bytes: &[u8]) -> bool {
+    bytes.starts_with(b"\x7fELF")
+}
+
+/// Reads an object, with the file name in the error.
+fn read(bytes: &[u8], shown: &str) -> Result<Object, CliError> {
+    elf::read_object(bytes).map_err(|e| CliError::Io(format!("{shown}: {e}")))
+}
+
+/// The sections and functions of `obj`, for messages.
+fn available(obj: &Object) -> String {
+    let v: Vec<String> = obj
+        .programs
+        .iter()
+        .map(|p| format!("{} ({})", p.section, p.function))
+        .collect();
+    if v.is_empty() {
+        "none".into()
+    } else {
+        v.join(", ")
+    }
+}
+
+/// `disasm OBJ.o [--section NAME]`: every program of the object (or of section NAME) as text
+/// that `asm` takes back, with the maps it uses as `--map` comments.
+pub fn disasm_object(
+    bytes: &[u8],
+    shown: &str,
+    section: Option<&str>,
+) -> Result<ExitCode, CliError> {
+    let obj = match elf::read_object(bytes) {
+        Ok(o) => o,
+        Err(e) => {
+            errln!("ebpf-dsl: {shown}: not a valid eBPF ELF object: {e}");
+            return Ok(ExitCode::from(1));
+        }
+    };
+    let progs: Vec<_> = obj.programs_in(section).collect();
+    if progs.is_empty() {
+        errln!(
+            "ebpf-dsl: {shown}: no program {}; the object has: {}",
+            section.map_or("at all".to_string(), |s| format!("in section `{s}`")),
+            available(&obj)
+        );
+        return Ok(ExitCode::from(1));
+    }
+    let mut text = String::new();
+    for (i, p) in progs.iter().enumerate() {
+        if i > 0 {
+            text.push('\n');
+        }
+        text.push_str(&format!(
+            "# section {}, function {}\n",
+            p.section, p.function
+        ));
+        match program_listing(&p.spec) {
+            Ok(t) => text.push_str(&t),
+            Err(e) => {
+                errln!("ebpf-dsl: {shown}: section `{}`: {e}", p.section);
+                return Ok(ExitCode::from(1));
+            }
+        }
+    }
+    for d in obj.data.iter().filter(|d| d.bytes.iter().any(|&b| b != 0)) {
+        errln!(
+            "{shown}: note: global data `{}` has initial contents ({} bytes); `asm`/`load` of the text start it zeroed",
+            d.map,
+            d.bytes.len()
+        );
+    }
+    crate::out::stdout_bytes(text.as_bytes())?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The program of object `bytes` to load: the only one, or the one `--section` names; with
+/// the object's maps. Global data with initial contents gets a note (the loader starts it
+/// zeroed).
+pub fn object_program(
+    bytes: &[u8],
+    shown: &str,
+    section: Option<&str>,
+) -> Result<ProgramSpec, CliError> {
+    let obj = read(bytes, shown)?;
+    let progs: Vec<_> = obj.programs_in(section).collect();
+    let p = match progs.as_slice() {
+        [p] => *p,
+        [] => {
+            return Err(CliError::Io(format!(
+                "{shown}: no program{}; the object has: {}",
+                section.map_or(String::new(), |s| format!(" in section `{s}`")),
+                available(&obj)
+            )))
+        }
+        _ => {
+            return Err(CliError::Usage(format!(
+                "{shown} has {} programs; choose one with --section NAME: {}",
+                progs.len(),
+                available(&obj)
+            )))
+        }
+    };
+    for d in &obj.data {
+        let used = p.spec.relocations.iter().any(|r| *r.symbol == d.map);
+        if used && d.bytes.iter().any(|&b| b != 0) {
+            errln!(
+                "{shown}: note: global data `{}` is created zeroed: the loader does not write initial contents yet",
+                d.map
+            );
+        }
+    }
+    Ok(p.spec.clone())
+}
+
+/// The options of `asm --elf`.
+#[derive(Debug)]
+pub struct ElfOpts {
+    /// `--type`.
+    pub prog_type: ProgramType,
+    /// `--map` (the source's `# --map` lines are added to a copy).
+    pub maps: MapArgs,
+    /// `--license`.
+    pub license: String,
+}
+
+/// A program name from a file name: its stem, `[A-Za-z0-9_]`, 15 characters.
+pub fn program_name(file: &str) -> String {
+    let stem = std::path::Path::new(file)
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .filter(|s| !s.is_empty() && file != "-")
+        .unwrap_or_else(|| "prog".into());
+    stem.chars()
+        .map(|ch| if ch.is_ascii_alphanumeric() { ch } else { '_' })
+        .take(15)
+        .collect()
+}
+
+/// `asm FILE --elf`: the assembled program as an object, with its maps described by `--map`
+/// and the source's `# --map` lines (`map_args`).
+pub fn elf_bytes(
+    program: ebpf_dsl::asm::Assembled,
+    file: &str,
+    opts: &ElfOpts,
+    map_args: &MapArgs,
+) -> Result<Vec<u8>, CliError> {
+    map_args.print_warnings();
+    let mut program = program;
+    map_args.rename(&mut program.relocations);
+    let maps = map_args.specs();
+    let missing: Vec<String> = program
+        .relocations
+        .iter()
+        .map(|r| r.symbol.to_string())
+        .filter(|s| !maps.iter().any(|m| m.name_str() == s))
+        .collect();
+    if !missing.is_empty() {
+        return Err(CliError::Usage(format!(
+            "an object declares every map: describe {} with --map {}",
+            missing.join(", "),
+            crate::map_arg::MAP_ARG_SYNTAX
+        )));
+    }
+    let spec = program.into_program_spec(
+        program_name(file),
+        opts.prog_type,
+        opts.license.clone(),
+        maps,
+    );
+    let obj = Object::from_programs(&[spec]).map_err(|e| CliError::Usage(e.to_string()))?;
+    elf::write_object(&obj).map_err(|e| CliError::Usage(e.to_string()))
+}
+
+/// The bytes of `file` if it is an ELF object (`None` for stdin, unreadable files and text).
+pub fn read_object_file(file: &str) -> Option<Vec<u8>> {
+    if file == "-" {
+        return None;
+    }
+    std::fs::read(file).ok().filter(|b| is_elf(b))
+}
+
+/// `check OBJ.o`: every program of the object through the static verifier (with the
+/// object's maps, type and license); findings name the section and the instruction.
+pub fn check_object(
+    bytes: &[u8],
+    shown: &str,
+    verify: bool,
+    kernel: ebpf_dsl::verifier::KernelVersion,
+) -> Result<ExitCode, CliError> {
+    let obj = match elf::read_object(bytes) {
+        Ok(o) => o,
+        Err(e) => {
+            errln!("ebpf-dsl: {shown}: not a valid eBPF ELF object: {e}");
+            return Ok(ExitCode::from(1));
+        }
+    };
+    let mut failed = false;
+    for p in &obj.programs {
+        let s = &p.spec;
+        if verify {
+            let input = ebpf_dsl::verifier::VerifyInput {
+                insns: &s.insns,
+                prog_type: s.prog_type,
+                relocations: &s.relocations,
+                maps: &s.maps,
+                license: &s.license,
+                kernel,
+            };
+            if let Err(errs) = ebpf_dsl::verifier::verify(&input) {
+                for e in errs.iter().take(ebpf_dsl::asm::MAX_SHOWN) {
+                    errln!(
+                        "{shown}: section `{}` ({}): error: {e}",
+                        p.section,
+                        p.function
+                    );
+                }
+                failed = true;
+                continue;
+            }
+        }
+        crate::out::outln!(
+            "{shown}: section `{}` ({}): ok, {} instructions",
+            p.section,
+            p.function,
+            s.insns.len()
+        )?;
+    }
+    Ok(if failed {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
+}

@@ -1,0 +1,161 @@
+//! `asm --elf`, `disasm OBJ.o` and the `# --map` declarations in a source, without a kernel:
+//! the object reads back (with `ebpf_dsl::elf`) to the bytes `asm` writes, and `disasm` of it
+//! reassembles to the same bytes.
+
+use std::path::PathBuf;
+use std::process::Command;
+
+fn run(args: &[&str]) -> (i32, String, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_ebpf-dsl"))
+        .args(args)
+        .output()
+        .unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+fn path(name: &str) -> PathBuf {
+    let d = std::env::temp_dir().join(format!("ebpf-dsl-cli-elf-{}", std::process::id()));
+    std::fs::create_dir_all(&d).unwrap();
+    d.join(name)
+}
+
+const SRC: &str = "\
+# --map xsks:xskmap:4:4:64
+# --map .data:array:4:16:1
+    r2 = map_value(.data, 8) ll
+    r3 = *(u32 *)(r2 + 0)
+    r2 = *(u32 *)(r1 + 16)
+    r1 = xsks ll
+    r3 = XDP_PASS
+    call bpf_redirect_map
+    exit
+";
+
+#[test]
+fn asm_elf_disasm_round_trip() {
+    let src = path("redirect.s");
+    std::fs::write(&src, SRC).unwrap();
+    let s = |p: &PathBuf| p.to_str().unwrap().to_string();
+    let (code, _, err) = run(&["asm", &s(&src), "-o", &s(&path("redirect.bin"))]);
+    assert_eq!(code, 0, "{err}");
+    let raw = std::fs::read(path("redirect.bin")).unwrap();
+    // The maps come from the `# --map` lines: no flag needed.
+    let (code, _, err) = run(&["asm", &s(&src), "--elf", "-o", &s(&path("redirect.o"))]);
+    assert_eq!(code, 0, "{err}");
+    let obj = ebpf_dsl::elf::read_object(&std::fs::read(path("redirect.o")).unwrap()).unwrap();
+    assert_eq!(obj.license, "GPL");
+    let p = &obj.programs[0];
+    assert_eq!(
+        (p.section.as_str(), p.function.as_str()),
+        ("xdp", "redirect")
+    );
+    assert_eq!(ebpf_dsl::insn::to_bytes(&p.spec.insns), raw);
+    let names: Vec<_> = obj.maps.iter().map(|m| m.name_str().to_string()).collect();
+    assert_eq!(names, [".data", "xsks"]);
+    // disasm of the object reassembles (maps from its `# --map` lines) to the same bytes.
+    let (code, text, err) = run(&["disasm", &s(&path("redirect.o"))]);
+    assert_eq!(code, 0, "{err}");
+    assert!(text.contains("\tr1 = xsks ll\n"), "{text}");
+    assert!(text.contains("# --map xsks:xskmap:4:4:64\n"), "{text}");
+    let again = path("again.s");
+    std::fs::write(&again, &text).unwrap();
+    let (code, _, err) = run(&["asm", &s(&again), "-o", &s(&path("again.bin"))]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(std::fs::read(path("again.bin")).unwrap(), raw);
+    let (code, out, err) = run(&["check", &s(&again)]);
+    assert_eq!(code, 0, "{out}{err}");
+    // --section that matches nothing names what there is.
+    let (code, _, err) = run(&["disasm", &s(&path("redirect.o")), "--section", "tc"]);
+    assert_eq!(code, 1);
+    assert!(err.contains("the object has: xdp (redirect)"), "{err}");
+}
+
+#[test]
+fn asm_elf_usage_errors() {
+    let src = path("nomap.s");
+    std::fs::write(&src, "r1 = xsks ll\nr0 = 2\nexit\n").unwrap();
+    let f = src.to_str().unwrap();
+    let (code, _, err) = run(&["asm", f, "--elf", "-o", path("nomap.o").to_str().unwrap()]);
+    assert_eq!(code, 2);
+    assert!(err.contains("describe xsks with --map"), "{err}");
+    // --map, --type and --license are for --elf.
+    let (code, _, err) = run(&["asm", f, "--map", "xsks:xskmap:4:4:4"]);
+    assert_eq!(code, 2, "{err}");
+    // A malformed declaration names its line.
+    std::fs::write(&src, "# --map xsks:nosuchtype:4:4\nr0 = 2\nexit\n").unwrap();
+    let (code, _, err) = run(&["check", f]);
+    assert_eq!(code, 2);
+    assert!(err.contains("line 1"), "{err}");
+    // --section is for objects.
+    let (code, _, err) = run(&["disasm", f, "--section", "xdp"]);
+    assert_eq!(code, 1, "{err}");
+}
+
+/// `ebpf-dsl/tests/elf/NAME.c` compiled by clang-19, or `None` (printed) without clang-19
+/// unless CI=true.
+fn compile(name: &str) -> Option<PathBuf> {
+    let have = Command::new("clang-19")
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !have {
+        assert!(
+            std::env::var("CI").as_deref() != Ok("true"),
+            "clang-19 is missing, and CI=true requires it"
+        );
+        eprintln!("skipped: clang-19 is not installed (CI installs it)");
+        return None;
+    }
+    let src = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../ebpf-dsl/tests/elf")
+        .join(format!("{name}.c"));
+    let out = path(&format!("{name}.o"));
+    let st = Command::new("clang-19")
+        .args(["-O2", "-g", "-target", "bpf", "-c"])
+        .arg(&src)
+        .arg("-o")
+        .arg(&out)
+        .status()
+        .unwrap();
+    assert!(st.success(), "clang-19 failed on {}", src.display());
+    Some(out)
+}
+
+/// `check OBJ.o`: the static verifier on every program of a clang object, with its maps,
+/// global data and subprograms.
+#[test]
+fn check_clang_objects() {
+    for (name, want) in [
+        ("legacy", &["section `xdp` (count_pass): ok"][..]),
+        (
+            "btfmaps",
+            &["section `xdp` (prog_a): ok", "section `tc` (prog_b): ok"],
+        ),
+        (
+            "subcall",
+            &[
+                "section `xdp/sub` (subs): ok",
+                "section `socket` (sock): ok",
+            ],
+        ),
+    ] {
+        let Some(o) = compile(name) else { return };
+        let (code, out, err) = run(&["check", o.to_str().unwrap()]);
+        assert_eq!(code, 0, "{name}: {out}{err}");
+        for w in want {
+            assert!(out.contains(w), "{name}: {out}");
+        }
+    }
+    let Some(o) = compile("badkey") else { return };
+    let (code, out, err) = run(&["check", o.to_str().unwrap()]);
+    assert_eq!(code, 1, "{out}{err}");
+    assert!(
+        err.contains("section `tc` (bad): error: instruction")
+            && err.contains("but r2 is the context pointer"),
+        "{err}"
+    );
+}

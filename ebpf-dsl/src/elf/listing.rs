@@ -1,0 +1,64 @@
+//! A program read from an object as assembler text: the disassembler's listing (labels for
+//! jumps and subprogram calls) with each map load written by name (`r1 = stats ll`,
+//! `r2 = map_value(.data, 8) ll`), so that `asm` with the same maps gives the same bytes.
+
+use crate::disasm::disassemble;
+use crate::isa::decode::{decode_indexed, DecodeError};
+use crate::spec::{ProgramSpec, RelocKind};
+
+/// The text of `spec`: a comment naming the program, one `# --map` comment line per map it
+/// uses (the `ebpf-dsl` CLI's `--map` form), then the instructions (see the module docs).
+pub fn program_listing(spec: &ProgramSpec) -> Result<String, DecodeError> {
+    let body = disassemble(&spec.insns)?;
+    let slots: Vec<usize> = decode_indexed(&spec.insns)?
+        .into_iter()
+        .map(|(s, _)| s)
+        .collect();
+    let mut out = format!(
+        "# program {} ({}), license {:?}\n",
+        spec.name, spec.prog_type, spec.license
+    );
+    for m in spec.maps.iter() {
+        out.push_str(&format!(
+            "# --map {}:{}:{}:{}:{}{}\n",
+            m.name,
+            m.map_type,
+            m.key_size,
+            m.value_size,
+            m.max_entries,
+            if m.flags != 0 {
+                format!("  (map_flags {:#x})", m.flags)
+            } else {
+                String::new()
+            }
+        ));
+    }
+    let mut k = 0;
+    for line in body.lines() {
+        if !line.starts_with('\t') {
+            out.push_str(line);
+            out.push('\n');
+            continue;
+        }
+        let slot = slots.get(k).copied();
+        k += 1;
+        let reloc = slot.and_then(|s| spec.relocations.iter().find(|r| r.insn_index == s));
+        match reloc {
+            Some(r) => {
+                let dst = spec.insns[r.insn_index].dst();
+                match r.kind {
+                    RelocKind::MapFd => out.push_str(&format!("\tr{dst} = {} ll\n", r.symbol)),
+                    RelocKind::MapValue { offset } => out.push_str(&format!(
+                        "\tr{dst} = map_value({}, {offset:#x}) ll\n",
+                        r.symbol
+                    )),
+                }
+            }
+            None => {
+                out.push_str(line);
+                out.push('\n');
+            }
+        }
+    }
+    Ok(out)
+}

@@ -1,0 +1,249 @@
+//! ELF objects in and out: the format clang, libbpf, bpftool, `ip link ... xdp obj`, aya and
+//! xdp-tools exchange eBPF programs in (ELF64, little endian, `EM_BPF` = 247, relocatable).
+//! Pure Rust, no OS code.
+//!
+//! - In: [`read_object`] reads a clang-compiled `.o` into an [`Object`]: one [`ProgramSpec`]
+//!   per entry point (a global function in a program section: `xdp`, `xdp/...`, `tc`,
+//!   `classifier`, `action`, `socket`, ...), with the `.text` subprograms it calls appended
+//!   after it and every bpf-to-bpf `call` re-targeted (as libbpf does); the legacy `maps`
+//!   section (`struct bpf_map_def`) and BTF-defined maps in `.maps` as [`MapSpec`]s; global
+//!   data (`.data`, `.rodata`, `.bss`, `.rodata.str1.1`, ...) as one-entry array maps named
+//!   after their section with their initial contents in [`Object::data`]; `R_BPF_64_64`
+//!   relocations to maps as [`RelocKind::MapFd`](crate::RelocKind::MapFd) and to global data as
+//!   [`RelocKind::MapValue`](crate::RelocKind::MapValue).
+//! - Out: [`write_object`] writes an [`Object`] (e.g. [`Object::from_programs`]) as a
+//!   relocatable object: one section per program type (`xdp`, `tc`, `socket`, `action`), a
+//!   `FUNC` symbol per program, `.rel<section>` relocations for map loads (`R_BPF_64_64`),
+//!   the maps in the legacy `maps` section (`struct bpf_map_def`, 20 bytes each; BTF-defined
+//!   `.maps` is the next step, once the BTF writer exists), global data sections, `license`.
+//!
+//! Its layer (see `tests/layers.rs`): beside [`crate::asm`], above [`crate::disasm`] (the
+//! listings of [`program_listing`] are the disassembler's, with map names) and below
+//! [`crate::verifier`]: it needs only the instruction set, the specs and the disassembler,
+//! and the layers above (errors, the builder pipeline) may use it.
+//!
+//! BTF: [`maps_from_btf`] (reader) and the writer's `.BTF` for `.maps` are small walks of
+//! their own, the hooks where the crate's BTF module takes over (key/value types, `FUNC`s,
+//! `.BTF.ext` line and function info).
+//!
+//! What the reader does not take: `extern` symbols (kfuncs, `.kconfig`), CO-RE relocations
+//! (`.BTF.ext` core_relo), callbacks (`ld_imm64` of a function, `BPF_PSEUDO_FUNC`), map-in-map
+//! initial contents; each is an [`ElfError`] naming the section and offset. Sections of
+//! unknown program types are listed in [`Object::skipped`].
+//!
+//! ```
+//! use ebpf_dsl::elf::{read_object, write_object, Object};
+//! let prog = ebpf_dsl::dsl::Program::xdp("pass");
+//! let mut p = prog;
+//! p.push(ebpf_dsl::dsl::mov(ebpf_dsl::Reg::R0, 2)).push(ebpf_dsl::dsl::exit());
+//! let spec = p.build()?;
+//! let obj = Object::from_programs(std::slice::from_ref(&spec))?;
+//! let bytes = write_object(&obj)?;
+//! let back = read_object(&bytes)?;
+//! assert_eq!(back.programs[0].section, "xdp");
+//! assert_eq!(back.programs[0].spec, spec);
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+
+mod btf_maps;
+mod listing;
+mod raw;
+mod read;
+mod write;
+
+use std::fmt;
+
+pub use btf_maps::maps_from_btf;
+pub use listing::program_listing;
+
+use crate::spec::{MapSpec, ProgramSpec, ProgramType};
+
+/// `BPF_F_RDONLY_PROG`: the program may only read the map (`.rodata`).
+pub const BPF_F_RDONLY_PROG: u32 = 0x80;
+
+/// `e_machine` of eBPF objects (`EM_BPF`).
+pub const EM_BPF: u16 = raw::EM_BPF;
+
+/// A malformed or unsupported object: the section (when known), the byte offset (in the
+/// section, or in the file when no section is named) and why.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ElfError {
+    /// The section the problem is in, if it is in one.
+    pub section: Option<String>,
+    /// The byte offset in that section (in the file when `section` is `None`).
+    pub offset: u64,
+    /// What is wrong.
+    pub reason: String,
+}
+
+impl fmt::Display for ElfError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.section {
+            Some(s) => write!(
+                f,
+                "section `{s}`, offset {:#x}: {}",
+                self.offset, self.reason
+            ),
+            None => write!(f, "offset {:#x}: {}", self.offset, self.reason),
+        }
+    }
+}
+
+impl std::error::Error for ElfError {}
+
+/// One entry point of an object.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ElfProgram {
+    /// The ELF section it is in (`xdp`, `xdp/redirect`, `tc`, ...).
+    pub section: String,
+    /// Its function symbol (the full name; [`ProgramSpec::name`] keeps the first 15
+    /// characters, as the kernel does).
+    pub function: String,
+    /// The program, with the subprograms it calls appended, ready for a loader (its
+    /// [`ProgramSpec::maps`] by name).
+    pub spec: ProgramSpec,
+}
+
+/// A global-data section as the initial contents of its array map (key 0).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct GlobalData {
+    /// The map's name (see [`data_map_name`]).
+    pub map: String,
+    /// The section it came from (`.data`, `.rodata`, `.bss`, `.rodata.str1.1`, ...).
+    pub section: String,
+    /// The initial value (zeros for `.bss`).
+    pub bytes: Vec<u8>,
+    /// `.rodata*`: the map is created with [`BPF_F_RDONLY_PROG`] and should be frozen after
+    /// its contents are written.
+    pub read_only: bool,
+}
+
+/// What an object holds: programs, maps, global data.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Object {
+    /// The `license` section's string (empty if there is none).
+    pub license: String,
+    /// The entry points, in section order then address order.
+    pub programs: Vec<ElfProgram>,
+    /// Every map: legacy, BTF-defined, and one per global-data section, by name.
+    pub maps: Vec<MapSpec>,
+    /// The initial contents of the global-data maps, by map name.
+    pub data: Vec<GlobalData>,
+    /// Executable sections the reader did not take (no known program type for their name).
+    pub skipped: Vec<String>,
+}
+
+impl Object {
+    /// An object holding `programs` (each in the section [`section_for_program_type`] names,
+    /// its [`ProgramSpec::maps`] sorted by name, as [`read_object`] gives them), their maps (by
+    /// name, once each; two different specs under one name are an error) and the license of
+    /// the first program. Global data maps (named `.data`, `.rodata`, `.bss`, ...) start
+    /// zeroed unless [`Object::data`] is given.
+    pub fn from_programs(programs: &[ProgramSpec]) -> Result<Object, ElfError> {
+        let mut obj = Object {
+            license: programs
+                .first()
+                .map(|p| p.license.to_string())
+                .unwrap_or_default(),
+            ..Object::default()
+        };
+        for p in programs {
+            let section = section_for_program_type(p.prog_type).ok_or_else(|| ElfError {
+                section: None,
+                offset: 0,
+                reason: format!(
+                    "program `{}`: no ELF section name for program type {}",
+                    p.name, p.prog_type
+                ),
+            })?;
+            for m in p.maps.iter() {
+                match obj.maps.iter().find(|o| o.name == m.name) {
+                    Some(o) if o != m => {
+                        return Err(ElfError {
+                            section: None,
+                            offset: 0,
+                            reason: format!("two different maps are named `{}`", m.name),
+                        })
+                    }
+                    Some(_) => {}
+                    None => obj.maps.push(m.clone()),
+                }
+            }
+            let mut spec = p.clone();
+            spec.maps.to_mut().sort_by(|a, b| a.name.cmp(&b.name));
+            obj.programs.push(ElfProgram {
+                section: section.to_string(),
+                function: p.name.to_string(),
+                spec,
+            });
+        }
+        obj.maps.sort_by(|a, b| a.name.cmp(&b.name));
+        Ok(obj)
+    }
+
+    /// The programs in section `name` (all of them for `None`).
+    pub fn programs_in<'a>(
+        &'a self,
+        name: Option<&'a str>,
+    ) -> impl Iterator<Item = &'a ElfProgram> {
+        self.programs
+            .iter()
+            .filter(move |p| name.is_none_or(|n| p.section == n || p.function == n))
+    }
+}
+
+/// Reads an ELF relocatable object for eBPF (see the module docs). A malformed object is an
+/// [`ElfError`] naming the section and offset.
+pub fn read_object(bytes: &[u8]) -> Result<Object, ElfError> {
+    read::read(bytes)
+}
+
+/// Writes `obj` as an ELF relocatable object (see the module docs).
+pub fn write_object(obj: &Object) -> Result<Vec<u8>, ElfError> {
+    write::write(obj)
+}
+
+/// The program type of an ELF section name, as libbpf reads it: `xdp`, `xdp/...`,
+/// `xdp.frags` → XDP; `tc`, `tc/...`, `tcx/...`, `classifier`, `classifier/...` → sched_cls;
+/// `action`, `action/...` → sched_act; `socket`, `socket/...` → socket_filter.
+pub fn program_type_for_section(name: &str) -> Option<ProgramType> {
+    let head = name.split('/').next().unwrap_or(name);
+    match head {
+        "xdp" | "xdp.frags" => Some(ProgramType::Xdp),
+        "tc" | "tcx" | "classifier" | "tc_packet_hook" => Some(ProgramType::SchedCls),
+        "action" => Some(ProgramType::SchedAct),
+        "socket" => Some(ProgramType::SocketFilter),
+        _ => None,
+    }
+}
+
+/// The section [`write_object`] puts a program of type `t` in (`xdp`, `tc`, `action`,
+/// `socket`); `None` for the types without a libbpf section name this crate writes.
+pub fn section_for_program_type(t: ProgramType) -> Option<&'static str> {
+    match t {
+        ProgramType::Xdp => Some("xdp"),
+        ProgramType::SchedCls => Some("tc"),
+        ProgramType::SchedAct => Some("action"),
+        ProgramType::SocketFilter => Some("socket"),
+        _ => None,
+    }
+}
+
+/// Whether section `name` holds global data (`.data`, `.rodata`, `.bss` and their `.name`
+/// suffixed variants).
+pub fn is_data_section(name: &str) -> bool {
+    [".data", ".rodata", ".bss"]
+        .iter()
+        .any(|p| name == *p || name.strip_prefix(p).is_some_and(|r| r.starts_with('.')))
+}
+
+/// The name of the array map for global-data section `section`: the section name, cut to
+/// the kernel's 15 characters.
+pub fn data_map_name(section: &str) -> String {
+    kernel_name(section)
+}
+
+/// A symbol name as the kernel keeps it: the first 15 characters (as libbpf truncates).
+pub fn kernel_name(name: &str) -> String {
+    name.chars().take(crate::spec::BPF_OBJ_NAME_MAX).collect()
+}

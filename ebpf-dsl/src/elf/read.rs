@@ -1,0 +1,456 @@
+//! Reading a clang-compiled relocatable object into [`Object`]: programs by entry point, with
+//! the `.text` subprograms they call appended and their calls re-targeted, map and
+//! global-data relocations, legacy and BTF-defined maps, global data.
+
+use std::borrow::Cow;
+use std::collections::BTreeMap;
+
+use super::raw::{
+    u32_at, Elf, Rel, Section, R_BPF_64_32, R_BPF_64_64, SHF_EXECINSTR, SHT_NOBITS, SHT_PROGBITS,
+    STB_LOCAL, STT_FUNC, STT_SECTION,
+};
+use super::{
+    data_map_name, is_data_section, kernel_name, program_type_for_section, ElfError, ElfProgram,
+    GlobalData, Object, BPF_F_RDONLY_PROG,
+};
+use crate::isa::insn::Insn;
+use crate::spec::{MapSpec, MapType, ProgramSpec, RelocKind, Relocation};
+
+/// The largest global-data section taken (64 MiB; the kernel's array values are smaller).
+const MAX_DATA: u64 = 1 << 26;
+
+fn err(section: &str, offset: u64, reason: impl Into<String>) -> ElfError {
+    ElfError {
+        section: Some(section.into()),
+        offset,
+        reason: reason.into(),
+    }
+}
+
+/// A function placed in the program being built: its section, byte range, first slot.
+struct Placed {
+    sec: usize,
+    start: u64,
+    end: u64,
+    base: usize,
+}
+
+struct Ctx<'e, 'a> {
+    elf: &'e Elf<'a>,
+    rels: BTreeMap<usize, Vec<Rel>>,
+    maps: Vec<MapSpec>,
+}
+
+/// Reads an object (see [`super::read_object`]).
+pub fn read(bytes: &[u8]) -> Result<Object, ElfError> {
+    let elf = Elf::parse(bytes)?;
+    let license = match elf.section("license") {
+        Some(s) => {
+            let end = s.data.iter().position(|&b| b == 0).unwrap_or(s.data.len());
+            String::from_utf8_lossy(&s.data[..end]).into_owned()
+        }
+        None => String::new(),
+    };
+    let mut maps = Vec::new();
+    let mut data = Vec::new();
+    for s in &elf.sections {
+        if s.name == "maps" || s.name.starts_with("maps/") {
+            maps.extend(legacy_maps(&elf, s)?);
+        } else if s.name == ".maps" {
+            let btf = elf
+                .section(".BTF")
+                .ok_or_else(|| err(".maps", 0, "BTF-defined maps need a .BTF section"))?;
+            maps.extend(super::btf_maps::maps_from_btf(btf.data)?);
+        } else if is_data_section(&s.name)
+            && matches!(s.sh_type, SHT_PROGBITS | SHT_NOBITS)
+            && s.size > 0
+        {
+            if s.size > MAX_DATA {
+                return Err(err(
+                    &s.name,
+                    0,
+                    format!(
+                        "a global data section of {} bytes (at most {MAX_DATA})",
+                        s.size
+                    ),
+                ));
+            }
+            let value_size = s.size as u32;
+            let read_only = s.name.starts_with(".rodata");
+            let name = data_map_name(&s.name);
+            maps.push(MapSpec {
+                name: Cow::Owned(name.clone()),
+                map_type: MapType::Array,
+                key_size: 4,
+                value_size,
+                max_entries: 1,
+                flags: if read_only { BPF_F_RDONLY_PROG } else { 0 },
+                btf: None,
+            });
+            data.push(GlobalData {
+                map: name,
+                section: s.name.clone(),
+                bytes: if s.sh_type == SHT_NOBITS {
+                    vec![0; s.size as usize]
+                } else {
+                    s.data.to_vec()
+                },
+                read_only,
+            });
+        }
+    }
+    let mut rels = BTreeMap::new();
+    for s in &elf.sections {
+        if s.flags & SHF_EXECINSTR != 0 {
+            rels.insert(s.index, elf.rels_for(s.index)?);
+        }
+    }
+    maps.sort_by(|a, b| a.name.cmp(&b.name));
+    let ctx = Ctx {
+        elf: &elf,
+        rels,
+        maps,
+    };
+    let mut programs = Vec::new();
+    let mut skipped = Vec::new();
+    for s in &elf.sections {
+        if s.flags & SHF_EXECINSTR == 0 || s.sh_type != SHT_PROGBITS || s.name == ".text" {
+            continue;
+        }
+        let Some(prog_type) = program_type_for_section(&s.name) else {
+            skipped.push(s.name.clone());
+            continue;
+        };
+        let mut entries: Vec<_> = elf
+            .symbols
+            .iter()
+            .filter(|y| y.shndx as usize == s.index && y.kind == STT_FUNC && y.bind != STB_LOCAL)
+            .collect();
+        entries.sort_by_key(|y| y.value);
+        if entries.is_empty() {
+            return Err(err(
+                &s.name,
+                0,
+                "a program section with no global function symbol",
+            ));
+        }
+        for e in entries {
+            let size = if e.size == 0 {
+                s.size - e.value.min(s.size)
+            } else {
+                e.size
+            };
+            let spec = ctx.program(s, &e.name, e.value, size, prog_type, &license)?;
+            programs.push(ElfProgram {
+                section: s.name.clone(),
+                function: e.name.clone(),
+                spec,
+            });
+        }
+    }
+    data.sort_by(|a, b| a.map.cmp(&b.map));
+    Ok(Object {
+        license,
+        programs,
+        maps: ctx.maps,
+        data,
+        skipped,
+    })
+}
+
+fn legacy_maps(elf: &Elf<'_>, s: &Section<'_>) -> Result<Vec<MapSpec>, ElfError> {
+    let syms: Vec<_> = elf
+        .symbols
+        .iter()
+        .filter(|y| y.shndx as usize == s.index && y.kind != STT_SECTION && !y.name.is_empty())
+        .collect();
+    let mut out = Vec::new();
+    for y in &syms {
+        let size = if y.size != 0 {
+            y.size
+        } else {
+            s.size / syms.len() as u64
+        };
+        if size < 20 || y.value.saturating_add(20) > s.data.len() as u64 {
+            return Err(err(
+                &s.name,
+                y.value,
+                format!(
+                    "map `{}`: a struct bpf_map_def needs 20 bytes, it has {size}",
+                    y.name
+                ),
+            ));
+        }
+        let d = &s.data[y.value as usize..];
+        let t = u32_at(d, 0);
+        out.push(MapSpec {
+            name: Cow::Owned(kernel_name(&y.name)),
+            map_type: MapType::from_u32(t).ok_or_else(|| {
+                err(
+                    &s.name,
+                    y.value,
+                    format!("map `{}`: unknown map type {t}", y.name),
+                )
+            })?,
+            key_size: u32_at(d, 4),
+            value_size: u32_at(d, 8),
+            max_entries: u32_at(d, 12),
+            flags: u32_at(d, 16),
+            btf: None,
+        });
+    }
+    Ok(out)
+}
+
+/// The slot at byte `off` of `data` (the caller checked the range).
+fn insn_at(data: &[u8], off: u64) -> Insn {
+    let mut b = [0u8; 8];
+    b.copy_from_slice(&data[off as usize..off as usize + 8]);
+    Insn::from_bytes(b)
+}
+
+impl Ctx<'_, '_> {
+    /// The map (or global-data map) and kind of the `R_BPF_64_64` relocation `r` on the
+    /// `ld_imm64` at byte `off` of `section`.
+    fn map_reloc(
+        &self,
+        section: &Section<'_>,
+        off: u64,
+        r: &Rel,
+        insn: Insn,
+        has_second: bool,
+    ) -> Result<(String, RelocKind), ElfError> {
+        if r.kind != R_BPF_64_64 {
+            return Err(err(
+                &section.name,
+                off,
+                format!(
+                    "unsupported relocation type {} (only R_BPF_64_64 and R_BPF_64_32)",
+                    r.kind
+                ),
+            ));
+        }
+        if !insn.is_ld_imm64() || !has_second {
+            return Err(err(
+                &section.name,
+                off,
+                "an R_BPF_64_64 relocation on an instruction that is not an ld_imm64",
+            ));
+        }
+        if insn.src() == 4 {
+            return Err(err(
+                &section.name,
+                off,
+                "an ld_imm64 of a function (a callback) is not supported",
+            ));
+        }
+        let y = &self.elf.symbols[r.sym as usize];
+        let target = self
+            .elf
+            .sections
+            .get(y.shndx as usize)
+            .filter(|_| y.shndx != 0)
+            .ok_or_else(|| {
+                err(
+                    &section.name,
+                    off,
+                    format!("`{}` is an extern symbol (not supported)", y.name),
+                )
+            })?;
+        let (symbol, kind) = if target.name == "maps"
+            || target.name.starts_with("maps/")
+            || target.name == ".maps"
+        {
+            (kernel_name(&y.name), RelocKind::MapFd)
+        } else if is_data_section(&target.name) {
+            let offset = y.value as i64 + i64::from(insn.imm);
+            let offset = u32::try_from(offset)
+                .map_err(|_| err(&section.name, off, "a negative global-data offset"))?;
+            (data_map_name(&target.name), RelocKind::MapValue { offset })
+        } else {
+            return Err(err(
+                &section.name,
+                off,
+                format!(
+                    "`{}` in section `{}` is neither a map nor global data",
+                    y.name, target.name
+                ),
+            ));
+        };
+        if !self.maps.iter().any(|m| m.name_str() == symbol) {
+            return Err(err(
+                &section.name,
+                off,
+                format!("the object declares no map `{symbol}`"),
+            ));
+        }
+        Ok((symbol, kind))
+    }
+
+    /// The function of section `sec` that contains byte `off`: (start, end).
+    fn function_at(&self, sec: usize, off: u64) -> Result<(u64, u64), ElfError> {
+        let s = &self.elf.sections[sec];
+        let f = self.elf.symbols.iter().find(|y| {
+            y.shndx as usize == sec
+                && y.kind == STT_FUNC
+                && y.value <= off
+                && off < y.value + y.size
+        });
+        match f {
+            Some(y) => Ok((y.value, y.value.saturating_add(y.size))),
+            None => Err(err(
+                &s.name,
+                off,
+                "a call targets an offset that is in no function symbol",
+            )),
+        }
+    }
+
+    /// The target (section, byte offset) of the pseudo call at byte `off` of section `sec`.
+    fn call_target(&self, sec: usize, off: u64, insn: Insn) -> Result<(usize, u64), ElfError> {
+        let section = &self.elf.sections[sec];
+        let rels = self.rels.get(&sec).map(Vec::as_slice).unwrap_or(&[]);
+        let (tsec, t) = match rels.iter().find(|r| r.offset == off) {
+            Some(r) if r.kind == R_BPF_64_32 => {
+                let y = &self.elf.symbols[r.sym as usize];
+                (
+                    y.shndx as usize,
+                    y.value as i64 + (i64::from(insn.imm) + 1) * 8,
+                )
+            }
+            Some(r) => {
+                return Err(err(
+                    &section.name,
+                    off,
+                    format!("relocation type {} on a call", r.kind),
+                ))
+            }
+            None => (sec, off as i64 + 8 + i64::from(insn.imm) * 8),
+        };
+        if tsec == 0 || tsec >= self.elf.sections.len() {
+            return Err(err(
+                &section.name,
+                off,
+                "a call into an undefined function (extern calls are not supported)",
+            ));
+        }
+        let t = u64::try_from(t)
+            .map_err(|_| err(&section.name, off, "a call before the start of a section"))?;
+        Ok((tsec, t))
+    }
+
+    fn program(
+        &self,
+        s: &Section<'_>,
+        name: &str,
+        start: u64,
+        size: u64,
+        prog_type: crate::spec::ProgramType,
+        license: &str,
+    ) -> Result<ProgramSpec, ElfError> {
+        // Phase 1: the functions reachable by calls, the entry first.
+        let mut funcs = vec![Placed {
+            sec: s.index,
+            start,
+            end: start.saturating_add(size),
+            base: 0,
+        }];
+        let mut next = 0;
+        while next < funcs.len() {
+            let (sec, fstart, fend) = (funcs[next].sec, funcs[next].start, funcs[next].end);
+            next += 1;
+            let section = &self.elf.sections[sec];
+            if fend > section.data.len() as u64 || fstart % 8 != 0 || fend % 8 != 0 || fstart > fend
+            {
+                return Err(err(
+                    &section.name,
+                    fstart,
+                    "a function's range is not whole slots inside its section",
+                ));
+            }
+            for off in (fstart..fend).step_by(8) {
+                let insn = insn_at(section.data, off);
+                if insn.code == 0x85 && insn.src() == 1 {
+                    let (tsec, t) = self.call_target(sec, off, insn)?;
+                    let known = funcs
+                        .iter()
+                        .any(|p| p.sec == tsec && p.start <= t && t < p.end);
+                    if !known {
+                        let (fs, fe) = self.function_at(tsec, t)?;
+                        funcs.push(Placed {
+                            sec: tsec,
+                            start: fs,
+                            end: fe,
+                            base: 0,
+                        });
+                    }
+                }
+            }
+        }
+        // Phase 2: the entry, then the subprograms in section and address order.
+        funcs[1..].sort_by_key(|p| (p.sec, p.start));
+        let mut slots = 0;
+        for f in &mut funcs {
+            f.base = slots;
+            slots += ((f.end - f.start) / 8) as usize;
+        }
+        let mut insns: Vec<Insn> = Vec::with_capacity(slots);
+        let mut relocations = Vec::new();
+        for f in &funcs {
+            let section = &self.elf.sections[f.sec];
+            let rels = self.rels.get(&f.sec).map(Vec::as_slice).unwrap_or(&[]);
+            for off in (f.start..f.end).step_by(8) {
+                insns.push(insn_at(section.data, off));
+            }
+            for slot in f.base..insns.len() {
+                let off = f.start + 8 * (slot - f.base) as u64;
+                let insn = insns[slot];
+                if insn.code == 0x85 && insn.src() == 1 {
+                    let (tsec, t) = self.call_target(f.sec, off, insn)?;
+                    let p = funcs
+                        .iter()
+                        .find(|p| p.sec == tsec && p.start <= t && t < p.end)
+                        .ok_or_else(|| err(&section.name, off, "a call target was not placed"))?;
+                    let target = p.base as i64 + ((t - p.start) / 8) as i64;
+                    insns[slot].imm = i32::try_from(target - (slot as i64 + 1))
+                        .map_err(|_| err(&section.name, off, "a call offset beyond 32 bits"))?;
+                    continue;
+                }
+                let Some(r) = rels.iter().find(|r| r.offset == off) else {
+                    continue;
+                };
+                let (symbol, kind) =
+                    self.map_reloc(section, off, r, insn, slot + 1 < insns.len())?;
+                let (src, hi) = match kind {
+                    RelocKind::MapFd => (1, 0),
+                    RelocKind::MapValue { offset } => (2, offset as i32),
+                };
+                insns[slot] = Insn::new(insn.code, insn.dst(), src, insn.off, 0);
+                insns[slot + 1].imm = hi;
+                relocations.push(Relocation {
+                    insn_index: slot,
+                    symbol: Cow::Owned(symbol),
+                    kind,
+                });
+            }
+        }
+        let mut used: Vec<MapSpec> = Vec::new();
+        for r in &relocations {
+            if !used.iter().any(|m| m.name == r.symbol) {
+                if let Some(m) = self.maps.iter().find(|m| m.name == r.symbol) {
+                    used.push(m.clone());
+                }
+            }
+        }
+        used.sort_by(|a, b| a.name.cmp(&b.name));
+        Ok(ProgramSpec {
+            name: Cow::Owned(kernel_name(name)),
+            prog_type,
+            license: Cow::Owned(license.to_string()),
+            insns: Cow::Owned(insns),
+            relocations: Cow::Owned(relocations),
+            maps: Cow::Owned(used),
+            lines: Default::default(),
+        })
+    }
+}

@@ -1,0 +1,438 @@
+//! ELF in and out (`ebpf_dsl::elf`), against clang-19 and llvm-objdump-19: C programs in
+//! `tests/elf/*.c` (legacy maps, BTF-defined maps, global data, bpf-to-bpf calls) are compiled
+//! with `clang-19 -O2 -g -target bpf -c`; our reader's programs must print, instruction by
+//! instruction, what `llvm-objdump-19 -d --mattr=+alu32` prints for the entry function
+//! followed by the subprograms it calls (map loads and calls are checked by target instead of
+//! by text); our writer's objects must read back to the same [`Object`] and be readable by
+//! `llvm-objdump-19 -d -r`. Without clang-19 the clang tests print why and pass, unless
+//! `CI=true` (CI installs it).
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use ebpf_dsl::decode::{decode_indexed, Decoded};
+use ebpf_dsl::elf::{program_listing, read_object, write_object, ElfProgram, Object};
+use ebpf_dsl::{MapType, RelocKind};
+
+/// Compiles `tests/elf/NAME.c` to an object in the test's temporary directory; `None` (with a
+/// printed reason) when clang-19 is missing and CI is not "true".
+fn compile(name: &str) -> Option<Vec<u8>> {
+    let have = Command::new("clang-19")
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !have {
+        assert!(
+            std::env::var("CI").as_deref() != Ok("true"),
+            "clang-19 is missing, and CI=true requires it"
+        );
+        eprintln!("skipped: clang-19 is not installed (CI installs it)");
+        return None;
+    }
+    let src = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/elf")
+        .join(format!("{name}.c"));
+    let out = obj_path(&format!("{name}.o"));
+    let st = Command::new("clang-19")
+        .args(["-O2", "-g", "-target", "bpf", "-c"])
+        .arg(&src)
+        .arg("-o")
+        .arg(&out)
+        .status()
+        .expect("clang-19 runs");
+    assert!(st.success(), "clang-19 failed on {}", src.display());
+    Some(std::fs::read(&out).expect("the object"))
+}
+
+fn obj_path(file: &str) -> PathBuf {
+    Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("elf-{file}"))
+}
+
+/// llvm-objdump-19's listing of `obj`, by function: each instruction's text, without the
+/// `<function+offset>` annotation of jumps.
+fn objdump(obj: &[u8], file: &str) -> BTreeMap<String, Vec<String>> {
+    let path = obj_path(file);
+    std::fs::write(&path, obj).unwrap();
+    let out = Command::new("llvm-objdump-19")
+        .args(["-d", "--mattr=+alu32", "--no-show-raw-insn"])
+        .arg(&path)
+        .output()
+        .expect("llvm-objdump-19 runs (it comes with clang-19)");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let mut by_fn: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    let mut cur = String::new();
+    for line in String::from_utf8(out.stdout).unwrap().lines() {
+        if let Some(name) = line.strip_suffix(">:").and_then(|l| l.split_once(" <")) {
+            cur = name.1.to_string();
+            by_fn.entry(cur.clone()).or_default();
+        } else if let Some((_, text)) = line.split_once(":\t") {
+            if line
+                .trim_start()
+                .chars()
+                .next()
+                .is_some_and(|c| c.is_ascii_digit())
+            {
+                let text = match text.rsplit_once(" <") {
+                    Some((t, _)) if text.ends_with('>') => t.to_string(),
+                    _ => text.to_string(),
+                };
+                by_fn
+                    .get_mut(&cur)
+                    .expect("an instruction before any function")
+                    .push(text);
+            }
+        }
+    }
+    by_fn
+}
+
+/// Our program `p` against objdump's listing of its function followed by `subs`: the same
+/// text for every instruction but map loads and calls; each map load has a relocation and
+/// objdump shows an `ll` load there; each call lands on the first instruction of a function.
+fn compare(p: &ElfProgram, dump: &BTreeMap<String, Vec<String>>, subs: &[&str]) {
+    let mut expected: Vec<String> = dump[&p.function].clone();
+    let mut starts = vec![0usize];
+    let mut slots = dump[&p.function].iter().map(|l| slots_of(l)).sum::<usize>();
+    for s in subs {
+        starts.push(slots);
+        slots += dump[*s].iter().map(|l| slots_of(l)).sum::<usize>();
+        expected.extend(dump[*s].iter().cloned());
+    }
+    let ours = decode_indexed(&p.spec.insns).unwrap();
+    assert_eq!(
+        ours.len(),
+        expected.len(),
+        "{}: instruction count",
+        p.function
+    );
+    assert_eq!(p.spec.insns.len(), slots, "{}: slot count", p.function);
+    for ((slot, d), theirs) in ours.iter().zip(&expected) {
+        if let Some(r) = p.spec.relocations.iter().find(|r| r.insn_index == *slot) {
+            assert!(
+                theirs.ends_with(" ll"),
+                "slot {slot}: objdump shows `{theirs}` for a map load"
+            );
+            assert!(p.spec.maps.iter().any(|m| m.name == r.symbol), "{r:?}");
+            continue;
+        }
+        if let Decoded::CallLocal { imm } = d {
+            assert!(
+                theirs.starts_with("call "),
+                "slot {slot}: objdump shows `{theirs}`"
+            );
+            let target = (*slot as i64 + 1 + i64::from(*imm)) as usize;
+            assert!(
+                starts[1..].contains(&target),
+                "slot {slot}: call to {target}, functions at {starts:?}"
+            );
+            continue;
+        }
+        assert_eq!(&d.to_string(), theirs, "{} slot {slot}", p.function);
+    }
+}
+
+fn slots_of(objdump_text: &str) -> usize {
+    if objdump_text.ends_with(" ll") {
+        2
+    } else {
+        1
+    }
+}
+
+fn program<'a>(obj: &'a Object, function: &str) -> &'a ElfProgram {
+    obj.programs
+        .iter()
+        .find(|p| p.function == function)
+        .expect(function)
+}
+
+/// Our writer's object reads back to `obj`, llvm-objdump-19 reads it (with its relocations),
+/// and each program's listing reassembles to the same instructions and relocations.
+fn round_trip(obj: &Object, name: &str) {
+    let bytes = write_object(obj).unwrap();
+    let back = read_object(&bytes).unwrap();
+    assert_eq!(&back, obj, "{name}: write then read");
+    let path = obj_path(&format!("{name}-ours.o"));
+    std::fs::write(&path, &bytes).unwrap();
+    let out = Command::new("llvm-objdump-19")
+        .args(["-d", "-r"])
+        .arg(&path)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8(out.stdout).unwrap();
+    for p in &obj.programs {
+        assert!(text.contains(&format!("<{}>:", p.function)), "{text}");
+        for r in p.spec.relocations.iter() {
+            if let RelocKind::MapFd = r.kind {
+                assert!(
+                    text.contains(&format!("R_BPF_64_64\t{}", r.symbol)),
+                    "{text}"
+                );
+            }
+        }
+        let listing = program_listing(&p.spec).unwrap();
+        let again = ebpf_dsl::assemble(&listing).unwrap();
+        assert_eq!(again.insns, p.spec.insns.to_vec(), "{listing}");
+        assert_eq!(again.relocations, p.spec.relocations.to_vec(), "{listing}");
+    }
+}
+
+#[test]
+fn legacy_maps() {
+    let Some(o) = compile("legacy") else { return };
+    let obj = read_object(&o).unwrap();
+    assert_eq!(obj.license, "GPL");
+    let names: Vec<_> = obj
+        .maps
+        .iter()
+        .map(|m| {
+            (
+                m.name_str(),
+                m.map_type,
+                m.key_size,
+                m.value_size,
+                m.max_entries,
+            )
+        })
+        .collect();
+    assert_eq!(
+        names,
+        [
+            ("counts", MapType::Array, 4, 8, 4),
+            ("xsks", MapType::Xskmap, 4, 4, 64)
+        ]
+    );
+    let p = program(&obj, "count_pass");
+    assert_eq!(p.section, "xdp");
+    assert_eq!(p.spec.relocations.len(), 2);
+    compare(p, &objdump(&o, "legacy.o"), &[]);
+    round_trip(&obj, "legacy");
+}
+
+#[test]
+fn btf_maps_global_data_and_subprograms() {
+    let Some(o) = compile("btfmaps") else { return };
+    let obj = read_object(&o).unwrap();
+    let stats = obj.maps.iter().find(|m| m.name == "stats").unwrap();
+    assert_eq!(
+        (
+            stats.map_type,
+            stats.key_size,
+            stats.value_size,
+            stats.max_entries
+        ),
+        (MapType::Array, 4, 8, 8)
+    );
+    let tbl = obj.maps.iter().find(|m| m.name == "tbl").unwrap();
+    assert_eq!(
+        (
+            tbl.map_type,
+            tbl.key_size,
+            tbl.value_size,
+            tbl.max_entries,
+            tbl.flags
+        ),
+        (MapType::Hash, 4, 16, 128, 1)
+    );
+    let ro = obj.maps.iter().find(|m| m.name == ".rodata").unwrap();
+    assert_eq!(
+        (ro.value_size, ro.flags),
+        (4, ebpf_dsl::elf::BPF_F_RDONLY_PROG)
+    );
+    let data: Vec<_> = obj
+        .data
+        .iter()
+        .map(|d| (d.map.as_str(), d.bytes.clone(), d.read_only))
+        .collect();
+    assert!(
+        data.contains(&(".rodata", vec![3, 0, 0, 0], true)),
+        "{data:?}"
+    );
+    assert!(
+        data.contains(&(".data", vec![7, 0, 0, 0, 0, 0, 0, 0], false)),
+        "{data:?}"
+    );
+    assert!(data.contains(&(".bss", vec![0; 8], false)), "{data:?}");
+    let dump = objdump(&o, "btfmaps.o");
+    let a = program(&obj, "prog_a");
+    assert_eq!(a.spec.prog_type, ebpf_dsl::ProgramType::Xdp);
+    compare(a, &dump, &["bump"]);
+    let kinds: Vec<_> = a
+        .spec
+        .relocations
+        .iter()
+        .map(|r| (r.symbol.to_string(), r.kind))
+        .collect();
+    assert_eq!(
+        kinds,
+        [
+            (".data".to_string(), RelocKind::MapValue { offset: 0 }),
+            (".bss".to_string(), RelocKind::MapValue { offset: 0 }),
+            (".rodata".to_string(), RelocKind::MapValue { offset: 0 }),
+            ("stats".to_string(), RelocKind::MapFd),
+        ]
+    );
+    let b = program(&obj, "prog_b");
+    assert_eq!(b.spec.prog_type, ebpf_dsl::ProgramType::SchedCls);
+    compare(b, &dump, &["bump"]);
+    round_trip(&obj, "btfmaps");
+}
+
+#[test]
+fn calls_between_subprograms() {
+    let Some(o) = compile("subcall") else { return };
+    let obj = read_object(&o).unwrap();
+    assert_eq!(obj.license, "MIT");
+    let dump = objdump(&o, "subcall.o");
+    let subs = program(&obj, "subs");
+    assert_eq!(subs.section, "xdp/sub");
+    compare(subs, &dump, &["twice", "add3"]);
+    let sock = program(&obj, "sock");
+    assert_eq!(sock.spec.prog_type, ebpf_dsl::ProgramType::SocketFilter);
+    compare(sock, &dump, &["add3"]);
+    round_trip(&obj, "subcall");
+}
+
+/// Every prefix and many one-byte corruptions of real objects: an error or an object, never a
+/// panic; errors name an offset (and a section when the problem is in one).
+#[test]
+fn malformed_objects_are_errors() {
+    let Some(o) = compile("btfmaps") else { return };
+    for n in (0..o.len()).step_by(7) {
+        let _ = read_object(&o[..n]);
+    }
+    let e = read_object(&o[..100]).unwrap_err();
+    assert!(e.to_string().contains("offset"), "{e}");
+    let mut seed = 0x2545_f491_4f6c_dd1du64;
+    for _ in 0..3000 {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        let mut m = o.clone();
+        let at = (seed % m.len() as u64) as usize;
+        m[at] ^= (seed >> 32) as u8 | 1;
+        if let Err(e) = read_object(&m) {
+            assert!(!e.reason.is_empty());
+        }
+    }
+    // Every 8-byte field of every section header and symbol set to extreme values.
+    let shoff = u64::from_le_bytes(o[40..48].try_into().unwrap()) as usize;
+    let shnum = u16::from_le_bytes(o[60..62].try_into().unwrap()) as usize;
+    let mut fields: Vec<(usize, usize)> =
+        (0..shnum * 64).step_by(4).map(|i| (shoff + i, 4)).collect();
+    for i in 0..shnum {
+        let h = shoff + 64 * i;
+        if u32::from_le_bytes(o[h + 4..h + 8].try_into().unwrap()) == 2 {
+            let off = u64::from_le_bytes(o[h + 24..h + 32].try_into().unwrap()) as usize;
+            let size = u64::from_le_bytes(o[h + 32..h + 40].try_into().unwrap()) as usize;
+            fields.extend((off..off + size).step_by(2).map(|a| (a, 2)));
+            fields.extend((off..off + size - 7).step_by(8).map(|a| (a, 8)));
+        }
+    }
+    for (at, width) in fields {
+        for v in [0u64, 1, 7, 0x7fff_ffff, u64::MAX, 1 << 40] {
+            let mut m = o.clone();
+            m[at..at + width].copy_from_slice(&v.to_le_bytes()[..width]);
+            let _ = read_object(&m);
+        }
+    }
+    // The BTF-defined map walk on every 4-byte word of clang's .BTF set to extreme values.
+    let btf = section_bytes(&o, ".BTF");
+    assert_eq!(ebpf_dsl::elf::maps_from_btf(&btf).unwrap().len(), 2);
+    for at in (0..btf.len() - 3).step_by(4) {
+        for v in [0u32, 1, 0x7fff_ffff, u32::MAX, 0x0f00_0001] {
+            let mut m = btf.clone();
+            m[at..at + 4].copy_from_slice(&v.to_le_bytes());
+            let _ = ebpf_dsl::elf::maps_from_btf(&m);
+        }
+    }
+    let bad = read_object(b"not an object at all, but long enough for a header..............")
+        .unwrap_err();
+    assert_eq!(
+        bad.to_string(),
+        "offset 0x0: not an ELF file (no \\x7fELF magic)"
+    );
+}
+
+/// The contents of section `name` of object `o` (a well-formed one).
+fn section_bytes(o: &[u8], name: &str) -> Vec<u8> {
+    let u16_at = |a: usize| u16::from_le_bytes(o[a..a + 2].try_into().unwrap()) as usize;
+    let u32_at = |a: usize| u32::from_le_bytes(o[a..a + 4].try_into().unwrap()) as usize;
+    let u64_at = |a: usize| u64::from_le_bytes(o[a..a + 8].try_into().unwrap()) as usize;
+    let (shoff, shnum, shstrndx) = (u64_at(40), u16_at(60), u16_at(62));
+    let strtab = u64_at(shoff + 64 * shstrndx + 24);
+    (0..shnum)
+        .map(|i| shoff + 64 * i)
+        .find(|&h| {
+            let n = strtab + u32_at(h);
+            o[n..].starts_with(name.as_bytes()) && o[n + name.len()] == 0
+        })
+        .map(|h| o[u64_at(h + 24)..u64_at(h + 24) + u64_at(h + 32)].to_vec())
+        .expect("the section")
+}
+
+/// A builder program with a map and global data: write, read back, the same object.
+#[test]
+fn builder_program_round_trip_without_clang() {
+    use ebpf_dsl::dsl::{self, Program};
+    use ebpf_dsl::insn::Size;
+    use ebpf_dsl::{MapSpec, Reg};
+    let mut p = Program::xdp("with_maps");
+    p.map(MapSpec {
+        name: "xsks".into(),
+        map_type: MapType::Xskmap,
+        key_size: 4,
+        value_size: 4,
+        max_entries: 64,
+        flags: 0,
+        btf: None,
+    });
+    p.map(MapSpec {
+        name: ".data".into(),
+        map_type: MapType::Array,
+        key_size: 4,
+        value_size: 16,
+        max_entries: 1,
+        flags: 0,
+        btf: None,
+    });
+    p.push(dsl::ld_map_value(Reg::R2, ".data", 8))
+        .push(dsl::ldx(Size::W, Reg::R3, Reg::R2, 0))
+        .push(dsl::ldx(Size::W, Reg::R2, Reg::R1, 16))
+        .push(dsl::ld_map_fd(Reg::R1, "xsks"))
+        .push(dsl::mov(Reg::R3, 2))
+        .push(dsl::call_helper("bpf_redirect_map").unwrap())
+        .push(dsl::exit());
+    let spec = p.build().unwrap();
+    let mut obj = Object::from_programs(std::slice::from_ref(&spec)).unwrap();
+    obj.data.push(ebpf_dsl::elf::GlobalData {
+        map: ".data".into(),
+        section: ".data".into(),
+        bytes: (0..16).collect(),
+        read_only: false,
+    });
+    let back = read_object(&write_object(&obj).unwrap()).unwrap();
+    assert_eq!(back, obj);
+    let got = &back.programs[0].spec;
+    assert_eq!(
+        (&got.name, got.prog_type, &got.license),
+        (&spec.name, spec.prog_type, &spec.license)
+    );
+    assert_eq!(
+        (&got.insns, &got.relocations),
+        (&spec.insns, &spec.relocations)
+    );
+    let mut maps = spec.maps.to_vec();
+    maps.sort_by(|a, b| a.name.cmp(&b.name));
+    assert_eq!(got.maps.to_vec(), maps);
+}
