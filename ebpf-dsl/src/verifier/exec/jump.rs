@@ -463,17 +463,7 @@ fn not_null(v: &RegVal) -> RegVal {
 
 /// The smallest scalar holding every value of `a` and of `b`.
 fn join(a: &Scalar, b: &Scalar) -> Scalar {
-    Scalar {
-        umin: a.umin.min(b.umin),
-        umax: a.umax.max(b.umax),
-        smin: a.smin.min(b.smin),
-        smax: a.smax.max(b.smax),
-        t: a.t.union(b.t),
-        link: 0,
-        delta: 0,
-    }
-    .sync()
-    .unwrap_or(Scalar::UNKNOWN)
+    a.join(b)
 }
 
 #[cfg(test)]
