@@ -4,8 +4,8 @@
 //!
 //! Each check mirrors a rejection of the Linux verifier, with a message that says what to do:
 //! shifts by a constant outside `0..width` (`invalid shift`), division or modulo by the
-//! constant 0 (`div by zero`), writes to the frame pointer `r10` (`frame pointer is read
-//! only`), jumps out of the program or into the second slot of an `ld_imm64` (`jump out of
+//! constant 0 (`div by zero`), writes to the frame pointer `r10` before the first jump
+//! (`frame pointer is read only`; later ones are the verifier's, on reachable paths), jumps out of the program or into the second slot of an `ld_imm64` (`jump out of
 //! range`, `invalid BPF_LD_IMM insn`), paths that run past the last instruction (`last insn
 //! is not an exit or jmp`), an empty program, and `callx` (`unknown opcode 8d`: RFC 9669
 //! defines it, but no Linux kernel implements it, so a program for the kernel cannot use it).
@@ -69,6 +69,7 @@ pub fn check(a: &Assembled) -> Vec<Diagnostic> {
         }
     }
 
+    let certain = runs_first(insns);
     for (i, insn) in insns.iter().enumerate() {
         if second[i] {
             continue;
@@ -116,24 +117,24 @@ pub fn check(a: &Assembled) -> Vec<Diagnostic> {
                         ));
                     }
                 }
-                if insn.dst() == 10 {
+                if insn.dst() == 10 && certain[i] {
                     out.push(write_r10(diag, i));
                 }
             }
             Class::Ldx => {
-                if insn.dst() == 10 {
+                if insn.dst() == 10 && certain[i] {
                     out.push(write_r10(diag, i));
                 }
             }
             Class::Ld => {
-                if insn.is_ld_imm64() && insn.dst() == 10 {
+                if insn.is_ld_imm64() && insn.dst() == 10 && certain[i] {
                     out.push(write_r10(diag, i));
                 }
             }
             Class::Stx => {
                 let fetch =
                     Mode::from_code(code) == Some(Mode::Atomic) && insn.imm & BPF_FETCH != 0;
-                if fetch && insn.src() == 10 {
+                if fetch && insn.src() == 10 && certain[i] {
                     out.push(write_r10(diag, i));
                 }
             }
@@ -187,6 +188,31 @@ pub fn check(a: &Assembled) -> Vec<Diagnostic> {
     }
     out.extend(fall_off_end(a, &second));
     out
+}
+
+/// The slots every run executes: from the first, through `goto`s, up to the first
+/// conditional jump, call, exit or `ld_abs`/`ld_ind` (which can end the program). A write to
+/// `r10` there is rejected here; one elsewhere only where the verifier reaches it (the kernel
+/// accepts a write in a branch it proves dead).
+fn runs_first(insns: &[Insn]) -> Vec<bool> {
+    let mut certain = vec![false; insns.len()];
+    let mut i = 0usize;
+    while let Some(x) = insns.get(i) {
+        if certain[i] || (x.class() == Class::Ld && !x.is_ld_imm64()) {
+            break;
+        }
+        certain[i] = true;
+        i = match (x.class(), x.code & 0xf0) {
+            (Class::Jmp, op) if op == JmpOp::Ja as u8 => i as i64 + 1 + i64::from(x.off),
+            (Class::Jmp32, op) if op == JmpOp::Ja as u8 => i as i64 + 1 + i64::from(x.imm),
+            (Class::Jmp | Class::Jmp32, _) => break,
+            _ if x.is_ld_imm64() => i as i64 + 2,
+            _ => i as i64 + 1,
+        }
+        .try_into()
+        .unwrap_or(usize::MAX);
+    }
+    certain
 }
 
 fn write_r10(diag: impl Fn(DiagKind, usize, String) -> Diagnostic, i: usize) -> Diagnostic {

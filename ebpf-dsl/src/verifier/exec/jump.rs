@@ -156,6 +156,15 @@ impl<'a> Exec<'a> {
                     pc: pc + 1,
                 })
             }
+            // A pointer that cannot be NULL compared with 0: `==` is never true (the kernel's
+            // `is_branch_taken` with `reg_not_null`; privileged, so the other branch is dead).
+            (p, q)
+                if is64
+                    && matches!(op, JmpOp::Jeq | JmpOp::Jne)
+                    && (zero_vs_not_null(p, q) || zero_vs_not_null(q, p)) =>
+            {
+                Ok(Step::Next(if op == JmpOp::Jne { target } else { pc + 1 }))
+            }
             (p, RegVal::Scalar(z))
                 if is64
                     && matches!(src, Src::Imm(0))
@@ -426,6 +435,16 @@ pub(super) fn find_good_pkt(st: &mut State, ptr: &RegVal, open: bool) {
             }
         }
     });
+}
+
+/// True if `p` is a pointer the kernel knows is not NULL (`reg_not_null`: map values,
+/// sockets, ring buffer memory) and `z` the number 0.
+fn zero_vs_not_null(p: &RegVal, z: &RegVal) -> bool {
+    let zero = matches!(z, RegVal::Scalar(z) if z.as_const() == Some(0));
+    zero && matches!(
+        p,
+        RegVal::MapValue { .. } | RegVal::Sock { .. } | RegVal::Ringbuf { .. }
+    )
 }
 
 fn is_or_null(v: &RegVal) -> bool {

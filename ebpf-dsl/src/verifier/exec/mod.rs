@@ -215,7 +215,7 @@ impl<'a> Exec<'a> {
             return Err(e(
                 pc,
                 Rule::FramePointer,
-                "r10 (the frame pointer) is read-only; copy it first (`r1 = r10; r1 += -8`)",
+                "r10 (the frame pointer) is read-only (the kernel: `frame pointer is read only`); copy it first (`r1 = r10; r1 += -8`)",
             ));
         }
         Ok(())
