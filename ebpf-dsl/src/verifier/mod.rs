@@ -45,6 +45,30 @@
 //! pointer arithmetic with an offset whose maximum reaches 2^29 (the kernel refuses it when it
 //! can prove the minimum does; the path is refused at its end unless an access fails first).
 //!
+//! ## Trusting one call or one range (the scalpel)
+//!
+//! When the kernel accepts a program this verifier cannot prove (or a helper it does not
+//! model), the rest of the program can stay verified: a `trust_call_<name>:` label on a
+//! `call` takes that one helper call on trust, and `trust_begin_<name>:` ...
+//! `trust_end_<name>:` labels take the instructions between them on trust. Labels read the
+//! same in a text program and in `defprogram!`, and change nothing in what is loaded (the
+//! kernel still verifies everything). [`trust`] specifies the state after each precisely
+//! (after a call: `r0` an unknown number, `r1`-`r5` clobbered, packet pointers invalidated,
+//! the stack forgotten if a stack pointer was passed; after a range: every register it writes
+//! an unknown number, the stack forgotten if it stores, packet pointers invalidated if it
+//! calls) and what a range must look like (entered at its start, left at its end, no `exit`).
+//! `defprogram!` and [`verify_trusting`] honour the labels ([`Trust::from_labels`]);
+//! [`verify`] trusts nothing. `verify = structural` remains for emergencies.
+//!
+//! ```text
+//!     r6 = r1
+//!     r2 = 0
+//! trust_call_csum:
+//!     call bpf_csum_update      # not modelled here: taken on trust
+//!     r0 = 0                    # verified as usual
+//!     exit
+//! ```
+//!
 //! ## Agreement with the kernel
 //!
 //! `tests/tests/verifier_differential.rs` (workspace-tests) generates programs with injected
@@ -119,8 +143,10 @@ pub(crate) mod scalar;
 pub(crate) mod state;
 pub mod target;
 pub(crate) mod tnum;
+pub mod trust;
 
 pub use target::KernelVersion;
+pub use trust::Trust;
 
 mod exec;
 
@@ -353,6 +379,12 @@ pub fn license_is_gpl_compatible(l: &str) -> bool {
 /// Verifies a program. On rejection, the errors are in instruction order (structural errors
 /// may be several; path errors stop at the first, like the kernel's).
 pub fn verify(input: &VerifyInput) -> Result<Report, Vec<VerifierError>> {
+    verify_trusting(input, &Trust::none())
+}
+
+/// [`verify`], taking the calls and ranges of `trust` on trust (see [`trust`]: the rest of
+/// the program is verified as usual).
+pub fn verify_trusting(input: &VerifyInput, trust: &Trust) -> Result<Report, Vec<VerifierError>> {
     if let Some(message) = crate::spec::too_many_insns(input.insns.len()) {
         return Err(vec![VerifierError {
             insn_index: 0,
@@ -362,6 +394,7 @@ pub fn verify(input: &VerifyInput) -> Result<Report, Vec<VerifierError>> {
     }
     let ops = cfg::decode(input.insns).map_err(|e| vec![e])?;
     let cfg = cfg::check(&ops)?;
+    trust.check(&ops).map_err(|e| vec![e])?;
     if helpers::family(input.prog_type).is_none() {
         return Err(vec![VerifierError {
             insn_index: 0,
@@ -390,7 +423,7 @@ pub fn verify(input: &VerifyInput) -> Result<Report, Vec<VerifierError>> {
     if !errors.is_empty() {
         return Err(errors);
     }
-    let mut ex = exec::Exec::new(input, &ops, &cfg, map_refs);
+    let mut ex = exec::Exec::new(input, &ops, &cfg, map_refs).with_trust(trust.clone());
     ex.run().map_err(|e| vec![e])
 }
 
