@@ -13,6 +13,9 @@ use super::tnum::Tnum;
 mod sync32;
 pub(crate) use sync32::meet;
 
+/// Unsigned and signed 32-bit ranges, where known (`None`: unbounded).
+pub type Bounds32 = (Option<(u32, u32)>, Option<(i32, i32)>);
+
 /// An abstract 64-bit scalar.
 #[derive(Clone, Copy, PartialEq, Eq, Hash)]
 pub struct Scalar {
@@ -366,7 +369,7 @@ impl Scalar {
 
     /// `self + b` on the low 32 bits only (the kernel's `scalar32_min_max_add`): the 32-bit
     /// bounds of the sum when no 32-bit addition of the bounds overflows.
-    pub fn add32_bounds(&self, b: &Scalar) -> (Option<(u32, u32)>, Option<(i32, i32)>) {
+    pub fn add32_bounds(&self, b: &Scalar) -> Bounds32 {
         let u = match (
             self.u32min.checked_add(b.u32min),
             self.u32max.checked_add(b.u32max),
@@ -385,7 +388,7 @@ impl Scalar {
     }
 
     /// `self - b` on the low 32 bits only (the kernel's `scalar32_min_max_sub`).
-    pub fn sub32_bounds(&self, b: &Scalar) -> (Option<(u32, u32)>, Option<(i32, i32)>) {
+    pub fn sub32_bounds(&self, b: &Scalar) -> Bounds32 {
         let u = (self.u32min >= b.u32max).then(|| (self.u32min - b.u32max, self.u32max - b.u32min));
         let s = match (
             self.s32min.checked_sub(b.s32max),
