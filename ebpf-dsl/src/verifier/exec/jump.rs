@@ -53,14 +53,25 @@ impl<'a> Exec<'a> {
                 // (as observed) breaks some of their links (which ones depends on the form)
                 // and refines at most some; this verifier breaks every link of that id and
                 // refines neither.
+                // The kernel may also copy one register's (refined) value to the others of
+                // the link (`sync_linked_regs`), so a copy can end up with the less precise
+                // value of the other: each copy without a delta gets the hull of both values.
                 if let Src::Reg(_) = src {
                     let id = x.id();
                     if id != 0 && id == y.id() {
+                        // (A copy with a delta holds another value: it only loses the link.
+                        // The hull holds a plain copy's value when x or y is a plain copy.)
+                        let flags = Scalar::ANY_DELTA | Scalar::BIG_DELTA;
+                        let plain = |v: &Scalar| v.link & flags == 0;
+                        let hull = (plain(x) || plain(y)).then(|| x.unlinked().join(&y.unlinked()));
                         for s in [&mut taken, &mut *st] {
                             s.for_each_reg(|r| {
                                 if let RegVal::Scalar(v) = r {
                                     if v.id() == id {
-                                        *v = v.unlinked();
+                                        *v = match hull {
+                                            Some(h) if plain(v) => h,
+                                            _ => v.unlinked(),
+                                        };
                                     }
                                 }
                             });
