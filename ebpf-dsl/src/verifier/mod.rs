@@ -115,8 +115,9 @@
 //!
 //! Where kernel 6.18 is *less* precise than a textbook analysis, this verifier copies it (a
 //! branch it proves dead but the kernel walks could hide an error): a `&`-test forgets ranges
-//! and keeps known bits; an unsigned comparison drops a signed range that crosses zero (and vice
-//! versa); sign-extending moves are precise only within one 2^n block; byte swaps, division
+//! and keeps known bits; the 64-bit signed range is *assigned* from the 32-bit one when that is
+//! non-negative (so `s<= 8` then `<= 9` leaves `smax = 9`), a signed comparison drops an
+//! unsigned range that crosses the sign bit; sign-extending moves are precise only within one 2^n block; byte swaps, division
 //! and modulo give unknown values; a copy with a constant of 2^29 or more added is refused as a
 //! pointer offset.
 //!

@@ -344,22 +344,12 @@ pub(super) fn refine(op: JmpOp, taken: bool, a: Scalar, b: Scalar) -> (Scalar, S
     }
 }
 
-/// Kernel 6.18 does not keep a signed range that crosses zero when an unsigned comparison
-/// refines the register (observed: `s<= 8` then `<= 9` leaves `smax = 9`), and we must not be
-/// more precise than it: such signed bounds are dropped before the refinement. (The kernel's
-/// separate 32-bit bounds sometimes recover the precision; this verifier then rejects.)
-pub(super) fn forget_signed(mut x: Scalar) -> Scalar {
-    if x.smin < 0 && x.smax >= 0 {
-        // A signed range across zero: the kernel derives the signed range from the refined
-        // unsigned one without intersecting (observed: s in [-2^40, 0] then `>= 64` false gives
-        // s in [0, 63], not [0, 0]).
-        x.smin = i64::MIN;
-        x.smax = i64::MAX;
-    }
-    x
-}
-
-/// The unsigned counterpart of [`forget_signed`] (conservative: only loses precision).
+/// An unsigned range that crosses the sign bit is dropped before a signed comparison refines
+/// the register (conservative: only loses precision). (Its signed counterpart is gone: kernel
+/// 6.18 loses a signed range across zero on an unsigned comparison only where its
+/// `reg_bounds_sync` assigns the signed range from the 32-bit one, `__reg_deduce_mixed_bounds`,
+/// which [`Scalar::sync`] now reproduces: `s<= 8` then `<= 9` leaves `smax = 9`, while (s8)
+/// then `<= 200` keeps 0..=127.)
 pub(super) fn forget_unsigned(mut x: Scalar) -> Scalar {
     if x.umin <= i64::MAX as u64 && x.umax > i64::MAX as u64 {
         x.umin = 0;
@@ -369,14 +359,14 @@ pub(super) fn forget_unsigned(mut x: Scalar) -> Scalar {
 }
 
 pub(super) fn ugt(a: Scalar, b: Scalar) -> (Scalar, Scalar) {
-    let (mut a, mut b) = (forget_signed(a), forget_signed(b));
+    let (mut a, mut b) = (a, b);
     a.umin = a.umin.max(b.umin.saturating_add(1));
     b.umax = b.umax.min(a.umax.saturating_sub(1));
     (fix(a), fix(b))
 }
 
 pub(super) fn uge(a: Scalar, b: Scalar) -> (Scalar, Scalar) {
-    let (mut a, mut b) = (forget_signed(a), forget_signed(b));
+    let (mut a, mut b) = (a, b);
     a.umin = a.umin.max(b.umin);
     b.umax = b.umax.min(a.umax);
     (fix(a), fix(b))
