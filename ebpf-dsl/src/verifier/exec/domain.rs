@@ -79,6 +79,8 @@ pub(super) fn alu32(op: AluOp, a: &Scalar, b: &Scalar) -> Scalar {
     let (u, s) = match op {
         AluOp::Add => a.add32_bounds(&b),
         AluOp::Sub => a.sub32_bounds(&b),
+        // 6.18 negates as `0 - x` (scalar32_min_max_sub with a known 0).
+        AluOp::Neg => Scalar::konst(0).sub32_bounds(&a),
         _ => (None, None),
     };
     r.with_bounds32(u, s)
@@ -393,6 +395,17 @@ pub(super) fn is_signed(op: JmpOp) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_32_bit_negation_keeps_its_signed_32_bit_range() {
+        // r4 = u16; w4 = -w4; r4 += 8; if r4 < 64: only 8 is left (s32 in [-65527, 8]).
+        let n = alu32(AluOp::Neg, &Scalar::urange(0, 65535), &Scalar::konst(0));
+        assert_eq!((n.s32min, n.s32max), (-65535, 0));
+        let p = alu64(AluOp::Add, &n, &Scalar::konst(8));
+        assert_eq!((p.s32min, p.s32max), (-65527, 8));
+        let (t, _) = refine(JmpOp::Jlt, true, p, Scalar::konst(64));
+        assert_eq!(t.as_const(), Some(8));
+    }
 
     #[test]
     fn the_32_bit_bounds_survive_32_and_64_bit_arithmetic() {
