@@ -269,7 +269,11 @@ pub fn check(args: CheckArgs) -> Result<ExitCode, CliError> {
                 license: &license,
                 kernel,
             };
-            if let Err(errs) = ebpf_dsl::verifier::verify(&input) {
+            // `trust_*` labels: see `ebpf_dsl::verifier::trust`.
+            let verdict = ebpf_dsl::verifier::Trust::from_labels(&p.labels)
+                .map_err(|e| vec![e])
+                .and_then(|t| ebpf_dsl::verifier::verify_trusting(&input, &t));
+            if let Err(errs) = verdict {
                 let index = LineIndex::new(&src);
                 for e in errs.iter().take(asm::MAX_SHOWN) {
                     errln!(

@@ -10,7 +10,7 @@ use rule_cases::*;
 use std::path::Path;
 
 use ebpf_dsl::asm::assemble_unchecked;
-use ebpf_dsl::verifier::{verify, KernelVersion, VerifyInput};
+use ebpf_dsl::verifier::{verify, verify_trusting, KernelVersion, Trust, VerifyInput};
 
 #[test]
 fn static_verdicts_match_the_recorded_kernel_verdicts() {
@@ -36,7 +36,10 @@ fn static_verdicts_match_the_recorded_kernel_verdicts() {
             }
         }
         let kernel = c.target.or(c.since).unwrap_or(KernelVersion::DEFAULT);
-        let r = verify(&input.with_kernel(kernel));
+        // `trust_*` labels (the scalpel) are honoured as `defprogram!` honours them.
+        let trust = Trust::from_labels(&a.labels)
+            .unwrap_or_else(|e| panic!("{}: bad trust labels: {e}", c.name));
+        let r = verify_trusting(&input.with_kernel(kernel), &trust);
         if r.is_ok() != c.we_accept {
             wrong.push(format!(
                 "{}: expected {}, got {:?}",

@@ -15,7 +15,7 @@ use std::borrow::Cow;
 use std::path::Path;
 
 use ebpf_dsl::asm::assemble_unchecked;
-use ebpf_dsl::verifier::{verify, KernelVersion, VerifyInput};
+use ebpf_dsl::verifier::{verify_trusting, KernelVersion, Trust, VerifyInput};
 use ebpf_dsl::ProgramSpec;
 use xsk_runtime::maps::Map;
 use xsk_runtime::program::{LoadOptions, Program};
@@ -38,11 +38,14 @@ fn recorded_verdicts_are_the_kernels() {
     for c in &cases {
         let (name, src, pt, recorded) = (&c.name, &c.src, c.prog_type, c.kernel_accepts);
         let a = assemble_unchecked(src).unwrap_or_else(|d| panic!("{name}: {d:?}"));
-        // Verified for the running kernel, so that features of newer kernels are assumed.
-        let ours = verify(
+        // Verified for the running kernel, so that features of newer kernels are assumed;
+        // `trust_*` labels are honoured as `defprogram!` honours them.
+        let trust = Trust::from_labels(&a.labels).unwrap_or_else(|e| panic!("{name}: {e}"));
+        let ours = verify_trusting(
             &VerifyInput::new(&a.insns, pt)
                 .with_maps(&a.relocations, &specs)
                 .with_kernel(running),
+            &trust,
         );
         let spec = ProgramSpec {
             name: Cow::Borrowed("rulecase"),

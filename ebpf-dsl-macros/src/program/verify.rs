@@ -102,7 +102,11 @@ pub(crate) fn run_verifier(
         license,
         kernel,
     };
-    match verifier::verify(&input) {
+    // `trust_call_*:` / `trust_begin_*:` ... `trust_end_*:` labels: see `verifier::trust`.
+    let verdict = verifier::Trust::from_labels(&a.labels)
+        .map_err(|e| vec![e])
+        .and_then(|trust| verifier::verify_trusting(&input, &trust));
+    match verdict {
         Ok(_) => Verified::Passed,
         Err(errs) => {
             for e in errs {

@@ -4,8 +4,8 @@
 //!
 //! Each check mirrors a rejection of the Linux verifier, with a message that says what to do:
 //! shifts by a constant outside `0..width` (`invalid shift`), division or modulo by the
-//! constant 0 (`div by zero`), writes to the frame pointer `r10` (`frame pointer is read
-//! only`), jumps out of the program or into the second slot of an `ld_imm64` (`jump out of
+//! constant 0 (`div by zero`), writes to the frame pointer `r10` before the first jump
+//! (`frame pointer is read only`; later ones are the verifier's, on reachable paths), jumps out of the program or into the second slot of an `ld_imm64` (`jump out of
 //! range`, `invalid BPF_LD_IMM insn`), paths that run past the last instruction (`last insn
 //! is not an exit or jmp`), an empty program, and `callx` (`unknown opcode 8d`: RFC 9669
 //! defines it, but no Linux kernel implements it, so a program for the kernel cannot use it).
@@ -20,7 +20,7 @@ use super::diag::{DiagKind, Diagnostic};
 use super::Assembled;
 use crate::ir::ExternField;
 use crate::isa::decode::{decode_at, flow, AluBinOp, Decoded, Flow, Operand, Width};
-use crate::isa::insn::Reg;
+use crate::isa::insn::{Class, Insn, JmpOp, Reg};
 
 /// Runs every structural check and returns all findings (empty when the program passes).
 ///
@@ -72,6 +72,7 @@ pub fn check(a: &Assembled) -> Vec<Diagnostic> {
         }
     }
 
+    let certain = runs_first(insns);
     for (i, insn) in insns.iter().enumerate() {
         if second[i] {
             continue;
@@ -149,7 +150,7 @@ pub fn check(a: &Assembled) -> Vec<Diagnostic> {
             }
             _ => None,
         };
-        if written == Some(Reg::R10) {
+        if written == Some(Reg::R10) && certain[i] {
             out.push(write_r10(diag, i));
         }
         let is_call = matches!(d, Decoded::CallLocal { .. });
@@ -182,6 +183,32 @@ pub fn check(a: &Assembled) -> Vec<Diagnostic> {
     }
     out.extend(fall_off_end(a, &second));
     out
+}
+
+/// The slots every run executes: from the first, through `goto`s, up to the first
+/// conditional jump, call, exit or `ld_abs`/`ld_ind` (which can end the program). A write to
+/// `r10` there is rejected here; one elsewhere only where the verifier reaches it (the kernel
+/// accepts a write in a branch it proves dead).
+fn runs_first(insns: &[Insn]) -> Vec<bool> {
+    let mut certain = vec![false; insns.len()];
+    let mut i = 0usize;
+    while let Some(x) = insns.get(i) {
+        if certain[i] || (x.class() == Class::Ld && !x.is_ld_imm64()) {
+            break;
+        }
+        certain[i] = true;
+        let f = flow(x, i);
+        let is_call = x.class().is_jmp() && JmpOp::from_code(x.code) == Some(JmpOp::Call);
+        i = match (f.fall, f.jump) {
+            // An unconditional `goto`/`gotol`: follow it.
+            (None, Some(t)) => usize::try_from(t).unwrap_or(usize::MAX),
+            // Straight-line code (not a call, which may not return: `tail_call`).
+            (Some(next), None) if !is_call => next,
+            // A conditional jump, a call or `exit`: from here on, paths differ.
+            _ => break,
+        };
+    }
+    certain
 }
 
 fn write_r10(diag: impl Fn(DiagKind, usize, String) -> Diagnostic, i: usize) -> Diagnostic {

@@ -10,6 +10,12 @@ use core::fmt;
 
 use super::tnum::Tnum;
 
+mod sync32;
+pub(crate) use sync32::meet;
+
+/// Unsigned and signed 32-bit ranges, where known (`None`: unbounded).
+pub type Bounds32 = (Option<(u32, u32)>, Option<(i32, i32)>);
+
 /// An abstract 64-bit scalar.
 #[derive(Clone, Copy, PartialEq, Eq, Hash)]
 pub struct Scalar {
@@ -21,6 +27,14 @@ pub struct Scalar {
     pub smin: i64,
     /// Largest signed value.
     pub smax: i64,
+    /// Smallest unsigned value of the low 32 bits (the kernel's `u32_min_value`).
+    pub u32min: u32,
+    /// Largest unsigned value of the low 32 bits.
+    pub u32max: u32,
+    /// Smallest signed value of the low 32 bits.
+    pub s32min: i32,
+    /// Largest signed value of the low 32 bits.
+    pub s32max: i32,
     /// Known bits.
     pub t: Tnum,
     /// Non-zero when this value is a copy of another register's (`rX = rY`): a comparison that
@@ -63,6 +77,10 @@ impl Scalar {
         umax: u64::MAX,
         smin: i64::MIN,
         smax: i64::MAX,
+        u32min: 0,
+        u32max: u32::MAX,
+        s32min: i32::MIN,
+        s32max: i32::MAX,
         t: Tnum::UNKNOWN,
         link: 0,
         delta: 0,
@@ -97,6 +115,10 @@ impl Scalar {
             umax: v,
             smin: v as i64,
             smax: v as i64,
+            u32min: v as u32,
+            u32max: v as u32,
+            s32min: v as u32 as i32,
+            s32max: v as u32 as i32,
             t: Tnum::konst(v),
             link: 0,
             delta: 0,
@@ -145,8 +167,13 @@ impl Scalar {
         }
     }
 
-    /// Makes ranges and known bits agree; `None` if they contradict (an impossible value).
+    /// Makes the 64-bit and 32-bit ranges and the known bits agree (the kernel's
+    /// `reg_bounds_sync`, see [`Scalar::kernel_sync`]); `None` if they contradict (an
+    /// impossible value).
     pub fn sync(mut self) -> Option<Scalar> {
+        if !self.kernel_sync() {
+            return None;
+        }
         for _ in 0..2 {
             // Bounds from known bits.
             let t = self.t;
@@ -165,30 +192,49 @@ impl Scalar {
                 self.umin = self.umin.max(self.smin as u64);
                 self.umax = self.umax.min(self.smax as u64);
             }
-            if self.umin > self.umax || self.smin > self.smax {
+            if !self.consistent() {
                 return None;
             }
             // Known bits from bounds.
-            let inter = self.t.intersect(Tnum::range(self.umin, self.umax));
-            if (self.t.value & !inter.mask) != (inter.value & !self.t.mask) {
-                // The two disagree on a bit both claim to know.
-                return None;
-            }
-            self.t = inter;
+            self.t = meet(self.t, Tnum::range(self.umin, self.umax))?;
         }
-        if self.umin > self.umax || self.smin > self.smax {
+        if !self.consistent() {
             return None;
         }
         Some(self)
     }
 
-    /// True if every value of `self` is a value of `of`.
+    /// True if every value of `self` is a value of `of`: the scalar inclusion test of state
+    /// pruning (64-bit and 32-bit ranges and known bits).
     pub fn is_subset_of(&self, of: &Scalar) -> bool {
         self.umin >= of.umin
             && self.umax <= of.umax
             && self.smin >= of.smin
             && self.smax <= of.smax
+            && self.u32min >= of.u32min
+            && self.u32max <= of.u32max
+            && self.s32min >= of.s32min
+            && self.s32max <= of.s32max
             && self.t.is_subset_of(of.t)
+    }
+
+    /// The smallest scalar holding every value of `self` and of `b` (unlinked).
+    pub fn join(&self, b: &Scalar) -> Scalar {
+        Scalar {
+            umin: self.umin.min(b.umin),
+            umax: self.umax.max(b.umax),
+            smin: self.smin.min(b.smin),
+            smax: self.smax.max(b.smax),
+            u32min: self.u32min.min(b.u32min),
+            u32max: self.u32max.max(b.u32max),
+            s32min: self.s32min.min(b.s32min),
+            s32max: self.s32max.max(b.s32max),
+            t: self.t.union(b.t),
+            link: 0,
+            delta: 0,
+        }
+        .sync()
+        .unwrap_or(Scalar::UNKNOWN)
     }
 
     fn from_parts(u: Option<(u64, u64)>, s: Option<(i64, i64)>, t: Tnum) -> Scalar {
@@ -200,8 +246,7 @@ impl Scalar {
             smin,
             smax,
             t,
-            link: 0,
-            delta: 0,
+            ..Scalar::UNKNOWN
         }
         .sync()
         .unwrap_or(Scalar::UNKNOWN)
@@ -298,20 +343,76 @@ impl Scalar {
         Scalar::from_parts(None, Some((self.smin >> k, self.smax >> k)), self.t.arsh(k))
     }
 
-    /// The low 32 bits, zero-extended (what a 32-bit operation sees of its operand).
+    /// The low 32 bits, zero-extended (what a 32-bit operation sees of its operand, the
+    /// kernel's `zext_32_to_64`): the 64-bit range is the unsigned 32-bit one, the 32-bit
+    /// bounds are kept.
     pub fn trunc32(&self) -> Scalar {
-        if self.umax <= u32::MAX as u64 {
-            return *self;
+        let Some(s) = self.sync() else {
+            return Scalar::of_size(4);
+        };
+        if s.umax <= u32::MAX as u64 {
+            return s;
         }
-        let t = self.t.cast32();
-        if (self.umin >> 32) == (self.umax >> 32) {
-            return Scalar::from_parts(
-                Some((self.umin & 0xffff_ffff, self.umax & 0xffff_ffff)),
-                None,
-                t,
-            );
+        Scalar {
+            umin: s.u32min as u64,
+            umax: s.u32max as u64,
+            smin: s.u32min as i64,
+            smax: s.u32max as i64,
+            t: s.t.cast32(),
+            link: 0,
+            delta: 0,
+            ..s
         }
-        Scalar::from_parts(Some((0, u32::MAX as u64)), None, t)
+        .sync()
+        .unwrap_or(Scalar::of_size(4))
+    }
+
+    /// `self + b` on the low 32 bits only (the kernel's `scalar32_min_max_add`): the 32-bit
+    /// bounds of the sum when no 32-bit addition of the bounds overflows.
+    pub fn add32_bounds(&self, b: &Scalar) -> Bounds32 {
+        let u = match (
+            self.u32min.checked_add(b.u32min),
+            self.u32max.checked_add(b.u32max),
+        ) {
+            (Some(lo), Some(hi)) => Some((lo, hi)),
+            _ => None,
+        };
+        let s = match (
+            self.s32min.checked_add(b.s32min),
+            self.s32max.checked_add(b.s32max),
+        ) {
+            (Some(lo), Some(hi)) => Some((lo, hi)),
+            _ => None,
+        };
+        (u, s)
+    }
+
+    /// `self - b` on the low 32 bits only (the kernel's `scalar32_min_max_sub`).
+    pub fn sub32_bounds(&self, b: &Scalar) -> Bounds32 {
+        let u = (self.u32min >= b.u32max).then(|| (self.u32min - b.u32max, self.u32max - b.u32min));
+        let s = match (
+            self.s32min.checked_sub(b.s32max),
+            self.s32max.checked_sub(b.s32min),
+        ) {
+            (Some(lo), Some(hi)) => Some((lo, hi)),
+            _ => None,
+        };
+        (u, s)
+    }
+
+    /// `self` with its 32-bit bounds narrowed to `u` / `s` where given (sound only when every
+    /// value of `self` has its low half in them).
+    pub fn with_bounds32(self, u: Option<(u32, u32)>, s: Option<(i32, i32)>) -> Scalar {
+        let mut r = self;
+        if let Some((lo, hi)) = u {
+            r.u32min = r.u32min.max(lo);
+            r.u32max = r.u32max.min(hi);
+        }
+        if let Some((lo, hi)) = s {
+            r.s32min = r.s32min.max(lo);
+            r.s32max = r.s32max.min(hi);
+        }
+        r.sync().unwrap_or(self)
     }
 
     /// The low `bits` bits sign-extended to 64 (`movsx`, `ldsx`); precise for constants only.

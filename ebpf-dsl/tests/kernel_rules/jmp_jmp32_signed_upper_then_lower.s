@@ -1,6 +1,5 @@
 # kernel: accept
-# ours: reject
-# note: the kernel keeps s32 <= 8 from the first test (its own s32 bounds); we drop 32-bit bounds after each JMP32 refinement, and [0, U32_MAX] with s32 <= 8 has no 64-bit interval, so only s32 >= 0 survives (0..=2^31-1)
+# note: the kernel keeps s32 <= 8 from the first test (its own s32 bounds, which Scalar carries too); with s32 >= 0 from the second, the value is 0..=8
 *(u32 *)(r10 - 4) = 0
 r2 = r10
 r2 += -4

@@ -3,9 +3,17 @@
 use super::*;
 
 pub(super) fn alu64(op: AluOp, a: &Scalar, b: &Scalar) -> Scalar {
+    // The kernel computes the 32-bit bounds of a sum or difference from the operands' 32-bit
+    // bounds (`scalar32_min_max_add` / `_sub`), next to the 64-bit ones.
     match op {
-        AluOp::Add => a.add(b),
-        AluOp::Sub => a.sub(b),
+        AluOp::Add => {
+            let (u, s) = a.add32_bounds(b);
+            a.add(b).with_bounds32(u, s)
+        }
+        AluOp::Sub => {
+            let (u, s) = a.sub32_bounds(b);
+            a.sub(b).with_bounds32(u, s)
+        }
         AluOp::Mul => a.mul(b),
         AluOp::And => a.and(b),
         AluOp::Or => a.or(b),
@@ -67,6 +75,19 @@ pub(super) fn end_op(a: &Scalar, width: i64, swap: bool, tracked: bool) -> Scala
 
 pub(super) fn alu32(op: AluOp, a: &Scalar, b: &Scalar) -> Scalar {
     let (a, b) = (a.trunc32(), b.trunc32());
+    let r = alu32_wide(op, &a, &b);
+    let (u, s) = match op {
+        AluOp::Add => a.add32_bounds(&b),
+        AluOp::Sub => a.sub32_bounds(&b),
+        // 6.18 negates as `0 - x` (scalar32_min_max_sub with a known 0).
+        AluOp::Neg => Scalar::konst(0).sub32_bounds(&a),
+        _ => (None, None),
+    };
+    r.with_bounds32(u, s)
+}
+
+fn alu32_wide(op: AluOp, a: &Scalar, b: &Scalar) -> Scalar {
+    let (a, b) = (*a, *b);
     let r = match op {
         AluOp::Add | AluOp::Sub | AluOp::Mul | AluOp::And | AluOp::Or | AluOp::Xor => {
             alu64(op, &a, &b)
@@ -232,7 +253,9 @@ pub(super) fn refine(op: JmpOp, taken: bool, a: Scalar, b: Scalar) -> (Scalar, S
     };
     match (op, taken) {
         (Jeq, true) => {
-            let x = Scalar {
+            // The 64-bit bounds and known bits are intersected; each register keeps its own
+            // 32-bit bounds (the kernel's `regs_refine_cond_op`), then both are synchronised.
+            let both = |own: &Scalar| Scalar {
                 umin: a.umin.max(b.umin),
                 umax: a.umax.min(b.umax),
                 smin: a.smin.max(b.smin),
@@ -240,9 +263,9 @@ pub(super) fn refine(op: JmpOp, taken: bool, a: Scalar, b: Scalar) -> (Scalar, S
                 t: a.t.intersect(b.t),
                 link: 0,
                 delta: 0,
+                ..*own
             };
-            let x = fix(x);
-            (x, x)
+            (fix(both(&a)), fix(both(&b)))
         }
         (Jeq, false) => {
             let trim = |mut x: Scalar, c: Option<u64>| {
@@ -323,22 +346,12 @@ pub(super) fn refine(op: JmpOp, taken: bool, a: Scalar, b: Scalar) -> (Scalar, S
     }
 }
 
-/// Kernel 6.18 does not keep a signed range that crosses zero when an unsigned comparison
-/// refines the register (observed: `s<= 8` then `<= 9` leaves `smax = 9`), and we must not be
-/// more precise than it: such signed bounds are dropped before the refinement. (The kernel's
-/// separate 32-bit bounds sometimes recover the precision; this verifier then rejects.)
-pub(super) fn forget_signed(mut x: Scalar) -> Scalar {
-    if x.smin < 0 && x.smax >= 0 {
-        // A signed range across zero: the kernel derives the signed range from the refined
-        // unsigned one without intersecting (observed: s in [-2^40, 0] then `>= 64` false gives
-        // s in [0, 63], not [0, 0]).
-        x.smin = i64::MIN;
-        x.smax = i64::MAX;
-    }
-    x
-}
-
-/// The unsigned counterpart of [`forget_signed`] (conservative: only loses precision).
+/// An unsigned range that crosses the sign bit is dropped before a signed comparison refines
+/// the register (conservative: only loses precision). (Its signed counterpart is gone: kernel
+/// 6.18 loses a signed range across zero on an unsigned comparison only where its
+/// `reg_bounds_sync` assigns the signed range from the 32-bit one, `__reg_deduce_mixed_bounds`,
+/// which [`Scalar::sync`] now reproduces: `s<= 8` then `<= 9` leaves `smax = 9`, while (s8)
+/// then `<= 200` keeps 0..=127.)
 pub(super) fn forget_unsigned(mut x: Scalar) -> Scalar {
     if x.umin <= i64::MAX as u64 && x.umax > i64::MAX as u64 {
         x.umin = 0;
@@ -348,14 +361,14 @@ pub(super) fn forget_unsigned(mut x: Scalar) -> Scalar {
 }
 
 pub(super) fn ugt(a: Scalar, b: Scalar) -> (Scalar, Scalar) {
-    let (mut a, mut b) = (forget_signed(a), forget_signed(b));
+    let (mut a, mut b) = (a, b);
     a.umin = a.umin.max(b.umin.saturating_add(1));
     b.umax = b.umax.min(a.umax.saturating_sub(1));
     (fix(a), fix(b))
 }
 
 pub(super) fn uge(a: Scalar, b: Scalar) -> (Scalar, Scalar) {
-    let (mut a, mut b) = (forget_signed(a), forget_signed(b));
+    let (mut a, mut b) = (a, b);
     a.umin = a.umin.max(b.umin);
     b.umax = b.umax.min(a.umax);
     (fix(a), fix(b))
@@ -382,6 +395,46 @@ pub(super) fn is_signed(op: JmpOp) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_32_bit_negation_keeps_its_signed_32_bit_range() {
+        // r4 = u16; w4 = -w4; r4 += 8; if r4 < 64: only 8 is left (s32 in [-65527, 8]).
+        let n = alu32(AluOp::Neg, &Scalar::urange(0, 65535), &Scalar::konst(0));
+        assert_eq!((n.s32min, n.s32max), (-65535, 0));
+        let p = alu64(AluOp::Add, &n, &Scalar::konst(8));
+        assert_eq!((p.s32min, p.s32max), (-65527, 8));
+        let (t, _) = refine(JmpOp::Jlt, true, p, Scalar::konst(64));
+        assert_eq!(t.as_const(), Some(8));
+    }
+
+    #[test]
+    fn the_32_bit_bounds_survive_32_and_64_bit_arithmetic() {
+        // A u32 load refined by `if w1 s> 8 goto` (fall through): s32 <= 8 with a 64-bit range
+        // of 0..=U32_MAX. `w1 += 1` gives s32 <= 9 (the kernel's scalar32_min_max_add), and
+        // `r1 += 1` too; a later `if w1 s< 0` then bounds the 64-bit value.
+        let (x, _) = super::super::jmp32::refine32(
+            JmpOp::Jsgt,
+            false,
+            &Scalar::of_size(4),
+            &Scalar::konst(8),
+        );
+        assert_eq!((x.s32min, x.s32max, x.umax), (i32::MIN, 8, u32::MAX as u64));
+        let w = alu32(AluOp::Add, &x, &Scalar::konst(1));
+        assert_eq!((w.s32min, w.s32max), (i32::MIN + 1, 9));
+        let r = alu64(AluOp::Add, &x, &Scalar::konst(1));
+        assert_eq!(r.s32max, 9);
+        let (y, _) = super::super::jmp32::refine32(JmpOp::Jslt, false, &w, &Scalar::konst(0));
+        assert_eq!((y.umin, y.umax, y.smin, y.smax), (0, 9, 0, 9));
+        // A join keeps the hull of both 32-bit ranges, and the inclusion test looks at them.
+        let j = y.join(&Scalar::konst(20));
+        assert_eq!((j.u32min, j.u32max), (0, 20));
+        assert!(y.is_subset_of(&j));
+        assert!(!j.is_subset_of(&y));
+        assert!(!x.is_subset_of(&Scalar {
+            s32max: 7,
+            ..Scalar::UNKNOWN
+        }));
+    }
 
     #[test]
     fn byte_swaps_before_and_after_tracking() {

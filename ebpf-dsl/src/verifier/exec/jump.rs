@@ -53,14 +53,25 @@ impl<'a> Exec<'a> {
                 // (as observed) breaks some of their links (which ones depends on the form)
                 // and refines at most some; this verifier breaks every link of that id and
                 // refines neither.
+                // The kernel may also copy one register's (refined) value to the others of
+                // the link (`sync_linked_regs`), so a copy can end up with the less precise
+                // value of the other: each copy without a delta gets the hull of both values.
                 if let Src::Reg(_) = src {
                     let id = x.id();
                     if id != 0 && id == y.id() {
+                        // (A copy with a delta holds another value: it only loses the link.
+                        // The hull holds a plain copy's value when x or y is a plain copy.)
+                        let flags = Scalar::ANY_DELTA | Scalar::BIG_DELTA;
+                        let plain = |v: &Scalar| v.link & flags == 0;
+                        let hull = (plain(x) || plain(y)).then(|| x.unlinked().join(&y.unlinked()));
                         for s in [&mut taken, &mut *st] {
                             s.for_each_reg(|r| {
                                 if let RegVal::Scalar(v) = r {
                                     if v.id() == id {
-                                        *v = v.unlinked();
+                                        *v = match hull {
+                                            Some(h) if plain(v) => h,
+                                            _ => v.unlinked(),
+                                        };
                                     }
                                 }
                             });
@@ -155,6 +166,15 @@ impl<'a> Exec<'a> {
                     other: taken,
                     pc: pc + 1,
                 })
+            }
+            // A pointer that cannot be NULL compared with 0: `==` is never true (the kernel's
+            // `is_branch_taken` with `reg_not_null`; privileged, so the other branch is dead).
+            (p, q)
+                if is64
+                    && matches!(op, JmpOp::Jeq | JmpOp::Jne)
+                    && (zero_vs_not_null(p, q) || zero_vs_not_null(q, p)) =>
+            {
+                Ok(Step::Next(if op == JmpOp::Jne { target } else { pc + 1 }))
             }
             (p, RegVal::Scalar(z))
                 if is64
@@ -428,6 +448,16 @@ pub(super) fn find_good_pkt(st: &mut State, ptr: &RegVal, open: bool) {
     });
 }
 
+/// True if `p` is a pointer the kernel knows is not NULL (`reg_not_null`: map values,
+/// sockets, ring buffer memory) and `z` the number 0.
+fn zero_vs_not_null(p: &RegVal, z: &RegVal) -> bool {
+    let zero = matches!(z, RegVal::Scalar(z) if z.as_const() == Some(0));
+    zero && matches!(
+        p,
+        RegVal::MapValue { .. } | RegVal::Sock { .. } | RegVal::Ringbuf { .. }
+    )
+}
+
 fn is_or_null(v: &RegVal) -> bool {
     matches!(
         v,
@@ -463,17 +493,7 @@ fn not_null(v: &RegVal) -> RegVal {
 
 /// The smallest scalar holding every value of `a` and of `b`.
 fn join(a: &Scalar, b: &Scalar) -> Scalar {
-    Scalar {
-        umin: a.umin.min(b.umin),
-        umax: a.umax.max(b.umax),
-        smin: a.smin.min(b.smin),
-        smax: a.smax.max(b.smax),
-        t: a.t.union(b.t),
-        link: 0,
-        delta: 0,
-    }
-    .sync()
-    .unwrap_or(Scalar::UNKNOWN)
+    a.join(b)
 }
 
 #[cfg(test)]

@@ -180,6 +180,18 @@ impl<'a> Exec<'a> {
                     self.describe(base)
                 )))
             }
+            // An XSKMAP lookup gives a `struct bpf_xdp_sock` (PTR_TO_XDP_SOCK): its one field,
+            // the u32 `queue_id` at offset 0, may be read (`bpf_xdp_sock_is_valid_access`).
+            RegVal::Opaque { map }
+                if self.map(*map).map_type == MapType::Xskmap && !write && off == 0 && n == 4 =>
+            {
+                Ok(())
+            }
+            RegVal::Opaque { map } if self.map(*map).map_type == MapType::Xskmap => {
+                Err(e(pc, Rule::MemoryAccess, format!(
+                    "r{r} is {}, a struct bpf_xdp_sock: only its u32 queue_id (`*(u32 *)(r{r} + 0)`) may be read", self.describe(base)
+                )))
+            }
             RegVal::Scalar(_) => Err(e(pc, Rule::MemoryAccess, format!(
                 "r{r} is {}, not a pointer: it cannot be dereferenced", self.describe(base)
             ))),

@@ -8,6 +8,7 @@ mod jmp32;
 mod jump;
 mod memory;
 mod stackvar;
+mod trust;
 
 use std::collections::HashMap;
 
@@ -61,6 +62,8 @@ pub(crate) struct Exec<'a> {
     depth: Vec<u32>,
     /// A `bpf_tail_call` was seen (limits the stack of programs with bpf-to-bpf calls).
     tail_call_seen: bool,
+    /// Calls and ranges taken on trust (`trust.rs`).
+    trust: super::trust::Trust,
 }
 
 fn e(pc: usize, rule: Rule, msg: impl Into<String>) -> VerifierError {
@@ -110,6 +113,7 @@ impl<'a> Exec<'a> {
             pruned: 0,
             depth: vec![0; cfg.subprog_starts.len()],
             tail_call_seen: false,
+            trust: Default::default(),
         }
     }
 
@@ -215,7 +219,7 @@ impl<'a> Exec<'a> {
             return Err(e(
                 pc,
                 Rule::FramePointer,
-                "r10 (the frame pointer) is read-only; copy it first (`r1 = r10; r1 += -8`)",
+                "r10 (the frame pointer) is read-only (the kernel: `frame pointer is read only`); copy it first (`r1 = r10; r1 += -8`)",
             ));
         }
         Ok(())
@@ -341,6 +345,9 @@ impl<'a> Exec<'a> {
     }
 
     fn step(&mut self, pc: usize, st: &mut State) -> R<Step> {
+        if let Some(next) = self.trusted_range(pc, st) {
+            return Ok(next);
+        }
         match self.ops[pc] {
             Op::LdImm64Tail => Err(e(
                 pc,

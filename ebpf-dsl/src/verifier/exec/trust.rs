@@ -1,0 +1,89 @@
+//! What a trusted call or range does to the state ([`crate::verifier::trust`] specifies it).
+
+use super::*;
+use crate::verifier::trust::Trust;
+
+impl<'a> Exec<'a> {
+    /// The same verifier, taking `trust` on trust.
+    pub(crate) fn with_trust(mut self, trust: Trust) -> Self {
+        self.trust = trust;
+        self
+    }
+
+    /// At the first instruction of a trusted range: the state after it, and where to go on.
+    pub(super) fn trusted_range(&self, pc: usize, st: &mut State) -> Option<Step> {
+        let end = self.trust.range_at(pc)?;
+        let (mut written, mut calls, mut stores) = (0u16, false, false);
+        for op in &self.ops[pc..end] {
+            match *op {
+                Op::Alu { dst, .. } | Op::LdImm64 { dst, .. } | Op::Ldx { dst, .. } => {
+                    written |= 1 << dst
+                }
+                Op::LdAbs { .. } => written |= 0x3f,
+                Op::St { .. } | Op::Stx { .. } => stores = true,
+                Op::Atomic { src, op, fetch, .. } => {
+                    stores = true;
+                    if op == AtomicOp::Cmpxchg {
+                        written |= 1;
+                    } else if fetch {
+                        written |= 1 << src;
+                    }
+                }
+                Op::Call { .. } | Op::CallLocal { .. } => calls = true,
+                _ => {}
+            }
+        }
+        if calls {
+            written |= 0x3f;
+            clobber_packet(st);
+        }
+        for r in 0..10u8 {
+            if written & (1 << r) != 0 {
+                self.set(st, r, RegVal::Scalar(Scalar::UNKNOWN));
+            }
+        }
+        if stores {
+            forget_stack(st);
+        }
+        Some(Step::Next(end))
+    }
+
+    /// A trusted helper call at `pc`: applies its effects and returns true.
+    pub(super) fn trusted_call(&self, pc: usize, st: &mut State) -> bool {
+        if !self.trust.is_call(pc) {
+            return false;
+        }
+        let stack_arg = (1..=5).any(|r| {
+            matches!(
+                st.cur().regs[r],
+                RegVal::Stack { .. } | RegVal::StackVar { .. }
+            )
+        });
+        if stack_arg {
+            forget_stack(st);
+        }
+        for r in 1..=5 {
+            self.set(st, r, RegVal::NotInit);
+        }
+        clobber_packet(st);
+        self.set(st, 0, RegVal::Scalar(Scalar::UNKNOWN));
+        true
+    }
+}
+
+fn clobber_packet(st: &mut State) {
+    st.for_each_reg(|r| {
+        if matches!(r, RegVal::Pkt { .. } | RegVal::PktEnd) {
+            *r = RegVal::Scalar(Scalar::UNKNOWN);
+        }
+    });
+}
+
+/// Every stack byte of every frame becomes an unknown byte.
+fn forget_stack(st: &mut State) {
+    for f in st.frames.iter_mut() {
+        for s in f.stack.iter_mut() {
+            *s = Slot::Bytes([Byte::Misc; 8]);
+        }
+    }
+}

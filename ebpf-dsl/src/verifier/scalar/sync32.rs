@@ -1,0 +1,227 @@
+//! The kernel's `reg_bounds_sync` on a [`Scalar`]: the 64-bit ranges, the 32-bit ranges of the
+//! low half (`u32_min_value` ... `s32_max_value`) and the known bits, each refined from the
+//! others, in the kernel's order (`__update_reg_bounds`, `__reg_deduce_bounds`,
+//! `__reg_bound_offset`).
+
+use super::{Scalar, Tnum};
+
+const LO: u64 = 0xffff_ffff;
+
+/// The intersection of two tnums, `None` if they disagree on a bit both know.
+pub(crate) fn meet(a: Tnum, b: Tnum) -> Option<Tnum> {
+    if (a.value & !b.mask) != (b.value & !a.mask) {
+        return None;
+    }
+    Some(a.intersect(b))
+}
+
+fn with_subreg(t: Tnum, s: Tnum) -> Tnum {
+    Tnum {
+        value: (t.value & !LO) | (s.value & LO),
+        mask: (t.mask & !LO) | (s.mask & LO),
+    }
+}
+
+impl Scalar {
+    /// True if no range is empty.
+    pub(crate) fn consistent(&self) -> bool {
+        self.umin <= self.umax
+            && self.smin <= self.smax
+            && self.u32min <= self.u32max
+            && self.s32min <= self.s32max
+    }
+
+    /// The known low 32 bits, if all are known.
+    pub fn as_const32(&self) -> Option<u32> {
+        (self.t.mask & LO == 0).then_some(self.t.value as u32)
+    }
+
+    fn update_bounds(&mut self) {
+        let t = self.t.cast32();
+        self.s32min = self
+            .s32min
+            .max((t.value | (t.mask & 0x8000_0000)) as u32 as i32);
+        self.s32max = self
+            .s32max
+            .min((t.value | (t.mask & 0x7fff_ffff)) as u32 as i32);
+        self.u32min = self.u32min.max(t.value as u32);
+        self.u32max = self.u32max.min((t.value | t.mask) as u32);
+        let t = self.t;
+        self.smin = self.smin.max((t.value | (t.mask & (1 << 63))) as i64);
+        self.smax = self
+            .smax
+            .min((t.value | (t.mask & (i64::MAX as u64))) as i64);
+        self.umin = self.umin.max(t.value);
+        self.umax = self.umax.min(t.value | t.mask);
+    }
+
+    fn deduce32(&mut self) {
+        if (self.umin >> 32) == (self.umax >> 32) {
+            self.u32min = self.u32min.max(self.umin as u32);
+            self.u32max = self.u32max.min(self.umax as u32);
+            if (self.umin as i32) <= (self.umax as i32) {
+                self.s32min = self.s32min.max(self.umin as i32);
+                self.s32max = self.s32max.min(self.umax as i32);
+            }
+        }
+        if (self.smin >> 32) == (self.smax >> 32) {
+            if (self.smin as u32) <= (self.smax as u32) {
+                self.u32min = self.u32min.max(self.smin as u32);
+                self.u32max = self.u32max.min(self.smax as u32);
+            }
+            if (self.smin as i32) <= (self.smax as i32) {
+                self.s32min = self.s32min.max(self.smin as i32);
+                self.s32max = self.s32max.min(self.smax as i32);
+            }
+        }
+        if ((self.umin >> 32) as u32).wrapping_add(1) == (self.umax >> 32) as u32
+            && (self.umin as i32) < 0
+            && (self.umax as i32) >= 0
+        {
+            self.s32min = self.s32min.max(self.umin as i32);
+            self.s32max = self.s32max.min(self.umax as i32);
+        }
+        if ((self.smin >> 32) as u32).wrapping_add(1) == (self.smax >> 32) as u32
+            && (self.smin as i32) < 0
+            && (self.smax as i32) >= 0
+        {
+            self.s32min = self.s32min.max(self.smin as i32);
+            self.s32max = self.s32max.min(self.smax as i32);
+        }
+        if (self.u32min as i32) <= (self.u32max as i32) {
+            self.s32min = self.s32min.max(self.u32min as i32);
+            self.s32max = self.s32max.min(self.u32max as i32);
+        }
+        if (self.s32min as u32) <= (self.s32max as u32) {
+            self.u32min = self.u32min.max(self.s32min as u32);
+            self.u32max = self.u32max.min(self.s32max as u32);
+        } else if self.u32max < self.s32min as u32 {
+            self.s32min = self.u32min as i32;
+            self.u32max = self.u32max.min(self.s32max as u32);
+        } else if (self.s32max as u32) < self.u32min {
+            self.s32max = self.u32max as i32;
+            self.u32min = self.u32min.max(self.s32min as u32);
+        }
+    }
+
+    fn deduce64(&mut self) {
+        if (self.umin as i64) <= (self.umax as i64) {
+            self.smin = self.smin.max(self.umin as i64);
+            self.smax = self.smax.min(self.umax as i64);
+        }
+        if (self.smin as u64) <= (self.smax as u64) {
+            self.umin = self.umin.max(self.smin as u64);
+            self.umax = self.umax.min(self.smax as u64);
+        } else if self.umax < self.smin as u64 {
+            self.smin = self.umin as i64;
+            self.umax = self.umax.min(self.smax as u64);
+        } else if (self.smax as u64) < self.umin {
+            self.smax = self.umax as i64;
+            self.umin = self.umin.max(self.smin as u64);
+        }
+    }
+
+    fn deduce_mixed(&mut self) -> bool {
+        let (u32min, u32max) = (self.u32min as u64, self.u32max as u64);
+        self.umin = self.umin.max((self.umin & !LO) | u32min);
+        self.umax = self.umax.min((self.umax & !LO) | u32max);
+        self.smin = self.smin.max(((self.smin as u64 & !LO) | u32min) as i64);
+        self.smax = self.smax.min(((self.smax as u64 & !LO) | u32max) as i64);
+        if (self.s32min as u32) <= (self.s32max as u32) {
+            let (lo, hi) = (self.s32min as u32 as u64, self.s32max as u32 as u64);
+            self.umin = self.umin.max((self.umin & !LO) | lo);
+            self.umax = self.umax.min((self.umax & !LO) | hi);
+            self.smin = self.smin.max(((self.smin as u64 & !LO) | lo) as i64);
+            self.smax = self.smax.min(((self.smax as u64 & !LO) | hi) as i64);
+        }
+        if self.s32min >= 0 && self.smin >= i32::MIN as i64 && self.smax <= i32::MAX as i64 {
+            self.smin = self.s32min as i64;
+            self.smax = self.s32max as i64;
+            self.umin = self.s32min as u64;
+            self.umax = self.s32max as u64;
+            match meet(self.t, Tnum::range(self.smin as u64, self.smax as u64)) {
+                Some(t) => self.t = t,
+                None => return false,
+            }
+        }
+        true
+    }
+
+    fn bound_offset(&mut self) -> bool {
+        let Some(t64) = meet(self.t, Tnum::range(self.umin, self.umax)) else {
+            return false;
+        };
+        let Some(t32) = meet(
+            t64.cast32(),
+            Tnum::range(self.u32min as u64, self.u32max as u64),
+        ) else {
+            return false;
+        };
+        self.t = with_subreg(t64, t32);
+        true
+    }
+
+    /// The kernel's `reg_bounds_sync`; false on a contradiction (no value satisfies every
+    /// bound).
+    pub(crate) fn kernel_sync(&mut self) -> bool {
+        if !self.consistent() {
+            return false;
+        }
+        self.update_bounds();
+        for _ in 0..3 {
+            self.deduce32();
+            self.deduce64();
+            if !self.consistent() || !self.deduce_mixed() {
+                return false;
+            }
+        }
+        if !self.consistent() || !self.bound_offset() {
+            return false;
+        }
+        self.update_bounds();
+        self.consistent()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn signed_32_bit_bounds_give_a_64_bit_range_for_a_zero_extended_value() {
+        // A zero-extended 32-bit value with 0 <= s32 <= 8: the 64-bit value is 0..=8.
+        let mut s = Scalar {
+            s32min: 0,
+            s32max: 8,
+            ..Scalar::urange(0, u32::MAX as u64)
+        };
+        assert!(s.kernel_sync());
+        assert_eq!((s.umin, s.umax, s.smin, s.smax), (0, 8, 0, 8));
+        assert_eq!((s.u32min, s.u32max), (0, 8));
+    }
+
+    #[test]
+    fn the_32_bit_bounds_follow_the_64_bit_ones() {
+        let s = Scalar::urange((1 << 32) + 4, (1 << 32) + 9);
+        assert_eq!((s.u32min, s.u32max, s.s32min, s.s32max), (4, 9, 4, 9));
+        let n = Scalar::srange(-5, 3);
+        assert_eq!((n.s32min, n.s32max), (-5, 3));
+    }
+
+    #[test]
+    fn contradictions_are_found_in_the_low_half() {
+        let mut s = Scalar {
+            u32min: 10,
+            u32max: 20,
+            ..Scalar::urange(0, 5)
+        };
+        assert!(!s.kernel_sync());
+        assert!(Scalar {
+            s32min: 7,
+            s32max: 3,
+            ..Scalar::UNKNOWN
+        }
+        .sync()
+        .is_none());
+    }
+}
