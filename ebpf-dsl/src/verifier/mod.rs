@@ -114,7 +114,9 @@ use crate::spec::{MapSpec, ProgramType, RelocKind, Relocation};
 
 pub(crate) mod cfg;
 pub mod ctx;
+mod deps;
 pub mod helpers;
+mod prune;
 pub(crate) mod scalar;
 pub(crate) mod state;
 pub mod target;
@@ -124,7 +126,7 @@ pub use target::KernelVersion;
 
 mod exec;
 
-use state::{covers, Frame, State};
+use state::{Frame, State};
 
 /// What the verifier needs to know about a program.
 #[derive(Clone, Debug)]
@@ -334,8 +336,6 @@ impl std::error::Error for VerifierError {}
 pub const MAX_PROCESSED: usize = 1_000_000;
 /// The kernel's limit of pending branches (`BPF_COMPLEXITY_LIMIT_JMP_SEQ`).
 pub const MAX_PENDING: usize = 8192;
-/// States kept per instruction for pruning.
-const MAX_STATES_PER_INSN: usize = 64;
 
 /// True for the license strings the kernel treats as GPL-compatible (`license_is_gpl_compatible`).
 pub fn license_is_gpl_compatible(l: &str) -> bool {
@@ -392,96 +392,6 @@ pub fn verify(input: &VerifyInput) -> Result<Report, Vec<VerifierError>> {
     }
     let mut ex = exec::Exec::new(input, &ops, &cfg, map_refs);
     ex.run().map_err(|e| vec![e])
-}
-
-/// One explored state kept for pruning.
-struct Checkpoint {
-    state: State,
-    /// Paths (and child checkpoints) below this one still being explored.
-    pending: u32,
-    parent: Option<usize>,
-}
-
-/// The path explorer (depth first, like the kernel's `do_check`).
-pub(crate) struct Explorer {
-    checkpoints: Vec<Checkpoint>,
-    /// The checkpoints stored at each instruction, indexed by instruction.
-    explored: Vec<Vec<usize>>,
-}
-
-/// What happened at a prune point.
-pub(crate) enum PruneResult {
-    /// Covered by a finished state: the path is safe from here.
-    Pruned,
-    /// Exactly the state of an unfinished ancestor: the loop never makes progress.
-    Loop,
-    /// Continue; the new checkpoint (if any) becomes the path's parent.
-    Continue(Option<usize>),
-}
-
-impl Explorer {
-    /// An explorer for a program of `insns` instruction slots.
-    pub(crate) fn new(insns: usize) -> Self {
-        Explorer {
-            checkpoints: Vec::new(),
-            explored: vec![Vec::new(); insns],
-        }
-    }
-
-    pub(crate) fn states(&self) -> usize {
-        self.checkpoints.len()
-    }
-
-    pub(crate) fn visit(
-        &mut self,
-        pc: usize,
-        st: &State,
-        live: u16,
-        parent: Option<usize>,
-    ) -> PruneResult {
-        if pc >= self.explored.len() {
-            self.explored.resize_with(pc + 1, Vec::new);
-        }
-        let list = &mut self.explored[pc];
-        for &c in list.iter() {
-            let ck = &self.checkpoints[c];
-            if ck.pending == 0 {
-                if covers(&ck.state, st, live) {
-                    return PruneResult::Pruned;
-                }
-            } else if ck.state.frames == st.frames && ck.state.refs == st.refs {
-                return PruneResult::Loop;
-            }
-        }
-        if list.len() >= MAX_STATES_PER_INSN {
-            return PruneResult::Continue(parent);
-        }
-        let id = self.checkpoints.len();
-        list.push(id);
-        self.checkpoints.push(Checkpoint {
-            state: st.clone(),
-            pending: 1,
-            parent,
-        });
-        PruneResult::Continue(Some(id))
-    }
-
-    pub(crate) fn branch(&mut self, parent: Option<usize>) {
-        if let Some(p) = parent {
-            self.checkpoints[p].pending += 1;
-        }
-    }
-
-    pub(crate) fn finish(&mut self, mut parent: Option<usize>) {
-        while let Some(p) = parent {
-            let ck = &mut self.checkpoints[p];
-            ck.pending -= 1;
-            if ck.pending > 0 {
-                break;
-            }
-            parent = ck.parent;
-        }
-    }
 }
 
 pub(crate) fn initial_state() -> State {
