@@ -283,7 +283,14 @@ pub(crate) fn before(op: &Op, st: &State, d: &Deps) -> Before {
             if is_ptr(dst) || matches!(src, Src::Reg(s) if is_ptr(s)) {
                 b.demand = b.read;
             } else {
-                b.cond = Some(b.read);
+                // Whether a way is feasible may also depend on the registers linked to the
+                // operands (their refinements must agree).
+                let id = |r: u8| match &regs[r as usize] {
+                    RegVal::Scalar(v) => v.id(),
+                    _ => 0,
+                };
+                let ids = [id(dst), if let Src::Reg(s) = src { id(s) } else { 0 }];
+                b.cond = Some(b.read | linked(st, d, ids));
             }
         }
         Op::Call { .. } => {
@@ -308,6 +315,33 @@ pub(crate) fn before(op: &Op, st: &State, d: &Deps) -> Before {
         }
     }
     b
+}
+
+/// The sources of every location (all frames) holding a scalar linked by one of `ids`.
+fn linked(st: &State, d: &Deps, ids: [u32; 2]) -> Mask {
+    if ids == [0, 0] {
+        return 0;
+    }
+    let hit = |v: &RegVal| matches!(v, RegVal::Scalar(x) if x.id() != 0 && ids.contains(&x.id()));
+    let mut m = 0;
+    for (f, fd) in st.frames.iter().zip(&d.frames) {
+        for r in 0..11 {
+            if hit(&f.regs[r]) {
+                m |= fd.regs[r];
+            }
+        }
+        for (i, s) in f.stack.iter().enumerate() {
+            let v = match s {
+                Slot::Spill(v) => hit(v),
+                Slot::Part(x, _) => hit(&RegVal::Scalar(*x)),
+                Slot::Bytes(_) => false,
+            };
+            if v {
+                m |= fd.slots[i];
+            }
+        }
+    }
+    m
 }
 
 /// Adds `m` to the sources of every location whose abstract value differs between `pre` and
