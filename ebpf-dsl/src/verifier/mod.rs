@@ -117,6 +117,8 @@ pub mod ctx;
 mod deps;
 pub mod helpers;
 mod prune;
+#[cfg(test)]
+mod prune_tests;
 pub(crate) mod scalar;
 pub(crate) mod state;
 pub mod target;
@@ -353,6 +355,18 @@ pub fn license_is_gpl_compatible(l: &str) -> bool {
 /// Verifies a program. On rejection, the errors are in instruction order (structural errors
 /// may be several; path errors stop at the first, like the kernel's).
 pub fn verify(input: &VerifyInput) -> Result<Report, Vec<VerifierError>> {
+    verify_with(input, false, false)
+}
+
+/// [`verify`]; with `exact_pruning`, a state is pruned only by one that covers it on every
+/// location (no liveness or precision): the reference the pruning tests compare with; with
+/// `every_prune_point`, a checkpoint is stored at every prune point (the kernel's
+/// `BPF_F_TEST_STATE_FREQ`).
+pub(crate) fn verify_with(
+    input: &VerifyInput,
+    exact_pruning: bool,
+    every_prune_point: bool,
+) -> Result<Report, Vec<VerifierError>> {
     if let Some(message) = crate::spec::too_many_insns(input.insns.len()) {
         return Err(vec![VerifierError {
             insn_index: 0,
@@ -391,7 +405,7 @@ pub fn verify(input: &VerifyInput) -> Result<Report, Vec<VerifierError>> {
         return Err(errors);
     }
     let mut ex = exec::Exec::new(input, &ops, &cfg, map_refs);
-    ex.run().map_err(|e| vec![e])
+    ex.run(exact_pruning, every_prune_point).map_err(|e| vec![e])
 }
 
 pub(crate) fn initial_state() -> State {

@@ -19,9 +19,9 @@
 //! prune point).
 
 use super::deps::{self, Deps, Mask, ALL};
-use super::state::{covers_masked, same_state, State};
+use super::state::{covers, covers_masked, same_state, State};
 
-/// Checkpoints kept per instruction at most (the least useful finished one makes room).
+/// Checkpoints per instruction beyond which the least useful finished one makes room.
 const MAX_STATES_PER_INSN: usize = 64;
 
 /// One explored state kept for pruning.
@@ -53,7 +53,10 @@ pub(crate) struct Explorer {
     insns: usize,
     last_jumps: usize,
     last_insns: usize,
-    evicted: usize,
+    /// Compare every location (see [`super::verify_with`]).
+    exact: bool,
+    /// Store a checkpoint at every prune point (see [`super::verify_with`]).
+    every: bool,
 }
 
 /// What happened at a prune point.
@@ -68,7 +71,7 @@ pub(crate) enum PruneResult {
 
 impl Explorer {
     /// An explorer for a program of `insns` instruction slots.
-    pub(crate) fn new(insns: usize) -> Self {
+    pub(crate) fn new(insns: usize, exact: bool, every: bool) -> Self {
         Explorer {
             checkpoints: Vec::new(),
             explored: vec![Vec::new(); insns],
@@ -76,7 +79,8 @@ impl Explorer {
             insns: 0,
             last_jumps: 0,
             last_insns: 0,
-            evicted: 0,
+            exact,
+            every,
         }
     }
 
@@ -145,7 +149,12 @@ impl Explorer {
                 i += 1;
                 continue;
             }
-            if covers_masked(old, st, live_static, ck.live, ck.precise) {
+            let covered = if self.exact {
+                covers(old, st, live_static)
+            } else {
+                covers_masked(old, st, live_static, ck.live, ck.precise)
+            };
+            if covered {
                 let (live, precise) = if ck.multi_frame || old.frames.len() > 1 {
                     (ALL, ALL)
                 } else {
@@ -164,31 +173,28 @@ impl Explorer {
             ck.misses += 1;
             if ck.misses > ck.hits * 3 + 3 {
                 ck.state = None;
-                self.evicted += 1;
                 self.explored[pc].swap_remove(i);
                 continue;
             }
             i += 1;
         }
-        if self.jumps - self.last_jumps < 2 || self.insns - self.last_insns < 8 {
+        if !self.every && (self.jumps - self.last_jumps < 2 || self.insns - self.last_insns < 8) {
             return PruneResult::Continue(parent);
         }
         let list = &mut self.explored[pc];
         if list.len() >= MAX_STATES_PER_INSN {
-            // Make room: drop the finished checkpoint that pruned least.
+            // Make room: drop the finished checkpoint that pruned least. Unfinished ones (the
+            // rounds of a loop being walked) all stay: they are what a later round is
+            // compared with to find a loop without progress.
             let worst = list
                 .iter()
                 .enumerate()
                 .filter(|(_, &c)| self.checkpoints[c].pending == 0)
                 .min_by_key(|(_, &c)| self.checkpoints[c].hits)
                 .map(|(k, _)| k);
-            match worst {
-                Some(k) => {
-                    let c = list.swap_remove(k);
-                    self.checkpoints[c].state = None;
-                    self.evicted += 1;
-                }
-                None => return PruneResult::Continue(parent),
+            if let Some(k) = worst {
+                let c = list.swap_remove(k);
+                self.checkpoints[c].state = None;
             }
         }
         self.last_jumps = self.jumps;

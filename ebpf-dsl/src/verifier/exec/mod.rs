@@ -232,8 +232,13 @@ impl<'a> Exec<'a> {
         Ok(())
     }
 
-    pub(crate) fn run(&mut self) -> R<Report> {
-        let mut ex = Explorer::new(self.cfg.prune_point.len());
+    /// Explores every path; for the flags see [`super::verify_with`].
+    pub(crate) fn run(&mut self, exact_pruning: bool, every_prune_point: bool) -> R<Report> {
+        let mut ex = Explorer::new(
+            self.cfg.prune_point.len(),
+            exact_pruning,
+            every_prune_point,
+        );
         let mut pending: Vec<Path> = vec![Path {
             pc: 0,
             st: initial_state(),
