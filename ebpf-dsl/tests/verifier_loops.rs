@@ -119,4 +119,3 @@ exit";
     assert_eq!(e[0].rule, Rule::StackAccess, "{e:?}");
     assert!(run(&src.replace("r6 = 16", "r6 = 8")).is_ok());
 }
-

@@ -71,7 +71,9 @@ fn loop_parsers_within_twice_the_kernel() {
             Ok(log) => log,
             Err(log) => {
                 let last = log.lines().rev().take(3).collect::<Vec<_>>().join(" / ");
-                failures.push(format!("{name}: the kernel rejects it (fix the program): {last}"));
+                failures.push(format!(
+                    "{name}: the kernel rejects it (fix the program): {last}"
+                ));
                 continue;
             }
         };

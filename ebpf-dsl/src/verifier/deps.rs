@@ -81,7 +81,10 @@ impl FrameDeps {
     }
 
     fn union(&self) -> Mask {
-        self.regs.iter().chain(self.slots.iter()).fold(0, |a, m| a | m)
+        self.regs
+            .iter()
+            .chain(self.slots.iter())
+            .fold(0, |a, m| a | m)
     }
 }
 
@@ -251,7 +254,12 @@ pub(crate) fn before(op: &Op, st: &State, d: &Deps) -> Before {
             b.read = dr(dst);
             b.demand = dr(dst);
         }
-        Op::Stx { dst, src, off, size } => {
+        Op::Stx {
+            dst,
+            src,
+            off,
+            size,
+        } => {
             b.slots = stack_slots(&regs[dst as usize], off as i64, size_bytes(size));
             b.read = dr(dst) | dr(src);
             b.demand = dr(dst);
@@ -409,9 +417,7 @@ pub(crate) fn after(op: &Op, b: &Before, pre: Option<&State>, post: &State, d: &
             let v = d.reg(src);
             store(d, b, v, off, size)
         }
-        Op::Atomic {
-            src, op, fetch, ..
-        } => {
+        Op::Atomic { src, op, fetch, .. } => {
             let v = b.read;
             if let Some((f, lo, hi)) = b.slots {
                 if let Some(fd) = d.frames.get_mut(f) {

@@ -87,6 +87,21 @@
 //! 1,000,000 processed instructions (a long bounded loop): about 1.5 s in a debug build, 0.2 s
 //! optimised.
 //!
+//! ## Loops
+//!
+//! Pruning follows the kernel's `is_state_visited` (see `prune.rs` and `deps.rs`): a state is
+//! covered by an explored one that agrees with it on what the exploration below that one
+//! *read* (liveness) and, for scalars, on the values that *mattered* (precision: a branch
+//! walked one way only, a pointer offset, a helper argument, the return value); checkpoints
+//! that keep failing to prune are dropped, and a loop that comes back to the exact state of
+//! an unfinished round is refused at once ("infinite loop detected"). On the loop-heavy
+//! parsers of `tests/support/loops.rs` (IPv6 extension headers, TCP options, VLAN tags with a
+//! DSCP rewrite, byte sums, nested loops, a stack-held counter) it processes 0.45 to 0.81
+//! times the instructions kernel 6.18 does (`tests/tests/verifier_loops.rs`), where exact
+//! pruning with at most 64 states per instruction needed 10 to 31 times as many or hit the
+//! 1,000,000 limit; `prune_tests.rs` checks on random loops that it never accepts what exact
+//! pruning rejects.
+//!
 //! Where kernel 6.18 is *less* precise than a textbook analysis, this verifier copies it (a
 //! branch it proves dead but the kernel walks could hide an error): a `&`-test forgets ranges
 //! and keeps known bits; an unsigned comparison drops a signed range that crosses zero (and vice
@@ -405,7 +420,8 @@ pub(crate) fn verify_with(
         return Err(errors);
     }
     let mut ex = exec::Exec::new(input, &ops, &cfg, map_refs);
-    ex.run(exact_pruning, every_prune_point).map_err(|e| vec![e])
+    ex.run(exact_pruning, every_prune_point)
+        .map_err(|e| vec![e])
 }
 
 pub(crate) fn initial_state() -> State {

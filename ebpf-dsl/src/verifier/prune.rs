@@ -106,7 +106,11 @@ impl Explorer {
             let new = if cp.multi_frame {
                 m
             } else {
-                let have = if precise { cp.precise & cp.live } else { cp.live };
+                let have = if precise {
+                    cp.precise & cp.live
+                } else {
+                    cp.live
+                };
                 m & !have
             };
             if new == 0 {

@@ -489,7 +489,10 @@ pub fn covers(old: &State, new: &State, live: u16) -> bool {
 
 /// True for slots that hold a number (of any representation) or unknown bytes.
 fn slot_is_scalar(s: &Slot) -> bool {
-    matches!(s, Slot::Bytes(_) | Slot::Part(..) | Slot::Spill(RegVal::Scalar(_)))
+    matches!(
+        s,
+        Slot::Bytes(_) | Slot::Part(..) | Slot::Spill(RegVal::Scalar(_))
+    )
 }
 
 /// [`covers`] for a fully explored single-frame `old` whose later exploration read only the
@@ -497,7 +500,13 @@ fn slot_is_scalar(s: &Slot) -> bool {
 /// 0..=10, then the 64 stack slots; see `verifier::deps`): locations never read are ignored,
 /// and a scalar whose value never mattered covers any scalar (the kernel's `regsafe` and
 /// `stacksafe` with liveness and precision). Pointers are compared exactly when live.
-pub fn covers_masked(old: &State, new: &State, live_static: u16, live: u128, precise: u128) -> bool {
+pub fn covers_masked(
+    old: &State,
+    new: &State,
+    live_static: u16,
+    live: u128,
+    precise: u128,
+) -> bool {
     if old.frames.len() != 1 {
         return covers(old, new, live_static);
     }

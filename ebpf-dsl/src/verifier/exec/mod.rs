@@ -16,7 +16,9 @@ use crate::spec::{MapSpec, MapType, RelocKind};
 
 use super::cfg::{Cfg, Op, Src};
 use super::ctx::{self, CtxField};
+use super::deps::{self, Before, Deps};
 use super::helpers::{self, Arg, Ret};
+use super::prune::{Explorer, PruneResult};
 use super::scalar::Scalar;
 use super::state::{Byte, Frame, PktKind, RegVal, Slot, State};
 use super::tnum::Tnum;
@@ -24,8 +26,6 @@ use super::{
     alu_name, initial_state, size_name, KernelVersion, Report, Rule, VerifierError, VerifyInput,
     MAX_PENDING, MAX_PROCESSED,
 };
-use super::deps::{self, Before, Deps};
-use super::prune::{Explorer, PruneResult};
 
 type R<T> = Result<T, VerifierError>;
 
@@ -234,11 +234,7 @@ impl<'a> Exec<'a> {
 
     /// Explores every path; for the flags see [`super::verify_with`].
     pub(crate) fn run(&mut self, exact_pruning: bool, every_prune_point: bool) -> R<Report> {
-        let mut ex = Explorer::new(
-            self.cfg.prune_point.len(),
-            exact_pruning,
-            every_prune_point,
-        );
+        let mut ex = Explorer::new(self.cfg.prune_point.len(), exact_pruning, every_prune_point);
         let mut pending: Vec<Path> = vec![Path {
             pc: 0,
             st: initial_state(),
