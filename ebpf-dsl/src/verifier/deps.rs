@@ -95,27 +95,29 @@ pub(crate) struct Deps {
 }
 
 impl Deps {
-    /// The program's entry (no checkpoint yet: the sources name nothing).
+    /// The program's entry (no checkpoint yet: marks made before the first one go nowhere).
     pub(crate) fn entry() -> Self {
         Deps {
-            frames: vec![FrameDeps::empty()],
+            frames: vec![FrameDeps::identity()],
         }
     }
 
-    /// At a new checkpoint: the sources of its locations in terms of its parent's (frame 0's
-    /// locations, then [`OTHER`] standing for all inner frames), and the path's sources
-    /// restarted from the checkpoint.
-    pub(crate) fn checkpoint(&mut self) -> Box<[Mask]> {
-        let mut link = vec![0; LOCS + 1];
-        for (b, l) in link.iter_mut().enumerate().take(LOCS) {
-            *l = self.frames[0].loc(b);
-        }
-        link[LOCS] = self.frames[1..].iter().fold(0, |a, f| a | f.union());
+    /// At a new checkpoint: the sources of its locations in terms of its parent's (see
+    /// [`Link`]), and the path's sources restarted from the checkpoint.
+    pub(crate) fn checkpoint(&mut self) -> Link {
+        let f0 = &self.frames[0];
+        let diff = (0..LOCS)
+            .filter_map(|b| {
+                let m = f0.loc(b);
+                (m != 1u128 << b).then_some((b as u8, m))
+            })
+            .collect();
+        let other = self.frames[1..].iter().fold(0, |a, f| a | f.union());
         let n = self.frames.len();
         self.frames.clear();
         self.frames.push(FrameDeps::identity());
         self.frames.extend((1..n).map(|_| FrameDeps::other()));
-        link.into_boxed_slice()
+        Link { diff, other }
     }
 
     /// The sources of the locations in `m` (bits of a checkpoint with this path's frames).
@@ -142,14 +144,30 @@ impl Deps {
     }
 }
 
+/// The sources of a checkpoint's locations in terms of its parent's: a location not listed in
+/// `diff` still held what it held at the parent (its own bit); [`OTHER`] translates to
+/// `other`, the sources of the inner frames' locations.
+#[derive(Clone, Debug)]
+pub(crate) struct Link {
+    diff: Vec<(u8, Mask)>,
+    other: Mask,
+}
+
 /// Translates source bits `m` of a checkpoint through its `link` into its parent's sources.
-pub(crate) fn translate(link: &[Mask], m: Mask) -> Mask {
+pub(crate) fn translate(link: &Link, m: Mask) -> Mask {
     let mut out = 0;
     let mut bits = m;
     while bits != 0 {
         let b = bits.trailing_zeros() as usize;
         bits &= bits - 1;
-        out |= if b < LOCS { link[b] } else { link[LOCS] };
+        out |= if b >= LOCS {
+            link.other
+        } else {
+            match link.diff.iter().find(|(l, _)| *l as usize == b) {
+                Some((_, d)) => *d,
+                None => 1u128 << b,
+            }
+        };
     }
     out
 }
@@ -195,9 +213,20 @@ pub(crate) struct Before {
 }
 
 impl Before {
-    /// True if the effect on the sources needs the state before the instruction.
-    pub(crate) fn needs_snapshot(op: &Op) -> bool {
-        matches!(op, Op::Cond { .. } | Op::Call { .. })
+    /// True if the effect on the sources needs the state before the instruction: helper calls,
+    /// and jumps unless both operands are numbers without links (then only the operands
+    /// themselves can be refined).
+    pub(crate) fn needs_snapshot(op: &Op, st: &State) -> bool {
+        let unlinked =
+            |r: u8| matches!(&st.cur().regs[r as usize], RegVal::Scalar(v) if v.link == 0);
+        match *op {
+            Op::Call { .. } => true,
+            Op::Cond { dst, src, .. } => {
+                !(unlinked(dst)
+                    && (matches!(src, Src::Imm(_)) || matches!(src, Src::Reg(s) if unlinked(s))))
+            }
+            _ => false,
+        }
     }
 }
 
@@ -433,11 +462,16 @@ pub(crate) fn after(op: &Op, b: &Before, pre: Option<&State>, post: &State, d: &
                 cur.regs[src as usize] = v;
             }
         }
-        Op::Cond { .. } => {
-            if let Some(pre) = pre {
-                changed(pre, post, d, b.read);
+        Op::Cond { dst, src, .. } => match pre {
+            Some(pre) => changed(pre, post, d, b.read),
+            None => {
+                let cur = d.cur();
+                cur.regs[dst as usize] |= b.read;
+                if let Src::Reg(s) = src {
+                    cur.regs[s as usize] |= b.read;
+                }
             }
-        }
+        },
         Op::Call { .. } => {
             if let Some(pre) = pre {
                 changed(pre, post, d, b.inputs);

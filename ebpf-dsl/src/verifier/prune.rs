@@ -9,7 +9,10 @@
 //!   `propagate_liveness` / `propagate_precision`;
 //! - an *unfinished* checkpoint is an ancestor of the path (depth first): if the path's state
 //!   is exactly the ancestor's (up to ids), the loop between them makes no progress
-//!   ("infinite loop detected");
+//!   ("infinite loop detected"); only the 16 most recent at the instruction are compared, so a
+//!   loop of many rounds costs no more per round (a loop without progress comes back to the
+//!   state of the previous round or close to it; one that does not runs into the limit of
+//!   1,000,000 instructions);
 //! - a checkpoint that keeps failing to prune (more than `3 × hits + 3` misses, the kernel's
 //!   `miss_cnt`/`hit_cnt` rule) is dropped from the instruction's list once finished, so the
 //!   lists stay short and useful instead of filling up and stopping pruning.
@@ -18,11 +21,14 @@
 //! jumps and 8 instructions since the last one was added (pruning is still tried at every
 //! prune point).
 
-use super::deps::{self, Deps, Mask, ALL};
+use super::deps::{self, Deps, Link, Mask, ALL};
 use super::state::{covers, covers_masked, same_state, State};
 
-/// Checkpoints per instruction beyond which the least useful finished one makes room.
+/// Finished checkpoints kept per instruction (the one that pruned least makes room).
 const MAX_STATES_PER_INSN: usize = 64;
+/// Unfinished checkpoints of an instruction (the most recent) a state is compared with to
+/// find a loop without progress.
+const LOOP_CHECK: usize = 16;
 
 /// One explored state kept for pruning.
 struct Checkpoint {
@@ -31,8 +37,10 @@ struct Checkpoint {
     /// Paths (and child checkpoints) below this one still being explored.
     pending: u32,
     parent: Option<usize>,
+    /// The instruction it is stored at.
+    pc: usize,
     /// Sources of this checkpoint's locations in its parent's terms (see [`deps`]).
-    link: Box<[Mask]>,
+    link: Link,
     /// Locations read below this checkpoint.
     live: Mask,
     /// Locations whose exact value mattered below this checkpoint.
@@ -46,8 +54,10 @@ struct Checkpoint {
 /// The path explorer (depth first, like the kernel's `do_check`).
 pub(crate) struct Explorer {
     checkpoints: Vec<Checkpoint>,
-    /// The checkpoints stored at each instruction, indexed by instruction.
+    /// The finished checkpoints stored at each instruction (those that can prune).
     explored: Vec<Vec<usize>>,
+    /// The unfinished ones, oldest first (those a loop without progress comes back to).
+    waiting: Vec<Vec<usize>>,
     /// Jumps and instructions processed (all paths), and at the last checkpoint added.
     jumps: usize,
     insns: usize,
@@ -75,6 +85,7 @@ impl Explorer {
         Explorer {
             checkpoints: Vec::new(),
             explored: vec![Vec::new(); insns],
+            waiting: vec![Vec::new(); insns],
             jumps: 0,
             insns: 0,
             last_jumps: 0,
@@ -135,8 +146,13 @@ impl Explorer {
         live_static: u16,
         parent: Option<usize>,
     ) -> PruneResult {
-        if pc >= self.explored.len() {
-            self.explored.resize_with(pc + 1, Vec::new);
+        // A loop without progress comes back to the state of a recent round.
+        for &c in self.waiting[pc].iter().rev().take(LOOP_CHECK) {
+            if let Some(old) = &self.checkpoints[c].state {
+                if same_state(old, st) {
+                    return PruneResult::Loop;
+                }
+            }
         }
         let mut i = 0;
         while i < self.explored[pc].len() {
@@ -146,13 +162,6 @@ impl Explorer {
                 self.explored[pc].swap_remove(i);
                 continue;
             };
-            if ck.pending > 0 {
-                if same_state(old, st) {
-                    return PruneResult::Loop;
-                }
-                i += 1;
-                continue;
-            }
             let covered = if self.exact {
                 covers(old, st, live_static)
             } else {
@@ -185,31 +194,16 @@ impl Explorer {
         if !self.every && (self.jumps - self.last_jumps < 2 || self.insns - self.last_insns < 8) {
             return PruneResult::Continue(parent);
         }
-        let list = &mut self.explored[pc];
-        if list.len() >= MAX_STATES_PER_INSN {
-            // Make room: drop the finished checkpoint that pruned least. Unfinished ones (the
-            // rounds of a loop being walked) all stay: they are what a later round is
-            // compared with to find a loop without progress.
-            let worst = list
-                .iter()
-                .enumerate()
-                .filter(|(_, &c)| self.checkpoints[c].pending == 0)
-                .min_by_key(|(_, &c)| self.checkpoints[c].hits)
-                .map(|(k, _)| k);
-            if let Some(k) = worst {
-                let c = list.swap_remove(k);
-                self.checkpoints[c].state = None;
-            }
-        }
         self.last_jumps = self.jumps;
         self.last_insns = self.insns;
         let id = self.checkpoints.len();
-        self.explored[pc].push(id);
+        self.waiting[pc].push(id);
         let link = d.checkpoint();
         self.checkpoints.push(Checkpoint {
             state: Some(st.clone()),
             pending: 1,
             parent,
+            pc,
             link,
             live: 0,
             precise: 0,
@@ -234,7 +228,34 @@ impl Explorer {
                 break;
             }
             parent = ck.parent;
+            self.finished(p);
         }
+    }
+
+    /// Checkpoint `c` is fully explored: it moves from the waiting list of its instruction to
+    /// the list that prunes (the least useful one there making room if it is full).
+    fn finished(&mut self, c: usize) {
+        let pc = self.checkpoints[c].pc;
+        let waiting = &mut self.waiting[pc];
+        if let Some(k) = waiting.iter().rposition(|&x| x == c) {
+            waiting.remove(k);
+        }
+        if self.checkpoints[c].state.is_none() {
+            return;
+        }
+        let list = &mut self.explored[pc];
+        if list.len() >= MAX_STATES_PER_INSN {
+            let worst = list
+                .iter()
+                .enumerate()
+                .min_by_key(|(_, &x)| self.checkpoints[x].hits)
+                .map(|(k, _)| k);
+            if let Some(k) = worst {
+                let x = list.swap_remove(k);
+                self.checkpoints[x].state = None;
+            }
+        }
+        list.push(c);
     }
 }
 

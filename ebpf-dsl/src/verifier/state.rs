@@ -558,5 +558,18 @@ pub fn covers_masked(
 /// True if `a` and `b` are the same state up to a renaming of ids (the kernel's `EXACT`
 /// comparison for the infinite-loop check).
 pub fn same_state(a: &State, b: &State) -> bool {
+    // Quick refusal: a register differs in kind or (for numbers) in value.
+    let differ = |x: &RegVal, y: &RegVal| match (x, y) {
+        (RegVal::Scalar(p), RegVal::Scalar(q)) => p.unlinked() != q.unlinked(),
+        _ => std::mem::discriminant(x) != std::mem::discriminant(y),
+    };
+    if a.frames.len() != b.frames.len()
+        || a.frames
+            .iter()
+            .zip(&b.frames)
+            .any(|(fa, fb)| fa.regs.iter().zip(&fb.regs).any(|(x, y)| differ(x, y)))
+    {
+        return false;
+    }
     (a.frames == b.frames && a.refs == b.refs) || (covers(a, b, 0x7ff) && covers(b, a, 0x7ff))
 }

@@ -273,7 +273,7 @@ impl<'a> Exec<'a> {
                 let op = self.ops[pc];
                 ex.tick(matches!(op, Op::Ja { .. } | Op::Cond { .. }));
                 let before = deps::before(&op, &st, &d);
-                let snapshot = Before::needs_snapshot(&op).then(|| st.clone());
+                let snapshot = Before::needs_snapshot(&op, &st).then(|| st.clone());
                 ex.mark(parent, before.read, false);
                 ex.mark(parent, before.demand, true);
                 match self.step(pc, &mut st)? {
