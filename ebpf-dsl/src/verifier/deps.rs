@@ -441,10 +441,10 @@ pub(crate) fn after(op: &Op, b: &Before, pre: Option<&State>, post: &State, d: &
             };
             d.cur().regs[dst as usize] = v;
         }
-        Op::St { off, size, .. } => store(d, b, 0, off, size),
-        Op::Stx { src, off, size, .. } => {
+        Op::St { size, .. } => store(d, b, 0, size),
+        Op::Stx { src, size, .. } => {
             let v = d.reg(src);
-            store(d, b, v, off, size)
+            store(d, b, v, size)
         }
         Op::Atomic { src, op, fetch, .. } => {
             let v = b.read;
@@ -503,14 +503,13 @@ pub(crate) fn after(op: &Op, b: &Before, pre: Option<&State>, post: &State, d: &
 
 /// A store of a value with sources `v`: an aligned 8-byte store replaces a slot's sources,
 /// any other store adds to them.
-fn store(d: &mut Deps, b: &Before, v: Mask, off: i16, size: Size) {
+fn store(d: &mut Deps, b: &Before, v: Mask, size: Size) {
     let Some((f, lo, hi)) = b.slots else {
         return;
     };
     let Some(fd) = d.frames.get_mut(f) else {
         return;
     };
-    let _ = off;
     let full = lo == hi && size == Size::DW;
     for s in &mut fd.slots[lo..=hi] {
         if full {

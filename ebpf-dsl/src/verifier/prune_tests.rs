@@ -45,7 +45,6 @@ struct Subs {
 /// unique.
 fn statement(rng: &mut Rng, out: &mut String, k: usize, subs: &mut Subs) {
     let a = rng.pick(&VALS);
-    let b = rng.pick(&VALS);
     match rng.below(22) {
         19..=21 => {
             // A guard: a risky statement only when a condition holds.
@@ -205,7 +204,7 @@ fn liveness_and_precision_never_accept_what_exact_pruning_rejects() {
             .and_then(|v| v.parse().ok())
             .unwrap_or(d)
     };
-    let mut rng = Rng(env("PRUNE_FUZZ_SEED", 0x10_0b5e_ed) | 1);
+    let mut rng = Rng(env("PRUNE_FUZZ_SEED", 0x100b_5eed) | 1);
     let programs = env("PRUNE_FUZZ_PROGRAMS", 600);
     let (mut both_ok, mut both_err, mut fewer) = (0, 0, 0u64);
     let (mut ours_total, mut exact_total) = (0usize, 0usize);
