@@ -486,3 +486,90 @@ pub fn covers(old: &State, new: &State, live: u16) -> bool {
         .zip(&new.refs)
         .all(|(o, n)| ids.check(*o | 1 << 31, *n | 1 << 31))
 }
+
+/// True for slots that hold a number (of any representation) or unknown bytes.
+fn slot_is_scalar(s: &Slot) -> bool {
+    matches!(
+        s,
+        Slot::Bytes(_) | Slot::Part(..) | Slot::Spill(RegVal::Scalar(_))
+    )
+}
+
+/// [`covers`] for a fully explored single-frame `old` whose later exploration read only the
+/// locations in `live` and needed the exact value of the scalars in `precise` (bits: registers
+/// 0..=10, then the 64 stack slots; see `verifier::deps`): locations never read are ignored,
+/// and a scalar whose value never mattered covers any scalar (the kernel's `regsafe` and
+/// `stacksafe` with liveness and precision). Pointers are compared exactly when live.
+pub fn covers_masked(
+    old: &State,
+    new: &State,
+    live_static: u16,
+    live: u128,
+    precise: u128,
+) -> bool {
+    if old.frames.len() != 1 {
+        return covers(old, new, live_static);
+    }
+    if new.frames.len() != 1
+        || old.refs.len() != new.refs.len()
+        || (new.taint.is_some() && old.taint.is_none())
+    {
+        return false;
+    }
+    let mut ids = IdMap::default();
+    let (fo, fnew) = (&old.frames[0], &new.frames[0]);
+    for r in 0..11 {
+        if live_static & (1 << r) == 0 || live & (1u128 << r) == 0 {
+            continue;
+        }
+        let (o, n) = (&fo.regs[r], &fnew.regs[r]);
+        if precise & (1u128 << r) == 0 && matches!(o, RegVal::Scalar(_)) {
+            if !matches!(n, RegVal::Scalar(_)) {
+                return false;
+            }
+            continue;
+        }
+        if !reg_covers(o, n, &mut ids) {
+            return false;
+        }
+    }
+    let same = fo.stack.same(&fnew.stack);
+    for (i, (so, sn)) in fo.stack.iter().zip(fnew.stack.iter()).enumerate() {
+        let bit = 1u128 << (11 + i);
+        if live & bit == 0 || (same && matches!(so, Slot::Bytes(_))) {
+            continue;
+        }
+        if precise & bit == 0 && slot_is_scalar(so) {
+            if !slot_is_scalar(sn) {
+                return false;
+            }
+            continue;
+        }
+        if !slot_covers(so, sn, &mut ids) {
+            return false;
+        }
+    }
+    old.refs
+        .iter()
+        .zip(&new.refs)
+        .all(|(o, n)| ids.check(*o | 1 << 31, *n | 1 << 31))
+}
+
+/// True if `a` and `b` are the same state up to a renaming of ids (the kernel's `EXACT`
+/// comparison for the infinite-loop check).
+pub fn same_state(a: &State, b: &State) -> bool {
+    // Quick refusal: a register differs in kind or (for numbers) in value.
+    let differ = |x: &RegVal, y: &RegVal| match (x, y) {
+        (RegVal::Scalar(p), RegVal::Scalar(q)) => p.unlinked() != q.unlinked(),
+        _ => std::mem::discriminant(x) != std::mem::discriminant(y),
+    };
+    if a.frames.len() != b.frames.len()
+        || a.frames
+            .iter()
+            .zip(&b.frames)
+            .any(|(fa, fb)| fa.regs.iter().zip(&fb.regs).any(|(x, y)| differ(x, y)))
+    {
+        return false;
+    }
+    (a.frames == b.frames && a.refs == b.refs) || (covers(a, b, 0x7ff) && covers(b, a, 0x7ff))
+}

@@ -17,13 +17,15 @@ use crate::spec::{MapSpec, MapType, RelocKind};
 
 use super::cfg::{Cfg, Op, Src};
 use super::ctx::{self, CtxField};
+use super::deps::{self, Before, Deps};
 use super::helpers::{self, Arg, Ret};
+use super::prune::{Explorer, PruneResult};
 use super::scalar::Scalar;
 use super::state::{Byte, Frame, PktKind, RegVal, Slot, State};
 use super::tnum::Tnum;
 use super::{
-    alu_name, initial_state, size_name, Explorer, KernelVersion, PruneResult, Report, Rule,
-    VerifierError, VerifyInput, MAX_PENDING, MAX_PROCESSED,
+    alu_name, initial_state, size_name, KernelVersion, Report, Rule, VerifierError, VerifyInput,
+    MAX_PENDING, MAX_PROCESSED,
 };
 
 type R<T> = Result<T, VerifierError>;
@@ -38,6 +40,15 @@ const BPF_F_RDONLY_PROG: u32 = 1 << 7;
 const BPF_F_WRONLY_PROG: u32 = 1 << 8;
 /// Deepest call chain (`MAX_CALL_FRAMES`).
 const MAX_CALL_FRAMES: usize = 8;
+
+/// A path waiting to be explored: where, its state, its latest checkpoint and the sources of
+/// its values (see [`deps`]).
+struct Path {
+    pc: usize,
+    st: State,
+    parent: Option<usize>,
+    deps: Deps,
+}
 
 enum Step {
     Next(usize),
@@ -225,10 +236,22 @@ impl<'a> Exec<'a> {
         Ok(())
     }
 
-    pub(crate) fn run(&mut self) -> R<Report> {
-        let mut ex = Explorer::new(self.cfg.prune_point.len());
-        let mut pending: Vec<(usize, State, Option<usize>)> = vec![(0, initial_state(), None)];
-        while let Some((mut pc, mut st, mut parent)) = pending.pop() {
+    /// Explores every path; for the flags see [`super::verify_with`].
+    pub(crate) fn run(&mut self, exact_pruning: bool, every_prune_point: bool) -> R<Report> {
+        let mut ex = Explorer::new(self.cfg.prune_point.len(), exact_pruning, every_prune_point);
+        let mut pending: Vec<Path> = vec![Path {
+            pc: 0,
+            st: initial_state(),
+            parent: None,
+            deps: Deps::entry(),
+        }];
+        while let Some(Path {
+            mut pc,
+            mut st,
+            mut parent,
+            deps: mut d,
+        }) = pending.pop()
+        {
             loop {
                 self.processed += 1;
                 if self.processed > MAX_PROCESSED {
@@ -237,7 +260,7 @@ impl<'a> Exec<'a> {
                     )));
                 }
                 if self.cfg.prune_point[pc] {
-                    match ex.visit(pc, &st, self.cfg.live_in[pc], parent) {
+                    match ex.visit(pc, &st, &mut d, self.cfg.live_in[pc], parent) {
                         PruneResult::Pruned => {
                             self.pruned += 1;
                             ex.finish(parent);
@@ -245,21 +268,42 @@ impl<'a> Exec<'a> {
                         }
                         PruneResult::Loop => {
                             return Err(e(pc, Rule::InfiniteLoop, format!(
-                                "infinite loop: instruction {pc} is reached again with exactly the same state, so the loop makes no progress"
+                                "infinite loop detected: instruction {pc} is reached again with exactly the same state, so the loop makes no progress"
                             )))
                         }
                         PruneResult::Continue(p) => parent = p,
                     }
                 }
+                let op = self.ops[pc];
+                ex.tick(matches!(op, Op::Ja { .. } | Op::Cond { .. }));
+                let before = deps::before(&op, &st, &d);
+                let snapshot = Before::needs_snapshot(&op, &st).then(|| st.clone());
+                ex.mark(parent, before.read, false);
+                ex.mark(parent, before.demand, true);
                 match self.step(pc, &mut st)? {
-                    Step::Next(n) => pc = n,
+                    Step::Next(n) => {
+                        deps::after(&op, &before, snapshot.as_ref(), &st, &mut d);
+                        if let Some(m) = before.cond {
+                            // The jump went one way only: the operands' values decided it.
+                            ex.mark(parent, m, true);
+                        }
+                        pc = n;
+                    }
                     Step::Branch {
                         other_pc,
                         other,
                         pc: n,
                     } => {
                         ex.branch(parent);
-                        pending.push((other_pc, other, parent));
+                        let mut od = d.clone();
+                        deps::after(&op, &before, snapshot.as_ref(), &other, &mut od);
+                        deps::after(&op, &before, snapshot.as_ref(), &st, &mut d);
+                        pending.push(Path {
+                            pc: other_pc,
+                            st: other,
+                            parent,
+                            deps: od,
+                        });
                         if pending.len() > MAX_PENDING {
                             return Err(e(pc, Rule::Complexity, format!("more than {MAX_PENDING} branches pending at once (the kernel's limit)")));
                         }

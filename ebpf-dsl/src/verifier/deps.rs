@@ -1,0 +1,540 @@
+//! Which values of an explored state mattered: the forward form of the kernel's liveness
+//! (`REG_LIVE_READ`) and precision (`mark_chain_precision`) marks.
+//!
+//! Every path carries, for each register and stack slot of each frame, the set of *sources* its
+//! abstract value was computed from: the registers and slots of the frame-0 state at the path's
+//! latest checkpoint (bits 0..=10 registers, 11..=74 slots, [`OTHER`] for the locations of
+//! inner call frames). When an instruction reads a location, its sources are marked *live* at
+//! that checkpoint; when the exact value of a scalar decides something (a branch walked one way
+//! only, a pointer offset, a helper argument, the return value), its sources are marked
+//! *precise*. Each checkpoint keeps the sources of its own locations in terms of its parent's
+//! (its `link`), so a mark climbs the chain of checkpoints of the path, as the kernel's
+//! backtracking does. A checkpoint that is fully explored then covers a new state that agrees
+//! with it on the live locations, scalars that were never precise compared as "any scalar".
+//!
+//! Over-approximating the sources is always sound (more marks, fewer prunes); the rules here do
+//! so wherever a transfer function's effect is not obvious: after a conditional jump or a
+//! helper call, every location whose abstract value changed (refined through a link, a packet
+//! range learned, a pointer invalidated, memory written) gets the instruction's inputs added.
+
+use crate::insn::{AtomicOp, Size};
+
+use super::cfg::{Op, Src};
+use super::state::{RegVal, Slot, State, SLOTS};
+
+/// A set of sources (see the module documentation).
+pub(crate) type Mask = u128;
+
+/// The source bit standing for "any location of an inner call frame".
+pub(crate) const OTHER: u32 = 127;
+/// Number of nameable locations (11 registers, 64 slots).
+pub(crate) const LOCS: usize = 11 + SLOTS;
+/// Every source.
+pub(crate) const ALL: Mask = ((1u128 << LOCS) - 1) | (1u128 << OTHER);
+
+/// The source bit of register `r`.
+pub(crate) const fn reg_bit(r: usize) -> Mask {
+    1u128 << r
+}
+
+/// The source bit of stack slot `i`.
+pub(crate) const fn slot_bit(i: usize) -> Mask {
+    1u128 << (11 + i)
+}
+
+/// The sources of one frame's locations.
+#[derive(Clone, Debug)]
+pub(crate) struct FrameDeps {
+    pub(crate) regs: [Mask; 11],
+    pub(crate) slots: [Mask; SLOTS],
+}
+
+impl FrameDeps {
+    fn empty() -> Self {
+        FrameDeps {
+            regs: [0; 11],
+            slots: [0; SLOTS],
+        }
+    }
+
+    fn identity() -> Self {
+        FrameDeps {
+            regs: std::array::from_fn(reg_bit),
+            slots: std::array::from_fn(slot_bit),
+        }
+    }
+
+    fn other() -> Self {
+        FrameDeps {
+            regs: [1u128 << OTHER; 11],
+            slots: [1u128 << OTHER; SLOTS],
+        }
+    }
+
+    /// The sources of location `b` (a register or slot bit index).
+    pub(crate) fn loc(&self, b: usize) -> Mask {
+        if b < 11 {
+            self.regs[b]
+        } else {
+            self.slots[b - 11]
+        }
+    }
+
+    fn union(&self) -> Mask {
+        self.regs
+            .iter()
+            .chain(self.slots.iter())
+            .fold(0, |a, m| a | m)
+    }
+}
+
+/// The sources of every location of a path's state, one entry per call frame.
+#[derive(Clone, Debug)]
+pub(crate) struct Deps {
+    pub(crate) frames: Vec<FrameDeps>,
+}
+
+impl Deps {
+    /// The program's entry (no checkpoint yet: marks made before the first one go nowhere).
+    pub(crate) fn entry() -> Self {
+        Deps {
+            frames: vec![FrameDeps::identity()],
+        }
+    }
+
+    /// At a new checkpoint: the sources of its locations in terms of its parent's (see
+    /// [`Link`]), and the path's sources restarted from the checkpoint.
+    pub(crate) fn checkpoint(&mut self) -> Link {
+        let f0 = &self.frames[0];
+        let diff = (0..LOCS)
+            .filter_map(|b| {
+                let m = f0.loc(b);
+                (m != 1u128 << b).then_some((b as u8, m))
+            })
+            .collect();
+        let other = self.frames[1..].iter().fold(0, |a, f| a | f.union());
+        let n = self.frames.len();
+        self.frames.clear();
+        self.frames.push(FrameDeps::identity());
+        self.frames.extend((1..n).map(|_| FrameDeps::other()));
+        Link { diff, other }
+    }
+
+    /// The sources of the locations in `m` (bits of a checkpoint with this path's frames).
+    pub(crate) fn of_mask(&self, m: Mask) -> Mask {
+        if self.frames.len() > 1 {
+            return self.frames.iter().fold(0, |a, f| a | f.union());
+        }
+        let mut out = 0;
+        let mut bits = m & ((1u128 << LOCS) - 1);
+        while bits != 0 {
+            let b = bits.trailing_zeros() as usize;
+            bits &= bits - 1;
+            out |= self.frames[0].loc(b);
+        }
+        out
+    }
+
+    fn cur(&mut self) -> &mut FrameDeps {
+        self.frames.last_mut().expect("a frame")
+    }
+
+    fn reg(&self, r: u8) -> Mask {
+        self.frames.last().expect("a frame").regs[r as usize]
+    }
+}
+
+/// The sources of a checkpoint's locations in terms of its parent's: a location not listed in
+/// `diff` still held what it held at the parent (its own bit); [`OTHER`] translates to
+/// `other`, the sources of the inner frames' locations.
+#[derive(Clone, Debug)]
+pub(crate) struct Link {
+    diff: Vec<(u8, Mask)>,
+    other: Mask,
+}
+
+/// Translates source bits `m` of a checkpoint through its `link` into its parent's sources.
+pub(crate) fn translate(link: &Link, m: Mask) -> Mask {
+    let mut out = 0;
+    let mut bits = m;
+    while bits != 0 {
+        let b = bits.trailing_zeros() as usize;
+        bits &= bits - 1;
+        out |= if b >= LOCS {
+            link.other
+        } else {
+            match link.diff.iter().find(|(l, _)| *l as usize == b) {
+                Some((_, d)) => *d,
+                None => 1u128 << b,
+            }
+        };
+    }
+    out
+}
+
+fn size_bytes(s: Size) -> i64 {
+    match s {
+        Size::B => 1,
+        Size::H => 2,
+        Size::W => 4,
+        Size::DW => 8,
+    }
+}
+
+/// The stack slots (frame, first, last) a `size`-byte access at `base + off` may touch, if
+/// `base` points into a stack frame.
+fn stack_slots(base: &RegVal, off: i64, size: i64) -> Option<(usize, usize, usize)> {
+    let (frame, lo, hi) = match base {
+        RegVal::Stack { frame, off: o } => (*frame, *o as i64 + off, *o as i64 + off + size - 1),
+        RegVal::StackVar { frame, off: o, var } => (
+            *frame,
+            (*o as i64 + off).saturating_add(var.smin),
+            (*o as i64 + off + size - 1).saturating_add(var.smax),
+        ),
+        _ => return None,
+    };
+    let idx = |x: i64| ((x.clamp(-512, -1) + 512) / 8) as usize;
+    Some((frame as usize, idx(lo), idx(hi)))
+}
+
+/// What an instruction reads and which of its inputs must be exact, taken before it runs.
+pub(crate) struct Before {
+    /// Sources read.
+    pub(crate) read: Mask,
+    /// Sources whose exact value matters whatever the outcome.
+    pub(crate) demand: Mask,
+    /// For a conditional jump on scalars: the sources of both operands (exact if the jump is
+    /// decided one way).
+    pub(crate) cond: Option<Mask>,
+    /// For a helper call: the sources of its inputs (added to whatever it changes).
+    inputs: Mask,
+    /// A stack access: (frame, first slot, last slot).
+    slots: Option<(usize, usize, usize)>,
+}
+
+impl Before {
+    /// True if the effect on the sources needs the state before the instruction: helper calls,
+    /// and jumps unless both operands are numbers without links (then only the operands
+    /// themselves can be refined).
+    pub(crate) fn needs_snapshot(op: &Op, st: &State) -> bool {
+        let unlinked =
+            |r: u8| matches!(&st.cur().regs[r as usize], RegVal::Scalar(v) if v.link == 0);
+        match *op {
+            Op::Call { .. } => true,
+            Op::Cond { dst, src, .. } => {
+                !(unlinked(dst)
+                    && (matches!(src, Src::Imm(_)) || matches!(src, Src::Reg(s) if unlinked(s))))
+            }
+            _ => false,
+        }
+    }
+}
+
+fn slots_union(d: &Deps, s: Option<(usize, usize, usize)>) -> Mask {
+    match s {
+        Some((f, lo, hi)) if f < d.frames.len() => {
+            d.frames[f].slots[lo..=hi].iter().fold(0, |a, m| a | m)
+        }
+        Some(_) => 1u128 << OTHER,
+        None => 0,
+    }
+}
+
+/// Reads and demands of `op` in state `st` (before it runs).
+pub(crate) fn before(op: &Op, st: &State, d: &Deps) -> Before {
+    let regs = &st.cur().regs;
+    let is_ptr = |r: u8| regs[r as usize].is_pointer();
+    let dr = |r: u8| d.reg(r);
+    let mut b = Before {
+        read: 0,
+        demand: 0,
+        cond: None,
+        inputs: 0,
+        slots: None,
+    };
+    match *op {
+        Op::Alu { op, dst, src, .. } => {
+            let s = match src {
+                Src::Reg(s) => dr(s),
+                Src::Imm(_) => 0,
+            };
+            let src_ptr = matches!(src, Src::Reg(s) if is_ptr(s));
+            if op == crate::insn::AluOp::Mov {
+                b.read = s;
+            } else {
+                b.read = s | dr(dst);
+                if is_ptr(dst) || src_ptr {
+                    b.demand = b.read;
+                }
+            }
+        }
+        Op::LdImm64 { .. } | Op::LdImm64Tail | Op::Ja { .. } | Op::CallLocal { .. } => {}
+        Op::LdAbs { ind, .. } => {
+            b.read = dr(6) | ind.map(dr).unwrap_or(0);
+            b.demand = b.read;
+        }
+        Op::Ldx { src, off, size, .. } => {
+            b.slots = stack_slots(&regs[src as usize], off as i64, size_bytes(size));
+            b.read = dr(src) | slots_union(d, b.slots);
+            b.demand = dr(src);
+        }
+        Op::St { dst, off, size, .. } => {
+            b.slots = stack_slots(&regs[dst as usize], off as i64, size_bytes(size));
+            b.read = dr(dst);
+            b.demand = dr(dst);
+        }
+        Op::Stx {
+            dst,
+            src,
+            off,
+            size,
+        } => {
+            b.slots = stack_slots(&regs[dst as usize], off as i64, size_bytes(size));
+            b.read = dr(dst) | dr(src);
+            b.demand = dr(dst);
+            if b.slots.is_none() && is_ptr(src) {
+                b.demand |= dr(src);
+            }
+        }
+        Op::Atomic {
+            dst,
+            src,
+            off,
+            size,
+            op,
+            ..
+        } => {
+            b.slots = stack_slots(&regs[dst as usize], off as i64, size_bytes(size));
+            b.read = dr(dst) | dr(src) | slots_union(d, b.slots);
+            if op == AtomicOp::Cmpxchg {
+                b.read |= dr(0);
+            }
+            b.demand = b.read;
+        }
+        Op::Cond { dst, src, .. } => {
+            let s = match src {
+                Src::Reg(s) => dr(s),
+                Src::Imm(_) => 0,
+            };
+            b.read = dr(dst) | s;
+            if is_ptr(dst) || matches!(src, Src::Reg(s) if is_ptr(s)) {
+                b.demand = b.read;
+            } else {
+                // Whether a way is feasible may also depend on the registers linked to the
+                // operands (their refinements must agree).
+                let id = |r: u8| match &regs[r as usize] {
+                    RegVal::Scalar(v) => v.id(),
+                    _ => 0,
+                };
+                let ids = [id(dst), if let Src::Reg(s) = src { id(s) } else { 0 }];
+                b.cond = Some(b.read | linked(st, d, ids));
+            }
+        }
+        Op::Call { .. } => {
+            let mut m = 0;
+            for r in 1..=5u8 {
+                m |= dr(r);
+                // Memory a helper reads through a stack pointer: the slots from the pointer
+                // up to the frame's top (a helper never reads below its argument).
+                if let Some((f, lo, _)) = stack_slots(&regs[r as usize], 0, 1) {
+                    m |= slots_union(d, Some((f, lo, SLOTS - 1)));
+                }
+            }
+            b.read = m;
+            b.demand = m;
+            b.inputs = m;
+        }
+        Op::Exit => {
+            b.read = dr(0);
+            if st.frames.len() == 1 {
+                b.demand = dr(0);
+            }
+        }
+    }
+    b
+}
+
+/// The sources of every location (all frames) holding a scalar linked by one of `ids`.
+fn linked(st: &State, d: &Deps, ids: [u32; 2]) -> Mask {
+    if ids == [0, 0] {
+        return 0;
+    }
+    let hit = |v: &RegVal| matches!(v, RegVal::Scalar(x) if x.id() != 0 && ids.contains(&x.id()));
+    let mut m = 0;
+    for (f, fd) in st.frames.iter().zip(&d.frames) {
+        for r in 0..11 {
+            if hit(&f.regs[r]) {
+                m |= fd.regs[r];
+            }
+        }
+        for (i, s) in f.stack.iter().enumerate() {
+            let v = match s {
+                Slot::Spill(v) => hit(v),
+                Slot::Part(x, _) => hit(&RegVal::Scalar(*x)),
+                Slot::Bytes(_) => false,
+            };
+            if v {
+                m |= fd.slots[i];
+            }
+        }
+    }
+    m
+}
+
+/// Adds `m` to the sources of every location whose abstract value differs between `pre` and
+/// `post` (same call frames).
+fn changed(pre: &State, post: &State, d: &mut Deps, m: Mask) {
+    for (k, (fa, fb)) in pre.frames.iter().zip(&post.frames).enumerate() {
+        let Some(fd) = d.frames.get_mut(k) else {
+            return;
+        };
+        for r in 0..11 {
+            if fa.regs[r] != fb.regs[r] {
+                fd.regs[r] |= m;
+            }
+        }
+        if !fa.stack.same(&fb.stack) {
+            for i in 0..SLOTS {
+                if fa.stack[i] != fb.stack[i] {
+                    fd.slots[i] |= m;
+                }
+            }
+        }
+    }
+}
+
+/// Updates the path's sources for `op` having run from `pre` (given only when
+/// [`Before::needs_snapshot`]) to `post`.
+pub(crate) fn after(op: &Op, b: &Before, pre: Option<&State>, post: &State, d: &mut Deps) {
+    match *op {
+        Op::Alu { op, dst, src, .. } => {
+            let s = match src {
+                Src::Reg(s) => d.reg(s),
+                Src::Imm(_) => 0,
+            };
+            let cur = d.cur();
+            if op == crate::insn::AluOp::Mov {
+                cur.regs[dst as usize] = s;
+            } else {
+                cur.regs[dst as usize] |= s;
+            }
+        }
+        Op::LdImm64 { dst, .. } => d.cur().regs[dst as usize] = 0,
+        Op::LdImm64Tail | Op::Ja { .. } => {}
+        Op::LdAbs { .. } => {
+            let m = b.read;
+            let cur = d.cur();
+            cur.regs[0] = m;
+            for r in 1..=5 {
+                cur.regs[r] = 0;
+            }
+        }
+        Op::Ldx { dst, src, .. } => {
+            let v = if b.slots.is_some() {
+                d.reg(src) | slots_union(d, b.slots)
+            } else if post.cur().regs[dst as usize].is_pointer() {
+                d.reg(src)
+            } else {
+                // A number loaded from the packet, a map value or the context does not depend
+                // on any tracked value (its pointer's safety is demanded at the load).
+                0
+            };
+            d.cur().regs[dst as usize] = v;
+        }
+        Op::St { size, .. } => store(d, b, 0, size),
+        Op::Stx { src, size, .. } => {
+            let v = d.reg(src);
+            store(d, b, v, size)
+        }
+        Op::Atomic { src, op, fetch, .. } => {
+            let v = b.read;
+            if let Some((f, lo, hi)) = b.slots {
+                if let Some(fd) = d.frames.get_mut(f) {
+                    for s in &mut fd.slots[lo..=hi] {
+                        *s |= v;
+                    }
+                }
+            }
+            let cur = d.cur();
+            if op == AtomicOp::Cmpxchg {
+                cur.regs[0] = v;
+            } else if fetch || op == AtomicOp::Xchg {
+                cur.regs[src as usize] = v;
+            }
+        }
+        Op::Cond { dst, src, .. } => match pre {
+            Some(pre) => changed(pre, post, d, b.read),
+            None => {
+                let cur = d.cur();
+                cur.regs[dst as usize] |= b.read;
+                if let Src::Reg(s) = src {
+                    cur.regs[s as usize] |= b.read;
+                }
+            }
+        },
+        Op::Call { .. } => {
+            if let Some(pre) = pre {
+                changed(pre, post, d, b.inputs);
+            }
+            let cur = d.cur();
+            cur.regs[0] = b.inputs;
+            for r in 1..=5 {
+                cur.regs[r] = 0;
+            }
+        }
+        Op::CallLocal { .. } => {
+            let caller = d.frames.last().expect("a frame").regs;
+            let mut f = FrameDeps::empty();
+            f.regs[1..=5].copy_from_slice(&caller[1..=5]);
+            d.frames.push(f);
+        }
+        Op::Exit => {
+            if d.frames.len() > 1 {
+                let callee = d.frames.pop().expect("a frame");
+                let cur = d.cur();
+                cur.regs[0] = callee.regs[0];
+                for r in 1..=5 {
+                    cur.regs[r] = 0;
+                }
+            }
+        }
+    }
+}
+
+/// A store of a value with sources `v`: an aligned 8-byte store replaces a slot's sources,
+/// any other store adds to them.
+fn store(d: &mut Deps, b: &Before, v: Mask, size: Size) {
+    let Some((f, lo, hi)) = b.slots else {
+        return;
+    };
+    let Some(fd) = d.frames.get_mut(f) else {
+        return;
+    };
+    let full = lo == hi && size == Size::DW;
+    for s in &mut fd.slots[lo..=hi] {
+        if full {
+            *s = v;
+        } else {
+            *s |= v;
+        }
+    }
+}
+
+/// The locations of `st`'s frame 0 that hold pointers (compared exactly when live).
+pub(crate) fn pointer_locs(st: &State) -> Mask {
+    let f = &st.frames[0];
+    let mut m = 0;
+    for (r, v) in f.regs.iter().enumerate() {
+        if v.is_pointer() {
+            m |= reg_bit(r);
+        }
+    }
+    for (i, s) in f.stack.iter().enumerate() {
+        if let Slot::Spill(v) = s {
+            if v.is_pointer() {
+                m |= slot_bit(i);
+            }
+        }
+    }
+    m
+}

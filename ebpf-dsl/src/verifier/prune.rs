@@ -1,0 +1,266 @@
+//! The checkpoints kept for pruning (the kernel's `explored_states` and `is_state_visited`).
+//!
+//! A checkpoint is a state stored at a prune point with the number of paths below it still
+//! being explored. When a path reaches a prune point:
+//! - a *finished* checkpoint (no path below it pending) that covers the path's state prunes
+//!   it; the comparison ignores what the exploration below the checkpoint never read and
+//!   compares scalars whose exact value never mattered as "any scalar" ([`super::deps`]); the
+//!   marks of the checkpoint then apply to the pruned path's own checkpoints, as the kernel's
+//!   `propagate_liveness` / `propagate_precision`;
+//! - an *unfinished* checkpoint is an ancestor of the path (depth first): if the path's state
+//!   is exactly the ancestor's (up to ids), the loop between them makes no progress
+//!   ("infinite loop detected"); only the 16 most recent at the instruction are compared, so a
+//!   loop of many rounds costs no more per round (a loop without progress comes back to the
+//!   state of the previous round or close to it; one that does not runs into the limit of
+//!   1,000,000 instructions);
+//! - a checkpoint that keeps failing to prune (more than `3 × hits + 3` misses, the kernel's
+//!   `miss_cnt`/`hit_cnt` rule) is dropped from the instruction's list once finished, so the
+//!   lists stay short and useful instead of filling up and stopping pruning.
+//!
+//! New checkpoints are added as the kernel adds them: not before the path has run at least 2
+//! jumps and 8 instructions since the last one was added (pruning is still tried at every
+//! prune point).
+
+use super::deps::{self, Deps, Link, Mask, ALL};
+use super::state::{covers, covers_masked, same_state, State};
+
+/// Finished checkpoints kept per instruction (the one that pruned least makes room).
+const MAX_STATES_PER_INSN: usize = 64;
+/// Unfinished checkpoints of an instruction (the most recent) a state is compared with to
+/// find a loop without progress.
+const LOOP_CHECK: usize = 16;
+
+/// One explored state kept for pruning.
+struct Checkpoint {
+    /// `None` once evicted (kept only to carry marks to its ancestors).
+    state: Option<State>,
+    /// Paths (and child checkpoints) below this one still being explored.
+    pending: u32,
+    parent: Option<usize>,
+    /// The instruction it is stored at.
+    pc: usize,
+    /// Sources of this checkpoint's locations in its parent's terms (see [`deps`]).
+    link: Link,
+    /// Locations read below this checkpoint.
+    live: Mask,
+    /// Locations whose exact value mattered below this checkpoint.
+    precise: Mask,
+    /// The state has inner call frames: it is compared exactly, and marks always climb on.
+    multi_frame: bool,
+    hits: u32,
+    misses: u32,
+}
+
+/// The path explorer (depth first, like the kernel's `do_check`).
+pub(crate) struct Explorer {
+    checkpoints: Vec<Checkpoint>,
+    /// The finished checkpoints stored at each instruction (those that can prune).
+    explored: Vec<Vec<usize>>,
+    /// The unfinished ones, oldest first (those a loop without progress comes back to).
+    waiting: Vec<Vec<usize>>,
+    /// Jumps and instructions processed (all paths), and at the last checkpoint added.
+    jumps: usize,
+    insns: usize,
+    last_jumps: usize,
+    last_insns: usize,
+    /// Compare every location (see [`super::verify_with`]).
+    exact: bool,
+    /// Store a checkpoint at every prune point (see [`super::verify_with`]).
+    every: bool,
+}
+
+/// What happened at a prune point.
+pub(crate) enum PruneResult {
+    /// Covered by a finished state: the path is safe from here.
+    Pruned,
+    /// Exactly the state of an unfinished ancestor: the loop never makes progress.
+    Loop,
+    /// Continue; the new checkpoint (if any) becomes the path's parent.
+    Continue(Option<usize>),
+}
+
+impl Explorer {
+    /// An explorer for a program of `insns` instruction slots.
+    pub(crate) fn new(insns: usize, exact: bool, every: bool) -> Self {
+        Explorer {
+            checkpoints: Vec::new(),
+            explored: vec![Vec::new(); insns],
+            waiting: vec![Vec::new(); insns],
+            jumps: 0,
+            insns: 0,
+            last_jumps: 0,
+            last_insns: 0,
+            exact,
+            every,
+        }
+    }
+
+    /// Checkpoints stored so far (evicted ones included).
+    pub(crate) fn states(&self) -> usize {
+        self.checkpoints.len()
+    }
+
+    /// Counts one processed instruction, `jump` if it is a jump.
+    pub(crate) fn tick(&mut self, jump: bool) {
+        self.insns += 1;
+        self.jumps += jump as usize;
+    }
+
+    /// Marks the sources `m` (in terms of checkpoint `ck`) live, and precise if `precise`, at
+    /// `ck` and, translated, at each of its ancestors.
+    pub(crate) fn mark(&mut self, mut ck: Option<usize>, mut m: Mask, precise: bool) {
+        while let Some(c) = ck {
+            if m == 0 {
+                return;
+            }
+            let cp = &mut self.checkpoints[c];
+            let new = if cp.multi_frame {
+                m
+            } else {
+                let have = if precise {
+                    cp.precise & cp.live
+                } else {
+                    cp.live
+                };
+                m & !have
+            };
+            if new == 0 {
+                return;
+            }
+            cp.live |= new;
+            if precise {
+                cp.precise |= new;
+            }
+            m = deps::translate(&cp.link, new);
+            ck = cp.parent;
+        }
+    }
+
+    /// Tries to prune the path at `pc` (state `st`, sources `d`, latest checkpoint `parent`);
+    /// otherwise maybe stores a checkpoint (restarting `d` from it).
+    pub(crate) fn visit(
+        &mut self,
+        pc: usize,
+        st: &State,
+        d: &mut Deps,
+        live_static: u16,
+        parent: Option<usize>,
+    ) -> PruneResult {
+        // A loop without progress comes back to the state of a recent round.
+        for &c in self.waiting[pc].iter().rev().take(LOOP_CHECK) {
+            if let Some(old) = &self.checkpoints[c].state {
+                if same_state(old, st) {
+                    return PruneResult::Loop;
+                }
+            }
+        }
+        let mut i = 0;
+        while i < self.explored[pc].len() {
+            let c = self.explored[pc][i];
+            let ck = &self.checkpoints[c];
+            let Some(old) = &ck.state else {
+                self.explored[pc].swap_remove(i);
+                continue;
+            };
+            let covered = if self.exact {
+                covers(old, st, live_static)
+            } else {
+                covers_masked(old, st, live_static, ck.live, ck.precise)
+            };
+            if covered {
+                let (live, precise) = if ck.multi_frame || old.frames.len() > 1 {
+                    (ALL, ALL)
+                } else {
+                    let exact = ck.precise | (ck.live & deps::pointer_locs(old));
+                    (ck.live, exact & ck.live)
+                };
+                let live = live & live_mask(live_static);
+                let precise = precise & live_mask(live_static);
+                self.checkpoints[c].hits += 1;
+                let (ml, mp) = (d.of_mask(live), d.of_mask(precise));
+                self.mark(parent, ml, false);
+                self.mark(parent, mp, true);
+                return PruneResult::Pruned;
+            }
+            let ck = &mut self.checkpoints[c];
+            ck.misses += 1;
+            if ck.misses > ck.hits * 3 + 3 {
+                ck.state = None;
+                self.explored[pc].swap_remove(i);
+                continue;
+            }
+            i += 1;
+        }
+        if !self.every && (self.jumps - self.last_jumps < 2 || self.insns - self.last_insns < 8) {
+            return PruneResult::Continue(parent);
+        }
+        self.last_jumps = self.jumps;
+        self.last_insns = self.insns;
+        let id = self.checkpoints.len();
+        self.waiting[pc].push(id);
+        let link = d.checkpoint();
+        self.checkpoints.push(Checkpoint {
+            state: Some(st.clone()),
+            pending: 1,
+            parent,
+            pc,
+            link,
+            live: 0,
+            precise: 0,
+            multi_frame: st.frames.len() > 1,
+            hits: 0,
+            misses: 0,
+        });
+        PruneResult::Continue(Some(id))
+    }
+
+    pub(crate) fn branch(&mut self, parent: Option<usize>) {
+        if let Some(p) = parent {
+            self.checkpoints[p].pending += 1;
+        }
+    }
+
+    pub(crate) fn finish(&mut self, mut parent: Option<usize>) {
+        while let Some(p) = parent {
+            let ck = &mut self.checkpoints[p];
+            ck.pending -= 1;
+            if ck.pending > 0 {
+                break;
+            }
+            parent = ck.parent;
+            self.finished(p);
+        }
+    }
+
+    /// Checkpoint `c` is fully explored: it moves from the waiting list of its instruction to
+    /// the list that prunes (the least useful one there making room if it is full).
+    fn finished(&mut self, c: usize) {
+        let pc = self.checkpoints[c].pc;
+        let waiting = &mut self.waiting[pc];
+        if let Some(k) = waiting.iter().rposition(|&x| x == c) {
+            waiting.remove(k);
+        }
+        if self.checkpoints[c].state.is_none() {
+            return;
+        }
+        let list = &mut self.explored[pc];
+        if list.len() >= MAX_STATES_PER_INSN {
+            let worst = list
+                .iter()
+                .enumerate()
+                .min_by_key(|(_, &x)| self.checkpoints[x].hits)
+                .map(|(k, _)| k);
+            if let Some(k) = worst {
+                let x = list.swap_remove(k);
+                self.checkpoints[x].state = None;
+            }
+        }
+        list.push(c);
+    }
+}
+
+/// The locations a statically dead register of the innermost frame leaves out.
+fn live_mask(live_static: u16) -> Mask {
+    let regs: Mask = (1 << 11) - 1;
+    (ALL & !regs) | (live_static as Mask & regs)
+}
