@@ -5,6 +5,7 @@ use super::*;
 impl<'a> Exec<'a> {
     pub(super) fn call_helper(&mut self, pc: usize, st: &mut State, id: i32) -> R<()> {
         let Some(p) = helpers::proto(id) else {
+            self.check_offered(pc, id)?;
             let kernel = u32::try_from(id)
                 .ok()
                 .and_then(crate::helpers::helper_by_id);
@@ -143,6 +144,9 @@ impl<'a> Exec<'a> {
                     }
                 }
                 Arg::Anything => {}
+                Arg::SockCommon | Arg::FixedMem(_) | Arg::FixedOut(_) => {
+                    self.check_extra_arg(pc, st, r, &v, *arg, name)?
+                }
                 Arg::MemRead | Arg::MemWrite | Arg::MemReadOrNull => mem = Some((r, v, *arg)),
                 Arg::Size | Arg::SizeOrZero => {
                     let RegVal::Scalar(s) = v else {

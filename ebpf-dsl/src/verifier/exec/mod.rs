@@ -3,6 +3,8 @@
 mod alu;
 mod atomic;
 mod call;
+mod call_args;
+mod call_offered;
 mod domain;
 mod jmp32;
 mod jump;

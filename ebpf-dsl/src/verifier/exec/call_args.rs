@@ -1,0 +1,75 @@
+//! Helper arguments beyond the map, context and sized-memory kinds of `call.rs`: sockets that
+//! are not released, fixed-size memory (`ARG_PTR_TO_FIXED_SIZE_MEM`) and aligned fixed-size
+//! results (`MEM_WRITE | MEM_ALIGNED`: `bpf_strtol`'s result, `bpf_check_mtu`'s MTU).
+
+use super::*;
+
+impl<'a> Exec<'a> {
+    /// Checks argument `r` (value `v`) of helper `name` against `arg`, one of
+    /// [`Arg::SockCommon`], [`Arg::FixedMem`] and [`Arg::FixedOut`].
+    pub(super) fn check_extra_arg(
+        &mut self,
+        pc: usize,
+        st: &mut State,
+        r: u8,
+        v: &RegVal,
+        arg: Arg,
+        name: &str,
+    ) -> R<()> {
+        match arg {
+            Arg::SockCommon => match v {
+                RegVal::Sock { .. } => Ok(()),
+                RegVal::SockOrNull { .. } => Err(e(
+                    pc,
+                    Rule::NullCheck,
+                    format!(
+                        "bpf_{name}: r{r} is {}; null-check it first",
+                        self.describe(v)
+                    ),
+                )),
+                _ => Err(e(
+                    pc,
+                    Rule::HelperArgument,
+                    format!(
+                        "bpf_{name} expects a socket (from a socket lookup, null-checked) in r{r}, but r{r} is {}",
+                        self.describe(v)
+                    ),
+                )),
+            },
+            Arg::FixedMem(n) => self.check_helper_mem(pc, st, r, v, n as u64, false, name),
+            Arg::FixedOut(n) => {
+                let off = match v {
+                    RegVal::Stack { off, .. } => Some(*off as i64),
+                    RegVal::MapValue { off, var, .. } | RegVal::Ringbuf { off, var, .. } => {
+                        var.as_const().map(|c| *off as i64 + c as i64)
+                    }
+                    _ => None,
+                };
+                match off {
+                    Some(o) if o.rem_euclid(n as i64) == 0 => {}
+                    Some(o) => {
+                        return Err(e(
+                            pc,
+                            Rule::HelperArgument,
+                            format!(
+                                "bpf_{name} writes {n} bytes through r{r}, which must be {n}-byte aligned, but r{r} is at offset {o}"
+                            ),
+                        ))
+                    }
+                    None => {
+                        return Err(e(
+                            pc,
+                            Rule::HelperArgument,
+                            format!(
+                                "bpf_{name} expects a pointer to {n} writable, {n}-byte aligned bytes (on the stack or in a map value, at a known offset) in r{r}, but r{r} is {}",
+                                self.describe(v)
+                            ),
+                        ))
+                    }
+                }
+                self.check_helper_mem(pc, st, r, v, n as u64, true, name)
+            }
+            _ => Ok(()),
+        }
+    }
+}

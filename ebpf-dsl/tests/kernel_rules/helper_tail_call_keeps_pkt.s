@@ -1,0 +1,14 @@
+# kernel: accept
+# kernel log: (6.18 keeps the packet pointers of the main program across a tail call that fails)
+r6 = *(u32 *)(r1 + 0)
+r7 = *(u32 *)(r1 + 4)
+r2 = r6
+r2 += 14
+if r2 > r7 goto out
+r2 = pa ll
+r3 = 0
+call bpf_tail_call
+r0 = *(u8 *)(r6 + 0)
+out:
+r0 = 2
+exit
