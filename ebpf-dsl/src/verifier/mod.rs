@@ -114,6 +114,7 @@ use crate::spec::{MapSpec, ProgramType, RelocKind, Relocation};
 
 pub(crate) mod cfg;
 pub mod ctx;
+mod ctx_skb;
 pub mod helpers;
 pub(crate) mod scalar;
 pub(crate) mod state;

@@ -214,6 +214,7 @@ impl<'a> Exec<'a> {
                     }
                 },
                 Arg::SockRelease => match v {
+                    RegVal::Sock { ref_id: 0, .. } => return bad("a referenced socket (from a socket lookup; `__sk_buff.sk` holds no reference)", self),
                     RegVal::Sock { ref_id, .. } => release = Some(ref_id),
                     RegVal::SockOrNull { .. } => {
                         return Err(e(

@@ -73,3 +73,13 @@ impl<'a> Exec<'a> {
         }
     }
 }
+
+/// What a load of `__sk_buff.sk` yields: a `struct bpf_sock_common` the program holds no
+/// reference to (`ref_id` 0: it is not released and cannot leak), or NULL.
+pub(super) fn skb_sk(st: &mut State) -> RegVal {
+    RegVal::SockOrNull {
+        common: true,
+        id: st.fresh(),
+        ref_id: 0,
+    }
+}

@@ -90,6 +90,7 @@ fn var_text(var: &Scalar) -> String {
     }
 }
 
+use call_args::skb_sk;
 use domain::*;
 use memory::*;
 use stackvar::*;
