@@ -82,6 +82,11 @@ pub enum Ret {
     SocketOrNull,
     /// `RET_PTR_TO_SOCK_COMMON_OR_NULL`: a referenced `sock_common`, or NULL.
     SockCommonOrNull,
+    /// `RET_PTR_TO_SOCKET_OR_NULL` of a pointer cast (`bpf_sk_fullsock`): the full socket
+    /// behind the argument, or NULL; it holds the argument's reference, no new one.
+    SocketCastOrNull,
+    /// `RET_PTR_TO_SOCKET_OR_NULL` holding no reference (`bpf_get_listener_sock`).
+    SocketUnrefOrNull,
 }
 
 /// Program families a helper is offered to.
@@ -240,10 +245,10 @@ pub static HELPERS: [Helper; MAX_HELPER_ID as usize] = [
     h(92, "bpf_rc_pointer_rel", None),
     h(93, "bpf_spin_lock", None),
     h(94, "bpf_spin_unlock", None),
-    h(95, "bpf_sk_fullsock", None),
+    h(95, "bpf_sk_fullsock", p(&[SockCommon], Ret::SocketCastOrNull, T, false, false)),
     h(96, "bpf_tcp_sock", None),
     h(97, "bpf_skb_ecn_set_ce", p(&[Ctx], Ret::Integer, T, false, false)),
-    h(98, "bpf_get_listener_sock", None),
+    h(98, "bpf_get_listener_sock", p(&[SockCommon], Ret::SocketUnrefOrNull, T, false, false)),
     h(99, "bpf_skc_lookup_tcp", p(&[Ctx, MemRead, Size, Anything, Anything], Ret::SockCommonOrNull, X | T, false, false)),
     h(100, "bpf_tcp_check_syncookie", p(&[SockCommon, MemRead, Size, MemRead, Size], Ret::Integer, X | T, true, false)),
     h(101, "bpf_sysctl_get_name", None),

@@ -57,6 +57,7 @@ impl<'a> Exec<'a> {
                 ));
             }
         }
+        let r1_in = st.cur().regs[1].clone();
         let mut map: Option<u16> = None;
         let mut const_key: Option<u64> = None;
         let mut mem: Option<(u8, RegVal, Arg)> = None;
@@ -215,7 +216,7 @@ impl<'a> Exec<'a> {
                 },
                 Arg::SockRelease => match v {
                     RegVal::Sock { ref_id: 0, .. } => return bad("a referenced socket (from a socket lookup; `__sk_buff.sk` holds no reference)", self),
-                    RegVal::Sock { ref_id, .. } => release = Some(ref_id),
+                    RegVal::Sock { ref_id, .. } => release = Some(ref_id & !SOCK_CAST),
                     RegVal::SockOrNull { .. } => {
                         return Err(e(
                             pc,
@@ -240,7 +241,7 @@ impl<'a> Exec<'a> {
                 | RegVal::RingbufOrNull { ref_id, .. }
                 | RegVal::Sock { ref_id, .. }
                 | RegVal::SockOrNull { ref_id, .. }
-                    if *ref_id == rf =>
+                    if *ref_id & !SOCK_CAST == rf =>
                 {
                     *r = RegVal::Scalar(Scalar::UNKNOWN)
                 }
@@ -288,6 +289,7 @@ impl<'a> Exec<'a> {
                     ref_id: rf,
                 }
             }
+            Ret::SocketCastOrNull | Ret::SocketUnrefOrNull => sock_ret(st, p.ret, &r1_in),
             Ret::SocketOrNull | Ret::SockCommonOrNull => {
                 let id = st.fresh();
                 let rf = st.fresh() | super::SOCK_REF;

@@ -83,3 +83,26 @@ pub(super) fn skb_sk(st: &mut State) -> RegVal {
         ref_id: 0,
     }
 }
+
+/// Marks the reference id of a pointer cast from a referenced socket (`bpf_sk_fullsock`): it
+/// is released with the socket it came from, but its null check does not drop the reference
+/// (only the acquired pointer's does, as in the kernel's `mark_ptr_or_null_regs`).
+pub(super) const SOCK_CAST: u32 = 1 << 29;
+
+/// `r0` after `bpf_sk_fullsock` ([`Ret::SocketCastOrNull`]: the full socket, sharing the
+/// reference of the argument `arg`, so releasing either invalidates both, as the kernel's
+/// `is_ptr_cast_function` does) or `bpf_get_listener_sock` ([`Ret::SocketUnrefOrNull`]: no
+/// reference).
+pub(super) fn sock_ret(st: &mut State, ret: Ret, arg: &RegVal) -> RegVal {
+    let ref_id = match (ret, arg) {
+        (Ret::SocketCastOrNull, RegVal::Sock { ref_id, .. }) if *ref_id != 0 => {
+            (*ref_id & !SOCK_CAST) | SOCK_CAST
+        }
+        _ => 0,
+    };
+    RegVal::SockOrNull {
+        common: false,
+        id: st.fresh(),
+        ref_id,
+    }
+}

@@ -90,7 +90,7 @@ fn var_text(var: &Scalar) -> String {
     }
 }
 
-use call_args::skb_sk;
+use call_args::{skb_sk, sock_ret, SOCK_CAST};
 use domain::*;
 use memory::*;
 use stackvar::*;
