@@ -97,6 +97,10 @@ pub fn map_compatible(func: i32, map: MapType) -> bool {
         MapType::Ringbuf => matches!(func, 130 | 131 | 134),
         MapType::Devmap | MapType::DevmapHash | MapType::Xskmap => matches!(func, 51 | 1),
         MapType::Cpumap => func == 51,
+        MapType::Queue | MapType::Stack => matches!(func, 87..=89),
+        MapType::PercpuArray | MapType::PercpuHash | MapType::LruPercpuHash => {
+            matches!(func, 1..=3 | 195)
+        }
         t if is_data_map(t) => matches!(func, 1..=3),
         _ => false,
     };
@@ -104,6 +108,11 @@ pub fn map_compatible(func: i32, map: MapType) -> bool {
         12 => map == MapType::ProgArray,
         25 => map == MapType::PerfEventArray,
         130 | 131 | 134 => map == MapType::Ringbuf,
+        87..=89 => matches!(map, MapType::Queue | MapType::Stack),
+        195 => matches!(
+            map,
+            MapType::PercpuArray | MapType::PercpuHash | MapType::LruPercpuHash
+        ),
         51 => matches!(
             map,
             MapType::Devmap | MapType::DevmapHash | MapType::Cpumap | MapType::Xskmap

@@ -114,7 +114,7 @@ impl<'a> Exec<'a> {
                     }
                     map = Some(m);
                 }
-                Arg::MapKey | Arg::MapValue => {
+                Arg::MapKey | Arg::MapValue | Arg::MapValueOut => {
                     let Some(m) = map else {
                         return Err(e(
                             pc,
@@ -134,7 +134,8 @@ impl<'a> Exec<'a> {
                     ) {
                         return bad(&format!("a pointer to the {size}-byte {what} (e.g. on the stack: `r{r} = r10; r{r} += -{size}`)"), self);
                     }
-                    self.check_helper_mem(pc, st, r, &v, size as u64, false, name)?;
+                    let out = *arg == Arg::MapValueOut;
+                    self.check_helper_mem(pc, st, r, &v, size as u64, out, name)?;
                     if *arg == Arg::MapKey {
                         const_key = constant_key(st, &v, size);
                     }
@@ -261,12 +262,13 @@ impl<'a> Exec<'a> {
             Ret::MapValueOrNull => {
                 let m = map.unwrap_or(0);
                 let spec = self.map(m);
-                let id = st.fresh();
-                // 6.14+: an array lookup with a constant in-bounds key cannot fail.
+                // 6.14+: an array lookup (`bpf_map_lookup_elem`, helper 1) with a constant
+                // in-bounds key cannot fail.
                 let elided = id == 1
                     && self.input.kernel >= KernelVersion::CONST_KEY_LOOKUP
                     && matches!(spec.map_type, MapType::Array | MapType::PercpuArray)
                     && const_key.is_some_and(|k| k < spec.max_entries as u64);
+                let id = st.fresh();
                 if elided {
                     RegVal::MapValue {
                         map: m,
