@@ -141,10 +141,10 @@ fn calls_that_cannot_be_checked_say_why() {
     }
     // Not modelled, and not offered to the program type.
     reject(
-        &call("bpf_skb_get_tunnel_key"),
+        &call("bpf_skb_under_cgroup"),
         XDP,
         Rule::HelperNotAllowed,
-        "bpf_skb_get_tunnel_key (helper #20) is not offered to xdp programs",
+        "bpf_skb_under_cgroup (helper #33) is not offered to xdp programs",
     );
     reject(
         &call("bpf_lwt_push_encap"),
