@@ -93,7 +93,8 @@ pub fn is_data_map(t: MapType) -> bool {
 pub fn map_compatible(func: i32, map: MapType) -> bool {
     let map_ok = match map {
         MapType::ProgArray => func == 12,
-        MapType::PerfEventArray => func == 25,
+        MapType::PerfEventArray => matches!(func, 22 | 25 | 55),
+        MapType::CgroupArray => matches!(func, 33 | 37),
         MapType::Ringbuf => matches!(func, 130 | 131 | 134),
         MapType::Devmap | MapType::DevmapHash | MapType::Xskmap => matches!(func, 51 | 1),
         MapType::Cpumap => func == 51,
@@ -106,7 +107,8 @@ pub fn map_compatible(func: i32, map: MapType) -> bool {
     };
     let func_ok = match func {
         12 => map == MapType::ProgArray,
-        25 => map == MapType::PerfEventArray,
+        22 | 25 | 55 => map == MapType::PerfEventArray,
+        33 | 37 => map == MapType::CgroupArray,
         130 | 131 | 134 => map == MapType::Ringbuf,
         87..=89 => matches!(map, MapType::Queue | MapType::Stack),
         195 => matches!(
