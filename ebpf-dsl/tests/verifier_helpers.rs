@@ -139,12 +139,12 @@ fn calls_that_cannot_be_checked_say_why() {
             "bpf_csum_update cannot be called from",
         );
     }
-    // Not modelled, and not offered to the program type.
+    // Not modelled (socket storage needs BTF), and not offered to the program type.
     reject(
-        &call("bpf_skb_under_cgroup"),
+        &call("bpf_sk_storage_get"),
         XDP,
         Rule::HelperNotAllowed,
-        "bpf_skb_under_cgroup (helper #33) is not offered to xdp programs",
+        "bpf_sk_storage_get (helper #107) is not offered to xdp programs",
     );
     reject(
         &call("bpf_lwt_push_encap"),
