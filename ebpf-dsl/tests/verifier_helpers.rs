@@ -66,7 +66,12 @@ fn strtol_result_is_aligned_writable_memory() {
         )
     };
     accept(&prog(-16, 4), XDP);
-    reject(&prog(-12, 4), XDP, Rule::HelperArgument, "must be 8-byte aligned");
+    reject(
+        &prog(-12, 4),
+        XDP,
+        Rule::HelperArgument,
+        "must be 8-byte aligned",
+    );
     reject(&prog(-16, 0), XDP, Rule::HelperArgument, "not zero");
     // The result into a map value at a known, aligned offset.
     accept(
@@ -123,7 +128,12 @@ fn raw_syncookie_headers_have_fixed_sizes() {
         format!("r6 = *(u32 *)(r1 + 0)\nr7 = *(u32 *)(r1 + 4)\nr1 = r6\nr1 += {checked}\nif r1 > r7 goto out\nr1 = r6\nr1 += 14\nr2 = r6\nr2 += 34\ncall bpf_tcp_raw_check_syncookie_ipv4\nout:\nr0 = 2\nexit")
     };
     accept(&prog(54), XDP);
-    reject(&prog(44), XDP, Rule::PacketBounds, "bpf_tcp_raw_check_syncookie_ipv4");
+    reject(
+        &prog(44),
+        XDP,
+        Rule::PacketBounds,
+        "bpf_tcp_raw_check_syncookie_ipv4",
+    );
 }
 
 #[test]
@@ -159,5 +169,10 @@ fn calls_that_cannot_be_checked_say_why() {
         Rule::UnknownHelper,
         "bpf_spin_lock (helper #93) is not modelled",
     );
-    reject(&call("9999"), TC, Rule::UnknownHelper, "no kernel helper #9999");
+    reject(
+        &call("9999"),
+        TC,
+        Rule::UnknownHelper,
+        "no kernel helper #9999",
+    );
 }

@@ -36,7 +36,11 @@ pub(super) fn access(
     let tc = pt != ProgramType::SocketFilter;
     let sz = size as i32;
     let what = if write { "written" } else { "read" };
-    let no = |why: &str| Err(format!("{CTX}.{name} cannot be {what} by {pt} programs{why}"));
+    let no = |why: &str| {
+        Err(format!(
+            "{CTX}.{name} cannot be {what} by {pt} programs{why}"
+        ))
+    };
     // cb[]: any size within it, read and write, both program families.
     if (48..68).contains(&off) {
         if off + sz > 68 {
@@ -80,7 +84,9 @@ pub(super) fn access(
         }),
         184..=191 if !tc || write => no(""),
         184..=191 => wide(CtxField::Scalar),
-        o if o >= 192 => Err(format!("{CTX} has no field at offset {off} (it is 192 bytes)")),
+        o if o >= 192 => Err(format!(
+            "{CTX} has no field at offset {off} (it is 192 bytes)"
+        )),
         72..=75 if !tc => no(""),
         _ if write => {
             let writable = tc && matches!(off, 8 | 12 | 32 | 44 | 72);
