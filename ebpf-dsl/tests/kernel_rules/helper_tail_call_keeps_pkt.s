@@ -1,7 +1,8 @@
 # kernel: accept
-# kernel log: (6.18 keeps the packet pointers of the main program across a tail call that fails)
-r6 = *(u32 *)(r1 + 0)
-r7 = *(u32 *)(r1 + 4)
+# type: sched_cls
+# kernel log: (6.18 keeps the packet pointers of the main program across a tail call that fails; sched_cls because `pa` belongs to the first program type that uses it)
+r6 = *(u32 *)(r1 + 76)
+r7 = *(u32 *)(r1 + 80)
 r2 = r6
 r2 += 14
 if r2 > r7 goto out
@@ -10,5 +11,5 @@ r3 = 0
 call bpf_tail_call
 r0 = *(u8 *)(r6 + 0)
 out:
-r0 = 2
+r0 = 0
 exit
