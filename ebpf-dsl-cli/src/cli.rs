@@ -22,8 +22,9 @@ is closed by its reader, quietly).";
 
 /// The help of `--map`.
 const MAP_HELP: &str =
-    "A map the program names: NAME:TYPE:KEY_SIZE:VALUE_SIZE[:MAX_ENTRIES], e.g. \
-                        xsks:xskmap:4:4:64 (repeat for each map)";
+    "A map the program names: NAME:TYPE:KEY_SIZE:VALUE_SIZE[:MAX_ENTRIES][:FLAGS], e.g. \
+                        xsks:xskmap:4:4:64 or cfg:array:4:8:1:rdonly_prog (repeat for each map; \
+                        FLAGS: map-creation flags joined by |)";
 
 /// Assemble, check, disassemble, load and test-run eBPF programs written in the LLVM / kernel
 /// pseudo-C syntax.

@@ -154,7 +154,7 @@ fn load_spec(
             Ok(Err(ExitCode::from(1)))
         }
         Err(e @ Error::UnknownMap { .. }) => Err(CliError::Io(format!(
-            "{e}\n(declare it with --map NAME:TYPE:KEY_SIZE:VALUE_SIZE[:MAX_ENTRIES])"
+            "{e}\n(declare it with --map NAME:TYPE:KEY_SIZE:VALUE_SIZE[:MAX_ENTRIES][:FLAGS])"
         ))),
         Err(e) => Err(CliError::Io(e.to_string())),
     }

@@ -3,7 +3,7 @@
 
 use std::borrow::Cow;
 
-use ebpf_dsl::spec::BPF_OBJ_NAME_MAX;
+use ebpf_dsl::spec::{BPF_OBJ_NAME_MAX, MAP_FLAG_NAMES};
 use ebpf_dsl::{MapSpec, MapType, Relocation};
 
 use crate::out::errln;
@@ -107,10 +107,12 @@ pub fn truncate_name(name: &str) -> &str {
 }
 
 /// The syntax, for usage and error messages.
-pub const MAP_ARG_SYNTAX: &str = "NAME:TYPE:KEY_SIZE:VALUE_SIZE[:MAX_ENTRIES]";
+pub const MAP_ARG_SYNTAX: &str = "NAME:TYPE:KEY_SIZE:VALUE_SIZE[:MAX_ENTRIES][:FLAGS]";
 
-/// Parses `NAME:TYPE:KEY_SIZE:VALUE_SIZE[:MAX_ENTRIES]` (sizes in bytes, entries default 1),
-/// e.g. `xsks:xskmap:4:4:64`. The form `NAME=TYPE,KEY,VALUE[,MAX]` is accepted too.
+/// Parses `NAME:TYPE:KEY_SIZE:VALUE_SIZE[:MAX_ENTRIES][:FLAGS]` (sizes in bytes, entries
+/// default 1; FLAGS are `|`-separated map-creation flags, by name with or without `BPF_F_`,
+/// in any case, or as numbers: `rdonly_prog`, `BPF_F_NO_PREALLOC|0x400`), e.g.
+/// `xsks:xskmap:4:4:64`. The form `NAME=TYPE,KEY,VALUE[,MAX[,FLAGS]]` is accepted too.
 pub fn parse_map_arg(s: &str) -> Result<MapSpec, CliError> {
     let bad = |why: &str| {
         CliError::Usage(format!(
@@ -124,7 +126,12 @@ pub fn parse_map_arg(s: &str) -> Result<MapSpec, CliError> {
     let (name, t, k, v, n) = match parts.as_slice() {
         [name, t, k, v] => (*name, *t, *k, *v, None),
         [name, t, k, v, n] => (*name, *t, *k, *v, Some(*n)),
+        [name, t, k, v, n, _] => (*name, *t, *k, *v, Some(*n)),
         _ => return Err(bad("wrong number of fields")),
+    };
+    let flags = match parts.get(5) {
+        Some(f) => parse_map_flags(f).map_err(|why| bad(&why))?,
+        None => 0,
     };
     if name.is_empty() {
         return Err(bad("the map name is empty"));
@@ -153,7 +160,39 @@ pub fn parse_map_arg(s: &str) -> Result<MapSpec, CliError> {
             Some(n) => num("MAX_ENTRIES", n)?,
             None => 1,
         },
-        flags: 0,
+        flags,
         btf: None,
     })
+}
+
+/// Parses `|`-separated map flags: names from [`MAP_FLAG_NAMES`] with or without their
+/// `BPF_F_` prefix, in any case, or numbers (decimal or `0x` hexadecimal).
+pub fn parse_map_flags(s: &str) -> Result<u32, String> {
+    let mut flags = 0u32;
+    for part in s.split('|').map(str::trim) {
+        let number = match part.strip_prefix("0x").or_else(|| part.strip_prefix("0X")) {
+            Some(hex) => u32::from_str_radix(hex, 16).ok(),
+            None => part.parse::<u32>().ok(),
+        };
+        let upper = part.to_ascii_uppercase();
+        let name = upper.strip_prefix("BPF_F_").unwrap_or(&upper);
+        let named = MAP_FLAG_NAMES
+            .iter()
+            .find(|(n, _)| n.strip_prefix("BPF_F_") == Some(name))
+            .map(|(_, v)| *v);
+        match number.or(named) {
+            Some(v) => flags |= v,
+            None => {
+                let known: Vec<String> = MAP_FLAG_NAMES
+                    .iter()
+                    .map(|(n, _)| n.trim_start_matches("BPF_F_").to_ascii_lowercase())
+                    .collect();
+                return Err(format!(
+                    "unknown map flag `{part}` (known: {}, or a number)",
+                    known.join(", ")
+                ));
+            }
+        }
+    }
+    Ok(flags)
 }

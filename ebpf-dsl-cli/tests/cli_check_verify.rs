@@ -265,3 +265,37 @@ fn program_type_decides_the_rules() {
     );
     assert!(Path::new(&path).exists());
 }
+
+/// Map flags given with --map reach the verifier: a store into a map that is read-only for
+/// programs is refused; a misspelt flag is a usage error naming the known ones.
+#[test]
+fn map_flags_reach_the_verifier() {
+    let dir = Scratch::new("mapflags");
+    let path = dir.file(
+        "store.s",
+        "*(u32 *)(r10 - 4) = 0\nr2 = r10\nr2 += -4\nr1 = cfg ll\ncall bpf_map_lookup_elem\n\
+         if r0 == 0 goto out\n*(u64 *)(r0 + 0) = 1\nout:\nr0 = XDP_PASS\nexit\n",
+    );
+    let out = check(&[&path, "--map", "cfg:array:4:8:1"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    for flags in [
+        "rdonly_prog",
+        "BPF_F_RDONLY_PROG",
+        "0x80",
+        "no_prealloc|128",
+    ] {
+        let out = check(&[&path, "--map", &format!("cfg:array:4:8:1:{flags}")]);
+        let err = stderr(&out);
+        assert_eq!(out.status.code(), Some(1), "{flags}: {err}");
+        assert!(err.contains("read-only for programs"), "{flags}: {err}");
+    }
+    let out = check(&[&path, "--map", "cfg=array,4,8,1,wronly_prog"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let out = check(&[&path, "--map", "cfg:array:4:8:1:rdonly_porg"]);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains("unknown map flag `rdonly_porg`") && err.contains("rdonly_prog"),
+        "{err}"
+    );
+}

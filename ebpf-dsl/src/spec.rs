@@ -247,6 +247,24 @@ pub struct MapSpec {
     pub btf: Option<crate::btf::MapBtf>,
 }
 
+/// Map-creation flags by name (`BPF_MAP_CREATE`'s `map_flags`, `enum` of `linux/bpf.h`), for
+/// parsing and printing [`MapSpec::flags`].
+pub const MAP_FLAG_NAMES: &[(&str, u32)] = &[
+    ("BPF_F_NO_PREALLOC", 1 << 0),
+    ("BPF_F_NO_COMMON_LRU", 1 << 1),
+    ("BPF_F_NUMA_NODE", 1 << 2),
+    ("BPF_F_RDONLY", 1 << 3),
+    ("BPF_F_WRONLY", 1 << 4),
+    ("BPF_F_STACK_BUILD_ID", 1 << 5),
+    ("BPF_F_ZERO_SEED", 1 << 6),
+    ("BPF_F_RDONLY_PROG", 1 << 7),
+    ("BPF_F_WRONLY_PROG", 1 << 8),
+    ("BPF_F_CLONE", 1 << 9),
+    ("BPF_F_MMAPABLE", 1 << 10),
+    ("BPF_F_PRESERVE_ELEMS", 1 << 11),
+    ("BPF_F_INNER_MAP", 1 << 12),
+];
+
 impl MapSpec {
     /// What this map's BTF `.maps` definition describes
     /// ([`Btf::add_map_definition`](crate::btf::Btf::add_map_definition)).

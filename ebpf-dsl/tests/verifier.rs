@@ -691,8 +691,8 @@ fn function_layout_errors() {
         "no kernel helper #9999",
     );
     reject(
-        "call bpf_jiffies64\nr0 = 2\nexit",
+        "call bpf_kptr_xchg\nr0 = 2\nexit",
         Rule::UnknownHelper,
-        "bpf_jiffies64 (helper #118) is not modelled",
+        "bpf_kptr_xchg (helper #194) is not modelled",
     );
 }

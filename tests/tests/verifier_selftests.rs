@@ -588,7 +588,7 @@ fn precision_gap(ours: &str) -> &'static str {
     } else if has("[structure]") && has("frame pointer") {
         "`r10` written in a branch the kernel proves dead (our structural check runs first)"
     } else if has("[unknown helper]") {
-        "helper not modelled (tcp_sock, sk_fullsock, strtoul, csum_update, check_mtu, ...)"
+        "helper not modelled (tcp_sock, skc_to_*, spin_lock, bpf_loop, ...)"
     } else if has("variable offset") && has("stack") {
         "variable-offset stack access within proven bounds"
     } else if has("[pointer leak]") || has("spilled pointer") {

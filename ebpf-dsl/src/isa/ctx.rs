@@ -37,6 +37,22 @@ pub const SK_BUFF_FIELDS: &[(i32, &str)] = &[
     (76, "data"),
     (80, "data_end"),
     (84, "napi_id"),
+    (88, "family"),
+    (92, "remote_ip4"),
+    (96, "local_ip4"),
+    (100, "remote_ip6"),
+    (116, "local_ip6"),
+    (132, "remote_port"),
+    (136, "local_port"),
+    (140, "data_meta"),
+    (144, "flow_keys"),
+    (152, "tstamp"),
+    (160, "wire_len"),
+    (164, "gso_segs"),
+    (168, "sk"),
+    (176, "gso_size"),
+    (180, "tstamp_type"),
+    (184, "hwtstamp"),
 ];
 
 /// The fields of `struct xdp_md`, the context an XDP program receives in `r1` (all `__u32`;

@@ -1,8 +1,10 @@
 //! Context (`r1` at entry) access rules per program type: which offsets of `struct xdp_md` /
 //! `struct __sk_buff` may be read or written, with which sizes, and what a read yields.
 //!
-//! These tables are a subset of what kernel 6.18 allows (`xdp_is_valid_access`,
-//! `sk_filter_is_valid_access`, `tc_cls_act_is_valid_access`): anything not listed is rejected.
+//! These rules follow kernel 6.18 (`xdp_is_valid_access`, `sk_filter_is_valid_access`,
+//! `tc_cls_act_is_valid_access`, `bpf_skb_is_valid_access`; the `__sk_buff` part is in
+//! `ctx_skb.rs`), except that sign-extending loads are refused everywhere (the kernel refuses
+//! them for the packet pointers only): anything not listed is rejected.
 
 pub use crate::isa::ctx::{SK_BUFF_FIELDS, XDP_MD_FIELDS};
 use crate::spec::ProgramType;
@@ -18,6 +20,8 @@ pub enum CtxField {
     PktEnd,
     /// The metadata start (`data_meta`).
     PktMeta,
+    /// `__sk_buff.sk`: the packet's socket (not referenced), or NULL.
+    SockCommonOrNull,
 }
 
 fn field_name(pt: ProgramType, off: i32) -> String {
@@ -91,42 +95,7 @@ pub fn access(
             }
         }
         ProgramType::SocketFilter | ProgramType::SchedCls | ProgramType::SchedAct => {
-            let tc = pt != ProgramType::SocketFilter;
-            let cb = (48..68).contains(&off);
-            if write {
-                // cb[] takes any aligned size within it; other fields 4-byte stores only.
-                let ok =
-                    (cb && off + sz <= 68) || (tc && matches!(off, 8 | 32 | 44 | 72) && size == 4);
-                if !ok {
-                    return Err(format!(
-                        "{ctx_name}.{name} is not writable by {pt} programs with a {size}-byte store{}",
-                        if tc { " (writable: mark, priority, tc_index, cb[], tc_classid; 4-byte stores)" } else { " (only cb[0..4])" }
-                    ));
-                }
-                return Ok(CtxField::Scalar);
-            }
-            if size > 4 {
-                return Err(format!(
-                    "{ctx_name}.{name} is a 4-byte field; an {size}-byte load is not allowed"
-                ));
-            }
-            match off {
-                76..=83 if tc => {
-                    if size != 4 {
-                        return Err(format!("{ctx_name}.{name} must be read with a 4-byte load"));
-                    }
-                    Ok(if off == 76 {
-                        CtxField::PktData
-                    } else {
-                        CtxField::PktEnd
-                    })
-                }
-                72..=75 if tc => Ok(CtxField::Scalar),
-                0..=71 | 84..=87 => Ok(CtxField::Scalar),
-                _ => Err(format!(
-                    "{ctx_name}.{name} is not readable by {pt} programs"
-                )),
-            }
+            super::ctx_skb::access(pt, off, size, write, &name)
         }
         _ => Err(format!(
             "context access for {pt} programs is not modelled by this verifier"

@@ -93,17 +93,28 @@ pub fn is_data_map(t: MapType) -> bool {
 pub fn map_compatible(func: i32, map: MapType) -> bool {
     let map_ok = match map {
         MapType::ProgArray => func == 12,
-        MapType::PerfEventArray => func == 25,
+        MapType::PerfEventArray => matches!(func, 22 | 25 | 55),
+        MapType::CgroupArray => matches!(func, 33 | 37),
         MapType::Ringbuf => matches!(func, 130 | 131 | 134),
         MapType::Devmap | MapType::DevmapHash | MapType::Xskmap => matches!(func, 51 | 1),
         MapType::Cpumap => func == 51,
+        MapType::Queue | MapType::Stack => matches!(func, 87..=89),
+        MapType::PercpuArray | MapType::PercpuHash | MapType::LruPercpuHash => {
+            matches!(func, 1..=3 | 195)
+        }
         t if is_data_map(t) => matches!(func, 1..=3),
         _ => false,
     };
     let func_ok = match func {
         12 => map == MapType::ProgArray,
-        25 => map == MapType::PerfEventArray,
+        22 | 25 | 55 => map == MapType::PerfEventArray,
+        33 | 37 => map == MapType::CgroupArray,
         130 | 131 | 134 => map == MapType::Ringbuf,
+        87..=89 => matches!(map, MapType::Queue | MapType::Stack),
+        195 => matches!(
+            map,
+            MapType::PercpuArray | MapType::PercpuHash | MapType::LruPercpuHash
+        ),
         51 => matches!(
             map,
             MapType::Devmap | MapType::DevmapHash | MapType::Cpumap | MapType::Xskmap

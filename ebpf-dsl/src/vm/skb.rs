@@ -157,6 +157,8 @@ pub(crate) fn ctx_load(f: &SkbFields, p: &Packet, off: usize, size: usize) -> Op
         CtxField::PktData => Some(Memory::packet_addr(p.data)),
         CtxField::PktEnd => Some(Memory::packet_addr(p.end)),
         CtxField::PktMeta => Some(Memory::packet_addr(p.meta)),
+        // A test run's skb has no socket: `sk` is NULL, as in BPF_PROG_TEST_RUN.
+        CtxField::SockCommonOrNull => Some(0),
         CtxField::Scalar => {
             if off + size > f.bytes.len() {
                 return Some(0);

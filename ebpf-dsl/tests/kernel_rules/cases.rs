@@ -87,13 +87,17 @@ pub fn cases(dir: &Path) -> Vec<Case> {
         .collect()
 }
 
-/// The maps the cases name: `m`, `h`, `x`, `pa`, `ro` and `wo` (README.md).
+/// The maps the cases name: `m`, `h`, `x`, `pa`, `q`, `pc`, `pe`, `cg`, `ro` and `wo` (README.md).
 pub fn rule_maps() -> Vec<MapSpec> {
     vec![
         map("m", MapType::Array, 4, 16, 1),
         map("h", MapType::Hash, 8, 8, 16),
         map("x", MapType::Xskmap, 4, 4, 4),
         map("pa", MapType::ProgArray, 4, 4, 4),
+        map("q", MapType::Queue, 0, 8, 4),
+        map("pc", MapType::PercpuArray, 4, 8, 1),
+        map("pe", MapType::PerfEventArray, 4, 4, 4),
+        map("cg", MapType::CgroupArray, 4, 4, 4),
         MapSpec {
             flags: 1 << 7, // BPF_F_RDONLY_PROG
             ..map("ro", MapType::Array, 4, 16, 1)

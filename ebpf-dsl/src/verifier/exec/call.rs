@@ -8,6 +8,7 @@ impl<'a> Exec<'a> {
             return Ok(());
         }
         let Some(p) = helpers::proto(id) else {
+            self.check_offered(pc, id)?;
             let kernel = u32::try_from(id)
                 .ok()
                 .and_then(crate::helpers::helper_by_id);
@@ -17,15 +18,11 @@ impl<'a> Exec<'a> {
                     "there is no kernel helper #{id} (helpers are numbered 1 to {}); call one by its name, e.g. `call bpf_redirect_map`",
                     crate::helpers::MAX_HELPER_ID
                 ),
-                Some(h) => {
-                    let known: Vec<String> =
-                        helpers::PROTOS.iter().map(|p| format!("bpf_{}", p.name)).collect();
-                    format!(
-                        "{} (helper #{id}) is not modelled by this verifier, so its arguments cannot be checked (it models {}); skip the static verification for this program",
-                        h.name,
-                        known.join(", ")
-                    )
-                }
+                Some(h) => format!(
+                    "{} (helper #{id}) is not modelled by this verifier, so its arguments cannot be checked (it models {} helpers: `ebpf_dsl::verifier::helpers::PROTOS` lists them); take this one call on trust with a `trust_call_<name>:` label on it, or skip the static verification for this program",
+                    h.name,
+                    helpers::PROTOS.iter().count()
+                ),
             }));
         };
         let name = p.name;
@@ -59,6 +56,7 @@ impl<'a> Exec<'a> {
                 ));
             }
         }
+        let r1_in = st.cur().regs[1].clone();
         let mut map: Option<u16> = None;
         let mut const_key: Option<u64> = None;
         let mut mem: Option<(u8, RegVal, Arg)> = None;
@@ -115,7 +113,7 @@ impl<'a> Exec<'a> {
                     }
                     map = Some(m);
                 }
-                Arg::MapKey | Arg::MapValue => {
+                Arg::MapKey | Arg::MapValue | Arg::MapValueOut => {
                     let Some(m) = map else {
                         return Err(e(
                             pc,
@@ -135,7 +133,8 @@ impl<'a> Exec<'a> {
                     ) {
                         return bad(&format!("a pointer to the {size}-byte {what} (e.g. on the stack: `r{r} = r10; r{r} += -{size}`)"), self);
                     }
-                    self.check_helper_mem(pc, st, r, &v, size as u64, false, name)?;
+                    let out = *arg == Arg::MapValueOut;
+                    self.check_helper_mem(pc, st, r, &v, size as u64, out, name)?;
                     if *arg == Arg::MapKey {
                         const_key = constant_key(st, &v, size);
                     }
@@ -146,6 +145,9 @@ impl<'a> Exec<'a> {
                     }
                 }
                 Arg::Anything => {}
+                Arg::SockCommon | Arg::FixedMem(_) | Arg::FixedOut(_) => {
+                    self.check_extra_arg(pc, st, r, &v, *arg, name)?
+                }
                 Arg::MemRead | Arg::MemWrite | Arg::MemReadOrNull => mem = Some((r, v, *arg)),
                 Arg::Size | Arg::SizeOrZero => {
                     let RegVal::Scalar(s) = v else {
@@ -213,7 +215,8 @@ impl<'a> Exec<'a> {
                     }
                 },
                 Arg::SockRelease => match v {
-                    RegVal::Sock { ref_id, .. } => release = Some(ref_id),
+                    RegVal::Sock { ref_id: 0, .. } => return bad("a referenced socket (from a socket lookup; `__sk_buff.sk` holds no reference)", self),
+                    RegVal::Sock { ref_id, .. } => release = Some(ref_id & !SOCK_CAST),
                     RegVal::SockOrNull { .. } => {
                         return Err(e(
                             pc,
@@ -238,7 +241,7 @@ impl<'a> Exec<'a> {
                 | RegVal::RingbufOrNull { ref_id, .. }
                 | RegVal::Sock { ref_id, .. }
                 | RegVal::SockOrNull { ref_id, .. }
-                    if *ref_id == rf =>
+                    if *ref_id & !SOCK_CAST == rf =>
                 {
                     *r = RegVal::Scalar(Scalar::UNKNOWN)
                 }
@@ -258,11 +261,13 @@ impl<'a> Exec<'a> {
             Ret::MapValueOrNull => {
                 let m = map.unwrap_or(0);
                 let spec = self.map(m);
-                let id = st.fresh();
-                // 6.14+: an array lookup with a constant in-bounds key cannot fail.
-                let elided = self.input.kernel >= KernelVersion::CONST_KEY_LOOKUP
+                // 6.14+: an array lookup (`bpf_map_lookup_elem`, helper 1) with a constant
+                // in-bounds key cannot fail.
+                let elided = id == 1
+                    && self.input.kernel >= KernelVersion::CONST_KEY_LOOKUP
                     && matches!(spec.map_type, MapType::Array | MapType::PercpuArray)
                     && const_key.is_some_and(|k| k < spec.max_entries as u64);
+                let id = st.fresh();
                 if elided {
                     RegVal::MapValue {
                         map: m,
@@ -285,6 +290,7 @@ impl<'a> Exec<'a> {
                     ref_id: rf,
                 }
             }
+            Ret::SocketCastOrNull | Ret::SocketUnrefOrNull => sock_ret(st, p.ret, &r1_in),
             Ret::SocketOrNull | Ret::SockCommonOrNull => {
                 let id = st.fresh();
                 let rf = st.fresh() | super::SOCK_REF;

@@ -39,6 +39,7 @@ impl<'a> Exec<'a> {
                         range: 0,
                     }),
                     Ok(CtxField::PktEnd) => Ok(RegVal::PktEnd),
+                    Ok(CtxField::SockCommonOrNull) => Ok(skb_sk(st)),
                     Err(m) => Err(e(pc, Rule::ContextAccess, m)),
                 }
             }

@@ -3,6 +3,8 @@
 mod alu;
 mod atomic;
 mod call;
+mod call_args;
+mod call_offered;
 mod domain;
 mod jmp32;
 mod jump;
@@ -102,6 +104,7 @@ fn var_text(var: &Scalar) -> String {
     }
 }
 
+use call_args::{skb_sk, sock_ret, SOCK_CAST};
 use domain::*;
 use memory::*;
 use stackvar::*;

@@ -1,0 +1,116 @@
+//! Which kernel helpers the kernel offers to each program family at all (Linux 6.18, loaded
+//! by root with a GPL licence: `xdp_func_proto`, `tc_cls_act_func_proto`,
+//! `sk_filter_func_proto` and their fallbacks `bpf_sk_base_func_proto` and
+//! `bpf_base_func_proto`; measured by loading `call N` for every N into the running kernel and
+//! looking for "program of this type cannot use helper"), so that a call to a helper
+//! of other program types (`bpf_csum_update` in XDP) is refused as such, not as a helper
+//! this verifier does not model.
+
+use super::*;
+use crate::isa::helpers::avail::{ALL, SOCK, TC, XDP};
+
+/// The [`helpers::avail`] families the kernel offers helper `id` to (0: none of them).
+pub(super) fn offered(id: i32) -> u8 {
+    match id {
+        1..=3
+        | 5..=8
+        | 12
+        | 14..=17
+        | 22
+        | 25
+        | 35
+        | 37
+        | 42
+        | 55
+        | 80
+        | 87..=89
+        | 93
+        | 94
+        | 105
+        | 106
+        | 109
+        | 112..=115
+        | 117
+        | 118
+        | 120
+        | 123
+        | 125
+        | 130..=134
+        | 136..=141
+        | 148
+        | 149
+        | 153
+        | 154
+        | 156..=158
+        | 160
+        | 164
+        | 165
+        | 169..=172
+        | 175..=178
+        | 180..=182
+        | 191
+        | 194..=203
+        | 208..=211 => ALL,
+        26 | 46 | 47 | 68 | 122 => SOCK | TC,
+        23 | 28 | 69 | 84..=86 | 99 | 100 | 110 | 163 | 204..=207 => XDP | TC,
+        44 | 51 | 54 | 65 | 188..=190 => XDP,
+        9..=11
+        | 13
+        | 18..=21
+        | 24
+        | 29..=34
+        | 38..=41
+        | 43
+        | 48
+        | 50
+        | 66
+        | 79
+        | 83
+        | 95..=98
+        | 107
+        | 108
+        | 124
+        | 135
+        | 151
+        | 152
+        | 155
+        | 192 => TC,
+        _ => 0,
+    }
+}
+
+impl<'a> Exec<'a> {
+    /// Refuses a call to kernel helper `id` that the kernel does not offer to this program's
+    /// type at all.
+    pub(super) fn check_offered(&self, pc: usize, id: i32) -> R<()> {
+        let Some(h) = u32::try_from(id)
+            .ok()
+            .and_then(crate::helpers::helper_by_id)
+        else {
+            return Ok(());
+        };
+        if offered(id) & self.family != 0 {
+            return Ok(());
+        }
+        Err(e(
+            pc,
+            Rule::HelperNotAllowed,
+            format!(
+                "{} (helper #{id}) is not offered to {} programs by the kernel (Linux 6.18 gives it to other program types only)",
+                h.name, self.input.prog_type
+            ),
+        ))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_modelled_helper_is_offered_where_its_prototype_says() {
+        for p in helpers::PROTOS.iter() {
+            assert_eq!(offered(p.id) & p.avail, p.avail, "bpf_{}", p.name);
+        }
+    }
+}

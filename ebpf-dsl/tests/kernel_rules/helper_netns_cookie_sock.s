@@ -1,0 +1,5 @@
+# kernel: accept
+# type: socket_filter
+call bpf_get_netns_cookie
+r0 = 0
+exit

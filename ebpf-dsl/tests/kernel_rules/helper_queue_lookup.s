@@ -1,0 +1,9 @@
+# kernel: reject
+# kernel log: cannot pass map_type 22 into func bpf_map_lookup_elem#1
+*(u32 *)(r10 - 4) = 0
+r2 = r10
+r2 += -4
+r1 = q ll
+call bpf_map_lookup_elem
+r0 = 2
+exit

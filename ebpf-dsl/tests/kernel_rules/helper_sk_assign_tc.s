@@ -1,0 +1,26 @@
+# kernel: accept
+# type: sched_cls
+r6 = r1
+*(u64 *)(r10 - 8) = 0
+*(u64 *)(r10 - 16) = 0
+*(u64 *)(r10 - 24) = 0
+*(u64 *)(r10 - 32) = 0
+*(u64 *)(r10 - 40) = 0
+r1 = r6
+r2 = r10
+r2 += -40
+r3 = 36
+r4 = -1
+r5 = 0
+call bpf_sk_lookup_tcp
+if r0 == 0 goto out
+r7 = r0
+r1 = r6
+r2 = r7
+r3 = 0
+call bpf_sk_assign
+r1 = r7
+call bpf_sk_release
+out:
+r0 = 0
+exit
