@@ -191,7 +191,7 @@ struct Cli {
     #[arg(short, long, value_name = "N", default_value = "400")]
     packets: u32,
     /// packets per second the sandbox's sender sends (0: as fast as AF_XDP takes them)
-    #[arg(short, long, value_name = "PPS", default_value = "20000")]
+    #[arg(short, long, value_name = "PPS", default_value = "4000")]
     rate: u64,
     /// queues of the sandbox's veth pair (one AF_XDP socket and worker thread each)
     #[arg(short, long, value_name = "N", default_value = "2")]
@@ -296,18 +296,35 @@ struct Table {
     top: usize,
     last: BTreeMap<FlowKey, FlowValue>,
     ansi: bool,
+    start: Instant,
+    last_at: Instant,
 }
 
 impl Table {
+    fn new(top: usize) -> Table {
+        let now = Instant::now();
+        Table {
+            top,
+            last: BTreeMap::new(),
+            ansi: std::io::stdout().is_terminal(),
+            start: now,
+            last_at: now,
+        }
+    }
+
     fn print(
         &mut self,
-        t: f64,
-        dt: f64,
         now: BTreeMap<FlowKey, FlowValue>,
         other: u64,
         events: u64,
         queues: &[QueueStats],
     ) {
+        let at = Instant::now();
+        let (t, dt) = (
+            at.duration_since(self.start).as_secs_f64(),
+            at.duration_since(self.last_at).as_secs_f64(),
+        );
+        self.last_at = at;
         let mut rows: Vec<(&FlowKey, &FlowValue)> = now.iter().collect();
         rows.sort_by_key(|(k, v)| (std::cmp::Reverse(v[1]), **k));
         let mut out = String::new();
@@ -465,11 +482,7 @@ fn sandbox(sb: &Sandbox, args: &Cli, stop: &Stop) -> Result<()> {
         })
     };
 
-    let mut table = Table {
-        top: args.top,
-        last: BTreeMap::new(),
-        ansi: std::io::stdout().is_terminal(),
-    };
+    let mut table = Table::new(args.top);
     let mut sampled: Vec<(FlowKey, u64)> = Vec::new();
     let mut bad_events = 0u64;
     let mut ticker = Ticker::new(Duration::from_secs(1));
@@ -481,10 +494,10 @@ fn sandbox(sb: &Sandbox, args: &Cli, stop: &Stop) -> Result<()> {
                 None => bad_events += 1,
             })
             .context("reading the event ring buffer")?;
-        if let Some((t, dt)) = ticker.due() {
+        if ticker.due().is_some() {
             let now = read_flows(&flows)?;
             let o = other.sum(0).context("the other-frames counter")?;
-            table.print(t, dt, now, o, sampled.len() as u64, &workers.stats());
+            table.print(now, o, sampled.len() as u64, &workers.stats());
         }
         if stop.is_set() || Instant::now() > deadline + Duration::from_secs(1) {
             break;
@@ -517,8 +530,6 @@ fn sandbox(sb: &Sandbox, args: &Cli, stop: &Stop) -> Result<()> {
     let lost = other.get(1).context("the map-full counter")?.sum();
     table.ansi = false;
     table.print(
-        ticker_elapsed(&deadline, args.max_time),
-        1.0,
         now.clone(),
         other_frames,
         sampled.len() as u64,
@@ -527,10 +538,6 @@ fn sandbox(sb: &Sandbox, args: &Cli, stop: &Stop) -> Result<()> {
     drop(finished);
     drop(xdp);
     prove(&plan, sent, left, right, &now, &sampled, bad_events, lost, &shared, stop)
-}
-
-fn ticker_elapsed(deadline: &Instant, max: Duration) -> f64 {
-    (max.as_secs_f64() - deadline.saturating_duration_since(Instant::now()).as_secs_f64()).max(0.0)
 }
 
 /// Sends the plan round robin, paced at `rate` and never more than 128 AF_XDP datagrams ahead
@@ -710,11 +717,7 @@ fn run_iface(iface: &str, args: &Cli, stop: &Stop) -> Result<()> {
     });
     let local = Ipv4Addr::UNSPECIFIED;
     let workers = spawn_workers(&mut xdp, &shared, local)?;
-    let mut table = Table {
-        top: args.top,
-        last: BTreeMap::new(),
-        ansi: std::io::stdout().is_terminal(),
-    };
+    let mut table = Table::new(args.top);
     let mut sampled = 0u64;
     let mut ticker = Ticker::new(Duration::from_secs(1));
     let start = Instant::now();
@@ -722,10 +725,10 @@ fn run_iface(iface: &str, args: &Cli, stop: &Stop) -> Result<()> {
         events
             .poll(Some(Duration::from_millis(100)), |_| sampled += 1)
             .context("reading the event ring buffer")?;
-        if let Some((t, dt)) = ticker.due() {
+        if ticker.due().is_some() {
             let now = read_flows(&flows)?;
             let o = other.sum(0).context("the other-frames counter")?;
-            table.print(t, dt, now, o, sampled, &workers.stats());
+            table.print(now, o, sampled, &workers.stats());
         }
     }
     let finished = workers.join().context("the worker threads")?;
