@@ -119,8 +119,9 @@ impl Run {
     }
 }
 
-const ALL: [&str; 7] = [
+const ALL: [&str; 8] = [
     env!("CARGO_BIN_EXE_xsk-demo"),
+    env!("CARGO_BIN_EXE_xsk-flowtop"),
     env!("CARGO_BIN_EXE_xsk-rxdrop"),
     env!("CARGO_BIN_EXE_xsk-txonly"),
     env!("CARGO_BIN_EXE_xsk-l2fwd"),
@@ -200,6 +201,27 @@ fn demo_proves_udp_to_user_space_and_the_rest_to_the_stack() {
         "{}",
         r.stdout
     );
+}
+
+fn flowtop_proves_every_count() {
+    let _one = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
+    let r = run(
+        env!("CARGO_BIN_EXE_xsk-flowtop"),
+        &["--flows", "3", "--passed-flows", "2", "--packets", "100", "--rate", "0", "--max-time", "8"],
+    );
+    r.ok().sandbox_removed();
+    // 3 flows to AF_XDP of 100, 150, 200 datagrams with 32, 69, 106-byte payloads (frames of
+    // 74, 111, 148 bytes), and 2 to the stack of 100 and 150.
+    for line in [
+        "datagrams sent:                     700 over 5 flows",
+        "flows in the map, packets and bytes exact: 5 of 5",
+        "new-flow events (ring buffer):      5 (5 flows with exactly one, of the right length)",
+        "AF_XDP deliveries:                  450 packets, 53650 bytes (5 of 5 flows exact)",
+        "PROOF OK",
+    ] {
+        assert!(r.stdout.contains(line), "{line:?} not in:\n{}", r.stdout);
+    }
+    assert!(r.stdout.contains(":7777 udp") && r.stdout.contains(":7778 udp"), "{}", r.stdout);
 }
 
 fn demo_cleans_up_on_ctrl_c() {
@@ -498,6 +520,7 @@ kernel_tests! {
         not_root_is_a_clear_error,
         demo_proves_udp_to_user_space_and_the_rest_to_the_stack,
         demo_cleans_up_on_ctrl_c,
+        flowtop_proves_every_count,
         capture_writes_a_pcap_of_what_the_filter_selects,
         echo_answers_every_request,
         rxdrop_receives,
