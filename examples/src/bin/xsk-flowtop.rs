@@ -535,9 +535,20 @@ fn sandbox(sb: &Sandbox, args: &Cli, stop: &Stop) -> Result<()> {
         sampled.len() as u64,
         &finished.stats,
     );
+    let drops: u64 = finished
+        .stats
+        .iter()
+        .map(|s| s.rx_dropped + s.rx_ring_full + s.invalid_descs)
+        .sum();
     drop(finished);
     drop(xdp);
-    prove(&plan, sent, left, right, &now, &sampled, bad_events, lost, &shared, stop)
+    let counts = Counts {
+        sent,
+        bad_events,
+        lost,
+        drops,
+    };
+    prove(&plan, &counts, left, right, &now, &sampled, &shared, stop)
 }
 
 /// Sends the plan round robin, paced at `rate` and never more than 128 AF_XDP datagrams ahead
@@ -598,19 +609,31 @@ fn send_mix(
     Ok(sent)
 }
 
+/// Totals the proof checks besides the per-flow ones.
+struct Counts {
+    sent: u64,
+    bad_events: u64,
+    lost: u64,
+    drops: u64,
+}
+
 #[allow(clippy::too_many_arguments)]
 fn prove(
     plan: &[FlowPlan],
-    sent: u64,
+    counts: &Counts,
     left: Ipv4Addr,
     right: Ipv4Addr,
     map: &BTreeMap<FlowKey, FlowValue>,
     sampled: &[(FlowKey, u64)],
-    bad_events: u64,
-    lost: u64,
     shared: &Shared,
     stop: &Stop,
 ) -> Result<()> {
+    let Counts {
+        sent,
+        bad_events,
+        lost,
+        drops,
+    } = *counts;
     let d = shared.delivered.lock().unwrap_or_else(|e| e.into_inner());
     let planned: u64 = plan.iter().map(|f| f.packets).sum();
     let mut failures: Vec<String> = Vec::new();
@@ -671,6 +694,9 @@ fn prove(
     if bad_events > 0 {
         failures.push(format!("{bad_events} events of the wrong size"));
     }
+    if drops > 0 {
+        failures.push(format!("the kernel dropped {drops} packets on the AF_XDP sockets"));
+    }
     if lost > 0 {
         failures.push(format!("{lost} packets found the flow map full"));
     }
@@ -682,6 +708,7 @@ fn prove(
         sampled.len()
     );
     println!("AF_XDP deliveries:                  {xsk_pkts} packets, {xsk_bytes} bytes ({xsk_ok} of {} flows exact)", plan.len());
+    println!("kernel drops on the AF_XDP sockets: {drops}");
     if failures.is_empty() && !stop.is_set() {
         println!(
             "PROOF OK: every flow's packets and bytes, one sampled event per flow, and every UDP datagram to port {PORT} on AF_XDP (and nothing else) match what was sent"
