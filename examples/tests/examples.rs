@@ -207,7 +207,18 @@ fn flowtop_proves_every_count() {
     let _one = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
     let r = run(
         env!("CARGO_BIN_EXE_xsk-flowtop"),
-        &["--flows", "3", "--passed-flows", "2", "--packets", "100", "--rate", "0", "--max-time", "8"],
+        &[
+            "--flows",
+            "3",
+            "--passed-flows",
+            "2",
+            "--packets",
+            "100",
+            "--rate",
+            "0",
+            "--max-time",
+            "8",
+        ],
     );
     r.ok().sandbox_removed();
     // 3 flows to AF_XDP of 100, 150, 200 datagrams with 32, 69, 106-byte payloads (frames of
@@ -221,7 +232,11 @@ fn flowtop_proves_every_count() {
     ] {
         assert!(r.stdout.contains(line), "{line:?} not in:\n{}", r.stdout);
     }
-    assert!(r.stdout.contains(":7777 udp") && r.stdout.contains(":7778 udp"), "{}", r.stdout);
+    assert!(
+        r.stdout.contains(":7777 udp") && r.stdout.contains(":7778 udp"),
+        "{}",
+        r.stdout
+    );
 }
 
 fn demo_cleans_up_on_ctrl_c() {

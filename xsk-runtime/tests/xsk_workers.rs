@@ -71,27 +71,31 @@ fn workers_receive_everything_per_queue_and_stop_cleanly() {
     let received = Arc::new(AtomicU64::new(0));
     let workers = {
         let (seen, received) = (Arc::clone(&seen), Arc::clone(&received));
-        Workers::spawn(&mut xsk, &WorkersConfig { cpus: cpus.clone() }, move |ctx| {
-            let q = ctx.queue_index();
-            seen.lock().unwrap().pinned[q as usize] = allowed_cpus();
-            assert_eq!(ctx.cpu(), Some(cpus[q as usize]));
-            while !ctx.should_stop() {
-                let n = ctx.receive(64, |frame| {
-                    let mut s = seen.lock().unwrap();
-                    s.per_queue[q as usize].0 += 1;
-                    s.per_queue[q as usize].1 += frame.len() as u64;
-                    match parse_udp(frame) {
-                        Some((_, PORT, p)) => s.payloads.push((q, p.to_vec())),
-                        _ => s.other += 1,
+        Workers::spawn(
+            &mut xsk,
+            &WorkersConfig { cpus: cpus.clone() },
+            move |ctx| {
+                let q = ctx.queue_index();
+                seen.lock().unwrap().pinned[q as usize] = allowed_cpus();
+                assert_eq!(ctx.cpu(), Some(cpus[q as usize]));
+                while !ctx.should_stop() {
+                    let n = ctx.receive(64, |frame| {
+                        let mut s = seen.lock().unwrap();
+                        s.per_queue[q as usize].0 += 1;
+                        s.per_queue[q as usize].1 += frame.len() as u64;
+                        match parse_udp(frame) {
+                            Some((_, PORT, p)) => s.payloads.push((q, p.to_vec())),
+                            _ => s.other += 1,
+                        }
+                    })?;
+                    received.fetch_add(n as u64, Ordering::Release);
+                    if n == 0 {
+                        ctx.wait_rx(5)?;
                     }
-                })?;
-                received.fetch_add(n as u64, Ordering::Release);
-                if n == 0 {
-                    ctx.wait_rx(5)?;
                 }
-            }
-            Ok(())
-        })
+                Ok(())
+            },
+        )
         .expect("spawn the workers")
     };
     assert!(xsk.queues().is_empty(), "the sockets moved to the workers");
@@ -111,7 +115,9 @@ fn workers_receive_everything_per_queue_and_stop_cleanly() {
                 {
                     std::thread::sleep(Duration::from_micros(100));
                 }
-                socks[i % socks.len()].send_to(p, (LEFT_IPV4, PORT)).unwrap();
+                socks[i % socks.len()]
+                    .send_to(p, (LEFT_IPV4, PORT))
+                    .unwrap();
             }
         })
     };
@@ -153,14 +159,21 @@ fn workers_receive_everything_per_queue_and_stop_cleanly() {
             "queue {i}: the statistics count what the worker saw"
         );
         assert!(st.wakeups >= 1, "queue {i} waited at least once: {st:?}");
-        assert_eq!(st.rx_dropped + st.rx_ring_full + st.invalid_descs, 0, "{st:?}");
+        assert_eq!(
+            st.rx_dropped + st.rx_ring_full + st.invalid_descs,
+            0,
+            "{st:?}"
+        );
         assert_eq!((st.tx_packets, st.tx_bytes), (0, 0));
         assert!(live[i].rx_packets <= st.rx_packets);
     }
     let total: u64 = finished.stats.iter().map(|s| s.rx_packets).sum();
     assert_eq!(total, u64::from(DATAGRAMS));
     let bytes: u64 = sent.iter().map(|p| 42 + p.len() as u64).sum();
-    assert_eq!(finished.stats.iter().map(|s| s.rx_bytes).sum::<u64>(), bytes);
+    assert_eq!(
+        finished.stats.iter().map(|s| s.rx_bytes).sum::<u64>(),
+        bytes
+    );
 }
 
 fn workers_return_errors_instead_of_panicking() {
@@ -169,7 +182,10 @@ fn workers_return_errors_instead_of_panicking() {
     // A CPU list of the wrong length: refused before anything starts; the sockets stay.
     let mut xsk = open(&pair);
     let e = Workers::spawn(&mut xsk, &WorkersConfig { cpus: vec![0] }, |_| Ok(())).unwrap_err();
-    assert!(e.to_string().contains("1 CPU(s) given for 2 queue(s)"), "{e}");
+    assert!(
+        e.to_string().contains("1 CPU(s) given for 2 queue(s)"),
+        "{e}"
+    );
     assert_eq!(xsk.queues().len(), 2);
 
     // A worker's error comes back from join (the other worker stops with it).

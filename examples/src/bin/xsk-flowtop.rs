@@ -255,7 +255,10 @@ fn parse_event(record: &[u8]) -> Option<(FlowKey, u64)> {
 fn key_text(k: &FlowKey) -> String {
     let a = |v: u32| Ipv4Addr::from(v.to_ne_bytes());
     let p = k[2].to_ne_bytes();
-    let (sport, dport) = (u16::from_be_bytes([p[0], p[1]]), u16::from_be_bytes([p[2], p[3]]));
+    let (sport, dport) = (
+        u16::from_be_bytes([p[0], p[1]]),
+        u16::from_be_bytes([p[2], p[3]]),
+    );
     let proto = match k[3] {
         17 => "udp".to_string(),
         6 => "tcp".to_string(),
@@ -417,7 +420,9 @@ fn spawn_workers(xdp: &mut XskInterface, shared: &Arc<Shared>, left: Ipv4Addr) -
                     _ => d.unexpected += 1,
                 }
             })?;
-            shared.delivered_total.fetch_add(n as u64, Ordering::Release);
+            shared
+                .delivered_total
+                .fetch_add(n as u64, Ordering::Release);
             if n == 0 {
                 ctx.wait_rx(5)?;
             }
@@ -456,7 +461,11 @@ fn sandbox(sb: &Sandbox, args: &Cli, stop: &Stop) -> Result<()> {
             });
         }
     }
-    let to_xsk: u64 = plan.iter().filter(|f| f.dport == PORT).map(|f| f.packets).sum();
+    let to_xsk: u64 = plan
+        .iter()
+        .filter(|f| f.dport == PORT)
+        .map(|f| f.packets)
+        .sum();
     let all: u64 = plan.iter().map(|f| f.packets).sum();
     println!(
         "{NAME}: sending {all} UDP datagrams from {right} over {} flows: {} flows ({to_xsk} datagrams) to {left}:{PORT} (AF_XDP), {} flows to {left}:{} (kernel stack)",
@@ -474,7 +483,8 @@ fn sandbox(sb: &Sandbox, args: &Cli, stop: &Stop) -> Result<()> {
     let workers = spawn_workers(&mut xdp, &shared, left)?;
     let deadline = Instant::now() + args.max_time;
     let sender = {
-        let (shared, stop, mut plan, rate) = (Arc::clone(&shared), stop.clone(), plan.clone(), args.rate);
+        let (shared, stop, mut plan, rate) =
+            (Arc::clone(&shared), stop.clone(), plan.clone(), args.rate);
         sb.pair.right.ns.spawn(move || {
             let r = send_mix(&mut plan, left, right, rate, &shared, &stop, deadline);
             shared.done.store(true, Ordering::Release);
@@ -665,7 +675,11 @@ fn prove(
             )),
         }
         let got = d.per_sport.get(&f.sport).copied().unwrap_or_default();
-        let want = if f.dport == PORT { (want[0], want[1]) } else { (0, 0) };
+        let want = if f.dport == PORT {
+            (want[0], want[1])
+        } else {
+            (0, 0)
+        };
         if got == want {
             xsk_ok += 1;
         } else {
@@ -679,7 +693,10 @@ fn prove(
     }
     // Flows of the sender's address that the plan does not have (the map also holds flows of
     // other traffic in the namespace, if any: those are shown, not judged).
-    let ours: Vec<FlowKey> = plan.iter().map(|f| key_of(right, left, f.sport, f.dport)).collect();
+    let ours: Vec<FlowKey> = plan
+        .iter()
+        .map(|f| key_of(right, left, f.sport, f.dport))
+        .collect();
     let extra: Vec<String> = map
         .keys()
         .filter(|k| k[3] == 17 && !ours.contains(k))
@@ -689,20 +706,31 @@ fn prove(
         failures.push(format!("UDP flows nobody sent: {extra:?}"));
     }
     if d.unexpected > 0 {
-        failures.push(format!("{} other packets reached the AF_XDP sockets", d.unexpected));
+        failures.push(format!(
+            "{} other packets reached the AF_XDP sockets",
+            d.unexpected
+        ));
     }
     if bad_events > 0 {
         failures.push(format!("{bad_events} events of the wrong size"));
     }
     if drops > 0 {
-        failures.push(format!("the kernel dropped {drops} packets on the AF_XDP sockets"));
+        failures.push(format!(
+            "the kernel dropped {drops} packets on the AF_XDP sockets"
+        ));
     }
     if lost > 0 {
         failures.push(format!("{lost} packets found the flow map full"));
     }
     println!("--- proof ---");
-    println!("datagrams sent:                     {sent} over {} flows", plan.len());
-    println!("flows in the map, packets and bytes exact: {flows_ok} of {}", plan.len());
+    println!(
+        "datagrams sent:                     {sent} over {} flows",
+        plan.len()
+    );
+    println!(
+        "flows in the map, packets and bytes exact: {flows_ok} of {}",
+        plan.len()
+    );
     println!(
         "new-flow events (ring buffer):      {} ({events_ok} flows with exactly one, of the right length)",
         sampled.len()
@@ -786,7 +814,12 @@ mod tests {
 
     #[test]
     fn keys_and_events_round_trip() {
-        let k = key_of(Ipv4Addr::new(10, 0, 0, 2), Ipv4Addr::new(10, 0, 0, 1), 4000, PORT);
+        let k = key_of(
+            Ipv4Addr::new(10, 0, 0, 2),
+            Ipv4Addr::new(10, 0, 0, 1),
+            4000,
+            PORT,
+        );
         assert_eq!(key_text(&k), "10.0.0.2:4000 -> 10.0.0.1:7777 udp");
         let mut rec = Vec::new();
         for w in k {

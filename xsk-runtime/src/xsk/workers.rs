@@ -186,13 +186,17 @@ impl WorkerContext<'_> {
 
     /// Adds to the received counters (when receiving without [`Self::receive`]).
     pub fn count_rx(&self, packets: u64, bytes: u64) {
-        self.counters.rx_packets.fetch_add(packets, Ordering::Relaxed);
+        self.counters
+            .rx_packets
+            .fetch_add(packets, Ordering::Relaxed);
         self.counters.rx_bytes.fetch_add(bytes, Ordering::Relaxed);
     }
 
     /// Adds to the sent counters.
     pub fn count_tx(&self, packets: u64, bytes: u64) {
-        self.counters.tx_packets.fetch_add(packets, Ordering::Relaxed);
+        self.counters
+            .tx_packets
+            .fetch_add(packets, Ordering::Relaxed);
         self.counters.tx_bytes.fetch_add(bytes, Ordering::Relaxed);
     }
 
@@ -264,7 +268,10 @@ pub struct Workers {
 impl std::fmt::Debug for Workers {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Workers")
-            .field("queues", &self.workers.iter().map(|w| w.queue).collect::<Vec<_>>())
+            .field(
+                "queues",
+                &self.workers.iter().map(|w| w.queue).collect::<Vec<_>>(),
+            )
             .field("stopped", &self.stop.load(Ordering::Relaxed))
             .finish()
     }
@@ -301,8 +308,12 @@ impl Workers {
         for (i, mut queue) in xsk.take_queues().into_iter().enumerate() {
             let cpu = config.cpus.get(i).copied();
             let counters = Arc::new(Counters::default());
-            let (f, stop2, counters2, umem) =
-                (Arc::clone(&f), Arc::clone(&stop), Arc::clone(&counters), umem.clone());
+            let (f, stop2, counters2, umem) = (
+                Arc::clone(&f),
+                Arc::clone(&stop),
+                Arc::clone(&counters),
+                umem.clone(),
+            );
             let index = queue.queue();
             let handle = std::thread::Builder::new()
                 .name(format!("xsk-q{index}"))
