@@ -210,13 +210,14 @@ fn workers_return_errors_instead_of_panicking() {
     // of a closed socket's queue asynchronously.)
     let pair = sandbox("workers_return_errors_instead_of_panicking", 2);
     let mut xsk = open(&pair);
-    let w = Workers::spawn(&mut xsk, &WorkersConfig::default(), |ctx| {
-        if ctx.queue_index() == 0 {
-            panic!("worker zero panics (expected by the test)");
-        }
-        Ok(())
-    })
-    .unwrap();
+    let w = xsk
+        .run_workers(&[], |ctx| {
+            if ctx.queue_index() == 0 {
+                panic!("worker zero panics (expected by the test)");
+            }
+            Ok(())
+        })
+        .unwrap();
     let e = w.join().unwrap_err();
     assert!(e.to_string().contains("worker of queue 0 panicked"), "{e}");
     drop(xsk);

@@ -243,6 +243,23 @@ impl WorkerContext<'_> {
     }
 }
 
+impl XskInterface {
+    /// [`Workers::spawn`] on this interface: one thread per queue running `f`, pinned to
+    /// `cpus[i]` (empty: not pinned).
+    pub fn run_workers<F>(&mut self, cpus: &[usize], f: F) -> Result<Workers>
+    where
+        F: Fn(&mut WorkerContext<'_>) -> Result<()> + Send + Sync + 'static,
+    {
+        Workers::spawn(
+            self,
+            &WorkersConfig {
+                cpus: cpus.to_vec(),
+            },
+            f,
+        )
+    }
+}
+
 /// What [`Workers::join`] returns.
 #[derive(Debug)]
 pub struct Finished {
