@@ -239,6 +239,27 @@ fn flowtop_proves_every_count() {
     );
 }
 
+/// The proof can fail: a sender cut short by --max-time leaves counts below the plan.
+fn flowtop_proof_fails_when_the_mix_is_cut_short() {
+    let _one = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
+    let r = run(
+        env!("CARGO_BIN_EXE_xsk-flowtop"),
+        &["--rate", "200", "--max-time", "0.5"],
+    );
+    r.sandbox_removed();
+    assert_eq!(r.code, Some(1), "{}", r.stderr);
+    assert!(
+        r.stdout.contains("PROOF FAILED") && !r.stdout.contains("PROOF OK"),
+        "{}",
+        r.stdout
+    );
+    assert!(
+        r.stdout.contains("  sent ") && r.stdout.contains("of 6500 datagrams"),
+        "{}",
+        r.stdout
+    );
+}
+
 fn demo_cleans_up_on_ctrl_c() {
     let _one = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
     // 100 datagrams per second: still sending when SIGINT comes.
@@ -536,6 +557,7 @@ kernel_tests! {
         demo_proves_udp_to_user_space_and_the_rest_to_the_stack,
         demo_cleans_up_on_ctrl_c,
         flowtop_proves_every_count,
+        flowtop_proof_fails_when_the_mix_is_cut_short,
         capture_writes_a_pcap_of_what_the_filter_selects,
         echo_answers_every_request,
         rxdrop_receives,
