@@ -119,8 +119,9 @@ impl Run {
     }
 }
 
-const ALL: [&str; 7] = [
+const ALL: [&str; 8] = [
     env!("CARGO_BIN_EXE_xsk-demo"),
+    env!("CARGO_BIN_EXE_xsk-flowtop"),
     env!("CARGO_BIN_EXE_xsk-rxdrop"),
     env!("CARGO_BIN_EXE_xsk-txonly"),
     env!("CARGO_BIN_EXE_xsk-l2fwd"),
@@ -197,6 +198,63 @@ fn demo_proves_udp_to_user_space_and_the_rest_to_the_stack() {
     );
     assert!(
         r.stdout.contains("passed by the XDP program:    30"),
+        "{}",
+        r.stdout
+    );
+}
+
+fn flowtop_proves_every_count() {
+    let _one = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
+    let r = run(
+        env!("CARGO_BIN_EXE_xsk-flowtop"),
+        &[
+            "--flows",
+            "3",
+            "--passed-flows",
+            "2",
+            "--packets",
+            "100",
+            "--rate",
+            "0",
+            "--max-time",
+            "8",
+        ],
+    );
+    r.ok().sandbox_removed();
+    // 3 flows to AF_XDP of 100, 150, 200 datagrams with 32, 69, 106-byte payloads (frames of
+    // 74, 111, 148 bytes), and 2 to the stack of 100 and 150.
+    for line in [
+        "datagrams sent:                     700 over 5 flows",
+        "flows in the map, packets and bytes exact: 5 of 5",
+        "new-flow events (ring buffer):      5 (5 flows with exactly one, of the right length)",
+        "AF_XDP deliveries:                  450 packets, 53650 bytes (5 of 5 flows exact)",
+        "PROOF OK",
+    ] {
+        assert!(r.stdout.contains(line), "{line:?} not in:\n{}", r.stdout);
+    }
+    assert!(
+        r.stdout.contains(":7777 udp") && r.stdout.contains(":7778 udp"),
+        "{}",
+        r.stdout
+    );
+}
+
+/// The proof can fail: a sender cut short by --max-time leaves counts below the plan.
+fn flowtop_proof_fails_when_the_mix_is_cut_short() {
+    let _one = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
+    let r = run(
+        env!("CARGO_BIN_EXE_xsk-flowtop"),
+        &["--rate", "200", "--max-time", "0.5"],
+    );
+    r.sandbox_removed();
+    assert_eq!(r.code, Some(1), "{}", r.stderr);
+    assert!(
+        r.stdout.contains("PROOF FAILED") && !r.stdout.contains("PROOF OK"),
+        "{}",
+        r.stdout
+    );
+    assert!(
+        r.stdout.contains("  sent ") && r.stdout.contains("of 6500 datagrams"),
         "{}",
         r.stdout
     );
@@ -498,6 +556,8 @@ kernel_tests! {
         not_root_is_a_clear_error,
         demo_proves_udp_to_user_space_and_the_rest_to_the_stack,
         demo_cleans_up_on_ctrl_c,
+        flowtop_proves_every_count,
+        flowtop_proof_fails_when_the_mix_is_cut_short,
         capture_writes_a_pcap_of_what_the_filter_selects,
         echo_answers_every_request,
         rxdrop_receives,

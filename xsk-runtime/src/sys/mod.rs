@@ -11,6 +11,7 @@
 //!   what is attached.
 //! - this module: interface names and indexes, network namespaces (`setns`), mounting bpffs.
 
+pub mod affinity;
 pub mod bpf;
 pub mod btf;
 pub mod ethtool;

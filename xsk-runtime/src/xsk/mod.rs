@@ -15,6 +15,7 @@
 //!  socket      XskSocket: bind to (ifindex, queue), wake-ups, statistics, shared UMEM
 //!  reclaim     closing: a dropped socket's frames come back (Umem::reclaim / close)
 //!  interface   XskInterface: UMEM + a socket per queue + XSKMAP + program + attachment
+//!  workers     Workers: one pinned thread per queue, stop handle, per-queue statistics
 //! ```
 
 mod batch;
@@ -30,7 +31,9 @@ mod setup;
 pub mod socket;
 mod tx;
 pub mod umem;
+pub mod workers;
 
 pub use interface::{
     Queues, RedirectProgram, XskInterface, XskInterfaceConfig, XskQueue, XSKMAP_NAME,
 };
+pub use workers::{Finished, QueueStats, StopHandle, WorkerContext, Workers, WorkersConfig};
