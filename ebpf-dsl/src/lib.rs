@@ -129,8 +129,8 @@ pub use xdp::seeds;
 
 pub use error::{Error, Result};
 pub use insn::{Class, Insn, Reg};
-pub use mapdef::{map_kind, MapDef, MapKind};
 pub use ir::{Item, ItemKind, Span, Target};
+pub use mapdef::{map_kind, MapDef, MapKind};
 pub use spec::{MapSpec, MapType, ProgramSpec, ProgramType, RelocKind, Relocation};
 
 /// Assembles `src` (the text syntax of [`asm`]), running the structural checks, into

@@ -23,7 +23,6 @@ use std::time::{Duration, Instant};
 
 use ebpf_dsl_macros::{defmap, defprogram};
 use xsk_runtime::maps::{Array, HashMap, Map, UpdateFlags, XskMap};
-use xsk_testkit::netns::VethPair;
 use xsk_runtime::percpu::{PerCpuArray, PerCpuHashMap};
 use xsk_runtime::pod::Pod;
 use xsk_runtime::ringbuf::RingBuf;
@@ -31,6 +30,7 @@ use xsk_runtime::socket::{BindMode, SocketConfig};
 use xsk_runtime::umem::UmemConfig;
 use xsk_runtime::xsk::{RedirectProgram, XskInterfaceConfig};
 use xsk_runtime::{Error, Loader, Program, XskInterface};
+use xsk_testkit::netns::VethPair;
 
 /// A flow key with no padding.
 #[repr(C)]

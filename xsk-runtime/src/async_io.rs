@@ -18,8 +18,8 @@ use std::os::fd::{AsRawFd, RawFd};
 use tokio::io::unix::AsyncFd;
 use tokio::io::Interest;
 
-use crate::error::{Error, Result};
 use crate::bpf::maps::ringbuf::{RingBuf, RingBufRecord};
+use crate::error::{Error, Result};
 use crate::xsk::socket::XskSocket;
 
 fn io_error(op: &'static str, e: io::Error) -> Error {

@@ -11,12 +11,12 @@ use std::time::{Duration, Instant};
 
 use ebpf_dsl_macros::{defmap, defprogram};
 use xsk_runtime::async_io::{AsyncRingBuf, AsyncXskSocket};
-use xsk_testkit::netns::{VethPair, LEFT_IPV4};
 use xsk_runtime::ringbuf::RingBuf;
 use xsk_runtime::socket::{BindMode, SocketConfig};
 use xsk_runtime::umem::UmemConfig;
 use xsk_runtime::xsk::{Queues, RedirectProgram, XskInterfaceConfig};
 use xsk_runtime::{Loader, XskInterface};
+use xsk_testkit::netns::{VethPair, LEFT_IPV4};
 
 defmap! {
     /// Events: a sequence number each.

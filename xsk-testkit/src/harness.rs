@@ -9,12 +9,15 @@
 //! A test file lists its tests once, at its end (with `harness = false` for it in its crate's
 //! `Cargo.toml`):
 //!
-//! ```ignore
+//! ```no_run
 //! use xsk_testkit::kernel_tests;
 //!
+//! fn link_attach_replace_detach_query() { /* needs root: loads, attaches */ }
+//! fn bad_usage_exits_2() { /* runs anywhere */ }
+//!
 //! kernel_tests! {
-//!     privileged: [link_attach_replace_detach_query, ...],
-//!     plain: [bad_usage_exits_2, ...],
+//!     privileged: [link_attach_replace_detach_query],
+//!     plain: [bad_usage_exits_2],
 //! }
 //! ```
 

@@ -261,7 +261,12 @@ fn liveness_and_precision_never_accept_what_exact_pruning_rejects() {
 
 fn run(src: &str, every: bool) -> Result<super::Report, Vec<super::VerifierError>> {
     let a = assemble_unchecked(src).expect("valid text");
-    verify_with(&VerifyInput::new(&a.insns, ProgramType::Xdp), &Trust::none(), false, every)
+    verify_with(
+        &VerifyInput::new(&a.insns, ProgramType::Xdp),
+        &Trust::none(),
+        false,
+        every,
+    )
 }
 
 /// A bound learned from another register (`if r6 > r7`) makes that register's value matter:
@@ -333,7 +338,12 @@ exit"
     assert!(long.insns_processed < 30_000, "{long:?}");
     let exact = |n| {
         let a = assemble_unchecked(&src(n)).unwrap();
-        verify_with(&VerifyInput::new(&a.insns, ProgramType::Xdp), &Trust::none(), true, false)
+        verify_with(
+            &VerifyInput::new(&a.insns, ProgramType::Xdp),
+            &Trust::none(),
+            true,
+            false,
+        )
     };
     let short = run(&src(20), false).expect("accepted");
     let walked = exact(20).expect("accepted");

@@ -69,10 +69,10 @@ use ebpf_dsl::{Item, ProgramSpec, ProgramType};
 
 use crate::bpf::attach::{AttachOptions, XdpAttachment};
 use crate::bpf::loader::{Loaded, Loader};
+use crate::bpf::maps::typed::MapSelector;
 use crate::bpf::maps::XskMap;
 use crate::bpf::program::{LoadOptions, Program};
 use crate::error::{Error, Result};
-use crate::bpf::maps::typed::MapSelector;
 use crate::sys::ethtool::channel_counts;
 use crate::xsk::socket::{SocketConfig, XskSocket};
 use crate::xsk::umem::{FreeList, Umem, UmemConfig};

@@ -438,8 +438,8 @@ pub mod typed;
 
 pub use array::Array;
 pub use hash::HashMap;
-pub use prog_array::ProgArray;
 pub use percpu::{PerCpuArray, PerCpuHashMap, PerCpuValues};
+pub use prog_array::ProgArray;
 pub use redirect::{CpuMap, DevMap, XskMap};
 pub use ringbuf::RingBuf;
 pub use typed::{MapSelector, MapSource, TypedMap};

@@ -15,8 +15,8 @@ use std::os::fd::{AsFd, BorrowedFd};
 
 use ebpf_dsl::{MapSpec, MapType};
 
-use crate::error::{Error, Result};
 use super::{FromMap, Map, UpdateFlags};
+use crate::error::{Error, Result};
 use crate::pod::{bytes_of, from_bytes, Pod};
 
 /// Bytes of one CPU's slot of a per-CPU value of `V`: `size_of::<V>()` rounded up to 8, as

@@ -29,8 +29,8 @@ use std::time::{Duration, Instant};
 
 use ebpf_dsl::{MapSpec, MapType};
 
-use crate::error::{Error, Result};
 use super::{FromMap, Map};
+use crate::error::{Error, Result};
 use crate::sys::ringbuf::{page_size, Epoll, MapMmap};
 
 /// `BPF_RINGBUF_BUSY_BIT`: the record is reserved, not yet submitted or discarded.

@@ -55,10 +55,10 @@
 use ebpf_dsl::map_kind::{self as kind, Untyped};
 use ebpf_dsl::{MapDef, MapSpec};
 
-use crate::error::{Error, Result};
 use super::percpu::{PerCpuArray, PerCpuHashMap};
 use super::ringbuf::RingBuf;
 use super::{Array, CpuMap, DevMap, FromMap, HashMap, Map, ProgArray, XskMap};
+use crate::error::{Error, Result};
 use crate::pod::Pod;
 
 /// Where a [`MapSelector`] finds maps by name: a [`Loaded`](crate::Loaded) (kept as a trait so
