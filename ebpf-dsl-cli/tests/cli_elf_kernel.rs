@@ -276,6 +276,123 @@ fn our_objects_load_in_bpftool_and_ip() {
     }
 }
 
+/// `struct flow { u64 packets; u64 bytes; u16 port; }`, as `#[derive(Btf)]` would describe it.
+fn flow_btf(b: &mut ebpf_dsl::btf::Btf) -> Option<u32> {
+    use ebpf_dsl::btf::{BtfType, Kind, Member, Type};
+    let u64_ty = <u64 as BtfType>::btf_type(b);
+    let u16_ty = <u16 as BtfType>::btf_type(b);
+    let member = |name: &str, ty, bit_offset| Member {
+        name: name.into(),
+        ty,
+        bit_offset,
+        bitfield_size: 0,
+    };
+    Some(b.add(Type::new(
+        "flow",
+        Kind::Struct {
+            size: 24,
+            members: vec![
+                member("packets", u64_ty, 0),
+                member("bytes", u64_ty, 64),
+                member("port", u16_ty, 128),
+            ],
+        },
+    )))
+}
+
+fn u32_btf(b: &mut ebpf_dsl::btf::Btf) -> Option<u32> {
+    Some(<u32 as ebpf_dsl::btf::BtfType>::btf_type(b))
+}
+
+/// An object we write from a text program (with a subprogram) and a map with key/value BTF:
+/// bpftool's dump of its `.BTF` names the value's fields and the program's functions, `bpftool
+/// prog load` loads it (BTF, func_info, line_info), and the kernel's line info is our text's.
+fn our_object_carries_btf_and_lines() {
+    if !have("bpftool") {
+        return;
+    }
+    let src = "r6 = r1\n*(u32 *)(r10 - 4) = 0\nr2 = r10\nr2 += -4\nr1 = flows ll\ncall 1\ncall sub\nexit\nsub:\n  r0 = 2\n  exit\n";
+    let a = ebpf_dsl::asm::assemble(src).unwrap();
+    let lines = ebpf_dsl::asm::text_lines(&a, src, "dir/typed.s");
+    let flows = ebpf_dsl::MapSpec {
+        name: "flows".into(),
+        map_type: ebpf_dsl::MapType::Hash,
+        key_size: 4,
+        value_size: 24,
+        max_entries: 8,
+        flags: 0,
+        btf: Some(ebpf_dsl::btf::MapBtf {
+            key: u32_btf,
+            value: flow_btf,
+        }),
+    };
+    let mut spec =
+        a.into_program_spec("typed", ebpf_dsl::ProgramType::Xdp, "GPL", vec![flows.clone()]);
+    spec.lines = lines.into();
+    let obj = ebpf_dsl::elf::Object::from_programs(&[spec]).unwrap();
+    let bytes = ebpf_dsl::elf::write_object(&obj).unwrap();
+    let out = dir().join("typed.o");
+    std::fs::write(&out, &bytes).unwrap();
+    // Our reader resolves the map definition to the same map, with its key/value types.
+    let back = ebpf_dsl::elf::read_object(&bytes).unwrap();
+    assert_eq!(back.maps[0].value_size, 24);
+    let ob = ebpf_dsl::elf::object_btf(&bytes).unwrap().unwrap();
+    let value = ob.btf.get(ob.maps[0].value).unwrap();
+    assert_eq!(value.name, "flow", "{}", ob.btf.dump());
+
+    let dump = Command::new("bpftool")
+        .args(["btf", "dump", "file", out.to_str().unwrap()])
+        .output()
+        .unwrap();
+    let dump = String::from_utf8_lossy(&dump.stdout);
+    for want in [
+        "STRUCT 'flow' size=24 vlen=3",
+        "'packets' type_id=",
+        "'bytes' type_id=",
+        "'port' type_id=",
+        "FUNC 'typed' type_id=",
+        "FUNC 'typed_9' type_id=",
+        "DATASEC '.maps'",
+    ] {
+        assert!(dump.contains(want), "`{want}` not in:\n{dump}");
+    }
+    let pin = format!("/sys/fs/bpf/ebpf_dsl_typed_{}", std::process::id());
+    let st = Command::new("bpftool")
+        .args(["prog", "load", out.to_str().unwrap(), &pin])
+        .output()
+        .unwrap();
+    assert!(
+        st.status.success(),
+        "{}",
+        String::from_utf8_lossy(&st.stderr)
+    );
+    let xlated = Command::new("bpftool")
+        .args(["prog", "dump", "xlated", "pinned", &pin, "linum"])
+        .output()
+        .unwrap();
+    let show = Command::new("bpftool")
+        .args(["prog", "show", "pinned", &pin])
+        .output()
+        .unwrap();
+    let _ = std::fs::remove_file(&pin);
+    let xlated = String::from_utf8_lossy(&xlated.stdout);
+    let show = String::from_utf8_lossy(&show.stdout);
+    assert!(show.contains("btf_id"), "{show}");
+    for (text, line) in [("r6 = r1", 1), ("call sub", 7), ("r0 = 2", 10)] {
+        let at = format!("typed.s line_num:{line} ");
+        assert!(
+            xlated
+                .lines()
+                .any(|l| l.starts_with(&format!("; {text} [file:")) && l.contains(&at)),
+            "`{text}` at {at} not in:\n{xlated}"
+        );
+    }
+}
+
 kernel_tests! {
-    privileged: [clang_objects_load, our_objects_load_in_bpftool_and_ip],
+    privileged: [
+        clang_objects_load,
+        our_objects_load_in_bpftool_and_ip,
+        our_object_carries_btf_and_lines,
+    ],
 }
