@@ -389,10 +389,58 @@ fn our_object_carries_btf_and_lines() {
     }
 }
 
+/// `Loader::object` loads clang's object with initialised globals: the program's result is
+/// `.rodata` + `.data` + `.bss` as the object initialised them (40 + 2 + 1 on the first run),
+/// `.rodata` is frozen, and the `xdp.frags` program is loaded with `BPF_F_XDP_HAS_FRAGS`.
+fn loader_loads_objects_with_global_data() {
+    if !have("clang-19") {
+        return;
+    }
+    let bytes = std::fs::read(compile("globals")).unwrap();
+    let obj = ebpf_dsl::elf::read_object(&bytes).unwrap();
+    assert_eq!(obj.programs[0].section, "xdp.frags");
+    assert_eq!(
+        xsk_runtime::bpf::object::object_load_options("xdp.frags").prog_flags,
+        xsk_runtime::program::BPF_F_XDP_HAS_FRAGS
+    );
+    let loaded = xsk_runtime::Loader::new()
+        .object_bytes(&bytes)
+        .unwrap()
+        .load()
+        .unwrap();
+    let p = loaded.program("sum").unwrap();
+    let packet = [0u8; 64];
+    assert_eq!(p.test_run(&packet, 1).unwrap().retval, 43);
+    assert_eq!(p.test_run(&packet, 1).unwrap().retval, 44);
+    // The data maps hold the object's contents, the program's writes, and `.rodata` is frozen.
+    let data = loaded.map_ref(".data").unwrap();
+    let v = data.lookup(&0u32.to_ne_bytes()).unwrap().unwrap();
+    assert_eq!(v[..4], 2u32.to_ne_bytes());
+    let rodata = loaded.map_ref(".rodata").unwrap();
+    let v = rodata.lookup(&0u32.to_ne_bytes()).unwrap().unwrap();
+    assert_eq!(v[..4], 40u32.to_ne_bytes());
+    let e = rodata
+        .update(&0u32.to_ne_bytes(), &7u32.to_ne_bytes(), Default::default())
+        .unwrap_err();
+    assert!(e.to_string().contains("EPERM") || e.to_string().contains("ermi"), "{e}");
+    // Our own object of it (global data sections included) loads the same way.
+    let ours = ebpf_dsl::elf::write_object(&obj).unwrap();
+    let loaded = xsk_runtime::Loader::new()
+        .object_bytes(&ours)
+        .unwrap()
+        .load()
+        .unwrap();
+    let p = loaded.program("sum").unwrap();
+    assert_eq!(p.test_run(&packet, 1).unwrap().retval, 43);
+    // A malformed object is an error, not a panic.
+    assert!(xsk_runtime::Loader::new().object_bytes(b"not an object").is_err());
+}
+
 kernel_tests! {
     privileged: [
         clang_objects_load,
         our_objects_load_in_bpftool_and_ip,
         our_object_carries_btf_and_lines,
+        loader_loads_objects_with_global_data,
     ],
 }

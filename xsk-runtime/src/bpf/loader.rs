@@ -29,6 +29,8 @@ pub struct Loader {
     existing: Vec<Map>,
     programs: Vec<ProgramSpec>,
     opts: BTreeMap<String, LoadOptions>,
+    /// Initial contents of global-data maps ([`Loader::object`]).
+    pub(super) data: Vec<ebpf_dsl::elf::GlobalData>,
 }
 
 /// What [`Loader::load`] made: maps and programs by name.
@@ -91,7 +93,12 @@ impl Loader {
             if maps.contains_key(&name) {
                 continue;
             }
-            maps.insert(name, Map::create(spec)?);
+            let map = Map::create(spec)?;
+            // Global data: contents written (and `.rodata` frozen) before any program loads.
+            if let Some(d) = self.data.iter().find(|d| d.map == name) {
+                super::object::init_data(&map, d)?;
+            }
+            maps.insert(name, map);
         }
         let mut programs = BTreeMap::new();
         let default_opts = LoadOptions::default();
