@@ -326,8 +326,12 @@ fn our_object_carries_btf_and_lines() {
             value: flow_btf,
         }),
     };
-    let mut spec =
-        a.into_program_spec("typed", ebpf_dsl::ProgramType::Xdp, "GPL", vec![flows.clone()]);
+    let mut spec = a.into_program_spec(
+        "typed",
+        ebpf_dsl::ProgramType::Xdp,
+        "GPL",
+        vec![flows.clone()],
+    );
     spec.lines = lines.into();
     let obj = ebpf_dsl::elf::Object::from_programs(&[spec]).unwrap();
     let bytes = ebpf_dsl::elf::write_object(&obj).unwrap();
@@ -422,7 +426,10 @@ fn loader_loads_objects_with_global_data() {
     let e = rodata
         .update(&0u32.to_ne_bytes(), &7u32.to_ne_bytes(), Default::default())
         .unwrap_err();
-    assert!(e.to_string().contains("EPERM") || e.to_string().contains("ermi"), "{e}");
+    assert!(
+        e.to_string().contains("EPERM") || e.to_string().contains("ermi"),
+        "{e}"
+    );
     // Our own object of it (global data sections included) loads the same way.
     let ours = ebpf_dsl::elf::write_object(&obj).unwrap();
     let loaded = xsk_runtime::Loader::new()
@@ -433,7 +440,9 @@ fn loader_loads_objects_with_global_data() {
     let p = loaded.program("sum").unwrap();
     assert_eq!(p.test_run(&packet, 1).unwrap().retval, 43);
     // A malformed object is an error, not a panic.
-    assert!(xsk_runtime::Loader::new().object_bytes(b"not an object").is_err());
+    assert!(xsk_runtime::Loader::new()
+        .object_bytes(b"not an object")
+        .is_err());
 }
 
 kernel_tests! {

@@ -95,9 +95,7 @@ pub fn maps_in(b: &Btf) -> Result<Vec<(MapSpec, MapTypes)>, ElfError> {
         let name = var.name.clone();
         let def = b.get(skip_mods(b, ty)?);
         let Some(Kind::Struct { members, .. }) = def.map(|d| &d.kind) else {
-            return Err(err(format!(
-                "map `{name}`: its definition is not a struct"
-            )));
+            return Err(err(format!("map `{name}`: its definition is not a struct")));
         };
         let (mut map_type, mut key, mut value, mut max, mut flags) = (None, None, None, 0, 0);
         let (mut key_ty, mut value_ty) = (0, 0);
