@@ -395,9 +395,10 @@ fn our_object_carries_btf_and_lines() {
 
 /// `Loader::object` loads clang's object with initialised globals: the program's result is
 /// `.rodata` + `.data` + `.bss` as the object initialised them (40 + 2 + 1 on the first run),
-/// `.rodata` is frozen, and the `xdp.frags` program is loaded with `BPF_F_XDP_HAS_FRAGS`.
+/// `.rodata` is frozen, the `xdp.frags` program is loaded with `BPF_F_XDP_HAS_FRAGS`, and the
+/// map is created with the object's BTF for its key and value.
 fn loader_loads_objects_with_global_data() {
-    if !have("clang-19") {
+    if !have("clang-19") || !have("bpftool") {
         return;
     }
     let bytes = std::fs::read(compile("globals")).unwrap();
@@ -430,6 +431,21 @@ fn loader_loads_objects_with_global_data() {
         e.to_string().contains("EPERM") || e.to_string().contains("ermi"),
         "{e}"
     );
+    // The BTF-defined map has the object's key/value types: bpftool prints its fields.
+    let counters = loaded.map_ref("counters").unwrap();
+    let mut value = 5u64.to_ne_bytes().to_vec();
+    value.extend_from_slice(&1500u64.to_ne_bytes());
+    counters
+        .update(&1u32.to_ne_bytes(), &value, Default::default())
+        .unwrap();
+    let dump = Command::new("bpftool")
+        .args(["map", "dump", "id", &counters.id().to_string()])
+        .output()
+        .unwrap();
+    let dump: String = String::from_utf8_lossy(&dump.stdout)
+        .split_whitespace()
+        .collect();
+    assert!(dump.contains("\"packets\":5,\"bytes\":1500"), "{dump}");
     // Our own object of it (global data sections included) loads the same way.
     let ours = ebpf_dsl::elf::write_object(&obj).unwrap();
     let loaded = xsk_runtime::Loader::new()

@@ -1,10 +1,11 @@
 //! Loading an ELF object ([`ebpf_dsl::elf::Object`], e.g. a clang-compiled `.o`) with the
 //! [`Loader`]: its maps and programs are added as if given one by one, its global data
 //! (`.data`, `.rodata`, `.bss`, ...) is written into the maps right after they are created,
-//! `.rodata` maps are frozen (`BPF_MAP_FREEZE`) before any program is loaded, and programs of
+//! BTF-defined maps take their key/value types from the object's `.BTF`
+//! ([`Loader::object_bytes`]), `.rodata` maps are frozen (`BPF_MAP_FREEZE`) before any program is loaded, and programs of
 //! `xdp.frags` sections are loaded with [`BPF_F_XDP_HAS_FRAGS`], as libbpf does.
 
-use ebpf_dsl::elf::{read_object, GlobalData, Object};
+use ebpf_dsl::elf::{object_btf, read_object, GlobalData, Object};
 
 use super::loader::Loader;
 use super::maps::Map;
@@ -41,11 +42,15 @@ impl Loader {
         self
     }
 
-    /// [`Loader::object`] of the object in `bytes`; a malformed object is
-    /// [`Error::InvalidArgument`] naming the section and offset.
+    /// [`Loader::object`] of the object in `bytes`; its BTF-defined maps are created with the
+    /// key/value types of its `.BTF` (so `bpftool map dump` shows their fields). A malformed
+    /// object is [`Error::InvalidArgument`] naming the section and offset.
     pub fn object_bytes(self, bytes: &[u8]) -> Result<Loader> {
-        let obj = read_object(bytes).map_err(|e| Error::invalid(format!("ELF object: {e}")))?;
-        Ok(self.object(&obj))
+        let bad = |e: ebpf_dsl::elf::ElfError| Error::invalid(format!("ELF object: {e}"));
+        let obj = read_object(bytes).map_err(bad)?;
+        let mut l = self.object(&obj);
+        l.object_btf = object_btf(bytes).map_err(bad)?;
+        Ok(l)
     }
 }
 
