@@ -3,8 +3,8 @@
 //! OBJ.o`; `disasm OBJ.o --section xdp` then `asm --elf` gives an object that `bpftool prog
 //! load` (pinned, unpinned after) and `ip link set dev IF xdp obj OUT.o sec xdp` (on a veth in
 //! a sandbox namespace), libbpf (`bpf_object__open_file` + `bpf_object__load` through Python's
-//! ctypes) and `xdp-loader load` load, with the same program tag as clang's
-//! object. Without clang-19 (or bpftool) the tests print why and pass, unless `CI=true`;
+//! ctypes), aya's `EbpfLoader` and `xdp-loader load` load, with the same program tag as
+//! clang's object. Without clang-19 (or bpftool) the tests print why and pass, unless `CI=true`;
 //! without xdp-loader that part prints why and passes (xdp-tools is not in CI's apt list).
 
 use std::path::{Path, PathBuf};
@@ -206,6 +206,7 @@ fn our_objects_load_in_bpftool_and_ip() {
         show.contains(&format!("tag {tag}")),
         "clang's tag {tag}, ours: {show}"
     );
+    aya_loads(&ours, "prog_a", "stats");
     // libbpf itself (bpf_object__open_file + bpf_object__load, through Python's ctypes):
     // libbpf1 comes with iproute2; exit status 3 means it could not be found.
     let st = Command::new("python3")
@@ -379,6 +380,7 @@ fn our_object_carries_btf_and_lines() {
         .output()
         .unwrap();
     let _ = std::fs::remove_file(&pin);
+    aya_loads(&out, "typed", "flows");
     let xlated = String::from_utf8_lossy(&xlated.stdout);
     let show = String::from_utf8_lossy(&show.stdout);
     assert!(show.contains("btf_id"), "{show}");
@@ -391,6 +393,22 @@ fn our_object_carries_btf_and_lines() {
             "`{text}` at {at} not in:\n{xlated}"
         );
     }
+}
+
+/// aya's `EbpfLoader` (pure Rust, its own ELF and BTF reader) loads `path`, an object we wrote:
+/// its maps are created and its XDP program `function` passes the kernel's verifier.
+fn aya_loads(path: &Path, function: &str, map: &str) {
+    let bytes = std::fs::read(path).unwrap();
+    let mut ebpf = aya::EbpfLoader::new()
+        .load(&bytes)
+        .unwrap_or_else(|e| panic!("aya: {e:?}"));
+    assert!(ebpf.map(map).is_some(), "aya has no map `{map}`");
+    let prog: &mut aya::programs::Xdp = ebpf
+        .program_mut(function)
+        .unwrap_or_else(|| panic!("aya has no program `{function}`"))
+        .try_into()
+        .unwrap();
+    prog.load().unwrap_or_else(|e| panic!("aya: {e:?}"));
 }
 
 /// `Loader::object` loads clang's object with initialised globals: the program's result is
