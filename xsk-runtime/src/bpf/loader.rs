@@ -32,7 +32,7 @@ pub struct Loader {
     /// Initial contents of global-data maps ([`Loader::object`]).
     pub(super) data: Vec<ebpf_dsl::elf::GlobalData>,
     /// Key/value types of an object's BTF-defined maps ([`Loader::object_bytes`]).
-    pub(super) object_btf: Option<ebpf_dsl::elf::ObjectBtf>,
+    pub(super) object_btf: Vec<ebpf_dsl::elf::ObjectBtf>,
 }
 
 /// What [`Loader::load`] made: maps and programs by name.
@@ -95,7 +95,7 @@ impl Loader {
             if maps.contains_key(&name) {
                 continue;
             }
-            let typed = self.object_btf.as_ref().and_then(|o| {
+            let typed = self.object_btf.iter().find_map(|o| {
                 let t = o
                     .maps
                     .iter()

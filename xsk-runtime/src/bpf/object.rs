@@ -49,7 +49,7 @@ impl Loader {
         let bad = |e: ebpf_dsl::elf::ElfError| Error::invalid(format!("ELF object: {e}"));
         let obj = read_object(bytes).map_err(bad)?;
         let mut l = self.object(&obj);
-        l.object_btf = object_btf(bytes).map_err(bad)?;
+        l.object_btf.extend(object_btf(bytes).map_err(bad)?);
         Ok(l)
     }
 }
