@@ -3,8 +3,8 @@
 //! OBJ.o`; `disasm OBJ.o --section xdp` then `asm --elf` gives an object that `bpftool prog
 //! load` (pinned, unpinned after) and `ip link set dev IF xdp obj OUT.o sec xdp` (on a veth in
 //! a sandbox namespace), libbpf (`bpf_object__open_file` + `bpf_object__load` through Python's
-//! ctypes) and `xdp-loader load` load, with the same program tag as clang's
-//! object. Without clang-19 (or bpftool) the tests print why and pass, unless `CI=true`;
+//! ctypes), aya's `EbpfLoader` and `xdp-loader load` load, with the same program tag as
+//! clang's object. Without clang-19 (or bpftool) the tests print why and pass, unless `CI=true`;
 //! without xdp-loader that part prints why and passes (xdp-tools is not in CI's apt list).
 
 use std::path::{Path, PathBuf};
@@ -206,6 +206,7 @@ fn our_objects_load_in_bpftool_and_ip() {
         show.contains(&format!("tag {tag}")),
         "clang's tag {tag}, ours: {show}"
     );
+    aya_loads(&ours, "prog_a", "stats");
     // libbpf itself (bpf_object__open_file + bpf_object__load, through Python's ctypes):
     // libbpf1 comes with iproute2; exit status 3 means it could not be found.
     let st = Command::new("python3")
@@ -276,6 +277,213 @@ fn our_objects_load_in_bpftool_and_ip() {
     }
 }
 
+/// `struct flow { u64 packets; u64 bytes; u16 port; }`, as `#[derive(Btf)]` would describe it.
+fn flow_btf(b: &mut ebpf_dsl::btf::Btf) -> Option<u32> {
+    use ebpf_dsl::btf::{BtfType, Kind, Member, Type};
+    let u64_ty = <u64 as BtfType>::btf_type(b);
+    let u16_ty = <u16 as BtfType>::btf_type(b);
+    let member = |name: &str, ty, bit_offset| Member {
+        name: name.into(),
+        ty,
+        bit_offset,
+        bitfield_size: 0,
+    };
+    Some(b.add(Type::new(
+        "flow",
+        Kind::Struct {
+            size: 24,
+            members: vec![
+                member("packets", u64_ty, 0),
+                member("bytes", u64_ty, 64),
+                member("port", u16_ty, 128),
+            ],
+        },
+    )))
+}
+
+fn u32_btf(b: &mut ebpf_dsl::btf::Btf) -> Option<u32> {
+    Some(<u32 as ebpf_dsl::btf::BtfType>::btf_type(b))
+}
+
+/// An object we write from a text program (with a subprogram) and a map with key/value BTF:
+/// bpftool's dump of its `.BTF` names the value's fields and the program's functions, `bpftool
+/// prog load` loads it (BTF, func_info, line_info), and the kernel's line info is our text's.
+fn our_object_carries_btf_and_lines() {
+    if !have("bpftool") {
+        return;
+    }
+    let src = "r6 = r1\n*(u32 *)(r10 - 4) = 0\nr2 = r10\nr2 += -4\nr1 = flows ll\ncall 1\ncall sub\nexit\nsub:\n  r0 = 2\n  exit\n";
+    let a = ebpf_dsl::asm::assemble(src).unwrap();
+    let lines = ebpf_dsl::asm::text_lines(&a, src, "dir/typed.s");
+    let flows = ebpf_dsl::MapSpec {
+        name: "flows".into(),
+        map_type: ebpf_dsl::MapType::Hash,
+        key_size: 4,
+        value_size: 24,
+        max_entries: 8,
+        flags: 0,
+        btf: Some(ebpf_dsl::btf::MapBtf {
+            key: u32_btf,
+            value: flow_btf,
+        }),
+    };
+    let mut spec = a.into_program_spec(
+        "typed",
+        ebpf_dsl::ProgramType::Xdp,
+        "GPL",
+        vec![flows.clone()],
+    );
+    spec.lines = lines.into();
+    let obj = ebpf_dsl::elf::Object::from_programs(&[spec]).unwrap();
+    let bytes = ebpf_dsl::elf::write_object(&obj).unwrap();
+    let out = dir().join("typed.o");
+    std::fs::write(&out, &bytes).unwrap();
+    // Our reader resolves the map definition to the same map, with its key/value types.
+    let back = ebpf_dsl::elf::read_object(&bytes).unwrap();
+    assert_eq!(back.maps[0].value_size, 24);
+    let ob = ebpf_dsl::elf::object_btf(&bytes).unwrap().unwrap();
+    let value = ob.btf.get(ob.maps[0].value).unwrap();
+    assert_eq!(value.name, "flow", "{}", ob.btf.dump());
+
+    let dump = Command::new("bpftool")
+        .args(["btf", "dump", "file", out.to_str().unwrap()])
+        .output()
+        .unwrap();
+    let dump = String::from_utf8_lossy(&dump.stdout);
+    for want in [
+        "STRUCT 'flow' size=24 vlen=3",
+        "'packets' type_id=",
+        "'bytes' type_id=",
+        "'port' type_id=",
+        "FUNC 'typed' type_id=",
+        "FUNC 'typed_9' type_id=",
+        "DATASEC '.maps'",
+    ] {
+        assert!(dump.contains(want), "`{want}` not in:\n{dump}");
+    }
+    let pin = format!("/sys/fs/bpf/ebpf_dsl_typed_{}", std::process::id());
+    let st = Command::new("bpftool")
+        .args(["prog", "load", out.to_str().unwrap(), &pin])
+        .output()
+        .unwrap();
+    assert!(
+        st.status.success(),
+        "{}",
+        String::from_utf8_lossy(&st.stderr)
+    );
+    let xlated = Command::new("bpftool")
+        .args(["prog", "dump", "xlated", "pinned", &pin, "linum"])
+        .output()
+        .unwrap();
+    let show = Command::new("bpftool")
+        .args(["prog", "show", "pinned", &pin])
+        .output()
+        .unwrap();
+    let _ = std::fs::remove_file(&pin);
+    aya_loads(&out, "typed", "flows");
+    let xlated = String::from_utf8_lossy(&xlated.stdout);
+    let show = String::from_utf8_lossy(&show.stdout);
+    assert!(show.contains("btf_id"), "{show}");
+    for (text, line) in [("r6 = r1", 1), ("call sub", 7), ("r0 = 2", 10)] {
+        let at = format!("typed.s line_num:{line} ");
+        assert!(
+            xlated
+                .lines()
+                .any(|l| l.starts_with(&format!("; {text} [file:")) && l.contains(&at)),
+            "`{text}` at {at} not in:\n{xlated}"
+        );
+    }
+}
+
+/// aya's `EbpfLoader` (pure Rust, its own ELF and BTF reader) loads `path`, an object we wrote:
+/// its maps are created and its XDP program `function` passes the kernel's verifier.
+fn aya_loads(path: &Path, function: &str, map: &str) {
+    let bytes = std::fs::read(path).unwrap();
+    let mut ebpf = aya::EbpfLoader::new()
+        .load(&bytes)
+        .unwrap_or_else(|e| panic!("aya: {e:?}"));
+    assert!(ebpf.map(map).is_some(), "aya has no map `{map}`");
+    let prog: &mut aya::programs::Xdp = ebpf
+        .program_mut(function)
+        .unwrap_or_else(|| panic!("aya has no program `{function}`"))
+        .try_into()
+        .unwrap();
+    prog.load().unwrap_or_else(|e| panic!("aya: {e:?}"));
+}
+
+/// `Loader::object` loads clang's object with initialised globals: the program's result is
+/// `.rodata` + `.data` + `.bss` as the object initialised them (40 + 2 + 1 on the first run),
+/// `.rodata` is frozen, the `xdp.frags` program is loaded with `BPF_F_XDP_HAS_FRAGS`, and the
+/// map is created with the object's BTF for its key and value.
+fn loader_loads_objects_with_global_data() {
+    if !have("clang-19") || !have("bpftool") {
+        return;
+    }
+    let bytes = std::fs::read(compile("globals")).unwrap();
+    let obj = ebpf_dsl::elf::read_object(&bytes).unwrap();
+    assert_eq!(obj.programs[0].section, "xdp.frags");
+    assert_eq!(
+        xsk_runtime::bpf::object::object_load_options("xdp.frags").prog_flags,
+        xsk_runtime::program::BPF_F_XDP_HAS_FRAGS
+    );
+    let loaded = xsk_runtime::Loader::new()
+        .object_bytes(&bytes)
+        .unwrap()
+        .load()
+        .unwrap();
+    let p = loaded.program("sum").unwrap();
+    let packet = [0u8; 64];
+    assert_eq!(p.test_run(&packet, 1).unwrap().retval, 43);
+    assert_eq!(p.test_run(&packet, 1).unwrap().retval, 44);
+    // The data maps hold the object's contents, the program's writes, and `.rodata` is frozen.
+    let data = loaded.map_ref(".data").unwrap();
+    let v = data.lookup(&0u32.to_ne_bytes()).unwrap().unwrap();
+    assert_eq!(v[..4], 2u32.to_ne_bytes());
+    let rodata = loaded.map_ref(".rodata").unwrap();
+    let v = rodata.lookup(&0u32.to_ne_bytes()).unwrap().unwrap();
+    assert_eq!(v[..4], 40u32.to_ne_bytes());
+    let e = rodata
+        .update(&0u32.to_ne_bytes(), &7u32.to_ne_bytes(), Default::default())
+        .unwrap_err();
+    assert!(
+        e.to_string().contains("EPERM") || e.to_string().contains("ermi"),
+        "{e}"
+    );
+    // The BTF-defined map has the object's key/value types: bpftool prints its fields.
+    let counters = loaded.map_ref("counters").unwrap();
+    let mut value = 5u64.to_ne_bytes().to_vec();
+    value.extend_from_slice(&1500u64.to_ne_bytes());
+    counters
+        .update(&1u32.to_ne_bytes(), &value, Default::default())
+        .unwrap();
+    let dump = Command::new("bpftool")
+        .args(["map", "dump", "id", &counters.id().to_string()])
+        .output()
+        .unwrap();
+    let dump: String = String::from_utf8_lossy(&dump.stdout)
+        .split_whitespace()
+        .collect();
+    assert!(dump.contains("\"packets\":5,\"bytes\":1500"), "{dump}");
+    // Our own object of it (global data sections included) loads the same way.
+    let ours = ebpf_dsl::elf::write_object(&obj).unwrap();
+    let loaded = xsk_runtime::Loader::new()
+        .object_bytes(&ours)
+        .unwrap()
+        .load()
+        .unwrap();
+    let p = loaded.program("sum").unwrap();
+    assert_eq!(p.test_run(&packet, 1).unwrap().retval, 43);
+    // A malformed object is an error, not a panic.
+    assert!(xsk_runtime::Loader::new()
+        .object_bytes(b"not an object")
+        .is_err());
+}
+
 kernel_tests! {
-    privileged: [clang_objects_load, our_objects_load_in_bpftool_and_ip],
+    privileged: [
+        clang_objects_load,
+        our_objects_load_in_bpftool_and_ip,
+        our_object_carries_btf_and_lines,
+        loader_loads_objects_with_global_data,
+    ],
 }

@@ -33,7 +33,10 @@ fn compile(name: &str) -> Option<Vec<u8>> {
     let src = Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("tests/elf")
         .join(format!("{name}.c"));
-    let out = obj_path(&format!("{name}.o"));
+    // One path per call: tests compiling the same file run in parallel.
+    static CALLS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    let n = CALLS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let out = obj_path(&format!("{name}-{n}.o"));
     let st = Command::new("clang-19")
         .args(["-O2", "-g", "-target", "bpf", "-c"])
         .arg(&src)
@@ -435,4 +438,28 @@ fn builder_program_round_trip_without_clang() {
     let mut maps = spec.maps.to_vec();
     maps.sort_by(|a, b| a.name.cmp(&b.name));
     assert_eq!(got.maps.to_vec(), maps);
+}
+
+/// The `.maps` definitions resolve through the BTF module: clang's `__type(key, __u32)` and
+/// `__type(value, __u64)` are the typedefs in its `.BTF`, and `Btf::subset` of them is just
+/// the typedefs and their ints, renumbered; a size-only map has no types.
+#[test]
+fn btf_map_types_from_clang() {
+    let Some(o) = compile("btfmaps") else { return };
+    let ob = ebpf_dsl::elf::object_btf(&o).unwrap().unwrap();
+    let stats = ob.maps.iter().find(|t| t.map == "stats").unwrap();
+    let name = |id| ob.btf.get(id).unwrap().name.clone();
+    assert_eq!(
+        (name(stats.key), name(stats.value)),
+        ("__u32".into(), "__u64".into())
+    );
+    let tbl = ob.maps.iter().find(|t| t.map == "tbl").unwrap();
+    assert_eq!((tbl.key, tbl.value), (0, 0));
+    let (sub, ids) = ob.btf.subset(&[stats.key, stats.value]).unwrap();
+    assert_eq!(sub.types.len(), 4, "{}", sub.dump());
+    assert_eq!(sub.size_of(ids[0]), Some(4));
+    assert_eq!(sub.size_of(ids[1]), Some(8));
+    assert_eq!(sub.get(ids[1]).unwrap().name, "__u64");
+    // A map definition whose key type does not exist is an error naming .BTF, not a panic.
+    assert!(ob.btf.subset(&[u32::MAX]).is_none());
 }

@@ -24,6 +24,7 @@ mod ext;
 mod maps;
 mod program;
 mod rust;
+mod subset;
 
 use std::collections::HashMap;
 use std::fmt;

@@ -14,17 +14,19 @@
 //! - Out: [`write_object`] writes an [`Object`] (e.g. [`Object::from_programs`]) as a
 //!   relocatable object: one section per program type (`xdp`, `tc`, `socket`, `action`), a
 //!   `FUNC` symbol per program, `.rel<section>` relocations for map loads (`R_BPF_64_64`),
-//!   the maps in the legacy `maps` section (`struct bpf_map_def`, 20 bytes each; BTF-defined
-//!   `.maps` is the next step, once the BTF writer exists), global data sections, `license`.
+//!   the maps as BTF-defined maps in `.maps`, global data sections, `license`, `.BTF` and
+//!   `.BTF.ext` (a `FUNC` per program and subprogram, named as in the `.symtab`).
 //!
 //! Its layer (see `tests/layers.rs`): beside [`crate::asm`], above [`crate::disasm`] (the
 //! listings of [`program_listing`] are the disassembler's, with map names) and below
 //! [`crate::verifier`]: it needs only the instruction set, the specs and the disassembler,
 //! and the layers above (errors, the builder pipeline) may use it.
 //!
-//! BTF: [`maps_from_btf`] (reader) and the writer's `.BTF` for `.maps` are small walks of
-//! their own, the hooks where the crate's BTF module takes over (key/value types, `FUNC`s,
-//! `.BTF.ext` line and function info).
+//! BTF goes through [`crate::btf`]: the reader decodes `.BTF` ([`object_btf`]) and resolves
+//! the `.maps` definitions in it ([`maps_from_btf`], [`MapTypes`]); the writer builds `.BTF`
+//! with [`crate::btf::Btf::add_map_definition`] (key/value types from `defmap!`'s
+//! [`crate::btf::MapBtf`] when the map has them) and [`crate::btf::program_btf`] per program,
+//! and `.BTF.ext` with each program's `func_info` and `line_info` ([`ProgramSpec::lines`]).
 //!
 //! What the reader does not take: `extern` symbols (kfuncs, `.kconfig`), CO-RE relocations
 //! (`.BTF.ext` core_relo), callbacks (`ld_imm64` of a function, `BPF_PSEUDO_FUNC`), map-in-map
@@ -53,7 +55,7 @@ mod write;
 
 use std::fmt;
 
-pub use btf_maps::maps_from_btf;
+pub use btf_maps::{maps_from_btf, MapTypes};
 pub use listing::program_listing;
 
 use crate::spec::{MapSpec, ProgramSpec, ProgramType};
@@ -133,6 +135,16 @@ pub struct Object {
     pub skipped: Vec<String>,
 }
 
+/// An object's `.BTF` ([`object_btf`]): kept apart from [`Object`], whose programs, maps and
+/// data are what a write/read round trip preserves (the writer makes its own BTF).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ObjectBtf {
+    /// The decoded `.BTF`.
+    pub btf: crate::btf::Btf,
+    /// The key/value types of the BTF-defined maps, ids in [`ObjectBtf::btf`].
+    pub maps: Vec<MapTypes>,
+}
+
 impl Object {
     /// An object holding `programs` (each in the section [`section_for_program_type`] names,
     /// its [`ProgramSpec::maps`] sorted by name, as [`read_object`] gives them), their maps (by
@@ -196,6 +208,12 @@ impl Object {
 /// [`ElfError`] naming the section and offset.
 pub fn read_object(bytes: &[u8]) -> Result<Object, ElfError> {
     read::read(bytes)
+}
+
+/// The `.BTF` of an object, decoded, with the key/value type ids of its BTF-defined maps
+/// (`None`: the object has no `.BTF`). A loader uses it to create the maps with their types.
+pub fn object_btf(bytes: &[u8]) -> Result<Option<ObjectBtf>, ElfError> {
+    read::object_btf(bytes)
 }
 
 /// Writes `obj` as an ELF relocatable object (see the module docs).

@@ -41,6 +41,24 @@ struct Ctx<'e, 'a> {
     maps: Vec<MapSpec>,
 }
 
+/// The object's BTF (see [`super::object_btf`]).
+pub fn object_btf(bytes: &[u8]) -> Result<Option<super::ObjectBtf>, ElfError> {
+    let elf = Elf::parse(bytes)?;
+    let Some(b) = elf.section(".BTF") else {
+        return Ok(None);
+    };
+    let btf = crate::btf::Btf::decode(b.data)?;
+    let maps = if elf.section(".maps").is_some() {
+        super::btf_maps::maps_in(&btf)?
+            .into_iter()
+            .map(|(_, t)| t)
+            .collect()
+    } else {
+        Vec::new()
+    };
+    Ok(Some(super::ObjectBtf { btf, maps }))
+}
+
 /// Reads an object (see [`super::read_object`]).
 pub fn read(bytes: &[u8]) -> Result<Object, ElfError> {
     let elf = Elf::parse(bytes)?;
@@ -53,14 +71,19 @@ pub fn read(bytes: &[u8]) -> Result<Object, ElfError> {
     };
     let mut maps = Vec::new();
     let mut data = Vec::new();
+    // `.BTF` is decoded for the `.maps` definitions only.
+    let btf = match (elf.section(".BTF"), elf.section(".maps")) {
+        (Some(b), Some(_)) => Some(crate::btf::Btf::decode(b.data)?),
+        _ => None,
+    };
     for s in &elf.sections {
         if s.name == "maps" || s.name.starts_with("maps/") {
             maps.extend(legacy_maps(&elf, s)?);
         } else if s.name == ".maps" {
-            let btf = elf
-                .section(".BTF")
+            let btf = btf
+                .as_ref()
                 .ok_or_else(|| err(".maps", 0, "BTF-defined maps need a .BTF section"))?;
-            maps.extend(super::btf_maps::maps_from_btf(btf.data)?);
+            maps.extend(super::btf_maps::maps_in(btf)?.into_iter().map(|(m, _)| m));
         } else if is_data_section(&s.name)
             && matches!(s.sh_type, SHT_PROGBITS | SHT_NOBITS)
             && s.size > 0

@@ -1,9 +1,10 @@
 //! Writing an [`Object`] as an ELF relocatable object (see the module docs of [`super`]).
 //!
-//! Maps go in `.maps` as libbpf's BTF-defined maps: one anonymous struct per map with
-//! `__uint(type|key_size|value_size|max_entries|map_flags, N)` members, described in a small
-//! `.BTF` written by [`btf_for_maps`] — the hook the full BTF writer replaces (it will add
-//! key/value types, `FUNC`s and `.BTF.ext`).
+//! Maps go in `.maps` as libbpf's BTF-defined maps: one anonymous struct per map, made by
+//! [`Btf::add_map_definition`] (`__type(key, K)` / `__type(value, V)` when the map carries
+//! `defmap!`'s [`crate::btf::MapBtf`], else `__uint(key_size|value_size, N)`). Each program's
+//! `FUNC`s and `func_info`/`line_info` come from [`program_btf`]; records of subprograms move
+//! to `.text` with them, and each subprogram's `.symtab` name is its `FUNC`'s name.
 
 use std::collections::BTreeMap;
 
@@ -13,8 +14,9 @@ use super::raw::{
     STT_OBJECT, STT_SECTION,
 };
 use super::{is_data_section, ElfError, Object};
+use crate::btf::{program_btf, Btf, BtfExt, ExtSection, Kind, Type, VarSecInfo};
 use crate::isa::insn::Insn;
-use crate::spec::{MapSpec, RelocKind};
+use crate::spec::RelocKind;
 
 struct Sec {
     name: String,
@@ -60,109 +62,6 @@ fn err(reason: String) -> ElfError {
     }
 }
 
-/// The bytes of a map definition in `.maps`: five pointers (all zero in the object).
-const MAP_DEF_SIZE: u32 = 40;
-const MAP_MEMBERS: [&str; 5] = ["type", "key_size", "value_size", "max_entries", "map_flags"];
-
-/// A `.BTF` blob describing `maps` as BTF-defined maps (each a 40-byte struct of five
-/// `__uint` members) in DATASEC `.maps`. Only what libbpf needs to create the maps; no
-/// key/value types (the full BTF writer adds those).
-pub fn btf_for_maps(maps: &[MapSpec]) -> Vec<u8> {
-    let mut strings = vec![0u8];
-    let add_str = |s: &str, strings: &mut Vec<u8>| -> u32 {
-        let off = strings.len() as u32;
-        strings.extend_from_slice(s.as_bytes());
-        strings.push(0);
-        off
-    };
-    let mut types: Vec<u8> = Vec::new();
-    let mut next_id = 1u32;
-    let mut push = |types: &mut Vec<u8>,
-                    name: u32,
-                    kind: u32,
-                    vlen: u32,
-                    size_or_type: u32,
-                    extra: &[u32]|
-     -> u32 {
-        for v in [name, (kind << 24) | vlen, size_or_type]
-            .iter()
-            .chain(extra)
-        {
-            types.extend_from_slice(&v.to_le_bytes());
-        }
-        let id = next_id;
-        next_id += 1;
-        id
-    };
-    let int_name = add_str("int", &mut strings);
-    let int = push(&mut types, int_name, 1, 0, 4, &[(1 << 24) | 32]);
-    // One `int (*)[N]` per distinct N.
-    let mut ptr_for: BTreeMap<u32, u32> = BTreeMap::new();
-    for m in maps {
-        for n in [
-            m.map_type.as_u32(),
-            m.key_size,
-            m.value_size,
-            m.max_entries,
-            m.flags,
-        ] {
-            if let std::collections::btree_map::Entry::Vacant(e) = ptr_for.entry(n) {
-                let arr = push(&mut types, 0, 3, 0, 0, &[int, int, n]);
-                e.insert(push(&mut types, 0, 2, 0, arr, &[]));
-            }
-        }
-    }
-    let member_names: Vec<u32> = MAP_MEMBERS
-        .iter()
-        .map(|n| add_str(n, &mut strings))
-        .collect();
-    let mut vars = Vec::new();
-    for m in maps {
-        let vals = [
-            m.map_type.as_u32(),
-            m.key_size,
-            m.value_size,
-            m.max_entries,
-            m.flags,
-        ];
-        let mut members = Vec::new();
-        for (i, v) in vals.iter().enumerate() {
-            members.extend_from_slice(&[member_names[i], ptr_for[v], 64 * i as u32]);
-        }
-        let st = push(&mut types, 0, 4, 5, MAP_DEF_SIZE, &members);
-        let name = add_str(&m.name, &mut strings);
-        vars.push(push(&mut types, name, 14, 0, st, &[1]));
-    }
-    let sec_name = add_str(".maps", &mut strings);
-    let mut entries = Vec::new();
-    for (i, v) in vars.iter().enumerate() {
-        entries.extend_from_slice(&[*v, MAP_DEF_SIZE * i as u32, MAP_DEF_SIZE]);
-    }
-    push(
-        &mut types,
-        sec_name,
-        15,
-        vars.len() as u32,
-        MAP_DEF_SIZE * vars.len() as u32,
-        &entries,
-    );
-    let mut out = Vec::new();
-    out.extend_from_slice(&0xeb9fu16.to_le_bytes());
-    out.extend_from_slice(&[1, 0]);
-    for v in [
-        24u32,
-        0,
-        types.len() as u32,
-        types.len() as u32,
-        strings.len() as u32,
-    ] {
-        out.extend_from_slice(&v.to_le_bytes());
-    }
-    out.extend_from_slice(&types);
-    out.extend_from_slice(&strings);
-    out
-}
-
 /// Writes `obj` (see [`super::write_object`]).
 pub fn write(obj: &Object) -> Result<Vec<u8>, ElfError> {
     let mut secs = vec![
@@ -204,25 +103,36 @@ pub fn write(obj: &Object) -> Result<Vec<u8>, ElfError> {
         }
     }
     let mut map_sym: BTreeMap<String, usize> = BTreeMap::new();
+    let mut btf = Btf::new();
+    let mut ext = BtfExt::default();
+    let mut map_vars = Vec::new();
+    let mut maps_size = 0u32;
     if !btf_maps.is_empty() {
         let idx = secs.len();
-        secs.push(Sec::new(
-            ".maps",
-            SHT_PROGBITS,
-            SHF_ALLOC | SHF_WRITE,
-            vec![0; (MAP_DEF_SIZE as usize) * btf_maps.len()],
-            8,
-        ));
-        for (i, m) in btf_maps.iter().enumerate() {
+        for m in &btf_maps {
+            let (var, size) = btf.add_map_definition(&m.name, &m.btf_definition());
             map_sym.insert(m.name.to_string(), globals.len());
             globals.push(Sym {
                 name: m.name.to_string(),
                 info: (STB_GLOBAL << 4) | STT_OBJECT,
                 shndx: idx as u16,
-                value: u64::from(MAP_DEF_SIZE) * i as u64,
-                size: u64::from(MAP_DEF_SIZE),
+                value: u64::from(maps_size),
+                size: u64::from(size),
             });
+            map_vars.push(VarSecInfo {
+                ty: var,
+                offset: maps_size,
+                size,
+            });
+            maps_size += size;
         }
+        secs.push(Sec::new(
+            ".maps",
+            SHT_PROGBITS,
+            SHF_ALLOC | SHF_WRITE,
+            vec![0; maps_size as usize],
+            8,
+        ));
     }
     // Subprograms (everything from the first call target on) go to `.text`, as libbpf wants.
     let has_calls = obj
@@ -274,6 +184,7 @@ pub fn write(obj: &Object) -> Result<Vec<u8>, ElfError> {
             }
             let entry_len = targets.first().copied().unwrap_or(insns.len());
             let text_base = text.len() as u64;
+            let (pbtf, pext) = program_btf(&p.function, name, &insns, &p.spec.lines);
             // Where slot `i` ends up: (in the program's section?, byte offset there).
             let place = |i: usize| -> (bool, u64) {
                 if i < entry_len {
@@ -337,6 +248,30 @@ pub fn write(obj: &Object) -> Result<Vec<u8>, ElfError> {
                 value: start,
                 size: bytes.len() as u64 - start,
             });
+            // The program's FUNCs, func_info and line_info, split as its code is: the entry's
+            // records in its section, the subprograms' in `.text`.
+            let shift = btf.append(&pbtf);
+            let mut func_names: BTreeMap<usize, String> = BTreeMap::new();
+            for r in pext.func_info.iter().flat_map(|s| &s.records) {
+                let type_id = r.type_id + shift;
+                if let Some(t) = btf.get(type_id) {
+                    func_names.insert(r.insn as usize, t.name.clone());
+                }
+                let (in_sec, off) = place(r.insn as usize);
+                let sec = if in_sec { name } else { ".text" };
+                let rec = crate::btf::FuncInfo {
+                    insn: (off / 8) as u32,
+                    type_id,
+                };
+                ext_section(&mut ext.func_info, sec).push(rec);
+            }
+            for r in pext.line_info.iter().flat_map(|s| &s.records) {
+                let (in_sec, off) = place(r.insn as usize);
+                let sec = if in_sec { name } else { ".text" };
+                let mut rec = r.clone();
+                rec.insn = (off / 8) as u32;
+                ext_section(&mut ext.line_info, sec).push(rec);
+            }
             let mut bounds = targets.clone();
             bounds.push(insns.len());
             for w in bounds.windows(2) {
@@ -345,7 +280,10 @@ pub fn write(obj: &Object) -> Result<Vec<u8>, ElfError> {
                     text.extend_from_slice(&i.to_bytes());
                 }
                 locals.push(Sym {
-                    name: format!("{}.sub{}", p.function, w[0]),
+                    name: func_names
+                        .get(&w[0])
+                        .cloned()
+                        .unwrap_or_else(|| format!("{}_{}", p.function, w[0])),
                     info: (STB_LOCAL << 4) | STT_FUNC,
                     shndx: text_idx as u16,
                     value: from,
@@ -388,14 +326,21 @@ pub fn write(obj: &Object) -> Result<Vec<u8>, ElfError> {
         value: 0,
         size: lic_len,
     });
-    if !btf_maps.is_empty() {
-        secs.push(Sec::new(
-            ".BTF",
-            SHT_PROGBITS,
-            0,
-            btf_for_maps(&btf_maps),
-            4,
+    if !map_vars.is_empty() {
+        btf.push(Type::new(
+            ".maps",
+            Kind::Datasec {
+                size: maps_size,
+                vars: map_vars,
+            },
         ));
+    }
+    if !btf.types.is_empty() {
+        let (types, ext_bytes) = btf.encode_with_ext(&ext);
+        secs.push(Sec::new(".BTF", SHT_PROGBITS, 0, types, 4));
+        if !ext.func_info.is_empty() || !ext.line_info.is_empty() {
+            secs.push(Sec::new(".BTF.ext", SHT_PROGBITS, 0, ext_bytes, 4));
+        }
     }
     let first_global = 1 + locals.len();
     let symtab_idx = secs.len() + pending_rels.len();
@@ -492,6 +437,21 @@ pub fn write(obj: &Object) -> Result<Vec<u8>, ElfError> {
     h[60..62].copy_from_slice(&(secs.len() as u16).to_le_bytes());
     h[62..64].copy_from_slice(&1u16.to_le_bytes());
     Ok(out)
+}
+
+/// The records of section `name` in `parts`, a new empty list when it has none yet.
+fn ext_section<'a, T>(parts: &'a mut Vec<ExtSection<T>>, name: &str) -> &'a mut Vec<T> {
+    let i = match parts.iter().position(|s| s.name == name) {
+        Some(i) => i,
+        None => {
+            parts.push(ExtSection {
+                name: name.to_string(),
+                records: Vec::new(),
+            });
+            parts.len() - 1
+        }
+    };
+    &mut parts[i].records
 }
 
 /// A relocation to write: byte offset in its section, symbol, type.

@@ -10,7 +10,7 @@
 
 use std::os::fd::{AsFd, AsRawFd, OwnedFd};
 
-use ebpf_dsl::btf::{program_btf, KernelBtf, SourceLine};
+use ebpf_dsl::btf::{program_btf, Btf, KernelBtf, SourceLine};
 use ebpf_dsl::{Insn, MapSpec};
 
 use crate::sys::bpf as sysbpf;
@@ -37,12 +37,26 @@ fn load(blob: &[u8]) -> Option<OwnedFd> {
 /// `BPF_MAP_CREATE` for `spec`: with its key/value BTF when it has some and the kernel takes
 /// it, else as `attr` says.
 pub(crate) fn map_create(spec: &MapSpec, attr: &sysbpf::MapCreateAttr) -> Result<OwnedFd, i32> {
-    if let Some((btf, key, value)) = spec.btf.as_ref().and_then(|b| b.build()) {
+    match spec.btf.as_ref().and_then(|b| b.build()) {
+        Some((btf, key, value)) => map_create_with(&btf, key, value, attr),
+        None => sysbpf::map_create(attr),
+    }
+}
+
+/// `BPF_MAP_CREATE` with key type `key` and value type `value` of `btf` (only the types they
+/// need are loaded), else as `attr` says.
+pub(crate) fn map_create_with(
+    btf: &Btf,
+    key: u32,
+    value: u32,
+    attr: &sysbpf::MapCreateAttr,
+) -> Result<OwnedFd, i32> {
+    if let Some((btf, ids)) = btf.subset(&[key, value]) {
         if let Some(fd) = load(&btf.encode()) {
             let mut a = *attr;
             a.btf_fd = fd.as_raw_fd() as u32;
-            a.btf_key_type_id = key;
-            a.btf_value_type_id = value;
+            a.btf_key_type_id = ids[0];
+            a.btf_value_type_id = ids[1];
             // The map keeps its own reference to the BTF object: `fd` may close after this.
             if let Ok(map) = sysbpf::map_create(&a) {
                 return Ok(map);

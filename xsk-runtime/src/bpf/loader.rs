@@ -29,6 +29,10 @@ pub struct Loader {
     existing: Vec<Map>,
     programs: Vec<ProgramSpec>,
     opts: BTreeMap<String, LoadOptions>,
+    /// Initial contents of global-data maps ([`Loader::object`]).
+    pub(super) data: Vec<ebpf_dsl::elf::GlobalData>,
+    /// Key/value types of an object's BTF-defined maps ([`Loader::object_bytes`]).
+    pub(super) object_btf: Vec<ebpf_dsl::elf::ObjectBtf>,
 }
 
 /// What [`Loader::load`] made: maps and programs by name.
@@ -91,7 +95,19 @@ impl Loader {
             if maps.contains_key(&name) {
                 continue;
             }
-            maps.insert(name, Map::create(spec)?);
+            let typed = self.object_btf.iter().find_map(|o| {
+                let t = o
+                    .maps
+                    .iter()
+                    .find(|t| t.map == name && t.key + t.value != 0)?;
+                Some((&o.btf, t.key, t.value))
+            });
+            let map = Map::create_typed(spec, typed)?;
+            // Global data: contents written (and `.rodata` frozen) before any program loads.
+            if let Some(d) = self.data.iter().find(|d| d.map == name) {
+                super::object::init_data(&map, d)?;
+            }
+            maps.insert(name, map);
         }
         let mut programs = BTreeMap::new();
         let default_opts = LoadOptions::default();

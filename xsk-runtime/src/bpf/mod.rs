@@ -18,6 +18,7 @@ pub(crate) mod btf;
 pub mod features;
 pub mod loader;
 pub mod maps;
+pub mod object;
 pub mod pin;
 pub mod program;
 pub mod test_run;

@@ -72,6 +72,15 @@ fn create_hint(spec: &MapSpec, errno: i32) -> Option<Cow<'static, str>> {
 impl Map {
     /// `BPF_MAP_CREATE` (kernel 3.19; names 4.15).
     pub fn create(spec: &MapSpec) -> Result<Map> {
+        Map::create_typed(spec, None)
+    }
+
+    /// [`Map::create`] with key/value types from other BTF (an ELF object's): `(btf, key id,
+    /// value id)` instead of the spec's own.
+    pub(crate) fn create_typed(
+        spec: &MapSpec,
+        types: Option<(&ebpf_dsl::btf::Btf, u32, u32)>,
+    ) -> Result<Map> {
         let name = spec.name_str();
         if name.len() > ebpf_dsl::spec::BPF_OBJ_NAME_MAX {
             return Err(Error::invalid(format!(
@@ -87,7 +96,11 @@ impl Map {
             map_name: sysbpf::obj_name(name),
             ..Default::default()
         };
-        let fd = crate::bpf::btf::map_create(spec, &attr).map_err(|errno| Error::MapOp {
+        let fd = match types {
+            Some((btf, key, value)) => crate::bpf::btf::map_create_with(btf, key, value, &attr),
+            None => crate::bpf::btf::map_create(spec, &attr),
+        }
+        .map_err(|errno| Error::MapOp {
             map: name.to_owned(),
             op: "BPF_MAP_CREATE",
             errno,
