@@ -5,7 +5,7 @@
 //! a sandbox namespace), libbpf (`bpf_object__open_file` + `bpf_object__load` through Python's
 //! ctypes), aya's `EbpfLoader` and `xdp-loader load` load, with the same program tag as
 //! clang's object. Without clang-19 (or bpftool) the tests print why and pass, unless `CI=true`;
-//! without xdp-loader that part prints why and passes (xdp-tools is not in CI's apt list).
+//! without xdp-loader that part prints why and passes, unless `CI=true` (xdp-tools is in CI's apt list).
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -247,13 +247,17 @@ fn our_objects_load_in_bpftool_and_ip() {
     .unwrap();
     let link = ns.ip(&["link", "show", "elf0"]).unwrap();
     assert!(link.contains(&format!("tag {tag}")), "{link}");
-    // xdp-loader (libxdp) attaches it too, to the other end. xdp-tools is not in CI's apt
-    // list yet, so its absence is a printed skip even under CI=true.
+    // xdp-loader (libxdp) attaches it too, to the other end. xdp-tools is in CI's apt list:
+    // under CI=true its absence fails; elsewhere it is a printed skip.
     let xdp_loader = Command::new("xdp-loader")
         .arg("status")
         .output()
         .is_ok_and(|o| o.status.success());
     if !xdp_loader {
+        assert!(
+            std::env::var("CI").as_deref() != Ok("true"),
+            "xdp-loader (apt package xdp-tools) must be installed under CI=true"
+        );
         eprintln!("skipped: xdp-loader (xdp-tools) is not installed");
     } else {
         let out = ns
