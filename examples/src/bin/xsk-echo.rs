@@ -50,6 +50,9 @@ struct Cli {
     /// sandbox: requests the client sends
     #[arg(short = 'n', long, value_name = "N", default_value = "100")]
     requests: u32,
+    /// never sleep when idle: spin on the rings (lowest latency, one CPU at 100 %)
+    #[arg(long)]
+    spin: bool,
 }
 
 fn main() -> std::process::ExitCode {
@@ -59,7 +62,7 @@ fn main() -> std::process::ExitCode {
 fn run() -> Result<()> {
     let args: Cli = args::parse()?;
     let (port, duration, count, queue) = (args.port, args.duration, args.count, args.queue);
-    let requests = args.requests;
+    let (requests, spin) = (args.requests, args.spin);
     if requests == 0 || requests > 1_000_000 {
         return Err(Error::Usage("--requests must be 1 to 1,000,000".into()));
     }
@@ -76,13 +79,13 @@ fn run() -> Result<()> {
                 qs.len(),
                 duration.as_secs_f64()
             );
-            let n = serve(&mut xdp, count, duration, &stop, || false)?;
+            let n = serve(&mut xdp, count, duration, spin, &stop, || false)?;
             println!("{NAME}: answered {n} packets");
             Ok(())
         }
         None => {
             let sb = Sandbox::new("echo", 2)?;
-            let r = sandbox_run(&sb, program, port, requests, duration, &stop);
+            let r = sandbox_run(&sb, program, port, requests, duration, spin, &stop);
             sb.remove();
             r
         }
@@ -95,6 +98,7 @@ fn sandbox_run(
     port: u16,
     requests: u32,
     duration: Duration,
+    spin: bool,
     stop: &Stop,
 ) -> Result<()> {
     let mut xdp = afxdp::open_sandbox(sb, &[0, 1], program, 1024)?;
@@ -115,7 +119,7 @@ fn sandbox_run(
     });
     let mut client = Some(client);
     let mut report = None;
-    let served = serve(&mut xdp, None, duration, stop, || {
+    let served = serve(&mut xdp, None, duration, spin, stop, || {
         if client.as_ref().is_some_and(|h| h.is_finished()) {
             report = client.take().map(|h| h.join());
         }
@@ -225,11 +229,12 @@ fn client(
 }
 
 /// The server loop: completions back to the free list, refill, receive, answer in place,
-/// transmit. Returns the packets answered.
+/// transmit; when idle, a 200 µs nap unless `spin`. Returns the packets answered.
 fn serve(
     xdp: &mut XskInterface,
     count: Option<u64>,
     duration: Duration,
+    spin: bool,
     stop: &Stop,
     mut done: impl FnMut() -> bool,
 ) -> Result<u64> {
@@ -279,7 +284,7 @@ fn serve(
         if let Some((t, _)) = ticker.due() {
             println!("t={t:4.1}s answered={answered} ignored={ignored}");
         }
-        if !busy {
+        if !busy && !spin {
             std::thread::sleep(Duration::from_micros(200));
         }
     }
