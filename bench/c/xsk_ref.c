@@ -16,7 +16,8 @@
  *
  * -m echo: the C twin of our xsk-echo: attaches `xsk_echo` (IPv4 UDP to port 7777 -> XSK) and
  * answers each request in place: MACs, IPv4 addresses and UDP ports swapped, TTL reset to 64,
- * IPv4 checksum recomputed (the UDP checksum stays valid under the swaps, so it is kept).
+ * IPv4 and UDP checksums computed afresh (as xsk-echo does: a veth sender with checksum
+ * offload leaves only the pseudo-header sum in the UDP checksum field, so it cannot be kept).
  *
  * Prints one machine-readable line on exit:
  *   RESULT impl=c mode=M pkts=N secs=S pps=P cpu_ns_per_pkt=C total_pkts=T
@@ -159,6 +160,22 @@ static unsigned txonly_step(void)
 	return n;
 }
 
+static uint32_t sum16(const unsigned char *p, unsigned n, uint32_t sum)
+{
+	for (unsigned i = 0; i + 1 < n; i += 2)
+		sum += (uint32_t)p[i] << 8 | p[i + 1];
+	if (n & 1)
+		sum += (uint32_t)p[n - 1] << 8;
+	return sum;
+}
+
+static uint16_t fold(uint32_t sum)
+{
+	while (sum >> 16)
+		sum = (sum & 0xffff) + (sum >> 16);
+	return ~sum & 0xffff;
+}
+
 /* echo: turn a request frame into its answer in place (see the header comment). */
 static void echo_frame(unsigned char *p, unsigned len)
 {
@@ -175,14 +192,19 @@ static void echo_frame(unsigned char *p, unsigned len)
 	memcpy(t, udp, 2); memcpy(udp, udp + 2, 2); memcpy(udp + 2, t, 2);
 	ip[8] = 64;
 	ip[10] = ip[11] = 0;
-	uint32_t sum = 0;
-	for (unsigned i = 0; i < ihl; i += 2)
-		sum += (uint32_t)ip[i] << 8 | ip[i + 1];
-	while (sum >> 16)
-		sum = (sum & 0xffff) + (sum >> 16);
-	sum = ~sum & 0xffff;
-	ip[10] = sum >> 8;
-	ip[11] = sum & 0xff;
+	uint16_t c = fold(sum16(ip, ihl, 0));
+	ip[10] = c >> 8;
+	ip[11] = c & 0xff;
+	unsigned ulen = (unsigned)udp[4] << 8 | udp[5];
+	if (ulen < 8 || 14 + ihl + ulen > len)
+		return;
+	udp[6] = udp[7] = 0;
+	uint32_t pseudo = sum16(ip + 12, 8, 0) + 17 + ulen;
+	c = fold(sum16(udp, ulen, pseudo));
+	if (c == 0)
+		c = 0xffff;
+	udp[6] = c >> 8;
+	udp[7] = c & 0xff;
 }
 
 /* l2fwd: recycle completions to the fill ring, receive, swap MACs, transmit. */
