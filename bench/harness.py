@@ -8,8 +8,8 @@ sides alike), writes bench/results/latest.csv and latest.json, draws latest.svg
 
 Configuration (environment): ROUNDS (5), DURATION seconds per AF_XDP run (10), WARMUP (1),
 WORKLOADS (comma list, default all: ceiling,rxdrop,rxdrop-poll,rxdrop-rate,txonly,l2fwd,
-l2fwd-rate,latency,latency-load,ring,prog,verify; latency* are in bench/latency.py with their own
-settings), RATE (300000: the fixed offered load of rxdrop-rate),
+l2fwd-rate,latency,latency-load,ring,ringbuf,prog,verify; latency* and ringbuf are in
+bench/latency.py and bench/ringbuf.py with their own settings), RATE (300000: the fixed offered load of rxdrop-rate),
 L2FWD_RATE (100000: of l2fwd-rate),
 GEN_CPU (0), RX_CPU (1), BATCH (64), RING_DESCS (2*10^7), RING_REPS (5), PROG_REPEAT (10^6), GEN (c|ours),
 NICE (-10, for every measured process on both sides), OURS_XSK (auto|examples|bench: which
@@ -32,6 +32,7 @@ import sys
 import time
 
 import latency
+import ringbuf
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
@@ -54,7 +55,7 @@ BUILD = ENV.get("BUILD", os.path.join(HERE, "build"))
 TARGET = ENV.get("TARGET", os.path.join(ROOT, "target"))
 OUT = ENV.get("OUT", os.path.join(HERE, "results"))
 ALL = ["ceiling", "rxdrop", "rxdrop-poll", "rxdrop-rate", "txonly", "l2fwd", "l2fwd-rate",
-       "latency", "latency-load", "ring", "prog", "verify"]
+       "latency", "latency-load", "ring", "ringbuf", "prog", "verify"]
 WORKLOADS = [w for w in ENV.get("WORKLOADS", ",".join(ALL)).split(",") if w]
 
 TAG = ENV.get("BENCH_TAG") or str(os.getpid())
@@ -405,6 +406,8 @@ def workload_table():
                       lambda b, i: run_xsk(b, i, "l2fwd"), ["ours", "c"]))
         elif w in ("latency", "latency-load"):
             t.extend(latency.workloads(sys.modules[__name__], w))
+        elif w == "ringbuf":
+            t.extend(ringbuf.workloads(sys.modules[__name__]))
         elif w == "ring":
             t.append(("ring (batch %s)" % BATCH, "ns_per_desc", "lower", run_ring, ["ours", "c"]))
         elif w == "prog":
@@ -440,7 +443,8 @@ def summarize(rows, table):
             entry = {"workload": name + suffix, "metric": metric, "headline": metric == unit,
                      "better": better if metric in (unit, "cpu_ns_per_pkt") else None,
                      "sides": {}}
-            if metric in ("cpu_ns_per_pkt", "verifier_only_us") or metric in latency.METRICS:
+            if metric in ("cpu_ns_per_pkt", "verifier_only_us", "consumer_cpu_ns_per_event",
+                          "full") or metric in latency.METRICS:
                 entry["better"] = "lower"
             per_round = {}
             for side in sides:

@@ -92,16 +92,20 @@ fn pin(cpu: usize) {
 }
 
 fn thread_cpu() -> Result<Duration> {
-    let ru = getrusage(UsageWho::RUSAGE_THREAD)
-        .map_err(|e| Error::Failed(format!("getrusage: {e}")))?;
+    let ru =
+        getrusage(UsageWho::RUSAGE_THREAD).map_err(|e| Error::Failed(format!("getrusage: {e}")))?;
     let us = |t: nix::sys::time::TimeVal| t.tv_sec() as u64 * 1_000_000 + t.tv_usec() as u64;
-    Ok(Duration::from_micros(us(ru.user_time()) + us(ru.system_time())))
+    Ok(Duration::from_micros(
+        us(ru.user_time()) + us(ru.system_time()),
+    ))
 }
 
 fn run() -> Result<()> {
     let args: Cli = args::parse()?;
     if args.events == 0 || args.repeat == 0 {
-        return Err(Error::Usage("--events and --repeat must be at least 1".into()));
+        return Err(Error::Usage(
+            "--events and --repeat must be at least 1".into(),
+        ));
     }
     require_root(NAME)?;
     let mut loaded = Loader::new()
@@ -144,7 +148,8 @@ fn run() -> Result<()> {
     producer
         .join()
         .map_err(|_| Error::Failed("the producer thread panicked".into()))??;
-    ring.consume(&mut check).context("reading the ring buffer")?;
+    ring.consume(&mut check)
+        .context("reading the ring buffer")?;
     let secs = t0.elapsed().as_secs_f64();
     let cpu = thread_cpu()?.saturating_sub(cpu0);
     let [written, full] = state.get(0).context("reading STATE")?;
