@@ -8,7 +8,8 @@ sides alike), writes bench/results/latest.csv and latest.json, draws latest.svg
 
 Configuration (environment): ROUNDS (5), DURATION seconds per AF_XDP run (10), WARMUP (1),
 WORKLOADS (comma list, default all: ceiling,rxdrop,rxdrop-poll,rxdrop-rate,txonly,l2fwd,
-l2fwd-rate,ring,prog,verify), RATE (300000: the fixed offered load of rxdrop-rate),
+l2fwd-rate,latency,latency-load,ring,ringbuf,prog,verify; latency* and ringbuf are in
+bench/latency.py and bench/ringbuf.py with their own settings), RATE (300000: the fixed offered load of rxdrop-rate),
 L2FWD_RATE (100000: of l2fwd-rate),
 GEN_CPU (0), RX_CPU (1), BATCH (64), RING_DESCS (2*10^7), RING_REPS (5), PROG_REPEAT (10^6), GEN (c|ours),
 NICE (-10, for every measured process on both sides), OURS_XSK (auto|examples|bench: which
@@ -30,6 +31,9 @@ import subprocess
 import sys
 import time
 
+import latency
+import ringbuf
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
 ENV = os.environ
@@ -50,8 +54,8 @@ L2FWD_RATE = int(ENV.get("L2FWD_RATE", "100000"))
 BUILD = ENV.get("BUILD", os.path.join(HERE, "build"))
 TARGET = ENV.get("TARGET", os.path.join(ROOT, "target"))
 OUT = ENV.get("OUT", os.path.join(HERE, "results"))
-ALL = ["ceiling", "rxdrop", "rxdrop-poll", "rxdrop-rate", "txonly", "l2fwd", "l2fwd-rate", "ring",
-       "prog", "verify"]
+ALL = ["ceiling", "rxdrop", "rxdrop-poll", "rxdrop-rate", "txonly", "l2fwd", "l2fwd-rate",
+       "latency", "latency-load", "ring", "ringbuf", "prog", "verify"]
 WORKLOADS = [w for w in ENV.get("WORKLOADS", ",".join(ALL)).split(",") if w]
 
 TAG = ENV.get("BENCH_TAG") or str(os.getpid())
@@ -400,6 +404,10 @@ def workload_table():
         elif w == "l2fwd":
             t.append(("l2fwd", "pps", "higher",
                       lambda b, i: run_xsk(b, i, "l2fwd"), ["ours", "c"]))
+        elif w in ("latency", "latency-load"):
+            t.extend(latency.workloads(sys.modules[__name__], w))
+        elif w == "ringbuf":
+            t.extend(ringbuf.workloads(sys.modules[__name__]))
         elif w == "ring":
             t.append(("ring (batch %s)" % BATCH, "ns_per_desc", "lower", run_ring, ["ours", "c"]))
         elif w == "prog":
@@ -418,15 +426,25 @@ def workload_table():
 # ----------------------------------------------------------------------------- main
 
 def summarize(rows, table):
-    """Per workload and metric: medians and min-max per side, and the per-round ratios."""
+    """Per workload and metric: medians and min-max per side, and the per-round ratios. A
+    workload with several references (ours, c, kernel) gets one entry per reference."""
     summary = []
-    for name, unit, better, _, sides in table:
-        metrics = sorted({r["metric"] for r in rows if r["workload"] == name})
+    expanded = []
+    for name, unit, better, fn, sides in table:
+        if len(sides) > 2:
+            expanded += [(name, unit, better, fn, [sides[0], ref], f" vs {ref}")
+                         for ref in sides[1:]]
+        else:
+            expanded.append((name, unit, better, fn, sides, ""))
+    for name, unit, better, _, sides, suffix in expanded:
+        metrics = sorted({r["metric"] for r in rows if r["workload"] == name},
+                         key=lambda m: (m != unit, m))
         for metric in metrics:
-            entry = {"workload": name, "metric": metric, "headline": metric == unit,
+            entry = {"workload": name + suffix, "metric": metric, "headline": metric == unit,
                      "better": better if metric in (unit, "cpu_ns_per_pkt") else None,
                      "sides": {}}
-            if metric in ("cpu_ns_per_pkt", "verifier_only_us"):
+            if metric in ("cpu_ns_per_pkt", "verifier_only_us", "consumer_cpu_ns_per_event",
+                          "full") or metric in latency.METRICS:
                 entry["better"] = "lower"
             per_round = {}
             for side in sides:
@@ -480,7 +498,8 @@ def main():
     os.makedirs(OUT, exist_ok=True)
     table = workload_table()
     needs_net = any(w in WORKLOADS for w in ("ceiling", "rxdrop", "rxdrop-poll", "rxdrop-rate",
-                                             "txonly", "l2fwd", "l2fwd-rate"))
+                                             "txonly", "l2fwd", "l2fwd-rate", "latency",
+                                             "latency-load"))
 
     def on_signal(sig, frame):
         for p in list(LIVE):  # only the processes this harness started, by their pid

@@ -17,7 +17,10 @@ COLORS = {"ours": "#d9531e", "c": "#4a7bb7", "kernel": "#4a7bb7"}
 LABELS = {"ours": "ours", "c": "C / libxdp", "kernel": "kernel"}
 UNITS = {"pps": "packets/s", "cpu_ns_per_pkt": "CPU ns/packet", "ns_per_desc": "ns/descriptor",
          "ns_per_run": "ns/run", "verify_us": "µs: ours parse+check+verify, kernel verify",
-         "verifier_only_us": "µs: verifier alone", "xlated_insns": "insns (xlated)"}
+         "verifier_only_us": "µs: verifier alone", "xlated_insns": "insns (xlated)",
+         "p50_us": "round trip p50, µs", "p99_us": "round trip p99, µs",
+         "p999_us": "round trip p99.9, µs", "eps": "events/s",
+         "consumer_cpu_ns_per_event": "consumer CPU ns/event"}
 SHOWN = set(UNITS)
 
 

@@ -7,9 +7,12 @@
 # bench/results/latest.{csv,json,md,svg} and prints the table of ratios. Cleans up on exit.
 #
 # Environment: ROUNDS (5), DURATION (10 s per AF_XDP run), WARMUP (1 s), WORKLOADS (comma
-# list: ceiling,rxdrop,rxdrop-poll,rxdrop-rate,txonly,l2fwd,l2fwd-rate,ring,prog,verify), RATE,
+# list: ceiling,rxdrop,rxdrop-poll,rxdrop-rate,txonly,l2fwd,l2fwd-rate,latency,latency-load,
+# ring,ringbuf,prog,verify), RATE,
 # L2FWD_RATE (fixed offered loads of the -rate workloads), GEN_CPU (0), RX_CPU (1),
 # BATCH (64), RING_DESCS, PROG_REPEAT, GEN (c | ours: the examples' xsk-pktgen),
+# LAT_RATE (1000), LAT_LOAD_RATE (50000), LAT_IDLE (poll | spin), LAT_SIZE (bench/latency.py),
+# RINGBUF_EVENTS (500000), RINGBUF_REPEAT (bench/ringbuf.py),
 # CARGO_TARGET_DIR. See BENCHMARKS.md.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -46,6 +49,9 @@ gcc -O2 -Wall -o "$BUILD/xsk_ref" bench/c/xsk_ref.c -lxdp -lbpf
 gcc -O2 -Wall -o "$BUILD/pktgen" bench/c/pktgen.c -lbpf
 gcc -O2 -Wall -o "$BUILD/progrun" bench/c/progrun.c -lbpf
 gcc -O2 -Wall -pthread -o "$BUILD/ring_ref" bench/c/ring_ref.c
+gcc -O2 -Wall -o "$BUILD/udp_echo" bench/c/udp_echo.c
+gcc -O2 -Wall -o "$BUILD/udp_lat" bench/c/udp_lat.c
+gcc -O2 -Wall -pthread -o "$BUILD/ringbuf_ref" bench/c/ringbuf_ref.c -lbpf
 
 echo "== building ours (cargo build --release)"
 export CARGO_TARGET_DIR=$TARGET

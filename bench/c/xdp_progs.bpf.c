@@ -9,6 +9,8 @@
  *                check) to the XSK, the rest XDP_PASS
  *   parse_udp    header parsing: Ethernet, up to two VLAN tags, IPv4 (any IHL) or IPv6,
  *                UDP to destination port 4791 -> XSK, everything else XDP_PASS
+ *   xsk_echo     the twin of xsk-echo's program: IPv4 (any IHL) UDP to port ECHO_PORT (7777)
+ *                -> XSK, everything else (ARP included) XDP_PASS; used by xsk_ref -m echo
  */
 #include <linux/bpf.h>
 #include <linux/if_ether.h>
@@ -93,6 +95,25 @@ int parse_udp(struct xdp_md *ctx)
 	if ((void *)(udp + 1) > data_end)
 		return XDP_PASS;
 	if (udp->dest != bpf_htons(PARSE_PORT))
+		return XDP_PASS;
+	return bpf_redirect_map(&xsks, ctx->rx_queue_index, XDP_PASS);
+}
+
+#define ECHO_PORT 7777
+
+SEC("xdp")
+int xsk_echo(struct xdp_md *ctx)
+{
+	void *data = (void *)(long)ctx->data;
+	void *data_end = (void *)(long)ctx->data_end;
+	struct ethhdr *eth = data;
+	if ((void *)(eth + 1) > data_end || eth->h_proto != bpf_htons(ETH_P_IP))
+		return XDP_PASS;
+	struct iphdr *ip = (void *)(eth + 1);
+	if ((void *)(ip + 1) > data_end || ip->protocol != IPPROTO_UDP || ip->ihl < 5)
+		return XDP_PASS;
+	struct udphdr *udp = (void *)ip + ip->ihl * 4;
+	if ((void *)(udp + 1) > data_end || udp->dest != bpf_htons(ECHO_PORT))
 		return XDP_PASS;
 	return bpf_redirect_map(&xsks, ctx->rx_queue_index, XDP_PASS);
 }

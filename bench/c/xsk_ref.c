@@ -4,7 +4,7 @@
  * (xdp/xsk.h: xsk_umem__create, xsk_socket__create and the inline ring functions), with the
  * same options as our examples xsk-rxdrop / xsk-txonly / xsk-l2fwd.
  *
- *   xsk_ref -m rxdrop|txonly|l2fwd -i IFNAME [-q QUEUE] [-b BATCH] [-N] [-p] [-d SECONDS]
+ *   xsk_ref -m rxdrop|txonly|l2fwd|echo -i IFNAME [-q QUEUE] [-b BATCH] [-N] [-p] [-d SECONDS]
  *           [-w WARMUP] [-F FRAMES] [-R RING] [-s TXLEN] [-o XDP_OBJ] [-z]
  *
  *   -N  no need_wakeup (default: XDP_USE_NEED_WAKEUP)   -p  poll() while the RX ring is empty
@@ -13,6 +13,11 @@
  *       only. libxdp's own program loading is inhibited (XSK_LIBXDP_FLAGS__INHIBIT_PROG_LOAD:
  *       its dispatcher cannot load on this kernel); we attach the program with a bpf_link, so
  *       it goes away with the process.
+ *
+ * -m echo: the C twin of our xsk-echo: attaches `xsk_echo` (IPv4 UDP to port 7777 -> XSK) and
+ * answers each request in place: MACs, IPv4 addresses and UDP ports swapped, TTL reset to 64,
+ * IPv4 and UDP checksums computed afresh (as xsk-echo does: a veth sender with checksum
+ * offload leaves only the pseudo-header sum in the UDP checksum field, so it cannot be kept).
  *
  * Prints one machine-readable line on exit:
  *   RESULT impl=c mode=M pkts=N secs=S pps=P cpu_ns_per_pkt=C total_pkts=T
@@ -40,7 +45,7 @@
 #include <unistd.h>
 #include <xdp/xsk.h>
 
-enum mode { RXDROP, TXONLY, L2FWD };
+enum mode { RXDROP, TXONLY, L2FWD, ECHO };
 
 static volatile sig_atomic_t stop;
 static void on_signal(int sig) { (void)sig; stop = 1; }
@@ -155,6 +160,53 @@ static unsigned txonly_step(void)
 	return n;
 }
 
+static uint32_t sum16(const unsigned char *p, unsigned n, uint32_t sum)
+{
+	for (unsigned i = 0; i + 1 < n; i += 2)
+		sum += (uint32_t)p[i] << 8 | p[i + 1];
+	if (n & 1)
+		sum += (uint32_t)p[n - 1] << 8;
+	return sum;
+}
+
+static uint16_t fold(uint32_t sum)
+{
+	while (sum >> 16)
+		sum = (sum & 0xffff) + (sum >> 16);
+	return ~sum & 0xffff;
+}
+
+/* echo: turn a request frame into its answer in place (see the header comment). */
+static void echo_frame(unsigned char *p, unsigned len)
+{
+	unsigned char t[6];
+	if (len < 42)
+		return;
+	memcpy(t, p, 6); memcpy(p, p + 6, 6); memcpy(p + 6, t, 6);
+	unsigned char *ip = p + 14;
+	unsigned ihl = (ip[0] & 15) * 4;
+	if (ihl < 20 || 14 + ihl + 8 > len)
+		return;
+	memcpy(t, ip + 12, 4); memcpy(ip + 12, ip + 16, 4); memcpy(ip + 16, t, 4);
+	unsigned char *udp = ip + ihl;
+	memcpy(t, udp, 2); memcpy(udp, udp + 2, 2); memcpy(udp + 2, t, 2);
+	ip[8] = 64;
+	ip[10] = ip[11] = 0;
+	uint16_t c = fold(sum16(ip, ihl, 0));
+	ip[10] = c >> 8;
+	ip[11] = c & 0xff;
+	unsigned ulen = (unsigned)udp[4] << 8 | udp[5];
+	if (ulen < 8 || 14 + ihl + ulen > len)
+		return;
+	udp[6] = udp[7] = 0;
+	uint32_t pseudo = sum16(ip + 12, 8, 0) + 17 + ulen;
+	c = fold(sum16(udp, ulen, pseudo));
+	if (c == 0)
+		c = 0xffff;
+	udp[6] = c >> 8;
+	udp[7] = c & 0xff;
+}
+
 /* l2fwd: recycle completions to the fill ring, receive, swap MACs, transmit. */
 static unsigned l2fwd_step(void)
 {
@@ -192,9 +244,13 @@ static unsigned l2fwd_step(void)
 		const struct xdp_desc *r = xsk_ring_cons__rx_desc(&rx, idx_rx + i);
 		struct xdp_desc *t = xsk_ring_prod__tx_desc(&tx, idx_tx + i);
 		unsigned char *p = xsk_umem__get_data(umem_area, r->addr), m[6];
-		memcpy(m, p, 6);
-		memcpy(p, p + 6, 6);
-		memcpy(p + 6, m, 6);
+		if (opt.mode == ECHO) {
+			echo_frame(p, r->len);
+		} else {
+			memcpy(m, p, 6);
+			memcpy(p, p + 6, 6);
+			memcpy(p + 6, m, 6);
+		}
 		t->addr = r->addr;
 		t->len = r->len;
 	}
@@ -208,7 +264,7 @@ static unsigned l2fwd_step(void)
 static void usage(const char *argv0)
 {
 	fprintf(stderr,
-		"usage: %s -m rxdrop|txonly|l2fwd -i IFNAME [-q QUEUE] [-b BATCH] [-N] [-p]\n"
+		"usage: %s -m rxdrop|txonly|l2fwd|echo -i IFNAME [-q QUEUE] [-b BATCH] [-N] [-p]\n"
 		"          [-d SECONDS] [-w WARMUP] [-F FRAMES] [-R RING] [-s TXLEN] [-o XDP_OBJ] [-z]\n",
 		argv0);
 }
@@ -221,7 +277,8 @@ int main(int argc, char **argv)
 		case 'm':
 			opt.mode = !strcmp(optarg, "rxdrop") ? RXDROP
 				 : !strcmp(optarg, "txonly") ? TXONLY
-				 : !strcmp(optarg, "l2fwd")  ? L2FWD : (usage(argv[0]), exit(2), RXDROP);
+				 : !strcmp(optarg, "l2fwd")  ? L2FWD
+				 : !strcmp(optarg, "echo")   ? ECHO : (usage(argv[0]), exit(2), RXDROP);
 			break;
 		case 'i': opt.ifname = optarg; break;
 		case 'q': opt.queue = atoi(optarg); break;
@@ -279,18 +336,19 @@ int main(int argc, char **argv)
 		struct bpf_object *obj = bpf_object__open_file(opt.obj, NULL);
 		if (!obj)
 			die(opt.obj, errno);
+		const char *pname = opt.mode == ECHO ? "xsk_echo" : "xsk_all";
 		struct bpf_program *p;
 		bpf_object__for_each_program(p, obj)
-			bpf_program__set_autoload(p, !strcmp(bpf_program__name(p), "xsk_all"));
+			bpf_program__set_autoload(p, !strcmp(bpf_program__name(p), pname));
 		if ((err = bpf_object__load(obj)))
 			die("loading the XDP object", err);
-		struct bpf_program *prog = bpf_object__find_program_by_name(obj, "xsk_all");
+		struct bpf_program *prog = bpf_object__find_program_by_name(obj, pname);
 		struct bpf_map *map = bpf_object__find_map_by_name(obj, "xsks");
 		if (!prog || !map)
-			die("object lacks xsk_all / xsks", ENOENT);
+			die("object lacks the program or xsks", ENOENT);
 		link = bpf_program__attach_xdp(prog, ifindex);
 		if (!link)
-			die("attaching xsk_all (bpf_link)", errno);
+			die("attaching the program (bpf_link)", errno);
 		if ((err = xsk_socket__update_xskmap(xsk, bpf_map__fd(map))))
 			die("xsk_socket__update_xskmap", err);
 		/* Give the kernel every frame the fill ring can hold. */
@@ -319,7 +377,7 @@ int main(int argc, char **argv)
 	sigaction(SIGTERM, &sa, NULL);
 
 	unsigned (*step)(void) = opt.mode == RXDROP ? rxdrop_step : opt.mode == TXONLY ? txonly_step
-										      : l2fwd_step;
+										      : l2fwd_step; /* l2fwd, echo */
 	double t_start = now(), t_win = t_start + opt.warmup, t_end = t_win + opt.duration;
 	double cpu0 = 0, w0 = 0;
 	uint64_t p0 = 0;
@@ -340,7 +398,7 @@ int main(int argc, char **argv)
 	}
 	double secs = now() - w0, cpu = cpu_now() - cpu0;
 	uint64_t pkts = in_window ? total - p0 : 0;
-	const char *mname[] = {"rxdrop", "txonly", "l2fwd"};
+	const char *mname[] = {"rxdrop", "txonly", "l2fwd", "echo"};
 	printf("RESULT impl=c mode=%s pkts=%llu secs=%.3f pps=%.0f cpu_ns_per_pkt=%.1f total_pkts=%llu\n",
 	       mname[opt.mode], (unsigned long long)pkts, secs, pkts / secs,
 	       pkts ? cpu * 1e9 / pkts : 0.0, (unsigned long long)total);

@@ -379,6 +379,42 @@ fn echo_answers_every_request() {
     assert!(r.stdout.contains("ECHO OK"), "{}", r.stdout);
 }
 
+/// The idle modes the latency benchmark uses (`--poll`, `--spin`) answer every request too.
+fn echo_poll_and_spin_answer_every_request() {
+    let _one = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
+    for mode in ["--poll", "--spin"] {
+        let r = run(
+            env!("CARGO_BIN_EXE_xsk-echo"),
+            &["--requests", "30", "--duration", "8", mode],
+        );
+        r.ok().sandbox_removed();
+        assert!(
+            r.stdout.contains("30 of 30 requests answered correctly"),
+            "{mode}: {}",
+            r.stdout
+        );
+    }
+    let r = run(env!("CARGO_BIN_EXE_xsk-echo"), &["--poll", "--spin"]);
+    assert_eq!(r.code, Some(2), "--poll with --spin is a usage error");
+}
+
+/// bench-ringbuf reads every event its program wrote, in order (it exits non-zero
+/// otherwise), and every run either wrote an event or found the ring full.
+fn ringbuf_bench_reads_every_event() {
+    let r = run(
+        env!("CARGO_BIN_EXE_bench-ringbuf"),
+        &["--events", "20000", "--repeat", "500"],
+    );
+    r.ok();
+    assert_eq!(
+        r.result_num("events") + r.result_num("full"),
+        20000.0,
+        "{}",
+        r.stdout
+    );
+    assert!(r.result_num("events") > 0.0, "{}", r.stdout);
+}
+
 fn bench(bin: &str) -> Run {
     let _one = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
     let r = run(
@@ -560,6 +596,8 @@ kernel_tests! {
         flowtop_proof_fails_when_the_mix_is_cut_short,
         capture_writes_a_pcap_of_what_the_filter_selects,
         echo_answers_every_request,
+        echo_poll_and_spin_answer_every_request,
+        ringbuf_bench_reads_every_event,
         rxdrop_receives,
         txonly_sends_and_the_far_end_counts_it,
         l2fwd_forwards_back,

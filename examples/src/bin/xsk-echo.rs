@@ -50,6 +50,23 @@ struct Cli {
     /// sandbox: requests the client sends
     #[arg(short = 'n', long, value_name = "N", default_value = "100")]
     requests: u32,
+    /// when idle, spin on the rings instead of a 200 µs nap (one CPU at 100 %)
+    #[arg(long, conflicts_with = "poll")]
+    spin: bool,
+    /// when idle, sleep in poll() until a request arrives instead of a 200 µs nap
+    #[arg(long)]
+    poll: bool,
+}
+
+/// What the server does when no request is waiting.
+#[derive(Clone, Copy, PartialEq)]
+enum Idle {
+    /// A 200 µs nap.
+    Nap,
+    /// Nothing: go round again.
+    Spin,
+    /// `poll()` on the sockets until one can be read.
+    Poll,
 }
 
 fn main() -> std::process::ExitCode {
@@ -60,6 +77,11 @@ fn run() -> Result<()> {
     let args: Cli = args::parse()?;
     let (port, duration, count, queue) = (args.port, args.duration, args.count, args.queue);
     let requests = args.requests;
+    let idle = match (args.spin, args.poll) {
+        (true, _) => Idle::Spin,
+        (_, true) => Idle::Poll,
+        _ => Idle::Nap,
+    };
     if requests == 0 || requests > 1_000_000 {
         return Err(Error::Usage("--requests must be 1 to 1,000,000".into()));
     }
@@ -76,13 +98,13 @@ fn run() -> Result<()> {
                 qs.len(),
                 duration.as_secs_f64()
             );
-            let n = serve(&mut xdp, count, duration, &stop, || false)?;
+            let n = serve(&mut xdp, count, duration, idle, &stop, || false)?;
             println!("{NAME}: answered {n} packets");
             Ok(())
         }
         None => {
             let sb = Sandbox::new("echo", 2)?;
-            let r = sandbox_run(&sb, program, port, requests, duration, &stop);
+            let r = sandbox_run(&sb, program, port, requests, duration, idle, &stop);
             sb.remove();
             r
         }
@@ -95,6 +117,7 @@ fn sandbox_run(
     port: u16,
     requests: u32,
     duration: Duration,
+    idle: Idle,
     stop: &Stop,
 ) -> Result<()> {
     let mut xdp = afxdp::open_sandbox(sb, &[0, 1], program, 1024)?;
@@ -115,7 +138,7 @@ fn sandbox_run(
     });
     let mut client = Some(client);
     let mut report = None;
-    let served = serve(&mut xdp, None, duration, stop, || {
+    let served = serve(&mut xdp, None, duration, idle, stop, || {
         if client.as_ref().is_some_and(|h| h.is_finished()) {
             report = client.take().map(|h| h.join());
         }
@@ -225,11 +248,12 @@ fn client(
 }
 
 /// The server loop: completions back to the free list, refill, receive, answer in place,
-/// transmit. Returns the packets answered.
+/// transmit; when idle, what `idle` says. Returns the packets answered.
 fn serve(
     xdp: &mut XskInterface,
     count: Option<u64>,
     duration: Duration,
+    idle: Idle,
     stop: &Stop,
     mut done: impl FnMut() -> bool,
 ) -> Result<u64> {
@@ -279,8 +303,19 @@ fn serve(
         if let Some((t, _)) = ticker.due() {
             println!("t={t:4.1}s answered={answered} ignored={ignored}");
         }
-        if !busy {
+        if !busy && idle == Idle::Nap {
             std::thread::sleep(Duration::from_micros(200));
+        }
+        if !busy && idle == Idle::Poll {
+            // One queue: sleep until it has a request (at most 100 ms, to see the clock and
+            // Ctrl-C). Several: a short poll on each, so none waits behind another.
+            let queues = xdp.queues_mut();
+            let ms = if queues.len() == 1 { 100 } else { 1 };
+            for q in queues.iter_mut() {
+                if q.socket.rx().map_or(0, |r| r.available()) == 0 {
+                    q.socket.poll_rx(ms).context("poll(AF_XDP socket)")?;
+                }
+            }
         }
     }
     Ok(answered)
