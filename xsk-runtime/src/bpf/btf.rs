@@ -14,7 +14,8 @@ use ebpf_dsl::btf::{program_btf, Btf, KernelBtf, SourceLine};
 use ebpf_dsl::{Insn, MapSpec};
 
 use crate::sys::bpf as sysbpf;
-use crate::sys::btf::{btf_load, ProgBtf};
+use crate::sys::bpf::ProgBtf;
+use crate::sys::btf::btf_load;
 
 /// `BPF_BTF_LOAD`, with the one-line notice the first time the kernel refuses it.
 fn load(blob: &[u8]) -> Option<OwnedFd> {

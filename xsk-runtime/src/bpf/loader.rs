@@ -105,7 +105,7 @@ impl Loader {
             let map = Map::create_typed(spec, typed)?;
             // Global data: contents written (and `.rodata` frozen) before any program loads.
             if let Some(d) = self.data.iter().find(|d| d.map == name) {
-                super::object::init_data(&map, d)?;
+                init_data(&map, d)?;
             }
             maps.insert(name, map);
         }
@@ -181,4 +181,15 @@ impl MapSource for Loaded {
     fn map_ref(&self, name: &str) -> Result<&Map> {
         Loaded::map_ref(self, name)
     }
+}
+
+/// Writes a global-data map's initial contents (key 0) and freezes it when read-only.
+fn init_data(map: &Map, d: &ebpf_dsl::elf::GlobalData) -> Result<()> {
+    if d.bytes.iter().any(|&b| b != 0) {
+        map.update(&0u32.to_ne_bytes(), &d.bytes, Default::default())?;
+    }
+    if d.read_only {
+        map.freeze()?;
+    }
+    Ok(())
 }

@@ -5,10 +5,9 @@
 //! ([`Loader::object_bytes`]), `.rodata` maps are frozen (`BPF_MAP_FREEZE`) before any program is loaded, and programs of
 //! `xdp.frags` sections are loaded with [`BPF_F_XDP_HAS_FRAGS`], as libbpf does.
 
-use ebpf_dsl::elf::{object_btf, read_object, GlobalData, Object};
+use ebpf_dsl::elf::{object_btf, read_object, Object};
 
 use super::loader::Loader;
-use super::maps::Map;
 use super::program::{LoadOptions, BPF_F_XDP_HAS_FRAGS};
 use crate::error::{Error, Result};
 
@@ -52,15 +51,4 @@ impl Loader {
         l.object_btf.extend(object_btf(bytes).map_err(bad)?);
         Ok(l)
     }
-}
-
-/// Writes a global-data map's initial contents (key 0) and freezes it when read-only.
-pub(super) fn init_data(map: &Map, d: &GlobalData) -> Result<()> {
-    if d.bytes.iter().any(|&b| b != 0) {
-        map.update(&0u32.to_ne_bytes(), &d.bytes, Default::default())?;
-    }
-    if d.read_only {
-        map.freeze()?;
-    }
-    Ok(())
 }

@@ -762,7 +762,7 @@ pub struct ProgLoad<'a> {
     /// `log_level`.
     pub log_level: u32,
     /// `prog_btf_fd`, `func_info` and `line_info`, if the program has BTF.
-    pub btf: Option<super::btf::ProgBtf<'a>>,
+    pub btf: Option<ProgBtf<'a>>,
 }
 
 /// `BPF_PROG_LOAD`. `log` receives the verifier log (if `log_level` is not 0). Returns the
@@ -953,4 +953,15 @@ mod tests {
         assert_eq!(n[15], 0);
         assert_eq!(name_str(&n), "a_very_long_nam");
     }
+}
+
+/// The BTF of a program load: the loaded BTF object and the records that point into it.
+#[derive(Clone, Copy, Debug)]
+pub struct ProgBtf<'a> {
+    /// `prog_btf_fd`.
+    pub fd: BorrowedFd<'a>,
+    /// `struct bpf_func_info` records (`insn_off`, `type_id`).
+    pub func_info: &'a [[u32; 2]],
+    /// `struct bpf_line_info` records (`insn_off`, `file_name_off`, `line_off`, `line_col`).
+    pub line_info: &'a [[u32; 4]],
 }

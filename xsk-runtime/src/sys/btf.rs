@@ -1,7 +1,7 @@
 //! `BPF_BTF_LOAD` and the BTF parts of `BPF_PROG_LOAD` (`prog_btf_fd`, `func_info`,
 //! `line_info`).
 
-use std::os::fd::{BorrowedFd, OwnedFd};
+use std::os::fd::OwnedFd;
 
 use super::bpf::sys_bpf_fd;
 
@@ -45,15 +45,4 @@ pub fn btf_load(blob: &[u8], log: &mut [u8]) -> Result<OwnedFd, i32> {
         btf_log_true_size: 0,
     };
     sys_bpf_fd(BPF_BTF_LOAD, &mut a)
-}
-
-/// The BTF of a program load: the loaded BTF object and the records that point into it.
-#[derive(Clone, Copy, Debug)]
-pub struct ProgBtf<'a> {
-    /// `prog_btf_fd`.
-    pub fd: BorrowedFd<'a>,
-    /// `struct bpf_func_info` records (`insn_off`, `type_id`).
-    pub func_info: &'a [[u32; 2]],
-    /// `struct bpf_line_info` records (`insn_off`, `file_name_off`, `line_off`, `line_col`).
-    pub line_info: &'a [[u32; 4]],
 }
