@@ -30,6 +30,7 @@ mod elf_cmds;
 mod kernel_cmds;
 mod map_arg;
 mod out;
+mod vm_cmd;
 
 use out::errln;
 
@@ -67,6 +68,8 @@ pub enum Command {
     Load(kernel_cmds::LoadArgs),
     /// `run`.
     Run(kernel_cmds::RunArgs),
+    /// `run --vm`.
+    RunVm(vm_cmd::VmArgs),
     /// `completions SHELL`.
     Completions(clap_complete::Shell),
     /// `help`, `--help`, `COMMAND --help`, `--version`: the text to print.
@@ -104,6 +107,9 @@ pub fn parse_args(args: &[String]) -> Result<Command, CliError> {
         }
         cli::Sub::Disasm(o) => Command::Disasm(o.file, o.section),
         cli::Sub::Load(o) => Command::Load(kernel_cmds::parse_load(o).map_err(with_usage("load"))?),
+        cli::Sub::Run(o) if o.vm => {
+            Command::RunVm(vm_cmd::parse_run_vm(o).map_err(with_usage("run"))?)
+        }
         cli::Sub::Run(o) => Command::Run(kernel_cmds::parse_run(o).map_err(with_usage("run"))?),
         cli::Sub::Completions(o) => Command::Completions(o.shell),
     })
@@ -117,6 +123,7 @@ fn execute(cmd: Command) -> Result<ExitCode, CliError> {
         Command::Disasm(f, s) => disasm_cmd::disasm(&f, s.as_deref()),
         Command::Load(a) => kernel_cmds::load(a),
         Command::Run(a) => kernel_cmds::run(a),
+        Command::RunVm(a) => vm_cmd::run_vm(a),
         Command::Completions(shell) => {
             let mut script = Vec::new();
             clap_complete::generate(shell, &mut cli::Cli::command(), "ebpf-dsl", &mut script);
