@@ -130,6 +130,9 @@ pub fn run_vm(args: VmArgs) -> Result<ExitCode, CliError> {
         }
         Err(e) => {
             errln!("{}", e.trim_end());
+            if e.contains("undeclared map") {
+                errln!("(declare it with --map NAME:TYPE:KEY_SIZE:VALUE_SIZE[:MAX_ENTRIES])");
+            }
             Ok(ExitCode::from(1))
         }
     }
