@@ -7,6 +7,7 @@
 //! cargo run --release --bin ebpf-dsl -- disasm prog.bin
 //! cargo run --release --bin ebpf-dsl -- load prog.s [--type xdp] [--log]
 //! cargo run --release --bin ebpf-dsl -- run prog.s --type xdp --packet 0011..ff [--repeat N]
+//! cargo run --release --bin ebpf-dsl -- run prog.s --vm --type xdp --packet 0011..ff [--trace]
 //! cargo run --release --bin ebpf-dsl -- completions bash
 //! ```
 //!
