@@ -114,17 +114,22 @@ impl Machine<'_> {
                             Kind::Goto => pc = op.target as usize,
                             Kind::Load(n) => {
                                 let addr = regs[s].wrapping_add(op.off as u64);
-                                regs[d] = self
-                                    .mem
-                                    .load(addr, n as usize)
-                                    .map_err(|k| fail(prog, pc, k))?;
+                                regs[d] = match self.mem.load_fast(addr, n as usize) {
+                                    Some(v) => v,
+                                    None => self
+                                        .mem
+                                        .load(addr, n as usize)
+                                        .map_err(|k| fail(prog, pc, k))?,
+                                };
                                 pc += 1;
                             }
                             Kind::Store(n) => {
                                 let addr = regs[d].wrapping_add(op.off as u64);
-                                self.mem
-                                    .store(addr, n as usize, regs[s])
-                                    .map_err(|k| fail(prog, pc, k))?;
+                                if !self.mem.store_fast(addr, n as usize, regs[s]) {
+                                    self.mem
+                                        .store(addr, n as usize, regs[s])
+                                        .map_err(|k| fail(prog, pc, k))?;
+                                }
                                 pc += 1;
                             }
                             Kind::LdImm64 => {
