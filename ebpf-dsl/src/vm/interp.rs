@@ -33,7 +33,7 @@ struct Frame {
 
 /// The state of one run.
 pub(crate) struct Machine<'a> {
-    pub mem: Memory,
+    pub mem: &'a mut Memory,
     pub progs: &'a [Loaded],
     pub env: &'a mut Env,
     pub trace: Option<Vec<TraceEntry>>,
