@@ -7,7 +7,7 @@ use crate::insn::{AtomicOp, PseudoLd, Reg};
 use super::alu;
 use super::env::Env;
 use super::error::{VmError, VmErrorKind};
-use super::fast::{Kind, Op, IMM};
+use super::fast::{hot, Kind, Op, IMM};
 use super::helpers;
 use super::memory::{CtxKind, Memory, MAX_FRAMES};
 use super::skb;
@@ -88,7 +88,29 @@ impl Machine<'_> {
                         }
                         let (d, s) = (op.dst as usize & 15, op.src as usize & 15);
                         regs[IMM as usize] = op.imm;
-                        match op.kind {
+                        let (a, b) = (regs[d], regs[s]);
+                        let jump = move |taken: bool| if taken { op.target as usize } else { pc + 1 };
+                        match op.code {
+                            hot::ADD64 => (regs[d], pc) = (a.wrapping_add(b), pc + 1),
+                            hot::SUB64 => (regs[d], pc) = (a.wrapping_sub(b), pc + 1),
+                            hot::MOV64 => (regs[d], pc) = (b, pc + 1),
+                            hot::AND64 => (regs[d], pc) = (a & b, pc + 1),
+                            hot::OR64 => (regs[d], pc) = (a | b, pc + 1),
+                            hot::LSH64 => (regs[d], pc) = (a << (b & 63), pc + 1),
+                            hot::RSH64 => (regs[d], pc) = (a >> (b & 63), pc + 1),
+                            hot::ADD32 => {
+                                (regs[d], pc) = ((a as u32).wrapping_add(b as u32) as u64, pc + 1)
+                            }
+                            hot::MOV32 => (regs[d], pc) = (b as u32 as u64, pc + 1),
+                            hot::JEQ => pc = jump(a == b),
+                            hot::JNE => pc = jump(a != b),
+                            hot::JGT => pc = jump(a > b),
+                            hot::JGE => pc = jump(a >= b),
+                            hot::JLT => pc = jump(a < b),
+                            hot::JLE => pc = jump(a <= b),
+                            hot::GOTO => pc = op.target as usize,
+                            hot::LD_IMM64 => (regs[d], pc) = (op.imm, pc + 2),
+                            _ => match op.kind {
                             Kind::Alu64(aop) => {
                                 regs[d] = alu::alu64(aop, regs[d], regs[s]);
                                 pc += 1;
@@ -137,6 +159,7 @@ impl Machine<'_> {
                                 pc += 2;
                             }
                             Kind::Slow => {}
+                        },
                         }
                         continue;
                     }
