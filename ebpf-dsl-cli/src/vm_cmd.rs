@@ -37,8 +37,7 @@ pub fn parse_run_vm(o: crate::cli::RunOpts) -> Result<VmArgs, CliError> {
     }
     if o.repeat != 1 {
         return Err(CliError::Usage(
-            "--repeat times the kernel; --vm runs the program once (vm-bench times the VM)"
-                .into(),
+            "--repeat times the kernel; --vm runs the program once (vm-bench times the VM)".into(),
         ));
     }
     let mut maps = MapArgs::default();
@@ -122,7 +121,11 @@ pub fn run_vm(args: VmArgs) -> Result<ExitCode, CliError> {
     let src = read_source(&file)?;
     maps.add_from_source(&src)?;
     let name = if file == "-" { "<stdin>" } else { &file };
-    let run = if unchecked { run_cli_unchecked } else { run_cli };
+    let run = if unchecked {
+        run_cli_unchecked
+    } else {
+        run_cli
+    };
     match run(name, &src, &maps.program_specs(), &input, trace) {
         Ok(out) => {
             crate::out::stdout_fmt(format_args!("{out}"))?;

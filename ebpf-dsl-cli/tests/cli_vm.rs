@@ -171,7 +171,10 @@ fn xdp_packet_gives_action_and_output_packet() {
     let out = stdout(&o);
     assert!(o.status.success(), "{}{}", out, stderr(&o));
     assert!(out.contains("action: XDP_PASS"), "{out}");
-    assert!(out.contains(&format!("packet out (16 bytes): {v6}")), "{out}");
+    assert!(
+        out.contains(&format!("packet out (16 bytes): {v6}")),
+        "{out}"
+    );
 }
 
 #[test]
@@ -251,8 +254,14 @@ fn trace_prints_every_instruction_with_changed_registers() {
     assert!(o.status.success(), "{}{}", out, stderr(&o));
     let lines: Vec<&str> = out.lines().collect();
     assert_eq!(lines.len(), 5, "{out}");
-    assert!(lines[1].contains("w1 = 0x2") && lines[1].contains("r1 = 0x2"), "{out}");
-    assert!(lines[2].contains("w0 += w1") && lines[2].contains("r0 = 0x2"), "{out}");
+    assert!(
+        lines[1].contains("w1 = 0x2") && lines[1].contains("r1 = 0x2"),
+        "{out}"
+    );
+    assert!(
+        lines[2].contains("w0 += w1") && lines[2].contains("r0 = 0x2"),
+        "{out}"
+    );
     assert!(lines[3].contains("exit"), "{out}");
     assert_eq!(lines[4], "r0 = 0x2");
     // Without --trace, only the result.
@@ -284,16 +293,31 @@ fn bad_input_is_a_clear_error() {
     let cases: &[(&[&str], &str)] = &[
         (&["run", f, "--vm", "--mem", "0g"], "hex digit"),
         (&["run", f, "--vm", "--mem", "012"], "odd number"),
-        (&["run", f, "--vm", "-t", "xdp", "--packet", "zz"], "hex digit"),
+        (
+            &["run", f, "--vm", "-t", "xdp", "--packet", "zz"],
+            "hex digit",
+        ),
         (&["run", f, "--vm"], "--packet HEX"),
         (&["run", f, "--vm", "--packet", "00"], "--type"),
         (&["run", f, "--vm", "-t", "xdp", "--mem", "00"], "--type"),
-        (&["run", f, "--vm", "--mem", "00", "--packet", "00"], "cannot be used"),
+        (
+            &["run", f, "--vm", "--mem", "00", "--packet", "00"],
+            "cannot be used",
+        ),
         (&["run", f, "--mem", "00"], "--vm"),
-        (&["run", f, "--trace", "-t", "xdp", "--packet", "00"], "--vm"),
-        (&["run", f, "--vm", "--mem", "00", "--repeat", "5"], "--repeat"),
+        (
+            &["run", f, "--trace", "-t", "xdp", "--packet", "00"],
+            "--vm",
+        ),
+        (
+            &["run", f, "--vm", "--mem", "00", "--repeat", "5"],
+            "--repeat",
+        ),
         (&["run", f, "--vm", "-t", "kprobe", "--packet", "00"], "xdp"),
-        (&["run", "/nonexistent/prog.s", "--vm", "--mem", ""], "cannot read"),
+        (
+            &["run", "/nonexistent/prog.s", "--vm", "--mem", ""],
+            "cannot read",
+        ),
     ];
     for (args, want) in cases {
         let o = tool(args);
@@ -321,7 +345,13 @@ fn run_help_shows_the_vm_flags() {
     let o = tool(&["run", "--help"]);
     let out = stdout(&o);
     assert!(o.status.success());
-    for flag in ["--vm", "--mem <HEX>", "--trace", "--unchecked", "--packet <HEX>"] {
+    for flag in [
+        "--vm",
+        "--mem <HEX>",
+        "--trace",
+        "--unchecked",
+        "--packet <HEX>",
+    ] {
         assert!(out.contains(flag), "`{flag}` not in run --help:\n{out}");
     }
 }

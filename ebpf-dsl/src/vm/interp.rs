@@ -89,7 +89,8 @@ impl Machine<'_> {
                         let (d, s) = (op.dst as usize & 15, op.src as usize & 15);
                         regs[IMM as usize] = op.imm;
                         let (a, b) = (regs[d], regs[s]);
-                        let jump = move |taken: bool| if taken { op.target as usize } else { pc + 1 };
+                        let jump =
+                            move |taken: bool| if taken { op.target as usize } else { pc + 1 };
                         match op.code {
                             hot::ADD64 => (regs[d], pc) = (a.wrapping_add(b), pc + 1),
                             hot::SUB64 => (regs[d], pc) = (a.wrapping_sub(b), pc + 1),
@@ -111,55 +112,55 @@ impl Machine<'_> {
                             hot::GOTO => pc = op.target as usize,
                             hot::LD_IMM64 => (regs[d], pc) = (op.imm, pc + 2),
                             _ => match op.kind {
-                            Kind::Alu64(aop) => {
-                                regs[d] = alu::alu64(aop, regs[d], regs[s]);
-                                pc += 1;
-                            }
-                            Kind::Alu32(aop) => {
-                                regs[d] = alu::alu32(aop, regs[d], regs[s]);
-                                pc += 1;
-                            }
-                            Kind::Jmp64(c) => {
-                                pc = if alu::cond(c, true, regs[d], regs[s]) {
-                                    op.target as usize
-                                } else {
-                                    pc + 1
-                                };
-                            }
-                            Kind::Jmp32(c) => {
-                                pc = if alu::cond(c, false, regs[d], regs[s]) {
-                                    op.target as usize
-                                } else {
-                                    pc + 1
-                                };
-                            }
-                            Kind::Goto => pc = op.target as usize,
-                            Kind::Load(n) => {
-                                let addr = regs[s].wrapping_add(op.off as u64);
-                                regs[d] = match self.mem.load_fast(addr, n as usize) {
-                                    Some(v) => v,
-                                    None => self
-                                        .mem
-                                        .load(addr, n as usize)
-                                        .map_err(|k| fail(prog, pc, k))?,
-                                };
-                                pc += 1;
-                            }
-                            Kind::Store(n) => {
-                                let addr = regs[d].wrapping_add(op.off as u64);
-                                if !self.mem.store_fast(addr, n as usize, regs[s]) {
-                                    self.mem
-                                        .store(addr, n as usize, regs[s])
-                                        .map_err(|k| fail(prog, pc, k))?;
+                                Kind::Alu64(aop) => {
+                                    regs[d] = alu::alu64(aop, regs[d], regs[s]);
+                                    pc += 1;
                                 }
-                                pc += 1;
-                            }
-                            Kind::LdImm64 => {
-                                regs[d] = op.imm;
-                                pc += 2;
-                            }
-                            Kind::Slow => {}
-                        },
+                                Kind::Alu32(aop) => {
+                                    regs[d] = alu::alu32(aop, regs[d], regs[s]);
+                                    pc += 1;
+                                }
+                                Kind::Jmp64(c) => {
+                                    pc = if alu::cond(c, true, regs[d], regs[s]) {
+                                        op.target as usize
+                                    } else {
+                                        pc + 1
+                                    };
+                                }
+                                Kind::Jmp32(c) => {
+                                    pc = if alu::cond(c, false, regs[d], regs[s]) {
+                                        op.target as usize
+                                    } else {
+                                        pc + 1
+                                    };
+                                }
+                                Kind::Goto => pc = op.target as usize,
+                                Kind::Load(n) => {
+                                    let addr = regs[s].wrapping_add(op.off as u64);
+                                    regs[d] = match self.mem.load_fast(addr, n as usize) {
+                                        Some(v) => v,
+                                        None => self
+                                            .mem
+                                            .load(addr, n as usize)
+                                            .map_err(|k| fail(prog, pc, k))?,
+                                    };
+                                    pc += 1;
+                                }
+                                Kind::Store(n) => {
+                                    let addr = regs[d].wrapping_add(op.off as u64);
+                                    if !self.mem.store_fast(addr, n as usize, regs[s]) {
+                                        self.mem
+                                            .store(addr, n as usize, regs[s])
+                                            .map_err(|k| fail(prog, pc, k))?;
+                                    }
+                                    pc += 1;
+                                }
+                                Kind::LdImm64 => {
+                                    regs[d] = op.imm;
+                                    pc += 2;
+                                }
+                                Kind::Slow => {}
+                            },
                         }
                         continue;
                     }

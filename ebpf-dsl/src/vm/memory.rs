@@ -332,7 +332,9 @@ impl Memory {
         if addr >> 32 == CTX_ID as u64 + 1 {
             if let CtxKind::Xdp { .. } = self.ctx {
                 if size == 4 && (addr & 0xffff_ffff) >= MID {
-                    return self.ctx_load((addr & 0xffff_ffff) as usize - MID as usize, 4).ok();
+                    return self
+                        .ctx_load((addr & 0xffff_ffff) as usize - MID as usize, 4)
+                        .ok();
                 }
             }
             return None;
