@@ -64,6 +64,14 @@ pub(crate) mod hot {
     pub const JLE: u8 = 15;
     pub const GOTO: u8 = 16;
     pub const LD_IMM64: u8 = 17;
+    pub const LDX1: u8 = 18;
+    pub const LDX2: u8 = 19;
+    pub const LDX4: u8 = 20;
+    pub const LDX8: u8 = 21;
+    pub const STX1: u8 = 22;
+    pub const STX2: u8 = 23;
+    pub const STX4: u8 = 24;
+    pub const STX8: u8 = 25;
 }
 
 /// The [`hot`] number of `kind`.
@@ -88,6 +96,14 @@ fn hot_code(kind: Kind) -> u8 {
         Kind::Jmp64(J::Le) => hot::JLE,
         Kind::Goto => hot::GOTO,
         Kind::LdImm64 => hot::LD_IMM64,
+        Kind::Load(1) => hot::LDX1,
+        Kind::Load(2) => hot::LDX2,
+        Kind::Load(4) => hot::LDX4,
+        Kind::Load(8) => hot::LDX8,
+        Kind::Store(1) => hot::STX1,
+        Kind::Store(2) => hot::STX2,
+        Kind::Store(4) => hot::STX4,
+        Kind::Store(8) => hot::STX8,
         _ => hot::OTHER,
     }
 }
@@ -258,6 +274,10 @@ mod tests {
     #[test]
     fn hot_codes_match_their_kinds() {
         let o = ops("r1 += 2\nw1 = 3\nif r1 != r2 goto +0\nr1 *= 3\nexit");
+        let m = ops("r0 = *(u16 *)(r1 + 2)\n*(u64 *)(r10 - 8) = r0\n*(u8 *)(r10 - 1) = 1\nexit");
+        assert_eq!(m[0].code, hot::LDX2);
+        assert_eq!(m[1].code, hot::STX8);
+        assert_eq!(m[2].code, hot::STX1);
         assert_eq!(o[0].code, hot::ADD64);
         assert_eq!(o[1].code, hot::MOV32);
         assert_eq!(o[2].code, hot::JNE);

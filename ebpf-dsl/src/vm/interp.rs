@@ -91,6 +91,28 @@ impl Machine<'_> {
                         let (a, b) = (regs[d], regs[s]);
                         let jump =
                             move |taken: bool| if taken { op.target as usize } else { pc + 1 };
+                        // A load or store of `n` bytes: the fast path, else the checked one.
+                        macro_rules! load {
+                            ($n:literal) => {{
+                                let addr = b.wrapping_add(op.off as u64);
+                                regs[d] = match self.mem.load_fast(addr, $n) {
+                                    Some(v) => v,
+                                    None => {
+                                        self.mem.load(addr, $n).map_err(|k| fail(prog, pc, k))?
+                                    }
+                                };
+                                pc += 1;
+                            }};
+                        }
+                        macro_rules! store {
+                            ($n:literal) => {{
+                                let addr = a.wrapping_add(op.off as u64);
+                                if !self.mem.store_fast(addr, $n, b) {
+                                    self.mem.store(addr, $n, b).map_err(|k| fail(prog, pc, k))?;
+                                }
+                                pc += 1;
+                            }};
+                        }
                         match op.code {
                             hot::ADD64 => (regs[d], pc) = (a.wrapping_add(b), pc + 1),
                             hot::SUB64 => (regs[d], pc) = (a.wrapping_sub(b), pc + 1),
@@ -111,6 +133,14 @@ impl Machine<'_> {
                             hot::JLE => pc = jump(a <= b),
                             hot::GOTO => pc = op.target as usize,
                             hot::LD_IMM64 => (regs[d], pc) = (op.imm, pc + 2),
+                            hot::LDX1 => load!(1),
+                            hot::LDX2 => load!(2),
+                            hot::LDX4 => load!(4),
+                            hot::LDX8 => load!(8),
+                            hot::STX1 => store!(1),
+                            hot::STX2 => store!(2),
+                            hot::STX4 => store!(4),
+                            hot::STX8 => store!(8),
                             _ => match op.kind {
                                 Kind::Alu64(aop) => {
                                     regs[d] = alu::alu64(aop, regs[d], regs[s]);
