@@ -62,10 +62,14 @@ pub enum Sub {
     /// (`r1 = xsks ll`) are created from --map, e.g. --map xsks:xskmap:4:4:64. Exit status 1
     /// if the verifier rejects the program.
     Load(LoadOpts),
-    /// Load FILE and run it in the kernel on a packet (BPF_PROG_TEST_RUN).
+    /// Load FILE and run it in the kernel on a packet (BPF_PROG_TEST_RUN), or with --vm in
+    /// ebpf-dsl's own VM, without root and without the kernel.
     ///
     /// Prints the action, the output packet in hex and the kernel's ns per run averaged over
-    /// --repeat runs. Needs root, or CAP_BPF + CAP_NET_ADMIN.
+    /// --repeat runs. Needs root, or CAP_BPF + CAP_NET_ADMIN. With --vm: `r0 = 0x...`, and for
+    /// a --packet the action, the output packet and the redirect; --mem HEX runs on raw memory
+    /// instead (r1 = its address, r2 = its length, as bpf_conformance does); --trace prints
+    /// every executed instruction with the registers it changed.
     Run(RunOpts),
     /// Print a completion script for SHELL to stdout.
     ///
@@ -184,6 +188,19 @@ pub struct RunOpts {
     /// Run the program N times and average the kernel's time (at most 100000000).
     #[arg(long, value_name = "N", default_value = "1", value_parser = repeat_count)]
     pub repeat: u32,
+    /// Run in ebpf-dsl's VM (no root, no kernel) instead of the kernel.
+    #[arg(long)]
+    pub vm: bool,
+    /// With --vm, instead of --packet: raw memory in hex; r1 = its address, r2 = its length.
+    #[arg(long, value_name = "HEX", value_parser = hex_packet, requires = "vm", conflicts_with = "packet")]
+    pub mem: Option<Packet>,
+    /// With --vm: print every executed instruction with the registers it changed.
+    #[arg(long, requires = "vm")]
+    pub trace: bool,
+    /// With --vm: skip the assembler's structural checks (run anything LLVM encodes, e.g. the
+    /// shifts by out-of-range constants the ISA defines and the kernel refuses).
+    #[arg(long, requires = "vm")]
+    pub unchecked: bool,
 }
 
 /// The bytes of `--packet` (a type of its own: clap reads `Vec<u8>` as many values).

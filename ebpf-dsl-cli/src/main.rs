@@ -7,6 +7,7 @@
 //! cargo run --release --bin ebpf-dsl -- disasm prog.bin
 //! cargo run --release --bin ebpf-dsl -- load prog.s [--type xdp] [--log]
 //! cargo run --release --bin ebpf-dsl -- run prog.s --type xdp --packet 0011..ff [--repeat N]
+//! cargo run --release --bin ebpf-dsl -- run prog.s --vm --type xdp --packet 0011..ff [--trace]
 //! cargo run --release --bin ebpf-dsl -- completions bash
 //! ```
 //!
@@ -30,6 +31,7 @@ mod elf_cmds;
 mod kernel_cmds;
 mod map_arg;
 mod out;
+mod vm_cmd;
 
 use out::errln;
 
@@ -67,6 +69,8 @@ pub enum Command {
     Load(kernel_cmds::LoadArgs),
     /// `run`.
     Run(kernel_cmds::RunArgs),
+    /// `run --vm`.
+    RunVm(vm_cmd::VmArgs),
     /// `completions SHELL`.
     Completions(clap_complete::Shell),
     /// `help`, `--help`, `COMMAND --help`, `--version`: the text to print.
@@ -104,6 +108,9 @@ pub fn parse_args(args: &[String]) -> Result<Command, CliError> {
         }
         cli::Sub::Disasm(o) => Command::Disasm(o.file, o.section),
         cli::Sub::Load(o) => Command::Load(kernel_cmds::parse_load(o).map_err(with_usage("load"))?),
+        cli::Sub::Run(o) if o.vm => {
+            Command::RunVm(vm_cmd::parse_run_vm(o).map_err(with_usage("run"))?)
+        }
         cli::Sub::Run(o) => Command::Run(kernel_cmds::parse_run(o).map_err(with_usage("run"))?),
         cli::Sub::Completions(o) => Command::Completions(o.shell),
     })
@@ -117,6 +124,7 @@ fn execute(cmd: Command) -> Result<ExitCode, CliError> {
         Command::Disasm(f, s) => disasm_cmd::disasm(&f, s.as_deref()),
         Command::Load(a) => kernel_cmds::load(a),
         Command::Run(a) => kernel_cmds::run(a),
+        Command::RunVm(a) => vm_cmd::run_vm(a),
         Command::Completions(shell) => {
             let mut script = Vec::new();
             clap_complete::generate(shell, &mut cli::Cli::command(), "ebpf-dsl", &mut script);

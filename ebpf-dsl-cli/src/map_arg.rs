@@ -73,6 +73,17 @@ impl MapArgs {
         self.maps.iter().map(|(_, m)| m.clone()).collect()
     }
 
+    /// The specs, with the names the program uses (for the VM, which has no name limit).
+    pub fn program_specs(&self) -> Vec<MapSpec> {
+        self.maps
+            .iter()
+            .map(|(f, m)| MapSpec {
+                name: Cow::Owned(f.clone()),
+                ..m.clone()
+            })
+            .collect()
+    }
+
     /// The warnings [`MapArgs::push`] collected.
     #[cfg(test)]
     pub fn warnings(&self) -> &[String] {

@@ -1,6 +1,7 @@
 //! `cargo run --release -p vm-bench`: the same programs in `ebpf_dsl::vm`, in rbpf's
 //! interpreter (the `rbpf` crate) and in the kernel (`BPF_PROG_TEST_RUN`'s own ns per run, as
-//! root; `n/a` otherwise), side by side in one run. Prints a Markdown table.
+//! root; `n/a` otherwise), side by side in one run. Prints a Markdown table and writes it to
+//! `bench/results/vm/latest.md`.
 //!
 //! Programs: two conformance loops (`prime.s`, a 1000-iteration sum), an XDP parser
 //! (Ethernet / IPv4 / UDP with bounds checks and an IPv4 header checksum over ten 16-bit
@@ -162,8 +163,11 @@ fn main() {
         ),
     ];
     let pkt = packet();
-    println!("| program | ebpf_dsl::vm ns/run | rbpf ns/run | rbpf / ours | kernel ns/run |");
-    println!("|---|---:|---:|---:|---:|");
+    let mut table = String::from(
+        "| program | ebpf_dsl::vm ns/run | rbpf ns/run | rbpf / ours | kernel ns/run |\n\
+         |---|---:|---:|---:|---:|\n",
+    );
+    println!("{}", table.trim_end());
     for c in &cases {
         let mut vm = Vm::new(&c.spec).expect("the VM takes the program");
         let ours_r0 = if c.xdp {
@@ -199,7 +203,7 @@ fn main() {
         };
         assert_eq!(ours_r0, rbpf_r0, "{}: the VM and rbpf disagree", c.name);
         let kernel = kernel_ns(c, &pkt, ours_r0);
-        println!(
+        let row = format!(
             "| {} | {:.0} | {:.0} | {:.2}x | {} |",
             c.name,
             ours,
@@ -207,6 +211,17 @@ fn main() {
             theirs / ours,
             kernel
         );
+        println!("{row}");
+        table.push_str(&row);
+        table.push('\n');
+    }
+    // The table also goes to bench/results/vm/latest.md, next to the other benchmarks' results.
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../results/vm");
+    let written = std::fs::create_dir_all(dir)
+        .and_then(|()| std::fs::write(format!("{dir}/latest.md"), &table));
+    match written {
+        Ok(()) => eprintln!("vm-bench: wrote bench/results/vm/latest.md"),
+        Err(e) => eprintln!("vm-bench: cannot write {dir}/latest.md: {e}"),
     }
 }
 

@@ -61,6 +61,33 @@ pub fn run_cli(
     trace: bool,
 ) -> Result<String, String> {
     let a = crate::assemble(text).map_err(|e| e.render(file))?;
+    run_assembled(file, a, maps, input, trace)
+}
+
+/// [`run_cli`] without the assembler's structural checks (`ebpf-dsl run --vm --unchecked`):
+/// anything LLVM encodes runs, e.g. the ISA-defined programs the kernel's verifier refuses
+/// (shifts by out-of-range constants, `callx`) that the conformance suite holds.
+pub fn run_cli_unchecked(
+    file: &str,
+    text: &str,
+    maps: &[MapSpec],
+    input: &CliInput,
+    trace: bool,
+) -> Result<String, String> {
+    let a = crate::asm::assemble_unchecked(text).map_err(|mut d| {
+        crate::asm::add_suggestions(text, &mut d);
+        crate::Error::from(d).with_source(text).render(file)
+    })?;
+    run_assembled(file, a, maps, input, trace)
+}
+
+fn run_assembled(
+    file: &str,
+    a: crate::asm::Assembled,
+    maps: &[MapSpec],
+    input: &CliInput,
+    trace: bool,
+) -> Result<String, String> {
     let prog_type = match input {
         CliInput::Packet { prog_type, .. } => *prog_type,
         CliInput::Mem(_) => ProgramType::Xdp,

@@ -39,6 +39,73 @@ pub(crate) struct Op {
     /// The immediate (sign-extended for 64-bit operations, zero-extended for 32-bit ones),
     /// a store's value, a plain `ld_imm64`'s value.
     pub imm: u64,
+    /// The hottest kinds as one dense number ([`hot`]), so that the interpreter dispatches
+    /// them with one jump table; [`hot::OTHER`] for the rest (dispatched on `kind`).
+    pub code: u8,
+}
+
+/// Dense numbers of the hottest [`Kind`]s (see [`Op::code`]).
+pub(crate) mod hot {
+    pub const OTHER: u8 = 0;
+    pub const ADD64: u8 = 1;
+    pub const SUB64: u8 = 2;
+    pub const MOV64: u8 = 3;
+    pub const AND64: u8 = 4;
+    pub const OR64: u8 = 5;
+    pub const LSH64: u8 = 6;
+    pub const RSH64: u8 = 7;
+    pub const ADD32: u8 = 8;
+    pub const MOV32: u8 = 9;
+    pub const JEQ: u8 = 10;
+    pub const JNE: u8 = 11;
+    pub const JGT: u8 = 12;
+    pub const JGE: u8 = 13;
+    pub const JLT: u8 = 14;
+    pub const JLE: u8 = 15;
+    pub const GOTO: u8 = 16;
+    pub const LD_IMM64: u8 = 17;
+    pub const LDX1: u8 = 18;
+    pub const LDX2: u8 = 19;
+    pub const LDX4: u8 = 20;
+    pub const LDX8: u8 = 21;
+    pub const STX1: u8 = 22;
+    pub const STX2: u8 = 23;
+    pub const STX4: u8 = 24;
+    pub const STX8: u8 = 25;
+}
+
+/// The [`hot`] number of `kind`.
+fn hot_code(kind: Kind) -> u8 {
+    use AluBinOp as A;
+    use JmpCond as J;
+    match kind {
+        Kind::Alu64(A::Add) => hot::ADD64,
+        Kind::Alu64(A::Sub) => hot::SUB64,
+        Kind::Alu64(A::Mov) => hot::MOV64,
+        Kind::Alu64(A::And) => hot::AND64,
+        Kind::Alu64(A::Or) => hot::OR64,
+        Kind::Alu64(A::Lsh) => hot::LSH64,
+        Kind::Alu64(A::Rsh) => hot::RSH64,
+        Kind::Alu32(A::Add) => hot::ADD32,
+        Kind::Alu32(A::Mov) => hot::MOV32,
+        Kind::Jmp64(J::Eq) => hot::JEQ,
+        Kind::Jmp64(J::Ne) => hot::JNE,
+        Kind::Jmp64(J::Gt) => hot::JGT,
+        Kind::Jmp64(J::Ge) => hot::JGE,
+        Kind::Jmp64(J::Lt) => hot::JLT,
+        Kind::Jmp64(J::Le) => hot::JLE,
+        Kind::Goto => hot::GOTO,
+        Kind::LdImm64 => hot::LD_IMM64,
+        Kind::Load(1) => hot::LDX1,
+        Kind::Load(2) => hot::LDX2,
+        Kind::Load(4) => hot::LDX4,
+        Kind::Load(8) => hot::LDX8,
+        Kind::Store(1) => hot::STX1,
+        Kind::Store(2) => hot::STX2,
+        Kind::Store(4) => hot::STX4,
+        Kind::Store(8) => hot::STX8,
+        _ => hot::OTHER,
+    }
 }
 
 const SLOW: Op = Op {
@@ -48,6 +115,7 @@ const SLOW: Op = Op {
     off: 0,
     target: 0,
     imm: 0,
+    code: hot::OTHER,
 };
 
 fn operand(src: crate::decode::Operand, width: Width) -> (u8, u64) {
@@ -168,6 +236,10 @@ pub(crate) fn compile(slots: &[Option<Decoded>]) -> Vec<Op> {
                 _ => SLOW,
             }
         })
+        .map(|op| Op {
+            code: hot_code(op.kind),
+            ..op
+        })
         .collect()
 }
 
@@ -197,5 +269,19 @@ mod tests {
                                            // A jump to the second slot of an ld_imm64 is left to the general path.
         let o = ops("goto +1\nr1 = 0x100000000 ll\nexit");
         assert_eq!(o[0].kind, Kind::Slow);
+    }
+
+    #[test]
+    fn hot_codes_match_their_kinds() {
+        let o = ops("r1 += 2\nw1 = 3\nif r1 != r2 goto +0\nr1 *= 3\nexit");
+        let m = ops("r0 = *(u16 *)(r1 + 2)\n*(u64 *)(r10 - 8) = r0\n*(u8 *)(r10 - 1) = 1\nexit");
+        assert_eq!(m[0].code, hot::LDX2);
+        assert_eq!(m[1].code, hot::STX8);
+        assert_eq!(m[2].code, hot::STX1);
+        assert_eq!(o[0].code, hot::ADD64);
+        assert_eq!(o[1].code, hot::MOV32);
+        assert_eq!(o[2].code, hot::JNE);
+        assert_eq!(o[3].code, hot::OTHER);
+        assert_eq!(o[4].code, hot::OTHER);
     }
 }

@@ -7,7 +7,7 @@ use crate::insn::{AtomicOp, PseudoLd, Reg};
 use super::alu;
 use super::env::Env;
 use super::error::{VmError, VmErrorKind};
-use super::fast::{Kind, Op, IMM};
+use super::fast::{hot, Kind, Op, IMM};
 use super::helpers;
 use super::memory::{CtxKind, Memory, MAX_FRAMES};
 use super::skb;
@@ -33,7 +33,7 @@ struct Frame {
 
 /// The state of one run.
 pub(crate) struct Machine<'a> {
-    pub mem: Memory,
+    pub mem: &'a mut Memory,
     pub progs: &'a [Loaded],
     pub env: &'a mut Env,
     pub trace: Option<Vec<TraceEntry>>,
@@ -88,50 +88,109 @@ impl Machine<'_> {
                         }
                         let (d, s) = (op.dst as usize & 15, op.src as usize & 15);
                         regs[IMM as usize] = op.imm;
-                        match op.kind {
-                            Kind::Alu64(aop) => {
-                                regs[d] = alu::alu64(aop, regs[d], regs[s]);
-                                pc += 1;
-                            }
-                            Kind::Alu32(aop) => {
-                                regs[d] = alu::alu32(aop, regs[d], regs[s]);
-                                pc += 1;
-                            }
-                            Kind::Jmp64(c) => {
-                                pc = if alu::cond(c, true, regs[d], regs[s]) {
-                                    op.target as usize
-                                } else {
-                                    pc + 1
+                        let (a, b) = (regs[d], regs[s]);
+                        let jump =
+                            move |taken: bool| if taken { op.target as usize } else { pc + 1 };
+                        // A load or store of `n` bytes: the fast path, else the checked one.
+                        macro_rules! load {
+                            ($n:literal) => {{
+                                let addr = b.wrapping_add(op.off as u64);
+                                regs[d] = match self.mem.load_fast(addr, $n) {
+                                    Some(v) => v,
+                                    None => {
+                                        self.mem.load(addr, $n).map_err(|k| fail(prog, pc, k))?
+                                    }
                                 };
-                            }
-                            Kind::Jmp32(c) => {
-                                pc = if alu::cond(c, false, regs[d], regs[s]) {
-                                    op.target as usize
-                                } else {
-                                    pc + 1
-                                };
-                            }
-                            Kind::Goto => pc = op.target as usize,
-                            Kind::Load(n) => {
-                                let addr = regs[s].wrapping_add(op.off as u64);
-                                regs[d] = self
-                                    .mem
-                                    .load(addr, n as usize)
-                                    .map_err(|k| fail(prog, pc, k))?;
                                 pc += 1;
-                            }
-                            Kind::Store(n) => {
-                                let addr = regs[d].wrapping_add(op.off as u64);
-                                self.mem
-                                    .store(addr, n as usize, regs[s])
-                                    .map_err(|k| fail(prog, pc, k))?;
+                            }};
+                        }
+                        macro_rules! store {
+                            ($n:literal) => {{
+                                let addr = a.wrapping_add(op.off as u64);
+                                if !self.mem.store_fast(addr, $n, b) {
+                                    self.mem.store(addr, $n, b).map_err(|k| fail(prog, pc, k))?;
+                                }
                                 pc += 1;
+                            }};
+                        }
+                        match op.code {
+                            hot::ADD64 => (regs[d], pc) = (a.wrapping_add(b), pc + 1),
+                            hot::SUB64 => (regs[d], pc) = (a.wrapping_sub(b), pc + 1),
+                            hot::MOV64 => (regs[d], pc) = (b, pc + 1),
+                            hot::AND64 => (regs[d], pc) = (a & b, pc + 1),
+                            hot::OR64 => (regs[d], pc) = (a | b, pc + 1),
+                            hot::LSH64 => (regs[d], pc) = (a << (b & 63), pc + 1),
+                            hot::RSH64 => (regs[d], pc) = (a >> (b & 63), pc + 1),
+                            hot::ADD32 => {
+                                (regs[d], pc) = ((a as u32).wrapping_add(b as u32) as u64, pc + 1)
                             }
-                            Kind::LdImm64 => {
-                                regs[d] = op.imm;
-                                pc += 2;
-                            }
-                            Kind::Slow => {}
+                            hot::MOV32 => (regs[d], pc) = (b as u32 as u64, pc + 1),
+                            hot::JEQ => pc = jump(a == b),
+                            hot::JNE => pc = jump(a != b),
+                            hot::JGT => pc = jump(a > b),
+                            hot::JGE => pc = jump(a >= b),
+                            hot::JLT => pc = jump(a < b),
+                            hot::JLE => pc = jump(a <= b),
+                            hot::GOTO => pc = op.target as usize,
+                            hot::LD_IMM64 => (regs[d], pc) = (op.imm, pc + 2),
+                            hot::LDX1 => load!(1),
+                            hot::LDX2 => load!(2),
+                            hot::LDX4 => load!(4),
+                            hot::LDX8 => load!(8),
+                            hot::STX1 => store!(1),
+                            hot::STX2 => store!(2),
+                            hot::STX4 => store!(4),
+                            hot::STX8 => store!(8),
+                            _ => match op.kind {
+                                Kind::Alu64(aop) => {
+                                    regs[d] = alu::alu64(aop, regs[d], regs[s]);
+                                    pc += 1;
+                                }
+                                Kind::Alu32(aop) => {
+                                    regs[d] = alu::alu32(aop, regs[d], regs[s]);
+                                    pc += 1;
+                                }
+                                Kind::Jmp64(c) => {
+                                    pc = if alu::cond(c, true, regs[d], regs[s]) {
+                                        op.target as usize
+                                    } else {
+                                        pc + 1
+                                    };
+                                }
+                                Kind::Jmp32(c) => {
+                                    pc = if alu::cond(c, false, regs[d], regs[s]) {
+                                        op.target as usize
+                                    } else {
+                                        pc + 1
+                                    };
+                                }
+                                Kind::Goto => pc = op.target as usize,
+                                Kind::Load(n) => {
+                                    let addr = regs[s].wrapping_add(op.off as u64);
+                                    regs[d] = match self.mem.load_fast(addr, n as usize) {
+                                        Some(v) => v,
+                                        None => self
+                                            .mem
+                                            .load(addr, n as usize)
+                                            .map_err(|k| fail(prog, pc, k))?,
+                                    };
+                                    pc += 1;
+                                }
+                                Kind::Store(n) => {
+                                    let addr = regs[d].wrapping_add(op.off as u64);
+                                    if !self.mem.store_fast(addr, n as usize, regs[s]) {
+                                        self.mem
+                                            .store(addr, n as usize, regs[s])
+                                            .map_err(|k| fail(prog, pc, k))?;
+                                    }
+                                    pc += 1;
+                                }
+                                Kind::LdImm64 => {
+                                    regs[d] = op.imm;
+                                    pc += 2;
+                                }
+                                Kind::Slow => {}
+                            },
                         }
                         continue;
                     }

@@ -292,6 +292,80 @@ impl Memory {
         }
     }
 
+    /// The bytes `addr..addr + size` if they lie inside a stack frame, the packet, raw memory
+    /// or a map value: the common accesses, without building an error. `None` means "ask
+    /// [`Memory::load`] / [`Memory::store`]", which check again and name the error, so this
+    /// never decides anything they would decide differently.
+    #[inline(always)]
+    fn fast_slice(&mut self, addr: u64, size: usize) -> Option<&mut [u8]> {
+        let id = (addr >> 32).wrapping_sub(1);
+        // Below MID the offset wraps to a huge value, which no region holds.
+        let off = usize::try_from((addr & 0xffff_ffff).wrapping_sub(MID)).ok()?;
+        let end = off.checked_add(size)?;
+        if id < MAX_FRAMES as u64 {
+            return self.stack.get_mut(id as usize)?.get_mut(off..end);
+        }
+        if id == PACKET_ID as u64 {
+            if off < self.packet.meta || end > self.packet.end {
+                return None;
+            }
+            return self.packet.buf.get_mut(off..end);
+        }
+        if id == MEM_ID as u64 {
+            return self.mem.get_mut(off..end);
+        }
+        match self.regions.get(usize::try_from(id).ok()?)? {
+            &Region::MapValue { map, slot, cpu } => self
+                .maps
+                .get_mut(map)?
+                .value_at_mut(slot, cpu)?
+                .get_mut(off..end),
+            _ => None,
+        }
+    }
+
+    /// [`Memory::load`] for the interpreter's fast path: the stack, the packet, raw memory,
+    /// map values and the XDP context's fields; `None` for anything else, and for every access
+    /// that would fail (then [`Memory::load`] gives the error).
+    #[inline(always)]
+    pub fn load_fast(&mut self, addr: u64, size: usize) -> Option<u64> {
+        if addr >> 32 == CTX_ID as u64 + 1 {
+            if let CtxKind::Xdp { .. } = self.ctx {
+                if size == 4 && (addr & 0xffff_ffff) >= MID {
+                    return self
+                        .ctx_load((addr & 0xffff_ffff) as usize - MID as usize, 4)
+                        .ok();
+                }
+            }
+            return None;
+        }
+        let b = self.fast_slice(addr, size)?;
+        Some(match *b {
+            [a] => a as u64,
+            [a, b] => u16::from_le_bytes([a, b]) as u64,
+            [a, b, c, d] => u32::from_le_bytes([a, b, c, d]) as u64,
+            [a, b, c, d, e, f, g, h] => u64::from_le_bytes([a, b, c, d, e, f, g, h]),
+            _ => return None,
+        })
+    }
+
+    /// [`Memory::store`] for the interpreter's fast path (see [`Memory::load_fast`]): `false`
+    /// if it did not store (then [`Memory::store`] stores or gives the error).
+    #[inline(always)]
+    pub fn store_fast(&mut self, addr: u64, size: usize, val: u64) -> bool {
+        let Some(b) = self.fast_slice(addr, size) else {
+            return false;
+        };
+        match b.len() {
+            1 => b[0] = val as u8,
+            2 => b.copy_from_slice(&(val as u16).to_le_bytes()),
+            4 => b.copy_from_slice(&(val as u32).to_le_bytes()),
+            8 => b.copy_from_slice(&val.to_le_bytes()),
+            _ => return false,
+        }
+        true
+    }
+
     /// Loads `size` (1, 2, 4 or 8) bytes, zero-extended.
     pub fn load(&mut self, addr: u64, size: usize) -> Result<u64, VmErrorKind> {
         let (r, off) = self.check(addr, size, false)?;

@@ -138,8 +138,9 @@ pub struct Vm {
     trace: Option<Vec<TraceEntry>>,
     step_limit: u64,
     prog_type: crate::ProgramType,
-    /// The memory of the last run, reused by the next (its allocations).
-    spare: Option<Memory>,
+    /// The memory of the runs: the next run reuses it (its allocations), and it stays in
+    /// place (no copies of it per run).
+    mem: Memory,
 }
 
 impl Vm {
@@ -157,7 +158,7 @@ impl Vm {
             trace: None,
             step_limit: 100_000_000,
             prog_type: spec.prog_type,
-            spare: None,
+            mem: Memory::new(Vec::new(), 0),
         };
         vm.add_program(spec)?;
         Ok(vm)
@@ -356,20 +357,14 @@ impl Vm {
         finish: impl FnOnce(u64, &Memory, &Env) -> T,
     ) -> Result<T, VmError> {
         let maps = std::mem::take(&mut self.maps);
-        let mut mem = match self.spare.take() {
-            Some(mut m) => {
-                m.reset(maps, self.cpu);
-                m
-            }
-            None => Memory::new(maps, self.cpu),
-        };
-        setup(&mut mem);
+        self.mem.reset(maps, self.cpu);
+        setup(&mut self.mem);
         self.env.redirect = None;
         if let Some(t) = self.trace.as_mut() {
             t.clear();
         }
         let mut m = Machine {
-            mem,
+            mem: &mut self.mem,
             progs: &self.progs,
             env: &mut self.env,
             trace: self.trace.take(),
@@ -380,10 +375,8 @@ impl Vm {
         };
         let r = m.run(0, r1, r2);
         self.trace = m.trace.take();
-        let mut mem = m.mem;
-        let out = r.map(|r0| finish(r0, &mem, &self.env));
-        self.maps = std::mem::take(&mut mem.maps);
-        self.spare = Some(mem);
+        let out = r.map(|r0| finish(r0, &self.mem, &self.env));
+        self.maps = std::mem::take(&mut self.mem.maps);
         out
     }
 

@@ -1,0 +1,357 @@
+//! `ebpf-dsl run FILE --vm ...`: the program runs in ebpf-dsl's VM, without root and without
+//! the kernel. Every conformance program through `--mem`, XDP packets (action, output packet,
+//! redirect, maps declared in the file), trace output, and bad input (errors, never a panic).
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn tool(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_ebpf-dsl"))
+        .args(args)
+        .stdin(std::process::Stdio::null())
+        .output()
+        .expect("run ebpf-dsl")
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+fn temp_file(tag: &str, text: &str) -> PathBuf {
+    let d = std::env::temp_dir().join(format!("ebpf-dsl-cli-vm-{}", std::process::id()));
+    std::fs::create_dir_all(&d).expect("create temp dir");
+    let p = d.join(format!("{tag}.s"));
+    std::fs::write(&p, text).expect("write program");
+    p
+}
+
+fn header<'a>(src: &'a str, key: &str) -> Option<&'a str> {
+    src.lines()
+        .find_map(|l| l.strip_prefix("# ")?.strip_prefix(key)?.strip_prefix(':'))
+        .map(str::trim)
+}
+
+fn parse_u64(s: &str) -> Option<u64> {
+    match s.strip_prefix("0x") {
+        Some(h) => u64::from_str_radix(h, 16).ok(),
+        None => s.parse().ok(),
+    }
+}
+
+/// The `r0 = 0x...` line of the output.
+fn r0(out: &str) -> Option<u64> {
+    out.lines()
+        .find_map(|l| l.strip_prefix("r0 = "))
+        .and_then(parse_u64)
+}
+
+#[test]
+fn every_conformance_program_gives_its_result_through_run_vm_mem() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../ebpf-dsl/tests/data/bpf_conformance");
+    let mut files: Vec<_> = std::fs::read_dir(&dir)
+        .expect("read the corpus directory")
+        .map(|e| e.expect("directory entry").path())
+        .filter(|p| p.extension().is_some_and(|e| e == "s"))
+        .collect();
+    files.sort();
+    assert_eq!(files.len(), 313, "the corpus holds 313 programs");
+    let mut failures = Vec::new();
+    for path in &files {
+        let src = std::fs::read_to_string(path).unwrap();
+        // `# mem: 00 01 ...` (space-separated bytes, possibly none) and `# result: 0x...`.
+        let mem = header(&src, "mem").expect("a mem line");
+        let want = parse_u64(header(&src, "result").expect("a result line")).expect("a result");
+        // --unchecked: 13 programs are ISA-defined but refused by the kernel (and by the
+        // assembler's structural checks).
+        let o = tool(&[
+            "run",
+            path.to_str().unwrap(),
+            "--vm",
+            "--unchecked",
+            "--mem",
+            mem,
+        ]);
+        let got = r0(&stdout(&o));
+        if !o.status.success() || got != Some(want) {
+            failures.push(format!(
+                "{}: exit {:?}, r0 {got:x?}, expected {want:#x}; stderr: {}",
+                path.file_name().unwrap().to_string_lossy(),
+                o.status.code(),
+                stderr(&o).trim()
+            ));
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{} of 313 programs fail through `run --vm --mem`:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+}
+
+#[test]
+fn checked_assembly_refuses_what_the_kernel_refuses_and_unchecked_runs_it() {
+    let p = temp_file("callx", "r2 = 0\ncallx r2\nexit\n");
+    let o = tool(&["run", p.to_str().unwrap(), "--vm", "--mem", ""]);
+    assert_eq!(o.status.code(), Some(1), "{}", stdout(&o));
+    assert!(stderr(&o).contains("callx"), "{}", stderr(&o));
+    assert!(o.stdout.is_empty());
+}
+
+/// Drops IPv4 frames (after writing 0xaa over their first byte), passes the rest; counts
+/// runs in an array map declared in the file.
+const DROP_IPV4: &str = "\
+# --map counts:array:4:8:1
+r6 = r1
+r1 = 0
+*(u32 *)(r10 - 4) = r1
+r2 = r10
+r2 += -4
+r1 = counts ll
+call bpf_map_lookup_elem
+if r0 == 0 goto out
+r1 = 1
+lock *(u64 *)(r0 + 0) += r1
+r2 = *(u32 *)(r6 + 0)
+r3 = *(u32 *)(r6 + 4)
+r4 = r2
+r4 += 14
+if r4 > r3 goto pass
+r5 = *(u16 *)(r2 + 12)
+if r5 != 0x8 goto pass
+*(u8 *)(r2 + 0) = 0xaa
+r0 = 1
+exit
+pass:
+r0 = 2
+exit
+out:
+r0 = 0
+exit
+";
+
+const IPV4: &str = "ffffffffffff0011223344550800450000140000000040000000";
+
+#[test]
+fn xdp_packet_gives_action_and_output_packet() {
+    let p = temp_file("drop", DROP_IPV4);
+    let o = tool(&[
+        "run",
+        p.to_str().unwrap(),
+        "--vm",
+        "--type",
+        "xdp",
+        "--packet",
+        IPV4,
+    ]);
+    let out = stdout(&o);
+    assert!(o.status.success(), "{}{}", out, stderr(&o));
+    assert_eq!(r0(&out), Some(1), "{out}");
+    assert!(out.contains("action: XDP_DROP"), "{out}");
+    assert!(
+        out.contains(&format!("packet out (26 bytes): aa{}", &IPV4[2..])),
+        "{out}"
+    );
+
+    // An IPv6 frame passes, unchanged.
+    let v6 = "ffffffffffff00112233445586dd0000";
+    let o = tool(&[
+        "run",
+        p.to_str().unwrap(),
+        "--vm",
+        "-t",
+        "xdp",
+        "--packet",
+        v6,
+    ]);
+    let out = stdout(&o);
+    assert!(o.status.success(), "{}{}", out, stderr(&o));
+    assert!(out.contains("action: XDP_PASS"), "{out}");
+    assert!(
+        out.contains(&format!("packet out (16 bytes): {v6}")),
+        "{out}"
+    );
+}
+
+#[test]
+fn redirect_is_reported() {
+    let p = temp_file("redirect", "r1 = 7\nr2 = 0\ncall bpf_redirect\nexit\n");
+    let o = tool(&[
+        "run",
+        p.to_str().unwrap(),
+        "--vm",
+        "--type",
+        "xdp",
+        "--packet",
+        IPV4,
+    ]);
+    let out = stdout(&o);
+    assert!(o.status.success(), "{}{}", out, stderr(&o));
+    assert!(out.contains("action: XDP_REDIRECT"), "{out}");
+    assert!(out.contains("redirect: ifindex 7"), "{out}");
+}
+
+#[test]
+fn map_flag_declares_a_map_and_undeclared_maps_are_errors() {
+    let src = "r1 = xsks ll\nr2 = 3\nr3 = 2\ncall bpf_redirect_map\nexit\n";
+    let p = temp_file("redirect_map", src);
+    let o = tool(&[
+        "run",
+        p.to_str().unwrap(),
+        "--vm",
+        "--type",
+        "xdp",
+        "--packet",
+        IPV4,
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("xsks"), "{}", stderr(&o));
+    assert!(stderr(&o).contains("--map"), "{}", stderr(&o));
+    // Declared: no socket at key 3, so bpf_redirect_map returns its flags (XDP_PASS).
+    let o = tool(&[
+        "run",
+        p.to_str().unwrap(),
+        "--vm",
+        "--type",
+        "xdp",
+        "--packet",
+        IPV4,
+        "--map",
+        "xsks:xskmap:4:4:64",
+    ]);
+    let out = stdout(&o);
+    assert!(o.status.success(), "{}{}", out, stderr(&o));
+    assert_eq!(r0(&out), Some(2), "{out}");
+}
+
+#[test]
+fn tc_program_on_a_packet() {
+    let p = temp_file("tc", "r0 = *(u32 *)(r1 + 0)\nexit\n");
+    let o = tool(&[
+        "run",
+        p.to_str().unwrap(),
+        "--vm",
+        "--type",
+        "sched_cls",
+        "--packet",
+        IPV4,
+    ]);
+    let out = stdout(&o);
+    assert!(o.status.success(), "{}{}", out, stderr(&o));
+    // skb->len.
+    assert_eq!(r0(&out), Some(26), "{out}");
+}
+
+#[test]
+fn trace_prints_every_instruction_with_changed_registers() {
+    let p = temp_file("trace", "w0 = 0\nw1 = 2\nw0 += w1\nexit\n");
+    let o = tool(&["run", p.to_str().unwrap(), "--vm", "--mem", "", "--trace"]);
+    let out = stdout(&o);
+    assert!(o.status.success(), "{}{}", out, stderr(&o));
+    let lines: Vec<&str> = out.lines().collect();
+    assert_eq!(lines.len(), 5, "{out}");
+    assert!(
+        lines[1].contains("w1 = 0x2") && lines[1].contains("r1 = 0x2"),
+        "{out}"
+    );
+    assert!(
+        lines[2].contains("w0 += w1") && lines[2].contains("r0 = 0x2"),
+        "{out}"
+    );
+    assert!(lines[3].contains("exit"), "{out}");
+    assert_eq!(lines[4], "r0 = 0x2");
+    // Without --trace, only the result.
+    let o = tool(&["run", p.to_str().unwrap(), "--vm", "--mem", ""]);
+    assert_eq!(stdout(&o), "r0 = 0x2\n");
+}
+
+#[test]
+fn mem_is_r1_and_its_length_is_r2() {
+    let p = temp_file("mem", "r0 = *(u8 *)(r1 + 2)\nr0 <<= 8\nr0 += r2\nexit\n");
+    let o = tool(&["run", p.to_str().unwrap(), "--vm", "--mem", "0x01 02:7f 04"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(r0(&stdout(&o)), Some(0x7f04));
+}
+
+#[test]
+fn out_of_bounds_access_is_an_error_not_a_panic() {
+    let p = temp_file("oob", "r0 = *(u64 *)(r1 + 8)\nexit\n");
+    let o = tool(&["run", p.to_str().unwrap(), "--vm", "--mem", "0011"]);
+    assert_eq!(o.status.code(), Some(1), "{}", stdout(&o));
+    assert!(!stderr(&o).contains("panicked"), "{}", stderr(&o));
+    assert!(stderr(&o).contains("insn 0"), "{}", stderr(&o));
+}
+
+#[test]
+fn bad_input_is_a_clear_error() {
+    let p = temp_file("ok", "r0 = 0\nexit\n");
+    let f = p.to_str().unwrap();
+    let cases: &[(&[&str], &str)] = &[
+        (&["run", f, "--vm", "--mem", "0g"], "hex digit"),
+        (&["run", f, "--vm", "--mem", "012"], "odd number"),
+        (
+            &["run", f, "--vm", "-t", "xdp", "--packet", "zz"],
+            "hex digit",
+        ),
+        (&["run", f, "--vm"], "--packet HEX"),
+        (&["run", f, "--vm", "--packet", "00"], "--type"),
+        (&["run", f, "--vm", "-t", "xdp", "--mem", "00"], "--type"),
+        (
+            &["run", f, "--vm", "--mem", "00", "--packet", "00"],
+            "cannot be used",
+        ),
+        (&["run", f, "--mem", "00"], "--vm"),
+        (
+            &["run", f, "--trace", "-t", "xdp", "--packet", "00"],
+            "--vm",
+        ),
+        (
+            &["run", f, "--vm", "--mem", "00", "--repeat", "5"],
+            "--repeat",
+        ),
+        (&["run", f, "--vm", "-t", "kprobe", "--packet", "00"], "xdp"),
+        (
+            &["run", "/nonexistent/prog.s", "--vm", "--mem", ""],
+            "cannot read",
+        ),
+    ];
+    for (args, want) in cases {
+        let o = tool(args);
+        let err = stderr(&o);
+        assert_eq!(o.status.code(), Some(2), "{args:?}: {err}");
+        assert!(err.contains(want), "{args:?}: `{want}` not in {err}");
+        assert!(!err.contains("panicked"), "{args:?}: {err}");
+    }
+    // A syntax error: file:line:col, exit 1.
+    let p = temp_file("syntax", "r0 = 0\nr0 +=\nexit\n");
+    let o = tool(&["run", p.to_str().unwrap(), "--vm", "--mem", ""]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("syntax.s:2:"), "{}", stderr(&o));
+    // Binary (non-UTF-8) input.
+    let d = std::env::temp_dir().join(format!("ebpf-dsl-cli-vm-{}", std::process::id()));
+    let bin = d.join("bin.s");
+    std::fs::write(&bin, [0xffu8, 0xfe, 0x00, 0x80]).unwrap();
+    let o = tool(&["run", bin.to_str().unwrap(), "--vm", "--mem", ""]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(!stderr(&o).contains("panicked"));
+}
+
+#[test]
+fn run_help_shows_the_vm_flags() {
+    let o = tool(&["run", "--help"]);
+    let out = stdout(&o);
+    assert!(o.status.success());
+    for flag in [
+        "--vm",
+        "--mem <HEX>",
+        "--trace",
+        "--unchecked",
+        "--packet <HEX>",
+    ] {
+        assert!(out.contains(flag), "`{flag}` not in run --help:\n{out}");
+    }
+}
