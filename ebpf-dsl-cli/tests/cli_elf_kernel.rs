@@ -483,11 +483,42 @@ fn loader_loads_objects_with_global_data() {
         .is_err());
 }
 
+/// `ebpf-dsl load`/`run` of clang's object go through `Loader::object_bytes`: global data
+/// starts with the object's contents (`.rodata` 40 + `.data` 2 + `.bss` hits 1 = 43; zeroed
+/// data would give 1), no "created zeroed" note, and `.rodata` is frozen (the kernel then
+/// treats `base` as a known constant).
+fn cli_runs_objects_with_global_data() {
+    if !have("clang-19") {
+        return;
+    }
+    let obj = compile("globals");
+    let obj = obj.to_str().unwrap();
+    let (code, out, err) = run(&["load", obj, "--section", "xdp.frags"]);
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(out.contains("verifier: accepted `sum`"), "{out}");
+    assert!(!err.contains("zeroed"), "{err}");
+    let packet = "00".repeat(64);
+    let (code, out, err) = run(&[
+        "run",
+        obj,
+        "--section",
+        "xdp.frags",
+        "--type",
+        "xdp",
+        "--packet",
+        &packet,
+    ]);
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(out.contains("retval: 43 (0x2b)"), "{out}{err}");
+    assert!(!err.contains("zeroed"), "{err}");
+}
+
 kernel_tests! {
     privileged: [
         clang_objects_load,
         our_objects_load_in_bpftool_and_ip,
         our_object_carries_btf_and_lines,
         loader_loads_objects_with_global_data,
+        cli_runs_objects_with_global_data,
     ],
 }
