@@ -513,6 +513,50 @@ fn cli_runs_objects_with_global_data() {
     assert!(!err.contains("zeroed"), "{err}");
 }
 
+/// clang's `.BTF.ext` line_info becomes the program's lines: loaded through our loader, the
+/// kernel's verifier log and `bpftool prog dump xlated ... linum` show the C source (the
+/// subprogram `bump`, from `.text`, included).
+fn clang_source_lines_reach_the_kernel() {
+    if !have("clang-19") || !have("bpftool") {
+        return;
+    }
+    let obj = compile("btfmaps");
+    let (code, out, err) = run(&[
+        "load",
+        obj.to_str().unwrap(),
+        "--section",
+        "xdp",
+        "--verbose",
+    ]);
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(
+        out.contains("; seen += 1; zeros += 2; @ btfmaps.c:"),
+        "{out}"
+    );
+    assert!(
+        out.contains("; __u64 *v = bpf_map_lookup_elem(&stats, &k); @ btfmaps.c:"),
+        "{out}"
+    );
+    let bytes = std::fs::read(&obj).unwrap();
+    let parsed = ebpf_dsl::elf::read_object(&bytes).unwrap();
+    let spec = &parsed.programs_in(Some("xdp")).next().unwrap().spec;
+    assert_eq!(spec.lines[0].insn, 0);
+    assert!(spec.lines.iter().all(|l| l.file.ends_with("btfmaps.c")));
+    let loaded = xsk_runtime::Loader::new()
+        .object_bytes(&bytes)
+        .unwrap()
+        .load()
+        .unwrap();
+    let id = loaded.program("prog_a").unwrap().id().to_string();
+    let dump = Command::new("bpftool")
+        .args(["prog", "dump", "xlated", "id", &id, "linum"])
+        .output()
+        .unwrap();
+    let dump = String::from_utf8_lossy(&dump.stdout);
+    assert!(dump.contains("seen += 1; zeros += 2;"), "{dump}");
+    assert!(dump.contains("btfmaps.c"), "{dump}");
+}
+
 kernel_tests! {
     privileged: [
         clang_objects_load,
@@ -520,5 +564,6 @@ kernel_tests! {
         our_object_carries_btf_and_lines,
         loader_loads_objects_with_global_data,
         cli_runs_objects_with_global_data,
+        clang_source_lines_reach_the_kernel,
     ],
 }
