@@ -35,7 +35,7 @@ fn available(obj: &Object) -> String {
 }
 
 /// `disasm OBJ.o [--section NAME]`: every program of the object (or of section NAME) as text
-/// that `asm` takes back, with the maps it uses as `--map` comments.
+/// that `asm` takes back, with the maps it uses as `.map` declarations.
 pub fn disasm_object(
     bytes: &[u8],
     shown: &str,
@@ -114,7 +114,7 @@ pub fn object_choice(
 pub struct ElfOpts {
     /// `--type`.
     pub prog_type: ProgramType,
-    /// `--map` (the source's `# --map` lines are added to a copy).
+    /// `--map` (the source's `.map` and `# --map` lines are added to a copy).
     pub maps: MapArgs,
     /// `--license`.
     pub license: String,
@@ -134,7 +134,7 @@ pub fn program_name(file: &str) -> String {
 }
 
 /// `asm FILE --elf`: the assembled program as an object, with its maps described by `--map`
-/// and the source's `# --map` lines (`map_args`).
+/// and the source's `.map` and `# --map` lines (`map_args`).
 pub fn elf_bytes(
     program: ebpf_dsl::asm::Assembled,
     file: &str,
@@ -153,9 +153,10 @@ pub fn elf_bytes(
         .collect();
     if !missing.is_empty() {
         return Err(CliError::Usage(format!(
-            "an object declares every map: describe {} with --map {}",
+            "an object declares every map: describe {} with --map {} (or a `{}` line)",
             missing.join(", "),
-            crate::map_arg::MAP_ARG_SYNTAX
+            crate::map_arg::MAP_ARG_SYNTAX,
+            ebpf_dsl::asm::mapdecl::MAP_DIRECTIVE_SYNTAX
         )));
     }
     let spec = program.into_program_spec(

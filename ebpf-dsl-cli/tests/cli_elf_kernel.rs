@@ -557,6 +557,56 @@ fn clang_source_lines_reach_the_kernel() {
     assert!(dump.contains("btfmaps.c"), "{dump}");
 }
 
+/// A text program whose maps are `.map` directives loads with no `--map` flag, and so does
+/// the object `asm --elf` makes of it (the kernel gets the declared flags: a `no_prealloc`
+/// hash).
+fn map_directives_load_without_flags() {
+    let src = dir().join("declared.s");
+    std::fs::write(
+        &src,
+        ".map stats hash key=4 value=8 max_entries=16 flags=no_prealloc\n\
+         r1 = 0\n*(u32 *)(r10 - 4) = r1\nr2 = r10\nr2 += -4\nr1 = stats ll\n\
+         call bpf_map_lookup_elem\nr0 = XDP_PASS\nexit\n",
+    )
+    .unwrap();
+    let (code, out, err) = run(&["load", src.to_str().unwrap()]);
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(out.contains("verifier: accepted"), "{out}");
+    let obj = dir().join("declared.o");
+    let (code, _, err) = run(&[
+        "asm",
+        src.to_str().unwrap(),
+        "--elf",
+        "-o",
+        obj.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 0, "{err}");
+    let (code, out, err) = run(&[
+        "run",
+        obj.to_str().unwrap(),
+        "--type",
+        "xdp",
+        "--packet",
+        &"00".repeat(64),
+    ]);
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(out.contains("action: XDP_PASS"), "{out}");
+    let loaded = xsk_runtime::Loader::new()
+        .object_bytes(&std::fs::read(&obj).unwrap())
+        .unwrap()
+        .load()
+        .unwrap();
+    let stats = loaded.map_ref("stats").unwrap();
+    if have("bpftool") {
+        let info = Command::new("bpftool")
+            .args(["map", "show", "id", &stats.id().to_string()])
+            .output()
+            .unwrap();
+        let info = String::from_utf8_lossy(&info.stdout);
+        assert!(info.contains("flags 0x1"), "{info}");
+    }
+}
+
 kernel_tests! {
     privileged: [
         clang_objects_load,
@@ -565,5 +615,6 @@ kernel_tests! {
         loader_loads_objects_with_global_data,
         cli_runs_objects_with_global_data,
         clang_source_lines_reach_the_kernel,
+        map_directives_load_without_flags,
     ],
 }
