@@ -4,7 +4,7 @@
 use std::process::ExitCode;
 
 use ebpf_dsl::elf::{self, program_listing, Object};
-use ebpf_dsl::{ProgramSpec, ProgramType};
+use ebpf_dsl::ProgramType;
 
 use crate::map_arg::MapArgs;
 use crate::out::errln;
@@ -35,7 +35,7 @@ fn available(obj: &Object) -> String {
 }
 
 /// `disasm OBJ.o [--section NAME]`: every program of the object (or of section NAME) as text
-/// that `asm` takes back, with the maps it uses as `--map` comments.
+/// that `asm` takes back, with the maps it uses as `.map` declarations.
 pub fn disasm_object(
     bytes: &[u8],
     shown: &str,
@@ -85,43 +85,28 @@ pub fn disasm_object(
     Ok(ExitCode::SUCCESS)
 }
 
-/// The program of object `bytes` to load: the only one, or the one `--section` names; with
-/// the object's maps. Global data with initial contents gets a note (the loader starts it
-/// zeroed).
-pub fn object_program(
+/// The program of object `bytes` to load: the only one, or the one `--section` names (by
+/// section or function name), as its (section, function).
+pub fn object_choice(
     bytes: &[u8],
     shown: &str,
     section: Option<&str>,
-) -> Result<ProgramSpec, CliError> {
+) -> Result<(String, String), CliError> {
     let obj = read(bytes, shown)?;
     let progs: Vec<_> = obj.programs_in(section).collect();
-    let p = match progs.as_slice() {
-        [p] => *p,
-        [] => {
-            return Err(CliError::Io(format!(
-                "{shown}: no program{}; the object has: {}",
-                section.map_or(String::new(), |s| format!(" in section `{s}`")),
-                available(&obj)
-            )))
-        }
-        _ => {
-            return Err(CliError::Usage(format!(
-                "{shown} has {} programs; choose one with --section NAME: {}",
-                progs.len(),
-                available(&obj)
-            )))
-        }
-    };
-    for d in &obj.data {
-        let used = p.spec.relocations.iter().any(|r| *r.symbol == d.map);
-        if used && d.bytes.iter().any(|&b| b != 0) {
-            errln!(
-                "{shown}: note: global data `{}` is created zeroed: the loader does not write initial contents yet",
-                d.map
-            );
-        }
+    match progs.as_slice() {
+        [p] => Ok((p.section.clone(), p.function.clone())),
+        [] => Err(CliError::Io(format!(
+            "{shown}: no program{}; the object has: {}",
+            section.map_or(String::new(), |s| format!(" in section `{s}`")),
+            available(&obj)
+        ))),
+        _ => Err(CliError::Usage(format!(
+            "{shown} has {} programs; choose one with --section NAME: {}",
+            progs.len(),
+            available(&obj)
+        ))),
     }
-    Ok(p.spec.clone())
 }
 
 /// The options of `asm --elf`.
@@ -129,7 +114,7 @@ pub fn object_program(
 pub struct ElfOpts {
     /// `--type`.
     pub prog_type: ProgramType,
-    /// `--map` (the source's `# --map` lines are added to a copy).
+    /// `--map` (the source's `.map` and `# --map` lines are added to a copy).
     pub maps: MapArgs,
     /// `--license`.
     pub license: String,
@@ -149,7 +134,7 @@ pub fn program_name(file: &str) -> String {
 }
 
 /// `asm FILE --elf`: the assembled program as an object, with its maps described by `--map`
-/// and the source's `# --map` lines (`map_args`).
+/// and the source's `.map` and `# --map` lines (`map_args`).
 pub fn elf_bytes(
     program: ebpf_dsl::asm::Assembled,
     file: &str,
@@ -168,9 +153,10 @@ pub fn elf_bytes(
         .collect();
     if !missing.is_empty() {
         return Err(CliError::Usage(format!(
-            "an object declares every map: describe {} with --map {}",
+            "an object declares every map: describe {} with --map {} (or a `{}` line)",
             missing.join(", "),
-            crate::map_arg::MAP_ARG_SYNTAX
+            crate::map_arg::MAP_ARG_SYNTAX,
+            ebpf_dsl::asm::mapdecl::MAP_DIRECTIVE_SYNTAX
         )));
     }
     let spec = program.into_program_spec(

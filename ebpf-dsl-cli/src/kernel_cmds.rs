@@ -101,8 +101,16 @@ fn assemble_and_load(
                 c.file
             )));
         }
-        let spec = crate::elf_cmds::object_program(&bytes, &c.file, c.section.as_deref())?;
-        return load_spec(spec, opts);
+        let (section, function) =
+            crate::elf_cmds::object_choice(&bytes, &c.file, c.section.as_deref())?;
+        let loader = Loader::new()
+            .object_bytes_with(
+                &bytes,
+                |p| p.section == section && p.function == function,
+                opts,
+            )
+            .map_err(|e| CliError::Io(format!("{}: {e}", c.file)))?;
+        return finish_load(loader);
     }
     if let Some(s) = &c.section {
         return Err(CliError::Usage(format!(
@@ -143,7 +151,13 @@ fn load_spec(
     spec: ebpf_dsl::ProgramSpec,
     opts: LoadOptions,
 ) -> Result<Result<xsk_runtime::Loaded, ExitCode>, CliError> {
-    match Loader::new().program_with(spec, opts).load() {
+    finish_load(Loader::new().program_with(spec, opts))
+}
+
+/// Loads what `loader` holds (an object's maps, data and program, or an assembled program),
+/// reporting a verifier rejection.
+fn finish_load(loader: Loader) -> Result<Result<xsk_runtime::Loaded, ExitCode>, CliError> {
+    match loader.load() {
         Ok(l) => Ok(Ok(l)),
         Err(e @ Error::Verifier { .. }) => {
             outln!("verifier: rejected")?;

@@ -3,7 +3,7 @@
 
 use std::borrow::Cow;
 
-use ebpf_dsl::spec::{BPF_OBJ_NAME_MAX, MAP_FLAG_NAMES};
+use ebpf_dsl::spec::BPF_OBJ_NAME_MAX;
 use ebpf_dsl::{MapSpec, MapType, Relocation};
 
 use crate::out::errln;
@@ -50,9 +50,16 @@ impl MapArgs {
     }
 
     /// Adds the maps the source declares in `# --map NAME:TYPE:KEY_SIZE:VALUE_SIZE[:MAX_ENTRIES]`
-    /// comment lines (what `disasm` of an ELF object prints), except those the command line
+    /// comment lines and `.map NAME TYPE key=.. value=..` directives (what `disasm` of an ELF
+    /// object prints; the assembler reports malformed ones), except those the command line
     /// already describes (the command line wins).
     pub fn add_from_source(&mut self, src: &str) -> Result<(), CliError> {
+        for m in ebpf_dsl::asm::declared_maps(src).0 {
+            let name = m.name_str().to_string();
+            if !self.maps.iter().any(|(f, _)| *f == name) {
+                self.maps.push((name, m));
+            }
+        }
         for (n, line) in src.lines().enumerate() {
             let Some(decl) = line.trim_start().strip_prefix("# --map ") else {
                 continue;
@@ -176,34 +183,8 @@ pub fn parse_map_arg(s: &str) -> Result<MapSpec, CliError> {
     })
 }
 
-/// Parses `|`-separated map flags: names from [`MAP_FLAG_NAMES`] with or without their
-/// `BPF_F_` prefix, in any case, or numbers (decimal or `0x` hexadecimal).
+/// Parses `|`-separated map flags ([`ebpf_dsl::asm::parse_map_flags`]): names from
+/// [`ebpf_dsl::spec::MAP_FLAG_NAMES`] with or without their `BPF_F_` prefix, in any case, or numbers (decimal or `0x` hexadecimal).
 pub fn parse_map_flags(s: &str) -> Result<u32, String> {
-    let mut flags = 0u32;
-    for part in s.split('|').map(str::trim) {
-        let number = match part.strip_prefix("0x").or_else(|| part.strip_prefix("0X")) {
-            Some(hex) => u32::from_str_radix(hex, 16).ok(),
-            None => part.parse::<u32>().ok(),
-        };
-        let upper = part.to_ascii_uppercase();
-        let name = upper.strip_prefix("BPF_F_").unwrap_or(&upper);
-        let named = MAP_FLAG_NAMES
-            .iter()
-            .find(|(n, _)| n.strip_prefix("BPF_F_") == Some(name))
-            .map(|(_, v)| *v);
-        match number.or(named) {
-            Some(v) => flags |= v,
-            None => {
-                let known: Vec<String> = MAP_FLAG_NAMES
-                    .iter()
-                    .map(|(n, _)| n.trim_start_matches("BPF_F_").to_ascii_lowercase())
-                    .collect();
-                return Err(format!(
-                    "unknown map flag `{part}` (known: {}, or a number)",
-                    known.join(", ")
-                ));
-            }
-        }
-    }
-    Ok(flags)
+    ebpf_dsl::asm::parse_map_flags(s)
 }

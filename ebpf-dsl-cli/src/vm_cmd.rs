@@ -113,7 +113,7 @@ pub fn run_vm(args: VmArgs) -> Result<ExitCode, CliError> {
             if crate::elf_cmds::is_elf(&bytes) {
                 return Err(CliError::Io(format!(
                     "{file} is an ELF object; run --vm takes assembly source (`ebpf-dsl disasm \
-                     {file}` prints it, with its maps as `# --map` lines)"
+                     {file}` prints it, with its maps as `.map` lines)"
                 )));
             }
         }

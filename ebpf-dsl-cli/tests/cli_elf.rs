@@ -56,11 +56,15 @@ fn asm_elf_disasm_round_trip() {
     assert_eq!(ebpf_dsl::insn::to_bytes(&p.spec.insns), raw);
     let names: Vec<_> = obj.maps.iter().map(|m| m.name_str().to_string()).collect();
     assert_eq!(names, [".data", "xsks"]);
-    // disasm of the object reassembles (maps from its `# --map` lines) to the same bytes.
+    // disasm of the object reassembles (maps from its `.map` lines) to the same bytes.
     let (code, text, err) = run(&["disasm", &s(&path("redirect.o"))]);
     assert_eq!(code, 0, "{err}");
     assert!(text.contains("\tr1 = xsks ll\n"), "{text}");
-    assert!(text.contains("# --map xsks:xskmap:4:4:64\n"), "{text}");
+    // (The map declaration is a `.map` directive since issue 13's text syntax for maps.)
+    assert!(
+        text.contains(".map xsks xskmap key=4 value=4 max_entries=64\n"),
+        "{text}"
+    );
     let again = path("again.s");
     std::fs::write(&again, &text).unwrap();
     let (code, _, err) = run(&["asm", &s(&again), "-o", &s(&path("again.bin"))]);
@@ -72,6 +76,66 @@ fn asm_elf_disasm_round_trip() {
     let (code, _, err) = run(&["disasm", &s(&path("redirect.o")), "--section", "tc"]);
     assert_eq!(code, 1);
     assert!(err.contains("the object has: xdp (redirect)"), "{err}");
+}
+
+/// Maps declared with `.map` directives: `check` (with the static verifier), `asm --elf` need
+/// no `--map` flags; flags survive `asm --elf` -> `disasm` -> `asm --elf`; the library's
+/// `assemble` gives the maps; a malformed `.map` is an error at its line.
+#[test]
+fn map_directives_declare_maps() {
+    let text = "\
+.map stats hash key=4 value=8 max_entries=16 flags=no_prealloc
+.map xsks xskmap key=4 value=4 max_entries=64
+    r1 = 0
+    *(u32 *)(r10 - 4) = r1
+    r2 = r10
+    r2 += -4
+    r1 = stats ll
+    call bpf_map_lookup_elem
+    r2 = 0
+    r1 = xsks ll
+    r3 = XDP_PASS
+    call bpf_redirect_map
+    exit
+";
+    let a = ebpf_dsl::asm::assemble(text).unwrap();
+    let names: Vec<_> = a.maps.iter().map(|m| m.name_str()).collect();
+    assert_eq!(names, ["stats", "xsks"]);
+    assert_eq!(a.maps[0].flags, 1);
+    let spec = a.into_program_spec("p", ebpf_dsl::ProgramType::Xdp, "GPL", Vec::new());
+    assert_eq!(spec.maps.len(), 2);
+    let src = path("declared.s");
+    std::fs::write(&src, text).unwrap();
+    let s = |p: &PathBuf| p.to_str().unwrap().to_string();
+    let (code, out, err) = run(&["check", &s(&src)]);
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(!err.contains("skipped"), "{err}");
+    let (code, _, err) = run(&["asm", &s(&src), "--elf", "-o", &s(&path("declared.o"))]);
+    assert_eq!(code, 0, "{err}");
+    let obj = ebpf_dsl::elf::read_object(&std::fs::read(path("declared.o")).unwrap()).unwrap();
+    let stats = obj.maps.iter().find(|m| m.name_str() == "stats").unwrap();
+    assert_eq!((stats.max_entries, stats.flags), (16, 1));
+    let (code, listing, err) = run(&["disasm", &s(&path("declared.o"))]);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        listing.contains(".map stats hash key=4 value=8 max_entries=16 flags=no_prealloc\n"),
+        "{listing}"
+    );
+    let again = path("declared_again.s");
+    std::fs::write(&again, &listing).unwrap();
+    let (code, _, err) = run(&["asm", &s(&again), "--elf", "-o", &s(&path("declared2.o"))]);
+    assert_eq!(code, 0, "{err}");
+    let obj2 = ebpf_dsl::elf::read_object(&std::fs::read(path("declared2.o")).unwrap()).unwrap();
+    assert_eq!(obj2.maps, obj.maps);
+    assert_eq!(obj2.programs[0].spec.insns, obj.programs[0].spec.insns);
+    // A malformed declaration: an error with its line, from every command.
+    std::fs::write(&src, "r0 = 2\n.map xsks xskmap key=4\nexit\n").unwrap();
+    for cmd in ["check", "asm"] {
+        let (code, _, err) = run(&[cmd, &s(&src)]);
+        assert_eq!(code, 1, "{cmd}: {err}");
+        assert!(err.contains(":2:"), "{cmd}: {err}");
+        assert!(err.contains("without value=VALUE_SIZE"), "{cmd}: {err}");
+    }
 }
 
 #[test]

@@ -483,11 +483,138 @@ fn loader_loads_objects_with_global_data() {
         .is_err());
 }
 
+/// `ebpf-dsl load`/`run` of clang's object go through `Loader::object_bytes`: global data
+/// starts with the object's contents (`.rodata` 40 + `.data` 2 + `.bss` hits 1 = 43; zeroed
+/// data would give 1), no "created zeroed" note, and `.rodata` is frozen (the kernel then
+/// treats `base` as a known constant).
+fn cli_runs_objects_with_global_data() {
+    if !have("clang-19") {
+        return;
+    }
+    let obj = compile("globals");
+    let obj = obj.to_str().unwrap();
+    let (code, out, err) = run(&["load", obj, "--section", "xdp.frags"]);
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(out.contains("verifier: accepted `sum`"), "{out}");
+    assert!(!err.contains("zeroed"), "{err}");
+    let packet = "00".repeat(64);
+    let (code, out, err) = run(&[
+        "run",
+        obj,
+        "--section",
+        "xdp.frags",
+        "--type",
+        "xdp",
+        "--packet",
+        &packet,
+    ]);
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(out.contains("retval: 43 (0x2b)"), "{out}{err}");
+    assert!(!err.contains("zeroed"), "{err}");
+}
+
+/// clang's `.BTF.ext` line_info becomes the program's lines: loaded through our loader, the
+/// kernel's verifier log and `bpftool prog dump xlated ... linum` show the C source (the
+/// subprogram `bump`, from `.text`, included).
+fn clang_source_lines_reach_the_kernel() {
+    if !have("clang-19") || !have("bpftool") {
+        return;
+    }
+    let obj = compile("btfmaps");
+    let (code, out, err) = run(&[
+        "load",
+        obj.to_str().unwrap(),
+        "--section",
+        "xdp",
+        "--verbose",
+    ]);
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(
+        out.contains("; seen += 1; zeros += 2; @ btfmaps.c:"),
+        "{out}"
+    );
+    assert!(
+        out.contains("; __u64 *v = bpf_map_lookup_elem(&stats, &k); @ btfmaps.c:"),
+        "{out}"
+    );
+    let bytes = std::fs::read(&obj).unwrap();
+    let parsed = ebpf_dsl::elf::read_object(&bytes).unwrap();
+    let spec = &parsed.programs_in(Some("xdp")).next().unwrap().spec;
+    assert_eq!(spec.lines[0].insn, 0);
+    assert!(spec.lines.iter().all(|l| l.file.ends_with("btfmaps.c")));
+    let loaded = xsk_runtime::Loader::new()
+        .object_bytes(&bytes)
+        .unwrap()
+        .load()
+        .unwrap();
+    let id = loaded.program("prog_a").unwrap().id().to_string();
+    let dump = Command::new("bpftool")
+        .args(["prog", "dump", "xlated", "id", &id, "linum"])
+        .output()
+        .unwrap();
+    let dump = String::from_utf8_lossy(&dump.stdout);
+    assert!(dump.contains("seen += 1; zeros += 2;"), "{dump}");
+    assert!(dump.contains("btfmaps.c"), "{dump}");
+}
+
+/// A text program whose maps are `.map` directives loads with no `--map` flag, and so does
+/// the object `asm --elf` makes of it (the kernel gets the declared flags: a `no_prealloc`
+/// hash).
+fn map_directives_load_without_flags() {
+    let src = dir().join("declared.s");
+    std::fs::write(
+        &src,
+        ".map stats hash key=4 value=8 max_entries=16 flags=no_prealloc\n\
+         r1 = 0\n*(u32 *)(r10 - 4) = r1\nr2 = r10\nr2 += -4\nr1 = stats ll\n\
+         call bpf_map_lookup_elem\nr0 = XDP_PASS\nexit\n",
+    )
+    .unwrap();
+    let (code, out, err) = run(&["load", src.to_str().unwrap()]);
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(out.contains("verifier: accepted"), "{out}");
+    let obj = dir().join("declared.o");
+    let (code, _, err) = run(&[
+        "asm",
+        src.to_str().unwrap(),
+        "--elf",
+        "-o",
+        obj.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 0, "{err}");
+    let (code, out, err) = run(&[
+        "run",
+        obj.to_str().unwrap(),
+        "--type",
+        "xdp",
+        "--packet",
+        &"00".repeat(64),
+    ]);
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(out.contains("action: XDP_PASS"), "{out}");
+    let loaded = xsk_runtime::Loader::new()
+        .object_bytes(&std::fs::read(&obj).unwrap())
+        .unwrap()
+        .load()
+        .unwrap();
+    let stats = loaded.map_ref("stats").unwrap();
+    if have("bpftool") {
+        let info = Command::new("bpftool")
+            .args(["map", "show", "id", &stats.id().to_string()])
+            .output()
+            .unwrap();
+        let info = String::from_utf8_lossy(&info.stdout);
+        assert!(info.contains("flags 0x1"), "{info}");
+    }
+}
+
 kernel_tests! {
     privileged: [
         clang_objects_load,
         our_objects_load_in_bpftool_and_ip,
         our_object_carries_btf_and_lines,
         loader_loads_objects_with_global_data,
+        cli_runs_objects_with_global_data,
+        clang_source_lines_reach_the_kernel,
+        map_directives_load_without_flags,
     ],
 }

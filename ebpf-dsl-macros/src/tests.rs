@@ -163,3 +163,13 @@ fn kernel_option_sets_the_verifiers_target() {
         "{bad}"
     );
 }
+
+#[test]
+fn dot_map_is_for_text_files() {
+    let input: TokenStream = "P: xdp { .map xsks xskmap key=4 value=4; r0 = XDP_PASS; exit; }"
+        .parse()
+        .unwrap();
+    let out = crate::program::expand(input, crate::program::Facts::default()).to_string();
+    assert!(out.contains("compile_error"), "{out}");
+    assert!(out.contains("declare it with `defmap!`"), "{out}");
+}

@@ -39,6 +39,24 @@ pub(crate) fn assemble(
             },
         }
     };
+    // `.map` declares a map in a text file; here maps are `defmap!` items.
+    let (toks, _) = asm::lexer::lex(&src.text);
+    let dot_maps: Vec<_> = toks
+        .iter()
+        .filter(|t| t.tok == asm::lexer::Tok::Ident(asm::mapdecl::MAP_DIRECTIVE))
+        .collect();
+    for t in &dot_maps {
+        let d = Diagnostic::new(
+            asm::DiagKind::Syntax,
+            Some(t.span),
+            "`.map` declares a map in a text file; in Rust, declare it with `defmap!` and name \
+             it by its item (`r1 = MAP ll`)",
+        );
+        report(&d, &[], errors);
+    }
+    if !dot_maps.is_empty() {
+        return None;
+    }
     let items = match asm::parse(&src.text) {
         Ok(items) => items,
         Err(diags) => {

@@ -31,12 +31,14 @@ pub mod check;
 pub mod diag;
 pub mod lexer;
 pub mod lines;
+pub mod mapdecl;
 pub mod parser;
 pub mod resolve;
 
 pub use check::check;
 pub use diag::{render_all, DiagKind, Diagnostic, LineIndex, MAX_SHOWN};
 pub use lines::text_lines;
+pub use mapdecl::{declared_maps, map_directive, parse_map_decl, parse_map_flags};
 pub use parser::parse;
 pub use resolve::resolve;
 
@@ -71,6 +73,8 @@ pub struct Assembled {
     pub labels: Vec<(String, usize)>,
     /// The source span of each slot's statement (`None` for builder-made items).
     pub slot_spans: Vec<Option<Span>>,
+    /// The maps the text declares with `.map` ([`mapdecl`]), in source order.
+    pub maps: Vec<MapSpec>,
 }
 
 impl Assembled {
@@ -79,7 +83,9 @@ impl Assembled {
         crate::isa::insn::to_bytes(&self.insns)
     }
 
-    /// A [`ProgramSpec`] for the loader, with this program's instructions and relocations.
+    /// A [`ProgramSpec`] for the loader, with this program's instructions and relocations;
+    /// its maps are `maps` and then the `.map` declarations ([`Assembled::maps`]) of names
+    /// `maps` does not describe.
     pub fn into_program_spec(
         self,
         name: impl Into<Cow<'static, str>>,
@@ -93,7 +99,15 @@ impl Assembled {
             license: license.into(),
             insns: Cow::Owned(self.insns),
             relocations: Cow::Owned(self.relocations),
-            maps: Cow::Owned(maps),
+            maps: Cow::Owned({
+                let mut maps = maps;
+                for m in self.maps {
+                    if !maps.iter().any(|o| o.name == m.name) {
+                        maps.push(m);
+                    }
+                }
+                maps
+            }),
             lines: Default::default(),
         }
     }
@@ -110,10 +124,13 @@ pub fn assemble_unchecked(src: &str) -> Result<Assembled, Vec<Diagnostic>> {
     if !errs.is_empty() {
         return Err(errs);
     }
-    let (a, errs) = resolver.finish();
+    let (mut a, mut errs) = resolver.finish();
+    let (maps, map_errs) = declared_maps(src);
+    errs.extend(map_errs);
     if !errs.is_empty() {
         return Err(refine_all(src, errs));
     }
+    a.maps = maps;
     match crate::spec::too_many_insns(a.insns.len()) {
         Some(msg) => Err(vec![Diagnostic::new(
             DiagKind::TooManyInstructions,
@@ -136,8 +153,11 @@ pub fn assemble(src: &str) -> Result<Assembled, Vec<Diagnostic>> {
     let mut resolver = resolve::Resolver::default();
     let mut errs = parser::parse_each(src, |item| resolver.push(item));
     let parse_failed = !errs.is_empty();
-    let (a, resolve_errs) = resolver.finish();
+    let (mut a, resolve_errs) = resolver.finish();
     let resolve_failed = !resolve_errs.is_empty();
+    let (maps, map_errs) = declared_maps(src);
+    a.maps = maps;
+    errs.extend(map_errs);
     errs.extend(resolve_errs.into_iter().filter(|d| {
         // A jump distance is meaningless when statements are missing.
         !(parse_failed && d.kind == DiagKind::JumpRange)

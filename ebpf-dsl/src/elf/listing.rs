@@ -6,8 +6,8 @@ use crate::disasm::disassemble;
 use crate::isa::decode::{decode_indexed, DecodeError};
 use crate::spec::{ProgramSpec, RelocKind};
 
-/// The text of `spec`: a comment naming the program, one `# --map` comment line per map it
-/// uses (the `ebpf-dsl` CLI's `--map` form), then the instructions (see the module docs).
+/// The text of `spec`: a comment naming the program, one `.map` declaration per map it uses
+/// ([`crate::asm::mapdecl`], flags included), then the instructions (see the module docs).
 pub fn program_listing(spec: &ProgramSpec) -> Result<String, DecodeError> {
     let body = disassemble(&spec.insns)?;
     let slots: Vec<usize> = decode_indexed(&spec.insns)?
@@ -19,19 +19,8 @@ pub fn program_listing(spec: &ProgramSpec) -> Result<String, DecodeError> {
         spec.name, spec.prog_type, spec.license
     );
     for m in spec.maps.iter() {
-        out.push_str(&format!(
-            "# --map {}:{}:{}:{}:{}{}\n",
-            m.name,
-            m.map_type,
-            m.key_size,
-            m.value_size,
-            m.max_entries,
-            if m.flags != 0 {
-                format!("  (map_flags {:#x})", m.flags)
-            } else {
-                String::new()
-            }
-        ));
+        out.push_str(&crate::asm::map_directive(m));
+        out.push('\n');
     }
     let mut k = 0;
     for line in body.lines() {

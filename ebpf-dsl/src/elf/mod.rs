@@ -10,7 +10,9 @@
 //!   data (`.data`, `.rodata`, `.bss`, `.rodata.str1.1`, ...) as one-entry array maps named
 //!   after their section with their initial contents in [`Object::data`]; `R_BPF_64_64`
 //!   relocations to maps as [`RelocKind::MapFd`](crate::RelocKind::MapFd) and to global data as
-//!   [`RelocKind::MapValue`](crate::RelocKind::MapValue).
+//!   [`RelocKind::MapValue`](crate::RelocKind::MapValue); the `.BTF.ext` `line_info` (file,
+//!   line, column, source text) as [`ProgramSpec::lines`], so a loader passes clang's source
+//!   lines to the kernel.
 //! - Out: [`write_object`] writes an [`Object`] (e.g. [`Object::from_programs`]) as a
 //!   relocatable object: one section per program type (`xdp`, `tc`, `socket`, `action`), a
 //!   `FUNC` symbol per program, `.rel<section>` relocations for map loads (`R_BPF_64_64`),

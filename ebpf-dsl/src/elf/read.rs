@@ -13,6 +13,7 @@ use super::{
     data_map_name, is_data_section, kernel_name, program_type_for_section, ElfError, ElfProgram,
     GlobalData, Object, BPF_F_RDONLY_PROG,
 };
+use crate::btf::SourceLine;
 use crate::isa::insn::Insn;
 use crate::spec::{MapSpec, MapType, ProgramSpec, RelocKind, Relocation};
 
@@ -39,6 +40,8 @@ struct Ctx<'e, 'a> {
     elf: &'e Elf<'a>,
     rels: BTreeMap<usize, Vec<Rel>>,
     maps: Vec<MapSpec>,
+    /// `.BTF.ext` line_info by section name (slots relative to the section).
+    lines: BTreeMap<String, Vec<crate::btf::LineInfo>>,
 }
 
 /// The object's BTF (see [`super::object_btf`]).
@@ -57,6 +60,20 @@ pub fn object_btf(bytes: &[u8]) -> Result<Option<super::ObjectBtf>, ElfError> {
         Vec::new()
     };
     Ok(Some(super::ObjectBtf { btf, maps }))
+}
+
+/// The `line_info` of the object's `.BTF.ext` (file, line, column and source text from the
+/// `.BTF` string table), by section; empty without `.BTF` and `.BTF.ext`.
+fn ext_lines(elf: &Elf<'_>) -> Result<BTreeMap<String, Vec<crate::btf::LineInfo>>, ElfError> {
+    let (Some(b), Some(e)) = (elf.section(".BTF"), elf.section(".BTF.ext")) else {
+        return Ok(BTreeMap::new());
+    };
+    let ext = crate::btf::BtfExt::decode(e.data, b.data)?;
+    let mut out: BTreeMap<String, Vec<crate::btf::LineInfo>> = BTreeMap::new();
+    for s in ext.line_info {
+        out.entry(s.name).or_default().extend(s.records);
+    }
+    Ok(out)
 }
 
 /// Reads an object (see [`super::read_object`]).
@@ -133,6 +150,7 @@ pub fn read(bytes: &[u8]) -> Result<Object, ElfError> {
         elf: &elf,
         rels,
         maps,
+        lines: ext_lines(&elf)?,
     };
     let mut programs = Vec::new();
     let mut skipped = Vec::new();
@@ -466,6 +484,27 @@ impl Ctx<'_, '_> {
             }
         }
         used.sort_by(|a, b| a.name.cmp(&b.name));
+        let mut lines = Vec::new();
+        for f in &funcs {
+            let section = &self.elf.sections[f.sec];
+            let Some(recs) = self.lines.get(&section.name) else {
+                continue;
+            };
+            let (first, last) = (f.start / 8, f.end / 8);
+            for r in recs {
+                let slot = u64::from(r.insn);
+                if (first..last).contains(&slot) {
+                    lines.push(SourceLine {
+                        insn: (f.base as u64 + slot - first) as u32,
+                        file: Cow::Owned(r.file.clone()),
+                        line: r.line,
+                        col: r.col,
+                        text: Cow::Owned(r.text.clone()),
+                    });
+                }
+            }
+        }
+        lines.sort_by_key(|l| l.insn);
         Ok(ProgramSpec {
             name: Cow::Owned(kernel_name(name)),
             prog_type,
@@ -473,7 +512,7 @@ impl Ctx<'_, '_> {
             insns: Cow::Owned(insns),
             relocations: Cow::Owned(relocations),
             maps: Cow::Owned(used),
-            lines: Default::default(),
+            lines: Cow::Owned(lines),
         })
     }
 }

@@ -5,7 +5,7 @@
 //! ([`Loader::object_bytes`]), `.rodata` maps are frozen (`BPF_MAP_FREEZE`) before any program is loaded, and programs of
 //! `xdp.frags` sections are loaded with [`BPF_F_XDP_HAS_FRAGS`], as libbpf does.
 
-use ebpf_dsl::elf::{object_btf, read_object, Object};
+use ebpf_dsl::elf::{object_btf, read_object, ElfProgram, Object};
 
 use super::loader::Loader;
 use super::program::{LoadOptions, BPF_F_XDP_HAS_FRAGS};
@@ -25,17 +25,26 @@ impl Loader {
     /// Adds every program and map of `obj`, with the initial contents of its global data (see
     /// the module docs). Programs are named by their [`ebpf_dsl::ProgramSpec::name`] in
     /// [`Loaded`](super::loader::Loaded).
-    pub fn object(mut self, obj: &Object) -> Loader {
+    pub fn object(self, obj: &Object) -> Loader {
+        self.object_with(obj, |_| true, LoadOptions::default())
+    }
+
+    /// [`Loader::object`] with only the programs `keep` accepts, each loaded with `opts` (its
+    /// `prog_flags` or-ed with those [`object_load_options`] gives its section). Every map and
+    /// all global data of the object are still added.
+    pub fn object_with(
+        mut self,
+        obj: &Object,
+        keep: impl Fn(&ElfProgram) -> bool,
+        opts: LoadOptions,
+    ) -> Loader {
         for m in &obj.maps {
             self = self.map(m.clone());
         }
-        for p in &obj.programs {
-            let opts = object_load_options(&p.section);
-            self = if opts.prog_flags != 0 {
-                self.program_with(p.spec.clone(), opts)
-            } else {
-                self.program(p.spec.clone())
-            };
+        for p in obj.programs.iter().filter(|p| keep(p)) {
+            let mut o = opts.clone();
+            o.prog_flags |= object_load_options(&p.section).prog_flags;
+            self = self.program_with(p.spec.clone(), o);
         }
         self.data.extend(obj.data.iter().cloned());
         self
@@ -45,9 +54,20 @@ impl Loader {
     /// key/value types of its `.BTF` (so `bpftool map dump` shows their fields). A malformed
     /// object is [`Error::InvalidArgument`] naming the section and offset.
     pub fn object_bytes(self, bytes: &[u8]) -> Result<Loader> {
+        self.object_bytes_with(bytes, |_| true, LoadOptions::default())
+    }
+
+    /// [`Loader::object_bytes`] with only the programs `keep` accepts, loaded with `opts` (see
+    /// [`Loader::object_with`]): e.g. the one program of a section the `ebpf-dsl` CLI loads.
+    pub fn object_bytes_with(
+        self,
+        bytes: &[u8],
+        keep: impl Fn(&ElfProgram) -> bool,
+        opts: LoadOptions,
+    ) -> Result<Loader> {
         let bad = |e: ebpf_dsl::elf::ElfError| Error::invalid(format!("ELF object: {e}"));
         let obj = read_object(bytes).map_err(bad)?;
-        let mut l = self.object(&obj);
+        let mut l = self.object_with(&obj, keep, opts);
         l.object_btf.extend(object_btf(bytes).map_err(bad)?);
         Ok(l)
     }

@@ -51,11 +51,13 @@ impl<'a> StmtParser<'a> {
                 return match *word {
                     ".text" | ".globl" | ".global" | ".p2align" | ".align" | ".type" | ".size"
                     | ".file" | ".addrsig" | ".addrsig_sym" | ".local" | ".hidden" => Ok(()),
+                    // Read by `asm::mapdecl` (before or after this pass).
+                    ".map" => Ok(()),
                     _ => err(
                         DiagKind::UnknownInstruction,
                         self.here(),
                         format!(
-                            "assembler directive `{word}` is not supported (one program of code per file; maps are declared with defmap! or MapSpec)"
+                            "assembler directive `{word}` is not supported (one program of code per file; maps are declared with `.map NAME TYPE key=.. value=..`)"
                         ),
                     ),
                 };

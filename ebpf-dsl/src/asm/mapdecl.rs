@@ -1,0 +1,239 @@
+//! Maps declared in the text itself, with the facts of `defmap!`:
+//!
+//! ```text
+//! .map NAME TYPE key=KEY_SIZE value=VALUE_SIZE [max_entries=N] [flags=FLAG|FLAG...]
+//! ```
+//!
+//! e.g. `.map xsks xskmap key=4 value=4 max_entries=64` or
+//! `.map .rodata array key=4 value=16 flags=rdonly_prog`. TYPE is a [`MapType`] name
+//! (`array`, `hash`, `xskmap`, `percpu_array`, ...); sizes are in bytes; `max_entries`
+//! defaults to 1; FLAGS are map-creation flags by name, with or without `BPF_F_`, in any case,
+//! or numbers (`no_prealloc|0x400`). NAME follows the kernel's object-name rule (at most 15
+//! characters of `[A-Za-z0-9_.]`). Each name is declared once; a declaration is a statement of
+//! its own (the end of the line or `;` ends it).
+//!
+//! [`assemble`](super::assemble) gives the declarations in [`Assembled::maps`](super::Assembled)
+//! (and [`Assembled::into_program_spec`](super::Assembled::into_program_spec) adds them to
+//! the spec's maps); the disassembler of objects prints them in this form
+//! ([`map_directive`]).
+//!
+//! ```
+//! let a = ebpf_dsl::asm::assemble(
+//!     ".map xsks xskmap key=4 value=4 max_entries=64\nr1 = xsks ll\nr0 = 2\nexit\n",
+//! ).unwrap();
+//! assert_eq!(a.maps[0].name_str(), "xsks");
+//! assert_eq!(a.maps[0].max_entries, 64);
+//! assert_eq!(
+//!     ebpf_dsl::asm::map_directive(&a.maps[0]),
+//!     ".map xsks xskmap key=4 value=4 max_entries=64"
+//! );
+//! ```
+
+use std::borrow::Cow;
+
+use super::diag::{DiagKind, Diagnostic};
+use super::lexer::{Lexer, Tok};
+use crate::ir::Span;
+use crate::spec::{MapSpec, MapType, MAP_FLAG_NAMES};
+
+/// The directive's word.
+pub const MAP_DIRECTIVE: &str = ".map";
+
+/// The syntax, for messages.
+pub const MAP_DIRECTIVE_SYNTAX: &str =
+    ".map NAME TYPE key=KEY_SIZE value=VALUE_SIZE [max_entries=N] [flags=FLAG|...]";
+
+/// The `.map` declarations of `src`, in source order, and an error for each malformed or
+/// repeated one (with its span). Statements that are not `.map` are not looked at (the
+/// assembler reports their errors).
+pub fn declared_maps(src: &str) -> (Vec<MapSpec>, Vec<Diagnostic>) {
+    let mut lexer = Lexer::new(src);
+    let mut toks = Vec::new();
+    let mut lex_errs = Vec::new();
+    let mut maps: Vec<MapSpec> = Vec::new();
+    let mut errs = Vec::new();
+    while lexer.next_statement(&mut toks, &mut lex_errs) {
+        let (Some(first), Some(last)) = (toks.first(), toks.last()) else {
+            continue;
+        };
+        if first.tok != Tok::Ident(MAP_DIRECTIVE) {
+            continue;
+        }
+        let span = Span::new(first.span.start, last.span.end);
+        let text = src.get(first.span.end..last.span.end).unwrap_or("");
+        match parse_map_decl(text) {
+            Ok(m) if maps.iter().any(|o| o.name == m.name) => errs.push(Diagnostic::new(
+                DiagKind::Syntax,
+                Some(span),
+                format!("map `{}` is declared twice; declare each map once", m.name),
+            )),
+            Ok(m) => maps.push(m),
+            Err(why) => errs.push(Diagnostic::new(
+                DiagKind::Syntax,
+                Some(span),
+                format!("{why}; expected {MAP_DIRECTIVE_SYNTAX}"),
+            )),
+        }
+    }
+    (maps, errs)
+}
+
+/// Parses what follows `.map`: `NAME TYPE key=.. value=.. [max_entries=..] [flags=..]`.
+pub fn parse_map_decl(text: &str) -> Result<MapSpec, String> {
+    let mut words = text.split_whitespace();
+    let name = words.next().ok_or("`.map` without a map name")?;
+    crate::names::check_obj_name(name).map_err(|e| format!("map name `{name}`: {e}"))?;
+    let ty = words
+        .next()
+        .ok_or_else(|| format!("map `{name}` without a type (e.g. array, hash, xskmap)"))?;
+    let map_type = MapType::from_name(ty).ok_or_else(|| format!("unknown map type `{ty}`"))?;
+    let (mut key, mut value, mut max_entries, mut flags) = (None, None, None, None);
+    for w in words {
+        let (k, v) = w
+            .split_once('=')
+            .ok_or_else(|| format!("`{w}` is not FIELD=VALUE"))?;
+        let num = || parse_u32(v).ok_or_else(|| format!("`{k}={v}`: `{v}` is not a 32-bit number"));
+        let slot = match k {
+            "key" => &mut key,
+            "value" => &mut value,
+            "max_entries" => &mut max_entries,
+            "flags" => &mut flags,
+            _ => {
+                return Err(format!(
+                    "unknown field `{k}` (key, value, max_entries, flags)"
+                ))
+            }
+        };
+        if slot.is_some() {
+            return Err(format!("`{k}` is given twice"));
+        }
+        *slot = Some(if k == "flags" {
+            parse_map_flags(v)?
+        } else {
+            num()?
+        });
+    }
+    Ok(MapSpec {
+        name: Cow::Owned(name.to_string()),
+        map_type,
+        key_size: key.ok_or_else(|| format!("map `{name}` without key=KEY_SIZE"))?,
+        value_size: value.ok_or_else(|| format!("map `{name}` without value=VALUE_SIZE"))?,
+        max_entries: max_entries.unwrap_or(1),
+        flags: flags.unwrap_or(0),
+        btf: None,
+    })
+}
+
+fn parse_u32(s: &str) -> Option<u32> {
+    match s.strip_prefix("0x").or_else(|| s.strip_prefix("0X")) {
+        Some(hex) => u32::from_str_radix(hex, 16).ok(),
+        None => s.parse().ok(),
+    }
+}
+
+/// Parses `|`-separated map flags: names from [`MAP_FLAG_NAMES`] with or without their
+/// `BPF_F_` prefix, in any case, or numbers (decimal or `0x` hexadecimal).
+///
+/// ```
+/// assert_eq!(ebpf_dsl::asm::parse_map_flags("rdonly_prog|0x400"), Ok(0x480));
+/// assert!(ebpf_dsl::asm::parse_map_flags("nosuch").is_err());
+/// ```
+pub fn parse_map_flags(s: &str) -> Result<u32, String> {
+    let mut flags = 0u32;
+    for part in s.split('|').map(str::trim) {
+        let upper = part.to_ascii_uppercase();
+        let name = upper.strip_prefix("BPF_F_").unwrap_or(&upper);
+        let named = MAP_FLAG_NAMES
+            .iter()
+            .find(|(n, _)| n.strip_prefix("BPF_F_") == Some(name))
+            .map(|(_, v)| *v);
+        match parse_u32(part).or(named) {
+            Some(v) => flags |= v,
+            None => {
+                let known: Vec<String> = MAP_FLAG_NAMES
+                    .iter()
+                    .map(|(n, _)| n.trim_start_matches("BPF_F_").to_ascii_lowercase())
+                    .collect();
+                return Err(format!(
+                    "unknown map flag `{part}` (known: {}, or a number)",
+                    known.join(", ")
+                ));
+            }
+        }
+    }
+    Ok(flags)
+}
+
+/// `spec` as a `.map` declaration ([`parse_map_decl`] takes it back): flags by name, unknown
+/// bits as a hexadecimal number.
+pub fn map_directive(spec: &MapSpec) -> String {
+    let mut s = format!(
+        "{MAP_DIRECTIVE} {} {} key={} value={} max_entries={}",
+        spec.name, spec.map_type, spec.key_size, spec.value_size, spec.max_entries
+    );
+    if spec.flags != 0 {
+        let mut parts = Vec::new();
+        let mut rest = spec.flags;
+        for (n, v) in MAP_FLAG_NAMES {
+            if rest & v != 0 {
+                parts.push(n.trim_start_matches("BPF_F_").to_ascii_lowercase());
+                rest &= !v;
+            }
+        }
+        if rest != 0 {
+            parts.push(format!("{rest:#x}"));
+        }
+        s.push_str(&format!(" flags={}", parts.join("|")));
+    }
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn round_trip_and_errors() {
+        let m = parse_map_decl("stats percpu_hash key=4 value=16 max_entries=128 flags=no_prealloc|BPF_F_ZERO_SEED|0x8000").unwrap();
+        assert_eq!(m.map_type, MapType::PercpuHash);
+        assert_eq!((m.key_size, m.value_size, m.max_entries), (4, 16, 128));
+        assert_eq!(m.flags, 1 | (1 << 6) | 0x8000);
+        let text = map_directive(&m);
+        assert_eq!(
+            text,
+            ".map stats percpu_hash key=4 value=16 max_entries=128 flags=no_prealloc|zero_seed|0x8000"
+        );
+        assert_eq!(parse_map_decl(&text[5..]).unwrap(), m);
+        for (bad, why) in [
+            ("", "without a map name"),
+            ("x", "without a type"),
+            ("x nosuch key=4 value=4", "unknown map type"),
+            ("x array value=4", "without key="),
+            ("x array key=4", "without value="),
+            ("x array key=4 value=4 size=3", "unknown field `size`"),
+            ("x array key=4 key=4 value=4", "given twice"),
+            ("x array key=four value=4", "not a 32-bit number"),
+            ("x array key=4 value=4 flags=bogus", "unknown map flag"),
+            ("sixteen_chars_xx array key=4 value=4", "at most 15"),
+            ("x-y array key=4 value=4", "map name"),
+        ] {
+            let e = parse_map_decl(bad).unwrap_err();
+            assert!(e.contains(why), "{bad}: {e}");
+        }
+    }
+
+    #[test]
+    fn declarations_in_a_source() {
+        let src = "# maps\n.map a array key=4 value=8 // comment\n.map b hash key=8 value=8 max_entries=16\nr0 = 0\nexit\n";
+        let (maps, errs) = declared_maps(src);
+        assert!(errs.is_empty(), "{errs:?}");
+        assert_eq!(maps.len(), 2);
+        assert_eq!(maps[0].value_size, 8);
+        assert_eq!(maps[1].max_entries, 16);
+        let (maps, errs) =
+            declared_maps(".map a array key=4 value=8\n.map a array key=4 value=8\n");
+        assert_eq!(maps.len(), 1);
+        assert_eq!(errs.len(), 1);
+        assert!(errs[0].message.contains("declared twice"), "{errs:?}");
+    }
+}
