@@ -53,9 +53,10 @@ impl AsyncRingBuf {
     /// Registers `ring` with the current tokio runtime.
     pub fn new(ring: RingBuf) -> Result<AsyncRingBuf> {
         in_runtime("an AsyncRingBuf")?;
-        // SAFETY: the descriptor is the ring buffer's map's, owned by `ring` (an `OwnedFd`
-        // inside its `Map`) and closed only when `ring` is dropped, which the `AsyncFd` does
-        // after deregistering; `as_raw_fd` always returns that same descriptor.
+        // The descriptor is the ring buffer's map's, owned by `ring` (an `OwnedFd` inside its
+        // `Map`) and closed only when `ring` is dropped, which the `AsyncFd` does after
+        // deregistering; `as_raw_fd` always returns that same descriptor.
+        // SAFETY: so the registered descriptor stays open and the same while registered.
         let inner = unsafe { AsyncFd::register_with_interest(ring, Interest::READABLE) }
             .map_err(|e| io_error("AsyncFd::register (ring buffer)", e.into()))?;
         Ok(AsyncRingBuf { inner })
@@ -130,9 +131,10 @@ impl AsyncXskSocket {
     /// Registers `socket` with the current tokio runtime.
     pub fn new(socket: XskSocket) -> Result<AsyncXskSocket> {
         in_runtime("an AsyncXskSocket")?;
-        // SAFETY: the descriptor is the socket's own, owned by `socket` and closed only when
-        // it is dropped, which the `AsyncFd` does after deregistering; `as_raw_fd` always
-        // returns that same descriptor.
+        // The descriptor is the socket's own, owned by `socket` and closed only when it is
+        // dropped, which the `AsyncFd` does after deregistering; `as_raw_fd` always returns
+        // that same descriptor.
+        // SAFETY: so the registered descriptor stays open and the same while registered.
         let inner = unsafe {
             AsyncFd::register_with_interest(socket, Interest::READABLE | Interest::WRITABLE)
         }

@@ -153,9 +153,11 @@
 //! # Safety
 //!
 //! `unsafe` lives only in the private `sys` module (system calls, kernel structs, mappings),
-//! [`xsk::frame`] (the UMEM's frame memory), [`xsk::ring`] (the shared ring memory) and
-//! [`pod`] (byte views of plain-old-data values); every block carries a `// SAFETY:` note,
-//! which `clippy::undocumented_unsafe_blocks` (denied) enforces.
+//! [`xsk::frame`] (the UMEM's frame memory), [`xsk::ring`] (the shared ring memory),
+//! [`ringbuf`] (the ring buffer's shared positions and record headers), [`pod`] (byte views
+//! of plain-old-data values) and, with the `tokio` feature, `async_io` (registering owned
+//! descriptors with tokio); every block carries a `// SAFETY:` note, which
+//! `clippy::undocumented_unsafe_blocks` (denied) enforces.
 #![deny(missing_docs)]
 #![deny(clippy::undocumented_unsafe_blocks)]
 #![warn(unnameable_types)]

@@ -138,16 +138,18 @@ impl RingBuf {
     }
 
     fn consumer_pos(&self) -> &AtomicU64 {
-        // SAFETY: the consumer page is mapped read-write, page-aligned (so 8-byte aligned),
-        // and lives as long as `self`; `consumer_pos` is its first field. The kernel only
-        // reads it, and other threads can only reach it through `&self` as an atomic.
+        // The consumer page is mapped read-write, page-aligned (so 8-byte aligned), and lives
+        // as long as `self`; `consumer_pos` is its first field. The kernel only reads it, and
+        // other threads can only reach it through `&self` as an atomic.
+        // SAFETY: so the pointer is valid, aligned and only accessed atomically for `'self`.
         unsafe { AtomicU64::from_ptr(self.consumer.as_ptr().cast::<u64>()) }
     }
 
     fn producer_pos(&self) -> &AtomicU64 {
-        // SAFETY: the producer page is mapped (read-only: only loads are made), page-aligned,
-        // and lives as long as `self`; `producer_pos` is its first field, which the kernel
-        // updates atomically.
+        // The producer page is mapped (read-only: only loads are made), page-aligned, and
+        // lives as long as `self`; `producer_pos` is its first field, which the kernel updates
+        // atomically.
+        // SAFETY: so the pointer is valid, aligned and only accessed atomically for `'self`.
         unsafe { AtomicU64::from_ptr(self.producer.as_ptr().cast::<u64>()) }
     }
 
@@ -159,9 +161,10 @@ impl RingBuf {
     }
 
     fn header_len(&self, offset: usize) -> &AtomicU32 {
-        // SAFETY: `offset` is `pos & (size - 1)`, below `size`, and 8-aligned (records are
-        // 8-byte aligned): the header's length word is inside the mapping and aligned. The
-        // kernel writes it atomically (smp_store_release); only loads are made.
+        // `offset` is `pos & (size - 1)`, below `size`, and 8-aligned (records are 8-byte
+        // aligned): the header's length word is inside the mapping and aligned. The kernel
+        // writes it atomically (smp_store_release); only loads are made.
+        // SAFETY: so the pointer is valid, aligned and only accessed atomically for `'self`.
         unsafe { AtomicU32::from_ptr(self.data().add(offset).cast::<u32>().cast_mut()) }
     }
 
