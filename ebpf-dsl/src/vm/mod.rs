@@ -45,7 +45,7 @@
 //!     exit
 //! ", &[ebpf_dsl::MapSpec {
 //!     name: "drops".into(), map_type: ebpf_dsl::MapType::Array,
-//!     key_size: 4, value_size: 8, max_entries: 1, flags: 0,
+//!     key_size: 4, value_size: 8, max_entries: 1, flags: 0, btf: None,
 //! }])?;
 //! let mut vm = Vm::new(&spec)?;
 //! let mut ipv4 = vec![0u8; 34];
@@ -104,7 +104,7 @@ pub fn spec_from_text(
     })
 }
 
-/// Names a map of a [`Vm`]: its [`MapSpec`] (as `defmap!` gives it) or its name.
+/// Names a map of a [`Vm`]: its `defmap!` item ([`MapDef`](crate::MapDef)), its [`MapSpec`] or its name.
 pub trait MapName {
     /// The map's name.
     fn map_name(&self) -> &str;
@@ -113,6 +113,11 @@ pub trait MapName {
 impl MapName for MapSpec {
     fn map_name(&self) -> &str {
         self.name_str()
+    }
+}
+impl<K, V, Kind> MapName for crate::mapdef::MapDef<K, V, Kind> {
+    fn map_name(&self) -> &str {
+        self.spec().name_str()
     }
 }
 impl MapName for str {
