@@ -24,7 +24,8 @@
 //!
 //! Each kfunc returns 0 with the output written, or a negative errno: `-EOPNOTSUPP` where the
 //! driver does not implement it, `-ENODATA` where this packet has no such value (veth: no
-//! timestamp unless the skb carries a hardware timestamp; no VLAN tag on an untagged packet).
+//! timestamp for a frame without an skb, and the skb's hardware timestamp, often 0,
+//! otherwise; no VLAN tag on an untagged packet).
 //!
 //! # The metadata layout written by [`write_rx_metadata`]
 //!

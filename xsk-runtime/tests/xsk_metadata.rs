@@ -1,0 +1,159 @@
+//! XDP RX metadata to AF_XDP on the real kernel: a device-bound XDP program on the left end
+//! of a veth sandbox calls the metadata kfuncs (`bpf_xdp_metadata_rx_hash`,
+//! `bpf_xdp_metadata_rx_timestamp`, resolved by name from the running kernel's BTF), writes
+//! their results in front of the packet (`write_rx_metadata`), and redirects to an AF_XDP
+//! socket; user space reads them back with `Umem::rx_metadata`.
+//!
+//! What veth gives (drivers/net/veth.c): the hash is the skb's flow hash (`skb_get_hash`), so
+//! it is non-zero and the same for every packet of one flow; the timestamp is the skb's
+//! hardware timestamp, 0 for packets sent between namespaces (nothing stamps them), and
+//! `-ENODATA` for frames that have no skb.
+//!
+//! Needs root; without root (and CI != "true") each test prints why it skips.
+
+use xsk_testkit::kernel_tests;
+
+mod xsk_common;
+
+use std::collections::BTreeMap;
+use std::net::UdpSocket;
+use std::time::Instant;
+
+use ebpf_dsl::dsl::Program as DslProgram;
+use ebpf_dsl::ir::build::ldxw;
+use ebpf_dsl::xdp::metadata::{write_rx_metadata, XdpRxMeta};
+use ebpf_dsl::xdp::{redirect_to_xsk, DEFAULT_XSK_FLAGS};
+use ebpf_dsl::Reg;
+use xsk_common::*;
+use xsk_runtime::maps::XskMap;
+use xsk_runtime::program::LoadOptions;
+use xsk_runtime::socket::XskSocket;
+use xsk_runtime::Program;
+use xsk_testkit::netns::LEFT_IPV4;
+
+const ENODATA: i32 = 61;
+/// `XDP_RSS_L4` of `enum xdp_rss_hash_type`.
+const XDP_RSS_L4: u32 = 1 << 3;
+
+/// The metadata program: kfuncs -> metadata area -> redirect by queue to `xsks`.
+fn metadata_spec() -> ebpf_dsl::ProgramSpec {
+    let mut p = DslProgram::xdp("xdp_rx_meta");
+    p.license("GPL");
+    p.extend(write_rx_metadata("meta_done"));
+    p.push(ldxw(Reg::R2, Reg::R6, 16)); // ctx->rx_queue_index
+    p.extend(redirect_to_xsk("xsks", Reg::R2, DEFAULT_XSK_FLAGS));
+    p.build().expect("build the metadata program")
+}
+
+fn device_bound_program_hands_rx_hash_to_af_xdp() {
+    let pair = sandbox("device_bound_program_hands_rx_hash_to_af_xdp", 1);
+    let xsks = XskMap::create("xsks", 1).expect("create XSKMAP");
+    let spec = metadata_spec();
+    let ifindex = pair.left.ifindex;
+    // prog_ifindex names a device of the loading thread's namespace.
+    let prog = pair
+        .left
+        .run(|| Program::load_with(&spec, &[xsks.map()], &LoadOptions::device_bound(ifindex)))
+        .expect("enter namespace")
+        .unwrap_or_else(|e| panic!("load the device-bound metadata program: {e}"));
+    let (umem, mut free) = umem_in(&pair, umem_2k(512));
+    let mut sock =
+        XskSocket::bind(&umem, pair.left.ifindex, 0, &copy_mode_config(256)).expect("bind");
+    xsks.set(0, sock.fd()).expect("enter socket into XSKMAP");
+    attach_left(&pair, &prog);
+    sock.fill().unwrap().fill_from(&mut free, 256);
+
+    // Two flows (source ports 43000 and 43001), 20 datagrams each.
+    let sent: Vec<Vec<u8>> = (0..40).map(|i| payload(0x5e, i)).collect();
+    pair.right
+        .run(|| {
+            let socks: Vec<UdpSocket> = (0..2)
+                .map(|k| UdpSocket::bind(("0.0.0.0", 43000 + k)).expect("bind udp"))
+                .collect();
+            for (i, p) in sent.iter().enumerate() {
+                socks[i % 2].send_to(p, (LEFT_IPV4, 9300)).expect("send udp");
+            }
+        })
+        .expect("run in right namespace");
+
+    // Receive (sport, payload, metadata) of the test's datagrams.
+    let mut got: Vec<(u16, Vec<u8>, XdpRxMeta)> = Vec::new();
+    let deadline = Instant::now() + WAIT;
+    while got.len() < sent.len() && Instant::now() < deadline {
+        let rings = sock.rings();
+        let fill = rings.fill.expect("fill ring");
+        fill.fill_from(&mut free, 64);
+        fill.wake_if_needed().expect("wake");
+        let mut batch = rings.rx.expect("rx ring").recv(64);
+        let mut n = 0;
+        for pkt in batch.by_ref() {
+            n += 1;
+            let data = umem.packet(&pkt);
+            if let Some((sport, 9300, payload)) = parse_udp(data) {
+                let meta = umem
+                    .rx_metadata(&pkt)
+                    .expect("the frame has room for metadata in front of the data");
+                got.push((sport, payload.to_vec(), meta));
+            }
+            free.push(pkt.into_frame()).expect("same umem");
+        }
+        batch.release();
+        if n == 0 {
+            let _ = sock.poll_rx(20);
+        }
+    }
+    assert_eq!(got.len(), sent.len(), "every datagram reaches the socket");
+
+    // The data is untouched by the metadata in front of it.
+    let mut payloads: Vec<Vec<u8>> = got.iter().map(|(_, p, _)| p.clone()).collect();
+    payloads.sort_by_key(|p| u32::from_be_bytes([p[0], p[1], p[2], p[3]]));
+    assert!(payloads == sent, "payloads arrive byte-identical");
+
+    let mut per_flow: BTreeMap<u16, Vec<XdpRxMeta>> = BTreeMap::new();
+    for (sport, _, meta) in &got {
+        per_flow.entry(*sport).or_default().push(*meta);
+    }
+    assert_eq!(per_flow.keys().copied().collect::<Vec<_>>(), [43000, 43001]);
+    let mut flow_hash = Vec::new();
+    for (sport, metas) in &per_flow {
+        let first = metas[0];
+        eprintln!("flow {sport}: {first:?}");
+        let (hash, _type) = first
+            .rx_hash()
+            .unwrap_or_else(|| panic!("veth gives the skb hash, got {first:?}"));
+        assert_ne!(hash, 0, "a flow hash is never 0 (skb_get_hash)");
+        for m in metas {
+            assert_eq!(m.rx_hash(), first.rx_hash(), "one flow, one hash: {m:?}");
+            // veth: the skb's hardware timestamp (0: nothing stamped a packet from another
+            // namespace), or -ENODATA for a frame without an skb.
+            match m.rx_timestamp() {
+                Some(ts) => assert_eq!(ts, 0, "no hardware stamped this packet: {m:?}"),
+                None => assert_eq!(m.timestamp_err, -ENODATA, "{m:?}"),
+            }
+            // XDP_RSS_L4 (bit 3): the skb's flow hash covers the UDP ports (skb->l4_hash).
+            assert_ne!(m.hash_type & XDP_RSS_L4, 0, "{m:?}");
+        }
+        flow_hash.push(hash);
+    }
+    assert_ne!(
+        flow_hash[0], flow_hash[1],
+        "different source ports, different flow hashes"
+    );
+    drop(sock);
+    drop(prog);
+}
+
+fn metadata_kfuncs_without_device_binding_are_refused() {
+    let xsks = XskMap::create("xsks", 1).expect("create XSKMAP");
+    let err = Program::load_with(&metadata_spec(), &[xsks.map()], &LoadOptions::default())
+        .expect_err("the kernel refuses metadata kfuncs in a program that is not device-bound");
+    let text = err.to_string();
+    assert!(text.contains("device-bound") || text.contains("dev_bound") || text.contains("kfunc"), "{text}");
+}
+
+kernel_tests! {
+    privileged: [
+        device_bound_program_hands_rx_hash_to_af_xdp,
+        metadata_kfuncs_without_device_binding_are_refused,
+    ],
+}
