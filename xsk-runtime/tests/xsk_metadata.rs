@@ -21,7 +21,7 @@ use std::time::Instant;
 
 use ebpf_dsl::dsl::Program as DslProgram;
 use ebpf_dsl::ir::build::ldxw;
-use ebpf_dsl::xdp::metadata::{write_rx_metadata, XdpRxMeta};
+use ebpf_dsl::xdp::metadata::{write_rx_metadata, XdpRxMeta, RX_META_LEN};
 use ebpf_dsl::xdp::{redirect_to_xsk, DEFAULT_XSK_FLAGS};
 use ebpf_dsl::Reg;
 use xsk_common::*;
@@ -30,6 +30,48 @@ use xsk_runtime::program::LoadOptions;
 use xsk_runtime::socket::XskSocket;
 use xsk_runtime::Program;
 use xsk_testkit::netns::LEFT_IPV4;
+
+use ebpf_dsl_macros::{defmap, defprogram};
+
+defmap! {
+    /// AF_XDP sockets by queue (the name `xsks` is what both programs relocate against).
+    XSKS: xskmap(key = u32, value = u32, max_entries = 1);
+}
+
+defprogram! {
+    /// The second path to the same hash, written in the assembler syntax: only
+    /// `bpf_xdp_metadata_rx_hash`, its hash and return code as 8 bytes of metadata.
+    RAW_HASH: xdp(license = "GPL", name = "xdp_raw_hash") {
+        r6 = r1;
+        r1 = 0;
+        *(u64 *)(r10 - 8) = r1;
+        r1 = r6;
+        r2 = r10;
+        r2 += -8;
+        r3 = r10;
+        r3 += -4;
+        call bpf_xdp_metadata_rx_hash;
+        r7 = r0;
+        r1 = r6;
+        r2 = -8;
+        call bpf_xdp_adjust_meta;
+        if r0 != 0 goto redirect;
+        r2 = *(u32 *)(r6 + 8);
+        r3 = *(u32 *)(r6 + 0);
+        r4 = r2;
+        r4 += 8;
+        if r4 > r3 goto redirect;
+        r1 = *(u32 *)(r10 - 8);
+        *(u32 *)(r2 + 0) = r1;
+        *(u32 *)(r2 + 4) = r7;
+    redirect:
+        r2 = *(u32 *)(r6 + 16);
+        r1 = XSKS ll;
+        r3 = XDP_PASS;
+        call bpf_redirect_map;
+        exit;
+    }
+}
 
 const ENODATA: i32 = 61;
 /// `XDP_RSS_L4` of `enum xdp_rss_hash_type`.
@@ -45,9 +87,58 @@ fn metadata_spec() -> ebpf_dsl::ProgramSpec {
     p.build().expect("build the metadata program")
 }
 
+/// Sends `sent` from the right end in two flows (source ports 43000 and 43001, alternating)
+/// to port 9300 of the left end, and receives them on `sock`: (source port, payload, the
+/// `meta_len` bytes in front of the packet) of each.
+fn send_and_receive(
+    pair: &xsk_testkit::netns::VethPair,
+    sock: &mut XskSocket,
+    free: &mut xsk_runtime::umem::FreeList,
+    sent: &[Vec<u8>],
+    meta_len: u32,
+) -> Vec<(u16, Vec<u8>, Vec<u8>)> {
+    let umem = sock.umem().clone();
+    pair.right
+        .run(|| {
+            let socks: Vec<UdpSocket> = (0..2)
+                .map(|k| UdpSocket::bind(("0.0.0.0", 43000 + k)).expect("bind udp"))
+                .collect();
+            for (i, p) in sent.iter().enumerate() {
+                socks[i % 2].send_to(p, (LEFT_IPV4, 9300)).expect("send udp");
+            }
+        })
+        .expect("run in right namespace");
+    let mut got = Vec::new();
+    let deadline = Instant::now() + WAIT;
+    while got.len() < sent.len() && Instant::now() < deadline {
+        let rings = sock.rings();
+        let fill = rings.fill.expect("fill ring");
+        fill.fill_from(free, 64);
+        fill.wake_if_needed().expect("wake");
+        let mut batch = rings.rx.expect("rx ring").recv(64);
+        let mut n = 0;
+        for pkt in batch.by_ref() {
+            n += 1;
+            if let Some((sport, 9300, payload)) = parse_udp(umem.packet(&pkt)) {
+                let meta = umem
+                    .packet_metadata(&pkt, meta_len)
+                    .expect("the frame has room for metadata in front of the data");
+                got.push((sport, payload.to_vec(), meta.to_vec()));
+            }
+            free.push(pkt.into_frame()).expect("same umem");
+        }
+        batch.release();
+        if n == 0 {
+            let _ = sock.poll_rx(20);
+        }
+    }
+    assert_eq!(got.len(), sent.len(), "every datagram reaches the socket");
+    got
+}
+
 fn device_bound_program_hands_rx_hash_to_af_xdp() {
     let pair = sandbox("device_bound_program_hands_rx_hash_to_af_xdp", 1);
-    let xsks = XskMap::create("xsks", 1).expect("create XSKMAP");
+    let xsks = XskMap::create(XSKS.name_str(), 1).expect("create XSKMAP");
     let spec = metadata_spec();
     let ifindex = pair.left.ifindex;
     // prog_ifindex names a device of the loading thread's namespace.
@@ -63,45 +154,12 @@ fn device_bound_program_hands_rx_hash_to_af_xdp() {
     attach_left(&pair, &prog);
     sock.fill().unwrap().fill_from(&mut free, 256);
 
-    // Two flows (source ports 43000 and 43001), 20 datagrams each.
     let sent: Vec<Vec<u8>> = (0..40).map(|i| payload(0x5e, i)).collect();
-    pair.right
-        .run(|| {
-            let socks: Vec<UdpSocket> = (0..2)
-                .map(|k| UdpSocket::bind(("0.0.0.0", 43000 + k)).expect("bind udp"))
-                .collect();
-            for (i, p) in sent.iter().enumerate() {
-                socks[i % 2].send_to(p, (LEFT_IPV4, 9300)).expect("send udp");
-            }
-        })
-        .expect("run in right namespace");
-
-    // Receive (sport, payload, metadata) of the test's datagrams.
-    let mut got: Vec<(u16, Vec<u8>, XdpRxMeta)> = Vec::new();
-    let deadline = Instant::now() + WAIT;
-    while got.len() < sent.len() && Instant::now() < deadline {
-        let rings = sock.rings();
-        let fill = rings.fill.expect("fill ring");
-        fill.fill_from(&mut free, 64);
-        fill.wake_if_needed().expect("wake");
-        let mut batch = rings.rx.expect("rx ring").recv(64);
-        let mut n = 0;
-        for pkt in batch.by_ref() {
-            n += 1;
-            let data = umem.packet(&pkt);
-            if let Some((sport, 9300, payload)) = parse_udp(data) {
-                let meta = umem
-                    .rx_metadata(&pkt)
-                    .expect("the frame has room for metadata in front of the data");
-                got.push((sport, payload.to_vec(), meta));
-            }
-            free.push(pkt.into_frame()).expect("same umem");
-        }
-        batch.release();
-        if n == 0 {
-            let _ = sock.poll_rx(20);
-        }
-    }
+    let got = send_and_receive(&pair, &mut sock, &mut free, &sent, RX_META_LEN);
+    let got: Vec<(u16, Vec<u8>, XdpRxMeta)> = got
+        .into_iter()
+        .map(|(sport, p, meta)| (sport, p, XdpRxMeta::parse(&meta).expect("24 bytes")))
+        .collect();
     assert_eq!(got.len(), sent.len(), "every datagram reaches the socket");
 
     // The data is untouched by the metadata in front of it.
@@ -139,8 +197,26 @@ fn device_bound_program_hands_rx_hash_to_af_xdp() {
         flow_hash[0], flow_hash[1],
         "different source ports, different flow hashes"
     );
-    drop(sock);
+
+    // The second path: the defprogram! program replaces the first on the same interface and
+    // socket; the same flows must carry the same hashes.
+    let raw = pair
+        .left
+        .run(|| Program::load_with(&RAW_HASH, &[xsks.map()], &LoadOptions::device_bound(ifindex)))
+        .expect("enter namespace")
+        .unwrap_or_else(|e| panic!("load the defprogram! metadata program: {e}"));
+    attach_left(&pair, &raw);
     drop(prog);
+    let again = send_and_receive(&pair, &mut sock, &mut free, &sent, 8);
+    for (sport, _, meta) in &again {
+        let hash = u32::from_le_bytes([meta[0], meta[1], meta[2], meta[3]]);
+        let err = i32::from_le_bytes([meta[4], meta[5], meta[6], meta[7]]);
+        assert_eq!(err, 0, "flow {sport}");
+        let want = per_flow[sport][0].hash;
+        assert_eq!(hash, want, "flow {sport}: both programs read the same hash");
+    }
+    drop(sock);
+    drop(raw);
 }
 
 fn metadata_kfuncs_without_device_binding_are_refused() {
