@@ -30,9 +30,15 @@ fn call_by_kfunc_name_assembles_to_a_placeholder_and_disassembles_back() {
     .unwrap();
     for (i, k) in XdpKfunc::ALL.into_iter().enumerate() {
         assert_eq!(a.insns[i], call_xdp_kfunc(k));
-        assert_eq!(a.insns[i].src(), 2, "a kfunc call (src = BPF_PSEUDO_KFUNC_CALL)");
         assert_eq!(
-            ebpf_dsl::disasm::disassemble(&a.insns[i..i + 1]).unwrap().trim(),
+            a.insns[i].src(),
+            2,
+            "a kfunc call (src = BPF_PSEUDO_KFUNC_CALL)"
+        );
+        assert_eq!(
+            ebpf_dsl::disasm::disassemble(&a.insns[i..i + 1])
+                .unwrap()
+                .trim(),
             format!("call {}", k.name())
         );
     }
@@ -88,8 +94,11 @@ fn the_verifier_checks_the_kfunc_arguments() {
     .unwrap_err();
     assert!(e.contains("outside the 512-byte stack frame"), "{e}");
     // Only XDP programs.
-    let e = check(TS_OK.replace("r0 = 2", "r0 = 0").as_str(), ProgramType::SocketFilter)
-        .unwrap_err();
+    let e = check(
+        TS_OK.replace("r0 = 2", "r0 = 0").as_str(),
+        ProgramType::SocketFilter,
+    )
+    .unwrap_err();
     assert!(e.contains("only be called from XDP programs"), "{e}");
 }
 
@@ -112,7 +121,8 @@ fn the_output_is_initialised_and_r1_to_r5_are_clobbered() {
 
 #[test]
 fn vlan_tag_needs_a_6_8_target() {
-    let text = "r2 = r10\nr2 += -4\nr3 = r10\nr3 += -2\ncall bpf_xdp_metadata_rx_vlan_tag\nr0 = 2\nexit";
+    let text =
+        "r2 = r10\nr2 += -4\nr3 = r10\nr3 += -2\ncall bpf_xdp_metadata_rx_vlan_tag\nr0 = 2\nexit";
     check(text, ProgramType::Xdp).unwrap();
     let a = assemble_unchecked(text).unwrap();
     let mut input = VerifyInput::new(&a.insns, ProgramType::Xdp);

@@ -60,11 +60,7 @@ pub enum XdpKfunc {
 
 impl XdpKfunc {
     /// Every kfunc, in placeholder order.
-    pub const ALL: [XdpKfunc; 3] = [
-        XdpKfunc::RxTimestamp,
-        XdpKfunc::RxHash,
-        XdpKfunc::RxVlanTag,
-    ];
+    pub const ALL: [XdpKfunc; 3] = [XdpKfunc::RxTimestamp, XdpKfunc::RxHash, XdpKfunc::RxVlanTag];
 
     /// The kernel's name of the function.
     pub const fn name(self) -> &'static str {

@@ -92,7 +92,10 @@ mod tests {
 
     #[test]
     fn placeholders_are_replaced_and_a_missing_kfunc_is_an_error() {
-        let insns = [call_xdp_kfunc(XdpKfunc::RxHash), ebpf_dsl::ir::build::exit()];
+        let insns = [
+            call_xdp_kfunc(XdpKfunc::RxHash),
+            ebpf_dsl::ir::build::exit(),
+        ];
         let ids: HashMap<_, _> = [(XdpKfunc::RxHash, 4242)].into_iter().collect();
         let out = resolve_with("p", &insns, &ids).unwrap();
         assert_eq!(out[0].imm, 4242);
