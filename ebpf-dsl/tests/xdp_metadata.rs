@@ -153,3 +153,13 @@ fn the_metadata_snippet_passes_the_static_verifier() {
         .iter()
         .any(|i| XdpKfunc::of_insn(i) == Some(XdpKfunc::RxHash)));
 }
+
+#[test]
+fn the_snippet_works_in_assembler_text() {
+    let text = "write_rx_metadata!()\nr2 = *(u32 *)(r6 + 16)\nr1 = 0\nr0 = 2\nexit";
+    // `assemble` runs the static verifier on XDP text.
+    let a = assemble(text).unwrap_or_else(|e| panic!("{e:?}"));
+    let kfuncs: Vec<_> = a.insns.iter().filter_map(XdpKfunc::of_insn).collect();
+    assert_eq!(kfuncs, [XdpKfunc::RxTimestamp, XdpKfunc::RxHash]);
+    assert!(assemble_unchecked("write_rx_metadata!(r1)").is_err());
+}

@@ -444,7 +444,11 @@ fn rxmeta_prints_a_stable_hash_per_flow() {
     assert_eq!(by_flow.len(), 2, "two flows: {}", r.stdout);
     for hashes in by_flow.values() {
         assert_eq!(hashes.len(), 3, "{}", r.stdout);
-        assert!(hashes[0].starts_with("0x") && hashes[0] != "0x00000000", "{}", r.stdout);
+        assert!(
+            hashes[0].starts_with("0x") && hashes[0] != "0x00000000",
+            "{}",
+            r.stdout
+        );
         assert!(hashes.iter().all(|h| *h == hashes[0]), "{}", r.stdout);
     }
     assert!(r.stdout.contains("6 packets with their RX metadata"));

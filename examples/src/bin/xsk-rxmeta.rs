@@ -127,9 +127,10 @@ fn sandbox_run(sb: &Sandbox, count: u32, stop: &Stop) -> Result<()> {
                         let line = match umem.rx_metadata(&pkt) {
                             Some(m) => format!(
                                 "hash={} timestamp={}",
-                                m.rx_hash().map_or(format!("error {}", m.hash_err), |(h, t)| {
-                                    format!("{h:#010x} (type {t:#x})")
-                                }),
+                                m.rx_hash()
+                                    .map_or(format!("error {}", m.hash_err), |(h, t)| {
+                                        format!("{h:#010x} (type {t:#x})")
+                                    }),
                                 m.rx_timestamp()
                                     .map_or(format!("error {}", m.timestamp_err), |t| {
                                         format!("{t} ns")
