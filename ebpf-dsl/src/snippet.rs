@@ -24,6 +24,7 @@
 //! | `redirect_to_xsk_lookup_first!(map)`, `(map, flags)`, `(ctx, map, flags)` | [`xdp::redirect_to_xsk_lookup_first`]: look up, redirect if present, else `XDP_PASS`; defaults `ctx = r1`, `flags = 0` |
 //! | `redirect!(ifindex, flags)` | [`xdp::redirect`]: `r1 = ifindex; r2 = flags; call bpf_redirect; exit` |
 //! | `adjust_head!(ctx, delta)`, `adjust_tail!(ctx, delta)`, `adjust_meta!(ctx, delta)` | [`xdp::adjust_head`] and friends: `r1 = ctx; r2 = delta; call bpf_xdp_adjust_*` (result in r0) |
+//! | `write_rx_metadata!()` | [`xdp::metadata::write_rx_metadata`]: RX timestamp and hash (metadata kfuncs) into 24 bytes of metadata in front of the packet; needs the context in r1, leaves it in r6; the program must be loaded device-bound |
 //! | `parse_eth!(data, data_end, out_proto, fail)` | [`xdp::parse_eth`]: EtherType (host order) in `out_proto` |
 //! | `parse_eth_be!(data, data_end, out_proto, fail)` | [`xdp::parse_eth_be`]: EtherType in network order (compare with `ETH_P_IP_BE`) |
 //! | `parse_eth_vlan!(data, data_end, out_proto, out_l3, fail)` | [`xdp::parse_eth_vlan`]: skips up to two VLAN tags; L3 header pointer in `out_l3` |
@@ -200,6 +201,11 @@ pub const SNIPPETS: &[SnippetInfo] = &[
         name: "adjust_meta",
         syntax: "adjust_meta!(ctx, delta)",
         doc: "r0 = bpf_xdp_adjust_meta(ctx, delta); packet pointers must be reloaded",
+    },
+    SnippetInfo {
+        name: "write_rx_metadata",
+        syntax: "write_rx_metadata!()",
+        doc: "RX timestamp and hash (metadata kfuncs) into the metadata in front of the packet; ctx in r1, kept in r6; load device-bound",
     },
     SnippetInfo {
         name: "parse_eth",
@@ -401,6 +407,12 @@ fn expand_checked(name: &str, args: &[SnippetArg], unique: usize) -> Result<Vec<
             let ifindex = a.key(0)?;
             let flags = a.int_in(1, "flags", 0, i64::from(i32::MAX))? as i32;
             Ok(xdp::redirect(ifindex, flags))
+        }
+        "write_rx_metadata" => {
+            a.count(&[0])?;
+            Ok(xdp::metadata::write_rx_metadata(&format!(
+                "__rx_meta_{unique}_done"
+            )))
         }
         "adjust_head" | "adjust_tail" | "adjust_meta" => {
             a.count(&[2])?;

@@ -784,6 +784,11 @@ fn every_snippet_expands_like_its_function() {
             vec![rg(R6), rg(R3), rg(R4), id("drop")],
             xdp::parse_tcp_be(R6, R3, R4, "drop"),
         ),
+        (
+            "write_rx_metadata",
+            vec![],
+            xdp::metadata::write_rx_metadata("__rx_meta_9_done"),
+        ),
     ];
     let mut covered = std::collections::HashSet::new();
     for (name, args, want) in pairs {

@@ -429,6 +429,31 @@ fn bench(bin: &str) -> Run {
     r
 }
 
+fn rxmeta_prints_a_stable_hash_per_flow() {
+    let r = run(env!("CARGO_BIN_EXE_xsk-rxmeta"), &["--count", "6"]);
+    r.ok().sandbox_removed();
+    let mut by_flow = std::collections::BTreeMap::<String, Vec<String>>::new();
+    for line in r.stdout.lines().filter(|l| l.contains(" hash=")) {
+        let flow = line.split(" -> ").next().unwrap_or_default().to_string();
+        let hash = line.split("hash=").nth(1).unwrap_or_default();
+        by_flow
+            .entry(flow)
+            .or_default()
+            .push(hash.split(' ').next().unwrap_or_default().to_string());
+    }
+    assert_eq!(by_flow.len(), 2, "two flows: {}", r.stdout);
+    for hashes in by_flow.values() {
+        assert_eq!(hashes.len(), 3, "{}", r.stdout);
+        assert!(
+            hashes[0].starts_with("0x") && hashes[0] != "0x00000000",
+            "{}",
+            r.stdout
+        );
+        assert!(hashes.iter().all(|h| *h == hashes[0]), "{}", r.stdout);
+    }
+    assert!(r.stdout.contains("6 packets with their RX metadata"));
+}
+
 fn rxdrop_receives() {
     let r = bench(env!("CARGO_BIN_EXE_xsk-rxdrop"));
     assert!(r.stdout.contains("RESULT impl=rust mode=rxdrop "));
@@ -599,6 +624,7 @@ kernel_tests! {
         echo_poll_and_spin_answer_every_request,
         ringbuf_bench_reads_every_event,
         rxdrop_receives,
+        rxmeta_prints_a_stable_hash_per_flow,
         txonly_sends_and_the_far_end_counts_it,
         l2fwd_forwards_back,
         pktgen_sends_exactly_the_count_and_they_arrive,

@@ -132,6 +132,7 @@
 //! | busy polling for AF_XDP; BPF memory no longer charged to `RLIMIT_MEMLOCK` | 5.11 | [`socket::BusyPoll`], [`os::remove_memlock_limit`] |
 //! | `xdp_md` context in test runs | 5.15 | [`test_run`] |
 //! | live frames (`BPF_F_TEST_XDP_LIVE_FRAMES`), multi-buffer XDP programs | 5.18 | [`test_run`], [`program::BPF_F_XDP_HAS_FRAGS`] |
+//! | device-bound XDP programs, XDP RX metadata kfuncs (hash, timestamp; VLAN tag 6.8) | 6.3 | [`bpf::kfunc`], [`program::LoadOptions::device_bound`], [`umem::Umem::rx_metadata`] |
 //! | multi-buffer AF_XDP (`XDP_USE_SG`) | 6.6 | [`socket::SocketConfig::multi_buffer`] |
 //! | TX metadata (`tx_metadata_len`) | 6.11 | [`umem::UmemConfig::tx_metadata_len`] |
 //! | `XDP_MAX_TX_SKB_BUDGET` | 6.17 | [`socket::XskSocket::set_max_tx_skb_budget`] |

@@ -87,8 +87,9 @@ pub enum Op {
         src: Src,
         target: usize,
     },
-    /// Helper call.
-    Call { helper: i32 },
+    /// Helper call, or (`kfunc`) a call of an XDP metadata kfunc by name, `helper` then
+    /// being its placeholder ([`crate::xdp::metadata::XdpKfunc::placeholder`]).
+    Call { helper: i32, kfunc: bool },
     /// bpf-to-bpf call.
     CallLocal { target: usize },
     /// Return.
@@ -393,15 +394,26 @@ fn op_of(i: usize, d: Decoded, len: usize) -> Result<Op, VerifierError> {
             target: target(i, i64::from(imm), len)?,
         },
         Decoded::MayGoto { .. } => return Err(unknown(i, BPF_JCOND_K)),
-        Decoded::Call { id } => Op::Call { helper: id },
+        Decoded::Call { id } => Op::Call {
+            helper: id,
+            kfunc: false,
+        },
         Decoded::CallLocal { imm } => Op::CallLocal {
             target: target(i, i64::from(imm), len)?,
         },
+        Decoded::CallKfunc { btf_id, off: 0 }
+            if crate::xdp::metadata::XdpKfunc::from_placeholder(btf_id).is_some() =>
+        {
+            Op::Call {
+                helper: btf_id,
+                kfunc: true,
+            }
+        }
         Decoded::CallKfunc { off: 0, .. } => {
             return Err(err(
                 i,
                 Rule::Unsupported,
-                "calls to kernel functions (kfuncs) are not checked by this verifier",
+                "calls to kernel functions (kfuncs) by BTF id are not checked by this verifier (it models the XDP metadata kfuncs called by name: `call bpf_xdp_metadata_rx_hash`)",
             ))
         }
         Decoded::CallKfunc { .. } => return Err(reserved(i, "call")),
@@ -665,7 +677,10 @@ pub fn check(ops: &[Op]) -> Result<Cfg, Vec<VerifierError>> {
             continue;
         }
         let what = match op {
-            Op::Call { helper: 12 } => "bpf_tail_call",
+            Op::Call {
+                helper: 12,
+                kfunc: false,
+            } => "bpf_tail_call",
             Op::LdAbs { .. } => "a legacy packet load (LD_ABS/LD_IND)",
             _ => continue,
         };

@@ -10,7 +10,8 @@
 //!
 //! **Soundness first.** A program this verifier accepts should load (as root, i.e. with the
 //! kernel's privileged rules). Where it cannot prove something — or where the kernel's
-//! behaviour is not modelled (kfuncs, BTF, program types other than XDP, socket filter and tc)
+//! behaviour is not modelled (kfuncs other than the XDP metadata ones, BTF, program types other
+//! than XDP, socket filter and tc)
 //! — it rejects with a message that says so. Every transfer function is at most as precise as
 //! the kernel's, so that it never proves a branch dead that the kernel still walks; where the
 //! kernel *loses* precision (a `&`-test forgets ranges, and the loss reaches every register

@@ -16,6 +16,7 @@ pub mod attach;
 /// BTF for maps (key/value types) and programs (func_info, line_info), loaded into the kernel.
 pub(crate) mod btf;
 pub mod features;
+pub mod kfunc;
 pub mod loader;
 pub mod maps;
 pub mod object;

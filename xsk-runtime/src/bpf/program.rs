@@ -36,13 +36,27 @@ pub struct LoadOptions {
     pub expected_attach_type: Option<u32>,
     /// `prog_flags`, e.g. [`BPF_F_XDP_HAS_FRAGS`].
     pub prog_flags: u32,
-    /// `prog_ifindex`, for hardware offload only.
+    /// `prog_ifindex`: the device of an offloaded or (with `BPF_F_XDP_DEV_BOUND_ONLY`)
+    /// device-bound program; see [`LoadOptions::device_bound`].
     pub offload_ifindex: u32,
     /// Always ask for the log (`log_level` 1, or 2 if `verbose`), even on success; the log is
     /// then in [`Program::verifier_log`].
     pub always_log: bool,
     /// With `always_log`: `log_level` 2 (every instruction's state).
     pub verbose: bool,
+}
+
+impl LoadOptions {
+    /// Options of a device-bound XDP program for the interface `ifindex`
+    /// ([`BPF_F_XDP_DEV_BOUND_ONLY`](super::kfunc::BPF_F_XDP_DEV_BOUND_ONLY), `prog_ifindex`):
+    /// what calling the XDP metadata kfuncs requires (Linux 6.3). Attach it to that interface.
+    pub fn device_bound(ifindex: u32) -> LoadOptions {
+        LoadOptions {
+            prog_flags: super::kfunc::BPF_F_XDP_DEV_BOUND_ONLY,
+            offload_ifindex: ifindex,
+            ..LoadOptions::default()
+        }
+    }
 }
 
 /// A loaded program. The kernel unloads it when the last fd (and attachment) goes away.
@@ -177,6 +191,8 @@ impl Program {
         }
         let license = CString::new(license)
             .map_err(|_| Error::invalid("the license string contains a NUL byte"))?;
+        let resolved = super::kfunc::resolve_kfunc_calls(name, insns)?;
+        let insns = resolved.as_deref().unwrap_or(insns);
         let mut p = sysbpf::ProgLoad {
             prog_type: prog_type.as_u32(),
             insns,

@@ -23,6 +23,7 @@ mod completion;
 mod fill;
 pub mod frame;
 pub mod interface;
+pub mod metadata;
 mod queue;
 mod reclaim;
 pub mod ring;

@@ -418,6 +418,20 @@ impl Umem {
             .bytes(&packet.frame, packet.offset, packet.len)
     }
 
+    /// The `len` bytes in front of a received packet's data: the XDP metadata area an XDP
+    /// program filled with `bpf_xdp_adjust_meta` (the kernel copies it in front of the data,
+    /// in copy mode too; see [`super::metadata`]). `None` if the frame has fewer than `len`
+    /// bytes before the data. Only the first descriptor of a multi-buffer packet carries
+    /// metadata: in front of a continuation fragment's data the bytes mean nothing.
+    ///
+    /// # Panics
+    /// If `packet` belongs to another UMEM.
+    #[inline]
+    pub fn packet_metadata<'a>(&'a self, packet: &'a RxPacket, len: u32) -> Option<&'a [u8]> {
+        let start = packet.offset.checked_sub(len)?;
+        Some(self.inner.area.bytes(&packet.frame, start, len))
+    }
+
     /// The data of a received packet, writable (to rewrite it in place and send it back).
     ///
     /// # Panics

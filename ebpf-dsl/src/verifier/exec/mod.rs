@@ -4,6 +4,7 @@ mod alu;
 mod atomic;
 mod call;
 mod call_args;
+mod call_kfunc;
 mod call_offered;
 mod domain;
 mod jmp32;
@@ -518,8 +519,12 @@ impl<'a> Exec<'a> {
                 src,
                 target,
             } => self.cond(pc, st, is64, op, dst, src, target),
-            Op::Call { helper } => {
-                self.call_helper(pc, st, helper)?;
+            Op::Call { helper, kfunc } => {
+                if kfunc {
+                    self.call_xdp_kfunc(pc, st, helper)?;
+                } else {
+                    self.call_helper(pc, st, helper)?;
+                }
                 Ok(Step::Next(pc + 1))
             }
             Op::CallLocal { target } => {

@@ -1,0 +1,97 @@
+//! Calls of the XDP metadata kfuncs by name (`call bpf_xdp_metadata_rx_hash`, the placeholder
+//! form of [`crate::xdp::metadata`]): the kernel's prototypes, checked like its
+//! `check_kfunc_call` does for them.
+//!
+//! * r1: the context, unmodified (`const struct xdp_md *ctx`, `KF_ARG_PTR_TO_CTX`);
+//! * r2 (and r3): pointers to the output (`u64 *timestamp`; `u32 *hash`,
+//!   `enum xdp_rss_hash_type *rss_type`; `__be16 *vlan_proto`, `u16 *vlan_tci`), memory of
+//!   that size the kfunc writes: the stack or a map value (the kernel's `check_mem_reg`);
+//! * r0: `int`, 0 or a negative errno; like the kernel, an unknown scalar (test it before
+//!   trusting the output);
+//! * r1-r5 are clobbered; packet pointers stay valid (the kfuncs do not change the packet).
+//!
+//! Only XDP programs may call them, and the kernel only accepts them in a *device-bound*
+//! program (`BPF_F_XDP_DEV_BOUND_ONLY` with `prog_ifindex`): that is a load option this
+//! verifier does not see, so it is the loader's job (`LoadOptions::device_bound` in
+//! xsk-runtime); the kernel otherwise refuses the load.
+
+use super::*;
+use crate::spec::ProgramType;
+use crate::xdp::metadata::XdpKfunc;
+
+impl<'a> Exec<'a> {
+    pub(super) fn call_xdp_kfunc(&mut self, pc: usize, st: &mut State, placeholder: i32) -> R<()> {
+        if self.trusted_call(pc, st) {
+            return Ok(());
+        }
+        let Some(k) = XdpKfunc::from_placeholder(placeholder) else {
+            return Err(e(
+                pc,
+                Rule::Unsupported,
+                format!("kfunc placeholder {placeholder} names no known kfunc"),
+            ));
+        };
+        let full = k.name();
+        let name = full.strip_prefix("bpf_").unwrap_or(full);
+        if self.input.prog_type != ProgramType::Xdp {
+            return Err(e(
+                pc,
+                Rule::HelperNotAllowed,
+                format!(
+                    "{full} can only be called from XDP programs (device-bound), not from {} programs",
+                    self.input.prog_type
+                ),
+            ));
+        }
+        let since = match k {
+            XdpKfunc::RxVlanTag => KernelVersion::new(6, 8),
+            _ => KernelVersion::new(6, 3),
+        };
+        if self.input.kernel < since {
+            return Err(e(
+                pc,
+                Rule::HelperNotAllowed,
+                format!(
+                    "{full} needs Linux {since}, but the target kernel is {} (see verifier::target)",
+                    self.input.kernel
+                ),
+            ));
+        }
+        let args = 1 + k.out_args().len();
+        let arity = |mut err: VerifierError| {
+            err.message = format!("{full} takes {args} arguments, but {}", err.message);
+            err
+        };
+        let ctx = self.read(st, pc, 1).map_err(arity)?;
+        if ctx != (RegVal::Ctx { off: 0 }) {
+            return Err(e(
+                pc,
+                Rule::HelperArgument,
+                format!(
+                    "{full} expects the context pointer (the program's r1 at entry) in r1, but r1 is {}",
+                    self.describe(&ctx)
+                ),
+            ));
+        }
+        for (i, &size) in k.out_args().iter().enumerate() {
+            let r = (i + 2) as u8;
+            let v = self.read(st, pc, r).map_err(arity)?;
+            if !matches!(v, RegVal::Stack { .. } | RegVal::MapValue { .. }) {
+                return Err(e(
+                    pc,
+                    Rule::HelperArgument,
+                    format!(
+                        "{full} writes {size} bytes through r{r}, which must point to the stack or a map value (e.g. `r{r} = r10; r{r} += -8`), but r{r} is {}",
+                        self.describe(&v)
+                    ),
+                ));
+            }
+            self.check_helper_mem(pc, st, r, &v, size as u64, true, name)?;
+        }
+        for r in 1..=5 {
+            self.set(st, r, RegVal::NotInit);
+        }
+        self.set(st, 0, RegVal::Scalar(Scalar::UNKNOWN));
+        Ok(())
+    }
+}
