@@ -137,7 +137,11 @@ impl Explorer {
     }
 
     /// Tries to prune the path at `pc` (state `st`, sources `d`, latest checkpoint `parent`);
-    /// otherwise maybe stores a checkpoint (restarting `d` from it).
+    /// otherwise maybe stores a checkpoint (restarting `d` from it). At a `may_goto`
+    /// (`may_goto`), a checkpoint is always stored, and an unfinished one with another
+    /// `may_goto` depth that covers the state in every location prunes it (the kernel's rule:
+    /// the hidden counter ends that loop; every location is then marked live and precise,
+    /// since the marks of an unfinished checkpoint are not complete).
     pub(crate) fn visit(
         &mut self,
         pc: usize,
@@ -145,7 +149,21 @@ impl Explorer {
         d: &mut Deps,
         live_static: u16,
         parent: Option<usize>,
+        may_goto: bool,
     ) -> PruneResult {
+        if may_goto {
+            for &c in self.waiting[pc].iter().rev() {
+                if let Some(old) = &self.checkpoints[c].state {
+                    if old.may_goto_depth != st.may_goto_depth && covers(old, st, 0x7ff) {
+                        self.checkpoints[c].hits += 1;
+                        let all = d.of_mask(ALL);
+                        self.mark(parent, all, false);
+                        self.mark(parent, all, true);
+                        return PruneResult::Pruned;
+                    }
+                }
+            }
+        }
         // A loop without progress comes back to the state of a recent round.
         for &c in self.waiting[pc].iter().rev().take(LOOP_CHECK) {
             if let Some(old) = &self.checkpoints[c].state {
@@ -191,7 +209,7 @@ impl Explorer {
             }
             i += 1;
         }
-        if !self.every && (self.jumps - self.last_jumps < 2 || self.insns - self.last_insns < 8) {
+        if !self.every && !may_goto && (self.jumps - self.last_jumps < 2 || self.insns - self.last_insns < 8) {
             return PruneResult::Continue(parent);
         }
         self.last_jumps = self.jumps;
