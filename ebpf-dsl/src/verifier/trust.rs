@@ -166,9 +166,7 @@ impl Trust {
                 Op::Ja { target }
                 | Op::Cond { target, .. }
                 | Op::MayGoto { target }
-                | Op::CallLocal { target } => {
-                    Some(*target)
-                }
+                | Op::CallLocal { target } => Some(*target),
                 _ => None,
             };
             let here = inside(pc);

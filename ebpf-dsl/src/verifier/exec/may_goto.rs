@@ -50,6 +50,25 @@ mod tests {
     }
 
     #[test]
+    fn a_counter_whose_value_never_matters_is_widened() {
+        assert_eq!(
+            check("r0 = 0\nr6 = 0\nr7 = 0\nl:\nmay_goto +3\nr6 += 1\nr7 += 2\ngoto l\nexit"),
+            Ok(())
+        );
+    }
+
+    #[test]
+    fn a_counter_that_bounds_an_access_keeps_its_value() {
+        // r1 indexes an 8-byte stack buffer: it must stay exact (0..7) to be accepted, and
+        // the loop ends by its own bound.
+        let src = "*(u64 *)(r10 - 8) = 0\nr1 = 0\nl:\nmay_goto +6\nr2 = r10\nr2 += -8\nr2 += r1\nr0 = *(u8 *)(r2 + 0)\nr1 += 1\nif r1 < 8 goto l\nr0 = 0\nexit";
+        assert_eq!(check(src), Ok(()));
+        // One byte too far.
+        let bad = src.replace("r1 < 8", "r1 < 9");
+        assert!(check(&bad).is_err());
+    }
+
+    #[test]
     fn a_loop_through_the_jump_alone_is_infinite() {
         assert_eq!(
             check("r0 = 0\nl:\nmay_goto l\nr0 = 0\nexit"),

@@ -265,7 +265,7 @@ impl<'a> Exec<'a> {
                 }
                 if self.cfg.prune_point[pc] {
                     let mg = matches!(self.ops[pc], Op::MayGoto { .. });
-                match ex.visit(pc, &st, &mut d, self.cfg.live_in[pc], parent, mg) {
+                    match ex.visit(pc, &st, &mut d, self.cfg.live_in[pc], parent, mg) {
                         PruneResult::Pruned => {
                             self.pruned += 1;
                             ex.finish(parent);
@@ -299,9 +299,12 @@ impl<'a> Exec<'a> {
                     }
                     Step::Branch {
                         other_pc,
-                        other,
+                        mut other,
                         pc: n,
                     } => {
+                        if let Op::MayGoto { .. } = op {
+                            ex.widen_may_goto(pc, parent, &mut other);
+                        }
                         ex.branch(parent);
                         let mut od = d.clone();
                         deps::after(&op, &before, snapshot.as_ref(), &other, &mut od);
