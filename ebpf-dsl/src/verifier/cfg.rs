@@ -79,6 +79,9 @@ pub enum Op {
     },
     /// Unconditional jump.
     Ja { target: usize },
+    /// `may_goto` (Linux 6.9): jumps to `target` once the kernel's hidden loop counter runs
+    /// out, otherwise falls through; both successors are explored (see `exec/may_goto.rs`).
+    MayGoto { target: usize },
     /// Conditional jump.
     Cond {
         is64: bool,
@@ -231,7 +234,7 @@ fn operand(src: Operand) -> (Src, i32) {
 }
 
 /// The verifier's view of one decoded instruction at slot `i`, or why the verifier refuses a
-/// form the decoder accepts (`may_goto`, `callx`, `addr_space_cast`, kfunc calls) or a jump
+/// form the decoder accepts (`may_goto +0`, `callx`, `addr_space_cast`, kfunc calls) or a jump
 /// that leaves the program.
 fn op_of(i: usize, d: Decoded, len: usize) -> Result<Op, VerifierError> {
     Ok(match d {
@@ -393,7 +396,16 @@ fn op_of(i: usize, d: Decoded, len: usize) -> Result<Op, VerifierError> {
         Decoded::GotoLong { imm } => Op::Ja {
             target: target(i, i64::from(imm), len)?,
         },
-        Decoded::MayGoto { .. } => return Err(unknown(i, BPF_JCOND_K)),
+        Decoded::MayGoto { off: 0 } => {
+            return Err(err(
+                i,
+                Rule::Structure,
+                "`may_goto +0` is invalid (the kernel: `invalid may_goto off 0 imm 0`)",
+            ))
+        }
+        Decoded::MayGoto { off } => Op::MayGoto {
+            target: target(i, i64::from(off), len)?,
+        },
         Decoded::Call { id } => Op::Call {
             helper: id,
             kfunc: false,
@@ -429,7 +441,7 @@ fn op_of(i: usize, d: Decoded, len: usize) -> Result<Op, VerifierError> {
 
 /// Which message the verifier gives first for a slot with several defects, where its order
 /// differs from the decoder's: the destination register of an ALU instruction before its other
-/// fields, and the jump forms it does not model (`may_goto`, `callx`) as unknown opcodes
+/// fields, and the jump form it does not model (`callx`) as an unknown opcode
 /// whatever their fields. Read through the opcode-field types of [`crate::isa::insn`].
 fn precheck(i: usize, x: &Insn) -> Option<VerifierError> {
     match x.class() {
@@ -438,6 +450,7 @@ fn precheck(i: usize, x: &Insn) -> Option<VerifierError> {
             (x.dst() > 10).then(|| bad_reg(i, x.dst()))
         }
         Class::Jmp | Class::Jmp32 => match JmpOp::from_code(x.code) {
+            None if x.code == BPF_JCOND_K => None,
             None => Some(unknown(i, x.code)),
             Some(JmpOp::Call) if Source::from_code(x.code) == Source::Reg => {
                 Some(unknown(i, x.code))
@@ -501,7 +514,7 @@ pub struct Cfg {
 fn succs(op: &Op, i: usize) -> ([usize; 2], usize) {
     match *op {
         Op::Ja { target } => ([target, 0], 1),
-        Op::Cond { target, .. } => ([i + 1, target], 2),
+        Op::Cond { target, .. } | Op::MayGoto { target } => ([i + 1, target], 2),
         Op::Exit => ([0, 0], 0),
         Op::LdImm64 { .. } => ([i + 2, 0], 1),
         _ => ([i + 1, 0], 1),
@@ -524,7 +537,7 @@ fn uses_defs(op: &Op) -> (u16, u16) {
             b(dst),
         ),
         Op::LdImm64 { dst, .. } => (0, b(dst)),
-        Op::LdImm64Tail | Op::Ja { .. } => (0, 0),
+        Op::LdImm64Tail | Op::Ja { .. } | Op::MayGoto { .. } => (0, 0),
         Op::LdAbs { ind, .. } => (b(6) | ind.map(b).unwrap_or(0), CALLER_SAVED),
         Op::Ldx { dst, src, .. } => (b(src), b(dst)),
         Op::St { dst, .. } => (b(dst), 0),
@@ -621,6 +634,14 @@ pub fn check(ops: &[Op]) -> Result<Cfg, Vec<VerifierError>> {
         }
         match *op {
             Op::Ja { target } => prune_point[target] = true,
+            Op::MayGoto { target } => {
+                // The kernel also checkpoints the `may_goto` itself, always (its loop rule).
+                prune_point[i] = true;
+                prune_point[target] = true;
+                if i + 1 < len {
+                    prune_point[i + 1] = true;
+                }
+            }
             Op::Cond { target, .. } => {
                 prune_point[target] = true;
                 if i + 1 < len {

@@ -268,7 +268,11 @@ pub(crate) fn before(op: &Op, st: &State, d: &Deps) -> Before {
                 }
             }
         }
-        Op::LdImm64 { .. } | Op::LdImm64Tail | Op::Ja { .. } | Op::CallLocal { .. } => {}
+        Op::LdImm64 { .. }
+        | Op::LdImm64Tail
+        | Op::Ja { .. }
+        | Op::MayGoto { .. }
+        | Op::CallLocal { .. } => {}
         Op::LdAbs { ind, .. } => {
             b.read = dr(6) | ind.map(dr).unwrap_or(0);
             b.demand = b.read;
@@ -420,7 +424,7 @@ pub(crate) fn after(op: &Op, b: &Before, pre: Option<&State>, post: &State, d: &
             }
         }
         Op::LdImm64 { dst, .. } => d.cur().regs[dst as usize] = 0,
-        Op::LdImm64Tail | Op::Ja { .. } => {}
+        Op::LdImm64Tail | Op::Ja { .. } | Op::MayGoto { .. } => {}
         Op::LdAbs { .. } => {
             let m = b.read;
             let cur = d.cur();

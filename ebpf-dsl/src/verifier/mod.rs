@@ -483,6 +483,7 @@ pub(crate) fn initial_state() -> State {
         refs: Vec::new(),
         next_id: 0,
         taint: None,
+        may_goto_depth: 0,
     }
 }
 

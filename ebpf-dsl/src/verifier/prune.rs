@@ -22,7 +22,8 @@
 //! prune point).
 
 use super::deps::{self, Deps, Link, Mask, ALL};
-use super::state::{covers, covers_masked, same_state, State};
+use super::scalar::Scalar;
+use super::state::{covers, covers_masked, same_state, RegVal, Slot, State};
 
 /// Finished checkpoints kept per instruction (the one that pruned least makes room).
 const MAX_STATES_PER_INSN: usize = 64;
@@ -137,7 +138,11 @@ impl Explorer {
     }
 
     /// Tries to prune the path at `pc` (state `st`, sources `d`, latest checkpoint `parent`);
-    /// otherwise maybe stores a checkpoint (restarting `d` from it).
+    /// otherwise maybe stores a checkpoint (restarting `d` from it). At a `may_goto`
+    /// (`may_goto`), a checkpoint is always stored, and an unfinished one with another
+    /// `may_goto` depth that covers the state in every location prunes it (the kernel's rule:
+    /// the hidden counter ends that loop; every location is then marked live and precise,
+    /// since the marks of an unfinished checkpoint are not complete).
     pub(crate) fn visit(
         &mut self,
         pc: usize,
@@ -145,7 +150,21 @@ impl Explorer {
         d: &mut Deps,
         live_static: u16,
         parent: Option<usize>,
+        may_goto: bool,
     ) -> PruneResult {
+        if may_goto {
+            for &c in self.waiting[pc].iter().rev() {
+                if let Some(old) = &self.checkpoints[c].state {
+                    if old.may_goto_depth != st.may_goto_depth && covers(old, st, 0x7ff) {
+                        self.checkpoints[c].hits += 1;
+                        let all = d.of_mask(ALL);
+                        self.mark(parent, all, false);
+                        self.mark(parent, all, true);
+                        return PruneResult::Pruned;
+                    }
+                }
+            }
+        }
         // A loop without progress comes back to the state of a recent round.
         for &c in self.waiting[pc].iter().rev().take(LOOP_CHECK) {
             if let Some(old) = &self.checkpoints[c].state {
@@ -191,7 +210,10 @@ impl Explorer {
             }
             i += 1;
         }
-        if !self.every && (self.jumps - self.last_jumps < 2 || self.insns - self.last_insns < 8) {
+        if !self.every
+            && !may_goto
+            && (self.jumps - self.last_jumps < 2 || self.insns - self.last_insns < 8)
+        {
             return PruneResult::Continue(parent);
         }
         self.last_jumps = self.jumps;
@@ -212,6 +234,44 @@ impl Explorer {
             misses: 0,
         });
         PruneResult::Continue(Some(id))
+    }
+
+    /// The kernel's `widen_imprecise_scalars` for the fall-through of the `may_goto` at `pc`
+    /// (whose own checkpoint is `parent`): each scalar of `st` (register or spilled) that
+    /// differs from the previous unfinished checkpoint at `pc` and whose value never mattered
+    /// below it so far becomes unknown, so that a loop bounded by the hidden counter converges.
+    /// Forgetting a value is always sound; the marks only keep it precise where it matters.
+    pub(crate) fn widen_may_goto(&self, pc: usize, parent: Option<usize>, st: &mut State) {
+        let prev = self.waiting[pc].iter().rev().find_map(|&c| {
+            let ck = &self.checkpoints[c];
+            (Some(c) != parent).then_some(ck.state.as_ref().map(|s| (s, ck.precise)))?
+        });
+        let Some((old, precise)) = prev else { return };
+        if old.frames.len() != 1 || st.frames.len() != 1 {
+            return;
+        }
+        let differs = |o: &Scalar, n: &Scalar| o.unlinked() != n.unlinked();
+        let (fo, fc) = (&old.frames[0], &mut st.frames[0]);
+        for r in 0..10 {
+            if precise & (1u128 << r) != 0 {
+                continue;
+            }
+            if let (RegVal::Scalar(o), RegVal::Scalar(n)) = (&fo.regs[r], &fc.regs[r]) {
+                if differs(o, n) {
+                    fc.regs[r] = RegVal::Scalar(Scalar::UNKNOWN);
+                }
+            }
+        }
+        let widen: Vec<usize> = (0..fo.stack.len())
+            .filter(|&i| precise & (1u128 << (11 + i)) == 0)
+            .filter(|&i| match (&fo.stack[i], &fc.stack[i]) {
+                (Slot::Spill(RegVal::Scalar(o)), Slot::Spill(RegVal::Scalar(n))) => differs(o, n),
+                _ => false,
+            })
+            .collect();
+        for i in widen {
+            fc.stack[i] = Slot::Spill(RegVal::Scalar(Scalar::UNKNOWN));
+        }
     }
 
     pub(crate) fn branch(&mut self, parent: Option<usize>) {

@@ -241,6 +241,10 @@ pub struct State {
     /// minimum of 2^29 or more (it then refuses the instruction): the path is refused when it
     /// ends, unless an error comes first.
     pub taint: Option<(usize, String)>,
+    /// `may_goto` fall-throughs taken on this path (the kernel's `may_goto_depth`): a loop
+    /// through a `may_goto` that comes back with a different depth is bounded by the kernel's
+    /// hidden counter.
+    pub may_goto_depth: u32,
 }
 
 impl State {
@@ -555,8 +559,8 @@ pub fn covers_masked(
         .all(|(o, n)| ids.check(*o | 1 << 31, *n | 1 << 31))
 }
 
-/// True if `a` and `b` are the same state up to a renaming of ids (the kernel's `EXACT`
-/// comparison for the infinite-loop check).
+/// True if `a` and `b` are the same state up to a renaming of ids, with the same `may_goto`
+/// depth (the kernel's `EXACT` comparison for the infinite-loop check).
 pub fn same_state(a: &State, b: &State) -> bool {
     // Quick refusal: a register differs in kind or (for numbers) in value.
     let differ = |x: &RegVal, y: &RegVal| match (x, y) {
@@ -571,5 +575,7 @@ pub fn same_state(a: &State, b: &State) -> bool {
     {
         return false;
     }
-    (a.frames == b.frames && a.refs == b.refs) || (covers(a, b, 0x7ff) && covers(b, a, 0x7ff))
+    a.may_goto_depth == b.may_goto_depth
+        && ((a.frames == b.frames && a.refs == b.refs)
+            || (covers(a, b, 0x7ff) && covers(b, a, 0x7ff)))
 }

@@ -163,9 +163,10 @@ impl Trust {
         let inside = |pc: usize| self.ranges.iter().find(|r| r.0 <= pc && pc < r.1).copied();
         for (pc, op) in ops.iter().enumerate() {
             let target = match op {
-                Op::Ja { target } | Op::Cond { target, .. } | Op::CallLocal { target } => {
-                    Some(*target)
-                }
+                Op::Ja { target }
+                | Op::Cond { target, .. }
+                | Op::MayGoto { target }
+                | Op::CallLocal { target } => Some(*target),
                 _ => None,
             };
             let here = inside(pc);

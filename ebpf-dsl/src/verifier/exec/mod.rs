@@ -9,6 +9,7 @@ mod call_offered;
 mod domain;
 mod jmp32;
 mod jump;
+mod may_goto;
 mod memory;
 mod stackvar;
 mod trust;
@@ -264,7 +265,8 @@ impl<'a> Exec<'a> {
                     )));
                 }
                 if self.cfg.prune_point[pc] {
-                    match ex.visit(pc, &st, &mut d, self.cfg.live_in[pc], parent) {
+                    let mg = matches!(self.ops[pc], Op::MayGoto { .. });
+                    match ex.visit(pc, &st, &mut d, self.cfg.live_in[pc], parent, mg) {
                         PruneResult::Pruned => {
                             self.pruned += 1;
                             ex.finish(parent);
@@ -279,7 +281,10 @@ impl<'a> Exec<'a> {
                     }
                 }
                 let op = self.ops[pc];
-                ex.tick(matches!(op, Op::Ja { .. } | Op::Cond { .. }));
+                ex.tick(matches!(
+                    op,
+                    Op::Ja { .. } | Op::Cond { .. } | Op::MayGoto { .. }
+                ));
                 let before = deps::before(&op, &st, &d);
                 let snapshot = Before::needs_snapshot(&op, &st).then(|| st.clone());
                 ex.mark(parent, before.read, false);
@@ -295,9 +300,12 @@ impl<'a> Exec<'a> {
                     }
                     Step::Branch {
                         other_pc,
-                        other,
+                        mut other,
                         pc: n,
                     } => {
+                        if let Op::MayGoto { .. } = op {
+                            ex.widen_may_goto(pc, parent, &mut other);
+                        }
                         ex.branch(parent);
                         let mut od = d.clone();
                         deps::after(&op, &before, snapshot.as_ref(), &other, &mut od);
@@ -512,6 +520,7 @@ impl<'a> Exec<'a> {
                 Ok(Step::Next(pc + 1))
             }
             Op::Ja { target } => Ok(Step::Next(target)),
+            Op::MayGoto { target } => Ok(self.may_goto(pc, st, target)),
             Op::Cond {
                 is64,
                 op,
