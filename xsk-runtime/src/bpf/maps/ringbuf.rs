@@ -223,11 +223,12 @@ impl RingBuf {
         let Some(f) = self.find()? else {
             return Ok(None);
         };
-        // SAFETY: `offset + len` ends within twice the data size (the record fits in `size`
-        // bytes from an offset below `size`), which the mapping covers. The record is
-        // submitted (BUSY bit clear, read with acquire ordering after its data was written),
-        // and the kernel does not write it again until `consumer_pos` passes it, which only
-        // the record's drop does; the borrow of `self` keeps the mapping alive.
+        // `offset + len` ends within twice the data size (the record fits in `size` bytes from
+        // an offset below `size`), which the mapping covers. The record is submitted (BUSY bit
+        // clear, read with acquire ordering after its data was written), and the kernel does
+        // not write it again until `consumer_pos` passes it, which only the record's drop does;
+        // the borrow of `self` keeps the mapping alive.
+        // SAFETY: so the slice is in bounds and not written while it is borrowed.
         let data = unsafe { std::slice::from_raw_parts(self.data().add(f.offset), f.len) };
         Ok(Some(RingBufRecord {
             ring: self,
