@@ -10,7 +10,7 @@ use clap_complete::Shell;
 use ebpf_dsl::verifier::KernelVersion;
 use ebpf_dsl::ProgramType;
 
-use crate::kernel_cmds::MAX_REPEAT;
+use crate::values::MAX_REPEAT;
 
 /// What `ebpf-dsl --help` ends with.
 const AFTER_HELP: &str = "\
@@ -228,7 +228,7 @@ fn kernel_version(s: &str) -> Result<KernelVersion, String> {
 
 /// `--packet`: hex bytes.
 fn hex_packet(s: &str) -> Result<Packet, String> {
-    crate::kernel_cmds::parse_hex(s).map(Packet).map_err(|e| {
+    crate::values::parse_hex(s).map(Packet).map_err(|e| {
         let m = e.to_string();
         m.strip_prefix("--packet: ").map(str::to_owned).unwrap_or(m)
     })

@@ -8,8 +8,8 @@
 //! FUZZ_ITERS=1000000 cargo test --release -p ebpf-dsl-cli --bin ebpf-dsl fuzz -- --nocapture
 //! ```
 
-use crate::kernel_cmds::parse_hex;
 use crate::map_arg::MapArgs;
+use crate::values::parse_hex;
 use crate::{parse_args, CliError, Command};
 
 /// SplitMix64.

@@ -31,6 +31,7 @@ mod elf_cmds;
 mod kernel_cmds;
 mod map_arg;
 mod out;
+mod values;
 mod vm_cmd;
 
 use out::errln;
