@@ -244,7 +244,9 @@ pub fn parse(bytes: &[u8]) -> Result<Pcapng> {
             seen_shb = true;
             p.interfaces.clear();
         } else if !seen_shb {
-            return Err(bad(format!("first block type {ty_le:#x} is not a section header")));
+            return Err(bad(format!(
+                "first block type {ty_le:#x} is not a section header"
+            )));
         }
         let u32_at = |b: &[u8], o: usize| {
             let a = [b[o], b[o + 1], b[o + 2], b[o + 3]];
@@ -264,7 +266,7 @@ pub fn parse(bytes: &[u8]) -> Result<Pcapng> {
         };
         let ty = u32_at(head, 0);
         let total = u32_at(head, 4) as usize;
-        if total < 12 || total % 4 != 0 {
+        if total < 12 || !total.is_multiple_of(4) {
             return Err(bad(format!("block at byte {off} has length {total}")));
         }
         let blk = bytes
@@ -365,8 +367,12 @@ mod tests {
     fn writes_what_it_reads() {
         let path = std::env::temp_dir().join(format!("pcapng-unit-{}.pcapng", std::process::id()));
         let mut w = PcapngWriter::create(&path, 64, "veth0", "test").unwrap();
-        w.write(&[1, 2, 3, 4, 5], 1_700_000_000_123_456_789, Some("ts=software"))
-            .unwrap();
+        w.write(
+            &[1, 2, 3, 4, 5],
+            1_700_000_000_123_456_789,
+            Some("ts=software"),
+        )
+        .unwrap();
         w.write(&[9; 100], 1_700_000_001_000_000_000, None).unwrap();
         assert_eq!(w.finish().unwrap(), 2);
         let f = read(&path).unwrap();

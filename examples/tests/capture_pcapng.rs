@@ -64,7 +64,14 @@ fn tshark(path: &Path) -> Vec<(u64, String, Vec<u8>)> {
         .arg("-r")
         .arg(path)
         .args(["-T", "fields", "-E", "separator=|"])
-        .args(["-e", "frame.time_epoch", "-e", "frame.comment", "-e", "udp.payload"])
+        .args([
+            "-e",
+            "frame.time_epoch",
+            "-e",
+            "frame.comment",
+            "-e",
+            "udp.payload",
+        ])
         .output()
         .expect("tshark is needed for this test (apt-get install tshark)");
     assert!(
@@ -104,7 +111,10 @@ fn pcapng_timestamps_and_payloads_read_back_with_tshark() {
     let file = xsk_examples::pcapng::read(&path).unwrap();
     assert_eq!(file.version, (1, 0));
     assert_eq!(file.interfaces.len(), 1);
-    assert_eq!((file.interfaces[0].linktype, file.interfaces[0].tsresol), (1, 9));
+    assert_eq!(
+        (file.interfaces[0].linktype, file.interfaces[0].tsresol),
+        (1, 9)
+    );
     assert_eq!(file.records.len(), 25);
     for (rec, want) in file.records.iter().zip(&sent) {
         match parse(&rec.data) {

@@ -10,8 +10,8 @@ use crate::error::{Error, Result};
 pub use crate::sys::ethtool::channel_counts;
 pub use crate::sys::xdp::xsk_socket;
 pub use crate::sys::{
-    clock_tai_ns, dup, geteuid, if_indextoname, if_nametoindex, is_bpffs, mount_bpffs, open_readonly,
-    possible_cpus, remove_memlock_limit, setns_net, unshare_net,
+    clock_tai_ns, dup, geteuid, if_indextoname, if_nametoindex, is_bpffs, mount_bpffs,
+    open_readonly, possible_cpus, remove_memlock_limit, setns_net, unshare_net,
 };
 
 /// Attaches the XDP program `prog_fd` to interface `ifindex` with netlink (`RTM_SETLINK` +

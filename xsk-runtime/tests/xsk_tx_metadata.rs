@@ -122,7 +122,10 @@ fn send_with_metadata(
     });
     assert_eq!(sock.statistics().unwrap().tx_invalid_descs, 0);
     let c = sock.counters();
-    assert_eq!((c.transmitted, c.completed), (PACKETS as u64, PACKETS as u64));
+    assert_eq!(
+        (c.transmitted, c.completed),
+        (PACKETS as u64, PACKETS as u64)
+    );
     assert_all_frames_home(&free);
     (got, stamps, t0, t1)
 }
@@ -163,12 +166,19 @@ fn probe_on_veth_reports_what_the_kernel_says() {
     assert_eq!(veth.kernel, Ok(()));
     // veth implements no zero-copy TX metadata ops: every xsk-features bit is clear.
     let dev = veth.device.clone().expect("netdev dev-get answers on 6.18");
-    assert!(!dev.timestamp && !dev.checksum && !dev.launch_time, "{dev:?}");
+    assert!(
+        !dev.timestamp && !dev.checksum && !dev.launch_time,
+        "{dev:?}"
+    );
     // ... but all three RX metadata kfuncs (drivers/net/veth.c veth_xdp_metadata_ops); the
     // loopback device none, and no XDP features at all.
     let rx = veth.rx_metadata.expect("xdp-rx-metadata-features");
     assert!(rx.timestamp && rx.hash && rx.vlan_tag, "{rx:?}");
-    assert_eq!(veth.xdp_features.map(|f| f & 3), Some(3), "basic + redirect");
+    assert_eq!(
+        veth.xdp_features.map(|f| f & 3),
+        Some(3),
+        "basic + redirect"
+    );
     let lo_rx = lo.rx_metadata.expect("lo answers too");
     assert!(!lo_rx.timestamp && !lo_rx.hash && !lo_rx.vlan_tag);
     assert_eq!(lo.xdp_features, Some(0));
@@ -222,7 +232,10 @@ fn timestamps_and_software_checksums_in_copy_mode() {
     for (i, f) in got.iter().enumerate() {
         let (_, _, p) = parse_udp(f).unwrap();
         assert_eq!(p, &payload(0x7e, i as u32)[..], "packet {i}");
-        assert!(udp_checksum_ok(f), "packet {i}: UDP checksum does not verify");
+        assert!(
+            udp_checksum_ok(f),
+            "packet {i}: UDP checksum does not verify"
+        );
     }
     // Every completion carries a software TX timestamp from CLOCK_TAI, taken between the
     // first send and the last completion, in completion order.
@@ -230,7 +243,10 @@ fn timestamps_and_software_checksums_in_copy_mode() {
     let mut last = t0;
     for (i, s) in stamps.iter().enumerate() {
         let ts = s.unwrap_or_else(|| panic!("completion {i} has no timestamp"));
-        assert!((last..=t1).contains(&ts), "completion {i}: {ts} not in [{last}, {t1}]");
+        assert!(
+            (last..=t1).contains(&ts),
+            "completion {i}: {ts} not in [{last}, {t1}]"
+        );
         last = ts;
     }
 }
@@ -256,7 +272,10 @@ fn veth_passes_a_checksum_request_on_uncomputed() {
     for (i, f) in got.iter().enumerate() {
         let field = u16::from_be_bytes([f[ETH_HDR + IP_HDR + 6], f[ETH_HDR + IP_HDR + 7]]);
         assert_eq!(field, seed_of(f), "packet {i}");
-        assert!(!udp_checksum_ok(f), "packet {i}: veth computed the checksum after all");
+        assert!(
+            !udp_checksum_ok(f),
+            "packet {i}: veth computed the checksum after all"
+        );
     }
     // No timestamp was asked for: none is read back.
     assert!(stamps.iter().all(Option::is_none), "{stamps:?}");
@@ -275,7 +294,11 @@ fn bad_requests_are_refused_before_the_ring() {
         batch.push_with_metadata(frame, 64, 60, &TxMetadataRequest::timestamp())
     };
     let r = r.unwrap_err();
-    assert!(r.error.to_string().contains("tx_metadata_len"), "{}", r.error);
+    assert!(
+        r.error.to_string().contains("tx_metadata_len"),
+        "{}",
+        r.error
+    );
     plain_free.push(r.frame).unwrap();
     drop(sock);
 

@@ -232,8 +232,8 @@ fn run() -> Result<()> {
     match args.iface.as_deref() {
         Some(iface) => {
             let qs = queues_of(iface, queue);
-            let ifindex = xsk_runtime::os::if_nametoindex(iface)
-                .context(format!("interface {iface}"))?;
+            let ifindex =
+                xsk_runtime::os::if_nametoindex(iface).context(format!("interface {iface}"))?;
             let (mut xdp, meta) = open_capture(filter, iface, ifindex, &qs, &out, 2048, || {
                 afxdp::open_iface(iface, &qs, filter.program()?, 2048)
             })?;
@@ -245,7 +245,11 @@ fn run() -> Result<()> {
                 path.display()
             );
             let n = capture(&mut xdp, &out, iface, meta, &stop, || false)?;
-            println!("{NAME}: {} packets written to {}", n.packets, path.display());
+            println!(
+                "{NAME}: {} packets written to {}",
+                n.packets,
+                path.display()
+            );
             Ok(())
         }
         None => {
@@ -399,7 +403,10 @@ fn sandbox_run(
                 file.version.0,
                 file.version.1,
                 file.interfaces.first().map_or(0, |i| i.tsresol),
-                file.records.iter().filter(|r| !r.comments.is_empty()).count()
+                file.records
+                    .iter()
+                    .filter(|r| !r.comments.is_empty())
+                    .count()
             );
             (file.records.into_iter().map(|r| r.data).collect(), kind)
         }
@@ -533,9 +540,7 @@ fn capture(
                         }
                         let r = match &mut w {
                             Writer::Pcap(w) => w.write(umem.packet(&pkt)),
-                            Writer::Pcapng(w) => {
-                                w.write(umem.packet(&pkt), ts, Some(&comment))
-                            }
+                            Writer::Pcapng(w) => w.write(umem.packet(&pkt), ts, Some(&comment)),
                         };
                         if let Err(e) = r {
                             err = Some(e);

@@ -41,9 +41,9 @@ use super::umem::{Frame, Umem, UmemConfig};
 use crate::error::{Error, Result};
 use crate::sys::genetlink::{netdev_dev_get, NetdevInfo};
 use crate::sys::xdp::{
-    XDP_TXMD_FLAGS_CHECKSUM, XDP_TXMD_FLAGS_LAUNCH_TIME, XDP_TXMD_FLAGS_TIMESTAMP,
-    XDP_TX_METADATA, XSK_TXMD_CSUM_OFFSET, XSK_TXMD_CSUM_START, XSK_TXMD_LAUNCH_TIME,
-    XSK_TXMD_TX_TIMESTAMP, XSK_TX_METADATA_SIZE,
+    XDP_TXMD_FLAGS_CHECKSUM, XDP_TXMD_FLAGS_LAUNCH_TIME, XDP_TXMD_FLAGS_TIMESTAMP, XDP_TX_METADATA,
+    XSK_TXMD_CSUM_OFFSET, XSK_TXMD_CSUM_START, XSK_TXMD_LAUNCH_TIME, XSK_TXMD_TX_TIMESTAMP,
+    XSK_TX_METADATA_SIZE,
 };
 
 /// `sizeof(struct xsk_tx_metadata)`: the [`UmemConfig::tx_metadata_len`] the typed requests
@@ -175,8 +175,7 @@ impl Umem {
             )));
         }
         request.check(len)?;
-        self.frame_mut(frame)[at..at + TX_METADATA_LEN as usize]
-            .copy_from_slice(&request.encode());
+        self.frame_mut(frame)[at..at + TX_METADATA_LEN as usize].copy_from_slice(&request.encode());
         Ok(())
     }
 
@@ -228,7 +227,10 @@ impl TxBatch<'_> {
                 error: Error::invalid("the TX batch is full"),
             });
         }
-        if let Err(error) = self.umem.write_tx_metadata(&mut frame, offset, len, request) {
+        if let Err(error) = self
+            .umem
+            .write_tx_metadata(&mut frame, offset, len, request)
+        {
             return Err(TxMetadataRejected { frame, error });
         }
         self.push_with_options(frame, offset, len, XDP_TX_METADATA)
@@ -432,7 +434,10 @@ impl TxMetadataSupport {
             )),
             Honoured::Unsupported => problems.push(format!(
                 "{what}: this kernel does not support it ({})",
-                self.kernel.as_ref().err().map_or("needs Linux 6.14", |e| e.as_str())
+                self.kernel
+                    .as_ref()
+                    .err()
+                    .map_or("needs Linux 6.14", |e| e.as_str())
             )),
         };
         if request.timestamp {
@@ -511,7 +516,9 @@ mod tests {
         assert_eq!(s.checksum(true, false), Honoured::Ignored);
         assert_eq!(s.checksum(false, true), Honoured::InSoftware);
         assert_eq!(s.checksum(false, false), Honoured::PassedToDriver);
-        assert!(s.require(&TxMetadataRequest::timestamp(), true, false).is_ok());
+        assert!(s
+            .require(&TxMetadataRequest::timestamp(), true, false)
+            .is_ok());
         let e = s
             .require(
                 &TxMetadataRequest {

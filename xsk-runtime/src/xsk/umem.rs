@@ -44,8 +44,8 @@ use crate::error::{Error, Result};
 use crate::sys::mmap::{self, Mmap};
 use crate::sys::xdp::{
     self, XdpUmemReg, XDP_PACKET_HEADROOM, XDP_PKT_CONTD, XDP_UMEM_MIN_CHUNK_SIZE,
-    XDP_UMEM_TX_METADATA_LEN, XDP_UMEM_TX_SW_CSUM, XDP_UMEM_UNALIGNED_CHUNK_FLAG, XSK_UNALIGNED_BUF_ADDR_MASK,
-    XSK_UNALIGNED_BUF_OFFSET_SHIFT,
+    XDP_UMEM_TX_METADATA_LEN, XDP_UMEM_TX_SW_CSUM, XDP_UMEM_UNALIGNED_CHUNK_FLAG,
+    XSK_UNALIGNED_BUF_ADDR_MASK, XSK_UNALIGNED_BUF_OFFSET_SHIFT,
 };
 
 /// How to build a [`Umem`]. `Default` gives libxdp's defaults: 4096 frames of 4096 bytes,
