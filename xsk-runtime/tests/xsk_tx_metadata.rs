@@ -281,6 +281,23 @@ fn veth_passes_a_checksum_request_on_uncomputed() {
     assert!(stamps.iter().all(Option::is_none), "{stamps:?}");
 }
 
+fn veth_ignores_a_launch_time_in_copy_mode() {
+    // A launch time a minute ahead: the kernel sets it as skb->tstamp and hands the skb to
+    // veth directly (no qdisc), and veth sends at once — every packet arrives within the
+    // test's 10 s bound, long before the launch time. The probe calls that PassedToDriver,
+    // and `require` refuses to call it honoured.
+    let launch = clock_tai_ns() + 60_000_000_000;
+    let request = TxMetadataRequest {
+        launch_time: Some(launch),
+        ..Default::default()
+    };
+    let (got, stamps, _, t1) =
+        send_with_metadata("veth_ignores_a_launch_time_in_copy_mode", false, request);
+    assert_eq!(got.len(), PACKETS as usize);
+    assert!(t1 < launch, "every packet was completed before its launch time");
+    assert!(stamps.iter().all(Option::is_none), "{stamps:?}");
+}
+
 fn bad_requests_are_refused_before_the_ring() {
     let pair = sandbox("bad_requests_are_refused_before_the_ring", 1);
     // A UMEM without a metadata area.
@@ -342,6 +359,7 @@ kernel_tests! {
         probe_on_veth_reports_what_the_kernel_says,
         timestamps_and_software_checksums_in_copy_mode,
         veth_passes_a_checksum_request_on_uncomputed,
+        veth_ignores_a_launch_time_in_copy_mode,
         bad_requests_are_refused_before_the_ring,
     ],
 }
