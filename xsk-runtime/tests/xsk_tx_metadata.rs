@@ -294,7 +294,10 @@ fn veth_ignores_a_launch_time_in_copy_mode() {
     let (got, stamps, _, t1) =
         send_with_metadata("veth_ignores_a_launch_time_in_copy_mode", false, request);
     assert_eq!(got.len(), PACKETS as usize);
-    assert!(t1 < launch, "every packet was completed before its launch time");
+    assert!(
+        t1 < launch,
+        "every packet was completed before its launch time"
+    );
     assert!(stamps.iter().all(Option::is_none), "{stamps:?}");
 }
 
