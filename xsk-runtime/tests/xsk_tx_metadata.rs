@@ -301,6 +301,43 @@ fn veth_ignores_a_launch_time_in_copy_mode() {
     assert!(stamps.iter().all(Option::is_none), "{stamps:?}");
 }
 
+/// Why `push_with_metadata` checks before the descriptor exists: metadata the kernel refuses
+/// (here an unknown flag bit) makes copy-mode `sendto` fail with EINVAL and leaves the
+/// descriptor at the head of the TX ring ("let application retry"): it is never completed,
+/// and every later kick fails the same way.
+fn the_kernel_stalls_on_metadata_it_refuses() {
+    let pair = sandbox("the_kernel_stalls_on_metadata_it_refuses", 1);
+    let (umem, mut free) = umem_in(&pair, umem_config(false));
+    let mut sock =
+        XskSocket::bind(&umem, pair.left.ifindex, 0, &copy_mode_config(64)).expect("bind");
+    let mut frame = free.pop().unwrap();
+    let pkt = left_to_right(42000, DPORT, &payload(0x11, 0));
+    let at = OFFSET as usize;
+    let md = (OFFSET - TX_METADATA_LEN) as usize;
+    let bytes = umem.frame_mut(&mut frame);
+    bytes[at..at + pkt.len()].copy_from_slice(&pkt);
+    bytes[md..md + 8].copy_from_slice(&(1u64 << 40).to_ne_bytes());
+    let tx = sock.tx().unwrap();
+    let mut batch = tx.reserve(1);
+    batch
+        .push_with_options(
+            frame,
+            OFFSET,
+            pkt.len() as u32,
+            xsk_runtime::abi::XDP_TX_METADATA,
+        )
+        .unwrap();
+    batch.submit();
+    for _ in 0..3 {
+        let e = tx.kick().expect_err("the kernel refuses the metadata");
+        assert_eq!(e.errno(), Some(libc::EINVAL), "{e}");
+    }
+    std::thread::sleep(std::time::Duration::from_millis(50));
+    let n = sock.completion().unwrap().complete_into(&mut free, 8);
+    assert_eq!(n, 0, "the refused descriptor is never completed");
+    assert_eq!(sock.tx().unwrap().pending(), 1, "it stays in the TX ring");
+}
+
 fn bad_requests_are_refused_before_the_ring() {
     let pair = sandbox("bad_requests_are_refused_before_the_ring", 1);
     // A UMEM without a metadata area.
@@ -363,6 +400,7 @@ kernel_tests! {
         timestamps_and_software_checksums_in_copy_mode,
         veth_passes_a_checksum_request_on_uncomputed,
         veth_ignores_a_launch_time_in_copy_mode,
+        the_kernel_stalls_on_metadata_it_refuses,
         bad_requests_are_refused_before_the_ring,
     ],
 }
