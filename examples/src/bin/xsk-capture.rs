@@ -583,3 +583,54 @@ fn capture(
     );
     Ok(Captured { packets })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn meta(timestamp: u64, timestamp_err: i32, hash_err: i32) -> XdpRxMeta {
+        XdpRxMeta {
+            timestamp,
+            hash: 0xabcd_0123,
+            hash_type: 8,
+            timestamp_err,
+            hash_err,
+        }
+    }
+
+    #[test]
+    fn hardware_timestamp_only_when_the_kernel_gave_a_non_zero_one() {
+        let (ts, hw, c) = stamp(Some(meta(1_700_000_000_000_000_001, 0, 0)), 5);
+        assert_eq!((ts, hw), (1_700_000_000_000_000_001, true));
+        assert_eq!(c, "ts=hw rx_hash=0xabcd0123 rx_hash_type=0x8");
+        // veth: the kfunc succeeds with 0.
+        let (ts, hw, c) = stamp(Some(meta(0, 0, 0)), 5);
+        assert_eq!((ts, hw), (5, false));
+        assert!(
+            c.starts_with("ts=sw (hw timestamp 0) rx_hash=0xabcd0123"),
+            "{c}"
+        );
+        // A driver without the kfunc, and no hash either.
+        let (ts, hw, c) = stamp(Some(meta(123, -95, -95)), 5);
+        assert_eq!((ts, hw), (5, false));
+        assert_eq!(c, "ts=sw (hw timestamp error -95) rx_hash error -95");
+        let (ts, hw, c) = stamp(None, 7);
+        assert_eq!(
+            (ts, hw, c.as_str()),
+            (7, false, "ts=sw (no RX metadata program)")
+        );
+    }
+
+    #[test]
+    fn format_follows_the_name_unless_given() {
+        let p = |s: &str| Path::new(s).to_path_buf();
+        assert_eq!(Format::parse(None, &p("a.pcap")).unwrap(), Format::Pcap);
+        assert_eq!(Format::parse(None, &p("a.pcapng")).unwrap(), Format::Pcapng);
+        assert_eq!(Format::parse(None, &p("a")).unwrap(), Format::Pcapng);
+        assert_eq!(
+            Format::parse(Some("pcapng"), &p("a.pcap")).unwrap(),
+            Format::Pcapng
+        );
+        assert!(Format::parse(Some("erf"), &p("a")).is_err());
+    }
+}
