@@ -7,7 +7,7 @@
 //! | block | options |
 //! |---|---|
 //! | Section Header (type `0x0A0D0D0A`, byte-order magic `0x1A2B3C4D`, version 1.0) | `shb_userappl` |
-//! | Interface Description (type 1): `LINKTYPE_ETHERNET`, the snap length | `if_name`, `if_tsresol` = 9 (timestamps in nanoseconds) |
+//! | Interface Description (type 1): `LINKTYPE_ETHERNET`, the snap length | `if_name`, `if_tsresol` = 9 (timestamps in nanoseconds), `opt_comment` |
 //! | Enhanced Packet (type 6): interface 0, 64-bit timestamp, captured and original length, the bytes | `opt_comment` (e.g. which clock the timestamp came from) |
 //!
 //! The reader accepts what the writer writes (and either byte order, any `if_tsresol` that is
@@ -77,12 +77,14 @@ pub struct PcapngWriter {
 
 impl PcapngWriter {
     /// Creates (truncates) `path` and writes the section header (naming `application`) and
-    /// the interface description (`if_name` = `iface`, `if_tsresol` = nanoseconds).
+    /// the interface description (`if_name` = `iface`, `if_tsresol` = nanoseconds, and
+    /// `comment` as its `opt_comment`, e.g. where the timestamps come from).
     pub fn create(
         path: &Path,
         snaplen: u32,
         iface: &str,
         application: &str,
+        comment: Option<&str>,
     ) -> Result<PcapngWriter> {
         let file = File::create(path).context(format!("creating {}", path.display()))?;
         let mut out = BufWriter::new(file);
@@ -99,6 +101,9 @@ impl PcapngWriter {
         idb.extend_from_slice(&snaplen.to_le_bytes());
         push_option(&mut idb, IF_NAME, iface.as_bytes());
         push_option(&mut idb, IF_TSRESOL, &[9]);
+        if let Some(c) = comment {
+            push_option(&mut idb, OPT_COMMENT, c.as_bytes());
+        }
         push_option(&mut idb, OPT_END, &[]);
         out.write_all(&block(BT_SHB, &shb))
             .and_then(|()| out.write_all(&block(BT_IDB, &idb)))
@@ -173,6 +178,8 @@ pub struct Interface {
     pub name: Option<String>,
     /// `if_tsresol` as given (default 6: microseconds).
     pub tsresol: u8,
+    /// The `opt_comment`s of the block.
+    pub comments: Vec<String>,
 }
 
 /// A parsed pcapng file (one or more sections, flattened).
@@ -293,11 +300,13 @@ pub fn parse(bytes: &[u8]) -> Result<Pcapng> {
                     snaplen: u32_at(body, 4),
                     name: None,
                     tsresol: 6,
+                    comments: Vec::new(),
                 };
                 for (code, val) in options(&body[8..], &u16_at) {
                     match code {
                         IF_NAME => i.name = Some(String::from_utf8_lossy(&val).into_owned()),
                         IF_TSRESOL => i.tsresol = val.first().copied().unwrap_or(6),
+                        OPT_COMMENT => i.comments.push(String::from_utf8_lossy(&val).into_owned()),
                         _ => {}
                     }
                 }
@@ -366,7 +375,7 @@ mod tests {
     #[test]
     fn writes_what_it_reads() {
         let path = std::env::temp_dir().join(format!("pcapng-unit-{}.pcapng", std::process::id()));
-        let mut w = PcapngWriter::create(&path, 64, "veth0", "test").unwrap();
+        let mut w = PcapngWriter::create(&path, 64, "veth0", "test", Some("clock")).unwrap();
         w.write(
             &[1, 2, 3, 4, 5],
             1_700_000_000_123_456_789,
@@ -381,6 +390,7 @@ mod tests {
         assert_eq!(f.interfaces.len(), 1);
         assert_eq!(f.interfaces[0].tsresol, 9);
         assert_eq!(f.interfaces[0].name.as_deref(), Some("veth0"));
+        assert_eq!(f.interfaces[0].comments, ["clock"]);
         assert_eq!(f.records.len(), 2);
         assert_eq!(f.records[0].timestamp_ns, 1_700_000_000_123_456_789);
         assert_eq!(f.records[0].data, [1, 2, 3, 4, 5]);
@@ -393,7 +403,7 @@ mod tests {
     #[test]
     fn malformed_input_is_an_error_not_a_panic() {
         let path = std::env::temp_dir().join(format!("pcapng-bad-{}.pcapng", std::process::id()));
-        let mut w = PcapngWriter::create(&path, 64, "x", "test").unwrap();
+        let mut w = PcapngWriter::create(&path, 64, "x", "test", None).unwrap();
         w.write(&[7; 30], 5, Some("c")).unwrap();
         w.finish().unwrap();
         let good = std::fs::read(&path).unwrap();

@@ -508,6 +508,14 @@ fn capture(
             out.snaplen,
             iface,
             "xsk-capture (ebpf-dsl, xsk-runtime)",
+            Some(if meta {
+                "timestamps: the driver's hardware RX timestamp (XDP RX metadata) where it gave \
+                 a non-zero one, else software (CLOCK_REALTIME when taken off the AF_XDP RX \
+                 ring); each packet's comment says which"
+            } else {
+                "timestamps: software (CLOCK_REALTIME when taken off the AF_XDP RX ring); no RX \
+                 metadata program"
+            }),
         )?),
     };
     let start = Instant::now();
