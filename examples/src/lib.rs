@@ -12,6 +12,7 @@
 //! | [`bench`](mod@bench) | options, sandbox and clock shared by `xsk-rxdrop`, `xsk-txonly`, `xsk-l2fwd` |
 //! | [`packet`] | building, parsing and rewriting Ethernet/IPv4/UDP frames; checksums |
 //! | [`pcap`] | classic pcap files, written and read |
+//! | [`pcapng`] | pcapng files with per-packet nanosecond timestamps and comments, written and read |
 //! | [`report`] | CPU time (`getrusage`), rates, the benchmark's `RESULT` line |
 //! | [`histogram`] | a fixed-size log-linear histogram of round-trip times (p50/p99/p99.9) |
 //! | [`signals`] | SIGINT/SIGTERM as a flag, so every example cleans up on Ctrl-C |
@@ -30,6 +31,7 @@ pub mod linkstats;
 pub mod livegen;
 pub mod packet;
 pub mod pcap;
+pub mod pcapng;
 pub mod programs;
 pub mod report;
 pub mod sandbox;

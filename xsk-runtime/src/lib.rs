@@ -134,7 +134,7 @@
 //! | live frames (`BPF_F_TEST_XDP_LIVE_FRAMES`), multi-buffer XDP programs | 5.18 | [`test_run`], [`program::BPF_F_XDP_HAS_FRAGS`] |
 //! | device-bound XDP programs, XDP RX metadata kfuncs (hash, timestamp; VLAN tag 6.8) | 6.3 | [`bpf::kfunc`], [`program::LoadOptions::device_bound`], [`umem::Umem::rx_metadata`] |
 //! | multi-buffer AF_XDP (`XDP_USE_SG`) | 6.6 | [`socket::SocketConfig::multi_buffer`] |
-//! | TX metadata (`tx_metadata_len`) | 6.11 | [`umem::UmemConfig::tx_metadata_len`] |
+//! | TX metadata (`tx_metadata_len`, `XDP_TX_METADATA`: timestamp, checksum; launch time 6.14) | 6.8 (the `XDP_UMEM_TX_METADATA_LEN` flag we use: 6.11) | [`umem::UmemConfig::tx_metadata_len`], [`xsk::tx_metadata`] |
 //! | `XDP_MAX_TX_SKB_BUDGET` | 6.17 | [`socket::XskSocket::set_max_tx_skb_budget`] |
 //!
 //! # Errors

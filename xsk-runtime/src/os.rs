@@ -1,7 +1,7 @@
 //! The few operating-system calls a user of the crate needs besides maps, programs and sockets,
 //! as safe functions: interface names and indexes, queue counts, network namespaces, the
-//! memlock limit, bpffs, a bare AF_XDP socket, and a raw netlink XDP attach. They are thin
-//! wrappers of the crate-private system-call layer.
+//! memlock limit, bpffs, a bare AF_XDP socket, a raw netlink XDP attach, and the TAI clock
+//! (copy-mode TX timestamps). They are thin wrappers of the crate-private system-call layer.
 
 use std::os::fd::BorrowedFd;
 
@@ -10,8 +10,8 @@ use crate::error::{Error, Result};
 pub use crate::sys::ethtool::channel_counts;
 pub use crate::sys::xdp::xsk_socket;
 pub use crate::sys::{
-    dup, geteuid, if_indextoname, if_nametoindex, is_bpffs, mount_bpffs, open_readonly,
-    possible_cpus, remove_memlock_limit, setns_net, unshare_net,
+    clock_tai_ns, dup, geteuid, if_indextoname, if_nametoindex, is_bpffs, mount_bpffs,
+    open_readonly, possible_cpus, remove_memlock_limit, setns_net, unshare_net,
 };
 
 /// Attaches the XDP program `prog_fd` to interface `ifindex` with netlink (`RTM_SETLINK` +

@@ -1,28 +1,54 @@
-//! `xsk-capture`: writes what an XDP program redirects to AF_XDP sockets into a pcap file that
-//! tcpdump and tshark read (classic pcap, `LINKTYPE_ETHERNET`). The filter is the program:
-//! `--filter all` is the guides' redirect-everything program, `udp` the guides' UDP-only
-//! program (both `defprogram!`), `udp-port=N` a program built at run time with the builder API
-//! and the XDP parsing snippets. Redirected packets are consumed: they do not reach the
-//! kernel stack while the capture runs.
+//! `xsk-capture`: writes what an XDP program redirects to AF_XDP sockets into a pcapng file
+//! (or a classic pcap file: `--format pcap`, or a `-w` name ending in `.pcap`) that tcpdump and
+//! tshark read, `LINKTYPE_ETHERNET`. The filter is the program: `--filter all` is the guides'
+//! redirect-everything program, `udp` the guides' UDP-only program (both `defprogram!`),
+//! `udp-port=N` a program built at run time with the builder API and the XDP parsing snippets.
+//! Redirected packets are consumed: they do not reach the kernel stack while the capture runs.
+//!
+//! # Timestamps
+//!
+//! By default the filter runs behind the RX metadata snippet
+//! (`ebpf_dsl::xdp::metadata::write_rx_metadata`) in a device-bound program (native mode):
+//! the kernel's `bpf_xdp_metadata_rx_timestamp` / `rx_hash` results travel in front of each
+//! packet. A packet gets the driver's hardware RX timestamp when the kfunc gave a non-zero
+//! one, else a software timestamp (`CLOCK_REALTIME` when user space took it off the RX ring).
+//! pcapng records say which, per packet, in a comment (`ts=hw` / `ts=sw (...)`, with the RX
+//! hash), in nanoseconds (`if_tsresol` = 9). veth gives the skb's hardware timestamp, which
+//! nothing sets between namespaces: the kfunc returns 0 with a timestamp of 0, so on veth every
+//! packet is stamped in software, and the comment says `hw timestamp 0`. Where the device-bound
+//! program cannot be loaded or attached (no native XDP, an old kernel), or with `--no-rx-meta`,
+//! the plain filter runs and every timestamp is software. Classic pcap records carry
+//! microseconds and no comment. The RX hash is a flow hash (Toeplitz on most NICs, the
+//! kernel's jhash on veth), not a hash of the packet bytes, so it goes into the comment, not
+//! into `epb_hash`.
 //!
 //! Without `--iface` it makes a sandbox, sends known traffic from the far end (UDP to two
 //! ports and TCP SYNs), and checks that the file holds exactly what the filter selects.
 
 use std::net::{SocketAddrV4, TcpStream, UdpSocket};
-use std::path::PathBuf;
-use std::time::{Duration, Instant};
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use clap::Parser;
-use ebpf_dsl::ProgramSpec;
+use ebpf_dsl::dsl::{self, label};
+use ebpf_dsl::insn::JmpOp;
+use ebpf_dsl::xdp::metadata::{write_rx_metadata, XdpRxMeta};
+use ebpf_dsl::xdp::{self, XdpAction};
+use ebpf_dsl::{ProgramSpec, Reg};
 use xsk_examples::afxdp::{self, queues_of};
 use xsk_examples::args;
 use xsk_examples::packet::{parse, Parsed};
 use xsk_examples::pcap::{self, PcapWriter};
-use xsk_examples::programs::{udp_port_program, REDIRECT_ALL, UDP_ONLY};
+use xsk_examples::pcapng::{self, PcapngWriter};
+use xsk_examples::programs::{udp_port_program, PASSED, REDIRECT_ALL, UDP_ONLY, XSKS};
 use xsk_examples::report::{human, Ticker};
 use xsk_examples::sandbox::Sandbox;
 use xsk_examples::signals::Stop;
-use xsk_examples::{require_root, run_main, Error, Result};
+use xsk_examples::{require_root, run_main, Context, Error, Result};
+use xsk_runtime::attach::{AttachOptions, XdpMode};
+use xsk_runtime::program::LoadOptions;
+use xsk_runtime::umem::UmemConfig;
+use xsk_runtime::xsk::{Queues, RedirectProgram, XskInterfaceConfig};
 use xsk_runtime::XskInterface;
 
 const NAME: &str = "xsk-capture";
@@ -35,12 +61,18 @@ const SYNS: u64 = 5;
 #[derive(Debug, Parser)]
 #[command(
     name = NAME,
-    after_help = "Examples:\n  sudo xsk-capture -w /tmp/sandbox.pcap --filter udp-port=9000 && tcpdump -r /tmp/sandbox.pcap\n  sudo xsk-capture --iface eth0 --filter udp -c 100 -w udp.pcap"
+    after_help = "Examples:\n  sudo xsk-capture -w /tmp/sandbox.pcapng --filter udp-port=9000 && tshark -r /tmp/sandbox.pcapng -T fields -e frame.time_epoch -e frame.comment\n  sudo xsk-capture --iface eth0 --filter udp -c 100 -w udp.pcap"
 )]
 struct Cli {
-    /// the pcap file to write
-    #[arg(short, long, value_name = "FILE", default_value = "xsk-capture.pcap")]
+    /// the file to write (pcapng, or classic pcap if the name ends in .pcap)
+    #[arg(short, long, value_name = "FILE", default_value = "xsk-capture.pcapng")]
     write: PathBuf,
+    /// file format: pcapng or pcap (default: pcap for a name ending in .pcap, else pcapng)
+    #[arg(long, value_name = "FORMAT")]
+    format: Option<String>,
+    /// run the plain filter, without the RX metadata program (software timestamps only)
+    #[arg(long)]
+    no_rx_meta: bool,
     /// stop after N packets
     #[arg(short, long, value_name = "N")]
     count: Option<u64>,
@@ -94,6 +126,49 @@ impl Filter {
         })
     }
 
+    /// The filter behind the RX metadata snippet: a device-bound program that writes the
+    /// kernel's RX timestamp and hash in front of each packet, then selects like
+    /// [`Filter::program`] (without the `PASSED` counter).
+    fn meta_program(self) -> Result<ProgramSpec> {
+        let mut p = dsl::Program::xdp("xsk_capture_md");
+        // The metadata kfuncs are for GPL-compatible programs only.
+        p.license("GPL");
+        p.map(XSKS).map(PASSED);
+        p.extend(write_rx_metadata("meta_done"));
+        p.push(dsl::mov_reg(Reg::R1, Reg::R6)); // the snippet leaves the context in r6
+        if self != Filter::All {
+            p.extend(xdp::load_data_pointers(Reg::R1, Reg::R2, Reg::R3));
+            p.extend(xdp::parse_eth(Reg::R2, Reg::R3, Reg::R4, "pass"));
+            p.push(dsl::jmp_imm(JmpOp::Jne, Reg::R4, 0x0800, "pass"));
+            p.push(dsl::mov_reg(Reg::R5, Reg::R2));
+            p.push(dsl::add(Reg::R5, xdp::ETH_HLEN));
+            p.extend(xdp::parse_ipv4(
+                Reg::R5,
+                Reg::R3,
+                Reg::R4,
+                "pass",
+                Some(Reg::R6),
+            ));
+            p.push(dsl::jmp_imm(JmpOp::Jne, Reg::R4, 17, "pass"));
+            if let Filter::UdpPort(port) = self {
+                p.extend(xdp::parse_udp(Reg::R6, Reg::R3, Reg::R4, "pass"));
+                p.push(dsl::jmp_imm(JmpOp::Jne, Reg::R4, i32::from(port), "pass"));
+            }
+        }
+        p.extend(xdp::redirect_to_xsk_by_queue(
+            Reg::R1,
+            XSKS.name_str(),
+            Reg::R2,
+            XdpAction::Pass.value(),
+        ));
+        if self != Filter::All {
+            p.push(label("pass"));
+            p.extend(xdp::return_action(XdpAction::Pass));
+        }
+        p.build_verified()
+            .map_err(|e| Error::Failed(format!("the RX metadata program is rejected: {e}")))
+    }
+
     /// Packets of the sandbox's traffic this filter selects.
     fn expected(self) -> u64 {
         match self {
@@ -105,24 +180,63 @@ impl Filter {
     }
 }
 
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Format {
+    Pcap,
+    Pcapng,
+}
+
+impl Format {
+    fn parse(arg: Option<&str>, path: &Path) -> Result<Format> {
+        match arg {
+            Some("pcap") => Ok(Format::Pcap),
+            Some("pcapng") => Ok(Format::Pcapng),
+            Some(f) => Err(Error::Usage(format!(
+                "--format `{f}`: expected pcap or pcapng"
+            ))),
+            None if path.extension().is_some_and(|e| e == "pcap") => Ok(Format::Pcap),
+            None => Ok(Format::Pcapng),
+        }
+    }
+}
+
+/// What and how to write.
+struct Output<'a> {
+    path: &'a Path,
+    format: Format,
+    snaplen: u32,
+    count: Option<u64>,
+    duration: Duration,
+    /// Try the RX metadata program first.
+    rx_meta: bool,
+}
+
 fn run() -> Result<()> {
     let args: Cli = args::parse()?;
     let filter = Filter::parse(&args.filter)?;
     let path = args.write;
-    let count = args.count;
-    let duration = args.duration;
-    let snaplen = args.snaplen;
-    if !(64..=262_144).contains(&snaplen) {
+    let out = Output {
+        path: &path,
+        format: Format::parse(args.format.as_deref(), &path)?,
+        snaplen: args.snaplen,
+        count: args.count,
+        duration: args.duration,
+        rx_meta: !args.no_rx_meta,
+    };
+    if !(64..=262_144).contains(&out.snaplen) {
         return Err(Error::Usage("--snaplen must be 64 to 262144".into()));
     }
     let queue = args.queue;
     require_root(NAME)?;
     let stop = Stop::install()?;
-    let program = filter.program()?;
     match args.iface.as_deref() {
         Some(iface) => {
             let qs = queues_of(iface, queue);
-            let mut xdp = afxdp::open_iface(iface, &qs, program, 2048)?;
+            let ifindex =
+                xsk_runtime::os::if_nametoindex(iface).context(format!("interface {iface}"))?;
+            let (mut xdp, meta) = open_capture(filter, iface, ifindex, &qs, &out, 2048, || {
+                afxdp::open_iface(iface, &qs, filter.program()?, 2048)
+            })?;
             println!(
                 "{NAME}: {} on {iface} ({}), {} queue(s), writing {}",
                 xdp.program().name(),
@@ -130,8 +244,12 @@ fn run() -> Result<()> {
                 qs.len(),
                 path.display()
             );
-            let n = capture(&mut xdp, &path, snaplen, count, duration, &stop, || false)?;
-            println!("{NAME}: {n} packets written to {}", path.display());
+            let n = capture(&mut xdp, &out, iface, meta, &stop, || false)?;
+            println!(
+                "{NAME}: {} packets written to {}",
+                n.packets,
+                path.display()
+            );
             Ok(())
         }
         None => {
@@ -139,32 +257,92 @@ fn run() -> Result<()> {
                 return Err(Error::Usage("the sandbox has queues 0 and 1".into()));
             }
             let sb = Sandbox::new("capture", 2)?;
-            let r = sandbox_run(
-                &sb, filter, program, queue, &path, snaplen, count, duration, &stop,
-            );
+            let r = sandbox_run(&sb, filter, queue, &out, &stop);
             sb.remove();
             r
         }
     }
 }
 
+/// Opens the sockets with the RX metadata program (device-bound, native mode) if asked and
+/// possible, else with `plain()`; returns whether the metadata program runs.
 #[allow(clippy::too_many_arguments)]
+fn open_capture(
+    filter: Filter,
+    ifname: &str,
+    ifindex: u32,
+    queues: &[u32],
+    out: &Output<'_>,
+    frames_per_queue: u32,
+    mut plain: impl FnMut() -> Result<XskInterface>,
+) -> Result<(XskInterface, bool)> {
+    if out.rx_meta {
+        let opened = filter.meta_program().and_then(|program| {
+            let config = XskInterfaceConfig {
+                queues: Queues::List(queues.to_vec()),
+                program: RedirectProgram::Custom(program),
+                // The metadata kfuncs need a program bound to the device it runs on, and a
+                // device-bound program only attaches in native mode.
+                load: LoadOptions::device_bound(ifindex),
+                attach: AttachOptions {
+                    mode: XdpMode::Driver,
+                    ..Default::default()
+                },
+                umem: UmemConfig {
+                    frame_count: frames_per_queue * queues.len() as u32,
+                    ..Default::default()
+                },
+                ..Default::default()
+            };
+            XskInterface::open(ifname, &config).context(format!(
+                "setting up AF_XDP on {ifname} with the device-bound RX metadata program"
+            ))
+        });
+        match opened {
+            Ok(x) => return Ok((x, true)),
+            Err(e) => {
+                println!(
+                    "{NAME}: the RX metadata program is not used ({e}); every timestamp is \
+                     software"
+                );
+                // The failed attempt's sockets may hold their queues a moment longer (the
+                // kernel lets go asynchronously): retry for up to 2 s.
+                let deadline = Instant::now() + Duration::from_secs(2);
+                loop {
+                    match plain() {
+                        Ok(x) => return Ok((x, false)),
+                        Err(e) if Instant::now() > deadline => return Err(e),
+                        Err(_) => std::thread::sleep(Duration::from_millis(50)),
+                    }
+                }
+            }
+        }
+    }
+    Ok((plain()?, false))
+}
+
 fn sandbox_run(
     sb: &Sandbox,
     filter: Filter,
-    program: ProgramSpec,
     queue: Option<u32>,
-    path: &std::path::Path,
-    snaplen: u32,
-    count: Option<u64>,
-    duration: Duration,
+    out: &Output<'_>,
     stop: &Stop,
 ) -> Result<()> {
     let qs = match queue {
         Some(q) => vec![q],
         None => vec![0, 1],
     };
-    let mut xdp = afxdp::open_sandbox(sb, &qs, program, 1024)?;
+    sb.enter_left()?;
+    let (mut xdp, meta) = open_capture(
+        filter,
+        &sb.pair.left.name,
+        sb.pair.left.ifindex,
+        &qs,
+        out,
+        1024,
+        || afxdp::open_sandbox(sb, &qs, filter.program()?, 1024),
+    )?;
+    let path = out.path;
     println!(
         "{NAME}: {} on {} ({}), writing {}; sending {} UDP datagrams to ports {PORTS:?} and {SYNS} TCP SYNs",
         xdp.program().name(),
@@ -198,7 +376,8 @@ fn sandbox_run(
     });
     let mut sender = Some(sender);
     let mut done_at: Option<Instant> = None;
-    let n = capture(&mut xdp, path, snaplen, count, duration, stop, || {
+    let iface = sb.pair.left.name.clone();
+    let n = capture(&mut xdp, out, &iface, meta, stop, || {
         if sender.as_ref().is_some_and(|h| h.is_finished()) {
             let _ = sender.take().map(|h| h.join());
             done_at = Some(Instant::now());
@@ -208,11 +387,34 @@ fn sandbox_run(
     })?;
     drop(xdp);
     // The file must hold exactly what the filter selects, and parse.
-    let file = pcap::read(path)?;
+    let (packets, kind): (Vec<Vec<u8>>, String) = match out.format {
+        Format::Pcap => {
+            let file = pcap::read(path)?;
+            let kind = format!(
+                "pcap {}.{}, link type {}",
+                file.version.0, file.version.1, file.linktype
+            );
+            (file.records.into_iter().map(|r| r.data).collect(), kind)
+        }
+        Format::Pcapng => {
+            let file = pcapng::read(path)?;
+            let kind = format!(
+                "pcapng {}.{}, if_tsresol {}, {} packet comments",
+                file.version.0,
+                file.version.1,
+                file.interfaces.first().map_or(0, |i| i.tsresol),
+                file.records
+                    .iter()
+                    .filter(|r| !r.comments.is_empty())
+                    .count()
+            );
+            (file.records.into_iter().map(|r| r.data).collect(), kind)
+        }
+    };
     let mut udp_by_port = [0u64; 2];
     let mut tcp = 0;
-    for r in &file.records {
-        match parse(&r.data) {
+    for data in &packets {
+        match parse(data) {
             Parsed::Udp { dport, .. } => {
                 if let Some(i) = PORTS.iter().position(|&p| p == dport) {
                     udp_by_port[i] += 1;
@@ -223,49 +425,143 @@ fn sandbox_run(
         }
     }
     println!(
-        "{NAME}: {n} packets written to {} (UDP to {}: {}, to {}: {}, TCP: {tcp}); the file parses as pcap {}.{}, link type {}",
+        "{NAME}: {} packets written to {} (UDP to {}: {}, to {}: {}, TCP: {tcp}); the file parses as {kind}",
+        n.packets,
         path.display(),
         PORTS[0],
         udp_by_port[0],
         PORTS[1],
         udp_by_port[1],
-        file.version.0,
-        file.version.1,
-        file.linktype
     );
-    let want = count.map_or(filter.expected(), |c| c.min(filter.expected()));
-    if file.records.len() as u64 != n || (queue.is_none() && n != want) {
+    let want = out
+        .count
+        .map_or(filter.expected(), |c| c.min(filter.expected()));
+    if packets.len() as u64 != n.packets || (queue.is_none() && n.packets != want) {
         return Err(Error::Failed(format!(
-            "captured {n} packets, the filter selects {want} of the test traffic"
+            "captured {} packets, the filter selects {want} of the test traffic",
+            n.packets
         )));
     }
     Ok(())
 }
 
+/// The file being written.
+enum Writer {
+    Pcap(PcapWriter),
+    Pcapng(PcapngWriter),
+}
+
+impl Writer {
+    fn records(&self) -> u64 {
+        match self {
+            Writer::Pcap(w) => w.records(),
+            Writer::Pcapng(w) => w.records(),
+        }
+    }
+}
+
+/// What [`capture`] wrote.
+struct Captured {
+    packets: u64,
+}
+
+/// Nanoseconds since the epoch, now (`CLOCK_REALTIME`).
+fn now_ns() -> u64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_nanos() as u64)
+}
+
+/// A packet's timestamp (ns) and its pcapng comment: the hardware timestamp from the RX
+/// metadata when the kernel gave a non-zero one, else the software time `sw`.
+fn stamp(meta: Option<XdpRxMeta>, sw: u64) -> (u64, bool, String) {
+    let Some(m) = meta else {
+        return (sw, false, "ts=sw (no RX metadata program)".into());
+    };
+    let hash = match m.rx_hash() {
+        Some((h, t)) => format!("rx_hash={h:#010x} rx_hash_type={t:#x}"),
+        None => format!("rx_hash error {}", m.hash_err),
+    };
+    match m.rx_timestamp() {
+        Some(t) if t != 0 => (t, true, format!("ts=hw {hash}")),
+        Some(_) => (sw, false, format!("ts=sw (hw timestamp 0) {hash}")),
+        None => (
+            sw,
+            false,
+            format!("ts=sw (hw timestamp error {}) {hash}", m.timestamp_err),
+        ),
+    }
+}
+
 fn capture(
     xdp: &mut XskInterface,
-    path: &std::path::Path,
-    snaplen: u32,
-    count: Option<u64>,
-    duration: Duration,
+    out: &Output<'_>,
+    iface: &str,
+    meta: bool,
     stop: &Stop,
     mut done: impl FnMut() -> bool,
-) -> Result<u64> {
-    let mut w = PcapWriter::create(path, snaplen)?;
+) -> Result<Captured> {
+    let mut w = match out.format {
+        Format::Pcap => Writer::Pcap(PcapWriter::create(out.path, out.snaplen)?),
+        Format::Pcapng => Writer::Pcapng(PcapngWriter::create(
+            out.path,
+            out.snaplen,
+            iface,
+            "xsk-capture (ebpf-dsl, xsk-runtime)",
+            Some(if meta {
+                "timestamps: the driver's hardware RX timestamp (XDP RX metadata) where it gave \
+                 a non-zero one, else software (CLOCK_REALTIME when taken off the AF_XDP RX \
+                 ring); each packet's comment says which"
+            } else {
+                "timestamps: software (CLOCK_REALTIME when taken off the AF_XDP RX ring); no RX \
+                 metadata program"
+            }),
+        )?),
+    };
     let start = Instant::now();
     let mut ticker = Ticker::new(Duration::from_secs(1));
     let mut last = 0;
-    let limit = count.unwrap_or(u64::MAX);
+    let limit = out.count.unwrap_or(u64::MAX);
+    let (mut hw, mut sw) = (0u64, 0u64);
     let mut err = None;
-    while !stop.is_set() && start.elapsed() < duration && w.records() < limit && !done() {
+    let umem = xdp.umem().clone();
+    while !stop.is_set() && start.elapsed() < out.duration && w.records() < limit && !done() {
         let batch = (limit - w.records()).min(64) as u32;
-        let n = afxdp::receive(xdp, batch, |_, frame| {
-            if err.is_none() {
-                if let Err(e) = w.write(frame) {
-                    err = Some(e);
+        let mut n = 0;
+        for q in xdp.queues_mut() {
+            let rings = q.socket.rings();
+            let (Some(fill), Some(rx)) = (rings.fill, rings.rx) else {
+                continue;
+            };
+            let mut got = 0;
+            {
+                let mut b = rx.recv(batch);
+                for pkt in b.by_ref() {
+                    got += 1;
+                    if err.is_none() {
+                        let m = if meta { umem.rx_metadata(&pkt) } else { None };
+                        let (ts, is_hw, comment) = stamp(m, now_ns());
+                        if is_hw {
+                            hw += 1;
+                        } else {
+                            sw += 1;
+                        }
+                        let r = match &mut w {
+                            Writer::Pcap(w) => w.write(umem.packet(&pkt)),
+                            Writer::Pcapng(w) => w.write(umem.packet(&pkt), ts, Some(&comment)),
+                        };
+                        if let Err(e) = r {
+                            err = Some(e);
+                        }
+                    }
+                    let _ = q.free.push(pkt.into_frame());
                 }
+                b.release();
             }
-        })?;
+            fill.fill_from(&mut q.free, got.max(batch));
+            fill.wake_if_needed().context("recvfrom(AF_XDP) wake-up")?;
+            n += got;
+        }
         if let Some(e) = err.take() {
             return Err(e);
         }
@@ -281,5 +577,68 @@ fn capture(
             std::thread::sleep(Duration::from_millis(1));
         }
     }
-    w.finish()
+    let packets = match w {
+        Writer::Pcap(w) => w.finish()?,
+        Writer::Pcapng(w) => w.finish()?,
+    };
+    let what = match out.format {
+        Format::Pcap => "pcap keeps the software receive time, in microseconds",
+        Format::Pcapng => "in ns, each noted in the packet's comment",
+    };
+    println!(
+        "{NAME}: timestamps: {hw} hardware, {sw} software ({what}); RX metadata program: {}",
+        if meta { "yes" } else { "no" }
+    );
+    Ok(Captured { packets })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn meta(timestamp: u64, timestamp_err: i32, hash_err: i32) -> XdpRxMeta {
+        XdpRxMeta {
+            timestamp,
+            hash: 0xabcd_0123,
+            hash_type: 8,
+            timestamp_err,
+            hash_err,
+        }
+    }
+
+    #[test]
+    fn hardware_timestamp_only_when_the_kernel_gave_a_non_zero_one() {
+        let (ts, hw, c) = stamp(Some(meta(1_700_000_000_000_000_001, 0, 0)), 5);
+        assert_eq!((ts, hw), (1_700_000_000_000_000_001, true));
+        assert_eq!(c, "ts=hw rx_hash=0xabcd0123 rx_hash_type=0x8");
+        // veth: the kfunc succeeds with 0.
+        let (ts, hw, c) = stamp(Some(meta(0, 0, 0)), 5);
+        assert_eq!((ts, hw), (5, false));
+        assert!(
+            c.starts_with("ts=sw (hw timestamp 0) rx_hash=0xabcd0123"),
+            "{c}"
+        );
+        // A driver without the kfunc, and no hash either.
+        let (ts, hw, c) = stamp(Some(meta(123, -95, -95)), 5);
+        assert_eq!((ts, hw), (5, false));
+        assert_eq!(c, "ts=sw (hw timestamp error -95) rx_hash error -95");
+        let (ts, hw, c) = stamp(None, 7);
+        assert_eq!(
+            (ts, hw, c.as_str()),
+            (7, false, "ts=sw (no RX metadata program)")
+        );
+    }
+
+    #[test]
+    fn format_follows_the_name_unless_given() {
+        let p = |s: &str| Path::new(s).to_path_buf();
+        assert_eq!(Format::parse(None, &p("a.pcap")).unwrap(), Format::Pcap);
+        assert_eq!(Format::parse(None, &p("a.pcapng")).unwrap(), Format::Pcapng);
+        assert_eq!(Format::parse(None, &p("a")).unwrap(), Format::Pcapng);
+        assert_eq!(
+            Format::parse(Some("pcapng"), &p("a.pcap")).unwrap(),
+            Format::Pcapng
+        );
+        assert!(Format::parse(Some("erf"), &p("a")).is_err());
+    }
 }

@@ -15,6 +15,7 @@ pub mod affinity;
 pub mod bpf;
 pub mod btf;
 pub mod ethtool;
+pub mod genetlink;
 pub mod mmap;
 pub mod netlink;
 pub mod ringbuf;
@@ -25,6 +26,21 @@ use std::os::fd::{AsRawFd, BorrowedFd, FromRawFd, OwnedFd};
 use std::path::Path;
 
 use crate::error::{last_errno, Error, Result};
+
+/// `clock_gettime(CLOCK_TAI)` in nanoseconds: the clock copy-mode AF_XDP TX completion
+/// timestamps are taken from (`XDP_TXMD_FLAGS_TIMESTAMP`).
+pub fn clock_tai_ns() -> u64 {
+    let mut ts = libc::timespec {
+        tv_sec: 0,
+        tv_nsec: 0,
+    };
+    // SAFETY: `ts` is a live, writable timespec; CLOCK_TAI exists on every kernel since 3.10.
+    let r = unsafe { libc::clock_gettime(libc::CLOCK_TAI, &mut ts) };
+    if r != 0 {
+        return 0;
+    }
+    (ts.tv_sec as u64).saturating_mul(1_000_000_000) + ts.tv_nsec as u64
+}
 
 /// `if_nametoindex(3)`: the index of the interface `name` in the calling thread's network
 /// namespace, or [`Error::UnknownInterface`].

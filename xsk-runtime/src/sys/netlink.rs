@@ -105,12 +105,18 @@ fn set_int_opt(fd: &OwnedFd, level: i32, opt: i32, v: i32) -> i32 {
 impl RouteSocket {
     /// Opens a route socket in the calling thread's network namespace.
     pub fn open() -> Result<RouteSocket, NlError> {
+        RouteSocket::open_protocol(libc::NETLINK_ROUTE)
+    }
+
+    /// Opens a netlink socket of `protocol` (`NETLINK_ROUTE`, `NETLINK_GENERIC`, ...) in the
+    /// calling thread's network namespace; requests and replies work the same way.
+    pub fn open_protocol(protocol: i32) -> Result<RouteSocket, NlError> {
         // SAFETY: plain socket(2) call with constant arguments.
         let raw = unsafe {
             libc::socket(
                 libc::AF_NETLINK,
                 libc::SOCK_RAW | libc::SOCK_CLOEXEC,
-                libc::NETLINK_ROUTE,
+                protocol,
             )
         };
         if raw < 0 {

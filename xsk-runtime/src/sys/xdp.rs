@@ -109,6 +109,27 @@ pub const XDP_PKT_CONTD: u32 = 1 << 0;
 /// in the `tx_metadata_len` bytes before its data (kernel 6.8).
 pub const XDP_TX_METADATA: u32 = 1 << 1;
 
+// ---- TX metadata (struct xsk_tx_metadata, kernel 6.8) ----
+
+/// `XDP_TXMD_FLAGS_TIMESTAMP`: request a TX completion timestamp in `completion.tx_timestamp`.
+pub const XDP_TXMD_FLAGS_TIMESTAMP: u64 = 1 << 0;
+/// `XDP_TXMD_FLAGS_CHECKSUM`: request L4 checksum offload (`request.csum_start/csum_offset`).
+pub const XDP_TXMD_FLAGS_CHECKSUM: u64 = 1 << 1;
+/// `XDP_TXMD_FLAGS_LAUNCH_TIME`: request transmission at `request.launch_time` (kernel 6.14).
+pub const XDP_TXMD_FLAGS_LAUNCH_TIME: u64 = 1 << 2;
+/// `sizeof(struct xsk_tx_metadata)`: `u64 flags`, then a 16-byte union of `request`
+/// (`u16 csum_start, u16 csum_offset, u32 reserved, u64 launch_time`) and `completion`
+/// (`u64 tx_timestamp`).
+pub const XSK_TX_METADATA_SIZE: u32 = 24;
+/// Offset of `request.csum_start` in `struct xsk_tx_metadata`.
+pub const XSK_TXMD_CSUM_START: usize = 8;
+/// Offset of `request.csum_offset`.
+pub const XSK_TXMD_CSUM_OFFSET: usize = 10;
+/// Offset of `request.launch_time`.
+pub const XSK_TXMD_LAUNCH_TIME: usize = 16;
+/// Offset of `completion.tx_timestamp` (shares the union with the request).
+pub const XSK_TXMD_TX_TIMESTAMP: usize = 8;
+
 /// `XDP_PACKET_HEADROOM`: the kernel's own headroom in front of every received packet (256).
 pub const XDP_PACKET_HEADROOM: u32 = 256;
 /// `XDP_UMEM_MIN_CHUNK_SIZE`: the smallest chunk (frame) size the kernel accepts (2048).
@@ -313,6 +334,16 @@ pub fn umem_reg(fd: BorrowedFd<'_>, reg: &XdpUmemReg) -> Result<()> {
     match setsockopt_raw(fd, SOL_XDP, XDP_UMEM_REG, reg) {
         0 => Ok(()),
         errno => Err(match errno {
+            libc::EINVAL if reg.flags & (XDP_UMEM_TX_METADATA_LEN | XDP_UMEM_TX_SW_CSUM) != 0 => {
+                Error::io_hint(
+                    "setsockopt(XDP_UMEM_REG)",
+                    errno,
+                    "the kernel rejected the UMEM with TX metadata: XDP_UMEM_TX_METADATA_LEN and \
+                     XDP_UMEM_TX_SW_CSUM need Linux 6.11 (TX metadata itself 6.8, without the \
+                     flag), or the UMEM layout is wrong (tx_metadata_len a multiple of 8 below \
+                     256, frame size, headroom); see xsk_runtime::xsk::tx_metadata::probe",
+                )
+            }
             libc::EINVAL => Error::io_hint(
                 "setsockopt(XDP_UMEM_REG)",
                 errno,

@@ -16,6 +16,8 @@
 //!  reclaim     closing: a dropped socket's frames come back (Umem::reclaim / close)
 //!  interface   XskInterface: UMEM + a socket per queue + XSKMAP + program + attachment
 //!  workers     Workers: one pinned thread per queue, stop handle, per-queue statistics
+//!  metadata, tx_metadata
+//!              XDP RX metadata in front of received packets; TX metadata requests + probe
 //! ```
 
 mod batch;
@@ -31,6 +33,7 @@ mod rx;
 mod setup;
 pub mod socket;
 mod tx;
+pub mod tx_metadata;
 pub mod umem;
 pub mod workers;
 

@@ -44,8 +44,8 @@ use crate::error::{Error, Result};
 use crate::sys::mmap::{self, Mmap};
 use crate::sys::xdp::{
     self, XdpUmemReg, XDP_PACKET_HEADROOM, XDP_PKT_CONTD, XDP_UMEM_MIN_CHUNK_SIZE,
-    XDP_UMEM_TX_METADATA_LEN, XDP_UMEM_UNALIGNED_CHUNK_FLAG, XSK_UNALIGNED_BUF_ADDR_MASK,
-    XSK_UNALIGNED_BUF_OFFSET_SHIFT,
+    XDP_UMEM_TX_METADATA_LEN, XDP_UMEM_TX_SW_CSUM, XDP_UMEM_UNALIGNED_CHUNK_FLAG,
+    XSK_UNALIGNED_BUF_ADDR_MASK, XSK_UNALIGNED_BUF_OFFSET_SHIFT,
 };
 
 /// How to build a [`Umem`]. `Default` gives libxdp's defaults: 4096 frames of 4096 bytes,
@@ -67,8 +67,12 @@ pub struct UmemConfig {
     pub huge_pages: bool,
     /// Bytes of TX metadata (`struct xsk_tx_metadata`) reserved in front of TX packets
     /// (`tx_metadata_len` with `XDP_UMEM_TX_METADATA_LEN`, kernel 6.11); 0 for none. A
-    /// multiple of 4 below 256.
+    /// multiple of 8 below 256; [`TX_METADATA_LEN`](super::tx_metadata::TX_METADATA_LEN) (24)
+    /// for the typed requests of [`super::tx_metadata`].
     pub tx_metadata_len: u32,
+    /// Compute requested TX checksums in software in copy mode (`XDP_UMEM_TX_SW_CSUM`,
+    /// kernel 6.11): for testing, or devices that do not offload checksums.
+    pub tx_sw_csum: bool,
 }
 
 impl Default for UmemConfig {
@@ -80,6 +84,7 @@ impl Default for UmemConfig {
             unaligned: false,
             huge_pages: false,
             tx_metadata_len: 0,
+            tx_sw_csum: false,
         }
     }
 }
@@ -114,10 +119,19 @@ impl UmemConfig {
                 fs - XDP_PACKET_HEADROOM
             )));
         }
-        if !self.tx_metadata_len.is_multiple_of(4) || self.tx_metadata_len >= 256 {
+        let md = self.tx_metadata_len;
+        if !md.is_multiple_of(8) || md >= 256 {
+            // The kernel's rule (`xdp_umem_reg`): EINVAL otherwise.
+            let why = if md >= 256 {
+                "256 or more".to_string()
+            } else if !md.is_multiple_of(4) {
+                "not a multiple of 4".to_string()
+            } else {
+                "a multiple of 4 but not of 8".to_string()
+            };
             return Err(Error::invalid(format!(
-                "tx_metadata_len {} must be a multiple of 4 below 256",
-                self.tx_metadata_len
+                "tx_metadata_len {md} must be a multiple of 8 below 256 (24 holds struct \
+                 xsk_tx_metadata); {md} is {why}"
             )));
         }
         let len = u64::from(fs) * u64::from(self.frame_count);
@@ -200,6 +214,7 @@ struct UmemInner {
     frame_count: u32,
     headroom: u32,
     tx_metadata_len: u32,
+    tx_sw_csum: bool,
     unaligned: bool,
     /// The AF_XDP socket the UMEM is registered on; the first socket bound with this UMEM
     /// uses it, the others name it in `sxdp_shared_umem_fd`.
@@ -264,6 +279,9 @@ impl Umem {
         if config.tx_metadata_len > 0 {
             flags |= XDP_UMEM_TX_METADATA_LEN;
         }
+        if config.tx_sw_csum {
+            flags |= XDP_UMEM_TX_SW_CSUM;
+        }
         let reg = XdpUmemReg {
             addr: area.as_ptr() as u64,
             len: len as u64,
@@ -282,6 +300,7 @@ impl Umem {
                 frame_count: config.frame_count,
                 headroom: config.headroom,
                 tx_metadata_len: config.tx_metadata_len,
+                tx_sw_csum: config.tx_sw_csum,
                 unaligned: config.unaligned,
                 fd,
                 netns: crate::sys::open_readonly(std::path::Path::new("/proc/thread-self/ns/net"))
@@ -315,6 +334,12 @@ impl Umem {
     /// The TX metadata length configured.
     pub fn tx_metadata_len(&self) -> u32 {
         self.inner.tx_metadata_len
+    }
+
+    /// True if requested TX checksums are computed in software in copy mode
+    /// ([`UmemConfig::tx_sw_csum`]).
+    pub fn tx_sw_csum(&self) -> bool {
+        self.inner.tx_sw_csum
     }
 
     /// True in unaligned chunk mode.
