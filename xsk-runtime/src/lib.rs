@@ -180,5 +180,5 @@ pub mod xsk;
 pub use bpf::loader::{Loaded, Loader};
 pub use bpf::maps::{percpu, ringbuf, typed as typed_maps};
 pub use bpf::program::Program;
-pub use bpf::{attach, features, maps, pin, program, test_run};
+pub use bpf::{attach, features, maps, multiprog, pin, program, test_run};
 pub use xsk::{ring, socket, umem, XskInterface};

@@ -75,6 +75,12 @@ pub enum AttachMethod {
     /// bpf_link only (kernel 5.9): the kernel detaches the program when the process ends,
     /// however it ends.
     Link,
+    /// libxdp's multi-program dispatcher ([`crate::bpf::multiprog`]): the program joins the
+    /// dispatcher on the interface (`xdp-loader`, `xdp-filter` and other libxdp users see it
+    /// and keep running), with this priority and these chain-call actions; a dispatcher is
+    /// created where the interface has no program. It stays pinned in bpffs after the process
+    /// ends unless detached (dropping the handle detaches it).
+    Multiprog(crate::bpf::multiprog::MultiprogOptions),
     /// netlink `IFLA_XDP` only. The attachment belongs to the interface, not the process:
     /// dropping the [`XdpAttachment`] removes it, but a process killed by SIGKILL (or one that
     /// crashes or calls `exit` without dropping it) leaves the program attached until someone
@@ -96,6 +102,7 @@ pub struct AttachOptions {
 enum Kind {
     Link(OwnedFd),
     Netlink,
+    Multiprog(crate::bpf::multiprog::MultiprogOptions),
 }
 
 /// An XDP program attached to an interface; detached on drop (unless pinned, see
@@ -195,6 +202,36 @@ impl XdpAttachment {
             }
         };
         let netns = current_netns()?;
+        if let AttachMethod::Multiprog(m) = opts.method {
+            let ext = crate::bpf::multiprog::attach_component(
+                Some(netns.as_fd()),
+                ifindex,
+                opts.mode,
+                prog,
+                m,
+            )
+            .map_err(|e| match e {
+                Error::Attach { .. } => e,
+                e => Error::Attach {
+                    iface: iface.clone(),
+                    op: "multiprog attach",
+                    errno: e.errno().unwrap_or(libc::EINVAL),
+                    kernel_message: None,
+                    hint: Some(Cow::Owned(e.to_string())),
+                },
+            })?;
+            return Ok(XdpAttachment {
+                kind: Kind::Multiprog(m),
+                ifindex,
+                iface,
+                mode: opts.mode,
+                prog_id: ext.id(),
+                prog: sys::dup(ext.fd())?,
+                netns,
+                detached: false,
+                pinned: false,
+            });
+        }
         let prog_fd = sys::dup(prog.fd())?;
         let kind = 'attached: {
             let mut link_err = None;
@@ -273,10 +310,12 @@ impl XdpAttachment {
         match self.kind {
             Kind::Link(_) => AttachMethod::Link,
             Kind::Netlink => AttachMethod::Netlink,
+            Kind::Multiprog(m) => AttachMethod::Multiprog(m),
         }
     }
 
-    /// The id of the program attached through this handle.
+    /// The id of the program attached through this handle (in multiprog mode: the freplace
+    /// component in the dispatcher, as `xdp-loader status` lists it).
     pub fn program_id(&self) -> u32 {
         self.prog_id
     }
@@ -285,7 +324,7 @@ impl XdpAttachment {
     pub fn link_id(&self) -> Option<u32> {
         match &self.kind {
             Kind::Link(fd) => sysbpf::link_info(fd.as_fd()).ok().map(|i| i.id),
-            Kind::Netlink => None,
+            Kind::Netlink | Kind::Multiprog(_) => None,
         }
     }
 
@@ -309,6 +348,12 @@ impl XdpAttachment {
                         )
                     },
                 )?
+            }
+            Kind::Multiprog(_) => {
+                return Err(Error::invalid(
+                    "a multiprog component cannot be swapped in place: detach it and attach the \
+                     new program (libxdp has no atomic replace of one component either)",
+                ))
             }
             Kind::Netlink => netlink::set_xdp(
                 Some(self.netns.as_fd()),
@@ -360,6 +405,11 @@ impl XdpAttachment {
                     Some(self.netns.as_fd()),
                 )),
             },
+            Kind::Multiprog(_) => crate::bpf::multiprog::detach_component(
+                Some(self.netns.as_fd()),
+                self.ifindex,
+                self.prog_id,
+            ),
             Kind::Netlink => match netlink::set_xdp(
                 Some(self.netns.as_fd()),
                 self.ifindex,
@@ -391,6 +441,16 @@ impl XdpAttachment {
     /// [`XdpAttachment::detach`]. Netlink attachments have no link to pin (EINVAL).
     pub fn pin(&mut self, path: impl AsRef<Path>) -> Result<()> {
         let path = path.as_ref();
+        if let Kind::Multiprog(_) = self.kind {
+            // The dispatcher's own pins keep the component attached; this pin is one more
+            // reference to the component program.
+            let c = sys::path_cstring(path)?;
+            sysbpf::obj_pin(self.prog.as_fd(), &c).map_err(|e| {
+                Error::io_hint("BPF_OBJ_PIN(prog)", e, format!("pinning {}", path.display()))
+            })?;
+            self.pinned = true;
+            return Ok(());
+        }
         let Kind::Link(link) = &self.kind else {
             return Err(Error::invalid(
                 "only bpf_link attachments can be pinned (this one was made through netlink, \
