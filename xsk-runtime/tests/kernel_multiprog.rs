@@ -125,24 +125,39 @@ fn dispatcher_layout_and_verdicts() {
     let d = load_dispatcher(&c).unwrap();
     assert_eq!(d.program.test_run(&pkt, 1).unwrap().retval, DISPATCHER_RETVAL);
     assert_eq!(d.slot_btf_ids.len(), 10);
+    // With every slot's program frags-aware, the dispatcher is loaded with the frags flag.
+    c.is_xdp_frags = 1;
+    let d = load_dispatcher(&c).unwrap();
+    assert_eq!(d.config.is_xdp_frags, 1);
     c.num_progs_enabled = 11;
     assert!(load_dispatcher(&c).is_err());
 }
 
-/// `xdp-loader unload --all` treats our dispatcher as one: it removes our pin directory, which
-/// it only does for a multi-program dispatcher whose configuration it could read.
+/// libxdp reads our dispatcher: `xdp-loader status` lists the component in its slot with the
+/// priority and chain-call actions of our configuration, and `xdp-loader unload --all`
+/// removes our pin directory, which it only does for a dispatcher it understood. Without
+/// freplace (refused by some kernels) the slot holds a plain XDP program pinned where a
+/// component goes: the dispatcher never calls it, but libxdp and [`multiprog::status`] read
+/// the state all the same.
 fn xdp_loader_recognises_our_dispatcher() {
     if !tools_present() {
         return;
     }
     let pair = VethPair::builder().tag("mprec").build().unwrap();
     let fs = Bpffs::new("rec");
-    let d = load_dispatcher(&DispatcherConfig::new()).unwrap();
+    let mut c = DispatcherConfig::new();
+    c.num_progs_enabled = 1;
+    c.run_prios[0] = 33;
+    c.chain_call_actions[0] = 1 << 1 | 1 << 2 | 1 << DISPATCHER_RETVAL;
+    let d = load_dispatcher(&c).unwrap();
+    let slot = Program::load(&asm("slot_zero", "r0 = XDP_PASS\nexit", vec![]), &[]).unwrap();
     let pin_dir = fs
         .dir
         .join("xdp")
         .join(format!("dispatch-{}-{}", pair.left.ifindex, d.program.id()));
     std::fs::create_dir_all(&pin_dir).unwrap();
+    slot.pin(pin_dir.join("prog0-prog")).unwrap();
+    slot.pin(pin_dir.join("prog0-link")).unwrap();
     let att = pair
         .left
         .run(|| {
@@ -157,9 +172,29 @@ fn xdp_loader_recognises_our_dispatcher() {
         })
         .unwrap()
         .unwrap();
+    let st = pair
+        .left
+        .run(|| multiprog::status(pair.left.ifindex))
+        .unwrap()
+        .unwrap()
+        .unwrap();
+    assert_eq!(st.dispatcher_id, d.program.id());
+    assert_eq!(st.mode, XdpMode::Driver);
+    assert_eq!(st.components.len(), 1);
+    assert_eq!(st.components[0].name, "slot_zero");
+    assert_eq!(st.components[0].priority, 33);
+    assert_eq!(st.components[0].chain_call_actions, 0b110);
+    assert_eq!(st.components[0].id, slot.id());
     let (ok, status) = in_ns(pair.left.ns.name(), &["xdp-loader", "status", &pair.left.name]);
     assert!(ok, "{status}");
+    let line = status
+        .lines()
+        .find(|l| l.contains("slot_zero"))
+        .unwrap_or_else(|| panic!("xdp-loader does not list our slot: {status}"));
     assert!(status.contains("xdp_dispatcher"), "{status}");
+    assert!(line.contains("33"), "{line}");
+    assert!(line.contains(&slot.id().to_string()), "{line}");
+    assert!(line.contains("XDP_PASS") && line.contains("XDP_DROP"), "{line}");
     let (ok, out) = in_ns(
         pair.left.ns.name(),
         &["xdp-loader", "unload", &pair.left.name, "--all"],
