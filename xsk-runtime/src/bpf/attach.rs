@@ -438,7 +438,8 @@ impl XdpAttachment {
     /// Pins the bpf_link at `path` on a bpffs (kernel 5.9), so the program stays attached after
     /// this process exits; dropping this handle then no longer detaches. Remove the pin
     /// ([`crate::bpf::pin::unpin`]) and close every handle to detach, or call
-    /// [`XdpAttachment::detach`]. Netlink attachments have no link to pin (EINVAL).
+    /// [`XdpAttachment::detach`]. Netlink attachments have no link to pin (EINVAL). A multiprog
+    /// component is pinned by its dispatcher already; this pins its program at `path` too.
     pub fn pin(&mut self, path: impl AsRef<Path>) -> Result<()> {
         let path = path.as_ref();
         if let Kind::Multiprog(_) = self.kind {
@@ -468,6 +469,21 @@ impl XdpAttachment {
                 ),
             )
         })?;
+        self.pinned = true;
+        Ok(())
+    }
+
+    /// Leaves the program attached after this handle is gone: netlink attachments stay on the
+    /// interface, multiprog components in libxdp's pinned dispatcher (remove them with
+    /// `xdp-loader unload IFACE --id ID`). A bpf_link needs a pin instead
+    /// ([`XdpAttachment::pin`]): EINVAL.
+    pub fn leave_attached(mut self) -> Result<()> {
+        if let Kind::Link(_) = self.kind {
+            return Err(Error::invalid(
+                "a bpf_link attachment ends with its last fd: pin it (XdpAttachment::pin) to \
+                 keep it",
+            ));
+        }
         self.pinned = true;
         Ok(())
     }

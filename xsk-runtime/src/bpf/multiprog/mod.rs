@@ -30,11 +30,13 @@ mod component;
 pub mod config;
 pub mod dispatcher;
 mod ops;
+pub mod run_config;
 
 pub(crate) use component::Source;
 pub use config::{DispatcherConfig, DISPATCHER_MAGIC, DISPATCHER_RETVAL, DISPATCHER_VERSION};
 pub use dispatcher::{load_dispatcher, Dispatcher};
 pub use ops::{probe, status, ComponentInfo, MultiprogStatus};
+pub use run_config::run_config;
 pub(crate) use ops::{attach_component, detach_component};
 
 /// `XDP_ABORTED`.
