@@ -217,7 +217,9 @@ impl XdpAttachment {
                     op: "multiprog attach",
                     errno: e.errno().unwrap_or(libc::EINVAL),
                     kernel_message: None,
-                    hint: Some(Cow::Owned(e.to_string())),
+                    hint: Some(Cow::Owned(
+                        e.hint().map_or_else(|| e.to_string(), str::to_owned),
+                    )),
                 },
             })?;
             return Ok(XdpAttachment {
