@@ -445,6 +445,20 @@ fn xdp_filter_joins_ours_then_we_leave() {
     assert!(ok, "{out}");
 }
 
+/// xdp-filter's own object declares priority 10 and XDP_PASS in `.xdp_run_config`; we read it.
+fn run_config_of_xdp_filters_object() {
+    let path = "/usr/lib/x86_64-linux-gnu/bpf/xdpfilt_alw_all.o";
+    let Ok(bytes) = std::fs::read(path) else {
+        eprintln!("skipped: {path} (xdp-tools) is not installed");
+        return;
+    };
+    let obj = ebpf_dsl::elf::object_btf(&bytes).unwrap().unwrap();
+    let o = multiprog::run_config(&obj.btf, "xdpfilt_alw_all").unwrap();
+    assert_eq!(o.priority, 10);
+    assert_eq!(o.chain_call_actions, 1 << multiprog::XDP_PASS);
+    assert!(multiprog::run_config(&obj.btf, "no_such_function").is_none());
+}
+
 kernel_tests! {
     privileged: [
         dispatcher_layout_and_verdicts,
@@ -453,4 +467,5 @@ kernel_tests! {
         we_join_xdp_filter_then_it_leaves,
         xdp_filter_joins_ours_then_we_leave,
     ],
+    plain: [run_config_of_xdp_filters_object],
 }

@@ -250,9 +250,10 @@ struct Built {
     slots: Vec<(OwnedFd, Program)>,
 }
 
-/// Loads a dispatcher for `entries` (sorted into run order here) and links each into its slot;
-/// entries with a source are loaded as EXT programs first.
-fn generate(mut entries: Vec<Entry>) -> Result<Built> {
+/// Sorts `entries` into run order and makes the dispatcher configuration for them: every
+/// slot's chain-call actions with bit [`DISPATCHER_RETVAL`], its priority and frags flag; the
+/// dispatcher itself does frags only if every component does.
+fn plan(entries: &mut [Entry]) -> Result<DispatcherConfig> {
     if entries.is_empty() || entries.len() > MAX_PROGS {
         return Err(Error::invalid(format!(
             "a dispatcher holds 1 to {MAX_PROGS} programs, {} asked for",
@@ -268,6 +269,13 @@ fn generate(mut entries: Vec<Entry>) -> Result<Built> {
         config.run_prios[i] = e.priority;
         config.program_flags[i] = if e.frags { BPF_F_XDP_HAS_FRAGS } else { 0 };
     }
+    Ok(config)
+}
+
+/// Loads a dispatcher for `entries` (sorted into run order here) and links each into its slot;
+/// entries with a source are loaded as EXT programs first.
+fn generate(mut entries: Vec<Entry>) -> Result<Built> {
+    let config = plan(&mut entries)?;
     let dispatcher = load_dispatcher(&config)?;
     let mut slots = Vec::new();
     for (i, e) in entries.into_iter().enumerate() {
@@ -521,4 +529,45 @@ pub fn probe() -> Result<()> {
     let ext = source.load_ext(&d.program, d.slot_btf_ids[0])?;
     let _link = link(&ext, &d.program, d.slot_btf_ids[0])?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn entry(name: &str, priority: u32, frags: bool, insns: usize) -> Entry {
+        Entry {
+            prog: None,
+            source: None,
+            name: name.into(),
+            priority,
+            actions: 1 << super::super::XDP_PASS,
+            frags,
+            load_time: 0,
+            insn_count: insns,
+        }
+    }
+
+    #[test]
+    fn plan_sorts_like_libxdp_and_fills_the_config() {
+        let mut e = vec![
+            entry("b", 50, true, 3),
+            entry("a", 50, true, 9),
+            entry("z", 10, false, 1),
+            entry("a", 50, true, 2),
+        ];
+        let c = plan(&mut e).unwrap();
+        let order: Vec<(&str, usize)> = e.iter().map(|x| (x.name.as_str(), x.insn_count)).collect();
+        assert_eq!(order, [("z", 1), ("a", 2), ("a", 9), ("b", 3)]);
+        assert_eq!(c.num_progs_enabled, 4);
+        assert_eq!(c.run_prios[..4], [10, 50, 50, 50]);
+        assert_eq!(c.chain_call_actions[0], 1 << 2 | 1 << 31);
+        assert_eq!(c.program_flags[..4], [0, 32, 32, 32]);
+        assert_eq!(c.is_xdp_frags, 0, "one component without frags");
+        let mut all = vec![entry("a", 1, true, 1)];
+        assert_eq!(plan(&mut all).unwrap().is_xdp_frags, 1);
+        assert!(plan(&mut []).is_err());
+        let mut many: Vec<Entry> = (0..11).map(|i| entry("x", i, false, 1)).collect();
+        assert!(plan(&mut many).is_err());
+    }
 }
