@@ -89,7 +89,14 @@ fn attach_holds_until_sigint() {
     let mut child = sb
         .cmd(
             env!("CARGO_BIN_EXE_ebpf-dsl"),
-            &["attach", f.to_str().unwrap(), "--iface", "va", "--mode", "native"],
+            &[
+                "attach",
+                f.to_str().unwrap(),
+                "--iface",
+                "va",
+                "--mode",
+                "native",
+            ],
         )
         .stdout(Stdio::piped())
         .spawn()
@@ -141,7 +148,14 @@ fn attach_pin_leaves_it_and_multiprog_refuses_a_lone_program() {
     assert!(err.contains("not a libxdp dispatcher"), "{err}");
     assert!(err.contains("`lone`"), "{err}");
     // Bad usage: --priority without --multiprog, an unknown action.
-    let (code, _, err) = sb.ebpf_dsl(&["attach", g.to_str().unwrap(), "--iface", "va", "--priority", "5"]);
+    let (code, _, err) = sb.ebpf_dsl(&[
+        "attach",
+        g.to_str().unwrap(),
+        "--iface",
+        "va",
+        "--priority",
+        "5",
+    ]);
     assert_eq!(code, 2, "{err}");
     let (code, _, err) = sb.ebpf_dsl(&[
         "attach",
@@ -179,7 +193,10 @@ fn attach_multiprog_joins_xdp_filter() {
     assert!(out.contains("as a multiprog component"), "{out}");
     let (code, status, err) = sb.run("xdp-loader", &["status", "va"]);
     assert_eq!(code, 0, "{err}");
-    assert!(status.contains("xdpfilt_") && status.contains("joined"), "{status}");
+    assert!(
+        status.contains("xdpfilt_") && status.contains("joined"),
+        "{status}"
+    );
     let (code, out, err) = sb.run("xdp-loader", &["unload", "va", "--all"]);
     assert_eq!(code, 0, "{out}{err}");
     assert!(!sb.has_xdp());

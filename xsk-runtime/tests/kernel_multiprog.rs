@@ -91,7 +91,9 @@ fn tools_present() -> bool {
 }
 
 fn frame(dport: u16) -> Vec<u8> {
-    udp_frame(LEFT_MAC, RIGHT_MAC, LEFT_IPV4, RIGHT_IPV4, 9, dport, &[0; 18])
+    udp_frame(
+        LEFT_MAC, RIGHT_MAC, LEFT_IPV4, RIGHT_IPV4, 9, dport, &[0; 18],
+    )
 }
 
 fn dispatcher_layout_and_verdicts() {
@@ -123,7 +125,10 @@ fn dispatcher_layout_and_verdicts() {
     assert_eq!(d.program.test_run(&pkt, 1).unwrap().retval, 2);
     c.chain_call_actions[0] = 1 << 2;
     let d = load_dispatcher(&c).unwrap();
-    assert_eq!(d.program.test_run(&pkt, 1).unwrap().retval, DISPATCHER_RETVAL);
+    assert_eq!(
+        d.program.test_run(&pkt, 1).unwrap().retval,
+        DISPATCHER_RETVAL
+    );
     assert_eq!(d.slot_btf_ids.len(), 10);
     // With every slot's program frags-aware, the dispatcher is loaded with the frags flag.
     c.is_xdp_frags = 1;
@@ -151,10 +156,10 @@ fn xdp_loader_recognises_our_dispatcher() {
     c.chain_call_actions[0] = 1 << 1 | 1 << 2 | 1 << DISPATCHER_RETVAL;
     let d = load_dispatcher(&c).unwrap();
     let slot = Program::load(&asm("slot_zero", "r0 = XDP_PASS\nexit", vec![]), &[]).unwrap();
-    let pin_dir = fs
-        .dir
-        .join("xdp")
-        .join(format!("dispatch-{}-{}", pair.left.ifindex, d.program.id()));
+    let pin_dir =
+        fs.dir
+            .join("xdp")
+            .join(format!("dispatch-{}-{}", pair.left.ifindex, d.program.id()));
     std::fs::create_dir_all(&pin_dir).unwrap();
     slot.pin(pin_dir.join("prog0-prog")).unwrap();
     slot.pin(pin_dir.join("prog0-link")).unwrap();
@@ -185,7 +190,10 @@ fn xdp_loader_recognises_our_dispatcher() {
     assert_eq!(st.components[0].priority, 33);
     assert_eq!(st.components[0].chain_call_actions, 0b110);
     assert_eq!(st.components[0].id, slot.id());
-    let (ok, status) = in_ns(pair.left.ns.name(), &["xdp-loader", "status", &pair.left.name]);
+    let (ok, status) = in_ns(
+        pair.left.ns.name(),
+        &["xdp-loader", "status", &pair.left.name],
+    );
     assert!(ok, "{status}");
     let line = status
         .lines()
@@ -194,13 +202,19 @@ fn xdp_loader_recognises_our_dispatcher() {
     assert!(status.contains("xdp_dispatcher"), "{status}");
     assert!(line.contains("33"), "{line}");
     assert!(line.contains(&slot.id().to_string()), "{line}");
-    assert!(line.contains("XDP_PASS") && line.contains("XDP_DROP"), "{line}");
+    assert!(
+        line.contains("XDP_PASS") && line.contains("XDP_DROP"),
+        "{line}"
+    );
     let (ok, out) = in_ns(
         pair.left.ns.name(),
         &["xdp-loader", "unload", &pair.left.name, "--all"],
     );
     assert!(ok, "{out}");
-    assert!(!pin_dir.exists(), "libxdp did not unpin our dispatcher: {out}");
+    assert!(
+        !pin_dir.exists(),
+        "libxdp did not unpin our dispatcher: {out}"
+    );
     let q = pair.left.run(|| query(pair.left.ifindex)).unwrap().unwrap();
     assert!(q.is_empty());
     drop(att);
@@ -313,7 +327,10 @@ fn traffic(pair: &VethPair, n7777: u8, n7778: u8) -> (usize, usize) {
 }
 
 fn status_of(pair: &VethPair) -> String {
-    let (ok, s) = in_ns(pair.left.ns.name(), &["xdp-loader", "status", &pair.left.name]);
+    let (ok, s) = in_ns(
+        pair.left.ns.name(),
+        &["xdp-loader", "status", &pair.left.name],
+    );
     assert!(ok, "{s}");
     s
 }
@@ -328,7 +345,10 @@ fn we_join_xdp_filter_then_it_leaves() {
     let pair = VethPair::builder().tag("mpjoin").build().unwrap();
     let _fs = Bpffs::new("join");
     let ns = pair.left.ns.name().to_owned();
-    let (ok, out) = in_ns(&ns, &["xdp-filter", "load", &pair.left.name, "-m", "native"]);
+    let (ok, out) = in_ns(
+        &ns,
+        &["xdp-filter", "load", &pair.left.name, "-m", "native"],
+    );
     assert!(ok, "{out}");
     let (ok, out) = in_ns(&ns, &["xdp-filter", "port", "7777"]);
     assert!(ok, "{out}");
@@ -423,8 +443,14 @@ fn xdp_filter_joins_ours_then_we_leave() {
         .unwrap()
         .unwrap();
     let s = status_of(&pair);
-    assert!(s.contains("xdp_dispatcher") && s.contains("count_ports"), "{s}");
-    let (ok, out) = in_ns(&ns, &["xdp-filter", "load", &pair.left.name, "-m", "native"]);
+    assert!(
+        s.contains("xdp_dispatcher") && s.contains("count_ports"),
+        "{s}"
+    );
+    let (ok, out) = in_ns(
+        &ns,
+        &["xdp-filter", "load", &pair.left.name, "-m", "native"],
+    );
     assert!(ok, "{out}");
     let (ok, out) = in_ns(&ns, &["xdp-filter", "port", "7777"]);
     assert!(ok, "{out}");
@@ -440,7 +466,11 @@ fn xdp_filter_joins_ours_then_we_leave() {
     assert!(s.contains("xdpfilt_") && !s.contains("count_ports"), "{s}");
     let (got7777, got7778) = traffic(&pair, 4, 3);
     assert_eq!((got7777, got7778), (0, 3));
-    assert_eq!(counts.get(0).unwrap(), [0, 3], "we are gone: no more counts");
+    assert_eq!(
+        counts.get(0).unwrap(),
+        [0, 3],
+        "we are gone: no more counts"
+    );
     let (ok, out) = in_ns(&ns, &["xdp-filter", "unload", &pair.left.name]);
     assert!(ok, "{out}");
 }

@@ -106,7 +106,11 @@ fn command(program: &str, args: &[&str]) -> Result<String> {
         String::from_utf8_lossy(&out.stderr)
     );
     if !out.status.success() {
-        return Err(Error::Failed(format!("{program} {}: {}", args.join(" "), text.trim())));
+        return Err(Error::Failed(format!(
+            "{program} {}: {}",
+            args.join(" "),
+            text.trim()
+        )));
     }
     Ok(text)
 }
@@ -131,7 +135,10 @@ impl XdpFilter {
         };
         f.tool(&["xdp-filter", "load", &f.iface, "-m", "native"])?;
         f.tool(&["xdp-filter", "port", &port.to_string()])?;
-        println!("{NAME}: xdp-filter loaded on {} by xdp-tools, dropping UDP to port {port}", f.iface);
+        println!(
+            "{NAME}: xdp-filter loaded on {} by xdp-tools, dropping UDP to port {port}",
+            f.iface
+        );
         Ok(f)
     }
 
@@ -326,7 +333,17 @@ fn run_sandbox(args: &Cli, stop: &Stop) -> Result<()> {
     } else {
         None
     };
-    let result = demo(&sb, udp, syns, rate, queues, port, max_time, stop, filter.as_ref());
+    let result = demo(
+        &sb,
+        udp,
+        syns,
+        rate,
+        queues,
+        port,
+        max_time,
+        stop,
+        filter.as_ref(),
+    );
     drop(filter);
     sb.remove();
     result

@@ -449,7 +449,11 @@ impl XdpAttachment {
             // reference to the component program.
             let c = sys::path_cstring(path)?;
             sysbpf::obj_pin(self.prog.as_fd(), &c).map_err(|e| {
-                Error::io_hint("BPF_OBJ_PIN(prog)", e, format!("pinning {}", path.display()))
+                Error::io_hint(
+                    "BPF_OBJ_PIN(prog)",
+                    e,
+                    format!("pinning {}", path.display()),
+                )
             })?;
             self.pinned = true;
             return Ok(());

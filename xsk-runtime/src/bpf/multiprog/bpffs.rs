@@ -80,9 +80,8 @@ pub fn pin_all(pin_dir: &Path, slots: &[(&OwnedFd, &Program)]) -> Result<()> {
     })?;
     let pin = |fd: std::os::fd::BorrowedFd<'_>, p: &Path| -> Result<()> {
         let c = sys::path_cstring(p)?;
-        sys::bpf::obj_pin(fd, &c).map_err(|e| {
-            Error::io_hint("BPF_OBJ_PIN", e, format!("pinning {}", p.display()))
-        })
+        sys::bpf::obj_pin(fd, &c)
+            .map_err(|e| Error::io_hint("BPF_OBJ_PIN", e, format!("pinning {}", p.display())))
     };
     for (i, (link, prog)) in slots.iter().enumerate() {
         let r = pin(link.as_fd(), &pin_dir.join(format!("prog{i}-link")))

@@ -137,7 +137,10 @@ mod tests {
         b[1] = 3;
         assert!(DispatcherConfig::decode(&b).is_err());
         b[0] = 0;
-        assert!(DispatcherConfig::decode(&b).unwrap_err().to_string().contains("version-1"));
+        assert!(DispatcherConfig::decode(&b)
+            .unwrap_err()
+            .to_string()
+            .contains("version-1"));
         assert!(DispatcherConfig::decode(&b[..1]).is_err());
         let mut b = DispatcherConfig::new().encode();
         b[2] = 11;

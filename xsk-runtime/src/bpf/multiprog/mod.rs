@@ -35,9 +35,9 @@ pub mod run_config;
 pub(crate) use component::Source;
 pub use config::{DispatcherConfig, DISPATCHER_MAGIC, DISPATCHER_RETVAL, DISPATCHER_VERSION};
 pub use dispatcher::{load_dispatcher, Dispatcher};
+pub(crate) use ops::{attach_component, detach_component};
 pub use ops::{probe, status, ComponentInfo, MultiprogStatus};
 pub use run_config::run_config;
-pub(crate) use ops::{attach_component, detach_component};
 
 /// `XDP_ABORTED`.
 pub const XDP_ABORTED: u32 = 0;
@@ -94,11 +94,12 @@ impl MultiprogOptions {
     pub fn actions_from_names(list: &str) -> crate::Result<u32> {
         let mut bits = 0;
         for w in list.split(',').map(str::trim).filter(|w| !w.is_empty()) {
-            bits |= 1 << action_by_name(w).ok_or_else(|| {
-                crate::Error::invalid(format!(
-                    "unknown XDP action `{w}` (aborted, drop, pass, tx, redirect)"
-                ))
-            })?;
+            bits |= 1
+                << action_by_name(w).ok_or_else(|| {
+                    crate::Error::invalid(format!(
+                        "unknown XDP action `{w}` (aborted, drop, pass, tx, redirect)"
+                    ))
+                })?;
         }
         Ok(bits)
     }
@@ -120,12 +121,18 @@ pub fn action_by_name(name: &str) -> Option<u32> {
 
 /// The names of the actions in a chain-call bitmask, as `xdp-loader status` prints them.
 pub fn action_names(bits: u32) -> Vec<&'static str> {
-    ["XDP_ABORTED", "XDP_DROP", "XDP_PASS", "XDP_TX", "XDP_REDIRECT"]
-        .iter()
-        .enumerate()
-        .filter(|(i, _)| bits & (1 << i) != 0)
-        .map(|(_, n)| *n)
-        .collect()
+    [
+        "XDP_ABORTED",
+        "XDP_DROP",
+        "XDP_PASS",
+        "XDP_TX",
+        "XDP_REDIRECT",
+    ]
+    .iter()
+    .enumerate()
+    .filter(|(i, _)| bits & (1 << i) != 0)
+    .map(|(_, n)| *n)
+    .collect()
 }
 
 #[cfg(test)]

@@ -191,7 +191,11 @@ fn read_existing(
         || map.flags() & BPF_F_RDONLY_PROG == 0
         || map.value_size() < 2
     {
-        return Err(not_dispatcher(id, &name, "its map is not a dispatcher config"));
+        return Err(not_dispatcher(
+            id,
+            &name,
+            "its map is not a dispatcher config",
+        ));
     }
     let value = map
         .lookup(&0u32.to_ne_bytes())?
