@@ -10,6 +10,11 @@
 //!   program is never silently replaced, and detach/replace with `XDP_FLAGS_REPLACE` plus the
 //!   expected fd (kernel 5.7) so we only ever remove our own program.
 //!
+//! - With **multiprog** ([`AttachMethod::Multiprog`], [`crate::bpf::multiprog`]) the program
+//!   joins libxdp's dispatcher on the interface as an freplace component, next to programs
+//!   loaded by `xdp-loader`, `xdp-filter` or any libxdp user; the dispatcher is attached through
+//!   netlink and pinned in bpffs, as libxdp does, and detaching removes only our component.
+//!
 //! Modes: [`XdpMode::Generic`] (`XDP_FLAGS_SKB_MODE`, any interface, after the skb is built),
 //! [`XdpMode::Driver`] (`XDP_FLAGS_DRV_MODE`, native, in the driver; veth has it),
 //! [`XdpMode::Hardware`] (`XDP_FLAGS_HW_MODE`, offloaded), [`XdpMode::Auto`] (no flag: the
