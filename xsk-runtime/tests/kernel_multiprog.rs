@@ -396,6 +396,51 @@ fn we_join_xdp_filter_then_it_leaves() {
     assert_eq!(c7777, 0, "xdp-filter runs first: we never see 7777");
     assert_eq!(c7778, 5);
 
+    // A third component at priority 5 runs before xdp-filter: it sees port 7777 too.
+    let first = Loader::new()
+        .program(asm("count_first", COUNT_PORTS, vec![ports_spec()]))
+        .load()
+        .unwrap();
+    let att_first = pair
+        .left
+        .run(|| {
+            XdpAttachment::attach(
+                first.program("count_first").unwrap(),
+                pair.left.ifindex,
+                AttachOptions {
+                    mode: XdpMode::Auto,
+                    method: AttachMethod::Multiprog(MultiprogOptions::with_priority(5)),
+                },
+            )
+        })
+        .unwrap()
+        .unwrap();
+    let st = pair
+        .left
+        .run(|| multiprog::status(pair.left.ifindex))
+        .unwrap()
+        .unwrap()
+        .unwrap();
+    let names: Vec<&str> = st.components.iter().map(|c| c.name.as_str()).collect();
+    assert_eq!(names.len(), 3, "{st:?}");
+    assert_eq!(names[0], "count_first");
+    assert!(names[1].starts_with("xdpfilt_"), "{st:?}");
+    assert_eq!(names[2], "count_ports");
+    let first_counts: Array<[u64; 2]> = first.map("ports").unwrap();
+    let (got7777, got7778) = traffic(&pair, 4, 2);
+    assert_eq!((got7777, got7778), (0, 2));
+    assert_eq!(
+        first_counts.get(0).unwrap(),
+        [4, 2],
+        "priority 5 sees everything"
+    );
+    assert_eq!(
+        counts.get(0).unwrap(),
+        [0, 7],
+        "priority 20 never sees 7777"
+    );
+    att_first.detach().unwrap();
+
     // (c) xdp-filter leaves: ours keeps running alone in a new dispatcher.
     let (ok, out) = in_ns(&ns, &["xdp-filter", "unload", &pair.left.name]);
     assert!(ok, "{out}");
@@ -404,7 +449,7 @@ fn we_join_xdp_filter_then_it_leaves() {
     let (got7777, got7778) = traffic(&pair, 3, 2);
     assert_eq!((got7777, got7778), (3, 2));
     let [c7777, c7778] = counts.get(0).unwrap();
-    assert_eq!((c7777, c7778), (3, 7));
+    assert_eq!((c7777, c7778), (3, 9));
     att.detach().unwrap();
     assert!(pair
         .left
