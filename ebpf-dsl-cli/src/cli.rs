@@ -71,6 +71,15 @@ pub enum Sub {
     /// instead (r1 = its address, r2 = its length, as bpf_conformance does); --trace prints
     /// every executed instruction with the registers it changed.
     Run(RunOpts),
+    /// Load FILE and attach it to an interface as an XDP program; hold it until Ctrl-C (then
+    /// detach), or leave it attached with --pin.
+    ///
+    /// With --multiprog the program joins libxdp's multi-program dispatcher on the interface
+    /// (xdp-loader, xdp-filter and other libxdp users keep running and see it in
+    /// `xdp-loader status`), in --priority order (lower runs first; default: the object's
+    /// .xdp_run_config, else 50); its --chain-call actions run the next program. Needs root,
+    /// a bpffs at /sys/fs/bpf (or LIBXDP_BPFFS) and a kernel that allows freplace programs.
+    Attach(AttachOpts),
     /// Print a completion script for SHELL to stdout.
     ///
     /// For example: `ebpf-dsl completions bash > /etc/bash_completion.d/ebpf-dsl`, or
@@ -170,6 +179,35 @@ pub struct LoadOpts {
     /// Print the verifier's state at every instruction (implies --log).
     #[arg(long)]
     pub verbose: bool,
+}
+
+/// `attach FILE --iface IF [--mode M] [--multiprog [--priority N] [--chain-call A,...]]
+/// [--pin [PATH]]`.
+#[derive(Debug, Args)]
+pub struct AttachOpts {
+    /// FILE and the maps.
+    #[command(flatten)]
+    pub common: KernelOpts,
+    /// The interface (in the current network namespace).
+    #[arg(long, value_name = "IF")]
+    pub iface: String,
+    /// XDP mode: auto, native (drv), skb (generic).
+    #[arg(long, value_name = "M", default_value = "auto")]
+    pub mode: String,
+    /// Join libxdp's multi-program dispatcher instead of attaching alone.
+    #[arg(long)]
+    pub multiprog: bool,
+    /// With --multiprog: the run priority (lower runs first).
+    #[arg(long, value_name = "N", requires = "multiprog")]
+    pub priority: Option<u32>,
+    /// With --multiprog: the return codes that run the next program (comma-separated:
+    /// aborted, drop, pass, tx, redirect; default pass).
+    #[arg(long = "chain-call", value_name = "A,...", requires = "multiprog")]
+    pub chain_call: Option<String>,
+    /// Leave the program attached and exit. With PATH, pin it there (a bpf_link, or the
+    /// multiprog component's program); without, netlink / libxdp's own pins keep it.
+    #[arg(long, value_name = "PATH", num_args = 0..=1, default_missing_value = "")]
+    pub pin: Option<String>,
 }
 
 /// `run FILE --type T --packet HEX [--repeat N] [--map ...]...`.

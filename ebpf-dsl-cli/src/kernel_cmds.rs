@@ -22,7 +22,7 @@ const SLOW_REPEAT: u32 = 1_000_000;
 /// Options shared by `load` and `run`.
 #[derive(Debug)]
 pub struct Common {
-    file: String,
+    pub(crate) file: String,
     /// `--section`, for an ELF object.
     section: Option<String>,
     prog_type: ProgramType,
@@ -50,7 +50,7 @@ fn hex(bytes: &[u8]) -> String {
 }
 
 /// Assembles the file and loads it with its maps. `Ok(Err(code))`: reported already.
-fn assemble_and_load(
+pub(crate) fn assemble_and_load(
     c: &Common,
     opts: LoadOptions,
 ) -> Result<Result<xsk_runtime::Loaded, ExitCode>, CliError> {
@@ -146,7 +146,7 @@ fn first_line(s: &str) -> &str {
 }
 
 /// The shared options: FILE, the program type, the `--map` descriptions (each name once).
-fn parse_common(
+pub(crate) fn parse_common(
     o: crate::cli::KernelOpts,
     prog_type: Option<ProgramType>,
     needs_type: bool,

@@ -8,6 +8,7 @@
 //! cargo run --release --bin ebpf-dsl -- load prog.s [--type xdp] [--log]
 //! cargo run --release --bin ebpf-dsl -- run prog.s --type xdp --packet 0011..ff [--repeat N]
 //! cargo run --release --bin ebpf-dsl -- run prog.s --vm --type xdp --packet 0011..ff [--trace]
+//! cargo run --release --bin ebpf-dsl -- attach prog.o --iface eth0 [--multiprog --priority 20]
 //! cargo run --release --bin ebpf-dsl -- completions bash
 //! ```
 //!
@@ -25,6 +26,7 @@ use clap::error::ErrorKind;
 use clap::{CommandFactory, Parser};
 
 mod asm_cmds;
+mod attach_cmd;
 mod cli;
 mod disasm_cmd;
 mod elf_cmds;
@@ -70,6 +72,8 @@ pub enum Command {
     Load(kernel_cmds::LoadArgs),
     /// `run`.
     Run(kernel_cmds::RunArgs),
+    /// `attach`.
+    Attach(attach_cmd::AttachArgs),
     /// `run --vm`.
     RunVm(vm_cmd::VmArgs),
     /// `completions SHELL`.
@@ -113,6 +117,9 @@ pub fn parse_args(args: &[String]) -> Result<Command, CliError> {
             Command::RunVm(vm_cmd::parse_run_vm(o).map_err(with_usage("run"))?)
         }
         cli::Sub::Run(o) => Command::Run(kernel_cmds::parse_run(o).map_err(with_usage("run"))?),
+        cli::Sub::Attach(o) => {
+            Command::Attach(attach_cmd::parse_attach(o).map_err(with_usage("attach"))?)
+        }
         cli::Sub::Completions(o) => Command::Completions(o.shell),
     })
 }
@@ -126,6 +133,7 @@ fn execute(cmd: Command) -> Result<ExitCode, CliError> {
         Command::Load(a) => kernel_cmds::load(a),
         Command::Run(a) => kernel_cmds::run(a),
         Command::RunVm(a) => vm_cmd::run_vm(a),
+        Command::Attach(a) => attach_cmd::attach(a),
         Command::Completions(shell) => {
             let mut script = Vec::new();
             clap_complete::generate(shell, &mut cli::Cli::command(), "ebpf-dsl", &mut script);

@@ -64,6 +64,30 @@ pub fn open_sandbox(
     )
 }
 
+/// [`open_sandbox`] with another attach method (e.g. joining libxdp's multi-program
+/// dispatcher: [`AttachMethod::Multiprog`]).
+pub fn open_sandbox_with(
+    sb: &Sandbox,
+    queues: &[u32],
+    program: ProgramSpec,
+    frames_per_queue: u32,
+    method: AttachMethod,
+) -> Result<XskInterface> {
+    sb.enter_left()?;
+    let attach = AttachOptions {
+        mode: XdpMode::Driver,
+        method,
+    };
+    open(
+        &sb.pair.left.name,
+        queues,
+        program,
+        attach,
+        BindMode::Auto,
+        frames_per_queue,
+    )
+}
+
 /// Sets up sockets on `queues` of `ifname` (calling thread's namespace) with `program`, which
 /// must name its XSKMAP `xsks`. `frames_per_queue` frames of 4096 bytes each.
 pub fn open(

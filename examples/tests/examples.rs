@@ -612,10 +612,55 @@ fn pktgen_paces_to_the_rate() {
     pktgen_accounts_for_every_frame(&r, 5001);
 }
 
+/// `xsk-demo --multiprog`: xdp-filter (xdp-tools) and our AF_XDP program on one interface
+/// through libxdp's dispatcher. Where the kernel refuses freplace programs (which the
+/// dispatcher needs), the demo must say so clearly and still clean up.
+fn demo_multiprog_runs_beside_xdp_filter() {
+    let _one = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
+    let r = run(
+        env!("CARGO_BIN_EXE_xsk-demo"),
+        &[
+            "--multiprog",
+            "--udp",
+            "2000",
+            "--non-udp",
+            "20",
+            "--rate",
+            "0",
+            "--max-time",
+            "8",
+        ],
+    );
+    r.sandbox_removed();
+    if let Err(e) = xsk_runtime::multiprog::probe() {
+        println!("this kernel refuses freplace programs ({e}): checking the error instead");
+        assert_ne!(r.code, Some(0));
+        assert!(
+            r.stderr
+                .contains("--multiprog: this kernel cannot run several XDP programs"),
+            "{}",
+            r.stderr
+        );
+        return;
+    }
+    r.ok();
+    for want in [
+        "xdp-filter loaded on",
+        "xdp_dispatcher",
+        "xdpfilt_",
+        "xsk_udp_only",
+        "PROOF OK: all 2000 UDP datagrams arrived intact",
+        "xdp-filter ran first on the same interface and dropped all 40 datagrams",
+    ] {
+        assert!(r.stdout.contains(want), "no `{want}` in:\n{}", r.stdout);
+    }
+}
+
 kernel_tests! {
     privileged: [
         not_root_is_a_clear_error,
         demo_proves_udp_to_user_space_and_the_rest_to_the_stack,
+        demo_multiprog_runs_beside_xdp_filter,
         demo_cleans_up_on_ctrl_c,
         flowtop_proves_every_count,
         flowtop_proof_fails_when_the_mix_is_cut_short,

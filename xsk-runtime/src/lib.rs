@@ -38,6 +38,7 @@
 //! | [`bpf::loader`] | the [`Loader`] that creates and relocates a whole set and hands back handles by name ([`Loaded`]) |
 //! | [`bpf::attach`] | [`XdpAttachment`](attach::XdpAttachment): attach (bpf_link, or netlink in generic/driver/offload mode), replace, query, detach on drop, pin |
 //! | [`bpf::test_run`] | `BPF_PROG_TEST_RUN`: verdict, output packet, ns per run; live frames (a packet generator) |
+//! | [`bpf::multiprog`] | libxdp's multi-program dispatcher (version 2): join `xdp-loader` / `xdp-filter` on one interface in priority order (`AttachMethod::Multiprog`) |
 //! | [`bpf::pin`] | bpffs: mount if missing, pin and open maps and programs |
 //! | [`bpf::features`] | what this kernel supports, found by asking it |
 //! | [`xsk::ring`] | the single-producer/single-consumer ring protocol (libxdp's), as RAII batches |
@@ -180,5 +181,5 @@ pub mod xsk;
 pub use bpf::loader::{Loaded, Loader};
 pub use bpf::maps::{percpu, ringbuf, typed as typed_maps};
 pub use bpf::program::Program;
-pub use bpf::{attach, features, maps, pin, program, test_run};
+pub use bpf::{attach, features, maps, multiprog, pin, program, test_run};
 pub use xsk::{ring, socket, umem, XskInterface};

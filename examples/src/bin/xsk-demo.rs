@@ -13,6 +13,12 @@
 //!    kernel stack (which answered it with a RST, and the program's pass counter saw it);
 //! 5. removes the sandbox. Exit status 0 only if the proof holds.
 //!
+//! With `--multiprog` the sandbox first gets `xdp-filter` (xdp-tools, through libxdp's
+//! multi-program dispatcher) on the left end, dropping UDP to PORT+2; our program joins the
+//! same dispatcher at priority 20 (after xdp-filter's 10), `xdp-loader status` lists both,
+//! the sender adds datagrams to PORT+2, and the proof also says that none of them reached the
+//! sockets: xdp-filter ran first. Needs xdp-tools and a kernel that allows freplace programs.
+//!
 //! With `--iface NAME` it attaches to a real interface instead, generates nothing, and reports
 //! what it receives for `--duration` seconds.
 
@@ -32,6 +38,8 @@ use xsk_examples::report::{human, Ticker};
 use xsk_examples::sandbox::Sandbox;
 use xsk_examples::signals::Stop;
 use xsk_examples::{iface_rx_queues, require_root, run_main, Context, Error, Result};
+use xsk_runtime::attach::AttachMethod;
+use xsk_runtime::multiprog::MultiprogOptions;
 
 const NAME: &str = "xsk-demo";
 /// UDP flows (source ports) the sender spreads its datagrams over, so that the veth's
@@ -69,6 +77,85 @@ struct Cli {
     /// give up after this many seconds (sandbox)
     #[arg(short = 't', long, value_name = "SECS", default_value = "10", value_parser = args::seconds)]
     max_time: Duration,
+    /// run beside xdp-filter (xdp-tools) on the same interface, through libxdp's multi-program
+    /// dispatcher: it drops UDP to PORT+2, our program joins at priority 20 (sandbox)
+    #[arg(long)]
+    multiprog: bool,
+}
+
+/// The UDP datagrams to xdp-filter's port (`--multiprog`): one per this many to ours.
+const FILTERED_EVERY: u32 = 50;
+
+/// xdp-filter on the sandbox's left end, loaded with xdp-tools inside its namespace, with a
+/// private bpffs for libxdp's state (`LIBXDP_BPFFS`, which our library reads too); unloaded and
+/// unmounted on drop.
+struct XdpFilter {
+    ns: String,
+    iface: String,
+    bpffs: std::path::PathBuf,
+}
+
+fn command(program: &str, args: &[&str]) -> Result<String> {
+    let out = std::process::Command::new(program)
+        .args(args)
+        .output()
+        .map_err(|e| Error::Failed(format!("{program}: {e} (is xdp-tools installed?)")))?;
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    if !out.status.success() {
+        return Err(Error::Failed(format!(
+            "{program} {}: {}",
+            args.join(" "),
+            text.trim()
+        )));
+    }
+    Ok(text)
+}
+
+impl XdpFilter {
+    fn load(sb: &Sandbox, port: u16) -> Result<XdpFilter> {
+        xsk_runtime::multiprog::probe().map_err(|e| {
+            Error::Failed(format!(
+                "--multiprog: this kernel cannot run several XDP programs on one interface \
+                 (libxdp's dispatcher needs freplace programs): {e}"
+            ))
+        })?;
+        let bpffs = std::env::temp_dir().join(format!("xsk-demo-bpffs-{}", std::process::id()));
+        std::fs::create_dir_all(&bpffs).context("creating the bpffs mount point")?;
+        let dir = bpffs.to_string_lossy().into_owned();
+        command("mount", &["-t", "bpf", "bpf", &dir])?;
+        std::env::set_var("LIBXDP_BPFFS", &bpffs);
+        let f = XdpFilter {
+            ns: sb.pair.left.ns.name().to_owned(),
+            iface: sb.pair.left.name.clone(),
+            bpffs,
+        };
+        f.tool(&["xdp-filter", "load", &f.iface, "-m", "native"])?;
+        f.tool(&["xdp-filter", "port", &port.to_string()])?;
+        println!(
+            "{NAME}: xdp-filter loaded on {} by xdp-tools, dropping UDP to port {port}",
+            f.iface
+        );
+        Ok(f)
+    }
+
+    fn tool(&self, args: &[&str]) -> Result<String> {
+        let mut a = vec!["netns", "exec", &self.ns];
+        a.extend_from_slice(args);
+        command("ip", &a)
+    }
+}
+
+impl Drop for XdpFilter {
+    fn drop(&mut self) {
+        let _ = self.tool(&["xdp-filter", "unload", &self.iface]);
+        std::env::remove_var("LIBXDP_BPFFS");
+        let _ = command("umount", &["-l", &self.bpffs.to_string_lossy()]);
+        let _ = std::fs::remove_dir(&self.bpffs);
+    }
 }
 
 fn main() -> std::process::ExitCode {
@@ -89,6 +176,7 @@ fn run() -> Result<()> {
 #[derive(Debug, Default)]
 struct Sent {
     udp: u64,
+    filtered: u64,
     syn: u64,
     refused: u64,
     syn_other: Vec<String>,
@@ -107,6 +195,7 @@ fn sender(
     udp: u32,
     syns: u32,
     rate: u64,
+    filtered_port: Option<u16>,
     progress: &Progress,
     stop: &Stop,
     deadline: Instant,
@@ -145,6 +234,12 @@ fn sender(
         let flow = (seq % u32::from(FLOWS)) as u8;
         socks[usize::from(flow)].send_to(&demo_payload(seq, flow), dst)?;
         sent.udp += 1;
+        if let Some(fp) = filtered_port {
+            if seq % FILTERED_EVERY == 0 {
+                socks[usize::from(flow)].send_to(&[0u8; 32], SocketAddrV4::new(left, fp))?;
+                sent.filtered += 1;
+            }
+        }
         if seq % syn_every == syn_every / 2 && sent.syn < u64::from(syns) {
             sent.syn += 1;
             match TcpStream::connect_timeout(&closed.into(), Duration::from_secs(1)) {
@@ -223,8 +318,33 @@ fn run_sandbox(args: &Cli, stop: &Stop) -> Result<()> {
             "--udp must be 1 to 10,000,000, --non-udp at most --udp, --port below 65535".into(),
         ));
     }
+    if args.multiprog && port > u16::MAX - 2 {
+        return Err(Error::Usage("--multiprog needs --port below 65533".into()));
+    }
     let sb = Sandbox::new("demo", queues)?;
-    let result = demo(&sb, udp, syns, rate, queues, port, max_time, stop);
+    let filter = if args.multiprog {
+        match XdpFilter::load(&sb, port + 2) {
+            Ok(f) => Some(f),
+            Err(e) => {
+                sb.remove();
+                return Err(e);
+            }
+        }
+    } else {
+        None
+    };
+    let result = demo(
+        &sb,
+        udp,
+        syns,
+        rate,
+        queues,
+        port,
+        max_time,
+        stop,
+        filter.as_ref(),
+    );
+    drop(filter);
     sb.remove();
     result
 }
@@ -239,10 +359,25 @@ fn demo(
     port: u16,
     max_time: Duration,
     stop: &Stop,
+    filter: Option<&XdpFilter>,
 ) -> Result<()> {
     let (left, right) = (sb.pair.left.ipv4, sb.pair.right.ipv4);
     let qs: Vec<u32> = (0..queues).collect();
-    let mut xdp = afxdp::open_sandbox(sb, &qs, UDP_ONLY, 2048)?;
+    let filtered_port = filter.map(|_| port + 2);
+    let mut xdp = match filter {
+        Some(_) => afxdp::open_sandbox_with(
+            sb,
+            &qs,
+            UDP_ONLY,
+            2048,
+            AttachMethod::Multiprog(MultiprogOptions::with_priority(20)),
+        )?,
+        None => afxdp::open_sandbox(sb, &qs, UDP_ONLY, 2048)?,
+    };
+    if let Some(f) = filter {
+        println!("{NAME}: xdp-loader status:");
+        print!("{}", f.tool(&["xdp-loader", "status", &f.iface])?);
+    }
     println!(
         "{NAME}: program {} ({} instructions, from defprogram!) attached to {} ({}); {} AF_XDP socket(s) ({})",
         xdp.program().name(),
@@ -266,7 +401,16 @@ fn demo(
         let (progress, stop) = (Arc::clone(&progress), stop.clone());
         sb.pair.right.ns.spawn(move || {
             let r = sender(
-                left, right, port, udp, syns, rate, &progress, &stop, deadline,
+                left,
+                right,
+                port,
+                udp,
+                syns,
+                rate,
+                filtered_port,
+                &progress,
+                &stop,
+                deadline,
             );
             progress.done.store(true, Ordering::Release);
             r
@@ -360,6 +504,18 @@ fn demo(
     );
     println!("  passed by the XDP program:    {passed} (its PASSED counter)");
     println!("kernel drops on the sockets:    {dropped}");
+    if let Some(fp) = filtered_port {
+        let reached = seen
+            .other
+            .get(&format!("UDP to {left}:{fp}"))
+            .copied()
+            .unwrap_or(0);
+        println!(
+            "UDP to xdp-filter's port {fp}:    {} sent, {reached} reached the sockets (xdp-filter, \
+             priority 10, runs before our program at 20)",
+            sent.filtered
+        );
+    }
     for e in &sent.syn_other {
         println!("  SYN without RST: {e}");
     }
@@ -369,11 +525,22 @@ fn demo(
         && seen.corrupt == 0
         && total == sent.udp;
     let other_ok = seen.other.is_empty() && sent.refused == sent.syn && passed >= sent.syn;
-    if udp_ok && other_ok && !stop.is_set() {
+    let filter_ok = filtered_port.is_none() || sent.filtered > 0;
+    if udp_ok && other_ok && filter_ok && !stop.is_set() {
         println!(
             "PROOF OK: all {} UDP datagrams arrived intact on the AF_XDP sockets, each exactly once, \
-             no other packet reached them, and all {} TCP SYNs went to the kernel stack",
-            sent.udp, sent.syn
+             no other packet reached them, and all {} TCP SYNs went to the kernel stack{}",
+            sent.udp,
+            sent.syn,
+            if filtered_port.is_some() {
+                format!(
+                    "; xdp-filter ran first on the same interface and dropped all {} datagrams \
+                     to its port",
+                    sent.filtered
+                )
+            } else {
+                String::new()
+            }
         );
         Ok(())
     } else {

@@ -10,6 +10,11 @@
 //!   program is never silently replaced, and detach/replace with `XDP_FLAGS_REPLACE` plus the
 //!   expected fd (kernel 5.7) so we only ever remove our own program.
 //!
+//! - With **multiprog** ([`AttachMethod::Multiprog`], [`crate::bpf::multiprog`]) the program
+//!   joins libxdp's dispatcher on the interface as an freplace component, next to programs
+//!   loaded by `xdp-loader`, `xdp-filter` or any libxdp user; the dispatcher is attached through
+//!   netlink and pinned in bpffs, as libxdp does, and detaching removes only our component.
+//!
 //! Modes: [`XdpMode::Generic`] (`XDP_FLAGS_SKB_MODE`, any interface, after the skb is built),
 //! [`XdpMode::Driver`] (`XDP_FLAGS_DRV_MODE`, native, in the driver; veth has it),
 //! [`XdpMode::Hardware`] (`XDP_FLAGS_HW_MODE`, offloaded), [`XdpMode::Auto`] (no flag: the
@@ -75,6 +80,12 @@ pub enum AttachMethod {
     /// bpf_link only (kernel 5.9): the kernel detaches the program when the process ends,
     /// however it ends.
     Link,
+    /// libxdp's multi-program dispatcher ([`crate::bpf::multiprog`]): the program joins the
+    /// dispatcher on the interface (`xdp-loader`, `xdp-filter` and other libxdp users see it
+    /// and keep running), with this priority and these chain-call actions; a dispatcher is
+    /// created where the interface has no program. It stays pinned in bpffs after the process
+    /// ends unless detached (dropping the handle detaches it).
+    Multiprog(crate::bpf::multiprog::MultiprogOptions),
     /// netlink `IFLA_XDP` only. The attachment belongs to the interface, not the process:
     /// dropping the [`XdpAttachment`] removes it, but a process killed by SIGKILL (or one that
     /// crashes or calls `exit` without dropping it) leaves the program attached until someone
@@ -96,6 +107,7 @@ pub struct AttachOptions {
 enum Kind {
     Link(OwnedFd),
     Netlink,
+    Multiprog(crate::bpf::multiprog::MultiprogOptions),
 }
 
 /// An XDP program attached to an interface; detached on drop (unless pinned, see
@@ -195,6 +207,38 @@ impl XdpAttachment {
             }
         };
         let netns = current_netns()?;
+        if let AttachMethod::Multiprog(m) = opts.method {
+            let ext = crate::bpf::multiprog::attach_component(
+                Some(netns.as_fd()),
+                ifindex,
+                opts.mode,
+                prog,
+                m,
+            )
+            .map_err(|e| match e {
+                Error::Attach { .. } => e,
+                e => Error::Attach {
+                    iface: iface.clone(),
+                    op: "multiprog attach",
+                    errno: e.errno().unwrap_or(libc::EINVAL),
+                    kernel_message: None,
+                    hint: Some(Cow::Owned(
+                        e.hint().map_or_else(|| e.to_string(), str::to_owned),
+                    )),
+                },
+            })?;
+            return Ok(XdpAttachment {
+                kind: Kind::Multiprog(m),
+                ifindex,
+                iface,
+                mode: opts.mode,
+                prog_id: ext.id(),
+                prog: sys::dup(ext.fd())?,
+                netns,
+                detached: false,
+                pinned: false,
+            });
+        }
         let prog_fd = sys::dup(prog.fd())?;
         let kind = 'attached: {
             let mut link_err = None;
@@ -273,10 +317,12 @@ impl XdpAttachment {
         match self.kind {
             Kind::Link(_) => AttachMethod::Link,
             Kind::Netlink => AttachMethod::Netlink,
+            Kind::Multiprog(m) => AttachMethod::Multiprog(m),
         }
     }
 
-    /// The id of the program attached through this handle.
+    /// The id of the program attached through this handle (in multiprog mode: the freplace
+    /// component in the dispatcher, as `xdp-loader status` lists it).
     pub fn program_id(&self) -> u32 {
         self.prog_id
     }
@@ -285,7 +331,7 @@ impl XdpAttachment {
     pub fn link_id(&self) -> Option<u32> {
         match &self.kind {
             Kind::Link(fd) => sysbpf::link_info(fd.as_fd()).ok().map(|i| i.id),
-            Kind::Netlink => None,
+            Kind::Netlink | Kind::Multiprog(_) => None,
         }
     }
 
@@ -309,6 +355,12 @@ impl XdpAttachment {
                         )
                     },
                 )?
+            }
+            Kind::Multiprog(_) => {
+                return Err(Error::invalid(
+                    "a multiprog component cannot be swapped in place: detach it and attach the \
+                     new program (libxdp has no atomic replace of one component either)",
+                ))
             }
             Kind::Netlink => netlink::set_xdp(
                 Some(self.netns.as_fd()),
@@ -360,6 +412,11 @@ impl XdpAttachment {
                     Some(self.netns.as_fd()),
                 )),
             },
+            Kind::Multiprog(_) => crate::bpf::multiprog::detach_component(
+                Some(self.netns.as_fd()),
+                self.ifindex,
+                self.prog_id,
+            ),
             Kind::Netlink => match netlink::set_xdp(
                 Some(self.netns.as_fd()),
                 self.ifindex,
@@ -388,9 +445,24 @@ impl XdpAttachment {
     /// Pins the bpf_link at `path` on a bpffs (kernel 5.9), so the program stays attached after
     /// this process exits; dropping this handle then no longer detaches. Remove the pin
     /// ([`crate::bpf::pin::unpin`]) and close every handle to detach, or call
-    /// [`XdpAttachment::detach`]. Netlink attachments have no link to pin (EINVAL).
+    /// [`XdpAttachment::detach`]. Netlink attachments have no link to pin (EINVAL). A multiprog
+    /// component is pinned by its dispatcher already; this pins its program at `path` too.
     pub fn pin(&mut self, path: impl AsRef<Path>) -> Result<()> {
         let path = path.as_ref();
+        if let Kind::Multiprog(_) = self.kind {
+            // The dispatcher's own pins keep the component attached; this pin is one more
+            // reference to the component program.
+            let c = sys::path_cstring(path)?;
+            sysbpf::obj_pin(self.prog.as_fd(), &c).map_err(|e| {
+                Error::io_hint(
+                    "BPF_OBJ_PIN(prog)",
+                    e,
+                    format!("pinning {}", path.display()),
+                )
+            })?;
+            self.pinned = true;
+            return Ok(());
+        }
         let Kind::Link(link) = &self.kind else {
             return Err(Error::invalid(
                 "only bpf_link attachments can be pinned (this one was made through netlink, \
@@ -408,6 +480,21 @@ impl XdpAttachment {
                 ),
             )
         })?;
+        self.pinned = true;
+        Ok(())
+    }
+
+    /// Leaves the program attached after this handle is gone: netlink attachments stay on the
+    /// interface, multiprog components in libxdp's pinned dispatcher (remove them with
+    /// `xdp-loader unload IFACE --id ID`). A bpf_link needs a pin instead
+    /// ([`XdpAttachment::pin`]): EINVAL.
+    pub fn leave_attached(mut self) -> Result<()> {
+        if let Kind::Link(_) = self.kind {
+            return Err(Error::invalid(
+                "a bpf_link attachment ends with its last fd: pin it (XdpAttachment::pin) to \
+                 keep it",
+            ));
+        }
         self.pinned = true;
         Ok(())
     }

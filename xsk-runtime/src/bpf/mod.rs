@@ -19,6 +19,7 @@ pub mod features;
 pub mod kfunc;
 pub mod loader;
 pub mod maps;
+pub mod multiprog;
 pub mod object;
 pub mod pin;
 pub mod program;

@@ -68,6 +68,9 @@ pub struct Program {
     id: u32,
     tag: [u8; 8],
     log: Option<String>,
+    /// What it was loaded from, to load it again as an freplace component
+    /// ([`crate::bpf::multiprog`]).
+    source: Option<std::sync::Arc<super::multiprog::Source>>,
 }
 
 /// Writes map fds into the `ld_imm64` instructions the spec's relocations name.
@@ -189,6 +192,32 @@ impl Program {
                 "program `{name}` has no instructions"
             )));
         }
+        let btf = super::btf::ProgramBtf::load(name, insns, lines);
+        let mut p = Program::load_raw(
+            name,
+            prog_type,
+            license,
+            insns,
+            btf.as_ref().map(|b| b.attr()),
+            opts,
+            None,
+        )?;
+        p.source = super::multiprog::Source::capture(name, prog_type, license, insns, lines, opts)
+            .map(std::sync::Arc::new);
+        Ok(p)
+    }
+
+    /// `BPF_PROG_LOAD` with the verifier-log policy of the module docs: `btf` is the program's
+    /// BTF and records, `attach` the freplace target (program and BTF function id).
+    pub(crate) fn load_raw(
+        name: &str,
+        prog_type: ProgramType,
+        license: &str,
+        insns: &[Insn],
+        btf: Option<sysbpf::ProgBtf<'_>>,
+        opts: &LoadOptions,
+        attach: Option<(BorrowedFd<'_>, u32)>,
+    ) -> Result<Program> {
         let license = CString::new(license)
             .map_err(|_| Error::invalid("the license string contains a NUL byte"))?;
         let resolved = super::kfunc::resolve_kfunc_calls(name, insns)?;
@@ -202,10 +231,9 @@ impl Program {
             prog_flags: opts.prog_flags,
             ifindex: opts.offload_ifindex,
             log_level: 0,
-            btf: None,
+            btf,
+            attach,
         };
-        let btf = super::btf::ProgramBtf::load(name, insns, lines);
-        p.btf = btf.as_ref().map(|b| b.attr());
         let mut size = if opts.always_log { LOG_SIZE_START } else { 0 };
         let mut last_errno;
         let mut truncated = false;
@@ -271,6 +299,7 @@ impl Program {
             id: info.id,
             tag: info.tag,
             log,
+            source: None,
         })
     }
 
@@ -301,6 +330,12 @@ impl Program {
         self.tag
     }
 
+    /// What the program was loaded from (its relocated instructions), when this handle loaded
+    /// it: what [`crate::bpf::multiprog`] loads again as an freplace component.
+    pub(crate) fn source(&self) -> Option<&std::sync::Arc<super::multiprog::Source>> {
+        self.source.as_ref()
+    }
+
     /// The verifier log of a successful load made with [`LoadOptions::always_log`].
     pub fn verifier_log(&self) -> Option<&str> {
         self.log.as_deref()
@@ -325,6 +360,7 @@ impl Program {
             id: self.id,
             tag: self.tag,
             log: self.log.clone(),
+            source: self.source.clone(),
         })
     }
 }

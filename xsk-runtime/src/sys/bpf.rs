@@ -382,7 +382,7 @@ pub struct LinkInfoRaw {
 const _: () = assert!(core::mem::size_of::<LinkInfoRaw>() == 48);
 
 /// Calls `bpf(cmd, attr, sizeof(*attr))` and returns its non-negative result or the errno.
-fn sys_bpf<T>(cmd: i32, attr: &mut T) -> std::result::Result<i64, i32> {
+pub(super) fn sys_bpf<T>(cmd: i32, attr: &mut T) -> std::result::Result<i64, i32> {
     let ptr: *mut T = attr;
     // `attr` is a valid, exclusively borrowed `#[repr(C)]` attribute of the size we pass;
     // every pointer stored inside it was taken by the safe caller from a live slice of the
@@ -411,7 +411,7 @@ pub(super) fn sys_bpf_fd<T>(cmd: i32, attr: &mut T) -> std::result::Result<Owned
     Ok(unsafe { super::owned(raw) })
 }
 
-fn fd_u32(fd: BorrowedFd<'_>) -> u32 {
+pub(super) fn fd_u32(fd: BorrowedFd<'_>) -> u32 {
     fd.as_raw_fd() as u32
 }
 
@@ -763,6 +763,8 @@ pub struct ProgLoad<'a> {
     pub log_level: u32,
     /// `prog_btf_fd`, `func_info` and `line_info`, if the program has BTF.
     pub btf: Option<ProgBtf<'a>>,
+    /// `attach_prog_fd` and `attach_btf_id` (freplace: the target program and function).
+    pub attach: Option<(BorrowedFd<'a>, u32)>,
 }
 
 /// `BPF_PROG_LOAD`. `log` receives the verifier log (if `log_level` is not 0). Returns the
@@ -794,6 +796,9 @@ pub fn prog_load(p: &ProgLoad<'_>, log: &mut [u8]) -> std::result::Result<OwnedF
         a.func_info_cnt = u32::try_from(b.func_info.len()).map_err(|_| (libc::E2BIG, 0))?;
         (a.line_info_rec_size, a.line_info) = (16, ptr_u64(b.line_info));
         a.line_info_cnt = u32::try_from(b.line_info.len()).map_err(|_| (libc::E2BIG, 0))?;
+    }
+    if let Some((fd, id)) = p.attach {
+        (a.attach_prog_fd, a.attach_btf_id) = (fd_u32(fd), id);
     }
     let r = sys_bpf_fd(cmd::BPF_PROG_LOAD, &mut a);
     r.map_err(|e| (e, a.log_true_size))

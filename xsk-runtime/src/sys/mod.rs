@@ -15,6 +15,7 @@ pub mod affinity;
 pub mod bpf;
 pub mod btf;
 pub mod ethtool;
+pub mod ext;
 pub mod genetlink;
 pub mod mmap;
 pub mod netlink;
