@@ -463,3 +463,47 @@ fn btf_map_types_from_clang() {
     // A map definition whose key type does not exist is an error naming .BTF, not a panic.
     assert!(ob.btf.subset(&[u32::MAX]).is_none());
 }
+
+/// clang's initialised global data goes round through text: `program_listing_data` prints each
+/// data section as `.map ... init=HEX`, the assembler gives the same contents back in
+/// `Assembled::data`, and the object written from the text has clang's section bytes.
+#[test]
+fn initialised_global_data_round_trips_through_text() {
+    for (file, function) in [("globals", "sum"), ("btfmaps", "prog_a")] {
+        let Some(o) = compile(file) else { return };
+        let obj = read_object(&o).unwrap();
+        let p = program(&obj, function);
+        let text = ebpf_dsl::elf::program_listing_data(&p.spec, &obj.data).unwrap();
+        assert!(text.contains(" init="), "{text}");
+        let a = ebpf_dsl::assemble(&text).unwrap();
+        assert_eq!(a.insns, p.spec.insns.to_vec(), "{text}");
+        for d in obj.data.iter().filter(|d| d.bytes.iter().any(|&b| b != 0)) {
+            let got = a.data.iter().find(|g| g.map == d.map).expect(&d.map);
+            assert_eq!((&got.bytes, got.read_only), (&d.bytes, d.read_only), "{text}");
+        }
+        let data = a.data.clone();
+        let spec = a.into_program_spec(function, p.spec.prog_type, "GPL", Vec::new());
+        let mut ours = Object::from_programs(&[spec]).unwrap();
+        ours.data = data;
+        let bytes = write_object(&ours).unwrap();
+        for s in [".rodata", ".data"] {
+            assert_eq!(section_bytes(&bytes, s), section_bytes(&o, s), "{file} {s}");
+        }
+        assert_eq!(read_object(&bytes).unwrap().data.len(), 3, "{file}");
+    }
+    // Initial contents only go into an object as global data, and `.bss` stays zero.
+    let a = ebpf_dsl::assemble(".map cfg array key=4 value=4 init=01\nr0 = 0\nexit").unwrap();
+    let data = a.data.clone();
+    let spec = a.into_program_spec("p", ebpf_dsl::ProgramType::Xdp, "GPL", Vec::new());
+    let mut obj = Object::from_programs(&[spec]).unwrap();
+    obj.data = data;
+    let e = write_object(&obj).unwrap_err();
+    assert!(e.reason.contains("only for global data"), "{e}");
+    let a = ebpf_dsl::assemble(".map .bss array key=4 value=4 init=01\nr0 = 0\nexit").unwrap();
+    let data = a.data.clone();
+    let spec = a.into_program_spec("p", ebpf_dsl::ProgramType::Xdp, "GPL", Vec::new());
+    let mut obj = Object::from_programs(&[spec]).unwrap();
+    obj.data = data;
+    let e = write_object(&obj).unwrap_err();
+    assert!(e.reason.contains("zeroed"), "{e}");
+}

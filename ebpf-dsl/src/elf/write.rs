@@ -73,6 +73,15 @@ pub fn write(obj: &Object) -> Result<Vec<u8>, ElfError> {
     // Global data and BTF-defined maps first: the program relocations point at them.
     let mut data_sec: BTreeMap<String, usize> = BTreeMap::new();
     let mut btf_maps = Vec::new();
+    for d in &obj.data {
+        let bad = |why: &str| Err(err(format!("initial contents of map `{}`: {why}", d.map)));
+        if !is_data_section(&d.map) || !obj.maps.iter().any(|m| m.name == d.map) {
+            return bad("an object carries them only for global data (a map named .data, .rodata, .bss or .data.NAME ...)");
+        }
+        if d.section.starts_with(".bss") && d.bytes.iter().any(|&b| b != 0) {
+            return bad("`.bss` is zeroed by definition; give initialised data in `.data`");
+        }
+    }
     for m in &obj.maps {
         if is_data_section(&m.name) {
             let init = obj.data.iter().find(|d| d.map == *m.name);

@@ -147,6 +147,7 @@ pub fn parse_each(src: &str, mut sink: impl FnMut(Item)) -> Vec<Diagnostic> {
             continue;
         }
         let mut p = StmtParser {
+            src,
             toks: &toks,
             pos: 0,
             labels: &labels,
@@ -268,6 +269,8 @@ fn parse_reg_name(name: &str) -> Option<(bool, Option<u32>)> {
 }
 
 struct StmtParser<'a> {
+    /// The whole text (token spans index it).
+    src: &'a str,
     toks: &'a [Token<'a>],
     pos: usize,
     labels: &'a HashSet<&'a str>,
