@@ -128,9 +128,11 @@ pub fn program_name(file: &str) -> String {
 }
 
 /// `asm FILE --elf`: the assembled program as an object, with its maps described by `--map`
-/// and the source's `.map` and `# --map` lines (`map_args`).
+/// and the source's `.map` and `# --map` lines (`map_args`), its global data (`init=`) and
+/// its source `lines` (`.BTF.ext` line_info).
 pub fn elf_bytes(
     program: ebpf_dsl::asm::Assembled,
+    lines: Vec<ebpf_dsl::btf::SourceLine>,
     file: &str,
     opts: &ElfOpts,
     map_args: &MapArgs,
@@ -154,12 +156,13 @@ pub fn elf_bytes(
         )));
     }
     let data = std::mem::take(&mut program.data);
-    let spec = program.into_program_spec(
+    let mut spec = program.into_program_spec(
         program_name(file),
         opts.prog_type,
         opts.license.clone(),
         maps,
     );
+    spec.lines = lines.into();
     let mut obj = Object::from_programs(&[spec]).map_err(|e| CliError::Usage(e.to_string()))?;
     obj.data = data;
     elf::write_object(&obj).map_err(|e| CliError::Usage(e.to_string()))

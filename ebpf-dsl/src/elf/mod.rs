@@ -50,6 +50,7 @@
 //! ```
 
 mod btf_maps;
+mod kfunc;
 mod listing;
 mod raw;
 mod read;
