@@ -30,7 +30,11 @@
 //! [`crate::btf::MapBtf`] when the map has them) and [`crate::btf::program_btf`] per program,
 //! and `.BTF.ext` with each program's `func_info` and `line_info` ([`ProgramSpec::lines`]).
 //!
-//! What the reader does not take: `extern` symbols (kfuncs, `.kconfig`), CO-RE relocations
+//! Global data written from text (`.map .rodata ... init=HEX`) goes in [`Object::data`];
+//! calls of the XDP metadata kfuncs by name are written and read as clang's extern functions
+//! (see the `kfunc` module: undefined symbol, extern `FUNC` in `.ksyms`, `R_BPF_64_32`).
+//!
+//! What the reader does not take: other `extern` symbols (kfuncs, `.kconfig`), CO-RE relocations
 //! (`.BTF.ext` core_relo), callbacks (`ld_imm64` of a function, `BPF_PSEUDO_FUNC`), map-in-map
 //! initial contents; each is an [`ElfError`] naming the section and offset. Sections of
 //! unknown program types are listed in [`Object::skipped`].
