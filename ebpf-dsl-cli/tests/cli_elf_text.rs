@@ -110,7 +110,9 @@ fn rodata_text_program_returns_its_constant() {
     let (code, text, err) = run(&["disasm", obj.to_str().unwrap()]);
     assert_eq!(code, 0, "{err}");
     assert!(
-        text.contains(".map .rodata array key=4 value=8 max_entries=1 flags=rdonly_prog init=070000002a\n"),
+        text.contains(
+            ".map .rodata array key=4 value=8 max_entries=1 flags=rdonly_prog init=070000002a\n"
+        ),
         "{text}"
     );
     // bpftool (libbpf) loads the object and runs it on a packet: the same answer.
@@ -120,7 +122,11 @@ fn rodata_text_program_returns_its_constant() {
             .args(["prog", "load", obj.to_str().unwrap(), &pin])
             .output()
             .unwrap();
-        assert!(st.status.success(), "{}", String::from_utf8_lossy(&st.stderr));
+        assert!(
+            st.status.success(),
+            "{}",
+            String::from_utf8_lossy(&st.stderr)
+        );
         let input = dir().join("packet.bin");
         std::fs::write(&input, packet).unwrap();
         let out = Command::new("bpftool")
@@ -130,7 +136,11 @@ fn rodata_text_program_returns_its_constant() {
             .unwrap();
         let _ = std::fs::remove_file(&pin);
         let text = String::from_utf8_lossy(&out.stdout);
-        assert!(text.contains("Return value: 49"), "{text}{}", String::from_utf8_lossy(&out.stderr));
+        assert!(
+            text.contains("Return value: 49"),
+            "{text}{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
     }
 }
 
@@ -147,7 +157,12 @@ fn builder_program_lines_reach_the_verifier_log() {
         ..LoadOptions::default()
     };
     let loaded = Loader::new().program_with(spec, opts).load().unwrap();
-    let log = loaded.program("lines").unwrap().verifier_log().unwrap().to_string();
+    let log = loaded
+        .program("lines")
+        .unwrap()
+        .verifier_log()
+        .unwrap()
+        .to_string();
     assert!(
         log.contains(&format!("; r0 = 0x2 @ cli_elf_text.rs:{line}")),
         "{log}"
@@ -214,8 +229,10 @@ fn kfunc_objects_load_device_bound_in_libbpf() {
     ]);
     assert_eq!(code, 0, "{err}");
     let ns = NetNs::new("kfn").unwrap();
-    ns.ip(&["link", "add", "kfn0", "type", "veth", "peer", "name", "kfn1"])
-        .unwrap();
+    ns.ip(&[
+        "link", "add", "kfn0", "type", "veth", "peer", "name", "kfn1",
+    ])
+    .unwrap();
     ns.ip(&["link", "set", "kfn0", "up"]).unwrap();
     let mut tags = Vec::new();
     for o in [&clang, &ours] {
@@ -241,7 +258,10 @@ fn kfunc_objects_load_device_bound_in_libbpf() {
         );
         tags.push(text.split("tag ").nth(1).unwrap().trim().to_string());
     }
-    assert_eq!(tags[0], tags[1], "clang's object and ours: the same program");
+    assert_eq!(
+        tags[0], tags[1],
+        "clang's object and ours: the same program"
+    );
     // Our loader, device-bound to the same interface: the same program again.
     let ifindex = ns.ifindex("kfn0").unwrap();
     let bytes = std::fs::read(&ours).unwrap();

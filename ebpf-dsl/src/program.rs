@@ -225,10 +225,9 @@ fn builder_lines(
     locs: &[&'static Location<'static>],
     insns: &[crate::isa::insn::Insn],
 ) -> Vec<SourceLine> {
-    let text: std::collections::HashMap<usize, String> =
-        crate::isa::decode::decode_indexed(insns)
-            .map(|d| d.into_iter().map(|(i, d)| (i, d.to_string())).collect())
-            .unwrap_or_default();
+    let text: std::collections::HashMap<usize, String> = crate::isa::decode::decode_indexed(insns)
+        .map(|d| d.into_iter().map(|(i, d)| (i, d.to_string())).collect())
+        .unwrap_or_default();
     let mut out = Vec::new();
     let mut slot = 0;
     for (item, at) in items.iter().zip(locs) {

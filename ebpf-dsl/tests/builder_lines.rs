@@ -24,8 +24,11 @@ fn each_instruction_names_the_line_that_pushed_it() {
     p.push(ld_map_fd(Reg::R1, "xsks")); // first + 2: two slots, one line
     p.push(label("out")); // no instruction
     p.extend([mov(Reg::R0, 1), mov(Reg::R0, 2)]); // first + 4, both
-    p.snippet("redirect_to_xsk_by_queue", &[SnippetArg::Ident("xsks".into())])
-        .unwrap(); // first + 5
+    p.snippet(
+        "redirect_to_xsk_by_queue",
+        &[SnippetArg::Ident("xsks".into())],
+    )
+    .unwrap(); // first + 5
     let spec = p.build().unwrap();
     let lines: Vec<(u32, u32)> = spec.lines.iter().map(|l| (l.insn, l.line)).collect();
     let snippet_slots = spec.insns.len() as u32 - 6;
@@ -40,7 +43,11 @@ fn each_instruction_names_the_line_that_pushed_it() {
     let mut slot = 6;
     while slot < 6 + snippet_slots {
         want.push((slot, first + 5));
-        slot += if spec.insns[slot as usize].is_ld_imm64() { 2 } else { 1 };
+        slot += if spec.insns[slot as usize].is_ld_imm64() {
+            2
+        } else {
+            1
+        };
     }
     assert_eq!(lines, want);
     for l in spec.lines.iter() {

@@ -479,7 +479,11 @@ fn initialised_global_data_round_trips_through_text() {
         assert_eq!(a.insns, p.spec.insns.to_vec(), "{text}");
         for d in obj.data.iter().filter(|d| d.bytes.iter().any(|&b| b != 0)) {
             let got = a.data.iter().find(|g| g.map == d.map).expect(&d.map);
-            assert_eq!((&got.bytes, got.read_only), (&d.bytes, d.read_only), "{text}");
+            assert_eq!(
+                (&got.bytes, got.read_only),
+                (&d.bytes, d.read_only),
+                "{text}"
+            );
         }
         let data = a.data.clone();
         let spec = a.into_program_spec(function, p.spec.prog_type, "GPL", Vec::new());
@@ -520,7 +524,10 @@ fn kfunc_calls_by_name_round_trip() {
     let p = program(&obj, "rxmeta");
     let text = program_listing(&p.spec).unwrap();
     assert!(text.contains("\tcall bpf_xdp_metadata_rx_hash\n"), "{text}");
-    assert!(text.contains("\tcall bpf_xdp_metadata_rx_timestamp\n"), "{text}");
+    assert!(
+        text.contains("\tcall bpf_xdp_metadata_rx_timestamp\n"),
+        "{text}"
+    );
     let a = ebpf_dsl::assemble(&text).unwrap();
     assert_eq!(a.insns, p.spec.insns.to_vec());
     round_trip(&obj, "kfunc");

@@ -121,7 +121,7 @@ fn parse_hex(hex: &str) -> Result<Vec<u8>, String> {
     let bad = || {
         format!("`init={hex}`: the initial contents are hex digits, two per byte, in memory order (e.g. init=2a000000)")
     };
-    if hex.is_empty() || hex.len() % 2 != 0 {
+    if hex.is_empty() || !hex.len().is_multiple_of(2) {
         return Err(bad());
     }
     (0..hex.len())
@@ -301,8 +301,9 @@ mod tests {
 
     #[test]
     fn initial_contents() {
-        let d = parse_map_declaration(".rodata array key=4 value=8 flags=rdonly_prog init=2a00000007")
-            .unwrap();
+        let d =
+            parse_map_declaration(".rodata array key=4 value=8 flags=rdonly_prog init=2a00000007")
+                .unwrap();
         assert_eq!(d.init.as_deref(), Some(&[42, 0, 0, 0, 7][..]));
         let text = map_directive_init(&d.spec, &[42, 0, 0, 0, 7, 0, 0, 0]);
         assert_eq!(
@@ -317,7 +318,10 @@ mod tests {
             (".data array key=4 value=4 init=zz", "two per byte"),
             (".data array key=4 value=4 init=", "two per byte"),
             (".data array key=4 value=4 init=0x2a", "two per byte"),
-            (".data array key=4 value=2 init=010203", "do not fit its 2-byte value"),
+            (
+                ".data array key=4 value=2 init=010203",
+                "do not fit its 2-byte value",
+            ),
             ("h hash key=4 value=4 init=01", "for array maps"),
             (".data array key=4 value=4 init=01 init=02", "given twice"),
         ] {

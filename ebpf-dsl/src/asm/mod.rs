@@ -91,7 +91,9 @@ impl Assembled {
 
     /// A [`ProgramSpec`] for the loader, with this program's instructions and relocations;
     /// its maps are `maps` and then the `.map` declarations ([`Assembled::maps`]) of names
-    /// `maps` does not describe.
+    /// `maps` does not describe. The maps' initial contents ([`Assembled::data`]) are not
+    /// part of a spec: take them first and give them to the loader (`Loader::data`) or to an
+    /// object ([`crate::elf::Object::data`]).
     pub fn into_program_spec(
         self,
         name: impl Into<Cow<'static, str>>,

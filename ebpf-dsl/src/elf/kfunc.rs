@@ -52,13 +52,7 @@ pub(super) fn add_kfunc_btf(btf: &mut Btf, k: XdpKfunc) -> u32 {
         bitfield_size: 0,
     })
     .collect();
-    let xdp_md = btf.add(Type::new(
-        "xdp_md",
-        Kind::Struct {
-            size: 24,
-            members,
-        },
-    ));
+    let xdp_md = btf.add(Type::new("xdp_md", Kind::Struct { size: 24, members }));
     let ctx = ptr(btf, xdp_md);
     let mut params = vec![Param {
         name: "ctx".into(),

@@ -15,7 +15,10 @@ pub fn program_listing(spec: &ProgramSpec) -> Result<String, DecodeError> {
 /// [`program_listing`] with the initial contents of the maps `data` gives (an object's
 /// [`Object::data`](super::Object::data)) as `init=HEX` on their `.map` declarations
 /// ([`crate::asm::map_directive_init`]), so `asm` gives the same global data back.
-pub fn program_listing_data(spec: &ProgramSpec, data: &[GlobalData]) -> Result<String, DecodeError> {
+pub fn program_listing_data(
+    spec: &ProgramSpec,
+    data: &[GlobalData],
+) -> Result<String, DecodeError> {
     let body = disassemble(&spec.insns)?;
     let slots: Vec<usize> = decode_indexed(&spec.insns)?
         .into_iter()

@@ -351,7 +351,10 @@ impl Ctx<'_, '_> {
     /// relocation against an undefined symbol, see [`super::kfunc`]), `None` for other calls.
     fn extern_call(&self, sec: usize, off: u64) -> Result<Option<Insn>, ElfError> {
         let rels = self.rels.get(&sec).map(Vec::as_slice).unwrap_or(&[]);
-        let Some(r) = rels.iter().find(|r| r.offset == off && r.kind == R_BPF_64_32) else {
+        let Some(r) = rels
+            .iter()
+            .find(|r| r.offset == off && r.kind == R_BPF_64_32)
+        else {
             return Ok(None);
         };
         let y = &self.elf.symbols[r.sym as usize];

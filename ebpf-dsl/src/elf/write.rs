@@ -252,8 +252,8 @@ pub fn write(obj: &Object) -> Result<Vec<u8>, ElfError> {
                 }
             }
             // kfuncs by name: clang's extern call, relocated against the function's symbol.
-            for i in 0..insns.len() {
-                let Some(k) = XdpKfunc::of_insn(&insns[i]) else {
+            for (i, insn) in insns.iter_mut().enumerate() {
+                let Some(k) = XdpKfunc::of_insn(insn) else {
                     continue;
                 };
                 let g = *kfunc_syms.entry(k.name()).or_insert_with(|| {
@@ -267,7 +267,7 @@ pub fn write(obj: &Object) -> Result<Vec<u8>, ElfError> {
                     });
                     globals.len() - 1
                 });
-                insns[i] = kfunc::EXTERN_CALL;
+                *insn = kfunc::EXTERN_CALL;
                 match place(i) {
                     (true, off) => rels.push((off, SymRef::Global(g), R_BPF_64_32)),
                     (false, off) => text_rels.push((off, SymRef::Global(g), R_BPF_64_32)),

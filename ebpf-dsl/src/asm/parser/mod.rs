@@ -52,6 +52,8 @@
 //! - Directives that do not change the code (`.text`, `.globl`, `.p2align`, `.type`,
 //!   `.size`, `.file`, `.addrsig`...) are skipped, so `clang -S` output of a single function
 //!   assembles; others (`.section`, ...) are errors.
+//! - **Map declarations** `.map NAME TYPE key=.. value=.. [max_entries=..] [flags=..]
+//!   [init=HEX]` ([`crate::asm::mapdecl`]): an [`ItemKind::Map`], no instruction.
 //! - Raw data as LLVM takes it: `.byte`, `.2byte` (`.short`, `.value`), `.4byte` (`.long`,
 //!   `.int`), `.8byte` (`.quad`), each a comma-separated list of constant expressions, stored
 //!   little endian into the instruction stream. Stricter than LLVM: the data between two
