@@ -274,20 +274,20 @@ def port(entry, selftests, inc, work, tool):
 
 
 def compare(entry, results, base, clang_obj, ours, d):
+    """Loads both objects, fills their maps, runs every packet on both: the table rows."""
     function = entry["function"]
-    if True:
-        loaded = {}
-        for name, obj in [("clang", clang_obj), ("ours", ours)]:
-            pins = base / name
-            prog, maps, tag = load(obj, pins, function)
-            fill(maps, entry["maps"]())
-            loaded[name] = (prog, tag)
-        results["tags"] = (loaded["clang"][1], loaded["ours"][1])
-        for what, packet in entry["packets"]:
-            row = [what]
-            for name in ("clang", "ours"):
-                row.append(test_run(loaded[name][0], packet, d))
-            results["rows"].append(row)
+    loaded = {}
+    for name, obj in [("clang", clang_obj), ("ours", ours)]:
+        pins = base / name
+        prog, maps, tag = load(obj, pins, function)
+        fill(maps, entry["maps"]())
+        loaded[name] = (prog, tag)
+    results["tags"] = (loaded["clang"][1], loaded["ours"][1])
+    for what, packet in entry["packets"]:
+        row = [what]
+        for name in ("clang", "ours"):
+            row.append(test_run(loaded[name][0], packet, d))
+        results["rows"].append(row)
     return results
 
 
