@@ -130,8 +130,9 @@ pub fn asm(args: AsmArgs) -> Result<ExitCode, CliError> {
     if let Some(opts) = &elf {
         let mut maps = opts.maps.clone();
         maps.add_from_source(&src)?;
+        let lines = asm::text_lines(&program, &src, &file);
         drop(src);
-        let bytes = crate::elf_cmds::elf_bytes(program, &file, opts, &maps)?;
+        let bytes = crate::elf_cmds::elf_bytes(program, lines, &file, opts, &maps)?;
         let out = out.unwrap_or_else(|| {
             if file == "-" {
                 "-".into()

@@ -3,7 +3,7 @@
 
 use std::process::ExitCode;
 
-use ebpf_dsl::elf::{self, program_listing, Object};
+use ebpf_dsl::elf::{self, program_listing_data, Object};
 use ebpf_dsl::ProgramType;
 
 use crate::map_arg::MapArgs;
@@ -35,7 +35,8 @@ fn available(obj: &Object) -> String {
 }
 
 /// `disasm OBJ.o [--section NAME]`: every program of the object (or of section NAME) as text
-/// that `asm` takes back, with the maps it uses as `.map` declarations.
+/// that `asm` takes back, with the maps it uses as `.map` declarations (global data with its
+/// initial contents, `init=HEX`).
 pub fn disasm_object(
     bytes: &[u8],
     shown: &str,
@@ -66,20 +67,13 @@ pub fn disasm_object(
             "# section {}, function {}\n",
             p.section, p.function
         ));
-        match program_listing(&p.spec) {
+        match program_listing_data(&p.spec, &obj.data) {
             Ok(t) => text.push_str(&t),
             Err(e) => {
                 errln!("ebpf-dsl: {shown}: section `{}`: {e}", p.section);
                 return Ok(ExitCode::from(1));
             }
         }
-    }
-    for d in obj.data.iter().filter(|d| d.bytes.iter().any(|&b| b != 0)) {
-        errln!(
-            "{shown}: note: global data `{}` has initial contents ({} bytes); `asm`/`load` of the text start it zeroed",
-            d.map,
-            d.bytes.len()
-        );
     }
     crate::out::stdout_bytes(text.as_bytes())?;
     Ok(ExitCode::SUCCESS)
@@ -134,9 +128,11 @@ pub fn program_name(file: &str) -> String {
 }
 
 /// `asm FILE --elf`: the assembled program as an object, with its maps described by `--map`
-/// and the source's `.map` and `# --map` lines (`map_args`).
+/// and the source's `.map` and `# --map` lines (`map_args`), its global data (`init=`) and
+/// its source `lines` (`.BTF.ext` line_info).
 pub fn elf_bytes(
     program: ebpf_dsl::asm::Assembled,
+    lines: Vec<ebpf_dsl::btf::SourceLine>,
     file: &str,
     opts: &ElfOpts,
     map_args: &MapArgs,
@@ -159,13 +155,16 @@ pub fn elf_bytes(
             ebpf_dsl::asm::mapdecl::MAP_DIRECTIVE_SYNTAX
         )));
     }
-    let spec = program.into_program_spec(
+    let data = std::mem::take(&mut program.data);
+    let mut spec = program.into_program_spec(
         program_name(file),
         opts.prog_type,
         opts.license.clone(),
         maps,
     );
-    let obj = Object::from_programs(&[spec]).map_err(|e| CliError::Usage(e.to_string()))?;
+    spec.lines = lines.into();
+    let mut obj = Object::from_programs(&[spec]).map_err(|e| CliError::Usage(e.to_string()))?;
+    obj.data = data;
     elf::write_object(&obj).map_err(|e| CliError::Usage(e.to_string()))
 }
 

@@ -108,17 +108,10 @@ pub(crate) fn assemble_and_load(
     let lines = ebpf_dsl::asm::text_lines(&assembled, &src, &c.file);
     drop(src);
     maps.rename(&mut assembled.relocations);
+    let data = std::mem::take(&mut assembled.data);
     let mut spec = assembled.into_program_spec(name, c.prog_type, "GPL", maps.specs());
     spec.lines = lines.into();
-    load_spec(spec, opts)
-}
-
-/// Loads `spec` (creating its maps), reporting a verifier rejection.
-fn load_spec(
-    spec: ebpf_dsl::ProgramSpec,
-    opts: LoadOptions,
-) -> Result<Result<xsk_runtime::Loaded, ExitCode>, CliError> {
-    finish_load(Loader::new().program_with(spec, opts))
+    finish_load(Loader::new().data(data).program_with(spec, opts))
 }
 
 /// Loads what `loader` holds (an object's maps, data and program, or an assembled program),

@@ -4,12 +4,14 @@
 //! `ebpf_dsl::dsl::{assemble, Program}`, next to the instruction builders of [`crate::ir::build`].
 
 use std::borrow::Cow;
+use std::panic::Location;
 
 use crate::asm::Assembled;
+use crate::btf::SourceLine;
 use crate::error::Error;
-use crate::ir::Item;
+use crate::ir::{Item, ItemKind};
 use crate::snippet::SnippetArg;
-use crate::spec::{MapSpec, ProgramSpec, ProgramType};
+use crate::spec::{MapSpec, ProgramSpec, ProgramType, RelocKind};
 
 /// Resolve and check a builder-made program: labels become jump distances, map names become
 /// [`crate::spec::Relocation`]s ([`crate::asm::resolve()`]), then the assembler's structural
@@ -71,6 +73,8 @@ pub struct Program {
     prog_type: ProgramType,
     license: Cow<'static, str>,
     items: Vec<Item>,
+    /// Where each item was pushed from (`#[track_caller]`), one per item.
+    locs: Vec<&'static Location<'static>>,
     maps: Vec<MapSpec>,
     next_unique: usize,
 }
@@ -83,6 +87,7 @@ impl Program {
             prog_type,
             license: Cow::Borrowed("GPL"),
             items: Vec::new(),
+            locs: Vec::new(),
             maps: Vec::new(),
             next_unique: 0,
         }
@@ -106,15 +111,22 @@ impl Program {
         self
     }
 
-    /// Appends one instruction or item.
+    /// Appends one instruction or item. The caller's file, line and column become the
+    /// source line of its instructions ([`ProgramSpec::lines`], see [`Program::build`]).
+    #[track_caller]
     pub fn push(&mut self, item: impl Into<Item>) -> &mut Program {
         self.items.push(item.into());
+        self.locs.push(Location::caller());
         self
     }
 
-    /// Appends several instructions or items (e.g. what an [`crate::xdp`] function returns).
+    /// Appends several instructions or items (e.g. what an [`crate::xdp`] function returns),
+    /// all with the caller's source line.
+    #[track_caller]
     pub fn extend<I: Into<Item>>(&mut self, items: impl IntoIterator<Item = I>) -> &mut Program {
+        let at = Location::caller();
         self.items.extend(items.into_iter().map(Into::into));
+        self.locs.resize(self.items.len(), at);
         self
     }
 
@@ -127,10 +139,12 @@ impl Program {
 
     /// Appends the expansion of the snippet `name` ([`crate::snippet::expand`]); on bad
     /// arguments nothing is appended and the [`Error::Snippet`] says what is wrong.
+    #[track_caller]
     pub fn snippet(&mut self, name: &str, args: &[SnippetArg]) -> Result<&mut Program, Error> {
         let unique = self.unique();
         let items = crate::snippet::expand(name, args, unique)?;
         self.items.extend(items);
+        self.locs.resize(self.items.len(), Location::caller());
         Ok(self)
     }
 
@@ -144,10 +158,27 @@ impl Program {
         assemble(&self.items)
     }
 
-    /// Resolves and checks the items and returns the [`ProgramSpec`] for the loader.
+    /// Resolves and checks the items and returns the [`ProgramSpec`] for the loader. Each
+    /// instruction's [`ProgramSpec::lines`] entry is the Rust file, line and column of the
+    /// [`Program::push`] (or `extend`, `snippet`) that added it, with its disassembly as the
+    /// text, as `defprogram!` records its lines: the kernel's verifier log and `bpftool prog
+    /// dump xlated ... linum` name the builder code.
+    ///
+    /// ```
+    /// use ebpf_dsl::dsl::{exit, mov, Program};
+    /// let mut p = Program::xdp("pass");
+    /// p.push(mov(ebpf_dsl::Reg::R0, 2));
+    /// p.push(exit());
+    /// let spec = p.build().unwrap();
+    /// assert_eq!(spec.lines[1].line, spec.lines[0].line + 1);
+    /// assert_eq!(spec.lines[0].text, "r0 = 0x2");
+    /// ```
     pub fn build(self) -> Result<ProgramSpec, Error> {
         let a = assemble(&self.items)?;
-        Ok(a.into_program_spec(self.name, self.prog_type, self.license, self.maps))
+        let lines = builder_lines(&self.items, &self.locs, &a.insns);
+        let mut spec = a.into_program_spec(self.name, self.prog_type, self.license, self.maps);
+        spec.lines = Cow::Owned(lines);
+        Ok(spec)
     }
 
     /// [`Program::build`], then the static verifier ([`crate::verifier::verify`]) with the
@@ -185,4 +216,44 @@ impl Program {
         crate::verifier::verify(&input)?;
         Ok(spec)
     }
+}
+
+/// One [`SourceLine`] per instruction of `items` (placed in order, as the resolve step places
+/// them) at the location it was pushed from, its disassembly as the text.
+fn builder_lines(
+    items: &[Item],
+    locs: &[&'static Location<'static>],
+    insns: &[crate::isa::insn::Insn],
+) -> Vec<SourceLine> {
+    let text: std::collections::HashMap<usize, String> = crate::isa::decode::decode_indexed(insns)
+        .map(|d| d.into_iter().map(|(i, d)| (i, d.to_string())).collect())
+        .unwrap_or_default();
+    let mut out = Vec::new();
+    let mut slot = 0;
+    for (item, at) in items.iter().zip(locs) {
+        if item.slots() > 0 {
+            let text = match &item.kind {
+                ItemKind::MapRef {
+                    dst,
+                    map,
+                    kind: RelocKind::MapFd,
+                } => Some(format!("r{} = {map} ll", dst.num())),
+                ItemKind::MapRef {
+                    dst,
+                    map,
+                    kind: RelocKind::MapValue { offset },
+                } => Some(format!("r{} = map_value({map}, {offset:#x}) ll", dst.num())),
+                _ => text.get(&slot).cloned(),
+            };
+            out.push(SourceLine {
+                insn: slot as u32,
+                file: Cow::Borrowed(at.file()),
+                line: at.line(),
+                col: at.column(),
+                text: Cow::Owned(text.unwrap_or_default()),
+            });
+        }
+        slot += item.slots();
+    }
+    out
 }

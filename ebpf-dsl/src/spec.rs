@@ -226,6 +226,9 @@ pub fn too_many_insns(n: usize) -> Option<String> {
 
 pub use crate::names::BPF_OBJ_NAME_MAX;
 
+mod data;
+pub use data::{GlobalData, BPF_F_RDONLY_PROG};
+
 /// A map to be created: `struct bpf_map_create_attr`'s essentials plus a kernel-visible name.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct MapSpec {

@@ -463,3 +463,126 @@ fn btf_map_types_from_clang() {
     // A map definition whose key type does not exist is an error naming .BTF, not a panic.
     assert!(ob.btf.subset(&[u32::MAX]).is_none());
 }
+
+/// clang's initialised global data goes round through text: `program_listing_data` prints each
+/// data section as `.map ... init=HEX`, the assembler gives the same contents back in
+/// `Assembled::data`, and the object written from the text has clang's section bytes.
+#[test]
+fn initialised_global_data_round_trips_through_text() {
+    for (file, function) in [("globals", "sum"), ("btfmaps", "prog_a")] {
+        let Some(o) = compile(file) else { return };
+        let obj = read_object(&o).unwrap();
+        let p = program(&obj, function);
+        let text = ebpf_dsl::elf::program_listing_data(&p.spec, &obj.data).unwrap();
+        assert!(text.contains(" init="), "{text}");
+        let a = ebpf_dsl::assemble(&text).unwrap();
+        assert_eq!(a.insns, p.spec.insns.to_vec(), "{text}");
+        for d in obj.data.iter().filter(|d| d.bytes.iter().any(|&b| b != 0)) {
+            let got = a.data.iter().find(|g| g.map == d.map).expect(&d.map);
+            assert_eq!(
+                (&got.bytes, got.read_only),
+                (&d.bytes, d.read_only),
+                "{text}"
+            );
+        }
+        let data = a.data.clone();
+        let spec = a.into_program_spec(function, p.spec.prog_type, "GPL", Vec::new());
+        let mut ours = Object::from_programs(&[spec]).unwrap();
+        ours.data = data;
+        let bytes = write_object(&ours).unwrap();
+        for s in [".rodata", ".data"] {
+            assert_eq!(section_bytes(&bytes, s), section_bytes(&o, s), "{file} {s}");
+        }
+        assert_eq!(read_object(&bytes).unwrap().data.len(), 3, "{file}");
+    }
+    // Initial contents only go into an object as global data, and `.bss` stays zero.
+    let a = ebpf_dsl::assemble(".map cfg array key=4 value=4 init=01\nr0 = 0\nexit").unwrap();
+    let data = a.data.clone();
+    let spec = a.into_program_spec("p", ebpf_dsl::ProgramType::Xdp, "GPL", Vec::new());
+    let mut obj = Object::from_programs(&[spec]).unwrap();
+    obj.data = data;
+    let e = write_object(&obj).unwrap_err();
+    assert!(e.reason.contains("only for global data"), "{e}");
+    let a = ebpf_dsl::assemble(".map .bss array key=4 value=4 init=01\nr0 = 0\nexit").unwrap();
+    let data = a.data.clone();
+    let spec = a.into_program_spec("p", ebpf_dsl::ProgramType::Xdp, "GPL", Vec::new());
+    let mut obj = Object::from_programs(&[spec]).unwrap();
+    obj.data = data;
+    let e = write_object(&obj).unwrap_err();
+    assert!(e.reason.contains("zeroed"), "{e}");
+}
+
+/// clang's calls of the XDP metadata kfuncs (extern functions, in the program and in a `.text`
+/// subprogram) read as `call NAME`; our object of that text writes them as clang does: the
+/// same instruction bytes, an `R_BPF_64_32` relocation against an undefined `NOTYPE` symbol per
+/// kfunc, and an extern `FUNC` in a `.ksyms` `DATASEC`. An unknown extern function is an error
+/// naming it.
+#[test]
+fn kfunc_calls_by_name_round_trip() {
+    let Some(o) = compile("kfunc") else { return };
+    let obj = read_object(&o).unwrap();
+    let p = program(&obj, "rxmeta");
+    let text = program_listing(&p.spec).unwrap();
+    assert!(text.contains("\tcall bpf_xdp_metadata_rx_hash\n"), "{text}");
+    assert!(
+        text.contains("\tcall bpf_xdp_metadata_rx_timestamp\n"),
+        "{text}"
+    );
+    let a = ebpf_dsl::assemble(&text).unwrap();
+    assert_eq!(a.insns, p.spec.insns.to_vec());
+    round_trip(&obj, "kfunc");
+    let ours = write_object(&obj).unwrap();
+    for s in ["xdp", ".text"] {
+        assert_eq!(section_bytes(&ours, s), section_bytes(&o, s), "{s}");
+    }
+    let path = obj_path("kfunc-ours.o");
+    std::fs::write(&path, &ours).unwrap();
+    let dump = Command::new("llvm-objdump-19")
+        .args(["-dr"])
+        .arg(&path)
+        .output()
+        .unwrap();
+    let dump = String::from_utf8_lossy(&dump.stdout);
+    for k in ["bpf_xdp_metadata_rx_hash", "bpf_xdp_metadata_rx_timestamp"] {
+        assert!(dump.contains(&format!("R_BPF_64_32\t{k}")), "{dump}");
+    }
+    let syms = Command::new("llvm-readelf-19")
+        .arg("-s")
+        .arg(&path)
+        .output()
+        .unwrap();
+    let syms = String::from_utf8_lossy(&syms.stdout);
+    assert!(
+        syms.lines()
+            .any(|l| l.contains("NOTYPE  GLOBAL DEFAULT   UND bpf_xdp_metadata_rx_hash")),
+        "{syms}"
+    );
+    let btf = ebpf_dsl::elf::object_btf(&ours).unwrap().unwrap().btf;
+    let dump = btf.dump();
+    assert!(
+        dump.contains("FUNC 'bpf_xdp_metadata_rx_hash' type_id=")
+            && dump.contains("linkage=extern"),
+        "{dump}"
+    );
+    assert!(dump.contains("DATASEC '.ksyms' size=0 vlen=2"), "{dump}");
+    // The same program from text, with no clang involved, gives the same object bytes.
+    let a = ebpf_dsl::assemble(&text).unwrap();
+    let spec = a.into_program_spec("rxmeta", ebpf_dsl::ProgramType::Xdp, "GPL", Vec::new());
+    let again = write_object(&Object::from_programs(&[spec]).unwrap()).unwrap();
+    assert_eq!(section_bytes(&again, "xdp"), section_bytes(&o, "xdp"));
+    // An extern function that is no kfunc we know by name: an error naming it.
+    let mut bad = o.clone();
+    let name = b"bpf_xdp_metadata_rx_hash\0";
+    let at: Vec<usize> = (0..bad.len() - name.len())
+        .filter(|&i| bad[i..].starts_with(name))
+        .collect();
+    assert!(!at.is_empty());
+    for i in at {
+        bad[i + 3] = b'Q';
+    }
+    let e = read_object(&bad).unwrap_err();
+    assert!(
+        e.reason.contains("`bpfQxdp_metadata_rx_hash`") && e.section.as_deref() == Some("xdp"),
+        "{e}"
+    );
+}

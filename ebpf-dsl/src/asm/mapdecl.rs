@@ -1,7 +1,7 @@
 //! Maps declared in the text itself, with the facts of `defmap!`:
 //!
 //! ```text
-//! .map NAME TYPE key=KEY_SIZE value=VALUE_SIZE [max_entries=N] [flags=FLAG|FLAG...]
+//! .map NAME TYPE key=KEY_SIZE value=VALUE_SIZE [max_entries=N] [flags=FLAG|FLAG...] [init=HEX]
 //! ```
 //!
 //! e.g. `.map xsks xskmap key=4 value=4 max_entries=64` or
@@ -12,10 +12,23 @@
 //! characters of `[A-Za-z0-9_.]`). Each name is declared once; a declaration is a statement of
 //! its own (the end of the line or `;` ends it).
 //!
-//! [`assemble`](super::assemble) gives the declarations in [`Assembled::maps`](super::Assembled)
-//! (and [`Assembled::into_program_spec`](super::Assembled::into_program_spec) adds them to
-//! the spec's maps); the disassembler of objects prints them in this form
-//! ([`map_directive`]).
+//! `init=HEX` gives an `array` map its initial contents: the value of key 0, as hex digits,
+//! two per byte, in memory order (`init=2a000000` is the little-endian `u32` 42); a shorter
+//! value is padded with zeros. This is how a text program carries global data:
+//! `.map .rodata array key=4 value=8 flags=rdonly_prog init=2a00000007000000` is clang's
+//! `const int a = 42, b = 7;`. The loader writes the value after creating the map (and
+//! freezes a map with `rdonly_prog`, as libbpf freezes `.rodata`); `asm --elf` writes it as
+//! the contents of the data section of that name (`.data`, `.rodata`, ...: only those carry
+//! contents in an object); `disasm OBJ.o` prints an object's data sections this way (trailing
+//! zeros left out), so they go round.
+//!
+//! The parser turns each declaration into an [`ItemKind::Map`](crate::ir::ItemKind::Map);
+//! [`resolve`](super::resolve()) (so [`assemble`](super::assemble) too) gives the declarations
+//! in [`Assembled::maps`](super::Assembled) and their contents in
+//! [`Assembled::data`](super::Assembled), and
+//! [`Assembled::into_program_spec`](super::Assembled::into_program_spec) adds the maps to the
+//! spec's maps; the disassembler of objects prints them in this form ([`map_directive`],
+//! [`map_directive_init`]).
 //!
 //! ```
 //! let a = ebpf_dsl::asm::assemble(
@@ -33,15 +46,15 @@ use std::borrow::Cow;
 
 use super::diag::{DiagKind, Diagnostic};
 use super::lexer::{Lexer, Tok};
-use crate::ir::Span;
-use crate::spec::{MapSpec, MapType, MAP_FLAG_NAMES};
+use crate::ir::{MapDecl, Span};
+use crate::spec::{GlobalData, MapSpec, MapType, MAP_FLAG_NAMES};
 
 /// The directive's word.
 pub const MAP_DIRECTIVE: &str = ".map";
 
 /// The syntax, for messages.
 pub const MAP_DIRECTIVE_SYNTAX: &str =
-    ".map NAME TYPE key=KEY_SIZE value=VALUE_SIZE [max_entries=N] [flags=FLAG|...]";
+    ".map NAME TYPE key=KEY_SIZE value=VALUE_SIZE [max_entries=N] [flags=FLAG|...] [init=HEX]";
 
 /// The `.map` declarations of `src`, in source order, and an error for each malformed or
 /// repeated one (with its span). Statements that are not `.map` are not looked at (the
@@ -61,7 +74,7 @@ pub fn declared_maps(src: &str) -> (Vec<MapSpec>, Vec<Diagnostic>) {
         }
         let span = Span::new(first.span.start, last.span.end);
         let text = src.get(first.span.end..last.span.end).unwrap_or("");
-        match parse_map_decl(text) {
+        match parse_map_declaration(text).map(|d| d.spec) {
             Ok(m) if maps.iter().any(|o| o.name == m.name) => errs.push(Diagnostic::new(
                 DiagKind::Syntax,
                 Some(span),
@@ -78,8 +91,50 @@ pub fn declared_maps(src: &str) -> (Vec<MapSpec>, Vec<Diagnostic>) {
     (maps, errs)
 }
 
-/// Parses what follows `.map`: `NAME TYPE key=.. value=.. [max_entries=..] [flags=..]`.
+/// Parses what follows `.map`: `NAME TYPE key=.. value=.. [max_entries=..] [flags=..]`, the
+/// map's facts ([`parse_map_declaration`] also gives its `init=` contents).
 pub fn parse_map_decl(text: &str) -> Result<MapSpec, String> {
+    parse_map_declaration(text).map(|d| d.spec)
+}
+
+/// Parses what follows `.map`, `init=HEX` included: the map and its initial contents
+/// (checked: an `array` map, at most one value long).
+pub fn parse_map_declaration(text: &str) -> Result<MapDecl, String> {
+    let mut init = None;
+    let mut rest = Vec::new();
+    for w in text.split_whitespace() {
+        match w.strip_prefix("init=") {
+            Some(_) if init.is_some() => return Err("`init` is given twice".into()),
+            Some(hex) => init = Some(parse_hex(hex)?),
+            None => rest.push(w),
+        }
+    }
+    let spec = parse_map_facts(&rest.join(" "))?;
+    if let Some(bytes) = &init {
+        GlobalData::for_map(&spec, bytes)?;
+    }
+    Ok(MapDecl { spec, init })
+}
+
+/// `HEX` of `init=HEX`: two hex digits per byte.
+fn parse_hex(hex: &str) -> Result<Vec<u8>, String> {
+    let bad = || {
+        format!("`init={hex}`: the initial contents are hex digits, two per byte, in memory order (e.g. init=2a000000)")
+    };
+    if hex.is_empty() || !hex.len().is_multiple_of(2) {
+        return Err(bad());
+    }
+    (0..hex.len())
+        .step_by(2)
+        .map(|i| {
+            hex.get(i..i + 2)
+                .and_then(|b| u8::from_str_radix(b, 16).ok())
+                .ok_or_else(bad)
+        })
+        .collect()
+}
+
+fn parse_map_facts(text: &str) -> Result<MapSpec, String> {
     let mut words = text.split_whitespace();
     let name = words.next().ok_or("`.map` without a map name")?;
     crate::names::check_obj_name(name).map_err(|e| format!("map name `{name}`: {e}"))?;
@@ -100,7 +155,7 @@ pub fn parse_map_decl(text: &str) -> Result<MapSpec, String> {
             "flags" => &mut flags,
             _ => {
                 return Err(format!(
-                    "unknown field `{k}` (key, value, max_entries, flags)"
+                    "unknown field `{k}` (key, value, max_entries, flags, init)"
                 ))
             }
         };
@@ -188,6 +243,28 @@ pub fn map_directive(spec: &MapSpec) -> String {
     s
 }
 
+/// [`map_directive`] with the map's initial contents as `init=HEX`, trailing zero bytes left
+/// out (none at all when every byte is zero); [`parse_map_declaration`] takes it back.
+///
+/// ```
+/// let spec = ebpf_dsl::asm::parse_map_decl(".rodata array key=4 value=8 flags=rdonly_prog").unwrap();
+/// assert_eq!(
+///     ebpf_dsl::asm::map_directive_init(&spec, &[42, 0, 0, 0, 0, 0, 0, 0]),
+///     ".map .rodata array key=4 value=8 max_entries=1 flags=rdonly_prog init=2a"
+/// );
+/// ```
+pub fn map_directive_init(spec: &MapSpec, init: &[u8]) -> String {
+    let mut s = map_directive(spec);
+    let used = init.iter().rposition(|&b| b != 0).map_or(0, |p| p + 1);
+    if used > 0 {
+        s.push_str(" init=");
+        for b in &init[..used] {
+            s.push_str(&format!("{b:02x}"));
+        }
+    }
+    s
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -220,6 +297,73 @@ mod tests {
             let e = parse_map_decl(bad).unwrap_err();
             assert!(e.contains(why), "{bad}: {e}");
         }
+    }
+
+    #[test]
+    fn initial_contents() {
+        let d =
+            parse_map_declaration(".rodata array key=4 value=8 flags=rdonly_prog init=2a00000007")
+                .unwrap();
+        assert_eq!(d.init.as_deref(), Some(&[42, 0, 0, 0, 7][..]));
+        let text = map_directive_init(&d.spec, &[42, 0, 0, 0, 7, 0, 0, 0]);
+        assert_eq!(
+            text,
+            ".map .rodata array key=4 value=8 max_entries=1 flags=rdonly_prog init=2a00000007"
+        );
+        assert_eq!(parse_map_declaration(&text[5..]).unwrap(), d);
+        // All zeros: no init at all.
+        assert_eq!(map_directive_init(&d.spec, &[0; 8]), map_directive(&d.spec));
+        for (bad, why) in [
+            (".data array key=4 value=4 init=2", "two per byte"),
+            (".data array key=4 value=4 init=zz", "two per byte"),
+            (".data array key=4 value=4 init=", "two per byte"),
+            (".data array key=4 value=4 init=0x2a", "two per byte"),
+            (
+                ".data array key=4 value=2 init=010203",
+                "do not fit its 2-byte value",
+            ),
+            ("h hash key=4 value=4 init=01", "for array maps"),
+            (".data array key=4 value=4 init=01 init=02", "given twice"),
+        ] {
+            let e = parse_map_declaration(bad).unwrap_err();
+            assert!(e.contains(why), "{bad}: {e}");
+        }
+    }
+
+    /// `parse` + `resolve`, `assemble` and `assemble_unchecked` all give the declarations and
+    /// their contents; a repeated or malformed one is an error with its span from each.
+    #[test]
+    fn every_entry_point_gives_the_declarations() {
+        let src = ".map .rodata array key=4 value=8 flags=rdonly_prog init=2a\n.map h hash key=4 value=4\nr1 = map_value(.rodata, 0) ll\nr0 = *(u32 *)(r1 + 0)\nexit\n";
+        let via_parse = crate::asm::resolve(&crate::asm::parse(src).unwrap()).unwrap();
+        let via_assemble = crate::asm::assemble(src).unwrap();
+        let via_unchecked = crate::asm::assemble_unchecked(src).unwrap();
+        for a in [&via_parse, &via_assemble, &via_unchecked] {
+            let names: Vec<&str> = a.maps.iter().map(|m| m.name_str()).collect();
+            assert_eq!(names, [".rodata", "h"]);
+            assert_eq!(a.data.len(), 1);
+            assert_eq!(a.data[0].map, ".rodata");
+            assert_eq!(a.data[0].bytes, [42, 0, 0, 0, 0, 0, 0, 0]);
+            assert!(a.data[0].read_only);
+            assert_eq!(a.insns.len(), 4);
+        }
+        assert_eq!(via_parse, via_assemble);
+        let twice = ".map a array key=4 value=4\n.map a array key=4 value=4\nr0 = 0\nexit\n";
+        let e = crate::asm::resolve(&crate::asm::parse(twice).unwrap()).unwrap_err();
+        assert!(e[0].message.contains("declared twice"), "{e:?}");
+        let e = crate::asm::assemble(twice).unwrap_err();
+        assert_eq!(e[0].span, Some(Span::new(27, 53)), "{e:?}");
+        let e = crate::asm::parse(".map x array key=4 value=4 init=1\nr0 = 0\nexit").unwrap_err();
+        assert!(e[0].message.contains("two per byte"), "{e:?}");
+        assert_eq!(e[0].span, Some(Span::new(0, 33)));
+        // The builder takes a declaration item too.
+        let item = crate::ir::Item::new(crate::ir::ItemKind::Map(Box::new(
+            parse_map_declaration("cfg array key=4 value=4 init=05").unwrap(),
+        )));
+        let a = crate::asm::resolve(&[item, crate::isa::insn::Insn::new(0x95, 0, 0, 0, 0).into()])
+            .unwrap();
+        assert_eq!(a.data[0].bytes, [5, 0, 0, 0]);
+        assert!(!a.data[0].read_only);
     }
 
     #[test]

@@ -38,7 +38,10 @@ pub mod resolve;
 pub use check::check;
 pub use diag::{render_all, DiagKind, Diagnostic, LineIndex, MAX_SHOWN};
 pub use lines::text_lines;
-pub use mapdecl::{declared_maps, map_directive, parse_map_decl, parse_map_flags};
+pub use mapdecl::{
+    declared_maps, map_directive, map_directive_init, parse_map_decl, parse_map_declaration,
+    parse_map_flags,
+};
 pub use parser::parse;
 pub use resolve::resolve;
 
@@ -75,6 +78,9 @@ pub struct Assembled {
     pub slot_spans: Vec<Option<Span>>,
     /// The maps the text declares with `.map` ([`mapdecl`]), in source order.
     pub maps: Vec<MapSpec>,
+    /// The initial contents those declarations give (`init=HEX`), in source order: a loader
+    /// writes them into the maps, `asm --elf` into the data sections.
+    pub data: Vec<crate::spec::GlobalData>,
 }
 
 impl Assembled {
@@ -85,7 +91,9 @@ impl Assembled {
 
     /// A [`ProgramSpec`] for the loader, with this program's instructions and relocations;
     /// its maps are `maps` and then the `.map` declarations ([`Assembled::maps`]) of names
-    /// `maps` does not describe.
+    /// `maps` does not describe. The maps' initial contents ([`Assembled::data`]) are not
+    /// part of a spec: take them first and give them to the loader (`Loader::data`) or to an
+    /// object ([`crate::elf::Object::data`]).
     pub fn into_program_spec(
         self,
         name: impl Into<Cow<'static, str>>,
@@ -124,13 +132,10 @@ pub fn assemble_unchecked(src: &str) -> Result<Assembled, Vec<Diagnostic>> {
     if !errs.is_empty() {
         return Err(errs);
     }
-    let (mut a, mut errs) = resolver.finish();
-    let (maps, map_errs) = declared_maps(src);
-    errs.extend(map_errs);
+    let (a, errs) = resolver.finish();
     if !errs.is_empty() {
         return Err(refine_all(src, errs));
     }
-    a.maps = maps;
     match crate::spec::too_many_insns(a.insns.len()) {
         Some(msg) => Err(vec![Diagnostic::new(
             DiagKind::TooManyInstructions,
@@ -153,11 +158,8 @@ pub fn assemble(src: &str) -> Result<Assembled, Vec<Diagnostic>> {
     let mut resolver = resolve::Resolver::default();
     let mut errs = parser::parse_each(src, |item| resolver.push(item));
     let parse_failed = !errs.is_empty();
-    let (mut a, resolve_errs) = resolver.finish();
+    let (a, resolve_errs) = resolver.finish();
     let resolve_failed = !resolve_errs.is_empty();
-    let (maps, map_errs) = declared_maps(src);
-    a.maps = maps;
-    errs.extend(map_errs);
     errs.extend(resolve_errs.into_iter().filter(|d| {
         // A jump distance is meaningless when statements are missing.
         !(parse_failed && d.kind == DiagKind::JumpRange)

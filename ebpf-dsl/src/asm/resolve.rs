@@ -2,7 +2,8 @@
 //! map references become relocations, interpolated values are listed for the embedder.
 //!
 //! This is the one place where a program built by the parser, the builder API or a snippet
-//! turns into instructions (as in cilium/ebpf's `asm`, names stay names until here); its
+//! turns into instructions (as in cilium/ebpf's `asm`, names stay names until here); `.map`
+//! declarations ([`ItemKind::Map`]) become [`Assembled::maps`] and [`Assembled::data`]; its
 //! errors carry the instruction index and, when the item came from text, its span.
 
 use std::borrow::Cow;
@@ -10,9 +11,9 @@ use std::collections::HashMap;
 
 use super::diag::{DiagKind, Diagnostic};
 use super::{Assembled, ExternSlot};
-use crate::ir::{ExternField, Item, ItemKind, Target};
+use crate::ir::{ExternField, Item, ItemKind, MapDecl, Target};
 use crate::isa::insn::{Class, Insn, JmpOp, BPF_PSEUDO_CALL};
-use crate::spec::{RelocKind, Relocation};
+use crate::spec::{GlobalData, RelocKind, Relocation};
 
 /// Resolves labels to offsets and map names to relocations. Reports every undefined or
 /// duplicate label and every distance that does not fit its field.
@@ -115,6 +116,7 @@ impl Resolver {
         };
         match &item.kind {
             ItemKind::Label(_) => {}
+            ItemKind::Map(decl) => declare_map(decl, item, index, out, errs),
             ItemKind::Insn(insn) => put(*insn, out),
             ItemKind::Jump { insn, target } | ItemKind::ExternJump { insn, target, .. } => {
                 let mut insn = *insn;
@@ -230,6 +232,31 @@ impl Resolver {
         self.errs.sort_by_key(|d| d.insn_index);
         (self.out, self.errs)
     }
+}
+
+/// Lists a `.map` declaration (once per name) and its initial contents.
+fn declare_map(
+    decl: &MapDecl,
+    item: &Item,
+    index: usize,
+    out: &mut Assembled,
+    errs: &mut Vec<Diagnostic>,
+) {
+    let name = &decl.spec.name;
+    let fail = |msg: String| Diagnostic::new(DiagKind::Syntax, item.span, msg).at_insn(index);
+    if out.maps.iter().any(|m| m.name == *name) {
+        errs.push(fail(format!(
+            "map `{name}` is declared twice; declare each map once"
+        )));
+        return;
+    }
+    if let Some(init) = &decl.init {
+        match GlobalData::for_map(&decl.spec, init) {
+            Ok(d) => out.data.push(d),
+            Err(e) => errs.push(fail(e)),
+        }
+    }
+    out.maps.push(decl.spec.clone());
 }
 
 fn jump_range(item: &Item, index: usize, d: i64, bits: &str) -> Diagnostic {

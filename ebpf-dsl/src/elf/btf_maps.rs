@@ -15,7 +15,7 @@ use crate::spec::{MapSpec, MapType};
 const SEC: &str = ".BTF";
 
 /// The BTF key and value types of a BTF-defined map (ids in the object's `.BTF`, see
-/// [`super::Object::btf`]); 0 when the definition gives only a size.
+/// [`super::ObjectBtf::btf`]); 0 when the definition gives only a size.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct MapTypes {
     /// The map's name.

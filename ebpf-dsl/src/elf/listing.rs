@@ -4,11 +4,21 @@
 
 use crate::disasm::disassemble;
 use crate::isa::decode::{decode_indexed, DecodeError};
-use crate::spec::{ProgramSpec, RelocKind};
+use crate::spec::{GlobalData, ProgramSpec, RelocKind};
 
 /// The text of `spec`: a comment naming the program, one `.map` declaration per map it uses
 /// ([`crate::asm::mapdecl`], flags included), then the instructions (see the module docs).
 pub fn program_listing(spec: &ProgramSpec) -> Result<String, DecodeError> {
+    program_listing_data(spec, &[])
+}
+
+/// [`program_listing`] with the initial contents of the maps `data` gives (an object's
+/// [`Object::data`](super::Object::data)) as `init=HEX` on their `.map` declarations
+/// ([`crate::asm::map_directive_init`]), so `asm` gives the same global data back.
+pub fn program_listing_data(
+    spec: &ProgramSpec,
+    data: &[GlobalData],
+) -> Result<String, DecodeError> {
     let body = disassemble(&spec.insns)?;
     let slots: Vec<usize> = decode_indexed(&spec.insns)?
         .into_iter()
@@ -19,7 +29,10 @@ pub fn program_listing(spec: &ProgramSpec) -> Result<String, DecodeError> {
         spec.name, spec.prog_type, spec.license
     );
     for m in spec.maps.iter() {
-        out.push_str(&crate::asm::map_directive(m));
+        match data.iter().find(|d| d.map == *m.name) {
+            Some(d) => out.push_str(&crate::asm::map_directive_init(m, &d.bytes)),
+            None => out.push_str(&crate::asm::map_directive(m)),
+        }
         out.push('\n');
     }
     let mut k = 0;

@@ -30,7 +30,11 @@
 //! [`crate::btf::MapBtf`] when the map has them) and [`crate::btf::program_btf`] per program,
 //! and `.BTF.ext` with each program's `func_info` and `line_info` ([`ProgramSpec::lines`]).
 //!
-//! What the reader does not take: `extern` symbols (kfuncs, `.kconfig`), CO-RE relocations
+//! Global data written from text (`.map .rodata ... init=HEX`) goes in [`Object::data`];
+//! calls of the XDP metadata kfuncs by name are written and read as clang's extern functions
+//! (see the `kfunc` module: undefined symbol, extern `FUNC` in `.ksyms`, `R_BPF_64_32`).
+//!
+//! What the reader does not take: other `extern` symbols (kfuncs, `.kconfig`), CO-RE relocations
 //! (`.BTF.ext` core_relo), callbacks (`ld_imm64` of a function, `BPF_PSEUDO_FUNC`), map-in-map
 //! initial contents; each is an [`ElfError`] naming the section and offset. Sections of
 //! unknown program types are listed in [`Object::skipped`].
@@ -50,6 +54,7 @@
 //! ```
 
 mod btf_maps;
+mod kfunc;
 mod listing;
 mod raw;
 mod read;
@@ -58,12 +63,11 @@ mod write;
 use std::fmt;
 
 pub use btf_maps::{maps_from_btf, MapTypes};
-pub use listing::program_listing;
+pub use listing::{program_listing, program_listing_data};
 
 use crate::spec::{MapSpec, ProgramSpec, ProgramType};
 
-/// `BPF_F_RDONLY_PROG`: the program may only read the map (`.rodata`).
-pub const BPF_F_RDONLY_PROG: u32 = 0x80;
+pub use crate::spec::{GlobalData, BPF_F_RDONLY_PROG};
 
 /// `e_machine` of eBPF objects (`EM_BPF`).
 pub const EM_BPF: u16 = raw::EM_BPF;
@@ -106,20 +110,6 @@ pub struct ElfProgram {
     /// The program, with the subprograms it calls appended, ready for a loader (its
     /// [`ProgramSpec::maps`] by name).
     pub spec: ProgramSpec,
-}
-
-/// A global-data section as the initial contents of its array map (key 0).
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct GlobalData {
-    /// The map's name (see [`data_map_name`]).
-    pub map: String,
-    /// The section it came from (`.data`, `.rodata`, `.bss`, `.rodata.str1.1`, ...).
-    pub section: String,
-    /// The initial value (zeros for `.bss`).
-    pub bytes: Vec<u8>,
-    /// `.rodata*`: the map is created with [`BPF_F_RDONLY_PROG`] and should be frozen after
-    /// its contents are written.
-    pub read_only: bool,
 }
 
 /// What an object holds: programs, maps, global data.

@@ -347,6 +347,25 @@ impl Ctx<'_, '_> {
         }
     }
 
+    /// The call of a kfunc by name at byte `off` of section `sec` (an `R_BPF_64_32`
+    /// relocation against an undefined symbol, see [`super::kfunc`]), `None` for other calls.
+    fn extern_call(&self, sec: usize, off: u64) -> Result<Option<Insn>, ElfError> {
+        let rels = self.rels.get(&sec).map(Vec::as_slice).unwrap_or(&[]);
+        let Some(r) = rels
+            .iter()
+            .find(|r| r.offset == off && r.kind == R_BPF_64_32)
+        else {
+            return Ok(None);
+        };
+        let y = &self.elf.symbols[r.sym as usize];
+        if y.shndx != 0 {
+            return Ok(None);
+        }
+        super::kfunc::kfunc_of_extern(&y.name)
+            .map(Some)
+            .map_err(|e| err(&self.elf.sections[sec].name, off, e))
+    }
+
     /// The target (section, byte offset) of the pseudo call at byte `off` of section `sec`.
     fn call_target(&self, sec: usize, off: u64, insn: Insn) -> Result<(usize, u64), ElfError> {
         let section = &self.elf.sections[sec];
@@ -412,6 +431,9 @@ impl Ctx<'_, '_> {
             for off in (fstart..fend).step_by(8) {
                 let insn = insn_at(section.data, off);
                 if insn.code == 0x85 && insn.src() == 1 {
+                    if self.extern_call(sec, off)?.is_some() {
+                        continue;
+                    }
                     let (tsec, t) = self.call_target(sec, off, insn)?;
                     let known = funcs
                         .iter()
@@ -447,6 +469,10 @@ impl Ctx<'_, '_> {
                 let off = f.start + 8 * (slot - f.base) as u64;
                 let insn = insns[slot];
                 if insn.code == 0x85 && insn.src() == 1 {
+                    if let Some(call) = self.extern_call(f.sec, off)? {
+                        insns[slot] = call;
+                        continue;
+                    }
                     let (tsec, t) = self.call_target(f.sec, off, insn)?;
                     let p = funcs
                         .iter()

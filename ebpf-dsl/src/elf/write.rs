@@ -13,10 +13,11 @@ use super::raw::{
     SHT_NOBITS, SHT_PROGBITS, SHT_REL, SHT_STRTAB, SHT_SYMTAB, STB_GLOBAL, STB_LOCAL, STT_FUNC,
     STT_OBJECT, STT_SECTION,
 };
-use super::{is_data_section, ElfError, Object};
+use super::{is_data_section, kfunc, ElfError, Object};
 use crate::btf::{program_btf, Btf, BtfExt, ExtSection, Kind, Type, VarSecInfo};
 use crate::isa::insn::Insn;
 use crate::spec::RelocKind;
+use crate::xdp::metadata::XdpKfunc;
 
 struct Sec {
     name: String,
@@ -73,6 +74,15 @@ pub fn write(obj: &Object) -> Result<Vec<u8>, ElfError> {
     // Global data and BTF-defined maps first: the program relocations point at them.
     let mut data_sec: BTreeMap<String, usize> = BTreeMap::new();
     let mut btf_maps = Vec::new();
+    for d in &obj.data {
+        let bad = |why: &str| Err(err(format!("initial contents of map `{}`: {why}", d.map)));
+        if !is_data_section(&d.map) || !obj.maps.iter().any(|m| m.name == d.map) {
+            return bad("an object carries them only for global data (a map named .data, .rodata, .bss or .data.NAME ...)");
+        }
+        if d.section.starts_with(".bss") && d.bytes.iter().any(|&b| b != 0) {
+            return bad("`.bss` is zeroed by definition; give initialised data in `.data`");
+        }
+    }
     for m in &obj.maps {
         if is_data_section(&m.name) {
             let init = obj.data.iter().find(|d| d.map == *m.name);
@@ -103,6 +113,9 @@ pub fn write(obj: &Object) -> Result<Vec<u8>, ElfError> {
         }
     }
     let mut map_sym: BTreeMap<String, usize> = BTreeMap::new();
+    // kfuncs called by name: their extern symbol (index in `globals`) and `FUNC` ids.
+    let mut kfunc_syms: BTreeMap<&str, usize> = BTreeMap::new();
+    let mut ksyms: Vec<u32> = Vec::new();
     let mut btf = Btf::new();
     let mut ext = BtfExt::default();
     let mut map_vars = Vec::new();
@@ -238,6 +251,28 @@ pub fn write(obj: &Object) -> Result<Vec<u8>, ElfError> {
                     rels.push((start + 8 * i as u64, SymRef::Local(text_sym), R_BPF_64_32));
                 }
             }
+            // kfuncs by name: clang's extern call, relocated against the function's symbol.
+            for (i, insn) in insns.iter_mut().enumerate() {
+                let Some(k) = XdpKfunc::of_insn(insn) else {
+                    continue;
+                };
+                let g = *kfunc_syms.entry(k.name()).or_insert_with(|| {
+                    ksyms.push(kfunc::add_kfunc_btf(&mut btf, k));
+                    globals.push(Sym {
+                        name: k.name().into(),
+                        info: STB_GLOBAL << 4,
+                        shndx: 0,
+                        value: 0,
+                        size: 0,
+                    });
+                    globals.len() - 1
+                });
+                *insn = kfunc::EXTERN_CALL;
+                match place(i) {
+                    (true, off) => rels.push((off, SymRef::Global(g), R_BPF_64_32)),
+                    (false, off) => text_rels.push((off, SymRef::Global(g), R_BPF_64_32)),
+                }
+            }
             for i in &insns[..entry_len] {
                 bytes.extend_from_slice(&i.to_bytes());
             }
@@ -334,6 +369,9 @@ pub fn write(obj: &Object) -> Result<Vec<u8>, ElfError> {
                 vars: map_vars,
             },
         ));
+    }
+    if !ksyms.is_empty() {
+        btf.push(kfunc::ksyms_datasec(&ksyms));
     }
     if !btf.types.is_empty() {
         let (types, ext_bytes) = btf.encode_with_ext(&ext);

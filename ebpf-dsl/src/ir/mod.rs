@@ -123,6 +123,19 @@ pub enum ItemKind {
     },
     /// A jump target: the next instruction's index gets this name.
     Label(Cow<'static, str>),
+    /// A map declaration (`.map` in the text): no instruction; the resolve step lists it in
+    /// [`crate::asm::Assembled::maps`] (and its initial contents in `Assembled::data`).
+    Map(Box<MapDecl>),
+}
+
+/// A map the program declares itself (`.map NAME TYPE ... [init=HEX]`), with its initial
+/// contents, if any (the value of key 0 of an array map, e.g. `.rodata`).
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct MapDecl {
+    /// The map.
+    pub spec: crate::spec::MapSpec,
+    /// Its initial contents (shorter than a value: the rest is zero).
+    pub init: Option<Vec<u8>>,
 }
 
 /// An [`ItemKind`] with the source span it came from, if any.
@@ -149,7 +162,7 @@ impl Item {
     /// How many instruction slots this item occupies (0 for labels, 2 for `ld_imm64` forms).
     pub fn slots(&self) -> usize {
         match &self.kind {
-            ItemKind::Label(_) => 0,
+            ItemKind::Label(_) | ItemKind::Map(_) => 0,
             ItemKind::LdImm64 { .. } | ItemKind::MapRef { .. } => 2,
             ItemKind::Extern {
                 field: ExternField::Imm64,

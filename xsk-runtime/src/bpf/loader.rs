@@ -29,8 +29,8 @@ pub struct Loader {
     existing: Vec<Map>,
     programs: Vec<ProgramSpec>,
     opts: BTreeMap<String, LoadOptions>,
-    /// Initial contents of global-data maps ([`Loader::object`]).
-    pub(super) data: Vec<ebpf_dsl::elf::GlobalData>,
+    /// Initial contents of global-data maps ([`Loader::object`], [`Loader::data`]).
+    pub(super) data: Vec<ebpf_dsl::spec::GlobalData>,
     /// Key/value types of an object's BTF-defined maps ([`Loader::object_bytes`]).
     pub(super) object_btf: Vec<ebpf_dsl::elf::ObjectBtf>,
 }
@@ -64,6 +64,14 @@ impl Loader {
     pub fn program(mut self, spec: ProgramSpec) -> Loader {
         self.maps.extend(spec.maps.iter().cloned());
         self.programs.push(spec);
+        self
+    }
+
+    /// Adds initial contents for a map (an array map's value of key 0, e.g. a text program's
+    /// `.map .rodata ... init=HEX`, [`ebpf_dsl::asm::Assembled::data`]): written right after
+    /// the map is created, before any program loads; a read-only one is frozen then.
+    pub fn data(mut self, data: impl IntoIterator<Item = ebpf_dsl::spec::GlobalData>) -> Loader {
+        self.data.extend(data);
         self
     }
 
@@ -184,7 +192,7 @@ impl MapSource for Loaded {
 }
 
 /// Writes a global-data map's initial contents (key 0) and freezes it when read-only.
-fn init_data(map: &Map, d: &ebpf_dsl::elf::GlobalData) -> Result<()> {
+fn init_data(map: &Map, d: &ebpf_dsl::spec::GlobalData) -> Result<()> {
     if d.bytes.iter().any(|&b| b != 0) {
         map.update(&0u32.to_ne_bytes(), &d.bytes, Default::default())?;
     }

@@ -52,6 +52,8 @@
 //! - Directives that do not change the code (`.text`, `.globl`, `.p2align`, `.type`,
 //!   `.size`, `.file`, `.addrsig`...) are skipped, so `clang -S` output of a single function
 //!   assembles; others (`.section`, ...) are errors.
+//! - **Map declarations** `.map NAME TYPE key=.. value=.. [max_entries=..] [flags=..]
+//!   [init=HEX]` ([`crate::asm::mapdecl`]): an [`ItemKind::Map`], no instruction.
 //! - Raw data as LLVM takes it: `.byte`, `.2byte` (`.short`, `.value`), `.4byte` (`.long`,
 //!   `.int`), `.8byte` (`.quad`), each a comma-separated list of constant expressions, stored
 //!   little endian into the instruction stream. Stricter than LLVM: the data between two
@@ -147,6 +149,7 @@ pub fn parse_each(src: &str, mut sink: impl FnMut(Item)) -> Vec<Diagnostic> {
             continue;
         }
         let mut p = StmtParser {
+            src,
             toks: &toks,
             pos: 0,
             labels: &labels,
@@ -268,6 +271,8 @@ fn parse_reg_name(name: &str) -> Option<(bool, Option<u32>)> {
 }
 
 struct StmtParser<'a> {
+    /// The whole text (token spans index it).
+    src: &'a str,
     toks: &'a [Token<'a>],
     pos: usize,
     labels: &'a HashSet<&'a str>,

@@ -51,8 +51,7 @@ impl<'a> StmtParser<'a> {
                 return match *word {
                     ".text" | ".globl" | ".global" | ".p2align" | ".align" | ".type" | ".size"
                     | ".file" | ".addrsig" | ".addrsig_sym" | ".local" | ".hidden" => Ok(()),
-                    // Read by `asm::mapdecl` (before or after this pass).
-                    ".map" => Ok(()),
+                    ".map" => self.map_decl(items),
                     _ => err(
                         DiagKind::UnknownInstruction,
                         self.here(),
@@ -73,6 +72,27 @@ impl<'a> StmtParser<'a> {
         self.expect_end()?;
         let span = self.span_from(start);
         items.push(Item::new(kind).with_span(span));
+        Ok(())
+    }
+
+    /// `.map NAME TYPE ...` ([`crate::asm::mapdecl`]): an [`ItemKind::Map`].
+    fn map_decl(&mut self, items: &mut Vec<Item>) -> PResult<()> {
+        let start = self.pos;
+        let (first, last) = (self.toks[start].span, self.toks[self.toks.len() - 1].span);
+        let text = self.src.get(first.end..last.end).unwrap_or("");
+        let span = Span::new(first.start, last.end);
+        let decl = crate::asm::mapdecl::parse_map_declaration(text).or_else(|why| {
+            err(
+                DiagKind::Syntax,
+                span,
+                format!(
+                    "{why}; expected {}",
+                    crate::asm::mapdecl::MAP_DIRECTIVE_SYNTAX
+                ),
+            )
+        })?;
+        self.pos = self.toks.len();
+        items.push(Item::new(ItemKind::Map(Box::new(decl))).with_span(span));
         Ok(())
     }
 

@@ -1,0 +1,135 @@
+//! kfuncs called by name ([`XdpKfunc`]) in objects, as clang writes them and libbpf reads
+//! them: an `extern` function symbol (`NOTYPE`, `GLOBAL`, undefined), a `FUNC` with `extern`
+//! linkage and its `FUNC_PROTO` in `.BTF`, listed in a `.ksyms` `DATASEC`, and on each call
+//! (`call -1` with `src_reg = BPF_PSEUDO_CALL`) an `R_BPF_64_32` relocation against the symbol.
+//! libbpf (and our loader) resolve the name to the kernel's BTF id and make the call
+//! `src_reg = BPF_PSEUDO_KFUNC_CALL`. The reader turns such a call back into the placeholder
+//! call of [`call_xdp_kfunc`](crate::xdp::metadata::call_xdp_kfunc), printed `call NAME`.
+
+use crate::btf::{Btf, Enumerator, Kind, Linkage, Member, Param, Type, VarSecInfo, INT_SIGNED};
+use crate::isa::insn::{Insn, BPF_PSEUDO_CALL};
+use crate::xdp::metadata::XdpKfunc;
+
+/// The call instruction clang writes for an extern function (the relocation names it).
+pub(super) const EXTERN_CALL: Insn = Insn::new(0x85, 0, BPF_PSEUDO_CALL, 0, -1);
+
+fn int(btf: &mut Btf, name: &str, size: u32, signed: bool) -> u32 {
+    btf.add(Type::new(
+        name,
+        Kind::Int {
+            size,
+            encoding: if signed { INT_SIGNED } else { 0 },
+            offset: 0,
+            bits: (size * 8) as u8,
+        },
+    ))
+}
+
+fn ptr(btf: &mut Btf, to: u32) -> u32 {
+    btf.add(Type::new("", Kind::Ptr(to)))
+}
+
+/// Adds the `FUNC` (extern linkage) of `k` with the kernel's prototype, shaped as libbpf's
+/// compatibility check wants it (a pointer to `struct xdp_md`, pointers to integers, to an
+/// enum for the hash type), and returns its id.
+pub(super) fn add_kfunc_btf(btf: &mut Btf, k: XdpKfunc) -> u32 {
+    let ret = int(btf, "int", 4, true);
+    let u32_ty = int(btf, "unsigned int", 4, false);
+    let members = [
+        "data",
+        "data_end",
+        "data_meta",
+        "ingress_ifindex",
+        "rx_queue_index",
+        "egress_ifindex",
+    ]
+    .iter()
+    .enumerate()
+    .map(|(i, n)| Member {
+        name: (*n).into(),
+        ty: u32_ty,
+        bit_offset: 32 * i as u32,
+        bitfield_size: 0,
+    })
+    .collect();
+    let xdp_md = btf.add(Type::new("xdp_md", Kind::Struct { size: 24, members }));
+    let ctx = ptr(btf, xdp_md);
+    let mut params = vec![Param {
+        name: "ctx".into(),
+        ty: ctx,
+    }];
+    let mut param = |btf: &mut Btf, name: &str, ty: u32| {
+        let ty = ptr(btf, ty);
+        params.push(Param {
+            name: name.into(),
+            ty,
+        });
+    };
+    match k {
+        XdpKfunc::RxTimestamp => {
+            let u64_ty = int(btf, "unsigned long long", 8, false);
+            param(btf, "timestamp", u64_ty);
+        }
+        XdpKfunc::RxHash => {
+            param(btf, "hash", u32_ty);
+            let rss = btf.add(Type::new(
+                "xdp_rss_hash_type",
+                Kind::Enum {
+                    size: 4,
+                    signed: false,
+                    values: vec![Enumerator {
+                        name: "XDP_RSS_TYPE_NONE".into(),
+                        value: 0,
+                    }],
+                },
+            ));
+            param(btf, "rss_type", rss);
+        }
+        XdpKfunc::RxVlanTag => {
+            let u16_ty = int(btf, "unsigned short", 2, false);
+            param(btf, "vlan_proto", u16_ty);
+            param(btf, "vlan_tci", u16_ty);
+        }
+    }
+    let proto = btf.add(Type::new("", Kind::FuncProto { ret, params }));
+    btf.add(Type::new(
+        k.name(),
+        Kind::Func {
+            proto,
+            linkage: Linkage::Extern,
+        },
+    ))
+}
+
+/// The `.ksyms` `DATASEC` listing the extern `FUNC`s `funcs` (size 0 each, as clang writes it).
+pub(super) fn ksyms_datasec(funcs: &[u32]) -> Type {
+    Type::new(
+        ".ksyms",
+        Kind::Datasec {
+            size: 0,
+            vars: funcs
+                .iter()
+                .map(|&ty| VarSecInfo {
+                    ty,
+                    offset: 0,
+                    size: 0,
+                })
+                .collect(),
+        },
+    )
+}
+
+/// The placeholder call of the kfunc named `symbol` (the undefined symbol of an extern call);
+/// an error naming it when it is no kfunc known by name.
+pub(super) fn kfunc_of_extern(symbol: &str) -> Result<Insn, String> {
+    match XdpKfunc::from_name(symbol) {
+        Some(k) => Ok(crate::xdp::metadata::call_xdp_kfunc(k)),
+        None => {
+            let known: Vec<&str> = XdpKfunc::ALL.iter().map(|k| k.name()).collect();
+            Err(format!(
+                "a call of the extern function `{symbol}`: the kfuncs called by name are {}",
+                known.join(", ")
+            ))
+        }
+    }
+}
