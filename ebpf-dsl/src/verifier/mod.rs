@@ -171,22 +171,20 @@ pub(crate) mod cfg;
 pub mod ctx;
 mod ctx_skb;
 mod deps;
+pub(crate) mod domain;
+mod driver;
 pub mod helpers;
 mod prune;
 #[cfg(test)]
 mod prune_tests;
-pub(crate) mod scalar;
-pub(crate) mod state;
 pub mod target;
-pub(crate) mod tnum;
+mod transfer;
 pub mod trust;
 
 pub use target::KernelVersion;
 pub use trust::Trust;
 
-mod exec;
-
-use state::{Frame, State};
+use domain::state::{self, Frame, State};
 
 /// What the verifier needs to know about a program.
 #[derive(Clone, Debug)]
@@ -470,7 +468,7 @@ pub(crate) fn verify_with(
     if !errors.is_empty() {
         return Err(errors);
     }
-    let mut ex = exec::Exec::new(input, &ops, &cfg, map_refs).with_trust(trust.clone());
+    let mut ex = driver::Exec::new(input, &ops, &cfg, map_refs).with_trust(trust.clone());
     ex.run(exact_pruning, every_prune_point)
         .map_err(|e| vec![e])
 }

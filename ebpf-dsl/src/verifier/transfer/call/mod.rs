@@ -1,9 +1,15 @@
-//! Helper calls: argument checks and the effects on the state.
+//! Helper calls: argument checks and the effects on the state; the other kinds of call are in
+//! the submodules.
+
+pub(crate) mod args;
+mod kfunc;
+mod local;
+mod offered;
 
 use super::*;
 
 impl<'a> Exec<'a> {
-    pub(super) fn call_helper(&mut self, pc: usize, st: &mut State, id: i32) -> R<()> {
+    pub(crate) fn call_helper(&mut self, pc: usize, st: &mut State, id: i32) -> R<()> {
         if self.trusted_call(pc, st) {
             return Ok(());
         }
@@ -293,7 +299,7 @@ impl<'a> Exec<'a> {
             Ret::SocketCastOrNull | Ret::SocketUnrefOrNull => sock_ret(st, p.ret, &r1_in),
             Ret::SocketOrNull | Ret::SockCommonOrNull => {
                 let id = st.fresh();
-                let rf = st.fresh() | super::SOCK_REF;
+                let rf = st.fresh() | local::SOCK_REF;
                 st.refs.push(rf);
                 RegVal::SockOrNull {
                     common: p.ret == Ret::SockCommonOrNull,
@@ -307,7 +313,7 @@ impl<'a> Exec<'a> {
     }
 
     #[allow(clippy::too_many_arguments)]
-    pub(super) fn check_helper_mem(
+    pub(crate) fn check_helper_mem(
         &mut self,
         pc: usize,
         st: &mut State,

@@ -11,7 +11,7 @@ impl<'a> Exec<'a> {
     }
 
     /// At the first instruction of a trusted range: the state after it, and where to go on.
-    pub(super) fn trusted_range(&self, pc: usize, st: &mut State) -> Option<Step> {
+    pub(crate) fn trusted_range(&self, pc: usize, st: &mut State) -> Option<Step> {
         let end = self.trust.range_at(pc)?;
         let (mut written, mut calls, mut stores) = (0u16, false, false);
         for op in &self.ops[pc..end] {
@@ -49,7 +49,7 @@ impl<'a> Exec<'a> {
     }
 
     /// A trusted helper call at `pc`: applies its effects and returns true.
-    pub(super) fn trusted_call(&self, pc: usize, st: &mut State) -> bool {
+    pub(crate) fn trusted_call(&self, pc: usize, st: &mut State) -> bool {
         if !self.trust.is_call(pc) {
             return false;
         }

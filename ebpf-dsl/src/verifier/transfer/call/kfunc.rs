@@ -20,7 +20,7 @@ use crate::spec::ProgramType;
 use crate::xdp::metadata::XdpKfunc;
 
 impl<'a> Exec<'a> {
-    pub(super) fn call_xdp_kfunc(&mut self, pc: usize, st: &mut State, placeholder: i32) -> R<()> {
+    pub(crate) fn call_xdp_kfunc(&mut self, pc: usize, st: &mut State, placeholder: i32) -> R<()> {
         if self.trusted_call(pc, st) {
             return Ok(());
         }

@@ -17,7 +17,7 @@ use super::*;
 
 impl<'a> Exec<'a> {
     #[allow(clippy::too_many_arguments)]
-    pub(super) fn atomic(
+    pub(crate) fn atomic(
         &mut self,
         pc: usize,
         st: &mut State,
@@ -116,7 +116,7 @@ impl<'a> Exec<'a> {
 }
 
 /// `tnum_is_aligned(var + c, n)`: every value the offset can take is a multiple of `n`.
-pub(super) fn is_aligned(var: Tnum, c: i64, n: u32) -> bool {
+pub(crate) fn is_aligned(var: Tnum, c: i64, n: u32) -> bool {
     if n <= 1 {
         return true;
     }

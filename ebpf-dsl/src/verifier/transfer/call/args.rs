@@ -1,4 +1,4 @@
-//! Helper arguments beyond the map, context and sized-memory kinds of `call.rs`: sockets that
+//! Helper arguments beyond the map, context and sized-memory kinds of `call/mod.rs`: sockets that
 //! are not released, fixed-size memory (`ARG_PTR_TO_FIXED_SIZE_MEM`) and aligned fixed-size
 //! results (`MEM_WRITE | MEM_ALIGNED`: `bpf_strtol`'s result, `bpf_check_mtu`'s MTU).
 
@@ -7,7 +7,7 @@ use super::*;
 impl<'a> Exec<'a> {
     /// Checks argument `r` (value `v`) of helper `name` against `arg`, one of
     /// [`Arg::SockCommon`], [`Arg::FixedMem`] and [`Arg::FixedOut`].
-    pub(super) fn check_extra_arg(
+    pub(crate) fn check_extra_arg(
         &mut self,
         pc: usize,
         st: &mut State,
@@ -76,7 +76,7 @@ impl<'a> Exec<'a> {
 
 /// What a load of `__sk_buff.sk` yields: a `struct bpf_sock_common` the program holds no
 /// reference to (`ref_id` 0: it is not released and cannot leak), or NULL.
-pub(super) fn skb_sk(st: &mut State) -> RegVal {
+pub(crate) fn skb_sk(st: &mut State) -> RegVal {
     RegVal::SockOrNull {
         common: true,
         id: st.fresh(),
@@ -87,13 +87,13 @@ pub(super) fn skb_sk(st: &mut State) -> RegVal {
 /// Marks the reference id of a pointer cast from a referenced socket (`bpf_sk_fullsock`): it
 /// is released with the socket it came from, but its null check does not drop the reference
 /// (only the acquired pointer's does, as in the kernel's `mark_ptr_or_null_regs`).
-pub(super) const SOCK_CAST: u32 = 1 << 29;
+pub(crate) const SOCK_CAST: u32 = 1 << 29;
 
 /// `r0` after `bpf_sk_fullsock` ([`Ret::SocketCastOrNull`]: the full socket, sharing the
 /// reference of the argument `arg`, so releasing either invalidates both, as the kernel's
 /// `is_ptr_cast_function` does) or `bpf_get_listener_sock` ([`Ret::SocketUnrefOrNull`]: no
 /// reference).
-pub(super) fn sock_ret(st: &mut State, ret: Ret, arg: &RegVal) -> RegVal {
+pub(crate) fn sock_ret(st: &mut State, ret: Ret, arg: &RegVal) -> RegVal {
     let ref_id = match (ret, arg) {
         (Ret::SocketCastOrNull, RegVal::Sock { ref_id, .. }) if *ref_id != 0 => {
             (*ref_id & !SOCK_CAST) | SOCK_CAST

@@ -4,7 +4,7 @@ use super::*;
 
 impl<'a> Exec<'a> {
     #[allow(clippy::too_many_arguments)]
-    pub(super) fn alu(
+    pub(crate) fn alu(
         &mut self,
         pc: usize,
         st: &mut State,
@@ -182,7 +182,7 @@ impl<'a> Exec<'a> {
         Ok(())
     }
 
-    pub(super) fn ptr_add(
+    pub(crate) fn ptr_add(
         &mut self,
         pc: usize,
         st: &mut State,

@@ -12,12 +12,12 @@
 //! The counter's slot lies beyond the program's own stack; with a JIT (x86-64, arm64, ...)
 //! the kernel accepts it even past 512 bytes, so it is not counted in the stack depth here.
 
-use super::super::state::State;
+use super::super::domain::state::State;
 use super::{Exec, Step};
 
 impl Exec<'_> {
     /// The `may_goto` at `pc` jumping to `target`.
-    pub(super) fn may_goto(&self, pc: usize, st: &State, target: usize) -> Step {
+    pub(crate) fn may_goto(&self, pc: usize, st: &State, target: usize) -> Step {
         let mut fall = st.clone();
         fall.may_goto_depth = fall.may_goto_depth.saturating_add(1);
         Step::Branch {
