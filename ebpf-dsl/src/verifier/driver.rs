@@ -25,6 +25,8 @@ struct Path {
     deps: Deps,
 }
 
+/// Where a path goes after one instruction.
+#[cfg_attr(test, derive(Debug))]
 pub(crate) enum Step {
     Next(usize),
     Branch {
@@ -233,7 +235,8 @@ impl<'a> Exec<'a> {
         }
     }
 
-    fn step(&mut self, pc: usize, st: &mut State) -> R<Step> {
+    /// Applies the instruction at `pc` to `st` (its transfer function).
+    pub(super) fn step(&mut self, pc: usize, st: &mut State) -> R<Step> {
         if let Some(next) = self.trusted_range(pc, st) {
             return Ok(next);
         }

@@ -450,7 +450,17 @@ pub(crate) fn verify_with(
             ),
         }]);
     }
-    // Map references.
+    let map_refs = map_refs(input)?;
+    let mut ex = driver::Exec::new(input, &ops, &cfg, map_refs).with_trust(trust.clone());
+    ex.run(exact_pruning, every_prune_point)
+        .map_err(|e| vec![e])
+}
+
+/// Which map (index into [`VerifyInput::maps`]) and which kind of reference each relocated
+/// `ld_imm64` names; an error for each relocation naming a map that was not given.
+pub(crate) fn map_refs(
+    input: &VerifyInput,
+) -> Result<HashMap<usize, (u16, RelocKind)>, Vec<VerifierError>> {
     let mut map_refs: HashMap<usize, (u16, RelocKind)> = HashMap::new();
     let mut errors = Vec::new();
     for r in input.relocations {
@@ -465,12 +475,11 @@ pub(crate) fn verify_with(
             }),
         }
     }
-    if !errors.is_empty() {
-        return Err(errors);
+    if errors.is_empty() {
+        Ok(map_refs)
+    } else {
+        Err(errors)
     }
-    let mut ex = driver::Exec::new(input, &ops, &cfg, map_refs).with_trust(trust.clone());
-    ex.run(exact_pruning, every_prune_point)
-        .map_err(|e| vec![e])
 }
 
 pub(crate) fn initial_state() -> State {

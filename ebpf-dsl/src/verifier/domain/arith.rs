@@ -1,4 +1,5 @@
-//! The scalar domain of the transfer functions: ALU results and branch refinement on ranges, never more precise than the kernel's.
+//! Scalar arithmetic of the ALU transfer functions on ranges and known bits (64- and 32-bit
+//! operations, byte swaps), never more precise than the kernel's (`adjust_scalar_min_max_vals`).
 
 use super::*;
 

@@ -126,6 +126,7 @@ pub(crate) fn is_aligned(var: Tnum, c: i64, n: u32) -> bool {
 
 #[cfg(test)]
 mod tests {
+    use super::super::testkit::*;
     use super::*;
 
     #[test]
@@ -140,5 +141,102 @@ mod tests {
         assert!(is_aligned(v, 8, 4));
         assert!(is_aligned(Tnum::UNKNOWN, 0, 1));
         assert!(!is_aligned(Tnum::UNKNOWN, 0, 2));
+    }
+
+    #[test]
+    fn a_misaligned_atomic_on_a_map_value_is_refused() {
+        let mut st = state(&[(1, map_value(0, 0)), (2, konst(1))]);
+        let (rule, msg) = One::new("lock *(u32 *)(r1 + 3) += w2\nexit").refused(&mut st);
+        assert_eq!(rule, Rule::MemoryAccess);
+        assert_eq!(
+            msg,
+            "misaligned atomic operation: r1 is a pointer into a value of map `arr` (offset 0) and the 4-byte access at offset 3 is not known to be a multiple of 4 (atomics must be aligned on every kind of memory)"
+        );
+        // Aligned: accepted, and the operand is untouched without `fetch`.
+        One::new("lock *(u32 *)(r1 + 4) += w2\nexit").next(&mut st);
+        assert_eq!(*reg(&st, 2), konst(1));
+        // 8 bytes at offset 4 of the value are misaligned too (a plain load there is fine).
+        let (rule, _) = One::new("lock *(u64 *)(r1 + 4) += r2\nexit").refused(&mut st);
+        assert_eq!(rule, Rule::MemoryAccess);
+    }
+
+    #[test]
+    fn a_variable_offset_is_aligned_by_its_known_bits() {
+        // var in {0, 8}: every value is a multiple of 8.
+        let var = Scalar::UNKNOWN.and(&Scalar::konst(8));
+        let p = RegVal::MapValue {
+            map: 0,
+            off: 0,
+            var,
+        };
+        let mut st = state(&[(1, p), (2, konst(1))]);
+        One::new("lock *(u64 *)(r1 + 0) += r2\nexit").next(&mut st);
+        // var in 0..=8 (any low bits): refused.
+        let var = Scalar::urange(0, 8);
+        let p = RegVal::MapValue {
+            map: 0,
+            off: 0,
+            var,
+        };
+        let (rule, msg) = One::new("lock *(u32 *)(r1 + 0) += w2\nexit")
+            .refused(&mut state(&[(1, p), (2, konst(1))]));
+        assert_eq!(rule, Rule::MemoryAccess);
+        assert!(msg.starts_with("misaligned atomic operation"), "{msg}");
+    }
+
+    #[test]
+    fn atomics_refuse_the_context_and_the_packet() {
+        let (rule, msg) =
+            One::new("lock *(u32 *)(r1 + 0) += w2\nexit").refused(&mut state(&[(2, konst(1))]));
+        assert_eq!(
+            (rule, msg.as_str()),
+            (
+                Rule::MemoryAccess,
+                "atomic operations on the context pointer are not allowed (only the stack, map values and ring buffer memory)"
+            )
+        );
+        let (rule, _) = One::new("lock *(u32 *)(r1 + 0) += w2\nexit")
+            .refused(&mut state(&[(1, pkt(0, 8)), (2, konst(1))]));
+        assert_eq!(rule, Rule::MemoryAccess);
+        // A read-only map value cannot be written by an atomic.
+        let (_, msg) = One::new("lock *(u32 *)(r1 + 0) += w2\nexit")
+            .refused(&mut state(&[(1, map_value(2, 0)), (2, konst(1))]));
+        assert_eq!(
+            msg,
+            "map `ro` is read-only for programs (BPF_F_RDONLY_PROG)"
+        );
+    }
+
+    #[test]
+    fn a_fetch_on_a_spilled_pointer_gives_it_back() {
+        let mut st = state(&[(2, konst(1))]);
+        st.cur_mut().stack[63] = Slot::Spill(pkt(0, 14));
+        One::new("r2 = atomic_fetch_add((u64 *)(r10 - 8), r2)\nexit").next(&mut st);
+        assert_eq!(*reg(&st, 2), pkt(0, 14));
+        // The slot now holds an unknown number.
+        assert_eq!(*slot(&st, -8), Slot::Spill(scalar(Scalar::UNKNOWN)));
+        // A 4-byte atomic on part of a spilled pointer is refused.
+        let mut st = state(&[(2, konst(1))]);
+        st.cur_mut().stack[63] = Slot::Spill(pkt(0, 14));
+        let (rule, msg) = One::new("lock *(u32 *)(r10 - 8) += w2\nexit").refused(&mut st);
+        assert_eq!(rule, Rule::StackAccess);
+        assert!(
+            msg.starts_with(
+                "a 4-byte atomic operation on r10 -8 touches part of a spilled pointer"
+            ),
+            "{msg}"
+        );
+    }
+
+    #[test]
+    fn cmpxchg_reads_and_writes_r0() {
+        let src = "r0 = cmpxchg_64(r10 - 8, r0, r1)\nexit";
+        let (rule, msg) = One::new(src).refused(&mut state(&[(1, konst(1))]));
+        assert_eq!(rule, Rule::UninitRegister);
+        assert!(msg.starts_with("r0 is read here"), "{msg}");
+        let mut st = state(&[(0, konst(0)), (1, konst(1))]);
+        One::new(src).next(&mut st);
+        // The slot held unknown bytes: r0 gets an unknown 8-byte number.
+        assert_eq!(*reg(&st, 0), scalar(Scalar::of_size(8)));
     }
 }

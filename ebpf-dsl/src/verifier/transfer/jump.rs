@@ -306,3 +306,124 @@ impl<'a> Exec<'a> {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::testkit::*;
+    use super::*;
+
+    /// The taken and fall-through states of a comparison that can go both ways.
+    fn both_ways(src: &str, st: &mut State) -> State {
+        match One::new(src).apply(st) {
+            Ok(Step::Branch {
+                other_pc,
+                other,
+                pc,
+            }) => {
+                assert_eq!((other_pc, pc), (2, 1));
+                other
+            }
+            other => panic!("expected both branches, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn a_jmp32_comparison_refines_both_branches() {
+        // Upper half known zero: the 64-bit bounds follow the 32-bit ones.
+        let mut st = state(&[(1, scalar(Scalar::urange(0, 255)))]);
+        let taken = both_ways("if w1 > 5 goto +1\nexit\nexit", &mut st);
+        let (t, f) = (num(&taken, 1), num(&st, 1));
+        assert_eq!((t.umin, t.umax, t.u32min, t.u32max), (6, 255, 6, 255));
+        assert_eq!((f.umin, f.umax, f.u32min, f.u32max), (0, 5, 0, 5));
+        // Upper half unknown: the 32-bit bounds are learned, and what they say of the 64-bit
+        // value (the largest value has a low half of at most 15).
+        let mut st = state(&[(1, scalar(Scalar::UNKNOWN))]);
+        let taken = both_ways("if w1 < 16 goto +1\nexit\nexit", &mut st);
+        let (t, f) = (num(&taken, 1), num(&st, 1));
+        assert_eq!((t.u32min, t.u32max, t.umax), (0, 15, 0xffff_ffff_0000_000f));
+        assert_eq!((f.u32min, f.u32max), (16, u32::MAX));
+        // Signed: `if w1 s< 0` splits the 32-bit signed range.
+        let mut st = state(&[(1, scalar(Scalar::UNKNOWN))]);
+        let taken = both_ways("if w1 s< 0 goto +1\nexit\nexit", &mut st);
+        assert_eq!(
+            (num(&taken, 1).s32min, num(&taken, 1).s32max),
+            (i32::MIN, -1)
+        );
+        assert_eq!((num(&st, 1).s32min, num(&st, 1).s32max), (0, i32::MAX));
+    }
+
+    #[test]
+    fn a_64_bit_comparison_of_two_registers_refines_both() {
+        let mut st = state(&[
+            (1, scalar(Scalar::urange(0, 100))),
+            (2, scalar(Scalar::urange(50, 60))),
+        ]);
+        let taken = both_ways("if r1 > r2 goto +1\nexit\nexit", &mut st);
+        assert_eq!((num(&taken, 1).umin, num(&taken, 1).umax), (51, 100));
+        assert_eq!((num(&taken, 2).umin, num(&taken, 2).umax), (50, 60));
+        assert_eq!((num(&st, 1).umin, num(&st, 1).umax), (0, 60));
+        // Copies of r1 learn the same.
+        let x = Scalar {
+            link: 3,
+            ..Scalar::urange(0, 100)
+        };
+        let mut st = state(&[(1, scalar(x)), (3, scalar(x))]);
+        let taken = both_ways("if r1 > 10 goto +1\nexit\nexit", &mut st);
+        assert_eq!(num(&taken, 3).umin, 11);
+        assert_eq!(num(&st, 3).umax, 10);
+    }
+
+    #[test]
+    fn a_decided_comparison_has_one_successor() {
+        let mut st = state(&[(1, konst(3))]);
+        assert_eq!(One::new("if r1 > 5 goto +1\nexit\nexit").next(&mut st), 1);
+        assert_eq!(One::new("if r1 < 5 goto +1\nexit\nexit").next(&mut st), 2);
+        // 32-bit: only the low half counts.
+        let mut st = state(&[(1, konst(0x1_0000_0003))]);
+        assert_eq!(One::new("if w1 == 3 goto +1\nexit\nexit").next(&mut st), 2);
+        // A map value pointer is never NULL.
+        let mut st = state(&[(1, map_value(0, 0))]);
+        assert_eq!(One::new("if r1 == 0 goto +1\nexit\nexit").next(&mut st), 1);
+        // An uninitialised operand is refused.
+        let (rule, _) = One::new("if r2 > 5 goto +1\nexit\nexit").refused(&mut state(&[]));
+        assert_eq!(rule, Rule::UninitRegister);
+    }
+
+    #[test]
+    fn comparing_with_data_end_proves_a_packet_range() {
+        // r2 = data + 8, r4 = data (same packet id): `if r2 > r3` falls through with both safe
+        // up to data + 8; the taken branch learns nothing.
+        let regs = [(2, pkt(8, 0)), (3, RegVal::PktEnd), (4, pkt(0, 0))];
+        let mut st = state(&regs);
+        let taken = both_ways("if r2 > r3 goto +1\nexit\nexit", &mut st);
+        assert_eq!((reg(&st, 2), reg(&st, 4)), (&pkt(8, 8), &pkt(0, 8)));
+        assert_eq!((reg(&taken, 2), reg(&taken, 4)), (&pkt(8, 0), &pkt(0, 0)));
+        // `if r3 > r2` (data_end > ptr): taken, ptr < end, one byte more.
+        let mut st = state(&regs);
+        let taken = both_ways("if r3 > r2 goto +1\nexit\nexit", &mut st);
+        assert_eq!(reg(&taken, 4), &pkt(0, 9));
+        assert_eq!(reg(&st, 4), &pkt(0, 0));
+        // `if r2 >= r3`: the fall-through has ptr < end.
+        let mut st = state(&regs);
+        both_ways("if r2 >= r3 goto +1\nexit\nexit", &mut st);
+        assert_eq!(reg(&st, 4), &pkt(0, 9));
+    }
+
+    #[test]
+    fn a_null_check_splits_every_copy_of_a_lookup_result() {
+        let r = RegVal::MapValueOrNull { map: 0, id: 4 };
+        let mut st = state(&[(0, r.clone()), (6, r)]);
+        let taken = both_ways("if r0 == 0 goto +1\nexit\nexit", &mut st);
+        assert_eq!((reg(&taken, 0), reg(&taken, 6)), (&konst(0), &konst(0)));
+        assert_eq!(
+            (reg(&st, 0), reg(&st, 6)),
+            (&map_value(0, 0), &map_value(0, 0))
+        );
+        // `if r0 == r1` with r1 a non-NULL pointer: r0 (only) is non-NULL when equal.
+        let r = RegVal::MapValueOrNull { map: 0, id: 4 };
+        let mut st = state(&[(0, r.clone()), (1, map_value(0, 0)), (6, r.clone())]);
+        let taken = both_ways("if r0 == r1 goto +1\nexit\nexit", &mut st);
+        assert_eq!((reg(&taken, 0), reg(&taken, 6)), (&map_value(0, 0), &r));
+        assert_eq!(reg(&st, 0), &r);
+    }
+}

@@ -48,3 +48,23 @@ impl<'a> Exec<'a> {
         Ok(())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::testkit::*;
+    use super::*;
+
+    #[test]
+    fn constants_and_maps() {
+        let mut st = state(&[]);
+        assert_eq!(
+            One::new("r1 = 0x1122334455667788 ll\nexit").next(&mut st),
+            2
+        );
+        assert_eq!(*reg(&st, 1), konst(0x1122_3344_5566_7788));
+        One::new("r2 = hash ll\nexit").next(&mut st);
+        assert_eq!(*reg(&st, 2), RegVal::MapPtr { map: 1 });
+        let (rule, _) = One::new("r10 = 1 ll\nexit").refused(&mut st);
+        assert_eq!(rule, Rule::FramePointer);
+    }
+}

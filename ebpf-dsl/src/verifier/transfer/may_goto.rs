@@ -103,4 +103,23 @@ mod tests {
             Some(Rule::Structure)
         );
     }
+
+    #[test]
+    fn may_goto_takes_the_jump_and_queues_the_fall_through_one_deeper() {
+        use super::super::testkit::{state, One};
+        use crate::verifier::driver::Step;
+        let mut st = state(&[]);
+        st.may_goto_depth = 2;
+        match One::new("may_goto +1\nexit\nexit").apply(&mut st) {
+            Ok(Step::Branch {
+                other_pc: 1,
+                other,
+                pc: 2,
+            }) => {
+                assert_eq!(other.may_goto_depth, 3);
+                assert_eq!(st.may_goto_depth, 2);
+            }
+            other => panic!("{other:?}"),
+        }
+    }
 }

@@ -305,3 +305,166 @@ pub(crate) fn mask(s: Size) -> u64 {
         Size::DW => u64::MAX,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::testkit::*;
+    use super::*;
+    use crate::spec::ProgramType;
+
+    #[test]
+    fn packet_loads_are_checked_against_the_proven_range() {
+        let mut st = state(&[(2, pkt(0, 8))]);
+        One::new("r0 = *(u32 *)(r2 + 4)\nexit").next(&mut st);
+        assert_eq!(*reg(&st, 0), scalar(Scalar::of_size(4)));
+        let (rule, msg) = One::new("r0 = *(u32 *)(r2 + 6)\nexit").refused(&mut st);
+        assert_eq!(rule, Rule::PacketBounds);
+        assert_eq!(
+            msg,
+            "r2 is a packet pointer (data + 0) proven safe up to data + 8, but this 4-byte load touches data + 6..10; compare data + 10 against data_end first (`if rX > r_end goto ...` with rX = data + 10)"
+        );
+        // Not compared at all, and before `data`.
+        let mut st = state(&[(2, pkt(0, 0))]);
+        let (_, msg) = One::new("r0 = *(u8 *)(r2 + 0)\nexit").refused(&mut st);
+        assert!(msg.contains("not yet compared against data_end"), "{msg}");
+        let mut st = state(&[(2, pkt(-1, 8))]);
+        let (_, msg) = One::new("r0 = *(u8 *)(r2 + 0)\nexit").refused(&mut st);
+        assert!(
+            msg.ends_with("offsets before data are never readable"),
+            "{msg}"
+        );
+        // Stores are checked the same way; socket filters may not write the packet.
+        let mut st = state(&[(2, pkt(0, 8))]);
+        One::new("*(u64 *)(r2 + 0) = 1\nexit").next(&mut st);
+        let (rule, msg) = One::new("*(u8 *)(r2 + 0) = 1\nexit")
+            .ty(ProgramType::SocketFilter)
+            .refused(&mut st);
+        assert_eq!(
+            (rule, msg.as_str()),
+            (
+                Rule::MemoryAccess,
+                "socket filters cannot write to the packet"
+            )
+        );
+    }
+
+    #[test]
+    fn context_fields_give_packet_pointers_and_numbers() {
+        let mut st = state(&[]);
+        One::new("r2 = *(u32 *)(r1 + 0)\nexit").next(&mut st);
+        assert_eq!(*reg(&st, 2), pkt(0, 0));
+        One::new("r3 = *(u32 *)(r1 + 4)\nexit").next(&mut st);
+        assert_eq!(*reg(&st, 3), RegVal::PktEnd);
+        One::new("r4 = *(u32 *)(r1 + 8)\nexit").next(&mut st);
+        assert!(
+            matches!(
+                reg(&st, 4),
+                RegVal::Pkt {
+                    kind: PktKind::Meta,
+                    off: 0,
+                    range: 0,
+                    ..
+                }
+            ),
+            "{:?}",
+            reg(&st, 4)
+        );
+        // xdp_md's ingress_ifindex is a number; a misaligned or out-of-range read is refused.
+        One::new("r5 = *(u32 *)(r1 + 12)\nexit").next(&mut st);
+        assert_eq!(*reg(&st, 5), scalar(Scalar::of_size(4)));
+        let (rule, _) = One::new("r5 = *(u32 *)(r1 + 2)\nexit").refused(&mut st);
+        assert_eq!(rule, Rule::ContextAccess);
+        let (rule, _) = One::new("r5 = *(u32 *)(r1 + 4096)\nexit").refused(&mut st);
+        assert_eq!(rule, Rule::ContextAccess);
+        // Through a moved context pointer.
+        let mut st = state(&[(1, RegVal::Ctx { off: 4 })]);
+        let (rule, msg) = One::new("r2 = *(u32 *)(r1 + 0)\nexit").refused(&mut st);
+        assert_eq!(
+            (rule, msg.as_str()),
+            (
+                Rule::ContextAccess,
+                "r1 is the context pointer + 4; context fields must be read through the unmodified pointer (`*(u32 *)(r1 + 4)`)"
+            )
+        );
+        // XDP programs cannot write their context; skb->mark can be written by tc.
+        let (rule, _) = One::new("*(u32 *)(r1 + 0) = 0\nexit").refused(&mut state(&[]));
+        assert_eq!(rule, Rule::ContextAccess);
+        let mut st = state(&[]);
+        One::new("*(u32 *)(r1 + 8) = 0\nexit")
+            .ty(ProgramType::SchedCls)
+            .next(&mut st);
+    }
+
+    #[test]
+    fn map_values_are_bounded_by_the_value_size() {
+        let mut st = state(&[(1, map_value(0, 12))]);
+        One::new("r0 = *(u32 *)(r1 + 0)\nexit").next(&mut st);
+        let (rule, msg) = One::new("r0 = *(u32 *)(r1 + 1)\nexit").refused(&mut st);
+        assert_eq!(rule, Rule::MapValueBounds);
+        assert_eq!(
+            msg,
+            "r1 is a pointer into a value of map `arr` (offset 12); this 4-byte load may touch bytes 13..17 but the value of `arr` is 16 bytes"
+        );
+        // A variable offset: its whole range must fit.
+        let p = RegVal::MapValue {
+            map: 0,
+            off: 0,
+            var: Scalar::urange(0, 12),
+        };
+        One::new("r0 = *(u32 *)(r1 + 0)\nexit").next(&mut state(&[(1, p.clone())]));
+        let (rule, _) = One::new("r0 = *(u32 *)(r1 + 1)\nexit").refused(&mut state(&[(1, p)]));
+        assert_eq!(rule, Rule::MapValueBounds);
+        // Read-only maps: loads yes, stores no.
+        let mut st = state(&[(1, map_value(2, 0))]);
+        One::new("r0 = *(u64 *)(r1 + 0)\nexit").next(&mut st);
+        let (rule, _) = One::new("*(u64 *)(r1 + 0) = 0\nexit").refused(&mut st);
+        assert_eq!(rule, Rule::MemoryAccess);
+    }
+
+    #[test]
+    fn only_pointers_are_dereferenced() {
+        let (rule, msg) =
+            One::new("r0 = *(u8 *)(r2 + 0)\nexit").refused(&mut state(&[(2, konst(5))]));
+        assert_eq!(rule, Rule::MemoryAccess);
+        assert!(
+            msg.ends_with("not a pointer: it cannot be dereferenced"),
+            "{msg}"
+        );
+        let (rule, msg) =
+            One::new("r0 = *(u8 *)(r2 + 0)\nexit").refused(&mut state(&[(2, RegVal::PktEnd)]));
+        assert_eq!(
+            (rule, msg.as_str()),
+            (
+                Rule::MemoryAccess,
+                "data_end cannot be dereferenced; it only bounds packet pointers in comparisons"
+            )
+        );
+        let (rule, msg) = One::new("r0 = *(u8 *)(r2 + 0)\nexit")
+            .refused(&mut state(&[(2, RegVal::MapValueOrNull { map: 0, id: 1 })]));
+        assert_eq!(rule, Rule::NullCheck);
+        assert!(
+            msg.ends_with(
+                "test it first (`if r2 == 0 goto ...`) and use it only on the non-NULL path"
+            ),
+            "{msg}"
+        );
+    }
+
+    #[test]
+    fn legacy_packet_loads() {
+        let src = "r0 = *(u8 *)skb[12]\nexit";
+        let (rule, _) = One::new(src).refused(&mut state(&[(6, RegVal::Ctx { off: 0 })]));
+        assert_eq!(rule, Rule::Unsupported);
+        let tc = One::new(src).ty(ProgramType::SchedCls);
+        let (rule, msg) = tc.refused(&mut state(&[(6, konst(0))]));
+        assert_eq!(rule, Rule::MemoryAccess);
+        assert!(
+            msg.starts_with("legacy packet loads need the context pointer in r6"),
+            "{msg}"
+        );
+        let mut st = state(&[(6, RegVal::Ctx { off: 0 }), (2, konst(1))]);
+        tc.next(&mut st);
+        assert_eq!(*reg(&st, 0), scalar(Scalar::UNKNOWN));
+        assert_eq!(*reg(&st, 2), RegVal::NotInit);
+    }
+}

@@ -11,6 +11,8 @@ mod ld_imm64;
 mod may_goto;
 mod memory;
 mod stack;
+#[cfg(test)]
+mod testkit;
 mod trust;
 
 use crate::insn::{AluOp, AtomicOp, JmpOp, Size};

@@ -340,6 +340,7 @@ pub(crate) fn stack_var_write(st: &mut State, f: usize, lo: i64, hi: i64, v: &Re
 
 #[cfg(test)]
 mod tests {
+    use super::super::testkit::*;
     use super::*;
     use crate::verifier::initial_state;
 
@@ -384,5 +385,110 @@ mod tests {
         };
         assert_eq!(b[0..2], [Byte::Misc; 2]);
         assert_eq!(b[2..], [Byte::Zero; 6]);
+    }
+
+    #[test]
+    fn a_spill_and_fill_keeps_a_pointer() {
+        let mut st = state(&[(1, pkt(0, 14))]);
+        One::new("*(u64 *)(r10 - 8) = r1\nexit").next(&mut st);
+        assert_eq!(*slot(&st, -8), Slot::Spill(pkt(0, 14)));
+        One::new("r2 = *(u64 *)(r10 - 8)\nexit").next(&mut st);
+        assert_eq!(*reg(&st, 2), pkt(0, 14));
+        // A narrow fill of it is refused, and so is a narrow spill of a pointer.
+        let (rule, msg) = One::new("r2 = *(u32 *)(r10 - 8)\nexit").refused(&mut st);
+        assert_eq!(rule, Rule::StackAccess);
+        assert!(
+            msg.starts_with("a 4-byte load from r10 -8 reads part of a spilled pointer"),
+            "{msg}"
+        );
+        let (rule, msg) = One::new("*(u32 *)(r10 - 16) = r1\nexit").refused(&mut st);
+        assert_eq!(rule, Rule::StackAccess);
+        assert!(msg.ends_with("can only be stored to the stack with an aligned 8-byte store (`*(u64 *)(r10 - 8) = rX`)"), "{msg}");
+    }
+
+    #[test]
+    fn spilled_numbers_keep_their_bounds() {
+        let mut st = state(&[(1, scalar(Scalar::urange(0, 100)))]);
+        One::new("*(u32 *)(r10 - 8) = r1\nexit").next(&mut st);
+        assert!(matches!(slot(&st, -8), Slot::Part(v, 4) if v.umax == 100));
+        One::new("r2 = *(u32 *)(r10 - 8)\nexit").next(&mut st);
+        let r2 = num(&st, 2);
+        assert_eq!((r2.umin, r2.umax), (0, 100));
+        // Zeros stored byte-wise read back as zero; other bytes are unknown.
+        let mut st = state(&[]);
+        One::new("*(u32 *)(r10 - 4) = 0\nexit").next(&mut st);
+        One::new("r2 = *(u32 *)(r10 - 4)\nexit").next(&mut st);
+        assert_eq!(num(&st, 2).as_const(), Some(0));
+        One::new("r2 = *(u64 *)(r10 - 8)\nexit").next(&mut st);
+        assert_eq!(num(&st, 2), Scalar::of_size(8));
+    }
+
+    #[test]
+    fn fixed_offsets_stay_in_the_frame_and_aligned() {
+        let mut st = state(&[(1, konst(1))]);
+        let (rule, msg) = One::new("*(u64 *)(r10 - 520) = r1\nexit").refused(&mut st);
+        assert_eq!(
+            (rule, msg.as_str()),
+            (
+                Rule::StackAccess,
+                "stack access at r10 -520 of 8 bytes is outside the 512-byte frame (r10 - 512 .. r10)"
+            )
+        );
+        let (_, msg) = One::new("*(u64 *)(r10 + 0) = r1\nexit").refused(&mut st);
+        assert!(msg.contains("is outside the 512-byte frame"), "{msg}");
+        let (rule, msg) = One::new("*(u32 *)(r10 - 6) = r1\nexit").refused(&mut st);
+        assert_eq!(
+            (rule, msg.as_str()),
+            (
+                Rule::StackAccess,
+                "misaligned stack access: r10 -6 is not a multiple of the 4-byte access size"
+            )
+        );
+        One::new("*(u64 *)(r10 - 512) = r1\nexit").next(&mut st);
+        assert_eq!(st.cur().stack[0], Slot::Spill(konst(1)));
+    }
+
+    #[test]
+    fn a_variable_offset_write_within_the_frame() {
+        // r1 = r10 - 16 + var, var in {0, 8}: an 8-byte write touches r10-16 .. r10.
+        let var = Scalar::UNKNOWN.and(&Scalar::konst(8));
+        let p = RegVal::StackVar {
+            frame: 0,
+            off: -16,
+            var,
+        };
+        let mut st = state(&[(1, p.clone()), (2, konst(7))]);
+        st.cur_mut().stack[63] = Slot::Spill(pkt(0, 0));
+        One::new("*(u64 *)(r1 + 0) = r2\nexit").next(&mut st);
+        // Both slots it may touch hold unknown bytes now: the spilled pointer is gone.
+        assert_eq!(*slot(&st, -16), Slot::Bytes([Byte::Misc; 8]));
+        assert_eq!(*slot(&st, -8), Slot::Bytes([Byte::Misc; 8]));
+        // A read through it gives an unknown number of its size.
+        One::new("r3 = *(u32 *)(r1 + 0)\nexit").next(&mut st);
+        assert_eq!(num(&st, 3), Scalar::of_size(4));
+        // Past the frame's top, misaligned, or unbounded: refused.
+        let (rule, msg) = One::new("*(u64 *)(r1 + 8) = r2\nexit").refused(&mut st);
+        assert_eq!(rule, Rule::StackAccess);
+        assert!(msg.ends_with("this 8-byte access may touch r10 -8 .. r10 +8, outside the 512-byte frame (r10 - 512 .. r10)"), "{msg}");
+        let p = RegVal::StackVar {
+            frame: 0,
+            off: -24,
+            var,
+        };
+        let (rule, msg) =
+            One::new("*(u64 *)(r1 + 4) = r2\nexit").refused(&mut state(&[(1, p), (2, konst(7))]));
+        assert_eq!(rule, Rule::StackAccess);
+        assert_eq!(msg, "misaligned stack access: r1 is a stack pointer (r10 -24 + var(0..=8)) and the offset is not known to be a multiple of the 8-byte access size");
+        let p = RegVal::StackVar {
+            frame: 0,
+            off: -16,
+            var: Scalar::UNKNOWN,
+        };
+        let (_, msg) =
+            One::new("*(u64 *)(r1 + 0) = r2\nexit").refused(&mut state(&[(1, p), (2, konst(7))]));
+        assert!(
+            msg.ends_with("its variable offset is unbounded (the kernel needs it within ±2^29)"),
+            "{msg}"
+        );
     }
 }

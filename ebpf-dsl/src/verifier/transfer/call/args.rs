@@ -106,3 +106,72 @@ pub(crate) fn sock_ret(st: &mut State, ret: Ret, arg: &RegVal) -> RegVal {
         ref_id,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::super::testkit::*;
+    use super::*;
+    use crate::spec::ProgramType;
+
+    #[test]
+    fn a_socket_argument_must_be_a_null_checked_socket() {
+        let tc = One::new("call bpf_sk_fullsock\nexit").ty(ProgramType::SchedCls);
+        let sock = RegVal::Sock {
+            common: true,
+            ref_id: 5,
+        };
+        let mut st = state(&[(1, sock)]);
+        tc.next(&mut st);
+        // The full socket shares the argument's reference.
+        let RegVal::SockOrNull {
+            common: false,
+            ref_id,
+            ..
+        } = *reg(&st, 0)
+        else {
+            panic!("{:?}", reg(&st, 0))
+        };
+        assert_eq!(ref_id, 5 | SOCK_CAST);
+        let maybe = RegVal::SockOrNull {
+            common: true,
+            id: 1,
+            ref_id: 0,
+        };
+        let (rule, _) = tc.refused(&mut state(&[(1, maybe)]));
+        assert_eq!(rule, Rule::NullCheck);
+        let (rule, msg) = tc.refused(&mut state(&[(1, pkt(0, 0))]));
+        assert_eq!(rule, Rule::HelperArgument);
+        assert!(
+            msg.starts_with(
+                "bpf_sk_fullsock expects a socket (from a socket lookup, null-checked) in r1"
+            ),
+            "{msg}"
+        );
+    }
+
+    #[test]
+    fn a_fixed_size_result_is_aligned_writable_memory() {
+        // bpf_strtol(buf, len, flags, &res): res is 8 writable, 8-byte aligned bytes.
+        let call = One::new("call bpf_strtol\nexit");
+        let regs = |res: RegVal| state(&[(1, stack(-16)), (2, konst(4)), (3, konst(0)), (4, res)]);
+        call.next(&mut regs(stack(-8)));
+        call.next(&mut regs(map_value(0, 8)));
+        let (rule, msg) = call.refused(&mut regs(map_value(0, 4)));
+        assert_eq!(
+            (rule, msg.as_str()),
+            (
+                Rule::HelperArgument,
+                "bpf_strtol writes 8 bytes through r4, which must be 8-byte aligned, but r4 is at offset 4"
+            )
+        );
+        let (rule, msg) = call.refused(&mut regs(pkt(0, 8)));
+        assert_eq!(rule, Rule::HelperArgument);
+        assert!(
+            msg.starts_with("bpf_strtol expects a pointer to 8 writable, 8-byte aligned bytes"),
+            "{msg}"
+        );
+        // The read-only map cannot take the result.
+        let (rule, _) = call.refused(&mut regs(map_value(2, 0)));
+        assert_eq!(rule, Rule::MemoryAccess);
+    }
+}

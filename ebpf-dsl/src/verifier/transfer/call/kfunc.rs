@@ -95,3 +95,56 @@ impl<'a> Exec<'a> {
         Ok(())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::super::testkit::*;
+    use super::*;
+
+    const TS: &str = "call bpf_xdp_metadata_rx_timestamp\nexit";
+
+    #[test]
+    fn an_xdp_metadata_kfunc_writes_its_output_and_returns_a_number() {
+        let mut st = state(&[(2, stack(-8)), (6, pkt(0, 8))]);
+        One::new(TS).next(&mut st);
+        assert_eq!(*reg(&st, 0), scalar(Scalar::UNKNOWN));
+        assert_eq!(
+            (reg(&st, 1), reg(&st, 2)),
+            (&RegVal::NotInit, &RegVal::NotInit)
+        );
+        // Packet pointers stay valid.
+        assert_eq!(*reg(&st, 6), pkt(0, 8));
+    }
+
+    #[test]
+    fn xdp_metadata_kfunc_rules() {
+        let (rule, msg) = One::new(TS)
+            .ty(ProgramType::SchedCls)
+            .refused(&mut state(&[(2, stack(-8))]));
+        assert_eq!(rule, Rule::HelperNotAllowed);
+        assert!(
+            msg.starts_with("bpf_xdp_metadata_rx_timestamp can only be called from XDP programs"),
+            "{msg}"
+        );
+        let (rule, msg) = One::new(TS)
+            .kernel(KernelVersion::new(6, 1))
+            .refused(&mut state(&[(2, stack(-8))]));
+        assert_eq!(rule, Rule::HelperNotAllowed);
+        assert!(
+            msg.starts_with("bpf_xdp_metadata_rx_timestamp needs Linux 6.3"),
+            "{msg}"
+        );
+        let (rule, msg) = One::new(TS).refused(&mut state(&[(2, pkt(0, 8))]));
+        assert_eq!(rule, Rule::HelperArgument);
+        assert!(msg.starts_with("bpf_xdp_metadata_rx_timestamp writes 8 bytes through r2, which must point to the stack or a map value"), "{msg}");
+        let (rule, msg) = One::new(TS).refused(&mut state(&[]));
+        assert_eq!(rule, Rule::UninitRegister);
+        assert!(
+            msg.starts_with("bpf_xdp_metadata_rx_timestamp takes 2 arguments, but r2"),
+            "{msg}"
+        );
+        // The output must fit: 8 bytes at r10 - 4 do not.
+        let (rule, _) = One::new(TS).refused(&mut state(&[(2, stack(-4))]));
+        assert_eq!(rule, Rule::StackAccess);
+    }
+}

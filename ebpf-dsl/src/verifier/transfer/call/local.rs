@@ -86,3 +86,81 @@ fn leak_message(st: &State) -> &'static str {
         "a ring buffer reservation is neither submitted nor discarded on this path (call bpf_ringbuf_submit or bpf_ringbuf_discard)"
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::testkit::*;
+    use super::*;
+
+    const PROG: &str = "call f\nexit\nf:\nr0 = 0\nexit";
+
+    #[test]
+    fn a_call_opens_a_frame_with_the_arguments_and_exit_returns_r0() {
+        let mut st = state(&[(2, konst(7)), (6, konst(9))]);
+        assert_eq!(One::new(PROG).next(&mut st), 2);
+        assert_eq!(st.frames.len(), 2);
+        assert_eq!(
+            (reg(&st, 1), reg(&st, 2)),
+            (&RegVal::Ctx { off: 0 }, &konst(7))
+        );
+        assert_eq!(*reg(&st, 6), RegVal::NotInit);
+        assert_eq!(*reg(&st, 10), RegVal::Stack { frame: 1, off: 0 });
+        st.cur_mut().regs[0] = konst(1);
+        match One::new(PROG).at(3, &mut st) {
+            Ok(Step::Next(1)) => {}
+            other => panic!("{other:?}"),
+        }
+        assert_eq!(st.frames.len(), 1);
+        assert_eq!((reg(&st, 0), reg(&st, 6)), (&konst(1), &konst(9)));
+        assert_eq!(*reg(&st, 1), RegVal::NotInit);
+    }
+
+    #[test]
+    fn a_function_may_not_return_its_stack() {
+        let mut st = state(&[]);
+        One::new(PROG).next(&mut st);
+        st.cur_mut().regs[0] = RegVal::Stack { frame: 1, off: -8 };
+        let err = One::new(PROG).at(3, &mut st).unwrap_err();
+        assert_eq!(
+            (err.rule, err.message.as_str()),
+            (
+                Rule::PointerLeak,
+                "a function cannot return a stack pointer to its caller"
+            )
+        );
+    }
+
+    #[test]
+    fn the_program_exit_needs_r0_and_no_references() {
+        let exit = One::new("exit");
+        let (rule, msg) = exit.refused(&mut state(&[]));
+        assert_eq!(
+            (rule, msg.as_str()),
+            (
+                Rule::ReturnValue,
+                "r0 is not set at exit on this path; set the return value first (e.g. `r0 = XDP_PASS`)"
+            )
+        );
+        let (_, msg) = exit
+            .ty(crate::spec::ProgramType::SchedCls)
+            .refused(&mut state(&[]));
+        assert!(msg.ends_with("(e.g. `r0 = 0`)"), "{msg}");
+        let mut st = state(&[(0, konst(2))]);
+        st.refs.push(5);
+        let (rule, msg) = One::new("exit").refused(&mut st);
+        assert_eq!(rule, Rule::ReferenceLeak);
+        assert!(
+            msg.starts_with("a ring buffer reservation is neither submitted nor discarded"),
+            "{msg}"
+        );
+        st.refs = vec![5 | SOCK_REF];
+        let (_, msg) = One::new("exit").refused(&mut st);
+        assert!(
+            msg.starts_with("a socket from a lookup is not released"),
+            "{msg}"
+        );
+        // A pointer may be returned (privileged).
+        let mut st = state(&[(0, pkt(0, 0))]);
+        assert!(matches!(One::new("exit").apply(&mut st), Ok(Step::Done)));
+    }
+}

@@ -398,6 +398,8 @@ fn constant_key(st: &State, key: &RegVal, size: u32) -> Option<u64> {
 
 #[cfg(test)]
 mod tests {
+    use super::super::super::domain::state::Byte;
+    use super::super::testkit::*;
     use super::*;
     use crate::verifier::initial_state;
 
@@ -418,5 +420,140 @@ mod tests {
             constant_key(&st, &RegVal::Scalar(Scalar::konst(0)), 4),
             None
         );
+    }
+
+    fn lookup_args(key: RegVal) -> State {
+        let mut st = state(&[(1, RegVal::MapPtr { map: 0 }), (2, key)]);
+        st.cur_mut().stack[63] = Slot::Bytes([Byte::Zero; 8]);
+        st
+    }
+
+    #[test]
+    fn a_helper_argument_of_the_wrong_type_is_refused() {
+        let call = One::new("call bpf_map_lookup_elem\nexit");
+        let mut st = lookup_args(stack(-8));
+        st.cur_mut().regs[1] = konst(0);
+        let (rule, msg) = call.refused(&mut st);
+        assert_eq!(rule, Rule::HelperArgument);
+        assert_eq!(
+            msg,
+            format!(
+                "bpf_map_lookup_elem expects a map (`r1 = my_map ll`) in r1, but r1 is {}",
+                Scalar::konst(0)
+            )
+        );
+        // The key must be a pointer to key-size memory.
+        let (rule, msg) = call.refused(&mut lookup_args(konst(0)));
+        assert_eq!(rule, Rule::HelperArgument);
+        assert!(msg.starts_with("bpf_map_lookup_elem expects a pointer to the 4-byte key (e.g. on the stack: `r2 = r10; r2 += -4`) in r2"), "{msg}");
+        // A missing argument names the helper.
+        let mut st = lookup_args(stack(-8));
+        st.cur_mut().regs[2] = RegVal::NotInit;
+        let (rule, msg) = call.refused(&mut st);
+        assert_eq!(rule, Rule::UninitRegister);
+        assert!(
+            msg.starts_with("bpf_map_lookup_elem takes 2 arguments, but r2 is read here"),
+            "{msg}"
+        );
+        // A map of the wrong type.
+        let (rule, msg) = One::new("call bpf_ringbuf_reserve\nexit").refused(&mut state(&[
+            (1, RegVal::MapPtr { map: 0 }),
+            (2, konst(8)),
+            (3, konst(0)),
+        ]));
+        assert_eq!(
+            (rule, msg.as_str()),
+            (
+                Rule::MapCompatibility,
+                "bpf_ringbuf_reserve cannot be used with map `arr` of type array"
+            )
+        );
+    }
+
+    #[test]
+    fn a_lookup_gives_a_value_or_null_and_clobbers_the_arguments() {
+        let call = One::new("call bpf_map_lookup_elem\nexit");
+        let mut st = lookup_args(stack(-8));
+        call.next(&mut st);
+        assert!(matches!(reg(&st, 0), RegVal::MapValueOrNull { map: 0, id } if *id != 0));
+        for r in 1..=5 {
+            assert_eq!(*reg(&st, r), RegVal::NotInit, "r{r}");
+        }
+        // 6.14+: a constant in-bounds key of an array cannot fail.
+        let mut st = lookup_args(stack(-8));
+        call.clone()
+            .kernel(KernelVersion::CONST_KEY_LOOKUP)
+            .next(&mut st);
+        assert_eq!(*reg(&st, 0), map_value(0, 0));
+        // Out of bounds (key 4 of 4 entries): it can.
+        let mut st = lookup_args(stack(-8));
+        st.cur_mut().stack[63] = Slot::Spill(konst(4));
+        let mut st4 = st.clone();
+        call.clone()
+            .kernel(KernelVersion::CONST_KEY_LOOKUP)
+            .next(&mut st4);
+        assert!(matches!(reg(&st4, 0), RegVal::MapValueOrNull { .. }));
+    }
+
+    #[test]
+    fn helpers_the_program_type_may_not_call() {
+        let (rule, msg) = One::new("call bpf_skb_load_bytes\nexit").refused(&mut state(&[]));
+        assert_eq!(rule, Rule::HelperNotAllowed);
+        assert!(
+            msg.starts_with("bpf_skb_load_bytes cannot be called from"),
+            "{msg}"
+        );
+        let (rule, msg) = One::new("call 999\nexit").refused(&mut state(&[]));
+        assert_eq!(rule, Rule::UnknownHelper);
+        assert!(msg.starts_with("there is no kernel helper #999"), "{msg}");
+    }
+
+    #[test]
+    fn a_packet_changing_helper_invalidates_packet_pointers() {
+        let mut st = state(&[
+            (2, konst(4)),
+            (6, pkt(0, 14)),
+            (7, RegVal::PktEnd),
+            (8, konst(3)),
+        ]);
+        One::new("call bpf_xdp_adjust_head\nexit").next(&mut st);
+        assert_eq!(*reg(&st, 6), scalar(Scalar::UNKNOWN));
+        assert_eq!(*reg(&st, 7), scalar(Scalar::UNKNOWN));
+        assert_eq!(*reg(&st, 8), konst(3));
+        assert_eq!(*reg(&st, 0), scalar(Scalar::UNKNOWN));
+    }
+
+    #[test]
+    fn a_ring_buffer_reservation_is_a_reference_until_submitted() {
+        let mut st = state(&[
+            (1, RegVal::MapPtr { map: 3 }),
+            (2, konst(16)),
+            (3, konst(0)),
+        ]);
+        One::new("call bpf_ringbuf_reserve\nexit").next(&mut st);
+        let RegVal::RingbufOrNull {
+            size: 16, ref_id, ..
+        } = *reg(&st, 0)
+        else {
+            panic!("{:?}", reg(&st, 0))
+        };
+        assert_eq!(st.refs, vec![ref_id]);
+        // Submitting it needs the null check first.
+        st.cur_mut().regs[1] = reg(&st, 0).clone();
+        st.cur_mut().regs[2] = konst(0);
+        let (rule, _) = One::new("call bpf_ringbuf_submit\nexit").refused(&mut st.clone());
+        assert_eq!(rule, Rule::NullCheck);
+        let mem = RegVal::Ringbuf {
+            size: 16,
+            off: 0,
+            var: Scalar::konst(0),
+            ref_id,
+        };
+        st.cur_mut().regs[1] = mem.clone();
+        st.cur_mut().regs[6] = mem;
+        One::new("call bpf_ringbuf_submit\nexit").next(&mut st);
+        assert!(st.refs.is_empty());
+        assert_eq!(*reg(&st, 6), scalar(Scalar::UNKNOWN));
+        assert_eq!(*reg(&st, 0), RegVal::NotInit);
     }
 }
