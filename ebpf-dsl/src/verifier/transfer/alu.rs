@@ -77,23 +77,9 @@ impl<'a> Exec<'a> {
         }
         let d = self.read(st, pc, dst)?;
         if let Src::Imm(_) = src {
-            if matches!(op, AluOp::Div | AluOp::Mod) && imm == 0 {
-                return Err(e(pc, Rule::DivisionByZero, "division by the constant 0 (the kernel rejects it; a register divisor that is 0 at run time gives 0)"));
-            }
-            let width = if is64 { 64 } else { 32 };
-            if matches!(op, AluOp::Lsh | AluOp::Rsh | AluOp::Arsh) && (imm < 0 || imm >= width) {
-                return Err(e(
-                    pc,
-                    Rule::InvalidShift,
-                    format!(
-                        "invalid shift by {imm}: a {width}-bit shift amount must be 0..{}",
-                        width - 1
-                    ),
-                ));
-            }
+            check_alu_imm(pc, is64, op, imm)?;
         }
-        let w = if is64 { "r" } else { "w" };
-        let opn = alu_name(op);
+        self.check_alu_operands(pc, is64, op, dst, src, &d, &srcv)?;
         let result = match (&d, &srcv) {
             (RegVal::Scalar(a), _) if op == AluOp::End => RegVal::Scalar(end_op(
                 a,
@@ -138,48 +124,78 @@ impl<'a> Exec<'a> {
                 }
                 RegVal::Scalar(r)
             }
-            (p, RegVal::Scalar(b)) => {
+            // Checked: 64-bit `+=` / `-=`, or a 32-bit `-=` (a number).
+            (p, RegVal::Scalar(b)) if is64 => self.ptr_add(pc, st, dst, p, b, op == AluOp::Sub)?,
+            (_, RegVal::Scalar(_)) => RegVal::Scalar(Scalar::UNKNOWN),
+            // Checked: 64-bit `scalar += pointer`, or a 32-bit `-=` (a number).
+            (RegVal::Scalar(a), p) if is64 => self.ptr_add(pc, st, dst, p, a, false)?,
+            (RegVal::Scalar(_), _) => RegVal::Scalar(Scalar::UNKNOWN),
+            // Checked: `pointer -= pointer` gives a number.
+            _ => RegVal::Scalar(Scalar::UNKNOWN),
+        };
+        self.set(st, dst, result);
+        Ok(())
+    }
+
+    /// Which ALU operations on pointers a privileged loader may do (`adjust_reg_min_max_vals`):
+    /// negating or byte-swapping one (the result is a number), 64-bit `pointer += scalar`,
+    /// `pointer -= scalar`, `scalar += pointer`, and `pointer - pointer` (a number); of the
+    /// 32-bit forms only `-=`.
+    #[allow(clippy::too_many_arguments)]
+    fn check_alu_operands(
+        &self,
+        pc: usize,
+        is64: bool,
+        op: AluOp,
+        dst: u8,
+        src: Src,
+        d: &RegVal,
+        srcv: &RegVal,
+    ) -> R<()> {
+        let w = if is64 { "r" } else { "w" };
+        let opn = alu_name(op);
+        match (d, srcv) {
+            (RegVal::Scalar(_), _) if op == AluOp::End => Ok(()),
+            (p, _) if p.is_pointer() && matches!(op, AluOp::End | AluOp::Neg) => Ok(()),
+            (RegVal::Scalar(_), RegVal::Scalar(_)) => Ok(()),
+            (p, RegVal::Scalar(_)) => {
                 if !is64 {
                     if op == AluOp::Sub {
-                        RegVal::Scalar(Scalar::UNKNOWN)
+                        Ok(())
                     } else {
-                        return Err(e(pc, Rule::PointerArithmetic, format!(
+                        Err(e(pc, Rule::PointerArithmetic, format!(
                             "32-bit arithmetic on a pointer: r{dst} is {}; use the 64-bit form (`r{dst} {opn} ...`)", self.describe(p)
-                        )));
+                        )))
                     }
                 } else if matches!(op, AluOp::Add | AluOp::Sub) {
-                    self.ptr_add(pc, st, dst, p, b, op == AluOp::Sub)?
+                    Ok(())
                 } else {
-                    return Err(e(pc, Rule::PointerArithmetic, format!(
+                    Err(e(pc, Rule::PointerArithmetic, format!(
                         "`{w}{dst} {opn}` on a pointer: r{dst} is {}; only adding or subtracting a scalar is allowed", self.describe(p)
-                    )));
+                    )))
                 }
             }
-            (RegVal::Scalar(a), p) => {
-                if is64 && op == AluOp::Add {
-                    self.ptr_add(pc, st, dst, p, a, false)?
-                } else if !is64 && op == AluOp::Sub {
-                    RegVal::Scalar(Scalar::UNKNOWN)
+            (RegVal::Scalar(_), p) => {
+                if (is64 && op == AluOp::Add) || (!is64 && op == AluOp::Sub) {
+                    Ok(())
                 } else {
-                    return Err(e(pc, Rule::PointerArithmetic, format!(
+                    Err(e(pc, Rule::PointerArithmetic, format!(
                         "`{w}{dst} {opn} {}` mixes a scalar with a pointer ({}); only `scalar += pointer` is allowed",
                         if let Src::Reg(r) = src { format!("r{r}") } else { String::new() }, self.describe(p)
-                    )));
+                    )))
                 }
             }
             (p, q) => {
                 if op == AluOp::Sub {
-                    RegVal::Scalar(Scalar::UNKNOWN)
+                    Ok(())
                 } else {
-                    return Err(e(pc, Rule::PointerArithmetic, format!(
+                    Err(e(pc, Rule::PointerArithmetic, format!(
                         "`{opn}` between two pointers ({} and {}) is not allowed; only pointer - pointer gives a number",
                         self.describe(p), self.describe(q)
-                    )));
+                    )))
                 }
             }
-        };
-        self.set(st, dst, result);
-        Ok(())
+        }
     }
 
     pub(crate) fn ptr_add(
@@ -191,6 +207,24 @@ impl<'a> Exec<'a> {
         s: &Scalar,
         sub: bool,
     ) -> R<RegVal> {
+        // The kernel allows `map += 0` (CONST_PTR_TO_MAP): nothing changes.
+        if matches!(p, RegVal::MapPtr { .. }) && !sub && s.as_const() == Some(0) {
+            return Ok(p.clone());
+        }
+        self.check_ptr_add(pc, dst, p, s, sub)?;
+        // The kernel's check_reg_sane_offset: the scalar's minimum must be within ±2^29 (checked
+        // above). Its minimum may be larger than this verifier's (it can know more), up to our
+        // maximum: a maximum of 2^29 or more taints the path (refused at its end unless an
+        // access through the pointer fails first, as it will).
+        if s.smin > -MAX_VAR_OFF && s.smin < MAX_VAR_OFF && s.smax >= MAX_VAR_OFF {
+            self.taint(pc, st, s, p);
+        }
+        self.ptr_add_result(pc, st, p, s, sub)
+    }
+
+    /// The rules of `pointer += scalar` / `pointer -= scalar` (the kernel's
+    /// `adjust_ptr_min_max_vals`, `check_reg_sane_offset`) that do not depend on the result.
+    fn check_ptr_add(&self, pc: usize, dst: u8, p: &RegVal, s: &Scalar, sub: bool) -> R<()> {
         let pa = |m: String| Err(e(pc, Rule::PointerArithmetic, m));
         match p {
             RegVal::MapValueOrNull { .. } | RegVal::OpaqueOrNull { .. } | RegVal::RingbufOrNull { .. } | RegVal::SockOrNull { .. } => {
@@ -199,9 +233,8 @@ impl<'a> Exec<'a> {
                 )))
             }
             RegVal::PktEnd => return pa("arithmetic on data_end is not allowed; add to the packet pointer instead and compare it with data_end".into()),
-            // The kernel allows only `map += 0` (CONST_PTR_TO_MAP), and no arithmetic at all on
-            // the socket-like entries of XSKMAP / DEVMAP lookups.
-            RegVal::MapPtr { .. } if !sub && s.as_const() == Some(0) => return Ok(p.clone()),
+            // The kernel allows only `map += 0` (handled by the caller), and no arithmetic at
+            // all on the socket-like entries of XSKMAP / DEVMAP lookups.
             RegVal::MapPtr { .. } | RegVal::Opaque { .. } => {
                 return pa(format!("arithmetic on {} is not allowed", self.describe(p)));
             }
@@ -222,19 +255,27 @@ impl<'a> Exec<'a> {
                 "this offset was copied from another register and then had a constant of 2^29 or more added; the kernel refuses such an offset ({s})"
             ));
         }
-        // The kernel's check_reg_sane_offset: the scalar's minimum must be within ±2^29. Its
-        // minimum may be larger than this verifier's (it can know more), up to our maximum: a
-        // maximum of 2^29 or more taints the path (refused at its end unless an access through
-        // the pointer fails first, as it will).
-        if s.smin > -MAX_VAR_OFF && s.smin < MAX_VAR_OFF && s.smax >= MAX_VAR_OFF {
-            self.taint(pc, st, s, p);
-        }
         if s.smin <= -MAX_VAR_OFF || s.smin >= MAX_VAR_OFF {
             return pa(format!(
                 "adding {s} to {}: the offset is not bounded (the kernel needs it within ±2^29); bound it first, e.g. `rX &= 0xff` or a comparison",
                 self.describe(p)
             ));
         }
+        Ok(())
+    }
+
+    /// The pointer after `p += s` (`p -= s` when `sub`), checked by [`Self::check_ptr_add`]:
+    /// refused when the new offset leaves the kernel's bounds (a constant one past ±2^29, a
+    /// variable one whose minimum does); a variable packet offset gets a new id.
+    fn ptr_add_result(
+        &self,
+        pc: usize,
+        st: &mut State,
+        p: &RegVal,
+        s: &Scalar,
+        sub: bool,
+    ) -> R<RegVal> {
+        let pa = |m: String| Err(e(pc, Rule::PointerArithmetic, m));
         let c = s.as_const().map(|c| c as i64);
         let shift = |off: i32| -> Option<i32> {
             let c = c?;
@@ -376,6 +417,26 @@ impl<'a> Exec<'a> {
         self.set(st, dst, v);
         Ok(())
     }
+}
+
+/// The kernel's checks of an immediate operand (`check_alu_op`): no division by the constant
+/// 0, shift amounts within the operand's width.
+fn check_alu_imm(pc: usize, is64: bool, op: AluOp, imm: i32) -> R<()> {
+    if matches!(op, AluOp::Div | AluOp::Mod) && imm == 0 {
+        return Err(e(pc, Rule::DivisionByZero, "division by the constant 0 (the kernel rejects it; a register divisor that is 0 at run time gives 0)"));
+    }
+    let width = if is64 { 64 } else { 32 };
+    if matches!(op, AluOp::Lsh | AluOp::Rsh | AluOp::Arsh) && (imm < 0 || imm >= width) {
+        return Err(e(
+            pc,
+            Rule::InvalidShift,
+            format!(
+                "invalid shift by {imm}: a {width}-bit shift amount must be 0..{}",
+                width - 1
+            ),
+        ));
+    }
+    Ok(())
 }
 
 /// `rX = rY` (or `wX = wY`) of a number: the source gets a link if it has none (the kernel's

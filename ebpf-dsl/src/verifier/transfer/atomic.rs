@@ -28,6 +28,32 @@ impl<'a> Exec<'a> {
         op: AtomicOp,
         fetch: bool,
     ) -> R<()> {
+        let (load_reg, old) = self.check_atomic(pc, st, size, dst, src, off, op, fetch)?;
+        if let RegVal::Stack { frame, off: o } = st.cur().regs[dst as usize] {
+            // The slot now holds an unknown number (checked: in the frame, aligned).
+            let n = size.bytes();
+            self.stack_write(pc, st, frame, o + off, n, RegVal::Scalar(Scalar::UNKNOWN))?;
+        }
+        if let Some(r) = load_reg {
+            self.set(st, r, old);
+        }
+        Ok(())
+    }
+
+    /// The rules of an atomic operation (`check_atomic_rmw`), see the module's documentation.
+    /// Returns the register the old value is loaded into, if any, and that value.
+    #[allow(clippy::too_many_arguments)]
+    fn check_atomic(
+        &self,
+        pc: usize,
+        st: &State,
+        size: Size,
+        dst: u8,
+        src: u8,
+        off: i32,
+        op: AtomicOp,
+        fetch: bool,
+    ) -> R<(Option<u8>, RegVal)> {
         self.read(st, pc, src)?;
         let base = self.read(st, pc, dst)?;
         if op == AtomicOp::Cmpxchg {
@@ -48,7 +74,7 @@ impl<'a> Exec<'a> {
             RegVal::Stack { frame, off: o } => {
                 let a = o + off;
                 let (f, slot, _) = self.stack_slot(pc, st, *frame, a, n)?;
-                let old = match &st.frames[f].stack[slot] {
+                match &st.frames[f].stack[slot] {
                     Slot::Spill(r) if n == 8 => match r {
                         RegVal::Scalar(s) => RegVal::Scalar(s.unlinked()),
                         p => p.clone(),
@@ -64,9 +90,7 @@ impl<'a> Exec<'a> {
                         ));
                     }
                     _ => RegVal::Scalar(Scalar::of_size(n)),
-                };
-                self.stack_write(pc, st, *frame, a, n, RegVal::Scalar(Scalar::UNKNOWN))?;
-                old
+                }
             }
             RegVal::Ctx { .. } | RegVal::Pkt { .. } => {
                 return Err(e(
@@ -86,10 +110,7 @@ impl<'a> Exec<'a> {
                 RegVal::Scalar(Scalar::of_size(n))
             }
         };
-        if let Some(r) = load_reg {
-            self.set(st, r, old);
-        }
-        Ok(())
+        Ok((load_reg, old))
     }
 
     /// Atomics are strictly aligned on every kind of memory: the constant offset plus the known

@@ -14,7 +14,15 @@ impl<'a> Exec<'a> {
         imm: u64,
     ) -> R<()> {
         self.write_dst(pc, dst)?;
-        let v = match (self.map_refs.get(&pc), pseudo) {
+        let v = self.ld_imm64_value(pc, pseudo, imm)?;
+        self.set(st, dst, v);
+        Ok(())
+    }
+
+    /// The value loaded at `pc`, checked: a map reference needs a relocation, and a
+    /// `map_value` one an array map and an offset inside its value.
+    fn ld_imm64_value(&self, pc: usize, pseudo: u8, imm: u64) -> R<RegVal> {
+        Ok(match (self.map_refs.get(&pc), pseudo) {
             (Some(&(m, kind)), _) => {
                 let spec = self.map(m);
                 match kind {
@@ -43,9 +51,7 @@ impl<'a> Exec<'a> {
             (None, p) => {
                 return Err(e(pc, Rule::Unsupported, format!("ld_imm64 with src_reg {p} (BTF ids, functions) is not modelled by this verifier")))
             }
-        };
-        self.set(st, dst, v);
-        Ok(())
+        })
     }
 }
 

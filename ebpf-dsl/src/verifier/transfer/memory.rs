@@ -254,6 +254,19 @@ impl<'a> Exec<'a> {
         ind: Option<u8>,
         _imm: i32,
     ) -> R<()> {
+        let _ = size;
+        self.check_ld_abs(pc, st, ind)?;
+        // The kernel's `check_ld_abs`: r1-r5 are clobbered, r0 gets the loaded number.
+        for r in 1..=5 {
+            self.set(st, r, RegVal::NotInit);
+        }
+        self.set(st, 0, RegVal::Scalar(Scalar::UNKNOWN));
+        Ok(())
+    }
+
+    /// The rules of `LD_ABS` / `LD_IND` (`check_ld_abs`): not in XDP programs, no reference
+    /// held, the context in `r6`, a number as the `LD_IND` offset.
+    fn check_ld_abs(&self, pc: usize, st: &State, ind: Option<u8>) -> R<()> {
         if self.family == helpers::avail::XDP {
             return Err(e(pc, Rule::Unsupported, "legacy packet loads (LD_ABS / LD_IND) are not allowed in XDP programs; use data/data_end pointers"));
         }
@@ -288,11 +301,6 @@ impl<'a> Exec<'a> {
                 ));
             }
         }
-        let _ = size;
-        for r in 1..=5 {
-            self.set(st, r, RegVal::NotInit);
-        }
-        self.set(st, 0, RegVal::Scalar(Scalar::UNKNOWN));
         Ok(())
     }
 }

@@ -122,17 +122,34 @@ impl<'a> Exec<'a> {
         n: u32,
         v: RegVal,
     ) -> R<()> {
-        let (f, slot, byte) = self.stack_slot(pc, st, frame, a, n)?;
+        let (f, slot, byte) = self.check_stack_write(pc, st, frame, a, n, &v)?;
         self.note_depth(st, f, a);
+        self.write_slot(st, f, slot, byte, n, v);
+        Ok(())
+    }
+
+    /// The rules of a store of `v` (`n` bytes) at `r10 + a` of `frame`: in the frame, aligned;
+    /// a pointer only as an 8-byte spill, and never into a caller's frame
+    /// (`check_stack_write_fixed_off`). Returns the frame, the slot and the byte in it.
+    fn check_stack_write(
+        &self,
+        pc: usize,
+        st: &State,
+        frame: u8,
+        a: i32,
+        n: u32,
+        v: &RegVal,
+    ) -> R<(usize, usize, usize)> {
+        let (f, slot, byte) = self.stack_slot(pc, st, frame, a, n)?;
         if v.is_pointer() {
             if n != 8 {
                 return Err(e(pc, Rule::StackAccess, format!(
                     "a pointer ({}) can only be stored to the stack with an aligned 8-byte store (`*(u64 *)(r10 - 8) = rX`)",
-                    self.describe(&v)
+                    self.describe(v)
                 )));
             }
             if let RegVal::Stack { frame: vf, .. } | RegVal::StackVar { frame: vf, .. } = v {
-                if (vf as usize) > f {
+                if (*vf as usize) > f {
                     return Err(e(
                         pc,
                         Rule::StackAccess,
@@ -141,6 +158,13 @@ impl<'a> Exec<'a> {
                 }
             }
         }
+        Ok((f, slot, byte))
+    }
+
+    /// Stores `v` (`n` bytes) at byte `byte` of slot `slot` of frame `f`: an 8-byte store is a
+    /// spill, a narrow store of a number at the start of a slot a narrow spill, anything else
+    /// writes bytes (known zeros or unknown).
+    fn write_slot(&self, st: &mut State, f: usize, slot: usize, byte: usize, n: u32, v: RegVal) {
         let s = &mut st.frames[f].stack[slot];
         if n == 8 {
             *s = Slot::Spill(v);
@@ -161,7 +185,6 @@ impl<'a> Exec<'a> {
                 }
             }
         }
-        Ok(())
     }
 
     /// 6.12: spilling a number that fits in the store (8 bytes, or a narrow store at the start

@@ -6,19 +6,20 @@ use super::*;
 
 impl<'a> Exec<'a> {
     /// Checks argument `r` (value `v`) of helper `name` against `arg`, one of
-    /// [`Arg::SockCommon`], [`Arg::FixedMem`] and [`Arg::FixedOut`].
+    /// [`Arg::SockCommon`], [`Arg::FixedMem`] and [`Arg::FixedOut`]; returns the stack bytes
+    /// the helper writes through it.
     pub(crate) fn check_extra_arg(
         &mut self,
         pc: usize,
-        st: &mut State,
+        st: &State,
         r: u8,
         v: &RegVal,
         arg: Arg,
         name: &str,
-    ) -> R<()> {
+    ) -> R<Option<StackWrite>> {
         match arg {
             Arg::SockCommon => match v {
-                RegVal::Sock { .. } => Ok(()),
+                RegVal::Sock { .. } => Ok(None),
                 RegVal::SockOrNull { .. } => Err(e(
                     pc,
                     Rule::NullCheck,
@@ -69,7 +70,7 @@ impl<'a> Exec<'a> {
                 }
                 self.check_helper_mem(pc, st, r, v, n as u64, true, name)
             }
-            _ => Ok(()),
+            _ => Ok(None),
         }
     }
 }

@@ -24,6 +24,19 @@ impl<'a> Exec<'a> {
         if self.trusted_call(pc, st) {
             return Ok(());
         }
+        for w in self.check_xdp_kfunc(pc, st, placeholder)? {
+            mark_written(st, &w);
+        }
+        for r in 1..=5 {
+            self.set(st, r, RegVal::NotInit);
+        }
+        self.set(st, 0, RegVal::Scalar(Scalar::UNKNOWN));
+        Ok(())
+    }
+
+    /// The rules of the call (program type, target kernel, the context in `r1`, the output
+    /// memory); returns the stack bytes it writes.
+    fn check_xdp_kfunc(&mut self, pc: usize, st: &State, placeholder: i32) -> R<Vec<StackWrite>> {
         let Some(k) = XdpKfunc::from_placeholder(placeholder) else {
             return Err(e(
                 pc,
@@ -73,6 +86,7 @@ impl<'a> Exec<'a> {
                 ),
             ));
         }
+        let mut writes = Vec::new();
         for (i, &size) in k.out_args().iter().enumerate() {
             let r = (i + 2) as u8;
             let v = self.read(st, pc, r).map_err(arity)?;
@@ -86,13 +100,9 @@ impl<'a> Exec<'a> {
                     ),
                 ));
             }
-            self.check_helper_mem(pc, st, r, &v, size as u64, true, name)?;
+            writes.extend(self.check_helper_mem(pc, st, r, &v, size as u64, true, name)?);
         }
-        for r in 1..=5 {
-            self.set(st, r, RegVal::NotInit);
-        }
-        self.set(st, 0, RegVal::Scalar(Scalar::UNKNOWN));
-        Ok(())
+        Ok(writes)
     }
 }
 

@@ -8,11 +8,46 @@ mod offered;
 
 use super::*;
 
+/// What the argument checks of a helper call found, for its effects on the state.
+struct Checked {
+    /// The helper's prototype.
+    p: helpers::Proto,
+    /// `r1` before the call.
+    r1_in: RegVal,
+    /// The map argument.
+    map: Option<u16>,
+    /// The key, when the kernel knows it is a constant.
+    const_key: Option<u64>,
+    /// The constant size of a ring buffer reservation.
+    alloc: Option<u32>,
+    /// The reference released.
+    release: Option<u32>,
+    /// The stack memory the helper writes.
+    writes: Vec<StackWrite>,
+}
+
+/// `n` bytes from `r10 + lo` of frame `frame` that a helper or kfunc writes.
+pub(crate) struct StackWrite {
+    frame: usize,
+    lo: i64,
+    n: u64,
+}
+
 impl<'a> Exec<'a> {
+    /// `call` of a kernel helper (`check_helper_call`).
     pub(crate) fn call_helper(&mut self, pc: usize, st: &mut State, id: i32) -> R<()> {
         if self.trusted_call(pc, st) {
             return Ok(());
         }
+        let c = self.check_helper_call(pc, st, id)?;
+        self.helper_effects(st, id, c);
+        Ok(())
+    }
+
+    /// The rules of a helper call: the helper is known and offered to the program type, the
+    /// licence allows it, no reference is held across a tail call, and every argument has the
+    /// prototype's type (maps, keys and values of the map's sizes, memory and its size, ...).
+    fn check_helper_call(&mut self, pc: usize, st: &State, id: i32) -> R<Checked> {
         let Some(p) = helpers::proto(id) else {
             self.check_offered(pc, id)?;
             let kernel = u32::try_from(id)
@@ -52,15 +87,12 @@ impl<'a> Exec<'a> {
                 ),
             ));
         }
-        if id == 12 {
-            self.tail_call_seen = true;
-            if !st.refs.is_empty() {
-                return Err(e(
-                    pc,
-                    Rule::ReferenceLeak,
-                    "a tail call while holding a reference (a ring buffer reservation or a socket) would leak it",
-                ));
-            }
+        if id == 12 && !st.refs.is_empty() {
+            return Err(e(
+                pc,
+                Rule::ReferenceLeak,
+                "a tail call while holding a reference (a ring buffer reservation or a socket) would leak it",
+            ));
         }
         let r1_in = st.cur().regs[1].clone();
         let mut map: Option<u16> = None;
@@ -68,6 +100,7 @@ impl<'a> Exec<'a> {
         let mut mem: Option<(u8, RegVal, Arg)> = None;
         let mut alloc: Option<u32> = None;
         let mut release: Option<u32> = None;
+        let mut writes = Vec::new();
         for (i, arg) in p.args.iter().enumerate() {
             let r = (i + 1) as u8;
             let v = self.read(st, pc, r).map_err(|mut err| {
@@ -140,7 +173,7 @@ impl<'a> Exec<'a> {
                         return bad(&format!("a pointer to the {size}-byte {what} (e.g. on the stack: `r{r} = r10; r{r} += -{size}`)"), self);
                     }
                     let out = *arg == Arg::MapValueOut;
-                    self.check_helper_mem(pc, st, r, &v, size as u64, out, name)?;
+                    writes.extend(self.check_helper_mem(pc, st, r, &v, size as u64, out, name)?);
                     if *arg == Arg::MapKey {
                         const_key = constant_key(st, &v, size);
                     }
@@ -152,7 +185,7 @@ impl<'a> Exec<'a> {
                 }
                 Arg::Anything => {}
                 Arg::SockCommon | Arg::FixedMem(_) | Arg::FixedOut(_) => {
-                    self.check_extra_arg(pc, st, r, &v, *arg, name)?
+                    writes.extend(self.check_extra_arg(pc, st, r, &v, *arg, name)?)
                 }
                 Arg::MemRead | Arg::MemWrite | Arg::MemReadOrNull => mem = Some((r, v, *arg)),
                 Arg::Size | Arg::SizeOrZero => {
@@ -184,7 +217,8 @@ impl<'a> Exec<'a> {
                             )));
                         }
                     } else {
-                        self.check_helper_mem(pc, st, mr, &mv, s.umax, ma == Arg::MemWrite, name)?;
+                        let out = ma == Arg::MemWrite;
+                        writes.extend(self.check_helper_mem(pc, st, mr, &mv, s.umax, out, name)?);
                     }
                 }
                 Arg::AllocSize => {
@@ -236,6 +270,36 @@ impl<'a> Exec<'a> {
                     _ => return bad("a socket returned by a socket lookup", self),
                 },
             }
+        }
+        Ok(Checked {
+            p,
+            r1_in,
+            map,
+            const_key,
+            alloc,
+            release,
+            writes,
+        })
+    }
+
+    /// The state after a checked helper call: the memory it writes, `r1`-`r5` clobbered, the
+    /// reference it releases dropped, packet pointers invalid if it changes the packet, and
+    /// `r0` of the prototype's return type.
+    fn helper_effects(&mut self, st: &mut State, id: i32, c: Checked) {
+        let Checked {
+            p,
+            r1_in,
+            map,
+            const_key,
+            alloc,
+            release,
+            writes,
+        } = c;
+        if id == 12 {
+            self.tail_call_seen = true;
+        }
+        for w in &writes {
+            mark_written(st, w);
         }
         for r in 1..=5 {
             self.set(st, r, RegVal::NotInit);
@@ -309,24 +373,25 @@ impl<'a> Exec<'a> {
             }
         };
         self.set(st, 0, r0);
-        Ok(())
     }
 
     #[allow(clippy::too_many_arguments)]
+    /// Checks that `r` (value `v`) points to `n` bytes a helper may read (and write, when
+    /// `write`); returns the stack bytes it writes.
     pub(crate) fn check_helper_mem(
         &mut self,
         pc: usize,
-        st: &mut State,
+        st: &State,
         r: u8,
         v: &RegVal,
         n: u64,
         write: bool,
         name: &str,
-    ) -> R<()> {
+    ) -> R<Option<StackWrite>> {
         match v {
             RegVal::Stack { frame, off } => {
                 if n == 0 {
-                    return Ok(());
+                    return Ok(None);
                 }
                 let a = *off as i64;
                 if a < -512 || a + n as i64 > 0 {
@@ -340,31 +405,35 @@ impl<'a> Exec<'a> {
                     return Err(e(pc, Rule::StackAccess, "stack pointer to a returned frame"));
                 }
                 self.note_depth(st, f, a as i32);
-                if write {
-                    for pos in (a + 512) as usize..(a + 512) as usize + n as usize {
-                        let s = &mut st.frames[f].stack[pos / 8];
-                        if matches!(s, Slot::Spill(_) | Slot::Part(..)) {
-                            *s = Slot::Bytes([Byte::Misc; 8]);
-                        }
-                        if let Slot::Bytes(b) = s {
-                            b[pos % 8] = Byte::Misc;
-                        }
-                    }
-                }
-                Ok(())
+                Ok(write.then_some(StackWrite { frame: f, lo: a, n }))
             }
             RegVal::Pkt { .. } if write => Err(e(pc, Rule::HelperArgument, format!(
                 "bpf_{name} would write into the packet through r{r}; this verifier only lets helpers write to the stack or map values"
             ))),
             RegVal::Pkt { .. } | RegVal::MapValue { .. } | RegVal::Ringbuf { .. } => {
                 if n == 0 {
-                    return Ok(());
+                    return Ok(None);
                 }
-                self.check_mem(pc, r, v, 0, n, write, &format!("access by bpf_{name}"))
+                self.check_mem(pc, r, v, 0, n, write, &format!("access by bpf_{name}"))?;
+                Ok(None)
             }
             _ => Err(e(pc, Rule::HelperArgument, format!(
                 "bpf_{name} expects a pointer to {n} bytes of memory in r{r}, but r{r} is {}", self.describe(v)
             ))),
+        }
+    }
+}
+
+/// The bytes of `w` become unknown; a spill they touch is gone.
+pub(crate) fn mark_written(st: &mut State, w: &StackWrite) {
+    let start = (w.lo + 512) as usize;
+    for pos in start..start + w.n as usize {
+        let s = &mut st.frames[w.frame].stack[pos / 8];
+        if matches!(s, Slot::Spill(_) | Slot::Part(..)) {
+            *s = Slot::Bytes([Byte::Misc; 8]);
+        }
+        if let Slot::Bytes(b) = s {
+            b[pos % 8] = Byte::Misc;
         }
     }
 }
