@@ -80,7 +80,7 @@ pub enum Op {
     /// Unconditional jump.
     Ja { target: usize },
     /// `may_goto` (Linux 6.9): jumps to `target` once the kernel's hidden loop counter runs
-    /// out, otherwise falls through; both successors are explored (see `exec/may_goto.rs`).
+    /// out, otherwise falls through; both successors are explored (see `transfer/may_goto.rs`).
     MayGoto { target: usize },
     /// Conditional jump.
     Cond {

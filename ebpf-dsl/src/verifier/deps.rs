@@ -20,7 +20,7 @@
 use crate::insn::{AtomicOp, Size};
 
 use super::cfg::{Op, Src};
-use super::state::{RegVal, Slot, State, SLOTS};
+use super::domain::state::{RegVal, Slot, State, SLOTS};
 
 /// A set of sources (see the module documentation).
 pub(crate) type Mask = u128;

@@ -171,22 +171,20 @@ pub(crate) mod cfg;
 pub mod ctx;
 mod ctx_skb;
 mod deps;
+pub(crate) mod domain;
+mod driver;
 pub mod helpers;
 mod prune;
 #[cfg(test)]
 mod prune_tests;
-pub(crate) mod scalar;
-pub(crate) mod state;
 pub mod target;
-pub(crate) mod tnum;
+mod transfer;
 pub mod trust;
 
 pub use target::KernelVersion;
 pub use trust::Trust;
 
-mod exec;
-
-use state::{Frame, State};
+use domain::state::{self, Frame, State};
 
 /// What the verifier needs to know about a program.
 #[derive(Clone, Debug)]
@@ -452,7 +450,17 @@ pub(crate) fn verify_with(
             ),
         }]);
     }
-    // Map references.
+    let map_refs = map_refs(input)?;
+    let mut ex = driver::Exec::new(input, &ops, &cfg, map_refs).with_trust(trust.clone());
+    ex.run(exact_pruning, every_prune_point)
+        .map_err(|e| vec![e])
+}
+
+/// Which map (index into [`VerifyInput::maps`]) and which kind of reference each relocated
+/// `ld_imm64` names; an error for each relocation naming a map that was not given.
+pub(crate) fn map_refs(
+    input: &VerifyInput,
+) -> Result<HashMap<usize, (u16, RelocKind)>, Vec<VerifierError>> {
     let mut map_refs: HashMap<usize, (u16, RelocKind)> = HashMap::new();
     let mut errors = Vec::new();
     for r in input.relocations {
@@ -467,12 +475,11 @@ pub(crate) fn verify_with(
             }),
         }
     }
-    if !errors.is_empty() {
-        return Err(errors);
+    if errors.is_empty() {
+        Ok(map_refs)
+    } else {
+        Err(errors)
     }
-    let mut ex = exec::Exec::new(input, &ops, &cfg, map_refs).with_trust(trust.clone());
-    ex.run(exact_pruning, every_prune_point)
-        .map_err(|e| vec![e])
 }
 
 pub(crate) fn initial_state() -> State {

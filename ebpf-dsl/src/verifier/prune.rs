@@ -22,8 +22,8 @@
 //! prune point).
 
 use super::deps::{self, Deps, Link, Mask, ALL};
-use super::scalar::Scalar;
-use super::state::{covers, covers_masked, same_state, RegVal, Slot, State};
+use super::domain::scalar::Scalar;
+use super::domain::state::{covers, covers_masked, same_state, RegVal, Slot, State};
 
 /// Finished checkpoints kept per instruction (the one that pruned least makes room).
 const MAX_STATES_PER_INSN: usize = 64;

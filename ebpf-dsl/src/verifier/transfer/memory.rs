@@ -1,10 +1,10 @@
-//! Loads, stores, atomics and legacy packet loads (`check_mem_access`, `check_atomic`, stack spill/fill).
+//! Loads and stores through the context, packet, map value, ring buffer and socket pointers, and legacy packet loads (`check_mem_access`, `check_ld_abs`); stack accesses are in [`super::stack`].
 
 use super::*;
 
 impl<'a> Exec<'a> {
     #[allow(clippy::too_many_arguments)]
-    pub(super) fn load(
+    pub(crate) fn load(
         &mut self,
         pc: usize,
         st: &mut State,
@@ -66,7 +66,7 @@ impl<'a> Exec<'a> {
 
     /// Checks an access of `n` bytes at `base + off` through a non-stack, non-context pointer.
     #[allow(clippy::too_many_arguments)]
-    pub(super) fn check_mem(
+    pub(crate) fn check_mem(
         &self,
         pc: usize,
         r: u8,
@@ -201,155 +201,8 @@ impl<'a> Exec<'a> {
         }
     }
 
-    pub(super) fn stack_slot(
-        &self,
-        pc: usize,
-        st: &State,
-        frame: u8,
-        a: i32,
-        n: u32,
-    ) -> R<(usize, usize, usize)> {
-        if a < -512 || a + n as i32 > 0 {
-            return Err(e(pc, Rule::StackAccess, format!(
-                "stack access at r10 {a:+} of {n} bytes is outside the 512-byte frame (r10 - 512 .. r10)"
-            )));
-        }
-        if a % n as i32 != 0 {
-            return Err(e(
-                pc,
-                Rule::StackAccess,
-                format!(
-                "misaligned stack access: r10 {a:+} is not a multiple of the {n}-byte access size"
-            ),
-            ));
-        }
-        let f = frame as usize;
-        if f >= st.frames.len() {
-            return Err(e(
-                pc,
-                Rule::StackAccess,
-                "this stack pointer refers to a function frame that has returned",
-            ));
-        }
-        let pos = (a + 512) as usize;
-        Ok((f, pos / 8, pos % 8))
-    }
-
-    pub(super) fn note_depth(&mut self, st: &State, f: usize, a: i32) {
-        let sp = st.frames[f].subprog;
-        self.depth[sp] = self.depth[sp].max((-a) as u32);
-    }
-
-    pub(super) fn stack_read(
-        &mut self,
-        pc: usize,
-        st: &mut State,
-        frame: u8,
-        a: i32,
-        n: u32,
-        sx: bool,
-    ) -> R<RegVal> {
-        let (f, slot, byte) = self.stack_slot(pc, st, frame, a, n)?;
-        self.note_depth(st, f, a);
-        let narrow_fill = self.input.kernel >= KernelVersion::NARROW_FILL;
-        match &st.frames[f].stack[slot] {
-            Slot::Spill(r) => {
-                if n == 8 {
-                    Ok(r.clone())
-                } else if let RegVal::Scalar(v) = r {
-                    // 6.12: a narrow fill from the start of the slot keeps the spilled bounds
-                    // (`bpf_stack_narrow_access_ok`), truncated to the load's size.
-                    Ok(RegVal::Scalar(if byte == 0 && !sx && narrow_fill {
-                        fill(v, n)
-                    } else {
-                        scalar_of(n, sx)
-                    }))
-                } else {
-                    Err(e(pc, Rule::StackAccess, format!(
-                        "a {n}-byte load from r10 {a:+} reads part of a spilled pointer ({}); reload it with an 8-byte load",
-                        self.describe(r)
-                    )))
-                }
-            }
-            // A narrow spill: the kernel restores it for a load of at most its size from the
-            // start of the slot; a load within it of a spilled zero gives zero; anything else
-            // (mixed with other bytes) is unknown.
-            Slot::Part(v, size) => {
-                let within = byte + n as usize <= *size as usize;
-                let exact = n == u32::from(*size);
-                Ok(RegVal::Scalar(
-                    if byte == 0 && within && !sx && (exact || narrow_fill) {
-                        fill(v, n)
-                    } else if within && v.as_const() == Some(0) {
-                        Scalar::konst(0)
-                    } else {
-                        scalar_of(n, sx)
-                    },
-                ))
-            }
-            Slot::Bytes(b) => {
-                if b[byte..byte + n as usize].iter().all(|x| *x == Byte::Zero) {
-                    Ok(RegVal::Scalar(Scalar::konst(0)))
-                } else {
-                    Ok(RegVal::Scalar(scalar_of(n, sx)))
-                }
-            }
-        }
-    }
-
-    pub(super) fn stack_write(
-        &mut self,
-        pc: usize,
-        st: &mut State,
-        frame: u8,
-        a: i32,
-        n: u32,
-        v: RegVal,
-    ) -> R<()> {
-        let (f, slot, byte) = self.stack_slot(pc, st, frame, a, n)?;
-        self.note_depth(st, f, a);
-        if v.is_pointer() {
-            if n != 8 {
-                return Err(e(pc, Rule::StackAccess, format!(
-                    "a pointer ({}) can only be stored to the stack with an aligned 8-byte store (`*(u64 *)(r10 - 8) = rX`)",
-                    self.describe(&v)
-                )));
-            }
-            if let RegVal::Stack { frame: vf, .. } | RegVal::StackVar { frame: vf, .. } = v {
-                if (vf as usize) > f {
-                    return Err(e(
-                        pc,
-                        Rule::StackAccess,
-                        "cannot store a pointer to a function's stack into its caller's frame",
-                    ));
-                }
-            }
-        }
-        let s = &mut st.frames[f].stack[slot];
-        if n == 8 {
-            *s = Slot::Spill(v);
-        } else if let (0, RegVal::Scalar(x)) = (byte, &v) {
-            // A narrow store of a number at the start of a slot is a narrow spill for a
-            // privileged loader (`check_stack_write_fixed_off`), zero included.
-            // 6.12 keeps the link of a value that fits in the store (`reg_value_fits`).
-            let keep = self.input.kernel >= KernelVersion::NARROW_FILL && fits(x, n);
-            *s = Slot::Part(if keep { *x } else { x.unlinked() }, n as u8);
-        } else {
-            if matches!(s, Slot::Spill(_) | Slot::Part(..)) {
-                *s = Slot::Bytes([Byte::Misc; 8]);
-            }
-            let zero = matches!(&v, RegVal::Scalar(x) if x.as_const() == Some(0));
-            if let Slot::Bytes(b) = s {
-                for x in &mut b[byte..byte + n as usize] {
-                    *x = if zero { Byte::Zero } else { Byte::Misc };
-                }
-            }
-        }
-        Ok(())
-    }
-
     #[allow(clippy::too_many_arguments)]
-    pub(super) fn store(
+    pub(crate) fn store(
         &mut self,
         pc: usize,
         st: &mut State,
@@ -393,57 +246,7 @@ impl<'a> Exec<'a> {
         }
     }
 
-    /// 6.12: spilling a number that fits in the store (8 bytes, or a narrow store at the start
-    /// of a slot) links the stack copy and the register, as a move does
-    /// (`assign_scalar_id_before_mov` in `check_stack_write_fixed_off`).
-    pub(super) fn link_spilled(
-        &self,
-        st: &mut State,
-        base: &RegVal,
-        off: i32,
-        size: Size,
-        src: u8,
-    ) {
-        let RegVal::Stack { frame, off: o } = base else {
-            return;
-        };
-        let n = size.bytes();
-        let a = o + off;
-        let RegVal::Scalar(v) = st.cur().regs[src as usize].clone() else {
-            return;
-        };
-        if self.input.kernel < KernelVersion::NARROW_FILL
-            || (v.id() != 0 && v.link & Scalar::ANY_DELTA == 0)
-            || !fits(&v, n)
-            || (n != 8 && (a + 512) % 8 != 0)
-        {
-            return;
-        }
-        let (f, slot) = (*frame as usize, ((a + 512) / 8) as usize);
-        let Some(fr) = st.frames.get(f) else { return };
-        let stored = match fr.stack.get(slot) {
-            Some(Slot::Spill(RegVal::Scalar(x))) | Some(Slot::Part(x, _)) if *x == v => *x,
-            _ => return,
-        };
-        // A value linked with a delta starts a new link; a constant gets none.
-        let linked = if stored.as_const().is_some() {
-            stored.unlinked()
-        } else {
-            Scalar {
-                link: st.fresh(),
-                delta: 0,
-                ..stored
-            }
-        };
-        let new_slot = match &st.frames[f].stack[slot] {
-            Slot::Part(_, sz) => Slot::Part(linked, *sz),
-            _ => Slot::Spill(RegVal::Scalar(linked)),
-        };
-        st.frames[f].stack[slot] = new_slot;
-        st.cur_mut().regs[src as usize] = RegVal::Scalar(linked);
-    }
-
-    pub(super) fn ld_abs(
+    pub(crate) fn ld_abs(
         &mut self,
         pc: usize,
         st: &mut State,
@@ -451,6 +254,19 @@ impl<'a> Exec<'a> {
         ind: Option<u8>,
         _imm: i32,
     ) -> R<()> {
+        let _ = size;
+        self.check_ld_abs(pc, st, ind)?;
+        // The kernel's `check_ld_abs`: r1-r5 are clobbered, r0 gets the loaded number.
+        for r in 1..=5 {
+            self.set(st, r, RegVal::NotInit);
+        }
+        self.set(st, 0, RegVal::Scalar(Scalar::UNKNOWN));
+        Ok(())
+    }
+
+    /// The rules of `LD_ABS` / `LD_IND` (`check_ld_abs`): not in XDP programs, no reference
+    /// held, the context in `r6`, a number as the `LD_IND` offset.
+    fn check_ld_abs(&self, pc: usize, st: &State, ind: Option<u8>) -> R<()> {
         if self.family == helpers::avail::XDP {
             return Err(e(pc, Rule::Unsupported, "legacy packet loads (LD_ABS / LD_IND) are not allowed in XDP programs; use data/data_end pointers"));
         }
@@ -485,40 +301,11 @@ impl<'a> Exec<'a> {
                 ));
             }
         }
-        let _ = size;
-        for r in 1..=5 {
-            self.set(st, r, RegVal::NotInit);
-        }
-        self.set(st, 0, RegVal::Scalar(Scalar::UNKNOWN));
         Ok(())
     }
 }
 
-/// True if every value of `v` fits in `n` bytes (`get_reg_width(v) <= 8 n`).
-fn fits(v: &Scalar, n: u32) -> bool {
-    n >= 8 || v.umax < 1u64 << (8 * n)
-}
-
-/// A fill of `n` bytes of the spilled `v`: its bounds truncated to the size, linked to the
-/// spilled register's copies while the value fits (`copy_register_state`).
-fn fill(v: &Scalar, n: u32) -> Scalar {
-    if fits(v, n) {
-        *v
-    } else {
-        coerce(v, n)
-    }
-}
-
-/// The kernel's `coerce_reg_to_size`: the low `n` bytes, zero-extended.
-pub(super) fn coerce(v: &Scalar, n: u32) -> Scalar {
-    match n {
-        8 => v.unlinked(),
-        4 => v.unlinked().trunc32(),
-        _ => v.unlinked().and(&Scalar::konst((1u64 << (8 * n)) - 1)),
-    }
-}
-
-pub(super) fn mask(s: Size) -> u64 {
+pub(crate) fn mask(s: Size) -> u64 {
     match s {
         Size::B => 0xff,
         Size::H => 0xffff,
@@ -529,23 +316,163 @@ pub(super) fn mask(s: Size) -> u64 {
 
 #[cfg(test)]
 mod tests {
+    use super::super::testkit::*;
     use super::*;
+    use crate::spec::ProgramType;
 
     #[test]
-    fn narrow_fills_truncate_and_keep_links_only_when_the_value_fits() {
-        let v = Scalar {
-            link: 7,
-            ..Scalar::urange(0, 300)
+    fn packet_loads_are_checked_against_the_proven_range() {
+        let mut st = state(&[(2, pkt(0, 8))]);
+        One::new("r0 = *(u32 *)(r2 + 4)\nexit").next(&mut st);
+        assert_eq!(*reg(&st, 0), scalar(Scalar::of_size(4)));
+        let (rule, msg) = One::new("r0 = *(u32 *)(r2 + 6)\nexit").refused(&mut st);
+        assert_eq!(rule, Rule::PacketBounds);
+        assert_eq!(
+            msg,
+            "r2 is a packet pointer (data + 0) proven safe up to data + 8, but this 4-byte load touches data + 6..10; compare data + 10 against data_end first (`if rX > r_end goto ...` with rX = data + 10)"
+        );
+        // Not compared at all, and before `data`.
+        let mut st = state(&[(2, pkt(0, 0))]);
+        let (_, msg) = One::new("r0 = *(u8 *)(r2 + 0)\nexit").refused(&mut st);
+        assert!(msg.contains("not yet compared against data_end"), "{msg}");
+        let mut st = state(&[(2, pkt(-1, 8))]);
+        let (_, msg) = One::new("r0 = *(u8 *)(r2 + 0)\nexit").refused(&mut st);
+        assert!(
+            msg.ends_with("offsets before data are never readable"),
+            "{msg}"
+        );
+        // Stores are checked the same way; socket filters may not write the packet.
+        let mut st = state(&[(2, pkt(0, 8))]);
+        One::new("*(u64 *)(r2 + 0) = 1\nexit").next(&mut st);
+        let (rule, msg) = One::new("*(u8 *)(r2 + 0) = 1\nexit")
+            .ty(ProgramType::SocketFilter)
+            .refused(&mut st);
+        assert_eq!(
+            (rule, msg.as_str()),
+            (
+                Rule::MemoryAccess,
+                "socket filters cannot write to the packet"
+            )
+        );
+    }
+
+    #[test]
+    fn context_fields_give_packet_pointers_and_numbers() {
+        let mut st = state(&[]);
+        One::new("r2 = *(u32 *)(r1 + 0)\nexit").next(&mut st);
+        assert_eq!(*reg(&st, 2), pkt(0, 0));
+        One::new("r3 = *(u32 *)(r1 + 4)\nexit").next(&mut st);
+        assert_eq!(*reg(&st, 3), RegVal::PktEnd);
+        One::new("r4 = *(u32 *)(r1 + 8)\nexit").next(&mut st);
+        assert!(
+            matches!(
+                reg(&st, 4),
+                RegVal::Pkt {
+                    kind: PktKind::Meta,
+                    off: 0,
+                    range: 0,
+                    ..
+                }
+            ),
+            "{:?}",
+            reg(&st, 4)
+        );
+        // xdp_md's ingress_ifindex is a number; a misaligned or out-of-range read is refused.
+        One::new("r5 = *(u32 *)(r1 + 12)\nexit").next(&mut st);
+        assert_eq!(*reg(&st, 5), scalar(Scalar::of_size(4)));
+        let (rule, _) = One::new("r5 = *(u32 *)(r1 + 2)\nexit").refused(&mut st);
+        assert_eq!(rule, Rule::ContextAccess);
+        let (rule, _) = One::new("r5 = *(u32 *)(r1 + 4096)\nexit").refused(&mut st);
+        assert_eq!(rule, Rule::ContextAccess);
+        // Through a moved context pointer.
+        let mut st = state(&[(1, RegVal::Ctx { off: 4 })]);
+        let (rule, msg) = One::new("r2 = *(u32 *)(r1 + 0)\nexit").refused(&mut st);
+        assert_eq!(
+            (rule, msg.as_str()),
+            (
+                Rule::ContextAccess,
+                "r1 is the context pointer + 4; context fields must be read through the unmodified pointer (`*(u32 *)(r1 + 4)`)"
+            )
+        );
+        // XDP programs cannot write their context; skb->mark can be written by tc.
+        let (rule, _) = One::new("*(u32 *)(r1 + 0) = 0\nexit").refused(&mut state(&[]));
+        assert_eq!(rule, Rule::ContextAccess);
+        let mut st = state(&[]);
+        One::new("*(u32 *)(r1 + 8) = 0\nexit")
+            .ty(ProgramType::SchedCls)
+            .next(&mut st);
+    }
+
+    #[test]
+    fn map_values_are_bounded_by_the_value_size() {
+        let mut st = state(&[(1, map_value(0, 12))]);
+        One::new("r0 = *(u32 *)(r1 + 0)\nexit").next(&mut st);
+        let (rule, msg) = One::new("r0 = *(u32 *)(r1 + 1)\nexit").refused(&mut st);
+        assert_eq!(rule, Rule::MapValueBounds);
+        assert_eq!(
+            msg,
+            "r1 is a pointer into a value of map `arr` (offset 12); this 4-byte load may touch bytes 13..17 but the value of `arr` is 16 bytes"
+        );
+        // A variable offset: its whole range must fit.
+        let p = RegVal::MapValue {
+            map: 0,
+            off: 0,
+            var: Scalar::urange(0, 12),
         };
-        // 300 does not fit in one byte: truncated, unlinked.
-        let f = fill(&v, 1);
-        assert_eq!((f.umin, f.umax, f.link), (0, 255, 0));
-        // It fits in two: the same value, still linked.
-        assert_eq!(fill(&v, 2), v);
-        let c = coerce(&Scalar::konst(0x1_0000_0005), 4);
-        assert_eq!(c.as_const(), Some(5));
-        assert!(fits(&Scalar::urange(0, 255), 1));
-        assert!(!fits(&Scalar::urange(0, 256), 1));
-        assert!(fits(&Scalar::UNKNOWN, 8));
+        One::new("r0 = *(u32 *)(r1 + 0)\nexit").next(&mut state(&[(1, p.clone())]));
+        let (rule, _) = One::new("r0 = *(u32 *)(r1 + 1)\nexit").refused(&mut state(&[(1, p)]));
+        assert_eq!(rule, Rule::MapValueBounds);
+        // Read-only maps: loads yes, stores no.
+        let mut st = state(&[(1, map_value(2, 0))]);
+        One::new("r0 = *(u64 *)(r1 + 0)\nexit").next(&mut st);
+        let (rule, _) = One::new("*(u64 *)(r1 + 0) = 0\nexit").refused(&mut st);
+        assert_eq!(rule, Rule::MemoryAccess);
+    }
+
+    #[test]
+    fn only_pointers_are_dereferenced() {
+        let (rule, msg) =
+            One::new("r0 = *(u8 *)(r2 + 0)\nexit").refused(&mut state(&[(2, konst(5))]));
+        assert_eq!(rule, Rule::MemoryAccess);
+        assert!(
+            msg.ends_with("not a pointer: it cannot be dereferenced"),
+            "{msg}"
+        );
+        let (rule, msg) =
+            One::new("r0 = *(u8 *)(r2 + 0)\nexit").refused(&mut state(&[(2, RegVal::PktEnd)]));
+        assert_eq!(
+            (rule, msg.as_str()),
+            (
+                Rule::MemoryAccess,
+                "data_end cannot be dereferenced; it only bounds packet pointers in comparisons"
+            )
+        );
+        let (rule, msg) = One::new("r0 = *(u8 *)(r2 + 0)\nexit")
+            .refused(&mut state(&[(2, RegVal::MapValueOrNull { map: 0, id: 1 })]));
+        assert_eq!(rule, Rule::NullCheck);
+        assert!(
+            msg.ends_with(
+                "test it first (`if r2 == 0 goto ...`) and use it only on the non-NULL path"
+            ),
+            "{msg}"
+        );
+    }
+
+    #[test]
+    fn legacy_packet_loads() {
+        let src = "r0 = *(u8 *)skb[12]\nexit";
+        let (rule, _) = One::new(src).refused(&mut state(&[(6, RegVal::Ctx { off: 0 })]));
+        assert_eq!(rule, Rule::Unsupported);
+        let tc = One::new(src).ty(ProgramType::SchedCls);
+        let (rule, msg) = tc.refused(&mut state(&[(6, konst(0))]));
+        assert_eq!(rule, Rule::MemoryAccess);
+        assert!(
+            msg.starts_with("legacy packet loads need the context pointer in r6"),
+            "{msg}"
+        );
+        let mut st = state(&[(6, RegVal::Ctx { off: 0 }), (2, konst(1))]);
+        tc.next(&mut st);
+        assert_eq!(*reg(&st, 0), scalar(Scalar::UNKNOWN));
+        assert_eq!(*reg(&st, 2), RegVal::NotInit);
     }
 }

@@ -4,7 +4,7 @@ use super::*;
 
 impl<'a> Exec<'a> {
     #[allow(clippy::too_many_arguments)]
-    pub(super) fn alu(
+    pub(crate) fn alu(
         &mut self,
         pc: usize,
         st: &mut State,
@@ -77,23 +77,9 @@ impl<'a> Exec<'a> {
         }
         let d = self.read(st, pc, dst)?;
         if let Src::Imm(_) = src {
-            if matches!(op, AluOp::Div | AluOp::Mod) && imm == 0 {
-                return Err(e(pc, Rule::DivisionByZero, "division by the constant 0 (the kernel rejects it; a register divisor that is 0 at run time gives 0)"));
-            }
-            let width = if is64 { 64 } else { 32 };
-            if matches!(op, AluOp::Lsh | AluOp::Rsh | AluOp::Arsh) && (imm < 0 || imm >= width) {
-                return Err(e(
-                    pc,
-                    Rule::InvalidShift,
-                    format!(
-                        "invalid shift by {imm}: a {width}-bit shift amount must be 0..{}",
-                        width - 1
-                    ),
-                ));
-            }
+            check_alu_imm(pc, is64, op, imm)?;
         }
-        let w = if is64 { "r" } else { "w" };
-        let opn = alu_name(op);
+        self.check_alu_operands(pc, is64, op, dst, src, &d, &srcv)?;
         let result = match (&d, &srcv) {
             (RegVal::Scalar(a), _) if op == AluOp::End => RegVal::Scalar(end_op(
                 a,
@@ -138,51 +124,81 @@ impl<'a> Exec<'a> {
                 }
                 RegVal::Scalar(r)
             }
-            (p, RegVal::Scalar(b)) => {
-                if !is64 {
-                    if op == AluOp::Sub {
-                        RegVal::Scalar(Scalar::UNKNOWN)
-                    } else {
-                        return Err(e(pc, Rule::PointerArithmetic, format!(
-                            "32-bit arithmetic on a pointer: r{dst} is {}; use the 64-bit form (`r{dst} {opn} ...`)", self.describe(p)
-                        )));
-                    }
-                } else if matches!(op, AluOp::Add | AluOp::Sub) {
-                    self.ptr_add(pc, st, dst, p, b, op == AluOp::Sub)?
-                } else {
-                    return Err(e(pc, Rule::PointerArithmetic, format!(
-                        "`{w}{dst} {opn}` on a pointer: r{dst} is {}; only adding or subtracting a scalar is allowed", self.describe(p)
-                    )));
-                }
-            }
-            (RegVal::Scalar(a), p) => {
-                if is64 && op == AluOp::Add {
-                    self.ptr_add(pc, st, dst, p, a, false)?
-                } else if !is64 && op == AluOp::Sub {
-                    RegVal::Scalar(Scalar::UNKNOWN)
-                } else {
-                    return Err(e(pc, Rule::PointerArithmetic, format!(
-                        "`{w}{dst} {opn} {}` mixes a scalar with a pointer ({}); only `scalar += pointer` is allowed",
-                        if let Src::Reg(r) = src { format!("r{r}") } else { String::new() }, self.describe(p)
-                    )));
-                }
-            }
-            (p, q) => {
-                if op == AluOp::Sub {
-                    RegVal::Scalar(Scalar::UNKNOWN)
-                } else {
-                    return Err(e(pc, Rule::PointerArithmetic, format!(
-                        "`{opn}` between two pointers ({} and {}) is not allowed; only pointer - pointer gives a number",
-                        self.describe(p), self.describe(q)
-                    )));
-                }
-            }
+            // Checked: 64-bit `+=` / `-=`, or a 32-bit `-=` (a number).
+            (p, RegVal::Scalar(b)) if is64 => self.ptr_add(pc, st, dst, p, b, op == AluOp::Sub)?,
+            (_, RegVal::Scalar(_)) => RegVal::Scalar(Scalar::UNKNOWN),
+            // Checked: 64-bit `scalar += pointer`, or a 32-bit `-=` (a number).
+            (RegVal::Scalar(a), p) if is64 => self.ptr_add(pc, st, dst, p, a, false)?,
+            (RegVal::Scalar(_), _) => RegVal::Scalar(Scalar::UNKNOWN),
+            // Checked: `pointer -= pointer` gives a number.
+            _ => RegVal::Scalar(Scalar::UNKNOWN),
         };
         self.set(st, dst, result);
         Ok(())
     }
 
-    pub(super) fn ptr_add(
+    /// Which ALU operations on pointers a privileged loader may do (`adjust_reg_min_max_vals`):
+    /// negating or byte-swapping one (the result is a number), 64-bit `pointer += scalar`,
+    /// `pointer -= scalar`, `scalar += pointer`, and `pointer - pointer` (a number); of the
+    /// 32-bit forms only `-=`.
+    #[allow(clippy::too_many_arguments)]
+    fn check_alu_operands(
+        &self,
+        pc: usize,
+        is64: bool,
+        op: AluOp,
+        dst: u8,
+        src: Src,
+        d: &RegVal,
+        srcv: &RegVal,
+    ) -> R<()> {
+        let w = if is64 { "r" } else { "w" };
+        let opn = alu_name(op);
+        match (d, srcv) {
+            (RegVal::Scalar(_), _) if op == AluOp::End => Ok(()),
+            (p, _) if p.is_pointer() && matches!(op, AluOp::End | AluOp::Neg) => Ok(()),
+            (RegVal::Scalar(_), RegVal::Scalar(_)) => Ok(()),
+            (p, RegVal::Scalar(_)) => {
+                if !is64 {
+                    if op == AluOp::Sub {
+                        Ok(())
+                    } else {
+                        Err(e(pc, Rule::PointerArithmetic, format!(
+                            "32-bit arithmetic on a pointer: r{dst} is {}; use the 64-bit form (`r{dst} {opn} ...`)", self.describe(p)
+                        )))
+                    }
+                } else if matches!(op, AluOp::Add | AluOp::Sub) {
+                    Ok(())
+                } else {
+                    Err(e(pc, Rule::PointerArithmetic, format!(
+                        "`{w}{dst} {opn}` on a pointer: r{dst} is {}; only adding or subtracting a scalar is allowed", self.describe(p)
+                    )))
+                }
+            }
+            (RegVal::Scalar(_), p) => {
+                if (is64 && op == AluOp::Add) || (!is64 && op == AluOp::Sub) {
+                    Ok(())
+                } else {
+                    Err(e(pc, Rule::PointerArithmetic, format!(
+                        "`{w}{dst} {opn} {}` mixes a scalar with a pointer ({}); only `scalar += pointer` is allowed",
+                        if let Src::Reg(r) = src { format!("r{r}") } else { String::new() }, self.describe(p)
+                    )))
+                }
+            }
+            (p, q) => {
+                if op == AluOp::Sub {
+                    Ok(())
+                } else {
+                    Err(e(pc, Rule::PointerArithmetic, format!(
+                        "`{opn}` between two pointers ({} and {}) is not allowed; only pointer - pointer gives a number",
+                        self.describe(p), self.describe(q)
+                    )))
+                }
+            }
+        }
+    }
+
+    pub(crate) fn ptr_add(
         &mut self,
         pc: usize,
         st: &mut State,
@@ -191,6 +207,24 @@ impl<'a> Exec<'a> {
         s: &Scalar,
         sub: bool,
     ) -> R<RegVal> {
+        // The kernel allows `map += 0` (CONST_PTR_TO_MAP): nothing changes.
+        if matches!(p, RegVal::MapPtr { .. }) && !sub && s.as_const() == Some(0) {
+            return Ok(p.clone());
+        }
+        self.check_ptr_add(pc, dst, p, s, sub)?;
+        // The kernel's check_reg_sane_offset: the scalar's minimum must be within ±2^29 (checked
+        // above). Its minimum may be larger than this verifier's (it can know more), up to our
+        // maximum: a maximum of 2^29 or more taints the path (refused at its end unless an
+        // access through the pointer fails first, as it will).
+        if s.smin > -MAX_VAR_OFF && s.smin < MAX_VAR_OFF && s.smax >= MAX_VAR_OFF {
+            self.taint(pc, st, s, p);
+        }
+        self.ptr_add_result(pc, st, p, s, sub)
+    }
+
+    /// The rules of `pointer += scalar` / `pointer -= scalar` (the kernel's
+    /// `adjust_ptr_min_max_vals`, `check_reg_sane_offset`) that do not depend on the result.
+    fn check_ptr_add(&self, pc: usize, dst: u8, p: &RegVal, s: &Scalar, sub: bool) -> R<()> {
         let pa = |m: String| Err(e(pc, Rule::PointerArithmetic, m));
         match p {
             RegVal::MapValueOrNull { .. } | RegVal::OpaqueOrNull { .. } | RegVal::RingbufOrNull { .. } | RegVal::SockOrNull { .. } => {
@@ -199,9 +233,8 @@ impl<'a> Exec<'a> {
                 )))
             }
             RegVal::PktEnd => return pa("arithmetic on data_end is not allowed; add to the packet pointer instead and compare it with data_end".into()),
-            // The kernel allows only `map += 0` (CONST_PTR_TO_MAP), and no arithmetic at all on
-            // the socket-like entries of XSKMAP / DEVMAP lookups.
-            RegVal::MapPtr { .. } if !sub && s.as_const() == Some(0) => return Ok(p.clone()),
+            // The kernel allows only `map += 0` (handled by the caller), and no arithmetic at
+            // all on the socket-like entries of XSKMAP / DEVMAP lookups.
             RegVal::MapPtr { .. } | RegVal::Opaque { .. } => {
                 return pa(format!("arithmetic on {} is not allowed", self.describe(p)));
             }
@@ -222,19 +255,27 @@ impl<'a> Exec<'a> {
                 "this offset was copied from another register and then had a constant of 2^29 or more added; the kernel refuses such an offset ({s})"
             ));
         }
-        // The kernel's check_reg_sane_offset: the scalar's minimum must be within ±2^29. Its
-        // minimum may be larger than this verifier's (it can know more), up to our maximum: a
-        // maximum of 2^29 or more taints the path (refused at its end unless an access through
-        // the pointer fails first, as it will).
-        if s.smin > -MAX_VAR_OFF && s.smin < MAX_VAR_OFF && s.smax >= MAX_VAR_OFF {
-            self.taint(pc, st, s, p);
-        }
         if s.smin <= -MAX_VAR_OFF || s.smin >= MAX_VAR_OFF {
             return pa(format!(
                 "adding {s} to {}: the offset is not bounded (the kernel needs it within ±2^29); bound it first, e.g. `rX &= 0xff` or a comparison",
                 self.describe(p)
             ));
         }
+        Ok(())
+    }
+
+    /// The pointer after `p += s` (`p -= s` when `sub`), checked by [`Self::check_ptr_add`]:
+    /// refused when the new offset leaves the kernel's bounds (a constant one past ±2^29, a
+    /// variable one whose minimum does); a variable packet offset gets a new id.
+    fn ptr_add_result(
+        &self,
+        pc: usize,
+        st: &mut State,
+        p: &RegVal,
+        s: &Scalar,
+        sub: bool,
+    ) -> R<RegVal> {
+        let pa = |m: String| Err(e(pc, Rule::PointerArithmetic, m));
         let c = s.as_const().map(|c| c as i64);
         let shift = |off: i32| -> Option<i32> {
             let c = c?;
@@ -378,6 +419,26 @@ impl<'a> Exec<'a> {
     }
 }
 
+/// The kernel's checks of an immediate operand (`check_alu_op`): no division by the constant
+/// 0, shift amounts within the operand's width.
+fn check_alu_imm(pc: usize, is64: bool, op: AluOp, imm: i32) -> R<()> {
+    if matches!(op, AluOp::Div | AluOp::Mod) && imm == 0 {
+        return Err(e(pc, Rule::DivisionByZero, "division by the constant 0 (the kernel rejects it; a register divisor that is 0 at run time gives 0)"));
+    }
+    let width = if is64 { 64 } else { 32 };
+    if matches!(op, AluOp::Lsh | AluOp::Rsh | AluOp::Arsh) && (imm < 0 || imm >= width) {
+        return Err(e(
+            pc,
+            Rule::InvalidShift,
+            format!(
+                "invalid shift by {imm}: a {width}-bit shift amount must be 0..{}",
+                width - 1
+            ),
+        ));
+    }
+    Ok(())
+}
+
 /// `rX = rY` (or `wX = wY`) of a number: the source gets a link if it has none (the kernel's
 /// `assign_scalar_id_before_mov`; a copy of a value linked with a delta starts a new link),
 /// and the copy shares it.
@@ -442,6 +503,7 @@ fn delta_link(
 
 #[cfg(test)]
 mod tests {
+    use super::super::testkit::*;
     use super::*;
 
     fn linked(id: u32) -> Scalar {
@@ -491,5 +553,187 @@ mod tests {
             None
         );
         assert_eq!(delta_link(k618, true, AluOp::Mul, &linked(3), &c(4)), None);
+    }
+
+    #[test]
+    fn a_32_bit_result_is_zero_extended() {
+        let mut st = state(&[(1, konst(0xffff_ffff_0000_0005)), (2, konst(1))]);
+        One::new("w1 += w2\nexit").next(&mut st);
+        assert_eq!(num(&st, 1).as_const(), Some(6));
+        // An unknown 64-bit value: the upper half is known zero afterwards.
+        let mut st = state(&[(1, scalar(Scalar::UNKNOWN))]);
+        One::new("w1 += 1\nexit").next(&mut st);
+        let r1 = num(&st, 1);
+        assert_eq!((r1.umin, r1.umax), (0, u32::MAX as u64));
+        // `w1 = w2` truncates too.
+        let mut st = state(&[(2, konst(u64::MAX))]);
+        One::new("w1 = w2\nexit").next(&mut st);
+        assert_eq!(num(&st, 1).as_const(), Some(0xffff_ffff));
+        // `w1 = -1` (an immediate) is 0xffffffff, `r1 = -1` all ones.
+        let mut st = state(&[]);
+        One::new("w1 = -1\nexit").next(&mut st);
+        assert_eq!(num(&st, 1).as_const(), Some(0xffff_ffff));
+        One::new("r1 = -1\nexit").next(&mut st);
+        assert_eq!(num(&st, 1).as_const(), Some(u64::MAX));
+    }
+
+    #[test]
+    fn a_bounded_scalar_added_to_a_map_value_pointer_becomes_its_variable_offset() {
+        let mut st = state(&[(1, map_value(0, 4)), (2, scalar(Scalar::urange(0, 8)))]);
+        One::new("r1 += r2\nexit").next(&mut st);
+        let RegVal::MapValue {
+            map: 0,
+            off: 4,
+            var,
+        } = reg(&st, 1)
+        else {
+            panic!("{:?}", reg(&st, 1))
+        };
+        assert_eq!((var.umin, var.umax), (0, 8));
+        // A constant moves the fixed offset; `scalar += pointer` works too.
+        let mut st = state(&[(1, konst(6)), (2, map_value(0, 4))]);
+        One::new("r1 += r2\nexit").next(&mut st);
+        assert_eq!(*reg(&st, 1), map_value(0, 10));
+    }
+
+    #[test]
+    fn a_variable_packet_offset_gets_a_new_id_and_no_proven_range() {
+        let mut st = state(&[(1, pkt(0, 14)), (2, scalar(Scalar::urange(0, 255)))]);
+        One::new("r1 += 4\nexit").next(&mut st);
+        assert_eq!(*reg(&st, 1), pkt(4, 14));
+        One::new("r1 += r2\nexit").next(&mut st);
+        let RegVal::Pkt {
+            off: 4,
+            var,
+            id,
+            range: 0,
+            ..
+        } = reg(&st, 1)
+        else {
+            panic!("{:?}", reg(&st, 1))
+        };
+        assert_eq!((var.umin, var.umax), (0, 255));
+        assert_ne!(*id, 0);
+    }
+
+    #[test]
+    fn subtraction_from_a_stack_pointer_is_refused() {
+        let mut st = state(&[(1, stack(0))]);
+        let (rule, msg) = One::new("r1 -= 8\nexit").refused(&mut st);
+        assert_eq!(rule, Rule::PointerArithmetic);
+        assert_eq!(
+            msg,
+            "subtracting from a stack pointer (r1 is a stack pointer (r10 +0)) is not allowed by the kernel; add a negative offset instead (`r1 += -8`)"
+        );
+        // Adding a negative number is the way.
+        One::new("r1 += -8\nexit").next(&mut st);
+        assert_eq!(*reg(&st, 1), stack(-8));
+    }
+
+    #[test]
+    fn pointer_arithmetic_rules() {
+        // 32-bit arithmetic on a pointer.
+        let (rule, msg) = One::new("w1 += 4\nexit").refused(&mut state(&[(1, pkt(0, 0))]));
+        assert_eq!(rule, Rule::PointerArithmetic);
+        assert!(
+            msg.starts_with("32-bit arithmetic on a pointer: r1 is a packet pointer"),
+            "{msg}"
+        );
+        // Anything but `+=` / `-=`.
+        let (rule, msg) = One::new("r1 *= 2\nexit").refused(&mut state(&[(1, map_value(0, 0))]));
+        assert_eq!(rule, Rule::PointerArithmetic);
+        assert!(
+            msg.ends_with("only adding or subtracting a scalar is allowed"),
+            "{msg}"
+        );
+        // An unbounded offset.
+        let (rule, msg) = One::new("r1 += r2\nexit").refused(&mut state(&[
+            (1, map_value(0, 0)),
+            (2, scalar(Scalar::UNKNOWN)),
+        ]));
+        assert_eq!(rule, Rule::PointerArithmetic);
+        assert!(msg.contains("the offset is not bounded"), "{msg}");
+        // Before the null check.
+        let (rule, _) = One::new("r1 += 4\nexit")
+            .refused(&mut state(&[(1, RegVal::MapValueOrNull { map: 0, id: 1 })]));
+        assert_eq!(rule, Rule::NullCheck);
+        // data_end, and a variable offset into the context.
+        let (rule, msg) = One::new("r1 += 1\nexit").refused(&mut state(&[(1, RegVal::PktEnd)]));
+        assert_eq!(rule, Rule::PointerArithmetic);
+        assert!(
+            msg.starts_with("arithmetic on data_end is not allowed"),
+            "{msg}"
+        );
+        let (rule, msg) =
+            One::new("r1 += r2\nexit").refused(&mut state(&[(2, scalar(Scalar::urange(0, 4)))]));
+        assert_eq!(
+            (rule, msg.as_str()),
+            (
+                Rule::PointerArithmetic,
+                "a variable offset into the context is not allowed"
+            )
+        );
+        // `map += 0` is allowed, `map += 1` is not.
+        let mut st = state(&[(1, RegVal::MapPtr { map: 0 })]);
+        One::new("r1 += 0\nexit").next(&mut st);
+        assert_eq!(*reg(&st, 1), RegVal::MapPtr { map: 0 });
+        let (_, msg) = One::new("r1 += 1\nexit").refused(&mut st);
+        assert_eq!(msg, "arithmetic on the map `arr` is not allowed");
+    }
+
+    #[test]
+    fn pointer_differences_negations_and_swaps_are_numbers() {
+        let mut st = state(&[(1, pkt(8, 0)), (2, pkt(0, 0))]);
+        One::new("r1 -= r2\nexit").next(&mut st);
+        assert_eq!(*reg(&st, 1), scalar(Scalar::UNKNOWN));
+        let mut st = state(&[(1, pkt(8, 0))]);
+        One::new("r1 = -r1\nexit").next(&mut st);
+        assert_eq!(*reg(&st, 1), scalar(Scalar::UNKNOWN));
+        let (rule, msg) =
+            One::new("r1 += r2\nexit").refused(&mut state(&[(1, pkt(8, 0)), (2, pkt(0, 0))]));
+        assert_eq!(rule, Rule::PointerArithmetic);
+        assert!(msg.starts_with("`+=` between two pointers"), "{msg}");
+    }
+
+    #[test]
+    fn constant_divisors_and_shift_amounts_are_checked() {
+        let (rule, _) = One::new("r1 /= 0\nexit").refused(&mut state(&[(1, konst(5))]));
+        assert_eq!(rule, Rule::DivisionByZero);
+        let (rule, _) = One::new("w1 %= 0\nexit").refused(&mut state(&[(1, konst(5))]));
+        assert_eq!(rule, Rule::DivisionByZero);
+        let (rule, msg) = One::new("w1 <<= 32\nexit").refused(&mut state(&[(1, konst(5))]));
+        assert_eq!(
+            (rule, msg.as_str()),
+            (
+                Rule::InvalidShift,
+                "invalid shift by 32: a 32-bit shift amount must be 0..31"
+            )
+        );
+        let mut st = state(&[(1, konst(5))]);
+        One::new("r1 <<= 32\nexit").next(&mut st);
+        assert_eq!(num(&st, 1).as_const(), Some(5 << 32));
+        // A register divisor of 0 is fine (0 at run time); the kernel does not track
+        // division, so the result is an unknown number.
+        let mut st = state(&[(1, konst(5)), (2, konst(0))]);
+        One::new("r1 /= r2\nexit").next(&mut st);
+        assert_eq!(*reg(&st, 1), scalar(Scalar::UNKNOWN));
+    }
+
+    #[test]
+    fn registers_read_and_written_by_alu_instructions() {
+        let (rule, _) = One::new("r10 = 0\nexit").refused(&mut state(&[]));
+        assert_eq!(rule, Rule::FramePointer);
+        let (rule, msg) = One::new("r1 = r2\nexit").refused(&mut state(&[]));
+        assert_eq!(rule, Rule::UninitRegister);
+        assert!(
+            msg.starts_with("r2 is read here but no instruction"),
+            "{msg}"
+        );
+        // `r2 = r1` links the copies of an unknown number.
+        let mut st = state(&[(1, scalar(Scalar::urange(0, 9)))]);
+        One::new("r2 = r1\nexit").next(&mut st);
+        let (a, b) = (num(&st, 1), num(&st, 2));
+        assert_ne!(a.id(), 0);
+        assert_eq!((a.id(), b.umax), (b.id(), 9));
     }
 }

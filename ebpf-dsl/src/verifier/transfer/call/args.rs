@@ -1,4 +1,4 @@
-//! Helper arguments beyond the map, context and sized-memory kinds of `call.rs`: sockets that
+//! Helper arguments beyond the map, context and sized-memory kinds of `call/mod.rs`: sockets that
 //! are not released, fixed-size memory (`ARG_PTR_TO_FIXED_SIZE_MEM`) and aligned fixed-size
 //! results (`MEM_WRITE | MEM_ALIGNED`: `bpf_strtol`'s result, `bpf_check_mtu`'s MTU).
 
@@ -6,19 +6,20 @@ use super::*;
 
 impl<'a> Exec<'a> {
     /// Checks argument `r` (value `v`) of helper `name` against `arg`, one of
-    /// [`Arg::SockCommon`], [`Arg::FixedMem`] and [`Arg::FixedOut`].
-    pub(super) fn check_extra_arg(
+    /// [`Arg::SockCommon`], [`Arg::FixedMem`] and [`Arg::FixedOut`]; returns the stack bytes
+    /// the helper writes through it.
+    pub(crate) fn check_extra_arg(
         &mut self,
         pc: usize,
-        st: &mut State,
+        st: &State,
         r: u8,
         v: &RegVal,
         arg: Arg,
         name: &str,
-    ) -> R<()> {
+    ) -> R<Option<StackWrite>> {
         match arg {
             Arg::SockCommon => match v {
-                RegVal::Sock { .. } => Ok(()),
+                RegVal::Sock { .. } => Ok(None),
                 RegVal::SockOrNull { .. } => Err(e(
                     pc,
                     Rule::NullCheck,
@@ -69,14 +70,14 @@ impl<'a> Exec<'a> {
                 }
                 self.check_helper_mem(pc, st, r, v, n as u64, true, name)
             }
-            _ => Ok(()),
+            _ => Ok(None),
         }
     }
 }
 
 /// What a load of `__sk_buff.sk` yields: a `struct bpf_sock_common` the program holds no
 /// reference to (`ref_id` 0: it is not released and cannot leak), or NULL.
-pub(super) fn skb_sk(st: &mut State) -> RegVal {
+pub(crate) fn skb_sk(st: &mut State) -> RegVal {
     RegVal::SockOrNull {
         common: true,
         id: st.fresh(),
@@ -87,13 +88,13 @@ pub(super) fn skb_sk(st: &mut State) -> RegVal {
 /// Marks the reference id of a pointer cast from a referenced socket (`bpf_sk_fullsock`): it
 /// is released with the socket it came from, but its null check does not drop the reference
 /// (only the acquired pointer's does, as in the kernel's `mark_ptr_or_null_regs`).
-pub(super) const SOCK_CAST: u32 = 1 << 29;
+pub(crate) const SOCK_CAST: u32 = 1 << 29;
 
 /// `r0` after `bpf_sk_fullsock` ([`Ret::SocketCastOrNull`]: the full socket, sharing the
 /// reference of the argument `arg`, so releasing either invalidates both, as the kernel's
 /// `is_ptr_cast_function` does) or `bpf_get_listener_sock` ([`Ret::SocketUnrefOrNull`]: no
 /// reference).
-pub(super) fn sock_ret(st: &mut State, ret: Ret, arg: &RegVal) -> RegVal {
+pub(crate) fn sock_ret(st: &mut State, ret: Ret, arg: &RegVal) -> RegVal {
     let ref_id = match (ret, arg) {
         (Ret::SocketCastOrNull, RegVal::Sock { ref_id, .. }) if *ref_id != 0 => {
             (*ref_id & !SOCK_CAST) | SOCK_CAST
@@ -104,5 +105,74 @@ pub(super) fn sock_ret(st: &mut State, ret: Ret, arg: &RegVal) -> RegVal {
         common: false,
         id: st.fresh(),
         ref_id,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::super::testkit::*;
+    use super::*;
+    use crate::spec::ProgramType;
+
+    #[test]
+    fn a_socket_argument_must_be_a_null_checked_socket() {
+        let tc = One::new("call bpf_sk_fullsock\nexit").ty(ProgramType::SchedCls);
+        let sock = RegVal::Sock {
+            common: true,
+            ref_id: 5,
+        };
+        let mut st = state(&[(1, sock)]);
+        tc.next(&mut st);
+        // The full socket shares the argument's reference.
+        let RegVal::SockOrNull {
+            common: false,
+            ref_id,
+            ..
+        } = *reg(&st, 0)
+        else {
+            panic!("{:?}", reg(&st, 0))
+        };
+        assert_eq!(ref_id, 5 | SOCK_CAST);
+        let maybe = RegVal::SockOrNull {
+            common: true,
+            id: 1,
+            ref_id: 0,
+        };
+        let (rule, _) = tc.refused(&mut state(&[(1, maybe)]));
+        assert_eq!(rule, Rule::NullCheck);
+        let (rule, msg) = tc.refused(&mut state(&[(1, pkt(0, 0))]));
+        assert_eq!(rule, Rule::HelperArgument);
+        assert!(
+            msg.starts_with(
+                "bpf_sk_fullsock expects a socket (from a socket lookup, null-checked) in r1"
+            ),
+            "{msg}"
+        );
+    }
+
+    #[test]
+    fn a_fixed_size_result_is_aligned_writable_memory() {
+        // bpf_strtol(buf, len, flags, &res): res is 8 writable, 8-byte aligned bytes.
+        let call = One::new("call bpf_strtol\nexit");
+        let regs = |res: RegVal| state(&[(1, stack(-16)), (2, konst(4)), (3, konst(0)), (4, res)]);
+        call.next(&mut regs(stack(-8)));
+        call.next(&mut regs(map_value(0, 8)));
+        let (rule, msg) = call.refused(&mut regs(map_value(0, 4)));
+        assert_eq!(
+            (rule, msg.as_str()),
+            (
+                Rule::HelperArgument,
+                "bpf_strtol writes 8 bytes through r4, which must be 8-byte aligned, but r4 is at offset 4"
+            )
+        );
+        let (rule, msg) = call.refused(&mut regs(pkt(0, 8)));
+        assert_eq!(rule, Rule::HelperArgument);
+        assert!(
+            msg.starts_with("bpf_strtol expects a pointer to 8 writable, 8-byte aligned bytes"),
+            "{msg}"
+        );
+        // The read-only map cannot take the result.
+        let (rule, _) = call.refused(&mut regs(map_value(2, 0)));
+        assert_eq!(rule, Rule::MemoryAccess);
     }
 }

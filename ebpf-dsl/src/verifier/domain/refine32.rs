@@ -6,6 +6,7 @@
 //! bounds and the known bits (`reg_bounds_sync`, [`Scalar::sync`]); the refined 32-bit bounds
 //! stay with the register afterwards, as in the kernel.
 
+use super::refine::fix;
 use super::*;
 
 fn subreg(t: Tnum) -> Tnum {
@@ -107,7 +108,7 @@ fn refine_cond(op: JmpOp, a: &mut Scalar, b: &mut Scalar) {
 /// Refines the two operands of a 32-bit comparison `a op b` on the branch where it is
 /// `taken` (or not); `&` tests are left to the caller. A contradiction (a branch the kernel
 /// would still walk) gives unknown values, as the kernel's sanity check does.
-pub(super) fn refine32(op: JmpOp, taken: bool, a: &Scalar, b: &Scalar) -> (Scalar, Scalar) {
+pub(crate) fn refine32(op: JmpOp, taken: bool, a: &Scalar, b: &Scalar) -> (Scalar, Scalar) {
     let op = if taken { op } else { rev(op) };
     let (mut ka, mut kb) = (a.unlinked(), b.unlinked());
     refine_cond(op, &mut ka, &mut kb);
@@ -119,7 +120,7 @@ pub(super) fn refine32(op: JmpOp, taken: bool, a: &Scalar, b: &Scalar) -> (Scala
 /// in `-4095..=0` that is `<= 63` unsigned is 0 (the signed range crossing zero that
 /// [`super::domain`] drops survives in the 32-bit bounds when it fits in 32 bits). The 32-bit
 /// bounds of `orig` hold for `refined` too, so they are intersected into it.
-pub(super) fn with_subreg_bounds(orig: &Scalar, refined: Scalar) -> Scalar {
+pub(crate) fn with_subreg_bounds(orig: &Scalar, refined: Scalar) -> Scalar {
     if refined.unlinked() == Scalar::UNKNOWN {
         // Nothing learnt, or a contradiction the kernel answers with an unknown value.
         return refined;
@@ -136,7 +137,7 @@ pub(super) fn with_subreg_bounds(orig: &Scalar, refined: Scalar) -> Scalar {
 
 /// `==` / `!=` decided by the known bits alone (kernel 6.18's `tnum_overlap` test in
 /// `is_scalar_branch_taken`): two values whose known bits disagree are never equal.
-pub(super) fn tnum_branch_taken(op: JmpOp, a: &Scalar, b: &Scalar) -> Option<bool> {
+pub(crate) fn tnum_branch_taken(op: JmpOp, a: &Scalar, b: &Scalar) -> Option<bool> {
     let mu = a.t.mask | b.t.mask;
     let overlap = (a.t.value & !mu) == (b.t.value & !mu);
     match op {
@@ -149,7 +150,7 @@ pub(super) fn tnum_branch_taken(op: JmpOp, a: &Scalar, b: &Scalar) -> Option<boo
 /// What a 32-bit comparison sees of `x`: the kernel's 32-bit bounds (`u32_min_value` ...
 /// `s32_max_value`, as derived from the 64-bit state) in the unsigned and signed fields, and
 /// the low half of the known bits. For deciding branches only (not a consistent 64-bit value).
-pub(super) fn view32(x: &Scalar) -> Scalar {
+pub(crate) fn view32(x: &Scalar) -> Scalar {
     let k = x.sync().unwrap_or(Scalar::UNKNOWN);
     Scalar {
         umin: k.u32min as u64,
@@ -168,6 +169,7 @@ pub(super) fn view32(x: &Scalar) -> Scalar {
 
 #[cfg(test)]
 mod tests {
+    use super::super::refine::{branch_taken, refine};
     use super::*;
 
     #[test]

@@ -20,10 +20,23 @@ use crate::spec::ProgramType;
 use crate::xdp::metadata::XdpKfunc;
 
 impl<'a> Exec<'a> {
-    pub(super) fn call_xdp_kfunc(&mut self, pc: usize, st: &mut State, placeholder: i32) -> R<()> {
+    pub(crate) fn call_xdp_kfunc(&mut self, pc: usize, st: &mut State, placeholder: i32) -> R<()> {
         if self.trusted_call(pc, st) {
             return Ok(());
         }
+        for w in self.check_xdp_kfunc(pc, st, placeholder)? {
+            mark_written(st, &w);
+        }
+        for r in 1..=5 {
+            self.set(st, r, RegVal::NotInit);
+        }
+        self.set(st, 0, RegVal::Scalar(Scalar::UNKNOWN));
+        Ok(())
+    }
+
+    /// The rules of the call (program type, target kernel, the context in `r1`, the output
+    /// memory); returns the stack bytes it writes.
+    fn check_xdp_kfunc(&mut self, pc: usize, st: &State, placeholder: i32) -> R<Vec<StackWrite>> {
         let Some(k) = XdpKfunc::from_placeholder(placeholder) else {
             return Err(e(
                 pc,
@@ -73,6 +86,7 @@ impl<'a> Exec<'a> {
                 ),
             ));
         }
+        let mut writes = Vec::new();
         for (i, &size) in k.out_args().iter().enumerate() {
             let r = (i + 2) as u8;
             let v = self.read(st, pc, r).map_err(arity)?;
@@ -86,12 +100,61 @@ impl<'a> Exec<'a> {
                     ),
                 ));
             }
-            self.check_helper_mem(pc, st, r, &v, size as u64, true, name)?;
+            writes.extend(self.check_helper_mem(pc, st, r, &v, size as u64, true, name)?);
         }
-        for r in 1..=5 {
-            self.set(st, r, RegVal::NotInit);
-        }
-        self.set(st, 0, RegVal::Scalar(Scalar::UNKNOWN));
-        Ok(())
+        Ok(writes)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::super::testkit::*;
+    use super::*;
+
+    const TS: &str = "call bpf_xdp_metadata_rx_timestamp\nexit";
+
+    #[test]
+    fn an_xdp_metadata_kfunc_writes_its_output_and_returns_a_number() {
+        let mut st = state(&[(2, stack(-8)), (6, pkt(0, 8))]);
+        One::new(TS).next(&mut st);
+        assert_eq!(*reg(&st, 0), scalar(Scalar::UNKNOWN));
+        assert_eq!(
+            (reg(&st, 1), reg(&st, 2)),
+            (&RegVal::NotInit, &RegVal::NotInit)
+        );
+        // Packet pointers stay valid.
+        assert_eq!(*reg(&st, 6), pkt(0, 8));
+    }
+
+    #[test]
+    fn xdp_metadata_kfunc_rules() {
+        let (rule, msg) = One::new(TS)
+            .ty(ProgramType::SchedCls)
+            .refused(&mut state(&[(2, stack(-8))]));
+        assert_eq!(rule, Rule::HelperNotAllowed);
+        assert!(
+            msg.starts_with("bpf_xdp_metadata_rx_timestamp can only be called from XDP programs"),
+            "{msg}"
+        );
+        let (rule, msg) = One::new(TS)
+            .kernel(KernelVersion::new(6, 1))
+            .refused(&mut state(&[(2, stack(-8))]));
+        assert_eq!(rule, Rule::HelperNotAllowed);
+        assert!(
+            msg.starts_with("bpf_xdp_metadata_rx_timestamp needs Linux 6.3"),
+            "{msg}"
+        );
+        let (rule, msg) = One::new(TS).refused(&mut state(&[(2, pkt(0, 8))]));
+        assert_eq!(rule, Rule::HelperArgument);
+        assert!(msg.starts_with("bpf_xdp_metadata_rx_timestamp writes 8 bytes through r2, which must point to the stack or a map value"), "{msg}");
+        let (rule, msg) = One::new(TS).refused(&mut state(&[]));
+        assert_eq!(rule, Rule::UninitRegister);
+        assert!(
+            msg.starts_with("bpf_xdp_metadata_rx_timestamp takes 2 arguments, but r2"),
+            "{msg}"
+        );
+        // The output must fit: 8 bytes at r10 - 4 do not.
+        let (rule, _) = One::new(TS).refused(&mut state(&[(2, stack(-4))]));
+        assert_eq!(rule, Rule::StackAccess);
     }
 }

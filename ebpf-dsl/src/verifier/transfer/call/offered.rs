@@ -10,7 +10,7 @@ use super::*;
 use crate::isa::helpers::avail::{ALL, SOCK, TC, XDP};
 
 /// The [`helpers::avail`] families the kernel offers helper `id` to (0: none of them).
-pub(super) fn offered(id: i32) -> u8 {
+pub(crate) fn offered(id: i32) -> u8 {
     match id {
         1..=3
         | 5..=8
@@ -82,7 +82,7 @@ pub(super) fn offered(id: i32) -> u8 {
 impl<'a> Exec<'a> {
     /// Refuses a call to kernel helper `id` that the kernel does not offer to this program's
     /// type at all.
-    pub(super) fn check_offered(&self, pc: usize, id: i32) -> R<()> {
+    pub(crate) fn check_offered(&self, pc: usize, id: i32) -> R<()> {
         let Some(h) = u32::try_from(id)
             .ok()
             .and_then(crate::helpers::helper_by_id)

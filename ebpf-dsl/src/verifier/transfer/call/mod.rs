@@ -1,12 +1,53 @@
-//! Helper calls: argument checks and the effects on the state.
+//! Helper calls: argument checks and the effects on the state; the other kinds of call are in
+//! the submodules.
+
+pub(crate) mod args;
+mod kfunc;
+mod local;
+mod offered;
 
 use super::*;
 
+/// What the argument checks of a helper call found, for its effects on the state.
+struct Checked {
+    /// The helper's prototype.
+    p: helpers::Proto,
+    /// `r1` before the call.
+    r1_in: RegVal,
+    /// The map argument.
+    map: Option<u16>,
+    /// The key, when the kernel knows it is a constant.
+    const_key: Option<u64>,
+    /// The constant size of a ring buffer reservation.
+    alloc: Option<u32>,
+    /// The reference released.
+    release: Option<u32>,
+    /// The stack memory the helper writes.
+    writes: Vec<StackWrite>,
+}
+
+/// `n` bytes from `r10 + lo` of frame `frame` that a helper or kfunc writes.
+pub(crate) struct StackWrite {
+    frame: usize,
+    lo: i64,
+    n: u64,
+}
+
 impl<'a> Exec<'a> {
-    pub(super) fn call_helper(&mut self, pc: usize, st: &mut State, id: i32) -> R<()> {
+    /// `call` of a kernel helper (`check_helper_call`).
+    pub(crate) fn call_helper(&mut self, pc: usize, st: &mut State, id: i32) -> R<()> {
         if self.trusted_call(pc, st) {
             return Ok(());
         }
+        let c = self.check_helper_call(pc, st, id)?;
+        self.helper_effects(st, id, c);
+        Ok(())
+    }
+
+    /// The rules of a helper call: the helper is known and offered to the program type, the
+    /// licence allows it, no reference is held across a tail call, and every argument has the
+    /// prototype's type (maps, keys and values of the map's sizes, memory and its size, ...).
+    fn check_helper_call(&mut self, pc: usize, st: &State, id: i32) -> R<Checked> {
         let Some(p) = helpers::proto(id) else {
             self.check_offered(pc, id)?;
             let kernel = u32::try_from(id)
@@ -46,15 +87,12 @@ impl<'a> Exec<'a> {
                 ),
             ));
         }
-        if id == 12 {
-            self.tail_call_seen = true;
-            if !st.refs.is_empty() {
-                return Err(e(
-                    pc,
-                    Rule::ReferenceLeak,
-                    "a tail call while holding a reference (a ring buffer reservation or a socket) would leak it",
-                ));
-            }
+        if id == 12 && !st.refs.is_empty() {
+            return Err(e(
+                pc,
+                Rule::ReferenceLeak,
+                "a tail call while holding a reference (a ring buffer reservation or a socket) would leak it",
+            ));
         }
         let r1_in = st.cur().regs[1].clone();
         let mut map: Option<u16> = None;
@@ -62,6 +100,7 @@ impl<'a> Exec<'a> {
         let mut mem: Option<(u8, RegVal, Arg)> = None;
         let mut alloc: Option<u32> = None;
         let mut release: Option<u32> = None;
+        let mut writes = Vec::new();
         for (i, arg) in p.args.iter().enumerate() {
             let r = (i + 1) as u8;
             let v = self.read(st, pc, r).map_err(|mut err| {
@@ -134,7 +173,7 @@ impl<'a> Exec<'a> {
                         return bad(&format!("a pointer to the {size}-byte {what} (e.g. on the stack: `r{r} = r10; r{r} += -{size}`)"), self);
                     }
                     let out = *arg == Arg::MapValueOut;
-                    self.check_helper_mem(pc, st, r, &v, size as u64, out, name)?;
+                    writes.extend(self.check_helper_mem(pc, st, r, &v, size as u64, out, name)?);
                     if *arg == Arg::MapKey {
                         const_key = constant_key(st, &v, size);
                     }
@@ -146,7 +185,7 @@ impl<'a> Exec<'a> {
                 }
                 Arg::Anything => {}
                 Arg::SockCommon | Arg::FixedMem(_) | Arg::FixedOut(_) => {
-                    self.check_extra_arg(pc, st, r, &v, *arg, name)?
+                    writes.extend(self.check_extra_arg(pc, st, r, &v, *arg, name)?)
                 }
                 Arg::MemRead | Arg::MemWrite | Arg::MemReadOrNull => mem = Some((r, v, *arg)),
                 Arg::Size | Arg::SizeOrZero => {
@@ -178,7 +217,8 @@ impl<'a> Exec<'a> {
                             )));
                         }
                     } else {
-                        self.check_helper_mem(pc, st, mr, &mv, s.umax, ma == Arg::MemWrite, name)?;
+                        let out = ma == Arg::MemWrite;
+                        writes.extend(self.check_helper_mem(pc, st, mr, &mv, s.umax, out, name)?);
                     }
                 }
                 Arg::AllocSize => {
@@ -230,6 +270,36 @@ impl<'a> Exec<'a> {
                     _ => return bad("a socket returned by a socket lookup", self),
                 },
             }
+        }
+        Ok(Checked {
+            p,
+            r1_in,
+            map,
+            const_key,
+            alloc,
+            release,
+            writes,
+        })
+    }
+
+    /// The state after a checked helper call: the memory it writes, `r1`-`r5` clobbered, the
+    /// reference it releases dropped, packet pointers invalid if it changes the packet, and
+    /// `r0` of the prototype's return type.
+    fn helper_effects(&mut self, st: &mut State, id: i32, c: Checked) {
+        let Checked {
+            p,
+            r1_in,
+            map,
+            const_key,
+            alloc,
+            release,
+            writes,
+        } = c;
+        if id == 12 {
+            self.tail_call_seen = true;
+        }
+        for w in &writes {
+            mark_written(st, w);
         }
         for r in 1..=5 {
             self.set(st, r, RegVal::NotInit);
@@ -293,7 +363,7 @@ impl<'a> Exec<'a> {
             Ret::SocketCastOrNull | Ret::SocketUnrefOrNull => sock_ret(st, p.ret, &r1_in),
             Ret::SocketOrNull | Ret::SockCommonOrNull => {
                 let id = st.fresh();
-                let rf = st.fresh() | super::SOCK_REF;
+                let rf = st.fresh() | local::SOCK_REF;
                 st.refs.push(rf);
                 RegVal::SockOrNull {
                     common: p.ret == Ret::SockCommonOrNull,
@@ -303,24 +373,25 @@ impl<'a> Exec<'a> {
             }
         };
         self.set(st, 0, r0);
-        Ok(())
     }
 
     #[allow(clippy::too_many_arguments)]
-    pub(super) fn check_helper_mem(
+    /// Checks that `r` (value `v`) points to `n` bytes a helper may read (and write, when
+    /// `write`); returns the stack bytes it writes.
+    pub(crate) fn check_helper_mem(
         &mut self,
         pc: usize,
-        st: &mut State,
+        st: &State,
         r: u8,
         v: &RegVal,
         n: u64,
         write: bool,
         name: &str,
-    ) -> R<()> {
+    ) -> R<Option<StackWrite>> {
         match v {
             RegVal::Stack { frame, off } => {
                 if n == 0 {
-                    return Ok(());
+                    return Ok(None);
                 }
                 let a = *off as i64;
                 if a < -512 || a + n as i64 > 0 {
@@ -334,31 +405,35 @@ impl<'a> Exec<'a> {
                     return Err(e(pc, Rule::StackAccess, "stack pointer to a returned frame"));
                 }
                 self.note_depth(st, f, a as i32);
-                if write {
-                    for pos in (a + 512) as usize..(a + 512) as usize + n as usize {
-                        let s = &mut st.frames[f].stack[pos / 8];
-                        if matches!(s, Slot::Spill(_) | Slot::Part(..)) {
-                            *s = Slot::Bytes([Byte::Misc; 8]);
-                        }
-                        if let Slot::Bytes(b) = s {
-                            b[pos % 8] = Byte::Misc;
-                        }
-                    }
-                }
-                Ok(())
+                Ok(write.then_some(StackWrite { frame: f, lo: a, n }))
             }
             RegVal::Pkt { .. } if write => Err(e(pc, Rule::HelperArgument, format!(
                 "bpf_{name} would write into the packet through r{r}; this verifier only lets helpers write to the stack or map values"
             ))),
             RegVal::Pkt { .. } | RegVal::MapValue { .. } | RegVal::Ringbuf { .. } => {
                 if n == 0 {
-                    return Ok(());
+                    return Ok(None);
                 }
-                self.check_mem(pc, r, v, 0, n, write, &format!("access by bpf_{name}"))
+                self.check_mem(pc, r, v, 0, n, write, &format!("access by bpf_{name}"))?;
+                Ok(None)
             }
             _ => Err(e(pc, Rule::HelperArgument, format!(
                 "bpf_{name} expects a pointer to {n} bytes of memory in r{r}, but r{r} is {}", self.describe(v)
             ))),
+        }
+    }
+}
+
+/// The bytes of `w` become unknown; a spill they touch is gone.
+pub(crate) fn mark_written(st: &mut State, w: &StackWrite) {
+    let start = (w.lo + 512) as usize;
+    for pos in start..start + w.n as usize {
+        let s = &mut st.frames[w.frame].stack[pos / 8];
+        if matches!(s, Slot::Spill(_) | Slot::Part(..)) {
+            *s = Slot::Bytes([Byte::Misc; 8]);
+        }
+        if let Slot::Bytes(b) = s {
+            b[pos % 8] = Byte::Misc;
         }
     }
 }
@@ -392,6 +467,8 @@ fn constant_key(st: &State, key: &RegVal, size: u32) -> Option<u64> {
 
 #[cfg(test)]
 mod tests {
+    use super::super::super::domain::state::Byte;
+    use super::super::testkit::*;
     use super::*;
     use crate::verifier::initial_state;
 
@@ -412,5 +489,140 @@ mod tests {
             constant_key(&st, &RegVal::Scalar(Scalar::konst(0)), 4),
             None
         );
+    }
+
+    fn lookup_args(key: RegVal) -> State {
+        let mut st = state(&[(1, RegVal::MapPtr { map: 0 }), (2, key)]);
+        st.cur_mut().stack[63] = Slot::Bytes([Byte::Zero; 8]);
+        st
+    }
+
+    #[test]
+    fn a_helper_argument_of_the_wrong_type_is_refused() {
+        let call = One::new("call bpf_map_lookup_elem\nexit");
+        let mut st = lookup_args(stack(-8));
+        st.cur_mut().regs[1] = konst(0);
+        let (rule, msg) = call.refused(&mut st);
+        assert_eq!(rule, Rule::HelperArgument);
+        assert_eq!(
+            msg,
+            format!(
+                "bpf_map_lookup_elem expects a map (`r1 = my_map ll`) in r1, but r1 is {}",
+                Scalar::konst(0)
+            )
+        );
+        // The key must be a pointer to key-size memory.
+        let (rule, msg) = call.refused(&mut lookup_args(konst(0)));
+        assert_eq!(rule, Rule::HelperArgument);
+        assert!(msg.starts_with("bpf_map_lookup_elem expects a pointer to the 4-byte key (e.g. on the stack: `r2 = r10; r2 += -4`) in r2"), "{msg}");
+        // A missing argument names the helper.
+        let mut st = lookup_args(stack(-8));
+        st.cur_mut().regs[2] = RegVal::NotInit;
+        let (rule, msg) = call.refused(&mut st);
+        assert_eq!(rule, Rule::UninitRegister);
+        assert!(
+            msg.starts_with("bpf_map_lookup_elem takes 2 arguments, but r2 is read here"),
+            "{msg}"
+        );
+        // A map of the wrong type.
+        let (rule, msg) = One::new("call bpf_ringbuf_reserve\nexit").refused(&mut state(&[
+            (1, RegVal::MapPtr { map: 0 }),
+            (2, konst(8)),
+            (3, konst(0)),
+        ]));
+        assert_eq!(
+            (rule, msg.as_str()),
+            (
+                Rule::MapCompatibility,
+                "bpf_ringbuf_reserve cannot be used with map `arr` of type array"
+            )
+        );
+    }
+
+    #[test]
+    fn a_lookup_gives_a_value_or_null_and_clobbers_the_arguments() {
+        let call = One::new("call bpf_map_lookup_elem\nexit");
+        let mut st = lookup_args(stack(-8));
+        call.next(&mut st);
+        assert!(matches!(reg(&st, 0), RegVal::MapValueOrNull { map: 0, id } if *id != 0));
+        for r in 1..=5 {
+            assert_eq!(*reg(&st, r), RegVal::NotInit, "r{r}");
+        }
+        // 6.14+: a constant in-bounds key of an array cannot fail.
+        let mut st = lookup_args(stack(-8));
+        call.clone()
+            .kernel(KernelVersion::CONST_KEY_LOOKUP)
+            .next(&mut st);
+        assert_eq!(*reg(&st, 0), map_value(0, 0));
+        // Out of bounds (key 4 of 4 entries): it can.
+        let mut st = lookup_args(stack(-8));
+        st.cur_mut().stack[63] = Slot::Spill(konst(4));
+        let mut st4 = st.clone();
+        call.clone()
+            .kernel(KernelVersion::CONST_KEY_LOOKUP)
+            .next(&mut st4);
+        assert!(matches!(reg(&st4, 0), RegVal::MapValueOrNull { .. }));
+    }
+
+    #[test]
+    fn helpers_the_program_type_may_not_call() {
+        let (rule, msg) = One::new("call bpf_skb_load_bytes\nexit").refused(&mut state(&[]));
+        assert_eq!(rule, Rule::HelperNotAllowed);
+        assert!(
+            msg.starts_with("bpf_skb_load_bytes cannot be called from"),
+            "{msg}"
+        );
+        let (rule, msg) = One::new("call 999\nexit").refused(&mut state(&[]));
+        assert_eq!(rule, Rule::UnknownHelper);
+        assert!(msg.starts_with("there is no kernel helper #999"), "{msg}");
+    }
+
+    #[test]
+    fn a_packet_changing_helper_invalidates_packet_pointers() {
+        let mut st = state(&[
+            (2, konst(4)),
+            (6, pkt(0, 14)),
+            (7, RegVal::PktEnd),
+            (8, konst(3)),
+        ]);
+        One::new("call bpf_xdp_adjust_head\nexit").next(&mut st);
+        assert_eq!(*reg(&st, 6), scalar(Scalar::UNKNOWN));
+        assert_eq!(*reg(&st, 7), scalar(Scalar::UNKNOWN));
+        assert_eq!(*reg(&st, 8), konst(3));
+        assert_eq!(*reg(&st, 0), scalar(Scalar::UNKNOWN));
+    }
+
+    #[test]
+    fn a_ring_buffer_reservation_is_a_reference_until_submitted() {
+        let mut st = state(&[
+            (1, RegVal::MapPtr { map: 3 }),
+            (2, konst(16)),
+            (3, konst(0)),
+        ]);
+        One::new("call bpf_ringbuf_reserve\nexit").next(&mut st);
+        let RegVal::RingbufOrNull {
+            size: 16, ref_id, ..
+        } = *reg(&st, 0)
+        else {
+            panic!("{:?}", reg(&st, 0))
+        };
+        assert_eq!(st.refs, vec![ref_id]);
+        // Submitting it needs the null check first.
+        st.cur_mut().regs[1] = reg(&st, 0).clone();
+        st.cur_mut().regs[2] = konst(0);
+        let (rule, _) = One::new("call bpf_ringbuf_submit\nexit").refused(&mut st.clone());
+        assert_eq!(rule, Rule::NullCheck);
+        let mem = RegVal::Ringbuf {
+            size: 16,
+            off: 0,
+            var: Scalar::konst(0),
+            ref_id,
+        };
+        st.cur_mut().regs[1] = mem.clone();
+        st.cur_mut().regs[6] = mem;
+        One::new("call bpf_ringbuf_submit\nexit").next(&mut st);
+        assert!(st.refs.is_empty());
+        assert_eq!(*reg(&st, 6), scalar(Scalar::UNKNOWN));
+        assert_eq!(*reg(&st, 0), RegVal::NotInit);
     }
 }

@@ -12,12 +12,12 @@
 //! The counter's slot lies beyond the program's own stack; with a JIT (x86-64, arm64, ...)
 //! the kernel accepts it even past 512 bytes, so it is not counted in the stack depth here.
 
-use super::super::state::State;
+use super::super::domain::state::State;
 use super::{Exec, Step};
 
 impl Exec<'_> {
     /// The `may_goto` at `pc` jumping to `target`.
-    pub(super) fn may_goto(&self, pc: usize, st: &State, target: usize) -> Step {
+    pub(crate) fn may_goto(&self, pc: usize, st: &State, target: usize) -> Step {
         let mut fall = st.clone();
         fall.may_goto_depth = fall.may_goto_depth.saturating_add(1);
         Step::Branch {
@@ -102,5 +102,24 @@ mod tests {
             verify(&input).map_err(|e| e[0].rule).err(),
             Some(Rule::Structure)
         );
+    }
+
+    #[test]
+    fn may_goto_takes_the_jump_and_queues_the_fall_through_one_deeper() {
+        use super::super::testkit::{state, One};
+        use crate::verifier::driver::Step;
+        let mut st = state(&[]);
+        st.may_goto_depth = 2;
+        match One::new("may_goto +1\nexit\nexit").apply(&mut st) {
+            Ok(Step::Branch {
+                other_pc: 1,
+                other,
+                pc: 2,
+            }) => {
+                assert_eq!(other.may_goto_depth, 3);
+                assert_eq!(st.may_goto_depth, 2);
+            }
+            other => panic!("{other:?}"),
+        }
     }
 }

@@ -1,11 +1,11 @@
 //! Conditional jumps: branch decisions, range refinement, null checks and packet ranges.
 
-use super::jmp32::{refine32, tnum_branch_taken, view32, with_subreg_bounds};
+use super::super::domain::refine32::{refine32, tnum_branch_taken, view32, with_subreg_bounds};
 use super::*;
 
 impl<'a> Exec<'a> {
     #[allow(clippy::too_many_arguments)]
-    pub(super) fn cond(
+    pub(crate) fn cond(
         &mut self,
         pc: usize,
         st: &mut State,
@@ -307,228 +307,123 @@ impl<'a> Exec<'a> {
     }
 }
 
-/// The kernel's order after a comparison of two numbers: both registers get their refined
-/// values, then the copies of the source, then those of the destination, are synchronised
-/// (`sync_linked_regs`), each from the register's value at that point.
-fn refine_both(
-    st: &mut State,
-    dst: u8,
-    x: &Scalar,
-    nx: Scalar,
-    src: Option<u8>,
-    y: &Scalar,
-    ny: Scalar,
-) {
-    let keep = |old: &Scalar, new: Scalar| Scalar {
-        link: old.link,
-        delta: old.delta,
-        ..new
-    };
-    st.cur_mut().regs[dst as usize] = RegVal::Scalar(keep(x, nx));
-    if let Some(r) = src {
-        st.cur_mut().regs[r as usize] = RegVal::Scalar(keep(y, ny));
-    }
-    for r in src.into_iter().chain([dst]) {
-        if let RegVal::Scalar(cur) = st.cur().regs[r as usize].clone() {
-            set_linked(st, r, cur, cur);
-        }
-    }
-}
-
-/// Gives register `r` (whose value was `old`) the refined value `new`, and every register and
-/// spilled slot linked to it too (the kernel's `sync_linked_regs`): a copy with the same delta
-/// gets `new` itself, a copy with another delta gets `new` plus the difference.
-pub(super) fn set_linked(st: &mut State, r: u8, old: Scalar, new: Scalar) {
-    let known = Scalar {
-        link: old.link,
-        delta: old.delta,
-        ..new
-    };
-    st.cur_mut().regs[r as usize] = RegVal::Scalar(known);
-    let id = old.id();
-    if id == 0 {
-        return;
-    }
-    st.for_each_reg(|x| {
-        let RegVal::Scalar(v) = x else { return };
-        if v.id() != id {
-            return;
-        }
-        let flagged = |s: &Scalar| s.link & Scalar::ANY_DELTA != 0;
-        if (!flagged(v) && !flagged(&old)) || v.delta == old.delta {
-            *v = known;
-        } else {
-            let d = v.delta as i64 - old.delta as i64;
-            let sum = new.unlinked().add(&Scalar::konst(d as u64));
-            // 6.18 zero-extends the result when a 32-bit delta is involved (which register's
-            // flag decides differs between stable releases): both outcomes are allowed.
-            let sum = if (v.link | old.link) & Scalar::ADD_CONST32 != 0 {
-                join(&sum, &sum.trunc32())
-            } else {
-                sum
-            };
-            *v = Scalar {
-                link: v.link,
-                delta: v.delta,
-                ..sum
-            };
-        }
-    });
-}
-
-pub(super) fn is_init_data(v: &RegVal) -> bool {
-    matches!(v, RegVal::Pkt { kind: PktKind::Data, off: 0, id: 0, var, .. } if var.as_const() == Some(0))
-}
-
-/// After a null check: every copy of the lookup result becomes NULL (a zero scalar) or the
-/// non-NULL pointer; a NULL ring buffer reservation needs no release.
-pub(super) fn mark_null(st: &mut State, p: &RegVal, is_null: bool) {
-    let (id, rf) = match p {
-        RegVal::MapValueOrNull { id, .. } | RegVal::OpaqueOrNull { id, .. } => (*id, None),
-        RegVal::RingbufOrNull { id, ref_id, .. } | RegVal::SockOrNull { id, ref_id, .. } => {
-            (*id, Some(*ref_id))
-        }
-        _ => return,
-    };
-    st.for_each_reg(|r| {
-        let same = match r {
-            RegVal::MapValueOrNull { id: i, .. }
-            | RegVal::OpaqueOrNull { id: i, .. }
-            | RegVal::RingbufOrNull { id: i, .. }
-            | RegVal::SockOrNull { id: i, .. } => *i == id,
-            _ => false,
-        };
-        if !same {
-            return;
-        }
-        let nv = if is_null {
-            RegVal::Scalar(Scalar::konst(0))
-        } else {
-            not_null(r)
-        };
-        *r = nv;
-    });
-    if is_null {
-        if let Some(rf) = rf {
-            st.refs.retain(|x| *x != rf);
-        }
-    }
-}
-
-/// The kernel's `find_good_pkt_pointers`: after learning `ptr <= end` (or `ptr < end` when
-/// `open`), every pointer sharing `ptr`'s variable part is safe up to `ptr`'s offset.
-pub(super) fn find_good_pkt(st: &mut State, ptr: &RegVal, open: bool) {
-    let RegVal::Pkt {
-        kind, off, var, id, ..
-    } = ptr
-    else {
-        return;
-    };
-    if *off < 0 || (*off == 0 && open) {
-        return;
-    }
-    if var.umax > MAX_PACKET_OFF || var.umax + *off as u64 > MAX_PACKET_OFF {
-        return;
-    }
-    // `ptr < end` proves one byte more than `ptr <= end`.
-    let new_range = *off + i32::from(open);
-    let (kind, id) = (*kind, *id);
-    st.for_each_reg(|r| {
-        if let RegVal::Pkt {
-            kind: k,
-            id: i,
-            range,
-            ..
-        } = r
-        {
-            if *k == kind && *i == id {
-                *range = (*range).max(new_range);
-            }
-        }
-    });
-}
-
-/// True if `p` is a pointer the kernel knows is not NULL (`reg_not_null`: map values,
-/// sockets, ring buffer memory) and `z` the number 0.
-fn zero_vs_not_null(p: &RegVal, z: &RegVal) -> bool {
-    let zero = matches!(z, RegVal::Scalar(z) if z.as_const() == Some(0));
-    zero && matches!(
-        p,
-        RegVal::MapValue { .. } | RegVal::Sock { .. } | RegVal::Ringbuf { .. }
-    )
-}
-
-fn is_or_null(v: &RegVal) -> bool {
-    matches!(
-        v,
-        RegVal::MapValueOrNull { .. }
-            | RegVal::OpaqueOrNull { .. }
-            | RegVal::RingbufOrNull { .. }
-            | RegVal::SockOrNull { .. }
-    )
-}
-
-/// The non-NULL form of a lookup or reservation result.
-fn not_null(v: &RegVal) -> RegVal {
-    match v {
-        RegVal::MapValueOrNull { map, .. } => RegVal::MapValue {
-            map: *map,
-            off: 0,
-            var: Scalar::konst(0),
-        },
-        RegVal::OpaqueOrNull { map, .. } => RegVal::Opaque { map: *map },
-        RegVal::RingbufOrNull { size, ref_id, .. } => RegVal::Ringbuf {
-            size: *size,
-            off: 0,
-            var: Scalar::konst(0),
-            ref_id: *ref_id,
-        },
-        RegVal::SockOrNull { common, ref_id, .. } => RegVal::Sock {
-            common: *common,
-            ref_id: *ref_id,
-        },
-        other => other.clone(),
-    }
-}
-
-/// The smallest scalar holding every value of `a` and of `b`.
-fn join(a: &Scalar, b: &Scalar) -> Scalar {
-    a.join(b)
-}
-
 #[cfg(test)]
 mod tests {
+    use super::super::testkit::*;
     use super::*;
-    use crate::verifier::initial_state;
 
-    #[test]
-    fn refinements_reach_copies_with_their_delta() {
-        let mut st = initial_state();
-        let base = Scalar {
-            link: 5,
-            ..Scalar::urange(0, 1000)
-        };
-        let plus4 = Scalar {
-            link: 5 | Scalar::ADD_CONST,
-            delta: 4,
-            ..Scalar::urange(4, 1004)
-        };
-        st.cur_mut().regs[6] = RegVal::Scalar(base);
-        st.cur_mut().regs[2] = RegVal::Scalar(plus4);
-        st.cur_mut().regs[3] = RegVal::Scalar(base);
-        // r2 <= 14 refines r2; r6 and r3 (delta 0) become r2 - 4.
-        set_linked(&mut st, 2, plus4, Scalar::urange(4, 14));
-        let RegVal::Scalar(r6) = st.cur().regs[6] else {
-            panic!("scalar")
-        };
-        assert_eq!((r6.umin, r6.umax, r6.link, r6.delta), (0, 10, 5, 0));
-        assert_eq!(st.cur().regs[3], st.cur().regs[6]);
+    /// The taken and fall-through states of a comparison that can go both ways.
+    fn both_ways(src: &str, st: &mut State) -> State {
+        match One::new(src).apply(st) {
+            Ok(Step::Branch {
+                other_pc,
+                other,
+                pc,
+            }) => {
+                assert_eq!((other_pc, pc), (2, 1));
+                other
+            }
+            other => panic!("expected both branches, got {other:?}"),
+        }
     }
 
     #[test]
-    fn join_holds_both() {
-        let j = join(&Scalar::konst(3), &Scalar::urange(10, 12));
-        assert_eq!((j.umin, j.umax), (3, 12));
-        assert!(Scalar::konst(3).is_subset_of(&j));
+    fn a_jmp32_comparison_refines_both_branches() {
+        // Upper half known zero: the 64-bit bounds follow the 32-bit ones.
+        let mut st = state(&[(1, scalar(Scalar::urange(0, 255)))]);
+        let taken = both_ways("if w1 > 5 goto +1\nexit\nexit", &mut st);
+        let (t, f) = (num(&taken, 1), num(&st, 1));
+        assert_eq!((t.umin, t.umax, t.u32min, t.u32max), (6, 255, 6, 255));
+        assert_eq!((f.umin, f.umax, f.u32min, f.u32max), (0, 5, 0, 5));
+        // Upper half unknown: the 32-bit bounds are learned, and what they say of the 64-bit
+        // value (the largest value has a low half of at most 15).
+        let mut st = state(&[(1, scalar(Scalar::UNKNOWN))]);
+        let taken = both_ways("if w1 < 16 goto +1\nexit\nexit", &mut st);
+        let (t, f) = (num(&taken, 1), num(&st, 1));
+        assert_eq!((t.u32min, t.u32max, t.umax), (0, 15, 0xffff_ffff_0000_000f));
+        assert_eq!((f.u32min, f.u32max), (16, u32::MAX));
+        // Signed: `if w1 s< 0` splits the 32-bit signed range.
+        let mut st = state(&[(1, scalar(Scalar::UNKNOWN))]);
+        let taken = both_ways("if w1 s< 0 goto +1\nexit\nexit", &mut st);
+        assert_eq!(
+            (num(&taken, 1).s32min, num(&taken, 1).s32max),
+            (i32::MIN, -1)
+        );
+        assert_eq!((num(&st, 1).s32min, num(&st, 1).s32max), (0, i32::MAX));
+    }
+
+    #[test]
+    fn a_64_bit_comparison_of_two_registers_refines_both() {
+        let mut st = state(&[
+            (1, scalar(Scalar::urange(0, 100))),
+            (2, scalar(Scalar::urange(50, 60))),
+        ]);
+        let taken = both_ways("if r1 > r2 goto +1\nexit\nexit", &mut st);
+        assert_eq!((num(&taken, 1).umin, num(&taken, 1).umax), (51, 100));
+        assert_eq!((num(&taken, 2).umin, num(&taken, 2).umax), (50, 60));
+        assert_eq!((num(&st, 1).umin, num(&st, 1).umax), (0, 60));
+        // Copies of r1 learn the same.
+        let x = Scalar {
+            link: 3,
+            ..Scalar::urange(0, 100)
+        };
+        let mut st = state(&[(1, scalar(x)), (3, scalar(x))]);
+        let taken = both_ways("if r1 > 10 goto +1\nexit\nexit", &mut st);
+        assert_eq!(num(&taken, 3).umin, 11);
+        assert_eq!(num(&st, 3).umax, 10);
+    }
+
+    #[test]
+    fn a_decided_comparison_has_one_successor() {
+        let mut st = state(&[(1, konst(3))]);
+        assert_eq!(One::new("if r1 > 5 goto +1\nexit\nexit").next(&mut st), 1);
+        assert_eq!(One::new("if r1 < 5 goto +1\nexit\nexit").next(&mut st), 2);
+        // 32-bit: only the low half counts.
+        let mut st = state(&[(1, konst(0x1_0000_0003))]);
+        assert_eq!(One::new("if w1 == 3 goto +1\nexit\nexit").next(&mut st), 2);
+        // A map value pointer is never NULL.
+        let mut st = state(&[(1, map_value(0, 0))]);
+        assert_eq!(One::new("if r1 == 0 goto +1\nexit\nexit").next(&mut st), 1);
+        // An uninitialised operand is refused.
+        let (rule, _) = One::new("if r2 > 5 goto +1\nexit\nexit").refused(&mut state(&[]));
+        assert_eq!(rule, Rule::UninitRegister);
+    }
+
+    #[test]
+    fn comparing_with_data_end_proves_a_packet_range() {
+        // r2 = data + 8, r4 = data (same packet id): `if r2 > r3` falls through with both safe
+        // up to data + 8; the taken branch learns nothing.
+        let regs = [(2, pkt(8, 0)), (3, RegVal::PktEnd), (4, pkt(0, 0))];
+        let mut st = state(&regs);
+        let taken = both_ways("if r2 > r3 goto +1\nexit\nexit", &mut st);
+        assert_eq!((reg(&st, 2), reg(&st, 4)), (&pkt(8, 8), &pkt(0, 8)));
+        assert_eq!((reg(&taken, 2), reg(&taken, 4)), (&pkt(8, 0), &pkt(0, 0)));
+        // `if r3 > r2` (data_end > ptr): taken, ptr < end, one byte more.
+        let mut st = state(&regs);
+        let taken = both_ways("if r3 > r2 goto +1\nexit\nexit", &mut st);
+        assert_eq!(reg(&taken, 4), &pkt(0, 9));
+        assert_eq!(reg(&st, 4), &pkt(0, 0));
+        // `if r2 >= r3`: the fall-through has ptr < end.
+        let mut st = state(&regs);
+        both_ways("if r2 >= r3 goto +1\nexit\nexit", &mut st);
+        assert_eq!(reg(&st, 4), &pkt(0, 9));
+    }
+
+    #[test]
+    fn a_null_check_splits_every_copy_of_a_lookup_result() {
+        let r = RegVal::MapValueOrNull { map: 0, id: 4 };
+        let mut st = state(&[(0, r.clone()), (6, r)]);
+        let taken = both_ways("if r0 == 0 goto +1\nexit\nexit", &mut st);
+        assert_eq!((reg(&taken, 0), reg(&taken, 6)), (&konst(0), &konst(0)));
+        assert_eq!(
+            (reg(&st, 0), reg(&st, 6)),
+            (&map_value(0, 0), &map_value(0, 0))
+        );
+        // `if r0 == r1` with r1 a non-NULL pointer: r0 (only) is non-NULL when equal.
+        let r = RegVal::MapValueOrNull { map: 0, id: 4 };
+        let mut st = state(&[(0, r.clone()), (1, map_value(0, 0)), (6, r.clone())]);
+        let taken = both_ways("if r0 == r1 goto +1\nexit\nexit", &mut st);
+        assert_eq!((reg(&taken, 0), reg(&taken, 6)), (&map_value(0, 0), &r));
+        assert_eq!(reg(&st, 0), &r);
     }
 }

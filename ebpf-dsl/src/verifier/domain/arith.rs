@@ -1,8 +1,9 @@
-//! The scalar domain of the transfer functions: ALU results and branch refinement on ranges, never more precise than the kernel's.
+//! Scalar arithmetic of the ALU transfer functions on ranges and known bits (64- and 32-bit
+//! operations, byte swaps), never more precise than the kernel's (`adjust_scalar_min_max_vals`).
 
 use super::*;
 
-pub(super) fn alu64(op: AluOp, a: &Scalar, b: &Scalar) -> Scalar {
+pub(crate) fn alu64(op: AluOp, a: &Scalar, b: &Scalar) -> Scalar {
     // The kernel computes the 32-bit bounds of a sum or difference from the operands' 32-bit
     // bounds (`scalar32_min_max_add` / `_sub`), next to the 64-bit ones.
     match op {
@@ -36,7 +37,7 @@ pub(super) fn alu64(op: AluOp, a: &Scalar, b: &Scalar) -> Scalar {
 /// as kernel 6.18's `scalar_byte_swap`: a swap swaps the known bits and forgets the ranges
 /// (they are derived from the known bits again), and a 16- or 32-bit form then truncates.
 /// Before 6.18 (`tracked` false) a swap gives an unknown value.
-pub(super) fn end_op(a: &Scalar, width: i64, swap: bool, tracked: bool) -> Scalar {
+pub(crate) fn end_op(a: &Scalar, width: i64, swap: bool, tracked: bool) -> Scalar {
     if swap && !tracked {
         return Scalar::UNKNOWN;
     }
@@ -73,7 +74,7 @@ pub(super) fn end_op(a: &Scalar, width: i64, swap: bool, tracked: bool) -> Scala
     }
 }
 
-pub(super) fn alu32(op: AluOp, a: &Scalar, b: &Scalar) -> Scalar {
+pub(crate) fn alu32(op: AluOp, a: &Scalar, b: &Scalar) -> Scalar {
     let (a, b) = (a.trunc32(), b.trunc32());
     let r = alu32_wide(op, &a, &b);
     let (u, s) = match op {
@@ -165,7 +166,7 @@ fn alu32_wide(op: AluOp, a: &Scalar, b: &Scalar) -> Scalar {
 
 impl Scalar {
     /// The zero-extended low 32 bits of a 64-bit intermediate result.
-    pub(super) fn trunc32_wrapped(&self) -> Scalar {
+    pub(crate) fn trunc32_wrapped(&self) -> Scalar {
         let r = *self;
         if r.umax > u32::MAX as u64 && r.as_const().is_none() {
             // Wrapped: keep only what the known bits say (as the kernel's subregister tnum).
@@ -177,7 +178,7 @@ impl Scalar {
 }
 
 impl Scalar {
-    pub(super) fn with_tnum(self, t: Tnum) -> Scalar {
+    pub(crate) fn with_tnum(self, t: Tnum) -> Scalar {
         Scalar {
             t: self.t.intersect(t),
             ..self
@@ -186,214 +187,9 @@ impl Scalar {
         .unwrap_or(self)
     }
 }
-
-/// Decides a comparison from ranges alone, exactly as the kernel's `is_scalar_branch_taken`
-/// would (never more precisely).
-pub(super) fn branch_taken(op: JmpOp, a: &Scalar, b: &Scalar) -> Option<bool> {
-    match op {
-        JmpOp::Jeq | JmpOp::Jne => {
-            let eq = if let (Some(x), Some(y)) = (a.as_const(), b.as_const()) {
-                Some(x == y)
-            } else if a.umin > b.umax || a.umax < b.umin || a.smin > b.smax || a.smax < b.smin {
-                Some(false)
-            } else {
-                None
-            };
-            eq.map(|x| if op == JmpOp::Jeq { x } else { !x })
-        }
-        JmpOp::Jset => {
-            let (a, b) = if b.as_const().is_none() {
-                (b, a)
-            } else {
-                (a, b)
-            };
-            let c = b.as_const()?;
-            if (a.t.value & !a.t.mask) & c != 0 {
-                Some(true)
-            } else if (a.t.value | a.t.mask) & c == 0 {
-                Some(false)
-            } else {
-                None
-            }
-        }
-        JmpOp::Jgt => dec(a.umin > b.umax, a.umax <= b.umin),
-        JmpOp::Jge => dec(a.umin >= b.umax, a.umax < b.umin),
-        JmpOp::Jlt => dec(a.umax < b.umin, a.umin >= b.umax),
-        JmpOp::Jle => dec(a.umax <= b.umin, a.umin > b.umax),
-        JmpOp::Jsgt => dec(a.smin > b.smax, a.smax <= b.smin),
-        JmpOp::Jsge => dec(a.smin >= b.smax, a.smax < b.smin),
-        JmpOp::Jslt => dec(a.smax < b.smin, a.smin >= b.smax),
-        JmpOp::Jsle => dec(a.smax <= b.smin, a.smin > b.smax),
-        _ => None,
-    }
-}
-
-pub(super) fn dec(t: bool, f: bool) -> Option<bool> {
-    if t {
-        Some(true)
-    } else if f {
-        Some(false)
-    } else {
-        None
-    }
-}
-
-pub(super) fn fix(s: Scalar) -> Scalar {
-    // A contradiction on a branch the kernel still walks: it marks the register unbounded.
-    s.sync().unwrap_or(Scalar::UNKNOWN)
-}
-
-/// Refines `a op b` assumed `taken`; returns the new `(a, b)`.
-pub(super) fn refine(op: JmpOp, taken: bool, a: Scalar, b: Scalar) -> (Scalar, Scalar) {
-    use JmpOp::*;
-    // Normalise to the "true" sense of a positive operator.
-    let (op, taken) = match (op, taken) {
-        (Jne, t) => (Jeq, !t),
-        (o, t) => (o, t),
-    };
-    match (op, taken) {
-        (Jeq, true) => {
-            // The 64-bit bounds and known bits are intersected; each register keeps its own
-            // 32-bit bounds (the kernel's `regs_refine_cond_op`), then both are synchronised.
-            let both = |own: &Scalar| Scalar {
-                umin: a.umin.max(b.umin),
-                umax: a.umax.min(b.umax),
-                smin: a.smin.max(b.smin),
-                smax: a.smax.min(b.smax),
-                t: a.t.intersect(b.t),
-                link: 0,
-                delta: 0,
-                ..*own
-            };
-            (fix(both(&a)), fix(both(&b)))
-        }
-        (Jeq, false) => {
-            let trim = |mut x: Scalar, c: Option<u64>| {
-                if let Some(c) = c {
-                    if x.umin == c && x.umin < u64::MAX {
-                        x.umin += 1;
-                    }
-                    if x.umax == c && x.umax > 0 {
-                        x.umax -= 1;
-                    }
-                    if x.smin == c as i64 && x.smin < i64::MAX {
-                        x.smin += 1;
-                    }
-                    if x.smax == c as i64 && x.smax > i64::MIN {
-                        x.smax -= 1;
-                    }
-                }
-                fix(x)
-            };
-            (trim(a, b.as_const()), trim(b, a.as_const()))
-        }
-        (Jset, true) => (a, b),
-        (Jset, false) => match b.as_const() {
-            Some(c) => {
-                // Like the kernel (6.18): forget the ranges, then narrow the known bits.
-                let t = Tnum {
-                    value: a.t.value & !c,
-                    mask: a.t.mask & !c,
-                };
-                (
-                    fix(Scalar {
-                        t,
-                        ..Scalar::UNKNOWN
-                    }),
-                    b,
-                )
-            }
-            None => (a, b),
-        },
-        // a > b  /  a <= b
-        (Jgt, true) => ugt(a, b),
-        (Jgt, false) => {
-            let (b2, a2) = uge(b, a);
-            (a2, b2)
-        }
-        (Jge, true) => uge(a, b),
-        (Jge, false) => {
-            let (b2, a2) = ugt(b, a);
-            (a2, b2)
-        }
-        (Jlt, t) => {
-            let (b2, a2) = refine(Jgt, t, b, a);
-            (a2, b2)
-        }
-        (Jle, t) => {
-            let (b2, a2) = refine(Jge, t, b, a);
-            (a2, b2)
-        }
-        (Jsgt, true) => sgt(a, b),
-        (Jsgt, false) => {
-            let (b2, a2) = sge(b, a);
-            (a2, b2)
-        }
-        (Jsge, true) => sge(a, b),
-        (Jsge, false) => {
-            let (b2, a2) = sgt(b, a);
-            (a2, b2)
-        }
-        (Jslt, t) => {
-            let (b2, a2) = refine(Jsgt, t, b, a);
-            (a2, b2)
-        }
-        (Jsle, t) => {
-            let (b2, a2) = refine(Jsge, t, b, a);
-            (a2, b2)
-        }
-        _ => (a, b),
-    }
-}
-
-/// An unsigned range that crosses the sign bit is dropped before a signed comparison refines
-/// the register (conservative: only loses precision). (Its signed counterpart is gone: kernel
-/// 6.18 loses a signed range across zero on an unsigned comparison only where its
-/// `reg_bounds_sync` assigns the signed range from the 32-bit one, `__reg_deduce_mixed_bounds`,
-/// which [`Scalar::sync`] now reproduces: `s<= 8` then `<= 9` leaves `smax = 9`, while (s8)
-/// then `<= 200` keeps 0..=127.)
-pub(super) fn forget_unsigned(mut x: Scalar) -> Scalar {
-    if x.umin <= i64::MAX as u64 && x.umax > i64::MAX as u64 {
-        x.umin = 0;
-        x.umax = u64::MAX;
-    }
-    x
-}
-
-pub(super) fn ugt(a: Scalar, b: Scalar) -> (Scalar, Scalar) {
-    let (mut a, mut b) = (a, b);
-    a.umin = a.umin.max(b.umin.saturating_add(1));
-    b.umax = b.umax.min(a.umax.saturating_sub(1));
-    (fix(a), fix(b))
-}
-
-pub(super) fn uge(a: Scalar, b: Scalar) -> (Scalar, Scalar) {
-    let (mut a, mut b) = (a, b);
-    a.umin = a.umin.max(b.umin);
-    b.umax = b.umax.min(a.umax);
-    (fix(a), fix(b))
-}
-
-pub(super) fn sgt(a: Scalar, b: Scalar) -> (Scalar, Scalar) {
-    let (mut a, mut b) = (forget_unsigned(a), forget_unsigned(b));
-    a.smin = a.smin.max(b.smin.saturating_add(1));
-    b.smax = b.smax.min(a.smax.saturating_sub(1));
-    (fix(a), fix(b))
-}
-
-pub(super) fn sge(a: Scalar, b: Scalar) -> (Scalar, Scalar) {
-    let (mut a, mut b) = (forget_unsigned(a), forget_unsigned(b));
-    a.smin = a.smin.max(b.smin);
-    b.smax = b.smax.min(a.smax);
-    (fix(a), fix(b))
-}
-
-pub(super) fn is_signed(op: JmpOp) -> bool {
-    matches!(op, JmpOp::Jsgt | JmpOp::Jsge | JmpOp::Jslt | JmpOp::Jsle)
-}
-
 #[cfg(test)]
 mod tests {
+    use super::super::refine::refine;
     use super::*;
 
     #[test]
@@ -412,7 +208,7 @@ mod tests {
         // A u32 load refined by `if w1 s> 8 goto` (fall through): s32 <= 8 with a 64-bit range
         // of 0..=U32_MAX. `w1 += 1` gives s32 <= 9 (the kernel's scalar32_min_max_add), and
         // `r1 += 1` too; a later `if w1 s< 0` then bounds the 64-bit value.
-        let (x, _) = super::super::jmp32::refine32(
+        let (x, _) = super::super::refine32::refine32(
             JmpOp::Jsgt,
             false,
             &Scalar::of_size(4),
@@ -423,7 +219,7 @@ mod tests {
         assert_eq!((w.s32min, w.s32max), (i32::MIN + 1, 9));
         let r = alu64(AluOp::Add, &x, &Scalar::konst(1));
         assert_eq!(r.s32max, 9);
-        let (y, _) = super::super::jmp32::refine32(JmpOp::Jslt, false, &w, &Scalar::konst(0));
+        let (y, _) = super::super::refine32::refine32(JmpOp::Jslt, false, &w, &Scalar::konst(0));
         assert_eq!((y.umin, y.umax, y.smin, y.smax), (0, 9, 0, 9));
         // A join keeps the hull of both 32-bit ranges, and the inclusion test looks at them.
         let j = y.join(&Scalar::konst(20));

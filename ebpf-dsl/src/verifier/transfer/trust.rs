@@ -11,7 +11,7 @@ impl<'a> Exec<'a> {
     }
 
     /// At the first instruction of a trusted range: the state after it, and where to go on.
-    pub(super) fn trusted_range(&self, pc: usize, st: &mut State) -> Option<Step> {
+    pub(crate) fn trusted_range(&self, pc: usize, st: &mut State) -> Option<Step> {
         let end = self.trust.range_at(pc)?;
         let (mut written, mut calls, mut stores) = (0u16, false, false);
         for op in &self.ops[pc..end] {
@@ -49,7 +49,7 @@ impl<'a> Exec<'a> {
     }
 
     /// A trusted helper call at `pc`: applies its effects and returns true.
-    pub(super) fn trusted_call(&self, pc: usize, st: &mut State) -> bool {
+    pub(crate) fn trusted_call(&self, pc: usize, st: &mut State) -> bool {
         if !self.trust.is_call(pc) {
             return false;
         }
@@ -85,5 +85,39 @@ fn forget_stack(st: &mut State) {
         for s in f.stack.iter_mut() {
             *s = Slot::Bytes([Byte::Misc; 8]);
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::testkit::*;
+    use super::*;
+
+    #[test]
+    fn a_trusted_call_clobbers_and_returns_a_number() {
+        let src = "trust_call_x:\ncall bpf_csum_update\nexit";
+        let mut st = state(&[(2, konst(1)), (6, pkt(0, 8)), (7, konst(3))]);
+        st.cur_mut().stack[63] = Slot::Spill(konst(1));
+        One::new(src).trusting_labels().next(&mut st);
+        assert_eq!(*reg(&st, 0), scalar(Scalar::UNKNOWN));
+        assert_eq!(*reg(&st, 2), RegVal::NotInit);
+        // No stack pointer was passed: the stack is kept; packet pointers are not.
+        assert_eq!(*slot(&st, -8), Slot::Spill(konst(1)));
+        assert_eq!(*reg(&st, 6), scalar(Scalar::UNKNOWN));
+        assert_eq!(*reg(&st, 7), konst(3));
+        // Without the trust, the helper is refused.
+        let (rule, _) = One::new(src).refused(&mut state(&[]));
+        assert_eq!(rule, Rule::HelperNotAllowed);
+    }
+
+    #[test]
+    fn a_trusted_range_makes_what_it_writes_unknown() {
+        let src = "trust_begin_x:\nr2 = 1\n*(u64 *)(r10 - 8) = r2\ntrust_end_x:\nexit";
+        let mut st = state(&[(2, konst(5)), (3, konst(6))]);
+        st.cur_mut().stack[63] = Slot::Spill(konst(1));
+        assert_eq!(One::new(src).trusting_labels().next(&mut st), 2);
+        assert_eq!(*reg(&st, 2), scalar(Scalar::UNKNOWN));
+        assert_eq!(*reg(&st, 3), konst(6));
+        assert_ne!(*slot(&st, -8), Slot::Spill(konst(1)));
     }
 }

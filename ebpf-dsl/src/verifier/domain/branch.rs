@@ -1,0 +1,231 @@
+//! Branch refinement on the state: what a comparison teaches about the registers that are
+//! linked to its operands, null checks and packet ranges (`sync_linked_regs`,
+//! `mark_ptr_or_null_regs`, `find_good_pkt_pointers`).
+
+use super::*;
+
+/// The kernel's order after a comparison of two numbers: both registers get their refined
+/// values, then the copies of the source, then those of the destination, are synchronised
+/// (`sync_linked_regs`), each from the register's value at that point.
+pub(crate) fn refine_both(
+    st: &mut State,
+    dst: u8,
+    x: &Scalar,
+    nx: Scalar,
+    src: Option<u8>,
+    y: &Scalar,
+    ny: Scalar,
+) {
+    let keep = |old: &Scalar, new: Scalar| Scalar {
+        link: old.link,
+        delta: old.delta,
+        ..new
+    };
+    st.cur_mut().regs[dst as usize] = RegVal::Scalar(keep(x, nx));
+    if let Some(r) = src {
+        st.cur_mut().regs[r as usize] = RegVal::Scalar(keep(y, ny));
+    }
+    for r in src.into_iter().chain([dst]) {
+        if let RegVal::Scalar(cur) = st.cur().regs[r as usize].clone() {
+            set_linked(st, r, cur, cur);
+        }
+    }
+}
+
+/// Gives register `r` (whose value was `old`) the refined value `new`, and every register and
+/// spilled slot linked to it too (the kernel's `sync_linked_regs`): a copy with the same delta
+/// gets `new` itself, a copy with another delta gets `new` plus the difference.
+pub(crate) fn set_linked(st: &mut State, r: u8, old: Scalar, new: Scalar) {
+    let known = Scalar {
+        link: old.link,
+        delta: old.delta,
+        ..new
+    };
+    st.cur_mut().regs[r as usize] = RegVal::Scalar(known);
+    let id = old.id();
+    if id == 0 {
+        return;
+    }
+    st.for_each_reg(|x| {
+        let RegVal::Scalar(v) = x else { return };
+        if v.id() != id {
+            return;
+        }
+        let flagged = |s: &Scalar| s.link & Scalar::ANY_DELTA != 0;
+        if (!flagged(v) && !flagged(&old)) || v.delta == old.delta {
+            *v = known;
+        } else {
+            let d = v.delta as i64 - old.delta as i64;
+            let sum = new.unlinked().add(&Scalar::konst(d as u64));
+            // 6.18 zero-extends the result when a 32-bit delta is involved (which register's
+            // flag decides differs between stable releases): both outcomes are allowed.
+            let sum = if (v.link | old.link) & Scalar::ADD_CONST32 != 0 {
+                join(&sum, &sum.trunc32())
+            } else {
+                sum
+            };
+            *v = Scalar {
+                link: v.link,
+                delta: v.delta,
+                ..sum
+            };
+        }
+    });
+}
+
+pub(crate) fn is_init_data(v: &RegVal) -> bool {
+    matches!(v, RegVal::Pkt { kind: PktKind::Data, off: 0, id: 0, var, .. } if var.as_const() == Some(0))
+}
+
+/// After a null check: every copy of the lookup result becomes NULL (a zero scalar) or the
+/// non-NULL pointer; a NULL ring buffer reservation needs no release.
+pub(crate) fn mark_null(st: &mut State, p: &RegVal, is_null: bool) {
+    let (id, rf) = match p {
+        RegVal::MapValueOrNull { id, .. } | RegVal::OpaqueOrNull { id, .. } => (*id, None),
+        RegVal::RingbufOrNull { id, ref_id, .. } | RegVal::SockOrNull { id, ref_id, .. } => {
+            (*id, Some(*ref_id))
+        }
+        _ => return,
+    };
+    st.for_each_reg(|r| {
+        let same = match r {
+            RegVal::MapValueOrNull { id: i, .. }
+            | RegVal::OpaqueOrNull { id: i, .. }
+            | RegVal::RingbufOrNull { id: i, .. }
+            | RegVal::SockOrNull { id: i, .. } => *i == id,
+            _ => false,
+        };
+        if !same {
+            return;
+        }
+        let nv = if is_null {
+            RegVal::Scalar(Scalar::konst(0))
+        } else {
+            not_null(r)
+        };
+        *r = nv;
+    });
+    if is_null {
+        if let Some(rf) = rf {
+            st.refs.retain(|x| *x != rf);
+        }
+    }
+}
+
+/// The kernel's `find_good_pkt_pointers`: after learning `ptr <= end` (or `ptr < end` when
+/// `open`), every pointer sharing `ptr`'s variable part is safe up to `ptr`'s offset.
+pub(crate) fn find_good_pkt(st: &mut State, ptr: &RegVal, open: bool) {
+    let RegVal::Pkt {
+        kind, off, var, id, ..
+    } = ptr
+    else {
+        return;
+    };
+    if *off < 0 || (*off == 0 && open) {
+        return;
+    }
+    if var.umax > MAX_PACKET_OFF || var.umax + *off as u64 > MAX_PACKET_OFF {
+        return;
+    }
+    // `ptr < end` proves one byte more than `ptr <= end`.
+    let new_range = *off + i32::from(open);
+    let (kind, id) = (*kind, *id);
+    st.for_each_reg(|r| {
+        if let RegVal::Pkt {
+            kind: k,
+            id: i,
+            range,
+            ..
+        } = r
+        {
+            if *k == kind && *i == id {
+                *range = (*range).max(new_range);
+            }
+        }
+    });
+}
+
+/// True if `p` is a pointer the kernel knows is not NULL (`reg_not_null`: map values,
+/// sockets, ring buffer memory) and `z` the number 0.
+pub(crate) fn zero_vs_not_null(p: &RegVal, z: &RegVal) -> bool {
+    let zero = matches!(z, RegVal::Scalar(z) if z.as_const() == Some(0));
+    zero && matches!(
+        p,
+        RegVal::MapValue { .. } | RegVal::Sock { .. } | RegVal::Ringbuf { .. }
+    )
+}
+
+pub(crate) fn is_or_null(v: &RegVal) -> bool {
+    matches!(
+        v,
+        RegVal::MapValueOrNull { .. }
+            | RegVal::OpaqueOrNull { .. }
+            | RegVal::RingbufOrNull { .. }
+            | RegVal::SockOrNull { .. }
+    )
+}
+
+/// The non-NULL form of a lookup or reservation result.
+pub(crate) fn not_null(v: &RegVal) -> RegVal {
+    match v {
+        RegVal::MapValueOrNull { map, .. } => RegVal::MapValue {
+            map: *map,
+            off: 0,
+            var: Scalar::konst(0),
+        },
+        RegVal::OpaqueOrNull { map, .. } => RegVal::Opaque { map: *map },
+        RegVal::RingbufOrNull { size, ref_id, .. } => RegVal::Ringbuf {
+            size: *size,
+            off: 0,
+            var: Scalar::konst(0),
+            ref_id: *ref_id,
+        },
+        RegVal::SockOrNull { common, ref_id, .. } => RegVal::Sock {
+            common: *common,
+            ref_id: *ref_id,
+        },
+        other => other.clone(),
+    }
+}
+
+/// The smallest scalar holding every value of `a` and of `b`.
+fn join(a: &Scalar, b: &Scalar) -> Scalar {
+    a.join(b)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::verifier::initial_state;
+
+    #[test]
+    fn refinements_reach_copies_with_their_delta() {
+        let mut st = initial_state();
+        let base = Scalar {
+            link: 5,
+            ..Scalar::urange(0, 1000)
+        };
+        let plus4 = Scalar {
+            link: 5 | Scalar::ADD_CONST,
+            delta: 4,
+            ..Scalar::urange(4, 1004)
+        };
+        st.cur_mut().regs[6] = RegVal::Scalar(base);
+        st.cur_mut().regs[2] = RegVal::Scalar(plus4);
+        st.cur_mut().regs[3] = RegVal::Scalar(base);
+        // r2 <= 14 refines r2; r6 and r3 (delta 0) become r2 - 4.
+        set_linked(&mut st, 2, plus4, Scalar::urange(4, 14));
+        let RegVal::Scalar(r6) = st.cur().regs[6] else {
+            panic!("scalar")
+        };
+        assert_eq!((r6.umin, r6.umax, r6.link, r6.delta), (0, 10, 5, 0));
+        assert_eq!(st.cur().regs[3], st.cur().regs[6]);
+    }
+
+    #[test]
+    fn join_holds_both() {
+        let j = join(&Scalar::konst(3), &Scalar::urange(10, 12));
+        assert_eq!((j.umin, j.umax), (3, 12));
+        assert!(Scalar::konst(3).is_subset_of(&j));
+    }
+}

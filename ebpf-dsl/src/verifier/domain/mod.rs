@@ -1,0 +1,32 @@
+//! The abstract domain: the values the verifier tracks and the operations on them, with no
+//! knowledge of instructions or rules.
+//!
+//! - [`tnum`]: known bits (the kernel's `tnum`);
+//! - [`scalar`]: a number as ranges (signed, unsigned, 64- and 32-bit) plus known bits and
+//!   links to its copies (`bpf_reg_state`'s scalar part);
+//! - [`state`]: registers, stack slots and call frames of one path, and the inclusion and join
+//!   used by pruning;
+//! - [`arith`]: the scalar arithmetic of ALU instructions;
+//! - [`refine`] and [`refine32`]: deciding a comparison and narrowing its operands, 64- and
+//!   32-bit;
+//! - [`branch`]: what a comparison does to the whole state (linked registers, null checks,
+//!   packet ranges).
+//!
+//! The transfer functions (`super::transfer`) check an instruction's rules and then use these
+//! to compute the state after it.
+
+pub(crate) mod arith;
+pub(crate) mod branch;
+pub(crate) mod refine;
+pub(crate) mod refine32;
+pub(crate) mod scalar;
+pub(crate) mod state;
+pub(crate) mod tnum;
+
+use crate::insn::{AluOp, JmpOp};
+use scalar::Scalar;
+use state::{PktKind, RegVal, State};
+use tnum::Tnum;
+
+/// The kernel's largest packet offset it tracks (`MAX_PACKET_OFF`).
+pub(crate) const MAX_PACKET_OFF: u64 = 0xffff;

@@ -1,0 +1,209 @@
+//! Branch refinement on scalars: deciding a 64-bit comparison from ranges and narrowing both
+//! operands on each side (the kernel's `is_scalar_branch_taken`, `regs_refine_cond_op`).
+
+use super::*;
+
+/// Decides a comparison from ranges alone, exactly as the kernel's `is_scalar_branch_taken`
+/// would (never more precisely).
+pub(crate) fn branch_taken(op: JmpOp, a: &Scalar, b: &Scalar) -> Option<bool> {
+    match op {
+        JmpOp::Jeq | JmpOp::Jne => {
+            let eq = if let (Some(x), Some(y)) = (a.as_const(), b.as_const()) {
+                Some(x == y)
+            } else if a.umin > b.umax || a.umax < b.umin || a.smin > b.smax || a.smax < b.smin {
+                Some(false)
+            } else {
+                None
+            };
+            eq.map(|x| if op == JmpOp::Jeq { x } else { !x })
+        }
+        JmpOp::Jset => {
+            let (a, b) = if b.as_const().is_none() {
+                (b, a)
+            } else {
+                (a, b)
+            };
+            let c = b.as_const()?;
+            if (a.t.value & !a.t.mask) & c != 0 {
+                Some(true)
+            } else if (a.t.value | a.t.mask) & c == 0 {
+                Some(false)
+            } else {
+                None
+            }
+        }
+        JmpOp::Jgt => dec(a.umin > b.umax, a.umax <= b.umin),
+        JmpOp::Jge => dec(a.umin >= b.umax, a.umax < b.umin),
+        JmpOp::Jlt => dec(a.umax < b.umin, a.umin >= b.umax),
+        JmpOp::Jle => dec(a.umax <= b.umin, a.umin > b.umax),
+        JmpOp::Jsgt => dec(a.smin > b.smax, a.smax <= b.smin),
+        JmpOp::Jsge => dec(a.smin >= b.smax, a.smax < b.smin),
+        JmpOp::Jslt => dec(a.smax < b.smin, a.smin >= b.smax),
+        JmpOp::Jsle => dec(a.smax <= b.smin, a.smin > b.smax),
+        _ => None,
+    }
+}
+
+pub(crate) fn dec(t: bool, f: bool) -> Option<bool> {
+    if t {
+        Some(true)
+    } else if f {
+        Some(false)
+    } else {
+        None
+    }
+}
+
+pub(crate) fn fix(s: Scalar) -> Scalar {
+    // A contradiction on a branch the kernel still walks: it marks the register unbounded.
+    s.sync().unwrap_or(Scalar::UNKNOWN)
+}
+
+/// Refines `a op b` assumed `taken`; returns the new `(a, b)`.
+pub(crate) fn refine(op: JmpOp, taken: bool, a: Scalar, b: Scalar) -> (Scalar, Scalar) {
+    use JmpOp::*;
+    // Normalise to the "true" sense of a positive operator.
+    let (op, taken) = match (op, taken) {
+        (Jne, t) => (Jeq, !t),
+        (o, t) => (o, t),
+    };
+    match (op, taken) {
+        (Jeq, true) => {
+            // The 64-bit bounds and known bits are intersected; each register keeps its own
+            // 32-bit bounds (the kernel's `regs_refine_cond_op`), then both are synchronised.
+            let both = |own: &Scalar| Scalar {
+                umin: a.umin.max(b.umin),
+                umax: a.umax.min(b.umax),
+                smin: a.smin.max(b.smin),
+                smax: a.smax.min(b.smax),
+                t: a.t.intersect(b.t),
+                link: 0,
+                delta: 0,
+                ..*own
+            };
+            (fix(both(&a)), fix(both(&b)))
+        }
+        (Jeq, false) => {
+            let trim = |mut x: Scalar, c: Option<u64>| {
+                if let Some(c) = c {
+                    if x.umin == c && x.umin < u64::MAX {
+                        x.umin += 1;
+                    }
+                    if x.umax == c && x.umax > 0 {
+                        x.umax -= 1;
+                    }
+                    if x.smin == c as i64 && x.smin < i64::MAX {
+                        x.smin += 1;
+                    }
+                    if x.smax == c as i64 && x.smax > i64::MIN {
+                        x.smax -= 1;
+                    }
+                }
+                fix(x)
+            };
+            (trim(a, b.as_const()), trim(b, a.as_const()))
+        }
+        (Jset, true) => (a, b),
+        (Jset, false) => match b.as_const() {
+            Some(c) => {
+                // Like the kernel (6.18): forget the ranges, then narrow the known bits.
+                let t = Tnum {
+                    value: a.t.value & !c,
+                    mask: a.t.mask & !c,
+                };
+                (
+                    fix(Scalar {
+                        t,
+                        ..Scalar::UNKNOWN
+                    }),
+                    b,
+                )
+            }
+            None => (a, b),
+        },
+        // a > b  /  a <= b
+        (Jgt, true) => ugt(a, b),
+        (Jgt, false) => {
+            let (b2, a2) = uge(b, a);
+            (a2, b2)
+        }
+        (Jge, true) => uge(a, b),
+        (Jge, false) => {
+            let (b2, a2) = ugt(b, a);
+            (a2, b2)
+        }
+        (Jlt, t) => {
+            let (b2, a2) = refine(Jgt, t, b, a);
+            (a2, b2)
+        }
+        (Jle, t) => {
+            let (b2, a2) = refine(Jge, t, b, a);
+            (a2, b2)
+        }
+        (Jsgt, true) => sgt(a, b),
+        (Jsgt, false) => {
+            let (b2, a2) = sge(b, a);
+            (a2, b2)
+        }
+        (Jsge, true) => sge(a, b),
+        (Jsge, false) => {
+            let (b2, a2) = sgt(b, a);
+            (a2, b2)
+        }
+        (Jslt, t) => {
+            let (b2, a2) = refine(Jsgt, t, b, a);
+            (a2, b2)
+        }
+        (Jsle, t) => {
+            let (b2, a2) = refine(Jsge, t, b, a);
+            (a2, b2)
+        }
+        _ => (a, b),
+    }
+}
+
+/// An unsigned range that crosses the sign bit is dropped before a signed comparison refines
+/// the register (conservative: only loses precision). (Its signed counterpart is gone: kernel
+/// 6.18 loses a signed range across zero on an unsigned comparison only where its
+/// `reg_bounds_sync` assigns the signed range from the 32-bit one, `__reg_deduce_mixed_bounds`,
+/// which [`Scalar::sync`] now reproduces: `s<= 8` then `<= 9` leaves `smax = 9`, while (s8)
+/// then `<= 200` keeps 0..=127.)
+pub(crate) fn forget_unsigned(mut x: Scalar) -> Scalar {
+    if x.umin <= i64::MAX as u64 && x.umax > i64::MAX as u64 {
+        x.umin = 0;
+        x.umax = u64::MAX;
+    }
+    x
+}
+
+pub(crate) fn ugt(a: Scalar, b: Scalar) -> (Scalar, Scalar) {
+    let (mut a, mut b) = (a, b);
+    a.umin = a.umin.max(b.umin.saturating_add(1));
+    b.umax = b.umax.min(a.umax.saturating_sub(1));
+    (fix(a), fix(b))
+}
+
+pub(crate) fn uge(a: Scalar, b: Scalar) -> (Scalar, Scalar) {
+    let (mut a, mut b) = (a, b);
+    a.umin = a.umin.max(b.umin);
+    b.umax = b.umax.min(a.umax);
+    (fix(a), fix(b))
+}
+
+pub(crate) fn sgt(a: Scalar, b: Scalar) -> (Scalar, Scalar) {
+    let (mut a, mut b) = (forget_unsigned(a), forget_unsigned(b));
+    a.smin = a.smin.max(b.smin.saturating_add(1));
+    b.smax = b.smax.min(a.smax.saturating_sub(1));
+    (fix(a), fix(b))
+}
+
+pub(crate) fn sge(a: Scalar, b: Scalar) -> (Scalar, Scalar) {
+    let (mut a, mut b) = (forget_unsigned(a), forget_unsigned(b));
+    a.smin = a.smin.max(b.smin);
+    b.smax = b.smax.min(a.smax);
+    (fix(a), fix(b))
+}
+
+pub(crate) fn is_signed(op: JmpOp) -> bool {
+    matches!(op, JmpOp::Jsgt | JmpOp::Jsge | JmpOp::Jslt | JmpOp::Jsle)
+}

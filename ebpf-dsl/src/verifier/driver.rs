@@ -1,0 +1,348 @@
+//! The driver of the abstract interpreter: the worklist of paths, the pruning hooks and
+//! checkpoints (`super::prune`), the value sources (`super::deps`), the dispatch of each
+//! instruction to its transfer function (`super::transfer`) and the whole-program stack check.
+
+use std::collections::HashMap;
+
+use crate::insn::Size;
+use crate::spec::RelocKind;
+
+use super::cfg::{Cfg, Op};
+use super::deps::{self, Before, Deps};
+use super::domain::scalar::Scalar;
+use super::domain::state::{RegVal, State};
+use super::helpers;
+use super::prune::{Explorer, PruneResult};
+use super::transfer::{e, mask, R};
+use super::{initial_state, Report, Rule, VerifyInput, MAX_PENDING, MAX_PROCESSED};
+
+/// A path waiting to be explored: where, its state, its latest checkpoint and the sources of
+/// its values (see [`deps`]).
+struct Path {
+    pc: usize,
+    st: State,
+    parent: Option<usize>,
+    deps: Deps,
+}
+
+/// Where a path goes after one instruction.
+#[cfg_attr(test, derive(Debug))]
+pub(crate) enum Step {
+    Next(usize),
+    Branch {
+        other_pc: usize,
+        other: State,
+        pc: usize,
+    },
+    Done,
+}
+
+pub(crate) struct Exec<'a> {
+    pub(super) input: &'a VerifyInput<'a>,
+    pub(super) ops: &'a [Op],
+    pub(super) cfg: &'a Cfg,
+    pub(super) map_refs: HashMap<usize, (u16, RelocKind)>,
+    pub(super) family: u8,
+    pub(super) gpl: bool,
+    pub(super) processed: usize,
+    pub(super) pruned: usize,
+    /// Deepest stack offset used, per subprogram.
+    pub(super) depth: Vec<u32>,
+    /// A `bpf_tail_call` was seen (limits the stack of programs with bpf-to-bpf calls).
+    pub(super) tail_call_seen: bool,
+    /// Calls and ranges taken on trust (`super::trust`, `transfer/trust.rs`).
+    pub(super) trust: super::trust::Trust,
+}
+
+impl<'a> Exec<'a> {
+    pub(crate) fn new(
+        input: &'a VerifyInput<'a>,
+        ops: &'a [Op],
+        cfg: &'a Cfg,
+        map_refs: HashMap<usize, (u16, RelocKind)>,
+    ) -> Self {
+        Exec {
+            input,
+            ops,
+            cfg,
+            map_refs,
+            family: helpers::family(input.prog_type).unwrap_or(0),
+            gpl: super::license_is_gpl_compatible(input.license),
+            processed: 0,
+            pruned: 0,
+            depth: vec![0; cfg.subprog_starts.len()],
+            tail_call_seen: false,
+            trust: Default::default(),
+        }
+    }
+
+    /// Explores every path; for the flags see [`super::verify_with`].
+    pub(crate) fn run(&mut self, exact_pruning: bool, every_prune_point: bool) -> R<Report> {
+        let mut ex = Explorer::new(self.cfg.prune_point.len(), exact_pruning, every_prune_point);
+        let mut pending: Vec<Path> = vec![Path {
+            pc: 0,
+            st: initial_state(),
+            parent: None,
+            deps: Deps::entry(),
+        }];
+        while let Some(Path {
+            mut pc,
+            mut st,
+            mut parent,
+            deps: mut d,
+        }) = pending.pop()
+        {
+            loop {
+                self.processed += 1;
+                if self.processed > MAX_PROCESSED {
+                    return Err(e(pc, Rule::Complexity, format!(
+                        "more than {MAX_PROCESSED} instructions processed over all paths (the kernel's limit); simplify the program or bound its loops more tightly"
+                    )));
+                }
+                if self.cfg.prune_point[pc] {
+                    let mg = matches!(self.ops[pc], Op::MayGoto { .. });
+                    match ex.visit(pc, &st, &mut d, self.cfg.live_in[pc], parent, mg) {
+                        PruneResult::Pruned => {
+                            self.pruned += 1;
+                            ex.finish(parent);
+                            break;
+                        }
+                        PruneResult::Loop => {
+                            return Err(e(pc, Rule::InfiniteLoop, format!(
+                                "infinite loop detected: instruction {pc} is reached again with exactly the same state, so the loop makes no progress"
+                            )))
+                        }
+                        PruneResult::Continue(p) => parent = p,
+                    }
+                }
+                let op = self.ops[pc];
+                ex.tick(matches!(
+                    op,
+                    Op::Ja { .. } | Op::Cond { .. } | Op::MayGoto { .. }
+                ));
+                let before = deps::before(&op, &st, &d);
+                let snapshot = Before::needs_snapshot(&op, &st).then(|| st.clone());
+                ex.mark(parent, before.read, false);
+                ex.mark(parent, before.demand, true);
+                match self.step(pc, &mut st)? {
+                    Step::Next(n) => {
+                        deps::after(&op, &before, snapshot.as_ref(), &st, &mut d);
+                        if let Some(m) = before.cond {
+                            // The jump went one way only: the operands' values decided it.
+                            ex.mark(parent, m, true);
+                        }
+                        pc = n;
+                    }
+                    Step::Branch {
+                        other_pc,
+                        mut other,
+                        pc: n,
+                    } => {
+                        if let Op::MayGoto { .. } = op {
+                            ex.widen_may_goto(pc, parent, &mut other);
+                        }
+                        ex.branch(parent);
+                        let mut od = d.clone();
+                        deps::after(&op, &before, snapshot.as_ref(), &other, &mut od);
+                        deps::after(&op, &before, snapshot.as_ref(), &st, &mut d);
+                        pending.push(Path {
+                            pc: other_pc,
+                            st: other,
+                            parent,
+                            deps: od,
+                        });
+                        if pending.len() > MAX_PENDING {
+                            return Err(e(pc, Rule::Complexity, format!("more than {MAX_PENDING} branches pending at once (the kernel's limit)")));
+                        }
+                        pc = n;
+                    }
+                    Step::Done => {
+                        ex.finish(parent);
+                        break;
+                    }
+                }
+            }
+        }
+        self.check_stack_depth()?;
+        Ok(Report {
+            insns_processed: self.processed,
+            states: ex.states(),
+            pruned: self.pruned,
+            stack_depth: self.depth[0],
+        })
+    }
+
+    /// The combined stack of the deepest call chain must fit in 512 bytes (each frame rounded up
+    /// to 32 bytes, as the kernel's `check_max_stack_depth`).
+    fn check_stack_depth(&self) -> R<()> {
+        let n = self.cfg.subprog_starts.len();
+        let mut callees: Vec<Vec<(usize, usize)>> = vec![Vec::new(); n];
+        for (i, op) in self.ops.iter().enumerate() {
+            if let Op::CallLocal { target } = op {
+                callees[self.cfg.subprog_of[i]].push((self.cfg.subprog_of[*target], i));
+            }
+        }
+        /// Deepest (stack bytes, frames) below `sp`, memoised; `Err(site)` on a cycle or a
+        /// chain of more than 8 frames.
+        fn walk(
+            sp: usize,
+            callees: &[Vec<(usize, usize)>],
+            depth: &[u32],
+            memo: &mut [Option<(u32, usize)>],
+            visiting: &mut [bool],
+            site: usize,
+        ) -> Result<(u32, usize), usize> {
+            if let Some(m) = memo[sp] {
+                return Ok(m);
+            }
+            if visiting[sp] {
+                return Err(site);
+            }
+            visiting[sp] = true;
+            let own = depth[sp].max(1).div_ceil(32) * 32;
+            let (mut best, mut frames) = (0, 0);
+            for &(c, s) in &callees[sp] {
+                let (b, f) = walk(c, callees, depth, memo, visiting, s)?;
+                best = best.max(b);
+                frames = frames.max(f);
+            }
+            visiting[sp] = false;
+            if frames + 1 > 8 {
+                return Err(site);
+            }
+            memo[sp] = Some((own + best, frames + 1));
+            Ok((own + best, frames + 1))
+        }
+        let mut memo = vec![None; n];
+        let mut visiting = vec![false; n];
+        match walk(0, &callees, &self.depth, &mut memo, &mut visiting, 0).map(|x| x.0) {
+            Ok(total) if self.tail_call_seen && n > 1 && total >= 256 => Err(e(
+                0,
+                Rule::CallStack,
+                format!(
+                    "a program with bpf-to-bpf calls and tail calls may use less than 256 bytes of stack along a call chain (this one uses {total})"
+                ),
+            )),
+            Ok(total) if total <= 512 => Ok(()),
+            Ok(total) => Err(e(0, Rule::CallStack, format!(
+                "the deepest call chain uses {total} bytes of stack (each function's use rounded up to 32); the kernel allows 512"
+            ))),
+            Err(site) => Err(e(
+                site,
+                Rule::CallStack,
+                "recursive calls, or calls nested more than 8 deep (the kernel's limit)",
+            )),
+        }
+    }
+
+    /// Applies the instruction at `pc` to `st` (its transfer function).
+    pub(super) fn step(&mut self, pc: usize, st: &mut State) -> R<Step> {
+        if let Some(next) = self.trusted_range(pc, st) {
+            return Ok(next);
+        }
+        match self.ops[pc] {
+            Op::LdImm64Tail => Err(e(
+                pc,
+                Rule::Structure,
+                "execution reaches the second slot of an ld_imm64",
+            )),
+            Op::Alu {
+                is64,
+                op,
+                dst,
+                src,
+                off,
+                imm,
+            } => {
+                self.alu(pc, st, is64, op, dst, src, off, imm)?;
+                Ok(Step::Next(pc + 1))
+            }
+            Op::LdImm64 { dst, pseudo, imm } => {
+                self.ld_imm64(pc, st, dst, pseudo, imm)?;
+                Ok(Step::Next(pc + 2))
+            }
+            Op::LdAbs { size, ind, imm } => {
+                self.ld_abs(pc, st, size, ind, imm)?;
+                Ok(Step::Next(pc + 1))
+            }
+            Op::Ldx {
+                size,
+                sx,
+                dst,
+                src,
+                off,
+            } => {
+                self.write_dst(pc, dst)?;
+                let base = self.read(st, pc, src)?;
+                let v = self.load(pc, st, src, &base, off as i32, size, sx)?;
+                self.set(st, dst, v);
+                Ok(Step::Next(pc + 1))
+            }
+            Op::St {
+                size,
+                dst,
+                off,
+                imm,
+            } => {
+                let base = self.read(st, pc, dst)?;
+                let val = if size == Size::DW {
+                    imm as i64 as u64
+                } else {
+                    imm as u32 as u64 & mask(size)
+                };
+                self.store(
+                    pc,
+                    st,
+                    dst,
+                    &base,
+                    off as i32,
+                    size,
+                    RegVal::Scalar(Scalar::konst(val)),
+                )?;
+                Ok(Step::Next(pc + 1))
+            }
+            Op::Stx {
+                size,
+                dst,
+                src,
+                off,
+            } => {
+                let base = self.read(st, pc, dst)?;
+                let v = self.read(st, pc, src)?;
+                self.store(pc, st, dst, &base, off as i32, size, v)?;
+                self.link_spilled(st, &base, off as i32, size, src);
+                Ok(Step::Next(pc + 1))
+            }
+            Op::Atomic {
+                size,
+                dst,
+                src,
+                off,
+                op,
+                fetch,
+            } => {
+                self.atomic(pc, st, size, dst, src, off as i32, op, fetch)?;
+                Ok(Step::Next(pc + 1))
+            }
+            Op::Ja { target } => Ok(Step::Next(target)),
+            Op::MayGoto { target } => Ok(self.may_goto(pc, st, target)),
+            Op::Cond {
+                is64,
+                op,
+                dst,
+                src,
+                target,
+            } => self.cond(pc, st, is64, op, dst, src, target),
+            Op::Call { helper, kfunc } => {
+                if kfunc {
+                    self.call_xdp_kfunc(pc, st, helper)?;
+                } else {
+                    self.call_helper(pc, st, helper)?;
+                }
+                Ok(Step::Next(pc + 1))
+            }
+            Op::CallLocal { target } => self.call_local(pc, st, target),
+            Op::Exit => self.exit(pc, st),
+        }
+    }
+}

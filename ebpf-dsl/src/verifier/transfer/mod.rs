@@ -1,0 +1,182 @@
+//! The transfer functions: one file per instruction class. Each checks the kernel's rules for
+//! its instructions (producing the kernel-worded rejection) and computes the state after them
+//! with the operations of [`super::domain`]; the driver (`super::driver`) picks the function for
+//! each instruction and explores the paths.
+
+mod alu;
+mod atomic;
+mod call;
+mod jump;
+mod ld_imm64;
+mod may_goto;
+mod memory;
+mod stack;
+#[cfg(test)]
+mod testkit;
+mod trust;
+
+use crate::insn::{AluOp, AtomicOp, JmpOp, Size};
+use crate::spec::{MapSpec, MapType, RelocKind};
+
+use super::cfg::{Op, Src};
+use super::ctx::{self, CtxField};
+use super::domain::arith::*;
+use super::domain::branch::*;
+use super::domain::refine::*;
+use super::domain::scalar::Scalar;
+use super::domain::state::{Byte, Frame, PktKind, RegVal, Slot, State};
+use super::domain::tnum::Tnum;
+use super::driver::{Exec, Step};
+use super::helpers::{self, Arg, Ret};
+use super::{alu_name, size_name, KernelVersion, Rule, VerifierError};
+
+pub(crate) use memory::mask;
+
+pub(crate) type R<T> = Result<T, VerifierError>;
+
+/// The kernel's bound on pointer offsets (`BPF_MAX_VAR_OFF`).
+const MAX_VAR_OFF: i64 = 1 << 29;
+/// `BPF_F_RDONLY_PROG`.
+const BPF_F_RDONLY_PROG: u32 = 1 << 7;
+/// `BPF_F_WRONLY_PROG`: the program may write map values but never read them.
+const BPF_F_WRONLY_PROG: u32 = 1 << 8;
+
+pub(crate) fn e(pc: usize, rule: Rule, msg: impl Into<String>) -> VerifierError {
+    VerifierError {
+        insn_index: pc,
+        rule,
+        message: msg.into(),
+    }
+}
+
+fn scalar_of(n: u32, sx: bool) -> Scalar {
+    let s = Scalar::of_size(n);
+    if sx {
+        s.sext(n * 8)
+    } else {
+        s
+    }
+}
+
+fn var_text(var: &Scalar) -> String {
+    match var.as_const() {
+        Some(0) => String::new(),
+        Some(c) => format!(" + {}", c as i64),
+        None => format!(" + var({}..={})", var.umin, var.umax),
+    }
+}
+
+use call::args::{skb_sk, sock_ret, SOCK_CAST};
+use stack::*;
+
+/// What every transfer function needs: the maps, register reads and writes, descriptions of
+/// values for messages.
+impl<'a> Exec<'a> {
+    pub(crate) fn map(&self, m: u16) -> &MapSpec {
+        &self.input.maps[m as usize]
+    }
+
+    pub(crate) fn describe(&self, v: &RegVal) -> String {
+        match v {
+            RegVal::NotInit => "uninitialised".into(),
+            RegVal::Scalar(s) => s.to_string(),
+            RegVal::Ctx { off: 0 } => "the context pointer".into(),
+            RegVal::Ctx { off } => format!("the context pointer + {off}"),
+            RegVal::Stack { off, .. } => format!("a stack pointer (r10 {off:+})"),
+            RegVal::StackVar { off, var, .. } => {
+                format!("a stack pointer (r10 {off:+}{})", var_text(var))
+            }
+            RegVal::Pkt {
+                kind,
+                off,
+                var,
+                range,
+                ..
+            } => {
+                let (what, start, end) = match kind {
+                    PktKind::Data => ("a packet pointer", "data", "data_end"),
+                    PktKind::Meta => ("a metadata pointer", "data_meta", "data"),
+                };
+                let v = var_text(var);
+                if *range > 0 {
+                    format!("{what} ({start}{v} + {off}) proven safe up to {start}{v} + {range}")
+                } else {
+                    format!("{what} ({start}{v} + {off}) not yet compared against {end}")
+                }
+            }
+            RegVal::PktEnd => "data_end".into(),
+            RegVal::MapPtr { map } => format!("the map `{}`", self.map(*map).name_str()),
+            RegVal::MapValue { map, off, var } => {
+                format!(
+                    "a pointer into a value of map `{}` (offset {off}{})",
+                    self.map(*map).name_str(),
+                    var_text(var)
+                )
+            }
+            RegVal::MapValueOrNull { map, .. } => {
+                format!(
+                    "a lookup result from map `{}` that may be NULL",
+                    self.map(*map).name_str()
+                )
+            }
+            RegVal::Opaque { map } => format!(
+                "an entry of map `{}` (not readable)",
+                self.map(*map).name_str()
+            ),
+            RegVal::OpaqueOrNull { map, .. } => {
+                format!(
+                    "a lookup result from map `{}` that may be NULL",
+                    self.map(*map).name_str()
+                )
+            }
+            RegVal::Ringbuf { size, off, .. } => {
+                format!("ring buffer memory ({size} bytes, offset {off})")
+            }
+            RegVal::RingbufOrNull { size, .. } => {
+                format!("a ring buffer reservation ({size} bytes) that may be NULL")
+            }
+            RegVal::Sock { common: false, .. } => "a socket (PTR_TO_SOCKET)".to_string(),
+            RegVal::Sock { common: true, .. } => "a socket (PTR_TO_SOCK_COMMON)".to_string(),
+            RegVal::SockOrNull { common: false, .. } => {
+                "a socket lookup result that may be NULL (PTR_TO_SOCKET_OR_NULL)".to_string()
+            }
+            RegVal::SockOrNull { common: true, .. } => {
+                "a socket lookup result that may be NULL (PTR_TO_SOCK_COMMON_OR_NULL)".to_string()
+            }
+        }
+    }
+
+    pub(crate) fn read(&self, st: &State, pc: usize, r: u8) -> R<RegVal> {
+        let v = &st.cur().regs[r as usize];
+        if *v == RegVal::NotInit {
+            let hint = if (1..=5).contains(&r) {
+                " (calls clobber r1-r5; keep values in r6-r9 across calls)"
+            } else if r == 0 {
+                " (r0 is set by calls and by you)"
+            } else {
+                ""
+            };
+            return Err(e(
+                pc,
+                Rule::UninitRegister,
+                format!("r{r} is read here but no instruction on this path has written it{hint}"),
+            ));
+        }
+        Ok(v.clone())
+    }
+
+    pub(crate) fn set(&self, st: &mut State, r: u8, v: RegVal) {
+        st.cur_mut().regs[r as usize] = v;
+    }
+
+    pub(crate) fn write_dst(&self, pc: usize, dst: u8) -> R<()> {
+        if dst == 10 {
+            return Err(e(
+                pc,
+                Rule::FramePointer,
+                "r10 (the frame pointer) is read-only (the kernel: `frame pointer is read only`); copy it first (`r1 = r10; r1 += -8`)",
+            ));
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,517 @@
+//! Stack accesses: spills and fills at a constant offset (`check_stack_write_fixed_off`,
+//! `check_stack_read_fixed_off`) and accesses through a variable offset.
+//!
+//! Accesses through a pointer with a variable offset (`r1 = r10; r1 += r2` with r2
+//! bounded), allowed to a privileged loader (the kernel's `check_stack_access_within_bounds`,
+//! `check_stack_read_var_off`, `check_stack_write_var_off`):
+//! - the whole range `off + var.smin .. off + var.smax + size` must lie in the frame, with
+//!   the variable offset bounded by ±2^29;
+//! - the access is strictly aligned (the known bits of the offset make it a multiple of the
+//!   size, as for every stack access);
+//! - a read gives 0 if every byte of the range is a known zero, else an unknown number of the
+//!   load's size;
+//! - a write makes every byte of the range unknown (zeros stay zero when zero is written) and
+//!   destroys the spilled registers it touches.
+
+use super::atomic::is_aligned;
+use super::*;
+
+impl<'a> Exec<'a> {
+    pub(crate) fn stack_slot(
+        &self,
+        pc: usize,
+        st: &State,
+        frame: u8,
+        a: i32,
+        n: u32,
+    ) -> R<(usize, usize, usize)> {
+        if a < -512 || a + n as i32 > 0 {
+            return Err(e(pc, Rule::StackAccess, format!(
+                "stack access at r10 {a:+} of {n} bytes is outside the 512-byte frame (r10 - 512 .. r10)"
+            )));
+        }
+        if a % n as i32 != 0 {
+            return Err(e(
+                pc,
+                Rule::StackAccess,
+                format!(
+                "misaligned stack access: r10 {a:+} is not a multiple of the {n}-byte access size"
+            ),
+            ));
+        }
+        let f = frame as usize;
+        if f >= st.frames.len() {
+            return Err(e(
+                pc,
+                Rule::StackAccess,
+                "this stack pointer refers to a function frame that has returned",
+            ));
+        }
+        let pos = (a + 512) as usize;
+        Ok((f, pos / 8, pos % 8))
+    }
+
+    pub(crate) fn note_depth(&mut self, st: &State, f: usize, a: i32) {
+        let sp = st.frames[f].subprog;
+        self.depth[sp] = self.depth[sp].max((-a) as u32);
+    }
+
+    pub(crate) fn stack_read(
+        &mut self,
+        pc: usize,
+        st: &mut State,
+        frame: u8,
+        a: i32,
+        n: u32,
+        sx: bool,
+    ) -> R<RegVal> {
+        let (f, slot, byte) = self.stack_slot(pc, st, frame, a, n)?;
+        self.note_depth(st, f, a);
+        let narrow_fill = self.input.kernel >= KernelVersion::NARROW_FILL;
+        match &st.frames[f].stack[slot] {
+            Slot::Spill(r) => {
+                if n == 8 {
+                    Ok(r.clone())
+                } else if let RegVal::Scalar(v) = r {
+                    // 6.12: a narrow fill from the start of the slot keeps the spilled bounds
+                    // (`bpf_stack_narrow_access_ok`), truncated to the load's size.
+                    Ok(RegVal::Scalar(if byte == 0 && !sx && narrow_fill {
+                        fill(v, n)
+                    } else {
+                        scalar_of(n, sx)
+                    }))
+                } else {
+                    Err(e(pc, Rule::StackAccess, format!(
+                        "a {n}-byte load from r10 {a:+} reads part of a spilled pointer ({}); reload it with an 8-byte load",
+                        self.describe(r)
+                    )))
+                }
+            }
+            // A narrow spill: the kernel restores it for a load of at most its size from the
+            // start of the slot; a load within it of a spilled zero gives zero; anything else
+            // (mixed with other bytes) is unknown.
+            Slot::Part(v, size) => {
+                let within = byte + n as usize <= *size as usize;
+                let exact = n == u32::from(*size);
+                Ok(RegVal::Scalar(
+                    if byte == 0 && within && !sx && (exact || narrow_fill) {
+                        fill(v, n)
+                    } else if within && v.as_const() == Some(0) {
+                        Scalar::konst(0)
+                    } else {
+                        scalar_of(n, sx)
+                    },
+                ))
+            }
+            Slot::Bytes(b) => {
+                if b[byte..byte + n as usize].iter().all(|x| *x == Byte::Zero) {
+                    Ok(RegVal::Scalar(Scalar::konst(0)))
+                } else {
+                    Ok(RegVal::Scalar(scalar_of(n, sx)))
+                }
+            }
+        }
+    }
+
+    pub(crate) fn stack_write(
+        &mut self,
+        pc: usize,
+        st: &mut State,
+        frame: u8,
+        a: i32,
+        n: u32,
+        v: RegVal,
+    ) -> R<()> {
+        let (f, slot, byte) = self.check_stack_write(pc, st, frame, a, n, &v)?;
+        self.note_depth(st, f, a);
+        self.write_slot(st, f, slot, byte, n, v);
+        Ok(())
+    }
+
+    /// The rules of a store of `v` (`n` bytes) at `r10 + a` of `frame`: in the frame, aligned;
+    /// a pointer only as an 8-byte spill, and never into a caller's frame
+    /// (`check_stack_write_fixed_off`). Returns the frame, the slot and the byte in it.
+    fn check_stack_write(
+        &self,
+        pc: usize,
+        st: &State,
+        frame: u8,
+        a: i32,
+        n: u32,
+        v: &RegVal,
+    ) -> R<(usize, usize, usize)> {
+        let (f, slot, byte) = self.stack_slot(pc, st, frame, a, n)?;
+        if v.is_pointer() {
+            if n != 8 {
+                return Err(e(pc, Rule::StackAccess, format!(
+                    "a pointer ({}) can only be stored to the stack with an aligned 8-byte store (`*(u64 *)(r10 - 8) = rX`)",
+                    self.describe(v)
+                )));
+            }
+            if let RegVal::Stack { frame: vf, .. } | RegVal::StackVar { frame: vf, .. } = v {
+                if (*vf as usize) > f {
+                    return Err(e(
+                        pc,
+                        Rule::StackAccess,
+                        "cannot store a pointer to a function's stack into its caller's frame",
+                    ));
+                }
+            }
+        }
+        Ok((f, slot, byte))
+    }
+
+    /// Stores `v` (`n` bytes) at byte `byte` of slot `slot` of frame `f`: an 8-byte store is a
+    /// spill, a narrow store of a number at the start of a slot a narrow spill, anything else
+    /// writes bytes (known zeros or unknown).
+    fn write_slot(&self, st: &mut State, f: usize, slot: usize, byte: usize, n: u32, v: RegVal) {
+        let s = &mut st.frames[f].stack[slot];
+        if n == 8 {
+            *s = Slot::Spill(v);
+        } else if let (0, RegVal::Scalar(x)) = (byte, &v) {
+            // A narrow store of a number at the start of a slot is a narrow spill for a
+            // privileged loader (`check_stack_write_fixed_off`), zero included.
+            // 6.12 keeps the link of a value that fits in the store (`reg_value_fits`).
+            let keep = self.input.kernel >= KernelVersion::NARROW_FILL && fits(x, n);
+            *s = Slot::Part(if keep { *x } else { x.unlinked() }, n as u8);
+        } else {
+            if matches!(s, Slot::Spill(_) | Slot::Part(..)) {
+                *s = Slot::Bytes([Byte::Misc; 8]);
+            }
+            let zero = matches!(&v, RegVal::Scalar(x) if x.as_const() == Some(0));
+            if let Slot::Bytes(b) = s {
+                for x in &mut b[byte..byte + n as usize] {
+                    *x = if zero { Byte::Zero } else { Byte::Misc };
+                }
+            }
+        }
+    }
+
+    /// 6.12: spilling a number that fits in the store (8 bytes, or a narrow store at the start
+    /// of a slot) links the stack copy and the register, as a move does
+    /// (`assign_scalar_id_before_mov` in `check_stack_write_fixed_off`).
+    pub(crate) fn link_spilled(
+        &self,
+        st: &mut State,
+        base: &RegVal,
+        off: i32,
+        size: Size,
+        src: u8,
+    ) {
+        let RegVal::Stack { frame, off: o } = base else {
+            return;
+        };
+        let n = size.bytes();
+        let a = o + off;
+        let RegVal::Scalar(v) = st.cur().regs[src as usize].clone() else {
+            return;
+        };
+        if self.input.kernel < KernelVersion::NARROW_FILL
+            || (v.id() != 0 && v.link & Scalar::ANY_DELTA == 0)
+            || !fits(&v, n)
+            || (n != 8 && (a + 512) % 8 != 0)
+        {
+            return;
+        }
+        let (f, slot) = (*frame as usize, ((a + 512) / 8) as usize);
+        let Some(fr) = st.frames.get(f) else { return };
+        let stored = match fr.stack.get(slot) {
+            Some(Slot::Spill(RegVal::Scalar(x))) | Some(Slot::Part(x, _)) if *x == v => *x,
+            _ => return,
+        };
+        // A value linked with a delta starts a new link; a constant gets none.
+        let linked = if stored.as_const().is_some() {
+            stored.unlinked()
+        } else {
+            Scalar {
+                link: st.fresh(),
+                delta: 0,
+                ..stored
+            }
+        };
+        let new_slot = match &st.frames[f].stack[slot] {
+            Slot::Part(_, sz) => Slot::Part(linked, *sz),
+            _ => Slot::Spill(RegVal::Scalar(linked)),
+        };
+        st.frames[f].stack[slot] = new_slot;
+        st.cur_mut().regs[src as usize] = RegVal::Scalar(linked);
+    }
+}
+
+/// True if every value of `v` fits in `n` bytes (`get_reg_width(v) <= 8 n`).
+fn fits(v: &Scalar, n: u32) -> bool {
+    n >= 8 || v.umax < 1u64 << (8 * n)
+}
+
+/// A fill of `n` bytes of the spilled `v`: its bounds truncated to the size, linked to the
+/// spilled register's copies while the value fits (`copy_register_state`).
+fn fill(v: &Scalar, n: u32) -> Scalar {
+    if fits(v, n) {
+        *v
+    } else {
+        coerce(v, n)
+    }
+}
+
+/// The kernel's `coerce_reg_to_size`: the low `n` bytes, zero-extended.
+pub(crate) fn coerce(v: &Scalar, n: u32) -> Scalar {
+    match n {
+        8 => v.unlinked(),
+        4 => v.unlinked().trunc32(),
+        _ => v.unlinked().and(&Scalar::konst((1u64 << (8 * n)) - 1)),
+    }
+}
+
+impl<'a> Exec<'a> {
+    /// Checks a variable-offset access of `n` bytes at `a + var` in `frame`; returns the frame
+    /// index and the byte range (frame offsets, `lo..hi`).
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) fn stack_var_range(
+        &mut self,
+        pc: usize,
+        st: &State,
+        r: u8,
+        base: &RegVal,
+        frame: u8,
+        a: i32,
+        var: &Scalar,
+        n: u32,
+    ) -> R<(usize, i64, i64)> {
+        if var.smax >= MAX_VAR_OFF || var.smin <= -MAX_VAR_OFF {
+            return Err(e(
+                pc,
+                Rule::StackAccess,
+                format!(
+                    "r{r} is {}: its variable offset is unbounded (the kernel needs it within ±2^29)",
+                    self.describe(base)
+                ),
+            ));
+        }
+        let lo = a as i64 + var.smin;
+        let hi = a as i64 + var.smax + n as i64;
+        if lo < -512 || hi > 0 {
+            return Err(e(
+                pc,
+                Rule::StackAccess,
+                format!(
+                    "r{r} is {}: this {n}-byte access may touch r10 {lo:+} .. r10 {hi:+}, outside the 512-byte frame (r10 - 512 .. r10)",
+                    self.describe(base)
+                ),
+            ));
+        }
+        if !is_aligned(var.t, a as i64, n) {
+            return Err(e(
+                pc,
+                Rule::StackAccess,
+                format!(
+                    "misaligned stack access: r{r} is {} and the offset is not known to be a multiple of the {n}-byte access size",
+                    self.describe(base)
+                ),
+            ));
+        }
+        let f = frame as usize;
+        if f >= st.frames.len() {
+            return Err(e(
+                pc,
+                Rule::StackAccess,
+                "this stack pointer refers to a function frame that has returned",
+            ));
+        }
+        self.note_depth(st, f, lo as i32);
+        Ok((f, lo, hi))
+    }
+}
+
+/// The byte positions (0..512, from the frame's lowest address) of `lo..hi`.
+fn positions(lo: i64, hi: i64) -> core::ops::Range<usize> {
+    (lo + 512) as usize..(hi + 512) as usize
+}
+
+/// A read of `n` bytes somewhere in `lo..hi` (`mark_reg_stack_read`).
+pub(crate) fn stack_var_read(st: &State, f: usize, lo: i64, hi: i64, n: u32, sx: bool) -> Scalar {
+    let stack = &st.frames[f].stack;
+    let zero = positions(lo, hi)
+        .all(|p| matches!(&stack[p / 8], Slot::Bytes(b) if b[p % 8] == Byte::Zero));
+    if zero {
+        Scalar::konst(0)
+    } else {
+        let s = Scalar::of_size(n);
+        if sx {
+            s.sext(n * 8)
+        } else {
+            s
+        }
+    }
+}
+
+/// A write somewhere in `lo..hi` (`check_stack_write_var_off`).
+pub(crate) fn stack_var_write(st: &mut State, f: usize, lo: i64, hi: i64, v: &RegVal) {
+    let zero = matches!(v, RegVal::Scalar(x) if x.as_const() == Some(0));
+    let stack = &mut st.frames[f].stack;
+    for p in positions(lo, hi) {
+        let s = &mut stack[p / 8];
+        if matches!(s, Slot::Spill(_) | Slot::Part(..)) {
+            *s = Slot::Bytes([Byte::Misc; 8]);
+        }
+        if let Slot::Bytes(b) = s {
+            if !(zero && b[p % 8] == Byte::Zero) {
+                b[p % 8] = Byte::Misc;
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::testkit::*;
+    use super::*;
+    use crate::verifier::initial_state;
+
+    #[test]
+    fn narrow_fills_truncate_and_keep_links_only_when_the_value_fits() {
+        let v = Scalar {
+            link: 7,
+            ..Scalar::urange(0, 300)
+        };
+        // 300 does not fit in one byte: truncated, unlinked.
+        let f = fill(&v, 1);
+        assert_eq!((f.umin, f.umax, f.link), (0, 255, 0));
+        // It fits in two: the same value, still linked.
+        assert_eq!(fill(&v, 2), v);
+        let c = coerce(&Scalar::konst(0x1_0000_0005), 4);
+        assert_eq!(c.as_const(), Some(5));
+        assert!(fits(&Scalar::urange(0, 255), 1));
+        assert!(!fits(&Scalar::urange(0, 256), 1));
+        assert!(fits(&Scalar::UNKNOWN, 8));
+    }
+
+    #[test]
+    fn variable_reads_see_zeros_only_over_known_zeros_and_writes_clobber_the_range() {
+        let mut st = initial_state();
+        // r10-16..r10-8 known zeros, r10-8..r10 a spilled pointer.
+        st.frames[0].stack[62] = Slot::Bytes([Byte::Zero; 8]);
+        st.frames[0].stack[63] = Slot::Spill(RegVal::Ctx { off: 0 });
+        assert_eq!(
+            stack_var_read(&st, 0, -16, -8, 1, false).as_const(),
+            Some(0)
+        );
+        let r = stack_var_read(&st, 0, -16, -7, 1, false);
+        assert_eq!((r.umin, r.umax), (0, 255));
+        // Writing zero keeps zeros; the spill it touches is gone.
+        stack_var_write(&mut st, 0, -12, -4, &RegVal::Scalar(Scalar::konst(0)));
+        assert_eq!(st.frames[0].stack[62], Slot::Bytes([Byte::Zero; 8]));
+        assert_eq!(st.frames[0].stack[63], Slot::Bytes([Byte::Misc; 8]));
+        // Writing anything else makes the range unknown.
+        stack_var_write(&mut st, 0, -16, -14, &RegVal::Scalar(Scalar::konst(1)));
+        let Slot::Bytes(b) = &st.frames[0].stack[62] else {
+            panic!("bytes")
+        };
+        assert_eq!(b[0..2], [Byte::Misc; 2]);
+        assert_eq!(b[2..], [Byte::Zero; 6]);
+    }
+
+    #[test]
+    fn a_spill_and_fill_keeps_a_pointer() {
+        let mut st = state(&[(1, pkt(0, 14))]);
+        One::new("*(u64 *)(r10 - 8) = r1\nexit").next(&mut st);
+        assert_eq!(*slot(&st, -8), Slot::Spill(pkt(0, 14)));
+        One::new("r2 = *(u64 *)(r10 - 8)\nexit").next(&mut st);
+        assert_eq!(*reg(&st, 2), pkt(0, 14));
+        // A narrow fill of it is refused, and so is a narrow spill of a pointer.
+        let (rule, msg) = One::new("r2 = *(u32 *)(r10 - 8)\nexit").refused(&mut st);
+        assert_eq!(rule, Rule::StackAccess);
+        assert!(
+            msg.starts_with("a 4-byte load from r10 -8 reads part of a spilled pointer"),
+            "{msg}"
+        );
+        let (rule, msg) = One::new("*(u32 *)(r10 - 16) = r1\nexit").refused(&mut st);
+        assert_eq!(rule, Rule::StackAccess);
+        assert!(msg.ends_with("can only be stored to the stack with an aligned 8-byte store (`*(u64 *)(r10 - 8) = rX`)"), "{msg}");
+    }
+
+    #[test]
+    fn spilled_numbers_keep_their_bounds() {
+        let mut st = state(&[(1, scalar(Scalar::urange(0, 100)))]);
+        One::new("*(u32 *)(r10 - 8) = r1\nexit").next(&mut st);
+        assert!(matches!(slot(&st, -8), Slot::Part(v, 4) if v.umax == 100));
+        One::new("r2 = *(u32 *)(r10 - 8)\nexit").next(&mut st);
+        let r2 = num(&st, 2);
+        assert_eq!((r2.umin, r2.umax), (0, 100));
+        // Zeros stored byte-wise read back as zero; other bytes are unknown.
+        let mut st = state(&[]);
+        One::new("*(u32 *)(r10 - 4) = 0\nexit").next(&mut st);
+        One::new("r2 = *(u32 *)(r10 - 4)\nexit").next(&mut st);
+        assert_eq!(num(&st, 2).as_const(), Some(0));
+        One::new("r2 = *(u64 *)(r10 - 8)\nexit").next(&mut st);
+        assert_eq!(num(&st, 2), Scalar::of_size(8));
+    }
+
+    #[test]
+    fn fixed_offsets_stay_in_the_frame_and_aligned() {
+        let mut st = state(&[(1, konst(1))]);
+        let (rule, msg) = One::new("*(u64 *)(r10 - 520) = r1\nexit").refused(&mut st);
+        assert_eq!(
+            (rule, msg.as_str()),
+            (
+                Rule::StackAccess,
+                "stack access at r10 -520 of 8 bytes is outside the 512-byte frame (r10 - 512 .. r10)"
+            )
+        );
+        let (_, msg) = One::new("*(u64 *)(r10 + 0) = r1\nexit").refused(&mut st);
+        assert!(msg.contains("is outside the 512-byte frame"), "{msg}");
+        let (rule, msg) = One::new("*(u32 *)(r10 - 6) = r1\nexit").refused(&mut st);
+        assert_eq!(
+            (rule, msg.as_str()),
+            (
+                Rule::StackAccess,
+                "misaligned stack access: r10 -6 is not a multiple of the 4-byte access size"
+            )
+        );
+        One::new("*(u64 *)(r10 - 512) = r1\nexit").next(&mut st);
+        assert_eq!(st.cur().stack[0], Slot::Spill(konst(1)));
+    }
+
+    #[test]
+    fn a_variable_offset_write_within_the_frame() {
+        // r1 = r10 - 16 + var, var in {0, 8}: an 8-byte write touches r10-16 .. r10.
+        let var = Scalar::UNKNOWN.and(&Scalar::konst(8));
+        let p = RegVal::StackVar {
+            frame: 0,
+            off: -16,
+            var,
+        };
+        let mut st = state(&[(1, p.clone()), (2, konst(7))]);
+        st.cur_mut().stack[63] = Slot::Spill(pkt(0, 0));
+        One::new("*(u64 *)(r1 + 0) = r2\nexit").next(&mut st);
+        // Both slots it may touch hold unknown bytes now: the spilled pointer is gone.
+        assert_eq!(*slot(&st, -16), Slot::Bytes([Byte::Misc; 8]));
+        assert_eq!(*slot(&st, -8), Slot::Bytes([Byte::Misc; 8]));
+        // A read through it gives an unknown number of its size.
+        One::new("r3 = *(u32 *)(r1 + 0)\nexit").next(&mut st);
+        assert_eq!(num(&st, 3), Scalar::of_size(4));
+        // Past the frame's top, misaligned, or unbounded: refused.
+        let (rule, msg) = One::new("*(u64 *)(r1 + 8) = r2\nexit").refused(&mut st);
+        assert_eq!(rule, Rule::StackAccess);
+        assert!(msg.ends_with("this 8-byte access may touch r10 -8 .. r10 +8, outside the 512-byte frame (r10 - 512 .. r10)"), "{msg}");
+        let p = RegVal::StackVar {
+            frame: 0,
+            off: -24,
+            var,
+        };
+        let (rule, msg) =
+            One::new("*(u64 *)(r1 + 4) = r2\nexit").refused(&mut state(&[(1, p), (2, konst(7))]));
+        assert_eq!(rule, Rule::StackAccess);
+        assert_eq!(msg, "misaligned stack access: r1 is a stack pointer (r10 -24 + var(0..=8)) and the offset is not known to be a multiple of the 8-byte access size");
+        let p = RegVal::StackVar {
+            frame: 0,
+            off: -16,
+            var: Scalar::UNKNOWN,
+        };
+        let (_, msg) =
+            One::new("*(u64 *)(r1 + 0) = r2\nexit").refused(&mut state(&[(1, p), (2, konst(7))]));
+        assert!(
+            msg.ends_with("its variable offset is unbounded (the kernel needs it within ±2^29)"),
+            "{msg}"
+        );
+    }
+}

@@ -1,0 +1,179 @@
+//! Unit tests of the transfer functions: a state built by hand, one instruction applied to it
+//! through the driver's dispatch ([`Exec::step`]), and the state after it or the rejection.
+
+use std::borrow::Cow;
+
+use crate::asm::assemble_unchecked;
+use crate::spec::{MapSpec, MapType, ProgramType};
+
+use super::super::domain::scalar::Scalar;
+use super::super::domain::state::{PktKind, RegVal, Slot, State};
+use super::super::driver::{Exec, Step};
+use super::super::trust::Trust;
+use super::super::{cfg, initial_state, map_refs, KernelVersion, Rule, VerifierError, VerifyInput};
+
+/// The maps the test programs may name: `arr` (array, 4-byte key, 16-byte value), `hash`
+/// (hash, 8-byte key and value), `ro` (array, read-only for programs), `rb` (ring buffer).
+pub(crate) fn maps() -> Vec<MapSpec> {
+    let map = |name: &'static str, map_type, key_size, value_size, max_entries, flags| MapSpec {
+        name: Cow::Borrowed(name),
+        map_type,
+        key_size,
+        value_size,
+        max_entries,
+        flags,
+        btf: None,
+    };
+    vec![
+        map("arr", MapType::Array, 4, 16, 4, 0),
+        map("hash", MapType::Hash, 8, 8, 16, 0),
+        map("ro", MapType::Array, 4, 8, 1, 1 << 7),
+        map("rb", MapType::Ringbuf, 0, 0, 4096, 0),
+    ]
+}
+
+/// One instruction to apply: the program it sits in and the settings of the verifier.
+#[derive(Clone)]
+pub(crate) struct One {
+    src: String,
+    ty: ProgramType,
+    kernel: KernelVersion,
+    /// Honour the `trust_*` labels.
+    trust: bool,
+}
+
+impl One {
+    /// The first instruction of `src` (the instructions after it only make the program well
+    /// formed: reachable, ending with `exit`), in an XDP program for the default kernel.
+    pub(crate) fn new(src: &str) -> One {
+        One {
+            src: src.to_string(),
+            ty: ProgramType::Xdp,
+            kernel: KernelVersion::DEFAULT,
+            trust: false,
+        }
+    }
+
+    /// In a program of type `ty`.
+    pub(crate) fn ty(mut self, ty: ProgramType) -> One {
+        self.ty = ty;
+        self
+    }
+
+    /// Verified for the target kernel `kernel`.
+    pub(crate) fn kernel(mut self, kernel: KernelVersion) -> One {
+        self.kernel = kernel;
+        self
+    }
+
+    /// Honouring the program's `trust_*` labels.
+    pub(crate) fn trusting_labels(mut self) -> One {
+        self.trust = true;
+        self
+    }
+
+    /// Applies instruction `pc` of the program to `st`.
+    pub(crate) fn at(&self, pc: usize, st: &mut State) -> Result<Step, VerifierError> {
+        let asm = assemble_unchecked(&self.src).unwrap_or_else(|e| panic!("{e:?}"));
+        let maps = maps();
+        let input = VerifyInput::new(&asm.insns, self.ty)
+            .with_kernel(self.kernel)
+            .with_maps(&asm.relocations, &maps);
+        let ops = cfg::decode(&asm.insns).expect("decode");
+        let cfg = cfg::check(&ops).expect("well-formed test program");
+        let refs = map_refs(&input).expect("maps");
+        let mut ex = Exec::new(&input, &ops, &cfg, refs);
+        if self.trust {
+            ex = ex.with_trust(Trust::from_labels(&asm.labels).expect("trust labels"));
+        }
+        ex.step(pc, st)
+    }
+
+    /// Applies the first instruction to `st`.
+    pub(crate) fn apply(&self, st: &mut State) -> Result<Step, VerifierError> {
+        self.at(0, st)
+    }
+
+    /// Applies the first instruction to `st`, which must be accepted and fall through (or jump)
+    /// to one successor; returns it.
+    pub(crate) fn next(&self, st: &mut State) -> usize {
+        match self.apply(st) {
+            Ok(Step::Next(n)) => n,
+            other => panic!("expected one successor, got {other:?}"),
+        }
+    }
+
+    /// Applies the first instruction to `st`, which must be refused; returns the rule and the
+    /// message.
+    pub(crate) fn refused(&self, st: &mut State) -> (Rule, String) {
+        match self.apply(st) {
+            Err(e) => {
+                assert_eq!(e.insn_index, 0, "{e}");
+                (e.rule, e.message)
+            }
+            Ok(s) => panic!("expected a rejection, got {s:?}"),
+        }
+    }
+}
+
+/// The state at the program's entry (`r1` the context) with registers set.
+pub(crate) fn state(regs: &[(u8, RegVal)]) -> State {
+    let mut st = initial_state();
+    for (r, v) in regs {
+        st.cur_mut().regs[*r as usize] = v.clone();
+    }
+    st
+}
+
+/// Register `r` of the current frame.
+pub(crate) fn reg(st: &State, r: u8) -> &RegVal {
+    &st.cur().regs[r as usize]
+}
+
+/// Register `r`, which must hold a number.
+pub(crate) fn num(st: &State, r: u8) -> Scalar {
+    match reg(st, r) {
+        RegVal::Scalar(s) => *s,
+        v => panic!("r{r} is not a number: {v:?}"),
+    }
+}
+
+/// The stack slot at `r10 + off` (a multiple of 8) of the current frame.
+pub(crate) fn slot(st: &State, off: i32) -> &Slot {
+    &st.cur().stack[((off + 512) / 8) as usize]
+}
+
+/// A number.
+pub(crate) fn scalar(s: Scalar) -> RegVal {
+    RegVal::Scalar(s)
+}
+
+/// A constant.
+pub(crate) fn konst(c: u64) -> RegVal {
+    RegVal::Scalar(Scalar::konst(c))
+}
+
+/// A stack pointer `r10 + off` into the current (first) frame.
+pub(crate) fn stack(off: i32) -> RegVal {
+    RegVal::Stack { frame: 0, off }
+}
+
+/// `data + off`, proven safe up to `data + range`.
+pub(crate) fn pkt(off: i32, range: i32) -> RegVal {
+    RegVal::Pkt {
+        kind: PktKind::Data,
+        off,
+        var: Scalar::konst(0),
+        id: 0,
+        range,
+    }
+}
+
+/// A pointer into a value of map number `map` of [`maps`], at `off`.
+pub(crate) fn map_value(map: u16, off: i32) -> RegVal {
+    RegVal::MapValue {
+        map,
+        off,
+        var: Scalar::konst(0),
+    }
+}
