@@ -301,54 +301,71 @@ fn is_ancestor(a: &ModPath, b: &ModPath) -> bool {
     a.len() < b.len() && b.starts_with(a)
 }
 
-/// A cycle in `graph` (ignoring edges between a module and its ancestors), if there is one.
-fn find_cycle(graph: &BTreeMap<ModPath, BTreeSet<ModPath>>) -> Option<Vec<ModPath>> {
-    #[derive(Clone, Copy, PartialEq)]
-    enum Mark {
-        New,
-        Open,
-        Done,
-    }
-    fn visit(
-        m: &ModPath,
-        graph: &BTreeMap<ModPath, BTreeSet<ModPath>>,
-        marks: &mut BTreeMap<ModPath, Mark>,
-        stack: &mut Vec<ModPath>,
-    ) -> Option<Vec<ModPath>> {
-        marks.insert(m.clone(), Mark::Open);
-        stack.push(m.clone());
-        for next in graph.get(m).into_iter().flatten() {
-            if is_ancestor(next, m) || is_ancestor(m, next) {
-                continue;
-            }
-            match marks.get(next).copied().unwrap_or(Mark::New) {
-                Mark::Open => {
-                    let at = stack.iter().position(|s| s == next).unwrap_or(0);
-                    let mut cycle = stack[at..].to_vec();
-                    cycle.push(next.clone());
-                    return Some(cycle);
+/// Every group of modules that import each other in a circle (the strongly connected
+/// components of `graph` with more than one module, edges between a module and its ancestors
+/// left aside), each sorted, with one circle through it for the message.
+fn cycles(graph: &BTreeMap<ModPath, BTreeSet<ModPath>>) -> Vec<(Vec<ModPath>, Vec<ModPath>)> {
+    let edges = |m: &ModPath| -> Vec<ModPath> {
+        graph
+            .get(m)
+            .into_iter()
+            .flatten()
+            .filter(|n| !is_ancestor(n, m) && !is_ancestor(m, n))
+            .cloned()
+            .collect()
+    };
+    let reach = |from: &ModPath| -> BTreeSet<ModPath> {
+        let mut seen = BTreeSet::new();
+        let mut todo = vec![from.clone()];
+        while let Some(m) = todo.pop() {
+            for n in edges(&m) {
+                if seen.insert(n.clone()) {
+                    todo.push(n);
                 }
-                Mark::New => {
-                    if let Some(c) = visit(next, graph, marks, stack) {
-                        return Some(c);
-                    }
-                }
-                Mark::Done => {}
             }
         }
-        stack.pop();
-        marks.insert(m.clone(), Mark::Done);
-        None
-    }
-    let mut marks = BTreeMap::new();
+        seen
+    };
+    let reachable: BTreeMap<ModPath, BTreeSet<ModPath>> =
+        graph.keys().map(|m| (m.clone(), reach(m))).collect();
+    let mut done = BTreeSet::new();
+    let mut out = Vec::new();
     for m in graph.keys() {
-        if marks.get(m).copied().unwrap_or(Mark::New) == Mark::New {
-            if let Some(c) = visit(m, graph, &mut marks, &mut Vec::new()) {
-                return Some(c);
+        if done.contains(m) || !reachable[m].contains(m) {
+            continue;
+        }
+        let group: Vec<ModPath> = graph
+            .keys()
+            .filter(|n| reachable[m].contains(*n) && reachable[*n].contains(m))
+            .cloned()
+            .collect();
+        // One circle: a shortest path from `m` back to itself inside the group.
+        let mut prev: BTreeMap<ModPath, ModPath> = BTreeMap::new();
+        let mut queue = std::collections::VecDeque::from([m.clone()]);
+        let mut circle = vec![m.clone()];
+        'search: while let Some(x) = queue.pop_front() {
+            for n in edges(&x) {
+                if &n == m {
+                    let mut at = x.clone();
+                    let mut back = vec![m.clone(), x.clone()];
+                    while let Some(p) = prev.get(&at) {
+                        back.push(p.clone());
+                        at = p.clone();
+                    }
+                    back.reverse();
+                    circle = back;
+                    break 'search;
+                }
+                if group.contains(&n) && !prev.contains_key(&n) && &n != m {
+                    prev.insert(n.clone(), x.clone());
+                    queue.push_back(n);
+                }
             }
         }
+        done.extend(group.iter().cloned());
+        out.push((group, circle));
     }
-    None
+    out
 }
 
 #[test]
@@ -394,10 +411,20 @@ fn assert_no_cycle(dir: &str, at_least: usize) {
         edges >= at_least,
         "{dir}: the scan found too few imports ({edges})"
     );
-    if let Some(cycle) = find_cycle(&graph) {
-        let names: Vec<String> = cycle.iter().map(name).collect();
-        panic!("{dir}: import cycle: {}", names.join(" -> "));
-    }
+    let found = cycles(&graph);
+    let report: Vec<String> = found
+        .iter()
+        .map(|(group, circle)| {
+            let members: Vec<String> = group.iter().map(name).collect();
+            let path: Vec<String> = circle.iter().map(name).collect();
+            format!("{{{}}}, e.g. {}", members.join(", "), path.join(" -> "))
+        })
+        .collect();
+    assert!(
+        report.is_empty(),
+        "{dir}: modules importing each other in a circle:\n{}",
+        report.join("\n")
+    );
 }
 
 #[test]
@@ -463,9 +490,17 @@ fn a_cycle_is_found_and_an_ancestor_edge_is_not_one() {
     g.insert(m("xsk::b"), [m("xsk::c")].into());
     g.insert(m("xsk"), [m("xsk::a")].into());
     g.insert(m("xsk::c"), BTreeSet::new());
-    assert_eq!(find_cycle(&g), None);
+    assert!(cycles(&g).is_empty());
     g.insert(m("xsk::c"), [m("xsk::a")].into());
-    let cycle = find_cycle(&g).expect("a -> b -> c -> a");
-    assert_eq!(cycle.first(), cycle.last());
-    assert_eq!(cycle.len(), 4);
+    g.insert(m("bpf::x"), [m("bpf::y")].into());
+    g.insert(m("bpf::y"), [m("bpf::x")].into());
+    let found = cycles(&g);
+    assert_eq!(found.len(), 2, "{found:?}");
+    let (group, circle) = &found[1];
+    assert_eq!(group, &[m("xsk::a"), m("xsk::b"), m("xsk::c")]);
+    assert_eq!(
+        circle,
+        &[m("xsk::a"), m("xsk::b"), m("xsk::c"), m("xsk::a")]
+    );
+    assert_eq!(found[0].1, [m("bpf::x"), m("bpf::y"), m("bpf::x")]);
 }

@@ -3,11 +3,13 @@
 //!
 //! These rules follow kernel 6.18 (`xdp_is_valid_access`, `sk_filter_is_valid_access`,
 //! `tc_cls_act_is_valid_access`, `bpf_skb_is_valid_access`; the `__sk_buff` part is in
-//! `ctx_skb.rs`), except that sign-extending loads are refused everywhere (the kernel refuses
+//! `ctx/skb.rs`), except that sign-extending loads are refused everywhere (the kernel refuses
 //! them for the packet pointers only): anything not listed is rejected.
 
 pub use crate::isa::ctx::{SK_BUFF_FIELDS, XDP_MD_FIELDS};
 use crate::spec::ProgramType;
+
+mod skb;
 
 /// What a context load produces.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -95,7 +97,7 @@ pub fn access(
             }
         }
         ProgramType::SocketFilter | ProgramType::SchedCls | ProgramType::SchedAct => {
-            super::ctx_skb::access(pt, off, size, write, &name)
+            skb::access(pt, off, size, write, &name)
         }
         _ => Err(format!(
             "context access for {pt} programs is not modelled by this verifier"

@@ -2,19 +2,16 @@
 //! checkpoints (`super::prune`), the value sources (`super::deps`), the dispatch of each
 //! instruction to its transfer function (`super::transfer`) and the whole-program stack check.
 
-use std::collections::HashMap;
-
 use crate::insn::Size;
-use crate::spec::RelocKind;
 
-use super::cfg::{Cfg, Op};
+use super::cfg::Op;
+use super::context::{Exec, Step};
 use super::deps::{self, Before, Deps};
 use super::domain::scalar::Scalar;
 use super::domain::state::{RegVal, State};
-use super::helpers;
 use super::prune::{Explorer, PruneResult};
 use super::transfer::{e, mask, R};
-use super::{initial_state, Report, Rule, VerifyInput, MAX_PENDING, MAX_PROCESSED};
+use super::{initial_state, Report, Rule, MAX_PENDING, MAX_PROCESSED};
 
 /// A path waiting to be explored: where, its state, its latest checkpoint and the sources of
 /// its values (see [`deps`]).
@@ -25,57 +22,7 @@ struct Path {
     deps: Deps,
 }
 
-/// Where a path goes after one instruction.
-#[cfg_attr(test, derive(Debug))]
-pub(crate) enum Step {
-    Next(usize),
-    Branch {
-        other_pc: usize,
-        other: State,
-        pc: usize,
-    },
-    Done,
-}
-
-pub(crate) struct Exec<'a> {
-    pub(super) input: &'a VerifyInput<'a>,
-    pub(super) ops: &'a [Op],
-    pub(super) cfg: &'a Cfg,
-    pub(super) map_refs: HashMap<usize, (u16, RelocKind)>,
-    pub(super) family: u8,
-    pub(super) gpl: bool,
-    pub(super) processed: usize,
-    pub(super) pruned: usize,
-    /// Deepest stack offset used, per subprogram.
-    pub(super) depth: Vec<u32>,
-    /// A `bpf_tail_call` was seen (limits the stack of programs with bpf-to-bpf calls).
-    pub(super) tail_call_seen: bool,
-    /// Calls and ranges taken on trust (`super::trust`, `transfer/trust.rs`).
-    pub(super) trust: super::trust::Trust,
-}
-
 impl<'a> Exec<'a> {
-    pub(crate) fn new(
-        input: &'a VerifyInput<'a>,
-        ops: &'a [Op],
-        cfg: &'a Cfg,
-        map_refs: HashMap<usize, (u16, RelocKind)>,
-    ) -> Self {
-        Exec {
-            input,
-            ops,
-            cfg,
-            map_refs,
-            family: helpers::family(input.prog_type).unwrap_or(0),
-            gpl: super::license_is_gpl_compatible(input.license),
-            processed: 0,
-            pruned: 0,
-            depth: vec![0; cfg.subprog_starts.len()],
-            tail_call_seen: false,
-            trust: Default::default(),
-        }
-    }
-
     /// Explores every path; for the flags see [`super::verify_with`].
     pub(crate) fn run(&mut self, exact_pruning: bool, every_prune_point: bool) -> R<Report> {
         let mut ex = Explorer::new(self.cfg.prune_point.len(), exact_pruning, every_prune_point);

@@ -168,8 +168,8 @@ use crate::isa::insn::{AluOp, Insn, Size};
 use crate::spec::{MapSpec, ProgramType, RelocKind, Relocation};
 
 pub(crate) mod cfg;
+mod context;
 pub mod ctx;
-mod ctx_skb;
 mod deps;
 pub(crate) mod domain;
 mod driver;
@@ -451,7 +451,7 @@ pub(crate) fn verify_with(
         }]);
     }
     let map_refs = map_refs(input)?;
-    let mut ex = driver::Exec::new(input, &ops, &cfg, map_refs).with_trust(trust.clone());
+    let mut ex = context::Exec::new(input, &ops, &cfg, map_refs).with_trust(trust.clone());
     ex.run(exact_pruning, every_prune_point)
         .map_err(|e| vec![e])
 }

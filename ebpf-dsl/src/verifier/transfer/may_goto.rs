@@ -107,7 +107,7 @@ mod tests {
     #[test]
     fn may_goto_takes_the_jump_and_queues_the_fall_through_one_deeper() {
         use super::super::testkit::{state, One};
-        use crate::verifier::driver::Step;
+        use crate::verifier::context::Step;
         let mut st = state(&[]);
         st.may_goto_depth = 2;
         match One::new("may_goto +1\nexit\nexit").apply(&mut st) {

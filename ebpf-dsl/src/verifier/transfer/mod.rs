@@ -19,6 +19,7 @@ use crate::insn::{AluOp, AtomicOp, JmpOp, Size};
 use crate::spec::{MapSpec, MapType, RelocKind};
 
 use super::cfg::{Op, Src};
+use super::context::{Exec, Step};
 use super::ctx::{self, CtxField};
 use super::domain::arith::*;
 use super::domain::branch::*;
@@ -26,7 +27,6 @@ use super::domain::refine::*;
 use super::domain::scalar::Scalar;
 use super::domain::state::{Byte, Frame, PktKind, RegVal, Slot, State};
 use super::domain::tnum::Tnum;
-use super::driver::{Exec, Step};
 use super::helpers::{self, Arg, Ret};
 use super::{alu_name, size_name, KernelVersion, Rule, VerifierError};
 

@@ -6,9 +6,9 @@ use std::borrow::Cow;
 use crate::asm::assemble_unchecked;
 use crate::spec::{MapSpec, MapType, ProgramType};
 
+use super::super::context::{Exec, Step};
 use super::super::domain::scalar::Scalar;
 use super::super::domain::state::{PktKind, RegVal, Slot, State};
-use super::super::driver::{Exec, Step};
 use super::super::trust::Trust;
 use super::super::{cfg, initial_state, map_refs, KernelVersion, Rule, VerifierError, VerifyInput};
 

@@ -19,7 +19,7 @@
 //!
 //! A "read" of a 4-byte field may be narrow (1, 2 or 4 bytes at an offset aligned to the size).
 
-use super::ctx::CtxField;
+use super::CtxField;
 use crate::spec::ProgramType;
 
 const CTX: &str = "struct __sk_buff";

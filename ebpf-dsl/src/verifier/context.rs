@@ -1,0 +1,65 @@
+//! The context of one verification run, shared by the driver (`super::driver`, which explores
+//! the paths) and the transfer functions (`super::transfer`, which are methods of [`Exec`]): the
+//! program and its control-flow graph, and what the run has counted so far. It sits below both,
+//! so that neither imports the other for it.
+
+use std::collections::HashMap;
+
+use crate::spec::RelocKind;
+
+use super::cfg::{Cfg, Op};
+use super::domain::state::State;
+use super::helpers;
+use super::VerifyInput;
+
+/// Where a path goes after one instruction.
+#[cfg_attr(test, derive(Debug))]
+pub(crate) enum Step {
+    Next(usize),
+    Branch {
+        other_pc: usize,
+        other: State,
+        pc: usize,
+    },
+    Done,
+}
+
+pub(crate) struct Exec<'a> {
+    pub(crate) input: &'a VerifyInput<'a>,
+    pub(crate) ops: &'a [Op],
+    pub(crate) cfg: &'a Cfg,
+    pub(crate) map_refs: HashMap<usize, (u16, RelocKind)>,
+    pub(crate) family: u8,
+    pub(crate) gpl: bool,
+    pub(crate) processed: usize,
+    pub(crate) pruned: usize,
+    /// Deepest stack offset used, per subprogram.
+    pub(crate) depth: Vec<u32>,
+    /// A `bpf_tail_call` was seen (limits the stack of programs with bpf-to-bpf calls).
+    pub(crate) tail_call_seen: bool,
+    /// Calls and ranges taken on trust (`super::trust`, `transfer/trust.rs`).
+    pub(crate) trust: super::trust::Trust,
+}
+
+impl<'a> Exec<'a> {
+    pub(crate) fn new(
+        input: &'a VerifyInput<'a>,
+        ops: &'a [Op],
+        cfg: &'a Cfg,
+        map_refs: HashMap<usize, (u16, RelocKind)>,
+    ) -> Self {
+        Exec {
+            input,
+            ops,
+            cfg,
+            map_refs,
+            family: helpers::family(input.prog_type).unwrap_or(0),
+            gpl: super::license_is_gpl_compatible(input.license),
+            processed: 0,
+            pruned: 0,
+            depth: vec![0; cfg.subprog_starts.len()],
+            tail_call_seen: false,
+            trust: Default::default(),
+        }
+    }
+}
