@@ -196,6 +196,60 @@ fn modules_use_only_the_layers_below_them() {
     );
 }
 
+/// The words of `code` (identifiers and path segments).
+fn words(code: &str) -> BTreeSet<&str> {
+    code.split(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+        .filter(|w| !w.is_empty())
+        .collect()
+}
+
+/// Inside the verifier, the same order in small (as PREVAIL's): the abstract domain
+/// (`verifier/domain/`) knows no instruction rule, transfer function, driver or pruning; the
+/// transfer functions (`verifier/transfer/`) know no driver internals beyond `Exec`/`Step`,
+/// and no pruning or value sources.
+#[test]
+fn verifier_domain_below_transfer_below_driver() {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src/verifier");
+    let rules: &[(&str, &[&str])] = &[
+        (
+            "domain",
+            &[
+                "transfer",
+                "driver",
+                "Exec",
+                "Step",
+                "cfg",
+                "prune",
+                "deps",
+                "Rule",
+                "VerifierError",
+                "helpers",
+                "ctx",
+            ],
+        ),
+        ("transfer", &["prune", "deps", "Explorer", "Path"]),
+    ];
+    let mut bad = Vec::new();
+    for (dir, forbidden) in rules {
+        let mut files = Vec::new();
+        rs_files(&src.join(dir), &mut files);
+        files.sort();
+        assert!(!files.is_empty(), "verifier/{dir} has no files");
+        for file in &files {
+            let text = fs::read_to_string(file).unwrap();
+            let code = code(&text);
+            let used = words(&code);
+            for w in forbidden.iter().filter(|w| used.contains(*w)) {
+                bad.push(format!(
+                    "{}: uses `{w}`",
+                    file.strip_prefix(&src).unwrap().display()
+                ));
+            }
+        }
+    }
+    assert!(bad.is_empty(), "verifier layering:\n{}", bad.join("\n"));
+}
+
 #[test]
 fn the_scanner_sees_inline_and_grouped_paths() {
     let refs = crate_refs(&code(

@@ -149,6 +149,25 @@
 //! and modulo give unknown values; a copy with a constant of 2^29 or more added is refused as a
 //! pointer offset.
 //!
+//! ## Structure
+//!
+//! Organised as PREVAIL is, from the bottom up:
+//! - `domain/`: the values and their operations, with no knowledge of instructions or rules —
+//!   `tnum` (known bits), `scalar` (ranges, 64- and 32-bit, and links between copies), `state`
+//!   (registers, stack slots, frames; inclusion and join for pruning), `arith` (ALU arithmetic
+//!   on scalars), `refine` / `refine32` (deciding and refining comparisons) and `branch` (what a
+//!   comparison does to linked registers, null checks and packet ranges);
+//! - `transfer/`: one file per instruction class (`alu`, `atomic`, `memory`, `stack`, `jump`,
+//!   `ld_imm64`, `call/` with helper arguments, the XDP kfuncs and bpf-to-bpf calls with
+//!   `exit`, `may_goto`, `trust`); in each, the kernel's rules are checked by functions that
+//!   only reject (`check_*`), apart from the ones that compute the state after the instruction,
+//!   and each file has unit tests that apply one instruction to a state built by hand;
+//! - `driver.rs`: the worklist of paths, pruning checkpoints (`prune.rs`, `deps.rs`), the
+//!   dispatch of each instruction to its transfer function and the whole-program stack check;
+//!   `cfg.rs` decodes and checks the control flow first.
+//!
+//! `tests/layers.rs` checks that `domain/` uses nothing of the layers above it.
+//!
 //! ```
 //! use ebpf_dsl::verifier::{verify, VerifyInput};
 //! use ebpf_dsl::{Insn, ProgramType};

@@ -27,146 +27,16 @@ impl<'a> Exec<'a> {
             other: st.clone(),
             pc: pc + 1,
         };
+        let c = Cond {
+            pc,
+            is64,
+            op,
+            dst,
+            src,
+            target,
+        };
         match (&a, &b) {
-            (RegVal::Scalar(x), RegVal::Scalar(y)) => {
-                let (vx, vy) = if is64 {
-                    (*x, *y)
-                } else {
-                    (view32(x), view32(y))
-                };
-                // 6.18: `==` / `!=` are also decided when the known bits disagree.
-                let decided = branch_taken(op, &vx, &vy).or_else(|| {
-                    (self.input.kernel >= KernelVersion::TNUM_BRANCH)
-                        .then(|| tnum_branch_taken(op, &vx, &vy))
-                        .flatten()
-                });
-                if let Some(t) = decided {
-                    return Ok(Step::Next(if t { target } else { pc + 1 }));
-                }
-                let refinable = is64
-                    || (x.umax <= u32::MAX as u64
-                        && y.umax <= u32::MAX as u64
-                        && (!is_signed(op)
-                            || (x.umax <= i32::MAX as u64 && y.umax <= i32::MAX as u64)));
-                let mut taken = st.clone();
-                // Two registers linked to each other (or one register) compared: kernel 6.18
-                // (as observed) breaks some of their links (which ones depends on the form)
-                // and refines at most some; this verifier breaks every link of that id and
-                // refines neither.
-                // The kernel may also copy one register's (refined) value to the others of
-                // the link (`sync_linked_regs`), so a copy can end up with the less precise
-                // value of the other: each copy without a delta gets the hull of both values.
-                if let Src::Reg(_) = src {
-                    let id = x.id();
-                    if id != 0 && id == y.id() {
-                        // (A copy with a delta holds another value: it only loses the link.
-                        // The hull holds a plain copy's value when x or y is a plain copy.)
-                        let flags = Scalar::ANY_DELTA | Scalar::BIG_DELTA;
-                        let plain = |v: &Scalar| v.link & flags == 0;
-                        let hull = (plain(x) || plain(y)).then(|| x.unlinked().join(&y.unlinked()));
-                        for s in [&mut taken, &mut *st] {
-                            s.for_each_reg(|r| {
-                                if let RegVal::Scalar(v) = r {
-                                    if v.id() == id {
-                                        *v = match hull {
-                                            Some(h) if plain(v) => h,
-                                            _ => v.unlinked(),
-                                        };
-                                    }
-                                }
-                            });
-                        }
-                        return Ok(Step::Branch {
-                            other_pc: target,
-                            other: taken,
-                            pc: pc + 1,
-                        });
-                    }
-                }
-                if op == JmpOp::Jset {
-                    // The kernel forgets the ranges of a register tested with `&` against a
-                    // constant and keeps only its known bits (cleared bits on the false branch).
-                    let forget = |v: &Scalar, clear: u64| {
-                        let t = Tnum {
-                            value: v.t.value & !clear,
-                            mask: v.t.mask & !clear,
-                        };
-                        Scalar {
-                            t,
-                            ..Scalar::UNKNOWN
-                        }
-                        .sync()
-                        .unwrap_or(Scalar::UNKNOWN)
-                    };
-                    let width_mask = if is64 { u64::MAX } else { 0xffff_ffff };
-                    // 6.12 keeps the ranges on the taken branch and learns a single tested bit
-                    // (`regs_refine_cond_op`); before, the ranges are forgotten here too.
-                    let keeps = self.input.kernel >= KernelVersion::NARROW_FILL;
-                    let set = |v: &Scalar, c: u64| {
-                        if !keeps {
-                            return forget(v, 0);
-                        }
-                        if !c.is_power_of_two() {
-                            return *v;
-                        }
-                        Scalar {
-                            t: Tnum {
-                                value: v.t.value | c,
-                                mask: v.t.mask & !c,
-                            },
-                            ..*v
-                        }
-                        .sync()
-                        .unwrap_or(Scalar::UNKNOWN)
-                    };
-                    if let Some(c) = vy.as_const() {
-                        if !matches!(src, Src::Reg(r) if r == dst) {
-                            set_linked(&mut taken, dst, *x, set(x, c & width_mask));
-                            set_linked(st, dst, *x, forget(x, c & width_mask));
-                        }
-                    } else if let (Some(c), Src::Reg(r)) = (vx.as_const(), src) {
-                        set_linked(&mut taken, r, *y, set(y, c & width_mask));
-                        set_linked(st, r, *y, forget(y, c & width_mask));
-                    }
-                    return Ok(Step::Branch {
-                        other_pc: target,
-                        other: taken,
-                        pc: pc + 1,
-                    });
-                }
-                let same = matches!(src, Src::Reg(r) if r == dst);
-                if !same && (refinable || !is64) {
-                    {
-                        // A 32-bit comparison of values wider than 32 bits refines the kernel's
-                        // separate 32-bit bounds and deduces the 64-bit ones from them.
-                        let (tx, ty, fx, fy) = if refinable {
-                            let (tx, ty) = refine(op, true, *x, *y);
-                            let (fx, fy) = refine(op, false, *x, *y);
-                            (
-                                with_subreg_bounds(x, tx),
-                                with_subreg_bounds(y, ty),
-                                with_subreg_bounds(x, fx),
-                                with_subreg_bounds(y, fy),
-                            )
-                        } else {
-                            let (tx, ty) = refine32(op, true, x, y);
-                            let (fx, fy) = refine32(op, false, x, y);
-                            (tx, ty, fx, fy)
-                        };
-                        let sr = match src {
-                            Src::Reg(r) => Some(r),
-                            Src::Imm(_) => None,
-                        };
-                        refine_both(&mut taken, dst, x, tx, sr, y, ty);
-                        refine_both(st, dst, x, fx, sr, y, fy);
-                    }
-                }
-                Ok(Step::Branch {
-                    other_pc: target,
-                    other: taken,
-                    pc: pc + 1,
-                })
-            }
+            (RegVal::Scalar(x), RegVal::Scalar(y)) => self.cond_scalars(c, st, x, y),
             // A pointer that cannot be NULL compared with 0: `==` is never true (the kernel's
             // `is_branch_taken` with `reg_not_null`; privileged, so the other branch is dead).
             (p, q)
@@ -189,90 +59,12 @@ impl<'a> Exec<'a> {
                             | RegVal::SockOrNull { .. }
                     ) =>
             {
-                let mut null = st.clone();
-                let mut nonnull = st.clone();
-                mark_null(&mut null, p, true);
-                mark_null(&mut nonnull, p, false);
-                let (taken, fall) = if op == JmpOp::Jeq {
-                    (null, nonnull)
-                } else {
-                    (nonnull, null)
-                };
-                *st = fall;
-                Ok(Step::Branch {
-                    other_pc: target,
-                    other: taken,
-                    pc: pc + 1,
-                })
+                Ok(self.cond_null_check(c, st, p))
             }
             (RegVal::Pkt { .. }, _) | (_, RegVal::Pkt { .. })
                 if is64 && matches!(src, Src::Reg(_)) =>
             {
-                let srcr = match src {
-                    Src::Reg(r) => r,
-                    Src::Imm(_) => dst,
-                };
-                // Which is the pointer and which the end, and when is "ptr <= end" (closed) or
-                // "ptr < end" (open) known?
-                let pair = match (&a, &b) {
-                    (
-                        RegVal::Pkt {
-                            kind: PktKind::Data,
-                            ..
-                        },
-                        RegVal::PktEnd,
-                    ) => Some((true, a.clone())),
-                    (
-                        RegVal::PktEnd,
-                        RegVal::Pkt {
-                            kind: PktKind::Data,
-                            ..
-                        },
-                    ) => Some((false, b.clone())),
-                    (
-                        RegVal::Pkt {
-                            kind: PktKind::Meta,
-                            ..
-                        },
-                        d,
-                    ) if is_init_data(d) => Some((true, a.clone())),
-                    (
-                        d,
-                        RegVal::Pkt {
-                            kind: PktKind::Meta,
-                            ..
-                        },
-                    ) if is_init_data(d) => Some((false, b.clone())),
-                    _ => None,
-                };
-                let _ = srcr;
-                let Some((ptr_is_dst, ptr)) = pair else {
-                    return Ok(both(st));
-                };
-                // (branch on which "ptr < end" or "ptr <= end" holds, open?)
-                let (good_taken, good_fall): (Option<bool>, Option<bool>) = match (op, ptr_is_dst) {
-                    (JmpOp::Jgt, true) => (None, Some(false)), // ptr > end: fallthrough ptr <= end
-                    (JmpOp::Jgt, false) => (Some(true), None), // end > ptr: taken ptr < end
-                    (JmpOp::Jlt, true) => (Some(true), None),  // ptr < end
-                    (JmpOp::Jlt, false) => (None, Some(false)), // end < ptr: fallthrough ptr <= end
-                    (JmpOp::Jge, true) => (None, Some(true)),  // ptr >= end: fallthrough ptr < end
-                    (JmpOp::Jge, false) => (Some(false), None), // end >= ptr: taken ptr <= end
-                    (JmpOp::Jle, true) => (Some(false), None), // ptr <= end: taken
-                    (JmpOp::Jle, false) => (None, Some(true)), // end <= ptr: fallthrough ptr < end
-                    _ => (None, None),
-                };
-                let mut taken = st.clone();
-                if let Some(open) = good_taken {
-                    find_good_pkt(&mut taken, &ptr, open);
-                }
-                if let Some(open) = good_fall {
-                    find_good_pkt(st, &ptr, open);
-                }
-                Ok(Step::Branch {
-                    other_pc: target,
-                    other: taken,
-                    pc: pc + 1,
-                })
+                Ok(cond_pkt(c, st, &a, &b))
             }
             // `if rA == rB` where one is a lookup result that may be NULL and the other a
             // pointer that is not: on the equal branch that one register is not NULL (the
@@ -284,26 +76,309 @@ impl<'a> Exec<'a> {
                     && q.is_pointer()
                     && is_or_null(p) != is_or_null(q) =>
             {
-                let Src::Reg(sr) = src else {
-                    return Ok(both(st));
-                };
-                let r = if is_or_null(q) { sr } else { dst };
-                let mut taken = st.clone();
-                let eq = if op == JmpOp::Jeq {
-                    &mut taken
-                } else {
-                    &mut *st
-                };
-                let v = eq.cur().regs[r as usize].clone();
-                eq.cur_mut().regs[r as usize] = not_null(&v);
-                Ok(Step::Branch {
-                    other_pc: target,
-                    other: taken,
-                    pc: pc + 1,
-                })
+                Ok(cond_eq_not_null(c, st, q))
             }
             _ => Ok(both(st)),
         }
+    }
+
+    /// Two numbers compared: decided from their ranges (and known bits) when the kernel decides
+    /// it, else both branches with the operands (and their linked copies) refined.
+    fn cond_scalars(&self, c: Cond, st: &mut State, x: &Scalar, y: &Scalar) -> R<Step> {
+        let Cond {
+            pc,
+            is64,
+            op,
+            dst,
+            src,
+            target,
+        } = c;
+        let (vx, vy) = if is64 {
+            (*x, *y)
+        } else {
+            (view32(x), view32(y))
+        };
+        // 6.18: `==` / `!=` are also decided when the known bits disagree.
+        let decided = branch_taken(op, &vx, &vy).or_else(|| {
+            (self.input.kernel >= KernelVersion::TNUM_BRANCH)
+                .then(|| tnum_branch_taken(op, &vx, &vy))
+                .flatten()
+        });
+        if let Some(t) = decided {
+            return Ok(Step::Next(if t { target } else { pc + 1 }));
+        }
+        let refinable = is64
+            || (x.umax <= u32::MAX as u64
+                && y.umax <= u32::MAX as u64
+                && (!is_signed(op) || (x.umax <= i32::MAX as u64 && y.umax <= i32::MAX as u64)));
+        let mut taken = st.clone();
+        // Two registers linked to each other (or one register) compared: kernel 6.18
+        // (as observed) breaks some of their links (which ones depends on the form)
+        // and refines at most some; this verifier breaks every link of that id and
+        // refines neither.
+        // The kernel may also copy one register's (refined) value to the others of
+        // the link (`sync_linked_regs`), so a copy can end up with the less precise
+        // value of the other: each copy without a delta gets the hull of both values.
+        if let Src::Reg(_) = src {
+            let id = x.id();
+            if id != 0 && id == y.id() {
+                // (A copy with a delta holds another value: it only loses the link.
+                // The hull holds a plain copy's value when x or y is a plain copy.)
+                let flags = Scalar::ANY_DELTA | Scalar::BIG_DELTA;
+                let plain = |v: &Scalar| v.link & flags == 0;
+                let hull = (plain(x) || plain(y)).then(|| x.unlinked().join(&y.unlinked()));
+                for s in [&mut taken, &mut *st] {
+                    s.for_each_reg(|r| {
+                        if let RegVal::Scalar(v) = r {
+                            if v.id() == id {
+                                *v = match hull {
+                                    Some(h) if plain(v) => h,
+                                    _ => v.unlinked(),
+                                };
+                            }
+                        }
+                    });
+                }
+                return Ok(Step::Branch {
+                    other_pc: target,
+                    other: taken,
+                    pc: pc + 1,
+                });
+            }
+        }
+        if op == JmpOp::Jset {
+            // The kernel forgets the ranges of a register tested with `&` against a
+            // constant and keeps only its known bits (cleared bits on the false branch).
+            let forget = |v: &Scalar, clear: u64| {
+                let t = Tnum {
+                    value: v.t.value & !clear,
+                    mask: v.t.mask & !clear,
+                };
+                Scalar {
+                    t,
+                    ..Scalar::UNKNOWN
+                }
+                .sync()
+                .unwrap_or(Scalar::UNKNOWN)
+            };
+            let width_mask = if is64 { u64::MAX } else { 0xffff_ffff };
+            // 6.12 keeps the ranges on the taken branch and learns a single tested bit
+            // (`regs_refine_cond_op`); before, the ranges are forgotten here too.
+            let keeps = self.input.kernel >= KernelVersion::NARROW_FILL;
+            let set = |v: &Scalar, c: u64| {
+                if !keeps {
+                    return forget(v, 0);
+                }
+                if !c.is_power_of_two() {
+                    return *v;
+                }
+                Scalar {
+                    t: Tnum {
+                        value: v.t.value | c,
+                        mask: v.t.mask & !c,
+                    },
+                    ..*v
+                }
+                .sync()
+                .unwrap_or(Scalar::UNKNOWN)
+            };
+            if let Some(c) = vy.as_const() {
+                if !matches!(src, Src::Reg(r) if r == dst) {
+                    set_linked(&mut taken, dst, *x, set(x, c & width_mask));
+                    set_linked(st, dst, *x, forget(x, c & width_mask));
+                }
+            } else if let (Some(c), Src::Reg(r)) = (vx.as_const(), src) {
+                set_linked(&mut taken, r, *y, set(y, c & width_mask));
+                set_linked(st, r, *y, forget(y, c & width_mask));
+            }
+            return Ok(Step::Branch {
+                other_pc: target,
+                other: taken,
+                pc: pc + 1,
+            });
+        }
+        let same = matches!(src, Src::Reg(r) if r == dst);
+        if !same && (refinable || !is64) {
+            {
+                // A 32-bit comparison of values wider than 32 bits refines the kernel's
+                // separate 32-bit bounds and deduces the 64-bit ones from them.
+                let (tx, ty, fx, fy) = if refinable {
+                    let (tx, ty) = refine(op, true, *x, *y);
+                    let (fx, fy) = refine(op, false, *x, *y);
+                    (
+                        with_subreg_bounds(x, tx),
+                        with_subreg_bounds(y, ty),
+                        with_subreg_bounds(x, fx),
+                        with_subreg_bounds(y, fy),
+                    )
+                } else {
+                    let (tx, ty) = refine32(op, true, x, y);
+                    let (fx, fy) = refine32(op, false, x, y);
+                    (tx, ty, fx, fy)
+                };
+                let sr = match src {
+                    Src::Reg(r) => Some(r),
+                    Src::Imm(_) => None,
+                };
+                refine_both(&mut taken, dst, x, tx, sr, y, ty);
+                refine_both(st, dst, x, fx, sr, y, fy);
+            }
+        }
+        Ok(Step::Branch {
+            other_pc: target,
+            other: taken,
+            pc: pc + 1,
+        })
+    }
+
+    /// A lookup result that may be NULL compared with 0: NULL on one branch, the non-NULL
+    /// pointer on the other, for every copy of it.
+    fn cond_null_check(&self, c: Cond, st: &mut State, p: &RegVal) -> Step {
+        let Cond { pc, op, target, .. } = c;
+        let mut null = st.clone();
+        let mut nonnull = st.clone();
+        mark_null(&mut null, p, true);
+        mark_null(&mut nonnull, p, false);
+        let (taken, fall) = if op == JmpOp::Jeq {
+            (null, nonnull)
+        } else {
+            (nonnull, null)
+        };
+        *st = fall;
+        Step::Branch {
+            other_pc: target,
+            other: taken,
+            pc: pc + 1,
+        }
+    }
+}
+
+/// A conditional jump's operands and targets.
+#[derive(Clone, Copy)]
+struct Cond {
+    pc: usize,
+    is64: bool,
+    op: JmpOp,
+    dst: u8,
+    src: Src,
+    target: usize,
+}
+
+/// A packet pointer compared with `data_end` (or a metadata pointer with `data`): the branch
+/// where the pointer is known to be below the end learns a packet range
+/// (`find_good_pkt_pointers`); other comparisons of packet pointers go both ways unchanged.
+fn cond_pkt(c: Cond, st: &mut State, a: &RegVal, b: &RegVal) -> Step {
+    let Cond {
+        pc,
+        op,
+        dst,
+        src,
+        target,
+        ..
+    } = c;
+    let both = |st: &State| Step::Branch {
+        other_pc: target,
+        other: st.clone(),
+        pc: pc + 1,
+    };
+    let srcr = match src {
+        Src::Reg(r) => r,
+        Src::Imm(_) => dst,
+    };
+    // Which is the pointer and which the end, and when is "ptr <= end" (closed) or
+    // "ptr < end" (open) known?
+    let pair = match (&a, &b) {
+        (
+            RegVal::Pkt {
+                kind: PktKind::Data,
+                ..
+            },
+            RegVal::PktEnd,
+        ) => Some((true, a.clone())),
+        (
+            RegVal::PktEnd,
+            RegVal::Pkt {
+                kind: PktKind::Data,
+                ..
+            },
+        ) => Some((false, b.clone())),
+        (
+            RegVal::Pkt {
+                kind: PktKind::Meta,
+                ..
+            },
+            d,
+        ) if is_init_data(d) => Some((true, a.clone())),
+        (
+            d,
+            RegVal::Pkt {
+                kind: PktKind::Meta,
+                ..
+            },
+        ) if is_init_data(d) => Some((false, b.clone())),
+        _ => None,
+    };
+    let _ = srcr;
+    let Some((ptr_is_dst, ptr)) = pair else {
+        return both(st);
+    };
+    // (branch on which "ptr < end" or "ptr <= end" holds, open?)
+    let (good_taken, good_fall): (Option<bool>, Option<bool>) = match (op, ptr_is_dst) {
+        (JmpOp::Jgt, true) => (None, Some(false)), // ptr > end: fallthrough ptr <= end
+        (JmpOp::Jgt, false) => (Some(true), None), // end > ptr: taken ptr < end
+        (JmpOp::Jlt, true) => (Some(true), None),  // ptr < end
+        (JmpOp::Jlt, false) => (None, Some(false)), // end < ptr: fallthrough ptr <= end
+        (JmpOp::Jge, true) => (None, Some(true)),  // ptr >= end: fallthrough ptr < end
+        (JmpOp::Jge, false) => (Some(false), None), // end >= ptr: taken ptr <= end
+        (JmpOp::Jle, true) => (Some(false), None), // ptr <= end: taken
+        (JmpOp::Jle, false) => (None, Some(true)), // end <= ptr: fallthrough ptr < end
+        _ => (None, None),
+    };
+    let mut taken = st.clone();
+    if let Some(open) = good_taken {
+        find_good_pkt(&mut taken, &ptr, open);
+    }
+    if let Some(open) = good_fall {
+        find_good_pkt(st, &ptr, open);
+    }
+    Step::Branch {
+        other_pc: target,
+        other: taken,
+        pc: pc + 1,
+    }
+}
+
+/// `if rA == rB` with one a lookup result that may be NULL and the other a pointer that is not.
+fn cond_eq_not_null(c: Cond, st: &mut State, q: &RegVal) -> Step {
+    let Cond {
+        pc,
+        op,
+        dst,
+        src,
+        target,
+        ..
+    } = c;
+    let both = |st: &State| Step::Branch {
+        other_pc: target,
+        other: st.clone(),
+        pc: pc + 1,
+    };
+    let Src::Reg(sr) = src else {
+        return both(st);
+    };
+    let r = if is_or_null(q) { sr } else { dst };
+    let mut taken = st.clone();
+    let eq = if op == JmpOp::Jeq {
+        &mut taken
+    } else {
+        &mut *st
+    };
+    let v = eq.cur().regs[r as usize].clone();
+    eq.cur_mut().regs[r as usize] = not_null(&v);
+    Step::Branch {
+        other_pc: target,
+        other: taken,
+        pc: pc + 1,
     }
 }
 

@@ -475,4 +475,42 @@ mod tests {
         assert_eq!(*reg(&st, 0), scalar(Scalar::UNKNOWN));
         assert_eq!(*reg(&st, 2), RegVal::NotInit);
     }
+
+    #[test]
+    fn ring_buffer_memory_and_socket_fields() {
+        let rb = |off| RegVal::Ringbuf {
+            size: 16,
+            off,
+            var: Scalar::konst(0),
+            ref_id: 1,
+        };
+        let mut st = state(&[(1, rb(8))]);
+        One::new("*(u64 *)(r1 + 0) = 0\nexit").next(&mut st);
+        let (rule, msg) = One::new("*(u64 *)(r1 + 4) = 0\nexit").refused(&mut st);
+        assert_eq!(
+            (rule, msg.as_str()),
+            (
+                Rule::MemoryAccess,
+                "this 8-byte u64 store touches bytes 12..20 of a 16-byte ring buffer reservation"
+            )
+        );
+        // Sockets: u32 fields read, nothing written, dst_port (48) left out.
+        let tc = |src: &str| One::new(src).ty(ProgramType::SchedCls);
+        let sock = RegVal::Sock {
+            common: false,
+            ref_id: 0,
+        };
+        let mut st = state(&[(1, sock)]);
+        tc("r0 = *(u32 *)(r1 + 4)\nexit").next(&mut st);
+        let (rule, msg) = tc("r0 = *(u32 *)(r1 + 48)\nexit").refused(&mut st);
+        assert_eq!(rule, Rule::MemoryAccess);
+        assert!(msg.ends_with("is not an allowed field read of struct bpf_sock (u32 fields, or the first 1 or 2 bytes of the narrow-readable ones)"), "{msg}");
+        let (_, msg) = tc("*(u32 *)(r1 + 4) = 0\nexit").refused(&mut st);
+        assert!(msg.ends_with("socket fields cannot be written"), "{msg}");
+        let (_, msg) = tc("r0 = *(s32 *)(r1 + 4)\nexit").refused(&mut st);
+        assert!(
+            msg.ends_with("sign-extending loads of socket fields are not allowed"),
+            "{msg}"
+        );
+    }
 }

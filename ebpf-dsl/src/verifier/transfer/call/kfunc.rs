@@ -110,13 +110,17 @@ impl<'a> Exec<'a> {
 mod tests {
     use super::super::super::testkit::*;
     use super::*;
+    use crate::verifier::domain::state::Byte;
 
     const TS: &str = "call bpf_xdp_metadata_rx_timestamp\nexit";
 
     #[test]
     fn an_xdp_metadata_kfunc_writes_its_output_and_returns_a_number() {
         let mut st = state(&[(2, stack(-8)), (6, pkt(0, 8))]);
+        st.cur_mut().stack[63] = Slot::Spill(pkt(0, 0));
         One::new(TS).next(&mut st);
+        // The timestamp's 8 bytes are written: the spill there is gone.
+        assert_eq!(*slot(&st, -8), Slot::Bytes([Byte::Misc; 8]));
         assert_eq!(*reg(&st, 0), scalar(Scalar::UNKNOWN));
         assert_eq!(
             (reg(&st, 1), reg(&st, 2)),

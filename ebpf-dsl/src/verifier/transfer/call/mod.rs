@@ -625,4 +625,79 @@ mod tests {
         assert_eq!(*reg(&st, 6), scalar(Scalar::UNKNOWN));
         assert_eq!(*reg(&st, 0), RegVal::NotInit);
     }
+
+    #[test]
+    fn memory_a_helper_writes_is_marked_written_after_the_checks() {
+        // bpf_xdp_load_bytes(ctx, off, buf, len): 16 bytes at r10 - 16.
+        let regs = [(2, konst(0)), (3, stack(-16)), (4, konst(16))];
+        let mut st = state(&regs);
+        st.cur_mut().stack[62] = Slot::Spill(pkt(0, 0));
+        st.cur_mut().stack[63] = Slot::Bytes([Byte::Zero; 8]);
+        One::new("call bpf_xdp_load_bytes\nexit").next(&mut st);
+        assert_eq!(*slot(&st, -16), Slot::Bytes([Byte::Misc; 8]));
+        assert_eq!(*slot(&st, -8), Slot::Bytes([Byte::Misc; 8]));
+        // A refused call writes nothing (the size does not fit the frame).
+        let mut st = state(&[(2, konst(0)), (3, stack(-8)), (4, konst(16))]);
+        let (rule, msg) = One::new("call bpf_xdp_load_bytes\nexit").refused(&mut st);
+        assert_eq!(
+            (rule, msg.as_str()),
+            (
+                Rule::StackAccess,
+                "bpf_xdp_load_bytes would access r10 -8 .. r10 +8 through r3, outside the 512-byte stack frame"
+            )
+        );
+        // Helpers do not write the packet.
+        let mut st = state(&[(2, konst(0)), (3, pkt(0, 16)), (4, konst(16))]);
+        let (rule, _) = One::new("call bpf_xdp_load_bytes\nexit").refused(&mut st);
+        assert_eq!(rule, Rule::HelperArgument);
+    }
+
+    #[test]
+    fn a_socket_lookup_is_a_reference_until_released() {
+        let tc = |src: &str| One::new(src).ty(crate::spec::ProgramType::SchedCls);
+        let mut st = state(&[
+            (2, stack(-16)),
+            (3, konst(12)),
+            (4, konst(0)),
+            (5, konst(0)),
+        ]);
+        tc("call bpf_sk_lookup_tcp\nexit").next(&mut st);
+        let RegVal::SockOrNull {
+            common: false,
+            ref_id,
+            ..
+        } = *reg(&st, 0)
+        else {
+            panic!("{:?}", reg(&st, 0))
+        };
+        assert_ne!(ref_id & local::SOCK_REF, 0);
+        assert_eq!(st.refs, vec![ref_id]);
+        // A tail call now would leak it.
+        let mut tail = st.clone();
+        tail.cur_mut().regs[1] = RegVal::Ctx { off: 0 };
+        tail.cur_mut().regs[2] = RegVal::MapPtr { map: 0 };
+        tail.cur_mut().regs[3] = konst(0);
+        let (rule, _) = tc("call bpf_tail_call\nexit").refused(&mut tail);
+        assert_eq!(rule, Rule::ReferenceLeak);
+        // Released through its non-NULL form: no reference left.
+        st.cur_mut().regs[1] = RegVal::Sock {
+            common: false,
+            ref_id,
+        };
+        tc("call bpf_sk_release\nexit").next(&mut st);
+        assert!(st.refs.is_empty());
+        // `__sk_buff.sk` holds no reference and cannot be released.
+        let (rule, msg) = tc("call bpf_sk_release\nexit").refused(&mut state(&[(
+            1,
+            RegVal::Sock {
+                common: true,
+                ref_id: 0,
+            },
+        )]));
+        assert_eq!(rule, Rule::HelperArgument);
+        assert!(
+            msg.starts_with("bpf_sk_release expects a referenced socket"),
+            "{msg}"
+        );
+    }
 }
