@@ -172,8 +172,9 @@ fn attach_pin_leaves_it_and_multiprog_refuses_a_lone_program() {
 
 fn attach_multiprog_joins_xdp_filter() {
     if let Err(e) = xsk_runtime::multiprog::probe() {
-        eprintln!("skipped: this kernel refuses freplace programs, which libxdp and we need ({e})");
-        return;
+        return xsk_testkit::harness::unsupported_here(format!(
+            "this kernel refuses freplace programs, which libxdp and we need ({e})"
+        ));
     }
     let sb = Sandbox::new("climp");
     let (code, out, err) = sb.run("xdp-filter", &["load", "va", "-m", "native"]);
