@@ -54,14 +54,8 @@ where
     F: Fn(&mut WorkerContext<'_>) -> xsk_runtime::Result<()> + Send + Sync + 'static,
 {
     let cpus = worker_cpus(opts);
-    let workers = Workers::spawn(
-        xi,
-        &WorkersConfig {
-            cpus: cpus.clone(),
-        },
-        worker,
-    )
-    .context(format!("starting one worker per queue on CPUs {cpus:?}"))?;
+    let workers = Workers::spawn(xi, &WorkersConfig { cpus: cpus.clone() }, worker)
+        .context(format!("starting one worker per queue on CPUs {cpus:?}"))?;
     // The process' CPU time counts: the workers are threads of it.
     let mut clock = Clock::new(mode, opts, false);
     let mut last;

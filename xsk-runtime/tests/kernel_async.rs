@@ -39,7 +39,11 @@ fn async_ringbuf_reads_every_event_once() {
         let mut seen = SeqCheck::default();
         let mut check = |r: &[u8]| {
             seen.record(r);
-            assert_eq!(seen.bad(), 0, "events in order, none lost or repeated, intact");
+            assert_eq!(
+                seen.bad(),
+                0,
+                "events in order, none lost or repeated, intact"
+            );
         };
         let deadline = Instant::now() + Duration::from_secs(120);
         while !producer.is_finished() {

@@ -331,7 +331,10 @@ fn workers_forward_answers_every_datagram() {
     let tx: u64 = finished.stats.iter().map(|s| s.tx_packets).sum();
     assert_eq!(tx, u64::from(DATAGRAMS));
     let tx_bytes: u64 = finished.stats.iter().map(|s| s.tx_bytes).sum();
-    assert_eq!(tx_bytes, sent.iter().map(|p| 42 + p.len() as u64).sum::<u64>());
+    assert_eq!(
+        tx_bytes,
+        sent.iter().map(|p| 42 + p.len() as u64).sum::<u64>()
+    );
 }
 
 /// `WorkerContext::transmit` on both queues: each worker writes `PER_QUEUE` UDP datagrams to

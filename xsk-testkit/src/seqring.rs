@@ -250,7 +250,8 @@ pub fn produce_while_consuming(
             if let Some(cpu) = opts.producer_cpu {
                 pin(cpu);
             }
-            let r = (0..opts.calls).try_for_each(|_| program.test_run(&PACKET, opts.repeat).map(drop));
+            let r =
+                (0..opts.calls).try_for_each(|_| program.test_run(&PACKET, opts.repeat).map(drop));
             done.store(true, Ordering::Release);
             r
         });

@@ -8,8 +8,8 @@
 use xsk_examples::bench::{
     bench_args, bench_opts, first_queue, open_rx_interface, socket_summary, Clock, Net,
 };
-use xsk_examples::packet::swap_macs;
 use xsk_examples::multiqueue::{self, Count};
+use xsk_examples::packet::swap_macs;
 use xsk_examples::signals::Stop;
 use xsk_examples::{require_root, run_main, Context, Error, Result};
 
