@@ -12,7 +12,8 @@ receiving end set to 1 channel (`ethtool -L IF rx 1 tx 1`) both land on queue 0;
 each CPU's frames land on its own queue. The offered load is the same; only the number of
 queues (and receiver threads) changes. The veth pair is made with 2 queues a side
 (harness.py) and set back to 1 channel after each run, which is what every other workload
-sees.
+sees (the generator end's XDP_DROP sink is detached while the counts change: veth refuses
+counts an XDP program on either end could see mismatched).
 
 On a 2-CPU machine the generators, the kernel's receive work (veth's NAPI runs on the
 sending CPU) and the receiver threads share the same two CPUs: the ratio says what this
@@ -34,9 +35,16 @@ SCALE_CPUS = ENV.get("SCALE_CPUS", "0,1").split(",")
 _turn = [0]
 
 
-def channels(h, n):
-    for ns, ifname in ((h.NS_B, h.IF_B), (h.NS_A, h.IF_A)):
-        h.sh("ip", "netns", "exec", ns, "ethtool", "-L", ifname, "rx", str(n), "tx", str(n))
+def channels(h, box, n):
+    """Both ends to n rx and n tx queues. veth refuses a channel count that an XDP program on
+    either end could see mismatched (veth_set_channels), so the generator end's XDP_DROP sink
+    is detached while the counts change."""
+    box.sink(h.NS_A, h.IF_A, False)
+    try:
+        for ns, ifname in ((h.NS_A, h.IF_A), (h.NS_B, h.IF_B)):
+            h.sh("ip", "netns", "exec", ns, "ethtool", "-L", ifname, "rx", str(n), "tx", str(n))
+    finally:
+        box.sink(h.NS_A, h.IF_A, True)
 
 
 def receiver_cmd(h, impl, mode, queues, cpus):
@@ -57,7 +65,7 @@ def one(h, box, impl, mode, queues):
     cmd = receiver_cmd(h, impl, mode, queues, cpus)
     if cmd is None:
         return None
-    channels(h, queues)
+    channels(h, box, queues)
     try:
         span = h.WARMUP + h.DURATION + 3
         gens = []
@@ -76,7 +84,7 @@ def one(h, box, impl, mode, queues):
             if g.rc != 0:
                 raise RuntimeError(f"generator failed: {g.err.strip()}")
     finally:
-        channels(h, 1)
+        channels(h, box, 1)
     res = h.result_line(r.out)
     if r.rc != 0 or "total_pkts" not in res:
         raise RuntimeError(f"{impl} {mode} x{queues} failed (exit {r.rc}): {r.err.strip()[-400:]}")

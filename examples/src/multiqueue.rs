@@ -58,16 +58,16 @@ where
         .context(format!("starting one worker per queue on CPUs {cpus:?}"))?;
     // The process' CPU time counts: the workers are threads of it.
     let mut clock = Clock::new(mode, opts, false);
-    let mut last;
     loop {
         std::thread::sleep(Duration::from_millis(5));
-        last = total(&workers.stats(), count);
-        if workers.all_finished() || !clock.step(last, true, stop) {
+        let now = total(&workers.stats(), count);
+        if workers.all_finished() || !clock.step(now, true, stop) {
             break;
         }
     }
-    let result = clock.finish(last);
+    // The window ends when the workers have stopped: its count is their final one.
     let finished = workers.join().context("a worker")?;
+    let result = clock.finish(total(&finished.stats, count));
     let line = result?;
     println!("{line}");
     for s in &finished.stats {

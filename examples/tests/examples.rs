@@ -470,11 +470,14 @@ fn ringbuf_bench_reads_every_event() {
 }
 
 fn bench(bin: &str) -> Run {
+    bench_with(bin, &[])
+}
+
+fn bench_with(bin: &str, extra: &[&str]) -> Run {
     let _one = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
-    let r = run(
-        bin,
-        &["--duration", "1", "--warmup", "0.2", "--batch", "32"],
-    );
+    let mut args = vec!["--duration", "1", "--warmup", "0.2", "--batch", "32"];
+    args.extend_from_slice(extra);
+    let r = run(bin, &args);
     r.ok().sandbox_removed();
     assert!(r.result_num("pps") > 0.0);
     assert!(r.result_num("pkts") > 0.0);
@@ -586,6 +589,47 @@ fn l2fwd_forwards_back() {
     );
 }
 
+/// `--queues 1 --cpus 1`: the one queue runs as a `Workers` thread (the scaling benchmark's
+/// path); rxdrop receives, l2fwd forwards back what the far end's sink counts, every frame
+/// completed before the socket closed. `--queues 2` needs `--iface` (a usage error).
+fn rxdrop_and_l2fwd_as_workers() {
+    let r = bench_with(
+        env!("CARGO_BIN_EXE_xsk-rxdrop"),
+        &["--queues", "1", "--cpus", "1"],
+    );
+    assert!(r.stdout.contains("one worker per queue"), "{}", r.stdout);
+    assert!(r.stdout.contains("RESULT impl=rust mode=rxdrop "));
+    assert!(r.stderr.contains("rxdrop: queue 0 (CPU 1): rx "), "{}", r.stderr);
+    let (right, left) = (r.counters("right"), r.counters("left"));
+    let received = r.result_num("total_pkts") as u64;
+    assert!(
+        received > 0 && received <= right.tx_packets,
+        "{received} {right:?}"
+    );
+    assert_eq!(left.rx_packets, right.tx_packets);
+
+    let r = bench_with(
+        env!("CARGO_BIN_EXE_xsk-l2fwd"),
+        &["--queues", "1", "--cpus", "1"],
+    );
+    assert!(r.stdout.contains("RESULT impl=rust mode=l2fwd "));
+    let forwarded = r.result_num("total_pkts") as u64;
+    assert!(forwarded > 0, "l2fwd forwarded nothing");
+    let counted = r.sandbox_num("sandbox: the sink on the right end counted ");
+    let (right, left) = (r.counters("right"), r.counters("left"));
+    assert_eq!(counted + left.tx_dropped, forwarded, "{left:?}");
+    assert_eq!(counted, right.rx_packets, "{right:?}");
+
+    let r = run(env!("CARGO_BIN_EXE_xsk-rxdrop"), &["--queues", "2"]);
+    assert_eq!(r.code, Some(2), "{}", r.stderr);
+    assert!(r.stderr.contains("--queues needs --iface"), "{}", r.stderr);
+    let r = run(
+        env!("CARGO_BIN_EXE_xsk-l2fwd"),
+        &["--queues", "1", "--cpus", "0,1"],
+    );
+    assert_eq!(r.code, Some(2), "{}", r.stderr);
+}
+
 fn pktgen_sends_exactly_the_count_and_they_arrive() {
     let _one = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
     let r = run(
@@ -682,6 +726,7 @@ kernel_tests! {
         rxmeta_prints_a_stable_hash_per_flow,
         txonly_sends_and_the_far_end_counts_it,
         l2fwd_forwards_back,
+        rxdrop_and_l2fwd_as_workers,
         pktgen_sends_exactly_the_count_and_they_arrive,
         pktgen_paces_to_the_rate,
     ],
