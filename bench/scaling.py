@@ -23,8 +23,9 @@ Metrics per side and round: pps_1q, pps_2q, scale (= pps_2q / pps_1q), and the r
 CPU ns per packet for each. rxdrop counts what the receiver says it received; l2fwd what the
 XDP_DROP sink on the generator's end counted coming back.
 
-Environment: SCALE_CPUS ("0,1": the two CPUs, one generator and one queue each), and
-RX_CPU for the 1-queue receiver (harness.py).
+Environment: SCALE_CPUS ("0,1": the two CPUs, one generator and one queue each), SCALE_POLL
+(1: the receivers poll() while their RX ring is empty, both sides; 0: they spin), and RX_CPU for
+the 1-queue receiver (harness.py).
 """
 
 import os
@@ -32,6 +33,9 @@ import time
 
 ENV = os.environ
 SCALE_CPUS = ENV.get("SCALE_CPUS", "0,1").split(",")
+# poll() while the RX ring is empty (1, the default) or busy-spin (0): spinning receivers take
+# the CPUs the generators and the kernel's receive work need on a 2-CPU machine.
+SCALE_POLL = ENV.get("SCALE_POLL", "1") == "1"
 _turn = [0]
 
 
@@ -51,13 +55,13 @@ def receiver_cmd(h, impl, mode, queues, cpus):
     if impl == "c":
         return [h.C_XSK, "-m", mode, "-i", h.IF_B, "-q", "0", "-b", h.BATCH,
                 "-d", f"{h.DURATION:g}", "-w", f"{h.WARMUP:g}", "-o", h.C_OBJ,
-                "-Q", str(queues), "-C", ",".join(cpus)]
+                "-Q", str(queues), "-C", ",".join(cpus)] + (["-p"] if SCALE_POLL else [])
     b = h.exe("xsk-" + mode)
     if not b:
         return None
     return [b, "--iface", h.IF_B, "--queue", "0", "--batch", h.BATCH,
             "--duration", f"{h.DURATION:g}", "--warmup", f"{h.WARMUP:g}",
-            "--queues", str(queues), "--cpus", ",".join(cpus)]
+            "--queues", str(queues), "--cpus", ",".join(cpus)] + (["--poll"] if SCALE_POLL else [])
 
 
 def one(h, box, impl, mode, queues):
@@ -71,7 +75,10 @@ def one(h, box, impl, mode, queues):
         gens = []
         for cpu in SCALE_CPUS:
             gcmd = [h.C_PKTGEN, "-i", h.IF_A, "-d", f"{span:g}", "-D", h.MAC_B, "-S", h.MAC_A]
-            gens.append(h.Proc(h.in_ns(h.NS_A, cpu, *gcmd), span + 15))
+            # The generators share the CPUs with the receivers here: they run at normal
+            # priority (not NICE), so a receiver with work gets its CPU first.
+            gens.append(h.Proc(["ip", "netns", "exec", h.NS_A, "taskset", "-c", cpu, *gcmd],
+                               span + 15))
         time.sleep(0.3)
         r = h.Proc(h.in_ns(h.NS_B, ",".join(cpus), *cmd), h.WARMUP + h.DURATION + 20)
         time.sleep(h.WARMUP + 0.1)

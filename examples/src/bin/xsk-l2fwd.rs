@@ -43,13 +43,16 @@ fn run() -> Result<()> {
         let (batch, poll) = (opts.batch, opts.poll);
         let result = multiqueue::run("l2fwd", &mut xi, &opts, &stop, Count::Tx, move |ctx| {
             while !ctx.should_stop() {
-                if poll && ctx.queue().socket.rx().map_or(0, |r| r.available()) == 0 {
-                    ctx.wait_rx(100)?;
-                }
-                ctx.forward(batch, |frame| {
+                // Completions back to the fill ring first (inside forward), then sleep only
+                // if nothing came: sleeping with every frame in the completion ring would
+                // leave the kernel no frame to receive into.
+                let n = ctx.forward(batch, |frame| {
                     swap_macs(frame);
                     true
                 })?;
+                if n == 0 && poll {
+                    ctx.wait_rx(100)?;
+                }
             }
             // What was sent is completed before the socket closes (bounded: 1 s).
             ctx.drain(std::time::Duration::from_secs(1))?;
