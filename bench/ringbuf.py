@@ -13,7 +13,7 @@ does RINGBUF_WORK rounds of xorshift64* per record: the ring fills (the `full` c
 events/s is the consumer's capacity; consumer CPU per event is its cost per record.
 
 Environment: RINGBUF_EVENTS (500000 per run), RINGBUF_REPEAT (1000 runs per test-run call),
-RINGBUF_WORK_EVENTS (4000000), RINGBUF_WORK_REPEAT (100000), RINGBUF_WORK (32 rounds).
+RINGBUF_WORK_EVENTS (4000000), RINGBUF_WORK_REPEAT (100000), RINGBUF_WORK (128 rounds).
 """
 
 import os
@@ -23,7 +23,7 @@ EVENTS = ENV.get("RINGBUF_EVENTS", "500000")
 REPEAT = ENV.get("RINGBUF_REPEAT", "1000")
 WORK_EVENTS = ENV.get("RINGBUF_WORK_EVENTS", "4000000")
 WORK_REPEAT = ENV.get("RINGBUF_WORK_REPEAT", "100000")
-WORK = ENV.get("RINGBUF_WORK", "32")
+WORK = ENV.get("RINGBUF_WORK", "128")
 
 
 def run(h, box, impl, work=False):

@@ -599,7 +599,11 @@ fn rxdrop_and_l2fwd_as_workers() {
     );
     assert!(r.stdout.contains("one worker per queue"), "{}", r.stdout);
     assert!(r.stdout.contains("RESULT impl=rust mode=rxdrop "));
-    assert!(r.stderr.contains("rxdrop: queue 0 (CPU 1): rx "), "{}", r.stderr);
+    assert!(
+        r.stderr.contains("rxdrop: queue 0 (CPU 1): rx "),
+        "{}",
+        r.stderr
+    );
     let (right, left) = (r.counters("right"), r.counters("left"));
     let received = r.result_num("total_pkts") as u64;
     assert!(
