@@ -288,6 +288,31 @@ impl WorkerContext<'_> {
     /// packets. Returns how many packets were received.
     ///
     /// An error if the socket lacks a TX or completion ring (bind it with `tx_size` > 0).
+    ///
+    /// ```no_run
+    /// use xsk_runtime::xsk::{Workers, WorkersConfig, XskInterface, XskInterfaceConfig};
+    ///
+    /// // l2fwd on every queue: swap the MAC addresses, send each packet back.
+    /// let mut xsk = XskInterface::open("eth0", &XskInterfaceConfig::default())?;
+    /// let workers = Workers::spawn(&mut xsk, &WorkersConfig::default(), |ctx| {
+    ///     while !ctx.should_stop() {
+    ///         let n = ctx.forward(64, |frame| {
+    ///             for i in 0..6 {
+    ///                 frame.swap(i, i + 6);
+    ///             }
+    ///             true
+    ///         })?;
+    ///         if n == 0 {
+    ///             ctx.wait_rx(10)?;
+    ///         }
+    ///     }
+    ///     ctx.drain(std::time::Duration::from_secs(1))?;
+    ///     Ok(())
+    /// })?;
+    /// # workers.stop();
+    /// # workers.join()?;
+    /// # Ok::<(), xsk_runtime::Error>(())
+    /// ```
     pub fn forward(&mut self, max: u32, mut f: impl FnMut(&mut [u8]) -> bool) -> Result<usize> {
         self.complete(max.saturating_mul(2))?;
         let umem = self.umem;
@@ -352,6 +377,24 @@ impl WorkerContext<'_> {
     /// flight, call again after the kernel completes some).
     ///
     /// An error if the socket has no TX ring.
+    ///
+    /// ```no_run
+    /// # fn run(ctx: &mut xsk_runtime::xsk::WorkerContext<'_>, frame: &[u8]) -> xsk_runtime::Result<()> {
+    /// // Send `frame` 1,000 times from this worker's queue, then wait until all were sent.
+    /// let mut queued = 0;
+    /// while queued < 1000 && !ctx.should_stop() {
+    ///     ctx.transmit(64, |buf| {
+    ///         if queued == 1000 {
+    ///             return 0;
+    ///         }
+    ///         queued += 1;
+    ///         buf[..frame.len()].copy_from_slice(frame);
+    ///         frame.len()
+    ///     })?;
+    /// }
+    /// ctx.drain(std::time::Duration::from_secs(1))?;
+    /// # Ok(()) }
+    /// ```
     pub fn transmit(&mut self, max: u32, mut f: impl FnMut(&mut [u8]) -> usize) -> Result<usize> {
         self.complete(max.saturating_mul(2))?;
         let umem = self.umem;
