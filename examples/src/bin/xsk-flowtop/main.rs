@@ -74,12 +74,12 @@ defmap! {
     /// The first packet of every new flow and the sampled packets: the flow's key (16 bytes),
     /// the packet's length (4 bytes), the kind (4 bytes: 0 new flow, 1 sample).
     pub EVENTS: ringbuf(max_entries = 262144, name = "flowtop_events");
-    /// Per CPU: [0] frames that are not IPv4 without options, [1] packets of flows the full
-    /// map had no room for, [2] packets counted in FLOWS (the sampling counter), [3] events
+    /// Per CPU, by index: 0 frames that are not IPv4 without options, 1 packets of flows the
+    /// full map had no room for, 2 packets counted in FLOWS (the sampling counter), 3 events
     /// the full ring buffer refused.
     pub OTHER: percpu_array(key = u32, value = u64, max_entries = 4, name = "flowtop_other");
-    /// Set by user space: [0] the AF_XDP port as the program compares it ([`port_word`]; 0:
-    /// none), [1] N of the 1-in-N packet sampling (0: no sampled packets).
+    /// Set by user space, by index: 0 the AF_XDP port as the program compares it
+    /// ([`port_word`]; 0: none), 1 N of the 1-in-N packet sampling (0: no sampled packets).
     pub CONFIG: array(key = u32, value = u64, max_entries = 2, name = "flowtop_config");
 }
 

@@ -19,9 +19,9 @@ pub(crate) struct Counts {
     pub(crate) port: u16,
     /// N of the 1-in-N sampling (0: none).
     pub(crate) sample: u64,
-    /// Packets each CPU counted for sampling (OTHER[2] per CPU).
+    /// Packets each CPU counted for sampling (`OTHER[2]` per CPU).
     pub(crate) per_cpu_counted: Vec<u64>,
-    /// Events the full ring buffer refused (OTHER[3]).
+    /// Events the full ring buffer refused (`OTHER[3]`).
     pub(crate) ring_full: u64,
 }
 
