@@ -26,6 +26,7 @@ import csv
 import json
 import os
 import re
+import shutil
 import signal
 import statistics
 import subprocess
@@ -104,14 +105,15 @@ class Sandbox:
         for ns in (NS_A, NS_B):
             sh("ip", "netns", "exec", ns, "sysctl", "-qw", "net.ipv6.conf.all.disable_ipv6=1",
                "net.ipv6.conf.default.disable_ipv6=1")
-        # Two queues a side for the scaling workloads (bench/scaling.py), set to one channel
-        # (what every other workload sees) unless ethtool is missing.
-        sh("ip", "link", "add", IF_A, "netns", NS_A, "address", MAC_A, "numtxqueues", "2",
-           "numrxqueues", "2", "type", "veth", "peer", "name", IF_B, "netns", NS_B,
-           "address", MAC_B, "numtxqueues", "2", "numrxqueues", "2")
-        for ns, ifname in ((NS_A, IF_A), (NS_B, IF_B)):
-            sh("ip", "netns", "exec", ns, "ethtool", "-L", ifname, "rx", "1", "tx", "1",
-               check=False)
+        # Two queues a side for the scaling workloads (bench/scaling.py), set to one channel:
+        # what every other workload expects (a UDP client's flow hash must not pick queue 1).
+        # Without ethtool, a pair of one queue (the scaling workloads then fail, alone).
+        two = ["numtxqueues", "2", "numrxqueues", "2"] if shutil.which("ethtool") else []
+        sh("ip", "link", "add", IF_A, "netns", NS_A, "address", MAC_A, *two, "type", "veth",
+           "peer", "name", IF_B, "netns", NS_B, "address", MAC_B, *two)
+        if two:
+            for ns, ifname in ((NS_A, IF_A), (NS_B, IF_B)):
+                sh("ip", "netns", "exec", ns, "ethtool", "-L", ifname, "rx", "1", "tx", "1")
         sh("ip", "-n", NS_A, "addr", "add", "10.77.0.1/24", "dev", IF_A)
         sh("ip", "-n", NS_B, "addr", "add", "10.77.0.2/24", "dev", IF_B)
         sh("ip", "-n", NS_A, "link", "set", IF_A, "up")
