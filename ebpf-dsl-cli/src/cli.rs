@@ -143,6 +143,10 @@ pub struct DisasmOpts {
     /// For an ELF object: only the programs of this section (or with this function name).
     #[arg(long, value_name = "NAME")]
     pub section: Option<String>,
+    /// For an ELF object: the program type of the sections whose name gives none
+    /// (`xdp_pass`, `filter`, ...), as `bpf_program__set_type` in libbpf.
+    #[arg(long = "type", value_name = "T", value_parser = program_type)]
+    pub prog_type: Option<ProgramType>,
 }
 
 /// The options `load` and `run` share.
@@ -336,10 +340,10 @@ mod tests {
             ]),
             Command::Check(_)
         ));
-        assert!(matches!(parse(&["disasm", "-"]), Command::Disasm(_, None)));
+        assert!(matches!(parse(&["disasm", "-"]), Command::Disasm(_, None, None)));
         assert!(matches!(
             parse(&["disasm", "p.o", "--section", "xdp"]),
-            Command::Disasm(_, Some(s)) if s == "xdp"
+            Command::Disasm(_, Some(s), None) if s == "xdp"
         ));
         assert!(matches!(
             parse(&["load", "p.s", "-t", "xdp", m, "--log", "--verbose"]),

@@ -34,14 +34,20 @@ fn available(obj: &Object) -> String {
     }
 }
 
-/// `disasm OBJ.o [--section NAME]`: every program of the object (or of section NAME) as text
-/// that `asm` takes back, with the maps it uses as `.map` declarations.
+/// `disasm OBJ.o [--section NAME] [--type T]`: every program of the object (or of section
+/// NAME) as text that `asm` takes back, with the maps it uses as `.map` declarations; `--type`
+/// is the type of the sections whose name gives none.
 pub fn disasm_object(
     bytes: &[u8],
     shown: &str,
     section: Option<&str>,
+    prog_type: Option<ProgramType>,
 ) -> Result<ExitCode, CliError> {
-    let obj = match elf::read_object(bytes) {
+    let read = match prog_type {
+        Some(t) => elf::read_object_as(bytes, t),
+        None => elf::read_object(bytes),
+    };
+    let obj = match read {
         Ok(o) => o,
         Err(e) => {
             errln!("ebpf-dsl: {shown}: not a valid eBPF ELF object: {e}");

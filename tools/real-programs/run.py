@@ -15,8 +15,8 @@ Reads `programs.list` (repos at pinned commits, clang flags, objects), and for e
 4. the kernel's verdict: `kload OBJ FUNCTION TYPE` (libbpf loads only that program, its maps
    created, nothing pinned); for an object libbpf cannot open (legacy `maps` section) our
    own loader, `ebpf-dsl load OBJ --section FUNCTION`.
-5. ours: `ebpf-dsl check OBJ --section FUNCTION --type TYPE` (the ELF reader + the static
-   verifier).
+5. ours: `ebpf-dsl check OBJ --section FUNCTION --type TYPE --kernel MAJOR.MINOR` (the ELF
+   reader + the static verifier, told the running kernel's version).
 
 Writes `summary.md` and `programs.csv` into the results directory. The fetched sources and the
 objects stay in the cache (GPL code is never committed). Exit status 1 on a false accept.
@@ -155,9 +155,16 @@ def kernel_verdict(kload, cli, obj, func, ptype):
     return verdict, rest, "libbpf"
 
 
+def running_kernel():
+    """The running kernel's MAJOR.MINOR: the verifier targets what it has."""
+    m = re.match(r"(\d+)\.(\d+)", os.uname().release)
+    return f"{m.group(1)}.{m.group(2)}" if m else "6.6"
+
+
 def our_verdict(cli, obj, func, ptype):
     t0 = time.monotonic()
-    r = run([str(cli), "check", str(obj), "--section", func, "--type", ptype], timeout=600)
+    r = run([str(cli), "check", str(obj), "--section", func, "--type", ptype,
+             "--kernel", running_kernel()], timeout=600)
     dt = time.monotonic() - t0
     if r.returncode == 0:
         return "accept", "", dt
@@ -251,7 +258,8 @@ def write(results, rows, objs, repos):
           f"`{os.uname().release}`. {len(objs)} objects from "
           + ", ".join(f"{n} (`{s}` @ `{c[:12]}`)" for n, (s, c) in repos.items())
           + ", compiled with clang-19 -O2 -g; ground truth: the running kernel "
-          "(libbpf loads one program at a time, its maps created). "
+          "(libbpf loads one program at a time, its maps created); ours: `ebpf-dsl check "
+          f"--kernel {running_kernel()}`. "
           "Agreement = agree / (entry points - not expressible - errors).", "",
           "## Totals", "",
           "| objects compiled | XDP/tc/socket entry points | kernel accepts | agree "

@@ -2,11 +2,13 @@
 # Real clang-compiled XDP / tc / socket-filter programs (xdp-tools, xdp-tutorial, bpf-examples,
 # katran, Suricata at pinned commits: programs.list): for every entry point, `ebpf-dsl check`
 # (our ELF reader + static verifier) against the running kernel's verdict. Writes
-# results/summary.md and results/programs.csv.
+# results/summary.md and results/programs.csv. Then mutants.py: every entry point both accept,
+# as text with one safety check deleted, through both verifiers (results/mutants.md, .csv).
 #
 #   sudo tools/real-programs/run.sh
 #   REAL_PROGRAMS_GIT_URL='/srv/git/{owner}/{repo}.git' tools/real-programs/run.sh  # mirror
 #   REAL_PROGRAMS_ONLY=katran tools/real-programs/run.sh                            # a subset
+#   REAL_PROGRAMS_MUTANTS=0 tools/real-programs/run.sh                              # no mutants
 #
 # Needs root (BPF_PROG_LOAD), git, python3, clang-19, llvm-objdump-19, cc, libbpf-dev,
 # linux-libc-dev. The fetched sources (GPL and others) and the objects stay in the cache
@@ -25,5 +27,9 @@ export KLOAD="$REAL_PROGRAMS_CACHE/kload"
 export EBPF_DSL="${CARGO_TARGET_DIR:-$repo/target}/debug/ebpf-dsl"
 status=0
 python3 "$here/run.py" || status=$?
-echo "results: $REAL_PROGRAMS_RESULTS/summary.md, programs.csv ($(( $(date +%s) - start )) s in all)"
+# The mutants (one safety check deleted) of what both accept; REAL_PROGRAMS_MUTANTS=0 skips.
+if [ "${REAL_PROGRAMS_MUTANTS:-1}" != 0 ]; then
+    python3 "$here/mutants.py" || status=1
+fi
+echo "results: $REAL_PROGRAMS_RESULTS/summary.md, programs.csv, mutants.md, mutants.csv ($(( $(date +%s) - start )) s in all)"
 exit $status

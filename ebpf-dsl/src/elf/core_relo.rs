@@ -1,7 +1,8 @@
 //! CO-RE relocations (`.BTF.ext` `core_relo`) in an object being read: the reader does not
 //! apply them, so a program whose instructions (or the subprograms it calls) carry one is
 //! refused with an [`ElfError`] naming the instruction, instead of being verified or loaded
-//! with the offsets clang wrote for its own BTF.
+//! with the offsets clang wrote for its own BTF. The exception is a local type id
+//! (`bpf_core_type_id_local`), which clang writes as libbpf leaves it.
 
 use std::collections::BTreeMap;
 
@@ -12,6 +13,9 @@ use super::ElfError;
 /// string) in slot order.
 #[derive(Debug, Default)]
 pub(super) struct CoreRelos(BTreeMap<String, Vec<(u32, u32, String)>>);
+
+/// `BPF_CORE_TYPE_ID_LOCAL`: `bpf_core_type_id_local(T)`, the local BTF id clang writes.
+const TYPE_ID_LOCAL: u32 = 6;
 
 /// `enum bpf_core_relo_kind`, for messages.
 fn kind_name(kind: u32) -> &'static str {
@@ -43,7 +47,14 @@ impl CoreRelos {
         let mut out: BTreeMap<String, Vec<(u32, u32, String)>> = BTreeMap::new();
         for s in ext.core_relo {
             let v = out.entry(s.name).or_default();
-            v.extend(s.records.into_iter().map(|r| (r.insn, r.kind, r.access)));
+            // TYPE_ID_LOCAL (6): clang already wrote the object's own type id, which libbpf
+            // keeps; the instruction is final.
+            v.extend(
+                s.records
+                    .into_iter()
+                    .filter(|r| r.kind != TYPE_ID_LOCAL)
+                    .map(|r| (r.insn, r.kind, r.access)),
+            );
             v.sort_by_key(|r| r.0);
         }
         Ok(CoreRelos(out))
