@@ -340,7 +340,10 @@ mod tests {
             ]),
             Command::Check(_)
         ));
-        assert!(matches!(parse(&["disasm", "-"]), Command::Disasm(_, None, None)));
+        assert!(matches!(
+            parse(&["disasm", "-"]),
+            Command::Disasm(_, None, None)
+        ));
         assert!(matches!(
             parse(&["disasm", "p.o", "--section", "xdp"]),
             Command::Disasm(_, Some(s), None) if s == "xdp"

@@ -263,7 +263,20 @@ fn check_object_section_and_type() {
     let Some(b) = compile("btfmaps") else { return };
     let (code, out, err) = run(&["check", b.to_str().unwrap(), "--section", "tc"]);
     assert_eq!(code, 0, "{out}{err}");
-    assert!(out.contains("(prog_b): ok") && !out.contains("prog_a"), "{out}");
+    assert!(
+        out.contains("(prog_b): ok") && !out.contains("prog_a"),
+        "{out}"
+    );
+    // disasm takes the same --type, and its text checks as the object did.
+    let (code, text, err) = run(&["disasm", o, "--type", "xdp", "--section", "pass_func"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        text.contains("# section xdp_pass, function pass_func") && text.contains("exit"),
+        "{text}"
+    );
+    let (code, _, err) = run(&["disasm", o, "--section", "pass_func"]);
+    assert_eq!(code, 1);
+    assert!(err.contains("no program in section `pass_func`"), "{err}");
     // --section is for objects.
     let src = path("sec.s");
     std::fs::write(&src, "r0 = 2\nexit\n").unwrap();

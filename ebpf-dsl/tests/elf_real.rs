@@ -94,7 +94,8 @@ fn co_re_relocations_are_refused() {
     let e = read_object(&bytes).unwrap_err();
     assert_eq!(e.section.as_deref(), Some("xdp"));
     assert!(
-        e.reason.contains("CO-RE relocation (field byte offset, access `0:1`)"),
+        e.reason
+            .contains("CO-RE relocation (field byte offset, access `0:1`)"),
         "{e}"
     );
     // The byte offset of the relocated instruction, inside `relocated` (after `plain`).

@@ -114,8 +114,8 @@ def main():
                              "type": e["type"], "deleted": text[i].strip(), "line": i + 1,
                              "kind": kind, "kernel": kv, "ours": ov, "outcome": outcome,
                              "kernel_log": last(k.stdout + k.stderr) if kv != "accept" else "",
-                             "ours_first": o.stderr.splitlines()[0] if ov != "accept" and
-                             o.stderr else "",
+                             "ours_first": o.stderr.splitlines()[0].replace(f"{work}/", "")
+                             if ov != "accept" and o.stderr else "",
                              "mutant": mut.name})
                 print(f"{e['object']} {e['function']} -{i + 1} `{text[i].strip()}`: "
                       f"kernel {kv}, ours {ov}: {outcome}", file=sys.stderr)

@@ -8,7 +8,8 @@ Reads `programs.list` (repos at pinned commits, clang flags, objects), and for e
    `{owner}` and `{repo}` (a local mirror of bare clones, when github.com is not reachable).
 2. compile: `clang-19 -target bpf -O2 -g -c` with the object's flags, the system's libbpf and
    linux-libc-dev headers, and an empty `gnu/stubs-32.h` (glibc's headers ask for it on a
-   non-x86_64 target).
+   non-x86_64 target); `{vmlinux}` in the flags is a directory with the running kernel's
+   `vmlinux.h` (`bpftool btf dump`).
 3. entry points: every global function in an executable section other than `.text`
    (`llvm-objdump-19 -t`). Sections of other program types (kprobe, tp_btf, iter, ...) are
    listed as not XDP/tc; a section whose name gives no type gets the object's TYPE.
@@ -184,7 +185,12 @@ def main():
     (cache / "shim" / "gnu").mkdir(parents=True, exist_ok=True)
     (cache / "shim" / "gnu" / "stubs-32.h").write_text("")
     repos, flags, objs = read_list()
-    srcdirs, fetch_err = {}, {}
+    srcdirs, fetch_err = {"vmlinux": cache / "vmlinux"}, {}
+    vmlinux = cache / "vmlinux" / "vmlinux.h"
+    if not vmlinux.exists():
+        vmlinux.parent.mkdir(parents=True, exist_ok=True)
+        r = run(["bpftool", "btf", "dump", "file", "/sys/kernel/btf/vmlinux", "format", "c"])
+        vmlinux.write_text(r.stdout)
     for name, (slug, commit) in repos.items():
         d, e = fetch(cache, name, slug, commit)
         if d:

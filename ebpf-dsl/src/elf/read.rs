@@ -317,9 +317,7 @@ impl Ctx<'_, '_> {
                 .elf
                 .symbols
                 .iter()
-                .find(|f| {
-                    f.shndx == y.shndx && f.kind == STT_FUNC && f.value as i64 == at
-                })
+                .find(|f| f.shndx == y.shndx && f.kind == STT_FUNC && f.value as i64 == at)
                 .map_or_else(|| format!("{}+{at:#x}", target.name), |f| f.name.clone());
             return Err(err(
                 &section.name,
