@@ -116,3 +116,22 @@ fn callbacks_are_refused_by_name() {
         "{e}"
     );
 }
+
+/// A local type id (`bpf_core_type_id_local`) is a CO-RE record that libbpf leaves as clang
+/// wrote it: the program is read, with the object's own id of the type in the instruction.
+#[test]
+fn local_type_ids_are_taken_as_written() {
+    let Some(bytes) = compile("core_local") else {
+        return;
+    };
+    let obj = read_object(&bytes).unwrap();
+    let p = &obj.programs[0];
+    assert_eq!(p.function, "local_id");
+    let btf = ebpf_dsl::elf::object_btf(&bytes).unwrap().unwrap().btf;
+    let meta = btf.find("meta", 4).expect("struct meta in the object's BTF");
+    assert!(
+        p.spec.insns.iter().any(|i| i.imm == meta as i32),
+        "the id {meta} of `struct meta` is in an instruction: {:?}",
+        p.spec.insns
+    );
+}

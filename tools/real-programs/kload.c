@@ -4,7 +4,8 @@
 //
 //   kload OBJ.o                  list the entry points: SECTION<TAB>FUNCTION<TAB>TYPE
 //   kload OBJ.o FUNCTION TYPE    load only FUNCTION (every map it needs is created), print
-//                                "accept <processed insns>", "reject <last verifier log
+//                                "accept <processed insns> <verification time in us>",
+//                                "reject <last verifier log
 //                                line>" or "error <what failed before the verifier>"
 //
 // TYPE (xdp, sched_cls, sched_act, socket_filter) applies when libbpf does not know the
@@ -94,7 +95,7 @@ int main(int argc, char **argv)
 	if (bpf_program__type(want) == BPF_PROG_TYPE_UNSPEC)
 		bpf_program__set_type(want, type_of(argv[3]));
 	bpf_program__set_log_buf(want, log_buf, sizeof(log_buf));
-	bpf_program__set_log_level(want, 1);
+	bpf_program__set_log_level(want, 1 | 4); /* BPF_LOG_LEVEL1 | BPF_LOG_STATS */
 	struct bpf_map *m;
 	bpf_object__for_each_map(m, obj) {
 		bpf_map__set_pin_path(m, NULL);
@@ -107,7 +108,9 @@ int main(int argc, char **argv)
 	char line[512];
 	if (!err) {
 		const char *pr = strstr(log_buf, "processed ");
-		printf("accept %ld\n", pr ? strtol(pr + 10, NULL, 10) : -1L);
+		const char *vt = strstr(log_buf, "verification time ");
+		printf("accept %ld %ld\n", pr ? strtol(pr + 10, NULL, 10) : -1L,
+		       vt ? strtol(vt + 18, NULL, 10) : -1L);
 	} else if (log_buf[0]) {
 		last_line(log_buf, line, sizeof(line));
 		printf("reject %s\n", line);

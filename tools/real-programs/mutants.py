@@ -5,8 +5,10 @@ Real programs are almost all accepted by the kernel, so they can show false reje
 false accepts. For every entry point that both verifiers accept (from `programs.csv` of
 run.py), this takes its text (`ebpf-dsl disasm OBJ --section FUNCTION`, maps as `.map` lines)
 and makes mutants that each delete one safety check: a register-register comparison (the
-packet bounds checks `if rX > rEnd goto ...`) or a comparison with 0 (the NULL checks after a
-map lookup), spread over the program (at most MAX_PER_KIND of each kind per entry point).
+packet bounds checks `if rX > rEnd goto ...`), a comparison with 0 (the NULL checks after a
+map lookup), a comparison with another constant (index and length checks) or an AND mask
+(`rX &= 0xff`, what bounds an index), spread over the program (at most MAX_PER_KIND of each
+kind per entry point).
 Each mutant goes to both verifiers: `ebpf-dsl check MUT.s --type T --kernel MAJOR.MINOR`
 (the running kernel's version) and, as root,
 `ebpf-dsl load MUT.s --type T` (the same instructions and maps). A mutant the kernel rejects
@@ -28,6 +30,8 @@ MAX_PER_KIND = int(os.environ.get("REAL_PROGRAMS_MUTANTS_PER_KIND", "6"))
 MAX_INSNS = 2000
 REG_CMP = re.compile(r"^\s*if r\d+ [<>]=? r\d+ goto ")
 ZERO_CMP = re.compile(r"^\s*if r\d+ (==|!=) 0x0 goto ")
+CONST_CMP = re.compile(r"^\s*if [rw]\d+ s?[<>]=? (0x[0-9a-f]+|-?\d+) goto ")
+MASK = re.compile(r"^\s*[rw]\d+ &= 0x[0-9a-f]+$")
 
 
 def running_kernel():
@@ -91,7 +95,8 @@ def main():
         if o.returncode != 0:
             skipped.append((e, "we reject the text: " + last(o.stderr)))
             continue
-        for kind, pat in (("bounds", REG_CMP), ("null", ZERO_CMP)):
+        for kind, pat in (("bounds", REG_CMP), ("null", ZERO_CMP), ("range", CONST_CMP),
+                          ("mask", MASK)):
             idx = [i for i, ln in enumerate(text) if pat.match(ln)]
             for i in spread(idx, MAX_PER_KIND):
                 mut = Path(f"{stem}__{kind}{i}.s")
@@ -133,17 +138,27 @@ def write(results, rows, skipped, n):
     c = {k: sum(1 for r in rows if r["outcome"] == k)
          for k in ("agree", "FALSE ACCEPT", "false reject", "error")}
     krej = sum(1 for r in rows if r["kernel"] == "reject")
+    kinds = sorted({r["kind"] for r in rows})
     md = ["# Mutants of the real programs: one safety check deleted", "",
           "Written by `tools/real-programs/run.sh` (`mutants.py`; do not edit). Each mutant is "
           "the text (`ebpf-dsl disasm`) of an entry point both verifiers accept, with one "
-          "register-register comparison (`bounds`) or comparison with 0 (`null`) deleted; "
+          "register-register comparison (`bounds`), comparison with 0 (`null`), comparison "
+          "with another constant (`range`) or AND mask (`mask`) deleted; "
           "ours = `ebpf-dsl check`, the kernel's = `ebpf-dsl load` as root (the same "
           "instructions and maps).", "",
           "| entry points | skipped | mutants | kernel rejects | agree | false accepts "
           "| false rejects | errors |",
           "|---:|---:|---:|---:|---:|---:|---:|---:|",
           f"| {n} | {len(skipped)} | {len(rows)} | {krej} | {c['agree']} | "
-          f"{c['FALSE ACCEPT']} | {c['false reject']} | {c['error']} |", ""]
+          f"{c['FALSE ACCEPT']} | {c['false reject']} | {c['error']} |", "",
+          "| kind | mutants | kernel rejects | false accepts | false rejects |",
+          "|---|---:|---:|---:|---:|"]
+    for k in kinds:
+        sel = [r for r in rows if r["kind"] == k]
+        md.append(f"| {k} | {len(sel)} | {sum(1 for r in sel if r['kernel'] == 'reject')} | "
+                  f"{sum(1 for r in sel if r['outcome'] == 'FALSE ACCEPT')} | "
+                  f"{sum(1 for r in sel if r['outcome'] == 'false reject')} |")
+    md.append("")
     for title, kind in (("False accepts", "FALSE ACCEPT"), ("False rejects", "false reject"),
                         ("Errors", "error")):
         sel = [r for r in rows if r["outcome"] == kind]

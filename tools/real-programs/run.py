@@ -228,10 +228,10 @@ def main():
                 outcome = "false reject"
             else:
                 outcome = "FALSE ACCEPT"
-            processed = klog if kv == "accept" else ""
+            processed, _, kusec = klog.partition(" ") if kv == "accept" else ("", "", "")
             note = omsg if outcome != "agree" or kv == "reject" else ""
             rows.append({**row, "kernel": kv, "ours": ov, "outcome": outcome,
-                         "kernel_processed": processed,
+                         "kernel_processed": processed, "kernel_us": kusec,
                          "kernel_log": klog if kv != "accept" else "",
                          "kernel_via": ksrc, "our_seconds": f"{dt:.2f}", "note": note})
             print(f"{o['id']} {section} {func}: kernel {kv}, ours {ov}: {outcome}",
@@ -241,7 +241,7 @@ def main():
 
 
 COLUMNS = ["object", "section", "function", "type", "kernel", "ours", "outcome",
-           "kernel_processed", "our_seconds", "kernel_via", "kernel_log", "note", "source"]
+           "kernel_processed", "kernel_us", "our_seconds", "kernel_via", "kernel_log", "note", "source"]
 
 
 def write(results, rows, objs, repos):
@@ -296,11 +296,11 @@ def write(results, rows, objs, repos):
             md.append("")
     md += ["## Every entry point", "",
            "| object | section | function | type | kernel | ours | outcome "
-           "| kernel processed insns | our check (s) |",
-           "|---|---|---|---|---|---|---|---:|---:|"]
+           "| kernel processed insns | kernel verification (us) | our check (s, debug build) |",
+           "|---|---|---|---|---|---|---|---:|---:|---:|"]
     md += [f"| {r['object']} | {r['section']} | {r['function']} | {r['type']} | "
            f"{r['kernel']} | {r['ours']} | {r['outcome']} | {r['kernel_processed']} | "
-           f"{r['our_seconds']} |" for r in entries]
+           f"{r.get('kernel_us', '')} | {r['our_seconds']} |" for r in entries]
     md.append("")
     (results / "summary.md").write_text("\n".join(md))
     print(f"{len(entries)} entry points: {count['agree']} agree, {count['FALSE ACCEPT']} "
