@@ -99,7 +99,9 @@ def fetch(cache, name, slug, commit):
                 ["git", "checkout", "-q", "--force", "FETCH_HEAD"]):
         r = run(cmd, cwd=dest)
         if r.returncode != 0:
-            return None, f"{' '.join(cmd)}: {r.stderr.strip().splitlines()[-1:]}"
+            why = (r.stderr.strip().splitlines() or ["failed"])[-1]
+            return None, (f"`{' '.join(cmd)}`: {why} (without github.com, give a mirror: "
+                          "REAL_PROGRAMS_GIT_URL='/path/{owner}/{repo}.git')")
     stamp.write_text(commit + "\n")
     return dest, None
 
@@ -198,6 +200,10 @@ def main():
         else:
             fetch_err[name] = e
             print(f"fetch {name}: {e}", file=sys.stderr)
+    if not fetch_err.keys() ^ repos.keys():
+        print("no repository could be fetched: the results are left as they were",
+              file=sys.stderr)
+        return 2
     rows = []
     for o in objs:
         if only and only not in o["id"]:

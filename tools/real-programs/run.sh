@@ -13,7 +13,7 @@
 # Needs root (BPF_PROG_LOAD), git, python3, clang-19, llvm-objdump-19, cc, libbpf-dev,
 # linux-libc-dev. The fetched sources (GPL and others) and the objects stay in the cache
 # ($REAL_PROGRAMS_CACHE, default target/real-programs/) and are never committed.
-# Exit status 1 if there is a false accept.
+# Exit status 1 if there is a false accept, 2 if no repository could be fetched.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 repo="$(cd "$here/../.." && pwd)"
@@ -27,6 +27,7 @@ export KLOAD="$REAL_PROGRAMS_CACHE/kload"
 export EBPF_DSL="${CARGO_TARGET_DIR:-$repo/target}/debug/ebpf-dsl"
 status=0
 python3 "$here/run.py" || status=$?
+[ "$status" = 2 ] && exit 2  # nothing fetched: the committed results stay
 # The mutants (one safety check deleted) of what both accept; REAL_PROGRAMS_MUTANTS=0 skips.
 if [ "${REAL_PROGRAMS_MUTANTS:-1}" != 0 ]; then
     python3 "$here/mutants.py" || status=1
