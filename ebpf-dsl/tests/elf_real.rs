@@ -128,7 +128,9 @@ fn local_type_ids_are_taken_as_written() {
     let p = &obj.programs[0];
     assert_eq!(p.function, "local_id");
     let btf = ebpf_dsl::elf::object_btf(&bytes).unwrap().unwrap().btf;
-    let meta = btf.find("meta", 4).expect("struct meta in the object's BTF");
+    let meta = btf
+        .find("meta", 4)
+        .expect("struct meta in the object's BTF");
     assert!(
         p.spec.insns.iter().any(|i| i.imm == meta as i32),
         "the id {meta} of `struct meta` is in an instruction: {:?}",
