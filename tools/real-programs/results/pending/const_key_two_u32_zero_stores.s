@@ -1,7 +1,6 @@
 # Reduced from katran xdp_pktcntr.c (pktcntr) with its NULL check deleted (a mutant of
-# tools/real-programs/mutants.py), also seen in katran healthchecking, xdp-filter, dhcp-relay,
-# traffic-pacing-edt, Suricata xdp_lb: clang zeroes two 4-byte keys that share one 8-byte
-# stack slot, then looks up an array map with the first.
+# tools/real-programs/mutants.py), also in katran healthchecking's: clang zeroes two 4-byte
+# keys that share one 8-byte stack slot, then looks up an array map with the first.
 # Kernel 6.18: accept (each 4-byte store of a zero register marks its bytes STACK_ZERO, the
 # key is the constant 0 < max_entries, and since 6.14 such a lookup is not NULL).
 # ebpf-dsl check --kernel 6.18: reject, "r0 is a lookup result from map `ctl` that may be
