@@ -49,6 +49,7 @@ impl<'a> Exec<'a> {
                     self.stack_var_range(pc, st, src, base, *frame, o + off, var, n)?;
                 Ok(RegVal::Scalar(stack_var_read(st, f, lo, hi, n, sx)))
             }
+            RegVal::MapPtr { map } => self.map_ptr_read(pc, src, *map, off, n, sx),
             RegVal::Sock { .. } if sx => Err(e(
                 pc,
                 Rule::MemoryAccess,

@@ -8,6 +8,7 @@ mod atomic;
 mod call;
 mod jump;
 mod ld_imm64;
+mod map_ptr;
 mod may_goto;
 mod memory;
 mod stack;
