@@ -176,7 +176,12 @@ impl<'a> Exec<'a> {
                 }
                 Ok(())
             }
-            RegVal::MapValueOrNull { .. } | RegVal::OpaqueOrNull { .. } | RegVal::RingbufOrNull { .. } | RegVal::SockOrNull { .. } => {
+            RegVal::BtfSock { ty, .. } => Err(e(pc, Rule::MemoryAccess, if write {
+                format!("r{r} is {}: its fields cannot be written", self.describe(base))
+            } else {
+                format!("r{r} is {}: reading fields of struct {ty} (BTF) is not modelled by this verifier", self.describe(base))
+            })),
+            RegVal::MapValueOrNull { .. } | RegVal::OpaqueOrNull { .. } | RegVal::RingbufOrNull { .. } | RegVal::SockOrNull { .. } | RegVal::BtfSockOrNull { .. } => {
                 Err(e(pc, Rule::NullCheck, format!(
                     "r{r} is {}; test it first (`if r{r} == 0 goto ...`) and use it only on the non-NULL path",
                     self.describe(base)

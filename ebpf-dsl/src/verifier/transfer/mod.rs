@@ -144,6 +144,10 @@ impl<'a> Exec<'a> {
             RegVal::SockOrNull { common: true, .. } => {
                 "a socket lookup result that may be NULL (PTR_TO_SOCK_COMMON_OR_NULL)".to_string()
             }
+            RegVal::BtfSock { ty, .. } => format!("a struct {ty} (PTR_TO_BTF_ID)"),
+            RegVal::BtfSockOrNull { ty, .. } => {
+                format!("a struct {ty} that may be NULL (PTR_TO_BTF_ID_OR_NULL)")
+            }
         }
     }
 

@@ -2,6 +2,7 @@
 //! the submodules.
 
 pub(crate) mod args;
+mod btf_sock;
 mod kfunc;
 mod local;
 mod offered;
@@ -184,6 +185,7 @@ impl<'a> Exec<'a> {
                     }
                 }
                 Arg::Anything => {}
+                Arg::BtfSockCommon => self.check_btf_sock_arg(pc, r, &v, name)?,
                 Arg::SockCommon | Arg::FixedMem(_) | Arg::FixedOut(_) => {
                     writes.extend(self.check_extra_arg(pc, st, r, &v, *arg, name)?)
                 }
@@ -255,9 +257,11 @@ impl<'a> Exec<'a> {
                     }
                 },
                 Arg::SockRelease => match v {
-                    RegVal::Sock { ref_id: 0, .. } => return bad("a referenced socket (from a socket lookup; `__sk_buff.sk` holds no reference)", self),
-                    RegVal::Sock { ref_id, .. } => release = Some(ref_id & !SOCK_CAST),
-                    RegVal::SockOrNull { .. } => {
+                    RegVal::Sock { .. } | RegVal::BtfSock { .. } => match btf_sock::released_ref(&v) {
+                        Some(rf) => release = Some(rf),
+                        None => return bad("a referenced socket (from a socket lookup; `__sk_buff.sk` holds no reference)", self),
+                    },
+                    RegVal::SockOrNull { .. } | RegVal::BtfSockOrNull { .. } => {
                         return Err(e(
                             pc,
                             Rule::NullCheck,
@@ -311,6 +315,8 @@ impl<'a> Exec<'a> {
                 | RegVal::RingbufOrNull { ref_id, .. }
                 | RegVal::Sock { ref_id, .. }
                 | RegVal::SockOrNull { ref_id, .. }
+                | RegVal::BtfSock { ref_id, .. }
+                | RegVal::BtfSockOrNull { ref_id, .. }
                     if *ref_id & !SOCK_CAST == rf =>
                 {
                     *r = RegVal::Scalar(Scalar::UNKNOWN)
@@ -361,6 +367,8 @@ impl<'a> Exec<'a> {
                 }
             }
             Ret::SocketCastOrNull | Ret::SocketUnrefOrNull => sock_ret(st, p.ret, &r1_in),
+            Ret::BtfSockCastOrNull(ty) => btf_sock::cast_ret(st, ty, &r1_in, true),
+            Ret::BtfSockOrNull(ty) => btf_sock::cast_ret(st, ty, &r1_in, false),
             Ret::SocketOrNull | Ret::SockCommonOrNull => {
                 let id = st.fresh();
                 let rf = st.fresh() | local::SOCK_REF;
