@@ -41,6 +41,9 @@ pub enum Arg {
     /// `ARG_PTR_TO_MAP_VALUE | MEM_UNINIT | MEM_WRITE`: writable memory of the map's value
     /// size (`bpf_map_pop_elem`, `bpf_map_peek_elem`).
     MapValueOut,
+    /// `ARG_PTR_TO_MAP_VALUE_OR_NULL`: readable memory of the map's value size, or the
+    /// constant 0 (the initial value of `bpf_sk_storage_get`).
+    MapValueOrNull,
     /// `ARG_PTR_TO_CTX`: the unmodified context pointer.
     Ctx,
     /// `ARG_ANYTHING`: any initialised register.
@@ -271,8 +274,8 @@ pub static HELPERS: [Helper; MAX_HELPER_ID as usize] = [
     h(104, "bpf_sysctl_set_new_value", None),
     h(105, "bpf_strtol", p(&[MemRead, Size, Anything, FixedOut(8)], Ret::Integer, A, false, false)),
     h(106, "bpf_strtoul", p(&[MemRead, Size, Anything, FixedOut(8)], Ret::Integer, A, false, false)),
-    h(107, "bpf_sk_storage_get", None),
-    h(108, "bpf_sk_storage_delete", None),
+    h(107, "bpf_sk_storage_get", p(&[MapPtr, BtfSockCommon, MapValueOrNull, Anything], Ret::MapValueOrNull, T, false, false)),
+    h(108, "bpf_sk_storage_delete", p(&[MapPtr, BtfSockCommon], Ret::Integer, T, false, false)),
     h(109, "bpf_send_signal", p(&[Anything], Ret::Integer, A, false, false)),
     h(110, "bpf_tcp_gen_syncookie", p(&[SockCommon, MemRead, Size, MemRead, Size], Ret::Integer, X | T, true, false)),
     h(111, "bpf_skb_output", None),

@@ -3,6 +3,7 @@
 
 pub(crate) mod args;
 mod btf_sock;
+mod storage;
 mod kfunc;
 mod local;
 mod offered;
@@ -184,6 +185,9 @@ impl<'a> Exec<'a> {
                         return bad("the context pointer (the program's r1 at entry)", self);
                     }
                 }
+                Arg::MapValueOrNull => {
+                    writes.extend(self.check_value_or_null(pc, st, r, &v, map, name)?)
+                }
                 Arg::Anything => {}
                 Arg::BtfSockCommon => self.check_btf_sock_arg(pc, r, &v, name)?,
                 Arg::SockCommon | Arg::FixedMem(_) | Arg::FixedOut(_) => {
@@ -350,7 +354,7 @@ impl<'a> Exec<'a> {
                         off: 0,
                         var: Scalar::konst(0),
                     }
-                } else if helpers::is_data_map(spec.map_type) {
+                } else if helpers::is_data_map(spec.map_type) || spec.map_type == MapType::SkStorage {
                     RegVal::MapValueOrNull { map: m, id }
                 } else {
                     RegVal::OpaqueOrNull { map: m, id }
