@@ -104,6 +104,9 @@ pub enum Ret {
     /// `RET_PTR_TO_BTF_ID_OR_NULL` of a conversion that is not a pointer cast for the
     /// kernel (`bpf_skc_to_unix_sock`): the structure or NULL, holding no reference.
     BtfSockOrNull(&'static str),
+    /// `RET_PTR_TO_TCP_SOCK_OR_NULL` (`bpf_tcp_sock`): the socket's `struct bpf_tcp_sock`
+    /// view, or NULL; a pointer cast holding the argument's reference.
+    TcpSockOrNull,
 }
 
 /// Program families a helper is offered to.
@@ -263,7 +266,7 @@ pub static HELPERS: [Helper; MAX_HELPER_ID as usize] = [
     h(93, "bpf_spin_lock", None),
     h(94, "bpf_spin_unlock", None),
     h(95, "bpf_sk_fullsock", p(&[SockCommon], Ret::SocketCastOrNull, T, false, false)),
-    h(96, "bpf_tcp_sock", None),
+    h(96, "bpf_tcp_sock", p(&[SockCommon], Ret::TcpSockOrNull, T, false, false)),
     h(97, "bpf_skb_ecn_set_ce", p(&[Ctx], Ret::Integer, T, false, false)),
     h(98, "bpf_get_listener_sock", p(&[SockCommon], Ret::SocketUnrefOrNull, T, false, false)),
     h(99, "bpf_skc_lookup_tcp", p(&[Ctx, MemRead, Size, Anything, Anything], Ret::SockCommonOrNull, X | T, false, false)),

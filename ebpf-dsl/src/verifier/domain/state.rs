@@ -133,6 +133,8 @@ pub enum RegVal {
     /// `PTR_TO_BTF_ID` of a socket structure from a `bpf_skc_to_*` cast (`tcp_sock`, ...): it
     /// can be passed to `bpf_sk_release` (when it holds a reference) and to the other casts;
     /// its fields are not modelled (reads are refused), writes are refused as by the kernel.
+    /// With `ty` `"bpf_tcp_sock"` it is the kernel's `PTR_TO_TCP_SOCK` from `bpf_tcp_sock`,
+    /// whose `struct bpf_tcp_sock` fields may be read.
     BtfSock {
         /// The kernel structure it points to (`tcp_sock`, `udp6_sock`, ...).
         ty: &'static str,

@@ -50,7 +50,7 @@ impl<'a> Exec<'a> {
                 Ok(RegVal::Scalar(stack_var_read(st, f, lo, hi, n, sx)))
             }
             RegVal::MapPtr { map } => self.map_ptr_read(pc, src, *map, off, n, sx),
-            RegVal::Sock { .. } if sx => Err(e(
+            RegVal::Sock { .. } | RegVal::BtfSock { .. } if sx => Err(e(
                 pc,
                 Rule::MemoryAccess,
                 format!(
@@ -175,6 +175,15 @@ impl<'a> Exec<'a> {
                     )));
                 }
                 Ok(())
+            }
+            RegVal::BtfSock { ty, .. } if *ty == TCP_SOCK && !write => {
+                if tcp_sock_field_ok(off, n as u32) {
+                    return Ok(());
+                }
+                Err(e(pc, Rule::MemoryAccess, format!(
+                    "this {bytes} {what} at offset {off} of {} is not an allowed field read of struct bpf_tcp_sock (aligned u32 fields, or the u64 bytes_received at 80 and bytes_acked at 88)",
+                    self.describe(base)
+                )))
             }
             RegVal::BtfSock { ty, .. } => Err(e(pc, Rule::MemoryAccess, if write {
                 format!("r{r} is {}: its fields cannot be written", self.describe(base))

@@ -7,8 +7,29 @@
 //! result holds no reference). `bpf_skc_to_mptcp_sock` takes no cast pointer
 //! (`ARG_PTR_TO_SOCK_COMMON`), the others do. The structure's fields are not modelled: reads through
 //! it are refused (a false reject where the kernel allows them), writes too (as by the kernel).
+//! `bpf_tcp_sock` (tc) is modelled here too: its `PTR_TO_TCP_SOCK` result is a
+//! [`RegVal::BtfSock`] of type [`TCP_SOCK`] whose `struct bpf_tcp_sock` fields may be read.
 
 use super::*;
+
+/// The `ty` of a [`RegVal::BtfSock`] from `bpf_tcp_sock`: not BTF but the kernel's
+/// `PTR_TO_TCP_SOCK`, whose `struct bpf_tcp_sock` fields may be read
+/// ([`tcp_sock_field_ok`]) and which the helpers taking a socket accept.
+pub(crate) const TCP_SOCK: &str = "bpf_tcp_sock";
+
+/// `bpf_tcp_sock_is_valid_access`: an aligned read of a u32 field of `struct bpf_tcp_sock`
+/// (112 bytes), or of one of its two u64 fields (`bytes_received` at 80, `bytes_acked` at 88);
+/// no narrow reads.
+pub(crate) fn tcp_sock_field_ok(off: i32, n: u32) -> bool {
+    let n = n as i32;
+    if !(0..112).contains(&off) || off % n != 0 {
+        return false;
+    }
+    match off {
+        80 | 88 => n == 8,
+        _ => n == 4,
+    }
+}
 
 impl<'a> Exec<'a> {
     /// Checks argument `r` (value `v`) of a cast: [`Arg::BtfSockCommon`].
@@ -155,6 +176,54 @@ mod tests {
         let (rule, msg) = tc("call bpf_skc_to_mptcp_sock\nexit").refused(&mut state(&[(1, tcp)]));
         assert_eq!(rule, Rule::HelperArgument);
         assert!(msg.starts_with("bpf_skc_to_mptcp_sock expects a socket"), "{msg}");
+    }
+
+    #[test]
+    fn bpf_tcp_sock_gives_readable_fields_sharing_the_reference() {
+        let sock = RegVal::Sock {
+            common: false,
+            ref_id: 9,
+        };
+        let mut st = state(&[(1, sock)]);
+        tc("call bpf_tcp_sock\nexit").next(&mut st);
+        assert!(matches!(
+            reg(&st, 0),
+            RegVal::BtfSockOrNull {
+                ty: TCP_SOCK,
+                ref_id,
+                ..
+            } if *ref_id == 9 | SOCK_CAST
+        ));
+        let tcp = RegVal::BtfSock {
+            ty: TCP_SOCK,
+            ref_id: 9 | SOCK_CAST,
+        };
+        // snd_cwnd (u32 at 0), bytes_acked (u64 at 88).
+        let mut st = state(&[(1, tcp.clone())]);
+        One::new("r0 = *(u32 *)(r1 + 0)\nexit").next(&mut st);
+        assert_eq!(*reg(&st, 0), scalar(Scalar::of_size(4)));
+        One::new("r0 = *(u64 *)(r1 + 88)\nexit").next(&mut state(&[(1, tcp.clone())]));
+        for bad in [
+            "r0 = *(u16 *)(r1 + 0)",
+            "r0 = *(u64 *)(r1 + 0)",
+            "r0 = *(u32 *)(r1 + 80)",
+            "r0 = *(u32 *)(r1 + 112)",
+            "r0 = *(s32 *)(r1 + 0)",
+        ] {
+            let (rule, _) = One::new(&format!("{bad}\nexit")).refused(&mut state(&[(1, tcp.clone())]));
+            assert_eq!(rule, Rule::MemoryAccess, "{bad}");
+        }
+        let (rule, _) = One::new("*(u32 *)(r1 + 0) = r2\nexit")
+            .refused(&mut state(&[(1, tcp.clone()), (2, konst(0))]));
+        assert_eq!(rule, Rule::MemoryAccess);
+        // bpf_sk_fullsock takes it (PTR_TO_SOCK_COMMON accepts PTR_TO_TCP_SOCK) and its result
+        // shares the reference.
+        let mut st = state(&[(1, tcp)]);
+        tc("call bpf_sk_fullsock\nexit").next(&mut st);
+        assert!(matches!(
+            reg(&st, 0),
+            RegVal::SockOrNull { ref_id, .. } if *ref_id == 9 | SOCK_CAST
+        ));
     }
 
     #[test]

@@ -3,6 +3,7 @@
 
 pub(crate) mod args;
 mod btf_sock;
+pub(crate) use btf_sock::{tcp_sock_field_ok, TCP_SOCK};
 mod storage;
 mod kfunc;
 mod local;
@@ -373,6 +374,7 @@ impl<'a> Exec<'a> {
             Ret::SocketCastOrNull | Ret::SocketUnrefOrNull => sock_ret(st, p.ret, &r1_in),
             Ret::BtfSockCastOrNull(ty) => btf_sock::cast_ret(st, ty, &r1_in, true),
             Ret::BtfSockOrNull(ty) => btf_sock::cast_ret(st, ty, &r1_in, false),
+            Ret::TcpSockOrNull => btf_sock::cast_ret(st, btf_sock::TCP_SOCK, &r1_in, true),
             Ret::SocketOrNull | Ret::SockCommonOrNull => {
                 let id = st.fresh();
                 let rf = st.fresh() | local::SOCK_REF;
