@@ -84,9 +84,7 @@ pub(crate) fn mark_null(st: &mut State, p: &RegVal, is_null: bool) {
         RegVal::MapValueOrNull { id, .. } | RegVal::OpaqueOrNull { id, .. } => (*id, None),
         RegVal::RingbufOrNull { id, ref_id, .. }
         | RegVal::SockOrNull { id, ref_id, .. }
-        | RegVal::BtfSockOrNull { id, ref_id, .. } => {
-            (*id, Some(*ref_id))
-        }
+        | RegVal::BtfSockOrNull { id, ref_id, .. } => (*id, Some(*ref_id)),
         _ => return,
     };
     st.for_each_reg(|r| {

@@ -86,9 +86,7 @@ const FIELDS: &[Field] = &[
 fn kernel_struct(t: MapType) -> Option<&'static str> {
     use MapType::*;
     Some(match t {
-        Array | PercpuArray | ProgArray | PerfEventArray | CgroupArray | ArrayOfMaps => {
-            "bpf_array"
-        }
+        Array | PercpuArray | ProgArray | PerfEventArray | CgroupArray | ArrayOfMaps => "bpf_array",
         Hash | PercpuHash | LruHash | LruPercpuHash | HashOfMaps => "bpf_htab",
         LpmTrie => "lpm_trie",
         Queue | Stack => "bpf_queue_stack",
@@ -114,7 +112,10 @@ fn check_read(off: i32, n: i32) -> Option<String> {
     if off < 0 {
         return Some(format!("invalid negative access: off={off}"));
     }
-    let Some(fd) = FIELDS.iter().find(|fd| off >= fd.off && off < fd.off + fd.size) else {
+    let Some(fd) = FIELDS
+        .iter()
+        .find(|fd| off >= fd.off && off < fd.off + fd.size)
+    else {
         return Some(if off >= BPF_MAP_SIZE {
             format!("offset {off} is past struct bpf_map ({BPF_MAP_SIZE} bytes); the fields of the map type's own structure are not modelled by this verifier")
         } else {
@@ -155,10 +156,14 @@ impl<'a> Exec<'a> {
         let spec = self.map(m);
         let what = format!("r{src} is the map `{}`", spec.name_str());
         let Some(ty) = kernel_struct(spec.map_type) else {
-            return Err(e(pc, Rule::MemoryAccess, format!(
-                "{what}: reading fields of a map of type {} is not modelled by this verifier",
-                spec.map_type
-            )));
+            return Err(e(
+                pc,
+                Rule::MemoryAccess,
+                format!(
+                    "{what}: reading fields of a map of type {} is not modelled by this verifier",
+                    spec.map_type
+                ),
+            ));
         };
         if self.input.kernel < LAYOUT_SINCE {
             return Err(e(pc, Rule::MemoryAccess, format!(
@@ -172,7 +177,11 @@ impl<'a> Exec<'a> {
             )));
         }
         if let Some(why) = check_read(off, n as i32) {
-            return Err(e(pc, Rule::MemoryAccess, format!("{what} (struct {ty}): {why}")));
+            return Err(e(
+                pc,
+                Rule::MemoryAccess,
+                format!("{what} (struct {ty}): {why}"),
+            ));
         }
         Ok(RegVal::Scalar(scalar_of(n, false)))
     }
@@ -216,10 +225,16 @@ mod tests {
         // Straddling two fields (excl ends at 36).
         let (rule, msg) = refused("r0 = *(u32 *)(r1 + 34)\nexit", K618);
         assert_eq!(rule, Rule::MemoryAccess);
-        assert!(msg.contains("access beyond the end of member excl"), "{msg}");
+        assert!(
+            msg.contains("access beyond the end of member excl"),
+            "{msg}"
+        );
         // The hole after excl.
         let (_, msg) = refused("r0 = *(u32 *)(r1 + 36)\nexit", K618);
-        assert!(msg.ends_with("struct bpf_map has no field at offset 36"), "{msg}");
+        assert!(
+            msg.ends_with("struct bpf_map has no field at offset 36"),
+            "{msg}"
+        );
         // A pointer field.
         let (_, msg) = refused("r0 = *(u64 *)(r1 + 40)\nexit", K618);
         assert!(msg.contains("`ops`"), "{msg}");
@@ -244,7 +259,12 @@ mod tests {
     #[test]
     fn the_fields_are_in_order_and_inside_the_structure() {
         for w in FIELDS.windows(2) {
-            assert!(w[0].off + w[0].size <= w[1].off, "{} / {}", w[0].name, w[1].name);
+            assert!(
+                w[0].off + w[0].size <= w[1].off,
+                "{} / {}",
+                w[0].name,
+                w[1].name
+            );
         }
         let last = FIELDS.last().unwrap();
         assert!(last.off + last.size <= BPF_MAP_SIZE);

@@ -175,7 +175,10 @@ mod tests {
         };
         let (rule, msg) = tc("call bpf_skc_to_mptcp_sock\nexit").refused(&mut state(&[(1, tcp)]));
         assert_eq!(rule, Rule::HelperArgument);
-        assert!(msg.starts_with("bpf_skc_to_mptcp_sock expects a socket"), "{msg}");
+        assert!(
+            msg.starts_with("bpf_skc_to_mptcp_sock expects a socket"),
+            "{msg}"
+        );
     }
 
     #[test]
@@ -210,7 +213,8 @@ mod tests {
             "r0 = *(u32 *)(r1 + 112)",
             "r0 = *(s32 *)(r1 + 0)",
         ] {
-            let (rule, _) = One::new(&format!("{bad}\nexit")).refused(&mut state(&[(1, tcp.clone())]));
+            let (rule, _) =
+                One::new(&format!("{bad}\nexit")).refused(&mut state(&[(1, tcp.clone())]));
             assert_eq!(rule, Rule::MemoryAccess, "{bad}");
         }
         let (rule, _) = One::new("*(u32 *)(r1 + 0) = r2\nexit")
@@ -238,7 +242,10 @@ mod tests {
         assert_eq!(rule, Rule::NullCheck);
         let (rule, msg) = call.refused(&mut state(&[(1, RegVal::Ctx { off: 0 })]));
         assert_eq!(rule, Rule::HelperArgument);
-        assert!(msg.starts_with("bpf_skc_to_tcp_sock expects a socket"), "{msg}");
+        assert!(
+            msg.starts_with("bpf_skc_to_tcp_sock expects a socket"),
+            "{msg}"
+        );
         // A cast of a cast is allowed (tcp_sock starts with a sock_common).
         let mut st = state(&[(
             1,
@@ -253,11 +260,12 @@ mod tests {
             ty: "tcp_sock",
             ref_id: 0,
         };
-        let (rule, msg) = One::new("r0 = *(u32 *)(r1 + 0)\nexit").refused(&mut state(&[(1, tcp.clone())]));
+        let (rule, msg) =
+            One::new("r0 = *(u32 *)(r1 + 0)\nexit").refused(&mut state(&[(1, tcp.clone())]));
         assert_eq!(rule, Rule::MemoryAccess);
         assert!(msg.contains("reading fields of struct tcp_sock"), "{msg}");
-        let (_, msg) = One::new("*(u32 *)(r1 + 0) = r2\nexit")
-            .refused(&mut state(&[(1, tcp), (2, konst(0))]));
+        let (_, msg) =
+            One::new("*(u32 *)(r1 + 0) = r2\nexit").refused(&mut state(&[(1, tcp), (2, konst(0))]));
         assert!(msg.contains("cannot be written"), "{msg}");
     }
 }

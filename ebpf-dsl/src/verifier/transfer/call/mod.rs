@@ -4,10 +4,10 @@
 pub(crate) mod args;
 mod btf_sock;
 pub(crate) use btf_sock::{tcp_sock_field_ok, TCP_SOCK};
-mod storage;
 mod kfunc;
 mod local;
 mod offered;
+mod storage;
 
 use super::*;
 
@@ -355,7 +355,8 @@ impl<'a> Exec<'a> {
                         off: 0,
                         var: Scalar::konst(0),
                     }
-                } else if helpers::is_data_map(spec.map_type) || spec.map_type == MapType::SkStorage {
+                } else if helpers::is_data_map(spec.map_type) || spec.map_type == MapType::SkStorage
+                {
                     RegVal::MapValueOrNull { map: m, id }
                 } else {
                     RegVal::OpaqueOrNull { map: m, id }

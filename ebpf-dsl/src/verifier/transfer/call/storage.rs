@@ -76,7 +76,10 @@ mod tests {
             (4, konst(1)),
         ]);
         call.next(&mut st);
-        assert!(matches!(reg(&st, 0), RegVal::MapValueOrNull { map: SK, .. }));
+        assert!(matches!(
+            reg(&st, 0),
+            RegVal::MapValueOrNull { map: SK, .. }
+        ));
         // An initial value of the value's size.
         let mut st = state(&[
             (1, RegVal::MapPtr { map: SK }),
@@ -104,7 +107,12 @@ mod tests {
         ]);
         let (rule, msg) = call.refused(&mut st);
         assert_eq!(rule, Rule::HelperArgument);
-        assert!(msg.starts_with("bpf_sk_storage_get expects NULL (0) or a pointer to the 8-byte value in r3"), "{msg}");
+        assert!(
+            msg.starts_with(
+                "bpf_sk_storage_get expects NULL (0) or a pointer to the 8-byte value in r3"
+            ),
+            "{msg}"
+        );
     }
 
     #[test]
