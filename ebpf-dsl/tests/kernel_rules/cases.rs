@@ -6,6 +6,7 @@
 use std::borrow::Cow;
 use std::path::Path;
 
+use ebpf_dsl::btf::{BtfType, MapBtf};
 use ebpf_dsl::verifier::KernelVersion;
 use ebpf_dsl::{MapSpec, MapType, ProgramType};
 
@@ -87,7 +88,8 @@ pub fn cases(dir: &Path) -> Vec<Case> {
         .collect()
 }
 
-/// The maps the cases name: `m`, `h`, `x`, `pa`, `q`, `pc`, `pe`, `cg`, `ro` and `wo` (README.md).
+/// The maps the cases name: `m`, `h`, `x`, `pa`, `q`, `pc`, `pe`, `cg`, `ro`, `wo` and `sk`
+/// (README.md).
 pub fn rule_maps() -> Vec<MapSpec> {
     vec![
         map("m", MapType::Array, 4, 16, 1),
@@ -105,6 +107,15 @@ pub fn rule_maps() -> Vec<MapSpec> {
         MapSpec {
             flags: 1 << 8, // BPF_F_WRONLY_PROG
             ..map("wo", MapType::Array, 4, 16, 1)
+        },
+        // Socket storage: the kernel needs BTF (an int key), BPF_F_NO_PREALLOC, no entries.
+        MapSpec {
+            flags: 1, // BPF_F_NO_PREALLOC
+            btf: Some(MapBtf {
+                key: |b| Some(i32::btf_type(b)),
+                value: |b| Some(u64::btf_type(b)),
+            }),
+            ..map("sk", MapType::SkStorage, 4, 8, 0)
         },
     ]
 }
