@@ -2,9 +2,9 @@
 //! arrays and per-CPU arrays, hashes (plain, per-CPU, LRU), LPM tries, the redirect maps
 //! (XSKMAP, DEVMAP, DEVMAP_HASH, CPUMAP), PROG_ARRAY and ring buffers.
 
-use std::collections::HashMap;
 use std::fmt;
 
+use super::hasher::FastMap;
 use crate::spec::{MapSpec, MapType};
 
 /// `-EINVAL` and friends, as helpers return them (negated).
@@ -59,7 +59,7 @@ pub struct Map {
     spec: MapSpec,
     cpus: usize,
     slots: Vec<Option<Slot>>,
-    index: HashMap<Vec<u8>, usize>,
+    index: FastMap<Vec<u8>, usize>,
     free: Vec<usize>,
     clock: u64,
     records: Vec<Vec<u8>>,
@@ -72,7 +72,7 @@ impl Map {
             spec: spec.clone(),
             cpus: cpus.max(1),
             slots: Vec::new(),
-            index: HashMap::new(),
+            index: FastMap::default(),
             free: Vec::new(),
             clock: 0,
             records: Vec::new(),
