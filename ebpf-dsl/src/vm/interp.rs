@@ -57,7 +57,9 @@ enum Flow {
 
 impl Machine<'_> {
     /// Runs program `prog` with `r1 = arg1`, `r2 = arg2`; returns `r0`.
-    pub fn run(&mut self, mut prog: usize, arg1: u64, arg2: u64) -> Result<u64, VmError> {
+    /// The error is boxed: the result then fits two registers, and the common path (no
+    /// error) does not copy a large `Result` through memory.
+    pub fn run(&mut self, mut prog: usize, arg1: u64, arg2: u64) -> Result<u64, Box<VmError>> {
         let progs: &[Loaded] = self.progs;
         let tracing = self.trace.is_some();
         let limit = self.step_limit;
@@ -71,10 +73,12 @@ impl Machine<'_> {
         let mut pc = 0usize;
         let mut steps = 0u64;
         let mut may_goto_budget: u64 = 8 * 1024 * 1024;
-        let fail = |prog: usize, pc: usize, kind| VmError {
-            pc,
-            program: progs[prog].name.clone(),
-            kind,
+        let fail = |prog: usize, pc: usize, kind| {
+            Box::new(VmError {
+                pc,
+                program: progs[prog].name.clone(),
+                kind,
+            })
         };
         let r = |x: Reg| x.num() as usize;
         loop {
@@ -108,7 +112,7 @@ impl Machine<'_> {
                         }
                         continue;
                     }
-                    Err(k) => return Err(fail(prog, pc, k)),
+                    Err(k) => return Err(fail(prog, pc, *k)),
                 }
             }
             let insn = match slots.get(pc) {

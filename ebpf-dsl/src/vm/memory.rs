@@ -132,8 +132,10 @@ impl Memory {
     /// Zeroes the stack of call frame `frame` (what was written of it).
     pub fn clear_frame(&mut self, frame: usize) {
         if let (Some(s), Some(low)) = (self.stack.get_mut(frame), self.stack_low.get_mut(frame)) {
-            s[(*low).min(STACK_SIZE)..].fill(0);
-            *low = STACK_SIZE;
+            if *low < STACK_SIZE {
+                s[*low..].fill(0);
+                *low = STACK_SIZE;
+            }
         }
     }
 
@@ -378,15 +380,18 @@ impl Memory {
                 rx_queue_index,
             } = self.ctx
             {
-                if size == 4 {
-                    return match (addr & 0xffff_ffff).wrapping_sub(MID) {
-                        0 => Some(Self::packet_addr(self.packet.data)),
-                        4 => Some(Self::packet_addr(self.packet.end)),
-                        8 => Some(Self::packet_addr(self.packet.meta)),
-                        12 => Some(ingress_ifindex as u64),
-                        16 => Some(rx_queue_index as u64),
-                        _ => None,
-                    };
+                let off = (addr & 0xffff_ffff).wrapping_sub(MID);
+                if size == 4 && off % 4 == 0 {
+                    // A table rather than a `match`: one more indirect jump per context load
+                    // showed in the profiles.
+                    let fields = [
+                        Self::packet_addr(self.packet.data),
+                        Self::packet_addr(self.packet.end),
+                        Self::packet_addr(self.packet.meta),
+                        ingress_ifindex as u64,
+                        rx_queue_index as u64,
+                    ];
+                    return fields.get((off / 4) as usize).copied();
                 }
             }
             return None;

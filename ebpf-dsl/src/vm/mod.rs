@@ -377,7 +377,7 @@ impl Vm {
             tail_calls: 0,
             fd_maps: &self.fd_maps,
         };
-        let r = m.run(0, r1, r2);
+        let r = m.run(0, r1, r2).map_err(|e| *e);
         self.trace = m.trace.take();
         let out = r.map(|r0| finish(r0, &self.mem, &self.env));
         out
