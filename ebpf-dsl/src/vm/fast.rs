@@ -486,7 +486,8 @@ mod tests {
 
     #[test]
     fn immediates_targets_and_slow_forms() {
-        let o = code("r1 = -1\nw1 = -1\nif r1 == 2 goto +1\nr0 s/= 3\nr1 = 0x100000000 ll\nexit").ops;
+        let o =
+            code("r1 = -1\nw1 = -1\nif r1 == 2 goto +1\nr0 s/= 3\nr1 = 0x100000000 ll\nexit").ops;
         assert_eq!(o[0], Op::Mov64I(1, u64::MAX));
         assert_eq!(o[1], Op::Mov32I(1, 0xffff_ffff));
         assert_eq!(o[2], Op::JeqI(1, 4, 2));

@@ -85,8 +85,14 @@ impl Machine<'_> {
             if !tracing {
                 // The fast path, up to the next slow slot (or the end of the budget); exits and
                 // helper calls it stops at are already counted.
-                match exec::run(&progs[prog].code, &mut regs, self.mem, &mut pc, &mut steps, limit)
-                {
+                match exec::run(
+                    &progs[prog].code,
+                    &mut regs,
+                    self.mem,
+                    &mut pc,
+                    &mut steps,
+                    limit,
+                ) {
                     Ok(Stop::Slow) => {}
                     Ok(Stop::Exit) => match frames.pop() {
                         None => return Ok(regs[0]),

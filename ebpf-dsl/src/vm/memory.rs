@@ -117,7 +117,8 @@ impl Memory {
             self.regions.truncate(first_value);
         } else {
             self.regions.truncate(FIRST_MAP_ID as usize);
-            self.regions.extend((0..self.maps.len()).map(Region::MapObject));
+            self.regions
+                .extend((0..self.maps.len()).map(Region::MapObject));
         }
         if !self.value_ids.is_empty() {
             self.value_ids.clear();

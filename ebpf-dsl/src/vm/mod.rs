@@ -259,7 +259,10 @@ impl Vm {
 
     /// The map named `name`, to seed it or change it between runs.
     pub fn map_mut(&mut self, name: &(impl MapName + ?Sized)) -> Option<&mut Map> {
-        self.mem.maps.iter_mut().find(|m| m.name() == name.map_name())
+        self.mem
+            .maps
+            .iter_mut()
+            .find(|m| m.name() == name.map_name())
     }
 
     /// Every map.
