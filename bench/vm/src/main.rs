@@ -201,7 +201,13 @@ fn main() {
         case("sum loop, 1000 iterations", SUM_LOOP, &[], false, 20_000),
         case("XDP parser + IPv4 checksum", PARSER, &[], true, 500_000),
         // The fixed cost of a run: the packet copied in (with its headroom) and out.
-        case("XDP_PASS only (r0 = 2; exit)", "r0 = 2\nexit", &[], true, 500_000),
+        case(
+            "XDP_PASS only (r0 = 2; exit)",
+            "r0 = 2\nexit",
+            &[],
+            true,
+            500_000,
+        ),
         case(
             "seed: UDP-only redirect",
             ebpf_dsl::seeds::SEED_UDP_ONLY_ASM,

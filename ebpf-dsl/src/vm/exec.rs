@@ -27,10 +27,11 @@ pub(crate) enum Stop {
 /// Returns where it stopped and why (`*pc` is that slot, `*steps` counts everything executed
 /// and charged), or with the error of the instruction at `*pc`.
 ///
-/// Not inlined: the interpreter's loop is then compiled the same whatever the code around it
-/// (with it inlined, unrelated changes moved loop timings by 20-40 % between builds). The
-/// error is boxed so that the result travels in registers.
-#[inline(never)]
+/// Inlined into the interpreter's loop. Beware when measuring: the code layout LLVM picks for
+/// this one big `match` moved the loops' timings by 20-40 % between builds of unrelated
+/// changes (out of line it was no steadier, and slower); compare builds over several runs. The
+/// error is boxed so that the result stays small.
+#[inline(always)]
 pub(crate) fn run(
     code: &Code,
     regs: &mut [u64; 16],
@@ -71,6 +72,15 @@ pub(crate) fn run(
         ($taken:expr, $t:expr) => {{
             pc = if $taken { $t as usize } else { pc + 1 };
             enter!();
+        }};
+    }
+    // `dst += add` (one instruction), then the jump after it (the next).
+    macro_rules! add_jump {
+        ($d:expr, $a:expr, $t:expr, $cond:expr) => {{
+            let v = r!($d).wrapping_add($a as i64 as u64);
+            r!($d) = v;
+            pc += 1;
+            jump!($cond(v), $t);
         }};
     }
     macro_rules! fail {
@@ -256,6 +266,16 @@ pub(crate) fn run(
             Op::St2(d, off, v) => store!(d, off, v, 2),
             Op::St4(d, off, v) => store!(d, off, v, 4),
             Op::St8(d, off, v) => store!(d, off, v, 8),
+            Op::MovAdd(d, s, i) => {
+                r!(d) = r!(s).wrapping_add(i as i64 as u64);
+                pc += 2;
+            }
+            Op::AddJeq(d, t, a, c) => add_jump!(d, a, t, |v: u64| v == c as i64 as u64),
+            Op::AddJne(d, t, a, c) => add_jump!(d, a, t, |v: u64| v != c as i64 as u64),
+            Op::AddJgt(d, t, a, c) => add_jump!(d, a, t, |v: u64| v > c as i64 as u64),
+            Op::AddJge(d, t, a, c) => add_jump!(d, a, t, |v: u64| v >= c as i64 as u64),
+            Op::AddJlt(d, t, a, c) => add_jump!(d, a, t, |v: u64| v < c as i64 as u64),
+            Op::AddJle(d, t, a, c) => add_jump!(d, a, t, |v: u64| v <= c as i64 as u64),
         }
     }
 }

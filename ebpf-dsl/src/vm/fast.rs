@@ -168,6 +168,18 @@ pub(crate) enum Op {
     St2(u8, i16, u64),
     St4(u8, i16, u64),
     St8(u8, i16, u64),
+    // Fused pairs (see `fuse`): the first slot of a pair runs both instructions; the second
+    // keeps its own op for jumps that land on it.
+    /// `dst = src; dst += imm`.
+    MovAdd(u8, u8, i32),
+    /// `dst += add; if dst OP cmp goto t` (64-bit, unsigned conditions; `-=` is `+=` of the
+    /// negated immediate).
+    AddJeq(u8, u32, i32, i32),
+    AddJne(u8, u32, i32, i32),
+    AddJgt(u8, u32, i32, i32),
+    AddJge(u8, u32, i32, i32),
+    AddJlt(u8, u32, i32, i32),
+    AddJle(u8, u32, i32, i32),
 }
 
 type RegForm = fn(u8, u8) -> Op;
@@ -442,6 +454,39 @@ fn op_of(slots: &[Option<Decoded>], map_refs: &FastMap<usize, usize>, pc: usize)
     }
 }
 
+/// A 64-bit immediate that was an `i32` sign-extended (every 64-bit immediate is).
+fn small(i: u64) -> Option<i32> {
+    i32::try_from(i as i64).ok()
+}
+
+/// The fused op for the pair `a` (at some slot) and `b` (the next one), if there is one: a
+/// register copy then an addition to it, or an addition of an immediate to a register then a
+/// jump comparing it with an immediate (the common loop counter and pointer idioms).
+fn fuse(a: Op, b: Op) -> Option<Op> {
+    let add = match a {
+        Op::Mov64(d, s) => {
+            return match b {
+                Op::Add64I(d2, i) if d2 == d => Some(Op::MovAdd(d, s, small(i)?)),
+                _ => None,
+            }
+        }
+        Op::Add64I(d, i) => (d, small(i)?),
+        Op::Sub64I(d, i) => (d, small(i.wrapping_neg())?),
+        _ => return None,
+    };
+    let (d, a) = add;
+    let (form, d2, t, c): (fn(u8, u32, i32, i32) -> Op, _, _, _) = match b {
+        Op::JeqI(d2, t, c) => (Op::AddJeq, d2, t, c),
+        Op::JneI(d2, t, c) => (Op::AddJne, d2, t, c),
+        Op::JgtI(d2, t, c) => (Op::AddJgt, d2, t, c),
+        Op::JgeI(d2, t, c) => (Op::AddJge, d2, t, c),
+        Op::JltI(d2, t, c) => (Op::AddJlt, d2, t, c),
+        Op::JleI(d2, t, c) => (Op::AddJle, d2, t, c),
+        _ => return None,
+    };
+    (d2 == d).then_some(form(d, t, a, small(c)?))
+}
+
 /// A program compiled for the fast path.
 #[derive(Clone, Debug, Default)]
 pub(crate) struct Code {
@@ -467,6 +512,12 @@ pub(crate) fn compile(slots: &[Option<Decoded>], map_refs: &FastMap<usize, usize
             Op::LdImm64(..) => 1 + costs.get(pc + 2).copied().unwrap_or(0),
             _ => 1 + costs[pc + 1],
         };
+    }
+    // After the costs (of the single instructions: a fused pair is two of them, in one run).
+    for pc in 0..slots.len() {
+        if let Some(f) = fuse(ops[pc], ops[pc + 1]) {
+            ops[pc] = f;
+        }
     }
     Code { ops, costs }
 }
@@ -528,6 +579,26 @@ mod tests {
              call 7\nr0 = 1\nlock *(u64 *)(r10 - 8) += r0\nr0 = 2\nexit",
         );
         assert_eq!(c.costs, vec![4, 3, 0, 2, 1, 1, 1, 0, 2, 1, 0]);
+    }
+
+    #[test]
+    fn pairs_are_fused_and_their_second_slot_kept() {
+        let o = code(
+            "r2 = r1\nr2 += 14\nl:\nr3 -= 1\nif r3 != 0 goto l\nr4 += 1\nif r4 < 9 goto l\n\
+             r5 += 1\nif r6 < 9 goto l\nr7 = r1\nr7 += r2\nexit",
+        )
+        .ops;
+        assert_eq!(o[0], Op::MovAdd(2, 1, 14));
+        assert_eq!(o[1], Op::Add64I(2, 14));
+        assert_eq!(o[2], Op::AddJne(3, 2, -1, 0));
+        assert_eq!(o[3], Op::JneI(3, 2, 0));
+        assert_eq!(o[4], Op::AddJlt(4, 2, 1, 9));
+        // Another register, a register operand: not fused.
+        assert_eq!(o[6], Op::Add64I(5, 1));
+        assert_eq!(o[8], Op::Mov64(7, 1));
+        // `-= i32::MIN` has no `+=` of an i32.
+        let o = code("r3 -= -2147483648\nif r3 != 0 goto +0\nexit").ops;
+        assert_eq!(o[0], Op::Sub64I(3, i32::MIN as i64 as u64));
     }
 
     #[test]

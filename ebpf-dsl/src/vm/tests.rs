@@ -618,3 +618,29 @@ fn the_next_run_sees_a_zeroed_stack_and_headroom() {
     second[0] = 2;
     assert_eq!(vm.run_xdp(&second).unwrap().r0, 0);
 }
+
+/// The fused pairs (copy-then-add, add-then-compare) give what the two instructions give, at
+/// the edges of unsigned comparison and wrap-around, and a jump onto the second slot of a
+/// pair runs that slot alone.
+#[test]
+fn fused_pairs_match_the_general_path() {
+    for cond in ["==", "!=", ">", ">=", "<", "<="] {
+        for (start, add, cmp) in [
+            (0i64, 1i32, 3i32),
+            (5, -1, 0),
+            (-2, 1, -1),
+            (-1, 1, 0),
+            (7, -2147483648, 7),
+            (0, 2147483647, -5),
+        ] {
+            let text = format!(
+                "r0 = 0\nr3 = {start} ll\nr2 = r1\nr2 += 3\ngoto +2\n\
+                 l:\nr0 += 1\nif r0 > 20 goto out\nr3 += {add}\nif r3 {cond} {cmp} goto l\n\
+                 r0 += r3\nr3 -= 1\nif r3 {cond} {cmp} goto +0\nout:\nr0 += r2\nexit"
+            );
+            let s = spec(&text, &[]);
+            let run = |trace| Vm::new(&s).unwrap().trace(trace).run_mem(&mut [0; 8]);
+            assert_eq!(run(false), run(true), "{text}");
+        }
+    }
+}
