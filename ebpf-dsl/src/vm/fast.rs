@@ -186,6 +186,7 @@ type RegForm = fn(u8, u8) -> Op;
 type ImmForm = fn(u8, u64) -> Op;
 type JmpReg = fn(u8, u8, u32) -> Op;
 type JmpImm = fn(u8, u32, u64) -> Op;
+type AddJump = fn(u8, u32, i32, i32) -> Op;
 
 fn alu_forms(width: Width, op: AluBinOp) -> (RegForm, ImmForm) {
     use AluBinOp as A;
@@ -475,7 +476,7 @@ fn fuse(a: Op, b: Op) -> Option<Op> {
         _ => return None,
     };
     let (d, a) = add;
-    let (form, d2, t, c): (fn(u8, u32, i32, i32) -> Op, _, _, _) = match b {
+    let (form, d2, t, c): (AddJump, _, _, _) = match b {
         Op::JeqI(d2, t, c) => (Op::AddJeq, d2, t, c),
         Op::JneI(d2, t, c) => (Op::AddJne, d2, t, c),
         Op::JgtI(d2, t, c) => (Op::AddJgt, d2, t, c),

@@ -89,6 +89,6 @@ mod tests {
             m.insert(i.to_le_bytes().to_vec(), i as usize);
         }
         assert_eq!(m.len(), 1000);
-        assert_eq!(m.get(&77u32.to_le_bytes().to_vec()), Some(&77));
+        assert_eq!(m.get(77u32.to_le_bytes().as_slice()), Some(&77));
     }
 }

@@ -382,7 +382,7 @@ impl Memory {
             } = self.ctx
             {
                 let off = (addr & 0xffff_ffff).wrapping_sub(MID);
-                if size == 4 && off % 4 == 0 {
+                if size == 4 && off.is_multiple_of(4) {
                     // A table rather than a `match`: one more indirect jump per context load
                     // showed in the profiles.
                     let fields = [

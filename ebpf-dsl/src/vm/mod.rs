@@ -382,8 +382,7 @@ impl Vm {
         };
         let r = m.run(0, r1, r2).map_err(|e| *e);
         self.trace = m.trace.take();
-        let out = r.map(|r0| finish(r0, &self.mem, &self.env));
-        out
+        r.map(|r0| finish(r0, &self.mem, &self.env))
     }
 
     /// Runs the program as XDP on `packet` (ifindex 1, queue 0, like `BPF_PROG_TEST_RUN`).
