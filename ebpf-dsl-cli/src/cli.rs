@@ -248,6 +248,10 @@ pub struct RunOpts {
     /// shifts by out-of-range constants the ISA defines and the kernel refuses).
     #[arg(long, requires = "vm")]
     pub unchecked: bool,
+    /// With --vm: do not print the maps' contents after the run (by default every non-empty
+    /// element, `map NAME: KEY -> VALUE` in hex).
+    #[arg(long, requires = "vm")]
+    pub no_maps: bool,
 }
 
 /// The bytes of `--packet` (a type of its own: clap reads `Vec<u8>` as many values).
