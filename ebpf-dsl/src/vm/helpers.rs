@@ -4,10 +4,10 @@
 
 use super::env::Redirect;
 use super::error::VmErrorKind;
-use super::interp::Machine;
+use super::machine::Machine;
 use super::maps::EINVAL;
+use super::memory::skb;
 use super::memory::{CtxKind, Region};
-use super::skb;
 use super::xdp;
 use crate::spec::MapType;
 

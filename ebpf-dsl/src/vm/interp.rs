@@ -5,45 +5,18 @@ use crate::decode::{Decoded, Operand, Width};
 use crate::insn::{AtomicOp, PseudoLd, Reg};
 
 use super::alu;
-use super::env::Env;
 use super::error::{VmError, VmErrorKind};
 use super::exec::{self, Stop};
-use super::fast::Code;
 use super::helpers;
+use super::machine::{Loaded, Machine};
+use super::memory::skb;
 use super::memory::{CtxKind, Memory, MAX_FRAMES};
-use super::skb;
 use super::trace::TraceEntry;
-
-/// A program ready to run: its decoded slots and, per `ld_imm64` of a map, the map's index.
-#[derive(Clone, Debug)]
-pub(crate) struct Loaded {
-    pub name: String,
-    /// `None` for the second slot of `ld_imm64`.
-    pub slots: Vec<Option<Decoded>>,
-    /// The map index of each `ld_imm64` that names a map, by slot.
-    pub map_refs: super::hasher::FastMap<usize, usize>,
-    /// The slots pre-compiled for the fast path.
-    pub code: Code,
-}
 
 struct Frame {
     prog: usize,
     ret_pc: usize,
     saved: [u64; 4],
-}
-
-/// The state of one run.
-pub(crate) struct Machine<'a> {
-    pub mem: &'a mut Memory,
-    pub progs: &'a [Loaded],
-    pub env: &'a mut Env,
-    pub trace: Option<Vec<TraceEntry>>,
-    pub step_limit: u64,
-    /// A successful `bpf_tail_call` sets this; the interpreter switches programs.
-    pub tail_target: Option<usize>,
-    pub tail_calls: u32,
-    /// Maps by the fd a raw `ld_imm64` (without relocation) names.
-    pub fd_maps: &'a std::collections::HashMap<i32, usize>,
 }
 
 /// The control-flow effect of one instruction.

@@ -8,6 +8,8 @@ use super::error::{RegionName, VmErrorKind};
 use super::hasher::FastMap;
 use super::maps::Map;
 
+pub(crate) mod skb;
+
 /// The bytes of stack each call frame gets (`MAX_BPF_STACK`).
 pub const STACK_SIZE: usize = 512;
 /// The most nested call frames (`MAX_CALL_FRAMES`).
@@ -42,7 +44,7 @@ pub(crate) enum CtxKind {
         rx_queue_index: u32,
     },
     /// `struct __sk_buff` (tc or socket filter).
-    Skb(super::skb::SkbFields),
+    Skb(skb::SkbFields),
 }
 
 /// The packet buffer: headroom, data, tailroom; offsets into `buf`.
@@ -441,7 +443,7 @@ impl Memory {
         let (r, off) = self.check(addr, size, true)?;
         if r == Region::Ctx {
             if let CtxKind::Skb(f) = &mut self.ctx {
-                if super::skb::ctx_store(f, off, size, val) {
+                if skb::ctx_store(f, off, size, val) {
                     return Ok(());
                 }
             }
@@ -520,7 +522,7 @@ impl Memory {
         };
         match &self.ctx {
             CtxKind::None => Err(bad),
-            CtxKind::Skb(f) => super::skb::ctx_load(f, &self.packet, off, size).ok_or(bad),
+            CtxKind::Skb(f) => skb::ctx_load(f, &self.packet, off, size).ok_or(bad),
             CtxKind::Xdp {
                 ingress_ifindex,
                 rx_queue_index,

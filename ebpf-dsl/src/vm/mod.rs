@@ -66,9 +66,9 @@ mod fast;
 mod hasher;
 mod helpers;
 mod interp;
+mod machine;
 mod maps;
 mod memory;
-mod skb;
 mod trace;
 mod xdp;
 
@@ -77,14 +77,15 @@ use std::collections::HashMap;
 pub use env::{Env, FibRoute, Redirect};
 pub use error::{RegionName, VmError, VmErrorKind};
 pub use maps::{Map, MapError, BPF_ANY, BPF_EXIST, BPF_NOEXIST};
-pub use skb::{SkbInput, SkbOutcome, SKB_HEADROOM};
+use memory::skb;
+pub use memory::skb::{SkbInput, SkbOutcome, SKB_HEADROOM};
 pub use trace::{render as render_trace, TraceEntry};
 pub use xdp::{XdpInput, XdpOutcome, FRAME_SIZE, SHARED_INFO_SIZE, XDP_HEADROOM};
 
 use crate::decode::{decode_indexed, Decoded};
 use crate::spec::{MapSpec, ProgramSpec};
 use crate::xdp::XdpAction;
-use interp::{Loaded, Machine};
+use machine::{Loaded, Machine};
 use memory::{CtxKind, Memory};
 
 /// Assembles `text` into an XDP [`ProgramSpec`] named `name` declaring `maps`: a shortcut

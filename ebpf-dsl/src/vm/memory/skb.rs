@@ -3,7 +3,7 @@
 //! loads, and the skb helpers (`bpf_skb_load_bytes`, `bpf_skb_store_bytes`,
 //! `bpf_l3_csum_replace`, `bpf_l4_csum_replace`).
 
-use super::memory::{Memory, Packet};
+use super::{Memory, Packet};
 
 /// `NET_SKB_PAD + NET_IP_ALIGN` on x86-64: the headroom of a test run's socket buffer.
 pub const SKB_HEADROOM: usize = 64;
