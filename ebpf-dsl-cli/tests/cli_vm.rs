@@ -409,6 +409,26 @@ fn maps_are_printed_after_the_run() {
 
 /// The ELF object `asm --elf` writes runs in the VM like its source, with the object's maps.
 #[test]
+fn text_global_data_is_loaded_before_the_run() {
+    // `.map ... init=HEX` gives `.rodata` its bytes: 7, then 42. The program returns 42 + 7,
+    // and the map dump shows the bytes were there (the program does not write them).
+    let p = temp_file(
+        "rodata",
+        ".map .rodata array key=4 value=8 flags=rdonly_prog init=070000002a\n\
+         r1 = map_value(.rodata, 4) ll\nr0 = *(u32 *)(r1 + 0)\n\
+         r1 = map_value(.rodata, 0) ll\nr1 = *(u32 *)(r1 + 0)\nr0 += r1\nexit\n",
+    );
+    let o = tool(&["run", p.to_str().unwrap(), "--vm", "--mem", "00"]);
+    let out = stdout(&o);
+    assert!(o.status.success(), "{out}");
+    assert!(out.starts_with("r0 = 0x31\n"), "{out}");
+    assert!(
+        out.contains("map .rodata: 00000000 -> 070000002a000000"),
+        "{out}"
+    );
+}
+
+#[test]
 fn elf_objects_run_in_the_vm() {
     let src = temp_file("elfdrop", DROP_IPV4);
     let obj = src.with_extension("o");

@@ -138,7 +138,7 @@ pub fn run_text(
         maps: maps.to_vec().into(),
         lines: Default::default(),
     };
-    run_spec(file, &spec, &[], input, out)
+    run_spec(file, &spec, &a.data, input, out)
 }
 
 /// [`run_cli`] without the assembler's structural checks (`ebpf-dsl run --vm --unchecked`):
@@ -162,8 +162,9 @@ pub fn run_cli_unchecked(
 /// returns what the CLI prints: the trace if asked, `r0 = 0x...`, for packets the action, the
 /// output packet and the redirect target, `bpf_trace_printk` lines, then the maps' contents
 /// ([`render_maps`]) unless `out.no_maps`. A packet input's program type replaces the spec's.
-/// `data` (an ELF object's global data, [`crate::elf::Object::data`]) is stored in its maps
-/// before the run, as a loader does.
+/// `data` (global data: an ELF object's [`crate::elf::Object::data`], or a text program's
+/// `.map ... init=HEX` bytes, [`crate::asm::Assembled::data`]) is stored in its maps before the
+/// run, as a loader does.
 pub fn run_spec(
     file: &str,
     spec: &ProgramSpec,
