@@ -227,7 +227,7 @@ fn main() {
     for c in cases.iter().filter(|c| c.name.contains(only.as_str())) {
         let mut vm = Vm::new(&c.spec).expect("the VM takes the program");
         let ours_r0 = if c.xdp {
-            vm.run_xdp(&pkt).unwrap().r0
+            vm.run_xdp_ref(&pkt).unwrap().r0
         } else {
             vm.run_mem(&mut []).unwrap()
         };
@@ -244,7 +244,8 @@ fn main() {
             let r0 = r.execute_program(&pkt, &mbuff).expect("rbpf runs it");
             let (o, t, q) = compare(
                 c.iters,
-                || vm.run_xdp(&pkt).unwrap().r0,
+                // In place like rbpf: the result is read from the VM's buffer, not copied out.
+                || vm.run_xdp_ref(&pkt).unwrap().r0,
                 || r.execute_program(&pkt, &mbuff).unwrap(),
             );
             (r0, o, t, q)

@@ -80,7 +80,7 @@ pub use maps::{Map, MapError, BPF_ANY, BPF_EXIST, BPF_NOEXIST};
 use memory::skb;
 pub use memory::skb::{SkbInput, SkbOutcome, SKB_HEADROOM};
 pub use trace::{render as render_trace, TraceEntry};
-pub use xdp::{XdpInput, XdpOutcome, FRAME_SIZE, SHARED_INFO_SIZE, XDP_HEADROOM};
+pub use xdp::{XdpInput, XdpOutcome, XdpView, FRAME_SIZE, SHARED_INFO_SIZE, XDP_HEADROOM};
 
 use crate::decode::{decode_indexed, Decoded};
 use crate::spec::{MapSpec, ProgramSpec};
@@ -358,12 +358,12 @@ impl Vm {
 
     /// One run: memory from the last run (or new) set up by `setup`, `r1`/`r2`, the result
     /// read by `finish`.
-    fn execute<T>(
-        &mut self,
+    fn execute<'s, T>(
+        &'s mut self,
         setup: impl FnOnce(&mut Memory),
         r1: u64,
         r2: u64,
-        finish: impl FnOnce(u64, &Memory, &Env) -> T,
+        finish: impl FnOnce(u64, &'s Memory, &'s Env) -> T,
     ) -> Result<T, VmError> {
         self.mem.reset(self.cpu);
         setup(&mut self.mem);
@@ -383,20 +383,28 @@ impl Vm {
         };
         let r = m.run(0, r1, r2).map_err(|e| *e);
         self.trace = m.trace.take();
-        r.map(|r0| finish(r0, &self.mem, &self.env))
+        let this: &'s Self = self;
+        r.map(|r0| finish(r0, &this.mem, &this.env))
     }
 
     /// Runs the program as XDP on `packet` (ifindex 1, queue 0, like `BPF_PROG_TEST_RUN`).
     pub fn run_xdp(&mut self, packet: &[u8]) -> Result<XdpOutcome, VmError> {
+        self.xdp(packet, 1, 0).map(|v| v.to_outcome())
+    }
+
+    /// [`Vm::run_xdp`] without copying the result out: the packet and metadata of the returned
+    /// [`XdpView`] are the VM's own buffer, valid until the next run.
+    pub fn run_xdp_ref(&mut self, packet: &[u8]) -> Result<XdpView<'_>, VmError> {
         self.xdp(packet, 1, 0)
     }
 
     /// Runs the program as XDP on `input`.
     pub fn run_xdp_input(&mut self, input: &XdpInput) -> Result<XdpOutcome, VmError> {
         self.xdp(&input.packet, input.ingress_ifindex, input.rx_queue_index)
+            .map(|v| v.to_outcome())
     }
 
-    fn xdp(&mut self, packet: &[u8], ifindex: u32, queue: u32) -> Result<XdpOutcome, VmError> {
+    fn xdp(&mut self, packet: &[u8], ifindex: u32, queue: u32) -> Result<XdpView<'_>, VmError> {
         self.execute(
             |mem| {
                 xdp::fill_packet(&mut mem.packet, packet);
@@ -410,13 +418,13 @@ impl Vm {
             |r0, mem, env| {
                 let p = &mem.packet;
                 let action = XdpAction::from_value(r0 as i64);
-                XdpOutcome {
+                XdpView {
                     r0,
                     action,
-                    packet: p.buf[p.data..p.end].to_vec(),
-                    meta: p.buf[p.meta..p.data].to_vec(),
+                    packet: &p.buf[p.data..p.end],
+                    meta: &p.buf[p.meta..p.data],
                     redirect: match action {
-                        Some(XdpAction::Redirect) => env.redirect.clone(),
+                        Some(XdpAction::Redirect) => env.redirect.as_ref(),
                         _ => None,
                     },
                 }

@@ -208,6 +208,44 @@ fn adjust_head_changes_the_output_packet() {
 }
 
 #[test]
+fn the_borrowed_view_is_the_owned_outcome() {
+    // Moves data 4 bytes back (headroom), writes there, and grows the metadata: the view
+    // must show exactly what the owned outcome copies, run after run.
+    let s = spec(
+        "
+        r6 = r1
+        r2 = -4
+        call bpf_xdp_adjust_head
+        r2 = -8
+        r1 = r6
+        call bpf_xdp_adjust_meta
+        r2 = *(u32 *)(r6 + 0)
+        r3 = *(u32 *)(r6 + 4)
+        r4 = r2
+        r4 += 4
+        if r4 > r3 goto bad
+        *(u32 *)(r2 + 0) = 0x44332211
+        r0 = XDP_TX
+        exit
+    bad:
+        r0 = XDP_ABORTED
+        exit
+    ",
+        &[],
+    );
+    let mut vm = Vm::new(&s).unwrap();
+    for len in [20usize, 60, 14] {
+        let pkt: Vec<u8> = (0..len as u8).collect();
+        let owned = vm.run_xdp(&pkt).unwrap();
+        let view = vm.run_xdp_ref(&pkt).unwrap();
+        assert_eq!(view.to_outcome(), owned);
+        assert_eq!(view.packet.len(), len + 4);
+        assert_eq!(view.meta.len(), 8);
+        assert_eq!(view.packet[..4], [0x11, 0x22, 0x33, 0x44]);
+    }
+}
+
+#[test]
 fn packet_access_past_data_end_is_an_error() {
     let s = spec("r2 = *(u32 *)(r1 + 0)\nr0 = *(u8 *)(r2 + 14)\nexit", &[]);
     let e = Vm::new(&s).unwrap().run_xdp(&[0; 14]).unwrap_err();

@@ -69,6 +69,37 @@ pub struct XdpOutcome {
     pub redirect: Option<Redirect>,
 }
 
+/// What an XDP run gave, borrowed from the VM: the packet and metadata are views of the VM's
+/// own buffer, valid until its next run ([`super::Vm::run_xdp_ref`]). No copy and no
+/// allocation, for loops that run many packets and look at few results (fuzzing, benchmarks);
+/// [`XdpView::to_outcome`] gives the owned [`XdpOutcome`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct XdpView<'a> {
+    /// The program's return value (`r0` at exit).
+    pub r0: u64,
+    /// The action, if `r0` is one of the five.
+    pub action: Option<XdpAction>,
+    /// The packet after the run (`data` .. `data_end`).
+    pub packet: &'a [u8],
+    /// The metadata in front of the packet (`data_meta` .. `data`).
+    pub meta: &'a [u8],
+    /// Where the packet was redirected (with `XDP_REDIRECT`).
+    pub redirect: Option<&'a Redirect>,
+}
+
+impl XdpView<'_> {
+    /// The owned outcome (the packet and metadata copied).
+    pub fn to_outcome(&self) -> XdpOutcome {
+        XdpOutcome {
+            r0: self.r0,
+            action: self.action,
+            packet: self.packet.to_vec(),
+            meta: self.meta.to_vec(),
+            redirect: self.redirect.cloned(),
+        }
+    }
+}
+
 /// Builds the test run's buffer around `bytes` in `p` (reusing its allocation): zeroed
 /// headroom, the packet; the tailroom up to `hard_end` is added (zeroed) when the tail grows.
 /// Only the part of the headroom an earlier run may have written (from [`Packet::low`]) is
