@@ -454,14 +454,13 @@ fn constant_key(st: &State, key: &RegVal, size: u32) -> Option<u64> {
         return None;
     }
     // A constant spilled with a store of exactly the key's size at the start of a slot.
-    if let Some(Slot::Part(v, n)) = f.stack.get(start / 8) {
+    if let Some(Slot::Part(v, n, _)) = f.stack.get(start / 8) {
         if start % 8 == 0 && *n as u32 == size {
             return v.as_const();
         }
     }
-    let zero = (start..start + size as usize).all(
-        |pos| matches!(f.stack.get(pos / 8), Some(Slot::Bytes(b)) if b[pos % 8] == Byte::Zero),
-    );
+    let zero = (start..start + size as usize)
+        .all(|pos| matches!(f.stack.get(pos / 8), Some(s) if s.zero_byte(pos % 8)));
     zero.then_some(0)
 }
 
@@ -482,7 +481,7 @@ mod tests {
         // A key across two slots is not recognised (the kernel counts within one slot).
         st.frames[0].stack[62] = Slot::Bytes([Byte::Zero; 8]);
         assert_eq!(constant_key(&st, &key(-10), 4), None);
-        st.frames[0].stack[61] = Slot::Part(Scalar::konst(3), 4);
+        st.frames[0].stack[61] = Slot::Part(Scalar::konst(3), 4, 0);
         assert_eq!(constant_key(&st, &key(-24), 4), Some(3));
         assert_eq!(constant_key(&st, &key(-24), 8), None);
         assert_eq!(
