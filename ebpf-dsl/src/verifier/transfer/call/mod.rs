@@ -577,6 +577,23 @@ mod tests {
     }
 
     #[test]
+    fn trace_printk_checks_only_the_format_and_its_size() {
+        // r3-r5 are the kernel's ARG_DONTCARE: uninitialised is fine.
+        let fmt = RegVal::Stack { frame: 0, off: -8 };
+        let mut st = state(&[(1, fmt.clone()), (2, konst(8))]);
+        st.cur_mut().stack[63] = Slot::Bytes([Byte::Zero; 8]);
+        One::new("call bpf_trace_printk\nexit").next(&mut st);
+        assert_eq!(*reg(&st, 0), scalar(Scalar::UNKNOWN));
+        // The format still must be initialised memory of the given size.
+        let mut st = state(&[(1, fmt), (2, konst(16))]);
+        let (rule, _) = One::new("call bpf_trace_printk\nexit").refused(&mut st);
+        assert_eq!(rule, Rule::StackAccess);
+        let (rule, msg) = One::new("call bpf_trace_printk\nexit")
+            .refused(&mut state(&[(1, RegVal::NotInit), (2, konst(8))]));
+        assert_eq!(rule, Rule::UninitRegister, "{msg}");
+    }
+
+    #[test]
     fn a_packet_changing_helper_invalidates_packet_pointers() {
         let mut st = state(&[
             (2, konst(4)),
