@@ -332,7 +332,9 @@ pub static HELPERS: [Helper; MAX_HELPER_ID as usize] = [
     h(174, "bpf_get_attach_cookie", None),
     h(175, "bpf_task_pt_regs", None),
     h(176, "bpf_get_branch_snapshot", None),
-    h(177, "bpf_trace_vprintk", None),
+    // The data's length (a multiple of 8, at most 12 values) is checked at run time, not by
+    // the verifier.
+    h(177, "bpf_trace_vprintk", p(&[MemRead, Size, MemReadOrNull, SizeOrZero], Ret::Integer, A, true, false)),
     h(178, "bpf_skc_to_unix_sock", None),
     h(179, "bpf_kallsyms_lookup_name", None),
     h(180, "bpf_find_vma", None),

@@ -1,5 +1,4 @@
 # kernel: reject
-# kernel log: R0 unbounded memory access, make sure to bound the register with and-ing or umax
 # An 8-byte load over a narrow spill of zero and the known zeros past it is unknown to the
 # kernel (it counts spilled bytes and STACK_ZERO bytes apart), so it cannot be an offset.
 *(u32 *)(r10 - 16) = 0

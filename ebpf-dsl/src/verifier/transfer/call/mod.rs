@@ -594,6 +594,40 @@ mod tests {
     }
 
     #[test]
+    fn trace_vprintk_takes_a_format_and_data_or_null() {
+        let fmt = RegVal::Stack { frame: 0, off: -8 };
+        let data = RegVal::Stack { frame: 0, off: -16 };
+        let zeroed = |regs: &[(u8, RegVal)]| {
+            let mut st = state(regs);
+            st.cur_mut().stack[62] = Slot::Bytes([Byte::Zero; 8]);
+            st.cur_mut().stack[63] = Slot::Bytes([Byte::Zero; 8]);
+            st
+        };
+        let call = "call bpf_trace_vprintk\nexit";
+        let ok = [(1, fmt.clone()), (2, konst(8)), (3, data), (4, konst(8))];
+        One::new(call).next(&mut zeroed(&ok));
+        let null = [
+            (1, fmt.clone()),
+            (2, konst(8)),
+            (3, konst(0)),
+            (4, konst(0)),
+        ];
+        One::new(call).next(&mut zeroed(&null));
+        // NULL data of a non-zero size, or no size at all: refused.
+        let bad = [
+            (1, fmt.clone()),
+            (2, konst(8)),
+            (3, konst(0)),
+            (4, konst(8)),
+        ];
+        let (rule, _) = One::new(call).refused(&mut zeroed(&bad));
+        assert_eq!(rule, Rule::HelperArgument);
+        let unset = [(1, fmt), (2, konst(8)), (3, konst(0)), (4, RegVal::NotInit)];
+        let (rule, _) = One::new(call).refused(&mut zeroed(&unset));
+        assert_eq!(rule, Rule::UninitRegister);
+    }
+
+    #[test]
     fn a_packet_changing_helper_invalidates_packet_pointers() {
         let mut st = state(&[
             (2, konst(4)),
