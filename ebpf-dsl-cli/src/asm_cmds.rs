@@ -286,6 +286,7 @@ pub fn check(args: CheckArgs) -> Result<ExitCode, CliError> {
                 maps: &maps,
                 license: &license,
                 kernel,
+                expected_attach_type: None,
             };
             // `trust_*` labels: see `ebpf_dsl::verifier::trust`.
             let verdict = ebpf_dsl::verifier::Trust::from_labels(&p.labels)

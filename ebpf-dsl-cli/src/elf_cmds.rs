@@ -240,6 +240,7 @@ pub fn check_object(bytes: &[u8], shown: &str, how: &CheckObject) -> Result<Exit
                 maps: &s.maps,
                 license: &s.license,
                 kernel: how.kernel,
+                expected_attach_type: p.expected_attach_type(),
             };
             if let Err(errs) = ebpf_dsl::verifier::verify(&input) {
                 for e in errs.iter().take(ebpf_dsl::asm::MAX_SHOWN) {

@@ -91,6 +91,36 @@ fn compile(name: &str) -> PathBuf {
     out
 }
 
+/// Programs of `xdp/devmap` and `xdp/cpumap` sections are checked and loaded with their
+/// expected attach type: the DEVMAP one reads `egress_ifindex`, which both the static verifier
+/// and the kernel refuse to a plain XDP program.
+fn devmap_programs_read_egress_ifindex() {
+    if !have("clang-19") {
+        return;
+    }
+    let obj = compile("devmap");
+    let obj = obj.to_str().unwrap();
+    for s in ["xdp/devmap", "xdp/cpumap"] {
+        let (code, out, err) = run(&["check", obj, "--section", s]);
+        assert_eq!(code, 0, "check {s}: {out}{err}");
+        let (code, out, err) = run(&["load", obj, "--section", s]);
+        assert_eq!(code, 0, "load {s}: {out}{err}");
+        assert!(out.contains("verifier: accepted"), "{out}");
+    }
+    let (code, out, err) = run(&["check", obj, "--section", "xdp"]);
+    assert_eq!(code, 1, "{out}{err}");
+    assert!(
+        err.contains("egress_ifindex is only readable by programs attached to a devmap"),
+        "{out}{err}"
+    );
+    let (code, out, err) = run(&["load", obj, "--section", "xdp"]);
+    assert_eq!(code, 1, "{out}{err}");
+    assert!(
+        format!("{out}{err}").contains("invalid bpf_context access off=20"),
+        "{out}{err}"
+    );
+}
+
 fn clang_objects_load() {
     if !have("clang-19") {
         return;
@@ -610,6 +640,7 @@ fn map_directives_load_without_flags() {
 kernel_tests! {
     privileged: [
         clang_objects_load,
+        devmap_programs_read_egress_ifindex,
         our_objects_load_in_bpftool_and_ip,
         our_object_carries_btf_and_lines,
         loader_loads_objects_with_global_data,

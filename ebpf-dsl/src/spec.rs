@@ -226,7 +226,9 @@ pub fn too_many_insns(n: usize) -> Option<String> {
 
 pub use crate::names::BPF_OBJ_NAME_MAX;
 
+mod attach;
 mod data;
+pub use attach::{expected_attach_type_of_section, BPF_XDP_CPUMAP, BPF_XDP_DEVMAP};
 pub use data::{GlobalData, BPF_F_RDONLY_PROG};
 
 /// A map to be created: `struct bpf_map_create_attr`'s essentials plus a kernel-visible name.

@@ -27,7 +27,9 @@ fn static_verdicts_match_the_recorded_kernel_verdicts() {
         );
         let a = assemble_unchecked(&c.src)
             .unwrap_or_else(|d| panic!("{} does not assemble: {d:?}", c.name));
-        let input = VerifyInput::new(&a.insns, c.prog_type).with_maps(&a.relocations, &maps);
+        let input = VerifyInput::new(&a.insns, c.prog_type)
+            .with_maps(&a.relocations, &maps)
+            .with_attach_type(c.attach);
         if let Some(v) = c.since {
             // Older targets must not assume the feature.
             let old = KernelVersion::new(v.major, v.minor - 1);

@@ -44,7 +44,8 @@ fn recorded_verdicts_are_the_kernels() {
         let ours = verify_trusting(
             &VerifyInput::new(&a.insns, pt)
                 .with_maps(&a.relocations, &specs)
-                .with_kernel(running),
+                .with_kernel(running)
+                .with_attach_type(c.attach),
             &trust,
         );
         let spec = ProgramSpec {
@@ -56,7 +57,11 @@ fn recorded_verdicts_are_the_kernels() {
             maps: Cow::Owned(specs.clone()),
             lines: Default::default(),
         };
-        let kernel = match Program::load_with(&spec, &map_refs, &LoadOptions::default()) {
+        let opts = LoadOptions {
+            expected_attach_type: c.attach,
+            ..LoadOptions::default()
+        };
+        let kernel = match Program::load_with(&spec, &map_refs, &opts) {
             Ok(_) => Ok(()),
             Err(Error::Verifier { log, .. }) => Err(log),
             Err(e) => {

@@ -101,6 +101,7 @@ pub(crate) fn run_verifier(
         maps: &maps,
         license,
         kernel,
+        expected_attach_type: None,
     };
     // `trust_call_*:` / `trust_begin_*:` ... `trust_end_*:` labels: see `verifier::trust`.
     let verdict = verifier::Trust::from_labels(&a.labels)

@@ -113,6 +113,14 @@ pub struct ElfProgram {
     pub spec: ProgramSpec,
 }
 
+impl ElfProgram {
+    /// The `expected_attach_type` its section asks for, as libbpf loads it
+    /// ([`crate::spec::expected_attach_type_of_section`]: `xdp/devmap`, `xdp/cpumap`, ...).
+    pub fn expected_attach_type(&self) -> Option<u32> {
+        crate::spec::expected_attach_type_of_section(&self.section)
+    }
+}
+
 /// What an object holds: programs, maps, global data.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Object {

@@ -176,7 +176,9 @@ pub static HELPERS: [Helper; MAX_HELPER_ID as usize] = [
     h(3, "bpf_map_delete_elem", p(&[MapPtr, MapKey], Ret::Integer, A, false, false)),
     h(4, "bpf_probe_read", None),
     h(5, "bpf_ktime_get_ns", p(&[], Ret::Integer, A, false, false)),
-    h(6, "bpf_trace_printk", p(&[MemRead, Size, Anything, Anything, Anything], Ret::Integer, A, true, false)),
+    // Only the format and its size are checked: the kernel's prototype leaves r3-r5 as
+    // `ARG_DONTCARE`, so `bpf_printk` with fewer than three values may leave them unset.
+    h(6, "bpf_trace_printk", p(&[MemRead, Size], Ret::Integer, A, true, false)),
     h(7, "bpf_get_prandom_u32", p(&[], Ret::Integer, A, false, false)),
     h(8, "bpf_get_smp_processor_id", p(&[], Ret::Integer, A, false, false)),
     h(9, "bpf_skb_store_bytes", p(&[Ctx, Anything, MemRead, Size, Anything], Ret::Integer, T, false, true)),
@@ -347,7 +349,9 @@ pub static HELPERS: [Helper; MAX_HELPER_ID as usize] = [
     h(174, "bpf_get_attach_cookie", None),
     h(175, "bpf_task_pt_regs", None),
     h(176, "bpf_get_branch_snapshot", None),
-    h(177, "bpf_trace_vprintk", None),
+    // The data's length (a multiple of 8, at most 12 values) is checked at run time, not by
+    // the verifier.
+    h(177, "bpf_trace_vprintk", p(&[MemRead, Size, MemReadOrNull, SizeOrZero], Ret::Integer, A, true, false)),
     h(178, "bpf_skc_to_unix_sock", p(&[BtfSockCommon], Ret::BtfSockOrNull("unix_sock"), A, false, false)),
     h(179, "bpf_kallsyms_lookup_name", None),
     h(180, "bpf_find_vma", None),

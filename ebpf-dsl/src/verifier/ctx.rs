@@ -45,6 +45,29 @@ fn field_name(pt: ProgramType, off: i32) -> String {
     }
 }
 
+/// [`access`] for a program loaded with `expected_attach_type` `attach`: an XDP program for a
+/// DEVMAP entry ([`BPF_XDP_DEVMAP`](crate::spec::BPF_XDP_DEVMAP)) may also read
+/// `egress_ifindex` (`xdp_is_valid_access`).
+pub fn access_attached(
+    pt: ProgramType,
+    attach: Option<u32>,
+    off: i32,
+    size: u32,
+    write: bool,
+    sign_extend: bool,
+) -> Result<CtxField, String> {
+    if pt == ProgramType::Xdp
+        && attach == Some(crate::spec::BPF_XDP_DEVMAP)
+        && off == 20
+        && size == 4
+        && !write
+        && !sign_extend
+    {
+        return Ok(CtxField::Scalar);
+    }
+    access(pt, off, size, write, sign_extend)
+}
+
 /// Checks a context access at `off` of `size` bytes; `Err` explains the refusal.
 pub fn access(
     pt: ProgramType,

@@ -374,7 +374,7 @@ fn linked(st: &State, d: &Deps, ids: [u32; 2]) -> Mask {
         for (i, s) in f.stack.iter().enumerate() {
             let v = match s {
                 Slot::Spill(v) => hit(v),
-                Slot::Part(x, _) => hit(&RegVal::Scalar(*x)),
+                Slot::Part(x, ..) => hit(&RegVal::Scalar(*x)),
                 Slot::Bytes(_) => false,
             };
             if v {

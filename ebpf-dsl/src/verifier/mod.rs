@@ -226,6 +226,9 @@ pub struct VerifyInput<'a> {
     /// The oldest kernel the program must load on: features of newer kernels are not
     /// assumed (see [`target`]).
     pub kernel: KernelVersion,
+    /// The `expected_attach_type` it is loaded with (`None`: 0): an XDP program for a DEVMAP
+    /// entry ([`crate::spec::BPF_XDP_DEVMAP`]) may read `xdp_md.egress_ifindex`.
+    pub expected_attach_type: Option<u32>,
 }
 
 impl<'a> VerifyInput<'a> {
@@ -238,7 +241,15 @@ impl<'a> VerifyInput<'a> {
             maps: &[],
             license: "GPL",
             kernel: KernelVersion::DEFAULT,
+            expected_attach_type: None,
         }
+    }
+
+    /// The same input loaded with `expected_attach_type` (see
+    /// [`VerifyInput::expected_attach_type`]).
+    pub fn with_attach_type(mut self, expected_attach_type: Option<u32>) -> Self {
+        self.expected_attach_type = expected_attach_type;
+        self
     }
 
     /// The same input verified for `kernel` and later (default [`KernelVersion::DEFAULT`]).

@@ -36,6 +36,9 @@ pub struct Case {
     /// `# target: X.Y`: verified for X.Y only (a case where a newer kernel's verifier is the
     /// stricter one, e.g. 6.18's links through `-=` spreading a lossy refinement).
     pub target: Option<KernelVersion>,
+    /// `# section: NAME`: loaded with the `expected_attach_type` libbpf gives ELF section
+    /// NAME (`xdp/devmap`: `BPF_XDP_DEVMAP`).
+    pub attach: Option<u32>,
 }
 
 /// The value of the header line `# key: value`.
@@ -75,7 +78,12 @@ pub fn cases(dir: &Path) -> Vec<Case> {
                 .map(|v| KernelVersion::parse(&v).unwrap_or_else(|| panic!("{name}: since {v}")));
             let target = header(&src, "target")
                 .map(|v| KernelVersion::parse(&v).unwrap_or_else(|| panic!("{name}: target {v}")));
+            let attach = header(&src, "section").map(|s| {
+                ebpf_dsl::spec::expected_attach_type_of_section(&s)
+                    .unwrap_or_else(|| panic!("{name}: section {s} has no expected attach type"))
+            });
             Case {
+                attach,
                 target,
                 since,
                 we_accept: verdict("ours").unwrap_or(kernel_accepts),

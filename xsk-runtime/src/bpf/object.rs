@@ -3,7 +3,8 @@
 //! (`.data`, `.rodata`, `.bss`, ...) is written into the maps right after they are created,
 //! BTF-defined maps take their key/value types from the object's `.BTF`
 //! ([`Loader::object_bytes`]), `.rodata` maps are frozen (`BPF_MAP_FREEZE`) before any program is loaded, and programs of
-//! `xdp.frags` sections are loaded with [`BPF_F_XDP_HAS_FRAGS`], as libbpf does.
+//! `xdp.frags` sections are loaded with [`BPF_F_XDP_HAS_FRAGS`] and those of `xdp/devmap` /
+//! `xdp/cpumap` with their expected attach type, as libbpf does.
 
 use ebpf_dsl::elf::{object_btf, read_object, ElfProgram, Object};
 
@@ -12,11 +13,15 @@ use super::program::{LoadOptions, BPF_F_XDP_HAS_FRAGS};
 use crate::error::{Error, Result};
 
 /// The load options libbpf gives a program of ELF section `section`: `prog_flags` =
-/// [`BPF_F_XDP_HAS_FRAGS`] for `xdp.frags` and `xdp.frags/...`, the defaults otherwise.
+/// [`BPF_F_XDP_HAS_FRAGS`] for `xdp.frags` and `xdp.frags/...`, `expected_attach_type` =
+/// `BPF_XDP_DEVMAP` / `BPF_XDP_CPUMAP` for `xdp/devmap` / `xdp/cpumap` (and their `xdp.frags/`
+/// forms), the defaults otherwise.
 pub fn object_load_options(section: &str) -> LoadOptions {
     let frags = section == "xdp.frags" || section.starts_with("xdp.frags/");
     LoadOptions {
         prog_flags: if frags { BPF_F_XDP_HAS_FRAGS } else { 0 },
+        // `xdp/devmap`, `xdp/cpumap`: the programs of map entries, as libbpf loads them.
+        expected_attach_type: ebpf_dsl::spec::expected_attach_type_of_section(section),
         ..LoadOptions::default()
     }
 }
@@ -43,7 +48,9 @@ impl Loader {
         }
         for p in obj.programs.iter().filter(|p| keep(p)) {
             let mut o = opts.clone();
-            o.prog_flags |= object_load_options(&p.section).prog_flags;
+            let by_section = object_load_options(&p.section);
+            o.prog_flags |= by_section.prog_flags;
+            o.expected_attach_type = o.expected_attach_type.or(by_section.expected_attach_type);
             self = self.program_with(p.spec.clone(), o);
         }
         self.data.extend(obj.data.iter().cloned());

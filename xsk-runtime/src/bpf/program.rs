@@ -32,7 +32,7 @@ pub const BPF_F_XDP_HAS_FRAGS: u32 = 1 << 5;
 #[derive(Clone, Debug, Default)]
 pub struct LoadOptions {
     /// `expected_attach_type` (`enum bpf_attach_type`); `None` = 0. XDP programs for a DEVMAP
-    /// entry need `BPF_XDP_DEVMAP` (35), for a CPUMAP entry `BPF_XDP_CPUMAP` (36).
+    /// entry need `BPF_XDP_DEVMAP` (33), for a CPUMAP entry `BPF_XDP_CPUMAP` (35).
     pub expected_attach_type: Option<u32>,
     /// `prog_flags`, e.g. [`BPF_F_XDP_HAS_FRAGS`].
     pub prog_flags: u32,

@@ -177,9 +177,29 @@ pub enum Slot {
     /// A whole register stored with an aligned 8-byte store (type preserved).
     Spill(RegVal),
     /// A number stored with a 1-, 2- or 4-byte store at the start of the slot (the kernel's
-    /// narrow spill): its bounds (before truncation) and the store's size; the other bytes
-    /// are unknown.
-    Part(Scalar, u8),
+    /// narrow spill): its bounds (before truncation), the store's size, and which of the
+    /// bytes past it are known zeros (bit `i` for byte `i`; the kernel keeps their
+    /// `STACK_ZERO` through a narrow spill, `save_register_state`); the others are unknown.
+    Part(Scalar, u8, u8),
+}
+
+impl Slot {
+    /// True if byte `i` (0..8) of the slot is a known zero (the kernel's `STACK_ZERO`; the
+    /// bytes of a spilled register never are, even when it holds zero).
+    pub fn zero_byte(&self, i: usize) -> bool {
+        match self {
+            Slot::Bytes(b) => b[i] == Byte::Zero,
+            Slot::Part(_, n, z) => i >= *n as usize && z & (1 << i) != 0,
+            Slot::Spill(_) => false,
+        }
+    }
+
+    /// The known-zero bytes of the slot as a mask (bit `i` for byte `i`).
+    pub fn zero_mask(&self) -> u8 {
+        (0..8)
+            .filter(|i| self.zero_byte(*i))
+            .fold(0, |m, i| m | 1 << i)
+    }
 }
 
 /// Number of 8-byte slots in a 512-byte frame.
@@ -300,13 +320,13 @@ impl State {
                             fr.stack[i] = Slot::Spill(r2);
                         }
                     }
-                    Slot::Part(v, size) => {
-                        let (v, size) = (*v, *size);
+                    Slot::Part(v, size, z) => {
+                        let (v, size, z) = (*v, *size, *z);
                         let mut r2 = RegVal::Scalar(v);
                         f(&mut r2);
                         match r2 {
                             RegVal::Scalar(n) if n == v => {}
-                            RegVal::Scalar(n) => fr.stack[i] = Slot::Part(n, size),
+                            RegVal::Scalar(n) => fr.stack[i] = Slot::Part(n, size, z),
                             _ => fr.stack[i] = Slot::Bytes([Byte::Misc; 8]),
                         }
                     }
@@ -473,8 +493,8 @@ fn slot_covers(old: &Slot, new: &Slot, ids: &mut IdMap) -> bool {
         (Slot::Bytes(o), Slot::Spill(RegVal::Scalar(_)) | Slot::Part(..)) => {
             o.iter().all(|b| *b == Byte::Misc)
         }
-        (Slot::Part(o, a), Slot::Part(n, b)) => {
-            a == b && reg_covers(&RegVal::Scalar(*o), &RegVal::Scalar(*n), ids)
+        (Slot::Part(o, a, zo), Slot::Part(n, b, zn)) => {
+            a == b && zo & !zn == 0 && reg_covers(&RegVal::Scalar(*o), &RegVal::Scalar(*n), ids)
         }
         (Slot::Part(..), _) | (_, Slot::Part(..)) => false,
         (Slot::Bytes(_), Slot::Spill(_)) => false,

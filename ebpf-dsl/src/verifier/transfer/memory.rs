@@ -22,7 +22,14 @@ impl<'a> Exec<'a> {
                         "r{src} is the context pointer + {o}; context fields must be read through the unmodified pointer (`*(u32 *)(r{src} + {})`)", o + off
                     )));
                 }
-                match ctx::access(self.input.prog_type, off, n, false, sx) {
+                match ctx::access_attached(
+                    self.input.prog_type,
+                    self.input.expected_attach_type,
+                    off,
+                    n,
+                    false,
+                    sx,
+                ) {
                     Ok(CtxField::Scalar) => Ok(RegVal::Scalar(scalar_of(n, false))),
                     Ok(CtxField::PktData) => Ok(RegVal::Pkt {
                         kind: PktKind::Data,
@@ -241,9 +248,16 @@ impl<'a> Exec<'a> {
                 if *o != 0 {
                     return Err(e(pc, Rule::ContextAccess, format!("r{dst} is the context pointer + {o}; write through the unmodified pointer")));
                 }
-                ctx::access(self.input.prog_type, off, n, true, false)
-                    .map(|_| ())
-                    .map_err(|m| e(pc, Rule::ContextAccess, m))
+                ctx::access_attached(
+                    self.input.prog_type,
+                    self.input.expected_attach_type,
+                    off,
+                    n,
+                    true,
+                    false,
+                )
+                .map(|_| ())
+                .map_err(|m| e(pc, Rule::ContextAccess, m))
             }
             _ => {
                 // A privileged loader may store a pointer into a map value, the packet or ring
@@ -416,6 +430,34 @@ mod tests {
         One::new("*(u32 *)(r1 + 8) = 0\nexit")
             .ty(ProgramType::SchedCls)
             .next(&mut st);
+    }
+
+    #[test]
+    fn egress_ifindex_only_for_devmap_programs() {
+        use crate::spec::{BPF_XDP_CPUMAP, BPF_XDP_DEVMAP};
+        let read = "r2 = *(u32 *)(r1 + 20)\nexit";
+        let mut st = state(&[]);
+        One::new(read).attach(BPF_XDP_DEVMAP).next(&mut st);
+        assert_eq!(*reg(&st, 2), scalar(Scalar::of_size(4)));
+        // Plain XDP and CPUMAP programs may not read it; nobody may write it or read it
+        // with another size.
+        for one in [One::new(read), One::new(read).attach(BPF_XDP_CPUMAP)] {
+            let (rule, msg) = one.refused(&mut state(&[]));
+            assert_eq!(rule, Rule::ContextAccess);
+            assert!(
+                msg.contains("only readable by programs attached to a devmap"),
+                "{msg}"
+            );
+        }
+        for bad in [
+            "*(u32 *)(r1 + 20) = 1\nexit",
+            "r2 = *(u16 *)(r1 + 20)\nexit",
+        ] {
+            let (rule, _) = One::new(bad)
+                .attach(BPF_XDP_DEVMAP)
+                .refused(&mut state(&[]));
+            assert_eq!(rule, Rule::ContextAccess);
+        }
     }
 
     #[test]

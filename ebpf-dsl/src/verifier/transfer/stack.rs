@@ -88,15 +88,17 @@ impl<'a> Exec<'a> {
                 }
             }
             // A narrow spill: the kernel restores it for a load of at most its size from the
-            // start of the slot; a load within it of a spilled zero gives zero; anything else
-            // (mixed with other bytes) is unknown.
-            Slot::Part(v, size) => {
+            // start of the slot; a load within it of a spilled zero gives zero, and so does
+            // one of known-zero bytes past it; anything else (spilled and other bytes mixed)
+            // is unknown (`check_stack_read_fixed_off`: `spill_cnt`, `zero_cnt`).
+            s @ Slot::Part(v, size, _) => {
                 let within = byte + n as usize <= *size as usize;
                 let exact = n == u32::from(*size);
+                let zeros = (byte..byte + n as usize).all(|i| s.zero_byte(i));
                 Ok(RegVal::Scalar(
                     if byte == 0 && within && !sx && (exact || narrow_fill) {
                         fill(v, n)
-                    } else if within && v.as_const() == Some(0) {
+                    } else if (within && v.as_const() == Some(0)) || zeros {
                         Scalar::konst(0)
                     } else {
                         scalar_of(n, sx)
@@ -173,7 +175,10 @@ impl<'a> Exec<'a> {
             // privileged loader (`check_stack_write_fixed_off`), zero included.
             // 6.12 keeps the link of a value that fits in the store (`reg_value_fits`).
             let keep = self.input.kernel >= KernelVersion::NARROW_FILL && fits(x, n);
-            *s = Slot::Part(if keep { *x } else { x.unlinked() }, n as u8);
+            // The bytes past it keep a known zero (`save_register_state` leaves
+            // `STACK_ZERO` alone); what was a spilled register's becomes unknown.
+            let past = s.zero_mask() & !((1u8 << n) - 1);
+            *s = Slot::Part(if keep { *x } else { x.unlinked() }, n as u8, past);
         } else {
             if matches!(s, Slot::Spill(_) | Slot::Part(..)) {
                 *s = Slot::Bytes([Byte::Misc; 8]);
@@ -216,7 +221,7 @@ impl<'a> Exec<'a> {
         let (f, slot) = (*frame as usize, ((a + 512) / 8) as usize);
         let Some(fr) = st.frames.get(f) else { return };
         let stored = match fr.stack.get(slot) {
-            Some(Slot::Spill(RegVal::Scalar(x))) | Some(Slot::Part(x, _)) if *x == v => *x,
+            Some(Slot::Spill(RegVal::Scalar(x))) | Some(Slot::Part(x, ..)) if *x == v => *x,
             _ => return,
         };
         // A value linked with a delta starts a new link; a constant gets none.
@@ -230,7 +235,7 @@ impl<'a> Exec<'a> {
             }
         };
         let new_slot = match &st.frames[f].stack[slot] {
-            Slot::Part(_, sz) => Slot::Part(linked, *sz),
+            Slot::Part(_, sz, z) => Slot::Part(linked, *sz, *z),
             _ => Slot::Spill(RegVal::Scalar(linked)),
         };
         st.frames[f].stack[slot] = new_slot;
@@ -330,8 +335,7 @@ fn positions(lo: i64, hi: i64) -> core::ops::Range<usize> {
 /// A read of `n` bytes somewhere in `lo..hi` (`mark_reg_stack_read`).
 pub(crate) fn stack_var_read(st: &State, f: usize, lo: i64, hi: i64, n: u32, sx: bool) -> Scalar {
     let stack = &st.frames[f].stack;
-    let zero = positions(lo, hi)
-        .all(|p| matches!(&stack[p / 8], Slot::Bytes(b) if b[p % 8] == Byte::Zero));
+    let zero = positions(lo, hi).all(|p| stack[p / 8].zero_byte(p % 8));
     if zero {
         Scalar::konst(0)
     } else {
@@ -433,7 +437,7 @@ mod tests {
     fn spilled_numbers_keep_their_bounds() {
         let mut st = state(&[(1, scalar(Scalar::urange(0, 100)))]);
         One::new("*(u32 *)(r10 - 8) = r1\nexit").next(&mut st);
-        assert!(matches!(slot(&st, -8), Slot::Part(v, 4) if v.umax == 100));
+        assert!(matches!(slot(&st, -8), Slot::Part(v, 4, 0) if v.umax == 100));
         One::new("r2 = *(u32 *)(r10 - 8)\nexit").next(&mut st);
         let r2 = num(&st, 2);
         assert_eq!((r2.umin, r2.umax), (0, 100));
@@ -444,6 +448,43 @@ mod tests {
         assert_eq!(num(&st, 2).as_const(), Some(0));
         One::new("r2 = *(u64 *)(r10 - 8)\nexit").next(&mut st);
         assert_eq!(num(&st, 2), Scalar::of_size(8));
+    }
+
+    #[test]
+    fn a_narrow_spill_keeps_the_known_zeros_past_it() {
+        // What clang emits for two zeroed `__u32` keys sharing one slot.
+        let mut st = state(&[(1, konst(0))]);
+        One::new("*(u32 *)(r10 - 4) = w1\nexit").next(&mut st);
+        One::new("*(u32 *)(r10 - 8) = w1\nexit").next(&mut st);
+        assert!(
+            matches!(slot(&st, -8), Slot::Part(v, 4, 0xf0) if v.as_const() == Some(0)),
+            "{:?}",
+            slot(&st, -8)
+        );
+        // The upper half still reads as zero; the whole slot mixes spilled and zero bytes,
+        // which the kernel reads as unknown (`spill_cnt` / `zero_cnt`).
+        One::new("r2 = *(u32 *)(r10 - 4)\nexit").next(&mut st);
+        assert_eq!(num(&st, 2).as_const(), Some(0));
+        One::new("r2 = *(u64 *)(r10 - 8)\nexit").next(&mut st);
+        assert_eq!(num(&st, 2), Scalar::UNKNOWN);
+        // A narrow spill over a wider one: the old spilled bytes become unknown.
+        let mut st = state(&[(1, konst(0)), (2, konst(5))]);
+        One::new("*(u32 *)(r10 - 8) = w1\nexit").next(&mut st);
+        One::new("*(u16 *)(r10 - 8) = w2\nexit").next(&mut st);
+        assert!(matches!(slot(&st, -8), Slot::Part(_, 2, 0)));
+        One::new("r3 = *(u16 *)(r10 - 6)\nexit").next(&mut st);
+        assert_eq!(num(&st, 3), Scalar::of_size(2));
+        // A store that is not at the slot's start scrubs a spill, zeros past it included.
+        let mut st = state(&[(1, konst(0))]);
+        One::new("*(u32 *)(r10 - 4) = w1\nexit").next(&mut st);
+        One::new("*(u32 *)(r10 - 8) = w1\nexit").next(&mut st);
+        One::new("*(u16 *)(r10 - 6) = w1\nexit").next(&mut st);
+        let Slot::Bytes(b) = slot(&st, -8) else {
+            panic!("bytes")
+        };
+        assert_eq!(b[..2], [Byte::Misc; 2]);
+        assert_eq!(b[2..4], [Byte::Zero; 2]);
+        assert_eq!(b[4..], [Byte::Misc; 4]);
     }
 
     #[test]

@@ -42,6 +42,8 @@ pub(crate) struct One {
     kernel: KernelVersion,
     /// Honour the `trust_*` labels.
     trust: bool,
+    /// The `expected_attach_type`.
+    attach: Option<u32>,
 }
 
 impl One {
@@ -53,7 +55,14 @@ impl One {
             ty: ProgramType::Xdp,
             kernel: KernelVersion::DEFAULT,
             trust: false,
+            attach: None,
         }
+    }
+
+    /// Loaded with `expected_attach_type` `attach`.
+    pub(crate) fn attach(mut self, attach: u32) -> One {
+        self.attach = Some(attach);
+        self
     }
 
     /// In a program of type `ty`.
@@ -80,6 +89,7 @@ impl One {
         let maps = maps();
         let input = VerifyInput::new(&asm.insns, self.ty)
             .with_kernel(self.kernel)
+            .with_attach_type(self.attach)
             .with_maps(&asm.relocations, &maps);
         let ops = cfg::decode(&asm.insns).expect("decode");
         let cfg = cfg::check(&ops).expect("well-formed test program");

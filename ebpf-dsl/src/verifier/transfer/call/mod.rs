@@ -469,14 +469,13 @@ fn constant_key(st: &State, key: &RegVal, size: u32) -> Option<u64> {
         return None;
     }
     // A constant spilled with a store of exactly the key's size at the start of a slot.
-    if let Some(Slot::Part(v, n)) = f.stack.get(start / 8) {
+    if let Some(Slot::Part(v, n, _)) = f.stack.get(start / 8) {
         if start % 8 == 0 && *n as u32 == size {
             return v.as_const();
         }
     }
-    let zero = (start..start + size as usize).all(
-        |pos| matches!(f.stack.get(pos / 8), Some(Slot::Bytes(b)) if b[pos % 8] == Byte::Zero),
-    );
+    let zero = (start..start + size as usize)
+        .all(|pos| matches!(f.stack.get(pos / 8), Some(s) if s.zero_byte(pos % 8)));
     zero.then_some(0)
 }
 
@@ -497,7 +496,7 @@ mod tests {
         // A key across two slots is not recognised (the kernel counts within one slot).
         st.frames[0].stack[62] = Slot::Bytes([Byte::Zero; 8]);
         assert_eq!(constant_key(&st, &key(-10), 4), None);
-        st.frames[0].stack[61] = Slot::Part(Scalar::konst(3), 4);
+        st.frames[0].stack[61] = Slot::Part(Scalar::konst(3), 4, 0);
         assert_eq!(constant_key(&st, &key(-24), 4), Some(3));
         assert_eq!(constant_key(&st, &key(-24), 8), None);
         assert_eq!(
@@ -590,6 +589,57 @@ mod tests {
         let (rule, msg) = One::new("call 999\nexit").refused(&mut state(&[]));
         assert_eq!(rule, Rule::UnknownHelper);
         assert!(msg.starts_with("there is no kernel helper #999"), "{msg}");
+    }
+
+    #[test]
+    fn trace_printk_checks_only_the_format_and_its_size() {
+        // r3-r5 are the kernel's ARG_DONTCARE: uninitialised is fine.
+        let fmt = RegVal::Stack { frame: 0, off: -8 };
+        let mut st = state(&[(1, fmt.clone()), (2, konst(8))]);
+        st.cur_mut().stack[63] = Slot::Bytes([Byte::Zero; 8]);
+        One::new("call bpf_trace_printk\nexit").next(&mut st);
+        assert_eq!(*reg(&st, 0), scalar(Scalar::UNKNOWN));
+        // The format still must be initialised memory of the given size.
+        let mut st = state(&[(1, fmt), (2, konst(16))]);
+        let (rule, _) = One::new("call bpf_trace_printk\nexit").refused(&mut st);
+        assert_eq!(rule, Rule::StackAccess);
+        let (rule, msg) = One::new("call bpf_trace_printk\nexit")
+            .refused(&mut state(&[(1, RegVal::NotInit), (2, konst(8))]));
+        assert_eq!(rule, Rule::UninitRegister, "{msg}");
+    }
+
+    #[test]
+    fn trace_vprintk_takes_a_format_and_data_or_null() {
+        let fmt = RegVal::Stack { frame: 0, off: -8 };
+        let data = RegVal::Stack { frame: 0, off: -16 };
+        let zeroed = |regs: &[(u8, RegVal)]| {
+            let mut st = state(regs);
+            st.cur_mut().stack[62] = Slot::Bytes([Byte::Zero; 8]);
+            st.cur_mut().stack[63] = Slot::Bytes([Byte::Zero; 8]);
+            st
+        };
+        let call = "call bpf_trace_vprintk\nexit";
+        let ok = [(1, fmt.clone()), (2, konst(8)), (3, data), (4, konst(8))];
+        One::new(call).next(&mut zeroed(&ok));
+        let null = [
+            (1, fmt.clone()),
+            (2, konst(8)),
+            (3, konst(0)),
+            (4, konst(0)),
+        ];
+        One::new(call).next(&mut zeroed(&null));
+        // NULL data of a non-zero size, or no size at all: refused.
+        let bad = [
+            (1, fmt.clone()),
+            (2, konst(8)),
+            (3, konst(0)),
+            (4, konst(8)),
+        ];
+        let (rule, _) = One::new(call).refused(&mut zeroed(&bad));
+        assert_eq!(rule, Rule::HelperArgument);
+        let unset = [(1, fmt), (2, konst(8)), (3, konst(0)), (4, RegVal::NotInit)];
+        let (rule, _) = One::new(call).refused(&mut zeroed(&unset));
+        assert_eq!(rule, Rule::UninitRegister);
     }
 
     #[test]
