@@ -185,3 +185,29 @@ fn programs_are_const_data() {
         &[Insn::new(0xb7, 0, 0, 0, 0), Insn::new(0x95, 0, 0, 0, 0)]
     );
 }
+
+/// A callback is a label: `r2 = cb ll` loads its address (`BPF_PSEUDO_FUNC`), and the
+/// disassembler names it back.
+#[test]
+fn callbacks_are_labels() {
+    use ebpf_dsl_macros::defprogram;
+
+    defprogram! {
+        LOOP3: xdp(verify = structural) {
+            r1 = 3;
+            r2 = count_cb ll;
+            r3 = 0;
+            r4 = 0;
+            call bpf_loop;
+            exit;
+          count_cb:
+            r0 = 0;
+            exit;
+        }
+    }
+    assert_eq!((LOOP3.insns[1].src(), LOOP3.insns[1].imm), (4, 5));
+    assert!(LOOP3.relocations.is_empty());
+    let text = ebpf_dsl::disasm::disassemble(&LOOP3.insns).unwrap();
+    assert!(text.contains("\tr2 = L7 ll\n"), "{text}");
+    assert_eq!(ebpf_dsl::assemble(&text).unwrap().insns, LOOP3.insns.to_vec());
+}

@@ -632,7 +632,7 @@ pub fn ld_map_value(dst: Reg, map: impl Into<Cow<'static, str>>, offset: u32) ->
 /// p.push(mov(Reg::R0, 2)).push(exit());
 /// p.push(label("cb")).push(mov(Reg::R0, 0)).push(exit());
 /// let spec = p.build().unwrap();
-/// assert_eq!((spec.insns[1].src(), spec.insns[1].imm), (4, 7));
+/// assert_eq!((spec.insns[1].src(), spec.insns[1].imm), (4, 6));
 /// ```
 pub fn ld_func(dst: Reg, target: impl IntoTarget) -> Item {
     Item::new(ItemKind::FuncRef {
