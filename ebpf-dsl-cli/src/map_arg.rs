@@ -180,6 +180,7 @@ pub fn parse_map_arg(s: &str) -> Result<MapSpec, CliError> {
         },
         flags,
         btf: None,
+        inner: None,
     })
 }
 

@@ -444,6 +444,7 @@ fn builder_program_round_trip_without_clang() {
         max_entries: 64,
         flags: 0,
         btf: None,
+        inner: None,
     });
     p.map(MapSpec {
         name: ".data".into(),
@@ -453,6 +454,7 @@ fn builder_program_round_trip_without_clang() {
         max_entries: 1,
         flags: 0,
         btf: None,
+        inner: None,
     });
     p.push(dsl::ld_map_value(Reg::R2, ".data", 8))
         .push(dsl::ldx(Size::W, Reg::R3, Reg::R2, 0))

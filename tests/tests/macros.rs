@@ -42,6 +42,7 @@ fn defmap_expands_to_const_specs() {
                 key: |b| Some(<u32 as ebpf_dsl::btf::BtfType>::btf_type(b)),
                 value: |b| Some(<u32 as ebpf_dsl::btf::BtfType>::btf_type(b)),
             }),
+            inner: None,
         }
     );
     // A key type without BTF (`Flow` has no `#[derive(Btf)]`): the map has none.

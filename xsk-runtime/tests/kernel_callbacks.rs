@@ -29,6 +29,7 @@ fn u64s(name: &'static str, n: u32) -> MapSpec {
         max_entries: n,
         flags: 0,
         btf: None,
+        inner: None,
     }
 }
 

@@ -351,6 +351,7 @@ pub(crate) fn expand_one(decl: MapDecl) -> TokenStream {
                     max_entries: #m,
                     flags: #f,
                     btf: #btf,
+                    inner: ::core::option::Option::None,
                 };
                 SPEC
             });

@@ -70,6 +70,7 @@ impl Facts {
             max_entries: f.max_entries?,
             flags: f.flags?,
             btf: None,
+            inner: None,
         })
     }
 }

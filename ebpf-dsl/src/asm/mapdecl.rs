@@ -176,6 +176,7 @@ fn parse_map_facts(text: &str) -> Result<MapSpec, String> {
         max_entries: max_entries.unwrap_or(1),
         flags: flags.unwrap_or(0),
         btf: None,
+        inner: None,
     })
 }
 

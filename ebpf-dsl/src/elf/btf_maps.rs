@@ -162,6 +162,7 @@ pub fn maps_in(b: &Btf) -> Result<Vec<(MapSpec, MapTypes)>, ElfError> {
                 max_entries: max,
                 flags,
                 btf: None,
+                inner: None,
             },
             MapTypes {
                 map: kname,

@@ -127,6 +127,7 @@ pub fn read(bytes: &[u8]) -> Result<Object, ElfError> {
                 max_entries: 1,
                 flags: if read_only { BPF_F_RDONLY_PROG } else { 0 },
                 btf: None,
+                inner: None,
             });
             data.push(GlobalData {
                 map: name,
@@ -239,6 +240,7 @@ fn legacy_maps(elf: &Elf<'_>, s: &Section<'_>) -> Result<Vec<MapSpec>, ElfError>
             max_entries: u32_at(d, 12),
             flags: u32_at(d, 16),
             btf: None,
+            inner: None,
         });
     }
     Ok(out)

@@ -19,6 +19,7 @@ fn map(name: &'static str, map_type: MapType, key_size: u32, value_size: u32, n:
         max_entries: n,
         flags: 0,
         btf: None,
+        inner: None,
     }
 }
 

@@ -497,6 +497,7 @@ fn fd_map_spec(name: &str, t: MapType, max_entries: u32, value_size: u32) -> Map
         max_entries,
         flags: 0,
         btf: None,
+        inner: None,
     }
 }
 
