@@ -212,3 +212,41 @@ fn callbacks_are_labels() {
     assert!(text.contains("\tr2 = L7 ll\n"), "{text}");
     assert_eq!(ebpf_dsl::assemble(&text).unwrap().insns, LOOP3.insns.to_vec());
 }
+
+defmap! {
+    /// Maps of maps: the shape of the maps they hold.
+    ROUTES: hash_of_maps(key = u32, max_entries = 16, inner = array(value = u64, max_entries = 8));
+    SLOTS: array_of_maps(max_entries = 4, inner = hash(key = u64, value = [u8; 6], max_entries = 32, flags = BPF_F_NO_PREALLOC));
+}
+
+#[test]
+fn maps_of_maps_carry_their_inner_shape() {
+    use ebpf_dsl::spec::InnerMap;
+
+    assert_eq!(
+        (ROUTES.map_type, ROUTES.key_size, ROUTES.value_size),
+        (MapType::HashOfMaps, 4, 4)
+    );
+    assert_eq!(
+        ROUTES.inner,
+        Some(InnerMap {
+            map_type: MapType::Array,
+            key_size: 4,
+            value_size: 8,
+            max_entries: 8,
+            flags: 0,
+        })
+    );
+    assert_eq!(
+        SLOTS.inner,
+        Some(InnerMap {
+            map_type: MapType::Hash,
+            key_size: 8,
+            value_size: 6,
+            max_entries: 32,
+            flags: 1,
+        })
+    );
+    assert_eq!((SLOTS.key_size, SLOTS.value_size), (4, 4));
+    assert_eq!(XSKS.inner, None);
+}
