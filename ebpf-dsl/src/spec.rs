@@ -343,6 +343,13 @@ impl MapSpec {
             max_entries: self.max_entries,
             flags: self.flags,
             btf: self.btf.as_ref(),
+            inner: self.inner.map(|i| crate::btf::InnerDefinition {
+                map_type: i.map_type.as_u32(),
+                key_size: i.key_size,
+                value_size: i.value_size,
+                max_entries: i.max_entries,
+                flags: i.flags,
+            }),
         }
     }
 

@@ -351,6 +351,31 @@ fn callbacks() {
     assert!(text.contains("r2 = 0x38 ll"), "{text}");
 }
 
+#[test]
+fn maps_of_maps() {
+    let Some(o) = compile("mapinmap") else { return };
+    let obj = read_object(&o).unwrap();
+    let outer = obj.maps.iter().find(|m| m.name == "outer").unwrap();
+    assert_eq!(
+        (outer.map_type, outer.key_size, outer.value_size, outer.max_entries),
+        (MapType::ArrayOfMaps, 4, 4, 4)
+    );
+    assert_eq!(
+        outer.inner,
+        Some(ebpf_dsl::spec::InnerMap {
+            map_type: MapType::Array,
+            key_size: 4,
+            value_size: 8,
+            max_entries: 1,
+            flags: 0,
+        })
+    );
+    let p = program(&obj, "twice");
+    compare(p, &objdump(&o, "mapinmap.o"), &[]);
+    // Written back as `__array(values, struct { .. })`, read back the same.
+    round_trip(&obj, "mapinmap");
+}
+
 /// Every prefix and many one-byte corruptions of real objects: an error or an object, never a
 /// panic; errors name an offset (and a section when the problem is in one).
 #[test]

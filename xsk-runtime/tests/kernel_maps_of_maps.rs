@@ -154,10 +154,70 @@ fn hash_of_maps_from_defmap() {
     assert_eq!(made_h.get_id(&u64::MAX).unwrap(), Some(seven.map().id()));
 }
 
+/// `tests/elf/mapinmap.c` of ebpf-dsl compiled by clang-19 (`__array(values, struct inner)`):
+/// loaded through our reader and loader, run with an inner map put in; then our writer's
+/// object, loaded by bpftool (libbpf creates the inner template from our BTF). Skipped
+/// (printed) without clang-19 or bpftool unless CI=true.
+fn clang_object_with_a_map_of_maps() {
+    let have = |tool: &str| {
+        std::process::Command::new(tool)
+            .arg("--version")
+            .output()
+            .is_ok_and(|o| o.status.success())
+    };
+    if !have("clang-19") || !have("bpftool") {
+        assert!(
+            std::env::var("CI").as_deref() != Ok("true"),
+            "clang-19 and bpftool are needed under CI=true"
+        );
+        eprintln!("skipped: clang-19 or bpftool is not installed");
+        return;
+    }
+    let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR"));
+    let src = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../ebpf-dsl/tests/elf/mapinmap.c");
+    let obj = dir.join("kernel-mapinmap.o");
+    let st = std::process::Command::new("clang-19")
+        .args(["-O2", "-g", "-target", "bpf", "-c"])
+        .arg(&src)
+        .arg("-o")
+        .arg(&obj)
+        .status()
+        .unwrap();
+    assert!(st.success());
+    let bytes = std::fs::read(&obj).unwrap();
+    let loaded = Loader::new().object_bytes(&bytes).unwrap().load().unwrap();
+    let outer: ArrayOfMaps = loaded.map("outer").unwrap();
+    let p = loaded.program("twice").unwrap();
+    assert_eq!(p.test_run(&[0; 64], 1).unwrap().action(), Some(XdpAction::Drop));
+    let inner = inner_array("c_inner");
+    outer.set(0, inner.map()).unwrap();
+    assert_eq!(p.test_run(&[0; 64], 4).unwrap().action(), Some(XdpAction::Pass));
+    assert_eq!(inner.get(0).unwrap(), 4);
+    let parsed = ebpf_dsl::elf::read_object(&bytes).unwrap();
+    let ours = dir.join("kernel-mapinmap-ours.o");
+    std::fs::write(&ours, ebpf_dsl::elf::write_object(&parsed).unwrap()).unwrap();
+    let pin = format!("/sys/fs/bpf/xsk-test-mim-{}", std::process::id());
+    let _cleanup = common::RemoveOnDrop(pin.clone().into());
+    xsk_runtime::pin::ensure_bpffs(std::path::Path::new("/sys/fs/bpf")).unwrap();
+    let out = std::process::Command::new("bpftool")
+        .args(["prog", "load"])
+        .arg(&ours)
+        .arg(&pin)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "bpftool prog load of our object: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
 kernel_tests! {
     privileged: [
         array_of_maps_from_text,
         map_of_maps_without_inner_is_a_clear_error,
         hash_of_maps_from_defmap,
+        clang_object_with_a_map_of_maps,
     ],
 }

@@ -101,6 +101,15 @@ pub fn read(bytes: &[u8]) -> Result<Object, ElfError> {
             let btf = btf
                 .as_ref()
                 .ok_or_else(|| err(".maps", 0, "BTF-defined maps need a .BTF section"))?;
+            // Relocations in `.maps`: the initial contents of a map of maps (`.values = {..}`).
+            if let Some(r) = elf.rels_for(s.index)?.first() {
+                return Err(err(
+                    ".maps",
+                    r.offset,
+                    "initial contents of a map of maps (`.values = { ... }`) are not supported; \
+                     put the inner maps in from user space",
+                ));
+            }
             maps.extend(super::btf_maps::maps_in(btf)?.into_iter().map(|(m, _)| m));
         } else if is_data_section(&s.name)
             && matches!(s.sh_type, SHT_PROGBITS | SHT_NOBITS)
