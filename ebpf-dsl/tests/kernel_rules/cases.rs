@@ -88,7 +88,8 @@ pub fn cases(dir: &Path) -> Vec<Case> {
         .collect()
 }
 
-/// The maps the cases name: `m`, `h`, `x`, `pa`, `q`, `pc`, `pe`, `cg`, `ro` and `wo` (README.md).
+/// The maps the cases name: `m`, `h`, `x`, `pa`, `q`, `pc`, `pe`, `cg`, `ro`, `wo`, `mm` and
+/// `hm` (README.md).
 pub fn rule_maps() -> Vec<MapSpec> {
     vec![
         map("m", MapType::Array, 4, 16, 1),
@@ -106,6 +107,14 @@ pub fn rule_maps() -> Vec<MapSpec> {
         MapSpec {
             flags: 1 << 8, // BPF_F_WRONLY_PROG
             ..map("wo", MapType::Array, 4, 16, 1)
+        },
+        MapSpec {
+            inner: Some(ebpf_dsl::spec::InnerMap::of(&map("", MapType::Array, 4, 8, 1))),
+            ..map("mm", MapType::ArrayOfMaps, 4, 4, 2)
+        },
+        MapSpec {
+            inner: Some(ebpf_dsl::spec::InnerMap::of(&map("", MapType::Hash, 8, 8, 4))),
+            ..map("hm", MapType::HashOfMaps, 4, 4, 4)
         },
     ]
 }
