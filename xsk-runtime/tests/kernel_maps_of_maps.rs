@@ -105,7 +105,7 @@ defmap! {
 
 defprogram! {
     /// Counts in slot 1 of the inner map of tenant 7.
-    TENANT7: xdp(verify = structural) {
+    TENANT7: xdp {
         r1 = 7;
         *(u32 *)(r10 - 4) = r1;
         r2 = r10;

@@ -5,7 +5,7 @@
 
 use std::collections::HashMap;
 
-use crate::spec::RelocKind;
+use crate::spec::{MapSpec, RelocKind};
 
 use super::cfg::{Cfg, Op};
 use super::domain::state::State;
@@ -39,6 +39,11 @@ pub(crate) struct Exec<'a> {
     pub(crate) tail_call_seen: bool,
     /// Calls and ranges taken on trust (`super::trust`, `transfer/trust.rs`).
     pub(crate) trust: super::trust::Trust,
+    /// Maps the program reaches without naming them, numbered after the input's: the inner
+    /// map of each map of maps ([`MapSpec::inner`]), what a lookup in it gives.
+    pub(crate) extra_maps: Vec<MapSpec>,
+    /// For each input map that holds maps: the number of its inner map.
+    pub(crate) inner_of: Vec<Option<u16>>,
 }
 
 impl<'a> Exec<'a> {
@@ -60,6 +65,23 @@ impl<'a> Exec<'a> {
             depth: vec![0; cfg.subprog_starts.len()],
             tail_call_seen: false,
             trust: Default::default(),
+            extra_maps: Vec::new(),
+            inner_of: Vec::new(),
         }
+        .with_inner_maps()
+    }
+
+    /// Numbers the inner maps of the maps of maps after the input's maps.
+    fn with_inner_maps(mut self) -> Self {
+        let n = self.input.maps.len();
+        for m in self.input.maps {
+            let inner = m.inner.map(|i| {
+                self.extra_maps
+                    .push(i.spec(format!("{}.inner", m.name_str())));
+                (n + self.extra_maps.len() - 1) as u16
+            });
+            self.inner_of.push(inner);
+        }
+        self
     }
 }

@@ -96,6 +96,8 @@ pub fn map_compatible(func: i32, map: MapType) -> bool {
         MapType::PerfEventArray => matches!(func, 22 | 25 | 55),
         MapType::CgroupArray => matches!(func, 33 | 37),
         MapType::Ringbuf => matches!(func, 130 | 131 | 134),
+        // Programs only look maps of maps up (`check_map_func_compatibility`).
+        MapType::ArrayOfMaps | MapType::HashOfMaps => func == 1,
         MapType::Devmap | MapType::DevmapHash | MapType::Xskmap => matches!(func, 51 | 1),
         MapType::Cpumap => func == 51,
         MapType::Queue | MapType::Stack => matches!(func, 87..=89),

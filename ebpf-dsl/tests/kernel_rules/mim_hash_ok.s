@@ -1,5 +1,4 @@
 # kernel: accept
-# ours: reject
 # hash_of_maps `hm` (4-byte key) holds hashes with 8-byte keys and values.
 *(u32 *)(r10 - 4) = 0
 *(u64 *)(r10 - 16) = 0

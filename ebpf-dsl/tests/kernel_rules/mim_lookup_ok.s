@@ -1,5 +1,4 @@
 # kernel: accept
-# ours: reject
 # A lookup in a map of maps (`mm`) gives an inner map (after the null check), the map
 # argument of a lookup in it (inner: array, 4-byte key, 8-byte value).
 *(u32 *)(r10 - 4) = 0

@@ -73,7 +73,16 @@ use stack::*;
 /// values for messages.
 impl<'a> Exec<'a> {
     pub(crate) fn map(&self, m: u16) -> &MapSpec {
-        &self.input.maps[m as usize]
+        let n = self.input.maps.len();
+        match self.input.maps.get(m as usize) {
+            Some(spec) => spec,
+            None => &self.extra_maps[m as usize - n],
+        }
+    }
+
+    /// Whether map `m` is the inner map of a map of maps (see [`Exec::extra_maps`]).
+    pub(crate) fn is_inner_map(&self, m: u16) -> bool {
+        self.inner_of.contains(&Some(m))
     }
 
     pub(crate) fn describe(&self, v: &RegVal) -> String {
@@ -119,6 +128,10 @@ impl<'a> Exec<'a> {
                     self.map(*map).name_str()
                 )
             }
+            RegVal::Opaque { map } if self.is_inner_map(*map) => format!(
+                "the map `{}` (from a map of maps)",
+                self.map(*map).name_str()
+            ),
             RegVal::Opaque { map } => format!(
                 "an entry of map `{}` (not readable)",
                 self.map(*map).name_str()

@@ -123,8 +123,11 @@ impl<'a> Exec<'a> {
             };
             match arg {
                 Arg::MapPtr => {
-                    let RegVal::MapPtr { map: m } = v else {
-                        return bad("a map (`r1 = my_map ll`)", self);
+                    let m = match v {
+                        RegVal::MapPtr { map } => map,
+                        // An inner map, from a lookup in a map of maps (null-checked).
+                        RegVal::Opaque { map } if self.is_inner_map(map) => map,
+                        _ => return bad("a map (`r1 = my_map ll`)", self),
                     };
                     let spec = self.map(m);
                     if !helpers::map_compatible(id, spec.map_type) {
@@ -346,6 +349,10 @@ impl<'a> Exec<'a> {
                     }
                 } else if helpers::is_data_map(spec.map_type) {
                     RegVal::MapValueOrNull { map: m, id }
+                } else if let Some(inner) = self.inner_of.get(m as usize).copied().flatten() {
+                    // A map of maps gives its inner map (the kernel's CONST_PTR_TO_MAP with
+                    // the inner map's meta), or NULL.
+                    RegVal::OpaqueOrNull { map: inner, id }
                 } else {
                     RegVal::OpaqueOrNull { map: m, id }
                 }
