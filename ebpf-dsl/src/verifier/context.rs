@@ -22,6 +22,8 @@ pub(crate) enum Step {
         pc: usize,
     },
     Done,
+    /// A callback returned: the path goes back to the helper call at `callsite`.
+    Callback { callsite: usize },
 }
 
 pub(crate) struct Exec<'a> {
@@ -44,6 +46,9 @@ pub(crate) struct Exec<'a> {
     pub(crate) extra_maps: Vec<MapSpec>,
     /// For each input map that holds maps: the number of its inner map.
     pub(crate) inner_of: Vec<Option<u16>>,
+    /// For each map (input and inner): the number of a read-only map whose value is its key,
+    /// what a `bpf_for_each_map_elem` callback's key pointer points into (`PTR_TO_MAP_KEY`).
+    pub(crate) key_of: Vec<u16>,
 }
 
 impl<'a> Exec<'a> {
@@ -67,6 +72,7 @@ impl<'a> Exec<'a> {
             trust: Default::default(),
             extra_maps: Vec::new(),
             inner_of: Vec::new(),
+            key_of: Vec::new(),
         }
         .with_inner_maps()
     }
@@ -82,6 +88,31 @@ impl<'a> Exec<'a> {
             });
             self.inner_of.push(inner);
         }
+        let total = n + self.extra_maps.len();
+        for i in 0..total {
+            let m = if i < n {
+                &self.input.maps[i]
+            } else {
+                &self.extra_maps[i - n]
+            };
+            let key = MapSpec {
+                name: format!("{}.key", m.name_str()).into(),
+                map_type: crate::spec::MapType::Array,
+                key_size: 4,
+                value_size: m.key_size,
+                max_entries: 1,
+                flags: 1 << 7, // BPF_F_RDONLY_PROG: a key is not written
+                btf: None,
+                inner: None,
+            };
+            self.extra_maps.push(key);
+            self.key_of.push((n + self.extra_maps.len() - 1) as u16);
+        }
         self
+    }
+
+    /// The read-only map standing for the keys of map `m` (see [`Exec::key_of`]).
+    pub(crate) fn key_map(&self, m: u16) -> u16 {
+        self.key_of.get(m as usize).copied().unwrap_or(m)
     }
 }

@@ -505,6 +505,18 @@ pub(crate) fn after(op: &Op, b: &Before, pre: Option<&State>, post: &State, d: &
     }
 }
 
+/// The path entering a callback (see `transfer/call/callback.rs`): a new frame whose
+/// registers come from the helper call's arguments (any of `r1`-`r5`, over-approximated).
+pub(crate) fn enter_callback(d: &mut Deps) {
+    let caller = d.frames.last().map(|f| f.regs).unwrap_or([0; 11]);
+    let args = caller[1..=5].iter().fold(0, |a, m| a | m);
+    let mut f = FrameDeps::empty();
+    for r in &mut f.regs[1..=5] {
+        *r = args;
+    }
+    d.frames.push(f);
+}
+
 /// A store of a value with sources `v`: an aligned 8-byte store replaces a slot's sources,
 /// any other store adds to them.
 fn store(d: &mut Deps, b: &Before, v: Mask, size: Size) {

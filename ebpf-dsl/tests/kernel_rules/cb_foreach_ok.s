@@ -1,5 +1,4 @@
 # kernel: accept
-# ours: reject
 # for_each_map_elem's callback: r1 the map, r2 the key, r3 the value (16 bytes of `m`), r4 the context.
 *(u64 *)(r10 - 8) = 0
 r1 = m ll

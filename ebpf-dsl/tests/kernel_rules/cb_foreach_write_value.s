@@ -1,5 +1,4 @@
 # kernel: accept
-# ours: reject
 # The value may be written (hash map `h`, 8-byte values).
 r1 = h ll
 r2 = cb ll

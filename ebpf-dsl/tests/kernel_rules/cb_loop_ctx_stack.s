@@ -1,5 +1,4 @@
 # kernel: accept
-# ours: reject
 # The callback's r2 is the caller's r3: a pointer into the caller's stack, written there.
 *(u64 *)(r10 - 8) = 0
 r1 = 10

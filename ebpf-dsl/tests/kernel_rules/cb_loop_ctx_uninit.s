@@ -1,5 +1,4 @@
 # kernel: accept
-# ours: reject
 # The callback reads the caller's stack through its context; bytes the caller never wrote read
 # as unknown (root: allow_uninit_stack).
 r1 = 10

@@ -1,5 +1,4 @@
 # kernel: accept
-# ours: reject
 # A callback given as a label: `r2 = cb ll` (BPF_PSEUDO_FUNC); it returns 0 (continue).
 r1 = 4
 r2 = cb ll

@@ -1,5 +1,4 @@
 # kernel: accept
-# ours: reject
 # bpf_loop returns the number of iterations: a scalar (r0), r1-r5 clobbered.
 r1 = 3
 r2 = cb ll

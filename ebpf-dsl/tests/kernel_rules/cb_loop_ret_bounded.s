@@ -1,5 +1,4 @@
 # kernel: accept
-# ours: reject
 # The return value is checked as a range: the index & 1 is 0 or 1.
 r1 = 4
 r2 = cb ll

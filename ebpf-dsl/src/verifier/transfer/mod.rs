@@ -30,6 +30,7 @@ use super::domain::tnum::Tnum;
 use super::helpers::{self, Arg, Ret};
 use super::{alu_name, size_name, KernelVersion, Rule, VerifierError};
 
+pub(crate) use call::takes_callback;
 pub(crate) use memory::mask;
 
 pub(crate) type R<T> = Result<T, VerifierError>;
@@ -115,6 +116,9 @@ impl<'a> Exec<'a> {
             }
             RegVal::PktEnd => "data_end".into(),
             RegVal::MapPtr { map } => format!("the map `{}`", self.map(*map).name_str()),
+            RegVal::Func { target } => {
+                format!("the address of the function at instruction {target} (a callback)")
+            }
             RegVal::MapValue { map, off, var } => {
                 format!(
                     "a pointer into a value of map `{}` (offset {off}{})",

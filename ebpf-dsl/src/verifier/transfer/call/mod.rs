@@ -2,6 +2,8 @@
 //! the submodules.
 
 pub(crate) mod args;
+mod callback;
+pub(crate) use callback::takes_callback;
 mod kfunc;
 mod local;
 mod offered;
@@ -24,6 +26,8 @@ struct Checked {
     release: Option<u32>,
     /// The stack memory the helper writes.
     writes: Vec<StackWrite>,
+    /// The callback (its first instruction) and its context argument.
+    callback: Option<(usize, RegVal)>,
 }
 
 /// `n` bytes from `r10 + lo` of frame `frame` that a helper or kfunc writes.
@@ -35,13 +39,28 @@ pub(crate) struct StackWrite {
 
 impl<'a> Exec<'a> {
     /// `call` of a kernel helper (`check_helper_call`).
-    pub(crate) fn call_helper(&mut self, pc: usize, st: &mut State, id: i32) -> R<()> {
+    /// A helper that takes a callback (`bpf_loop`, `bpf_for_each_map_elem`) also gives the
+    /// state in which the callback starts, and its first instruction: the driver explores it
+    /// beside the path that goes on after the call (`push_callback_call`).
+    pub(crate) fn call_helper(
+        &mut self,
+        pc: usize,
+        st: &mut State,
+        id: i32,
+    ) -> R<Option<(usize, State)>> {
         if self.trusted_call(pc, st) {
-            return Ok(());
+            return Ok(None);
         }
         let c = self.check_helper_call(pc, st, id)?;
+        let cb = match &c.callback {
+            Some((target, ctx)) => Some((
+                *target,
+                self.callback_state(pc, st, id, *target, c.map, ctx)?,
+            )),
+            None => None,
+        };
         self.helper_effects(st, id, c);
-        Ok(())
+        Ok(cb)
     }
 
     /// The rules of a helper call: the helper is known and offered to the program type, the
@@ -101,6 +120,7 @@ impl<'a> Exec<'a> {
         let mut alloc: Option<u32> = None;
         let mut release: Option<u32> = None;
         let mut writes = Vec::new();
+        let mut callback: Option<(usize, RegVal)> = None;
         for (i, arg) in p.args.iter().enumerate() {
             let r = (i + 1) as u8;
             let v = self.read(st, pc, r).map_err(|mut err| {
@@ -187,6 +207,22 @@ impl<'a> Exec<'a> {
                     }
                 }
                 Arg::Anything => {}
+                Arg::Callback => {
+                    let RegVal::Func { target } = v else {
+                        return bad("a callback: the address of a function of the program (`r2 = my_callback ll`)", self);
+                    };
+                    callback = Some((target as usize, RegVal::NotInit));
+                }
+                Arg::StackOrNull => {
+                    let ok = matches!(v, RegVal::Stack { .. })
+                        || matches!(v, RegVal::Scalar(z) if z.as_const() == Some(0));
+                    if !ok {
+                        return bad("a pointer to the stack (the callback's context) or 0", self);
+                    }
+                    if let Some((_, ctx)) = &mut callback {
+                        *ctx = v.clone();
+                    }
+                }
                 Arg::SockCommon | Arg::FixedMem(_) | Arg::FixedOut(_) => {
                     writes.extend(self.check_extra_arg(pc, st, r, &v, *arg, name)?)
                 }
@@ -282,6 +318,7 @@ impl<'a> Exec<'a> {
             alloc,
             release,
             writes,
+            callback,
         })
     }
 
@@ -297,6 +334,7 @@ impl<'a> Exec<'a> {
             alloc,
             release,
             writes,
+            ..
         } = c;
         if id == 12 {
             self.tail_call_seen = true;
