@@ -134,3 +134,57 @@ fn bad_callbacks_are_clear_errors() {
     let a = asm::assemble("r2 = cb ll\nr0 = 0\nexit").unwrap();
     assert_eq!(a.relocations[0].symbol, "cb");
 }
+
+/// The static verifier follows the callback: it runs in its own frame with the helper's
+/// arguments, returns 0 or 1, and its writes through the context reach the caller.
+#[test]
+fn the_verifier_checks_callbacks() {
+    use ebpf_dsl::verifier::{verify, Rule, VerifyInput};
+    use ebpf_dsl::ProgramType;
+    let run = |src: &str| {
+        let a = ebpf_dsl::asm::assemble_unchecked(src).unwrap();
+        verify(&VerifyInput::new(&a.insns, ProgramType::Xdp)).map_err(|e| e[0].clone())
+    };
+    run(LOOP).unwrap();
+    // A counter in the caller's stack, bumped each round, then only stored: the rounds
+    // converge (the counter is widened, as the kernel's imprecise scalars are).
+    let counter = "
+        *(u64 *)(r10 - 8) = 0
+        r1 = 100
+        r2 = bump ll
+        r3 = r10
+        r3 += -8
+        r4 = 0
+        call bpf_loop
+        r0 = *(u64 *)(r10 - 8)
+        *(u64 *)(r10 - 16) = r0
+        r0 = 2
+        exit
+    bump:
+        r1 = *(u64 *)(r2 + 0)
+        r1 += 1
+        *(u64 *)(r2 + 0) = r1
+        r0 = 0
+        exit";
+    run(counter).unwrap();
+    // When the counter decides the return value, every round matters: refused after 64 rounds
+    // (a known false reject, `kernel_rules/cb_loop_counter_decides.s`).
+    let decides = counter.replace(
+        "*(u64 *)(r10 - 16) = r0\n        r0 = 2",
+        "r0 &= 1",
+    );
+    assert_eq!(run(&decides).unwrap_err().rule, Rule::Complexity);
+    let e = run(&LOOP.replace("add_index:\n    r0 = 0", "add_index:\n    r0 = 2")).unwrap_err();
+    assert_eq!(e.rule, Rule::ReturnValue, "{e}");
+    assert!(e.message.contains("returns 0 (go on) or 1 (stop)"), "{e}");
+    // Not a function address.
+    let e = run(&LOOP.replace("r2 = add_index ll", "r2 = add_index ll\n    r2 = 0")).unwrap_err();
+    assert_eq!(e.rule, Rule::HelperArgument, "{e}");
+    assert!(e.message.contains("expects a callback"), "{e}");
+    // The callback writes past the context it was given (r10 - 8 + 8: the caller's frame end).
+    let e = run(&LOOP.replace(
+        "add_index:\n    r0 = 0",
+        "add_index:\n    *(u64 *)(r2 + 8) = 0\n    r0 = 0",
+    ));
+    assert!(e.is_err(), "{e:?}");
+}

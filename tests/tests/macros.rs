@@ -194,7 +194,7 @@ fn callbacks_are_labels() {
     use ebpf_dsl_macros::defprogram;
 
     defprogram! {
-        LOOP3: xdp(verify = structural) {
+        LOOP3: xdp {
             r1 = 3;
             r2 = count_cb ll;
             r3 = 0;

@@ -334,12 +334,18 @@ pub(crate) fn before(op: &Op, st: &State, d: &Deps) -> Before {
                 b.cond = Some(b.read | linked(st, d, ids));
             }
         }
-        Op::Call { .. } => {
+        Op::Call { helper, kfunc } => {
+            // A helper that calls back does not read its context itself: the callback does,
+            // on its own path, where its reads are marked.
+            let callback = !kfunc && super::transfer::takes_callback(helper);
             let mut m = 0;
             for r in 1..=5u8 {
                 m |= dr(r);
                 // Memory a helper reads through a stack pointer: the slots from the pointer
                 // up to the frame's top (a helper never reads below its argument).
+                if callback {
+                    continue;
+                }
                 if let Some((f, lo, _)) = stack_slots(&regs[r as usize], 0, 1) {
                     m |= slots_union(d, Some((f, lo, SLOTS - 1)));
                 }

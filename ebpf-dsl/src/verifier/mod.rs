@@ -41,12 +41,16 @@
 //! - reading uninitialised stack gives an unknown number; back-edges (bounded loops) are
 //!   allowed; returning a pointer from the program is allowed.
 //!
-//! **Helpers.** 102 of the 146 helpers Linux 6.18 offers to xdp, tc or socket filter programs
+//! **Helpers.** 104 of the 146 helpers Linux 6.18 offers to xdp, tc or socket filter programs
 //! are modelled (prototypes in [`crate::isa::helpers::HELPERS`]; which family may call which
-//! helper was measured on the running kernel). The other 44 need what this verifier does not
-//! model: BTF (`bpf_spin_lock`, timers, `bpf_kptr_xchg`, socket/task/cgroup storage,
-//! `bpf_skc_to_*`, `bpf_tcp_sock`, dynptrs, `bpf_per_cpu_ptr`), callbacks (`bpf_loop`,
-//! `bpf_for_each_map_elem`, `bpf_user_ringbuf_drain`, `bpf_find_vma`), constant strings
+//! helper was measured on the running kernel), among them the callbacks of `bpf_loop` and
+//! `bpf_for_each_map_elem` (`r2 = my_callback ll`: the callback is verified as a function in
+//! its own frame with the helper's arguments, `r0` 0 or 1 at its exit, round after round until
+//! a round changes nothing, as the kernel's `push_callback_call`); a lookup in a map of maps
+//! gives the inner map ([`crate::MapSpec::inner`]) for the map helpers. The other 42 need what
+//! this verifier does not model: BTF (`bpf_spin_lock`, timers, `bpf_kptr_xchg`, socket/task/cgroup storage,
+//! `bpf_skc_to_*`, `bpf_tcp_sock`, dynptrs, `bpf_per_cpu_ptr`), other callbacks
+//! (`bpf_user_ringbuf_drain`, `bpf_find_vma`), constant strings
 //! (`bpf_snprintf`, `bpf_strncmp`, `bpf_trace_vprintk`) or sleepable programs
 //! (`bpf_copy_from_user`); a call to one is refused with a message naming it (rule
 //! "unknown helper"), and a helper the kernel does not offer to the program type at all with

@@ -15,6 +15,12 @@ use super::*;
 /// Deepest call chain (`MAX_CALL_FRAMES`).
 const MAX_CALL_FRAMES: usize = 8;
 
+/// Rounds of callbacks (and `may_goto` fall-throughs) one path may take before the verifier
+/// gives up: a round that keeps changing a value the program later depends on (a counter in
+/// the context that decides the return value) never converges; refusing it is the sound way
+/// out (the kernel gives up on such a program too, after many more rounds).
+pub(crate) const MAX_CALLBACK_ROUNDS: u32 = 64;
+
 /// Whether helper `id` calls a callback the verifier explores.
 pub(crate) fn takes_callback(id: i32) -> bool {
     matches!(id, 164 | 181)
@@ -93,8 +99,19 @@ impl<'a> Exec<'a> {
             )
     }
 
-    /// The rules of a callback's `exit` (`prepare_func_exit`): `r0` is 0 or 1.
+    /// The rules of a callback's `exit` (`prepare_func_exit`): `r0` is 0 or 1; and the path
+    /// has not gone round more than [`MAX_CALLBACK_ROUNDS`] times.
     pub(crate) fn check_callback_exit(&self, pc: usize, st: &State) -> R<()> {
+        if st.may_goto_depth >= MAX_CALLBACK_ROUNDS {
+            return Err(e(
+                pc,
+                Rule::Complexity,
+                format!(
+                    "the callback called at instruction {} still changes a value the program depends on after {MAX_CALLBACK_ROUNDS} rounds; keep what the callback accumulates out of the program's decisions, or bound it",
+                    st.cur().callsite
+                ),
+            ));
+        }
         let r0 = &st.cur().regs[0];
         let ok = matches!(r0, RegVal::Scalar(s) if s.smin >= 0 && s.umax <= 1);
         if !ok {
