@@ -223,7 +223,10 @@ mod tests {
             "routes=hash_of_maps,4,4,16,inner=array:4:8:64",
         ] {
             let m = parse_map_arg(arg).unwrap();
-            assert_eq!((m.map_type, m.value_size, m.max_entries), (MapType::HashOfMaps, 4, 16));
+            assert_eq!(
+                (m.map_type, m.value_size, m.max_entries),
+                (MapType::HashOfMaps, 4, 16)
+            );
             let i = m.inner.unwrap();
             assert_eq!(
                 (i.map_type, i.key_size, i.value_size, i.max_entries),
@@ -236,8 +239,14 @@ mod tests {
         for (bad, why) in [
             ("o:array_of_maps:4:4:2", "needs the shape"),
             ("o:array:4:4:2:inner=array:4:4", "not a map of maps"),
-            ("o:array_of_maps:4:4:2:inner=array:4", "wrong number of fields"),
-            ("o:array_of_maps:4:4:2:inner=array_of_maps:4:4", "nest one level"),
+            (
+                "o:array_of_maps:4:4:2:inner=array:4",
+                "wrong number of fields",
+            ),
+            (
+                "o:array_of_maps:4:4:2:inner=array_of_maps:4:4",
+                "nest one level",
+            ),
         ] {
             let e = parse_map_arg(bad).unwrap_err().to_string();
             assert!(e.contains(why), "{bad}: {e}");

@@ -75,7 +75,11 @@ fn builder_ld_func_is_the_text_form() {
     p.push(mov(Reg::R1, 10))
         .push(ld_func(Reg::R2, "add_index"))
         .push(ebpf_dsl::dsl::mov_reg(Reg::R3, Reg::R10))
-        .push(ebpf_dsl::dsl::alu64_imm(ebpf_dsl::insn::AluOp::Add, Reg::R3, -8))
+        .push(ebpf_dsl::dsl::alu64_imm(
+            ebpf_dsl::insn::AluOp::Add,
+            Reg::R3,
+            -8,
+        ))
         .push(mov(Reg::R4, 0))
         .push(call_helper("bpf_loop").unwrap())
         .push(mov(Reg::R0, 2))
@@ -84,7 +88,10 @@ fn builder_ld_func_is_the_text_form() {
         .push(mov(Reg::R0, 0))
         .push(exit());
     let built = p.build().unwrap();
-    assert_eq!(built.insns.to_vec(), ebpf_dsl::assemble(LOOP).unwrap().insns);
+    assert_eq!(
+        built.insns.to_vec(),
+        ebpf_dsl::assemble(LOOP).unwrap().insns
+    );
     // A raw distance works too.
     assert!(matches!(
         ld_func(Reg::R2, Target::Offset(7)).kind,
@@ -113,10 +120,7 @@ fn bad_callbacks_are_clear_errors() {
     assert_eq!(e.len(), 1, "{e:?}");
     // A callback that runs off the end of the program.
     let e = kinds("r2 = cb ll\nr0 = 0\nexit\ncb:\nr0 = 0");
-    assert!(
-        e.iter().any(|(k, _)| *k == DiagKind::FallOffEnd),
-        "{e:?}"
-    );
+    assert!(e.iter().any(|(k, _)| *k == DiagKind::FallOffEnd), "{e:?}");
     // Raw distances outside the program or into the second slot of an ld_imm64.
     let e = kinds("ld_pseudo r2, 4, 100\nr0 = 0\nexit");
     assert!(
@@ -169,10 +173,7 @@ fn the_verifier_checks_callbacks() {
     run(counter).unwrap();
     // When the counter decides the return value, every round matters: refused after 64 rounds
     // (a known false reject, `kernel_rules/cb_loop_counter_decides.s`).
-    let decides = counter.replace(
-        "*(u64 *)(r10 - 16) = r0\n        r0 = 2",
-        "r0 &= 1",
-    );
+    let decides = counter.replace("*(u64 *)(r10 - 16) = r0\n        r0 = 2", "r0 &= 1");
     assert_eq!(run(&decides).unwrap_err().rule, Rule::Complexity);
     let e = run(&LOOP.replace("add_index:\n    r0 = 0", "add_index:\n    r0 = 2")).unwrap_err();
     assert_eq!(e.rule, Rule::ReturnValue, "{e}");

@@ -357,7 +357,12 @@ fn maps_of_maps() {
     let obj = read_object(&o).unwrap();
     let outer = obj.maps.iter().find(|m| m.name == "outer").unwrap();
     assert_eq!(
-        (outer.map_type, outer.key_size, outer.value_size, outer.max_entries),
+        (
+            outer.map_type,
+            outer.key_size,
+            outer.value_size,
+            outer.max_entries
+        ),
         (MapType::ArrayOfMaps, 4, 4, 4)
     );
     assert_eq!(

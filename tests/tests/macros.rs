@@ -210,7 +210,10 @@ fn callbacks_are_labels() {
     assert!(LOOP3.relocations.is_empty());
     let text = ebpf_dsl::disasm::disassemble(&LOOP3.insns).unwrap();
     assert!(text.contains("\tr2 = L7 ll\n"), "{text}");
-    assert_eq!(ebpf_dsl::assemble(&text).unwrap().insns, LOOP3.insns.to_vec());
+    assert_eq!(
+        ebpf_dsl::assemble(&text).unwrap().insns,
+        LOOP3.insns.to_vec()
+    );
 }
 
 defmap! {

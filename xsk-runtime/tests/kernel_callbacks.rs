@@ -201,9 +201,15 @@ fn clang_object_with_callbacks_loads() {
     let vals: Array<u64> = loaded.map("vals").unwrap();
     // 45 from the loop; the values must add 0 for XDP_PASS, anything else gives XDP_DROP.
     let p = loaded.program("loops").unwrap();
-    assert_eq!(p.test_run(&[0; 64], 1).unwrap().action(), Some(XdpAction::Pass));
+    assert_eq!(
+        p.test_run(&[0; 64], 1).unwrap().action(),
+        Some(XdpAction::Pass)
+    );
     vals.set(2, &1).unwrap();
-    assert_eq!(p.test_run(&[0; 64], 1).unwrap().action(), Some(XdpAction::Drop));
+    assert_eq!(
+        p.test_run(&[0; 64], 1).unwrap().action(),
+        Some(XdpAction::Drop)
+    );
     // Our writer's object: libbpf finds the callback through the `.text` relocation.
     let parsed = ebpf_dsl::elf::read_object(&bytes).unwrap();
     let ours = dir.join("kernel-callback-ours.o");

@@ -64,11 +64,17 @@ fn array_of_maps_from_text() {
     let outer: ArrayOfMaps = loaded.map("outer").unwrap();
     let p = loaded.program("two_level").unwrap();
     // Slot 2 empty: the first lookup gives NULL.
-    assert_eq!(p.test_run(&[0; 64], 1).unwrap().action(), Some(XdpAction::Drop));
+    assert_eq!(
+        p.test_run(&[0; 64], 1).unwrap().action(),
+        Some(XdpAction::Drop)
+    );
     let (a, b) = (inner_array("inner_a"), inner_array("inner_b"));
     outer.set(2, a.map()).unwrap();
     assert_eq!(outer.get_id(2).unwrap(), Some(a.map().id()));
-    assert_eq!(p.test_run(&[0; 64], 3).unwrap().action(), Some(XdpAction::Pass));
+    assert_eq!(
+        p.test_run(&[0; 64], 3).unwrap().action(),
+        Some(XdpAction::Pass)
+    );
     assert_eq!(a.get(0).unwrap(), 3);
     // Swap in another map: the program's next runs count there.
     outer.set(2, b.map()).unwrap();
@@ -76,11 +82,17 @@ fn array_of_maps_from_text() {
     assert_eq!((a.get(0).unwrap(), b.get(0).unwrap()), (3, 2));
     assert_eq!(outer.get(2).unwrap().unwrap().id(), b.map().id());
     assert!(outer.remove(2).unwrap());
-    assert_eq!(p.test_run(&[0; 64], 1).unwrap().action(), Some(XdpAction::Drop));
+    assert_eq!(
+        p.test_run(&[0; 64], 1).unwrap().action(),
+        Some(XdpAction::Drop)
+    );
     // A map of another shape is refused by the kernel, with the map named.
     let wrong: Array<u32> = Array::create("wrong_shape", 1).unwrap();
     let e = outer.set(0, wrong.map()).unwrap_err();
-    assert!(matches!(&e, Error::MapOp { errno, .. } if *errno == libc::EINVAL), "{e}");
+    assert!(
+        matches!(&e, Error::MapOp { errno, .. } if *errno == libc::EINVAL),
+        "{e}"
+    );
 }
 
 fn map_of_maps_without_inner_is_a_clear_error() {
@@ -139,9 +151,15 @@ fn hash_of_maps_from_defmap() {
         .try_into()
         .unwrap();
     let p = loaded.program(&TENANT7.name).unwrap();
-    assert_eq!(p.test_run(&[0; 64], 1).unwrap().action(), Some(XdpAction::Drop));
+    assert_eq!(
+        p.test_run(&[0; 64], 1).unwrap().action(),
+        Some(XdpAction::Drop)
+    );
     tenants.insert(&7, seven.map()).unwrap();
-    assert_eq!(p.test_run(&[0; 64], 5).unwrap().action(), Some(XdpAction::Pass));
+    assert_eq!(
+        p.test_run(&[0; 64], 5).unwrap().action(),
+        Some(XdpAction::Pass)
+    );
     assert_eq!((seven.get(0).unwrap(), seven.get(1).unwrap()), (0, 5));
     assert_eq!(tenants.get_id(&7).unwrap(), Some(seven.map().id()));
     assert!(tenants.remove(&7).unwrap());
@@ -174,8 +192,8 @@ fn clang_object_with_a_map_of_maps() {
         return;
     }
     let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR"));
-    let src = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../ebpf-dsl/tests/elf/mapinmap.c");
+    let src =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../ebpf-dsl/tests/elf/mapinmap.c");
     let obj = dir.join("kernel-mapinmap.o");
     let st = std::process::Command::new("clang-19")
         .args(["-O2", "-g", "-target", "bpf", "-c"])
@@ -189,10 +207,16 @@ fn clang_object_with_a_map_of_maps() {
     let loaded = Loader::new().object_bytes(&bytes).unwrap().load().unwrap();
     let outer: ArrayOfMaps = loaded.map("outer").unwrap();
     let p = loaded.program("twice").unwrap();
-    assert_eq!(p.test_run(&[0; 64], 1).unwrap().action(), Some(XdpAction::Drop));
+    assert_eq!(
+        p.test_run(&[0; 64], 1).unwrap().action(),
+        Some(XdpAction::Drop)
+    );
     let inner = inner_array("c_inner");
     outer.set(0, inner.map()).unwrap();
-    assert_eq!(p.test_run(&[0; 64], 4).unwrap().action(), Some(XdpAction::Pass));
+    assert_eq!(
+        p.test_run(&[0; 64], 4).unwrap().action(),
+        Some(XdpAction::Pass)
+    );
     assert_eq!(inner.get(0).unwrap(), 4);
     let parsed = ebpf_dsl::elf::read_object(&bytes).unwrap();
     let ours = dir.join("kernel-mapinmap-ours.o");

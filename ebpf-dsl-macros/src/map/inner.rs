@@ -110,8 +110,20 @@ pub(crate) fn inner_shape(
     let tname = format!("inner {}", it.name().to_ascii_uppercase());
     let mut size = |ty_opt: &str, size_opt: &str, default: Option<u64>, what: &str| {
         let v = match (get.get(size_opt), get.get(ty_opt)) {
-            (Some(MapOption { value: OptValue::Expr(e), .. }), _) => Some(expr_value(e, errors)),
-            (_, Some(MapOption { value: OptValue::Type(ty), .. })) => Some(match primitive_size(ty) {
+            (
+                Some(MapOption {
+                    value: OptValue::Expr(e),
+                    ..
+                }),
+                _,
+            ) => Some(expr_value(e, errors)),
+            (
+                _,
+                Some(MapOption {
+                    value: OptValue::Type(ty),
+                    ..
+                }),
+            ) => Some(match primitive_size(ty) {
                 Some(n) => Value::Known(n, ty.to_token_stream()),
                 None => Value::Rust {
                     expr: quote_spanned!(ty.span()=> ::core::mem::size_of::<#ty>() as u32),
@@ -126,7 +138,12 @@ pub(crate) fn inner_shape(
         }
         v
     };
-    let key = size("key", "key_size", r.key_default, "a key: add `key = u32` or `key_size = N`");
+    let key = size(
+        "key",
+        "key_size",
+        r.key_default,
+        "a key: add `key = u32` or `key_size = N`",
+    );
     let value = size(
         "value",
         "value_size",
@@ -141,7 +158,10 @@ pub(crate) fn inner_shape(
         _ => match r.max_entries_default {
             Some(d) => Some(Value::Known(d, ity.to_token_stream())),
             None => {
-                errors.spanned(ity, format!("{tname} maps need a capacity: add `max_entries = N`"));
+                errors.spanned(
+                    ity,
+                    format!("{tname} maps need a capacity: add `max_entries = N`"),
+                );
                 None
             }
         },

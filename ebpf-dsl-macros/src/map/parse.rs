@@ -94,64 +94,62 @@ impl Parse for MapDecl {
 /// The `option = value, ...` list inside a map declaration's parentheses.
 fn parse_options(content: ParseStream) -> syn::Result<Vec<MapOption>> {
     let mut options = Vec::new();
-        while !content.is_empty() {
-            let key: Ident = content.parse()?;
-            content.parse::<Token![=]>()?;
-            let value = match key.to_string().as_str() {
-                "key" | "value" => OptValue::Type(content.parse()?),
-                "name" => {
-                    if content.peek(LitStr) {
-                        OptValue::Str(content.parse()?)
-                    } else {
-                        let e: Expr = content.parse()?;
-                        return Err(syn::Error::new_spanned(
-                            e,
-                            "`name` takes a string literal, e.g. `name = \"xsks_map\"`",
-                        ));
-                    }
+    while !content.is_empty() {
+        let key: Ident = content.parse()?;
+        content.parse::<Token![=]>()?;
+        let value = match key.to_string().as_str() {
+            "key" | "value" => OptValue::Type(content.parse()?),
+            "name" => {
+                if content.peek(LitStr) {
+                    OptValue::Str(content.parse()?)
+                } else {
+                    let e: Expr = content.parse()?;
+                    return Err(syn::Error::new_spanned(
+                        e,
+                        "`name` takes a string literal, e.g. `name = \"xsks_map\"`",
+                    ));
                 }
-                "key_size" | "value_size" | "max_entries" | "flags" => {
-                    OptValue::Expr(content.parse()?)
-                }
-                "inner" => {
-                    let fork = content.fork();
-                    let map_type: Ident = content.parse().map_err(|e| {
-                        syn::Error::new(
-                            e.span(),
-                            "`inner` takes the inner maps' type and options, e.g. \
-                             `inner = array(value = u64, max_entries = 16)`",
-                        )
-                    })?;
-                    let inner;
-                    syn::parenthesized!(inner in content);
-                    let options = parse_options(&inner)?;
-                    let mut tokens = TokenStream::new();
-                    let f = fork;
-                    while !f.is_empty() && !f.peek(Token![,]) {
-                        let tt: proc_macro2::TokenTree = f.parse()?;
-                        tokens.extend([tt]);
-                    }
-                    OptValue::Inner {
-                        map_type,
-                        options,
-                        tokens,
-                    }
-                }
-                _ => {
-                    let mut ts = TokenStream::new();
-                    while !content.is_empty() && !content.peek(Token![,]) {
-                        let tt: proc_macro2::TokenTree = content.parse()?;
-                        ts.extend([tt]);
-                    }
-                    OptValue::Other(ts)
-                }
-            };
-            options.push(MapOption { key, value });
-            if content.is_empty() {
-                break;
             }
-            content.parse::<Token![,]>()?;
+            "key_size" | "value_size" | "max_entries" | "flags" => OptValue::Expr(content.parse()?),
+            "inner" => {
+                let fork = content.fork();
+                let map_type: Ident = content.parse().map_err(|e| {
+                    syn::Error::new(
+                        e.span(),
+                        "`inner` takes the inner maps' type and options, e.g. \
+                             `inner = array(value = u64, max_entries = 16)`",
+                    )
+                })?;
+                let inner;
+                syn::parenthesized!(inner in content);
+                let options = parse_options(&inner)?;
+                let mut tokens = TokenStream::new();
+                let f = fork;
+                while !f.is_empty() && !f.peek(Token![,]) {
+                    let tt: proc_macro2::TokenTree = f.parse()?;
+                    tokens.extend([tt]);
+                }
+                OptValue::Inner {
+                    map_type,
+                    options,
+                    tokens,
+                }
+            }
+            _ => {
+                let mut ts = TokenStream::new();
+                while !content.is_empty() && !content.peek(Token![,]) {
+                    let tt: proc_macro2::TokenTree = content.parse()?;
+                    ts.extend([tt]);
+                }
+                OptValue::Other(ts)
+            }
+        };
+        options.push(MapOption { key, value });
+        if content.is_empty() {
+            break;
         }
+        content.parse::<Token![,]>()?;
+    }
     Ok(options)
 }
 

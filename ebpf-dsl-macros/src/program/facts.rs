@@ -35,10 +35,7 @@ impl Facts {
             let (
                 [TokenTree::Ident(rust), TokenTree::Ident(ty), k, v, m, f, TokenTree::Literal(name)],
                 inner,
-            ) = (
-                parts.get(..7).unwrap_or(&[]),
-                parts.get(7),
-            )
+            ) = (parts.get(..7).unwrap_or(&[]), parts.get(7))
             else {
                 return Err(syn::Error::new(g.span(), "malformed map facts"));
             };

@@ -406,7 +406,13 @@ mod tests {
         let m = parse_map_decl("routes hash_of_maps key=4 value=4 max_entries=16 inner=array:4:8:64:no_prealloc|0x8000").unwrap();
         let inner = m.inner.unwrap();
         assert_eq!(
-            (inner.map_type, inner.key_size, inner.value_size, inner.max_entries, inner.flags),
+            (
+                inner.map_type,
+                inner.key_size,
+                inner.value_size,
+                inner.max_entries,
+                inner.flags
+            ),
             (MapType::Array, 4, 8, 64, 1 | 0x8000)
         );
         let text = map_directive(&m);
@@ -418,14 +424,32 @@ mod tests {
         let short = parse_map_decl("o array_of_maps key=4 value=4 inner=hash:4:4").unwrap();
         assert_eq!(short.inner.unwrap().max_entries, 1);
         for (bad, why) in [
-            ("o array_of_maps key=4 value=4", "needs the shape of the maps it holds"),
+            (
+                "o array_of_maps key=4 value=4",
+                "needs the shape of the maps it holds",
+            ),
             ("o array_of_maps key=4 value=8 inner=array:4:4", "value=4"),
             ("o array key=4 value=4 inner=array:4:4", "not a map of maps"),
-            ("o array_of_maps key=4 value=4 inner=array:4", "wrong number of fields"),
-            ("o array_of_maps key=4 value=4 inner=nosuch:4:4", "unknown map type"),
-            ("o array_of_maps key=4 value=4 inner=array:x:4", "not a 32-bit number"),
-            ("o array_of_maps key=4 value=4 inner=hash_of_maps:4:4", "nest one level"),
-            ("o array_of_maps key=4 value=4 inner=array:4:4 inner=array:4:4", "given twice"),
+            (
+                "o array_of_maps key=4 value=4 inner=array:4",
+                "wrong number of fields",
+            ),
+            (
+                "o array_of_maps key=4 value=4 inner=nosuch:4:4",
+                "unknown map type",
+            ),
+            (
+                "o array_of_maps key=4 value=4 inner=array:x:4",
+                "not a 32-bit number",
+            ),
+            (
+                "o array_of_maps key=4 value=4 inner=hash_of_maps:4:4",
+                "nest one level",
+            ),
+            (
+                "o array_of_maps key=4 value=4 inner=array:4:4 inner=array:4:4",
+                "given twice",
+            ),
         ] {
             let e = parse_map_decl(bad).unwrap_err();
             assert!(e.contains(why), "{bad}: {e}");

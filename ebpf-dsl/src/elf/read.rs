@@ -555,11 +555,14 @@ impl Ctx<'_, '_> {
                         .find(|p| p.sec == tsec && p.start <= t && t < p.end)
                         .ok_or_else(|| err(&section.name, off, "a callback was not placed"))?;
                     let target = p.base as i64 + ((t - p.start) / 8) as i64;
-                    let imm = i32::try_from(target - (slot as i64 + 1)).map_err(|_| {
-                        err(&section.name, off, "a callback offset beyond 32 bits")
-                    })?;
+                    let imm = i32::try_from(target - (slot as i64 + 1))
+                        .map_err(|_| err(&section.name, off, "a callback offset beyond 32 bits"))?;
                     if slot + 1 >= insns.len() {
-                        return Err(err(&section.name, off, "an ld_imm64 without its second slot"));
+                        return Err(err(
+                            &section.name,
+                            off,
+                            "an ld_imm64 without its second slot",
+                        ));
                     }
                     insns[slot] = Insn::new(insn.code, insn.dst(), 4, insn.off, imm);
                     insns[slot + 1].imm = 0;

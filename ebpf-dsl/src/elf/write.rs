@@ -257,9 +257,7 @@ pub fn write(obj: &Object) -> Result<Vec<u8>, ElfError> {
                     insns[i + 1].imm = 0;
                     match place(i) {
                         (true, off) => rels.push((off, SymRef::Local(text_sym), R_BPF_64_64)),
-                        (false, off) => {
-                            text_rels.push((off, SymRef::Local(text_sym), R_BPF_64_64))
-                        }
+                        (false, off) => text_rels.push((off, SymRef::Local(text_sym), R_BPF_64_64)),
                     }
                 }
             }

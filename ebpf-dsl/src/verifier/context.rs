@@ -23,7 +23,9 @@ pub(crate) enum Step {
     },
     Done,
     /// A callback returned: the path goes back to the helper call at `callsite`.
-    Callback { callsite: usize },
+    Callback {
+        callsite: usize,
+    },
 }
 
 pub(crate) struct Exec<'a> {

@@ -109,11 +109,23 @@ pub fn rule_maps() -> Vec<MapSpec> {
             ..map("wo", MapType::Array, 4, 16, 1)
         },
         MapSpec {
-            inner: Some(ebpf_dsl::spec::InnerMap::of(&map("", MapType::Array, 4, 8, 1))),
+            inner: Some(ebpf_dsl::spec::InnerMap::of(&map(
+                "",
+                MapType::Array,
+                4,
+                8,
+                1,
+            ))),
             ..map("mm", MapType::ArrayOfMaps, 4, 4, 2)
         },
         MapSpec {
-            inner: Some(ebpf_dsl::spec::InnerMap::of(&map("", MapType::Hash, 8, 8, 4))),
+            inner: Some(ebpf_dsl::spec::InnerMap::of(&map(
+                "",
+                MapType::Hash,
+                8,
+                8,
+                4,
+            ))),
             ..map("hm", MapType::HashOfMaps, 4, 4, 4)
         },
     ]

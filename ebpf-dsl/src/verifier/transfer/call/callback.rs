@@ -38,7 +38,9 @@ impl<'a> Exec<'a> {
         map: Option<u16>,
         ctx: &RegVal,
     ) -> R<State> {
-        if target >= self.cfg.subprog_of.len() || self.cfg.subprog_starts.binary_search(&target).is_err() {
+        if target >= self.cfg.subprog_of.len()
+            || self.cfg.subprog_starts.binary_search(&target).is_err()
+        {
             return Err(e(
                 pc,
                 Rule::HelperArgument,
