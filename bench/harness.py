@@ -8,8 +8,9 @@ sides alike), writes bench/results/latest.csv and latest.json, draws latest.svg
 
 Configuration (environment): ROUNDS (5), DURATION seconds per AF_XDP run (10), WARMUP (1),
 WORKLOADS (comma list, default all: ceiling,rxdrop,rxdrop-poll,rxdrop-rate,txonly,l2fwd,
-l2fwd-rate,latency,latency-load,ring,ringbuf,prog,verify; latency* and ringbuf are in
-bench/latency.py and bench/ringbuf.py with their own settings), RATE (300000: the fixed offered load of rxdrop-rate),
+l2fwd-rate,rxdrop-scale,l2fwd-scale,latency,latency-load,ring,ringbuf,ringbuf-work,prog,verify;
+latency*, ringbuf* and *-scale are in bench/latency.py, bench/ringbuf.py and bench/scaling.py with
+their own settings), RATE (300000: the fixed offered load of rxdrop-rate),
 L2FWD_RATE (100000: of l2fwd-rate),
 GEN_CPU (0), RX_CPU (1), BATCH (64), RING_DESCS (2*10^7), RING_REPS (5), PROG_REPEAT (10^6), GEN (c|ours),
 NICE (-10, for every measured process on both sides), OURS_XSK (auto|examples|bench: which
@@ -25,6 +26,7 @@ import csv
 import json
 import os
 import re
+import shutil
 import signal
 import statistics
 import subprocess
@@ -33,6 +35,7 @@ import time
 
 import latency
 import ringbuf
+import scaling
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
@@ -55,7 +58,8 @@ BUILD = ENV.get("BUILD", os.path.join(HERE, "build"))
 TARGET = ENV.get("TARGET", os.path.join(ROOT, "target"))
 OUT = ENV.get("OUT", os.path.join(HERE, "results"))
 ALL = ["ceiling", "rxdrop", "rxdrop-poll", "rxdrop-rate", "txonly", "l2fwd", "l2fwd-rate",
-       "latency", "latency-load", "ring", "ringbuf", "prog", "verify"]
+       "rxdrop-scale", "l2fwd-scale", "latency", "latency-load", "ring", "ringbuf",
+       "ringbuf-work", "prog", "verify"]
 WORKLOADS = [w for w in ENV.get("WORKLOADS", ",".join(ALL)).split(",") if w]
 
 TAG = ENV.get("BENCH_TAG") or str(os.getpid())
@@ -101,8 +105,15 @@ class Sandbox:
         for ns in (NS_A, NS_B):
             sh("ip", "netns", "exec", ns, "sysctl", "-qw", "net.ipv6.conf.all.disable_ipv6=1",
                "net.ipv6.conf.default.disable_ipv6=1")
-        sh("ip", "link", "add", IF_A, "netns", NS_A, "address", MAC_A, "type", "veth",
-           "peer", "name", IF_B, "netns", NS_B, "address", MAC_B)
+        # Two queues a side for the scaling workloads (bench/scaling.py), set to one channel:
+        # what every other workload expects (a UDP client's flow hash must not pick queue 1).
+        # Without ethtool, a pair of one queue (the scaling workloads then fail, alone).
+        two = ["numtxqueues", "2", "numrxqueues", "2"] if shutil.which("ethtool") else []
+        sh("ip", "link", "add", IF_A, "netns", NS_A, "address", MAC_A, *two, "type", "veth",
+           "peer", "name", IF_B, "netns", NS_B, "address", MAC_B, *two)
+        if two:
+            for ns, ifname in ((NS_A, IF_A), (NS_B, IF_B)):
+                sh("ip", "netns", "exec", ns, "ethtool", "-L", ifname, "rx", "1", "tx", "1")
         sh("ip", "-n", NS_A, "addr", "add", "10.77.0.1/24", "dev", IF_A)
         sh("ip", "-n", NS_B, "addr", "add", "10.77.0.2/24", "dev", IF_B)
         sh("ip", "-n", NS_A, "link", "set", IF_A, "up")
@@ -404,10 +415,12 @@ def workload_table():
         elif w == "l2fwd":
             t.append(("l2fwd", "pps", "higher",
                       lambda b, i: run_xsk(b, i, "l2fwd"), ["ours", "c"]))
+        elif w in ("rxdrop-scale", "l2fwd-scale"):
+            t.extend(scaling.workloads(sys.modules[__name__], w))
         elif w in ("latency", "latency-load"):
             t.extend(latency.workloads(sys.modules[__name__], w))
-        elif w == "ringbuf":
-            t.extend(ringbuf.workloads(sys.modules[__name__]))
+        elif w in ("ringbuf", "ringbuf-work"):
+            t.extend(ringbuf.workloads(sys.modules[__name__], w))
         elif w == "ring":
             t.append(("ring (batch %s)" % BATCH, "ns_per_desc", "lower", run_ring, ["ours", "c"]))
         elif w == "prog":
@@ -444,7 +457,7 @@ def summarize(rows, table):
                      "better": better if metric in (unit, "cpu_ns_per_pkt") else None,
                      "sides": {}}
             if metric in ("cpu_ns_per_pkt", "verifier_only_us", "consumer_cpu_ns_per_event",
-                          "full") or metric in latency.METRICS:
+                          "full", "cpu_ns_per_pkt_1q", "cpu_ns_per_pkt_2q") or metric in latency.METRICS:
                 entry["better"] = "lower"
             per_round = {}
             for side in sides:
@@ -499,7 +512,7 @@ def main():
     table = workload_table()
     needs_net = any(w in WORKLOADS for w in ("ceiling", "rxdrop", "rxdrop-poll", "rxdrop-rate",
                                              "txonly", "l2fwd", "l2fwd-rate", "latency",
-                                             "latency-load"))
+                                             "latency-load", "rxdrop-scale", "l2fwd-scale"))
 
     def on_signal(sig, frame):
         for p in list(LIVE):  # only the processes this harness started, by their pid

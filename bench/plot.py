@@ -20,7 +20,9 @@ UNITS = {"pps": "packets/s", "cpu_ns_per_pkt": "CPU ns/packet", "ns_per_desc": "
          "verifier_only_us": "µs: verifier alone", "xlated_insns": "insns (xlated)",
          "p50_us": "round trip p50, µs", "p99_us": "round trip p99, µs",
          "p999_us": "round trip p99.9, µs", "eps": "events/s",
-         "consumer_cpu_ns_per_event": "consumer CPU ns/event"}
+         "consumer_cpu_ns_per_event": "consumer CPU ns/event",
+         "scale": "pps with 2 queues / with 1", "pps_1q": "packets/s, 1 queue",
+         "pps_2q": "packets/s, 2 queues"}
 SHOWN = set(UNITS)
 
 

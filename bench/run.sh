@@ -7,12 +7,13 @@
 # bench/results/latest.{csv,json,md,svg} and prints the table of ratios. Cleans up on exit.
 #
 # Environment: ROUNDS (5), DURATION (10 s per AF_XDP run), WARMUP (1 s), WORKLOADS (comma
-# list: ceiling,rxdrop,rxdrop-poll,rxdrop-rate,txonly,l2fwd,l2fwd-rate,latency,latency-load,
-# ring,ringbuf,prog,verify), RATE,
+# list: ceiling,rxdrop,rxdrop-poll,rxdrop-rate,txonly,l2fwd,l2fwd-rate,rxdrop-scale,l2fwd-scale,
+# latency,latency-load,ring,ringbuf,ringbuf-work,prog,verify), RATE,
 # L2FWD_RATE (fixed offered loads of the -rate workloads), GEN_CPU (0), RX_CPU (1),
 # BATCH (64), RING_DESCS, PROG_REPEAT, GEN (c | ours: the examples' xsk-pktgen),
 # LAT_RATE (1000), LAT_LOAD_RATE (50000), LAT_IDLE (poll | spin), LAT_SIZE (bench/latency.py),
-# RINGBUF_EVENTS (500000), RINGBUF_REPEAT (bench/ringbuf.py),
+# RINGBUF_EVENTS (500000), RINGBUF_REPEAT, RINGBUF_WORK, RINGBUF_WORK_EVENTS (bench/ringbuf.py),
+# SCALE_CPUS (0,1: bench/scaling.py),
 # CARGO_TARGET_DIR. See BENCHMARKS.md.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -26,7 +27,7 @@ fi
 # What a fresh machine lacks (the benchmark is not part of CI, so it installs its own).
 export DEBIAN_FRONTEND=noninteractive
 need=()
-for p in gcc clang-19 llvm-19 libxdp-dev libbpf-dev iproute2 util-linux python3; do
+for p in gcc clang-19 llvm-19 libxdp-dev libbpf-dev iproute2 util-linux python3 ethtool; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || need+=("$p")
 done
 if [ ${#need[@]} -gt 0 ]; then
@@ -45,7 +46,7 @@ for p in xdp_progs xdp_sink; do
   clang-19 -O2 -g -target bpf -I"$ARCH_INC" -c bench/c/$p.bpf.c -o "$BUILD/$p.bpf.o"
 done
 python3 bench/extract_bpf.py "$BUILD/xdp_progs.bpf.o" xdp "$BUILD/c_progs"
-gcc -O2 -Wall -o "$BUILD/xsk_ref" bench/c/xsk_ref.c -lxdp -lbpf
+gcc -O2 -Wall -pthread -o "$BUILD/xsk_ref" bench/c/xsk_ref.c -lxdp -lbpf
 gcc -O2 -Wall -o "$BUILD/pktgen" bench/c/pktgen.c -lbpf
 gcc -O2 -Wall -o "$BUILD/progrun" bench/c/progrun.c -lbpf
 gcc -O2 -Wall -pthread -o "$BUILD/ring_ref" bench/c/ring_ref.c

@@ -1,12 +1,17 @@
 // SPDX-License-Identifier: MIT OR Apache-2.0
 /*
  * ringbuf_ref: the C side of the ring buffer benchmark, on libbpf's `ring_buffer` consumer.
- * The twin of examples/src/bin/bench-ringbuf.rs: the same XDP program (one 8-byte sequence
- * number per run through bpf_ringbuf_output, a STATE array of [next, full]), the same 256 KiB
- * ring, a producer thread running it with BPF_PROG_TEST_RUN in calls of -r runs, the consumer
- * (main thread) in ring_buffer__poll(), checking the order.
+ * The twin of examples/src/bin/bench-ringbuf.rs: the same XDP program (the instructions of
+ * xsk-testkit/src/seqring.rs: one 16-byte record {seq, 3 * seq} per run through
+ * bpf_ringbuf_output, a STATE array of [next, full]), the same 256 KiB ring, a producer thread
+ * running it with BPF_PROG_TEST_RUN in calls of -r runs, the consumer (main thread) in
+ * ring_buffer__poll(), checking order and content. -W N: N rounds of xorshift64* per record
+ * in the consumer (the same chain as bench-ringbuf --work N). -B: the program writes with
+ * BPF_RB_NO_WAKEUP (flags from STATE[2]) and the consumer spins on ring_buffer__consume()
+ * instead of sleeping in ring_buffer__poll() (bench-ringbuf --busy): with -W, the
+ * consumer-bound variant.
  *
- *   ringbuf_ref [-n EVENTS] [-r REPEAT] [-P PRODUCER_CPU] [-C CONSUMER_CPU]
+ *   ringbuf_ref [-n EVENTS] [-r REPEAT] [-P PRODUCER_CPU] [-C CONSUMER_CPU] [-W WORK]
  *
  * Prints RESULT impl=c events=N full=F secs=S eps=E consumer_cpu_ns_per_event=C
  */
@@ -73,13 +78,31 @@ static void *producer(void *arg)
 	return NULL;
 }
 
+static unsigned work_rounds;
+static int busy;
+static uint64_t acc;
+
+/* The per-record work of -W: n rounds of xorshift64* (the same chain as bench-ringbuf's). */
+static inline uint64_t work(uint64_t x, unsigned n)
+{
+	for (unsigned i = 0; i < n; i++) {
+		x ^= x >> 12;
+		x ^= x << 25;
+		x ^= x >> 27;
+		x *= 0x2545f4914f6cdd1dull;
+	}
+	return x;
+}
+
 static int on_event(void *ctx, void *data, size_t len)
 {
 	(void)ctx;
-	uint64_t v;
-	if (len != 8 || (memcpy(&v, data, 8), v != next_seq))
+	uint64_t v[2];
+	if (len != 16 || (memcpy(v, data, 16), v[0] != next_seq || v[1] != v[0] * 3))
 		bad++;
 	next_seq++;
+	if (work_rounds)
+		acc = work(acc ^ ((unsigned char *)data)[0], work_rounds);
 	return 0;
 }
 
@@ -88,14 +111,17 @@ static int on_event(void *ctx, void *data, size_t len)
 int main(int argc, char **argv)
 {
 	int c;
-	while ((c = getopt(argc, argv, "n:r:P:C:")) != -1) {
+	while ((c = getopt(argc, argv, "n:r:P:C:W:B")) != -1) {
 		switch (c) {
 		case 'n': events = strtoull(optarg, NULL, 10); break;
 		case 'r': repeat = (unsigned)atoi(optarg); break;
 		case 'P': prod_cpu = atoi(optarg); break;
 		case 'C': cons_cpu = atoi(optarg); break;
+		case 'W': work_rounds = (unsigned)atoi(optarg); break;
+		case 'B': busy = 1; break;
 		default:
-			fprintf(stderr, "usage: %s [-n EVENTS] [-r REPEAT] [-P CPU] [-C CPU]\n", argv[0]);
+			fprintf(stderr, "usage: %s [-n EVENTS] [-r REPEAT] [-P CPU] [-C CPU] [-W WORK] [-B]\n",
+				argv[0]);
 			return 2;
 		}
 	}
@@ -104,7 +130,7 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	int rb_fd = bpf_map_create(BPF_MAP_TYPE_RINGBUF, "events", 0, 0, 262144, NULL);
-	int st_fd = bpf_map_create(BPF_MAP_TYPE_ARRAY, "state", 4, 16, 1, NULL);
+	int st_fd = bpf_map_create(BPF_MAP_TYPE_ARRAY, "state", 4, 24, 1, NULL);
 	if (rb_fd < 0 || st_fd < 0) {
 		fprintf(stderr, "ringbuf_ref: map create: %s (needs root)\n", strerror(errno));
 		return 1;
@@ -117,24 +143,27 @@ int main(int argc, char **argv)
 		INSN(BPF_LD | BPF_DW | BPF_IMM, 1, BPF_PSEUDO_MAP_FD, 0, st_fd),
 		INSN(0, 0, 0, 0, 0),
 		INSN(BPF_JMP | BPF_CALL, 0, 0, 0, BPF_FUNC_map_lookup_elem),
-		INSN(BPF_JMP | BPF_JEQ | BPF_K, 0, 0, 17, 0),           /* -> out */
-		INSN(BPF_ALU64 | BPF_MOV | BPF_X, 7, 0, 0, 0),
-		INSN(BPF_LDX | BPF_MEM | BPF_DW, 8, 7, 0, 0),
+		INSN(BPF_JMP | BPF_JEQ | BPF_K, 0, 0, 19, 0),           /* -> out */
+		INSN(BPF_ALU64 | BPF_MOV | BPF_X, 6, 0, 0, 0),
+		INSN(BPF_LDX | BPF_MEM | BPF_DW, 7, 6, 0, 0),
+		INSN(BPF_STX | BPF_MEM | BPF_DW, 10, 7, -24, 0),
+		INSN(BPF_ALU64 | BPF_MOV | BPF_X, 8, 7, 0, 0),
+		INSN(BPF_ALU64 | BPF_MUL | BPF_K, 8, 0, 0, 3),
 		INSN(BPF_STX | BPF_MEM | BPF_DW, 10, 8, -16, 0),
 		INSN(BPF_LD | BPF_DW | BPF_IMM, 1, BPF_PSEUDO_MAP_FD, 0, rb_fd),
 		INSN(0, 0, 0, 0, 0),
 		INSN(BPF_ALU64 | BPF_MOV | BPF_X, 2, 10, 0, 0),
-		INSN(BPF_ALU64 | BPF_ADD | BPF_K, 2, 0, 0, -16),
-		INSN(BPF_ALU64 | BPF_MOV | BPF_K, 3, 0, 0, 8),
-		INSN(BPF_ALU64 | BPF_MOV | BPF_K, 4, 0, 0, 0),
+		INSN(BPF_ALU64 | BPF_ADD | BPF_K, 2, 0, 0, -24),
+		INSN(BPF_ALU64 | BPF_MOV | BPF_K, 3, 0, 0, 16),
+		INSN(BPF_LDX | BPF_MEM | BPF_DW, 4, 6, 16, 0),          /* flags = STATE[2] */
 		INSN(BPF_JMP | BPF_CALL, 0, 0, 0, BPF_FUNC_ringbuf_output),
 		INSN(BPF_JMP | BPF_JNE | BPF_K, 0, 0, 3, 0),            /* -> full */
-		INSN(BPF_ALU64 | BPF_ADD | BPF_K, 8, 0, 0, 1),
-		INSN(BPF_STX | BPF_MEM | BPF_DW, 7, 8, 0, 0),
+		INSN(BPF_ALU64 | BPF_ADD | BPF_K, 7, 0, 0, 1),
+		INSN(BPF_STX | BPF_MEM | BPF_DW, 6, 7, 0, 0),
 		INSN(BPF_JMP | BPF_JA, 0, 0, 2, 0),                     /* -> out */
 		/* full: */
 		INSN(BPF_ALU64 | BPF_MOV | BPF_K, 1, 0, 0, 1),
-		INSN(BPF_STX | BPF_ATOMIC | BPF_DW, 7, 1, 8, BPF_ADD),
+		INSN(BPF_STX | BPF_ATOMIC | BPF_DW, 6, 1, 8, BPF_ADD),
 		/* out: */
 		INSN(BPF_ALU64 | BPF_MOV | BPF_K, 0, 0, 0, XDP_PASS),
 		INSN(BPF_JMP | BPF_EXIT, 0, 0, 0, 0),
@@ -147,6 +176,13 @@ int main(int argc, char **argv)
 		fprintf(stderr, "ringbuf_ref: BPF_PROG_LOAD: %s\n%s\n", strerror(errno), log);
 		return 1;
 	}
+	/* -B: the program writes with BPF_RB_NO_WAKEUP (STATE[2] = 1), the consumer spins. */
+	uint64_t init[3] = {0, 0, busy ? 1 : 0};
+	uint32_t key0 = 0;
+	if (bpf_map_update_elem(st_fd, &key0, init, 0)) {
+		fprintf(stderr, "ringbuf_ref: writing state: %s\n", strerror(errno));
+		return 1;
+	}
 	struct ring_buffer *rb = ring_buffer__new(rb_fd, on_event, NULL, NULL);
 	if (!rb) {
 		fprintf(stderr, "ringbuf_ref: ring_buffer__new: %s\n", strerror(errno));
@@ -157,9 +193,9 @@ int main(int argc, char **argv)
 	pthread_t th;
 	pthread_create(&th, NULL, producer, NULL);
 	while (!__atomic_load_n(&producer_done, __ATOMIC_ACQUIRE)) {
-		int r = ring_buffer__poll(rb, 100);
+		int r = busy ? ring_buffer__consume(rb) : ring_buffer__poll(rb, 100);
 		if (r < 0 && r != -EINTR) {
-			fprintf(stderr, "ringbuf_ref: ring_buffer__poll: %s\n", strerror(-r));
+			fprintf(stderr, "ringbuf_ref: ring_buffer__poll/consume: %s\n", strerror(-r));
 			return 1;
 		}
 	}
@@ -171,7 +207,7 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	uint32_t key = 0;
-	uint64_t st[2];
+	uint64_t st[3];
 	if (bpf_map_lookup_elem(st_fd, &key, st)) {
 		fprintf(stderr, "ringbuf_ref: reading state: %s\n", strerror(errno));
 		return 1;
@@ -181,6 +217,8 @@ int main(int argc, char **argv)
 			next_seq, bad, (unsigned long long)st[0]);
 		return 1;
 	}
+	if (work_rounds)
+		fprintf(stderr, "ringbuf_ref: work result %#llx\n", (unsigned long long)acc);
 	printf("RESULT impl=c events=%llu full=%llu secs=%.3f eps=%.0f consumer_cpu_ns_per_event=%.1f\n",
 	       next_seq, (unsigned long long)st[1], secs, next_seq / secs,
 	       next_seq ? cpu * 1e9 / next_seq : 0.0);

@@ -5,7 +5,7 @@
  * same options as our examples xsk-rxdrop / xsk-txonly / xsk-l2fwd.
  *
  *   xsk_ref -m rxdrop|txonly|l2fwd|echo -i IFNAME [-q QUEUE] [-b BATCH] [-N] [-p] [-d SECONDS]
- *           [-w WARMUP] [-F FRAMES] [-R RING] [-s TXLEN] [-o XDP_OBJ] [-z]
+ *           [-w WARMUP] [-F FRAMES] [-R RING] [-s TXLEN] [-o XDP_OBJ] [-z] [-Q QUEUES] [-C CPUS]
  *
  *   -N  no need_wakeup (default: XDP_USE_NEED_WAKEUP)   -p  poll() while the RX ring is empty
  *   -z  zero-copy (default copy mode; veth has no zero-copy)
@@ -13,6 +13,11 @@
  *       only. libxdp's own program loading is inhibited (XSK_LIBXDP_FLAGS__INHIBIT_PROG_LOAD:
  *       its dispatcher cannot load on this kernel); we attach the program with a bpf_link, so
  *       it goes away with the process.
+ *
+ * -Q N / -C CPU,CPU,...: queues -q .. -q+N-1, one thread per queue (each with its own UMEM
+ * and socket, pinned to its CPU of -C, default queue i on CPU i), the main thread keeping the
+ * clock on the summed counts (the twin of our examples' --queues/--cpus with Workers). The
+ * single-queue loop without them is unchanged.
  *
  * -m echo: the C twin of our xsk-echo: attaches `xsk_echo` (IPv4 UDP to port 7777 -> XSK) and
  * answers each request in place: MACs, IPv4 addresses and UDP ports swapped, TTL reset to 64,
@@ -33,6 +38,8 @@
 #include <linux/if_xdp.h>
 #include <net/if.h>
 #include <poll.h>
+#include <pthread.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -61,11 +68,28 @@ static struct {
 
 #define FRAME_SIZE 4096u
 
-static struct xsk_ring_prod fq, tx;
-static struct xsk_ring_cons cq, rx;
-static struct xsk_socket *xsk;
-static void *umem_area;
-static uint64_t total;
+#define MAX_QUEUES 64
+
+/* One queue: its own UMEM, socket and rings (each worker thread owns one). */
+struct xq {
+	struct xsk_ring_prod fq, tx;
+	struct xsk_ring_cons cq, rx;
+	struct xsk_socket *xsk;
+	struct xsk_umem *umem;
+	void *umem_area;
+	uint64_t total; /* written by the owning thread only (relaxed stores), read by main */
+	unsigned tx_outstanding, tx_next;
+	int queue, cpu;
+	pthread_t thread;
+};
+static struct xq qs[MAX_QUEUES];
+static int nqueues = 1, threaded;
+static volatile int workers_done;
+
+static inline void add_total(struct xq *q, unsigned n)
+{
+	__atomic_store_n(&q->total, q->total + n, __ATOMIC_RELAXED);
+}
 
 static double now(void)
 {
@@ -88,75 +112,74 @@ static void die(const char *what, int err)
 	exit(1);
 }
 
-static void kick_tx(void)
+static void kick_tx(struct xq *q)
 {
-	if (sendto(xsk_socket__fd(xsk), NULL, 0, MSG_DONTWAIT, NULL, 0) < 0 && errno != EAGAIN &&
+	if (sendto(xsk_socket__fd(q->xsk), NULL, 0, MSG_DONTWAIT, NULL, 0) < 0 && errno != EAGAIN &&
 	    errno != EBUSY && errno != ENOBUFS && errno != ENETDOWN)
 		die("sendto (TX kick)", errno);
 }
 
-static void wake_fill(void)
+static void wake_fill(struct xq *q)
 {
-	if (opt.need_wakeup && xsk_ring_prod__needs_wakeup(&fq))
-		recvfrom(xsk_socket__fd(xsk), NULL, 0, MSG_DONTWAIT, NULL, NULL);
+	if (opt.need_wakeup && xsk_ring_prod__needs_wakeup(&q->fq))
+		recvfrom(xsk_socket__fd(q->xsk), NULL, 0, MSG_DONTWAIT, NULL, NULL);
 }
 
 /* Poll mode: sleep in poll() only while the RX ring is empty (as our examples do). */
-static void wait_rx(void)
+static void wait_rx(struct xq *q)
 {
-	if (opt.poll && !xsk_cons_nb_avail(&rx, 1)) {
-		struct pollfd p = { .fd = xsk_socket__fd(xsk), .events = POLLIN };
+	if (opt.poll && !xsk_cons_nb_avail(&q->rx, 1)) {
+		struct pollfd p = { .fd = xsk_socket__fd(q->xsk), .events = POLLIN };
 		poll(&p, 1, 100);
 	}
 }
 
 /* rxdrop: receive a batch, put the frames straight back on the fill ring. */
-static unsigned rxdrop_step(void)
+static unsigned rxdrop_step(struct xq *q)
 {
 	__u32 idx_rx = 0, idx_fq = 0;
-	wait_rx();
-	unsigned n = xsk_ring_cons__peek(&rx, opt.batch, &idx_rx);
+	wait_rx(q);
+	unsigned n = xsk_ring_cons__peek(&q->rx, opt.batch, &idx_rx);
 	if (!n) {
-		wake_fill();
+		wake_fill(q);
 		return 0;
 	}
-	while (xsk_ring_prod__reserve(&fq, n, &idx_fq) != n) {
+	while (xsk_ring_prod__reserve(&q->fq, n, &idx_fq) != n) {
 		if (stop)
 			return 0;
-		wake_fill();
+		wake_fill(q);
 	}
 	for (unsigned i = 0; i < n; i++)
-		*xsk_ring_prod__fill_addr(&fq, idx_fq + i) =
-			xsk_ring_cons__rx_desc(&rx, idx_rx + i)->addr;
-	xsk_ring_prod__submit(&fq, n);
-	xsk_ring_cons__release(&rx, n);
-	total += n;
+		*xsk_ring_prod__fill_addr(&q->fq, idx_fq + i) =
+			xsk_ring_cons__rx_desc(&q->rx, idx_rx + i)->addr;
+	xsk_ring_prod__submit(&q->fq, n);
+	xsk_ring_cons__release(&q->rx, n);
+	add_total(q, n);
 	return n;
 }
 
 /* txonly: all frames hold the same packet; send them round robin, count completions. */
-static unsigned tx_outstanding, tx_next;
-static unsigned txonly_step(void)
+static unsigned txonly_step(struct xq *q)
 {
 	__u32 idx = 0;
-	unsigned n = xsk_ring_cons__peek(&cq, opt.batch, &idx);
+	unsigned n = xsk_ring_cons__peek(&q->cq, opt.batch, &idx);
 	if (n) {
-		xsk_ring_cons__release(&cq, n);
-		tx_outstanding -= n;
-		total += n;
+		xsk_ring_cons__release(&q->cq, n);
+		q->tx_outstanding -= n;
+		add_total(q, n);
 	}
-	if (tx_outstanding + opt.batch <= opt.ring &&
-	    xsk_ring_prod__reserve(&tx, opt.batch, &idx) == (unsigned)opt.batch) {
+	if (q->tx_outstanding + opt.batch <= opt.ring &&
+	    xsk_ring_prod__reserve(&q->tx, opt.batch, &idx) == (unsigned)opt.batch) {
 		for (int i = 0; i < opt.batch; i++) {
-			struct xdp_desc *d = xsk_ring_prod__tx_desc(&tx, idx + i);
-			d->addr = (uint64_t)(tx_next++ % opt.frames) * FRAME_SIZE;
+			struct xdp_desc *d = xsk_ring_prod__tx_desc(&q->tx, idx + i);
+			d->addr = (uint64_t)(q->tx_next++ % opt.frames) * FRAME_SIZE;
 			d->len = opt.txlen;
 		}
-		xsk_ring_prod__submit(&tx, opt.batch);
-		tx_outstanding += opt.batch;
+		xsk_ring_prod__submit(&q->tx, opt.batch);
+		q->tx_outstanding += opt.batch;
 	}
-	if (!opt.need_wakeup || xsk_ring_prod__needs_wakeup(&tx))
-		kick_tx();
+	if (!opt.need_wakeup || xsk_ring_prod__needs_wakeup(&q->tx))
+		kick_tx(q);
 	return n;
 }
 
@@ -208,42 +231,42 @@ static void echo_frame(unsigned char *p, unsigned len)
 }
 
 /* l2fwd: recycle completions to the fill ring, receive, swap MACs, transmit. */
-static unsigned l2fwd_step(void)
+static unsigned l2fwd_step(struct xq *q)
 {
 	__u32 idx_cq = 0, idx_fq = 0, idx_rx = 0, idx_tx = 0;
-	if (tx_outstanding) {
-		if (!opt.need_wakeup || xsk_ring_prod__needs_wakeup(&tx))
-			kick_tx();
-		unsigned c = xsk_ring_cons__peek(&cq, opt.batch, &idx_cq);
+	if (q->tx_outstanding) {
+		if (!opt.need_wakeup || xsk_ring_prod__needs_wakeup(&q->tx))
+			kick_tx(q);
+		unsigned c = xsk_ring_cons__peek(&q->cq, opt.batch, &idx_cq);
 		if (c) {
-			while (xsk_ring_prod__reserve(&fq, c, &idx_fq) != c) {
+			while (xsk_ring_prod__reserve(&q->fq, c, &idx_fq) != c) {
 				if (stop)
 					return 0;
-				wake_fill();
+				wake_fill(q);
 			}
 			for (unsigned i = 0; i < c; i++)
-				*xsk_ring_prod__fill_addr(&fq, idx_fq + i) =
-					*xsk_ring_cons__comp_addr(&cq, idx_cq + i);
-			xsk_ring_prod__submit(&fq, c);
-			xsk_ring_cons__release(&cq, c);
-			tx_outstanding -= c;
+				*xsk_ring_prod__fill_addr(&q->fq, idx_fq + i) =
+					*xsk_ring_cons__comp_addr(&q->cq, idx_cq + i);
+			xsk_ring_prod__submit(&q->fq, c);
+			xsk_ring_cons__release(&q->cq, c);
+			q->tx_outstanding -= c;
 		}
 	}
-	wait_rx();
-	unsigned n = xsk_ring_cons__peek(&rx, opt.batch, &idx_rx);
+	wait_rx(q);
+	unsigned n = xsk_ring_cons__peek(&q->rx, opt.batch, &idx_rx);
 	if (!n) {
-		wake_fill();
+		wake_fill(q);
 		return 0;
 	}
-	while (xsk_ring_prod__reserve(&tx, n, &idx_tx) != n) {
+	while (xsk_ring_prod__reserve(&q->tx, n, &idx_tx) != n) {
 		if (stop)
 			return 0;
-		kick_tx();
+		kick_tx(q);
 	}
 	for (unsigned i = 0; i < n; i++) {
-		const struct xdp_desc *r = xsk_ring_cons__rx_desc(&rx, idx_rx + i);
-		struct xdp_desc *t = xsk_ring_prod__tx_desc(&tx, idx_tx + i);
-		unsigned char *p = xsk_umem__get_data(umem_area, r->addr), m[6];
+		const struct xdp_desc *r = xsk_ring_cons__rx_desc(&q->rx, idx_rx + i);
+		struct xdp_desc *t = xsk_ring_prod__tx_desc(&q->tx, idx_tx + i);
+		unsigned char *p = xsk_umem__get_data(q->umem_area, r->addr), m[6];
 		if (opt.mode == ECHO) {
 			echo_frame(p, r->len);
 		} else {
@@ -254,10 +277,10 @@ static unsigned l2fwd_step(void)
 		t->addr = r->addr;
 		t->len = r->len;
 	}
-	xsk_ring_prod__submit(&tx, n);
-	xsk_ring_cons__release(&rx, n);
-	tx_outstanding += n;
-	total += n;
+	xsk_ring_prod__submit(&q->tx, n);
+	xsk_ring_cons__release(&q->rx, n);
+	q->tx_outstanding += n;
+	add_total(q, n);
 	return n;
 }
 
@@ -265,14 +288,95 @@ static void usage(const char *argv0)
 {
 	fprintf(stderr,
 		"usage: %s -m rxdrop|txonly|l2fwd|echo -i IFNAME [-q QUEUE] [-b BATCH] [-N] [-p]\n"
-		"          [-d SECONDS] [-w WARMUP] [-F FRAMES] [-R RING] [-s TXLEN] [-o XDP_OBJ] [-z]\n",
+		"          [-d SECONDS] [-w WARMUP] [-F FRAMES] [-R RING] [-s TXLEN] [-o XDP_OBJ] [-z]\n"
+		"          [-Q QUEUES] [-C CPU,CPU,...]\n",
 		argv0);
+}
+
+/* Creates queue q's UMEM and socket (bound to queue `index`). */
+static void setup_queue(struct xq *q, int index)
+{
+	q->queue = index;
+	size_t size = (size_t)opt.frames * FRAME_SIZE;
+	q->umem_area = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (q->umem_area == MAP_FAILED)
+		die("mmap UMEM", errno);
+	struct xsk_umem_config ucfg = { .fill_size = opt.ring * 2, .comp_size = opt.ring,
+					.frame_size = FRAME_SIZE, .frame_headroom = 0 };
+	int err = xsk_umem__create(&q->umem, q->umem_area, size, &q->fq, &q->cq, &ucfg);
+	if (err)
+		die("xsk_umem__create", err);
+
+	struct xsk_socket_config scfg = {
+		.rx_size = opt.ring, .tx_size = opt.ring,
+		.libxdp_flags = XSK_LIBXDP_FLAGS__INHIBIT_PROG_LOAD,
+		.xdp_flags = XDP_FLAGS_DRV_MODE,
+		.bind_flags = (opt.zerocopy ? XDP_ZEROCOPY : XDP_COPY) |
+			      (opt.need_wakeup ? XDP_USE_NEED_WAKEUP : 0),
+	};
+	err = xsk_socket__create(&q->xsk, opt.ifname, index, q->umem,
+				 opt.mode == TXONLY ? NULL : &q->rx, &q->tx, &scfg);
+	if (err)
+		die("xsk_socket__create", err);
+}
+
+/* Rx modes: gives the kernel every frame the fill ring can hold. */
+static void prefill(struct xq *q)
+{
+	__u32 idx;
+	unsigned n = opt.ring * 2 < opt.frames ? opt.ring * 2 : opt.frames;
+	if (xsk_ring_prod__reserve(&q->fq, n, &idx) != n)
+		die("fill ring reserve", ENOSPC);
+	for (unsigned i = 0; i < n; i++)
+		*xsk_ring_prod__fill_addr(&q->fq, idx + i) = (uint64_t)i * FRAME_SIZE;
+	xsk_ring_prod__submit(&q->fq, n);
+}
+
+/* Txonly: Ethernet + IPv4 + UDP 10.77.0.2:9 -> 10.77.0.1:9, the same bytes in every frame. */
+static void fill_tx_frames(struct xq *q)
+{
+	unsigned char pkt[FRAME_SIZE] = {0};
+	const unsigned char dst[6] = {0x02, 0, 0, 0, 0, 1}, src[6] = {0x02, 0, 0, 0, 0, 2};
+	memcpy(pkt, dst, 6); memcpy(pkt + 6, src, 6);
+	pkt[12] = 0x08; pkt[14] = 0x45; pkt[16] = (opt.txlen - 14) >> 8;
+	pkt[17] = (opt.txlen - 14) & 0xff; pkt[22] = 64; pkt[23] = 17;
+	pkt[26] = 10; pkt[27] = 77; pkt[29] = 2; pkt[30] = 10; pkt[31] = 77; pkt[33] = 1;
+	pkt[35] = 9; pkt[37] = 9; pkt[38] = (opt.txlen - 34) >> 8; pkt[39] = (opt.txlen - 34) & 0xff;
+	for (unsigned i = 0; i < opt.frames; i++)
+		memcpy((char *)q->umem_area + (size_t)i * FRAME_SIZE, pkt, opt.txlen);
+}
+
+static unsigned (*step)(struct xq *q);
+
+/* -Q/-C: one thread per queue, pinned, stepping until the main thread says done. */
+static void *worker(void *arg)
+{
+	struct xq *q = arg;
+	if (q->cpu >= 0) {
+		cpu_set_t set;
+		CPU_ZERO(&set);
+		CPU_SET(q->cpu, &set);
+		int err = pthread_setaffinity_np(pthread_self(), sizeof(set), &set);
+		if (err)
+			die("pinning a worker thread", err);
+	}
+	while (!stop && !workers_done)
+		step(q);
+	return NULL;
+}
+
+static uint64_t sum_totals(void)
+{
+	uint64_t t = 0;
+	for (int i = 0; i < nqueues; i++)
+		t += __atomic_load_n(&qs[i].total, __ATOMIC_RELAXED);
+	return t;
 }
 
 int main(int argc, char **argv)
 {
-	int c;
-	while ((c = getopt(argc, argv, "m:i:q:b:Npd:w:F:R:s:o:zh")) != -1) {
+	int c, ncpus = 0, cpus[MAX_QUEUES];
+	while ((c = getopt(argc, argv, "m:i:q:b:Npd:w:F:R:s:o:zQ:C:h")) != -1) {
 		switch (c) {
 		case 'm':
 			opt.mode = !strcmp(optarg, "rxdrop") ? RXDROP
@@ -292,6 +396,12 @@ int main(int argc, char **argv)
 		case 's': opt.txlen = atoi(optarg); break;
 		case 'o': opt.obj = optarg; break;
 		case 'z': opt.zerocopy = 1; break;
+		case 'Q': nqueues = atoi(optarg); threaded = 1; break;
+		case 'C':
+			threaded = 1;
+			for (char *t = strtok(optarg, ","); t && ncpus < MAX_QUEUES; t = strtok(NULL, ","))
+				cpus[ncpus++] = atoi(t);
+			break;
 		case 'h': usage(argv[0]); return 0;
 		default: usage(argv[0]); return 2;
 		}
@@ -299,37 +409,21 @@ int main(int argc, char **argv)
 	if (!opt.ifname || opt.batch < 1 || opt.batch > 1024 || opt.frames < 2 * opt.ring ||
 	    (opt.ring & (opt.ring - 1)) || opt.duration <= 0 || opt.duration > 3600 ||
 	    opt.warmup < 0 || opt.txlen < 14 || opt.txlen > (int)FRAME_SIZE ||
-	    (opt.mode != TXONLY && !opt.obj)) {
+	    (opt.mode != TXONLY && !opt.obj) || nqueues < 1 || nqueues > MAX_QUEUES ||
+	    (ncpus && ncpus != nqueues)) {
 		fprintf(stderr, "xsk_ref: need -i, 1 <= -b <= 1024, -R a power of two, -F >= 2*R, "
-				"0 < -d <= 3600; rx modes need -o XDP_OBJ\n");
+				"0 < -d <= 3600, 1 <= -Q <= 64, one -C CPU per queue; rx modes need "
+				"-o XDP_OBJ\n");
 		return 2;
 	}
 	int ifindex = if_nametoindex(opt.ifname);
 	if (!ifindex)
 		die(opt.ifname, ENODEV);
 
-	size_t size = (size_t)opt.frames * FRAME_SIZE;
-	umem_area = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	if (umem_area == MAP_FAILED)
-		die("mmap UMEM", errno);
-	struct xsk_umem *umem;
-	struct xsk_umem_config ucfg = { .fill_size = opt.ring * 2, .comp_size = opt.ring,
-					.frame_size = FRAME_SIZE, .frame_headroom = 0 };
-	int err = xsk_umem__create(&umem, umem_area, size, &fq, &cq, &ucfg);
-	if (err)
-		die("xsk_umem__create", err);
-
-	struct xsk_socket_config scfg = {
-		.rx_size = opt.ring, .tx_size = opt.ring,
-		.libxdp_flags = XSK_LIBXDP_FLAGS__INHIBIT_PROG_LOAD,
-		.xdp_flags = XDP_FLAGS_DRV_MODE,
-		.bind_flags = (opt.zerocopy ? XDP_ZEROCOPY : XDP_COPY) |
-			      (opt.need_wakeup ? XDP_USE_NEED_WAKEUP : 0),
-	};
-	err = xsk_socket__create(&xsk, opt.ifname, opt.queue, umem,
-				 opt.mode == TXONLY ? NULL : &rx, &tx, &scfg);
-	if (err)
-		die("xsk_socket__create", err);
+	for (int i = 0; i < nqueues; i++) {
+		setup_queue(&qs[i], opt.queue + i);
+		qs[i].cpu = ncpus ? cpus[i] : (threaded ? i % (int)sysconf(_SC_NPROCESSORS_ONLN) : -1);
+	}
 
 	struct bpf_link *link = NULL;
 	if (opt.mode != TXONLY) {
@@ -340,6 +434,7 @@ int main(int argc, char **argv)
 		struct bpf_program *p;
 		bpf_object__for_each_program(p, obj)
 			bpf_program__set_autoload(p, !strcmp(bpf_program__name(p), pname));
+		int err;
 		if ((err = bpf_object__load(obj)))
 			die("loading the XDP object", err);
 		struct bpf_program *prog = bpf_object__find_program_by_name(obj, pname);
@@ -349,63 +444,79 @@ int main(int argc, char **argv)
 		link = bpf_program__attach_xdp(prog, ifindex);
 		if (!link)
 			die("attaching the program (bpf_link)", errno);
-		if ((err = xsk_socket__update_xskmap(xsk, bpf_map__fd(map))))
-			die("xsk_socket__update_xskmap", err);
-		/* Give the kernel every frame the fill ring can hold. */
-		__u32 idx;
-		unsigned n = opt.ring * 2 < opt.frames ? opt.ring * 2 : opt.frames;
-		if (xsk_ring_prod__reserve(&fq, n, &idx) != n)
-			die("fill ring reserve", ENOSPC);
-		for (unsigned i = 0; i < n; i++)
-			*xsk_ring_prod__fill_addr(&fq, idx + i) = (uint64_t)i * FRAME_SIZE;
-		xsk_ring_prod__submit(&fq, n);
+		for (int i = 0; i < nqueues; i++) {
+			if ((err = xsk_socket__update_xskmap(qs[i].xsk, bpf_map__fd(map))))
+				die("xsk_socket__update_xskmap", err);
+			prefill(&qs[i]);
+		}
 	} else {
-		/* Ethernet + IPv4 + UDP 10.77.0.2:9 -> 10.77.0.1:9, the same bytes in every frame. */
-		unsigned char pkt[FRAME_SIZE] = {0};
-		const unsigned char dst[6] = {0x02, 0, 0, 0, 0, 1}, src[6] = {0x02, 0, 0, 0, 0, 2};
-		memcpy(pkt, dst, 6); memcpy(pkt + 6, src, 6);
-		pkt[12] = 0x08; pkt[14] = 0x45; pkt[16] = (opt.txlen - 14) >> 8;
-		pkt[17] = (opt.txlen - 14) & 0xff; pkt[22] = 64; pkt[23] = 17;
-		pkt[26] = 10; pkt[27] = 77; pkt[29] = 2; pkt[30] = 10; pkt[31] = 77; pkt[33] = 1;
-		pkt[35] = 9; pkt[37] = 9; pkt[38] = (opt.txlen - 34) >> 8; pkt[39] = (opt.txlen - 34) & 0xff;
-		for (unsigned i = 0; i < opt.frames; i++)
-			memcpy((char *)umem_area + (size_t)i * FRAME_SIZE, pkt, opt.txlen);
+		for (int i = 0; i < nqueues; i++)
+			fill_tx_frames(&qs[i]);
 	}
 
 	struct sigaction sa = { .sa_handler = on_signal };
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 
-	unsigned (*step)(void) = opt.mode == RXDROP ? rxdrop_step : opt.mode == TXONLY ? txonly_step
-										      : l2fwd_step; /* l2fwd, echo */
+	step = opt.mode == RXDROP ? rxdrop_step : opt.mode == TXONLY ? txonly_step
+								     : l2fwd_step; /* l2fwd, echo */
 	double t_start = now(), t_win = t_start + opt.warmup, t_end = t_win + opt.duration;
 	double cpu0 = 0, w0 = 0;
 	uint64_t p0 = 0;
 	int in_window = opt.warmup == 0;
 	if (in_window) { cpu0 = cpu_now(); w0 = now(); }
-	unsigned long iter = 0;
-	while (!stop) {
-		/* Look at the clock every 256 steps, and in poll mode on every idle one (it slept). */
-		unsigned got = step();
-		if ((opt.poll && got == 0) || (++iter & 255) == 0) {
+	if (threaded) {
+		/* The workers step; this thread keeps the clock on their summed counts. */
+		for (int i = 0; i < nqueues; i++)
+			if ((errno = pthread_create(&qs[i].thread, NULL, worker, &qs[i])))
+				die("pthread_create", errno);
+		while (!stop) {
+			usleep(5000);
 			double t = now();
 			if (!in_window && t >= t_win) {
-				in_window = 1; cpu0 = cpu_now(); w0 = t; p0 = total;
+				in_window = 1; cpu0 = cpu_now(); w0 = t; p0 = sum_totals();
 			}
 			if (t >= t_end)
 				break;
 		}
+	} else {
+		struct xq *q = &qs[0];
+		unsigned long iter = 0;
+		while (!stop) {
+			/* Look at the clock every 256 steps, and in poll mode on every idle one. */
+			unsigned got = step(q);
+			if ((opt.poll && got == 0) || (++iter & 255) == 0) {
+				double t = now();
+				if (!in_window && t >= t_win) {
+					in_window = 1; cpu0 = cpu_now(); w0 = t; p0 = q->total;
+				}
+				if (t >= t_end)
+					break;
+			}
+		}
 	}
+	uint64_t total = sum_totals();
 	double secs = now() - w0, cpu = cpu_now() - cpu0;
+	if (threaded) {
+		workers_done = 1;
+		for (int i = 0; i < nqueues; i++)
+			pthread_join(qs[i].thread, NULL);
+	}
 	uint64_t pkts = in_window ? total - p0 : 0;
 	const char *mname[] = {"rxdrop", "txonly", "l2fwd", "echo"};
 	printf("RESULT impl=c mode=%s pkts=%llu secs=%.3f pps=%.0f cpu_ns_per_pkt=%.1f total_pkts=%llu\n",
 	       mname[opt.mode], (unsigned long long)pkts, secs, pkts / secs,
-	       pkts ? cpu * 1e9 / pkts : 0.0, (unsigned long long)total);
+	       pkts ? cpu * 1e9 / pkts : 0.0, (unsigned long long)sum_totals());
+	if (threaded)
+		for (int i = 0; i < nqueues; i++)
+			fprintf(stderr, "xsk_ref: queue %d (CPU %d): %llu packets\n", qs[i].queue,
+				qs[i].cpu, (unsigned long long)qs[i].total);
 	fflush(stdout);
 	if (link)
 		bpf_link__destroy(link);
-	xsk_socket__delete(xsk);
-	xsk_umem__delete(umem);
+	for (int i = 0; i < nqueues; i++) {
+		xsk_socket__delete(qs[i].xsk);
+		xsk_umem__delete(qs[i].umem);
+	}
 	return 0;
 }

@@ -193,12 +193,15 @@ fn default_output(file: &Path, elf: bool) -> PathBuf {
 #[derive(Debug)]
 pub struct CheckArgs {
     file: String,
-    prog_type: ebpf_dsl::ProgramType,
+    /// `--type`, when given (a text file defaults to xdp).
+    prog_type: Option<ebpf_dsl::ProgramType>,
     maps: MapArgs,
     license: String,
     verify: bool,
     /// The kernel version the static verifier may assume (`--kernel`).
     kernel: ebpf_dsl::verifier::KernelVersion,
+    /// `--section`, for an ELF object.
+    section: Option<String>,
 }
 
 /// Builds the arguments of `check FILE [--type T] [--map ...]... [--license L] [--kernel V]
@@ -215,6 +218,7 @@ pub fn parse_check(o: crate::cli::CheckOpts) -> Result<CheckArgs, CliError> {
         license: o.license,
         verify: !o.no_verify,
         kernel: o.kernel,
+        section: o.section,
     })
 }
 
@@ -231,10 +235,23 @@ pub fn check(args: CheckArgs) -> Result<ExitCode, CliError> {
         license,
         verify,
         kernel,
+        section,
     } = args;
     if let Some(bytes) = crate::elf_cmds::read_object_file(&file) {
-        return crate::elf_cmds::check_object(&bytes, &file, verify, kernel);
+        let how = crate::elf_cmds::CheckObject {
+            verify,
+            kernel,
+            section,
+            unknown_type: prog_type,
+        };
+        return crate::elf_cmds::check_object(&bytes, &file, &how);
     }
+    if let Some(s) = &section {
+        return Err(CliError::Usage(format!(
+            "--section {s} is for ELF objects; {file} is assembly source"
+        )));
+    }
+    let prog_type = prog_type.unwrap_or(ebpf_dsl::ProgramType::Xdp);
     let src = read_source(&file)?;
     maps.add_from_source(&src)?;
     maps.print_warnings();

@@ -121,9 +121,11 @@ pub struct CheckOpts {
     /// The assembly source, or an ELF object (every program in it is checked) (`-` for stdin).
     #[arg(value_name = "FILE")]
     pub file: String,
-    /// The program type (xdp, socket_filter, sched_cls, sched_act, ...).
-    #[arg(long = "type", value_name = "T", default_value = "xdp", value_parser = program_type)]
-    pub prog_type: ProgramType,
+    /// The program type (xdp, socket_filter, sched_cls, sched_act, ...) [default: xdp]. For an
+    /// ELF object: the type of the program sections whose name gives none (`xdp_pass`,
+    /// `filter`, ...), as `bpf_program__set_type` in libbpf.
+    #[arg(long = "type", value_name = "T", value_parser = program_type)]
+    pub prog_type: Option<ProgramType>,
     /// The maps the program names (`--map`, see [`MAP_HELP`]).
     #[arg(long = "map", value_name = "MAP", help = MAP_HELP)]
     pub maps: Vec<String>,
@@ -136,6 +138,9 @@ pub struct CheckOpts {
     /// Skip the static verifier (the assembler's checks only).
     #[arg(long)]
     pub no_verify: bool,
+    /// For an ELF object: only the programs of this section (or with this function name).
+    #[arg(long, value_name = "NAME")]
+    pub section: Option<String>,
 }
 
 /// `disasm FILE`.
@@ -148,6 +153,10 @@ pub struct DisasmOpts {
     /// For an ELF object: only the programs of this section (or with this function name).
     #[arg(long, value_name = "NAME")]
     pub section: Option<String>,
+    /// For an ELF object: the program type of the sections whose name gives none
+    /// (`xdp_pass`, `filter`, ...), as `bpf_program__set_type` in libbpf.
+    #[arg(long = "type", value_name = "T", value_parser = program_type)]
+    pub prog_type: Option<ProgramType>,
 }
 
 /// The options `load` and `run` share.
@@ -240,6 +249,10 @@ pub struct RunOpts {
     /// shifts by out-of-range constants the ISA defines and the kernel refuses).
     #[arg(long, requires = "vm")]
     pub unchecked: bool,
+    /// With --vm: do not print the maps' contents after the run (by default every non-empty
+    /// element, `map NAME: KEY -> VALUE` in hex).
+    #[arg(long, requires = "vm")]
+    pub no_maps: bool,
 }
 
 /// The bytes of `--packet` (a type of its own: clap reads `Vec<u8>` as many values).
@@ -370,10 +383,13 @@ mod tests {
             ]),
             Command::Check(_)
         ));
-        assert!(matches!(parse(&["disasm", "-"]), Command::Disasm(_, None)));
+        assert!(matches!(
+            parse(&["disasm", "-"]),
+            Command::Disasm(_, None, None)
+        ));
         assert!(matches!(
             parse(&["disasm", "p.o", "--section", "xdp"]),
-            Command::Disasm(_, Some(s)) if s == "xdp"
+            Command::Disasm(_, Some(s), None) if s == "xdp"
         ));
         assert!(matches!(
             parse(&["load", "p.s", "-t", "xdp", m, "--log", "--verbose"]),

@@ -9,8 +9,13 @@ use ebpf_dsl::disasm::disassemble_bytes;
 use crate::out::errln;
 use crate::CliError;
 
-/// `disasm FILE [--section NAME]` (an ELF object goes to [`crate::elf_cmds::disasm_object`]).
-pub fn disasm(file: &str, section: Option<&str>) -> Result<ExitCode, CliError> {
+/// `disasm FILE [--section NAME] [--type T]` (an ELF object goes to
+/// [`crate::elf_cmds::disasm_object`]).
+pub fn disasm(
+    file: &str,
+    section: Option<&str>,
+    prog_type: Option<ebpf_dsl::ProgramType>,
+) -> Result<ExitCode, CliError> {
     let bytes = read_bytes(file)?;
     let shown = crate::asm_cmds::display_name(file);
     if bytes.is_empty() {
@@ -18,10 +23,14 @@ pub fn disasm(file: &str, section: Option<&str>) -> Result<ExitCode, CliError> {
         return Ok(ExitCode::from(1));
     }
     if crate::elf_cmds::is_elf(&bytes) {
-        return crate::elf_cmds::disasm_object(&bytes, shown, section);
+        return crate::elf_cmds::disasm_object(&bytes, shown, section, prog_type);
     }
     if let Some(s) = section {
         errln!("ebpf-dsl: --section {s} is for ELF objects; {shown} is raw program bytes");
+        return Ok(ExitCode::from(1));
+    }
+    if let Some(t) = prog_type {
+        errln!("ebpf-dsl: --type {t} is for ELF objects; {shown} is raw program bytes");
         return Ok(ExitCode::from(1));
     }
     match disassemble_bytes(&bytes) {

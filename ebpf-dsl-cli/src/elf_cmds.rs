@@ -34,15 +34,21 @@ fn available(obj: &Object) -> String {
     }
 }
 
-/// `disasm OBJ.o [--section NAME]`: every program of the object (or of section NAME) as text
-/// that `asm` takes back, with the maps it uses as `.map` declarations (global data with its
-/// initial contents, `init=HEX`).
+/// `disasm OBJ.o [--section NAME] [--type T]`: every program of the object (or of section
+/// NAME) as text that `asm` takes back, with the maps it uses as `.map` declarations (global
+/// data with its initial contents, `init=HEX`); `--type` is the type of the sections whose
+/// name gives none.
 pub fn disasm_object(
     bytes: &[u8],
     shown: &str,
     section: Option<&str>,
+    prog_type: Option<ProgramType>,
 ) -> Result<ExitCode, CliError> {
-    let obj = match elf::read_object(bytes) {
+    let read = match prog_type {
+        Some(t) => elf::read_object_as(bytes, t),
+        None => elf::read_object(bytes),
+    };
+    let obj = match read {
         Ok(o) => o,
         Err(e) => {
             errln!("ebpf-dsl: {shown}: not a valid eBPF ELF object: {e}");
@@ -176,32 +182,64 @@ pub fn read_object_file(file: &str) -> Option<Vec<u8>> {
     std::fs::read(file).ok().filter(|b| is_elf(b))
 }
 
-/// `check OBJ.o`: every program of the object through the static verifier (with the
-/// object's maps, type and license); findings name the section and the instruction.
-pub fn check_object(
-    bytes: &[u8],
-    shown: &str,
-    verify: bool,
-    kernel: ebpf_dsl::verifier::KernelVersion,
-) -> Result<ExitCode, CliError> {
-    let obj = match elf::read_object(bytes) {
+/// How `check OBJ.o` runs (`--no-verify`, `--kernel`, `--section`, `--type`).
+#[derive(Debug)]
+pub struct CheckObject {
+    /// Run the static verifier (not `--no-verify`).
+    pub verify: bool,
+    /// `--kernel`.
+    pub kernel: ebpf_dsl::verifier::KernelVersion,
+    /// `--section`: only the programs of this section (or with this function name).
+    pub section: Option<String>,
+    /// `--type`: the type of the program sections whose name gives none.
+    pub unknown_type: Option<ProgramType>,
+}
+
+/// `check OBJ.o`: every program of the object (or of `--section`) through the static
+/// verifier (with the object's maps, type and license); findings name the section and the
+/// instruction. An object with no program to check is an error listing what it has.
+pub fn check_object(bytes: &[u8], shown: &str, how: &CheckObject) -> Result<ExitCode, CliError> {
+    let read = match how.unknown_type {
+        Some(t) => elf::read_object_as(bytes, t),
+        None => elf::read_object(bytes),
+    };
+    let obj = match read {
         Ok(o) => o,
         Err(e) => {
             errln!("ebpf-dsl: {shown}: not a valid eBPF ELF object: {e}");
             return Ok(ExitCode::from(1));
         }
     };
+    let section = how.section.as_deref();
+    let progs: Vec<_> = obj.programs_in(section).collect();
+    if progs.is_empty() {
+        let skipped = if obj.skipped.is_empty() {
+            String::new()
+        } else {
+            format!(
+                "; sections of other or unknown program types: {} (give the type of an \
+                 unknown one with --type)",
+                obj.skipped.join(", ")
+            )
+        };
+        errln!(
+            "ebpf-dsl: {shown}: no program {} to check; the object has: {}{skipped}",
+            section.map_or("at all".to_string(), |s| format!("in section `{s}`")),
+            available(&obj)
+        );
+        return Ok(ExitCode::from(1));
+    }
     let mut failed = false;
-    for p in &obj.programs {
+    for p in progs {
         let s = &p.spec;
-        if verify {
+        if how.verify {
             let input = ebpf_dsl::verifier::VerifyInput {
                 insns: &s.insns,
                 prog_type: s.prog_type,
                 relocations: &s.relocations,
                 maps: &s.maps,
                 license: &s.license,
-                kernel,
+                kernel: how.kernel,
             };
             if let Err(errs) = ebpf_dsl::verifier::verify(&input) {
                 for e in errs.iter().take(ebpf_dsl::asm::MAX_SHOWN) {

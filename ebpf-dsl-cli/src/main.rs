@@ -66,8 +66,8 @@ pub enum Command {
     Asm(asm_cmds::AsmArgs),
     /// `check`.
     Check(asm_cmds::CheckArgs),
-    /// `disasm FILE [--section NAME]`.
-    Disasm(String, Option<String>),
+    /// `disasm FILE [--section NAME] [--type T]`.
+    Disasm(String, Option<String>, Option<ebpf_dsl::ProgramType>),
     /// `load`.
     Load(kernel_cmds::LoadArgs),
     /// `run`.
@@ -111,7 +111,7 @@ pub fn parse_args(args: &[String]) -> Result<Command, CliError> {
         cli::Sub::Check(o) => {
             Command::Check(asm_cmds::parse_check(o).map_err(with_usage("check"))?)
         }
-        cli::Sub::Disasm(o) => Command::Disasm(o.file, o.section),
+        cli::Sub::Disasm(o) => Command::Disasm(o.file, o.section, o.prog_type),
         cli::Sub::Load(o) => Command::Load(kernel_cmds::parse_load(o).map_err(with_usage("load"))?),
         cli::Sub::Run(o) if o.vm => {
             Command::RunVm(vm_cmd::parse_run_vm(o).map_err(with_usage("run"))?)
@@ -129,7 +129,7 @@ fn execute(cmd: Command) -> Result<ExitCode, CliError> {
     match cmd {
         Command::Asm(a) => asm_cmds::asm(a),
         Command::Check(a) => asm_cmds::check(a),
-        Command::Disasm(f, s) => disasm_cmd::disasm(&f, s.as_deref()),
+        Command::Disasm(f, s, t) => disasm_cmd::disasm(&f, s.as_deref(), t),
         Command::Load(a) => kernel_cmds::load(a),
         Command::Run(a) => kernel_cmds::run(a),
         Command::RunVm(a) => vm_cmd::run_vm(a),

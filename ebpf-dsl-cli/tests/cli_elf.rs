@@ -223,3 +223,64 @@ fn check_clang_objects() {
         "{err}"
     );
 }
+
+/// `check OBJ.o --section NAME --type T`: one entry point, sections named the old way
+/// (`xdp_pass`) read with the given type; an object with nothing to check is an error that
+/// lists its sections.
+#[test]
+fn check_object_section_and_type() {
+    let Some(o) = compile("legacy_names") else {
+        return;
+    };
+    let o = o.to_str().unwrap();
+    let (code, out, err) = run(&["check", o]);
+    assert_eq!(code, 1, "{out}{err}");
+    assert!(
+        err.contains("no program at all to check")
+            && err.contains("xdp_pass, xdp_drop, kprobe/do_nothing")
+            && err.contains("--type"),
+        "{err}"
+    );
+    let (code, out, err) = run(&["check", o, "--type", "xdp"]);
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(
+        out.contains("section `xdp_pass` (pass_func): ok")
+            && out.contains("section `xdp_drop` (drop_func): ok"),
+        "{out}"
+    );
+    let (code, out, err) = run(&["check", o, "--type", "xdp", "--section", "drop_func"]);
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(
+        out.contains("(drop_func): ok") && !out.contains("pass_func"),
+        "{out}"
+    );
+    let (code, _, err) = run(&["check", o, "--type", "xdp", "--section", "nope"]);
+    assert_eq!(code, 1);
+    assert!(
+        err.contains("no program in section `nope`") && err.contains("xdp_pass (pass_func)"),
+        "{err}"
+    );
+    let Some(b) = compile("btfmaps") else { return };
+    let (code, out, err) = run(&["check", b.to_str().unwrap(), "--section", "tc"]);
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(
+        out.contains("(prog_b): ok") && !out.contains("prog_a"),
+        "{out}"
+    );
+    // disasm takes the same --type, and its text checks as the object did.
+    let (code, text, err) = run(&["disasm", o, "--type", "xdp", "--section", "pass_func"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        text.contains("# section xdp_pass, function pass_func") && text.contains("exit"),
+        "{text}"
+    );
+    let (code, _, err) = run(&["disasm", o, "--section", "pass_func"]);
+    assert_eq!(code, 1);
+    assert!(err.contains("no program in section `pass_func`"), "{err}");
+    // --section is for objects.
+    let src = path("sec.s");
+    std::fs::write(&src, "r0 = 2\nexit\n").unwrap();
+    let (code, _, err) = run(&["check", src.to_str().unwrap(), "--section", "xdp"]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("--section xdp is for ELF objects"), "{err}");
+}

@@ -355,3 +355,192 @@ fn run_help_shows_the_vm_flags() {
         assert!(out.contains(flag), "`{flag}` not in run --help:\n{out}");
     }
 }
+
+/// After the run the maps' non-empty elements are printed (`map NAME: KEY -> VALUE`, hex as
+/// in memory); `--no-maps` leaves them out.
+#[test]
+fn maps_are_printed_after_the_run() {
+    let p = temp_file("maps", DROP_IPV4);
+    let args = |extra: &[&'static str]| {
+        let mut a = vec![
+            "run".to_string(),
+            p.to_str().unwrap().to_string(),
+            "--vm".into(),
+            "--type".into(),
+            "xdp".into(),
+            "--packet".into(),
+            IPV4.into(),
+        ];
+        a.extend(extra.iter().map(|s| s.to_string()));
+        a
+    };
+    let run = |a: Vec<String>| {
+        let a: Vec<&str> = a.iter().map(String::as_str).collect();
+        tool(&a)
+    };
+    let o = run(args(&[]));
+    let out = stdout(&o);
+    assert!(o.status.success(), "{}{}", out, stderr(&o));
+    // counts[0] went from 0 to 1: a u32 key 0, a u64 value 1, little-endian.
+    assert!(
+        out.ends_with("map counts: 00000000 -> 0100000000000000\n"),
+        "{out}"
+    );
+    let o = run(args(&["--no-maps"]));
+    let out = stdout(&o);
+    assert!(o.status.success(), "{}{}", out, stderr(&o));
+    assert!(!out.contains("map counts"), "{out}");
+    assert!(out.contains("action: XDP_DROP"), "{out}");
+
+    // A per-CPU hash (one CPU in the CLI): each CPU's value; a hash element whose value is zero
+    // is still shown (it exists), an array's zero elements are not.
+    let pc = temp_file(
+        "percpu",
+        "# --map pc:percpu_hash:2:4:4\n# --map zero:array:4:4:2\n\
+         r1 = 0x0201\n*(u16 *)(r10 - 2) = r1\nr1 = 0\n*(u32 *)(r10 - 8) = r1\n\
+         r1 = pc ll\nr2 = r10\nr2 += -2\nr3 = r10\nr3 += -8\nr4 = 0\n\
+         call bpf_map_update_elem\nexit\n",
+    );
+    let o = tool(&["run", pc.to_str().unwrap(), "--vm", "--mem", ""]);
+    let out = stdout(&o);
+    assert!(o.status.success(), "{}{}", out, stderr(&o));
+    assert_eq!(out, "r0 = 0x0\nmap pc: 0102 -> cpu0 00000000\n");
+}
+
+/// The ELF object `asm --elf` writes runs in the VM like its source, with the object's maps.
+#[test]
+fn elf_objects_run_in_the_vm() {
+    let src = temp_file("elfdrop", DROP_IPV4);
+    let obj = src.with_extension("o");
+    let o = tool(&[
+        "asm",
+        src.to_str().unwrap(),
+        "--elf",
+        "-o",
+        obj.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    // No --type: the object's program is xdp.
+    let o = tool(&["run", obj.to_str().unwrap(), "--vm", "--packet", IPV4]);
+    let out = stdout(&o);
+    assert!(o.status.success(), "{}{}", out, stderr(&o));
+    assert_eq!(r0(&out), Some(1), "{out}");
+    assert!(out.contains("action: XDP_DROP"), "{out}");
+    assert!(
+        out.ends_with("map counts: 00000000 -> 0100000000000000\n"),
+        "{out}"
+    );
+    // --section names the program (its section, here `xdp`); a wrong one lists what there is.
+    let o = tool(&[
+        "run",
+        obj.to_str().unwrap(),
+        "--vm",
+        "--section",
+        "xdp",
+        "--packet",
+        IPV4,
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let o = tool(&[
+        "run",
+        obj.to_str().unwrap(),
+        "--vm",
+        "--section",
+        "tc",
+        "--packet",
+        IPV4,
+    ]);
+    assert_eq!(o.status.code(), Some(2), "{}", stdout(&o));
+    assert!(
+        stderr(&o).contains("no program in section `tc`"),
+        "{}",
+        stderr(&o)
+    );
+    // --map and --unchecked are for source; --section is for objects.
+    let o = tool(&[
+        "run",
+        obj.to_str().unwrap(),
+        "--vm",
+        "--map",
+        "x:array:4:4",
+        "--packet",
+        IPV4,
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("declares its maps"), "{}", stderr(&o));
+    let o = tool(&[
+        "run",
+        src.to_str().unwrap(),
+        "--vm",
+        "--section",
+        "xdp",
+        "--type",
+        "xdp",
+        "--packet",
+        IPV4,
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("is for ELF objects"), "{}", stderr(&o));
+    // Source still needs --type with --packet.
+    let o = tool(&["run", src.to_str().unwrap(), "--vm", "--packet", IPV4]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("--type is required"), "{}", stderr(&o));
+}
+
+/// A clang-compiled object with two programs: `--section` picks one; its BTF-defined array
+/// map is printed after the run.
+#[test]
+fn clang_object_with_two_programs_needs_section() {
+    let have = Command::new("clang-19")
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !have {
+        assert!(
+            std::env::var("CI").as_deref() != Ok("true"),
+            "clang-19 is missing, and CI=true requires it"
+        );
+        eprintln!("skipped: clang-19 is not installed (CI installs it)");
+        return;
+    }
+    let c = Path::new(env!("CARGO_MANIFEST_DIR")).join("../ebpf-dsl/tests/elf/btfmaps.c");
+    let obj = temp_file("btfmaps", "").with_extension("o");
+    let st = Command::new("clang-19")
+        .args(["-O2", "-g", "-target", "bpf", "-c"])
+        .arg(&c)
+        .arg("-o")
+        .arg(&obj)
+        .status()
+        .unwrap();
+    assert!(st.success(), "clang-19 failed on {}", c.display());
+    let o = tool(&["run", obj.to_str().unwrap(), "--vm", "--packet", IPV4]);
+    assert_eq!(o.status.code(), Some(2), "{}", stdout(&o));
+    assert!(
+        stderr(&o).contains("choose one with --section NAME"),
+        "{}",
+        stderr(&o)
+    );
+    let o = tool(&[
+        "run",
+        obj.to_str().unwrap(),
+        "--vm",
+        "--section",
+        "xdp",
+        "--packet",
+        IPV4,
+    ]);
+    let out = stdout(&o);
+    assert!(o.status.success(), "{}{}", out, stderr(&o));
+    // prog_a: bump(rx_queue_index 0) counts stats[0] once and returns 1, not above `limit`
+    // (3, in .rodata: the object's global data is loaded); `seen` (.data) goes from 7 to 8,
+    // `zeros` (.bss) from 0 to 2.
+    assert_eq!(r0(&out), Some(2), "{out}");
+    for want in [
+        "map stats: 00000000 -> 0100000000000000\n",
+        "map .data: 00000000 -> 0800000000000000\n",
+        "map .bss: 00000000 -> 0200000000000000\n",
+        "map .rodata: 00000000 -> 03000000\n",
+    ] {
+        assert!(out.contains(want), "{want}: {out}");
+    }
+}

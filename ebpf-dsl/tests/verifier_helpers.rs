@@ -151,12 +151,19 @@ fn calls_that_cannot_be_checked_say_why() {
             "bpf_csum_update cannot be called from",
         );
     }
-    // Not modelled (socket storage needs BTF), and not offered to the program type.
+    // Modelled (socket storage), offered to tc only.
     reject(
         &call("bpf_sk_storage_get"),
         XDP,
         Rule::HelperNotAllowed,
-        "bpf_sk_storage_get (helper #107) is not offered to xdp programs",
+        "bpf_sk_storage_get cannot be called from xdp programs",
+    );
+    // Not modelled, and not offered to the program type.
+    reject(
+        &call("bpf_lwt_push_encap"),
+        XDP,
+        Rule::HelperNotAllowed,
+        "bpf_lwt_push_encap (helper #73) is not offered to xdp programs",
     );
     reject(
         &call("bpf_lwt_push_encap"),

@@ -49,6 +49,19 @@ pub struct BenchOpts {
     pub frames: u32,
     /// Entries of each ring.
     pub ring: u32,
+    /// Queues `queue..queue + queues`, one [`Workers`](xsk_runtime::xsk::Workers) thread each
+    /// (`--queues`); 1 without `--queues`/`--cpus`: the single-threaded loop.
+    pub queues: u32,
+    /// The workers' CPUs (`--cpus`), in queue order; empty: queue `i` on CPU `i`.
+    pub cpus: Vec<usize>,
+}
+
+impl BenchOpts {
+    /// True when the run goes through [`crate::multiqueue`] (one worker thread per queue):
+    /// `--queues` above 1 or `--cpus` given.
+    pub fn workers(&self) -> bool {
+        self.queues > 1 || !self.cpus.is_empty()
+    }
 }
 
 /// What `--help` of a benchmark program ends with.
@@ -108,6 +121,14 @@ pub struct BenchArgs {
     /// entries of each ring (power of two)
     #[arg(long, value_name = "N", default_value = "2048")]
     pub ring: u32,
+    /// xsk-rxdrop, xsk-l2fwd: sockets on N queues from --queue on, one worker thread each
+    /// (xsk_runtime's Workers); --frames per queue
+    #[arg(long, value_name = "N", default_value = "1")]
+    pub queues: u32,
+    /// CPUs of the worker threads, comma-separated, one per queue (default: queue i on CPU i);
+    /// given with --queues 1, the one queue also runs as a worker
+    #[arg(long, value_name = "LIST", value_delimiter = ',')]
+    pub cpus: Vec<usize>,
 }
 
 /// Parses the command line of a benchmark program called `name`, described by `about`.
@@ -162,7 +183,24 @@ pub fn bench_opts(args: &BenchArgs) -> Result<BenchOpts> {
             "the standalone sandbox has one queue: --queue must be 0 without --iface".into(),
         ));
     }
+    if !(1..=64).contains(&args.queues) {
+        return Err(Error::Usage("--queues must be 1 to 64".into()));
+    }
+    if args.queues > 1 && iface.is_none() {
+        return Err(Error::Usage(
+            "the standalone sandbox has one queue: --queues needs --iface".into(),
+        ));
+    }
+    if !args.cpus.is_empty() && args.cpus.len() != args.queues as usize {
+        return Err(Error::Usage(format!(
+            "--cpus lists {} CPU(s) for {} queue(s): give one per queue",
+            args.cpus.len(),
+            args.queues
+        )));
+    }
     Ok(BenchOpts {
+        queues: args.queues,
+        cpus: args.cpus.clone(),
         iface,
         queue,
         bind_mode,
@@ -239,17 +277,19 @@ pub fn open_rx_interface(
     prefill: u32,
 ) -> Result<XskInterface> {
     let mut cfg = XskInterfaceConfig {
-        queues: Queues::List(vec![opts.queue]),
+        queues: Queues::List((opts.queue..opts.queue + opts.queues).collect()),
         program: RedirectProgram::Custom(crate::programs::REDIRECT_ALL),
         attach: opts.attach(),
         socket: opts.socket_config(true, tx),
         ..Default::default()
     };
-    cfg.umem.frame_count = opts.frames;
+    cfg.umem.frame_count = opts.frames * opts.queues;
     cfg.prefill = Some(prefill);
     let xi = XskInterface::open(&net.iface, &cfg).context(format!(
-        "setting up AF_XDP on {} queue {}",
-        net.iface, opts.queue
+        "setting up AF_XDP on {} queue(s) {}..{}",
+        net.iface,
+        opts.queue,
+        opts.queue + opts.queues
     ))?;
     if net.standalone() {
         net.start_generator(opts.tx_len)?;

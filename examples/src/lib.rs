@@ -10,6 +10,7 @@
 //! | [`linkstats`] | the veth ends' kernel counters (`ip -s link`): drops a run must account for |
 //! | [`livegen`] | the live-frames packet generator (`BPF_PROG_TEST_RUN`) |
 //! | [`bench`](mod@bench) | options, sandbox and clock shared by `xsk-rxdrop`, `xsk-txonly`, `xsk-l2fwd` |
+//! | [`multiqueue`] | `--queues N` of `xsk-rxdrop` / `xsk-l2fwd`: one `Workers` thread per queue, summed `RESULT` |
 //! | [`packet`] | building, parsing and rewriting Ethernet/IPv4/UDP frames; checksums |
 //! | [`pcap`] | classic pcap files, written and read |
 //! | [`pcapng`] | pcapng files with per-packet nanosecond timestamps and comments, written and read |
@@ -29,6 +30,7 @@ pub mod error;
 pub mod histogram;
 pub mod linkstats;
 pub mod livegen;
+pub mod multiqueue;
 pub mod packet;
 pub mod pcap;
 pub mod pcapng;

@@ -239,6 +239,60 @@ fn flowtop_proves_every_count() {
     );
 }
 
+/// `--port` moves the AF_XDP port (the other flows go to port + 1), and `--sample N` sends
+/// every N-th packet of each CPU to the ring buffer: the proof counts them exactly.
+fn flowtop_port_and_sampling() {
+    let _one = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
+    let r = run(
+        env!("CARGO_BIN_EXE_xsk-flowtop"),
+        &[
+            "--port",
+            "9100",
+            "--sample",
+            "5",
+            "--flows",
+            "3",
+            "--passed-flows",
+            "2",
+            "--packets",
+            "100",
+            "--rate",
+            "0",
+            "--max-time",
+            "8",
+        ],
+    );
+    r.ok().sandbox_removed();
+    for line in [
+        "flows in the map, packets and bytes exact: 5 of 5",
+        "AF_XDP deliveries:                  450 packets, 53650 bytes (5 of 5 flows exact)",
+        "sampled packets (1 in 5 per CPU): ",
+        "every UDP datagram to port 9100 on AF_XDP",
+        "PROOF OK",
+    ] {
+        assert!(r.stdout.contains(line), "{line:?} not in:\n{}", r.stdout);
+    }
+    // 700 packets over the CPUs, every 5th of each: between 140 - (CPUs - 1) and 140.
+    let sampled = r
+        .stdout
+        .lines()
+        .find_map(|l| l.strip_prefix("sampled packets (1 in 5 per CPU): "))
+        .unwrap();
+    let got: Vec<u64> = sampled
+        .split(' ')
+        .filter_map(|w| w.parse().ok())
+        .take(2)
+        .collect();
+    assert_eq!(got.len(), 2, "{sampled}");
+    assert_eq!(got[0], got[1], "read as many as were due: {sampled}");
+    assert!((139..=140).contains(&got[0]), "{sampled}");
+    assert!(
+        r.stdout.contains(":9100 udp") && r.stdout.contains(":9101 udp"),
+        "{}",
+        r.stdout
+    );
+}
+
 /// The proof can fail: a sender cut short by --max-time leaves counts below the plan.
 fn flowtop_proof_fails_when_the_mix_is_cut_short() {
     let _one = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
@@ -416,11 +470,14 @@ fn ringbuf_bench_reads_every_event() {
 }
 
 fn bench(bin: &str) -> Run {
+    bench_with(bin, &[])
+}
+
+fn bench_with(bin: &str, extra: &[&str]) -> Run {
     let _one = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
-    let r = run(
-        bin,
-        &["--duration", "1", "--warmup", "0.2", "--batch", "32"],
-    );
+    let mut args = vec!["--duration", "1", "--warmup", "0.2", "--batch", "32"];
+    args.extend_from_slice(extra);
+    let r = run(bin, &args);
     r.ok().sandbox_removed();
     assert!(r.result_num("pps") > 0.0);
     assert!(r.result_num("pkts") > 0.0);
@@ -530,6 +587,51 @@ fn l2fwd_forwards_back() {
         right.tx_packets + right.tx_dropped <= sent,
         "{sent} {right:?}"
     );
+}
+
+/// `--queues 1 --cpus 1`: the one queue runs as a `Workers` thread (the scaling benchmark's
+/// path); rxdrop receives, l2fwd forwards back what the far end's sink counts, every frame
+/// completed before the socket closed. `--queues 2` needs `--iface` (a usage error).
+fn rxdrop_and_l2fwd_as_workers() {
+    let r = bench_with(
+        env!("CARGO_BIN_EXE_xsk-rxdrop"),
+        &["--queues", "1", "--cpus", "1"],
+    );
+    assert!(r.stdout.contains("one worker per queue"), "{}", r.stdout);
+    assert!(r.stdout.contains("RESULT impl=rust mode=rxdrop "));
+    assert!(
+        r.stderr.contains("rxdrop: queue 0 (CPU 1): rx "),
+        "{}",
+        r.stderr
+    );
+    let (right, left) = (r.counters("right"), r.counters("left"));
+    let received = r.result_num("total_pkts") as u64;
+    assert!(
+        received > 0 && received <= right.tx_packets,
+        "{received} {right:?}"
+    );
+    assert_eq!(left.rx_packets, right.tx_packets);
+
+    let r = bench_with(
+        env!("CARGO_BIN_EXE_xsk-l2fwd"),
+        &["--queues", "1", "--cpus", "1"],
+    );
+    assert!(r.stdout.contains("RESULT impl=rust mode=l2fwd "));
+    let forwarded = r.result_num("total_pkts") as u64;
+    assert!(forwarded > 0, "l2fwd forwarded nothing");
+    let counted = r.sandbox_num("sandbox: the sink on the right end counted ");
+    let (right, left) = (r.counters("right"), r.counters("left"));
+    assert_eq!(counted + left.tx_dropped, forwarded, "{left:?}");
+    assert_eq!(counted, right.rx_packets, "{right:?}");
+
+    let r = run(env!("CARGO_BIN_EXE_xsk-rxdrop"), &["--queues", "2"]);
+    assert_eq!(r.code, Some(2), "{}", r.stderr);
+    assert!(r.stderr.contains("--queues needs --iface"), "{}", r.stderr);
+    let r = run(
+        env!("CARGO_BIN_EXE_xsk-l2fwd"),
+        &["--queues", "1", "--cpus", "0,1"],
+    );
+    assert_eq!(r.code, Some(2), "{}", r.stderr);
 }
 
 fn pktgen_sends_exactly_the_count_and_they_arrive() {
@@ -665,6 +767,7 @@ kernel_tests! {
         demo_multiprog_runs_beside_xdp_filter,
         demo_cleans_up_on_ctrl_c,
         flowtop_proves_every_count,
+        flowtop_port_and_sampling,
         flowtop_proof_fails_when_the_mix_is_cut_short,
         capture_writes_a_pcap_of_what_the_filter_selects,
         echo_answers_every_request,
@@ -674,6 +777,7 @@ kernel_tests! {
         rxmeta_prints_a_stable_hash_per_flow,
         txonly_sends_and_the_far_end_counts_it,
         l2fwd_forwards_back,
+        rxdrop_and_l2fwd_as_workers,
         pktgen_sends_exactly_the_count_and_they_arrive,
         pktgen_paces_to_the_rate,
     ],

@@ -9,17 +9,16 @@
 //!   kernel's 8-byte rounding) read back exactly, sums over the CPUs.
 //! - The ring buffer: a producer thread runs programs using `bpf_ringbuf_output` and
 //!   `bpf_ringbuf_reserve`/`submit`/`discard` thousands of times on a one-page ring while this
-//!   thread consumes; every record carries a sequence number, and the consumer must see each
+//!   thread consumes (the output program and the reader loop are xsk_testkit::seqring's, shared
+//!   with the async test, the examples and the benchmark); every record carries a sequence number, and the consumer must see each
 //!   submitted one exactly once, in order, and no discarded one.
 //!
 //! Needs root (CAP_BPF); skipped with a message otherwise, unless `CI=true`.
 
 use xsk_testkit::kernel_tests;
 
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::Arc;
 use std::thread;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use ebpf_dsl_macros::{defmap, defprogram};
 use xsk_runtime::maps::{Array, HashMap, Map, UpdateFlags, XskMap};
@@ -31,6 +30,7 @@ use xsk_runtime::umem::UmemConfig;
 use xsk_runtime::xsk::{RedirectProgram, XskInterfaceConfig};
 use xsk_runtime::{Error, Loader, Program, XskInterface};
 use xsk_testkit::netns::VethPair;
+use xsk_testkit::seqring::{self, ProduceOptions, SeqProducer, SEQ_EVENTS, SEQ_OUT};
 
 /// A flow key with no padding.
 #[repr(C)]
@@ -71,9 +71,6 @@ defmap! {
     XSKS: xskmap(key = u32, value = u32, max_entries = 4);
     /// Sized only: stays a `Map`.
     RAW: array(key_size = 4, value_size = 8, max_entries = 1);
-    /// The output ring and its producer's state: [next sequence number, drops].
-    OUT_RING: ringbuf(max_entries = 4096);
-    OUT_SEQ: array(key = u32, value = [u64; 2], max_entries = 1);
     /// The reserve/submit/discard ring and its producer's state.
     RES_RING: ringbuf(max_entries = 4096);
     RES_SEQ: array(key = u32, value = [u64; 2], max_entries = 1);
@@ -82,8 +79,8 @@ defmap! {
     XSK_MAP: xskmap(key = u32, value = u32, max_entries = 64, name = "xsks");
     /// Packets seen by XSK_COUNT.
     XSK_COUNTS: array(key = u32, value = u64, max_entries = 1);
-    /// The name of OUT_SEQ with another value type.
-    OUT_SEQ_AS_U64: array(key = u32, value = u64, max_entries = 1, name = "out_seq");
+    /// The name of the shared producer's SEQ_STATE with another value type.
+    SEQ_STATE_AS_U64: array(key = u32, value = u64, max_entries = 1, name = "seq_state");
     /// Never loaded.
     ELSEWHERE: array(key = u32, value = u32, max_entries = 1);
 }
@@ -112,40 +109,6 @@ defprogram! {
         r1 = PCPU_STATS ll;
         r1 = XSKS ll;
         r1 = RAW ll;
-    out:
-        r0 = XDP_PASS;
-        exit;
-    }
-
-    /// One 16-byte record {seq, 3 * seq} per run with `bpf_ringbuf_output`; the sequence
-    /// number advances only when the record went in (else drops += 1).
-    RB_OUTPUT: xdp {
-        r1 = 0;
-        *(u32 *)(r10 - 4) = r1;
-        r2 = r10;
-        r2 += -4;
-        r1 = OUT_SEQ ll;
-        call bpf_map_lookup_elem;
-        if r0 == 0 goto out;
-        r6 = r0;
-        r7 = *(u64 *)(r6 + 0);
-        *(u64 *)(r10 - 24) = r7;
-        r8 = r7;
-        r8 *= 3;
-        *(u64 *)(r10 - 16) = r8;
-        r1 = OUT_RING ll;
-        r2 = r10;
-        r2 += -24;
-        r3 = 16;
-        r4 = 0;
-        call bpf_ringbuf_output;
-        if r0 != 0 goto full;
-        r7 += 1;
-        *(u64 *)(r6 + 0) = r7;
-        goto out;
-    full:
-        r1 = 1;
-        lock *(u64 *)(r6 + 8) += r1;
     out:
         r0 = XDP_PASS;
         exit;
@@ -351,59 +314,40 @@ fn xsk_interface_hands_out_the_programs_maps() {
     assert!(xsk.loaded().map_names().any(|n| n == "xsk_counts"));
 }
 
-/// Runs `prog` `rounds` times with `repeat` each on another thread while `consume` reads
-/// `ring`; returns when the producer is done and the ring is drained.
+/// The shared reader loop (xsk_testkit::seqring) with this file's bounds: `calls` test-run
+/// calls of `repeat` runs each on another thread while `consume` reads `ring`; returns when
+/// the producer is done and the ring is drained.
 fn produce_while_consuming(
-    prog: Program,
+    prog: &Program,
     ring: &mut RingBuf,
-    rounds: u32,
+    calls: u64,
     repeat: u32,
-    mut consume: impl FnMut(&[u8]),
+    consume: impl FnMut(&[u8]),
 ) {
-    let done = Arc::new(AtomicBool::new(false));
-    let producer = {
-        let done = done.clone();
-        thread::spawn(move || {
-            for _ in 0..rounds {
-                prog.test_run(&PACKET, repeat).unwrap();
-            }
-            done.store(true, Ordering::Release);
-        })
+    let opts = ProduceOptions {
+        calls,
+        repeat,
+        ..Default::default()
     };
-    let deadline = Instant::now() + Duration::from_secs(120);
-    while !done.load(Ordering::Acquire) {
-        assert!(
-            Instant::now() < deadline,
-            "the producer did not finish in 120 s"
-        );
-        ring.poll(Some(Duration::from_millis(50)), &mut consume)
-            .unwrap();
-    }
-    producer.join().unwrap();
-    ring.consume(&mut consume).unwrap();
+    seqring::produce_while_consuming(prog, ring, &opts, consume).unwrap();
     assert_eq!(ring.pending_bytes(), 0);
 }
 
 fn record(r: &[u8]) -> (u64, u64) {
     assert_eq!(r.len(), 16, "records are 16 bytes");
-    let seq = u64::from_ne_bytes(r[..8].try_into().unwrap());
-    let check = u64::from_ne_bytes(r[8..].try_into().unwrap());
-    (seq, check)
+    seqring::parse(r).unwrap()
 }
 
 fn ringbuf_output_no_loss_no_duplicate() {
-    let mut loaded = Loader::new().program(RB_OUTPUT).load().unwrap();
-    let mut ring: RingBuf = loaded.map(&OUT_RING).unwrap();
-    let seq: Array<[u64; 2]> = loaded.map(&OUT_SEQ).unwrap();
-    let prog = loaded.take_program("rb_output").unwrap();
+    let (producer, mut ring) = SeqProducer::load(RING).unwrap();
     let mut next = 0u64;
-    produce_while_consuming(prog, &mut ring, 200, 500, |r| {
+    produce_while_consuming(producer.program(), &mut ring, 200, 500, |r| {
         let (s, check) = record(r);
         assert_eq!(s, next, "records in order, none lost or repeated");
         assert_eq!(check, 3 * s, "record {s} intact");
         next += 1;
     });
-    let [produced, drops] = seq.get(0).unwrap();
+    let (produced, drops) = producer.counts().unwrap();
     assert_eq!(next, produced, "every record the program put in was read");
     assert_eq!(
         produced + drops,
@@ -420,7 +364,7 @@ fn ringbuf_reserve_submit_discard() {
     let prog = loaded.take_program("rb_reserve").unwrap();
     let mut expect = 1u64; // 0 is discarded
     let mut read = 0u64;
-    produce_while_consuming(prog, &mut ring, 200, 500, |r| {
+    produce_while_consuming(&prog, &mut ring, 200, 500, |r| {
         let (s, check) = record(r);
         assert_ne!(s % 3, 0, "discarded record {s} was handed out");
         assert_eq!(
@@ -446,9 +390,9 @@ fn ringbuf_reserve_submit_discard() {
 }
 
 fn ringbuf_blocking_and_nonblocking_reads() {
-    let mut loaded = Loader::new().program(RB_OUTPUT).load().unwrap();
-    let mut ring: RingBuf = loaded.map(&OUT_RING).unwrap();
-    let prog = loaded.take_program("rb_output").unwrap();
+    let mut loaded = Loader::new().program(SEQ_OUT).load().unwrap();
+    let mut ring: RingBuf = loaded.map(&SEQ_EVENTS).unwrap();
+    let prog = loaded.take_program("seq_out").unwrap();
     // Empty: the non-blocking read has nothing, the blocking one times out.
     assert!(ring.next().unwrap().is_none());
     assert!(ring
@@ -490,16 +434,16 @@ fn ringbuf_blocking_and_nonblocking_reads() {
 }
 
 fn ringbuf_by_name_and_bad_maps() {
-    let loaded = Loader::new().program(RB_OUTPUT).load().unwrap();
-    let ring: RingBuf = loaded.map("out_ring").unwrap();
+    let loaded = Loader::new().program(SEQ_OUT).load().unwrap();
+    let ring: RingBuf = loaded.map("seq_events").unwrap();
     assert_eq!(ring.size(), u64::from(RING));
     assert!(matches!(
-        loaded.map::<RingBuf>("out_seq"),
+        loaded.map::<RingBuf>("seq_state"),
         Err(Error::MapMismatch { .. })
     ));
     // An item of the same name but another value type is refused, not mistyped.
     assert!(matches!(
-        loaded.map(&OUT_SEQ_AS_U64),
+        loaded.map(&SEQ_STATE_AS_U64),
         Err(Error::MapMismatch { .. })
     ));
     assert!(RingBuf::create("rb_bad_size", 3000).is_err());

@@ -443,6 +443,11 @@ fn ebpf_dsl_cli_has_no_import_cycle() {
 }
 
 #[test]
+fn xsk_testkit_has_no_import_cycle() {
+    assert_no_cycle("xsk-testkit", 3);
+}
+
+#[test]
 fn ebpf_dsl_macros_has_no_import_cycle() {
     assert_no_cycle("ebpf-dsl-macros", 5);
 }

@@ -9,53 +9,14 @@ use xsk_testkit::kernel_tests;
 use std::net::UdpSocket;
 use std::time::{Duration, Instant};
 
-use ebpf_dsl_macros::{defmap, defprogram};
 use xsk_runtime::async_io::{AsyncRingBuf, AsyncXskSocket};
 use xsk_runtime::ringbuf::RingBuf;
 use xsk_runtime::socket::{BindMode, SocketConfig};
 use xsk_runtime::umem::UmemConfig;
 use xsk_runtime::xsk::{Queues, RedirectProgram, XskInterfaceConfig};
-use xsk_runtime::{Loader, XskInterface};
+use xsk_runtime::XskInterface;
 use xsk_testkit::netns::{VethPair, LEFT_IPV4};
-
-defmap! {
-    /// Events: a sequence number each.
-    EVENTS: ringbuf(max_entries = 4096);
-    /// [next sequence number, runs that found the ring full].
-    STATE: array(key = u32, value = [u64; 2], max_entries = 1);
-}
-
-defprogram! {
-    /// One 8-byte event per run; the sequence number advances only when it went in.
-    SEQ_OUT: xdp {
-        r1 = 0;
-        *(u32 *)(r10 - 4) = r1;
-        r2 = r10;
-        r2 += -4;
-        r1 = STATE ll;
-        call bpf_map_lookup_elem;
-        if r0 == 0 goto out;
-        r7 = r0;
-        r8 = *(u64 *)(r7 + 0);
-        *(u64 *)(r10 - 16) = r8;
-        r1 = EVENTS ll;
-        r2 = r10;
-        r2 += -16;
-        r3 = 8;
-        r4 = 0;
-        call bpf_ringbuf_output;
-        if r0 != 0 goto full;
-        r8 += 1;
-        *(u64 *)(r7 + 0) = r8;
-        goto out;
-    full:
-        r1 = 1;
-        lock *(u64 *)(r7 + 8) += r1;
-    out:
-        r0 = XDP_PASS;
-        exit;
-    }
-}
+use xsk_testkit::seqring::{SeqCheck, SeqProducer, PACKET};
 
 fn runtime() -> tokio::runtime::Runtime {
     tokio::runtime::Builder::new_current_thread()
@@ -65,22 +26,24 @@ fn runtime() -> tokio::runtime::Runtime {
 }
 
 fn async_ringbuf_reads_every_event_once() {
-    let mut loaded = Loader::new().program(SEQ_OUT).load().unwrap();
-    let state = loaded.map(&STATE).unwrap();
-    let ring = loaded.map(&EVENTS).unwrap();
-    let prog = loaded.take_program("seq_out").unwrap();
+    // The shared producer (xsk_testkit::seqring): one {seq, 3 * seq} record per run.
+    let (producer, ring) = SeqProducer::load(4096).unwrap();
     runtime().block_on(async move {
         let mut events = AsyncRingBuf::new(ring).unwrap();
         let producer = tokio::task::spawn_blocking(move || {
             for _ in 0..100 {
-                prog.test_run(&[0u8; 60], 500).unwrap();
+                producer.program().test_run(&PACKET, 500).unwrap();
             }
+            producer
         });
-        let mut next = 0u64;
+        let mut seen = SeqCheck::default();
         let mut check = |r: &[u8]| {
-            let seq = u64::from_ne_bytes(r.try_into().expect("8-byte events"));
-            assert_eq!(seq, next, "events in order, none lost or repeated");
-            next += 1;
+            seen.record(r);
+            assert_eq!(
+                seen.bad(),
+                0,
+                "events in order, none lost or repeated, intact"
+            );
         };
         let deadline = Instant::now() + Duration::from_secs(120);
         while !producer.is_finished() {
@@ -90,10 +53,11 @@ fn async_ringbuf_reads_every_event_once() {
             );
             let _ = tokio::time::timeout(Duration::from_millis(50), events.poll(&mut check)).await;
         }
-        producer.await.unwrap();
+        let producer = producer.await.unwrap();
         events.get_mut().consume(&mut check).unwrap();
-        let [written, full] = state.get(0).unwrap();
-        assert_eq!(next, written, "every event written was read");
+        let (written, full) = producer.counts().unwrap();
+        assert_eq!(seen.read(), written, "every event written was read");
+        seen.verify(written).unwrap();
         assert_eq!(written + full, 100 * 500);
         println!("async ring buffer: {written} events read, {full} runs found the ring full");
 

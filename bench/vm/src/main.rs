@@ -5,8 +5,12 @@
 //!
 //! Programs: two conformance loops (`prime.s`, a 1000-iteration sum), an XDP parser
 //! (Ethernet / IPv4 / UDP with bounds checks and an IPv4 header checksum over ten 16-bit
-//! words), and the UDP-only AF_XDP seed program (a helper call). Each result is checked to be
-//! the same in all three before timing.
+//! words), the UDP-only AF_XDP seed program (a helper call), and a two-instruction XDP program
+//! (the fixed cost of a run). Each result is checked to be
+//! the same in all three before timing. Ours and rbpf are timed in 11 interleaved rounds, in
+//! on-CPU time (`/proc/thread-self/schedstat`: time spent waiting for a CPU on a shared
+//! machine is left out); the table gives the median ns/run of each and the median (min-max)
+//! of the per-round ratios.
 
 use std::hint::black_box;
 use std::time::Instant;
@@ -99,21 +103,63 @@ fn case(name: &'static str, text: &str, maps: &[MapSpec], xdp: bool, iters: u32)
     }
 }
 
-/// ns per run: the best of 5 rounds of `iters / 5` runs (the machine may be shared).
-fn time(iters: u32, mut f: impl FnMut() -> u64) -> f64 {
-    for _ in 0..iters / 10 {
+/// Rounds of the comparison (each runs both sides, one after the other).
+const ROUNDS: usize = 11;
+
+fn median(v: &mut [f64]) -> f64 {
+    v.sort_by(f64::total_cmp);
+    v[v.len() / 2]
+}
+
+/// The time this thread has spent on a CPU, in ns (`/proc/thread-self/schedstat`), or `None`
+/// where that file does not exist. On a shared machine this leaves out the time the thread
+/// waited for a CPU, which wall time would charge to whichever side was running.
+fn on_cpu_ns() -> Option<u64> {
+    std::fs::read_to_string("/proc/thread-self/schedstat")
+        .ok()?
+        .split_whitespace()
+        .next()?
+        .parse()
+        .ok()
+}
+
+/// ns per run over `n` runs: on-CPU time where the system gives it, else wall time.
+fn time_once(n: u32, f: &mut impl FnMut() -> u64) -> f64 {
+    let (t, c) = (Instant::now(), on_cpu_ns());
+    for _ in 0..n {
         black_box(f());
     }
-    let round = (iters / 5).max(1);
-    (0..5)
-        .map(|_| {
-            let t = Instant::now();
-            for _ in 0..round {
-                black_box(f());
-            }
-            t.elapsed().as_nanos() as f64 / round as f64
-        })
-        .fold(f64::INFINITY, f64::min)
+    let ns = match (c, on_cpu_ns()) {
+        (Some(a), Some(b)) => b.saturating_sub(a) as f64,
+        _ => t.elapsed().as_nanos() as f64,
+    };
+    ns / n as f64
+}
+
+/// The two sides timed in [`ROUNDS`] interleaved rounds (the machine may be shared: a burst of
+/// load hits both sides of a round alike): the median ns/run of each, and the median, min and
+/// max of the per-round ratios `theirs / ours`.
+fn compare(
+    iters: u32,
+    mut ours: impl FnMut() -> u64,
+    mut theirs: impl FnMut() -> u64,
+) -> (f64, f64, [f64; 3]) {
+    let n = iters.max(1);
+    time_once(n, &mut ours);
+    time_once(n, &mut theirs);
+    let (mut a, mut b, mut q) = (Vec::new(), Vec::new(), Vec::new());
+    for _ in 0..ROUNDS {
+        let x = time_once(n, &mut ours);
+        let y = time_once(n, &mut theirs);
+        a.push(x);
+        b.push(y);
+        q.push(y / x);
+    }
+    let (lo, hi) = (
+        q.iter().copied().fold(f64::INFINITY, f64::min),
+        q.iter().copied().fold(0.0, f64::max),
+    );
+    (median(&mut a), median(&mut b), [median(&mut q), lo, hi])
 }
 
 /// rbpf's metadata buffer holds 64-bit `data`/`data_end` at offsets 0 and 8; our
@@ -155,6 +201,14 @@ fn main() {
         case("prime (conformance)", &prime, &[], false, 200_000),
         case("sum loop, 1000 iterations", SUM_LOOP, &[], false, 20_000),
         case("XDP parser + IPv4 checksum", PARSER, &[], true, 500_000),
+        // The fixed cost of a run: the packet copied in (with its headroom) and out.
+        case(
+            "XDP_PASS only (r0 = 2; exit)",
+            "r0 = 2\nexit",
+            &[],
+            true,
+            500_000,
+        ),
         case(
             "seed: UDP-only redirect",
             ebpf_dsl::seeds::SEED_UDP_ONLY_ASM,
@@ -165,52 +219,51 @@ fn main() {
     ];
     let pkt = packet();
     let mut table = String::from(
-        "| program | ebpf_dsl::vm ns/run | rbpf ns/run | rbpf / ours | kernel ns/run |\n\
+        "| program | ebpf_dsl::vm ns/run | rbpf ns/run | rbpf / ours: median (min-max) | kernel ns/run |\n\
          |---|---:|---:|---:|---:|\n",
     );
     println!("{}", table.trim_end());
-    for c in &cases {
+    // VM_BENCH_ONLY=WORD: only the programs whose name contains WORD (for profiling).
+    let only = std::env::var("VM_BENCH_ONLY").unwrap_or_default();
+    for c in cases.iter().filter(|c| c.name.contains(only.as_str())) {
         let mut vm = Vm::new(&c.spec).expect("the VM takes the program");
         let ours_r0 = if c.xdp {
             vm.run_xdp(&pkt).unwrap().r0
         } else {
             vm.run_mem(&mut []).unwrap()
         };
-        let ours = if c.xdp {
-            time(c.iters, || vm.run_xdp(&pkt).unwrap().r0)
-        } else {
-            time(c.iters, || vm.run_mem(&mut []).unwrap())
-        };
         let bytes = for_rbpf(&c.spec.insns, c.xdp);
-        let (rbpf_r0, theirs) = if c.xdp {
+        let (rbpf_r0, ours, theirs, ratio) = if c.xdp {
             let mut r = rbpf::EbpfVmMbuff::new(Some(&bytes)).expect("rbpf loads it");
             r.register_helper(51, redirect_map_stub).unwrap();
             // The metadata buffer: 64-bit `data` and `data_end` pointers into the packet, then
-            // `rx_queue_index` (0) at offset 16 as in `xdp_md`.
-            let mbuff = |p: &[u8]| {
-                let start = p.as_ptr() as u64;
-                let mut m = start.to_le_bytes().to_vec();
-                m.extend_from_slice(&(start + p.len() as u64).to_le_bytes());
-                m.extend_from_slice(&[0; 8]);
-                m
-            };
-            let r0 = r.execute_program(&pkt, &mbuff(&pkt)).expect("rbpf runs it");
-            let t = time(c.iters, || r.execute_program(&pkt, &mbuff(&pkt)).unwrap());
-            (r0, t)
+            // `rx_queue_index` (0) at offset 16 as in `xdp_md` (built once: the packet stays).
+            let start = pkt.as_ptr() as u64;
+            let mut mbuff = start.to_le_bytes().to_vec();
+            mbuff.extend_from_slice(&(start + pkt.len() as u64).to_le_bytes());
+            mbuff.extend_from_slice(&[0; 8]);
+            let r0 = r.execute_program(&pkt, &mbuff).expect("rbpf runs it");
+            let (o, t, q) = compare(
+                c.iters,
+                || vm.run_xdp(&pkt).unwrap().r0,
+                || r.execute_program(&pkt, &mbuff).unwrap(),
+            );
+            (r0, o, t, q)
         } else {
             let r = rbpf::EbpfVmRaw::new(Some(&bytes)).expect("rbpf loads it");
             let r0 = r.execute_program(&mut []).expect("rbpf runs it");
-            (r0, time(c.iters, || r.execute_program(&mut []).unwrap()))
+            let (o, t, q) = compare(
+                c.iters,
+                || vm.run_mem(&mut []).unwrap(),
+                || r.execute_program(&mut []).unwrap(),
+            );
+            (r0, o, t, q)
         };
         assert_eq!(ours_r0, rbpf_r0, "{}: the VM and rbpf disagree", c.name);
         let kernel = kernel_ns(c, &pkt, ours_r0);
         let row = format!(
-            "| {} | {:.0} | {:.0} | {:.2}x | {} |",
-            c.name,
-            ours,
-            theirs,
-            theirs / ours,
-            kernel
+            "| {} | {:.0} | {:.0} | {:.2}x ({:.2}-{:.2}) | {} |",
+            c.name, ours, theirs, ratio[0], ratio[1], ratio[2], kernel
         );
         println!("{row}");
         table.push_str(&row);

@@ -60,6 +60,7 @@
 //! ```
 
 mod btf_maps;
+mod core_relo;
 mod kfunc;
 mod listing;
 mod raw;
@@ -205,7 +206,73 @@ impl Object {
 /// Reads an ELF relocatable object for eBPF (see the module docs). A malformed object is an
 /// [`ElfError`] naming the section and offset.
 pub fn read_object(bytes: &[u8]) -> Result<Object, ElfError> {
-    read::read(bytes)
+    read::read(bytes, None)
+}
+
+/// [`read_object`], with the program sections whose name gives no type (the legacy names of
+/// iproute2 and older libbpf: `xdp_pass`, `prog`, `filter`, `loadbalancer`, ...) read as
+/// programs of type `unknown`, as libbpf does after `bpf_program__set_type`. Sections of the
+/// other program types libbpf knows (`kprobe/...`, `tp_btf/...`, `iter/...`, ...; see
+/// [`is_other_program_section`]) stay in [`Object::skipped`].
+pub fn read_object_as(bytes: &[u8], unknown: ProgramType) -> Result<Object, ElfError> {
+    read::read(bytes, Some(unknown))
+}
+
+/// Whether executable section `name` is one libbpf gives a program type this crate does not
+/// read (tracing, cgroup, LSM, struct_ops, other socket hooks, ...): the part before the first
+/// `/` (or `.s` for sleepable) is one of libbpf's section prefixes.
+pub fn is_other_program_section(name: &str) -> bool {
+    const OTHER: &[&str] = &[
+        "kprobe",
+        "kretprobe",
+        "uprobe",
+        "uretprobe",
+        "usdt",
+        "ksyscall",
+        "kretsyscall",
+        "kprobe.multi",
+        "kretprobe.multi",
+        "uprobe.multi",
+        "uretprobe.multi",
+        "tracepoint",
+        "tp",
+        "raw_tracepoint",
+        "raw_tp",
+        "raw_tracepoint.w",
+        "raw_tp.w",
+        "tp_btf",
+        "fentry",
+        "fexit",
+        "fmod_ret",
+        "freplace",
+        "lsm",
+        "lsm_cgroup",
+        "iter",
+        "struct_ops",
+        "syscall",
+        "sk_lookup",
+        "sk_skb",
+        "sk_msg",
+        "sk_reuseport",
+        "sockops",
+        "lwt_in",
+        "lwt_out",
+        "lwt_xmit",
+        "lwt_seg6local",
+        "perf_event",
+        "flow_dissector",
+        "netfilter",
+        "cgroup",
+        "cgroup_skb",
+        "cgroup_sock",
+        "cgroup_sock_addr",
+        "cgroup_sockopt",
+        "cgroup_device",
+        "cgroup_sysctl",
+    ];
+    let head = name.split('/').next().unwrap_or(name);
+    let head = head.strip_suffix(".s").unwrap_or(head);
+    OTHER.contains(&head) || head.starts_with("cgroup")
 }
 
 /// The `.BTF` of an object, decoded, with the key/value type ids of its BTF-defined maps

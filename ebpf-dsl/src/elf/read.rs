@@ -43,6 +43,8 @@ struct Ctx<'e, 'a> {
     maps: Vec<MapSpec>,
     /// `.BTF.ext` line_info by section name (slots relative to the section).
     lines: BTreeMap<String, Vec<crate::btf::LineInfo>>,
+    /// `.BTF.ext` CO-RE relocations (a program that has one is refused).
+    core: super::core_relo::CoreRelos,
 }
 
 /// The object's BTF (see [`super::object_btf`]).
@@ -77,8 +79,9 @@ fn ext_lines(elf: &Elf<'_>) -> Result<BTreeMap<String, Vec<crate::btf::LineInfo>
     Ok(out)
 }
 
-/// Reads an object (see [`super::read_object`]).
-pub fn read(bytes: &[u8]) -> Result<Object, ElfError> {
+/// Reads an object (see [`super::read_object`] and [`super::read_object_as`]): `unknown` is
+/// the type of the program sections whose name gives none.
+pub fn read(bytes: &[u8], unknown: Option<crate::spec::ProgramType>) -> Result<Object, ElfError> {
     let elf = Elf::parse(bytes)?;
     let license = match elf.section("license") {
         Some(s) => {
@@ -162,6 +165,7 @@ pub fn read(bytes: &[u8]) -> Result<Object, ElfError> {
         rels,
         maps,
         lines: ext_lines(&elf)?,
+        core: super::core_relo::CoreRelos::of(&elf)?,
     };
     let mut programs = Vec::new();
     let mut skipped = Vec::new();
@@ -169,7 +173,9 @@ pub fn read(bytes: &[u8]) -> Result<Object, ElfError> {
         if s.flags & SHF_EXECINSTR == 0 || s.sh_type != SHT_PROGBITS || s.name == ".text" {
             continue;
         }
-        let Some(prog_type) = program_type_for_section(&s.name) else {
+        let typed = program_type_for_section(&s.name)
+            .or(unknown.filter(|_| !super::is_other_program_section(&s.name)));
+        let Some(prog_type) = typed else {
             skipped.push(s.name.clone());
             continue;
         };
@@ -179,6 +185,10 @@ pub fn read(bytes: &[u8]) -> Result<Object, ElfError> {
             .filter(|y| y.shndx as usize == s.index && y.kind == STT_FUNC && y.bind != STB_LOCAL)
             .collect();
         entries.sort_by_key(|y| y.value);
+        if entries.is_empty() && unknown.is_some() && program_type_for_section(&s.name).is_none() {
+            skipped.push(s.name.clone());
+            continue;
+        }
         if entries.is_empty() {
             return Err(err(
                 &s.name,
@@ -310,6 +320,25 @@ impl Ctx<'_, '_> {
                     format!("`{}` is an extern symbol (not supported)", y.name),
                 )
             })?;
+        if target.flags & SHF_EXECINSTR != 0 {
+            // clang's `&func` (a callback for bpf_loop, bpf_for_each_map_elem, timers): an
+            // ld_imm64 relocated against a code section, which libbpf turns into
+            // BPF_PSEUDO_FUNC.
+            let at = y.value as i64 + i64::from(insn.imm);
+            let func = self
+                .elf
+                .symbols
+                .iter()
+                .find(|f| f.shndx == y.shndx && f.kind == STT_FUNC && f.value as i64 == at)
+                .map_or_else(|| format!("{}+{at:#x}", target.name), |f| f.name.clone());
+            return Err(err(
+                &section.name,
+                off,
+                format!(
+                    "an ld_imm64 of function `{func}` (a callback, BPF_PSEUDO_FUNC) is not supported"
+                ),
+            ));
+        }
         let (symbol, kind) = if target.name == "maps"
             || target.name.starts_with("maps/")
             || target.name == ".maps"
@@ -520,6 +549,8 @@ impl Ctx<'_, '_> {
         funcs[1..].sort_by_key(|p| (p.sec, p.start));
         let mut slots = 0;
         for f in &mut funcs {
+            let name = &self.elf.sections[f.sec].name;
+            self.core.refuse_in(name, f.start / 8, f.end / 8)?;
             f.base = slots;
             slots += ((f.end - f.start) / 8) as usize;
         }

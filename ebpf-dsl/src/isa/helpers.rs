@@ -41,6 +41,9 @@ pub enum Arg {
     /// `ARG_PTR_TO_MAP_VALUE | MEM_UNINIT | MEM_WRITE`: writable memory of the map's value
     /// size (`bpf_map_pop_elem`, `bpf_map_peek_elem`).
     MapValueOut,
+    /// `ARG_PTR_TO_MAP_VALUE_OR_NULL`: readable memory of the map's value size, or the
+    /// constant 0 (the initial value of `bpf_sk_storage_get`).
+    MapValueOrNull,
     /// `ARG_PTR_TO_CTX`: the unmodified context pointer.
     Ctx,
     /// `ARG_ANYTHING`: any initialised register.
@@ -63,6 +66,10 @@ pub enum Arg {
     SockRelease,
     /// `ARG_PTR_TO_BTF_ID_SOCK_COMMON`: a non-NULL socket, not released by the call.
     SockCommon,
+    /// `ARG_PTR_TO_BTF_ID_SOCK_COMMON` of the `bpf_skc_to_*` casts: a non-NULL socket from a
+    /// lookup or `__sk_buff.sk`, or a socket from another cast (its BTF type starts with a
+    /// `struct sock_common`).
+    BtfSockCommon,
     /// `ARG_PTR_TO_FIXED_SIZE_MEM`: readable memory of this many bytes (e.g. a `struct iphdr`).
     FixedMem(u8),
     /// `ARG_PTR_TO_FIXED_SIZE_MEM | MEM_WRITE | MEM_ALIGNED`: writable memory of this many
@@ -94,6 +101,16 @@ pub enum Ret {
     SocketCastOrNull,
     /// `RET_PTR_TO_SOCKET_OR_NULL` holding no reference (`bpf_get_listener_sock`).
     SocketUnrefOrNull,
+    /// `RET_PTR_TO_BTF_ID_OR_NULL` of a pointer cast (`bpf_skc_to_tcp_sock`, ...): the kernel
+    /// structure named here (`tcp_sock`) behind the argument, or NULL; it holds the argument's
+    /// reference, no new one.
+    BtfSockCastOrNull(&'static str),
+    /// `RET_PTR_TO_BTF_ID_OR_NULL` of a conversion that is not a pointer cast for the
+    /// kernel (`bpf_skc_to_unix_sock`): the structure or NULL, holding no reference.
+    BtfSockOrNull(&'static str),
+    /// `RET_PTR_TO_TCP_SOCK_OR_NULL` (`bpf_tcp_sock`): the socket's `struct bpf_tcp_sock`
+    /// view, or NULL; a pointer cast holding the argument's reference.
+    TcpSockOrNull,
 }
 
 /// Program families a helper is offered to.
@@ -253,7 +270,7 @@ pub static HELPERS: [Helper; MAX_HELPER_ID as usize] = [
     h(93, "bpf_spin_lock", None),
     h(94, "bpf_spin_unlock", None),
     h(95, "bpf_sk_fullsock", p(&[SockCommon], Ret::SocketCastOrNull, T, false, false)),
-    h(96, "bpf_tcp_sock", None),
+    h(96, "bpf_tcp_sock", p(&[SockCommon], Ret::TcpSockOrNull, T, false, false)),
     h(97, "bpf_skb_ecn_set_ce", p(&[Ctx], Ret::Integer, T, false, false)),
     h(98, "bpf_get_listener_sock", p(&[SockCommon], Ret::SocketUnrefOrNull, T, false, false)),
     h(99, "bpf_skc_lookup_tcp", p(&[Ctx, MemRead, Size, Anything, Anything], Ret::SockCommonOrNull, X | T, false, false)),
@@ -264,8 +281,8 @@ pub static HELPERS: [Helper; MAX_HELPER_ID as usize] = [
     h(104, "bpf_sysctl_set_new_value", None),
     h(105, "bpf_strtol", p(&[MemRead, Size, Anything, FixedOut(8)], Ret::Integer, A, false, false)),
     h(106, "bpf_strtoul", p(&[MemRead, Size, Anything, FixedOut(8)], Ret::Integer, A, false, false)),
-    h(107, "bpf_sk_storage_get", None),
-    h(108, "bpf_sk_storage_delete", None),
+    h(107, "bpf_sk_storage_get", p(&[MapPtr, BtfSockCommon, MapValueOrNull, Anything], Ret::MapValueOrNull, T, false, false)),
+    h(108, "bpf_sk_storage_delete", p(&[MapPtr, BtfSockCommon], Ret::Integer, T, false, false)),
     h(109, "bpf_send_signal", p(&[Anything], Ret::Integer, A, false, false)),
     h(110, "bpf_tcp_gen_syncookie", p(&[SockCommon, MemRead, Size, MemRead, Size], Ret::Integer, X | T, true, false)),
     h(111, "bpf_skb_output", None),
@@ -293,11 +310,11 @@ pub static HELPERS: [Helper; MAX_HELPER_ID as usize] = [
     h(133, "bpf_ringbuf_discard", p(&[RingbufMem, Anything], Ret::Void, A, false, false)),
     h(134, "bpf_ringbuf_query", p(&[MapPtr, Anything], Ret::Integer, A, false, false)),
     h(135, "bpf_csum_level", p(&[Ctx, Anything], Ret::Integer, T, false, false)),
-    h(136, "bpf_skc_to_tcp6_sock", None),
-    h(137, "bpf_skc_to_tcp_sock", None),
-    h(138, "bpf_skc_to_tcp_timewait_sock", None),
-    h(139, "bpf_skc_to_tcp_request_sock", None),
-    h(140, "bpf_skc_to_udp6_sock", None),
+    h(136, "bpf_skc_to_tcp6_sock", p(&[BtfSockCommon], Ret::BtfSockCastOrNull("tcp6_sock"), A, false, false)),
+    h(137, "bpf_skc_to_tcp_sock", p(&[BtfSockCommon], Ret::BtfSockCastOrNull("tcp_sock"), A, false, false)),
+    h(138, "bpf_skc_to_tcp_timewait_sock", p(&[BtfSockCommon], Ret::BtfSockCastOrNull("tcp_timewait_sock"), A, false, false)),
+    h(139, "bpf_skc_to_tcp_request_sock", p(&[BtfSockCommon], Ret::BtfSockCastOrNull("tcp_request_sock"), A, false, false)),
+    h(140, "bpf_skc_to_udp6_sock", p(&[BtfSockCommon], Ret::BtfSockCastOrNull("udp6_sock"), A, false, false)),
     h(141, "bpf_get_task_stack", None),
     h(142, "bpf_load_hdr_opt", None),
     h(143, "bpf_store_hdr_opt", None),
@@ -335,7 +352,7 @@ pub static HELPERS: [Helper; MAX_HELPER_ID as usize] = [
     h(175, "bpf_task_pt_regs", None),
     h(176, "bpf_get_branch_snapshot", None),
     h(177, "bpf_trace_vprintk", None),
-    h(178, "bpf_skc_to_unix_sock", None),
+    h(178, "bpf_skc_to_unix_sock", p(&[BtfSockCommon], Ret::BtfSockOrNull("unix_sock"), A, false, false)),
     h(179, "bpf_kallsyms_lookup_name", None),
     h(180, "bpf_find_vma", None),
     h(181, "bpf_loop", p(&[Anything, Callback, StackOrNull, Anything], Ret::Integer, A, false, false)),
@@ -353,7 +370,7 @@ pub static HELPERS: [Helper; MAX_HELPER_ID as usize] = [
     h(193, "bpf_ima_file_hash", None),
     h(194, "bpf_kptr_xchg", None),
     h(195, "bpf_map_lookup_percpu_elem", p(&[MapPtr, MapKey, Anything], Ret::MapValueOrNull, A, false, false)),
-    h(196, "bpf_skc_to_mptcp_sock", None),
+    h(196, "bpf_skc_to_mptcp_sock", p(&[SockCommon], Ret::BtfSockCastOrNull("mptcp_sock"), A, false, false)),
     h(197, "bpf_dynptr_from_mem", None),
     h(198, "bpf_ringbuf_reserve_dynptr", None),
     h(199, "bpf_ringbuf_submit_dynptr", None),

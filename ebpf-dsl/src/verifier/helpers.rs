@@ -101,6 +101,7 @@ pub fn map_compatible(func: i32, map: MapType) -> bool {
         MapType::Devmap | MapType::DevmapHash | MapType::Xskmap => matches!(func, 51 | 1),
         MapType::Cpumap => func == 51,
         MapType::Queue | MapType::Stack => matches!(func, 87..=89),
+        MapType::SkStorage => matches!(func, 107 | 108),
         MapType::PercpuArray | MapType::PercpuHash | MapType::LruPercpuHash => {
             matches!(func, 1..=3 | 164 | 195)
         }
@@ -113,6 +114,7 @@ pub fn map_compatible(func: i32, map: MapType) -> bool {
         33 | 37 => map == MapType::CgroupArray,
         130 | 131 | 134 => map == MapType::Ringbuf,
         87..=89 => matches!(map, MapType::Queue | MapType::Stack),
+        107 | 108 => map == MapType::SkStorage,
         195 => matches!(
             map,
             MapType::PercpuArray | MapType::PercpuHash | MapType::LruPercpuHash

@@ -41,16 +41,21 @@
 //! - reading uninitialised stack gives an unknown number; back-edges (bounded loops) are
 //!   allowed; returning a pointer from the program is allowed.
 //!
-//! **Helpers.** 104 of the 146 helpers Linux 6.18 offers to xdp, tc or socket filter programs
+//! **Helpers.** 114 of the 146 helpers Linux 6.18 offers to xdp, tc or socket filter programs
 //! are modelled (prototypes in [`crate::isa::helpers::HELPERS`]; which family may call which
-//! helper was measured on the running kernel), among them the callbacks of `bpf_loop` and
-//! `bpf_for_each_map_elem` (`r2 = my_callback ll`: the callback is verified as a function in
-//! its own frame with the helper's arguments, `r0` 0 or 1 at its exit, round after round until
-//! a round changes nothing, as the kernel's `push_callback_call`); a lookup in a map of maps
-//! gives the inner map ([`crate::MapSpec::inner`]) for the map helpers. The other 42 need what
-//! this verifier does not model: BTF (`bpf_spin_lock`, timers, `bpf_kptr_xchg`, socket/task/cgroup storage,
-//! `bpf_skc_to_*`, `bpf_tcp_sock`, dynptrs, `bpf_per_cpu_ptr`), other callbacks
-//! (`bpf_user_ringbuf_drain`, `bpf_find_vma`), constant strings
+//! helper was measured on the running kernel), among them the socket casts `bpf_skc_to_*`
+//! and `bpf_tcp_sock` (sharing the socket's reference as the kernel's pointer casts do; the
+//! fields of `struct bpf_tcp_sock` are readable, those of the BTF structures `tcp_sock`, ...
+//! are not modelled and reads of them are refused), `bpf_sk_storage_get`/`_delete`, and the
+//! callbacks of `bpf_loop` and `bpf_for_each_map_elem` (`r2 = my_callback ll`: the callback is
+//! verified as a function in its own frame with the helper's arguments, `r0` 0 or 1 at its
+//! exit, round after round until a round changes nothing, as the kernel's
+//! `push_callback_call`). A lookup in a map of maps gives the inner map
+//! ([`crate::MapSpec::inner`]) for the map helpers. Reads of `struct bpf_map` fields through a
+//! map pointer follow the 6.18 layout (`transfer/map_ptr.rs`; targets 6.18 and later). The
+//! other 32 helpers need what this verifier does not model: BTF layouts of map values
+//! (`bpf_spin_lock`, timers, `bpf_kptr_xchg`), task/cgroup storage, dynptrs,
+//! `bpf_per_cpu_ptr`, other callbacks (`bpf_user_ringbuf_drain`, `bpf_find_vma`), constant strings
 //! (`bpf_snprintf`, `bpf_strncmp`, `bpf_trace_vprintk`) or sleepable programs
 //! (`bpf_copy_from_user`); a call to one is refused with a message naming it (rule
 //! "unknown helper"), and a helper the kernel does not offer to the program type at all with
@@ -109,9 +114,9 @@
 //! compared (the kernel breaks some of their links) — each fixed and kept as a rule case. The
 //! final code gave none on the default seed and 6 others (84,000 programs) and on 72,000
 //! fuzzed programs (0.37% false rejects there). The conformance corpus (vendored in `tests/data/bpf_conformance`) gives the kernel's
-//! verdict on all 313 programs, and the 297 kernel rule cases (`ebpf-dsl/tests/kernel_rules`)
-//! agree with the kernel but for 3 known false rejects. On the kernel's own verifier selftests
-//! (`tools/verifier-selftests`): 804 of 807 expressible cases agree (99.6%), 0 false accepts.
+//! verdict on all 313 programs, and the 345 kernel rule cases (`ebpf-dsl/tests/kernel_rules`)
+//! agree with the kernel but for 5 known false rejects. On the kernel's own verifier selftests
+//! (`tools/verifier-selftests`): 807 of 807 expressible cases agree (100%), 0 false accepts.
 //!
 //! ## Speed
 //!

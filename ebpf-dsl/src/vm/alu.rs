@@ -5,6 +5,7 @@
 use crate::decode::{AluBinOp, Endian, JmpCond};
 
 /// `dst op src` on 64 bits.
+#[inline(always)]
 pub fn alu64(op: AluBinOp, dst: u64, src: u64) -> u64 {
     match op {
         AluBinOp::Add => dst.wrapping_add(src),
@@ -37,6 +38,7 @@ pub fn alu64(op: AluBinOp, dst: u64, src: u64) -> u64 {
 }
 
 /// `dst op src` on the low 32 bits; the result is zero-extended.
+#[inline(always)]
 pub fn alu32(op: AluBinOp, dst: u64, src: u64) -> u64 {
     let (d, s) = (dst as u32, src as u32);
     let r = match op {
@@ -85,6 +87,7 @@ pub fn endian(kind: Endian, bits: u8, v: u64) -> u64 {
 }
 
 /// Sign-extends the low `bits` bits of `v` to 64 bits.
+#[inline(always)]
 pub fn sext(v: u64, bits: u8) -> u64 {
     match bits {
         8 => v as i8 as i64 as u64,
@@ -95,6 +98,7 @@ pub fn sext(v: u64, bits: u8) -> u64 {
 }
 
 /// Whether a conditional jump is taken, comparing 64 bits (`wide`) or the low 32.
+#[inline(always)]
 pub fn cond(c: JmpCond, wide: bool, a: u64, b: u64) -> bool {
     let (ua, ub, sa, sb) = if wide {
         (a, b, a as i64, b as i64)

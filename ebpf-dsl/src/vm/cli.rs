@@ -1,9 +1,19 @@
 //! What `ebpf-dsl run FILE --vm ...` does, as a library function the CLI calls: assemble the
-//! text, run it in the VM on a packet or on raw memory, and format the result the way the
-//! CLI prints it (`r0 = 0x...` first).
+//! text (or take a program read from an ELF object), run it in the VM on a packet or on raw
+//! memory, and format the result the way the CLI prints it (`r0 = 0x...` first, the maps'
+//! contents last).
 
-use super::{render_trace, SkbInput, Vm, XdpInput};
-use crate::spec::{MapSpec, ProgramSpec, ProgramType};
+use super::{render_trace, Map, SkbInput, Vm, XdpInput};
+use crate::spec::{MapSpec, MapType, ProgramSpec, ProgramType};
+
+/// What `run --vm` prints besides the result.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct CliOutput {
+    /// First, every executed instruction with the registers it changed.
+    pub trace: bool,
+    /// Leave out the maps' contents after the run ([`render_maps`]).
+    pub no_maps: bool,
+}
 
 /// The input of a VM run from the command line.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -48,6 +58,41 @@ fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
+/// The contents of `maps` after a run, one line per element, keys and values in hex as they
+/// lie in memory: `map NAME: KEY -> VALUE`. Arrays show only their non-zero elements, other
+/// maps every element present; per-CPU maps give each CPU's value (`cpu0 VALUE, cpu1 VALUE`);
+/// ring buffers list their records (`map NAME: record N -> BYTES`). Empty maps print nothing.
+pub fn render_maps(maps: &[Map]) -> String {
+    let mut out = String::new();
+    for m in maps {
+        let name = m.name();
+        for (i, r) in m.records().iter().enumerate() {
+            out.push_str(&format!("map {name}: record {i} -> {}\n", hex(r)));
+        }
+        let array = matches!(m.spec().map_type, MapType::Array | MapType::PercpuArray);
+        for k in m.keys() {
+            let Some(values) = m.lookup_percpu(&k) else {
+                continue;
+            };
+            if array && values.iter().all(|v| v.iter().all(|&b| b == 0)) {
+                continue;
+            }
+            let value = if m.is_percpu() {
+                values
+                    .iter()
+                    .enumerate()
+                    .map(|(cpu, v)| format!("cpu{cpu} {}", hex(v)))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            } else {
+                values.first().map(|v| hex(v)).unwrap_or_default()
+            };
+            out.push_str(&format!("map {name}: {} -> {value}\n", hex(&k)));
+        }
+    }
+    out
+}
+
 /// Assembles `text` (read from `file`, named in errors), declares `maps`, runs it in the VM on
 /// `input` and returns what the CLI prints: with `trace`, every executed instruction first;
 /// then `r0 = 0x...`, and for packets the action, the output packet in hex and the redirect
@@ -60,8 +105,40 @@ pub fn run_cli(
     input: &CliInput,
     trace: bool,
 ) -> Result<String, String> {
-    let a = crate::assemble(text).map_err(|e| e.render(file))?;
-    run_assembled(file, a, maps, input, trace)
+    let out = CliOutput {
+        trace,
+        no_maps: false,
+    };
+    run_text(file, text, maps, input, false, out)
+}
+
+/// [`run_cli`] (or with `unchecked`, [`run_cli_unchecked`]) printing what `out` asks for.
+pub fn run_text(
+    file: &str,
+    text: &str,
+    maps: &[MapSpec],
+    input: &CliInput,
+    unchecked: bool,
+    out: CliOutput,
+) -> Result<String, String> {
+    let a = if unchecked {
+        crate::asm::assemble_unchecked(text).map_err(|mut d| {
+            crate::asm::add_suggestions(text, &mut d);
+            crate::Error::from(d).with_source(text).render(file)
+        })?
+    } else {
+        crate::assemble(text).map_err(|e| e.render(file))?
+    };
+    let spec = ProgramSpec {
+        name: "cli".into(),
+        prog_type: ProgramType::Xdp,
+        license: "GPL".into(),
+        insns: a.insns.into(),
+        relocations: a.relocations.into(),
+        maps: maps.to_vec().into(),
+        lines: Default::default(),
+    };
+    run_spec(file, &spec, &[], input, out)
 }
 
 /// [`run_cli`] without the assembler's structural checks (`ebpf-dsl run --vm --unchecked`):
@@ -74,35 +151,42 @@ pub fn run_cli_unchecked(
     input: &CliInput,
     trace: bool,
 ) -> Result<String, String> {
-    let a = crate::asm::assemble_unchecked(text).map_err(|mut d| {
-        crate::asm::add_suggestions(text, &mut d);
-        crate::Error::from(d).with_source(text).render(file)
-    })?;
-    run_assembled(file, a, maps, input, trace)
+    let out = CliOutput {
+        trace,
+        no_maps: false,
+    };
+    run_text(file, text, maps, input, true, out)
 }
 
-fn run_assembled(
+/// Runs `spec` (assembled, or read from an ELF object with its maps) in the VM on `input` and
+/// returns what the CLI prints: the trace if asked, `r0 = 0x...`, for packets the action, the
+/// output packet and the redirect target, `bpf_trace_printk` lines, then the maps' contents
+/// ([`render_maps`]) unless `out.no_maps`. A packet input's program type replaces the spec's.
+/// `data` (an ELF object's global data, [`crate::elf::Object::data`]) is stored in its maps
+/// before the run, as a loader does.
+pub fn run_spec(
     file: &str,
-    a: crate::asm::Assembled,
-    maps: &[MapSpec],
+    spec: &ProgramSpec,
+    data: &[crate::elf::GlobalData],
     input: &CliInput,
-    trace: bool,
+    out: CliOutput,
 ) -> Result<String, String> {
-    let prog_type = match input {
-        CliInput::Packet { prog_type, .. } => *prog_type,
-        CliInput::Mem(_) => ProgramType::Xdp,
-    };
-    let spec = ProgramSpec {
-        name: "cli".into(),
-        prog_type,
-        license: "GPL".into(),
-        insns: a.insns.into(),
-        relocations: a.relocations.into(),
-        maps: maps.to_vec().into(),
-        lines: Default::default(),
-    };
+    let trace = out.trace;
+    let no_maps = out.no_maps;
+    let mut spec = spec.clone();
+    if let CliInput::Packet { prog_type, .. } = input {
+        spec.prog_type = *prog_type;
+    }
     let err = |e: super::VmError| format!("{file}: error: {e}");
     let mut vm = Vm::new(&spec).map_err(err)?.trace(trace);
+    for d in data {
+        if let Some(m) = vm.map_mut(d.map.as_str()) {
+            let mut value = d.bytes.clone();
+            value.resize(m.spec().value_size as usize, 0);
+            m.update(&0u32.to_le_bytes(), &value, super::BPF_ANY)
+                .map_err(|e| format!("{file}: error: global data `{}`: {e}", d.map))?;
+        }
+    }
     let mut out = String::new();
     let body = match input {
         CliInput::Mem(bytes) => {
@@ -163,6 +247,9 @@ fn run_assembled(
     for line in vm.printk() {
         out.push_str(&format!("trace_printk: {line}\n"));
     }
+    if !no_maps {
+        out.push_str(&render_maps(vm.maps()));
+    }
     Ok(out)
 }
 
@@ -203,6 +290,67 @@ mod tests {
             "{out}"
         );
         assert!(out.starts_with("    0: r0 = 0x3"), "{out}");
+    }
+
+    #[test]
+    fn maps_are_printed_after_the_run_unless_asked_not_to() {
+        let maps = [
+            MapSpec {
+                name: "counts".into(),
+                map_type: MapType::Array,
+                key_size: 4,
+                value_size: 8,
+                max_entries: 4,
+                flags: 0,
+                btf: None,
+            },
+            MapSpec {
+                name: "pc".into(),
+                map_type: MapType::PercpuHash,
+                key_size: 2,
+                value_size: 4,
+                max_entries: 4,
+                flags: 0,
+                btf: None,
+            },
+        ];
+        let text = "r1 = 2\n*(u32 *)(r10 - 4) = r1\nr1 = 0\n*(u64 *)(r10 - 16) = r1\n\
+                    r1 = counts ll\nr2 = r10\nr2 += -4\nr3 = r10\nr3 += -16\nr4 = 0\n\
+                    call bpf_map_update_elem\n\
+                    r1 = 0x0201\n*(u16 *)(r10 - 18) = r1\nr1 = 7\n*(u32 *)(r10 - 24) = r1\n\
+                    r1 = pc ll\nr2 = r10\nr2 += -18\nr3 = r10\nr3 += -24\nr4 = 0\n\
+                    call bpf_map_update_elem\nr0 = 0\nexit";
+        // counts[2] = 0 (an array's zero elements are not shown); pc[0x0102] = 7 on CPU 0.
+        let out = run_cli("t.s", text, &maps, &CliInput::Mem(vec![]), false).unwrap();
+        assert_eq!(out, "r0 = 0x0\nmap pc: 0102 -> cpu0 07000000\n");
+        let quiet = CliOutput {
+            trace: false,
+            no_maps: true,
+        };
+        let out = run_text("t.s", text, &maps, &CliInput::Mem(vec![]), false, quiet).unwrap();
+        assert_eq!(out, "r0 = 0x0\n");
+    }
+
+    #[test]
+    fn render_maps_shows_non_zero_array_elements_and_every_cpu() {
+        let spec = |name: &str, t, k, v| MapSpec {
+            name: name.to_string().into(),
+            map_type: t,
+            key_size: k,
+            value_size: v,
+            max_entries: 4,
+            flags: 0,
+            btf: None,
+        };
+        let mut a = Map::new(&spec("a", MapType::Array, 4, 2), 1);
+        a.update(&3u32.to_le_bytes(), &[0xab, 0xcd], 0).unwrap();
+        let mut p = Map::new(&spec("p", MapType::PercpuArray, 4, 1), 2);
+        p.update_on(&1u32.to_le_bytes(), &[5], 0, Some(1)).unwrap();
+        let h = Map::new(&spec("h", MapType::Hash, 1, 1), 1);
+        assert_eq!(
+            render_maps(&[a, p, h]),
+            "map a: 03000000 -> abcd\nmap p: 01000000 -> cpu0 00, cpu1 05\n"
+        );
     }
 
     #[test]

@@ -4,10 +4,10 @@
 
 use super::env::Redirect;
 use super::error::VmErrorKind;
-use super::interp::Machine;
+use super::machine::Machine;
 use super::maps::EINVAL;
+use super::memory::skb;
 use super::memory::{CtxKind, Region};
-use super::skb;
 use super::xdp;
 use crate::spec::MapType;
 
@@ -33,9 +33,37 @@ fn map_arg(m: &Machine<'_>, helper: &'static str, addr: u64) -> Result<usize, Vm
         .ok_or_else(|| bad(helper, format!("{addr:#x} is not a map pointer")))
 }
 
-fn key_arg(m: &mut Machine<'_>, map: usize, addr: u64) -> Result<Vec<u8>, VmErrorKind> {
+/// A helper's key (or value) argument, copied out of guest memory: in place when it is small
+/// (every key of the common maps), so that a map operation allocates nothing.
+pub(crate) enum Bytes {
+    Small([u8; 64], usize),
+    Big(Vec<u8>),
+}
+
+impl std::ops::Deref for Bytes {
+    type Target = [u8];
+    fn deref(&self) -> &[u8] {
+        match self {
+            Bytes::Small(b, n) => &b[..*n],
+            Bytes::Big(v) => v,
+        }
+    }
+}
+
+/// Reads `n` bytes at `addr` into [`Bytes`].
+fn bytes_arg(m: &mut Machine<'_>, addr: u64, n: usize) -> Result<Bytes, VmErrorKind> {
+    if n <= 64 {
+        let mut b = [0u8; 64];
+        m.mem.read_into(addr, &mut b[..n])?;
+        Ok(Bytes::Small(b, n))
+    } else {
+        m.mem.read(addr, n).map(Bytes::Big)
+    }
+}
+
+fn key_arg(m: &mut Machine<'_>, map: usize, addr: u64) -> Result<Bytes, VmErrorKind> {
     let n = m.mem.maps[map].spec().key_size as usize;
-    m.mem.read(addr, n)
+    bytes_arg(m, addr, n)
 }
 
 fn xdp_only(m: &Machine<'_>, id: i64) -> Result<(), VmErrorKind> {
@@ -72,7 +100,7 @@ pub(crate) fn call(m: &mut Machine<'_>, regs: &mut [u64; 16], id: i64) -> Result
             let map = map_arg(m, "bpf_map_update_elem", a1)?;
             let key = key_arg(m, map, a2)?;
             let n = m.mem.maps[map].spec().value_size as usize;
-            let value = m.mem.read(a3, n)?;
+            let value = bytes_arg(m, a3, n)?;
             let cpu = m.mem.cpu;
             match m.mem.maps[map].update_on(&key, &value, a4, Some(cpu)) {
                 Ok(()) => 0,

@@ -5,44 +5,18 @@ use crate::decode::{Decoded, Operand, Width};
 use crate::insn::{AtomicOp, PseudoLd, Reg};
 
 use super::alu;
-use super::env::Env;
 use super::error::{VmError, VmErrorKind};
-use super::fast::{hot, Kind, Op, IMM};
+use super::exec::{self, Stop};
 use super::helpers;
+use super::machine::{Loaded, Machine};
+use super::memory::skb;
 use super::memory::{CtxKind, Memory, MAX_FRAMES};
-use super::skb;
 use super::trace::TraceEntry;
-
-/// A program ready to run: its decoded slots and, per `ld_imm64` of a map, the map's index.
-#[derive(Clone, Debug)]
-pub(crate) struct Loaded {
-    pub name: String,
-    /// `None` for the second slot of `ld_imm64`.
-    pub slots: Vec<Option<Decoded>>,
-    /// The map index of each `ld_imm64` that names a map, by slot.
-    pub map_refs: std::collections::HashMap<usize, usize>,
-    /// The slots pre-compiled for the fast path.
-    pub ops: Vec<Op>,
-}
 
 struct Frame {
     prog: usize,
     ret_pc: usize,
     saved: [u64; 4],
-}
-
-/// The state of one run.
-pub(crate) struct Machine<'a> {
-    pub mem: &'a mut Memory,
-    pub progs: &'a [Loaded],
-    pub env: &'a mut Env,
-    pub trace: Option<Vec<TraceEntry>>,
-    pub step_limit: u64,
-    /// A successful `bpf_tail_call` sets this; the interpreter switches programs.
-    pub tail_target: Option<usize>,
-    pub tail_calls: u32,
-    /// Maps by the fd a raw `ld_imm64` (without relocation) names.
-    pub fd_maps: &'a std::collections::HashMap<i32, usize>,
 }
 
 /// The control-flow effect of one instruction.
@@ -56,144 +30,68 @@ enum Flow {
 
 impl Machine<'_> {
     /// Runs program `prog` with `r1 = arg1`, `r2 = arg2`; returns `r0`.
-    pub fn run(&mut self, mut prog: usize, arg1: u64, arg2: u64) -> Result<u64, VmError> {
+    /// The error is boxed: the result then fits two registers, and the common path (no
+    /// error) does not copy a large `Result` through memory.
+    pub fn run(&mut self, mut prog: usize, arg1: u64, arg2: u64) -> Result<u64, Box<VmError>> {
         let progs: &[Loaded] = self.progs;
         let tracing = self.trace.is_some();
         let limit = self.step_limit;
-        // r0-r10, then the immediate of the current fast-path slot (see `fast`).
+        // r0-r10 (16 so that a register number masked with 15 needs no bounds check).
         let mut regs = [0u64; 16];
         regs[1] = arg1;
         regs[2] = arg2;
         regs[10] = Memory::frame_pointer(0);
         let mut frames: Vec<Frame> = Vec::new();
         let mut slots: &[Option<Decoded>] = &progs[prog].slots;
-        let mut ops: &[Op] = &progs[prog].ops;
         let mut pc = 0usize;
         let mut steps = 0u64;
         let mut may_goto_budget: u64 = 8 * 1024 * 1024;
-        let fail = |prog: usize, pc: usize, kind| VmError {
-            pc,
-            program: progs[prog].name.clone(),
-            kind,
+        let fail = |prog: usize, pc: usize, kind| {
+            Box::new(VmError {
+                pc,
+                program: progs[prog].name.clone(),
+                kind,
+            })
         };
         let r = |x: Reg| x.num() as usize;
         loop {
             if !tracing {
-                // The fast path: one dispatch per common instruction.
-                if let Some(&op) = ops.get(pc) {
-                    if op.kind != Kind::Slow {
-                        steps += 1;
-                        if steps > limit {
-                            return Err(fail(prog, pc, VmErrorKind::StepLimit { limit }));
+                // The fast path, up to the next slow slot (or the end of the budget); exits and
+                // helper calls it stops at are already counted.
+                match exec::run(
+                    &progs[prog].code,
+                    &mut regs,
+                    self.mem,
+                    &mut pc,
+                    &mut steps,
+                    limit,
+                ) {
+                    Ok(Stop::Slow) => {}
+                    Ok(Stop::Exit) => match frames.pop() {
+                        None => return Ok(regs[0]),
+                        Some(f) => {
+                            [regs[6], regs[7], regs[8], regs[9]] = f.saved;
+                            regs[10] = Memory::frame_pointer(frames.len());
+                            prog = f.prog;
+                            slots = &progs[prog].slots;
+                            pc = f.ret_pc;
+                            continue;
                         }
-                        let (d, s) = (op.dst as usize & 15, op.src as usize & 15);
-                        regs[IMM as usize] = op.imm;
-                        let (a, b) = (regs[d], regs[s]);
-                        let jump =
-                            move |taken: bool| if taken { op.target as usize } else { pc + 1 };
-                        // A load or store of `n` bytes: the fast path, else the checked one.
-                        macro_rules! load {
-                            ($n:literal) => {{
-                                let addr = b.wrapping_add(op.off as u64);
-                                regs[d] = match self.mem.load_fast(addr, $n) {
-                                    Some(v) => v,
-                                    None => {
-                                        self.mem.load(addr, $n).map_err(|k| fail(prog, pc, k))?
-                                    }
-                                };
-                                pc += 1;
-                            }};
-                        }
-                        macro_rules! store {
-                            ($n:literal) => {{
-                                let addr = a.wrapping_add(op.off as u64);
-                                if !self.mem.store_fast(addr, $n, b) {
-                                    self.mem.store(addr, $n, b).map_err(|k| fail(prog, pc, k))?;
-                                }
-                                pc += 1;
-                            }};
-                        }
-                        match op.code {
-                            hot::ADD64 => (regs[d], pc) = (a.wrapping_add(b), pc + 1),
-                            hot::SUB64 => (regs[d], pc) = (a.wrapping_sub(b), pc + 1),
-                            hot::MOV64 => (regs[d], pc) = (b, pc + 1),
-                            hot::AND64 => (regs[d], pc) = (a & b, pc + 1),
-                            hot::OR64 => (regs[d], pc) = (a | b, pc + 1),
-                            hot::LSH64 => (regs[d], pc) = (a << (b & 63), pc + 1),
-                            hot::RSH64 => (regs[d], pc) = (a >> (b & 63), pc + 1),
-                            hot::ADD32 => {
-                                (regs[d], pc) = ((a as u32).wrapping_add(b as u32) as u64, pc + 1)
+                    },
+                    Ok(Stop::Call(id)) => {
+                        helpers::call(self, &mut regs, id as i64).map_err(|k| fail(prog, pc, k))?;
+                        match self.tail_target.take() {
+                            Some(t) => {
+                                prog = t;
+                                slots = &progs[prog].slots;
+                                pc = 0;
+                                regs[10] = Memory::frame_pointer(frames.len());
                             }
-                            hot::MOV32 => (regs[d], pc) = (b as u32 as u64, pc + 1),
-                            hot::JEQ => pc = jump(a == b),
-                            hot::JNE => pc = jump(a != b),
-                            hot::JGT => pc = jump(a > b),
-                            hot::JGE => pc = jump(a >= b),
-                            hot::JLT => pc = jump(a < b),
-                            hot::JLE => pc = jump(a <= b),
-                            hot::GOTO => pc = op.target as usize,
-                            hot::LD_IMM64 => (regs[d], pc) = (op.imm, pc + 2),
-                            hot::LDX1 => load!(1),
-                            hot::LDX2 => load!(2),
-                            hot::LDX4 => load!(4),
-                            hot::LDX8 => load!(8),
-                            hot::STX1 => store!(1),
-                            hot::STX2 => store!(2),
-                            hot::STX4 => store!(4),
-                            hot::STX8 => store!(8),
-                            _ => match op.kind {
-                                Kind::Alu64(aop) => {
-                                    regs[d] = alu::alu64(aop, regs[d], regs[s]);
-                                    pc += 1;
-                                }
-                                Kind::Alu32(aop) => {
-                                    regs[d] = alu::alu32(aop, regs[d], regs[s]);
-                                    pc += 1;
-                                }
-                                Kind::Jmp64(c) => {
-                                    pc = if alu::cond(c, true, regs[d], regs[s]) {
-                                        op.target as usize
-                                    } else {
-                                        pc + 1
-                                    };
-                                }
-                                Kind::Jmp32(c) => {
-                                    pc = if alu::cond(c, false, regs[d], regs[s]) {
-                                        op.target as usize
-                                    } else {
-                                        pc + 1
-                                    };
-                                }
-                                Kind::Goto => pc = op.target as usize,
-                                Kind::Load(n) => {
-                                    let addr = regs[s].wrapping_add(op.off as u64);
-                                    regs[d] = match self.mem.load_fast(addr, n as usize) {
-                                        Some(v) => v,
-                                        None => self
-                                            .mem
-                                            .load(addr, n as usize)
-                                            .map_err(|k| fail(prog, pc, k))?,
-                                    };
-                                    pc += 1;
-                                }
-                                Kind::Store(n) => {
-                                    let addr = regs[d].wrapping_add(op.off as u64);
-                                    if !self.mem.store_fast(addr, n as usize, regs[s]) {
-                                        self.mem
-                                            .store(addr, n as usize, regs[s])
-                                            .map_err(|k| fail(prog, pc, k))?;
-                                    }
-                                    pc += 1;
-                                }
-                                Kind::LdImm64 => {
-                                    regs[d] = op.imm;
-                                    pc += 2;
-                                }
-                                Kind::Slow => {}
-                            },
+                            None => pc += 1,
                         }
                         continue;
                     }
+                    Err(k) => return Err(fail(prog, pc, *k)),
                 }
             }
             let insn = match slots.get(pc) {
@@ -280,7 +178,7 @@ impl Machine<'_> {
                         saved: [regs[6], regs[7], regs[8], regs[9]],
                     });
                     let depth = frames.len();
-                    self.mem.stack[depth] = [0; super::memory::STACK_SIZE];
+                    self.mem.clear_frame(depth);
                     regs[10] = Memory::frame_pointer(depth);
                     Flow::Jump(imm as i64)
                 }
@@ -291,7 +189,6 @@ impl Machine<'_> {
                         let from = pc;
                         prog = f.prog;
                         slots = &progs[prog].slots;
-                        ops = &progs[prog].ops;
                         pc = f.ret_pc;
                         if tracing {
                             self.record(before, &regs, from, &insn);
@@ -317,7 +214,6 @@ impl Machine<'_> {
                         let from = pc;
                         prog = t;
                         slots = &progs[prog].slots;
-                        ops = &progs[prog].ops;
                         pc = 0;
                         regs[10] = Memory::frame_pointer(frames.len());
                         if tracing {

@@ -2,9 +2,9 @@
 //! arrays and per-CPU arrays, hashes (plain, per-CPU, LRU), LPM tries, the redirect maps
 //! (XSKMAP, DEVMAP, DEVMAP_HASH, CPUMAP), PROG_ARRAY and ring buffers.
 
-use std::collections::HashMap;
 use std::fmt;
 
+use super::hasher::FastMap;
 use crate::spec::{MapSpec, MapType};
 
 /// `-EINVAL` and friends, as helpers return them (negated).
@@ -57,9 +57,14 @@ struct Slot {
 #[derive(Clone, Debug)]
 pub struct Map {
     spec: MapSpec,
+    /// What the map type implies, worked out once ([`Map::is_array`], [`Map::has_holes`],
+    /// [`Map::is_percpu`]): lookups ask on every call.
+    array: bool,
+    holes: bool,
+    percpu: bool,
     cpus: usize,
     slots: Vec<Option<Slot>>,
-    index: HashMap<Vec<u8>, usize>,
+    index: FastMap<Vec<u8>, usize>,
     free: Vec<usize>,
     clock: u64,
     records: Vec<Vec<u8>>,
@@ -68,11 +73,29 @@ pub struct Map {
 impl Map {
     /// An empty map (arrays: every element zero) for `spec`, with `cpus` CPUs for per-CPU maps.
     pub fn new(spec: &MapSpec, cpus: usize) -> Map {
+        let t = spec.map_type;
         let mut m = Map {
             spec: spec.clone(),
+            array: matches!(
+                t,
+                MapType::Array
+                    | MapType::PercpuArray
+                    | MapType::ProgArray
+                    | MapType::Xskmap
+                    | MapType::Devmap
+                    | MapType::Cpumap
+            ),
+            holes: matches!(
+                t,
+                MapType::ProgArray | MapType::Xskmap | MapType::Devmap | MapType::Cpumap
+            ),
+            percpu: matches!(
+                t,
+                MapType::PercpuArray | MapType::PercpuHash | MapType::LruPercpuHash
+            ),
             cpus: cpus.max(1),
             slots: Vec::new(),
-            index: HashMap::new(),
+            index: FastMap::default(),
             free: Vec::new(),
             clock: 0,
             records: Vec::new(),
@@ -101,23 +124,12 @@ impl Map {
     }
 
     fn is_array(&self) -> bool {
-        matches!(
-            self.spec.map_type,
-            MapType::Array
-                | MapType::PercpuArray
-                | MapType::ProgArray
-                | MapType::Xskmap
-                | MapType::Devmap
-                | MapType::Cpumap
-        )
+        self.array
     }
 
     /// Whether values exist once per CPU.
     pub fn is_percpu(&self) -> bool {
-        matches!(
-            self.spec.map_type,
-            MapType::PercpuArray | MapType::PercpuHash | MapType::LruPercpuHash
-        )
+        self.percpu
     }
 
     fn copies(&self) -> usize {
@@ -131,10 +143,7 @@ impl Map {
     /// Whether an array-like map's element `idx` is "empty" for lookups (redirect maps and
     /// PROG_ARRAY have holes; plain arrays never do).
     fn has_holes(&self) -> bool {
-        matches!(
-            self.spec.map_type,
-            MapType::ProgArray | MapType::Xskmap | MapType::Devmap | MapType::Cpumap
-        )
+        self.holes
     }
 
     fn check_key(&self, key: &[u8]) -> Result<(), MapError> {

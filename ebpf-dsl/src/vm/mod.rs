@@ -61,12 +61,14 @@ mod alu;
 pub mod cli;
 mod env;
 mod error;
+mod exec;
 mod fast;
+mod hasher;
 mod helpers;
 mod interp;
+mod machine;
 mod maps;
 mod memory;
-mod skb;
 mod trace;
 mod xdp;
 
@@ -75,14 +77,15 @@ use std::collections::HashMap;
 pub use env::{Env, FibRoute, Redirect};
 pub use error::{RegionName, VmError, VmErrorKind};
 pub use maps::{Map, MapError, BPF_ANY, BPF_EXIST, BPF_NOEXIST};
-pub use skb::{SkbInput, SkbOutcome, SKB_HEADROOM};
+use memory::skb;
+pub use memory::skb::{SkbInput, SkbOutcome, SKB_HEADROOM};
 pub use trace::{render as render_trace, TraceEntry};
 pub use xdp::{XdpInput, XdpOutcome, FRAME_SIZE, SHARED_INFO_SIZE, XDP_HEADROOM};
 
 use crate::decode::{decode_indexed, Decoded};
 use crate::spec::{MapSpec, ProgramSpec};
 use crate::xdp::XdpAction;
-use interp::{Loaded, Machine};
+use machine::{Loaded, Machine};
 use memory::{CtxKind, Memory};
 
 /// Assembles `text` into an XDP [`ProgramSpec`] named `name` declaring `maps`: a shortcut
@@ -135,7 +138,6 @@ impl MapName for String {
 /// targets), their maps, and the environment (clock, random seed, routes, CPU).
 pub struct Vm {
     progs: Vec<Loaded>,
-    maps: Vec<Map>,
     fd_maps: HashMap<i32, usize>,
     env: Env,
     cpus: usize,
@@ -143,8 +145,8 @@ pub struct Vm {
     trace: Option<Vec<TraceEntry>>,
     step_limit: u64,
     prog_type: crate::ProgramType,
-    /// The memory of the runs: the next run reuses it (its allocations), and it stays in
-    /// place (no copies of it per run).
+    /// The memory of the runs, with the maps: the next run reuses it (its allocations), and
+    /// it stays in place (no copies or moves of it per run).
     mem: Memory,
 }
 
@@ -155,7 +157,6 @@ impl Vm {
     pub fn new(spec: &ProgramSpec) -> Result<Vm, VmError> {
         let mut vm = Vm {
             progs: Vec::new(),
-            maps: Vec::new(),
             fd_maps: HashMap::new(),
             env: Env::default(),
             cpus: 1,
@@ -184,9 +185,9 @@ impl Vm {
         for (i, d) in decoded {
             slots[i] = Some(d);
         }
-        let mut map_refs = HashMap::new();
+        let mut map_refs = hasher::FastMap::default();
         for r in spec.relocations.iter() {
-            let idx = match self.maps.iter().position(|m| m.name() == r.symbol) {
+            let idx = match self.mem.maps.iter().position(|m| m.name() == r.symbol) {
                 Some(i) => i,
                 None => {
                     let Some(ms) = spec.maps.iter().find(|m| m.name_str() == r.symbol) else {
@@ -197,23 +198,23 @@ impl Vm {
                             },
                         ));
                     };
-                    self.maps.push(Map::new(ms, self.cpus));
-                    self.maps.len() - 1
+                    self.mem.maps.push(Map::new(ms, self.cpus));
+                    self.mem.maps.len() - 1
                 }
             };
             map_refs.insert(r.insn_index, idx);
         }
         for ms in spec.maps.iter() {
-            if !self.maps.iter().any(|m| m.name() == ms.name_str()) {
-                self.maps.push(Map::new(ms, self.cpus));
+            if !self.mem.maps.iter().any(|m| m.name() == ms.name_str()) {
+                self.mem.maps.push(Map::new(ms, self.cpus));
             }
         }
-        let ops = fast::compile(&slots);
+        let code = fast::compile(&slots, &map_refs);
         self.progs.push(Loaded {
             name,
             slots,
             map_refs,
-            ops,
+            code,
         });
         Ok(self.progs.len() as u32 - 1)
     }
@@ -247,24 +248,27 @@ impl Vm {
     /// Makes a raw `ld_imm64 rX = map_fd(fd)` without relocation (bytes from elsewhere)
     /// name a new map for `spec`.
     pub fn map_fd(mut self, fd: i32, spec: &MapSpec) -> Vm {
-        self.maps.push(Map::new(spec, self.cpus));
-        self.fd_maps.insert(fd, self.maps.len() - 1);
+        self.mem.maps.push(Map::new(spec, self.cpus));
+        self.fd_maps.insert(fd, self.mem.maps.len() - 1);
         self
     }
 
     /// The map named `name` (by spec or by name).
     pub fn map(&self, name: &(impl MapName + ?Sized)) -> Option<&Map> {
-        self.maps.iter().find(|m| m.name() == name.map_name())
+        self.mem.maps.iter().find(|m| m.name() == name.map_name())
     }
 
     /// The map named `name`, to seed it or change it between runs.
     pub fn map_mut(&mut self, name: &(impl MapName + ?Sized)) -> Option<&mut Map> {
-        self.maps.iter_mut().find(|m| m.name() == name.map_name())
+        self.mem
+            .maps
+            .iter_mut()
+            .find(|m| m.name() == name.map_name())
     }
 
     /// Every map.
     pub fn maps(&self) -> &[Map] {
-        &self.maps
+        &self.mem.maps
     }
 
     /// Seeds one element of a map before the run (`BPF_ANY`); chains.
@@ -286,7 +290,7 @@ impl Vm {
     /// The number of CPUs of per-CPU maps (default 1); recreates the per-CPU maps empty.
     pub fn cpus(mut self, n: usize) -> Vm {
         self.cpus = n.max(1);
-        for m in &mut self.maps {
+        for m in &mut self.mem.maps {
             if m.is_percpu() {
                 *m = Map::new(&m.spec().clone(), self.cpus);
             }
@@ -353,7 +357,7 @@ impl Vm {
     }
 
     /// One run: memory from the last run (or new) set up by `setup`, `r1`/`r2`, the result
-    /// read by `finish`; the maps go back to the VM whatever happens.
+    /// read by `finish`.
     fn execute<T>(
         &mut self,
         setup: impl FnOnce(&mut Memory),
@@ -361,8 +365,7 @@ impl Vm {
         r2: u64,
         finish: impl FnOnce(u64, &Memory, &Env) -> T,
     ) -> Result<T, VmError> {
-        let maps = std::mem::take(&mut self.maps);
-        self.mem.reset(maps, self.cpu);
+        self.mem.reset(self.cpu);
         setup(&mut self.mem);
         self.env.redirect = None;
         if let Some(t) = self.trace.as_mut() {
@@ -378,11 +381,9 @@ impl Vm {
             tail_calls: 0,
             fd_maps: &self.fd_maps,
         };
-        let r = m.run(0, r1, r2);
+        let r = m.run(0, r1, r2).map_err(|e| *e);
         self.trace = m.trace.take();
-        let out = r.map(|r0| finish(r0, &self.mem, &self.env));
-        self.maps = std::mem::take(&mut self.mem.maps);
-        out
+        r.map(|r0| finish(r0, &self.mem, &self.env))
     }
 
     /// Runs the program as XDP on `packet` (ifindex 1, queue 0, like `BPF_PROG_TEST_RUN`).
@@ -432,10 +433,9 @@ impl Vm {
             self.prog_type,
             crate::ProgramType::SchedCls | crate::ProgramType::SchedAct
         );
-        let (packet, fields) = skb::build(input, tc);
         self.execute(
             |mem| {
-                mem.packet = packet;
+                let fields = skb::build(&mut mem.packet, input, tc);
                 mem.ctx = CtxKind::Skb(fields);
             },
             Memory::ctx_addr(),
@@ -443,7 +443,7 @@ impl Vm {
             |r0, mem, _| match &mem.ctx {
                 CtxKind::Skb(f) => skb::outcome(r0, &mem.packet, f),
                 // `setup` made it a socket buffer and nothing changes the kind.
-                _ => skb::outcome(r0, &mem.packet, &skb::build(input, tc).1),
+                _ => skb::outcome(r0, &mem.packet, &skb::build_new(input, tc).1),
             },
         )
     }

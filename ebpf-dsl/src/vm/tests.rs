@@ -477,3 +477,171 @@ fn random_programs_never_panic() {
         "{ok} ran to exit, {failed} failed"
     );
 }
+
+/// The fast path (no trace) and the general path (trace mode) give the same result, the same
+/// error at the same instruction, the same memory and the same maps, on random instruction
+/// streams over every opcode (with raw memory and with a packet).
+#[test]
+fn fast_and_general_paths_agree_on_random_programs() {
+    let mut x: u64 = 0x0bad_cafe_dead_beef;
+    let mut next = move || {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        x
+    };
+    let maps = [map("a", MapType::Array, 4, 8, 4)];
+    let mut compared = 0;
+    for round in 0..4_000 {
+        let n = 2 + next() % 30;
+        let mut insns: Vec<crate::Insn> = Vec::new();
+        while (insns.len() as u64) < n {
+            let r = next();
+            let imm = match r % 3 {
+                0 => (r >> 8) as i32 % 70,
+                1 => (r >> 8) as i32,
+                _ => -((r >> 8) as i32 % 70).abs(),
+            };
+            // Memory operands near the stack top, the raw memory and the packet.
+            let off = ((r >> 32) % 40) as i16 - 20;
+            let i = crate::Insn::new(
+                (r >> 16) as u8,
+                ((r >> 24) % 11) as u8,
+                ((r >> 28) % 11) as u8,
+                if (r >> 16) as u8 & 7 == 5 || (r >> 16) as u8 & 7 == 6 {
+                    (off % 6).abs()
+                } else {
+                    off
+                },
+                imm,
+            );
+            let slots = if i.code == 0x18 {
+                vec![i, crate::Insn::new(0, 0, 0, 0, (r >> 44) as i32)]
+            } else {
+                vec![i]
+            };
+            if crate::decode::decode(&slots).is_ok() && i.code != 0x85 && i.code != 0x8d {
+                insns.extend(slots);
+            }
+        }
+        insns.push(crate::Insn::new(0x95, 0, 0, 0, 0));
+        let spec = ProgramSpec {
+            name: "fuzz".into(),
+            prog_type: crate::ProgramType::Xdp,
+            license: "GPL".into(),
+            insns: insns.into(),
+            relocations: Vec::new().into(),
+            maps: maps.to_vec().into(),
+            lines: Default::default(),
+        };
+        let limit = 1 + next() % 200;
+        let vm = |trace| {
+            Vm::new(&spec)
+                .unwrap()
+                .step_limit(limit)
+                .trace(trace)
+                .map_fd(1, &maps[0])
+        };
+        let mem: Vec<u8> = (0..(next() % 48)).map(|_| next() as u8).collect();
+        let (mut fast, mut slow) = (vm(false), vm(true));
+        let (mut m1, mut m2) = (mem.clone(), mem.clone());
+        let r1 = fast.run_mem(&mut m1);
+        let r2 = slow.run_mem(&mut m2);
+        assert_eq!(r1, r2, "round {round}: raw memory");
+        assert_eq!(m1, m2, "round {round}: raw memory contents");
+        let packet: Vec<u8> = (0..(14 + next() % 60)).map(|_| next() as u8).collect();
+        let (p1, p2) = (fast.run_xdp(&packet), slow.run_xdp(&packet));
+        assert_eq!(p1, p2, "round {round}: XDP");
+        // A second run on the same VMs: what the first left behind (stack, headroom) is gone.
+        assert_eq!(fast.run_xdp(&packet), p2, "round {round}: second XDP run");
+        for (a, b) in fast.maps().iter().zip(slow.maps()) {
+            assert_eq!(a.keys(), b.keys());
+            for k in a.keys() {
+                assert_eq!(a.lookup(&k), b.lookup(&k), "round {round}: map contents");
+            }
+        }
+        compared += 1;
+    }
+    assert_eq!(compared, 4_000);
+}
+
+/// The instruction budget stops a program at the same instruction in the fast path (which
+/// charges whole straight runs) and in the general path (one instruction at a time), for
+/// every limit around the program's length.
+#[test]
+fn step_limit_is_exact_in_the_fast_path() {
+    let s = spec(
+        "r0 = 0\nr1 = 5\nl:\nr0 += r1\nr2 = r0\nr2 &= 3\nr1 -= 1\nif r1 != 0 goto l\n\
+         call bpf_get_prandom_u32\nr0 = 1\nr3 = 0x100000000 ll\nr0 += 2\nexit",
+        &[],
+    );
+    let total = 2 + 5 * 5 + 5;
+    for limit in 0..=total + 2 {
+        let run = |trace| {
+            Vm::new(&s)
+                .unwrap()
+                .step_limit(limit)
+                .trace(trace)
+                .run_mem(&mut [])
+        };
+        let (fast, slow) = (run(false), run(true));
+        assert_eq!(fast, slow, "limit {limit}");
+        assert_eq!(fast.is_ok(), limit >= total, "limit {limit}: {fast:?}");
+    }
+}
+
+/// What a run wrote to the stack and, after `bpf_xdp_adjust_head`, to the headroom reads as
+/// zero in the next run (the VM zeroes only what was written).
+#[test]
+fn the_next_run_sees_a_zeroed_stack_and_headroom() {
+    // Run 1 (r6 = the first packet byte = 1): write the stack and 16 bytes of headroom.
+    // Run 2 (first byte 2): read them back as r0.
+    let s = spec(
+        "r6 = r1\nr2 = *(u32 *)(r6 + 0)\nr3 = *(u32 *)(r6 + 4)\nr4 = r2\nr4 += 1\n\
+         if r4 > r3 goto out\nr7 = *(u8 *)(r2 + 0)\nif r7 != 1 goto read\n\
+         r1 = -1\n*(u64 *)(r10 - 8) = r1\n*(u64 *)(r10 - 512) = r1\n\
+         r1 = r6\nr2 = -16\ncall bpf_xdp_adjust_head\n\
+         r2 = *(u32 *)(r6 + 0)\nr3 = *(u32 *)(r6 + 4)\nr4 = r2\nr4 += 16\nif r4 > r3 goto out\n\
+         r1 = -1\n*(u64 *)(r2 + 0) = r1\n*(u64 *)(r2 + 8) = r1\nr0 = 0\nexit\n\
+         read:\nr1 = r6\nr2 = -16\ncall bpf_xdp_adjust_head\n\
+         r2 = *(u32 *)(r6 + 0)\nr3 = *(u32 *)(r6 + 4)\nr4 = r2\nr4 += 16\nif r4 > r3 goto out\n\
+         r0 = *(u64 *)(r2 + 0)\nr1 = *(u64 *)(r2 + 8)\nr0 |= r1\nr1 = *(u64 *)(r10 - 8)\n\
+         r0 |= r1\nr1 = *(u64 *)(r10 - 512)\nr0 |= r1\nexit\nout:\nr0 = 99\nexit",
+        &[],
+    );
+    let mut vm = Vm::new(&s).unwrap();
+    let mut first = vec![0u8; 40];
+    first[0] = 1;
+    let o = vm.run_xdp(&first).unwrap();
+    assert_eq!(o.r0, 0);
+    assert_eq!(&o.packet[..16], &[0xff; 16]);
+    let mut second = vec![0u8; 40];
+    second[0] = 2;
+    assert_eq!(vm.run_xdp(&second).unwrap().r0, 0);
+}
+
+/// The fused pairs (copy-then-add, add-then-compare) give what the two instructions give, at
+/// the edges of unsigned comparison and wrap-around, and a jump onto the second slot of a
+/// pair runs that slot alone.
+#[test]
+fn fused_pairs_match_the_general_path() {
+    for cond in ["==", "!=", ">", ">=", "<", "<="] {
+        for (start, add, cmp) in [
+            (0i64, 1i32, 3i32),
+            (5, -1, 0),
+            (-2, 1, -1),
+            (-1, 1, 0),
+            (7, -2147483648, 7),
+            (0, 2147483647, -5),
+        ] {
+            let text = format!(
+                "r0 = 0\nr3 = {start} ll\nr2 = r1\nr2 += 3\ngoto +2\n\
+                 l:\nr0 += 1\nif r0 > 20 goto out\nr3 += {add}\nif r3 {cond} {cmp} goto l\n\
+                 r0 += r3\nr3 -= 1\nif r3 {cond} {cmp} goto +0\nout:\nr0 += r2\nexit"
+            );
+            let s = spec(&text, &[]);
+            let run = |trace| Vm::new(&s).unwrap().trace(trace).run_mem(&mut [0; 8]);
+            assert_eq!(run(false), run(true), "{text}");
+        }
+    }
+}

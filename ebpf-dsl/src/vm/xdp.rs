@@ -71,10 +71,19 @@ pub struct XdpOutcome {
 
 /// Builds the test run's buffer around `bytes` in `p` (reusing its allocation): zeroed
 /// headroom, the packet; the tailroom up to `hard_end` is added (zeroed) when the tail grows.
+/// Only the part of the headroom an earlier run may have written (from [`Packet::low`]) is
+/// zeroed again: a program writes only between `data_meta` and `data_end`, and only
+/// `bpf_xdp_adjust_head` / `_meta` move `data_meta` into the headroom (they lower `low`).
 pub(crate) fn fill_packet(p: &mut Packet, bytes: &[u8]) {
     let end = XDP_HEADROOM + bytes.len();
-    p.buf.clear();
-    p.buf.resize(XDP_HEADROOM, 0);
+    if p.buf.len() < XDP_HEADROOM {
+        p.buf.clear();
+        p.buf.resize(XDP_HEADROOM, 0);
+    } else {
+        p.buf[p.low.min(XDP_HEADROOM)..XDP_HEADROOM].fill(0);
+        p.buf.truncate(XDP_HEADROOM);
+    }
+    p.low = XDP_HEADROOM;
     p.buf.extend_from_slice(bytes);
     p.meta = XDP_HEADROOM;
     p.data = XDP_HEADROOM;
@@ -103,6 +112,7 @@ pub(crate) fn adjust_head(p: &mut Packet, delta: i64) -> i64 {
     }
     p.meta = meta as usize;
     p.data = data;
+    p.low = p.low.min(p.meta);
     0
 }
 
@@ -118,6 +128,7 @@ pub(crate) fn adjust_meta(p: &mut Packet, delta: i64) -> i64 {
         return -EACCES;
     }
     p.meta = meta as usize;
+    p.low = p.low.min(p.meta);
     0
 }
 

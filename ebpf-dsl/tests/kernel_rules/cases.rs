@@ -6,6 +6,7 @@
 use std::borrow::Cow;
 use std::path::Path;
 
+use ebpf_dsl::btf::{BtfType, MapBtf};
 use ebpf_dsl::verifier::KernelVersion;
 use ebpf_dsl::{MapSpec, MapType, ProgramType};
 
@@ -88,8 +89,8 @@ pub fn cases(dir: &Path) -> Vec<Case> {
         .collect()
 }
 
-/// The maps the cases name: `m`, `h`, `x`, `pa`, `q`, `pc`, `pe`, `cg`, `ro`, `wo`, `mm` and
-/// `hm` (README.md).
+/// The maps the cases name: `m`, `h`, `x`, `pa`, `q`, `pc`, `pe`, `cg`, `ro`, `wo`, `sk`, `mm`
+/// and `hm` (README.md).
 pub fn rule_maps() -> Vec<MapSpec> {
     vec![
         map("m", MapType::Array, 4, 16, 1),
@@ -127,6 +128,15 @@ pub fn rule_maps() -> Vec<MapSpec> {
                 4,
             ))),
             ..map("hm", MapType::HashOfMaps, 4, 4, 4)
+        },
+        // Socket storage: the kernel needs BTF (an int key), BPF_F_NO_PREALLOC, no entries.
+        MapSpec {
+            flags: 1, // BPF_F_NO_PREALLOC
+            btf: Some(MapBtf {
+                key: |b| Some(i32::btf_type(b)),
+                value: |b| Some(u64::btf_type(b)),
+            }),
+            ..map("sk", MapType::SkStorage, 4, 8, 0)
         },
     ]
 }

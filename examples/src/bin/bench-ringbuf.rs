@@ -1,65 +1,34 @@
 //! `bench-ringbuf`: ours' side of the ring buffer benchmark (`bench/run.sh`, workload
 //! `ringbuf`; the C side is `bench/c/ringbuf_ref.c` on libbpf's `ring_buffer`).
 //!
-//! An XDP program writes one 8-byte event (a sequence number) per run with
-//! `bpf_ringbuf_output`; a producer thread pinned to `--producer-cpu` runs it with
-//! `BPF_PROG_TEST_RUN` in calls of `--repeat` runs until `--events` runs are done; the main
-//! thread, pinned to `--consumer-cpu`, reads the ring with [`RingBuf::poll`] (epoll wake-ups)
-//! and checks that the sequence numbers come in order, none lost or repeated. Prints
+//! The workspace's shared ring buffer producer (`xsk_testkit::seqring::SEQ_OUT`: one 16-byte
+//! record `{seq, 3 * seq}` per run with `bpf_ringbuf_output`, flags 0) in a 256 KiB ring; a
+//! producer thread pinned to `--producer-cpu` runs it with `BPF_PROG_TEST_RUN` in calls of
+//! `--repeat` runs until `--events` runs are done; the main thread, pinned to
+//! `--consumer-cpu`, reads the ring with `RingBuf::poll` (epoll wake-ups; the shared reader
+//! loop, `seqring::produce_while_consuming`) and checks that the records come in order, none
+//! lost, repeated or torn. With `--work N` the consumer also does N rounds of a fixed
+//! arithmetic chain per record (xorshift64*, the same in `bench/c/ringbuf_ref.c -W N`); with
+//! `--busy` the program writes with `BPF_RB_NO_WAKEUP` and the consumer spins on
+//! `RingBuf::consume` (`ringbuf_ref -B`): with large `--repeat` calls (the producer's speed is
+//! bound by a fixed cost per `BPF_PROG_TEST_RUN` call, not per run), the consumer is the
+//! bottleneck and the ring fills. Prints
 //! `RESULT impl=ours events=N full=F secs=S eps=E consumer_cpu_ns_per_event=C`: `full` counts
 //! runs that found the ring full (not events lost: those were never written).
 
 use std::time::{Duration, Instant};
 
 use clap::Parser;
-use ebpf_dsl_macros::{defmap, defprogram};
-use nix::sched::{sched_setaffinity, CpuSet};
 use nix::sys::resource::{getrusage, UsageWho};
-use nix::unistd::Pid;
 use xsk_examples::{args, require_root, run_main, Context, Error, Result};
-use xsk_runtime::ringbuf::RingBuf;
-use xsk_runtime::Loader;
+use xsk_testkit::seqring::{
+    pin, produce_while_consuming, ProduceOptions, SeqCheck, SeqProducer, BPF_RB_NO_WAKEUP,
+};
 
 const NAME: &str = "bench-ringbuf";
 
-defmap! {
-    /// Events: a sequence number each.
-    EVENTS: ringbuf(max_entries = 262144);
-    /// [next sequence number, runs that found the ring full].
-    STATE: array(key = u32, value = [u64; 2], max_entries = 1);
-}
-
-defprogram! {
-    /// One 8-byte event per run; the sequence number advances only when it went in.
-    SEQ_OUT: xdp {
-        r1 = 0;
-        *(u32 *)(r10 - 4) = r1;
-        r2 = r10;
-        r2 += -4;
-        r1 = STATE ll;
-        call bpf_map_lookup_elem;
-        if r0 == 0 goto out;
-        r7 = r0;
-        r8 = *(u64 *)(r7 + 0);
-        *(u64 *)(r10 - 16) = r8;
-        r1 = EVENTS ll;
-        r2 = r10;
-        r2 += -16;
-        r3 = 8;
-        r4 = 0;
-        call bpf_ringbuf_output;
-        if r0 != 0 goto full;
-        r8 += 1;
-        *(u64 *)(r7 + 0) = r8;
-        goto out;
-    full:
-        r1 = 1;
-        lock *(u64 *)(r7 + 8) += r1;
-    out:
-        r0 = XDP_PASS;
-        exit;
-    }
-}
+/// The ring's size: 256 KiB (as the C side's).
+const RING_BYTES: u32 = 262_144;
 
 /// ring buffer events per second and consumer CPU per event (BPF_PROG_TEST_RUN producer)
 #[derive(Debug, Parser)]
@@ -77,18 +46,30 @@ struct Cli {
     /// CPU of the consumer (this thread)
     #[arg(short = 'C', long, value_name = "CPU", default_value = "1")]
     consumer_cpu: usize,
+    /// rounds of per-record work in the consumer (0: none)
+    #[arg(short = 'W', long, value_name = "N", default_value = "0")]
+    work: u32,
+    /// the program writes with BPF_RB_NO_WAKEUP and the consumer spins on RingBuf::consume
+    /// instead of sleeping in RingBuf::poll (with --work: the consumer-bound variant)
+    #[arg(short = 'B', long)]
+    busy: bool,
+}
+
+/// The consumer's per-record work: `n` rounds of xorshift64* on `x` (a dependent chain, so
+/// the same instructions cost the same time in any compiler's hands).
+#[inline]
+fn work(mut x: u64, n: u32) -> u64 {
+    for _ in 0..n {
+        x ^= x >> 12;
+        x ^= x << 25;
+        x ^= x >> 27;
+        x = x.wrapping_mul(0x2545_f491_4f6c_dd1d);
+    }
+    x
 }
 
 fn main() -> std::process::ExitCode {
     run_main(NAME, run)
-}
-
-fn pin(cpu: usize) {
-    let mut set = CpuSet::new();
-    if set.set(cpu).is_ok() {
-        // Best effort: an absent CPU leaves the thread where it is.
-        let _ = sched_setaffinity(Pid::from_raw(0), &set);
-    }
 }
 
 fn thread_cpu() -> Result<Duration> {
@@ -108,55 +89,43 @@ fn run() -> Result<()> {
         ));
     }
     require_root(NAME)?;
-    let mut loaded = Loader::new()
-        .program(SEQ_OUT)
-        .load()
-        .context("loading the ring buffer program")?;
-    let state = loaded.map(&STATE).context("the STATE map")?;
-    let ring = loaded.map(&EVENTS).context("the EVENTS map")?;
-    let prog = loaded
-        .take_program("seq_out")
-        .context("the seq_out program")?;
-    let mut ring: RingBuf = ring;
-    let (events, repeat, pcpu) = (args.events, args.repeat, args.producer_cpu);
+    let (producer, mut ring) =
+        SeqProducer::load(RING_BYTES).context("loading the ring buffer program")?;
+    if args.busy {
+        producer
+            .set_flags(BPF_RB_NO_WAKEUP)
+            .context("setting the program's flags")?;
+    }
     pin(args.consumer_cpu);
+    let opts = ProduceOptions {
+        busy: args.busy,
+        calls: args.events.div_ceil(u64::from(args.repeat)),
+        repeat: args.repeat,
+        producer_cpu: Some(args.producer_cpu),
+        poll_timeout: Duration::from_millis(100),
+        deadline: Duration::from_secs(600),
+    };
+    let mut check = SeqCheck::default();
+    let mut acc = 0u64;
+    let rounds = args.work;
     let cpu0 = thread_cpu()?;
     let t0 = Instant::now();
-    let producer = std::thread::spawn(move || -> Result<()> {
-        pin(pcpu);
-        let mut done = 0u64;
-        while done < events {
-            let n = repeat.min(u32::try_from(events - done).unwrap_or(u32::MAX));
-            prog.test_run(&[0u8; 60], n).context("BPF_PROG_TEST_RUN")?;
-            done += u64::from(n);
+    produce_while_consuming(producer.program(), &mut ring, &opts, |r| {
+        check.record(r);
+        if rounds > 0 {
+            acc = work(acc ^ u64::from(r[0]), rounds);
         }
-        Ok(())
-    });
-    let mut next = 0u64;
-    let mut bad = 0u64;
-    let mut check = |r: &[u8]| {
-        match <[u8; 8]>::try_from(r) {
-            Ok(b) if u64::from_ne_bytes(b) == next => {}
-            _ => bad += 1,
-        }
-        next += 1;
-    };
-    while !producer.is_finished() {
-        ring.poll(Some(Duration::from_millis(100)), &mut check)
-            .context("reading the ring buffer")?;
-    }
-    producer
-        .join()
-        .map_err(|_| Error::Failed("the producer thread panicked".into()))??;
-    ring.consume(&mut check)
-        .context("reading the ring buffer")?;
+    })
+    .context("producing and reading the ring buffer")?;
     let secs = t0.elapsed().as_secs_f64();
     let cpu = thread_cpu()?.saturating_sub(cpu0);
-    let [written, full] = state.get(0).context("reading STATE")?;
-    if bad != 0 || next != written {
-        return Err(Error::Failed(format!(
-            "read {next} events, {bad} out of order, the program wrote {written}"
-        )));
+    let (written, full) = producer.counts().context("reading SEQ_STATE")?;
+    check
+        .verify(written)
+        .map_err(|e| Error::Failed(e.to_string()))?;
+    let next = check.read();
+    if rounds > 0 {
+        eprintln!("{NAME}: work result {acc:#x}");
     }
     println!(
         "RESULT impl=ours events={next} full={full} secs={secs:.3} eps={:.0} consumer_cpu_ns_per_event={:.1}",

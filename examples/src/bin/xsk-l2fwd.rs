@@ -2,11 +2,13 @@
 //! on an AF_XDP socket, its MAC addresses swapped in place, and sent back out of the same
 //! queue; sent frames return to the fill ring. Prints pps each second and a `RESULT` line.
 //! Without `--iface` it makes a sandbox: a live-frames generator on the far end sends, and an
-//! `XDP_DROP` sink there counts what comes back.
+//! `XDP_DROP` sink there counts what comes back. With `--queues N` (and `--cpus LIST`) it runs
+//! one `Workers` thread per queue, each forwarding with `WorkerContext::forward`.
 
 use xsk_examples::bench::{
     bench_args, bench_opts, first_queue, open_rx_interface, socket_summary, Clock, Net,
 };
+use xsk_examples::multiqueue::{self, Count};
 use xsk_examples::packet::swap_macs;
 use xsk_examples::signals::Stop;
 use xsk_examples::{require_root, run_main, Context, Error, Result};
@@ -29,6 +31,37 @@ fn run() -> Result<()> {
     // Half the frames on the fill ring, half free for the TX side's turnover.
     let prefill = (opts.frames / 2).min(opts.ring * 2);
     let mut xi = open_rx_interface(&mut net, &opts, true, prefill)?;
+    if opts.workers() {
+        println!(
+            "{NAME}: {} queue(s) {}..{} (batch {}), one worker per queue{}",
+            net.iface,
+            opts.queue,
+            opts.queue + opts.queues,
+            opts.batch,
+            if opts.poll { ", poll()" } else { "" }
+        );
+        let (batch, poll) = (opts.batch, opts.poll);
+        let result = multiqueue::run("l2fwd", &mut xi, &opts, &stop, Count::Tx, move |ctx| {
+            while !ctx.should_stop() {
+                // Completions back to the fill ring first (inside forward), then sleep only
+                // if nothing came: sleeping with every frame in the completion ring would
+                // leave the kernel no frame to receive into.
+                let n = ctx.forward(batch, |frame| {
+                    swap_macs(frame);
+                    true
+                })?;
+                if n == 0 && poll {
+                    ctx.wait_rx(100)?;
+                }
+            }
+            // What was sent is completed before the socket closes (bounded: 1 s).
+            ctx.drain(std::time::Duration::from_secs(1))?;
+            Ok(())
+        });
+        drop(xi);
+        net.finish()?;
+        return result;
+    }
     let umem = xi.umem().clone();
     let q = first_queue(&mut xi, &opts)?;
     println!("{NAME}: {})", socket_summary(&net, &opts, &q.socket));

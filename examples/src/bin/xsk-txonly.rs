@@ -22,6 +22,12 @@ fn run() -> Result<()> {
         "send one UDP packet over and over from an AF_XDP socket; print pps",
     )?;
     let opts = bench_opts(&args)?;
+    if opts.workers() {
+        return Err(Error::Usage(
+            "--queues and --cpus are for xsk-rxdrop and xsk-l2fwd; xsk-txonly sends on one queue"
+                .into(),
+        ));
+    }
     require_root(NAME)?;
     let stop = Stop::install()?;
     let net = Net::new("txonly", &opts, true)?;

@@ -9,6 +9,13 @@
 //! more when it ends). [`WorkerContext::receive`] is the usual receive step (refill, wake if
 //! needed, take a batch, give every frame back) with the counting done.
 //!
+//! Sending: [`WorkerContext::forward`] is the l2fwd step (completions back first, refill,
+//! receive, let your function rewrite each packet in place and say whether to send it, send it
+//! on the same queue's TX ring), [`WorkerContext::transmit`] the TX-only step (your function
+//! writes packets into free frames), [`WorkerContext::complete`] takes sent frames back and
+//! [`WorkerContext::drain`] waits for what is still in flight before a worker returns. The
+//! socket needs a TX ring (`SocketConfig::tx_size` > 0) for these.
+//!
 //! [`Workers::stop`] (or a [`StopHandle`] from another thread or a signal handler's flag) asks
 //! every worker to return; [`Workers::join`] waits for them and returns the sockets and the
 //! final statistics, or the first error a worker returned (a panicking worker becomes an error
@@ -151,6 +158,8 @@ pub struct WorkerContext<'a> {
     stop: &'a AtomicBool,
     counters: &'a Counters,
     last_kernel_stats: Instant,
+    /// Frames submitted on the TX ring and not yet back from the completion ring.
+    in_flight: u64,
 }
 
 impl WorkerContext<'_> {
@@ -240,6 +249,214 @@ impl WorkerContext<'_> {
     pub fn wait_rx(&mut self, timeout_ms: i32) -> Result<bool> {
         self.counters.wakeups.fetch_add(1, Ordering::Relaxed);
         self.queue.socket.poll_rx(timeout_ms)
+    }
+}
+
+impl WorkerContext<'_> {
+    /// Frames submitted for sending ([`Self::forward`], [`Self::transmit`]) that the kernel
+    /// has not given back on the completion ring yet.
+    pub fn in_flight(&self) -> u64 {
+        self.in_flight
+    }
+
+    /// Takes sent frames back from the completion ring onto the queue's free list (kicking
+    /// the TX ring first if the kernel asks); returns how many. Nothing to do (0) when
+    /// nothing is in flight or the socket has no TX side.
+    pub fn complete(&mut self, max: u32) -> Result<u32> {
+        if self.in_flight == 0 {
+            return Ok(0);
+        }
+        let q = &mut *self.queue;
+        let rings = q.socket.rings();
+        let (Some(comp), Some(tx)) = (rings.completion, rings.tx) else {
+            return Ok(0);
+        };
+        if tx.kick_if_needed()? {
+            self.counters.wakeups.fetch_add(1, Ordering::Relaxed);
+        }
+        let c = comp.complete_into(&mut q.free, max);
+        self.in_flight = self.in_flight.saturating_sub(u64::from(c));
+        Ok(c)
+    }
+
+    /// One forwarding step, the l2fwd pattern on this queue: sent frames back from the
+    /// completion ring first (an empty fill ring is what limits forwarding), free frames onto
+    /// the fill ring, then up to `max` packets from the RX ring. `f` gets each packet's bytes
+    /// to rewrite in place (same length) and returns true to send it out of the same queue's
+    /// TX ring, false to drop it (its frame goes back to the free list). Kicks the TX ring
+    /// when the kernel asks, wakes the fill ring when idle, and counts received and sent
+    /// packets. Returns how many packets were received.
+    ///
+    /// An error if the socket lacks a TX or completion ring (bind it with `tx_size` > 0).
+    ///
+    /// ```no_run
+    /// use xsk_runtime::xsk::{Workers, WorkersConfig, XskInterface, XskInterfaceConfig};
+    ///
+    /// // l2fwd on every queue: swap the MAC addresses, send each packet back.
+    /// let mut xsk = XskInterface::open("eth0", &XskInterfaceConfig::default())?;
+    /// let workers = Workers::spawn(&mut xsk, &WorkersConfig::default(), |ctx| {
+    ///     while !ctx.should_stop() {
+    ///         let n = ctx.forward(64, |frame| {
+    ///             for i in 0..6 {
+    ///                 frame.swap(i, i + 6);
+    ///             }
+    ///             true
+    ///         })?;
+    ///         if n == 0 {
+    ///             ctx.wait_rx(10)?;
+    ///         }
+    ///     }
+    ///     ctx.drain(std::time::Duration::from_secs(1))?;
+    ///     Ok(())
+    /// })?;
+    /// # workers.stop();
+    /// # workers.join()?;
+    /// # Ok::<(), xsk_runtime::Error>(())
+    /// ```
+    pub fn forward(&mut self, max: u32, mut f: impl FnMut(&mut [u8]) -> bool) -> Result<usize> {
+        self.complete(max.saturating_mul(2))?;
+        let umem = self.umem;
+        let q = &mut *self.queue;
+        let rings = q.socket.rings();
+        let (Some(fill), Some(rx), Some(tx)) = (rings.fill, rings.rx, rings.tx) else {
+            return Err(Error::invalid(
+                "WorkerContext::forward: the socket needs fill, RX, TX and completion rings \
+                 (SocketConfig::tx_size > 0)",
+            ));
+        };
+        fill.fill_from(&mut q.free, max.saturating_mul(2));
+        let (mut n, mut rx_bytes, mut sent, mut tx_bytes) = (0u64, 0u64, 0u64, 0u64);
+        {
+            let mut rxb = rx.recv(max);
+            let mut txb = tx.reserve(rxb.len());
+            for mut pkt in rxb.by_ref() {
+                let data = umem.packet_mut(&mut pkt);
+                let len = data.len() as u64;
+                n += 1;
+                rx_bytes += len;
+                if !f(data) {
+                    let _ = q.free.push(pkt.into_frame());
+                    continue;
+                }
+                match txb.push_packet(pkt) {
+                    Ok(()) => {
+                        sent += 1;
+                        tx_bytes += len;
+                    }
+                    // The list has room for every frame of its share: this cannot fail.
+                    Err(p) => {
+                        let _ = q.free.push(p.into_frame());
+                    }
+                }
+            }
+            txb.submit();
+            rxb.release();
+        }
+        let mut wakeups = 0;
+        if sent > 0 {
+            self.in_flight += sent;
+            wakeups += u64::from(tx.kick_if_needed()?);
+        }
+        if n == 0 {
+            wakeups += u64::from(fill.wake_if_needed()?);
+        }
+        if wakeups > 0 {
+            self.counters.wakeups.fetch_add(wakeups, Ordering::Relaxed);
+        }
+        self.count_rx(n, rx_bytes);
+        self.count_tx(sent, tx_bytes);
+        Ok(n as usize)
+    }
+
+    /// One TX-only step: sent frames back from the completion ring, then up to `max` free
+    /// frames filled by `f` and queued on the TX ring. `f` gets a frame's buffer (after the
+    /// UMEM's TX metadata area, if any), writes one packet at its start and returns its length;
+    /// 0 ends the step (nothing more to send now; the frame stays free). A length beyond the
+    /// buffer is clamped to it. Kicks the kernel when it asks and counts what was queued.
+    /// Returns how many packets were queued (0 also when no frame is free: everything is in
+    /// flight, call again after the kernel completes some).
+    ///
+    /// An error if the socket has no TX ring.
+    ///
+    /// ```no_run
+    /// # fn run(ctx: &mut xsk_runtime::xsk::WorkerContext<'_>, frame: &[u8]) -> xsk_runtime::Result<()> {
+    /// // Send `frame` 1,000 times from this worker's queue, then wait until all were sent.
+    /// let mut queued = 0;
+    /// while queued < 1000 && !ctx.should_stop() {
+    ///     ctx.transmit(64, |buf| {
+    ///         if queued == 1000 {
+    ///             return 0;
+    ///         }
+    ///         queued += 1;
+    ///         buf[..frame.len()].copy_from_slice(frame);
+    ///         frame.len()
+    ///     })?;
+    /// }
+    /// ctx.drain(std::time::Duration::from_secs(1))?;
+    /// # Ok(()) }
+    /// ```
+    pub fn transmit(&mut self, max: u32, mut f: impl FnMut(&mut [u8]) -> usize) -> Result<usize> {
+        self.complete(max.saturating_mul(2))?;
+        let umem = self.umem;
+        let q = &mut *self.queue;
+        let Some(tx) = q.socket.tx() else {
+            return Err(Error::invalid(
+                "WorkerContext::transmit: the socket has no TX ring (SocketConfig::tx_size > 0)",
+            ));
+        };
+        let offset = umem.tx_metadata_len();
+        let want = max.min(u32::try_from(q.free.len()).unwrap_or(u32::MAX));
+        let (mut sent, mut bytes) = (0u64, 0u64);
+        {
+            let mut txb = tx.reserve(want);
+            while txb.remaining() > 0 {
+                let Some(mut frame) = q.free.pop() else {
+                    break;
+                };
+                let buf = umem.frame_mut(&mut frame);
+                let room = buf.len().saturating_sub(offset as usize);
+                let len = match buf.get_mut(offset as usize..) {
+                    Some(b) => f(b).min(room),
+                    None => 0,
+                };
+                if len == 0 {
+                    let _ = q.free.push(frame);
+                    break;
+                }
+                match txb.push(frame, offset, len as u32) {
+                    Ok(()) => {
+                        sent += 1;
+                        bytes += len as u64;
+                    }
+                    Err(frame) => {
+                        let _ = q.free.push(frame);
+                        break;
+                    }
+                }
+            }
+            txb.submit();
+        }
+        if sent > 0 {
+            self.in_flight += sent;
+            if tx.kick_if_needed()? {
+                self.counters.wakeups.fetch_add(1, Ordering::Relaxed);
+            }
+        }
+        self.count_tx(sent, bytes);
+        Ok(sent as usize)
+    }
+
+    /// Kicks and takes completions until nothing is in flight or `timeout` passed (call it
+    /// before returning from a worker that sent, so every frame is home and sent). Returns the
+    /// frames still in flight (0: all sent and back).
+    pub fn drain(&mut self, timeout: Duration) -> Result<u64> {
+        let until = Instant::now() + timeout;
+        while self.in_flight > 0 && Instant::now() < until {
+            if self.complete(u32::MAX)? == 0 {
+                std::thread::sleep(Duration::from_micros(50));
+            }
+        }
+        Ok(self.in_flight)
     }
 }
 
@@ -347,6 +564,7 @@ impl Workers {
                         stop: &stop2,
                         counters: &counters2,
                         last_kernel_stats: Instant::now(),
+                        in_flight: 0,
                     };
                     let r = f(&mut ctx);
                     counters2.refresh_kernel(&queue);

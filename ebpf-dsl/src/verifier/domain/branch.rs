@@ -82,9 +82,9 @@ pub(crate) fn is_init_data(v: &RegVal) -> bool {
 pub(crate) fn mark_null(st: &mut State, p: &RegVal, is_null: bool) {
     let (id, rf) = match p {
         RegVal::MapValueOrNull { id, .. } | RegVal::OpaqueOrNull { id, .. } => (*id, None),
-        RegVal::RingbufOrNull { id, ref_id, .. } | RegVal::SockOrNull { id, ref_id, .. } => {
-            (*id, Some(*ref_id))
-        }
+        RegVal::RingbufOrNull { id, ref_id, .. }
+        | RegVal::SockOrNull { id, ref_id, .. }
+        | RegVal::BtfSockOrNull { id, ref_id, .. } => (*id, Some(*ref_id)),
         _ => return,
     };
     st.for_each_reg(|r| {
@@ -92,7 +92,8 @@ pub(crate) fn mark_null(st: &mut State, p: &RegVal, is_null: bool) {
             RegVal::MapValueOrNull { id: i, .. }
             | RegVal::OpaqueOrNull { id: i, .. }
             | RegVal::RingbufOrNull { id: i, .. }
-            | RegVal::SockOrNull { id: i, .. } => *i == id,
+            | RegVal::SockOrNull { id: i, .. }
+            | RegVal::BtfSockOrNull { id: i, .. } => *i == id,
             _ => false,
         };
         if !same {
@@ -162,6 +163,7 @@ pub(crate) fn is_or_null(v: &RegVal) -> bool {
             | RegVal::OpaqueOrNull { .. }
             | RegVal::RingbufOrNull { .. }
             | RegVal::SockOrNull { .. }
+            | RegVal::BtfSockOrNull { .. }
     )
 }
 
@@ -182,6 +184,10 @@ pub(crate) fn not_null(v: &RegVal) -> RegVal {
         },
         RegVal::SockOrNull { common, ref_id, .. } => RegVal::Sock {
             common: *common,
+            ref_id: *ref_id,
+        },
+        RegVal::BtfSockOrNull { ty, ref_id, .. } => RegVal::BtfSock {
+            ty,
             ref_id: *ref_id,
         },
         other => other.clone(),

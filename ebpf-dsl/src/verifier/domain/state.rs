@@ -136,6 +136,26 @@ pub enum RegVal {
         /// The reference it holds.
         ref_id: u32,
     },
+    /// `PTR_TO_BTF_ID` of a socket structure from a `bpf_skc_to_*` cast (`tcp_sock`, ...): it
+    /// can be passed to `bpf_sk_release` (when it holds a reference) and to the other casts;
+    /// its fields are not modelled (reads are refused), writes are refused as by the kernel.
+    /// With `ty` `"bpf_tcp_sock"` it is the kernel's `PTR_TO_TCP_SOCK` from `bpf_tcp_sock`,
+    /// whose `struct bpf_tcp_sock` fields may be read.
+    BtfSock {
+        /// The kernel structure it points to (`tcp_sock`, `udp6_sock`, ...).
+        ty: &'static str,
+        /// The reference it shares with the socket it was cast from (0: none).
+        ref_id: u32,
+    },
+    /// [`RegVal::BtfSock`] or NULL.
+    BtfSockOrNull {
+        /// The kernel structure it points to.
+        ty: &'static str,
+        /// Shared by copies.
+        id: u32,
+        /// The reference it shares with the socket it was cast from (0: none).
+        ref_id: u32,
+    },
 }
 
 impl RegVal {
@@ -433,6 +453,21 @@ fn reg_covers(old: &RegVal, new: &RegVal, ids: &mut IdMap) -> bool {
                 ref_id: r2,
             },
         ) => c1 == c2 && ids.check(*i1, *i2) && ids.check(*r1 | 1 << 31, *r2 | 1 << 31),
+        (BtfSock { ty: t1, ref_id: r1 }, BtfSock { ty: t2, ref_id: r2 }) => {
+            t1 == t2 && ids.check(*r1 | 1 << 31, *r2 | 1 << 31)
+        }
+        (
+            BtfSockOrNull {
+                ty: t1,
+                id: i1,
+                ref_id: r1,
+            },
+            BtfSockOrNull {
+                ty: t2,
+                id: i2,
+                ref_id: r2,
+            },
+        ) => t1 == t2 && ids.check(*i1, *i2) && ids.check(*r1 | 1 << 31, *r2 | 1 << 31),
         _ => false,
     }
 }

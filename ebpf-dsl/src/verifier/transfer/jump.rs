@@ -57,6 +57,7 @@ impl<'a> Exec<'a> {
                             | RegVal::OpaqueOrNull { .. }
                             | RegVal::RingbufOrNull { .. }
                             | RegVal::SockOrNull { .. }
+                            | RegVal::BtfSockOrNull { .. }
                     ) =>
             {
                 Ok(self.cond_null_check(c, st, p))

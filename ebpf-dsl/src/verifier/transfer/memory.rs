@@ -49,7 +49,8 @@ impl<'a> Exec<'a> {
                     self.stack_var_range(pc, st, src, base, *frame, o + off, var, n)?;
                 Ok(RegVal::Scalar(stack_var_read(st, f, lo, hi, n, sx)))
             }
-            RegVal::Sock { .. } if sx => Err(e(
+            RegVal::MapPtr { map } => self.map_ptr_read(pc, src, *map, off, n, sx),
+            RegVal::Sock { .. } | RegVal::BtfSock { .. } if sx => Err(e(
                 pc,
                 Rule::MemoryAccess,
                 format!(
@@ -175,7 +176,21 @@ impl<'a> Exec<'a> {
                 }
                 Ok(())
             }
-            RegVal::MapValueOrNull { .. } | RegVal::OpaqueOrNull { .. } | RegVal::RingbufOrNull { .. } | RegVal::SockOrNull { .. } => {
+            RegVal::BtfSock { ty, .. } if *ty == TCP_SOCK && !write => {
+                if tcp_sock_field_ok(off, n as u32) {
+                    return Ok(());
+                }
+                Err(e(pc, Rule::MemoryAccess, format!(
+                    "this {bytes} {what} at offset {off} of {} is not an allowed field read of struct bpf_tcp_sock (aligned u32 fields, or the u64 bytes_received at 80 and bytes_acked at 88)",
+                    self.describe(base)
+                )))
+            }
+            RegVal::BtfSock { ty, .. } => Err(e(pc, Rule::MemoryAccess, if write {
+                format!("r{r} is {}: its fields cannot be written", self.describe(base))
+            } else {
+                format!("r{r} is {}: reading fields of struct {ty} (BTF) is not modelled by this verifier", self.describe(base))
+            })),
+            RegVal::MapValueOrNull { .. } | RegVal::OpaqueOrNull { .. } | RegVal::RingbufOrNull { .. } | RegVal::SockOrNull { .. } | RegVal::BtfSockOrNull { .. } => {
                 Err(e(pc, Rule::NullCheck, format!(
                     "r{r} is {}; test it first (`if r{r} == 0 goto ...`) and use it only on the non-NULL path",
                     self.describe(base)

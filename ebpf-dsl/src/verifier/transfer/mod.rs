@@ -8,6 +8,7 @@ mod atomic;
 mod call;
 mod jump;
 mod ld_imm64;
+mod map_ptr;
 mod may_goto;
 mod memory;
 mod stack;
@@ -68,6 +69,7 @@ fn var_text(var: &Scalar) -> String {
 }
 
 use call::args::{skb_sk, sock_ret, SOCK_CAST};
+use call::{tcp_sock_field_ok, TCP_SOCK};
 use stack::*;
 
 /// What every transfer function needs: the maps, register reads and writes, descriptions of
@@ -159,6 +161,16 @@ impl<'a> Exec<'a> {
             }
             RegVal::SockOrNull { common: true, .. } => {
                 "a socket lookup result that may be NULL (PTR_TO_SOCK_COMMON_OR_NULL)".to_string()
+            }
+            RegVal::BtfSock { ty, .. } if *ty == TCP_SOCK => {
+                "a TCP socket (PTR_TO_TCP_SOCK)".to_string()
+            }
+            RegVal::BtfSockOrNull { ty, .. } if *ty == TCP_SOCK => {
+                "a TCP socket that may be NULL (PTR_TO_TCP_SOCK_OR_NULL)".to_string()
+            }
+            RegVal::BtfSock { ty, .. } => format!("a struct {ty} (PTR_TO_BTF_ID)"),
+            RegVal::BtfSockOrNull { ty, .. } => {
+                format!("a struct {ty} that may be NULL (PTR_TO_BTF_ID_OR_NULL)")
             }
         }
     }

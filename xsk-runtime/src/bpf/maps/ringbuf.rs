@@ -224,13 +224,7 @@ impl RingBuf {
         let Some(f) = self.find()? else {
             return Ok(None);
         };
-        // `offset + len` ends within twice the data size (the record fits in `size` bytes from
-        // an offset below `size`), which the mapping covers. The record is submitted (BUSY bit
-        // clear, read with acquire ordering after its data was written), and the kernel does
-        // not write it again until `consumer_pos` passes it, which only the record's drop does;
-        // the borrow of `self` keeps the mapping alive.
-        // SAFETY: so the slice is in bounds and not written while it is borrowed.
-        let data = unsafe { std::slice::from_raw_parts(self.data().add(f.offset), f.len) };
+        let data = self.record(f.offset, f.len);
         Ok(Some(RingBufRecord {
             ring: self,
             data,
@@ -269,14 +263,54 @@ impl RingBuf {
         self.next()
     }
 
-    /// Calls `f` on every record available now, in order; returns how many.
+    /// The data of a submitted record found at `offset` (past its header), `len` bytes.
+    fn record(&self, offset: usize, len: usize) -> &[u8] {
+        // `offset + len` ends within twice the data size (the record fits in `size` bytes from
+        // an offset below `size`), which the mapping covers. The record is submitted (BUSY bit
+        // clear, read with acquire ordering after its data was written), and the kernel does
+        // not write it again until `consumer_pos` passes it, which only happens after the
+        // borrow ends (a record's drop, or `consume` once `f` returned); the borrow of `self`
+        // keeps the mapping alive.
+        // SAFETY: so the slice is in bounds and not written while it is borrowed.
+        unsafe { std::slice::from_raw_parts(self.data().add(offset), len) }
+    }
+
+    /// Calls `f` on every record available now, in order; returns how many. Reads the
+    /// producer's position once per run of records (as libbpf's `ring_buffer__consume` does),
+    /// not once per record: that cache line is the one the producers keep writing.
     pub fn consume(&mut self, mut f: impl FnMut(&[u8])) -> Result<usize> {
         let mut n = 0;
-        while let Some(r) = self.next()? {
-            f(&r);
-            n += 1;
+        let cons_atomic = self.consumer_pos();
+        let mut cons = cons_atomic.load(Ordering::Relaxed);
+        loop {
+            let prod = self.producer_pos().load(Ordering::Acquire);
+            if cons >= prod {
+                return Ok(n);
+            }
+            while cons < prod {
+                let offset = (cons & (self.size - 1)) as usize;
+                let raw = self.header_len(offset).load(Ordering::Acquire);
+                if raw & BPF_RINGBUF_BUSY_BIT != 0 {
+                    return Ok(n);
+                }
+                let len = raw & !(BPF_RINGBUF_BUSY_BIT | BPF_RINGBUF_DISCARD_BIT);
+                let total = u64::from(len + BPF_RINGBUF_HDR_SZ).div_ceil(8) * 8;
+                if total > self.size {
+                    return Err(Error::invalid(format!(
+                        "ring buffer `{}`: a record of {len} bytes at position {cons} does not \
+                         fit in its {} bytes (is another consumer using it?)",
+                        self.map.name(),
+                        self.size
+                    )));
+                }
+                if raw & BPF_RINGBUF_DISCARD_BIT == 0 {
+                    f(self.record(offset + BPF_RINGBUF_HDR_SZ as usize, len as usize));
+                    n += 1;
+                }
+                cons += total;
+                cons_atomic.store(cons, Ordering::Release);
+            }
         }
-        Ok(n)
     }
 
     /// Waits up to `timeout` for records (`None`: without limit), then calls `f` on every

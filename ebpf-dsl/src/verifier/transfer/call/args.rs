@@ -20,6 +20,8 @@ impl<'a> Exec<'a> {
         match arg {
             Arg::SockCommon => match v {
                 RegVal::Sock { .. } => Ok(None),
+                // `PTR_TO_TCP_SOCK` (from `bpf_tcp_sock`) is a socket too; BTF casts are not.
+                RegVal::BtfSock { ty, .. } if *ty == super::btf_sock::TCP_SOCK => Ok(None),
                 RegVal::SockOrNull { .. } => Err(e(
                     pc,
                     Rule::NullCheck,
@@ -96,7 +98,9 @@ pub(crate) const SOCK_CAST: u32 = 1 << 29;
 /// reference).
 pub(crate) fn sock_ret(st: &mut State, ret: Ret, arg: &RegVal) -> RegVal {
     let ref_id = match (ret, arg) {
-        (Ret::SocketCastOrNull, RegVal::Sock { ref_id, .. }) if *ref_id != 0 => {
+        (Ret::SocketCastOrNull, RegVal::Sock { ref_id, .. } | RegVal::BtfSock { ref_id, .. })
+            if *ref_id != 0 =>
+        {
             (*ref_id & !SOCK_CAST) | SOCK_CAST
         }
         _ => 0,

@@ -4,9 +4,12 @@
 pub(crate) mod args;
 mod callback;
 pub(crate) use callback::takes_callback;
+mod btf_sock;
+pub(crate) use btf_sock::{tcp_sock_field_ok, TCP_SOCK};
 mod kfunc;
 mod local;
 mod offered;
+mod storage;
 
 use super::*;
 
@@ -206,6 +209,9 @@ impl<'a> Exec<'a> {
                         return bad("the context pointer (the program's r1 at entry)", self);
                     }
                 }
+                Arg::MapValueOrNull => {
+                    writes.extend(self.check_value_or_null(pc, st, r, &v, map, name)?)
+                }
                 Arg::Anything => {}
                 Arg::Callback => {
                     let RegVal::Func { target } = v else {
@@ -223,6 +229,7 @@ impl<'a> Exec<'a> {
                         *ctx = v.clone();
                     }
                 }
+                Arg::BtfSockCommon => self.check_btf_sock_arg(pc, r, &v, name)?,
                 Arg::SockCommon | Arg::FixedMem(_) | Arg::FixedOut(_) => {
                     writes.extend(self.check_extra_arg(pc, st, r, &v, *arg, name)?)
                 }
@@ -294,9 +301,11 @@ impl<'a> Exec<'a> {
                     }
                 },
                 Arg::SockRelease => match v {
-                    RegVal::Sock { ref_id: 0, .. } => return bad("a referenced socket (from a socket lookup; `__sk_buff.sk` holds no reference)", self),
-                    RegVal::Sock { ref_id, .. } => release = Some(ref_id & !SOCK_CAST),
-                    RegVal::SockOrNull { .. } => {
+                    RegVal::Sock { .. } | RegVal::BtfSock { .. } => match btf_sock::released_ref(&v) {
+                        Some(rf) => release = Some(rf),
+                        None => return bad("a referenced socket (from a socket lookup; `__sk_buff.sk` holds no reference)", self),
+                    },
+                    RegVal::SockOrNull { .. } | RegVal::BtfSockOrNull { .. } => {
                         return Err(e(
                             pc,
                             Rule::NullCheck,
@@ -352,6 +361,8 @@ impl<'a> Exec<'a> {
                 | RegVal::RingbufOrNull { ref_id, .. }
                 | RegVal::Sock { ref_id, .. }
                 | RegVal::SockOrNull { ref_id, .. }
+                | RegVal::BtfSock { ref_id, .. }
+                | RegVal::BtfSockOrNull { ref_id, .. }
                     if *ref_id & !SOCK_CAST == rf =>
                 {
                     *r = RegVal::Scalar(Scalar::UNKNOWN)
@@ -385,7 +396,8 @@ impl<'a> Exec<'a> {
                         off: 0,
                         var: Scalar::konst(0),
                     }
-                } else if helpers::is_data_map(spec.map_type) {
+                } else if helpers::is_data_map(spec.map_type) || spec.map_type == MapType::SkStorage
+                {
                     RegVal::MapValueOrNull { map: m, id }
                 } else if let Some(inner) = self.inner_of.get(m as usize).copied().flatten() {
                     // A map of maps gives its inner map (the kernel's CONST_PTR_TO_MAP with
@@ -406,6 +418,9 @@ impl<'a> Exec<'a> {
                 }
             }
             Ret::SocketCastOrNull | Ret::SocketUnrefOrNull => sock_ret(st, p.ret, &r1_in),
+            Ret::BtfSockCastOrNull(ty) => btf_sock::cast_ret(st, ty, &r1_in, true),
+            Ret::BtfSockOrNull(ty) => btf_sock::cast_ret(st, ty, &r1_in, false),
+            Ret::TcpSockOrNull => btf_sock::cast_ret(st, btf_sock::TCP_SOCK, &r1_in, true),
             Ret::SocketOrNull | Ret::SockCommonOrNull => {
                 let id = st.fresh();
                 let rf = st.fresh() | local::SOCK_REF;

@@ -2,9 +2,11 @@
 //! user space over AF_XDP.
 //!
 //! The XDP program ([`FLOWTOP`], `defprogram!`) keys every IPv4 packet by its 5-tuple and counts
-//! packets and bytes in a per-CPU hash ([`FLOWS`]); the first packet of every new flow is
-//! sampled into a ring buffer ([`EVENTS`]); UDP to port 7777 goes to the AF_XDP socket of its
-//! receive queue, everything else to the kernel stack; what is not IPv4 is counted apart.
+//! packets and bytes in a per-CPU hash ([`FLOWS`]); the first packet of every new flow, and
+//! one packet in N (`--sample N`, a per-CPU counter in the program: exactly every N-th packet
+//! each CPU sees), go into a ring buffer ([`EVENTS`]); UDP to one port (`--port`, 7777) goes
+//! to the AF_XDP socket of its receive queue, everything else to the kernel stack; what is not
+//! IPv4 is counted apart. The port and N are in the program's [`CONFIG`] map.
 //! User space reads the maps by their `defmap!` items (typed handles, no strings), consumes
 //! the ring buffer, and runs one pinned worker thread per queue (`xsk_runtime::xsk::Workers`)
 //! that receives the AF_XDP packets. Once a second it prints the top flows.
@@ -12,11 +14,13 @@
 //! With no arguments it builds a sandbox (two namespaces joined by a 2-queue veth pair),
 //! sends a known mix from the far end — UDP flows to port 7777 and to port 7778, each with its
 //! own packet count and size — and proves every number against what it sent: the flows in the
-//! map (packets and bytes each), one sampled event per flow, the AF_XDP deliveries per flow,
-//! no kernel drops. Exit status 0 only then.
+//! map (packets and bytes each), one new-flow event per flow, exactly
+//! `sum over CPUs of floor(packets the CPU saw / N)` sampled packet events, each naming a flow
+//! that was sent with its packets' length, the AF_XDP deliveries per flow, no kernel drops and
+//! no ring buffer record lost. Exit status 0 only then.
 //!
-//! With `--iface NAME` it runs on a real interface for `--duration` seconds (UDP to port 7777
-//! of that interface goes to this program, not to the stack, while it runs).
+//! With `--iface NAME` it runs on a real interface for `--duration` seconds (UDP to `--port` of
+//! that interface goes to this program, not to the stack, while it runs).
 
 use std::collections::{BTreeMap, HashMap as StdHashMap};
 use std::io::IsTerminal;
@@ -37,10 +41,22 @@ use xsk_runtime::percpu::PerCpuHashMap;
 use xsk_runtime::xsk::{QueueStats, Workers, WorkersConfig};
 use xsk_runtime::XskInterface;
 
+mod proof;
+
+use proof::{prove, Counts};
+
 const NAME: &str = "xsk-flowtop";
-/// The UDP port the program sends to AF_XDP (the program's literal `0x611e` is this port in
-/// network byte order, read as a little-endian u16; see the unit test).
+/// The default UDP port the program sends to AF_XDP (`--port`).
 const PORT: u16 = 7777;
+/// What the program compares with the destination port it loads: the port's network-order
+/// bytes read as a little-endian u16 (see the unit test), in [`CONFIG`] slot 0.
+fn port_word(port: u16) -> u64 {
+    u64::from(u16::from_le_bytes(port.to_be_bytes()))
+}
+/// Event kinds (the record's last 4 bytes).
+const KIND_NEW_FLOW: u32 = 0;
+/// A 1-in-N sampled packet.
+const KIND_SAMPLE: u32 = 1;
 /// Ethernet + IPv4 (no options) + UDP headers.
 const HEADERS: u64 = 14 + 20 + 8;
 
@@ -55,15 +71,20 @@ defmap! {
     pub XSKS: xskmap(key = u32, value = u32, max_entries = 64);
     /// Packets and bytes per flow (5-tuple), per CPU.
     pub FLOWS: percpu_hash(key = [u32; 4], value = [u64; 2], max_entries = 4096, name = "flowtop_flows");
-    /// The first packet of every new flow: its key (16 bytes) and its length (8 bytes).
+    /// The first packet of every new flow and the sampled packets: the flow's key (16 bytes),
+    /// the packet's length (4 bytes), the kind (4 bytes: 0 new flow, 1 sample).
     pub EVENTS: ringbuf(max_entries = 262144, name = "flowtop_events");
-    /// Per CPU: [0] frames that are not IPv4 without options, [1] packets of flows the full
-    /// map had no room for.
-    pub OTHER: percpu_array(key = u32, value = u64, max_entries = 2, name = "flowtop_other");
+    /// Per CPU, by index: 0 frames that are not IPv4 without options, 1 packets of flows the
+    /// full map had no room for, 2 packets counted in FLOWS (the sampling counter), 3 events
+    /// the full ring buffer refused.
+    pub OTHER: percpu_array(key = u32, value = u64, max_entries = 4, name = "flowtop_other");
+    /// Set by user space, by index: 0 the AF_XDP port as the program compares it
+    /// ([`port_word`]; 0: none), 1 N of the 1-in-N packet sampling (0: no sampled packets).
+    pub CONFIG: array(key = u32, value = u64, max_entries = 2, name = "flowtop_config");
 }
 
 defprogram! {
-    /// Flows per CPU, new-flow events, UDP to port 7777 to AF_XDP.
+    /// Flows per CPU, new-flow and sampled-packet events, UDP to the configured port to AF_XDP.
     pub FLOWTOP: xdp(name = "xsk_flowtop") {
         r6 = r1;
         r2 = *(u32 *)(r6 + 0);            // data
@@ -124,13 +145,26 @@ defprogram! {
         *(u64 *)(r10 - 56) = r1;
         r1 = *(u64 *)(r10 - 8);
         *(u64 *)(r10 - 48) = r1;
-        *(u64 *)(r10 - 40) = r8;
+        *(u32 *)(r10 - 40) = r8;
+        r1 = 0;                           // kind: new flow
+        *(u32 *)(r10 - 36) = r1;
         r1 = EVENTS ll;
         r2 = r10;
         r2 += -56;
         r3 = 24;
         r4 = 0;
         call bpf_ringbuf_output;
+        if r0 == 0 goto decide;
+        r1 = 3;                           // the ring was full: OTHER[3] += 1
+        *(u32 *)(r10 - 60) = r1;
+        r2 = r10;
+        r2 += -60;
+        r1 = OTHER ll;
+        call bpf_map_lookup_elem;
+        if r0 == 0 goto decide;
+        r1 = *(u64 *)(r0 + 0);
+        r1 += 1;
+        *(u64 *)(r0 + 0) = r1;
         goto decide;
     raced:                                // another CPU inserted it first, or the map is full
         r2 = r10;
@@ -142,9 +176,66 @@ defprogram! {
         *(u32 *)(r10 - 60) = r1;
         goto count;
     decide:
+        r1 = 2;                           // this CPU's packet counter: OTHER[2] += 1
+        *(u32 *)(r10 - 60) = r1;
+        r2 = r10;
+        r2 += -60;
+        r1 = OTHER ll;
+        call bpf_map_lookup_elem;
+        if r0 == 0 goto port;
+        r1 = *(u64 *)(r0 + 0);
+        r1 += 1;
+        *(u64 *)(r0 + 0) = r1;
+        *(u64 *)(r10 - 72) = r1;
+        r1 = 1;                           // N = CONFIG[1]
+        *(u32 *)(r10 - 60) = r1;
+        r2 = r10;
+        r2 += -60;
+        r1 = CONFIG ll;
+        call bpf_map_lookup_elem;
+        if r0 == 0 goto port;
+        r1 = *(u64 *)(r0 + 0);
+        if r1 == 0 goto port;
+        r2 = *(u64 *)(r10 - 72);
+        r2 %= r1;
+        if r2 != 0 goto port;             // every N-th packet of this CPU
+        r1 = *(u64 *)(r10 - 16);
+        *(u64 *)(r10 - 56) = r1;
+        r1 = *(u64 *)(r10 - 8);
+        *(u64 *)(r10 - 48) = r1;
+        *(u32 *)(r10 - 40) = r8;
+        r1 = 1;                           // kind: sample
+        *(u32 *)(r10 - 36) = r1;
+        r1 = EVENTS ll;
+        r2 = r10;
+        r2 += -56;
+        r3 = 24;
+        r4 = 0;
+        call bpf_ringbuf_output;
+        if r0 == 0 goto port;
+        r1 = 3;                           // the ring was full: OTHER[3] += 1
+        *(u32 *)(r10 - 60) = r1;
+        r2 = r10;
+        r2 += -60;
+        r1 = OTHER ll;
+        call bpf_map_lookup_elem;
+        if r0 == 0 goto port;
+        r1 = *(u64 *)(r0 + 0);
+        r1 += 1;
+        *(u64 *)(r0 + 0) = r1;
+    port:
         if r7 != 17 goto pass;
+        r1 = 0;                           // the AF_XDP port = CONFIG[0]
+        *(u32 *)(r10 - 60) = r1;
+        r2 = r10;
+        r2 += -60;
+        r1 = CONFIG ll;
+        call bpf_map_lookup_elem;
+        if r0 == 0 goto pass;
+        r1 = *(u64 *)(r0 + 0);
+        if r1 == 0 goto pass;             // no port configured
         r9 >>= 16;
-        if r9 != 0x611e goto pass;        // destination port 7777
+        if r9 != r1 goto pass;            // the destination port
         r2 = *(u32 *)(r6 + 16);           // ctx->rx_queue_index
         r1 = XSKS ll;
         r3 = XDP_PASS;
@@ -181,10 +272,16 @@ struct Cli {
     /// with --iface: how long to run
     #[arg(short, long, value_name = "SECS", default_value = "10", value_parser = args::seconds)]
     duration: Duration,
-    /// UDP flows to port 7777 (to AF_XDP) in the sandbox's mix
+    /// UDP port whose datagrams go to AF_XDP (the sandbox's other flows go to PORT + 1)
+    #[arg(long, value_name = "PORT", default_value_t = PORT)]
+    port: u16,
+    /// also send every N-th packet each CPU sees to the ring buffer (0: only new flows)
+    #[arg(long, value_name = "N", default_value = "64")]
+    sample: u64,
+    /// UDP flows to --port (to AF_XDP) in the sandbox's mix
     #[arg(short, long, value_name = "N", default_value = "8")]
     flows: u16,
-    /// UDP flows to port 7778 (to the kernel stack) in the sandbox's mix
+    /// UDP flows to --port + 1 (to the kernel stack) in the sandbox's mix
     #[arg(long, value_name = "N", default_value = "4")]
     passed_flows: u16,
     /// packets of the smallest flow (flow i sends N + 50 i)
@@ -210,6 +307,12 @@ fn main() -> std::process::ExitCode {
 
 fn run() -> Result<()> {
     let args: Cli = args::parse()?;
+    if args.port == 0 || (args.iface.is_none() && args.port == u16::MAX) {
+        return Err(Error::Usage(
+            "--port must be 1 to 65535 (to 65534 in the sandbox, which also sends to PORT + 1)"
+                .into(),
+        ));
+    }
     require_root(NAME)?;
     let stop = Stop::install()?;
     match args.iface.clone() {
@@ -240,15 +343,26 @@ struct Delivered {
     unexpected: u64,
 }
 
-/// A sampled event: the flow's key and the length of its first packet.
-fn parse_event(record: &[u8]) -> Option<(FlowKey, u64)> {
+/// An event: the flow's key, the packet's length, the kind ([`KIND_NEW_FLOW`],
+/// [`KIND_SAMPLE`]).
+fn parse_event(record: &[u8]) -> Option<(FlowKey, u64, u32)> {
     if record.len() != 24 {
         return None;
     }
     let w = |i: usize| u32::from_ne_bytes([record[i], record[i + 1], record[i + 2], record[i + 3]]);
-    let mut len = [0u8; 8];
-    len.copy_from_slice(&record[16..24]);
-    Some(([w(0), w(4), w(8), w(12)], u64::from_ne_bytes(len)))
+    Some(([w(0), w(4), w(8), w(12)], u64::from(w(16)), w(20)))
+}
+
+/// Writes the port and the sampling rate into the program's [`CONFIG`].
+fn configure(xdp: &XskInterface, port: u16, sample: u64) -> Result<()> {
+    let config = xdp.map(&CONFIG).context("the config map")?;
+    config
+        .set(0, &port_word(port))
+        .context("setting the AF_XDP port")?;
+    config
+        .set(1, &sample)
+        .context("setting the sampling rate")?;
+    Ok(())
 }
 
 /// `saddr:sport -> daddr:dport proto` of a key.
@@ -297,6 +411,7 @@ fn read_flows(flows: &PerCpuHashMap<FlowKey, FlowValue>) -> Result<BTreeMap<Flow
 /// The live table: top flows by bytes, with packets per second since the last table.
 struct Table {
     top: usize,
+    port: u16,
     last: BTreeMap<FlowKey, FlowValue>,
     ansi: bool,
     start: Instant,
@@ -304,10 +419,11 @@ struct Table {
 }
 
 impl Table {
-    fn new(top: usize) -> Table {
+    fn new(top: usize, port: u16) -> Table {
         let now = Instant::now();
         Table {
             top,
+            port,
             last: BTreeMap::new(),
             ansi: std::io::stdout().is_terminal(),
             start: now,
@@ -336,7 +452,7 @@ impl Table {
         }
         let total: u64 = now.values().map(|v| v[0]).sum();
         out.push_str(&format!(
-            "{NAME} t={t:.1}s  flows {}  packets {total}  not IPv4: {other}  new-flow events {events}\n",
+            "{NAME} t={t:.1}s  flows {}  packets {total}  not IPv4: {other}  events {events}\n",
             now.len()
         ));
         let q: Vec<String> = queues
@@ -352,7 +468,7 @@ impl Table {
                 )
             })
             .collect();
-        out.push_str(&format!("AF_XDP (udp/{PORT}): {}\n", q.join(", ")));
+        out.push_str(&format!("AF_XDP (udp/{}): {}\n", self.port, q.join(", ")));
         out.push_str(&format!(
             "  {:<44} {:>10} {:>12} {:>9}\n",
             "flow", "packets", "bytes", "pps"
@@ -400,7 +516,12 @@ struct Shared {
     done: AtomicBool,
 }
 
-fn spawn_workers(xdp: &mut XskInterface, shared: &Arc<Shared>, left: Ipv4Addr) -> Result<Workers> {
+fn spawn_workers(
+    xdp: &mut XskInterface,
+    shared: &Arc<Shared>,
+    left: Ipv4Addr,
+    port: u16,
+) -> Result<Workers> {
     // One CPU per queue, round robin over the CPUs this process may use.
     let ncpu = std::thread::available_parallelism().map_or(1, |n| n.get());
     let cpus: Vec<usize> = (0..xdp.queues().len()).map(|i| i % ncpu).collect();
@@ -412,7 +533,7 @@ fn spawn_workers(xdp: &mut XskInterface, shared: &Arc<Shared>, left: Ipv4Addr) -
                 match parse(frame) {
                     Parsed::Udp {
                         dst, sport, dport, ..
-                    } if dst == left && dport == PORT => {
+                    } if (dst == left || left.is_unspecified()) && dport == port => {
                         let e = d.per_sport.entry(sport).or_default();
                         e.0 += 1;
                         e.1 += frame.len() as u64;
@@ -436,6 +557,8 @@ fn sandbox(sb: &Sandbox, args: &Cli, stop: &Stop) -> Result<()> {
     let (left, right) = (sb.pair.left.ipv4, sb.pair.right.ipv4);
     let qs: Vec<u32> = (0..args.queues).collect();
     let mut xdp = afxdp::open_sandbox(sb, &qs, FLOWTOP, 2048)?;
+    let port = args.port;
+    configure(&xdp, port, args.sample)?;
     let flows = xdp.map(&FLOWS).context("the flow map")?;
     let mut events = xdp.map(&EVENTS).context("the event ring buffer")?;
     let other = xdp.map(&OTHER).context("the other-frames counters")?;
@@ -451,7 +574,7 @@ fn sandbox(sb: &Sandbox, args: &Cli, stop: &Stop) -> Result<()> {
 
     // The plan: flow i of each kind sends packets + 50 i datagrams of 32 + 37 i bytes.
     let mut plan: Vec<FlowPlan> = Vec::new();
-    for (kind, n) in [(PORT, args.flows), (PORT + 1, args.passed_flows)] {
+    for (kind, n) in [(port, args.flows), (port + 1, args.passed_flows)] {
         for i in 0..usize::from(n) {
             plan.push(FlowPlan {
                 dport: kind,
@@ -463,16 +586,17 @@ fn sandbox(sb: &Sandbox, args: &Cli, stop: &Stop) -> Result<()> {
     }
     let to_xsk: u64 = plan
         .iter()
-        .filter(|f| f.dport == PORT)
+        .filter(|f| f.dport == port)
         .map(|f| f.packets)
         .sum();
     let all: u64 = plan.iter().map(|f| f.packets).sum();
     println!(
-        "{NAME}: sending {all} UDP datagrams from {right} over {} flows: {} flows ({to_xsk} datagrams) to {left}:{PORT} (AF_XDP), {} flows to {left}:{} (kernel stack)",
+        "{NAME}: sending {all} UDP datagrams from {right} over {} flows: {} flows ({to_xsk} datagrams) to {left}:{port} (AF_XDP), {} flows to {left}:{} (kernel stack); sampling 1 packet in {} per CPU",
         plan.len(),
         args.flows,
         args.passed_flows,
-        PORT + 1
+        port + 1,
+        args.sample
     );
 
     let shared = Arc::new(Shared {
@@ -480,20 +604,20 @@ fn sandbox(sb: &Sandbox, args: &Cli, stop: &Stop) -> Result<()> {
         delivered_total: AtomicU64::new(0),
         done: AtomicBool::new(false),
     });
-    let workers = spawn_workers(&mut xdp, &shared, left)?;
+    let workers = spawn_workers(&mut xdp, &shared, left, port)?;
     let deadline = Instant::now() + args.max_time;
     let sender = {
         let (shared, stop, mut plan, rate) =
             (Arc::clone(&shared), stop.clone(), plan.clone(), args.rate);
         sb.pair.right.ns.spawn(move || {
-            let r = send_mix(&mut plan, left, right, rate, &shared, &stop, deadline);
+            let r = send_mix(&mut plan, left, right, port, rate, &shared, &stop, deadline);
             shared.done.store(true, Ordering::Release);
             r.map(|sent| (plan, sent))
         })
     };
 
-    let mut table = Table::new(args.top);
-    let mut sampled: Vec<(FlowKey, u64)> = Vec::new();
+    let mut table = Table::new(args.top, port);
+    let mut sampled: Vec<(FlowKey, u64, u32)> = Vec::new();
     let mut bad_events = 0u64;
     let mut ticker = Ticker::new(Duration::from_secs(1));
     let mut drained_since: Option<Instant> = None;
@@ -515,7 +639,7 @@ fn sandbox(sb: &Sandbox, args: &Cli, stop: &Stop) -> Result<()> {
         if shared.done.load(Ordering::Acquire) {
             let since = *drained_since.get_or_insert_with(Instant::now);
             let all_in = shared.delivered_total.load(Ordering::Acquire) >= to_xsk
-                && sampled.len() >= plan.len();
+                && sampled.iter().filter(|e| e.2 == KIND_NEW_FLOW).count() >= plan.len();
             if (all_in && since.elapsed() > Duration::from_millis(100))
                 || since.elapsed() > Duration::from_secs(1)
             {
@@ -538,6 +662,14 @@ fn sandbox(sb: &Sandbox, args: &Cli, stop: &Stop) -> Result<()> {
     let now = read_flows(&flows)?;
     let other_frames = other.sum(0).context("the other-frames counter")?;
     let lost = other.get(1).context("the map-full counter")?.sum();
+    // The sampling counter of each CPU: exactly floor(counted / N) samples from each.
+    let per_cpu_counted: Vec<u64> = other
+        .get(2)
+        .context("the packet counter")?
+        .iter()
+        .copied()
+        .collect();
+    let ring_full = other.sum(3).context("the ring-full counter")?;
     table.ansi = false;
     table.print(
         now.clone(),
@@ -557,16 +689,22 @@ fn sandbox(sb: &Sandbox, args: &Cli, stop: &Stop) -> Result<()> {
         bad_events,
         lost,
         drops,
+        port,
+        sample: args.sample,
+        per_cpu_counted,
+        ring_full,
     };
     prove(&plan, &counts, left, right, &now, &sampled, &shared, stop)
 }
 
 /// Sends the plan round robin, paced at `rate` and never more than 128 AF_XDP datagrams ahead
 /// of what the workers received. Fills in each flow's source port. Returns how many it sent.
+#[allow(clippy::too_many_arguments)]
 fn send_mix(
     plan: &mut [FlowPlan],
     left: Ipv4Addr,
     right: Ipv4Addr,
+    port: u16,
     rate: u64,
     shared: &Shared,
     stop: &Stop,
@@ -602,7 +740,7 @@ fn send_mix(
                     std::thread::sleep(due - now);
                 }
             }
-            if f.dport == PORT {
+            if f.dport == port {
                 let wait_end = Instant::now() + Duration::from_millis(200);
                 while sent_xsk.saturating_sub(shared.delivered_total.load(Ordering::Acquire)) >= 128
                     && Instant::now() < wait_end
@@ -619,149 +757,15 @@ fn send_mix(
     Ok(sent)
 }
 
-/// Totals the proof checks besides the per-flow ones.
-struct Counts {
-    sent: u64,
-    bad_events: u64,
-    lost: u64,
-    drops: u64,
-}
-
-#[allow(clippy::too_many_arguments)]
-fn prove(
-    plan: &[FlowPlan],
-    counts: &Counts,
-    left: Ipv4Addr,
-    right: Ipv4Addr,
-    map: &BTreeMap<FlowKey, FlowValue>,
-    sampled: &[(FlowKey, u64)],
-    shared: &Shared,
-    stop: &Stop,
-) -> Result<()> {
-    let Counts {
-        sent,
-        bad_events,
-        lost,
-        drops,
-    } = *counts;
-    let d = shared.delivered.lock().unwrap_or_else(|e| e.into_inner());
-    let planned: u64 = plan.iter().map(|f| f.packets).sum();
-    let mut failures: Vec<String> = Vec::new();
-    if sent != planned {
-        failures.push(format!("sent {sent} of {planned} datagrams"));
-    }
-    let mut events: StdHashMap<FlowKey, Vec<u64>> = StdHashMap::new();
-    for (k, len) in sampled {
-        events.entry(*k).or_default().push(*len);
-    }
-    let (mut flows_ok, mut events_ok, mut xsk_ok) = (0, 0, 0);
-    let (mut xsk_pkts, mut xsk_bytes) = (0u64, 0u64);
-    for f in plan {
-        let key = key_of(right, left, f.sport, f.dport);
-        let want = [f.packets, f.packets * f.frame_len()];
-        match map.get(&key) {
-            Some(v) if *v == want => flows_ok += 1,
-            got => failures.push(format!(
-                "flow {}: map has {got:?}, sent [packets, bytes] {want:?}",
-                key_text(&key)
-            )),
-        }
-        match events.get(&key).map(Vec::as_slice) {
-            Some([len]) if *len == f.frame_len() => events_ok += 1,
-            got => failures.push(format!(
-                "flow {}: sampled events {got:?}, want one of length {}",
-                key_text(&key),
-                f.frame_len()
-            )),
-        }
-        let got = d.per_sport.get(&f.sport).copied().unwrap_or_default();
-        let want = if f.dport == PORT {
-            (want[0], want[1])
-        } else {
-            (0, 0)
-        };
-        if got == want {
-            xsk_ok += 1;
-        } else {
-            failures.push(format!(
-                "flow {}: AF_XDP delivered {got:?}, want {want:?}",
-                key_text(&key)
-            ));
-        }
-        xsk_pkts += got.0;
-        xsk_bytes += got.1;
-    }
-    // Flows of the sender's address that the plan does not have (the map also holds flows of
-    // other traffic in the namespace, if any: those are shown, not judged).
-    let ours: Vec<FlowKey> = plan
-        .iter()
-        .map(|f| key_of(right, left, f.sport, f.dport))
-        .collect();
-    let extra: Vec<String> = map
-        .keys()
-        .filter(|k| k[3] == 17 && !ours.contains(k))
-        .map(key_text)
-        .collect();
-    if !extra.is_empty() {
-        failures.push(format!("UDP flows nobody sent: {extra:?}"));
-    }
-    if d.unexpected > 0 {
-        failures.push(format!(
-            "{} other packets reached the AF_XDP sockets",
-            d.unexpected
-        ));
-    }
-    if bad_events > 0 {
-        failures.push(format!("{bad_events} events of the wrong size"));
-    }
-    if drops > 0 {
-        failures.push(format!(
-            "the kernel dropped {drops} packets on the AF_XDP sockets"
-        ));
-    }
-    if lost > 0 {
-        failures.push(format!("{lost} packets found the flow map full"));
-    }
-    println!("--- proof ---");
-    println!(
-        "datagrams sent:                     {sent} over {} flows",
-        plan.len()
-    );
-    println!(
-        "flows in the map, packets and bytes exact: {flows_ok} of {}",
-        plan.len()
-    );
-    println!(
-        "new-flow events (ring buffer):      {} ({events_ok} flows with exactly one, of the right length)",
-        sampled.len()
-    );
-    println!("AF_XDP deliveries:                  {xsk_pkts} packets, {xsk_bytes} bytes ({xsk_ok} of {} flows exact)", plan.len());
-    println!("kernel drops on the AF_XDP sockets: {drops}");
-    if failures.is_empty() && !stop.is_set() {
-        println!(
-            "PROOF OK: every flow's packets and bytes, one sampled event per flow, and every UDP datagram to port {PORT} on AF_XDP (and nothing else) match what was sent"
-        );
-        Ok(())
-    } else {
-        println!("PROOF FAILED");
-        for f in failures.iter().take(20) {
-            println!("  {f}");
-        }
-        Err(Error::Failed(if stop.is_set() {
-            "interrupted before the proof was complete".into()
-        } else {
-            format!("{} mismatches (see above)", failures.len())
-        }))
-    }
-}
-
 fn run_iface(iface: &str, args: &Cli, stop: &Stop) -> Result<()> {
     let n = iface_rx_queues(iface);
     let qs: Vec<u32> = (0..n).collect();
     eprintln!(
-        "{NAME}: note: while this runs, IPv4 UDP to port {PORT} arriving on {iface} goes to this program instead of the kernel stack"
+        "{NAME}: note: while this runs, IPv4 UDP to port {} arriving on {iface} goes to this program instead of the kernel stack",
+        args.port
     );
     let mut xdp = afxdp::open_iface(iface, &qs, FLOWTOP, 2048)?;
+    configure(&xdp, args.port, args.sample)?;
     let flows = xdp.map(&FLOWS).context("the flow map")?;
     let mut events = xdp.map(&EVENTS).context("the event ring buffer")?;
     let other = xdp.map(&OTHER).context("the other-frames counters")?;
@@ -771,8 +775,8 @@ fn run_iface(iface: &str, args: &Cli, stop: &Stop) -> Result<()> {
         done: AtomicBool::new(false),
     });
     let local = Ipv4Addr::UNSPECIFIED;
-    let workers = spawn_workers(&mut xdp, &shared, local)?;
-    let mut table = Table::new(args.top);
+    let workers = spawn_workers(&mut xdp, &shared, local, args.port)?;
+    let mut table = Table::new(args.top, args.port);
     let mut sampled = 0u64;
     let mut ticker = Ticker::new(Duration::from_secs(1));
     let start = Instant::now();
@@ -809,7 +813,9 @@ mod tests {
         // `r9 >>= 16` leaves the destination port's two bytes as read little-endian.
         let be = PORT.to_be_bytes();
         assert_eq!(u16::from_le_bytes(be), 0x611e);
-        assert_eq!(FLOWTOP.maps.len(), 4);
+        assert_eq!(port_word(PORT), 0x611e);
+        assert_eq!(port_word(0x0102), 0x0201);
+        assert_eq!(FLOWTOP.maps.len(), 5);
     }
 
     #[test]
@@ -825,8 +831,9 @@ mod tests {
         for w in k {
             rec.extend_from_slice(&w.to_ne_bytes());
         }
-        rec.extend_from_slice(&74u64.to_ne_bytes());
-        assert_eq!(parse_event(&rec), Some((k, 74)));
+        rec.extend_from_slice(&74u32.to_ne_bytes());
+        rec.extend_from_slice(&KIND_SAMPLE.to_ne_bytes());
+        assert_eq!(parse_event(&rec), Some((k, 74, KIND_SAMPLE)));
         assert_eq!(parse_event(&rec[..20]), None);
     }
 }

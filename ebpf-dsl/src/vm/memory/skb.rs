@@ -3,7 +3,7 @@
 //! loads, and the skb helpers (`bpf_skb_load_bytes`, `bpf_skb_store_bytes`,
 //! `bpf_l3_csum_replace`, `bpf_l4_csum_replace`).
 
-use super::memory::{Memory, Packet};
+use super::{Memory, Packet};
 
 /// `NET_SKB_PAD + NET_IP_ALIGN` on x86-64: the headroom of a test run's socket buffer.
 pub const SKB_HEADROOM: usize = 64;
@@ -80,10 +80,14 @@ impl SkbFields {
 /// Builds the buffer and the fields `BPF_PROG_TEST_RUN` gives a tc (`tc`) or socket-filter
 /// program: `len`, `protocol` and `pkt_type` from the Ethernet header (`eth_type_trans` on the
 /// loopback device), `ifindex` 1; socket filters see the packet from the network header.
-pub(crate) fn build(input: &SkbInput, tc: bool) -> (Packet, SkbFields) {
+/// The buffer is built in `out`, reusing its allocation.
+pub(crate) fn build(out: &mut Packet, input: &SkbInput, tc: bool) -> SkbFields {
     let p = &input.packet;
-    let mut buf = vec![0u8; SKB_HEADROOM + p.len() + 320];
-    buf[SKB_HEADROOM..SKB_HEADROOM + p.len()].copy_from_slice(p);
+    let buf = &mut out.buf;
+    buf.clear();
+    buf.resize(SKB_HEADROOM, 0);
+    buf.extend_from_slice(p);
+    buf.resize(SKB_HEADROOM + p.len() + 320, 0);
     let data = SKB_HEADROOM + if tc { 0 } else { ETH_HLEN.min(p.len()) };
     let end = SKB_HEADROOM + p.len();
     let mut f = SkbFields {
@@ -115,16 +119,20 @@ pub(crate) fn build(input: &SkbInput, tc: bool) -> (Packet, SkbFields) {
     f.set(16, proto as u32);
     f.set(32, input.priority);
     f.set(40, 1);
-    (
-        Packet {
-            buf,
-            meta: data,
-            data,
-            end,
-            hard_end: end,
-        },
-        f,
-    )
+    out.meta = data;
+    out.data = data;
+    out.end = end;
+    out.hard_end = end;
+    // Not an XDP buffer: the next XDP run zeroes the whole headroom.
+    out.low = 0;
+    f
+}
+
+/// [`build`] into a new buffer.
+pub(crate) fn build_new(input: &SkbInput, tc: bool) -> (Packet, SkbFields) {
+    let mut p = Packet::default();
+    let f = build(&mut p, input, tc);
+    (p, f)
 }
 
 /// The outcome of a run from the final state.
@@ -325,13 +333,13 @@ mod tests {
 
     #[test]
     fn fields_like_the_test_run() {
-        let (p, f) = build(&SkbInput::new(frame()), true);
+        let (p, f) = build_new(&SkbInput::new(frame()), true);
         assert_eq!(f.get(0), 34);
         assert_eq!(f.get(4), 1);
         assert_eq!(f.get(16), 0x0008);
         assert_eq!(f.get(40), 1);
         assert_eq!(p.end - p.data, 34);
-        let (p, f) = build(&SkbInput::new(frame()), false);
+        let (p, f) = build_new(&SkbInput::new(frame()), false);
         assert_eq!(f.get(0), 20);
         assert_eq!(ld_abs(&f, &p, 0, 1), Some(0x45));
         assert_eq!(ld_abs(&f, &p, SKF_LL_OFF + 12, 2), Some(0x0800));
@@ -341,7 +349,7 @@ mod tests {
 
     #[test]
     fn context_rules_come_from_the_verifier() {
-        let (p, mut f) = build(&SkbInput::new(frame()), true);
+        let (p, mut f) = build_new(&SkbInput::new(frame()), true);
         assert!(ctx_load(&f, &p, 76, 4).is_some());
         assert!(ctx_load(&f, &p, 76, 2).is_none());
         assert!(ctx_store(&mut f, 8, 4, 7));
@@ -349,7 +357,7 @@ mod tests {
         assert!(!ctx_store(&mut f, 0, 4, 7));
         assert!(ctx_store(&mut f, 44, 4, 0x1_2345));
         assert_eq!(f.get(44), 0x2345);
-        let (_, mut sf) = build(&SkbInput::new(frame()), false);
+        let (_, mut sf) = build_new(&SkbInput::new(frame()), false);
         assert!(!ctx_store(&mut sf, 8, 4, 7));
         assert!(ctx_store(&mut sf, 48, 4, 7));
     }
@@ -372,7 +380,7 @@ mod tests {
         hdr[10..12].copy_from_slice(&c.to_be_bytes());
         let mut frame = frame();
         frame[14..34].copy_from_slice(&hdr);
-        let (mut p, _) = build(&SkbInput::new(frame), true);
+        let (mut p, _) = build_new(&SkbInput::new(frame), true);
         let old = u16::from_le_bytes([p.buf[p.data + 22], p.buf[p.data + 23]]);
         p.buf[p.data + 22] = 63;
         let new = u16::from_le_bytes([p.buf[p.data + 22], p.buf[p.data + 23]]);

@@ -1,0 +1,145 @@
+//! What real clang-compiled programs need from the ELF reader (found by
+//! `tools/real-programs/run.sh`): legacy section names read with a given program type
+//! ([`read_object_as`]), CO-RE relocations refused naming the instruction, callbacks
+//! (`&func` for `bpf_loop`) read as function addresses. C inputs in `tests/elf/`, compiled
+//! with clang-19; without it the tests print why and pass, unless `CI=true`.
+
+use std::path::Path;
+use std::process::Command;
+
+use ebpf_dsl::elf::{is_other_program_section, read_object, read_object_as};
+use ebpf_dsl::ProgramType;
+
+fn compile(name: &str) -> Option<Vec<u8>> {
+    let have = Command::new("clang-19")
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !have {
+        assert!(
+            std::env::var("CI").as_deref() != Ok("true"),
+            "clang-19 is missing, and CI=true requires it"
+        );
+        eprintln!("skipped: clang-19 is not installed (CI installs it)");
+        return None;
+    }
+    let src = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/elf")
+        .join(format!("{name}.c"));
+    let out = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("elf-real-{name}.o"));
+    let st = Command::new("clang-19")
+        .args(["-O2", "-g", "-target", "bpf", "-c"])
+        .arg(&src)
+        .arg("-o")
+        .arg(&out)
+        .status()
+        .expect("clang-19 runs");
+    assert!(st.success(), "clang-19 failed on {}", src.display());
+    Some(std::fs::read(&out).expect("the object"))
+}
+
+#[test]
+fn legacy_section_names_take_the_given_type() {
+    let Some(bytes) = compile("legacy_names") else {
+        return;
+    };
+    let plain = read_object(&bytes).unwrap();
+    assert!(plain.programs.is_empty(), "{:?}", plain.programs);
+    assert_eq!(plain.skipped, ["xdp_pass", "xdp_drop", "kprobe/do_nothing"]);
+    let obj = read_object_as(&bytes, ProgramType::Xdp).unwrap();
+    let got: Vec<_> = obj
+        .programs
+        .iter()
+        .map(|p| (p.section.as_str(), p.function.as_str(), p.spec.prog_type))
+        .collect();
+    assert_eq!(
+        got,
+        [
+            ("xdp_pass", "pass_func", ProgramType::Xdp),
+            ("xdp_drop", "drop_func", ProgramType::Xdp)
+        ]
+    );
+    // The kprobe stays a kprobe: not read as XDP.
+    assert_eq!(obj.skipped, ["kprobe/do_nothing"]);
+    let sock = read_object_as(&bytes, ProgramType::SocketFilter).unwrap();
+    assert!(sock
+        .programs
+        .iter()
+        .all(|p| p.spec.prog_type == ProgramType::SocketFilter));
+}
+
+#[test]
+fn other_program_sections() {
+    for s in [
+        "kprobe/x",
+        "tp_btf/xdp_redirect",
+        "iter/bpf_map_elem",
+        "fentry.s/f",
+        "cgroup_skb/egress",
+        "lsm/bpf",
+        "struct_ops",
+    ] {
+        assert!(is_other_program_section(s), "{s}");
+    }
+    for s in ["xdp_pass", "filter", "loadbalancer", "prog", "xdp_sock"] {
+        assert!(!is_other_program_section(s), "{s}");
+    }
+}
+
+#[test]
+fn co_re_relocations_are_refused() {
+    let Some(bytes) = compile("core") else {
+        return;
+    };
+    let e = read_object(&bytes).unwrap_err();
+    assert_eq!(e.section.as_deref(), Some("xdp"));
+    assert!(
+        e.reason
+            .contains("CO-RE relocation (field byte offset, access `0:1`)"),
+        "{e}"
+    );
+    // The byte offset of the relocated instruction, inside `relocated` (after `plain`).
+    assert_eq!(e.offset % 8, 0);
+    assert!(e.offset >= 16, "{e}");
+}
+
+#[test]
+fn callbacks_are_read_as_function_addresses() {
+    let Some(bytes) = compile("callback_loop") else {
+        return;
+    };
+    let obj = read_object(&bytes).unwrap();
+    let p = &obj.programs[0];
+    assert_eq!(p.function, "looper");
+    // `&step` is an ld_imm64 with src = BPF_PSEUDO_FUNC whose distance reaches `step`,
+    // appended after the entry like a callee.
+    let insns = &p.spec.insns;
+    let at = insns
+        .iter()
+        .position(|i| i.is_ld_imm64() && i.src() == 4)
+        .expect("a callback address");
+    let target = (at as i64 + 1 + i64::from(insns[at].imm)) as usize;
+    assert!(target > at && target < insns.len(), "{target}");
+    assert_eq!(insns[target - 1].code, 0x95, "the entry ends before the callback");
+}
+
+/// A local type id (`bpf_core_type_id_local`) is a CO-RE record that libbpf leaves as clang
+/// wrote it: the program is read, with the object's own id of the type in the instruction.
+#[test]
+fn local_type_ids_are_taken_as_written() {
+    let Some(bytes) = compile("core_local") else {
+        return;
+    };
+    let obj = read_object(&bytes).unwrap();
+    let p = &obj.programs[0];
+    assert_eq!(p.function, "local_id");
+    let btf = ebpf_dsl::elf::object_btf(&bytes).unwrap().unwrap().btf;
+    let meta = btf
+        .find("meta", 4)
+        .expect("struct meta in the object's BTF");
+    assert!(
+        p.spec.insns.iter().any(|i| i.imm == meta as i32),
+        "the id {meta} of `struct meta` is in an instruction: {:?}",
+        p.spec.insns
+    );
+}

@@ -1,0 +1,122 @@
+// SPDX-License-Identifier: MIT OR Apache-2.0
+// The kernel's verdict on one entry point of a clang-compiled eBPF object, through libbpf
+// (the reference loader, independent of ebpf-dsl's ELF reader):
+//
+//   kload OBJ.o                  list the entry points: SECTION<TAB>FUNCTION<TAB>TYPE
+//   kload OBJ.o FUNCTION TYPE    load only FUNCTION (every map it needs is created), print
+//                                "accept <processed insns> <verification time in us>",
+//                                "reject <last verifier log
+//                                line>" or "error <what failed before the verifier>"
+//
+// TYPE (xdp, sched_cls, sched_act, socket_filter) applies when libbpf does not know the
+// section name. Maps are never pinned; a map of 0 entries (sized by the project's loader)
+// gets one per possible CPU. Built at run time by run.sh with `cc ... -lbpf`.
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <bpf/libbpf.h>
+
+static char log_buf[4 << 20];
+
+static int quiet(enum libbpf_print_level level, const char *fmt, va_list ap)
+{
+	if (getenv("KLOAD_DEBUG"))
+		return vfprintf(stderr, fmt, ap);
+	return 0;
+}
+
+static enum bpf_prog_type type_of(const char *t)
+{
+	if (!strcmp(t, "xdp"))
+		return BPF_PROG_TYPE_XDP;
+	if (!strcmp(t, "sched_cls"))
+		return BPF_PROG_TYPE_SCHED_CLS;
+	if (!strcmp(t, "sched_act"))
+		return BPF_PROG_TYPE_SCHED_ACT;
+	if (!strcmp(t, "socket_filter"))
+		return BPF_PROG_TYPE_SOCKET_FILTER;
+	return BPF_PROG_TYPE_UNSPEC;
+}
+
+/* The last non-empty line of the verifier log that is not a statistics line. */
+static void last_line(const char *log, char *out, size_t n)
+{
+	const char *end = log + strlen(log);
+	out[0] = 0;
+	while (end > log) {
+		const char *e = end;
+		while (e > log && (e[-1] == '\n' || e[-1] == ' '))
+			e--;
+		const char *s = e;
+		while (s > log && s[-1] != '\n')
+			s--;
+		if (e > s && strncmp(s, "processed ", 10) && strncmp(s, "verification time", 17) &&
+		    strncmp(s, "stack depth", 11)) {
+			size_t len = (size_t)(e - s) < n - 1 ? (size_t)(e - s) : n - 1;
+			memcpy(out, s, len);
+			out[len] = 0;
+			return;
+		}
+		end = s;
+	}
+}
+
+int main(int argc, char **argv)
+{
+	if (argc != 2 && argc != 4) {
+		fprintf(stderr, "usage: kload OBJ.o [FUNCTION TYPE]\n");
+		return 2;
+	}
+	libbpf_set_print(quiet);
+	struct bpf_object *obj = bpf_object__open_file(argv[1], NULL);
+	if (!obj) {
+		printf("error libbpf cannot open the object: %s\n", strerror(errno));
+		return 0;
+	}
+	struct bpf_program *p, *want = NULL;
+	bpf_object__for_each_program(p, obj) {
+		if (argc == 2) {
+			printf("%s\t%s\t%d\n", bpf_program__section_name(p), bpf_program__name(p),
+			       bpf_program__type(p));
+			continue;
+		}
+		int me = !strcmp(bpf_program__name(p), argv[2]);
+		bpf_program__set_autoload(p, me);
+		if (me)
+			want = p;
+	}
+	if (argc == 2)
+		return 0;
+	if (!want) {
+		printf("error no program %s\n", argv[2]);
+		return 0;
+	}
+	if (bpf_program__type(want) == BPF_PROG_TYPE_UNSPEC)
+		bpf_program__set_type(want, type_of(argv[3]));
+	bpf_program__set_log_buf(want, log_buf, sizeof(log_buf));
+	bpf_program__set_log_level(want, 1 | 4); /* BPF_LOG_LEVEL1 | BPF_LOG_STATS */
+	struct bpf_map *m;
+	bpf_object__for_each_map(m, obj) {
+		bpf_map__set_pin_path(m, NULL);
+		/* Sized by the project's loader at run time (xdp-bench's per-CPU counters): one
+		 * entry per possible CPU, as it does. */
+		if (bpf_map__max_entries(m) == 0 && bpf_map__type(m) != BPF_MAP_TYPE_PERF_EVENT_ARRAY)
+			bpf_map__set_max_entries(m, libbpf_num_possible_cpus());
+	}
+	int err = bpf_object__load(obj);
+	char line[512];
+	if (!err) {
+		const char *pr = strstr(log_buf, "processed ");
+		const char *vt = strstr(log_buf, "verification time ");
+		printf("accept %ld %ld\n", pr ? strtol(pr + 10, NULL, 10) : -1L,
+		       vt ? strtol(vt + 18, NULL, 10) : -1L);
+	} else if (log_buf[0]) {
+		last_line(log_buf, line, sizeof(line));
+		printf("reject %s\n", line);
+	} else {
+		printf("error %s\n", strerror(-err));
+	}
+	bpf_object__close(obj);
+	return 0;
+}

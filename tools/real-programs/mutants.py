@@ -1,0 +1,187 @@
+#!/usr/bin/env python3
+"""Mutants of the real programs: the soundness side of the corpus.
+
+Real programs are almost all accepted by the kernel, so they can show false rejects but hardly
+false accepts. For every entry point that both verifiers accept (from `programs.csv` of
+run.py), this takes its text (`ebpf-dsl disasm OBJ --section FUNCTION`, maps as `.map` lines)
+and makes mutants that each delete one safety check: a register-register comparison (the
+packet bounds checks `if rX > rEnd goto ...`), a comparison with 0 (the NULL checks after a
+map lookup), a comparison with another constant (index and length checks) or an AND mask
+(`rX &= 0xff`, what bounds an index), spread over the program (at most MAX_PER_KIND of each
+kind per entry point).
+Each mutant goes to both verifiers: `ebpf-dsl check MUT.s --type T --kernel MAJOR.MINOR`
+(the running kernel's version) and, as root,
+`ebpf-dsl load MUT.s --type T` (the same instructions and maps). A mutant the kernel rejects
+and we accept is a false accept. The unmutated text is checked first: an entry point whose
+text the kernel does not accept (maps that need BTF, initial global data) is skipped.
+
+Writes `mutants.md` and `mutants.csv` into the results directory. Exit status 1 on a false
+accept.
+"""
+
+import csv
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+MAX_PER_KIND = int(os.environ.get("REAL_PROGRAMS_MUTANTS_PER_KIND", "6"))
+MAX_INSNS = 2000
+REG_CMP = re.compile(r"^\s*if r\d+ [<>]=? r\d+ goto ")
+ZERO_CMP = re.compile(r"^\s*if r\d+ (==|!=) 0x0 goto ")
+CONST_CMP = re.compile(r"^\s*if [rw]\d+ s?[<>]=? (0x[0-9a-f]+|-?\d+) goto ")
+MASK = re.compile(r"^\s*[rw]\d+ &= 0x[0-9a-f]+$")
+
+
+def running_kernel():
+    m = re.match(r"(\d+)\.(\d+)", os.uname().release)
+    return f"{m.group(1)}.{m.group(2)}" if m else "6.6"
+
+
+def sized(line):
+    """A `.map` line of 0 entries (sized by the project's loader) gets one per CPU, as the
+    kernel's verdict in run.py does."""
+    if line.startswith(".map ") and " max_entries=0" in line and " perf_event_array " not in line:
+        return line.replace(" max_entries=0", f" max_entries={os.cpu_count()}")
+    return line
+
+
+def run(cmd):
+    return subprocess.run(cmd, capture_output=True, text=True, errors="replace", timeout=600)
+
+
+def last(text):
+    lines = [ln for ln in text.splitlines() if ln.strip() and not ln.startswith("processed")]
+    return lines[-1].strip() if lines else ""
+
+
+def spread(idx, n):
+    if len(idx) <= n:
+        return idx
+    return [idx[i * len(idx) // n] for i in range(n)]
+
+
+def main():
+    cache = Path(os.environ["REAL_PROGRAMS_CACHE"])
+    results = Path(os.environ["REAL_PROGRAMS_RESULTS"])
+    cli = os.environ["EBPF_DSL"]
+    work = cache / "mutants"
+    work.mkdir(parents=True, exist_ok=True)
+    with open(results / "programs.csv") as f:
+        entries = [r for r in csv.DictReader(f) if r["outcome"] == "agree" and
+                   r["kernel"] == "accept"]
+    rows, skipped = [], []
+    for e in entries:
+        obj = cache / "obj" / (e["object"].replace("/", "__") + ".o")
+        r = run([cli, "disasm", str(obj), "--section", e["function"], "--type", e["type"]])
+        if r.returncode != 0:
+            skipped.append((e, "disasm: " + last(r.stderr)))
+            continue
+        text = [sized(ln) for ln in r.stdout.splitlines()]
+        if sum(1 for ln in text if ln.startswith("\t")) > MAX_INSNS:
+            skipped.append((e, f"more than {MAX_INSNS} instructions"))
+            continue
+        stem = work / (e["object"].replace("/", "__") + "__" + e["function"])
+        base = Path(f"{stem}.s")
+        base.write_text("\n".join(text) + "\n")
+        t = ["--type", e["type"]]
+        ours = ["--kernel", running_kernel()]
+        k = run([cli, "load", str(base), *t])
+        if k.returncode != 0:
+            skipped.append((e, "the kernel does not take the text: " + last(k.stderr)))
+            continue
+        o = run([cli, "check", str(base), *t, *ours])
+        if o.returncode != 0:
+            skipped.append((e, "we reject the text: " + last(o.stderr)))
+            continue
+        for kind, pat in (("bounds", REG_CMP), ("null", ZERO_CMP), ("range", CONST_CMP),
+                          ("mask", MASK)):
+            idx = [i for i, ln in enumerate(text) if pat.match(ln)]
+            for i in spread(idx, MAX_PER_KIND):
+                mut = Path(f"{stem}__{kind}{i}.s")
+                mut.write_text("\n".join(text[:i] + text[i + 1:]) + "\n")
+                k = run([cli, "load", str(mut), *t])
+                o = run([cli, "check", str(mut), *t, *ours])
+                kv = "accept" if k.returncode == 0 else ("reject" if k.returncode == 1 else
+                                                          "error")
+                ov = "accept" if o.returncode == 0 else ("reject" if o.returncode == 1 else
+                                                         "error")
+                if "error" in (kv, ov):
+                    outcome = "error"
+                elif kv == ov:
+                    outcome = "agree"
+                elif kv == "accept":
+                    outcome = "false reject"
+                else:
+                    outcome = "FALSE ACCEPT"
+                rows.append({"object": e["object"], "function": e["function"],
+                             "type": e["type"], "deleted": text[i].strip(), "line": i + 1,
+                             "kind": kind, "kernel": kv, "ours": ov, "outcome": outcome,
+                             "kernel_log": last(k.stdout + k.stderr) if kv != "accept" else "",
+                             "ours_first": o.stderr.splitlines()[0].replace(f"{work}/", "")
+                             if ov != "accept" and o.stderr else "",
+                             "mutant": mut.name})
+                print(f"{e['object']} {e['function']} -{i + 1} `{text[i].strip()}`: "
+                      f"kernel {kv}, ours {ov}: {outcome}", file=sys.stderr)
+    write(results, rows, skipped, len(entries))
+    return 1 if any(r["outcome"] == "FALSE ACCEPT" for r in rows) else 0
+
+
+def write(results, rows, skipped, n):
+    cols = ["object", "function", "type", "kind", "line", "deleted", "kernel", "ours",
+            "outcome", "kernel_log", "ours_first", "mutant"]
+    with open(results / "mutants.csv", "w", newline="") as f:
+        w = csv.DictWriter(f, cols)
+        w.writeheader()
+        w.writerows(rows)
+    c = {k: sum(1 for r in rows if r["outcome"] == k)
+         for k in ("agree", "FALSE ACCEPT", "false reject", "error")}
+    krej = sum(1 for r in rows if r["kernel"] == "reject")
+    kinds = sorted({r["kind"] for r in rows})
+    md = ["# Mutants of the real programs: one safety check deleted", "",
+          "Written by `tools/real-programs/run.sh` (`mutants.py`; do not edit). Each mutant is "
+          "the text (`ebpf-dsl disasm`) of an entry point both verifiers accept, with one "
+          "register-register comparison (`bounds`), comparison with 0 (`null`), comparison "
+          "with another constant (`range`) or AND mask (`mask`) deleted; "
+          "ours = `ebpf-dsl check`, the kernel's = `ebpf-dsl load` as root (the same "
+          "instructions and maps).", "",
+          "| entry points | skipped | mutants | kernel rejects | agree | false accepts "
+          "| false rejects | errors |",
+          "|---:|---:|---:|---:|---:|---:|---:|---:|",
+          f"| {n} | {len(skipped)} | {len(rows)} | {krej} | {c['agree']} | "
+          f"{c['FALSE ACCEPT']} | {c['false reject']} | {c['error']} |", "",
+          "| kind | mutants | kernel rejects | false accepts | false rejects |",
+          "|---|---:|---:|---:|---:|"]
+    for k in kinds:
+        sel = [r for r in rows if r["kind"] == k]
+        md.append(f"| {k} | {len(sel)} | {sum(1 for r in sel if r['kernel'] == 'reject')} | "
+                  f"{sum(1 for r in sel if r['outcome'] == 'FALSE ACCEPT')} | "
+                  f"{sum(1 for r in sel if r['outcome'] == 'false reject')} |")
+    md.append("")
+    for title, kind in (("False accepts", "FALSE ACCEPT"), ("False rejects", "false reject"),
+                        ("Errors", "error")):
+        sel = [r for r in rows if r["outcome"] == kind]
+        md += [f"## {title}: {len(sel)}", ""]
+        if sel:
+            md += ["| object | function | deleted (line) | kernel | ours (first line) |",
+                   "|---|---|---|---|---|"]
+            md += [f"| {r['object']} | {r['function']} | `{r['deleted']}` ({r['line']}) | "
+                   f"{r['kernel']} {esc(r['kernel_log'])} | {esc(r['ours_first'])} |"
+                   for r in sel]
+            md.append("")
+    md += [f"## Skipped entry points: {len(skipped)}", ""]
+    md += [f"- {e['object']} `{e['function']}`: {esc(why)}" for e, why in skipped]
+    md.append("")
+    (results / "mutants.md").write_text("\n".join(md))
+    print(f"{len(rows)} mutants: {c['agree']} agree ({krej} rejected by the kernel), "
+          f"{c['FALSE ACCEPT']} false accepts, {c['false reject']} false rejects, "
+          f"{c['error']} errors; {len(skipped)} entry points skipped")
+
+
+def esc(s):
+    return (s or "").replace("|", "\\|")[:300]
+
+
+if __name__ == "__main__":
+    sys.exit(main())

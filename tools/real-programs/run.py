@@ -1,0 +1,322 @@
+#!/usr/bin/env python3
+"""Real clang-compiled XDP / tc / socket-filter programs: our verdict against the kernel's.
+
+Reads `programs.list` (repos at pinned commits, clang flags, objects), and for each object:
+
+1. fetch: `git fetch --depth 1 URL COMMIT` into the cache (once per commit). URL is
+   `https://github.com/OWNER/REPO` unless $REAL_PROGRAMS_GIT_URL gives a template with
+   `{owner}` and `{repo}` (a local mirror of bare clones, when github.com is not reachable).
+2. compile: `clang-19 -target bpf -O2 -g -c` with the object's flags, the system's libbpf and
+   linux-libc-dev headers, and an empty `gnu/stubs-32.h` (glibc's headers ask for it on a
+   non-x86_64 target); `{vmlinux}` in the flags is a directory with the running kernel's
+   `vmlinux.h` (`bpftool btf dump`).
+3. entry points: every global function in an executable section other than `.text`
+   (`llvm-objdump-19 -t`). Sections of other program types (kprobe, tp_btf, iter, ...) are
+   listed as not XDP/tc; a section whose name gives no type gets the object's TYPE.
+4. the kernel's verdict: `kload OBJ FUNCTION TYPE` (libbpf loads only that program, its maps
+   created, nothing pinned); for an object libbpf cannot open (legacy `maps` section) our
+   own loader, `ebpf-dsl load OBJ --section FUNCTION`.
+5. ours: `ebpf-dsl check OBJ --section FUNCTION --type TYPE --kernel MAJOR.MINOR` (the ELF
+   reader + the static verifier, told the running kernel's version).
+
+Writes `summary.md` and `programs.csv` into the results directory. The fetched sources and the
+objects stay in the cache (GPL code is never committed). Exit status 1 on a false accept.
+"""
+
+import csv
+import os
+import re
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+LIST = HERE / "programs.list"
+PACKET_TYPES = {"xdp", "sched_cls", "sched_act", "socket_filter"}
+# libbpf's section names of the program types this corpus is about (`xdp`, `tc`, ...).
+KNOWN = [
+    ("xdp.frags", "xdp"),
+    ("xdp", "xdp"),
+    ("tcx", "sched_cls"),
+    ("tc", "sched_cls"),
+    ("classifier", "sched_cls"),
+    ("action", "sched_act"),
+    ("socket", "socket_filter"),
+]
+# libbpf's section prefixes of the other program types (not XDP/tc/socket: skipped).
+OTHER = re.compile(
+    r"^(kprobe|kretprobe|uprobe|uretprobe|usdt|ksyscall|kretsyscall|tracepoint|tp|raw_tp|"
+    r"raw_tracepoint|tp_btf|fentry|fexit|fmod_ret|freplace|lsm|lsm_cgroup|iter|struct_ops|"
+    r"syscall|sk_lookup|sk_skb|sk_msg|sk_reuseport|sockops|lwt_\w+|perf_event|"
+    r"flow_dissector|netfilter|cgroup\w*)(\.\w+)?(/|$)"
+)
+
+
+def section_type(section, fallback):
+    """The program type libbpf gives section `section` (None: another kind of program)."""
+    head = section.split("/")[0]
+    for name, t in KNOWN:
+        if head == name:
+            return t
+    if OTHER.match(section):
+        return None
+    return fallback
+
+
+def read_list():
+    repos, flags, objs = {}, {}, []
+    for n, line in enumerate(LIST.read_text().splitlines(), 1):
+        f = line.split("#")[0].split()
+        if not f:
+            continue
+        if f[0] == "repo" and len(f) == 4:
+            repos[f[1]] = (f[2], f[3])
+        elif f[0] == "flags" and len(f) >= 2:
+            flags[f[1]] = f[2:]
+        elif f[0] == "obj" and len(f) >= 6:
+            objs.append({"id": f[1], "repo": f[2], "path": f[3], "type": f[4],
+                         "flags": f[5], "extra": f[6:]})
+        else:
+            sys.exit(f"{LIST}:{n}: cannot read `{line}`")
+    return repos, flags, objs
+
+
+def run(cmd, **kw):
+    return subprocess.run(cmd, capture_output=True, text=True, errors="replace", **kw)
+
+
+def fetch(cache, name, slug, commit):
+    dest = cache / "src" / name
+    stamp = dest / ".fetched-commit"
+    if stamp.exists() and stamp.read_text().strip() == commit:
+        return dest, None
+    owner, repo = slug.split("/")
+    url = os.environ.get("REAL_PROGRAMS_GIT_URL", "https://github.com/{owner}/{repo}")
+    url = url.format(owner=owner, repo=repo)
+    dest.mkdir(parents=True, exist_ok=True)
+    for cmd in (["git", "init", "-q"], ["git", "fetch", "-q", "--depth", "1", url, commit],
+                ["git", "checkout", "-q", "--force", "FETCH_HEAD"]):
+        r = run(cmd, cwd=dest)
+        if r.returncode != 0:
+            why = (r.stderr.strip().splitlines() or ["failed"])[-1]
+            return None, (f"`{' '.join(cmd)}`: {why} (without github.com, give a mirror: "
+                          "REAL_PROGRAMS_GIT_URL='/path/{owner}/{repo}.git')")
+    stamp.write_text(commit + "\n")
+    return dest, None
+
+
+def compile_obj(cache, o, srcdirs, flags):
+    out = cache / "obj" / (o["id"].replace("/", "__") + ".o")
+    out.parent.mkdir(parents=True, exist_ok=True)
+    args = [a.format(**{k: str(v) for k, v in srcdirs.items()}) for a in flags[o["flags"]]]
+    arch = run(["uname", "-m"]).stdout.strip()
+    cmd = ["clang-19", "-target", "bpf", "-O2", "-g", "-c", "-D__TARGET_ARCH_x86",
+           "-Wno-unused-value", "-Wno-pointer-sign", "-Wno-compare-distinct-pointer-types",
+           *args, *o["extra"], f"-I/usr/include/{arch}-linux-gnu", f"-I{cache / 'shim'}",
+           "-o", str(out), str(srcdirs[o["repo"]] / o["path"])]
+    r = run(cmd)
+    if r.returncode != 0:
+        err = [ln for ln in r.stderr.splitlines() if "error" in ln]
+        return None, (err or r.stderr.splitlines() or ["clang failed"])[0]
+    return out, None
+
+
+def entry_points(obj):
+    """(section, function) of every global function outside .text, in file order."""
+    r = run(["llvm-objdump-19", "-t", str(obj)])
+    out = []
+    for ln in r.stdout.splitlines():
+        m = re.match(r"^[0-9a-f]+ (.{7}) (\S+)\s+[0-9a-f]+ (\S+)$", ln)
+        if m and m.group(1)[0] == "g" and "F" in m.group(1) and m.group(2) != ".text":
+            out.append((m.group(2), m.group(3)))
+    return out
+
+
+def first_line(text):
+    for ln in text.splitlines():
+        if ln.strip():
+            return ln.strip()
+    return ""
+
+
+def kernel_verdict(kload, cli, obj, func, ptype):
+    r = run([str(kload), str(obj), func, ptype], timeout=600)
+    line = first_line(r.stdout)
+    if line.startswith("error libbpf cannot open"):
+        # libbpf 1.x refuses legacy `maps` sections: our own loader then.
+        r = run([str(cli), "load", str(obj), "--section", func], timeout=600)
+        text = r.stdout + r.stderr
+        if r.returncode == 0:
+            return "accept", "", "ebpf-dsl load"
+        log = [ln for ln in text.splitlines() if ln.strip() and not ln.startswith("processed")]
+        return ("reject" if "verifier" in text else "error"), (log[-1] if log else ""), \
+            "ebpf-dsl load"
+    verdict, _, rest = line.partition(" ")
+    if verdict not in ("accept", "reject"):
+        return "error", rest or r.stderr.strip()[:200], "libbpf"
+    return verdict, rest, "libbpf"
+
+
+def running_kernel():
+    """The running kernel's MAJOR.MINOR: the verifier targets what it has."""
+    m = re.match(r"(\d+)\.(\d+)", os.uname().release)
+    return f"{m.group(1)}.{m.group(2)}" if m else "6.6"
+
+
+def our_verdict(cli, obj, func, ptype):
+    t0 = time.monotonic()
+    r = run([str(cli), "check", str(obj), "--section", func, "--type", ptype,
+             "--kernel", running_kernel()], timeout=600)
+    dt = time.monotonic() - t0
+    if r.returncode == 0:
+        return "accept", "", dt
+    err = first_line(r.stderr)
+    if "not a valid eBPF ELF object" in err:
+        return "not expressible", err.split("not a valid eBPF ELF object: ", 1)[-1], dt
+    if r.returncode != 1:
+        return "error", err, dt
+    return "reject", err.split("): error: ", 1)[-1], dt
+
+
+def main():
+    cache = Path(os.environ["REAL_PROGRAMS_CACHE"])
+    results = Path(os.environ["REAL_PROGRAMS_RESULTS"])
+    cli, kload = Path(os.environ["EBPF_DSL"]), Path(os.environ["KLOAD"])
+    only = os.environ.get("REAL_PROGRAMS_ONLY", "")
+    (cache / "shim" / "gnu").mkdir(parents=True, exist_ok=True)
+    (cache / "shim" / "gnu" / "stubs-32.h").write_text("")
+    repos, flags, objs = read_list()
+    srcdirs, fetch_err = {"vmlinux": cache / "vmlinux"}, {}
+    vmlinux = cache / "vmlinux" / "vmlinux.h"
+    if not vmlinux.exists():
+        vmlinux.parent.mkdir(parents=True, exist_ok=True)
+        r = run(["bpftool", "btf", "dump", "file", "/sys/kernel/btf/vmlinux", "format", "c"])
+        vmlinux.write_text(r.stdout)
+    for name, (slug, commit) in repos.items():
+        d, e = fetch(cache, name, slug, commit)
+        if d:
+            srcdirs[name] = d
+        else:
+            fetch_err[name] = e
+            print(f"fetch {name}: {e}", file=sys.stderr)
+    if not fetch_err.keys() ^ repos.keys():
+        print("no repository could be fetched: the results are left as they were",
+              file=sys.stderr)
+        return 2
+    rows = []
+    for o in objs:
+        if only and only not in o["id"]:
+            continue
+        base = {"object": o["id"], "source": f"{repos[o['repo']][0]}/{o['path']}"}
+        if o["repo"] in fetch_err:
+            rows.append({**base, "outcome": "not fetched", "note": fetch_err[o["repo"]]})
+            continue
+        obj, err = compile_obj(cache, o, srcdirs, flags)
+        if not obj:
+            rows.append({**base, "outcome": "compile failed", "note": err})
+            continue
+        for section, func in entry_points(obj):
+            ptype = section_type(section, o["type"])
+            row = {**base, "section": section, "function": func, "type": ptype or ""}
+            if ptype not in PACKET_TYPES:
+                rows.append({**row, "outcome": "not XDP/tc"})
+                continue
+            kv, klog, ksrc = kernel_verdict(kload, cli, obj, func, ptype)
+            ov, omsg, dt = our_verdict(cli, obj, func, ptype)
+            if ov == "not expressible":
+                outcome = "not expressible"
+            elif kv == "error" or ov == "error":
+                outcome = "error"
+            elif kv == ov:
+                outcome = "agree"
+            elif kv == "accept":
+                outcome = "false reject"
+            else:
+                outcome = "FALSE ACCEPT"
+            processed, _, kusec = klog.partition(" ") if kv == "accept" else ("", "", "")
+            note = omsg if outcome != "agree" or kv == "reject" else ""
+            rows.append({**row, "kernel": kv, "ours": ov, "outcome": outcome,
+                         "kernel_processed": processed, "kernel_us": kusec,
+                         "kernel_log": klog if kv != "accept" else "",
+                         "kernel_via": ksrc, "our_seconds": f"{dt:.2f}", "note": note})
+            print(f"{o['id']} {section} {func}: kernel {kv}, ours {ov}: {outcome}",
+                  file=sys.stderr)
+    write(results, rows, objs, repos)
+    return 1 if any(r["outcome"] == "FALSE ACCEPT" for r in rows) else 0
+
+
+COLUMNS = ["object", "section", "function", "type", "kernel", "ours", "outcome",
+           "kernel_processed", "kernel_us", "our_seconds", "kernel_via", "kernel_log", "note", "source"]
+
+
+def write(results, rows, objs, repos):
+    results.mkdir(parents=True, exist_ok=True)
+    with open(results / "programs.csv", "w", newline="") as f:
+        w = csv.DictWriter(f, COLUMNS, extrasaction="ignore")
+        w.writeheader()
+        for r in rows:
+            w.writerow(r)
+    entries = [r for r in rows if r.get("kernel")]
+    count = {k: sum(1 for r in entries if r["outcome"] == k)
+             for k in ("agree", "false reject", "FALSE ACCEPT", "not expressible", "error")}
+    judged = len(entries) - count["not expressible"] - count["error"]
+    compiled = len({r["object"] for r in rows if r["outcome"] not in
+                    ("compile failed", "not fetched")})
+    other = sum(1 for r in rows if r["outcome"] == "not XDP/tc")
+    kacc = sum(1 for r in entries if r["kernel"] == "accept")
+    md = ["# Real XDP / tc / socket-filter programs: our verdict against the kernel's", "",
+          f"Written by `tools/real-programs/run.sh` (do not edit). Kernel: "
+          f"`{os.uname().release}`. {len(objs)} objects from "
+          + ", ".join(f"{n} (`{s}` @ `{c[:12]}`)" for n, (s, c) in repos.items())
+          + ", compiled with clang-19 -O2 -g; ground truth: the running kernel "
+          "(libbpf loads one program at a time, its maps created); ours: `ebpf-dsl check "
+          f"--kernel {running_kernel()}`. "
+          "Agreement = agree / (entry points - not expressible - errors).", "",
+          "## Totals", "",
+          "| objects compiled | XDP/tc/socket entry points | kernel accepts | agree "
+          "| false accepts | false rejects | not expressible | errors | agreement |",
+          "|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+          f"| {compiled}/{len(objs)} | {len(entries)} | {kacc} | {count['agree']} "
+          f"| {count['FALSE ACCEPT']} | {count['false reject']} | {count['not expressible']} "
+          f"| {count['error']} | "
+          + (f"{100.0 * count['agree'] / judged:.1f}%" if judged else "—") + " |", "",
+          f"Entry points of other program types (tracing, iterators, kprobes; not counted): "
+          f"{other}.", ""]
+    failed = [r for r in rows if r["outcome"] in ("compile failed", "not fetched")]
+    if failed:
+        md += ["Objects not compiled:", ""]
+        md += [f"- `{r['object']}`: {r['outcome']}: {r['note']}" for r in failed]
+        md.append("")
+    for title, kind in (("False accepts", "FALSE ACCEPT"), ("False rejects", "false reject"),
+                        ("Not expressible (our ELF reader refuses)", "not expressible"),
+                        ("Errors (no verdict)", "error")):
+        sel = [r for r in entries if r["outcome"] == kind]
+        md += [f"## {title}: {len(sel)}", ""]
+        if sel:
+            md += ["| object | section | function | kernel | ours (first line) |",
+                   "|---|---|---|---|---|"]
+            md += [f"| {r['object']} | {r['section']} | {r['function']} | "
+                   f"{r['kernel']}{' ' + r['kernel_log'] if r['kernel_log'] else ''} | "
+                   f"{esc(r['note'])} |" for r in sel]
+            md.append("")
+    md += ["## Every entry point", "",
+           "| object | section | function | type | kernel | ours | outcome "
+           "| kernel processed insns | kernel verification (us) | our check (s, debug build) |",
+           "|---|---|---|---|---|---|---|---:|---:|---:|"]
+    md += [f"| {r['object']} | {r['section']} | {r['function']} | {r['type']} | "
+           f"{r['kernel']} | {r['ours']} | {r['outcome']} | {r['kernel_processed']} | "
+           f"{r.get('kernel_us', '')} | {r['our_seconds']} |" for r in entries]
+    md.append("")
+    (results / "summary.md").write_text("\n".join(md))
+    print(f"{len(entries)} entry points: {count['agree']} agree, {count['FALSE ACCEPT']} "
+          f"false accepts, {count['false reject']} false rejects, "
+          f"{count['not expressible']} not expressible, {count['error']} errors")
+
+
+def esc(s):
+    return (s or "").replace("|", "\\|")[:300]
+
+
+if __name__ == "__main__":
+    sys.exit(main())
