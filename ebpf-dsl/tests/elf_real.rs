@@ -120,7 +120,11 @@ fn callbacks_are_read_as_function_addresses() {
         .expect("a callback address");
     let target = (at as i64 + 1 + i64::from(insns[at].imm)) as usize;
     assert!(target > at && target < insns.len(), "{target}");
-    assert_eq!(insns[target - 1].code, 0x95, "the entry ends before the callback");
+    assert_eq!(
+        insns[target - 1].code,
+        0x95,
+        "the entry ends before the callback"
+    );
 }
 
 /// A local type id (`bpf_core_type_id_local`) is a CO-RE record that libbpf leaves as clang
