@@ -24,7 +24,8 @@ is closed by its reader, quietly).";
 const MAP_HELP: &str =
     "A map the program names: NAME:TYPE:KEY_SIZE:VALUE_SIZE[:MAX_ENTRIES][:FLAGS], e.g. \
                         xsks:xskmap:4:4:64 or cfg:array:4:8:1:rdonly_prog (repeat for each map; \
-                        FLAGS: map-creation flags joined by |)";
+                        FLAGS: map-creation flags joined by |; a map of maps ends with \
+                        :inner=TYPE:KEY_SIZE:VALUE_SIZE[:MAX_ENTRIES[:FLAGS]], the maps it holds)";
 
 /// Assemble, check, disassemble, load and test-run eBPF programs written in the LLVM / kernel
 /// pseudo-C syntax.

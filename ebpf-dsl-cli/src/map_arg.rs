@@ -125,18 +125,32 @@ pub fn truncate_name(name: &str) -> &str {
 }
 
 /// The syntax, for usage and error messages.
-pub const MAP_ARG_SYNTAX: &str = "NAME:TYPE:KEY_SIZE:VALUE_SIZE[:MAX_ENTRIES][:FLAGS]";
+pub const MAP_ARG_SYNTAX: &str =
+    "NAME:TYPE:KEY_SIZE:VALUE_SIZE[:MAX_ENTRIES][:FLAGS][:inner=TYPE:KEY_SIZE:VALUE_SIZE[:MAX_ENTRIES[:FLAGS]]]";
 
 /// Parses `NAME:TYPE:KEY_SIZE:VALUE_SIZE[:MAX_ENTRIES][:FLAGS]` (sizes in bytes, entries
 /// default 1; FLAGS are `|`-separated map-creation flags, by name with or without `BPF_F_`,
 /// in any case, or as numbers: `rdonly_prog`, `BPF_F_NO_PREALLOC|0x400`), e.g.
-/// `xsks:xskmap:4:4:64`. The form `NAME=TYPE,KEY,VALUE[,MAX[,FLAGS]]` is accepted too.
+/// `xsks:xskmap:4:4:64`. The form `NAME=TYPE,KEY,VALUE[,MAX[,FLAGS]]` is accepted too. A map
+/// of maps ends with the shape of the maps it holds, `:inner=TYPE:KEY_SIZE:VALUE_SIZE[:MAX[:FLAGS]]`
+/// (`,inner=...` in the second form): `routes:hash_of_maps:4:4:16:inner=array:4:8:64`.
 pub fn parse_map_arg(s: &str) -> Result<MapSpec, CliError> {
     let bad = |why: &str| {
         CliError::Usage(format!(
             "--map `{s}`: {why}; expected {MAP_ARG_SYNTAX}, e.g. xsks:xskmap:4:4:64"
         ))
     };
+    // `...:inner=SHAPE` (or `,inner=SHAPE`): the rest of the value is the inner map's shape.
+    let (s_outer, inner) = match s.find(":inner=").or_else(|| s.find(",inner=")) {
+        Some(at) => {
+            let shape = &s[at + ":inner=".len()..];
+            let inner = ebpf_dsl::asm::parse_inner_map(shape).map_err(|why| bad(&why))?;
+            (&s[..at], Some(inner))
+        }
+        None => (s, None),
+    };
+    let s_full = s;
+    let s = s_outer;
     let parts: Vec<&str> = match s.split_once('=') {
         Some((name, rest)) => std::iter::once(name).chain(rest.split(',')).collect(),
         None => s.split(':').collect(),
@@ -180,6 +194,15 @@ pub fn parse_map_arg(s: &str) -> Result<MapSpec, CliError> {
         },
         flags,
         btf: None,
+        inner,
+    })
+    .and_then(|spec| {
+        ebpf_dsl::asm::check_inner(&spec).map_err(|why| {
+            CliError::Usage(format!(
+                "--map `{s_full}`: {why}; expected {MAP_ARG_SYNTAX}"
+            ))
+        })?;
+        Ok(spec)
     })
 }
 
@@ -187,4 +210,46 @@ pub fn parse_map_arg(s: &str) -> Result<MapSpec, CliError> {
 /// [`ebpf_dsl::spec::MAP_FLAG_NAMES`] with or without their `BPF_F_` prefix, in any case, or numbers (decimal or `0x` hexadecimal).
 pub fn parse_map_flags(s: &str) -> Result<u32, String> {
     ebpf_dsl::asm::parse_map_flags(s)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn maps_of_maps_take_an_inner_shape() {
+        for arg in [
+            "routes:hash_of_maps:4:4:16:inner=array:4:8:64",
+            "routes=hash_of_maps,4,4,16,inner=array:4:8:64",
+        ] {
+            let m = parse_map_arg(arg).unwrap();
+            assert_eq!(
+                (m.map_type, m.value_size, m.max_entries),
+                (MapType::HashOfMaps, 4, 16)
+            );
+            let i = m.inner.unwrap();
+            assert_eq!(
+                (i.map_type, i.key_size, i.value_size, i.max_entries),
+                (MapType::Array, 4, 8, 64)
+            );
+        }
+        let m = parse_map_arg("o:array_of_maps:4:4:2:no_prealloc:inner=hash:4:4:8:no_prealloc");
+        let m = m.unwrap();
+        assert_eq!((m.flags, m.inner.unwrap().flags), (1, 1));
+        for (bad, why) in [
+            ("o:array_of_maps:4:4:2", "needs the shape"),
+            ("o:array:4:4:2:inner=array:4:4", "not a map of maps"),
+            (
+                "o:array_of_maps:4:4:2:inner=array:4",
+                "wrong number of fields",
+            ),
+            (
+                "o:array_of_maps:4:4:2:inner=array_of_maps:4:4",
+                "nest one level",
+            ),
+        ] {
+            let e = parse_map_arg(bad).unwrap_err().to_string();
+            assert!(e.contains(why), "{bad}: {e}");
+        }
+    }
 }

@@ -360,6 +360,7 @@ fn our_object_carries_btf_and_lines() {
             key: u32_btf,
             value: flow_btf,
         }),
+        inner: None,
     };
     let mut spec = a.into_program_spec(
         "typed",

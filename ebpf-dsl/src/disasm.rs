@@ -34,13 +34,15 @@
 //! 7), jumps name them (`if r1 > r2 goto L7`, `gotol L7`, `call L7`), helper calls print the
 //! helper's number with its name in a comment (`call 0x33 # bpf_redirect_map`), and each
 //! instruction is indented by a tab. A target outside the program or inside an `ld_imm64`
-//! keeps its numeric offset (`goto +0x7fff`), which reassembles to the same bytes.
+//! keeps its numeric offset (`goto +0x7fff`), which reassembles to the same bytes. The
+//! address of a function (`ld_imm64` with `src = BPF_PSEUDO_FUNC`, a callback) names its label
+//! the same way: `r2 = L12 ll`.
 
 use core::fmt;
 
 use crate::isa::decode::{decode_indexed, DecodeError, Decoded, Endian, Operand, Width};
 use crate::isa::helpers::helper_by_id;
-use crate::isa::insn::{AtomicOp, Insn, Reg, Size};
+use crate::isa::insn::{AtomicOp, Insn, PseudoLd, Reg, Size};
 
 /// Signed hexadecimal as LLVM prints immediates: `0x10`, `-0x10`, `0x0`.
 struct Hex(i64);
@@ -268,6 +270,12 @@ fn write_insn(f: &mut fmt::Formatter<'_>, d: &Decoded, target: Option<&str>) -> 
         Decoded::LdImm64 { dst, value } => write!(f, "{dst} = {} ll", Hex(value)),
         Decoded::LdPseudo {
             dst,
+            kind: PseudoLd::Func,
+            next_imm: 0,
+            ..
+        } if target.is_some() => write!(f, "{dst} = {} ll", target.unwrap_or_default()),
+        Decoded::LdPseudo {
+            dst,
             kind,
             imm,
             next_imm,
@@ -411,7 +419,7 @@ pub fn disassemble(insns: &[Insn]) -> Result<String, DecodeError> {
         starts[*slot] = true;
     }
     let target_of = |slot: usize, d: &Decoded| -> Option<usize> {
-        let off = d.branch_offset()?;
+        let off = d.branch_offset().or_else(|| d.func_offset())?;
         let t = i64::try_from(slot).ok()? + 1 + off;
         let t = usize::try_from(t).ok()?;
         (t < insns.len() && starts[t]).then_some(t)
@@ -452,7 +460,6 @@ pub fn disassemble_bytes(bytes: &[u8]) -> Result<String, DecodeError> {
 mod tests {
     use super::*;
     use crate::isa::decode::{decode, encode, JmpCond};
-    use crate::isa::insn::PseudoLd;
 
     #[test]
     fn labels_and_offsets() {

@@ -41,6 +41,7 @@
 //!     max_entries: 64,
 //!     flags: 0,
 //!     btf: None,
+//!     inner: None,
 //! });
 //! p.push(dsl::ldx(Size::W, Reg::R2, Reg::R1, 16))
 //!     .push(dsl::ld_map_fd(Reg::R1, "xsks"))

@@ -210,6 +210,7 @@ mod tests {
             max_entries: 2,
             flags: 0,
             btf: None,
+            inner: None,
         };
         const DEF: MapDef<u32, u64, map_kind::Array> = MapDef::new(&SPEC);
         const ALSO: MapSpec = DEF.to_spec();

@@ -58,6 +58,7 @@ pub fn assemble(items: &[Item]) -> Result<Assembled, Error> {
 ///     max_entries: 64,
 ///     flags: 0,
 ///     btf: None,
+///     inner: None,
 /// };
 /// let mut p = Program::xdp("xsk_redirect");
 /// p.map(xsks);

@@ -250,6 +250,70 @@ pub struct MapSpec {
     /// The BTF of the key and value types (`defmap!` fills it when both are Rust types), so the
     /// loader can create the map with `btf_key_type_id` / `btf_value_type_id`.
     pub btf: Option<crate::btf::MapBtf>,
+    /// For a map of maps (`array_of_maps`, `hash_of_maps`): the maps it holds. The runtime
+    /// creates a map of this shape and passes its fd as `inner_map_fd`; the kernel then takes
+    /// only maps of this shape as values, and a lookup in the program gives a pointer to one.
+    /// `None` for every other map type.
+    pub inner: Option<InnerMap>,
+}
+
+/// The shape of the maps a map of maps holds ([`MapSpec::inner`]): what the kernel compares
+/// every inserted map with (type, key and value sizes, flags; `max_entries` too unless the
+/// flags include `BPF_F_INNER_MAP`). Nesting goes one level deep: an inner map cannot itself
+/// hold maps.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct InnerMap {
+    /// The inner maps' type.
+    pub map_type: MapType,
+    /// Their key size in bytes.
+    pub key_size: u32,
+    /// Their value size in bytes.
+    pub value_size: u32,
+    /// Their capacity.
+    pub max_entries: u32,
+    /// Their `map_flags`.
+    pub flags: u32,
+}
+
+impl InnerMap {
+    /// The shape of `spec` (its name, BTF and own inner map are not part of it).
+    pub const fn of(spec: &MapSpec) -> InnerMap {
+        InnerMap {
+            map_type: spec.map_type,
+            key_size: spec.key_size,
+            value_size: spec.value_size,
+            max_entries: spec.max_entries,
+            flags: spec.flags,
+        }
+    }
+
+    /// A spec of this shape called `name`: what to create an inner map from.
+    pub fn spec(&self, name: impl Into<Cow<'static, str>>) -> MapSpec {
+        MapSpec {
+            name: name.into(),
+            map_type: self.map_type,
+            key_size: self.key_size,
+            value_size: self.value_size,
+            max_entries: self.max_entries,
+            flags: self.flags,
+            btf: None,
+            inner: None,
+        }
+    }
+
+    /// Whether a map of this shape may be the inner map of a map of maps: not when it is a
+    /// map of maps itself (the kernel's `bpf_map_meta_alloc`: "Does not support >1 level
+    /// map-in-map"). The kernel refuses a few more types at creation (those it cannot compare,
+    /// e.g. `struct_ops`); that error comes from the runtime.
+    pub fn check(&self) -> Result<(), String> {
+        match self.map_type {
+            MapType::ArrayOfMaps | MapType::HashOfMaps => Err(format!(
+                "an inner map cannot itself hold maps (`{}`): maps of maps nest one level",
+                self.map_type
+            )),
+            _ => Ok(()),
+        }
+    }
 }
 
 /// Map-creation flags by name (`BPF_MAP_CREATE`'s `map_flags`, `enum` of `linux/bpf.h`), for
@@ -281,6 +345,13 @@ impl MapSpec {
             max_entries: self.max_entries,
             flags: self.flags,
             btf: self.btf.as_ref(),
+            inner: self.inner.map(|i| crate::btf::InnerDefinition {
+                map_type: i.map_type.as_u32(),
+                key_size: i.key_size,
+                value_size: i.value_size,
+                max_entries: i.max_entries,
+                flags: i.flags,
+            }),
         }
     }
 

@@ -217,6 +217,7 @@ fn map_definitions_match_clang() {
                 )))
             },
         }),
+        inner: None,
     };
     let arr = MapSpec {
         name: "arr".into(),
@@ -226,6 +227,7 @@ fn map_definitions_match_clang() {
         max_entries: 4,
         flags: 1024,
         btf: None,
+        inner: None,
     };
     let mut btf = Btf::new();
     let mut vars = Vec::new();

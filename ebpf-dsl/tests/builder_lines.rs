@@ -17,6 +17,7 @@ fn each_instruction_names_the_line_that_pushed_it() {
         max_entries: 4,
         flags: 0,
         btf: None,
+        inner: None,
     });
     let first = line!() + 1;
     p.push(mov(Reg::R0, 2));

@@ -2,8 +2,8 @@
 //! `tests/elf/*.c` (legacy maps, BTF-defined maps, global data, bpf-to-bpf calls) are compiled
 //! with `clang-19 -O2 -g -target bpf -c`; our reader's programs must print, instruction by
 //! instruction, what `llvm-objdump-19 -d --mattr=+alu32` prints for the entry function
-//! followed by the subprograms it calls (map loads and calls are checked by target instead of
-//! by text); our writer's objects must read back to the same [`Object`] and be readable by
+//! followed by the subprograms it calls (map loads, calls and callback addresses are checked
+//! by target instead of by text); our writer's objects must read back to the same [`Object`] and be readable by
 //! `llvm-objdump-19 -d -r`. Without clang-19 the clang tests print why and pass, unless
 //! `CI=true` (CI installs it).
 
@@ -121,6 +121,19 @@ fn compare(p: &ElfProgram, dump: &BTreeMap<String, Vec<String>>, subs: &[&str]) 
                 "slot {slot}: objdump shows `{theirs}` for a map load"
             );
             assert!(p.spec.maps.iter().any(|m| m.name == r.symbol), "{r:?}");
+            continue;
+        }
+        if let Some(off) = d.func_offset() {
+            // A callback address: clang's `rN = 0xOFF ll` against `.text`, ours by distance.
+            assert!(
+                theirs.ends_with(" ll"),
+                "slot {slot}: objdump shows `{theirs}` for a callback address"
+            );
+            let target = (*slot as i64 + 1 + off) as usize;
+            assert!(
+                starts[1..].contains(&target),
+                "slot {slot}: callback at {target}, functions at {starts:?}"
+            );
             continue;
         }
         if let Decoded::CallLocal { imm } = d {
@@ -306,6 +319,68 @@ fn calls_between_subprograms() {
     round_trip(&obj, "subcall");
 }
 
+#[test]
+fn callbacks() {
+    let Some(o) = compile("callback") else { return };
+    let obj = read_object(&o).unwrap();
+    let dump = objdump(&o, "callback.o");
+    let p = program(&obj, "loops");
+    compare(p, &dump, &["add_index", "add_value"]);
+    // Two callback addresses (`src` = BPF_PSEUDO_FUNC), the listing names their labels.
+    let funcs: Vec<_> = decode_indexed(&p.spec.insns)
+        .unwrap()
+        .iter()
+        .filter_map(|(slot, d)| d.func_offset().map(|o| (*slot, *slot as i64 + 1 + o)))
+        .collect();
+    assert_eq!(funcs, [(5, 22), (12, 29)]);
+    let listing = program_listing(&p.spec).unwrap();
+    assert!(listing.contains("r2 = L22 ll"), "{listing}");
+    assert!(listing.contains("r2 = L29 ll"), "{listing}");
+    round_trip(&obj, "callback");
+    // Our object carries clang's form: `ld_imm64` + R_BPF_64_64 against `.text`.
+    let ours = write_object(&obj).unwrap();
+    let path = obj_path("callback-relocs.o");
+    std::fs::write(&path, &ours).unwrap();
+    let out = Command::new("llvm-objdump-19")
+        .args(["-d", "-r", "--no-show-raw-insn"])
+        .arg(&path)
+        .output()
+        .unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert_eq!(text.matches("R_BPF_64_64\t.text").count(), 2, "{text}");
+    assert!(text.contains("r2 = 0x38 ll"), "{text}");
+}
+
+#[test]
+fn maps_of_maps() {
+    let Some(o) = compile("mapinmap") else { return };
+    let obj = read_object(&o).unwrap();
+    let outer = obj.maps.iter().find(|m| m.name == "outer").unwrap();
+    assert_eq!(
+        (
+            outer.map_type,
+            outer.key_size,
+            outer.value_size,
+            outer.max_entries
+        ),
+        (MapType::ArrayOfMaps, 4, 4, 4)
+    );
+    assert_eq!(
+        outer.inner,
+        Some(ebpf_dsl::spec::InnerMap {
+            map_type: MapType::Array,
+            key_size: 4,
+            value_size: 8,
+            max_entries: 1,
+            flags: 0,
+        })
+    );
+    let p = program(&obj, "twice");
+    compare(p, &objdump(&o, "mapinmap.o"), &[]);
+    // Written back as `__array(values, struct { .. })`, read back the same.
+    round_trip(&obj, "mapinmap");
+}
+
 /// Every prefix and many one-byte corruptions of real objects: an error or an object, never a
 /// panic; errors name an offset (and a section when the problem is in one).
 #[test]
@@ -399,6 +474,7 @@ fn builder_program_round_trip_without_clang() {
         max_entries: 64,
         flags: 0,
         btf: None,
+        inner: None,
     });
     p.map(MapSpec {
         name: ".data".into(),
@@ -408,6 +484,7 @@ fn builder_program_round_trip_without_clang() {
         max_entries: 1,
         flags: 0,
         btf: None,
+        inner: None,
     });
     p.push(dsl::ld_map_value(Reg::R2, ".data", 8))
         .push(dsl::ldx(Size::W, Reg::R3, Reg::R2, 0))

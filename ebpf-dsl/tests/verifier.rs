@@ -18,6 +18,7 @@ fn map(name: &'static str, t: MapType, k: u32, v: u32) -> MapSpec {
         max_entries: 16,
         flags: 0,
         btf: None,
+        inner: None,
     }
 }
 

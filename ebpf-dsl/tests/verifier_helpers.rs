@@ -20,6 +20,7 @@ fn run(src: &str, pt: ProgramType) -> Result<Report, Vec<VerifierError>> {
         max_entries: 1,
         flags: 0,
         btf: None,
+        inner: None,
     }];
     verify(&VerifyInput::new(&a.insns, pt).with_maps(&a.relocations, &ms))
 }

@@ -19,6 +19,7 @@ fn maps() -> Vec<MapSpec> {
         max_entries: 1,
         flags: 0,
         btf: None,
+        inner: None,
     }]
 }
 

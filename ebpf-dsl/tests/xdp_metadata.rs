@@ -143,6 +143,7 @@ fn the_metadata_snippet_passes_the_static_verifier() {
         max_entries: 1,
         flags: 0,
         btf: None,
+        inner: None,
     });
     p.extend(write_rx_metadata("meta_done"));
     p.push(ldxw(Reg::R2, Reg::R6, 16));

@@ -116,6 +116,7 @@ fn kernel_conformance_corpus() {
         max_entries: 1,
         flags: 0,
         btf: None,
+        inner: None,
     };
     let mut passed = 0;
     let mut failures = Vec::new();

@@ -42,6 +42,7 @@ fn defmap_expands_to_const_specs() {
                 key: |b| Some(<u32 as ebpf_dsl::btf::BtfType>::btf_type(b)),
                 value: |b| Some(<u32 as ebpf_dsl::btf::BtfType>::btf_type(b)),
             }),
+            inner: None,
         }
     );
     // A key type without BTF (`Flow` has no `#[derive(Btf)]`): the map has none.
@@ -184,4 +185,71 @@ fn programs_are_const_data() {
         INSNS,
         &[Insn::new(0xb7, 0, 0, 0, 0), Insn::new(0x95, 0, 0, 0, 0)]
     );
+}
+
+/// A callback is a label: `r2 = cb ll` loads its address (`BPF_PSEUDO_FUNC`), and the
+/// disassembler names it back.
+#[test]
+fn callbacks_are_labels() {
+    use ebpf_dsl_macros::defprogram;
+
+    defprogram! {
+        LOOP3: xdp {
+            r1 = 3;
+            r2 = count_cb ll;
+            r3 = 0;
+            r4 = 0;
+            call bpf_loop;
+            exit;
+          count_cb:
+            r0 = 0;
+            exit;
+        }
+    }
+    assert_eq!((LOOP3.insns[1].src(), LOOP3.insns[1].imm), (4, 5));
+    assert!(LOOP3.relocations.is_empty());
+    let text = ebpf_dsl::disasm::disassemble(&LOOP3.insns).unwrap();
+    assert!(text.contains("\tr2 = L7 ll\n"), "{text}");
+    assert_eq!(
+        ebpf_dsl::assemble(&text).unwrap().insns,
+        LOOP3.insns.to_vec()
+    );
+}
+
+defmap! {
+    /// Maps of maps: the shape of the maps they hold.
+    ROUTES: hash_of_maps(key = u32, max_entries = 16, inner = array(value = u64, max_entries = 8));
+    SLOTS: array_of_maps(max_entries = 4, inner = hash(key = u64, value = [u8; 6], max_entries = 32, flags = BPF_F_NO_PREALLOC));
+}
+
+#[test]
+fn maps_of_maps_carry_their_inner_shape() {
+    use ebpf_dsl::spec::InnerMap;
+
+    assert_eq!(
+        (ROUTES.map_type, ROUTES.key_size, ROUTES.value_size),
+        (MapType::HashOfMaps, 4, 4)
+    );
+    assert_eq!(
+        ROUTES.inner,
+        Some(InnerMap {
+            map_type: MapType::Array,
+            key_size: 4,
+            value_size: 8,
+            max_entries: 8,
+            flags: 0,
+        })
+    );
+    assert_eq!(
+        SLOTS.inner,
+        Some(InnerMap {
+            map_type: MapType::Hash,
+            key_size: 8,
+            value_size: 6,
+            max_entries: 32,
+            flags: 1,
+        })
+    );
+    assert_eq!((SLOTS.key_size, SLOTS.value_size), (4, 4));
+    assert_eq!(XSKS.inner, None);
 }

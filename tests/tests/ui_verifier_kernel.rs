@@ -204,6 +204,7 @@ fn maps(rs: &str) -> Result<Vec<MapSpec>, String> {
             max_entries: entries,
             flags,
             btf: None,
+            inner: None,
         });
     }
     Ok(out)

@@ -204,6 +204,7 @@ fn linked_registers_agree_with_the_kernel() {
         max_entries: 1,
         flags: 0,
         btf: None,
+        inner: None,
     }];
     let map = Map::create(&specs[0]).expect("create the array map");
     let mut rng = Rng(seed);

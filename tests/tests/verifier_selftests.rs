@@ -82,6 +82,7 @@ fn parse_map(s: &str) -> Result<MapSpec, String> {
         max_entries: num(n)?,
         flags: num(flags)?,
         btf: None,
+        inner: None,
     })
 }
 

@@ -58,6 +58,7 @@ fn verdicts_spec() -> MapSpec {
         max_entries: 1,
         flags: 0,
         btf: None,
+        inner: None,
     }
 }
 

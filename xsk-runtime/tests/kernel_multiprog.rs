@@ -285,6 +285,7 @@ fn ports_spec() -> MapSpec {
         max_entries: 1,
         flags: 0,
         btf: None,
+        inner: None,
     }
 }
 

@@ -24,6 +24,7 @@ fn child() -> ! {
         max_entries: 1,
         flags: 0,
         btf: None,
+        inner: None,
     });
     println!("MAP {}", describe(map.map(|_| ())));
     let prog =

@@ -201,6 +201,7 @@ fn a_custom_program_keeps_its_other_maps() {
         max_entries: 1,
         flags: 0,
         btf: None,
+        inner: None,
     };
     let spec = ebpf_dsl::asm::assemble(&src)
         .expect("assembles")

@@ -195,6 +195,7 @@ fn main() {
         max_entries: 64,
         flags: 0,
         btf: None,
+        inner: None,
     };
     let cases = [
         case("prime (conformance)", &prime, &[], false, 200_000),

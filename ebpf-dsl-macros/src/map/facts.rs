@@ -15,6 +15,7 @@ pub(crate) fn facts_macro(
     map_type: Option<MapType>,
     known: [Option<u64>; 4],
     name: &str,
+    inner: Option<(MapType, [Option<u64>; 4])>,
 ) -> TokenStream {
     let hidden = format_ident!("__ebpf_dsl_map_facts_{}", ident);
     let ty = Ident::new(map_type.map_or("unknown", |t| t.name()), ident.span());
@@ -26,6 +27,18 @@ pub(crate) fn facts_macro(
         None => quote!(_),
     });
     let [k, v, m, f] = nums;
+    // A map of maps: its inner maps' facts as a group after the name.
+    let inner = inner.map(|(t, known)| {
+        let ty = Ident::new(t.name(), ident.span());
+        let [k, v, m, f] = known.map(|k| match k {
+            Some(n) => {
+                let n = proc_macro2::Literal::u64_unsuffixed(n);
+                quote!(#n)
+            }
+            None => quote!(_),
+        });
+        quote!((#ty #k #v #m #f))
+    });
     let use_vis = match vis {
         Visibility::Public(_) => quote!(pub(crate)),
         other => quote!(#other),
@@ -38,7 +51,7 @@ pub(crate) fn facts_macro(
         macro_rules! #hidden {
             ({ $($facts:tt)* } $($rest:tt)*) => {
                 ::ebpf_dsl_macros::__defprogram_with_facts! {
-                    { $($facts)* (#bare #ty #k #v #m #f #name) } $($rest)*
+                    { $($facts)* (#bare #ty #k #v #m #f #name #inner) } $($rest)*
                 }
             };
         }

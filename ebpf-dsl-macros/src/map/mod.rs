@@ -12,11 +12,12 @@ use syn::spanned::Spanned;
 use syn::{Attribute, Expr, Ident, LitStr, Token, Type, Visibility};
 
 mod facts;
+mod inner;
 mod parse;
 mod rules;
 
 pub(crate) use self::parse::MapDecls;
-use self::{facts::*, parse::*, rules::*};
+use self::{facts::*, inner::*, parse::*, rules::*};
 
 /// Expands one `defmap!` invocation: the consts, or the errors (plus fallback consts so that
 /// code using the maps does not drown the real error in follow-on errors).
@@ -56,10 +57,6 @@ pub(crate) fn expand_one(decl: MapDecl) -> TokenStream {
 
     // Types whose creation needs more than a MapSpec can say.
     let unsupported = match mt {
-        Some(MapType::ArrayOfMaps | MapType::HashOfMaps) => Some(
-            "needs an inner map (`inner_map_fd` at creation), which a MapSpec cannot describe \
-             yet",
-        ),
         Some(
             MapType::SkStorage
             | MapType::InodeStorage
@@ -188,6 +185,8 @@ pub(crate) fn expand_one(decl: MapDecl) -> TokenStream {
         };
         errors.at(name_span, format!("map name `{name}`: {msg}{from}"));
     }
+
+    let inner = inner_shape(&map_type, mt, get.get("inner").copied(), &mut errors);
 
     let mut asserts = TokenStream::new();
     let mut fields = (quote!(0u32), quote!(0u32), quote!(0u32), quote!(0u32));
@@ -337,7 +336,13 @@ pub(crate) fn expand_one(decl: MapDecl) -> TokenStream {
         mt,
         if errors.is_empty() { known } else { [None; 4] },
         &name,
+        inner.facts.filter(|_| errors.is_empty()),
     );
+    let inner = if errors.is_empty() {
+        inner.tokens
+    } else {
+        quote!(::core::option::Option::None)
+    };
     quote! {
         #errs
         #(#attrs)*
@@ -351,6 +356,7 @@ pub(crate) fn expand_one(decl: MapDecl) -> TokenStream {
                     max_entries: #m,
                     flags: #f,
                     btf: #btf,
+                    inner: #inner,
                 };
                 SPEC
             });

@@ -37,6 +37,15 @@ pub(crate) enum OptValue {
     Expr(Expr),
     /// `name = "xsks"`.
     Str(LitStr),
+    /// `inner = array(value = u64, max_entries = 16)`: the shape of a map of maps' maps.
+    Inner {
+        /// The inner maps' type.
+        map_type: Ident,
+        /// Their options.
+        options: Vec<MapOption>,
+        /// The whole `array(...)`, for errors.
+        tokens: TokenStream,
+    },
     /// An unknown option's value, kept only for its span.
     Other(TokenStream),
 }
@@ -50,6 +59,7 @@ pub(crate) const OPTIONS: &[&str] = &[
     "max_entries",
     "flags",
     "name",
+    "inner",
 ];
 
 impl Parse for MapDecl {
@@ -67,41 +77,7 @@ impl Parse for MapDecl {
         let map_type: Ident = input.parse()?;
         let content;
         syn::parenthesized!(content in input);
-        let mut options = Vec::new();
-        while !content.is_empty() {
-            let key: Ident = content.parse()?;
-            content.parse::<Token![=]>()?;
-            let value = match key.to_string().as_str() {
-                "key" | "value" => OptValue::Type(content.parse()?),
-                "name" => {
-                    if content.peek(LitStr) {
-                        OptValue::Str(content.parse()?)
-                    } else {
-                        let e: Expr = content.parse()?;
-                        return Err(syn::Error::new_spanned(
-                            e,
-                            "`name` takes a string literal, e.g. `name = \"xsks_map\"`",
-                        ));
-                    }
-                }
-                "key_size" | "value_size" | "max_entries" | "flags" => {
-                    OptValue::Expr(content.parse()?)
-                }
-                _ => {
-                    let mut ts = TokenStream::new();
-                    while !content.is_empty() && !content.peek(Token![,]) {
-                        let tt: proc_macro2::TokenTree = content.parse()?;
-                        ts.extend([tt]);
-                    }
-                    OptValue::Other(ts)
-                }
-            };
-            options.push(MapOption { key, value });
-            if content.is_empty() {
-                break;
-            }
-            content.parse::<Token![,]>()?;
-        }
+        let options = parse_options(&content)?;
         input.parse::<Token![;]>().map_err(|e| {
             syn::Error::new(e.span(), "expected `;` after the map declaration's `(...)`")
         })?;
@@ -115,6 +91,68 @@ impl Parse for MapDecl {
     }
 }
 
+/// The `option = value, ...` list inside a map declaration's parentheses.
+fn parse_options(content: ParseStream) -> syn::Result<Vec<MapOption>> {
+    let mut options = Vec::new();
+    while !content.is_empty() {
+        let key: Ident = content.parse()?;
+        content.parse::<Token![=]>()?;
+        let value = match key.to_string().as_str() {
+            "key" | "value" => OptValue::Type(content.parse()?),
+            "name" => {
+                if content.peek(LitStr) {
+                    OptValue::Str(content.parse()?)
+                } else {
+                    let e: Expr = content.parse()?;
+                    return Err(syn::Error::new_spanned(
+                        e,
+                        "`name` takes a string literal, e.g. `name = \"xsks_map\"`",
+                    ));
+                }
+            }
+            "key_size" | "value_size" | "max_entries" | "flags" => OptValue::Expr(content.parse()?),
+            "inner" => {
+                let fork = content.fork();
+                let map_type: Ident = content.parse().map_err(|e| {
+                    syn::Error::new(
+                        e.span(),
+                        "`inner` takes the inner maps' type and options, e.g. \
+                             `inner = array(value = u64, max_entries = 16)`",
+                    )
+                })?;
+                let inner;
+                syn::parenthesized!(inner in content);
+                let options = parse_options(&inner)?;
+                let mut tokens = TokenStream::new();
+                let f = fork;
+                while !f.is_empty() && !f.peek(Token![,]) {
+                    let tt: proc_macro2::TokenTree = f.parse()?;
+                    tokens.extend([tt]);
+                }
+                OptValue::Inner {
+                    map_type,
+                    options,
+                    tokens,
+                }
+            }
+            _ => {
+                let mut ts = TokenStream::new();
+                while !content.is_empty() && !content.peek(Token![,]) {
+                    let tt: proc_macro2::TokenTree = content.parse()?;
+                    ts.extend([tt]);
+                }
+                OptValue::Other(ts)
+            }
+        };
+        options.push(MapOption { key, value });
+        if content.is_empty() {
+            break;
+        }
+        content.parse::<Token![,]>()?;
+    }
+    Ok(options)
+}
+
 impl ToTokens for MapOption {
     fn to_tokens(&self, tokens: &mut TokenStream) {
         self.key.to_tokens(tokens);
@@ -123,6 +161,7 @@ impl ToTokens for MapOption {
             OptValue::Expr(e) => e.to_tokens(tokens),
             OptValue::Str(s) => s.to_tokens(tokens),
             OptValue::Other(ts) => ts.to_tokens(tokens),
+            OptValue::Inner { tokens: ts, .. } => ts.to_tokens(tokens),
         }
     }
 }

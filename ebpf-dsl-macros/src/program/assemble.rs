@@ -116,8 +116,16 @@ pub(crate) fn is_register(s: &str) -> bool {
     num.is_some_and(|n| !n.is_empty() && n.chars().all(|c| c.is_ascii_digit()))
 }
 
-/// Identifiers written as `NAME ll` (map loads), for the fallback expansion.
+/// Identifiers written as `NAME ll` (map loads; not labels, whose `NAME ll` is a callback's
+/// address), for the fallback expansion.
 pub(crate) fn mentioned_maps(src: &Source) -> Vec<Ident> {
+    let text = |t: &crate::text::Tok| &src.text[t.start..t.end];
+    let labels: Vec<&str> = src
+        .toks
+        .windows(2)
+        .filter(|w| text(&w[1]) == ":")
+        .map(|w| text(&w[0]))
+        .collect();
     let mut out = Vec::new();
     for w in src.toks.windows(2) {
         let (a, b) = (&w[0], &w[1]);
@@ -130,6 +138,7 @@ pub(crate) fn mentioned_maps(src: &Source) -> Vec<Ident> {
             && !is_register(at)
             && at.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
             && ebpf_dsl::consts::CONSTS.iter().all(|c| c.name != at)
+            && !labels.contains(&at)
         {
             out.push(Ident::new(at, a.span));
         }

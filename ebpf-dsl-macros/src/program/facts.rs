@@ -19,6 +19,8 @@ pub(crate) struct MapFacts {
     pub(crate) max_entries: Option<u32>,
     pub(crate) flags: Option<u32>,
     pub(crate) name: String,
+    /// A map of maps' inner shape, when every part of it is known.
+    pub(crate) inner: Option<ebpf_dsl::spec::InnerMap>,
 }
 
 impl Facts {
@@ -30,12 +32,32 @@ impl Facts {
                 return Err(syn::Error::new(tt.span(), "malformed map facts"));
             };
             let parts: Vec<TokenTree> = g.stream().into_iter().collect();
-            let [TokenTree::Ident(rust), TokenTree::Ident(ty), k, v, m, f, TokenTree::Literal(name)] =
-                parts.as_slice()
+            let (
+                [TokenTree::Ident(rust), TokenTree::Ident(ty), k, v, m, f, TokenTree::Literal(name)],
+                inner,
+            ) = (parts.get(..7).unwrap_or(&[]), parts.get(7))
             else {
                 return Err(syn::Error::new(g.span(), "malformed map facts"));
             };
             let num = |t: &TokenTree| t.to_string().parse::<u32>().ok();
+            let inner = match inner {
+                Some(TokenTree::Group(ig)) => {
+                    let ip: Vec<TokenTree> = ig.stream().into_iter().collect();
+                    match ip.as_slice() {
+                        [TokenTree::Ident(it), ik, iv, im, iflags] => (|| {
+                            Some(ebpf_dsl::spec::InnerMap {
+                                map_type: MapType::from_name(&it.to_string())?,
+                                key_size: num(ik)?,
+                                value_size: num(iv)?,
+                                max_entries: num(im)?,
+                                flags: num(iflags)?,
+                            })
+                        })(),
+                        _ => return Err(syn::Error::new(ig.span(), "malformed map facts")),
+                    }
+                }
+                _ => None,
+            };
             let name = syn::parse2::<LitStr>(name.to_token_stream())?.value();
             maps.push((
                 rust.to_string(),
@@ -46,6 +68,7 @@ impl Facts {
                     max_entries: num(m),
                     flags: num(f),
                     name,
+                    inner,
                 },
             ));
         }
@@ -70,6 +93,7 @@ impl Facts {
             max_entries: f.max_entries?,
             flags: f.flags?,
             btf: None,
+            inner: f.inner,
         })
     }
 }

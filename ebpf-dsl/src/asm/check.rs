@@ -20,7 +20,7 @@ use super::diag::{DiagKind, Diagnostic};
 use super::Assembled;
 use crate::ir::ExternField;
 use crate::isa::decode::{decode_at, flow, AluBinOp, Decoded, Flow, Operand, Width};
-use crate::isa::insn::{Class, Insn, JmpOp, Reg};
+use crate::isa::insn::{Class, Insn, JmpOp, PseudoLd, Reg};
 
 /// Runs every structural check and returns all findings (empty when the program passes).
 ///
@@ -153,11 +153,16 @@ pub fn check(a: &Assembled) -> Vec<Diagnostic> {
         if written == Some(Reg::R10) && certain[i] {
             out.push(write_r10(diag, i));
         }
-        let is_call = matches!(d, Decoded::CallLocal { .. });
+        let what = match d {
+            Decoded::CallLocal { .. } => "call",
+            Decoded::LdPseudo { .. } => "callback address",
+            _ => "jump",
+        };
         let dist = match d {
             Decoded::CallLocal { .. } | Decoded::GotoLong { .. } => {
                 d.branch_offset().filter(|_| imm_known)
             }
+            Decoded::LdPseudo { .. } => d.func_offset(),
             _ => d.branch_offset().filter(|_| !extern_off.contains(&i)),
         };
         if let Some(dist) = dist {
@@ -167,8 +172,7 @@ pub fn check(a: &Assembled) -> Vec<Diagnostic> {
                     DiagKind::JumpOutOfProgram,
                     i,
                     format!(
-                        "{} to instruction {t}, outside the program (instructions 0 to {})",
-                        if is_call { "call" } else { "jump" },
+                        "{what} to instruction {t}, outside the program (instructions 0 to {})",
                         n - 1
                     ),
                 ));
@@ -176,7 +180,7 @@ pub fn check(a: &Assembled) -> Vec<Diagnostic> {
                 out.push(diag(
                     DiagKind::JumpIntoLdImm64,
                     i,
-                    format!("jump to instruction {t}, the second half of an `ld_imm64`"),
+                    format!("{what} to instruction {t}, the second half of an `ld_imm64`"),
                 ));
             }
         }
@@ -220,12 +224,21 @@ fn write_r10(diag: impl Fn(DiagKind, usize, String) -> Diagnostic, i: usize) -> 
 }
 
 /// Reports reachable instructions after which execution runs past the end of the program.
-/// Entry points are slot 0 and every bpf-to-bpf call target.
+/// Entry points are slot 0, every bpf-to-bpf call target and every callback.
 fn fall_off_end(a: &Assembled, second: &[bool]) -> Vec<Diagnostic> {
     let insns = &a.insns;
     let n = insns.len();
     let mut seen = vec![false; n];
+    // Slot 0 and every callback (`ld_imm64` with `src = BPF_PSEUDO_FUNC`): each is entered.
     let mut stack = vec![0usize];
+    for (i, insn) in insns.iter().enumerate() {
+        if insn.is_ld_imm64() && insn.src() == PseudoLd::Func as u8 && !second[i] {
+            let t = i as i64 + 1 + i64::from(insn.imm);
+            if (0..n as i64).contains(&t) {
+                stack.push(t as usize);
+            }
+        }
+    }
     let mut out = Vec::new();
     while let Some(i) = stack.pop() {
         if i >= n || seen[i] || second[i] {

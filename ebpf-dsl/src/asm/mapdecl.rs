@@ -2,7 +2,13 @@
 //!
 //! ```text
 //! .map NAME TYPE key=KEY_SIZE value=VALUE_SIZE [max_entries=N] [flags=FLAG|FLAG...] [init=HEX]
+//!      [inner=TYPE:KEY_SIZE:VALUE_SIZE[:MAX_ENTRIES[:FLAGS]]]
 //! ```
+//!
+//! `inner=` gives a map of maps (`array_of_maps`, `hash_of_maps`, which need it, with
+//! `value=4`: a map fd) the shape of the maps it holds ([`MapSpec::inner`]), in the form of
+//! the command line's `--map`: `.map routes hash_of_maps key=4 value=4 max_entries=16
+//! inner=array:4:8:64`.
 //!
 //! e.g. `.map xsks xskmap key=4 value=4 max_entries=64` or
 //! `.map .rodata array key=4 value=16 flags=rdonly_prog`. TYPE is a [`MapType`] name
@@ -47,14 +53,14 @@ use std::borrow::Cow;
 use super::diag::{DiagKind, Diagnostic};
 use super::lexer::{Lexer, Tok};
 use crate::ir::{MapDecl, Span};
-use crate::spec::{GlobalData, MapSpec, MapType, MAP_FLAG_NAMES};
+use crate::spec::{GlobalData, InnerMap, MapSpec, MapType, MAP_FLAG_NAMES};
 
 /// The directive's word.
 pub const MAP_DIRECTIVE: &str = ".map";
 
 /// The syntax, for messages.
 pub const MAP_DIRECTIVE_SYNTAX: &str =
-    ".map NAME TYPE key=KEY_SIZE value=VALUE_SIZE [max_entries=N] [flags=FLAG|...] [init=HEX]";
+    ".map NAME TYPE key=KEY_SIZE value=VALUE_SIZE [max_entries=N] [flags=FLAG|...] [init=HEX] [inner=TYPE:KEY_SIZE:VALUE_SIZE[:MAX_ENTRIES[:FLAGS]]]";
 
 /// The `.map` declarations of `src`, in source order, and an error for each malformed or
 /// repeated one (with its span). Statements that are not `.map` are not looked at (the
@@ -143,10 +149,18 @@ fn parse_map_facts(text: &str) -> Result<MapSpec, String> {
         .ok_or_else(|| format!("map `{name}` without a type (e.g. array, hash, xskmap)"))?;
     let map_type = MapType::from_name(ty).ok_or_else(|| format!("unknown map type `{ty}`"))?;
     let (mut key, mut value, mut max_entries, mut flags) = (None, None, None, None);
+    let mut inner = None;
     for w in words {
         let (k, v) = w
             .split_once('=')
             .ok_or_else(|| format!("`{w}` is not FIELD=VALUE"))?;
+        if k == "inner" {
+            if inner.is_some() {
+                return Err("`inner` is given twice".into());
+            }
+            inner = Some(parse_inner_map(v)?);
+            continue;
+        }
         let num = || parse_u32(v).ok_or_else(|| format!("`{k}={v}`: `{v}` is not a 32-bit number"));
         let slot = match k {
             "key" => &mut key,
@@ -155,7 +169,7 @@ fn parse_map_facts(text: &str) -> Result<MapSpec, String> {
             "flags" => &mut flags,
             _ => {
                 return Err(format!(
-                    "unknown field `{k}` (key, value, max_entries, flags, init)"
+                    "unknown field `{k}` (key, value, max_entries, flags, init, inner)"
                 ))
             }
         };
@@ -168,7 +182,7 @@ fn parse_map_facts(text: &str) -> Result<MapSpec, String> {
             num()?
         });
     }
-    Ok(MapSpec {
+    let spec = MapSpec {
         name: Cow::Owned(name.to_string()),
         map_type,
         key_size: key.ok_or_else(|| format!("map `{name}` without key=KEY_SIZE"))?,
@@ -176,7 +190,87 @@ fn parse_map_facts(text: &str) -> Result<MapSpec, String> {
         max_entries: max_entries.unwrap_or(1),
         flags: flags.unwrap_or(0),
         btf: None,
-    })
+        inner,
+    };
+    check_inner(&spec)?;
+    Ok(spec)
+}
+
+/// The syntax of an inner map, for messages.
+pub const INNER_MAP_SYNTAX: &str = "TYPE:KEY_SIZE:VALUE_SIZE[:MAX_ENTRIES[:FLAGS]]";
+
+/// Parses the shape of a map of maps' inner maps, `TYPE:KEY_SIZE:VALUE_SIZE[:MAX_ENTRIES[:FLAGS]]`
+/// (`array:4:8:64`; entries default to 1; FLAGS as in [`parse_map_flags`]).
+///
+/// ```
+/// use ebpf_dsl::MapType;
+/// let i = ebpf_dsl::asm::parse_inner_map("array:4:8:64").unwrap();
+/// assert_eq!((i.map_type, i.key_size, i.value_size, i.max_entries), (MapType::Array, 4, 8, 64));
+/// assert!(ebpf_dsl::asm::parse_inner_map("array_of_maps:4:4").is_err());
+/// ```
+pub fn parse_inner_map(s: &str) -> Result<InnerMap, String> {
+    let parts: Vec<&str> = s.split(':').collect();
+    if !(3..=5).contains(&parts.len()) {
+        return Err(format!(
+            "inner map `{s}`: wrong number of fields; expected {INNER_MAP_SYNTAX}, e.g. array:4:8:64"
+        ));
+    }
+    let map_type = MapType::from_name(parts[0])
+        .ok_or_else(|| format!("inner map `{s}`: unknown map type `{}`", parts[0]))?;
+    let num = |what: &str, v: &str| {
+        parse_u32(v).ok_or_else(|| format!("inner map `{s}`: {what} `{v}` is not a 32-bit number"))
+    };
+    let inner = InnerMap {
+        map_type,
+        key_size: num("KEY_SIZE", parts[1])?,
+        value_size: num("VALUE_SIZE", parts[2])?,
+        max_entries: match parts.get(3) {
+            Some(n) => num("MAX_ENTRIES", n)?,
+            None => 1,
+        },
+        flags: match parts.get(4) {
+            Some(f) => parse_map_flags(f)?,
+            None => 0,
+        },
+    };
+    inner.check().map_err(|e| format!("inner map `{s}`: {e}"))?;
+    Ok(inner)
+}
+
+/// A map of maps needs its inner map's shape and a 4-byte value (a map fd); other maps take
+/// none.
+pub fn check_inner(spec: &MapSpec) -> Result<(), String> {
+    let name = spec.name_str();
+    match (spec.map_type, spec.inner) {
+        (MapType::ArrayOfMaps | MapType::HashOfMaps, None) => Err(format!(
+            "map `{name}` is a {} and needs the shape of the maps it holds: add inner={INNER_MAP_SYNTAX}",
+            spec.map_type
+        )),
+        (MapType::ArrayOfMaps | MapType::HashOfMaps, Some(_)) if spec.value_size != 4 => {
+            Err(format!(
+                "map `{name}` is a {}: its values are map fds, value=4 (not {})",
+                spec.map_type, spec.value_size
+            ))
+        }
+        (MapType::ArrayOfMaps | MapType::HashOfMaps, Some(_)) => Ok(()),
+        (t, Some(_)) => Err(format!(
+            "map `{name}` is a {t}, not a map of maps (array_of_maps, hash_of_maps): it takes no inner="
+        )),
+        (_, None) => Ok(()),
+    }
+}
+
+/// An inner map's shape in the form [`parse_inner_map`] reads.
+pub fn inner_map_text(inner: &InnerMap) -> String {
+    let mut s = format!(
+        "{}:{}:{}:{}",
+        inner.map_type, inner.key_size, inner.value_size, inner.max_entries
+    );
+    if inner.flags != 0 {
+        s.push(':');
+        s.push_str(&flags_text(inner.flags));
+    }
+    s
 }
 
 fn parse_u32(s: &str) -> Option<u32> {
@@ -227,20 +321,28 @@ pub fn map_directive(spec: &MapSpec) -> String {
         spec.name, spec.map_type, spec.key_size, spec.value_size, spec.max_entries
     );
     if spec.flags != 0 {
-        let mut parts = Vec::new();
-        let mut rest = spec.flags;
-        for (n, v) in MAP_FLAG_NAMES {
-            if rest & v != 0 {
-                parts.push(n.trim_start_matches("BPF_F_").to_ascii_lowercase());
-                rest &= !v;
-            }
-        }
-        if rest != 0 {
-            parts.push(format!("{rest:#x}"));
-        }
-        s.push_str(&format!(" flags={}", parts.join("|")));
+        s.push_str(&format!(" flags={}", flags_text(spec.flags)));
+    }
+    if let Some(inner) = &spec.inner {
+        s.push_str(&format!(" inner={}", inner_map_text(inner)));
     }
     s
+}
+
+/// Flags by name (`no_prealloc|zero_seed`), unknown bits as a hexadecimal number.
+fn flags_text(flags: u32) -> String {
+    let mut parts = Vec::new();
+    let mut rest = flags;
+    for (n, v) in MAP_FLAG_NAMES {
+        if rest & v != 0 {
+            parts.push(n.trim_start_matches("BPF_F_").to_ascii_lowercase());
+            rest &= !v;
+        }
+    }
+    if rest != 0 {
+        parts.push(format!("{rest:#x}"));
+    }
+    parts.join("|")
 }
 
 /// [`map_directive`] with the map's initial contents as `init=HEX`, trailing zero bytes left
@@ -293,6 +395,61 @@ mod tests {
             ("x array key=4 value=4 flags=bogus", "unknown map flag"),
             ("sixteen_chars_xx array key=4 value=4", "at most 15"),
             ("x-y array key=4 value=4", "map name"),
+        ] {
+            let e = parse_map_decl(bad).unwrap_err();
+            assert!(e.contains(why), "{bad}: {e}");
+        }
+    }
+
+    #[test]
+    fn maps_of_maps() {
+        let m = parse_map_decl("routes hash_of_maps key=4 value=4 max_entries=16 inner=array:4:8:64:no_prealloc|0x8000").unwrap();
+        let inner = m.inner.unwrap();
+        assert_eq!(
+            (
+                inner.map_type,
+                inner.key_size,
+                inner.value_size,
+                inner.max_entries,
+                inner.flags
+            ),
+            (MapType::Array, 4, 8, 64, 1 | 0x8000)
+        );
+        let text = map_directive(&m);
+        assert_eq!(
+            text,
+            ".map routes hash_of_maps key=4 value=4 max_entries=16 inner=array:4:8:64:no_prealloc|0x8000"
+        );
+        assert_eq!(parse_map_decl(&text[5..]).unwrap(), m);
+        let short = parse_map_decl("o array_of_maps key=4 value=4 inner=hash:4:4").unwrap();
+        assert_eq!(short.inner.unwrap().max_entries, 1);
+        for (bad, why) in [
+            (
+                "o array_of_maps key=4 value=4",
+                "needs the shape of the maps it holds",
+            ),
+            ("o array_of_maps key=4 value=8 inner=array:4:4", "value=4"),
+            ("o array key=4 value=4 inner=array:4:4", "not a map of maps"),
+            (
+                "o array_of_maps key=4 value=4 inner=array:4",
+                "wrong number of fields",
+            ),
+            (
+                "o array_of_maps key=4 value=4 inner=nosuch:4:4",
+                "unknown map type",
+            ),
+            (
+                "o array_of_maps key=4 value=4 inner=array:x:4",
+                "not a 32-bit number",
+            ),
+            (
+                "o array_of_maps key=4 value=4 inner=hash_of_maps:4:4",
+                "nest one level",
+            ),
+            (
+                "o array_of_maps key=4 value=4 inner=array:4:4 inner=array:4:4",
+                "given twice",
+            ),
         ] {
             let e = parse_map_decl(bad).unwrap_err();
             assert!(e.contains(why), "{bad}: {e}");

@@ -12,7 +12,7 @@ use std::collections::HashMap;
 use super::diag::{DiagKind, Diagnostic};
 use super::{Assembled, ExternSlot};
 use crate::ir::{ExternField, Item, ItemKind, MapDecl, Target};
-use crate::isa::insn::{Class, Insn, JmpOp, BPF_PSEUDO_CALL};
+use crate::isa::insn::{Class, Insn, JmpOp, PseudoLd, BPF_PSEUDO_CALL};
 use crate::spec::{GlobalData, RelocKind, Relocation};
 
 /// Resolves labels to offsets and map names to relocations. Reports every undefined or
@@ -82,10 +82,16 @@ impl Resolver {
             }
             | ItemKind::Call {
                 target: Target::Label(_),
+            }
+            | ItemKind::FuncRef {
+                target: Target::Label(_),
+                ..
             } => {
-                // A placeholder slot, patched in `finish`.
-                self.out.insns.push(Insn::default());
-                self.out.slot_spans.push(item.span);
+                // A placeholder slot (two for an `ld_imm64`), patched in `finish`.
+                for _ in 0..item.slots() {
+                    self.out.insns.push(Insn::default());
+                    self.out.slot_spans.push(item.span);
+                }
                 self.pending.push((slot, item));
                 return;
             }
@@ -99,9 +105,11 @@ impl Resolver {
     fn emit(&mut self, index: usize, item: &Item, distance: Option<Option<i64>>) {
         let errs = &mut self.errs;
         let out = &mut self.out;
-        let put = |insn: Insn, out: &mut Assembled| {
+        let mut at = index;
+        let mut put = |insn: Insn, out: &mut Assembled| {
             if distance.is_some() {
-                out.insns[index] = insn;
+                out.insns[at] = insn;
+                at += 1;
             } else {
                 out.insns.push(insn);
                 out.slot_spans.push(item.span);
@@ -162,6 +170,17 @@ impl Resolver {
                 }
                 put(insn, out);
             }
+            ItemKind::FuncRef { dst, target } => {
+                let mut first = Insn::new(0x18, dst.num(), PseudoLd::Func as u8, 0, 0);
+                if let Some(d) = target_distance(target) {
+                    match i32::try_from(d) {
+                        Ok(v) => first.imm = v,
+                        Err(_) => errs.push(jump_range(item, index, d, "32")),
+                    }
+                }
+                put(first, out);
+                put(Insn::new(0, 0, 0, 0, 0), out);
+            }
             ItemKind::LdImm64 { dst, src, imm } => {
                 put(Insn::new(0x18, dst.num(), *src, 0, *imm as i32), out);
                 put(Insn::new(0, 0, 0, 0, (*imm >> 32) as i32), out);
@@ -208,6 +227,10 @@ impl Resolver {
                 }
                 | ItemKind::Call {
                     target: Target::Label(n),
+                }
+                | ItemKind::FuncRef {
+                    target: Target::Label(n),
+                    ..
                 } => n,
                 _ => continue,
             };

@@ -24,6 +24,25 @@ pub struct MapDefinition<'a> {
     pub flags: u32,
     /// The key and value types, when known.
     pub btf: Option<&'a MapBtf>,
+    /// For a map of maps: the shape of its inner maps, written as libbpf's
+    /// `__array(values, struct { ... })` (the last member).
+    pub inner: Option<InnerDefinition>,
+}
+
+/// The inner maps' shape of a map of maps' definition ([`MapDefinition::inner`]): written as
+/// an anonymous struct of `__uint` members.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct InnerDefinition {
+    /// `BPF_MAP_TYPE_*` number.
+    pub map_type: u32,
+    /// Key size in bytes.
+    pub key_size: u32,
+    /// Value size in bytes.
+    pub value_size: u32,
+    /// `max_entries`.
+    pub max_entries: u32,
+    /// `map_flags` (written when not 0).
+    pub flags: u32,
 }
 
 impl Btf {
@@ -85,6 +104,31 @@ impl Btf {
         id
     }
 
+    /// The anonymous struct of an inner map's definition (`__uint` members only).
+    fn add_inner_struct(&mut self, d: &InnerDefinition) -> u32 {
+        let mut members = vec![
+            ("type", self.add_uint_member(d.map_type)),
+            ("key_size", self.add_uint_member(d.key_size)),
+            ("value_size", self.add_uint_member(d.value_size)),
+            ("max_entries", self.add_uint_member(d.max_entries)),
+        ];
+        if d.flags != 0 {
+            members.push(("map_flags", self.add_uint_member(d.flags)));
+        }
+        let size = members.len() as u32 * 8;
+        let members = members
+            .into_iter()
+            .enumerate()
+            .map(|(i, (name, ty))| Member {
+                name: name.into(),
+                ty,
+                bit_offset: i as u32 * 64,
+                bitfield_size: 0,
+            })
+            .collect();
+        self.add(Type::new("", Kind::Struct { size, members }))
+    }
+
     /// `int (*name)[n]`, libbpf's `__uint(name, n)` member type: a pointer to an array of `n`
     /// ints.
     pub fn add_uint_member(&mut self, n: u32) -> u32 {
@@ -130,6 +174,13 @@ impl Btf {
             members.push(("map_flags", self.add_uint_member(spec.flags)));
         }
         let size = members.len() as u32 * 8;
+        if let Some(inner) = spec.inner {
+            // `__array(values, struct { .. })`: a zero-sized array of pointers to the inner
+            // definition, the last member (libbpf's rule); it adds no bytes.
+            let st = self.add_inner_struct(&inner);
+            let ptr = self.add(Type::new("", Kind::Ptr(st)));
+            members.push(("values", self.add_array(ptr, 0)));
+        }
         let members = members
             .into_iter()
             .enumerate()

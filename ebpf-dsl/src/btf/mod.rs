@@ -30,7 +30,7 @@ use std::collections::HashMap;
 use std::fmt;
 
 pub use self::ext::{BtfExt, CoreRelo, ExtSection, FuncInfo, LineInfo};
-pub use self::maps::MapDefinition;
+pub use self::maps::{InnerDefinition, MapDefinition};
 pub use self::program::{function_starts, program_btf, KernelBtf, SourceLine};
 pub use self::rust::{BtfType, MapBtf, MaybeBtfFn, Probe, ViaBtf, ViaNothing, ARRAY_INDEX_TYPE};
 

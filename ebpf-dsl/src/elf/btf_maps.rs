@@ -10,7 +10,7 @@ use std::borrow::Cow;
 
 use super::ElfError;
 use crate::btf::{Btf, BtfError, Kind};
-use crate::spec::{MapSpec, MapType};
+use crate::spec::{InnerMap, MapSpec, MapType};
 
 const SEC: &str = ".BTF";
 
@@ -69,7 +69,8 @@ fn skip_mods(b: &Btf, mut id: u32) -> Result<u32, ElfError> {
 ///
 /// Members `type`, `max_entries`, `key_size`, `value_size`, `map_flags` (`__uint`) and `key`,
 /// `value` (`__type`) are understood; `pinning` is ignored (pinning is the loader's choice);
-/// anything else (e.g. `values` for a map-in-map's initial contents) is an error naming it.
+/// `values` of a map of maps (`__array(values, struct { .. })`) gives its inner maps' shape
+/// ([`MapSpec::inner`]); anything else is an error naming it.
 pub fn maps_from_btf(btf: &[u8]) -> Result<Vec<MapSpec>, ElfError> {
     let b = Btf::decode(btf)?;
     Ok(maps_in(&b)?.into_iter().map(|(m, _)| m).collect())
@@ -93,82 +94,151 @@ pub fn maps_in(b: &Btf) -> Result<Vec<(MapSpec, MapTypes)>, ElfError> {
             return Err(err(format!("DATASEC .maps entry {i} is not a variable")));
         };
         let name = var.name.clone();
-        let def = b.get(skip_mods(b, ty)?);
-        let Some(Kind::Struct { members, .. }) = def.map(|d| &d.kind) else {
-            return Err(err(format!("map `{name}`: its definition is not a struct")));
-        };
-        let (mut map_type, mut key, mut value, mut max, mut flags) = (None, None, None, 0, 0);
-        let (mut key_ty, mut value_ty) = (0, 0);
-        for m in members {
-            let mname = m.name.as_str();
-            let Some(Kind::Ptr(target)) = b.get(skip_mods(b, m.ty)?).map(|t| &t.kind) else {
-                return Err(err(format!(
-                    "map `{name}`: member `{mname}` is not a pointer (__uint/__type)"
-                )));
-            };
-            let target = *target;
-            // `__uint(name, N)`: a pointer to an array of N elements.
-            let uint = || -> Result<u32, ElfError> {
-                match b.get(skip_mods(b, target)?).map(|t| &t.kind) {
-                    Some(Kind::Array { nelems, .. }) => Ok(*nelems),
-                    _ => Err(err(format!(
-                        "map `{name}`: member `{mname}` is not __uint(...)"
-                    ))),
-                }
-            };
-            let size_of = || -> Result<u32, ElfError> {
-                b.size_of(target).ok_or_else(|| {
-                    err(format!(
-                        "map `{name}`: the type of `{mname}` (id {target}) has no size"
-                    ))
-                })
-            };
-            match mname {
-                "type" => {
-                    let t = uint()?;
-                    map_type = Some(
-                        MapType::from_u32(t)
-                            .ok_or_else(|| err(format!("map `{name}`: unknown map type {t}")))?,
-                    );
-                }
-                "max_entries" => max = uint()?,
-                "map_flags" => flags = uint()?,
-                "key_size" => key = Some(uint()?),
-                "value_size" => value = Some(uint()?),
-                "key" => {
-                    key = Some(size_of()?);
-                    key_ty = target;
-                }
-                "value" => {
-                    value = Some(size_of()?);
-                    value_ty = target;
-                }
-                "pinning" => {}
-                other => {
-                    return Err(err(format!(
-                        "map `{name}`: member `{other}` is not supported"
-                    )))
-                }
-            }
-        }
-        let map_type = map_type.ok_or_else(|| err(format!("map `{name}` has no `type` member")))?;
+        let d = map_def(b, &name, ty, true)?;
         let kname = super::kernel_name(&name);
         out.push((
             MapSpec {
                 name: Cow::Owned(kname.clone()),
-                map_type,
-                key_size: key.unwrap_or(0),
-                value_size: value.unwrap_or(0),
-                max_entries: max,
-                flags,
+                map_type: d.map_type,
+                key_size: d.key_size,
+                value_size: d.value_size,
+                max_entries: d.max_entries,
+                flags: d.flags,
                 btf: None,
+                inner: d.inner,
             },
             MapTypes {
                 map: kname,
-                key: key_ty,
-                value: value_ty,
+                key: d.key_ty,
+                value: d.value_ty,
             },
         ));
     }
     Ok(out)
+}
+
+/// One map definition struct, read.
+struct Def {
+    map_type: MapType,
+    key_size: u32,
+    value_size: u32,
+    max_entries: u32,
+    flags: u32,
+    key_ty: u32,
+    value_ty: u32,
+    inner: Option<InnerMap>,
+}
+
+/// The map definition struct `ty` of map `name`; `outer`: whether it may hold maps (an
+/// inner definition may not).
+fn map_def(b: &Btf, name: &str, ty: u32, outer: bool) -> Result<Def, ElfError> {
+    let def = b.get(skip_mods(b, ty)?);
+    let Some(Kind::Struct { members, .. }) = def.map(|d| &d.kind) else {
+        return Err(err(format!("map `{name}`: its definition is not a struct")));
+    };
+    let (mut map_type, mut key, mut value, mut max, mut flags) = (None, None, None, 0, 0);
+    let (mut key_ty, mut value_ty) = (0, 0);
+    let mut inner = None;
+    for (i, m) in members.iter().enumerate() {
+        let mname = m.name.as_str();
+        // `__array(values, struct inner)`: a zero-sized array of pointers to the inner
+        // maps' definition, the last member.
+        if mname == "values" {
+            if !outer {
+                return Err(err(format!(
+                    "map `{name}`: an inner map cannot hold maps (one level of nesting)"
+                )));
+            }
+            let inner_ty = match b.get(skip_mods(b, m.ty)?).map(|t| &t.kind) {
+                Some(Kind::Array {
+                    elem, nelems: 0, ..
+                }) => match b.get(skip_mods(b, *elem)?).map(|t| &t.kind) {
+                    Some(Kind::Ptr(t)) => Some(*t),
+                    _ => None,
+                },
+                _ => None,
+            };
+            let (Some(inner_ty), true) = (inner_ty, i + 1 == members.len()) else {
+                return Err(err(format!(
+                    "map `{name}`: `values` is not the last member, a zero-sized array of \
+                         pointers to the inner map's definition (__array(values, struct ..))"
+                )));
+            };
+            let d = map_def(b, &format!("{name}.inner"), inner_ty, false)?;
+            inner = Some(InnerMap {
+                map_type: d.map_type,
+                key_size: d.key_size,
+                value_size: d.value_size,
+                max_entries: d.max_entries,
+                flags: d.flags,
+            });
+            continue;
+        }
+        let Some(Kind::Ptr(target)) = b.get(skip_mods(b, m.ty)?).map(|t| &t.kind) else {
+            return Err(err(format!(
+                "map `{name}`: member `{mname}` is not a pointer (__uint/__type)"
+            )));
+        };
+        let target = *target;
+        // `__uint(name, N)`: a pointer to an array of N elements.
+        let uint = || -> Result<u32, ElfError> {
+            match b.get(skip_mods(b, target)?).map(|t| &t.kind) {
+                Some(Kind::Array { nelems, .. }) => Ok(*nelems),
+                _ => Err(err(format!(
+                    "map `{name}`: member `{mname}` is not __uint(...)"
+                ))),
+            }
+        };
+        let size_of = || -> Result<u32, ElfError> {
+            b.size_of(target).ok_or_else(|| {
+                err(format!(
+                    "map `{name}`: the type of `{mname}` (id {target}) has no size"
+                ))
+            })
+        };
+        match mname {
+            "type" => {
+                let t = uint()?;
+                map_type = Some(
+                    MapType::from_u32(t)
+                        .ok_or_else(|| err(format!("map `{name}`: unknown map type {t}")))?,
+                );
+            }
+            "max_entries" => max = uint()?,
+            "map_flags" => flags = uint()?,
+            "key_size" => key = Some(uint()?),
+            "value_size" => value = Some(uint()?),
+            "key" => {
+                key = Some(size_of()?);
+                key_ty = target;
+            }
+            "value" => {
+                value = Some(size_of()?);
+                value_ty = target;
+            }
+            "pinning" => {}
+            other => {
+                return Err(err(format!(
+                    "map `{name}`: member `{other}` is not supported"
+                )))
+            }
+        }
+    }
+    let map_type = map_type.ok_or_else(|| err(format!("map `{name}` has no `type` member")))?;
+    if inner.is_some() && !matches!(map_type, MapType::ArrayOfMaps | MapType::HashOfMaps) {
+        return Err(err(format!(
+            "map `{name}`: `values` of a {map_type} map (initial contents) is not supported"
+        )));
+    }
+    Ok(Def {
+        map_type,
+        key_size: key.unwrap_or(0),
+        // A map of maps holds map fds (libbpf sets 4 when `values` gives the inner map).
+        value_size: value.unwrap_or(if inner.is_some() { 4 } else { 0 }),
+        max_entries: max,
+        flags,
+        key_ty,
+        value_ty,
+        inner,
+    })
 }

@@ -1,6 +1,7 @@
 //! Reading a clang-compiled relocatable object into [`Object`]: programs by entry point, with
-//! the `.text` subprograms they call appended and their calls re-targeted, map and
-//! global-data relocations, legacy and BTF-defined maps, global data.
+//! the `.text` subprograms they call (or take as callbacks) appended and their calls and
+//! callback addresses re-targeted, map and global-data relocations, legacy and BTF-defined
+//! maps, global data.
 
 use std::borrow::Cow;
 use std::collections::BTreeMap;
@@ -103,6 +104,15 @@ pub fn read(bytes: &[u8], unknown: Option<crate::spec::ProgramType>) -> Result<O
             let btf = btf
                 .as_ref()
                 .ok_or_else(|| err(".maps", 0, "BTF-defined maps need a .BTF section"))?;
+            // Relocations in `.maps`: the initial contents of a map of maps (`.values = {..}`).
+            if let Some(r) = elf.rels_for(s.index)?.first() {
+                return Err(err(
+                    ".maps",
+                    r.offset,
+                    "initial contents of a map of maps (`.values = { ... }`) are not supported; \
+                     put the inner maps in from user space",
+                ));
+            }
             maps.extend(super::btf_maps::maps_in(btf)?.into_iter().map(|(m, _)| m));
         } else if is_data_section(&s.name)
             && matches!(s.sh_type, SHT_PROGBITS | SHT_NOBITS)
@@ -129,6 +139,7 @@ pub fn read(bytes: &[u8], unknown: Option<crate::spec::ProgramType>) -> Result<O
                 max_entries: 1,
                 flags: if read_only { BPF_F_RDONLY_PROG } else { 0 },
                 btf: None,
+                inner: None,
             });
             data.push(GlobalData {
                 map: name,
@@ -248,6 +259,7 @@ fn legacy_maps(elf: &Elf<'_>, s: &Section<'_>) -> Result<Vec<MapSpec>, ElfError>
             max_entries: u32_at(d, 12),
             flags: u32_at(d, 16),
             btf: None,
+            inner: None,
         });
     }
     Ok(out)
@@ -428,6 +440,56 @@ impl Ctx<'_, '_> {
         Ok((tsec, t))
     }
 
+    /// The function (section, byte offset) whose address the `ld_imm64` at byte `off` of
+    /// section `sec` loads, if it loads one: clang's form (an `R_BPF_64_64` relocation against
+    /// a symbol of an executable section, `imm` the byte offset from it) or a
+    /// `BPF_PSEUDO_FUNC` load with no relocation (`imm` the distance in slots, as a call's).
+    fn func_ref_target(
+        &self,
+        sec: usize,
+        off: u64,
+        insn: Insn,
+    ) -> Result<Option<(usize, u64)>, ElfError> {
+        if !insn.is_ld_imm64() {
+            return Ok(None);
+        }
+        let section = &self.elf.sections[sec];
+        let rels = self.rels.get(&sec).map(Vec::as_slice).unwrap_or(&[]);
+        let (tsec, t) = match rels.iter().find(|r| r.offset == off) {
+            Some(r) if r.kind == R_BPF_64_64 => {
+                let y = &self.elf.symbols[r.sym as usize];
+                let is_code = y.shndx != 0
+                    && self
+                        .elf
+                        .sections
+                        .get(y.shndx as usize)
+                        .is_some_and(|t| t.flags & SHF_EXECINSTR != 0);
+                if !is_code {
+                    return Ok(None);
+                }
+                (y.shndx as usize, y.value as i64 + i64::from(insn.imm))
+            }
+            Some(_) => return Ok(None),
+            None if insn.src() == 4 => (sec, off as i64 + 8 + i64::from(insn.imm) * 8),
+            None => return Ok(None),
+        };
+        let t = u64::try_from(t).map_err(|_| {
+            err(
+                &section.name,
+                off,
+                "a callback address before the start of a section",
+            )
+        })?;
+        if t % 8 != 0 {
+            return Err(err(
+                &section.name,
+                off,
+                "a callback address that is not on an instruction",
+            ));
+        }
+        Ok(Some((tsec, t)))
+    }
+
     fn program(
         &self,
         s: &Section<'_>,
@@ -459,11 +521,15 @@ impl Ctx<'_, '_> {
             }
             for off in (fstart..fend).step_by(8) {
                 let insn = insn_at(section.data, off);
-                if insn.code == 0x85 && insn.src() == 1 {
+                let target = if insn.code == 0x85 && insn.src() == 1 {
                     if self.extern_call(sec, off)?.is_some() {
                         continue;
                     }
-                    let (tsec, t) = self.call_target(sec, off, insn)?;
+                    Some(self.call_target(sec, off, insn)?)
+                } else {
+                    self.func_ref_target(sec, off, insn)?
+                };
+                if let Some((tsec, t)) = target {
                     let known = funcs
                         .iter()
                         .any(|p| p.sec == tsec && p.start <= t && t < p.end);
@@ -512,6 +578,25 @@ impl Ctx<'_, '_> {
                     let target = p.base as i64 + ((t - p.start) / 8) as i64;
                     insns[slot].imm = i32::try_from(target - (slot as i64 + 1))
                         .map_err(|_| err(&section.name, off, "a call offset beyond 32 bits"))?;
+                    continue;
+                }
+                if let Some((tsec, t)) = self.func_ref_target(f.sec, off, insn)? {
+                    let p = funcs
+                        .iter()
+                        .find(|p| p.sec == tsec && p.start <= t && t < p.end)
+                        .ok_or_else(|| err(&section.name, off, "a callback was not placed"))?;
+                    let target = p.base as i64 + ((t - p.start) / 8) as i64;
+                    let imm = i32::try_from(target - (slot as i64 + 1))
+                        .map_err(|_| err(&section.name, off, "a callback offset beyond 32 bits"))?;
+                    if slot + 1 >= insns.len() {
+                        return Err(err(
+                            &section.name,
+                            off,
+                            "an ld_imm64 without its second slot",
+                        ));
+                    }
+                    insns[slot] = Insn::new(insn.code, insn.dst(), 4, insn.off, imm);
+                    insns[slot + 1].imm = 0;
                     continue;
                 }
                 let Some(r) = rels.iter().find(|r| r.offset == off) else {

@@ -147,7 +147,8 @@ pub fn write(obj: &Object) -> Result<Vec<u8>, ElfError> {
             8,
         ));
     }
-    // Subprograms (everything from the first call target on) go to `.text`, as libbpf wants.
+    // Subprograms (everything from the first call or callback target on) go to `.text`, as
+    // libbpf wants.
     let has_calls = obj
         .programs
         .iter()
@@ -239,6 +240,25 @@ pub fn write(obj: &Object) -> Result<Vec<u8>, ElfError> {
                 match place(r.insn_index) {
                     (true, off) => rels.push((off, sym, R_BPF_64_64)),
                     (false, off) => text_rels.push((off, sym, R_BPF_64_64)),
+                }
+            }
+            // Callback addresses (`BPF_PSEUDO_FUNC`): as clang writes them, a plain
+            // `ld_imm64` of the callback's byte offset in `.text` with an `R_BPF_64_64`
+            // relocation against `.text` (libbpf wants one even within a section).
+            for i in 0..insns.len() {
+                if is_func_ref(&insns[i]) && i + 1 < insns.len() {
+                    let t = (i as i64 + 1 + i64::from(insns[i].imm)) as usize;
+                    let (_, toff) = place(t);
+                    let imm = i32::try_from(toff).map_err(|_| {
+                        err(format!("program `{}`: `.text` beyond 2 GiB", p.spec.name))
+                    })?;
+                    let x = insns[i];
+                    insns[i] = Insn::new(x.code, x.dst(), 0, x.off, imm);
+                    insns[i + 1].imm = 0;
+                    match place(i) {
+                        (true, off) => rels.push((off, SymRef::Local(text_sym), R_BPF_64_64)),
+                        (false, off) => text_rels.push((off, SymRef::Local(text_sym), R_BPF_64_64)),
+                    }
                 }
             }
             // Calls from the entry into `.text`: relocated against `.text`; calls between
@@ -506,12 +526,17 @@ fn is_call(i: &Insn) -> bool {
     i.code == 0x85 && i.src() == 1
 }
 
-/// The slots bpf-to-bpf calls of `insns` land on, sorted, once each.
+/// Whether `i` loads a function's address (`ld_imm64`, `src = BPF_PSEUDO_FUNC`).
+fn is_func_ref(i: &Insn) -> bool {
+    i.is_ld_imm64() && i.src() == crate::isa::insn::PseudoLd::Func as u8
+}
+
+/// The slots bpf-to-bpf calls and callback addresses of `insns` land on, sorted, once each.
 fn call_targets(insns: &[Insn]) -> Vec<usize> {
     let mut t: Vec<usize> = insns
         .iter()
         .enumerate()
-        .filter(|(_, i)| is_call(i))
+        .filter(|(_, i)| is_call(i) || is_func_ref(i))
         .filter_map(|(n, i)| usize::try_from(n as i64 + 1 + i64::from(i.imm)).ok())
         .collect();
     t.sort_unstable();

@@ -619,6 +619,28 @@ pub fn ld_map_value(dst: Reg, map: impl Into<Cow<'static, str>>, offset: u32) ->
     })
 }
 
+/// Load the address of a function of the program (two slots, `src = BPF_PSEUDO_FUNC`, kernel
+/// 5.13): `r2 = loop_cb ll` with `loop_cb` a label, or a raw distance counted like a call's.
+/// The callback argument of `bpf_loop`, `bpf_for_each_map_elem`, ... C: `dst = &loop_cb`.
+///
+/// ```
+/// use ebpf_dsl::dsl::*;
+/// use ebpf_dsl::Reg;
+/// let mut p = Program::xdp("loop");
+/// p.push(mov(Reg::R1, 4)).push(ld_func(Reg::R2, "cb")).push(mov(Reg::R3, 0));
+/// p.push(mov(Reg::R4, 0)).push(call_helper("bpf_loop").unwrap());
+/// p.push(mov(Reg::R0, 2)).push(exit());
+/// p.push(label("cb")).push(mov(Reg::R0, 0)).push(exit());
+/// let spec = p.build().unwrap();
+/// assert_eq!((spec.insns[1].src(), spec.insns[1].imm), (4, 6));
+/// ```
+pub fn ld_func(dst: Reg, target: impl IntoTarget) -> Item {
+    Item::new(ItemKind::FuncRef {
+        dst,
+        target: target.into_target(),
+    })
+}
+
 /// Load a map by an fd the caller already holds (two slots, `src = BPF_PSEUDO_MAP_FD`), as
 /// clj-ebpf's `ld-map-fd`: `r1 = map_fd[5]`-style raw `ld_imm64`.
 pub fn ld_map_fd_num(dst: Reg, fd: i32) -> Item {

@@ -82,6 +82,15 @@ pub enum ItemKind {
         /// Where it goes.
         target: Target,
     },
+    /// `ld_imm64` of a function's address (`r2 = loop_cb ll`, `src = BPF_PSEUDO_FUNC`, two
+    /// slots): the callback argument of `bpf_loop`, `bpf_for_each_map_elem`, ... The first
+    /// slot's `imm` gets the distance to `target`, counted like a call's.
+    FuncRef {
+        /// Destination register.
+        dst: Reg,
+        /// The callback's first instruction.
+        target: Target,
+    },
     /// `ld_imm64` of a 64-bit constant or a pseudo form given as numbers (two slots).
     LdImm64 {
         /// Destination register.
@@ -163,7 +172,7 @@ impl Item {
     pub fn slots(&self) -> usize {
         match &self.kind {
             ItemKind::Label(_) | ItemKind::Map(_) => 0,
-            ItemKind::LdImm64 { .. } | ItemKind::MapRef { .. } => 2,
+            ItemKind::LdImm64 { .. } | ItemKind::MapRef { .. } | ItemKind::FuncRef { .. } => 2,
             ItemKind::Extern {
                 field: ExternField::Imm64,
                 ..

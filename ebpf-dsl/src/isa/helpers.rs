@@ -75,6 +75,10 @@ pub enum Arg {
     /// `ARG_PTR_TO_FIXED_SIZE_MEM | MEM_WRITE | MEM_ALIGNED`: writable memory of this many
     /// bytes, aligned to its size (the result of `bpf_strtol`, the MTU of `bpf_check_mtu`).
     FixedOut(u8),
+    /// `ARG_PTR_TO_FUNC`: a function of the program, the callback (`r2 = my_callback ll`).
+    Callback,
+    /// `ARG_PTR_TO_STACK_OR_NULL`: a stack pointer (the callback's context) or the constant 0.
+    StackOrNull,
 }
 
 /// What a helper leaves in `r0`.
@@ -336,7 +340,7 @@ pub static HELPERS: [Helper; MAX_HELPER_ID as usize] = [
     h(161, "bpf_ima_inode_hash", None),
     h(162, "bpf_sock_from_file", None),
     h(163, "bpf_check_mtu", p(&[Ctx, Anything, FixedOut(4), Anything, Anything], Ret::Integer, X | T, true, false)),
-    h(164, "bpf_for_each_map_elem", None),
+    h(164, "bpf_for_each_map_elem", p(&[MapPtr, Callback, StackOrNull, Anything], Ret::Integer, A, false, false)),
     h(165, "bpf_snprintf", None),
     h(166, "bpf_sys_bpf", None),
     h(167, "bpf_btf_find_by_name_kind", None),
@@ -355,7 +359,7 @@ pub static HELPERS: [Helper; MAX_HELPER_ID as usize] = [
     h(178, "bpf_skc_to_unix_sock", p(&[BtfSockCommon], Ret::BtfSockOrNull("unix_sock"), A, false, false)),
     h(179, "bpf_kallsyms_lookup_name", None),
     h(180, "bpf_find_vma", None),
-    h(181, "bpf_loop", None),
+    h(181, "bpf_loop", p(&[Anything, Callback, StackOrNull, Anything], Ret::Integer, A, false, false)),
     h(182, "bpf_strncmp", None),
     h(183, "bpf_get_func_arg", None),
     h(184, "bpf_get_func_ret", None),

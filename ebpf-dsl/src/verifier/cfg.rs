@@ -563,6 +563,17 @@ fn uses_defs(op: &Op) -> (u16, u16) {
     }
 }
 
+/// The function whose address `op` (at `i`) loads: `ld_imm64` with `src = BPF_PSEUDO_FUNC`,
+/// `imm` the distance from the next slot, as a call's.
+pub(crate) fn func_target(op: &Op, i: usize) -> Option<usize> {
+    match *op {
+        Op::LdImm64 { pseudo: 4, imm, .. } => {
+            usize::try_from(i as i64 + 1 + i64::from(imm as u32 as i32)).ok()
+        }
+        _ => None,
+    }
+}
+
 /// Runs the structural checks and computes the [`Cfg`].
 pub fn check(ops: &[Op]) -> Result<Cfg, Vec<VerifierError>> {
     let len = ops.len();
@@ -570,11 +581,22 @@ pub fn check(ops: &[Op]) -> Result<Cfg, Vec<VerifierError>> {
     if len == 0 {
         return Err(vec![err(0, Rule::Structure, "the program is empty")]);
     }
-    // Subprograms.
+    // Subprograms: the main program, every bpf-to-bpf call's target and every callback (the
+    // function an `ld_imm64` with `src = BPF_PSEUDO_FUNC` takes the address of).
     let mut starts = vec![0usize];
-    for op in ops {
+    for (i, op) in ops.iter().enumerate() {
         if let Op::CallLocal { target } = *op {
             starts.push(target);
+        }
+        if let Some(t) = func_target(op, i) {
+            if t >= len || matches!(ops[t], Op::LdImm64Tail) {
+                return Err(vec![err(
+                    i,
+                    Rule::Structure,
+                    format!("the callback address points at instruction {t}, which starts no instruction of the program"),
+                )]);
+            }
+            starts.push(t);
         }
     }
     starts.sort_unstable();
@@ -654,7 +676,21 @@ pub fn check(ops: &[Op]) -> Result<Cfg, Vec<VerifierError>> {
                     prune_point[i + 1] = true;
                 }
             }
+            // A helper that calls back: the call is where each round of the callback comes
+            // back to (a loop head), the callback a function entry.
+            Op::Call {
+                helper,
+                kfunc: false,
+            } if super::transfer::takes_callback(helper) => {
+                prune_point[i] = true;
+                if i + 1 < len {
+                    prune_point[i + 1] = true;
+                }
+            }
             _ => {}
+        }
+        if let Some(t) = func_target(op, i) {
+            prune_point[t] = true;
         }
     }
     if !errors.is_empty() {
@@ -675,6 +711,9 @@ pub fn check(ops: &[Op]) -> Result<Cfg, Vec<VerifierError>> {
         work.extend_from_slice(&ss[..n]);
         if let Op::CallLocal { target } = ops[i] {
             work.push(target);
+        }
+        if let Some(t) = func_target(&ops[i], i) {
+            work.push(t);
         }
     }
     for (i, s) in seen.iter().enumerate() {

@@ -5,7 +5,7 @@
 
 use std::collections::HashMap;
 
-use crate::spec::RelocKind;
+use crate::spec::{MapSpec, RelocKind};
 
 use super::cfg::{Cfg, Op};
 use super::domain::state::State;
@@ -22,6 +22,10 @@ pub(crate) enum Step {
         pc: usize,
     },
     Done,
+    /// A callback returned: the path goes back to the helper call at `callsite`.
+    Callback {
+        callsite: usize,
+    },
 }
 
 pub(crate) struct Exec<'a> {
@@ -39,6 +43,14 @@ pub(crate) struct Exec<'a> {
     pub(crate) tail_call_seen: bool,
     /// Calls and ranges taken on trust (`super::trust`, `transfer/trust.rs`).
     pub(crate) trust: super::trust::Trust,
+    /// Maps the program reaches without naming them, numbered after the input's: the inner
+    /// map of each map of maps ([`MapSpec::inner`]), what a lookup in it gives.
+    pub(crate) extra_maps: Vec<MapSpec>,
+    /// For each input map that holds maps: the number of its inner map.
+    pub(crate) inner_of: Vec<Option<u16>>,
+    /// For each map (input and inner): the number of a read-only map whose value is its key,
+    /// what a `bpf_for_each_map_elem` callback's key pointer points into (`PTR_TO_MAP_KEY`).
+    pub(crate) key_of: Vec<u16>,
 }
 
 impl<'a> Exec<'a> {
@@ -60,6 +72,49 @@ impl<'a> Exec<'a> {
             depth: vec![0; cfg.subprog_starts.len()],
             tail_call_seen: false,
             trust: Default::default(),
+            extra_maps: Vec::new(),
+            inner_of: Vec::new(),
+            key_of: Vec::new(),
         }
+        .with_inner_maps()
+    }
+
+    /// Numbers the inner maps of the maps of maps after the input's maps.
+    fn with_inner_maps(mut self) -> Self {
+        let n = self.input.maps.len();
+        for m in self.input.maps {
+            let inner = m.inner.map(|i| {
+                self.extra_maps
+                    .push(i.spec(format!("{}.inner", m.name_str())));
+                (n + self.extra_maps.len() - 1) as u16
+            });
+            self.inner_of.push(inner);
+        }
+        let total = n + self.extra_maps.len();
+        for i in 0..total {
+            let m = if i < n {
+                &self.input.maps[i]
+            } else {
+                &self.extra_maps[i - n]
+            };
+            let key = MapSpec {
+                name: format!("{}.key", m.name_str()).into(),
+                map_type: crate::spec::MapType::Array,
+                key_size: 4,
+                value_size: m.key_size,
+                max_entries: 1,
+                flags: 1 << 7, // BPF_F_RDONLY_PROG: a key is not written
+                btf: None,
+                inner: None,
+            };
+            self.extra_maps.push(key);
+            self.key_of.push((n + self.extra_maps.len() - 1) as u16);
+        }
+        self
+    }
+
+    /// The read-only map standing for the keys of map `m` (see [`Exec::key_of`]).
+    pub(crate) fn key_map(&self, m: u16) -> u16 {
+        self.key_of.get(m as usize).copied().unwrap_or(m)
     }
 }

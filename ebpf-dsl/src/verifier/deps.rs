@@ -334,12 +334,18 @@ pub(crate) fn before(op: &Op, st: &State, d: &Deps) -> Before {
                 b.cond = Some(b.read | linked(st, d, ids));
             }
         }
-        Op::Call { .. } => {
+        Op::Call { helper, kfunc } => {
+            // A helper that calls back does not read its context itself: the callback does,
+            // on its own path, where its reads are marked.
+            let callback = !kfunc && super::transfer::takes_callback(helper);
             let mut m = 0;
             for r in 1..=5u8 {
                 m |= dr(r);
                 // Memory a helper reads through a stack pointer: the slots from the pointer
                 // up to the frame's top (a helper never reads below its argument).
+                if callback {
+                    continue;
+                }
                 if let Some((f, lo, _)) = stack_slots(&regs[r as usize], 0, 1) {
                     m |= slots_union(d, Some((f, lo, SLOTS - 1)));
                 }
@@ -503,6 +509,18 @@ pub(crate) fn after(op: &Op, b: &Before, pre: Option<&State>, post: &State, d: &
             }
         }
     }
+}
+
+/// The path entering a callback (see `transfer/call/callback.rs`): a new frame whose
+/// registers come from the helper call's arguments (any of `r1`-`r5`, over-approximated).
+pub(crate) fn enter_callback(d: &mut Deps) {
+    let caller = d.frames.last().map(|f| f.regs).unwrap_or([0; 11]);
+    let args = caller[1..=5].iter().fold(0, |a, m| a | m);
+    let mut f = FrameDeps::empty();
+    for r in &mut f.regs[1..=5] {
+        *r = args;
+    }
+    d.frames.push(f);
 }
 
 /// A store of a value with sources `v`: an aligned 8-byte store replaces a slot's sources,

@@ -47,7 +47,9 @@ impl<'a> Exec<'a> {
                     )));
                 }
                 if self.cfg.prune_point[pc] {
-                    let mg = matches!(self.ops[pc], Op::MayGoto { .. });
+                    // A callback's helper call is a loop head as a `may_goto` is.
+                    let mg = matches!(self.ops[pc], Op::MayGoto { .. })
+                        || matches!(self.ops[pc], Op::Call { helper, kfunc: false } if crate::verifier::transfer::takes_callback(helper));
                     match ex.visit(pc, &st, &mut d, self.cfg.live_in[pc], parent, mg) {
                         PruneResult::Pruned => {
                             self.pruned += 1;
@@ -90,7 +92,12 @@ impl<'a> Exec<'a> {
                         }
                         ex.branch(parent);
                         let mut od = d.clone();
-                        deps::after(&op, &before, snapshot.as_ref(), &other, &mut od);
+                        if let Op::Call { .. } = op {
+                            // The callback's path: a new frame, fed by the call's arguments.
+                            deps::enter_callback(&mut od);
+                        } else {
+                            deps::after(&op, &before, snapshot.as_ref(), &other, &mut od);
+                        }
                         deps::after(&op, &before, snapshot.as_ref(), &st, &mut d);
                         pending.push(Path {
                             pc: other_pc,
@@ -106,6 +113,12 @@ impl<'a> Exec<'a> {
                     Step::Done => {
                         ex.finish(parent);
                         break;
+                    }
+                    Step::Callback { callsite } => {
+                        // The callee's locations end; the caller's are as they were.
+                        d.frames.pop();
+                        ex.widen_may_goto(callsite, parent, &mut st);
+                        pc = callsite;
                     }
                 }
             }
@@ -127,6 +140,13 @@ impl<'a> Exec<'a> {
         for (i, op) in self.ops.iter().enumerate() {
             if let Op::CallLocal { target } = op {
                 callees[self.cfg.subprog_of[i]].push((self.cfg.subprog_of[*target], i));
+            }
+            // A callback runs on top of the function that passes it (the kernel counts it in
+            // the call chain).
+            if let Some(t) = super::cfg::func_target(op, i) {
+                if t < self.cfg.subprog_of.len() {
+                    callees[self.cfg.subprog_of[i]].push((self.cfg.subprog_of[t], i));
+                }
             }
         }
         /// Deepest (stack bytes, frames) below `sp`, memoised; `Err(site)` on a cycle or a
@@ -283,8 +303,12 @@ impl<'a> Exec<'a> {
             Op::Call { helper, kfunc } => {
                 if kfunc {
                     self.call_xdp_kfunc(pc, st, helper)?;
-                } else {
-                    self.call_helper(pc, st, helper)?;
+                } else if let Some((target, cb)) = self.call_helper(pc, st, helper)? {
+                    return Ok(Step::Branch {
+                        other_pc: target,
+                        other: cb,
+                        pc: pc + 1,
+                    });
                 }
                 Ok(Step::Next(pc + 1))
             }

@@ -96,14 +96,16 @@ pub fn map_compatible(func: i32, map: MapType) -> bool {
         MapType::PerfEventArray => matches!(func, 22 | 25 | 55),
         MapType::CgroupArray => matches!(func, 33 | 37),
         MapType::Ringbuf => matches!(func, 130 | 131 | 134),
+        // Programs only look maps of maps up (`check_map_func_compatibility`).
+        MapType::ArrayOfMaps | MapType::HashOfMaps => func == 1,
         MapType::Devmap | MapType::DevmapHash | MapType::Xskmap => matches!(func, 51 | 1),
         MapType::Cpumap => func == 51,
         MapType::Queue | MapType::Stack => matches!(func, 87..=89),
         MapType::SkStorage => matches!(func, 107 | 108),
         MapType::PercpuArray | MapType::PercpuHash | MapType::LruPercpuHash => {
-            matches!(func, 1..=3 | 195)
+            matches!(func, 1..=3 | 164 | 195)
         }
-        t if is_data_map(t) => matches!(func, 1..=3),
+        t if is_data_map(t) => matches!(func, 1..=3 | 164),
         _ => false,
     };
     let func_ok = match func {
@@ -120,6 +122,16 @@ pub fn map_compatible(func: i32, map: MapType) -> bool {
         51 => matches!(
             map,
             MapType::Devmap | MapType::DevmapHash | MapType::Cpumap | MapType::Xskmap
+        ),
+        // `bpf_for_each_map_elem`: maps with a `map_for_each_callback`.
+        164 => matches!(
+            map,
+            MapType::Array
+                | MapType::PercpuArray
+                | MapType::Hash
+                | MapType::PercpuHash
+                | MapType::LruHash
+                | MapType::LruPercpuHash
         ),
         _ => true,
     };

@@ -41,17 +41,21 @@
 //! - reading uninitialised stack gives an unknown number; back-edges (bounded loops) are
 //!   allowed; returning a pointer from the program is allowed.
 //!
-//! **Helpers.** 112 of the 146 helpers Linux 6.18 offers to xdp, tc or socket filter programs
+//! **Helpers.** 114 of the 146 helpers Linux 6.18 offers to xdp, tc or socket filter programs
 //! are modelled (prototypes in [`crate::isa::helpers::HELPERS`]; which family may call which
 //! helper was measured on the running kernel), among them the socket casts `bpf_skc_to_*`
 //! and `bpf_tcp_sock` (sharing the socket's reference as the kernel's pointer casts do; the
 //! fields of `struct bpf_tcp_sock` are readable, those of the BTF structures `tcp_sock`, ...
-//! are not modelled and reads of them are refused) and `bpf_sk_storage_get`/`_delete`.
-//! Reads of `struct bpf_map` fields through a map pointer follow the 6.18 layout
-//! (`transfer/map_ptr.rs`; targets 6.18 and later). The other 34 helpers need what this
-//! verifier does not model: BTF layouts of map values (`bpf_spin_lock`, timers,
-//! `bpf_kptr_xchg`), task/cgroup storage, dynptrs, `bpf_per_cpu_ptr`, callbacks (`bpf_loop`,
-//! `bpf_for_each_map_elem`, `bpf_user_ringbuf_drain`, `bpf_find_vma`), constant strings
+//! are not modelled and reads of them are refused), `bpf_sk_storage_get`/`_delete`, and the
+//! callbacks of `bpf_loop` and `bpf_for_each_map_elem` (`r2 = my_callback ll`: the callback is
+//! verified as a function in its own frame with the helper's arguments, `r0` 0 or 1 at its
+//! exit, round after round until a round changes nothing, as the kernel's
+//! `push_callback_call`). A lookup in a map of maps gives the inner map
+//! ([`crate::MapSpec::inner`]) for the map helpers. Reads of `struct bpf_map` fields through a
+//! map pointer follow the 6.18 layout (`transfer/map_ptr.rs`; targets 6.18 and later). The
+//! other 32 helpers need what this verifier does not model: BTF layouts of map values
+//! (`bpf_spin_lock`, timers, `bpf_kptr_xchg`), task/cgroup storage, dynptrs,
+//! `bpf_per_cpu_ptr`, other callbacks (`bpf_user_ringbuf_drain`, `bpf_find_vma`), constant strings
 //! (`bpf_snprintf`, `bpf_strncmp`, `bpf_trace_vprintk`) or sleepable programs
 //! (`bpf_copy_from_user`); a call to one is refused with a message naming it (rule
 //! "unknown helper"), and a helper the kernel does not offer to the program type at all with

@@ -304,6 +304,7 @@ mod tests {
                 max_entries: 4,
                 flags: 0,
                 btf: None,
+                inner: None,
             },
             MapSpec {
                 name: "pc".into(),
@@ -313,6 +314,7 @@ mod tests {
                 max_entries: 4,
                 flags: 0,
                 btf: None,
+                inner: None,
             },
         ];
         let text = "r1 = 2\n*(u32 *)(r10 - 4) = r1\nr1 = 0\n*(u64 *)(r10 - 16) = r1\n\
@@ -342,6 +344,7 @@ mod tests {
             max_entries: 4,
             flags: 0,
             btf: None,
+            inner: None,
         };
         let mut a = Map::new(&spec("a", MapType::Array, 4, 2), 1);
         a.update(&3u32.to_le_bytes(), &[0xab, 0xcd], 0).unwrap();

@@ -527,6 +527,7 @@ mod tests {
             max_entries: n,
             flags: 0,
             btf: None,
+            inner: None,
         }
     }
 

@@ -45,7 +45,7 @@
 //!     exit
 //! ", &[ebpf_dsl::MapSpec {
 //!     name: "drops".into(), map_type: ebpf_dsl::MapType::Array,
-//!     key_size: 4, value_size: 8, max_entries: 1, flags: 0, btf: None,
+//!     key_size: 4, value_size: 8, max_entries: 1, flags: 0, btf: None, inner: None,
 //! }])?;
 //! let mut vm = Vm::new(&spec)?;
 //! let mut ipv4 = vec![0u8; 34];

@@ -20,6 +20,7 @@ fn map(name: &'static str, t: MapType, k: u32, v: u32, n: u32) -> MapSpec {
         max_entries: n,
         flags: 0,
         btf: None,
+        inner: None,
     }
 }
 

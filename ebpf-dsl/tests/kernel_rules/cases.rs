@@ -20,6 +20,7 @@ fn map(name: &'static str, map_type: MapType, key_size: u32, value_size: u32, n:
         max_entries: n,
         flags: 0,
         btf: None,
+        inner: None,
     }
 }
 
@@ -96,8 +97,8 @@ pub fn cases(dir: &Path) -> Vec<Case> {
         .collect()
 }
 
-/// The maps the cases name: `m`, `h`, `x`, `pa`, `q`, `pc`, `pe`, `cg`, `ro`, `wo` and `sk`
-/// (README.md).
+/// The maps the cases name: `m`, `h`, `x`, `pa`, `q`, `pc`, `pe`, `cg`, `ro`, `wo`, `sk`, `mm`
+/// and `hm` (README.md).
 pub fn rule_maps() -> Vec<MapSpec> {
     vec![
         map("m", MapType::Array, 4, 16, 1),
@@ -115,6 +116,26 @@ pub fn rule_maps() -> Vec<MapSpec> {
         MapSpec {
             flags: 1 << 8, // BPF_F_WRONLY_PROG
             ..map("wo", MapType::Array, 4, 16, 1)
+        },
+        MapSpec {
+            inner: Some(ebpf_dsl::spec::InnerMap::of(&map(
+                "",
+                MapType::Array,
+                4,
+                8,
+                1,
+            ))),
+            ..map("mm", MapType::ArrayOfMaps, 4, 4, 2)
+        },
+        MapSpec {
+            inner: Some(ebpf_dsl::spec::InnerMap::of(&map(
+                "",
+                MapType::Hash,
+                8,
+                8,
+                4,
+            ))),
+            ..map("hm", MapType::HashOfMaps, 4, 4, 4)
         },
         // Socket storage: the kernel needs BTF (an int key), BPF_F_NO_PREALLOC, no entries.
         MapSpec {

@@ -28,6 +28,7 @@ pub fn xsks(max_entries: u32) -> MapSpec {
         max_entries,
         flags: 0,
         btf: None,
+        inner: None,
     }
 }
 

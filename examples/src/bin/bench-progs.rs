@@ -137,6 +137,7 @@ fn dump(dir: &str) -> Result<(), String> {
             max_entries: 64,
             flags: 0,
             btf: None,
+            inner: None,
         }];
         let input = VerifyInput::new(&a.insns, ProgramType::Xdp).with_maps(&a.relocations, &maps);
         if let Err(errs) = verify(&input) {

@@ -68,6 +68,7 @@ fn sandbox_run(sb: &Sandbox, count: u32, stop: &Stop) -> Result<()> {
         max_entries: 1,
         flags: 0,
         btf: None,
+        inner: None,
     });
     p.extend(write_rx_metadata("meta_done"));
     p.push(ldxw(Reg::R2, Reg::R6, 16)); // ctx->rx_queue_index (r6 = ctx)

@@ -54,6 +54,7 @@ pub fn map_spec(
         max_entries,
         flags: 0,
         btf: None,
+        inner: None,
     }
 }
 

@@ -74,10 +74,12 @@ pub(crate) struct ProgramBtf {
 }
 
 impl ProgramBtf {
-    /// The BTF of program `name` with these source lines, loaded; `None` without lines or when
-    /// the kernel refuses BTF.
+    /// The BTF of program `name` with these source lines, loaded; `None` without lines and
+    /// callbacks, or when the kernel refuses BTF. A program that takes a callback's address
+    /// (`BPF_PSEUDO_FUNC`) always gets it: the kernel wants `func_info` for callbacks
+    /// ("missing btf func_info") and a static `FUNC` for each ("callback function not static").
     pub(crate) fn load(name: &str, insns: &[Insn], lines: &[SourceLine]) -> Option<ProgramBtf> {
-        if lines.is_empty() {
+        if lines.is_empty() && !has_callbacks(insns) {
             return None;
         }
         let (btf, ext) = program_btf(name, "prog", insns, lines);
@@ -94,4 +96,20 @@ impl ProgramBtf {
             line_info: &self.records.line_info,
         }
     }
+}
+
+/// Whether `insns` load a function's address (`ld_imm64`, `src = BPF_PSEUDO_FUNC`).
+fn has_callbacks(insns: &[Insn]) -> bool {
+    let mut i = 0;
+    while i < insns.len() {
+        if insns[i].is_ld_imm64() {
+            if insns[i].src() == ebpf_dsl::insn::PseudoLd::Func as u8 {
+                return true;
+            }
+            i += 2;
+        } else {
+            i += 1;
+        }
+    }
+    false
 }

@@ -136,6 +136,7 @@ impl Features {
             max_entries: 1,
             flags: 0,
             btf: None,
+            inner: None,
         }) {
             Ok(_) => Probe::yes("created"),
             Err(e) => Probe::from_err(&e),

@@ -29,6 +29,7 @@ pub fn counters(name: &'static str, n: u32) -> MapSpec {
         max_entries: n,
         flags: 0,
         btf: None,
+        inner: None,
     }
 }
 
@@ -42,6 +43,7 @@ pub fn xskmap(name: &'static str, n: u32) -> MapSpec {
         max_entries: n,
         flags: 0,
         btf: None,
+        inner: None,
     }
 }
 

@@ -164,6 +164,19 @@ impl<'a> StmtParser<'a> {
                     _ => {}
                 }
             }
+            // `r2 = name ll` naming a label of this program: the address of a callback
+            // (`BPF_PSEUDO_FUNC`), LLVM's symbol form for a function.
+            if parse_reg_name(word).is_none()
+                && self.labels.contains(word)
+                && self.peek_at(1) == Some(&Tok::Ident("ll"))
+            {
+                self.pos += 2;
+                self.need_wide_ld(dst)?;
+                return Ok(ItemKind::FuncRef {
+                    dst: dst.reg,
+                    target: Target::Label(Cow::Owned(word.to_string())),
+                });
+            }
             // `r1 = name ll` naming a map.
             if parse_reg_name(word).is_none()
                 && crate::isa::consts::const_by_name(word).is_none()

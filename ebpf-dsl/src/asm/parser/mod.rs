@@ -35,6 +35,10 @@
 //!   `r1 = map_value(counters, 8) ll` loads the address of byte 8 of the value of key 0 of array
 //!   map `counters` (`BPF_PSEUDO_MAP_VALUE`). Both become relocations. A name that is a named
 //!   constant is a constant, not a map.
+//! - **Callbacks**: `r2 = loop_cb ll`, where `loop_cb` is a label of the program, loads the
+//!   address of the function at that label (`BPF_PSEUDO_FUNC`), the callback argument of
+//!   `bpf_loop`, `bpf_for_each_map_elem`, ... (LLVM's symbol form: a name that is a label is a
+//!   function, not a map).
 //! - **Interpolated values** `{ text }` in an immediate (also of a compare, `if r1 > {MAX}
 //!   goto drop`), a memory offset, or a 64-bit constant (`r1 = {ADDR} ll`): an [`ItemKind::Extern`] that only `defprogram!` fills.
 //! - **Snippets** `name!(arg, ...)`: a statement expanded by [`crate::snippet::expand`]; each

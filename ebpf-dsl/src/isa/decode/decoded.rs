@@ -240,6 +240,21 @@ impl Decoded {
         }
     }
 
+    /// The distance in slots (relative to the next slot, as a call's) to the function whose
+    /// address an `ld_imm64` with `src = BPF_PSEUDO_FUNC` loads (a callback); `None` for
+    /// everything else.
+    pub const fn func_offset(&self) -> Option<i64> {
+        match *self {
+            Decoded::LdPseudo {
+                kind: PseudoLd::Func,
+                imm,
+                next_imm: 0,
+                ..
+            } => Some(imm as i64),
+            _ => None,
+        }
+    }
+
     /// Appends the instruction's slot(s) to `out`.
     pub fn encode_into(&self, out: &mut Vec<Insn>) {
         let (first, second) = self.encode();

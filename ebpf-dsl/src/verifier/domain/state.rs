@@ -60,6 +60,12 @@ pub enum RegVal {
     },
     /// `PTR_TO_PACKET_END` (`data_end`).
     PktEnd,
+    /// `PTR_TO_FUNC`: the address of the function starting at instruction `target` (a
+    /// callback, `r2 = my_callback ll`).
+    Func {
+        /// The function's first instruction.
+        target: u32,
+    },
     /// `CONST_PTR_TO_MAP`: the map at index `map` of the input.
     MapPtr {
         /// Index into [`super::VerifyInput::maps`].
@@ -401,6 +407,7 @@ fn reg_covers(old: &RegVal, new: &RegVal, ids: &mut IdMap) -> bool {
         ) => f1 == f2 && a == b && v2.is_subset_of(v1),
         (PktEnd, PktEnd) => true,
         (MapPtr { map: a }, MapPtr { map: b }) => a == b,
+        (Func { target: a }, Func { target: b }) => a == b,
         (
             MapValue {
                 map: m1,

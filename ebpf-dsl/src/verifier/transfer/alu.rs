@@ -235,7 +235,7 @@ impl<'a> Exec<'a> {
             RegVal::PktEnd => return pa("arithmetic on data_end is not allowed; add to the packet pointer instead and compare it with data_end".into()),
             // The kernel allows only `map += 0` (handled by the caller), and no arithmetic at
             // all on the socket-like entries of XSKMAP / DEVMAP lookups.
-            RegVal::MapPtr { .. } | RegVal::Opaque { .. } => {
+            RegVal::MapPtr { .. } | RegVal::Opaque { .. } | RegVal::Func { .. } => {
                 return pa(format!("arithmetic on {} is not allowed", self.describe(p)));
             }
             // `subtraction from stack pointer prohibited`, even of a constant: add a negative

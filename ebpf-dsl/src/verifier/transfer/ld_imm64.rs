@@ -45,6 +45,10 @@ impl<'a> Exec<'a> {
                 }
             }
             (None, 0) => RegVal::Scalar(Scalar::konst(imm)),
+            // `r2 = my_callback ll`: the cfg checked that the target starts a function.
+            (None, 4) => RegVal::Func {
+                target: (pc as i64 + 1 + i64::from(imm as u32 as i32)) as u32,
+            },
             (None, 1 | 2 | 5 | 6) => {
                 return Err(e(pc, Rule::MapReference, "this ld_imm64 refers to a map, but no relocation says which (its key and value sizes are needed)"))
             }

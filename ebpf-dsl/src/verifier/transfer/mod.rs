@@ -31,6 +31,7 @@ use super::domain::tnum::Tnum;
 use super::helpers::{self, Arg, Ret};
 use super::{alu_name, size_name, KernelVersion, Rule, VerifierError};
 
+pub(crate) use call::takes_callback;
 pub(crate) use memory::mask;
 
 pub(crate) type R<T> = Result<T, VerifierError>;
@@ -75,7 +76,16 @@ use stack::*;
 /// values for messages.
 impl<'a> Exec<'a> {
     pub(crate) fn map(&self, m: u16) -> &MapSpec {
-        &self.input.maps[m as usize]
+        let n = self.input.maps.len();
+        match self.input.maps.get(m as usize) {
+            Some(spec) => spec,
+            None => &self.extra_maps[m as usize - n],
+        }
+    }
+
+    /// Whether map `m` is the inner map of a map of maps (see [`Exec::extra_maps`]).
+    pub(crate) fn is_inner_map(&self, m: u16) -> bool {
+        self.inner_of.contains(&Some(m))
     }
 
     pub(crate) fn describe(&self, v: &RegVal) -> String {
@@ -108,6 +118,9 @@ impl<'a> Exec<'a> {
             }
             RegVal::PktEnd => "data_end".into(),
             RegVal::MapPtr { map } => format!("the map `{}`", self.map(*map).name_str()),
+            RegVal::Func { target } => {
+                format!("the address of the function at instruction {target} (a callback)")
+            }
             RegVal::MapValue { map, off, var } => {
                 format!(
                     "a pointer into a value of map `{}` (offset {off}{})",
@@ -121,6 +134,10 @@ impl<'a> Exec<'a> {
                     self.map(*map).name_str()
                 )
             }
+            RegVal::Opaque { map } if self.is_inner_map(*map) => format!(
+                "the map `{}` (from a map of maps)",
+                self.map(*map).name_str()
+            ),
             RegVal::Opaque { map } => format!(
                 "an entry of map `{}` (not readable)",
                 self.map(*map).name_str()

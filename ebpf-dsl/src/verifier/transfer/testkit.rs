@@ -24,6 +24,7 @@ pub(crate) fn maps() -> Vec<MapSpec> {
         max_entries,
         flags,
         btf: None,
+        inner: None,
     };
     vec![
         map("arr", MapType::Array, 4, 16, 4, 0),

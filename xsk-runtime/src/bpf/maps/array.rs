@@ -42,6 +42,7 @@ impl<V: Pod> Array<V> {
             max_entries: len,
             flags: 0,
             btf: None,
+            inner: None,
         })?
         .try_into()
     }

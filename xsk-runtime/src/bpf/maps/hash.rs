@@ -44,6 +44,7 @@ impl<K: Pod, V: Pod> HashMap<K, V> {
             max_entries,
             flags: 0,
             btf: None,
+            inner: None,
         })?
         .try_into()
     }

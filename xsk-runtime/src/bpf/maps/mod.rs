@@ -3,14 +3,16 @@
 //!
 //! - [`Map`]: an untyped map (bytes in, bytes out), created from a [`MapSpec`]
 //!   (`BPF_MAP_CREATE`), opened from a pin ([`Map::from_pinned`]) or from an fd.
-//! - Typed views: [`Array`], [`HashMap`], [`XskMap`], [`DevMap`], [`CpuMap`], [`ProgArray`].
+//! - Typed views: [`Array`], [`HashMap`], [`XskMap`], [`DevMap`], [`CpuMap`], [`ProgArray`],
+//!   [`ArrayOfMaps`], [`HashOfMaps`].
 //!   Each checks the map type and the key and value sizes against its Rust types when it is
 //!   built (`TryFrom<Map>`), and the element operations cannot then be given a wrong size.
 //!
 //! One file per kind: this module holds [`Map`] and its element operations; `batch.rs` the
 //! batch operations; `array.rs` [`Array`]; `hash.rs` [`HashMap`]; `redirect.rs` the
 //! `bpf_redirect_map` targets [`XskMap`], [`DevMap`] and [`CpuMap`]; `prog_array.rs`
-//! [`ProgArray`].
+//! [`ProgArray`]; `of_maps.rs` the maps of maps [`ArrayOfMaps`] and [`HashOfMaps`] (created
+//! with the template their [`MapSpec::inner`](ebpf_dsl::MapSpec::inner) describes).
 //!
 //! Keys and values of typed maps are [`crate::pod::Pod`] types (integers, arrays of them,
 //! or your own `#[repr(C)]` structs with an `unsafe impl Pod`).
@@ -87,6 +89,13 @@ impl Map {
                 "map name `{name}` is longer than 15 characters (BPF_OBJ_NAME_LEN)"
             )));
         }
+        ebpf_dsl::asm::check_inner(spec).map_err(Error::invalid)?;
+        // A map of maps: a map of the inner shape as the template (`inner_map_fd`); the kernel
+        // keeps a copy of its shape, so the template closes when this function returns.
+        let template = match &spec.inner {
+            Some(inner) => Some(of_maps::create_template(name, inner)?),
+            None => None,
+        };
         let attr = sysbpf::MapCreateAttr {
             map_type: spec.map_type.as_u32(),
             key_size: spec.key_size,
@@ -94,6 +103,7 @@ impl Map {
             max_entries: spec.max_entries,
             map_flags: spec.flags,
             map_name: sysbpf::obj_name(name),
+            inner_map_fd: template.as_ref().map_or(0, |t| t.raw_fd() as u32),
             ..Default::default()
         };
         let fd = match types {
@@ -443,6 +453,7 @@ macro_rules! typed_common {
 mod array;
 mod batch;
 mod hash;
+mod of_maps;
 pub mod percpu;
 mod prog_array;
 mod redirect;
@@ -451,6 +462,7 @@ pub mod typed;
 
 pub use array::Array;
 pub use hash::HashMap;
+pub use of_maps::{ArrayOfMaps, HashOfMaps};
 pub use percpu::{PerCpuArray, PerCpuHashMap, PerCpuValues};
 pub use prog_array::ProgArray;
 pub use redirect::{CpuMap, DevMap, XskMap};
@@ -497,6 +509,7 @@ fn fd_map_spec(name: &str, t: MapType, max_entries: u32, value_size: u32) -> Map
         max_entries,
         flags: 0,
         btf: None,
+        inner: None,
     }
 }
 
@@ -521,4 +534,13 @@ macro_rules! from_map {
         }
     )* };
 }
-from_map!(Array<V>, HashMap<K, V>, XskMap, DevMap, CpuMap, ProgArray);
+from_map!(
+    Array<V>,
+    HashMap<K, V>,
+    XskMap,
+    DevMap,
+    CpuMap,
+    ProgArray,
+    ArrayOfMaps,
+    HashOfMaps<K>
+);

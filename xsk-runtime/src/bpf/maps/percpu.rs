@@ -191,6 +191,7 @@ impl<V: Pod> PerCpuArray<V> {
             max_entries: len,
             flags: 0,
             btf: None,
+            inner: None,
         })?
         .try_into()
     }
@@ -307,6 +308,7 @@ impl<K: Pod, V: Pod> PerCpuHashMap<K, V> {
             max_entries,
             flags: 0,
             btf: None,
+            inner: None,
         })?
         .try_into()
     }

@@ -124,6 +124,7 @@ impl RingBuf {
             max_entries: size,
             flags: 0,
             btf: None,
+            inner: None,
         })?)
     }
 

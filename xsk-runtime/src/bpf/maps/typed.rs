@@ -13,6 +13,7 @@
 //! | `percpu_hash(key = K, value = V, ..)`, `lru_percpu_hash` | [`PerCpuHashMap<K, V>`] |
 //! | `ringbuf(..)` | [`RingBuf`] |
 //! | `xskmap` / `devmap`, `devmap_hash` / `cpumap` / `prog_array` | [`XskMap`] / [`DevMap`] / [`CpuMap`] / [`ProgArray`] |
+//! | `array_of_maps(inner = ..)` / `hash_of_maps(key = K, inner = ..)` | [`ArrayOfMaps`] / [`HashOfMaps<K>`] |
 //! | any other kind, or the value given by size only (`value_size = N`) | [`Map`] |
 //!
 //! ```no_run
@@ -57,7 +58,9 @@ use ebpf_dsl::{MapDef, MapSpec};
 
 use super::percpu::{PerCpuArray, PerCpuHashMap};
 use super::ringbuf::RingBuf;
-use super::{Array, CpuMap, DevMap, FromMap, HashMap, Map, ProgArray, XskMap};
+use super::{
+    Array, ArrayOfMaps, CpuMap, DevMap, FromMap, HashMap, HashOfMaps, Map, ProgArray, XskMap,
+};
 use crate::error::{Error, Result};
 use crate::pod::Pod;
 
@@ -165,6 +168,10 @@ typed! {
     <K, V> K, V, kind::DevmapHash => DevMap, |m| Ok(DevMap::from_map_unchecked(m));
     <K, V> K, V, kind::Cpumap => CpuMap, |m| Ok(CpuMap::from_map_unchecked(m));
     <K, V> K, V, kind::ProgArray => ProgArray, |m| Ok(ProgArray::from_map_unchecked(m));
+    <K, V> K, V, kind::ArrayOfMaps => ArrayOfMaps, |m| Ok(ArrayOfMaps::from_map_unchecked(m));
+    <K: Pod, V> K, V, kind::HashOfMaps => HashOfMaps<K>,
+        |m| Ok(HashOfMaps::from_map_unchecked(m));
+    <V> Untyped, V, kind::HashOfMaps => Map, |m| Ok(m);
 }
 
 macro_rules! untyped_kinds {
@@ -178,8 +185,6 @@ untyped_kinds!(
     StackTrace,
     CgroupArray,
     LpmTrie,
-    ArrayOfMaps,
-    HashOfMaps,
     Sockmap,
     Sockhash,
     CgroupStorage,

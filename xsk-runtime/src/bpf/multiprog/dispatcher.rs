@@ -232,6 +232,7 @@ pub fn load_dispatcher(config: &DispatcherConfig) -> Result<Dispatcher> {
         max_entries: 1,
         flags: BPF_F_RDONLY_PROG,
         btf: None,
+        inner: None,
     })?;
     map.update(&0u32.to_ne_bytes(), &config.encode(), Default::default())?;
     map.freeze()?;

@@ -38,6 +38,16 @@ impl<'a> Exec<'a> {
 
     /// `exit`: back to the caller, or the end of the path.
     pub(crate) fn exit(&mut self, pc: usize, st: &mut State) -> R<Step> {
+        if self.in_callback(st) {
+            // Back to the helper call, which runs again (another round, or on after it);
+            // the caller's registers are as they were at the call.
+            self.check_callback_exit(pc, st)?;
+            let callee = st.frames.pop().expect("frame");
+            st.may_goto_depth = st.may_goto_depth.saturating_add(1);
+            return Ok(Step::Callback {
+                callsite: callee.callsite,
+            });
+        }
         self.check_exit(pc, st)?;
         if st.frames.len() > 1 {
             return Ok(Step::Next(pop_frame(st)));

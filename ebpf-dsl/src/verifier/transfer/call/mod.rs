@@ -2,6 +2,8 @@
 //! the submodules.
 
 pub(crate) mod args;
+mod callback;
+pub(crate) use callback::takes_callback;
 mod btf_sock;
 pub(crate) use btf_sock::{tcp_sock_field_ok, TCP_SOCK};
 mod kfunc;
@@ -27,6 +29,8 @@ struct Checked {
     release: Option<u32>,
     /// The stack memory the helper writes.
     writes: Vec<StackWrite>,
+    /// The callback (its first instruction) and its context argument.
+    callback: Option<(usize, RegVal)>,
 }
 
 /// `n` bytes from `r10 + lo` of frame `frame` that a helper or kfunc writes.
@@ -38,13 +42,28 @@ pub(crate) struct StackWrite {
 
 impl<'a> Exec<'a> {
     /// `call` of a kernel helper (`check_helper_call`).
-    pub(crate) fn call_helper(&mut self, pc: usize, st: &mut State, id: i32) -> R<()> {
+    /// A helper that takes a callback (`bpf_loop`, `bpf_for_each_map_elem`) also gives the
+    /// state in which the callback starts, and its first instruction: the driver explores it
+    /// beside the path that goes on after the call (`push_callback_call`).
+    pub(crate) fn call_helper(
+        &mut self,
+        pc: usize,
+        st: &mut State,
+        id: i32,
+    ) -> R<Option<(usize, State)>> {
         if self.trusted_call(pc, st) {
-            return Ok(());
+            return Ok(None);
         }
         let c = self.check_helper_call(pc, st, id)?;
+        let cb = match &c.callback {
+            Some((target, ctx)) => Some((
+                *target,
+                self.callback_state(pc, st, id, *target, c.map, ctx)?,
+            )),
+            None => None,
+        };
         self.helper_effects(st, id, c);
-        Ok(())
+        Ok(cb)
     }
 
     /// The rules of a helper call: the helper is known and offered to the program type, the
@@ -104,6 +123,7 @@ impl<'a> Exec<'a> {
         let mut alloc: Option<u32> = None;
         let mut release: Option<u32> = None;
         let mut writes = Vec::new();
+        let mut callback: Option<(usize, RegVal)> = None;
         for (i, arg) in p.args.iter().enumerate() {
             let r = (i + 1) as u8;
             let v = self.read(st, pc, r).map_err(|mut err| {
@@ -126,8 +146,11 @@ impl<'a> Exec<'a> {
             };
             match arg {
                 Arg::MapPtr => {
-                    let RegVal::MapPtr { map: m } = v else {
-                        return bad("a map (`r1 = my_map ll`)", self);
+                    let m = match v {
+                        RegVal::MapPtr { map } => map,
+                        // An inner map, from a lookup in a map of maps (null-checked).
+                        RegVal::Opaque { map } if self.is_inner_map(map) => map,
+                        _ => return bad("a map (`r1 = my_map ll`)", self),
                     };
                     let spec = self.map(m);
                     if !helpers::map_compatible(id, spec.map_type) {
@@ -190,6 +213,22 @@ impl<'a> Exec<'a> {
                     writes.extend(self.check_value_or_null(pc, st, r, &v, map, name)?)
                 }
                 Arg::Anything => {}
+                Arg::Callback => {
+                    let RegVal::Func { target } = v else {
+                        return bad("a callback: the address of a function of the program (`r2 = my_callback ll`)", self);
+                    };
+                    callback = Some((target as usize, RegVal::NotInit));
+                }
+                Arg::StackOrNull => {
+                    let ok = matches!(v, RegVal::Stack { .. })
+                        || matches!(v, RegVal::Scalar(z) if z.as_const() == Some(0));
+                    if !ok {
+                        return bad("a pointer to the stack (the callback's context) or 0", self);
+                    }
+                    if let Some((_, ctx)) = &mut callback {
+                        *ctx = v.clone();
+                    }
+                }
                 Arg::BtfSockCommon => self.check_btf_sock_arg(pc, r, &v, name)?,
                 Arg::SockCommon | Arg::FixedMem(_) | Arg::FixedOut(_) => {
                     writes.extend(self.check_extra_arg(pc, st, r, &v, *arg, name)?)
@@ -288,6 +327,7 @@ impl<'a> Exec<'a> {
             alloc,
             release,
             writes,
+            callback,
         })
     }
 
@@ -303,6 +343,7 @@ impl<'a> Exec<'a> {
             alloc,
             release,
             writes,
+            ..
         } = c;
         if id == 12 {
             self.tail_call_seen = true;
@@ -358,6 +399,10 @@ impl<'a> Exec<'a> {
                 } else if helpers::is_data_map(spec.map_type) || spec.map_type == MapType::SkStorage
                 {
                     RegVal::MapValueOrNull { map: m, id }
+                } else if let Some(inner) = self.inner_of.get(m as usize).copied().flatten() {
+                    // A map of maps gives its inner map (the kernel's CONST_PTR_TO_MAP with
+                    // the inner map's meta), or NULL.
+                    RegVal::OpaqueOrNull { map: inner, id }
                 } else {
                     RegVal::OpaqueOrNull { map: m, id }
                 }

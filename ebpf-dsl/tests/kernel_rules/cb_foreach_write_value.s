@@ -1,0 +1,13 @@
+# kernel: accept
+# The value may be written (hash map `h`, 8-byte values).
+r1 = h ll
+r2 = cb ll
+r3 = 0
+r4 = 0
+call bpf_for_each_map_elem
+r0 = 2
+exit
+cb:
+r0 = 0
+*(u64 *)(r3 + 0) = r0
+exit

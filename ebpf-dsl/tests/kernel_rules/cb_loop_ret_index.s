@@ -1,0 +1,12 @@
+# kernel: reject
+# kernel log: At callback return the register R0 has unknown scalar value should have been in [0, 1]
+r1 = 4
+r2 = cb ll
+r3 = 0
+r4 = 0
+call bpf_loop
+r0 = 2
+exit
+cb:
+r0 = r1
+exit
