@@ -681,7 +681,7 @@ pub fn check(ops: &[Op]) -> Result<Cfg, Vec<VerifierError>> {
             Op::Call {
                 helper,
                 kfunc: false,
-            } if super::transfer::takes_callback(helper) => {
+            } if super::helpers::takes_callback(helper) => {
                 prune_point[i] = true;
                 if i + 1 < len {
                     prune_point[i + 1] = true;

@@ -337,7 +337,7 @@ pub(crate) fn before(op: &Op, st: &State, d: &Deps) -> Before {
         Op::Call { helper, kfunc } => {
             // A helper that calls back does not read its context itself: the callback does,
             // on its own path, where its reads are marked.
-            let callback = !kfunc && super::transfer::takes_callback(helper);
+            let callback = !kfunc && super::helpers::takes_callback(helper);
             let mut m = 0;
             for r in 1..=5u8 {
                 m |= dr(r);

@@ -49,7 +49,7 @@ impl<'a> Exec<'a> {
                 if self.cfg.prune_point[pc] {
                     // A callback's helper call is a loop head as a `may_goto` is.
                     let mg = matches!(self.ops[pc], Op::MayGoto { .. })
-                        || matches!(self.ops[pc], Op::Call { helper, kfunc: false } if crate::verifier::transfer::takes_callback(helper));
+                        || matches!(self.ops[pc], Op::Call { helper, kfunc: false } if super::helpers::takes_callback(helper));
                     match ex.visit(pc, &st, &mut d, self.cfg.live_in[pc], parent, mg) {
                         PruneResult::Pruned => {
                             self.pruned += 1;

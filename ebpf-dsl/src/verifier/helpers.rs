@@ -137,3 +137,10 @@ pub fn map_compatible(func: i32, map: MapType) -> bool {
     };
     map_ok && func_ok
 }
+
+/// Whether helper `id` calls back a function of the program that the verifier explores
+/// (`bpf_for_each_map_elem` 164, `bpf_loop` 181): a fact of the helper, used by the control
+/// flow graph (the call is a loop head), the value sources and the call transfer.
+pub(crate) fn takes_callback(id: i32) -> bool {
+    matches!(id, 164 | 181)
+}

@@ -31,7 +31,6 @@ use super::domain::tnum::Tnum;
 use super::helpers::{self, Arg, Ret};
 use super::{alu_name, size_name, KernelVersion, Rule, VerifierError};
 
-pub(crate) use call::takes_callback;
 pub(crate) use memory::mask;
 
 pub(crate) type R<T> = Result<T, VerifierError>;

@@ -21,11 +21,6 @@ const MAX_CALL_FRAMES: usize = 8;
 /// out (the kernel gives up on such a program too, after many more rounds).
 pub(crate) const MAX_CALLBACK_ROUNDS: u32 = 64;
 
-/// Whether helper `id` calls a callback the verifier explores.
-pub(crate) fn takes_callback(id: i32) -> bool {
-    matches!(id, 164 | 181)
-}
-
 impl<'a> Exec<'a> {
     /// The state in which the callback at `target` of helper `id` (called at `pc`) starts:
     /// the caller's state with a new frame on top whose registers the helper sets.
@@ -97,7 +92,7 @@ impl<'a> Exec<'a> {
         st.frames.len() > 1
             && matches!(
                 self.ops.get(st.cur().callsite),
-                Some(Op::Call { helper, kfunc: false }) if takes_callback(*helper)
+                Some(Op::Call { helper, kfunc: false }) if crate::verifier::helpers::takes_callback(*helper)
             )
     }
 

@@ -2,9 +2,8 @@
 //! the submodules.
 
 pub(crate) mod args;
-mod callback;
-pub(crate) use callback::takes_callback;
 mod btf_sock;
+mod callback;
 pub(crate) use btf_sock::{tcp_sock_field_ok, TCP_SOCK};
 mod kfunc;
 mod local;
