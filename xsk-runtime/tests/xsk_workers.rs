@@ -281,6 +281,7 @@ fn workers_forward_answers_every_datagram() {
             let socks: Vec<UdpSocket> = (0..16)
                 .map(|_| {
                     let s = UdpSocket::bind(("0.0.0.0", 0)).unwrap();
+                    xsk_testkit::socket::grow_receive_buffer(&s, 1 << 20).unwrap();
                     s.set_nonblocking(true).unwrap();
                     s
                 })
@@ -343,10 +344,12 @@ fn workers_transmit_sends_every_frame() {
     const PER_QUEUE: u32 = 150;
     const DPORT: u16 = 9801;
     let pair = sandbox("workers_transmit_sends_every_frame", 2);
-    // The receiver reads while the workers send (a socket buffer holds only ~100 of these).
+    // The receiver reads while the workers send, into a socket buffer grown to hold them all.
     let (ready_tx, ready_rx) = std::sync::mpsc::channel();
     let receiver = pair.right.ns.spawn(move || {
         let s = UdpSocket::bind(("0.0.0.0", DPORT)).unwrap();
+        // Room for all of them: the workers send faster than this thread may be scheduled.
+        xsk_testkit::socket::grow_receive_buffer(&s, 4 << 20).unwrap();
         s.set_read_timeout(Some(Duration::from_millis(50))).unwrap();
         ready_tx.send(()).unwrap();
         let mut got: Vec<Vec<u8>> = Vec::new();

@@ -17,6 +17,7 @@
 pub mod harness;
 pub mod netns;
 pub mod seqring;
+pub mod socket;
 mod sys;
 
 pub use netns::{is_root, privileged_test_should_run, privileged_test_skip_reason};
