@@ -41,7 +41,7 @@
 //! - reading uninitialised stack gives an unknown number; back-edges (bounded loops) are
 //!   allowed; returning a pointer from the program is allowed.
 //!
-//! **Helpers.** 114 of the 146 helpers Linux 6.18 offers to xdp, tc or socket filter programs
+//! **Helpers.** 115 of the 146 helpers Linux 6.18 offers to xdp, tc or socket filter programs
 //! are modelled (prototypes in [`crate::isa::helpers::HELPERS`]; which family may call which
 //! helper was measured on the running kernel), among them the socket casts `bpf_skc_to_*`
 //! and `bpf_tcp_sock` (sharing the socket's reference as the kernel's pointer casts do; the
