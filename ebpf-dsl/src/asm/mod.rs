@@ -34,6 +34,7 @@ pub mod lines;
 pub mod mapdecl;
 pub mod parser;
 pub mod resolve;
+pub mod section;
 
 pub use check::check;
 pub use diag::{render_all, DiagKind, Diagnostic, LineIndex, MAX_SHOWN};
@@ -44,6 +45,7 @@ pub use mapdecl::{
 };
 pub use parser::parse;
 pub use resolve::resolve;
+pub use section::{parse_section_name, section_directive};
 
 use crate::ir::{ExternField, Span};
 use crate::isa::insn::Insn;
@@ -81,6 +83,10 @@ pub struct Assembled {
     /// The initial contents those declarations give (`init=HEX`), in source order: a loader
     /// writes them into the maps, `asm --elf` into the data sections.
     pub data: Vec<crate::spec::GlobalData>,
+    /// The ELF section the text names with `.section NAME` ([`section`]; `None`: the plain
+    /// section of the program type): it may carry load facts beyond the type (`xdp.frags`,
+    /// `xdp/devmap`, ...).
+    pub section: Option<String>,
 }
 
 impl Assembled {
