@@ -7,6 +7,10 @@
 //! [`check()`] (structural checks mirroring the kernel verifier's early rejections), and
 //! [`diag`] (errors with spans, rendered like a compiler's).
 //!
+//! Two directives describe the program rather than its code: `.map` declares a map
+//! ([`mapdecl`]), `.section NAME` names the program's ELF section ([`section`]: `xdp.frags`,
+//! `xdp/devmap`, ... with the load flags and expected attach type they imply).
+//!
 //! The functions here return the detailed [`Diagnostic`]s; [`crate::assemble`] is
 //! [`assemble()`] with the crate's one error type, [`crate::Error`] (which `?` also converts
 //! `Vec<Diagnostic>` into).
