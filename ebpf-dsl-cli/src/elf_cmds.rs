@@ -177,8 +177,9 @@ pub fn elf_bytes(
 
 /// The program type of a text program in ELF section `section` (its `.section`, if any) with
 /// `--type` `given`: the section's type (`xdp.frags` → xdp, ...), which `--type` must not
-/// contradict; a legacy name with no type (`xdp_pass`) takes `--type`; no section: `--type`,
-/// default xdp.
+/// contradict; a legacy name with no type (`xdp_pass`, what `disasm OBJ.o --type T` prints
+/// for one) and no section at all: `--type`, default xdp; a section of a program type this
+/// tool does not load (`kprobe/...`) is an error.
 pub fn text_program_type(
     section: Option<&str>,
     given: Option<ProgramType>,
@@ -191,11 +192,10 @@ pub fn text_program_type(
             "`.section {s}` is a section of {t} programs, but --type is {g}"
         ))),
         (Some(t), _) => Ok(t),
-        (None, Some(g)) if !elf::is_other_program_section(s) => Ok(g),
+        (None, g) if !elf::is_other_program_section(s) => Ok(g.unwrap_or(ProgramType::Xdp)),
         _ => Err(CliError::Usage(format!(
             "`.section {s}` names no section of a program type this tool loads (xdp, \
-             xdp.frags, xdp/devmap, xdp/cpumap, tc, classifier, action, socket, ...; a legacy \
-             name such as xdp_pass takes --type)"
+             xdp.frags, xdp/devmap, xdp/cpumap, tc, classifier, action, socket, ...)"
         ))),
     }
 }

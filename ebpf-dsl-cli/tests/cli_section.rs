@@ -168,13 +168,31 @@ fn check_takes_the_section() {
     let (code, _, err) = run(&["check", s(&other)]);
     assert_eq!(code, 2, "{err}");
     assert!(err.contains("names no section of a program type"), "{err}");
-    // A legacy name takes --type.
+    // A legacy name (no type of its own) takes --type, default xdp, as a text without a
+    // section does.
     let legacy = path("legacy.s");
     std::fs::write(&legacy, ".section xdp_pass\nr0 = 2\nexit\n").unwrap();
-    let (code, out, err) = run(&["check", s(&legacy), "--type", "xdp"]);
+    for ty in [&["--type", "xdp"][..], &["--type", "socket_filter"], &[]] {
+        let (code, out, err) = run(&[&["check", s(&legacy)][..], ty].concat());
+        assert_eq!(code, 0, "{ty:?}: {out}{err}");
+    }
+    let (code, out, err) = run(&[
+        "asm",
+        s(&legacy),
+        "--elf",
+        "--type",
+        "socket_filter",
+        "-o",
+        s(&path("legacy.o")),
+    ]);
     assert_eq!(code, 0, "{out}{err}");
-    let (code, _, err) = run(&["check", s(&legacy)]);
-    assert_eq!(code, 2, "{err}");
+    let obj = std::fs::read(path("legacy.o")).unwrap();
+    let obj = ebpf_dsl::elf::read_object_as(&obj, ebpf_dsl::ProgramType::SocketFilter).unwrap();
+    assert_eq!(obj.programs[0].section, "xdp_pass");
+    assert_eq!(
+        obj.programs[0].spec.prog_type,
+        ebpf_dsl::ProgramType::SocketFilter
+    );
     let data = path("data.s");
     std::fs::write(&data, "r0 = 0\n.section .data\nexit\n").unwrap();
     let (code, _, err) = run(&["check", s(&data)]);
