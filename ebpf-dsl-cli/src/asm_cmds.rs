@@ -251,7 +251,6 @@ pub fn check(args: CheckArgs) -> Result<ExitCode, CliError> {
             "--section {s} is for ELF objects; {file} is assembly source"
         )));
     }
-    let prog_type = prog_type.unwrap_or(ebpf_dsl::ProgramType::Xdp);
     let src = read_source(&file)?;
     maps.add_from_source(&src)?;
     maps.print_warnings();
@@ -263,6 +262,7 @@ pub fn check(args: CheckArgs) -> Result<ExitCode, CliError> {
         }
     };
     let name = display_name(&file);
+    let prog_type = crate::elf_cmds::text_program_type(p.section.as_deref(), prog_type)?;
     maps.rename(&mut p.relocations);
     let maps = maps.specs();
     if verify {
@@ -286,7 +286,10 @@ pub fn check(args: CheckArgs) -> Result<ExitCode, CliError> {
                 maps: &maps,
                 license: &license,
                 kernel,
-                expected_attach_type: None,
+                expected_attach_type: p
+                    .section
+                    .as_deref()
+                    .and_then(ebpf_dsl::spec::expected_attach_type_of_section),
             };
             // `trust_*` labels: see `ebpf_dsl::verifier::trust`.
             let verdict = ebpf_dsl::verifier::Trust::from_labels(&p.labels)

@@ -104,9 +104,10 @@ pub struct AsmOpts {
     /// ip and libbpf load, instead of raw bytes.
     #[arg(long)]
     pub elf: bool,
-    /// With --elf: the program type (xdp, sched_cls, sched_act, socket_filter).
-    #[arg(long = "type", value_name = "T", default_value = "xdp", value_parser = program_type, requires = "elf")]
-    pub prog_type: ProgramType,
+    /// With --elf: the program type (xdp, sched_cls, sched_act, socket_filter) [default: the
+    /// type of the source's `.section`, else xdp].
+    #[arg(long = "type", value_name = "T", value_parser = program_type, requires = "elf")]
+    pub prog_type: Option<ProgramType>,
     /// With --elf: the maps the program names (`--map`, see [`MAP_HELP`]), written to `.maps`.
     #[arg(long = "map", value_name = "MAP", help = MAP_HELP, requires = "elf")]
     pub maps: Vec<String>,

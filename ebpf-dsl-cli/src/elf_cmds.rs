@@ -3,7 +3,7 @@
 
 use std::process::ExitCode;
 
-use ebpf_dsl::elf::{self, program_listing_data, Object};
+use ebpf_dsl::elf::{self, program_listing_in, Object};
 use ebpf_dsl::ProgramType;
 
 use crate::map_arg::MapArgs;
@@ -73,7 +73,7 @@ pub fn disasm_object(
             "# section {}, function {}\n",
             p.section, p.function
         ));
-        match program_listing_data(&p.spec, &obj.data) {
+        match program_listing_in(&p.spec, &obj.data, Some(&p.section)) {
             Ok(t) => text.push_str(&t),
             Err(e) => {
                 errln!("ebpf-dsl: {shown}: section `{}`: {e}", p.section);
@@ -112,8 +112,8 @@ pub fn object_choice(
 /// The options of `asm --elf`.
 #[derive(Debug)]
 pub struct ElfOpts {
-    /// `--type`.
-    pub prog_type: ProgramType,
+    /// `--type` (default: the `.section`'s type, else xdp).
+    pub prog_type: Option<ProgramType>,
     /// `--map` (the source's `.map` and `# --map` lines are added to a copy).
     pub maps: MapArgs,
     /// `--license`.
@@ -162,16 +162,57 @@ pub fn elf_bytes(
         )));
     }
     let data = std::mem::take(&mut program.data);
-    let mut spec = program.into_program_spec(
-        program_name(file),
-        opts.prog_type,
-        opts.license.clone(),
-        maps,
-    );
+    let section = program.section.take();
+    let prog_type = text_program_type(section.as_deref(), opts.prog_type)?;
+    let mut spec =
+        program.into_program_spec(program_name(file), prog_type, opts.license.clone(), maps);
     spec.lines = lines.into();
     let mut obj = Object::from_programs(&[spec]).map_err(|e| CliError::Usage(e.to_string()))?;
+    if let (Some(s), [p]) = (section, obj.programs.as_mut_slice()) {
+        p.section = s;
+    }
     obj.data = data;
     elf::write_object(&obj).map_err(|e| CliError::Usage(e.to_string()))
+}
+
+/// The program type of a text program in ELF section `section` (its `.section`, if any) with
+/// `--type` `given`: the section's type (`xdp.frags` → xdp, ...), which `--type` must not
+/// contradict; a legacy name with no type (`xdp_pass`, what `disasm OBJ.o --type T` prints
+/// for one) and no section at all: `--type`, default xdp; a section of a program type this
+/// tool does not load (`kprobe/...`) is an error.
+pub fn text_program_type(
+    section: Option<&str>,
+    given: Option<ProgramType>,
+) -> Result<ProgramType, CliError> {
+    let Some(s) = section else {
+        return Ok(given.unwrap_or(ProgramType::Xdp));
+    };
+    match (elf::program_type_for_section(s), given) {
+        (Some(t), Some(g)) if t != g => Err(CliError::Usage(format!(
+            "`.section {s}` is a section of {t} programs, but --type is {g}"
+        ))),
+        (Some(t), _) => Ok(t),
+        (None, g) if !elf::is_other_program_section(s) => Ok(g.unwrap_or(ProgramType::Xdp)),
+        _ => Err(CliError::Usage(format!(
+            "`.section {s}` names no section of a program type this tool loads (xdp, \
+             xdp.frags, xdp/devmap, xdp/cpumap, tc, classifier, action, socket, ...)"
+        ))),
+    }
+}
+
+/// The load options a text program's `.section` asks for, added to `opts`:
+/// `BPF_F_XDP_HAS_FRAGS` for `xdp.frags`, the expected attach type of `xdp/devmap` and
+/// `xdp/cpumap` (as for an object's section).
+pub fn section_load_options(
+    section: Option<&str>,
+    mut opts: xsk_runtime::program::LoadOptions,
+) -> xsk_runtime::program::LoadOptions {
+    if let Some(s) = section {
+        let by = xsk_runtime::bpf::object::object_load_options(s);
+        opts.prog_flags |= by.prog_flags;
+        opts.expected_attach_type = opts.expected_attach_type.or(by.expected_attach_type);
+    }
+    opts
 }
 
 /// The bytes of `file` if it is an ELF object (`None` for stdin, unreadable files and text).

@@ -26,6 +26,8 @@ pub struct Common {
     /// `--section`, for an ELF object.
     section: Option<String>,
     prog_type: ProgramType,
+    /// `--type` was given (not the default).
+    type_given: bool,
     maps: MapArgs,
 }
 
@@ -109,7 +111,11 @@ pub(crate) fn assemble_and_load(
     drop(src);
     maps.rename(&mut assembled.relocations);
     let data = std::mem::take(&mut assembled.data);
-    let mut spec = assembled.into_program_spec(name, c.prog_type, "GPL", maps.specs());
+    let section = assembled.section.take();
+    let given = c.type_given.then_some(c.prog_type);
+    let prog_type = crate::elf_cmds::text_program_type(section.as_deref(), given)?;
+    let opts = crate::elf_cmds::section_load_options(section.as_deref(), opts);
+    let mut spec = assembled.into_program_spec(name, prog_type, "GPL", maps.specs());
     spec.lines = lines.into();
     finish_load(Loader::new().data(data).program_with(spec, opts))
 }
@@ -148,6 +154,7 @@ pub(crate) fn parse_common(
     for m in &o.maps {
         maps.push(m)?;
     }
+    let type_given = prog_type.is_some();
     let prog_type = match prog_type {
         Some(t) => t,
         None if needs_type => {
@@ -161,6 +168,7 @@ pub(crate) fn parse_common(
         file: o.file,
         section: o.section,
         prog_type,
+        type_given,
         maps,
     })
 }

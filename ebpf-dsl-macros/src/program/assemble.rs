@@ -54,7 +54,22 @@ pub(crate) fn assemble(
         );
         report(&d, &[], errors);
     }
-    if !dot_maps.is_empty() {
+    // `.section` names a text program's ELF section; a macro program is no ELF section.
+    let dot_sections: Vec<_> = toks
+        .iter()
+        .filter(|t| t.tok == asm::lexer::Tok::Ident(".section"))
+        .collect();
+    for t in &dot_sections {
+        let d = Diagnostic::new(
+            asm::DiagKind::Syntax,
+            Some(t.span),
+            "`.section` names the ELF section of a text program; a `defprogram!` program has \
+             its type in its declaration, and its load flags and expected attach type in \
+             `xsk_runtime::program::LoadOptions`",
+        );
+        report(&d, &[], errors);
+    }
+    if !dot_maps.is_empty() || !dot_sections.is_empty() {
         return None;
     }
     let items = match asm::parse(&src.text) {

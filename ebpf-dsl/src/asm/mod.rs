@@ -7,6 +7,10 @@
 //! [`check()`] (structural checks mirroring the kernel verifier's early rejections), and
 //! [`diag`] (errors with spans, rendered like a compiler's).
 //!
+//! Two directives describe the program rather than its code: `.map` declares a map
+//! ([`mapdecl`]), `.section NAME` names the program's ELF section ([`section`]: `xdp.frags`,
+//! `xdp/devmap`, ... with the load flags and expected attach type they imply).
+//!
 //! The functions here return the detailed [`Diagnostic`]s; [`crate::assemble`] is
 //! [`assemble()`] with the crate's one error type, [`crate::Error`] (which `?` also converts
 //! `Vec<Diagnostic>` into).
@@ -34,6 +38,7 @@ pub mod lines;
 pub mod mapdecl;
 pub mod parser;
 pub mod resolve;
+pub mod section;
 
 pub use check::check;
 pub use diag::{render_all, DiagKind, Diagnostic, LineIndex, MAX_SHOWN};
@@ -44,6 +49,7 @@ pub use mapdecl::{
 };
 pub use parser::parse;
 pub use resolve::resolve;
+pub use section::{parse_section_name, section_directive};
 
 use crate::ir::{ExternField, Span};
 use crate::isa::insn::Insn;
@@ -81,6 +87,10 @@ pub struct Assembled {
     /// The initial contents those declarations give (`init=HEX`), in source order: a loader
     /// writes them into the maps, `asm --elf` into the data sections.
     pub data: Vec<crate::spec::GlobalData>,
+    /// The ELF section the text names with `.section NAME` ([`section`]; `None`: the plain
+    /// section of the program type): it may carry load facts beyond the type (`xdp.frags`,
+    /// `xdp/devmap`, ...).
+    pub section: Option<String>,
 }
 
 impl Assembled {

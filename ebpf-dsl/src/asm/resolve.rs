@@ -125,6 +125,14 @@ impl Resolver {
         match &item.kind {
             ItemKind::Label(_) => {}
             ItemKind::Map(decl) => declare_map(decl, item, index, out, errs),
+            ItemKind::Section(name) => match &out.section {
+                Some(first) if first != name => errs.push(Diagnostic::new(
+                    DiagKind::Syntax,
+                    item.span,
+                    format!("a program is in one section: `.section {name}` after `.section {first}` names two sections"),
+                )),
+                _ => out.section = Some(name.clone()),
+            },
             ItemKind::Insn(insn) => put(*insn, out),
             ItemKind::Jump { insn, target } | ItemKind::ExternJump { insn, target, .. } => {
                 let mut insn = *insn;

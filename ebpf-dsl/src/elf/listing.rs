@@ -19,6 +19,18 @@ pub fn program_listing_data(
     spec: &ProgramSpec,
     data: &[GlobalData],
 ) -> Result<String, DecodeError> {
+    program_listing_in(spec, data, None)
+}
+
+/// [`program_listing_data`] of a program of ELF section `section`: when that is not the plain
+/// section of its type ([`super::section_for_program_type`]: `xdp.frags`, `xdp/devmap`, ...),
+/// a `.section NAME` line ([`crate::asm::section`]) after the first comment keeps it, so `asm`
+/// gives back the section, and with it the load flags and expected attach type.
+pub fn program_listing_in(
+    spec: &ProgramSpec,
+    data: &[GlobalData],
+    section: Option<&str>,
+) -> Result<String, DecodeError> {
     let body = disassemble(&spec.insns)?;
     let slots: Vec<usize> = decode_indexed(&spec.insns)?
         .into_iter()
@@ -28,6 +40,11 @@ pub fn program_listing_data(
         "# program {} ({}), license {:?}\n",
         spec.name, spec.prog_type, spec.license
     );
+    if let Some(s) = section.filter(|s| super::section_for_program_type(spec.prog_type) != Some(*s))
+    {
+        out.push_str(&crate::asm::section_directive(s));
+        out.push('\n');
+    }
     for m in spec.maps.iter() {
         match data.iter().find(|d| d.map == *m.name) {
             Some(d) => out.push_str(&crate::asm::map_directive_init(m, &d.bytes)),

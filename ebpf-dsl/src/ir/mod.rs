@@ -135,6 +135,9 @@ pub enum ItemKind {
     /// A map declaration (`.map` in the text): no instruction; the resolve step lists it in
     /// [`crate::asm::Assembled::maps`] (and its initial contents in `Assembled::data`).
     Map(Box<MapDecl>),
+    /// The program's ELF section (`.section NAME` in the text, [`crate::asm::section`]): no
+    /// instruction; the resolve step puts it in [`crate::asm::Assembled::section`].
+    Section(String),
 }
 
 /// A map the program declares itself (`.map NAME TYPE ... [init=HEX]`), with its initial
@@ -171,7 +174,7 @@ impl Item {
     /// How many instruction slots this item occupies (0 for labels, 2 for `ld_imm64` forms).
     pub fn slots(&self) -> usize {
         match &self.kind {
-            ItemKind::Label(_) | ItemKind::Map(_) => 0,
+            ItemKind::Label(_) | ItemKind::Map(_) | ItemKind::Section(_) => 0,
             ItemKind::LdImm64 { .. } | ItemKind::MapRef { .. } | ItemKind::FuncRef { .. } => 2,
             ItemKind::Extern {
                 field: ExternField::Imm64,

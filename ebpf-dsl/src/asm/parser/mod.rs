@@ -55,7 +55,9 @@
 //!   16 bits are errors.
 //! - Directives that do not change the code (`.text`, `.globl`, `.p2align`, `.type`,
 //!   `.size`, `.file`, `.addrsig`...) are skipped, so `clang -S` output of a single function
-//!   assembles; others (`.section`, ...) are errors.
+//!   assembles; others are errors.
+//! - **Section** `.section NAME` ([`crate::asm::section`]): the program's ELF section
+//!   (`xdp.frags`, `xdp/devmap`, ...), an [`ItemKind::Section`], no instruction.
 //! - **Map declarations** `.map NAME TYPE key=.. value=.. [max_entries=..] [flags=..]
 //!   [init=HEX]` ([`crate::asm::mapdecl`]): an [`ItemKind::Map`], no instruction.
 //! - Raw data as LLVM takes it: `.byte`, `.2byte` (`.short`, `.value`), `.4byte` (`.long`,

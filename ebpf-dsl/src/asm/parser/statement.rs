@@ -52,6 +52,7 @@ impl<'a> StmtParser<'a> {
                     ".text" | ".globl" | ".global" | ".p2align" | ".align" | ".type" | ".size"
                     | ".file" | ".addrsig" | ".addrsig_sym" | ".local" | ".hidden" => Ok(()),
                     ".map" => self.map_decl(items),
+                    ".section" => self.section_decl(items),
                     _ => err(
                         DiagKind::UnknownInstruction,
                         self.here(),
@@ -93,6 +94,39 @@ impl<'a> StmtParser<'a> {
         })?;
         self.pos = self.toks.len();
         items.push(Item::new(ItemKind::Map(Box::new(decl))).with_span(span));
+        Ok(())
+    }
+
+    /// `.section NAME` ([`crate::asm::section`]): an [`ItemKind::Section`].
+    fn section_decl(&mut self, items: &mut Vec<Item>) -> PResult<()> {
+        let start = self.pos;
+        let first = self.toks[start].span;
+        let last = self.toks[self.toks.len() - 1].span;
+        let text = self.src.get(first.end..last.end).unwrap_or("");
+        let span = Span::new(first.start, last.end);
+        let name = crate::asm::section::parse_section_name(text).or_else(|why| {
+            err(
+                DiagKind::Syntax,
+                span,
+                format!(
+                    "{why}; expected {}",
+                    crate::asm::section::SECTION_DIRECTIVE_SYNTAX
+                ),
+            )
+        })?;
+        if name.starts_with('.') {
+            return err(
+                DiagKind::UnknownInstruction,
+                span,
+                format!(
+                    "`.section {name}` is not a program section: the text is the code of one \
+                     program (`.section xdp.frags`, `.section xdp/devmap`, ...); maps and global \
+                     data are `.map` declarations"
+                ),
+            );
+        }
+        self.pos = self.toks.len();
+        items.push(Item::new(ItemKind::Section(name)).with_span(span));
         Ok(())
     }
 
