@@ -35,6 +35,7 @@ use std::time::Instant;
 
 use ebpf_dsl::asm::{assemble, assemble_unchecked};
 use ebpf_dsl::verifier::{verify, VerifyInput};
+use ebpf_dsl::spec::InnerMap;
 use ebpf_dsl::{MapSpec, MapType, ProgramSpec, ProgramType};
 use xsk_runtime::maps::Map;
 use xsk_runtime::program::{relocate, LoadOptions, Program};
@@ -68,21 +69,45 @@ struct Case {
     not_expressible: String,
 }
 
+/// `NAME:TYPE:KEY:VALUE:MAX:FLAGS[:inner=TYPE:KEY:VALUE:MAX:FLAGS]` (the converter's form; the
+/// inner part is the shape of the maps a map of maps holds).
 fn parse_map(s: &str) -> Result<MapSpec, String> {
-    let f: Vec<&str> = s.split(':').collect();
+    let (outer, inner) = match s.split_once(":inner=") {
+        Some((o, i)) => (o, Some(i)),
+        None => (s, None),
+    };
+    let f: Vec<&str> = outer.split(':').collect();
     let [name, t, k, v, n, flags] = f.as_slice() else {
         return Err(format!("bad map `{s}`"));
     };
     let num = |x: &str| x.parse::<u32>().map_err(|_| format!("bad number in `{s}`"));
+    let map_type =
+        |t: &str| MapType::from_name(t).ok_or_else(|| format!("unknown map type `{t}`"));
+    let inner = match inner {
+        None => None,
+        Some(i) => {
+            let f: Vec<&str> = i.split(':').collect();
+            let [t, k, v, n, flags] = f.as_slice() else {
+                return Err(format!("bad inner map in `{s}`"));
+            };
+            Some(InnerMap {
+                map_type: map_type(t)?,
+                key_size: num(k)?,
+                value_size: num(v)?,
+                max_entries: num(n)?,
+                flags: num(flags)?,
+            })
+        }
+    };
     Ok(MapSpec {
         name: Cow::Owned(name.to_string()),
-        map_type: MapType::from_name(t).ok_or_else(|| format!("unknown map type `{t}`"))?,
+        map_type: map_type(t)?,
         key_size: num(k)?,
         value_size: num(v)?,
         max_entries: num(n)?,
         flags: num(flags)?,
         btf: None,
-        inner: None,
+        inner,
     })
 }
 
