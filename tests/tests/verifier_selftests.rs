@@ -35,6 +35,7 @@ use std::time::Instant;
 
 use ebpf_dsl::asm::{assemble, assemble_unchecked};
 use ebpf_dsl::verifier::{verify, VerifyInput};
+use ebpf_dsl::btf::{Btf, BtfType, MapBtf, MaybeBtfFn};
 use ebpf_dsl::spec::InnerMap;
 use ebpf_dsl::{MapSpec, MapType, ProgramSpec, ProgramType};
 use xsk_runtime::maps::Map;
@@ -111,6 +112,31 @@ fn parse_map(s: &str) -> Result<MapSpec, String> {
     })
 }
 
+/// The kernel creates `sk_storage` maps only with BTF for the key (a 32-bit int) and the value
+/// (any type of the value's size). The converter gives sizes, not types: an `i32` key and a
+/// byte array of the value's size (the selftests' `struct val` has a `bpf_spin_lock` in it,
+/// which this leaves out; both verifiers see the same map).
+fn with_storage_btf(mut m: MapSpec) -> MapSpec {
+    fn key(b: &mut Btf) -> Option<u32> {
+        Some(i32::btf_type(b))
+    }
+    fn bytes<const N: usize>(b: &mut Btf) -> Option<u32> {
+        Some(<[u8; N]>::btf_type(b))
+    }
+    let value: Option<MaybeBtfFn> = match m.value_size {
+        4 => Some(bytes::<4>),
+        8 => Some(bytes::<8>),
+        16 => Some(bytes::<16>),
+        _ => None,
+    };
+    if m.map_type == MapType::SkStorage && m.key_size == 4 && m.btf.is_none() {
+        if let Some(value) = value {
+            m.btf = Some(MapBtf { key, value });
+        }
+    }
+    m
+}
+
 fn read_manifest(path: &Path) -> Result<Vec<Case>, String> {
     let text = std::fs::read_to_string(path)
         .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
@@ -148,7 +174,7 @@ fn read_manifest(path: &Path) -> Result<Vec<Case>, String> {
             expect: get(5),
             maps: get(6)
                 .split_whitespace()
-                .map(parse_map)
+                .map(|m| parse_map(m).map(with_storage_btf))
                 .collect::<Result<_, _>>()?,
             file: get(7),
             llvm_mc: get(8),
