@@ -34,9 +34,9 @@ use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use ebpf_dsl::asm::{assemble, assemble_unchecked};
-use ebpf_dsl::verifier::{verify, VerifyInput};
 use ebpf_dsl::btf::{Btf, BtfType, MapBtf, MaybeBtfFn};
 use ebpf_dsl::spec::InnerMap;
+use ebpf_dsl::verifier::{verify, VerifyInput};
 use ebpf_dsl::{MapSpec, MapType, ProgramSpec, ProgramType};
 use xsk_runtime::maps::Map;
 use xsk_runtime::program::{relocate, LoadOptions, Program};
@@ -82,8 +82,7 @@ fn parse_map(s: &str) -> Result<MapSpec, String> {
         return Err(format!("bad map `{s}`"));
     };
     let num = |x: &str| x.parse::<u32>().map_err(|_| format!("bad number in `{s}`"));
-    let map_type =
-        |t: &str| MapType::from_name(t).ok_or_else(|| format!("unknown map type `{t}`"));
+    let map_type = |t: &str| MapType::from_name(t).ok_or_else(|| format!("unknown map type `{t}`"));
     let inner = match inner {
         None => None,
         Some(i) => {
