@@ -38,7 +38,7 @@ use ebpf_dsl::btf::{Btf, BtfType, MapBtf, MaybeBtfFn};
 use ebpf_dsl::spec::InnerMap;
 use ebpf_dsl::verifier::{verify, VerifyInput};
 use ebpf_dsl::{MapSpec, MapType, ProgramSpec, ProgramType};
-use xsk_runtime::maps::Map;
+use xsk_runtime::maps::{Map, UpdateFlags};
 use xsk_runtime::program::{relocate, LoadOptions, Program};
 use xsk_runtime::Error;
 
@@ -297,18 +297,32 @@ fn run_case(dir: &Path, c: &Case) -> Result1 {
             };
         }
     };
+    // The manifest's maps and the text's own `.map` declarations (global data: the converter
+    // lays out the `.data`/`.bss`/`.rodata` sections a case uses as array maps).
+    let maps: Vec<MapSpec> = c.maps.iter().chain(raw.maps.iter()).cloned().collect();
     // The kernel's verdict on exactly these instructions.
-    let kmaps: Vec<Map> = match c
-        .maps
+    let kmaps: Vec<Map> = match maps
         .iter()
         .map(|m| {
             let mut km = m.clone();
             km.name = Cow::Owned(kernel_name(m.name_str()));
-            Map::create(&km).map_err(|e| {
+            let map = Map::create(&km).map_err(|e| {
                 let e = e.to_string();
                 let e = e.split("; hint").next().unwrap_or("");
                 format!("{} map: {e}", m.map_type)
-            })
+            })?;
+            // initial contents, written and (`.rodata`) frozen as libbpf does
+            if let Some(d) = raw.data.iter().find(|d| d.map == m.name_str()) {
+                let mut value = d.bytes.clone();
+                value.resize(m.value_size as usize, 0);
+                map.update(&0u32.to_ne_bytes(), &value, UpdateFlags::Any)
+                    .map_err(|e| format!("initial value of `{}`: {e}", m.name_str()))?;
+                if d.read_only {
+                    map.freeze()
+                        .map_err(|e| format!("freeze `{}`: {e}", m.name_str()))?;
+                }
+            }
+            Ok::<Map, String>(map)
         })
         .collect::<Result<_, _>>()
     {
@@ -321,12 +335,11 @@ fn run_case(dir: &Path, c: &Case) -> Result1 {
         license: Cow::Borrowed("GPL"),
         insns: Cow::Owned(raw.insns.clone()),
         relocations: Cow::Owned(raw.relocations.clone()),
-        maps: Cow::Owned(c.maps.clone()),
+        maps: Cow::Owned(maps.clone()),
         lines: Default::default(),
     };
     let insns = match relocate(&spec, |sym| {
-        c.maps
-            .iter()
+        maps.iter()
             .position(|m| m.name_str() == sym)
             .map(|i| &kmaps[i])
     }) {
@@ -357,7 +370,7 @@ fn run_case(dir: &Path, c: &Case) -> Result1 {
                 insns: &a.insns,
                 prog_type: c.prog_type,
                 relocations: &a.relocations,
-                maps: &c.maps,
+                maps: &maps,
                 license: "GPL",
                 // The ground truth is the running kernel: assume what it has.
                 kernel: running_kernel(),

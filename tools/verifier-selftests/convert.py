@@ -456,6 +456,75 @@ def read_asm(text: str):
 # Converting one case
 
 
+DATA_SECTION_RE = re.compile(r"^\.(data|bss|rodata)(\.[\w.]*)?$")
+INT_DIRECTIVES = {".byte": 1, ".short": 2, ".2byte": 2, ".long": 4, ".4byte": 4, ".quad": 8, ".8byte": 8}
+
+
+def read_data(text: str):
+    """Global variables: {symbol: (section, offset)} and {section: bytearray} of the `.data*`,
+    `.bss*` and `.rodata*` sections (what libbpf turns into array maps); a section holding
+    what we do not lay out (a relocated pointer, an unknown directive) is left out."""
+    syms, data, bad = {}, {}, set()
+    sec = None
+    for raw in text.splitlines():
+        line = raw.split("#", 1)[0].strip()
+        if not line:
+            continue
+        m = SECTION_RE.match(line)
+        if m or line in (".text", ".data", ".bss"):
+            name = m.group(1) if m else line
+            sec = name if DATA_SECTION_RE.match(name) else None
+            if sec is not None:
+                data.setdefault(sec, bytearray())
+            continue
+        if sec is None:
+            continue
+        buf = data[sec]
+        lm = LABEL_RE.match(line)
+        if lm:
+            syms[lm.group(1)] = (sec, len(buf))
+            continue
+        d, args = (re.split(r"\s+", line, maxsplit=1) + [""])[:2]
+        try:
+            if d == ".p2align":
+                align = 1 << int(args.split(",")[0])
+                buf.extend(b"\0" * (-len(buf) % align))
+            elif d == ".zero":
+                n, _, v = args.partition(",")
+                buf.extend(bytes([int(v or "0", 0) & 0xFF]) * int(n, 0))
+            elif d in INT_DIRECTIVES:
+                for v in args.split(","):
+                    buf.extend((int(v.strip(), 0) % (1 << (8 * INT_DIRECTIVES[d]))).to_bytes(INT_DIRECTIVES[d], "little"))
+            elif d in (".ascii", ".asciz"):
+                b = bytes(args.strip()[1:-1], "utf-8").decode("unicode_escape").encode("latin-1")
+                buf.extend(b + (b"\0" if d == ".asciz" else b""))
+            elif d in (".type", ".size", ".globl", ".local", ".weak", ".hidden", ".section"):
+                pass
+            else:
+                bad.add(sec)
+        except ValueError:
+            bad.add(sec)
+    return {k: v for k, v in syms.items() if v[0] not in bad}, {k: v for k, v in data.items() if k not in bad}
+
+
+def data_map_decls(sections, data):
+    """`.map` declarations (our text syntax) for the data sections a program uses."""
+    names, decls = {}, []
+    for i, sec in enumerate(sorted(sections)):
+        name = sec if len(sec) <= 15 else f".data{i}"
+        names[sec] = name
+        b = bytes(data[sec]) or b"\0"
+        size = len(b)
+        line = f".map {name} array key=4 value={size}"
+        if sec.startswith(".rodata"):
+            line += " flags=rdonly_prog"
+        init = b.rstrip(b"\0")
+        if init:
+            line += f" init={init.hex()}"
+        decls.append(line)
+    return names, decls
+
+
 def helper_names(src_root: Path):
     uapi = (src_root / "tools/include/uapi/linux/bpf.h").read_text()
     return {int(i): f"bpf_{n}" for n, i in re.findall(r"FN\((\w+),\s*(\d+)", uapi)}
@@ -467,8 +536,9 @@ LTMP_RE = re.compile(r"\.Ltmp(\d+)\b")
 LBB_RE = re.compile(r"\.?LBB(\d+_\d+)\b")
 
 
-def convert_case(case_name, funcs, map_names, helpers):
+def convert_case(case_name, funcs, map_names, helpers, gsyms=None, gdata=None):
     """Returns (text, reason): the program text, or why it cannot be expressed."""
+    gsyms, gdata, used_sections = gsyms or {}, gdata or {}, {}
     order = [case_name]
     seen = {case_name}
     i = 0
@@ -505,11 +575,21 @@ def convert_case(case_name, funcs, map_names, helpers):
                     if sym not in seen:
                         seen.add(sym)
                         order.append(sym)
+                elif sym in gsyms and sym not in map_names:
+                    # a global variable: a pointer into its section's array map
+                    sec, off = gsyms[sym]
+                    used_sections[sec] = True
+                    line = line.replace(f"{sym} ll", f"@@{sec}@@{off} ll")
                 elif sym not in map_names:
                     return None, "global variable (needs .data/.bss/.rodata maps)"
             out.append(line)
         i += 1
-    return "\n".join(ln.rstrip() for ln in out).strip("\n") + "\n", None
+    text = "\n".join(ln.rstrip() for ln in out).strip("\n") + "\n"
+    if used_sections:
+        names, decls = data_map_decls(used_sections, gdata)
+        text = re.sub(r"@@([^@]+)@@(\d+) ll", lambda m: f"map_value({names[m.group(1)]}, {m.group(2)}) ll", text)
+        text = "\n".join(decls) + "\n" + text
+    return text, None
 
 
 def llvm_mc(path: Path) -> str:
@@ -559,6 +639,7 @@ def main():
                 rows.append(row(suite, c, "", "", "", "", f"the file does not compile here: {clean(err)}"))
             continue
         funcs, values = read_asm(asm_text)
+        gsyms, gdata = read_data(asm_text)
         flag_vals = {fx: values.get(f"__h6_flag__{i}") for i, fx in enumerate(flag_exprs)}
         map_desc = {}
         map_bad = {}
@@ -616,7 +697,9 @@ def main():
             if c["arch"] and "X86" not in c["arch"].upper():
                 rows.append(row(suite, c, "", "", "", "", f"other architecture ({c['arch']})"))
                 continue
-            prog, reason = convert_case(c["name"], funcs, set(map_desc) | set(map_bad), helpers)
+            prog, reason = convert_case(
+                c["name"], funcs, set(map_desc) | set(map_bad), helpers, gsyms, gdata
+            )
             if prog is not None:
                 used = sorted(set(re.findall(r"=\s*([A-Za-z_]\w*)\s+ll\b", prog)))
                 bad = [f"{u}: {map_bad[u]}" for u in used if u in map_bad]
