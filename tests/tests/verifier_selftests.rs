@@ -34,9 +34,11 @@ use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use ebpf_dsl::asm::{assemble, assemble_unchecked};
+use ebpf_dsl::btf::{Btf, BtfType, MapBtf, MaybeBtfFn};
+use ebpf_dsl::spec::InnerMap;
 use ebpf_dsl::verifier::{verify, VerifyInput};
 use ebpf_dsl::{MapSpec, MapType, ProgramSpec, ProgramType};
-use xsk_runtime::maps::Map;
+use xsk_runtime::maps::{Map, UpdateFlags};
 use xsk_runtime::program::{relocate, LoadOptions, Program};
 use xsk_runtime::Error;
 
@@ -68,22 +70,70 @@ struct Case {
     not_expressible: String,
 }
 
+/// `NAME:TYPE:KEY:VALUE:MAX:FLAGS[:inner=TYPE:KEY:VALUE:MAX:FLAGS]` (the converter's form; the
+/// inner part is the shape of the maps a map of maps holds).
 fn parse_map(s: &str) -> Result<MapSpec, String> {
-    let f: Vec<&str> = s.split(':').collect();
+    let (outer, inner) = match s.split_once(":inner=") {
+        Some((o, i)) => (o, Some(i)),
+        None => (s, None),
+    };
+    let f: Vec<&str> = outer.split(':').collect();
     let [name, t, k, v, n, flags] = f.as_slice() else {
         return Err(format!("bad map `{s}`"));
     };
     let num = |x: &str| x.parse::<u32>().map_err(|_| format!("bad number in `{s}`"));
+    let map_type = |t: &str| MapType::from_name(t).ok_or_else(|| format!("unknown map type `{t}`"));
+    let inner = match inner {
+        None => None,
+        Some(i) => {
+            let f: Vec<&str> = i.split(':').collect();
+            let [t, k, v, n, flags] = f.as_slice() else {
+                return Err(format!("bad inner map in `{s}`"));
+            };
+            Some(InnerMap {
+                map_type: map_type(t)?,
+                key_size: num(k)?,
+                value_size: num(v)?,
+                max_entries: num(n)?,
+                flags: num(flags)?,
+            })
+        }
+    };
     Ok(MapSpec {
         name: Cow::Owned(name.to_string()),
-        map_type: MapType::from_name(t).ok_or_else(|| format!("unknown map type `{t}`"))?,
+        map_type: map_type(t)?,
         key_size: num(k)?,
         value_size: num(v)?,
         max_entries: num(n)?,
         flags: num(flags)?,
         btf: None,
-        inner: None,
+        inner,
     })
+}
+
+/// The kernel creates `sk_storage` maps only with BTF for the key (a 32-bit int) and the value
+/// (any type of the value's size). The converter gives sizes, not types: an `i32` key and a
+/// byte array of the value's size (the selftests' `struct val` has a `bpf_spin_lock` in it,
+/// which this leaves out; both verifiers see the same map).
+fn with_storage_btf(mut m: MapSpec) -> MapSpec {
+    fn key(b: &mut Btf) -> Option<u32> {
+        Some(i32::btf_type(b))
+    }
+    fn bytes<const N: usize>(b: &mut Btf) -> Option<u32> {
+        Some(<[u8; N]>::btf_type(b))
+    }
+    let value: Option<MaybeBtfFn> = match m.value_size {
+        4 => Some(bytes::<4>),
+        8 => Some(bytes::<8>),
+        16 => Some(bytes::<16>),
+        _ => None,
+    };
+    if m.map_type == MapType::SkStorage && m.key_size == 4 && m.btf.is_none() {
+        if let Some(value) = value {
+            m.btf = Some(MapBtf { key, value });
+        }
+    }
+    m
 }
 
 fn read_manifest(path: &Path) -> Result<Vec<Case>, String> {
@@ -123,7 +173,7 @@ fn read_manifest(path: &Path) -> Result<Vec<Case>, String> {
             expect: get(5),
             maps: get(6)
                 .split_whitespace()
-                .map(parse_map)
+                .map(|m| parse_map(m).map(with_storage_btf))
                 .collect::<Result<_, _>>()?,
             file: get(7),
             llvm_mc: get(8),
@@ -247,18 +297,32 @@ fn run_case(dir: &Path, c: &Case) -> Result1 {
             };
         }
     };
+    // The manifest's maps and the text's own `.map` declarations (global data: the converter
+    // lays out the `.data`/`.bss`/`.rodata` sections a case uses as array maps).
+    let maps: Vec<MapSpec> = c.maps.iter().chain(raw.maps.iter()).cloned().collect();
     // The kernel's verdict on exactly these instructions.
-    let kmaps: Vec<Map> = match c
-        .maps
+    let kmaps: Vec<Map> = match maps
         .iter()
         .map(|m| {
             let mut km = m.clone();
             km.name = Cow::Owned(kernel_name(m.name_str()));
-            Map::create(&km).map_err(|e| {
+            let map = Map::create(&km).map_err(|e| {
                 let e = e.to_string();
                 let e = e.split("; hint").next().unwrap_or("");
                 format!("{} map: {e}", m.map_type)
-            })
+            })?;
+            // initial contents, written and (`.rodata`) frozen as libbpf does
+            if let Some(d) = raw.data.iter().find(|d| d.map == m.name_str()) {
+                let mut value = d.bytes.clone();
+                value.resize(m.value_size as usize, 0);
+                map.update(&0u32.to_ne_bytes(), &value, UpdateFlags::Any)
+                    .map_err(|e| format!("initial value of `{}`: {e}", m.name_str()))?;
+                if d.read_only {
+                    map.freeze()
+                        .map_err(|e| format!("freeze `{}`: {e}", m.name_str()))?;
+                }
+            }
+            Ok::<Map, String>(map)
         })
         .collect::<Result<_, _>>()
     {
@@ -271,12 +335,11 @@ fn run_case(dir: &Path, c: &Case) -> Result1 {
         license: Cow::Borrowed("GPL"),
         insns: Cow::Owned(raw.insns.clone()),
         relocations: Cow::Owned(raw.relocations.clone()),
-        maps: Cow::Owned(c.maps.clone()),
+        maps: Cow::Owned(maps.clone()),
         lines: Default::default(),
     };
     let insns = match relocate(&spec, |sym| {
-        c.maps
-            .iter()
+        maps.iter()
             .position(|m| m.name_str() == sym)
             .map(|i| &kmaps[i])
     }) {
@@ -307,7 +370,7 @@ fn run_case(dir: &Path, c: &Case) -> Result1 {
                 insns: &a.insns,
                 prog_type: c.prog_type,
                 relocations: &a.relocations,
-                maps: &c.maps,
+                maps: &maps,
                 license: "GPL",
                 // The ground truth is the running kernel: assume what it has.
                 kernel: running_kernel(),

@@ -18,9 +18,11 @@ Steps (each one is skipped when its output exists already):
 4. convert: every function in a socket/xdp/tc section whose body is inline asm becomes
    `corpus/<suite>/<case>.s`: helper ids become `call bpf_<name>`, `.quad` raw data `.8byte`,
    clang's numeric-label names `.LtmpN` plain labels; asm subprograms it calls are appended as
-   labels. The annotations (`__success`, `__failure`, `__msg`, `__flag`, `__failure_unpriv`, ...)
-   come from the C source. Cases that need what a text program cannot express (kfuncs, BTF,
-   global data, callbacks, C code, map-in-map) are listed with the reason.
+   labels, and so are callbacks (`r2 = func ll`, BPF_PSEUDO_FUNC, stays as is: a label in our
+   syntax). Maps of maps get their inner map (`__array(values, struct {...})`) as
+   `:inner=TYPE:K:V:MAX:FLAGS`. The annotations (`__success`, `__failure`, `__msg`, `__flag`,
+   `__failure_unpriv`, ...) come from the C source. Cases that need what a text program cannot
+   express (kfuncs, BTF, global data, C code) are listed with the reason.
 5. llvm-mc: each program goes through `llvm-mc-19 -triple bpfel -mcpu=v4` (does LLVM take it).
 
 Output: `corpus/manifest.tsv`, one case a line (see COLUMNS), read by the Rust runner
@@ -215,19 +217,33 @@ def parse_maps(text: str):
                     break
             i -= 1
         body = text[i + 1 : close]
-        fields = {}
-        for f in re.finditer(r"__(uint|type|array)\(\s*(\w+)\s*,", body):
-            fields[f.group(2)] = f.group(1)
-        tm = re.search(r"__uint\(\s*type\s*,\s*(\w+)\s*\)", body)
+        # a map of maps: `__array(values, struct { ... })` is the shape of the maps it holds
+        inner = None
+        am = re.search(r"__array\(\s*values\s*,\s*struct\s*\{", body)
+        if am:
+            end = matching(body, am.end() - 1, "{", "}")
+            ibody = body[am.end() : end]
+            body = body[: am.start()] + "__array(values, " + body[end + 1 :]
+            inner = {"fields": map_fields(ibody), "type_name": map_type_name(ibody)}
         maps.append(
             {
                 "name": m.group(1),
                 "is_array": bool(m.group(2)),
-                "fields": fields,
-                "type_name": tm.group(1) if tm else None,
+                "fields": map_fields(body),
+                "type_name": map_type_name(body),
+                "inner": inner,
             }
         )
     return maps
+
+
+def map_fields(body: str):
+    return {f.group(2): f.group(1) for f in re.finditer(r"__(uint|type|array)\(\s*(\w+)\s*,", body)}
+
+
+def map_type_name(body: str):
+    tm = re.search(r"__uint\(\s*type\s*,\s*(\w+)\s*\)", body)
+    return tm.group(1) if tm else None
 
 
 ANNOT_RE = re.compile(r"\b(__[a-z_0-9]+)\b")
@@ -326,6 +342,15 @@ def compile_suite(src_root: Path, inc: Path, c_file: Path, maps, flag_exprs, bui
             else:
                 continue
             lines.append(f"const unsigned long __h6_geom__{n}__{field} = {expr};")
+        for field, kind in (mp["inner"] or {"fields": {}})["fields"].items():
+            inner = f"((typeof({n}) *)0)->values[0]->{field}"
+            if kind == "uint":
+                expr = f"sizeof(*{inner}) / sizeof(int)"
+            elif kind == "type":
+                expr = f"sizeof(*{inner})"
+            else:
+                continue
+            lines.append(f"const unsigned long __h6_inner__{n}__{field} = {expr};")
     # the BPF_PROG_LOAD flags (uapi) for files that include vmlinux.h, which lacks #defines
     for bit, flag in enumerate(PROG_FLAGS):
         lines.append(f"#ifndef {flag}\n#define {flag} (1U << {bit})\n#endif")
@@ -431,6 +456,75 @@ def read_asm(text: str):
 # Converting one case
 
 
+DATA_SECTION_RE = re.compile(r"^\.(data|bss|rodata)(\.[\w.]*)?$")
+INT_DIRECTIVES = {".byte": 1, ".short": 2, ".2byte": 2, ".long": 4, ".4byte": 4, ".quad": 8, ".8byte": 8}
+
+
+def read_data(text: str):
+    """Global variables: {symbol: (section, offset)} and {section: bytearray} of the `.data*`,
+    `.bss*` and `.rodata*` sections (what libbpf turns into array maps); a section holding
+    what we do not lay out (a relocated pointer, an unknown directive) is left out."""
+    syms, data, bad = {}, {}, set()
+    sec = None
+    for raw in text.splitlines():
+        line = raw.split("#", 1)[0].strip()
+        if not line:
+            continue
+        m = SECTION_RE.match(line)
+        if m or line in (".text", ".data", ".bss"):
+            name = m.group(1) if m else line
+            sec = name if DATA_SECTION_RE.match(name) else None
+            if sec is not None:
+                data.setdefault(sec, bytearray())
+            continue
+        if sec is None:
+            continue
+        buf = data[sec]
+        lm = LABEL_RE.match(line)
+        if lm:
+            syms[lm.group(1)] = (sec, len(buf))
+            continue
+        d, args = (re.split(r"\s+", line, maxsplit=1) + [""])[:2]
+        try:
+            if d == ".p2align":
+                align = 1 << int(args.split(",")[0])
+                buf.extend(b"\0" * (-len(buf) % align))
+            elif d == ".zero":
+                n, _, v = args.partition(",")
+                buf.extend(bytes([int(v or "0", 0) & 0xFF]) * int(n, 0))
+            elif d in INT_DIRECTIVES:
+                for v in args.split(","):
+                    buf.extend((int(v.strip(), 0) % (1 << (8 * INT_DIRECTIVES[d]))).to_bytes(INT_DIRECTIVES[d], "little"))
+            elif d in (".ascii", ".asciz"):
+                b = bytes(args.strip()[1:-1], "utf-8").decode("unicode_escape").encode("latin-1")
+                buf.extend(b + (b"\0" if d == ".asciz" else b""))
+            elif d in (".type", ".size", ".globl", ".local", ".weak", ".hidden", ".section"):
+                pass
+            else:
+                bad.add(sec)
+        except ValueError:
+            bad.add(sec)
+    return {k: v for k, v in syms.items() if v[0] not in bad}, {k: v for k, v in data.items() if k not in bad}
+
+
+def data_map_decls(sections, data):
+    """`.map` declarations (our text syntax) for the data sections a program uses."""
+    names, decls = {}, []
+    for i, sec in enumerate(sorted(sections)):
+        name = sec if len(sec) <= 15 else f".data{i}"
+        names[sec] = name
+        b = bytes(data[sec]) or b"\0"
+        size = len(b)
+        line = f".map {name} array key=4 value={size}"
+        if sec.startswith(".rodata"):
+            line += " flags=rdonly_prog"
+        init = b.rstrip(b"\0")
+        if init:
+            line += f" init={init.hex()}"
+        decls.append(line)
+    return names, decls
+
+
 def helper_names(src_root: Path):
     uapi = (src_root / "tools/include/uapi/linux/bpf.h").read_text()
     return {int(i): f"bpf_{n}" for n, i in re.findall(r"FN\((\w+),\s*(\d+)", uapi)}
@@ -442,8 +536,9 @@ LTMP_RE = re.compile(r"\.Ltmp(\d+)\b")
 LBB_RE = re.compile(r"\.?LBB(\d+_\d+)\b")
 
 
-def convert_case(case_name, funcs, map_names, helpers):
+def convert_case(case_name, funcs, map_names, helpers, gsyms=None, gdata=None):
     """Returns (text, reason): the program text, or why it cannot be expressed."""
+    gsyms, gdata, used_sections = gsyms or {}, gdata or {}, {}
     order = [case_name]
     seen = {case_name}
     i = 0
@@ -475,12 +570,26 @@ def convert_case(case_name, funcs, map_names, helpers):
             if lm:
                 sym = lm.group(1)
                 if sym in funcs:
-                    return None, "callback (ld_imm64 of a function)"
-                if sym not in map_names:
+                    # a callback (bpf_loop, bpf_for_each_map_elem, ...): `rN = label ll` in
+                    # our syntax too (BPF_PSEUDO_FUNC); the function is appended as a label
+                    if sym not in seen:
+                        seen.add(sym)
+                        order.append(sym)
+                elif sym in gsyms and sym not in map_names:
+                    # a global variable: a pointer into its section's array map
+                    sec, off = gsyms[sym]
+                    used_sections[sec] = True
+                    line = line.replace(f"{sym} ll", f"@@{sec}@@{off} ll")
+                elif sym not in map_names:
                     return None, "global variable (needs .data/.bss/.rodata maps)"
             out.append(line)
         i += 1
-    return "\n".join(ln.rstrip() for ln in out).strip("\n") + "\n", None
+    text = "\n".join(ln.rstrip() for ln in out).strip("\n") + "\n"
+    if used_sections:
+        names, decls = data_map_decls(used_sections, gdata)
+        text = re.sub(r"@@([^@]+)@@(\d+) ll", lambda m: f"map_value({names[m.group(1)]}, {m.group(2)}) ll", text)
+        text = "\n".join(decls) + "\n" + text
+    return text, None
 
 
 def llvm_mc(path: Path) -> str:
@@ -530,6 +639,7 @@ def main():
                 rows.append(row(suite, c, "", "", "", "", f"the file does not compile here: {clean(err)}"))
             continue
         funcs, values = read_asm(asm_text)
+        gsyms, gdata = read_data(asm_text)
         flag_vals = {fx: values.get(f"__h6_flag__{i}") for i, fx in enumerate(flag_exprs)}
         map_desc = {}
         map_bad = {}
@@ -539,24 +649,38 @@ def main():
             if mp["is_array"]:
                 map_bad[n] = "array of map definitions"
                 continue
-            if "values" in mp["fields"] and mp["fields"]["values"] == "array":
-                map_bad[n] = "map-in-map (inner map spec)"
-                continue
             if not tn.startswith("BPF_MAP_TYPE_"):
                 map_bad[n] = f"map type `{tn}`"
                 continue
 
-            def g(field, default=0):
-                return values.get(f"__h6_geom__{n}__{field}", default)
+            def geometry(prefix, type_name):
+                def g(field, default=0):
+                    return values.get(f"{prefix}{n}__{field}", default)
 
-            key = g("key", None)
-            key = g("key_size") if key is None else key
-            val = g("value", None)
-            val = g("value_size") if val is None else val
-            entries = g("max_entries", 1)
-            flags = g("map_flags", 0)
-            short = tn[len("BPF_MAP_TYPE_") :].lower()
-            map_desc[n] = f"{n}:{short}:{key}:{val}:{entries}:{flags}"
+                key = g("key", None)
+                key = g("key_size") if key is None else key
+                val = g("value", None)
+                val = g("value_size") if val is None else val
+                if not val and mp["fields"].get("values") == "array" and prefix == "__h6_geom__":
+                    # prog arrays and maps of maps hold 4-byte ids (fds when updated)
+                    val = 4
+                entries = g("max_entries", 1)
+                flags = g("map_flags", 0)
+                short = type_name[len("BPF_MAP_TYPE_") :].lower()
+                return short, key, val, entries, flags
+
+            short, key, val, entries, flags = geometry("__h6_geom__", tn)
+            desc = f"{n}:{short}:{key}:{val}:{entries}:{flags}"
+            if short in ("array_of_maps", "hash_of_maps"):
+                itn = (mp["inner"] or {}).get("type_name") or ""
+                if not itn.startswith("BPF_MAP_TYPE_"):
+                    map_bad[n] = "map-in-map without an inner map spec we can read"
+                    continue
+                desc += ":inner=" + ":".join(str(x) for x in geometry("__h6_inner__", itn))
+            elif mp["inner"]:
+                map_bad[n] = f"`__array(values, struct ...)` in a {short} map"
+                continue
+            map_desc[n] = desc
         (corpus / suite).mkdir(exist_ok=True)
         for c in cases:
             if c["name"] not in funcs:
@@ -573,7 +697,9 @@ def main():
             if c["arch"] and "X86" not in c["arch"].upper():
                 rows.append(row(suite, c, "", "", "", "", f"other architecture ({c['arch']})"))
                 continue
-            prog, reason = convert_case(c["name"], funcs, set(map_desc) | set(map_bad), helpers)
+            prog, reason = convert_case(
+                c["name"], funcs, set(map_desc) | set(map_bad), helpers, gsyms, gdata
+            )
             if prog is not None:
                 used = sorted(set(re.findall(r"=\s*([A-Za-z_]\w*)\s+ll\b", prog)))
                 bad = [f"{u}: {map_bad[u]}" for u in used if u in map_bad]

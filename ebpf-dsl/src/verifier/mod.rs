@@ -116,7 +116,11 @@
 //! fuzzed programs (0.37% false rejects there). The conformance corpus (vendored in `tests/data/bpf_conformance`) gives the kernel's
 //! verdict on all 313 programs, and the 345 kernel rule cases (`ebpf-dsl/tests/kernel_rules`)
 //! agree with the kernel but for 5 known false rejects. On the kernel's own verifier selftests
-//! (`tools/verifier-selftests`): 807 of 807 expressible cases agree (100%), 0 false accepts.
+//! (`tools/verifier-selftests`): 859 of 865 expressible cases agree (99.3%; callbacks, maps
+//! of maps and global data included), 0 false accepts, 6 false rejects. On real clang-compiled programs
+//! (`tools/real-programs`): 125 of the 130 entry points it can read agree, 0 false accepts, 5
+//! false rejects (`bpf_spin_lock`, a frozen `.rodata` configuration); 0 false accepts on 815
+//! mutants with one safety check deleted.
 //!
 //! ## Speed
 //!
