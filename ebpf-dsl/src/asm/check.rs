@@ -4,8 +4,10 @@
 //!
 //! Each check mirrors a rejection of the Linux verifier, with a message that says what to do:
 //! shifts by a constant outside `0..width` (`invalid shift`), division or modulo by the
-//! constant 0 (`div by zero`), writes to the frame pointer `r10` before the first jump
-//! (`frame pointer is read only`; later ones are the verifier's, on reachable paths), jumps out of the program or into the second slot of an `ld_imm64` (`jump out of
+//! constant 0 (`div by zero`) and writes to the frame pointer `r10` (`frame pointer is read
+//! only`), each before the first jump (later ones are the verifier's, on reachable paths: the
+//! kernel accepts them in a branch it proves dead), jumps out of the program or into the
+//! second slot of an `ld_imm64` (`jump out of
 //! range`, `invalid BPF_LD_IMM insn`), paths that run past the last instruction (`last insn
 //! is not an exit or jmp`), an empty program, and `callx` (`unknown opcode 8d`: RFC 9669
 //! defines it, but no Linux kernel implements it, so a program for the kernel cannot use it).
@@ -98,7 +100,10 @@ pub fn check(a: &Assembled) -> Vec<Diagnostic> {
                 dst,
                 src,
             } => {
-                if let (Operand::Imm(imm), true) = (src, imm_known) {
+                // Like the kernel's `check_alu_op`, these are refused where every run executes
+                // them; elsewhere the verifier refuses them on the paths that reach them (the
+                // kernel accepts one in a branch it proves dead).
+                if let (Operand::Imm(imm), true, true) = (src, imm_known, certain[i]) {
                     let bits = if width == Width::W64 { 64 } else { 32 };
                     if matches!(op, AluBinOp::Lsh | AluBinOp::Rsh | AluBinOp::Arsh)
                         && !(0..bits).contains(&imm)

@@ -97,8 +97,8 @@ pub fn cases(dir: &Path) -> Vec<Case> {
         .collect()
 }
 
-/// The maps the cases name: `m`, `h`, `x`, `pa`, `q`, `pc`, `pe`, `cg`, `ro`, `wo`, `sk`, `mm`
-/// and `hm` (README.md).
+/// The maps the cases name: `m`, `h`, `x`, `pa`, `q`, `pc`, `pe`, `cg`, `ro`, `wo`, `sk`, `mm`,
+/// `hm` and `sm` (README.md).
 pub fn rule_maps() -> Vec<MapSpec> {
     vec![
         map("m", MapType::Array, 4, 16, 1),
@@ -146,5 +146,6 @@ pub fn rule_maps() -> Vec<MapSpec> {
             }),
             ..map("sk", MapType::SkStorage, 4, 8, 0)
         },
+        map("sm", MapType::Sockmap, 4, 4, 4),
     ]
 }
