@@ -3,6 +3,5 @@
 r0 = 0
 if r0 == 0 goto out
 r0 /= 0
-w0 <<= 40
 out:
 exit
