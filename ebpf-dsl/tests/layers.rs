@@ -8,7 +8,11 @@
 
 use std::collections::BTreeSet;
 use std::fs;
-use std::path::{Path, PathBuf};
+use std::path::Path;
+
+#[path = "support/source_scan.rs"]
+mod source_scan;
+use source_scan::{code, rs_files};
 
 /// The top-level modules, bottom up.
 const LAYERS: &[&str] = &[
@@ -50,54 +54,6 @@ fn rank(module: &str) -> Option<usize> {
         .find(|(a, _)| *a == module)
         .map_or(module, |(_, m)| m);
     LAYERS.iter().position(|l| *l == module)
-}
-
-fn rs_files(dir: &Path, out: &mut Vec<PathBuf>) {
-    for entry in fs::read_dir(dir).unwrap() {
-        let path = entry.unwrap().path();
-        if path.is_dir() {
-            rs_files(&path, out);
-        } else if path.extension().is_some_and(|e| e == "rs") {
-            out.push(path);
-        }
-    }
-}
-
-/// The code of `src` without comments and without its `#[cfg(test)] mod ... { ... }` blocks.
-fn code(src: &str) -> String {
-    let mut out = String::new();
-    let mut lines = src.lines().peekable();
-    let mut skip_depth: Option<i32> = None;
-    while let Some(line) = lines.next() {
-        let t = line.trim_start();
-        let line = if t.starts_with("//") {
-            ""
-        } else {
-            line.split(" //").next().unwrap_or(line)
-        };
-        if let Some(depth) = skip_depth.as_mut() {
-            *depth += line.matches('{').count() as i32 - line.matches('}').count() as i32;
-            if *depth <= 0 {
-                skip_depth = None;
-            }
-            continue;
-        }
-        if t == "#[cfg(test)]"
-            && lines
-                .peek()
-                .is_some_and(|n| n.trim_start().starts_with("mod "))
-        {
-            let head = lines.next().unwrap_or_default();
-            let depth = head.matches('{').count() as i32 - head.matches('}').count() as i32;
-            if depth > 0 {
-                skip_depth = Some(depth);
-            }
-            continue;
-        }
-        out.push_str(line);
-        out.push('\n');
-    }
-    out
 }
 
 /// The first path segments after every `crate::` in `code` (`crate::{a, b::c}` gives a and b).

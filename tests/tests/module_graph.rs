@@ -16,7 +16,11 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
-use std::path::{Path, PathBuf};
+use std::path::Path;
+
+#[path = "../../ebpf-dsl/tests/support/source_scan.rs"]
+mod source_scan;
+use source_scan::{code, rs_files};
 
 /// xsk-runtime's top-level modules, bottom up.
 const LAYERS: &[&str] = &["error", "sys", "abi", "os", "pod", "bpf", "xsk", "async_io"];
@@ -30,54 +34,6 @@ struct Crate {
     /// Per module, the names it re-exports (`pub use a::b::{C, D as E}`) and the path each
     /// leads to, relative to that module (or absolute when it starts at `crate`).
     reexports: BTreeMap<ModPath, BTreeMap<String, Vec<String>>>,
-}
-
-fn rs_files(dir: &Path, out: &mut Vec<PathBuf>) {
-    for entry in fs::read_dir(dir).expect("read src/") {
-        let path = entry.expect("directory entry").path();
-        if path.is_dir() {
-            rs_files(&path, out);
-        } else if path.extension().is_some_and(|e| e == "rs") {
-            out.push(path);
-        }
-    }
-}
-
-/// `src`'s code without comments and without its `#[cfg(test)] mod ... { ... }` blocks.
-fn code(src: &str) -> String {
-    let mut out = String::new();
-    let mut lines = src.lines().peekable();
-    let mut skip_depth: Option<i32> = None;
-    while let Some(line) = lines.next() {
-        let t = line.trim_start();
-        let line = if t.starts_with("//") {
-            ""
-        } else {
-            line.split(" //").next().unwrap_or(line)
-        };
-        if let Some(depth) = skip_depth.as_mut() {
-            *depth += line.matches('{').count() as i32 - line.matches('}').count() as i32;
-            if *depth <= 0 {
-                skip_depth = None;
-            }
-            continue;
-        }
-        if t == "#[cfg(test)]"
-            && lines
-                .peek()
-                .is_some_and(|n| n.trim_start().starts_with("mod "))
-        {
-            let head = lines.next().unwrap_or_default();
-            let depth = head.matches('{').count() as i32 - head.matches('}').count() as i32;
-            if depth > 0 {
-                skip_depth = Some(depth);
-            }
-            continue;
-        }
-        out.push_str(line);
-        out.push('\n');
-    }
-    out
 }
 
 fn is_ident_char(c: char) -> bool {
