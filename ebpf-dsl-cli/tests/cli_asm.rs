@@ -1,28 +1,12 @@
 //! The `ebpf-dsl` tool's `asm` and `check` subcommands, run as a user runs them.
 
-use std::path::PathBuf;
-use std::process::{Command, Output};
+use std::process::Output;
+
+mod support;
+use support::scratch_dir as temp_dir;
 
 fn tool(args: &[&str], stdin: Option<&str>) -> Output {
-    use std::io::Write;
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_ebpf-dsl"));
-    cmd.args(args)
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped());
-    let mut child = cmd.spawn().expect("start ebpf-dsl");
-    let mut input = child.stdin.take().expect("stdin");
-    input
-        .write_all(stdin.unwrap_or("").as_bytes())
-        .expect("write stdin");
-    drop(input);
-    child.wait_with_output().expect("wait for ebpf-dsl")
-}
-
-fn temp_dir(tag: &str) -> PathBuf {
-    let d = std::env::temp_dir().join(format!("ebpf-dsl-cli-{tag}-{}", std::process::id()));
-    std::fs::create_dir_all(&d).expect("create temp dir");
-    d
+    support::output_with_stdin(args, stdin.unwrap_or("").as_bytes())
 }
 
 #[test]

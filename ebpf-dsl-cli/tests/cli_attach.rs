@@ -13,12 +13,10 @@ use std::time::{Duration, Instant};
 
 use xsk_testkit::netns::NetNs;
 
+mod support;
+
 fn write_src(name: &str, text: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("ebpf-dsl-cli-attach-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let p = dir.join(name);
-    std::fs::write(&p, text).unwrap();
-    p
+    support::write_file("attach", name, text)
 }
 
 /// A namespace with a veth pair inside (both ends up), and a private bpffs.

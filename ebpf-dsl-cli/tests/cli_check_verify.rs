@@ -3,49 +3,18 @@
 //! exit status 1; a clean program exits 0; `--map` describes the maps the program names so the
 //! verifier knows their types and sizes; `--type` and `--no-verify` change what is checked.
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::path::Path;
+use std::process::Output;
+
+mod support;
+use support::{stderr, stdout, TempDir as Scratch};
 
 fn check(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_ebpf-dsl"))
+    support::bin()
         .arg("check")
         .args(args)
         .output()
         .expect("run ebpf-dsl check")
-}
-
-/// A scratch directory for this test (pid and tag in the name), removed on drop.
-struct Scratch(PathBuf);
-
-impl Scratch {
-    fn new(tag: &str) -> Scratch {
-        let d = std::env::temp_dir().join(format!(
-            "ebpf-dsl-check-verify-{tag}-{}",
-            std::process::id()
-        ));
-        std::fs::create_dir_all(&d).expect("create temp dir");
-        Scratch(d)
-    }
-
-    fn file(&self, name: &str, text: &str) -> String {
-        let p = self.0.join(name);
-        std::fs::write(&p, text).expect("write source");
-        p.to_str().expect("utf-8 path").to_string()
-    }
-}
-
-impl Drop for Scratch {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
 }
 
 /// Asserts that `err` shows a finding at `path:line:col` whose message contains `message` and
@@ -87,7 +56,7 @@ exit
 #[test]
 fn packet_bounds_finding_with_position_rule_and_status_1() {
     let dir = Scratch::new("bounds");
-    let path = dir.file("bounds.s", BOUNDS);
+    let path = dir.write("bounds.s", BOUNDS);
     let out = check(&[&path]);
     let err = stderr(&out);
     assert_eq!(out.status.code(), Some(1), "{err}");
@@ -105,7 +74,7 @@ fn packet_bounds_finding_with_position_rule_and_status_1() {
     assert!(stdout(&out).is_empty(), "{}", stdout(&out));
 
     // The same file with the check made long enough is clean.
-    let fixed = dir.file("fixed.s", &BOUNDS.replace("r4 += 14", "r4 += 24"));
+    let fixed = dir.write("fixed.s", &BOUNDS.replace("r4 += 14", "r4 += 24"));
     let out = check(&[&fixed]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     assert!(
@@ -133,7 +102,7 @@ exit
 #[test]
 fn null_check_finding_needs_the_map_description() {
     let dir = Scratch::new("null");
-    let path = dir.file("lookup.s", LOOKUP);
+    let path = dir.write("lookup.s", LOOKUP);
 
     // Without --map the verifier cannot know the value size: it is skipped, with a note.
     let out = check(&[&path]);
@@ -162,7 +131,7 @@ fn null_check_finding_needs_the_map_description() {
     assert!(err.contains(&format!("{path}: 1 error")), "{err}");
 
     // With the test in place it is clean.
-    let fixed = dir.file(
+    let fixed = dir.write(
         "lookup_fixed.s",
         &LOOKUP.replace(
             "    r1 = *(u64 *)(r0 + 0)\n",
@@ -177,7 +146,7 @@ fn null_check_finding_needs_the_map_description() {
 #[test]
 fn map_descriptions_reach_the_verifier() {
     let dir = Scratch::new("mapsize");
-    let path = dir.file(
+    let path = dir.write(
         "value.s",
         "*(u32 *)(r10 - 4) = 0\nr2 = r10\nr2 += -4\nr1 = counters ll\ncall bpf_map_lookup_elem\n\
          if r0 == 0 goto out\nr1 = *(u64 *)(r0 + 8)\nout:\nr0 = XDP_PASS\nexit\n",
@@ -198,7 +167,7 @@ fn map_descriptions_reach_the_verifier() {
         "map value bounds",
     );
     // The map type too: bpf_redirect_map on a hash map.
-    let redirect = dir.file(
+    let redirect = dir.write(
         "redirect.s",
         "r2 = 0\nr1 = counters ll\nr3 = 0\ncall bpf_redirect_map\nexit\n",
     );
@@ -230,7 +199,7 @@ fn map_descriptions_reach_the_verifier() {
 fn seed_programs_are_clean() {
     let dir = Scratch::new("seeds");
     for (name, _, text) in ebpf_dsl::seeds::SEEDS {
-        let path = dir.file(&format!("{name}.s"), text);
+        let path = dir.write(&format!("{name}.s"), text);
         let out = check(&[&path, "--map", "xsks=xskmap,4,4,64"]);
         assert_eq!(out.status.code(), Some(0), "{name}: {}", stderr(&out));
         assert!(stderr(&out).is_empty(), "{name}: {}", stderr(&out));
@@ -246,7 +215,7 @@ fn seed_programs_are_clean() {
 #[test]
 fn program_type_decides_the_rules() {
     let dir = Scratch::new("type");
-    let path = dir.file(
+    let path = dir.write(
         "adjust.s",
         "r6 = r1\nr2 = 0\ncall bpf_xdp_adjust_head\nr0 = 0\nexit\n",
     );
@@ -271,7 +240,7 @@ fn program_type_decides_the_rules() {
 #[test]
 fn map_flags_reach_the_verifier() {
     let dir = Scratch::new("mapflags");
-    let path = dir.file(
+    let path = dir.write(
         "store.s",
         "*(u32 *)(r10 - 4) = 0\nr2 = r10\nr2 += -4\nr1 = cfg ll\ncall bpf_map_lookup_elem\n\
          if r0 == 0 goto out\n*(u64 *)(r0 + 0) = 1\nout:\nr0 = XDP_PASS\nexit\n",

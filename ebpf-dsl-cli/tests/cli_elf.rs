@@ -3,24 +3,12 @@
 //! reassembles to the same bytes.
 
 use std::path::PathBuf;
-use std::process::Command;
 
-fn run(args: &[&str]) -> (i32, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_ebpf-dsl"))
-        .args(args)
-        .output()
-        .unwrap();
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
-}
+mod support;
+use support::run;
 
 fn path(name: &str) -> PathBuf {
-    let d = std::env::temp_dir().join(format!("ebpf-dsl-cli-elf-{}", std::process::id()));
-    std::fs::create_dir_all(&d).unwrap();
-    d.join(name)
+    support::scratch_dir("elf").join(name)
 }
 
 const SRC: &str = "\
@@ -162,31 +150,7 @@ fn asm_elf_usage_errors() {
 /// `ebpf-dsl/tests/elf/NAME.c` compiled by clang-19, or `None` (printed) without clang-19
 /// unless CI=true.
 fn compile(name: &str) -> Option<PathBuf> {
-    let have = Command::new("clang-19")
-        .arg("--version")
-        .output()
-        .is_ok_and(|o| o.status.success());
-    if !have {
-        assert!(
-            std::env::var("CI").as_deref() != Ok("true"),
-            "clang-19 is missing, and CI=true requires it"
-        );
-        eprintln!("skipped: clang-19 is not installed (CI installs it)");
-        return None;
-    }
-    let src = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../ebpf-dsl/tests/elf")
-        .join(format!("{name}.c"));
-    let out = path(&format!("{name}.o"));
-    let st = Command::new("clang-19")
-        .args(["-O2", "-g", "-target", "bpf", "-c"])
-        .arg(&src)
-        .arg("-o")
-        .arg(&out)
-        .status()
-        .unwrap();
-    assert!(st.success(), "clang-19 failed on {}", src.display());
-    Some(out)
+    support::clang_object_if_available(name, &support::scratch_dir("elf"))
 }
 
 /// `check OBJ.o`: the static verifier on every program of a clang object, with its maps,

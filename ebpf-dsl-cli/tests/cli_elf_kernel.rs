@@ -13,39 +13,8 @@ use std::process::Command;
 use xsk_testkit::kernel_tests;
 use xsk_testkit::netns::NetNs;
 
-fn run(args: &[&str]) -> (i32, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_ebpf-dsl"))
-        .args(args)
-        .output()
-        .unwrap();
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
-}
-
-/// Whether `tool --version` runs (`xdp-loader status`: xdp-loader has no --version); if not,
-/// panics under CI=true, else prints why.
-fn have(tool: &str) -> bool {
-    let probe = if tool == "xdp-loader" {
-        "status"
-    } else {
-        "--version"
-    };
-    let ok = Command::new(tool)
-        .arg(probe)
-        .output()
-        .is_ok_and(|o| o.status.success());
-    if !ok {
-        assert!(
-            std::env::var("CI").as_deref() != Ok("true"),
-            "{tool} is missing, and CI=true requires it"
-        );
-        eprintln!("skipped: {tool} is not installed (CI installs it)");
-    }
-    ok
-}
+mod support;
+use support::{have, run};
 
 /// Opens and loads the object `sys.argv[1]` with libbpf; prints `open ok` and `load N`.
 const LIBBPF_LOAD: &str = r#"
@@ -69,26 +38,12 @@ l.bpf_object__close(o)
 "#;
 
 fn dir() -> PathBuf {
-    let d = std::env::temp_dir().join(format!("ebpf-dsl-cli-elf-{}", std::process::id()));
-    std::fs::create_dir_all(&d).unwrap();
-    d
+    support::scratch_dir("elf")
 }
 
 /// `ebpf-dsl/tests/elf/NAME.c` compiled by clang-19.
 fn compile(name: &str) -> PathBuf {
-    let src = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../ebpf-dsl/tests/elf")
-        .join(format!("{name}.c"));
-    let out = dir().join(format!("{name}.o"));
-    let st = Command::new("clang-19")
-        .args(["-O2", "-g", "-target", "bpf", "-c"])
-        .arg(&src)
-        .arg("-o")
-        .arg(&out)
-        .status()
-        .unwrap();
-    assert!(st.success(), "clang-19 failed on {}", src.display());
-    out
+    support::clang_object(name, &dir())
 }
 
 /// Programs of `xdp/devmap` and `xdp/cpumap` sections are checked and loaded with their

@@ -7,7 +7,7 @@
 //! same program tag as clang's object and as our loader's. Without clang-19, bpftool or libbpf
 //! the parts that need them print why and pass, unless `CI=true`.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::Command;
 
 use xsk_runtime::program::LoadOptions;
@@ -15,38 +15,11 @@ use xsk_runtime::Loader;
 use xsk_testkit::kernel_tests;
 use xsk_testkit::netns::NetNs;
 
-fn run(args: &[&str]) -> (i32, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_ebpf-dsl"))
-        .args(args)
-        .output()
-        .unwrap();
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
-}
-
-/// Whether `tool --version` runs; if not, panics under CI=true, else prints why.
-fn have(tool: &str) -> bool {
-    let ok = Command::new(tool)
-        .arg("--version")
-        .output()
-        .is_ok_and(|o| o.status.success());
-    if !ok {
-        assert!(
-            std::env::var("CI").as_deref() != Ok("true"),
-            "{tool} is missing, and CI=true requires it"
-        );
-        eprintln!("skipped: {tool} is not installed (CI installs it)");
-    }
-    ok
-}
+mod support;
+use support::{have, run};
 
 fn dir() -> PathBuf {
-    let d = std::env::temp_dir().join(format!("ebpf-dsl-cli-text-{}", std::process::id()));
-    std::fs::create_dir_all(&d).unwrap();
-    d
+    support::scratch_dir("text")
 }
 
 /// A program returning the second `u32` of its initialised `.rodata` (42), plus the first (7).
@@ -204,16 +177,7 @@ fn kfunc_objects_load_device_bound_in_libbpf() {
     if !have("clang-19") {
         return;
     }
-    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("../ebpf-dsl/tests/elf/kfunc.c");
-    let clang = dir().join("kfunc.o");
-    let st = Command::new("clang-19")
-        .args(["-O2", "-g", "-target", "bpf", "-c"])
-        .arg(&src)
-        .arg("-o")
-        .arg(&clang)
-        .status()
-        .unwrap();
-    assert!(st.success());
+    let clang = support::clang_object("kfunc", &dir());
     let (code, text, err) = run(&["disasm", clang.to_str().unwrap()]);
     assert_eq!(code, 0, "{err}");
     assert!(text.contains("call bpf_xdp_metadata_rx_hash"), "{text}");

@@ -1,18 +1,8 @@
 //! `--help` of the tool and of every subcommand, and the shell completion scripts: printed on
 //! stdout with exit status 0; an unknown shell is a usage error.
 
-use std::process::{Command, Output};
-
-fn tool(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_ebpf-dsl"))
-        .args(args)
-        .output()
-        .expect("run ebpf-dsl")
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
+mod support;
+use support::{output as tool, stdout};
 
 #[test]
 fn every_subcommand_has_its_own_help() {

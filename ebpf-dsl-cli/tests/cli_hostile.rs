@@ -2,47 +2,10 @@
 //! oversized programs, odd arguments. Clear errors and exit statuses, never a panic; no root
 //! needed (the kernel subcommands are covered where their arguments fail before loading).
 
-use std::path::PathBuf;
-use std::process::{Command, Output, Stdio};
+use std::process::{Output, Stdio};
 
-fn bin() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_ebpf-dsl"))
-}
-
-fn tool(args: &[&str]) -> Output {
-    bin()
-        .args(args)
-        .stdin(Stdio::null())
-        .output()
-        .expect("run ebpf-dsl")
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
-
-/// A fresh directory for one test, removed on drop.
-struct TempDir(PathBuf);
-
-impl TempDir {
-    fn new(tag: &str) -> TempDir {
-        let d =
-            std::env::temp_dir().join(format!("ebpf-dsl-cli-hostile-{tag}-{}", std::process::id()));
-        std::fs::create_dir_all(&d).expect("create temp dir");
-        TempDir(d)
-    }
-    fn write(&self, name: &str, text: &str) -> String {
-        let p = self.0.join(name);
-        std::fs::write(&p, text).expect("write temp file");
-        p.to_str().expect("utf-8 temp path").to_string()
-    }
-}
-
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
+mod support;
+use support::{bin, output as tool, stderr, TempDir};
 
 /// Runs the tool with stdout a pipe whose reading end is already closed.
 fn with_closed_stdout(args: &[&str]) -> Output {
@@ -61,7 +24,7 @@ fn with_closed_stdout(args: &[&str]) -> Output {
 fn a_closed_stdout_is_a_quiet_exit_2_for_every_command() {
     let dir = TempDir::new("pipe");
     let ok = dir.write("ok.s", "r0 = 2\nexit\n");
-    let bin = dir.0.join("ok.bin");
+    let bin = dir.path("ok.bin");
     let bin = bin.to_str().unwrap();
     assert!(tool(&["asm", &ok, "-o", bin]).status.success());
     for args in [
@@ -103,7 +66,7 @@ fn one_instruction_limit_for_asm_unchecked_and_check() {
     let dir = TempDir::new("limit");
     let src = "r0 = 0\n".repeat(1_000_001) + "exit\n";
     let f = dir.write("big.s", &src);
-    let out_path = dir.0.join("big.bin");
+    let out_path = dir.path("big.bin");
     let mut messages = Vec::new();
     for args in [
         vec!["check", f.as_str()],

@@ -5,31 +5,13 @@
 
 use xsk_testkit::kernel_tests;
 
-use std::process::{Command, Output, Stdio};
+use std::process::Stdio;
 
-fn bin() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_ebpf-dsl"))
-}
+mod support;
+use support::{bin, output as run, stderr};
 
 fn write_src(name: &str, text: &str) -> String {
-    let dir =
-        std::env::temp_dir().join(format!("ebpf-dsl-cli-kernel-errors-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).expect("temp dir");
-    let p = dir.join(name);
-    std::fs::write(&p, text).expect("write source");
-    p.to_str().expect("utf-8 temp path").to_string()
-}
-
-fn run(args: &[&str]) -> Output {
-    bin()
-        .args(args)
-        .stdin(Stdio::null())
-        .output()
-        .expect("run ebpf-dsl")
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
+    support::s(&support::write_file("kernel-errors", name, text)).to_string()
 }
 
 fn kprobe_test_run_says_it_is_not_supported() {

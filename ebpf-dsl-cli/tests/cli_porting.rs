@@ -6,26 +6,14 @@
 //! `disasm` prints. Without clang-19 the tests print why and pass, unless `CI=true`.
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 use xsk_testkit::kernel_tests;
 
-fn ebpf_dsl(args: &[&str]) -> (i32, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_ebpf-dsl"))
-        .args(args)
-        .output()
-        .unwrap();
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
-}
+mod support;
+use support::run as ebpf_dsl;
 
 fn dir(tag: &str) -> PathBuf {
-    let d = std::env::temp_dir().join(format!("ebpf-dsl-porting-{tag}-{}", std::process::id()));
-    std::fs::create_dir_all(&d).unwrap();
-    d
+    support::scratch_dir(&format!("porting-{tag}"))
 }
 
 /// Steps 1-3 of the README: `clang-19 ... -o port_filter.o`, `ebpf-dsl disasm port_filter.o >
@@ -34,25 +22,10 @@ fn dir(tag: &str) -> PathBuf {
 fn compile_disasm_edit(tag: &str) -> Option<(PathBuf, PathBuf)> {
     let d = dir(tag);
     let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("../examples/porting/port_filter.c");
-    let obj = d.join("port_filter.o");
-    let st = match Command::new("clang-19")
-        .args(["-O2", "-g", "-target", "bpf", "-c"])
-        .arg(&src)
-        .arg("-o")
-        .arg(&obj)
-        .status()
-    {
-        Ok(st) => st,
-        Err(e) => {
-            assert!(
-                std::env::var("CI").as_deref() != Ok("true"),
-                "clang-19 is missing ({e}), and CI=true requires it"
-            );
-            eprintln!("skipped: clang-19 is not installed ({e})");
-            return None;
-        }
-    };
-    assert!(st.success(), "clang-19 failed on {}", src.display());
+    if !support::have("clang-19") {
+        return None;
+    }
+    let obj = support::clang_compile(&src, &d.join("port_filter.o"));
     let (code, text, err) = ebpf_dsl(&["disasm", obj.to_str().unwrap()]);
     assert_eq!(code, 0, "{err}");
     assert!(

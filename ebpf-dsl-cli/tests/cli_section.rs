@@ -7,62 +7,21 @@
 //! Without clang-19 the tests print why and pass, unless `CI=true`.
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 use xsk_testkit::kernel_tests;
 use xsk_testkit::netns::NetNs;
 
-fn run(args: &[&str]) -> (i32, String, String) {
-    output(Command::new(env!("CARGO_BIN_EXE_ebpf-dsl")).args(args))
-}
-
-fn output(c: &mut Command) -> (i32, String, String) {
-    let out = c.output().unwrap();
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
-}
+mod support;
+use support::{run, run_command as output, s};
 
 fn path(name: &str) -> PathBuf {
-    let d = std::env::temp_dir().join(format!("ebpf-dsl-cli-section-{}", std::process::id()));
-    std::fs::create_dir_all(&d).unwrap();
-    d.join(name)
-}
-
-fn s(p: &Path) -> &str {
-    p.to_str().unwrap()
+    support::scratch_dir("section").join(name)
 }
 
 /// `ebpf-dsl/tests/elf/NAME.c` compiled by clang-19, or `None` (printed) without clang-19
 /// unless CI=true.
 fn compile(name: &str) -> Option<PathBuf> {
-    let have = Command::new("clang-19")
-        .arg("--version")
-        .output()
-        .is_ok_and(|o| o.status.success());
-    if !have {
-        assert!(
-            std::env::var("CI").as_deref() != Ok("true"),
-            "clang-19 is missing, and CI=true requires it"
-        );
-        eprintln!("skipped: clang-19 is not installed (CI installs it)");
-        return None;
-    }
-    let src = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../ebpf-dsl/tests/elf")
-        .join(format!("{name}.c"));
-    let out = path(&format!("{name}.o"));
-    let st = Command::new("clang-19")
-        .args(["-O2", "-g", "-target", "bpf", "-c"])
-        .arg(&src)
-        .arg("-o")
-        .arg(&out)
-        .status()
-        .unwrap();
-    assert!(st.success(), "clang-19 failed on {}", src.display());
-    Some(out)
+    support::clang_object_if_available(name, &support::scratch_dir("section"))
 }
 
 /// `disasm OBJ --section SECTION` written to `NAME.s`.

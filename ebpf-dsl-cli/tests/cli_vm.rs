@@ -3,30 +3,28 @@
 //! redirect, maps declared in the file), trace output, and bad input (errors, never a panic).
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Output;
 
-fn tool(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_ebpf-dsl"))
-        .args(args)
-        .stdin(std::process::Stdio::null())
-        .output()
-        .expect("run ebpf-dsl")
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
+mod support;
+use support::{output as tool, stderr, stdout};
 
 fn temp_file(tag: &str, text: &str) -> PathBuf {
-    let d = std::env::temp_dir().join(format!("ebpf-dsl-cli-vm-{}", std::process::id()));
-    std::fs::create_dir_all(&d).expect("create temp dir");
-    let p = d.join(format!("{tag}.s"));
-    std::fs::write(&p, text).expect("write program");
-    p
+    support::write_file("vm", &format!("{tag}.s"), text)
+}
+
+/// `ebpf-dsl run PROG --vm --type xdp --packet PACKET EXTRA...`.
+fn vm_xdp(prog: &Path, packet: &str, extra: &[&str]) -> Output {
+    let mut args = vec![
+        "run",
+        support::s(prog),
+        "--vm",
+        "--type",
+        "xdp",
+        "--packet",
+        packet,
+    ];
+    args.extend_from_slice(extra);
+    tool(&args)
 }
 
 fn header<'a>(src: &'a str, key: &str) -> Option<&'a str> {
@@ -139,15 +137,7 @@ const IPV4: &str = "ffffffffffff0011223344550800450000140000000040000000";
 #[test]
 fn xdp_packet_gives_action_and_output_packet() {
     let p = temp_file("drop", DROP_IPV4);
-    let o = tool(&[
-        "run",
-        p.to_str().unwrap(),
-        "--vm",
-        "--type",
-        "xdp",
-        "--packet",
-        IPV4,
-    ]);
+    let o = vm_xdp(&p, IPV4, &[]);
     let out = stdout(&o);
     assert!(o.status.success(), "{}{}", out, stderr(&o));
     assert_eq!(r0(&out), Some(1), "{out}");
@@ -180,15 +170,7 @@ fn xdp_packet_gives_action_and_output_packet() {
 #[test]
 fn redirect_is_reported() {
     let p = temp_file("redirect", "r1 = 7\nr2 = 0\ncall bpf_redirect\nexit\n");
-    let o = tool(&[
-        "run",
-        p.to_str().unwrap(),
-        "--vm",
-        "--type",
-        "xdp",
-        "--packet",
-        IPV4,
-    ]);
+    let o = vm_xdp(&p, IPV4, &[]);
     let out = stdout(&o);
     assert!(o.status.success(), "{}{}", out, stderr(&o));
     assert!(out.contains("action: XDP_REDIRECT"), "{out}");
@@ -199,30 +181,12 @@ fn redirect_is_reported() {
 fn map_flag_declares_a_map_and_undeclared_maps_are_errors() {
     let src = "r1 = xsks ll\nr2 = 3\nr3 = 2\ncall bpf_redirect_map\nexit\n";
     let p = temp_file("redirect_map", src);
-    let o = tool(&[
-        "run",
-        p.to_str().unwrap(),
-        "--vm",
-        "--type",
-        "xdp",
-        "--packet",
-        IPV4,
-    ]);
+    let o = vm_xdp(&p, IPV4, &[]);
     assert_eq!(o.status.code(), Some(1));
     assert!(stderr(&o).contains("xsks"), "{}", stderr(&o));
     assert!(stderr(&o).contains("--map"), "{}", stderr(&o));
     // Declared: no socket at key 3, so bpf_redirect_map returns its flags (XDP_PASS).
-    let o = tool(&[
-        "run",
-        p.to_str().unwrap(),
-        "--vm",
-        "--type",
-        "xdp",
-        "--packet",
-        IPV4,
-        "--map",
-        "xsks:xskmap:4:4:64",
-    ]);
+    let o = vm_xdp(&p, IPV4, &["--map", "xsks:xskmap:4:4:64"]);
     let out = stdout(&o);
     assert!(o.status.success(), "{}{}", out, stderr(&o));
     assert_eq!(r0(&out), Some(2), "{out}");
@@ -511,28 +475,10 @@ fn elf_objects_run_in_the_vm() {
 /// map is printed after the run.
 #[test]
 fn clang_object_with_two_programs_needs_section() {
-    let have = Command::new("clang-19")
-        .arg("--version")
-        .output()
-        .is_ok_and(|o| o.status.success());
-    if !have {
-        assert!(
-            std::env::var("CI").as_deref() != Ok("true"),
-            "clang-19 is missing, and CI=true requires it"
-        );
-        eprintln!("skipped: clang-19 is not installed (CI installs it)");
+    let Some(obj) = support::clang_object_if_available("btfmaps", &support::scratch_dir("vm"))
+    else {
         return;
-    }
-    let c = Path::new(env!("CARGO_MANIFEST_DIR")).join("../ebpf-dsl/tests/elf/btfmaps.c");
-    let obj = temp_file("btfmaps", "").with_extension("o");
-    let st = Command::new("clang-19")
-        .args(["-O2", "-g", "-target", "bpf", "-c"])
-        .arg(&c)
-        .arg("-o")
-        .arg(&obj)
-        .status()
-        .unwrap();
-    assert!(st.success(), "clang-19 failed on {}", c.display());
+    };
     let o = tool(&["run", obj.to_str().unwrap(), "--vm", "--packet", IPV4]);
     assert_eq!(o.status.code(), Some(2), "{}", stdout(&o));
     assert!(
