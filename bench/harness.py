@@ -196,8 +196,12 @@ def result_line(text):
 
 def in_ns(ns, cpu, *cmd):
     # nice: the machine is shared with compilers; a higher weight (the same for both sides)
-    # keeps them from taking half of a measured CPU.
-    return ["ip", "netns", "exec", ns, "nice", "-n", NICE, "taskset", "-c", cpu, *cmd]
+    # keeps them from taking half of a measured CPU. With the kernel's autogroup scheduling
+    # (/proc/sys/kernel/sched_autogroup_enabled) nice only ranks a process within its session,
+    # so each measured process gets a session of its own (setsid) whose autogroup gets NICE too.
+    return ["ip", "netns", "exec", ns, "setsid", "sh", "-c",
+            'echo "$0" > /proc/self/autogroup 2>/dev/null; exec "$@"', NICE,
+            "nice", "-n", NICE, "taskset", "-c", cpu, *cmd]
 
 
 # ----------------------------------------------------------------------------- the programs

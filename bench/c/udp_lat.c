@@ -87,10 +87,10 @@ static uint64_t now_ns(void)
 
 int main(int argc, char **argv)
 {
-	int c, port = 7777, size = 64;
+	int c, port = 7777, size = 64, spin = 0;
 	const char *addr = NULL;
 	double rate = 1000, duration = 5, warmup = 1;
-	while ((c = getopt(argc, argv, "a:p:r:d:w:s:")) != -1) {
+	while ((c = getopt(argc, argv, "a:p:r:d:w:s:S")) != -1) {
 		switch (c) {
 		case 'a': addr = optarg; break;
 		case 'p': port = atoi(optarg); break;
@@ -98,9 +98,10 @@ int main(int argc, char **argv)
 		case 'd': duration = atof(optarg); break;
 		case 'w': warmup = atof(optarg); break;
 		case 's': size = atoi(optarg); break;
+		case 'S': spin = 1; break;
 		default:
 			fprintf(stderr, "usage: %s -a ADDR [-p PORT] [-r RATE] [-d SECONDS] "
-					"[-w WARMUP] [-s SIZE]\n", argv[0]);
+					"[-w WARMUP] [-s SIZE] [-S]\n", argv[0]);
 			return 2;
 		}
 	}
@@ -153,7 +154,7 @@ int main(int argc, char **argv)
 		} else if (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != ECONNREFUSED) {
 			perror("udp_lat: recv");
 			return 1;
-		} else if (n < 0) {
+		} else if (n < 0 && !spin) {
 			uint64_t t2 = now_ns();
 			uint64_t until = t2 < t_stop && next < t_stop ? next : t_end;
 			if (until > t2) {
