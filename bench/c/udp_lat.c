@@ -5,11 +5,12 @@
  * waiting for answers), each carrying its sequence number and send time, and records the
  * round-trip time of each answer in a log-linear histogram (32 buckets per power of two, the
  * scheme of examples/src/histogram.rs: quantiles within ~3 %). One thread; between sends it
- * sleeps in ppoll() until an answer arrives or the next send is due (spinning instead starves
- * the softirq work of the veth on its CPU, which then runs late in ksoftirqd). The client's
- * own wake-up is part of every measured round trip, the same for every server.
+ * sleeps in ppoll() until an answer arrives or the next send is due, so the client's own
+ * wake-up (tens of microseconds on a VM whose idle vCPU halts) is part of every measured round
+ * trip, the same for every server; with -S it spins instead (non-blocking recv() in a loop,
+ * one CPU at 100 %: pin it), and the figure is the server's and the network's alone.
  *
- *   udp_lat -a ADDR [-p PORT] [-r RATE] [-d SECONDS] [-w WARMUP] [-s SIZE]
+ *   udp_lat -a ADDR [-p PORT] [-r RATE] [-d SECONDS] [-w WARMUP] [-s SIZE] [-S]
  *
  * Answers to requests sent in the warm-up are not counted. Prints
  *   RESULT sent=N answered=M lost=L p50_us=.. p99_us=.. p999_us=.. max_us=.. mean_us=..
