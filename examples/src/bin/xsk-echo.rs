@@ -300,7 +300,7 @@ fn serve(
     let mut round = 0u32;
     loop {
         round = round.wrapping_add(1);
-        let look = !spinning || round % 256 == 0;
+        let look = !spinning || round.is_multiple_of(256);
         if stop.is_set() || answered >= limit || done() || (look && start.elapsed() >= duration) {
             break;
         }
