@@ -13,7 +13,8 @@ latency*, ringbuf* and *-scale are in bench/latency.py, bench/ringbuf.py and ben
 their own settings), RATE (300000: the fixed offered load of rxdrop-rate),
 L2FWD_RATE (100000: of l2fwd-rate),
 GEN_CPU (0), RX_CPU (1), BATCH (64), RING_DESCS (2*10^7), RING_REPS (5), PROG_REPEAT (10^6), GEN (c|ours),
-NICE (-10, for every measured process on both sides), OURS_XSK (auto|examples|bench: which
+NICE (-10, for every measured process on both sides, and its session's autogroup unless
+AUTOGROUP=0), OURS_XSK (auto|examples|bench: which
 of ours' AF_XDP programs to run, see ours_xsk()),
 BUILD (bench/build), TARGET (cargo target dir), OUT (bench/results).
 
@@ -51,6 +52,7 @@ RING_REPS = int(ENV.get("RING_REPS", "5"))
 PROG_REPEAT = ENV.get("PROG_REPEAT", "1000000")
 GEN = ENV.get("GEN", "c")
 NICE = ENV.get("NICE", "-10")
+AUTOGROUP = ENV.get("AUTOGROUP", "1")
 OURS_XSK = ENV.get("OURS_XSK", "auto")
 RATE = int(ENV.get("RATE", "300000"))
 L2FWD_RATE = int(ENV.get("L2FWD_RATE", "100000"))
@@ -196,8 +198,15 @@ def result_line(text):
 
 def in_ns(ns, cpu, *cmd):
     # nice: the machine is shared with compilers; a higher weight (the same for both sides)
-    # keeps them from taking half of a measured CPU.
-    return ["ip", "netns", "exec", ns, "nice", "-n", NICE, "taskset", "-c", cpu, *cmd]
+    # keeps them from taking half of a measured CPU. With the kernel's autogroup scheduling
+    # (/proc/sys/kernel/sched_autogroup_enabled) nice only ranks a process within its session,
+    # so each measured process gets a session of its own (setsid) whose autogroup gets NICE too
+    # (AUTOGROUP=0: not, as before 2026-12-04).
+    if AUTOGROUP == "0":
+        return ["ip", "netns", "exec", ns, "nice", "-n", NICE, "taskset", "-c", cpu, *cmd]
+    return ["ip", "netns", "exec", ns, "setsid", "sh", "-c",
+            'echo "$0" > /proc/self/autogroup 2>/dev/null; exec "$@"', NICE,
+            "nice", "-n", NICE, "taskset", "-c", cpu, *cmd]
 
 
 # ----------------------------------------------------------------------------- the programs

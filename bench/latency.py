@@ -8,13 +8,28 @@ trips from a log-linear histogram. The server, in the receiver's namespace on RX
   c       bench/c/xsk_ref.c -m echo (libxdp; the `xsk_echo` program of xdp_progs.bpf.c)
   kernel  bench/c/udp_echo.c (an ordinary UDP socket: the kernel stack both ways)
 
-LAT_IDLE says what a server does while no request waits: `poll` (default: sleep in poll() /
-recvfrom()) or `spin` (busy loop). On a machine whose CPUs are all busy, spinning servers
-starve the veth's softirq work (it then runs late in ksoftirqd) and round trips grow to
-milliseconds, so `poll` is the default here; on a quiet machine with spare CPUs try both.
+LAT_MODES lists what the servers do while no request waits, each mode a row of its own in the
+same run (all three servers get the same treatment):
+
+  poll  sleep until a request arrives: poll() on the XSK (xsk-echo --poll, xsk_ref -p), a
+        blocking recvfrom() (udp_echo)
+  busy  never sleep, on a CPU of its own (taskset RX_CPU): spin on the RX ring with the
+        kernel's busy-poll socket options and a non-blocking recvfrom() while idle, TX kicked
+        only when the kernel asks (xsk-echo --busy-poll, xsk_ref -B); a non-blocking recvfrom()
+        loop with the same socket options (udp_echo -B)
+  spin  never sleep, no busy-poll options (xsk-echo --spin, xsk_ref without -p, udp_echo -s)
+
+LAT_CLIENT says how the client waits for answers: `spin` (default: a non-blocking recv() loop
+on GEN_CPU, so that its own wake-up, the same for every server, is not in the figure) or
+`sleep` (ppoll() between sends; the round trips then include the client's wake-up).
+
+Every process runs in a session of its own whose autogroup gets NICE (bench/harness.py
+in_ns): with the kernel's autogroup scheduling, a plain `nice` only ranks a process within its
+own session, and the compilers of other sessions would still take half of a spinning CPU.
 
 Environment: LAT_RATE (1000 requests/s: the fixed low rate), LAT_LOAD_RATE (50000: under
-load), LAT_SIZE (64-byte UDP payload), LAT_IDLE (poll|spin), LAT_PORT (7777).
+load), LAT_SIZE (64-byte UDP payload), LAT_MODES (poll,busy), LAT_CLIENT (spin|sleep),
+LAT_PORT (7777).
 """
 
 import os
@@ -23,34 +38,47 @@ ENV = os.environ
 LAT_RATE = int(ENV.get("LAT_RATE", "1000"))
 LAT_LOAD_RATE = int(ENV.get("LAT_LOAD_RATE", "50000"))
 LAT_SIZE = ENV.get("LAT_SIZE", "64")
-LAT_IDLE = ENV.get("LAT_IDLE", "poll")
+LAT_MODES = [m for m in ENV.get("LAT_MODES", "poll,busy").split(",") if m]
+LAT_CLIENT = ENV.get("LAT_CLIENT", "spin")
 LAT_PORT = ENV.get("LAT_PORT", "7777")
 SIDES = ["ours", "c", "kernel"]
 METRICS = ["p50_us", "p99_us", "p999_us", "max_us", "mean_us", "lost"]
 
 
-def server_cmd(h, impl, secs):
-    """The echo server `impl` for `secs` seconds, or None if it is not built."""
+# Each server's flags per idle mode: ours (xsk-echo), c (xsk_ref -m echo), kernel (udp_echo).
+MODE_FLAGS = {
+    "poll": {"ours": ["--poll"], "c": ["-p"], "kernel": []},
+    "busy": {"ours": ["--busy-poll"], "c": ["-B"], "kernel": ["-B"]},
+    "spin": {"ours": ["--spin"], "c": [], "kernel": ["-s"]},
+}
+for _m in LAT_MODES:
+    if _m not in MODE_FLAGS:
+        raise SystemExit(f"LAT_MODES: unknown mode {_m}; known: {','.join(MODE_FLAGS)}")
+if LAT_CLIENT not in ("spin", "sleep"):
+    raise SystemExit("LAT_CLIENT: spin or sleep")
+
+
+def server_cmd(h, impl, secs, mode):
+    """The echo server `impl` in idle mode `mode` for `secs` seconds, or None if not built."""
+    flags = MODE_FLAGS[mode][impl]
     if impl == "ours":
         e = h.exe("xsk-echo")
         if not e:
             return None
         return [e, "--iface", h.IF_B, "--queue", "0", "--port", LAT_PORT, "--duration",
-                f"{secs:g}", "--spin" if LAT_IDLE == "spin" else "--poll"]
+                f"{secs:g}", *flags]
     if impl == "c":
         if LAT_PORT != "7777":
             raise RuntimeError("the C echo's XDP program answers port 7777 only")
-        cmd = [h.C_XSK, "-m", "echo", "-i", h.IF_B, "-q", "0", "-b", h.BATCH, "-d", f"{secs:g}",
-               "-w", "0", "-o", h.C_OBJ]
-        return cmd if LAT_IDLE == "spin" else cmd + ["-p"]
-    cmd = [os.path.join(h.BUILD, "udp_echo"), "-p", LAT_PORT, "-d", f"{secs:g}"]
-    return cmd + ["-s"] if LAT_IDLE == "spin" else cmd
+        return [h.C_XSK, "-m", "echo", "-i", h.IF_B, "-q", "0", "-b", h.BATCH, "-d",
+                f"{secs:g}", "-w", "0", "-o", h.C_OBJ, *flags]
+    return [os.path.join(h.BUILD, "udp_echo"), "-p", LAT_PORT, "-d", f"{secs:g}", *flags]
 
 
-def run_latency(h, box, impl, rate):
+def run_latency(h, box, impl, rate, mode):
     """One round of one server at `rate` requests/s: the client's quantiles (microseconds)."""
     secs = h.WARMUP + h.DURATION + 2
-    cmd = server_cmd(h, impl, secs)
+    cmd = server_cmd(h, impl, secs, mode)
     if cmd is None:
         return None
     # The answers go to the client's socket: no XDP_DROP sink on the client's side now.
@@ -60,7 +88,7 @@ def run_latency(h, box, impl, rate):
         h.time.sleep(0.5)
         client = [os.path.join(h.BUILD, "udp_lat"), "-a", "10.77.0.2", "-p", LAT_PORT,
                   "-r", str(rate), "-d", f"{h.DURATION:g}", "-w", f"{h.WARMUP:g}",
-                  "-s", LAT_SIZE]
+                  "-s", LAT_SIZE] + (["-S"] if LAT_CLIENT == "spin" else [])
         c = h.Proc(h.in_ns(h.NS_A, h.GEN_CPU, *client), h.WARMUP + h.DURATION + 15).wait()
         s.wait()
     finally:
@@ -78,5 +106,6 @@ def run_latency(h, box, impl, rate):
 def workloads(h, name):
     """The harness's table rows for workload `name` (latency or latency-load)."""
     rate = LAT_RATE if name == "latency" else LAT_LOAD_RATE
-    label = f"echo round trip at {rate}/s ({LAT_IDLE})"
-    return [(label, "p50_us", "lower", lambda b, i: run_latency(h, b, i, rate), SIDES)]
+    return [(f"echo round trip at {rate}/s ({mode})", "p50_us", "lower",
+             (lambda m: lambda b, i: run_latency(h, b, i, rate, m))(mode), SIDES)
+            for mode in LAT_MODES]

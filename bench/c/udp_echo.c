@@ -3,10 +3,13 @@
  * udp_echo: the kernel-socket reference of the latency benchmark: an ordinary UDP socket that
  * sends every datagram back to where it came from.
  *
- *   udp_echo [-p PORT] [-d SECONDS] [-s]
+ *   udp_echo [-p PORT] [-d SECONDS] [-s | -B]
  *
  *   -s  spin: non-blocking receive in a loop (as the AF_XDP echoes, which spin on their rings);
  *       default: block in recvfrom().
+ *   -B  busy poll (the twin of xsk-echo --busy-poll): spin as -s, with SO_PREFER_BUSY_POLL,
+ *       SO_BUSY_POLL 20 us and SO_BUSY_POLL_BUDGET 64 on the socket (the kernel polls the
+ *       device queue inside recvfrom() where its driver can).
  * Stops after -d seconds (default 30) or on SIGINT/SIGTERM; prints
  *   RESULT impl=kernel mode=echo total_pkts=N
  */
@@ -34,15 +37,16 @@ static double now(void)
 
 int main(int argc, char **argv)
 {
-	int c, port = 7777, spin = 0;
+	int c, port = 7777, spin = 0, busy = 0;
 	double duration = 30;
-	while ((c = getopt(argc, argv, "p:d:s")) != -1) {
+	while ((c = getopt(argc, argv, "p:d:sB")) != -1) {
 		switch (c) {
 		case 'p': port = atoi(optarg); break;
 		case 'd': duration = atof(optarg); break;
 		case 's': spin = 1; break;
+		case 'B': spin = busy = 1; break;
 		default:
-			fprintf(stderr, "usage: %s [-p PORT] [-d SECONDS] [-s]\n", argv[0]);
+			fprintf(stderr, "usage: %s [-p PORT] [-d SECONDS] [-s | -B]\n", argv[0]);
 			return 2;
 		}
 	}
@@ -55,6 +59,15 @@ int main(int argc, char **argv)
 	if (fd < 0 || bind(fd, (struct sockaddr *)&a, sizeof(a)) < 0) {
 		perror("udp_echo: socket/bind");
 		return 1;
+	}
+	if (busy) {
+		int one = 1, usecs = 20, budget = 64;
+		if (setsockopt(fd, SOL_SOCKET, SO_PREFER_BUSY_POLL, &one, sizeof(one)) ||
+		    setsockopt(fd, SOL_SOCKET, SO_BUSY_POLL, &usecs, sizeof(usecs)) ||
+		    setsockopt(fd, SOL_SOCKET, SO_BUSY_POLL_BUDGET, &budget, sizeof(budget))) {
+			perror("udp_echo: busy-poll socket options");
+			return 1;
+		}
 	}
 	struct timeval tv = { .tv_sec = 0, .tv_usec = 100000 };
 	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));

@@ -5,11 +5,12 @@
  * waiting for answers), each carrying its sequence number and send time, and records the
  * round-trip time of each answer in a log-linear histogram (32 buckets per power of two, the
  * scheme of examples/src/histogram.rs: quantiles within ~3 %). One thread; between sends it
- * sleeps in ppoll() until an answer arrives or the next send is due (spinning instead starves
- * the softirq work of the veth on its CPU, which then runs late in ksoftirqd). The client's
- * own wake-up is part of every measured round trip, the same for every server.
+ * sleeps in ppoll() until an answer arrives or the next send is due, so the client's own
+ * wake-up (tens of microseconds on a VM whose idle vCPU halts) is part of every measured round
+ * trip, the same for every server; with -S it spins instead (non-blocking recv() in a loop,
+ * one CPU at 100 %: pin it), and the figure is the server's and the network's alone.
  *
- *   udp_lat -a ADDR [-p PORT] [-r RATE] [-d SECONDS] [-w WARMUP] [-s SIZE]
+ *   udp_lat -a ADDR [-p PORT] [-r RATE] [-d SECONDS] [-w WARMUP] [-s SIZE] [-S]
  *
  * Answers to requests sent in the warm-up are not counted. Prints
  *   RESULT sent=N answered=M lost=L p50_us=.. p99_us=.. p999_us=.. max_us=.. mean_us=..
@@ -87,10 +88,10 @@ static uint64_t now_ns(void)
 
 int main(int argc, char **argv)
 {
-	int c, port = 7777, size = 64;
+	int c, port = 7777, size = 64, spin = 0;
 	const char *addr = NULL;
 	double rate = 1000, duration = 5, warmup = 1;
-	while ((c = getopt(argc, argv, "a:p:r:d:w:s:")) != -1) {
+	while ((c = getopt(argc, argv, "a:p:r:d:w:s:S")) != -1) {
 		switch (c) {
 		case 'a': addr = optarg; break;
 		case 'p': port = atoi(optarg); break;
@@ -98,9 +99,10 @@ int main(int argc, char **argv)
 		case 'd': duration = atof(optarg); break;
 		case 'w': warmup = atof(optarg); break;
 		case 's': size = atoi(optarg); break;
+		case 'S': spin = 1; break;
 		default:
 			fprintf(stderr, "usage: %s -a ADDR [-p PORT] [-r RATE] [-d SECONDS] "
-					"[-w WARMUP] [-s SIZE]\n", argv[0]);
+					"[-w WARMUP] [-s SIZE] [-S]\n", argv[0]);
 			return 2;
 		}
 	}
@@ -153,7 +155,7 @@ int main(int argc, char **argv)
 		} else if (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != ECONNREFUSED) {
 			perror("udp_lat: recv");
 			return 1;
-		} else if (n < 0) {
+		} else if (n < 0 && !spin) {
 			uint64_t t2 = now_ns();
 			uint64_t until = t2 < t_stop && next < t_stop ? next : t_end;
 			if (until > t2) {

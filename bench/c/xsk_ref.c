@@ -4,10 +4,14 @@
  * (xdp/xsk.h: xsk_umem__create, xsk_socket__create and the inline ring functions), with the
  * same options as our examples xsk-rxdrop / xsk-txonly / xsk-l2fwd.
  *
- *   xsk_ref -m rxdrop|txonly|l2fwd|echo -i IFNAME [-q QUEUE] [-b BATCH] [-N] [-p] [-d SECONDS]
+ *   xsk_ref -m rxdrop|txonly|l2fwd|echo -i IFNAME [-q QUEUE] [-b BATCH] [-N] [-p|-B] [-d SECONDS]
  *           [-w WARMUP] [-F FRAMES] [-R RING] [-s TXLEN] [-o XDP_OBJ] [-z] [-Q QUEUES] [-C CPUS]
  *
  *   -N  no need_wakeup (default: XDP_USE_NEED_WAKEUP)   -p  poll() while the RX ring is empty
+ *   -B  busy poll (the twin of xsk-echo --busy-poll, libxdp's xdpsock -B): never sleep;
+ *       SO_PREFER_BUSY_POLL, SO_BUSY_POLL 20 us, SO_BUSY_POLL_BUDGET 64 on the socket and a
+ *       non-blocking recvfrom() whenever the RX ring is empty (the kernel polls the device
+ *       queue there where its driver can); not with -p
  *   -z  zero-copy (default copy mode; veth has no zero-copy)
  *   -o  ELF object with the `xsk_all` program and `xsks` XSKMAP (xdp_progs.bpf.o); rx modes
  *       only. libxdp's own program loading is inhibited (XSK_LIBXDP_FLAGS__INHIBIT_PROG_LOAD:
@@ -60,7 +64,7 @@ static void on_signal(int sig) { (void)sig; stop = 1; }
 static struct {
 	enum mode mode;
 	const char *ifname, *obj;
-	int queue, batch, need_wakeup, poll, zerocopy, txlen;
+	int queue, batch, need_wakeup, poll, busy_poll, zerocopy, txlen;
 	unsigned frames, ring;
 	double duration, warmup;
 } opt = { .mode = RXDROP, .queue = 0, .batch = 64, .need_wakeup = 1, .txlen = 60,
@@ -121,7 +125,7 @@ static void kick_tx(struct xq *q)
 
 static void wake_fill(struct xq *q)
 {
-	if (opt.need_wakeup && xsk_ring_prod__needs_wakeup(&q->fq))
+	if (opt.busy_poll || (opt.need_wakeup && xsk_ring_prod__needs_wakeup(&q->fq)))
 		recvfrom(xsk_socket__fd(q->xsk), NULL, 0, MSG_DONTWAIT, NULL, NULL);
 }
 
@@ -287,7 +291,7 @@ static unsigned l2fwd_step(struct xq *q)
 static void usage(const char *argv0)
 {
 	fprintf(stderr,
-		"usage: %s -m rxdrop|txonly|l2fwd|echo -i IFNAME [-q QUEUE] [-b BATCH] [-N] [-p]\n"
+		"usage: %s -m rxdrop|txonly|l2fwd|echo -i IFNAME [-q QUEUE] [-b BATCH] [-N] [-p|-B]\n"
 		"          [-d SECONDS] [-w WARMUP] [-F FRAMES] [-R RING] [-s TXLEN] [-o XDP_OBJ] [-z]\n"
 		"          [-Q QUEUES] [-C CPU,CPU,...]\n",
 		argv0);
@@ -318,6 +322,13 @@ static void setup_queue(struct xq *q, int index)
 				 opt.mode == TXONLY ? NULL : &q->rx, &q->tx, &scfg);
 	if (err)
 		die("xsk_socket__create", err);
+	if (opt.busy_poll) {
+		int fd = xsk_socket__fd(q->xsk), one = 1, usecs = 20, budget = 64;
+		if (setsockopt(fd, SOL_SOCKET, SO_PREFER_BUSY_POLL, &one, sizeof(one)) ||
+		    setsockopt(fd, SOL_SOCKET, SO_BUSY_POLL, &usecs, sizeof(usecs)) ||
+		    setsockopt(fd, SOL_SOCKET, SO_BUSY_POLL_BUDGET, &budget, sizeof(budget)))
+			die("setting the busy-poll socket options", errno);
+	}
 }
 
 /* Rx modes: gives the kernel every frame the fill ring can hold. */
@@ -376,7 +387,7 @@ static uint64_t sum_totals(void)
 int main(int argc, char **argv)
 {
 	int c, ncpus = 0, cpus[MAX_QUEUES];
-	while ((c = getopt(argc, argv, "m:i:q:b:Npd:w:F:R:s:o:zQ:C:h")) != -1) {
+	while ((c = getopt(argc, argv, "m:i:q:b:NpBd:w:F:R:s:o:zQ:C:h")) != -1) {
 		switch (c) {
 		case 'm':
 			opt.mode = !strcmp(optarg, "rxdrop") ? RXDROP
@@ -389,6 +400,7 @@ int main(int argc, char **argv)
 		case 'b': opt.batch = atoi(optarg); break;
 		case 'N': opt.need_wakeup = 0; break;
 		case 'p': opt.poll = 1; break;
+		case 'B': opt.busy_poll = 1; break;
 		case 'd': opt.duration = atof(optarg); break;
 		case 'w': opt.warmup = atof(optarg); break;
 		case 'F': opt.frames = (unsigned)atoi(optarg); break;
@@ -410,10 +422,10 @@ int main(int argc, char **argv)
 	    (opt.ring & (opt.ring - 1)) || opt.duration <= 0 || opt.duration > 3600 ||
 	    opt.warmup < 0 || opt.txlen < 14 || opt.txlen > (int)FRAME_SIZE ||
 	    (opt.mode != TXONLY && !opt.obj) || nqueues < 1 || nqueues > MAX_QUEUES ||
-	    (ncpus && ncpus != nqueues)) {
+	    (ncpus && ncpus != nqueues) || (opt.poll && opt.busy_poll)) {
 		fprintf(stderr, "xsk_ref: need -i, 1 <= -b <= 1024, -R a power of two, -F >= 2*R, "
-				"0 < -d <= 3600, 1 <= -Q <= 64, one -C CPU per queue; rx modes need "
-				"-o XDP_OBJ\n");
+				"0 < -d <= 3600, 1 <= -Q <= 64, one -C CPU per queue, not -p with -B; "
+				"rx modes need -o XDP_OBJ\n");
 		return 2;
 	}
 	int ifindex = if_nametoindex(opt.ifname);

@@ -433,10 +433,11 @@ fn echo_answers_every_request() {
     assert!(r.stdout.contains("ECHO OK"), "{}", r.stdout);
 }
 
-/// The idle modes the latency benchmark uses (`--poll`, `--spin`) answer every request too.
+/// The idle modes the latency benchmark uses (`--poll`, `--spin`, `--busy-poll`) answer every
+/// request too.
 fn echo_poll_and_spin_answer_every_request() {
     let _one = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
-    for mode in ["--poll", "--spin"] {
+    for mode in ["--poll", "--spin", "--busy-poll"] {
         let r = run(
             env!("CARGO_BIN_EXE_xsk-echo"),
             &["--requests", "30", "--duration", "8", mode],
@@ -450,6 +451,10 @@ fn echo_poll_and_spin_answer_every_request() {
     }
     let r = run(env!("CARGO_BIN_EXE_xsk-echo"), &["--poll", "--spin"]);
     assert_eq!(r.code, Some(2), "--poll with --spin is a usage error");
+    for pair in [["--busy-poll", "--poll"], ["--busy-poll", "--spin"]] {
+        let r = run(env!("CARGO_BIN_EXE_xsk-echo"), &pair);
+        assert_eq!(r.code, Some(2), "{pair:?} is a usage error");
+    }
 }
 
 /// bench-ringbuf reads every event its program wrote, in order (it exits non-zero
