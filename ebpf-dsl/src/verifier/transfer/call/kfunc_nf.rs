@@ -466,3 +466,235 @@ impl<'a> Exec<'a> {
         ))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::super::testkit::*;
+    use super::*;
+    use crate::verifier::domain::state::Byte;
+
+    const LOOKUP: &str = "call bpf_xdp_ct_lookup\nexit";
+
+    /// The arguments of a lookup: the context, a 12-byte tuple at r10 - 56, 16 bytes of
+    /// options at r10 - 16.
+    fn lookup_args() -> State {
+        state(&[
+            (1, RegVal::Ctx { off: 0 }),
+            (2, stack(-56)),
+            (3, konst(12)),
+            (4, stack(-16)),
+            (5, konst(16)),
+        ])
+    }
+
+    fn conn(ty: &'static str, ref_id: u32) -> RegVal {
+        RegVal::KObj { ty, ref_id }
+    }
+
+    #[test]
+    fn a_lookup_acquires_a_nullable_reference_and_writes_its_memory() {
+        let mut st = lookup_args();
+        st.cur_mut().stack[62] = Slot::Spill(pkt(0, 0));
+        One::new(LOOKUP).next(&mut st);
+        let RegVal::KObjOrNull {
+            ty: NF_CONN,
+            ref_id,
+            ..
+        } = *reg(&st, 0)
+        else {
+            panic!("{:?}", reg(&st, 0))
+        };
+        assert_ne!(ref_id & KOBJ_REF, 0);
+        assert_eq!(st.refs, vec![ref_id]);
+        for r in 1..=5 {
+            assert_eq!(*reg(&st, r), RegVal::NotInit, "r{r}");
+        }
+        // The options (r10 - 16 .. r10) are written: the spill there is gone.
+        assert_eq!(*slot(&st, -16), Slot::Bytes([Byte::Misc; 8]));
+        // An allocation gives an nf_conn___init, from 6.1 on.
+        let mut st = lookup_args();
+        One::new("call bpf_xdp_ct_alloc\nexit").next(&mut st);
+        assert!(matches!(
+            reg(&st, 0),
+            RegVal::KObjOrNull {
+                ty: NF_CONN_INIT,
+                ..
+            }
+        ));
+        let (rule, msg) = One::new("call bpf_xdp_ct_alloc\nexit")
+            .kernel(KernelVersion::new(5, 19))
+            .refused(&mut lookup_args());
+        assert_eq!(rule, Rule::HelperNotAllowed);
+        assert!(msg.starts_with("bpf_xdp_ct_alloc needs Linux 6.1"), "{msg}");
+    }
+
+    #[test]
+    fn release_drops_the_reference_and_every_copy() {
+        let rf = 3 | KOBJ_REF;
+        let mut st = state(&[(1, conn(NF_CONN, rf)), (6, conn(NF_CONN, rf))]);
+        st.cur_mut().stack[63] = Slot::Spill(conn(NF_CONN, rf));
+        st.refs.push(rf);
+        One::new("call bpf_ct_release\nexit").next(&mut st);
+        assert!(st.refs.is_empty());
+        assert_eq!(*reg(&st, 6), scalar(Scalar::UNKNOWN));
+        assert_eq!(*slot(&st, -8), Slot::Spill(scalar(Scalar::UNKNOWN)));
+        assert_eq!(*reg(&st, 0), RegVal::NotInit);
+        // Insertion releases the nf_conn___init and acquires an nf_conn.
+        let mut st = state(&[(1, conn(NF_CONN_INIT, rf))]);
+        st.refs.push(rf);
+        One::new("call bpf_ct_insert_entry\nexit").next(&mut st);
+        let RegVal::KObjOrNull {
+            ty: NF_CONN,
+            ref_id,
+            ..
+        } = *reg(&st, 0)
+        else {
+            panic!("{:?}", reg(&st, 0))
+        };
+        assert_eq!(st.refs, vec![ref_id]);
+    }
+
+    #[test]
+    fn the_two_types_do_not_stand_for_each_other() {
+        let refused = |src: &str, v: RegVal| {
+            One::new(&format!("{src}\nexit")).refused(&mut state(&[(1, v), (2, konst(5))]))
+        };
+        for (src, v) in [
+            ("call bpf_ct_release", conn(NF_CONN_INIT, 1)),
+            ("call bpf_ct_insert_entry", conn(NF_CONN, 1)),
+            ("call bpf_ct_set_timeout", conn(NF_CONN, 1)),
+            ("call bpf_ct_change_status", conn(NF_CONN_INIT, 1)),
+            ("call bpf_ct_release", RegVal::Ctx { off: 0 }),
+        ] {
+            let (rule, msg) = refused(src, v);
+            assert_eq!(rule, Rule::HelperArgument, "{src}: {msg}");
+            assert!(msg.contains("expects a struct nf_conn"), "{msg}");
+        }
+        let maybe = RegVal::KObjOrNull {
+            ty: NF_CONN,
+            id: 1,
+            ref_id: 2,
+        };
+        let (rule, _) = refused("call bpf_ct_release", maybe);
+        assert_eq!(rule, Rule::NullCheck);
+        // Numbers where the prototype has numbers.
+        let (rule, msg) = One::new("call bpf_ct_change_timeout\nexit")
+            .refused(&mut state(&[(1, conn(NF_CONN, 1)), (2, stack(-8))]));
+        assert_eq!(rule, Rule::HelperArgument);
+        assert!(msg.contains("expects a number in r2"), "{msg}");
+        One::new("call bpf_ct_change_timeout\nexit")
+            .next(&mut state(&[(1, conn(NF_CONN, 1)), (2, konst(9))]));
+    }
+
+    #[test]
+    fn who_may_call_them_and_the_memory_arguments() {
+        let (rule, msg) = One::new(LOOKUP)
+            .ty(ProgramType::SchedCls)
+            .refused(&mut lookup_args());
+        assert_eq!(rule, Rule::HelperNotAllowed);
+        assert!(
+            msg.starts_with("bpf_xdp_ct_lookup can only be called from xdp programs"),
+            "{msg}"
+        );
+        One::new("call bpf_skb_ct_lookup\nexit")
+            .ty(ProgramType::SchedCls)
+            .next(&mut lookup_args());
+        for ty in [ProgramType::SchedAct, ProgramType::SocketFilter] {
+            let (rule, _) = One::new("call bpf_skb_ct_lookup\nexit")
+                .ty(ty)
+                .refused(&mut lookup_args());
+            assert_eq!(rule, Rule::HelperNotAllowed, "{ty}");
+        }
+        // The flowtable lookup is not modelled.
+        let (rule, msg) = One::new("call bpf_xdp_flow_lookup\nexit").refused(&mut lookup_args());
+        assert_eq!(rule, Rule::Unsupported);
+        assert!(msg.contains("not modelled"), "{msg}");
+        // The tuple must fit the stack, never be NULL, and its size be bounded.
+        let mut st = lookup_args();
+        st.cur_mut().regs[2] = stack(-8);
+        let (rule, _) = One::new(LOOKUP).refused(&mut st);
+        assert_eq!(rule, Rule::StackAccess);
+        let mut st = lookup_args();
+        st.cur_mut().regs[2] = konst(0);
+        st.cur_mut().regs[3] = konst(0);
+        let (rule, _) = One::new(LOOKUP).refused(&mut st);
+        assert_eq!(rule, Rule::HelperArgument);
+        let mut st = lookup_args();
+        st.cur_mut().regs[3] = scalar(Scalar::of_size(4));
+        let (rule, msg) = One::new(LOOKUP).refused(&mut st);
+        assert_eq!(rule, Rule::HelperArgument);
+        assert!(msg.contains("bounded non-negative number"), "{msg}");
+        // The context, unmodified.
+        let mut st = lookup_args();
+        st.cur_mut().regs[1] = RegVal::Ctx { off: 4 };
+        let (rule, _) = One::new(LOOKUP).refused(&mut st);
+        assert_eq!(rule, Rule::HelperArgument);
+        // Five arguments.
+        let mut st = lookup_args();
+        st.cur_mut().regs[5] = RegVal::NotInit;
+        let (rule, msg) = One::new(LOOKUP).refused(&mut st);
+        assert_eq!(rule, Rule::UninitRegister);
+        assert!(
+            msg.starts_with("bpf_xdp_ct_lookup takes 5 arguments"),
+            "{msg}"
+        );
+    }
+
+    #[test]
+    fn scalar_fields_of_nf_conn_may_be_read_and_only_mark_written() {
+        assert!(nf_conn_read_ok(128, 8)); // status
+        assert!(nf_conn_read_ok(129, 1));
+        assert!(nf_conn_read_ok(168, 4)); // mark
+        assert!(!nf_conn_read_ok(16, 4)); // tuplehash[0].hnnode, a pointer
+        assert!(!nf_conn_read_ok(160, 8)); // master, a pointer
+        assert!(!nf_conn_read_ok(124, 8)); // across two members
+        assert!(!nf_conn_read_ok(244, 4)); // past the last scalar
+        assert!(!nf_conn_read_ok(248, 1)); // past the end
+        let c = conn(NF_CONN, 1);
+        let mut st = state(&[(1, c.clone())]);
+        One::new("r0 = *(u64 *)(r1 + 128)\nexit").next(&mut st);
+        assert_eq!(*reg(&st, 0), scalar(Scalar::UNKNOWN));
+        let mut st = state(&[(1, c.clone())]);
+        One::new("r0 = *(u8 *)(r1 + 71)\nexit").next(&mut st);
+        assert_eq!(*reg(&st, 0), scalar(Scalar::of_size(1)));
+        for bad in [
+            "r0 = *(u64 *)(r1 + 160)",
+            "r0 = *(u32 *)(r1 + 248)",
+            "r0 = *(s32 *)(r1 + 128)",
+            "*(u64 *)(r1 + 128) = r2",
+            "*(u64 *)(r1 + 168) = r2",
+            "*(u32 *)(r1 + 168) = r10",
+            "lock *(u32 *)(r1 + 168) += w2",
+        ] {
+            let (rule, msg) = One::new(&format!("{bad}\nexit"))
+                .refused(&mut state(&[(1, c.clone()), (2, konst(1))]));
+            assert_eq!(rule, Rule::MemoryAccess, "{bad}: {msg}");
+        }
+        One::new("*(u32 *)(r1 + 168) = r2\nexit")
+            .next(&mut state(&[(1, c.clone()), (2, konst(1))]));
+        // No arithmetic on it, and not before the null check.
+        let (rule, _) = One::new("r1 += 8\nexit").refused(&mut state(&[(1, c)]));
+        assert_eq!(rule, Rule::PointerArithmetic);
+        let maybe = RegVal::KObjOrNull {
+            ty: NF_CONN,
+            id: 1,
+            ref_id: 2,
+        };
+        let (rule, _) =
+            One::new("r0 = *(u64 *)(r1 + 128)\nexit").refused(&mut state(&[(1, maybe)]));
+        assert_eq!(rule, Rule::NullCheck);
+    }
+
+    #[test]
+    fn a_non_gpl_program_may_not_call_or_read_them() {
+        let src = "r6 = r1\n*(u64 *)(r10 - 8) = 0\n*(u64 *)(r10 - 16) = 0\nr2 = r10\nr2 += -16\nr3 = 12\nr4 = r10\nr4 += -16\nr5 = 16\ncall bpf_xdp_ct_lookup\nif r0 == 0 goto out\nr1 = r0\ncall bpf_ct_release\nout:\nr0 = 2\nexit";
+        let a = crate::asm::assemble_unchecked(src).unwrap();
+        let input = crate::verifier::VerifyInput::new(&a.insns, ProgramType::Xdp);
+        crate::verifier::verify(&input).unwrap();
+        let mut mit = input.clone();
+        mit.license = "MIT";
+        let e = crate::verifier::verify(&mit).unwrap_err();
+        assert_eq!(e[0].rule, Rule::HelperNotAllowed);
+        assert!(e[0].message.contains("GPL-compatible"), "{}", e[0]);
+    }
+}
