@@ -234,15 +234,18 @@ pub struct CheckObject {
     pub section: Option<String>,
     /// `--type`: the type of the program sections whose name gives none.
     pub unknown_type: Option<ProgramType>,
+    /// `--btf`: the target kernel's BTF, for CO-RE field offsets.
+    pub btf: Option<ebpf_dsl::btf::Btf>,
 }
 
 /// `check OBJ.o`: every program of the object (or of `--section`) through the static
 /// verifier (with the object's maps, type and license); findings name the section and the
 /// instruction. An object with no program to check is an error listing what it has.
 pub fn check_object(bytes: &[u8], shown: &str, how: &CheckObject) -> Result<ExitCode, CliError> {
-    let read = match how.unknown_type {
-        Some(t) => elf::read_object_as(bytes, t),
-        None => elf::read_object(bytes),
+    let read = match (&how.btf, how.unknown_type) {
+        (Some(btf), t) => elf::read_object_for(bytes, t, btf),
+        (None, Some(t)) => elf::read_object_as(bytes, t),
+        (None, None) => elf::read_object(bytes),
     };
     let obj = match read {
         Ok(o) => o,

@@ -60,6 +60,7 @@
 //! ```
 
 mod btf_maps;
+mod core_field;
 mod core_relo;
 mod kfunc;
 mod listing;
@@ -214,7 +215,20 @@ impl Object {
 /// Reads an ELF relocatable object for eBPF (see the module docs). A malformed object is an
 /// [`ElfError`] naming the section and offset.
 pub fn read_object(bytes: &[u8]) -> Result<Object, ElfError> {
-    read::read(bytes, None)
+    read::read(bytes, None, None)
+}
+
+/// [`read_object`] (or [`read_object_as`] with `unknown`) for the kernel whose BTF is
+/// `target` (`/sys/kernel/btf/vmlinux`, decoded with [`crate::btf::Btf::decode`]): the CO-RE
+/// field byte offsets of the object (`ptr->field` of a `preserve_access_index` type, as in
+/// vmlinux.h) are resolved against it as libbpf does; the other CO-RE relocations are still
+/// refused.
+pub fn read_object_for(
+    bytes: &[u8],
+    unknown: Option<ProgramType>,
+    target: &crate::btf::Btf,
+) -> Result<Object, ElfError> {
+    read::read(bytes, unknown, Some(target))
 }
 
 /// [`read_object`], with the program sections whose name gives no type (the legacy names of
@@ -223,7 +237,7 @@ pub fn read_object(bytes: &[u8]) -> Result<Object, ElfError> {
 /// other program types libbpf knows (`kprobe/...`, `tp_btf/...`, `iter/...`, ...; see
 /// [`is_other_program_section`]) stay in [`Object::skipped`].
 pub fn read_object_as(bytes: &[u8], unknown: ProgramType) -> Result<Object, ElfError> {
-    read::read(bytes, Some(unknown))
+    read::read(bytes, Some(unknown), None)
 }
 
 /// Whether executable section `name` is one libbpf gives a program type this crate does not
