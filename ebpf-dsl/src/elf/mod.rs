@@ -31,8 +31,9 @@
 //! and `.BTF.ext` with each program's `func_info` and `line_info` ([`ProgramSpec::lines`]).
 //!
 //! Global data written from text (`.map .rodata ... init=HEX`) goes in [`Object::data`];
-//! calls of the XDP metadata kfuncs by name are written and read as clang's extern functions
-//! (see the `kfunc` module: undefined symbol, extern `FUNC` in `.ksyms`, `R_BPF_64_32`).
+//! calls of the XDP metadata and netfilter kfuncs by name ([`crate::xdp::netfilter`]) are
+//! written and read as clang's extern functions (see the `kfunc` module: undefined symbol,
+//! extern `FUNC` in `.ksyms`, `R_BPF_64_32`).
 //!
 //! Callbacks (the `ld_imm64` of a function that `bpf_loop`, `bpf_for_each_map_elem`, ...
 //! take): clang writes `r2 = 0x38 ll` with an `R_BPF_64_64` relocation against `.text`; the
@@ -40,8 +41,10 @@
 //! (`src` 4, `imm` the distance, as the kernel takes it); the writer puts the callback in
 //! `.text` and writes clang's form back, so libbpf and bpftool load the object.
 //!
-//! What the reader does not take: other `extern` symbols (kfuncs, `.kconfig`), CO-RE relocations
-//! (`.BTF.ext` core_relo), map-in-map initial contents; each is an [`ElfError`] naming the
+//! What the reader does not take: other `extern` symbols (other kfuncs, `.kconfig`), CO-RE
+//! relocations (`.BTF.ext` core_relo; field byte offsets are resolved when the object is read
+//! for a target kernel's BTF, [`read_object_for`]), map-in-map initial contents; each is an
+//! [`ElfError`] naming the
 //! section and offset. Sections of
 //! unknown program types are listed in [`Object::skipped`].
 //!
