@@ -242,17 +242,6 @@ pub fn check(args: CheckArgs) -> Result<ExitCode, CliError> {
         btf,
     } = args;
     if let Some(bytes) = crate::elf_cmds::read_object_file(&file) {
-        let btf = match btf {
-            Some(path) => {
-                let raw =
-                    std::fs::read(&path).map_err(|e| CliError::Io(format!("--btf {path}: {e}")))?;
-                Some(
-                    ebpf_dsl::btf::Btf::decode(&raw)
-                        .map_err(|e| CliError::Io(format!("--btf {path}: not BTF: {e}")))?,
-                )
-            }
-            None => None,
-        };
         let how = crate::elf_cmds::CheckObject {
             verify,
             kernel,
