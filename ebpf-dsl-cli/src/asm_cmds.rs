@@ -202,6 +202,8 @@ pub struct CheckArgs {
     kernel: ebpf_dsl::verifier::KernelVersion,
     /// `--section`, for an ELF object.
     section: Option<String>,
+    /// `--btf`, for an ELF object: the target kernel's BTF file.
+    btf: Option<String>,
 }
 
 /// Builds the arguments of `check FILE [--type T] [--map ...]... [--license L] [--kernel V]
@@ -219,6 +221,7 @@ pub fn parse_check(o: crate::cli::CheckOpts) -> Result<CheckArgs, CliError> {
         verify: !o.no_verify,
         kernel: o.kernel,
         section: o.section,
+        btf: o.btf,
     })
 }
 
@@ -236,6 +239,7 @@ pub fn check(args: CheckArgs) -> Result<ExitCode, CliError> {
         verify,
         kernel,
         section,
+        btf,
     } = args;
     if let Some(bytes) = crate::elf_cmds::read_object_file(&file) {
         let how = crate::elf_cmds::CheckObject {
@@ -243,6 +247,7 @@ pub fn check(args: CheckArgs) -> Result<ExitCode, CliError> {
             kernel,
             section,
             unknown_type: prog_type,
+            btf,
         };
         return crate::elf_cmds::check_object(&bytes, &file, &how);
     }

@@ -142,6 +142,10 @@ pub struct CheckOpts {
     /// For an ELF object: only the programs of this section (or with this function name).
     #[arg(long, value_name = "NAME")]
     pub section: Option<String>,
+    /// For an ELF object: the target kernel's BTF (e.g. /sys/kernel/btf/vmlinux), against
+    /// which CO-RE field offsets (`ptr->field` through vmlinux.h types) are resolved.
+    #[arg(long, value_name = "FILE")]
+    pub btf: Option<String>,
 }
 
 /// `disasm FILE`.

@@ -234,16 +234,32 @@ pub struct CheckObject {
     pub section: Option<String>,
     /// `--type`: the type of the program sections whose name gives none.
     pub unknown_type: Option<ProgramType>,
+    /// `--btf`: the target kernel's BTF file, for CO-RE field offsets (read only when the
+    /// object has CO-RE relocations).
+    pub btf: Option<String>,
+}
+
+/// The BTF file `path` (`--btf`), decoded.
+fn target_btf(path: &str) -> Result<ebpf_dsl::btf::Btf, CliError> {
+    let raw = std::fs::read(path).map_err(|e| CliError::Io(format!("--btf {path}: {e}")))?;
+    ebpf_dsl::btf::Btf::decode(&raw)
+        .map_err(|e| CliError::Io(format!("--btf {path}: not BTF: {e}")))
 }
 
 /// `check OBJ.o`: every program of the object (or of `--section`) through the static
 /// verifier (with the object's maps, type and license); findings name the section and the
 /// instruction. An object with no program to check is an error listing what it has.
 pub fn check_object(bytes: &[u8], shown: &str, how: &CheckObject) -> Result<ExitCode, CliError> {
-    let read = match how.unknown_type {
+    let mut read = match how.unknown_type {
         Some(t) => elf::read_object_as(bytes, t),
         None => elf::read_object(bytes),
     };
+    // An object with CO-RE relocations is read again for the target's BTF, when given.
+    if let (Err(e), Some(path)) = (&read, &how.btf) {
+        if e.reason.contains("CO-RE relocation") {
+            read = elf::read_object_for(bytes, how.unknown_type, &target_btf(path)?);
+        }
+    }
     let obj = match read {
         Ok(o) => o,
         Err(e) => {

@@ -245,10 +245,116 @@ fn kfunc_objects_load_device_bound_in_libbpf() {
     assert_eq!(hex, tags[0]);
 }
 
+/// Python ctypes over libbpf: opens `sys.argv[1]`, loads it and prints `load 0` and the tag
+/// of its first program.
+const LIBBPF_LOAD: &str = r#"
+import ctypes, sys
+try:
+    l = ctypes.CDLL("libbpf.so.1")
+except OSError:
+    sys.exit(3)
+l.bpf_object__open_file.restype = ctypes.c_void_p
+l.bpf_object__open_file.argtypes = [ctypes.c_char_p, ctypes.c_void_p]
+l.libbpf_get_error.argtypes = [ctypes.c_void_p]
+l.bpf_object__next_program.restype = ctypes.c_void_p
+l.bpf_object__next_program.argtypes = [ctypes.c_void_p, ctypes.c_void_p]
+l.bpf_program__fd.argtypes = [ctypes.c_void_p]
+l.bpf_object__load.argtypes = [ctypes.c_void_p]
+o = l.bpf_object__open_file(sys.argv[1].encode(), None)
+if not o or l.libbpf_get_error(o) != 0:
+    print("open failed")
+    sys.exit(1)
+p = l.bpf_object__next_program(o, None)
+print("load", l.bpf_object__load(o))
+fd = l.bpf_program__fd(p)
+info = open("/proc/self/fdinfo/%d" % fd).read()
+print("tag", info.split("prog_tag:")[1].split()[0])
+"#;
+
+/// clang's object calling the conntrack kfuncs (`bpf_xdp_ct_lookup`, reading the result's
+/// `status`, `bpf_ct_release`), its text through `disasm`, and ours from that text through
+/// `asm --elf`: libbpf loads both (resolving the kfuncs in the kernel's BTF) to the same
+/// program, and so does our loader.
+fn conntrack_kfunc_objects_load_in_libbpf() {
+    if !have("clang-19") {
+        return;
+    }
+    match xsk_runtime::bpf::kfunc::vmlinux_nf_kfunc_ids() {
+        Ok(ids) if ids.contains_key(&ebpf_dsl::xdp::netfilter::NfKfunc::XdpCtLookup) => {}
+        other => {
+            eprintln!("skipped: the running kernel has no conntrack kfuncs ({other:?})");
+            return;
+        }
+    }
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("../ebpf-dsl/tests/elf/kfunc_ct.c");
+    let clang = dir().join("kfunc_ct.o");
+    let st = Command::new("clang-19")
+        .args(["-O2", "-g", "-target", "bpf", "-c"])
+        .arg(&src)
+        .arg("-o")
+        .arg(&clang)
+        .status()
+        .unwrap();
+    assert!(st.success());
+    let (code, text, err) = run(&["disasm", clang.to_str().unwrap()]);
+    assert_eq!(code, 0, "{err}");
+    assert!(text.contains("call bpf_xdp_ct_lookup"), "{text}");
+    let text_file = dir().join("kfunc_ct.s");
+    std::fs::write(&text_file, &text).unwrap();
+    let ours = dir().join("kfunc_ct-ours.o");
+    let (code, _, err) = run(&[
+        "asm",
+        text_file.to_str().unwrap(),
+        "--elf",
+        "-o",
+        ours.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 0, "{err}");
+    let mut tags = Vec::new();
+    for o in [&clang, &ours] {
+        let out = Command::new("python3")
+            .args(["-c", LIBBPF_LOAD, o.to_str().unwrap()])
+            .output()
+            .unwrap();
+        if out.status.code() == Some(3) {
+            assert!(
+                std::env::var("CI").as_deref() != Ok("true"),
+                "libbpf.so.1 is missing, and CI=true requires it"
+            );
+            eprintln!("skipped: libbpf.so.1 is not installed (iproute2 brings it)");
+            return;
+        }
+        let text = String::from_utf8_lossy(&out.stdout);
+        assert!(
+            out.status.success() && text.contains("load 0\n"),
+            "{}: {text}{}",
+            o.display(),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        tags.push(text.split("tag ").nth(1).unwrap().trim().to_string());
+    }
+    assert_eq!(
+        tags[0], tags[1],
+        "clang's object and ours: the same program"
+    );
+    let bytes = std::fs::read(&ours).unwrap();
+    let l = Loader::new()
+        .object_bytes_with(&bytes, |_| true, LoadOptions::default())
+        .unwrap()
+        .load()
+        .unwrap();
+    let names: Vec<String> = l.program_names().map(String::from).collect();
+    assert_eq!(names.len(), 1, "{names:?}");
+    let tag = l.program(&names[0]).unwrap().tag();
+    let hex: String = tag.iter().map(|b| format!("{b:02x}")).collect();
+    assert_eq!(hex, tags[0]);
+}
+
 kernel_tests! {
     privileged: [
         rodata_text_program_returns_its_constant,
         builder_program_lines_reach_the_verifier_log,
         kfunc_objects_load_device_bound_in_libbpf,
+        conntrack_kfunc_objects_load_in_libbpf,
     ],
 }

@@ -321,10 +321,10 @@ fn write_insn(f: &mut fmt::Formatter<'_>, d: &Decoded, target: Option<&str>) -> 
             None => write!(f, "call pc{}", Signed(i64::from(imm))),
         },
         Decoded::CallKfunc { btf_id, off: 0 }
-            if crate::xdp::metadata::XdpKfunc::from_placeholder(btf_id).is_some() =>
+            if crate::xdp::netfilter::kfunc_name(btf_id).is_some() =>
         {
-            let k = crate::xdp::metadata::XdpKfunc::from_placeholder(btf_id);
-            write!(f, "call {}", k.map_or("", |k| k.name()))
+            let k = crate::xdp::netfilter::kfunc_name(btf_id);
+            write!(f, "call {}", k.unwrap_or(""))
         }
         Decoded::CallKfunc { btf_id, off } => {
             write!(f, "call kfunc {}", Hex(i64::from(btf_id)))?;

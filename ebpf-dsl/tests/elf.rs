@@ -663,3 +663,53 @@ fn kfunc_calls_by_name_round_trip() {
         "{e}"
     );
 }
+
+/// clang's calls of the conntrack kfuncs (`bpf_xdp_ct_lookup`, `bpf_ct_release` as extern
+/// functions) read as `call NAME`, write back as clang wrote them (same instruction bytes, an
+/// `R_BPF_64_32` relocation per call against an undefined symbol, extern `FUNC`s in `.ksyms`),
+/// and the program, which reads the lookup result's `status` before releasing it, verifies.
+#[test]
+fn conntrack_kfunc_calls_round_trip_and_verify() {
+    let Some(o) = compile("kfunc_ct") else { return };
+    let obj = read_object(&o).unwrap();
+    let p = program(&obj, "ct");
+    let text = program_listing(&p.spec).unwrap();
+    assert!(text.contains("\tcall bpf_xdp_ct_lookup\n"), "{text}");
+    assert!(text.contains("\tcall bpf_ct_release\n"), "{text}");
+    let a = ebpf_dsl::assemble(&text).unwrap();
+    assert_eq!(a.insns, p.spec.insns.to_vec());
+    round_trip(&obj, "kfunc_ct");
+    let ours = write_object(&obj).unwrap();
+    assert_eq!(section_bytes(&ours, "xdp"), section_bytes(&o, "xdp"));
+    let path = obj_path("kfunc_ct-ours.o");
+    std::fs::write(&path, &ours).unwrap();
+    let dump = Command::new("llvm-objdump-19")
+        .args(["-dr"])
+        .arg(&path)
+        .output()
+        .unwrap();
+    let dump = String::from_utf8_lossy(&dump.stdout);
+    for k in ["bpf_xdp_ct_lookup", "bpf_ct_release"] {
+        assert!(dump.contains(&format!("R_BPF_64_32\t{k}")), "{dump}");
+    }
+    let btf = ebpf_dsl::elf::object_btf(&ours).unwrap().unwrap().btf;
+    let dump = btf.dump();
+    assert!(
+        dump.contains("FUNC 'bpf_xdp_ct_lookup' type_id=") && dump.contains("linkage=extern"),
+        "{dump}"
+    );
+    assert!(dump.contains("DATASEC '.ksyms' size=0 vlen=2"), "{dump}");
+    // The program verifies (reading the u64 status at 128 of struct nf_conn, 6.18's layout).
+    let input = ebpf_dsl::verifier::VerifyInput::new(&p.spec.insns, p.spec.prog_type)
+        .with_kernel(ebpf_dsl::verifier::KernelVersion::new(6, 18));
+    ebpf_dsl::verifier::verify(&input).unwrap();
+    // Without the release: a leak, named.
+    let leaky = text.replace("\tcall bpf_ct_release\n", "\tr1 = 0\n");
+    let a = ebpf_dsl::asm::assemble_unchecked(&leaky).unwrap();
+    let e = ebpf_dsl::verifier::verify(&ebpf_dsl::verifier::VerifyInput::new(
+        &a.insns,
+        p.spec.prog_type,
+    ))
+    .unwrap_err();
+    assert!(e[0].message.contains("bpf_ct_release"), "{}", e[0]);
+}

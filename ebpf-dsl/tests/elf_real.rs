@@ -1,6 +1,7 @@
 //! What real clang-compiled programs need from the ELF reader (found by
 //! `tools/real-programs/run.sh`): legacy section names read with a given program type
-//! ([`read_object_as`]), CO-RE relocations refused naming the instruction, callbacks
+//! ([`read_object_as`]), CO-RE relocations refused naming the instruction (field offsets
+//! resolved against a target BTF with [`ebpf_dsl::elf::read_object_for`]), callbacks
 //! (`&func` for `bpf_loop`) read as function addresses. C inputs in `tests/elf/`, compiled
 //! with clang-19; without it the tests print why and pass, unless `CI=true`.
 
@@ -146,4 +147,60 @@ fn local_type_ids_are_taken_as_written() {
         "the id {meta} of `struct meta` is in an instruction: {:?}",
         p.spec.insns
     );
+}
+
+/// With the target kernel's BTF, a CO-RE field byte offset is resolved as libbpf does: here
+/// the target's `struct meta` has `b` at 8 (the object's at 4), so the load moves; a target
+/// without the structure is an error naming it.
+#[test]
+fn co_re_field_offsets_are_resolved_against_a_target_btf() {
+    use ebpf_dsl::btf::{Btf, Kind, Member, Type};
+    use ebpf_dsl::elf::read_object_for;
+    let Some(bytes) = compile("core") else {
+        return;
+    };
+    let mut target = Btf::new();
+    let u32_ty = target.add(Type::new(
+        "unsigned int",
+        Kind::Int {
+            size: 4,
+            encoding: 0,
+            offset: 0,
+            bits: 32,
+        },
+    ));
+    let m = |name: &str, byte: u32| Member {
+        name: name.into(),
+        ty: u32_ty,
+        bit_offset: byte * 8,
+        bitfield_size: 0,
+    };
+    let meta = |b_at: u32| {
+        let mut t = target.clone();
+        t.add(Type::new(
+            "meta",
+            Kind::Struct {
+                size: 12,
+                members: vec![m("x", 0), m("a", b_at - 4), m("b", b_at)],
+            },
+        ));
+        t
+    };
+    let local = read_object_for(&bytes, None, &Btf::new()).unwrap_err();
+    assert!(local.reason.contains("has no `meta`"), "{local}");
+    let relocated = |t: &Btf| {
+        let obj = read_object_for(&bytes, None, t).unwrap();
+        let p = obj.programs.iter().find(|p| p.function == "relocated");
+        p.unwrap().spec.insns.to_vec()
+    };
+    // The object's own layout (b at 4) leaves the instructions as clang wrote them.
+    let same = relocated(&meta(4));
+    let moved = relocated(&meta(8));
+    let diff: Vec<(i16, i16)> = same
+        .iter()
+        .zip(&moved)
+        .filter(|(a, b)| a != b)
+        .map(|(a, b)| (a.off, b.off))
+        .collect();
+    assert_eq!(diff, [(4, 8)]);
 }

@@ -6,7 +6,9 @@
 //   kload OBJ.o FUNCTION TYPE    load only FUNCTION (every map it needs is created), print
 //                                "accept <processed insns> <verification time in us>",
 //                                "reject <last verifier log
-//                                line>" or "error <what failed before the verifier>"
+//                                line>" or "error <what failed before the verifier>"; a
+//                                kfunc the running kernel lacks is a "reject" (libbpf's
+//                                "not found in kernel or module BTFs")
 //
 // TYPE (xdp, sched_cls, sched_act, socket_filter) applies when libbpf does not know the
 // section name. Maps are never pinned; a map of 0 entries (sized by the project's loader)
@@ -19,8 +21,24 @@
 
 static char log_buf[4 << 20];
 
+/* libbpf's message when an extern kfunc is not in the running kernel's BTF: the kernel
+ * cannot load the program (a rejection for this kernel, reported as such). */
+static char missing_kfunc[256];
+
 static int quiet(enum libbpf_print_level level, const char *fmt, va_list ap)
 {
+	char msg[512];
+	va_list copy;
+	va_copy(copy, ap);
+	vsnprintf(msg, sizeof(msg), fmt, copy);
+	va_end(copy);
+	if (strstr(msg, "not found in kernel or module BTFs") && !missing_kfunc[0]) {
+		size_t n = strcspn(msg, "\n");
+		if (n >= sizeof(missing_kfunc))
+			n = sizeof(missing_kfunc) - 1;
+		memcpy(missing_kfunc, msg, n);
+		missing_kfunc[n] = 0;
+	}
 	if (getenv("KLOAD_DEBUG"))
 		return vfprintf(stderr, fmt, ap);
 	return 0;
@@ -114,6 +132,8 @@ int main(int argc, char **argv)
 	} else if (log_buf[0]) {
 		last_line(log_buf, line, sizeof(line));
 		printf("reject %s\n", line);
+	} else if (missing_kfunc[0]) {
+		printf("reject %s (the running kernel has no such kfunc)\n", missing_kfunc);
 	} else {
 		printf("error %s\n", strerror(-err));
 	}

@@ -16,8 +16,9 @@ Reads `programs.list` (repos at pinned commits, clang flags, objects), and for e
 4. the kernel's verdict: `kload OBJ FUNCTION TYPE` (libbpf loads only that program, its maps
    created, nothing pinned); for an object libbpf cannot open (legacy `maps` section) our
    own loader, `ebpf-dsl load OBJ --section FUNCTION`.
-5. ours: `ebpf-dsl check OBJ --section FUNCTION --type TYPE --kernel MAJOR.MINOR` (the ELF
-   reader + the static verifier, told the running kernel's version).
+5. ours: `ebpf-dsl check OBJ --section FUNCTION --type TYPE --kernel MAJOR.MINOR --btf
+   /sys/kernel/btf/vmlinux` (the ELF reader, resolving CO-RE field offsets against the running
+   kernel's BTF, + the static verifier, told the running kernel's version).
 
 Writes `summary.md` and `programs.csv` into the results directory. The fetched sources and the
 objects stay in the cache (GPL code is never committed). Exit status 1 on a false accept.
@@ -34,6 +35,8 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 LIST = HERE / "programs.list"
 PACKET_TYPES = {"xdp", "sched_cls", "sched_act", "socket_filter"}
+# The running kernel's BTF: CO-RE field offsets are resolved against it (`check --btf`).
+VMLINUX_BTF = "/sys/kernel/btf/vmlinux"
 # libbpf's section names of the program types this corpus is about (`xdp`, `tc`, ...).
 KNOWN = [
     ("xdp.frags", "xdp"),
@@ -167,7 +170,7 @@ def running_kernel():
 def our_verdict(cli, obj, func, ptype):
     t0 = time.monotonic()
     r = run([str(cli), "check", str(obj), "--section", func, "--type", ptype,
-             "--kernel", running_kernel()], timeout=600)
+             "--kernel", running_kernel(), "--btf", VMLINUX_BTF], timeout=600)
     dt = time.monotonic() - t0
     if r.returncode == 0:
         return "accept", "", dt
@@ -271,7 +274,7 @@ def write(results, rows, objs, repos):
           + ", ".join(f"{n} (`{s}` @ `{c[:12]}`)" for n, (s, c) in repos.items())
           + ", compiled with clang-19 -O2 -g; ground truth: the running kernel "
           "(libbpf loads one program at a time, its maps created); ours: `ebpf-dsl check "
-          f"--kernel {running_kernel()}`. "
+          f"--kernel {running_kernel()} --btf {VMLINUX_BTF}`. "
           "Agreement = agree / (entry points - not expressible - errors).", "",
           "## Totals", "",
           "| objects compiled | XDP/tc/socket entry points | kernel accepts | agree "

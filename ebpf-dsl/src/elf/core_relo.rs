@@ -2,17 +2,28 @@
 //! apply them, so a program whose instructions (or the subprograms it calls) carry one is
 //! refused with an [`ElfError`] naming the instruction, instead of being verified or loaded
 //! with the offsets clang wrote for its own BTF. The exception is a local type id
-//! (`bpf_core_type_id_local`), which clang writes as libbpf leaves it.
+//! (`bpf_core_type_id_local`), which clang writes as libbpf leaves it; and, when the object is
+//! read for a target kernel's BTF ([`super::read_object_for`]), field byte offsets, which are
+//! resolved against it ([`super::core_field`]).
 
 use std::collections::BTreeMap;
 
 use super::raw::Elf;
 use super::ElfError;
+use crate::btf::Btf;
+use crate::isa::insn::Insn;
 
 /// The CO-RE relocations of an object: by section name, (instruction slot, kind, access
-/// string) in slot order.
+/// string, root type id) in slot order; the object's BTF and the target's, when given.
 #[derive(Debug, Default)]
-pub(super) struct CoreRelos(BTreeMap<String, Vec<(u32, u32, String)>>);
+pub(super) struct CoreRelos<'t> {
+    relos: BTreeMap<String, Vec<(u32, u32, String, u32)>>,
+    local: Option<Btf>,
+    target: Option<&'t Btf>,
+}
+
+/// `BPF_CORE_FIELD_BYTE_OFFSET`.
+const FIELD_BYTE_OFFSET: u32 = 0;
 
 /// `BPF_CORE_TYPE_ID_LOCAL`: `bpf_core_type_id_local(T)`, the local BTF id clang writes.
 const TYPE_ID_LOCAL: u32 = 6;
@@ -37,14 +48,15 @@ fn kind_name(kind: u32) -> &'static str {
     }
 }
 
-impl CoreRelos {
-    /// The CO-RE relocations of `elf` (none without `.BTF` and `.BTF.ext`).
-    pub(super) fn of(elf: &Elf<'_>) -> Result<CoreRelos, ElfError> {
+impl<'t> CoreRelos<'t> {
+    /// The CO-RE relocations of `elf` (none without `.BTF` and `.BTF.ext`), applied against
+    /// `target` where they can be.
+    pub(super) fn of(elf: &Elf<'_>, target: Option<&'t Btf>) -> Result<CoreRelos<'t>, ElfError> {
         let (Some(b), Some(e)) = (elf.section(".BTF"), elf.section(".BTF.ext")) else {
             return Ok(CoreRelos::default());
         };
         let ext = crate::btf::BtfExt::decode(e.data, b.data)?;
-        let mut out: BTreeMap<String, Vec<(u32, u32, String)>> = BTreeMap::new();
+        let mut out: BTreeMap<String, Vec<(u32, u32, String, u32)>> = BTreeMap::new();
         for s in ext.core_relo {
             let v = out.entry(s.name).or_default();
             // TYPE_ID_LOCAL (6): clang already wrote the object's own type id, which libbpf
@@ -53,32 +65,66 @@ impl CoreRelos {
                 s.records
                     .into_iter()
                     .filter(|r| r.kind != TYPE_ID_LOCAL)
-                    .map(|r| (r.insn, r.kind, r.access)),
+                    .map(|r| (r.insn, r.kind, r.access, r.type_id)),
             );
             v.sort_by_key(|r| r.0);
         }
-        Ok(CoreRelos(out))
+        let local = match (target, out.values().any(|v| !v.is_empty())) {
+            (Some(_), true) => Some(Btf::decode(b.data)?),
+            _ => None,
+        };
+        Ok(CoreRelos {
+            relos: out,
+            local,
+            target,
+        })
     }
 
-    /// An error if section `section` has a CO-RE relocation on a slot in `first..last`.
-    pub(super) fn refuse_in(&self, section: &str, first: u64, last: u64) -> Result<(), ElfError> {
-        let Some(recs) = self.0.get(section) else {
+    /// Applies the relocations of section `section` on slots `first..last` to `insns` (slot
+    /// `first` is `insns[0]`): field byte offsets against the target's BTF; any other
+    /// relocation, or any without a target, is an error.
+    pub(super) fn apply_in(
+        &self,
+        section: &str,
+        first: u64,
+        last: u64,
+        insns: &mut [Insn],
+    ) -> Result<(), ElfError> {
+        let Some(recs) = self.relos.get(section) else {
             return Ok(());
         };
-        match recs
+        for (slot, kind, access, root) in recs
             .iter()
-            .find(|(slot, _, _)| (first..last).contains(&u64::from(*slot)))
+            .filter(|r| (first..last).contains(&u64::from(r.0)))
         {
-            Some((slot, kind, access)) => Err(ElfError {
+            let at = |reason: String| ElfError {
                 section: Some(section.into()),
                 offset: u64::from(*slot) * 8,
-                reason: format!(
-                    "a CO-RE relocation ({}, access `{access}`) on instruction {slot}: CO-RE \
-                     (vmlinux.h, bpf_core_read) is not supported; the program needs libbpf",
-                    kind_name(*kind)
-                ),
-            }),
-            None => Ok(()),
+                reason,
+            };
+            let i = (u64::from(*slot) - first) as usize;
+            match (self.local.as_ref(), self.target, *kind) {
+                (Some(local), Some(target), FIELD_BYTE_OFFSET) if i < insns.len() => {
+                    insns[i] = super::core_field::relocate(local, target, *root, access, insns[i])
+                        .map_err(|why| {
+                            at(format!(
+                                "a CO-RE relocation (field byte offset, access `{access}`) on instruction {slot}: {why}"
+                            ))
+                        })?;
+                }
+                (_, target, _) => {
+                    let why = if target.is_some() {
+                        "only field byte offsets are resolved against the target's BTF"
+                    } else {
+                        "CO-RE (vmlinux.h, bpf_core_read) is not supported without the target kernel's BTF (`ebpf-dsl check --btf /sys/kernel/btf/vmlinux`)"
+                    };
+                    return Err(at(format!(
+                        "a CO-RE relocation ({}, access `{access}`) on instruction {slot}: {why}; the program needs libbpf",
+                        kind_name(*kind)
+                    )));
+                }
+            }
         }
+        Ok(())
     }
 }

@@ -4,11 +4,13 @@
 //! (`call -1` with `src_reg = BPF_PSEUDO_CALL`) an `R_BPF_64_32` relocation against the symbol.
 //! libbpf (and our loader) resolve the name to the kernel's BTF id and make the call
 //! `src_reg = BPF_PSEUDO_KFUNC_CALL`. The reader turns such a call back into the placeholder
-//! call of [`call_xdp_kfunc`](crate::xdp::metadata::call_xdp_kfunc), printed `call NAME`.
+//! call of [`call_xdp_kfunc`](crate::xdp::metadata::call_xdp_kfunc), printed `call NAME`; the
+//! netfilter kfuncs ([`NfKfunc`]: conntrack, flowtable) are read and written the same way.
 
 use crate::btf::{Btf, Enumerator, Kind, Linkage, Member, Param, Type, VarSecInfo, INT_SIGNED};
 use crate::isa::insn::{Insn, BPF_PSEUDO_CALL};
 use crate::xdp::metadata::XdpKfunc;
+use crate::xdp::netfilter::NfKfunc;
 
 /// The call instruction clang writes for an extern function (the relocation names it).
 pub(super) const EXTERN_CALL: Insn = Insn::new(0x85, 0, BPF_PSEUDO_CALL, 0, -1);
@@ -122,14 +124,141 @@ pub(super) fn ksyms_datasec(funcs: &[u32]) -> Type {
 /// The placeholder call of the kfunc named `symbol` (the undefined symbol of an extern call);
 /// an error naming it when it is no kfunc known by name.
 pub(super) fn kfunc_of_extern(symbol: &str) -> Result<Insn, String> {
-    match XdpKfunc::from_name(symbol) {
-        Some(k) => Ok(crate::xdp::metadata::call_xdp_kfunc(k)),
+    match crate::xdp::netfilter::call_kfunc_by_name(symbol) {
+        Some(call) => Ok(call),
         None => {
-            let known: Vec<&str> = XdpKfunc::ALL.iter().map(|k| k.name()).collect();
+            let known: Vec<&str> = crate::xdp::netfilter::kfunc_names().collect();
             Err(format!(
                 "a call of the extern function `{symbol}`: the kfuncs called by name are {}",
                 known.join(", ")
             ))
         }
     }
+}
+
+/// A parameter or return type of a netfilter kfunc's prototype, as libbpf's compatibility
+/// check of an extern kfunc against the kernel's sees it: integers of any width match, a
+/// pointer matches a pointer to the same kind (struct, union), members are not compared.
+#[derive(Clone, Copy)]
+enum Ty {
+    Void,
+    Int,
+    U32,
+    Struct(&'static str),
+    Union(&'static str),
+    Enum(&'static str),
+}
+
+/// The kernel's prototype of `k`: (return type, parameters).
+fn nf_proto(k: NfKfunc) -> (Ty, Vec<(&'static str, Ty)>) {
+    use Ty::*;
+    let ct = |ctx: &'static str, ret: &'static str| {
+        (
+            Struct(ret),
+            vec![
+                ("ctx", Struct(ctx)),
+                ("bpf_tuple", Struct("bpf_sock_tuple")),
+                ("tuple__sz", U32),
+                ("opts", Struct("bpf_ct_opts")),
+                ("opts__sz", U32),
+            ],
+        )
+    };
+    match k {
+        NfKfunc::XdpCtAlloc => ct("xdp_md", "nf_conn___init"),
+        NfKfunc::XdpCtLookup => ct("xdp_md", "nf_conn"),
+        NfKfunc::SkbCtAlloc => ct("__sk_buff", "nf_conn___init"),
+        NfKfunc::SkbCtLookup => ct("__sk_buff", "nf_conn"),
+        NfKfunc::CtInsertEntry => (
+            Struct("nf_conn"),
+            vec![("nfct_i", Struct("nf_conn___init"))],
+        ),
+        NfKfunc::CtRelease => (Void, vec![("nfct", Struct("nf_conn"))]),
+        NfKfunc::CtSetTimeout => (
+            Void,
+            vec![("nfct", Struct("nf_conn___init")), ("timeout", U32)],
+        ),
+        NfKfunc::CtChangeTimeout => (Int, vec![("nfct", Struct("nf_conn")), ("timeout", U32)]),
+        NfKfunc::CtSetStatus => (
+            Int,
+            vec![("nfct", Struct("nf_conn___init")), ("status", U32)],
+        ),
+        NfKfunc::CtChangeStatus => (Int, vec![("nfct", Struct("nf_conn")), ("status", U32)]),
+        NfKfunc::CtSetNatInfo => (
+            Int,
+            vec![
+                ("nfct", Struct("nf_conn___init")),
+                ("addr", Union("nf_inet_addr")),
+                ("port", Int),
+                ("manip", Enum("nf_nat_manip_type")),
+            ],
+        ),
+        NfKfunc::XdpFlowLookup => (
+            Struct("flow_offload_tuple_rhash"),
+            vec![
+                ("ctx", Struct("xdp_md")),
+                ("fib_tuple", Struct("bpf_fib_lookup")),
+                ("opts", Struct("bpf_flowtable_opts")),
+                ("opts_len", U32),
+            ],
+        ),
+    }
+}
+
+/// Adds the `FUNC` (extern linkage) of the netfilter kfunc `k` with the kernel's prototype
+/// (structures and unions as empty forward-compatible types: libbpf compares kinds only) and
+/// returns its id.
+pub(super) fn add_nf_kfunc_btf(btf: &mut Btf, k: NfKfunc) -> u32 {
+    let (ret, params) = nf_proto(k);
+    let ty = |btf: &mut Btf, t: Ty| -> u32 {
+        match t {
+            Ty::Void => 0,
+            Ty::Int => int(btf, "int", 4, true),
+            Ty::U32 => int(btf, "unsigned int", 4, false),
+            Ty::Struct(name) => {
+                let s = btf.add(Type::new(
+                    name,
+                    Kind::Struct {
+                        size: 0,
+                        members: Vec::new(),
+                    },
+                ));
+                ptr(btf, s)
+            }
+            Ty::Union(name) => {
+                let u = btf.add(Type::new(
+                    name,
+                    Kind::Union {
+                        size: 0,
+                        members: Vec::new(),
+                    },
+                ));
+                ptr(btf, u)
+            }
+            Ty::Enum(name) => btf.add(Type::new(
+                name,
+                Kind::Enum {
+                    size: 4,
+                    signed: false,
+                    values: Vec::new(),
+                },
+            )),
+        }
+    };
+    let ret = ty(btf, ret);
+    let params = params
+        .into_iter()
+        .map(|(name, t)| Param {
+            name: name.into(),
+            ty: ty(btf, t),
+        })
+        .collect();
+    let proto = btf.add(Type::new("", Kind::FuncProto { ret, params }));
+    btf.add(Type::new(
+        k.name(),
+        Kind::Func {
+            proto,
+            linkage: Linkage::Extern,
+        },
+    ))
 }

@@ -31,8 +31,9 @@
 //! and `.BTF.ext` with each program's `func_info` and `line_info` ([`ProgramSpec::lines`]).
 //!
 //! Global data written from text (`.map .rodata ... init=HEX`) goes in [`Object::data`];
-//! calls of the XDP metadata kfuncs by name are written and read as clang's extern functions
-//! (see the `kfunc` module: undefined symbol, extern `FUNC` in `.ksyms`, `R_BPF_64_32`).
+//! calls of the XDP metadata and netfilter kfuncs by name ([`crate::xdp::netfilter`]) are
+//! written and read as clang's extern functions (see the `kfunc` module: undefined symbol,
+//! extern `FUNC` in `.ksyms`, `R_BPF_64_32`).
 //!
 //! Callbacks (the `ld_imm64` of a function that `bpf_loop`, `bpf_for_each_map_elem`, ...
 //! take): clang writes `r2 = 0x38 ll` with an `R_BPF_64_64` relocation against `.text`; the
@@ -40,8 +41,10 @@
 //! (`src` 4, `imm` the distance, as the kernel takes it); the writer puts the callback in
 //! `.text` and writes clang's form back, so libbpf and bpftool load the object.
 //!
-//! What the reader does not take: other `extern` symbols (kfuncs, `.kconfig`), CO-RE relocations
-//! (`.BTF.ext` core_relo), map-in-map initial contents; each is an [`ElfError`] naming the
+//! What the reader does not take: other `extern` symbols (other kfuncs, `.kconfig`), CO-RE
+//! relocations (`.BTF.ext` core_relo; field byte offsets are resolved when the object is read
+//! for a target kernel's BTF, [`read_object_for`]), map-in-map initial contents; each is an
+//! [`ElfError`] naming the
 //! section and offset. Sections of
 //! unknown program types are listed in [`Object::skipped`].
 //!
@@ -60,6 +63,7 @@
 //! ```
 
 mod btf_maps;
+mod core_field;
 mod core_relo;
 mod kfunc;
 mod listing;
@@ -214,7 +218,20 @@ impl Object {
 /// Reads an ELF relocatable object for eBPF (see the module docs). A malformed object is an
 /// [`ElfError`] naming the section and offset.
 pub fn read_object(bytes: &[u8]) -> Result<Object, ElfError> {
-    read::read(bytes, None)
+    read::read(bytes, None, None)
+}
+
+/// [`read_object`] (or [`read_object_as`] with `unknown`) for the kernel whose BTF is
+/// `target` (`/sys/kernel/btf/vmlinux`, decoded with [`crate::btf::Btf::decode`]): the CO-RE
+/// field byte offsets of the object (`ptr->field` of a `preserve_access_index` type, as in
+/// vmlinux.h) are resolved against it as libbpf does; the other CO-RE relocations are still
+/// refused.
+pub fn read_object_for(
+    bytes: &[u8],
+    unknown: Option<ProgramType>,
+    target: &crate::btf::Btf,
+) -> Result<Object, ElfError> {
+    read::read(bytes, unknown, Some(target))
 }
 
 /// [`read_object`], with the program sections whose name gives no type (the legacy names of
@@ -223,7 +240,7 @@ pub fn read_object(bytes: &[u8]) -> Result<Object, ElfError> {
 /// other program types libbpf knows (`kprobe/...`, `tp_btf/...`, `iter/...`, ...; see
 /// [`is_other_program_section`]) stay in [`Object::skipped`].
 pub fn read_object_as(bytes: &[u8], unknown: ProgramType) -> Result<Object, ElfError> {
-    read::read(bytes, Some(unknown))
+    read::read(bytes, Some(unknown), None)
 }
 
 /// Whether executable section `name` is one libbpf gives a program type this crate does not

@@ -43,8 +43,9 @@ struct Ctx<'e, 'a> {
     maps: Vec<MapSpec>,
     /// `.BTF.ext` line_info by section name (slots relative to the section).
     lines: BTreeMap<String, Vec<crate::btf::LineInfo>>,
-    /// `.BTF.ext` CO-RE relocations (a program that has one is refused).
-    core: super::core_relo::CoreRelos,
+    /// `.BTF.ext` CO-RE relocations (applied against the target's BTF where they can be,
+    /// else the program is refused).
+    core: super::core_relo::CoreRelos<'e>,
 }
 
 /// The object's BTF (see [`super::object_btf`]).
@@ -81,7 +82,11 @@ fn ext_lines(elf: &Elf<'_>) -> Result<BTreeMap<String, Vec<crate::btf::LineInfo>
 
 /// Reads an object (see [`super::read_object`] and [`super::read_object_as`]): `unknown` is
 /// the type of the program sections whose name gives none.
-pub fn read(bytes: &[u8], unknown: Option<crate::spec::ProgramType>) -> Result<Object, ElfError> {
+pub fn read(
+    bytes: &[u8],
+    unknown: Option<crate::spec::ProgramType>,
+    target: Option<&crate::btf::Btf>,
+) -> Result<Object, ElfError> {
     let elf = Elf::parse(bytes)?;
     let license = match elf.section("license") {
         Some(s) => {
@@ -165,7 +170,7 @@ pub fn read(bytes: &[u8], unknown: Option<crate::spec::ProgramType>) -> Result<O
         rels,
         maps,
         lines: ext_lines(&elf)?,
-        core: super::core_relo::CoreRelos::of(&elf)?,
+        core: super::core_relo::CoreRelos::of(&elf, target)?,
     };
     let mut programs = Vec::new();
     let mut skipped = Vec::new();
@@ -549,8 +554,6 @@ impl Ctx<'_, '_> {
         funcs[1..].sort_by_key(|p| (p.sec, p.start));
         let mut slots = 0;
         for f in &mut funcs {
-            let name = &self.elf.sections[f.sec].name;
-            self.core.refuse_in(name, f.start / 8, f.end / 8)?;
             f.base = slots;
             slots += ((f.end - f.start) / 8) as usize;
         }
@@ -562,6 +565,8 @@ impl Ctx<'_, '_> {
             for off in (f.start..f.end).step_by(8) {
                 insns.push(insn_at(section.data, off));
             }
+            self.core
+                .apply_in(&section.name, f.start / 8, f.end / 8, &mut insns[f.base..])?;
             for slot in f.base..insns.len() {
                 let off = f.start + 8 * (slot - f.base) as u64;
                 let insn = insns[slot];

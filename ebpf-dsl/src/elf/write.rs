@@ -18,6 +18,7 @@ use crate::btf::{program_btf, Btf, BtfExt, ExtSection, Kind, Type, VarSecInfo};
 use crate::isa::insn::Insn;
 use crate::spec::RelocKind;
 use crate::xdp::metadata::XdpKfunc;
+use crate::xdp::netfilter::NfKfunc;
 
 struct Sec {
     name: String,
@@ -273,13 +274,20 @@ pub fn write(obj: &Object) -> Result<Vec<u8>, ElfError> {
             }
             // kfuncs by name: clang's extern call, relocated against the function's symbol.
             for (i, insn) in insns.iter_mut().enumerate() {
-                let Some(k) = XdpKfunc::of_insn(insn) else {
-                    continue;
+                // The XDP metadata kfuncs (Ok) and the netfilter ones (Err).
+                let k = match (XdpKfunc::of_insn(insn), NfKfunc::of_insn(insn)) {
+                    (Some(k), _) => Ok(k),
+                    (None, Some(k)) => Err(k),
+                    (None, None) => continue,
                 };
-                let g = *kfunc_syms.entry(k.name()).or_insert_with(|| {
-                    ksyms.push(kfunc::add_kfunc_btf(&mut btf, k));
+                let name = k.map_or_else(NfKfunc::name, XdpKfunc::name);
+                let g = *kfunc_syms.entry(name).or_insert_with(|| {
+                    ksyms.push(match k {
+                        Ok(k) => kfunc::add_kfunc_btf(&mut btf, k),
+                        Err(k) => kfunc::add_nf_kfunc_btf(&mut btf, k),
+                    });
                     globals.push(Sym {
-                        name: k.name().into(),
+                        name: name.into(),
                         info: STB_GLOBAL << 4,
                         shndx: 0,
                         value: 0,

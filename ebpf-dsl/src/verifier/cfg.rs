@@ -90,8 +90,9 @@ pub enum Op {
         src: Src,
         target: usize,
     },
-    /// Helper call, or (`kfunc`) a call of an XDP metadata kfunc by name, `helper` then
-    /// being its placeholder ([`crate::xdp::metadata::XdpKfunc::placeholder`]).
+    /// Helper call, or (`kfunc`) a call of a kfunc by name, `helper` then being its
+    /// placeholder ([`crate::xdp::metadata::XdpKfunc::placeholder`],
+    /// [`crate::xdp::netfilter::NfKfunc::placeholder`]).
     Call { helper: i32, kfunc: bool },
     /// bpf-to-bpf call.
     CallLocal { target: usize },
@@ -414,7 +415,7 @@ fn op_of(i: usize, d: Decoded, len: usize) -> Result<Op, VerifierError> {
             target: target(i, i64::from(imm), len)?,
         },
         Decoded::CallKfunc { btf_id, off: 0 }
-            if crate::xdp::metadata::XdpKfunc::from_placeholder(btf_id).is_some() =>
+            if crate::xdp::netfilter::kfunc_name(btf_id).is_some() =>
         {
             Op::Call {
                 helper: btf_id,
@@ -425,7 +426,7 @@ fn op_of(i: usize, d: Decoded, len: usize) -> Result<Op, VerifierError> {
             return Err(err(
                 i,
                 Rule::Unsupported,
-                "calls to kernel functions (kfuncs) by BTF id are not checked by this verifier (it models the XDP metadata kfuncs called by name: `call bpf_xdp_metadata_rx_hash`)",
+                "calls to kernel functions (kfuncs) by BTF id are not checked by this verifier (it models the XDP metadata and netfilter kfuncs called by name: `call bpf_xdp_metadata_rx_hash`, `call bpf_xdp_ct_lookup`)",
             ))
         }
         Decoded::CallKfunc { .. } => return Err(reserved(i, "call")),

@@ -10,7 +10,8 @@
 //!
 //! **Soundness first.** A program this verifier accepts should load (as root, i.e. with the
 //! kernel's privileged rules). Where it cannot prove something — or where the kernel's
-//! behaviour is not modelled (kfuncs other than the XDP metadata ones, BTF, program types other
+//! behaviour is not modelled (kfuncs other than the XDP metadata and netfilter conntrack ones,
+//! BTF beyond the fields of `struct nf_conn`, program types other
 //! than XDP, socket filter and tc)
 //! — it rejects with a message that says so. Every transfer function is at most as precise as
 //! the kernel's, so that it never proves a branch dead that the kernel still walks; where the
@@ -171,7 +172,7 @@
 //!   on scalars), `refine` / `refine32` (deciding and refining comparisons) and `branch` (what a
 //!   comparison does to linked registers, null checks and packet ranges);
 //! - `transfer/`: one file per instruction class (`alu`, `atomic`, `memory`, `stack`, `jump`,
-//!   `ld_imm64`, `call/` with helper arguments, the XDP kfuncs and bpf-to-bpf calls with
+//!   `ld_imm64`, `call/` with helper arguments, the XDP and netfilter kfuncs and bpf-to-bpf calls with
 //!   `exit`, `may_goto`, `trust`); in each, the kernel's rules are checked by functions that
 //!   only reject (`check_*`), apart from the ones that compute the state after the instruction,
 //!   and each file has unit tests that apply one instruction to a state built by hand;

@@ -2,7 +2,8 @@
 //! (`/sys/kernel/btf/vmlinux`, read with [`ebpf_dsl::btf::Btf::decode`] once per process and
 //! cached), and the loader writes them over the placeholders of
 //! [`ebpf_dsl::xdp::metadata::call_xdp_kfunc`] (what `call bpf_xdp_metadata_rx_hash` in the
-//! assembler and `defprogram!` emits).
+//! assembler and `defprogram!` emits) and of
+//! [`ebpf_dsl::xdp::netfilter::call_nf_kfunc`] (the conntrack and flowtable kfuncs).
 //!
 //! The XDP metadata kfuncs need a *device-bound* program: load it with
 //! [`LoadOptions::device_bound`](super::program::LoadOptions::device_bound) (sets
@@ -13,6 +14,7 @@ use std::sync::OnceLock;
 
 use ebpf_dsl::btf::Btf;
 use ebpf_dsl::xdp::metadata::XdpKfunc;
+use ebpf_dsl::xdp::netfilter::NfKfunc;
 use ebpf_dsl::Insn;
 
 use crate::error::{Error, Result};
@@ -51,14 +53,66 @@ pub fn xdp_kfunc_ids(btf: &[u8]) -> std::result::Result<HashMap<XdpKfunc, u32>, 
         .collect())
 }
 
+/// The ids of the netfilter kfuncs of [`NfKfunc::ALL`] in the running kernel (absent where it
+/// lacks one: `nf_conntrack` or the flowtable's BPF part not built), read from
+/// [`VMLINUX_BTF`] on the first call and cached.
+pub fn vmlinux_nf_kfunc_ids() -> Result<&'static HashMap<NfKfunc, u32>> {
+    static IDS: OnceLock<std::result::Result<HashMap<NfKfunc, u32>, String>> = OnceLock::new();
+    IDS.get_or_init(|| {
+        let bytes = std::fs::read(VMLINUX_BTF).map_err(|e| {
+            format!("cannot read {VMLINUX_BTF} ({e}): the kernel needs CONFIG_DEBUG_INFO_BTF to resolve kfuncs by name")
+        })?;
+        let btf = Btf::decode(&bytes).map_err(|e| format!("cannot decode the kernel BTF: {e}"))?;
+        Ok(NfKfunc::ALL
+            .into_iter()
+            .filter_map(|k| btf.find(k.name(), BTF_KIND_FUNC).map(|id| (k, id)))
+            .collect())
+    })
+    .as_ref()
+    .map_err(|e| Error::invalid(e.clone()))
+}
+
 /// `insns` with every kfunc called by name resolved to its id in the running kernel, or
 /// `None` when there is no such call (the kernel BTF is then not read).
 pub fn resolve_kfunc_calls(program: &str, insns: &[Insn]) -> Result<Option<Vec<Insn>>> {
-    if !insns.iter().any(|i| XdpKfunc::of_insn(i).is_some()) {
+    let xdp = insns.iter().any(|i| XdpKfunc::of_insn(i).is_some());
+    let nf = insns.iter().any(|i| NfKfunc::of_insn(i).is_some());
+    if !xdp && !nf {
         return Ok(None);
     }
-    let ids = vmlinux_xdp_kfunc_ids()?;
-    resolve_with(program, insns, ids).map(Some)
+    let out = if xdp {
+        resolve_with(program, insns, vmlinux_xdp_kfunc_ids()?)?
+    } else {
+        insns.to_vec()
+    };
+    if nf {
+        return resolve_nf_with(program, &out, vmlinux_nf_kfunc_ids()?).map(Some);
+    }
+    Ok(Some(out))
+}
+
+/// The netfilter kfunc calls of `insns` resolved with a given id table.
+pub fn resolve_nf_with(
+    program: &str,
+    insns: &[Insn],
+    ids: &HashMap<NfKfunc, u32>,
+) -> Result<Vec<Insn>> {
+    let mut out = insns.to_vec();
+    let mut idx = 0;
+    while idx < out.len() {
+        let step = if out[idx].is_ld_imm64() { 2 } else { 1 };
+        if let Some(k) = NfKfunc::of_insn(&out[idx]) {
+            let id = ids.get(&k).ok_or_else(|| {
+                Error::invalid(format!(
+                    "program `{program}` calls `{}` (instruction {idx}), which the running kernel does not have (not in {VMLINUX_BTF}: conntrack kfuncs need nf_conntrack built in, the flowtable lookup the flowtable's BPF support, Linux 6.10)",
+                    k.name()
+                ))
+            })?;
+            out[idx].imm = *id as i32;
+        }
+        idx += step;
+    }
+    Ok(out)
 }
 
 /// [`resolve_kfunc_calls`] with a given id table.
@@ -103,6 +157,22 @@ mod tests {
         let none = HashMap::new();
         let e = resolve_with("p", &insns, &none).unwrap_err().to_string();
         assert!(e.contains("bpf_xdp_metadata_rx_hash"), "{e}");
+    }
+
+    #[test]
+    fn netfilter_placeholders_are_replaced_and_a_missing_kfunc_is_an_error() {
+        use ebpf_dsl::xdp::netfilter::call_nf_kfunc;
+        let insns = [
+            call_nf_kfunc(NfKfunc::CtRelease),
+            ebpf_dsl::ir::build::exit(),
+        ];
+        let ids: HashMap<_, _> = [(NfKfunc::CtRelease, 77)].into_iter().collect();
+        let out = resolve_nf_with("p", &insns, &ids).unwrap();
+        assert_eq!(out[0].imm, 77);
+        let e = resolve_nf_with("p", &insns, &HashMap::new())
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("bpf_ct_release"), "{e}");
     }
 
     #[test]

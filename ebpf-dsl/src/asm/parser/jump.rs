@@ -97,9 +97,9 @@ impl<'a> StmtParser<'a> {
                 if let Some(h) = crate::isa::helpers::helper_by_name(name) {
                     return Ok(ItemKind::Insn(Insn::new(0x85, 0, 0, 0, h.id as i32)));
                 }
-                // An XDP metadata kfunc by name: a placeholder the loader resolves.
-                if let Some(k) = crate::xdp::metadata::XdpKfunc::from_name(name) {
-                    return Ok(ItemKind::Insn(crate::xdp::metadata::call_xdp_kfunc(k)));
+                // A kfunc by name (XDP metadata, netfilter): a placeholder the loader resolves.
+                if let Some(call) = crate::xdp::netfilter::call_kfunc_by_name(name) {
+                    return Ok(ItemKind::Insn(call));
                 }
                 err(
                     DiagKind::UnknownName,

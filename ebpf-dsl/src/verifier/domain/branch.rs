@@ -84,7 +84,8 @@ pub(crate) fn mark_null(st: &mut State, p: &RegVal, is_null: bool) {
         RegVal::MapValueOrNull { id, .. } | RegVal::OpaqueOrNull { id, .. } => (*id, None),
         RegVal::RingbufOrNull { id, ref_id, .. }
         | RegVal::SockOrNull { id, ref_id, .. }
-        | RegVal::BtfSockOrNull { id, ref_id, .. } => (*id, Some(*ref_id)),
+        | RegVal::BtfSockOrNull { id, ref_id, .. }
+        | RegVal::KObjOrNull { id, ref_id, .. } => (*id, Some(*ref_id)),
         _ => return,
     };
     st.for_each_reg(|r| {
@@ -93,7 +94,8 @@ pub(crate) fn mark_null(st: &mut State, p: &RegVal, is_null: bool) {
             | RegVal::OpaqueOrNull { id: i, .. }
             | RegVal::RingbufOrNull { id: i, .. }
             | RegVal::SockOrNull { id: i, .. }
-            | RegVal::BtfSockOrNull { id: i, .. } => *i == id,
+            | RegVal::BtfSockOrNull { id: i, .. }
+            | RegVal::KObjOrNull { id: i, .. } => *i == id,
             _ => false,
         };
         if !same {
@@ -152,7 +154,10 @@ pub(crate) fn zero_vs_not_null(p: &RegVal, z: &RegVal) -> bool {
     let zero = matches!(z, RegVal::Scalar(z) if z.as_const() == Some(0));
     zero && matches!(
         p,
-        RegVal::MapValue { .. } | RegVal::Sock { .. } | RegVal::Ringbuf { .. }
+        RegVal::MapValue { .. }
+            | RegVal::Sock { .. }
+            | RegVal::Ringbuf { .. }
+            | RegVal::KObj { .. }
     )
 }
 
@@ -164,6 +169,7 @@ pub(crate) fn is_or_null(v: &RegVal) -> bool {
             | RegVal::RingbufOrNull { .. }
             | RegVal::SockOrNull { .. }
             | RegVal::BtfSockOrNull { .. }
+            | RegVal::KObjOrNull { .. }
     )
 }
 
@@ -187,6 +193,10 @@ pub(crate) fn not_null(v: &RegVal) -> RegVal {
             ref_id: *ref_id,
         },
         RegVal::BtfSockOrNull { ty, ref_id, .. } => RegVal::BtfSock {
+            ty,
+            ref_id: *ref_id,
+        },
+        RegVal::KObjOrNull { ty, ref_id, .. } => RegVal::KObj {
             ty,
             ref_id: *ref_id,
         },

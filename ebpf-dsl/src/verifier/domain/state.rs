@@ -156,6 +156,25 @@ pub enum RegVal {
         /// The reference it shares with the socket it was cast from (0: none).
         ref_id: u32,
     },
+    /// `PTR_TO_BTF_ID` of a kernel object a kfunc returned (`struct nf_conn` from the
+    /// conntrack kfuncs): trusted, passed to the kfuncs taking that structure, released by its
+    /// release kfunc; no arithmetic; reads of the scalar fields of the structure's layout
+    /// (`verifier::transfer::call::kfunc_nf`).
+    KObj {
+        /// The kernel structure (`nf_conn`, `nf_conn___init`).
+        ty: &'static str,
+        /// The reference it holds (0: none).
+        ref_id: u32,
+    },
+    /// [`RegVal::KObj`] or NULL.
+    KObjOrNull {
+        /// The kernel structure.
+        ty: &'static str,
+        /// Shared by copies.
+        id: u32,
+        /// The reference it holds (0: none).
+        ref_id: u32,
+    },
 }
 
 impl RegVal {
@@ -483,6 +502,21 @@ fn reg_covers(old: &RegVal, new: &RegVal, ids: &mut IdMap) -> bool {
                 ref_id: r1,
             },
             BtfSockOrNull {
+                ty: t2,
+                id: i2,
+                ref_id: r2,
+            },
+        ) => t1 == t2 && ids.check(*i1, *i2) && ids.check(*r1 | 1 << 31, *r2 | 1 << 31),
+        (KObj { ty: t1, ref_id: r1 }, KObj { ty: t2, ref_id: r2 }) => {
+            t1 == t2 && ids.check(*r1 | 1 << 31, *r2 | 1 << 31)
+        }
+        (
+            KObjOrNull {
+                ty: t1,
+                id: i1,
+                ref_id: r1,
+            },
+            KObjOrNull {
                 ty: t2,
                 id: i2,
                 ref_id: r2,

@@ -227,7 +227,7 @@ impl<'a> Exec<'a> {
     fn check_ptr_add(&self, pc: usize, dst: u8, p: &RegVal, s: &Scalar, sub: bool) -> R<()> {
         let pa = |m: String| Err(e(pc, Rule::PointerArithmetic, m));
         match p {
-            RegVal::MapValueOrNull { .. } | RegVal::OpaqueOrNull { .. } | RegVal::RingbufOrNull { .. } | RegVal::SockOrNull { .. } | RegVal::BtfSockOrNull { .. } => {
+            RegVal::MapValueOrNull { .. } | RegVal::OpaqueOrNull { .. } | RegVal::RingbufOrNull { .. } | RegVal::SockOrNull { .. } | RegVal::BtfSockOrNull { .. } | RegVal::KObjOrNull { .. } => {
                 return Err(e(pc, Rule::NullCheck, format!(
                     "arithmetic on {}; null-check it first (`if r{dst} == 0 goto ...`)", self.describe(p)
                 )))

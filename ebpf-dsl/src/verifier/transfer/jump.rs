@@ -58,6 +58,7 @@ impl<'a> Exec<'a> {
                             | RegVal::RingbufOrNull { .. }
                             | RegVal::SockOrNull { .. }
                             | RegVal::BtfSockOrNull { .. }
+                            | RegVal::KObjOrNull { .. }
                     ) =>
             {
                 Ok(self.cond_null_check(c, st, p))

@@ -57,7 +57,7 @@ impl<'a> Exec<'a> {
                 Ok(RegVal::Scalar(stack_var_read(st, f, lo, hi, n, sx)))
             }
             RegVal::MapPtr { map } => self.map_ptr_read(pc, src, *map, off, n, sx),
-            RegVal::Sock { .. } | RegVal::BtfSock { .. } if sx => Err(e(
+            RegVal::Sock { .. } | RegVal::BtfSock { .. } | RegVal::KObj { .. } if sx => Err(e(
                 pc,
                 Rule::MemoryAccess,
                 format!(
@@ -192,12 +192,13 @@ impl<'a> Exec<'a> {
                     self.describe(base)
                 )))
             }
+            RegVal::KObj { ty, .. } => self.check_kobj_access(pc, r, ty, off, n, write, what),
             RegVal::BtfSock { ty, .. } => Err(e(pc, Rule::MemoryAccess, if write {
                 format!("r{r} is {}: its fields cannot be written", self.describe(base))
             } else {
                 format!("r{r} is {}: reading fields of struct {ty} (BTF) is not modelled by this verifier", self.describe(base))
             })),
-            RegVal::MapValueOrNull { .. } | RegVal::OpaqueOrNull { .. } | RegVal::RingbufOrNull { .. } | RegVal::SockOrNull { .. } | RegVal::BtfSockOrNull { .. } => {
+            RegVal::MapValueOrNull { .. } | RegVal::OpaqueOrNull { .. } | RegVal::RingbufOrNull { .. } | RegVal::SockOrNull { .. } | RegVal::BtfSockOrNull { .. } | RegVal::KObjOrNull { .. } => {
                 Err(e(pc, Rule::NullCheck, format!(
                     "r{r} is {}; test it first (`if r{r} == 0 goto ...`) and use it only on the non-NULL path",
                     self.describe(base)
@@ -259,6 +260,9 @@ impl<'a> Exec<'a> {
                 .map(|_| ())
                 .map_err(|m| e(pc, Rule::ContextAccess, m))
             }
+            RegVal::KObj { ty, .. } if v.is_pointer() => Err(e(pc, Rule::MemoryAccess, format!(
+                "r{dst} is a struct {ty} of the kernel: only numbers may be stored into it, not {}", self.describe(&v)
+            ))),
             _ => {
                 // A privileged loader may store a pointer into a map value, the packet or ring
                 // buffer memory (the kernel's `allow_ptr_leaks`); it reads back as a number.

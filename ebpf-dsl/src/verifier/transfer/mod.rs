@@ -171,6 +171,10 @@ impl<'a> Exec<'a> {
             RegVal::BtfSockOrNull { ty, .. } => {
                 format!("a struct {ty} that may be NULL (PTR_TO_BTF_ID_OR_NULL)")
             }
+            RegVal::KObj { ty, .. } => format!("a struct {ty} from a kfunc (PTR_TO_BTF_ID)"),
+            RegVal::KObjOrNull { ty, .. } => {
+                format!("a struct {ty} from a kfunc that may be NULL (PTR_TO_BTF_ID_OR_NULL)")
+            }
         }
     }
 

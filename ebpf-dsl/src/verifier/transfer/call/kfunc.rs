@@ -24,6 +24,9 @@ impl<'a> Exec<'a> {
         if self.trusted_call(pc, st) {
             return Ok(());
         }
+        if let Some(k) = crate::xdp::netfilter::NfKfunc::from_placeholder(placeholder) {
+            return self.call_nf_kfunc(pc, st, k);
+        }
         for w in self.check_xdp_kfunc(pc, st, placeholder)? {
             mark_written(st, &w);
         }
@@ -46,6 +49,16 @@ impl<'a> Exec<'a> {
         };
         let full = k.name();
         let name = full.strip_prefix("bpf_").unwrap_or(full);
+        if !self.gpl {
+            return Err(e(
+                pc,
+                Rule::HelperNotAllowed,
+                format!(
+                    "{full} is a kernel function (kfunc), which only GPL-compatible programs may call, but the license is \"{}\"",
+                    self.input.license
+                ),
+            ));
+        }
         if self.input.prog_type != ProgramType::Xdp {
             return Err(e(
                 pc,

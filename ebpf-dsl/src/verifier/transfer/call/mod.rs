@@ -6,6 +6,7 @@ mod btf_sock;
 mod callback;
 pub(crate) use btf_sock::{tcp_sock_field_ok, TCP_SOCK};
 mod kfunc;
+mod kfunc_nf;
 mod local;
 mod offered;
 mod storage;
