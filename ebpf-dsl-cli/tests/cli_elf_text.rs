@@ -286,16 +286,7 @@ fn conntrack_kfunc_objects_load_in_libbpf() {
             return;
         }
     }
-    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("../ebpf-dsl/tests/elf/kfunc_ct.c");
-    let clang = dir().join("kfunc_ct.o");
-    let st = Command::new("clang-19")
-        .args(["-O2", "-g", "-target", "bpf", "-c"])
-        .arg(&src)
-        .arg("-o")
-        .arg(&clang)
-        .status()
-        .unwrap();
-    assert!(st.success());
+    let clang = support::clang_object("kfunc_ct", &dir());
     let (code, text, err) = run(&["disasm", clang.to_str().unwrap()]);
     assert_eq!(code, 0, "{err}");
     assert!(text.contains("call bpf_xdp_ct_lookup"), "{text}");
