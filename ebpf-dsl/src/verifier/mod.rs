@@ -197,7 +197,7 @@ use core::fmt;
 use std::collections::HashMap;
 
 use crate::isa::insn::{AluOp, Insn, Size};
-use crate::spec::{MapSpec, ProgramType, RelocKind, Relocation};
+use crate::spec::{GlobalData, MapSpec, ProgramType, RelocKind, Relocation};
 
 pub(crate) mod cfg;
 mod context;
@@ -237,6 +237,16 @@ pub struct VerifyInput<'a> {
     /// The `expected_attach_type` it is loaded with (`None`: 0): an XDP program for a DEVMAP
     /// entry ([`crate::spec::BPF_XDP_DEVMAP`]) may read `xdp_md.egress_ifindex`.
     pub expected_attach_type: Option<u32>,
+    /// The initial contents the loader writes into maps before the program loads (global
+    /// data of an object, a text program's `.map ... init=HEX`). An entry with
+    /// [`GlobalData::read_only`] promises that the loader **freezes** that map
+    /// (`BPF_MAP_FREEZE`) before the program loads, as libbpf does with `.rodata` and every
+    /// loader of this workspace does with read-only data (`xsk_runtime::Loader` refuses data
+    /// for a map it does not create): for an array map of one entry created with
+    /// `BPF_F_RDONLY_PROG`, a load at a constant offset then gives the known bytes, as in the
+    /// kernel (`bpf_map_is_rdonly`, `bpf_map_direct_read`; see `transfer/rodata.rs`). Give
+    /// nothing here for maps whose contents are written after the program loads.
+    pub data: &'a [GlobalData],
 }
 
 impl<'a> VerifyInput<'a> {
@@ -250,7 +260,14 @@ impl<'a> VerifyInput<'a> {
             license: "GPL",
             kernel: KernelVersion::DEFAULT,
             expected_attach_type: None,
+            data: &[],
         }
+    }
+
+    /// The same input with the maps' initial contents (see [`VerifyInput::data`]).
+    pub fn with_data(mut self, data: &'a [GlobalData]) -> Self {
+        self.data = data;
+        self
     }
 
     /// The same input loaded with `expected_attach_type` (see

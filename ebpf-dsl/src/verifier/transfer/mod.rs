@@ -11,6 +11,7 @@ mod ld_imm64;
 mod map_ptr;
 mod may_goto;
 mod memory;
+mod rodata;
 mod stack;
 #[cfg(test)]
 mod testkit;
