@@ -511,6 +511,7 @@ pub(crate) fn verify_with(
         }]);
     }
     let map_refs = map_refs(input)?;
+    transfer::check_direct_value_refs(input)?;
     let mut ex = context::Exec::new(input, &ops, &cfg, map_refs).with_trust(trust.clone());
     ex.run(exact_pruning, every_prune_point)
         .map_err(|e| vec![e])

@@ -16,7 +16,51 @@
 //! map of a map of maps stays unknown, as it is for a kernel that does not see it frozen.
 
 use super::*;
+use crate::spec::RelocKind;
 use crate::verifier::VerifyInput;
+
+/// The kernel's checks of every `map_value(MAP, OFF)` reference when the program is loaded,
+/// before verification and so even in code no path reaches (`resolve_pseudo_ldimm64`: the
+/// map must have a direct value address at that offset): an array of one entry and an
+/// offset inside its value.
+pub(crate) fn check_direct_value_refs(input: &VerifyInput) -> Result<(), Vec<VerifierError>> {
+    let mut errors = Vec::new();
+    for r in input.relocations {
+        let RelocKind::MapValue { offset } = r.kind else {
+            continue;
+        };
+        let Some(spec) = input.maps.iter().find(|m| m.name_str() == r.symbol) else {
+            continue; // reported by `map_refs`
+        };
+        let why = if spec.map_type != MapType::Array {
+            format!("`{}` is a {}", spec.name_str(), spec.map_type)
+        } else if spec.max_entries != 1 {
+            format!(
+                "`{}` has {} entries; the kernel gives the address of a value only for an array of one entry",
+                spec.name_str(),
+                spec.max_entries
+            )
+        } else if offset >= spec.value_size {
+            format!(
+                "offset {offset} is outside the {}-byte value of `{}`",
+                spec.value_size,
+                spec.name_str()
+            )
+        } else {
+            continue;
+        };
+        errors.push(e(
+            r.insn_index,
+            Rule::MapReference,
+            format!("direct value access (`map_value`) is refused when the program loads: {why}"),
+        ));
+    }
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(errors)
+    }
+}
 
 impl<'a> Exec<'a> {
     /// The bytes of map `m` when the kernel will see it read-only and frozen: a map of the
@@ -236,5 +280,23 @@ mod tests {
         // Not frozen: an ordinary unknown load.
         let (r, _) = apply("r0 = *(u32 *)(r1 + 0)\nexit", map_value(1, 0), &[]);
         assert!(r.is_ok());
+    }
+
+    #[test]
+    fn map_value_references_need_a_one_entry_array_whatever_the_path() {
+        let verdict = |src: &str| {
+            let a = assemble_unchecked(src).unwrap_or_else(|e| panic!("{e:?}"));
+            let maps = maps();
+            let input =
+                VerifyInput::new(&a.insns, ProgramType::Xdp).with_maps(&a.relocations, &maps);
+            crate::verifier::verify(&input).map_err(|e| (e[0].insn_index, e[0].rule))
+        };
+        assert!(verdict("r1 = map_value(cfg, 15) ll\nr0 = 0\nexit").is_ok());
+        // In a branch no path takes: refused all the same, as the kernel resolves every
+        // `ld_imm64` before it verifies.
+        for bad in ["cfg4, 0", "pcpu, 0", "cfg, 16"] {
+            let src = format!("r0 = 0\nif r0 == 0 goto out\nr1 = map_value({bad}) ll\nout:\nexit");
+            assert_eq!(verdict(&src), Err((2, Rule::MapReference)), "{bad}");
+        }
     }
 }
