@@ -41,7 +41,7 @@
 //! - reading uninitialised stack gives an unknown number; back-edges (bounded loops) are
 //!   allowed; returning a pointer from the program is allowed.
 //!
-//! **Helpers.** 115 of the 146 helpers Linux 6.18 offers to xdp, tc or socket filter programs
+//! **Helpers.** 117 of the 146 helpers Linux 6.18 offers to xdp, tc or socket filter programs
 //! are modelled (prototypes in [`crate::isa::helpers::HELPERS`]; which family may call which
 //! helper was measured on the running kernel), among them the socket casts `bpf_skc_to_*`
 //! and `bpf_tcp_sock` (sharing the socket's reference as the kernel's pointer casts do; the
@@ -55,11 +55,23 @@
 //! map pointer follow the 6.18 layout (`transfer/map_ptr.rs`; targets 6.18 and later). The
 //! other 32 helpers need what this verifier does not model: BTF layouts of map values
 //! (`bpf_spin_lock`, timers, `bpf_kptr_xchg`), task/cgroup storage, dynptrs,
-//! `bpf_per_cpu_ptr`, other callbacks (`bpf_user_ringbuf_drain`, `bpf_find_vma`), constant strings
-//! (`bpf_snprintf`, `bpf_strncmp`, `bpf_trace_vprintk`) or sleepable programs
-//! (`bpf_copy_from_user`); a call to one is refused with a message naming it (rule
+//! `bpf_per_cpu_ptr`, other callbacks (`bpf_user_ringbuf_drain`, `bpf_find_vma`) or sleepable
+//! programs (`bpf_copy_from_user`); a call to one is refused with a message naming it (rule
 //! "unknown helper"), and a helper the kernel does not offer to the program type at all with
 //! one saying so (rule "helper not allowed").
+//!
+//! **Frozen read-only data.** A map created with `BPF_F_RDONLY_PROG` and frozen by the loader
+//! before the program loads (`.rodata`: libbpf and this workspace's loaders freeze it) has
+//! contents the kernel reads while verifying; [`VerifyInput::data`] gives them (the ELF
+//! reader's [`crate::elf::Object::data`], a text program's `.map ... init=HEX`). A load at a
+//! constant offset of such a one-entry array is then a known number, so a `const volatile`
+//! configuration makes the code it switches off dead, as in the kernel; for such an array of
+//! more entries the kernel's read fails and the program is refused. `bpf_strncmp` and
+//! `bpf_snprintf` take constant strings from such maps (`ARG_PTR_TO_CONST_STR`: constant
+//! offset, NUL-terminated within the value), and `bpf_snprintf`'s format is checked as the
+//! kernel's `bpf_bprintf_prepare` checks it, against `r5 / 8` arguments (`transfer/rodata.rs`,
+//! `transfer/call/strings.rs`). Contents not marked read-only, offsets that are not
+//! constant and maps without contents stay unknown.
 //!
 //! It is stricter than the kernel in places: a variable offset into the context, arithmetic
 //! on a lookup result before the null check, helper memory through a variable stack offset,

@@ -72,10 +72,12 @@ impl<'a> Exec<'a> {
         if spec.flags & BPF_F_RDONLY_PROG == 0 {
             return None;
         }
+        // The first contents given for the map, as the loader takes them.
         input
             .data
             .iter()
-            .find(|d| d.read_only && d.map == spec.name_str())
+            .find(|d| d.map == spec.name_str())
+            .filter(|d| d.read_only)
             .map(|d| d.bytes.as_slice())
     }
 
@@ -242,7 +244,13 @@ mod tests {
     fn loads_stay_unknown_unless_frozen_read_only_and_constant() {
         let unknown = |v: &RegVal| matches!(v, RegVal::Scalar(s) if s.as_const().is_none());
         // No data, data not marked read-only (not frozen), data of another map.
-        for d in [vec![], vec![data("cfg", false)], frozen("rw")] {
+        // Two entries for one map: the loader takes the first (writable) one.
+        for d in [
+            vec![],
+            vec![data("cfg", false)],
+            frozen("rw"),
+            vec![data("cfg", false), data("cfg", true)],
+        ] {
             let (r, v) = apply("r0 = *(u32 *)(r1 + 0)\nexit", map_value(0, 0), &d);
             assert!(r.is_ok() && unknown(&v), "{d:?}: {v:?}");
         }
