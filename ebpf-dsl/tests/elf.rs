@@ -680,8 +680,8 @@ fn read_only_contents_stay_frozen_through_objects_and_listings() {
     obj.data = a.data.clone();
     let back = read_object(&write_object(&obj).expect("write")).expect("read");
     assert_eq!(back.data, a.data);
-    let text = ebpf_dsl::elf::program_listing_data(&back.programs[0].spec, &back.data)
-        .expect("listing");
+    let text =
+        ebpf_dsl::elf::program_listing_data(&back.programs[0].spec, &back.data).expect("listing");
     assert!(text.contains("flags=rdonly_prog init=00"), "{text}");
     let again = ebpf_dsl::asm::assemble(&text).expect("the listing assembles");
     assert_eq!(again.data, a.data);

@@ -68,7 +68,9 @@ fn recorded_verdicts_are_the_kernels() {
         } else {
             // A case declaring maps (`.map ... init=HEX`): the Loader creates them, writes
             // their contents and freezes the read-only ones, as the static verifier assumes.
-            let spec = a.clone().into_program_spec("rulecase", pt, "GPL", specs.clone());
+            let spec = a
+                .clone()
+                .into_program_spec("rulecase", pt, "GPL", specs.clone());
             Loader::new()
                 .data(a.data.clone())
                 .program_with(spec, opts.clone())
@@ -160,9 +162,9 @@ fn loader_freezes_what_the_verifier_assumes_frozen() {
         .expect("the frozen configuration makes the packet read dead");
 
     // A text program: `Loader::data` writes and freezes `.rodata`; the kernel accepts.
-    let spec = a
-        .clone()
-        .into_program_spec("frozencfg", ebpf_dsl::ProgramType::Xdp, "GPL", Vec::new());
+    let spec =
+        a.clone()
+            .into_program_spec("frozencfg", ebpf_dsl::ProgramType::Xdp, "GPL", Vec::new());
     let loaded = Loader::new()
         .data(a.data.clone())
         .program(spec.clone())
@@ -172,7 +174,8 @@ fn loader_freezes_what_the_verifier_assumes_frozen() {
 
     // An object: what `ebpf-dsl check OBJ.o` verifies (`Object::data`) is what
     // `Loader::object_bytes` writes and freezes.
-    let mut obj = ebpf_dsl::elf::Object::from_programs(std::slice::from_ref(&spec)).expect("object");
+    let mut obj =
+        ebpf_dsl::elf::Object::from_programs(std::slice::from_ref(&spec)).expect("object");
     obj.data = a.data.clone();
     let bytes = ebpf_dsl::elf::write_object(&obj).expect("write");
     let back = ebpf_dsl::elf::read_object(&bytes).expect("read back");

@@ -190,7 +190,11 @@ mod tests {
     }
 
     /// Applies the first instruction of `src` to a state where `r1` is `base`.
-    fn apply(src: &str, base: RegVal, data: &[GlobalData]) -> (Result<Step, VerifierError>, RegVal) {
+    fn apply(
+        src: &str,
+        base: RegVal,
+        data: &[GlobalData],
+    ) -> (Result<Step, VerifierError>, RegVal) {
         let asm = assemble_unchecked(src).unwrap_or_else(|e| panic!("{e:?}"));
         let maps = maps();
         let input = VerifyInput::new(&asm.insns, ProgramType::Xdp)
@@ -255,10 +259,18 @@ mod tests {
             assert!(r.is_ok() && unknown(&v), "{d:?}: {v:?}");
         }
         // Frozen, but the map lacks BPF_F_RDONLY_PROG (the kernel's `bpf_map_is_rdonly`).
-        let (r, v) = apply("r0 = *(u32 *)(r1 + 0)\nexit", map_value(2, 0), &frozen("rw"));
+        let (r, v) = apply(
+            "r0 = *(u32 *)(r1 + 0)\nexit",
+            map_value(2, 0),
+            &frozen("rw"),
+        );
         assert!(r.is_ok() && unknown(&v), "{v:?}");
         // A per-CPU array has no direct value address.
-        let (r, v) = apply("r0 = *(u32 *)(r1 + 0)\nexit", map_value(3, 0), &frozen("pcpu"));
+        let (r, v) = apply(
+            "r0 = *(u32 *)(r1 + 0)\nexit",
+            map_value(3, 0),
+            &frozen("pcpu"),
+        );
         assert!(r.is_ok() && unknown(&v), "{v:?}");
         // A variable offset.
         let base = RegVal::MapValue {
@@ -278,13 +290,25 @@ mod tests {
     #[test]
     fn out_of_bounds_and_multi_entry_frozen_reads_are_refused() {
         // Bounds are checked first, as `check_map_access` does.
-        let (r, _) = apply("r0 = *(u64 *)(r1 + 12)\nexit", map_value(0, 0), &frozen("cfg"));
+        let (r, _) = apply(
+            "r0 = *(u64 *)(r1 + 12)\nexit",
+            map_value(0, 0),
+            &frozen("cfg"),
+        );
         assert_eq!(r.unwrap_err().rule, Rule::MapValueBounds);
         // A frozen read-only array of 4 entries: the kernel's direct read fails.
-        let (r, _) = apply("r0 = *(u32 *)(r1 + 0)\nexit", map_value(1, 0), &frozen("cfg4"));
+        let (r, _) = apply(
+            "r0 = *(u32 *)(r1 + 0)\nexit",
+            map_value(1, 0),
+            &frozen("cfg4"),
+        );
         let err = r.unwrap_err();
         assert_eq!(err.rule, Rule::MemoryAccess);
-        assert!(err.message.contains("array of one entry"), "{}", err.message);
+        assert!(
+            err.message.contains("array of one entry"),
+            "{}",
+            err.message
+        );
         // Not frozen: an ordinary unknown load.
         let (r, _) = apply("r0 = *(u32 *)(r1 + 0)\nexit", map_value(1, 0), &[]);
         assert!(r.is_ok());

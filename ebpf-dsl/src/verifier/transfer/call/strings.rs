@@ -17,13 +17,7 @@ impl<'a> Exec<'a> {
     /// Checks that `v` (register `r`, an argument of helper `name`) is a constant string: a
     /// pointer at a constant offset into a frozen read-only one-entry array whose value holds
     /// a NUL after it. Returns the string's bytes (without the NUL).
-    pub(crate) fn check_const_str(
-        &self,
-        pc: usize,
-        r: u8,
-        v: &RegVal,
-        name: &str,
-    ) -> R<&'a [u8]> {
+    pub(crate) fn check_const_str(&self, pc: usize, r: u8, v: &RegVal, name: &str) -> R<&'a [u8]> {
         let bad = |why: String| Err(e(pc, Rule::HelperArgument, format!("bpf_{name}: {why}")));
         let RegVal::MapValue { map, off, var } = v else {
             return bad(format!(
@@ -95,7 +89,11 @@ impl<'a> Exec<'a> {
         let regs = &st.cur().regs;
         let fmt = self.check_const_str(pc, 3, &regs[3], "snprintf")?;
         let RegVal::Scalar(len) = &regs[5] else {
-            return Err(e(pc, Rule::HelperArgument, "bpf_snprintf: r5 (the data length) must be a number"));
+            return Err(e(
+                pc,
+                Rule::HelperArgument,
+                "bpf_snprintf: r5 (the data length) must be a number",
+            ));
         };
         let len = len.t.value;
         if len % 8 != 0 {
@@ -320,14 +318,20 @@ mod tests {
     fn strncmp_takes_a_constant_string_of_a_frozen_map() {
         assert_eq!(check(STRNCMP), Ok(()));
         // The string at offset 4 ("%d %s") is NUL-terminated too.
-        assert_eq!(check(&STRNCMP.replace("(.rodata, 0)", "(.rodata, 4)")), Ok(()));
+        assert_eq!(
+            check(&STRNCMP.replace("(.rodata, 0)", "(.rodata, 4)")),
+            Ok(())
+        );
         let refused = |body: &str, what: &str| {
             let (rule, msg) = check(body).expect_err(body);
             assert_eq!(rule, Rule::HelperArgument, "{msg}");
             assert!(msg.contains(what), "{body}: {msg}");
         };
         // No NUL after offset 10.
-        refused(&STRNCMP.replace("(.rodata, 0)", "(.rodata, 10)"), "not NUL-terminated");
+        refused(
+            &STRNCMP.replace("(.rodata, 0)", "(.rodata, 10)"),
+            "not NUL-terminated",
+        );
         // Not frozen, more than one entry, on the stack.
         refused(&STRNCMP.replace(".rodata", "rw"), "not a read-only map");
         // (A lookup: `map_value` of a 2-entry array is refused when the program loads.)
@@ -349,7 +353,10 @@ mod tests {
     fn snprintf_checks_its_format_against_the_arguments() {
         assert_eq!(check(SNPRINTF), Ok(()));
         // No output buffer: NULL with size 0.
-        assert_eq!(check(&SNPRINTF.replace("r1 = r6\nr2 = 16", "r1 = 0\nr2 = 0")), Ok(()));
+        assert_eq!(
+            check(&SNPRINTF.replace("r1 = r6\nr2 = 16", "r1 = 0\nr2 = 0")),
+            Ok(())
+        );
         let refused = |body: &str, what: &str| {
             let (rule, msg) = check(body).expect_err(body);
             assert_eq!(rule, Rule::HelperArgument, "{msg}");
