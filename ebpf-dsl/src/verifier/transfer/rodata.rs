@@ -32,28 +32,38 @@ pub(crate) fn check_direct_value_refs(input: &VerifyInput) -> Result<(), Vec<Ver
         let Some(spec) = input.maps.iter().find(|m| m.name_str() == r.symbol) else {
             continue; // reported by `map_refs`
         };
-        let why = if spec.map_type != MapType::Array {
-            format!("`{}` is a {}", spec.name_str(), spec.map_type)
+        // The words and rules of `ld_imm64`'s own checks, which the reachable ones meet first.
+        let (rule, message) = if spec.map_type != MapType::Array {
+            (
+                Rule::MapReference,
+                format!(
+                    "direct value access (`map_value`) needs an array map; `{}` is a {}",
+                    spec.name_str(),
+                    spec.map_type
+                ),
+            )
         } else if spec.max_entries != 1 {
-            format!(
-                "`{}` has {} entries; the kernel gives the address of a value only for an array of one entry",
-                spec.name_str(),
-                spec.max_entries
+            (
+                Rule::MapReference,
+                format!(
+                    "direct value access (`map_value`) needs an array of one entry; `{}` has {} (the kernel refuses it when the program loads)",
+                    spec.name_str(),
+                    spec.max_entries
+                ),
             )
         } else if offset >= spec.value_size {
-            format!(
-                "offset {offset} is outside the {}-byte value of `{}`",
-                spec.value_size,
-                spec.name_str()
+            (
+                Rule::MapValueBounds,
+                format!(
+                    "offset {offset} is outside the {}-byte value of map `{}`",
+                    spec.value_size,
+                    spec.name_str()
+                ),
             )
         } else {
             continue;
         };
-        errors.push(e(
-            r.insn_index,
-            Rule::MapReference,
-            format!("direct value access (`map_value`) is refused when the program loads: {why}"),
-        ));
+        errors.push(e(r.insn_index, rule, message));
     }
     if errors.is_empty() {
         Ok(())
@@ -328,7 +338,12 @@ mod tests {
         // `ld_imm64` before it verifies.
         for bad in ["cfg4, 0", "pcpu, 0", "cfg, 16"] {
             let src = format!("r0 = 0\nif r0 == 0 goto out\nr1 = map_value({bad}) ll\nout:\nexit");
-            assert_eq!(verdict(&src), Err((2, Rule::MapReference)), "{bad}");
+            let rule = if bad == "cfg, 16" {
+                Rule::MapValueBounds
+            } else {
+                Rule::MapReference
+            };
+            assert_eq!(verdict(&src), Err((2, rule)), "{bad}");
         }
     }
 }
