@@ -269,6 +269,7 @@ pub fn check(args: CheckArgs) -> Result<ExitCode, CliError> {
     let name = display_name(&file);
     let prog_type = crate::elf_cmds::text_program_type(p.section.as_deref(), prog_type)?;
     maps.rename(&mut p.relocations);
+    maps.rename_data(&mut p.data);
     let maps = maps.specs();
     if verify {
         let missing: Vec<&str> = p
@@ -295,6 +296,8 @@ pub fn check(args: CheckArgs) -> Result<ExitCode, CliError> {
                     .section
                     .as_deref()
                     .and_then(ebpf_dsl::spec::expected_attach_type_of_section),
+                // `init=` contents: `load` writes them and freezes the `rdonly_prog` ones.
+                data: &p.data,
             };
             // `trust_*` labels: see `ebpf_dsl::verifier::trust`.
             let verdict = ebpf_dsl::verifier::Trust::from_labels(&p.labels)

@@ -298,6 +298,8 @@ pub fn check_object(bytes: &[u8], shown: &str, how: &CheckObject) -> Result<Exit
                 license: &s.license,
                 kernel: how.kernel,
                 expected_attach_type: p.expected_attach_type(),
+                // Global data: a loader freezes `.rodata` before the program loads.
+                data: &obj.data,
             };
             if let Err(errs) = ebpf_dsl::verifier::verify(&input) {
                 for e in errs.iter().take(ebpf_dsl::asm::MAX_SHOWN) {

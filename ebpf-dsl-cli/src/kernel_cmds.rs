@@ -110,7 +110,8 @@ pub(crate) fn assemble_and_load(
     let lines = ebpf_dsl::asm::text_lines(&assembled, &src, &c.file);
     drop(src);
     maps.rename(&mut assembled.relocations);
-    let data = std::mem::take(&mut assembled.data);
+    let mut data = std::mem::take(&mut assembled.data);
+    maps.rename_data(&mut data);
     let section = assembled.section.take();
     let given = c.type_given.then_some(c.prog_type);
     let prog_type = crate::elf_cmds::text_program_type(section.as_deref(), given)?;

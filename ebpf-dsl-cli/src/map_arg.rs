@@ -113,6 +113,16 @@ impl MapArgs {
             }
         }
     }
+
+    /// Renames the initial contents (`init=`) of a truncated map to the kernel's name, so that
+    /// the loader writes (and freezes) them and the verifier finds them.
+    pub fn rename_data(&self, data: &mut [ebpf_dsl::spec::GlobalData]) {
+        for d in data {
+            if let Some((_, m)) = self.maps.iter().find(|(f, _)| *f == d.map) {
+                d.map = m.name_str().to_string();
+            }
+        }
+    }
 }
 
 /// The first [`BPF_OBJ_NAME_MAX`] bytes of `name` (cut on a character boundary).

@@ -713,3 +713,37 @@ fn conntrack_kfunc_calls_round_trip_and_verify() {
     .unwrap_err();
     assert!(e[0].message.contains("bpf_ct_release"), "{}", e[0]);
 }
+
+/// Read-only contents keep their meaning (frozen before load, known to the verifier) from
+/// text to object and back: an all-zero `.rodata` is listed with `init=00`, and read-only
+/// contents outside a `.rodata` section (which no object loader freezes) are refused.
+#[test]
+fn read_only_contents_stay_frozen_through_objects_and_listings() {
+    let src = ".map .rodata array key=4 value=4 flags=rdonly_prog init=00\n\
+               r1 = map_value(.rodata, 0) ll\nr0 = *(u32 *)(r1 + 0)\nexit\n";
+    let a = ebpf_dsl::asm::assemble(src).expect("assembles");
+    assert!(a.data[0].read_only && a.data[0].bytes == [0; 4]);
+    let spec = a
+        .clone()
+        .into_program_spec("zero", ebpf_dsl::ProgramType::Xdp, "GPL", Vec::new());
+    let mut obj = Object::from_programs(std::slice::from_ref(&spec)).expect("object");
+    obj.data = a.data.clone();
+    let back = read_object(&write_object(&obj).expect("write")).expect("read");
+    assert_eq!(back.data, a.data);
+    let text =
+        ebpf_dsl::elf::program_listing_data(&back.programs[0].spec, &back.data).expect("listing");
+    assert!(text.contains("flags=rdonly_prog init=00"), "{text}");
+    let again = ebpf_dsl::asm::assemble(&text).expect("the listing assembles");
+    assert_eq!(again.data, a.data);
+
+    let src = ".map .data array key=4 value=4 flags=rdonly_prog init=01\n\
+               r1 = map_value(.data, 0) ll\nr0 = *(u32 *)(r1 + 0)\nexit\n";
+    let a = ebpf_dsl::asm::assemble(src).expect("assembles");
+    let spec = a
+        .clone()
+        .into_program_spec("ro", ebpf_dsl::ProgramType::Xdp, "GPL", Vec::new());
+    let mut obj = Object::from_programs(&[spec]).expect("object");
+    obj.data = a.data;
+    let err = write_object(&obj).expect_err("read-only contents in .data");
+    assert!(err.to_string().contains("`.rodata` section"), "{err}");
+}

@@ -27,8 +27,12 @@ fn static_verdicts_match_the_recorded_kernel_verdicts() {
         );
         let a = assemble_unchecked(&c.src)
             .unwrap_or_else(|d| panic!("{} does not assemble: {d:?}", c.name));
+        // The rule maps and the case's own `.map` declarations, with their `init=` contents
+        // (frozen when `rdonly_prog`, as the kernel side's loader does).
+        let case_maps: Vec<_> = maps.iter().chain(&a.maps).cloned().collect();
         let input = VerifyInput::new(&a.insns, c.prog_type)
-            .with_maps(&a.relocations, &maps)
+            .with_maps(&a.relocations, &case_maps)
+            .with_data(&a.data)
             .with_attach_type(c.attach);
         if let Some(v) = c.since {
             // Older targets must not assume the feature.

@@ -19,7 +19,7 @@ use ebpf_dsl::verifier::{verify_trusting, KernelVersion, Trust, VerifyInput};
 use ebpf_dsl::ProgramSpec;
 use xsk_runtime::maps::Map;
 use xsk_runtime::program::{LoadOptions, Program};
-use xsk_runtime::Error;
+use xsk_runtime::{Error, Loader};
 
 fn recorded_verdicts_are_the_kernels() {
     let specs = rule_maps();
@@ -41,9 +41,11 @@ fn recorded_verdicts_are_the_kernels() {
         // Verified for the running kernel, so that features of newer kernels are assumed;
         // `trust_*` labels are honoured as `defprogram!` honours them.
         let trust = Trust::from_labels(&a.labels).unwrap_or_else(|e| panic!("{name}: {e}"));
+        let case_specs: Vec<_> = specs.iter().chain(&a.maps).cloned().collect();
         let ours = verify_trusting(
             &VerifyInput::new(&a.insns, pt)
-                .with_maps(&a.relocations, &specs)
+                .with_maps(&a.relocations, &case_specs)
+                .with_data(&a.data)
                 .with_kernel(running)
                 .with_attach_type(c.attach),
             &trust,
@@ -61,7 +63,21 @@ fn recorded_verdicts_are_the_kernels() {
             expected_attach_type: c.attach,
             ..LoadOptions::default()
         };
-        let kernel = match Program::load_with(&spec, &map_refs, &opts) {
+        let loaded = if a.maps.is_empty() {
+            Program::load_with(&spec, &map_refs, &opts).map(drop)
+        } else {
+            // A case declaring maps (`.map ... init=HEX`): the Loader creates them, writes
+            // their contents and freezes the read-only ones, as the static verifier assumes.
+            let spec = a
+                .clone()
+                .into_program_spec("rulecase", pt, "GPL", specs.clone());
+            Loader::new()
+                .data(a.data.clone())
+                .program_with(spec, opts.clone())
+                .load()
+                .map(drop)
+        };
+        let kernel = match loaded {
             Ok(_) => Ok(()),
             Err(Error::Verifier { log, .. }) => Err(log),
             Err(e) => {
@@ -103,8 +119,97 @@ fn recorded_verdicts_are_the_kernels() {
     assert!(wrong.is_empty(), "{}", wrong.join("\n"));
 }
 
+/// A program the kernel accepts only when `.rodata` is frozen (byte 0 is 42, so the unchecked
+/// packet read is dead code), as the static verifier assumes from `init=` with `rdonly_prog`.
+const FROZEN_CONFIG: &str = "\
+.map .rodata array key=4 value=8 flags=rdonly_prog init=2a00000007000000
+r2 = *(u32 *)(r1 + 0)
+r1 = map_value(.rodata, 0) ll
+r0 = *(u32 *)(r1 + 0)
+if r0 == 42 goto out
+r0 = *(u8 *)(r2 + 0)
+out:
+r0 = 2
+exit
+";
+
+/// The map is frozen: the kernel refuses writes from user space, and the contents are the
+/// initial ones.
+fn assert_frozen(map: &Map) {
+    let key = 0u32.to_ne_bytes();
+    let err = map
+        .update(&key, &[0; 8], Default::default())
+        .expect_err("a frozen map refuses writes from user space");
+    assert!(err.to_string().contains("EPERM"), "{err}");
+    assert_eq!(
+        map.lookup(&key).expect("lookup"),
+        Some(vec![42, 0, 0, 0, 7, 0, 0, 0])
+    );
+}
+
+/// Every map whose contents the static verifier takes as frozen is frozen by the loader before
+/// the program loads: text programs (`Loader::data`) and objects (`Loader::object_bytes`); and
+/// the loader refuses contents it would not write and freeze (an existing map).
+fn loader_freezes_what_the_verifier_assumes_frozen() {
+    let a = assemble_unchecked(FROZEN_CONFIG).expect("assembles");
+    assert!(a.data[0].read_only);
+    // The static verifier needs the frozen bytes to accept it; without them it refuses.
+    let input = VerifyInput::new(&a.insns, ebpf_dsl::ProgramType::Xdp)
+        .with_maps(&a.relocations, &a.maps)
+        .with_kernel(running_kernel());
+    assert!(ebpf_dsl::verifier::verify(&input).is_err());
+    ebpf_dsl::verifier::verify(&input.clone().with_data(&a.data))
+        .expect("the frozen configuration makes the packet read dead");
+
+    // A text program: `Loader::data` writes and freezes `.rodata`; the kernel accepts.
+    let spec =
+        a.clone()
+            .into_program_spec("frozencfg", ebpf_dsl::ProgramType::Xdp, "GPL", Vec::new());
+    let loaded = Loader::new()
+        .data(a.data.clone())
+        .program(spec.clone())
+        .load()
+        .unwrap_or_else(|e| panic!("text program with frozen .rodata: {e}"));
+    assert_frozen(loaded.map_ref(".rodata").expect(".rodata"));
+
+    // An object: what `ebpf-dsl check OBJ.o` verifies (`Object::data`) is what
+    // `Loader::object_bytes` writes and freezes.
+    let mut obj =
+        ebpf_dsl::elf::Object::from_programs(std::slice::from_ref(&spec)).expect("object");
+    obj.data = a.data.clone();
+    let bytes = ebpf_dsl::elf::write_object(&obj).expect("write");
+    let back = ebpf_dsl::elf::read_object(&bytes).expect("read back");
+    let p = &back.programs[0].spec;
+    let input = VerifyInput::new(&p.insns, p.prog_type)
+        .with_maps(&p.relocations, &p.maps)
+        .with_data(&back.data)
+        .with_kernel(running_kernel());
+    ebpf_dsl::verifier::verify(&input).expect("the object's .rodata is frozen");
+    let loaded = Loader::new()
+        .object_bytes(&bytes)
+        .and_then(Loader::load)
+        .unwrap_or_else(|e| panic!("object with frozen .rodata: {e}"));
+    assert_frozen(loaded.map_ref(".rodata").expect(".rodata"));
+
+    // Contents for a map the loader does not create are refused, not silently dropped.
+    let existing = Map::create(&a.maps[0]).expect("create .rodata");
+    let err = Loader::new()
+        .use_map(existing)
+        .data(a.data.clone())
+        .program(spec)
+        .load()
+        .expect_err("contents for an existing map");
+    assert!(err.to_string().contains("existing map"), "{err}");
+}
+
+fn running_kernel() -> KernelVersion {
+    let release = std::fs::read_to_string("/proc/sys/kernel/osrelease").expect("kernel release");
+    KernelVersion::parse(&release).expect("a major.minor kernel release")
+}
+
 kernel_tests! {
     privileged: [
         recorded_verdicts_are_the_kernels,
+        loader_freezes_what_the_verifier_assumes_frozen,
     ],
 }

@@ -375,6 +375,8 @@ fn run_case(dir: &Path, c: &Case) -> Result1 {
                 // The ground truth is the running kernel: assume what it has.
                 kernel: running_kernel(),
                 expected_attach_type: (c.attach_type != 0).then_some(c.attach_type),
+                // The global data, written and (read-only) frozen as for the kernel above.
+                data: &raw.data,
             };
             match verify(&input) {
                 Ok(_) => None,

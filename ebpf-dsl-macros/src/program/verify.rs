@@ -102,6 +102,8 @@ pub(crate) fn run_verifier(
         license,
         kernel,
         expected_attach_type: None,
+        // `defprogram!` has no global data (`.map ... init=` is for text files).
+        data: &[],
     };
     // `trust_call_*:` / `trust_begin_*:` ... `trust_end_*:` labels: see `verifier::trust`.
     let verdict = verifier::Trust::from_labels(&a.labels)

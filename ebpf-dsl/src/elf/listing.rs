@@ -47,7 +47,14 @@ pub fn program_listing_in(
     }
     for m in spec.maps.iter() {
         match data.iter().find(|d| d.map == *m.name) {
-            Some(d) => out.push_str(&crate::asm::map_directive_init(m, &d.bytes)),
+            Some(d) => {
+                out.push_str(&crate::asm::map_directive_init(m, &d.bytes));
+                // Read-only contents are frozen when loaded (and known to the verifier): an
+                // all-zero `.rodata` keeps an `init=` so that the text says so too.
+                if d.read_only && d.bytes.iter().all(|&b| b == 0) {
+                    out.push_str(" init=00");
+                }
+            }
             None => out.push_str(&crate::asm::map_directive(m)),
         }
         out.push('\n');

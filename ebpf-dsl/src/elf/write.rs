@@ -83,6 +83,11 @@ pub fn write(obj: &Object) -> Result<Vec<u8>, ElfError> {
         if d.section.starts_with(".bss") && d.bytes.iter().any(|&b| b != 0) {
             return bad("`.bss` is zeroed by definition; give initialised data in `.data`");
         }
+        // Loaders (libbpf, ours) freeze only `.rodata*` sections: read-only contents elsewhere
+        // would be frozen when the text is loaded but not when the object is.
+        if d.read_only && !d.section.starts_with(".rodata") {
+            return bad("read-only (frozen) contents belong in a `.rodata` section; an object's loader freezes only those");
+        }
     }
     for m in &obj.maps {
         if is_data_section(&m.name) {

@@ -79,6 +79,13 @@ pub enum Arg {
     Callback,
     /// `ARG_PTR_TO_STACK_OR_NULL`: a stack pointer (the callback's context) or the constant 0.
     StackOrNull,
+    /// `ARG_PTR_TO_MEM_OR_NULL`: writable memory (its size is the next argument) or the
+    /// constant 0 (`bpf_snprintf`'s output buffer).
+    MemWriteOrNull,
+    /// `ARG_PTR_TO_CONST_STR`: a NUL-terminated string at a constant offset of a frozen
+    /// read-only map (`.rodata`), whose bytes the verifier reads (`bpf_strncmp`'s second
+    /// string, `bpf_snprintf`'s format).
+    ConstStr,
 }
 
 /// What a helper leaves in `r0`.
@@ -341,7 +348,8 @@ pub static HELPERS: [Helper; MAX_HELPER_ID as usize] = [
     h(162, "bpf_sock_from_file", None),
     h(163, "bpf_check_mtu", p(&[Ctx, Anything, FixedOut(4), Anything, Anything], Ret::Integer, X | T, true, false)),
     h(164, "bpf_for_each_map_elem", p(&[MapPtr, Callback, StackOrNull, Anything], Ret::Integer, A, false, false)),
-    h(165, "bpf_snprintf", None),
+    // The format is checked as the kernel's `bpf_bprintf_prepare` does, with r5 / 8 arguments.
+    h(165, "bpf_snprintf", p(&[MemWriteOrNull, SizeOrZero, ConstStr, MemReadOrNull, SizeOrZero], Ret::Integer, A, true, false)),
     h(166, "bpf_sys_bpf", None),
     h(167, "bpf_btf_find_by_name_kind", None),
     h(168, "bpf_sys_close", None),
@@ -360,7 +368,7 @@ pub static HELPERS: [Helper; MAX_HELPER_ID as usize] = [
     h(179, "bpf_kallsyms_lookup_name", None),
     h(180, "bpf_find_vma", None),
     h(181, "bpf_loop", p(&[Anything, Callback, StackOrNull, Anything], Ret::Integer, A, false, false)),
-    h(182, "bpf_strncmp", None),
+    h(182, "bpf_strncmp", p(&[MemRead, Size, ConstStr], Ret::Integer, A, false, false)),
     h(183, "bpf_get_func_arg", None),
     h(184, "bpf_get_func_ret", None),
     h(185, "bpf_get_func_arg_cnt", None),

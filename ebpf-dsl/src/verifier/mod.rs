@@ -42,7 +42,7 @@
 //! - reading uninitialised stack gives an unknown number; back-edges (bounded loops) are
 //!   allowed; returning a pointer from the program is allowed.
 //!
-//! **Helpers.** 115 of the 146 helpers Linux 6.18 offers to xdp, tc or socket filter programs
+//! **Helpers.** 117 of the 146 helpers Linux 6.18 offers to xdp, tc or socket filter programs
 //! are modelled (prototypes in [`crate::isa::helpers::HELPERS`]; which family may call which
 //! helper was measured on the running kernel), among them the socket casts `bpf_skc_to_*`
 //! and `bpf_tcp_sock` (sharing the socket's reference as the kernel's pointer casts do; the
@@ -56,11 +56,23 @@
 //! map pointer follow the 6.18 layout (`transfer/map_ptr.rs`; targets 6.18 and later). The
 //! other 32 helpers need what this verifier does not model: BTF layouts of map values
 //! (`bpf_spin_lock`, timers, `bpf_kptr_xchg`), task/cgroup storage, dynptrs,
-//! `bpf_per_cpu_ptr`, other callbacks (`bpf_user_ringbuf_drain`, `bpf_find_vma`), constant strings
-//! (`bpf_snprintf`, `bpf_strncmp`, `bpf_trace_vprintk`) or sleepable programs
-//! (`bpf_copy_from_user`); a call to one is refused with a message naming it (rule
+//! `bpf_per_cpu_ptr`, other callbacks (`bpf_user_ringbuf_drain`, `bpf_find_vma`) or sleepable
+//! programs (`bpf_copy_from_user`); a call to one is refused with a message naming it (rule
 //! "unknown helper"), and a helper the kernel does not offer to the program type at all with
 //! one saying so (rule "helper not allowed").
+//!
+//! **Frozen read-only data.** A map created with `BPF_F_RDONLY_PROG` and frozen by the loader
+//! before the program loads (`.rodata`: libbpf and this workspace's loaders freeze it) has
+//! contents the kernel reads while verifying; [`VerifyInput::data`] gives them (the ELF
+//! reader's [`crate::elf::Object::data`], a text program's `.map ... init=HEX`). A load at a
+//! constant offset of such a one-entry array is then a known number, so a `const volatile`
+//! configuration makes the code it switches off dead, as in the kernel; for such an array of
+//! more entries the kernel's read fails and the program is refused. `bpf_strncmp` and
+//! `bpf_snprintf` take constant strings from such maps (`ARG_PTR_TO_CONST_STR`: constant
+//! offset, NUL-terminated within the value), and `bpf_snprintf`'s format is checked as the
+//! kernel's `bpf_bprintf_prepare` checks it, against `r5 / 8` arguments (`transfer/rodata.rs`,
+//! `transfer/call/strings.rs`). Contents not marked read-only, offsets that are not
+//! constant and maps without contents stay unknown.
 //!
 //! It is stricter than the kernel in places: a variable offset into the context, arithmetic
 //! on a lookup result before the null check, helper memory through a variable stack offset,
@@ -119,9 +131,9 @@
 //! agree with the kernel but for 5 known false rejects. On the kernel's own verifier selftests
 //! (`tools/verifier-selftests`): 859 of 865 expressible cases agree (99.3%; callbacks, maps
 //! of maps and global data included), 0 false accepts, 6 false rejects. On real clang-compiled programs
-//! (`tools/real-programs`): 125 of the 130 entry points it can read agree, 0 false accepts, 5
-//! false rejects (`bpf_spin_lock`, a frozen `.rodata` configuration); 0 false accepts on 815
-//! mutants with one safety check deleted.
+//! (`tools/real-programs`): 128 of the 130 entry points it can read agree, 0 false accepts, 2
+//! false rejects (`bpf_spin_lock`); all 817 mutants with one safety check deleted agree (0
+//! false accepts, 0 false rejects; 7 false rejects before frozen `.rodata` was known).
 //!
 //! ## Speed
 //!
@@ -198,7 +210,7 @@ use core::fmt;
 use std::collections::HashMap;
 
 use crate::isa::insn::{AluOp, Insn, Size};
-use crate::spec::{MapSpec, ProgramType, RelocKind, Relocation};
+use crate::spec::{GlobalData, MapSpec, ProgramType, RelocKind, Relocation};
 
 pub(crate) mod cfg;
 mod context;
@@ -238,6 +250,16 @@ pub struct VerifyInput<'a> {
     /// The `expected_attach_type` it is loaded with (`None`: 0): an XDP program for a DEVMAP
     /// entry ([`crate::spec::BPF_XDP_DEVMAP`]) may read `xdp_md.egress_ifindex`.
     pub expected_attach_type: Option<u32>,
+    /// The initial contents the loader writes into maps before the program loads (global
+    /// data of an object, a text program's `.map ... init=HEX`). An entry with
+    /// [`GlobalData::read_only`] promises that the loader **freezes** that map
+    /// (`BPF_MAP_FREEZE`) before the program loads, as libbpf does with `.rodata` and every
+    /// loader of this workspace does with read-only data (`xsk_runtime::Loader` refuses data
+    /// for a map it does not create): for an array map of one entry created with
+    /// `BPF_F_RDONLY_PROG`, a load at a constant offset then gives the known bytes, as in the
+    /// kernel (`bpf_map_is_rdonly`, `bpf_map_direct_read`; see `transfer/rodata.rs`). Give
+    /// nothing here for maps whose contents are written after the program loads.
+    pub data: &'a [GlobalData],
 }
 
 impl<'a> VerifyInput<'a> {
@@ -251,7 +273,14 @@ impl<'a> VerifyInput<'a> {
             license: "GPL",
             kernel: KernelVersion::DEFAULT,
             expected_attach_type: None,
+            data: &[],
         }
+    }
+
+    /// The same input with the maps' initial contents (see [`VerifyInput::data`]).
+    pub fn with_data(mut self, data: &'a [GlobalData]) -> Self {
+        self.data = data;
+        self
     }
 
     /// The same input loaded with `expected_attach_type` (see
@@ -495,6 +524,7 @@ pub(crate) fn verify_with(
         }]);
     }
     let map_refs = map_refs(input)?;
+    transfer::check_direct_value_refs(input)?;
     let mut ex = context::Exec::new(input, &ops, &cfg, map_refs).with_trust(trust.clone());
     ex.run(exact_pruning, every_prune_point)
         .map_err(|e| vec![e])

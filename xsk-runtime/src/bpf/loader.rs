@@ -33,6 +33,8 @@ pub struct Loader {
     pub(super) data: Vec<ebpf_dsl::spec::GlobalData>,
     /// Key/value types of an object's BTF-defined maps ([`Loader::object_bytes`]).
     pub(super) object_btf: Vec<ebpf_dsl::elf::ObjectBtf>,
+    /// The names of the maps given with [`Loader::use_map`].
+    existing_names: Vec<String>,
 }
 
 /// What [`Loader::load`] made: maps and programs by name.
@@ -56,6 +58,7 @@ impl Loader {
 
     /// Uses an existing map for relocations naming it, instead of creating one.
     pub fn use_map(mut self, map: Map) -> Loader {
+        self.existing_names.push(map.name().to_owned());
         self.existing.push(map);
         self
     }
@@ -70,6 +73,12 @@ impl Loader {
     /// Adds initial contents for a map (an array map's value of key 0, e.g. a text program's
     /// `.map .rodata ... init=HEX`, [`ebpf_dsl::asm::Assembled::data`]): written right after
     /// the map is created, before any program loads; a read-only one is frozen then.
+    ///
+    /// The static verifier relies on this ([`ebpf_dsl::verifier::VerifyInput::data`]): it
+    /// takes the bytes of read-only contents as known, as the kernel does for a frozen map. So
+    /// [`Loader::load`] refuses contents for a map it does not create (one given with
+    /// [`Loader::use_map`], or no map of that name), rather than leave it unwritten and
+    /// unfrozen.
     pub fn data(mut self, data: impl IntoIterator<Item = ebpf_dsl::spec::GlobalData>) -> Loader {
         self.data.extend(data);
         self
@@ -117,6 +126,7 @@ impl Loader {
             }
             maps.insert(name, map);
         }
+        check_data_written(&self.data, &specs, &self.existing_names)?;
         let mut programs = BTreeMap::new();
         let default_opts = LoadOptions::default();
         for spec in &self.programs {
@@ -189,6 +199,31 @@ impl MapSource for Loaded {
     fn map_ref(&self, name: &str) -> Result<&Map> {
         Loaded::map_ref(self, name)
     }
+}
+
+/// Every map `data` gives contents for is one this loader creates (`created`), so that the
+/// contents are written and, when read-only, frozen before any program loads.
+fn check_data_written(
+    data: &[ebpf_dsl::spec::GlobalData],
+    created: &BTreeMap<String, &MapSpec>,
+    existing: &[String],
+) -> Result<()> {
+    for d in data {
+        if existing.contains(&d.map) {
+            return Err(Error::invalid(format!(
+                "initial contents are given for map `{}`, which is an existing map (use_map): \
+                 this loader neither writes nor freezes it",
+                d.map
+            )));
+        }
+        if !created.contains_key(&d.map) {
+            return Err(Error::invalid(format!(
+                "initial contents are given for map `{}`, but no map of that name is created",
+                d.map
+            )));
+        }
+    }
+    Ok(())
 }
 
 /// Writes a global-data map's initial contents (key 0) and freezes it when read-only.

@@ -67,7 +67,9 @@ impl<'a> Exec<'a> {
             )),
             _ => {
                 self.check_mem(pc, src, base, off, n as u64, false, "load")?;
-                Ok(RegVal::Scalar(scalar_of(n, sx)))
+                // A frozen read-only map's bytes are known (`transfer/rodata.rs`).
+                let known = self.frozen_read(pc, src, base, off, n, sx)?;
+                Ok(RegVal::Scalar(known.unwrap_or_else(|| scalar_of(n, sx))))
             }
         }
     }

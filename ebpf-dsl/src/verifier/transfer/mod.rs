@@ -11,6 +11,7 @@ mod ld_imm64;
 mod map_ptr;
 mod may_goto;
 mod memory;
+mod rodata;
 mod stack;
 #[cfg(test)]
 mod testkit;
@@ -32,6 +33,7 @@ use super::helpers::{self, Arg, Ret};
 use super::{alu_name, size_name, KernelVersion, Rule, VerifierError};
 
 pub(crate) use memory::mask;
+pub(crate) use rodata::check_direct_value_refs;
 
 pub(crate) type R<T> = Result<T, VerifierError>;
 

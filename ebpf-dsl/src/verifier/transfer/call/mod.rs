@@ -10,6 +10,7 @@ mod kfunc_nf;
 mod local;
 mod offered;
 mod storage;
+mod strings;
 
 use super::*;
 
@@ -233,7 +234,12 @@ impl<'a> Exec<'a> {
                 Arg::SockCommon | Arg::FixedMem(_) | Arg::FixedOut(_) => {
                     writes.extend(self.check_extra_arg(pc, st, r, &v, *arg, name)?)
                 }
-                Arg::MemRead | Arg::MemWrite | Arg::MemReadOrNull => mem = Some((r, v, *arg)),
+                Arg::MemRead | Arg::MemWrite | Arg::MemReadOrNull | Arg::MemWriteOrNull => {
+                    mem = Some((r, v, *arg))
+                }
+                Arg::ConstStr => {
+                    self.check_const_str(pc, r, &v, name)?;
+                }
                 Arg::Size | Arg::SizeOrZero => {
                     let RegVal::Scalar(s) = v else {
                         return bad("a size (a scalar)", self);
@@ -254,7 +260,7 @@ impl<'a> Exec<'a> {
                             format!("bpf_{name}: size without memory"),
                         ));
                     };
-                    if ma == Arg::MemReadOrNull
+                    if matches!(ma, Arg::MemReadOrNull | Arg::MemWriteOrNull)
                         && matches!(mv, RegVal::Scalar(z) if z.as_const() == Some(0))
                     {
                         if s.umax != 0 {
@@ -263,7 +269,7 @@ impl<'a> Exec<'a> {
                             )));
                         }
                     } else {
-                        let out = ma == Arg::MemWrite;
+                        let out = matches!(ma, Arg::MemWrite | Arg::MemWriteOrNull);
                         writes.extend(self.check_helper_mem(pc, st, mr, &mv, s.umax, out, name)?);
                     }
                 }
@@ -318,6 +324,9 @@ impl<'a> Exec<'a> {
                     _ => return bad("a socket returned by a socket lookup", self),
                 },
             }
+        }
+        if id == strings::SNPRINTF {
+            self.check_snprintf_format(pc, st)?;
         }
         Ok(Checked {
             p,

@@ -1,0 +1,16 @@
+# kernel: reject
+# kernel log: R3 is not a constant address'
+.map str array key=4 value=18 flags=rdonly_prog init=616263002564202573007878787878787878
+*(u64 *)(r10 - 8) = 0
+*(u64 *)(r10 - 16) = 0
+r6 = r10
+r6 += -16
+r7 = *(u32 *)(r1 + 16)
+r7 &= 2
+r1 = r6
+r2 = 4
+r3 = map_value(str, 0) ll
+r3 += r7
+call bpf_strncmp
+r0 = 2
+exit
