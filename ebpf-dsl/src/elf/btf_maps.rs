@@ -242,3 +242,20 @@ fn map_def(b: &Btf, name: &str, ty: u32, outer: bool) -> Result<Def, ElfError> {
         inner,
     })
 }
+
+impl super::ObjectBtf {
+    /// The BTF-defined maps whose value type holds a `struct bpf_spin_lock`, with its offset
+    /// (what the verifier needs for `bpf_spin_lock`; see [`Btf::spin_lock_offset`]).
+    pub fn spin_locks(&self) -> Vec<crate::btf::MapSpinLock> {
+        self.maps
+            .iter()
+            .filter(|m| m.value != 0)
+            .filter_map(|m| {
+                Some(crate::btf::MapSpinLock {
+                    map: m.map.clone(),
+                    offset: self.btf.spin_lock_offset(m.value)?,
+                })
+            })
+            .collect()
+    }
+}

@@ -237,6 +237,10 @@ pub struct VerifyInput<'a> {
     /// The `expected_attach_type` it is loaded with (`None`: 0): an XDP program for a DEVMAP
     /// entry ([`crate::spec::BPF_XDP_DEVMAP`]) may read `xdp_md.egress_ifindex`.
     pub expected_attach_type: Option<u32>,
+    /// Where map values hold their `struct bpf_spin_lock`, for maps whose BTF is not in their
+    /// [`MapSpec::btf`] (an ELF object's maps: [`crate::elf::ObjectBtf::spin_locks`]); a map
+    /// with neither has no lock, so `bpf_spin_lock` on it is refused, as by the kernel.
+    pub spin_locks: &'a [crate::btf::MapSpinLock],
 }
 
 impl<'a> VerifyInput<'a> {
@@ -250,7 +254,15 @@ impl<'a> VerifyInput<'a> {
             license: "GPL",
             kernel: KernelVersion::DEFAULT,
             expected_attach_type: None,
+            spin_locks: &[],
         }
+    }
+
+    /// The same input with the spin lock offsets of maps described by BTF outside their
+    /// specs (see [`VerifyInput::spin_locks`]).
+    pub fn with_spin_locks(mut self, spin_locks: &'a [crate::btf::MapSpinLock]) -> Self {
+        self.spin_locks = spin_locks;
+        self
     }
 
     /// The same input loaded with `expected_attach_type` (see
@@ -494,6 +506,7 @@ pub(crate) fn verify_with(
         }]);
     }
     let map_refs = map_refs(input)?;
+    transfer::check_lock_maps(input, &map_refs)?;
     let mut ex = context::Exec::new(input, &ops, &cfg, map_refs).with_trust(trust.clone());
     ex.run(exact_pruning, every_prune_point)
         .map_err(|e| vec![e])
@@ -534,6 +547,7 @@ pub(crate) fn initial_state() -> State {
         next_id: 0,
         taint: None,
         may_goto_depth: 0,
+        lock: None,
     }
 }
 

@@ -31,6 +31,7 @@ use super::domain::tnum::Tnum;
 use super::helpers::{self, Arg, Ret};
 use super::{alu_name, size_name, KernelVersion, Rule, VerifierError};
 
+pub(crate) use call::{check_lock_maps, spin_lock_offsets};
 pub(crate) use memory::mask;
 
 pub(crate) type R<T> = Result<T, VerifierError>;
@@ -120,7 +121,7 @@ impl<'a> Exec<'a> {
             RegVal::Func { target } => {
                 format!("the address of the function at instruction {target} (a callback)")
             }
-            RegVal::MapValue { map, off, var } => {
+            RegVal::MapValue { map, off, var, .. } => {
                 format!(
                     "a pointer into a value of map `{}` (offset {off}{})",
                     self.map(*map).name_str(),
