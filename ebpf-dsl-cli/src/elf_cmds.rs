@@ -251,6 +251,13 @@ pub fn check_object(bytes: &[u8], shown: &str, how: &CheckObject) -> Result<Exit
             return Ok(ExitCode::from(1));
         }
     };
+    // Where map values hold a `bpf_spin_lock` (their BTF value types); an unreadable `.BTF`
+    // gives none, so `bpf_spin_lock` is refused (never wrongly accepted).
+    let spin_locks = elf::object_btf(bytes)
+        .ok()
+        .flatten()
+        .map(|b| b.spin_locks())
+        .unwrap_or_default();
     let section = how.section.as_deref();
     let progs: Vec<_> = obj.programs_in(section).collect();
     if progs.is_empty() {
@@ -282,6 +289,7 @@ pub fn check_object(bytes: &[u8], shown: &str, how: &CheckObject) -> Result<Exit
                 license: &s.license,
                 kernel: how.kernel,
                 expected_attach_type: p.expected_attach_type(),
+                spin_locks: &spin_locks,
             };
             if let Err(errs) = ebpf_dsl::verifier::verify(&input) {
                 for e in errs.iter().take(ebpf_dsl::asm::MAX_SHOWN) {

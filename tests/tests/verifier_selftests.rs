@@ -375,6 +375,7 @@ fn run_case(dir: &Path, c: &Case) -> Result1 {
                 // The ground truth is the running kernel: assume what it has.
                 kernel: running_kernel(),
                 expected_attach_type: (c.attach_type != 0).then_some(c.attach_type),
+                spin_locks: &[],
             };
             match verify(&input) {
                 Ok(_) => None,

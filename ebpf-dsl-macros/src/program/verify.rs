@@ -102,6 +102,7 @@ pub(crate) fn run_verifier(
         license,
         kernel,
         expected_attach_type: None,
+        spin_locks: &[],
     };
     // `trust_call_*:` / `trust_begin_*:` ... `trust_end_*:` labels: see `verifier::trust`.
     let verdict = verifier::Trust::from_labels(&a.labels)
