@@ -290,7 +290,7 @@ pub fn check(args: CheckArgs) -> Result<ExitCode, CliError> {
                     .section
                     .as_deref()
                     .and_then(ebpf_dsl::spec::expected_attach_type_of_section),
-                spin_locks: &[],
+                spin_locks: &p.spin_locks,
             };
             // `trust_*` labels: see `ebpf_dsl::verifier::trust`.
             let verdict = ebpf_dsl::verifier::Trust::from_labels(&p.labels)

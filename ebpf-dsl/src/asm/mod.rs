@@ -91,6 +91,10 @@ pub struct Assembled {
     /// section of the program type): it may carry load facts beyond the type (`xdp.frags`,
     /// `xdp/devmap`, ...).
     pub section: Option<String>,
+    /// Where the values of the declared maps hold a `struct bpf_spin_lock` (`spin_lock=` in
+    /// their `.map` declarations): what the verifier takes as `VerifyInput::spin_locks` and a
+    /// loader describes in the maps' BTF (`elf::ObjectBtf::for_spin_locks`).
+    pub spin_locks: Vec<crate::btf::MapSpinLock>,
 }
 
 impl Assembled {

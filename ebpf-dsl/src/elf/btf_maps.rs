@@ -259,3 +259,63 @@ impl super::ObjectBtf {
             .collect()
     }
 }
+
+impl super::ObjectBtf {
+    /// BTF for maps whose only known type fact is where their value holds a
+    /// `struct bpf_spin_lock` (a text program's `.map ... spin_lock=OFFSET`): for each such map
+    /// of `maps`, an integer key of the key's size (a byte array for other sizes) and a value
+    /// struct of the value's size made of bytes around the lock. A loader creates these maps
+    /// with it, so the kernel knows where the lock is; maps `locks` does not name are left out.
+    pub fn for_spin_locks(maps: &[MapSpec], locks: &[crate::btf::MapSpinLock]) -> Self {
+        use crate::btf::{BpfSpinLock, BtfType, Member, Type};
+        let mut btf = Btf::new();
+        let mut types = Vec::new();
+        for l in locks {
+            let Some(m) = maps.iter().find(|m| m.name_str() == l.map) else {
+                continue;
+            };
+            let key = match m.key_size {
+                1 => u8::btf_type(&mut btf),
+                2 => u16::btf_type(&mut btf),
+                4 => u32::btf_type(&mut btf),
+                8 => u64::btf_type(&mut btf),
+                n => {
+                    let b = u8::btf_type(&mut btf);
+                    btf.add_array(b, n)
+                }
+            };
+            let byte = u8::btf_type(&mut btf);
+            let lock = BpfSpinLock::btf_type(&mut btf);
+            let member = |name: &str, ty: u32, off: u32| Member {
+                name: name.into(),
+                ty,
+                bit_offset: off * 8,
+                bitfield_size: 0,
+            };
+            let mut members = Vec::new();
+            if l.offset > 0 {
+                let head = btf.add_array(byte, l.offset);
+                members.push(member("head", head, 0));
+            }
+            members.push(member("lock", lock, l.offset));
+            let tail_at = l.offset + 4;
+            if m.value_size > tail_at {
+                let tail = btf.add_array(byte, m.value_size - tail_at);
+                members.push(member("tail", tail, tail_at));
+            }
+            let value = btf.add(Type::new(
+                format!("{}_value", l.map.replace('.', "_")),
+                Kind::Struct {
+                    size: m.value_size,
+                    members,
+                },
+            ));
+            types.push(MapTypes {
+                map: l.map.clone(),
+                key,
+                value,
+            });
+        }
+        super::ObjectBtf { btf, maps: types }
+    }
+}
