@@ -413,6 +413,35 @@ mod tests {
     use super::*;
 
     #[test]
+    fn spin_lock_offsets_are_declared_checked_and_listed() {
+        let d = parse_map_declaration("flows hash key=4 value=16 max_entries=8 spin_lock=8").unwrap();
+        assert_eq!(d.spin_lock, Some(8));
+        assert_eq!(d.spec.value_size, 16);
+        assert_eq!(parse_map_declaration("a array key=4 value=8").unwrap().spin_lock, None);
+        for (bad, why) in [
+            ("f hash key=4 value=16 spin_lock=6", "multiple of 4"),
+            ("f hash key=4 value=16 spin_lock=16", "inside the 16-byte value"),
+            ("f percpu_hash key=4 value=16 spin_lock=0", "hash or array map"),
+            ("f hash key=4 value=16 spin_lock=x", "not the byte offset"),
+            ("f hash key=4 value=16 spin_lock=0 spin_lock=4", "given twice"),
+        ] {
+            let e = parse_map_declaration(bad).unwrap_err();
+            assert!(e.contains(why), "{bad}: {e}");
+        }
+        let a = crate::asm::assemble(
+            ".map flows hash key=4 value=16 max_entries=8 spin_lock=4\nr0 = 2\nexit\n",
+        )
+        .unwrap();
+        assert_eq!(
+            a.spin_locks,
+            vec![crate::btf::MapSpinLock {
+                map: "flows".into(),
+                offset: 4
+            }]
+        );
+    }
+
+    #[test]
     fn round_trip_and_errors() {
         let m = parse_map_decl("stats percpu_hash key=4 value=16 max_entries=128 flags=no_prealloc|BPF_F_ZERO_SEED|0x8000").unwrap();
         assert_eq!(m.map_type, MapType::PercpuHash);

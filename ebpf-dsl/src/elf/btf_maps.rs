@@ -319,3 +319,55 @@ impl super::ObjectBtf {
         super::ObjectBtf { btf, maps: types }
     }
 }
+
+#[cfg(test)]
+mod spin_lock_tests {
+    use super::*;
+    use crate::btf::MapSpinLock;
+    use crate::elf::ObjectBtf;
+
+    fn spec(name: &'static str, map_type: MapType, key: u32, value: u32) -> MapSpec {
+        MapSpec {
+            name: Cow::Borrowed(name),
+            map_type,
+            key_size: key,
+            value_size: value,
+            max_entries: 1,
+            flags: 0,
+            btf: None,
+            inner: None,
+        }
+    }
+
+    #[test]
+    fn btf_for_declared_locks_puts_the_lock_where_declared() {
+        let maps = [
+            spec("a", MapType::Array, 4, 16),
+            spec("h", MapType::Hash, 12, 8),
+            spec("plain", MapType::Hash, 4, 8),
+        ];
+        let locks = [
+            MapSpinLock {
+                map: "a".into(),
+                offset: 8,
+            },
+            MapSpinLock {
+                map: "h".into(),
+                offset: 0,
+            },
+        ];
+        let ob = ObjectBtf::for_spin_locks(&maps, &locks);
+        assert_eq!(ob.maps.len(), 2);
+        // Read back: the same offsets, the value and key types of the maps' sizes.
+        assert_eq!(ob.spin_locks(), locks.to_vec());
+        let size = |id: u32| match &ob.btf.get(id).unwrap().kind {
+            Kind::Struct { size, .. } | Kind::Int { size, .. } => *size,
+            Kind::Array { nelems, .. } => *nelems,
+            k => panic!("{k:?}"),
+        };
+        assert_eq!((size(ob.maps[0].key), size(ob.maps[0].value)), (4, 16));
+        assert_eq!((size(ob.maps[1].key), size(ob.maps[1].value)), (12, 8));
+        // The encoded BTF decodes to the same types.
+        assert_eq!(Btf::decode(&ob.btf.encode()).unwrap(), ob.btf);
+    }
+}

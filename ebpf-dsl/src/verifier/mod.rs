@@ -41,7 +41,7 @@
 //! - reading uninitialised stack gives an unknown number; back-edges (bounded loops) are
 //!   allowed; returning a pointer from the program is allowed.
 //!
-//! **Helpers.** 115 of the 146 helpers Linux 6.18 offers to xdp, tc or socket filter programs
+//! **Helpers.** 117 of the 146 helpers Linux 6.18 offers to xdp, tc or socket filter programs
 //! are modelled (prototypes in [`crate::isa::helpers::HELPERS`]; which family may call which
 //! helper was measured on the running kernel), among them the socket casts `bpf_skc_to_*`
 //! and `bpf_tcp_sock` (sharing the socket's reference as the kernel's pointer casts do; the
@@ -52,9 +52,14 @@
 //! exit, round after round until a round changes nothing, as the kernel's
 //! `push_callback_call`). A lookup in a map of maps gives the inner map
 //! ([`crate::MapSpec::inner`]) for the map helpers. Reads of `struct bpf_map` fields through a
-//! map pointer follow the 6.18 layout (`transfer/map_ptr.rs`; targets 6.18 and later). The
-//! other 32 helpers need what this verifier does not model: BTF layouts of map values
-//! (`bpf_spin_lock`, timers, `bpf_kptr_xchg`), task/cgroup storage, dynptrs,
+//! map pointer follow the 6.18 layout (`transfer/map_ptr.rs`; targets 6.18 and later).
+//! `bpf_spin_lock` / `bpf_spin_unlock` take the `struct bpf_spin_lock` of a map value, at the
+//! offset the value's BTF gives (a `BpfSpinLock` field of a `defmap!` value, an object's
+//! `.BTF`, `spin_lock=OFFSET` in a `.map` line; `transfer/call/lock.rs`): one lock at a time,
+//! released through the same lookup's value, no calls, `LD_ABS` or program exit while it is
+//! held, its bytes never loaded or stored, and no socket filter using such a map. The
+//! other 30 helpers need what this verifier does not model: BTF layouts of map values
+//! (timers, `bpf_kptr_xchg`), task/cgroup storage, dynptrs,
 //! `bpf_per_cpu_ptr`, other callbacks (`bpf_user_ringbuf_drain`, `bpf_find_vma`), constant strings
 //! (`bpf_snprintf`, `bpf_strncmp`, `bpf_trace_vprintk`) or sleepable programs
 //! (`bpf_copy_from_user`); a call to one is refused with a message naming it (rule
