@@ -89,7 +89,12 @@ fn both_verdicts(
         .with_maps(&a.relocations, maps)
         .with_spin_locks(locks);
     let ours = ebpf_dsl::verifier::verify(&input).is_ok();
-    let spec = a.into_program_spec("btf_locking", ebpf_dsl::ProgramType::Xdp, "GPL", maps.to_vec());
+    let spec = a.into_program_spec(
+        "btf_locking",
+        ebpf_dsl::ProgramType::Xdp,
+        "GPL",
+        maps.to_vec(),
+    );
     let kernel = match loader.program(spec).load() {
         Ok(_) => true,
         Err(e @ xsk_runtime::Error::Verifier { .. }) => {
@@ -122,7 +127,10 @@ fn spin_lock_in_a_map_value() {
     let a = ebpf_dsl::asm::assemble(&text).unwrap();
     let locks = a.spin_locks.clone();
     let with_btf = Loader::new().map_btf(ebpf_dsl::elf::ObjectBtf::for_spin_locks(&a.maps, &locks));
-    assert_eq!(both_verdicts(&text, &a.maps, &locks, with_btf), (true, true));
+    assert_eq!(
+        both_verdicts(&text, &a.maps, &locks, with_btf),
+        (true, true)
+    );
     assert_eq!(
         both_verdicts(&text, &a.maps, &[], Loader::new()),
         (false, false),

@@ -121,7 +121,9 @@ pub fn parse_map_declaration(text: &str) -> Result<MapDecl, String> {
                 return Err("`spin_lock` is given twice".into());
             }
             spin_lock = Some(parse_u32(off).ok_or_else(|| {
-                format!("`spin_lock={off}`: `{off}` is not the byte offset of the lock in the value")
+                format!(
+                    "`spin_lock={off}`: `{off}` is not the byte offset of the lock in the value"
+                )
             })?);
             continue;
         }
@@ -414,16 +416,31 @@ mod tests {
 
     #[test]
     fn spin_lock_offsets_are_declared_checked_and_listed() {
-        let d = parse_map_declaration("flows hash key=4 value=16 max_entries=8 spin_lock=8").unwrap();
+        let d =
+            parse_map_declaration("flows hash key=4 value=16 max_entries=8 spin_lock=8").unwrap();
         assert_eq!(d.spin_lock, Some(8));
         assert_eq!(d.spec.value_size, 16);
-        assert_eq!(parse_map_declaration("a array key=4 value=8").unwrap().spin_lock, None);
+        assert_eq!(
+            parse_map_declaration("a array key=4 value=8")
+                .unwrap()
+                .spin_lock,
+            None
+        );
         for (bad, why) in [
             ("f hash key=4 value=16 spin_lock=6", "multiple of 4"),
-            ("f hash key=4 value=16 spin_lock=16", "inside the 16-byte value"),
-            ("f percpu_hash key=4 value=16 spin_lock=0", "hash or array map"),
+            (
+                "f hash key=4 value=16 spin_lock=16",
+                "inside the 16-byte value",
+            ),
+            (
+                "f percpu_hash key=4 value=16 spin_lock=0",
+                "hash or array map",
+            ),
             ("f hash key=4 value=16 spin_lock=x", "not the byte offset"),
-            ("f hash key=4 value=16 spin_lock=0 spin_lock=4", "given twice"),
+            (
+                "f hash key=4 value=16 spin_lock=0 spin_lock=4",
+                "given twice",
+            ),
         ] {
             let e = parse_map_declaration(bad).unwrap_err();
             assert!(e.contains(why), "{bad}: {e}");

@@ -434,7 +434,10 @@ mod tests {
         // Another lookup's value: a different lock.
         let (rule, msg) = unlock.refused(&mut held.clone());
         assert_eq!(rule, Rule::HelperArgument);
-        assert!(msg.starts_with("bpf_spin_unlock of a different lock"), "{msg}");
+        assert!(
+            msg.starts_with("bpf_spin_unlock of a different lock"),
+            "{msg}"
+        );
         let (rule, msg) = unlock.refused(&mut state(&[(1, value(4, 2 | LOCK_ID))]));
         assert_eq!(rule, Rule::HelperArgument);
         assert_eq!(msg, "bpf_spin_unlock without a lock held on this path");
@@ -446,8 +449,16 @@ mod tests {
         held.lock = Some((LK, 1 | LOCK_ID));
         let (rule, msg) = One::new("call bpf_ktime_get_ns\nexit").refused(&mut held.clone());
         assert_eq!(rule, Rule::HelperNotAllowed);
-        assert!(msg.starts_with("a call of bpf_ktime_get_ns while the bpf_spin_lock of a value of map `lk` is held"), "{msg}");
-        let (rule, msg) = One::new("r0 = 0\nexit").at(1, &mut held.clone()).unwrap_err().pipe();
+        assert!(
+            msg.starts_with(
+                "a call of bpf_ktime_get_ns while the bpf_spin_lock of a value of map `lk` is held"
+            ),
+            "{msg}"
+        );
+        let (rule, msg) = One::new("r0 = 0\nexit")
+            .at(1, &mut held.clone())
+            .unwrap_err()
+            .pipe();
         assert_eq!(rule, Rule::ReferenceLeak);
         assert!(msg.starts_with("the program exits while"), "{msg}");
         let (rule, _) = One::new("r0 = *(u8 *)skb[0]\nexit")
@@ -485,7 +496,10 @@ mod tests {
         ] {
             let (rule, msg) = One::new(src).refused(&mut st());
             assert_eq!(rule, Rule::MemoryAccess, "{src}");
-            assert!(msg.contains("whose bpf_spin_lock (bytes 4..8)"), "{src}: {msg}");
+            assert!(
+                msg.contains("whose bpf_spin_lock (bytes 4..8)"),
+                "{src}: {msg}"
+            );
         }
         for src in [
             "r0 = *(u32 *)(r1 + 0)\nexit",
@@ -501,8 +515,9 @@ mod tests {
             (3, value(0, 1 | LOCK_ID)),
             (4, konst(0)),
         ]);
-        st.cur_mut().stack[63] =
-            crate::verifier::domain::state::Slot::Bytes([crate::verifier::domain::state::Byte::Zero; 8]);
+        st.cur_mut().stack[63] = crate::verifier::domain::state::Slot::Bytes(
+            [crate::verifier::domain::state::Byte::Zero; 8],
+        );
         let (rule, _) = One::new("call bpf_map_update_elem\nexit").refused(&mut st);
         assert_eq!(rule, Rule::MemoryAccess);
     }
@@ -510,8 +525,9 @@ mod tests {
     #[test]
     fn a_lookup_in_a_map_with_a_lock_keeps_its_id_once_non_null() {
         let mut st = state(&[(1, RegVal::MapPtr { map: LK }), (2, stack(-8))]);
-        st.cur_mut().stack[63] =
-            crate::verifier::domain::state::Slot::Bytes([crate::verifier::domain::state::Byte::Zero; 8]);
+        st.cur_mut().stack[63] = crate::verifier::domain::state::Slot::Bytes(
+            [crate::verifier::domain::state::Byte::Zero; 8],
+        );
         One::new("call bpf_map_lookup_elem\nexit").next(&mut st);
         let RegVal::MapValueOrNull { id, .. } = *reg(&st, 0) else {
             panic!("{:?}", reg(&st, 0))
@@ -529,8 +545,9 @@ mod tests {
         assert_eq!(*reg(&non_null, 0), value(0, id));
         // Other maps' values keep no id.
         let mut st = state(&[(1, RegVal::MapPtr { map: 1 }), (2, stack(-8))]);
-        st.cur_mut().stack[63] =
-            crate::verifier::domain::state::Slot::Bytes([crate::verifier::domain::state::Byte::Zero; 8]);
+        st.cur_mut().stack[63] = crate::verifier::domain::state::Slot::Bytes(
+            [crate::verifier::domain::state::Byte::Zero; 8],
+        );
         One::new("call bpf_map_lookup_elem\nexit").next(&mut st);
         let RegVal::MapValueOrNull { id, .. } = *reg(&st, 0) else {
             panic!()
