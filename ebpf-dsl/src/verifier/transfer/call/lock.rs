@@ -316,7 +316,7 @@ pub(crate) fn lock_test_value(b: &mut crate::btf::Btf) -> u32 {
 mod tests {
     use super::super::super::testkit::*;
     use super::*;
-    use crate::verifier::domain::state::covers;
+    use crate::verifier::domain::state::{covers, covers_masked};
 
     /// The unit tests' map with a lock (`lk`, index 5).
     const LK: u16 = 5;
@@ -568,6 +568,10 @@ mod tests {
         assert!(!covers(&a, &locked, 0x7ff));
         assert!(!covers(&locked, &a, 0x7ff));
         assert!(covers(&locked, &locked, 0x7ff));
+        // Also when nothing is live (the liveness-masked comparison).
+        assert!(!covers_masked(&a, &locked, 0, 0, 0));
+        assert!(!covers_masked(&locked, &a, 0, 0, 0));
+        assert!(covers_masked(&locked, &locked, 0, 0, 0));
         // Renamed consistently: covered; the lock taken through another value than r6: not.
         let mut renamed = state(&[(6, value(0, 9 | LOCK_ID))]);
         renamed.lock = Some((LK, 9 | LOCK_ID));
