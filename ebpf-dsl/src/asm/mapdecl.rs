@@ -156,7 +156,7 @@ fn check_spin_lock(spec: &MapSpec, off: u32) -> Result<(), String> {
             spec.map_type
         ));
     }
-    if off % 4 != 0 || off as u64 + 4 > spec.value_size as u64 {
+    if !off.is_multiple_of(4) || off as u64 + 4 > spec.value_size as u64 {
         return Err(format!(
             "`spin_lock={off}`: the 4-byte lock must sit at a multiple of 4 inside the {}-byte value",
             spec.value_size
