@@ -115,7 +115,8 @@ pub(crate) fn assemble_and_load(
     let given = c.type_given.then_some(c.prog_type);
     let prog_type = crate::elf_cmds::text_program_type(section.as_deref(), given)?;
     let opts = crate::elf_cmds::section_load_options(section.as_deref(), opts);
-    let locks = std::mem::take(&mut assembled.spin_locks);
+    let mut locks = std::mem::take(&mut assembled.spin_locks);
+    locks.extend(maps.spin_locks());
     let mut spec = assembled.into_program_spec(name, prog_type, "GPL", maps.specs());
     spec.lines = lines.into();
     let mut loader = Loader::new().data(data);

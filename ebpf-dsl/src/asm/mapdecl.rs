@@ -149,7 +149,7 @@ pub fn parse_map_declaration(text: &str) -> Result<MapDecl, String> {
 
 /// `spin_lock=OFFSET`: a 4-byte aligned lock inside the value of a hash or array map (the map
 /// types these programs may lock a value of; the kernel refuses a lock in others).
-fn check_spin_lock(spec: &MapSpec, off: u32) -> Result<(), String> {
+pub fn check_spin_lock(spec: &MapSpec, off: u32) -> Result<(), String> {
     if !matches!(spec.map_type, MapType::Hash | MapType::Array) {
         return Err(format!(
             "`spin_lock={off}`: a bpf_spin_lock can only be in the value of a hash or array map, not of a {}",

@@ -44,8 +44,8 @@ pub use check::check;
 pub use diag::{render_all, DiagKind, Diagnostic, LineIndex, MAX_SHOWN};
 pub use lines::text_lines;
 pub use mapdecl::{
-    check_inner, declared_maps, inner_map_text, map_directive, map_directive_init, parse_inner_map,
-    parse_map_decl, parse_map_declaration, parse_map_flags,
+    check_inner, check_spin_lock, declared_maps, inner_map_text, map_directive, map_directive_init,
+    parse_inner_map, parse_map_decl, parse_map_declaration, parse_map_flags,
 };
 pub use parser::parse;
 pub use resolve::resolve;

@@ -166,7 +166,7 @@ impl<'a> Exec<'a> {
                 pc,
                 Rule::HelperArgument,
                 format!(
-                    "{name}: the value of map `{}` has no bpf_spin_lock (a map's lock is described by its value's BTF: a `struct bpf_spin_lock` member in C, a `BpfSpinLock` field of a `#[derive(Btf)]` value in `defmap!`, `spin_lock=OFFSET` in a `.map` line)",
+                    "{name}: the value of map `{}` has no bpf_spin_lock (a map's lock is described by its value's BTF: a `struct bpf_spin_lock` member in C, a `BpfSpinLock` field of a `#[derive(Btf)]` value in `defmap!`, `spin_lock=OFFSET` in a `.map` line or a `--map`)",
                     spec.name_str()
                 ),
             ));
