@@ -270,6 +270,9 @@ pub fn check(args: CheckArgs) -> Result<ExitCode, CliError> {
     let prog_type = crate::elf_cmds::text_program_type(p.section.as_deref(), prog_type)?;
     maps.rename(&mut p.relocations);
     maps.rename_data(&mut p.data);
+    // Spin locks of `.map ... spin_lock=` and of `--map ...:spin_lock=`.
+    let mut spin_locks = std::mem::take(&mut p.spin_locks);
+    spin_locks.extend(maps.spin_locks());
     let maps = maps.specs();
     if verify {
         let missing: Vec<&str> = p
@@ -298,6 +301,7 @@ pub fn check(args: CheckArgs) -> Result<ExitCode, CliError> {
                     .and_then(ebpf_dsl::spec::expected_attach_type_of_section),
                 // `init=` contents: `load` writes them and freezes the `rdonly_prog` ones.
                 data: &p.data,
+                spin_locks: &spin_locks,
             };
             // `trust_*` labels: see `ebpf_dsl::verifier::trust`.
             let verdict = ebpf_dsl::verifier::Trust::from_labels(&p.labels)

@@ -3,7 +3,7 @@
 
 use std::process::ExitCode;
 
-use ebpf_dsl::elf::{self, program_listing_in, Object};
+use ebpf_dsl::elf::{self, Object};
 use ebpf_dsl::ProgramType;
 
 use crate::map_arg::MapArgs;
@@ -64,6 +64,11 @@ pub fn disasm_object(
         );
         return Ok(ExitCode::from(1));
     }
+    let locks = elf::object_btf(bytes)
+        .ok()
+        .flatten()
+        .map(|b| b.spin_locks())
+        .unwrap_or_default();
     let mut text = String::new();
     for (i, p) in progs.iter().enumerate() {
         if i > 0 {
@@ -73,7 +78,7 @@ pub fn disasm_object(
             "# section {}, function {}\n",
             p.section, p.function
         ));
-        match program_listing_in(&p.spec, &obj.data, Some(&p.section)) {
+        match elf::program_listing_locks(&p.spec, &obj.data, Some(&p.section), &locks) {
             Ok(t) => text.push_str(&t),
             Err(e) => {
                 errln!("ebpf-dsl: {shown}: section `{}`: {e}", p.section);
@@ -267,6 +272,13 @@ pub fn check_object(bytes: &[u8], shown: &str, how: &CheckObject) -> Result<Exit
             return Ok(ExitCode::from(1));
         }
     };
+    // Where map values hold a `bpf_spin_lock` (their BTF value types); an unreadable `.BTF`
+    // gives none, so `bpf_spin_lock` is refused (never wrongly accepted).
+    let spin_locks = elf::object_btf(bytes)
+        .ok()
+        .flatten()
+        .map(|b| b.spin_locks())
+        .unwrap_or_default();
     let section = how.section.as_deref();
     let progs: Vec<_> = obj.programs_in(section).collect();
     if progs.is_empty() {
@@ -300,6 +312,7 @@ pub fn check_object(bytes: &[u8], shown: &str, how: &CheckObject) -> Result<Exit
                 expected_attach_type: p.expected_attach_type(),
                 // Global data: a loader freezes `.rodata` before the program loads.
                 data: &obj.data,
+                spin_locks: &spin_locks,
             };
             if let Err(errs) = ebpf_dsl::verifier::verify(&input) {
                 for e in errs.iter().take(ebpf_dsl::asm::MAX_SHOWN) {

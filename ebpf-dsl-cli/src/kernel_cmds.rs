@@ -116,9 +116,16 @@ pub(crate) fn assemble_and_load(
     let given = c.type_given.then_some(c.prog_type);
     let prog_type = crate::elf_cmds::text_program_type(section.as_deref(), given)?;
     let opts = crate::elf_cmds::section_load_options(section.as_deref(), opts);
+    let mut locks = std::mem::take(&mut assembled.spin_locks);
+    locks.extend(maps.spin_locks());
     let mut spec = assembled.into_program_spec(name, prog_type, "GPL", maps.specs());
     spec.lines = lines.into();
-    finish_load(Loader::new().data(data).program_with(spec, opts))
+    let mut loader = Loader::new().data(data);
+    if !locks.is_empty() {
+        // Maps whose value holds a bpf_spin_lock are created with BTF saying where it is.
+        loader = loader.map_btf(ebpf_dsl::elf::ObjectBtf::for_spin_locks(&spec.maps, &locks));
+    }
+    finish_load(loader.program_with(spec, opts))
 }
 
 /// Loads what `loader` holds (an object's maps, data and program, or an assembled program),

@@ -17,6 +17,8 @@ pub struct MapArgs {
     maps: Vec<(String, MapSpec)>,
     /// Warnings for the user (names truncated), printed when the command runs.
     warnings: Vec<String>,
+    /// `:spin_lock=OFFSET`: where a map's value holds a `struct bpf_spin_lock` (kernel names).
+    locks: Vec<ebpf_dsl::btf::MapSpinLock>,
 }
 
 impl MapArgs {
@@ -24,7 +26,12 @@ impl MapArgs {
     /// than 15 characters is truncated for the kernel, as libbpf does, with a warning (two
     /// names that truncate to the same one are an error).
     pub fn push(&mut self, arg: &str) -> Result<(), CliError> {
+        let (arg, lock) = split_spin_lock(arg)?;
         let mut spec = parse_map_arg(arg)?;
+        if let Some(off) = lock {
+            ebpf_dsl::asm::check_spin_lock(&spec, off)
+                .map_err(|why| CliError::Usage(format!("--map `{arg}`: {why}")))?;
+        }
         let full = spec.name_str().to_string();
         if self.maps.iter().any(|(f, _)| *f == full) {
             return Err(CliError::Usage(format!(
@@ -45,8 +52,20 @@ impl MapArgs {
             ));
             spec.name = Cow::Owned(short.to_string());
         }
+        if let Some(offset) = lock {
+            self.locks.push(ebpf_dsl::btf::MapSpinLock {
+                map: spec.name_str().to_string(),
+                offset,
+            });
+        }
         self.maps.push((full, spec));
         Ok(())
+    }
+
+    /// The maps given with `:spin_lock=OFFSET` (kernel names): the verifier's
+    /// `VerifyInput::spin_locks`, and the BTF a loader creates those maps with.
+    pub fn spin_locks(&self) -> Vec<ebpf_dsl::btf::MapSpinLock> {
+        self.locks.clone()
     }
 
     /// Adds the maps the source declares in `# --map NAME:TYPE:KEY_SIZE:VALUE_SIZE[:MAX_ENTRIES]`
@@ -136,7 +155,22 @@ pub fn truncate_name(name: &str) -> &str {
 
 /// The syntax, for usage and error messages.
 pub const MAP_ARG_SYNTAX: &str =
-    "NAME:TYPE:KEY_SIZE:VALUE_SIZE[:MAX_ENTRIES][:FLAGS][:inner=TYPE:KEY_SIZE:VALUE_SIZE[:MAX_ENTRIES[:FLAGS]]]";
+    "NAME:TYPE:KEY_SIZE:VALUE_SIZE[:MAX_ENTRIES][:FLAGS][:inner=TYPE:KEY_SIZE:VALUE_SIZE[:MAX_ENTRIES[:FLAGS]]][:spin_lock=OFFSET]";
+
+/// `ARG` without a trailing `:spin_lock=OFFSET` (`,spin_lock=` in the `=` form), and the
+/// offset: the map's value holds a `struct bpf_spin_lock` there.
+fn split_spin_lock(arg: &str) -> Result<(&str, Option<u32>), CliError> {
+    let Some(at) = arg.find(":spin_lock=").or_else(|| arg.find(",spin_lock=")) else {
+        return Ok((arg, None));
+    };
+    let off = &arg[at + ":spin_lock=".len()..];
+    let off = off.parse::<u32>().map_err(|_| {
+        CliError::Usage(format!(
+            "--map `{arg}`: `spin_lock={off}` is not the byte offset of the lock in the value (it comes last)"
+        ))
+    })?;
+    Ok((&arg[..at], Some(off)))
+}
 
 /// Parses `NAME:TYPE:KEY_SIZE:VALUE_SIZE[:MAX_ENTRIES][:FLAGS]` (sizes in bytes, entries
 /// default 1; FLAGS are `|`-separated map-creation flags, by name with or without `BPF_F_`,
@@ -225,6 +259,29 @@ pub fn parse_map_flags(s: &str) -> Result<u32, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_map_may_say_where_its_lock_is() {
+        let mut m = MapArgs::default();
+        m.push("flows:hash:4:16:8:spin_lock=8").unwrap();
+        m.push("cfg=array,4,8,1,0,spin_lock=0").unwrap();
+        m.push("plain:hash:4:8").unwrap();
+        let locks: Vec<(String, u32)> = m
+            .spin_locks()
+            .into_iter()
+            .map(|l| (l.map, l.offset))
+            .collect();
+        assert_eq!(locks, [("flows".into(), 8), ("cfg".into(), 0)]);
+        assert_eq!(m.specs()[0].value_size, 16);
+        for (bad, why) in [
+            ("f:hash:4:16:8:spin_lock=6", "multiple of 4"),
+            ("f:percpu_hash:4:16:8:spin_lock=0", "hash or array"),
+            ("f:hash:4:16:spin_lock=x", "not the byte offset"),
+        ] {
+            let e = MapArgs::default().push(bad).unwrap_err().to_string();
+            assert!(e.contains(why), "{bad}: {e}");
+        }
+    }
 
     #[test]
     fn maps_of_maps_take_an_inner_shape() {

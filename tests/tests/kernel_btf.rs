@@ -41,6 +41,103 @@ defmap! {
     SOCKS: xskmap(key = u32, value = u32, max_entries = 4, name = "btf_xsks");
 }
 
+/// A value holding the kernel's lock: `bpf_spin_lock` on it at offset 4.
+#[derive(Btf, Clone, Copy)]
+#[repr(C)]
+struct Locked {
+    count: u32,
+    lock: ebpf_dsl::btf::BpfSpinLock,
+    bytes: u64,
+}
+
+defmap! {
+    LOCKED: hash(key = u32, value = Locked, max_entries = 4, name = "btf_locked");
+}
+
+/// Takes the lock of the value of key 0 (at `OFF`), adds to `bytes`, releases it.
+const LOCKING: &str = "
+*(u32 *)(r10 - 4) = 0
+r2 = r10
+r2 += -4
+r1 = btf_locked ll
+call bpf_map_lookup_elem
+if r0 == 0 goto out
+r6 = r0
+r1 = r6
+r1 += OFF
+call bpf_spin_lock
+r1 = *(u64 *)(r6 + 8)
+r1 += 1
+*(u64 *)(r6 + 8) = r1
+r1 = r6
+r1 += OFF
+call bpf_spin_unlock
+out:
+r0 = 2
+exit
+";
+
+/// The verdicts of the static verifier and of the kernel on `src`, with `maps`.
+fn both_verdicts(
+    src: &str,
+    maps: &[ebpf_dsl::MapSpec],
+    locks: &[ebpf_dsl::btf::MapSpinLock],
+    loader: Loader,
+) -> (bool, bool) {
+    let a = ebpf_dsl::asm::assemble(src).unwrap();
+    let input = ebpf_dsl::verifier::VerifyInput::new(&a.insns, ebpf_dsl::ProgramType::Xdp)
+        .with_maps(&a.relocations, maps)
+        .with_spin_locks(locks);
+    let ours = ebpf_dsl::verifier::verify(&input).is_ok();
+    let spec = a.into_program_spec(
+        "btf_locking",
+        ebpf_dsl::ProgramType::Xdp,
+        "GPL",
+        maps.to_vec(),
+    );
+    let kernel = match loader.program(spec).load() {
+        Ok(_) => true,
+        Err(e @ xsk_runtime::Error::Verifier { .. }) => {
+            assert!(e.verifier_log().is_some(), "{e}");
+            false
+        }
+        Err(e) => panic!("not a verifier verdict: {e}"),
+    };
+    (ours, kernel)
+}
+
+/// A `defmap!` value with a `BpfSpinLock` field: its BTF places the lock (offset 4), the
+/// kernel creates the map with it, and both verifiers take the lock there and only there. A
+/// text `.map ... spin_lock=4` gets the same from `ObjectBtf::for_spin_locks`; without it the
+/// map has no lock for either.
+fn spin_lock_in_a_map_value() {
+    let spec = LOCKED.spec().clone();
+    assert_eq!(spec.btf.unwrap().spin_lock_offset(), Some(4));
+    let maps = [spec];
+    for (off, ok) in [("4", true), ("0", false), ("8", false)] {
+        let src = LOCKING.replace("OFF", off);
+        let (ours, kernel) = both_verdicts(&src, &maps, &[], Loader::new());
+        assert_eq!((ours, kernel), (ok, ok), "lock at offset {off}");
+    }
+    // The text form: the loader creates the map with BTF built from the offset.
+    let text = format!(
+        ".map btf_locked hash key=4 value=16 max_entries=4 spin_lock=4\n{}",
+        LOCKING.replace("OFF", "4")
+    );
+    let a = ebpf_dsl::asm::assemble(&text).unwrap();
+    let locks = a.spin_locks.clone();
+    let with_btf = Loader::new().map_btf(ebpf_dsl::elf::ObjectBtf::for_spin_locks(&a.maps, &locks));
+    assert_eq!(
+        both_verdicts(&text, &a.maps, &locks, with_btf),
+        (true, true)
+    );
+    assert_eq!(
+        both_verdicts(&text, &a.maps, &[], Loader::new()),
+        (false, false),
+        "without the lock's BTF neither verifier knows the lock"
+    );
+}
+
 /// Other map kinds: arrays and per-CPU maps take the BTF; an XSKMAP, which the kernel
 /// creates without value BTF, is still created.
 fn other_map_kinds() {
@@ -271,6 +368,7 @@ fn rejected_program_log_names_the_rust_line() {
 
 kernel_tests! {
     privileged: [
+        spin_lock_in_a_map_value,
         other_map_kinds,
         rejected_program_log_names_the_rust_line,
         other_program_types_take_the_lines,

@@ -77,6 +77,17 @@ fn parse_map(s: &str) -> Result<MapSpec, String> {
         Some((o, i)) => (o, Some(i)),
         None => (s, None),
     };
+    // `:spin_lock=OFF`: the value holds a `struct bpf_spin_lock` there.
+    let (outer, lock) = match outer.split_once(":spin_lock=") {
+        Some((o, l)) => (
+            o,
+            Some(
+                l.parse::<u32>()
+                    .map_err(|_| format!("bad spin_lock in `{s}`"))?,
+            ),
+        ),
+        None => (outer, None),
+    };
     let f: Vec<&str> = outer.split(':').collect();
     let [name, t, k, v, n, flags] = f.as_slice() else {
         return Err(format!("bad map `{s}`"));
@@ -99,15 +110,66 @@ fn parse_map(s: &str) -> Result<MapSpec, String> {
             })
         }
     };
+    let value_size = num(v)?;
     Ok(MapSpec {
         name: Cow::Owned(name.to_string()),
         map_type: map_type(t)?,
         key_size: num(k)?,
-        value_size: num(v)?,
+        value_size,
         max_entries: num(n)?,
         flags: num(flags)?,
-        btf: None,
+        btf: lock.and_then(|off| spin_lock_btf(num(k).ok()?, value_size, off)),
         inner,
+    })
+}
+
+/// BTF for a map whose value holds a `bpf_spin_lock` at `off` (the kernel needs it to know
+/// where the lock is): an `i32` key (a byte array of another size) and bytes around the lock.
+/// The layouts are type parameters (BTF descriptions are functions): the selftests' ones are
+/// listed; another layout gets no BTF (both verifiers then see a map without a lock).
+fn spin_lock_btf(key: u32, value: u32, off: u32) -> Option<MapBtf> {
+    fn lock_value<const HEAD: usize, const TAIL: usize>(b: &mut Btf) -> Option<u32> {
+        use ebpf_dsl::btf::{BpfSpinLock, Kind, Member, Type};
+        let lock = BpfSpinLock::btf_type(b);
+        let head = <[u8; HEAD]>::btf_type(b);
+        let tail = <[u8; TAIL]>::btf_type(b);
+        let m = |name: &str, ty, off: usize| Member {
+            name: name.into(),
+            ty,
+            bit_offset: off as u32 * 8,
+            bitfield_size: 0,
+        };
+        let mut members = Vec::new();
+        if HEAD > 0 {
+            members.push(m("head", head, 0));
+        }
+        members.push(m("lock", lock, HEAD));
+        if TAIL > 0 {
+            members.push(m("tail", tail, HEAD + 4));
+        }
+        Some(b.add(Type::new(
+            "lock_value",
+            Kind::Struct {
+                size: (HEAD + 4 + TAIL) as u32,
+                members,
+            },
+        )))
+    }
+    fn int_key(b: &mut Btf) -> Option<u32> {
+        Some(i32::btf_type(b))
+    }
+    let value: MaybeBtfFn = match (value, off) {
+        (4, 0) => lock_value::<0, 0>,
+        (8, 0) => lock_value::<0, 4>,
+        (8, 4) => lock_value::<4, 0>,
+        (16, 0) => lock_value::<0, 12>,
+        (16, 4) => lock_value::<4, 8>,
+        (16, 8) => lock_value::<8, 4>,
+        _ => return None,
+    };
+    (key == 4).then_some(MapBtf {
+        key: int_key,
+        value,
     })
 }
 
@@ -377,6 +439,7 @@ fn run_case(dir: &Path, c: &Case) -> Result1 {
                 expected_attach_type: (c.attach_type != 0).then_some(c.attach_type),
                 // The global data, written and (read-only) frozen as for the kernel above.
                 data: &raw.data,
+                spin_locks: &[],
             };
             match verify(&input) {
                 Ok(_) => None,

@@ -232,9 +232,24 @@ def parse_maps(text: str):
                 "fields": map_fields(body),
                 "type_name": map_type_name(body),
                 "inner": inner,
+                "lock": lock_member(text, body),
             }
         )
     return maps
+
+
+def lock_member(text: str, body: str):
+    """(struct, member) of the value's `struct bpf_spin_lock` member, when the map's value is
+    `struct X` declared in this file with one (its offset goes to the text as `spin_lock=`)."""
+    vm = re.search(r"__type\(\s*value\s*,\s*struct\s+(\w+)\s*\)", body)
+    if not vm:
+        return None
+    sm = re.search(r"\bstruct\s+" + vm.group(1) + r"\s*\{", text)
+    if not sm:
+        return None
+    end = matching(text, sm.end() - 1, "{", "}")
+    lm = re.search(r"\bstruct\s+bpf_spin_lock\s+(\w+)\s*;", text[sm.end() : end])
+    return (vm.group(1), lm.group(1)) if lm else None
 
 
 def map_fields(body: str):
@@ -342,6 +357,9 @@ def compile_suite(src_root: Path, inc: Path, c_file: Path, maps, flag_exprs, bui
             else:
                 continue
             lines.append(f"const unsigned long __h6_geom__{n}__{field} = {expr};")
+        if mp["lock"]:
+            st, member = mp["lock"]
+            lines.append(f"const unsigned long __h6_lock__{n} = __builtin_offsetof(struct {st}, {member});")
         for field, kind in (mp["inner"] or {"fields": {}})["fields"].items():
             inner = f"((typeof({n}) *)0)->values[0]->{field}"
             if kind == "uint":
@@ -671,6 +689,9 @@ def main():
 
             short, key, val, entries, flags = geometry("__h6_geom__", tn)
             desc = f"{n}:{short}:{key}:{val}:{entries}:{flags}"
+            if f"__h6_lock__{n}" in values:
+                # the value's `struct bpf_spin_lock`: the runner creates the map with BTF
+                desc += f":spin_lock={values[f'__h6_lock__{n}']}"
             if short in ("array_of_maps", "hash_of_maps"):
                 itn = (mp["inner"] or {}).get("type_name") or ""
                 if not itn.startswith("BPF_MAP_TYPE_"):

@@ -104,6 +104,7 @@ pub(crate) fn run_verifier(
         expected_attach_type: None,
         // `defprogram!` has no global data (`.map ... init=` is for text files).
         data: &[],
+        spin_locks: &[],
     };
     // `trust_call_*:` / `trust_begin_*:` ... `trust_end_*:` labels: see `verifier::trust`.
     let verdict = verifier::Trust::from_labels(&a.labels)

@@ -10,6 +10,12 @@
 //! the command line's `--map`: `.map routes hash_of_maps key=4 value=4 max_entries=16
 //! inner=array:4:8:64`.
 //!
+//! `spin_lock=OFFSET` says that the value holds a `struct bpf_spin_lock` at byte OFFSET (a
+//! multiple of 4; hash and array maps): the static verifier then models `bpf_spin_lock` /
+//! `bpf_spin_unlock` on it ([`Assembled::spin_locks`](super::Assembled)), and a loader creates
+//! the map with BTF describing the value as bytes around the lock, which the kernel needs to
+//! know where the lock is: `.map flows hash key=4 value=16 max_entries=64 spin_lock=0`.
+//!
 //! e.g. `.map xsks xskmap key=4 value=4 max_entries=64` or
 //! `.map .rodata array key=4 value=16 flags=rdonly_prog`. TYPE is a [`MapType`] name
 //! (`array`, `hash`, `xskmap`, `percpu_array`, ...); sizes are in bytes; `max_entries`
@@ -60,7 +66,7 @@ pub const MAP_DIRECTIVE: &str = ".map";
 
 /// The syntax, for messages.
 pub const MAP_DIRECTIVE_SYNTAX: &str =
-    ".map NAME TYPE key=KEY_SIZE value=VALUE_SIZE [max_entries=N] [flags=FLAG|...] [init=HEX] [inner=TYPE:KEY_SIZE:VALUE_SIZE[:MAX_ENTRIES[:FLAGS]]]";
+    ".map NAME TYPE key=KEY_SIZE value=VALUE_SIZE [max_entries=N] [flags=FLAG|...] [init=HEX] [inner=TYPE:KEY_SIZE:VALUE_SIZE[:MAX_ENTRIES[:FLAGS]]] [spin_lock=OFFSET]";
 
 /// The `.map` declarations of `src`, in source order, and an error for each malformed or
 /// repeated one (with its span). Statements that are not `.map` are not looked at (the
@@ -107,8 +113,20 @@ pub fn parse_map_decl(text: &str) -> Result<MapSpec, String> {
 /// (checked: an `array` map, at most one value long).
 pub fn parse_map_declaration(text: &str) -> Result<MapDecl, String> {
     let mut init = None;
+    let mut spin_lock = None;
     let mut rest = Vec::new();
     for w in text.split_whitespace() {
+        if let Some(off) = w.strip_prefix("spin_lock=") {
+            if spin_lock.is_some() {
+                return Err("`spin_lock` is given twice".into());
+            }
+            spin_lock = Some(parse_u32(off).ok_or_else(|| {
+                format!(
+                    "`spin_lock={off}`: `{off}` is not the byte offset of the lock in the value"
+                )
+            })?);
+            continue;
+        }
         match w.strip_prefix("init=") {
             Some(_) if init.is_some() => return Err("`init` is given twice".into()),
             Some(hex) => init = Some(parse_hex(hex)?),
@@ -119,7 +137,32 @@ pub fn parse_map_declaration(text: &str) -> Result<MapDecl, String> {
     if let Some(bytes) = &init {
         GlobalData::for_map(&spec, bytes)?;
     }
-    Ok(MapDecl { spec, init })
+    if let Some(off) = spin_lock {
+        check_spin_lock(&spec, off)?;
+    }
+    Ok(MapDecl {
+        spec,
+        init,
+        spin_lock,
+    })
+}
+
+/// `spin_lock=OFFSET`: a 4-byte aligned lock inside the value of a hash or array map (the map
+/// types these programs may lock a value of; the kernel refuses a lock in others).
+pub fn check_spin_lock(spec: &MapSpec, off: u32) -> Result<(), String> {
+    if !matches!(spec.map_type, MapType::Hash | MapType::Array) {
+        return Err(format!(
+            "`spin_lock={off}`: a bpf_spin_lock can only be in the value of a hash or array map, not of a {}",
+            spec.map_type
+        ));
+    }
+    if !off.is_multiple_of(4) || off as u64 + 4 > spec.value_size as u64 {
+        return Err(format!(
+            "`spin_lock={off}`: the 4-byte lock must sit at a multiple of 4 inside the {}-byte value",
+            spec.value_size
+        ));
+    }
+    Ok(())
 }
 
 /// `HEX` of `init=HEX`: two hex digits per byte.
@@ -370,6 +413,50 @@ pub fn map_directive_init(spec: &MapSpec, init: &[u8]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn spin_lock_offsets_are_declared_checked_and_listed() {
+        let d =
+            parse_map_declaration("flows hash key=4 value=16 max_entries=8 spin_lock=8").unwrap();
+        assert_eq!(d.spin_lock, Some(8));
+        assert_eq!(d.spec.value_size, 16);
+        assert_eq!(
+            parse_map_declaration("a array key=4 value=8")
+                .unwrap()
+                .spin_lock,
+            None
+        );
+        for (bad, why) in [
+            ("f hash key=4 value=16 spin_lock=6", "multiple of 4"),
+            (
+                "f hash key=4 value=16 spin_lock=16",
+                "inside the 16-byte value",
+            ),
+            (
+                "f percpu_hash key=4 value=16 spin_lock=0",
+                "hash or array map",
+            ),
+            ("f hash key=4 value=16 spin_lock=x", "not the byte offset"),
+            (
+                "f hash key=4 value=16 spin_lock=0 spin_lock=4",
+                "given twice",
+            ),
+        ] {
+            let e = parse_map_declaration(bad).unwrap_err();
+            assert!(e.contains(why), "{bad}: {e}");
+        }
+        let a = crate::asm::assemble(
+            ".map flows hash key=4 value=16 max_entries=8 spin_lock=4\nr0 = 2\nexit\n",
+        )
+        .unwrap();
+        assert_eq!(
+            a.spin_locks,
+            vec![crate::btf::MapSpinLock {
+                map: "flows".into(),
+                offset: 4
+            }]
+        );
+    }
 
     #[test]
     fn round_trip_and_errors() {

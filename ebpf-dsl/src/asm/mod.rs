@@ -44,8 +44,8 @@ pub use check::check;
 pub use diag::{render_all, DiagKind, Diagnostic, LineIndex, MAX_SHOWN};
 pub use lines::text_lines;
 pub use mapdecl::{
-    check_inner, declared_maps, inner_map_text, map_directive, map_directive_init, parse_inner_map,
-    parse_map_decl, parse_map_declaration, parse_map_flags,
+    check_inner, check_spin_lock, declared_maps, inner_map_text, map_directive, map_directive_init,
+    parse_inner_map, parse_map_decl, parse_map_declaration, parse_map_flags,
 };
 pub use parser::parse;
 pub use resolve::resolve;
@@ -91,6 +91,10 @@ pub struct Assembled {
     /// section of the program type): it may carry load facts beyond the type (`xdp.frags`,
     /// `xdp/devmap`, ...).
     pub section: Option<String>,
+    /// Where the values of the declared maps hold a `struct bpf_spin_lock` (`spin_lock=` in
+    /// their `.map` declarations): what the verifier takes as `VerifyInput::spin_locks` and a
+    /// loader describes in the maps' BTF (`elf::ObjectBtf::for_spin_locks`).
+    pub spin_locks: Vec<crate::btf::MapSpinLock>,
 }
 
 impl Assembled {

@@ -288,6 +288,12 @@ fn declare_map(
         }
     }
     out.maps.push(decl.spec.clone());
+    if let Some(offset) = decl.spin_lock {
+        out.spin_locks.push(crate::btf::MapSpinLock {
+            map: name.to_string(),
+            offset,
+        });
+    }
 }
 
 fn jump_range(item: &Item, index: usize, d: i64, bits: &str) -> Diagnostic {

@@ -24,6 +24,7 @@ mod ext;
 mod maps;
 mod program;
 mod rust;
+mod spin_lock;
 mod subset;
 
 use std::collections::HashMap;
@@ -33,6 +34,7 @@ pub use self::ext::{BtfExt, CoreRelo, ExtSection, FuncInfo, LineInfo};
 pub use self::maps::{InnerDefinition, MapDefinition};
 pub use self::program::{function_starts, program_btf, KernelBtf, SourceLine};
 pub use self::rust::{BtfType, MapBtf, MaybeBtfFn, Probe, ViaBtf, ViaNothing, ARRAY_INDEX_TYPE};
+pub use self::spin_lock::{BpfSpinLock, MapSpinLock, SPIN_LOCK_STRUCT};
 
 /// `BTF_MAGIC`.
 pub const BTF_MAGIC: u16 = 0xeb9f;

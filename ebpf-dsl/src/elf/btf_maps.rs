@@ -242,3 +242,132 @@ fn map_def(b: &Btf, name: &str, ty: u32, outer: bool) -> Result<Def, ElfError> {
         inner,
     })
 }
+
+impl super::ObjectBtf {
+    /// The BTF-defined maps whose value type holds a `struct bpf_spin_lock`, with its offset
+    /// (what the verifier needs for `bpf_spin_lock`; see [`Btf::spin_lock_offset`]).
+    pub fn spin_locks(&self) -> Vec<crate::btf::MapSpinLock> {
+        self.maps
+            .iter()
+            .filter(|m| m.value != 0)
+            .filter_map(|m| {
+                Some(crate::btf::MapSpinLock {
+                    map: m.map.clone(),
+                    offset: self.btf.spin_lock_offset(m.value)?,
+                })
+            })
+            .collect()
+    }
+}
+
+impl super::ObjectBtf {
+    /// BTF for maps whose only known type fact is where their value holds a
+    /// `struct bpf_spin_lock` (a text program's `.map ... spin_lock=OFFSET`): for each such map
+    /// of `maps`, an integer key of the key's size (a byte array for other sizes) and a value
+    /// struct of the value's size made of bytes around the lock. A loader creates these maps
+    /// with it, so the kernel knows where the lock is; maps `locks` does not name are left out.
+    pub fn for_spin_locks(maps: &[MapSpec], locks: &[crate::btf::MapSpinLock]) -> Self {
+        use crate::btf::{BpfSpinLock, BtfType, Member, Type};
+        let mut btf = Btf::new();
+        let mut types = Vec::new();
+        for l in locks {
+            let Some(m) = maps.iter().find(|m| m.name_str() == l.map) else {
+                continue;
+            };
+            let key = match m.key_size {
+                1 => u8::btf_type(&mut btf),
+                2 => u16::btf_type(&mut btf),
+                4 => u32::btf_type(&mut btf),
+                8 => u64::btf_type(&mut btf),
+                n => {
+                    let b = u8::btf_type(&mut btf);
+                    btf.add_array(b, n)
+                }
+            };
+            let byte = u8::btf_type(&mut btf);
+            let lock = BpfSpinLock::btf_type(&mut btf);
+            let member = |name: &str, ty: u32, off: u32| Member {
+                name: name.into(),
+                ty,
+                bit_offset: off * 8,
+                bitfield_size: 0,
+            };
+            let mut members = Vec::new();
+            if l.offset > 0 {
+                let head = btf.add_array(byte, l.offset);
+                members.push(member("head", head, 0));
+            }
+            members.push(member("lock", lock, l.offset));
+            let tail_at = l.offset + 4;
+            if m.value_size > tail_at {
+                let tail = btf.add_array(byte, m.value_size - tail_at);
+                members.push(member("tail", tail, tail_at));
+            }
+            let value = btf.add(Type::new(
+                format!("{}_value", l.map.replace('.', "_")),
+                Kind::Struct {
+                    size: m.value_size,
+                    members,
+                },
+            ));
+            types.push(MapTypes {
+                map: l.map.clone(),
+                key,
+                value,
+            });
+        }
+        super::ObjectBtf { btf, maps: types }
+    }
+}
+
+#[cfg(test)]
+mod spin_lock_tests {
+    use super::*;
+    use crate::btf::MapSpinLock;
+    use crate::elf::ObjectBtf;
+
+    fn spec(name: &'static str, map_type: MapType, key: u32, value: u32) -> MapSpec {
+        MapSpec {
+            name: Cow::Borrowed(name),
+            map_type,
+            key_size: key,
+            value_size: value,
+            max_entries: 1,
+            flags: 0,
+            btf: None,
+            inner: None,
+        }
+    }
+
+    #[test]
+    fn btf_for_declared_locks_puts_the_lock_where_declared() {
+        let maps = [
+            spec("a", MapType::Array, 4, 16),
+            spec("h", MapType::Hash, 12, 8),
+            spec("plain", MapType::Hash, 4, 8),
+        ];
+        let locks = [
+            MapSpinLock {
+                map: "a".into(),
+                offset: 8,
+            },
+            MapSpinLock {
+                map: "h".into(),
+                offset: 0,
+            },
+        ];
+        let ob = ObjectBtf::for_spin_locks(&maps, &locks);
+        assert_eq!(ob.maps.len(), 2);
+        // Read back: the same offsets, the value and key types of the maps' sizes.
+        assert_eq!(ob.spin_locks(), locks.to_vec());
+        let size = |id: u32| match &ob.btf.get(id).unwrap().kind {
+            Kind::Struct { size, .. } | Kind::Int { size, .. } => *size,
+            Kind::Array { nelems, .. } => *nelems,
+            k => panic!("{k:?}"),
+        };
+        assert_eq!((size(ob.maps[0].key), size(ob.maps[0].value)), (4, 16));
+        assert_eq!((size(ob.maps[1].key), size(ob.maps[1].value)), (12, 8));
+        // The encoded BTF decodes to the same types.
+        assert_eq!(Btf::decode(&ob.btf.encode()).unwrap(), ob.btf);
+    }
+}

@@ -31,6 +31,18 @@ pub fn program_listing_in(
     data: &[GlobalData],
     section: Option<&str>,
 ) -> Result<String, DecodeError> {
+    program_listing_locks(spec, data, section, &[])
+}
+
+/// [`program_listing_in`] with `spin_lock=OFFSET` on the `.map` declarations of the maps whose
+/// value holds a `struct bpf_spin_lock` (an object's
+/// [`ObjectBtf::spin_locks`](super::ObjectBtf::spin_locks)), so that the text keeps the lock.
+pub fn program_listing_locks(
+    spec: &ProgramSpec,
+    data: &[GlobalData],
+    section: Option<&str>,
+    locks: &[crate::btf::MapSpinLock],
+) -> Result<String, DecodeError> {
     let body = disassemble(&spec.insns)?;
     let slots: Vec<usize> = decode_indexed(&spec.insns)?
         .into_iter()
@@ -56,6 +68,9 @@ pub fn program_listing_in(
                 }
             }
             None => out.push_str(&crate::asm::map_directive(m)),
+        }
+        if let Some(l) = locks.iter().find(|l| l.map == *m.name) {
+            out.push_str(&format!(" spin_lock={}", l.offset));
         }
         out.push('\n');
     }

@@ -148,6 +148,8 @@ pub struct MapDecl {
     pub spec: crate::spec::MapSpec,
     /// Its initial contents (shorter than a value: the rest is zero).
     pub init: Option<Vec<u8>>,
+    /// The offset of the `struct bpf_spin_lock` in its value (`spin_lock=OFFSET`), if any.
+    pub spin_lock: Option<u32>,
 }
 
 /// An [`ItemKind`] with the source span it came from, if any.

@@ -86,6 +86,8 @@ pub enum Arg {
     /// read-only map (`.rodata`), whose bytes the verifier reads (`bpf_strncmp`'s second
     /// string, `bpf_snprintf`'s format).
     ConstStr,
+    /// `ARG_PTR_TO_SPIN_LOCK`: a pointer to the `struct bpf_spin_lock` of a map value.
+    SpinLock,
 }
 
 /// What a helper leaves in `r0`.
@@ -276,8 +278,8 @@ pub static HELPERS: [Helper; MAX_HELPER_ID as usize] = [
     h(90, "bpf_msg_push_data", None),
     h(91, "bpf_msg_pop_data", None),
     h(92, "bpf_rc_pointer_rel", None),
-    h(93, "bpf_spin_lock", None),
-    h(94, "bpf_spin_unlock", None),
+    h(93, "bpf_spin_lock", p(&[SpinLock], Ret::Void, A, false, false)),
+    h(94, "bpf_spin_unlock", p(&[SpinLock], Ret::Void, A, false, false)),
     h(95, "bpf_sk_fullsock", p(&[SockCommon], Ret::SocketCastOrNull, T, false, false)),
     h(96, "bpf_tcp_sock", p(&[SockCommon], Ret::TcpSockOrNull, T, false, false)),
     h(97, "bpf_skb_ecn_set_ce", p(&[Ctx], Ret::Integer, T, false, false)),

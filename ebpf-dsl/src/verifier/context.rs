@@ -51,6 +51,9 @@ pub(crate) struct Exec<'a> {
     /// For each map (input and inner): the number of a read-only map whose value is its key,
     /// what a `bpf_for_each_map_elem` callback's key pointer points into (`PTR_TO_MAP_KEY`).
     pub(crate) key_of: Vec<u16>,
+    /// For each input map: the offset of the `bpf_spin_lock` in its value, if it has one
+    /// (from its BTF; see `transfer/call/lock.rs`).
+    pub(crate) locks: Vec<Option<u32>>,
 }
 
 impl<'a> Exec<'a> {
@@ -75,6 +78,7 @@ impl<'a> Exec<'a> {
             extra_maps: Vec::new(),
             inner_of: Vec::new(),
             key_of: Vec::new(),
+            locks: super::transfer::spin_lock_offsets(input),
         }
         .with_inner_maps()
     }

@@ -207,6 +207,7 @@ impl<'a> Exec<'a> {
         if let Some(next) = self.trusted_range(pc, st) {
             return Ok(next);
         }
+        self.check_held_lock(pc, st)?;
         match self.ops[pc] {
             Op::LdImm64Tail => Err(e(
                 pc,

@@ -53,9 +53,15 @@
 //! exit, round after round until a round changes nothing, as the kernel's
 //! `push_callback_call`). A lookup in a map of maps gives the inner map
 //! ([`crate::MapSpec::inner`]) for the map helpers. Reads of `struct bpf_map` fields through a
-//! map pointer follow the 6.18 layout (`transfer/map_ptr.rs`; targets 6.18 and later). The
-//! other 32 helpers need what this verifier does not model: BTF layouts of map values
-//! (`bpf_spin_lock`, timers, `bpf_kptr_xchg`), task/cgroup storage, dynptrs,
+//! map pointer follow the 6.18 layout (`transfer/map_ptr.rs`; targets 6.18 and later).
+//! `bpf_spin_lock` / `bpf_spin_unlock` take the `struct bpf_spin_lock` of a map value, at the
+//! offset the value's BTF gives (a `BpfSpinLock` field of a `defmap!` value, an object's
+//! `.BTF`, `spin_lock=OFFSET` in a `.map` line; `transfer/call/lock.rs`): one lock at a time,
+//! released through the same lookup's value, no calls, `LD_ABS` or program exit while it is
+//! held, its bytes never loaded or stored, and no socket filter using such a map.
+//! `bpf_strncmp` and `bpf_snprintf` take constant strings from frozen read-only maps
+//! (`transfer/call/strings.rs`). The other helpers need what this verifier does not model:
+//! BTF layouts of map values (timers, `bpf_kptr_xchg`), task/cgroup storage, dynptrs,
 //! `bpf_per_cpu_ptr`, other callbacks (`bpf_user_ringbuf_drain`, `bpf_find_vma`) or sleepable
 //! programs (`bpf_copy_from_user`); a call to one is refused with a message naming it (rule
 //! "unknown helper"), and a helper the kernel does not offer to the program type at all with
@@ -260,6 +266,10 @@ pub struct VerifyInput<'a> {
     /// kernel (`bpf_map_is_rdonly`, `bpf_map_direct_read`; see `transfer/rodata.rs`). Give
     /// nothing here for maps whose contents are written after the program loads.
     pub data: &'a [GlobalData],
+    /// Where map values hold their `struct bpf_spin_lock`, for maps whose BTF is not in their
+    /// [`MapSpec::btf`] (an ELF object's maps: [`crate::elf::ObjectBtf::spin_locks`]); a map
+    /// with neither has no lock, so `bpf_spin_lock` on it is refused, as by the kernel.
+    pub spin_locks: &'a [crate::btf::MapSpinLock],
 }
 
 impl<'a> VerifyInput<'a> {
@@ -274,12 +284,20 @@ impl<'a> VerifyInput<'a> {
             kernel: KernelVersion::DEFAULT,
             expected_attach_type: None,
             data: &[],
+            spin_locks: &[],
         }
     }
 
     /// The same input with the maps' initial contents (see [`VerifyInput::data`]).
     pub fn with_data(mut self, data: &'a [GlobalData]) -> Self {
         self.data = data;
+        self
+    }
+
+    /// The same input with the spin lock offsets of maps described by BTF outside their
+    /// specs (see [`VerifyInput::spin_locks`]).
+    pub fn with_spin_locks(mut self, spin_locks: &'a [crate::btf::MapSpinLock]) -> Self {
+        self.spin_locks = spin_locks;
         self
     }
 
@@ -525,6 +543,7 @@ pub(crate) fn verify_with(
     }
     let map_refs = map_refs(input)?;
     transfer::check_direct_value_refs(input)?;
+    transfer::check_lock_maps(input, &map_refs)?;
     let mut ex = context::Exec::new(input, &ops, &cfg, map_refs).with_trust(trust.clone());
     ex.run(exact_pruning, every_prune_point)
         .map_err(|e| vec![e])
@@ -565,6 +584,7 @@ pub(crate) fn initial_state() -> State {
         next_id: 0,
         taint: None,
         may_goto_depth: 0,
+        lock: None,
     }
 }
 

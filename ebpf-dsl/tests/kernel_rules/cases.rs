@@ -147,5 +147,35 @@ pub fn rule_maps() -> Vec<MapSpec> {
             ..map("sk", MapType::SkStorage, 4, 8, 0)
         },
         map("sm", MapType::Sockmap, 4, 4, 4),
+        // A value with a lock: `struct { u32 cnt; struct bpf_spin_lock l; u64 data; }`, with
+        // BTF (the kernel needs it to know where the lock is).
+        MapSpec {
+            btf: Some(MapBtf {
+                key: |b| Some(u32::btf_type(b)),
+                value: |b| Some(lock_value(b)),
+            }),
+            ..map("sl", MapType::Hash, 4, 16, 4)
+        },
     ]
+}
+
+/// The value type of map `sl`: a `u32`, a `bpf_spin_lock` at offset 4, a `u64` at 8.
+fn lock_value(b: &mut ebpf_dsl::btf::Btf) -> u32 {
+    use ebpf_dsl::btf::{BpfSpinLock, Kind, Member, Type};
+    let lock = BpfSpinLock::btf_type(b);
+    let cnt = u32::btf_type(b);
+    let data = u64::btf_type(b);
+    let m = |name: &str, ty, off: u32| Member {
+        name: name.into(),
+        ty,
+        bit_offset: off * 8,
+        bitfield_size: 0,
+    };
+    b.add(Type::new(
+        "sl_value",
+        Kind::Struct {
+            size: 16,
+            members: vec![m("cnt", cnt, 0), m("l", lock, 4), m("data", data, 8)],
+        },
+    ))
 }

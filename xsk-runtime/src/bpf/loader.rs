@@ -84,6 +84,15 @@ impl Loader {
         self
     }
 
+    /// Adds BTF for maps (key and value types by map name, [`ebpf_dsl::elf::ObjectBtf`]): the
+    /// maps it names are created with their types, e.g. the value of a text program's
+    /// `.map ... spin_lock=OFFSET` ([`ebpf_dsl::elf::ObjectBtf::for_spin_locks`]), which the
+    /// kernel needs to know where the lock is.
+    pub fn map_btf(mut self, btf: ebpf_dsl::elf::ObjectBtf) -> Loader {
+        self.object_btf.push(btf);
+        self
+    }
+
     /// Adds a program with load options.
     pub fn program_with(mut self, spec: ProgramSpec, opts: LoadOptions) -> Loader {
         self.opts.insert(spec.name.to_string(), opts);

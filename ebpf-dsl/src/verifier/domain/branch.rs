@@ -173,13 +173,20 @@ pub(crate) fn is_or_null(v: &RegVal) -> bool {
     )
 }
 
+/// Marks the id of a lookup result from a map whose value holds a `bpf_spin_lock`: the
+/// non-NULL pointer keeps it (the kernel keeps `reg->id` for these), so that two lookups are
+/// two different locks.
+pub(crate) const LOCK_ID: u32 = 1 << 28;
+
 /// The non-NULL form of a lookup or reservation result.
 pub(crate) fn not_null(v: &RegVal) -> RegVal {
     match v {
-        RegVal::MapValueOrNull { map, .. } => RegVal::MapValue {
+        RegVal::MapValueOrNull { map, id } => RegVal::MapValue {
             map: *map,
             off: 0,
             var: Scalar::konst(0),
+            // Kept only for values holding a spin lock (see `LOCK_ID`).
+            id: if id & LOCK_ID != 0 { *id } else { 0 },
         },
         RegVal::OpaqueOrNull { map, .. } => RegVal::Opaque { map: *map },
         RegVal::RingbufOrNull { size, ref_id, .. } => RegVal::Ringbuf {

@@ -79,6 +79,10 @@ pub enum RegVal {
         off: i32,
         /// Variable offset.
         var: Scalar,
+        /// Which value (0: not tracked): the lookup a pointer into a value holding a
+        /// `bpf_spin_lock` comes from (the kernel keeps `reg->id` after the null check for
+        /// these), so that the lock taken and the lock released are known to be the same.
+        id: u32,
     },
     /// `PTR_TO_MAP_VALUE_OR_NULL` (a lookup result before its null check).
     MapValueOrNull {
@@ -310,6 +314,9 @@ pub struct State {
     /// through a `may_goto` that comes back with a different depth is bounded by the kernel's
     /// hidden counter.
     pub may_goto_depth: u32,
+    /// The `bpf_spin_lock` held on this path (the kernel's `active_lock`): the map and the id
+    /// of the value pointer it was taken through.
+    pub lock: Option<(u16, u32)>,
 }
 
 impl State {
@@ -432,13 +439,15 @@ fn reg_covers(old: &RegVal, new: &RegVal, ids: &mut IdMap) -> bool {
                 map: m1,
                 off: o1,
                 var: v1,
+                id: i1,
             },
             MapValue {
                 map: m2,
                 off: o2,
                 var: v2,
+                id: i2,
             },
-        ) => m1 == m2 && o1 == o2 && v2.is_subset_of(v1),
+        ) => m1 == m2 && o1 == o2 && v2.is_subset_of(v1) && value_ids(*i1, *i2, ids),
         (MapValueOrNull { map: m1, id: i1 }, MapValueOrNull { map: m2, id: i2 })
         | (OpaqueOrNull { map: m1, id: i1 }, OpaqueOrNull { map: m2, id: i2 }) => {
             m1 == m2 && ids.check(*i1, *i2)
@@ -526,6 +535,20 @@ fn reg_covers(old: &RegVal, new: &RegVal, ids: &mut IdMap) -> bool {
     }
 }
 
+/// The kernel's `check_ids` for value identities: both untracked, or consistently renamed.
+fn value_ids(old: u32, new: u32, ids: &mut IdMap) -> bool {
+    (old == 0 && new == 0) || (old != 0 && new != 0 && ids.check(old, new))
+}
+
+/// The held locks match: none in both, or the same map through consistently renamed ids.
+fn lock_covers(old: &State, new: &State, ids: &mut IdMap) -> bool {
+    match (old.lock, new.lock) {
+        (None, None) => true,
+        (Some((m1, i1)), Some((m2, i2))) => m1 == m2 && value_ids(i1, i2, ids),
+        _ => false,
+    }
+}
+
 fn slot_covers(old: &Slot, new: &Slot, ids: &mut IdMap) -> bool {
     match (old, new) {
         (Slot::Bytes(o), Slot::Bytes(n)) => {
@@ -556,6 +579,9 @@ pub fn covers(old: &State, new: &State, live: u16) -> bool {
         return false;
     }
     let mut ids = IdMap::default();
+    if !lock_covers(old, new, &mut ids) {
+        return false;
+    }
     let last = old.frames.len() - 1;
     for (k, (fo, fnew)) in old.frames.iter().zip(&new.frames).enumerate() {
         if fo.callsite != fnew.callsite {
@@ -617,6 +643,9 @@ pub fn covers_masked(
         return false;
     }
     let mut ids = IdMap::default();
+    if !lock_covers(old, new, &mut ids) {
+        return false;
+    }
     let (fo, fnew) = (&old.frames[0], &new.frames[0]);
     for r in 0..11 {
         if live_static & (1 << r) == 0 || live & (1u128 << r) == 0 {
@@ -672,6 +701,6 @@ pub fn same_state(a: &State, b: &State) -> bool {
         return false;
     }
     a.may_goto_depth == b.may_goto_depth
-        && ((a.frames == b.frames && a.refs == b.refs)
+        && ((a.frames == b.frames && a.refs == b.refs && a.lock == b.lock)
             || (covers(a, b, 0x7ff) && covers(b, a, 0x7ff)))
 }

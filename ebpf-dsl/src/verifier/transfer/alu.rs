@@ -362,17 +362,19 @@ impl<'a> Exec<'a> {
                     }
                 }
             },
-            RegVal::MapValue { map, off, var } => match shift(*off) {
+            RegVal::MapValue { map, off, var, id } => match shift(*off) {
                 Some(o) => RegVal::MapValue {
                     map: *map,
                     off: o,
                     var: *var,
+                    id: *id,
                 },
                 None if c.is_some() => return pa("the map value offset is out of range".into()),
                 None => RegVal::MapValue {
                     map: *map,
                     off: *off,
                     var: nvar(var),
+                    id: *id,
                 },
             },
             RegVal::Ringbuf {
@@ -585,6 +587,7 @@ mod tests {
             map: 0,
             off: 4,
             var,
+            id: 0,
         } = reg(&st, 1)
         else {
             panic!("{:?}", reg(&st, 1))

@@ -189,6 +189,7 @@ mod tests {
             map: 0,
             off: 0,
             var,
+            id: 0,
         };
         let mut st = state(&[(1, p), (2, konst(1))]);
         One::new("lock *(u64 *)(r1 + 0) += r2\nexit").next(&mut st);
@@ -198,6 +199,7 @@ mod tests {
             map: 0,
             off: 0,
             var,
+            id: 0,
         };
         let (rule, msg) = One::new("lock *(u32 *)(r1 + 0) += w2\nexit")
             .refused(&mut state(&[(1, p), (2, konst(1))]));

@@ -40,7 +40,7 @@ impl<'a> Exec<'a> {
                                 spec.value_size, spec.name_str()
                             )));
                         }
-                        RegVal::MapValue { map: m, off: offset as i32, var: Scalar::konst(0) }
+                        RegVal::MapValue { map: m, off: offset as i32, var: Scalar::konst(0), id: 0 }
                     }
                 }
             }

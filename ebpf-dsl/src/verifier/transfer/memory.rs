@@ -127,7 +127,7 @@ impl<'a> Exec<'a> {
                 }
                 Ok(())
             }
-            RegVal::MapValue { map, off: o, var } => {
+            RegVal::MapValue { map, off: o, var, .. } => {
                 let spec = self.map(*map);
                 let a = *o as i64 + off as i64;
                 if var.umax >= MAX_VAR_OFF as u64 || var.smin <= -MAX_VAR_OFF {
@@ -144,6 +144,7 @@ impl<'a> Exec<'a> {
                         self.describe(base), spec.name_str(), spec.value_size
                     )));
                 }
+                self.check_lock_overlap(pc, r, *map, lo, hi)?;
                 if write && spec.flags & BPF_F_RDONLY_PROG != 0 {
                     return Err(e(pc, Rule::MemoryAccess, format!("map `{}` is read-only for programs (BPF_F_RDONLY_PROG)", spec.name_str())));
                 }
@@ -481,6 +482,7 @@ mod tests {
             map: 0,
             off: 0,
             var: Scalar::urange(0, 12),
+            id: 0,
         };
         One::new("r0 = *(u32 *)(r1 + 0)\nexit").next(&mut state(&[(1, p.clone())]));
         let (rule, _) = One::new("r0 = *(u32 *)(r1 + 1)\nexit").refused(&mut state(&[(1, p)]));

@@ -32,6 +32,7 @@ use super::domain::tnum::Tnum;
 use super::helpers::{self, Arg, Ret};
 use super::{alu_name, size_name, KernelVersion, Rule, VerifierError};
 
+pub(crate) use call::{check_lock_maps, spin_lock_offsets};
 pub(crate) use memory::mask;
 pub(crate) use rodata::check_direct_value_refs;
 
@@ -122,7 +123,7 @@ impl<'a> Exec<'a> {
             RegVal::Func { target } => {
                 format!("the address of the function at instruction {target} (a callback)")
             }
-            RegVal::MapValue { map, off, var } => {
+            RegVal::MapValue { map, off, var, .. } => {
                 format!(
                     "a pointer into a value of map `{}` (offset {off}{})",
                     self.map(*map).name_str(),

@@ -105,7 +105,10 @@ impl<'a> Exec<'a> {
         n: u32,
         sx: bool,
     ) -> R<Option<Scalar>> {
-        let RegVal::MapValue { map, off: o, var } = base else {
+        let RegVal::MapValue {
+            map, off: o, var, ..
+        } = base
+        else {
             return Ok(None);
         };
         let Some(c) = var.as_const() else {
@@ -249,6 +252,7 @@ mod tests {
             map: 0,
             off: 2,
             var: Scalar::konst(4),
+            id: 0,
         };
         let (_, v) = apply("r0 = *(u8 *)(r1 + 3)\nexit", base, &d);
         assert_eq!(v, RegVal::Scalar(Scalar::konst(2)));
@@ -287,6 +291,7 @@ mod tests {
             map: 0,
             off: 0,
             var: Scalar::konst(0).join(&Scalar::konst(4)),
+            id: 0,
         };
         let (r, v) = apply("r0 = *(u32 *)(r1 + 0)\nexit", base, &frozen("cfg"));
         assert!(r.is_ok() && unknown(&v), "{v:?}");

@@ -14,7 +14,8 @@ use super::super::{cfg, initial_state, map_refs, KernelVersion, Rule, VerifierEr
 
 /// The maps the test programs may name: `arr` (array, 4-byte key, 16-byte value), `hash`
 /// (hash, 8-byte key and value), `ro` (array, read-only for programs), `rb` (ring buffer),
-/// `sk` (socket storage, 4-byte key, 8-byte value).
+/// `sk` (socket storage, 4-byte key, 8-byte value), `lk` (hash, 4-byte key, 16-byte value
+/// whose BTF has a `bpf_spin_lock` at offset 4).
 pub(crate) fn maps() -> Vec<MapSpec> {
     let map = |name: &'static str, map_type, key_size, value_size, max_entries, flags| MapSpec {
         name: Cow::Borrowed(name),
@@ -32,6 +33,13 @@ pub(crate) fn maps() -> Vec<MapSpec> {
         map("ro", MapType::Array, 4, 8, 1, 1 << 7),
         map("rb", MapType::Ringbuf, 0, 0, 4096, 0),
         map("sk", MapType::SkStorage, 4, 8, 0, 1),
+        MapSpec {
+            btf: Some(crate::btf::MapBtf {
+                key: |b| Some(<u32 as crate::btf::BtfType>::btf_type(b)),
+                value: |b| Some(super::call::lock_test_value(b)),
+            }),
+            ..map("lk", MapType::Hash, 4, 16, 4, 0)
+        },
     ]
 }
 
@@ -188,5 +196,6 @@ pub(crate) fn map_value(map: u16, off: i32) -> RegVal {
         map,
         off,
         var: Scalar::konst(0),
+        id: 0,
     }
 }

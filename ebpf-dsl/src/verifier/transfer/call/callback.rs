@@ -74,11 +74,13 @@ impl<'a> Exec<'a> {
                     map: self.key_map(m),
                     off: 0,
                     var: Scalar::konst(0),
+                    id: 0,
                 };
                 f.regs[3] = RegVal::MapValue {
                     map: m,
                     off: 0,
                     var: Scalar::konst(0),
+                    id: 0,
                 };
                 f.regs[4] = ctx.clone();
             }

@@ -8,6 +8,10 @@ pub(crate) use btf_sock::{tcp_sock_field_ok, TCP_SOCK};
 mod kfunc;
 mod kfunc_nf;
 mod local;
+mod lock;
+#[cfg(test)]
+pub(crate) use lock::lock_test_value;
+pub(crate) use lock::{check_lock_maps, spin_lock_offsets};
 mod offered;
 mod storage;
 mod strings;
@@ -231,6 +235,7 @@ impl<'a> Exec<'a> {
                     }
                 }
                 Arg::BtfSockCommon => self.check_btf_sock_arg(pc, r, &v, name)?,
+                Arg::SpinLock => self.check_spin_lock_arg(pc, st, r, &v, id)?,
                 Arg::SockCommon | Arg::FixedMem(_) | Arg::FixedOut(_) => {
                     writes.extend(self.check_extra_arg(pc, st, r, &v, *arg, name)?)
                 }
@@ -357,6 +362,7 @@ impl<'a> Exec<'a> {
         if id == 12 {
             self.tail_call_seen = true;
         }
+        lock::spin_lock_effects(st, id, &r1_in);
         for w in &writes {
             mark_written(st, w);
         }
@@ -404,10 +410,14 @@ impl<'a> Exec<'a> {
                         map: m,
                         off: 0,
                         var: Scalar::konst(0),
+                        id: self.lock_id(m, id),
                     }
                 } else if helpers::is_data_map(spec.map_type) || spec.map_type == MapType::SkStorage
                 {
-                    RegVal::MapValueOrNull { map: m, id }
+                    RegVal::MapValueOrNull {
+                        map: m,
+                        id: self.value_id(m, id),
+                    }
                 } else if let Some(inner) = self.inner_of.get(m as usize).copied().flatten() {
                     // A map of maps gives its inner map (the kernel's CONST_PTR_TO_MAP with
                     // the inner map's meta), or NULL.

@@ -19,7 +19,7 @@ impl<'a> Exec<'a> {
     /// a NUL after it. Returns the string's bytes (without the NUL).
     pub(crate) fn check_const_str(&self, pc: usize, r: u8, v: &RegVal, name: &str) -> R<&'a [u8]> {
         let bad = |why: String| Err(e(pc, Rule::HelperArgument, format!("bpf_{name}: {why}")));
-        let RegVal::MapValue { map, off, var } = v else {
+        let RegVal::MapValue { map, off, var, .. } = v else {
             return bad(format!(
                 "r{r} must point to a constant string in a frozen read-only map (`.rodata`), but r{r} is {}",
                 self.describe(v)

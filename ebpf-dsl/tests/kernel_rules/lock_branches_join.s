@@ -1,0 +1,24 @@
+# kernel: accept
+*(u32 *)(r10 - 4) = 0
+r2 = r10
+r2 += -4
+r1 = sl ll
+call bpf_map_lookup_elem
+if r0 == 0 goto out
+r6 = r0
+r7 = *(u32 *)(r6 + 0)
+r1 = r6
+r1 += 4
+call bpf_spin_lock
+if r7 > 10 goto big
+*(u32 *)(r6 + 0) = 1
+goto done
+big:
+*(u32 *)(r6 + 0) = 2
+done:
+r1 = r6
+r1 += 4
+call bpf_spin_unlock
+out:
+r0 = 2
+exit

@@ -1,0 +1,21 @@
+# kernel: reject
+# kernel log: bpf_spin_unlock without taking a lock
+*(u32 *)(r10 - 4) = 0
+r2 = r10
+r2 += -4
+r1 = sl ll
+call bpf_map_lookup_elem
+if r0 == 0 goto out
+r6 = r0
+r7 = *(u32 *)(r6 + 0)
+if r7 > 10 goto skip
+r1 = r6
+r1 += 4
+call bpf_spin_lock
+skip:
+r1 = r6
+r1 += 4
+call bpf_spin_unlock
+out:
+r0 = 2
+exit

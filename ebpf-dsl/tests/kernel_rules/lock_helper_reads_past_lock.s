@@ -1,0 +1,19 @@
+# kernel: accept
+*(u32 *)(r10 - 4) = 0
+r2 = r10
+r2 += -4
+r1 = sl ll
+call bpf_map_lookup_elem
+if r0 == 0 goto out
+r6 = r0
+*(u64 *)(r10 - 16) = 0
+r1 = h ll
+r2 = r10
+r2 += -16
+r3 = r6
+r3 += 8
+r4 = 0
+call bpf_map_update_elem
+out:
+r0 = 2
+exit

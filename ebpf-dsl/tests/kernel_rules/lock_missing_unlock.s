@@ -1,0 +1,20 @@
+# kernel: reject
+# kernel log: BPF_EXIT instruction in main prog cannot be used inside bpf_spin_lock-ed region
+*(u32 *)(r10 - 4) = 0
+r2 = r10
+r2 += -4
+r1 = sl ll
+call bpf_map_lookup_elem
+if r0 == 0 goto out
+r6 = r0
+r1 = r6
+r1 += 4
+call bpf_spin_lock
+r0 = *(u32 *)(r6 + 0)
+if r0 != 0 goto out
+r1 = r6
+r1 += 4
+call bpf_spin_unlock
+out:
+r0 = 2
+exit

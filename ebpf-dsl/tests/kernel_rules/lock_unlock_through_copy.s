@@ -1,0 +1,19 @@
+# kernel: accept
+*(u32 *)(r10 - 4) = 0
+r2 = r10
+r2 += -4
+r1 = sl ll
+call bpf_map_lookup_elem
+if r0 == 0 goto out
+r6 = r0
+r7 = r6
+*(u64 *)(r10 - 16) = r6
+r1 = r6
+r1 += 4
+call bpf_spin_lock
+r1 = *(u64 *)(r10 - 16)
+r1 += 4
+call bpf_spin_unlock
+out:
+r0 = 2
+exit
