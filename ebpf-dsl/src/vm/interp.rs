@@ -32,24 +32,87 @@ impl Machine<'_> {
     /// Runs program `prog` with `r1 = arg1`, `r2 = arg2`; returns `r0`.
     /// The error is boxed: the result then fits two registers, and the common path (no
     /// error) does not copy a large `Result` through memory.
-    pub fn run(&mut self, mut prog: usize, arg1: u64, arg2: u64) -> Result<u64, Box<VmError>> {
-        let progs: &[Loaded] = self.progs;
-        let tracing = self.trace.is_some();
-        let limit = self.step_limit;
+    ///
+    /// This is the lean entry of a run: the fast path ([`exec::run`]) with helper calls and
+    /// tail calls, in the outermost frame, which is all most XDP programs need. The first
+    /// instruction it cannot run (a slow slot: a bpf-to-bpf call, `may_goto`, an atomic, the
+    /// end of the budget, an error's exact report...) hands the run over, in its current state,
+    /// to [`Machine::run_general`], which does everything; trace mode starts there. Keeping this
+    /// loop small keeps the fixed cost of a run small (no call-frame stack, no trace state, a
+    /// short prologue).
+    pub fn run(&mut self, prog: usize, arg1: u64, arg2: u64) -> Result<u64, Box<VmError>> {
         // r0-r10 (16 so that a register number masked with 15 needs no bounds check).
         let mut regs = [0u64; 16];
         regs[1] = arg1;
         regs[2] = arg2;
         regs[10] = Memory::frame_pointer(0);
+        if self.trace.is_some() {
+            return self.run_general(prog, regs, 0, 0);
+        }
+        let progs: &[Loaded] = self.progs;
+        let limit = self.step_limit;
+        let (mut prog, mut pc, mut steps) = (prog, 0usize, 0u64);
+        loop {
+            let code = match progs.get(prog) {
+                Some(p) => &p.code,
+                None => return self.run_general(prog, regs, pc, steps),
+            };
+            match exec::run(code, &mut regs, self.mem, &mut pc, &mut steps, limit) {
+                Ok(Stop::Exit) => return Ok(regs[0]),
+                Ok(Stop::Call(id)) => {
+                    if let Err(k) = helpers::call(self, &mut regs, id as i64) {
+                        return Err(Box::new(VmError {
+                            pc,
+                            program: progs[prog].name.clone(),
+                            kind: k,
+                        }));
+                    }
+                    match self.tail_target.take() {
+                        Some(t) => {
+                            prog = t;
+                            pc = 0;
+                            regs[10] = Memory::frame_pointer(0);
+                        }
+                        None => pc += 1,
+                    }
+                }
+                Ok(Stop::Slow) => return self.run_general(prog, regs, pc, steps),
+                Err(k) => {
+                    return Err(Box::new(VmError {
+                        pc,
+                        program: progs[prog].name.clone(),
+                        kind: *k,
+                    }))
+                }
+            }
+        }
+    }
+
+    /// The whole interpreter: runs program `prog` from `pc` in the outermost frame with
+    /// `regs`, `steps` instructions already executed, up to its exit; returns `r0`. The fast
+    /// path runs what it can (unless tracing); every other instruction is executed here, with
+    /// call frames, `may_goto`, the exact step limit and the trace.
+    #[inline(never)]
+    fn run_general(
+        &mut self,
+        mut prog: usize,
+        mut regs: [u64; 16],
+        mut pc: usize,
+        mut steps: u64,
+    ) -> Result<u64, Box<VmError>> {
+        let progs: &[Loaded] = self.progs;
+        let tracing = self.trace.is_some();
+        let limit = self.step_limit;
         let mut frames: Vec<Frame> = Vec::new();
-        let mut slots: &[Option<Decoded>] = &progs[prog].slots;
-        let mut pc = 0usize;
-        let mut steps = 0u64;
+        let mut slots: &[Option<Decoded>] = match progs.get(prog) {
+            Some(p) => &p.slots,
+            None => &[],
+        };
         let mut may_goto_budget: u64 = 8 * 1024 * 1024;
         let fail = |prog: usize, pc: usize, kind| {
             Box::new(VmError {
                 pc,
-                program: progs[prog].name.clone(),
+                program: progs.get(prog).map(|p| p.name.clone()).unwrap_or_default(),
                 kind,
             })
         };

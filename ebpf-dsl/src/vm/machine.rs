@@ -26,7 +26,8 @@ pub(crate) struct Machine<'a> {
     pub mem: &'a mut Memory,
     pub progs: &'a [Loaded],
     pub env: &'a mut Env,
-    pub trace: Option<Vec<TraceEntry>>,
+    /// The VM's trace (`None`: trace mode off), borrowed: nothing moves per run.
+    pub trace: &'a mut Option<Vec<TraceEntry>>,
     pub step_limit: u64,
     /// A successful `bpf_tail_call` sets this; the interpreter switches programs.
     pub tail_target: Option<usize>,

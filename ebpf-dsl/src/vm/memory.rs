@@ -62,6 +62,29 @@ pub(crate) struct Packet {
     pub low: usize,
 }
 
+impl Packet {
+    /// Makes `frame` (an in-place run's) the run's packet: its buffer is swapped in (this
+    /// one's waits in `frame`) and its offsets copied, with [`Packet::give_back`] after the
+    /// run. [`Packet::low`] stays this buffer's: it tracks what the VM's own buffer holds,
+    /// and a helper lowering it during the frame's run only makes the next copy-in run zero a
+    /// little more. This buffer's other offsets need no keeping: every run that uses this
+    /// buffer sets them first.
+    #[inline(always)]
+    pub fn borrow_frame(&mut self, frame: &mut Packet) {
+        std::mem::swap(&mut self.buf, &mut frame.buf);
+        (self.meta, self.data, self.end, self.hard_end) =
+            (frame.meta, frame.data, frame.end, frame.hard_end);
+    }
+
+    /// Returns the frame [`Packet::borrow_frame`] took, with the offsets the run left.
+    #[inline(always)]
+    pub fn give_back(&mut self, frame: &mut Packet) {
+        std::mem::swap(&mut self.buf, &mut frame.buf);
+        (frame.meta, frame.data, frame.end, frame.hard_end) =
+            (self.meta, self.data, self.end, self.hard_end);
+    }
+}
+
 /// A ring-buffer record reserved and not yet submitted or discarded.
 #[derive(Clone, Debug)]
 pub(crate) struct Reserved {
@@ -110,6 +133,28 @@ impl Memory {
     /// zeroed when a call enters them).
     pub fn reset(&mut self, cpu: usize) {
         let first_value = FIRST_MAP_ID as usize + self.maps.len();
+        // The common case, a run that made no map-value or record region (the value regions
+        // are exactly those in `value_ids`), with the maps of the last run: nothing to undo.
+        // `value_ids` is empty only when every region past the maps' is gone, so a region
+        // table of the right length holds exactly the stack, context, packet, memory and map
+        // regions.
+        if self.regions.len() != first_value || !self.value_ids.is_empty() {
+            self.reset_regions(first_value);
+        }
+        self.clear_frame(0);
+        if !matches!(self.ctx, CtxKind::None) {
+            self.ctx = CtxKind::None;
+        }
+        self.mem.clear();
+        self.cpu = cpu;
+        if !self.reserved.is_empty() {
+            self.reserved.clear();
+        }
+    }
+
+    /// The region table of [`Memory::reset`] rebuilt: only the fixed regions and the maps'.
+    #[cold]
+    fn reset_regions(&mut self, first_value: usize) {
         let same_maps = self.regions.len() >= first_value
             && self.regions[FIRST_MAP_ID as usize..first_value]
                 .iter()
@@ -125,11 +170,6 @@ impl Memory {
         if !self.value_ids.is_empty() {
             self.value_ids.clear();
         }
-        self.clear_frame(0);
-        self.ctx = CtxKind::None;
-        self.mem.clear();
-        self.cpu = cpu;
-        self.reserved.clear();
     }
 
     /// Zeroes the stack of call frame `frame` (what was written of it).

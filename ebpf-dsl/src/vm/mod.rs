@@ -80,7 +80,9 @@ pub use maps::{Map, MapError, BPF_ANY, BPF_EXIST, BPF_NOEXIST};
 use memory::skb;
 pub use memory::skb::{SkbInput, SkbOutcome, SKB_HEADROOM};
 pub use trace::{render as render_trace, TraceEntry};
-pub use xdp::{XdpInput, XdpOutcome, XdpView, FRAME_SIZE, SHARED_INFO_SIZE, XDP_HEADROOM};
+pub use xdp::{
+    XdpFrame, XdpInput, XdpOutcome, XdpView, FRAME_SIZE, SHARED_INFO_SIZE, XDP_HEADROOM,
+};
 
 use crate::decode::{decode_indexed, Decoded};
 use crate::spec::{MapSpec, ProgramSpec};
@@ -358,6 +360,7 @@ impl Vm {
 
     /// One run: memory from the last run (or new) set up by `setup`, `r1`/`r2`, the result
     /// read by `finish`.
+    #[inline(always)]
     fn execute<'s, T>(
         &'s mut self,
         setup: impl FnOnce(&mut Memory),
@@ -367,24 +370,31 @@ impl Vm {
     ) -> Result<T, VmError> {
         self.mem.reset(self.cpu);
         setup(&mut self.mem);
-        self.env.redirect = None;
+        let r = self.run_prepared(r1, r2).map_err(|e| *e);
+        let this: &'s Self = self;
+        r.map(|r0| finish(r0, &this.mem, &this.env))
+    }
+
+    /// Runs the entry program on the memory as set up, `r1`/`r2` its arguments; returns `r0`.
+    #[inline(always)]
+    fn run_prepared(&mut self, r1: u64, r2: u64) -> Result<u64, Box<VmError>> {
+        if self.env.redirect.is_some() {
+            self.env.redirect = None;
+        }
         if let Some(t) = self.trace.as_mut() {
             t.clear();
         }
-        let mut m = Machine {
+        Machine {
             mem: &mut self.mem,
             progs: &self.progs,
             env: &mut self.env,
-            trace: self.trace.take(),
+            trace: &mut self.trace,
             step_limit: self.step_limit,
             tail_target: None,
             tail_calls: 0,
             fd_maps: &self.fd_maps,
-        };
-        let r = m.run(0, r1, r2).map_err(|e| *e);
-        self.trace = m.trace.take();
-        let this: &'s Self = self;
-        r.map(|r0| finish(r0, &this.mem, &this.env))
+        }
+        .run(0, r1, r2)
     }
 
     /// Runs the program as XDP on `packet` (ifindex 1, queue 0, like `BPF_PROG_TEST_RUN`).
@@ -396,6 +406,40 @@ impl Vm {
     /// [`XdpView`] are the VM's own buffer, valid until the next run.
     pub fn run_xdp_ref(&mut self, packet: &[u8]) -> Result<XdpView<'_>, VmError> {
         self.xdp(packet, 1, 0)
+    }
+
+    /// Runs the program as XDP on `frame` in place: the packet is not copied in or out, and
+    /// the program's writes and adjustments stay in the frame (see [`XdpFrame`]). The packet
+    /// and metadata of the returned view are the frame's. Every access is checked as in
+    /// [`Vm::run_xdp`], and the run's other state (stack, regions, records) is reset as there:
+    /// only the packet carries over, because the caller owns it.
+    pub fn run_xdp_frame<'a>(
+        &'a mut self,
+        frame: &'a mut XdpFrame,
+    ) -> Result<XdpView<'a>, VmError> {
+        // The frame's buffer becomes the run's packet (the VM's own waits in the frame) and
+        // goes back afterwards, whatever the run gave: no copy.
+        self.mem.reset(self.cpu);
+        self.mem.packet.borrow_frame(&mut frame.p);
+        self.mem.ctx = CtxKind::Xdp {
+            ingress_ifindex: frame.ingress_ifindex,
+            rx_queue_index: frame.rx_queue_index,
+        };
+        let r = self.run_prepared(Memory::ctx_addr(), 0);
+        self.mem.packet.give_back(&mut frame.p);
+        let r0 = r.map_err(|e| *e)?;
+        let p = &frame.p;
+        let action = XdpAction::from_value(r0 as i64);
+        Ok(XdpView {
+            r0,
+            action,
+            packet: &p.buf[p.data..p.end],
+            meta: &p.buf[p.meta..p.data],
+            redirect: match action {
+                Some(XdpAction::Redirect) => self.env.redirect.as_ref(),
+                _ => None,
+            },
+        })
     }
 
     /// Runs the program as XDP on `input`.

@@ -683,3 +683,94 @@ fn fused_pairs_match_the_general_path() {
         }
     }
 }
+
+/// The program of [`the_borrowed_view_is_the_owned_outcome`]: moves `data` 4 bytes back,
+/// grows the metadata by 8, writes the first 4 packet bytes; `XDP_ABORTED` if a step fails.
+const ADJUST_AND_WRITE: &str = "
+    r6 = r1
+    r2 = -4
+    call bpf_xdp_adjust_head
+    if r0 != 0 goto bad
+    r2 = -8
+    r1 = r6
+    call bpf_xdp_adjust_meta
+    if r0 != 0 goto bad
+    r2 = *(u32 *)(r6 + 0)
+    r3 = *(u32 *)(r6 + 4)
+    r4 = r2
+    r4 += 4
+    if r4 > r3 goto bad
+    *(u32 *)(r2 + 0) = 0x44332211
+    r0 = XDP_TX
+    exit
+bad:
+    r0 = XDP_ABORTED
+    exit
+";
+
+/// An in-place run on a fresh frame gives exactly what a copy-in run gives (action, packet,
+/// metadata, redirect); the frame keeps what the program did, so the next run starts from the
+/// adjusted packet; `refill` starts afresh.
+#[test]
+fn a_frame_run_in_place_is_the_copy_in_run() {
+    let s = spec(ADJUST_AND_WRITE, &[]);
+    let mut vm = Vm::new(&s).unwrap();
+    let mut other = Vm::new(&s).unwrap();
+    let pkt: Vec<u8> = (0..40u8).collect();
+    let mut frame = XdpFrame::new(&pkt);
+    assert_eq!(frame.packet(), &pkt[..]);
+    assert!(frame.meta().is_empty());
+    let owned = other.run_xdp(&pkt).unwrap();
+    assert_eq!(vm.run_xdp_frame(&mut frame).unwrap().to_outcome(), owned);
+    assert_eq!(frame.packet(), &owned.packet[..]);
+    assert_eq!(frame.meta(), &owned.meta[..]);
+    // In place, like the kernel's repeated test run: the second run adjusts again.
+    let again = vm.run_xdp_frame(&mut frame).unwrap();
+    assert_eq!(again.action, Some(XdpAction::Tx));
+    assert_eq!(again.packet.len(), pkt.len() + 8);
+    assert_eq!(again.meta.len(), 16);
+    frame.refill(&pkt);
+    assert_eq!(frame.packet(), &pkt[..]);
+    assert!(frame.meta().is_empty());
+    assert_eq!(vm.run_xdp_frame(&mut frame).unwrap().to_outcome(), owned);
+    // The VM's own buffer is untouched by frame runs: copy-in runs still match a fresh VM.
+    assert_eq!(vm.run_xdp(&pkt).unwrap(), owned);
+    frame.packet_mut()[4] = 0xee;
+    assert_eq!(frame.packet()[4], 0xee);
+}
+
+/// Queue and interface come from the frame; a redirect is reported as in a copy-in run; an
+/// error is the copy-in run's error and leaves the frame's packet in the frame.
+#[test]
+fn a_frame_run_reports_redirects_and_errors() {
+    let xsks = map("xsks", MapType::Xskmap, 4, 4, 8);
+    let s = spec(
+        "r2 = *(u32 *)(r1 + 16)\nr1 = xsks ll\nr3 = XDP_PASS\ncall bpf_redirect_map\nexit",
+        std::slice::from_ref(&xsks),
+    );
+    let mut vm = Vm::new(&s)
+        .unwrap()
+        .with_entry(&xsks, &3u32.to_le_bytes(), &9u32.to_le_bytes())
+        .unwrap();
+    let mut frame = XdpFrame::new(&[0; 60]);
+    assert_eq!(vm.run_xdp_frame(&mut frame).unwrap().redirect, None);
+    frame.rx_queue_index = 3;
+    let v = vm.run_xdp_frame(&mut frame).unwrap();
+    assert_eq!(v.action, Some(XdpAction::Redirect));
+    assert_eq!(
+        v.redirect,
+        Some(&Redirect::Map {
+            map: "xsks".into(),
+            key: 3
+        })
+    );
+
+    let s = spec("r2 = *(u32 *)(r1 + 0)\nr0 = *(u8 *)(r2 + 14)\nexit", &[]);
+    let mut vm = Vm::new(&s).unwrap();
+    let want = vm.run_xdp(&[7; 14]).unwrap_err();
+    let mut frame = XdpFrame::new(&[7; 14]);
+    let e = vm.run_xdp_frame(&mut frame).unwrap_err();
+    assert_eq!(e, want);
+    assert_eq!(frame.packet(), &[7; 14]);
+    assert_eq!(vm.run_xdp(&[7; 15]).unwrap().r0, 7);
+}

@@ -100,6 +100,61 @@ impl XdpView<'_> {
     }
 }
 
+/// A packet in the buffer `BPF_PROG_TEST_RUN` builds for it (256 bytes of headroom, the packet,
+/// tailroom up to the end of a 4096-byte frame), owned by the caller, for
+/// [`super::Vm::run_xdp_frame`] to run a program on in place: no copy in and no copy out,
+/// which is how the kernel's test run repeats a program (`repeat` runs on one buffer) and how
+/// rbpf runs one (on the caller's slice).
+///
+/// The program's writes and `bpf_xdp_adjust_*` changes stay in the frame: a second run sees
+/// the packet the first one left. [`XdpFrame::refill`] puts a fresh packet in (reusing the
+/// allocation). The frame carries the `xdp_md` fields that are not pointers.
+#[derive(Clone, Debug)]
+pub struct XdpFrame {
+    pub(crate) p: Packet,
+    /// `ctx->ingress_ifindex` (1 unless set, as in the test run).
+    pub ingress_ifindex: u32,
+    /// `ctx->rx_queue_index` (0 unless set).
+    pub rx_queue_index: u32,
+}
+
+impl XdpFrame {
+    /// A frame holding `packet` (from the Ethernet header) behind zeroed headroom, received
+    /// on ifindex 1, queue 0.
+    pub fn new(packet: &[u8]) -> XdpFrame {
+        let mut p = Packet::default();
+        fill_packet(&mut p, packet);
+        XdpFrame {
+            p,
+            ingress_ifindex: 1,
+            rx_queue_index: 0,
+        }
+    }
+
+    /// Makes the frame hold `packet` again as [`XdpFrame::new`] built it (headroom zeroed,
+    /// metadata empty), reusing its buffer.
+    pub fn refill(&mut self, packet: &[u8]) {
+        // Every byte below the packet may have been written (metadata, an adjusted head).
+        self.p.low = 0;
+        fill_packet(&mut self.p, packet);
+    }
+
+    /// The packet (`data` .. `data_end`) as the last run left it.
+    pub fn packet(&self) -> &[u8] {
+        &self.p.buf[self.p.data..self.p.end]
+    }
+
+    /// The packet, to change it between runs.
+    pub fn packet_mut(&mut self) -> &mut [u8] {
+        &mut self.p.buf[self.p.data..self.p.end]
+    }
+
+    /// The metadata in front of the packet (`data_meta` .. `data`).
+    pub fn meta(&self) -> &[u8] {
+        &self.p.buf[self.p.meta..self.p.data]
+    }
+}
+
 /// Builds the test run's buffer around `bytes` in `p` (reusing its allocation): zeroed
 /// headroom, the packet; the tailroom up to `hard_end` is added (zeroed) when the tail grows.
 /// Only the part of the headroom an earlier run may have written (from [`Packet::low`]) is
@@ -111,7 +166,9 @@ pub(crate) fn fill_packet(p: &mut Packet, bytes: &[u8]) {
         p.buf.clear();
         p.buf.resize(XDP_HEADROOM, 0);
     } else {
-        p.buf[p.low.min(XDP_HEADROOM)..XDP_HEADROOM].fill(0);
+        if p.low < XDP_HEADROOM {
+            p.buf[p.low..XDP_HEADROOM].fill(0);
+        }
         p.buf.truncate(XDP_HEADROOM);
     }
     p.low = XDP_HEADROOM;
