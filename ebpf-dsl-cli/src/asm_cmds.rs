@@ -202,6 +202,8 @@ pub struct CheckArgs {
     kernel: ebpf_dsl::verifier::KernelVersion,
     /// `--section`, for an ELF object.
     section: Option<String>,
+    /// `--stats`: print the verifier's statistics.
+    stats: bool,
 }
 
 /// Builds the arguments of `check FILE [--type T] [--map ...]... [--license L] [--kernel V]
@@ -219,6 +221,7 @@ pub fn parse_check(o: crate::cli::CheckOpts) -> Result<CheckArgs, CliError> {
         verify: !o.no_verify,
         kernel: o.kernel,
         section: o.section,
+        stats: o.stats,
     })
 }
 
@@ -236,6 +239,7 @@ pub fn check(args: CheckArgs) -> Result<ExitCode, CliError> {
         verify,
         kernel,
         section,
+        stats,
     } = args;
     if let Some(bytes) = crate::elf_cmds::read_object_file(&file) {
         let how = crate::elf_cmds::CheckObject {
@@ -243,6 +247,7 @@ pub fn check(args: CheckArgs) -> Result<ExitCode, CliError> {
             kernel,
             section,
             unknown_type: prog_type,
+            stats,
         };
         return crate::elf_cmds::check_object(&bytes, &file, &how);
     }
@@ -292,9 +297,13 @@ pub fn check(args: CheckArgs) -> Result<ExitCode, CliError> {
                     .and_then(ebpf_dsl::spec::expected_attach_type_of_section),
             };
             // `trust_*` labels: see `ebpf_dsl::verifier::trust`.
+            let started = std::time::Instant::now();
             let verdict = ebpf_dsl::verifier::Trust::from_labels(&p.labels)
                 .map_err(|e| vec![e])
                 .and_then(|t| ebpf_dsl::verifier::verify_trusting(&input, &t));
+            if let (true, Ok(r)) = (stats, &verdict) {
+                outln!("{}", crate::elf_cmds::stats_line(r, started.elapsed()))?;
+            }
             if let Err(errs) = verdict {
                 let index = LineIndex::new(&src);
                 for e in errs.iter().take(asm::MAX_SHOWN) {

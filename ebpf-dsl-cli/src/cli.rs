@@ -142,6 +142,11 @@ pub struct CheckOpts {
     /// For an ELF object: only the programs of this section (or with this function name).
     #[arg(long, value_name = "NAME")]
     pub section: Option<String>,
+    /// After each verified program, print the verifier's statistics as the kernel's
+    /// BPF_LOG_STATS does: the verification time (the verifier alone, in microseconds) and
+    /// the instructions processed, states stored and paths pruned.
+    #[arg(long)]
+    pub stats: bool,
 }
 
 /// `disasm FILE`.

@@ -234,6 +234,20 @@ pub struct CheckObject {
     pub section: Option<String>,
     /// `--type`: the type of the program sections whose name gives none.
     pub unknown_type: Option<ProgramType>,
+    /// `--stats`: print the verifier's statistics after each verified program.
+    pub stats: bool,
+}
+
+/// `--stats`: the verifier's figures, worded as the kernel's BPF_LOG_STATS lines.
+pub fn stats_line(r: &ebpf_dsl::verifier::Report, took: std::time::Duration) -> String {
+    format!(
+        "verification time {} usec; processed {} insns, {} states, {} pruned, stack depth {}",
+        took.as_micros(),
+        r.insns_processed,
+        r.states,
+        r.pruned,
+        r.stack_depth
+    )
 }
 
 /// `check OBJ.o`: every program of the object (or of `--section`) through the static
@@ -283,7 +297,12 @@ pub fn check_object(bytes: &[u8], shown: &str, how: &CheckObject) -> Result<Exit
                 kernel: how.kernel,
                 expected_attach_type: p.expected_attach_type(),
             };
-            if let Err(errs) = ebpf_dsl::verifier::verify(&input) {
+            let started = std::time::Instant::now();
+            let verdict = ebpf_dsl::verifier::verify(&input);
+            if let (true, Ok(r)) = (how.stats, &verdict) {
+                crate::out::outln!("{}", stats_line(r, started.elapsed()))?;
+            }
+            if let Err(errs) = verdict {
                 for e in errs.iter().take(ebpf_dsl::asm::MAX_SHOWN) {
                     errln!(
                         "{shown}: section `{}` ({}): error: {e}",
