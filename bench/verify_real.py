@@ -158,6 +158,7 @@ def main():
                    "kernel_us_min": min(kern_t), "kernel_us_max": max(kern_t),
                    "ratio": (f"{statistics.median(ours_t) / statistics.median(kern_t):.3f}"
                              if ours_t else ""),
+                   "ratio_best": f"{min(ours_t) / min(kern_t):.3f}" if ours_t else "",
                    "ours_processed": ours_proc if ours_proc is not None else "",
                    "kernel_processed": kproc,
                    "ours_spread": spread(ours_t) if ours_t else "",
@@ -171,7 +172,7 @@ def main():
 
 
 COLUMNS = ["object", "function", "type", "ours", "ours_us", "ours_us_min", "ours_us_max",
-           "kernel_us", "kernel_us_min", "kernel_us_max", "ratio", "ours_processed",
+           "kernel_us", "kernel_us_min", "kernel_us_max", "ratio", "ratio_best", "ours_processed",
            "kernel_processed"]
 
 
@@ -189,19 +190,22 @@ def write(rows, kver):
           f"--stats`. Entry points of tools/real-programs/programs.list the kernel accepts "
           f"with at least {MIN_INSNS} processed instructions; {REPEAT} rounds each, the two "
           "sides interleaved; µs = the verifier's own `verification time` (median, min–max); "
-          "ratio = ours / kernel (medians). Target: ≤ 0.3.", "",
+          "ratio = ours / kernel (medians; best: of the minima, the least disturbed by other "
+          "load on the machine). Target: ≤ 0.3.", "",
           f"{len(rows)} entry points; ratio median "
           + (f"{statistics.median(ratios):.3f}, worst {max(ratios):.3f}" if ratios else "—")
+          + f"; at most 0.3: {sum(1 for x in ratios if x <= TARGET_RATIO)}"
           + f"; above 0.3 or not verified: {len(over)}.", "",
-          "| object | function | ours µs | kernel µs | ratio | ours processed "
+          "| object | function | ours µs | kernel µs | ratio | ratio (best) | ours processed "
           "| kernel processed | processed ratio |",
-          "|---|---|---:|---:|---:|---:|---:|---:|"]
+          "|---|---|---:|---:|---:|---:|---:|---:|---:|"]
     for r in rows:
         pr = (f"{r['ours_processed'] / r['kernel_processed']:.2f}"
               if r["ours_processed"] != "" else "")
         ours = r["ours_spread"] or r["ours"].replace("|", "\\|")
         md.append(f"| {r['object']} | {r['function']} | {ours} | {r['kernel_spread']} | "
-                  f"{r['ratio'] or '—'} | {r['ours_processed']} | {r['kernel_processed']} "
+                  f"{r['ratio'] or '—'} | {r['ratio_best'] or '—'} | {r['ours_processed']} "
+                  f"| {r['kernel_processed']} "
                   f"| {pr} |")
     md.append("")
     (OUT / "latest.md").write_text("\n".join(md))
