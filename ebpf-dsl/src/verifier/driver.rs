@@ -26,6 +26,12 @@ impl<'a> Exec<'a> {
     /// Explores every path; for the flags see [`super::verify_with`].
     pub(crate) fn run(&mut self, exact_pruning: bool, every_prune_point: bool) -> R<Report> {
         let mut ex = Explorer::new(self.cfg.prune_point.len(), exact_pruning, every_prune_point);
+        ex.set_local_calls(
+            self.ops
+                .iter()
+                .map(|op| matches!(op, Op::CallLocal { .. }))
+                .collect(),
+        );
         let mut pending: Vec<Path> = vec![Path {
             pc: 0,
             st: initial_state(),

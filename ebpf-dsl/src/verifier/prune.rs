@@ -23,7 +23,7 @@
 
 use super::deps::{self, Deps, Link, Mask, ALL};
 use super::domain::scalar::Scalar;
-use super::domain::state::{covers, covers_masked, same_state, RegVal, Slot, State};
+use super::domain::state::{covers, covers_calls, covers_masked, same_state, RegVal, Slot, State};
 
 /// Finished checkpoints kept per instruction (the one that pruned least makes room).
 const MAX_STATES_PER_INSN: usize = 64;
@@ -72,6 +72,8 @@ pub(crate) struct Explorer {
     exact: bool,
     /// Store a checkpoint at every prune point (see [`super::verify_with`]).
     every: bool,
+    /// The bpf-to-bpf calls (`local_calls[pc]`): see [`covers_calls`].
+    local_calls: Vec<bool>,
 }
 
 /// How a location is marked by [`Explorer::mark`].
@@ -111,7 +113,13 @@ impl Explorer {
             last_insns: 0,
             exact,
             every,
+            local_calls: Vec::new(),
         }
+    }
+
+    /// Tells the explorer which instructions are bpf-to-bpf calls (see [`covers_calls`]).
+    pub(crate) fn set_local_calls(&mut self, local_calls: Vec<bool>) {
+        self.local_calls = local_calls;
     }
 
     /// Checkpoints stored so far (evicted ones included).
@@ -202,9 +210,9 @@ impl Explorer {
                 continue;
             };
             let covered = if self.exact {
-                covers(old, st, live_static)
+                covers_calls(old, st, live_static, &self.local_calls)
             } else {
-                covers_masked(old, st, live_static, ck.live, ck.precise)
+                covers_masked(old, st, live_static, ck.live, ck.precise, &self.local_calls)
             };
             if covered {
                 let (live, precise) = if ck.multi_frame || old.frames.len() > 1 {
