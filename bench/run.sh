@@ -8,7 +8,8 @@
 #
 # Environment: ROUNDS (5), DURATION (10 s per AF_XDP run), WARMUP (1 s), WORKLOADS (comma
 # list: ceiling,rxdrop,rxdrop-poll,rxdrop-rate,txonly,l2fwd,l2fwd-rate,rxdrop-scale,l2fwd-scale,
-# latency,latency-load,ring,ringbuf,ringbuf-work,prog,verify), RATE,
+# latency,latency-load,ring,ringbuf,ringbuf-work,prog,verify; or verify-real alone:
+# bench/verify_real.py), RATE,
 # L2FWD_RATE (fixed offered loads of the -rate workloads), GEN_CPU (0), RX_CPU (1),
 # BATCH (64), RING_DESCS, PROG_REPEAT, GEN (c | ours: the examples' xsk-pktgen),
 # LAT_RATE (1000), LAT_LOAD_RATE (50000), LAT_MODES (poll,busy; also spin), LAT_CLIENT
@@ -40,6 +41,16 @@ fi
 TARGET=${CARGO_TARGET_DIR:-$ROOT/target}
 BUILD=$ROOT/bench/build
 mkdir -p "$BUILD" "$BUILD/ours"
+
+# verify-real (bench/verify_real.py): our static verifier against the kernel's on the real
+# programs of tools/real-programs (REAL_PROGRAMS_GIT_URL: a mirror, as for its run.sh); it needs
+# only the release CLI and the libbpf loader, so it runs on its own.
+if [ "${WORKLOADS:-}" = verify-real ]; then
+  export CARGO_TARGET_DIR=$TARGET KLOAD=$BUILD/kload EBPF_DSL=$TARGET/release/ebpf-dsl
+  gcc -O2 -Wall -o "$KLOAD" tools/real-programs/kload.c -lbpf
+  cargo build --release -q -p ebpf-dsl-cli
+  exec python3 bench/verify_real.py
+fi
 
 echo "== building the C references"
 ARCH_INC=/usr/include/$(gcc -dumpmachine)

@@ -204,6 +204,8 @@ pub struct CheckArgs {
     section: Option<String>,
     /// `--btf`, for an ELF object: the target kernel's BTF file.
     btf: Option<String>,
+    /// `--stats`: print the verifier's statistics.
+    stats: bool,
 }
 
 /// Builds the arguments of `check FILE [--type T] [--map ...]... [--license L] [--kernel V]
@@ -222,6 +224,7 @@ pub fn parse_check(o: crate::cli::CheckOpts) -> Result<CheckArgs, CliError> {
         kernel: o.kernel,
         section: o.section,
         btf: o.btf,
+        stats: o.stats,
     })
 }
 
@@ -240,6 +243,7 @@ pub fn check(args: CheckArgs) -> Result<ExitCode, CliError> {
         kernel,
         section,
         btf,
+        stats,
     } = args;
     if let Some(bytes) = crate::elf_cmds::read_object_file(&file) {
         let how = crate::elf_cmds::CheckObject {
@@ -248,6 +252,7 @@ pub fn check(args: CheckArgs) -> Result<ExitCode, CliError> {
             section,
             unknown_type: prog_type,
             btf,
+            stats,
         };
         return crate::elf_cmds::check_object(&bytes, &file, &how);
     }
@@ -304,9 +309,13 @@ pub fn check(args: CheckArgs) -> Result<ExitCode, CliError> {
                 spin_locks: &spin_locks,
             };
             // `trust_*` labels: see `ebpf_dsl::verifier::trust`.
+            let started = std::time::Instant::now();
             let verdict = ebpf_dsl::verifier::Trust::from_labels(&p.labels)
                 .map_err(|e| vec![e])
                 .and_then(|t| ebpf_dsl::verifier::verify_trusting(&input, &t));
+            if let (true, Ok(r)) = (stats, &verdict) {
+                outln!("{}", crate::elf_cmds::stats_line(r, started.elapsed()))?;
+            }
             if let Err(errs) = verdict {
                 let index = LineIndex::new(&src);
                 for e in errs.iter().take(asm::MAX_SHOWN) {

@@ -146,6 +146,11 @@ pub struct CheckOpts {
     /// which CO-RE field offsets (`ptr->field` through vmlinux.h types) are resolved.
     #[arg(long, value_name = "FILE")]
     pub btf: Option<String>,
+    /// After each verified program, print the verifier's statistics as the kernel's
+    /// BPF_LOG_STATS does: the verification time (the verifier alone, in microseconds) and
+    /// the instructions processed, states stored and paths pruned.
+    #[arg(long)]
+    pub stats: bool,
 }
 
 /// `disasm FILE`.

@@ -242,6 +242,8 @@ pub struct CheckObject {
     /// `--btf`: the target kernel's BTF file, for CO-RE field offsets (read only when the
     /// object has CO-RE relocations).
     pub btf: Option<String>,
+    /// `--stats`: print the verifier's statistics after each verified program.
+    pub stats: bool,
 }
 
 /// The BTF file `path` (`--btf`), decoded.
@@ -249,6 +251,18 @@ fn target_btf(path: &str) -> Result<ebpf_dsl::btf::Btf, CliError> {
     let raw = std::fs::read(path).map_err(|e| CliError::Io(format!("--btf {path}: {e}")))?;
     ebpf_dsl::btf::Btf::decode(&raw)
         .map_err(|e| CliError::Io(format!("--btf {path}: not BTF: {e}")))
+}
+
+/// `--stats`: the verifier's figures, worded as the kernel's BPF_LOG_STATS lines.
+pub fn stats_line(r: &ebpf_dsl::verifier::Report, took: std::time::Duration) -> String {
+    format!(
+        "verification time {} usec; processed {} insns, {} states, {} pruned, stack depth {}",
+        took.as_micros(),
+        r.insns_processed,
+        r.states,
+        r.pruned,
+        r.stack_depth
+    )
 }
 
 /// `check OBJ.o`: every program of the object (or of `--section`) through the static
@@ -314,7 +328,12 @@ pub fn check_object(bytes: &[u8], shown: &str, how: &CheckObject) -> Result<Exit
                 data: &obj.data,
                 spin_locks: &spin_locks,
             };
-            if let Err(errs) = ebpf_dsl::verifier::verify(&input) {
+            let started = std::time::Instant::now();
+            let verdict = ebpf_dsl::verifier::verify(&input);
+            if let (true, Ok(r)) = (how.stats, &verdict) {
+                crate::out::outln!("{}", stats_line(r, started.elapsed()))?;
+            }
+            if let Err(errs) = verdict {
                 for e in errs.iter().take(ebpf_dsl::asm::MAX_SHOWN) {
                     errln!(
                         "{shown}: section `{}` ({}): error: {e}",

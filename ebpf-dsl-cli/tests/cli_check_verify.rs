@@ -268,3 +268,31 @@ fn map_flags_reach_the_verifier() {
         "{err}"
     );
 }
+
+#[test]
+fn stats_print_the_verifiers_figures() {
+    let dir = Scratch::new("stats");
+    // A loop of 4 rounds: more instructions processed than the program has.
+    let p = dir.write(
+        "loop.s",
+        "r0 = 0\nr1 = 0\nl:\nr1 += 1\nr0 += 2\nif r1 < 4 goto l\nexit\n",
+    );
+    let out = check(&[&p, "--type", "socket_filter", "--stats"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = stdout(&out);
+    let line = text
+        .lines()
+        .find(|l| l.starts_with("verification time "))
+        .unwrap_or_else(|| panic!("no statistics line in {text}"));
+    let processed: usize = line
+        .split("processed ")
+        .nth(1)
+        .and_then(|r| r.split(' ').next())
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("no processed count in {line}"));
+    assert!(processed > 6, "{line}");
+    assert!(line.contains(" usec; "), "{line}");
+    // Without --stats, no such line.
+    let out = check(&[&p, "--type", "socket_filter"]);
+    assert!(!stdout(&out).contains("verification time"));
+}

@@ -355,10 +355,11 @@ pub(crate) fn before(op: &Op, st: &State, d: &Deps) -> Before {
             b.inputs = m;
         }
         Op::Exit => {
+            // The program's end needs r0 set (its kind: a checkpoint compares a live
+            // location's kind always), never its value: no precision, as the kernel's
+            // `check_return_code` for the program types verified here. A function's return
+            // flows on into its caller, and a callback's is compared exactly (inner frames).
             b.read = dr(0);
-            if st.frames.len() == 1 {
-                b.demand = dr(0);
-            }
         }
     }
     b

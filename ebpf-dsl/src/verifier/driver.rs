@@ -9,7 +9,7 @@ use super::context::{Exec, Step};
 use super::deps::{self, Before, Deps};
 use super::domain::scalar::Scalar;
 use super::domain::state::{RegVal, State};
-use super::prune::{Explorer, PruneResult};
+use super::prune::{Explorer, Mark, PruneResult};
 use super::transfer::{e, mask, R};
 use super::{initial_state, Report, Rule, MAX_PENDING, MAX_PROCESSED};
 
@@ -26,6 +26,12 @@ impl<'a> Exec<'a> {
     /// Explores every path; for the flags see [`super::verify_with`].
     pub(crate) fn run(&mut self, exact_pruning: bool, every_prune_point: bool) -> R<Report> {
         let mut ex = Explorer::new(self.cfg.prune_point.len(), exact_pruning, every_prune_point);
+        ex.set_local_calls(
+            self.ops
+                .iter()
+                .map(|op| matches!(op, Op::CallLocal { .. }))
+                .collect(),
+        );
         let mut pending: Vec<Path> = vec![Path {
             pc: 0,
             st: initial_state(),
@@ -71,14 +77,14 @@ impl<'a> Exec<'a> {
                 ));
                 let before = deps::before(&op, &st, &d);
                 let snapshot = Before::needs_snapshot(&op, &st).then(|| st.clone());
-                ex.mark(parent, before.read, false);
-                ex.mark(parent, before.demand, true);
+                ex.mark(parent, before.read, Mark::Read);
+                ex.mark(parent, before.demand, Mark::Demanded);
                 match self.step(pc, &mut st)? {
                     Step::Next(n) => {
                         deps::after(&op, &before, snapshot.as_ref(), &st, &mut d);
                         if let Some(m) = before.cond {
                             // The jump went one way only: the operands' values decided it.
-                            ex.mark(parent, m, true);
+                            ex.mark(parent, m, Mark::Demanded);
                         }
                         pc = n;
                     }

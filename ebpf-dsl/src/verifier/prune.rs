@@ -23,7 +23,7 @@
 
 use super::deps::{self, Deps, Link, Mask, ALL};
 use super::domain::scalar::Scalar;
-use super::domain::state::{covers, covers_masked, same_state, RegVal, Slot, State};
+use super::domain::state::{covers, covers_calls, covers_masked, same_state, RegVal, Slot, State};
 
 /// Finished checkpoints kept per instruction (the one that pruned least makes room).
 const MAX_STATES_PER_INSN: usize = 64;
@@ -44,8 +44,12 @@ struct Checkpoint {
     link: Link,
     /// Locations read below this checkpoint.
     live: Mask,
-    /// Locations whose exact value mattered below this checkpoint.
+    /// Locations whose exact value mattered below this checkpoint, or may matter (marked
+    /// conservatively: see [`Mark::Precise`]).
     precise: Mask,
+    /// Locations whose exact value was demanded below this checkpoint by an instruction
+    /// itself (a subset of `precise`): what the `may_goto` widening keeps.
+    demanded: Mask,
     /// The state has inner call frames: it is compared exactly, and marks always climb on.
     multi_frame: bool,
     hits: u32,
@@ -68,6 +72,22 @@ pub(crate) struct Explorer {
     exact: bool,
     /// Store a checkpoint at every prune point (see [`super::verify_with`]).
     every: bool,
+    /// The bpf-to-bpf calls (`local_calls[pc]`): see [`covers_calls`].
+    local_calls: Vec<bool>,
+}
+
+/// How a location is marked by [`Explorer::mark`].
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub(crate) enum Mark {
+    /// Read.
+    Read,
+    /// Its exact value may matter: the marks of a checkpoint that pruned a path (all of them
+    /// when the checkpoint is unfinished, its own marks being incomplete then).
+    Precise,
+    /// Its exact value is needed by an instruction (a bound, an offset, a decided jump):
+    /// also precise. Only these marks keep a value from the `may_goto` widening, as the
+    /// kernel's `precise` flags (which an unfinished state's hit does not set everywhere).
+    Demanded,
 }
 
 /// What happened at a prune point.
@@ -93,7 +113,13 @@ impl Explorer {
             last_insns: 0,
             exact,
             every,
+            local_calls: Vec::new(),
         }
+    }
+
+    /// Tells the explorer which instructions are bpf-to-bpf calls (see [`covers_calls`]).
+    pub(crate) fn set_local_calls(&mut self, local_calls: Vec<bool>) {
+        self.local_calls = local_calls;
     }
 
     /// Checkpoints stored so far (evicted ones included).
@@ -107,9 +133,9 @@ impl Explorer {
         self.jumps += jump as usize;
     }
 
-    /// Marks the sources `m` (in terms of checkpoint `ck`) live, and precise if `precise`, at
-    /// `ck` and, translated, at each of its ancestors.
-    pub(crate) fn mark(&mut self, mut ck: Option<usize>, mut m: Mask, precise: bool) {
+    /// Marks the sources `m` (in terms of checkpoint `ck`) live, and precise or demanded as
+    /// `how` says, at `ck` and, translated, at each of its ancestors.
+    pub(crate) fn mark(&mut self, mut ck: Option<usize>, mut m: Mask, how: Mark) {
         while let Some(c) = ck {
             if m == 0 {
                 return;
@@ -118,10 +144,10 @@ impl Explorer {
             let new = if cp.multi_frame {
                 m
             } else {
-                let have = if precise {
-                    cp.precise & cp.live
-                } else {
-                    cp.live
+                let have = match how {
+                    Mark::Read => cp.live,
+                    Mark::Precise => cp.precise & cp.live,
+                    Mark::Demanded => cp.demanded & cp.precise & cp.live,
                 };
                 m & !have
             };
@@ -129,8 +155,11 @@ impl Explorer {
                 return;
             }
             cp.live |= new;
-            if precise {
+            if how != Mark::Read {
                 cp.precise |= new;
+            }
+            if how == Mark::Demanded {
+                cp.demanded |= new;
             }
             m = deps::translate(&cp.link, new);
             ck = cp.parent;
@@ -158,8 +187,7 @@ impl Explorer {
                     if old.may_goto_depth != st.may_goto_depth && covers(old, st, 0x7ff) {
                         self.checkpoints[c].hits += 1;
                         let all = d.of_mask(ALL);
-                        self.mark(parent, all, false);
-                        self.mark(parent, all, true);
+                        self.mark(parent, all, Mark::Precise);
                         return PruneResult::Pruned;
                     }
                 }
@@ -182,9 +210,9 @@ impl Explorer {
                 continue;
             };
             let covered = if self.exact {
-                covers(old, st, live_static)
+                covers_calls(old, st, live_static, &self.local_calls)
             } else {
-                covers_masked(old, st, live_static, ck.live, ck.precise)
+                covers_masked(old, st, live_static, ck.live, ck.precise, &self.local_calls)
             };
             if covered {
                 let (live, precise) = if ck.multi_frame || old.frames.len() > 1 {
@@ -195,10 +223,16 @@ impl Explorer {
                 };
                 let live = live & live_mask(live_static);
                 let precise = precise & live_mask(live_static);
+                let demanded = if ck.multi_frame || old.frames.len() > 1 {
+                    ALL
+                } else {
+                    ck.demanded
+                } & live_mask(live_static);
                 self.checkpoints[c].hits += 1;
-                let (ml, mp) = (d.of_mask(live), d.of_mask(precise));
-                self.mark(parent, ml, false);
-                self.mark(parent, mp, true);
+                let (ml, mp, md) = (d.of_mask(live), d.of_mask(precise), d.of_mask(demanded));
+                self.mark(parent, ml, Mark::Read);
+                self.mark(parent, mp, Mark::Precise);
+                self.mark(parent, md, Mark::Demanded);
                 return PruneResult::Pruned;
             }
             let ck = &mut self.checkpoints[c];
@@ -229,6 +263,7 @@ impl Explorer {
             link,
             live: 0,
             precise: 0,
+            demanded: 0,
             multi_frame: st.frames.len() > 1,
             hits: 0,
             misses: 0,
@@ -244,7 +279,7 @@ impl Explorer {
     pub(crate) fn widen_may_goto(&self, pc: usize, parent: Option<usize>, st: &mut State) {
         let prev = self.waiting[pc].iter().rev().find_map(|&c| {
             let ck = &self.checkpoints[c];
-            (Some(c) != parent).then_some(ck.state.as_ref().map(|s| (s, ck.precise)))?
+            (Some(c) != parent).then_some(ck.state.as_ref().map(|s| (s, ck.demanded)))?
         });
         let Some((old, precise)) = prev else { return };
         if old.frames.len() != 1 || st.frames.len() != 1 {

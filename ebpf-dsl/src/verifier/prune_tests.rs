@@ -352,3 +352,25 @@ exit"
         "{short:?} vs {walked:?}"
     );
 }
+
+#[test]
+fn a_callers_argument_registers_are_dead_below_a_local_call() {
+    use super::domain::scalar::Scalar;
+    use super::domain::state::{covers_calls, Frame, RegVal, State};
+    let two_frames = |r2: u64, r6: u64| -> State {
+        let mut st = super::initial_state();
+        st.frames[0].regs[2] = RegVal::Scalar(Scalar::konst(r2));
+        st.frames[0].regs[6] = RegVal::Scalar(Scalar::konst(r6));
+        st.frames.push(Frame::new(1, 3, 1));
+        st
+    };
+    let mut local = vec![false; 8];
+    local[3] = true;
+    let (old, new) = (two_frames(1, 7), two_frames(2, 7));
+    // Below a bpf-to-bpf call at 3, the caller's r2 is dead (cleared on return).
+    assert!(covers_calls(&old, &new, 0x7ff, &local));
+    // Below a helper's callback, the call runs again with it: compared.
+    assert!(!covers_calls(&old, &new, 0x7ff, &[false; 8]));
+    // The callee-saved r6 is compared either way.
+    assert!(!covers_calls(&old, &two_frames(1, 8), 0x7ff, &local));
+}

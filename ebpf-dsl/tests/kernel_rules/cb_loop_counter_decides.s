@@ -1,8 +1,7 @@
 # kernel: accept
-# ours: reject
-# A counter the callback bumps in the caller's stack, which then decides the return value:
-# every round changes a value the program depends on. The kernel converges on it; the static
-# verifier gives up after 64 rounds (a known false reject).
+# A counter the callback bumps in the caller's stack, which then becomes the return value:
+# the program's exit needs r0 set, never its value (no precision, as the kernel's
+# `check_return_code` for xdp), so the counter is widened and the rounds converge.
 *(u64 *)(r10 - 8) = 0
 r1 = 100
 r2 = bump ll

@@ -572,6 +572,14 @@ fn slot_covers(old: &Slot, new: &Slot, ids: &mut IdMap) -> bool {
 /// path from `new` is safe whenever the (fully explored) path from `old` was. `live` is the set
 /// of registers of the innermost frame that may still be read.
 pub fn covers(old: &State, new: &State, live: u16) -> bool {
+    covers_calls(old, new, live, &[])
+}
+
+/// [`covers`], knowing which instructions are bpf-to-bpf calls (`local_calls[pc]`; missing:
+/// not one): a frame that called a function through one has `r0`..`r5` dead until the
+/// callee returns, which sets `r0` and clears the others (a callback's caller, whose call
+/// runs again with its arguments, keeps them).
+pub fn covers_calls(old: &State, new: &State, live: u16, local_calls: &[bool]) -> bool {
     if old.frames.len() != new.frames.len()
         || old.refs.len() != new.refs.len()
         || (new.taint.is_some() && old.taint.is_none())
@@ -587,8 +595,13 @@ pub fn covers(old: &State, new: &State, live: u16) -> bool {
         if fo.callsite != fnew.callsite {
             return false;
         }
+        let args_dead = k != last
+            && local_calls
+                .get(old.frames[k + 1].callsite)
+                .copied()
+                .unwrap_or(false);
         for r in 0..11 {
-            if k == last && live & (1 << r) == 0 {
+            if (k == last && live & (1 << r) == 0) || (args_dead && r <= 5) {
                 continue;
             }
             if !reg_covers(&fo.regs[r], &fnew.regs[r], &mut ids) {
@@ -632,9 +645,10 @@ pub fn covers_masked(
     live_static: u16,
     live: u128,
     precise: u128,
+    local_calls: &[bool],
 ) -> bool {
     if old.frames.len() != 1 {
-        return covers(old, new, live_static);
+        return covers_calls(old, new, live_static, local_calls);
     }
     if new.frames.len() != 1
         || old.refs.len() != new.refs.len()

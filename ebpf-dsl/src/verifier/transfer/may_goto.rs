@@ -69,6 +69,21 @@ mod tests {
     }
 
     #[test]
+    fn an_accumulator_returned_at_exit_is_widened() {
+        // Two loops bounded by `may_goto` (the second also by its index, which addresses a
+        // stack buffer and so stays exact); r0 sums what they read and is the return value.
+        // The exit needs r0 set, not its value: r0 is widened, both loops converge in a few
+        // rounds (before, r0's value was kept and the first loop ran into the 1M limit).
+        let src = "*(u64 *)(r10 - 8) = 0\nr0 = 0\nr1 = 0\na:\nmay_goto +3\nr0 += 1\nr1 += 1\ngoto a\nr1 = 0\nb:\nr2 = r10\nr2 += -8\nr2 += r1\nr3 = *(u8 *)(r2 + 0)\nr0 += r3\nmay_goto +2\nr1 += 1\nif r1 < 8 goto b\nexit";
+        let a = assemble_unchecked(src).expect("assembles");
+        let input = VerifyInput::new(&a.insns, ProgramType::SocketFilter);
+        let report = verify(&input).expect("accepted");
+        assert!(report.insns_processed < 500, "{report:?}");
+        // The second loop's index one byte too far is still refused.
+        assert!(check(&src.replace("r1 < 8", "r1 < 9")).is_err());
+    }
+
+    #[test]
     fn a_loop_through_the_jump_alone_is_infinite() {
         assert_eq!(
             check("r0 = 0\nl:\nmay_goto l\nr0 = 0\nexit"),

@@ -569,9 +569,9 @@ mod tests {
         assert!(!covers(&locked, &a, 0x7ff));
         assert!(covers(&locked, &locked, 0x7ff));
         // Also when nothing is live (the liveness-masked comparison).
-        assert!(!covers_masked(&a, &locked, 0, 0, 0));
-        assert!(!covers_masked(&locked, &a, 0, 0, 0));
-        assert!(covers_masked(&locked, &locked, 0, 0, 0));
+        assert!(!covers_masked(&a, &locked, 0, 0, 0, &[]));
+        assert!(!covers_masked(&locked, &a, 0, 0, 0, &[]));
+        assert!(covers_masked(&locked, &locked, 0, 0, 0, &[]));
         // Renamed consistently: covered; the lock taken through another value than r6: not.
         let mut renamed = state(&[(6, value(0, 9 | LOCK_ID))]);
         renamed.lock = Some((LK, 9 | LOCK_ID));

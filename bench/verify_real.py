@@ -1,0 +1,216 @@
+#!/usr/bin/env python3
+"""The `verify-real` workload: our static verifier against the kernel's on real programs.
+
+    sudo WORKLOADS=verify-real bench/run.sh      # builds what it needs, runs this
+    sudo REAL_PROGRAMS_GIT_URL='/srv/git/{owner}/{repo}.git' WORKLOADS=verify-real bench/run.sh
+
+The programs are those of the real-program corpus (tools/real-programs/programs.list:
+xdp-tools, xdp-tutorial, bpf-examples, katran, Suricata, ... at pinned commits; fetched and
+compiled into its cache as tools/real-programs/run.sh does, never committed). Measured: every
+XDP / tc / socket-filter entry point the kernel accepts and for which its verifier processes
+at least VERIFY_REAL_MIN_INSNS (1,000) instructions: the parsers with bounded loops (IPv6
+extension-header walks, TCP option parsing, VLAN tags, ...) and the other long ones.
+
+For each, VERIFY_REAL_REPEAT (7) rounds, the two sides interleaved (the order flips every
+round):
+- ours: the release build of `ebpf-dsl check OBJ.o --section FUNCTION --type T --kernel V
+  --stats`; its `verification time N usec` is the static verifier alone (not the process, the
+  ELF reader or the BTF), as the kernel's;
+- the kernel: libbpf loads only that program (`kload`, log level BPF_LOG_STATS alone, so the
+  verifier writes no per-instruction log) and reports the verifier's `verification time N
+  usec` and `processed N insns`.
+
+Writes OUT/verify-real/latest.md and latest.csv (OUT: bench/results): per entry point the
+median (min-max) of each side, the ratio of the medians, and both processed-instruction
+counts. The target (issue 12): every ratio at most 0.3.
+"""
+
+import csv
+import importlib.util
+import os
+import statistics
+import subprocess
+import sys
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+CORPUS = ROOT / "tools" / "real-programs"
+ENV = os.environ
+REPEAT = int(ENV.get("VERIFY_REAL_REPEAT", "7"))
+MIN_INSNS = int(ENV.get("VERIFY_REAL_MIN_INSNS", "1000"))
+ONLY = ENV.get("VERIFY_REAL_ONLY", "")
+TARGET_RATIO = 0.3
+OUT = Path(ENV.get("OUT", HERE / "results")) / "verify-real"
+
+
+def corpus():
+    """tools/real-programs/run.py as a module (its list reader, fetch, compile, entry points)."""
+    spec = importlib.util.spec_from_file_location("real_programs", CORPUS / "run.py")
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod
+
+
+def run(cmd, env=None):
+    return subprocess.run(cmd, capture_output=True, text=True, errors="replace", timeout=900,
+                          env=env)
+
+
+def field(text, before, after=None):
+    """The integer following `before` in `text` (None if absent)."""
+    i = text.find(before)
+    if i < 0:
+        return None
+    rest = text[i + len(before):].split()
+    try:
+        return int(rest[0].rstrip(";,"))
+    except (IndexError, ValueError):
+        return None
+
+
+def kernel_once(kload, obj, func, ptype):
+    """(verdict, processed insns, verification time in us) from one load."""
+    env = dict(os.environ, KLOAD_STATS_ONLY="1")
+    r = run([str(kload), str(obj), func, ptype], env=env)
+    f = (r.stdout.strip().split() or ["error"])
+    if f[0] != "accept" or len(f) < 3:
+        return f[0], None, None
+    return "accept", int(f[1]), int(f[2])
+
+
+def ours_once(cli, obj, func, ptype, kernel):
+    """(verdict, processed insns, verification time in us) from one `ebpf-dsl check`."""
+    r = run([str(cli), "check", str(obj), "--section", func, "--type", ptype, "--kernel",
+             kernel, "--stats"])
+    if r.returncode != 0:
+        first = next((ln for ln in r.stderr.splitlines() if ln.strip()), "")
+        return "reject: " + first.split("error: ", 1)[-1][:160], None, None
+    return ("accept", field(r.stdout, "processed "), field(r.stdout, "verification time "))
+
+
+def prepare(rp):
+    """Fetches and compiles the corpus into its cache; yields (object id, path, type)."""
+    cache = Path(ENV.get("REAL_PROGRAMS_CACHE", ROOT / "target" / "real-programs"))
+    (cache / "shim" / "gnu").mkdir(parents=True, exist_ok=True)
+    (cache / "shim" / "gnu" / "stubs-32.h").write_text("")
+    vmlinux = cache / "vmlinux" / "vmlinux.h"
+    if not vmlinux.exists():
+        vmlinux.parent.mkdir(parents=True, exist_ok=True)
+        r = run(["bpftool", "btf", "dump", "file", "/sys/kernel/btf/vmlinux", "format", "c"])
+        vmlinux.write_text(r.stdout)
+    repos, flags, objs = rp.read_list()
+    srcdirs = {"vmlinux": cache / "vmlinux"}
+    for name, (slug, commit) in repos.items():
+        d, err = rp.fetch(cache, name, slug, commit)
+        if d:
+            srcdirs[name] = d
+        else:
+            print(f"fetch {name}: {err}", file=sys.stderr)
+    for o in objs:
+        if ONLY and ONLY not in o["id"] or o["repo"] not in srcdirs:
+            continue
+        obj = cache / "obj" / (o["id"].replace("/", "__") + ".o")
+        err = None
+        if not obj.exists():  # compiled by an earlier run (of this or run.sh): kept
+            obj, err = rp.compile_obj(cache, o, srcdirs, flags)
+        if not obj:
+            print(f"compile {o['id']}: {err}", file=sys.stderr)
+            continue
+        yield o, obj
+
+
+def spread(xs):
+    return f"{statistics.median(xs):.0f} ({min(xs)}–{max(xs)})"
+
+
+def main():
+    cli = Path(ENV.get("EBPF_DSL", ROOT / "target" / "release" / "ebpf-dsl"))
+    kload = Path(ENV["KLOAD"])
+    rp = corpus()
+    kver = rp.running_kernel()
+    rows = []
+    for o, obj in prepare(rp):
+        for section, func in rp.entry_points(obj):
+            ptype = rp.section_type(section, o["type"])
+            if ptype not in rp.PACKET_TYPES:
+                continue
+            kv, kproc, _ = kernel_once(kload, obj, func, ptype)
+            if kv != "accept" or kproc is None or kproc < MIN_INSNS:
+                continue
+            ours_t, kern_t, ours_proc, verdict = [], [], None, "accept"
+            for i in range(REPEAT):
+                sides = ["ours", "kernel"] if i % 2 == 0 else ["kernel", "ours"]
+                for side in sides:
+                    if side == "kernel":
+                        _, kproc, t = kernel_once(kload, obj, func, ptype)
+                        if t is not None:
+                            kern_t.append(t)
+                    elif verdict == "accept":
+                        verdict, ours_proc, t = ours_once(cli, obj, func, ptype, kver)
+                        if t is not None:
+                            ours_t.append(t)
+            row = {"object": o["id"], "function": func, "type": ptype, "ours": verdict,
+                   "ours_us": statistics.median(ours_t) if ours_t else "",
+                   "ours_us_min": min(ours_t) if ours_t else "",
+                   "ours_us_max": max(ours_t) if ours_t else "",
+                   "kernel_us": statistics.median(kern_t),
+                   "kernel_us_min": min(kern_t), "kernel_us_max": max(kern_t),
+                   "ratio": (f"{statistics.median(ours_t) / statistics.median(kern_t):.3f}"
+                             if ours_t else ""),
+                   "ratio_best": f"{min(ours_t) / min(kern_t):.3f}" if ours_t else "",
+                   "ours_processed": ours_proc if ours_proc is not None else "",
+                   "kernel_processed": kproc,
+                   "ours_spread": spread(ours_t) if ours_t else "",
+                   "kernel_spread": spread(kern_t)}
+            rows.append(row)
+            print(f"{o['id']} {func}: ours {row['ours_spread'] or verdict} us, kernel "
+                  f"{row['kernel_spread']} us, ratio {row['ratio'] or '—'}", file=sys.stderr)
+    write(rows, kver)
+    bad = [r for r in rows if not r["ratio"] or float(r["ratio"]) > TARGET_RATIO]
+    return 1 if bad else 0
+
+
+COLUMNS = ["object", "function", "type", "ours", "ours_us", "ours_us_min", "ours_us_max",
+           "kernel_us", "kernel_us_min", "kernel_us_max", "ratio", "ratio_best", "ours_processed",
+           "kernel_processed"]
+
+
+def write(rows, kver):
+    OUT.mkdir(parents=True, exist_ok=True)
+    with open(OUT / "latest.csv", "w", newline="") as f:
+        w = csv.DictWriter(f, COLUMNS, extrasaction="ignore")
+        w.writeheader()
+        w.writerows(rows)
+    ratios = [float(r["ratio"]) for r in rows if r["ratio"]]
+    over = [r for r in rows if not r["ratio"] or float(r["ratio"]) > TARGET_RATIO]
+    md = ["# verify-real: our static verifier against the kernel's, on real programs", "",
+          f"Written by `bench/verify_real.py` (`WORKLOADS=verify-real bench/run.sh`). Kernel "
+          f"`{os.uname().release}`; ours: release build, `ebpf-dsl check --kernel {kver} "
+          f"--stats`. Entry points of tools/real-programs/programs.list the kernel accepts "
+          f"with at least {MIN_INSNS} processed instructions; {REPEAT} rounds each, the two "
+          "sides interleaved; µs = the verifier's own `verification time` (median, min–max); "
+          "ratio = ours / kernel (medians; best: of the minima, the least disturbed by other "
+          "load on the machine). Target: ≤ 0.3.", "",
+          f"{len(rows)} entry points; ratio median "
+          + (f"{statistics.median(ratios):.3f}, worst {max(ratios):.3f}" if ratios else "—")
+          + f"; at most 0.3: {sum(1 for x in ratios if x <= TARGET_RATIO)}"
+          + f"; above 0.3 or not verified: {len(over)}.", "",
+          "| object | function | ours µs | kernel µs | ratio | ratio (best) | ours processed "
+          "| kernel processed | processed ratio |",
+          "|---|---|---:|---:|---:|---:|---:|---:|---:|"]
+    for r in rows:
+        pr = (f"{r['ours_processed'] / r['kernel_processed']:.2f}"
+              if r["ours_processed"] != "" else "")
+        ours = r["ours_spread"] or r["ours"].replace("|", "\\|")
+        md.append(f"| {r['object']} | {r['function']} | {ours} | {r['kernel_spread']} | "
+                  f"{r['ratio'] or '—'} | {r['ratio_best'] or '—'} | {r['ours_processed']} "
+                  f"| {r['kernel_processed']} "
+                  f"| {pr} |")
+    md.append("")
+    (OUT / "latest.md").write_text("\n".join(md))
+    print(f"results: {OUT}/latest.md, latest.csv", file=sys.stderr)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
