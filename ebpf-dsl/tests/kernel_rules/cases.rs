@@ -98,7 +98,7 @@ pub fn cases(dir: &Path) -> Vec<Case> {
 }
 
 /// The maps the cases name: `m`, `h`, `x`, `pa`, `q`, `pc`, `pe`, `cg`, `ro`, `wo`, `sk`, `mm`,
-/// `hm` and `sm` (README.md).
+/// `hm`, `sm` and `sh` (README.md).
 pub fn rule_maps() -> Vec<MapSpec> {
     vec![
         map("m", MapType::Array, 4, 16, 1),
@@ -147,5 +147,6 @@ pub fn rule_maps() -> Vec<MapSpec> {
             ..map("sk", MapType::SkStorage, 4, 8, 0)
         },
         map("sm", MapType::Sockmap, 4, 4, 4),
+        map("sh", MapType::Sockhash, 4, 4, 4),
     ]
 }

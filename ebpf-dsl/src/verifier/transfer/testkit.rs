@@ -14,7 +14,7 @@ use super::super::{cfg, initial_state, map_refs, KernelVersion, Rule, VerifierEr
 
 /// The maps the test programs may name: `arr` (array, 4-byte key, 16-byte value), `hash`
 /// (hash, 8-byte key and value), `ro` (array, read-only for programs), `rb` (ring buffer),
-/// `sk` (socket storage, 4-byte key, 8-byte value).
+/// `sk` (socket storage, 4-byte key, 8-byte value), `sm` (sockmap), `xs` (xskmap).
 pub(crate) fn maps() -> Vec<MapSpec> {
     let map = |name: &'static str, map_type, key_size, value_size, max_entries, flags| MapSpec {
         name: Cow::Borrowed(name),
@@ -32,6 +32,8 @@ pub(crate) fn maps() -> Vec<MapSpec> {
         map("ro", MapType::Array, 4, 8, 1, 1 << 7),
         map("rb", MapType::Ringbuf, 0, 0, 4096, 0),
         map("sk", MapType::SkStorage, 4, 8, 0, 1),
+        map("sm", MapType::Sockmap, 4, 4, 4, 0),
+        map("xs", MapType::Xskmap, 4, 4, 4, 0),
     ]
 }
 

@@ -8,6 +8,7 @@ pub(crate) use btf_sock::{tcp_sock_field_ok, TCP_SOCK};
 mod kfunc;
 mod local;
 mod offered;
+mod sockmap;
 mod storage;
 
 use super::*;
@@ -186,6 +187,10 @@ impl<'a> Exec<'a> {
                         ));
                     };
                     let spec = self.map(m);
+                    if *arg == Arg::MapValue && sockmap::is_sock_map(spec.map_type) {
+                        self.check_sock_map_value(pc, r, &v, name)?;
+                        continue;
+                    }
                     let (size, what) = if *arg == Arg::MapKey {
                         (spec.key_size, "key")
                     } else {
@@ -398,6 +403,8 @@ impl<'a> Exec<'a> {
                 } else if helpers::is_data_map(spec.map_type) || spec.map_type == MapType::SkStorage
                 {
                     RegVal::MapValueOrNull { map: m, id }
+                } else if sockmap::is_sock_map(spec.map_type) {
+                    sockmap::lookup_ret(st)
                 } else if let Some(inner) = self.inner_of.get(m as usize).copied().flatten() {
                     // A map of maps gives its inner map (the kernel's CONST_PTR_TO_MAP with
                     // the inner map's meta), or NULL.
