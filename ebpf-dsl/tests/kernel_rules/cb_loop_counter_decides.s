@@ -1,8 +1,7 @@
 # kernel: accept
-# ours: reject
 # A counter the callback bumps in the caller's stack, which then decides the return value:
-# every round changes a value the program depends on. The kernel converges on it; the static
-# verifier gives up after 64 rounds (a known false reject).
+# an XDP program's return value is not range-checked, so the counter is never precise; the
+# kernel widens it after a round (widen_imprecise_scalars) and the rounds converge.
 *(u64 *)(r10 - 8) = 0
 r1 = 100
 r2 = bump ll

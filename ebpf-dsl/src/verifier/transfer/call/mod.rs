@@ -56,10 +56,11 @@ impl<'a> Exec<'a> {
         }
         let c = self.check_helper_call(pc, st, id)?;
         let cb = match &c.callback {
-            Some((target, ctx)) => Some((
-                *target,
-                self.callback_state(pc, st, id, *target, c.map, ctx)?,
-            )),
+            Some((target, ctx)) => {
+                let cb = self.callback_state(pc, st, id, *target, c.map, ctx)?;
+                self.another_round(st, id, &c.r1_in)
+                    .then_some((*target, cb))
+            }
             None => None,
         };
         self.helper_effects(st, id, c);
