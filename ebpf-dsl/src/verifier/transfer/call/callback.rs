@@ -138,7 +138,7 @@ impl<'a> Exec<'a> {
 mod tests {
     use super::super::super::testkit::*;
     use super::*;
-    use crate::verifier::domain::state::covers;
+    use crate::verifier::domain::state::{covers, covers_masked};
 
     /// `call bpf_loop` at 5 (or `bpf_for_each_map_elem` with `arr`), its callback at 8.
     fn prog(helper: &str) -> One {
@@ -213,6 +213,9 @@ mod tests {
         // From `more`, fewer rounds are left to explore than from `fewer`.
         assert!(covers(&fewer, &more, 0x7ff));
         assert!(!covers(&more, &fewer, 0x7ff));
+        // The same with liveness and precision (nothing read below the old state).
+        assert!(covers_masked(&fewer, &more, 0x7ff, 0, 0));
+        assert!(!covers_masked(&more, &fewer, 0x7ff, 0, 0));
         fewer.cur_mut().callback_depth = 2;
         assert!(covers(&more, &fewer, 0x7ff));
     }
