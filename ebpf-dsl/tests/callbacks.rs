@@ -171,11 +171,39 @@ fn the_verifier_checks_callbacks() {
         r0 = 0
         exit";
     run(counter).unwrap();
-    // When the counter becomes the return value, the exit needs r0 set, not its value: the
-    // counter is still widened and the rounds converge, as in the kernel
+    // The counter as the return value: no value of an XDP program's return is refused, so its
+    // exact value does not matter either and the rounds converge as the kernel's do
     // (`kernel_rules/cb_loop_counter_decides.s`).
     let decides = counter.replace("*(u64 *)(r10 - 16) = r0\n        r0 = 2", "r0 &= 1");
+    assert!(decides.contains("r0 &= 1"));
     run(&decides).unwrap();
+    // When its exact value matters (it offsets a map value), every round is explored, as many
+    // as the count allows: with 100 rounds the counter reaches 100.
+    let offsets = counter.replace(
+        "*(u64 *)(r10 - 16) = r0\n        r0 = 2",
+        "r1 = map_value(vals, 0) ll\n        r1 += r0\n        r0 = *(u8 *)(r1 + 0)\n        r0 = 2",
+    );
+    assert!(offsets.contains("r1 += r0"));
+    let with_vals = |src: &str, value_size: u32| {
+        let a = ebpf_dsl::asm::assemble_unchecked(src).unwrap();
+        let maps = [ebpf_dsl::MapSpec {
+            name: "vals".into(),
+            map_type: ebpf_dsl::MapType::Array,
+            key_size: 4,
+            value_size,
+            max_entries: 1,
+            flags: 0,
+            btf: None,
+            inner: None,
+        }];
+        verify(&VerifyInput::new(&a.insns, ProgramType::Xdp).with_maps(&a.relocations, &maps))
+            .map_err(|e| e[0].clone())
+    };
+    with_vals(&offsets, 101).unwrap();
+    assert_eq!(
+        with_vals(&offsets, 100).unwrap_err().rule,
+        Rule::MapValueBounds
+    );
     let e = run(&LOOP.replace("add_index:\n    r0 = 0", "add_index:\n    r0 = 2")).unwrap_err();
     assert_eq!(e.rule, Rule::ReturnValue, "{e}");
     assert!(e.message.contains("returns 0 (go on) or 1 (stop)"), "{e}");

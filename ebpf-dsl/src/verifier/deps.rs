@@ -355,11 +355,16 @@ pub(crate) fn before(op: &Op, st: &State, d: &Deps) -> Before {
             b.inputs = m;
         }
         Op::Exit => {
-            // The program's end needs r0 set (its kind: a checkpoint compares a live
-            // location's kind always), never its value: no precision, as the kernel's
-            // `check_return_code` for the program types verified here. A function's return
-            // flows on into its caller, and a callback's is compared exactly (inner frames).
+            // The program's return value must be set, but no value of it is refused for
+            // the program types modelled (the kernel's `check_return_code` enforces no range
+            // for xdp, tc and socket filters): it is read, its exact value not demanded.
             b.read = dr(0);
+            // A callback's `r0` must be 0 or 1 (the kernel marks it precise); the frame below a
+            // callback's has the callback's rounds behind it (`callback_depth` > 0).
+            let n = st.frames.len();
+            if n > 1 && st.frames[n - 2].callback_depth > 0 {
+                b.demand = dr(0);
+            }
         }
     }
     b

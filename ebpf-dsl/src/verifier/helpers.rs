@@ -102,10 +102,10 @@ pub fn map_compatible(func: i32, map: MapType) -> bool {
         MapType::Cpumap => func == 51,
         MapType::Queue | MapType::Stack => matches!(func, 87..=89),
         MapType::SkStorage => matches!(func, 107 | 108),
-        // Of a socket map, xdp, tc and socket filters may delete an entry (the kernel's
-        // `may_update_sockmap`); looking one up gives a referenced socket and updating one
-        // takes a socket, neither modelled: refused (a false reject, never a false accept).
-        MapType::Sockmap | MapType::Sockhash => func == 3,
+        // Of a socket map, xdp, tc and socket filters (the only families modelled) may look
+        // an entry up, update and delete one (the kernel's `may_update_sockmap`); a lookup
+        // gives a referenced socket, an update takes one (`transfer/call/sockmap.rs`).
+        MapType::Sockmap | MapType::Sockhash => matches!(func, 1..=3),
         MapType::PercpuArray | MapType::PercpuHash | MapType::LruPercpuHash => {
             matches!(func, 1..=3 | 164 | 195)
         }

@@ -30,6 +30,12 @@ const MAX_STATES_PER_INSN: usize = 64;
 /// Unfinished checkpoints of an instruction (the most recent) a state is compared with to
 /// find a loop without progress.
 const LOOP_CHECK: usize = 16;
+/// Unfinished checkpoints of a `may_goto` or callback call (the most recent) that may end its
+/// loop by covering a later round's state: the kernel keeps an unfinished state at such a
+/// forced checkpoint until it has missed 64 times more than it hit, so it compares a round
+/// with about the 64 before it; older rounds are not compared (pruning less is sound), and a
+/// loop of many rounds costs no more per round.
+const LOOP_HEAD_CHECK: usize = 64;
 
 /// One explored state kept for pruning.
 struct Checkpoint {
@@ -182,7 +188,7 @@ impl Explorer {
         may_goto: bool,
     ) -> PruneResult {
         if may_goto {
-            for &c in self.waiting[pc].iter().rev() {
+            for &c in self.waiting[pc].iter().rev().take(LOOP_HEAD_CHECK) {
                 if let Some(old) = &self.checkpoints[c].state {
                     if old.may_goto_depth != st.may_goto_depth && covers(old, st, 0x7ff) {
                         self.checkpoints[c].hits += 1;

@@ -98,7 +98,7 @@ pub fn cases(dir: &Path) -> Vec<Case> {
 }
 
 /// The maps the cases name: `m`, `h`, `x`, `pa`, `q`, `pc`, `pe`, `cg`, `ro`, `wo`, `sk`, `mm`,
-/// `hm` and `sm` (README.md).
+/// `hm`, `sm` and `sh` (README.md).
 pub fn rule_maps() -> Vec<MapSpec> {
     vec![
         map("m", MapType::Array, 4, 16, 1),
@@ -156,6 +156,7 @@ pub fn rule_maps() -> Vec<MapSpec> {
             }),
             ..map("sl", MapType::Hash, 4, 16, 4)
         },
+        map("sh", MapType::Sockhash, 4, 4, 4),
     ]
 }
 

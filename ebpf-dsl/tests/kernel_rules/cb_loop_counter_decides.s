@@ -1,7 +1,7 @@
 # kernel: accept
-# A counter the callback bumps in the caller's stack, which then becomes the return value:
-# the program's exit needs r0 set, never its value (no precision, as the kernel's
-# `check_return_code` for xdp), so the counter is widened and the rounds converge.
+# A counter the callback bumps in the caller's stack, which then decides the return value:
+# an XDP program's return value is not range-checked, so the counter is never precise; the
+# kernel widens it after a round (widen_imprecise_scalars) and the rounds converge.
 *(u64 *)(r10 - 8) = 0
 r1 = 100
 r2 = bump ll

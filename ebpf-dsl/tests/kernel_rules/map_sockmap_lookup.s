@@ -1,6 +1,5 @@
 # kernel: accept
-# ours: reject
-# note: a lookup in a sockmap gives a referenced socket (or NULL) that must be released; not modelled, so refused (a false reject)
+# note: a lookup in a sockmap gives a referenced socket or NULL (is_acquire_function), released with bpf_sk_release
 *(u32 *)(r10 - 4) = 0
 r2 = r10
 r2 += -4

@@ -278,6 +278,11 @@ pub struct Frame {
     pub callsite: usize,
     /// The subprogram this frame runs.
     pub subprog: usize,
+    /// Rounds of the callback this frame is calling (the kernel's `callback_depth`): set in
+    /// the callback's path, 0 on the path that goes on after the call. A state covers another
+    /// only if it has no more rounds behind it (`bpf_loop` explores as many rounds as its
+    /// count allows).
+    pub callback_depth: u32,
 }
 
 impl Frame {
@@ -293,6 +298,7 @@ impl Frame {
             stack: Stack::new(),
             callsite,
             subprog,
+            callback_depth: 0,
         }
     }
 }
@@ -592,7 +598,7 @@ pub fn covers_calls(old: &State, new: &State, live: u16, local_calls: &[bool]) -
     }
     let last = old.frames.len() - 1;
     for (k, (fo, fnew)) in old.frames.iter().zip(&new.frames).enumerate() {
-        if fo.callsite != fnew.callsite {
+        if fo.callsite != fnew.callsite || fo.callback_depth > fnew.callback_depth {
             return false;
         }
         let args_dead = k != last
@@ -661,6 +667,9 @@ pub fn covers_masked(
         return false;
     }
     let (fo, fnew) = (&old.frames[0], &new.frames[0]);
+    if fo.callback_depth > fnew.callback_depth {
+        return false;
+    }
     for r in 0..11 {
         if live_static & (1 << r) == 0 || live & (1u128 << r) == 0 {
             continue;

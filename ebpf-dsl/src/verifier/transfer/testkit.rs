@@ -15,7 +15,8 @@ use super::super::{cfg, initial_state, map_refs, KernelVersion, Rule, VerifierEr
 /// The maps the test programs may name: `arr` (array, 4-byte key, 16-byte value), `hash`
 /// (hash, 8-byte key and value), `ro` (array, read-only for programs), `rb` (ring buffer),
 /// `sk` (socket storage, 4-byte key, 8-byte value), `lk` (hash, 4-byte key, 16-byte value
-/// whose BTF has a `bpf_spin_lock` at offset 4).
+/// whose BTF has a `bpf_spin_lock` at offset 4), `sm` (sockmap),
+/// `xs` (xskmap).
 pub(crate) fn maps() -> Vec<MapSpec> {
     let map = |name: &'static str, map_type, key_size, value_size, max_entries, flags| MapSpec {
         name: Cow::Borrowed(name),
@@ -40,6 +41,8 @@ pub(crate) fn maps() -> Vec<MapSpec> {
             }),
             ..map("lk", MapType::Hash, 4, 16, 4, 0)
         },
+        map("sm", MapType::Sockmap, 4, 4, 4, 0),
+        map("xs", MapType::Xskmap, 4, 4, 4, 0),
     ]
 }
 

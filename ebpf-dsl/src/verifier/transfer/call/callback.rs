@@ -15,12 +15,6 @@ use super::*;
 /// Deepest call chain (`MAX_CALL_FRAMES`).
 const MAX_CALL_FRAMES: usize = 8;
 
-/// Rounds of callbacks (and `may_goto` fall-throughs) one path may take before the verifier
-/// gives up: a round that keeps changing a value the program later depends on (a counter in
-/// the context that decides the return value) never converges; refusing it is the sound way
-/// out (the kernel gives up on such a program too, after many more rounds).
-pub(crate) const MAX_CALLBACK_ROUNDS: u32 = 64;
-
 impl<'a> Exec<'a> {
     /// The state in which the callback at `target` of helper `id` (called at `pc`) starts:
     /// the caller's state with a new frame on top whose registers the helper sets.
@@ -58,6 +52,9 @@ impl<'a> Exec<'a> {
             ));
         }
         let mut cb = st.clone();
+        // One more round of this call's callback behind the caller on the callback's path.
+        let depth = &mut cb.cur_mut().callback_depth;
+        *depth = depth.saturating_add(1);
         let idx = cb.frames.len() as u8;
         let mut f = Frame::new(idx, pc, sp);
         match id {
@@ -89,6 +86,24 @@ impl<'a> Exec<'a> {
         Ok(cb)
     }
 
+    /// Whether the call of helper `id` (whose `r1` was `r1`) in state `st` explores another
+    /// round of its callback, as the kernel's `check_helper_call` decides: `bpf_loop` only
+    /// while the rounds behind the caller (`callback_depth`) are fewer than its count's
+    /// maximum (the count is then precise: the call demands its arguments), the other
+    /// helpers always (their rounds end when a round's state is covered). The path that goes on
+    /// after the call starts with no rounds behind it.
+    pub(super) fn another_round(&self, st: &mut State, id: i32, r1: &RegVal) -> bool {
+        let depth = std::mem::take(&mut st.cur_mut().callback_depth);
+        if id != 181 {
+            return true;
+        }
+        let count = match r1 {
+            RegVal::Scalar(s) => s.umax,
+            _ => u64::MAX,
+        };
+        u64::from(depth) < count
+    }
+
     /// Whether the innermost frame of `st` runs a callback (its call site is a helper call).
     pub(crate) fn in_callback(&self, st: &State) -> bool {
         st.frames.len() > 1
@@ -98,19 +113,9 @@ impl<'a> Exec<'a> {
             )
     }
 
-    /// The rules of a callback's `exit` (`prepare_func_exit`): `r0` is 0 or 1; and the path
-    /// has not gone round more than [`MAX_CALLBACK_ROUNDS`] times.
+    /// The rules of a callback's `exit` (`prepare_func_exit`): `r0` is 0 or 1 (the driver's
+    /// value sources demand its exact value, as the kernel marks it precise).
     pub(crate) fn check_callback_exit(&self, pc: usize, st: &State) -> R<()> {
-        if st.may_goto_depth >= MAX_CALLBACK_ROUNDS {
-            return Err(e(
-                pc,
-                Rule::Complexity,
-                format!(
-                    "the callback called at instruction {} still changes a value the program depends on after {MAX_CALLBACK_ROUNDS} rounds; keep what the callback accumulates out of the program's decisions, or bound it",
-                    st.cur().callsite
-                ),
-            ));
-        }
         let r0 = &st.cur().regs[0];
         let ok = matches!(r0, RegVal::Scalar(s) if s.smin >= 0 && s.umax <= 1);
         if !ok {
@@ -128,5 +133,92 @@ impl<'a> Exec<'a> {
             ));
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::super::testkit::*;
+    use super::*;
+    use crate::verifier::domain::state::{covers, covers_masked};
+
+    /// `call bpf_loop` at 5 (or `bpf_for_each_map_elem` with `arr`), its callback at 8.
+    fn prog(helper: &str) -> One {
+        One::new(&format!(
+            "r1 = 1\nr2 = cb ll\nr3 = 0\nr4 = 0\ncall {helper}\nr0 = 0\nexit\ncb:\nr0 = 0\nexit"
+        ))
+    }
+
+    fn at_call(r1: RegVal, depth: u32) -> State {
+        let mut st = state(&[
+            (1, r1),
+            (2, RegVal::Func { target: 8 }),
+            (3, konst(0)),
+            (4, konst(0)),
+        ]);
+        st.cur_mut().callback_depth = depth;
+        st
+    }
+
+    #[test]
+    fn bpf_loop_explores_as_many_rounds_as_its_count_allows() {
+        let call = prog("bpf_loop");
+        // Round 1 of at most 1: the callback's path has one round behind the caller, the path
+        // after the call none.
+        let mut st = at_call(konst(1), 0);
+        match call.at(5, &mut st) {
+            Ok(Step::Branch {
+                other_pc: 8,
+                other,
+                pc: 6,
+            }) => {
+                assert_eq!(other.frames.len(), 2);
+                assert_eq!(other.frames[0].callback_depth, 1);
+                assert_eq!(other.frames[1].callback_depth, 0);
+            }
+            other => panic!("{other:?}"),
+        }
+        assert_eq!(st.frames[0].callback_depth, 0);
+        // Back at the call after that round: no more rounds, on after the call.
+        let mut st = at_call(konst(1), 1);
+        assert!(matches!(call.at(5, &mut st), Ok(Step::Next(6))));
+        assert_eq!(st.frames[0].callback_depth, 0);
+        // A count of 0: the callback never runs (the kernel does not explore it either).
+        let mut st = at_call(konst(0), 0);
+        assert!(matches!(call.at(5, &mut st), Ok(Step::Next(6))));
+        // A count only bounded by its maximum: rounds go on up to it.
+        let mut r1 = Scalar::UNKNOWN;
+        r1.umax = 7;
+        for (depth, more) in [(6, true), (7, false)] {
+            let mut st = at_call(scalar(r1), depth);
+            let r = call.at(5, &mut st);
+            assert_eq!(matches!(r, Ok(Step::Branch { .. })), more, "{depth}: {r:?}");
+        }
+    }
+
+    #[test]
+    fn for_each_rounds_are_not_bounded_by_a_count() {
+        let call = prog("bpf_for_each_map_elem");
+        let mut st = at_call(RegVal::MapPtr { map: 0 }, 1000);
+        match call.at(5, &mut st) {
+            Ok(Step::Branch { other, .. }) => assert_eq!(other.frames[0].callback_depth, 1001),
+            other => panic!("{other:?}"),
+        }
+        assert_eq!(st.frames[0].callback_depth, 0);
+    }
+
+    #[test]
+    fn a_state_with_more_rounds_behind_it_covers_none_with_fewer() {
+        let mut fewer = at_call(konst(4), 1);
+        let mut more = fewer.clone();
+        more.cur_mut().callback_depth = 2;
+        // From `more`, fewer rounds are left to explore than from `fewer`.
+        assert!(covers(&fewer, &more, 0x7ff));
+        assert!(!covers(&more, &fewer, 0x7ff));
+        // The same with liveness and precision (nothing read below the old state).
+        assert!(covers_masked(&fewer, &more, 0x7ff, 0, 0, &[]));
+        assert!(!covers_masked(&more, &fewer, 0x7ff, 0, 0, &[]));
+        fewer.cur_mut().callback_depth = 2;
+        assert!(covers(&more, &fewer, 0x7ff));
     }
 }

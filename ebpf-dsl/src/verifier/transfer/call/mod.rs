@@ -13,6 +13,7 @@ mod lock;
 pub(crate) use lock::lock_test_value;
 pub(crate) use lock::{check_lock_maps, spin_lock_offsets};
 mod offered;
+mod sockmap;
 mod storage;
 mod strings;
 
@@ -61,10 +62,11 @@ impl<'a> Exec<'a> {
         }
         let c = self.check_helper_call(pc, st, id)?;
         let cb = match &c.callback {
-            Some((target, ctx)) => Some((
-                *target,
-                self.callback_state(pc, st, id, *target, c.map, ctx)?,
-            )),
+            Some((target, ctx)) => {
+                let cb = self.callback_state(pc, st, id, *target, c.map, ctx)?;
+                self.another_round(st, id, &c.r1_in)
+                    .then_some((*target, cb))
+            }
             None => None,
         };
         self.helper_effects(st, id, c);
@@ -192,6 +194,10 @@ impl<'a> Exec<'a> {
                         ));
                     };
                     let spec = self.map(m);
+                    if *arg == Arg::MapValue && sockmap::is_sock_map(spec.map_type) {
+                        self.check_sock_map_value(pc, r, &v, name)?;
+                        continue;
+                    }
                     let (size, what) = if *arg == Arg::MapKey {
                         (spec.key_size, "key")
                     } else {
@@ -418,6 +424,8 @@ impl<'a> Exec<'a> {
                         map: m,
                         id: self.value_id(m, id),
                     }
+                } else if sockmap::is_sock_map(spec.map_type) {
+                    sockmap::lookup_ret(st)
                 } else if let Some(inner) = self.inner_of.get(m as usize).copied().flatten() {
                     // A map of maps gives its inner map (the kernel's CONST_PTR_TO_MAP with
                     // the inner map's meta), or NULL.

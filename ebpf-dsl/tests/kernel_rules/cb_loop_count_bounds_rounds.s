@@ -1,0 +1,29 @@
+# kernel: accept
+# kernel log: bpf_loop iteration limit reached: with a count of 1 the callback runs at most once
+# (callback_depth < umax of r1), so the counter indexes a 16-byte value at 0 or 1 only
+*(u64 *)(r10 - 8) = 0
+r1 = 1
+r2 = bump ll
+r3 = r10
+r3 += -8
+r4 = 0
+call bpf_loop
+r6 = *(u64 *)(r10 - 8)
+*(u32 *)(r10 - 12) = 0
+r2 = r10
+r2 += -12
+r1 = m ll
+call bpf_map_lookup_elem
+if r0 == 0 goto out
+r6 *= 15
+r0 += r6
+r0 = *(u8 *)(r0 + 0)
+out:
+r0 = 2
+exit
+bump:
+r1 = *(u64 *)(r2 + 0)
+r1 += 1
+*(u64 *)(r2 + 0) = r1
+r0 = 0
+exit

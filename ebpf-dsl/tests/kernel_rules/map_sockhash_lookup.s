@@ -1,0 +1,13 @@
+# kernel: accept
+# note: a sockhash lookup, like a sockmap one, gives a referenced socket or NULL
+*(u32 *)(r10 - 4) = 0
+r2 = r10
+r2 += -4
+r1 = sh ll
+call bpf_map_lookup_elem
+if r0 == 0 goto out
+r1 = r0
+call bpf_sk_release
+out:
+r0 = 2
+exit
