@@ -78,7 +78,7 @@ impl<'a> Exec<'a> {
             extra_maps: Vec::new(),
             inner_of: Vec::new(),
             key_of: Vec::new(),
-            locks: super::transfer::spin_lock_offsets(input),
+            locks: super::lock_layout::spin_lock_offsets(input),
         }
         .with_inner_maps()
     }

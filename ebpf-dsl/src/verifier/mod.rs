@@ -225,6 +225,7 @@ mod deps;
 pub(crate) mod domain;
 mod driver;
 pub mod helpers;
+mod lock_layout;
 mod prune;
 #[cfg(test)]
 mod prune_tests;

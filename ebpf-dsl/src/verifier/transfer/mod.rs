@@ -32,7 +32,7 @@ use super::domain::tnum::Tnum;
 use super::helpers::{self, Arg, Ret};
 use super::{alu_name, size_name, KernelVersion, Rule, VerifierError};
 
-pub(crate) use call::{check_lock_maps, spin_lock_offsets};
+pub(crate) use call::check_lock_maps;
 pub(crate) use memory::mask;
 pub(crate) use rodata::check_direct_value_refs;
 

@@ -15,46 +15,14 @@
 //! - socket filters may not use a map that has a lock.
 
 use super::*;
-use crate::btf::MapSpinLock;
 use crate::verifier::cfg::Op;
+use crate::verifier::lock_layout::{spin_lock_offsets, LOCK_SIZE};
 use crate::verifier::VerifyInput;
 
 /// `BPF_FUNC_spin_lock`.
 pub(crate) const SPIN_LOCK: i32 = 93;
 /// `BPF_FUNC_spin_unlock`.
 pub(crate) const SPIN_UNLOCK: i32 = 94;
-
-/// The size of `struct bpf_spin_lock`.
-const LOCK_SIZE: i64 = 4;
-
-/// Map types the kernel lets hold a spin lock that these program types can use
-/// (`map_check_btf`): hash, array, socket storage.
-fn may_hold_lock(t: MapType) -> bool {
-    matches!(t, MapType::Hash | MapType::Array | MapType::SkStorage)
-}
-
-/// For each map of `input`: the offset of the `bpf_spin_lock` in its value, from its
-/// [`MapSpec::btf`] or else from [`VerifyInput::spin_locks`].
-pub(crate) fn spin_lock_offsets(input: &VerifyInput) -> Vec<Option<u32>> {
-    input
-        .maps
-        .iter()
-        .map(|m| {
-            if !may_hold_lock(m.map_type) {
-                return None;
-            }
-            let off = match &m.btf {
-                Some(b) => b.spin_lock_offset(),
-                None => input
-                    .spin_locks
-                    .iter()
-                    .find(|l: &&MapSpinLock| l.map == m.name_str())
-                    .map(|l| l.offset),
-            }?;
-            (off as i64 + LOCK_SIZE <= m.value_size as i64).then_some(off)
-        })
-        .collect()
-}
 
 /// The map refused to socket filters (`check_map_prog_compatibility`: "socket filter progs
 /// cannot use bpf_spin_lock yet"), checked for every map the program names, reached or not.
@@ -316,6 +284,7 @@ pub(crate) fn lock_test_value(b: &mut crate::btf::Btf) -> u32 {
 mod tests {
     use super::super::super::testkit::*;
     use super::*;
+    use crate::btf::MapSpinLock;
     use crate::verifier::domain::state::{covers, covers_masked};
 
     /// The unit tests' map with a lock (`lk`, index 5).

@@ -9,9 +9,9 @@ mod kfunc;
 mod kfunc_nf;
 mod local;
 mod lock;
+pub(crate) use lock::check_lock_maps;
 #[cfg(test)]
 pub(crate) use lock::lock_test_value;
-pub(crate) use lock::{check_lock_maps, spin_lock_offsets};
 mod offered;
 mod sockmap;
 mod storage;

@@ -1,0 +1,39 @@
+//! Where map values hold their `struct bpf_spin_lock` (from the map's BTF or
+//! [`VerifyInput::spin_locks`]): read once per verification by the run context
+//! (`context.rs`) and used by the lock rules (`transfer/call/lock.rs`), so it sits below both.
+
+use crate::btf::MapSpinLock;
+use crate::spec::MapType;
+use crate::verifier::VerifyInput;
+
+/// The size of `struct bpf_spin_lock`.
+pub(crate) const LOCK_SIZE: i64 = 4;
+
+/// Map types the kernel lets hold a spin lock that these program types can use
+/// (`map_check_btf`): hash, array, socket storage.
+fn may_hold_lock(t: MapType) -> bool {
+    matches!(t, MapType::Hash | MapType::Array | MapType::SkStorage)
+}
+
+/// For each map of `input`: the offset of the `bpf_spin_lock` in its value, from its
+/// [`crate::spec::MapSpec::btf`] or else from [`VerifyInput::spin_locks`].
+pub(crate) fn spin_lock_offsets(input: &VerifyInput) -> Vec<Option<u32>> {
+    input
+        .maps
+        .iter()
+        .map(|m| {
+            if !may_hold_lock(m.map_type) {
+                return None;
+            }
+            let off = match &m.btf {
+                Some(b) => b.spin_lock_offset(),
+                None => input
+                    .spin_locks
+                    .iter()
+                    .find(|l: &&MapSpinLock| l.map == m.name_str())
+                    .map(|l| l.offset),
+            }?;
+            (off as i64 + LOCK_SIZE <= m.value_size as i64).then_some(off)
+        })
+        .collect()
+}
