@@ -686,9 +686,15 @@ pub fn covers_masked(
         }
     }
     let same = fo.stack.same(&fnew.stack);
-    for (i, (so, sn)) in fo.stack.iter().zip(fnew.stack.iter()).enumerate() {
+    // Only the live slots, in order (a slot never read is never compared).
+    let n = fo.stack.len().min(fnew.stack.len());
+    let mut slots = (live >> 11) & if n >= 117 { !0 } else { (1u128 << n) - 1 };
+    while slots != 0 {
+        let i = slots.trailing_zeros() as usize;
+        slots &= slots - 1;
         let bit = 1u128 << (11 + i);
-        if live & bit == 0 || (same && matches!(so, Slot::Bytes(_))) {
+        let (so, sn) = (&fo.stack[i], &fnew.stack[i]);
+        if same && matches!(so, Slot::Bytes(_)) {
             continue;
         }
         if precise & bit == 0 && slot_is_scalar(so) {
