@@ -184,6 +184,7 @@ impl Scalar {
             return None;
         }
         for _ in 0..2 {
+            let before = self;
             // Bounds from known bits.
             let t = self.t;
             self.smin = self.smin.max((t.value | (t.mask & (1 << 63))) as i64);
@@ -206,6 +207,10 @@ impl Scalar {
             }
             // Known bits from bounds.
             self.t = meet(self.t, Tnum::range(self.umin, self.umax))?;
+            if self == before {
+                // A round that changes nothing: the second would not either.
+                break;
+            }
         }
         if !self.consistent() {
             return None;
