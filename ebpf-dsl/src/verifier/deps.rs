@@ -548,20 +548,22 @@ fn store(d: &mut Deps, b: &Before, v: Mask, size: Size) {
     }
 }
 
-/// The locations of `st`'s frame 0 that hold pointers (compared exactly when live).
-pub(crate) fn pointer_locs(st: &State) -> Mask {
+/// The locations among `within` of `st`'s frame 0 that hold pointers (compared exactly when
+/// live); only those locations are looked at.
+pub(crate) fn pointer_locs(st: &State, within: Mask) -> Mask {
     let f = &st.frames[0];
     let mut m = 0;
-    for (r, v) in f.regs.iter().enumerate() {
-        if v.is_pointer() {
-            m |= reg_bit(r);
-        }
-    }
-    for (i, s) in f.stack.iter().enumerate() {
-        if let Slot::Spill(v) = s {
-            if v.is_pointer() {
-                m |= slot_bit(i);
-            }
+    let mut bits = within & ((1u128 << LOCS) - 1);
+    while bits != 0 {
+        let b = bits.trailing_zeros() as usize;
+        bits &= bits - 1;
+        let pointer = if b < 11 {
+            f.regs[b].is_pointer()
+        } else {
+            matches!(f.stack.get(b - 11), Some(Slot::Spill(v)) if v.is_pointer())
+        };
+        if pointer {
+            m |= 1u128 << b;
         }
     }
     m
