@@ -106,12 +106,17 @@ impl Deps {
     /// [`Link`]), and the path's sources restarted from the checkpoint.
     pub(crate) fn checkpoint(&mut self) -> Link {
         let f0 = &self.frames[0];
-        let diff = (0..LOCS)
-            .filter_map(|b| {
-                let m = f0.loc(b);
-                (m != 1u128 << b).then_some((b as u8, m))
-            })
-            .collect();
+        // Gathered on the stack first: one allocation of the right size (none if empty).
+        let mut buf = [(0u8, 0 as Mask); LOCS];
+        let mut n = 0;
+        for b in 0..LOCS {
+            let m = f0.loc(b);
+            if m != 1u128 << b {
+                buf[n] = (b as u8, m);
+                n += 1;
+            }
+        }
+        let diff = buf[..n].to_vec();
         let other = self.frames[1..].iter().fold(0, |a, f| a | f.union());
         let n = self.frames.len();
         self.frames.clear();
