@@ -414,11 +414,9 @@ fn changed(pre: &State, post: &State, d: &mut Deps, m: Mask) {
                 fd.regs[r] |= m;
             }
         }
-        if !fa.stack.same(&fb.stack) {
-            for i in 0..SLOTS {
-                if fa.stack[i] != fb.stack[i] {
-                    fd.slots[i] |= m;
-                }
+        for i in 0..SLOTS {
+            if !fa.stack.shares_slot(&fb.stack, i) && fa.stack[i] != fb.stack[i] {
+                fd.slots[i] |= m;
             }
         }
     }

@@ -250,9 +250,9 @@ impl Stack {
         Stack(std::array::from_fn(|_| Rc::clone(&chunk)))
     }
 
-    /// True if `self` and `other` are the same shared slots (hence equal).
-    pub fn same(&self, other: &Stack) -> bool {
-        self.0.iter().zip(&other.0).all(|(a, b)| Rc::ptr_eq(a, b))
+    /// True if slot `i` of `self` and of `other` are the same shared memory (hence equal).
+    pub fn shares_slot(&self, other: &Stack, i: usize) -> bool {
+        Rc::ptr_eq(&self.0[i / CHUNK], &other.0[i / CHUNK])
     }
 
     /// Number of slots ([`SLOTS`]).
@@ -639,9 +639,8 @@ pub fn covers_calls(old: &State, new: &State, live: u16, local_calls: &[bool]) -
         }
         // The same shared slots cover themselves; only spilled registers (whose ids must
         // map consistently) need the full test then.
-        let same = fo.stack.same(&fnew.stack);
-        for (so, sn) in fo.stack.iter().zip(fnew.stack.iter()) {
-            if same && matches!(so, Slot::Bytes(_)) {
+        for (i, (so, sn)) in fo.stack.iter().zip(fnew.stack.iter()).enumerate() {
+            if matches!(so, Slot::Bytes(_)) && fo.stack.shares_slot(&fnew.stack, i) {
                 continue;
             }
             if !slot_covers(so, sn, &mut ids) {
@@ -708,7 +707,6 @@ pub fn covers_masked(
             return false;
         }
     }
-    let same = fo.stack.same(&fnew.stack);
     // Only the live slots, in order (a slot never read is never compared).
     let n = fo.stack.len().min(fnew.stack.len());
     let mut slots = (live >> 11) & if n >= 117 { !0 } else { (1u128 << n) - 1 };
@@ -717,7 +715,7 @@ pub fn covers_masked(
         slots &= slots - 1;
         let bit = 1u128 << (11 + i);
         let (so, sn) = (&fo.stack[i], &fnew.stack[i]);
-        if same && matches!(so, Slot::Bytes(_)) {
+        if matches!(so, Slot::Bytes(_)) && fo.stack.shares_slot(&fnew.stack, i) {
             continue;
         }
         if precise & bit == 0 && slot_is_scalar(so) {
