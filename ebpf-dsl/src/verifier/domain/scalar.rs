@@ -480,7 +480,11 @@ mod tests {
     fn sync_fast_path_is_the_slow_path() {
         let mut values = vec![0u64, 1, 2, 7, 0xff, 0x7fff_ffff, 0x8000_0000, 0xffff_ffff];
         values.extend([1 << 32, 1 << 63, u64::MAX, u64::MAX - 1, i64::MAX as u64]);
-        values.extend((0..64).map(|b| 1u64 << b).chain((0..64).map(|b| !(1u64 << b))));
+        values.extend(
+            (0..64)
+                .map(|b| 1u64 << b)
+                .chain((0..64).map(|b| !(1u64 << b))),
+        );
         let mut scalars: Vec<Scalar> = values.iter().map(|&v| Scalar::konst(v)).collect();
         scalars.push(Scalar::UNKNOWN);
         for s in scalars {
