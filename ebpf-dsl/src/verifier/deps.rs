@@ -154,6 +154,7 @@ impl Deps {
 /// `other`, the sources of the inner frames' locations.
 #[derive(Clone, Debug)]
 pub(crate) struct Link {
+    /// Locations whose sources are not their own bit, in increasing order.
     diff: Vec<(u8, Mask)>,
     other: Mask,
 }
@@ -162,15 +163,19 @@ pub(crate) struct Link {
 pub(crate) fn translate(link: &Link, m: Mask) -> Mask {
     let mut out = 0;
     let mut bits = m;
+    // `diff` is in increasing location order (see `Deps::checkpoint`), as the bits are
+    // visited: one pass over both.
+    let mut diff = link.diff.iter().peekable();
     while bits != 0 {
         let b = bits.trailing_zeros() as usize;
         bits &= bits - 1;
         out |= if b >= LOCS {
             link.other
         } else {
-            match link.diff.iter().find(|(l, _)| *l as usize == b) {
-                Some((_, d)) => *d,
-                None => 1u128 << b,
+            while diff.next_if(|(l, _)| (*l as usize) < b).is_some() {}
+            match diff.peek() {
+                Some((l, d)) if *l as usize == b => *d,
+                _ => 1u128 << b,
             }
         };
     }
