@@ -106,12 +106,17 @@ impl Deps {
     /// [`Link`]), and the path's sources restarted from the checkpoint.
     pub(crate) fn checkpoint(&mut self) -> Link {
         let f0 = &self.frames[0];
-        let diff = (0..LOCS)
-            .filter_map(|b| {
-                let m = f0.loc(b);
-                (m != 1u128 << b).then_some((b as u8, m))
-            })
-            .collect();
+        // Gathered on the stack first: one allocation of the right size (none if empty).
+        let mut buf = [(0u8, 0 as Mask); LOCS];
+        let mut n = 0;
+        for b in 0..LOCS {
+            let m = f0.loc(b);
+            if m != 1u128 << b {
+                buf[n] = (b as u8, m);
+                n += 1;
+            }
+        }
+        let diff = buf[..n].to_vec();
         let other = self.frames[1..].iter().fold(0, |a, f| a | f.union());
         let n = self.frames.len();
         self.frames.clear();
@@ -149,6 +154,7 @@ impl Deps {
 /// `other`, the sources of the inner frames' locations.
 #[derive(Clone, Debug)]
 pub(crate) struct Link {
+    /// Locations whose sources are not their own bit, in increasing order.
     diff: Vec<(u8, Mask)>,
     other: Mask,
 }
@@ -157,15 +163,19 @@ pub(crate) struct Link {
 pub(crate) fn translate(link: &Link, m: Mask) -> Mask {
     let mut out = 0;
     let mut bits = m;
+    // `diff` is in increasing location order (see `Deps::checkpoint`), as the bits are
+    // visited: one pass over both.
+    let mut diff = link.diff.iter().peekable();
     while bits != 0 {
         let b = bits.trailing_zeros() as usize;
         bits &= bits - 1;
         out |= if b >= LOCS {
             link.other
         } else {
-            match link.diff.iter().find(|(l, _)| *l as usize == b) {
-                Some((_, d)) => *d,
-                None => 1u128 << b,
+            while diff.next_if(|(l, _)| (*l as usize) < b).is_some() {}
+            match diff.peek() {
+                Some((l, d)) if *l as usize == b => *d,
+                _ => 1u128 << b,
             }
         };
     }
@@ -409,11 +419,9 @@ fn changed(pre: &State, post: &State, d: &mut Deps, m: Mask) {
                 fd.regs[r] |= m;
             }
         }
-        if !fa.stack.same(&fb.stack) {
-            for i in 0..SLOTS {
-                if fa.stack[i] != fb.stack[i] {
-                    fd.slots[i] |= m;
-                }
+        for i in 0..SLOTS {
+            if !fa.stack.shares_slot(&fb.stack, i) && fa.stack[i] != fb.stack[i] {
+                fd.slots[i] |= m;
             }
         }
     }
@@ -548,20 +556,22 @@ fn store(d: &mut Deps, b: &Before, v: Mask, size: Size) {
     }
 }
 
-/// The locations of `st`'s frame 0 that hold pointers (compared exactly when live).
-pub(crate) fn pointer_locs(st: &State) -> Mask {
+/// The locations among `within` of `st`'s frame 0 that hold pointers (compared exactly when
+/// live); only those locations are looked at.
+pub(crate) fn pointer_locs(st: &State, within: Mask) -> Mask {
     let f = &st.frames[0];
     let mut m = 0;
-    for (r, v) in f.regs.iter().enumerate() {
-        if v.is_pointer() {
-            m |= reg_bit(r);
-        }
-    }
-    for (i, s) in f.stack.iter().enumerate() {
-        if let Slot::Spill(v) = s {
-            if v.is_pointer() {
-                m |= slot_bit(i);
-            }
+    let mut bits = within & ((1u128 << LOCS) - 1);
+    while bits != 0 {
+        let b = bits.trailing_zeros() as usize;
+        bits &= bits - 1;
+        let pointer = if b < 11 {
+            f.regs[b].is_pointer()
+        } else {
+            matches!(f.stack.get(b - 11), Some(Slot::Spill(v)) if v.is_pointer())
+        };
+        if pointer {
+            m |= 1u128 << b;
         }
     }
     m

@@ -224,7 +224,7 @@ impl Explorer {
                 let (live, precise) = if ck.multi_frame || old.frames.len() > 1 {
                     (ALL, ALL)
                 } else {
-                    let exact = ck.precise | (ck.live & deps::pointer_locs(old));
+                    let exact = ck.precise | deps::pointer_locs(old, ck.live);
                     (ck.live, exact & ck.live)
                 };
                 let live = live & live_mask(live_static);

@@ -170,11 +170,21 @@ impl Scalar {
     /// Makes the 64-bit and 32-bit ranges and the known bits agree (the kernel's
     /// `reg_bounds_sync`, see [`Scalar::kernel_sync`]); `None` if they contradict (an
     /// impossible value).
-    pub fn sync(mut self) -> Option<Scalar> {
+    pub fn sync(self) -> Option<Scalar> {
+        if self.is_sync_fixpoint() {
+            // A constant or a fully unknown value is already in agreement: nothing changes.
+            return Some(self);
+        }
+        self.sync_full()
+    }
+
+    /// [`Scalar::sync`] without its fast path.
+    fn sync_full(mut self) -> Option<Scalar> {
         if !self.kernel_sync() {
             return None;
         }
         for _ in 0..2 {
+            let before = self;
             // Bounds from known bits.
             let t = self.t;
             self.smin = self.smin.max((t.value | (t.mask & (1 << 63))) as i64);
@@ -197,11 +207,32 @@ impl Scalar {
             }
             // Known bits from bounds.
             self.t = meet(self.t, Tnum::range(self.umin, self.umax))?;
+            if self == before {
+                // A round that changes nothing: the second would not either.
+                break;
+            }
         }
         if !self.consistent() {
             return None;
         }
         Some(self)
+    }
+
+    /// True if `self`, links aside, is exactly [`Scalar::konst`] of its value or
+    /// [`Scalar::UNKNOWN`]: [`Scalar::sync`] leaves those as they are (the common cases, tested
+    /// in `sync_fast_path_is_the_slow_path`).
+    fn is_sync_fixpoint(&self) -> bool {
+        let plain = |s: Scalar| Scalar {
+            link: self.link,
+            delta: self.delta,
+            ..s
+        };
+        let k = if self.t.mask == 0 {
+            plain(Scalar::konst(self.t.value))
+        } else {
+            plain(Scalar::UNKNOWN)
+        };
+        *self == k
     }
 
     /// True if every value of `self` is a value of `of`: the scalar inclusion test of state
@@ -444,6 +475,34 @@ impl Scalar {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn sync_fast_path_is_the_slow_path() {
+        let mut values = vec![0u64, 1, 2, 7, 0xff, 0x7fff_ffff, 0x8000_0000, 0xffff_ffff];
+        values.extend([1 << 32, 1 << 63, u64::MAX, u64::MAX - 1, i64::MAX as u64]);
+        values.extend(
+            (0..64)
+                .map(|b| 1u64 << b)
+                .chain((0..64).map(|b| !(1u64 << b))),
+        );
+        let mut scalars: Vec<Scalar> = values.iter().map(|&v| Scalar::konst(v)).collect();
+        scalars.push(Scalar::UNKNOWN);
+        for s in scalars {
+            for (link, delta) in [(0, 0), (5, 0), (5 | Scalar::ADD_CONST, -3)] {
+                let s = Scalar { link, delta, ..s };
+                assert!(s.is_sync_fixpoint());
+                assert_eq!(s.sync_full(), Some(s), "{s}");
+                assert_eq!(s.sync(), Some(s), "{s}");
+            }
+        }
+        // Anything else takes the full path.
+        assert!(!Scalar::urange(0, 8).is_sync_fixpoint());
+        assert!(!Scalar {
+            umin: 1,
+            ..Scalar::konst(3)
+        }
+        .is_sync_fixpoint());
+    }
 
     #[test]
     fn add_const() {

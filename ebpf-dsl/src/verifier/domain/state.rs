@@ -1,7 +1,7 @@
 //! The abstract machine state: register types, stack slots, call frames, acquired references;
 //! and the "is this new state covered by an already-verified one" test used for pruning.
 
-use std::ops::{Deref, DerefMut};
+use std::ops::{Index, IndexMut};
 use std::rc::Rc;
 
 use super::scalar::Scalar;
@@ -234,36 +234,59 @@ impl Slot {
 /// Number of 8-byte slots in a 512-byte frame.
 pub const SLOTS: usize = 64;
 
-/// The 64 slots of one frame, shared copy-on-write between the states that hold them: cloning
-/// a state (at every branch and stored prune point) only bumps a count, and the first write
-/// through [`DerefMut`] copies the slots if another state still shares them.
+/// Slots per shared chunk of a [`Stack`].
+const CHUNK: usize = 8;
+
+/// The 64 slots of one frame, shared copy-on-write between the states that hold them, in
+/// chunks of 8: cloning a state (at every branch and stored prune point) only bumps counts,
+/// and the first write to a slot copies its chunk alone if another state still shares it.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
-pub struct Stack(Rc<[Slot; SLOTS]>);
+pub struct Stack([Rc<[Slot; CHUNK]>; SLOTS / CHUNK]);
 
 impl Stack {
     /// A frame of unknown bytes.
     fn new() -> Stack {
-        Stack(Rc::new(std::array::from_fn(|_| {
-            Slot::Bytes([Byte::Misc; 8])
-        })))
+        let chunk = Rc::new(std::array::from_fn(|_| Slot::Bytes([Byte::Misc; 8])));
+        Stack(std::array::from_fn(|_| Rc::clone(&chunk)))
     }
 
-    /// True if `self` and `other` are the same shared slots (hence equal).
-    pub fn same(&self, other: &Stack) -> bool {
-        Rc::ptr_eq(&self.0, &other.0)
+    /// True if slot `i` of `self` and of `other` are the same shared memory (hence equal).
+    pub fn shares_slot(&self, other: &Stack, i: usize) -> bool {
+        Rc::ptr_eq(&self.0[i / CHUNK], &other.0[i / CHUNK])
+    }
+
+    /// Number of slots ([`SLOTS`]).
+    #[allow(clippy::len_without_is_empty)]
+    pub fn len(&self) -> usize {
+        SLOTS
+    }
+
+    /// Slot `i`, if there is one.
+    pub fn get(&self, i: usize) -> Option<&Slot> {
+        self.0.get(i / CHUNK).map(|c| &c[i % CHUNK])
+    }
+
+    /// The slots in order.
+    pub fn iter(&self) -> impl Iterator<Item = &Slot> {
+        self.0.iter().flat_map(|c| c.iter())
+    }
+
+    /// The slots in order, mutably (every chunk is unshared first).
+    pub fn iter_mut(&mut self) -> impl Iterator<Item = &mut Slot> {
+        self.0.iter_mut().flat_map(|c| Rc::make_mut(c).iter_mut())
     }
 }
 
-impl Deref for Stack {
-    type Target = [Slot];
-    fn deref(&self) -> &[Slot] {
-        &self.0[..]
+impl Index<usize> for Stack {
+    type Output = Slot;
+    fn index(&self, i: usize) -> &Slot {
+        &self.0[i / CHUNK][i % CHUNK]
     }
 }
 
-impl DerefMut for Stack {
-    fn deref_mut(&mut self) -> &mut [Slot] {
-        &mut Rc::make_mut(&mut self.0)[..]
+impl IndexMut<usize> for Stack {
+    fn index_mut(&mut self, i: usize) -> &mut Slot {
+        &mut Rc::make_mut(&mut self.0[i / CHUNK])[i % CHUNK]
     }
 }
 
@@ -616,9 +639,8 @@ pub fn covers_calls(old: &State, new: &State, live: u16, local_calls: &[bool]) -
         }
         // The same shared slots cover themselves; only spilled registers (whose ids must
         // map consistently) need the full test then.
-        let same = fo.stack.same(&fnew.stack);
-        for (so, sn) in fo.stack.iter().zip(fnew.stack.iter()) {
-            if same && matches!(so, Slot::Bytes(_)) {
+        for (i, (so, sn)) in fo.stack.iter().zip(fnew.stack.iter()).enumerate() {
+            if matches!(so, Slot::Bytes(_)) && fo.stack.shares_slot(&fnew.stack, i) {
                 continue;
             }
             if !slot_covers(so, sn, &mut ids) {
@@ -685,10 +707,15 @@ pub fn covers_masked(
             return false;
         }
     }
-    let same = fo.stack.same(&fnew.stack);
-    for (i, (so, sn)) in fo.stack.iter().zip(fnew.stack.iter()).enumerate() {
+    // Only the live slots, in order (a slot never read is never compared).
+    let n = fo.stack.len().min(fnew.stack.len());
+    let mut slots = (live >> 11) & if n >= 117 { !0 } else { (1u128 << n) - 1 };
+    while slots != 0 {
+        let i = slots.trailing_zeros() as usize;
+        slots &= slots - 1;
         let bit = 1u128 << (11 + i);
-        if live & bit == 0 || (same && matches!(so, Slot::Bytes(_))) {
+        let (so, sn) = (&fo.stack[i], &fnew.stack[i]);
+        if matches!(so, Slot::Bytes(_)) && fo.stack.shares_slot(&fnew.stack, i) {
             continue;
         }
         if precise & bit == 0 && slot_is_scalar(so) {

@@ -169,10 +169,15 @@ impl Scalar {
         }
         self.update_bounds();
         for _ in 0..3 {
+            let before = *self;
             self.deduce32();
             self.deduce64();
             if !self.consistent() || !self.deduce_mixed() {
                 return false;
+            }
+            if *self == before {
+                // A round that changes nothing: the next ones would not either.
+                break;
             }
         }
         if !self.consistent() || !self.bound_offset() {
