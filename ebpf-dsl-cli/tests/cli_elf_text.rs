@@ -12,6 +12,7 @@ use std::process::Command;
 
 use xsk_runtime::program::LoadOptions;
 use xsk_runtime::Loader;
+use xsk_testkit::harness::unsupported_here;
 use xsk_testkit::kernel_tests;
 use xsk_testkit::netns::NetNs;
 
@@ -173,17 +174,16 @@ info = open("/proc/self/fdinfo/%d" % fd).read()
 print("tag", info.split("prog_tag:")[1].split()[0])
 "#;
 
-fn kfunc_objects_load_device_bound_in_libbpf() {
-    if !have("clang-19") {
-        return;
-    }
-    let clang = support::clang_object("kfunc", &dir());
+/// `ebpf-dsl/tests/elf/NAME.c` compiled by clang-19, listed by `disasm` (the listing must
+/// contain `want`) and assembled back by `asm --elf`: (clang's object, ours).
+fn clang_and_ours(name: &str, want: &str) -> (PathBuf, PathBuf) {
+    let clang = support::clang_object(name, &dir());
     let (code, text, err) = run(&["disasm", clang.to_str().unwrap()]);
     assert_eq!(code, 0, "{err}");
-    assert!(text.contains("call bpf_xdp_metadata_rx_hash"), "{text}");
-    let text_file = dir().join("kfunc.s");
+    assert!(text.contains(want), "{text}");
+    let text_file = dir().join(format!("{name}.s"));
     std::fs::write(&text_file, &text).unwrap();
-    let ours = dir().join("kfunc-ours.o");
+    let ours = dir().join(format!("{name}-ours.o"));
     let (code, _, err) = run(&[
         "asm",
         text_file.to_str().unwrap(),
@@ -192,26 +192,23 @@ fn kfunc_objects_load_device_bound_in_libbpf() {
         ours.to_str().unwrap(),
     ]);
     assert_eq!(code, 0, "{err}");
-    let ns = NetNs::new("kfn").unwrap();
-    ns.ip(&[
-        "link", "add", "kfn0", "type", "veth", "peer", "name", "kfn1",
-    ])
-    .unwrap();
-    ns.ip(&["link", "set", "kfn0", "up"]).unwrap();
+    (clang, ours)
+}
+
+/// The program tag libbpf loads each object to (`script` prints `load 0` and `tag HEX`; `cmd`
+/// builds the command that runs Python on one object), or `None` (printed; a panic under
+/// CI=true) without libbpf.so.1.
+fn libbpf_tags(objects: &[&PathBuf], cmd: impl Fn(&PathBuf) -> Command) -> Option<Vec<String>> {
     let mut tags = Vec::new();
-    for o in [&clang, &ours] {
-        let out = ns
-            .command("python3")
-            .args(["-c", LIBBPF_DEV_BOUND, o.to_str().unwrap(), "kfn0"])
-            .output()
-            .unwrap();
+    for o in objects {
+        let out = cmd(o).output().unwrap();
         if out.status.code() == Some(3) {
             assert!(
                 std::env::var("CI").as_deref() != Ok("true"),
                 "libbpf.so.1 is missing, and CI=true requires it"
             );
             eprintln!("skipped: libbpf.so.1 is not installed (iproute2 brings it)");
-            return;
+            return None;
         }
         let text = String::from_utf8_lossy(&out.stdout);
         assert!(
@@ -222,6 +219,27 @@ fn kfunc_objects_load_device_bound_in_libbpf() {
         );
         tags.push(text.split("tag ").nth(1).unwrap().trim().to_string());
     }
+    Some(tags)
+}
+
+fn kfunc_objects_load_device_bound_in_libbpf() {
+    if !have("clang-19") {
+        return;
+    }
+    let (clang, ours) = clang_and_ours("kfunc", "call bpf_xdp_metadata_rx_hash");
+    let ns = NetNs::new("kfn").unwrap();
+    ns.ip(&[
+        "link", "add", "kfn0", "type", "veth", "peer", "name", "kfn1",
+    ])
+    .unwrap();
+    ns.ip(&["link", "set", "kfn0", "up"]).unwrap();
+    let Some(tags) = libbpf_tags(&[&clang, &ours], |o| {
+        let mut c = ns.command("python3");
+        c.args(["-c", LIBBPF_DEV_BOUND, o.to_str().unwrap(), "kfn0"]);
+        c
+    }) else {
+        return;
+    };
     assert_eq!(
         tags[0], tags[1],
         "clang's object and ours: the same program"
@@ -282,48 +300,19 @@ fn conntrack_kfunc_objects_load_in_libbpf() {
     match xsk_runtime::bpf::kfunc::vmlinux_nf_kfunc_ids() {
         Ok(ids) if ids.contains_key(&ebpf_dsl::xdp::netfilter::NfKfunc::XdpCtLookup) => {}
         other => {
-            eprintln!("skipped: the running kernel has no conntrack kfuncs ({other:?})");
-            return;
+            return unsupported_here(format!(
+                "the running kernel has no conntrack kfuncs ({other:?})"
+            ));
         }
     }
-    let clang = support::clang_object("kfunc_ct", &dir());
-    let (code, text, err) = run(&["disasm", clang.to_str().unwrap()]);
-    assert_eq!(code, 0, "{err}");
-    assert!(text.contains("call bpf_xdp_ct_lookup"), "{text}");
-    let text_file = dir().join("kfunc_ct.s");
-    std::fs::write(&text_file, &text).unwrap();
-    let ours = dir().join("kfunc_ct-ours.o");
-    let (code, _, err) = run(&[
-        "asm",
-        text_file.to_str().unwrap(),
-        "--elf",
-        "-o",
-        ours.to_str().unwrap(),
-    ]);
-    assert_eq!(code, 0, "{err}");
-    let mut tags = Vec::new();
-    for o in [&clang, &ours] {
-        let out = Command::new("python3")
-            .args(["-c", LIBBPF_LOAD, o.to_str().unwrap()])
-            .output()
-            .unwrap();
-        if out.status.code() == Some(3) {
-            assert!(
-                std::env::var("CI").as_deref() != Ok("true"),
-                "libbpf.so.1 is missing, and CI=true requires it"
-            );
-            eprintln!("skipped: libbpf.so.1 is not installed (iproute2 brings it)");
-            return;
-        }
-        let text = String::from_utf8_lossy(&out.stdout);
-        assert!(
-            out.status.success() && text.contains("load 0\n"),
-            "{}: {text}{}",
-            o.display(),
-            String::from_utf8_lossy(&out.stderr)
-        );
-        tags.push(text.split("tag ").nth(1).unwrap().trim().to_string());
-    }
+    let (clang, ours) = clang_and_ours("kfunc_ct", "call bpf_xdp_ct_lookup");
+    let Some(tags) = libbpf_tags(&[&clang, &ours], |o| {
+        let mut c = Command::new("python3");
+        c.args(["-c", LIBBPF_LOAD, o.to_str().unwrap()]);
+        c
+    }) else {
+        return;
+    };
     assert_eq!(
         tags[0], tags[1],
         "clang's object and ours: the same program"
