@@ -111,14 +111,7 @@ fn clang_objects_load() {
     let src = dir().join("subs.s");
     std::fs::write(&src, text).unwrap();
     let ours = dir().join("subs.o");
-    let (code, _, err) = run(&[
-        "asm",
-        src.to_str().unwrap(),
-        "--elf",
-        "-o",
-        ours.to_str().unwrap(),
-    ]);
-    assert_eq!(code, 0, "{err}");
+    support::asm_elf(&src, &ours);
     let packet = "02000000000102000000000208004500";
     for o in [&obj, &ours] {
         let (code, out, err) = run(&[
@@ -559,14 +552,7 @@ fn map_directives_load_without_flags() {
     assert_eq!(code, 0, "{out}{err}");
     assert!(out.contains("verifier: accepted"), "{out}");
     let obj = dir().join("declared.o");
-    let (code, _, err) = run(&[
-        "asm",
-        src.to_str().unwrap(),
-        "--elf",
-        "-o",
-        obj.to_str().unwrap(),
-    ]);
-    assert_eq!(code, 0, "{err}");
+    support::asm_elf(&src, &obj);
     let (code, out, err) = run(&[
         "run",
         obj.to_str().unwrap(),

@@ -60,14 +60,7 @@ fn rodata_text_program_returns_its_constant() {
     std::fs::write(&src, RODATA).unwrap();
     let packet_hex = "00".repeat(64);
     let obj = dir().join("rodata.o");
-    let (code, _, err) = run(&[
-        "asm",
-        src.to_str().unwrap(),
-        "--elf",
-        "-o",
-        obj.to_str().unwrap(),
-    ]);
-    assert_eq!(code, 0, "{err}");
+    support::asm_elf(&src, &obj);
     for f in [&src, &obj] {
         let (code, out, err) = run(&[
             "run",
@@ -184,14 +177,7 @@ fn clang_and_ours(name: &str, want: &str) -> (PathBuf, PathBuf) {
     let text_file = dir().join(format!("{name}.s"));
     std::fs::write(&text_file, &text).unwrap();
     let ours = dir().join(format!("{name}-ours.o"));
-    let (code, _, err) = run(&[
-        "asm",
-        text_file.to_str().unwrap(),
-        "--elf",
-        "-o",
-        ours.to_str().unwrap(),
-    ]);
-    assert_eq!(code, 0, "{err}");
+    support::asm_elf(&text_file, &ours);
     (clang, ours)
 }
 

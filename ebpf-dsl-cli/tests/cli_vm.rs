@@ -396,14 +396,7 @@ fn text_global_data_is_loaded_before_the_run() {
 fn elf_objects_run_in_the_vm() {
     let src = temp_file("elfdrop", DROP_IPV4);
     let obj = src.with_extension("o");
-    let o = tool(&[
-        "asm",
-        src.to_str().unwrap(),
-        "--elf",
-        "-o",
-        obj.to_str().unwrap(),
-    ]);
-    assert!(o.status.success(), "{}", stderr(&o));
+    support::asm_elf(&src, &obj);
     // No --type: the object's program is xdp.
     let o = tool(&["run", obj.to_str().unwrap(), "--vm", "--packet", IPV4]);
     let out = stdout(&o);

@@ -63,6 +63,12 @@ pub fn stderr(o: &Output) -> String {
     String::from_utf8_lossy(&o.stderr).into_owned()
 }
 
+/// `ebpf-dsl asm SRC --elf -o OUT`, which must succeed (its error shown if not).
+pub fn asm_elf(src: &Path, out: &Path) {
+    let (code, _, err) = run(&["asm", s(src), "--elf", "-o", s(out)]);
+    assert_eq!(code, 0, "asm --elf {}: {err}", src.display());
+}
+
 /// A path as `&str` (the temporary directories are UTF-8).
 pub fn s(p: &Path) -> &str {
     p.to_str().expect("utf-8 temp path")
