@@ -51,6 +51,11 @@ struct Cli {
     /// sandbox: requests the client sends
     #[arg(short = 'n', long, value_name = "N", default_value = "100")]
     requests: u32,
+    /// sandbox: the client sends requests N at a time, back to back, then waits for the N
+    /// answers (in any order); with N above 32 a burst is more than one sendto() of the
+    /// server's copy-mode TX sends
+    #[arg(long, value_name = "N", default_value = "1")]
+    burst: u32,
     /// when idle, spin on the rings instead of a 200 µs nap (one CPU at 100 %)
     #[arg(long, conflicts_with_all = ["poll", "busy_poll"])]
     spin: bool,
@@ -98,6 +103,13 @@ fn run() -> Result<()> {
     if requests == 0 || requests > 1_000_000 {
         return Err(Error::Usage("--requests must be 1 to 1,000,000".into()));
     }
+    if args.burst == 0 || args.burst > 256 {
+        return Err(Error::Usage("--burst must be 1 to 256".into()));
+    }
+    let plan = Plan {
+        requests,
+        burst: args.burst,
+    };
     require_root(NAME)?;
     let stop = Stop::install()?;
     let program = udp_port_program(port)?;
@@ -120,7 +132,7 @@ fn run() -> Result<()> {
         }
         None => {
             let sb = Sandbox::new("echo", 2)?;
-            let r = sandbox_run(&sb, program, port, requests, duration, idle, &stop);
+            let r = sandbox_run(&sb, program, port, plan, duration, idle, &stop);
             sb.remove();
             r
         }
@@ -131,11 +143,12 @@ fn sandbox_run(
     sb: &Sandbox,
     program: ebpf_dsl::ProgramSpec,
     port: u16,
-    requests: u32,
+    plan: Plan,
     duration: Duration,
     idle: Idle,
     stop: &Stop,
 ) -> Result<()> {
+    let requests = plan.requests;
     let mut xdp = afxdp::open_sandbox(sb, &[0, 1], program, 1024)?;
     if idle == Idle::BusyPoll {
         busy_poll_on(&mut xdp)?;
@@ -151,7 +164,7 @@ fn sandbox_run(
     let (stop_client, signal) = (Stop::manual(), stop.clone());
     let client_flag = stop_client.clone();
     let client = sb.pair.right.ns.spawn(move || {
-        client(left, right, port, requests, &|| {
+        client(left, right, port, plan, &|| {
             signal.is_set() || client_flag.is_set()
         })
     });
@@ -211,6 +224,15 @@ fn sandbox_run(
     }
 }
 
+/// What the sandbox's client sends.
+#[derive(Clone, Copy)]
+struct Plan {
+    /// Requests in all.
+    requests: u32,
+    /// Requests sent back to back before the client waits for their answers.
+    burst: u32,
+}
+
 /// What the sandbox's client saw.
 struct ClientReport {
     /// Requests sent.
@@ -221,15 +243,16 @@ struct ClientReport {
     rtt: Histogram,
 }
 
-/// The sandbox's client: sends `requests` datagrams one at a time from an ordinary socket,
-/// each with its own payload, and checks each answer, until done or `stopped()`. The kernel
-/// drops datagrams with a bad UDP checksum, so an answer that arrives proves the checksums
-/// right.
+/// The sandbox's client: sends `plan.requests` datagrams from an ordinary socket,
+/// `plan.burst` at a time back to back, each with its own payload, and checks that each burst's
+/// answers all come back (in any order; 500 ms without one ends the wait for that burst's
+/// rest), until done or `stopped()`. The kernel drops datagrams with a bad UDP checksum, so an
+/// answer that arrives proves the checksums right.
 fn client(
     left: std::net::Ipv4Addr,
     right: std::net::Ipv4Addr,
     port: u16,
-    requests: u32,
+    plan: Plan,
     stopped: &dyn Fn() -> bool,
 ) -> std::io::Result<ClientReport> {
     let s = UdpSocket::bind((right, 0))?;
@@ -241,27 +264,43 @@ fn client(
         rtt: Histogram::new(),
     };
     let mut buf = [0u8; 2048];
-    for i in 0..requests {
-        if stopped() {
-            break;
+    let mut waiting: Vec<(String, Instant)> = Vec::with_capacity(plan.burst as usize);
+    let mut i = 0u32;
+    while i < plan.requests && !stopped() {
+        let n = plan.burst.min(plan.requests - i);
+        for k in i..i + n {
+            let msg = format!("request {k} {}", "x".repeat((k % 200) as usize));
+            let t = Instant::now();
+            s.send_to(msg.as_bytes(), server)?;
+            report.sent += 1;
+            waiting.push((msg, t));
         }
-        let msg = format!("request {i} {}", "x".repeat((i % 200) as usize));
-        let t = Instant::now();
-        s.send_to(msg.as_bytes(), server)?;
-        report.sent += 1;
-        match s.recv_from(&mut buf) {
-            Ok((n, from)) if from == server && &buf[..n] == msg.as_bytes() => {
-                report.ok += 1;
-                report.rtt.record(t.elapsed());
+        i += n;
+        while !waiting.is_empty() {
+            match s.recv_from(&mut buf) {
+                Ok((len, from)) if from == server => {
+                    if let Some(at) = waiting
+                        .iter()
+                        .position(|(m, _)| m.as_bytes() == &buf[..len])
+                    {
+                        let (_, t) = waiting.swap_remove(at);
+                        report.ok += 1;
+                        report.rtt.record(t.elapsed());
+                    }
+                }
+                Ok(_) => {}
+                Err(e)
+                    if matches!(
+                        e.kind(),
+                        std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut
+                    ) =>
+                {
+                    break;
+                }
+                Err(e) => return Err(e),
             }
-            Ok(_) => {}
-            Err(e)
-                if matches!(
-                    e.kind(),
-                    std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut
-                ) => {}
-            Err(e) => return Err(e),
         }
+        waiting.clear();
     }
     Ok(report)
 }
