@@ -10,7 +10,11 @@
  * trip, the same for every server; with -S it spins instead (non-blocking recv() in a loop,
  * one CPU at 100 %: pin it), and the figure is the server's and the network's alone.
  *
- *   udp_lat -a ADDR [-p PORT] [-r RATE] [-d SECONDS] [-w WARMUP] [-s SIZE] [-S]
+ *   udp_lat -a ADDR [-p PORT] [-r RATE] [-d SECONDS] [-w WARMUP] [-s SIZE] [-S] [-T US]
+ *
+ * -T US: also write to stderr, for bench/lat_attrib.py, each counted round trip over US
+ * microseconds ("SLOW <send time, s CLOCK_MONOTONIC> <rtt us>") and each time the client's own
+ * loop stood still for over 200 us ("CLIENTGAP <from, s> <us>"; meaningful with -S only).
  *
  * Answers to requests sent in the warm-up are not counted. Prints
  *   RESULT sent=N answered=M lost=L p50_us=.. p99_us=.. p999_us=.. max_us=.. mean_us=..
@@ -89,9 +93,10 @@ static uint64_t now_ns(void)
 int main(int argc, char **argv)
 {
 	int c, port = 7777, size = 64, spin = 0;
+	double trace_us = 0;
 	const char *addr = NULL;
 	double rate = 1000, duration = 5, warmup = 1;
-	while ((c = getopt(argc, argv, "a:p:r:d:w:s:S")) != -1) {
+	while ((c = getopt(argc, argv, "a:p:r:d:w:s:ST:")) != -1) {
 		switch (c) {
 		case 'a': addr = optarg; break;
 		case 'p': port = atoi(optarg); break;
@@ -100,9 +105,10 @@ int main(int argc, char **argv)
 		case 'w': warmup = atof(optarg); break;
 		case 's': size = atoi(optarg); break;
 		case 'S': spin = 1; break;
+		case 'T': trace_us = atof(optarg); break;
 		default:
 			fprintf(stderr, "usage: %s -a ADDR [-p PORT] [-r RATE] [-d SECONDS] "
-					"[-w WARMUP] [-s SIZE] [-S]\n", argv[0]);
+					"[-w WARMUP] [-s SIZE] [-S] [-T US]\n", argv[0]);
 			return 2;
 		}
 	}
@@ -125,8 +131,12 @@ int main(int argc, char **argv)
 	uint64_t t0 = now_ns(), t_win = t0 + (uint64_t)(warmup * 1e9);
 	uint64_t t_stop = t_win + (uint64_t)(duration * 1e9), t_end = t_stop + 200000000ull;
 	uint64_t next = t0, seq = 0, sent_win = 0, stale = 0, bad = 0;
+	uint64_t last = now_ns();
 	for (;;) {
 		uint64_t t = now_ns();
+		if (trace_us > 0 && t - last > 200000)
+			fprintf(stderr, "CLIENTGAP %.6f %.1f\n", last / 1e9, (t - last) / 1e3);
+		last = t;
 		if (t >= t_end)
 			break;
 		if (t >= next && t < t_stop) {
@@ -148,8 +158,12 @@ int main(int argc, char **argv)
 			uint64_t r = now_ns();
 			if (hdr[0] >= seq || hdr[1] > r)
 				bad++;
-			else if (hdr[1] >= t_win)
+			else if (hdr[1] >= t_win) {
 				record(r - hdr[1]);
+				if (trace_us > 0 && r - hdr[1] > trace_us * 1e3)
+					fprintf(stderr, "SLOW %.6f %.1f\n", hdr[1] / 1e9,
+						(r - hdr[1]) / 1e3);
+			}
 			else
 				stale++;
 		} else if (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != ECONNREFUSED) {
