@@ -52,8 +52,8 @@ struct Cli {
     #[arg(short = 'n', long, value_name = "N", default_value = "100")]
     requests: u32,
     /// sandbox: the client sends requests N at a time, back to back, then waits for the N
-    /// answers (in any order); with N above 32 a burst is more than one sendto() of the
-    /// server's copy-mode TX sends
+    /// answers (in any order); above 32, answering a burst takes the server (in copy mode)
+    /// more than one TX kick
     #[arg(long, value_name = "N", default_value = "1")]
     burst: u32,
     /// when idle, spin on the rings instead of a 200 µs nap (one CPU at 100 %)
