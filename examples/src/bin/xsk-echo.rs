@@ -128,6 +128,16 @@ fn run() -> Result<()> {
             );
             let n = serve(&mut xdp, count, duration, idle, &stop, || false)?;
             println!("{NAME}: answered {n} packets");
+            // The kernel's side (XDP_STATISTICS): drops for a full RX ring or an empty fill
+            // ring would show a server that fell behind, not a slow path.
+            for q in xdp.queues() {
+                if let Ok(st) = q.socket.statistics() {
+                    println!(
+                        "{NAME}: queue {}: kernel: rx_dropped={} rx_ring_full={} fill_ring_empty={} tx_invalid={}",
+                        q.queue(), st.rx_dropped, st.rx_ring_full, st.rx_fill_ring_empty_descs, st.tx_invalid_descs
+                    );
+                }
+            }
             Ok(())
         }
         None => {
