@@ -177,6 +177,7 @@ class Proc:
         out, err = self.p.stdout.read(), self.p.stderr.read()
         self.wall = time.monotonic() - self.t0
         self.cpu = ru.ru_utime + ru.ru_stime
+        self.preempted = ru.ru_nivcsw  # involuntary context switches
         self.out, self.err, self.rc = out, err, self.p.returncode
         return self
 

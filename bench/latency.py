@@ -30,6 +30,11 @@ own session, and the compilers of other sessions would still take half of a spin
 Environment: LAT_RATE (1000 requests/s: the fixed low rate), LAT_LOAD_RATE (50000: under
 load), LAT_SIZE (64-byte UDP payload), LAT_MODES (poll,busy), LAT_CLIENT (spin|sleep),
 LAT_PORT (7777).
+
+Besides the client's quantiles each run records what stalls it (bench/lat_attrib.py tells them
+apart request by request): `preempted`, the server's involuntary context switches over its run
+(other tasks on its CPU), and `steal_ms`, the steal time of the client's and the server's CPUs
+during the client's run (/proc/stat: the hypervisor not running the vCPU).
 """
 
 import os
@@ -75,6 +80,14 @@ def server_cmd(h, impl, secs, mode):
     return [os.path.join(h.BUILD, "udp_echo"), "-p", LAT_PORT, "-d", f"{secs:g}", *flags]
 
 
+def steal_ms(cpus):
+    """Steal time so far of the CPUs `cpus` (numbers as strings), summed, in ms."""
+    tick = os.sysconf("SC_CLK_TCK")
+    with open("/proc/stat") as f:
+        rows = [line.split() for line in f if line.startswith("cpu")]
+    return sum(int(r[8]) for r in rows if r[0] in {f"cpu{c}" for c in cpus}) * 1000 / tick
+
+
 def run_latency(h, box, impl, rate, mode):
     """One round of one server at `rate` requests/s: the client's quantiles (microseconds)."""
     secs = h.WARMUP + h.DURATION + 2
@@ -86,10 +99,12 @@ def run_latency(h, box, impl, rate, mode):
     try:
         s = h.Proc(h.in_ns(h.NS_B, h.RX_CPU, *cmd), secs + 15)
         h.time.sleep(0.5)
+        steal0 = steal_ms({h.GEN_CPU, h.RX_CPU})
         client = [os.path.join(h.BUILD, "udp_lat"), "-a", "10.77.0.2", "-p", LAT_PORT,
                   "-r", str(rate), "-d", f"{h.DURATION:g}", "-w", f"{h.WARMUP:g}",
                   "-s", LAT_SIZE] + (["-S"] if LAT_CLIENT == "spin" else [])
         c = h.Proc(h.in_ns(h.NS_A, h.GEN_CPU, *client), h.WARMUP + h.DURATION + 15).wait()
+        steal = steal_ms({h.GEN_CPU, h.RX_CPU}) - steal0
         s.wait()
     finally:
         box.sink(h.NS_A, h.IF_A, True)
@@ -100,7 +115,7 @@ def run_latency(h, box, impl, rate, mode):
         raise RuntimeError(f"{impl} echo failed (exit {s.rc}): {s.err.strip()[-400:]}")
     if not res.get("answered"):
         raise RuntimeError(f"{impl} echo answered nothing ({res})")
-    return {m: res[m] for m in METRICS}
+    return {**{m: res[m] for m in METRICS}, "preempted": s.preempted, "steal_ms": steal}
 
 
 def workloads(h, name):
