@@ -747,3 +747,17 @@ fn read_only_contents_stay_frozen_through_objects_and_listings() {
     let err = write_object(&obj).expect_err("read-only contents in .data");
     assert!(err.to_string().contains("`.rodata` section"), "{err}");
 }
+
+/// Two maps whose names share the kernel's 15 characters are refused with the shared name:
+/// the reader tells maps apart by those names, so a relocation could find the wrong map.
+#[test]
+fn maps_sharing_their_kernel_names_are_refused() {
+    let Some(o) = compile("long_map_names") else {
+        return;
+    };
+    let e = read_object(&o).unwrap_err().to_string();
+    assert!(
+        e.contains("share the first 15 characters") && e.contains("`firewall_events`"),
+        "{e}"
+    );
+}

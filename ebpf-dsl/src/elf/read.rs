@@ -165,6 +165,20 @@ pub fn read(
         }
     }
     maps.sort_by(|a, b| a.name.cmp(&b.name));
+    // Maps are told apart by their kernel names (15 characters): two that share them would
+    // make a relocation find the wrong map, so such an object is refused.
+    if let Some(w) = maps.windows(2).find(|w| w[0].name == w[1].name) {
+        return Err(err(
+            if btf.is_some() { ".maps" } else { "maps" },
+            0,
+            format!(
+                "two maps (or global data sections) share the first 15 characters of their \
+                 names, `{}`, which the kernel keeps: this reader tells maps apart by them \
+                 (rename one)",
+                w[0].name
+            ),
+        ));
+    }
     let ctx = Ctx {
         elf: &elf,
         rels,
