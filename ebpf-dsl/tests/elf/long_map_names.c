@@ -1,6 +1,7 @@
 // Test input for tests/elf.rs: two BTF-defined maps whose names share their first 15
 // characters (the kernel's), as openshift/ingress-node-firewall's do: a perf event array and
-// a hash. Told apart by those names, a relocation would find the wrong map.
+// a hash. Told apart by those names, a relocation would find the wrong map: they get
+// distinct ones.
 #include "hdr.h"
 #define __uint(name, val) int (*name)[val]
 struct {
