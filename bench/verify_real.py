@@ -14,8 +14,8 @@ extension-header walks, TCP option parsing, VLAN tags, ...) and the other long o
 For each, VERIFY_REAL_REPEAT (7) rounds, the two sides interleaved (the order flips every
 round):
 - ours: the release build of `ebpf-dsl check OBJ.o --section FUNCTION --type T --kernel V
-  --stats`; its `verification time N usec` is the static verifier alone (not the process, the
-  ELF reader or the BTF), as the kernel's;
+  --btf /sys/kernel/btf/vmlinux --stats`; its `verification time N usec` is the static
+  verifier alone (not the process, the ELF reader or the BTF), as the kernel's;
 - the kernel: libbpf loads only that program (`kload`, log level BPF_LOG_STATS alone, so the
   verifier writes no per-instruction log) and reports the verifier's `verification time N
   usec` and `processed N insns`.
@@ -81,8 +81,9 @@ def kernel_once(kload, obj, func, ptype):
 
 def ours_once(cli, obj, func, ptype, kernel):
     """(verdict, processed insns, verification time in us) from one `ebpf-dsl check`."""
+    # The running kernel's BTF, as tools/real-programs/run.py gives it: CO-RE field offsets.
     r = run([str(cli), "check", str(obj), "--section", func, "--type", ptype, "--kernel",
-             kernel, "--stats"])
+             kernel, "--btf", "/sys/kernel/btf/vmlinux", "--stats"])
     if r.returncode != 0:
         first = next((ln for ln in r.stderr.splitlines() if ln.strip()), "")
         return "reject: " + first.split("error: ", 1)[-1][:160], None, None

@@ -96,8 +96,14 @@ pub fn object_choice(
     bytes: &[u8],
     shown: &str,
     section: Option<&str>,
+    unknown: Option<ProgramType>,
 ) -> Result<(String, String), CliError> {
-    let obj = read(bytes, shown)?;
+    let obj = match unknown {
+        Some(t) => {
+            elf::read_object_as(bytes, t).map_err(|e| CliError::Io(format!("{shown}: {e}")))?
+        }
+        None => read(bytes, shown)?,
+    };
     let progs: Vec<_> = obj.programs_in(section).collect();
     match progs.as_slice() {
         [p] => Ok((p.section.clone(), p.function.clone())),

@@ -70,11 +70,14 @@ pub(crate) fn assemble_and_load(
                 c.file
             )));
         }
+        // `--type` names the type of a section whose name gives none (`check` does the same).
+        let unknown = c.type_given.then_some(c.prog_type);
         let (section, function) =
-            crate::elf_cmds::object_choice(&bytes, &c.file, c.section.as_deref())?;
+            crate::elf_cmds::object_choice(&bytes, &c.file, c.section.as_deref(), unknown)?;
         let loader = Loader::new()
-            .object_bytes_with(
+            .object_bytes_as(
                 &bytes,
+                unknown,
                 |p| p.section == section && p.function == function,
                 opts,
             )

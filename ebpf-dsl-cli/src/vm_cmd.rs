@@ -108,7 +108,7 @@ fn object_program(
     file: &str,
     section: Option<&str>,
 ) -> Result<(ProgramSpec, Vec<elf::GlobalData>), CliError> {
-    let (section, function) = crate::elf_cmds::object_choice(bytes, file, section)?;
+    let (section, function) = crate::elf_cmds::object_choice(bytes, file, section, None)?;
     let obj = elf::read_object(bytes)
         .map_err(|e| CliError::Io(format!("{file}: not a valid eBPF ELF object: {e}")))?;
     let data = obj.data;

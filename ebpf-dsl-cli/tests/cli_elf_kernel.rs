@@ -76,6 +76,30 @@ fn devmap_programs_read_egress_ifindex() {
     );
 }
 
+/// `load OBJ.o --section FUNCTION --type T` of a section whose name gives no type
+/// (`classifier_ingress`, as merbridge names its tc programs) loads it as a program of type T,
+/// as `check` reads it; its legacy perf event array of 0 entries gets one per possible CPU (as
+/// libbpf sizes it) and its devmap entry is read after the lookup. Without --type the section
+/// is not a program.
+fn legacy_section_loads_with_type() {
+    if !have("clang-19") {
+        return;
+    }
+    let obj = compile("legacy_perf");
+    let obj = obj.to_str().unwrap();
+    let (code, out, err) = run(&["check", obj, "--section", "ingress", "--type", "sched_cls"]);
+    assert_eq!(code, 0, "{out}{err}");
+    let (code, out, err) = run(&["load", obj, "--section", "ingress", "--type", "sched_cls"]);
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(
+        out.contains("verifier: accepted `ingress` (sched_cls,"),
+        "{out}"
+    );
+    let (code, out, err) = run(&["load", obj, "--section", "ingress"]);
+    assert_eq!(code, 2, "{out}{err}");
+    assert!(err.contains("no program in section `ingress`"), "{err}");
+}
+
 fn clang_objects_load() {
     if !have("clang-19") {
         return;
@@ -582,6 +606,7 @@ fn map_directives_load_without_flags() {
 kernel_tests! {
     privileged: [
         clang_objects_load,
+        legacy_section_loads_with_type,
         devmap_programs_read_egress_ifindex,
         our_objects_load_in_bpftool_and_ip,
         our_object_carries_btf_and_lines,

@@ -747,3 +747,24 @@ fn read_only_contents_stay_frozen_through_objects_and_listings() {
     let err = write_object(&obj).expect_err("read-only contents in .data");
     assert!(err.to_string().contains("`.rodata` section"), "{err}");
 }
+
+/// Two maps whose names share the kernel's 15 characters get distinct names (their first
+/// characters and `_0`, `_1`), and the program's relocation finds the map it names (the hash,
+/// not the perf event array); the verifier then checks the access against its 64-byte value.
+#[test]
+fn maps_sharing_their_kernel_names_get_distinct_names() {
+    let Some(o) = compile("long_map_names") else {
+        return;
+    };
+    let obj = read_object(&o).unwrap();
+    let mut names: Vec<_> = obj.maps.iter().map(|m| m.name.to_string()).collect();
+    names.sort();
+    assert_eq!(names, ["firewall_even_0", "firewall_even_1"]);
+    let p = program(&obj, "prog");
+    let r = &p.spec.relocations[0];
+    let m = obj.maps.iter().find(|m| m.name == r.symbol).unwrap();
+    assert_eq!((m.map_type, m.value_size), (MapType::Hash, 64), "{r:?}");
+    let input = ebpf_dsl::verifier::VerifyInput::new(&p.spec.insns, p.spec.prog_type)
+        .with_maps(&p.spec.relocations, &p.spec.maps);
+    ebpf_dsl::verifier::verify(&input).expect("the hash's 64-byte value holds v[15]");
+}

@@ -46,6 +46,9 @@ KNOWN = [
     ("classifier", "sched_cls"),
     ("action", "sched_act"),
     ("socket", "socket_filter"),
+    # goebpf's loader (dropbox/goebpf) names its tc programs by their kind.
+    ("tc_cls", "sched_cls"),
+    ("tc_act", "sched_act"),
 ]
 # libbpf's section prefixes of the other program types (not XDP/tc/socket: skipped).
 OTHER = re.compile(
@@ -148,7 +151,7 @@ def kernel_verdict(kload, cli, obj, func, ptype):
     line = first_line(r.stdout)
     if line.startswith("error libbpf cannot open"):
         # libbpf 1.x refuses legacy `maps` sections: our own loader then.
-        r = run([str(cli), "load", str(obj), "--section", func], timeout=600)
+        r = run([str(cli), "load", str(obj), "--section", func, "--type", ptype], timeout=600)
         text = r.stdout + r.stderr
         if r.returncode == 0:
             return "accept", "", "ebpf-dsl load"

@@ -18,8 +18,10 @@ const SEC: &str = ".BTF";
 /// [`super::ObjectBtf::btf`]); 0 when the definition gives only a size.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct MapTypes {
-    /// The map's name.
+    /// The map's name (its kernel name, distinct within the object).
     pub map: String,
+    /// The map's variable name in the object (whole).
+    pub symbol: String,
     /// The key's type id (0: none).
     pub key: u32,
     /// The value's type id (0: none).
@@ -85,6 +87,11 @@ pub fn maps_in(b: &Btf) -> Result<Vec<(MapSpec, MapTypes)>, ElfError> {
     let Kind::Datasec { vars, .. } = &sec.kind else {
         return Err(err("DATASEC .maps is not a DATASEC"));
     };
+    let full: Vec<&str> = vars
+        .iter()
+        .map(|v| b.get(v.ty).map_or("", |t| t.name.as_str()))
+        .collect();
+    let knames = super::unique_kernel_names(&full);
     let mut out = Vec::new();
     for (i, v) in vars.iter().enumerate() {
         let var = b
@@ -95,7 +102,7 @@ pub fn maps_in(b: &Btf) -> Result<Vec<(MapSpec, MapTypes)>, ElfError> {
         };
         let name = var.name.clone();
         let d = map_def(b, &name, ty, true)?;
-        let kname = super::kernel_name(&name);
+        let kname = knames[i].clone();
         out.push((
             MapSpec {
                 name: Cow::Owned(kname.clone()),
@@ -109,6 +116,7 @@ pub fn maps_in(b: &Btf) -> Result<Vec<(MapSpec, MapTypes)>, ElfError> {
             },
             MapTypes {
                 map: kname,
+                symbol: name,
                 key: d.key_ty,
                 value: d.value_ty,
             },
@@ -312,6 +320,7 @@ impl super::ObjectBtf {
             ));
             types.push(MapTypes {
                 map: l.map.clone(),
+                symbol: l.map.clone(),
                 key,
                 value,
             });

@@ -13,7 +13,9 @@
 //! * every candidate that matches must give the same offset;
 //! * the instruction (a load or store, whose `off` is the field's offset, or an ALU immediate)
 //!   must hold the local offset, and becomes the target's; a load or store must also have the
-//!   field's size in the target (libbpf would adjust some; this reader refuses them).
+//!   field's size in the target, or read the first bytes of a structure, union or array field
+//!   of the same size in both (libbpf would resize some other accesses; this reader refuses
+//!   them).
 //!
 //! Bitfields and the other relocation kinds stay refused ([`super::core_relo`]).
 
@@ -270,9 +272,24 @@ pub(super) fn relocate(
             };
             let local_size = local.size_of(local_ty);
             let target_size = target.size_of(target_ty);
-            if local_size != Some(n) || target_size != Some(n) {
+            // A load or store of the field's size; or the first `n` bytes of a structure,
+            // union or array field of the same size in both (a byte of an address array, the
+            // first word of an `in6_addr`), whose offset is all libbpf patches
+            // (`bpf_core_patch_insn` resizes an access only when the sizes differ).
+            let composite = matches!(
+                skip(local, local_ty),
+                Some((
+                    _,
+                    Kind::Struct { .. } | Kind::Union { .. } | Kind::Array { .. }
+                ))
+            );
+            let same = local_size == Some(n) && target_size == Some(n);
+            let within =
+                composite && local_size.is_some_and(|s| n <= s) && local_size == target_size;
+            if !same && !within {
                 return Err(format!(
-                    "a {n}-byte access to a field of {} bytes in the target (libbpf would adjust it; this reader does not)",
+                    "a {n}-byte access to a field of {} bytes here and {} bytes in the target (libbpf would resize the access; this reader does not)",
+                    local_size.unwrap_or(0),
                     target_size.unwrap_or(0)
                 ));
             }
@@ -402,6 +419,68 @@ mod tests {
         let outer = strukt(&mut l, "outer", 8, vec![member("inner", i, 4)]);
         let ld = Insn::new(0x61, 1, 2, 4, 0);
         assert_eq!(relocate(&l, &target(), outer, "0:0", ld).unwrap().off, 12);
+    }
+
+    #[test]
+    fn a_byte_of_an_array_field_of_the_same_size_is_relocated() {
+        // `struct tuple { int proto; unsigned char addr[16]; }` here; in the target the
+        // address moves to offset 8 and keeps its 16 bytes.
+        let arr = |b: &mut Btf| {
+            let u8t = int(b, "unsigned char", 1);
+            let idx = int(b, "int", 4);
+            b.push(Type::new(
+                "",
+                Kind::Array {
+                    elem: u8t,
+                    index: idx,
+                    nelems: 16,
+                },
+            ))
+        };
+        let mut l = Btf::new();
+        let i = int(&mut l, "int", 4);
+        let a = arr(&mut l);
+        let tuple = strukt(
+            &mut l,
+            "tuple",
+            20,
+            vec![member("proto", i, 0), member("addr", a, 4)],
+        );
+        let mut t = Btf::new();
+        let i = int(&mut t, "int", 4);
+        let a = arr(&mut t);
+        strukt(
+            &mut t,
+            "tuple",
+            24,
+            vec![member("proto", i, 0), member("addr", a, 8)],
+        );
+        // r1 = *(u8 *)(r2 + 4): the first byte of `addr`, at 8 in the target.
+        let ld1 = Insn::new(0x71, 1, 2, 4, 0);
+        assert_eq!(relocate(&l, &t, tuple, "0:1", ld1).unwrap().off, 8);
+        // A 4-byte load of its first word too.
+        let ld4 = Insn::new(0x61, 1, 2, 4, 0);
+        assert_eq!(relocate(&l, &t, tuple, "0:1", ld4).unwrap().off, 8);
+        // An array of another size in the target: refused (libbpf would have to resize).
+        let mut t2 = Btf::new();
+        let i = int(&mut t2, "int", 4);
+        let u8t = int(&mut t2, "unsigned char", 1);
+        let a = t2.push(Type::new(
+            "",
+            Kind::Array {
+                elem: u8t,
+                index: i,
+                nelems: 4,
+            },
+        ));
+        strukt(
+            &mut t2,
+            "tuple",
+            8,
+            vec![member("proto", i, 0), member("addr", a, 4)],
+        );
+        let e = relocate(&l, &t2, tuple, "0:1", ld1).unwrap_err();
+        assert!(e.contains("16 bytes here and 4 bytes in the target"), "{e}");
     }
 
     #[test]

@@ -357,3 +357,29 @@ pub fn data_map_name(section: &str) -> String {
 pub fn kernel_name(name: &str) -> String {
     name.chars().take(crate::spec::BPF_OBJ_NAME_MAX).collect()
 }
+
+/// The names of the maps declared as `full` (in that order): each [`kernel_name`], except
+/// that maps whose cut names coincide (`devmap_xmit_cnt` and `devmap_xmit_cnt_multi`) get
+/// distinct ones, their first characters and `_0`, `_1`, ... within the 15. Maps are told
+/// apart by their names here (the kernel does not need them distinct).
+pub(crate) fn unique_kernel_names(full: &[&str]) -> Vec<String> {
+    let cut: Vec<String> = full.iter().map(|n| kernel_name(n)).collect();
+    let mut taken: std::collections::BTreeSet<String> = cut.iter().cloned().collect();
+    let mut out = cut.clone();
+    for i in 0..full.len() {
+        let shared = (0..full.len()).any(|j| j != i && cut[j] == cut[i] && full[j] != full[i]);
+        if !shared {
+            continue;
+        }
+        for n in 0.. {
+            let suffix = format!("_{n}");
+            let keep = crate::spec::BPF_OBJ_NAME_MAX - suffix.len();
+            let name: String = full[i].chars().take(keep).chain(suffix.chars()).collect();
+            if taken.insert(name.clone()) {
+                out[i] = name;
+                break;
+            }
+        }
+    }
+    out
+}

@@ -41,6 +41,8 @@ struct Ctx<'e, 'a> {
     elf: &'e Elf<'a>,
     rels: BTreeMap<usize, Vec<Rel>>,
     maps: Vec<MapSpec>,
+    /// A map symbol's name to its map's name (`super::unique_kernel_names`).
+    map_names: BTreeMap<String, String>,
     /// `.BTF.ext` line_info by section name (slots relative to the section).
     lines: BTreeMap<String, Vec<crate::btf::LineInfo>>,
     /// `.BTF.ext` CO-RE relocations (applied against the target's BTF where they can be,
@@ -96,6 +98,8 @@ pub fn read(
         None => String::new(),
     };
     let mut maps = Vec::new();
+    // The map symbols' names in the object, to the maps' (kernel) names.
+    let mut map_names = BTreeMap::new();
     let mut data = Vec::new();
     // `.BTF` is decoded for the `.maps` definitions only.
     let btf = match (elf.section(".BTF"), elf.section(".maps")) {
@@ -104,7 +108,10 @@ pub fn read(
     };
     for s in &elf.sections {
         if s.name == "maps" || s.name.starts_with("maps/") {
-            maps.extend(legacy_maps(&elf, s)?);
+            for (full, m) in legacy_maps(&elf, s)? {
+                map_names.insert(full, m.name_str().to_string());
+                maps.push(m);
+            }
         } else if s.name == ".maps" {
             let btf = btf
                 .as_ref()
@@ -118,7 +125,10 @@ pub fn read(
                      put the inner maps in from user space",
                 ));
             }
-            maps.extend(super::btf_maps::maps_in(btf)?.into_iter().map(|(m, _)| m));
+            for (m, t) in super::btf_maps::maps_in(btf)? {
+                map_names.insert(t.symbol, t.map);
+                maps.push(m);
+            }
         } else if is_data_section(&s.name)
             && matches!(s.sh_type, SHT_PROGBITS | SHT_NOBITS)
             && s.size > 0
@@ -165,10 +175,25 @@ pub fn read(
         }
     }
     maps.sort_by(|a, b| a.name.cmp(&b.name));
+    // Maps are told apart by their kernel names (15 characters): two that share them would
+    // make a relocation find the wrong map, so such an object is refused.
+    if let Some(w) = maps.windows(2).find(|w| w[0].name == w[1].name) {
+        return Err(err(
+            if btf.is_some() { ".maps" } else { "maps" },
+            0,
+            format!(
+                "two maps (or global data sections) share the first 15 characters of their \
+                 names, `{}`, which the kernel keeps: this reader tells maps apart by them \
+                 (rename one)",
+                w[0].name
+            ),
+        ));
+    }
     let ctx = Ctx {
         elf: &elf,
         rels,
         maps,
+        map_names,
         lines: ext_lines(&elf)?,
         core: super::core_relo::CoreRelos::of(&elf, target)?,
     };
@@ -225,14 +250,16 @@ pub fn read(
     })
 }
 
-fn legacy_maps(elf: &Elf<'_>, s: &Section<'_>) -> Result<Vec<MapSpec>, ElfError> {
+fn legacy_maps(elf: &Elf<'_>, s: &Section<'_>) -> Result<Vec<(String, MapSpec)>, ElfError> {
     let syms: Vec<_> = elf
         .symbols
         .iter()
         .filter(|y| y.shndx as usize == s.index && y.kind != STT_SECTION && !y.name.is_empty())
         .collect();
+    let full: Vec<&str> = syms.iter().map(|y| y.name.as_str()).collect();
+    let knames = super::unique_kernel_names(&full);
     let mut out = Vec::new();
-    for y in &syms {
+    for (y, kname) in syms.iter().zip(knames) {
         let size = if y.size != 0 {
             y.size
         } else {
@@ -250,22 +277,25 @@ fn legacy_maps(elf: &Elf<'_>, s: &Section<'_>) -> Result<Vec<MapSpec>, ElfError>
         }
         let d = &s.data[y.value as usize..];
         let t = u32_at(d, 0);
-        out.push(MapSpec {
-            name: Cow::Owned(kernel_name(&y.name)),
-            map_type: MapType::from_u32(t).ok_or_else(|| {
-                err(
-                    &s.name,
-                    y.value,
-                    format!("map `{}`: unknown map type {t}", y.name),
-                )
-            })?,
-            key_size: u32_at(d, 4),
-            value_size: u32_at(d, 8),
-            max_entries: u32_at(d, 12),
-            flags: u32_at(d, 16),
-            btf: None,
-            inner: None,
-        });
+        out.push((
+            y.name.clone(),
+            MapSpec {
+                name: Cow::Owned(kname),
+                map_type: MapType::from_u32(t).ok_or_else(|| {
+                    err(
+                        &s.name,
+                        y.value,
+                        format!("map `{}`: unknown map type {t}", y.name),
+                    )
+                })?,
+                key_size: u32_at(d, 4),
+                value_size: u32_at(d, 8),
+                max_entries: u32_at(d, 12),
+                flags: u32_at(d, 16),
+                btf: None,
+                inner: None,
+            },
+        ));
     }
     Ok(out)
 }
@@ -348,7 +378,11 @@ impl Ctx<'_, '_> {
             || target.name.starts_with("maps/")
             || target.name == ".maps"
         {
-            (kernel_name(&y.name), RelocKind::MapFd)
+            let name = self.map_names.get(&y.name).cloned();
+            (
+                name.unwrap_or_else(|| kernel_name(&y.name)),
+                RelocKind::MapFd,
+            )
         } else if is_data_section(&target.name) {
             let offset = y.value as i64 + i64::from(insn.imm);
             let offset = u32::try_from(offset)

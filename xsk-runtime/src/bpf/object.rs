@@ -4,9 +4,12 @@
 //! BTF-defined maps take their key/value types from the object's `.BTF`
 //! ([`Loader::object_bytes`]), `.rodata` maps are frozen (`BPF_MAP_FREEZE`) before any program is loaded, and programs of
 //! `xdp.frags` sections are loaded with [`BPF_F_XDP_HAS_FRAGS`] and those of `xdp/devmap` /
-//! `xdp/cpumap` with their expected attach type, as libbpf does.
+//! `xdp/cpumap` with their expected attach type, as libbpf does; a perf event array declared
+//! with 0 entries gets one per possible CPU (libbpf's sizing).
 
-use ebpf_dsl::elf::{object_btf, read_object, ElfProgram, Object};
+use ebpf_dsl::elf::{object_btf, read_object, read_object_as, ElfProgram, Object};
+use ebpf_dsl::spec::{MapSpec, MapType};
+use ebpf_dsl::ProgramType;
 
 use super::loader::Loader;
 use super::program::{LoadOptions, BPF_F_XDP_HAS_FRAGS};
@@ -24,6 +27,15 @@ pub fn object_load_options(section: &str) -> LoadOptions {
         expected_attach_type: ebpf_dsl::spec::expected_attach_type_of_section(section),
         ..LoadOptions::default()
     }
+}
+
+/// `m` as libbpf creates it: a perf event array of 0 entries gets one per possible CPU.
+fn sized(m: &MapSpec) -> MapSpec {
+    let mut m = m.clone();
+    if m.map_type == MapType::PerfEventArray && m.max_entries == 0 {
+        m.max_entries = crate::sys::possible_cpus().unwrap_or(0);
+    }
+    m
 }
 
 impl Loader {
@@ -44,14 +56,16 @@ impl Loader {
         opts: LoadOptions,
     ) -> Loader {
         for m in &obj.maps {
-            self = self.map(m.clone());
+            self = self.map(sized(m));
         }
         for p in obj.programs.iter().filter(|p| keep(p)) {
             let mut o = opts.clone();
             let by_section = object_load_options(&p.section);
             o.prog_flags |= by_section.prog_flags;
             o.expected_attach_type = o.expected_attach_type.or(by_section.expected_attach_type);
-            self = self.program_with(p.spec.clone(), o);
+            let mut spec = p.spec.clone();
+            spec.maps = spec.maps.iter().map(sized).collect::<Vec<_>>().into();
+            self = self.program_with(spec, o);
         }
         self.data.extend(obj.data.iter().cloned());
         self
@@ -72,8 +86,25 @@ impl Loader {
         keep: impl Fn(&ElfProgram) -> bool,
         opts: LoadOptions,
     ) -> Result<Loader> {
+        self.object_bytes_as(bytes, None, keep, opts)
+    }
+
+    /// [`Loader::object_bytes_with`], with the program sections whose name gives no type (the
+    /// legacy names: `xdp_pass`, `filter`, `classifier_ingress`, ...) read as programs of type
+    /// `unknown` when given ([`read_object_as`]; libbpf's `bpf_program__set_type`).
+    pub fn object_bytes_as(
+        self,
+        bytes: &[u8],
+        unknown: Option<ProgramType>,
+        keep: impl Fn(&ElfProgram) -> bool,
+        opts: LoadOptions,
+    ) -> Result<Loader> {
         let bad = |e: ebpf_dsl::elf::ElfError| Error::invalid(format!("ELF object: {e}"));
-        let obj = read_object(bytes).map_err(bad)?;
+        let obj = match unknown {
+            Some(t) => read_object_as(bytes, t),
+            None => read_object(bytes),
+        }
+        .map_err(bad)?;
         let mut l = self.object_with(&obj, keep, opts);
         l.object_btf.extend(object_btf(bytes).map_err(bad)?);
         Ok(l)

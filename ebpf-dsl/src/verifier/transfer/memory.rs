@@ -145,7 +145,7 @@ impl<'a> Exec<'a> {
                     )));
                 }
                 self.check_lock_overlap(pc, r, *map, lo, hi)?;
-                if write && spec.flags & BPF_F_RDONLY_PROG != 0 {
+                if write && super::devmap::prog_flags(spec) & BPF_F_RDONLY_PROG != 0 {
                     return Err(e(pc, Rule::MemoryAccess, format!("map `{}` is read-only for programs (BPF_F_RDONLY_PROG)", spec.name_str())));
                 }
                 if !write && spec.flags & BPF_F_WRONLY_PROG != 0 {

@@ -6,6 +6,7 @@
 mod alu;
 mod atomic;
 mod call;
+mod devmap;
 mod jump;
 mod ld_imm64;
 mod map_ptr;

@@ -418,7 +418,9 @@ impl<'a> Exec<'a> {
                         var: Scalar::konst(0),
                         id: self.lock_id(m, id),
                     }
-                } else if helpers::is_data_map(spec.map_type) || spec.map_type == MapType::SkStorage
+                } else if helpers::is_data_map(spec.map_type)
+                    || spec.map_type == MapType::SkStorage
+                    || super::devmap::lookup_gives_value(spec.map_type)
                 {
                     RegVal::MapValueOrNull {
                         map: m,

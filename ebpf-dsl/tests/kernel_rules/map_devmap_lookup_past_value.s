@@ -1,0 +1,13 @@
+# kernel: reject
+# kernel log: R0 min value is outside of the allowed memory range
+.map dm devmap key=4 value=4 max_entries=4
+*(u32 *)(r10 - 4) = 0
+r2 = r10
+r2 += -4
+r1 = dm ll
+call bpf_map_lookup_elem
+if r0 == 0 goto out
+r0 = *(u32 *)(r0 + 4)
+out:
+r0 = 2
+exit
