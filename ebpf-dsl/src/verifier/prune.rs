@@ -24,6 +24,7 @@
 use super::deps::{self, Deps, Link, Mask, ALL};
 use super::domain::scalar::Scalar;
 use super::domain::state::{covers, covers_calls, covers_masked, same_state, RegVal, Slot, State};
+use super::trace::{record, Ev, Tracer};
 
 /// Finished checkpoints kept per instruction (the one that pruned least makes room).
 const MAX_STATES_PER_INSN: usize = 64;
@@ -80,6 +81,8 @@ pub(crate) struct Explorer {
     every: bool,
     /// The bpf-to-bpf calls (`local_calls[pc]`): see [`covers_calls`].
     local_calls: Vec<bool>,
+    /// What the pruning does, when traced (`super::trace`).
+    pub(crate) tracer: Tracer,
 }
 
 /// How a location is marked by [`Explorer::mark`].
@@ -120,6 +123,7 @@ impl Explorer {
             exact,
             every,
             local_calls: Vec::new(),
+            tracer: None,
         }
     }
 
@@ -192,6 +196,7 @@ impl Explorer {
                 if let Some(old) = &self.checkpoints[c].state {
                     if old.may_goto_depth != st.may_goto_depth && covers(old, st, 0x7ff) {
                         self.checkpoints[c].hits += 1;
+                        record(&self.tracer, Ev::Pruned { pc, by: c });
                         let all = d.of_mask(ALL);
                         self.mark(parent, all, Mark::Precise);
                         return PruneResult::Pruned;
@@ -235,16 +240,38 @@ impl Explorer {
                     ck.demanded
                 } & live_mask(live_static);
                 self.checkpoints[c].hits += 1;
+                record(&self.tracer, Ev::Pruned { pc, by: c });
                 let (ml, mp, md) = (d.of_mask(live), d.of_mask(precise), d.of_mask(demanded));
                 self.mark(parent, ml, Mark::Read);
                 self.mark(parent, mp, Mark::Precise);
                 self.mark(parent, md, Mark::Demanded);
                 return PruneResult::Pruned;
             }
+            if self.tracer.is_some() {
+                let (live, precise) = if self.exact {
+                    (ALL, ALL)
+                } else {
+                    (ck.live, ck.precise)
+                };
+                let live = live & live_mask(live_static);
+                let (id, new) = (c, st);
+                record(
+                    &self.tracer,
+                    Ev::Miss {
+                        pc,
+                        id,
+                        old,
+                        new,
+                        live,
+                        precise,
+                    },
+                );
+            }
             let ck = &mut self.checkpoints[c];
             ck.misses += 1;
             if ck.misses > ck.hits * 3 + 3 {
                 ck.state = None;
+                record(&self.tracer, Ev::Evicted { pc, id: c });
                 self.explored[pc].swap_remove(i);
                 continue;
             }
@@ -259,6 +286,7 @@ impl Explorer {
         self.last_jumps = self.jumps;
         self.last_insns = self.insns;
         let id = self.checkpoints.len();
+        record(&self.tracer, Ev::Checkpoint { pc, id, parent, st });
         self.waiting[pc].push(id);
         let link = d.checkpoint();
         self.checkpoints.push(Checkpoint {
@@ -337,6 +365,15 @@ impl Explorer {
     /// the list that prunes (the least useful one there making room if it is full).
     fn finished(&mut self, c: usize) {
         let pc = self.checkpoints[c].pc;
+        let (live, precise) = (self.checkpoints[c].live, self.checkpoints[c].precise);
+        record(
+            &self.tracer,
+            Ev::Finished {
+                id: c,
+                live,
+                precise,
+            },
+        );
         let waiting = &mut self.waiting[pc];
         if let Some(k) = waiting.iter().rposition(|&x| x == c) {
             waiting.remove(k);
@@ -354,6 +391,7 @@ impl Explorer {
             if let Some(k) = worst {
                 let x = list.swap_remove(k);
                 self.checkpoints[x].state = None;
+                record(&self.tracer, Ev::Evicted { pc, id: x });
             }
         }
         list.push(c);
