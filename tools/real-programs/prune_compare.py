@@ -57,13 +57,15 @@ def ours(path):
 
 
 def main():
-    args = [a for a in sys.argv[1:] if not a.startswith("--")]
-    if len(args) != 2:
-        sys.exit(__doc__)
-    top = 40
-    if "--top" in sys.argv:
-        top = int(sys.argv[sys.argv.index("--top") + 1])
-        args = [a for a in args if a != str(top)]
+    import argparse
+
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("kernel_log")
+    ap.add_argument("ours")
+    ap.add_argument("--top", type=int, default=40, help="instructions shown (default 40)")
+    ap.add_argument("--all", action="store_true", help="every instruction, in program order")
+    a = ap.parse_args()
+    args, top = [a.kernel_log, a.ours], a.top
     kp, ks = kernel(args[0])
     us = ours(args[1])
     pcs = sorted(set(kp) | set(us))
@@ -75,7 +77,7 @@ def main():
           f"ours {sum(r[2] for r in rows)} (pruned {sum(r[4] for r in rows)}, "
           f"checkpoints {sum(r[5] for r in rows)})")
     print("insn\tkernel\tours\texcess\tk.safe\to.pruned\to.ckpts\to.misses")
-    if "--all" not in sys.argv:
+    if not a.all:
         rows.sort(key=lambda r: r[1] - r[2])
         rows = rows[:top]
     for pc, k, o, s, p, c, m in rows:
