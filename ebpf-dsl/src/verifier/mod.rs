@@ -231,6 +231,8 @@ mod prune;
 #[cfg(test)]
 mod prune_call_tests;
 #[cfg(test)]
+mod prune_evict_tests;
+#[cfg(test)]
 mod prune_tests;
 pub mod target;
 pub mod trace;

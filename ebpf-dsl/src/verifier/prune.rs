@@ -14,8 +14,9 @@
 //!   state of the previous round or close to it; one that does not runs into the limit of
 //!   1,000,000 instructions);
 //! - a checkpoint that keeps failing to prune (more than `3 × hits + 3` misses, the kernel's
-//!   `miss_cnt`/`hit_cnt` rule) is dropped from the instruction's list once finished, so the
-//!   lists stay short and useful instead of filling up and stopping pruning.
+//!   `miss_cnt`/`hit_cnt` rule; a miss counts only when the visit would store a checkpoint,
+//!   as the kernel's) is dropped from the instruction's list once finished, so the lists stay
+//!   short and useful instead of filling up and stopping pruning.
 //!
 //! New checkpoints are added as the kernel adds them: not before the path has run at least 2
 //! jumps and 8 instructions since the last one was added (pruning is still tried at every
@@ -132,6 +133,12 @@ impl Explorer {
         self.local_calls = local_calls;
     }
 
+    /// The finished checkpoints kept at `pc` (those that can prune).
+    #[cfg(test)]
+    pub(crate) fn kept(&self, pc: usize) -> usize {
+        self.explored[pc].len()
+    }
+
     /// Checkpoints stored so far (evicted ones included).
     pub(crate) fn states(&self) -> usize {
         self.checkpoints.len()
@@ -212,6 +219,13 @@ impl Explorer {
                 }
             }
         }
+        // Whether this visit stores a checkpoint if nothing prunes it; only such a visit
+        // counts as a miss of the checkpoints compared (the kernel's `miss_cnt`), so that the
+        // visits between two checkpoints of a loop do not evict the states that would prune
+        // its later rounds.
+        let add = self.every
+            || may_goto
+            || (self.jumps - self.last_jumps >= 2 && self.insns - self.last_insns >= 8);
         let mut i = 0;
         while i < self.explored[pc].len() {
             let c = self.explored[pc][i];
@@ -268,7 +282,7 @@ impl Explorer {
                 );
             }
             let ck = &mut self.checkpoints[c];
-            ck.misses += 1;
+            ck.misses += add as u32;
             if ck.misses > ck.hits * 3 + 3 {
                 ck.state = None;
                 record(&self.tracer, Ev::Evicted { pc, id: c });
@@ -277,10 +291,7 @@ impl Explorer {
             }
             i += 1;
         }
-        if !self.every
-            && !may_goto
-            && (self.jumps - self.last_jumps < 2 || self.insns - self.last_insns < 8)
-        {
+        if !add {
             return PruneResult::Continue(parent);
         }
         self.last_jumps = self.jumps;
