@@ -206,6 +206,8 @@ pub struct CheckArgs {
     btf: Option<String>,
     /// `--stats`: print the verifier's statistics.
     stats: bool,
+    /// `--trace-prune FILE`.
+    trace_prune: Option<String>,
 }
 
 /// Builds the arguments of `check FILE [--type T] [--map ...]... [--license L] [--kernel V]
@@ -225,6 +227,7 @@ pub fn parse_check(o: crate::cli::CheckOpts) -> Result<CheckArgs, CliError> {
         section: o.section,
         btf: o.btf,
         stats: o.stats,
+        trace_prune: o.trace_prune,
     })
 }
 
@@ -244,6 +247,7 @@ pub fn check(args: CheckArgs) -> Result<ExitCode, CliError> {
         section,
         btf,
         stats,
+        trace_prune,
     } = args;
     if let Some(bytes) = crate::elf_cmds::read_object_file(&file) {
         let how = crate::elf_cmds::CheckObject {
@@ -253,6 +257,7 @@ pub fn check(args: CheckArgs) -> Result<ExitCode, CliError> {
             unknown_type: prog_type,
             btf,
             stats,
+            trace_prune,
         };
         return crate::elf_cmds::check_object(&bytes, &file, &how);
     }
@@ -310,9 +315,11 @@ pub fn check(args: CheckArgs) -> Result<ExitCode, CliError> {
             };
             // `trust_*` labels: see `ebpf_dsl::verifier::trust`.
             let started = std::time::Instant::now();
+            let mut traces = crate::elf_cmds::Traces::new(trace_prune);
             let verdict = ebpf_dsl::verifier::Trust::from_labels(&p.labels)
                 .map_err(|e| vec![e])
-                .and_then(|t| ebpf_dsl::verifier::verify_trusting(&input, &t));
+                .and_then(|t| traces.verify(&input, &t, name));
+            traces.write()?;
             if let (true, Ok(r)) = (stats, &verdict) {
                 outln!("{}", crate::elf_cmds::stats_line(r, started.elapsed()))?;
             }

@@ -151,6 +151,13 @@ pub struct CheckOpts {
     /// the instructions processed, states stored and paths pruned.
     #[arg(long)]
     pub stats: bool,
+    /// Write what the verifier's pruning did to FILE (for comparing with the kernel's
+    /// `log_level 2` log): per instruction the times processed, checkpoints stored, paths
+    /// pruned, failed comparisons and dropped checkpoints, then every event at a prune point
+    /// (each checkpoint, prune, miss with the first location that differed, and each
+    /// checkpoint's live and precise locations once explored). One `## NAME` part per program.
+    #[arg(long, value_name = "FILE")]
+    pub trace_prune: Option<String>,
 }
 
 /// `disasm FILE`.

@@ -250,6 +250,50 @@ pub struct CheckObject {
     pub btf: Option<String>,
     /// `--stats`: print the verifier's statistics after each verified program.
     pub stats: bool,
+    /// `--trace-prune FILE`: where the pruning traces go.
+    pub trace_prune: Option<String>,
+}
+
+/// `--trace-prune FILE`: the pruning traces of the programs verified (see
+/// `ebpf_dsl::verifier::trace`), written to FILE by [`Traces::write`].
+pub struct Traces {
+    file: Option<String>,
+    text: String,
+}
+
+impl Traces {
+    /// Traces for `--trace-prune`, if given.
+    pub fn new(file: Option<String>) -> Traces {
+        Traces {
+            file,
+            text: String::new(),
+        }
+    }
+
+    /// Verifies `input` trusting `trust`, tracing it (as program `name`) if asked for.
+    pub fn verify(
+        &mut self,
+        input: &ebpf_dsl::verifier::VerifyInput,
+        trust: &ebpf_dsl::verifier::Trust,
+        name: &str,
+    ) -> Result<ebpf_dsl::verifier::Report, Vec<ebpf_dsl::verifier::VerifierError>> {
+        if self.file.is_none() {
+            return ebpf_dsl::verifier::verify_trusting(input, trust);
+        }
+        let (verdict, trace) = ebpf_dsl::verifier::trace::verify_traced(input, trust, true);
+        self.text.push_str(&format!("## {name}\n"));
+        self.text.push_str(&trace.render());
+        verdict
+    }
+
+    /// Writes the traces to the file (nothing without `--trace-prune`).
+    pub fn write(&self) -> Result<(), CliError> {
+        match &self.file {
+            Some(f) => std::fs::write(f, &self.text)
+                .map_err(|e| CliError::Io(format!("--trace-prune {f}: {e}"))),
+            None => Ok(()),
+        }
+    }
 }
 
 /// The BTF file `path` (`--btf`), decoded.
@@ -319,6 +363,7 @@ pub fn check_object(bytes: &[u8], shown: &str, how: &CheckObject) -> Result<Exit
         return Ok(ExitCode::from(1));
     }
     let mut failed = false;
+    let mut traces = Traces::new(how.trace_prune.clone());
     for p in progs {
         let s = &p.spec;
         if how.verify {
@@ -335,7 +380,10 @@ pub fn check_object(bytes: &[u8], shown: &str, how: &CheckObject) -> Result<Exit
                 spin_locks: &spin_locks,
             };
             let started = std::time::Instant::now();
-            let verdict = ebpf_dsl::verifier::verify(&input);
+            let name = format!("{} ({})", p.section, p.function);
+            let trust = ebpf_dsl::verifier::Trust::none();
+            let verdict = traces.verify(&input, &trust, &name);
+            traces.write()?;
             if let (true, Ok(r)) = (how.stats, &verdict) {
                 crate::out::outln!("{}", stats_line(r, started.elapsed()))?;
             }

@@ -296,3 +296,40 @@ fn stats_print_the_verifiers_figures() {
     let out = check(&[&p, "--type", "socket_filter"]);
     assert!(!stdout(&out).contains("verification time"));
 }
+
+#[test]
+fn trace_prune_writes_what_the_pruning_did() {
+    let dir = Scratch::new("trace-prune");
+    let p = dir.write(
+        "loop.s",
+        "r0 = 0\nr1 = 0\nl:\nr1 += 1\nr0 += 2\nif r1 < 4 goto l\nexit\n",
+    );
+    let trace = dir.path("trace.txt");
+    let t = trace.to_str().expect("utf-8 path");
+    let out = check(&[&p, "--type", "socket_filter", "--trace-prune", t]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = std::fs::read_to_string(&trace).expect("the trace is written");
+    assert!(text.starts_with("## "), "{text}");
+    assert!(
+        text.contains("# insn\tprocessed\tcheckpoints\tpruned\tmisses\tevicted"),
+        "{text}"
+    );
+    // Instruction 2 (the loop head) is processed once per round: 4 rounds.
+    let row = text
+        .lines()
+        .find(|l| l.starts_with("2\t"))
+        .unwrap_or_else(|| panic!("no row for instruction 2 in {text}"));
+    assert_eq!(row.split('\t').nth(1), Some("4"), "{row}");
+    assert!(text.contains("# events"), "{text}");
+    // A file that cannot be written is a clear error.
+    let bad = dir.path("no/such/dir/trace.txt");
+    let out = check(&[
+        &p,
+        "--type",
+        "socket_filter",
+        "--trace-prune",
+        bad.to_str().unwrap(),
+    ]);
+    assert!(!out.status.success());
+    assert!(stderr(&out).contains("--trace-prune"), "{}", stderr(&out));
+}

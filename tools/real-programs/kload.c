@@ -14,7 +14,11 @@
 // section name. KLOAD_STATS_ONLY=1 loads with log level BPF_LOG_STATS alone (the verifier then
 // writes no per-instruction log, so its time is its own: bench/verify_real.py); a rejection
 // then prints the last statistics-free line, which may be empty. A level-1 log too large for
-// the buffer (the kernel then fails the load with ENOSPC) is retried with BPF_LOG_STATS. Maps are never pinned; a map of 0 entries (sized by the project's loader)
+// the buffer (the kernel then fails the load with ENOSPC) is retried with BPF_LOG_STATS.
+// KLOAD_LOG2=FILE loads with BPF_LOG_LEVEL2 | BPF_LOG_STATS into a buffer of almost 1 GiB (the
+// kernel's limit) and writes the whole log to FILE (every instruction and state, "from X to Y:
+// safe" where the kernel prunes: the state-by-state comparison with `ebpf-dsl check
+// --trace-prune`). Maps are never pinned; a map of 0 entries (sized by the project's loader)
 // gets one per possible CPU. Built at run time by run.sh with `cc ... -lbpf`.
 #include <errno.h>
 #include <stdio.h>
@@ -107,8 +111,21 @@ static int load(const char *path, const char *func, const char *type, int level)
 	}
 	if (bpf_program__type(want) == BPF_PROG_TYPE_UNSPEC)
 		bpf_program__set_type(want, type_of(type));
-	log_buf[0] = 0;
-	bpf_program__set_log_buf(want, log_buf, sizeof(log_buf));
+	const char *log2 = getenv("KLOAD_LOG2");
+	char *log = log_buf;
+	size_t log_size = sizeof(log_buf);
+	if (log2) {
+		log_size = (1UL << 30) - 4096; /* the kernel's limit: UINT_MAX >> 2 */
+		log = calloc(1, log_size);
+		if (!log) {
+			printf("error no memory for the level-2 log\n");
+			bpf_object__close(obj);
+			return 0;
+		}
+		level = 2 | 4;
+	}
+	log[0] = 0;
+	bpf_program__set_log_buf(want, log, log_size);
 	bpf_program__set_log_level(want, level);
 	struct bpf_map *m;
 	bpf_object__for_each_map(m, obj) {
@@ -121,22 +138,39 @@ static int load(const char *path, const char *func, const char *type, int level)
 	int err = bpf_object__load(obj);
 	char line[512];
 	if (err == -ENOSPC && level != 4) {
+		if (log != log_buf)
+			free(log);
 		bpf_object__close(obj);
 		return 1;
 	}
+	if (log2) {
+		FILE *f = fopen(log2, "w");
+		if (!f || fputs(log, f) < 0 || fclose(f)) {
+			printf("error cannot write %s: %s\n", log2, strerror(errno));
+			free(log);
+			bpf_object__close(obj);
+			return 0;
+		}
+	}
+	/* The statistics are at the end of the log. */
+	const char *stats = log + strlen(log);
+	for (int n = 0; stats > log && n < 4096; n++)
+		stats--;
 	if (!err) {
-		const char *pr = strstr(log_buf, "processed ");
-		const char *vt = strstr(log_buf, "verification time ");
+		const char *pr = strstr(stats, "processed ");
+		const char *vt = strstr(stats, "verification time ");
 		printf("accept %ld %ld\n", pr ? strtol(pr + 10, NULL, 10) : -1L,
 		       vt ? strtol(vt + 18, NULL, 10) : -1L);
-	} else if (log_buf[0]) {
-		last_line(log_buf, line, sizeof(line));
+	} else if (log[0]) {
+		last_line(log, line, sizeof(line));
 		printf("reject %s\n", line);
 	} else if (missing_kfunc[0]) {
 		printf("reject %s (the running kernel has no such kfunc)\n", missing_kfunc);
 	} else {
 		printf("error %s\n", strerror(-err));
 	}
+	if (log != log_buf)
+		free(log);
 	bpf_object__close(obj);
 	return 0;
 }

@@ -559,8 +559,20 @@ fn uses_defs(op: &Op) -> (u16, u16) {
             }
         }
         Op::Cond { dst, src, .. } => (b(dst) | if let Src::Reg(s) = src { b(s) } else { 0 }, 0),
-        Op::Call { .. } | Op::CallLocal { .. } => (ARGS, CALLER_SAVED),
+        Op::Call { helper, kfunc } => (call_args(helper, kfunc), CALLER_SAVED),
+        Op::CallLocal { .. } => (ARGS, CALLER_SAVED),
         Op::Exit => (b(0), 0),
+    }
+}
+
+/// The argument registers a call reads (bits 1..=5): those of the helper's prototype (the
+/// kernel's `compute_live_registers` uses its number of parameters), all five for a kfunc or
+/// an unknown helper (refused when it runs).
+pub(crate) fn call_args(helper: i32, kfunc: bool) -> u16 {
+    const ARGS: u16 = 0b11_1110;
+    match super::helpers::proto(helper) {
+        Some(p) if !kfunc => ARGS & ((1u16 << (p.args.len().min(5) + 1)) - 2),
+        _ => ARGS,
     }
 }
 

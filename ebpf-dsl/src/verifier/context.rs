@@ -54,6 +54,8 @@ pub(crate) struct Exec<'a> {
     /// For each input map: the offset of the `bpf_spin_lock` in its value, if it has one
     /// (from its BTF; see `transfer/call/lock.rs`).
     pub(crate) locks: Vec<Option<u32>>,
+    /// What the pruning did, when traced (`super::trace`).
+    pub(crate) tracer: super::trace::Tracer,
 }
 
 impl<'a> Exec<'a> {
@@ -79,6 +81,7 @@ impl<'a> Exec<'a> {
             inner_of: Vec::new(),
             key_of: Vec::new(),
             locks: super::lock_layout::spin_lock_offsets(input),
+            tracer: None,
         }
         .with_inner_maps()
     }

@@ -240,6 +240,11 @@ impl Before {
     }
 }
 
+/// The sources of the `size` stack bytes at `base` (0 if `base` is not a stack pointer).
+pub(crate) fn stack_sources(d: &Deps, base: &RegVal, size: i64) -> Mask {
+    slots_union(d, stack_slots(base, 0, size))
+}
+
 fn slots_union(d: &Deps, s: Option<(usize, usize, usize)>) -> Mask {
     match s {
         Some((f, lo, hi)) if f < d.frames.len() => {
@@ -348,8 +353,9 @@ pub(crate) fn before(op: &Op, st: &State, d: &Deps) -> Before {
             // A helper that calls back does not read its context itself: the callback does,
             // on its own path, where its reads are marked.
             let callback = !kfunc && super::helpers::takes_callback(helper);
-            let mut m = 0;
-            for r in 1..=5u8 {
+            let (mut m, mut mem) = (0, 0);
+            let args = super::cfg::call_args(helper, kfunc);
+            for r in (1..=5u8).filter(|r| args & (1 << r) != 0) {
                 m |= dr(r);
                 // Memory a helper reads through a stack pointer: the slots from the pointer
                 // up to the frame's top (a helper never reads below its argument).
@@ -357,10 +363,12 @@ pub(crate) fn before(op: &Op, st: &State, d: &Deps) -> Before {
                     continue;
                 }
                 if let Some((f, lo, _)) = stack_slots(&regs[r as usize], 0, 1) {
-                    m |= slots_union(d, Some((f, lo, SLOTS - 1)));
+                    mem |= slots_union(d, Some((f, lo, SLOTS - 1)));
                 }
             }
-            b.read = m;
+            // What a helper does depends on its registers, not on the memory it reads (but
+            // for an array lookup's constant key: `super::deps_call`, demanded by the driver).
+            b.read = m | mem;
             b.demand = m;
             b.inputs = m;
         }

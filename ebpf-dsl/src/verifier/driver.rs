@@ -26,6 +26,7 @@ impl<'a> Exec<'a> {
     /// Explores every path; for the flags see [`super::verify_with`].
     pub(crate) fn run(&mut self, exact_pruning: bool, every_prune_point: bool) -> R<Report> {
         let mut ex = Explorer::new(self.cfg.prune_point.len(), exact_pruning, every_prune_point);
+        ex.tracer = self.tracer.clone();
         ex.set_local_calls(
             self.ops
                 .iter()
@@ -47,6 +48,7 @@ impl<'a> Exec<'a> {
         {
             loop {
                 self.processed += 1;
+                super::trace::record(&self.tracer, super::trace::Ev::Processed(pc));
                 if self.processed > MAX_PROCESSED {
                     return Err(e(pc, Rule::Complexity, format!(
                         "more than {MAX_PROCESSED} instructions processed over all paths (the kernel's limit); simplify the program or bound its loops more tightly"
@@ -75,7 +77,8 @@ impl<'a> Exec<'a> {
                     op,
                     Op::Ja { .. } | Op::Cond { .. } | Op::MayGoto { .. }
                 ));
-                let before = deps::before(&op, &st, &d);
+                let mut before = deps::before(&op, &st, &d);
+                before.demand |= self.call_key_demand(&op, &st, &d);
                 let snapshot = Before::needs_snapshot(&op, &st).then(|| st.clone());
                 ex.mark(parent, before.read, Mark::Read);
                 ex.mark(parent, before.demand, Mark::Demanded);

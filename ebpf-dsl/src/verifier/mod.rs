@@ -222,14 +222,20 @@ pub(crate) mod cfg;
 mod context;
 pub mod ctx;
 mod deps;
+mod deps_call;
 pub(crate) mod domain;
 mod driver;
 pub mod helpers;
 mod lock_layout;
 mod prune;
 #[cfg(test)]
+mod prune_call_tests;
+#[cfg(test)]
+mod prune_evict_tests;
+#[cfg(test)]
 mod prune_tests;
 pub mod target;
+pub mod trace;
 mod transfer;
 pub mod trust;
 
@@ -522,6 +528,17 @@ pub(crate) fn verify_with(
     exact_pruning: bool,
     every_prune_point: bool,
 ) -> Result<Report, Vec<VerifierError>> {
+    verify_with_tracer(input, trust, exact_pruning, every_prune_point, None)
+}
+
+/// [`verify_with`], recording what the pruning does into `tracer` ([`trace`]).
+pub(crate) fn verify_with_tracer(
+    input: &VerifyInput,
+    trust: &Trust,
+    exact_pruning: bool,
+    every_prune_point: bool,
+    tracer: trace::Tracer,
+) -> Result<Report, Vec<VerifierError>> {
     if let Some(message) = crate::spec::too_many_insns(input.insns.len()) {
         return Err(vec![VerifierError {
             insn_index: 0,
@@ -546,6 +563,7 @@ pub(crate) fn verify_with(
     transfer::check_direct_value_refs(input)?;
     transfer::check_lock_maps(input, &map_refs)?;
     let mut ex = context::Exec::new(input, &ops, &cfg, map_refs).with_trust(trust.clone());
+    ex.tracer = tracer;
     ex.run(exact_pruning, every_prune_point)
         .map_err(|e| vec![e])
 }

@@ -14,8 +14,9 @@
 //!   state of the previous round or close to it; one that does not runs into the limit of
 //!   1,000,000 instructions);
 //! - a checkpoint that keeps failing to prune (more than `3 × hits + 3` misses, the kernel's
-//!   `miss_cnt`/`hit_cnt` rule) is dropped from the instruction's list once finished, so the
-//!   lists stay short and useful instead of filling up and stopping pruning.
+//!   `miss_cnt`/`hit_cnt` rule; a miss counts only when the visit would store a checkpoint,
+//!   as the kernel's) is dropped from the instruction's list once finished, so the lists stay
+//!   short and useful instead of filling up and stopping pruning.
 //!
 //! New checkpoints are added as the kernel adds them: not before the path has run at least 2
 //! jumps and 8 instructions since the last one was added (pruning is still tried at every
@@ -24,6 +25,7 @@
 use super::deps::{self, Deps, Link, Mask, ALL};
 use super::domain::scalar::Scalar;
 use super::domain::state::{covers, covers_calls, covers_masked, same_state, RegVal, Slot, State};
+use super::trace::{record, Ev, Tracer};
 
 /// Finished checkpoints kept per instruction (the one that pruned least makes room).
 const MAX_STATES_PER_INSN: usize = 64;
@@ -80,6 +82,8 @@ pub(crate) struct Explorer {
     every: bool,
     /// The bpf-to-bpf calls (`local_calls[pc]`): see [`covers_calls`].
     local_calls: Vec<bool>,
+    /// What the pruning does, when traced (`super::trace`).
+    pub(crate) tracer: Tracer,
 }
 
 /// How a location is marked by [`Explorer::mark`].
@@ -120,12 +124,19 @@ impl Explorer {
             exact,
             every,
             local_calls: Vec::new(),
+            tracer: None,
         }
     }
 
     /// Tells the explorer which instructions are bpf-to-bpf calls (see [`covers_calls`]).
     pub(crate) fn set_local_calls(&mut self, local_calls: Vec<bool>) {
         self.local_calls = local_calls;
+    }
+
+    /// The finished checkpoints kept at `pc` (those that can prune).
+    #[cfg(test)]
+    pub(crate) fn kept(&self, pc: usize) -> usize {
+        self.explored[pc].len()
     }
 
     /// Checkpoints stored so far (evicted ones included).
@@ -192,6 +203,7 @@ impl Explorer {
                 if let Some(old) = &self.checkpoints[c].state {
                     if old.may_goto_depth != st.may_goto_depth && covers(old, st, 0x7ff) {
                         self.checkpoints[c].hits += 1;
+                        record(&self.tracer, Ev::Pruned { pc, by: c });
                         let all = d.of_mask(ALL);
                         self.mark(parent, all, Mark::Precise);
                         return PruneResult::Pruned;
@@ -207,6 +219,13 @@ impl Explorer {
                 }
             }
         }
+        // Whether this visit stores a checkpoint if nothing prunes it; only such a visit
+        // counts as a miss of the checkpoints compared (the kernel's `miss_cnt`), so that the
+        // visits between two checkpoints of a loop do not evict the states that would prune
+        // its later rounds.
+        let add = self.every
+            || may_goto
+            || (self.jumps - self.last_jumps >= 2 && self.insns - self.last_insns >= 8);
         let mut i = 0;
         while i < self.explored[pc].len() {
             let c = self.explored[pc][i];
@@ -235,30 +254,50 @@ impl Explorer {
                     ck.demanded
                 } & live_mask(live_static);
                 self.checkpoints[c].hits += 1;
+                record(&self.tracer, Ev::Pruned { pc, by: c });
                 let (ml, mp, md) = (d.of_mask(live), d.of_mask(precise), d.of_mask(demanded));
                 self.mark(parent, ml, Mark::Read);
                 self.mark(parent, mp, Mark::Precise);
                 self.mark(parent, md, Mark::Demanded);
                 return PruneResult::Pruned;
             }
+            if self.tracer.is_some() {
+                let (live, precise) = if self.exact {
+                    (ALL, ALL)
+                } else {
+                    (ck.live, ck.precise)
+                };
+                let live = live & live_mask(live_static);
+                let (id, new) = (c, st);
+                record(
+                    &self.tracer,
+                    Ev::Miss {
+                        pc,
+                        id,
+                        old,
+                        new,
+                        live,
+                        precise,
+                    },
+                );
+            }
             let ck = &mut self.checkpoints[c];
-            ck.misses += 1;
+            ck.misses += add as u32;
             if ck.misses > ck.hits * 3 + 3 {
                 ck.state = None;
+                record(&self.tracer, Ev::Evicted { pc, id: c });
                 self.explored[pc].swap_remove(i);
                 continue;
             }
             i += 1;
         }
-        if !self.every
-            && !may_goto
-            && (self.jumps - self.last_jumps < 2 || self.insns - self.last_insns < 8)
-        {
+        if !add {
             return PruneResult::Continue(parent);
         }
         self.last_jumps = self.jumps;
         self.last_insns = self.insns;
         let id = self.checkpoints.len();
+        record(&self.tracer, Ev::Checkpoint { pc, id, parent, st });
         self.waiting[pc].push(id);
         let link = d.checkpoint();
         self.checkpoints.push(Checkpoint {
@@ -337,6 +376,15 @@ impl Explorer {
     /// the list that prunes (the least useful one there making room if it is full).
     fn finished(&mut self, c: usize) {
         let pc = self.checkpoints[c].pc;
+        let (live, precise) = (self.checkpoints[c].live, self.checkpoints[c].precise);
+        record(
+            &self.tracer,
+            Ev::Finished {
+                id: c,
+                live,
+                precise,
+            },
+        );
         let waiting = &mut self.waiting[pc];
         if let Some(k) = waiting.iter().rposition(|&x| x == c) {
             waiting.remove(k);
@@ -354,6 +402,7 @@ impl Explorer {
             if let Some(k) = worst {
                 let x = list.swap_remove(k);
                 self.checkpoints[x].state = None;
+                record(&self.tracer, Ev::Evicted { pc, id: x });
             }
         }
         list.push(c);

@@ -654,6 +654,16 @@ pub fn covers_calls(old: &State, new: &State, live: u16, local_calls: &[bool]) -
         .all(|(o, n)| ids.check(*o | 1 << 31, *n | 1 << 31))
 }
 
+/// [`reg_covers`] of one register alone (no other location's ids): for `verifier::trace`.
+pub(crate) fn reg_covers_fresh(old: &RegVal, new: &RegVal) -> bool {
+    reg_covers(old, new, &mut IdMap::default())
+}
+
+/// [`slot_covers`] of one slot alone: for `verifier::trace`.
+pub(crate) fn slot_covers_fresh(old: &Slot, new: &Slot) -> bool {
+    slot_covers(old, new, &mut IdMap::default())
+}
+
 /// True for slots that hold a number (of any representation) or unknown bytes.
 fn slot_is_scalar(s: &Slot) -> bool {
     matches!(

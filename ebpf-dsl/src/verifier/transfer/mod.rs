@@ -15,7 +15,7 @@ mod memory;
 mod rodata;
 mod stack;
 #[cfg(test)]
-mod testkit;
+pub(crate) mod testkit;
 mod trust;
 
 use crate::insn::{AluOp, AtomicOp, JmpOp, Size};

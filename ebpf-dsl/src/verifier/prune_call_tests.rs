@@ -1,0 +1,142 @@
+//! Pruning around helper calls: a helper reads only the registers of its prototype (the
+//! others are dead at the call), and the memory it reads matters for its liveness, not for
+//! precision — except an array lookup's constant key, which decides whether the result may be
+//! NULL. Each rule with a case that must prune and one that must not.
+
+use super::target::KernelVersion;
+use super::trace::verify_traced;
+use super::transfer::testkit::maps;
+use super::{verify_with, Report, Rule, Trust, VerifierError, VerifyInput};
+use crate::asm::assemble_unchecked;
+use crate::ProgramType;
+
+fn run(src: &str, kernel: KernelVersion, every: bool) -> Result<Report, Vec<VerifierError>> {
+    let a = assemble_unchecked(src).expect("valid text");
+    let maps = maps();
+    let input = VerifyInput::new(&a.insns, ProgramType::Xdp)
+        .with_kernel(kernel)
+        .with_maps(&a.relocations, &maps);
+    verify_with(&input, &Trust::none(), false, every)
+}
+
+/// Paths pruned at the instruction after label `at` (counted by the trace).
+fn pruned_at(src: &str, at: &str, kernel: KernelVersion) -> usize {
+    let a = assemble_unchecked(src).expect("valid text");
+    let maps = maps();
+    let input = VerifyInput::new(&a.insns, ProgramType::Xdp)
+        .with_kernel(kernel)
+        .with_maps(&a.relocations, &maps);
+    let (verdict, trace) = verify_traced(&input, &Trust::none(), false);
+    verdict.expect("accepted");
+    let pc = a
+        .labels
+        .iter()
+        .find(|(name, _)| name.as_str() == at)
+        .map(|(_, pc)| *pc)
+        .expect("label");
+    trace.insns[pc].pruned
+}
+
+const K618: KernelVersion = KernelVersion::new(6, 18);
+
+/// Two paths meet at `k:`; the second has `r3 = 5` instead of a stack pointer. A two-argument
+/// lookup never reads r3 (dead at `k`: the second path is pruned there); `bpf_map_update_elem`
+/// reads it as the value pointer (live: not pruned, and refused).
+#[test]
+fn a_register_the_helper_does_not_take_is_dead() {
+    let src = |helper: &str| {
+        format!(
+            "
+call bpf_get_prandom_u32
+*(u64 *)(r10 - 16) = 0
+*(u64 *)(r10 - 8) = 0
+r3 = r10
+r3 += -16
+r4 = 0
+if r0 == 0 goto j
+goto k
+j:
+r3 = 5
+k:
+r1 = hash ll
+r2 = r10
+r2 += -8
+call {helper}
+r0 = 2
+exit"
+        )
+    };
+    for every in [false, true] {
+        assert!(run(&src("bpf_map_lookup_elem"), K618, every).is_ok());
+        let e = run(&src("bpf_map_update_elem"), K618, every).expect_err("r3 = 5 as the value");
+        assert_eq!(e[0].rule, Rule::HelperArgument, "{e:?}");
+    }
+    assert_eq!(pruned_at(&src("bpf_map_lookup_elem"), "k", K618), 1);
+    assert_eq!(super::cfg::call_args(1, false), 0b110);
+    assert_eq!(super::cfg::call_args(2, false), 0b11110);
+    assert_eq!(super::cfg::call_args(1, true), 0b11_1110);
+}
+
+/// The key of a hash lookup is read (live) but its value decides nothing: paths that differ
+/// only in it are pruned where they meet (`r6`..`r9`: enough instructions for a checkpoint).
+#[test]
+fn a_hash_key_is_not_precise() {
+    let src = "
+call bpf_get_prandom_u32
+r6 = 0
+r7 = 0
+r8 = 0
+r9 = 0
+r1 = 1
+if r0 == 0 goto j
+goto k
+j:
+r1 = 2
+k:
+*(u64 *)(r10 - 8) = r1
+r1 = hash ll
+r2 = r10
+r2 += -8
+call bpf_map_lookup_elem
+if r0 == 0 goto out
+r0 = *(u64 *)(r0 + 0)
+out:
+r0 = 2
+exit";
+    assert_eq!(pruned_at(src, "k", K618), 1);
+    assert!(run(src, K618, true).is_ok());
+}
+
+/// An array lookup with a constant in-bounds key cannot fail (6.14+): the key decides whether
+/// `r0` may be NULL, so a path with an out-of-bounds key must not be pruned by one with key
+/// 0 — it dereferences `r0` without a null check and is refused.
+#[test]
+fn an_array_key_is_precise() {
+    let src = |second: u32| {
+        format!(
+            "
+call bpf_get_prandom_u32
+r1 = 0
+if r0 == 0 goto j
+goto k
+j:
+r1 = {second}
+k:
+*(u32 *)(r10 - 8) = r1
+r1 = arr ll
+r2 = r10
+r2 += -8
+call bpf_map_lookup_elem
+r0 = *(u64 *)(r0 + 0)
+r0 = 2
+exit"
+        )
+    };
+    for every in [false, true] {
+        let e = run(&src(5), K618, every).expect_err("key 5 is out of bounds: r0 may be NULL");
+        assert_eq!(e[0].rule, Rule::NullCheck, "{e:?}");
+        assert!(run(&src(3), K618, every).is_ok());
+        // Before 6.14 every array lookup may fail.
+        assert!(run(&src(3), KernelVersion::DEFAULT, every).is_err());
+    }
+}

@@ -1,0 +1,333 @@
+//! A record of what the pruning did, instruction by instruction, for comparing this
+//! verifier's checkpoints with the kernel's (`ebpf-dsl check --trace-prune FILE`; the kernel's
+//! side is its `BPF_LOG_LEVEL2` log: `tools/real-programs/kload` with `KLOAD_LOG2=FILE`).
+//!
+//! [`verify_traced`] verifies as [`super::verify_trusting`] does (the same verdict and counts:
+//! tracing only watches) and returns, for every instruction, how often it was processed, how
+//! many checkpoints were stored there, how many paths were pruned there, how many comparisons
+//! with a checkpoint failed and how many checkpoints were dropped; with `events`, also one line
+//! per event at a prune point, in the order they happened: a checkpoint stored (`#id`, its
+//! parent), a path pruned (by which checkpoint), a failed comparison (the first location that
+//! differed, with both values), a checkpoint dropped, and a checkpoint's marks when its paths
+//! are all explored (its live and precise locations).
+
+use std::cell::RefCell;
+use std::fmt::Write as _;
+use std::rc::Rc;
+
+use super::domain::state::{reg_covers_fresh, slot_covers_fresh, RegVal, Slot, State};
+use super::{Report, Trust, VerifierError, VerifyInput};
+
+/// The counts of one instruction (see [`PruneTrace`]).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct InsnTrace {
+    /// Times the instruction was processed (as in [`Report::insns_processed`]).
+    pub processed: usize,
+    /// Checkpoints stored at it.
+    pub checkpoints: usize,
+    /// Paths pruned at it.
+    pub pruned: usize,
+    /// Comparisons with a stored checkpoint that did not prune.
+    pub misses: usize,
+    /// Checkpoints dropped from it (they kept missing, or made room).
+    pub evicted: usize,
+}
+
+/// What the pruning did during one verification run (see the module documentation).
+#[derive(Clone, Debug, Default)]
+pub struct PruneTrace {
+    /// One entry per instruction slot.
+    pub insns: Vec<InsnTrace>,
+    /// The events, one line each, when asked for.
+    pub events: Vec<String>,
+    /// Whether events are recorded.
+    pub(crate) with_events: bool,
+}
+
+impl PruneTrace {
+    /// The per-instruction table (instructions never processed left out), then the events:
+    /// the text `ebpf-dsl check --trace-prune` writes.
+    pub fn render(&self) -> String {
+        let mut s = String::from("# insn\tprocessed\tcheckpoints\tpruned\tmisses\tevicted\n");
+        for (pc, t) in self.insns.iter().enumerate() {
+            if t.processed > 0 {
+                let _ = writeln!(
+                    s,
+                    "{pc}\t{}\t{}\t{}\t{}\t{}",
+                    t.processed, t.checkpoints, t.pruned, t.misses, t.evicted
+                );
+            }
+        }
+        if self.with_events {
+            s.push_str("# events\n");
+            for e in &self.events {
+                s.push_str(e);
+                s.push('\n');
+            }
+        }
+        s
+    }
+
+    fn at(&mut self, pc: usize) -> &mut InsnTrace {
+        if self.insns.len() <= pc {
+            self.insns.resize(pc + 1, InsnTrace::default());
+        }
+        &mut self.insns[pc]
+    }
+
+    fn event(&mut self, f: impl FnOnce() -> String) {
+        if self.with_events {
+            self.events.push(f());
+        }
+    }
+}
+
+/// The recorder shared by the driver and the explorer of one run (`None`: not tracing).
+pub(crate) type Tracer = Option<Rc<RefCell<PruneTrace>>>;
+
+/// What is recorded (see [`Tracer`]).
+pub(crate) enum Ev<'a> {
+    Processed(usize),
+    Checkpoint {
+        pc: usize,
+        id: usize,
+        parent: Option<usize>,
+        st: &'a State,
+    },
+    Pruned {
+        pc: usize,
+        by: usize,
+    },
+    Miss {
+        pc: usize,
+        id: usize,
+        old: &'a State,
+        new: &'a State,
+        live: u128,
+        precise: u128,
+    },
+    Evicted {
+        pc: usize,
+        id: usize,
+    },
+    Finished {
+        id: usize,
+        live: u128,
+        precise: u128,
+    },
+}
+
+/// Records `ev` if tracing.
+pub(crate) fn record(t: &Tracer, ev: Ev) {
+    let Some(t) = t else { return };
+    let mut t = t.borrow_mut();
+    match ev {
+        Ev::Processed(pc) => t.at(pc).processed += 1,
+        Ev::Checkpoint { pc, id, parent, st } => {
+            t.at(pc).checkpoints += 1;
+            t.event(|| {
+                format!(
+                    "{pc}: checkpoint #{id} (parent {}): {}",
+                    opt(parent),
+                    brief(st)
+                )
+            });
+        }
+        Ev::Pruned { pc, by } => {
+            t.at(pc).pruned += 1;
+            t.event(|| format!("{pc}: pruned by #{by}"));
+        }
+        Ev::Miss {
+            pc,
+            id,
+            old,
+            new,
+            live,
+            precise,
+        } => {
+            t.at(pc).misses += 1;
+            t.event(|| format!("{pc}: miss #{id}: {}", difference(old, new, live, precise)));
+        }
+        Ev::Evicted { pc, id } => {
+            t.at(pc).evicted += 1;
+            t.event(|| format!("{pc}: evicted #{id}"));
+        }
+        Ev::Finished { id, live, precise } => {
+            t.event(|| format!("#{id} done: live {} precise {}", locs(live), locs(precise)));
+        }
+    }
+}
+
+/// A state in one line: the initialised registers and the stack slots that are not unknown
+/// bytes, of every frame.
+fn brief(st: &State) -> String {
+    let mut out = Vec::new();
+    for (k, f) in st.frames.iter().enumerate() {
+        if st.frames.len() > 1 {
+            out.push(format!("[frame {k}]"));
+        }
+        for (r, v) in f.regs.iter().enumerate() {
+            if !matches!(v, RegVal::NotInit) && r != 10 {
+                out.push(format!("r{r}={}", reg(v)));
+            }
+        }
+        for (i, s) in f.stack.iter().enumerate() {
+            let off = -512 + 8 * i as i32;
+            match s {
+                Slot::Bytes(b) if b.iter().all(|x| *x == super::domain::state::Byte::Misc) => {}
+                Slot::Bytes(_) => out.push(format!("fp{off}=zero bytes {:#04x}", s.zero_mask())),
+                Slot::Spill(v) => out.push(format!("fp{off}={}", reg(v))),
+                Slot::Part(v, n, z) => {
+                    out.push(format!("fp{off}={n}-byte {v} (zero bytes {z:#04x})"))
+                }
+            }
+        }
+    }
+    out.join(" ")
+}
+
+fn reg(v: &RegVal) -> String {
+    match v {
+        RegVal::Scalar(s) if s.id() != 0 => format!("{s} (link {})", s.id()),
+        RegVal::Scalar(s) => format!("{s}"),
+        RegVal::Pkt {
+            off,
+            var,
+            id,
+            range,
+            ..
+        } => {
+            format!("pkt(off={off},var={var},id={id},r={range})")
+        }
+        other => format!("{other:?}"),
+    }
+}
+
+fn opt(p: Option<usize>) -> String {
+    p.map_or("none".into(), |p| format!("#{p}"))
+}
+
+/// Location bits (see `super::deps`) as names: `r0`..`r10`, `fp-8`..`fp-512`, `inner`.
+pub(crate) fn locs(m: u128) -> String {
+    let mut out = Vec::new();
+    for b in 0..128u32 {
+        if m & (1u128 << b) == 0 {
+            continue;
+        }
+        out.push(match b {
+            0..=10 => format!("r{b}"),
+            11..=74 => format!("fp{}", -512 + 8 * (b as i32 - 11)),
+            _ => "inner".into(),
+        });
+    }
+    if out.is_empty() {
+        "-".into()
+    } else {
+        out.join(",")
+    }
+}
+
+/// The first location where `old` (with its marks) fails to cover `new`, compared alone.
+fn difference(old: &State, new: &State, live: u128, precise: u128) -> String {
+    if old.frames.len() != new.frames.len() {
+        return format!("{} frames vs {}", old.frames.len(), new.frames.len());
+    }
+    if old.frames.len() > 1 {
+        return "several frames (compared exactly)".into();
+    }
+    let (fo, fnew) = (&old.frames[0], &new.frames[0]);
+    for r in 0..11 {
+        if live & (1u128 << r) == 0 {
+            continue;
+        }
+        let (o, n) = (&fo.regs[r], &fnew.regs[r]);
+        let imprecise = precise & (1u128 << r) == 0 && matches!(o, RegVal::Scalar(_));
+        let ok = if imprecise {
+            matches!(n, RegVal::Scalar(_))
+        } else {
+            reg_covers_fresh(o, n)
+        };
+        if !ok {
+            let p = if imprecise { "" } else { " (precise)" };
+            return format!("r{r}{p}: {o:?} vs {n:?}");
+        }
+    }
+    for i in 0..fo.stack.len() {
+        let bit = 1u128 << (11 + i);
+        if live & bit == 0 {
+            continue;
+        }
+        let (so, sn) = (&fo.stack[i], &fnew.stack[i]);
+        let scalar = |s: &Slot| {
+            matches!(
+                s,
+                Slot::Bytes(_) | Slot::Part(..) | Slot::Spill(RegVal::Scalar(_))
+            )
+        };
+        let imprecise = precise & bit == 0 && scalar(so);
+        let ok = if imprecise {
+            scalar(sn)
+        } else {
+            slot_covers_fresh(so, sn)
+        };
+        if !ok {
+            let p = if imprecise { "" } else { " (precise)" };
+            return format!("fp{}{p}: {so:?} vs {sn:?}", -512 + 8 * i as i32);
+        }
+    }
+    if old.refs.len() != new.refs.len() || old.lock != new.lock || old.taint != new.taint {
+        return "references, lock or taint".into();
+    }
+    "ids (each location covers alone)".into()
+}
+
+/// [`super::verify_trusting`], recording what the pruning did (see the module documentation);
+/// with `events`, every event too.
+pub fn verify_traced(
+    input: &VerifyInput,
+    trust: &Trust,
+    events: bool,
+) -> (Result<Report, Vec<VerifierError>>, PruneTrace) {
+    let t = Rc::new(RefCell::new(PruneTrace {
+        insns: vec![InsnTrace::default(); input.insns.len()],
+        events: Vec::new(),
+        with_events: events,
+    }));
+    let verdict = super::verify_with_tracer(input, trust, false, false, Some(Rc::clone(&t)));
+    let trace = t.borrow().clone();
+    (verdict, trace)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::asm::assemble;
+    use crate::ProgramType;
+
+    #[test]
+    fn a_trace_counts_what_the_run_reports() {
+        let insns =
+            assemble("r1 = 0\nr2 = 10\nloop:\nr1 += 1\nif r1 < r2 goto loop\nr0 = 0\nexit\n")
+                .expect("assembles");
+        let input = VerifyInput::new(&insns.insns, ProgramType::Xdp);
+        let plain = super::super::verify(&input).expect("verifies");
+        let (verdict, trace) = verify_traced(&input, &Trust::none(), true);
+        let r = verdict.expect("verifies traced");
+        assert_eq!(r.insns_processed, plain.insns_processed);
+        assert_eq!(r.states, plain.states);
+        assert_eq!(r.pruned, plain.pruned);
+        let sum = |f: fn(&InsnTrace) -> usize| trace.insns.iter().map(f).sum::<usize>();
+        assert_eq!(sum(|t| t.processed), r.insns_processed);
+        assert_eq!(sum(|t| t.pruned), r.pruned);
+        assert_eq!(sum(|t| t.checkpoints), r.states);
+        let text = trace.render();
+        assert!(text.starts_with("# insn\tprocessed"), "{text}");
+        assert!(text.contains(": checkpoint #0"), "{text}");
+    }
+
+    #[test]
+    fn locations_are_named() {
+        assert_eq!(locs(0), "-");
+        assert_eq!(locs(1 | 1 << 10 | 1 << 74), "r0,r10,fp-8");
+    }
+}
