@@ -147,16 +147,15 @@ impl Explorer {
                 return;
             }
             let cp = &mut self.checkpoints[c];
-            let new = if cp.multi_frame {
-                m
-            } else {
-                let have = match how {
-                    Mark::Read => cp.live,
-                    Mark::Precise => cp.precise & cp.live,
-                    Mark::Demanded => cp.demanded & cp.precise & cp.live,
-                };
-                m & !have
+            // Marks only grow and `translate` is a union over bits: what this checkpoint
+            // already has was sent on to its ancestors when it was added (multi-frame ones
+            // included), so only the new part climbs on.
+            let have = match how {
+                Mark::Read => cp.live,
+                Mark::Precise => cp.precise & cp.live,
+                Mark::Demanded => cp.demanded & cp.precise & cp.live,
             };
+            let new = m & !have;
             if new == 0 {
                 return;
             }
