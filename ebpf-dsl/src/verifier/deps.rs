@@ -42,6 +42,25 @@ pub(crate) const fn slot_bit(i: usize) -> Mask {
     1u128 << (11 + i)
 }
 
+/// Every location its own source (a path's frame 0 at its latest checkpoint).
+const IDENTITY: FrameDeps = {
+    let mut f = FrameDeps {
+        regs: [0; 11],
+        slots: [0; SLOTS],
+    };
+    let mut r = 0;
+    while r < 11 {
+        f.regs[r] = reg_bit(r);
+        r += 1;
+    }
+    let mut i = 0;
+    while i < SLOTS {
+        f.slots[i] = slot_bit(i);
+        i += 1;
+    }
+    f
+};
+
 /// The sources of one frame's locations.
 #[derive(Clone, Debug)]
 pub(crate) struct FrameDeps {
@@ -58,10 +77,7 @@ impl FrameDeps {
     }
 
     fn identity() -> Self {
-        FrameDeps {
-            regs: std::array::from_fn(reg_bit),
-            slots: std::array::from_fn(slot_bit),
-        }
+        IDENTITY
     }
 
     fn other() -> Self {
@@ -106,22 +122,29 @@ impl Deps {
     /// [`Link`]), and the path's sources restarted from the checkpoint.
     pub(crate) fn checkpoint(&mut self) -> Link {
         let f0 = &self.frames[0];
-        // Gathered on the stack first: one allocation of the right size (none if empty).
+        // Gathered on the stack first: one allocation of the right size (none if empty). The
+        // locations are compared with `IDENTITY`'s, in location order.
         let mut buf = [(0u8, 0 as Mask); LOCS];
         let mut n = 0;
-        for b in 0..LOCS {
-            let m = f0.loc(b);
-            if m != 1u128 << b {
-                buf[n] = (b as u8, m);
+        for r in 0..11 {
+            if f0.regs[r] != IDENTITY.regs[r] {
+                buf[n] = (r as u8, f0.regs[r]);
+                n += 1;
+            }
+        }
+        for i in 0..SLOTS {
+            if f0.slots[i] != IDENTITY.slots[i] {
+                buf[n] = ((11 + i) as u8, f0.slots[i]);
                 n += 1;
             }
         }
         let diff = buf[..n].to_vec();
         let other = self.frames[1..].iter().fold(0, |a, f| a | f.union());
-        let n = self.frames.len();
-        self.frames.clear();
-        self.frames.push(FrameDeps::identity());
-        self.frames.extend((1..n).map(|_| FrameDeps::other()));
+        // Restarted in place (no new vector).
+        self.frames[0] = IDENTITY;
+        for f in &mut self.frames[1..] {
+            *f = FrameDeps::other();
+        }
         Link { diff, other }
     }
 

@@ -398,18 +398,31 @@ impl State {
     }
 }
 
-/// A consistent renaming of ids between an old and a new state.
+/// Pairs an [`IdMap`] holds without allocating (a comparison rarely meets more ids).
+const IDS_INLINE: usize = 8;
+
+/// A consistent renaming of ids between an old and a new state: the first pairs in place,
+/// any further ones in `more`.
 #[derive(Default)]
-struct IdMap(Vec<(u32, u32)>);
+struct IdMap {
+    pairs: [(u32, u32); IDS_INLINE],
+    len: usize,
+    more: Vec<(u32, u32)>,
+}
 
 impl IdMap {
     fn check(&mut self, old: u32, new: u32) -> bool {
-        for &(o, n) in &self.0 {
+        for &(o, n) in self.pairs[..self.len].iter().chain(&self.more) {
             if o == old || n == new {
                 return o == old && n == new;
             }
         }
-        self.0.push((old, new));
+        if self.len < IDS_INLINE {
+            self.pairs[self.len] = (old, new);
+            self.len += 1;
+        } else {
+            self.more.push((old, new));
+        }
         true
     }
 }
