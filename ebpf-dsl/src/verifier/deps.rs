@@ -20,7 +20,7 @@
 use crate::insn::{AtomicOp, Size};
 
 use super::cfg::{Op, Src};
-use super::domain::state::{RegVal, Slot, State, SLOTS};
+use super::domain::state::{RegVal, Slot, State, CHUNK, SLOTS};
 
 /// A set of sources (see the module documentation).
 pub(crate) type Mask = u128;
@@ -145,7 +145,8 @@ impl Deps {
         for f in &mut self.frames[1..] {
             *f = FrameDeps::other();
         }
-        Link { diff, other }
+        let moved = diff.iter().fold(0, |a, &(l, _)| a | 1u128 << l);
+        Link { diff, other, moved }
     }
 
     /// The sources of the locations in `m` (bits of a checkpoint with this path's frames).
@@ -179,28 +180,26 @@ impl Deps {
 pub(crate) struct Link {
     /// Locations whose sources are not their own bit, in increasing order.
     diff: Vec<(u8, Mask)>,
+    /// The locations of `diff`, as bits.
+    moved: Mask,
     other: Mask,
 }
 
 /// Translates source bits `m` of a checkpoint through its `link` into its parent's sources.
 pub(crate) fn translate(link: &Link, m: Mask) -> Mask {
-    let mut out = 0;
-    let mut bits = m;
-    // `diff` is in increasing location order (see `Deps::checkpoint`), as the bits are
-    // visited: one pass over both.
-    let mut diff = link.diff.iter().peekable();
-    while bits != 0 {
-        let b = bits.trailing_zeros() as usize;
-        bits &= bits - 1;
-        out |= if b >= LOCS {
-            link.other
-        } else {
-            while diff.next_if(|(l, _)| (*l as usize) < b).is_some() {}
-            match diff.peek() {
-                Some((l, d)) if *l as usize == b => *d,
-                _ => 1u128 << b,
+    const LOC_BITS: Mask = (1u128 << LOCS) - 1;
+    // The locations not in `diff` are their own source; those in it add their sources; any
+    // bit past the locations ([`OTHER`]) adds `other`.
+    let mut out = m & LOC_BITS & !link.moved;
+    if m & link.moved != 0 {
+        for &(l, d) in &link.diff {
+            if (m >> l) & 1 != 0 {
+                out |= d;
             }
-        };
+        }
+    }
+    if m & !LOC_BITS != 0 {
+        out |= link.other;
     }
     out
 }
@@ -442,9 +441,16 @@ fn changed(pre: &State, post: &State, d: &mut Deps, m: Mask) {
                 fd.regs[r] |= m;
             }
         }
-        for i in 0..SLOTS {
-            if !fa.stack.shares_slot(&fb.stack, i) && fa.stack[i] != fb.stack[i] {
-                fd.slots[i] |= m;
+        // Chunk by chunk: a chunk both still share is equal.
+        for c in 0..SLOTS / CHUNK {
+            if fa.stack.chunks_shared(&fb.stack, c) {
+                continue;
+            }
+            let (ca, cb) = (fa.stack.chunk(c), fb.stack.chunk(c));
+            for j in 0..CHUNK {
+                if ca[j] != cb[j] {
+                    fd.slots[c * CHUNK + j] |= m;
+                }
             }
         }
     }

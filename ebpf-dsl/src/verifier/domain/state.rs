@@ -235,7 +235,7 @@ impl Slot {
 pub const SLOTS: usize = 64;
 
 /// Slots per shared chunk of a [`Stack`].
-const CHUNK: usize = 8;
+pub const CHUNK: usize = 8;
 
 /// The 64 slots of one frame, shared copy-on-write between the states that hold them, in
 /// chunks of 8: cloning a state (at every branch and stored prune point) only bumps counts,
@@ -269,6 +269,17 @@ impl Stack {
     /// The slots in order.
     pub fn iter(&self) -> impl Iterator<Item = &Slot> {
         self.0.iter().flat_map(|c| c.iter())
+    }
+
+    /// True if chunk `c` (slots `c * 8 .. c * 8 + 8`) of `self` and of `other` are the same
+    /// shared memory (hence equal).
+    pub fn chunks_shared(&self, other: &Stack, c: usize) -> bool {
+        Rc::ptr_eq(&self.0[c], &other.0[c])
+    }
+
+    /// The slots of chunk `c` (slots `c * 8 .. c * 8 + 8`).
+    pub fn chunk(&self, c: usize) -> &[Slot; CHUNK] {
+        &self.0[c]
     }
 
     /// The slots in order, mutably (every chunk is unshared first).
@@ -372,26 +383,37 @@ impl State {
                 f(r);
             }
             // Only spilled registers can change: leave shared slots shared unless one does.
-            for i in 0..SLOTS {
-                match &fr.stack[i] {
-                    Slot::Spill(r) => {
-                        let mut r2 = r.clone();
-                        f(&mut r2);
-                        if r2 != *r {
-                            fr.stack[i] = Slot::Spill(r2);
+            // Read chunk by chunk: a chunk of plain bytes is passed over at once.
+            for c in 0..SLOTS / CHUNK {
+                if fr
+                    .stack
+                    .chunk(c)
+                    .iter()
+                    .all(|s| matches!(s, Slot::Bytes(_)))
+                {
+                    continue;
+                }
+                for i in c * CHUNK..(c + 1) * CHUNK {
+                    match &fr.stack[i] {
+                        Slot::Spill(r) => {
+                            let mut r2 = r.clone();
+                            f(&mut r2);
+                            if r2 != *r {
+                                fr.stack[i] = Slot::Spill(r2);
+                            }
                         }
-                    }
-                    Slot::Part(v, size, z) => {
-                        let (v, size, z) = (*v, *size, *z);
-                        let mut r2 = RegVal::Scalar(v);
-                        f(&mut r2);
-                        match r2 {
-                            RegVal::Scalar(n) if n == v => {}
-                            RegVal::Scalar(n) => fr.stack[i] = Slot::Part(n, size, z),
-                            _ => fr.stack[i] = Slot::Bytes([Byte::Misc; 8]),
+                        Slot::Part(v, size, z) => {
+                            let (v, size, z) = (*v, *size, *z);
+                            let mut r2 = RegVal::Scalar(v);
+                            f(&mut r2);
+                            match r2 {
+                                RegVal::Scalar(n) if n == v => {}
+                                RegVal::Scalar(n) => fr.stack[i] = Slot::Part(n, size, z),
+                                _ => fr.stack[i] = Slot::Bytes([Byte::Misc; 8]),
+                            }
                         }
+                        Slot::Bytes(_) => {}
                     }
-                    Slot::Bytes(_) => {}
                 }
             }
         }
@@ -652,12 +674,15 @@ pub fn covers_calls(old: &State, new: &State, live: u16, local_calls: &[bool]) -
         }
         // The same shared slots cover themselves; only spilled registers (whose ids must
         // map consistently) need the full test then.
-        for (i, (so, sn)) in fo.stack.iter().zip(fnew.stack.iter()).enumerate() {
-            if matches!(so, Slot::Bytes(_)) && fo.stack.shares_slot(&fnew.stack, i) {
-                continue;
-            }
-            if !slot_covers(so, sn, &mut ids) {
-                return false;
+        for c in 0..SLOTS / CHUNK {
+            let shared = fo.stack.chunks_shared(&fnew.stack, c);
+            for (so, sn) in fo.stack.chunk(c).iter().zip(fnew.stack.chunk(c)) {
+                if shared && matches!(so, Slot::Bytes(_)) {
+                    continue;
+                }
+                if !slot_covers(so, sn, &mut ids) {
+                    return false;
+                }
             }
         }
     }
