@@ -10,6 +10,7 @@ use core::fmt;
 
 use super::tnum::Tnum;
 
+mod memo;
 mod sync32;
 pub(crate) use sync32::meet;
 
@@ -178,7 +179,7 @@ impl Scalar {
             // A constant or a fully unknown value is already in agreement: nothing changes.
             return Some(self);
         }
-        self.sync_full()
+        memo::memoised(self, Scalar::sync_full)
     }
 
     /// [`Scalar::sync`] without its fast path.

@@ -238,21 +238,34 @@ pub const SLOTS: usize = 64;
 pub const CHUNK: usize = 8;
 
 /// The 64 slots of one frame, shared copy-on-write between the states that hold them, in
-/// chunks of 8: cloning a state (at every branch and stored prune point) only bumps counts,
-/// and the first write to a slot copies its chunk alone if another state still shares it.
+/// chunks of 8, the chunks themselves in one shared array: cloning a state (at every branch and
+/// stored prune point) only bumps one count, and the first write to a slot copies the array of
+/// chunk pointers and its chunk alone if another state still shares them. (One pointer keeps a
+/// frame small: a state's frames fit the allocator's fast per-thread cache.)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
-pub struct Stack([Rc<[Slot; CHUNK]>; SLOTS / CHUNK]);
+pub struct Stack(Rc<[Rc<[Slot; CHUNK]>; SLOTS / CHUNK]>);
 
 impl Stack {
     /// A frame of unknown bytes.
     fn new() -> Stack {
         let chunk = Rc::new(std::array::from_fn(|_| Slot::Bytes([Byte::Misc; 8])));
-        Stack(std::array::from_fn(|_| Rc::clone(&chunk)))
+        Stack(Rc::new(std::array::from_fn(|_| Rc::clone(&chunk))))
     }
 
     /// True if slot `i` of `self` and of `other` are the same shared memory (hence equal).
     pub fn shares_slot(&self, other: &Stack, i: usize) -> bool {
-        Rc::ptr_eq(&self.0[i / CHUNK], &other.0[i / CHUNK])
+        self.chunks_shared(other, i / CHUNK)
+    }
+
+    /// True if chunk `c` (slots `c * 8 .. c * 8 + 8`) of `self` and of `other` are the same
+    /// shared memory (hence equal).
+    pub fn chunks_shared(&self, other: &Stack, c: usize) -> bool {
+        Rc::ptr_eq(&self.0, &other.0) || Rc::ptr_eq(&self.0[c], &other.0[c])
+    }
+
+    /// The slots of chunk `c` (slots `c * 8 .. c * 8 + 8`).
+    pub fn chunk(&self, c: usize) -> &[Slot; CHUNK] {
+        &self.0[c]
     }
 
     /// Number of slots ([`SLOTS`]).
@@ -271,20 +284,11 @@ impl Stack {
         self.0.iter().flat_map(|c| c.iter())
     }
 
-    /// True if chunk `c` (slots `c * 8 .. c * 8 + 8`) of `self` and of `other` are the same
-    /// shared memory (hence equal).
-    pub fn chunks_shared(&self, other: &Stack, c: usize) -> bool {
-        Rc::ptr_eq(&self.0[c], &other.0[c])
-    }
-
-    /// The slots of chunk `c` (slots `c * 8 .. c * 8 + 8`).
-    pub fn chunk(&self, c: usize) -> &[Slot; CHUNK] {
-        &self.0[c]
-    }
-
     /// The slots in order, mutably (every chunk is unshared first).
     pub fn iter_mut(&mut self) -> impl Iterator<Item = &mut Slot> {
-        self.0.iter_mut().flat_map(|c| Rc::make_mut(c).iter_mut())
+        Rc::make_mut(&mut self.0)
+            .iter_mut()
+            .flat_map(|c| Rc::make_mut(c).iter_mut())
     }
 }
 
@@ -297,7 +301,7 @@ impl Index<usize> for Stack {
 
 impl IndexMut<usize> for Stack {
     fn index_mut(&mut self, i: usize) -> &mut Slot {
-        &mut Rc::make_mut(&mut self.0[i / CHUNK])[i % CHUNK]
+        &mut Rc::make_mut(&mut Rc::make_mut(&mut self.0)[i / CHUNK])[i % CHUNK]
     }
 }
 
@@ -730,12 +734,13 @@ pub fn covers_masked(
     if fo.callback_depth > fnew.callback_depth {
         return false;
     }
-    for r in 0..11 {
-        if live_static & (1 << r) == 0 || live & (1u128 << r) == 0 {
-            continue;
-        }
+    // Only the registers live both ways, in order.
+    let mut regs = live_static & live as u16 & 0x7ff;
+    while regs != 0 {
+        let r = regs.trailing_zeros() as usize;
+        regs &= regs - 1;
         let (o, n) = (&fo.regs[r], &fnew.regs[r]);
-        if precise & (1u128 << r) == 0 && matches!(o, RegVal::Scalar(_)) {
+        if (precise >> r) & 1 == 0 && matches!(o, RegVal::Scalar(_)) {
             if !matches!(n, RegVal::Scalar(_)) {
                 return false;
             }
@@ -751,12 +756,11 @@ pub fn covers_masked(
     while slots != 0 {
         let i = slots.trailing_zeros() as usize;
         slots &= slots - 1;
-        let bit = 1u128 << (11 + i);
         let (so, sn) = (&fo.stack[i], &fnew.stack[i]);
         if matches!(so, Slot::Bytes(_)) && fo.stack.shares_slot(&fnew.stack, i) {
             continue;
         }
-        if precise & bit == 0 && slot_is_scalar(so) {
+        if (precise >> (11 + i)) & 1 == 0 && slot_is_scalar(so) {
             if !slot_is_scalar(sn) {
                 return false;
             }
