@@ -164,6 +164,26 @@ impl Deps {
         out
     }
 
+    /// [`Deps::of_mask`] of each of `ms`, in one pass over their bits.
+    pub(crate) fn of_masks(&self, ms: [Mask; 3]) -> [Mask; 3] {
+        if self.frames.len() > 1 {
+            return [self.of_mask(ALL); 3];
+        }
+        let mut out = [0; 3];
+        let mut bits = (ms[0] | ms[1] | ms[2]) & ((1u128 << LOCS) - 1);
+        while bits != 0 {
+            let b = bits.trailing_zeros() as usize;
+            bits &= bits - 1;
+            let v = self.frames[0].loc(b);
+            for (o, m) in out.iter_mut().zip(ms) {
+                if (m >> b) & 1 != 0 {
+                    *o |= v;
+                }
+            }
+        }
+        out
+    }
+
     fn cur(&mut self) -> &mut FrameDeps {
         self.frames.last_mut().expect("a frame")
     }

@@ -234,7 +234,7 @@ impl Explorer {
                     ck.demanded
                 } & live_mask(live_static);
                 self.checkpoints[c].hits += 1;
-                let (ml, mp, md) = (d.of_mask(live), d.of_mask(precise), d.of_mask(demanded));
+                let [ml, mp, md] = d.of_masks([live, precise, demanded]);
                 self.mark(parent, ml, Mark::Read);
                 self.mark(parent, mp, Mark::Precise);
                 self.mark(parent, md, Mark::Demanded);
