@@ -141,6 +141,7 @@ impl Explorer {
 
     /// Marks the sources `m` (in terms of checkpoint `ck`) live, and precise or demanded as
     /// `how` says, at `ck` and, translated, at each of its ancestors.
+    #[inline]
     pub(crate) fn mark(&mut self, mut ck: Option<usize>, mut m: Mask, how: Mark) {
         while let Some(c) = ck {
             if m == 0 {

@@ -15,8 +15,9 @@ pub enum PktKind {
     Meta,
 }
 
-/// The abstract value of a register (the kernel's `bpf_reg_state`, simplified).
-#[derive(Clone, Debug, PartialEq, Eq, Hash, Default)]
+/// The abstract value of a register (the kernel's `bpf_reg_state`, simplified). `Copy`: a
+/// state's registers and slots are copied as plain memory when it is cloned.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
 pub enum RegVal {
     /// Never written (`NOT_INIT`).
     #[default]
@@ -199,7 +200,7 @@ pub enum Byte {
 }
 
 /// One 8-byte stack slot.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Slot {
     /// Individual bytes.
     Bytes([Byte; 8]),

@@ -19,8 +19,17 @@ thread_local! {
 
 /// The table entry of `s`.
 fn index(s: &Scalar) -> usize {
-    // A few words suffice to spread the values met (a collision only costs a miss).
-    let words = [s.umin, s.umax, s.smin as u64, s.t.value, s.t.mask];
+    let words = [
+        s.umin,
+        s.umax,
+        s.smin as u64,
+        s.smax as u64,
+        s.u32min as u64 | (s.u32max as u64) << 32,
+        s.s32min as u32 as u64 | (s.s32max as u32 as u64) << 32,
+        s.t.value,
+        s.t.mask,
+        s.link as u64 | (s.delta as u32 as u64) << 32,
+    ];
     let h = words.iter().fold(0u64, |h, w| {
         (h.rotate_left(23) ^ w).wrapping_mul(0x9e37_79b9_7f4a_7c15)
     });
