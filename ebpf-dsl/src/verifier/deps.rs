@@ -172,11 +172,12 @@ impl Deps {
         let mut out = [0; 3];
         let mut bits = (ms[0] | ms[1] | ms[2]) & ((1u128 << LOCS) - 1);
         while bits != 0 {
-            let b = bits.trailing_zeros() as usize;
-            bits &= bits - 1;
-            let v = self.frames[0].loc(b);
+            // The lowest bit as a mask (no shift of a 128-bit value by a variable).
+            let low = bits & bits.wrapping_neg();
+            let v = self.frames[0].loc(bits.trailing_zeros() as usize);
+            bits ^= low;
             for (o, m) in out.iter_mut().zip(ms) {
-                if (m >> b) & 1 != 0 {
+                if m & low != 0 {
                     *o |= v;
                 }
             }

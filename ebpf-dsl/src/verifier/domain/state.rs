@@ -737,11 +737,12 @@ pub fn covers_masked(
     }
     // Only the registers live both ways, in order.
     let mut regs = live_static & live as u16 & 0x7ff;
+    let precise_regs = precise as u16;
     while regs != 0 {
         let r = regs.trailing_zeros() as usize;
         regs &= regs - 1;
         let (o, n) = (&fo.regs[r], &fnew.regs[r]);
-        if (precise >> r) & 1 == 0 && matches!(o, RegVal::Scalar(_)) {
+        if (precise_regs >> r) & 1 == 0 && matches!(o, RegVal::Scalar(_)) {
             if !matches!(n, RegVal::Scalar(_)) {
                 return false;
             }
@@ -754,14 +755,16 @@ pub fn covers_masked(
     // Only the live slots, in order (a slot never read is never compared).
     let n = fo.stack.len().min(fnew.stack.len());
     let mut slots = (live >> 11) & if n >= 117 { !0 } else { (1u128 << n) - 1 };
+    let precise_slots = precise >> 11;
     while slots != 0 {
         let i = slots.trailing_zeros() as usize;
-        slots &= slots - 1;
+        let low = slots & slots.wrapping_neg();
+        slots ^= low;
         let (so, sn) = (&fo.stack[i], &fnew.stack[i]);
         if matches!(so, Slot::Bytes(_)) && fo.stack.shares_slot(&fnew.stack, i) {
             continue;
         }
-        if (precise >> (11 + i)) & 1 == 0 && slot_is_scalar(so) {
+        if precise_slots & low == 0 && slot_is_scalar(so) {
             if !slot_is_scalar(sn) {
                 return false;
             }
