@@ -20,7 +20,7 @@
 use crate::insn::{AtomicOp, Size};
 
 use super::cfg::{Op, Src};
-use super::domain::state::{RegVal, Slot, State, SLOTS};
+use super::domain::state::{RegVal, Slot, State, CHUNK, SLOTS};
 
 /// A set of sources (see the module documentation).
 pub(crate) type Mask = u128;
@@ -42,6 +42,25 @@ pub(crate) const fn slot_bit(i: usize) -> Mask {
     1u128 << (11 + i)
 }
 
+/// Every location its own source (a path's frame 0 at its latest checkpoint).
+const IDENTITY: FrameDeps = {
+    let mut f = FrameDeps {
+        regs: [0; 11],
+        slots: [0; SLOTS],
+    };
+    let mut r = 0;
+    while r < 11 {
+        f.regs[r] = reg_bit(r);
+        r += 1;
+    }
+    let mut i = 0;
+    while i < SLOTS {
+        f.slots[i] = slot_bit(i);
+        i += 1;
+    }
+    f
+};
+
 /// The sources of one frame's locations.
 #[derive(Clone, Debug)]
 pub(crate) struct FrameDeps {
@@ -58,10 +77,7 @@ impl FrameDeps {
     }
 
     fn identity() -> Self {
-        FrameDeps {
-            regs: std::array::from_fn(reg_bit),
-            slots: std::array::from_fn(slot_bit),
-        }
+        IDENTITY
     }
 
     fn other() -> Self {
@@ -106,23 +122,31 @@ impl Deps {
     /// [`Link`]), and the path's sources restarted from the checkpoint.
     pub(crate) fn checkpoint(&mut self) -> Link {
         let f0 = &self.frames[0];
-        // Gathered on the stack first: one allocation of the right size (none if empty).
+        // Gathered on the stack first: one allocation of the right size (none if empty). The
+        // locations are compared with `IDENTITY`'s, in location order.
         let mut buf = [(0u8, 0 as Mask); LOCS];
         let mut n = 0;
-        for b in 0..LOCS {
-            let m = f0.loc(b);
-            if m != 1u128 << b {
-                buf[n] = (b as u8, m);
+        for r in 0..11 {
+            if f0.regs[r] != IDENTITY.regs[r] {
+                buf[n] = (r as u8, f0.regs[r]);
+                n += 1;
+            }
+        }
+        for i in 0..SLOTS {
+            if f0.slots[i] != IDENTITY.slots[i] {
+                buf[n] = ((11 + i) as u8, f0.slots[i]);
                 n += 1;
             }
         }
         let diff = buf[..n].to_vec();
         let other = self.frames[1..].iter().fold(0, |a, f| a | f.union());
-        let n = self.frames.len();
-        self.frames.clear();
-        self.frames.push(FrameDeps::identity());
-        self.frames.extend((1..n).map(|_| FrameDeps::other()));
-        Link { diff, other }
+        // Restarted in place (no new vector).
+        self.frames[0] = IDENTITY;
+        for f in &mut self.frames[1..] {
+            *f = FrameDeps::other();
+        }
+        let moved = diff.iter().fold(0, |a, &(l, _)| a | 1u128 << l);
+        Link { diff, other, moved }
     }
 
     /// The sources of the locations in `m` (bits of a checkpoint with this path's frames).
@@ -136,6 +160,27 @@ impl Deps {
             let b = bits.trailing_zeros() as usize;
             bits &= bits - 1;
             out |= self.frames[0].loc(b);
+        }
+        out
+    }
+
+    /// [`Deps::of_mask`] of each of `ms`, in one pass over their bits.
+    pub(crate) fn of_masks(&self, ms: [Mask; 3]) -> [Mask; 3] {
+        if self.frames.len() > 1 {
+            return [self.of_mask(ALL); 3];
+        }
+        let mut out = [0; 3];
+        let mut bits = (ms[0] | ms[1] | ms[2]) & ((1u128 << LOCS) - 1);
+        while bits != 0 {
+            // The lowest bit as a mask (no shift of a 128-bit value by a variable).
+            let low = bits & bits.wrapping_neg();
+            let v = self.frames[0].loc(bits.trailing_zeros() as usize);
+            bits ^= low;
+            for (o, m) in out.iter_mut().zip(ms) {
+                if m & low != 0 {
+                    *o |= v;
+                }
+            }
         }
         out
     }
@@ -156,28 +201,26 @@ impl Deps {
 pub(crate) struct Link {
     /// Locations whose sources are not their own bit, in increasing order.
     diff: Vec<(u8, Mask)>,
+    /// The locations of `diff`, as bits.
+    moved: Mask,
     other: Mask,
 }
 
 /// Translates source bits `m` of a checkpoint through its `link` into its parent's sources.
 pub(crate) fn translate(link: &Link, m: Mask) -> Mask {
-    let mut out = 0;
-    let mut bits = m;
-    // `diff` is in increasing location order (see `Deps::checkpoint`), as the bits are
-    // visited: one pass over both.
-    let mut diff = link.diff.iter().peekable();
-    while bits != 0 {
-        let b = bits.trailing_zeros() as usize;
-        bits &= bits - 1;
-        out |= if b >= LOCS {
-            link.other
-        } else {
-            while diff.next_if(|(l, _)| (*l as usize) < b).is_some() {}
-            match diff.peek() {
-                Some((l, d)) if *l as usize == b => *d,
-                _ => 1u128 << b,
+    const LOC_BITS: Mask = (1u128 << LOCS) - 1;
+    // The locations not in `diff` are their own source; those in it add their sources; any
+    // bit past the locations ([`OTHER`]) adds `other`.
+    let mut out = m & LOC_BITS & !link.moved;
+    if m & link.moved != 0 {
+        for &(l, d) in &link.diff {
+            if (m >> l) & 1 != 0 {
+                out |= d;
             }
-        };
+        }
+    }
+    if m & !LOC_BITS != 0 {
+        out |= link.other;
     }
     out
 }
@@ -427,9 +470,16 @@ fn changed(pre: &State, post: &State, d: &mut Deps, m: Mask) {
                 fd.regs[r] |= m;
             }
         }
-        for i in 0..SLOTS {
-            if !fa.stack.shares_slot(&fb.stack, i) && fa.stack[i] != fb.stack[i] {
-                fd.slots[i] |= m;
+        // Chunk by chunk: a chunk both still share is equal.
+        for c in 0..SLOTS / CHUNK {
+            if fa.stack.chunks_shared(&fb.stack, c) {
+                continue;
+            }
+            let (ca, cb) = (fa.stack.chunk(c), fb.stack.chunk(c));
+            for j in 0..CHUNK {
+                if ca[j] != cb[j] {
+                    fd.slots[c * CHUNK + j] |= m;
+                }
             }
         }
     }

@@ -13,6 +13,9 @@ use super::prune::{Explorer, Mark, PruneResult};
 use super::transfer::{e, mask, R};
 use super::{initial_state, Report, Rule, MAX_PENDING, MAX_PROCESSED};
 
+/// Sources of finished paths kept for reuse (see [`Exec::run`]).
+const MAX_SPARE: usize = 64;
+
 /// A path waiting to be explored: where, its state, its latest checkpoint and the sources of
 /// its values (see [`deps`]).
 struct Path {
@@ -39,6 +42,8 @@ impl<'a> Exec<'a> {
             parent: None,
             deps: Deps::entry(),
         }];
+        // The sources of finished paths, kept for reuse by the branches (no allocation).
+        let mut spare: Vec<Deps> = Vec::new();
         while let Some(Path {
             mut pc,
             mut st,
@@ -100,7 +105,13 @@ impl<'a> Exec<'a> {
                             ex.widen_may_goto(pc, parent, &mut other);
                         }
                         ex.branch(parent);
-                        let mut od = d.clone();
+                        let mut od = match spare.pop() {
+                            Some(mut x) => {
+                                x.frames.clone_from(&d.frames);
+                                x
+                            }
+                            None => d.clone(),
+                        };
                         if let Op::Call { .. } = op {
                             // The callback's path: a new frame, fed by the call's arguments.
                             deps::enter_callback(&mut od);
@@ -130,6 +141,9 @@ impl<'a> Exec<'a> {
                         pc = callsite;
                     }
                 }
+            }
+            if spare.len() < MAX_SPARE {
+                spare.push(d);
             }
         }
         self.check_stack_depth()?;

@@ -152,22 +152,22 @@ impl Explorer {
 
     /// Marks the sources `m` (in terms of checkpoint `ck`) live, and precise or demanded as
     /// `how` says, at `ck` and, translated, at each of its ancestors.
+    #[inline]
     pub(crate) fn mark(&mut self, mut ck: Option<usize>, mut m: Mask, how: Mark) {
         while let Some(c) = ck {
             if m == 0 {
                 return;
             }
             let cp = &mut self.checkpoints[c];
-            let new = if cp.multi_frame {
-                m
-            } else {
-                let have = match how {
-                    Mark::Read => cp.live,
-                    Mark::Precise => cp.precise & cp.live,
-                    Mark::Demanded => cp.demanded & cp.precise & cp.live,
-                };
-                m & !have
+            // Marks only grow and `translate` is a union over bits: what this checkpoint
+            // already has was sent on to its ancestors when it was added (multi-frame ones
+            // included), so only the new part climbs on.
+            let have = match how {
+                Mark::Read => cp.live,
+                Mark::Precise => cp.precise & cp.live,
+                Mark::Demanded => cp.demanded & cp.precise & cp.live,
             };
+            let new = m & !have;
             if new == 0 {
                 return;
             }
@@ -255,7 +255,7 @@ impl Explorer {
                 } & live_mask(live_static);
                 self.checkpoints[c].hits += 1;
                 record(&self.tracer, Ev::Pruned { pc, by: c });
-                let (ml, mp, md) = (d.of_mask(live), d.of_mask(precise), d.of_mask(demanded));
+                let [ml, mp, md] = d.of_masks([live, precise, demanded]);
                 self.mark(parent, ml, Mark::Read);
                 self.mark(parent, mp, Mark::Precise);
                 self.mark(parent, md, Mark::Demanded);

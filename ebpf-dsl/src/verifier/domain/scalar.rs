@@ -10,6 +10,7 @@ use core::fmt;
 
 use super::tnum::Tnum;
 
+mod memo;
 mod sync32;
 pub(crate) use sync32::meet;
 
@@ -149,10 +150,13 @@ impl Scalar {
 
     /// Any zero-extended value of `bytes` bytes.
     pub fn of_size(bytes: u32) -> Scalar {
+        // Every load asks: the 8 values are computed once.
+        static SIZES: std::sync::OnceLock<[Scalar; 8]> = std::sync::OnceLock::new();
         if bytes >= 8 {
             Scalar::UNKNOWN
         } else {
-            Scalar::urange(0, (1u64 << (bytes * 8)) - 1)
+            SIZES.get_or_init(|| std::array::from_fn(|b| Scalar::urange(0, (1u64 << (b * 8)) - 1)))
+                [bytes as usize]
         }
     }
 
@@ -175,7 +179,7 @@ impl Scalar {
             // A constant or a fully unknown value is already in agreement: nothing changes.
             return Some(self);
         }
-        self.sync_full()
+        memo::memoised(self, Scalar::sync_full)
     }
 
     /// [`Scalar::sync`] without its fast path.

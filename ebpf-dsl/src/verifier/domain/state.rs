@@ -15,8 +15,9 @@ pub enum PktKind {
     Meta,
 }
 
-/// The abstract value of a register (the kernel's `bpf_reg_state`, simplified).
-#[derive(Clone, Debug, PartialEq, Eq, Hash, Default)]
+/// The abstract value of a register (the kernel's `bpf_reg_state`, simplified). `Copy`: a
+/// state's registers and slots are copied as plain memory when it is cloned.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
 pub enum RegVal {
     /// Never written (`NOT_INIT`).
     #[default]
@@ -199,7 +200,7 @@ pub enum Byte {
 }
 
 /// One 8-byte stack slot.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Slot {
     /// Individual bytes.
     Bytes([Byte; 8]),
@@ -235,24 +236,37 @@ impl Slot {
 pub const SLOTS: usize = 64;
 
 /// Slots per shared chunk of a [`Stack`].
-const CHUNK: usize = 8;
+pub const CHUNK: usize = 8;
 
 /// The 64 slots of one frame, shared copy-on-write between the states that hold them, in
-/// chunks of 8: cloning a state (at every branch and stored prune point) only bumps counts,
-/// and the first write to a slot copies its chunk alone if another state still shares it.
+/// chunks of 8, the chunks themselves in one shared array: cloning a state (at every branch and
+/// stored prune point) only bumps one count, and the first write to a slot copies the array of
+/// chunk pointers and its chunk alone if another state still shares them. (One pointer keeps a
+/// frame small: a state's frames fit the allocator's fast per-thread cache.)
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
-pub struct Stack([Rc<[Slot; CHUNK]>; SLOTS / CHUNK]);
+pub struct Stack(Rc<[Rc<[Slot; CHUNK]>; SLOTS / CHUNK]>);
 
 impl Stack {
     /// A frame of unknown bytes.
     fn new() -> Stack {
         let chunk = Rc::new(std::array::from_fn(|_| Slot::Bytes([Byte::Misc; 8])));
-        Stack(std::array::from_fn(|_| Rc::clone(&chunk)))
+        Stack(Rc::new(std::array::from_fn(|_| Rc::clone(&chunk))))
     }
 
     /// True if slot `i` of `self` and of `other` are the same shared memory (hence equal).
     pub fn shares_slot(&self, other: &Stack, i: usize) -> bool {
-        Rc::ptr_eq(&self.0[i / CHUNK], &other.0[i / CHUNK])
+        self.chunks_shared(other, i / CHUNK)
+    }
+
+    /// True if chunk `c` (slots `c * 8 .. c * 8 + 8`) of `self` and of `other` are the same
+    /// shared memory (hence equal).
+    pub fn chunks_shared(&self, other: &Stack, c: usize) -> bool {
+        Rc::ptr_eq(&self.0, &other.0) || Rc::ptr_eq(&self.0[c], &other.0[c])
+    }
+
+    /// The slots of chunk `c` (slots `c * 8 .. c * 8 + 8`).
+    pub fn chunk(&self, c: usize) -> &[Slot; CHUNK] {
+        &self.0[c]
     }
 
     /// Number of slots ([`SLOTS`]).
@@ -273,7 +287,9 @@ impl Stack {
 
     /// The slots in order, mutably (every chunk is unshared first).
     pub fn iter_mut(&mut self) -> impl Iterator<Item = &mut Slot> {
-        self.0.iter_mut().flat_map(|c| Rc::make_mut(c).iter_mut())
+        Rc::make_mut(&mut self.0)
+            .iter_mut()
+            .flat_map(|c| Rc::make_mut(c).iter_mut())
     }
 }
 
@@ -286,7 +302,7 @@ impl Index<usize> for Stack {
 
 impl IndexMut<usize> for Stack {
     fn index_mut(&mut self, i: usize) -> &mut Slot {
-        &mut Rc::make_mut(&mut self.0[i / CHUNK])[i % CHUNK]
+        &mut Rc::make_mut(&mut Rc::make_mut(&mut self.0)[i / CHUNK])[i % CHUNK]
     }
 }
 
@@ -372,44 +388,68 @@ impl State {
                 f(r);
             }
             // Only spilled registers can change: leave shared slots shared unless one does.
-            for i in 0..SLOTS {
-                match &fr.stack[i] {
-                    Slot::Spill(r) => {
-                        let mut r2 = r.clone();
-                        f(&mut r2);
-                        if r2 != *r {
-                            fr.stack[i] = Slot::Spill(r2);
+            // Read chunk by chunk: a chunk of plain bytes is passed over at once.
+            for c in 0..SLOTS / CHUNK {
+                if fr
+                    .stack
+                    .chunk(c)
+                    .iter()
+                    .all(|s| matches!(s, Slot::Bytes(_)))
+                {
+                    continue;
+                }
+                for i in c * CHUNK..(c + 1) * CHUNK {
+                    match &fr.stack[i] {
+                        Slot::Spill(r) => {
+                            let mut r2 = r.clone();
+                            f(&mut r2);
+                            if r2 != *r {
+                                fr.stack[i] = Slot::Spill(r2);
+                            }
                         }
-                    }
-                    Slot::Part(v, size, z) => {
-                        let (v, size, z) = (*v, *size, *z);
-                        let mut r2 = RegVal::Scalar(v);
-                        f(&mut r2);
-                        match r2 {
-                            RegVal::Scalar(n) if n == v => {}
-                            RegVal::Scalar(n) => fr.stack[i] = Slot::Part(n, size, z),
-                            _ => fr.stack[i] = Slot::Bytes([Byte::Misc; 8]),
+                        Slot::Part(v, size, z) => {
+                            let (v, size, z) = (*v, *size, *z);
+                            let mut r2 = RegVal::Scalar(v);
+                            f(&mut r2);
+                            match r2 {
+                                RegVal::Scalar(n) if n == v => {}
+                                RegVal::Scalar(n) => fr.stack[i] = Slot::Part(n, size, z),
+                                _ => fr.stack[i] = Slot::Bytes([Byte::Misc; 8]),
+                            }
                         }
+                        Slot::Bytes(_) => {}
                     }
-                    Slot::Bytes(_) => {}
                 }
             }
         }
     }
 }
 
-/// A consistent renaming of ids between an old and a new state.
+/// Pairs an [`IdMap`] holds without allocating (a comparison rarely meets more ids).
+const IDS_INLINE: usize = 8;
+
+/// A consistent renaming of ids between an old and a new state: the first pairs in place,
+/// any further ones in `more`.
 #[derive(Default)]
-struct IdMap(Vec<(u32, u32)>);
+struct IdMap {
+    pairs: [(u32, u32); IDS_INLINE],
+    len: usize,
+    more: Vec<(u32, u32)>,
+}
 
 impl IdMap {
     fn check(&mut self, old: u32, new: u32) -> bool {
-        for &(o, n) in &self.0 {
+        for &(o, n) in self.pairs[..self.len].iter().chain(&self.more) {
             if o == old || n == new {
                 return o == old && n == new;
             }
         }
-        self.0.push((old, new));
+        if self.len < IDS_INLINE {
+            self.pairs[self.len] = (old, new);
+            self.len += 1;
+        } else {
+            self.more.push((old, new));
+        }
         true
     }
 }
@@ -639,12 +679,15 @@ pub fn covers_calls(old: &State, new: &State, live: u16, local_calls: &[bool]) -
         }
         // The same shared slots cover themselves; only spilled registers (whose ids must
         // map consistently) need the full test then.
-        for (i, (so, sn)) in fo.stack.iter().zip(fnew.stack.iter()).enumerate() {
-            if matches!(so, Slot::Bytes(_)) && fo.stack.shares_slot(&fnew.stack, i) {
-                continue;
-            }
-            if !slot_covers(so, sn, &mut ids) {
-                return false;
+        for c in 0..SLOTS / CHUNK {
+            let shared = fo.stack.chunks_shared(&fnew.stack, c);
+            for (so, sn) in fo.stack.chunk(c).iter().zip(fnew.stack.chunk(c)) {
+                if shared && matches!(so, Slot::Bytes(_)) {
+                    continue;
+                }
+                if !slot_covers(so, sn, &mut ids) {
+                    return false;
+                }
             }
         }
     }
@@ -702,12 +745,14 @@ pub fn covers_masked(
     if fo.callback_depth > fnew.callback_depth {
         return false;
     }
-    for r in 0..11 {
-        if live_static & (1 << r) == 0 || live & (1u128 << r) == 0 {
-            continue;
-        }
+    // Only the registers live both ways, in order.
+    let mut regs = live_static & live as u16 & 0x7ff;
+    let precise_regs = precise as u16;
+    while regs != 0 {
+        let r = regs.trailing_zeros() as usize;
+        regs &= regs - 1;
         let (o, n) = (&fo.regs[r], &fnew.regs[r]);
-        if precise & (1u128 << r) == 0 && matches!(o, RegVal::Scalar(_)) {
+        if (precise_regs >> r) & 1 == 0 && matches!(o, RegVal::Scalar(_)) {
             if !matches!(n, RegVal::Scalar(_)) {
                 return false;
             }
@@ -720,15 +765,16 @@ pub fn covers_masked(
     // Only the live slots, in order (a slot never read is never compared).
     let n = fo.stack.len().min(fnew.stack.len());
     let mut slots = (live >> 11) & if n >= 117 { !0 } else { (1u128 << n) - 1 };
+    let precise_slots = precise >> 11;
     while slots != 0 {
         let i = slots.trailing_zeros() as usize;
-        slots &= slots - 1;
-        let bit = 1u128 << (11 + i);
+        let low = slots & slots.wrapping_neg();
+        slots ^= low;
         let (so, sn) = (&fo.stack[i], &fnew.stack[i]);
         if matches!(so, Slot::Bytes(_)) && fo.stack.shares_slot(&fnew.stack, i) {
             continue;
         }
-        if precise & bit == 0 && slot_is_scalar(so) {
+        if precise_slots & low == 0 && slot_is_scalar(so) {
             if !slot_is_scalar(sn) {
                 return false;
             }

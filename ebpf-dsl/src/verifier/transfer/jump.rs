@@ -237,16 +237,11 @@ impl<'a> Exec<'a> {
     /// pointer on the other, for every copy of it.
     fn cond_null_check(&self, c: Cond, st: &mut State, p: &RegVal) -> Step {
         let Cond { pc, op, target, .. } = c;
-        let mut null = st.clone();
-        let mut nonnull = st.clone();
-        mark_null(&mut null, p, true);
-        mark_null(&mut nonnull, p, false);
-        let (taken, fall) = if op == JmpOp::Jeq {
-            (null, nonnull)
-        } else {
-            (nonnull, null)
-        };
-        *st = fall;
+        // The taken branch is NULL for `==`, non-NULL for `!=`; the fall-through the other.
+        let null_taken = op == JmpOp::Jeq;
+        let mut taken = st.clone();
+        mark_null(&mut taken, p, null_taken);
+        mark_null(st, p, !null_taken);
         Step::Branch {
             other_pc: target,
             other: taken,

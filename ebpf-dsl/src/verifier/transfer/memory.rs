@@ -2,6 +2,15 @@
 
 use super::*;
 
+/// "N-byte" in an error message, formatted only when one is written.
+struct ByteCount(u64);
+
+impl std::fmt::Display for ByteCount {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}-byte", self.0)
+    }
+}
+
 impl<'a> Exec<'a> {
     #[allow(clippy::too_many_arguments)]
     pub(crate) fn load(
@@ -86,11 +95,8 @@ impl<'a> Exec<'a> {
         write: bool,
         what: &str,
     ) -> R<()> {
-        let bytes = if n == 1 {
-            "1-byte".to_string()
-        } else {
-            format!("{n}-byte")
-        };
+        // Formatted only into an error message (this runs on every access).
+        let bytes = ByteCount(n);
         match base {
             RegVal::Pkt { kind, off: o, var, range, .. } => {
                 let (start, end) = match kind {
@@ -104,8 +110,8 @@ impl<'a> Exec<'a> {
                     )));
                 }
                 let a = *o as i64 + off as i64;
-                let v = var_text(var);
                 if a < 0 || a + n as i64 > *range as i64 {
+                    let v = var_text(var);
                     let proven = if *range > 0 {
                         format!("proven safe up to {start}{v} + {range}")
                     } else {
