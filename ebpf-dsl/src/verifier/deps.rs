@@ -2,9 +2,13 @@
 //! (`REG_LIVE_READ`) and precision (`mark_chain_precision`) marks.
 //!
 //! Every path carries, for each register and stack slot of each frame, the set of *sources* its
-//! abstract value was computed from: the registers and slots of the frame-0 state at the path's
-//! latest checkpoint (bits 0..=10 registers, 11..=74 slots, [`OTHER`] for the locations of
-//! inner call frames). When an instruction reads a location, its sources are marked *live* at
+//! abstract value was computed from: the registers and slots of each call frame of the state at
+//! the path's latest checkpoint ([`Mask`]: a word per frame, bits 0..=10 registers, 11..=74
+//! slots; the frames deeper than [`super::mask::FRAMES`] share one bit and are compared
+//! exactly). Values flow between frames at a call (the arguments), at a return (`r0`) and
+//! through pointers to a caller's stack; a caller's locations are thus live at a callee's
+//! checkpoint only if read below it (through a pointer, or after the return), as the kernel's
+//! per-frame marks. When an instruction reads a location, its sources are marked *live* at
 //! that checkpoint; when the exact value of a scalar decides something (a branch walked one way
 //! only, a pointer offset, a helper argument, the return value), its sources are marked
 //! *precise*. Each checkpoint keeps the sources of its own locations in terms of its parent's
@@ -21,26 +25,8 @@ use crate::insn::{AtomicOp, Size};
 
 use super::cfg::{Op, Src};
 use super::domain::state::{RegVal, Slot, State, SLOTS};
-
-/// A set of sources (see the module documentation).
-pub(crate) type Mask = u128;
-
-/// The source bit standing for "any location of an inner call frame".
-pub(crate) const OTHER: u32 = 127;
-/// Number of nameable locations (11 registers, 64 slots).
-pub(crate) const LOCS: usize = 11 + SLOTS;
-/// Every source.
-pub(crate) const ALL: Mask = ((1u128 << LOCS) - 1) | (1u128 << OTHER);
-
-/// The source bit of register `r`.
-pub(crate) const fn reg_bit(r: usize) -> Mask {
-    1u128 << r
-}
-
-/// The source bit of stack slot `i`.
-pub(crate) const fn slot_bit(i: usize) -> Mask {
-    1u128 << (11 + i)
-}
+pub(crate) use super::mask::Mask;
+use super::mask::{FRAMES, LOCS};
 
 /// The sources of one frame's locations.
 #[derive(Clone, Debug)]
@@ -52,26 +38,20 @@ pub(crate) struct FrameDeps {
 impl FrameDeps {
     fn empty() -> Self {
         FrameDeps {
-            regs: [0; 11],
-            slots: [0; SLOTS],
+            regs: [Mask::EMPTY; 11],
+            slots: [Mask::EMPTY; SLOTS],
         }
     }
 
-    fn identity() -> Self {
+    /// Frame `f` of a new checkpoint: each location is its own source.
+    fn identity(f: usize) -> Self {
         FrameDeps {
-            regs: std::array::from_fn(reg_bit),
-            slots: std::array::from_fn(slot_bit),
+            regs: std::array::from_fn(|r| Mask::loc(f, r)),
+            slots: std::array::from_fn(|i| Mask::loc(f, 11 + i)),
         }
     }
 
-    fn other() -> Self {
-        FrameDeps {
-            regs: [1u128 << OTHER; 11],
-            slots: [1u128 << OTHER; SLOTS],
-        }
-    }
-
-    /// The sources of location `b` (a register or slot bit index).
+    /// The sources of location `b` (a register or `11 +` slot index).
     pub(crate) fn loc(&self, b: usize) -> Mask {
         if b < 11 {
             self.regs[b]
@@ -84,7 +64,7 @@ impl FrameDeps {
         self.regs
             .iter()
             .chain(self.slots.iter())
-            .fold(0, |a, m| a | m)
+            .fold(Mask::EMPTY, |a, m| a | *m)
     }
 }
 
@@ -98,44 +78,46 @@ impl Deps {
     /// The program's entry (no checkpoint yet: marks made before the first one go nowhere).
     pub(crate) fn entry() -> Self {
         Deps {
-            frames: vec![FrameDeps::identity()],
+            frames: vec![FrameDeps::identity(0)],
         }
     }
 
     /// At a new checkpoint: the sources of its locations in terms of its parent's (see
     /// [`Link`]), and the path's sources restarted from the checkpoint.
     pub(crate) fn checkpoint(&mut self) -> Link {
-        let f0 = &self.frames[0];
-        // Gathered on the stack first: one allocation of the right size (none if empty).
-        let mut buf = [(0u8, 0 as Mask); LOCS];
-        let mut n = 0;
-        for b in 0..LOCS {
-            let m = f0.loc(b);
-            if m != 1u128 << b {
-                buf[n] = (b as u8, m);
-                n += 1;
+        let mut diff = Vec::new();
+        for (f, fd) in self.frames.iter().enumerate().take(FRAMES) {
+            for b in 0..LOCS {
+                let m = fd.loc(b);
+                if m != Mask::loc(f, b) {
+                    diff.push((f as u8, b as u8, m));
+                }
             }
         }
-        let diff = buf[..n].to_vec();
-        let other = self.frames[1..].iter().fold(0, |a, f| a | f.union());
-        let n = self.frames.len();
-        self.frames.clear();
-        self.frames.push(FrameDeps::identity());
-        self.frames.extend((1..n).map(|_| FrameDeps::other()));
+        let other = self
+            .frames
+            .iter()
+            .skip(FRAMES)
+            .fold(Mask::EMPTY, |a, f| a | f.union());
+        for (f, fd) in self.frames.iter_mut().enumerate() {
+            *fd = FrameDeps::identity(f);
+        }
         Link { diff, other }
     }
 
     /// The sources of the locations in `m` (bits of a checkpoint with this path's frames).
     pub(crate) fn of_mask(&self, m: Mask) -> Mask {
-        if self.frames.len() > 1 {
-            return self.frames.iter().fold(0, |a, f| a | f.union());
-        }
-        let mut out = 0;
-        let mut bits = m & ((1u128 << LOCS) - 1);
-        while bits != 0 {
-            let b = bits.trailing_zeros() as usize;
-            bits &= bits - 1;
-            out |= self.frames[0].loc(b);
+        let mut out = Mask::EMPTY;
+        m.for_each(|f, b| {
+            out |= match self.frames.get(f) {
+                Some(fd) => fd.loc(b),
+                None => Mask::ALL,
+            }
+        });
+        if m.has_other() {
+            for fd in self.frames.iter().skip(FRAMES) {
+                out |= fd.union();
+            }
         }
         out
     }
@@ -150,35 +132,36 @@ impl Deps {
 }
 
 /// The sources of a checkpoint's locations in terms of its parent's: a location not listed in
-/// `diff` still held what it held at the parent (its own bit); [`OTHER`] translates to
-/// `other`, the sources of the inner frames' locations.
+/// `diff` still held what it held at the parent (its own bit); [`Mask::OTHER`] translates to
+/// `other`, the sources of the locations of the frames without bits of their own.
 #[derive(Clone, Debug)]
 pub(crate) struct Link {
-    /// Locations whose sources are not their own bit, in increasing order.
-    diff: Vec<(u8, Mask)>,
+    /// Locations (frame, location) whose sources are not their own bit, in increasing order.
+    diff: Vec<(u8, u8, Mask)>,
     other: Mask,
 }
 
 /// Translates source bits `m` of a checkpoint through its `link` into its parent's sources.
 pub(crate) fn translate(link: &Link, m: Mask) -> Mask {
-    let mut out = 0;
-    let mut bits = m;
+    let mut out = if m.has_other() {
+        link.other
+    } else {
+        Mask::EMPTY
+    };
     // `diff` is in increasing location order (see `Deps::checkpoint`), as the bits are
     // visited: one pass over both.
     let mut diff = link.diff.iter().peekable();
-    while bits != 0 {
-        let b = bits.trailing_zeros() as usize;
-        bits &= bits - 1;
-        out |= if b >= LOCS {
-            link.other
-        } else {
-            while diff.next_if(|(l, _)| (*l as usize) < b).is_some() {}
-            match diff.peek() {
-                Some((l, d)) if *l as usize == b => *d,
-                _ => 1u128 << b,
-            }
+    m.for_each(|f, b| {
+        let key = (f, b);
+        while diff
+            .next_if(|(lf, lb, _)| ((*lf as usize), (*lb as usize)) < key)
+            .is_some()
+        {}
+        out |= match diff.peek() {
+            Some((lf, lb, d)) if (*lf as usize, *lb as usize) == key => *d,
+            _ => Mask::loc(f, b),
         };
-    }
+    });
     out
 }
 
@@ -242,11 +225,11 @@ impl Before {
 
 fn slots_union(d: &Deps, s: Option<(usize, usize, usize)>) -> Mask {
     match s {
-        Some((f, lo, hi)) if f < d.frames.len() => {
-            d.frames[f].slots[lo..=hi].iter().fold(0, |a, m| a | m)
-        }
-        Some(_) => 1u128 << OTHER,
-        None => 0,
+        Some((f, lo, hi)) if f < d.frames.len() => d.frames[f].slots[lo..=hi]
+            .iter()
+            .fold(Mask::EMPTY, |a, m| a | *m),
+        Some(_) => Mask::ALL,
+        None => Mask::EMPTY,
     }
 }
 
@@ -256,17 +239,17 @@ pub(crate) fn before(op: &Op, st: &State, d: &Deps) -> Before {
     let is_ptr = |r: u8| regs[r as usize].is_pointer();
     let dr = |r: u8| d.reg(r);
     let mut b = Before {
-        read: 0,
-        demand: 0,
+        read: Mask::EMPTY,
+        demand: Mask::EMPTY,
         cond: None,
-        inputs: 0,
+        inputs: Mask::EMPTY,
         slots: None,
     };
     match *op {
         Op::Alu { op, dst, src, .. } => {
             let s = match src {
                 Src::Reg(s) => dr(s),
-                Src::Imm(_) => 0,
+                Src::Imm(_) => Mask::EMPTY,
             };
             let src_ptr = matches!(src, Src::Reg(s) if is_ptr(s));
             if op == crate::insn::AluOp::Mov {
@@ -284,7 +267,7 @@ pub(crate) fn before(op: &Op, st: &State, d: &Deps) -> Before {
         | Op::MayGoto { .. }
         | Op::CallLocal { .. } => {}
         Op::LdAbs { ind, .. } => {
-            b.read = dr(6) | ind.map(dr).unwrap_or(0);
+            b.read = dr(6) | ind.map(dr).unwrap_or(Mask::EMPTY);
             b.demand = b.read;
         }
         Op::Ldx { src, off, size, .. } => {
@@ -328,7 +311,7 @@ pub(crate) fn before(op: &Op, st: &State, d: &Deps) -> Before {
         Op::Cond { dst, src, .. } => {
             let s = match src {
                 Src::Reg(s) => dr(s),
-                Src::Imm(_) => 0,
+                Src::Imm(_) => Mask::EMPTY,
             };
             b.read = dr(dst) | s;
             if is_ptr(dst) || matches!(src, Src::Reg(s) if is_ptr(s)) {
@@ -348,7 +331,7 @@ pub(crate) fn before(op: &Op, st: &State, d: &Deps) -> Before {
             // A helper that calls back does not read its context itself: the callback does,
             // on its own path, where its reads are marked.
             let callback = !kfunc && super::helpers::takes_callback(helper);
-            let mut m = 0;
+            let mut m = Mask::EMPTY;
             for r in 1..=5u8 {
                 m |= dr(r);
                 // Memory a helper reads through a stack pointer: the slots from the pointer
@@ -383,10 +366,10 @@ pub(crate) fn before(op: &Op, st: &State, d: &Deps) -> Before {
 /// The sources of every location (all frames) holding a scalar linked by one of `ids`.
 fn linked(st: &State, d: &Deps, ids: [u32; 2]) -> Mask {
     if ids == [0, 0] {
-        return 0;
+        return Mask::EMPTY;
     }
     let hit = |v: &RegVal| matches!(v, RegVal::Scalar(x) if x.id() != 0 && ids.contains(&x.id()));
-    let mut m = 0;
+    let mut m = Mask::EMPTY;
     for (f, fd) in st.frames.iter().zip(&d.frames) {
         for r in 0..11 {
             if hit(&f.regs[r]) {
@@ -434,7 +417,7 @@ pub(crate) fn after(op: &Op, b: &Before, pre: Option<&State>, post: &State, d: &
         Op::Alu { op, dst, src, .. } => {
             let s = match src {
                 Src::Reg(s) => d.reg(s),
-                Src::Imm(_) => 0,
+                Src::Imm(_) => Mask::EMPTY,
             };
             let cur = d.cur();
             if op == crate::insn::AluOp::Mov {
@@ -443,14 +426,14 @@ pub(crate) fn after(op: &Op, b: &Before, pre: Option<&State>, post: &State, d: &
                 cur.regs[dst as usize] |= s;
             }
         }
-        Op::LdImm64 { dst, .. } => d.cur().regs[dst as usize] = 0,
+        Op::LdImm64 { dst, .. } => d.cur().regs[dst as usize] = Mask::EMPTY,
         Op::LdImm64Tail | Op::Ja { .. } | Op::MayGoto { .. } => {}
         Op::LdAbs { .. } => {
             let m = b.read;
             let cur = d.cur();
             cur.regs[0] = m;
             for r in 1..=5 {
-                cur.regs[r] = 0;
+                cur.regs[r] = Mask::EMPTY;
             }
         }
         Op::Ldx { dst, src, .. } => {
@@ -461,11 +444,11 @@ pub(crate) fn after(op: &Op, b: &Before, pre: Option<&State>, post: &State, d: &
             } else {
                 // A number loaded from the packet, a map value or the context does not depend
                 // on any tracked value (its pointer's safety is demanded at the load).
-                0
+                Mask::EMPTY
             };
             d.cur().regs[dst as usize] = v;
         }
-        Op::St { size, .. } => store(d, b, 0, size),
+        Op::St { size, .. } => store(d, b, Mask::EMPTY, size),
         Op::Stx { src, size, .. } => {
             let v = d.reg(src);
             store(d, b, v, size)
@@ -503,7 +486,7 @@ pub(crate) fn after(op: &Op, b: &Before, pre: Option<&State>, post: &State, d: &
             let cur = d.cur();
             cur.regs[0] = b.inputs;
             for r in 1..=5 {
-                cur.regs[r] = 0;
+                cur.regs[r] = Mask::EMPTY;
             }
         }
         Op::CallLocal { .. } => {
@@ -518,7 +501,7 @@ pub(crate) fn after(op: &Op, b: &Before, pre: Option<&State>, post: &State, d: &
                 let cur = d.cur();
                 cur.regs[0] = callee.regs[0];
                 for r in 1..=5 {
-                    cur.regs[r] = 0;
+                    cur.regs[r] = Mask::EMPTY;
                 }
             }
         }
@@ -528,8 +511,8 @@ pub(crate) fn after(op: &Op, b: &Before, pre: Option<&State>, post: &State, d: &
 /// The path entering a callback (see `transfer/call/callback.rs`): a new frame whose
 /// registers come from the helper call's arguments (any of `r1`-`r5`, over-approximated).
 pub(crate) fn enter_callback(d: &mut Deps) {
-    let caller = d.frames.last().map(|f| f.regs).unwrap_or([0; 11]);
-    let args = caller[1..=5].iter().fold(0, |a, m| a | m);
+    let caller = d.frames.last().map(|f| f.regs).unwrap_or([Mask::EMPTY; 11]);
+    let args = caller[1..=5].iter().fold(Mask::EMPTY, |a, m| a | *m);
     let mut f = FrameDeps::empty();
     for r in &mut f.regs[1..=5] {
         *r = args;
@@ -556,23 +539,20 @@ fn store(d: &mut Deps, b: &Before, v: Mask, size: Size) {
     }
 }
 
-/// The locations among `within` of `st`'s frame 0 that hold pointers (compared exactly when
+/// The locations among `within` of `st`'s frames that hold pointers (compared exactly when
 /// live); only those locations are looked at.
 pub(crate) fn pointer_locs(st: &State, within: Mask) -> Mask {
-    let f = &st.frames[0];
-    let mut m = 0;
-    let mut bits = within & ((1u128 << LOCS) - 1);
-    while bits != 0 {
-        let b = bits.trailing_zeros() as usize;
-        bits &= bits - 1;
+    let mut m = Mask::EMPTY;
+    within.for_each(|f, b| {
+        let Some(fr) = st.frames.get(f) else { return };
         let pointer = if b < 11 {
-            f.regs[b].is_pointer()
+            fr.regs[b].is_pointer()
         } else {
-            matches!(f.stack.get(b - 11), Some(Slot::Spill(v)) if v.is_pointer())
+            matches!(fr.stack.get(b - 11), Some(Slot::Spill(v)) if v.is_pointer())
         };
         if pointer {
-            m |= 1u128 << b;
+            m |= Mask::loc(f, b);
         }
-    }
+    });
     m
 }

@@ -226,7 +226,10 @@ pub(crate) mod domain;
 mod driver;
 pub mod helpers;
 mod lock_layout;
+mod mask;
 mod prune;
+#[cfg(test)]
+mod prune_frames_tests;
 #[cfg(test)]
 mod prune_tests;
 pub mod target;
