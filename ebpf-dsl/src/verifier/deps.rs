@@ -331,8 +331,14 @@ pub(crate) fn before(op: &Op, st: &State, d: &Deps) -> Before {
             // A helper that calls back does not read its context itself: the callback does,
             // on its own path, where its reads are marked.
             let callback = !kfunc && super::helpers::takes_callback(helper);
+            // A modelled helper reads its prototype's arguments only (and `r1`, whatever
+            // it takes); a kfunc or an unknown helper may read any of `r1`-`r5`.
+            let args = match super::helpers::proto(helper) {
+                Some(p) if !kfunc => p.args.len().clamp(1, 5) as u8,
+                _ => 5,
+            };
             let mut m = Mask::EMPTY;
-            for r in 1..=5u8 {
+            for r in 1..=args {
                 m |= dr(r);
                 // Memory a helper reads through a stack pointer: the slots from the pointer
                 // up to the frame's top (a helper never reads below its argument).

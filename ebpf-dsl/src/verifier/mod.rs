@@ -229,6 +229,8 @@ mod lock_layout;
 mod mask;
 mod prune;
 #[cfg(test)]
+mod prune_args_tests;
+#[cfg(test)]
 mod prune_frames_tests;
 #[cfg(test)]
 mod prune_tests;

@@ -64,7 +64,14 @@ fn statement(rng: &mut Rng, out: &mut String, k: usize, subs: &mut Subs) {
         22..=24 => {
             let s = rng.pick(&[8, 16, 24]);
             let b = rng.pick(&VALS);
-            match rng.below(3) {
+            match rng.below(4) {
+                3 => {
+                    // A helper with four arguments, the size from a value register.
+                    let _ = writeln!(
+                        out,
+                        "r1 = *(u64 *)(r10 - 32)\nr2 = 0\nr3 = r10\nr3 += -24\nr4 = {a}\ncall bpf_xdp_load_bytes\n{RELOAD}"
+                    );
+                }
                 0 => {
                     subs.get = true;
                     let _ = writeln!(out, "r1 = r10\nr1 += -{s}\ncall get\n{b} = r0\n{RELOAD}");
