@@ -45,10 +45,7 @@ impl FrameDeps {
 
     /// Frame `f` of a new checkpoint: each location is its own source.
     fn identity(f: usize) -> Self {
-        FrameDeps {
-            regs: std::array::from_fn(|r| Mask::loc(f, r)),
-            slots: std::array::from_fn(|i| Mask::loc(f, 11 + i)),
-        }
+        IDENTITY[f.min(FRAMES)].clone()
     }
 
     /// The sources of location `b` (a register or `11 +` slot index).
@@ -67,6 +64,31 @@ impl FrameDeps {
             .fold(Mask::EMPTY, |a, m| a | *m)
     }
 }
+
+/// [`FrameDeps::identity`] of each frame with bits of its own, then of the deeper ones.
+static IDENTITY: [FrameDeps; FRAMES + 1] = {
+    let mut t = [const {
+        FrameDeps {
+            regs: [Mask::EMPTY; 11],
+            slots: [Mask::EMPTY; SLOTS],
+        }
+    }; FRAMES + 1];
+    let mut f = 0;
+    while f <= FRAMES {
+        let mut b = 0;
+        while b < LOCS {
+            let m = Mask::loc(f, b);
+            if b < 11 {
+                t[f].regs[b] = m;
+            } else {
+                t[f].slots[b - 11] = m;
+            }
+            b += 1;
+        }
+        f += 1;
+    }
+    t
+};
 
 /// The sources of every location of a path's state, one entry per call frame.
 #[derive(Clone, Debug)]
@@ -87,9 +109,10 @@ impl Deps {
     pub(crate) fn checkpoint(&mut self) -> Link {
         let mut diff = Vec::new();
         for (f, fd) in self.frames.iter().enumerate().take(FRAMES) {
+            let id = &IDENTITY[f];
             for b in 0..LOCS {
                 let m = fd.loc(b);
-                if m != Mask::loc(f, b) {
+                if m != id.loc(b) {
                     diff.push((f as u8, b as u8, m));
                 }
             }

@@ -15,8 +15,15 @@ pub(crate) const FRAME_BITS: u128 = (1u128 << LOCS) - 1;
 const OTHER_BIT: u128 = 1u128 << 127;
 
 /// A set of sources: locations `(frame, loc)` of a checkpoint (see the module documentation).
-#[derive(Clone, Copy, PartialEq, Eq, Debug, Default)]
+#[derive(Clone, Copy, Eq, Debug, Default)]
 pub(crate) struct Mask([u128; FRAMES]);
+
+impl PartialEq for Mask {
+    fn eq(&self, o: &Mask) -> bool {
+        // Word by word (a derived comparison of the array may call `memcmp`).
+        self.0.iter().zip(o.0.iter()).all(|(a, b)| a == b)
+    }
+}
 
 impl Mask {
     /// No source.
@@ -35,7 +42,7 @@ impl Mask {
     };
 
     /// Location `loc` (a register 0..=10 or `11 + slot`) of frame `frame`.
-    pub(crate) fn loc(frame: usize, loc: usize) -> Mask {
+    pub(crate) const fn loc(frame: usize, loc: usize) -> Mask {
         if frame >= FRAMES {
             return Mask::OTHER;
         }
