@@ -2,9 +2,13 @@
 //! (`REG_LIVE_READ`) and precision (`mark_chain_precision`) marks.
 //!
 //! Every path carries, for each register and stack slot of each frame, the set of *sources* its
-//! abstract value was computed from: the registers and slots of the frame-0 state at the path's
-//! latest checkpoint (bits 0..=10 registers, 11..=74 slots, [`OTHER`] for the locations of
-//! inner call frames). When an instruction reads a location, its sources are marked *live* at
+//! abstract value was computed from: the registers and slots of each call frame of the state at
+//! the path's latest checkpoint ([`Mask`]: a word per frame, bits 0..=10 registers, 11..=74
+//! slots; the frames deeper than [`super::mask::FRAMES`] share one bit and are compared
+//! exactly). Values flow between frames at a call (the arguments), at a return (`r0`) and
+//! through pointers to a caller's stack; a caller's locations are thus live at a callee's
+//! checkpoint only if read below it (through a pointer, or after the return), as the kernel's
+//! per-frame marks. When an instruction reads a location, its sources are marked *live* at
 //! that checkpoint; when the exact value of a scalar decides something (a branch walked one way
 //! only, a pointer offset, a helper argument, the return value), its sources are marked
 //! *precise*. Each checkpoint keeps the sources of its own locations in terms of its parent's
@@ -21,45 +25,8 @@ use crate::insn::{AtomicOp, Size};
 
 use super::cfg::{Op, Src};
 use super::domain::state::{RegVal, Slot, State, CHUNK, SLOTS};
-
-/// A set of sources (see the module documentation).
-pub(crate) type Mask = u128;
-
-/// The source bit standing for "any location of an inner call frame".
-pub(crate) const OTHER: u32 = 127;
-/// Number of nameable locations (11 registers, 64 slots).
-pub(crate) const LOCS: usize = 11 + SLOTS;
-/// Every source.
-pub(crate) const ALL: Mask = ((1u128 << LOCS) - 1) | (1u128 << OTHER);
-
-/// The source bit of register `r`.
-pub(crate) const fn reg_bit(r: usize) -> Mask {
-    1u128 << r
-}
-
-/// The source bit of stack slot `i`.
-pub(crate) const fn slot_bit(i: usize) -> Mask {
-    1u128 << (11 + i)
-}
-
-/// Every location its own source (a path's frame 0 at its latest checkpoint).
-const IDENTITY: FrameDeps = {
-    let mut f = FrameDeps {
-        regs: [0; 11],
-        slots: [0; SLOTS],
-    };
-    let mut r = 0;
-    while r < 11 {
-        f.regs[r] = reg_bit(r);
-        r += 1;
-    }
-    let mut i = 0;
-    while i < SLOTS {
-        f.slots[i] = slot_bit(i);
-        i += 1;
-    }
-    f
-};
+pub(crate) use super::mask::Mask;
+use super::mask::{FRAMES, LOCS};
 
 /// The sources of one frame's locations.
 #[derive(Clone, Debug)]
@@ -71,23 +38,17 @@ pub(crate) struct FrameDeps {
 impl FrameDeps {
     fn empty() -> Self {
         FrameDeps {
-            regs: [0; 11],
-            slots: [0; SLOTS],
+            regs: [Mask::EMPTY; 11],
+            slots: [Mask::EMPTY; SLOTS],
         }
     }
 
-    fn identity() -> Self {
-        IDENTITY
+    /// Frame `f` of a new checkpoint: each location is its own source.
+    fn identity(f: usize) -> Self {
+        IDENTITY[f.min(FRAMES)].clone()
     }
 
-    fn other() -> Self {
-        FrameDeps {
-            regs: [1u128 << OTHER; 11],
-            slots: [1u128 << OTHER; SLOTS],
-        }
-    }
-
-    /// The sources of location `b` (a register or slot bit index).
+    /// The sources of location `b` (a register or `11 +` slot index).
     pub(crate) fn loc(&self, b: usize) -> Mask {
         if b < 11 {
             self.regs[b]
@@ -100,9 +61,34 @@ impl FrameDeps {
         self.regs
             .iter()
             .chain(self.slots.iter())
-            .fold(0, |a, m| a | m)
+            .fold(Mask::EMPTY, |a, m| a | *m)
     }
 }
+
+/// [`FrameDeps::identity`] of each frame with bits of its own, then of the deeper ones.
+static IDENTITY: [FrameDeps; FRAMES + 1] = {
+    let mut t = [const {
+        FrameDeps {
+            regs: [Mask::EMPTY; 11],
+            slots: [Mask::EMPTY; SLOTS],
+        }
+    }; FRAMES + 1];
+    let mut f = 0;
+    while f <= FRAMES {
+        let mut b = 0;
+        while b < LOCS {
+            let m = Mask::loc(f, b);
+            if b < 11 {
+                t[f].regs[b] = m;
+            } else {
+                t[f].slots[b - 11] = m;
+            }
+            b += 1;
+        }
+        f += 1;
+    }
+    t
+};
 
 /// The sources of every location of a path's state, one entry per call frame.
 #[derive(Clone, Debug)]
@@ -114,75 +100,54 @@ impl Deps {
     /// The program's entry (no checkpoint yet: marks made before the first one go nowhere).
     pub(crate) fn entry() -> Self {
         Deps {
-            frames: vec![FrameDeps::identity()],
+            frames: vec![FrameDeps::identity(0)],
         }
     }
 
     /// At a new checkpoint: the sources of its locations in terms of its parent's (see
     /// [`Link`]), and the path's sources restarted from the checkpoint.
     pub(crate) fn checkpoint(&mut self) -> Link {
-        let f0 = &self.frames[0];
-        // Gathered on the stack first: one allocation of the right size (none if empty). The
-        // locations are compared with `IDENTITY`'s, in location order.
-        let mut buf = [(0u8, 0 as Mask); LOCS];
-        let mut n = 0;
-        for r in 0..11 {
-            if f0.regs[r] != IDENTITY.regs[r] {
-                buf[n] = (r as u8, f0.regs[r]);
-                n += 1;
+        let mut diff = Vec::new();
+        for (f, fd) in self.frames.iter().enumerate().take(FRAMES) {
+            let id = &IDENTITY[f];
+            for b in 0..LOCS {
+                let m = fd.loc(b);
+                if m != id.loc(b) {
+                    diff.push((f as u8, b as u8, m));
+                }
             }
         }
-        for i in 0..SLOTS {
-            if f0.slots[i] != IDENTITY.slots[i] {
-                buf[n] = ((11 + i) as u8, f0.slots[i]);
-                n += 1;
-            }
+        let other = self
+            .frames
+            .iter()
+            .skip(FRAMES)
+            .fold(Mask::EMPTY, |a, f| a | f.union());
+        for (f, fd) in self.frames.iter_mut().enumerate() {
+            *fd = FrameDeps::identity(f);
         }
-        let diff = buf[..n].to_vec();
-        let other = self.frames[1..].iter().fold(0, |a, f| a | f.union());
-        // Restarted in place (no new vector).
-        self.frames[0] = IDENTITY;
-        for f in &mut self.frames[1..] {
-            *f = FrameDeps::other();
-        }
-        let moved = diff.iter().fold(0, |a, &(l, _)| a | 1u128 << l);
-        Link { diff, other, moved }
+        Link { diff, other }
     }
 
     /// The sources of the locations in `m` (bits of a checkpoint with this path's frames).
     pub(crate) fn of_mask(&self, m: Mask) -> Mask {
-        if self.frames.len() > 1 {
-            return self.frames.iter().fold(0, |a, f| a | f.union());
-        }
-        let mut out = 0;
-        let mut bits = m & ((1u128 << LOCS) - 1);
-        while bits != 0 {
-            let b = bits.trailing_zeros() as usize;
-            bits &= bits - 1;
-            out |= self.frames[0].loc(b);
+        let mut out = Mask::EMPTY;
+        m.for_each(|f, b| {
+            out |= match self.frames.get(f) {
+                Some(fd) => fd.loc(b),
+                None => Mask::ALL,
+            }
+        });
+        if m.has_other() {
+            for fd in self.frames.iter().skip(FRAMES) {
+                out |= fd.union();
+            }
         }
         out
     }
 
-    /// [`Deps::of_mask`] of each of `ms`, in one pass over their bits.
+    /// [`Deps::of_mask`] of each of `ms`.
     pub(crate) fn of_masks(&self, ms: [Mask; 3]) -> [Mask; 3] {
-        if self.frames.len() > 1 {
-            return [self.of_mask(ALL); 3];
-        }
-        let mut out = [0; 3];
-        let mut bits = (ms[0] | ms[1] | ms[2]) & ((1u128 << LOCS) - 1);
-        while bits != 0 {
-            // The lowest bit as a mask (no shift of a 128-bit value by a variable).
-            let low = bits & bits.wrapping_neg();
-            let v = self.frames[0].loc(bits.trailing_zeros() as usize);
-            bits ^= low;
-            for (o, m) in out.iter_mut().zip(ms) {
-                if m & low != 0 {
-                    *o |= v;
-                }
-            }
-        }
-        out
+        ms.map(|m| self.of_mask(m))
     }
 
     fn cur(&mut self) -> &mut FrameDeps {
@@ -195,33 +160,36 @@ impl Deps {
 }
 
 /// The sources of a checkpoint's locations in terms of its parent's: a location not listed in
-/// `diff` still held what it held at the parent (its own bit); [`OTHER`] translates to
-/// `other`, the sources of the inner frames' locations.
+/// `diff` still held what it held at the parent (its own bit); [`Mask::OTHER`] translates to
+/// `other`, the sources of the locations of the frames without bits of their own.
 #[derive(Clone, Debug)]
 pub(crate) struct Link {
-    /// Locations whose sources are not their own bit, in increasing order.
-    diff: Vec<(u8, Mask)>,
-    /// The locations of `diff`, as bits.
-    moved: Mask,
+    /// Locations (frame, location) whose sources are not their own bit, in increasing order.
+    diff: Vec<(u8, u8, Mask)>,
     other: Mask,
 }
 
 /// Translates source bits `m` of a checkpoint through its `link` into its parent's sources.
 pub(crate) fn translate(link: &Link, m: Mask) -> Mask {
-    const LOC_BITS: Mask = (1u128 << LOCS) - 1;
-    // The locations not in `diff` are their own source; those in it add their sources; any
-    // bit past the locations ([`OTHER`]) adds `other`.
-    let mut out = m & LOC_BITS & !link.moved;
-    if m & link.moved != 0 {
-        for &(l, d) in &link.diff {
-            if (m >> l) & 1 != 0 {
-                out |= d;
-            }
-        }
-    }
-    if m & !LOC_BITS != 0 {
-        out |= link.other;
-    }
+    let mut out = if m.has_other() {
+        link.other
+    } else {
+        Mask::EMPTY
+    };
+    // `diff` is in increasing location order (see `Deps::checkpoint`), as the bits are
+    // visited: one pass over both.
+    let mut diff = link.diff.iter().peekable();
+    m.for_each(|f, b| {
+        let key = (f, b);
+        while diff
+            .next_if(|(lf, lb, _)| ((*lf as usize), (*lb as usize)) < key)
+            .is_some()
+        {}
+        out |= match diff.peek() {
+            Some((lf, lb, d)) if (*lf as usize, *lb as usize) == key => *d,
+            _ => Mask::loc(f, b),
+        };
+    });
     out
 }
 
@@ -290,11 +258,11 @@ pub(crate) fn stack_sources(d: &Deps, base: &RegVal, size: i64) -> Mask {
 
 fn slots_union(d: &Deps, s: Option<(usize, usize, usize)>) -> Mask {
     match s {
-        Some((f, lo, hi)) if f < d.frames.len() => {
-            d.frames[f].slots[lo..=hi].iter().fold(0, |a, m| a | m)
-        }
-        Some(_) => 1u128 << OTHER,
-        None => 0,
+        Some((f, lo, hi)) if f < d.frames.len() => d.frames[f].slots[lo..=hi]
+            .iter()
+            .fold(Mask::EMPTY, |a, m| a | *m),
+        Some(_) => Mask::ALL,
+        None => Mask::EMPTY,
     }
 }
 
@@ -304,17 +272,17 @@ pub(crate) fn before(op: &Op, st: &State, d: &Deps) -> Before {
     let is_ptr = |r: u8| regs[r as usize].is_pointer();
     let dr = |r: u8| d.reg(r);
     let mut b = Before {
-        read: 0,
-        demand: 0,
+        read: Mask::EMPTY,
+        demand: Mask::EMPTY,
         cond: None,
-        inputs: 0,
+        inputs: Mask::EMPTY,
         slots: None,
     };
     match *op {
         Op::Alu { op, dst, src, .. } => {
             let s = match src {
                 Src::Reg(s) => dr(s),
-                Src::Imm(_) => 0,
+                Src::Imm(_) => Mask::EMPTY,
             };
             let src_ptr = matches!(src, Src::Reg(s) if is_ptr(s));
             if op == crate::insn::AluOp::Mov {
@@ -332,7 +300,7 @@ pub(crate) fn before(op: &Op, st: &State, d: &Deps) -> Before {
         | Op::MayGoto { .. }
         | Op::CallLocal { .. } => {}
         Op::LdAbs { ind, .. } => {
-            b.read = dr(6) | ind.map(dr).unwrap_or(0);
+            b.read = dr(6) | ind.map(dr).unwrap_or(Mask::EMPTY);
             b.demand = b.read;
         }
         Op::Ldx { src, off, size, .. } => {
@@ -376,7 +344,7 @@ pub(crate) fn before(op: &Op, st: &State, d: &Deps) -> Before {
         Op::Cond { dst, src, .. } => {
             let s = match src {
                 Src::Reg(s) => dr(s),
-                Src::Imm(_) => 0,
+                Src::Imm(_) => Mask::EMPTY,
             };
             b.read = dr(dst) | s;
             if is_ptr(dst) || matches!(src, Src::Reg(s) if is_ptr(s)) {
@@ -396,7 +364,7 @@ pub(crate) fn before(op: &Op, st: &State, d: &Deps) -> Before {
             // A helper that calls back does not read its context itself: the callback does,
             // on its own path, where its reads are marked.
             let callback = !kfunc && super::helpers::takes_callback(helper);
-            let (mut m, mut mem) = (0, 0);
+            let (mut m, mut mem) = (Mask::EMPTY, Mask::EMPTY);
             let args = super::cfg::call_args(helper, kfunc);
             for r in (1..=5u8).filter(|r| args & (1 << r) != 0) {
                 m |= dr(r);
@@ -434,10 +402,10 @@ pub(crate) fn before(op: &Op, st: &State, d: &Deps) -> Before {
 /// The sources of every location (all frames) holding a scalar linked by one of `ids`.
 fn linked(st: &State, d: &Deps, ids: [u32; 2]) -> Mask {
     if ids == [0, 0] {
-        return 0;
+        return Mask::EMPTY;
     }
     let hit = |v: &RegVal| matches!(v, RegVal::Scalar(x) if x.id() != 0 && ids.contains(&x.id()));
-    let mut m = 0;
+    let mut m = Mask::EMPTY;
     for (f, fd) in st.frames.iter().zip(&d.frames) {
         for r in 0..11 {
             if hit(&f.regs[r]) {
@@ -492,7 +460,7 @@ pub(crate) fn after(op: &Op, b: &Before, pre: Option<&State>, post: &State, d: &
         Op::Alu { op, dst, src, .. } => {
             let s = match src {
                 Src::Reg(s) => d.reg(s),
-                Src::Imm(_) => 0,
+                Src::Imm(_) => Mask::EMPTY,
             };
             let cur = d.cur();
             if op == crate::insn::AluOp::Mov {
@@ -501,14 +469,14 @@ pub(crate) fn after(op: &Op, b: &Before, pre: Option<&State>, post: &State, d: &
                 cur.regs[dst as usize] |= s;
             }
         }
-        Op::LdImm64 { dst, .. } => d.cur().regs[dst as usize] = 0,
+        Op::LdImm64 { dst, .. } => d.cur().regs[dst as usize] = Mask::EMPTY,
         Op::LdImm64Tail | Op::Ja { .. } | Op::MayGoto { .. } => {}
         Op::LdAbs { .. } => {
             let m = b.read;
             let cur = d.cur();
             cur.regs[0] = m;
             for r in 1..=5 {
-                cur.regs[r] = 0;
+                cur.regs[r] = Mask::EMPTY;
             }
         }
         Op::Ldx { dst, src, .. } => {
@@ -519,11 +487,11 @@ pub(crate) fn after(op: &Op, b: &Before, pre: Option<&State>, post: &State, d: &
             } else {
                 // A number loaded from the packet, a map value or the context does not depend
                 // on any tracked value (its pointer's safety is demanded at the load).
-                0
+                Mask::EMPTY
             };
             d.cur().regs[dst as usize] = v;
         }
-        Op::St { size, .. } => store(d, b, 0, size),
+        Op::St { size, .. } => store(d, b, Mask::EMPTY, size),
         Op::Stx { src, size, .. } => {
             let v = d.reg(src);
             store(d, b, v, size)
@@ -561,7 +529,7 @@ pub(crate) fn after(op: &Op, b: &Before, pre: Option<&State>, post: &State, d: &
             let cur = d.cur();
             cur.regs[0] = b.inputs;
             for r in 1..=5 {
-                cur.regs[r] = 0;
+                cur.regs[r] = Mask::EMPTY;
             }
         }
         Op::CallLocal { .. } => {
@@ -576,7 +544,7 @@ pub(crate) fn after(op: &Op, b: &Before, pre: Option<&State>, post: &State, d: &
                 let cur = d.cur();
                 cur.regs[0] = callee.regs[0];
                 for r in 1..=5 {
-                    cur.regs[r] = 0;
+                    cur.regs[r] = Mask::EMPTY;
                 }
             }
         }
@@ -586,8 +554,8 @@ pub(crate) fn after(op: &Op, b: &Before, pre: Option<&State>, post: &State, d: &
 /// The path entering a callback (see `transfer/call/callback.rs`): a new frame whose
 /// registers come from the helper call's arguments (any of `r1`-`r5`, over-approximated).
 pub(crate) fn enter_callback(d: &mut Deps) {
-    let caller = d.frames.last().map(|f| f.regs).unwrap_or([0; 11]);
-    let args = caller[1..=5].iter().fold(0, |a, m| a | m);
+    let caller = d.frames.last().map(|f| f.regs).unwrap_or([Mask::EMPTY; 11]);
+    let args = caller[1..=5].iter().fold(Mask::EMPTY, |a, m| a | *m);
     let mut f = FrameDeps::empty();
     for r in &mut f.regs[1..=5] {
         *r = args;
@@ -614,23 +582,20 @@ fn store(d: &mut Deps, b: &Before, v: Mask, size: Size) {
     }
 }
 
-/// The locations among `within` of `st`'s frame 0 that hold pointers (compared exactly when
+/// The locations among `within` of `st`'s frames that hold pointers (compared exactly when
 /// live); only those locations are looked at.
 pub(crate) fn pointer_locs(st: &State, within: Mask) -> Mask {
-    let f = &st.frames[0];
-    let mut m = 0;
-    let mut bits = within & ((1u128 << LOCS) - 1);
-    while bits != 0 {
-        let b = bits.trailing_zeros() as usize;
-        bits &= bits - 1;
+    let mut m = Mask::EMPTY;
+    within.for_each(|f, b| {
+        let Some(fr) = st.frames.get(f) else { return };
         let pointer = if b < 11 {
-            f.regs[b].is_pointer()
+            fr.regs[b].is_pointer()
         } else {
-            matches!(f.stack.get(b - 11), Some(Slot::Spill(v)) if v.is_pointer())
+            matches!(fr.stack.get(b - 11), Some(Slot::Spill(v)) if v.is_pointer())
         };
         if pointer {
-            m |= 1u128 << b;
+            m |= Mask::loc(f, b);
         }
-    }
+    });
     m
 }

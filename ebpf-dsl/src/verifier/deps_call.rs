@@ -23,15 +23,15 @@ impl Exec<'_> {
             kfunc: false,
         } = *op
         else {
-            return 0;
+            return Mask::EMPTY;
         };
         let regs = &st.cur().regs;
         let RegVal::MapPtr { map } = regs[1] else {
-            return 0;
+            return Mask::EMPTY;
         };
         let spec = self.map(map);
         if !matches!(spec.map_type, MapType::Array | MapType::PercpuArray) {
-            return 0;
+            return Mask::EMPTY;
         }
         deps::stack_sources(d, &regs[2], spec.key_size.max(1) as i64)
     }

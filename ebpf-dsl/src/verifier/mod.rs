@@ -231,11 +231,16 @@ pub(crate) mod domain;
 mod driver;
 pub mod helpers;
 mod lock_layout;
+mod mask;
 mod prune;
+#[cfg(test)]
+mod prune_args_tests;
 #[cfg(test)]
 mod prune_call_tests;
 #[cfg(test)]
 mod prune_evict_tests;
+#[cfg(test)]
+mod prune_frames_tests;
 #[cfg(test)]
 mod prune_tests;
 pub mod target;

@@ -22,9 +22,10 @@
 //! jumps and 8 instructions since the last one was added (pruning is still tried at every
 //! prune point).
 
-use super::deps::{self, Deps, Link, Mask, ALL};
+use super::deps::{self, Deps, Link, Mask};
 use super::domain::scalar::Scalar;
-use super::domain::state::{covers, covers_calls, covers_masked, same_state, RegVal, Slot, State};
+use super::domain::state::{covers, covers_calls, covers_frames, same_state, RegVal, Slot, State};
+use super::mask::FRAMES;
 use super::trace::{record, Ev, Tracer};
 
 /// Finished checkpoints kept per instruction (the one that pruned least makes room).
@@ -58,8 +59,6 @@ struct Checkpoint {
     /// Locations whose exact value was demanded below this checkpoint by an instruction
     /// itself (a subset of `precise`): what the `may_goto` widening keeps.
     demanded: Mask,
-    /// The state has inner call frames: it is compared exactly, and marks always climb on.
-    multi_frame: bool,
     hits: u32,
     misses: u32,
 }
@@ -155,7 +154,7 @@ impl Explorer {
     #[inline]
     pub(crate) fn mark(&mut self, mut ck: Option<usize>, mut m: Mask, how: Mark) {
         while let Some(c) = ck {
-            if m == 0 {
+            if m.is_empty() {
                 return;
             }
             let cp = &mut self.checkpoints[c];
@@ -168,7 +167,7 @@ impl Explorer {
                 Mark::Demanded => cp.demanded & cp.precise & cp.live,
             };
             let new = m & !have;
-            if new == 0 {
+            if new.is_empty() {
                 return;
             }
             cp.live |= new;
@@ -204,7 +203,7 @@ impl Explorer {
                     if old.may_goto_depth != st.may_goto_depth && covers(old, st, 0x7ff) {
                         self.checkpoints[c].hits += 1;
                         record(&self.tracer, Ev::Pruned { pc, by: c });
-                        let all = d.of_mask(ALL);
+                        let all = d.of_mask(Mask::ALL);
                         self.mark(parent, all, Mark::Precise);
                         return PruneResult::Pruned;
                     }
@@ -237,22 +236,24 @@ impl Explorer {
             let covered = if self.exact {
                 covers_calls(old, st, live_static, &self.local_calls)
             } else {
-                covers_masked(old, st, live_static, ck.live, ck.precise, &self.local_calls)
+                let marks: [(u128, u128); FRAMES] =
+                    std::array::from_fn(|f| (ck.live.frame(f), ck.precise.frame(f)));
+                let n = old.frames.len().min(FRAMES);
+                covers_frames(old, st, live_static, &marks[..n], &self.local_calls)
             };
             if covered {
-                let (live, precise) = if ck.multi_frame || old.frames.len() > 1 {
-                    (ALL, ALL)
+                // The frames without bits of their own were compared exactly: every location
+                // of theirs counts as read and precise.
+                let deep = if old.frames.len() > FRAMES {
+                    Mask::OTHER
                 } else {
-                    let exact = ck.precise | deps::pointer_locs(old, ck.live);
-                    (ck.live, exact & ck.live)
+                    Mask::EMPTY
                 };
-                let live = live & live_mask(live_static);
-                let precise = precise & live_mask(live_static);
-                let demanded = if ck.multi_frame || old.frames.len() > 1 {
-                    ALL
-                } else {
-                    ck.demanded
-                } & live_mask(live_static);
+                let exact = ck.precise | deps::pointer_locs(old, ck.live);
+                let keep = live_mask(live_static, old.frames.len() - 1);
+                let live = (ck.live | deep) & keep;
+                let precise = ((exact & ck.live) | deep) & keep;
+                let demanded = (ck.demanded | deep) & keep;
                 self.checkpoints[c].hits += 1;
                 record(&self.tracer, Ev::Pruned { pc, by: c });
                 let [ml, mp, md] = d.of_masks([live, precise, demanded]);
@@ -263,11 +264,13 @@ impl Explorer {
             }
             if self.tracer.is_some() {
                 let (live, precise) = if self.exact {
-                    (ALL, ALL)
+                    (Mask::ALL, Mask::ALL)
                 } else {
                     (ck.live, ck.precise)
                 };
-                let live = live & live_mask(live_static);
+                // The trace shows the outermost frame's marks.
+                let live = (live & live_mask(live_static, old.frames.len() - 1)).frame(0);
+                let precise = precise.frame(0);
                 let (id, new) = (c, st);
                 record(
                     &self.tracer,
@@ -306,10 +309,9 @@ impl Explorer {
             parent,
             pc,
             link,
-            live: 0,
-            precise: 0,
-            demanded: 0,
-            multi_frame: st.frames.len() > 1,
+            live: Mask::EMPTY,
+            precise: Mask::EMPTY,
+            demanded: Mask::EMPTY,
             hits: 0,
             misses: 0,
         });
@@ -330,6 +332,7 @@ impl Explorer {
         if old.frames.len() != 1 || st.frames.len() != 1 {
             return;
         }
+        let precise = precise.frame(0);
         let differs = |o: &Scalar, n: &Scalar| o.unlinked() != n.unlinked();
         let (fo, fc) = (&old.frames[0], &mut st.frames[0]);
         for r in 0..10 {
@@ -376,7 +379,10 @@ impl Explorer {
     /// the list that prunes (the least useful one there making room if it is full).
     fn finished(&mut self, c: usize) {
         let pc = self.checkpoints[c].pc;
-        let (live, precise) = (self.checkpoints[c].live, self.checkpoints[c].precise);
+        let (live, precise) = (
+            self.checkpoints[c].live.frame(0),
+            self.checkpoints[c].precise.frame(0),
+        );
         record(
             &self.tracer,
             Ev::Finished {
@@ -409,8 +415,8 @@ impl Explorer {
     }
 }
 
-/// The locations a statically dead register of the innermost frame leaves out.
-fn live_mask(live_static: u16) -> Mask {
-    let regs: Mask = (1 << 11) - 1;
-    (ALL & !regs) | (live_static as Mask & regs)
+/// The locations a statically dead register of the innermost frame (`innermost`) leaves out.
+fn live_mask(live_static: u16, innermost: usize) -> Mask {
+    let regs: u128 = (1 << 11) - 1;
+    !Mask::of_frame(innermost, regs & !(live_static as u128)) | Mask::OTHER
 }

@@ -1,10 +1,11 @@
 //! The eviction of checkpoints that keep missing (`super::prune`): a miss counts only on a
 //! visit that would store a checkpoint (the kernel's `miss_cnt` rule).
 
-use super::deps::{reg_bit, Deps};
+use super::deps::Deps;
 use super::domain::scalar::Scalar;
 use super::domain::state::{RegVal, State};
 use super::initial_state;
+use super::mask::Mask;
 use super::prune::{Explorer, Mark, PruneResult};
 
 fn with_r0(c: u64) -> State {
@@ -24,7 +25,7 @@ fn explorer() -> Explorer {
     else {
         panic!("a checkpoint is stored");
     };
-    ex.mark(Some(c), reg_bit(0), Mark::Demanded);
+    ex.mark(Some(c), Mask::loc(0, 0), Mark::Demanded);
     ex.finish(Some(c));
     assert_eq!(ex.kept(1), 1);
     ex

@@ -39,13 +39,19 @@ const RELOAD: &str = "r1 = *(u64 *)(r10 - 32)\nr2 = *(u32 *)(r1 + 0)\nr3 = *(u32
 struct Subs {
     mask: bool,
     put: bool,
+    /// Cross-frame cases: a callee reading a caller's slot through a pointer and branching on
+    /// it (`get`), a callee whose own safety depends on a caller's slot (`peek`), a call chain
+    /// three frames deep writing to the outermost frame (`deep`).
+    get: bool,
+    peek: bool,
+    deep: bool,
 }
 
 /// One random statement of a loop body (or of the code after the loop); `k` makes labels
 /// unique.
 fn statement(rng: &mut Rng, out: &mut String, k: usize, subs: &mut Subs) {
     let a = rng.pick(&VALS);
-    match rng.below(22) {
+    match rng.below(25) {
         19..=21 => {
             // A guard: a risky statement only when a condition holds.
             let op = rng.pick(&["==", "!=", ">", "<", "&"]);
@@ -54,6 +60,36 @@ fn statement(rng: &mut Rng, out: &mut String, k: usize, subs: &mut Subs) {
             let risky = rng.pick(&[7, 8, 18, 9]);
             statement_kind(rng, out, k, subs, risky);
             let _ = writeln!(out, "g{k}:");
+        }
+        22..=24 => {
+            let s = rng.pick(&[8, 16, 24]);
+            let b = rng.pick(&VALS);
+            match rng.below(4) {
+                3 => {
+                    // A helper with four arguments, the size from a value register.
+                    let _ = writeln!(
+                        out,
+                        "r1 = *(u64 *)(r10 - 32)\nr2 = 0\nr3 = r10\nr3 += -24\nr4 = {a}\ncall bpf_xdp_load_bytes\n{RELOAD}"
+                    );
+                }
+                0 => {
+                    subs.get = true;
+                    let _ = writeln!(out, "r1 = r10\nr1 += -{s}\ncall get\n{b} = r0\n{RELOAD}");
+                }
+                1 => {
+                    subs.peek = true;
+                    let _ = writeln!(out, "r1 = r10\nr1 += -{s}\ncall peek\n{RELOAD}");
+                }
+                _ => {
+                    subs.deep = true;
+                    subs.put = true;
+                    subs.mask = true;
+                    let _ = writeln!(
+                        out,
+                        "r1 = {a}\nr2 = r10\nr2 += -{s}\ncall deep\n{b} = r0\n{RELOAD}"
+                    );
+                }
+            }
         }
         n => statement_kind(rng, out, k, subs, n),
     }
@@ -192,6 +228,15 @@ fn program(rng: &mut Rng) -> String {
     }
     if subs.put {
         s += "put:\n*(u64 *)(r1 + 0) = r2\nr0 = 0\nexit\n";
+    }
+    if subs.get {
+        s += "get:\nr0 = *(u64 *)(r1 + 0)\nif r0 > 40 goto get_big\nr0 += 1\nexit\nget_big:\nr0 = 70\nexit\n";
+    }
+    if subs.peek {
+        s += "peek:\nr2 = *(u64 *)(r1 + 0)\nif r2 > 70 goto peek_out\nr3 = r10\nr3 += -64\nr3 += r2\n*(u8 *)(r3 + 0) = 0\npeek_out:\nr0 = 0\nexit\n";
+    }
+    if subs.deep {
+        s += "deep:\nr6 = r1\nr1 = r2\nr2 = r6\nif r2 > 8 goto deep_put\nr2 = 64\ndeep_put:\ncall put\nr1 = r6\ncall mask\nexit\n";
     }
     s
 }

@@ -715,11 +715,8 @@ fn slot_is_scalar(s: &Slot) -> bool {
     )
 }
 
-/// [`covers`] for a fully explored single-frame `old` whose later exploration read only the
-/// locations in `live` and needed the exact value of the scalars in `precise` (bits: registers
-/// 0..=10, then the 64 stack slots; see `verifier::deps`): locations never read are ignored,
-/// and a scalar whose value never mattered covers any scalar (the kernel's `regsafe` and
-/// `stacksafe` with liveness and precision). Pointers are compared exactly when live.
+/// [`covers_frames`] for the outermost frame's marks alone (deeper frames compared exactly).
+#[cfg(test)]
 pub fn covers_masked(
     old: &State,
     new: &State,
@@ -728,10 +725,23 @@ pub fn covers_masked(
     precise: u128,
     local_calls: &[bool],
 ) -> bool {
-    if old.frames.len() != 1 {
-        return covers_calls(old, new, live_static, local_calls);
-    }
-    if new.frames.len() != 1
+    covers_frames(old, new, live_static, &[(live, precise)], local_calls)
+}
+
+/// [`covers_calls`] for a fully explored `old` whose later exploration read only the locations
+/// in `marks[k].0` of its frame `k` and needed the exact value of the scalars in `marks[k].1`
+/// (bits: registers 0..=10, then the 64 stack slots; see `verifier::deps`): locations never
+/// read are ignored, and a scalar whose value never mattered covers any scalar (the kernel's
+/// `regsafe` and `stacksafe` with liveness and precision, frame by frame). Pointers are
+/// compared exactly when live; frames without marks (beyond `marks`) are compared exactly.
+pub fn covers_frames(
+    old: &State,
+    new: &State,
+    live_static: u16,
+    marks: &[(u128, u128)],
+    local_calls: &[bool],
+) -> bool {
+    if old.frames.len() != new.frames.len()
         || old.refs.len() != new.refs.len()
         || (new.taint.is_some() && old.taint.is_none())
     {
@@ -741,47 +751,56 @@ pub fn covers_masked(
     if !lock_covers(old, new, &mut ids) {
         return false;
     }
-    let (fo, fnew) = (&old.frames[0], &new.frames[0]);
-    if fo.callback_depth > fnew.callback_depth {
-        return false;
-    }
-    // Only the registers live both ways, in order.
-    let mut regs = live_static & live as u16 & 0x7ff;
-    let precise_regs = precise as u16;
-    while regs != 0 {
-        let r = regs.trailing_zeros() as usize;
-        regs &= regs - 1;
-        let (o, n) = (&fo.regs[r], &fnew.regs[r]);
-        if (precise_regs >> r) & 1 == 0 && matches!(o, RegVal::Scalar(_)) {
-            if !matches!(n, RegVal::Scalar(_)) {
-                return false;
-            }
-            continue;
-        }
-        if !reg_covers(o, n, &mut ids) {
+    let last = old.frames.len() - 1;
+    for (k, (fo, fnew)) in old.frames.iter().zip(&new.frames).enumerate() {
+        if fo.callsite != fnew.callsite || fo.callback_depth > fnew.callback_depth {
             return false;
         }
-    }
-    // Only the live slots, in order (a slot never read is never compared).
-    let n = fo.stack.len().min(fnew.stack.len());
-    let mut slots = (live >> 11) & if n >= 117 { !0 } else { (1u128 << n) - 1 };
-    let precise_slots = precise >> 11;
-    while slots != 0 {
-        let i = slots.trailing_zeros() as usize;
-        let low = slots & slots.wrapping_neg();
-        slots ^= low;
-        let (so, sn) = (&fo.stack[i], &fnew.stack[i]);
-        if matches!(so, Slot::Bytes(_)) && fo.stack.shares_slot(&fnew.stack, i) {
-            continue;
-        }
-        if precise_slots & low == 0 && slot_is_scalar(so) {
-            if !slot_is_scalar(sn) {
+        // See `covers_calls`: a bpf-to-bpf call's caller has r0-r5 dead until it returns.
+        let args_dead = k != last
+            && local_calls
+                .get(old.frames[k + 1].callsite)
+                .copied()
+                .unwrap_or(false);
+        let (live, precise) = marks.get(k).copied().unwrap_or((!0, !0));
+        for r in 0..11 {
+            if (k == last && live_static & (1 << r) == 0)
+                || (args_dead && r <= 5)
+                || live & (1u128 << r) == 0
+            {
+                continue;
+            }
+            let (o, n) = (&fo.regs[r], &fnew.regs[r]);
+            if precise & (1u128 << r) == 0 && matches!(o, RegVal::Scalar(_)) {
+                if !matches!(n, RegVal::Scalar(_)) {
+                    return false;
+                }
+                continue;
+            }
+            if !reg_covers(o, n, &mut ids) {
                 return false;
             }
-            continue;
         }
-        if !slot_covers(so, sn, &mut ids) {
-            return false;
+        // Only the live slots, in order (a slot never read is never compared).
+        let n = fo.stack.len().min(fnew.stack.len());
+        let mut slots = (live >> 11) & if n >= 117 { !0 } else { (1u128 << n) - 1 };
+        while slots != 0 {
+            let i = slots.trailing_zeros() as usize;
+            slots &= slots - 1;
+            let bit = 1u128 << (11 + i);
+            let (so, sn) = (&fo.stack[i], &fnew.stack[i]);
+            if matches!(so, Slot::Bytes(_)) && fo.stack.shares_slot(&fnew.stack, i) {
+                continue;
+            }
+            if precise & bit == 0 && slot_is_scalar(so) {
+                if !slot_is_scalar(sn) {
+                    return false;
+                }
+                continue;
+            }
+            if !slot_covers(so, sn, &mut ids) {
+                return false;
+            }
         }
     }
     old.refs

@@ -1,0 +1,165 @@
+//! Sets of value sources across call frames (see [`super::deps`]): one 128-bit word per call
+//! frame of a checkpoint, for the outermost [`FRAMES`] frames (bits 0..=10 its registers,
+//! 11..=74 its stack slots), and one bit, [`OTHER`], standing for every location of the
+//! frames deeper than that (compared exactly, as a whole).
+
+use std::ops::{BitAnd, BitAndAssign, BitOr, BitOrAssign, Not};
+
+/// Call frames whose locations have a bit each (deeper ones share [`OTHER`]).
+pub(crate) const FRAMES: usize = 3;
+/// Nameable locations of one frame (11 registers, 64 slots).
+pub(crate) const LOCS: usize = 75;
+/// The locations of one frame in its word.
+pub(crate) const FRAME_BITS: u128 = (1u128 << LOCS) - 1;
+/// The bit of word 0 standing for "any location of a frame at index [`FRAMES`] or deeper".
+const OTHER_BIT: u128 = 1u128 << 127;
+
+/// A set of sources: locations `(frame, loc)` of a checkpoint (see the module documentation).
+#[derive(Clone, Copy, Eq, Debug, Default)]
+pub(crate) struct Mask([u128; FRAMES]);
+
+impl PartialEq for Mask {
+    fn eq(&self, o: &Mask) -> bool {
+        // Word by word (a derived comparison of the array may call `memcmp`).
+        self.0.iter().zip(o.0.iter()).all(|(a, b)| a == b)
+    }
+}
+
+impl Mask {
+    /// No source.
+    pub(crate) const EMPTY: Mask = Mask([0; FRAMES]);
+    /// Every source.
+    pub(crate) const ALL: Mask = {
+        let mut w = [FRAME_BITS; FRAMES];
+        w[0] |= OTHER_BIT;
+        Mask(w)
+    };
+    /// Every location of the frames deeper than [`FRAMES`].
+    pub(crate) const OTHER: Mask = {
+        let mut w = [0; FRAMES];
+        w[0] = OTHER_BIT;
+        Mask(w)
+    };
+
+    /// Location `loc` (a register 0..=10 or `11 + slot`) of frame `frame`.
+    pub(crate) const fn loc(frame: usize, loc: usize) -> Mask {
+        if frame >= FRAMES {
+            return Mask::OTHER;
+        }
+        let mut w = [0; FRAMES];
+        w[frame] = 1u128 << loc;
+        Mask(w)
+    }
+
+    /// The locations of frame `f` (bits as in one word: registers, then slots); 0 for a frame
+    /// without bits of its own.
+    pub(crate) fn frame(&self, f: usize) -> u128 {
+        if f < FRAMES {
+            self.0[f] & FRAME_BITS
+        } else {
+            0
+        }
+    }
+
+    /// A mask of frame `f`'s locations `bits` (the [`Mask::OTHER`] bit for a deeper frame).
+    pub(crate) fn of_frame(f: usize, bits: u128) -> Mask {
+        if bits == 0 {
+            return Mask::EMPTY;
+        }
+        if f >= FRAMES {
+            return Mask::OTHER;
+        }
+        let mut w = [0; FRAMES];
+        w[f] = bits & FRAME_BITS;
+        Mask(w)
+    }
+
+    /// True if [`Mask::OTHER`] is in the set.
+    pub(crate) fn has_other(&self) -> bool {
+        self.0[0] & OTHER_BIT != 0
+    }
+
+    /// True for the empty set.
+    pub(crate) fn is_empty(&self) -> bool {
+        self.0.iter().all(|w| *w == 0)
+    }
+
+    /// Calls `f(frame, loc)` for each named location in the set, in increasing order (frame,
+    /// then location); [`Mask::OTHER`] is not visited (see [`Mask::has_other`]).
+    pub(crate) fn for_each(&self, mut f: impl FnMut(usize, usize)) {
+        for (k, w) in self.0.iter().enumerate() {
+            let mut bits = *w & FRAME_BITS;
+            while bits != 0 {
+                let b = bits.trailing_zeros() as usize;
+                bits &= bits - 1;
+                f(k, b);
+            }
+        }
+    }
+}
+
+impl BitOr for Mask {
+    type Output = Mask;
+    fn bitor(mut self, o: Mask) -> Mask {
+        self |= o;
+        self
+    }
+}
+
+impl BitOrAssign for Mask {
+    fn bitor_assign(&mut self, o: Mask) {
+        for (a, b) in self.0.iter_mut().zip(o.0) {
+            *a |= b;
+        }
+    }
+}
+
+impl BitAnd for Mask {
+    type Output = Mask;
+    fn bitand(mut self, o: Mask) -> Mask {
+        self &= o;
+        self
+    }
+}
+
+impl BitAndAssign for Mask {
+    fn bitand_assign(&mut self, o: Mask) {
+        for (a, b) in self.0.iter_mut().zip(o.0) {
+            *a &= b;
+        }
+    }
+}
+
+impl Not for Mask {
+    type Output = Mask;
+    fn not(self) -> Mask {
+        Mask(self.0.map(|w| !w)) & Mask::ALL
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn frames_have_their_own_bits_and_deeper_ones_share_one() {
+        let a = Mask::loc(0, 3) | Mask::loc(1, 3) | Mask::loc(2, 74);
+        assert_eq!(a.frame(0), 1 << 3);
+        assert_eq!(a.frame(1), 1 << 3);
+        assert_eq!(a.frame(2), 1 << 74);
+        assert!(!a.has_other());
+        assert_eq!(Mask::loc(FRAMES, 0), Mask::OTHER);
+        assert_eq!(Mask::loc(7, 12), Mask::OTHER);
+        assert!(Mask::OTHER.has_other());
+        assert_eq!(Mask::OTHER.frame(0), 0);
+        let mut seen = Vec::new();
+        a.for_each(|f, l| seen.push((f, l)));
+        assert_eq!(seen, [(0, 3), (1, 3), (2, 74)]);
+        assert_eq!(!Mask::EMPTY, Mask::ALL);
+        assert_eq!(a & !Mask::loc(1, 3), Mask::loc(0, 3) | Mask::loc(2, 74));
+        assert!((Mask::ALL & !Mask::ALL).is_empty());
+        assert_eq!(Mask::of_frame(1, 0b101), Mask::loc(1, 0) | Mask::loc(1, 2));
+        assert_eq!(Mask::of_frame(5, 0b101), Mask::OTHER);
+        assert!(Mask::of_frame(5, 0).is_empty());
+    }
+}
