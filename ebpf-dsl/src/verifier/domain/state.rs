@@ -398,11 +398,16 @@ impl State {
     }
 }
 
-/// A consistent renaming of ids between an old and a new state.
+/// A consistent renaming of ids between an old and a new state, and the count of temporary
+/// ids handed out (see [`IdMap::check_scalar`]).
 #[derive(Default)]
-struct IdMap(Vec<(u32, u32)>);
+struct IdMap(Vec<(u32, u32)>, u32);
 
 impl IdMap {
+    /// The space of temporary ids: no state's id (scalar ids stay below 2^29, references
+    /// are compared with bit 31 set) has this bit.
+    const TEMP: u32 = 0x4000_0000;
+
     fn check(&mut self, old: u32, new: u32) -> bool {
         for &(o, n) in &self.0 {
             if o == old || n == new {
@@ -411,6 +416,20 @@ impl IdMap {
         }
         self.0.push((old, new));
         true
+    }
+
+    /// The kernel's `check_scalar_ids` for a linked old scalar (`old != 0`): an unlinked new
+    /// scalar (`new == 0`) gets a fresh temporary id, so that it stands for a value of its own,
+    /// which maps only if no other location of `old`'s link has been mapped yet (two
+    /// locations linked in `old` but independent in `new` do not match).
+    fn check_scalar(&mut self, old: u32, new: u32) -> bool {
+        let new = if new != 0 {
+            new
+        } else {
+            self.1 += 1;
+            Self::TEMP | self.1
+        };
+        self.check(old, new)
     }
 }
 
@@ -427,8 +446,7 @@ fn reg_covers(old: &RegVal, new: &RegVal, ids: &mut IdMap) -> bool {
                 && (ol == 0
                     || (add(o) == add(n)
                         && (add(o) == 0 || o.delta == n.delta)
-                        && nl != 0
-                        && ids.check(ol, nl)))
+                        && ids.check_scalar(ol, nl)))
         }
         (Ctx { off: a }, Ctx { off: b }) => a == b,
         (Stack { frame: f1, off: a }, Stack { frame: f2, off: b }) => f1 == f2 && a == b,
@@ -754,3 +772,7 @@ pub fn same_state(a: &State, b: &State) -> bool {
         && ((a.frames == b.frames && a.refs == b.refs && a.lock == b.lock)
             || (covers(a, b, 0x7ff) && covers(b, a, 0x7ff)))
 }
+
+#[cfg(test)]
+#[path = "scalar_ids_tests.rs"]
+mod scalar_ids_tests;
