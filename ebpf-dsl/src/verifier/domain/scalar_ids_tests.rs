@@ -105,3 +105,30 @@ fn spilled_scalars_share_the_id_map() {
         &state(&[(6, 9, 0)], Some((9, 0)))
     ));
 }
+
+#[test]
+fn a_linked_unknown_spill_covers_unknown_bytes_once() {
+    let misc = || Slot::Bytes([super::Byte::Misc; 8]);
+    let mut new = state(&[(6, 0, 0)], None);
+    new.frames[0].stack[1] = misc();
+    let unknown = |link| {
+        Slot::Spill(RegVal::Scalar(Scalar {
+            link,
+            ..Scalar::UNKNOWN
+        }))
+    };
+    let mut old = state(&[(6, 0, 0)], None);
+    old.frames[0].stack[1] = unknown(5);
+    assert!(both(&old, &new));
+    // Linked to r6 in old: r6 and the bytes are independent in new.
+    old.frames[0].regs[6] = linked(5, 0);
+    assert!(!both(&old, &new));
+    // A delta in old: the bytes have none.
+    let mut old = state(&[(6, 0, 0)], None);
+    old.frames[0].stack[1] = Slot::Spill(RegVal::Scalar(Scalar {
+        link: 5 | Scalar::ADD_CONST,
+        delta: 1,
+        ..Scalar::UNKNOWN
+    }));
+    assert!(!both(&old, &new));
+}

@@ -609,7 +609,10 @@ fn slot_covers(old: &Slot, new: &Slot, ids: &mut IdMap) -> bool {
         }
         (Slot::Part(..), _) | (_, Slot::Part(..)) => false,
         (Slot::Bytes(_), Slot::Spill(_)) => false,
-        (Slot::Spill(RegVal::Scalar(s)), Slot::Bytes(_)) => *s == Scalar::UNKNOWN,
+        // Bytes read back as an unknown, unlinked number (the kernel's `unbound_reg`).
+        (Slot::Spill(o @ RegVal::Scalar(s)), Slot::Bytes(_)) => {
+            s.unlinked() == Scalar::UNKNOWN && reg_covers(o, &RegVal::Scalar(Scalar::UNKNOWN), ids)
+        }
         (Slot::Spill(_), Slot::Bytes(_)) => false,
         (Slot::Spill(o), Slot::Spill(n)) => reg_covers(o, n, ids),
     }
