@@ -428,16 +428,22 @@ impl State {
 /// Pairs an [`IdMap`] holds without allocating (a comparison rarely meets more ids).
 const IDS_INLINE: usize = 8;
 
-/// A consistent renaming of ids between an old and a new state: the first pairs in place,
-/// any further ones in `more`.
+/// A consistent renaming of ids between an old and a new state (the first pairs in place, any
+/// further ones in `more`), and the count of temporary ids handed out (see
+/// [`IdMap::check_scalar`]).
 #[derive(Default)]
 struct IdMap {
     pairs: [(u32, u32); IDS_INLINE],
     len: usize,
     more: Vec<(u32, u32)>,
+    temps: u32,
 }
 
 impl IdMap {
+    /// The space of temporary ids: no state's id (scalar ids stay below 2^29, references
+    /// are compared with bit 31 set) has this bit.
+    const TEMP: u32 = 0x4000_0000;
+
     fn check(&mut self, old: u32, new: u32) -> bool {
         for &(o, n) in self.pairs[..self.len].iter().chain(&self.more) {
             if o == old || n == new {
@@ -451,6 +457,20 @@ impl IdMap {
             self.more.push((old, new));
         }
         true
+    }
+
+    /// The kernel's `check_scalar_ids` for a linked old scalar (`old != 0`): an unlinked new
+    /// scalar (`new == 0`) gets a fresh temporary id, so that it stands for a value of its own,
+    /// which maps only if no other location of `old`'s link has been mapped yet (two
+    /// locations linked in `old` but independent in `new` do not match).
+    fn check_scalar(&mut self, old: u32, new: u32) -> bool {
+        let new = if new != 0 {
+            new
+        } else {
+            self.temps += 1;
+            Self::TEMP | self.temps
+        };
+        self.check(old, new)
     }
 }
 
@@ -467,8 +487,7 @@ fn reg_covers(old: &RegVal, new: &RegVal, ids: &mut IdMap) -> bool {
                 && (ol == 0
                     || (add(o) == add(n)
                         && (add(o) == 0 || o.delta == n.delta)
-                        && nl != 0
-                        && ids.check(ol, nl)))
+                        && ids.check_scalar(ol, nl)))
         }
         (Ctx { off: a }, Ctx { off: b }) => a == b,
         (Stack { frame: f1, off: a }, Stack { frame: f2, off: b }) => f1 == f2 && a == b,
@@ -631,7 +650,10 @@ fn slot_covers(old: &Slot, new: &Slot, ids: &mut IdMap) -> bool {
         }
         (Slot::Part(..), _) | (_, Slot::Part(..)) => false,
         (Slot::Bytes(_), Slot::Spill(_)) => false,
-        (Slot::Spill(RegVal::Scalar(s)), Slot::Bytes(_)) => *s == Scalar::UNKNOWN,
+        // Bytes read back as an unknown, unlinked number (the kernel's `unbound_reg`).
+        (Slot::Spill(o @ RegVal::Scalar(s)), Slot::Bytes(_)) => {
+            s.unlinked() == Scalar::UNKNOWN && reg_covers(o, &RegVal::Scalar(Scalar::UNKNOWN), ids)
+        }
         (Slot::Spill(_), Slot::Bytes(_)) => false,
         (Slot::Spill(o), Slot::Spill(n)) => reg_covers(o, n, ids),
     }
@@ -829,3 +851,7 @@ pub fn same_state(a: &State, b: &State) -> bool {
         && ((a.frames == b.frames && a.refs == b.refs && a.lock == b.lock)
             || (covers(a, b, 0x7ff) && covers(b, a, 0x7ff)))
 }
+
+#[cfg(test)]
+#[path = "scalar_ids_tests.rs"]
+mod scalar_ids_tests;
