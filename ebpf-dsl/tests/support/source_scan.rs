@@ -17,7 +17,8 @@ pub fn rs_files(dir: &Path, out: &mut Vec<PathBuf>) {
     }
 }
 
-/// The code of `src` without comments and without its `#[cfg(test)] mod ... { ... }` blocks.
+/// The code of `src` without comments, without its `#[cfg(test)] mod ... { ... }` blocks and
+/// without its other `#[cfg(...)]` attribute lines.
 pub fn code(src: &str) -> String {
     let mut out = String::new();
     let mut lines = src.lines().peekable();
@@ -46,6 +47,10 @@ pub fn code(src: &str) -> String {
             if depth > 0 {
                 skip_depth = Some(depth);
             }
+            continue;
+        }
+        // Any other `#[cfg(...)]` attribute is a condition, not a use of a module named `cfg`.
+        if t.starts_with("#[cfg(") && t.ends_with(")]") {
             continue;
         }
         out.push_str(line);
