@@ -666,31 +666,33 @@ pub fn covers(old: &State, new: &State, live: u16) -> bool {
     covers_calls(old, new, live, &[])
 }
 
+/// What every comparison of checkpoints starts with: the same frames and references, a
+/// taint only where the old state had one, and the same lock held; the id map so far.
+fn same_shape(old: &State, new: &State) -> Option<IdMap> {
+    if old.frames.len() != new.frames.len()
+        || old.refs.len() != new.refs.len()
+        || (new.taint.is_some() && old.taint.is_none())
+    {
+        return None;
+    }
+    let mut ids = IdMap::default();
+    lock_covers(old, new, &mut ids).then_some(ids)
+}
+
 /// [`covers`], knowing which instructions are bpf-to-bpf calls (`local_calls[pc]`; missing:
 /// not one): a frame that called a function through one has `r0`..`r5` dead until the
 /// callee returns, which sets `r0` and clears the others (a callback's caller, whose call
 /// runs again with its arguments, keeps them).
 pub fn covers_calls(old: &State, new: &State, live: u16, local_calls: &[bool]) -> bool {
-    if old.frames.len() != new.frames.len()
-        || old.refs.len() != new.refs.len()
-        || (new.taint.is_some() && old.taint.is_none())
-    {
+    let Some(mut ids) = same_shape(old, new) else {
         return false;
-    }
-    let mut ids = IdMap::default();
-    if !lock_covers(old, new, &mut ids) {
-        return false;
-    }
+    };
     let last = old.frames.len() - 1;
     for (k, (fo, fnew)) in old.frames.iter().zip(&new.frames).enumerate() {
         if fo.callsite != fnew.callsite || fo.callback_depth > fnew.callback_depth {
             return false;
         }
-        let args_dead = k != last
-            && local_calls
-                .get(old.frames[k + 1].callsite)
-                .copied()
-                .unwrap_or(false);
+        let args_dead = k != last && local_calls.get(old.frames[k + 1].callsite) == Some(&true);
         for r in 0..11 {
             if (k == last && live & (1 << r) == 0) || (args_dead && r <= 5) {
                 continue;
@@ -763,27 +765,16 @@ pub fn covers_frames(
     marks: &[(u128, u128)],
     local_calls: &[bool],
 ) -> bool {
-    if old.frames.len() != new.frames.len()
-        || old.refs.len() != new.refs.len()
-        || (new.taint.is_some() && old.taint.is_none())
-    {
+    let Some(mut ids) = same_shape(old, new) else {
         return false;
-    }
-    let mut ids = IdMap::default();
-    if !lock_covers(old, new, &mut ids) {
-        return false;
-    }
+    };
     let last = old.frames.len() - 1;
     for (k, (fo, fnew)) in old.frames.iter().zip(&new.frames).enumerate() {
         if fo.callsite != fnew.callsite || fo.callback_depth > fnew.callback_depth {
             return false;
         }
         // See `covers_calls`: a bpf-to-bpf call's caller has r0-r5 dead until it returns.
-        let args_dead = k != last
-            && local_calls
-                .get(old.frames[k + 1].callsite)
-                .copied()
-                .unwrap_or(false);
+        let args_dead = k != last && local_calls.get(old.frames[k + 1].callsite) == Some(&true);
         let (live, precise) = marks.get(k).copied().unwrap_or((!0, !0));
         for r in 0..11 {
             if (k == last && live_static & (1 << r) == 0)
