@@ -212,10 +212,6 @@
 //! assert!(errs[0].message.contains("r0"));
 //! ```
 
-// `RegVal` and `Slot` are `Copy` (a state clone copies plain memory); the `.clone()`s written
-// before that stay as they are (the same copy).
-#![allow(clippy::clone_on_copy)]
-
 use core::fmt;
 use std::collections::HashMap;
 

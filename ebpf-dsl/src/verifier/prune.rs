@@ -271,18 +271,15 @@ impl Explorer {
                 // The trace shows the outermost frame's marks.
                 let live = (live & live_mask(live_static, old.frames.len() - 1)).frame(0);
                 let precise = precise.frame(0);
-                let (id, new) = (c, st);
-                record(
-                    &self.tracer,
-                    Ev::Miss {
-                        pc,
-                        id,
-                        old,
-                        new,
-                        live,
-                        precise,
-                    },
-                );
+                let miss = Ev::Miss {
+                    pc,
+                    id: c,
+                    old,
+                    new: st,
+                    live,
+                    precise,
+                };
+                record(&self.tracer, miss);
             }
             let ck = &mut self.checkpoints[c];
             ck.misses += add as u32;

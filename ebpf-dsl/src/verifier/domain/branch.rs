@@ -26,7 +26,7 @@ pub(crate) fn refine_both(
         st.cur_mut().regs[r as usize] = RegVal::Scalar(keep(y, ny));
     }
     for r in src.into_iter().chain([dst]) {
-        if let RegVal::Scalar(cur) = st.cur().regs[r as usize].clone() {
+        if let RegVal::Scalar(cur) = st.cur().regs[r as usize] {
             set_linked(st, r, cur, cur);
         }
     }
@@ -207,7 +207,7 @@ pub(crate) fn not_null(v: &RegVal) -> RegVal {
             ty,
             ref_id: *ref_id,
         },
-        other => other.clone(),
+        other => *other,
     }
 }
 

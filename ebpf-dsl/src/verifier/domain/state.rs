@@ -401,7 +401,7 @@ impl State {
                 for i in c * CHUNK..(c + 1) * CHUNK {
                     match &fr.stack[i] {
                         Slot::Spill(r) => {
-                            let mut r2 = r.clone();
+                            let mut r2 = *r;
                             f(&mut r2);
                             if r2 != *r {
                                 fr.stack[i] = Slot::Spill(r2);

@@ -209,7 +209,7 @@ impl<'a> Exec<'a> {
     ) -> R<RegVal> {
         // The kernel allows `map += 0` (CONST_PTR_TO_MAP): nothing changes.
         if matches!(p, RegVal::MapPtr { .. }) && !sub && s.as_const() == Some(0) {
-            return Ok(p.clone());
+            return Ok(*p);
         }
         self.check_ptr_add(pc, dst, p, s, sub)?;
         // The kernel's check_reg_sane_offset: the scalar's minimum must be within ±2^29 (checked

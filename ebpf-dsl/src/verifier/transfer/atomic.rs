@@ -77,7 +77,7 @@ impl<'a> Exec<'a> {
                 match &st.frames[f].stack[slot] {
                     Slot::Spill(r) if n == 8 => match r {
                         RegVal::Scalar(s) => RegVal::Scalar(s.unlinked()),
-                        p => p.clone(),
+                        p => *p,
                     },
                     Slot::Spill(r) if r.is_pointer() => {
                         return Err(e(

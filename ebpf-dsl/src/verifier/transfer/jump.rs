@@ -291,28 +291,28 @@ fn cond_pkt(c: Cond, st: &mut State, a: &RegVal, b: &RegVal) -> Step {
                 ..
             },
             RegVal::PktEnd,
-        ) => Some((true, a.clone())),
+        ) => Some((true, *a)),
         (
             RegVal::PktEnd,
             RegVal::Pkt {
                 kind: PktKind::Data,
                 ..
             },
-        ) => Some((false, b.clone())),
+        ) => Some((false, *b)),
         (
             RegVal::Pkt {
                 kind: PktKind::Meta,
                 ..
             },
             d,
-        ) if is_init_data(d) => Some((true, a.clone())),
+        ) if is_init_data(d) => Some((true, *a)),
         (
             d,
             RegVal::Pkt {
                 kind: PktKind::Meta,
                 ..
             },
-        ) if is_init_data(d) => Some((false, b.clone())),
+        ) if is_init_data(d) => Some((false, *b)),
         _ => None,
     };
     let _ = srcr;
@@ -370,7 +370,7 @@ fn cond_eq_not_null(c: Cond, st: &mut State, q: &RegVal) -> Step {
     } else {
         &mut *st
     };
-    let v = eq.cur().regs[r as usize].clone();
+    let v = eq.cur().regs[r as usize];
     eq.cur_mut().regs[r as usize] = not_null(&v);
     Step::Branch {
         other_pc: target,
@@ -484,7 +484,7 @@ mod tests {
     #[test]
     fn a_null_check_splits_every_copy_of_a_lookup_result() {
         let r = RegVal::MapValueOrNull { map: 0, id: 4 };
-        let mut st = state(&[(0, r.clone()), (6, r)]);
+        let mut st = state(&[(0, r), (6, r)]);
         let taken = both_ways("if r0 == 0 goto +1\nexit\nexit", &mut st);
         assert_eq!((reg(&taken, 0), reg(&taken, 6)), (&konst(0), &konst(0)));
         assert_eq!(
@@ -493,7 +493,7 @@ mod tests {
         );
         // `if r0 == r1` with r1 a non-NULL pointer: r0 (only) is non-NULL when equal.
         let r = RegVal::MapValueOrNull { map: 0, id: 4 };
-        let mut st = state(&[(0, r.clone()), (1, map_value(0, 0)), (6, r.clone())]);
+        let mut st = state(&[(0, r), (1, map_value(0, 0)), (6, r)]);
         let taken = both_ways("if r0 == r1 goto +1\nexit\nexit", &mut st);
         assert_eq!((reg(&taken, 0), reg(&taken, 6)), (&map_value(0, 0), &r));
         assert_eq!(reg(&st, 0), &r);

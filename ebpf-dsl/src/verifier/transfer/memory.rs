@@ -490,7 +490,7 @@ mod tests {
             var: Scalar::urange(0, 12),
             id: 0,
         };
-        One::new("r0 = *(u32 *)(r1 + 0)\nexit").next(&mut state(&[(1, p.clone())]));
+        One::new("r0 = *(u32 *)(r1 + 0)\nexit").next(&mut state(&[(1, p)]));
         let (rule, _) = One::new("r0 = *(u32 *)(r1 + 1)\nexit").refused(&mut state(&[(1, p)]));
         assert_eq!(rule, Rule::MapValueBounds);
         // Read-only maps: loads yes, stores no.

@@ -198,7 +198,7 @@ impl<'a> Exec<'a> {
                 format!("r{r} is read here but no instruction on this path has written it{hint}"),
             ));
         }
-        Ok(v.clone())
+        Ok(*v)
     }
 
     pub(crate) fn set(&self, st: &mut State, r: u8, v: RegVal) {

@@ -219,7 +219,7 @@ mod tests {
         let mut ex = Exec::new(&input, &ops, &cfg, refs);
         let mut st = state(&[(1, base)]);
         let r = ex.step(0, &mut st);
-        let v = reg(&st, 0).clone();
+        let v = *reg(&st, 0);
         (r, v)
     }
 

@@ -71,7 +71,7 @@ impl<'a> Exec<'a> {
         match &st.frames[f].stack[slot] {
             Slot::Spill(r) => {
                 if n == 8 {
-                    Ok(r.clone())
+                    Ok(*r)
                 } else if let RegVal::Scalar(v) = r {
                     // 6.12: a narrow fill from the start of the slot keeps the spilled bounds
                     // (`bpf_stack_narrow_access_ok`), truncated to the load's size.
@@ -208,7 +208,7 @@ impl<'a> Exec<'a> {
         };
         let n = size.bytes();
         let a = o + off;
-        let RegVal::Scalar(v) = st.cur().regs[src as usize].clone() else {
+        let RegVal::Scalar(v) = st.cur().regs[src as usize] else {
             return;
         };
         if self.input.kernel < KernelVersion::NARROW_FILL
@@ -521,7 +521,7 @@ mod tests {
             off: -16,
             var,
         };
-        let mut st = state(&[(1, p.clone()), (2, konst(7))]);
+        let mut st = state(&[(1, p), (2, konst(7))]);
         st.cur_mut().stack[63] = Slot::Spill(pkt(0, 0));
         One::new("*(u64 *)(r1 + 0) = r2\nexit").next(&mut st);
         // Both slots it may touch hold unknown bytes now: the spilled pointer is gone.

@@ -144,7 +144,7 @@ impl One {
 pub(crate) fn state(regs: &[(u8, RegVal)]) -> State {
     let mut st = initial_state();
     for (r, v) in regs {
-        st.cur_mut().regs[*r as usize] = v.clone();
+        st.cur_mut().regs[*r as usize] = *v;
     }
     st
 }

@@ -117,7 +117,7 @@ mod tests {
             ty: "tcp_sock",
             ref_id,
         };
-        st.cur_mut().regs[1] = cast.clone();
+        st.cur_mut().regs[1] = cast;
         st.cur_mut().regs[6] = cast;
         tc("call bpf_sk_release\nexit").next(&mut st);
         assert!(st.refs.is_empty());
@@ -202,10 +202,10 @@ mod tests {
             ref_id: 9 | SOCK_CAST,
         };
         // snd_cwnd (u32 at 0), bytes_acked (u64 at 88).
-        let mut st = state(&[(1, tcp.clone())]);
+        let mut st = state(&[(1, tcp)]);
         One::new("r0 = *(u32 *)(r1 + 0)\nexit").next(&mut st);
         assert_eq!(*reg(&st, 0), scalar(Scalar::of_size(4)));
-        One::new("r0 = *(u64 *)(r1 + 88)\nexit").next(&mut state(&[(1, tcp.clone())]));
+        One::new("r0 = *(u64 *)(r1 + 88)\nexit").next(&mut state(&[(1, tcp)]));
         for bad in [
             "r0 = *(u16 *)(r1 + 0)",
             "r0 = *(u64 *)(r1 + 0)",
@@ -213,12 +213,11 @@ mod tests {
             "r0 = *(u32 *)(r1 + 112)",
             "r0 = *(s32 *)(r1 + 0)",
         ] {
-            let (rule, _) =
-                One::new(&format!("{bad}\nexit")).refused(&mut state(&[(1, tcp.clone())]));
+            let (rule, _) = One::new(&format!("{bad}\nexit")).refused(&mut state(&[(1, tcp)]));
             assert_eq!(rule, Rule::MemoryAccess, "{bad}");
         }
-        let (rule, _) = One::new("*(u32 *)(r1 + 0) = r2\nexit")
-            .refused(&mut state(&[(1, tcp.clone()), (2, konst(0))]));
+        let (rule, _) =
+            One::new("*(u32 *)(r1 + 0) = r2\nexit").refused(&mut state(&[(1, tcp), (2, konst(0))]));
         assert_eq!(rule, Rule::MemoryAccess);
         // bpf_sk_fullsock takes it (PTR_TO_SOCK_COMMON accepts PTR_TO_TCP_SOCK) and its result
         // shares the reference.
@@ -260,8 +259,7 @@ mod tests {
             ty: "tcp_sock",
             ref_id: 0,
         };
-        let (rule, msg) =
-            One::new("r0 = *(u32 *)(r1 + 0)\nexit").refused(&mut state(&[(1, tcp.clone())]));
+        let (rule, msg) = One::new("r0 = *(u32 *)(r1 + 0)\nexit").refused(&mut state(&[(1, tcp)]));
         assert_eq!(rule, Rule::MemoryAccess);
         assert!(msg.contains("reading fields of struct tcp_sock"), "{msg}");
         let (_, msg) =

@@ -61,12 +61,12 @@ impl<'a> Exec<'a> {
             // bpf_loop: callback(u32 index, void *ctx).
             181 => {
                 f.regs[1] = RegVal::Scalar(Scalar::UNKNOWN);
-                f.regs[2] = ctx.clone();
+                f.regs[2] = *ctx;
             }
             // bpf_for_each_map_elem: callback(map, key, value, ctx).
             _ => {
                 let m = map.unwrap_or(0);
-                f.regs[1] = st.cur().regs[1].clone();
+                f.regs[1] = st.cur().regs[1];
                 f.regs[2] = RegVal::MapValue {
                     map: self.key_map(m),
                     off: 0,
@@ -79,7 +79,7 @@ impl<'a> Exec<'a> {
                     var: Scalar::konst(0),
                     id: 0,
                 };
-                f.regs[4] = ctx.clone();
+                f.regs[4] = *ctx;
             }
         }
         cb.frames.push(f);

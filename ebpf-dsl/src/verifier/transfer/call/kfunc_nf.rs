@@ -651,10 +651,10 @@ mod tests {
         assert!(!nf_conn_read_ok(244, 4)); // past the last scalar
         assert!(!nf_conn_read_ok(248, 1)); // past the end
         let c = conn(NF_CONN, 1);
-        let mut st = state(&[(1, c.clone())]);
+        let mut st = state(&[(1, c)]);
         One::new("r0 = *(u64 *)(r1 + 128)\nexit").next(&mut st);
         assert_eq!(*reg(&st, 0), scalar(Scalar::UNKNOWN));
-        let mut st = state(&[(1, c.clone())]);
+        let mut st = state(&[(1, c)]);
         One::new("r0 = *(u8 *)(r1 + 71)\nexit").next(&mut st);
         assert_eq!(*reg(&st, 0), scalar(Scalar::of_size(1)));
         for bad in [
@@ -666,12 +666,11 @@ mod tests {
             "*(u32 *)(r1 + 168) = r10",
             "lock *(u32 *)(r1 + 168) += w2",
         ] {
-            let (rule, msg) = One::new(&format!("{bad}\nexit"))
-                .refused(&mut state(&[(1, c.clone()), (2, konst(1))]));
+            let (rule, msg) =
+                One::new(&format!("{bad}\nexit")).refused(&mut state(&[(1, c), (2, konst(1))]));
             assert_eq!(rule, Rule::MemoryAccess, "{bad}: {msg}");
         }
-        One::new("*(u32 *)(r1 + 168) = r2\nexit")
-            .next(&mut state(&[(1, c.clone()), (2, konst(1))]));
+        One::new("*(u32 *)(r1 + 168) = r2\nexit").next(&mut state(&[(1, c), (2, konst(1))]));
         // No arithmetic on it, and not before the null check.
         let (rule, _) = One::new("r1 += 8\nexit").refused(&mut state(&[(1, c)]));
         assert_eq!(rule, Rule::PointerArithmetic);

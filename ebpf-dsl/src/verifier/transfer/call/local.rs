@@ -95,7 +95,7 @@ fn push_frame(st: &mut State, pc: usize, sp: usize) {
     let idx = st.frames.len() as u8;
     let mut f = Frame::new(idx, pc, sp);
     for r in 1..=5 {
-        f.regs[r] = st.cur().regs[r].clone();
+        f.regs[r] = st.cur().regs[r];
     }
     st.frames.push(f);
 }
@@ -105,7 +105,7 @@ fn push_frame(st: &mut State, pc: usize, sp: usize) {
 fn pop_frame(st: &mut State) -> usize {
     let callee = st.frames.pop().expect("frame");
     let caller = st.cur_mut();
-    caller.regs[0] = callee.regs[0].clone();
+    caller.regs[0] = callee.regs[0];
     for r in 1..=5 {
         caller.regs[r] = RegVal::NotInit;
     }

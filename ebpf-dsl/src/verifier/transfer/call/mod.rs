@@ -123,7 +123,7 @@ impl<'a> Exec<'a> {
                 "a tail call while holding a reference (a ring buffer reservation or a socket) would leak it",
             ));
         }
-        let r1_in = st.cur().regs[1].clone();
+        let r1_in = st.cur().regs[1];
         let mut map: Option<u16> = None;
         let mut const_key: Option<u64> = None;
         let mut mem: Option<(u8, RegVal, Arg)> = None;
@@ -237,7 +237,7 @@ impl<'a> Exec<'a> {
                         return bad("a pointer to the stack (the callback's context) or 0", self);
                     }
                     if let Some((_, ctx)) = &mut callback {
-                        *ctx = v.clone();
+                        *ctx = v;
                     }
                 }
                 Arg::BtfSockCommon => self.check_btf_sock_arg(pc, r, &v, name)?,
@@ -669,7 +669,7 @@ mod tests {
     fn trace_printk_checks_only_the_format_and_its_size() {
         // r3-r5 are the kernel's ARG_DONTCARE: uninitialised is fine.
         let fmt = RegVal::Stack { frame: 0, off: -8 };
-        let mut st = state(&[(1, fmt.clone()), (2, konst(8))]);
+        let mut st = state(&[(1, fmt), (2, konst(8))]);
         st.cur_mut().stack[63] = Slot::Bytes([Byte::Zero; 8]);
         One::new("call bpf_trace_printk\nexit").next(&mut st);
         assert_eq!(*reg(&st, 0), scalar(Scalar::UNKNOWN));
@@ -693,22 +693,12 @@ mod tests {
             st
         };
         let call = "call bpf_trace_vprintk\nexit";
-        let ok = [(1, fmt.clone()), (2, konst(8)), (3, data), (4, konst(8))];
+        let ok = [(1, fmt), (2, konst(8)), (3, data), (4, konst(8))];
         One::new(call).next(&mut zeroed(&ok));
-        let null = [
-            (1, fmt.clone()),
-            (2, konst(8)),
-            (3, konst(0)),
-            (4, konst(0)),
-        ];
+        let null = [(1, fmt), (2, konst(8)), (3, konst(0)), (4, konst(0))];
         One::new(call).next(&mut zeroed(&null));
         // NULL data of a non-zero size, or no size at all: refused.
-        let bad = [
-            (1, fmt.clone()),
-            (2, konst(8)),
-            (3, konst(0)),
-            (4, konst(8)),
-        ];
+        let bad = [(1, fmt), (2, konst(8)), (3, konst(0)), (4, konst(8))];
         let (rule, _) = One::new(call).refused(&mut zeroed(&bad));
         assert_eq!(rule, Rule::HelperArgument);
         let unset = [(1, fmt), (2, konst(8)), (3, konst(0)), (4, RegVal::NotInit)];
@@ -747,7 +737,7 @@ mod tests {
         };
         assert_eq!(st.refs, vec![ref_id]);
         // Submitting it needs the null check first.
-        st.cur_mut().regs[1] = reg(&st, 0).clone();
+        st.cur_mut().regs[1] = *reg(&st, 0);
         st.cur_mut().regs[2] = konst(0);
         let (rule, _) = One::new("call bpf_ringbuf_submit\nexit").refused(&mut st.clone());
         assert_eq!(rule, Rule::NullCheck);
@@ -757,7 +747,7 @@ mod tests {
             var: Scalar::konst(0),
             ref_id,
         };
-        st.cur_mut().regs[1] = mem.clone();
+        st.cur_mut().regs[1] = mem;
         st.cur_mut().regs[6] = mem;
         One::new("call bpf_ringbuf_submit\nexit").next(&mut st);
         assert!(st.refs.is_empty());

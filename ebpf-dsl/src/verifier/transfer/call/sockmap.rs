@@ -143,7 +143,7 @@ mod tests {
             ProgramType::SchedAct,
             ProgramType::SocketFilter,
         ] {
-            update(skb_sk.clone(), ty).unwrap();
+            update(skb_sk, ty).unwrap();
         }
         let looked_up = RegVal::Sock {
             common: false,
