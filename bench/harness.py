@@ -27,6 +27,7 @@ import csv
 import json
 import os
 import re
+import select
 import shutil
 import signal
 import statistics
@@ -158,20 +159,26 @@ class Proc:
         LIVE.add(self.p)
 
     def wait(self):
+        # Sleep on a pidfd until the process ends (or its limit): no periodic wake-ups of this
+        # harness, which would have to preempt a measured process that spins on one CPU while
+        # the other spins too (the latency workloads: 20 wake-ups a second used to).
         deadline = self.t0 + self.limit
-        while True:
+        fd = os.pidfd_open(self.p.pid)
+        try:
+            select.select([fd], [], [], max(deadline - time.monotonic(), 0))
+        finally:
+            os.close(fd)
+        pid, status, ru = os.wait4(self.p.pid, os.WNOHANG)
+        if not pid:
+            log(f"  killing {self.cmd[0]}... (over its {self.limit:.0f} s limit)")
+            # os.kill on the pid, not Popen's methods: those reap the process, and wait4()
+            # below must (an unreaped process keeps its pid, so this signals no other).
+            os.kill(self.p.pid, signal.SIGTERM)
+            time.sleep(1)
             pid, status, ru = os.wait4(self.p.pid, os.WNOHANG)
-            if pid:
-                break
-            if time.monotonic() > deadline:
-                log(f"  killing {self.cmd[0]}... (over its {self.limit:.0f} s limit)")
-                self.p.send_signal(signal.SIGTERM)
-                time.sleep(1)
-                if self.p.poll() is None:
-                    self.p.kill()
+            if not pid:
+                os.kill(self.p.pid, signal.SIGKILL)
                 pid, status, ru = os.wait4(self.p.pid, 0)
-                break
-            time.sleep(0.05)
         LIVE.discard(self.p)
         self.p.returncode = os.waitstatus_to_exitcode(status)
         out, err = self.p.stdout.read(), self.p.stderr.read()
@@ -575,11 +582,15 @@ def main():
             "kernel": os.uname().release, "machine": machine(),
             "ours_xsk": {m: os.path.basename(ours_xsk(m)[0] or "-") for m in
                          ("rxdrop", "txonly", "l2fwd")}}
+    pool = latency.pooled()  # the latency rows' quantiles over all rounds (empty without)
     with open(os.path.join(OUT, "latest.json"), "w") as f:
-        json.dump({"meta": meta, "summary": summary, "rows": rows}, f, indent=1)
+        json.dump({"meta": meta, "summary": summary, "rows": rows, "latency_pooled": pool}, f,
+                  indent=1)
     subprocess.run([sys.executable, os.path.join(HERE, "plot.py"),
                     os.path.join(OUT, "latest.json"), os.path.join(OUT, "latest.svg")], check=False)
     text = table_text(summary)
+    if pool:
+        text += "\n\n" + latency.pooled_text(pool)
     with open(os.path.join(OUT, "latest.md"), "w") as f:
         f.write(f"Run {started}, {ROUNDS} rounds x {DURATION:g} s, batch {BATCH}, "
                 f"kernel {meta['kernel']}, {meta['machine']}\n\n{text}\n")

@@ -46,6 +46,16 @@ LAT_SIZE = ENV.get("LAT_SIZE", "64")
 LAT_MODES = [m for m in ENV.get("LAT_MODES", "poll,busy").split(",") if m]
 LAT_CLIENT = ENV.get("LAT_CLIENT", "spin")
 LAT_PORT = ENV.get("LAT_PORT", "7777")
+# Seconds measured per run at each rate (default DURATION): the low rate needs more of them
+# for its p99 not to be decided by a handful of stalls (1,000 req/s for 4 s: 40 round trips
+# above p99).
+LAT_DURATION = ENV.get("LAT_DURATION")
+LAT_LOAD_DURATION = ENV.get("LAT_LOAD_DURATION")
+# How the measured processes are scheduled: "" (default: SCHED_OTHER, NICE in an autogroup
+# of their own), "fifo" (servers and client SCHED_FIFO at LAT_RT_PRIO) or "fifo-server" (the
+# servers only). See rt_prefix().
+LAT_SCHED = ENV.get("LAT_SCHED", "")
+LAT_RT_PRIO = ENV.get("LAT_RT_PRIO", "10")
 SIDES = ["ours", "c", "kernel"]
 METRICS = ["p50_us", "p99_us", "p999_us", "max_us", "mean_us", "lost"]
 
@@ -61,6 +71,38 @@ for _m in LAT_MODES:
         raise SystemExit(f"LAT_MODES: unknown mode {_m}; known: {','.join(MODE_FLAGS)}")
 if LAT_CLIENT not in ("spin", "sleep"):
     raise SystemExit("LAT_CLIENT: spin or sleep")
+if LAT_SCHED not in ("", "fifo", "fifo-server"):
+    raise SystemExit("LAT_SCHED: fifo or fifo-server (or empty: the default scheduling)")
+if not LAT_RT_PRIO.isdigit() or not 1 <= int(LAT_RT_PRIO) <= 49:
+    raise SystemExit("LAT_RT_PRIO: 1 to 49 (below the kernel's interrupt threads, 50)")
+
+
+def fair_share_guaranteed():
+    """Whether tasks of the ordinary class keep a share of a CPU that a SCHED_FIFO task spins
+    on: the kernel's RT throttling (sched_rt_runtime_us below the period) or, from Linux 6.12,
+    its fair server (50 ms a second for them, whatever sched_rt_runtime_us says; measured on
+    6.18 with sched_rt_runtime_us = -1: a spinning FIFO task still lost 40-50 ms a second to
+    the compilers that wanted its CPU)."""
+    with open("/proc/sys/kernel/sched_rt_runtime_us") as f:
+        throttled = int(f.read()) >= 0
+    major, minor = (int(x) for x in os.uname().release.split(".")[:2])
+    return throttled or (major, minor) >= (6, 12)
+
+
+def rt_prefix(role):
+    """`chrt -f PRIO` for a server (role "server") or the client when LAT_SCHED says so.
+
+    A SCHED_FIFO task is never preempted by an ordinary task: on its CPU it runs until it
+    sleeps, whatever else wants that CPU (other tasks move to the other CPU or wait). A spinning
+    one (busy, spin, the spinning client) is safe only while the kernel keeps a share of the CPU
+    for the others (fair_share_guaranteed()): with both CPUs spinning under FIFO, everything
+    else on the machine (this harness too) gets that share alone, 5 % a CPU, for the run."""
+    if not LAT_SCHED or (role == "client" and LAT_SCHED != "fifo"):
+        return []
+    if not fair_share_guaranteed():
+        raise RuntimeError("LAT_SCHED: sched_rt_runtime_us is -1 on a kernel without the fair "
+                           "server (< 6.12): a spinning SCHED_FIFO task could starve the CPU")
+    return ["chrt", "-f", LAT_RT_PRIO]
 
 
 def server_cmd(h, impl, secs, mode):
@@ -88,23 +130,95 @@ def steal_ms(cpus):
     return sum(int(r[8]) for r in rows if r[0] in {f"cpu{c}" for c in cpus}) * 1000 / tick
 
 
+# The client's histograms of every run, summed per (workload row, server): quantiles over all
+# rounds' round trips (pooled()), which a few stalls in one round cannot decide the way they
+# decide that round's p99.
+HISTS = {}
+SUB = 32  # udp_lat.c's buckets: 32 per power of two
+
+
+def parse_hist(text):
+    """{bucket: count} of udp_lat's `HIST b:c ...` line (empty if none)."""
+    for line in text.splitlines():
+        if line.startswith("HIST"):
+            return {int(b): int(c) for b, c in (kv.split(":") for kv in line.split()[1:])}
+    return {}
+
+
+def bucket_high_ns(b):
+    """The upper edge of bucket `b` (udp_lat.c's bucket_high)."""
+    if b < SUB:
+        return b
+    shift = b // SUB - 1
+    return ((SUB + b % SUB) << shift) + (1 << shift) - 1
+
+
+def quantile_us(hist, q):
+    """Quantile `q` of a histogram, as udp_lat.c reports it (the bucket's upper edge)."""
+    total = sum(hist.values())
+    if not total:
+        return None
+    rank, seen = min(int(q * total), total - 1), 0
+    for b in sorted(hist):
+        seen += hist[b]
+        if seen > rank:
+            return bucket_high_ns(b) / 1e3
+    return None
+
+
+def pooled():
+    """Per workload row and server: round trips counted and pooled p50/p99/p99.9 (us)."""
+    out = {}
+    for (name, impl), hist in sorted(HISTS.items()):
+        out.setdefault(name, {})[impl] = {
+            "n": sum(hist.values()), "p50_us": quantile_us(hist, 0.5),
+            "p99_us": quantile_us(hist, 0.99), "p999_us": quantile_us(hist, 0.999)}
+    return out
+
+
+def pooled_text(pool):
+    """The pooled quantiles as a Markdown table, with ours' ratios to the references."""
+    if not pool:
+        return ""
+    lines = ["Pooled over all rounds (every round trip of a server's runs in one histogram):", "",
+             "| workload | metric | ours | c | kernel | ours/c | ours/kernel |",
+             "|---|---|---:|---:|---:|---:|---:|"]
+    for name, sides in pool.items():
+        for m in ("n", "p50_us", "p99_us", "p999_us"):
+            v = {k: sides.get(k, {}).get(m) for k in SIDES}
+            cell = [f"{v[k]:,}" if m == "n" and v[k] is not None else
+                    (f"{v[k]:.3g}" if v[k] is not None and v[k] < 100 else
+                     (f"{v[k]:,.0f}" if v[k] is not None else "-")) for k in SIDES]
+            ratio = ["-" if m == "n" or not v["ours"] or not v[k] else f"{v['ours'] / v[k]:.2f}"
+                     for k in ("c", "kernel")]
+            lines.append(f"| {name} | {m} | " + " | ".join(cell + ratio) + " |")
+    return "\n".join(lines) + "\n"
+
+
 def run_latency(h, box, impl, rate, mode):
     """One round of one server at `rate` requests/s: the client's quantiles (microseconds)."""
-    secs = h.WARMUP + h.DURATION + 2
+    dur = float((LAT_DURATION if rate == LAT_RATE else LAT_LOAD_DURATION) or h.DURATION)
+    secs = h.WARMUP + dur + 2
     cmd = server_cmd(h, impl, secs, mode)
     if cmd is None:
         return None
     # The answers go to the client's socket: no XDP_DROP sink on the client's side now.
     box.sink(h.NS_A, h.IF_A, False)
     try:
-        s = h.Proc(h.in_ns(h.NS_B, h.RX_CPU, *cmd), secs + 15)
+        s = h.Proc(h.in_ns(h.NS_B, h.RX_CPU, *rt_prefix("server"), *cmd), secs + 15)
         h.time.sleep(0.5)
         steal0 = steal_ms({h.GEN_CPU, h.RX_CPU})
         client = [os.path.join(h.BUILD, "udp_lat"), "-a", "10.77.0.2", "-p", LAT_PORT,
-                  "-r", str(rate), "-d", f"{h.DURATION:g}", "-w", f"{h.WARMUP:g}",
+                  "-r", str(rate), "-d", f"{dur:g}", "-w", f"{h.WARMUP:g}",
                   "-s", LAT_SIZE] + (["-S"] if LAT_CLIENT == "spin" else [])
-        c = h.Proc(h.in_ns(h.NS_A, h.GEN_CPU, *client), h.WARMUP + h.DURATION + 15).wait()
+        c = h.Proc(h.in_ns(h.NS_A, h.GEN_CPU, *rt_prefix("client"), *client),
+                   h.WARMUP + dur + 15).wait()
         steal = steal_ms({h.GEN_CPU, h.RX_CPU}) - steal0
+        # Done measuring: stop the server now rather than at the end of its --duration (every
+        # server stops cleanly on SIGTERM and reports as at its end).
+        # (os.kill, not Popen's: that reaps an ended server before wait4() can read its
+        # rusage; unreaped, its pid cannot be reused.)
+        os.kill(s.p.pid, h.signal.SIGTERM)
         s.wait()
     finally:
         box.sink(h.NS_A, h.IF_A, True)
@@ -115,12 +229,21 @@ def run_latency(h, box, impl, rate, mode):
         raise RuntimeError(f"{impl} echo failed (exit {s.rc}): {s.err.strip()[-400:]}")
     if not res.get("answered"):
         raise RuntimeError(f"{impl} echo answered nothing ({res})")
-    return {**{m: res[m] for m in METRICS}, "preempted": s.preempted, "steal_ms": steal}
+    hist = HISTS.setdefault((row_name(rate, mode), impl), {})
+    for b, n in parse_hist(c.out).items():
+        hist[b] = hist.get(b, 0) + n
+    return {**{m: res[m] for m in METRICS}, "preempted": s.preempted,
+            "client_preempted": c.preempted, "steal_ms": steal}
+
+
+def row_name(rate, mode):
+    """The harness's name of the row of `rate` requests/s in idle mode `mode`."""
+    return f"echo round trip at {rate}/s ({mode})"
 
 
 def workloads(h, name):
     """The harness's table rows for workload `name` (latency or latency-load)."""
     rate = LAT_RATE if name == "latency" else LAT_LOAD_RATE
-    return [(f"echo round trip at {rate}/s ({mode})", "p50_us", "lower",
+    return [(row_name(rate, mode), "p50_us", "lower",
              (lambda m: lambda b, i: run_latency(h, b, i, rate, m))(mode), SIDES)
             for mode in LAT_MODES]

@@ -18,6 +18,9 @@
  *
  * Answers to requests sent in the warm-up are not counted. Prints
  *   RESULT sent=N answered=M lost=L p50_us=.. p99_us=.. p999_us=.. max_us=.. mean_us=..
+ *   HIST BUCKET:COUNT ...
+ * the second line the histogram's non-empty buckets (round trips in ns, bucket() below), for
+ * quantiles over several runs (bench/latency.py pools the rounds of a run).
  */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
@@ -187,5 +190,10 @@ int main(int argc, char **argv)
 	       quantile_us(0.99), quantile_us(0.999), maxv / 1e3,
 	       count ? sumv / 1e3 / count : 0.0);
 	(void)stale;
+	printf("HIST");
+	for (unsigned b = 0; b < BUCKETS; b++)
+		if (hist[b])
+			printf(" %u:%llu", b, (unsigned long long)hist[b]);
+	printf("\n");
 	return 0;
 }
