@@ -28,13 +28,20 @@ in_ns): with the kernel's autogroup scheduling, a plain `nice` only ranks a proc
 own session, and the compilers of other sessions would still take half of a spinning CPU.
 
 Environment: LAT_RATE (1000 requests/s: the fixed low rate), LAT_LOAD_RATE (50000: under
-load), LAT_SIZE (64-byte UDP payload), LAT_MODES (poll,busy), LAT_CLIENT (spin|sleep),
-LAT_PORT (7777).
+load), LAT_DURATION and LAT_LOAD_DURATION (seconds measured per run at each rate; default
+DURATION), LAT_SIZE (64-byte UDP payload), LAT_MODES (poll,busy), LAT_CLIENT (spin|sleep),
+LAT_SCHED ("" | fifo | fifo-server: SCHED_FIFO for the servers and the client, or the servers
+only, at LAT_RT_PRIO, default 10; see rt_prefix()), LAT_PORT (7777).
+
+Besides the per-round quantiles (the harness's table: medians of the rounds), the client's
+histograms are summed over the rounds per server and row: quantiles over every round trip of
+the run (pooled(); in latest.md under the table and in latest.json as "latency_pooled").
 
 Besides the client's quantiles each run records what stalls it (bench/lat_attrib.py tells them
-apart request by request): `preempted`, the server's involuntary context switches over its run
-(other tasks on its CPU), and `steal_ms`, the steal time of the client's and the server's CPUs
-during the client's run (/proc/stat: the hypervisor not running the vCPU).
+apart request by request): `preempted` and `client_preempted`, the server's and the client's
+involuntary context switches over their runs (other tasks on their CPUs), and `steal_ms`, the
+steal time of the client's and the server's CPUs during the client's run (/proc/stat: the
+hypervisor not running the vCPU).
 """
 
 import os
