@@ -31,7 +31,8 @@ Environment: LAT_RATE (1000 requests/s: the fixed low rate), LAT_LOAD_RATE (5000
 load), LAT_DURATION and LAT_LOAD_DURATION (seconds measured per run at each rate; default
 DURATION), LAT_SIZE (64-byte UDP payload), LAT_MODES (poll,busy), LAT_CLIENT (spin|sleep),
 LAT_SCHED ("" | fifo | fifo-server: SCHED_FIFO for the servers and the client, or the servers
-only, at LAT_RT_PRIO, default 10; see rt_prefix()), LAT_PORT (7777).
+only, at LAT_RT_PRIO, default 10; see rt_prefix()) in the idle modes of LAT_SCHED_MODES
+(default: all), LAT_PORT (7777).
 
 Besides the per-round quantiles (the harness's table: medians of the rounds), the client's
 histograms are summed over the rounds per server and row: quantiles over every round trip of
@@ -63,6 +64,9 @@ LAT_LOAD_DURATION = ENV.get("LAT_LOAD_DURATION")
 # servers only). See rt_prefix().
 LAT_SCHED = ENV.get("LAT_SCHED", "")
 LAT_RT_PRIO = ENV.get("LAT_RT_PRIO", "10")
+# The idle modes whose runs get LAT_SCHED (default: all); e.g. `poll` alone, since a spinning
+# SCHED_FIFO server loses its CPU to the kernel's fair server for up to 50 ms at a time.
+LAT_SCHED_MODES = [m for m in ENV.get("LAT_SCHED_MODES", ",".join(LAT_MODES)).split(",") if m]
 SIDES = ["ours", "c", "kernel"]
 METRICS = ["p50_us", "p99_us", "p999_us", "max_us", "mean_us", "lost"]
 
@@ -80,6 +84,9 @@ if LAT_CLIENT not in ("spin", "sleep"):
     raise SystemExit("LAT_CLIENT: spin or sleep")
 if LAT_SCHED not in ("", "fifo", "fifo-server"):
     raise SystemExit("LAT_SCHED: fifo or fifo-server (or empty: the default scheduling)")
+for _m in LAT_SCHED_MODES:
+    if _m not in MODE_FLAGS:
+        raise SystemExit(f"LAT_SCHED_MODES: unknown mode {_m}; known: {','.join(MODE_FLAGS)}")
 if not LAT_RT_PRIO.isdigit() or not 1 <= int(LAT_RT_PRIO) <= 49:
     raise SystemExit("LAT_RT_PRIO: 1 to 49 (below the kernel's interrupt threads, 50)")
 
@@ -96,15 +103,16 @@ def fair_share_guaranteed():
     return throttled or (major, minor) >= (6, 12)
 
 
-def rt_prefix(role):
-    """`chrt -f PRIO` for a server (role "server") or the client when LAT_SCHED says so.
+def rt_prefix(role, mode):
+    """`chrt -f PRIO` for a server (role "server") or the client in idle mode `mode` when
+    LAT_SCHED and LAT_SCHED_MODES say so.
 
     A SCHED_FIFO task is never preempted by an ordinary task: on its CPU it runs until it
     sleeps, whatever else wants that CPU (other tasks move to the other CPU or wait). A spinning
     one (busy, spin, the spinning client) is safe only while the kernel keeps a share of the CPU
     for the others (fair_share_guaranteed()): with both CPUs spinning under FIFO, everything
     else on the machine (this harness too) gets that share alone, 5 % a CPU, for the run."""
-    if not LAT_SCHED or (role == "client" and LAT_SCHED != "fifo"):
+    if not LAT_SCHED or mode not in LAT_SCHED_MODES or (role == "client" and LAT_SCHED != "fifo"):
         return []
     if not fair_share_guaranteed():
         raise RuntimeError("LAT_SCHED: sched_rt_runtime_us is -1 on a kernel without the fair "
@@ -212,13 +220,13 @@ def run_latency(h, box, impl, rate, mode):
     # The answers go to the client's socket: no XDP_DROP sink on the client's side now.
     box.sink(h.NS_A, h.IF_A, False)
     try:
-        s = h.Proc(h.in_ns(h.NS_B, h.RX_CPU, *rt_prefix("server"), *cmd), secs + 15)
+        s = h.Proc(h.in_ns(h.NS_B, h.RX_CPU, *rt_prefix("server", mode), *cmd), secs + 15)
         h.time.sleep(0.5)
         steal0 = steal_ms({h.GEN_CPU, h.RX_CPU})
         client = [os.path.join(h.BUILD, "udp_lat"), "-a", "10.77.0.2", "-p", LAT_PORT,
                   "-r", str(rate), "-d", f"{dur:g}", "-w", f"{h.WARMUP:g}",
                   "-s", LAT_SIZE] + (["-S"] if LAT_CLIENT == "spin" else [])
-        c = h.Proc(h.in_ns(h.NS_A, h.GEN_CPU, *rt_prefix("client"), *client),
+        c = h.Proc(h.in_ns(h.NS_A, h.GEN_CPU, *rt_prefix("client", mode), *client),
                    h.WARMUP + dur + 15).wait()
         steal = steal_ms({h.GEN_CPU, h.RX_CPU}) - steal0
         # Done measuring: stop the server now rather than at the end of its --duration (every

@@ -14,7 +14,7 @@
 # BATCH (64), RING_DESCS, PROG_REPEAT, GEN (c | ours: the examples' xsk-pktgen),
 # LAT_RATE (1000), LAT_LOAD_RATE (50000), LAT_DURATION / LAT_LOAD_DURATION (seconds per run
 # at each rate), LAT_MODES (poll,busy; also spin), LAT_CLIENT (spin | sleep), LAT_SCHED
-# (fifo | fifo-server), LAT_RT_PRIO, LAT_SIZE (bench/latency.py; bench/README.md),
+# (fifo | fifo-server), LAT_SCHED_MODES, LAT_RT_PRIO, LAT_SIZE (bench/latency.py; bench/README.md),
 # RINGBUF_EVENTS (500000), RINGBUF_REPEAT, RINGBUF_WORK, RINGBUF_WORK_EVENTS (bench/ringbuf.py),
 # SCALE_CPUS (0,1: bench/scaling.py),
 # CARGO_TARGET_DIR. See BENCHMARKS.md.
