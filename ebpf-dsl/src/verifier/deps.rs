@@ -364,10 +364,14 @@ pub(crate) fn before(op: &Op, st: &State, d: &Deps) -> Before {
             // A helper that calls back does not read its context itself: the callback does,
             // on its own path, where its reads are marked.
             let callback = !kfunc && super::helpers::takes_callback(helper);
-            let (mut m, mut mem) = (Mask::EMPTY, Mask::EMPTY);
+            let (mut m, mut mem, mut exact) = (Mask::EMPTY, Mask::EMPTY, Mask::EMPTY);
             let args = super::cfg::call_args(helper, kfunc);
+            let any = super::deps_call::anything_args(helper, kfunc);
             for r in (1..=5u8).filter(|r| args & (1 << r) != 0) {
                 m |= dr(r);
+                if any & (1 << r) == 0 {
+                    exact |= dr(r);
+                }
                 // Memory a helper reads through a stack pointer: the slots from the pointer
                 // up to the frame's top (a helper never reads below its argument).
                 if callback {
@@ -378,10 +382,11 @@ pub(crate) fn before(op: &Op, st: &State, d: &Deps) -> Before {
                 }
             }
             // What a helper does depends on its registers, not on the memory it reads (but
-            // for an array lookup's constant key: `super::deps_call`, demanded by the driver).
+            // for an array lookup's constant key: `super::deps_call`, demanded by the driver),
+            // and not on the value of an `ARG_ANYTHING` register (`super::deps_call`).
             b.read = m | mem;
-            b.demand = m;
-            b.inputs = m;
+            b.demand = exact;
+            b.inputs = exact;
         }
         Op::Exit => {
             // The program's return value must be set, but no value of it is refused for

@@ -59,6 +59,7 @@ impl<'a> Exec<'a> {
                         "more than {MAX_PROCESSED} instructions processed over all paths (the kernel's limit); simplify the program or bound its loops more tightly"
                     )));
                 }
+                ex.count_insn();
                 if self.cfg.prune_point[pc] {
                     // A callback's helper call is a loop head as a `may_goto` is.
                     let mg = matches!(self.ops[pc], Op::MayGoto { .. })
@@ -78,9 +79,16 @@ impl<'a> Exec<'a> {
                     }
                 }
                 let op = self.ops[pc];
-                ex.tick(matches!(
+                // The kernel's `jmps_processed` counts every instruction of the jump class:
+                // calls and `exit` too (`do_check`).
+                ex.count_jump(matches!(
                     op,
-                    Op::Ja { .. } | Op::Cond { .. } | Op::MayGoto { .. }
+                    Op::Ja { .. }
+                        | Op::Cond { .. }
+                        | Op::MayGoto { .. }
+                        | Op::Call { .. }
+                        | Op::CallLocal { .. }
+                        | Op::Exit
                 ));
                 let mut before = deps::before(&op, &st, &d);
                 before.demand |= self.call_key_demand(&op, &st, &d);

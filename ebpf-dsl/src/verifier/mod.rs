@@ -238,6 +238,8 @@ mod prune_evict_tests;
 #[cfg(test)]
 mod prune_frames_tests;
 #[cfg(test)]
+mod prune_place_tests;
+#[cfg(test)]
 mod prune_tests;
 pub mod target;
 pub mod trace;

@@ -144,8 +144,20 @@ impl Explorer {
     }
 
     /// Counts one processed instruction, `jump` if it is a jump.
+    #[cfg(test)]
     pub(crate) fn tick(&mut self, jump: bool) {
+        self.count_insn();
+        self.count_jump(jump);
+    }
+
+    /// Counts one processed instruction, before its prune point is visited (the kernel's
+    /// `insn_processed`, which counts the visits that are then pruned).
+    pub(crate) fn count_insn(&mut self) {
         self.insns += 1;
+    }
+
+    /// Counts a jump-class instruction that runs (not pruned; the kernel's `jmps_processed`).
+    pub(crate) fn count_jump(&mut self, jump: bool) {
         self.jumps += jump as usize;
     }
 

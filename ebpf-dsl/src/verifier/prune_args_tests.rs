@@ -64,3 +64,59 @@ exit"
         run(&src.replace("= 100", "= 16"), false).expect("16 bytes fit");
     }
 }
+
+/// A chain of diamonds, each doubling r7 and adding 1 on one way, with r7 passed after each
+/// join as the offset of `bpf_xdp_load_bytes` (`ARG_ANYTHING`, as the kernel's
+/// `check_func_arg` takes it: any value, not marked precise): r7 stays imprecise and each
+/// join prunes its second way, where demanding r7 exact walks 2^n paths.
+#[test]
+fn a_helpers_anything_argument_is_not_demanded_exact() {
+    let mut src = String::from("r6 = r1\nr7 = 0\n");
+    for k in 0..10 {
+        src += &format!(
+            "call bpf_get_prandom_u32\nr7 <<= 1\nif r0 > 100 goto a{k}\nr7 |= 1\na{k}:\n\
+             r1 = r6\nr2 = r7\nr3 = r10\nr3 += -16\nr4 = 8\ncall bpf_xdp_load_bytes\n"
+        );
+    }
+    src += "r0 = 2\nexit";
+    let ours = run(&src, false).expect("accepted");
+    assert!(ours.insns_processed < 1_000, "{ours:?}");
+    let walked = run(&src, true).expect("accepted");
+    assert!(
+        ours.insns_processed * 20 < walked.insns_processed,
+        "{ours:?} vs {walked:?}"
+    );
+}
+
+/// The `ARG_ANYTHING` offset of `bpf_xdp_load_bytes` (r2, from r7) differs between two paths
+/// joined before the call, and r7 decides a branch after it: 0 passes, 100 reaches a read
+/// outside the stack frame. Not demanded at the call, r7 is still demanded by the branch, so
+/// the second path is not pruned by the first (in either order).
+#[test]
+fn an_anything_argument_used_after_the_call_is_compared_at_a_join() {
+    for (cond, first, second) in [("!=", 0, 100), ("==", 100, 0)] {
+        let src = format!(
+            "
+r6 = r1
+call bpf_get_prandom_u32
+r7 = {first}
+if r0 {cond} 7 goto j
+r7 = {second}
+j:
+r1 = r6
+r2 = r7
+r3 = r10
+r3 += -16
+r4 = 8
+call bpf_xdp_load_bytes
+if r7 < 50 goto ok
+r0 = *(u64 *)(r10 + 8)
+ok:
+r0 = 2
+exit"
+        );
+        let e = run(&src, false).expect_err("r7 = 100 reads above the frame");
+        assert_eq!(e[0].rule, Rule::StackAccess, "{e:?}\n{src}");
+        run(&src.replace("= 100", "= 10"), false).expect("both below 50");
+    }
+}

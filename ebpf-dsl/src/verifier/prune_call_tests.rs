@@ -41,7 +41,9 @@ const K618: KernelVersion = KernelVersion::new(6, 18);
 
 /// Two paths meet at `k:`; the second has `r3 = 5` instead of a stack pointer. A two-argument
 /// lookup never reads r3 (dead at `k`: the second path is pruned there); `bpf_map_update_elem`
-/// reads it as the value pointer (live: not pruned, and refused).
+/// reads it as the value pointer (live: not pruned, and refused). (`r4 = 0` comes after `k`,
+/// so that the first checkpoint is stored at `k`: 8 instructions and 3 jumps, the call
+/// included, since the entry.)
 #[test]
 fn a_register_the_helper_does_not_take_is_dead() {
     let src = |helper: &str| {
@@ -52,12 +54,12 @@ call bpf_get_prandom_u32
 *(u64 *)(r10 - 8) = 0
 r3 = r10
 r3 += -16
-r4 = 0
 if r0 == 0 goto j
 goto k
 j:
 r3 = 5
 k:
+r4 = 0
 r1 = hash ll
 r2 = r10
 r2 += -8
@@ -78,7 +80,9 @@ exit"
 }
 
 /// The key of a hash lookup is read (live) but its value decides nothing: paths that differ
-/// only in it are pruned where they meet (`r6`..`r9`: enough instructions for a checkpoint).
+/// only in it are pruned where they meet (`r6`..`r8`: enough instructions for the first
+/// checkpoint to be stored at `k`, 8 instructions and 3 jumps, the call included, since the
+/// entry).
 #[test]
 fn a_hash_key_is_not_precise() {
     let src = "
@@ -86,7 +90,6 @@ call bpf_get_prandom_u32
 r6 = 0
 r7 = 0
 r8 = 0
-r9 = 0
 r1 = 1
 if r0 == 0 goto j
 goto k

@@ -1,0 +1,64 @@
+//! Where checkpoints are stored (`super::prune`): as the kernel's `is_state_visited`, only
+//! after 2 jumps and 8 instructions since the last one, where a jump is any instruction of the
+//! jump class, calls and `exit` included (`do_check` counts them all in `jmps_processed`).
+
+use super::{verify_with, Report, Rule, Trust, VerifierError, VerifyInput};
+use crate::asm::assemble_unchecked;
+use crate::ProgramType;
+
+fn run(src: &str) -> Result<Report, Vec<VerifierError>> {
+    let a = assemble_unchecked(src).expect("valid text");
+    verify_with(
+        &VerifyInput::new(&a.insns, ProgramType::Xdp),
+        &Trust::none(),
+        false,
+        false,
+    )
+}
+
+/// One diamond per helper call: the call and the conditional jump are the 2 jumps since the
+/// previous join, so every join gets a checkpoint (counting the conditional jumps alone, every
+/// other one would).
+#[test]
+fn a_helper_call_counts_as_a_jump_for_checkpoints() {
+    let mut src = String::from("r7 = 0\n");
+    for k in 0..10 {
+        src += &format!(
+            "call bpf_get_prandom_u32\nif r0 > 100 goto a{k}\nr7 += 1\nr1 = 0\nr2 = 0\n\
+             r3 = 0\nr4 = 0\nr5 = 0\nr8 = 0\na{k}:\n"
+        );
+    }
+    src += "r0 = 2\nexit";
+    let r = run(&src).expect("accepted");
+    // A checkpoint at each of the 10 joins, which prunes the second way into it: each
+    // instruction is processed about once (counting conditional jumps alone: 205 processed,
+    // 27 pruned).
+    assert_eq!((r.states, r.pruned), (10, 10), "{r:?}");
+    assert!(r.insns_processed < 120, "{r:?}");
+}
+
+/// The checkpoint stored at the join after a call (as above) must not prune the second way
+/// there: r7 is 1 on the first way and 0 on the second, and r7 = 0 reaches a read outside the
+/// stack frame.
+#[test]
+fn a_checkpoint_after_a_call_still_compares_what_matters() {
+    let src = "
+r7 = 0
+call bpf_get_prandom_u32
+if r0 > 100 goto a
+r7 = 1
+r1 = 0
+r2 = 0
+r3 = 0
+r4 = 0
+r5 = 0
+a:
+r0 = 2
+if r7 != 0 goto ok
+r0 = *(u64 *)(r10 + 8)
+ok:
+exit";
+    let e = run(src).expect_err("r7 = 0 reads above the frame");
+    assert_eq!(e[0].rule, Rule::StackAccess, "{e:?}");
+    run(&src.replace("r7 = 0\ncall", "r7 = 3\ncall")).expect("r7 is never 0");
+}
