@@ -268,9 +268,7 @@ impl Explorer {
                 } else {
                     (ck.live, ck.precise)
                 };
-                // The trace shows the outermost frame's marks.
-                let live = (live & live_mask(live_static, old.frames.len() - 1)).frame(0);
-                let precise = precise.frame(0);
+                let live = live & live_mask(live_static, old.frames.len() - 1);
                 let miss = Ev::Miss {
                     pc,
                     id: c,
