@@ -262,4 +262,58 @@ exit
         let (verdict, _) = pruned_at(&src(15), "join");
         assert_eq!(verdict, Ok(()));
     }
+
+    /// Must not prune (`incomplete_read_marks`): in the callback's first round the first path
+    /// returns unchanged (the call's unfinished checkpoint covers the next round), then the
+    /// path through `b:` reaches `j:` with the caller's `fp-8` at 100. The checkpoint at `j:`
+    /// is finished but its marks are not complete yet (`use:`, which adds `fp-8` to a map
+    /// value pointer, is explored last): compared by its marks alone it would prune that path,
+    /// and the round where `use:` meets 100 would never be explored. Compared in every
+    /// location, the path goes on and is refused (the kernel refuses it too).
+    #[test]
+    fn a_checkpoint_below_a_loop_head_still_explored_compares_every_location() {
+        let src = "
+*(u64 *)(r10 - 16) = 0
+*(u64 *)(r10 - 8) = 0
+r1 = 4
+r2 = cb ll
+r3 = r10
+r3 += -16
+r4 = 0
+call bpf_loop
+r0 = 2
+exit
+cb:
+r9 = r2
+r8 = 0
+r8 += 1
+r8 += 1
+call bpf_get_prandom_u32
+if r0 == 7 goto use
+call bpf_get_prandom_u32
+if r0 == 5 goto b
+j:
+r0 = 0
+exit
+b:
+r1 = 100
+*(u64 *)(r9 + 8) = r1
+goto j
+use:
+r7 = *(u64 *)(r9 + 8)
+*(u32 *)(r10 - 4) = 0
+r2 = r10
+r2 += -4
+r1 = arr ll
+call bpf_map_lookup_elem
+if r0 == 0 goto out
+r0 += r7
+r0 = *(u8 *)(r0 + 0)
+out:
+r0 = 0
+exit
+";
+        let (verdict, _) = pruned_at(src, "j");
+        assert_eq!(verdict, Err(vec![Rule::MapValueBounds]));
+    }
 }
