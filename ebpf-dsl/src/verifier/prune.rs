@@ -13,6 +13,9 @@
 //!   loop of many rounds costs no more per round (a loop without progress comes back to the
 //!   state of the previous round or close to it; one that does not runs into the limit of
 //!   1,000,000 instructions);
+//! - a loop head's unfinished checkpoint that covers a later round prunes it, and its marks,
+//!   still growing, are sent on to that round's path as they come ([`forward`], the kernel's
+//!   SCC backedges);
 //! - a checkpoint that keeps failing to prune (more than `3 × hits + 3` misses, the kernel's
 //!   `miss_cnt`/`hit_cnt` rule; a miss counts only when the visit would store a checkpoint,
 //!   as the kernel's) is dropped from the instruction's list once finished, so the lists stay
@@ -27,6 +30,9 @@ use super::domain::scalar::Scalar;
 use super::domain::state::{covers, covers_calls, covers_frames, same_state, RegVal, Slot, State};
 use super::mask::FRAMES;
 use super::trace::{record, Ev, Tracer};
+
+#[path = "prune_forward.rs"]
+mod forward;
 
 /// Finished checkpoints kept per instruction (the one that pruned least makes room).
 const MAX_STATES_PER_INSN: usize = 64;
@@ -61,6 +67,12 @@ struct Checkpoint {
     demanded: Mask,
     hits: u32,
     misses: u32,
+    /// Paths this checkpoint pruned while its marks could still grow: its later marks are
+    /// sent on to them (indices into [`Explorer::forwards`]).
+    forwards: Vec<usize>,
+    /// The nearest checkpoint at a loop head (a `may_goto` or a callback's helper call) among
+    /// this one and its ancestors.
+    head: Option<usize>,
 }
 
 /// The path explorer (depth first, like the kernel's `do_check`).
@@ -81,6 +93,10 @@ pub(crate) struct Explorer {
     every: bool,
     /// The bpf-to-bpf calls (`local_calls[pc]`): see [`covers_calls`].
     local_calls: Vec<bool>,
+    /// Paths pruned by a checkpoint whose marks could still grow (see [`forward`]).
+    forwards: Vec<forward::Forward>,
+    /// Marks still to be applied (see [`Explorer::mark`]).
+    work: Vec<(Option<usize>, Mask, Mark)>,
     /// What the pruning does, when traced (`super::trace`).
     pub(crate) tracer: Tracer,
 }
@@ -123,6 +139,8 @@ impl Explorer {
             exact,
             every,
             local_calls: Vec::new(),
+            forwards: Vec::new(),
+            work: Vec::new(),
             tracer: None,
         }
     }
@@ -164,7 +182,17 @@ impl Explorer {
     /// Marks the sources `m` (in terms of checkpoint `ck`) live, and precise or demanded as
     /// `how` says, at `ck` and, translated, at each of its ancestors.
     #[inline]
-    pub(crate) fn mark(&mut self, mut ck: Option<usize>, mut m: Mask, how: Mark) {
+    pub(crate) fn mark(&mut self, ck: Option<usize>, m: Mask, how: Mark) {
+        self.mark_chain(ck, m, how);
+        if !self.work.is_empty() {
+            self.drain();
+        }
+    }
+
+    /// [`Explorer::mark`] along one chain of ancestors; the new marks of a checkpoint that
+    /// pruned paths while incomplete are queued for those paths.
+    #[inline]
+    fn mark_chain(&mut self, mut ck: Option<usize>, mut m: Mask, how: Mark) {
         while let Some(c) = ck {
             if m.is_empty() {
                 return;
@@ -189,6 +217,10 @@ impl Explorer {
             if how == Mark::Demanded {
                 cp.demanded |= new;
             }
+            if !cp.forwards.is_empty() {
+                self.queue_forwards(c, new, how);
+            }
+            let cp = &self.checkpoints[c];
             m = deps::translate(&cp.link, new);
             ck = cp.parent;
         }
@@ -198,8 +230,10 @@ impl Explorer {
     /// otherwise maybe stores a checkpoint (restarting `d` from it). At a `may_goto`
     /// (`may_goto`), a checkpoint is always stored, and an unfinished one with another
     /// `may_goto` depth that covers the state in every location prunes it (the kernel's rule:
-    /// the hidden counter ends that loop; every location is then marked live and precise,
-    /// since the marks of an unfinished checkpoint are not complete).
+    /// the hidden counter ends that loop; the marks of an unfinished checkpoint are not
+    /// complete, so the path gets those it has and every later one: see [`forward`]). A
+    /// finished checkpoint below such a loop head, whose marks may still grow, is compared in
+    /// every location and forwards its marks the same way.
     pub(crate) fn visit(
         &mut self,
         pc: usize,
@@ -215,8 +249,7 @@ impl Explorer {
                     if old.may_goto_depth != st.may_goto_depth && covers(old, st, 0x7ff) {
                         self.checkpoints[c].hits += 1;
                         record(&self.tracer, Ev::Pruned { pc, by: c });
-                        let all = d.of_mask(Mask::ALL);
-                        self.mark(parent, all, Mark::Precise);
+                        self.hit_incomplete(c, parent, d, 0x7ff);
                         return PruneResult::Pruned;
                     }
                 }
@@ -245,14 +278,27 @@ impl Explorer {
                 self.explored[pc].swap_remove(i);
                 continue;
             };
+            let incomplete = self.incomplete(c);
             let covered = if self.exact {
                 covers_calls(old, st, live_static, &self.local_calls)
+            } else if incomplete {
+                // Marks that may still grow: every location counts (the kernel compares a
+                // state whose SCC visit has backedges `RANGE_WITHIN`).
+                let all = [(!0u128, !0u128); FRAMES];
+                let n = old.frames.len().min(FRAMES);
+                covers_frames(old, st, live_static, &all[..n], &self.local_calls)
             } else {
                 let marks: [(u128, u128); FRAMES] =
                     std::array::from_fn(|f| (ck.live.frame(f), ck.precise.frame(f)));
                 let n = old.frames.len().min(FRAMES);
                 covers_frames(old, st, live_static, &marks[..n], &self.local_calls)
             };
+            if covered && incomplete && !self.exact {
+                self.checkpoints[c].hits += 1;
+                record(&self.tracer, Ev::Pruned { pc, by: c });
+                self.hit_incomplete(c, parent, d, live_static);
+                return PruneResult::Pruned;
+            }
             if covered {
                 // The frames without bits of their own were compared exactly: every location
                 // of theirs counts as read and precise.
@@ -275,14 +321,12 @@ impl Explorer {
                 return PruneResult::Pruned;
             }
             if self.tracer.is_some() {
-                let (live, precise) = if self.exact {
+                let (live, precise) = if self.exact || incomplete {
                     (Mask::ALL, Mask::ALL)
                 } else {
                     (ck.live, ck.precise)
                 };
-                // The trace shows the outermost frame's marks.
-                let live = (live & live_mask(live_static, old.frames.len() - 1)).frame(0);
-                let precise = precise.frame(0);
+                let live = live & live_mask(live_static, old.frames.len() - 1);
                 let miss = Ev::Miss {
                     pc,
                     id: c,
@@ -312,6 +356,11 @@ impl Explorer {
         record(&self.tracer, Ev::Checkpoint { pc, id, parent, st });
         self.waiting[pc].push(id);
         let link = d.checkpoint();
+        let head = if may_goto {
+            Some(id)
+        } else {
+            parent.and_then(|p| self.checkpoints[p].head)
+        };
         self.checkpoints.push(Checkpoint {
             state: Some(st.clone()),
             pending: 1,
@@ -323,6 +372,8 @@ impl Explorer {
             demanded: Mask::EMPTY,
             hits: 0,
             misses: 0,
+            forwards: Vec::new(),
+            head,
         });
         PruneResult::Continue(Some(id))
     }

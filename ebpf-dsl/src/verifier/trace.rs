@@ -16,6 +16,7 @@ use std::fmt::Write as _;
 use std::rc::Rc;
 
 use super::domain::state::{reg_covers_fresh, slot_covers_fresh, RegVal, Slot, State};
+use super::mask::Mask;
 use super::{Report, Trust, VerifierError, VerifyInput};
 
 /// The counts of one instruction (see [`PruneTrace`]).
@@ -103,8 +104,10 @@ pub(crate) enum Ev<'a> {
         id: usize,
         old: &'a State,
         new: &'a State,
-        live: u128,
-        precise: u128,
+        /// The checkpoint's marks (and the innermost frame's statically dead registers
+        /// removed from `live`), frame by frame.
+        live: Mask,
+        precise: Mask,
     },
     Evicted {
         pc: usize,
@@ -227,15 +230,44 @@ pub(crate) fn locs(m: u128) -> String {
     }
 }
 
-/// The first location where `old` (with its marks) fails to cover `new`, compared alone.
-fn difference(old: &State, new: &State, live: u128, precise: u128) -> String {
+/// The first location where `old` (with its marks) fails to cover `new`, compared alone,
+/// frame by frame (a frame without marks of its own compared exactly).
+fn difference(old: &State, new: &State, live: Mask, precise: Mask) -> String {
     if old.frames.len() != new.frames.len() {
         return format!("{} frames vs {}", old.frames.len(), new.frames.len());
     }
-    if old.frames.len() > 1 {
-        return "several frames (compared exactly)".into();
+    let several = old.frames.len() > 1;
+    for (k, (fo, fnew)) in old.frames.iter().zip(&new.frames).enumerate() {
+        let (live, precise) = if k < super::mask::FRAMES {
+            (live.frame(k), precise.frame(k))
+        } else {
+            (!0, !0)
+        };
+        let at = if several {
+            format!("[frame {k}] ")
+        } else {
+            String::new()
+        };
+        if fo.callsite != fnew.callsite || fo.callback_depth > fnew.callback_depth {
+            return format!("{at}callsite or callback depth");
+        }
+        if let Some(d) = frame_difference(fo, fnew, live, precise) {
+            return format!("{at}{d}");
+        }
     }
-    let (fo, fnew) = (&old.frames[0], &new.frames[0]);
+    if old.refs.len() != new.refs.len() || old.lock != new.lock || old.taint != new.taint {
+        return "references, lock or taint".into();
+    }
+    "ids (each location covers alone)".into()
+}
+
+/// The first location of one frame where `fo` fails to cover `fnew` (see [`difference`]).
+fn frame_difference(
+    fo: &super::domain::state::Frame,
+    fnew: &super::domain::state::Frame,
+    live: u128,
+    precise: u128,
+) -> Option<String> {
     for r in 0..11 {
         if live & (1u128 << r) == 0 {
             continue;
@@ -249,7 +281,7 @@ fn difference(old: &State, new: &State, live: u128, precise: u128) -> String {
         };
         if !ok {
             let p = if imprecise { "" } else { " (precise)" };
-            return format!("r{r}{p}: {o:?} vs {n:?}");
+            return Some(format!("r{r}{p}: {o:?} vs {n:?}"));
         }
     }
     for i in 0..fo.stack.len() {
@@ -272,13 +304,10 @@ fn difference(old: &State, new: &State, live: u128, precise: u128) -> String {
         };
         if !ok {
             let p = if imprecise { "" } else { " (precise)" };
-            return format!("fp{}{p}: {so:?} vs {sn:?}", -512 + 8 * i as i32);
+            return Some(format!("fp{}{p}: {so:?} vs {sn:?}", -512 + 8 * i as i32));
         }
     }
-    if old.refs.len() != new.refs.len() || old.lock != new.lock || old.taint != new.taint {
-        return "references, lock or taint".into();
-    }
-    "ids (each location covers alone)".into()
+    None
 }
 
 /// [`super::verify_trusting`], recording what the pruning did (see the module documentation);
