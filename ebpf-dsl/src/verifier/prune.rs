@@ -26,6 +26,7 @@ use super::deps::{self, Deps, Link, Mask};
 use super::domain::scalar::Scalar;
 use super::domain::state::{covers, covers_calls, covers_frames, same_state, RegVal, Slot, State};
 use super::mask::FRAMES;
+use super::prune_hint;
 use super::trace::{record, Ev, Tracer};
 
 /// Finished checkpoints kept per instruction (the one that pruned least makes room).
@@ -61,6 +62,8 @@ struct Checkpoint {
     demanded: Mask,
     hits: u32,
     misses: u32,
+    /// A location where a comparison with it failed (see [`prune_hint`]).
+    hint: prune_hint::Hint,
 }
 
 /// The path explorer (depth first, like the kernel's `do_check`).
@@ -233,13 +236,24 @@ impl Explorer {
                 self.explored[pc].swap_remove(i);
                 continue;
             };
+            let mut hint = ck.hint;
             let covered = if self.exact {
                 covers_calls(old, st, live_static, &self.local_calls)
             } else {
                 let marks: [(u128, u128); FRAMES] =
                     std::array::from_fn(|f| (ck.live.frame(f), ck.precise.frame(f)));
                 let n = old.frames.len().min(FRAMES);
-                covers_frames(old, st, live_static, &marks[..n], &self.local_calls)
+                // The location that failed last time first (the same answer, sooner).
+                let hc = prune_hint::Ctx {
+                    live_static,
+                    marks: &marks[..n],
+                    local_calls: &self.local_calls,
+                };
+                !prune_hint::refused(old, st, &hc, hint)
+                    && (covers_frames(old, st, live_static, &marks[..n], &self.local_calls) || {
+                        hint = prune_hint::missed(old, st, &hc, hint);
+                        false
+                    })
             };
             if covered {
                 // The frames without bits of their own were compared exactly: every location
@@ -282,6 +296,7 @@ impl Explorer {
                 record(&self.tracer, miss);
             }
             let ck = &mut self.checkpoints[c];
+            ck.hint = hint;
             ck.misses += add as u32;
             if ck.misses > ck.hits * 3 + 3 {
                 ck.state = None;
@@ -311,6 +326,7 @@ impl Explorer {
             demanded: Mask::EMPTY,
             hits: 0,
             misses: 0,
+            hint: prune_hint::Hint::Unknown,
         });
         PruneResult::Continue(Some(id))
     }
