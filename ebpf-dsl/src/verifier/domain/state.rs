@@ -795,17 +795,16 @@ pub fn covers_frames(
             }
         }
         // Only the live slots, in order (a slot never read is never compared).
-        let n = fo.stack.len().min(fnew.stack.len());
-        let mut slots = (live >> 11) & if n >= 117 { !0 } else { (1u128 << n) - 1 };
+        // The 64 slots' bits as 64-bit words (cheaper than 128-bit shifts).
+        let (mut slots, precise) = ((live >> 11) as u64, (precise >> 11) as u64);
         while slots != 0 {
             let i = slots.trailing_zeros() as usize;
             slots &= slots - 1;
-            let bit = 1u128 << (11 + i);
             let (so, sn) = (&fo.stack[i], &fnew.stack[i]);
             if matches!(so, Slot::Bytes(_)) && fo.stack.shares_slot(&fnew.stack, i) {
                 continue;
             }
-            if precise & bit == 0 && slot_is_scalar(so) {
+            if precise & (1 << i) == 0 && slot_is_scalar(so) {
                 if !slot_is_scalar(sn) {
                     return false;
                 }
