@@ -199,22 +199,30 @@ pub(crate) fn translate(link: &Link, m: Mask) -> Mask {
     } else {
         Mask::EMPTY
     };
-    // The unchanged locations are their own sources; each changed one is found by its rank
-    // in `changed` (`k`: the rank of the first location of frame `f`, of its upper half).
+    // The unchanged locations are their own sources; each changed one's sources are the
+    // `k`-th of `diff`, `k` its rank in `changed` (counted along its bits up to the last one
+    // hit: no bit count per location).
     out |= (m & !link.changed).named();
+    let hits = m & link.changed;
+    if hits.is_empty() {
+        return out;
+    }
     let mut k = 0;
     for f in 0..FRAMES {
         let c = link.changed.frame(f);
-        let hit = m.frame(f) & c;
-        for (half, c) in [
+        let hit = hits.frame(f);
+        for (mut h, mut c) in [
             (hit as u64, c as u64),
             ((hit >> 64) as u64, (c >> 64) as u64),
         ] {
-            let mut bits = half;
-            while bits != 0 {
-                let below = c & ((1u64 << bits.trailing_zeros()) - 1);
-                out |= link.diff[k + below.count_ones() as usize];
-                bits &= bits - 1;
+            while h != 0 {
+                let low = c & c.wrapping_neg();
+                if h & low != 0 {
+                    out |= link.diff[k];
+                    h ^= low;
+                }
+                c ^= low;
+                k += 1;
             }
             k += c.count_ones() as usize;
         }
