@@ -188,6 +188,26 @@ mod tests {
     use crate::verifier::domain::scalar::Scalar;
     use crate::verifier::initial_state;
 
+    /// `same_state`'s quick refusal on slots (the other pre-check of a comparison) refuses
+    /// different numbers and keeps what covers both ways.
+    #[test]
+    fn same_state_refuses_different_spilled_numbers_only() {
+        use crate::verifier::domain::state::{same_state, Byte};
+        let mut a = initial_state();
+        a.frames[0].stack[60] = Slot::Spill(RegVal::Scalar(Scalar::konst(1)));
+        let mut b = initial_state();
+        b.frames[0].stack[60] = Slot::Spill(RegVal::Scalar(Scalar::konst(2)));
+        assert!(!same_state(&a, &b));
+        b.frames[0].stack[60] = Slot::Spill(RegVal::Scalar(Scalar::konst(1)));
+        assert!(same_state(&a, &b));
+        // Unknown bytes and an unknown spilled number cover each other.
+        a.frames[0].stack[61] = Slot::Bytes([Byte::Misc; 8]);
+        b.frames[0].stack[61] = Slot::Spill(RegVal::Scalar(Scalar::UNKNOWN));
+        assert!(same_state(&a, &b));
+        b.frames[0].stack[61] = Slot::Bytes([Byte::Zero; 8]);
+        assert!(!same_state(&a, &b));
+    }
+
     #[test]
     fn a_location_that_fails_alone_refuses_and_others_do_not() {
         let mut old = initial_state();
