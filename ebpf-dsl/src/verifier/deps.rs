@@ -108,12 +108,14 @@ impl Deps {
     /// [`Link`]), and the path's sources restarted from the checkpoint.
     pub(crate) fn checkpoint(&mut self) -> Link {
         let mut diff = Vec::new();
+        let mut changed = Mask::EMPTY;
         for (f, fd) in self.frames.iter().enumerate().take(FRAMES) {
             let id = &IDENTITY[f];
             for b in 0..LOCS {
                 let m = fd.loc(b);
                 if m != id.loc(b) {
-                    diff.push((f as u8, b as u8, m));
+                    diff.push(m);
+                    changed |= Mask::loc(f, b);
                 }
             }
         }
@@ -125,18 +127,36 @@ impl Deps {
         for (f, fd) in self.frames.iter_mut().enumerate() {
             *fd = FrameDeps::identity(f);
         }
-        Link { diff, other }
+        Link {
+            diff,
+            changed,
+            other,
+        }
     }
 
     /// The sources of the locations in `m` (bits of a checkpoint with this path's frames).
     pub(crate) fn of_mask(&self, m: Mask) -> Mask {
         let mut out = Mask::EMPTY;
-        m.for_each(|f, b| {
-            out |= match self.frames.get(f) {
-                Some(fd) => fd.loc(b),
-                None => Mask::ALL,
+        for f in 0..FRAMES {
+            let w = m.frame(f);
+            if w == 0 {
+                continue;
             }
-        });
+            // A location of a frame the path does not have: any source (every mask is in ALL).
+            let Some(fd) = self.frames.get(f) else {
+                return Mask::ALL;
+            };
+            let mut regs = w as u64 & 0x7ff;
+            while regs != 0 {
+                out |= fd.regs[regs.trailing_zeros() as usize];
+                regs &= regs - 1;
+            }
+            let mut slots = (w >> 11) as u64;
+            while slots != 0 {
+                out |= fd.slots[slots.trailing_zeros() as usize];
+                slots &= slots - 1;
+            }
+        }
         if m.has_other() {
             for fd in self.frames.iter().skip(FRAMES) {
                 out |= fd.union();
@@ -159,13 +179,16 @@ impl Deps {
     }
 }
 
-/// The sources of a checkpoint's locations in terms of its parent's: a location not listed in
-/// `diff` still held what it held at the parent (its own bit); [`Mask::OTHER`] translates to
+/// The sources of a checkpoint's locations in terms of its parent's: a location not in
+/// `changed` still held what it held at the parent (its own bit); [`Mask::OTHER`] translates to
 /// `other`, the sources of the locations of the frames without bits of their own.
 #[derive(Clone, Debug)]
 pub(crate) struct Link {
-    /// Locations (frame, location) whose sources are not their own bit, in increasing order.
-    diff: Vec<(u8, u8, Mask)>,
+    /// The sources of the locations in `changed`, in increasing location order (frame, then
+    /// location: the `k`-th is that of the location of rank `k` in `changed`).
+    diff: Vec<Mask>,
+    /// The locations whose sources are not their own bit.
+    changed: Mask,
     other: Mask,
 }
 
@@ -176,20 +199,34 @@ pub(crate) fn translate(link: &Link, m: Mask) -> Mask {
     } else {
         Mask::EMPTY
     };
-    // `diff` is in increasing location order (see `Deps::checkpoint`), as the bits are
-    // visited: one pass over both.
-    let mut diff = link.diff.iter().peekable();
-    m.for_each(|f, b| {
-        let key = (f, b);
-        while diff
-            .next_if(|(lf, lb, _)| ((*lf as usize), (*lb as usize)) < key)
-            .is_some()
-        {}
-        out |= match diff.peek() {
-            Some((lf, lb, d)) if (*lf as usize, *lb as usize) == key => *d,
-            _ => Mask::loc(f, b),
-        };
-    });
+    // The unchanged locations are their own sources; each changed one's sources are the
+    // `k`-th of `diff`, `k` its rank in `changed` (counted along its bits up to the last one
+    // hit: no bit count per location).
+    out |= (m & !link.changed).named();
+    let hits = m & link.changed;
+    if hits.is_empty() {
+        return out;
+    }
+    let mut k = 0;
+    for f in 0..FRAMES {
+        let c = link.changed.frame(f);
+        let hit = hits.frame(f);
+        for (mut h, mut c) in [
+            (hit as u64, c as u64),
+            ((hit >> 64) as u64, (c >> 64) as u64),
+        ] {
+            while h != 0 {
+                let low = c & c.wrapping_neg();
+                if h & low != 0 {
+                    out |= link.diff[k];
+                    h ^= low;
+                }
+                c ^= low;
+                k += 1;
+            }
+            k += c.count_ones() as usize;
+        }
+    }
     out
 }
 
@@ -591,16 +628,29 @@ fn store(d: &mut Deps, b: &Before, v: Mask, size: Size) {
 /// live); only those locations are looked at.
 pub(crate) fn pointer_locs(st: &State, within: Mask) -> Mask {
     let mut m = Mask::EMPTY;
-    within.for_each(|f, b| {
-        let Some(fr) = st.frames.get(f) else { return };
-        let pointer = if b < 11 {
-            fr.regs[b].is_pointer()
-        } else {
-            matches!(fr.stack.get(b - 11), Some(Slot::Spill(v)) if v.is_pointer())
-        };
-        if pointer {
-            m |= Mask::loc(f, b);
+    for (f, fr) in st.frames.iter().enumerate().take(FRAMES) {
+        let w = within.frame(f);
+        if w == 0 {
+            continue;
         }
-    });
+        let mut out = 0u128;
+        let mut regs = w as u64 & 0x7ff;
+        while regs != 0 {
+            let b = regs.trailing_zeros() as usize;
+            regs &= regs - 1;
+            if fr.regs[b].is_pointer() {
+                out |= 1 << b;
+            }
+        }
+        let mut slots = (w >> 11) as u64;
+        while slots != 0 {
+            let i = slots.trailing_zeros() as usize;
+            slots &= slots - 1;
+            if matches!(&fr.stack[i], Slot::Spill(v) if v.is_pointer()) {
+                out |= 1 << (11 + i);
+            }
+        }
+        m |= Mask::of_frame(f, out);
+    }
     m
 }

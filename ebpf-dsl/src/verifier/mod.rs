@@ -237,6 +237,7 @@ mod prune_call_tests;
 mod prune_evict_tests;
 #[cfg(test)]
 mod prune_frames_tests;
+mod prune_hint;
 #[cfg(test)]
 mod prune_place_tests;
 #[cfg(test)]

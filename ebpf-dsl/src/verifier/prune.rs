@@ -29,6 +29,7 @@ use super::deps::{self, Deps, Link, Mask};
 use super::domain::scalar::Scalar;
 use super::domain::state::{covers, covers_calls, covers_frames, same_state, RegVal, Slot, State};
 use super::mask::FRAMES;
+use super::prune_hint;
 use super::trace::{record, Ev, Tracer};
 
 #[path = "prune_forward.rs"]
@@ -73,6 +74,8 @@ struct Checkpoint {
     /// The nearest checkpoint at a loop head (a `may_goto` or a callback's helper call) among
     /// this one and its ancestors.
     head: Option<usize>,
+    /// A location where a comparison with it failed (see [`prune_hint`]).
+    hint: prune_hint::Hint,
 }
 
 /// The path explorer (depth first, like the kernel's `do_check`).
@@ -279,6 +282,7 @@ impl Explorer {
                 continue;
             };
             let incomplete = self.incomplete(c);
+            let mut hint = ck.hint;
             let covered = if self.exact {
                 covers_calls(old, st, live_static, &self.local_calls)
             } else if incomplete {
@@ -291,7 +295,17 @@ impl Explorer {
                 let marks: [(u128, u128); FRAMES] =
                     std::array::from_fn(|f| (ck.live.frame(f), ck.precise.frame(f)));
                 let n = old.frames.len().min(FRAMES);
-                covers_frames(old, st, live_static, &marks[..n], &self.local_calls)
+                // The location that failed last time first (the same answer, sooner).
+                let hc = prune_hint::Ctx {
+                    live_static,
+                    marks: &marks[..n],
+                    local_calls: &self.local_calls,
+                };
+                !prune_hint::refused(old, st, &hc, hint)
+                    && (covers_frames(old, st, live_static, &marks[..n], &self.local_calls) || {
+                        hint = prune_hint::missed(old, st, &hc, hint);
+                        false
+                    })
             };
             if covered && incomplete && !self.exact {
                 self.checkpoints[c].hits += 1;
@@ -338,6 +352,7 @@ impl Explorer {
                 record(&self.tracer, miss);
             }
             let ck = &mut self.checkpoints[c];
+            ck.hint = hint;
             ck.misses += add as u32;
             if ck.misses > ck.hits * 3 + 3 {
                 ck.state = None;
@@ -374,6 +389,7 @@ impl Explorer {
             misses: 0,
             forwards: Vec::new(),
             head,
+            hint: prune_hint::Hint::Unknown,
         });
         PruneResult::Continue(Some(id))
     }

@@ -795,17 +795,16 @@ pub fn covers_frames(
             }
         }
         // Only the live slots, in order (a slot never read is never compared).
-        let n = fo.stack.len().min(fnew.stack.len());
-        let mut slots = (live >> 11) & if n >= 117 { !0 } else { (1u128 << n) - 1 };
+        // The 64 slots' bits as 64-bit words (cheaper than 128-bit shifts).
+        let (mut slots, precise) = ((live >> 11) as u64, (precise >> 11) as u64);
         while slots != 0 {
             let i = slots.trailing_zeros() as usize;
             slots &= slots - 1;
-            let bit = 1u128 << (11 + i);
             let (so, sn) = (&fo.stack[i], &fnew.stack[i]);
             if matches!(so, Slot::Bytes(_)) && fo.stack.shares_slot(&fnew.stack, i) {
                 continue;
             }
-            if precise & bit == 0 && slot_is_scalar(so) {
+            if precise & (1 << i) == 0 && slot_is_scalar(so) {
                 if !slot_is_scalar(sn) {
                     return false;
                 }
@@ -839,8 +838,36 @@ pub fn same_state(a: &State, b: &State) -> bool {
         return false;
     }
     a.may_goto_depth == b.may_goto_depth
+        && !slots_differ(a, b)
         && ((a.frames == b.frames && a.refs == b.refs && a.lock == b.lock)
             || (covers(a, b, 0x7ff) && covers(b, a, 0x7ff)))
+}
+
+/// A quick refusal for [`same_state`] (same frames): two slots of one kind that cannot cover
+/// each other both ways (the kinds that can, such as unknown bytes and an unknown spilled
+/// number, are left to the full comparison).
+fn slots_differ(a: &State, b: &State) -> bool {
+    let same = |p: &Scalar, q: &Scalar| p.is_subset_of(q) && q.is_subset_of(p);
+    a.frames.iter().zip(&b.frames).any(|(fa, fb)| {
+        (0..SLOTS / CHUNK).any(|c| {
+            !fa.stack.chunks_shared(&fb.stack, c)
+                && fa
+                    .stack
+                    .chunk(c)
+                    .iter()
+                    .zip(fb.stack.chunk(c))
+                    .any(|pair| match pair {
+                        (Slot::Bytes(p), Slot::Bytes(q)) => p != q,
+                        (Slot::Spill(RegVal::Scalar(p)), Slot::Spill(RegVal::Scalar(q))) => {
+                            !same(p, q)
+                        }
+                        (Slot::Part(p, x, zp), Slot::Part(q, y, zq)) => {
+                            x != y || zp != zq || !same(p, q)
+                        }
+                        _ => false,
+                    })
+        })
+    })
 }
 
 #[cfg(test)]

@@ -1,0 +1,251 @@
+//! A quick refusal before the full comparison of a checkpoint with a new state: each
+//! checkpoint remembers a location that made an earlier comparison fail on its own (its
+//! *hint*), and a new state that fails there too is not covered, without comparing the other
+//! locations first. Most misses of a checkpoint come from the same location (a loop counter,
+//! a spilled value that differs from round to round), which the full comparison only reaches
+//! after every live register and lower slot.
+//!
+//! The refusal is exact: a location is tested as [`covers_frames`] tests it (the same skipped
+//! locations, the same "any scalar" rule for imprecise ones), alone, with no ids mapped yet.
+//! Id maps only grow during a comparison and a test only fails more with more ids mapped, so
+//! a location that fails alone fails in the full comparison too: the answer, hence every count,
+//! stays the same (debug builds check it against [`covers_frames`]). Nothing here decides that
+//! a state is covered.
+
+use super::domain::state::{reg_covers_fresh, slot_covers_fresh, RegVal, Slot, State};
+
+#[cfg(debug_assertions)]
+use super::domain::state::covers_frames;
+
+/// A location of a checkpoint: its frame and the location in it (a register 0..=10 or `11 +`
+/// a slot index), as in [`super::mask`].
+pub(crate) type Loc = (u8, u8);
+
+/// What a checkpoint knows of its misses.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub(crate) enum Hint {
+    /// Nothing yet: look for a location at the next miss.
+    #[default]
+    Unknown,
+    /// The location of an earlier miss that failed on its own.
+    At(Loc),
+    /// The last misses had no such location (ids, call frames, references): skip this many
+    /// more before looking again.
+    Wait(u8),
+}
+
+/// Misses skipped after one without a location of its own.
+const WAIT: u8 = 8;
+
+/// The marks of a checkpoint's frames and what else [`covers_frames`] takes.
+pub(crate) struct Ctx<'a> {
+    /// The registers of the innermost frame that may still be read.
+    pub(crate) live_static: u16,
+    /// Per frame (the outermost ones): live and precise locations; deeper frames: all.
+    pub(crate) marks: &'a [(u128, u128)],
+    /// The bpf-to-bpf calls (`local_calls[pc]`).
+    pub(crate) local_calls: &'a [bool],
+}
+
+/// True for slots that hold a number (of any representation) or unknown bytes.
+fn slot_is_scalar(s: &Slot) -> bool {
+    matches!(
+        s,
+        Slot::Bytes(_) | Slot::Part(..) | Slot::Spill(RegVal::Scalar(_))
+    )
+}
+
+/// True if the comparison of `old` (a finished checkpoint) with `new` fails at `loc` whatever
+/// the other locations hold; false if it may pass there (or the location is not compared).
+pub(crate) fn fails_at(old: &State, new: &State, c: &Ctx, loc: Loc) -> bool {
+    let (k, b) = (loc.0 as usize, loc.1 as usize);
+    if old.frames.len() != new.frames.len() || k >= old.frames.len() {
+        return false;
+    }
+    let last = old.frames.len() - 1;
+    let (fo, fnew) = (&old.frames[k], &new.frames[k]);
+    let (live, precise) = c.marks.get(k).copied().unwrap_or((!0, !0));
+    if live & (1u128 << b) == 0 {
+        return false;
+    }
+    let precise = precise & (1u128 << b) != 0;
+    if b < 11 {
+        let args_dead = k != last && c.local_calls.get(old.frames[k + 1].callsite) == Some(&true);
+        if (k == last && c.live_static & (1 << b) == 0) || (args_dead && b <= 5) {
+            return false;
+        }
+        let (o, n) = (&fo.regs[b], &fnew.regs[b]);
+        if !precise && matches!(o, RegVal::Scalar(_)) {
+            return !matches!(n, RegVal::Scalar(_));
+        }
+        return !reg_covers_fresh(o, n);
+    }
+    let i = b - 11;
+    let (so, sn) = (&fo.stack[i], &fnew.stack[i]);
+    if matches!(so, Slot::Bytes(_)) && fo.stack.shares_slot(&fnew.stack, i) {
+        return false;
+    }
+    if !precise && slot_is_scalar(so) {
+        return !slot_is_scalar(sn);
+    }
+    !slot_covers_fresh(so, sn)
+}
+
+/// True if the comparison of `old` with `new` fails for a reason of the whole state (call
+/// frames, references, taint, lock: the checks before any location's), as [`covers_frames`].
+fn shape_differs(old: &State, new: &State) -> bool {
+    old.frames.len() != new.frames.len()
+        || old.refs.len() != new.refs.len()
+        || (new.taint.is_some() && old.taint.is_none())
+        || old.lock.is_some() != new.lock.is_some()
+        || matches!((old.lock, new.lock), (Some((a, _)), Some((b, _))) if a != b)
+        || old
+            .frames
+            .iter()
+            .zip(&new.frames)
+            .any(|(o, n)| o.callsite != n.callsite || o.callback_depth > n.callback_depth)
+}
+
+/// The first location (frame by frame, registers then slots) at which the comparison of `old`
+/// with `new` fails on its own (see [`fails_at`]), if any.
+pub(crate) fn first_failing(old: &State, new: &State, c: &Ctx) -> Option<Loc> {
+    if shape_differs(old, new) {
+        return None;
+    }
+    // As `fails_at` for each location, with what is per frame worked out once.
+    let last = old.frames.len() - 1;
+    for (k, (fo, fnew)) in old.frames.iter().zip(&new.frames).enumerate() {
+        let (live, precise) = c.marks.get(k).copied().unwrap_or((!0, !0));
+        let args_dead = k != last && c.local_calls.get(old.frames[k + 1].callsite) == Some(&true);
+        let mut regs = live as u64 & 0x7ff;
+        if k == last {
+            regs &= c.live_static as u64;
+        }
+        if args_dead {
+            regs &= !0x3f;
+        }
+        while regs != 0 {
+            let r = regs.trailing_zeros() as usize;
+            regs &= regs - 1;
+            let (o, n) = (&fo.regs[r], &fnew.regs[r]);
+            let fails = if precise & (1 << r) == 0 && matches!(o, RegVal::Scalar(_)) {
+                !matches!(n, RegVal::Scalar(_))
+            } else {
+                !reg_covers_fresh(o, n)
+            };
+            if fails {
+                return Some((k as u8, r as u8));
+            }
+        }
+        let (mut slots, precise) = ((live >> 11) as u64, (precise >> 11) as u64);
+        while slots != 0 {
+            let i = slots.trailing_zeros() as usize;
+            slots &= slots - 1;
+            let (so, sn) = (&fo.stack[i], &fnew.stack[i]);
+            if matches!(so, Slot::Bytes(_)) && fo.stack.shares_slot(&fnew.stack, i) {
+                continue;
+            }
+            let fails = if precise & (1 << i) == 0 && slot_is_scalar(so) {
+                !slot_is_scalar(sn)
+            } else {
+                !slot_covers_fresh(so, sn)
+            };
+            if fails {
+                return Some((k as u8, 11 + i as u8));
+            }
+        }
+    }
+    None
+}
+
+/// True if `hint` shows that `old` does not cover `new` (see [`fails_at`]); in debug builds,
+/// checked against the full comparison.
+pub(crate) fn refused(old: &State, new: &State, c: &Ctx, hint: Hint) -> bool {
+    let Hint::At(loc) = hint else { return false };
+    let refused = fails_at(old, new, c, loc);
+    #[cfg(debug_assertions)]
+    if refused {
+        assert!(
+            !covers_frames(old, new, c.live_static, c.marks, c.local_calls),
+            "prune hint {loc:?} refused a state the full comparison covers"
+        );
+    }
+    refused
+}
+
+/// After the full comparison found that `old` does not cover `new`: the hint for the next
+/// comparisons.
+pub(crate) fn missed(old: &State, new: &State, c: &Ctx, hint: Hint) -> Hint {
+    match hint {
+        Hint::Wait(n) if n > 0 => Hint::Wait(n - 1),
+        _ => first_failing(old, new, c).map_or(Hint::Wait(WAIT), Hint::At),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::verifier::domain::scalar::Scalar;
+    use crate::verifier::initial_state;
+
+    /// `same_state`'s quick refusal on slots (the other pre-check of a comparison) refuses
+    /// different numbers and keeps what covers both ways.
+    #[test]
+    fn same_state_refuses_different_spilled_numbers_only() {
+        use crate::verifier::domain::state::{same_state, Byte};
+        let mut a = initial_state();
+        a.frames[0].stack[60] = Slot::Spill(RegVal::Scalar(Scalar::konst(1)));
+        let mut b = initial_state();
+        b.frames[0].stack[60] = Slot::Spill(RegVal::Scalar(Scalar::konst(2)));
+        assert!(!same_state(&a, &b));
+        b.frames[0].stack[60] = Slot::Spill(RegVal::Scalar(Scalar::konst(1)));
+        assert!(same_state(&a, &b));
+        // Unknown bytes and an unknown spilled number cover each other.
+        a.frames[0].stack[61] = Slot::Bytes([Byte::Misc; 8]);
+        b.frames[0].stack[61] = Slot::Spill(RegVal::Scalar(Scalar::UNKNOWN));
+        assert!(same_state(&a, &b));
+        b.frames[0].stack[61] = Slot::Bytes([Byte::Zero; 8]);
+        assert!(!same_state(&a, &b));
+    }
+
+    #[test]
+    fn a_location_that_fails_alone_refuses_and_others_do_not() {
+        let mut old = initial_state();
+        old.frames[0].regs[6] = RegVal::Scalar(Scalar::konst(3));
+        old.frames[0].regs[7] = RegVal::Scalar(Scalar::konst(1));
+        let mut new = old.clone();
+        new.frames[0].regs[6] = RegVal::Scalar(Scalar::konst(4));
+        let all = (1u128 << 75) - 1;
+        let c = Ctx {
+            live_static: 0x7ff,
+            marks: &[(all, all)],
+            local_calls: &[],
+        };
+        assert_eq!(first_failing(&old, &new, &c), Some((0, 6)));
+        assert!(refused(&old, &new, &c, Hint::At((0, 6))));
+        assert!(!refused(&old, &new, &c, Hint::At((0, 7))));
+        assert!(!refused(&old, &new, &c, Hint::Unknown));
+        assert_eq!(missed(&old, &new, &c, Hint::Unknown), Hint::At((0, 6)));
+        assert_eq!(missed(&old, &new, &c, Hint::Wait(2)), Hint::Wait(1));
+        // Imprecise: any scalar covers it.
+        let c = Ctx {
+            live_static: 0x7ff,
+            marks: &[(all, all & !(1 << 6))],
+            local_calls: &[],
+        };
+        assert!(!refused(&old, &new, &c, Hint::At((0, 6))));
+        assert_eq!(first_failing(&old, &new, &c), None);
+        assert_eq!(missed(&old, &new, &c, Hint::At((0, 6))), Hint::Wait(WAIT));
+        // Not live: never compared.
+        let c = Ctx {
+            live_static: 0x7ff & !(1 << 6),
+            marks: &[(all, all)],
+            local_calls: &[],
+        };
+        assert!(!refused(&old, &new, &c, Hint::At((0, 6))));
+        // Another call frame: no location to blame.
+        let mut deeper = new.clone();
+        deeper.frames.push(deeper.frames[0].clone());
+        assert_eq!(first_failing(&old, &deeper, &c), None);
+    }
+}
