@@ -145,7 +145,10 @@ impl<'a> Exec<'a> {
                     Step::Callback { callsite } => {
                         // The callee's locations end; the caller's are as they were.
                         d.frames.pop();
-                        ex.widen_may_goto(callsite, parent, &mut st);
+                        // The kernel's `find_prev_entry` at the callback's return: any
+                        // unfinished checkpoint at the callsite, the path's own last one
+                        // included (no new one was stored at the callsite yet).
+                        ex.widen_may_goto(callsite, None, &mut st);
                         pc = callsite;
                     }
                 }

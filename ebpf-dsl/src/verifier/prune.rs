@@ -395,7 +395,9 @@ impl Explorer {
     }
 
     /// The kernel's `widen_imprecise_scalars` for the fall-through of the `may_goto` at `pc`
-    /// (whose own checkpoint is `parent`): each scalar of `st` (register or spilled) that
+    /// (whose own checkpoint is `parent`), and for a callback's return to its call at `pc`
+    /// (`parent` then `None`: the path's own last checkpoint may be the entry it returns to):
+    /// each scalar of `st` (register or spilled, in every frame of the same call chain) that
     /// differs from the previous unfinished checkpoint at `pc` and whose value never mattered
     /// below it so far becomes unknown, so that a loop bounded by the hidden counter converges.
     /// Forgetting a value is always sound; the marks only keep it precise where it matters.
@@ -405,31 +407,47 @@ impl Explorer {
             (Some(c) != parent).then_some(ck.state.as_ref().map(|s| (s, ck.demanded)))?
         });
         let Some((old, precise)) = prev else { return };
-        if old.frames.len() != 1 || st.frames.len() != 1 {
+        // `same_callsites`: the same call chain; then every frame is widened, as the kernel's
+        // loop over `old->curframe..=0`.
+        if old.frames.len() != st.frames.len()
+            || old
+                .frames
+                .iter()
+                .zip(&st.frames)
+                .any(|(a, b)| a.callsite != b.callsite)
+        {
             return;
         }
-        let precise = precise.frame(0);
         let differs = |o: &Scalar, n: &Scalar| o.unlinked() != n.unlinked();
-        let (fo, fc) = (&old.frames[0], &mut st.frames[0]);
-        for r in 0..10 {
-            if precise & (1u128 << r) != 0 {
-                continue;
-            }
-            if let (RegVal::Scalar(o), RegVal::Scalar(n)) = (&fo.regs[r], &fc.regs[r]) {
-                if differs(o, n) {
-                    fc.regs[r] = RegVal::Scalar(Scalar::UNKNOWN);
+        for (f, (fo, fc)) in old.frames.iter().zip(st.frames.iter_mut()).enumerate() {
+            // A frame deeper than the masks name is precise as a whole if any of it is.
+            let precise = if f >= FRAMES && precise.has_other() {
+                u128::MAX
+            } else {
+                precise.frame(f)
+            };
+            for r in 0..10 {
+                if precise & (1u128 << r) != 0 {
+                    continue;
+                }
+                if let (RegVal::Scalar(o), RegVal::Scalar(n)) = (&fo.regs[r], &fc.regs[r]) {
+                    if differs(o, n) {
+                        fc.regs[r] = RegVal::Scalar(Scalar::UNKNOWN);
+                    }
                 }
             }
-        }
-        let widen: Vec<usize> = (0..fo.stack.len())
-            .filter(|&i| precise & (1u128 << (11 + i)) == 0)
-            .filter(|&i| match (&fo.stack[i], &fc.stack[i]) {
-                (Slot::Spill(RegVal::Scalar(o)), Slot::Spill(RegVal::Scalar(n))) => differs(o, n),
-                _ => false,
-            })
-            .collect();
-        for i in widen {
-            fc.stack[i] = Slot::Spill(RegVal::Scalar(Scalar::UNKNOWN));
+            let widen: Vec<usize> = (0..fo.stack.len())
+                .filter(|&i| precise & (1u128 << (11 + i)) == 0)
+                .filter(|&i| match (&fo.stack[i], &fc.stack[i]) {
+                    (Slot::Spill(RegVal::Scalar(o)), Slot::Spill(RegVal::Scalar(n))) => {
+                        differs(o, n)
+                    }
+                    _ => false,
+                })
+                .collect();
+            for i in widen {
+                fc.stack[i] = Slot::Spill(RegVal::Scalar(Scalar::UNKNOWN));
+            }
         }
     }
 

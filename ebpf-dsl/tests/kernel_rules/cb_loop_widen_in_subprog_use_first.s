@@ -1,0 +1,47 @@
+# kernel: accept
+# cb_loop_widen_use_first.s with bpf_loop called from a subprogram, on its stack: the first
+# round's use: marks the subprogram's fp-8 (frame 1) precise in the entry state at the
+# callsite, so the path through b: returning with 8 is not widened.
+call sub
+r0 = 2
+exit
+sub:
+*(u64 *)(r10 - 16) = 0
+*(u64 *)(r10 - 8) = 0
+r1 = 4
+r2 = cb ll
+r3 = r10
+r3 += -16
+r4 = 0
+call bpf_loop
+r0 = 0
+exit
+cb:
+r9 = r2
+r8 = 0
+r8 += 1
+r8 += 1
+call bpf_get_prandom_u32
+if r0 != 7 goto other
+r7 = *(u64 *)(r9 + 8)
+*(u32 *)(r10 - 4) = 0
+r2 = r10
+r2 += -4
+r1 = m ll
+call bpf_map_lookup_elem
+if r0 == 0 goto out
+r0 += r7
+r0 = *(u8 *)(r0 + 0)
+out:
+r0 = 0
+exit
+other:
+call bpf_get_prandom_u32
+if r0 == 5 goto b
+j:
+r0 = 0
+exit
+b:
+r1 = 8
+*(u64 *)(r9 + 8) = r1
+goto j
