@@ -137,7 +137,10 @@ impl Deps {
             .skip(FRAMES)
             .fold(Mask::EMPTY, |a, f| a | f.union());
         for (f, fd) in self.frames.iter_mut().enumerate() {
-            *fd = FrameDeps::identity(f);
+            // A frame with no changed location is its identity already.
+            if f >= FRAMES || words[f] != 0 {
+                *fd = FrameDeps::identity(f);
+            }
         }
         Link {
             diff,
