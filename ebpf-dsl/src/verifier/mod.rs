@@ -228,6 +228,7 @@ mod driver;
 pub mod helpers;
 mod lock_layout;
 mod mask;
+mod pc_lists;
 mod prune;
 #[cfg(test)]
 mod prune_args_tests;
