@@ -107,16 +107,28 @@ impl Deps {
     /// At a new checkpoint: the sources of its locations in terms of its parent's (see
     /// [`Link`]), and the path's sources restarted from the checkpoint.
     pub(crate) fn checkpoint(&mut self) -> Link {
-        let mut diff = Vec::new();
-        let mut changed = Mask::EMPTY;
+        // The changed locations first, then their sources into a vector of exactly their
+        // number (pushed one by one, it grew through several reallocations per checkpoint).
+        let mut words = [0u128; FRAMES];
         for (f, fd) in self.frames.iter().enumerate().take(FRAMES) {
             let id = &IDENTITY[f];
-            for b in 0..LOCS {
-                let m = fd.loc(b);
-                if m != id.loc(b) {
-                    diff.push(m);
-                    changed |= Mask::loc(f, b);
-                }
+            let mut w = 0u128;
+            for (b, (m, i)) in fd.regs.iter().zip(id.regs.iter()).enumerate() {
+                w |= ((m != i) as u128) << b;
+            }
+            for (b, (m, i)) in fd.slots.iter().zip(id.slots.iter()).enumerate() {
+                w |= ((m != i) as u128) << (11 + b);
+            }
+            words[f] = w;
+        }
+        let mut diff = Vec::with_capacity(words.iter().map(|w| w.count_ones() as usize).sum());
+        let mut changed = Mask::EMPTY;
+        for (f, &w) in words.iter().enumerate() {
+            changed |= Mask::of_frame(f, w);
+            let mut bits = w;
+            while bits != 0 {
+                diff.push(self.frames[f].loc(bits.trailing_zeros() as usize));
+                bits &= bits - 1;
             }
         }
         let other = self
@@ -125,7 +137,10 @@ impl Deps {
             .skip(FRAMES)
             .fold(Mask::EMPTY, |a, f| a | f.union());
         for (f, fd) in self.frames.iter_mut().enumerate() {
-            *fd = FrameDeps::identity(f);
+            // A frame with no changed location is its identity already.
+            if f >= FRAMES || words[f] != 0 {
+                *fd = FrameDeps::identity(f);
+            }
         }
         Link {
             diff,

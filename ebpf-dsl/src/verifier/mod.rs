@@ -215,7 +215,7 @@
 use core::fmt;
 use std::collections::HashMap;
 
-use crate::isa::insn::{AluOp, Insn, Size};
+use crate::isa::insn::{AluOp, Insn};
 use crate::spec::{GlobalData, MapSpec, ProgramType, RelocKind, Relocation};
 
 pub(crate) mod cfg;
@@ -228,6 +228,7 @@ mod driver;
 pub mod helpers;
 mod lock_layout;
 mod mask;
+mod pc_lists;
 mod prune;
 #[cfg(test)]
 mod prune_args_tests;
@@ -612,15 +613,6 @@ pub(crate) fn initial_state() -> State {
         taint: None,
         may_goto_depth: 0,
         lock: None,
-    }
-}
-
-pub(crate) fn size_name(s: Size) -> &'static str {
-    match s {
-        Size::B => "u8",
-        Size::H => "u16",
-        Size::W => "u32",
-        Size::DW => "u64",
     }
 }
 

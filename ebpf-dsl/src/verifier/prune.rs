@@ -29,6 +29,7 @@ use super::deps::{self, Deps, Link, Mask};
 use super::domain::scalar::Scalar;
 use super::domain::state::{covers, covers_calls, covers_frames, same_state, RegVal, Slot, State};
 use super::mask::FRAMES;
+use super::pc_lists::PcLists;
 use super::prune_hint;
 use super::trace::{record, Ev, Tracer};
 
@@ -82,9 +83,9 @@ struct Checkpoint {
 pub(crate) struct Explorer {
     checkpoints: Vec<Checkpoint>,
     /// The finished checkpoints stored at each instruction (those that can prune).
-    explored: Vec<Vec<usize>>,
+    explored: PcLists,
     /// The unfinished ones, oldest first (those a loop without progress comes back to).
-    waiting: Vec<Vec<usize>>,
+    waiting: PcLists,
     /// Jumps and instructions processed (all paths), and at the last checkpoint added.
     jumps: usize,
     insns: usize,
@@ -133,8 +134,8 @@ impl Explorer {
     pub(crate) fn new(insns: usize, exact: bool, every: bool) -> Self {
         Explorer {
             checkpoints: Vec::new(),
-            explored: vec![Vec::new(); insns],
-            waiting: vec![Vec::new(); insns],
+            explored: PcLists::new(insns),
+            waiting: PcLists::new(insns),
             jumps: 0,
             insns: 0,
             last_jumps: 0,

@@ -282,7 +282,13 @@ impl<'a> Exec<'a> {
                     off,
                     n as u64,
                     true,
-                    &format!("{} store", size_name(size)),
+                    // Not formatted: this runs on every store.
+                    match size {
+                        Size::B => "u8 store",
+                        Size::H => "u16 store",
+                        Size::W => "u32 store",
+                        Size::DW => "u64 store",
+                    },
                 )
             }
         }

@@ -31,7 +31,7 @@ use super::domain::scalar::Scalar;
 use super::domain::state::{Byte, Frame, PktKind, RegVal, Slot, State};
 use super::domain::tnum::Tnum;
 use super::helpers::{self, Arg, Ret};
-use super::{alu_name, size_name, KernelVersion, Rule, VerifierError};
+use super::{alu_name, KernelVersion, Rule, VerifierError};
 
 pub(crate) use call::check_lock_maps;
 pub(crate) use memory::mask;

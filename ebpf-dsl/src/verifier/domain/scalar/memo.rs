@@ -11,10 +11,21 @@ use super::Scalar;
 /// Entries of the table (a power of two).
 const ENTRIES: usize = 1024;
 
-type Table = Vec<Option<(Scalar, Option<Scalar>)>>;
+/// The table: `slots[i]` is 0 when entry `i` is empty, else one more than the position of its
+/// (input, output) pair in `pairs`. The pairs are pushed as entries fill (a full table of them is
+/// 150 KB: allocated and written at once it would cost a short program tens of page faults).
+struct Table {
+    slots: Vec<u16>,
+    pairs: Vec<(Scalar, Option<Scalar>)>,
+}
 
 thread_local! {
-    static MEMO: RefCell<Table> = const { RefCell::new(Vec::new()) };
+    static MEMO: RefCell<Table> = const {
+        RefCell::new(Table {
+            slots: Vec::new(),
+            pairs: Vec::new(),
+        })
+    };
 }
 
 /// The table entry of `s`.
@@ -39,20 +50,29 @@ fn index(s: &Scalar) -> usize {
 /// `slow(s)`, looked up first (the table is not borrowed while `slow` runs).
 pub(super) fn memoised(s: Scalar, slow: impl FnOnce(Scalar) -> Option<Scalar>) -> Option<Scalar> {
     let i = index(&s);
-    let hit = MEMO.with(|m| match m.borrow().get(i) {
-        Some(Some((k, v))) if *k == s => Some(*v),
-        _ => None,
+    let hit = MEMO.with(|m| {
+        let m = m.borrow();
+        match m.slots.get(i) {
+            Some(&j) if j != 0 && m.pairs[j as usize - 1].0 == s => Some(m.pairs[j as usize - 1].1),
+            _ => None,
+        }
     });
     if let Some(v) = hit {
         return v;
     }
     let v = slow(s);
     MEMO.with(|m| {
-        let mut m = m.borrow_mut();
-        if m.is_empty() {
-            m.resize(ENTRIES, None);
+        let m = &mut *m.borrow_mut();
+        if m.slots.is_empty() {
+            m.slots = vec![0; ENTRIES];
         }
-        m[i] = Some((s, v));
+        match m.slots[i] {
+            0 => {
+                m.pairs.push((s, v));
+                m.slots[i] = m.pairs.len() as u16;
+            }
+            j => m.pairs[j as usize - 1] = (s, v),
+        }
     });
     v
 }
