@@ -25,6 +25,7 @@ use crate::insn::{AtomicOp, Size};
 
 use super::cfg::{Op, Src};
 use super::domain::state::{RegVal, Slot, State, CHUNK, SLOTS};
+use super::helpers::{self, Arg};
 pub(crate) use super::mask::Mask;
 use super::mask::{FRAMES, LOCS};
 
@@ -418,7 +419,7 @@ pub(crate) fn before(op: &Op, st: &State, d: &Deps) -> Before {
             let callback = !kfunc && super::helpers::takes_callback(helper);
             let (mut m, mut mem, mut exact) = (Mask::EMPTY, Mask::EMPTY, Mask::EMPTY);
             let args = super::cfg::call_args(helper, kfunc);
-            let any = super::deps_call::anything_args(helper, kfunc);
+            let any = anything_args(helper, kfunc);
             for r in (1..=5u8).filter(|r| args & (1 << r) != 0) {
                 m |= dr(r);
                 if any & (1 << r) == 0 {
@@ -435,7 +436,7 @@ pub(crate) fn before(op: &Op, st: &State, d: &Deps) -> Before {
             }
             // What a helper does depends on its registers, not on the memory it reads (but
             // for an array lookup's constant key: `super::deps_call`, demanded by the driver),
-            // and not on the value of an `ARG_ANYTHING` register (`super::deps_call`).
+            // and not on the value of an `ARG_ANYTHING` register (`anything_args` below).
             b.read = m | mem;
             b.demand = exact;
             b.inputs = exact;
@@ -668,4 +669,25 @@ pub(crate) fn pointer_locs(st: &State, within: Mask) -> Mask {
         m |= Mask::of_frame(f, out);
     }
     m
+}
+
+/// The argument registers (bits 1..=5) of a call to helper `id` whose values neither its
+/// checks nor its effects look at: its `ARG_ANYTHING` arguments. The kernel's
+/// `check_func_arg` accepts any initialised value there without marking it precise (only
+/// sizes, `check_mem_size_reg`, and constant keys are), and a helper's `r0` is a fresh value
+/// (`backtrack_insn` stops the precision of `r0` at the call). Not for kfuncs, nor for a helper
+/// that calls back (`bpf_loop` bounds its rounds by `r1`): 0 there.
+fn anything_args(id: i32, kfunc: bool) -> u16 {
+    if kfunc || helpers::takes_callback(id) {
+        return 0;
+    }
+    let Some(p) = helpers::proto(id) else {
+        return 0;
+    };
+    p.args
+        .iter()
+        .take(5)
+        .enumerate()
+        .filter(|(_, a)| **a == Arg::Anything)
+        .fold(0, |m, (i, _)| m | 1 << (i + 1))
 }

@@ -13,28 +13,6 @@ use super::cfg::Op;
 use super::context::Exec;
 use super::deps::{self, Deps, Mask};
 use super::domain::state::{RegVal, State};
-use super::helpers::{self, Arg};
-
-/// The argument registers (bits 1..=5) of a call to helper `id` whose values neither its
-/// checks nor its effects look at: its `ARG_ANYTHING` arguments. The kernel's
-/// `check_func_arg` accepts any initialised value there without marking it precise (only
-/// sizes, `check_mem_size_reg`, and constant keys are), and a helper's `r0` is a fresh value
-/// (`backtrack_insn` stops the precision of `r0` at the call). Not for kfuncs, nor for a helper
-/// that calls back (`bpf_loop` bounds its rounds by `r1`): 0 there.
-pub(crate) fn anything_args(id: i32, kfunc: bool) -> u16 {
-    if kfunc || helpers::takes_callback(id) {
-        return 0;
-    }
-    let Some(p) = helpers::proto(id) else {
-        return 0;
-    };
-    p.args
-        .iter()
-        .take(5)
-        .enumerate()
-        .filter(|(_, a)| **a == Arg::Anything)
-        .fold(0, |m, (i, _)| m | 1 << (i + 1))
-}
 
 impl Exec<'_> {
     /// The sources of the stack bytes holding the key of an array map lookup at `op` (0 for
