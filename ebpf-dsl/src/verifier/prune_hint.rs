@@ -12,7 +12,7 @@
 //! stays the same (debug builds check it against [`covers_frames`]). Nothing here decides that
 //! a state is covered.
 
-use super::domain::state::{reg_covers_fresh, slot_covers_fresh, RegVal, Slot, State};
+use super::domain::state::{reg_loc_covers_alone, slot_loc_covers_alone, State};
 
 #[cfg(debug_assertions)]
 use super::domain::state::covers_frames;
@@ -47,14 +47,6 @@ pub(crate) struct Ctx<'a> {
     pub(crate) local_calls: &'a [bool],
 }
 
-/// True for slots that hold a number (of any representation) or unknown bytes.
-fn slot_is_scalar(s: &Slot) -> bool {
-    matches!(
-        s,
-        Slot::Bytes(_) | Slot::Part(..) | Slot::Spill(RegVal::Scalar(_))
-    )
-}
-
 /// True if the comparison of `old` (a finished checkpoint) with `new` fails at `loc` whatever
 /// the other locations hold; false if it may pass there (or the location is not compared).
 pub(crate) fn fails_at(old: &State, new: &State, c: &Ctx, loc: Loc) -> bool {
@@ -74,21 +66,9 @@ pub(crate) fn fails_at(old: &State, new: &State, c: &Ctx, loc: Loc) -> bool {
         if (k == last && c.live_static & (1 << b) == 0) || (args_dead && b <= 5) {
             return false;
         }
-        let (o, n) = (&fo.regs[b], &fnew.regs[b]);
-        if !precise && matches!(o, RegVal::Scalar(_)) {
-            return !matches!(n, RegVal::Scalar(_));
-        }
-        return !reg_covers_fresh(o, n);
+        return !reg_loc_covers_alone(&fo.regs[b], &fnew.regs[b], precise);
     }
-    let i = b - 11;
-    let (so, sn) = (&fo.stack[i], &fnew.stack[i]);
-    if matches!(so, Slot::Bytes(_)) && fo.stack.shares_slot(&fnew.stack, i) {
-        return false;
-    }
-    if !precise && slot_is_scalar(so) {
-        return !slot_is_scalar(sn);
-    }
-    !slot_covers_fresh(so, sn)
+    !slot_loc_covers_alone(&fo.stack, &fnew.stack, b - 11, precise)
 }
 
 /// True if the comparison of `old` with `new` fails for a reason of the whole state (call
@@ -127,13 +107,7 @@ pub(crate) fn first_failing(old: &State, new: &State, c: &Ctx) -> Option<Loc> {
         while regs != 0 {
             let r = regs.trailing_zeros() as usize;
             regs &= regs - 1;
-            let (o, n) = (&fo.regs[r], &fnew.regs[r]);
-            let fails = if precise & (1 << r) == 0 && matches!(o, RegVal::Scalar(_)) {
-                !matches!(n, RegVal::Scalar(_))
-            } else {
-                !reg_covers_fresh(o, n)
-            };
-            if fails {
+            if !reg_loc_covers_alone(&fo.regs[r], &fnew.regs[r], precise & (1 << r) != 0) {
                 return Some((k as u8, r as u8));
             }
         }
@@ -141,16 +115,7 @@ pub(crate) fn first_failing(old: &State, new: &State, c: &Ctx) -> Option<Loc> {
         while slots != 0 {
             let i = slots.trailing_zeros() as usize;
             slots &= slots - 1;
-            let (so, sn) = (&fo.stack[i], &fnew.stack[i]);
-            if matches!(so, Slot::Bytes(_)) && fo.stack.shares_slot(&fnew.stack, i) {
-                continue;
-            }
-            let fails = if precise & (1 << i) == 0 && slot_is_scalar(so) {
-                !slot_is_scalar(sn)
-            } else {
-                !slot_covers_fresh(so, sn)
-            };
-            if fails {
+            if !slot_loc_covers_alone(&fo.stack, &fnew.stack, i, precise & (1 << i) != 0) {
                 return Some((k as u8, 11 + i as u8));
             }
         }
@@ -186,6 +151,7 @@ pub(crate) fn missed(old: &State, new: &State, c: &Ctx, hint: Hint) -> Hint {
 mod tests {
     use super::*;
     use crate::verifier::domain::scalar::Scalar;
+    use crate::verifier::domain::state::{RegVal, Slot};
     use crate::verifier::initial_state;
 
     /// `same_state`'s quick refusal on slots (the other pre-check of a comparison) refuses

@@ -15,7 +15,9 @@ use std::cell::RefCell;
 use std::fmt::Write as _;
 use std::rc::Rc;
 
-use super::domain::state::{reg_covers_fresh, slot_covers_fresh, RegVal, Slot, State};
+use super::domain::state::{
+    reg_loc_covers_alone, slot_is_scalar, slot_loc_covers_alone, RegVal, Slot, State,
+};
 use super::mask::Mask;
 use super::{Report, Trust, VerifierError, VerifyInput};
 
@@ -273,13 +275,9 @@ fn frame_difference(
             continue;
         }
         let (o, n) = (&fo.regs[r], &fnew.regs[r]);
-        let imprecise = precise & (1u128 << r) == 0 && matches!(o, RegVal::Scalar(_));
-        let ok = if imprecise {
-            matches!(n, RegVal::Scalar(_))
-        } else {
-            reg_covers_fresh(o, n)
-        };
-        if !ok {
+        let exact = precise & (1u128 << r) != 0;
+        if !reg_loc_covers_alone(o, n, exact) {
+            let imprecise = !exact && matches!(o, RegVal::Scalar(_));
             let p = if imprecise { "" } else { " (precise)" };
             return Some(format!("r{r}{p}: {o:?} vs {n:?}"));
         }
@@ -290,19 +288,9 @@ fn frame_difference(
             continue;
         }
         let (so, sn) = (&fo.stack[i], &fnew.stack[i]);
-        let scalar = |s: &Slot| {
-            matches!(
-                s,
-                Slot::Bytes(_) | Slot::Part(..) | Slot::Spill(RegVal::Scalar(_))
-            )
-        };
-        let imprecise = precise & bit == 0 && scalar(so);
-        let ok = if imprecise {
-            scalar(sn)
-        } else {
-            slot_covers_fresh(so, sn)
-        };
-        if !ok {
+        let exact = precise & bit != 0;
+        if !slot_loc_covers_alone(&fo.stack, &fnew.stack, i, exact) {
+            let imprecise = !exact && slot_is_scalar(so);
             let p = if imprecise { "" } else { " (precise)" };
             return Some(format!("fp{}{p}: {so:?} vs {sn:?}", -512 + 8 * i as i32));
         }

@@ -721,18 +721,44 @@ pub fn covers_calls(old: &State, new: &State, live: u16, local_calls: &[bool]) -
         .all(|(o, n)| ids.check(*o | 1 << 31, *n | 1 << 31))
 }
 
-/// [`reg_covers`] of one register alone (no other location's ids): for `verifier::trace`.
-pub(crate) fn reg_covers_fresh(old: &RegVal, new: &RegVal) -> bool {
-    reg_covers(old, new, &mut IdMap::default())
+/// One register of [`covers_frames`]' comparison: an old scalar whose value never mattered
+/// (`precise` false) covers any scalar; anything else as [`reg_covers`].
+#[inline]
+fn reg_loc_covers(old: &RegVal, new: &RegVal, precise: bool, ids: &mut IdMap) -> bool {
+    if !precise && matches!(old, RegVal::Scalar(_)) {
+        return matches!(new, RegVal::Scalar(_));
+    }
+    reg_covers(old, new, ids)
 }
 
-/// [`slot_covers`] of one slot alone: for `verifier::trace`.
-pub(crate) fn slot_covers_fresh(old: &Slot, new: &Slot) -> bool {
-    slot_covers(old, new, &mut IdMap::default())
+/// Slot `i` of [`covers_frames`]' comparison: bytes both stacks share cover; an old number
+/// whose value never mattered (`precise` false) covers any number; anything else as
+/// [`slot_covers`].
+#[inline]
+fn slot_loc_covers(old: &Stack, new: &Stack, i: usize, precise: bool, ids: &mut IdMap) -> bool {
+    let (so, sn) = (&old[i], &new[i]);
+    if matches!(so, Slot::Bytes(_)) && old.shares_slot(new, i) {
+        return true;
+    }
+    if !precise && slot_is_scalar(so) {
+        return slot_is_scalar(sn);
+    }
+    slot_covers(so, sn, ids)
+}
+
+/// [`covers_frames`]' test of one register alone, no other location's ids mapped yet (for
+/// `verifier::prune_hint` and `verifier::trace`).
+pub(crate) fn reg_loc_covers_alone(old: &RegVal, new: &RegVal, precise: bool) -> bool {
+    reg_loc_covers(old, new, precise, &mut IdMap::default())
+}
+
+/// [`covers_frames`]' test of slot `i` alone (see [`reg_loc_covers_alone`]).
+pub(crate) fn slot_loc_covers_alone(old: &Stack, new: &Stack, i: usize, precise: bool) -> bool {
+    slot_loc_covers(old, new, i, precise, &mut IdMap::default())
 }
 
 /// True for slots that hold a number (of any representation) or unknown bytes.
-fn slot_is_scalar(s: &Slot) -> bool {
+pub(crate) fn slot_is_scalar(s: &Slot) -> bool {
     matches!(
         s,
         Slot::Bytes(_) | Slot::Part(..) | Slot::Spill(RegVal::Scalar(_))
@@ -783,14 +809,8 @@ pub fn covers_frames(
             {
                 continue;
             }
-            let (o, n) = (&fo.regs[r], &fnew.regs[r]);
-            if precise & (1u128 << r) == 0 && matches!(o, RegVal::Scalar(_)) {
-                if !matches!(n, RegVal::Scalar(_)) {
-                    return false;
-                }
-                continue;
-            }
-            if !reg_covers(o, n, &mut ids) {
+            let precise = precise & (1u128 << r) != 0;
+            if !reg_loc_covers(&fo.regs[r], &fnew.regs[r], precise, &mut ids) {
                 return false;
             }
         }
@@ -800,17 +820,8 @@ pub fn covers_frames(
         while slots != 0 {
             let i = slots.trailing_zeros() as usize;
             slots &= slots - 1;
-            let (so, sn) = (&fo.stack[i], &fnew.stack[i]);
-            if matches!(so, Slot::Bytes(_)) && fo.stack.shares_slot(&fnew.stack, i) {
-                continue;
-            }
-            if precise & (1 << i) == 0 && slot_is_scalar(so) {
-                if !slot_is_scalar(sn) {
-                    return false;
-                }
-                continue;
-            }
-            if !slot_covers(so, sn, &mut ids) {
+            let exact = precise & (1 << i) != 0;
+            if !slot_loc_covers(&fo.stack, &fnew.stack, i, exact, &mut ids) {
                 return false;
             }
         }
