@@ -4,8 +4,7 @@
 //! NULL. Each rule with a case that must prune and one that must not.
 
 use super::target::KernelVersion;
-use super::trace::verify_traced;
-use super::transfer::testkit::maps;
+use super::transfer::testkit::{self, maps};
 use super::{verify_with, Report, Rule, Trust, VerifierError, VerifyInput};
 use crate::asm::assemble_unchecked;
 use crate::ProgramType;
@@ -19,22 +18,12 @@ fn run(src: &str, kernel: KernelVersion, every: bool) -> Result<Report, Vec<Veri
     verify_with(&input, &Trust::none(), false, every)
 }
 
-/// Paths pruned at the instruction after label `at` (counted by the trace).
+/// Paths pruned at the instruction after label `at` (counted by the trace) of a program that
+/// verifies.
 fn pruned_at(src: &str, at: &str, kernel: KernelVersion) -> usize {
-    let a = assemble_unchecked(src).expect("valid text");
-    let maps = maps();
-    let input = VerifyInput::new(&a.insns, ProgramType::Xdp)
-        .with_kernel(kernel)
-        .with_maps(&a.relocations, &maps);
-    let (verdict, trace) = verify_traced(&input, &Trust::none(), false);
+    let (verdict, pruned) = testkit::pruned_at(src, at, kernel);
     verdict.expect("accepted");
-    let pc = a
-        .labels
-        .iter()
-        .find(|(name, _)| name.as_str() == at)
-        .map(|(_, pc)| *pc)
-        .expect("label");
-    trace.insns[pc].pruned
+    pruned
 }
 
 const K618: KernelVersion = KernelVersion::new(6, 18);

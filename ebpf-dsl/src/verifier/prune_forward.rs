@@ -125,31 +125,12 @@ impl Explorer {
 #[cfg(test)]
 mod tests {
     use super::super::super::target::KernelVersion;
-    use super::super::super::trace::verify_traced;
-    use super::super::super::transfer::testkit::maps;
-    use super::super::super::{Rule, Trust, VerifyInput};
-    use crate::asm::assemble_unchecked;
-    use crate::ProgramType;
+    use super::super::super::transfer::testkit;
+    use super::super::super::Rule;
 
-    /// Verifies `src` for 6.18: the verdict (the rules broken) and the paths pruned at the
-    /// instruction after label `at`.
+    /// The verdict (the rules broken) for 6.18 and the paths pruned after label `at`.
     fn pruned_at(src: &str, at: &str) -> (Result<(), Vec<Rule>>, usize) {
-        let a = assemble_unchecked(src).expect("valid text");
-        let maps = maps();
-        let input = VerifyInput::new(&a.insns, ProgramType::Xdp)
-            .with_kernel(KernelVersion::new(6, 18))
-            .with_maps(&a.relocations, &maps);
-        let (verdict, trace) = verify_traced(&input, &Trust::none(), false);
-        let pc = a
-            .labels
-            .iter()
-            .find(|(name, _)| name.as_str() == at)
-            .map(|(_, pc)| *pc)
-            .expect("label");
-        let verdict = verdict
-            .map(drop)
-            .map_err(|es| es.into_iter().map(|e| e.rule).collect());
-        (verdict, trace.insns[pc].pruned)
+        testkit::pruned_at(src, at, KernelVersion::new(6, 18))
     }
 
     /// Paths that differ in `r0`/`r8`/`r9` (and `r7`) meet at `other:` and call `bpf_loop`,

@@ -12,6 +12,31 @@ use super::super::domain::state::{PktKind, RegVal, Slot, State};
 use super::super::trust::Trust;
 use super::super::{cfg, initial_state, map_refs, KernelVersion, Rule, VerifierError, VerifyInput};
 
+/// Verifies `src` (an XDP program naming the maps of [`maps`]) for `kernel` with the pruning
+/// trace: the rules broken, and the paths pruned at the instruction after label `at`.
+pub(crate) fn pruned_at(
+    src: &str,
+    at: &str,
+    kernel: KernelVersion,
+) -> (Result<(), Vec<Rule>>, usize) {
+    let a = assemble_unchecked(src).expect("valid text");
+    let maps = maps();
+    let input = VerifyInput::new(&a.insns, ProgramType::Xdp)
+        .with_kernel(kernel)
+        .with_maps(&a.relocations, &maps);
+    let (verdict, trace) = super::super::trace::verify_traced(&input, &Trust::none(), false);
+    let pc = a
+        .labels
+        .iter()
+        .find(|(name, _)| name.as_str() == at)
+        .map(|(_, pc)| *pc)
+        .expect("label");
+    let verdict = verdict
+        .map(drop)
+        .map_err(|es| es.into_iter().map(|e| e.rule).collect());
+    (verdict, trace.insns[pc].pruned)
+}
+
 /// The maps the test programs may name: `arr` (array, 4-byte key, 16-byte value), `hash`
 /// (hash, 8-byte key and value), `ro` (array, read-only for programs), `rb` (ring buffer),
 /// `sk` (socket storage, 4-byte key, 8-byte value), `lk` (hash, 4-byte key, 16-byte value
