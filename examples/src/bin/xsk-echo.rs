@@ -326,8 +326,8 @@ fn busy_poll_on(xdp: &mut XskInterface) -> Result<()> {
     Ok(())
 }
 
-/// The server loop: completions back to the free list, refill, receive, answer in place,
-/// transmit; when idle, what `idle` says. Returns the packets answered.
+/// The server loop: receive, answer in place, transmit, then completions back to the free
+/// list and refill; when idle, what `idle` says. Returns the packets answered.
 fn serve(
     xdp: &mut XskInterface,
     count: Option<u64>,
@@ -342,15 +342,15 @@ fn serve(
     let mut answered = 0u64;
     let mut ignored = 0u64;
     let limit = count.unwrap_or(u64::MAX);
-    // Spinning (--spin, --busy-poll), the clock is read every 256 rounds, not on every one
-    // (as the C reference does): each reading is a few tens of ns of a ~0.5 µs idle round,
-    // the time an arriving request waits for the loop to come round.
-    let spinning = matches!(idle, Idle::Spin | Idle::BusyPoll);
+    // The clock (the duration, the progress line) is read every 256 rounds, and before each
+    // sleep (--poll, the nap), never between a wake-up and the look at the RX ring (as the C
+    // reference does): each reading is a few tens of ns of a ~0.5 µs idle round, the time an
+    // arriving request waits for the loop to come round.
+    let sleeping = matches!(idle, Idle::Nap | Idle::Poll);
     let mut round = 0u32;
     loop {
         round = round.wrapping_add(1);
-        let look = !spinning || round.is_multiple_of(256);
-        if stop.is_set() || answered >= limit || done() || (look && start.elapsed() >= duration) {
+        if stop.is_set() || answered >= limit || done() {
             break;
         }
         let mut busy = false;
@@ -361,29 +361,34 @@ fn serve(
             else {
                 return Err(Error::Failed("a socket lacks one of its four rings".into()));
             };
-            comp.complete_into(&mut q.free, 64);
-            fill.fill_from(&mut q.free, 64);
-            let mut rxb = rx.recv(64);
-            let mut txb = tx.reserve(rxb.len());
+            // A waiting request first, so that the ring is looked at right after the idle
+            // wait (a busy-poll recvfrom(), poll()) returns; then the answer's kick, and only
+            // then the completions and the refill, which no answer waits for (the fill ring
+            // holds nearly every frame). An idle round costs the loads of the RX and
+            // completion rings' producer indices and of the TX ring's consumer index.
             let mut sent = 0;
-            for mut pkt in rxb.by_ref() {
-                if answered + sent >= limit || !echo_in_place(umem.packet_mut(&mut pkt)) {
-                    ignored += 1;
-                    let _ = q.free.push(pkt.into_frame());
-                    continue;
-                }
-                match txb.push_packet(pkt) {
-                    Ok(()) => sent += 1,
-                    Err(p) => {
-                        let _ = q.free.push(p.into_frame());
+            if rx.available() > 0 {
+                let mut rxb = rx.recv(64);
+                let mut txb = tx.reserve(rxb.len());
+                for mut pkt in rxb.by_ref() {
+                    if answered + sent >= limit || !echo_in_place(umem.packet_mut(&mut pkt)) {
+                        ignored += 1;
+                        let _ = q.free.push(pkt.into_frame());
+                        continue;
+                    }
+                    match txb.push_packet(pkt) {
+                        Ok(()) => sent += 1,
+                        Err(p) => {
+                            let _ = q.free.push(p.into_frame());
+                        }
                     }
                 }
-            }
-            txb.submit();
-            rxb.release();
-            if sent > 0 {
-                busy = true;
-                answered += sent;
+                txb.submit();
+                rxb.release();
+                if sent > 0 {
+                    busy = true;
+                    answered += sent;
+                }
             }
             // Kick while the kernel has not taken all that is queued, not only in a round that
             // queued something (as libxdp's samples and our l2fwd do): in copy mode one
@@ -397,6 +402,10 @@ fn serve(
                 // The kernel took some and more is left: go round again before any sleep.
                 busy |= left > 0 && left < queued;
             }
+            comp.complete_into(&mut q.free, 64);
+            if !q.free.is_empty() {
+                fill.fill_from(&mut q.free, 64);
+            }
             if sent == 0 {
                 if idle == Idle::BusyPoll {
                     // Busy polling: the kernel polls the device queue inside this recvfrom().
@@ -406,8 +415,14 @@ fn serve(
                 }
             }
         }
-        if let Some((t, _)) = look.then(|| ticker.due()).flatten() {
-            println!("t={t:4.1}s answered={answered} ignored={ignored}");
+        let sleeps = sleeping && !busy;
+        if sleeps || round.is_multiple_of(256) {
+            if start.elapsed() >= duration {
+                break;
+            }
+            if let Some((t, _)) = ticker.due() {
+                println!("t={t:4.1}s answered={answered} ignored={ignored}");
+            }
         }
         if !busy && idle == Idle::Nap {
             std::thread::sleep(Duration::from_micros(200));

@@ -29,6 +29,19 @@ impl CompletionRing {
     /// from the ring, if `free` belongs to another UMEM).
     #[inline]
     pub fn complete_into(&mut self, free: &mut FreeList, max: u32) -> u32 {
+        // The common case of a polling loop first, inline: nothing completed costs a compare of
+        // the cached indices and one load of the kernel's producer index, no batch (measured in
+        // xsk-echo's busy-poll loop: ~110 instructions a round before, most of them here).
+        if self.ring.available(max) == 0 {
+            return 0;
+        }
+        self.complete_some_into(free, max)
+    }
+
+    /// [`Self::complete_into`] once something is known to be completed: out of line, so that
+    /// the idle check stays small where it is inlined.
+    #[inline(never)]
+    fn complete_some_into(&mut self, free: &mut FreeList, max: u32) -> u32 {
         if free.umem_id() != self.umem.id() {
             return 0;
         }

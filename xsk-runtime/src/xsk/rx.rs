@@ -27,6 +27,7 @@ impl RxRing {
     }
 
     /// Packets waiting (refreshes the view of the kernel's index if none are cached).
+    #[inline]
     pub fn available(&mut self) -> u32 {
         self.ring.available(u32::MAX)
     }

@@ -74,6 +74,7 @@ impl TxRing {
     }
 
     /// Entries submitted that the kernel has not consumed yet.
+    #[inline]
     pub fn pending(&self) -> u32 {
         self.ring.outstanding()
     }
