@@ -1,0 +1,119 @@
+#!/usr/bin/env python3
+"""Instructions per request and per idle round of the latency workloads' echo servers: counts,
+which other sessions' builds cannot disturb the way they disturb timings.
+
+    sudo python3 bench/lat_counts.py [MODE ...]
+
+MODE is `busy` (default) or `poll` (bench/latency.py's idle modes). Each server of
+bench/latency.py (ours' `xsk-echo`, the C echo `xsk_ref -m echo`; with OLD_REL=DIR also an
+older build's `xsk-echo` in DIR, e.g. a `git worktree` of an earlier commit built with its own
+`CARGO_TARGET_DIR`) runs under valgrind's callgrind in the harness's sandbox while
+`udp_lat` sends COUNT_RATE requests/s (default 1000) for COUNT_SECS seconds (3); callgrind
+counts the server's user-space instructions from COUNT_SKIP seconds (1) after the start, when
+the server is serving, to its end, and the calls of `recvfrom` (one per idle round in busy
+mode) and `sendto` (one per answer). Printed per server: instructions per `sendto`
+(per request: the whole loop, idle rounds included) and, in busy mode, per `recvfrom` (per
+idle round). Under valgrind the servers are ~50x slower, so the rates must stay low; the
+client's round trips are not the point here and are not printed.
+
+Needs valgrind (apt-get install valgrind) and bench/build from bench/run.sh (the C echo,
+udp_lat, the XDP objects). Environment: as bench/harness.py (BUILD, TARGET, GEN_CPU, RX_CPU,
+NICE), COUNT_RATE, COUNT_SECS, COUNT_SKIP, OLD_REL.
+"""
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import harness as h  # noqa: E402
+import latency as lat  # noqa: E402
+
+RATE = int(os.environ.get("COUNT_RATE", "1000"))
+SECS = float(os.environ.get("COUNT_SECS", "3"))
+SKIP = float(os.environ.get("COUNT_SKIP", "1"))
+
+
+def calls(text, fn):
+    """Calls of libc's `fn` in a `callgrind_annotate --tree=caller` listing: the call counts
+    of the callers (`< caller (Nx)` lines) above its `*` line (0 if it was not called)."""
+    n, pending = 0, 0
+    for line in text.splitlines():
+        c = re.search(r"<.*\(([\d,]+)x\)", line)
+        if c:
+            pending += int(c.group(1).replace(",", ""))
+        elif "*  " in line:
+            if re.search(r":" + fn + r" \[.*libc", line):
+                n += pending
+            pending = 0
+        elif not line.strip():
+            pending = 0
+    return n
+
+
+def count(box, impl, mode, rel, tmp):
+    """{instructions, recvfrom, sendto} of server `impl` ("ours" or "c") in `mode`."""
+    h.REL = rel
+    secs = SKIP + SECS + 2
+    out = os.path.join(tmp, f"cg-{impl}-{mode}")
+    cmd = lat.server_cmd(h, impl, secs, mode)
+    vg = ["valgrind", "--tool=callgrind", "--instr-atstart=no", f"--callgrind-out-file={out}"]
+    box.sink(h.NS_A, h.IF_A, False)
+    try:
+        s = h.Proc(h.in_ns(h.NS_B, h.RX_CPU, *vg, *cmd), secs + 30)
+        time.sleep(SKIP)
+        # Count from now on (the server has loaded its program and is in its loop).
+        # (By the program's name: `s` is the namespace wrapper, whose pid valgrind's is not.)
+        subprocess.run(["callgrind_control", "-i", "on", os.path.basename(cmd[0])],
+                       capture_output=True, timeout=30)
+        client = [os.path.join(h.BUILD, "udp_lat"), "-a", "10.77.0.2", "-p", lat.LAT_PORT,
+                  "-r", str(RATE), "-d", f"{SECS:g}", "-w", "0", "-s", lat.LAT_SIZE, "-S"]
+        h.Proc(h.in_ns(h.NS_A, h.GEN_CPU, *client), SECS + 15).wait()
+        s.wait()
+    finally:
+        box.sink(h.NS_A, h.IF_A, True)
+    if s.rc != 0:
+        raise RuntimeError(f"{impl} echo failed (exit {s.rc}): {s.err.strip()[-400:]}")
+    text = subprocess.run(["callgrind_annotate", "--tree=caller", "--threshold=100", out],
+                          capture_output=True, text=True, timeout=120).stdout
+    m = re.search(r"^([\d,]+) .*PROGRAM TOTALS", text, re.M)
+    total = int(m.group(1).replace(",", "")) if m else 0
+    return {"instructions": total, "recvfrom": calls(text, "recvfrom"),
+            "sendto": calls(text, "sendto")}
+
+
+def main():
+    modes = sys.argv[1:] or ["busy"]
+    for m in modes:
+        if m not in ("busy", "poll"):
+            sys.exit(f"lat_counts.py: unknown mode {m!r} (busy or poll)")
+    if not shutil.which("valgrind"):
+        sys.exit("lat_counts.py: needs valgrind (apt-get install valgrind)")
+    sides = [("ours", "ours", h.REL), ("c", "c", h.REL)]
+    if os.environ.get("OLD_REL"):
+        sides.insert(1, ("ours-old", "ours", os.environ["OLD_REL"]))
+    tmp = os.environ.get("COUNT_TMP") or tempfile.mkdtemp(prefix="lat_counts.")
+    box = h.Sandbox()
+    box.__enter__()
+    try:
+        for mode in modes:
+            for name, impl, rel in sides:
+                c = count(box, impl, mode, rel, tmp)
+                per_req = c["instructions"] / c["sendto"] if c["sendto"] else float("nan")
+                line = (f"{mode:4} {name:8} instructions {c['instructions']:,}, "
+                        f"sendto {c['sendto']:,} ({per_req:,.0f} per request)")
+                if mode == "busy" and c["recvfrom"]:
+                    line += (f", recvfrom {c['recvfrom']:,} "
+                             f"({c['instructions'] / c['recvfrom']:,.0f} per idle round)")
+                print(line, flush=True)
+    finally:
+        box.__exit__()
+        if not os.environ.get("COUNT_TMP"):
+            shutil.rmtree(tmp, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
