@@ -18,7 +18,8 @@ client's round trips are not the point here and are not printed.
 
 Needs valgrind (apt-get install valgrind) and bench/build from bench/run.sh (the C echo,
 udp_lat, the XDP objects). Environment: as bench/harness.py (BUILD, TARGET, GEN_CPU, RX_CPU,
-NICE), COUNT_RATE, COUNT_SECS, COUNT_SKIP, OLD_REL.
+NICE), COUNT_RATE, COUNT_SECS, COUNT_SKIP, OLD_REL, COUNT_TMP (a folder to keep callgrind's
+files in, cg-SERVER-MODE, for callgrind_annotate; default: a temporary one, removed).
 """
 import os
 import re
@@ -54,11 +55,12 @@ def calls(text, fn):
     return n
 
 
-def count(box, impl, mode, rel, tmp):
-    """{instructions, recvfrom, sendto} of server `impl` ("ours" or "c") in `mode`."""
+def count(box, name, impl, mode, rel, tmp):
+    """{instructions, recvfrom, sendto} of server `impl` ("ours" or "c"; `name` in the file
+    names) in `mode`."""
     h.REL = rel
     secs = SKIP + SECS + 2
-    out = os.path.join(tmp, f"cg-{impl}-{mode}")
+    out = os.path.join(tmp, f"cg-{name}-{mode}")
     cmd = lat.server_cmd(h, impl, secs, mode)
     vg = ["valgrind", "--tool=callgrind", "--instr-atstart=no", f"--callgrind-out-file={out}"]
     box.sink(h.NS_A, h.IF_A, False)
@@ -101,7 +103,7 @@ def main():
     try:
         for mode in modes:
             for name, impl, rel in sides:
-                c = count(box, impl, mode, rel, tmp)
+                c = count(box, name, impl, mode, rel, tmp)
                 per_req = c["instructions"] / c["sendto"] if c["sendto"] else float("nan")
                 line = (f"{mode:4} {name:8} instructions {c['instructions']:,}, "
                         f"sendto {c['sendto']:,} ({per_req:,.0f} per request)")
