@@ -89,23 +89,33 @@ pub(crate) fn translate(link: &Link, m: Mask) -> Mask {
     if hits.is_empty() {
         return out;
     }
-    let mut k = 0;
+    // The hit halves of words (frame by frame, low half first): the count of the changed
+    // bits left in a half is only needed when a later half has hits (a software bit count
+    // on the baseline x86-64 target, so it is skipped after the last hit).
+    let mut halves = [(0u64, 0u64); 2 * FRAMES];
+    let mut last = 0;
     for f in 0..FRAMES {
-        let c = link.changed.frame(f);
-        let hit = hits.frame(f);
-        for (mut h, mut c) in [
-            (hit as u64, c as u64),
-            ((hit >> 64) as u64, (c >> 64) as u64),
-        ] {
-            while h != 0 {
-                let low = c & c.wrapping_neg();
-                if h & low != 0 {
-                    out |= link.diff[k];
-                    h ^= low;
-                }
-                c ^= low;
-                k += 1;
+        let (c, hit) = (link.changed.frame(f), hits.frame(f));
+        halves[2 * f] = (hit as u64, c as u64);
+        halves[2 * f + 1] = ((hit >> 64) as u64, (c >> 64) as u64);
+        for j in [2 * f, 2 * f + 1] {
+            if halves[j].0 != 0 {
+                last = j;
             }
+        }
+    }
+    let mut k = 0;
+    for (j, &(mut h, mut c)) in halves[..=last].iter().enumerate() {
+        while h != 0 {
+            let low = c & c.wrapping_neg();
+            if h & low != 0 {
+                out |= link.diff[k];
+                h ^= low;
+            }
+            c ^= low;
+            k += 1;
+        }
+        if j < last && c != 0 {
             k += c.count_ones() as usize;
         }
     }
