@@ -232,3 +232,7 @@ pub(crate) struct Link {
     pub(super) changed: Mask,
     pub(super) other: Mask,
 }
+
+#[cfg(test)]
+#[path = "deps_table_tests.rs"]
+mod tests;
