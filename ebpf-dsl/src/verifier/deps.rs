@@ -61,14 +61,17 @@ impl Deps {
         ms.map(|m| self.of_mask(m))
     }
 
+    #[inline]
     fn reg(&self, r: u8) -> Mask {
         self.get(self.len() - 1, r as usize)
     }
 
+    #[inline]
     fn set_reg(&mut self, r: usize, m: Mask) {
         self.set(self.len() - 1, r, m);
     }
 
+    #[inline]
     fn add_reg(&mut self, r: usize, m: Mask) {
         self.add(self.len() - 1, r, m);
     }
