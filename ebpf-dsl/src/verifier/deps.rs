@@ -92,23 +92,13 @@ pub(crate) fn translate(link: &Link, m: Mask) -> Mask {
     if hits.is_empty() {
         return out;
     }
-    // The hit halves of words (frame by frame, low half first): the count of the changed
-    // bits left in a half is only needed when a later half has hits (a software bit count
-    // on the baseline x86-64 target, so it is skipped after the last hit).
-    let mut halves = [(0u64, 0u64); 2 * FRAMES];
-    let mut last = 0;
-    for f in 0..FRAMES {
-        let (c, hit) = (link.changed.frame(f), hits.frame(f));
-        halves[2 * f] = (hit as u64, c as u64);
-        halves[2 * f + 1] = ((hit >> 64) as u64, (c >> 64) as u64);
-        for j in [2 * f, 2 * f + 1] {
-            if halves[j].0 != 0 {
-                last = j;
-            }
-        }
-    }
+    // The words of the hit bits, in location order as `diff` (frame, then location): the
+    // count of the changed bits left in a word is only needed when a later word has hits (a
+    // software bit count on the baseline x86-64 target, so it is skipped after the last hit).
+    let (hw, cw) = (hits.words(), link.changed.words());
+    let last = hw.iter().rposition(|w| *w != 0).unwrap_or(0);
     let mut k = 0;
-    for (j, &(mut h, mut c)) in halves[..=last].iter().enumerate() {
+    for (j, (&(mut h), &(mut c))) in hw.iter().zip(&cw).enumerate().take(last + 1) {
         while h != 0 {
             let low = c & c.wrapping_neg();
             if h & low != 0 {

@@ -113,6 +113,12 @@ impl Mask {
         }
     }
 
+    /// The named locations' bits, packed in increasing location order (frame, then
+    /// location), in words of 64.
+    pub(crate) fn words(&self) -> [u64; WORDS] {
+        self.named().0
+    }
+
     /// The set without [`Mask::OTHER`] (its named locations only).
     pub(crate) fn named(mut self) -> Mask {
         self.0[OTHER_POS / 64] &= !(1 << (OTHER_POS % 64));
