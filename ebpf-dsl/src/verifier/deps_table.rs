@@ -197,8 +197,8 @@ impl Deps {
                 w &= w - 1;
             }
         }
-        let other = (FRAMES..self.heads.len())
-            .fold(Mask::EMPTY, |a, f| a | self.union_of(f, FRAME_BITS));
+        let other =
+            (FRAMES..self.heads.len()).fold(Mask::EMPTY, |a, f| a | self.union_of(f, FRAME_BITS));
         for h in &mut self.heads {
             if h.ident {
                 let mut w = h.set;
