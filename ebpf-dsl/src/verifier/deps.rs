@@ -27,129 +27,13 @@ use super::cfg::{Op, Src};
 use super::domain::state::{RegVal, Slot, State, CHUNK, SLOTS};
 use super::helpers::{self, Arg};
 pub(crate) use super::mask::Mask;
-use super::mask::{FRAMES, LOCS};
+use super::mask::{FRAMES, FRAME_BITS};
 
-/// The sources of one frame's locations.
-#[derive(Clone, Debug)]
-pub(crate) struct FrameDeps {
-    pub(crate) regs: [Mask; 11],
-    pub(crate) slots: [Mask; SLOTS],
-}
-
-impl FrameDeps {
-    fn empty() -> Self {
-        FrameDeps {
-            regs: [Mask::EMPTY; 11],
-            slots: [Mask::EMPTY; SLOTS],
-        }
-    }
-
-    /// Frame `f` of a new checkpoint: each location is its own source.
-    fn identity(f: usize) -> Self {
-        IDENTITY[f.min(FRAMES)].clone()
-    }
-
-    /// The sources of location `b` (a register or `11 +` slot index).
-    pub(crate) fn loc(&self, b: usize) -> Mask {
-        if b < 11 {
-            self.regs[b]
-        } else {
-            self.slots[b - 11]
-        }
-    }
-
-    fn union(&self) -> Mask {
-        self.regs
-            .iter()
-            .chain(self.slots.iter())
-            .fold(Mask::EMPTY, |a, m| a | *m)
-    }
-}
-
-/// [`FrameDeps::identity`] of each frame with bits of its own, then of the deeper ones.
-static IDENTITY: [FrameDeps; FRAMES + 1] = {
-    let mut t = [const {
-        FrameDeps {
-            regs: [Mask::EMPTY; 11],
-            slots: [Mask::EMPTY; SLOTS],
-        }
-    }; FRAMES + 1];
-    let mut f = 0;
-    while f <= FRAMES {
-        let mut b = 0;
-        while b < LOCS {
-            let m = Mask::loc(f, b);
-            if b < 11 {
-                t[f].regs[b] = m;
-            } else {
-                t[f].slots[b - 11] = m;
-            }
-            b += 1;
-        }
-        f += 1;
-    }
-    t
-};
-
-/// The sources of every location of a path's state, one entry per call frame.
-#[derive(Clone, Debug)]
-pub(crate) struct Deps {
-    pub(crate) frames: Vec<FrameDeps>,
-}
+#[path = "deps_table.rs"]
+mod table;
+pub(crate) use table::{Deps, Link};
 
 impl Deps {
-    /// The program's entry (no checkpoint yet: marks made before the first one go nowhere).
-    pub(crate) fn entry() -> Self {
-        Deps {
-            frames: vec![FrameDeps::identity(0)],
-        }
-    }
-
-    /// At a new checkpoint: the sources of its locations in terms of its parent's (see
-    /// [`Link`]), and the path's sources restarted from the checkpoint.
-    pub(crate) fn checkpoint(&mut self) -> Link {
-        // The changed locations first, then their sources into a vector of exactly their
-        // number (pushed one by one, it grew through several reallocations per checkpoint).
-        let mut words = [0u128; FRAMES];
-        for (f, fd) in self.frames.iter().enumerate().take(FRAMES) {
-            let id = &IDENTITY[f];
-            let mut w = 0u128;
-            for (b, (m, i)) in fd.regs.iter().zip(id.regs.iter()).enumerate() {
-                w |= ((m != i) as u128) << b;
-            }
-            for (b, (m, i)) in fd.slots.iter().zip(id.slots.iter()).enumerate() {
-                w |= ((m != i) as u128) << (11 + b);
-            }
-            words[f] = w;
-        }
-        let mut diff = Vec::with_capacity(words.iter().map(|w| w.count_ones() as usize).sum());
-        let mut changed = Mask::EMPTY;
-        for (f, &w) in words.iter().enumerate() {
-            changed |= Mask::of_frame(f, w);
-            let mut bits = w;
-            while bits != 0 {
-                diff.push(self.frames[f].loc(bits.trailing_zeros() as usize));
-                bits &= bits - 1;
-            }
-        }
-        let other = self
-            .frames
-            .iter()
-            .skip(FRAMES)
-            .fold(Mask::EMPTY, |a, f| a | f.union());
-        for (f, fd) in self.frames.iter_mut().enumerate() {
-            // A frame with no changed location is its identity already.
-            if f >= FRAMES || words[f] != 0 {
-                *fd = FrameDeps::identity(f);
-            }
-        }
-        Link {
-            diff,
-            changed,
-            other,
-        }
-    }
-
     /// The sources of the locations in `m` (bits of a checkpoint with this path's frames).
     pub(crate) fn of_mask(&self, m: Mask) -> Mask {
         let mut out = Mask::EMPTY;
@@ -159,23 +43,14 @@ impl Deps {
                 continue;
             }
             // A location of a frame the path does not have: any source (every mask is in ALL).
-            let Some(fd) = self.frames.get(f) else {
+            if f >= self.len() {
                 return Mask::ALL;
-            };
-            let mut regs = w as u64 & 0x7ff;
-            while regs != 0 {
-                out |= fd.regs[regs.trailing_zeros() as usize];
-                regs &= regs - 1;
             }
-            let mut slots = (w >> 11) as u64;
-            while slots != 0 {
-                out |= fd.slots[slots.trailing_zeros() as usize];
-                slots &= slots - 1;
-            }
+            out |= self.union_of(f, w);
         }
         if m.has_other() {
-            for fd in self.frames.iter().skip(FRAMES) {
-                out |= fd.union();
+            for f in FRAMES..self.len() {
+                out |= self.union_of(f, FRAME_BITS);
             }
         }
         out
@@ -186,26 +61,20 @@ impl Deps {
         ms.map(|m| self.of_mask(m))
     }
 
-    fn cur(&mut self) -> &mut FrameDeps {
-        self.frames.last_mut().expect("a frame")
-    }
-
+    #[inline]
     fn reg(&self, r: u8) -> Mask {
-        self.frames.last().expect("a frame").regs[r as usize]
+        self.get(self.len() - 1, r as usize)
     }
-}
 
-/// The sources of a checkpoint's locations in terms of its parent's: a location not in
-/// `changed` still held what it held at the parent (its own bit); [`Mask::OTHER`] translates to
-/// `other`, the sources of the locations of the frames without bits of their own.
-#[derive(Clone, Debug)]
-pub(crate) struct Link {
-    /// The sources of the locations in `changed`, in increasing location order (frame, then
-    /// location: the `k`-th is that of the location of rank `k` in `changed`).
-    diff: Vec<Mask>,
-    /// The locations whose sources are not their own bit.
-    changed: Mask,
-    other: Mask,
+    #[inline]
+    fn set_reg(&mut self, r: usize, m: Mask) {
+        self.set(self.len() - 1, r, m);
+    }
+
+    #[inline]
+    fn add_reg(&mut self, r: usize, m: Mask) {
+        self.add(self.len() - 1, r, m);
+    }
 }
 
 /// Translates source bits `m` of a checkpoint through its `link` into its parent's sources.
@@ -223,23 +92,23 @@ pub(crate) fn translate(link: &Link, m: Mask) -> Mask {
     if hits.is_empty() {
         return out;
     }
+    // The words of the hit bits, in location order as `diff` (frame, then location): the
+    // count of the changed bits left in a word is only needed when a later word has hits (a
+    // software bit count on the baseline x86-64 target, so it is skipped after the last hit).
+    let (hw, cw) = (hits.words(), link.changed.words());
+    let last = hw.iter().rposition(|w| *w != 0).unwrap_or(0);
     let mut k = 0;
-    for f in 0..FRAMES {
-        let c = link.changed.frame(f);
-        let hit = hits.frame(f);
-        for (mut h, mut c) in [
-            (hit as u64, c as u64),
-            ((hit >> 64) as u64, (c >> 64) as u64),
-        ] {
-            while h != 0 {
-                let low = c & c.wrapping_neg();
-                if h & low != 0 {
-                    out |= link.diff[k];
-                    h ^= low;
-                }
-                c ^= low;
-                k += 1;
+    for (j, (&(mut h), &(mut c))) in hw.iter().zip(&cw).enumerate().take(last + 1) {
+        while h != 0 {
+            let low = c & c.wrapping_neg();
+            if h & low != 0 {
+                out |= link.diff[k];
+                h ^= low;
             }
+            c ^= low;
+            k += 1;
+        }
+        if j < last && c != 0 {
             k += c.count_ones() as usize;
         }
     }
@@ -309,11 +178,14 @@ pub(crate) fn stack_sources(d: &Deps, base: &RegVal, size: i64) -> Mask {
     slots_union(d, stack_slots(base, 0, size))
 }
 
+/// The bits of slots `lo..=hi` in a frame's word.
+fn slot_bits(lo: usize, hi: usize) -> u128 {
+    ((1u128 << (hi - lo + 1)) - 1) << (11 + lo)
+}
+
 fn slots_union(d: &Deps, s: Option<(usize, usize, usize)>) -> Mask {
     match s {
-        Some((f, lo, hi)) if f < d.frames.len() => d.frames[f].slots[lo..=hi]
-            .iter()
-            .fold(Mask::EMPTY, |a, m| a | *m),
+        Some((f, lo, hi)) if f < d.len() => d.union_of(f, slot_bits(lo, hi)),
         Some(_) => Mask::ALL,
         None => Mask::EMPTY,
     }
@@ -464,10 +336,10 @@ fn linked(st: &State, d: &Deps, ids: [u32; 2]) -> Mask {
     }
     let hit = |v: &RegVal| matches!(v, RegVal::Scalar(x) if x.id() != 0 && ids.contains(&x.id()));
     let mut m = Mask::EMPTY;
-    for (f, fd) in st.frames.iter().zip(&d.frames) {
+    for (k, f) in st.frames.iter().enumerate().take(d.len()) {
         for r in 0..11 {
             if hit(&f.regs[r]) {
-                m |= fd.regs[r];
+                m |= d.get(k, r);
             }
         }
         for (i, s) in f.stack.iter().enumerate() {
@@ -477,7 +349,7 @@ fn linked(st: &State, d: &Deps, ids: [u32; 2]) -> Mask {
                 Slot::Bytes(_) => false,
             };
             if v {
-                m |= fd.slots[i];
+                m |= d.get(k, 11 + i);
             }
         }
     }
@@ -488,12 +360,12 @@ fn linked(st: &State, d: &Deps, ids: [u32; 2]) -> Mask {
 /// `post` (same call frames).
 fn changed(pre: &State, post: &State, d: &mut Deps, m: Mask) {
     for (k, (fa, fb)) in pre.frames.iter().zip(&post.frames).enumerate() {
-        let Some(fd) = d.frames.get_mut(k) else {
+        if k >= d.len() {
             return;
-        };
+        }
         for r in 0..11 {
             if fa.regs[r] != fb.regs[r] {
-                fd.regs[r] |= m;
+                d.add(k, r, m);
             }
         }
         // Chunk by chunk: a chunk both still share is equal.
@@ -504,7 +376,7 @@ fn changed(pre: &State, post: &State, d: &mut Deps, m: Mask) {
             let (ca, cb) = (fa.stack.chunk(c), fb.stack.chunk(c));
             for j in 0..CHUNK {
                 if ca[j] != cb[j] {
-                    fd.slots[c * CHUNK + j] |= m;
+                    d.add(k, 11 + c * CHUNK + j, m);
                 }
             }
         }
@@ -520,21 +392,18 @@ pub(crate) fn after(op: &Op, b: &Before, pre: Option<&State>, post: &State, d: &
                 Src::Reg(s) => d.reg(s),
                 Src::Imm(_) => Mask::EMPTY,
             };
-            let cur = d.cur();
             if op == crate::insn::AluOp::Mov {
-                cur.regs[dst as usize] = s;
+                d.set_reg(dst as usize, s);
             } else {
-                cur.regs[dst as usize] |= s;
+                d.add_reg(dst as usize, s);
             }
         }
-        Op::LdImm64 { dst, .. } => d.cur().regs[dst as usize] = Mask::EMPTY,
+        Op::LdImm64 { dst, .. } => d.set_reg(dst as usize, Mask::EMPTY),
         Op::LdImm64Tail | Op::Ja { .. } | Op::MayGoto { .. } => {}
         Op::LdAbs { .. } => {
-            let m = b.read;
-            let cur = d.cur();
-            cur.regs[0] = m;
+            d.set_reg(0, b.read);
             for r in 1..=5 {
-                cur.regs[r] = Mask::EMPTY;
+                d.set_reg(r, Mask::EMPTY);
             }
         }
         Op::Ldx { dst, src, .. } => {
@@ -547,7 +416,7 @@ pub(crate) fn after(op: &Op, b: &Before, pre: Option<&State>, post: &State, d: &
                 // on any tracked value (its pointer's safety is demanded at the load).
                 Mask::EMPTY
             };
-            d.cur().regs[dst as usize] = v;
+            d.set_reg(dst as usize, v);
         }
         Op::St { size, .. } => store(d, b, Mask::EMPTY, size),
         Op::Stx { src, size, .. } => {
@@ -557,26 +426,24 @@ pub(crate) fn after(op: &Op, b: &Before, pre: Option<&State>, post: &State, d: &
         Op::Atomic { src, op, fetch, .. } => {
             let v = b.read;
             if let Some((f, lo, hi)) = b.slots {
-                if let Some(fd) = d.frames.get_mut(f) {
-                    for s in &mut fd.slots[lo..=hi] {
-                        *s |= v;
+                if f < d.len() {
+                    for i in lo..=hi {
+                        d.add(f, 11 + i, v);
                     }
                 }
             }
-            let cur = d.cur();
             if op == AtomicOp::Cmpxchg {
-                cur.regs[0] = v;
+                d.set_reg(0, v);
             } else if fetch || op == AtomicOp::Xchg {
-                cur.regs[src as usize] = v;
+                d.set_reg(src as usize, v);
             }
         }
         Op::Cond { dst, src, .. } => match pre {
             Some(pre) => changed(pre, post, d, b.read),
             None => {
-                let cur = d.cur();
-                cur.regs[dst as usize] |= b.read;
+                d.add_reg(dst as usize, b.read);
                 if let Src::Reg(s) = src {
-                    cur.regs[s as usize] |= b.read;
+                    d.add_reg(s as usize, b.read);
                 }
             }
         },
@@ -584,25 +451,22 @@ pub(crate) fn after(op: &Op, b: &Before, pre: Option<&State>, post: &State, d: &
             if let Some(pre) = pre {
                 changed(pre, post, d, b.inputs);
             }
-            let cur = d.cur();
-            cur.regs[0] = b.inputs;
+            d.set_reg(0, b.inputs);
             for r in 1..=5 {
-                cur.regs[r] = Mask::EMPTY;
+                d.set_reg(r, Mask::EMPTY);
             }
         }
         Op::CallLocal { .. } => {
-            let caller = d.frames.last().expect("a frame").regs;
-            let mut f = FrameDeps::empty();
-            f.regs[1..=5].copy_from_slice(&caller[1..=5]);
-            d.frames.push(f);
+            let args = [1, 2, 3, 4, 5].map(|r| d.reg(r));
+            d.push_frame(args);
         }
         Op::Exit => {
-            if d.frames.len() > 1 {
-                let callee = d.frames.pop().expect("a frame");
-                let cur = d.cur();
-                cur.regs[0] = callee.regs[0];
+            if d.len() > 1 {
+                let r0 = d.reg(0);
+                d.pop_frame();
+                d.set_reg(0, r0);
                 for r in 1..=5 {
-                    cur.regs[r] = Mask::EMPTY;
+                    d.set_reg(r, Mask::EMPTY);
                 }
             }
         }
@@ -612,13 +476,12 @@ pub(crate) fn after(op: &Op, b: &Before, pre: Option<&State>, post: &State, d: &
 /// The path entering a callback (see `transfer/call/callback.rs`): a new frame whose
 /// registers come from the helper call's arguments (any of `r1`-`r5`, over-approximated).
 pub(crate) fn enter_callback(d: &mut Deps) {
-    let caller = d.frames.last().map(|f| f.regs).unwrap_or([Mask::EMPTY; 11]);
-    let args = caller[1..=5].iter().fold(Mask::EMPTY, |a, m| a | *m);
-    let mut f = FrameDeps::empty();
-    for r in &mut f.regs[1..=5] {
-        *r = args;
-    }
-    d.frames.push(f);
+    let args = if d.len() > 0 {
+        (1..=5).fold(Mask::EMPTY, |a, r| a | d.reg(r))
+    } else {
+        Mask::EMPTY
+    };
+    d.push_frame([args; 5]);
 }
 
 /// A store of a value with sources `v`: an aligned 8-byte store replaces a slot's sources,
@@ -627,15 +490,14 @@ fn store(d: &mut Deps, b: &Before, v: Mask, size: Size) {
     let Some((f, lo, hi)) = b.slots else {
         return;
     };
-    let Some(fd) = d.frames.get_mut(f) else {
+    if f >= d.len() {
         return;
-    };
-    let full = lo == hi && size == Size::DW;
-    for s in &mut fd.slots[lo..=hi] {
-        if full {
-            *s = v;
-        } else {
-            *s |= v;
+    }
+    if lo == hi && size == Size::DW {
+        d.set(f, 11 + lo, v);
+    } else {
+        for i in lo..=hi {
+            d.add(f, 11 + i, v);
         }
     }
 }

@@ -115,7 +115,7 @@ impl<'a> Exec<'a> {
                         ex.branch(parent);
                         let mut od = match spare.pop() {
                             Some(mut x) => {
-                                x.frames.clone_from(&d.frames);
+                                x.clone_from(&d);
                                 x
                             }
                             None => d.clone(),
@@ -144,7 +144,7 @@ impl<'a> Exec<'a> {
                     }
                     Step::Callback { callsite } => {
                         // The callee's locations end; the caller's are as they were.
-                        d.frames.pop();
+                        d.pop_frame();
                         // The kernel's `find_prev_entry` at the callback's return: any
                         // unfinished checkpoint at the callsite, the path's own last one
                         // included (no new one was stored at the callsite yet).

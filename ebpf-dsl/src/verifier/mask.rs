@@ -1,7 +1,7 @@
-//! Sets of value sources across call frames (see [`super::deps`]): one 128-bit word per call
-//! frame of a checkpoint, for the outermost [`FRAMES`] frames (bits 0..=10 its registers,
-//! 11..=74 its stack slots), and one bit, [`OTHER`], standing for every location of the
-//! frames deeper than that (compared exactly, as a whole).
+//! Sets of value sources across call frames (see [`super::deps`]): for each of the outermost
+//! [`FRAMES`] frames of a checkpoint, [`LOCS`] bits (0..=10 its registers, 11..=74 its stack
+//! slots), packed one frame after the other in four 64-bit words, and one bit, [`OTHER`],
+//! standing for every location of the frames deeper than that (compared exactly, as a whole).
 
 use std::ops::{BitAnd, BitAndAssign, BitOr, BitOrAssign, Not};
 
@@ -11,33 +11,39 @@ pub(crate) const FRAMES: usize = 3;
 pub(crate) const LOCS: usize = 75;
 /// The locations of one frame in its word.
 pub(crate) const FRAME_BITS: u128 = (1u128 << LOCS) - 1;
-/// The bit of word 0 standing for "any location of a frame at index [`FRAMES`] or deeper".
-const OTHER_BIT: u128 = 1u128 << 127;
+/// The 64-bit words of a mask.
+const WORDS: usize = 4;
+/// The bit standing for "any location of a frame at index [`FRAMES`] or deeper" (after the
+/// frames' bits).
+const OTHER_POS: usize = FRAMES * LOCS;
+const _: () = assert!(OTHER_POS < WORDS * 64);
 
 /// A set of sources: locations `(frame, loc)` of a checkpoint (see the module documentation).
-#[derive(Clone, Copy, Eq, Debug, Default)]
-pub(crate) struct Mask([u128; FRAMES]);
+#[derive(Clone, Copy, PartialEq, Eq, Debug, Default)]
+pub(crate) struct Mask([u64; WORDS]);
 
-impl PartialEq for Mask {
-    fn eq(&self, o: &Mask) -> bool {
-        // Word by word (a derived comparison of the array may call `memcmp`).
-        self.0.iter().zip(o.0.iter()).all(|(a, b)| a == b)
-    }
+/// The first word and the shift of frame `f`'s bits.
+const fn place(f: usize) -> (usize, usize) {
+    (f * LOCS / 64, f * LOCS % 64)
 }
 
 impl Mask {
     /// No source.
-    pub(crate) const EMPTY: Mask = Mask([0; FRAMES]);
+    pub(crate) const EMPTY: Mask = Mask([0; WORDS]);
     /// Every source.
     pub(crate) const ALL: Mask = {
-        let mut w = [FRAME_BITS; FRAMES];
-        w[0] |= OTHER_BIT;
+        let mut w = [0; WORDS];
+        let mut i = 0;
+        while i <= OTHER_POS {
+            w[i / 64] |= 1 << (i % 64);
+            i += 1;
+        }
         Mask(w)
     };
     /// Every location of the frames deeper than [`FRAMES`].
     pub(crate) const OTHER: Mask = {
-        let mut w = [0; FRAMES];
-        w[0] = OTHER_BIT;
+        let mut w = [0; WORDS];
+        w[OTHER_POS / 64] = 1 << (OTHER_POS % 64);
         Mask(w)
     };
 
@@ -46,22 +52,27 @@ impl Mask {
         if frame >= FRAMES {
             return Mask::OTHER;
         }
-        let mut w = [0; FRAMES];
-        w[frame] = 1u128 << loc;
+        let i = frame * LOCS + loc;
+        let mut w = [0; WORDS];
+        w[i / 64] = 1 << (i % 64);
         Mask(w)
     }
 
     /// The locations of frame `f` (bits as in one word: registers, then slots); 0 for a frame
     /// without bits of its own.
+    #[inline]
     pub(crate) fn frame(&self, f: usize) -> u128 {
-        if f < FRAMES {
-            self.0[f] & FRAME_BITS
-        } else {
-            0
+        if f >= FRAMES {
+            return 0;
         }
+        // A frame's bits lie in two words from its first (`LOCS` + 63 <= 128).
+        let (i, sh) = place(f);
+        let x = self.0[i] as u128 | (self.0[i + 1] as u128) << 64;
+        (x >> sh) & FRAME_BITS
     }
 
     /// A mask of frame `f`'s locations `bits` (the [`Mask::OTHER`] bit for a deeper frame).
+    #[inline]
     pub(crate) fn of_frame(f: usize, bits: u128) -> Mask {
         if bits == 0 {
             return Mask::EMPTY;
@@ -69,19 +80,22 @@ impl Mask {
         if f >= FRAMES {
             return Mask::OTHER;
         }
-        let mut w = [0; FRAMES];
-        w[f] = bits & FRAME_BITS;
+        let (i, sh) = place(f);
+        let x = (bits & FRAME_BITS) << sh;
+        let mut w = [0; WORDS];
+        w[i] = x as u64;
+        w[i + 1] = (x >> 64) as u64;
         Mask(w)
     }
 
     /// True if [`Mask::OTHER`] is in the set.
     pub(crate) fn has_other(&self) -> bool {
-        self.0[0] & OTHER_BIT != 0
+        self.0[OTHER_POS / 64] >> (OTHER_POS % 64) & 1 != 0
     }
 
     /// True for the empty set.
     pub(crate) fn is_empty(&self) -> bool {
-        self.0.iter().all(|w| *w == 0)
+        self.0 == [0; WORDS]
     }
 
     /// Calls `f(frame, loc)` for each named location in the set, in increasing order (frame,
@@ -89,8 +103,8 @@ impl Mask {
     // Its users in the verifier walk the words themselves (cheaper); the tests check it.
     #[cfg(test)]
     pub(crate) fn for_each(&self, mut f: impl FnMut(usize, usize)) {
-        for (k, w) in self.0.iter().enumerate() {
-            let mut bits = *w & FRAME_BITS;
+        for k in 0..FRAMES {
+            let mut bits = self.frame(k);
             while bits != 0 {
                 let b = bits.trailing_zeros() as usize;
                 bits &= bits - 1;
@@ -99,9 +113,15 @@ impl Mask {
         }
     }
 
+    /// The named locations' bits, packed in increasing location order (frame, then
+    /// location), in words of 64.
+    pub(crate) fn words(&self) -> [u64; WORDS] {
+        self.named().0
+    }
+
     /// The set without [`Mask::OTHER`] (its named locations only).
     pub(crate) fn named(mut self) -> Mask {
-        self.0[0] &= !OTHER_BIT;
+        self.0[OTHER_POS / 64] &= !(1 << (OTHER_POS % 64));
         self
     }
 }
