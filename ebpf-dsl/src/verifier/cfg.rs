@@ -506,7 +506,7 @@ pub struct Cfg {
     pub subprog_starts: Vec<usize>,
     /// Subprogram index of each instruction.
     pub subprog_of: Vec<usize>,
-    /// Where state pruning is attempted.
+    /// Where state pruning is attempted (the kernel's `mark_prune_point`s).
     pub prune_point: Vec<bool>,
     /// Registers live on entry to each instruction (bit n = rn).
     pub live_in: Vec<u16>,
@@ -669,21 +669,15 @@ pub fn check(ops: &[Op]) -> Result<Cfg, Vec<VerifierError>> {
         }
         match *op {
             Op::Ja { target } => prune_point[target] = true,
-            Op::MayGoto { target } => {
-                // The kernel also checkpoints the `may_goto` itself, always (its loop rule).
+            // The kernel's prune points (`visit_insn`): a conditional jump itself and its
+            // target, not its fall-through (a `may_goto` is always checkpointed: its loop
+            // rule); after every call, and a local call itself.
+            Op::MayGoto { target } | Op::Cond { target, .. } => {
                 prune_point[i] = true;
                 prune_point[target] = true;
-                if i + 1 < len {
-                    prune_point[i + 1] = true;
-                }
-            }
-            Op::Cond { target, .. } => {
-                prune_point[target] = true;
-                if i + 1 < len {
-                    prune_point[i + 1] = true;
-                }
             }
             Op::CallLocal { target } => {
+                prune_point[i] = true;
                 prune_point[target] = true;
                 if i + 1 < len {
                     prune_point[i + 1] = true;
@@ -700,6 +694,7 @@ pub fn check(ops: &[Op]) -> Result<Cfg, Vec<VerifierError>> {
                     prune_point[i + 1] = true;
                 }
             }
+            Op::Call { .. } if i + 1 < len => prune_point[i + 1] = true,
             _ => {}
         }
         if let Some(t) = func_target(op, i) {

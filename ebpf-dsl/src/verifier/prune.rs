@@ -23,7 +23,10 @@
 //!
 //! New checkpoints are added as the kernel adds them: not before the path has run at least 2
 //! jumps and 8 instructions since the last one was added (pruning is still tried at every
-//! prune point).
+//! prune point). Inside a loop, within 20 jumps and 100 instructions of the last checkpoint,
+//! a visit counts as a miss only for the checkpoints newer than the loop's own unfinished one
+//! (the kernel's `skip_inf_loop_check`) and stores one after 1 jump and 4 instructions;
+//! otherwise unfinished checkpoints miss and are evicted too.
 
 use super::deps::{self, Deps, Link, Mask};
 use super::domain::scalar::Scalar;
@@ -271,9 +274,21 @@ impl Explorer {
         // counts as a miss of the checkpoints compared (the kernel's `miss_cnt`), so that the
         // visits between two checkpoints of a loop do not evict the states that would prune
         // its later rounds.
-        let add = self.every
-            || may_goto
-            || (self.jumps - self.last_jumps >= 2 && self.insns - self.last_insns >= 8);
+        let forced = self.every || may_goto;
+        let mut add =
+            forced || (self.jumps - self.last_jumps >= 2 && self.insns - self.last_insns >= 8);
+        // In a loop (an unfinished checkpoint at `pc`: an ancestor of the path), fewer than 20
+        // jumps and 100 instructions after the last checkpoint: neither it nor the checkpoints
+        // older than it count this visit as a miss (the kernel, comparing newest first, stops
+        // counting there: `skip_inf_loop_check`). The kernel then stores no checkpoint; ours
+        // does, after 1 jump and 4 instructions (fewer paths on the corpus, as many states).
+        let newest_unfinished = self.waiting[pc]
+            .iter()
+            .rev()
+            .copied()
+            .find(|&c| !forced && self.checkpoints[c].state.is_some());
+        let fresh = self.jumps - self.last_jumps < 20 && self.insns - self.last_insns < 100;
+        let quiet_below = newest_unfinished.filter(|_| fresh);
         let mut i = 0;
         while i < self.explored[pc].len() {
             let c = self.explored[pc][i];
@@ -354,7 +369,7 @@ impl Explorer {
             }
             let ck = &mut self.checkpoints[c];
             ck.hint = hint;
-            ck.misses += add as u32;
+            ck.misses += (add && quiet_below.is_none_or(|u| c > u)) as u32;
             if ck.misses > ck.hits * 3 + 3 {
                 ck.state = None;
                 record(&self.tracer, Ev::Evicted { pc, id: c });
@@ -362,6 +377,13 @@ impl Explorer {
                 continue;
             }
             i += 1;
+        }
+        if quiet_below.is_some() {
+            // Each round of the loop keeps its states (at half the usual spacing) for the
+            // paths of the same round that come later.
+            add = self.jumps > self.last_jumps && self.insns - self.last_insns >= 4;
+        } else if add && newest_unfinished.is_some() {
+            self.unfinished_miss(pc);
         }
         if !add {
             return PruneResult::Continue(parent);
@@ -448,6 +470,23 @@ impl Explorer {
                 .collect();
             for i in widen {
                 fc.stack[i] = Slot::Spill(RegVal::Scalar(Scalar::UNKNOWN));
+            }
+        }
+    }
+
+    /// The unfinished checkpoints at `pc` missed (the kernel's `miss_cnt` of a state with
+    /// branches): one that keeps missing is evicted, no longer compared (its marks still pass
+    /// on to its ancestors).
+    fn unfinished_miss(&mut self, pc: usize) {
+        for k in 0..self.waiting[pc].len() {
+            let id = self.waiting[pc][k];
+            let ck = &mut self.checkpoints[id];
+            if ck.state.is_some() {
+                ck.misses += 1;
+                if ck.misses > ck.hits * 3 + 3 {
+                    ck.state = None;
+                    record(&self.tracer, Ev::Evicted { pc, id });
+                }
             }
         }
     }
