@@ -378,6 +378,8 @@ pub fn check_object(bytes: &[u8], shown: &str, how: &CheckObject) -> Result<Exit
                 // Global data: a loader freezes `.rodata` before the program loads.
                 data: &obj.data,
                 spin_locks: &spin_locks,
+                // Functions whose BTF `FUNC` is global: verified once, as by the kernel.
+                globals: &p.globals,
             };
             let started = std::time::Instant::now();
             let name = format!("{} ({})", p.section, p.function);

@@ -123,6 +123,11 @@ pub struct ElfProgram {
     /// The program, with the subprograms it calls appended, ready for a loader (its
     /// [`ProgramSpec::maps`] by name).
     pub spec: ProgramSpec,
+    /// The subprograms whose BTF `FUNC` (from `.BTF.ext` `func_info`) is global, at their
+    /// slots in [`ElfProgram::spec`]: the kernel verifies each once from its prototype, and
+    /// so does the static verifier given them as `VerifyInput::globals`. (The ELF writer
+    /// writes every subprogram static: it keeps none.)
+    pub globals: Vec<crate::btf::GlobalFunc>,
 }
 
 impl ElfProgram {
@@ -200,6 +205,7 @@ impl Object {
                 section: section.to_string(),
                 function: p.name.to_string(),
                 spec,
+                globals: Vec::new(),
             });
         }
         obj.maps.sort_by(|a, b| a.name.cmp(&b.name));

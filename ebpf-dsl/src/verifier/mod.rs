@@ -286,6 +286,12 @@ pub struct VerifyInput<'a> {
     /// [`MapSpec::btf`] (an ELF object's maps: [`crate::elf::ObjectBtf::spin_locks`]); a map
     /// with neither has no lock, so `bpf_spin_lock` on it is refused, as by the kernel.
     pub spin_locks: &'a [crate::btf::MapSpinLock],
+    /// The program's global functions (BTF linkage `BTF_FUNC_GLOBAL`: an ELF object's
+    /// [`crate::elf::ElfProgram::globals`], a text's `.global_func`): each is verified once,
+    /// on its own, from its argument types, and a call of it only checks the arguments, as
+    /// the kernel does (`transfer/call/global.rs`). The other functions are static: walked at
+    /// every call.
+    pub globals: &'a [crate::btf::GlobalFunc],
 }
 
 impl<'a> VerifyInput<'a> {
@@ -301,7 +307,14 @@ impl<'a> VerifyInput<'a> {
             expected_attach_type: None,
             data: &[],
             spin_locks: &[],
+            globals: &[],
         }
+    }
+
+    /// The same input with global functions (see [`VerifyInput::globals`]).
+    pub fn with_globals(mut self, globals: &'a [crate::btf::GlobalFunc]) -> Self {
+        self.globals = globals;
+        self
     }
 
     /// The same input with the maps' initial contents (see [`VerifyInput::data`]).
@@ -569,6 +582,7 @@ pub(crate) fn verify_with_tracer(
         }]);
     }
     let map_refs = map_refs(input)?;
+    transfer::check_globals(input, &ops, &cfg)?;
     transfer::check_direct_value_refs(input)?;
     transfer::check_lock_maps(input, &map_refs)?;
     let mut ex = context::Exec::new(input, &ops, &cfg, map_refs).with_trust(trust.clone());
