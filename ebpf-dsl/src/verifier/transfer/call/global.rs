@@ -57,6 +57,16 @@ impl<'a> Exec<'a> {
                 ),
             )
         };
+        if st.lock.is_some() {
+            return Err(e(
+                pc,
+                Rule::HelperNotAllowed,
+                format!(
+                    "a call of the global function {}() while a bpf_spin_lock is held: global function calls are not allowed while holding a lock (a static function may be called)",
+                    f.name
+                ),
+            ));
+        }
         if let Some(why) = f.refusal() {
             return Err(bad(why));
         }
