@@ -78,7 +78,8 @@ pub fn disasm_object(
             "# section {}, function {}\n",
             p.section, p.function
         ));
-        match elf::program_listing_locks(&p.spec, &obj.data, Some(&p.section), &locks) {
+        match elf::program_listing_globals(&p.spec, &obj.data, Some(&p.section), &locks, &p.globals)
+        {
             Ok(t) => text.push_str(&t),
             Err(e) => {
                 errln!("ebpf-dsl: {shown}: section `{}`: {e}", p.section);

@@ -118,6 +118,33 @@ pub fn parse_global_func(text: &str) -> Result<GlobalFunc, String> {
     })
 }
 
+/// The `.global_func` line declaring `g` global at label `label`, if the directive can say
+/// its prototype (`None` for an argument the kernel refuses or this verifier does not model):
+/// what [`parse_global_func`] reads back.
+pub fn global_func_directive(g: &GlobalFunc, label: &str) -> Option<String> {
+    let mut args = Vec::new();
+    for a in &g.args {
+        args.push(match a {
+            GlobalArg::Scalar => "scalar".to_string(),
+            GlobalArg::Ctx => "ctx".to_string(),
+            GlobalArg::Mem {
+                size,
+                nonnull: false,
+            } if *size > 0 => format!("mem {size}"),
+            GlobalArg::Mem {
+                size,
+                nonnull: true,
+            } if *size > 0 => format!("mem {size} nonnull"),
+            _ => return None,
+        });
+    }
+    let ret = if g.returns_scalar { "" } else { " -> void" };
+    Some(format!(
+        "{GLOBAL_FUNC_DIRECTIVE} {label}({}){ret}",
+        args.join(", ")
+    ))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -142,6 +169,12 @@ mod tests {
             ]
         );
         assert!(g.returns_scalar);
+        let line = global_func_directive(&g, "f").unwrap();
+        assert_eq!(line, ".global_func f(ctx, scalar, mem 12, mem 4 nonnull)");
+        assert_eq!(
+            parse_global_func(line.strip_prefix(GLOBAL_FUNC_DIRECTIVE).unwrap()),
+            Ok(g)
+        );
         assert!(!parse_global_func("g() -> void").unwrap().returns_scalar);
         assert!(parse_global_func("g(void)").unwrap().args.is_empty());
         for (bad, why) in [

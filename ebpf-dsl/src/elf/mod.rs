@@ -75,7 +75,8 @@ use std::fmt;
 
 pub use btf_maps::{maps_from_btf, MapTypes};
 pub use listing::{
-    program_listing, program_listing_data, program_listing_in, program_listing_locks,
+    program_listing, program_listing_data, program_listing_globals, program_listing_in,
+    program_listing_locks,
 };
 
 use crate::spec::{MapSpec, ProgramSpec, ProgramType};
