@@ -116,20 +116,32 @@ impl<'a> Exec<'a> {
                             ),
                         ));
                     }
-                    let name = format!("{}() (global function)", f.name);
-                    let name = name.trim_start_matches("bpf_");
+                    // The helper-memory checks name a helper (`bpf_NAME`): they name the
+                    // global function here.
+                    let name = "\u{0}";
+                    let named = |mut x: VerifierError| {
+                        x.message = x
+                            .message
+                            .replace("bpf_\u{0}", &format!("the call of {}()", f.name));
+                        x
+                    };
+                    let n = *size as u64;
                     match p {
                         RegVal::Stack { .. } => {
                             writes.extend(
-                                self.check_helper_mem(pc, st, r, &p, *size as u64, true, name)?,
+                                self.check_helper_mem(pc, st, r, &p, n, true, name)
+                                    .map_err(named)?,
                             );
                         }
                         RegVal::MapValue { .. } => {
-                            self.check_helper_mem(pc, st, r, &p, *size as u64, false, name)?;
-                            self.check_helper_mem(pc, st, r, &p, *size as u64, true, name)?;
+                            self.check_helper_mem(pc, st, r, &p, n, false, name)
+                                .map_err(named)?;
+                            self.check_helper_mem(pc, st, r, &p, n, true, name)
+                                .map_err(named)?;
                         }
                         RegVal::Pkt { .. } | RegVal::Ringbuf { .. } => {
-                            self.check_helper_mem(pc, st, r, &p, *size as u64, false, name)?;
+                            self.check_helper_mem(pc, st, r, &p, n, false, name)
+                                .map_err(named)?;
                         }
                         _ => {
                             return Err(bad(format!(
