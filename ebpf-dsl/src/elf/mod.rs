@@ -126,8 +126,8 @@ pub struct ElfProgram {
     pub spec: ProgramSpec,
     /// The subprograms whose BTF `FUNC` (from `.BTF.ext` `func_info`) is global, at their
     /// slots in [`ElfProgram::spec`]: the kernel verifies each once from its prototype, and
-    /// so does the static verifier given them as `VerifyInput::globals`. (The ELF writer
-    /// writes every subprogram static: it keeps none.)
+    /// so does the static verifier given them as `VerifyInput::globals`; the ELF writer
+    /// writes them global with their prototypes.
     pub globals: Vec<crate::btf::GlobalFunc>,
 }
 
