@@ -312,6 +312,8 @@ pub fn check(args: CheckArgs) -> Result<ExitCode, CliError> {
                 // `init=` contents: `load` writes them and freezes the `rdonly_prog` ones.
                 data: &p.data,
                 spin_locks: &spin_locks,
+                // `.global_func` declarations.
+                globals: &p.globals,
             };
             // `trust_*` labels: see `ebpf_dsl::verifier::trust`.
             let started = std::time::Instant::now();

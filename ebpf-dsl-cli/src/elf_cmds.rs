@@ -78,7 +78,8 @@ pub fn disasm_object(
             "# section {}, function {}\n",
             p.section, p.function
         ));
-        match elf::program_listing_locks(&p.spec, &obj.data, Some(&p.section), &locks) {
+        match elf::program_listing_globals(&p.spec, &obj.data, Some(&p.section), &locks, &p.globals)
+        {
             Ok(t) => text.push_str(&t),
             Err(e) => {
                 errln!("ebpf-dsl: {shown}: section `{}`: {e}", p.section);
@@ -174,13 +175,18 @@ pub fn elf_bytes(
     }
     let data = std::mem::take(&mut program.data);
     let section = program.section.take();
+    let globals = std::mem::take(&mut program.globals);
     let prog_type = text_program_type(section.as_deref(), opts.prog_type)?;
     let mut spec =
         program.into_program_spec(program_name(file), prog_type, opts.license.clone(), maps);
     spec.lines = lines.into();
     let mut obj = Object::from_programs(&[spec]).map_err(|e| CliError::Usage(e.to_string()))?;
-    if let (Some(s), [p]) = (section, obj.programs.as_mut_slice()) {
-        p.section = s;
+    if let [p] = obj.programs.as_mut_slice() {
+        if let Some(s) = section {
+            p.section = s;
+        }
+        // `.global_func`: written global with their prototypes, read back as such.
+        p.globals = globals;
     }
     obj.data = data;
     elf::write_object(&obj).map_err(|e| CliError::Usage(e.to_string()))
@@ -378,6 +384,8 @@ pub fn check_object(bytes: &[u8], shown: &str, how: &CheckObject) -> Result<Exit
                 // Global data: a loader freezes `.rodata` before the program loads.
                 data: &obj.data,
                 spin_locks: &spin_locks,
+                // Functions whose BTF `FUNC` is global: verified once, as by the kernel.
+                globals: &p.globals,
             };
             let started = std::time::Instant::now();
             let name = format!("{} ({})", p.section, p.function);

@@ -118,7 +118,9 @@ pub(crate) fn assemble_and_load(
     let section = assembled.section.take();
     let given = c.type_given.then_some(c.prog_type);
     let prog_type = crate::elf_cmds::text_program_type(section.as_deref(), given)?;
-    let opts = crate::elf_cmds::section_load_options(section.as_deref(), opts);
+    let mut opts = crate::elf_cmds::section_load_options(section.as_deref(), opts);
+    // `.global_func` declarations: the kernel verifies those functions once, from their BTF.
+    opts.globals = std::mem::take(&mut assembled.globals);
     let mut locks = std::mem::take(&mut assembled.spin_locks);
     locks.extend(maps.spin_locks());
     let mut spec = assembled.into_program_spec(name, prog_type, "GPL", maps.specs());

@@ -768,3 +768,20 @@ fn maps_sharing_their_kernel_names_get_distinct_names() {
         .with_maps(&p.spec.relocations, &p.spec.maps);
     ebpf_dsl::verifier::verify(&input).expect("the hash's 64-byte value holds v[15]");
 }
+
+/// A text's `.global_func` survives an object: the writer declares the function global with
+/// its prototype, the reader finds it at the same slot with the same arguments.
+#[test]
+fn global_functions_round_trip_through_an_object() {
+    let a = ebpf_dsl::asm::assemble(
+        ".global_func f(ctx, scalar, mem 12, mem 4 nonnull)\n.global_func g()\ncall f\ncall g\nr0 = 2\nexit\nf:\nr0 = 0\nexit\ng:\nr0 = 1\nexit\n",
+    )
+    .unwrap();
+    let globals = a.globals.clone();
+    let spec = a.into_program_spec("globals", ebpf_dsl::ProgramType::Xdp, "GPL", Vec::new());
+    let mut obj = Object::from_programs(&[spec]).unwrap();
+    obj.programs[0].globals = globals.clone();
+    let back = read_object(&write_object(&obj).unwrap()).unwrap();
+    assert_eq!(back.programs[0].globals, globals);
+    assert_eq!(back.programs[0].spec.insns, obj.programs[0].spec.insns);
+}

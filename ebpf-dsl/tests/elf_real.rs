@@ -2,8 +2,9 @@
 //! `tools/real-programs/run.sh`): legacy section names read with a given program type
 //! ([`read_object_as`]), CO-RE relocations refused naming the instruction (field offsets
 //! resolved against a target BTF with [`ebpf_dsl::elf::read_object_for`]), callbacks
-//! (`&func` for `bpf_loop`) read as function addresses. C inputs in `tests/elf/`, compiled
-//! with clang-19; without it the tests print why and pass, unless `CI=true`.
+//! (`&func` for `bpf_loop`) read as function addresses, global functions with their
+//! prototypes. C inputs in `tests/elf/`, compiled with clang-19; without it the tests print
+//! why and pass, unless `CI=true`.
 
 use std::path::Path;
 use std::process::Command;
@@ -203,4 +204,46 @@ fn co_re_field_offsets_are_resolved_against_a_target_btf() {
         .map(|(a, b)| (a.off, b.off))
         .collect();
     assert_eq!(diff, [(4, 8)]);
+}
+
+/// Global functions (BTF `FUNC` linkage global, found through `.BTF.ext` func_info): listed
+/// with their prototypes, verified once on their own, and a body safe only in its caller's
+/// context refused, as by the kernel (which processes 24 instructions for `good_prog`, and
+/// refuses `bad_prog`: "invalid unbounded variable-offset read from stack R2").
+#[test]
+fn global_functions_are_verified_from_their_prototypes() {
+    use ebpf_dsl::btf::GlobalArg;
+    use ebpf_dsl::verifier::{verify, VerifyInput};
+    let Some(bytes) = compile("global_funcs") else {
+        return;
+    };
+    let obj = read_object(&bytes).unwrap();
+    let prog = |name: &str| obj.programs.iter().find(|p| p.function == name).unwrap();
+    let good = prog("good_prog");
+    assert_eq!(good.globals.len(), 1);
+    let g = &good.globals[0];
+    assert_eq!(g.name, "parse");
+    assert_eq!(
+        g.args,
+        vec![
+            GlobalArg::Ctx,
+            GlobalArg::Mem {
+                size: 4,
+                nonnull: false
+            }
+        ]
+    );
+    assert!(g.returns_scalar);
+    fn input(p: &ebpf_dsl::elf::ElfProgram) -> VerifyInput<'_> {
+        VerifyInput::new(&p.spec.insns, p.spec.prog_type)
+            .with_maps(&p.spec.relocations, &p.spec.maps)
+    }
+    let r = verify(&input(good).with_globals(&good.globals)).unwrap();
+    assert_eq!(r.insns_processed, 24);
+    let bad = prog("bad_prog");
+    assert_eq!(bad.globals[0].args, vec![GlobalArg::Scalar]);
+    let e = verify(&input(bad).with_globals(&bad.globals)).unwrap_err();
+    assert!(e[0].message.contains("unbounded"), "{}", e[0]);
+    // Taken as static, `bad` is walked with `i = 2`, which is safe.
+    verify(&input(bad)).unwrap();
 }

@@ -33,6 +33,7 @@ fn static_verdicts_match_the_recorded_kernel_verdicts() {
         let input = VerifyInput::new(&a.insns, c.prog_type)
             .with_maps(&a.relocations, &case_maps)
             .with_data(&a.data)
+            .with_globals(&a.globals)
             .with_attach_type(c.attach);
         if let Some(v) = c.since {
             // Older targets must not assume the feature.

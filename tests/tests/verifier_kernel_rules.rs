@@ -46,6 +46,7 @@ fn recorded_verdicts_are_the_kernels() {
             &VerifyInput::new(&a.insns, pt)
                 .with_maps(&a.relocations, &case_specs)
                 .with_data(&a.data)
+                .with_globals(&a.globals)
                 .with_kernel(running)
                 .with_attach_type(c.attach),
             &trust,
@@ -61,6 +62,8 @@ fn recorded_verdicts_are_the_kernels() {
         };
         let opts = LoadOptions {
             expected_attach_type: c.attach,
+            // `.global_func`: declared global in the program's BTF, as the verifier took it.
+            globals: a.globals.clone(),
             ..LoadOptions::default()
         };
         let loaded = if a.maps.is_empty() {

@@ -176,6 +176,19 @@ pub(crate) fn expand_one(decl: ProgDecl, facts: &Facts) -> TokenStream {
     let mut assembled = assemble(&src, &ident, &body_span, &mut errors);
     if let Some(a) = &assembled {
         check_kernel_names(a, facts, &src, &mut errors);
+        if let Some(g) = a.globals.first() {
+            // A `ProgramSpec` carries no prototypes: its loader makes every function static.
+            errors.at(
+                body_span.open(),
+                format!(
+                    "`.global_func {}`: a defprogram! program is loaded with every function \
+                     static (a ProgramSpec carries no prototypes); declare global functions in \
+                     a text program, loaded with `LoadOptions::globals`",
+                    g.name
+                ),
+            );
+            assembled = None;
+        }
     }
     let mut skipped_warning = TokenStream::new();
     if let (Some(a), Verify::Full, Some(pt)) = (&assembled, verify, pt) {

@@ -105,6 +105,9 @@ pub(crate) fn run_verifier(
         // `defprogram!` has no global data (`.map ... init=` is for text files).
         data: &[],
         spin_locks: &[],
+        // A `ProgramSpec` carries no BTF prototypes: its loader declares every function
+        // static, so the static verifier walks each at every call too.
+        globals: &[],
     };
     // `trust_call_*:` / `trust_begin_*:` ... `trust_end_*:` labels: see `verifier::trust`.
     let verdict = verifier::Trust::from_labels(&a.labels)

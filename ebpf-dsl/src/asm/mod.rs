@@ -7,9 +7,11 @@
 //! [`check()`] (structural checks mirroring the kernel verifier's early rejections), and
 //! [`diag`] (errors with spans, rendered like a compiler's).
 //!
-//! Two directives describe the program rather than its code: `.map` declares a map
+//! Three directives describe the program rather than its code: `.map` declares a map
 //! ([`mapdecl`]), `.section NAME` names the program's ELF section ([`section`]: `xdp.frags`,
-//! `xdp/devmap`, ... with the load flags and expected attach type they imply).
+//! `xdp/devmap`, ... with the load flags and expected attach type they imply), and
+//! `.global_func NAME(ARGS)` makes a function global, verified once from its argument types
+//! ([`globaldecl`]).
 //!
 //! The functions here return the detailed [`Diagnostic`]s; [`crate::assemble`] is
 //! [`assemble()`] with the crate's one error type, [`crate::Error`] (which `?` also converts
@@ -33,6 +35,7 @@ use std::borrow::Cow;
 
 pub mod check;
 pub mod diag;
+pub mod globaldecl;
 pub mod lexer;
 pub mod lines;
 pub mod mapdecl;
@@ -95,6 +98,10 @@ pub struct Assembled {
     /// their `.map` declarations): what the verifier takes as `VerifyInput::spin_locks` and a
     /// loader describes in the maps' BTF (`elf::ObjectBtf::for_spin_locks`).
     pub spin_locks: Vec<crate::btf::MapSpinLock>,
+    /// The functions the text declares global with `.global_func` ([`globaldecl`]), at their
+    /// labels: what the verifier takes as `VerifyInput::globals` and a loader writes into the
+    /// program's BTF.
+    pub globals: Vec<crate::btf::GlobalFunc>,
 }
 
 impl Assembled {

@@ -46,6 +46,8 @@ pub struct Resolver {
     by_name: HashMap<String, usize>,
     /// Items whose distance waits for the labels, with their first slot.
     pending: Vec<(usize, Item)>,
+    /// `.global_func` declarations, resolved to their labels in `finish`.
+    globals: Vec<Item>,
     errs: Vec<Diagnostic>,
 }
 
@@ -124,6 +126,7 @@ impl Resolver {
         };
         match &item.kind {
             ItemKind::Label(_) => {}
+            ItemKind::GlobalFunc(_) => self.globals.push(item.clone()),
             ItemKind::Map(decl) => declare_map(decl, item, index, out, errs),
             ItemKind::Section(name) => match &out.section {
                 Some(first) if first != name => errs.push(Diagnostic::new(
@@ -257,6 +260,30 @@ impl Resolver {
                 }
             };
             self.emit(index, &item, Some(distance));
+        }
+        for item in std::mem::take(&mut self.globals) {
+            let ItemKind::GlobalFunc(g) = &item.kind else {
+                continue;
+            };
+            let mut g = (**g).clone();
+            let why = match self.by_name.get(g.name.as_str()) {
+                _ if self.out.globals.iter().any(|o| o.name == g.name) => {
+                    Some(format!("function `{}` is declared global twice", g.name))
+                }
+                Some(&slot) => {
+                    g.insn = slot as u32;
+                    self.out.globals.push(g);
+                    None
+                }
+                None => Some(format!(
+                    "`.global_func {}`: the program has no label `{}` (the function's first instruction)",
+                    g.name, g.name
+                )),
+            };
+            if let Some(m) = why {
+                self.errs
+                    .push(Diagnostic::new(DiagKind::UndefinedLabel, item.span, m));
+            }
         }
         // Relocations and interpolations in slot order, as a single pass would list them.
         self.out.externs.sort_by_key(|e| e.insn_index);

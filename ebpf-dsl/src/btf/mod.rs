@@ -21,6 +21,7 @@ mod decode;
 mod dump;
 mod encode;
 mod ext;
+mod global;
 mod maps;
 mod program;
 mod rust;
@@ -31,8 +32,11 @@ use std::collections::HashMap;
 use std::fmt;
 
 pub use self::ext::{BtfExt, CoreRelo, ExtSection, FuncInfo, LineInfo};
+pub use self::global::{GlobalArg, GlobalFunc};
 pub use self::maps::{InnerDefinition, MapDefinition};
-pub use self::program::{function_starts, program_btf, KernelBtf, SourceLine};
+pub use self::program::{
+    function_starts, program_btf, program_btf_with_globals, KernelBtf, SourceLine,
+};
 pub use self::rust::{BtfType, MapBtf, MaybeBtfFn, Probe, ViaBtf, ViaNothing, ARRAY_INDEX_TYPE};
 pub use self::spin_lock::{BpfSpinLock, MapSpinLock, SPIN_LOCK_STRUCT};
 

@@ -86,6 +86,19 @@ pub fn program_btf(
     insns: &[Insn],
     lines: &[SourceLine],
 ) -> (Btf, BtfExt) {
+    program_btf_with_globals(name, section, insns, lines, &[])
+}
+
+/// [`program_btf`], where the functions of `globals` that start a function are global, with
+/// their names and prototypes ([`GlobalFunc::add_to`]), so that the kernel verifies each once
+/// on its own (the others stay static `int name_N(void)`).
+pub fn program_btf_with_globals(
+    name: &str,
+    section: &str,
+    insns: &[Insn],
+    lines: &[SourceLine],
+    globals: &[GlobalFunc],
+) -> (Btf, BtfExt) {
     let mut btf = Btf::new();
     let int = btf.add(Type::new(
         "int",
@@ -117,6 +130,11 @@ pub fn program_btf(
     let starts = function_starts(insns);
     let mut funcs = Vec::new();
     for &s in &starts {
+        if let Some(g) = globals.iter().find(|g| s != 0 && g.insn == s) {
+            let type_id = g.add_to(&mut btf);
+            funcs.push(FuncInfo { insn: s, type_id });
+            continue;
+        }
         let (fname, proto, linkage) = if s == 0 {
             (identifier(name), main_proto, Linkage::Global)
         } else {

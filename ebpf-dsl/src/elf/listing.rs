@@ -43,6 +43,21 @@ pub fn program_listing_locks(
     section: Option<&str>,
     locks: &[crate::btf::MapSpinLock],
 ) -> Result<String, DecodeError> {
+    program_listing_globals(spec, data, section, locks, &[])
+}
+
+/// [`program_listing_locks`] with a `.global_func LABEL(ARGS)` line
+/// ([`crate::asm::globaldecl`]) for each of `globals` (an object's
+/// [`ElfProgram::globals`](super::ElfProgram::globals)) whose prototype the directive can
+/// express, naming the label the listing gives its first instruction, so that the text keeps
+/// it global (one it cannot express stays static in the text).
+pub fn program_listing_globals(
+    spec: &ProgramSpec,
+    data: &[GlobalData],
+    section: Option<&str>,
+    locks: &[crate::btf::MapSpinLock],
+    globals: &[crate::btf::GlobalFunc],
+) -> Result<String, DecodeError> {
     let body = disassemble(&spec.insns)?;
     let slots: Vec<usize> = decode_indexed(&spec.insns)?
         .into_iter()
@@ -74,9 +89,14 @@ pub fn program_listing_locks(
         }
         out.push('\n');
     }
+    let header = out.len();
+    let mut labels: Vec<(usize, &str)> = Vec::new();
     let mut k = 0;
     for line in body.lines() {
         if !line.starts_with('\t') {
+            if let (Some(name), Some(&s)) = (line.strip_suffix(':'), slots.get(k)) {
+                labels.push((s, name));
+            }
             out.push_str(line);
             out.push('\n');
             continue;
@@ -101,5 +121,16 @@ pub fn program_listing_locks(
             }
         }
     }
+    let mut directives = String::new();
+    for g in globals {
+        let label = labels.iter().find(|(s, _)| *s == g.insn as usize);
+        if let Some(d) =
+            label.and_then(|(_, l)| crate::asm::globaldecl::global_func_directive(g, l))
+        {
+            directives.push_str(&d);
+            directives.push('\n');
+        }
+    }
+    out.insert_str(header, &directives);
     Ok(out)
 }

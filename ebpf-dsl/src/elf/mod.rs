@@ -75,7 +75,8 @@ use std::fmt;
 
 pub use btf_maps::{maps_from_btf, MapTypes};
 pub use listing::{
-    program_listing, program_listing_data, program_listing_in, program_listing_locks,
+    program_listing, program_listing_data, program_listing_globals, program_listing_in,
+    program_listing_locks,
 };
 
 use crate::spec::{MapSpec, ProgramSpec, ProgramType};
@@ -123,6 +124,11 @@ pub struct ElfProgram {
     /// The program, with the subprograms it calls appended, ready for a loader (its
     /// [`ProgramSpec::maps`] by name).
     pub spec: ProgramSpec,
+    /// The subprograms whose BTF `FUNC` (from `.BTF.ext` `func_info`) is global, at their
+    /// slots in [`ElfProgram::spec`]: the kernel verifies each once from its prototype, and
+    /// so does the static verifier given them as `VerifyInput::globals`; the ELF writer
+    /// writes them global with their prototypes.
+    pub globals: Vec<crate::btf::GlobalFunc>,
 }
 
 impl ElfProgram {
@@ -200,6 +206,7 @@ impl Object {
                 section: section.to_string(),
                 function: p.name.to_string(),
                 spec,
+                globals: Vec::new(),
             });
         }
         obj.maps.sort_by(|a, b| a.name.cmp(&b.name));

@@ -45,6 +45,9 @@ struct Ctx<'e, 'a> {
     map_names: BTreeMap<String, String>,
     /// `.BTF.ext` line_info by section name (slots relative to the section).
     lines: BTreeMap<String, Vec<crate::btf::LineInfo>>,
+    /// `.BTF` and its `.BTF.ext` func_info by section name, when both decode: which
+    /// functions are global ([`crate::btf::GlobalFunc::from_btf`]).
+    funcs: Option<(crate::btf::Btf, BTreeMap<String, Vec<crate::btf::FuncInfo>>)>,
     /// `.BTF.ext` CO-RE relocations (applied against the target's BTF where they can be,
     /// else the program is refused).
     core: super::core_relo::CoreRelos<'e>,
@@ -80,6 +83,22 @@ fn ext_lines(elf: &Elf<'_>) -> Result<BTreeMap<String, Vec<crate::btf::LineInfo>
         out.entry(s.name).or_default().extend(s.records);
     }
     Ok(out)
+}
+
+/// The object's `.BTF` and `.BTF.ext` func_info by section (`None` without both, or when
+/// either does not decode: every function is then taken as static, as before).
+#[allow(clippy::type_complexity)]
+fn ext_funcs(
+    elf: &Elf<'_>,
+) -> Option<(crate::btf::Btf, BTreeMap<String, Vec<crate::btf::FuncInfo>>)> {
+    let (b, e) = (elf.section(".BTF")?, elf.section(".BTF.ext")?);
+    let btf = crate::btf::Btf::decode(b.data).ok()?;
+    let ext = crate::btf::BtfExt::decode(e.data, b.data).ok()?;
+    let mut out: BTreeMap<String, Vec<crate::btf::FuncInfo>> = BTreeMap::new();
+    for s in ext.func_info {
+        out.entry(s.name).or_default().extend(s.records);
+    }
+    Some((btf, out))
 }
 
 /// Reads an object (see [`super::read_object`] and [`super::read_object_as`]): `unknown` is
@@ -195,6 +214,7 @@ pub fn read(
         maps,
         map_names,
         lines: ext_lines(&elf)?,
+        funcs: ext_funcs(&elf),
         core: super::core_relo::CoreRelos::of(&elf, target)?,
     };
     let mut programs = Vec::new();
@@ -232,11 +252,12 @@ pub fn read(
             } else {
                 e.size
             };
-            let spec = ctx.program(s, &e.name, e.value, size, prog_type, &license)?;
+            let (spec, globals) = ctx.program(s, &e.name, e.value, size, prog_type, &license)?;
             programs.push(ElfProgram {
                 section: s.name.clone(),
                 function: e.name.clone(),
                 spec,
+                globals,
             });
         }
     }
@@ -537,7 +558,7 @@ impl Ctx<'_, '_> {
         size: u64,
         prog_type: crate::spec::ProgramType,
         license: &str,
-    ) -> Result<ProgramSpec, ElfError> {
+    ) -> Result<(ProgramSpec, Vec<crate::btf::GlobalFunc>), ElfError> {
         // Phase 1: the functions reachable by calls, the entry first.
         let mut funcs = vec![Placed {
             sec: s.index,
@@ -686,7 +707,8 @@ impl Ctx<'_, '_> {
             }
         }
         lines.sort_by_key(|l| l.insn);
-        Ok(ProgramSpec {
+        let globals = self.globals(&funcs, prog_type);
+        let spec = ProgramSpec {
             name: Cow::Owned(kernel_name(name)),
             prog_type,
             license: Cow::Owned(license.to_string()),
@@ -694,6 +716,32 @@ impl Ctx<'_, '_> {
             relocations: Cow::Owned(relocations),
             maps: Cow::Owned(used),
             lines: Cow::Owned(lines),
-        })
+        };
+        Ok((spec, globals))
+    }
+
+    /// The global functions among the subprograms `funcs` placed (the entry, first, is not
+    /// one): those whose `func_info` names a `FUNC` of global linkage.
+    fn globals(
+        &self,
+        funcs: &[Placed],
+        prog_type: crate::spec::ProgramType,
+    ) -> Vec<crate::btf::GlobalFunc> {
+        let Some((btf, info)) = &self.funcs else {
+            return Vec::new();
+        };
+        let ctx = match prog_type {
+            crate::spec::ProgramType::Xdp => "xdp_md",
+            _ => "__sk_buff",
+        };
+        funcs
+            .iter()
+            .skip(1)
+            .filter_map(|f| {
+                let recs = info.get(&self.elf.sections[f.sec].name)?;
+                let r = recs.iter().find(|r| u64::from(r.insn) * 8 == f.start)?;
+                crate::btf::GlobalFunc::from_btf(btf, r.type_id, f.base as u32, ctx)
+            })
+            .collect()
     }
 }

@@ -3,7 +3,8 @@
 //! Maps go in `.maps` as libbpf's BTF-defined maps: one anonymous struct per map, made by
 //! [`Btf::add_map_definition`] (`__type(key, K)` / `__type(value, V)` when the map carries
 //! `defmap!`'s [`crate::btf::MapBtf`], else `__uint(key_size|value_size, N)`). Each program's
-//! `FUNC`s and `func_info`/`line_info` come from [`program_btf`]; records of subprograms move
+//! `FUNC`s and `func_info`/`line_info` come from [`crate::btf::program_btf_with_globals`]
+//! (its global functions global, with their prototypes); records of subprograms move
 //! to `.text` with them, and each subprogram's `.symtab` name is its `FUNC`'s name.
 
 use std::collections::BTreeMap;
@@ -14,7 +15,7 @@ use super::raw::{
     STT_OBJECT, STT_SECTION,
 };
 use super::{is_data_section, kfunc, ElfError, Object};
-use crate::btf::{program_btf, Btf, BtfExt, ExtSection, Kind, Type, VarSecInfo};
+use crate::btf::{program_btf_with_globals, Btf, BtfExt, ExtSection, Kind, Type, VarSecInfo};
 use crate::isa::insn::Insn;
 use crate::spec::RelocKind;
 use crate::xdp::metadata::XdpKfunc;
@@ -204,7 +205,8 @@ pub fn write(obj: &Object) -> Result<Vec<u8>, ElfError> {
             }
             let entry_len = targets.first().copied().unwrap_or(insns.len());
             let text_base = text.len() as u64;
-            let (pbtf, pext) = program_btf(&p.function, name, &insns, &p.spec.lines);
+            let (pbtf, pext) =
+                program_btf_with_globals(&p.function, name, &insns, &p.spec.lines, &p.globals);
             // Where slot `i` ends up: (in the program's section?, byte offset there).
             let place = |i: usize| -> (bool, u64) {
                 if i < entry_len {

@@ -138,6 +138,10 @@ pub enum ItemKind {
     /// The program's ELF section (`.section NAME` in the text, [`crate::asm::section`]): no
     /// instruction; the resolve step puts it in [`crate::asm::Assembled::section`].
     Section(String),
+    /// A global function (`.global_func` in the text, [`crate::asm::globaldecl`]): no
+    /// instruction; the resolve step finds its label and lists it in
+    /// [`crate::asm::Assembled::globals`].
+    GlobalFunc(Box<crate::btf::GlobalFunc>),
 }
 
 /// A map the program declares itself (`.map NAME TYPE ... [init=HEX]`), with its initial
@@ -176,7 +180,10 @@ impl Item {
     /// How many instruction slots this item occupies (0 for labels, 2 for `ld_imm64` forms).
     pub fn slots(&self) -> usize {
         match &self.kind {
-            ItemKind::Label(_) | ItemKind::Map(_) | ItemKind::Section(_) => 0,
+            ItemKind::Label(_)
+            | ItemKind::Map(_)
+            | ItemKind::Section(_)
+            | ItemKind::GlobalFunc(_) => 0,
             ItemKind::LdImm64 { .. } | ItemKind::MapRef { .. } | ItemKind::FuncRef { .. } => 2,
             ItemKind::Extern {
                 field: ExternField::Imm64,

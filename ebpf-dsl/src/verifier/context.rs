@@ -56,6 +56,10 @@ pub(crate) struct Exec<'a> {
     pub(crate) locks: Vec<Option<u32>>,
     /// What the pruning did, when traced (`super::trace`).
     pub(crate) tracer: super::trace::Tracer,
+    /// Per subprogram: a global function a verified path calls / one verified on its own
+    /// (`transfer/call/global.rs`).
+    pub(crate) global_called: Vec<bool>,
+    pub(crate) global_verified: Vec<bool>,
 }
 
 impl<'a> Exec<'a> {
@@ -82,6 +86,8 @@ impl<'a> Exec<'a> {
             key_of: Vec::new(),
             locks: super::lock_layout::spin_lock_offsets(input),
             tracer: None,
+            global_called: vec![false; cfg.subprog_starts.len()],
+            global_verified: vec![false; cfg.subprog_starts.len()],
         }
         .with_inner_maps()
     }

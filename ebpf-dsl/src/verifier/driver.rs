@@ -26,8 +26,31 @@ struct Path {
 }
 
 impl<'a> Exec<'a> {
-    /// Explores every path; for the flags see [`super::verify_with`].
+    /// Explores every path of the main program, then of each global function it calls
+    /// (`transfer/call/global.rs`, the kernel's `do_check_subprogs`); for the flags see
+    /// [`super::verify_with`].
     pub(crate) fn run(&mut self, exact_pruning: bool, every_prune_point: bool) -> R<Report> {
+        let mut states = self.explore(0, initial_state(), exact_pruning, every_prune_point)?;
+        while let Some((pc, st)) = self.next_global() {
+            states += self.explore(pc, st, exact_pruning, every_prune_point)?;
+        }
+        self.check_stack_depth()?;
+        Ok(Report {
+            insns_processed: self.processed,
+            states,
+            pruned: self.pruned,
+            stack_depth: self.depth[0],
+        })
+    }
+
+    /// Explores every path from `entry` in state `st`; gives the number of states kept.
+    fn explore(
+        &mut self,
+        entry: usize,
+        st: State,
+        exact_pruning: bool,
+        every_prune_point: bool,
+    ) -> R<usize> {
         let mut ex = Explorer::new(self.cfg.prune_point.len(), exact_pruning, every_prune_point);
         ex.tracer = self.tracer.clone();
         ex.set_local_calls(
@@ -37,8 +60,8 @@ impl<'a> Exec<'a> {
                 .collect(),
         );
         let mut pending: Vec<Path> = vec![Path {
-            pc: 0,
-            st: initial_state(),
+            pc: entry,
+            st,
             parent: None,
             deps: Deps::entry(),
         }];
@@ -79,6 +102,19 @@ impl<'a> Exec<'a> {
                     }
                 }
                 let op = self.ops[pc];
+                // A call of a global function is, for the sources of values, a call of a
+                // kfunc (it reads its arguments and the stack they point to, clobbers
+                // `r1`-`r5`); none of its arguments' values is demanded.
+                let global =
+                    matches!(op, Op::CallLocal { target } if self.global_at(target).is_some());
+                let dop = if global {
+                    Op::Call {
+                        helper: -1,
+                        kfunc: true,
+                    }
+                } else {
+                    op
+                };
                 // The kernel's `jmps_processed` counts every instruction of the jump class:
                 // calls and `exit` too (`do_check`).
                 ex.count_jump(matches!(
@@ -90,14 +126,17 @@ impl<'a> Exec<'a> {
                         | Op::CallLocal { .. }
                         | Op::Exit
                 ));
-                let mut before = deps::before(&op, &st, &d);
+                let mut before = deps::before(&dop, &st, &d);
                 before.demand |= self.call_key_demand(&op, &st, &d);
-                let snapshot = Before::needs_snapshot(&op, &st).then(|| st.clone());
+                if global {
+                    before.demand = deps::Mask::EMPTY;
+                }
+                let snapshot = Before::needs_snapshot(&dop, &st).then(|| st.clone());
                 ex.mark(parent, before.read, Mark::Read);
                 ex.mark(parent, before.demand, Mark::Demanded);
                 match self.step(pc, &mut st)? {
                     Step::Next(n) => {
-                        deps::after(&op, &before, snapshot.as_ref(), &st, &mut d);
+                        deps::after(&dop, &before, snapshot.as_ref(), &st, &mut d);
                         if let Some(m) = before.cond {
                             // The jump went one way only: the operands' values decided it.
                             ex.mark(parent, m, Mark::Demanded);
@@ -157,13 +196,7 @@ impl<'a> Exec<'a> {
                 spare.push(d);
             }
         }
-        self.check_stack_depth()?;
-        Ok(Report {
-            insns_processed: self.processed,
-            states: ex.states(),
-            pruned: self.pruned,
-            stack_depth: self.depth[0],
-        })
+        Ok(ex.states())
     }
 
     /// The combined stack of the deepest call chain must fit in 512 bytes (each frame rounded up

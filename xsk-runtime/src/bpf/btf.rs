@@ -10,7 +10,7 @@
 
 use std::os::fd::{AsFd, AsRawFd, OwnedFd};
 
-use ebpf_dsl::btf::{program_btf, Btf, KernelBtf, SourceLine};
+use ebpf_dsl::btf::{program_btf_with_globals, Btf, GlobalFunc, KernelBtf, SourceLine};
 use ebpf_dsl::{Insn, MapSpec};
 
 use crate::sys::bpf as sysbpf;
@@ -78,11 +78,17 @@ impl ProgramBtf {
     /// callbacks, or when the kernel refuses BTF. A program that takes a callback's address
     /// (`BPF_PSEUDO_FUNC`) always gets it: the kernel wants `func_info` for callbacks
     /// ("missing btf func_info") and a static `FUNC` for each ("callback function not static").
-    pub(crate) fn load(name: &str, insns: &[Insn], lines: &[SourceLine]) -> Option<ProgramBtf> {
-        if lines.is_empty() && !has_callbacks(insns) {
+    /// Functions of `globals` are declared global with their prototypes.
+    pub(crate) fn load(
+        name: &str,
+        insns: &[Insn],
+        lines: &[SourceLine],
+        globals: &[GlobalFunc],
+    ) -> Option<ProgramBtf> {
+        if lines.is_empty() && !has_callbacks(insns) && globals.is_empty() {
             return None;
         }
-        let (btf, ext) = program_btf(name, "prog", insns, lines);
+        let (btf, ext) = program_btf_with_globals(name, "prog", insns, lines, globals);
         let records = btf.encode_for_load(&ext);
         let fd = load(&records.btf)?;
         Some(ProgramBtf { fd, records })

@@ -63,6 +63,10 @@ impl Loader {
             let by_section = object_load_options(&p.section);
             o.prog_flags |= by_section.prog_flags;
             o.expected_attach_type = o.expected_attach_type.or(by_section.expected_attach_type);
+            // The functions the object's BTF declares global stay global, as with libbpf.
+            if o.globals.is_empty() {
+                o.globals.clone_from(&p.globals);
+            }
             let mut spec = p.spec.clone();
             spec.maps = spec.maps.iter().map(sized).collect::<Vec<_>>().into();
             self = self.program_with(spec, o);

@@ -44,6 +44,11 @@ pub struct LoadOptions {
     pub always_log: bool,
     /// With `always_log`: `log_level` 2 (every instruction's state).
     pub verbose: bool,
+    /// Functions of the program to declare global in its BTF (a text's `.global_func`,
+    /// [`ebpf_dsl::btf::GlobalFunc`]): the kernel then verifies each once from its prototype
+    /// (`do_check_subprogs`), as the static verifier does given the same list. Empty: every
+    /// function is static.
+    pub globals: Vec<ebpf_dsl::btf::GlobalFunc>,
 }
 
 impl LoadOptions {
@@ -192,7 +197,7 @@ impl Program {
                 "program `{name}` has no instructions"
             )));
         }
-        let btf = super::btf::ProgramBtf::load(name, insns, lines);
+        let btf = super::btf::ProgramBtf::load(name, insns, lines, &opts.globals);
         let mut p = Program::load_raw(
             name,
             prog_type,

@@ -58,6 +58,8 @@
 //!   assembles; others are errors.
 //! - **Section** `.section NAME` ([`crate::asm::section`]): the program's ELF section
 //!   (`xdp.frags`, `xdp/devmap`, ...), an [`ItemKind::Section`], no instruction.
+//! - **Global functions** `.global_func NAME(ARG, ...)` ([`crate::asm::globaldecl`]): an
+//!   [`ItemKind::GlobalFunc`], no instruction.
 //! - **Map declarations** `.map NAME TYPE key=.. value=.. [max_entries=..] [flags=..]
 //!   [init=HEX]` ([`crate::asm::mapdecl`]): an [`ItemKind::Map`], no instruction.
 //! - Raw data as LLVM takes it: `.byte`, `.2byte` (`.short`, `.value`), `.4byte` (`.long`,

@@ -53,6 +53,7 @@ impl<'a> StmtParser<'a> {
                     | ".file" | ".addrsig" | ".addrsig_sym" | ".local" | ".hidden" => Ok(()),
                     ".map" => self.map_decl(items),
                     ".section" => self.section_decl(items),
+                    ".global_func" => self.global_func_decl(items),
                     _ => err(
                         DiagKind::UnknownInstruction,
                         self.here(),
@@ -94,6 +95,27 @@ impl<'a> StmtParser<'a> {
         })?;
         self.pos = self.toks.len();
         items.push(Item::new(ItemKind::Map(Box::new(decl))).with_span(span));
+        Ok(())
+    }
+
+    /// `.global_func NAME(ARGS)` ([`crate::asm::globaldecl`]): an [`ItemKind::GlobalFunc`].
+    fn global_func_decl(&mut self, items: &mut Vec<Item>) -> PResult<()> {
+        let first = self.toks[self.pos].span;
+        let last = self.toks[self.toks.len() - 1].span;
+        let text = self.src.get(first.end..last.end).unwrap_or("");
+        let span = Span::new(first.start, last.end);
+        let g = crate::asm::globaldecl::parse_global_func(text).or_else(|why| {
+            err(
+                DiagKind::Syntax,
+                span,
+                format!(
+                    "{why}; expected {}",
+                    crate::asm::globaldecl::GLOBAL_FUNC_SYNTAX
+                ),
+            )
+        })?;
+        self.pos = self.toks.len();
+        items.push(Item::new(ItemKind::GlobalFunc(Box::new(g))).with_span(span));
         Ok(())
     }
 

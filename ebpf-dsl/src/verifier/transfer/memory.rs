@@ -159,7 +159,7 @@ impl<'a> Exec<'a> {
                 }
                 Ok(())
             }
-            RegVal::Ringbuf { size, off: o, var, .. } => {
+            RegVal::Ringbuf { size, off: o, var, ref_id } => {
                 let a = *o as i64 + off as i64;
                 if var.smin < 0 || var.umax >= MAX_VAR_OFF as u64 {
                     return Err(e(pc, Rule::MemoryAccess, format!("r{r} is ring buffer memory at an unbounded offset ({var})")));
@@ -167,7 +167,7 @@ impl<'a> Exec<'a> {
                 let hi = a + var.umax as i64 + n as i64;
                 if a < 0 || hi > *size as i64 {
                     return Err(e(pc, Rule::MemoryAccess, format!(
-                        "this {bytes} {what} touches bytes {a}..{hi} of a {size}-byte ring buffer reservation"
+                        "this {bytes} {what} touches bytes {a}..{hi} of {}", if *ref_id == 0 { format!("a global function's {size}-byte memory argument") } else { format!("a {size}-byte ring buffer reservation") }
                     )));
                 }
                 Ok(())

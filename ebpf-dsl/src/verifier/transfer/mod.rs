@@ -33,7 +33,7 @@ use super::domain::tnum::Tnum;
 use super::helpers::{self, Arg, Ret};
 use super::{alu_name, KernelVersion, Rule, VerifierError};
 
-pub(crate) use call::check_lock_maps;
+pub(crate) use call::{check_globals, check_lock_maps};
 pub(crate) use memory::mask;
 pub(crate) use rodata::check_direct_value_refs;
 
@@ -150,6 +150,18 @@ impl<'a> Exec<'a> {
                     "a lookup result from map `{}` that may be NULL",
                     self.map(*map).name_str()
                 )
+            }
+            // A global function's memory argument (`PTR_TO_MEM`, no reference).
+            RegVal::Ringbuf {
+                size,
+                off,
+                ref_id: 0,
+                ..
+            } => format!("a global function's memory argument ({size} bytes, offset {off})"),
+            RegVal::RingbufOrNull {
+                size, ref_id: 0, ..
+            } => {
+                format!("a global function's memory argument ({size} bytes) that may be NULL")
             }
             RegVal::Ringbuf { size, off, .. } => {
                 format!("ring buffer memory ({size} bytes, offset {off})")

@@ -10,6 +10,9 @@ const MAX_CALL_FRAMES: usize = 8;
 impl<'a> Exec<'a> {
     /// `call pc+N`: a new frame for the function at `target`, with `r1`-`r5` as arguments.
     pub(crate) fn call_local(&mut self, pc: usize, st: &mut State, target: usize) -> R<Step> {
+        if let Some(g) = self.global_at(target) {
+            return self.call_global(pc, st, target, g);
+        }
         let sp = self.check_call_local(pc, st, target)?;
         push_frame(st, pc, sp);
         Ok(Step::Next(target))
@@ -70,6 +73,7 @@ impl<'a> Exec<'a> {
             }
             return Ok(());
         }
+        self.check_global_exit(pc, st)?;
         if let Some((at, msg)) = &st.taint {
             return Err(e(*at, Rule::PointerArithmetic, msg.clone()));
         }

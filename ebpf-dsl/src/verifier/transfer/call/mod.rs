@@ -4,7 +4,9 @@
 pub(crate) mod args;
 mod btf_sock;
 mod callback;
+mod global;
 pub(crate) use btf_sock::{tcp_sock_field_ok, TCP_SOCK};
+pub(crate) use global::check_globals;
 mod kfunc;
 mod kfunc_nf;
 mod local;
