@@ -241,6 +241,7 @@ impl Scalar {
 
     /// True if every value of `self` is a value of `of`: the scalar inclusion test of state
     /// pruning (64-bit and 32-bit ranges and known bits).
+    #[inline(always)]
     pub fn is_subset_of(&self, of: &Scalar) -> bool {
         self.umin >= of.umin
             && self.umax <= of.umax
