@@ -891,10 +891,11 @@ pub fn covers_frames(
 pub fn same_state(a: &State, b: &State) -> bool {
     // Quick refusal: a register differs in kind or (for numbers) in value.
     let differ = |x: &RegVal, y: &RegVal| match (x, y) {
-        (RegVal::Scalar(p), RegVal::Scalar(q)) => p.unlinked() != q.unlinked(),
+        (RegVal::Scalar(p), RegVal::Scalar(q)) => !p.same_value(q),
         _ => std::mem::discriminant(x) != std::mem::discriminant(y),
     };
     if a.frames.len() != b.frames.len()
+        || a.may_goto_depth != b.may_goto_depth
         || a.frames
             .iter()
             .zip(&b.frames)
