@@ -757,13 +757,12 @@ fn reg_loc_covers(old: &RegVal, new: &RegVal, precise: bool, ids: &mut IdMap) ->
     reg_covers(old, new, ids)
 }
 
-/// Slot `i` of [`covers_frames`]' comparison: bytes both stacks share cover; an old number
-/// whose value never mattered (`precise` false) covers any number; anything else as
-/// [`slot_covers`].
-#[inline]
-fn slot_loc_covers(old: &Stack, new: &Stack, i: usize, precise: bool, ids: &mut IdMap) -> bool {
-    let (so, sn) = (&old[i], &new[i]);
-    if matches!(so, Slot::Bytes(_)) && old.shares_slot(new, i) {
+/// One slot of [`covers_frames`]' comparison, `so` (old) against `sn` (new): bytes both
+/// stacks share (`shared`) cover; an old number whose value never mattered (`precise` false)
+/// covers any number; anything else as [`slot_covers`].
+#[inline(always)]
+fn slot_loc_covers(so: &Slot, sn: &Slot, shared: bool, precise: bool, ids: &mut IdMap) -> bool {
+    if shared && matches!(so, Slot::Bytes(_)) {
         return true;
     }
     if !precise && slot_is_scalar(so) {
@@ -776,7 +775,13 @@ fn slot_loc_covers(old: &Stack, new: &Stack, i: usize, precise: bool, ids: &mut 
 /// increasing order, chunk by chunk: each chunk's memory and whether both stacks share it
 /// are looked up once for all its slots.
 #[inline]
-fn live_slots_cover(old: &Stack, new: &Stack, mut slots: u64, precise: u64, ids: &mut IdMap) -> bool {
+fn live_slots_cover(
+    old: &Stack,
+    new: &Stack,
+    mut slots: u64,
+    precise: u64,
+    ids: &mut IdMap,
+) -> bool {
     let all_shared = Rc::ptr_eq(&old.0, &new.0);
     while slots != 0 {
         let c = slots.trailing_zeros() as usize / CHUNK;
@@ -787,17 +792,8 @@ fn live_slots_cover(old: &Stack, new: &Stack, mut slots: u64, precise: u64, ids:
         while bits != 0 {
             let j = bits.trailing_zeros() as usize;
             bits &= bits - 1;
-            let (so, sn) = (&co[j], &cn[j]);
-            if shared && matches!(so, Slot::Bytes(_)) {
-                continue;
-            }
-            if precise & (1 << (c * CHUNK + j)) == 0 && slot_is_scalar(so) {
-                if slot_is_scalar(sn) {
-                    continue;
-                }
-                return false;
-            }
-            if !slot_covers(so, sn, ids) {
+            let exact = precise & (1 << (c * CHUNK + j)) != 0;
+            if !slot_loc_covers(&co[j], &cn[j], shared, exact, ids) {
                 return false;
             }
         }
@@ -813,7 +809,8 @@ pub(crate) fn reg_loc_covers_alone(old: &RegVal, new: &RegVal, precise: bool) ->
 
 /// [`covers_frames`]' test of slot `i` alone (see [`reg_loc_covers_alone`]).
 pub(crate) fn slot_loc_covers_alone(old: &Stack, new: &Stack, i: usize, precise: bool) -> bool {
-    slot_loc_covers(old, new, i, precise, &mut IdMap::default())
+    let shared = old.shares_slot(new, i);
+    slot_loc_covers(&old[i], &new[i], shared, precise, &mut IdMap::default())
 }
 
 /// True for slots that hold a number (of any representation) or unknown bytes.
