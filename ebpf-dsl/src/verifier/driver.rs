@@ -67,6 +67,9 @@ impl<'a> Exec<'a> {
         }];
         // The sources of finished paths, kept for reuse by the branches (no allocation).
         let mut spare: Vec<Deps> = Vec::new();
+        // The state before the instruction when its effect on the sources needs it, in
+        // memory kept from one instruction to the next (no allocation).
+        let mut before_st: Option<State> = None;
         while let Some(Path {
             mut pc,
             mut st,
@@ -131,12 +134,20 @@ impl<'a> Exec<'a> {
                 if global {
                     before.demand = deps::Mask::EMPTY;
                 }
-                let snapshot = Before::needs_snapshot(&dop, &st).then(|| st.clone());
+                let snapshot = if Before::needs_snapshot(&dop, &st) {
+                    match &mut before_st {
+                        Some(b) => b.clone_from(&st),
+                        None => before_st = Some(st.clone()),
+                    }
+                    before_st.as_ref()
+                } else {
+                    None
+                };
                 ex.mark(parent, before.read, Mark::Read);
                 ex.mark(parent, before.demand, Mark::Demanded);
                 match self.step(pc, &mut st)? {
                     Step::Next(n) => {
-                        deps::after(&dop, &before, snapshot.as_ref(), &st, &mut d);
+                        deps::after(&dop, &before, snapshot, &st, &mut d);
                         if let Some(m) = before.cond {
                             // The jump went one way only: the operands' values decided it.
                             ex.mark(parent, m, Mark::Demanded);
@@ -163,9 +174,9 @@ impl<'a> Exec<'a> {
                             // The callback's path: a new frame, fed by the call's arguments.
                             deps::enter_callback(&mut od);
                         } else {
-                            deps::after(&op, &before, snapshot.as_ref(), &other, &mut od);
+                            deps::after(&op, &before, snapshot, &other, &mut od);
                         }
-                        deps::after(&op, &before, snapshot.as_ref(), &st, &mut d);
+                        deps::after(&op, &before, snapshot, &st, &mut d);
                         pending.push(Path {
                             pc: other_pc,
                             st: other,

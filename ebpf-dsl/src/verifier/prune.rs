@@ -188,8 +188,18 @@ impl Explorer {
 
     /// Marks the sources `m` (in terms of checkpoint `ck`) live, and precise or demanded as
     /// `how` says, at `ck` and, translated, at each of its ancestors.
+    ///
+    /// Most calls mark nothing (no checkpoint yet, or no source): those cost only the test.
     #[inline]
     pub(crate) fn mark(&mut self, ck: Option<usize>, m: Mask, how: Mark) {
+        if ck.is_some() && !m.is_empty() {
+            self.mark_some(ck, m, how);
+        }
+    }
+
+    /// [`Explorer::mark`] of some sources.
+    #[inline(never)]
+    fn mark_some(&mut self, ck: Option<usize>, m: Mask, how: Mark) {
         self.mark_chain(ck, m, how);
         if !self.work.is_empty() {
             self.drain();

@@ -122,9 +122,18 @@ pub(crate) enum Ev<'a> {
     },
 }
 
-/// Records `ev` if tracing.
+/// Records `ev` if tracing (in line: the test is all an untraced run pays, at every
+/// instruction).
+#[inline]
 pub(crate) fn record(t: &Tracer, ev: Ev) {
-    let Some(t) = t else { return };
+    if let Some(t) = t {
+        record_in(t, ev);
+    }
+}
+
+/// [`record`] into the trace `t`.
+#[inline(never)]
+fn record_in(t: &Rc<RefCell<PruneTrace>>, ev: Ev) {
     let mut t = t.borrow_mut();
     match ev {
         Ev::Processed(pc) => t.at(pc).processed += 1,

@@ -102,6 +102,21 @@ impl Scalar {
         self.link & !(Scalar::BIG_DELTA | Scalar::ANY_DELTA)
     }
 
+    /// True if `self` and `o` stand for the same values, links aside (`self.unlinked() ==
+    /// o.unlinked()`, without copying either).
+    #[inline]
+    pub fn same_value(&self, o: &Scalar) -> bool {
+        self.umin == o.umin
+            && self.umax == o.umax
+            && self.smin == o.smin
+            && self.smax == o.smax
+            && self.u32min == o.u32min
+            && self.u32max == o.u32max
+            && self.s32min == o.s32min
+            && self.s32max == o.s32max
+            && self.t == o.t
+    }
+
     /// The same value without a link.
     pub fn unlinked(mut self) -> Scalar {
         self.link = 0;
@@ -241,6 +256,7 @@ impl Scalar {
 
     /// True if every value of `self` is a value of `of`: the scalar inclusion test of state
     /// pruning (64-bit and 32-bit ranges and known bits).
+    #[inline(always)]
     pub fn is_subset_of(&self, of: &Scalar) -> bool {
         self.umin >= of.umin
             && self.umax <= of.umax

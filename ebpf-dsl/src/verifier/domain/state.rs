@@ -343,7 +343,7 @@ impl Frame {
 }
 
 /// The whole abstract state of one path.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[derive(Debug, PartialEq, Eq, Hash)]
 pub struct State {
     /// Call frames, main program first.
     pub frames: Vec<Frame>,
@@ -362,6 +362,29 @@ pub struct State {
     /// The `bpf_spin_lock` held on this path (the kernel's `active_lock`): the map and the id
     /// of the value pointer it was taken through.
     pub lock: Option<(u16, u32)>,
+}
+
+impl Clone for State {
+    fn clone(&self) -> State {
+        State {
+            frames: self.frames.clone(),
+            refs: self.refs.clone(),
+            next_id: self.next_id,
+            taint: self.taint.clone(),
+            may_goto_depth: self.may_goto_depth,
+            lock: self.lock,
+        }
+    }
+
+    /// Field by field, reusing `self`'s memory (the frames' vector above all).
+    fn clone_from(&mut self, o: &State) {
+        self.frames.clone_from(&o.frames);
+        self.refs.clone_from(&o.refs);
+        self.next_id = o.next_id;
+        self.taint.clone_from(&o.taint);
+        self.may_goto_depth = o.may_goto_depth;
+        self.lock = o.lock;
+    }
 }
 
 impl State {
@@ -444,6 +467,7 @@ impl IdMap {
     /// are compared with bit 31 set) has this bit.
     const TEMP: u32 = 0x4000_0000;
 
+    #[inline]
     fn check(&mut self, old: u32, new: u32) -> bool {
         for &(o, n) in self.pairs[..self.len].iter().chain(&self.more) {
             if o == old || n == new {
@@ -463,6 +487,7 @@ impl IdMap {
     /// scalar (`new == 0`) gets a fresh temporary id, so that it stands for a value of its own,
     /// which maps only if no other location of `old`'s link has been mapped yet (two
     /// locations linked in `old` but independent in `new` do not match).
+    #[inline]
     fn check_scalar(&mut self, old: u32, new: u32) -> bool {
         let new = if new != 0 {
             new
@@ -624,6 +649,7 @@ fn reg_covers(old: &RegVal, new: &RegVal, ids: &mut IdMap) -> bool {
 }
 
 /// The kernel's `check_ids` for value identities: both untracked, or consistently renamed.
+#[inline]
 fn value_ids(old: u32, new: u32, ids: &mut IdMap) -> bool {
     (old == 0 && new == 0) || (old != 0 && new != 0 && ids.check(old, new))
 }
@@ -731,19 +757,48 @@ fn reg_loc_covers(old: &RegVal, new: &RegVal, precise: bool, ids: &mut IdMap) ->
     reg_covers(old, new, ids)
 }
 
-/// Slot `i` of [`covers_frames`]' comparison: bytes both stacks share cover; an old number
-/// whose value never mattered (`precise` false) covers any number; anything else as
-/// [`slot_covers`].
-#[inline]
-fn slot_loc_covers(old: &Stack, new: &Stack, i: usize, precise: bool, ids: &mut IdMap) -> bool {
-    let (so, sn) = (&old[i], &new[i]);
-    if matches!(so, Slot::Bytes(_)) && old.shares_slot(new, i) {
+/// One slot of [`covers_frames`]' comparison, `so` (old) against `sn` (new): bytes both
+/// stacks share (`shared`) cover; an old number whose value never mattered (`precise` false)
+/// covers any number; anything else as [`slot_covers`].
+#[inline(always)]
+fn slot_loc_covers(so: &Slot, sn: &Slot, shared: bool, precise: bool, ids: &mut IdMap) -> bool {
+    if shared && matches!(so, Slot::Bytes(_)) {
         return true;
     }
     if !precise && slot_is_scalar(so) {
         return slot_is_scalar(sn);
     }
     slot_covers(so, sn, ids)
+}
+
+/// [`slot_loc_covers`] for each slot of `slots` (bit `i`: slot `i`; `precise` likewise), in
+/// increasing order, chunk by chunk: each chunk's memory and whether both stacks share it
+/// are looked up once for all its slots.
+#[inline]
+fn live_slots_cover(
+    old: &Stack,
+    new: &Stack,
+    mut slots: u64,
+    precise: u64,
+    ids: &mut IdMap,
+) -> bool {
+    let all_shared = Rc::ptr_eq(&old.0, &new.0);
+    while slots != 0 {
+        let c = slots.trailing_zeros() as usize / CHUNK;
+        let (co, cn) = (&old.0[c], &new.0[c]);
+        let shared = all_shared || Rc::ptr_eq(co, cn);
+        let mut bits = (slots >> (c * CHUNK)) & 0xff;
+        slots &= !(0xff << (c * CHUNK));
+        while bits != 0 {
+            let j = bits.trailing_zeros() as usize;
+            bits &= bits - 1;
+            let exact = precise & (1 << (c * CHUNK + j)) != 0;
+            if !slot_loc_covers(&co[j], &cn[j], shared, exact, ids) {
+                return false;
+            }
+        }
+    }
+    true
 }
 
 /// [`covers_frames`]' test of one register alone, no other location's ids mapped yet (for
@@ -754,7 +809,8 @@ pub(crate) fn reg_loc_covers_alone(old: &RegVal, new: &RegVal, precise: bool) ->
 
 /// [`covers_frames`]' test of slot `i` alone (see [`reg_loc_covers_alone`]).
 pub(crate) fn slot_loc_covers_alone(old: &Stack, new: &Stack, i: usize, precise: bool) -> bool {
-    slot_loc_covers(old, new, i, precise, &mut IdMap::default())
+    let shared = old.shares_slot(new, i);
+    slot_loc_covers(&old[i], &new[i], shared, precise, &mut IdMap::default())
 }
 
 /// True for slots that hold a number (of any representation) or unknown bytes.
@@ -816,14 +872,9 @@ pub fn covers_frames(
         }
         // Only the live slots, in order (a slot never read is never compared).
         // The 64 slots' bits as 64-bit words (cheaper than 128-bit shifts).
-        let (mut slots, precise) = ((live >> 11) as u64, (precise >> 11) as u64);
-        while slots != 0 {
-            let i = slots.trailing_zeros() as usize;
-            slots &= slots - 1;
-            let exact = precise & (1 << i) != 0;
-            if !slot_loc_covers(&fo.stack, &fnew.stack, i, exact, &mut ids) {
-                return false;
-            }
+        let (slots, precise) = ((live >> 11) as u64, (precise >> 11) as u64);
+        if !live_slots_cover(&fo.stack, &fnew.stack, slots, precise, &mut ids) {
+            return false;
         }
     }
     old.refs
@@ -837,10 +888,11 @@ pub fn covers_frames(
 pub fn same_state(a: &State, b: &State) -> bool {
     // Quick refusal: a register differs in kind or (for numbers) in value.
     let differ = |x: &RegVal, y: &RegVal| match (x, y) {
-        (RegVal::Scalar(p), RegVal::Scalar(q)) => p.unlinked() != q.unlinked(),
+        (RegVal::Scalar(p), RegVal::Scalar(q)) => !p.same_value(q),
         _ => std::mem::discriminant(x) != std::mem::discriminant(y),
     };
     if a.frames.len() != b.frames.len()
+        || a.may_goto_depth != b.may_goto_depth
         || a.frames
             .iter()
             .zip(&b.frames)

@@ -197,6 +197,7 @@ impl Tnum {
     }
 
     /// True if every value `self` can hold, `of` can hold too.
+    #[inline(always)]
     pub fn is_subset_of(self, of: Tnum) -> bool {
         if self.mask & !of.mask != 0 {
             return false;
