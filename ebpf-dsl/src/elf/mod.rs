@@ -63,8 +63,11 @@
 //! ```
 
 mod btf_maps;
-mod core_field;
+mod core_calc;
 mod core_relo;
+mod core_spec;
+#[cfg(test)]
+mod core_tests;
 mod kfunc;
 mod listing;
 mod raw;
