@@ -245,9 +245,11 @@ pub struct CheckObject {
     pub section: Option<String>,
     /// `--type`: the type of the program sections whose name gives none.
     pub unknown_type: Option<ProgramType>,
-    /// `--btf`: the target kernel's BTF file, for CO-RE field offsets (read only when the
+    /// `--btf`: the target kernel's BTF file, for CO-RE relocations (read only when the
     /// object has CO-RE relocations).
     pub btf: Option<String>,
+    /// `--kconfig`: the target kernel's configuration file, for `__kconfig` externs.
+    pub kconfig: Option<String>,
     /// `--stats`: print the verifier's statistics after each verified program.
     pub stats: bool,
     /// `--trace-prune FILE`: where the pruning traces go.
@@ -303,6 +305,20 @@ fn target_btf(path: &str) -> Result<ebpf_dsl::btf::Btf, CliError> {
         .map_err(|e| CliError::Io(format!("--btf {path}: not BTF: {e}")))
 }
 
+/// What `__kconfig` externs get: the `--kernel` version (patch level 0) and the `--kconfig`
+/// file's text (none without it).
+fn target_kconfig(how: &CheckObject) -> Result<elf::Kconfig, CliError> {
+    let config = match &how.kconfig {
+        Some(path) => std::fs::read_to_string(path)
+            .map_err(|e| CliError::Io(format!("--kconfig {path}: {e}")))?,
+        None => String::new(),
+    };
+    Ok(elf::Kconfig {
+        version: (u32::from(how.kernel.major), u32::from(how.kernel.minor), 0),
+        config,
+    })
+}
+
 /// `--stats`: the verifier's figures, worded as the kernel's BPF_LOG_STATS lines.
 pub fn stats_line(r: &ebpf_dsl::verifier::Report, took: std::time::Duration) -> String {
     format!(
@@ -319,14 +335,13 @@ pub fn stats_line(r: &ebpf_dsl::verifier::Report, took: std::time::Duration) -> 
 /// verifier (with the object's maps, type and license); findings name the section and the
 /// instruction. An object with no program to check is an error listing what it has.
 pub fn check_object(bytes: &[u8], shown: &str, how: &CheckObject) -> Result<ExitCode, CliError> {
-    let mut read = match how.unknown_type {
-        Some(t) => elf::read_object_as(bytes, t),
-        None => elf::read_object(bytes),
-    };
+    let kconfig = target_kconfig(how)?;
+    let mut read = elf::read_object_for_kernel(bytes, how.unknown_type, None, Some(&kconfig));
     // An object with CO-RE relocations is read again for the target's BTF, when given.
     if let (Err(e), Some(path)) = (&read, &how.btf) {
         if e.reason.contains("CO-RE relocation") {
-            read = elf::read_object_for(bytes, how.unknown_type, &target_btf(path)?);
+            let btf = target_btf(path)?;
+            read = elf::read_object_for_kernel(bytes, how.unknown_type, Some(&btf), Some(&kconfig));
         }
     }
     let obj = match read {

@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 
 use super::raw::{
     u32_at, Elf, Rel, Section, R_BPF_64_32, R_BPF_64_64, SHF_EXECINSTR, SHT_NOBITS, SHT_PROGBITS,
-    STB_LOCAL, STT_FUNC, STT_SECTION,
+    STB_GLOBAL, STB_LOCAL, STB_WEAK, STT_FUNC, STT_SECTION,
 };
 use super::{
     data_map_name, is_data_section, kernel_name, program_type_for_section, ElfError, ElfProgram,
@@ -48,6 +48,8 @@ struct Ctx<'e, 'a> {
     /// `.BTF.ext` CO-RE relocations (applied against the target's BTF where they can be,
     /// else the program is refused).
     core: super::core_relo::CoreRelos<'e>,
+    /// The offsets of the `__kconfig` externs in the `.kconfig` map.
+    kconfig: BTreeMap<String, u32>,
 }
 
 /// The object's BTF (see [`super::object_btf`]).
@@ -88,6 +90,7 @@ pub fn read(
     bytes: &[u8],
     unknown: Option<crate::spec::ProgramType>,
     target: Option<&crate::btf::Btf>,
+    kconfig: Option<&super::Kconfig>,
 ) -> Result<Object, ElfError> {
     let elf = Elf::parse(bytes)?;
     let license = match elf.section("license") {
@@ -168,6 +171,12 @@ pub fn read(
             });
         }
     }
+    let mut kconfig_offsets = BTreeMap::new();
+    if let Some(k) = kconfig_map(&elf, kconfig)? {
+        maps.push(k.map);
+        data.push(k.data);
+        kconfig_offsets = k.offsets;
+    }
     let mut rels = BTreeMap::new();
     for s in &elf.sections {
         if s.flags & SHF_EXECINSTR != 0 {
@@ -196,6 +205,7 @@ pub fn read(
         map_names,
         lines: ext_lines(&elf)?,
         core: super::core_relo::CoreRelos::of(&elf, target)?,
+        kconfig: kconfig_offsets,
     };
     let mut programs = Vec::new();
     let mut skipped = Vec::new();
@@ -248,6 +258,29 @@ pub fn read(
         data,
         skipped,
     })
+}
+
+/// The `.kconfig` map of the object's `__kconfig` externs ([`super::kconfig`]), if it has any.
+fn kconfig_map(
+    elf: &Elf<'_>,
+    kconfig: Option<&super::Kconfig>,
+) -> Result<Option<super::kconfig::KconfigMap>, ElfError> {
+    let Some(b) = elf.section(".BTF") else {
+        return Ok(None);
+    };
+    let externs: Vec<(String, bool)> = elf
+        .symbols
+        .iter()
+        .filter(|y| y.shndx == 0 && (y.bind == STB_GLOBAL || y.bind == STB_WEAK))
+        .filter(|y| !y.name.is_empty())
+        .map(|y| (y.name.clone(), y.bind == STB_WEAK))
+        .collect();
+    if externs.is_empty() {
+        return Ok(None);
+    }
+    let btf = crate::btf::Btf::decode(b.data)?;
+    super::kconfig::kconfig_map(&btf, &externs, kconfig)
+        .map_err(|why| err(super::kconfig::KCONFIG_MAP, 0, why))
 }
 
 fn legacy_maps(elf: &Elf<'_>, s: &Section<'_>) -> Result<Vec<(String, MapSpec)>, ElfError> {
@@ -343,6 +376,9 @@ impl Ctx<'_, '_> {
             ));
         }
         let y = &self.elf.symbols[r.sym as usize];
+        if let Some(&offset) = self.kconfig.get(&y.name).filter(|_| y.shndx == 0) {
+            return Ok((super::kconfig::KCONFIG_MAP.to_string(), RelocKind::MapValue { offset }));
+        }
         let target = self
             .elf
             .sections
