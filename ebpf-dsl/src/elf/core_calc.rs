@@ -165,7 +165,10 @@ fn type_val(btf: &Btf, kind: u32, spec: Option<&Spec>) -> Calc<u64> {
     Ok(match kind {
         7 => u64::from(spec.root),
         8 | 12 => 1,
-        9 => u64::from(btf.size_of(spec.root).ok_or(Some("a type without a size".into()))?),
+        9 => u64::from(
+            btf.size_of(spec.root)
+                .ok_or(Some("a type without a size".into()))?,
+        ),
         _ => return Err(Some(format!("unknown type relocation kind {kind}"))),
     })
 }
@@ -306,7 +309,9 @@ fn poison() -> Insn {
 /// `bpf_core_patch_insn`: applies `res` to the instruction at `insns[i]` (and its second slot
 /// for an `ld_imm64`).
 pub(super) fn patch(insns: &mut [Insn], i: usize, res: &Res) -> Result<(), String> {
-    let insn = *insns.get(i).ok_or("a relocation past the end of its function")?;
+    let insn = *insns
+        .get(i)
+        .ok_or("a relocation past the end of its function")?;
     let ldimm64 = insn.is_ld_imm64();
     let poisoned = |insns: &mut [Insn]| {
         if ldimm64 && i + 1 < insns.len() {
@@ -342,7 +347,9 @@ pub(super) fn patch(insns: &mut [Insn], i: usize, res: &Res) -> Result<(), Strin
                 ));
             }
             if new > i16::MAX as u64 {
-                return Err(format!("the target offset {new} does not fit an instruction"));
+                return Err(format!(
+                    "the target offset {new} does not fit an instruction"
+                ));
             }
             if res.fail_memsz {
                 poisoned(insns);
@@ -373,7 +380,8 @@ pub(super) fn patch(insns: &mut [Insn], i: usize, res: &Res) -> Result<(), Strin
             let plain = ldimm64
                 && insn.src() == 0
                 && insn.off == 0
-                && second.is_some_and(|s| s.code == 0 && s.dst() == 0 && s.src() == 0 && s.off == 0);
+                && second
+                    .is_some_and(|s| s.code == 0 && s.dst() == 0 && s.src() == 0 && s.off == 0);
             let Some(second) = second.filter(|_| plain) else {
                 return Err("a relocation on an ld_imm64 of an unexpected form".into());
             };

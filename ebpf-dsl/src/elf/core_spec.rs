@@ -538,8 +538,9 @@ pub(super) fn types_match(
             Kind::Struct { members: lm, .. } | Kind::Union { members: lm, .. } => {
                 let same = lk.number() == tk.number();
                 if behind_ptr {
-                    return Ok(same
-                        || matches!(tk, Kind::Fwd { union } if *union == matches!(lk, Kind::Union { .. })));
+                    return Ok(
+                        same || matches!(tk, Kind::Fwd { union } if *union == matches!(lk, Kind::Union { .. }))
+                    );
                 }
                 if !same {
                     return Ok(false);

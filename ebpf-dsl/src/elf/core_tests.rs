@@ -6,12 +6,25 @@ use crate::btf::{Btf, Kind, Member, Type};
 use crate::isa::insn::Insn;
 
 /// A field byte offset relocation (kind 0) of `insn` resolved and applied.
-fn relocate(local: &Btf, target: &Btf, root: u32, access: &str, insn: Insn) -> Result<Insn, String> {
+fn relocate(
+    local: &Btf,
+    target: &Btf,
+    root: u32,
+    access: &str,
+    insn: Insn,
+) -> Result<Insn, String> {
     kind(local, target, 0, root, access, insn)
 }
 
 /// Relocation `k` of `insn` resolved and applied.
-fn kind(local: &Btf, target: &Btf, k: u32, root: u32, access: &str, insn: Insn) -> Result<Insn, String> {
+fn kind(
+    local: &Btf,
+    target: &Btf,
+    k: u32,
+    root: u32,
+    access: &str,
+    insn: Insn,
+) -> Result<Insn, String> {
     let res = resolve(local, target, k, root, access)?;
     let mut insns = [insn, Insn::new(0, 0, 0, 0, 0)];
     patch(&mut insns, 0, &res)?;
@@ -21,7 +34,6 @@ fn kind(local: &Btf, target: &Btf, k: u32, root: u32, access: &str, insn: Insn) 
 fn poisoned(i: Insn) -> bool {
     i.code == 0x85 && i.imm == POISON_HELPER
 }
-
 
 fn int(btf: &mut Btf, name: &str, size: u32) -> u32 {
     btf.add(Type::new(
@@ -182,7 +194,10 @@ fn a_byte_of_an_array_field_of_the_same_size_is_relocated() {
         8,
         vec![member("proto", i, 0), member("addr", a, 4)],
     );
-    assert_eq!(relocate(&l, &t2, tuple, "0:1", ld1).unwrap(), Insn::new(0x71, 1, 2, 4, 0));
+    assert_eq!(
+        relocate(&l, &t2, tuple, "0:1", ld1).unwrap(),
+        Insn::new(0x71, 1, 2, 4, 0)
+    );
 }
 
 #[test]
@@ -199,7 +214,9 @@ fn what_libbpf_refuses_is_an_error_and_what_it_poisons_is_poisoned() {
     let mut l2 = Btf::new();
     let i = int(&mut l2, "int", 4);
     let s = strukt(&mut l2, "nf_conn", 4, vec![member("nope", i, 0)]);
-    assert!(poisoned(relocate(&l2, &t, s, "0:0", Insn::new(0x61, 1, 2, 0, 0)).unwrap()));
+    assert!(poisoned(
+        relocate(&l2, &t, s, "0:0", Insn::new(0x61, 1, 2, 0, 0)).unwrap()
+    ));
     // Two target flavours that disagree.
     let mut t2 = target();
     let ul = int(&mut t2, "long unsigned int", 8);
@@ -221,5 +238,171 @@ fn what_libbpf_refuses_is_an_error_and_what_it_poisons_is_poisoned() {
             bitfield_size: 3,
         }],
     );
-    assert!(poisoned(relocate(&l3, &t, s, "0:0", Insn::new(0x61, 1, 2, 0, 0)).unwrap()));
+    assert!(poisoned(
+        relocate(&l3, &t, s, "0:0", Insn::new(0x61, 1, 2, 0, 0)).unwrap()
+    ));
+}
+
+/// A bitfield member: `bits` wide at bit `bit`.
+fn bits(name: &str, ty: u32, bit: u32, bits: u8) -> Member {
+    Member {
+        name: name.into(),
+        ty,
+        bit_offset: bit,
+        bitfield_size: bits,
+    }
+}
+
+/// `struct tcphdr` with its flag bitfields (u16 `res1:4, doff:4, fin:1, syn:1, rst:1, psh:1,
+/// ack:1`) at bit `flags` (32 here, 96 in the kernel's, after `seq` and `ack_seq`) and a
+/// signed `int s:3` after them.
+fn tcphdr(flags: u32) -> (Btf, u32) {
+    let mut b = Btf::new();
+    let u16t = int(&mut b, "__u16", 2);
+    let i = b.push(Type::new(
+        "int",
+        Kind::Int {
+            size: 4,
+            encoding: crate::btf::INT_SIGNED,
+            offset: 0,
+            bits: 32,
+        },
+    ));
+    let mut ms = vec![member("source", u16t, 0), member("dest", u16t, 2)];
+    if flags == 96 {
+        ms.push(member("seq", i, 4));
+        ms.push(member("ack_seq", i, 8));
+    }
+    for (n, (name, w)) in [
+        ("res1", 4),
+        ("doff", 4),
+        ("fin", 1),
+        ("syn", 1),
+        ("rst", 1),
+        ("psh", 1),
+        ("ack", 1),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let at = flags + [0, 4, 8, 9, 10, 11, 12][n];
+        ms.push(bits(name, u16t, at, w));
+    }
+    ms.push(bits("s", i, flags + 16, 3));
+    let size = flags / 8 + 4;
+    let t = strukt(&mut b, "tcphdr", size, ms);
+    (b, t)
+}
+
+#[test]
+fn bitfields_are_read_as_libbpf_relocates_them() {
+    let (l, root) = tcphdr(32);
+    let (t, _) = tcphdr(96);
+    // `ack` is member 8 here (after source, dest, res1..psh).
+    let ack = "0:8";
+    let alu = |imm| Insn::new(0x07, 1, 0, 0, imm);
+    let mov = |imm| Insn::new(0xb7, 2, 0, 0, imm);
+    // Byte offset of the u16 holding it: 4 here, 12 in the target (not validated).
+    assert_eq!(kind(&l, &t, 0, root, ack, alu(4)).unwrap().imm, 12);
+    // The u16 load of the netobserv flows object (`r3 = *(u16 *)(r1 + 0xc)`): moved.
+    let ld = Insn::new(0x69, 3, 1, 4, 0);
+    assert_eq!(kind(&l, &t, 0, root, ack, ld).unwrap().off, 12);
+    // Its size, 2; the left shift 64 - (108 + 1 - 96) = 51; the right shift 63; unsigned.
+    assert_eq!(kind(&l, &t, 1, root, ack, mov(2)).unwrap().imm, 2);
+    assert_eq!(kind(&l, &t, 4, root, ack, mov(51)).unwrap().imm, 51);
+    assert_eq!(kind(&l, &t, 5, root, ack, mov(63)).unwrap().imm, 63);
+    assert_eq!(kind(&l, &t, 3, root, ack, mov(0)).unwrap().imm, 0);
+    // The right shift and signedness are validated against the local values.
+    let e = kind(&l, &t, 5, root, ack, mov(60)).unwrap_err();
+    assert!(e.contains("not the local value 63"), "{e}");
+    // The signed `s:3` (member 9): signed, shifted right by 61; a 4-byte unit at 12 in the
+    // target (bits 112..115 in the int at 12).
+    assert_eq!(kind(&l, &t, 3, root, "0:9", mov(1)).unwrap().imm, 1);
+    assert_eq!(kind(&l, &t, 5, root, "0:9", mov(61)).unwrap().imm, 61);
+    assert_eq!(kind(&l, &t, 0, root, "0:9", alu(4)).unwrap().imm, 12);
+    assert_eq!(
+        kind(&l, &t, 4, root, "0:9", mov(0)).unwrap().imm,
+        64 - (112 + 3 - 96)
+    );
+}
+
+#[test]
+fn existence_size_and_type_ids_follow_the_target() {
+    let (l, root) = tcphdr(32);
+    let (t, troot) = tcphdr(96);
+    let mov = |imm| Insn::new(0xb7, 1, 0, 0, imm);
+    // FIELD_EXISTS: 1 for `ack`; a field the target lacks is 0 (the instruction holds 1).
+    assert_eq!(kind(&l, &t, 2, root, "0:8", mov(1)).unwrap().imm, 1);
+    let mut l2 = l.clone();
+    let u16t = int(&mut l2, "__u16", 2);
+    let r2 = strukt(&mut l2, "tcphdr", 2, vec![member("window", u16t, 0)]);
+    assert_eq!(kind(&l2, &t, 2, r2, "0:0", mov(1)).unwrap().imm, 0);
+    // TYPE_EXISTS, TYPE_SIZE (8 here, 16 in the target), TYPE_ID_TARGET as an ld_imm64.
+    assert_eq!(kind(&l, &t, 8, root, "0", mov(1)).unwrap().imm, 1);
+    assert_eq!(kind(&l, &t, 9, root, "0", mov(8)).unwrap().imm, 16);
+    let ld = Insn::new(0x18, 1, 0, 0, 99);
+    assert_eq!(kind(&l, &t, 7, root, "0", ld).unwrap().imm, troot as i32);
+    // A type the target lacks: does not exist, size 0.
+    let mut l3 = Btf::new();
+    let i = int(&mut l3, "int", 4);
+    let gone = strukt(&mut l3, "gone", 4, vec![member("x", i, 0)]);
+    assert_eq!(kind(&l3, &t, 8, gone, "0", mov(1)).unwrap().imm, 0);
+    assert_eq!(kind(&l3, &t, 9, gone, "0", mov(4)).unwrap().imm, 0);
+    // TYPE_MATCHES: the local members by name with matching types; `source` as a signed int
+    // of 2 bytes does not match the target's unsigned one.
+    assert_eq!(kind(&l, &t, 12, root, "0", mov(1)).unwrap().imm, 1);
+    let mut l4 = Btf::new();
+    let s16 = l4.push(Type::new(
+        "short",
+        Kind::Int {
+            size: 2,
+            encoding: crate::btf::INT_SIGNED,
+            offset: 0,
+            bits: 16,
+        },
+    ));
+    let r4 = strukt(&mut l4, "tcphdr", 2, vec![member("source", s16, 0)]);
+    assert_eq!(kind(&l4, &t, 12, r4, "0", mov(1)).unwrap().imm, 0);
+}
+
+fn color(btf: &mut Btf, values: &[(&str, u64)]) -> u32 {
+    btf.push(Type::new(
+        "color",
+        Kind::Enum {
+            size: 4,
+            signed: false,
+            values: values
+                .iter()
+                .map(|(n, v)| crate::btf::Enumerator {
+                    name: n.to_string(),
+                    value: *v,
+                })
+                .collect(),
+        },
+    ))
+}
+
+#[test]
+fn enum_values_and_a_poisoned_ld_imm64() {
+    let mut l = Btf::new();
+    let root = color(&mut l, &[("RED", 0), ("GREEN", 1), ("BLUE", 2)]);
+    let mut t = Btf::new();
+    color(&mut t, &[("BLUE", 7), ("RED", 9)]);
+    let mov = |imm| Insn::new(0xb7, 1, 0, 0, imm);
+    // ENUMVAL_EXISTS: BLUE (index 2) is there, GREEN (1) is not.
+    assert_eq!(kind(&l, &t, 10, root, "2", mov(1)).unwrap().imm, 1);
+    assert_eq!(kind(&l, &t, 10, root, "1", mov(1)).unwrap().imm, 0);
+    // ENUMVAL_VALUE: the target's value, in an ld_imm64's two halves.
+    let res = resolve(&l, &t, 11, root, "2").unwrap();
+    let mut ld = [Insn::new(0x18, 1, 0, 0, 2), Insn::new(0, 0, 0, 0, 0)];
+    patch(&mut ld, 0, &res).unwrap();
+    assert_eq!((ld[0].imm, ld[1].imm), (7, 0));
+    // The value of a missing enumerator: both slots poisoned.
+    let res = resolve(&l, &t, 11, root, "1").unwrap();
+    let mut ld = [Insn::new(0x18, 1, 0, 0, 1), Insn::new(0, 0, 0, 0, 0)];
+    patch(&mut ld, 0, &res).unwrap();
+    assert!(poisoned(ld[0]) && poisoned(ld[1]), "{ld:?}");
+    // The local value must be in the instruction.
+    let e = kind(&l, &t, 11, root, "2", mov(5)).unwrap_err();
+    assert!(e.contains("not the local value 2"), "{e}");
 }

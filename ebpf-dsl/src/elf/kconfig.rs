@@ -150,8 +150,8 @@ pub(super) fn kconfig_map(
             .size_of(ty)
             .filter(|s| *s > 0)
             .ok_or_else(|| format!("extern (kcfg) `{}`: no size", t.name))?;
-        let align = align_of(btf, ty)
-            .ok_or_else(|| format!("extern (kcfg) `{}`: no alignment", t.name))?;
+        let align =
+            align_of(btf, ty).ok_or_else(|| format!("extern (kcfg) `{}`: no alignment", t.name))?;
         exts.push(Ext {
             name: t.name.clone(),
             weak,
@@ -168,7 +168,10 @@ pub(super) fn kconfig_map(
     let Some(kc) = kconfig else {
         return Err(format!(
             "the `__kconfig` externs ({}) need the target kernel's version and configuration",
-            exts.iter().map(|e| e.name.as_str()).collect::<Vec<_>>().join(", ")
+            exts.iter()
+                .map(|e| e.name.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
         ));
     };
     exts.sort_by(|a, b| {
@@ -311,7 +314,10 @@ fn set_config(e: &mut Ext, bytes: &mut [u8], value: &str) -> Result<(), String> 
         }
         _ => {
             let v = parse_u64(value).ok_or_else(|| {
-                format!("extern (kcfg) `{}`: value `{value}` isn't a valid integer", e.name)
+                format!(
+                    "extern (kcfg) `{}`: value `{value}` isn't a valid integer",
+                    e.name
+                )
             })?;
             if !matches!(e.ty, KType::Int { .. } | KType::Char) {
                 return Err(format!(

@@ -377,7 +377,10 @@ impl Ctx<'_, '_> {
         }
         let y = &self.elf.symbols[r.sym as usize];
         if let Some(&offset) = self.kconfig.get(&y.name).filter(|_| y.shndx == 0) {
-            return Ok((super::kconfig::KCONFIG_MAP.to_string(), RelocKind::MapValue { offset }));
+            return Ok((
+                super::kconfig::KCONFIG_MAP.to_string(),
+                RelocKind::MapValue { offset },
+            ));
         }
         let target = self
             .elf
