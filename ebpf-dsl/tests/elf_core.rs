@@ -187,6 +187,21 @@ fn a_missing_field_poisons_only_where_it_is_reached() {
     assert!(e.contains("195896080"), "{e}");
 }
 
+/// A call of a weak kfunc the target kernel does not have is libbpf's `poison_kfunc_call`:
+/// helper 2002000000 + the extern's index, rejected where reached.
+#[test]
+fn a_weak_kfunc_the_target_lacks_is_poisoned() {
+    let Some(bytes) = compile("core_kinds") else {
+        return;
+    };
+    let obj = read_object_for_kernel(&bytes, None, Some(&target(true, true)), None).unwrap();
+    let call = program(&obj, "weak_kfunc").spec.insns[0];
+    assert_eq!((call.code, call.src()), (0x85, 0));
+    assert!((2_002_000_000..2_003_000_000).contains(&call.imm), "{call:?}");
+    let e = verdict(&obj, "weak_kfunc").unwrap_err();
+    assert!(e.contains("weak kfunc"), "{e}");
+}
+
 #[test]
 fn kconfig_values_are_known_to_the_verifier() {
     let Some(bytes) = compile("kconfig") else {

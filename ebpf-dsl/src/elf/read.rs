@@ -18,6 +18,10 @@ use crate::btf::SourceLine;
 use crate::isa::insn::Insn;
 use crate::spec::{MapSpec, MapType, ProgramSpec, RelocKind, Relocation};
 
+/// libbpf's `POISON_CALL_KFUNC_BASE`: a call of a weak kfunc the kernel lacks becomes a call
+/// of helper 2002000000 + the extern's index.
+const POISON_CALL_KFUNC_BASE: i32 = 2_002_000_000;
+
 /// The largest global-data section taken (64 MiB; the kernel's array values are smaller).
 const MAX_DATA: u64 = 1 << 26;
 
@@ -479,6 +483,29 @@ impl Ctx<'_, '_> {
         let y = &self.elf.symbols[r.sym as usize];
         if y.shndx != 0 {
             return Ok(None);
+        }
+        // A weak kfunc the target kernel does not have: libbpf's `poison_kfunc_call`, a call
+        // of helper 2002000000 + the extern's index, which the verifier rejects if reached.
+        let missing = self.core.target().is_some_and(|t| {
+            !t.types
+                .iter()
+                .any(|k| k.name == y.name && matches!(k.kind, crate::btf::Kind::Func { .. }))
+        });
+        if y.bind == STB_WEAK && missing {
+            let idx = self
+                .elf
+                .symbols
+                .iter()
+                .filter(|x| x.shndx == 0 && x.bind != STB_LOCAL && !x.name.is_empty())
+                .position(|x| x.name == y.name)
+                .unwrap_or(0);
+            return Ok(Some(Insn::new(
+                0x85,
+                0,
+                0,
+                0,
+                POISON_CALL_KFUNC_BASE + idx as i32,
+            )));
         }
         super::kfunc::kfunc_of_extern(&y.name)
             .map(Some)

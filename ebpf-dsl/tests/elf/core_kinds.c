@@ -1,7 +1,7 @@
 // Test input for tests/elf_core.rs: CO-RE relocations of every class, as bpf_core_read.h's
 // macros compile them (written with clang's builtins, no libbpf headers): a bitfield read
 // (BPF_CORE_READ_BITFIELD), a field guarded by bpf_core_field_exists, a field read without
-// a guard, a type's size and an enumerator's value.
+// a guard, a type's size and an enumerator's value; and the call of a weak kfunc.
 #include "hdr.h"
 struct flags { __u32 word; __u32 lo:3, ack:1, hi:4; } __attribute__((preserve_access_index));
 struct maybe { __u32 x; __u32 extra; } __attribute__((preserve_access_index));
@@ -51,4 +51,7 @@ SEC("xdp") int sizes(struct xdp_md *ctx) {
   return __builtin_preserve_type_info(*(struct maybe *)0, 1) == 8 &&
          __builtin_preserve_enum_value(*(enum color *)BLUE, 1) == 2 ? 2 : 1;
 }
+// A weak kfunc the target lacks: libbpf poisons the call.
+extern int bpf_missing_kfunc(void) __attribute__((section(".ksyms"), weak));
+SEC("xdp") int weak_kfunc(struct xdp_md *ctx) { return bpf_missing_kfunc(); }
 char _license[] SEC("license") = "GPL";
