@@ -197,7 +197,10 @@ fn a_weak_kfunc_the_target_lacks_is_poisoned() {
     let obj = read_object_for_kernel(&bytes, None, Some(&target(true, true)), None).unwrap();
     let call = program(&obj, "weak_kfunc").spec.insns[0];
     assert_eq!((call.code, call.src()), (0x85, 0));
-    assert!((2_002_000_000..2_003_000_000).contains(&call.imm), "{call:?}");
+    assert!(
+        (2_002_000_000..2_003_000_000).contains(&call.imm),
+        "{call:?}"
+    );
     let e = verdict(&obj, "weak_kfunc").unwrap_err();
     assert!(e.contains("weak kfunc"), "{e}");
 }
