@@ -21,6 +21,8 @@
 //!
 //! Errors are what libbpf refuses, failing the load.
 
+use std::collections::HashMap;
+
 use super::core_spec::{self, class, essential, kind_compat, skip, Class, Spec};
 use crate::btf::{Btf, Kind};
 use crate::isa::insn::Insn;
@@ -247,11 +249,42 @@ fn calc(
     }
 }
 
-/// `bpf_core_calc_relo_insn` with the candidate search of libbpf's `bpf_core_find_cands`
-/// (one target BTF): the result of relocation `kind` on root `root` with access `access`.
+/// The target's named types by essential name (`___flavor` stripped), ids ascending: the
+/// candidates of libbpf's `bpf_core_find_cands`.
+pub(super) type Index<'t> = HashMap<&'t str, Vec<u32>>;
+
+/// The [`Index`] of `target`.
+pub(super) fn index(target: &Btf) -> Index<'_> {
+    let mut out: Index<'_> = HashMap::new();
+    for (i, t) in target.types.iter().enumerate() {
+        if !t.name.is_empty() {
+            out.entry(essential(&t.name))
+                .or_default()
+                .push(i as u32 + 1);
+        }
+    }
+    out
+}
+
+/// [`resolve_in`] with the index built for the one relocation.
+#[cfg(test)]
 pub(super) fn resolve(
     local: &Btf,
     target: &Btf,
+    kind: u32,
+    root: u32,
+    access: &str,
+) -> Result<Res, String> {
+    resolve_in(local, target, &index(target), kind, root, access)
+}
+
+/// `bpf_core_calc_relo_insn` with the candidate search of libbpf's `bpf_core_find_cands`
+/// (one target BTF, indexed by `names`): the result of relocation `kind` on root `root` with
+/// access `access`.
+pub(super) fn resolve_in(
+    local: &Btf,
+    target: &Btf,
+    names: &Index<'_>,
     kind: u32,
     root: u32,
     access: &str,
@@ -270,11 +303,12 @@ pub(super) fn resolve(
         return Err("libbpf resolves no relocation on an anonymous type".into());
     }
     let mut found: Option<(Spec, Res)> = None;
-    for (i, t) in target.types.iter().enumerate() {
-        if !kind_compat(&t.kind, &lt.kind) || t.name.is_empty() || essential(&t.name) != name {
+    for &id in names.get(name).map_or(&[][..], Vec::as_slice) {
+        let Some(t) = target.get(id) else { continue };
+        if !kind_compat(&t.kind, &lt.kind) {
             continue;
         }
-        let Some(cspec) = core_spec::spec_match(&lspec, local, kind, target, i as u32 + 1)? else {
+        let Some(cspec) = core_spec::spec_match(&lspec, local, kind, target, id)? else {
             continue;
         };
         let r = calc(local, target, kind, &lspec, Some(&cspec))?;

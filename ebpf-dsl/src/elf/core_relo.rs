@@ -7,7 +7,10 @@
 //! exception is a local type id (`bpf_core_type_id_local`), which clang writes as libbpf
 //! leaves it.
 
-use std::collections::BTreeMap;
+use std::cell::{OnceCell, RefCell};
+use std::collections::{BTreeMap, HashMap};
+
+use super::core_calc::{Index, Res};
 
 use super::raw::Elf;
 use super::ElfError;
@@ -21,6 +24,11 @@ pub(super) struct CoreRelos<'t> {
     relos: BTreeMap<String, Vec<(u32, u32, String, u32)>>,
     local: Option<Btf>,
     target: Option<&'t Btf>,
+    /// The target's candidates by name, built on the first relocation.
+    names: OnceCell<Index<'t>>,
+    /// Each (kind, root, access) resolved once: a `.text` subprogram's relocations are met
+    /// again with every program that calls it.
+    memo: RefCell<HashMap<(u32, u32, String), Result<Res, String>>>,
 }
 
 /// `BPF_CORE_TYPE_ID_LOCAL`: `bpf_core_type_id_local(T)`, the local BTF id clang writes.
@@ -75,6 +83,7 @@ impl<'t> CoreRelos<'t> {
             relos: out,
             local,
             target,
+            ..CoreRelos::default()
         })
     }
 
@@ -108,8 +117,17 @@ impl<'t> CoreRelos<'t> {
             let i = (u64::from(*slot) - first) as usize;
             match (self.local.as_ref(), self.target) {
                 (Some(local), Some(target)) => {
-                    super::core_calc::resolve(local, target, *kind, *root, access)
-                        .and_then(|res| super::core_calc::patch(insns, i, &res))
+                    let names = self.names.get_or_init(|| super::core_calc::index(target));
+                    let key = (*kind, *root, access.clone());
+                    let res = self.memo.borrow().get(&key).cloned();
+                    let res = res.unwrap_or_else(|| {
+                        let r = super::core_calc::resolve_in(
+                            local, target, names, *kind, *root, access,
+                        );
+                        self.memo.borrow_mut().insert(key, r.clone());
+                        r
+                    });
+                    res.and_then(|res| super::core_calc::patch(insns, i, &res))
                         .map_err(|why| {
                             at(format!(
                                 "a CO-RE relocation ({}, access `{access}`) on instruction {slot}: {why} (libbpf fails the load)",
