@@ -222,7 +222,7 @@ fn calc(
                 let lk = local.get(l.ty).map(|x| &x.kind);
                 let tk = target.get(t.ty).map(|x| &x.kind);
                 let ptrs = matches!((lk, tk), (Some(Kind::Ptr(_)), Some(Kind::Ptr(_))));
-                res.fail_memsz = !ptrs && !(is_unsigned_int(lk) && is_unsigned_int(tk));
+                res.fail_memsz = !(ptrs || is_unsigned_int(lk) && is_unsigned_int(tk));
             }
             Ok(())
         }),

@@ -17,6 +17,9 @@ use super::ElfError;
 use crate::btf::Btf;
 use crate::isa::insn::Insn;
 
+/// Resolved relocations by (kind, root type id, access string).
+type Memo = HashMap<(u32, u32, String), Result<Res, String>>;
+
 /// The CO-RE relocations of an object: by section name, (instruction slot, kind, access
 /// string, root type id) in slot order; the object's BTF and the target's, when given.
 #[derive(Debug, Default)]
@@ -28,7 +31,7 @@ pub(super) struct CoreRelos<'t> {
     names: OnceCell<Index<'t>>,
     /// Each (kind, root, access) resolved once: a `.text` subprogram's relocations are met
     /// again with every program that calls it.
-    memo: RefCell<HashMap<(u32, u32, String), Result<Res, String>>>,
+    memo: RefCell<Memo>,
 }
 
 /// `BPF_CORE_TYPE_ID_LOCAL`: `bpf_core_type_id_local(T)`, the local BTF id clang writes.

@@ -270,9 +270,8 @@ fn match_member(
         spec.bit_offset = spec.bit_offset.wrapping_add(m.bit_offset);
         spec.raw.push(i as u32);
         if m.name.is_empty() {
-            match match_member(local, lacc, target, m.ty, spec)? {
-                Some(found) => return Ok(Some(found)),
-                None => {}
+            if let Some(found) = match_member(local, lacc, target, m.ty, spec)? {
+                return Ok(Some(found));
             }
         } else if m.name == lm.name {
             spec.acc.push(Acc {
