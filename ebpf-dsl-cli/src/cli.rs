@@ -151,7 +151,8 @@ pub struct CheckOpts {
     /// For an ELF object with `__kconfig` externs: the target kernel's configuration
     /// (`CONFIG_X=...` lines, as in /boot/config-$(uname -r); for /proc/config.gz give
     /// `<(zcat /proc/config.gz)`), whose values the externs get in a frozen `.kconfig` map as
-    /// libbpf gives them. LINUX_KERNEL_VERSION is the --kernel version (patch level 0). Without
+    /// libbpf gives them. LINUX_KERNEL_VERSION is the --kernel version, with the patch level of
+    /// the file's `# Linux/ARCH X.Y.Z Kernel Configuration` header if X.Y matches (else 0). Without
     /// it, weak CONFIG_ externs are 0 and strong ones are an error.
     #[arg(long, value_name = "FILE")]
     pub kconfig: Option<String>,

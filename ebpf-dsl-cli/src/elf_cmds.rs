@@ -305,18 +305,38 @@ fn target_btf(path: &str) -> Result<ebpf_dsl::btf::Btf, CliError> {
         .map_err(|e| CliError::Io(format!("--btf {path}: not BTF: {e}")))
 }
 
-/// What `__kconfig` externs get: the `--kernel` version (patch level 0) and the `--kconfig`
-/// file's text (none without it).
+/// What `__kconfig` externs get: the `--kernel` version and the `--kconfig` file's text (none
+/// without it). The patch level is the one of the file's `# Linux/ARCH X.Y.Z Kernel
+/// Configuration` header when its X.Y is the `--kernel` version, else 0.
 fn target_kconfig(how: &CheckObject) -> Result<elf::Kconfig, CliError> {
     let config = match &how.kconfig {
         Some(path) => std::fs::read_to_string(path)
             .map_err(|e| CliError::Io(format!("--kconfig {path}: {e}")))?,
         None => String::new(),
     };
+    let (major, minor) = (u32::from(how.kernel.major), u32::from(how.kernel.minor));
     Ok(elf::Kconfig {
-        version: (u32::from(how.kernel.major), u32::from(how.kernel.minor), 0),
+        version: (
+            major,
+            minor,
+            config_patch(&config, major, minor).unwrap_or(0),
+        ),
         config,
     })
+}
+
+/// The patch level in a kernel configuration's `# Linux/ARCH X.Y.Z Kernel Configuration`
+/// header, when its X.Y is `major.minor`.
+fn config_patch(config: &str, major: u32, minor: u32) -> Option<u32> {
+    let line = config
+        .lines()
+        .take(8)
+        .find(|l| l.starts_with("# Linux/") && l.ends_with(" Kernel Configuration"))?;
+    let version = line.split(' ').nth(2)?;
+    let mut it = version.split(|c: char| !c.is_ascii_digit());
+    let mut n = || it.next().and_then(|s| s.parse::<u32>().ok());
+    (n()? == major && n()? == minor).then_some(())?;
+    n()
 }
 
 /// `--stats`: the verifier's figures, worded as the kernel's BPF_LOG_STATS lines.
@@ -426,4 +446,18 @@ pub fn check_object(bytes: &[u8], shown: &str, how: &CheckObject) -> Result<Exit
     } else {
         ExitCode::SUCCESS
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::config_patch;
+
+    #[test]
+    fn the_patch_level_comes_from_a_matching_config_header() {
+        let c = "#\n# Automatically generated file; DO NOT EDIT.\n# Linux/x86 6.18.44 Kernel Configuration\n#\nCONFIG_HZ=1000\n";
+        assert_eq!(config_patch(c, 6, 18), Some(44));
+        // Another kernel's configuration, or none: no patch level.
+        assert_eq!(config_patch(c, 6, 12), None);
+        assert_eq!(config_patch("CONFIG_HZ=1000\n", 6, 18), None);
+    }
 }
