@@ -184,6 +184,11 @@ pub struct DisasmOpts {
     /// (`xdp_pass`, `filter`, ...), as `bpf_program__set_type` in libbpf.
     #[arg(long = "type", value_name = "T", value_parser = program_type)]
     pub prog_type: Option<ProgramType>,
+    /// For an ELF object with CO-RE relocations: the target kernel's BTF (e.g.
+    /// /sys/kernel/btf/vmlinux), against which they are resolved as libbpf does (as `check
+    /// --btf`): the listing has the target's offsets and values.
+    #[arg(long, value_name = "FILE")]
+    pub btf: Option<String>,
 }
 
 /// The options `load` and `run` share.
@@ -412,11 +417,11 @@ mod tests {
         ));
         assert!(matches!(
             parse(&["disasm", "-"]),
-            Command::Disasm(_, None, None)
+            Command::Disasm(_, None, None, None)
         ));
         assert!(matches!(
             parse(&["disasm", "p.o", "--section", "xdp"]),
-            Command::Disasm(_, Some(s), None) if s == "xdp"
+            Command::Disasm(_, Some(s), None, None) if s == "xdp"
         ));
         assert!(matches!(
             parse(&["load", "p.s", "-t", "xdp", m, "--log", "--verbose"]),

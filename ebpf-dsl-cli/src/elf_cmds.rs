@@ -34,20 +34,27 @@ fn available(obj: &Object) -> String {
     }
 }
 
-/// `disasm OBJ.o [--section NAME] [--type T]`: every program of the object (or of section
+/// `disasm OBJ.o [--section NAME] [--type T] [--btf FILE]`: every program of the object (or of section
 /// NAME) as text that `asm` takes back, with the maps it uses as `.map` declarations (global
 /// data with its initial contents, `init=HEX`); `--type` is the type of the sections whose
-/// name gives none.
+/// name gives none; `--btf` the target BTF its CO-RE relocations are resolved against.
 pub fn disasm_object(
     bytes: &[u8],
     shown: &str,
     section: Option<&str>,
     prog_type: Option<ProgramType>,
+    btf: Option<&str>,
 ) -> Result<ExitCode, CliError> {
-    let read = match prog_type {
+    let mut read = match prog_type {
         Some(t) => elf::read_object_as(bytes, t),
         None => elf::read_object(bytes),
     };
+    // An object with CO-RE relocations is read again for the target's BTF, when given.
+    if let (Err(e), Some(path)) = (&read, btf) {
+        if e.reason.contains("CO-RE relocation") {
+            read = elf::read_object_for(bytes, prog_type, &target_btf(path)?);
+        }
+    }
     let obj = match read {
         Ok(o) => o,
         Err(e) => {

@@ -115,4 +115,15 @@ fn co_re_against_the_given_btf_poisons_what_the_target_lacks() {
     let (code, _, err) = run(&["check", obj, "--section", "guarded"]);
     assert_eq!(code, 1, "{err}");
     assert!(err.contains("--btf"), "{err}");
+    // `disasm --btf` lists the resolved program: its text checks as the object does.
+    for (section, want) in [("guarded", 0), ("unguarded", 1)] {
+        let (code, text, err) = run(&["disasm", obj, "--section", section, "--btf", btf]);
+        assert_eq!(code, 0, "{err}");
+        let src = support::scratch_dir("core").join(format!("{section}.s"));
+        std::fs::write(&src, &text).unwrap();
+        let (code, out, err) = run(&["check", src.to_str().unwrap()]);
+        assert_eq!(code, want, "{text}{out}{err}");
+    }
+    let (code, _, err) = run(&["disasm", obj, "--section", "guarded"]);
+    assert_eq!(code, 1, "{err}");
 }
