@@ -204,6 +204,8 @@ pub struct CheckArgs {
     section: Option<String>,
     /// `--btf`, for an ELF object: the target kernel's BTF file.
     btf: Option<String>,
+    /// `--kconfig`, for an ELF object: the target kernel's configuration file.
+    kconfig: Option<String>,
     /// `--stats`: print the verifier's statistics.
     stats: bool,
     /// `--trace-prune FILE`.
@@ -226,6 +228,7 @@ pub fn parse_check(o: crate::cli::CheckOpts) -> Result<CheckArgs, CliError> {
         kernel: o.kernel,
         section: o.section,
         btf: o.btf,
+        kconfig: o.kconfig,
         stats: o.stats,
         trace_prune: o.trace_prune,
     })
@@ -246,6 +249,7 @@ pub fn check(args: CheckArgs) -> Result<ExitCode, CliError> {
         kernel,
         section,
         btf,
+        kconfig,
         stats,
         trace_prune,
     } = args;
@@ -256,6 +260,7 @@ pub fn check(args: CheckArgs) -> Result<ExitCode, CliError> {
             section,
             unknown_type: prog_type,
             btf,
+            kconfig,
             stats,
             trace_prune,
         };

@@ -143,9 +143,19 @@ pub struct CheckOpts {
     #[arg(long, value_name = "NAME")]
     pub section: Option<String>,
     /// For an ELF object: the target kernel's BTF (e.g. /sys/kernel/btf/vmlinux), against
-    /// which CO-RE field offsets (`ptr->field` through vmlinux.h types) are resolved.
+    /// which CO-RE relocations (`ptr->field` through vmlinux.h types, bitfields,
+    /// bpf_core_field_exists, bpf_core_type_id_kernel, bpf_core_enum_value, ...) are resolved
+    /// as libbpf resolves them.
     #[arg(long, value_name = "FILE")]
     pub btf: Option<String>,
+    /// For an ELF object with `__kconfig` externs: the target kernel's configuration
+    /// (`CONFIG_X=...` lines, as in /boot/config-$(uname -r); for /proc/config.gz give
+    /// `<(zcat /proc/config.gz)`), whose values the externs get in a frozen `.kconfig` map as
+    /// libbpf gives them. LINUX_KERNEL_VERSION is the --kernel version, with the patch level of
+    /// the file's `# Linux/ARCH X.Y.Z Kernel Configuration` header if X.Y matches (else 0). Without
+    /// it, weak CONFIG_ externs are 0 and strong ones are an error.
+    #[arg(long, value_name = "FILE")]
+    pub kconfig: Option<String>,
     /// After each verified program, print the verifier's statistics as the kernel's
     /// BPF_LOG_STATS does: the verification time (the verifier alone, in microseconds) and
     /// the instructions processed, states stored and paths pruned.
@@ -174,6 +184,11 @@ pub struct DisasmOpts {
     /// (`xdp_pass`, `filter`, ...), as `bpf_program__set_type` in libbpf.
     #[arg(long = "type", value_name = "T", value_parser = program_type)]
     pub prog_type: Option<ProgramType>,
+    /// For an ELF object with CO-RE relocations: the target kernel's BTF (e.g.
+    /// /sys/kernel/btf/vmlinux), against which they are resolved as libbpf does (as `check
+    /// --btf`): the listing has the target's offsets and values.
+    #[arg(long, value_name = "FILE")]
+    pub btf: Option<String>,
 }
 
 /// The options `load` and `run` share.
@@ -402,11 +417,11 @@ mod tests {
         ));
         assert!(matches!(
             parse(&["disasm", "-"]),
-            Command::Disasm(_, None, None)
+            Command::Disasm(_, None, None, None)
         ));
         assert!(matches!(
             parse(&["disasm", "p.o", "--section", "xdp"]),
-            Command::Disasm(_, Some(s), None) if s == "xdp"
+            Command::Disasm(_, Some(s), None, None) if s == "xdp"
         ));
         assert!(matches!(
             parse(&["load", "p.s", "-t", "xdp", m, "--log", "--verbose"]),

@@ -9,12 +9,13 @@ use ebpf_dsl::disasm::disassemble_bytes;
 use crate::out::errln;
 use crate::CliError;
 
-/// `disasm FILE [--section NAME] [--type T]` (an ELF object goes to
+/// `disasm FILE [--section NAME] [--type T] [--btf FILE]` (an ELF object goes to
 /// [`crate::elf_cmds::disasm_object`]).
 pub fn disasm(
     file: &str,
     section: Option<&str>,
     prog_type: Option<ebpf_dsl::ProgramType>,
+    btf: Option<&str>,
 ) -> Result<ExitCode, CliError> {
     let bytes = read_bytes(file)?;
     let shown = crate::asm_cmds::display_name(file);
@@ -23,7 +24,11 @@ pub fn disasm(
         return Ok(ExitCode::from(1));
     }
     if crate::elf_cmds::is_elf(&bytes) {
-        return crate::elf_cmds::disasm_object(&bytes, shown, section, prog_type);
+        return crate::elf_cmds::disasm_object(&bytes, shown, section, prog_type, btf);
+    }
+    if let Some(b) = btf {
+        errln!("ebpf-dsl: --btf {b} is for ELF objects; {shown} is raw program bytes");
+        return Ok(ExitCode::from(1));
     }
     if let Some(s) = section {
         errln!("ebpf-dsl: --section {s} is for ELF objects; {shown} is raw program bytes");

@@ -34,20 +34,27 @@ fn available(obj: &Object) -> String {
     }
 }
 
-/// `disasm OBJ.o [--section NAME] [--type T]`: every program of the object (or of section
+/// `disasm OBJ.o [--section NAME] [--type T] [--btf FILE]`: every program of the object (or of section
 /// NAME) as text that `asm` takes back, with the maps it uses as `.map` declarations (global
 /// data with its initial contents, `init=HEX`); `--type` is the type of the sections whose
-/// name gives none.
+/// name gives none; `--btf` the target BTF its CO-RE relocations are resolved against.
 pub fn disasm_object(
     bytes: &[u8],
     shown: &str,
     section: Option<&str>,
     prog_type: Option<ProgramType>,
+    btf: Option<&str>,
 ) -> Result<ExitCode, CliError> {
-    let read = match prog_type {
+    let mut read = match prog_type {
         Some(t) => elf::read_object_as(bytes, t),
         None => elf::read_object(bytes),
     };
+    // An object with CO-RE relocations is read again for the target's BTF, when given.
+    if let (Err(e), Some(path)) = (&read, btf) {
+        if e.reason.contains("CO-RE relocation") {
+            read = elf::read_object_for(bytes, prog_type, &target_btf(path)?);
+        }
+    }
     let obj = match read {
         Ok(o) => o,
         Err(e) => {
@@ -251,9 +258,11 @@ pub struct CheckObject {
     pub section: Option<String>,
     /// `--type`: the type of the program sections whose name gives none.
     pub unknown_type: Option<ProgramType>,
-    /// `--btf`: the target kernel's BTF file, for CO-RE field offsets (read only when the
+    /// `--btf`: the target kernel's BTF file, for CO-RE relocations (read only when the
     /// object has CO-RE relocations).
     pub btf: Option<String>,
+    /// `--kconfig`: the target kernel's configuration file, for `__kconfig` externs.
+    pub kconfig: Option<String>,
     /// `--stats`: print the verifier's statistics after each verified program.
     pub stats: bool,
     /// `--trace-prune FILE`: where the pruning traces go.
@@ -309,6 +318,40 @@ fn target_btf(path: &str) -> Result<ebpf_dsl::btf::Btf, CliError> {
         .map_err(|e| CliError::Io(format!("--btf {path}: not BTF: {e}")))
 }
 
+/// What `__kconfig` externs get: the `--kernel` version and the `--kconfig` file's text (none
+/// without it). The patch level is the one of the file's `# Linux/ARCH X.Y.Z Kernel
+/// Configuration` header when its X.Y is the `--kernel` version, else 0.
+fn target_kconfig(how: &CheckObject) -> Result<elf::Kconfig, CliError> {
+    let config = match &how.kconfig {
+        Some(path) => std::fs::read_to_string(path)
+            .map_err(|e| CliError::Io(format!("--kconfig {path}: {e}")))?,
+        None => String::new(),
+    };
+    let (major, minor) = (u32::from(how.kernel.major), u32::from(how.kernel.minor));
+    Ok(elf::Kconfig {
+        version: (
+            major,
+            minor,
+            config_patch(&config, major, minor).unwrap_or(0),
+        ),
+        config,
+    })
+}
+
+/// The patch level in a kernel configuration's `# Linux/ARCH X.Y.Z Kernel Configuration`
+/// header, when its X.Y is `major.minor`.
+fn config_patch(config: &str, major: u32, minor: u32) -> Option<u32> {
+    let line = config
+        .lines()
+        .take(8)
+        .find(|l| l.starts_with("# Linux/") && l.ends_with(" Kernel Configuration"))?;
+    let version = line.split(' ').nth(2)?;
+    let mut it = version.split(|c: char| !c.is_ascii_digit());
+    let mut n = || it.next().and_then(|s| s.parse::<u32>().ok());
+    (n()? == major && n()? == minor).then_some(())?;
+    n()
+}
+
 /// `--stats`: the verifier's figures, worded as the kernel's BPF_LOG_STATS lines.
 pub fn stats_line(r: &ebpf_dsl::verifier::Report, took: std::time::Duration) -> String {
     format!(
@@ -325,14 +368,13 @@ pub fn stats_line(r: &ebpf_dsl::verifier::Report, took: std::time::Duration) -> 
 /// verifier (with the object's maps, type and license); findings name the section and the
 /// instruction. An object with no program to check is an error listing what it has.
 pub fn check_object(bytes: &[u8], shown: &str, how: &CheckObject) -> Result<ExitCode, CliError> {
-    let mut read = match how.unknown_type {
-        Some(t) => elf::read_object_as(bytes, t),
-        None => elf::read_object(bytes),
-    };
+    let kconfig = target_kconfig(how)?;
+    let mut read = elf::read_object_for_kernel(bytes, how.unknown_type, None, Some(&kconfig));
     // An object with CO-RE relocations is read again for the target's BTF, when given.
     if let (Err(e), Some(path)) = (&read, &how.btf) {
         if e.reason.contains("CO-RE relocation") {
-            read = elf::read_object_for(bytes, how.unknown_type, &target_btf(path)?);
+            let btf = target_btf(path)?;
+            read = elf::read_object_for_kernel(bytes, how.unknown_type, Some(&btf), Some(&kconfig));
         }
     }
     let obj = match read {
@@ -419,4 +461,18 @@ pub fn check_object(bytes: &[u8], shown: &str, how: &CheckObject) -> Result<Exit
     } else {
         ExitCode::SUCCESS
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::config_patch;
+
+    #[test]
+    fn the_patch_level_comes_from_a_matching_config_header() {
+        let c = "#\n# Automatically generated file; DO NOT EDIT.\n# Linux/x86 6.18.44 Kernel Configuration\n#\nCONFIG_HZ=1000\n";
+        assert_eq!(config_patch(c, 6, 18), Some(44));
+        // Another kernel's configuration, or none: no patch level.
+        assert_eq!(config_patch(c, 6, 12), None);
+        assert_eq!(config_patch("CONFIG_HZ=1000\n", 6, 18), None);
+    }
 }

@@ -66,8 +66,13 @@ pub enum Command {
     Asm(asm_cmds::AsmArgs),
     /// `check`.
     Check(asm_cmds::CheckArgs),
-    /// `disasm FILE [--section NAME] [--type T]`.
-    Disasm(String, Option<String>, Option<ebpf_dsl::ProgramType>),
+    /// `disasm FILE [--section NAME] [--type T] [--btf FILE]`.
+    Disasm(
+        String,
+        Option<String>,
+        Option<ebpf_dsl::ProgramType>,
+        Option<String>,
+    ),
     /// `load`.
     Load(kernel_cmds::LoadArgs),
     /// `run`.
@@ -111,7 +116,7 @@ pub fn parse_args(args: &[String]) -> Result<Command, CliError> {
         cli::Sub::Check(o) => {
             Command::Check(asm_cmds::parse_check(o).map_err(with_usage("check"))?)
         }
-        cli::Sub::Disasm(o) => Command::Disasm(o.file, o.section, o.prog_type),
+        cli::Sub::Disasm(o) => Command::Disasm(o.file, o.section, o.prog_type, o.btf),
         cli::Sub::Load(o) => Command::Load(kernel_cmds::parse_load(o).map_err(with_usage("load"))?),
         cli::Sub::Run(o) if o.vm => {
             Command::RunVm(vm_cmd::parse_run_vm(o).map_err(with_usage("run"))?)
@@ -129,7 +134,7 @@ fn execute(cmd: Command) -> Result<ExitCode, CliError> {
     match cmd {
         Command::Asm(a) => asm_cmds::asm(a),
         Command::Check(a) => asm_cmds::check(a),
-        Command::Disasm(f, s, t) => disasm_cmd::disasm(&f, s.as_deref(), t),
+        Command::Disasm(f, s, t, b) => disasm_cmd::disasm(&f, s.as_deref(), t, b.as_deref()),
         Command::Load(a) => kernel_cmds::load(a),
         Command::Run(a) => kernel_cmds::run(a),
         Command::RunVm(a) => vm_cmd::run_vm(a),

@@ -74,7 +74,9 @@ def main():
     rows, skipped = [], []
     for e in entries:
         obj = cache / "obj" / (e["object"].replace("/", "__") + ".o")
-        r = run([cli, "disasm", str(obj), "--section", e["function"], "--type", e["type"]])
+        # CO-RE relocations resolved against the running kernel's BTF, as `check --btf`.
+        r = run([cli, "disasm", str(obj), "--section", e["function"], "--type", e["type"],
+                 "--btf", "/sys/kernel/btf/vmlinux"])
         if r.returncode != 0:
             skipped.append((e, "disasm: " + last(r.stderr)))
             continue

@@ -17,14 +17,17 @@ Reads `programs.list` (repos at pinned commits, clang flags, objects), and for e
    created, nothing pinned); for an object libbpf cannot open (legacy `maps` section) our
    own loader, `ebpf-dsl load OBJ --section FUNCTION`.
 5. ours: `ebpf-dsl check OBJ --section FUNCTION --type TYPE --kernel MAJOR.MINOR --btf
-   /sys/kernel/btf/vmlinux` (the ELF reader, resolving CO-RE field offsets against the running
-   kernel's BTF, + the static verifier, told the running kernel's version).
+   /sys/kernel/btf/vmlinux --kconfig CONFIG` (the ELF reader, resolving CO-RE relocations
+   against the running kernel's BTF and `__kconfig` externs from CONFIG, its configuration
+   from /boot/config-RELEASE or /proc/config.gz, + the static verifier, told the running
+   kernel's version).
 
 Writes `summary.md` and `programs.csv` into the results directory. The fetched sources and the
 objects stay in the cache (GPL code is never committed). Exit status 1 on a false accept.
 """
 
 import csv
+import gzip
 import os
 import re
 import subprocess
@@ -170,10 +173,30 @@ def running_kernel():
     return f"{m.group(1)}.{m.group(2)}" if m else "6.6"
 
 
+def running_kconfig(cache):
+    """The running kernel's configuration as text, where libbpf reads it for `__kconfig`
+    externs (/boot/config-RELEASE, else /proc/config.gz), written to the cache for `check
+    --kconfig`; None when the kernel has neither."""
+    out = cache / "kconfig"
+    boot = Path(f"/boot/config-{os.uname().release}")
+    try:
+        if boot.exists():
+            text = boot.read_bytes()
+        else:
+            text = gzip.decompress(Path("/proc/config.gz").read_bytes())
+    except OSError:
+        return None
+    out.write_bytes(text)
+    return out
+
+
+KCONFIG = []
+
+
 def our_verdict(cli, obj, func, ptype):
     t0 = time.monotonic()
     r = run([str(cli), "check", str(obj), "--section", func, "--type", ptype,
-             "--kernel", running_kernel(), "--btf", VMLINUX_BTF], timeout=600)
+             "--kernel", running_kernel(), "--btf", VMLINUX_BTF, *KCONFIG], timeout=600)
     dt = time.monotonic() - t0
     if r.returncode == 0:
         return "accept", "", dt
@@ -193,6 +216,9 @@ def main():
     (cache / "shim" / "gnu").mkdir(parents=True, exist_ok=True)
     (cache / "shim" / "gnu" / "stubs-32.h").write_text("")
     repos, flags, objs = read_list()
+    kconfig = running_kconfig(cache)
+    if kconfig:
+        KCONFIG.extend(["--kconfig", str(kconfig)])
     srcdirs, fetch_err = {"vmlinux": cache / "vmlinux"}, {}
     vmlinux = cache / "vmlinux" / "vmlinux.h"
     if not vmlinux.exists():
@@ -277,7 +303,8 @@ def write(results, rows, objs, repos):
           + ", ".join(f"{n} (`{s}` @ `{c[:12]}`)" for n, (s, c) in repos.items())
           + ", compiled with clang-19 -O2 -g; ground truth: the running kernel "
           "(libbpf loads one program at a time, its maps created); ours: `ebpf-dsl check "
-          f"--kernel {running_kernel()} --btf {VMLINUX_BTF}`. "
+          f"--kernel {running_kernel()} --btf {VMLINUX_BTF} --kconfig CONFIG` (CONFIG: the running "
+          "kernel's configuration). "
           "Agreement = agree / (entry points - not expressible - errors).", "",
           "## Totals", "",
           "| objects compiled | XDP/tc/socket entry points | kernel accepts | agree "

@@ -1,17 +1,24 @@
-//! CO-RE relocations (`.BTF.ext` `core_relo`) in an object being read: the reader does not
-//! apply them, so a program whose instructions (or the subprograms it calls) carry one is
-//! refused with an [`ElfError`] naming the instruction, instead of being verified or loaded
-//! with the offsets clang wrote for its own BTF. The exception is a local type id
-//! (`bpf_core_type_id_local`), which clang writes as libbpf leaves it; and, when the object is
-//! read for a target kernel's BTF ([`super::read_object_for`]), field byte offsets, which are
-//! resolved against it ([`super::core_field`]).
+//! CO-RE relocations (`.BTF.ext` `core_relo`) in an object being read. When the object is
+//! read for a target kernel's BTF ([`super::read_object_for`]) every relocation of a program
+//! (and of the subprograms it calls) is resolved against it and applied as libbpf does
+//! ([`super::core_calc`]: failed ones poison their instruction); what libbpf refuses is an
+//! [`ElfError`] naming the instruction. Without a target, a program carrying one is refused
+//! instead of being verified or loaded with the values clang wrote for its own BTF; the
+//! exception is a local type id (`bpf_core_type_id_local`), which clang writes as libbpf
+//! leaves it.
 
-use std::collections::BTreeMap;
+use std::cell::{OnceCell, RefCell};
+use std::collections::{BTreeMap, HashMap};
+
+use super::core_calc::{Index, Res};
 
 use super::raw::Elf;
 use super::ElfError;
 use crate::btf::Btf;
 use crate::isa::insn::Insn;
+
+/// Resolved relocations by (kind, root type id, access string).
+type Memo = HashMap<(u32, u32, String), Result<Res, String>>;
 
 /// The CO-RE relocations of an object: by section name, (instruction slot, kind, access
 /// string, root type id) in slot order; the object's BTF and the target's, when given.
@@ -20,13 +27,15 @@ pub(super) struct CoreRelos<'t> {
     relos: BTreeMap<String, Vec<(u32, u32, String, u32)>>,
     local: Option<Btf>,
     target: Option<&'t Btf>,
+    /// The target's candidates by name, built on the first relocation.
+    names: OnceCell<Index<'t>>,
+    /// Each (kind, root, access) resolved once: a `.text` subprogram's relocations are met
+    /// again with every program that calls it.
+    memo: RefCell<Memo>,
 }
 
-/// `BPF_CORE_FIELD_BYTE_OFFSET`.
-const FIELD_BYTE_OFFSET: u32 = 0;
-
 /// `BPF_CORE_TYPE_ID_LOCAL`: `bpf_core_type_id_local(T)`, the local BTF id clang writes.
-const TYPE_ID_LOCAL: u32 = 6;
+const TYPE_ID_LOCAL: u32 = super::core_calc::TYPE_ID_LOCAL;
 
 /// `enum bpf_core_relo_kind`, for messages.
 fn kind_name(kind: u32) -> &'static str {
@@ -77,12 +86,18 @@ impl<'t> CoreRelos<'t> {
             relos: out,
             local,
             target,
+            ..CoreRelos::default()
         })
     }
 
+    /// The target kernel's BTF, when the object is read for one.
+    pub(super) fn target(&self) -> Option<&'t Btf> {
+        self.target
+    }
+
     /// Applies the relocations of section `section` on slots `first..last` to `insns` (slot
-    /// `first` is `insns[0]`): field byte offsets against the target's BTF; any other
-    /// relocation, or any without a target, is an error.
+    /// `first` is `insns[0]`) against the target's BTF; any relocation without a target, or
+    /// one libbpf refuses, is an error.
     pub(super) fn apply_in(
         &self,
         section: &str,
@@ -103,23 +118,29 @@ impl<'t> CoreRelos<'t> {
                 reason,
             };
             let i = (u64::from(*slot) - first) as usize;
-            match (self.local.as_ref(), self.target, *kind) {
-                (Some(local), Some(target), FIELD_BYTE_OFFSET) if i < insns.len() => {
-                    insns[i] = super::core_field::relocate(local, target, *root, access, insns[i])
+            match (self.local.as_ref(), self.target) {
+                (Some(local), Some(target)) => {
+                    let names = self.names.get_or_init(|| super::core_calc::index(target));
+                    let key = (*kind, *root, access.clone());
+                    let res = self.memo.borrow().get(&key).cloned();
+                    let res = res.unwrap_or_else(|| {
+                        let r = super::core_calc::resolve_in(
+                            local, target, names, *kind, *root, access,
+                        );
+                        self.memo.borrow_mut().insert(key, r.clone());
+                        r
+                    });
+                    res.and_then(|res| super::core_calc::patch(insns, i, &res))
                         .map_err(|why| {
                             at(format!(
-                                "a CO-RE relocation (field byte offset, access `{access}`) on instruction {slot}: {why}"
+                                "a CO-RE relocation ({}, access `{access}`) on instruction {slot}: {why} (libbpf fails the load)",
+                                kind_name(*kind)
                             ))
                         })?;
                 }
-                (_, target, _) => {
-                    let why = if target.is_some() {
-                        "only field byte offsets are resolved against the target's BTF"
-                    } else {
-                        "CO-RE (vmlinux.h, bpf_core_read) is not supported without the target kernel's BTF (`ebpf-dsl check --btf /sys/kernel/btf/vmlinux`)"
-                    };
+                _ => {
                     return Err(at(format!(
-                        "a CO-RE relocation ({}, access `{access}`) on instruction {slot}: {why}; the program needs libbpf",
+                        "a CO-RE relocation ({}, access `{access}`) on instruction {slot}: CO-RE (vmlinux.h, bpf_core_read) is not supported without the target kernel's BTF (`ebpf-dsl check --btf /sys/kernel/btf/vmlinux`); the program needs libbpf",
                         kind_name(*kind)
                     )));
                 }

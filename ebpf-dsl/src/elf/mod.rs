@@ -41,12 +41,14 @@
 //! (`src` 4, `imm` the distance, as the kernel takes it); the writer puts the callback in
 //! `.text` and writes clang's form back, so libbpf and bpftool load the object.
 //!
-//! What the reader does not take: other `extern` symbols (other kfuncs, `.kconfig`), CO-RE
-//! relocations (`.BTF.ext` core_relo; field byte offsets are resolved when the object is read
-//! for a target kernel's BTF, [`read_object_for`]), map-in-map initial contents; each is an
-//! [`ElfError`] naming the
-//! section and offset. Sections of
-//! unknown program types are listed in [`Object::skipped`].
+//! For a target kernel ([`read_object_for`], [`read_object_for_kernel`]) the reader resolves
+//! CO-RE relocations (`.BTF.ext` core_relo) against its BTF as libbpf does, and gives the
+//! `__kconfig` externs their values in a frozen `.kconfig` map ([`Kconfig`]).
+//!
+//! What the reader does not take: other `extern` symbols (other kfuncs, `__ksym` variables),
+//! CO-RE relocations and `__kconfig` externs without a target, map-in-map initial contents;
+//! each is an [`ElfError`] naming the section and offset. Sections of unknown program types
+//! are listed in [`Object::skipped`].
 //!
 //! ```
 //! use ebpf_dsl::elf::{read_object, write_object, Object};
@@ -63,8 +65,12 @@
 //! ```
 
 mod btf_maps;
-mod core_field;
+mod core_calc;
 mod core_relo;
+mod core_spec;
+#[cfg(test)]
+mod core_tests;
+mod kconfig;
 mod kfunc;
 mod listing;
 mod raw;
@@ -74,6 +80,8 @@ mod write;
 use std::fmt;
 
 pub use btf_maps::{maps_from_btf, MapTypes};
+pub use core_calc::POISON_HELPER;
+pub use kconfig::{Kconfig, KCONFIG_MAP};
 pub use listing::{
     program_listing, program_listing_data, program_listing_globals, program_listing_in,
     program_listing_locks,
@@ -227,20 +235,36 @@ impl Object {
 /// Reads an ELF relocatable object for eBPF (see the module docs). A malformed object is an
 /// [`ElfError`] naming the section and offset.
 pub fn read_object(bytes: &[u8]) -> Result<Object, ElfError> {
-    read::read(bytes, None, None)
+    read::read(bytes, None, None, None)
 }
 
 /// [`read_object`] (or [`read_object_as`] with `unknown`) for the kernel whose BTF is
 /// `target` (`/sys/kernel/btf/vmlinux`, decoded with [`crate::btf::Btf::decode`]): the CO-RE
 /// field byte offsets of the object (`ptr->field` of a `preserve_access_index` type, as in
-/// vmlinux.h) are resolved against it as libbpf does; the other CO-RE relocations are still
-/// refused.
+/// vmlinux.h) and every other CO-RE relocation are resolved against it as libbpf does
+/// (bitfields, field sizes and existence, type ids, sizes and matches, enum values; a failed
+/// one poisons its instruction with `call` [`POISON_HELPER`], which the verifier rejects only
+/// where it is reached).
 pub fn read_object_for(
     bytes: &[u8],
     unknown: Option<ProgramType>,
     target: &crate::btf::Btf,
 ) -> Result<Object, ElfError> {
-    read::read(bytes, unknown, Some(target))
+    read::read(bytes, unknown, Some(target), None)
+}
+
+/// [`read_object`] (or [`read_object_as`] with `unknown`) for a target kernel: CO-RE
+/// relocations resolved against its BTF `btf` as [`read_object_for`] does (refused without
+/// it), and the `__kconfig` externs (`LINUX_KERNEL_VERSION`, `CONFIG_*`) given the values of
+/// `kconfig` in a read-only `.kconfig` map ([`KCONFIG_MAP`], its contents in
+/// [`Object::data`], frozen by a loader) as libbpf does (refused without it).
+pub fn read_object_for_kernel(
+    bytes: &[u8],
+    unknown: Option<ProgramType>,
+    btf: Option<&crate::btf::Btf>,
+    kconfig: Option<&Kconfig>,
+) -> Result<Object, ElfError> {
+    read::read(bytes, unknown, btf, kconfig)
 }
 
 /// [`read_object`], with the program sections whose name gives no type (the legacy names of
@@ -249,7 +273,7 @@ pub fn read_object_for(
 /// other program types libbpf knows (`kprobe/...`, `tp_btf/...`, `iter/...`, ...; see
 /// [`is_other_program_section`]) stay in [`Object::skipped`].
 pub fn read_object_as(bytes: &[u8], unknown: ProgramType) -> Result<Object, ElfError> {
-    read::read(bytes, Some(unknown), None)
+    read::read(bytes, Some(unknown), None, None)
 }
 
 /// Whether executable section `name` is one libbpf gives a program type this crate does not

@@ -41,6 +41,8 @@ pub const STT_SECTION: u8 = 3;
 pub const STB_LOCAL: u8 = 0;
 /// Symbol binding: global.
 pub const STB_GLOBAL: u8 = 1;
+/// `STB_WEAK`.
+pub const STB_WEAK: u8 = 2;
 
 /// One section header, with its name and contents.
 #[derive(Clone, Debug)]

@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 
 use super::raw::{
     u32_at, Elf, Rel, Section, R_BPF_64_32, R_BPF_64_64, SHF_EXECINSTR, SHT_NOBITS, SHT_PROGBITS,
-    STB_LOCAL, STT_FUNC, STT_SECTION,
+    STB_GLOBAL, STB_LOCAL, STB_WEAK, STT_FUNC, STT_SECTION,
 };
 use super::{
     data_map_name, is_data_section, kernel_name, program_type_for_section, ElfError, ElfProgram,
@@ -17,6 +17,10 @@ use super::{
 use crate::btf::SourceLine;
 use crate::isa::insn::Insn;
 use crate::spec::{MapSpec, MapType, ProgramSpec, RelocKind, Relocation};
+
+/// libbpf's `POISON_CALL_KFUNC_BASE`: a call of a weak kfunc the kernel lacks becomes a call
+/// of helper 2002000000 + the extern's index.
+const POISON_CALL_KFUNC_BASE: i32 = 2_002_000_000;
 
 /// The largest global-data section taken (64 MiB; the kernel's array values are smaller).
 const MAX_DATA: u64 = 1 << 26;
@@ -51,6 +55,8 @@ struct Ctx<'e, 'a> {
     /// `.BTF.ext` CO-RE relocations (applied against the target's BTF where they can be,
     /// else the program is refused).
     core: super::core_relo::CoreRelos<'e>,
+    /// The offsets of the `__kconfig` externs in the `.kconfig` map.
+    kconfig: BTreeMap<String, u32>,
 }
 
 /// The object's BTF (see [`super::object_btf`]).
@@ -107,6 +113,7 @@ pub fn read(
     bytes: &[u8],
     unknown: Option<crate::spec::ProgramType>,
     target: Option<&crate::btf::Btf>,
+    kconfig: Option<&super::Kconfig>,
 ) -> Result<Object, ElfError> {
     let elf = Elf::parse(bytes)?;
     let license = match elf.section("license") {
@@ -187,6 +194,12 @@ pub fn read(
             });
         }
     }
+    let mut kconfig_offsets = BTreeMap::new();
+    if let Some(k) = kconfig_map(&elf, kconfig)? {
+        maps.push(k.map);
+        data.push(k.data);
+        kconfig_offsets = k.offsets;
+    }
     let mut rels = BTreeMap::new();
     for s in &elf.sections {
         if s.flags & SHF_EXECINSTR != 0 {
@@ -216,6 +229,7 @@ pub fn read(
         lines: ext_lines(&elf)?,
         funcs: ext_funcs(&elf),
         core: super::core_relo::CoreRelos::of(&elf, target)?,
+        kconfig: kconfig_offsets,
     };
     let mut programs = Vec::new();
     let mut skipped = Vec::new();
@@ -269,6 +283,29 @@ pub fn read(
         data,
         skipped,
     })
+}
+
+/// The `.kconfig` map of the object's `__kconfig` externs ([`super::kconfig`]), if it has any.
+fn kconfig_map(
+    elf: &Elf<'_>,
+    kconfig: Option<&super::Kconfig>,
+) -> Result<Option<super::kconfig::KconfigMap>, ElfError> {
+    let Some(b) = elf.section(".BTF") else {
+        return Ok(None);
+    };
+    let externs: Vec<(String, bool)> = elf
+        .symbols
+        .iter()
+        .filter(|y| y.shndx == 0 && (y.bind == STB_GLOBAL || y.bind == STB_WEAK))
+        .filter(|y| !y.name.is_empty())
+        .map(|y| (y.name.clone(), y.bind == STB_WEAK))
+        .collect();
+    if externs.is_empty() {
+        return Ok(None);
+    }
+    let btf = crate::btf::Btf::decode(b.data)?;
+    super::kconfig::kconfig_map(&btf, &externs, kconfig)
+        .map_err(|why| err(super::kconfig::KCONFIG_MAP, 0, why))
 }
 
 fn legacy_maps(elf: &Elf<'_>, s: &Section<'_>) -> Result<Vec<(String, MapSpec)>, ElfError> {
@@ -364,6 +401,12 @@ impl Ctx<'_, '_> {
             ));
         }
         let y = &self.elf.symbols[r.sym as usize];
+        if let Some(&offset) = self.kconfig.get(&y.name).filter(|_| y.shndx == 0) {
+            return Ok((
+                super::kconfig::KCONFIG_MAP.to_string(),
+                RelocKind::MapValue { offset },
+            ));
+        }
         let target = self
             .elf
             .sections
@@ -461,6 +504,29 @@ impl Ctx<'_, '_> {
         let y = &self.elf.symbols[r.sym as usize];
         if y.shndx != 0 {
             return Ok(None);
+        }
+        // A weak kfunc the target kernel does not have: libbpf's `poison_kfunc_call`, a call
+        // of helper 2002000000 + the extern's index, which the verifier rejects if reached.
+        let missing = self.core.target().is_some_and(|t| {
+            !t.types
+                .iter()
+                .any(|k| k.name == y.name && matches!(k.kind, crate::btf::Kind::Func { .. }))
+        });
+        if y.bind == STB_WEAK && missing {
+            let idx = self
+                .elf
+                .symbols
+                .iter()
+                .filter(|x| x.shndx == 0 && x.bind != STB_LOCAL && !x.name.is_empty())
+                .position(|x| x.name == y.name)
+                .unwrap_or(0);
+            return Ok(Some(Insn::new(
+                0x85,
+                0,
+                0,
+                0,
+                POISON_CALL_KFUNC_BASE + idx as i32,
+            )));
         }
         super::kfunc::kfunc_of_extern(&y.name)
             .map(Some)

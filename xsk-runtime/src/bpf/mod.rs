@@ -16,6 +16,7 @@ pub mod attach;
 /// BTF for maps (key/value types) and programs (func_info, line_info), loaded into the kernel.
 pub(crate) mod btf;
 pub mod features;
+mod gunzip;
 pub mod kfunc;
 pub mod loader;
 pub mod maps;
@@ -23,4 +24,5 @@ pub mod multiprog;
 pub mod object;
 pub mod pin;
 pub mod program;
+pub mod target;
 pub mod test_run;

@@ -5,9 +5,11 @@
 //! ([`Loader::object_bytes`]), `.rodata` maps are frozen (`BPF_MAP_FREEZE`) before any program is loaded, and programs of
 //! `xdp.frags` sections are loaded with [`BPF_F_XDP_HAS_FRAGS`] and those of `xdp/devmap` /
 //! `xdp/cpumap` with their expected attach type, as libbpf does; a perf event array declared
-//! with 0 entries gets one per possible CPU (libbpf's sizing).
+//! with 0 entries gets one per possible CPU (libbpf's sizing). An object's CO-RE relocations
+//! are resolved against the running kernel's BTF and its `__kconfig` externs get the running
+//! kernel's values in a frozen `.kconfig` map ([`super::target`]), as libbpf does.
 
-use ebpf_dsl::elf::{object_btf, read_object, read_object_as, ElfProgram, Object};
+use ebpf_dsl::elf::{object_btf, read_object_for_kernel, ElfProgram, Object, KCONFIG_MAP};
 use ebpf_dsl::spec::{MapSpec, MapType};
 use ebpf_dsl::ProgramType;
 
@@ -95,7 +97,7 @@ impl Loader {
 
     /// [`Loader::object_bytes_with`], with the program sections whose name gives no type (the
     /// legacy names: `xdp_pass`, `filter`, `classifier_ingress`, ...) read as programs of type
-    /// `unknown` when given ([`read_object_as`]; libbpf's `bpf_program__set_type`).
+    /// `unknown` when given ([`ebpf_dsl::elf::read_object_as`]; libbpf's `bpf_program__set_type`).
     pub fn object_bytes_as(
         self,
         bytes: &[u8],
@@ -104,11 +106,23 @@ impl Loader {
         opts: LoadOptions,
     ) -> Result<Loader> {
         let bad = |e: ebpf_dsl::elf::ElfError| Error::invalid(format!("ELF object: {e}"));
-        let obj = match unknown {
-            Some(t) => read_object_as(bytes, t),
-            None => read_object(bytes),
+        // Read as is; an object with `__kconfig` externs or CO-RE relocations is read again
+        // for the running kernel (its configuration, its BTF), as libbpf always does.
+        let (mut btf, mut kconfig) = (None, None);
+        let mut read = read_object_for_kernel(bytes, unknown, None, None);
+        for _ in 0..2 {
+            match &read {
+                Err(e) if e.section.as_deref() == Some(KCONFIG_MAP) && kconfig.is_none() => {
+                    kconfig = Some(super::target::running_kconfig()?);
+                }
+                Err(e) if e.reason.contains("CO-RE relocation") && btf.is_none() => {
+                    btf = Some(super::target::running_kernel_btf()?);
+                }
+                _ => break,
+            }
+            read = read_object_for_kernel(bytes, unknown, btf, kconfig.as_ref());
         }
-        .map_err(bad)?;
+        let obj = read.map_err(bad)?;
         let mut l = self.object_with(&obj, keep, opts);
         l.object_btf.extend(object_btf(bytes).map_err(bad)?);
         Ok(l)

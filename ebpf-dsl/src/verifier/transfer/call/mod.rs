@@ -85,6 +85,12 @@ impl<'a> Exec<'a> {
                 .ok()
                 .and_then(crate::helpers::helper_by_id);
             return Err(e(pc, Rule::UnknownHelper, match kernel {
+                // libbpf's poisoned instructions (a failed CO-RE relocation, a weak kfunc the
+                // kernel lacks), rejected where reached: `invalid func unknown#N`.
+                None if id == 0x0bad_2310 || (2_002_000_000..2_003_000_000).contains(&id) => format!(
+                    "helper #{id} is libbpf's poisoned instruction ({}), and it is reached",
+                    if id == 0x0bad_2310 { "a CO-RE relocation that failed against the target kernel's BTF" } else { "a weak kfunc the target kernel does not have" }
+                ),
                 // The kernel rejects it too: `invalid func unknown#N`.
                 None => format!(
                     "there is no kernel helper #{id} (helpers are numbered 1 to {}); call one by its name, e.g. `call bpf_redirect_map`",

@@ -1,0 +1,55 @@
+//! The running kernel as the target of an ELF object, as libbpf takes it: its BTF
+//! (`/sys/kernel/btf/vmlinux`) for CO-RE relocations, and its version and configuration
+//! (`/boot/config-$(uname -r)`, else `/proc/config.gz`) for `__kconfig` externs (see
+//! [`ebpf_dsl::elf::read_object_for_kernel`]).
+
+use std::sync::OnceLock;
+
+use ebpf_dsl::btf::Btf;
+use ebpf_dsl::elf::Kconfig;
+
+use super::kfunc::VMLINUX_BTF;
+use crate::error::{Error, Result};
+
+/// The running kernel's BTF, read from [`VMLINUX_BTF`] on the first call and cached.
+pub fn running_kernel_btf() -> Result<&'static Btf> {
+    static BTF: OnceLock<std::result::Result<Btf, String>> = OnceLock::new();
+    BTF.get_or_init(|| {
+        let bytes = std::fs::read(VMLINUX_BTF).map_err(|e| {
+            format!("cannot read {VMLINUX_BTF} ({e}): CO-RE relocations need the kernel's BTF (CONFIG_DEBUG_INFO_BTF)")
+        })?;
+        Btf::decode(&bytes).map_err(|e| format!("cannot decode {VMLINUX_BTF}: {e}"))
+    })
+    .as_ref()
+    .map_err(|e| Error::invalid(e.clone()))
+}
+
+/// The running kernel's `(major, minor, patch)` (`/proc/sys/kernel/osrelease`, as libbpf's
+/// `uname` release).
+fn release() -> Option<(u32, u32, u32)> {
+    let r = std::fs::read_to_string("/proc/sys/kernel/osrelease").ok()?;
+    let mut it = r.trim().split(|c: char| !c.is_ascii_digit());
+    let mut n = || it.next().and_then(|s| s.parse().ok());
+    Some((n()?, n()?, n().unwrap_or(0)))
+}
+
+/// What the running kernel gives `__kconfig` externs: its version, and its configuration
+/// from `/boot/config-RELEASE` or `/proc/config.gz` (libbpf's order). A kernel with neither
+/// gives no `CONFIG_` values (weak externs are then 0, strong ones refused).
+pub fn running_kconfig() -> Result<Kconfig> {
+    let version = release().ok_or_else(|| Error::invalid("cannot read the kernel release"))?;
+    let osrelease = std::fs::read_to_string("/proc/sys/kernel/osrelease").unwrap_or_default();
+    let boot = format!("/boot/config-{}", osrelease.trim());
+    let config = match std::fs::read(&boot) {
+        Ok(b) => String::from_utf8_lossy(&b).into_owned(),
+        Err(_) => match std::fs::read("/proc/config.gz") {
+            Ok(gz) => {
+                let text = super::gunzip::gunzip(&gz)
+                    .map_err(|e| Error::invalid(format!("/proc/config.gz: {e}")))?;
+                String::from_utf8_lossy(&text).into_owned()
+            }
+            Err(_) => String::new(),
+        },
+    };
+    Ok(Kconfig { version, config })
+}
