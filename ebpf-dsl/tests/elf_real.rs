@@ -3,8 +3,8 @@
 //! ([`read_object_as`]), CO-RE relocations (resolved against a target BTF with
 //! [`ebpf_dsl::elf::read_object_for`], poisoned as libbpf does when they fail; more in
 //! `elf_core.rs`), callbacks (`&func` for `bpf_loop`) read as function addresses, global
-//! functions with their prototypes. C inputs in `tests/elf/`, compiled with clang-19; without it the tests print
-//! why and pass, unless `CI=true`.
+//! functions with their prototypes. C inputs in `tests/elf/`, compiled with clang-19; without
+//! it the tests print why and pass, unless `CI=true`.
 
 use std::path::Path;
 use std::process::Command;
