@@ -10,7 +10,7 @@
 //! BTF a loader gives the kernel for it (text programs declare one with `.global_func`, see
 //! [`crate::asm`]).
 
-use super::{Btf, Kind, Linkage, Param, Type, INT_SIGNED};
+use super::{Btf, Kind, Linkage, Param, Type};
 
 /// The kernel's limit of arguments (`MAX_BPF_FUNC_REG_ARGS`).
 const MAX_ARGS: usize = 5;
@@ -120,33 +120,9 @@ impl GlobalFunc {
     /// `arg:nonnull` when it is), a number an `s64`; a refused or unmodelled argument is
     /// written as a `void *` (which the kernel refuses).
     pub fn add_to(&self, btf: &mut Btf) -> u32 {
-        let int = btf.add(Type::new(
-            "int",
-            Kind::Int {
-                size: 4,
-                encoding: INT_SIGNED,
-                offset: 0,
-                bits: 32,
-            },
-        ));
-        let long = btf.add(Type::new(
-            "long",
-            Kind::Int {
-                size: 8,
-                encoding: INT_SIGNED,
-                offset: 0,
-                bits: 64,
-            },
-        ));
-        let u8t = btf.add(Type::new(
-            "unsigned char",
-            Kind::Int {
-                size: 1,
-                encoding: 0,
-                offset: 0,
-                bits: 8,
-            },
-        ));
+        let int = btf.add(Type::int("int", 4, true));
+        let long = btf.add(Type::int("long", 8, true));
+        let u8t = btf.add(Type::int("unsigned char", 1, false));
         let void_ptr = btf.add(Type::new("", Kind::Ptr(0)));
         let mut tags = Vec::new();
         let params = self
@@ -359,15 +335,7 @@ mod tests {
         // A static function is not global; a struct by value, a void pointer, a tag on a
         // number are refused; the program type's context structure is the context.
         let mut btf = Btf::new();
-        let int = btf.add(Type::new(
-            "int",
-            Kind::Int {
-                size: 4,
-                encoding: INT_SIGNED,
-                offset: 0,
-                bits: 32,
-            },
-        ));
+        let int = btf.add(Type::int("int", 4, true));
         let s = btf.add(Type::new(
             "xdp_md",
             Kind::Struct {

@@ -133,15 +133,7 @@ impl Btf {
     /// ints.
     pub fn add_uint_member(&mut self, n: u32) -> u32 {
         self.add_ptr_to(|b| {
-            let int = b.add(Type::new(
-                "int",
-                Kind::Int {
-                    size: 4,
-                    encoding: INT_SIGNED,
-                    offset: 0,
-                    bits: 32,
-                },
-            ));
+            let int = b.add(Type::int("int", 4, true));
             b.add_array(int, n)
         })
     }

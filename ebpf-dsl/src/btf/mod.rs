@@ -318,6 +318,20 @@ impl Type {
             kind,
         }
     }
+
+    /// A whole-byte integer type named `name` of `size` bytes (at most 16), signed or not
+    /// (`Kind::Int` with offset 0 and `size * 8` bits).
+    pub fn int(name: impl Into<String>, size: u8, signed: bool) -> Type {
+        Type::new(
+            name,
+            Kind::Int {
+                size: u32::from(size),
+                encoding: if signed { INT_SIGNED } else { 0 },
+                offset: 0,
+                bits: size.saturating_mul(8),
+            },
+        )
+    }
 }
 
 /// A set of BTF types (a `.BTF` section without its string offsets).

@@ -100,15 +100,7 @@ pub fn program_btf_with_globals(
     globals: &[GlobalFunc],
 ) -> (Btf, BtfExt) {
     let mut btf = Btf::new();
-    let int = btf.add(Type::new(
-        "int",
-        Kind::Int {
-            size: 4,
-            encoding: INT_SIGNED,
-            offset: 0,
-            bits: 32,
-        },
-    ));
+    let int = btf.add(Type::int("int", 4, true));
     let void_ptr = btf.add(Type::new("", Kind::Ptr(0)));
     let main_proto = btf.add(Type::new(
         "",

@@ -404,15 +404,7 @@ mod tests {
                 nelems: 4,
             },
         ));
-        let u64t = b.push(Type::new(
-            "unsigned long long",
-            Kind::Int {
-                size: 8,
-                encoding: 0,
-                offset: 0,
-                bits: 64,
-            },
-        ));
+        let u64t = b.push(Type::int("unsigned long long", 8, false));
         let names = [
             ("LINUX_KERNEL_VERSION", int),
             ("CONFIG_BPF_JIT", boolean),

@@ -13,9 +13,7 @@
 
 use std::os::fd::{AsFd, OwnedFd};
 
-use ebpf_dsl::btf::{
-    Btf, BtfExt, ExtSection, FuncInfo, Kind, Linkage, Member, Param, Type, INT_SIGNED,
-};
+use ebpf_dsl::btf::{Btf, BtfExt, ExtSection, FuncInfo, Kind, Linkage, Member, Param, Type};
 use ebpf_dsl::{Insn, MapSpec, MapType, ProgramType};
 
 use super::config::{DispatcherConfig, DISPATCHER_RETVAL, MAX_PROGS};
@@ -36,24 +34,8 @@ const XDP_PASS: i32 = 2;
 
 /// Adds `int`, `struct xdp_md` and `int (struct xdp_md *ctx)`; returns the `FUNC_PROTO` id.
 pub(crate) fn add_xdp_proto(btf: &mut Btf) -> u32 {
-    let int = btf.add(Type::new(
-        "int",
-        Kind::Int {
-            size: 4,
-            encoding: INT_SIGNED,
-            offset: 0,
-            bits: 32,
-        },
-    ));
-    let uint = btf.add(Type::new(
-        "unsigned int",
-        Kind::Int {
-            size: 4,
-            encoding: 0,
-            offset: 0,
-            bits: 32,
-        },
-    ));
+    let int = btf.add(Type::int("int", 4, true));
+    let uint = btf.add(Type::int("unsigned int", 4, false));
     let u32_t = btf.add(Type::new("__u32", Kind::Typedef(uint)));
     let fields = [
         "data",

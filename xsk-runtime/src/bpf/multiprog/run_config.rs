@@ -73,31 +73,15 @@ pub fn run_config(btf: &Btf, function: &str) -> Option<MultiprogOptions> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use ebpf_dsl::btf::{Linkage, Member, Type, VarSecInfo, INT_SIGNED};
+    use ebpf_dsl::btf::{Linkage, Member, Type, VarSecInfo};
 
     /// The BTF of `struct { __uint(priority, 10); __uint(XDP_PASS, 1); __uint(XDP_DROP, 1); }
     /// XDP_RUN_CONFIG(my_xdp_func);` as protocol.org shows it.
     #[test]
     fn reads_protocol_org_example() {
         let mut b = Btf::new();
-        let int = b.add(Type::new(
-            "int",
-            Kind::Int {
-                size: 4,
-                encoding: INT_SIGNED,
-                offset: 0,
-                bits: 32,
-            },
-        ));
-        let idx = b.add(Type::new(
-            "__ARRAY_SIZE_TYPE__",
-            Kind::Int {
-                size: 4,
-                encoding: 0,
-                offset: 0,
-                bits: 32,
-            },
-        ));
+        let int = b.add(Type::int("int", 4, true));
+        let idx = b.add(Type::int("__ARRAY_SIZE_TYPE__", 4, false));
         let arr = |b: &mut Btf, n| {
             let a = b.add(Type::new(
                 "",
