@@ -15,38 +15,9 @@ use ebpf_dsl::decode::{decode_indexed, Decoded};
 use ebpf_dsl::elf::{program_listing, read_object, write_object, ElfProgram, Object};
 use ebpf_dsl::{MapType, RelocKind};
 
-/// Compiles `tests/elf/NAME.c` to an object in the test's temporary directory; `None` (with a
-/// printed reason) when clang-19 is missing and CI is not "true".
-fn compile(name: &str) -> Option<Vec<u8>> {
-    let have = Command::new("clang-19")
-        .arg("--version")
-        .output()
-        .is_ok_and(|o| o.status.success());
-    if !have {
-        assert!(
-            std::env::var("CI").as_deref() != Ok("true"),
-            "clang-19 is missing, and CI=true requires it"
-        );
-        eprintln!("skipped: clang-19 is not installed (CI installs it)");
-        return None;
-    }
-    let src = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/elf")
-        .join(format!("{name}.c"));
-    // One path per call: tests compiling the same file run in parallel.
-    static CALLS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
-    let n = CALLS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-    let out = obj_path(&format!("{name}-{n}.o"));
-    let st = Command::new("clang-19")
-        .args(["-O2", "-g", "-target", "bpf", "-c"])
-        .arg(&src)
-        .arg("-o")
-        .arg(&out)
-        .status()
-        .expect("clang-19 runs");
-    assert!(st.success(), "clang-19 failed on {}", src.display());
-    Some(std::fs::read(&out).expect("the object"))
-}
+#[path = "support/clang.rs"]
+mod clang;
+use clang::compile;
 
 fn obj_path(file: &str) -> PathBuf {
     Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("elf-{file}"))

@@ -7,40 +7,13 @@
 //! `.kconfig` map. Compiled with clang-19; without it the tests print why and pass, unless
 //! `CI=true`.
 
-use std::path::Path;
-use std::process::Command;
-
 use ebpf_dsl::btf::{Btf, Enumerator, Kind, Member, Type};
 use ebpf_dsl::elf::{read_object_for_kernel, ElfProgram, Kconfig, Object, KCONFIG_MAP};
 use ebpf_dsl::verifier::{verify, KernelVersion, VerifyInput};
 
-fn compile(name: &str) -> Option<Vec<u8>> {
-    let have = Command::new("clang-19")
-        .arg("--version")
-        .output()
-        .is_ok_and(|o| o.status.success());
-    if !have {
-        assert!(
-            std::env::var("CI").as_deref() != Ok("true"),
-            "clang-19 is missing, and CI=true requires it"
-        );
-        eprintln!("skipped: clang-19 is not installed (CI installs it)");
-        return None;
-    }
-    let src = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/elf")
-        .join(format!("{name}.c"));
-    let out = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("elf-core-{name}.o"));
-    let st = Command::new("clang-19")
-        .args(["-O2", "-g", "-target", "bpf", "-c"])
-        .arg(&src)
-        .arg("-o")
-        .arg(&out)
-        .status()
-        .expect("clang-19 runs");
-    assert!(st.success(), "clang-19 failed on {}", src.display());
-    Some(std::fs::read(&out).expect("the object"))
-}
+#[path = "support/clang.rs"]
+mod clang;
+use clang::compile;
 
 fn program<'a>(obj: &'a Object, name: &str) -> &'a ElfProgram {
     obj.programs.iter().find(|p| p.function == name).unwrap()

@@ -6,39 +6,12 @@
 //! functions with their prototypes. C inputs in `tests/elf/`, compiled with clang-19; without
 //! it the tests print why and pass, unless `CI=true`.
 
-use std::path::Path;
-use std::process::Command;
-
 use ebpf_dsl::elf::{is_other_program_section, read_object, read_object_as};
 use ebpf_dsl::ProgramType;
 
-fn compile(name: &str) -> Option<Vec<u8>> {
-    let have = Command::new("clang-19")
-        .arg("--version")
-        .output()
-        .is_ok_and(|o| o.status.success());
-    if !have {
-        assert!(
-            std::env::var("CI").as_deref() != Ok("true"),
-            "clang-19 is missing, and CI=true requires it"
-        );
-        eprintln!("skipped: clang-19 is not installed (CI installs it)");
-        return None;
-    }
-    let src = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/elf")
-        .join(format!("{name}.c"));
-    let out = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("elf-real-{name}.o"));
-    let st = Command::new("clang-19")
-        .args(["-O2", "-g", "-target", "bpf", "-c"])
-        .arg(&src)
-        .arg("-o")
-        .arg(&out)
-        .status()
-        .expect("clang-19 runs");
-    assert!(st.success(), "clang-19 failed on {}", src.display());
-    Some(std::fs::read(&out).expect("the object"))
-}
+#[path = "support/clang.rs"]
+mod clang;
+use clang::compile;
 
 #[test]
 fn legacy_section_names_take_the_given_type() {

@@ -1,0 +1,40 @@
+//! The C inputs of `tests/elf/`, compiled with `clang-19 -O2 -g -target bpf -c`: shared by the
+//! ELF tests (`#[path = "support/clang.rs"] mod clang;`).
+
+use std::path::Path;
+use std::process::Command;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+/// Compiles `tests/elf/NAME.c` to an object in the test's temporary directory and returns its
+/// bytes; `None` (with a printed reason) when clang-19 is missing and CI is not "true" (CI
+/// installs it, so a missing clang fails there).
+pub fn compile(name: &str) -> Option<Vec<u8>> {
+    let have = Command::new("clang-19")
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !have {
+        assert!(
+            std::env::var("CI").as_deref() != Ok("true"),
+            "clang-19 is missing, and CI=true requires it"
+        );
+        eprintln!("skipped: clang-19 is not installed (CI installs it)");
+        return None;
+    }
+    let src = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/elf")
+        .join(format!("{name}.c"));
+    // One path per call: tests compiling the same file run in parallel.
+    static CALLS: AtomicUsize = AtomicUsize::new(0);
+    let n = CALLS.fetch_add(1, Ordering::Relaxed);
+    let out = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("clang-{name}-{n}.o"));
+    let st = Command::new("clang-19")
+        .args(["-O2", "-g", "-target", "bpf", "-c"])
+        .arg(&src)
+        .arg("-o")
+        .arg(&out)
+        .status()
+        .expect("clang-19 runs");
+    assert!(st.success(), "clang-19 failed on {}", src.display());
+    Some(std::fs::read(&out).expect("the object"))
+}
