@@ -191,8 +191,15 @@ fn slots_union(d: &Deps, s: Option<(usize, usize, usize)>) -> Mask {
     }
 }
 
-/// Reads and demands of `op` in state `st` (before it runs).
-pub(crate) fn before(op: &Op, st: &State, d: &Deps) -> Before {
+/// For a helper call: how many bytes it may read through each argument register (index
+/// `1..=5`) when its prototype and the state say (`super::deps_call`): a map's key or value
+/// size, a memory argument's size register (its largest value), a fixed size; `None` where
+/// unknown (then the slots from the pointer up to the frame's top, as `before` assumes).
+pub(crate) type ReadSizes = [Option<u64>; 6];
+
+/// Reads and demands of `op` in state `st` (before it runs); `sizes`: for a helper call, the
+/// bytes it reads through each argument ([`ReadSizes`]).
+pub(crate) fn before(op: &Op, st: &State, d: &Deps, sizes: &ReadSizes) -> Before {
     let regs = &st.cur().regs;
     let is_ptr = |r: u8| regs[r as usize].is_pointer();
     let dr = |r: u8| d.reg(r);
@@ -297,13 +304,24 @@ pub(crate) fn before(op: &Op, st: &State, d: &Deps) -> Before {
                 if any & (1 << r) == 0 {
                     exact |= dr(r);
                 }
-                // Memory a helper reads through a stack pointer: the slots from the pointer
-                // up to the frame's top (a helper never reads below its argument).
+                // Memory a helper reads through a stack pointer: the bytes its prototype
+                // gives (the kernel's `check_helper_mem_access` marks those read), else the
+                // slots from the pointer up to the frame's top (a helper never reads below
+                // its argument).
                 if callback {
                     continue;
                 }
-                if let Some((f, lo, _)) = stack_slots(&regs[r as usize], 0, 1) {
-                    mem |= slots_union(d, Some((f, lo, SLOTS - 1)));
+                match sizes[r as usize] {
+                    Some(0) => {}
+                    Some(n) => {
+                        let n = n.min(512) as i64;
+                        mem |= slots_union(d, stack_slots(&regs[r as usize], 0, n));
+                    }
+                    None => {
+                        if let Some((f, lo, _)) = stack_slots(&regs[r as usize], 0, 1) {
+                            mem |= slots_union(d, Some((f, lo, SLOTS - 1)));
+                        }
+                    }
                 }
             }
             // What a helper does depends on its registers, not on the memory it reads (but

@@ -129,7 +129,8 @@ impl<'a> Exec<'a> {
                         | Op::CallLocal { .. }
                         | Op::Exit
                 ));
-                let mut before = deps::before(&dop, &st, &d);
+                let sizes = self.call_read_sizes(&dop, &st);
+                let mut before = deps::before(&dop, &st, &d, &sizes);
                 before.demand |= self.call_key_demand(&op, &st, &d);
                 if global {
                     before.demand = deps::Mask::EMPTY;

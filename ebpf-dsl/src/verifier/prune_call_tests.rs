@@ -132,3 +132,51 @@ exit"
         assert!(run(&src(3), KernelVersion::DEFAULT, every).is_err());
     }
 }
+
+/// A helper reads the bytes its prototype gives through a stack pointer (the map's key size,
+/// a memory argument's size register), as the kernel's `check_helper_mem_access` marks them,
+/// not every slot up to the frame's top: two paths that differ only in `fp-8` (0, or a spilled
+/// stack pointer), above an 8-byte key at `fp-16` (or 4 bytes summed by `bpf_csum_diff`), are
+/// pruned where they meet when nothing reads `fp-8` later; when the program reads it after the
+/// call (and multiplies it: refused for the pointer), the paths are not pruned and the program
+/// is refused.
+#[test]
+fn a_helper_reads_only_the_bytes_its_prototype_gives() {
+    let calls = [
+        "r1 = hash ll\nr2 = r10\nr2 += -16\ncall bpf_map_lookup_elem",
+        "r1 = r10\nr1 += -16\nr2 = 4\nr3 = 0\nr4 = 0\nr5 = 0\ncall bpf_csum_diff",
+    ];
+    let src = |call: &str, read_after: bool| {
+        let after = if read_after {
+            "r1 = *(u64 *)(r10 - 8)\nr1 *= 3"
+        } else {
+            ""
+        };
+        format!(
+            "
+call bpf_get_prandom_u32
+r6 = 0
+r7 = 0
+r8 = 0
+*(u64 *)(r10 - 16) = 0
+*(u64 *)(r10 - 8) = 0
+if r0 == 0 goto j
+goto k
+j:
+*(u64 *)(r10 - 8) = r10
+k:
+{call}
+{after}
+r0 = 2
+exit"
+        )
+    };
+    for call in calls {
+        assert_eq!(pruned_at(&src(call, false), "k", K618), 1, "{call}");
+        for every in [false, true] {
+            assert!(run(&src(call, false), K618, every).is_ok(), "{call}");
+            let e = run(&src(call, true), K618, every).expect_err("fp-8 = r10 is multiplied");
+            assert_eq!(e[0].rule, Rule::PointerArithmetic, "{call}: {e:?}");
+        }
+    }
+}
