@@ -12,7 +12,9 @@
 //! stays the same (debug builds check it against [`covers_frames`]). Nothing here decides that
 //! a state is covered.
 
-use super::domain::state::{reg_loc_covers_alone, slot_loc_covers_alone, State};
+use super::domain::state::{
+    reg_loc_covers_alone, slot_covers_alone, slot_loc_covers_alone, RegVal, Slot, State,
+};
 
 #[cfg(debug_assertions)]
 use super::domain::state::covers_frames;
@@ -147,6 +149,106 @@ pub(crate) fn missed(old: &State, new: &State, c: &Ctx, hint: Hint) -> Hint {
     }
 }
 
+/// A finished checkpoint in the list of its instruction, with its hint and a copy of what
+/// the hint's location held in it: a new state the copy refuses is not covered, and the
+/// refusal reads neither the checkpoint nor its state (memory far apart from one checkpoint
+/// to the next; the list is read in order).
+pub(crate) struct Kept {
+    /// The checkpoint.
+    pub(crate) id: usize,
+    /// Its hint.
+    pub(crate) hint: Hint,
+    /// False if the checkpoint is below a loop head (its marks may then still grow while
+    /// it is compared in every location): the copy is not used.
+    headless: bool,
+    /// The hinted location's content in the checkpoint, when the hint names one.
+    copy: Option<Held>,
+}
+
+/// The hinted location of a checkpoint and what it held (see [`Kept`]).
+struct Held {
+    /// The checkpoint's call frames.
+    frames: u8,
+    /// The location.
+    loc: Loc,
+    /// In the innermost frame (its registers count only when statically live).
+    innermost: bool,
+    /// Precise when the hint was set (marks only grow, and a location that fails imprecise
+    /// fails precise too: an older flag refuses no more than the current one).
+    precise: bool,
+    old: Old,
+}
+
+enum Old {
+    Reg(RegVal),
+    Slot(Slot),
+}
+
+impl Kept {
+    /// Checkpoint `id` (below a loop head if not `headless`), no hint yet.
+    pub(crate) fn new(id: usize, headless: bool) -> Kept {
+        Kept {
+            id,
+            hint: Hint::Unknown,
+            headless,
+            copy: None,
+        }
+    }
+
+    /// True if the copy of the hinted location shows that the checkpoint does not cover
+    /// `new` (the answer of [`refused`] with the checkpoint's current marks, or false).
+    #[inline]
+    pub(crate) fn refuses(&self, new: &State, live_static: u16) -> bool {
+        let Some(c) = &self.copy else { return false };
+        if !self.headless || new.frames.len() != c.frames as usize {
+            return false;
+        }
+        let (k, b) = (c.loc.0 as usize, c.loc.1 as usize);
+        let fnew = &new.frames[k];
+        match &c.old {
+            Old::Reg(o) => {
+                !(c.innermost && live_static & (1 << b) == 0)
+                    && !reg_loc_covers_alone(o, &fnew.regs[b], c.precise)
+            }
+            Old::Slot(o) => !slot_covers_alone(o, &fnew.stack[b - 11], c.precise),
+        }
+    }
+
+    /// Sets the hint (after a miss of the checkpoint, whose state is `old`, compared with
+    /// `c`'s marks).
+    pub(crate) fn set(&mut self, hint: Hint, old: &State, c: &Ctx) {
+        if hint == self.hint {
+            return;
+        }
+        self.hint = hint;
+        self.copy = None;
+        let Hint::At((k, b)) = hint else { return };
+        let (ku, bu) = (k as usize, b as usize);
+        let last = old.frames.len() - 1;
+        if ku > last || ku >= c.marks.len() {
+            return;
+        }
+        let (live, precise) = c.marks[ku];
+        let args_dead =
+            ku != last && c.local_calls.get(old.frames[ku + 1].callsite) == Some(&true);
+        if live & (1u128 << b) == 0 || (bu < 11 && args_dead && bu <= 5) {
+            return;
+        }
+        let fo = &old.frames[ku];
+        self.copy = Some(Held {
+            frames: old.frames.len() as u8,
+            loc: (k, b),
+            innermost: ku == last,
+            precise: precise & (1u128 << b) != 0,
+            old: if bu < 11 {
+                Old::Reg(fo.regs[bu])
+            } else {
+                Old::Slot(fo.stack[bu - 11].clone())
+            },
+        });
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -213,5 +315,40 @@ mod tests {
         let mut deeper = new.clone();
         deeper.frames.push(deeper.frames[0].clone());
         assert_eq!(first_failing(&old, &deeper, &c), None);
+    }
+
+    /// A kept checkpoint's copy of its hinted location refuses as `refused` does, and not
+    /// once the location is statically dead or the frames differ.
+    #[test]
+    fn the_copy_of_the_hinted_location_refuses_as_the_checkpoint() {
+        let mut old = initial_state();
+        old.frames[0].regs[6] = RegVal::Scalar(Scalar::konst(3));
+        old.frames[0].stack[60] = Slot::Spill(RegVal::Scalar(Scalar::konst(5)));
+        let all = (1u128 << 75) - 1;
+        let c = Ctx {
+            live_static: 0x7ff,
+            marks: &[(all, all)],
+            local_calls: &[],
+        };
+        let mut k = Kept::new(0, true);
+        assert!(!k.refuses(&old, 0x7ff));
+        k.set(Hint::At((0, 6)), &old, &c);
+        let mut new = old.clone();
+        assert!(!k.refuses(&new, 0x7ff));
+        new.frames[0].regs[6] = RegVal::Scalar(Scalar::konst(4));
+        assert!(k.refuses(&new, 0x7ff) && refused(&old, &new, &c, k.hint));
+        assert!(!k.refuses(&new, 0x7ff & !(1 << 6)));
+        let mut deeper = new.clone();
+        deeper.frames.push(deeper.frames[0].clone());
+        assert!(!k.refuses(&deeper, 0x7ff));
+        // A slot: the copy holds its content.
+        k.set(Hint::At((0, 11 + 60)), &old, &c);
+        assert!(!k.refuses(&new, 0x7ff));
+        new.frames[0].stack[60] = Slot::Spill(RegVal::Scalar(Scalar::konst(6)));
+        assert!(k.refuses(&new, 0x7ff) && refused(&old, &new, &c, k.hint));
+        // Below a loop head: never used.
+        let mut below = Kept::new(0, false);
+        below.set(Hint::At((0, 6)), &old, &c);
+        assert!(!below.refuses(&new, 0x7ff));
     }
 }
