@@ -12,6 +12,7 @@
 //! stays the same (debug builds check it against [`covers_frames`]). Nothing here decides that
 //! a state is covered.
 
+use super::domain::scalar::Scalar;
 use super::domain::state::{
     reg_loc_covers_alone, slot_covers_alone, slot_loc_covers_alone, RegVal, Slot, State,
 };
@@ -205,12 +206,31 @@ impl Kept {
         }
         let (k, b) = (c.loc.0 as usize, c.loc.1 as usize);
         let fnew = &new.frames[k];
+        // A precise number covers only numbers within it (the usual refusal, tested first
+        // without the rest of the comparison's setup).
+        let outside = |o: &Scalar, n: &Scalar| c.precise && !n.is_subset_of(o);
         match &c.old {
             Old::Reg(o) => {
-                !(c.innermost && live_static & (1 << b) == 0)
-                    && !reg_loc_covers_alone(o, &fnew.regs[b], c.precise)
+                if c.innermost && live_static & (1 << b) == 0 {
+                    return false;
+                }
+                let n = &fnew.regs[b];
+                if let (RegVal::Scalar(so), RegVal::Scalar(sn)) = (o, n) {
+                    if outside(so, sn) {
+                        return true;
+                    }
+                }
+                !reg_loc_covers_alone(o, n, c.precise)
             }
-            Old::Slot(o) => !slot_covers_alone(o, &fnew.stack[b - 11], c.precise),
+            Old::Slot(o) => {
+                let n = &fnew.stack[b - 11];
+                if let (Slot::Spill(RegVal::Scalar(so)), Slot::Spill(RegVal::Scalar(sn))) = (o, n) {
+                    if outside(so, sn) {
+                        return true;
+                    }
+                }
+                !slot_covers_alone(o, n, c.precise)
+            }
         }
     }
 
@@ -252,7 +272,6 @@ impl Kept {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::verifier::domain::scalar::Scalar;
     use crate::verifier::domain::state::{RegVal, Slot};
     use crate::verifier::initial_state;
 
