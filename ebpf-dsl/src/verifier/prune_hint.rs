@@ -249,8 +249,7 @@ impl Kept {
             return;
         }
         let (live, precise) = c.marks[ku];
-        let args_dead =
-            ku != last && c.local_calls.get(old.frames[ku + 1].callsite) == Some(&true);
+        let args_dead = ku != last && c.local_calls.get(old.frames[ku + 1].callsite) == Some(&true);
         if live & (1u128 << b) == 0 || (bu < 11 && args_dead && bu <= 5) {
             return;
         }
@@ -263,7 +262,7 @@ impl Kept {
             old: if bu < 11 {
                 Old::Reg(fo.regs[bu])
             } else {
-                Old::Slot(fo.stack[bu - 11].clone())
+                Old::Slot(fo.stack[bu - 11])
             },
         });
     }
