@@ -215,10 +215,25 @@ impl Kept {
                     return false;
                 }
                 let n = &fnew.regs[b];
-                if let (RegVal::Scalar(so), RegVal::Scalar(sn)) = (o, n) {
-                    if outside(so, sn) {
-                        return true;
-                    }
+                match (o, n) {
+                    (RegVal::Scalar(so), RegVal::Scalar(sn)) if outside(so, sn) => return true,
+                    // A packet pointer covers only one of the same kind and offset with at
+                    // least its checked range.
+                    (
+                        RegVal::Pkt {
+                            kind: k1,
+                            off: o1,
+                            range: r1,
+                            ..
+                        },
+                        RegVal::Pkt {
+                            kind: k2,
+                            off: o2,
+                            range: r2,
+                            ..
+                        },
+                    ) if k1 != k2 || o1 != o2 || r2 < r1 => return true,
+                    _ => {}
                 }
                 !reg_loc_covers_alone(o, n, c.precise)
             }
@@ -363,6 +378,20 @@ mod tests {
         k.set(Hint::At((0, 11 + 60)), &old, &c);
         assert!(!k.refuses(&new, 0x7ff));
         new.frames[0].stack[60] = Slot::Spill(RegVal::Scalar(Scalar::konst(6)));
+        assert!(k.refuses(&new, 0x7ff) && refused(&old, &new, &c, k.hint));
+        // A packet pointer: a shorter checked range than the copy's refuses, a longer not.
+        let pkt = |range| RegVal::Pkt {
+            kind: crate::verifier::domain::state::PktKind::Data,
+            off: 0,
+            var: Scalar::konst(0),
+            id: 0,
+            range,
+        };
+        old.frames[0].regs[7] = pkt(14);
+        k.set(Hint::At((0, 7)), &old, &c);
+        new.frames[0].regs[7] = pkt(20);
+        assert!(!k.refuses(&new, 0x7ff) && !refused(&old, &new, &c, k.hint));
+        new.frames[0].regs[7] = pkt(8);
         assert!(k.refuses(&new, 0x7ff) && refused(&old, &new, &c, k.hint));
         // Below a loop head: never used.
         let mut below = Kept::new(0, false);
