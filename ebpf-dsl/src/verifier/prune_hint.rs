@@ -14,7 +14,7 @@
 
 use super::domain::scalar::Scalar;
 use super::domain::state::{
-    reg_loc_covers_alone, slot_covers_alone, slot_loc_covers_alone, RegVal, Slot, State,
+    reg_loc_covers_alone, slot_covers_alone, slot_loc_covers_alone, RegVal, Slot, State, CHUNK,
 };
 
 #[cfg(debug_assertions)]
@@ -114,12 +114,24 @@ pub(crate) fn first_failing(old: &State, new: &State, c: &Ctx) -> Option<Loc> {
                 return Some((k as u8, r as u8));
             }
         }
+        // Slot by slot, chunk by chunk: a chunk both stacks share covers alone (each slot
+        // is compared with itself, no ids mapped yet), and is passed over at once.
         let (mut slots, precise) = ((live >> 11) as u64, (precise >> 11) as u64);
         while slots != 0 {
-            let i = slots.trailing_zeros() as usize;
-            slots &= slots - 1;
-            if !slot_loc_covers_alone(&fo.stack, &fnew.stack, i, precise & (1 << i) != 0) {
-                return Some((k as u8, 11 + i as u8));
+            let c = slots.trailing_zeros() as usize / CHUNK;
+            let mut bits = (slots >> (c * CHUNK)) & 0xff;
+            slots &= !(0xff << (c * CHUNK));
+            if fo.stack.chunks_shared(&fnew.stack, c) {
+                continue;
+            }
+            let (co, cn) = (fo.stack.chunk(c), fnew.stack.chunk(c));
+            while bits != 0 {
+                let j = bits.trailing_zeros() as usize;
+                bits &= bits - 1;
+                let i = c * CHUNK + j;
+                if !slot_covers_alone(&co[j], &cn[j], precise & (1 << i) != 0) {
+                    return Some((k as u8, 11 + i as u8));
+                }
             }
         }
     }
