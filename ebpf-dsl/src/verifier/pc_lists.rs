@@ -8,39 +8,39 @@
 
 use std::ops::{Index, IndexMut};
 
-/// The empty list of an instruction that has none yet.
-static NONE: Vec<usize> = Vec::new();
-
-/// A `Vec<usize>` per instruction, indexed like `Vec<Vec<usize>>`.
-pub(crate) struct PcLists {
+/// A `Vec<T>` per instruction (checkpoint ids by default), indexed like `Vec<Vec<T>>`.
+pub(crate) struct PcLists<T = usize> {
     /// 0 when instruction `pc` has no list yet, else one more than its list's position.
     at: Vec<u32>,
-    lists: Vec<Vec<usize>>,
+    lists: Vec<Vec<T>>,
+    /// The empty list of an instruction that has none yet.
+    none: Vec<T>,
 }
 
-impl PcLists {
+impl<T> PcLists<T> {
     /// Empty lists for `insns` instructions.
     pub(crate) fn new(insns: usize) -> Self {
         PcLists {
             at: vec![0; insns],
             lists: Vec::new(),
+            none: Vec::new(),
         }
     }
 }
 
-impl Index<usize> for PcLists {
-    type Output = Vec<usize>;
+impl<T> Index<usize> for PcLists<T> {
+    type Output = Vec<T>;
 
-    fn index(&self, pc: usize) -> &Vec<usize> {
+    fn index(&self, pc: usize) -> &Vec<T> {
         match self.at[pc] {
-            0 => &NONE,
+            0 => &self.none,
             k => &self.lists[k as usize - 1],
         }
     }
 }
 
-impl IndexMut<usize> for PcLists {
-    fn index_mut(&mut self, pc: usize) -> &mut Vec<usize> {
+impl<T> IndexMut<usize> for PcLists<T> {
+    fn index_mut(&mut self, pc: usize) -> &mut Vec<T> {
         if self.at[pc] == 0 {
             self.lists.push(Vec::new());
             self.at[pc] = self.lists.len() as u32;
@@ -55,7 +55,7 @@ mod tests {
 
     #[test]
     fn lists_are_per_instruction_and_start_empty() {
-        let mut l = PcLists::new(5);
+        let mut l: PcLists = PcLists::new(5);
         assert!(l[3].is_empty());
         l[3].push(7);
         l[1].push(2);

@@ -78,15 +78,13 @@ struct Checkpoint {
     /// The nearest checkpoint at a loop head (a `may_goto` or a callback's helper call) among
     /// this one and its ancestors.
     head: Option<usize>,
-    /// A location where a comparison with it failed (see [`prune_hint`]).
-    hint: prune_hint::Hint,
 }
 
 /// The path explorer (depth first, like the kernel's `do_check`).
 pub(crate) struct Explorer {
     checkpoints: Vec<Checkpoint>,
     /// The finished checkpoints stored at each instruction (those that can prune).
-    explored: PcLists,
+    explored: PcLists<prune_hint::Kept>,
     /// The unfinished ones, oldest first (those a loop without progress comes back to).
     waiting: PcLists,
     /// Jumps and instructions processed (all paths), and at the last checkpoint added.
@@ -300,15 +298,33 @@ impl Explorer {
         let fresh = self.jumps - self.last_jumps < 20 && self.insns - self.last_insns < 100;
         let quiet_below = newest_unfinished.filter(|_| fresh);
         let mut i = 0;
+        let quick = !self.exact && self.tracer.is_none();
         while i < self.explored[pc].len() {
-            let c = self.explored[pc][i];
+            let kept = &self.explored[pc][i];
+            let (c, mut hint) = (kept.id, kept.hint);
+            // The hint's copy refuses without reading the checkpoint (the same miss as
+            // below, where `refused` would refuse).
+            if quick && kept.refuses(st, live_static) {
+                #[cfg(debug_assertions)]
+                self.assert_refused(c, st, live_static);
+                if add && quiet_below.is_none_or(|u| c > u) {
+                    let ck = &mut self.checkpoints[c];
+                    ck.misses += 1;
+                    if ck.misses > ck.hits * 3 + 3 {
+                        ck.state = None;
+                        self.explored[pc].swap_remove(i);
+                        continue;
+                    }
+                }
+                i += 1;
+                continue;
+            }
             let ck = &self.checkpoints[c];
             let Some(old) = &ck.state else {
                 self.explored[pc].swap_remove(i);
                 continue;
             };
             let incomplete = self.incomplete(c);
-            let mut hint = ck.hint;
             let covered = if self.exact {
                 covers_calls(old, st, live_static, &self.local_calls)
             } else if incomplete {
@@ -377,8 +393,18 @@ impl Explorer {
                 };
                 record(&self.tracer, miss);
             }
+            if !self.exact && !incomplete {
+                let marks: [(u128, u128); FRAMES] =
+                    std::array::from_fn(|f| (ck.live.frame(f), ck.precise.frame(f)));
+                let n = old.frames.len().min(FRAMES);
+                let hc = prune_hint::Ctx {
+                    live_static,
+                    marks: &marks[..n],
+                    local_calls: &self.local_calls,
+                };
+                self.explored[pc][i].set(hint, old, &hc);
+            }
             let ck = &mut self.checkpoints[c];
-            ck.hint = hint;
             ck.misses += (add && quiet_below.is_none_or(|u| c > u)) as u32;
             if ck.misses > ck.hits * 3 + 3 {
                 ck.state = None;
@@ -422,7 +448,6 @@ impl Explorer {
             misses: 0,
             forwards: Vec::new(),
             head,
-            hint: prune_hint::Hint::Unknown,
         });
         PruneResult::Continue(Some(id))
     }
@@ -484,6 +509,22 @@ impl Explorer {
         }
     }
 
+    /// Debug builds: the finished checkpoint `c` whose hint's copy refused `st` does not
+    /// cover it.
+    #[cfg(debug_assertions)]
+    fn assert_refused(&self, c: usize, st: &State, live_static: u16) {
+        let ck = &self.checkpoints[c];
+        let old = ck.state.as_ref().expect("a kept checkpoint has its state");
+        assert!(!self.incomplete(c), "a headless checkpoint is complete");
+        let marks: [(u128, u128); FRAMES] =
+            std::array::from_fn(|f| (ck.live.frame(f), ck.precise.frame(f)));
+        let n = old.frames.len().min(FRAMES);
+        assert!(
+            !covers_frames(old, st, live_static, &marks[..n], &self.local_calls),
+            "the prune hint's copy refused a state the full comparison covers"
+        );
+    }
+
     /// The unfinished checkpoints at `pc` missed (the kernel's `miss_cnt` of a state with
     /// branches): one that keeps missing is evicted, no longer compared (its marks still pass
     /// on to its ancestors).
@@ -542,20 +583,21 @@ impl Explorer {
         if self.checkpoints[c].state.is_none() {
             return;
         }
+        let headless = self.checkpoints[c].head.is_none();
         let list = &mut self.explored[pc];
         if list.len() >= MAX_STATES_PER_INSN {
             let worst = list
                 .iter()
                 .enumerate()
-                .min_by_key(|(_, &x)| self.checkpoints[x].hits)
+                .min_by_key(|(_, x)| self.checkpoints[x.id].hits)
                 .map(|(k, _)| k);
             if let Some(k) = worst {
-                let x = list.swap_remove(k);
+                let x = list.swap_remove(k).id;
                 self.checkpoints[x].state = None;
                 record(&self.tracer, Ev::Evicted { pc, id: x });
             }
         }
-        list.push(c);
+        list.push(prune_hint::Kept::new(c, headless));
     }
 }
 

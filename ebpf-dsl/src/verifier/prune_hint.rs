@@ -12,7 +12,10 @@
 //! stays the same (debug builds check it against [`covers_frames`]). Nothing here decides that
 //! a state is covered.
 
-use super::domain::state::{reg_loc_covers_alone, slot_loc_covers_alone, State};
+use super::domain::scalar::Scalar;
+use super::domain::state::{
+    reg_loc_covers_alone, slot_covers_alone, slot_loc_covers_alone, RegVal, Slot, State, CHUNK,
+};
 
 #[cfg(debug_assertions)]
 use super::domain::state::covers_frames;
@@ -111,12 +114,24 @@ pub(crate) fn first_failing(old: &State, new: &State, c: &Ctx) -> Option<Loc> {
                 return Some((k as u8, r as u8));
             }
         }
+        // Slot by slot, chunk by chunk: a chunk both stacks share covers alone (each slot
+        // is compared with itself, no ids mapped yet), and is passed over at once.
         let (mut slots, precise) = ((live >> 11) as u64, (precise >> 11) as u64);
         while slots != 0 {
-            let i = slots.trailing_zeros() as usize;
-            slots &= slots - 1;
-            if !slot_loc_covers_alone(&fo.stack, &fnew.stack, i, precise & (1 << i) != 0) {
-                return Some((k as u8, 11 + i as u8));
+            let c = slots.trailing_zeros() as usize / CHUNK;
+            let mut bits = (slots >> (c * CHUNK)) & 0xff;
+            slots &= !(0xff << (c * CHUNK));
+            if fo.stack.chunks_shared(&fnew.stack, c) {
+                continue;
+            }
+            let (co, cn) = (fo.stack.chunk(c), fnew.stack.chunk(c));
+            while bits != 0 {
+                let j = bits.trailing_zeros() as usize;
+                bits &= bits - 1;
+                let i = c * CHUNK + j;
+                if !slot_covers_alone(&co[j], &cn[j], precise & (1 << i) != 0) {
+                    return Some((k as u8, 11 + i as u8));
+                }
             }
         }
     }
@@ -147,10 +162,142 @@ pub(crate) fn missed(old: &State, new: &State, c: &Ctx, hint: Hint) -> Hint {
     }
 }
 
+/// A finished checkpoint in the list of its instruction, with its hint and a copy of what
+/// the hint's location held in it: a new state the copy refuses is not covered, and the
+/// refusal reads neither the checkpoint nor its state (memory far apart from one checkpoint
+/// to the next; the list is read in order).
+pub(crate) struct Kept {
+    /// The checkpoint.
+    pub(crate) id: usize,
+    /// Its hint.
+    pub(crate) hint: Hint,
+    /// False if the checkpoint is below a loop head (its marks may then still grow while
+    /// it is compared in every location): the copy is not used.
+    headless: bool,
+    /// The hinted location's content in the checkpoint, when the hint names one.
+    copy: Option<Held>,
+}
+
+/// The hinted location of a checkpoint and what it held (see [`Kept`]).
+struct Held {
+    /// The checkpoint's call frames.
+    frames: u8,
+    /// The location.
+    loc: Loc,
+    /// In the innermost frame (its registers count only when statically live).
+    innermost: bool,
+    /// Precise when the hint was set (marks only grow, and a location that fails imprecise
+    /// fails precise too: an older flag refuses no more than the current one).
+    precise: bool,
+    old: Old,
+}
+
+enum Old {
+    Reg(RegVal),
+    Slot(Slot),
+}
+
+impl Kept {
+    /// Checkpoint `id` (below a loop head if not `headless`), no hint yet.
+    pub(crate) fn new(id: usize, headless: bool) -> Kept {
+        Kept {
+            id,
+            hint: Hint::Unknown,
+            headless,
+            copy: None,
+        }
+    }
+
+    /// True if the copy of the hinted location shows that the checkpoint does not cover
+    /// `new` (the answer of [`refused`] with the checkpoint's current marks, or false).
+    #[inline]
+    pub(crate) fn refuses(&self, new: &State, live_static: u16) -> bool {
+        let Some(c) = &self.copy else { return false };
+        if !self.headless || new.frames.len() != c.frames as usize {
+            return false;
+        }
+        let (k, b) = (c.loc.0 as usize, c.loc.1 as usize);
+        let fnew = &new.frames[k];
+        // A precise number covers only numbers within it (the usual refusal, tested first
+        // without the rest of the comparison's setup).
+        let outside = |o: &Scalar, n: &Scalar| c.precise && !n.is_subset_of(o);
+        match &c.old {
+            Old::Reg(o) => {
+                if c.innermost && live_static & (1 << b) == 0 {
+                    return false;
+                }
+                let n = &fnew.regs[b];
+                match (o, n) {
+                    (RegVal::Scalar(so), RegVal::Scalar(sn)) if outside(so, sn) => return true,
+                    // A packet pointer covers only one of the same kind and offset with at
+                    // least its checked range.
+                    (
+                        RegVal::Pkt {
+                            kind: k1,
+                            off: o1,
+                            range: r1,
+                            ..
+                        },
+                        RegVal::Pkt {
+                            kind: k2,
+                            off: o2,
+                            range: r2,
+                            ..
+                        },
+                    ) if k1 != k2 || o1 != o2 || r2 < r1 => return true,
+                    _ => {}
+                }
+                !reg_loc_covers_alone(o, n, c.precise)
+            }
+            Old::Slot(o) => {
+                let n = &fnew.stack[b - 11];
+                if let (Slot::Spill(RegVal::Scalar(so)), Slot::Spill(RegVal::Scalar(sn))) = (o, n) {
+                    if outside(so, sn) {
+                        return true;
+                    }
+                }
+                !slot_covers_alone(o, n, c.precise)
+            }
+        }
+    }
+
+    /// Sets the hint (after a miss of the checkpoint, whose state is `old`, compared with
+    /// `c`'s marks).
+    pub(crate) fn set(&mut self, hint: Hint, old: &State, c: &Ctx) {
+        if hint == self.hint {
+            return;
+        }
+        self.hint = hint;
+        self.copy = None;
+        let Hint::At((k, b)) = hint else { return };
+        let (ku, bu) = (k as usize, b as usize);
+        let last = old.frames.len() - 1;
+        if ku > last || ku >= c.marks.len() {
+            return;
+        }
+        let (live, precise) = c.marks[ku];
+        let args_dead = ku != last && c.local_calls.get(old.frames[ku + 1].callsite) == Some(&true);
+        if live & (1u128 << b) == 0 || (bu < 11 && args_dead && bu <= 5) {
+            return;
+        }
+        let fo = &old.frames[ku];
+        self.copy = Some(Held {
+            frames: old.frames.len() as u8,
+            loc: (k, b),
+            innermost: ku == last,
+            precise: precise & (1u128 << b) != 0,
+            old: if bu < 11 {
+                Old::Reg(fo.regs[bu])
+            } else {
+                Old::Slot(fo.stack[bu - 11])
+            },
+        });
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::verifier::domain::scalar::Scalar;
     use crate::verifier::domain::state::{RegVal, Slot};
     use crate::verifier::initial_state;
 
@@ -213,5 +360,54 @@ mod tests {
         let mut deeper = new.clone();
         deeper.frames.push(deeper.frames[0].clone());
         assert_eq!(first_failing(&old, &deeper, &c), None);
+    }
+
+    /// A kept checkpoint's copy of its hinted location refuses as `refused` does, and not
+    /// once the location is statically dead or the frames differ.
+    #[test]
+    fn the_copy_of_the_hinted_location_refuses_as_the_checkpoint() {
+        let mut old = initial_state();
+        old.frames[0].regs[6] = RegVal::Scalar(Scalar::konst(3));
+        old.frames[0].stack[60] = Slot::Spill(RegVal::Scalar(Scalar::konst(5)));
+        let all = (1u128 << 75) - 1;
+        let c = Ctx {
+            live_static: 0x7ff,
+            marks: &[(all, all)],
+            local_calls: &[],
+        };
+        let mut k = Kept::new(0, true);
+        assert!(!k.refuses(&old, 0x7ff));
+        k.set(Hint::At((0, 6)), &old, &c);
+        let mut new = old.clone();
+        assert!(!k.refuses(&new, 0x7ff));
+        new.frames[0].regs[6] = RegVal::Scalar(Scalar::konst(4));
+        assert!(k.refuses(&new, 0x7ff) && refused(&old, &new, &c, k.hint));
+        assert!(!k.refuses(&new, 0x7ff & !(1 << 6)));
+        let mut deeper = new.clone();
+        deeper.frames.push(deeper.frames[0].clone());
+        assert!(!k.refuses(&deeper, 0x7ff));
+        // A slot: the copy holds its content.
+        k.set(Hint::At((0, 11 + 60)), &old, &c);
+        assert!(!k.refuses(&new, 0x7ff));
+        new.frames[0].stack[60] = Slot::Spill(RegVal::Scalar(Scalar::konst(6)));
+        assert!(k.refuses(&new, 0x7ff) && refused(&old, &new, &c, k.hint));
+        // A packet pointer: a shorter checked range than the copy's refuses, a longer not.
+        let pkt = |range| RegVal::Pkt {
+            kind: crate::verifier::domain::state::PktKind::Data,
+            off: 0,
+            var: Scalar::konst(0),
+            id: 0,
+            range,
+        };
+        old.frames[0].regs[7] = pkt(14);
+        k.set(Hint::At((0, 7)), &old, &c);
+        new.frames[0].regs[7] = pkt(20);
+        assert!(!k.refuses(&new, 0x7ff) && !refused(&old, &new, &c, k.hint));
+        new.frames[0].regs[7] = pkt(8);
+        assert!(k.refuses(&new, 0x7ff) && refused(&old, &new, &c, k.hint));
+        // Below a loop head: never used.
+        let mut below = Kept::new(0, false);
+        below.set(Hint::At((0, 6)), &old, &c);
+        assert!(!below.refuses(&new, 0x7ff));
     }
 }

@@ -813,6 +813,12 @@ pub(crate) fn slot_loc_covers_alone(old: &Stack, new: &Stack, i: usize, precise:
     slot_loc_covers(&old[i], &new[i], shared, precise, &mut IdMap::default())
 }
 
+/// [`slot_loc_covers_alone`] of an old slot's content (a copy): the same answer, since bytes
+/// both stacks share cover either way (they are the same bytes).
+pub(crate) fn slot_covers_alone(old: &Slot, new: &Slot, precise: bool) -> bool {
+    slot_loc_covers(old, new, false, precise, &mut IdMap::default())
+}
+
 /// True for slots that hold a number (of any representation) or unknown bytes.
 pub(crate) fn slot_is_scalar(s: &Slot) -> bool {
     matches!(
