@@ -297,6 +297,8 @@ impl Explorer {
             .find(|&c| !forced && self.checkpoints[c].state.is_some());
         let fresh = self.jumps - self.last_jumps < 20 && self.insns - self.last_insns < 100;
         let quiet_below = newest_unfinished.filter(|_| fresh);
+        // Whether this visit counts as a miss of checkpoint `c`.
+        let counts = |c: usize| add && quiet_below.is_none_or(|u| c > u);
         let mut i = 0;
         let quick = !self.exact && self.tracer.is_none();
         while i < self.explored[pc].len() {
@@ -307,14 +309,9 @@ impl Explorer {
             if quick && kept.refuses(st, live_static) {
                 #[cfg(debug_assertions)]
                 self.assert_refused(c, st, live_static);
-                if add && quiet_below.is_none_or(|u| c > u) {
-                    let ck = &mut self.checkpoints[c];
-                    ck.misses += 1;
-                    if ck.misses > ck.hits * 3 + 3 {
-                        ck.state = None;
-                        self.explored[pc].swap_remove(i);
-                        continue;
-                    }
+                if counts(c) && self.miss(pc, c) {
+                    self.explored[pc].swap_remove(i);
+                    continue;
                 }
                 i += 1;
                 continue;
@@ -325,29 +322,32 @@ impl Explorer {
                 continue;
             };
             let incomplete = self.incomplete(c);
-            let covered = if self.exact {
-                covers_calls(old, st, live_static, &self.local_calls)
-            } else if incomplete {
-                // Marks that may still grow: every location counts (the kernel compares a
-                // state whose SCC visit has backedges `RANGE_WITHIN`).
-                let all = [(!0u128, !0u128); FRAMES];
-                let n = old.frames.len().min(FRAMES);
-                covers_frames(old, st, live_static, &all[..n], &self.local_calls)
-            } else {
-                let marks: [(u128, u128); FRAMES] =
-                    std::array::from_fn(|f| (ck.live.frame(f), ck.precise.frame(f)));
-                let n = old.frames.len().min(FRAMES);
-                // The location that failed last time first (the same answer, sooner).
-                let hc = prune_hint::Ctx {
-                    live_static,
-                    marks: &marks[..n],
-                    local_calls: &self.local_calls,
-                };
-                !prune_hint::refused(old, st, &hc, hint)
-                    && (covers_frames(old, st, live_static, &marks[..n], &self.local_calls) || {
-                        hint = prune_hint::missed(old, st, &hc, hint);
-                        false
-                    })
+            let n = old.frames.len().min(FRAMES);
+            // The checkpoint's marks, when they are final (compared location by location, the
+            // location that failed last time first).
+            let marks: Option<[(u128, u128); FRAMES]> = (!self.exact && !incomplete)
+                .then(|| std::array::from_fn(|f| (ck.live.frame(f), ck.precise.frame(f))));
+            let hc = marks.as_ref().map(|marks| prune_hint::Ctx {
+                live_static,
+                marks: &marks[..n],
+                local_calls: &self.local_calls,
+            });
+            let covered = match &hc {
+                // The same answer as the full comparison, sooner.
+                Some(hc) => {
+                    !prune_hint::refused(old, st, hc, hint)
+                        && (covers_frames(old, st, live_static, hc.marks, &self.local_calls) || {
+                            hint = prune_hint::missed(old, st, hc, hint);
+                            false
+                        })
+                }
+                None if self.exact => covers_calls(old, st, live_static, &self.local_calls),
+                None => {
+                    // Marks that may still grow: every location counts (the kernel compares a
+                    // state whose SCC visit has backedges `RANGE_WITHIN`).
+                    let all = [(!0u128, !0u128); FRAMES];
+                    covers_frames(old, st, live_static, &all[..n], &self.local_calls)
+                }
             };
             if covered && incomplete && !self.exact {
                 self.checkpoints[c].hits += 1;
@@ -393,22 +393,10 @@ impl Explorer {
                 };
                 record(&self.tracer, miss);
             }
-            if !self.exact && !incomplete {
-                let marks: [(u128, u128); FRAMES] =
-                    std::array::from_fn(|f| (ck.live.frame(f), ck.precise.frame(f)));
-                let n = old.frames.len().min(FRAMES);
-                let hc = prune_hint::Ctx {
-                    live_static,
-                    marks: &marks[..n],
-                    local_calls: &self.local_calls,
-                };
-                self.explored[pc][i].set(hint, old, &hc);
+            if let Some(hc) = &hc {
+                self.explored[pc][i].set(hint, old, hc);
             }
-            let ck = &mut self.checkpoints[c];
-            ck.misses += (add && quiet_below.is_none_or(|u| c > u)) as u32;
-            if ck.misses > ck.hits * 3 + 3 {
-                ck.state = None;
-                record(&self.tracer, Ev::Evicted { pc, id: c });
+            if counts(c) && self.miss(pc, c) {
                 self.explored[pc].swap_remove(i);
                 continue;
             }
@@ -531,15 +519,23 @@ impl Explorer {
     fn unfinished_miss(&mut self, pc: usize) {
         for k in 0..self.waiting[pc].len() {
             let id = self.waiting[pc][k];
-            let ck = &mut self.checkpoints[id];
-            if ck.state.is_some() {
-                ck.misses += 1;
-                if ck.misses > ck.hits * 3 + 3 {
-                    ck.state = None;
-                    record(&self.tracer, Ev::Evicted { pc, id });
-                }
+            if self.checkpoints[id].state.is_some() {
+                self.miss(pc, id);
             }
         }
+    }
+
+    /// One miss of checkpoint `id` at `pc` (the kernel's `miss_cnt`): one that keeps missing
+    /// (more than 3 × its hits + 3) is evicted, no longer compared. Returns whether it was.
+    fn miss(&mut self, pc: usize, id: usize) -> bool {
+        let ck = &mut self.checkpoints[id];
+        ck.misses += 1;
+        if ck.misses <= ck.hits * 3 + 3 {
+            return false;
+        }
+        ck.state = None;
+        record(&self.tracer, Ev::Evicted { pc, id });
+        true
     }
 
     pub(crate) fn branch(&mut self, parent: Option<usize>) {
