@@ -60,7 +60,12 @@ impl Ticker {
 
     /// `Some((seconds since start, seconds since the last tick))` if a tick is due.
     pub fn due(&mut self) -> Option<(f64, f64)> {
-        let now = Instant::now();
+        self.due_at(Instant::now())
+    }
+
+    /// [`Ticker::due`] with the clock already read (`now`): for a loop that reads it once for
+    /// several purposes.
+    pub fn due_at(&mut self, now: Instant) -> Option<(f64, f64)> {
         let since = now.duration_since(self.last);
         if since >= self.every {
             self.last = now;
@@ -129,6 +134,19 @@ mod tests {
         assert_eq!(human(1_234_567.0), "1.23M");
         assert_eq!(human(45_600.0), "45.6k");
         assert_eq!(human(789.0), "789");
+    }
+
+    #[test]
+    fn ticker_ticks_on_the_given_clock() {
+        let mut t = Ticker::new(Duration::from_secs(1));
+        let t0 = t.start;
+        assert_eq!(t.due_at(t0 + Duration::from_millis(999)), None);
+        assert_eq!(t.due_at(t0 + Duration::from_millis(1500)), Some((1.5, 1.5)));
+        // The next tick counts from the last one.
+        assert_eq!(t.due_at(t0 + Duration::from_millis(2000)), None);
+        assert_eq!(t.due_at(t0 + Duration::from_millis(2500)), Some((2.5, 1.0)));
+        // A clock reading older than the last tick is no tick.
+        assert_eq!(t.due_at(t0), None);
     }
 
     #[test]

@@ -72,6 +72,9 @@ struct Cli {
     busy_poll: bool,
 }
 
+/// In `--poll`, the clock is read at least once per this many poll()s (each at most 100 ms).
+const POLLS_PER_CLOCK: u32 = 10;
+
 /// What the server does when no request is waiting.
 #[derive(Clone, Copy, PartialEq)]
 enum Idle {
@@ -342,18 +345,24 @@ fn serve(
     let mut answered = 0u64;
     let mut ignored = 0u64;
     let limit = count.unwrap_or(u64::MAX);
-    // The clock (the duration, the progress line) is read every 256 rounds, and before each
-    // sleep (--poll, the nap), never between a wake-up and the look at the RX ring (as the C
-    // reference does): each reading is a few tens of ns of a ~0.5 µs idle round, the time an
-    // arriving request waits for the loop to come round.
+    // The clock (the duration, the progress line) is read once every 256 rounds; in the
+    // sleeping modes also in a round that found no request (a nap or a poll() that ended with
+    // nothing to do), and in --poll after POLLS_PER_CLOCK poll()s that each ended with a
+    // request (each sleeps at most 100 ms, so the clock is seen at least every ~1 s however
+    // slowly requests come). Never between a wake-up and the look at the RX ring, nor on every
+    // request's way back to the wait (the C reference reads it only on an idle step or every
+    // 256): each reading costs ~100 instructions, more than a tenth of what a request costs.
     let sleeping = matches!(idle, Idle::Nap | Idle::Poll);
     let mut round = 0u32;
+    let mut polls = 0u32;
     loop {
         round = round.wrapping_add(1);
         if stop.is_set() || answered >= limit || done() {
             break;
         }
+        // `busy`: go round again at once (no nap, no poll()); `got`: requests taken this round.
         let mut busy = false;
+        let mut got = 0u32;
         for q in xdp.queues_mut().iter_mut() {
             let rings = q.socket.rings();
             let (Some(fill), Some(comp), Some(rx), Some(tx)) =
@@ -369,6 +378,7 @@ fn serve(
             let mut sent = 0;
             if rx.available() > 0 {
                 let mut rxb = rx.recv(64);
+                got += rxb.len();
                 let mut txb = tx.reserve(rxb.len());
                 for mut pkt in rxb.by_ref() {
                     if answered + sent >= limit || !echo_in_place(umem.packet_mut(&mut pkt)) {
@@ -385,10 +395,7 @@ fn serve(
                 }
                 txb.submit();
                 rxb.release();
-                if sent > 0 {
-                    busy = true;
-                    answered += sent;
-                }
+                answered += sent;
             }
             // Kick while the kernel has not taken all that is queued, not only in a round that
             // queued something (as libxdp's samples and our l2fwd do): in copy mode one
@@ -415,12 +422,17 @@ fn serve(
                 }
             }
         }
-        let sleeps = sleeping && !busy;
-        if sleeps || round.is_multiple_of(256) {
-            if start.elapsed() >= duration {
+        // A round that took requests goes round again, except before poll(), which looks at
+        // the RX rings itself first (below) and sleeps only if all are empty: an answered
+        // request goes straight back to the wait, one round per request (the C reference's).
+        busy |= got > 0 && idle != Idle::Poll;
+        if round.is_multiple_of(256) || (sleeping && (got == 0 || polls >= POLLS_PER_CLOCK)) {
+            polls = 0;
+            let now = Instant::now();
+            if now.duration_since(start) >= duration {
                 break;
             }
-            if let Some((t, _)) = ticker.due() {
+            if let Some((t, _)) = ticker.due_at(now) {
                 println!("t={t:4.1}s answered={answered} ignored={ignored}");
             }
         }
@@ -430,6 +442,7 @@ fn serve(
         if !busy && idle == Idle::Poll {
             // One queue: sleep until it has a request (at most 100 ms, to see the clock and
             // Ctrl-C). Several: a short poll on each, so none waits behind another.
+            polls += 1;
             let queues = xdp.queues_mut();
             let ms = if queues.len() == 1 { 100 } else { 1 };
             for q in queues.iter_mut() {
