@@ -22,32 +22,60 @@ pub const IPPROTO_ICMP: u8 = 1;
 /// value with the same remainder modulo 0xffff as that sum, and 0 only if it is 0, which is
 /// all [`fold`] looks at.
 ///
-/// It adds 32-bit words (`hi * 2^16 + lo` is `hi + lo` modulo 0xffff) into 64 bits and folds
-/// the carries back into 32 (2^32 - 1 is a multiple of 0xffff): a quarter of the additions of
-/// a 16-bit loop, on every answer of the echo servers.
+/// It adds 64-bit big-endian words with the carry out of bit 63 added back in (one's
+/// complement addition modulo 2^64 - 1, a multiple of 0xffff: `a * 2^48 + b * 2^32 + c * 2^16
+/// + d` is `a + b + c + d` modulo 0xffff), then folds the 64 bits into 32: an eighth of the
+/// additions of a 16-bit loop, on every answer of the echo servers.
 fn sum16(data: &[u8], sum: u32) -> u32 {
-    let mut acc = u64::from(sum);
-    let mut words = data.chunks_exact(4);
-    for w in &mut words {
-        acc += u64::from(u32::from_be_bytes([w[0], w[1], w[2], w[3]]));
-    }
-    let mut pairs = words.remainder().chunks_exact(2);
-    for c in &mut pairs {
-        acc += u64::from(u16::from_be_bytes([c[0], c[1]]));
-    }
-    if let [b] = pairs.remainder() {
-        acc += u64::from(*b) << 8;
-    }
-    while acc > u64::from(u32::MAX) {
-        acc = (acc & u64::from(u32::MAX)) + (acc >> 32);
-    }
-    acc as u32
+    sum16_from(data, u64::from(sum))
 }
 
-fn fold(mut sum: u32) -> u16 {
-    while sum > 0xffff {
-        sum = (sum & 0xffff) + (sum >> 16);
+/// One's complement addition modulo 2^64 - 1: the carry out of bit 63 added back in (no
+/// overflow: with a carry, the wrapped sum is at most 2^64 - 2). A non-zero `a` stays
+/// non-zero.
+#[inline(always)]
+fn add_carry(a: u64, b: u64) -> u64 {
+    let (s, carry) = a.overflowing_add(b);
+    s + u64::from(carry)
+}
+
+/// [`sum16`] with a 64-bit sum carried in (any value: it is taken modulo 2^64 - 1).
+#[inline]
+fn sum16_from(data: &[u8], sum: u64) -> u32 {
+    let mut acc = sum;
+    let mut add = |v: u64| acc = add_carry(acc, v);
+    let mut words = data.chunks_exact(8);
+    for w in &mut words {
+        add(u64::from_be_bytes([
+            w[0], w[1], w[2], w[3], w[4], w[5], w[6], w[7],
+        ]));
     }
+    // The last 0-7 bytes in one 64-bit word: 4, then 2, then 1 of them, in bits 32-63, 16-31
+    // and 8-15 (a shift by a multiple of 16 changes nothing modulo 0xffff; the odd last byte
+    // is the high byte of its 16-bit word).
+    let mut tail = 0u64;
+    let mut rest = words.remainder();
+    if let [a, b, c, d, r @ ..] = rest {
+        tail |= u64::from(u32::from_be_bytes([*a, *b, *c, *d])) << 32;
+        rest = r;
+    }
+    if let [a, b, r @ ..] = rest {
+        tail |= u64::from(u16::from_be_bytes([*a, *b])) << 16;
+        rest = r;
+    }
+    if let [b] = rest {
+        tail |= u64::from(*b) << 8;
+    }
+    add(tail);
+    // 2^32 is 1 modulo 0xffff; neither step can overflow, nor make a non-zero sum 0.
+    let folded = (acc & u64::from(u32::MAX)) + (acc >> 32);
+    ((folded & u64::from(u32::MAX)) + (folded >> 32)) as u32
+}
+
+fn fold(sum: u32) -> u16 {
+    // Two steps always suffice: the first leaves at most 0x1fffe, the second at most 0xffff.
+    let sum = (sum & 0xffff) + (sum >> 16);
+    let sum = (sum & 0xffff) + (sum >> 16);
     !(sum as u16)
 }
 
@@ -59,12 +87,12 @@ pub fn csum(data: &[u8]) -> u16 {
 /// The UDP checksum of `udp` (header + payload, its checksum field counted as is) with the
 /// IPv4 pseudo-header of `src`/`dst`; 0 is sent as 0xffff (0 means "no checksum").
 pub fn udp_checksum(src: [u8; 4], dst: [u8; 4], udp: &[u8]) -> u16 {
-    let mut s = sum16(&src, 0);
-    s = sum16(&dst, s);
-    s = s.wrapping_add(u32::from(IPPROTO_UDP));
-    s = s.wrapping_add(udp.len() as u32);
-    s = sum16(udp, s);
-    match fold(s) {
+    // The pseudo-header: both addresses as one 64-bit word, the protocol and the length.
+    let [a, b, c, d] = src;
+    let [e, f, g, h] = dst;
+    let ips = u64::from_be_bytes([a, b, c, d, e, f, g, h]);
+    let pseudo = add_carry(ips, u64::from(IPPROTO_UDP) + udp.len() as u64);
+    match fold(sum16_from(udp, pseudo)) {
         0 => 0xffff,
         c => c,
     }
@@ -205,10 +233,15 @@ pub fn swap_macs(frame: &mut [u8]) {
 /// recomputed, not just kept). Returns false (frame untouched) if it is not IPv4 UDP or is
 /// malformed.
 pub fn echo_in_place(frame: &mut [u8]) -> bool {
-    if !matches!(parse(frame), Parsed::Udp { .. }) {
+    // What `parse` calls IPv4 UDP, with a whole IPv4 header (IHL at least 5) and a UDP length
+    // that fits the frame: the fixed headers are read as arrays, one bounds check each.
+    let Some(l3) = frame.first_chunk::<{ ETH_HLEN + IPV4_HLEN }>() else {
+        return false;
+    };
+    if u16::from_be_bytes([l3[12], l3[13]]) != ETH_P_IP || l3[ETH_HLEN + 9] != IPPROTO_UDP {
         return false;
     }
-    let ihl = usize::from(frame[ETH_HLEN] & 0x0f) * 4;
+    let ihl = usize::from(l3[ETH_HLEN] & 0x0f) * 4;
     let udp = ETH_HLEN + ihl;
     if ihl < IPV4_HLEN || frame.len() < udp + UDP_HLEN {
         return false;
@@ -217,27 +250,37 @@ pub fn echo_in_place(frame: &mut [u8]) -> bool {
     if ulen < UDP_HLEN || udp + ulen > frame.len() {
         return false;
     }
-    swap_macs(frame);
-    for i in 0..4 {
-        frame.swap(ETH_HLEN + 12 + i, ETH_HLEN + 16 + i);
-    }
-    frame.swap(udp, udp + 2);
-    frame.swap(udp + 1, udp + 3);
-    // IPv4: TTL 64, checksum afresh.
-    frame[ETH_HLEN + 8] = 64;
-    frame[ETH_HLEN + 10] = 0;
-    frame[ETH_HLEN + 11] = 0;
-    let c = csum(&frame[ETH_HLEN..ETH_HLEN + ihl]);
-    frame[ETH_HLEN + 10..ETH_HLEN + 12].copy_from_slice(&c.to_be_bytes());
-    // UDP checksum afresh.
-    frame[udp + 6] = 0;
-    frame[udp + 7] = 0;
-    let mut src = [0u8; 4];
-    let mut dst = [0u8; 4];
-    src.copy_from_slice(&frame[ETH_HLEN + 12..ETH_HLEN + 16]);
-    dst.copy_from_slice(&frame[ETH_HLEN + 16..ETH_HLEN + 20]);
-    let c = udp_checksum(src, dst, &frame[udp..udp + ulen]);
-    frame[udp + 6..udp + 8].copy_from_slice(&c.to_be_bytes());
+    let (head, l4) = frame.split_at_mut(udp);
+    let Some(eth_ip) = head.first_chunk_mut::<{ ETH_HLEN + IPV4_HLEN }>() else {
+        return false;
+    };
+    // Ethernet: MACs swapped.
+    let macs: [u8; 12] = [
+        eth_ip[6], eth_ip[7], eth_ip[8], eth_ip[9], eth_ip[10], eth_ip[11], eth_ip[0], eth_ip[1],
+        eth_ip[2], eth_ip[3], eth_ip[4], eth_ip[5],
+    ];
+    eth_ip[..12].copy_from_slice(&macs);
+    // IPv4: addresses swapped, TTL 64, checksum afresh.
+    let ip = &mut eth_ip[ETH_HLEN..];
+    let (src, dst) = (
+        [ip[16], ip[17], ip[18], ip[19]],
+        [ip[12], ip[13], ip[14], ip[15]],
+    );
+    ip[12..16].copy_from_slice(&src);
+    ip[16..20].copy_from_slice(&dst);
+    ip[8] = 64;
+    ip[10] = 0;
+    ip[11] = 0;
+    let c = csum(&head[ETH_HLEN..]);
+    head[ETH_HLEN + 10..ETH_HLEN + 12].copy_from_slice(&c.to_be_bytes());
+    // UDP: ports swapped, checksum afresh.
+    let l4 = &mut l4[..ulen];
+    let Some(uh) = l4.first_chunk_mut::<UDP_HLEN>() else {
+        return false;
+    };
+    *uh = [uh[2], uh[3], uh[0], uh[1], uh[4], uh[5], 0, 0];
+    let c = udp_checksum(src, dst, l4);
+    l4[6..8].copy_from_slice(&c.to_be_bytes());
     true
 }
 
@@ -294,7 +337,7 @@ mod tests {
     }
 
     #[test]
-    fn checksum_of_32_bit_words_is_the_rfc1071_one() {
+    fn checksum_of_64_bit_words_is_the_rfc1071_one() {
         // Every length up to a full frame (odd ones too), all-ones data (sums that carry the
         // most), zeros, and a pseudo-random pattern; each with a carried-in sum as well.
         let mut x = 0x1234_5678u32;
@@ -312,12 +355,42 @@ mod tests {
             for len in (0..=300).chain([1499, 1500, 4095, 4096]) {
                 let d = &data[..len];
                 assert_eq!(csum(d), fold_by_words(d, 0), "length {len}");
-                for seed in [1u32, 0xffff, 0x1_fffe, 0xfff0_0000] {
+                for seed in [1u32, 0xffff, 0x1_fffe, 0xfff0_0000, u32::MAX] {
                     assert_eq!(
                         fold(sum16(d, seed)),
                         fold_by_words(d, u64::from(seed)),
                         "length {len}, sum carried in {seed:#x}"
                     );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn udp_checksum_is_the_rfc768_one() {
+        // Addresses that carry the most (all ones), none, and ordinary ones; every length up
+        // to 80 bytes of UDP, odd ones too.
+        let addrs = [[255u8; 4], [0; 4], [10, 77, 0, 1], [192, 168, 255, 254]];
+        for src in addrs {
+            for dst in addrs {
+                for len in 8..=80usize {
+                    let mut udp: Vec<u8> = (0..len).map(|i| (i * 91 + 200) as u8).collect();
+                    udp[4..6].copy_from_slice(&(len as u16).to_be_bytes());
+                    udp[6..8].copy_from_slice(&[0, 0]);
+                    let mut pseudo = Vec::new();
+                    pseudo.extend_from_slice(&src);
+                    pseudo.extend_from_slice(&dst);
+                    pseudo.extend_from_slice(&[0, 17]);
+                    pseudo.extend_from_slice(&(len as u16).to_be_bytes());
+                    let start = pseudo.len();
+                    pseudo.extend_from_slice(&udp);
+                    let want = match fold_by_words(&pseudo, 0) {
+                        0 => 0xffff,
+                        c => c,
+                    };
+                    assert_eq!(udp_checksum(src, dst, &udp), want, "{src:?} {dst:?} {len}");
+                    pseudo[start + 6..start + 8].copy_from_slice(&want.to_be_bytes());
+                    assert_eq!(csum(&pseudo), 0);
                 }
             }
         }
@@ -356,6 +429,41 @@ mod tests {
         std::mem::swap(&mut back.src_ip, &mut back.dst_ip);
         std::mem::swap(&mut back.src_port, &mut back.dst_port);
         assert_eq!(f, udp_frame(&back, b"ping!"));
+    }
+
+    #[test]
+    fn echo_answers_verify_for_every_length_and_ip_options() {
+        for with_options in [false, true] {
+            for len in 0..=80usize {
+                let payload: Vec<u8> = (0..len).map(|i| (i * 37 + 11) as u8).collect();
+                let mut f = udp_frame(&flow(), &payload);
+                if with_options {
+                    // IHL 6: one 4-byte option (NOPs), IPv4 total length and checksum fixed.
+                    f.splice(34..34, [1u8; 4]);
+                    f[14] = 0x46;
+                    let total = u16::from_be_bytes([f[16], f[17]]) + 4;
+                    f[16..18].copy_from_slice(&total.to_be_bytes());
+                }
+                let ihl = if with_options { 24 } else { 20 };
+                let udp = 14 + ihl;
+                f[udp + 6] ^= 0x5a; // a wrong checksum, as an offloading sender leaves it
+                assert!(echo_in_place(&mut f), "length {len}");
+                assert_eq!(&f[..6], &flow().src_mac, "length {len}");
+                assert_eq!(&f[6..12], &flow().dst_mac, "length {len}");
+                assert_eq!(&f[26..30], &flow().dst_ip.octets());
+                assert_eq!(&f[30..34], &flow().src_ip.octets());
+                assert_eq!(f[22], 64);
+                assert_eq!(&f[udp..udp + 4], &[0, 9, 0x04, 0xd2]);
+                assert_eq!(csum(&f[14..udp]), 0, "IPv4 header, length {len}");
+                let mut pseudo = Vec::new();
+                pseudo.extend_from_slice(&f[26..34]);
+                pseudo.extend_from_slice(&[0, 17]);
+                pseudo.extend_from_slice(&((8 + len) as u16).to_be_bytes());
+                pseudo.extend_from_slice(&f[udp..]);
+                assert_eq!(csum(&pseudo), 0, "UDP checksum, length {len}");
+                assert_eq!(&f[udp + 8..], &payload[..]);
+            }
+        }
     }
 
     #[test]

@@ -463,6 +463,7 @@ pub fn bind(fd: BorrowedFd<'_>, addr: &SockaddrXdp) -> std::result::Result<(), i
 ///
 /// Takes the raw fd: the rings keep their socket's fd number (they never outlive the socket);
 /// a send on a wrong descriptor could only fail, never touch memory.
+#[inline]
 pub fn kick_tx(fd: RawFd) -> std::result::Result<(), i32> {
     // SAFETY: a zero-length send with null buffer and address reads and writes no memory.
     let rc = unsafe {
@@ -485,6 +486,7 @@ pub fn kick_tx(fd: RawFd) -> std::result::Result<(), i32> {
 /// `recvfrom(fd, NULL, 0, MSG_DONTWAIT, NULL, NULL)`: wakes the kernel's RX processing (the
 /// fill ring's need_wakeup). Returns the raw errno on failure.
 /// Takes the raw fd, like [`kick_tx`].
+#[inline]
 pub fn wake_rx(fd: RawFd) -> std::result::Result<(), i32> {
     // SAFETY: a zero-length receive with null buffer and address reads and writes no memory.
     let rc = unsafe {
@@ -505,6 +507,7 @@ pub fn wake_rx(fd: RawFd) -> std::result::Result<(), i32> {
 }
 
 /// `poll(&{fd, events}, 1, timeout_ms)`: the returned events (0 on timeout).
+#[inline]
 pub fn poll(fd: BorrowedFd<'_>, events: i16, timeout_ms: i32) -> Result<i16> {
     let mut pfd = libc::pollfd {
         fd: fd.as_raw_fd(),

@@ -18,11 +18,22 @@ pub(super) fn ring_fd(umem: &Umem, fd: &Option<Arc<OwnedFd>>) -> RawFd {
 }
 
 /// The outcome of a wake-up syscall (`what`): "busy" errnos count as success.
+#[inline]
 pub(super) fn wakeup_result(r: std::result::Result<(), i32>, what: &'static str) -> Result<()> {
     match r {
         Ok(()) => Ok(()),
-        Err(e) if benign_wakeup_errno(e) => Ok(()),
-        Err(e) => Err(Error::io(what, e)),
+        Err(e) => wakeup_error(e, what),
+    }
+}
+
+/// [`wakeup_result`]'s failure: out of line, off the path of every kick and wake-up.
+#[cold]
+#[inline(never)]
+fn wakeup_error(errno: i32, what: &'static str) -> Result<()> {
+    if benign_wakeup_errno(errno) {
+        Ok(())
+    } else {
+        Err(Error::io(what, errno))
     }
 }
 
@@ -111,6 +122,7 @@ macro_rules! read_batch_common {
                 self.finish();
             }
 
+            #[inline]
             fn finish(&mut self) {
                 if let Some(b) = self.batch.take() {
                     let k = b.taken();
@@ -120,6 +132,7 @@ macro_rules! read_batch_common {
         }
 
         impl Drop for $t<'_> {
+            #[inline]
             fn drop(&mut self) {
                 self.finish();
             }

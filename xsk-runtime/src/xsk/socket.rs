@@ -468,6 +468,7 @@ impl XskSocket {
     /// Waits up to `timeout_ms` (negative: forever) until the socket is readable (RX ring not
     /// empty) — `poll(POLLIN)`; poll also wakes the kernel like `recvfrom`. Returns true if
     /// readable.
+    #[inline]
     pub fn poll_rx(&self, timeout_ms: i32) -> Result<bool> {
         Ok(xdp::poll(self.fd(), libc::POLLIN, timeout_ms)? & libc::POLLIN != 0)
     }

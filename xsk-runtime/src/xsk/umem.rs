@@ -676,6 +676,13 @@ impl FreeList {
         Ok(())
     }
 
+    /// Puts back the frame at `base`, which the caller knows to be a frame of this list's
+    /// UMEM (an address the kernel returned, checked against the UMEM's layout).
+    #[inline]
+    pub(crate) fn push_base(&mut self, base: u64) {
+        self.addrs.push(base);
+    }
+
     /// Moves `n` frames (fewer if there are fewer) into a new list, e.g. for a socket on
     /// another thread. (Unlike `Vec::split_off(at)`, `n` is a count, not a position.)
     pub fn take(&mut self, n: usize) -> FreeList {
