@@ -4,7 +4,12 @@ which other sessions' builds cannot disturb the way they disturb timings.
 
     sudo python3 bench/lat_counts.py [MODE ...]
 
-MODE is `busy` (default) or `poll` (bench/latency.py's idle modes). Each server of
+MODE is `busy` (default) or `poll` (bench/latency.py's idle modes). With COUNT_CACHE=1,
+callgrind also simulates the caches (`--cache-sim=yes`: L1 and last-level, sized like this
+machine's) and the misses per request are printed too: D1 (first-level data read + write
+misses), LL (last-level misses, data and instructions) and I1 (first-level instruction
+misses). The simulation sees the server's own accesses only: what the kernel (the copy into a
+frame, other programs while it sleeps) evicts is not in it. Each server of
 bench/latency.py (ours' `xsk-echo`, the C echo `xsk_ref -m echo`; with OLD_REL=DIR also an
 older build's `xsk-echo` in DIR, e.g. a `git worktree` of an earlier commit built with its own
 `CARGO_TARGET_DIR`) runs under valgrind's callgrind in the harness's sandbox while
@@ -36,6 +41,7 @@ import latency as lat  # noqa: E402
 RATE = int(os.environ.get("COUNT_RATE", "1000"))
 SECS = float(os.environ.get("COUNT_SECS", "3"))
 SKIP = float(os.environ.get("COUNT_SKIP", "1"))
+CACHE = os.environ.get("COUNT_CACHE", "") not in ("", "0")
 
 
 def calls(text, fn):
@@ -63,6 +69,8 @@ def count(box, name, impl, mode, rel, tmp):
     out = os.path.join(tmp, f"cg-{name}-{mode}")
     cmd = lat.server_cmd(h, impl, secs, mode)
     vg = ["valgrind", "--tool=callgrind", "--instr-atstart=no", f"--callgrind-out-file={out}"]
+    if CACHE:
+        vg.append("--cache-sim=yes")
     box.sink(h.NS_A, h.IF_A, False)
     try:
         s = h.Proc(h.in_ns(h.NS_B, h.RX_CPU, *vg, *cmd), secs + 30)
@@ -83,8 +91,27 @@ def count(box, name, impl, mode, rel, tmp):
                           capture_output=True, text=True, timeout=120).stdout
     m = re.search(r"^([\d,]+) .*PROGRAM TOTALS", text, re.M)
     total = int(m.group(1).replace(",", "")) if m else 0
-    return {"instructions": total, "recvfrom": calls(text, "recvfrom"),
-            "sendto": calls(text, "sendto")}
+    res = {"instructions": total, "recvfrom": calls(text, "recvfrom"),
+           "sendto": calls(text, "sendto")}
+    if CACHE:
+        res.update(cache_totals(out))
+    return res
+
+
+def cache_totals(out):
+    """{D1, LL, I1} misses in callgrind's file `out` (run with --cache-sim=yes): D1mr + D1mw,
+    ILmr + DLmr + DLmw, I1mr (0 each if absent)."""
+    events, totals = [], []
+    with open(out) as f:
+        for line in f:
+            if line.startswith("events:"):
+                events = line.split()[1:]
+            elif line.startswith("totals:") or line.startswith("summary:"):
+                totals = [int(x) for x in line.split()[1:]]
+    ev = dict(zip(events, totals))
+    return {"D1": ev.get("D1mr", 0) + ev.get("D1mw", 0),
+            "LL": ev.get("ILmr", 0) + ev.get("DLmr", 0) + ev.get("DLmw", 0),
+            "I1": ev.get("I1mr", 0)}
 
 
 def main():
@@ -107,6 +134,9 @@ def main():
                 per_req = c["instructions"] / c["sendto"] if c["sendto"] else float("nan")
                 line = (f"{mode:4} {name:8} instructions {c['instructions']:,}, "
                         f"sendto {c['sendto']:,} ({per_req:,.0f} per request)")
+                if CACHE and c["sendto"]:
+                    line += ", misses per request: " + ", ".join(
+                        f"{k} {c[k] / c['sendto']:,.1f}" for k in ("D1", "LL", "I1"))
                 if mode == "busy" and c["recvfrom"]:
                     line += (f", recvfrom {c['recvfrom']:,} "
                              f"({c['instructions'] / c['recvfrom']:,.0f} per idle round)")

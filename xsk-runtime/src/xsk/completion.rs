@@ -45,19 +45,23 @@ impl CompletionRing {
         if free.umem_id() != self.umem.id() {
             return 0;
         }
-        // The entries straight onto the list (the loop of `ReadBatch::for_each_entry`), not
-        // through a `CompletionBatch` of `Frame`s: one UMEM check for the batch instead of
-        // one per frame, and no per-entry bounds check of the iterator.
+        // The entries straight onto the list, not through a `CompletionBatch` of `Frame`s:
+        // one UMEM check for the batch instead of one per frame. A plain indexed loop (the
+        // slot masked per entry): a polling loop completes a frame or a few at a time, where
+        // the set-up of `ReadBatch::for_each_entry`'s two runs costs more than it saves.
         let layout = self.umem.layout();
         let (mut ok, mut bad) = (0u32, 0u32);
-        let mut batch = self.ring.peek(max);
-        batch.for_each_entry(|addr| match layout.split(addr) {
-            Some((base, _)) => {
-                free.push_base(base);
-                ok += 1;
+        let batch = self.ring.peek(max);
+        for i in 0..batch.len() {
+            let Some(addr) = batch.get(i) else { break };
+            match layout.split(addr) {
+                Some((base, _)) => {
+                    free.push_base(base);
+                    ok += 1;
+                }
+                None => bad += 1,
             }
-            None => bad += 1,
-        });
+        }
         batch.release();
         self.completed += u64::from(ok);
         self.invalid += u64::from(bad);

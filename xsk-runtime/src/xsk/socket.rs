@@ -366,6 +366,7 @@ impl XskSocket {
     }
 
     /// The socket's fd (to enter into an XSKMAP, or to poll).
+    #[inline]
     pub fn fd(&self) -> BorrowedFd<'_> {
         match &self.own_fd {
             Some(fd) => fd.as_fd(),
