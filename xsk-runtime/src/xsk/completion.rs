@@ -50,21 +50,12 @@ impl CompletionRing {
         // slot masked per entry): a polling loop completes a frame or a few at a time, where
         // the set-up of `ReadBatch::for_each_entry`'s two runs costs more than it saves.
         let layout = self.umem.layout();
-        let (mut ok, mut bad) = (0u32, 0u32);
         let batch = self.ring.peek(max);
-        for i in 0..batch.len() {
-            let Some(addr) = batch.get(i) else { break };
-            match layout.split(addr) {
-                Some((base, _)) => {
-                    free.push_base(base);
-                    ok += 1;
-                }
-                None => bad += 1,
-            }
-        }
+        let n = batch.len();
+        let ok = free.push_bases(n, |i| layout.split(batch.get(i)?).map(|(base, _)| base));
         batch.release();
         self.completed += u64::from(ok);
-        self.invalid += u64::from(bad);
+        self.invalid += u64::from(n - ok);
         ok
     }
 

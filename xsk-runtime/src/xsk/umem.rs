@@ -676,11 +676,29 @@ impl FreeList {
         Ok(())
     }
 
-    /// Puts back the frame at `base`, which the caller knows to be a frame of this list's
-    /// UMEM (an address the kernel returned, checked against the UMEM's layout).
+    /// Puts back the frames `f(0)`, ..., `f(n - 1)` returns (`None`: nothing for that one),
+    /// which the caller knows to be frames of this list's UMEM (addresses the kernel returned,
+    /// checked against the UMEM's layout); returns how many. Room for all `n` is made first,
+    /// so the loop writes without a capacity check per frame (and without the register
+    /// spills of `Vec::push`'s growth path around each).
     #[inline]
-    pub(crate) fn push_base(&mut self, base: u64) {
-        self.addrs.push(base);
+    pub(crate) fn push_bases(&mut self, n: u32, mut f: impl FnMut(u32) -> Option<u64>) -> u32 {
+        let len = self.addrs.len();
+        self.addrs.reserve(n as usize);
+        let spare = self.addrs.spare_capacity_mut();
+        let mut k = 0;
+        for i in 0..n {
+            if let Some(base) = f(i) {
+                if let Some(slot) = spare.get_mut(k) {
+                    slot.write(base);
+                    k += 1;
+                }
+            }
+        }
+        // SAFETY: the first `k` entries past the length were written just above (and `k` is
+        // at most the spare capacity: `get_mut` succeeded for each).
+        unsafe { self.addrs.set_len(len + k) };
+        k as u32
     }
 
     /// Moves `n` frames (fewer if there are fewer) into a new list, e.g. for a socket on
