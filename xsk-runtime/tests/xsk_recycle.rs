@@ -1,7 +1,8 @@
-//! The batch-level RX → fill recycle on the real kernel: `FillRing::refill_from_rx` and
-//! `RxBatch::recycle_into` move received frames straight back to the fill ring, counted like
-//! `recv` + `push`, never losing or doubling a frame, and leave what does not fit in the RX
-//! ring.
+//! The batch-level recycles to the fill ring on the real kernel: `FillRing::refill_from_rx`
+//! and `RxBatch::recycle_into` move received frames straight back to the fill ring, counted
+//! like `recv` + `push`, never losing or doubling a frame, and leave what does not fit in the
+//! RX ring; `FillRing::refill_from_completions` does the same with the frames the kernel has
+//! sent (counted like `complete_into` + `fill_from`).
 //!
 //! Needs root; without root (and CI != "true") the test prints why it skips.
 
@@ -107,6 +108,65 @@ fn rx_frames_go_straight_back_to_the_fill_ring() {
     drain_and_check_all_frames_home(&pair, &mut sock, &mut free);
 }
 
+fn completed_frames_go_straight_back_to_the_fill_ring() {
+    let pair = sandbox("completed_frames_go_straight_back_to_the_fill_ring", 1);
+    let (umem, mut free) = umem_in(&pair, umem_2k(128));
+    let ifindex = pair.left.ifindex;
+    let mut sock = pair
+        .left
+        .run(|| XskSocket::bind(&umem, ifindex, 0, &copy_mode_config(64)).expect("bind"))
+        .unwrap();
+    // Nothing completed yet: nothing moves.
+    {
+        let rings = sock.rings();
+        let (fill, comp) = (rings.fill.unwrap(), rings.completion.unwrap());
+        assert_eq!(fill.refill_from_completions(comp, 64), 0);
+    }
+    // Ten frames out through TX; in copy mode the kick sends them and completes them.
+    let sent = 10;
+    {
+        let rings = sock.rings();
+        let tx = rings.tx.unwrap();
+        let mut batch = tx.reserve(sent);
+        for i in 0..sent {
+            let mut frame = free.pop().expect("a free frame");
+            let pkt = left_to_right(41000, 9, &payload(0x63, i));
+            umem.frame_mut(&mut frame)[..pkt.len()].copy_from_slice(&pkt);
+            batch.push(frame, 0, pkt.len() as u32).expect("room");
+        }
+        assert_eq!(batch.submit(), sent);
+        let deadline = Instant::now() + WAIT;
+        while tx.pending() > 0 && Instant::now() < deadline {
+            tx.kick().expect("kick");
+            std::thread::sleep(Duration::from_millis(1));
+        }
+        assert_eq!(tx.pending(), 0, "the kernel took every TX descriptor");
+    }
+    let (completed0, filled0) = (sock.counters().completed, sock.counters().filled);
+    let rings = sock.rings();
+    let (fill, comp) = (rings.fill.unwrap(), rings.completion.unwrap());
+    // At most `max` at a time; the rest stays in the completion ring.
+    assert_eq!(fill.refill_from_completions(comp, 4), 4);
+    assert_eq!(comp.completed(), completed0 + 4);
+    assert_eq!(fill.filled(), filled0 + 4);
+    assert_eq!(fill.pending(), 4, "the four frames are on the fill ring");
+    assert_eq!(fill.refill_from_completions(comp, 64), sent - 4);
+    assert_eq!(comp.completed(), completed0 + u64::from(sent));
+    assert_eq!(fill.filled(), filled0 + u64::from(sent));
+    assert_eq!(fill.refill_from_completions(comp, 64), 0, "nothing left");
+    assert_eq!(sock.counters().invalid, 0);
+    assert_frames_accounted(&mut sock, &free);
+    // The recycled frames come home through RX (the program is attached only now, so that no
+    // stray packet took fill entries while they were counted above).
+    let (xsks, prog) = redirect_program(1);
+    xsks.set(0, sock.fd()).unwrap();
+    attach_left(&pair, &prog);
+    drain_and_check_all_frames_home(&pair, &mut sock, &mut free);
+}
+
 kernel_tests! {
-    privileged: [rx_frames_go_straight_back_to_the_fill_ring],
+    privileged: [
+        rx_frames_go_straight_back_to_the_fill_ring,
+        completed_frames_go_straight_back_to_the_fill_ring,
+    ],
 }
