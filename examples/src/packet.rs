@@ -23,8 +23,8 @@ pub const IPPROTO_ICMP: u8 = 1;
 /// all [`fold`] looks at.
 ///
 /// It adds 64-bit big-endian words with the carry out of bit 63 added back in (one's
-/// complement addition modulo 2^64 - 1, a multiple of 0xffff: `a * 2^48 + b * 2^32 + c * 2^16
-/// + d` is `a + b + c + d` modulo 0xffff), then folds the 64 bits into 32: an eighth of the
+/// complement addition modulo 2^64 - 1, a multiple of 0xffff, where the word of 16-bit parts
+/// `a, b, c, d` is `a + b + c + d`), then folds the 64 bits into 32: an eighth of the
 /// additions of a 16-bit loop, on every answer of the echo servers.
 fn sum16(data: &[u8], sum: u32) -> u32 {
     sum16_from(data, u64::from(sum))
