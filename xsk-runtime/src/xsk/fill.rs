@@ -143,6 +143,7 @@ impl FillRing {
     }
 
     /// Wakes the kernel's RX processing unconditionally (`recvfrom(MSG_DONTWAIT)`).
+    #[inline]
     pub fn wake(&self) -> Result<()> {
         wakeup_result(
             xdp::wake_rx(ring_fd(&self.umem, &self.fd)),
