@@ -45,6 +45,9 @@ pub struct Ticker {
     start: Instant,
     last: Instant,
     every: Duration,
+    /// `last + every` (None if that is beyond what an `Instant` holds: never due): one
+    /// comparison per call while no tick is due.
+    next: Option<Instant>,
 }
 
 impl Ticker {
@@ -55,6 +58,7 @@ impl Ticker {
             start: now,
             last: now,
             every,
+            next: now.checked_add(every),
         }
     }
 
@@ -66,16 +70,17 @@ impl Ticker {
     /// [`Ticker::due`] with the clock already read (`now`): for a loop that reads it once for
     /// several purposes.
     pub fn due_at(&mut self, now: Instant) -> Option<(f64, f64)> {
-        let since = now.duration_since(self.last);
-        if since >= self.every {
-            self.last = now;
-            Some((
-                now.duration_since(self.start).as_secs_f64(),
-                since.as_secs_f64(),
-            ))
-        } else {
-            None
+        // `now >= last + every` is `now - last >= every` (both exact).
+        if self.next.is_none_or(|next| now < next) {
+            return None;
         }
+        let since = now.duration_since(self.last);
+        self.last = now;
+        self.next = now.checked_add(self.every);
+        Some((
+            now.duration_since(self.start).as_secs_f64(),
+            since.as_secs_f64(),
+        ))
     }
 }
 

@@ -355,6 +355,8 @@ fn serve(
     let sleeping = matches!(idle, Idle::Nap | Idle::Poll);
     let mut round = 0u32;
     let mut polls = 0u32;
+    // None: a duration beyond what an `Instant` holds, never reached.
+    let deadline = start.checked_add(duration);
     loop {
         round = round.wrapping_add(1);
         if stop.is_set() || answered >= limit || done() {
@@ -434,7 +436,7 @@ fn serve(
         if round.is_multiple_of(256) || (sleeping && (got == 0 || polls >= POLLS_PER_CLOCK)) {
             polls = 0;
             let now = Instant::now();
-            if now.duration_since(start) >= duration {
+            if deadline.is_some_and(|d| now >= d) {
                 break;
             }
             if let Some((t, _)) = ticker.due_at(now) {
