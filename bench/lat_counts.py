@@ -6,7 +6,7 @@ which other sessions' builds cannot disturb the way they disturb timings.
 
 MODE is `busy` (default) or `poll` (bench/latency.py's idle modes). With COUNT_CACHE=1,
 callgrind also simulates the caches (`--cache-sim=yes`: L1 and last-level, sized like this
-machine's) and the misses per request are printed too: D1 (first-level data read + write
+machine's) and the misses per answer are printed too: D1 (first-level data read + write
 misses), LL (last-level misses, data and instructions) and I1 (first-level instruction
 misses). The simulation sees the server's own accesses only: what the kernel (the copy into a
 frame, other programs while it sleeps) evicts is not in it. Each server of
@@ -17,8 +17,10 @@ older build's `xsk-echo` in DIR, e.g. a `git worktree` of an earlier commit buil
 counts the server's user-space instructions from COUNT_SKIP seconds (1) after the start, when
 the server is serving, to its end, and the calls of `recvfrom` (one per idle round in busy
 mode) and `sendto` (one per answer). Printed per server: instructions per `sendto`
-(per request: the whole loop, idle rounds included) and, in busy mode, per `recvfrom` (per
-idle round). Under valgrind the servers are ~50x slower, so the rates must stay low; the
+(per request: the whole loop, idle rounds included), per answer the client got (the same
+when every answer has its own kick; a server that falls behind, e.g. on a loaded machine,
+answers two requests with one kick now and then, which makes the per-`sendto` figure read
+high) and, in busy mode, per `recvfrom` (per idle round). Under valgrind the servers are ~50x slower, so the rates must stay low; the
 client's round trips are not the point here and are not printed.
 
 Needs valgrind (apt-get install valgrind) and bench/build from bench/run.sh (the C echo,
@@ -81,7 +83,7 @@ def count(box, name, impl, mode, rel, tmp):
                        capture_output=True, timeout=30)
         client = [os.path.join(h.BUILD, "udp_lat"), "-a", "10.77.0.2", "-p", lat.LAT_PORT,
                   "-r", str(RATE), "-d", f"{SECS:g}", "-w", "0", "-s", lat.LAT_SIZE, "-S"]
-        h.Proc(h.in_ns(h.NS_A, h.GEN_CPU, *client), SECS + 15).wait()
+        cl = h.Proc(h.in_ns(h.NS_A, h.GEN_CPU, *client), SECS + 15).wait()
         s.wait()
     finally:
         box.sink(h.NS_A, h.IF_A, True)
@@ -91,8 +93,9 @@ def count(box, name, impl, mode, rel, tmp):
                           capture_output=True, text=True, timeout=120).stdout
     m = re.search(r"^([\d,]+) .*PROGRAM TOTALS", text, re.M)
     total = int(m.group(1).replace(",", "")) if m else 0
+    a = re.search(r"answered=(\d+)", cl.out)
     res = {"instructions": total, "recvfrom": calls(text, "recvfrom"),
-           "sendto": calls(text, "sendto")}
+           "sendto": calls(text, "sendto"), "answers": int(a.group(1)) if a else 0}
     if CACHE:
         res.update(cache_totals(out))
     return res
@@ -134,9 +137,12 @@ def main():
                 per_req = c["instructions"] / c["sendto"] if c["sendto"] else float("nan")
                 line = (f"{mode:4} {name:8} instructions {c['instructions']:,}, "
                         f"sendto {c['sendto']:,} ({per_req:,.0f} per request)")
-                if CACHE and c["sendto"]:
-                    line += ", misses per request: " + ", ".join(
-                        f"{k} {c[k] / c['sendto']:,.1f}" for k in ("D1", "LL", "I1"))
+                if c["answers"]:
+                    line += (f", answers {c['answers']:,} "
+                             f"({c['instructions'] / c['answers']:,.0f} per answer)")
+                if CACHE and c["answers"]:
+                    line += ", misses per answer: " + ", ".join(
+                        f"{k} {c[k] / c['answers']:,.2f}" for k in ("D1", "LL", "I1"))
                 if mode == "busy" and c["recvfrom"]:
                     line += (f", recvfrom {c['recvfrom']:,} "
                              f"({c['instructions'] / c['recvfrom']:,.0f} per idle round)")
