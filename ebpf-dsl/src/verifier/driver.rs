@@ -144,14 +144,14 @@ impl<'a> Exec<'a> {
                 } else {
                     None
                 };
-                ex.mark(parent, before.read, Mark::Read);
-                ex.mark(parent, before.demand, Mark::Demanded);
+                ex.defer_mark(parent, before.read, Mark::Read);
+                ex.defer_mark(parent, before.demand, Mark::Demanded);
                 match self.step(pc, &mut st)? {
                     Step::Next(n) => {
                         deps::after(&dop, &before, snapshot, &st, &mut d);
                         if let Some(m) = before.cond {
                             // The jump went one way only: the operands' values decided it.
-                            ex.mark(parent, m, Mark::Demanded);
+                            ex.defer_mark(parent, m, Mark::Demanded);
                         }
                         pc = n;
                     }
