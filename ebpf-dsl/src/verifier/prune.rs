@@ -103,7 +103,7 @@ pub(crate) struct Explorer {
     /// Marks still to be applied (see [`Explorer::mark`]).
     work: Vec<(Option<usize>, Mask, Mark)>,
     /// The marks of the instructions run since the last prune point, not applied yet (see
-    /// [`Explorer::defer_mark`]).
+    /// [`Explorer::defer_marks`]).
     deferred: Deferred,
     /// What the pruning does, when traced (`super::trace`).
     pub(crate) tracer: Tracer,
@@ -208,7 +208,7 @@ impl Explorer {
         }
     }
 
-    /// [`Explorer::mark`], applied later: the marks of the instructions between two prune
+    /// [`Explorer::mark`] of sources `read` read and `demanded` demanded, applied later: the marks of the instructions between two prune
     /// points are gathered (a union per kind) and applied together by
     /// [`Explorer::flush_marks`], before anything reads a checkpoint's marks (a visit, a
     /// finished path, the `may_goto` widening). Marks only grow and climb the chain as a union
@@ -216,22 +216,19 @@ impl Explorer {
     /// with are those of marking instruction by instruction: one walk up the chain per prune
     /// point instead of one per instruction.
     #[inline]
-    pub(crate) fn defer_mark(&mut self, ck: Option<usize>, m: Mask, how: Mark) {
-        if ck.is_none() || m.is_empty() {
+    pub(crate) fn defer_marks(&mut self, ck: Option<usize>, read: Mask, demanded: Mask) {
+        if ck.is_none() {
             return;
         }
         if ck != self.deferred.ck {
             self.flush_marks();
             self.deferred.ck = ck;
         }
-        match how {
-            Mark::Read => self.deferred.read |= m,
-            Mark::Demanded => self.deferred.demanded |= m,
-            Mark::Precise => self.mark_some(ck, m, how),
-        }
+        self.deferred.read |= read;
+        self.deferred.demanded |= demanded;
     }
 
-    /// Applies the marks gathered by [`Explorer::defer_mark`].
+    /// Applies the marks gathered by [`Explorer::defer_marks`].
     #[inline]
     pub(crate) fn flush_marks(&mut self) {
         if self.deferred.ck.is_none() {
