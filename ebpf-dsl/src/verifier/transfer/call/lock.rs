@@ -181,8 +181,7 @@ impl<'a> Exec<'a> {
         let Some((m, _)) = st.lock else {
             return Ok(());
         };
-        // Only an instruction refused here needs the text (every instruction of the locked
-        // region comes here).
+        // Worded only for a refusal (the instructions a lock allows cost no string).
         let held = || {
             format!(
                 "while the bpf_spin_lock of a value of map `{}` is held",
