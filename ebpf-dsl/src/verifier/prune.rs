@@ -113,8 +113,11 @@ pub(crate) struct Explorer {
 /// at once ([`Explorer::flush_marks`]).
 #[derive(Clone, Copy, Default)]
 struct Deferred {
+    /// The checkpoint the marks are in terms of (the path's latest).
     ck: Option<usize>,
+    /// Sources read.
     read: Mask,
+    /// Sources demanded.
     demanded: Mask,
 }
 
@@ -688,3 +691,7 @@ fn live_mask(live_static: u16, innermost: usize) -> Mask {
     let regs: u128 = (1 << 11) - 1;
     !Mask::of_frame(innermost, regs & !(live_static as u128)) | Mask::OTHER
 }
+
+#[cfg(test)]
+#[path = "prune_defer_tests.rs"]
+mod defer_tests;
