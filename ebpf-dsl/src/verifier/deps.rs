@@ -382,20 +382,13 @@ fn linked(st: &State, d: &Deps, ids: [u32; 2]) -> Mask {
 }
 
 /// Adds `m` to the sources of every location whose abstract value differs between `pre` and
-/// `post` (same call frames). With `regs`, only the registers it allows may differ (see
-/// [`scalar_jump_regs`]): the others are not compared.
-fn changed(pre: &State, post: &State, d: &mut Deps, m: Mask, regs: Option<Refinable>) {
-    let innermost = pre.frames.len().saturating_sub(1);
+/// `post` (same call frames).
+fn changed(pre: &State, post: &State, d: &mut Deps, m: Mask) {
     for (k, (fa, fb)) in pre.frames.iter().zip(&post.frames).enumerate() {
         if k >= d.len() {
             return;
         }
         for r in 0..11 {
-            if let Some(x) = &regs {
-                if !x.may_change(k == innermost, r, &fa.regs[r]) {
-                    continue;
-                }
-            }
             if fa.regs[r] != fb.regs[r] {
                 d.add(k, r, m);
             }
@@ -413,48 +406,6 @@ fn changed(pre: &State, post: &State, d: &mut Deps, m: Mask, regs: Option<Refina
             }
         }
     }
-}
-
-/// The registers a conditional jump between two numbers may change: its operands (in the
-/// innermost frame) and, in any frame, the numbers linked to one of them (`ids`). The jump's
-/// transfer function (`transfer/jump.rs`, `cond_scalars`) refines the operands and the
-/// registers and spilled slots linked to them (`refine_both`, `set_linked`), or breaks the
-/// links of their id, and touches nothing else.
-struct Refinable {
-    dst: u8,
-    src: Option<u8>,
-    ids: [u32; 2],
-}
-
-impl Refinable {
-    /// Whether register `r` (of the innermost frame if `innermost`), holding `v` before the
-    /// jump, may be changed by it.
-    #[inline]
-    fn may_change(&self, innermost: bool, r: usize, v: &RegVal) -> bool {
-        (innermost && (r == self.dst as usize || self.src.is_some_and(|s| r == s as usize)))
-            || matches!(v, RegVal::Scalar(x) if x.id() != 0 && self.ids.contains(&x.id()))
-    }
-}
-
-/// [`Refinable`] for a conditional jump at whose state `pre` both operands are numbers; `None`
-/// otherwise (a pointer compared: every location is compared).
-fn scalar_jump_regs(pre: &State, dst: u8, src: Src) -> Option<Refinable> {
-    let regs = &pre.cur().regs;
-    let RegVal::Scalar(x) = &regs[dst as usize] else {
-        return None;
-    };
-    let (src, y) = match src {
-        Src::Imm(_) => (None, 0),
-        Src::Reg(s) => match &regs[s as usize] {
-            RegVal::Scalar(y) => (Some(s), y.id()),
-            _ => return None,
-        },
-    };
-    Some(Refinable {
-        dst,
-        src,
-        ids: [x.id(), y],
-    })
 }
 
 /// Updates the path's sources for `op` having run from `pre` (given only when
@@ -508,7 +459,7 @@ pub(crate) fn after(op: &Op, b: &Before, pre: Option<&State>, post: &State, d: &
             }
         }
         Op::Cond { dst, src, .. } => match pre {
-            Some(pre) => changed(pre, post, d, b.read, scalar_jump_regs(pre, dst, src)),
+            Some(pre) => changed(pre, post, d, b.read),
             None => {
                 d.add_reg(dst as usize, b.read);
                 if let Src::Reg(s) = src {
@@ -518,7 +469,7 @@ pub(crate) fn after(op: &Op, b: &Before, pre: Option<&State>, post: &State, d: &
         },
         Op::Call { .. } => {
             if let Some(pre) = pre {
-                changed(pre, post, d, b.inputs, None);
+                changed(pre, post, d, b.inputs);
             }
             d.set_reg(0, b.inputs);
             for r in 1..=5 {
