@@ -51,6 +51,16 @@ pub(crate) fn string_at(
     section: &'static str,
     at: usize,
 ) -> Result<String, BtfError> {
+    str_at(strings, off, section, at).map(str::to_string)
+}
+
+/// [`string_at`], borrowed from the table.
+pub(crate) fn str_at<'a>(
+    strings: &'a [u8],
+    off: u32,
+    section: &'static str,
+    at: usize,
+) -> Result<&'a str, BtfError> {
     let err = |m: String| BtfError {
         section,
         offset: at,
@@ -66,12 +76,11 @@ pub(crate) fn string_at(
                 strings.len()
             ))
         })?;
-    let end = rest
-        .iter()
-        .position(|&b| b == 0)
-        .ok_or_else(|| err(format!("the string at offset {off} has no terminating NUL")))?;
-    std::str::from_utf8(&rest[..end])
-        .map(str::to_string)
+    // (`CStr` finds the NUL a word at a time: a `.BTF.ext` has a file name and a source line
+    // per `line_info` record, tens of thousands in a large object.)
+    let s = std::ffi::CStr::from_bytes_until_nul(rest)
+        .map_err(|_| err(format!("the string at offset {off} has no terminating NUL")))?;
+    s.to_str()
         .map_err(|_| err(format!("the string at offset {off} is not UTF-8")))
 }
 

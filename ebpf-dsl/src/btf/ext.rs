@@ -244,6 +244,9 @@ impl BtfExt {
                 })
             },
         )?;
+        // The records of a file name its file at the same offset, one after the other: the
+        // last one read is copied, not read again.
+        let mut last_file: Option<(u32, String)> = None;
         let line_info = decode_part(
             l,
             hdr_len + parts[1].0,
@@ -252,7 +255,15 @@ impl BtfExt {
             "line_info",
             &mut |r, insn| {
                 let at = r.base + r.pos;
-                let file = string_at(s, r.u32("file_name_off")?, ".BTF.ext", at)?;
+                let file_off = r.u32("file_name_off")?;
+                let file = match &last_file {
+                    Some((o, f)) if *o == file_off => f.clone(),
+                    _ => {
+                        let f = string_at(s, file_off, ".BTF.ext", at)?;
+                        last_file = Some((file_off, f.clone()));
+                        f
+                    }
+                };
                 let text = string_at(s, r.u32("line_off")?, ".BTF.ext", at + 4)?;
                 let lc = r.u32("line_col")?;
                 Ok(LineInfo {

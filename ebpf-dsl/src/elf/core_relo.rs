@@ -12,9 +12,8 @@ use std::collections::{BTreeMap, HashMap};
 
 use super::core_calc::{Index, Res};
 
-use super::raw::Elf;
 use super::ElfError;
-use crate::btf::Btf;
+use crate::btf::{Btf, CoreRelo, ExtSection};
 use crate::isa::insn::Insn;
 
 /// Resolved relocations by (kind, root type id, access string).
@@ -58,15 +57,15 @@ fn kind_name(kind: u32) -> &'static str {
 }
 
 impl<'t> CoreRelos<'t> {
-    /// The CO-RE relocations of `elf` (none without `.BTF` and `.BTF.ext`), applied against
-    /// `target` where they can be.
-    pub(super) fn of(elf: &Elf<'_>, target: Option<&'t Btf>) -> Result<CoreRelos<'t>, ElfError> {
-        let (Some(b), Some(e)) = (elf.section(".BTF"), elf.section(".BTF.ext")) else {
-            return Ok(CoreRelos::default());
-        };
-        let ext = crate::btf::BtfExt::decode(e.data, b.data)?;
+    /// The CO-RE relocations `core_relo` of an object's `.BTF.ext` (its `.BTF` is `btf`),
+    /// applied against `target` where they can be.
+    pub(super) fn of(
+        btf: &[u8],
+        core_relo: Vec<ExtSection<CoreRelo>>,
+        target: Option<&'t Btf>,
+    ) -> Result<CoreRelos<'t>, ElfError> {
         let mut out: BTreeMap<String, Vec<(u32, u32, String, u32)>> = BTreeMap::new();
-        for s in ext.core_relo {
+        for s in core_relo {
             let v = out.entry(s.name).or_default();
             // TYPE_ID_LOCAL (6): clang already wrote the object's own type id, which libbpf
             // keeps; the instruction is final.
@@ -79,7 +78,7 @@ impl<'t> CoreRelos<'t> {
             v.sort_by_key(|r| r.0);
         }
         let local = match (target, out.values().any(|v| !v.is_empty())) {
-            (Some(_), true) => Some(Btf::decode(b.data)?),
+            (Some(_), true) => Some(Btf::decode(btf)?),
             _ => None,
         };
         Ok(CoreRelos {

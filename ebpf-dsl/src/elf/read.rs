@@ -77,31 +77,37 @@ pub fn object_btf(bytes: &[u8]) -> Result<Option<super::ObjectBtf>, ElfError> {
     Ok(Some(super::ObjectBtf { btf, maps }))
 }
 
-/// The `line_info` of the object's `.BTF.ext` (file, line, column and source text from the
-/// `.BTF` string table), by section; empty without `.BTF` and `.BTF.ext`.
-fn ext_lines(elf: &Elf<'_>) -> Result<BTreeMap<String, Vec<crate::btf::LineInfo>>, ElfError> {
+/// The object's `.BTF.ext` (decoded once for its three parts: [`ext_lines`], [`ext_funcs`],
+/// the CO-RE relocations), with the `.BTF` it refers to; `None` without both.
+fn ext_of<'a>(elf: &Elf<'a>) -> Result<Option<(&'a [u8], crate::btf::BtfExt)>, ElfError> {
     let (Some(b), Some(e)) = (elf.section(".BTF"), elf.section(".BTF.ext")) else {
-        return Ok(BTreeMap::new());
+        return Ok(None);
     };
-    let ext = crate::btf::BtfExt::decode(e.data, b.data)?;
-    let mut out: BTreeMap<String, Vec<crate::btf::LineInfo>> = BTreeMap::new();
-    for s in ext.line_info {
-        out.entry(s.name).or_default().extend(s.records);
-    }
-    Ok(out)
+    Ok(Some((b.data, crate::btf::BtfExt::decode(e.data, b.data)?)))
 }
 
-/// The object's `.BTF` and `.BTF.ext` func_info by section (`None` without both, or when
-/// either does not decode: every function is then taken as static, as before).
+/// The `line_info` of the object's `.BTF.ext` (file, line, column and source text from the
+/// `.BTF` string table), by section; empty without `.BTF` and `.BTF.ext`.
+fn ext_lines(
+    line_info: Vec<crate::btf::ExtSection<crate::btf::LineInfo>>,
+) -> BTreeMap<String, Vec<crate::btf::LineInfo>> {
+    let mut out: BTreeMap<String, Vec<crate::btf::LineInfo>> = BTreeMap::new();
+    for s in line_info {
+        out.entry(s.name).or_default().extend(s.records);
+    }
+    out
+}
+
+/// The object's `.BTF` (`btf`) and `.BTF.ext` func_info by section (`None` without both, or
+/// when `.BTF` does not decode: every function is then taken as static, as before).
 #[allow(clippy::type_complexity)]
 fn ext_funcs(
-    elf: &Elf<'_>,
+    btf: &[u8],
+    func_info: Vec<crate::btf::ExtSection<crate::btf::FuncInfo>>,
 ) -> Option<(crate::btf::Btf, BTreeMap<String, Vec<crate::btf::FuncInfo>>)> {
-    let (b, e) = (elf.section(".BTF")?, elf.section(".BTF.ext")?);
-    let btf = crate::btf::Btf::decode(b.data).ok()?;
-    let ext = crate::btf::BtfExt::decode(e.data, b.data).ok()?;
+    let btf = crate::btf::Btf::decode(btf).ok()?;
     let mut out: BTreeMap<String, Vec<crate::btf::FuncInfo>> = BTreeMap::new();
-    for s in ext.func_info {
+    for s in func_info {
         out.entry(s.name).or_default().extend(s.records);
     }
     Some((btf, out))
@@ -221,14 +227,26 @@ pub fn read(
             ),
         ));
     }
+    let (lines, funcs, core) = match ext_of(&elf)? {
+        Some((btf, ext)) => (
+            ext_lines(ext.line_info),
+            ext_funcs(btf, ext.func_info),
+            super::core_relo::CoreRelos::of(btf, ext.core_relo, target)?,
+        ),
+        None => (
+            BTreeMap::new(),
+            None,
+            super::core_relo::CoreRelos::default(),
+        ),
+    };
     let ctx = Ctx {
         elf: &elf,
         rels,
         maps,
         map_names,
-        lines: ext_lines(&elf)?,
-        funcs: ext_funcs(&elf),
-        core: super::core_relo::CoreRelos::of(&elf, target)?,
+        lines,
+        funcs,
+        core,
         kconfig: kconfig_offsets,
     };
     let mut programs = Vec::new();

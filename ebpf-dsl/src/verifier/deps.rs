@@ -151,6 +151,9 @@ pub(crate) struct Before {
     pub(crate) cond: Option<Mask>,
     /// For a helper call: the sources of its inputs (added to whatever it changes).
     inputs: Mask,
+    /// For an ALU operation or a register store: the sources of its source register (none
+    /// for an immediate), which the destination gets.
+    src: Mask,
     /// A stack access: (frame, first slot, last slot).
     slots: Option<(usize, usize, usize)>,
 }
@@ -199,6 +202,7 @@ pub(crate) type ReadSizes = [Option<u64>; 6];
 
 /// Reads and demands of `op` in state `st` (before it runs); `sizes`: for a helper call, the
 /// bytes it reads through each argument ([`ReadSizes`]).
+#[inline]
 pub(crate) fn before(op: &Op, st: &State, d: &Deps, sizes: &ReadSizes) -> Before {
     let regs = &st.cur().regs;
     let is_ptr = |r: u8| regs[r as usize].is_pointer();
@@ -208,6 +212,7 @@ pub(crate) fn before(op: &Op, st: &State, d: &Deps, sizes: &ReadSizes) -> Before
         demand: Mask::EMPTY,
         cond: None,
         inputs: Mask::EMPTY,
+        src: Mask::EMPTY,
         slots: None,
     };
     match *op {
@@ -217,6 +222,7 @@ pub(crate) fn before(op: &Op, st: &State, d: &Deps, sizes: &ReadSizes) -> Before
                 Src::Imm(_) => Mask::EMPTY,
             };
             let src_ptr = matches!(src, Src::Reg(s) if is_ptr(s));
+            b.src = s;
             if op == crate::insn::AluOp::Mov {
                 b.read = s;
             } else {
@@ -252,7 +258,8 @@ pub(crate) fn before(op: &Op, st: &State, d: &Deps, sizes: &ReadSizes) -> Before
             size,
         } => {
             b.slots = stack_slots(&regs[dst as usize], off as i64, size_bytes(size));
-            b.read = dr(dst) | dr(src);
+            b.src = dr(src);
+            b.read = dr(dst) | b.src;
             b.demand = dr(dst);
             if b.slots.is_none() && is_ptr(src) {
                 b.demand |= dr(src);
@@ -405,15 +412,12 @@ fn changed(pre: &State, post: &State, d: &mut Deps, m: Mask) {
 /// [`Before::needs_snapshot`]) to `post`.
 pub(crate) fn after(op: &Op, b: &Before, pre: Option<&State>, post: &State, d: &mut Deps) {
     match *op {
-        Op::Alu { op, dst, src, .. } => {
-            let s = match src {
-                Src::Reg(s) => d.reg(s),
-                Src::Imm(_) => Mask::EMPTY,
-            };
+        // `d` has not changed since `before` (the sources it took are those here).
+        Op::Alu { op, dst, .. } => {
             if op == crate::insn::AluOp::Mov {
-                d.set_reg(dst as usize, s);
+                d.set_reg(dst as usize, b.src);
             } else {
-                d.add_reg(dst as usize, s);
+                d.add_reg(dst as usize, b.src);
             }
         }
         Op::LdImm64 { dst, .. } => d.set_reg(dst as usize, Mask::EMPTY),
@@ -426,7 +430,8 @@ pub(crate) fn after(op: &Op, b: &Before, pre: Option<&State>, post: &State, d: &
         }
         Op::Ldx { dst, src, .. } => {
             let v = if b.slots.is_some() {
-                d.reg(src) | slots_union(d, b.slots)
+                // The source register's and the slots' sources, as `before` read them.
+                b.read
             } else if post.cur().regs[dst as usize].is_pointer() {
                 d.reg(src)
             } else {
@@ -437,10 +442,7 @@ pub(crate) fn after(op: &Op, b: &Before, pre: Option<&State>, post: &State, d: &
             d.set_reg(dst as usize, v);
         }
         Op::St { size, .. } => store(d, b, Mask::EMPTY, size),
-        Op::Stx { src, size, .. } => {
-            let v = d.reg(src);
-            store(d, b, v, size)
-        }
+        Op::Stx { size, .. } => store(d, b, b.src, size),
         Op::Atomic { src, op, fetch, .. } => {
             let v = b.read;
             if let Some((f, lo, hi)) = b.slots {

@@ -71,6 +71,7 @@ impl Deps {
     }
 
     /// What location `b` of frame `f` holds when not stored.
+    #[inline]
     fn default(&self, f: usize, b: usize) -> Mask {
         if self.heads[f].ident {
             Mask::loc(f, b)
@@ -97,6 +98,7 @@ impl Deps {
     }
 
     /// Sets the sources of location `b` of frame `f` to `m`.
+    #[inline]
     pub(crate) fn set(&mut self, f: usize, b: usize, m: Mask) {
         match self.heads[f].idx[b] {
             NONE => {
@@ -109,6 +111,7 @@ impl Deps {
     }
 
     /// Adds `m` to the sources of location `b` of frame `f`.
+    #[inline]
     pub(crate) fn add(&mut self, f: usize, b: usize, m: Mask) {
         match self.heads[f].idx[b] {
             NONE => {
@@ -123,6 +126,7 @@ impl Deps {
     }
 
     /// The union of the sources of frame `f`'s locations `bits`.
+    #[inline]
     pub(crate) fn union_of(&self, f: usize, bits: u128) -> Mask {
         let h = &self.heads[f];
         let rest = bits & !h.set;

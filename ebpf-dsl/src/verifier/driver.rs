@@ -9,7 +9,7 @@ use super::context::{Exec, Step};
 use super::deps::{self, Before, Deps};
 use super::domain::scalar::Scalar;
 use super::domain::state::{RegVal, State};
-use super::prune::{Explorer, Mark, PruneResult};
+use super::prune::{Explorer, PruneResult};
 use super::transfer::{e, mask, R};
 use super::{initial_state, Report, Rule, MAX_PENDING, MAX_PROCESSED};
 
@@ -144,14 +144,13 @@ impl<'a> Exec<'a> {
                 } else {
                     None
                 };
-                ex.mark(parent, before.read, Mark::Read);
-                ex.mark(parent, before.demand, Mark::Demanded);
+                ex.defer_marks(parent, before.read, before.demand);
                 match self.step(pc, &mut st)? {
                     Step::Next(n) => {
                         deps::after(&dop, &before, snapshot, &st, &mut d);
                         if let Some(m) = before.cond {
                             // The jump went one way only: the operands' values decided it.
-                            ex.mark(parent, m, Mark::Demanded);
+                            ex.defer_marks(parent, deps::Mask::EMPTY, m);
                         }
                         pc = n;
                     }

@@ -102,8 +102,23 @@ pub(crate) struct Explorer {
     forwards: Vec<forward::Forward>,
     /// Marks still to be applied (see [`Explorer::mark`]).
     work: Vec<(Option<usize>, Mask, Mark)>,
+    /// The marks of the instructions run since the last prune point, not applied yet (see
+    /// [`Explorer::defer_marks`]).
+    deferred: Deferred,
     /// What the pruning does, when traced (`super::trace`).
     pub(crate) tracer: Tracer,
+}
+
+/// Read and demanded marks of one checkpoint, gathered instruction by instruction and applied
+/// at once ([`Explorer::flush_marks`]).
+#[derive(Clone, Copy, Default)]
+struct Deferred {
+    /// The checkpoint the marks are in terms of (the path's latest).
+    ck: Option<usize>,
+    /// Sources read.
+    read: Mask,
+    /// Sources demanded.
+    demanded: Mask,
 }
 
 /// How a location is marked by [`Explorer::mark`].
@@ -146,6 +161,7 @@ impl Explorer {
             local_calls: Vec::new(),
             forwards: Vec::new(),
             work: Vec::new(),
+            deferred: Deferred::default(),
             tracer: None,
         }
     }
@@ -192,6 +208,76 @@ impl Explorer {
     pub(crate) fn mark(&mut self, ck: Option<usize>, m: Mask, how: Mark) {
         if ck.is_some() && !m.is_empty() {
             self.mark_some(ck, m, how);
+        }
+    }
+
+    /// [`Explorer::mark`] of sources `read` read and `demanded` demanded, applied later: the marks of the instructions between two prune
+    /// points are gathered (a union per kind) and applied together by
+    /// [`Explorer::flush_marks`], before anything reads a checkpoint's marks (a visit, a
+    /// finished path, the `may_goto` widening). Marks only grow and climb the chain as a union
+    /// over bits ([`deps::translate`], the forwards alike), so the marks every checkpoint ends
+    /// with are those of marking instruction by instruction: one walk up the chain per prune
+    /// point instead of one per instruction.
+    #[inline]
+    pub(crate) fn defer_marks(&mut self, ck: Option<usize>, read: Mask, demanded: Mask) {
+        if ck.is_none() {
+            return;
+        }
+        if ck != self.deferred.ck {
+            self.flush_marks();
+            self.deferred.ck = ck;
+        }
+        self.deferred.read |= read;
+        self.deferred.demanded |= demanded;
+    }
+
+    /// Applies the marks gathered by [`Explorer::defer_marks`].
+    #[inline]
+    pub(crate) fn flush_marks(&mut self) {
+        if self.deferred.ck.is_none() {
+            return;
+        }
+        let Deferred { ck, read, demanded } = std::mem::take(&mut self.deferred);
+        if demanded.is_empty() {
+            self.mark(ck, read, Mark::Read);
+        } else {
+            self.mark_read_demanded(ck, read, demanded);
+            if !self.work.is_empty() {
+                self.drain();
+            }
+        }
+    }
+
+    /// [`Explorer::mark_chain`] of sources `read` read and `demanded` demanded in one walk up
+    /// the chain (the marks of marking one then the other).
+    #[inline(never)]
+    fn mark_read_demanded(&mut self, mut ck: Option<usize>, mut read: Mask, mut demanded: Mask) {
+        while let Some(c) = ck {
+            let cp = &mut self.checkpoints[c];
+            let new_read = read & !cp.live;
+            let new_demanded = demanded & !(cp.demanded & cp.precise & cp.live);
+            if new_demanded.is_empty() {
+                // Only reads left to climb.
+                self.mark_chain(ck, new_read, Mark::Read);
+                return;
+            }
+            cp.live |= new_read | new_demanded;
+            cp.precise |= new_demanded;
+            cp.demanded |= new_demanded;
+            if !cp.forwards.is_empty() {
+                if !new_read.is_empty() {
+                    self.queue_forwards(c, new_read, Mark::Read);
+                }
+                self.queue_forwards(c, new_demanded, Mark::Demanded);
+            }
+            let cp = &self.checkpoints[c];
+            read = if new_read.is_empty() {
+                Mask::EMPTY
+            } else {
+                deps::translate(&cp.link, new_read)
+            };
+            demanded = deps::translate(&cp.link, new_demanded);
+            ck = cp.parent;
         }
     }
 
@@ -258,6 +344,7 @@ impl Explorer {
         parent: Option<usize>,
         may_goto: bool,
     ) -> PruneResult {
+        self.flush_marks();
         if may_goto {
             for &c in self.waiting[pc].iter().rev().take(LOOP_HEAD_CHECK) {
                 if let Some(old) = &self.checkpoints[c].state {
@@ -447,7 +534,8 @@ impl Explorer {
     /// differs from the previous unfinished checkpoint at `pc` and whose value never mattered
     /// below it so far becomes unknown, so that a loop bounded by the hidden counter converges.
     /// Forgetting a value is always sound; the marks only keep it precise where it matters.
-    pub(crate) fn widen_may_goto(&self, pc: usize, parent: Option<usize>, st: &mut State) {
+    pub(crate) fn widen_may_goto(&mut self, pc: usize, parent: Option<usize>, st: &mut State) {
+        self.flush_marks();
         let prev = self.waiting[pc].iter().rev().find_map(|&c| {
             let ck = &self.checkpoints[c];
             (Some(c) != parent).then_some(ck.state.as_ref().map(|s| (s, ck.demanded)))?
@@ -545,6 +633,7 @@ impl Explorer {
     }
 
     pub(crate) fn finish(&mut self, mut parent: Option<usize>) {
+        self.flush_marks();
         while let Some(p) = parent {
             let ck = &mut self.checkpoints[p];
             ck.pending -= 1;
@@ -602,3 +691,7 @@ fn live_mask(live_static: u16, innermost: usize) -> Mask {
     let regs: u128 = (1 << 11) - 1;
     !Mask::of_frame(innermost, regs & !(live_static as u128)) | Mask::OTHER
 }
+
+#[cfg(test)]
+#[path = "prune_defer_tests.rs"]
+mod defer_tests;

@@ -204,23 +204,29 @@ impl<'a> Exec<'a> {
             {
                 // A 32-bit comparison of values wider than 32 bits refines the kernel's
                 // separate 32-bit bounds and deduces the 64-bit ones from them.
+                let sr = match src {
+                    Src::Reg(r) => Some(r),
+                    Src::Imm(_) => None,
+                };
                 let (tx, ty, fx, fy) = if refinable {
                     let (tx, ty) = refine(op, true, *x, *y);
                     let (fx, fy) = refine(op, false, *x, *y);
+                    // An immediate's refined value goes nowhere (`refine_both` without a
+                    // source register): its 32-bit bounds are not worked out.
+                    let sub_y = |v: Scalar| match sr {
+                        Some(_) => with_subreg_bounds(y, v),
+                        None => v,
+                    };
                     (
                         with_subreg_bounds(x, tx),
-                        with_subreg_bounds(y, ty),
+                        sub_y(ty),
                         with_subreg_bounds(x, fx),
-                        with_subreg_bounds(y, fy),
+                        sub_y(fy),
                     )
                 } else {
                     let (tx, ty) = refine32(op, true, x, y);
                     let (fx, fy) = refine32(op, false, x, y);
                     (tx, ty, fx, fy)
-                };
-                let sr = match src {
-                    Src::Reg(r) => Some(r),
-                    Src::Imm(_) => None,
                 };
                 refine_both(&mut taken, dst, x, tx, sr, y, ty);
                 refine_both(st, dst, x, fx, sr, y, fy);
