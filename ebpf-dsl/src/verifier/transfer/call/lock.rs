@@ -181,10 +181,13 @@ impl<'a> Exec<'a> {
         let Some((m, _)) = st.lock else {
             return Ok(());
         };
-        let held = format!(
-            "while the bpf_spin_lock of a value of map `{}` is held",
-            self.map(m).name_str()
-        );
+        // Worded only for a refusal (the instructions a lock allows cost no string).
+        let held = || {
+            format!(
+                "while the bpf_spin_lock of a value of map `{}` is held",
+                self.map(m).name_str()
+            )
+        };
         match self.ops[pc] {
             Op::Call {
                 helper: SPIN_UNLOCK,
@@ -202,23 +205,23 @@ impl<'a> Exec<'a> {
                 Err(e(
                     pc,
                     Rule::HelperNotAllowed,
-                    format!("a call of {callee} {held}: no function calls but bpf_spin_unlock are allowed while a lock is held"),
+                    format!("a call of {callee} {}: no function calls but bpf_spin_unlock are allowed while a lock is held", held()),
                 ))
             }
             Op::LdAbs { .. } => Err(e(
                 pc,
                 Rule::HelperNotAllowed,
-                format!("LD_ABS / LD_IND {held}"),
+                format!("LD_ABS / LD_IND {}", held()),
             )),
             Op::Exit if st.frames.len() == 1 => Err(e(
                 pc,
                 Rule::ReferenceLeak,
-                format!("the program exits {held}; call bpf_spin_unlock on every path first"),
+                format!("the program exits {}; call bpf_spin_unlock on every path first", held()),
             )),
             Op::Exit if self.in_callback(st) => Err(e(
                 pc,
                 Rule::ReferenceLeak,
-                format!("a callback returns {held}; call bpf_spin_unlock before it returns"),
+                format!("a callback returns {}; call bpf_spin_unlock before it returns", held()),
             )),
             _ => Ok(()),
         }
