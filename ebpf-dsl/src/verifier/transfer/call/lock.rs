@@ -216,12 +216,18 @@ impl<'a> Exec<'a> {
             Op::Exit if st.frames.len() == 1 => Err(e(
                 pc,
                 Rule::ReferenceLeak,
-                format!("the program exits {}; call bpf_spin_unlock on every path first", held()),
+                format!(
+                    "the program exits {}; call bpf_spin_unlock on every path first",
+                    held()
+                ),
             )),
             Op::Exit if self.in_callback(st) => Err(e(
                 pc,
                 Rule::ReferenceLeak,
-                format!("a callback returns {}; call bpf_spin_unlock before it returns", held()),
+                format!(
+                    "a callback returns {}; call bpf_spin_unlock before it returns",
+                    held()
+                ),
             )),
             _ => Ok(()),
         }
