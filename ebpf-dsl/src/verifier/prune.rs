@@ -599,9 +599,9 @@ impl Explorer {
 
 /// The room made for checkpoints up front, for a program of `insns` slots: a checkpoint is
 /// some hundreds of bytes, and growing their vector one doubling at a time copies all of them
-/// each time (a reallocation in a heap the object's reading left fragmented: some 1,000
-/// instructions a doubling on the corpus). Real programs store about one checkpoint per 4 to
-/// 30 slots; past this guess the vector grows as usual, and the memory not used is never
+/// each time, in a heap the object's reading left fragmented (by callgrind, 1 to 2 % of a
+/// small program's verification). Real programs store about one checkpoint per 4 to 30
+/// slots; past this guess the vector grows as usual, and the memory not used is never
 /// touched.
 fn checkpoints_expected(insns: usize) -> usize {
     (insns / 3).clamp(16, 4096)
