@@ -587,6 +587,62 @@ pub(crate) fn func_target(op: &Op, i: usize) -> Option<usize> {
     }
 }
 
+/// One instruction's part in the liveness equations: the registers it reads and writes, and
+/// its successors (`none`, an entry that stays empty, where it has fewer than two).
+#[derive(Clone, Copy)]
+struct Flow {
+    uses: u16,
+    defs: u16,
+    succ: [u32; 2],
+}
+
+/// The registers live on entry to each instruction (bit n = rn): the least solution of
+/// `in(i) = uses(i) | (out(i) & !defs(i))`, `out(i)` the union of the successors' `in`
+/// (the second slot of an `ld_imm64` has none and stays empty). Each instruction's uses,
+/// defs and successors are read once; the passes (last instruction first, as many as the
+/// loops need) then only combine bit sets.
+fn liveness(ops: &[Op]) -> Vec<u16> {
+    let len = ops.len();
+    let none = len as u32;
+    let flow: Vec<Flow> = ops
+        .iter()
+        .enumerate()
+        .map(|(i, op)| {
+            if matches!(op, Op::LdImm64Tail) {
+                return Flow {
+                    uses: 0,
+                    defs: 0,
+                    succ: [none; 2],
+                };
+            }
+            let (ss, n) = succs(op, i);
+            let (uses, defs) = uses_defs(op);
+            let at = |k: usize| if k < n { ss[k] as u32 } else { none };
+            Flow {
+                uses,
+                defs,
+                succ: [at(0), at(1)],
+            }
+        })
+        .collect();
+    // One more entry, `none`'s, always empty.
+    let mut live = vec![0u16; len + 1];
+    let mut changed = true;
+    while changed {
+        changed = false;
+        for (i, f) in flow.iter().enumerate().rev() {
+            let out = live[f.succ[0] as usize] | live[f.succ[1] as usize];
+            let inn = f.uses | (out & !f.defs);
+            if inn != live[i] {
+                live[i] = inn;
+                changed = true;
+            }
+        }
+    }
+    live.truncate(len);
+    live
+}
+
 /// Runs the structural checks and computes the [`Cfg`].
 pub fn check(ops: &[Op]) -> Result<Cfg, Vec<VerifierError>> {
     let len = ops.len();
@@ -764,26 +820,7 @@ pub fn check(ops: &[Op]) -> Result<Cfg, Vec<VerifierError>> {
     if !errors.is_empty() {
         return Err(errors);
     }
-    // Liveness, per function.
-    let mut live_in = vec![0u16; len];
-    let mut changed = true;
-    while changed {
-        changed = false;
-        for i in (0..len).rev() {
-            let op = &ops[i];
-            if matches!(op, Op::LdImm64Tail) {
-                continue;
-            }
-            let (ss, n) = succs(op, i);
-            let out = ss[..n].iter().fold(0u16, |a, &t| a | live_in[t]);
-            let (u, d) = uses_defs(op);
-            let inn = u | (out & !d);
-            if inn != live_in[i] {
-                live_in[i] = inn;
-                changed = true;
-            }
-        }
-    }
+    let live_in = liveness(ops);
     Ok(Cfg {
         subprog_starts: starts,
         subprog_of,

@@ -611,7 +611,10 @@ pub(crate) fn verify_with_tracer(
 pub(crate) fn map_refs(
     input: &VerifyInput,
 ) -> Result<HashMap<usize, (u16, RelocKind)>, Vec<VerifierError>> {
-    let mut map_refs: HashMap<usize, (u16, RelocKind)> = HashMap::new();
+    // Sized once: a program with many relocations (one per map reference) would otherwise
+    // rehash every entry at each doubling.
+    let mut map_refs: HashMap<usize, (u16, RelocKind)> =
+        HashMap::with_capacity(input.relocations.len());
     let mut errors = Vec::new();
     for r in input.relocations {
         match input.maps.iter().position(|m| m.name_str() == r.symbol) {
