@@ -319,6 +319,8 @@ pub fn check(args: CheckArgs) -> Result<ExitCode, CliError> {
                 spin_locks: &spin_locks,
                 // `.global_func` declarations.
                 globals: &p.globals,
+                // A text program's load describes no subprogram's BTF return type.
+                func_info: None,
             };
             // `trust_*` labels: see `ebpf_dsl::verifier::trust`.
             let started = std::time::Instant::now();

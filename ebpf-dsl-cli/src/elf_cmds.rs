@@ -428,6 +428,8 @@ pub fn check_object(bytes: &[u8], shown: &str, how: &CheckObject) -> Result<Exit
                 spin_locks: &spin_locks,
                 // Functions whose BTF `FUNC` is global: verified once, as by the kernel.
                 globals: &p.globals,
+                // libbpf passes `.BTF.ext` func_info with the program when the object has it.
+                func_info: p.func_info.as_deref(),
             };
             let started = std::time::Instant::now();
             let name = format!("{} ({})", p.section, p.function);

@@ -34,6 +34,7 @@ fn verdict(obj: &Object, name: &str) -> Result<(), String> {
         data: &obj.data,
         spin_locks: &[],
         globals: &p.globals,
+        func_info: p.func_info.as_deref(),
     };
     verify(&input).map(|_| ()).map_err(|e| e[0].to_string())
 }

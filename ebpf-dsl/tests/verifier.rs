@@ -6,6 +6,7 @@ use std::borrow::Cow;
 use std::time::Instant;
 
 use ebpf_dsl::asm::assemble_unchecked as assemble;
+use ebpf_dsl::btf::SubprogFunc;
 use ebpf_dsl::verifier::{verify, Report, Rule, VerifierError, VerifyInput};
 use ebpf_dsl::{MapSpec, MapType, ProgramType};
 
@@ -454,6 +455,88 @@ fn bpf_to_bpf_calls() {
         Rule::CallStack,
         "512",
     );
+}
+
+/// The kernel's limit on tail calls with bpf-to-bpf calls (`check_max_stack_depth_subprog`):
+/// a function other than the main one that contains a tail call must be entered below less
+/// than 256 bytes of its callers' frames (`driver::tail_call_prefix`, unit-tested there); the
+/// main function's own tail call has no such limit, however deep its stack or its calls.
+#[test]
+fn tail_calls_below_calls() {
+    let tail = "r2 = jumps ll\nr3 = 0\ncall bpf_tail_call\n";
+    // A tail call in the main function, 256 bytes of stack, a subprogram: accepted (l3af's
+    // ipfix flow exporter is shaped so; the kernel accepts it).
+    accept(&format!(
+        "r6 = r1\n*(u64 *)(r10 - 256) = 1\ncall f\nr1 = r6\n{tail}r0 = 2\nexit\nf:\n*(u64 *)(r10 - 256) = 1\nr0 = 0\nexit"
+    ));
+    // A tail call in a subprogram: refused whatever the stack, as by the kernel for a load
+    // without BTF function info.
+    reject(
+        &format!("call f\nr0 = 2\nexit\nf:\n{tail}r0 = 2\nexit"),
+        Rule::Structure,
+        "without BTF",
+    );
+    // With BTF function info (an object's `.BTF.ext`, which libbpf passes): allowed in a
+    // function returning a number, below less than 256 bytes of its callers' stack.
+    let f = |insn, returns_scalar| {
+        [SubprogFunc {
+            insn,
+            returns_scalar,
+        }]
+    };
+    let src = format!("*(u64 *)(r10 - 224) = 1\ncall f\nr0 = 2\nexit\nf:\n{tail}r0 = 2\nexit");
+    run_with_func_info(&src, &f(4, true)).expect("a tail call in an int function");
+    let e = run_with_func_info(&src, &f(4, false)).unwrap_err();
+    assert_eq!(e[0].rule, Rule::Structure, "{}", e[0]);
+    assert!(e[0].message.contains("return"), "{}", e[0]);
+    let src = format!("*(u64 *)(r10 - 256) = 1\ncall f\nr0 = 2\nexit\nf:\n{tail}r0 = 2\nexit");
+    let e = run_with_func_info(&src, &f(4, true)).unwrap_err();
+    assert_eq!(e[0].rule, Rule::CallStack, "{}", e[0]);
+    assert!(e[0].message.contains("256"), "{}", e[0]);
+    // The tail call counts by the function's text, reached or not (the kernel's
+    // `has_tail_call`): r2 is 0 at the call, the tail call never runs, still refused.
+    let src = format!(
+        "*(u64 *)(r10 - 256) = 1\nr2 = 0\ncall f\nr0 = 2\nexit\nf:\nif r2 == 0 goto out\n{tail}out:\nr0 = 2\nexit"
+    );
+    let e = run_with_func_info(&src, &f(5, true)).unwrap_err();
+    assert_eq!(e[0].rule, Rule::CallStack, "{}", e[0]);
+}
+
+/// Verifies `src` (a socket filter) as a load with BTF function info `fi`.
+fn run_with_func_info(src: &str, fi: &[SubprogFunc]) -> Result<Report, Vec<VerifierError>> {
+    let a = assemble(src).unwrap_or_else(|e| panic!("assembly failed: {e:?}\n{src}"));
+    let ms = maps();
+    let input = VerifyInput::new(&a.insns, ProgramType::SocketFilter)
+        .with_maps(&a.relocations, &ms)
+        .with_func_info(fi);
+    verify(&input)
+}
+
+/// LD_ABS/LD_IND in a subprogram with BTF function info: allowed, as by the kernel, except in
+/// or under a callback (refused by the text of the call graph: stricter than 6.18, which
+/// accepts it under a `bpf_loop` callback, as 6.12's `check_ld_abs` does not).
+#[test]
+fn ld_abs_in_subprograms() {
+    let fi = [SubprogFunc {
+        insn: 4,
+        returns_scalar: true,
+    }];
+    let src = "r6 = r1\ncall f\nr0 = 2\nexit\nf:\nr6 = r1\nr0 = *(u8 *)skb[0]\nexit";
+    run_with_func_info(src, &fi).expect("LD_ABS in an int subprogram");
+    let e = run_with_func_info(src, &[]).unwrap_err();
+    assert_eq!(e[0].rule, Rule::Structure, "{}", e[0]);
+    // f is bpf_loop's callback (its LD_ABS never runs: refused by the text).
+    let cb = "r6 = r1\nr1 = 1\nr2 = f ll\nr3 = 0\nr4 = 0\ncall bpf_loop\nr0 = 2\nexit\nf:\nr0 = 0\nif r0 == 0 goto out\nr0 = *(u8 *)skb[0]\nout:\nr0 = 0\nexit";
+    let e = run_with_func_info(
+        cb,
+        &[SubprogFunc {
+            insn: 9,
+            returns_scalar: true,
+        }],
+    )
+    .unwrap_err();
+    assert_eq!(e[0].rule, Rule::CallStack, "{}", e[0]);
+    assert!(e[0].message.contains("callback"), "{}", e[0]);
 }
 
 #[test]

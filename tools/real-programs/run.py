@@ -6,6 +6,8 @@ Reads `programs.list` (repos at pinned commits, clang flags, objects), and for e
 1. fetch: `git fetch --depth 1 URL COMMIT` into the cache (once per commit). URL is
    `https://github.com/OWNER/REPO` unless $REAL_PROGRAMS_GIT_URL gives a template with
    `{owner}` and `{repo}` (a local mirror of bare clones, when github.com is not reachable).
+   A `deb` line instead names a Debian kernel source package at one version (`apt-get
+   download`, only the listed directories of its tree extracted, the .deb deleted).
 2. compile: `clang-19 -target bpf -O2 -g -c` with the object's flags, the system's libbpf and
    linux-libc-dev headers, and an empty `gnu/stubs-32.h` (glibc's headers ask for it on a
    non-x86_64 target); `{vmlinux}` in the flags is a directory with the running kernel's
@@ -81,6 +83,8 @@ def read_list():
             continue
         if f[0] == "repo" and len(f) == 4:
             repos[f[1]] = (f[2], f[3])
+        elif f[0] == "deb" and len(f) >= 5:
+            repos[f[1]] = (f[2], f[3], f[4:])
         elif f[0] == "flags" and len(f) >= 2:
             flags[f[1]] = f[2:]
         elif f[0] == "obj" and len(f) >= 6:
@@ -93,6 +97,44 @@ def read_list():
 
 def run(cmd, **kw):
     return subprocess.run(cmd, capture_output=True, text=True, errors="replace", **kw)
+
+
+def fetch_deb(cache, name, package, version, paths):
+    """A Debian kernel source package (`linux-source-X.Y`, which ships the tree as
+    `/usr/src/PACKAGE.tar.xz`) at one version: `apt-get download PACKAGE=VERSION` into the
+    cache (or the .deb already there), only `paths` of the tree extracted into src/NAME, the
+    .deb deleted. (dest, None) or (None, why)."""
+    dest = cache / "src" / name
+    stamp = dest / ".fetched-deb"
+    want = f"{package}={version}"
+    if stamp.exists() and stamp.read_text().strip() == want:
+        return dest, None
+    dl = cache / "download"
+    dl.mkdir(parents=True, exist_ok=True)
+    deb = dl / f"{package}_{version}_all.deb"
+    if not deb.exists():
+        r = run(["apt-get", "download", "-q", want], cwd=dl)
+        if r.returncode != 0 or not deb.exists():
+            why = (r.stderr.strip().splitlines() or ["failed"])[-1]
+            return None, f"`apt-get download {want}`: {why}"
+    if dest.exists():
+        subprocess.run(["rm", "-rf", str(dest)], check=True)
+    dest.mkdir(parents=True)
+    # dpkg-deb --fsys-tarfile | tar -xO <the inner tarball> | xz -dc | tar -x <paths>
+    p1 = subprocess.Popen(["dpkg-deb", "--fsys-tarfile", str(deb)], stdout=subprocess.PIPE)
+    p2 = subprocess.Popen(["tar", "-xO", f"./usr/src/{package}.tar.xz"], stdin=p1.stdout,
+                          stdout=subprocess.PIPE)
+    p3 = subprocess.Popen(["xz", "-dc"], stdin=p2.stdout, stdout=subprocess.PIPE)
+    p4 = subprocess.Popen(["tar", "-x", "-C", str(dest), "--strip-components=1",
+                           *[f"{package}/{p}" for p in paths]], stdin=p3.stdout)
+    for p in (p1, p2, p3):
+        p.stdout.close()
+    rcs = [p4.wait(), p3.wait(), p2.wait(), p1.wait()]
+    if any(rcs):
+        return None, f"extracting {deb.name} failed (exit statuses {rcs})"
+    deb.unlink()
+    stamp.write_text(want + "\n")
+    return dest, None
 
 
 def fetch(cache, name, slug, commit):
@@ -212,7 +254,8 @@ def main():
     cache = Path(os.environ["REAL_PROGRAMS_CACHE"])
     results = Path(os.environ["REAL_PROGRAMS_RESULTS"])
     cli, kload = Path(os.environ["EBPF_DSL"]), Path(os.environ["KLOAD"])
-    only = os.environ.get("REAL_PROGRAMS_ONLY", "")
+    # Comma-separated substrings: the objects whose id has any of them.
+    only = [w for w in os.environ.get("REAL_PROGRAMS_ONLY", "").split(",") if w]
     (cache / "shim" / "gnu").mkdir(parents=True, exist_ok=True)
     (cache / "shim" / "gnu" / "stubs-32.h").write_text("")
     repos, flags, objs = read_list()
@@ -225,8 +268,11 @@ def main():
         vmlinux.parent.mkdir(parents=True, exist_ok=True)
         r = run(["bpftool", "btf", "dump", "file", "/sys/kernel/btf/vmlinux", "format", "c"])
         vmlinux.write_text(r.stdout)
-    for name, (slug, commit) in repos.items():
-        d, e = fetch(cache, name, slug, commit)
+    for name, (slug, commit, *paths) in repos.items():
+        if paths:
+            d, e = fetch_deb(cache, name, slug, commit, paths[0])
+        else:
+            d, e = fetch(cache, name, slug, commit)
         if d:
             srcdirs[name] = d
         else:
@@ -238,7 +284,7 @@ def main():
         return 2
     rows = []
     for o in objs:
-        if only and only not in o["id"]:
+        if only and not any(w in o["id"] for w in only):
             continue
         base = {"object": o["id"], "source": f"{repos[o['repo']][0]}/{o['path']}"}
         if o["repo"] in fetch_err:
@@ -300,7 +346,7 @@ def write(results, rows, objs, repos):
     md = ["# Real XDP / tc / socket-filter programs: our verdict against the kernel's", "",
           f"Written by `tools/real-programs/run.sh` (do not edit). Kernel: "
           f"`{os.uname().release}`. {len(objs)} objects from "
-          + ", ".join(f"{n} (`{s}` @ `{c[:12]}`)" for n, (s, c) in repos.items())
+          + ", ".join(f"{n} (`{s}` @ `{c[:12]}`)" for n, (s, c, *_) in repos.items())
           + ", compiled with clang-19 -O2 -g; ground truth: the running kernel "
           "(libbpf loads one program at a time, its maps created); ours: `ebpf-dsl check "
           f"--kernel {running_kernel()} --btf {VMLINUX_BTF} --kconfig CONFIG` (CONFIG: the running "

@@ -108,6 +108,7 @@ pub(crate) fn run_verifier(
         // A `ProgramSpec` carries no BTF prototypes: its loader declares every function
         // static, so the static verifier walks each at every call too.
         globals: &[],
+        func_info: None,
     };
     // `trust_call_*:` / `trust_begin_*:` ... `trust_end_*:` labels: see `verifier::trust`.
     let verdict = verifier::Trust::from_labels(&a.labels)

@@ -180,6 +180,30 @@ impl GlobalFunc {
     }
 }
 
+/// A subprogram's BTF function info as the static verifier uses it
+/// (`VerifyInput::func_info`): where it starts and whether it returns a number.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct SubprogFunc {
+    /// Its first instruction (slot) in the program.
+    pub insn: u32,
+    /// Its `FUNC`'s prototype returns an integer or an enum ([`func_returns_scalar`]).
+    pub returns_scalar: bool,
+}
+
+/// Whether the `FUNC` `func` of `btf` returns an integer or an enum, which the kernel asks of
+/// a subprogram with a tail call or LD_ABS/LD_IND (`check_btf_func`: "tail_call is only
+/// allowed in functions that return 'int'"); `false` when `func` is not a `FUNC` with a
+/// prototype.
+pub fn func_returns_scalar(btf: &Btf, func: u32) -> bool {
+    let Some(Kind::Func { proto, .. }) = btf.get(func).map(|t| &t.kind) else {
+        return false;
+    };
+    let Some(Kind::FuncProto { ret, .. }) = btf.get(*proto).map(|p| &p.kind) else {
+        return false;
+    };
+    is_scalar(btf, skip_mods(btf, *ret))
+}
+
 /// `t` without typedefs, `const`, `volatile`, `restrict` and type tags.
 fn skip_mods(btf: &Btf, mut t: u32) -> u32 {
     for _ in 0..64 {

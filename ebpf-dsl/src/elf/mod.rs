@@ -137,6 +137,12 @@ pub struct ElfProgram {
     /// so does the static verifier given them as `VerifyInput::globals`; the ELF writer
     /// writes them global with their prototypes.
     pub globals: Vec<crate::btf::GlobalFunc>,
+    /// The BTF function info libbpf passes with the program (the object has `.BTF` and
+    /// `.BTF.ext` func_info for its section): each subprogram after the entry, at its slot in
+    /// [`ElfProgram::spec`], and whether it returns a number. `None` without it: the kernel
+    /// then refuses tail calls and LD_ABS/LD_IND outside the main function. The static
+    /// verifier takes it as `VerifyInput::func_info`.
+    pub func_info: Option<Vec<crate::btf::SubprogFunc>>,
 }
 
 impl ElfProgram {
@@ -213,6 +219,17 @@ impl Object {
             obj.programs.push(ElfProgram {
                 section: section.to_string(),
                 function: p.name.to_string(),
+                // The writer declares every subprogram `int NAME_N(void)` in its BTF.
+                func_info: Some(
+                    crate::btf::function_starts(&spec.insns)
+                        .into_iter()
+                        .filter(|&s| s != 0)
+                        .map(|insn| crate::btf::SubprogFunc {
+                            insn,
+                            returns_scalar: true,
+                        })
+                        .collect(),
+                ),
                 spec,
                 globals: Vec::new(),
             });

@@ -98,6 +98,13 @@ fn ext_lines(
     out
 }
 
+/// A program as read: its spec, its global functions, its subprograms' BTF function info.
+type ProgramParts = (
+    ProgramSpec,
+    Vec<crate::btf::GlobalFunc>,
+    Option<Vec<crate::btf::SubprogFunc>>,
+);
+
 /// The object's `.BTF` (`btf`) and `.BTF.ext` func_info by section (`None` without both, or
 /// when `.BTF` does not decode: every function is then taken as static, as before).
 #[allow(clippy::type_complexity)]
@@ -284,12 +291,14 @@ pub fn read(
             } else {
                 e.size
             };
-            let (spec, globals) = ctx.program(s, &e.name, e.value, size, prog_type, &license)?;
+            let (spec, globals, func_info) =
+                ctx.program(s, &e.name, e.value, size, prog_type, &license)?;
             programs.push(ElfProgram {
                 section: s.name.clone(),
                 function: e.name.clone(),
                 spec,
                 globals,
+                func_info,
             });
         }
     }
@@ -642,7 +651,7 @@ impl Ctx<'_, '_> {
         size: u64,
         prog_type: crate::spec::ProgramType,
         license: &str,
-    ) -> Result<(ProgramSpec, Vec<crate::btf::GlobalFunc>), ElfError> {
+    ) -> Result<ProgramParts, ElfError> {
         // Phase 1: the functions reachable by calls, the entry first.
         let mut funcs = vec![Placed {
             sec: s.index,
@@ -792,6 +801,7 @@ impl Ctx<'_, '_> {
         }
         lines.sort_by_key(|l| l.insn);
         let globals = self.globals(&funcs, prog_type);
+        let func_info = self.func_info(&funcs);
         let spec = ProgramSpec {
             name: Cow::Owned(kernel_name(name)),
             prog_type,
@@ -801,7 +811,26 @@ impl Ctx<'_, '_> {
             maps: Cow::Owned(used),
             lines: Cow::Owned(lines),
         };
-        Ok((spec, globals))
+        Ok((spec, globals, func_info))
+    }
+
+    /// The BTF function info of the subprograms `funcs` placed after the entry (first), when
+    /// the entry's section has func_info records (see [`ElfProgram::func_info`]); a
+    /// subprogram without a record counts as not returning a number.
+    fn func_info(&self, funcs: &[Placed]) -> Option<Vec<crate::btf::SubprogFunc>> {
+        let (btf, info) = self.funcs.as_ref()?;
+        info.get(&self.elf.sections[funcs.first()?.sec].name)?;
+        let subprogs = funcs.iter().skip(1).map(|f| {
+            let returns_scalar = info
+                .get(&self.elf.sections[f.sec].name)
+                .and_then(|recs| recs.iter().find(|r| u64::from(r.insn) * 8 == f.start))
+                .is_some_and(|r| crate::btf::func_returns_scalar(btf, r.type_id));
+            crate::btf::SubprogFunc {
+                insn: f.base as u32,
+                returns_scalar,
+            }
+        });
+        Some(subprogs.collect())
     }
 
     /// The global functions among the subprograms `funcs` placed (the entry, first, is not

@@ -792,11 +792,29 @@ pub fn check(ops: &[Op]) -> Result<Cfg, Vec<VerifierError>> {
     if !errors.is_empty() {
         return Err(errors);
     }
-    // Without BTF function info (this verifier describes a load that passes none), the kernel
-    // refuses `bpf_tail_call` and LD_ABS/LD_IND anywhere in a subprogram other than the main
-    // one, reachable or not (`check_abnormal_return`).
+    let live_in = liveness(ops);
+    Ok(Cfg {
+        subprog_starts: starts,
+        subprog_of,
+        prune_point,
+        live_in,
+    })
+}
+
+/// The kernel's rules on a tail call or an LD_ABS/LD_IND in a function other than the main
+/// one, which can end the whole program from inside it, by the function's text (reached or
+/// not): without BTF function info (`func_info` `None`) both are refused
+/// (`check_abnormal_return`); with it, that function's prototype must return an integer or
+/// an enum (`check_btf_func`). (The stack above a tail-calling function and LD_ABS under a
+/// callback are checked with the call graph, in `driver.rs`.)
+pub(crate) fn check_subprog_exits(
+    ops: &[Op],
+    cfg: &Cfg,
+    func_info: Option<&[crate::btf::SubprogFunc]>,
+) -> Result<(), Vec<VerifierError>> {
+    let mut errors = Vec::new();
     for (i, op) in ops.iter().enumerate() {
-        let k = subprog_of[i];
+        let k = cfg.subprog_of[i];
         if k == 0 {
             continue;
         }
@@ -808,23 +826,23 @@ pub fn check(ops: &[Op]) -> Result<Cfg, Vec<VerifierError>> {
             Op::LdAbs { .. } => "a legacy packet load (LD_ABS/LD_IND)",
             _ => continue,
         };
-        errors.push(err(
-            i,
-            Rule::Structure,
-            format!(
-                "{what} in the function at instruction {}: the kernel allows it only in the main program when no BTF function info is loaded (\"tail_call is not allowed in subprogs without BTF\"); move it into the main program",
-                starts[k]
+        let start = cfg.subprog_starts[k];
+        let message = match func_info {
+            None => format!(
+                "{what} in the function at instruction {start}: the kernel allows it only in the main program when no BTF function info is loaded (\"tail_call is not allowed in subprogs without BTF\"); move it into the main program"
             ),
-        ));
+            Some(fi) if fi.iter().any(|f| f.insn as usize == start && f.returns_scalar) => {
+                continue
+            }
+            Some(_) => format!(
+                "{what} in the function at instruction {start}, whose BTF prototype does not return an integer: the kernel allows it only in functions that return one (\"tail_call is only allowed in functions that return 'int'\")"
+            ),
+        };
+        errors.push(err(i, Rule::Structure, message));
     }
-    if !errors.is_empty() {
-        return Err(errors);
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(errors)
     }
-    let live_in = liveness(ops);
-    Ok(Cfg {
-        subprog_starts: starts,
-        subprog_of,
-        prune_point,
-        live_in,
-    })
 }

@@ -39,8 +39,6 @@ pub(crate) struct Exec<'a> {
     pub(crate) pruned: usize,
     /// Deepest stack offset used, per subprogram.
     pub(crate) depth: Vec<u32>,
-    /// A `bpf_tail_call` was seen (limits the stack of programs with bpf-to-bpf calls).
-    pub(crate) tail_call_seen: bool,
     /// Calls and ranges taken on trust (`super::trust`, `transfer/trust.rs`).
     pub(crate) trust: super::trust::Trust,
     /// Maps the program reaches without naming them, numbered after the input's: the inner
@@ -79,7 +77,6 @@ impl<'a> Exec<'a> {
             processed: 0,
             pruned: 0,
             depth: vec![0; cfg.subprog_starts.len()],
-            tail_call_seen: false,
             trust: Default::default(),
             extra_maps: Vec::new(),
             inner_of: Vec::new(),

@@ -211,10 +211,13 @@ impl<'a> Exec<'a> {
     }
 
     /// The combined stack of the deepest call chain must fit in 512 bytes (each frame rounded up
-    /// to 32 bytes, as the kernel's `check_max_stack_depth`).
+    /// to 32 bytes, as the kernel's `check_max_stack_depth`), and a function other than the
+    /// main one that contains a tail call may be entered only below less than 256 bytes of its
+    /// callers' frames ([`tail_call_prefix`]).
     fn check_stack_depth(&self) -> R<()> {
         let n = self.cfg.subprog_starts.len();
         let mut callees: Vec<Vec<(usize, usize)>> = vec![Vec::new(); n];
+        let mut is_cb = vec![false; n];
         for (i, op) in self.ops.iter().enumerate() {
             if let Op::CallLocal { target } = op {
                 callees[self.cfg.subprog_of[i]].push((self.cfg.subprog_of[*target], i));
@@ -224,6 +227,7 @@ impl<'a> Exec<'a> {
             if let Some(t) = super::cfg::func_target(op, i) {
                 if t < self.cfg.subprog_of.len() {
                     callees[self.cfg.subprog_of[i]].push((self.cfg.subprog_of[t], i));
+                    is_cb[self.cfg.subprog_of[t]] = true;
                 }
             }
         }
@@ -260,14 +264,43 @@ impl<'a> Exec<'a> {
         }
         let mut memo = vec![None; n];
         let mut visiting = vec![false; n];
-        match walk(0, &callees, &self.depth, &mut memo, &mut visiting, 0).map(|x| x.0) {
-            Ok(total) if self.tail_call_seen && n > 1 && total >= 256 => Err(e(
-                0,
-                Rule::CallStack,
-                format!(
-                    "a program with bpf-to-bpf calls and tail calls may use less than 256 bytes of stack along a call chain (this one uses {total})"
-                ),
-            )),
+        let walked = walk(0, &callees, &self.depth, &mut memo, &mut visiting, 0).map(|x| x.0);
+        // Only once the walk found no cycle (the order below needs none).
+        if walked.is_ok() {
+            let mut has_tail_call = vec![false; n];
+            let mut has_ld_abs = vec![false; n];
+            for (i, op) in self.ops.iter().enumerate() {
+                match op {
+                    Op::Call {
+                        helper: 12,
+                        kfunc: false,
+                    } => has_tail_call[self.cfg.subprog_of[i]] = true,
+                    Op::LdAbs { .. } => has_ld_abs[self.cfg.subprog_of[i]] = true,
+                    _ => {}
+                }
+            }
+            if let Some(sp) = ld_abs_under_callback(&callees, &is_cb, &has_ld_abs) {
+                return Err(e(
+                    self.cfg.subprog_starts[sp],
+                    Rule::CallStack,
+                    format!(
+                        "the function at instruction {} has a legacy packet load (LD_ABS/LD_IND) and runs as, or under, a callback; the kernel refuses that (\"cannot use BPF_LD_[ABS|IND] within callback\")",
+                        self.cfg.subprog_starts[sp]
+                    ),
+                ));
+            }
+            if let Some((sp, above)) = tail_call_prefix(&callees, &self.depth, &has_tail_call) {
+                return Err(e(
+                    self.cfg.subprog_starts[sp],
+                    Rule::CallStack,
+                    format!(
+                        "the function at instruction {} makes a tail call and is called below {above} bytes of its callers' stack; the kernel allows less than 256 there",
+                        self.cfg.subprog_starts[sp]
+                    ),
+                ));
+            }
+        }
+        match walked {
             Ok(total) if total <= 512 => Ok(()),
             Ok(total) => Err(e(0, Rule::CallStack, format!(
                 "the deepest call chain uses {total} bytes of stack (each function's use rounded up to 32); the kernel allows 512"
@@ -394,5 +427,156 @@ impl<'a> Exec<'a> {
             Op::CallLocal { target } => self.call_local(pc, st, target),
             Op::Exit => self.exit(pc, st),
         }
+    }
+}
+
+/// The kernel's limit on tail calls below bpf-to-bpf calls (`check_max_stack_depth_subprog`):
+/// a tail call unwinds only its own function's frame, so a function other than the main one
+/// (`sp != 0`) that contains a tail call instruction (`has_tail_call`, by its text, reached or
+/// not) must be entered with less than 256 bytes of stack in the frames above it, along every
+/// call chain from the main function. `callees` and the frames' `depth` as
+/// `check_stack_depth` has them (each frame rounded up to 32 bytes, at least 32: never less
+/// than the kernel's 16-byte rounding of a JIT-compiled program, so never more permissive), in
+/// a call graph without cycles. Functions no chain from the main one reaches are not
+/// checked. Gives the first offending function and the largest stack above it.
+fn tail_call_prefix(
+    callees: &[Vec<(usize, usize)>],
+    depth: &[u32],
+    has_tail_call: &[bool],
+) -> Option<(usize, u32)> {
+    let n = callees.len();
+    // The most stack any chain from the main function has above each function.
+    let mut above: Vec<Option<u32>> = vec![None; n];
+    above[0] = Some(0);
+    for sp in callers_first(callees) {
+        let Some(a) = above[sp] else { continue };
+        let own = depth[sp].max(1).div_ceil(32) * 32;
+        for &(c, _) in &callees[sp] {
+            above[c] = Some(above[c].map_or(a + own, |x| x.max(a + own)));
+        }
+    }
+    (1..n).find_map(|sp| match above[sp] {
+        Some(a) if has_tail_call[sp] && a >= 256 => Some((sp, a)),
+        _ => None,
+    })
+}
+
+/// The functions a chain of calls from the main function reaches, callers before callees
+/// (the reverse of a depth-first post-order; the call graph has no cycles).
+fn callers_first(callees: &[Vec<(usize, usize)>]) -> Vec<usize> {
+    let n = callees.len();
+    let mut order = Vec::with_capacity(n);
+    let mut done = vec![false; n];
+    let mut stack = vec![(0usize, 0usize)];
+    done[0] = true;
+    while let Some(&mut (sp, ref mut next)) = stack.last_mut() {
+        if let Some(&(c, _)) = callees[sp].get(*next) {
+            *next += 1;
+            if !done[c] {
+                done[c] = true;
+                stack.push((c, 0));
+            }
+        } else {
+            order.push(sp);
+            stack.pop();
+        }
+    }
+    order.reverse();
+    order
+}
+
+/// The kernel's refusal of LD_ABS/LD_IND within a callback (`check_max_stack_depth_subprog`,
+/// by the text of every call chain from the main function): the first function with such a
+/// load (`has_ld_abs`) that is a callback (`is_cb`: its address is passed as one) or is
+/// called, directly or not, from one.
+fn ld_abs_under_callback(
+    callees: &[Vec<(usize, usize)>],
+    is_cb: &[bool],
+    has_ld_abs: &[bool],
+) -> Option<usize> {
+    let mut in_cb = is_cb.to_vec();
+    let order = callers_first(callees);
+    for &sp in &order {
+        if in_cb[sp] {
+            for &(c, _) in &callees[sp] {
+                in_cb[c] = true;
+            }
+        }
+    }
+    let mut hits: Vec<usize> = order
+        .into_iter()
+        .filter(|&sp| in_cb[sp] && has_ld_abs[sp])
+        .collect();
+    hits.sort_unstable();
+    hits.first().copied()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{ld_abs_under_callback, tail_call_prefix};
+
+    /// `callees` from (caller, callee) edges; the call sites are not used by the rule.
+    fn graph(n: usize, edges: &[(usize, usize)]) -> Vec<Vec<(usize, usize)>> {
+        let mut g = vec![Vec::new(); n];
+        for &(a, b) in edges {
+            g[a].push((b, 0));
+        }
+        g
+    }
+
+    #[test]
+    fn tail_call_below_256_bytes_of_callers() {
+        // main (256) -> f, f tail-calls: refused, 256 bytes above f.
+        let g = graph(2, &[(0, 1)]);
+        assert_eq!(
+            tail_call_prefix(&g, &[256, 0], &[false, true]),
+            Some((1, 256))
+        );
+        // main (224) -> f: 224 < 256, accepted.
+        assert_eq!(tail_call_prefix(&g, &[224, 0], &[false, true]), None);
+        // Only the main function tail-calls: no limit however deep.
+        assert_eq!(tail_call_prefix(&g, &[512, 512], &[true, false]), None);
+        // Frames round up to 32 (at least 32): main (1 -> 32) -> g (200 -> 224) -> f.
+        let g = graph(3, &[(0, 1), (1, 2)]);
+        assert_eq!(
+            tail_call_prefix(&g, &[1, 200, 0], &[false, false, true]),
+            Some((2, 256))
+        );
+        assert_eq!(
+            tail_call_prefix(&g, &[1, 192, 0], &[false, false, true]),
+            None
+        );
+        // The deepest chain counts: main -> a (64) -> f and main -> b (256) -> f.
+        let g = graph(4, &[(0, 1), (0, 2), (1, 3), (2, 3)]);
+        assert_eq!(
+            tail_call_prefix(&g, &[0, 64, 256, 0], &[false, false, false, true]),
+            Some((3, 288))
+        );
+        // A function no chain reaches is not checked.
+        let g = graph(2, &[]);
+        assert_eq!(tail_call_prefix(&g, &[512, 0], &[false, true]), None);
+    }
+
+    #[test]
+    fn ld_abs_in_or_under_a_callback() {
+        // main -> f (a callback) -> g, g has LD_ABS: refused at g.
+        let g = graph(3, &[(0, 1), (1, 2)]);
+        let cb = [false, true, false];
+        assert_eq!(
+            ld_abs_under_callback(&g, &cb, &[false, false, true]),
+            Some(2)
+        );
+        // ... the callback itself: refused at f.
+        assert_eq!(
+            ld_abs_under_callback(&g, &cb, &[false, true, false]),
+            Some(1)
+        );
+        // No callback on the chain: accepted.
+        assert_eq!(
+            ld_abs_under_callback(&g, &[false; 3], &[false, true, true]),
+            None
+        );
+        // LD_ABS in the main function, which calls a callback: accepted.
+        assert_eq!(ld_abs_under_callback(&g, &cb, &[true, false, false]), None);
     }
 }

@@ -307,6 +307,12 @@ pub struct VerifyInput<'a> {
     /// the kernel does (`transfer/call/global.rs`). The other functions are static: walked at
     /// every call.
     pub globals: &'a [crate::btf::GlobalFunc],
+    /// The BTF function info the load passes (an ELF object's
+    /// [`crate::elf::ElfProgram::func_info`]), `None` for a load without it. Without it the
+    /// kernel refuses `bpf_tail_call` and LD_ABS/LD_IND in any function but the main one;
+    /// with it, such a function must return a number (`check_btf_func`), and the tail call is
+    /// checked against its callers' stack (`driver.rs`).
+    pub func_info: Option<&'a [crate::btf::SubprogFunc]>,
 }
 
 impl<'a> VerifyInput<'a> {
@@ -323,7 +329,15 @@ impl<'a> VerifyInput<'a> {
             data: &[],
             spin_locks: &[],
             globals: &[],
+            func_info: None,
         }
+    }
+
+    /// The same input with the BTF function info of its subprograms (see
+    /// [`VerifyInput::func_info`]).
+    pub fn with_func_info(mut self, func_info: &'a [crate::btf::SubprogFunc]) -> Self {
+        self.func_info = Some(func_info);
+        self
     }
 
     /// The same input with global functions (see [`VerifyInput::globals`]).
@@ -585,6 +599,7 @@ pub(crate) fn verify_with_tracer(
     }
     let ops = cfg::decode(input.insns).map_err(|e| vec![e])?;
     let cfg = cfg::check(&ops)?;
+    cfg::check_subprog_exits(&ops, &cfg, input.func_info)?;
     trust.check(&ops).map_err(|e| vec![e])?;
     if helpers::family(input.prog_type).is_none() {
         return Err(vec![VerifierError {

@@ -373,9 +373,6 @@ impl<'a> Exec<'a> {
             writes,
             ..
         } = c;
-        if id == 12 {
-            self.tail_call_seen = true;
-        }
         lock::spin_lock_effects(st, id, &r1_in);
         for w in &writes {
             mark_written(st, w);
