@@ -26,6 +26,15 @@ impl<T> PcLists<T> {
             none: Vec::new(),
         }
     }
+
+    /// Instruction `pc`'s list, mutably, without making one when it has none (the empty
+    /// slice then).
+    pub(crate) fn slice_mut(&mut self, pc: usize) -> &mut [T] {
+        match self.at[pc] {
+            0 => &mut [],
+            k => &mut self.lists[k as usize - 1],
+        }
+    }
 }
 
 impl<T> Index<usize> for PcLists<T> {

@@ -86,7 +86,7 @@ pub(crate) struct Explorer {
     /// The finished checkpoints stored at each instruction (those that can prune).
     explored: PcLists<prune_hint::Kept>,
     /// The unfinished ones, oldest first (those a loop without progress comes back to).
-    waiting: PcLists,
+    waiting: PcLists<prune_hint::Waiting>,
     /// Jumps and instructions processed (all paths), and at the last checkpoint added.
     jumps: usize,
     insns: usize,
@@ -259,7 +259,12 @@ impl Explorer {
         may_goto: bool,
     ) -> PruneResult {
         if may_goto {
-            for &c in self.waiting[pc].iter().rev().take(LOOP_HEAD_CHECK) {
+            for c in self.waiting[pc]
+                .iter()
+                .rev()
+                .take(LOOP_HEAD_CHECK)
+                .map(|w| w.id)
+            {
                 if let Some(old) = &self.checkpoints[c].state {
                     if old.may_goto_depth != st.may_goto_depth && covers(old, st, 0x7ff) {
                         self.checkpoints[c].hits += 1;
@@ -270,12 +275,25 @@ impl Explorer {
                 }
             }
         }
-        // A loop without progress comes back to the state of a recent round.
-        for &c in self.waiting[pc].iter().rev().take(LOOP_CHECK) {
-            if let Some(old) = &self.checkpoints[c].state {
+        // A loop without progress comes back to the state of a recent round (a checkpoint
+        // whose copy of a register refuses is not the same, as `same_state` would find).
+        let checkpoints = &self.checkpoints;
+        for w in self.waiting.slice_mut(pc).iter_mut().rev().take(LOOP_CHECK) {
+            if w.refuses(st) {
+                #[cfg(debug_assertions)]
+                if let Some(old) = &checkpoints[w.id].state {
+                    assert!(
+                        !same_state(old, st),
+                        "a loop check's copy refused the same state"
+                    );
+                }
+                continue;
+            }
+            if let Some(old) = &checkpoints[w.id].state {
                 if same_state(old, st) {
                     return PruneResult::Loop;
                 }
+                w.set(old, st);
             }
         }
         // Whether this visit stores a checkpoint if nothing prunes it; only such a visit
@@ -293,7 +311,7 @@ impl Explorer {
         let newest_unfinished = self.waiting[pc]
             .iter()
             .rev()
-            .copied()
+            .map(|w| w.id)
             .find(|&c| !forced && self.checkpoints[c].state.is_some());
         let fresh = self.jumps - self.last_jumps < 20 && self.insns - self.last_insns < 100;
         let quiet_below = newest_unfinished.filter(|_| fresh);
@@ -416,7 +434,7 @@ impl Explorer {
         self.last_insns = self.insns;
         let id = self.checkpoints.len();
         record(&self.tracer, Ev::Checkpoint { pc, id, parent, st });
-        self.waiting[pc].push(id);
+        self.waiting[pc].push(prune_hint::Waiting::new(id));
         let link = d.checkpoint();
         let head = if may_goto {
             Some(id)
@@ -448,7 +466,8 @@ impl Explorer {
     /// below it so far becomes unknown, so that a loop bounded by the hidden counter converges.
     /// Forgetting a value is always sound; the marks only keep it precise where it matters.
     pub(crate) fn widen_may_goto(&self, pc: usize, parent: Option<usize>, st: &mut State) {
-        let prev = self.waiting[pc].iter().rev().find_map(|&c| {
+        let prev = self.waiting[pc].iter().rev().find_map(|w| {
+            let c = w.id;
             let ck = &self.checkpoints[c];
             (Some(c) != parent).then_some(ck.state.as_ref().map(|s| (s, ck.demanded)))?
         });
@@ -518,7 +537,7 @@ impl Explorer {
     /// on to its ancestors).
     fn unfinished_miss(&mut self, pc: usize) {
         for k in 0..self.waiting[pc].len() {
-            let id = self.waiting[pc][k];
+            let id = self.waiting[pc][k].id;
             if self.checkpoints[id].state.is_some() {
                 self.miss(pc, id);
             }
@@ -573,7 +592,7 @@ impl Explorer {
             },
         );
         let waiting = &mut self.waiting[pc];
-        if let Some(k) = waiting.iter().rposition(|&x| x == c) {
+        if let Some(k) = waiting.iter().rposition(|x| x.id == c) {
             waiting.remove(k);
         }
         if self.checkpoints[c].state.is_none() {

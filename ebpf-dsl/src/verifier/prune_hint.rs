@@ -14,7 +14,8 @@
 
 use super::domain::scalar::Scalar;
 use super::domain::state::{
-    reg_loc_covers_alone, slot_covers_alone, slot_loc_covers_alone, RegVal, Slot, State, CHUNK,
+    first_differing_reg, reg_differs, reg_loc_covers_alone, slot_covers_alone,
+    slot_loc_covers_alone, RegVal, Slot, State, CHUNK,
 };
 
 #[cfg(debug_assertions)]
@@ -291,6 +292,58 @@ impl Kept {
             } else {
                 Old::Slot(fo.stack[bu - 11])
             },
+        });
+    }
+}
+
+/// An unfinished checkpoint in the list of its instruction, with a copy of a register in
+/// which its state differed from one compared with it for a loop without progress (the
+/// quick refusal of [`same_state`](super::domain::state::same_state)): a new state that
+/// differs there too is not the same, and the refusal reads neither the checkpoint nor its
+/// state. A checkpoint's state never changes once stored, so the copy stays true.
+pub(crate) struct Waiting {
+    /// The checkpoint.
+    pub(crate) id: usize,
+    /// The register that refused last, if any.
+    differs: Option<Differs>,
+}
+
+/// A register of an unfinished checkpoint's state (see [`Waiting`]).
+struct Differs {
+    /// The state's call frames and `may_goto` depth (a state with others is not the same).
+    frames: u8,
+    may_goto_depth: u32,
+    /// The frame and the register.
+    frame: u8,
+    reg: u8,
+    old: RegVal,
+}
+
+impl Waiting {
+    /// Checkpoint `id`, nothing known yet.
+    pub(crate) fn new(id: usize) -> Waiting {
+        Waiting { id, differs: None }
+    }
+
+    /// True if the copy shows that the checkpoint's state is not `new` (the quick refusal
+    /// of `same_state`, or another frame count or `may_goto` depth).
+    #[inline]
+    pub(crate) fn refuses(&self, new: &State) -> bool {
+        let Some(d) = &self.differs else { return false };
+        new.frames.len() != d.frames as usize
+            || new.may_goto_depth != d.may_goto_depth
+            || reg_differs(&d.old, &new.frames[d.frame as usize].regs[d.reg as usize])
+    }
+
+    /// After `same_state` found the checkpoint's state `old` is not `new`: keeps the first
+    /// register that refused it, if one did.
+    pub(crate) fn set(&mut self, old: &State, new: &State) {
+        self.differs = first_differing_reg(old, new).map(|(k, r)| Differs {
+            frames: old.frames.len() as u8,
+            may_goto_depth: old.may_goto_depth,
+            frame: k as u8,
+            reg: r as u8,
+            old: old.frames[k].regs[r],
         });
     }
 }
