@@ -75,6 +75,9 @@ struct Checkpoint {
     /// Paths this checkpoint pruned while its marks could still grow: its later marks are
     /// sent on to them (indices into [`Explorer::forwards`]).
     forwards: Vec<usize>,
+    /// Its live pointers ([`deps::pointer_locs`]) for the live marks they were worked out
+    /// for (see [`Explorer::exact_locs`]).
+    pointers: (Mask, Mask),
     /// The nearest checkpoint at a loop head (a `may_goto` or a callback's helper call) among
     /// this one and its ancestors.
     head: Option<usize>,
@@ -317,108 +320,15 @@ impl Explorer {
         let quiet_below = newest_unfinished.filter(|_| fresh);
         // Whether this visit counts as a miss of checkpoint `c`.
         let counts = |c: usize| add && quiet_below.is_none_or(|u| c > u);
-        let mut i = 0;
-        let quick = !self.exact && self.tracer.is_none();
-        while i < self.explored[pc].len() {
-            let kept = &self.explored[pc][i];
-            let (c, mut hint) = (kept.id, kept.hint);
-            // The hint's copy refuses without reading the checkpoint (the same miss as
-            // below, where `refused` would refuse).
-            if quick && kept.refuses(st, live_static) {
-                #[cfg(debug_assertions)]
-                self.assert_refused(c, st, live_static);
-                if counts(c) && self.miss(pc, c) {
-                    self.explored[pc].swap_remove(i);
-                    continue;
-                }
-                i += 1;
-                continue;
+        // The instruction's list is taken out while it is read (one lookup, not one per
+        // entry) and put back before anything else reads it.
+        if !self.explored[pc].is_empty() {
+            let mut list = self.explored.take(pc);
+            let pruned = self.compare_finished(pc, &mut list, st, d, live_static, parent, counts);
+            self.explored.put(pc, list);
+            if let Some(r) = pruned {
+                return r;
             }
-            let ck = &self.checkpoints[c];
-            let Some(old) = &ck.state else {
-                self.explored[pc].swap_remove(i);
-                continue;
-            };
-            let incomplete = self.incomplete(c);
-            let n = old.frames.len().min(FRAMES);
-            // The checkpoint's marks, when they are final (compared location by location, the
-            // location that failed last time first).
-            let marks: Option<[(u128, u128); FRAMES]> = (!self.exact && !incomplete)
-                .then(|| std::array::from_fn(|f| (ck.live.frame(f), ck.precise.frame(f))));
-            let hc = marks.as_ref().map(|marks| prune_hint::Ctx {
-                live_static,
-                marks: &marks[..n],
-                local_calls: &self.local_calls,
-            });
-            let covered = match &hc {
-                // The same answer as the full comparison, sooner.
-                Some(hc) => {
-                    !prune_hint::refused(old, st, hc, hint)
-                        && (covers_frames(old, st, live_static, hc.marks, &self.local_calls) || {
-                            hint = prune_hint::missed(old, st, hc, hint);
-                            false
-                        })
-                }
-                None if self.exact => covers_calls(old, st, live_static, &self.local_calls),
-                None => {
-                    // Marks that may still grow: every location counts (the kernel compares a
-                    // state whose SCC visit has backedges `RANGE_WITHIN`).
-                    let all = [(!0u128, !0u128); FRAMES];
-                    covers_frames(old, st, live_static, &all[..n], &self.local_calls)
-                }
-            };
-            if covered && incomplete && !self.exact {
-                self.checkpoints[c].hits += 1;
-                record(&self.tracer, Ev::Pruned { pc, by: c });
-                self.hit_incomplete(c, parent, d, live_static);
-                return PruneResult::Pruned;
-            }
-            if covered {
-                // The frames without bits of their own were compared exactly: every location
-                // of theirs counts as read and precise.
-                let deep = if old.frames.len() > FRAMES {
-                    Mask::OTHER
-                } else {
-                    Mask::EMPTY
-                };
-                let exact = ck.precise | deps::pointer_locs(old, ck.live);
-                let keep = live_mask(live_static, old.frames.len() - 1);
-                let live = (ck.live | deep) & keep;
-                let precise = ((exact & ck.live) | deep) & keep;
-                let demanded = (ck.demanded | deep) & keep;
-                self.checkpoints[c].hits += 1;
-                record(&self.tracer, Ev::Pruned { pc, by: c });
-                let [ml, mp, md] = d.of_masks([live, precise, demanded]);
-                self.mark(parent, ml, Mark::Read);
-                self.mark(parent, mp, Mark::Precise);
-                self.mark(parent, md, Mark::Demanded);
-                return PruneResult::Pruned;
-            }
-            if self.tracer.is_some() {
-                let (live, precise) = if self.exact || incomplete {
-                    (Mask::ALL, Mask::ALL)
-                } else {
-                    (ck.live, ck.precise)
-                };
-                let live = live & live_mask(live_static, old.frames.len() - 1);
-                let miss = Ev::Miss {
-                    pc,
-                    id: c,
-                    old,
-                    new: st,
-                    live,
-                    precise,
-                };
-                record(&self.tracer, miss);
-            }
-            if let Some(hc) = &hc {
-                self.explored[pc][i].set(hint, old, hc);
-            }
-            if counts(c) && self.miss(pc, c) {
-                self.explored[pc].swap_remove(i);
-                continue;
-            }
-            i += 1;
         }
         if quiet_below.is_some() {
             // Each round of the loop keeps its states (at half the usual spacing) for the
@@ -453,9 +363,146 @@ impl Explorer {
             hits: 0,
             misses: 0,
             forwards: Vec::new(),
+            pointers: (Mask::EMPTY, Mask::EMPTY),
             head,
         });
         PruneResult::Continue(Some(id))
+    }
+
+    /// The finished checkpoints of `pc` (`list`, in order) compared with the path's state
+    /// `st` (see [`Explorer::visit`]): `Some(Pruned)` when one covers it; each that does not
+    /// counts a miss if `counts` says so, and leaves the list if it keeps missing.
+    #[allow(clippy::too_many_arguments)]
+    fn compare_finished(
+        &mut self,
+        pc: usize,
+        list: &mut Vec<prune_hint::Kept>,
+        st: &State,
+        d: &mut Deps,
+        live_static: u16,
+        parent: Option<usize>,
+        counts: impl Fn(usize) -> bool,
+    ) -> Option<PruneResult> {
+        let mut i = 0;
+        let quick = !self.exact && self.tracer.is_none();
+        while i < list.len() {
+            let kept = &list[i];
+            let (c, mut hint) = (kept.id, kept.hint);
+            // The hint's copy refuses without reading the checkpoint (the same miss as
+            // below, where `refused` would refuse).
+            if quick && kept.refuses(st, live_static) {
+                #[cfg(debug_assertions)]
+                self.assert_refused(c, st, live_static);
+                if counts(c) && self.miss(pc, c) {
+                    list.swap_remove(i);
+                    continue;
+                }
+                i += 1;
+                continue;
+            }
+            let ck = &self.checkpoints[c];
+            let Some(old) = &ck.state else {
+                list.swap_remove(i);
+                continue;
+            };
+            let incomplete = self.incomplete(c);
+            let n = old.frames.len().min(FRAMES);
+            // The checkpoint's marks, when they are final (compared location by location, the
+            // location that failed last time first).
+            let marks: Option<[(u128, u128); FRAMES]> = (!self.exact && !incomplete)
+                .then(|| std::array::from_fn(|f| (ck.live.frame(f), ck.precise.frame(f))));
+            let hc = marks.as_ref().map(|marks| prune_hint::Ctx {
+                live_static,
+                marks: &marks[..n],
+                local_calls: &self.local_calls,
+            });
+            let covered = match &hc {
+                // The same answer as the full comparison, sooner.
+                Some(hc) => {
+                    !prune_hint::refused(old, st, hc, hint)
+                        && (covers_frames(old, st, live_static, hc.marks, &self.local_calls) || {
+                            hint = prune_hint::missed(old, st, hc, hint);
+                            false
+                        })
+                }
+                None if self.exact => covers_calls(old, st, live_static, &self.local_calls),
+                None => {
+                    // Marks that may still grow: every location counts (the kernel compares a
+                    // state whose SCC visit has backedges `RANGE_WITHIN`).
+                    let all = [(!0u128, !0u128); FRAMES];
+                    covers_frames(old, st, live_static, &all[..n], &self.local_calls)
+                }
+            };
+            if covered && incomplete && !self.exact {
+                self.checkpoints[c].hits += 1;
+                record(&self.tracer, Ev::Pruned { pc, by: c });
+                self.hit_incomplete(c, parent, d, live_static);
+                return Some(PruneResult::Pruned);
+            }
+            if covered {
+                // The frames without bits of their own were compared exactly: every location
+                // of theirs counts as read and precise.
+                let deep = if old.frames.len() > FRAMES {
+                    Mask::OTHER
+                } else {
+                    Mask::EMPTY
+                };
+                let keep = live_mask(live_static, old.frames.len() - 1);
+                let (ck_live, ck_demanded) = (ck.live, ck.demanded);
+                let exact = self.exact_locs(c);
+                let live = (ck_live | deep) & keep;
+                let precise = ((exact & ck_live) | deep) & keep;
+                let demanded = (ck_demanded | deep) & keep;
+                self.checkpoints[c].hits += 1;
+                record(&self.tracer, Ev::Pruned { pc, by: c });
+                let [ml, mp, md] = d.of_masks([live, precise, demanded]);
+                self.mark(parent, ml, Mark::Read);
+                self.mark(parent, mp, Mark::Precise);
+                self.mark(parent, md, Mark::Demanded);
+                return Some(PruneResult::Pruned);
+            }
+            if self.tracer.is_some() {
+                let (live, precise) = if self.exact || incomplete {
+                    (Mask::ALL, Mask::ALL)
+                } else {
+                    (ck.live, ck.precise)
+                };
+                let live = live & live_mask(live_static, old.frames.len() - 1);
+                let miss = Ev::Miss {
+                    pc,
+                    id: c,
+                    old,
+                    new: st,
+                    live,
+                    precise,
+                };
+                record(&self.tracer, miss);
+            }
+            if let Some(hc) = &hc {
+                list[i].set(hint, old, hc);
+            }
+            if counts(c) && self.miss(pc, c) {
+                list.swap_remove(i);
+                continue;
+            }
+            i += 1;
+        }
+        None
+    }
+
+    /// The locations of checkpoint `c` that a path it prunes gets as precise: its precise
+    /// ones and its live pointers (compared exactly), the latter worked out once per value of
+    /// its live marks.
+    fn exact_locs(&mut self, c: usize) -> Mask {
+        let ck = &mut self.checkpoints[c];
+        if ck.pointers.0 != ck.live {
+            let old = ck
+                .state
+                .as_ref()
+                .expect("a checkpoint that prunes has its state");
+            ck.pointers = (ck.live, deps::pointer_locs(old, ck.live));
+        }
+        ck.precise | ck.pointers.1
     }
 
     /// The kernel's `widen_imprecise_scalars` for the fall-through of the `may_goto` at `pc`
