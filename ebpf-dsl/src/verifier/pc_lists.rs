@@ -29,6 +29,7 @@ impl<T> PcLists<T> {
 
     /// Instruction `pc`'s list, taken out (empty if it has none) until [`PcLists::put`]
     /// puts it back.
+    #[inline]
     pub(crate) fn take(&mut self, pc: usize) -> Vec<T> {
         match self.at[pc] {
             0 => Vec::new(),
@@ -37,6 +38,7 @@ impl<T> PcLists<T> {
     }
 
     /// Puts `list` back as instruction `pc`'s (after [`PcLists::take`]).
+    #[inline]
     pub(crate) fn put(&mut self, pc: usize, list: Vec<T>) {
         match self.at[pc] {
             0 if list.is_empty() => {}

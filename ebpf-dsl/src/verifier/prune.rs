@@ -278,10 +278,16 @@ impl Explorer {
                 }
             }
         }
+        let forced = self.every || may_goto;
         // A loop without progress comes back to the state of a recent round (a checkpoint
         // whose copy of a register refuses is not the same, as `same_state` would find).
+        // On the way, the newest unfinished checkpoint not evicted (see below).
         let checkpoints = &self.checkpoints;
+        let mut newest_unfinished = None;
         for w in self.waiting.slice_mut(pc).iter_mut().rev().take(LOOP_CHECK) {
+            if newest_unfinished.is_none() && !forced && checkpoints[w.id].state.is_some() {
+                newest_unfinished = Some(w.id);
+            }
             if w.refuses(st) {
                 #[cfg(debug_assertions)]
                 if let Some(old) = &checkpoints[w.id].state {
@@ -303,7 +309,6 @@ impl Explorer {
         // counts as a miss of the checkpoints compared (the kernel's `miss_cnt`), so that the
         // visits between two checkpoints of a loop do not evict the states that would prune
         // its later rounds.
-        let forced = self.every || may_goto;
         let mut add =
             forced || (self.jumps - self.last_jumps >= 2 && self.insns - self.last_insns >= 8);
         // In a loop (an unfinished checkpoint at `pc`: an ancestor of the path), fewer than 20
@@ -311,11 +316,13 @@ impl Explorer {
         // older than it count this visit as a miss (the kernel, comparing newest first, stops
         // counting there: `skip_inf_loop_check`). The kernel then stores no checkpoint; ours
         // does, after 1 jump and 4 instructions (fewer paths on the corpus, as many states).
-        let newest_unfinished = self.waiting[pc]
-            .iter()
-            .rev()
-            .map(|w| w.id)
-            .find(|&c| !forced && self.checkpoints[c].state.is_some());
+        if newest_unfinished.is_none() && !forced {
+            newest_unfinished = self.waiting[pc]
+                .iter()
+                .rev()
+                .map(|w| w.id)
+                .find(|&c| self.checkpoints[c].state.is_some());
+        }
         let fresh = self.jumps - self.last_jumps < 20 && self.insns - self.last_insns < 100;
         let quiet_below = newest_unfinished.filter(|_| fresh);
         // Whether this visit counts as a miss of checkpoint `c`.
@@ -455,7 +462,19 @@ impl Explorer {
                 let demanded = (ck_demanded | deep) & keep;
                 self.checkpoints[c].hits += 1;
                 record(&self.tracer, Ev::Pruned { pc, by: c });
-                let [ml, mp, md] = d.of_masks([live, precise, demanded]);
+                // Precise and demanded locations are live ones, often all of them: the same
+                // mask has the same sources.
+                let ml = d.of_mask(live);
+                let mp = if precise == live {
+                    ml
+                } else {
+                    d.of_mask(precise)
+                };
+                let md = if demanded == precise {
+                    mp
+                } else {
+                    d.of_mask(demanded)
+                };
                 self.mark(parent, ml, Mark::Read);
                 self.mark(parent, mp, Mark::Precise);
                 self.mark(parent, md, Mark::Demanded);

@@ -173,9 +173,10 @@ pub(crate) struct Kept {
     /// Its hint.
     pub(crate) hint: Hint,
     /// False if the checkpoint is below a loop head (its marks may then still grow while
-    /// it is compared in every location): the copy is not used.
+    /// it is compared in every location): no copy is kept.
     headless: bool,
-    /// The hinted location's content in the checkpoint, when the hint names one.
+    /// The hinted location's content in the checkpoint, when the hint names one (and the
+    /// checkpoint is headless).
     copy: Option<Held>,
 }
 
@@ -185,8 +186,9 @@ struct Held {
     frames: u8,
     /// The location.
     loc: Loc,
-    /// In the innermost frame (its registers count only when statically live).
-    innermost: bool,
+    /// The statically live registers the location needs (its own bit for a register of
+    /// the innermost frame, whose registers count only when statically live; else none).
+    needs: u16,
     /// Precise when the hint was set (marks only grow, and a location that fails imprecise
     /// fails precise too: an older flag refuses no more than the current one).
     precise: bool,
@@ -214,7 +216,7 @@ impl Kept {
     #[inline]
     pub(crate) fn refuses(&self, new: &State, live_static: u16) -> bool {
         let Some(c) = &self.copy else { return false };
-        if !self.headless || new.frames.len() != c.frames as usize {
+        if new.frames.len() != c.frames as usize || live_static & c.needs != c.needs {
             return false;
         }
         let (k, b) = (c.loc.0 as usize, c.loc.1 as usize);
@@ -224,9 +226,6 @@ impl Kept {
         let outside = |o: &Scalar, n: &Scalar| c.precise && !n.is_subset_of(o);
         match &c.old {
             Old::Reg(o) => {
-                if c.innermost && live_static & (1 << b) == 0 {
-                    return false;
-                }
                 let n = &fnew.regs[b];
                 match (o, n) {
                     (RegVal::Scalar(so), RegVal::Scalar(sn)) if outside(so, sn) => return true,
@@ -271,6 +270,9 @@ impl Kept {
         self.hint = hint;
         self.copy = None;
         let Hint::At((k, b)) = hint else { return };
+        if !self.headless {
+            return;
+        }
         let (ku, bu) = (k as usize, b as usize);
         let last = old.frames.len() - 1;
         if ku > last || ku >= c.marks.len() {
@@ -285,7 +287,7 @@ impl Kept {
         self.copy = Some(Held {
             frames: old.frames.len() as u8,
             loc: (k, b),
-            innermost: ku == last,
+            needs: if ku == last && bu < 11 { 1 << bu } else { 0 },
             precise: precise & (1u128 << b) != 0,
             old: if bu < 11 {
                 Old::Reg(fo.regs[bu])
