@@ -396,8 +396,10 @@ impl Explorer {
             let kept = &list[i];
             let (c, mut hint) = (kept.id, kept.hint);
             // The hint's copy refuses without reading the checkpoint (the same miss as
-            // below, where `refused` would refuse).
-            if quick && kept.refuses(st, live_static) {
+            // below, where `refused` would refuse; a copy that does not refuse spares that
+            // test).
+            let copied = quick && kept.has_copy();
+            if copied && kept.refuses(st, live_static) {
                 #[cfg(debug_assertions)]
                 self.assert_refused(c, st, live_static);
                 if counts(c) && self.miss(pc, c) {
@@ -426,7 +428,7 @@ impl Explorer {
             let covered = match &hc {
                 // The same answer as the full comparison, sooner.
                 Some(hc) => {
-                    !prune_hint::refused(old, st, hc, hint)
+                    !(!copied && prune_hint::refused(old, st, hc, hint))
                         && (covers_frames(old, st, live_static, hc.marks, &self.local_calls) || {
                             hint = prune_hint::missed(old, st, hc, hint);
                             false
@@ -665,6 +667,19 @@ impl Explorer {
             return;
         }
         let headless = self.checkpoints[c].head.is_none();
+        let mut kept = prune_hint::Kept::new(c, headless);
+        if let Some(hint) = prune_hint::first_guess(&self.explored[pc]) {
+            let ck = &self.checkpoints[c];
+            let old = ck.state.as_ref().expect("checked above");
+            let marks: [(u128, u128); FRAMES] =
+                std::array::from_fn(|f| (ck.live.frame(f), ck.precise.frame(f)));
+            let hc = prune_hint::Ctx {
+                live_static: 0x7ff,
+                marks: &marks[..old.frames.len().min(FRAMES)],
+                local_calls: &self.local_calls,
+            };
+            kept.set(hint, old, &hc);
+        }
         let list = &mut self.explored[pc];
         if list.len() >= MAX_STATES_PER_INSN {
             let worst = list
@@ -678,7 +693,7 @@ impl Explorer {
                 record(&self.tracer, Ev::Evicted { pc, id: x });
             }
         }
-        list.push(prune_hint::Kept::new(c, headless));
+        list.push(kept);
     }
 }
 

@@ -163,6 +163,24 @@ pub(crate) fn missed(old: &State, new: &State, c: &Ctx, hint: Hint) -> Hint {
     }
 }
 
+/// Entries of an instruction's list [`first_guess`] looks at (the newest).
+const GUESS_FROM: usize = 4;
+
+/// The first hint of a checkpoint joining `list`, the finished checkpoints of its
+/// instruction: the newest location hinted among the last few there. That is a guess (the
+/// checkpoints of one instruction mostly miss at the same location, a loop's counter or a
+/// spilled value of the round), which spares the full comparison of its first miss when
+/// right; when wrong, the full comparison runs as with no hint. A hint only says where to
+/// look first: its copy refuses only a state whose location does not cover alone, whatever
+/// the location.
+pub(crate) fn first_guess(list: &[Kept]) -> Option<Hint> {
+    list.iter()
+        .rev()
+        .take(GUESS_FROM)
+        .map(|x| x.hint)
+        .find(|h| matches!(h, Hint::At(_)))
+}
+
 /// A finished checkpoint in the list of its instruction, with its hint and a copy of what
 /// the hint's location held in it: a new state the copy refuses is not covered, and the
 /// refusal reads neither the checkpoint nor its state (memory far apart from one checkpoint
@@ -209,6 +227,12 @@ impl Kept {
             headless,
             copy: None,
         }
+    }
+
+    /// True if it keeps a copy of its hinted location ([`Kept::refuses`] may refuse).
+    #[inline]
+    pub(crate) fn has_copy(&self) -> bool {
+        self.copy.is_some()
     }
 
     /// True if the copy of the hinted location shows that the checkpoint does not cover
