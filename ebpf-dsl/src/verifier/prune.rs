@@ -428,7 +428,7 @@ impl Explorer {
             let covered = match &hc {
                 // The same answer as the full comparison, sooner.
                 Some(hc) => {
-                    !(!copied && prune_hint::refused(old, st, hc, hint))
+                    (copied || !prune_hint::refused(old, st, hc, hint))
                         && (covers_frames(old, st, live_static, hc.marks, &self.local_calls) || {
                             hint = prune_hint::missed(old, st, hc, hint);
                             false

@@ -441,6 +441,57 @@ mod tests {
         assert_eq!(first_failing(&old, &deeper, &c), None);
     }
 
+    /// An unfinished checkpoint's copy of the register that refused a state refuses one that
+    /// differs there again, or in frames or `may_goto` depth (as `same_state`), and leaves
+    /// one that is the same there to the full comparison.
+    #[test]
+    fn the_loop_checks_copy_refuses_as_same_state() {
+        use crate::verifier::domain::state::same_state;
+        let mut old = initial_state();
+        old.frames[0].regs[6] = RegVal::Scalar(Scalar::konst(3));
+        let mut new = old.clone();
+        new.frames[0].regs[6] = RegVal::Scalar(Scalar::konst(4));
+        let mut w = Waiting::new(0);
+        assert!(!w.refuses(&new) && !same_state(&old, &new));
+        w.set(&old, &new);
+        assert!(w.refuses(&new));
+        let again = old.clone();
+        assert!(!w.refuses(&again) && same_state(&old, &again));
+        let mut deeper = old.clone();
+        deeper.may_goto_depth += 1;
+        assert!(w.refuses(&deeper) && !same_state(&old, &deeper));
+        let mut framed = old.clone();
+        framed.frames.push(framed.frames[0].clone());
+        assert!(w.refuses(&framed) && !same_state(&old, &framed));
+        // The same registers (a slot differs): nothing to copy, nothing refused.
+        let mut slot = old.clone();
+        slot.frames[0].stack[60] = Slot::Spill(RegVal::Scalar(Scalar::konst(1)));
+        w.set(&old, &slot);
+        assert!(!w.refuses(&new));
+    }
+
+    /// A checkpoint joining a list takes the newest location hinted among its last entries.
+    #[test]
+    fn a_joining_checkpoint_guesses_the_newest_hinted_location() {
+        let old = initial_state();
+        let all = (1u128 << 75) - 1;
+        let c = Ctx {
+            live_static: 0x7ff,
+            marks: &[(all, all)],
+            local_calls: &[],
+        };
+        let mut list: Vec<Kept> = (0..2).map(|id| Kept::new(id, true)).collect();
+        assert_eq!(first_guess(&list), None);
+        list[0].set(Hint::At((0, 6)), &old, &c);
+        list[1].set(Hint::Wait(3), &old, &c);
+        assert_eq!(first_guess(&list), Some(Hint::At((0, 6))));
+        list[1].set(Hint::At((0, 7)), &old, &c);
+        assert_eq!(first_guess(&list), Some(Hint::At((0, 7))));
+        // Only the last few entries are looked at.
+        list.extend((2..2 + GUESS_FROM).map(|id| Kept::new(id, true)));
+        assert_eq!(first_guess(&list), None);
+    }
+
     /// A kept checkpoint's copy of its hinted location refuses as `refused` does, and not
     /// once the location is statically dead or the frames differ.
     #[test]
