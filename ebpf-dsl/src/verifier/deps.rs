@@ -56,11 +56,6 @@ impl Deps {
         out
     }
 
-    /// [`Deps::of_mask`] of each of `ms`.
-    pub(crate) fn of_masks(&self, ms: [Mask; 3]) -> [Mask; 3] {
-        ms.map(|m| self.of_mask(m))
-    }
-
     #[inline]
     fn reg(&self, r: u8) -> Mask {
         self.get(self.len() - 1, r as usize)

@@ -26,6 +26,38 @@ impl<T> PcLists<T> {
             none: Vec::new(),
         }
     }
+
+    /// Instruction `pc`'s list, taken out (empty if it has none) until [`PcLists::put`]
+    /// puts it back.
+    #[inline]
+    pub(crate) fn take(&mut self, pc: usize) -> Vec<T> {
+        match self.at[pc] {
+            0 => Vec::new(),
+            k => std::mem::take(&mut self.lists[k as usize - 1]),
+        }
+    }
+
+    /// Puts `list` back as instruction `pc`'s (after [`PcLists::take`]).
+    #[inline]
+    pub(crate) fn put(&mut self, pc: usize, list: Vec<T>) {
+        match self.at[pc] {
+            0 if list.is_empty() => {}
+            0 => {
+                self.lists.push(list);
+                self.at[pc] = self.lists.len() as u32;
+            }
+            k => self.lists[k as usize - 1] = list,
+        }
+    }
+
+    /// Instruction `pc`'s list, mutably, without making one when it has none (the empty
+    /// slice then).
+    pub(crate) fn slice_mut(&mut self, pc: usize) -> &mut [T] {
+        match self.at[pc] {
+            0 => &mut [],
+            k => &mut self.lists[k as usize - 1],
+        }
+    }
 }
 
 impl<T> Index<usize> for PcLists<T> {

@@ -75,6 +75,9 @@ struct Checkpoint {
     /// Paths this checkpoint pruned while its marks could still grow: its later marks are
     /// sent on to them (indices into [`Explorer::forwards`]).
     forwards: Vec<usize>,
+    /// Its live pointers ([`deps::pointer_locs`]) for the live marks they were worked out
+    /// for (see [`Explorer::exact_locs`]).
+    pointers: (Mask, Mask),
     /// The nearest checkpoint at a loop head (a `may_goto` or a callback's helper call) among
     /// this one and its ancestors.
     head: Option<usize>,
@@ -86,7 +89,7 @@ pub(crate) struct Explorer {
     /// The finished checkpoints stored at each instruction (those that can prune).
     explored: PcLists<prune_hint::Kept>,
     /// The unfinished ones, oldest first (those a loop without progress comes back to).
-    waiting: PcLists,
+    waiting: PcLists<prune_hint::Waiting>,
     /// Jumps and instructions processed (all paths), and at the last checkpoint added.
     jumps: usize,
     insns: usize,
@@ -346,7 +349,12 @@ impl Explorer {
     ) -> PruneResult {
         self.flush_marks();
         if may_goto {
-            for &c in self.waiting[pc].iter().rev().take(LOOP_HEAD_CHECK) {
+            for c in self.waiting[pc]
+                .iter()
+                .rev()
+                .take(LOOP_HEAD_CHECK)
+                .map(|w| w.id)
+            {
                 if let Some(old) = &self.checkpoints[c].state {
                     if old.may_goto_depth != st.may_goto_depth && covers(old, st, 0x7ff) {
                         self.checkpoints[c].hits += 1;
@@ -357,19 +365,37 @@ impl Explorer {
                 }
             }
         }
-        // A loop without progress comes back to the state of a recent round.
-        for &c in self.waiting[pc].iter().rev().take(LOOP_CHECK) {
-            if let Some(old) = &self.checkpoints[c].state {
+        let forced = self.every || may_goto;
+        // A loop without progress comes back to the state of a recent round (a checkpoint
+        // whose copy of a register refuses is not the same, as `same_state` would find).
+        // On the way, the newest unfinished checkpoint not evicted (see below).
+        let checkpoints = &self.checkpoints;
+        let mut newest_unfinished = None;
+        for w in self.waiting.slice_mut(pc).iter_mut().rev().take(LOOP_CHECK) {
+            if newest_unfinished.is_none() && !forced && checkpoints[w.id].state.is_some() {
+                newest_unfinished = Some(w.id);
+            }
+            if w.refuses(st) {
+                #[cfg(debug_assertions)]
+                if let Some(old) = &checkpoints[w.id].state {
+                    assert!(
+                        !same_state(old, st),
+                        "a loop check's copy refused the same state"
+                    );
+                }
+                continue;
+            }
+            if let Some(old) = &checkpoints[w.id].state {
                 if same_state(old, st) {
                     return PruneResult::Loop;
                 }
+                w.set(old, st);
             }
         }
         // Whether this visit stores a checkpoint if nothing prunes it; only such a visit
         // counts as a miss of the checkpoints compared (the kernel's `miss_cnt`), so that the
         // visits between two checkpoints of a loop do not evict the states that would prune
         // its later rounds.
-        let forced = self.every || may_goto;
         let mut add =
             forced || (self.jumps - self.last_jumps >= 2 && self.insns - self.last_insns >= 8);
         // In a loop (an unfinished checkpoint at `pc`: an ancestor of the path), fewer than 20
@@ -377,27 +403,94 @@ impl Explorer {
         // older than it count this visit as a miss (the kernel, comparing newest first, stops
         // counting there: `skip_inf_loop_check`). The kernel then stores no checkpoint; ours
         // does, after 1 jump and 4 instructions (fewer paths on the corpus, as many states).
-        let newest_unfinished = self.waiting[pc]
-            .iter()
-            .rev()
-            .copied()
-            .find(|&c| !forced && self.checkpoints[c].state.is_some());
+        if newest_unfinished.is_none() && !forced {
+            newest_unfinished = self.waiting[pc]
+                .iter()
+                .rev()
+                .map(|w| w.id)
+                .find(|&c| self.checkpoints[c].state.is_some());
+        }
         let fresh = self.jumps - self.last_jumps < 20 && self.insns - self.last_insns < 100;
         let quiet_below = newest_unfinished.filter(|_| fresh);
         // Whether this visit counts as a miss of checkpoint `c`.
         let counts = |c: usize| add && quiet_below.is_none_or(|u| c > u);
+        // The instruction's list is taken out while it is read (one lookup, not one per
+        // entry) and put back before anything else reads it.
+        if !self.explored[pc].is_empty() {
+            let mut list = self.explored.take(pc);
+            let pruned = self.compare_finished(pc, &mut list, st, d, live_static, parent, counts);
+            self.explored.put(pc, list);
+            if let Some(r) = pruned {
+                return r;
+            }
+        }
+        if quiet_below.is_some() {
+            // Each round of the loop keeps its states (at half the usual spacing) for the
+            // paths of the same round that come later.
+            add = self.jumps > self.last_jumps && self.insns - self.last_insns >= 4;
+        } else if add && newest_unfinished.is_some() {
+            self.unfinished_miss(pc);
+        }
+        if !add {
+            return PruneResult::Continue(parent);
+        }
+        self.last_jumps = self.jumps;
+        self.last_insns = self.insns;
+        let id = self.checkpoints.len();
+        record(&self.tracer, Ev::Checkpoint { pc, id, parent, st });
+        self.waiting[pc].push(prune_hint::Waiting::new(id));
+        let link = d.checkpoint();
+        let head = if may_goto {
+            Some(id)
+        } else {
+            parent.and_then(|p| self.checkpoints[p].head)
+        };
+        self.checkpoints.push(Checkpoint {
+            state: Some(st.clone()),
+            pending: 1,
+            parent,
+            pc,
+            link,
+            live: Mask::EMPTY,
+            precise: Mask::EMPTY,
+            demanded: Mask::EMPTY,
+            hits: 0,
+            misses: 0,
+            forwards: Vec::new(),
+            pointers: (Mask::EMPTY, Mask::EMPTY),
+            head,
+        });
+        PruneResult::Continue(Some(id))
+    }
+
+    /// The finished checkpoints of `pc` (`list`, in order) compared with the path's state
+    /// `st` (see [`Explorer::visit`]): `Some(Pruned)` when one covers it; each that does not
+    /// counts a miss if `counts` says so, and leaves the list if it keeps missing.
+    #[allow(clippy::too_many_arguments)]
+    fn compare_finished(
+        &mut self,
+        pc: usize,
+        list: &mut Vec<prune_hint::Kept>,
+        st: &State,
+        d: &mut Deps,
+        live_static: u16,
+        parent: Option<usize>,
+        counts: impl Fn(usize) -> bool,
+    ) -> Option<PruneResult> {
         let mut i = 0;
         let quick = !self.exact && self.tracer.is_none();
-        while i < self.explored[pc].len() {
-            let kept = &self.explored[pc][i];
+        while i < list.len() {
+            let kept = &list[i];
             let (c, mut hint) = (kept.id, kept.hint);
             // The hint's copy refuses without reading the checkpoint (the same miss as
-            // below, where `refused` would refuse).
-            if quick && kept.refuses(st, live_static) {
+            // below, where `refused` would refuse; a copy that does not refuse spares that
+            // test).
+            let copied = quick && kept.has_copy();
+            if copied && kept.refuses(st, live_static) {
                 #[cfg(debug_assertions)]
                 self.assert_refused(c, st, live_static);
                 if counts(c) && self.miss(pc, c) {
-                    self.explored[pc].swap_remove(i);
+                    list.swap_remove(i);
                     continue;
                 }
                 i += 1;
@@ -405,7 +498,7 @@ impl Explorer {
             }
             let ck = &self.checkpoints[c];
             let Some(old) = &ck.state else {
-                self.explored[pc].swap_remove(i);
+                list.swap_remove(i);
                 continue;
             };
             let incomplete = self.incomplete(c);
@@ -422,7 +515,7 @@ impl Explorer {
             let covered = match &hc {
                 // The same answer as the full comparison, sooner.
                 Some(hc) => {
-                    !prune_hint::refused(old, st, hc, hint)
+                    (copied || !prune_hint::refused(old, st, hc, hint))
                         && (covers_frames(old, st, live_static, hc.marks, &self.local_calls) || {
                             hint = prune_hint::missed(old, st, hc, hint);
                             false
@@ -440,7 +533,7 @@ impl Explorer {
                 self.checkpoints[c].hits += 1;
                 record(&self.tracer, Ev::Pruned { pc, by: c });
                 self.hit_incomplete(c, parent, d, live_static);
-                return PruneResult::Pruned;
+                return Some(PruneResult::Pruned);
             }
             if covered {
                 // The frames without bits of their own were compared exactly: every location
@@ -450,18 +543,31 @@ impl Explorer {
                 } else {
                     Mask::EMPTY
                 };
-                let exact = ck.precise | deps::pointer_locs(old, ck.live);
                 let keep = live_mask(live_static, old.frames.len() - 1);
-                let live = (ck.live | deep) & keep;
-                let precise = ((exact & ck.live) | deep) & keep;
-                let demanded = (ck.demanded | deep) & keep;
+                let (ck_live, ck_demanded) = (ck.live, ck.demanded);
+                let exact = self.exact_locs(c);
+                let live = (ck_live | deep) & keep;
+                let precise = ((exact & ck_live) | deep) & keep;
+                let demanded = (ck_demanded | deep) & keep;
                 self.checkpoints[c].hits += 1;
                 record(&self.tracer, Ev::Pruned { pc, by: c });
-                let [ml, mp, md] = d.of_masks([live, precise, demanded]);
+                // Precise and demanded locations are live ones, often all of them: the same
+                // mask has the same sources.
+                let ml = d.of_mask(live);
+                let mp = if precise == live {
+                    ml
+                } else {
+                    d.of_mask(precise)
+                };
+                let md = if demanded == precise {
+                    mp
+                } else {
+                    d.of_mask(demanded)
+                };
                 self.mark(parent, ml, Mark::Read);
                 self.mark(parent, mp, Mark::Precise);
                 self.mark(parent, md, Mark::Demanded);
-                return PruneResult::Pruned;
+                return Some(PruneResult::Pruned);
             }
             if self.tracer.is_some() {
                 let (live, precise) = if self.exact || incomplete {
@@ -481,50 +587,30 @@ impl Explorer {
                 record(&self.tracer, miss);
             }
             if let Some(hc) = &hc {
-                self.explored[pc][i].set(hint, old, hc);
+                list[i].set(hint, old, hc);
             }
             if counts(c) && self.miss(pc, c) {
-                self.explored[pc].swap_remove(i);
+                list.swap_remove(i);
                 continue;
             }
             i += 1;
         }
-        if quiet_below.is_some() {
-            // Each round of the loop keeps its states (at half the usual spacing) for the
-            // paths of the same round that come later.
-            add = self.jumps > self.last_jumps && self.insns - self.last_insns >= 4;
-        } else if add && newest_unfinished.is_some() {
-            self.unfinished_miss(pc);
+        None
+    }
+
+    /// The locations of checkpoint `c` that a path it prunes gets as precise: its precise
+    /// ones and its live pointers (compared exactly), the latter worked out once per value of
+    /// its live marks.
+    fn exact_locs(&mut self, c: usize) -> Mask {
+        let ck = &mut self.checkpoints[c];
+        if ck.pointers.0 != ck.live {
+            let old = ck
+                .state
+                .as_ref()
+                .expect("a checkpoint that prunes has its state");
+            ck.pointers = (ck.live, deps::pointer_locs(old, ck.live));
         }
-        if !add {
-            return PruneResult::Continue(parent);
-        }
-        self.last_jumps = self.jumps;
-        self.last_insns = self.insns;
-        let id = self.checkpoints.len();
-        record(&self.tracer, Ev::Checkpoint { pc, id, parent, st });
-        self.waiting[pc].push(id);
-        let link = d.checkpoint();
-        let head = if may_goto {
-            Some(id)
-        } else {
-            parent.and_then(|p| self.checkpoints[p].head)
-        };
-        self.checkpoints.push(Checkpoint {
-            state: Some(st.clone()),
-            pending: 1,
-            parent,
-            pc,
-            link,
-            live: Mask::EMPTY,
-            precise: Mask::EMPTY,
-            demanded: Mask::EMPTY,
-            hits: 0,
-            misses: 0,
-            forwards: Vec::new(),
-            head,
-        });
-        PruneResult::Continue(Some(id))
+        ck.precise | ck.pointers.1
     }
 
     /// The kernel's `widen_imprecise_scalars` for the fall-through of the `may_goto` at `pc`
@@ -536,7 +622,8 @@ impl Explorer {
     /// Forgetting a value is always sound; the marks only keep it precise where it matters.
     pub(crate) fn widen_may_goto(&mut self, pc: usize, parent: Option<usize>, st: &mut State) {
         self.flush_marks();
-        let prev = self.waiting[pc].iter().rev().find_map(|&c| {
+        let prev = self.waiting[pc].iter().rev().find_map(|w| {
+            let c = w.id;
             let ck = &self.checkpoints[c];
             (Some(c) != parent).then_some(ck.state.as_ref().map(|s| (s, ck.demanded)))?
         });
@@ -606,7 +693,7 @@ impl Explorer {
     /// on to its ancestors).
     fn unfinished_miss(&mut self, pc: usize) {
         for k in 0..self.waiting[pc].len() {
-            let id = self.waiting[pc][k];
+            let id = self.waiting[pc][k].id;
             if self.checkpoints[id].state.is_some() {
                 self.miss(pc, id);
             }
@@ -662,13 +749,26 @@ impl Explorer {
             },
         );
         let waiting = &mut self.waiting[pc];
-        if let Some(k) = waiting.iter().rposition(|&x| x == c) {
+        if let Some(k) = waiting.iter().rposition(|x| x.id == c) {
             waiting.remove(k);
         }
         if self.checkpoints[c].state.is_none() {
             return;
         }
         let headless = self.checkpoints[c].head.is_none();
+        let mut kept = prune_hint::Kept::new(c, headless);
+        if let Some(hint) = prune_hint::first_guess(&self.explored[pc]) {
+            let ck = &self.checkpoints[c];
+            let old = ck.state.as_ref().expect("checked above");
+            let marks: [(u128, u128); FRAMES] =
+                std::array::from_fn(|f| (ck.live.frame(f), ck.precise.frame(f)));
+            let hc = prune_hint::Ctx {
+                live_static: 0x7ff,
+                marks: &marks[..old.frames.len().min(FRAMES)],
+                local_calls: &self.local_calls,
+            };
+            kept.set(hint, old, &hc);
+        }
         let list = &mut self.explored[pc];
         if list.len() >= MAX_STATES_PER_INSN {
             let worst = list
@@ -682,7 +782,7 @@ impl Explorer {
                 record(&self.tracer, Ev::Evicted { pc, id: x });
             }
         }
-        list.push(prune_hint::Kept::new(c, headless));
+        list.push(kept);
     }
 }
 

@@ -14,7 +14,8 @@
 
 use super::domain::scalar::Scalar;
 use super::domain::state::{
-    reg_loc_covers_alone, slot_covers_alone, slot_loc_covers_alone, RegVal, Slot, State, CHUNK,
+    first_differing_reg, reg_differs, reg_loc_covers_alone, slot_covers_alone,
+    slot_loc_covers_alone, RegVal, Slot, State, CHUNK,
 };
 
 #[cfg(debug_assertions)]
@@ -162,6 +163,24 @@ pub(crate) fn missed(old: &State, new: &State, c: &Ctx, hint: Hint) -> Hint {
     }
 }
 
+/// Entries of an instruction's list [`first_guess`] looks at (the newest).
+const GUESS_FROM: usize = 4;
+
+/// The first hint of a checkpoint joining `list`, the finished checkpoints of its
+/// instruction: the newest location hinted among the last few there. That is a guess (the
+/// checkpoints of one instruction mostly miss at the same location, a loop's counter or a
+/// spilled value of the round), which spares the full comparison of its first miss when
+/// right; when wrong, the full comparison runs as with no hint. A hint only says where to
+/// look first: its copy refuses only a state whose location does not cover alone, whatever
+/// the location.
+pub(crate) fn first_guess(list: &[Kept]) -> Option<Hint> {
+    list.iter()
+        .rev()
+        .take(GUESS_FROM)
+        .map(|x| x.hint)
+        .find(|h| matches!(h, Hint::At(_)))
+}
+
 /// A finished checkpoint in the list of its instruction, with its hint and a copy of what
 /// the hint's location held in it: a new state the copy refuses is not covered, and the
 /// refusal reads neither the checkpoint nor its state (memory far apart from one checkpoint
@@ -172,9 +191,10 @@ pub(crate) struct Kept {
     /// Its hint.
     pub(crate) hint: Hint,
     /// False if the checkpoint is below a loop head (its marks may then still grow while
-    /// it is compared in every location): the copy is not used.
+    /// it is compared in every location): no copy is kept.
     headless: bool,
-    /// The hinted location's content in the checkpoint, when the hint names one.
+    /// The hinted location's content in the checkpoint, when the hint names one (and the
+    /// checkpoint is headless).
     copy: Option<Held>,
 }
 
@@ -184,8 +204,9 @@ struct Held {
     frames: u8,
     /// The location.
     loc: Loc,
-    /// In the innermost frame (its registers count only when statically live).
-    innermost: bool,
+    /// The statically live registers the location needs (its own bit for a register of
+    /// the innermost frame, whose registers count only when statically live; else none).
+    needs: u16,
     /// Precise when the hint was set (marks only grow, and a location that fails imprecise
     /// fails precise too: an older flag refuses no more than the current one).
     precise: bool,
@@ -208,12 +229,18 @@ impl Kept {
         }
     }
 
+    /// True if it keeps a copy of its hinted location ([`Kept::refuses`] may refuse).
+    #[inline]
+    pub(crate) fn has_copy(&self) -> bool {
+        self.copy.is_some()
+    }
+
     /// True if the copy of the hinted location shows that the checkpoint does not cover
     /// `new` (the answer of [`refused`] with the checkpoint's current marks, or false).
     #[inline]
     pub(crate) fn refuses(&self, new: &State, live_static: u16) -> bool {
         let Some(c) = &self.copy else { return false };
-        if !self.headless || new.frames.len() != c.frames as usize {
+        if new.frames.len() != c.frames as usize || live_static & c.needs != c.needs {
             return false;
         }
         let (k, b) = (c.loc.0 as usize, c.loc.1 as usize);
@@ -223,9 +250,6 @@ impl Kept {
         let outside = |o: &Scalar, n: &Scalar| c.precise && !n.is_subset_of(o);
         match &c.old {
             Old::Reg(o) => {
-                if c.innermost && live_static & (1 << b) == 0 {
-                    return false;
-                }
                 let n = &fnew.regs[b];
                 match (o, n) {
                     (RegVal::Scalar(so), RegVal::Scalar(sn)) if outside(so, sn) => return true,
@@ -270,6 +294,9 @@ impl Kept {
         self.hint = hint;
         self.copy = None;
         let Hint::At((k, b)) = hint else { return };
+        if !self.headless {
+            return;
+        }
         let (ku, bu) = (k as usize, b as usize);
         let last = old.frames.len() - 1;
         if ku > last || ku >= c.marks.len() {
@@ -284,13 +311,65 @@ impl Kept {
         self.copy = Some(Held {
             frames: old.frames.len() as u8,
             loc: (k, b),
-            innermost: ku == last,
+            needs: if ku == last && bu < 11 { 1 << bu } else { 0 },
             precise: precise & (1u128 << b) != 0,
             old: if bu < 11 {
                 Old::Reg(fo.regs[bu])
             } else {
                 Old::Slot(fo.stack[bu - 11])
             },
+        });
+    }
+}
+
+/// An unfinished checkpoint in the list of its instruction, with a copy of a register in
+/// which its state differed from one compared with it for a loop without progress (the
+/// quick refusal of [`same_state`](super::domain::state::same_state)): a new state that
+/// differs there too is not the same, and the refusal reads neither the checkpoint nor its
+/// state. A checkpoint's state never changes once stored, so the copy stays true.
+pub(crate) struct Waiting {
+    /// The checkpoint.
+    pub(crate) id: usize,
+    /// The register that refused last, if any.
+    differs: Option<Differs>,
+}
+
+/// A register of an unfinished checkpoint's state (see [`Waiting`]).
+struct Differs {
+    /// The state's call frames and `may_goto` depth (a state with others is not the same).
+    frames: u8,
+    may_goto_depth: u32,
+    /// The frame and the register.
+    frame: u8,
+    reg: u8,
+    old: RegVal,
+}
+
+impl Waiting {
+    /// Checkpoint `id`, nothing known yet.
+    pub(crate) fn new(id: usize) -> Waiting {
+        Waiting { id, differs: None }
+    }
+
+    /// True if the copy shows that the checkpoint's state is not `new` (the quick refusal
+    /// of `same_state`, or another frame count or `may_goto` depth).
+    #[inline]
+    pub(crate) fn refuses(&self, new: &State) -> bool {
+        let Some(d) = &self.differs else { return false };
+        new.frames.len() != d.frames as usize
+            || new.may_goto_depth != d.may_goto_depth
+            || reg_differs(&d.old, &new.frames[d.frame as usize].regs[d.reg as usize])
+    }
+
+    /// After `same_state` found the checkpoint's state `old` is not `new`: keeps the first
+    /// register that refused it, if one did.
+    pub(crate) fn set(&mut self, old: &State, new: &State) {
+        self.differs = first_differing_reg(old, new).map(|(k, r)| Differs {
+            frames: old.frames.len() as u8,
+            may_goto_depth: old.may_goto_depth,
+            frame: k as u8,
+            reg: r as u8,
+            old: old.frames[k].regs[r],
         });
     }
 }
@@ -360,6 +439,57 @@ mod tests {
         let mut deeper = new.clone();
         deeper.frames.push(deeper.frames[0].clone());
         assert_eq!(first_failing(&old, &deeper, &c), None);
+    }
+
+    /// An unfinished checkpoint's copy of the register that refused a state refuses one that
+    /// differs there again, or in frames or `may_goto` depth (as `same_state`), and leaves
+    /// one that is the same there to the full comparison.
+    #[test]
+    fn the_loop_checks_copy_refuses_as_same_state() {
+        use crate::verifier::domain::state::same_state;
+        let mut old = initial_state();
+        old.frames[0].regs[6] = RegVal::Scalar(Scalar::konst(3));
+        let mut new = old.clone();
+        new.frames[0].regs[6] = RegVal::Scalar(Scalar::konst(4));
+        let mut w = Waiting::new(0);
+        assert!(!w.refuses(&new) && !same_state(&old, &new));
+        w.set(&old, &new);
+        assert!(w.refuses(&new));
+        let again = old.clone();
+        assert!(!w.refuses(&again) && same_state(&old, &again));
+        let mut deeper = old.clone();
+        deeper.may_goto_depth += 1;
+        assert!(w.refuses(&deeper) && !same_state(&old, &deeper));
+        let mut framed = old.clone();
+        framed.frames.push(framed.frames[0].clone());
+        assert!(w.refuses(&framed) && !same_state(&old, &framed));
+        // The same registers (a slot differs): nothing to copy, nothing refused.
+        let mut slot = old.clone();
+        slot.frames[0].stack[60] = Slot::Spill(RegVal::Scalar(Scalar::konst(1)));
+        w.set(&old, &slot);
+        assert!(!w.refuses(&new));
+    }
+
+    /// A checkpoint joining a list takes the newest location hinted among its last entries.
+    #[test]
+    fn a_joining_checkpoint_guesses_the_newest_hinted_location() {
+        let old = initial_state();
+        let all = (1u128 << 75) - 1;
+        let c = Ctx {
+            live_static: 0x7ff,
+            marks: &[(all, all)],
+            local_calls: &[],
+        };
+        let mut list: Vec<Kept> = (0..2).map(|id| Kept::new(id, true)).collect();
+        assert_eq!(first_guess(&list), None);
+        list[0].set(Hint::At((0, 6)), &old, &c);
+        list[1].set(Hint::Wait(3), &old, &c);
+        assert_eq!(first_guess(&list), Some(Hint::At((0, 6))));
+        list[1].set(Hint::At((0, 7)), &old, &c);
+        assert_eq!(first_guess(&list), Some(Hint::At((0, 7))));
+        // Only the last few entries are looked at.
+        list.extend((2..2 + GUESS_FROM).map(|id| Kept::new(id, true)));
+        assert_eq!(first_guess(&list), None);
     }
 
     /// A kept checkpoint's copy of its hinted location refuses as `refused` does, and not

@@ -893,16 +893,9 @@ pub fn covers_frames(
 /// depth (the kernel's `EXACT` comparison for the infinite-loop check).
 pub fn same_state(a: &State, b: &State) -> bool {
     // Quick refusal: a register differs in kind or (for numbers) in value.
-    let differ = |x: &RegVal, y: &RegVal| match (x, y) {
-        (RegVal::Scalar(p), RegVal::Scalar(q)) => !p.same_value(q),
-        _ => std::mem::discriminant(x) != std::mem::discriminant(y),
-    };
     if a.frames.len() != b.frames.len()
         || a.may_goto_depth != b.may_goto_depth
-        || a.frames
-            .iter()
-            .zip(&b.frames)
-            .any(|(fa, fb)| fa.regs.iter().zip(&fb.regs).any(|(x, y)| differ(x, y)))
+        || first_differing_reg(a, b).is_some()
     {
         return false;
     }
@@ -910,6 +903,30 @@ pub fn same_state(a: &State, b: &State) -> bool {
         && !slots_differ(a, b)
         && ((a.frames == b.frames && a.refs == b.refs && a.lock == b.lock)
             || (covers(a, b, 0x7ff) && covers(b, a, 0x7ff)))
+}
+
+/// [`same_state`]'s quick refusal of one register: `x` and `y` differ in kind or (numbers)
+/// in value, so that no renaming of ids makes them the same.
+#[inline]
+pub(crate) fn reg_differs(x: &RegVal, y: &RegVal) -> bool {
+    match (x, y) {
+        (RegVal::Scalar(p), RegVal::Scalar(q)) => !p.same_value(q),
+        _ => std::mem::discriminant(x) != std::mem::discriminant(y),
+    }
+}
+
+/// The first register (frame by frame: the frame's index, the register's) at which `a` and
+/// `b` [differ](reg_differs), if any; `a`'s frames beyond `b`'s are not looked at.
+pub(crate) fn first_differing_reg(a: &State, b: &State) -> Option<(usize, usize)> {
+    a.frames
+        .iter()
+        .zip(&b.frames)
+        .enumerate()
+        .find_map(|(k, (fa, fb))| {
+            (0..fa.regs.len())
+                .find(|&r| reg_differs(&fa.regs[r], &fb.regs[r]))
+                .map(|r| (k, r))
+        })
 }
 
 /// A quick refusal for [`same_state`] (same frames): two slots of one kind that cannot cover
