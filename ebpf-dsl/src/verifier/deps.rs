@@ -436,10 +436,10 @@ pub(crate) fn after(op: &Op, b: &Before, pre: Option<&State>, post: &State, d: &
             };
             d.set_reg(dst as usize, v);
         }
-        Op::St { size, .. } => store(d, b, Mask::EMPTY, size),
+        Op::St { size, .. } => store(d, b, Mask::EMPTY, size, post),
         Op::Stx { src, size, .. } => {
             let v = d.reg(src);
-            store(d, b, v, size)
+            store(d, b, v, size, post)
         }
         Op::Atomic { src, op, fetch, .. } => {
             let v = b.read;
@@ -502,16 +502,26 @@ pub(crate) fn enter_callback(d: &mut Deps) {
     d.push_frame([args; 5]);
 }
 
-/// A store of a value with sources `v`: an aligned 8-byte store replaces a slot's sources,
+/// A store of a value with sources `v` (`post`: the state after it): an aligned 8-byte store
+/// replaces a slot's sources, and so does a narrower store into one slot that leaves nothing
+/// of the slot's old content (every byte it did not write unknown: a spilled register's slot
+/// is scrubbed by any narrower store, a narrow spill keeps only the known zeros past it, as the
+/// kernel's `check_stack_write_fixed_off`; an unknown byte is the same whatever was there);
 /// any other store adds to them.
-fn store(d: &mut Deps, b: &Before, v: Mask, size: Size) {
+fn store(d: &mut Deps, b: &Before, v: Mask, size: Size, post: &State) {
     let Some((f, lo, hi)) = b.slots else {
         return;
     };
     if f >= d.len() {
         return;
     }
-    if lo == hi && size == Size::DW {
+    let fresh = |i: usize| {
+        post.frames.get(f).is_some_and(|fr| match &fr.stack[i] {
+            Slot::Spill(_) => true,
+            s => s.zero_mask() == 0,
+        })
+    };
+    if lo == hi && (size == Size::DW || fresh(lo)) {
         d.set(f, 11 + lo, v);
     } else {
         for i in lo..=hi {
