@@ -515,10 +515,11 @@ fn store(d: &mut Deps, b: &Before, v: Mask, size: Size, post: &State) {
     if f >= d.len() {
         return;
     }
+    // Nothing of the old content left: no known zero (a narrower store never leaves a whole
+    // spilled register).
     let fresh = |i: usize| {
-        post.frames.get(f).is_some_and(|fr| match &fr.stack[i] {
-            Slot::Spill(_) => true,
-            s => s.zero_mask() == 0,
+        post.frames.get(f).is_some_and(|fr| {
+            !matches!(fr.stack[i], Slot::Spill(_)) && fr.stack[i].zero_mask() == 0
         })
     };
     if lo == hi && (size == Size::DW || fresh(lo)) {
