@@ -436,8 +436,8 @@ pub(crate) fn after(op: &Op, b: &Before, pre: Option<&State>, post: &State, d: &
             };
             d.set_reg(dst as usize, v);
         }
-        Op::St { size, .. } => store(d, b, Mask::EMPTY, size),
-        Op::Stx { size, .. } => store(d, b, b.src, size),
+        Op::St { size, .. } => store(d, b, Mask::EMPTY, size, post),
+        Op::Stx { size, .. } => store(d, b, b.src, size, post),
         Op::Atomic { src, op, fetch, .. } => {
             let v = b.read;
             if let Some((f, lo, hi)) = b.slots {
@@ -499,16 +499,27 @@ pub(crate) fn enter_callback(d: &mut Deps) {
     d.push_frame([args; 5]);
 }
 
-/// A store of a value with sources `v`: an aligned 8-byte store replaces a slot's sources,
+/// A store of a value with sources `v` (`post`: the state after it): an aligned 8-byte store
+/// replaces a slot's sources, and so does a narrower store into one slot that leaves nothing
+/// of the slot's old content (every byte it did not write unknown: a spilled register's slot
+/// is scrubbed by any narrower store, a narrow spill keeps only the known zeros past it, as the
+/// kernel's `check_stack_write_fixed_off`; an unknown byte is the same whatever was there);
 /// any other store adds to them.
-fn store(d: &mut Deps, b: &Before, v: Mask, size: Size) {
+fn store(d: &mut Deps, b: &Before, v: Mask, size: Size, post: &State) {
     let Some((f, lo, hi)) = b.slots else {
         return;
     };
     if f >= d.len() {
         return;
     }
-    if lo == hi && size == Size::DW {
+    // Nothing of the old content left: no known zero (a narrower store never leaves a whole
+    // spilled register).
+    let fresh = |i: usize| {
+        post.frames.get(f).is_some_and(|fr| {
+            !matches!(fr.stack[i], Slot::Spill(_)) && fr.stack[i].zero_mask() == 0
+        })
+    };
+    if lo == hi && (size == Size::DW || fresh(lo)) {
         d.set(f, 11 + lo, v);
     } else {
         for i in lo..=hi {
