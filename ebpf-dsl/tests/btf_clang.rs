@@ -28,8 +28,10 @@ fn tool(name: &str) -> bool {
     ok
 }
 
-fn scratch() -> PathBuf {
-    let d = std::env::temp_dir().join(format!("ebpf-dsl-btf-{}", std::process::id()));
+/// A directory of this test process for one test (`tag`): the tests run in parallel and each
+/// removes its own directory when it passes.
+fn scratch(tag: &str) -> PathBuf {
+    let d = std::env::temp_dir().join(format!("ebpf-dsl-btf-{}-{tag}", std::process::id()));
     std::fs::create_dir_all(&d).unwrap();
     d
 }
@@ -78,7 +80,7 @@ fn btf_matches_clang_and_bpftool() {
     if !(tool("clang-19") && tool("llvm-objcopy-19") && tool("bpftool")) {
         return;
     }
-    let dir = scratch();
+    let dir = scratch("types");
     let (obj, btf_bytes, ext_bytes) = compile(&dir);
     let clang = bpftool_dump(&obj);
 
@@ -177,7 +179,7 @@ fn map_definitions_match_clang() {
     if !(tool("clang-19") && tool("bpftool")) {
         return;
     }
-    let dir = scratch().join("maps");
+    let dir = scratch("maps");
     std::fs::create_dir_all(&dir).unwrap();
     let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/btf/maps.c");
     let obj = dir.join("maps.o");
@@ -244,4 +246,5 @@ fn map_definitions_match_clang() {
     let raw = dir.join("maps.btf");
     std::fs::write(&raw, btf.encode()).unwrap();
     assert_eq!(bpftool_dump(&raw), bpftool_dump(&obj));
+    let _ = std::fs::remove_dir_all(&dir);
 }
