@@ -46,11 +46,9 @@ pub(crate) fn set_linked(st: &mut State, r: u8, old: Scalar, new: Scalar) {
     if id == 0 {
         return;
     }
-    st.for_each_reg(|x| {
+    let linked = |x: &RegVal| matches!(x, RegVal::Scalar(v) if v.id() == id);
+    st.for_each_reg_where(linked, |x| {
         let RegVal::Scalar(v) = x else { return };
-        if v.id() != id {
-            return;
-        }
         let flagged = |s: &Scalar| s.link & Scalar::ANY_DELTA != 0;
         if (!flagged(v) && !flagged(&old)) || v.delta == old.delta {
             *v = known;
@@ -88,19 +86,16 @@ pub(crate) fn mark_null(st: &mut State, p: &RegVal, is_null: bool) {
         | RegVal::KObjOrNull { id, ref_id, .. } => (*id, Some(*ref_id)),
         _ => return,
     };
-    st.for_each_reg(|r| {
-        let same = match r {
-            RegVal::MapValueOrNull { id: i, .. }
-            | RegVal::OpaqueOrNull { id: i, .. }
-            | RegVal::RingbufOrNull { id: i, .. }
-            | RegVal::SockOrNull { id: i, .. }
-            | RegVal::BtfSockOrNull { id: i, .. }
-            | RegVal::KObjOrNull { id: i, .. } => *i == id,
-            _ => false,
-        };
-        if !same {
-            return;
-        }
+    let same = |r: &RegVal| match r {
+        RegVal::MapValueOrNull { id: i, .. }
+        | RegVal::OpaqueOrNull { id: i, .. }
+        | RegVal::RingbufOrNull { id: i, .. }
+        | RegVal::SockOrNull { id: i, .. }
+        | RegVal::BtfSockOrNull { id: i, .. }
+        | RegVal::KObjOrNull { id: i, .. } => *i == id,
+        _ => false,
+    };
+    st.for_each_reg_where(same, |r| {
         let nv = if is_null {
             RegVal::Scalar(Scalar::konst(0))
         } else {
@@ -133,17 +128,11 @@ pub(crate) fn find_good_pkt(st: &mut State, ptr: &RegVal, open: bool) {
     // `ptr < end` proves one byte more than `ptr <= end`.
     let new_range = *off + i32::from(open);
     let (kind, id) = (*kind, *id);
-    st.for_each_reg(|r| {
-        if let RegVal::Pkt {
-            kind: k,
-            id: i,
-            range,
-            ..
-        } = r
-        {
-            if *k == kind && *i == id {
-                *range = (*range).max(new_range);
-            }
+    let same =
+        |r: &RegVal| matches!(r, RegVal::Pkt { kind: k, id: i, .. } if *k == kind && *i == id);
+    st.for_each_reg_where(same, |r| {
+        if let RegVal::Pkt { range, .. } = r {
+            *range = (*range).max(new_range);
         }
     });
 }
