@@ -26,8 +26,14 @@ pub(crate) fn refine_both(
         st.cur_mut().regs[r as usize] = RegVal::Scalar(keep(y, ny));
     }
     for r in src.into_iter().chain([dst]) {
-        if let RegVal::Scalar(cur) = st.cur().regs[r as usize] {
-            set_linked(st, r, cur, cur);
+        // (`set_linked` with the register's own value: it writes that value back, then
+        // updates the copies, if the value has a link.)
+        match &st.cur().regs[r as usize] {
+            RegVal::Scalar(cur) if cur.id() != 0 => {
+                let cur = *cur;
+                set_linked(st, r, cur, cur);
+            }
+            _ => {}
         }
     }
 }
