@@ -89,6 +89,7 @@ pub(crate) fn words(s: &Scalar) -> [u64; 9] {
 }
 
 /// `slow(s)`, looked up first (the table is not borrowed while `slow` runs).
+#[inline]
 pub(super) fn memoised(s: Scalar, slow: impl FnOnce(Scalar) -> Option<Scalar>) -> Option<Scalar> {
     let h = mix(0, &words(&s));
     if let Some(v) = MEMO.with(|m| m.borrow().get(h, &s)) {
