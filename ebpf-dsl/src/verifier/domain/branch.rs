@@ -241,6 +241,36 @@ mod tests {
     }
 
     #[test]
+    fn refinements_reach_spilled_copies_only() {
+        use crate::verifier::domain::state::Slot;
+        let mut st = initial_state();
+        let base = Scalar {
+            link: 5,
+            ..Scalar::urange(0, 1000)
+        };
+        let other = Scalar {
+            link: 6,
+            ..Scalar::urange(0, 1000)
+        };
+        st.cur_mut().regs[6] = RegVal::Scalar(base);
+        st.cur_mut().stack[3] = Slot::Spill(RegVal::Scalar(base));
+        st.cur_mut().stack[4] = Slot::Spill(RegVal::Scalar(other));
+        st.cur_mut().stack[9] = Slot::Part(base, 4, 0);
+        let before = st.clone();
+        set_linked(&mut st, 6, base, Scalar::urange(0, 10));
+        let refined = Scalar {
+            link: 5,
+            ..Scalar::urange(0, 10)
+        };
+        assert_eq!(st.cur().stack[3], Slot::Spill(RegVal::Scalar(refined)));
+        assert_eq!(st.cur().stack[9], Slot::Part(refined, 4, 0));
+        // Another link's copy is untouched, and its chunk is still shared.
+        assert_eq!(st.cur().stack[4], Slot::Spill(RegVal::Scalar(other)));
+        assert!(!st.cur().stack.shares_slot(&before.cur().stack, 3));
+        assert!(st.cur().stack.shares_slot(&before.cur().stack, 20));
+    }
+
+    #[test]
     fn join_holds_both() {
         let j = join(&Scalar::konst(3), &Scalar::urange(10, 12));
         assert_eq!((j.umin, j.umax), (3, 12));

@@ -259,6 +259,44 @@ mod tests {
     }
 
     #[test]
+    fn memoised_branches_are_the_full_computation() {
+        // The same comparisons twice (the second time from the table), with operands that
+        // differ only by their links or by one bound, and every operator.
+        use JmpOp::*;
+        let ops = [Jeq, Jne, Jgt, Jge, Jlt, Jle, Jsgt, Jsge, Jslt, Jsle, Jset];
+        let xs = [
+            Scalar::urange(0, 100),
+            Scalar {
+                link: 3,
+                ..Scalar::urange(0, 100)
+            },
+            Scalar::urange(0, 101),
+            Scalar::srange(-4095, 0),
+            Scalar::UNKNOWN,
+        ];
+        let ys = [
+            Scalar::konst(7),
+            Scalar::urange(5, 9),
+            Scalar::srange(-3, 3),
+        ];
+        for _ in 0..2 {
+            for op in ops {
+                for x in &xs {
+                    for y in &ys {
+                        for reg in [false, true] {
+                            assert_eq!(
+                                refine_branches(op, x, y, reg),
+                                refine_branches_full(op, x, y, reg),
+                                "{op:?} {x:?} {y:?} {reg}"
+                            );
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
     fn unknown_upper_half_stays_unbounded() {
         let (t, _) = refine32(JmpOp::Jlt, true, &Scalar::UNKNOWN, &Scalar::konst(10));
         assert_eq!(t.smin, i64::MIN);
