@@ -26,8 +26,14 @@ pub(crate) fn refine_both(
         st.cur_mut().regs[r as usize] = RegVal::Scalar(keep(y, ny));
     }
     for r in src.into_iter().chain([dst]) {
-        if let RegVal::Scalar(cur) = st.cur().regs[r as usize] {
-            set_linked(st, r, cur, cur);
+        // (`set_linked` with the register's own value: it writes that value back, then
+        // updates the copies, if the value has a link.)
+        match &st.cur().regs[r as usize] {
+            RegVal::Scalar(cur) if cur.id() != 0 => {
+                let cur = *cur;
+                set_linked(st, r, cur, cur);
+            }
+            _ => {}
         }
     }
 }
@@ -46,11 +52,9 @@ pub(crate) fn set_linked(st: &mut State, r: u8, old: Scalar, new: Scalar) {
     if id == 0 {
         return;
     }
-    st.for_each_reg(|x| {
+    let linked = |x: &RegVal| matches!(x, RegVal::Scalar(v) if v.id() == id);
+    st.for_each_reg_where(linked, |x| {
         let RegVal::Scalar(v) = x else { return };
-        if v.id() != id {
-            return;
-        }
         let flagged = |s: &Scalar| s.link & Scalar::ANY_DELTA != 0;
         if (!flagged(v) && !flagged(&old)) || v.delta == old.delta {
             *v = known;
@@ -88,19 +92,16 @@ pub(crate) fn mark_null(st: &mut State, p: &RegVal, is_null: bool) {
         | RegVal::KObjOrNull { id, ref_id, .. } => (*id, Some(*ref_id)),
         _ => return,
     };
-    st.for_each_reg(|r| {
-        let same = match r {
-            RegVal::MapValueOrNull { id: i, .. }
-            | RegVal::OpaqueOrNull { id: i, .. }
-            | RegVal::RingbufOrNull { id: i, .. }
-            | RegVal::SockOrNull { id: i, .. }
-            | RegVal::BtfSockOrNull { id: i, .. }
-            | RegVal::KObjOrNull { id: i, .. } => *i == id,
-            _ => false,
-        };
-        if !same {
-            return;
-        }
+    let same = |r: &RegVal| match r {
+        RegVal::MapValueOrNull { id: i, .. }
+        | RegVal::OpaqueOrNull { id: i, .. }
+        | RegVal::RingbufOrNull { id: i, .. }
+        | RegVal::SockOrNull { id: i, .. }
+        | RegVal::BtfSockOrNull { id: i, .. }
+        | RegVal::KObjOrNull { id: i, .. } => *i == id,
+        _ => false,
+    };
+    st.for_each_reg_where(same, |r| {
         let nv = if is_null {
             RegVal::Scalar(Scalar::konst(0))
         } else {
@@ -133,17 +134,11 @@ pub(crate) fn find_good_pkt(st: &mut State, ptr: &RegVal, open: bool) {
     // `ptr < end` proves one byte more than `ptr <= end`.
     let new_range = *off + i32::from(open);
     let (kind, id) = (*kind, *id);
-    st.for_each_reg(|r| {
-        if let RegVal::Pkt {
-            kind: k,
-            id: i,
-            range,
-            ..
-        } = r
-        {
-            if *k == kind && *i == id {
-                *range = (*range).max(new_range);
-            }
+    let same =
+        |r: &RegVal| matches!(r, RegVal::Pkt { kind: k, id: i, .. } if *k == kind && *i == id);
+    st.for_each_reg_where(same, |r| {
+        if let RegVal::Pkt { range, .. } = r {
+            *range = (*range).max(new_range);
         }
     });
 }
@@ -243,6 +238,36 @@ mod tests {
         };
         assert_eq!((r6.umin, r6.umax, r6.link, r6.delta), (0, 10, 5, 0));
         assert_eq!(st.cur().regs[3], st.cur().regs[6]);
+    }
+
+    #[test]
+    fn refinements_reach_spilled_copies_only() {
+        use crate::verifier::domain::state::Slot;
+        let mut st = initial_state();
+        let base = Scalar {
+            link: 5,
+            ..Scalar::urange(0, 1000)
+        };
+        let other = Scalar {
+            link: 6,
+            ..Scalar::urange(0, 1000)
+        };
+        st.cur_mut().regs[6] = RegVal::Scalar(base);
+        st.cur_mut().stack[3] = Slot::Spill(RegVal::Scalar(base));
+        st.cur_mut().stack[4] = Slot::Spill(RegVal::Scalar(other));
+        st.cur_mut().stack[9] = Slot::Part(base, 4, 0);
+        let before = st.clone();
+        set_linked(&mut st, 6, base, Scalar::urange(0, 10));
+        let refined = Scalar {
+            link: 5,
+            ..Scalar::urange(0, 10)
+        };
+        assert_eq!(st.cur().stack[3], Slot::Spill(RegVal::Scalar(refined)));
+        assert_eq!(st.cur().stack[9], Slot::Part(refined, 4, 0));
+        // Another link's copy is untouched, and its chunk is still shared.
+        assert_eq!(st.cur().stack[4], Slot::Spill(RegVal::Scalar(other)));
+        assert!(!st.cur().stack.shares_slot(&before.cur().stack, 3));
+        assert!(st.cur().stack.shares_slot(&before.cur().stack, 20));
     }
 
     #[test]

@@ -6,7 +6,10 @@
 //! bounds and the known bits (`reg_bounds_sync`, [`Scalar::sync`]); the refined 32-bit bounds
 //! stay with the register afterwards, as in the kernel.
 
-use super::refine::fix;
+use std::cell::RefCell;
+
+use super::refine::{fix, refine};
+use super::scalar::memo::{mix, words, Table};
 use super::*;
 
 fn subreg(t: Tnum) -> Tnum {
@@ -135,6 +138,59 @@ pub(crate) fn with_subreg_bounds(orig: &Scalar, refined: Scalar) -> Scalar {
     k.sync().unwrap_or(refined)
 }
 
+/// Entries of the table of [`refine_branches`] (a power of two).
+const BRANCH_ENTRIES: usize = 512;
+
+/// What [`refine_branches`] is a function of: the operator, whether the second operand is a
+/// register, and both operands (links included).
+type BranchKey = (JmpOp, bool, Scalar, Scalar);
+
+thread_local! {
+    static BRANCHES: RefCell<Table<BranchKey, [Scalar; 4], BRANCH_ENTRIES>> =
+        const { RefCell::new(Table::new()) };
+}
+
+/// Both sides of a 64-bit (or both-operands-32-bit) comparison `x op y` of two numbers that
+/// the ranges do not decide: `[x taken, y taken, x not taken, y not taken]`, each [`refine`]d
+/// and then given back the 32-bit bounds the kernel still holds for it
+/// ([`with_subreg_bounds`]). `y_is_reg`: `y` is a register (an immediate's refined value goes
+/// nowhere, so its 32-bit bounds are not worked out).
+///
+/// A pure function of its arguments that the same loop, walked again with the same values,
+/// asks over and over: looked up first in a small per-thread table keyed by all of them.
+pub(crate) fn refine_branches(op: JmpOp, x: &Scalar, y: &Scalar, y_is_reg: bool) -> [Scalar; 4] {
+    let key: BranchKey = (op, y_is_reg, *x, *y);
+    let h = mix(
+        mix(op as u64 | (y_is_reg as u64) << 8, &words(x)),
+        &words(y),
+    );
+    if let Some(v) = BRANCHES.with(|m| m.borrow().get(h, &key)) {
+        return v;
+    }
+    let v = refine_branches_full(op, x, y, y_is_reg);
+    BRANCHES.with(|m| m.borrow_mut().put(h, key, v));
+    v
+}
+
+/// [`refine_branches`] without its table.
+fn refine_branches_full(op: JmpOp, x: &Scalar, y: &Scalar, y_is_reg: bool) -> [Scalar; 4] {
+    let (tx, ty) = refine(op, true, *x, *y);
+    let (fx, fy) = refine(op, false, *x, *y);
+    let sub_y = |v: Scalar| {
+        if y_is_reg {
+            with_subreg_bounds(y, v)
+        } else {
+            v
+        }
+    };
+    [
+        with_subreg_bounds(x, tx),
+        sub_y(ty),
+        with_subreg_bounds(x, fx),
+        sub_y(fy),
+    ]
+}
+
 /// `==` / `!=` decided by the known bits alone (kernel 6.18's `tnum_overlap` test in
 /// `is_scalar_branch_taken`): two values whose known bits disagree are never equal.
 pub(crate) fn tnum_branch_taken(op: JmpOp, a: &Scalar, b: &Scalar) -> Option<bool> {
@@ -200,6 +256,44 @@ mod tests {
             branch_taken(JmpOp::Jne, &v, &view32(&Scalar::konst(7))),
             Some(true)
         );
+    }
+
+    #[test]
+    fn memoised_branches_are_the_full_computation() {
+        // The same comparisons twice (the second time from the table), with operands that
+        // differ only by their links or by one bound, and every operator.
+        use JmpOp::*;
+        let ops = [Jeq, Jne, Jgt, Jge, Jlt, Jle, Jsgt, Jsge, Jslt, Jsle, Jset];
+        let xs = [
+            Scalar::urange(0, 100),
+            Scalar {
+                link: 3,
+                ..Scalar::urange(0, 100)
+            },
+            Scalar::urange(0, 101),
+            Scalar::srange(-4095, 0),
+            Scalar::UNKNOWN,
+        ];
+        let ys = [
+            Scalar::konst(7),
+            Scalar::urange(5, 9),
+            Scalar::srange(-3, 3),
+        ];
+        for _ in 0..2 {
+            for op in ops {
+                for x in &xs {
+                    for y in &ys {
+                        for reg in [false, true] {
+                            assert_eq!(
+                                refine_branches(op, x, y, reg),
+                                refine_branches_full(op, x, y, reg),
+                                "{op:?} {x:?} {y:?} {reg}"
+                            );
+                        }
+                    }
+                }
+            }
+        }
     }
 
     #[test]

@@ -10,7 +10,7 @@ use core::fmt;
 
 use super::tnum::Tnum;
 
-mod memo;
+pub(crate) mod memo;
 mod sync32;
 pub(crate) use sync32::meet;
 

@@ -405,10 +405,23 @@ impl State {
     }
 
     /// Applies `f` to every register and spilled register in every frame.
-    pub fn for_each_reg(&mut self, mut f: impl FnMut(&mut RegVal)) {
+    pub fn for_each_reg(&mut self, f: impl FnMut(&mut RegVal)) {
+        self.for_each_reg_where(|_| true, f)
+    }
+
+    /// Applies `f` to every register and spilled register in every frame for which `pick` is
+    /// true (the same as [`State::for_each_reg`] with an `f` that leaves the others alone, but
+    /// a spilled register `pick` refuses is neither copied nor compared).
+    pub fn for_each_reg_where(
+        &mut self,
+        pick: impl Fn(&RegVal) -> bool,
+        mut f: impl FnMut(&mut RegVal),
+    ) {
         for fr in &mut self.frames {
             for r in fr.regs.iter_mut() {
-                f(r);
+                if pick(r) {
+                    f(r);
+                }
             }
             // Only spilled registers can change: leave shared slots shared unless one does.
             // Read chunk by chunk: a chunk of plain bytes is passed over at once.
@@ -424,6 +437,9 @@ impl State {
                 for i in c * CHUNK..(c + 1) * CHUNK {
                     match &fr.stack[i] {
                         Slot::Spill(r) => {
+                            if !pick(r) {
+                                continue;
+                            }
                             let mut r2 = *r;
                             f(&mut r2);
                             if r2 != *r {
@@ -433,6 +449,9 @@ impl State {
                         Slot::Part(v, size, z) => {
                             let (v, size, z) = (*v, *size, *z);
                             let mut r2 = RegVal::Scalar(v);
+                            if !pick(&r2) {
+                                continue;
+                            }
                             f(&mut r2);
                             match r2 {
                                 RegVal::Scalar(n) if n == v => {}

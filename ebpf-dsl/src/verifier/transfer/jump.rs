@@ -1,6 +1,6 @@
 //! Conditional jumps: branch decisions, range refinement, null checks and packet ranges.
 
-use super::super::domain::refine32::{refine32, tnum_branch_taken, view32, with_subreg_bounds};
+use super::super::domain::refine32::{refine32, refine_branches, tnum_branch_taken, view32};
 use super::*;
 
 impl<'a> Exec<'a> {
@@ -209,20 +209,10 @@ impl<'a> Exec<'a> {
                     Src::Imm(_) => None,
                 };
                 let (tx, ty, fx, fy) = if refinable {
-                    let (tx, ty) = refine(op, true, *x, *y);
-                    let (fx, fy) = refine(op, false, *x, *y);
                     // An immediate's refined value goes nowhere (`refine_both` without a
                     // source register): its 32-bit bounds are not worked out.
-                    let sub_y = |v: Scalar| match sr {
-                        Some(_) => with_subreg_bounds(y, v),
-                        None => v,
-                    };
-                    (
-                        with_subreg_bounds(x, tx),
-                        sub_y(ty),
-                        with_subreg_bounds(x, fx),
-                        sub_y(fy),
-                    )
+                    let [tx, ty, fx, fy] = refine_branches(op, x, y, sr.is_some());
+                    (tx, ty, fx, fy)
                 } else {
                     let (tx, ty) = refine32(op, true, x, y);
                     let (fx, fy) = refine32(op, false, x, y);

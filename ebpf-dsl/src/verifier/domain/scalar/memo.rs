@@ -8,29 +8,74 @@ use std::cell::RefCell;
 
 use super::Scalar;
 
-/// Entries of the table (a power of two).
+/// Entries of the table of [`memoised`] (a power of two).
 const ENTRIES: usize = 1024;
 
-/// The table: `slots[i]` is 0 when entry `i` is empty, else one more than the position of its
-/// (input, output) pair in `pairs`. The pairs are pushed as entries fill (a full table of them is
-/// 150 KB: allocated and written at once it would cost a short program tens of page faults).
-struct Table {
+/// A direct-mapped table of `N` entries (a power of two) of a pure function's (input, output)
+/// pairs: `slots[i]` is 0 when entry `i` is empty, else one more than the position of its pair
+/// in `pairs`. The pairs are pushed as entries fill (a full table of them can be hundreds of
+/// KB: allocated and written at once it would cost a short program tens of page faults).
+pub(crate) struct Table<K, V, const N: usize> {
     slots: Vec<u16>,
-    pairs: Vec<(Scalar, Option<Scalar>)>,
+    pairs: Vec<(K, V)>,
+}
+
+impl<K: PartialEq + Copy, V: Copy, const N: usize> Table<K, V, N> {
+    /// An empty table (allocates nothing).
+    pub(crate) const fn new() -> Self {
+        Table {
+            slots: Vec::new(),
+            pairs: Vec::new(),
+        }
+    }
+
+    /// The value stored for `k` at entry `hash % N`, if any.
+    #[inline]
+    pub(crate) fn get(&self, hash: u64, k: &K) -> Option<V> {
+        let j = *self.slots.get(Self::entry(hash))?;
+        match self.pairs.get((j as usize).wrapping_sub(1)) {
+            Some((key, v)) if key == k => Some(*v),
+            _ => None,
+        }
+    }
+
+    /// Stores `v` for `k` at entry `hash % N` (replacing what was there).
+    pub(crate) fn put(&mut self, hash: u64, k: K, v: V) {
+        let i = Self::entry(hash);
+        if self.slots.is_empty() {
+            self.slots = vec![0; N];
+        }
+        match self.slots[i] {
+            0 => {
+                self.pairs.push((k, v));
+                self.slots[i] = self.pairs.len() as u16;
+            }
+            j => self.pairs[j as usize - 1] = (k, v),
+        }
+    }
+
+    fn entry(hash: u64) -> usize {
+        (hash >> 32) as usize & (N - 1)
+    }
 }
 
 thread_local! {
-    static MEMO: RefCell<Table> = const {
-        RefCell::new(Table {
-            slots: Vec::new(),
-            pairs: Vec::new(),
-        })
-    };
+    static MEMO: RefCell<Table<Scalar, Option<Scalar>, ENTRIES>> =
+        const { RefCell::new(Table::new()) };
 }
 
-/// The table entry of `s`.
-fn index(s: &Scalar) -> usize {
-    let words = [
+/// Mixes `words` into `h` (for a [`Table`] entry).
+#[inline]
+pub(crate) fn mix(h: u64, words: &[u64]) -> u64 {
+    words.iter().fold(h, |h, w| {
+        (h.rotate_left(23) ^ w).wrapping_mul(0x9e37_79b9_7f4a_7c15)
+    })
+}
+
+/// The whole of `s` (links included) as words, for hashing.
+#[inline]
+pub(crate) fn words(s: &Scalar) -> [u64; 9] {
+    [
         s.umin,
         s.umax,
         s.smin as u64,
@@ -40,40 +85,18 @@ fn index(s: &Scalar) -> usize {
         s.t.value,
         s.t.mask,
         s.link as u64 | (s.delta as u32 as u64) << 32,
-    ];
-    let h = words.iter().fold(0u64, |h, w| {
-        (h.rotate_left(23) ^ w).wrapping_mul(0x9e37_79b9_7f4a_7c15)
-    });
-    (h >> 32) as usize & (ENTRIES - 1)
+    ]
 }
 
 /// `slow(s)`, looked up first (the table is not borrowed while `slow` runs).
+#[inline]
 pub(super) fn memoised(s: Scalar, slow: impl FnOnce(Scalar) -> Option<Scalar>) -> Option<Scalar> {
-    let i = index(&s);
-    let hit = MEMO.with(|m| {
-        let m = m.borrow();
-        match m.slots.get(i) {
-            Some(&j) if j != 0 && m.pairs[j as usize - 1].0 == s => Some(m.pairs[j as usize - 1].1),
-            _ => None,
-        }
-    });
-    if let Some(v) = hit {
+    let h = mix(0, &words(&s));
+    if let Some(v) = MEMO.with(|m| m.borrow().get(h, &s)) {
         return v;
     }
     let v = slow(s);
-    MEMO.with(|m| {
-        let m = &mut *m.borrow_mut();
-        if m.slots.is_empty() {
-            m.slots = vec![0; ENTRIES];
-        }
-        match m.slots[i] {
-            0 => {
-                m.pairs.push((s, v));
-                m.slots[i] = m.pairs.len() as u16;
-            }
-            j => m.pairs[j as usize - 1] = (s, v),
-        }
-    });
+    MEMO.with(|m| m.borrow_mut().put(h, s, v));
     v
 }
 
