@@ -38,6 +38,15 @@ mod vm_cmd;
 
 use out::errln;
 
+/// The binary's heap: mimalloc instead of the C library's malloc. A verification allocates and
+/// frees many small blocks (states, paths, dependency snapshots) after reading the ELF object and
+/// BTF has left glibc's heap fragmented, where its malloc/free pairs take slow paths
+/// (consolidation, unsorted-bin searches); mimalloc's per-size free pages do not, and freeing
+/// the explorer at the end costs a third as much. By callgrind, 3 to 8 % fewer instructions in
+/// the verification of small programs.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// Why a subcommand failed.
 #[derive(Debug)]
 pub enum CliError {
