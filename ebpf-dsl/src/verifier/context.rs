@@ -52,6 +52,9 @@ pub(crate) struct Exec<'a> {
     /// For each input map: the offset of the `bpf_spin_lock` in its value, if it has one
     /// (from its BTF; see `transfer/call/lock.rs`).
     pub(crate) locks: Vec<Option<u32>>,
+    /// For each input map: the offset of the `bpf_timer` in its value, if it has one (from
+    /// its BTF; see `transfer/call/timer.rs`).
+    pub(crate) timers: Vec<Option<u32>>,
     /// What the pruning did, when traced (`super::trace`).
     pub(crate) tracer: super::trace::Tracer,
     /// Per subprogram: a global function a verified path calls / one verified on its own
@@ -82,6 +85,7 @@ impl<'a> Exec<'a> {
             inner_of: Vec::new(),
             key_of: Vec::new(),
             locks: super::lock_layout::spin_lock_offsets(input),
+            timers: super::lock_layout::timer_offsets(input),
             tracer: None,
             global_called: vec![false; cfg.subprog_starts.len()],
             global_verified: vec![false; cfg.subprog_starts.len()],

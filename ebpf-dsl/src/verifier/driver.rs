@@ -162,6 +162,23 @@ impl<'a> Exec<'a> {
                         if let Op::MayGoto { .. } = op {
                             ex.widen_may_goto(pc, parent, &mut other);
                         }
+                        if matches!(op, Op::Call { helper: 170, kfunc: false }) {
+                            // A timer's callback (`bpf_timer_set_callback`): a path of its own
+                            // from a fresh state, as the kernel's `push_async_cb` (no parent
+                            // state: nothing it reads or demands goes back to the caller's).
+                            deps::after(&op, &before, snapshot, &st, &mut d);
+                            pending.push(Path {
+                                pc: other_pc,
+                                st: other,
+                                parent: None,
+                                deps: Deps::entry(),
+                            });
+                            if pending.len() > MAX_PENDING {
+                                return Err(e(pc, Rule::Complexity, format!("more than {MAX_PENDING} branches pending at once (the kernel's limit)")));
+                            }
+                            pc = n;
+                            continue;
+                        }
                         ex.branch(parent);
                         let mut od = match spare.pop() {
                             Some(mut x) => {

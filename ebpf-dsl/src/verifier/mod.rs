@@ -301,6 +301,10 @@ pub struct VerifyInput<'a> {
     /// [`MapSpec::btf`] (an ELF object's maps: [`crate::elf::ObjectBtf::spin_locks`]); a map
     /// with neither has no lock, so `bpf_spin_lock` on it is refused, as by the kernel.
     pub spin_locks: &'a [crate::btf::MapSpinLock],
+    /// Where map values hold their `struct bpf_timer`, for maps whose BTF is not in their
+    /// [`MapSpec::btf`] (an ELF object's maps: [`crate::elf::ObjectBtf::timers`]); a map with
+    /// neither has no timer, so the timer helpers refuse it, as the kernel does.
+    pub timers: &'a [crate::btf::MapTimer],
     /// The program's global functions (BTF linkage `BTF_FUNC_GLOBAL`: an ELF object's
     /// [`crate::elf::ElfProgram::globals`], a text's `.global_func`): each is verified once,
     /// on its own, from its argument types, and a call of it only checks the arguments, as
@@ -328,6 +332,7 @@ impl<'a> VerifyInput<'a> {
             expected_attach_type: None,
             data: &[],
             spin_locks: &[],
+            timers: &[],
             globals: &[],
             func_info: None,
         }
@@ -356,6 +361,13 @@ impl<'a> VerifyInput<'a> {
     /// specs (see [`VerifyInput::spin_locks`]).
     pub fn with_spin_locks(mut self, spin_locks: &'a [crate::btf::MapSpinLock]) -> Self {
         self.spin_locks = spin_locks;
+        self
+    }
+
+    /// The same input with the timer offsets of maps described by BTF outside their specs
+    /// (see [`VerifyInput::timers`]).
+    pub fn with_timers(mut self, timers: &'a [crate::btf::MapTimer]) -> Self {
+        self.timers = timers;
         self
     }
 

@@ -1,0 +1,174 @@
+//! `bpf_timer_init` / `bpf_timer_set_callback` / `bpf_timer_start` / `bpf_timer_cancel`, as
+//! the kernel's `check_helper_call` checks them (Linux 6.18):
+//!
+//! - the timer argument (`ARG_PTR_TO_TIMER`, `process_timer_func` and
+//!   `check_map_field_pointer`) is a non-NULL pointer to a value of a map whose BTF value type
+//!   holds a `struct bpf_timer` (a hash, LRU hash or array map: `map_check_btf` creates no
+//!   other with one), at a constant offset that is exactly the timer's;
+//! - `bpf_timer_init`'s map (`ARG_CONST_MAP_PTR`) is the map that value came from ("timer
+//!   pointer in R1 map_uid=... doesn't match map pointer in R2");
+//! - `bpf_timer_set_callback`'s callback runs later, on its own (`push_async_cb`,
+//!   `set_timer_callback_state`): the path that goes on after the call sees a number in `r0`,
+//!   and a second path starts the callback in a fresh state of one frame (its own stack, no
+//!   reference, no lock) with `r1` the map, `r2` a pointer to the key and `r3` a pointer to
+//!   the value of the timer's map; at its `exit`, `r0` must be exactly 0 (the kernel's
+//!   `check_return_code` for `in_async_callback_fn`, with `r0` marked precise).
+//!
+//! The timer's bytes are never loaded or stored directly (`check_map_access`), checked with
+//! the lock's in `lock.rs`. Timers in inner maps (maps of maps) are not modelled: refused.
+
+use super::*;
+
+/// `BPF_FUNC_timer_init`.
+pub(crate) const TIMER_INIT: i32 = 169;
+/// `BPF_FUNC_timer_set_callback`.
+pub(crate) const TIMER_SET_CALLBACK: i32 = 170;
+
+impl<'a> Exec<'a> {
+    /// The offset of the `bpf_timer` in the value of map `m`, if it has one.
+    pub(crate) fn timer_offset(&self, m: u16) -> Option<u32> {
+        self.timers.get(m as usize).copied().flatten()
+    }
+
+    /// Argument `r` (value `v`) of a timer helper `name` (`ARG_PTR_TO_TIMER`): gives the map
+    /// whose value holds the timer.
+    pub(super) fn check_timer_arg(&self, pc: usize, r: u8, v: &RegVal, name: &str) -> R<u16> {
+        let RegVal::MapValue { map, off, var, .. } = v else {
+            let null = matches!(v, RegVal::MapValueOrNull { .. });
+            return Err(e(
+                pc,
+                if null {
+                    Rule::NullCheck
+                } else {
+                    Rule::HelperArgument
+                },
+                format!(
+                    "bpf_{name} expects a pointer to the bpf_timer of a map value in r{r}, but r{r} is {}{}",
+                    self.describe(v),
+                    if null { "; null-check it first" } else { "" }
+                ),
+            ));
+        };
+        let Some(c) = var.as_const() else {
+            return Err(e(
+                pc,
+                Rule::HelperArgument,
+                format!(
+                    "bpf_{name}: r{r} is {}, not at a constant offset; the bpf_timer is at a constant offset of the value",
+                    self.describe(v)
+                ),
+            ));
+        };
+        let spec = self.map(*map);
+        let Some(timer) = self.timer_offset(*map) else {
+            return Err(e(
+                pc,
+                Rule::HelperArgument,
+                format!(
+                    "bpf_{name}: the value of map `{}` has no valid bpf_timer (its BTF value type must hold one `struct bpf_timer`, 8-byte aligned, in a hash, LRU hash or array map)",
+                    spec.name_str()
+                ),
+            ));
+        };
+        let at = *off as i64 + c as i64;
+        if at != timer as i64 {
+            return Err(e(
+                pc,
+                Rule::HelperArgument,
+                format!(
+                    "bpf_{name}: r{r} points to offset {at} of the value of map `{}`, but its bpf_timer is at offset {timer}",
+                    spec.name_str()
+                ),
+            ));
+        }
+        Ok(*map)
+    }
+
+    /// `bpf_timer_init`'s map argument `m` must be `timer_map`, the map whose value holds the
+    /// timer.
+    pub(super) fn check_timer_map(&self, pc: usize, timer_map: Option<u16>, m: u16) -> R<()> {
+        match timer_map {
+            Some(t) if t == m => Ok(()),
+            Some(t) => Err(e(
+                pc,
+                Rule::HelperArgument,
+                format!(
+                    "bpf_timer_init: the timer in r1 is in a value of map `{}`, but r2 is map `{}`; a timer is initialised with its own map",
+                    self.map(t).name_str(),
+                    self.map(m).name_str()
+                ),
+            )),
+            None => Err(e(
+                pc,
+                Rule::HelperArgument,
+                "bpf_timer_init: no timer argument before the map",
+            )),
+        }
+    }
+
+    /// The state in which the callback at `target` set by `bpf_timer_set_callback` (at `pc`,
+    /// on a timer of map `map`) starts: one fresh frame whose `r1` is the map, `r2` a pointer
+    /// to a key and `r3` a pointer to a value of it (`set_timer_callback_state`). The frame's
+    /// call site is `pc`, which marks the path as the callback's ([`Exec::in_async_callback`]).
+    pub(super) fn async_callback_state(&self, pc: usize, target: usize, map: u16) -> R<State> {
+        if target >= self.cfg.subprog_of.len()
+            || self.cfg.subprog_starts.binary_search(&target).is_err()
+        {
+            return Err(e(
+                pc,
+                Rule::HelperArgument,
+                format!("the callback at instruction {target} does not start a function"),
+            ));
+        }
+        let sp = self.cfg.subprog_of[target];
+        let mut st = crate::verifier::initial_state();
+        let mut f = Frame::new(0, pc, sp);
+        f.regs[1] = RegVal::MapPtr { map };
+        f.regs[2] = RegVal::MapValue {
+            map: self.key_map(map),
+            off: 0,
+            var: Scalar::konst(0),
+            id: 0,
+        };
+        f.regs[3] = RegVal::MapValue {
+            map,
+            off: 0,
+            var: Scalar::konst(0),
+            id: 0,
+        };
+        st.frames[0] = f;
+        Ok(st)
+    }
+
+    /// Whether `st` runs a timer callback: its one frame was started by a
+    /// `bpf_timer_set_callback` call (the main program's frame has call site 0, where no
+    /// helper call can be with its arguments set).
+    pub(crate) fn in_async_callback(&self, st: &State) -> bool {
+        st.frames.len() == 1
+            && st.frames[0].callsite != 0
+            && matches!(
+                self.ops.get(st.frames[0].callsite),
+                Some(Op::Call {
+                    helper: TIMER_SET_CALLBACK,
+                    kfunc: false
+                })
+            )
+    }
+
+    /// The return rule of a timer callback's `exit`: `r0` is exactly 0 (the driver's value
+    /// sources demand its value, as the kernel marks it precise).
+    pub(crate) fn check_async_exit(&self, pc: usize, st: &State) -> R<()> {
+        let r0 = &st.cur().regs[0];
+        if !matches!(r0, RegVal::Scalar(s) if s.as_const() == Some(0)) {
+            return Err(e(
+                pc,
+                Rule::ReturnValue,
+                format!(
+                    "a bpf_timer callback returns 0, but r0 is {} here",
+                    self.describe(r0)
+                ),
+            ));
+        }
+        Ok(())
+    }
+}
