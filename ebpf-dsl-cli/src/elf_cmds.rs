@@ -392,10 +392,7 @@ pub fn check_object(bytes: &[u8], shown: &str, how: &CheckObject) -> Result<Exit
         .map(|b| b.spin_locks())
         .unwrap_or_default();
     // Where map values hold a `bpf_timer`, likewise (none: the timer helpers are refused).
-    let timers = object_btf
-        .as_ref()
-        .map(|b| b.timers())
-        .unwrap_or_default();
+    let timers = object_btf.as_ref().map(|b| b.timers()).unwrap_or_default();
     let section = how.section.as_deref();
     let progs: Vec<_> = obj.programs_in(section).collect();
     if progs.is_empty() {

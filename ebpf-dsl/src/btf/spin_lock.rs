@@ -41,6 +41,36 @@ impl BtfType for BpfSpinLock {
 /// for `bpf_timer_init` and the other timer helpers.
 pub const TIMER_STRUCT: &str = "bpf_timer";
 
+/// The kernel's `struct bpf_timer` (16 opaque bytes, 8-byte aligned) as a member of a map
+/// value: `#[derive(Btf)] #[repr(C)] struct Value { timer: BpfTimer, hits: u64 }`. The map
+/// (hash, LRU hash or array) is created with its BTF, so the kernel knows where the timer is;
+/// programs use it through `bpf_timer_init` / `_set_callback` / `_start` / `_cancel` and never
+/// read or write it directly.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[repr(C, align(8))]
+pub struct BpfTimer {
+    /// The kernel's `__opaque` words; programs never touch them.
+    pub opaque: [u64; 2],
+}
+
+impl BtfType for BpfTimer {
+    fn btf_type(btf: &mut Btf) -> u32 {
+        let words = <[u64; 2]>::btf_type(btf);
+        btf.add(Type::new(
+            TIMER_STRUCT,
+            Kind::Struct {
+                size: 16,
+                members: vec![Member {
+                    name: "__opaque".into(),
+                    ty: words,
+                    bit_offset: 0,
+                    bitfield_size: 0,
+                }],
+            },
+        ))
+    }
+}
+
 /// Where the value of one map holds its `struct bpf_timer`: the map's name and the timer's
 /// byte offset in the value (from an ELF object's BTF, see `VerifyInput::timers`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -124,14 +154,7 @@ impl Btf {
 
     /// Collects the byte offsets of the members of struct type `want` (its name and size)
     /// among the members of `id` (at `base`).
-    fn find_locks(
-        &self,
-        id: u32,
-        base: u32,
-        depth: u32,
-        want: (&str, u32),
-        found: &mut Vec<u32>,
-    ) {
+    fn find_locks(&self, id: u32, base: u32, depth: u32, want: (&str, u32), found: &mut Vec<u32>) {
         let Some(t) = self.get(id) else { return };
         let (Kind::Struct { members, .. } | Kind::Union { members, .. }) = &t.kind else {
             return;

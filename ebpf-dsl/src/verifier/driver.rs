@@ -162,7 +162,13 @@ impl<'a> Exec<'a> {
                         if let Op::MayGoto { .. } = op {
                             ex.widen_may_goto(pc, parent, &mut other);
                         }
-                        if matches!(op, Op::Call { helper: 170, kfunc: false }) {
+                        if matches!(
+                            op,
+                            Op::Call {
+                                helper: 170,
+                                kfunc: false
+                            }
+                        ) {
                             // A timer's callback (`bpf_timer_set_callback`): a path of its own
                             // from a fresh state, as the kernel's `push_async_cb` (no parent
                             // state: nothing it reads or demands goes back to the caller's).

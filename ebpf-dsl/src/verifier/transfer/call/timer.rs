@@ -172,3 +172,111 @@ impl<'a> Exec<'a> {
         Ok(())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::btf::{BpfTimer, Btf, BtfType, Kind, MapBtf, Member, Type};
+    use crate::spec::{MapSpec, MapType, ProgramType};
+    use crate::verifier::{verify, Rule, VerifyInput};
+    use std::borrow::Cow;
+
+    /// `struct { u64 count; struct bpf_timer timer; }`: the timer at offset 8.
+    fn timed_value(b: &mut Btf) -> u32 {
+        let count = u64::btf_type(b);
+        let timer = BpfTimer::btf_type(b);
+        let m = |name: &str, ty, off: u32| Member {
+            name: name.into(),
+            ty,
+            bit_offset: off * 8,
+            bitfield_size: 0,
+        };
+        b.add(Type::new(
+            "timed",
+            Kind::Struct {
+                size: 24,
+                members: vec![m("count", count, 0), m("timer", timer, 8)],
+            },
+        ))
+    }
+
+    fn maps() -> Vec<MapSpec> {
+        let map = |name: &'static str, map_type, btf| MapSpec {
+            name: Cow::Borrowed(name),
+            map_type,
+            key_size: 4,
+            value_size: 24,
+            max_entries: 4,
+            flags: 0,
+            btf,
+            inner: None,
+        };
+        let btf = Some(MapBtf {
+            key: |b| Some(u32::btf_type(b)),
+            value: |b| Some(timed_value(b)),
+        });
+        vec![
+            map("timed", MapType::Hash, btf),
+            map("plain", MapType::Hash, None),
+            map("pcpu", MapType::PercpuHash, btf),
+        ]
+    }
+
+    /// Arms the timer of the value of key 0 of `lmap` (`bpf_timer_init` with `imap`), its
+    /// callback's body `cb` before its `exit`.
+    fn prog(lmap: &str, imap: &str, off: u32, cb: &str) -> Result<(), (Rule, String)> {
+        let src = format!(
+            "*(u32 *)(r10 - 4) = 0\nr2 = r10\nr2 += -4\nr1 = {lmap} ll\ncall bpf_map_lookup_elem\n\
+             if r0 == 0 goto out\nr6 = r0\nr1 = r6\nr1 += {off}\nr2 = {imap} ll\nr3 = 0\n\
+             call bpf_timer_init\nr1 = r6\nr1 += 8\nr2 = cb ll\ncall bpf_timer_set_callback\n\
+             r1 = r6\nr1 += 8\nr2 = 1000\nr3 = 0\ncall bpf_timer_start\nout:\nr0 = 2\nexit\n\
+             cb:\n{cb}\nexit"
+        );
+        let a = crate::asm::assemble_unchecked(&src).expect("assembles");
+        let maps = maps();
+        let input = VerifyInput::new(&a.insns, ProgramType::Xdp).with_maps(&a.relocations, &maps);
+        verify(&input)
+            .map(drop)
+            .map_err(|e| (e[0].rule, e[0].message.clone()))
+    }
+
+    #[test]
+    fn a_timer_is_armed_through_its_own_value_and_map() {
+        assert_eq!(prog("timed", "timed", 8, "r0 = 0"), Ok(()));
+        for (lmap, imap, off, want) in [
+            ("timed", "timed", 0, "bpf_timer is at offset 8"),
+            ("timed", "plain", 8, "initialised with its own map"),
+            ("plain", "plain", 8, "no valid bpf_timer"),
+            // A per-CPU hash cannot hold a timer (the kernel does not create it).
+            ("pcpu", "pcpu", 8, "no valid bpf_timer"),
+        ] {
+            let got = prog(lmap, imap, off, "r0 = 0");
+            assert!(
+                matches!(&got, Err((Rule::HelperArgument, m)) if m.contains(want)),
+                "{lmap} {imap} {off}: {got:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn the_callback_gets_the_map_key_and_value_and_returns_exactly_0() {
+        let ok = "r1 = *(u32 *)(r2 + 0)\n*(u64 *)(r3 + 0) = r1\nr0 = 0";
+        assert_eq!(prog("timed", "timed", 8, ok), Ok(()));
+        for cb in [
+            "r0 = 1",
+            "r1 = 0",
+            // A value of r0 that the pruning must not merge away: 0 on one way, 1 on the other.
+            "r1 = *(u64 *)(r3 + 0)\nr0 = 0\nif r1 > 5 goto +1\nr0 = 1",
+        ] {
+            let got = prog("timed", "timed", 8, cb);
+            assert!(matches!(&got, Err((Rule::ReturnValue, _))), "{cb}: {got:?}");
+        }
+        // The timer's bytes are the kernel's.
+        let got = prog("timed", "timed", 8, "r1 = *(u64 *)(r3 + 8)\nr0 = 0");
+        assert!(
+            matches!(&got, Err((Rule::MemoryAccess, m)) if m.contains("bpf_timer")),
+            "{got:?}"
+        );
+        let got = prog("timed", "timed", 8, "*(u64 *)(r3 + 24) = 0\nr0 = 0");
+        assert!(got.is_err(), "{got:?}");
+    }
+}
