@@ -406,6 +406,10 @@ cb:
 exit
 ";
 
+/// One timer rule case: its name, the placeholders of [`TIMING`] it fills, and whether both
+/// verifiers accept it.
+type TimerCase = (&'static str, &'static [(&'static str, &'static str)], bool);
+
 /// The timer helpers on a `defmap!` value with a `BpfTimer` field, as rule cases: each
 /// variant's verdict by the static verifier and by the kernel, both the one expected
 /// (`transfer/call/timer.rs`).
@@ -419,7 +423,7 @@ fn timers_in_a_map_value() {
         COUNTERS.spec().clone(),
     ];
     let ok_cb = "r0 = 0";
-    let cases: &[(&str, &[(&str, &str)], bool)] = &[
+    let cases: &[TimerCase] = &[
         ("accepted as written", &[], true),
         (
             "an array map",
