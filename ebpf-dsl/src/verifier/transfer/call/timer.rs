@@ -264,6 +264,7 @@ mod tests {
         for cb in [
             "r0 = 1",
             "r1 = 0",
+            "r0 = r3",
             // A value of r0 that the pruning must not merge away: 0 on one way, 1 on the other
             // (whichever way is explored first).
             "r1 = *(u64 *)(r3 + 0)\nr0 = 0\nif r1 > 5 goto +1\nr0 = 1",
