@@ -446,7 +446,11 @@ fn timers_in_a_map_value() {
             false,
         ),
         ("the callback leaves r0 unset", &[("{cb}", "r1 = 0")], false),
-        ("the callback returns a pointer", &[("{cb}", "r0 = r3")], false),
+        (
+            "the callback returns a pointer",
+            &[("{cb}", "r0 = r3")],
+            false,
+        ),
         (
             "the callback writes past the value",
             &[("{cb}", "*(u64 *)(r3 + 24) = r1\nr0 = 0")],
