@@ -461,6 +461,24 @@ fn timers_in_a_map_value() {
             &[("{cb}", "r1 = *(u32 *)(r2 + 4)\nr0 = 0")],
             false,
         ),
+        // A timer callback's stack is its own (the kernel's `is_async_cb` roots), unless the
+        // callback is also called directly.
+        (
+            "304 bytes of stack in the main function and in the callback",
+            &[
+                ("{pre}", "*(u64 *)(r10 - 304) = 0"),
+                ("{cb}", "*(u64 *)(r10 - 304) = 0\nr0 = 0"),
+            ],
+            true,
+        ),
+        (
+            "the same, the callback also called directly",
+            &[
+                ("{pre}", "*(u64 *)(r10 - 304) = 0\ncall cb"),
+                ("{cb}", "*(u64 *)(r10 - 304) = 0\nr0 = 0"),
+            ],
+            false,
+        ),
         ("no null check", &[("{null}", "")], false),
         ("the timer at the wrong offset", &[("{off}", "0")], false),
         (

@@ -70,7 +70,9 @@ impl<'a> Exec<'a> {
             // A timer's callback runs later, on its own path from a fresh state.
             Some((target, _)) if id == timer::TIMER_SET_CALLBACK => {
                 let map = c.timer.expect("a checked timer argument");
-                Some((*target, self.async_callback_state(pc, *target, map)?))
+                let cb = self.async_callback_state(pc, *target, map)?;
+                self.async_cb[self.cfg.subprog_of[*target]] = true;
+                Some((*target, cb))
             }
             Some((target, ctx)) => {
                 let cb = self.callback_state(pc, st, id, *target, c.map, ctx)?;

@@ -224,9 +224,20 @@ mod tests {
     /// Arms the timer of the value of key 0 of `lmap` (`bpf_timer_init` with `imap`), its
     /// callback's body `cb` before its `exit`.
     fn prog(lmap: &str, imap: &str, off: u32, cb: &str) -> Result<(), (Rule, String)> {
+        prog_with(lmap, imap, off, "", cb)
+    }
+
+    /// [`prog`] with `pre` run after the lookup's null check.
+    fn prog_with(
+        lmap: &str,
+        imap: &str,
+        off: u32,
+        pre: &str,
+        cb: &str,
+    ) -> Result<(), (Rule, String)> {
         let src = format!(
             "*(u32 *)(r10 - 4) = 0\nr2 = r10\nr2 += -4\nr1 = {lmap} ll\ncall bpf_map_lookup_elem\n\
-             if r0 == 0 goto out\nr6 = r0\nr1 = r6\nr1 += {off}\nr2 = {imap} ll\nr3 = 0\n\
+             if r0 == 0 goto out\nr6 = r0\n{pre}\nr1 = r6\nr1 += {off}\nr2 = {imap} ll\nr3 = 0\n\
              call bpf_timer_init\nr1 = r6\nr1 += 8\nr2 = cb ll\ncall bpf_timer_set_callback\n\
              r1 = r6\nr1 += 8\nr2 = 1000\nr3 = 0\ncall bpf_timer_start\nout:\nr0 = 2\nexit\n\
              cb:\n{cb}\nexit"
@@ -281,5 +292,17 @@ mod tests {
         );
         let got = prog("timed", "timed", 8, "*(u64 *)(r3 + 24) = 0\nr0 = 0");
         assert!(got.is_err(), "{got:?}");
+    }
+
+    #[test]
+    fn a_timer_callback_has_a_stack_of_its_own_unless_called_directly() {
+        let big = "*(u64 *)(r10 - 304) = 0";
+        let cb = format!("{big}\nr0 = 0");
+        // 320 bytes each, rounded: within 512 each, as two roots.
+        assert_eq!(prog_with("timed", "timed", 8, big, &cb), Ok(()));
+        // Called directly too: on top of the main function's stack.
+        let direct = format!("{big}\ncall cb");
+        let got = prog_with("timed", "timed", 8, &direct, &cb);
+        assert!(matches!(&got, Err((Rule::CallStack, _))), "{got:?}");
     }
 }
