@@ -386,11 +386,13 @@ pub fn check_object(bytes: &[u8], shown: &str, how: &CheckObject) -> Result<Exit
     };
     // Where map values hold a `bpf_spin_lock` (their BTF value types); an unreadable `.BTF`
     // gives none, so `bpf_spin_lock` is refused (never wrongly accepted).
-    let spin_locks = elf::object_btf(bytes)
-        .ok()
-        .flatten()
+    let object_btf = elf::object_btf(bytes).ok().flatten();
+    let spin_locks = object_btf
+        .as_ref()
         .map(|b| b.spin_locks())
         .unwrap_or_default();
+    // Where map values hold a `bpf_timer`, likewise (none: the timer helpers are refused).
+    let timers = object_btf.as_ref().map(|b| b.timers()).unwrap_or_default();
     let section = how.section.as_deref();
     let progs: Vec<_> = obj.programs_in(section).collect();
     if progs.is_empty() {
@@ -426,6 +428,7 @@ pub fn check_object(bytes: &[u8], shown: &str, how: &CheckObject) -> Result<Exit
                 // Global data: a loader freezes `.rodata` before the program loads.
                 data: &obj.data,
                 spin_locks: &spin_locks,
+                timers: &timers,
                 // Functions whose BTF `FUNC` is global: verified once, as by the kernel.
                 globals: &p.globals,
                 // libbpf passes `.BTF.ext` func_info with the program when the object has it.

@@ -33,6 +33,7 @@ fn verdict(obj: &Object, name: &str) -> Result<(), String> {
         expected_attach_type: None,
         data: &obj.data,
         spin_locks: &[],
+        timers: &[],
         globals: &p.globals,
         func_info: p.func_info.as_deref(),
     };

@@ -356,6 +356,190 @@ defprogram! {
     }
 }
 
+/// A value holding the kernel's timer at offset 8.
+#[derive(Btf, Clone, Copy)]
+#[repr(C)]
+struct Timed {
+    count: u64,
+    timer: ebpf_dsl::btf::BpfTimer,
+}
+
+defmap! {
+    TIMED: hash(key = u32, value = Timed, max_entries = 4, name = "btf_timed");
+    TIMED_ARR: array(key = u32, value = Timed, max_entries = 4, name = "btf_timed_arr");
+}
+
+/// Arms the timer of the value of key 0 of `{lmap}`: `bpf_timer_init` with `{imap}`, the
+/// callback `cb`, `bpf_timer_start`, then `bpf_timer_cancel` (`{pre}` runs before the calls,
+/// `{cb}` is the callback's body before its `exit`).
+const TIMING: &str = "
+*(u32 *)(r10 - 4) = 0
+r2 = r10
+r2 += -4
+r1 = {lmap} ll
+call bpf_map_lookup_elem
+{null}
+r6 = r0
+{pre}
+r1 = r6
+r1 += {off}
+r2 = {imap} ll
+r3 = 0
+call bpf_timer_init
+r1 = r6
+r1 += 8
+r2 = cb ll
+call bpf_timer_set_callback
+r1 = r6
+r1 += 8
+r2 = 1000
+r3 = 0
+call bpf_timer_start
+r1 = r6
+r1 += 8
+call bpf_timer_cancel
+out:
+r0 = 2
+exit
+cb:
+{cb}
+exit
+";
+
+/// One timer rule case: its name, the placeholders of [`TIMING`] it fills, and whether both
+/// verifiers accept it.
+type TimerCase = (&'static str, &'static [(&'static str, &'static str)], bool);
+
+/// The timer helpers on a `defmap!` value with a `BpfTimer` field, as rule cases: each
+/// variant's verdict by the static verifier and by the kernel, both the one expected
+/// (`transfer/call/timer.rs`).
+fn timers_in_a_map_value() {
+    let spec = TIMED.spec().clone();
+    assert_eq!(spec.btf.as_ref().unwrap().timer_offset(), Some(8));
+    let maps = [
+        spec,
+        TIMED_ARR.spec().clone(),
+        FLOWS.spec().clone(),
+        COUNTERS.spec().clone(),
+    ];
+    let ok_cb = "r0 = 0";
+    let cases: &[TimerCase] = &[
+        ("accepted as written", &[], true),
+        (
+            "an array map",
+            &[("{lmap}", "btf_timed_arr"), ("{imap}", "btf_timed_arr")],
+            true,
+        ),
+        // The callback gets the map, the key and the value.
+        (
+            "the callback reads the key and writes the value",
+            &[(
+                "{cb}",
+                "r1 = *(u32 *)(r2 + 0)\n*(u64 *)(r3 + 0) = r1\nr0 = 0",
+            )],
+            true,
+        ),
+        ("the callback returns 1", &[("{cb}", "r0 = 1")], false),
+        (
+            "the callback returns an unknown number",
+            &[("{cb}", "r0 = *(u64 *)(r3 + 0)")],
+            false,
+        ),
+        ("the callback leaves r0 unset", &[("{cb}", "r1 = 0")], false),
+        (
+            "the callback returns a pointer",
+            &[("{cb}", "r0 = r3")],
+            false,
+        ),
+        (
+            "the callback writes past the value",
+            &[("{cb}", "*(u64 *)(r3 + 24) = r1\nr0 = 0")],
+            false,
+        ),
+        (
+            "the callback reads past the key",
+            &[("{cb}", "r1 = *(u32 *)(r2 + 4)\nr0 = 0")],
+            false,
+        ),
+        // A timer callback's stack is its own (the kernel's `is_async_cb` roots), unless the
+        // callback is also called directly.
+        (
+            "304 bytes of stack in the main function and in the callback",
+            &[
+                ("{pre}", "*(u64 *)(r10 - 304) = 0"),
+                ("{cb}", "*(u64 *)(r10 - 304) = 0\nr0 = 0"),
+            ],
+            true,
+        ),
+        (
+            "the same, the callback also called directly",
+            &[
+                ("{pre}", "*(u64 *)(r10 - 304) = 0\ncall cb"),
+                ("{cb}", "*(u64 *)(r10 - 304) = 0\nr0 = 0"),
+            ],
+            false,
+        ),
+        ("no null check", &[("{null}", "")], false),
+        ("the timer at the wrong offset", &[("{off}", "0")], false),
+        (
+            "init with another map",
+            &[("{imap}", "btf_counters")],
+            false,
+        ),
+        (
+            "init with the other map holding a timer",
+            &[("{imap}", "btf_timed_arr")],
+            false,
+        ),
+        (
+            "a map without a timer",
+            &[("{lmap}", "btf_flows"), ("{imap}", "btf_flows")],
+            false,
+        ),
+        (
+            "the timer loaded directly",
+            &[("{pre}", "r1 = *(u64 *)(r6 + 16)")],
+            false,
+        ),
+        (
+            "the timer stored directly",
+            &[("{pre}", "*(u32 *)(r6 + 12) = 0")],
+            false,
+        ),
+        (
+            "the bytes before the timer stored",
+            &[("{pre}", "*(u64 *)(r6 + 0) = 0")],
+            true,
+        ),
+        (
+            "a variable offset",
+            &[("{pre}", "r7 = *(u64 *)(r6 + 0)\nr7 &= 8\nr6 += r7")],
+            false,
+        ),
+    ];
+    let mut wrong = Vec::new();
+    for (name, subst, ok) in cases {
+        let mut src = TIMING.to_string();
+        for (k, v) in *subst {
+            src = src.replace(k, v);
+        }
+        let src = src
+            .replace("{imap}", "btf_timed")
+            .replace("{lmap}", "btf_timed")
+            .replace("{null}", "if r0 == 0 goto out")
+            .replace("{pre}", "")
+            .replace("{off}", "8")
+            .replace("{cb}", ok_cb);
+        let got = both_verdicts(&src, &maps, &[], Loader::new());
+        if got != (*ok, *ok) {
+            wrong.push(format!(
+                "{name}: (ours, kernel) = {got:?}, expected both {ok}"
+            ));
+        }
+    }
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+}
+
 /// A refused program's log names the Rust line of the refused instruction.
 fn rejected_program_log_names_the_rust_line() {
     let e = Loader::new().program(BTF_REJECTED).load().unwrap_err();
@@ -369,6 +553,7 @@ fn rejected_program_log_names_the_rust_line() {
 kernel_tests! {
     privileged: [
         spin_lock_in_a_map_value,
+        timers_in_a_map_value,
         other_map_kinds,
         rejected_program_log_names_the_rust_line,
         other_program_types_take_the_lines,

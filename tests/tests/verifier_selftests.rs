@@ -440,6 +440,7 @@ fn run_case(dir: &Path, c: &Case) -> Result1 {
                 // The global data, written and (read-only) frozen as for the kernel above.
                 data: &raw.data,
                 spin_locks: &[],
+                timers: &[],
                 globals: &[],
                 func_info: None,
             };

@@ -105,6 +105,7 @@ pub(crate) fn run_verifier(
         // `defprogram!` has no global data (`.map ... init=` is for text files).
         data: &[],
         spin_locks: &[],
+        timers: &[],
         // A `ProgramSpec` carries no BTF prototypes: its loader declares every function
         // static, so the static verifier walks each at every call too.
         globals: &[],

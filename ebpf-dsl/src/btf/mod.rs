@@ -38,7 +38,9 @@ pub use self::program::{
     function_starts, program_btf, program_btf_with_globals, KernelBtf, SourceLine,
 };
 pub use self::rust::{BtfType, MapBtf, MaybeBtfFn, Probe, ViaBtf, ViaNothing, ARRAY_INDEX_TYPE};
-pub use self::spin_lock::{BpfSpinLock, MapSpinLock, SPIN_LOCK_STRUCT};
+pub use self::spin_lock::{
+    BpfSpinLock, BpfTimer, MapSpinLock, MapTimer, SPIN_LOCK_STRUCT, TIMER_STRUCT,
+};
 
 /// `BTF_MAGIC`.
 pub const BTF_MAGIC: u16 = 0xeb9f;

@@ -37,6 +37,50 @@ impl BtfType for BpfSpinLock {
     }
 }
 
+/// The struct name of the kernel's `struct bpf_timer` (16 bytes), which a map value holds
+/// for `bpf_timer_init` and the other timer helpers.
+pub const TIMER_STRUCT: &str = "bpf_timer";
+
+/// The kernel's `struct bpf_timer` (16 opaque bytes, 8-byte aligned) as a member of a map
+/// value: `#[derive(Btf)] #[repr(C)] struct Value { timer: BpfTimer, hits: u64 }`. The map
+/// (hash, LRU hash or array) is created with its BTF, so the kernel knows where the timer is;
+/// programs use it through `bpf_timer_init` / `_set_callback` / `_start` / `_cancel` and never
+/// read or write it directly.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[repr(C, align(8))]
+pub struct BpfTimer {
+    /// The kernel's `__opaque` words; programs never touch them.
+    pub opaque: [u64; 2],
+}
+
+impl BtfType for BpfTimer {
+    fn btf_type(btf: &mut Btf) -> u32 {
+        let words = <[u64; 2]>::btf_type(btf);
+        btf.add(Type::new(
+            TIMER_STRUCT,
+            Kind::Struct {
+                size: 16,
+                members: vec![Member {
+                    name: "__opaque".into(),
+                    ty: words,
+                    bit_offset: 0,
+                    bitfield_size: 0,
+                }],
+            },
+        ))
+    }
+}
+
+/// Where the value of one map holds its `struct bpf_timer`: the map's name and the timer's
+/// byte offset in the value (from an ELF object's BTF, see `VerifyInput::timers`).
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct MapTimer {
+    /// The map's name ([`crate::MapSpec::name`]).
+    pub map: String,
+    /// The timer's byte offset in the value.
+    pub offset: u32,
+}
+
 /// Where the value of one map holds its `struct bpf_spin_lock`: the map's name and the lock's
 /// byte offset in the value (what the verifier takes for maps whose BTF is not a Rust type, e.g.
 /// an ELF object's, see `VerifyInput::spin_locks`).
@@ -54,6 +98,13 @@ impl MapBtf {
     pub fn spin_lock_offset(&self) -> Option<u32> {
         let (btf, _, value) = self.build()?;
         btf.spin_lock_offset(value)
+    }
+
+    /// The byte offset of the `struct bpf_timer` in the value type (see
+    /// [`Btf::timer_offset`]).
+    pub fn timer_offset(&self) -> Option<u32> {
+        let (btf, _, value) = self.build()?;
+        btf.timer_offset(value)
     }
 }
 
@@ -79,16 +130,31 @@ impl Btf {
     /// to create such a map), when `id` is not a struct or union, or when the lock is not at a
     /// 4-byte aligned byte offset.
     pub fn spin_lock_offset(&self, id: u32) -> Option<u32> {
+        self.special_field_offset(id, SPIN_LOCK_STRUCT, 4, 4)
+    }
+
+    /// The byte offset of the `struct bpf_timer` (16 bytes, 8-byte aligned) in type `id` (a
+    /// map's value type), found as [`Btf::spin_lock_offset`] finds a lock: `None` when there
+    /// is none, more than one (the kernel refuses to create such a map), or one at an offset
+    /// that is not a multiple of 8.
+    pub fn timer_offset(&self, id: u32) -> Option<u32> {
+        self.special_field_offset(id, TIMER_STRUCT, 16, 8)
+    }
+
+    /// The byte offset of the one member of struct type `name` (of `size` bytes, at an offset
+    /// aligned to `align`) in type `id`, directly or in nested structs and unions.
+    fn special_field_offset(&self, id: u32, name: &str, size: u32, align: u32) -> Option<u32> {
         let mut found = Vec::new();
-        self.find_locks(self.strip_mods(id)?, 0, 0, &mut found);
+        self.find_locks(self.strip_mods(id)?, 0, 0, (name, size), &mut found);
         match found.as_slice() {
-            [off] if off % 4 == 0 => Some(*off),
+            [off] if off % align == 0 => Some(*off),
             _ => None,
         }
     }
 
-    /// Collects the byte offsets of the spin locks among the members of `id` (at `base`).
-    fn find_locks(&self, id: u32, base: u32, depth: u32, found: &mut Vec<u32>) {
+    /// Collects the byte offsets of the members of struct type `want` (its name and size)
+    /// among the members of `id` (at `base`).
+    fn find_locks(&self, id: u32, base: u32, depth: u32, want: (&str, u32), found: &mut Vec<u32>) {
         let Some(t) = self.get(id) else { return };
         let (Kind::Struct { members, .. } | Kind::Union { members, .. }) = &t.kind else {
             return;
@@ -104,7 +170,7 @@ impl Btf {
             let Some(ty) = self.get(mt) else { continue };
             let off = base + m.bit_offset / 8;
             match &ty.kind {
-                Kind::Struct { size: 4, .. } if ty.name == SPIN_LOCK_STRUCT => {
+                Kind::Struct { size, .. } if *size == want.1 && ty.name == want.0 => {
                     if m.bit_offset % 8 == 0 {
                         found.push(off);
                     } else {
@@ -114,7 +180,7 @@ impl Btf {
                     }
                 }
                 Kind::Struct { .. } | Kind::Union { .. } => {
-                    self.find_locks(mt, off, depth + 1, found)
+                    self.find_locks(mt, off, depth + 1, want, found)
                 }
                 _ => {}
             }

@@ -269,6 +269,23 @@ impl super::ObjectBtf {
 }
 
 impl super::ObjectBtf {
+    /// The BTF-defined maps whose value type holds a `struct bpf_timer`, with its offset
+    /// (what the verifier needs for the timer helpers; see [`Btf::timer_offset`]).
+    pub fn timers(&self) -> Vec<crate::btf::MapTimer> {
+        self.maps
+            .iter()
+            .filter(|m| m.value != 0)
+            .filter_map(|m| {
+                Some(crate::btf::MapTimer {
+                    map: m.map.clone(),
+                    offset: self.btf.timer_offset(m.value)?,
+                })
+            })
+            .collect()
+    }
+}
+
+impl super::ObjectBtf {
     /// BTF for maps whose only known type fact is where their value holds a
     /// `struct bpf_spin_lock` (a text program's `.map ... spin_lock=OFFSET`): for each such map
     /// of `maps`, an integer key of the key's size (a byte array for other sizes) and a value

@@ -88,6 +88,9 @@ pub enum Arg {
     ConstStr,
     /// `ARG_PTR_TO_SPIN_LOCK`: a pointer to the `struct bpf_spin_lock` of a map value.
     SpinLock,
+    /// `ARG_PTR_TO_TIMER`: a pointer to the `struct bpf_timer` of a map value (non-NULL, at
+    /// the timer's constant offset).
+    Timer,
 }
 
 /// What a helper leaves in `r0`.
@@ -355,10 +358,12 @@ pub static HELPERS: [Helper; MAX_HELPER_ID as usize] = [
     h(166, "bpf_sys_bpf", None),
     h(167, "bpf_btf_find_by_name_kind", None),
     h(168, "bpf_sys_close", None),
-    h(169, "bpf_timer_init", None),
-    h(170, "bpf_timer_set_callback", None),
-    h(171, "bpf_timer_start", None),
-    h(172, "bpf_timer_cancel", None),
+    // The map of `bpf_timer_init` must be the one the timer's value came from; the callback of
+    // `bpf_timer_set_callback` is verified on its own path (`transfer/call/timer.rs`).
+    h(169, "bpf_timer_init", p(&[Timer, MapPtr, Anything], Ret::Integer, A, true, false)),
+    h(170, "bpf_timer_set_callback", p(&[Timer, Callback], Ret::Integer, A, true, false)),
+    h(171, "bpf_timer_start", p(&[Timer, Anything, Anything], Ret::Integer, A, true, false)),
+    h(172, "bpf_timer_cancel", p(&[Timer], Ret::Integer, A, true, false)),
     h(173, "bpf_get_func_ip", None),
     h(174, "bpf_get_attach_cookie", None),
     h(175, "bpf_task_pt_regs", None),

@@ -750,6 +750,17 @@ pub fn check(ops: &[Op]) -> Result<Cfg, Vec<VerifierError>> {
                     prune_point[i + 1] = true;
                 }
             }
+            // `bpf_timer_set_callback` (the kernel's `is_async_callback_calling_insn`): the
+            // call is a prune point too, so that a covered state pushes no callback path.
+            Op::Call {
+                helper: 170,
+                kfunc: false,
+            } => {
+                prune_point[i] = true;
+                if i + 1 < len {
+                    prune_point[i + 1] = true;
+                }
+            }
             Op::Call { .. } if i + 1 < len => prune_point[i + 1] = true,
             _ => {}
         }

@@ -52,6 +52,12 @@ pub(crate) struct Exec<'a> {
     /// For each input map: the offset of the `bpf_spin_lock` in its value, if it has one
     /// (from its BTF; see `transfer/call/lock.rs`).
     pub(crate) locks: Vec<Option<u32>>,
+    /// For each input map: the offset of the `bpf_timer` in its value, if it has one (from
+    /// its BTF; see `transfer/call/timer.rs`).
+    pub(crate) timers: Vec<Option<u32>>,
+    /// Per subprogram: a timer callback (`bpf_timer_set_callback` took it on a verified path;
+    /// the kernel's `is_async_cb`), whose stack is its own (see `check_stack_depth`).
+    pub(crate) async_cb: Vec<bool>,
     /// What the pruning did, when traced (`super::trace`).
     pub(crate) tracer: super::trace::Tracer,
     /// Per subprogram: a global function a verified path calls / one verified on its own
@@ -82,6 +88,8 @@ impl<'a> Exec<'a> {
             inner_of: Vec::new(),
             key_of: Vec::new(),
             locks: super::lock_layout::spin_lock_offsets(input),
+            timers: super::lock_layout::timer_offsets(input),
+            async_cb: vec![false; cfg.subprog_starts.len()],
             tracer: None,
             global_called: vec![false; cfg.subprog_starts.len()],
             global_verified: vec![false; cfg.subprog_starts.len()],

@@ -344,6 +344,12 @@ pub(crate) fn before(op: &Op, st: &State, d: &Deps, sizes: &ReadSizes) -> Before
             if n > 1 && st.frames[n - 2].callback_depth > 0 {
                 b.demand = dr(0);
             }
+            // A timer callback's `r0` must be exactly 0: its one frame has the
+            // `bpf_timer_set_callback` call as call site (the main program's and a global
+            // function's have 0; `transfer/call/timer.rs`).
+            if n == 1 && st.frames[0].callsite != 0 {
+                b.demand = dr(0);
+            }
         }
     }
     b

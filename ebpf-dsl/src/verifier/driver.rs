@@ -162,6 +162,29 @@ impl<'a> Exec<'a> {
                         if let Op::MayGoto { .. } = op {
                             ex.widen_may_goto(pc, parent, &mut other);
                         }
+                        if matches!(
+                            op,
+                            Op::Call {
+                                helper: 170,
+                                kfunc: false
+                            }
+                        ) {
+                            // A timer's callback (`bpf_timer_set_callback`): a path of its own
+                            // from a fresh state, as the kernel's `push_async_cb` (no parent
+                            // state: nothing it reads or demands goes back to the caller's).
+                            deps::after(&op, &before, snapshot, &st, &mut d);
+                            pending.push(Path {
+                                pc: other_pc,
+                                st: other,
+                                parent: None,
+                                deps: Deps::entry(),
+                            });
+                            if pending.len() > MAX_PENDING {
+                                return Err(e(pc, Rule::Complexity, format!("more than {MAX_PENDING} branches pending at once (the kernel's limit)")));
+                            }
+                            pc = n;
+                            continue;
+                        }
                         ex.branch(parent);
                         let mut od = match spare.pop() {
                             Some(mut x) => {
@@ -218,6 +241,21 @@ impl<'a> Exec<'a> {
         let n = self.cfg.subprog_starts.len();
         let mut callees: Vec<Vec<(usize, usize)>> = vec![Vec::new(); n];
         let mut is_cb = vec![false; n];
+        // A timer callback runs later on a stack of its own: the kernel's
+        // `check_max_stack_depth` walks it as a root of its own and does not count it under
+        // the function passing it (only a direct call of it). Kept under its passer (more
+        // than the kernel counts) when the program has a tail call, whose checks below walk
+        // from the main function only.
+        let tail_calls = self.ops.iter().any(|op| {
+            matches!(
+                op,
+                Op::Call {
+                    helper: 12,
+                    kfunc: false
+                }
+            )
+        });
+        let own_root = |sp: usize| !tail_calls && self.async_cb.get(sp) == Some(&true);
         for (i, op) in self.ops.iter().enumerate() {
             if let Op::CallLocal { target } = op {
                 callees[self.cfg.subprog_of[i]].push((self.cfg.subprog_of[*target], i));
@@ -226,7 +264,9 @@ impl<'a> Exec<'a> {
             // the call chain).
             if let Some(t) = super::cfg::func_target(op, i) {
                 if t < self.cfg.subprog_of.len() {
-                    callees[self.cfg.subprog_of[i]].push((self.cfg.subprog_of[t], i));
+                    if !own_root(self.cfg.subprog_of[t]) {
+                        callees[self.cfg.subprog_of[i]].push((self.cfg.subprog_of[t], i));
+                    }
                     is_cb[self.cfg.subprog_of[t]] = true;
                 }
             }
@@ -264,7 +304,12 @@ impl<'a> Exec<'a> {
         }
         let mut memo = vec![None; n];
         let mut visiting = vec![false; n];
-        let walked = walk(0, &callees, &self.depth, &mut memo, &mut visiting, 0).map(|x| x.0);
+        let walked = (0..n)
+            .filter(|&sp| sp == 0 || own_root(sp))
+            .try_fold(0, |deepest, root| {
+                walk(root, &callees, &self.depth, &mut memo, &mut visiting, 0)
+                    .map(|x| deepest.max(x.0))
+            });
         // Only once the walk found no cycle (the order below needs none).
         if walked.is_ok() {
             let mut has_tail_call = vec![false; n];

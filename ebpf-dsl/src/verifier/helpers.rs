@@ -109,6 +109,8 @@ pub fn map_compatible(func: i32, map: MapType) -> bool {
         MapType::PercpuArray | MapType::PercpuHash | MapType::LruPercpuHash => {
             matches!(func, 1..=3 | 164 | 195)
         }
+        // `bpf_timer_init` names the map holding the timer (`transfer/call/timer.rs`).
+        MapType::Hash | MapType::LruHash | MapType::Array => matches!(func, 1..=3 | 164 | 169),
         t if is_data_map(t) => matches!(func, 1..=3 | 164),
         _ => false,
     };
@@ -137,6 +139,7 @@ pub fn map_compatible(func: i32, map: MapType) -> bool {
                 | MapType::LruHash
                 | MapType::LruPercpuHash
         ),
+        169 => matches!(map, MapType::Hash | MapType::LruHash | MapType::Array),
         _ => true,
     };
     map_ok && func_ok

@@ -1,6 +1,7 @@
-//! Where map values hold their `struct bpf_spin_lock` (from the map's BTF or
-//! [`VerifyInput::spin_locks`]): read once per verification by the run context
-//! (`context.rs`) and used by the lock rules (`transfer/call/lock.rs`), so it sits below both.
+//! Where map values hold their `struct bpf_spin_lock` and their `struct bpf_timer` (from the
+//! map's BTF or [`VerifyInput::spin_locks`] / [`VerifyInput::timers`]): read once per
+//! verification by the run context (`context.rs`) and used by the lock and timer rules
+//! (`transfer/call/lock.rs`, `transfer/call/timer.rs`), so it sits below them.
 
 use crate::btf::MapSpinLock;
 use crate::spec::MapType;
@@ -34,6 +35,39 @@ pub(crate) fn spin_lock_offsets(input: &VerifyInput) -> Vec<Option<u32>> {
                     .map(|l| l.offset),
             }?;
             (off as i64 + LOCK_SIZE <= m.value_size as i64).then_some(off)
+        })
+        .collect()
+}
+
+/// The size of `struct bpf_timer`.
+pub(crate) const TIMER_SIZE: i64 = 16;
+
+/// Map types the kernel lets hold a `struct bpf_timer` (`map_check_btf`: hash, LRU hash,
+/// array; creating any other map with one fails).
+fn may_hold_timer(t: MapType) -> bool {
+    matches!(t, MapType::Hash | MapType::LruHash | MapType::Array)
+}
+
+/// For each map of `input`: the offset of the `bpf_timer` in its value, from its
+/// [`crate::spec::MapSpec::btf`] or else from [`VerifyInput::timers`]. `None` for a map
+/// without one, of a type that cannot hold one, or whose value is too small for it.
+pub(crate) fn timer_offsets(input: &VerifyInput) -> Vec<Option<u32>> {
+    input
+        .maps
+        .iter()
+        .map(|m| {
+            if !may_hold_timer(m.map_type) {
+                return None;
+            }
+            let off = match &m.btf {
+                Some(b) => b.timer_offset(),
+                None => input
+                    .timers
+                    .iter()
+                    .find(|t| t.map == m.name_str())
+                    .map(|t| t.offset),
+            }?;
+            (off as i64 + TIMER_SIZE <= m.value_size as i64).then_some(off)
         })
         .collect()
 }

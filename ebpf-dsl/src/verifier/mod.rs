@@ -42,7 +42,7 @@
 //! - reading uninitialised stack gives an unknown number; back-edges (bounded loops) are
 //!   allowed; returning a pointer from the program is allowed.
 //!
-//! **Helpers.** 117 of the 146 helpers Linux 6.18 offers to xdp, tc or socket filter programs
+//! **Helpers.** 121 of the 146 helpers Linux 6.18 offers to xdp, tc or socket filter programs
 //! are modelled (prototypes in [`crate::isa::helpers::HELPERS`]; which family may call which
 //! helper was measured on the running kernel), among them the socket casts `bpf_skc_to_*`
 //! and `bpf_tcp_sock` (sharing the socket's reference as the kernel's pointer casts do; the
@@ -60,8 +60,12 @@
 //! released through the same lookup's value, no calls, `LD_ABS` or program exit while it is
 //! held, its bytes never loaded or stored, and no socket filter using such a map.
 //! `bpf_strncmp` and `bpf_snprintf` take constant strings from frozen read-only maps
-//! (`transfer/call/strings.rs`). The other helpers need what this verifier does not model:
-//! BTF layouts of map values (timers, `bpf_kptr_xchg`), task/cgroup storage, dynptrs,
+//! (`transfer/call/strings.rs`). `bpf_timer_init` / `_set_callback` / `_start` / `_cancel`
+//! take the `struct bpf_timer` of a hash, LRU hash or array map's value at the offset its BTF
+//! gives (`init` with that same map), and a timer's callback is verified on a path of its own
+//! from a fresh frame (`r1` the map, `r2` a key, `r3` the value), returning exactly 0
+//! (`transfer/call/timer.rs`). The other helpers need what this verifier does not model:
+//! BTF layouts of map values (`bpf_kptr_xchg`), task/cgroup storage, dynptrs,
 //! `bpf_per_cpu_ptr`, other callbacks (`bpf_user_ringbuf_drain`, `bpf_find_vma`) or sleepable
 //! programs (`bpf_copy_from_user`); a call to one is refused with a message naming it (rule
 //! "unknown helper"), and a helper the kernel does not offer to the program type at all with
@@ -301,6 +305,10 @@ pub struct VerifyInput<'a> {
     /// [`MapSpec::btf`] (an ELF object's maps: [`crate::elf::ObjectBtf::spin_locks`]); a map
     /// with neither has no lock, so `bpf_spin_lock` on it is refused, as by the kernel.
     pub spin_locks: &'a [crate::btf::MapSpinLock],
+    /// Where map values hold their `struct bpf_timer`, for maps whose BTF is not in their
+    /// [`MapSpec::btf`] (an ELF object's maps: [`crate::elf::ObjectBtf::timers`]); a map with
+    /// neither has no timer, so the timer helpers refuse it, as the kernel does.
+    pub timers: &'a [crate::btf::MapTimer],
     /// The program's global functions (BTF linkage `BTF_FUNC_GLOBAL`: an ELF object's
     /// [`crate::elf::ElfProgram::globals`], a text's `.global_func`): each is verified once,
     /// on its own, from its argument types, and a call of it only checks the arguments, as
@@ -328,6 +336,7 @@ impl<'a> VerifyInput<'a> {
             expected_attach_type: None,
             data: &[],
             spin_locks: &[],
+            timers: &[],
             globals: &[],
             func_info: None,
         }
@@ -356,6 +365,13 @@ impl<'a> VerifyInput<'a> {
     /// specs (see [`VerifyInput::spin_locks`]).
     pub fn with_spin_locks(mut self, spin_locks: &'a [crate::btf::MapSpinLock]) -> Self {
         self.spin_locks = spin_locks;
+        self
+    }
+
+    /// The same input with the timer offsets of maps described by BTF outside their specs
+    /// (see [`VerifyInput::timers`]).
+    pub fn with_timers(mut self, timers: &'a [crate::btf::MapTimer]) -> Self {
+        self.timers = timers;
         self
     }
 

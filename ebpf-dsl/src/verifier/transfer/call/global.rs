@@ -257,7 +257,12 @@ impl<'a> Exec<'a> {
     /// (`check_return_code` for a subprogram).
     pub(crate) fn check_global_exit(&self, pc: usize, st: &State) -> R<()> {
         let r0 = &st.cur().regs[0];
-        if st.frames.len() == 1 && st.frames[0].subprog != 0 && r0.is_pointer() {
+        // (A timer callback's frame has its own rule: `timer.rs`.)
+        if st.frames.len() == 1
+            && st.frames[0].subprog != 0
+            && r0.is_pointer()
+            && !self.in_async_callback(st)
+        {
             return Err(e(
                 pc,
                 Rule::ReturnValue,

@@ -52,6 +52,9 @@ impl<'a> Exec<'a> {
             });
         }
         self.check_exit(pc, st)?;
+        if self.in_async_callback(st) {
+            self.check_async_exit(pc, st)?;
+        }
         if st.frames.len() > 1 {
             return Ok(Step::Next(pop_frame(st)));
         }

@@ -16,7 +16,7 @@
 
 use super::*;
 use crate::verifier::cfg::Op;
-use crate::verifier::lock_layout::{spin_lock_offsets, LOCK_SIZE};
+use crate::verifier::lock_layout::{spin_lock_offsets, LOCK_SIZE, TIMER_SIZE};
 use crate::verifier::VerifyInput;
 
 /// `BPF_FUNC_spin_lock`.
@@ -237,6 +237,21 @@ impl<'a> Exec<'a> {
     /// touch its lock (`check_map_access`: "bpf_spin_lock cannot be accessed directly by
     /// load/store").
     pub(crate) fn check_lock_overlap(&self, pc: usize, r: u8, m: u16, lo: i64, hi: i64) -> R<()> {
+        // Likewise its `bpf_timer` ("bpf_timer cannot be accessed directly by load/store").
+        if let Some(t) = self.timer_offset(m) {
+            let t = t as i64;
+            if lo < t + TIMER_SIZE && t < hi {
+                return Err(e(
+                    pc,
+                    Rule::MemoryAccess,
+                    format!(
+                        "this access through r{r} may touch bytes {lo}..{hi} of a value of map `{}`, whose bpf_timer (bytes {t}..{}) cannot be read or written directly",
+                        self.map(m).name_str(),
+                        t + TIMER_SIZE
+                    ),
+                ));
+            }
+        }
         let Some(lock) = self.lock_offset(m) else {
             return Ok(());
         };

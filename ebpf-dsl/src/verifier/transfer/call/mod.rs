@@ -18,6 +18,7 @@ mod offered;
 mod sockmap;
 mod storage;
 mod strings;
+mod timer;
 
 use super::*;
 
@@ -39,6 +40,8 @@ struct Checked {
     writes: Vec<StackWrite>,
     /// The callback (its first instruction) and its context argument.
     callback: Option<(usize, RegVal)>,
+    /// The map whose value holds the timer argument (`ARG_PTR_TO_TIMER`).
+    timer: Option<u16>,
 }
 
 /// `n` bytes from `r10 + lo` of frame `frame` that a helper or kfunc writes.
@@ -64,6 +67,13 @@ impl<'a> Exec<'a> {
         }
         let c = self.check_helper_call(pc, st, id)?;
         let cb = match &c.callback {
+            // A timer's callback runs later, on its own path from a fresh state.
+            Some((target, _)) if id == timer::TIMER_SET_CALLBACK => {
+                let map = c.timer.expect("a checked timer argument");
+                let cb = self.async_callback_state(pc, *target, map)?;
+                self.async_cb[self.cfg.subprog_of[*target]] = true;
+                Some((*target, cb))
+            }
             Some((target, ctx)) => {
                 let cb = self.callback_state(pc, st, id, *target, c.map, ctx)?;
                 self.another_round(st, id, &c.r1_in)
@@ -139,6 +149,7 @@ impl<'a> Exec<'a> {
         let mut release: Option<u32> = None;
         let mut writes = Vec::new();
         let mut callback: Option<(usize, RegVal)> = None;
+        let mut timer: Option<u16> = None;
         for (i, arg) in p.args.iter().enumerate() {
             let r = (i + 1) as u8;
             let v = self.read(st, pc, r).map_err(|mut err| {
@@ -167,6 +178,9 @@ impl<'a> Exec<'a> {
                         RegVal::Opaque { map } if self.is_inner_map(map) => map,
                         _ => return bad("a map (`r1 = my_map ll`)", self),
                     };
+                    if id == timer::TIMER_INIT {
+                        self.check_timer_map(pc, timer, m)?;
+                    }
                     let spec = self.map(m);
                     if !helpers::map_compatible(id, spec.map_type) {
                         return Err(e(
@@ -250,6 +264,7 @@ impl<'a> Exec<'a> {
                 }
                 Arg::BtfSockCommon => self.check_btf_sock_arg(pc, r, &v, name)?,
                 Arg::SpinLock => self.check_spin_lock_arg(pc, st, r, &v, id)?,
+                Arg::Timer => timer = Some(self.check_timer_arg(pc, r, &v, name)?),
                 Arg::SockCommon | Arg::FixedMem(_) | Arg::FixedOut(_) => {
                     writes.extend(self.check_extra_arg(pc, st, r, &v, *arg, name)?)
                 }
@@ -356,6 +371,7 @@ impl<'a> Exec<'a> {
             release,
             writes,
             callback,
+            timer,
         })
     }
 
