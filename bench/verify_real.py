@@ -114,12 +114,7 @@ def prepare(rp):
         vmlinux.write_text(r.stdout)
     repos, flags, objs = rp.read_list()
     srcdirs = {"vmlinux": cache / "vmlinux"}
-    for name, (slug, commit) in repos.items():
-        d, err = rp.fetch(cache, name, slug, commit)
-        if d:
-            srcdirs[name] = d
-        else:
-            print(f"fetch {name}: {err}", file=sys.stderr)
+    rp.fetch_all(cache, repos, srcdirs, {})
     for o in objs:
         if ONLY and ONLY not in o["id"] or o["repo"] not in srcdirs:
             continue

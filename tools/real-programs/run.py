@@ -250,6 +250,21 @@ def our_verdict(cli, obj, func, ptype):
     return "reject", err.split("): error: ", 1)[-1], dt
 
 
+def fetch_all(cache, repos, srcdirs, fetch_err):
+    """Every source of the list (`repo` lines from git, `deb` lines from Debian) into the
+    cache: its directory into `srcdirs`, or why it could not be fetched into `fetch_err`."""
+    for name, (slug, commit, *paths) in repos.items():
+        if paths:
+            d, e = fetch_deb(cache, name, slug, commit, paths[0])
+        else:
+            d, e = fetch(cache, name, slug, commit)
+        if d:
+            srcdirs[name] = d
+        else:
+            fetch_err[name] = e
+            print(f"fetch {name}: {e}", file=sys.stderr)
+
+
 def main():
     cache = Path(os.environ["REAL_PROGRAMS_CACHE"])
     results = Path(os.environ["REAL_PROGRAMS_RESULTS"])
@@ -268,16 +283,7 @@ def main():
         vmlinux.parent.mkdir(parents=True, exist_ok=True)
         r = run(["bpftool", "btf", "dump", "file", "/sys/kernel/btf/vmlinux", "format", "c"])
         vmlinux.write_text(r.stdout)
-    for name, (slug, commit, *paths) in repos.items():
-        if paths:
-            d, e = fetch_deb(cache, name, slug, commit, paths[0])
-        else:
-            d, e = fetch(cache, name, slug, commit)
-        if d:
-            srcdirs[name] = d
-        else:
-            fetch_err[name] = e
-            print(f"fetch {name}: {e}", file=sys.stderr)
+    fetch_all(cache, repos, srcdirs, fetch_err)
     if not fetch_err.keys() ^ repos.keys():
         print("no repository could be fetched: the results are left as they were",
               file=sys.stderr)
