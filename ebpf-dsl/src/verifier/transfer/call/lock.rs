@@ -84,6 +84,74 @@ impl<'a> Exec<'a> {
         }
     }
 
+    /// A helper's pointer to a special field of a map value (the kernel's
+    /// `check_map_field_pointer`): argument `r` (value `v`) of helper `name` must point, not
+    /// maybe-NULL, into a value of a map whose value holds the `field` (`bpf_spin_lock`,
+    /// `bpf_timer`) at the offset `offset_of` gives for that map (`None`: it holds none;
+    /// `missing` then says what it lacks and how one is described), at a constant offset that
+    /// is exactly the field's. Gives the map and the pointer's value id.
+    #[allow(clippy::too_many_arguments)]
+    pub(super) fn check_map_field_pointer(
+        &self,
+        pc: usize,
+        r: u8,
+        v: &RegVal,
+        name: &str,
+        field: &str,
+        offset_of: fn(&Self, u16) -> Option<u32>,
+        missing: &str,
+    ) -> R<(u16, u32)> {
+        let RegVal::MapValue { map, off, var, id } = v else {
+            let null = matches!(v, RegVal::MapValueOrNull { .. });
+            return Err(e(
+                pc,
+                if null {
+                    Rule::NullCheck
+                } else {
+                    Rule::HelperArgument
+                },
+                format!(
+                    "{name} expects a pointer to the {field} of a map value in r{r}, but r{r} is {}{}",
+                    self.describe(v),
+                    if null { "; null-check it first" } else { "" }
+                ),
+            ));
+        };
+        let Some(c) = var.as_const() else {
+            return Err(e(
+                pc,
+                Rule::HelperArgument,
+                format!(
+                    "{name}: r{r} is {}, not at a constant offset; the {field} is at a constant offset of the value",
+                    self.describe(v)
+                ),
+            ));
+        };
+        let spec = self.map(*map);
+        let Some(field_at) = offset_of(self, *map) else {
+            return Err(e(
+                pc,
+                Rule::HelperArgument,
+                format!(
+                    "{name}: the value of map `{}` has {missing}",
+                    spec.name_str()
+                ),
+            ));
+        };
+        let here = *off as i64 + c as i64;
+        if here != field_at as i64 {
+            return Err(e(
+                pc,
+                Rule::HelperArgument,
+                format!(
+                    "{name}: r{r} points to offset {here} of the value of map `{}`, but its {field} is at offset {field_at}",
+                    spec.name_str()
+                ),
+            ));
+        }
+        Ok((*map, *id))
+    }
+
     /// Argument `r` (value `v`) of `bpf_spin_lock` / `bpf_spin_unlock` (`ARG_PTR_TO_SPIN_LOCK`,
     /// `process_spin_lock`), with the lock state of `st`.
     pub(crate) fn check_spin_lock_arg(
@@ -99,57 +167,15 @@ impl<'a> Exec<'a> {
         } else {
             "bpf_spin_unlock"
         };
-        let RegVal::MapValue { map, off, var, id } = v else {
-            let what = if matches!(v, RegVal::MapValueOrNull { .. }) {
-                "; null-check it first"
-            } else {
-                ""
-            };
-            return Err(e(
-                pc,
-                if what.is_empty() {
-                    Rule::HelperArgument
-                } else {
-                    Rule::NullCheck
-                },
-                format!(
-                    "{name} expects a pointer to the bpf_spin_lock of a map value in r{r}, but r{r} is {}{what}",
-                    self.describe(v)
-                ),
-            ));
-        };
-        let Some(c) = var.as_const() else {
-            return Err(e(
-                pc,
-                Rule::HelperArgument,
-                format!(
-                    "{name}: r{r} is {}, not at a constant offset; the lock is at a constant offset of the value",
-                    self.describe(v)
-                ),
-            ));
-        };
-        let spec = self.map(*map);
-        let Some(lock) = self.lock_offset(*map) else {
-            return Err(e(
-                pc,
-                Rule::HelperArgument,
-                format!(
-                    "{name}: the value of map `{}` has no bpf_spin_lock (a map's lock is described by its value's BTF: a `struct bpf_spin_lock` member in C, a `BpfSpinLock` field of a `#[derive(Btf)]` value in `defmap!`, `spin_lock=OFFSET` in a `.map` line or a `--map`)",
-                    spec.name_str()
-                ),
-            ));
-        };
-        let at = *off as i64 + c as i64;
-        if at != lock as i64 {
-            return Err(e(
-                pc,
-                Rule::HelperArgument,
-                format!(
-                    "{name}: r{r} points to offset {at} of the value of map `{}`, but its bpf_spin_lock is at offset {lock}",
-                    spec.name_str()
-                ),
-            ));
-        }
+        let (map, id) = self.check_map_field_pointer(
+            pc,
+            r,
+            v,
+            name,
+            "bpf_spin_lock",
+            Self::lock_offset,
+            "no bpf_spin_lock (a map's lock is described by its value's BTF: a `struct bpf_spin_lock` member in C, a `BpfSpinLock` field of a `#[derive(Btf)]` value in `defmap!`, `spin_lock=OFFSET` in a `.map` line or a `--map`)",
+        )?;
         match (func, st.lock) {
             (SPIN_LOCK, Some(_)) => Err(e(
                 pc,
@@ -162,7 +188,7 @@ impl<'a> Exec<'a> {
                 Rule::HelperArgument,
                 "bpf_spin_unlock without a lock held on this path",
             )),
-            (_, Some((m, i))) if m == *map && i == *id => Ok(()),
+            (_, Some((m, i))) if m == map && i == id => Ok(()),
             (_, Some((m, _))) => Err(e(
                 pc,
                 Rule::HelperArgument,

@@ -33,55 +33,16 @@ impl<'a> Exec<'a> {
     /// Argument `r` (value `v`) of a timer helper `name` (`ARG_PTR_TO_TIMER`): gives the map
     /// whose value holds the timer.
     pub(super) fn check_timer_arg(&self, pc: usize, r: u8, v: &RegVal, name: &str) -> R<u16> {
-        let RegVal::MapValue { map, off, var, .. } = v else {
-            let null = matches!(v, RegVal::MapValueOrNull { .. });
-            return Err(e(
-                pc,
-                if null {
-                    Rule::NullCheck
-                } else {
-                    Rule::HelperArgument
-                },
-                format!(
-                    "bpf_{name} expects a pointer to the bpf_timer of a map value in r{r}, but r{r} is {}{}",
-                    self.describe(v),
-                    if null { "; null-check it first" } else { "" }
-                ),
-            ));
-        };
-        let Some(c) = var.as_const() else {
-            return Err(e(
-                pc,
-                Rule::HelperArgument,
-                format!(
-                    "bpf_{name}: r{r} is {}, not at a constant offset; the bpf_timer is at a constant offset of the value",
-                    self.describe(v)
-                ),
-            ));
-        };
-        let spec = self.map(*map);
-        let Some(timer) = self.timer_offset(*map) else {
-            return Err(e(
-                pc,
-                Rule::HelperArgument,
-                format!(
-                    "bpf_{name}: the value of map `{}` has no valid bpf_timer (its BTF value type must hold one `struct bpf_timer`, 8-byte aligned, in a hash, LRU hash or array map)",
-                    spec.name_str()
-                ),
-            ));
-        };
-        let at = *off as i64 + c as i64;
-        if at != timer as i64 {
-            return Err(e(
-                pc,
-                Rule::HelperArgument,
-                format!(
-                    "bpf_{name}: r{r} points to offset {at} of the value of map `{}`, but its bpf_timer is at offset {timer}",
-                    spec.name_str()
-                ),
-            ));
-        }
-        Ok(*map)
+        let (map, _) = self.check_map_field_pointer(
+            pc,
+            r,
+            v,
+            &format!("bpf_{name}"),
+            "bpf_timer",
+            Self::timer_offset,
+            "no valid bpf_timer (its BTF value type must hold one `struct bpf_timer`, 8-byte aligned, in a hash, LRU hash or array map)",
+        )?;
+        Ok(map)
     }
 
     /// `bpf_timer_init`'s map argument `m` must be `timer_map`, the map whose value holds the
