@@ -16,6 +16,21 @@ use super::*;
 const MAX_CALL_FRAMES: usize = 8;
 
 impl<'a> Exec<'a> {
+    /// The function a callback address `target` (given to a helper called at `pc`) starts:
+    /// refused unless it is the first instruction of one of the program's functions.
+    pub(super) fn callback_subprog(&self, pc: usize, target: usize) -> R<usize> {
+        if target >= self.cfg.subprog_of.len()
+            || self.cfg.subprog_starts.binary_search(&target).is_err()
+        {
+            return Err(e(
+                pc,
+                Rule::HelperArgument,
+                format!("the callback at instruction {target} does not start a function"),
+            ));
+        }
+        Ok(self.cfg.subprog_of[target])
+    }
+
     /// The state in which the callback at `target` of helper `id` (called at `pc`) starts:
     /// the caller's state with a new frame on top whose registers the helper sets.
     pub(super) fn callback_state(
@@ -27,15 +42,7 @@ impl<'a> Exec<'a> {
         map: Option<u16>,
         ctx: &RegVal,
     ) -> R<State> {
-        if target >= self.cfg.subprog_of.len()
-            || self.cfg.subprog_starts.binary_search(&target).is_err()
-        {
-            return Err(e(
-                pc,
-                Rule::HelperArgument,
-                format!("the callback at instruction {target} does not start a function"),
-            ));
-        }
+        let sp = self.callback_subprog(pc, target)?;
         if st.frames.len() >= MAX_CALL_FRAMES {
             return Err(e(
                 pc,
@@ -43,7 +50,6 @@ impl<'a> Exec<'a> {
                 format!("calls nest deeper than {MAX_CALL_FRAMES} frames"),
             ));
         }
-        let sp = self.cfg.subprog_of[target];
         if st.frames.iter().any(|f| f.subprog == sp) {
             return Err(e(
                 pc,

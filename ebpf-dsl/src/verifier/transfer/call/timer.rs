@@ -72,16 +72,7 @@ impl<'a> Exec<'a> {
     /// to a key and `r3` a pointer to a value of it (`set_timer_callback_state`). The frame's
     /// call site is `pc`, which marks the path as the callback's ([`Exec::in_async_callback`]).
     pub(super) fn async_callback_state(&self, pc: usize, target: usize, map: u16) -> R<State> {
-        if target >= self.cfg.subprog_of.len()
-            || self.cfg.subprog_starts.binary_search(&target).is_err()
-        {
-            return Err(e(
-                pc,
-                Rule::HelperArgument,
-                format!("the callback at instruction {target} does not start a function"),
-            ));
-        }
-        let sp = self.cfg.subprog_of[target];
+        let sp = self.callback_subprog(pc, target)?;
         let mut st = crate::verifier::initial_state();
         let mut f = Frame::new(0, pc, sp);
         f.regs[1] = RegVal::MapPtr { map };
