@@ -3,7 +3,7 @@
 
 Runs every workload for ROUNDS rounds, ours and the C reference interleaved within each round
 (the order flips every round: A B, B A, ... so slow drift of this noisy machine hits both
-sides alike), writes bench/results/latest.csv and latest.json, draws latest.svg
+sides alike; three sides go through every permutation in turn, latency.run_order), writes bench/results/latest.csv and latest.json, draws latest.svg
 (bench/plot.py), and prints the table of ratios (median of the per-round ratios, min-max).
 
 Configuration (environment): ROUNDS (5), DURATION seconds per AF_XDP run (10), WARMUP (1),
@@ -550,7 +550,7 @@ def main():
             box.__enter__()
         for rnd in range(ROUNDS):
             for name, unit, better, fn, sides in table:
-                order = sides if rnd % 2 == 0 else list(reversed(sides))
+                order = latency.run_order(sides, rnd)
                 for side in order:
                     t = time.monotonic()
                     try:
@@ -583,12 +583,15 @@ def main():
             "ours_xsk": {m: os.path.basename(ours_xsk(m)[0] or "-") for m in
                          ("rxdrop", "txonly", "l2fwd")}}
     pool = latency.pooled()  # the latency rows' quantiles over all rounds (empty without)
+    targets = latency.targets(rows)  # the latency targets per cell, with confidence intervals
     with open(os.path.join(OUT, "latest.json"), "w") as f:
-        json.dump({"meta": meta, "summary": summary, "rows": rows, "latency_pooled": pool}, f,
-                  indent=1)
+        json.dump({"meta": meta, "summary": summary, "rows": rows, "latency_pooled": pool,
+                   "latency_targets": targets}, f, indent=1)
     subprocess.run([sys.executable, os.path.join(HERE, "plot.py"),
                     os.path.join(OUT, "latest.json"), os.path.join(OUT, "latest.svg")], check=False)
     text = table_text(summary)
+    if targets:
+        text += "\n\n" + latency.targets_text(targets)
     if pool:
         text += "\n\n" + latency.pooled_text(pool)
     with open(os.path.join(OUT, "latest.md"), "w") as f:

@@ -38,6 +38,13 @@ Besides the per-round quantiles (the harness's table: medians of the rounds), th
 histograms are summed over the rounds per server and row: quantiles over every round trip of
 the run (pooled(); in latest.md under the table and in latest.json as "latency_pooled").
 
+The targets (issue 16: p50 and p99 no worse than the C echo's, lower than the kernel socket's)
+are judged on the per-round ratios, each round's ours against the reference run next to it in
+the same round (targets(): the median of the ratios with a distribution-free confidence
+interval from order statistics, and whether the target holds within it); in latest.md as
+"Targets" and in latest.json as "latency_targets". `python3 bench/latency.py DIR/latest.json`
+prints that table for an earlier run.
+
 Besides the client's quantiles each run records what stalls it (bench/lat_attrib.py tells them
 apart request by request): `preempted` and `client_preempted`, the server's and the client's
 involuntary context switches over their runs (other tasks on their CPUs), and `steal_ms`, the
@@ -45,7 +52,12 @@ steal time of the client's and the server's CPUs during the client's run (/proc/
 hypervisor not running the vCPU).
 """
 
+import itertools
+import json
+import math
 import os
+import statistics
+import sys
 
 ENV = os.environ
 LAT_RATE = int(ENV.get("LAT_RATE", "1000"))
@@ -54,6 +66,9 @@ LAT_SIZE = ENV.get("LAT_SIZE", "64")
 LAT_MODES = [m for m in ENV.get("LAT_MODES", "poll,busy").split(",") if m]
 LAT_CLIENT = ENV.get("LAT_CLIENT", "spin")
 LAT_PORT = ENV.get("LAT_PORT", "7777")
+# Extra arguments for ours' xsk-echo (e.g. `--frames 2048`, to count or time a setup against
+# the default one; bench/lat_counts.py takes it too).
+LAT_OURS_ARGS = ENV.get("LAT_OURS_ARGS", "").split()
 # Seconds measured per run at each rate (default DURATION): the low rate needs more of them
 # for its p99 not to be decided by a handful of stalls (1,000 req/s for 4 s: 40 round trips
 # above p99).
@@ -128,7 +143,7 @@ def server_cmd(h, impl, secs, mode):
         if not e:
             return None
         return [e, "--iface", h.IF_B, "--queue", "0", "--port", LAT_PORT, "--duration",
-                f"{secs:g}", *flags]
+                f"{secs:g}", *flags, *LAT_OURS_ARGS]
     if impl == "c":
         if LAT_PORT != "7777":
             raise RuntimeError("the C echo's XDP program answers port 7777 only")
@@ -262,3 +277,106 @@ def workloads(h, name):
     return [(row_name(rate, mode), "p50_us", "lower",
              (lambda m: lambda b, i: run_latency(h, b, i, rate, m))(mode), SIDES)
             for mode in LAT_MODES]
+
+
+# ----------------------------------------------------------------------------- the targets
+# Judged per cell (workload row x quantile) on the per-round ratios ours/reference: both runs
+# of a ratio are in the same round, next to each other, so slow drift of the machine (other
+# sessions' builds, steal time) cancels; rounds rotate the servers' order (bench/harness.py
+# run_order) so that no server always runs first, in the middle or last. The median of the
+# ratios gets a confidence interval from order statistics (no assumption on how the noise is
+# distributed; ties and the histograms' 3 % buckets are fine), and the target is stated against
+# that interval, not against the median alone.
+
+TARGET_METRICS = ("p50_us", "p99_us")
+CONFIDENCE = float(ENV.get("LAT_CONFIDENCE", "0.95"))
+
+
+def median_ci(values, level=CONFIDENCE):
+    """(median, low, high, coverage) of `values`: the order-statistic interval
+    [x_(k), x_(n+1-k)] around the median with the largest k whose coverage (the probability
+    that the true median lies inside: 1 - 2 P(Binomial(n, 1/2) < k)) is at least `level`; with
+    too few values for `level` (n < 6 at 95 %), the widest one, [min, max], and its coverage
+    (94 % for 5 values, 88 % for 4)."""
+    x = sorted(values)
+    n = len(x)
+    if not n:
+        return None
+
+    def coverage(k):
+        return 1 - 2 * sum(math.comb(n, i) for i in range(k)) / 2 ** n
+
+    k = 1
+    while k + 1 <= (n + 1) // 2 and coverage(k + 1) >= level:
+        k += 1
+    return statistics.median(x), x[k - 1], x[n - k], coverage(k)
+
+
+def verdict(ref, lo, hi):
+    """Whether ours' target against `ref` holds within the interval [lo, hi] of ours/ref.
+    Against the C echo the target is "no worse": held if the whole interval is at or below 1,
+    missed if the whole interval is above 1, else level (the rounds cannot tell the two
+    apart). Against the kernel socket it is "lower": held if the whole interval is below 1,
+    missed if it is at or above 1, else not shown."""
+    if ref == "c":
+        return "holds" if hi <= 1 else ("missed" if lo > 1 else "level (CI spans 1)")
+    return "holds" if hi < 1 else ("missed" if lo >= 1 else "not shown (CI spans 1)")
+
+
+def targets(rows):
+    """Per latency row, quantile of TARGET_METRICS and reference (c, kernel): the per-round
+    ratios ours/reference, their median, its confidence interval and the verdict."""
+    vals = {}
+    for r in rows:
+        if r["metric"] in TARGET_METRICS and r["workload"].startswith("echo round trip"):
+            vals.setdefault((r["workload"], r["metric"]), {}).setdefault(r["round"], {})[
+                r["impl"]] = r["value"]
+    out = []
+    for (name, metric), per_round in vals.items():
+        for ref in ("c", "kernel"):
+            ratios = [v["ours"] / v[ref] for v in per_round.values()
+                      if v.get("ours") is not None and v.get(ref)]
+            if not ratios:
+                continue
+            med, lo, hi, cov = median_ci(ratios)
+            # Below 5 rounds even [min, max] covers the median with less than 94 %.
+            say = verdict(ref, lo, hi) if cov >= min(CONFIDENCE, 0.9375) else \
+                f"too few rounds ({len(ratios)})"
+            out.append({"workload": name, "metric": metric, "ref": ref, "n": len(ratios),
+                        "median": med, "low": lo, "high": hi, "coverage": cov,
+                        "verdict": say})
+    return out
+
+
+def targets_text(t):
+    """The targets as a Markdown table (empty if none)."""
+    if not t:
+        return ""
+    lines = ["Targets (issue 16): per-round ratio ours/reference, median and its order-statistic "
+             "confidence interval; against C the target is \"no worse\" (holds: CI <= 1), against "
+             "the kernel socket \"lower\" (holds: CI < 1):", "",
+             "| workload | metric | reference | rounds | ours/ref median | CI | coverage | target |",
+             "|---|---|---|---:|---:|---|---:|---|"]
+    for e in t:
+        lines.append(f"| {e['workload']} | {e['metric']} | {e['ref']} | {e['n']} | "
+                     f"{e['median']:.3f} | {e['low']:.3f}-{e['high']:.3f} | "
+                     f"{e['coverage'] * 100:.1f} % | {e['verdict']} |")
+    return "\n".join(lines) + "\n"
+
+
+def run_order(sides, rnd):
+    """The order of `sides` in round `rnd` (from 0): with two, A B then B A; with more, every
+    permutation in turn, so that over len(sides)! rounds each side runs in each position (and
+    after each other side) equally often. (A B C / C B A would always run the C echo in the
+    middle: after another AF_XDP or socket server, never first.)"""
+    if len(sides) <= 2:
+        return list(sides) if rnd % 2 == 0 else list(reversed(sides))
+    perms = list(itertools.permutations(sides))
+    return list(perms[rnd % len(perms)])
+
+
+if __name__ == "__main__":
+    if len(sys.argv) != 2:
+        raise SystemExit("usage: python3 bench/latency.py DIR/latest.json  (prints its targets)")
+    with open(sys.argv[1]) as f:
+        print(targets_text(targets(json.load(f)["rows"])), end="")
