@@ -41,6 +41,38 @@ pub fn open_iface(
     )
 }
 
+/// [`open_iface`] with every frame on the fill ring from the start: `frames_per_queue` frames
+/// (a power of two) per queue and a fill ring as large, the rest of the rings at their
+/// defaults (2,048 entries). The setup of libxdp's samples and of the benchmark's C reference
+/// (`bench/c/xsk_ref.c`: 4,096 frames, a fill ring of 4,096, all filled), for a server that
+/// sends from the frames it receives into and so keeps none back for TX.
+pub fn open_iface_all_filled(
+    iface: &str,
+    queues: &[u32],
+    program: ProgramSpec,
+    frames_per_queue: u32,
+) -> Result<XskInterface> {
+    if !frames_per_queue.is_power_of_two() {
+        return Err(Error::Usage(format!(
+            "{frames_per_queue} frames per queue: the fill ring holds them all, so it must be a \
+             power of two"
+        )));
+    }
+    let socket = SocketConfig {
+        fill_size: frames_per_queue,
+        ..Default::default()
+    };
+    open_with(
+        iface,
+        queues,
+        program,
+        AttachOptions::default(),
+        socket,
+        frames_per_queue,
+        Some(frames_per_queue),
+    )
+}
+
 /// [`open`] on the left end of the sandbox `sb`: enters its left namespace, attaches in
 /// native (driver) mode, which veth has; the bind mode is left to the kernel.
 pub fn open_sandbox(
@@ -98,22 +130,55 @@ pub fn open(
     mode: BindMode,
     frames_per_queue: u32,
 ) -> Result<XskInterface> {
+    let socket = SocketConfig {
+        mode,
+        ..Default::default()
+    };
+    open_with(
+        ifname,
+        queues,
+        program,
+        attach,
+        socket,
+        frames_per_queue,
+        None,
+    )
+}
+
+/// [`open`] with the sockets' configuration and the frames put on each fill ring at the start
+/// (`prefill`, capped by the fill ring's size; `None`: half of each queue's frames) given.
+fn open_with(
+    ifname: &str,
+    queues: &[u32],
+    program: ProgramSpec,
+    attach: AttachOptions,
+    socket: SocketConfig,
+    frames_per_queue: u32,
+    prefill: Option<u32>,
+) -> Result<XskInterface> {
     if queues.is_empty() {
         return Err(Error::Usage("no queue to open a socket on".into()));
     }
     let name = program.name.to_string();
+    let frame_count = u32::try_from(queues.len())
+        .ok()
+        .and_then(|n| frames_per_queue.checked_mul(n))
+        .ok_or_else(|| {
+            Error::Usage(format!(
+                "{frames_per_queue} frames for each of {} queues is too many",
+                queues.len()
+            ))
+        })?;
     let config = XskInterfaceConfig {
         queues: Queues::List(queues.to_vec()),
         program: RedirectProgram::Custom(program),
         attach,
         umem: UmemConfig {
-            frame_count: frames_per_queue * queues.len() as u32,
+            frame_count,
             ..Default::default()
         },
-        socket: SocketConfig {
-            mode,
-            ..Default::default()
-        },
+        socket,
+        prefill,
         ..Default::default()
     };
     XskInterface::open(ifname, &config).context(format!(

@@ -482,6 +482,86 @@ fn echo_answers_bursts_in_every_mode() {
     }
 }
 
+/// On an interface (`--iface`, the latency benchmark's way: a UMEM of `--frames` frames, every
+/// one on a fill ring as large, as the C reference sets it up) the echo answers every request
+/// of an ordinary UDP client in the far namespace, and stops at `--count`. `--frames` must be a
+/// power of two from 64 to 65,536.
+fn echo_on_an_interface_answers_every_request() {
+    use std::net::{SocketAddr, UdpSocket};
+    use std::time::Duration;
+    let _one = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
+    for frames in ["4096", "256"] {
+        let sb = xsk_examples::sandbox::Sandbox::new("echoif", 1).expect("sandbox");
+        let (left, right) = (sb.pair.left.ipv4, sb.pair.right.ipv4);
+        let server = std::process::Command::new("ip")
+            .args(["netns", "exec", sb.pair.left.ns.name()])
+            .args([
+                env!("CARGO_BIN_EXE_xsk-echo"),
+                "--iface",
+                &sb.pair.left.name,
+            ])
+            .args([
+                "--queue",
+                "0",
+                "--poll",
+                "--duration",
+                "20",
+                "--count",
+                "20",
+            ])
+            .args(["--frames", frames])
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .expect("starting xsk-echo --iface");
+        let answered = sb
+            .pair
+            .right
+            .ns
+            .spawn(move || {
+                let s = UdpSocket::bind((right, 0)).expect("bind");
+                s.set_read_timeout(Some(Duration::from_millis(300)))
+                    .unwrap();
+                let to = SocketAddr::from((left, 7777));
+                let mut buf = [0u8; 256];
+                let mut ok = 0;
+                // The server needs a moment to attach: a request without an answer is resent
+                // (at most 100 tries in all).
+                let mut tries = 0;
+                while ok < 20 && tries < 100 {
+                    tries += 1;
+                    let msg = format!("request {ok} of frames");
+                    s.send_to(msg.as_bytes(), to).expect("send");
+                    if let Ok((n, from)) = s.recv_from(&mut buf) {
+                        if from == to && &buf[..n] == msg.as_bytes() {
+                            ok += 1;
+                        }
+                    }
+                }
+                ok
+            })
+            .join()
+            .expect("the client thread");
+        let out = server.wait_with_output().expect("xsk-echo --iface");
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        println!(
+            "--frames {frames}:\n{stdout}{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        sb.remove();
+        assert_eq!(
+            answered, 20,
+            "--frames {frames}: answers that came back right"
+        );
+        assert_eq!(out.status.code(), Some(0), "--frames {frames}");
+        assert!(stdout.contains("answered 20 packets"), "{stdout}");
+    }
+    for bad in ["100", "32", "131072"] {
+        let r = run(env!("CARGO_BIN_EXE_xsk-echo"), &["--frames", bad]);
+        assert_eq!(r.code, Some(2), "--frames {bad} is a usage error");
+    }
+}
+
 /// bench-ringbuf reads every event its program wrote, in order (it exits non-zero
 /// otherwise), and every run either wrote an event or found the ring full.
 fn ringbuf_bench_reads_every_event() {
@@ -803,6 +883,7 @@ kernel_tests! {
         echo_answers_every_request,
         echo_poll_and_spin_answer_every_request,
         echo_answers_bursts_in_every_mode,
+        echo_on_an_interface_answers_every_request,
         ringbuf_bench_reads_every_event,
         rxdrop_receives,
         rxmeta_prints_a_stable_hash_per_flow,

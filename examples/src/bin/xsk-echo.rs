@@ -56,6 +56,11 @@ struct Cli {
     /// more than one TX kick
     #[arg(long, value_name = "N", default_value = "1")]
     burst: u32,
+    /// UMEM frames per queue on an interface, every one on the fill ring from the start (a
+    /// fill ring as large; a power of two). The default is the C reference's and libxdp's
+    /// samples' (bench/c/xsk_ref.c)
+    #[arg(long, value_name = "N", default_value = "4096")]
+    frames: u32,
     /// when idle, spin on the rings instead of a 200 µs nap (one CPU at 100 %)
     #[arg(long, conflicts_with_all = ["poll", "busy_poll"])]
     spin: bool,
@@ -106,6 +111,11 @@ fn run() -> Result<()> {
     if requests == 0 || requests > 1_000_000 {
         return Err(Error::Usage("--requests must be 1 to 1,000,000".into()));
     }
+    if !(64..=1 << 16).contains(&args.frames) || !args.frames.is_power_of_two() {
+        return Err(Error::Usage(
+            "--frames must be a power of two from 64 to 65,536".into(),
+        ));
+    }
     if args.burst == 0 || args.burst > 256 {
         return Err(Error::Usage("--burst must be 1 to 256".into()));
     }
@@ -119,7 +129,7 @@ fn run() -> Result<()> {
     match args.iface.as_deref() {
         Some(iface) => {
             let qs = queues_of(iface, queue);
-            let mut xdp = afxdp::open_iface(iface, &qs, program, 2048)?;
+            let mut xdp = afxdp::open_iface_all_filled(iface, &qs, program, args.frames)?;
             if idle == Idle::BusyPoll {
                 busy_poll_on(&mut xdp)?;
             }

@@ -363,6 +363,7 @@ impl Umem {
     }
 
     /// The AF_XDP socket the UMEM is registered on.
+    #[inline]
     pub fn fd(&self) -> BorrowedFd<'_> {
         self.inner.fd.as_fd()
     }
