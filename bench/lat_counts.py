@@ -25,7 +25,8 @@ client's round trips are not the point here and are not printed.
 
 Needs valgrind (apt-get install valgrind) and bench/build from bench/run.sh (the C echo,
 udp_lat, the XDP objects). Environment: as bench/harness.py (BUILD, TARGET, GEN_CPU, RX_CPU,
-NICE), COUNT_RATE, COUNT_SECS, COUNT_SKIP, OLD_REL, COUNT_TMP (a folder to keep callgrind's
+NICE), LAT_OURS_ARGS (extra arguments for ours' xsk-echo, e.g. `--frames 2048`: bench/latency.py),
+COUNT_RATE, COUNT_SECS, COUNT_SKIP, OLD_REL, COUNT_TMP (a folder to keep callgrind's
 files in, cg-SERVER-MODE, for callgrind_annotate; default: a temporary one, removed).
 """
 import os
