@@ -21,7 +21,9 @@ use xsk_examples::report::Ticker;
 use xsk_examples::sandbox::Sandbox;
 use xsk_examples::signals::Stop;
 use xsk_examples::{require_root, run_main, Context, Error, Result};
-use xsk_runtime::socket::BusyPoll;
+use xsk_runtime::socket::{BusyPoll, CompletionRing, FillRing, RxRing, TxRing};
+use xsk_runtime::umem::{FreeList, Umem};
+use xsk_runtime::xsk::XskQueue;
 use xsk_runtime::XskInterface;
 
 const NAME: &str = "xsk-echo";
@@ -339,8 +341,150 @@ fn busy_poll_on(xdp: &mut XskInterface) -> Result<()> {
     Ok(())
 }
 
-/// The server loop: receive, answer in place, transmit, then completions back to the free
-/// list and refill; when idle, what `idle` says. Returns the packets answered.
+/// One queue's rings and free list, borrowed together.
+struct QueueRings<'a> {
+    fill: &'a mut FillRing,
+    comp: &'a mut CompletionRing,
+    rx: &'a mut RxRing,
+    tx: &'a mut TxRing,
+    free: &'a mut FreeList,
+}
+
+impl<'a> QueueRings<'a> {
+    /// The four rings of `q`'s socket and its free list.
+    fn of(q: &'a mut XskQueue) -> Result<QueueRings<'a>> {
+        let XskQueue { socket, free } = q;
+        let rings = socket.rings();
+        let (Some(fill), Some(comp), Some(rx), Some(tx)) =
+            (rings.fill, rings.completion, rings.rx, rings.tx)
+        else {
+            return Err(Error::Failed("a socket lacks one of its four rings".into()));
+        };
+        Ok(QueueRings {
+            fill,
+            comp,
+            rx,
+            tx,
+            free,
+        })
+    }
+}
+
+/// What the server counts: requests answered, packets ignored (not a request, or past
+/// `--count`), and the `--count` limit.
+struct Tally {
+    answered: u64,
+    ignored: u64,
+    limit: u64,
+}
+
+/// One round on one queue: receive, answer in place, transmit, then completions back to the
+/// fill ring; when nothing was answered, the wake-up `idle` asks for. Returns the requests
+/// taken and whether to go round again at once (a kick made progress and more is queued).
+/// Inlined in both loops of [`serve`]: out of line, its call and its result cost more than
+/// holding the rings saves (counted by `bench/lat_counts.py busy`: 118 instructions a busy idle
+/// round out of line, 81 inlined, 109 before the rings were held).
+#[inline(always)]
+fn serve_queue(
+    q: &mut QueueRings<'_>,
+    umem: &Umem,
+    idle: Idle,
+    tally: &mut Tally,
+) -> Result<(u32, bool)> {
+    let QueueRings {
+        fill,
+        comp,
+        rx,
+        tx,
+        free,
+    } = q;
+    // A waiting request first, so that the ring is looked at right after the idle wait (a
+    // busy-poll recvfrom(), poll()) returns; then the answer's kick, and only then the
+    // completions and the refill, which no answer waits for (the fill ring holds nearly every
+    // frame). An idle round costs the loads of the RX and completion rings' producer indices
+    // and of the TX ring's consumer index.
+    let mut sent = 0;
+    let mut got = 0;
+    if rx.available() > 0 {
+        let mut rxb = rx.recv(64);
+        got = rxb.len();
+        let mut txb = tx.reserve(rxb.len());
+        for mut pkt in rxb.by_ref() {
+            if tally.answered + sent >= tally.limit || !echo_in_place(umem.packet_mut(&mut pkt)) {
+                tally.ignored += 1;
+                let _ = free.push(pkt.into_frame());
+                continue;
+            }
+            match txb.push_packet(pkt) {
+                Ok(()) => sent += 1,
+                Err(p) => {
+                    let _ = free.push(p.into_frame());
+                }
+            }
+        }
+        txb.submit();
+        rxb.release();
+        tally.answered += sent;
+    }
+    // Kick while the kernel has not taken all that is queued, not only in a round that queued
+    // something (as libxdp's samples and our l2fwd do): in copy mode one sendto() sends at
+    // most 32 frames (the kernel's TX budget) and leaves the rest in the ring, where it used to
+    // wait for the next request's kick (measured: the tail of 1 in 10 bursts of 100 requests
+    // came back only with the next burst).
+    let mut busy = false;
+    let queued = tx.pending();
+    if queued > 0 {
+        tx.kick_if_needed().context("sendto(AF_XDP) TX kick")?;
+        let left = tx.pending();
+        // The kernel took some and more is left: go round again before any sleep.
+        busy = left > 0 && left < queued;
+    }
+    // Sent frames straight back to the fill ring (libxdp's l2fwd step); what did not fit (a
+    // fill ring smaller than the UMEM) goes to the free list. An idle round costs one look at
+    // the completion ring's producer index.
+    if fill.refill_from_completions(comp, 64) > 0 {
+        comp.complete_into(free, 64);
+    }
+    if !free.is_empty() {
+        fill.fill_from(free, 64);
+    }
+    if sent == 0 {
+        if idle == Idle::BusyPoll {
+            // Busy polling: the kernel polls the device queue inside this recvfrom().
+            fill.wake().context("recvfrom(AF_XDP) busy poll")?;
+        } else {
+            fill.wake_if_needed().context("recvfrom(AF_XDP) wake-up")?;
+        }
+    }
+    Ok((got, busy))
+}
+
+/// The clock of the loop: the deadline (`--duration`) and the progress line once a second.
+struct Clock {
+    /// None: a duration beyond what an `Instant` holds, never reached.
+    deadline: Option<Instant>,
+    ticker: Ticker,
+}
+
+impl Clock {
+    /// Reads the clock: prints the progress line when due; true once the deadline is past.
+    fn expired(&mut self, tally: &Tally) -> bool {
+        let now = Instant::now();
+        if self.deadline.is_some_and(|d| now >= d) {
+            return true;
+        }
+        if let Some((t, _)) = self.ticker.due_at(now) {
+            println!(
+                "t={t:4.1}s answered={} ignored={}",
+                tally.answered, tally.ignored
+            );
+        }
+        false
+    }
+}
+
+/// The server loop: [`serve_queue`] on every queue, round after round; when idle, what `idle`
+/// says. Returns the packets answered.
 fn serve(
     xdp: &mut XskInterface,
     count: Option<u64>,
@@ -351,10 +495,15 @@ fn serve(
 ) -> Result<u64> {
     let umem = xdp.umem().clone();
     let start = Instant::now();
-    let mut ticker = Ticker::new(Duration::from_secs(1));
-    let mut answered = 0u64;
-    let mut ignored = 0u64;
-    let limit = count.unwrap_or(u64::MAX);
+    let mut clock = Clock {
+        deadline: start.checked_add(duration),
+        ticker: Ticker::new(Duration::from_secs(1)),
+    };
+    let mut tally = Tally {
+        answered: 0,
+        ignored: 0,
+        limit: count.unwrap_or(u64::MAX),
+    };
     // The clock (the duration, the progress line) is read once every 256 rounds; in the
     // sleeping modes also in a round that found no request (a nap or a poll() that ended with
     // nothing to do), and in --poll after POLLS_PER_CLOCK poll()s that each ended with a
@@ -362,95 +511,51 @@ fn serve(
     // slowly requests come). Never between a wake-up and the look at the RX ring, nor on every
     // request's way back to the wait (the C reference reads it only on an idle step or every
     // 256): each reading costs ~100 instructions, more than a tenth of what a request costs.
-    let sleeping = matches!(idle, Idle::Nap | Idle::Poll);
     let mut round = 0u32;
+    if matches!(idle, Idle::Spin | Idle::BusyPoll) {
+        // Never sleeping: the rings are borrowed once for the whole run, not once a round (an
+        // idle round is then a look at three ring indices and, busy polling, a recvfrom()).
+        let mut queues = xdp
+            .queues_mut()
+            .iter_mut()
+            .map(QueueRings::of)
+            .collect::<Result<Vec<_>>>()?;
+        loop {
+            round = round.wrapping_add(1);
+            if stop.is_set() || tally.answered >= tally.limit || done() {
+                break;
+            }
+            for q in queues.iter_mut() {
+                serve_queue(q, &umem, idle, &mut tally)?;
+            }
+            if round.is_multiple_of(256) && clock.expired(&tally) {
+                break;
+            }
+        }
+        return Ok(tally.answered);
+    }
     let mut polls = 0u32;
-    // None: a duration beyond what an `Instant` holds, never reached.
-    let deadline = start.checked_add(duration);
     loop {
         round = round.wrapping_add(1);
-        if stop.is_set() || answered >= limit || done() {
+        if stop.is_set() || tally.answered >= tally.limit || done() {
             break;
         }
         // `busy`: go round again at once (no nap, no poll()); `got`: requests taken this round.
         let mut busy = false;
         let mut got = 0u32;
         for q in xdp.queues_mut().iter_mut() {
-            let rings = q.socket.rings();
-            let (Some(fill), Some(comp), Some(rx), Some(tx)) =
-                (rings.fill, rings.completion, rings.rx, rings.tx)
-            else {
-                return Err(Error::Failed("a socket lacks one of its four rings".into()));
-            };
-            // A waiting request first, so that the ring is looked at right after the idle
-            // wait (a busy-poll recvfrom(), poll()) returns; then the answer's kick, and only
-            // then the completions and the refill, which no answer waits for (the fill ring
-            // holds nearly every frame). An idle round costs the loads of the RX and
-            // completion rings' producer indices and of the TX ring's consumer index.
-            let mut sent = 0;
-            if rx.available() > 0 {
-                let mut rxb = rx.recv(64);
-                got += rxb.len();
-                let mut txb = tx.reserve(rxb.len());
-                for mut pkt in rxb.by_ref() {
-                    if answered + sent >= limit || !echo_in_place(umem.packet_mut(&mut pkt)) {
-                        ignored += 1;
-                        let _ = q.free.push(pkt.into_frame());
-                        continue;
-                    }
-                    match txb.push_packet(pkt) {
-                        Ok(()) => sent += 1,
-                        Err(p) => {
-                            let _ = q.free.push(p.into_frame());
-                        }
-                    }
-                }
-                txb.submit();
-                rxb.release();
-                answered += sent;
-            }
-            // Kick while the kernel has not taken all that is queued, not only in a round that
-            // queued something (as libxdp's samples and our l2fwd do): in copy mode one
-            // sendto() sends at most 32 frames (the kernel's TX budget) and leaves the rest in
-            // the ring, where it used to wait for the next request's kick (measured: the tail
-            // of 1 in 10 bursts of 100 requests came back only with the next burst).
-            let queued = tx.pending();
-            if queued > 0 {
-                tx.kick_if_needed().context("sendto(AF_XDP) TX kick")?;
-                let left = tx.pending();
-                // The kernel took some and more is left: go round again before any sleep.
-                busy |= left > 0 && left < queued;
-            }
-            // Sent frames straight back to the fill ring (libxdp's l2fwd step); what did not
-            // fit (a fill ring smaller than the UMEM) goes to the free list. An idle round
-            // costs one look at the completion ring's producer index.
-            if fill.refill_from_completions(comp, 64) > 0 {
-                comp.complete_into(&mut q.free, 64);
-            }
-            if !q.free.is_empty() {
-                fill.fill_from(&mut q.free, 64);
-            }
-            if sent == 0 {
-                if idle == Idle::BusyPoll {
-                    // Busy polling: the kernel polls the device queue inside this recvfrom().
-                    fill.wake().context("recvfrom(AF_XDP) busy poll")?;
-                } else {
-                    fill.wake_if_needed().context("recvfrom(AF_XDP) wake-up")?;
-                }
-            }
+            let (g, b) = serve_queue(&mut QueueRings::of(q)?, &umem, idle, &mut tally)?;
+            got += g;
+            busy |= b;
         }
         // A round that took requests goes round again, except before poll(), which looks at
         // the RX rings itself first (below) and sleeps only if all are empty: an answered
         // request goes straight back to the wait, one round per request (the C reference's).
         busy |= got > 0 && idle != Idle::Poll;
-        if round.is_multiple_of(256) || (sleeping && (got == 0 || polls >= POLLS_PER_CLOCK)) {
+        if round.is_multiple_of(256) || got == 0 || polls >= POLLS_PER_CLOCK {
             polls = 0;
-            let now = Instant::now();
-            if deadline.is_some_and(|d| now >= d) {
+            if clock.expired(&tally) {
                 break;
-            }
-            if let Some((t, _)) = ticker.due_at(now) {
-                println!("t={t:4.1}s answered={answered} ignored={ignored}");
             }
         }
         if !busy && idle == Idle::Nap {
@@ -469,5 +574,5 @@ fn serve(
             }
         }
     }
-    Ok(answered)
+    Ok(tally.answered)
 }
