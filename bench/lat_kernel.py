@@ -1,0 +1,98 @@
+#!/usr/bin/env python3
+"""Kernel events per answer of the latency workloads' echo servers: counts of tracepoints
+(syscalls, context switches, softirqs, NAPI polls, XDP redirects, wake-up IPIs) on the
+client's and the server's CPUs, divided by the answers the client got. Counts, which other
+sessions' builds do not disturb the way they disturb timings, to check that two servers take
+the same kernel path per request.
+
+    sudo python3 bench/lat_kernel.py [MODE ...]
+
+MODE is one of bench/latency.py's idle modes (`poll`, `busy`, `spin`; default `poll`). Each
+server of bench/latency.py (ours' `xsk-echo`, the C echo `xsk_ref -m echo`, the kernel's
+`udp_echo`) runs in the harness's sandbox while `udp_lat` sends KCOUNT_RATE requests/s (1000)
+for KCOUNT_SECS seconds (3), and `perf stat -a -C GEN_CPU,RX_CPU` counts the events on both
+CPUs while the client runs (perf starts the client). The counts are system-wide on those CPUs: other processes' syscalls and
+context switches there are counted too (the network events are this sandbox's alone).
+
+Needs perf and bench/build from bench/run.sh. Environment: as bench/harness.py (BUILD,
+TARGET, GEN_CPU, RX_CPU, NICE) and bench/latency.py (LAT_OURS_ARGS), KCOUNT_RATE, KCOUNT_SECS.
+"""
+import os
+import re
+import shutil
+import sys
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import harness as h  # noqa: E402
+import latency as lat  # noqa: E402
+
+RATE = int(os.environ.get("KCOUNT_RATE", "1000"))
+SECS = float(os.environ.get("KCOUNT_SECS", "3"))
+EVENTS = ["syscalls:sys_enter_sendto", "syscalls:sys_enter_recvfrom", "syscalls:sys_enter_poll",
+          "sched:sched_switch", "sched:sched_wakeup", "irq:softirq_entry", "napi:napi_poll",
+          "net:net_dev_xmit", "net:netif_receive_skb", "skb:consume_skb", "skb:kfree_skb",
+          "xdp:xdp_redirect", "irq_vectors:reschedule_entry",
+          "irq_vectors:call_function_single_entry"]
+
+
+def count(box, impl, mode):
+    """{event: {cpu: count}} over a client run against server `impl` in `mode`, and the
+    answers the client got."""
+    cmd = lat.server_cmd(h, impl, SECS + 4, mode)
+    if cmd is None:
+        return None, 0
+    s = h.Proc(h.in_ns(h.NS_B, h.RX_CPU, *cmd), SECS + 40)
+    time.sleep(1.0)
+    box.sink(h.NS_A, h.IF_A, False)
+    try:
+        # perf runs the client: the counts cover exactly the client's run.
+        client = [os.path.join(h.BUILD, "udp_lat"), "-a", "10.77.0.2", "-p", lat.LAT_PORT,
+                  "-r", str(RATE), "-d", f"{SECS:g}", "-w", "0", "-s", lat.LAT_SIZE, "-S"]
+        c = h.Proc(["perf", "stat", "-x", ",", "-a", "-A", "-C", f"{h.GEN_CPU},{h.RX_CPU}",
+                    "-e", ",".join(EVENTS), "--", *h.in_ns(h.NS_A, h.GEN_CPU, *client)],
+                   SECS + 30).wait()
+    finally:
+        box.sink(h.NS_A, h.IF_A, True)
+        os.kill(s.p.pid, h.signal.SIGTERM)
+        s.wait()
+        time.sleep(1.5)  # the kernel lets go of the queue asynchronously
+    if s.rc != 0:
+        raise RuntimeError(f"{impl} echo failed (exit {s.rc}): {s.err.strip()[-400:]}")
+    a = re.search(r"answered=(\d+)", c.out)
+    counts = {}
+    for line in c.err.splitlines():
+        f = line.split(",")
+        if len(f) > 3 and re.fullmatch(r"[\d.]+", f[1]):
+            counts.setdefault(f[3], {})[f[0]] = float(f[1])
+    return counts, int(a.group(1)) if a else 0
+
+
+def main():
+    modes = sys.argv[1:] or ["poll"]
+    for m in modes:
+        if m not in lat.MODE_FLAGS:
+            sys.exit(f"lat_kernel.py: unknown mode {m!r} ({', '.join(lat.MODE_FLAGS)})")
+    if not shutil.which("perf"):
+        sys.exit("lat_kernel.py: needs perf")
+    box = h.Sandbox()
+    box.__enter__()
+    try:
+        for mode in modes:
+            for impl in lat.SIDES:
+                counts, answers = count(box, impl, mode)
+                if counts is None:
+                    print(f"{mode} {impl}: not built")
+                    continue
+                print(f"{mode} {impl}: {answers:,} answers; per answer:", flush=True)
+                for e in EVENTS:
+                    per = counts.get(e, {})
+                    cells = "  ".join(f"{cpu} {n / max(answers, 1):8.2f}"
+                                      for cpu, n in sorted(per.items()))
+                    print(f"    {e:42} {cells}", flush=True)
+    finally:
+        box.__exit__()
+
+
+if __name__ == "__main__":
+    main()
