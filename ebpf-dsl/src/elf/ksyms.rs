@@ -12,14 +12,14 @@
 //!
 //! libbpf refuses the whole object ([`KsymResolution::refusal`], in its order: by name) for
 //! - a strong kfunc found nowhere: `extern (func ksym) 'X': not found in kernel or module BTFs`;
-//! - a kfunc whose prototype is incompatible: libbpf 1.1 (the one the corpus's `kload` links)
-//!   refuses it weak or strong, later versions leave a weak one unresolved; it is refused here
-//!   either way (never a false accept against either);
+//! - a kfunc whose prototype is incompatible: libbpf up to 1.2 (the corpus's `kload` links
+//!   1.1) refuses it weak or strong, 1.3 and later leave a weak one unresolved; it is refused
+//!   here either way (never a false accept against either);
 //! - a strong typed variable found nowhere, or a typed variable of an incompatible type.
 //!
 //! A weak kfunc found nowhere stays unresolved: its calls are poisoned by the reader (see
 //! `read.rs`), and rejected by the verifier only where reached. The name looked up is the
-//! extern's; a name with a `___flavor` suffix is also looked up without it (libbpf 1.2 and
+//! extern's; a name with a `___flavor` suffix is also looked up without it (libbpf 1.3 and
 //! later look up only that essential name): an extern is missing only if neither is found,
 //! and the prototype of a flavoured one is not compared (the two libbpf versions would
 //! compare different functions).
@@ -149,8 +149,9 @@ impl KsymResolution {
 }
 
 /// The `.ksyms` externs of the object in `bytes`, in libbpf's order (by name); none without
-/// `.BTF`. Symbols libbpf would refuse when opening the object (no BTF of that name, a `FUNC`
-/// or `VAR` whose linkage is not `extern`, in another section) are left out.
+/// a `.BTF` this crate decodes. Symbols libbpf would refuse when opening the object (no BTF of
+/// that name, a `FUNC` or `VAR` whose linkage is not `extern`, in another section) are left
+/// out.
 pub fn ksyms(bytes: &[u8]) -> Result<Vec<Ksym>, ElfError> {
     let elf = Elf::parse(bytes)?;
     ksyms_of(&elf).map(|(k, _)| k)
@@ -172,7 +173,11 @@ pub(super) fn ksyms_of(elf: &Elf<'_>) -> Result<(Vec<Ksym>, Option<Btf>), ElfErr
     let Some(b) = elf.section(".BTF").filter(|_| !names.is_empty()) else {
         return Ok((Vec::new(), None));
     };
-    let btf = Btf::decode(b.data)?;
+    // A `.BTF` this reader cannot decode: no extern is decided here (the reader goes on as
+    // without a target for them).
+    let Ok(btf) = Btf::decode(b.data) else {
+        return Ok((Vec::new(), None));
+    };
     let ksyms_sec: Vec<u32> = btf
         .types
         .iter()
