@@ -204,6 +204,8 @@ pub struct CheckArgs {
     section: Option<String>,
     /// `--btf`, for an ELF object: the target kernel's BTF file.
     btf: Option<String>,
+    /// `--module-btf`, for an ELF object: its modules' BTF (directories or files).
+    module_btf: Vec<String>,
     /// `--kconfig`, for an ELF object: the target kernel's configuration file.
     kconfig: Option<String>,
     /// `--stats`: print the verifier's statistics.
@@ -228,6 +230,7 @@ pub fn parse_check(o: crate::cli::CheckOpts) -> Result<CheckArgs, CliError> {
         kernel: o.kernel,
         section: o.section,
         btf: o.btf,
+        module_btf: o.module_btf,
         kconfig: o.kconfig,
         stats: o.stats,
         trace_prune: o.trace_prune,
@@ -249,6 +252,7 @@ pub fn check(args: CheckArgs) -> Result<ExitCode, CliError> {
         kernel,
         section,
         btf,
+        module_btf,
         kconfig,
         stats,
         trace_prune,
@@ -260,6 +264,7 @@ pub fn check(args: CheckArgs) -> Result<ExitCode, CliError> {
             section,
             unknown_type: prog_type,
             btf,
+            module_btf,
             kconfig,
             stats,
             trace_prune,

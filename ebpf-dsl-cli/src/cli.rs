@@ -145,9 +145,18 @@ pub struct CheckOpts {
     /// For an ELF object: the target kernel's BTF (e.g. /sys/kernel/btf/vmlinux), against
     /// which CO-RE relocations (`ptr->field` through vmlinux.h types, bitfields,
     /// bpf_core_field_exists, bpf_core_type_id_kernel, bpf_core_enum_value, ...) are resolved
-    /// as libbpf resolves them.
+    /// as libbpf resolves them, and in which the kfuncs and `__ksym` variables the object
+    /// declares are looked up (then in the modules' BTF, see --module-btf): a strong kfunc the
+    /// kernel lacks, or whose prototype libbpf finds incompatible, is libbpf's refusal of the
+    /// whole object, reported as a rejection (exit status 1).
     #[arg(long, value_name = "FILE")]
     pub btf: Option<String>,
+    /// With --btf: the BTF of the target kernel's loaded modules (split BTF over --btf's), where
+    /// kfuncs vmlinux lacks are looked up as libbpf does: a directory (every file in it but
+    /// `vmlinux`, as /sys/kernel/btf) or one module's file; repeatable. Default: the other
+    /// files of /sys/kernel/btf when --btf is /sys/kernel/btf/vmlinux, else none.
+    #[arg(long = "module-btf", value_name = "DIR_OR_FILE")]
+    pub module_btf: Vec<String>,
     /// For an ELF object with `__kconfig` externs: the target kernel's configuration
     /// (`CONFIG_X=...` lines, as in /boot/config-$(uname -r); for /proc/config.gz give
     /// `<(zcat /proc/config.gz)`), whose values the externs get in a frozen `.kconfig` map as

@@ -258,9 +258,12 @@ pub struct CheckObject {
     pub section: Option<String>,
     /// `--type`: the type of the program sections whose name gives none.
     pub unknown_type: Option<ProgramType>,
-    /// `--btf`: the target kernel's BTF file, for CO-RE relocations (read only when the
-    /// object has CO-RE relocations).
+    /// `--btf`: the target kernel's BTF file, for CO-RE relocations and `.ksyms` externs
+    /// (read only when the object has either).
     pub btf: Option<String>,
+    /// `--module-btf`: the target kernel's modules' BTF, directories or files
+    /// ([`target_modules`]).
+    pub module_btf: Vec<String>,
     /// `--kconfig`: the target kernel's configuration file, for `__kconfig` externs.
     pub kconfig: Option<String>,
     /// `--stats`: print the verifier's statistics after each verified program.
@@ -313,9 +316,57 @@ impl Traces {
 
 /// The BTF file `path` (`--btf`), decoded.
 fn target_btf(path: &str) -> Result<ebpf_dsl::btf::Btf, CliError> {
+    target_btf_raw(path).map(|(b, _)| b)
+}
+
+/// [`target_btf`], with the file's bytes (the base of the modules' split BTF).
+fn target_btf_raw(path: &str) -> Result<(ebpf_dsl::btf::Btf, Vec<u8>), CliError> {
     let raw = std::fs::read(path).map_err(|e| CliError::Io(format!("--btf {path}: {e}")))?;
-    ebpf_dsl::btf::Btf::decode(&raw)
-        .map_err(|e| CliError::Io(format!("--btf {path}: not BTF: {e}")))
+    let btf = ebpf_dsl::btf::Btf::decode(&raw)
+        .map_err(|e| CliError::Io(format!("--btf {path}: not BTF: {e}")))?;
+    Ok((btf, raw))
+}
+
+/// Where the running kernel publishes its BTF: vmlinux's and one file per loaded module.
+const SYS_BTF: &str = "/sys/kernel/btf";
+
+/// The module BTFs of the target whose vmlinux BTF is the file `btf` (bytes `base`), and where
+/// they came from: each `--module-btf` (a directory: every file in it but `vmlinux`; a file:
+/// one module, named after the file), else the other files of /sys/kernel/btf when `btf` is
+/// /sys/kernel/btf/vmlinux (the running kernel's loaded modules, as libbpf finds them), else
+/// none. A file that is not split BTF over `base` is an error naming it.
+pub fn target_modules(
+    btf: &str,
+    base: &[u8],
+    given: &[String],
+) -> Result<(Vec<ebpf_dsl::btf::SplitBtf>, String), CliError> {
+    use ebpf_dsl::btf::SplitBtf;
+    let bad = |e: String| CliError::Io(format!("--module-btf: {e}"));
+    let running = std::path::Path::new(btf)
+        .canonicalize()
+        .is_ok_and(|p| p == std::path::Path::new(SYS_BTF).join("vmlinux"));
+    let dirs: Vec<String> = if !given.is_empty() {
+        given.to_vec()
+    } else if running {
+        vec![SYS_BTF.to_string()]
+    } else {
+        return Ok((Vec::new(), "no --module-btf".into()));
+    };
+    let mut out = Vec::new();
+    for d in &dirs {
+        let path = std::path::Path::new(d);
+        if path.is_dir() {
+            out.extend(SplitBtf::read_dir(path, base).map_err(bad)?);
+        } else {
+            let bytes = std::fs::read(path).map_err(|e| bad(format!("{d}: {e}")))?;
+            let name = path
+                .file_name()
+                .map_or(d.clone(), |n| n.to_string_lossy().into_owned());
+            out.push(SplitBtf::decode(&name, &bytes, base).map_err(|e| bad(format!("{d}: {e}")))?);
+        }
+    }
+    let from = format!("modules' BTF from {}", dirs.join(", "));
+    Ok((out, from))
 }
 
 /// What `__kconfig` externs get: the `--kernel` version and the `--kconfig` file's text (none
@@ -369,9 +420,35 @@ pub fn stats_line(r: &ebpf_dsl::verifier::Report, took: std::time::Duration) -> 
 /// instruction. An object with no program to check is an error listing what it has.
 pub fn check_object(bytes: &[u8], shown: &str, how: &CheckObject) -> Result<ExitCode, CliError> {
     let kconfig = target_kconfig(how)?;
-    let mut read = elf::read_object_for_kernel(bytes, how.unknown_type, None, Some(&kconfig));
+    // An object with `.ksyms` externs (kfuncs, `__ksym` variables) is read for the target's
+    // BTF and its modules', when given, as libbpf always resolves them: first, libbpf's
+    // refusal of an extern (a strong kfunc the kernel lacks, an incompatible prototype) is
+    // the verdict on every program of the object.
+    let ksyms = elf::ksyms(bytes).unwrap_or_default();
+    let mut read = match (&how.btf, ksyms.is_empty()) {
+        (Some(path), false) => {
+            let (btf, raw) = target_btf_raw(path)?;
+            let (modules, from) = target_modules(path, &raw, &how.module_btf)?;
+            let resolved = elf::resolve_ksyms(bytes, &btf, &modules);
+            if let Some(why) = resolved.ok().and_then(|r| r.refusal()) {
+                errln!(
+                    "ebpf-dsl: {shown}: refused before any program loads: {why} (BTF from \
+                     {path}; {from})"
+                );
+                return Ok(ExitCode::from(1));
+            }
+            let opts = elf::ReadOptions {
+                unknown: how.unknown_type,
+                btf: Some(&btf),
+                modules: &modules,
+                kconfig: Some(&kconfig),
+            };
+            elf::read_object_with(bytes, &opts)
+        }
+        _ => elf::read_object_for_kernel(bytes, how.unknown_type, None, Some(&kconfig)),
+    };
     // An object with CO-RE relocations is read again for the target's BTF, when given.
-    if let (Err(e), Some(path)) = (&read, &how.btf) {
+    if let (Err(e), Some(path), true) = (&read, &how.btf, ksyms.is_empty()) {
         if e.reason.contains("CO-RE relocation") {
             let btf = target_btf(path)?;
             read = elf::read_object_for_kernel(bytes, how.unknown_type, Some(&btf), Some(&kconfig));

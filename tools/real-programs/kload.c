@@ -7,8 +7,10 @@
 //                                "accept <processed insns> <verification time in us>",
 //                                "reject <last verifier log
 //                                line>" or "error <what failed before the verifier>"; a
-//                                kfunc the running kernel lacks is a "reject" (libbpf's
-//                                "not found in kernel or module BTFs")
+//                                kfunc or typed __ksym variable the running kernel lacks
+//                                (libbpf's "not found in kernel or module BTFs", "not found
+//                                in kernel BTF") or whose type libbpf finds incompatible is a
+//                                "reject"
 //
 // TYPE (xdp, sched_cls, sched_act, socket_filter) applies when libbpf does not know the
 // section name. KLOAD_STATS_ONLY=1 loads with log level BPF_LOG_STATS alone (the verifier then
@@ -28,9 +30,21 @@
 
 static char log_buf[4 << 20];
 
-/* libbpf's message when an extern kfunc is not in the running kernel's BTF: the kernel
- * cannot load the program (a rejection for this kernel, reported as such). */
+/* libbpf's message when it cannot resolve a `.ksyms` extern against the running kernel's BTF
+ * (vmlinux's and the loaded modules'): a kfunc or typed `__ksym` variable the kernel lacks, or
+ * whose type is incompatible with the kernel's. The kernel cannot load the program (a
+ * rejection for this kernel, reported as such). */
 static char missing_kfunc[256];
+
+/* Whether libbpf's warning `msg` is one of those refusals. */
+static int is_ksym_refusal(const char *msg)
+{
+	if (strncmp(msg, "libbpf: extern (func ksym) ", 27) &&
+	    strncmp(msg, "libbpf: extern (var ksym) ", 26))
+		return 0;
+	return strstr(msg, "not found in kernel or module BTFs") ||
+	       strstr(msg, "not found in kernel BTF") || strstr(msg, "incompatible");
+}
 
 static int quiet(enum libbpf_print_level level, const char *fmt, va_list ap)
 {
@@ -39,7 +53,7 @@ static int quiet(enum libbpf_print_level level, const char *fmt, va_list ap)
 	va_copy(copy, ap);
 	vsnprintf(msg, sizeof(msg), fmt, copy);
 	va_end(copy);
-	if (strstr(msg, "not found in kernel or module BTFs") && !missing_kfunc[0]) {
+	if (is_ksym_refusal(msg) && !missing_kfunc[0]) {
 		size_t n = strcspn(msg, "\n");
 		if (n >= sizeof(missing_kfunc))
 			n = sizeof(missing_kfunc) - 1;
@@ -165,7 +179,8 @@ static int load(const char *path, const char *func, const char *type, int level)
 		last_line(log, line, sizeof(line));
 		printf("reject %s\n", line);
 	} else if (missing_kfunc[0]) {
-		printf("reject %s (the running kernel has no such kfunc)\n", missing_kfunc);
+		printf("reject %s (libbpf cannot resolve the extern against the running kernel)\n",
+		       missing_kfunc);
 	} else {
 		printf("error %s\n", strerror(-err));
 	}

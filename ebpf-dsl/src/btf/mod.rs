@@ -7,6 +7,9 @@
 //! can serve both `.BTF` and `.BTF.ext` ([`Btf::encode_with_ext`], for an ELF object) or the
 //! kernel's `BPF_PROG_LOAD` records ([`Btf::encode_for_load`]).
 //!
+//! A kernel module's BTF is split BTF over vmlinux's ([`SplitBtf`]: its ids follow vmlinux's);
+//! [`Types`] looks ids up in a [`Btf`] or in a module with its base ([`SplitBtf::over`]).
+//!
 //! ```
 //! use ebpf_dsl::btf::{Btf, BtfType};
 //! let mut btf = Btf::new();
@@ -26,6 +29,7 @@ mod maps;
 mod program;
 mod rust;
 mod spin_lock;
+mod split;
 mod subset;
 
 use std::collections::HashMap;
@@ -41,6 +45,7 @@ pub use self::rust::{BtfType, MapBtf, MaybeBtfFn, Probe, ViaBtf, ViaNothing, ARR
 pub use self::spin_lock::{
     BpfSpinLock, BpfTimer, MapSpinLock, MapTimer, SPIN_LOCK_STRUCT, TIMER_STRUCT,
 };
+pub use self::split::{SplitBtf, SplitView, Types};
 
 /// `BTF_MAGIC`.
 pub const BTF_MAGIC: u16 = 0xeb9f;

@@ -89,11 +89,6 @@ impl<'t> CoreRelos<'t> {
         })
     }
 
-    /// The target kernel's BTF, when the object is read for one.
-    pub(super) fn target(&self) -> Option<&'t Btf> {
-        self.target
-    }
-
     /// Applies the relocations of section `section` on slots `first..last` to `insns` (slot
     /// `first` is `insns[0]`) against the target's BTF; any relocation without a target, or
     /// one libbpf refuses, is an error.

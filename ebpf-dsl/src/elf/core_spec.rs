@@ -7,7 +7,7 @@
 //! Errors (`Err`) are what libbpf reports as a failed relocation, which fails the load; `Ok(None)`
 //! from [`spec_match`] is a candidate that does not match.
 
-use crate::btf::{Btf, Kind, Member};
+use crate::btf::{Btf, Kind, Member, Types};
 
 /// `BPF_CORE_SPEC_MAX_LEN`.
 const SPEC_MAX_LEN: usize = 64;
@@ -377,28 +377,59 @@ pub(super) fn spec_match(
     Ok(Some(out))
 }
 
-/// `__bpf_core_types_are_compat` (names already matched by the candidate search).
-pub(super) fn types_compat(
-    local: &Btf,
+/// `skip_mods_and_typedefs` as [`types_compat`] needs it: the id under modifiers and typedefs,
+/// 0 for `void` (libbpf's `BTF_KIND_UNKN` type), `None` for a broken reference.
+fn skip_to<B: Types + ?Sized>(btf: &B, mut id: u32) -> Option<u32> {
+    for _ in 0..64 {
+        if id == 0 {
+            return Some(0);
+        }
+        match &btf.type_by_id(id)?.kind {
+            Kind::Typedef(n)
+            | Kind::Const(n)
+            | Kind::Volatile(n)
+            | Kind::Restrict(n)
+            | Kind::TypeTag(n) => id = *n,
+            _ => return Some(id),
+        }
+    }
+    None
+}
+
+/// `__bpf_core_types_are_compat` (names already matched by the candidate search; also
+/// libbpf's check of an extern kfunc's or `__ksym` variable's type against the kernel's,
+/// whose target may be a module's split BTF): `void` is compatible with `void` only, structs,
+/// unions, enums and forward declarations with any of their kind, integers with integers
+/// (not bitfield-like ones), pointers and arrays by what they point to or hold, function
+/// prototypes by the number of parameters and each parameter's and the return type. `Err`:
+/// a broken reference or types nested too deep (libbpf's `-EINVAL`).
+pub(crate) fn types_compat<L: Types + ?Sized, T: Types + ?Sized>(
+    local: &L,
     l: u32,
-    target: &Btf,
+    target: &T,
     t: u32,
     level: i32,
 ) -> Result<bool, String> {
-    if l == 0 || t == 0 {
-        return Ok(l == 0 && t == 0);
-    }
-    let (Some(lt), Some(tt)) = (local.get(l), target.get(t)) else {
-        return Err("a broken type".into());
-    };
-    if !kind_compat(&lt.kind, &tt.kind) {
-        return Ok(false);
+    // The kinds before modifiers are skipped must already agree.
+    match (local_kind(local, l)?, local_kind(target, t)?) {
+        (None, None) => {}
+        (Some(a), Some(b)) if kind_compat(a, b) => {}
+        _ => return Ok(false),
     }
     let (mut l, mut t) = (l, t);
     for _ in 0..32 {
-        let (Some((_, lk)), Some((_, tk))) = (skip(local, l), skip(target, t)) else {
+        let (Some(ls), Some(ts)) = (skip_to(local, l), skip_to(target, t)) else {
             return Err("a broken type".into());
         };
+        (l, t) = (ls, ts);
+        if l == 0 || t == 0 {
+            // `void` on both sides is compatible (`BTF_KIND_UNKN`), `void` and a type are not.
+            return Ok(l == 0 && t == 0);
+        }
+        let (Some(lt), Some(tt)) = (local.type_by_id(l), target.type_by_id(t)) else {
+            return Err("a broken type".into());
+        };
+        let (lk, tk) = (&lt.kind, &tt.kind);
         if !kind_compat(lk, tk) {
             return Ok(false);
         }
@@ -433,26 +464,28 @@ pub(super) fn types_compat(
                     if level <= 0 {
                         return Err("types nested too deep".into());
                     }
-                    let a = skip(local, a.ty).map_or(a.ty, |x| x.0);
-                    let b = skip(target, b.ty).map_or(b.ty, |x| x.0);
+                    let a = skip_to(local, a.ty).ok_or("a broken type")?;
+                    let b = skip_to(target, b.ty).ok_or("a broken type")?;
                     if !types_compat(local, a, target, b, level - 1)? {
                         return Ok(false);
                     }
                 }
-                l = skip(local, *lr).map_or(*lr, |x| x.0);
-                t = skip(target, *tr).map_or(*tr, |x| x.0);
+                (l, t) = (*lr, *tr);
             }
             _ => return Ok(false),
         }
-        // `void` (id 0) on both sides: the kernel's `BTF_KIND_UNKN`, compatible.
-        if l == 0 && t == 0 {
-            return Ok(true);
-        }
-        if l == 0 || t == 0 {
-            return Ok(false);
-        }
     }
     Err("types nested too deep".into())
+}
+
+/// The kind of type `id` as `btf_kind_core_compat` compares it (`None`: `void`).
+fn local_kind<B: Types + ?Sized>(btf: &B, id: u32) -> Result<Option<&Kind>, String> {
+    if id == 0 {
+        return Ok(None);
+    }
+    btf.type_by_id(id)
+        .map(|t| Some(&t.kind))
+        .ok_or_else(|| "a broken type".to_string())
 }
 
 /// `bpf_core_names_match`.

@@ -122,14 +122,25 @@ pub(super) fn ksyms_datasec(funcs: &[u32]) -> Type {
 }
 
 /// The placeholder call of the kfunc named `symbol` (the undefined symbol of an extern call);
-/// an error naming it when it is no kfunc known by name.
-pub(super) fn kfunc_of_extern(symbol: &str) -> Result<Insn, String> {
+/// an error naming it when it is no kfunc known by name, with where the target kernel has it
+/// (`found`, when the object was read for a target: the kfunc exists there, it is only not
+/// modelled here).
+pub(super) fn kfunc_of_extern(
+    symbol: &str,
+    found: Option<&super::ksyms::Found>,
+) -> Result<Insn, String> {
     match crate::xdp::netfilter::call_kfunc_by_name(symbol) {
         Some(call) => Ok(call),
         None => {
             let known: Vec<&str> = crate::xdp::netfilter::kfunc_names().collect();
+            let kernel = match found {
+                Some(super::ksyms::Found::At { btf, id }) => {
+                    format!(" (the target kernel has it: {btf} BTF [{id}]; it is not modelled)")
+                }
+                _ => String::new(),
+            };
             Err(format!(
-                "a call of the extern function `{symbol}`: the kfuncs called by name are {}",
+                "a call of the extern function `{symbol}`{kernel}: the kfuncs called by name are {}",
                 known.join(", ")
             ))
         }

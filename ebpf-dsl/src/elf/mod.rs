@@ -45,10 +45,21 @@
 //! CO-RE relocations (`.BTF.ext` core_relo) against its BTF as libbpf does, and gives the
 //! `__kconfig` externs their values in a frozen `.kconfig` map ([`Kconfig`]).
 //!
-//! What the reader does not take: other `extern` symbols (other kfuncs, `__ksym` variables),
-//! CO-RE relocations and `__kconfig` externs without a target, map-in-map initial contents;
-//! each is an [`ElfError`] naming the section and offset. Sections of unknown program types
-//! are listed in [`Object::skipped`].
+//! The kfuncs and `__ksym` variables an object declares (`.ksyms` externs, [`ksyms`]) are
+//! resolved against the target kernel's BTF, vmlinux's and its loaded modules' (split BTF,
+//! [`crate::btf::SplitBtf`]), as libbpf resolves them before loading anything
+//! ([`resolve_ksyms`]): given a target ([`read_object_with`]), an extern libbpf refuses (a
+//! strong kfunc in no BTF, an incompatible prototype: [`KsymResolution::refusal`]) makes the
+//! reader refuse the object with libbpf's message, and a weak kfunc the kernel lacks has its
+//! calls poisoned as libbpf does. A loader or a checker that reports libbpf's refusal as a
+//! verdict calls [`resolve_ksyms`] itself first (the reader's refusal is an [`ElfError`] like
+//! the others).
+//!
+//! What the reader does not take: calls of kfuncs it does not model (an error naming the
+//! kfunc, and where the target kernel has it), `__ksym` variables, CO-RE relocations and
+//! `__kconfig` externs without a target, map-in-map initial contents; each is an
+//! [`ElfError`] naming the section and offset. Sections of unknown program types are listed in
+//! [`Object::skipped`].
 //!
 //! ```
 //! use ebpf_dsl::elf::{read_object, write_object, Object};
@@ -72,6 +83,7 @@ mod core_spec;
 mod core_tests;
 mod kconfig;
 mod kfunc;
+mod ksyms;
 mod listing;
 mod raw;
 mod read;
@@ -82,6 +94,7 @@ use std::fmt;
 pub use btf_maps::{maps_from_btf, MapTypes};
 pub use core_calc::POISON_HELPER;
 pub use kconfig::{Kconfig, KCONFIG_MAP};
+pub use ksyms::{ksyms, resolve_ksyms, Found, Ksym, KsymKind, KsymResolution};
 pub use listing::{
     program_listing, program_listing_data, program_listing_globals, program_listing_in,
     program_listing_locks,
@@ -252,7 +265,30 @@ impl Object {
 /// Reads an ELF relocatable object for eBPF (see the module docs). A malformed object is an
 /// [`ElfError`] naming the section and offset.
 pub fn read_object(bytes: &[u8]) -> Result<Object, ElfError> {
-    read::read(bytes, None, None, None)
+    read_object_with(bytes, &ReadOptions::default())
+}
+
+/// How [`read_object_with`] reads an object: the target kernel and the type of legacy
+/// sections (the other `read_object*` functions are shorthands of it).
+#[derive(Clone, Copy, Debug, Default)]
+pub struct ReadOptions<'a> {
+    /// The program type of the sections whose name gives none ([`read_object_as`]).
+    pub unknown: Option<ProgramType>,
+    /// The target kernel's BTF (`/sys/kernel/btf/vmlinux`): CO-RE relocations are resolved
+    /// against it ([`read_object_for`]) and the `.ksyms` externs looked up in it.
+    pub btf: Option<&'a crate::btf::Btf>,
+    /// The target kernel's loaded modules' BTF (split over [`ReadOptions::btf`]; from
+    /// [`crate::btf::SplitBtf::read_dir`] of `/sys/kernel/btf`), where the `.ksyms` externs
+    /// vmlinux lacks are looked up, as libbpf does. Ignored without `btf`.
+    pub modules: &'a [crate::btf::SplitBtf],
+    /// The target kernel's version and configuration, for `__kconfig` externs
+    /// ([`read_object_for_kernel`]).
+    pub kconfig: Option<&'a Kconfig>,
+}
+
+/// Reads an object as `opts` says (see the module docs and [`ReadOptions`]).
+pub fn read_object_with(bytes: &[u8], opts: &ReadOptions<'_>) -> Result<Object, ElfError> {
+    read::read(bytes, opts)
 }
 
 /// [`read_object`] (or [`read_object_as`] with `unknown`) for the kernel whose BTF is
@@ -267,7 +303,14 @@ pub fn read_object_for(
     unknown: Option<ProgramType>,
     target: &crate::btf::Btf,
 ) -> Result<Object, ElfError> {
-    read::read(bytes, unknown, Some(target), None)
+    read_object_with(
+        bytes,
+        &ReadOptions {
+            unknown,
+            btf: Some(target),
+            ..ReadOptions::default()
+        },
+    )
 }
 
 /// [`read_object`] (or [`read_object_as`] with `unknown`) for a target kernel: CO-RE
@@ -281,7 +324,15 @@ pub fn read_object_for_kernel(
     btf: Option<&crate::btf::Btf>,
     kconfig: Option<&Kconfig>,
 ) -> Result<Object, ElfError> {
-    read::read(bytes, unknown, btf, kconfig)
+    read_object_with(
+        bytes,
+        &ReadOptions {
+            unknown,
+            btf,
+            kconfig,
+            ..ReadOptions::default()
+        },
+    )
 }
 
 /// [`read_object`], with the program sections whose name gives no type (the legacy names of
@@ -290,7 +341,13 @@ pub fn read_object_for_kernel(
 /// other program types libbpf knows (`kprobe/...`, `tp_btf/...`, `iter/...`, ...; see
 /// [`is_other_program_section`]) stay in [`Object::skipped`].
 pub fn read_object_as(bytes: &[u8], unknown: ProgramType) -> Result<Object, ElfError> {
-    read::read(bytes, Some(unknown), None, None)
+    read_object_with(
+        bytes,
+        &ReadOptions {
+            unknown: Some(unknown),
+            ..ReadOptions::default()
+        },
+    )
 }
 
 /// Whether executable section `name` is one libbpf gives a program type this crate does not

@@ -57,6 +57,8 @@ struct Ctx<'e, 'a> {
     core: super::core_relo::CoreRelos<'e>,
     /// The offsets of the `__kconfig` externs in the `.kconfig` map.
     kconfig: BTreeMap<String, u32>,
+    /// Where the target kernel has the `.ksyms` externs (`None` without a target).
+    ksyms: Option<super::ksyms::KsymResolution>,
 }
 
 /// The object's BTF (see [`super::object_btf`]).
@@ -122,13 +124,21 @@ fn ext_funcs(
 
 /// Reads an object (see [`super::read_object`] and [`super::read_object_as`]): `unknown` is
 /// the type of the program sections whose name gives none.
-pub fn read(
-    bytes: &[u8],
-    unknown: Option<crate::spec::ProgramType>,
-    target: Option<&crate::btf::Btf>,
-    kconfig: Option<&super::Kconfig>,
-) -> Result<Object, ElfError> {
+pub fn read(bytes: &[u8], opts: &super::ReadOptions<'_>) -> Result<Object, ElfError> {
+    let (unknown, target, kconfig) = (opts.unknown, opts.btf, opts.kconfig);
     let elf = Elf::parse(bytes)?;
+    // libbpf resolves the `.ksyms` externs before anything else loads: one it cannot
+    // resolve refuses the whole object.
+    let ksyms = match target {
+        Some(t) => {
+            let r = super::ksyms::resolve_of(&elf, t, opts.modules)?;
+            if let Some(why) = r.refusal() {
+                return Err(err(".ksyms", 0, why));
+            }
+            Some(r)
+        }
+        None => None,
+    };
     let license = match elf.section("license") {
         Some(s) => {
             let end = s.data.iter().position(|&b| b == 0).unwrap_or(s.data.len());
@@ -255,6 +265,7 @@ pub fn read(
         funcs,
         core,
         kconfig: kconfig_offsets,
+        ksyms,
     };
     let mut programs = Vec::new();
     let mut skipped = Vec::new();
@@ -534,12 +545,12 @@ impl Ctx<'_, '_> {
         }
         // A weak kfunc the target kernel does not have: libbpf's `poison_kfunc_call`, a call
         // of helper 2002000000 + the extern's index, which the verifier rejects if reached.
-        let missing = self.core.target().is_some_and(|t| {
-            !t.types
-                .iter()
-                .any(|k| k.name == y.name && matches!(k.kind, crate::btf::Kind::Func { .. }))
-        });
-        if y.bind == STB_WEAK && missing {
+        let found = self
+            .ksyms
+            .as_ref()
+            .and_then(|r| r.get(&y.name))
+            .map(|(_, f)| f);
+        if y.bind == STB_WEAK && found == Some(&super::ksyms::Found::Missing) {
             let idx = self
                 .elf
                 .symbols
@@ -555,7 +566,7 @@ impl Ctx<'_, '_> {
                 POISON_CALL_KFUNC_BASE + idx as i32,
             )));
         }
-        super::kfunc::kfunc_of_extern(&y.name)
+        super::kfunc::kfunc_of_extern(&y.name, found)
             .map(Some)
             .map_err(|e| err(&self.elf.sections[sec].name, off, e))
     }

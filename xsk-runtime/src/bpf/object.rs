@@ -7,9 +7,12 @@
 //! `xdp/cpumap` with their expected attach type, as libbpf does; a perf event array declared
 //! with 0 entries gets one per possible CPU (libbpf's sizing). An object's CO-RE relocations
 //! are resolved against the running kernel's BTF and its `__kconfig` externs get the running
-//! kernel's values in a frozen `.kconfig` map ([`super::target`]), as libbpf does.
+//! kernel's values in a frozen `.kconfig` map ([`super::target`]), as libbpf does; its kfuncs
+//! and `__ksym` variables are looked up in the running kernel's BTF and its loaded modules'
+//! ([`ebpf_dsl::elf::resolve_ksyms`]), and the object is refused, as by libbpf, when one
+//! cannot be resolved.
 
-use ebpf_dsl::elf::{object_btf, read_object_for_kernel, ElfProgram, Object, KCONFIG_MAP};
+use ebpf_dsl::elf::{object_btf, ElfProgram, Object, KCONFIG_MAP};
 use ebpf_dsl::spec::{MapSpec, MapType};
 use ebpf_dsl::ProgramType;
 
@@ -106,10 +109,32 @@ impl Loader {
         opts: LoadOptions,
     ) -> Result<Loader> {
         let bad = |e: ebpf_dsl::elf::ElfError| Error::invalid(format!("ELF object: {e}"));
+        // An object with `.ksyms` externs (kfuncs, `__ksym` variables) is read for the running
+        // kernel's BTF and its modules', as libbpf resolves them before loading anything: one
+        // libbpf cannot resolve refuses the object.
+        let (mut btf, mut kconfig) = (None, None);
+        let mut modules: &[ebpf_dsl::btf::SplitBtf] = &[];
+        if !ebpf_dsl::elf::ksyms(bytes).map_err(bad)?.is_empty() {
+            let vmlinux = super::target::running_kernel_btf()?;
+            modules = super::target::running_kernel_modules()?;
+            let r = ebpf_dsl::elf::resolve_ksyms(bytes, vmlinux, modules).map_err(bad)?;
+            if let Some(why) = r.refusal() {
+                return Err(Error::invalid(format!("ELF object: {why}")));
+            }
+            btf = Some(vmlinux);
+        }
+        let read_for = |btf, kconfig: Option<&ebpf_dsl::elf::Kconfig>| {
+            let opts = ebpf_dsl::elf::ReadOptions {
+                unknown,
+                btf,
+                modules,
+                kconfig,
+            };
+            ebpf_dsl::elf::read_object_with(bytes, &opts)
+        };
         // Read as is; an object with `__kconfig` externs or CO-RE relocations is read again
         // for the running kernel (its configuration, its BTF), as libbpf always does.
-        let (mut btf, mut kconfig) = (None, None);
-        let mut read = read_object_for_kernel(bytes, unknown, None, None);
+        let mut read = read_for(btf, None);
         for _ in 0..2 {
             match &read {
                 Err(e) if e.section.as_deref() == Some(KCONFIG_MAP) && kconfig.is_none() => {
@@ -120,7 +145,7 @@ impl Loader {
                 }
                 _ => break,
             }
-            read = read_object_for_kernel(bytes, unknown, btf, kconfig.as_ref());
+            read = read_for(btf, kconfig.as_ref());
         }
         let obj = read.map_err(bad)?;
         let mut l = self.object_with(&obj, keep, opts);

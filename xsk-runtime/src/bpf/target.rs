@@ -1,5 +1,6 @@
 //! The running kernel as the target of an ELF object, as libbpf takes it: its BTF
-//! (`/sys/kernel/btf/vmlinux`) for CO-RE relocations, and its version and configuration
+//! (`/sys/kernel/btf/vmlinux`) for CO-RE relocations and, with its loaded modules' BTF
+//! (the other files of `/sys/kernel/btf`), for kfuncs and `__ksym` variables; its version and configuration
 //! (`/boot/config-$(uname -r)`, else `/proc/config.gz`) for `__kconfig` externs (see
 //! [`ebpf_dsl::elf::read_object_for_kernel`]).
 
@@ -22,6 +23,28 @@ pub fn running_kernel_btf() -> Result<&'static Btf> {
     })
     .as_ref()
     .map_err(|e| Error::invalid(e.clone()))
+}
+
+/// The BTF of the running kernel's loaded modules (every file of `/sys/kernel/btf` but
+/// vmlinux, split over vmlinux's), read on the first call and cached: libbpf looks kfuncs
+/// and `__ksym` variables vmlinux lacks up in them.
+pub fn running_kernel_modules() -> Result<&'static [ebpf_dsl::btf::SplitBtf]> {
+    static MODULES: OnceLock<std::result::Result<Vec<ebpf_dsl::btf::SplitBtf>, String>> =
+        OnceLock::new();
+    MODULES
+        .get_or_init(|| {
+            let base = std::fs::read(VMLINUX_BTF).map_err(|e| {
+                format!("cannot read {VMLINUX_BTF} ({e}): kfuncs need the kernel's BTF (CONFIG_DEBUG_INFO_BTF)")
+            })?;
+            let dir = std::path::Path::new(VMLINUX_BTF)
+                .parent()
+                .unwrap_or(std::path::Path::new("/sys/kernel/btf"));
+            ebpf_dsl::btf::SplitBtf::read_dir(dir, &base)
+                .map_err(|e| format!("the modules' BTF: {e}"))
+        })
+        .as_ref()
+        .map(Vec::as_slice)
+        .map_err(|e| Error::invalid(e.clone()))
 }
 
 /// The running kernel's `(major, minor, patch)` (`/proc/sys/kernel/osrelease`, as libbpf's

@@ -1,0 +1,155 @@
+//! `check OBJ.o --btf FILE [--module-btf DIR_OR_FILE]` on a clang-compiled object calling a
+//! kfunc this crate does not model (`ebpf-dsl/tests/elf/ksyms_unmodelled.c`): where the target
+//! kernel (vmlinux's BTF and its modules' split BTF) lacks it, libbpf refuses the object and so
+//! does `check`, as a rejection (exit status 1, not "not a valid eBPF ELF object"); where a
+//! module has it, the reader's error names it as not modelled. Without clang-19 the tests
+//! print why and pass, unless `CI=true`.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use ebpf_dsl::btf::{Btf, Kind, Type};
+
+mod support;
+use support::run;
+
+fn compile(name: &str) -> Option<PathBuf> {
+    let have = Command::new("clang-19")
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !have {
+        assert!(
+            std::env::var("CI").as_deref() != Ok("true"),
+            "clang-19 is missing, and CI=true requires it"
+        );
+        eprintln!("skipped: clang-19 is not installed (CI installs it)");
+        return None;
+    }
+    let src = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../ebpf-dsl/tests/elf")
+        .join(format!("{name}.c"));
+    let out = support::scratch_dir("ksyms").join(format!("{name}.o"));
+    let st = Command::new("clang-19")
+        .args(["-O2", "-g", "-target", "bpf", "-c"])
+        .arg(&src)
+        .arg("-o")
+        .arg(&out)
+        .status()
+        .expect("clang-19 runs");
+    assert!(st.success(), "clang-19 failed on {}", src.display());
+    Some(out)
+}
+
+/// A vmlinux BTF blob with `int` (id 1) and `struct __sk_buff *` (id 3), no kfunc.
+fn vmlinux() -> Vec<u8> {
+    let mut b = Btf::new();
+    b.push(Type::int("int", 4, true));
+    let skb = b.push(Type::new(
+        "__sk_buff",
+        Kind::Struct {
+            size: 4,
+            members: Vec::new(),
+        },
+    ));
+    b.push(Type::new("", Kind::Ptr(skb)));
+    b.encode()
+}
+
+/// A module's split BTF over `base` (from [`vmlinux`]), laid out as the kernel's: the kfunc
+/// `int bpf_unmodelled_kfunc(struct __sk_buff *, int)`, own ids from 4, own string offsets
+/// after the base's table.
+fn module(base: &[u8]) -> Vec<u8> {
+    let base_str_len = u32::from_le_bytes(base[20..24].try_into().unwrap());
+    let own = b"\0bpf_unmodelled_kfunc\0skb\0flags\0";
+    let (name, skb, flags) = (base_str_len + 1, base_str_len + 22, base_str_len + 26);
+    let mut types = Vec::new();
+    for v in [
+        // [4] FUNC_PROTO int (struct __sk_buff *skb, int flags)
+        0,
+        (13 << 24) | 2,
+        1,
+        skb,
+        3,
+        flags,
+        1,
+        // [5] FUNC 'bpf_unmodelled_kfunc' (global) -> [4]
+        name,
+        (12 << 24) | 1,
+        4,
+    ] {
+        types.extend_from_slice(&u32::to_le_bytes(v));
+    }
+    let mut blob = vec![0x9f, 0xeb, 1, 0];
+    for v in [
+        24,
+        0,
+        types.len() as u32,
+        types.len() as u32,
+        own.len() as u32,
+    ] {
+        blob.extend_from_slice(&u32::to_le_bytes(v));
+    }
+    blob.extend_from_slice(&types);
+    blob.extend_from_slice(own);
+    blob
+}
+
+#[test]
+fn a_kfunc_in_no_btf_is_a_rejection_and_one_in_a_module_is_not_modelled() {
+    let Some(obj) = compile("ksyms_unmodelled") else {
+        return;
+    };
+    let obj = obj.to_str().unwrap();
+    let dir = support::scratch_dir("ksyms").join("btf");
+    std::fs::create_dir_all(&dir).unwrap();
+    let base = vmlinux();
+    let btf = dir.join("vmlinux");
+    std::fs::write(&btf, &base).unwrap();
+    let btf = btf.to_str().unwrap();
+    // vmlinux alone (not /sys/kernel/btf/vmlinux: no module BTF by default): refused, as
+    // libbpf refuses the object, naming the kfunc and where it was looked for.
+    let (code, out, err) = run(&["check", obj, "--btf", btf]);
+    assert_eq!(code, 1, "{out}{err}");
+    assert!(!err.contains("not a valid eBPF ELF object"), "{err}");
+    assert!(
+        err.contains(
+            "refused before any program loads: extern (func ksym) 'bpf_unmodelled_kfunc': not \
+             found in kernel or module BTFs"
+        ),
+        "{err}"
+    );
+    assert!(err.contains("no --module-btf"), "{err}");
+    // The module's BTF, given as a directory (its `vmlinux` is skipped) or as the file: the
+    // kfunc exists, and is not modelled.
+    let modfile = dir.join("bpf_testmod");
+    std::fs::write(&modfile, module(&base)).unwrap();
+    for m in [dir.to_str().unwrap(), modfile.to_str().unwrap()] {
+        let (code, out, err) = run(&["check", obj, "--btf", btf, "--module-btf", m]);
+        assert_eq!(code, 1, "{out}{err}");
+        assert!(err.contains("not a valid eBPF ELF object"), "{err}");
+        assert!(
+            err.contains(
+                "a call of the extern function `bpf_unmodelled_kfunc` (the target kernel has it: \
+                 bpf_testmod BTF [5]; it is not modelled)"
+            ),
+            "{err}"
+        );
+    }
+    // A module file that is not split BTF over the given vmlinux: an error naming it.
+    let bad = dir.join("broken");
+    std::fs::write(&bad, b"not btf").unwrap();
+    let (code, _, err) = run(&[
+        "check",
+        obj,
+        "--btf",
+        btf,
+        "--module-btf",
+        bad.to_str().unwrap(),
+    ]);
+    assert_ne!(code, 0);
+    assert!(
+        err.contains("--module-btf") && err.contains("broken"),
+        "{err}"
+    );
+}

@@ -1,0 +1,319 @@
+//! kfuncs called by name in clang-compiled objects (`tests/elf/ksyms.c`,
+//! `tests/elf/ksyms_unmodelled.c`) resolved against a target kernel's BTF, vmlinux's and a
+//! module's (split BTF), as libbpf resolves them: a strong kfunc found nowhere, or of an
+//! incompatible prototype, is libbpf's refusal of the whole object; a weak one found nowhere
+//! is poisoned (rejected where reached); one the kernel has but this crate does not model is
+//! the reader's error naming it and where the kernel has it. Compiled with clang-19; without
+//! it the tests print why and pass, unless `CI=true`.
+
+use ebpf_dsl::btf::{Btf, Enumerator, Kind, Linkage, Param, SplitBtf, Type};
+use ebpf_dsl::elf::{
+    read_object_with, resolve_ksyms, ElfProgram, Found, KsymKind, Object, ReadOptions,
+};
+use ebpf_dsl::verifier::{verify, KernelVersion, VerifyInput};
+
+#[path = "support/clang.rs"]
+mod clang;
+use clang::compile;
+
+fn program<'a>(obj: &'a Object, name: &str) -> &'a ElfProgram {
+    obj.programs.iter().find(|p| p.function == name).unwrap()
+}
+
+/// The verifier's verdict on `name`: `Ok` or its first error.
+fn verdict(obj: &Object, name: &str) -> Result<(), String> {
+    let p = program(obj, name);
+    let s = &p.spec;
+    let input = VerifyInput {
+        insns: &s.insns,
+        prog_type: s.prog_type,
+        relocations: &s.relocations,
+        maps: &s.maps,
+        license: &s.license,
+        kernel: KernelVersion::new(6, 18),
+        expected_attach_type: None,
+        data: &obj.data,
+        spin_locks: &[],
+        timers: &[],
+        globals: &p.globals,
+        func_info: p.func_info.as_deref(),
+    };
+    verify(&input).map(|_| ()).map_err(|e| e[0].to_string())
+}
+
+/// A kernel-side `FUNC` named `name` (global, as the kernel's kfuncs are) returning `int`
+/// with `params`, pushed onto `types` whose first type has id `first`.
+fn kfunc(types: &mut Vec<Type>, first: u32, int: u32, name: &str, params: Vec<u32>) {
+    let proto = first + types.len() as u32;
+    types.push(Type::new(
+        "",
+        Kind::FuncProto {
+            ret: int,
+            params: params
+                .into_iter()
+                .map(|ty| Param {
+                    name: "p".into(),
+                    ty,
+                })
+                .collect(),
+        },
+    ));
+    types.push(Type::new(
+        name,
+        Kind::Func {
+            proto,
+            linkage: Linkage::Global,
+        },
+    ));
+}
+
+/// Type ids of the hand-made vmlinux the kfuncs' parameters use.
+struct Ids {
+    int: u32,
+    ctx: u32,
+    skb: u32,
+    u32p: u32,
+    u16p: u32,
+}
+
+/// A vmlinux BTF with `bpf_xdp_metadata_rx_hash`, and `bpf_xdp_metadata_rx_vlan_tag` when
+/// `vlan`, the types their prototypes need.
+fn vmlinux(vlan: bool) -> (Btf, Ids) {
+    let mut b = Btf::new();
+    let int = b.push(Type::int("int", 4, true));
+    let u32t = b.push(Type::int("unsigned int", 4, false));
+    let u16t = b.push(Type::int("short unsigned int", 2, false));
+    let xdp_md = b.push(Type::new(
+        "xdp_md",
+        Kind::Struct {
+            size: 24,
+            members: Vec::new(),
+        },
+    ));
+    let skb = b.push(Type::new(
+        "__sk_buff",
+        Kind::Struct {
+            size: 4,
+            members: Vec::new(),
+        },
+    ));
+    let rss = b.push(Type::new(
+        "xdp_rss_hash_type",
+        Kind::Enum {
+            size: 4,
+            signed: false,
+            values: vec![Enumerator {
+                name: "XDP_RSS_TYPE_NONE".into(),
+                value: 0,
+            }],
+        },
+    ));
+    let ctx = b.push(Type::new("", Kind::Ptr(xdp_md)));
+    let skb = b.push(Type::new("", Kind::Ptr(skb)));
+    let u32p = b.push(Type::new("", Kind::Ptr(u32t)));
+    let u16p = b.push(Type::new("", Kind::Ptr(u16t)));
+    let rssp = b.push(Type::new("", Kind::Ptr(rss)));
+    let ids = Ids {
+        int,
+        ctx,
+        skb,
+        u32p,
+        u16p,
+    };
+    let mut extra = Vec::new();
+    let first = b.types.len() as u32 + 1;
+    kfunc(
+        &mut extra,
+        first,
+        int,
+        "bpf_xdp_metadata_rx_hash",
+        vec![ctx, u32p, rssp],
+    );
+    if vlan {
+        let first = first + extra.len() as u32;
+        kfunc(
+            &mut extra,
+            first,
+            int,
+            "bpf_xdp_metadata_rx_vlan_tag",
+            vec![ctx, u16p, u16p],
+        );
+    }
+    for t in extra {
+        b.push(t);
+    }
+    (b, ids)
+}
+
+/// A module `name` over `base` with the kfunc `kfunc` of parameters `params` (ids in `base`).
+fn module(base: &Btf, name: &str, kfunc_name: &str, int: u32, params: Vec<u32>) -> SplitBtf {
+    let first = base.types.len() as u32 + 1;
+    let mut types = Vec::new();
+    kfunc(&mut types, first, int, kfunc_name, params);
+    SplitBtf {
+        name: name.into(),
+        base_types: base.types.len() as u32,
+        types,
+    }
+}
+
+fn read(bytes: &[u8], btf: &Btf, modules: &[SplitBtf]) -> Result<Object, String> {
+    let opts = ReadOptions {
+        btf: Some(btf),
+        modules,
+        ..ReadOptions::default()
+    };
+    read_object_with(bytes, &opts).map_err(|e| e.to_string())
+}
+
+/// A strong kfunc the target has in none of its BTFs is libbpf's refusal of the object,
+/// naming it and where it was looked for; found in a module's split BTF, the object reads.
+#[test]
+fn a_strong_kfunc_the_target_lacks_refuses_the_object() {
+    let Some(bytes) = compile("ksyms") else {
+        return;
+    };
+    let (base, ids) = vmlinux(false);
+    let r = resolve_ksyms(&bytes, &base, &[]).unwrap();
+    let why = r.refusal().unwrap();
+    assert!(
+        why.contains(
+            "extern (func ksym) 'bpf_xdp_metadata_rx_vlan_tag': not found in kernel or module BTFs"
+        ),
+        "{why}"
+    );
+    assert!(
+        why.contains("searched vmlinux BTF and no module's"),
+        "{why}"
+    );
+    let e = read(&bytes, &base, &[]).unwrap_err();
+    assert!(e.contains("bpf_xdp_metadata_rx_vlan_tag"), "{e}");
+    // In externs' name order: rx_hash found in vmlinux, rx_vlan_tag missing, the weak one
+    // missing (not a refusal).
+    let names: Vec<_> = r.ksyms.iter().map(|(k, _)| k.name.as_str()).collect();
+    assert_eq!(
+        names,
+        [
+            "bpf_weak_missing",
+            "bpf_xdp_metadata_rx_hash",
+            "bpf_xdp_metadata_rx_vlan_tag"
+        ]
+    );
+    assert!(r.ksyms[0].0.weak && r.ksyms[0].1 == Found::Missing);
+    assert!(matches!(r.ksyms[1].1, Found::At { ref btf, .. } if btf == "vmlinux"));
+    assert!(matches!(r.ksyms[2].0.kind, KsymKind::Func { .. }));
+    // The kfunc in a module (split BTF over vmlinux): found there, the object reads.
+    let m = module(
+        &base,
+        "veth",
+        "bpf_xdp_metadata_rx_vlan_tag",
+        ids.int,
+        vec![ids.ctx, ids.u16p, ids.u16p],
+    );
+    let mods = [m];
+    let r = resolve_ksyms(&bytes, &base, &mods).unwrap();
+    assert_eq!(r.refusal(), None);
+    let id = base.types.len() as u32 + 2;
+    assert_eq!(
+        r.ksyms[2].1,
+        Found::At {
+            btf: "veth".into(),
+            id
+        }
+    );
+    let obj = read(&bytes, &base, &mods).unwrap();
+    assert_eq!(obj.programs.len(), 3);
+}
+
+/// A kfunc whose prototype is not the kernel's (another number of parameters, a pointer to
+/// an integer where the kernel's points to a struct) is refused as libbpf refuses it; one
+/// that differs only in integer widths and struct names is compatible.
+#[test]
+fn an_incompatible_kfunc_prototype_refuses_the_object() {
+    let Some(bytes) = compile("ksyms") else {
+        return;
+    };
+    let (base, ids) = vmlinux(false);
+    let bad = |params| {
+        let m = module(
+            &base,
+            "veth",
+            "bpf_xdp_metadata_rx_vlan_tag",
+            ids.int,
+            params,
+        );
+        resolve_ksyms(&bytes, &base, &[m]).unwrap().refusal()
+    };
+    let why = bad(vec![ids.ctx, ids.u16p]).unwrap();
+    assert!(
+        why.contains("'bpf_xdp_metadata_rx_vlan_tag': func_proto"),
+        "{why}"
+    );
+    assert!(why.contains("incompatible with veth"), "{why}");
+    assert!(bad(vec![ids.u32p, ids.u16p, ids.u16p]).is_some());
+    // `__sk_buff *` for `const struct xdp_md *`, `unsigned int *` for `__u16 *`: compatible.
+    assert_eq!(bad(vec![ids.skb, ids.u32p, ids.u16p]), None);
+}
+
+/// A weak kfunc the target lacks: libbpf resolves nothing for it and poisons its calls,
+/// which the verifier rejects where reached; the other programs read as before.
+#[test]
+fn a_weak_kfunc_the_target_lacks_is_poisoned_where_called() {
+    let Some(bytes) = compile("ksyms") else {
+        return;
+    };
+    let (base, _) = vmlinux(true);
+    let obj = read(&bytes, &base, &[]).unwrap();
+    let call = program(&obj, "weak").spec.insns[0];
+    assert_eq!((call.code, call.src()), (0x85, 0));
+    assert!(
+        (2_002_000_000..2_003_000_000).contains(&call.imm),
+        "{call:?}"
+    );
+    let e = verdict(&obj, "weak").unwrap_err();
+    assert!(e.contains("weak kfunc"), "{e}");
+    // The modelled kfunc's call is its placeholder.
+    let hash = &program(&obj, "hash").spec.insns;
+    assert!(hash
+        .iter()
+        .any(|i| ebpf_dsl::xdp::metadata::XdpKfunc::of_insn(i).is_some()));
+}
+
+/// A strong kfunc this crate does not model: refused as libbpf refuses it where the target
+/// lacks it; where the target has it (here in a module), the reader's error names it, says
+/// where the kernel has it and that it is not modelled.
+#[test]
+fn an_unmodelled_kfunc_is_refused_where_missing_and_named_where_present() {
+    let Some(bytes) = compile("ksyms_unmodelled") else {
+        return;
+    };
+    let (base, ids) = vmlinux(true);
+    let e = read(&bytes, &base, &[]).unwrap_err();
+    assert!(
+        e.contains("extern (func ksym) 'bpf_unmodelled_kfunc': not found in kernel or module BTFs"),
+        "{e}"
+    );
+    let m = module(
+        &base,
+        "bpf_testmod",
+        "bpf_unmodelled_kfunc",
+        ids.int,
+        vec![ids.skb, ids.int],
+    );
+    let mods = [m];
+    assert_eq!(resolve_ksyms(&bytes, &base, &mods).unwrap().refusal(), None);
+    let e = read(&bytes, &base, &mods).unwrap_err();
+    assert!(
+        e.contains("a call of the extern function `bpf_unmodelled_kfunc` (the target kernel has it: bpf_testmod BTF"),
+        "{e}"
+    );
+    assert!(e.contains("it is not modelled"), "{e}");
+    // Without a target kernel: the same error, without where.
+    let e = ebpf_dsl::elf::read_object(&bytes).unwrap_err().to_string();
+    assert!(
+        e.contains(
+            "a call of the extern function `bpf_unmodelled_kfunc`: the kfuncs called by name are"
+        ),
+        "{e}"
+    );
+}
