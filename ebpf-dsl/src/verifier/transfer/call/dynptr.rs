@@ -1,0 +1,651 @@
+//! Calls of the dynptr kfuncs by name ([`DynptrKfunc`]: `call bpf_dynptr_from_xdp`), checked as
+//! the kernel's `check_kfunc_call` checks them (`process_dynptr_func`,
+//! `mark_stack_slots_dynptr`, `is_dynptr_reg_valid_init`, the `bpf_dynptr_slice` return).
+//!
+//! * Who may call them: every kfunc call needs a GPL-compatible licence; `bpf_dynptr_from_xdp`
+//!   is registered for XDP programs, `bpf_dynptr_from_skb` for tc (`sched_cls`, `sched_act`)
+//!   and socket filters (among the program types modelled); the others for every program
+//!   type. The first four need Linux 6.4, the others 6.5.
+//! * The dynptr: a `struct bpf_dynptr` is 16 bytes on the stack, two 8-byte slots
+//!   ([`RegVal::Dynptr`] spilled in both: the kernel's `STACK_DYNPTR`). Its argument is a
+//!   stack pointer at a constant offset, a multiple of 8, at least 16 bytes below the frame's
+//!   top ("cannot pass in dynptr at an offset=..."). `bpf_dynptr_from_*` and the clone of
+//!   `bpf_dynptr_clone` initialise it there (any dynptr the 16 bytes overlap is destroyed
+//!   first, its slices with it); the other arguments must point to the first slot of an
+//!   initialised one ("Expected an initialized dynptr as arg #0"). The return value of
+//!   `bpf_dynptr_from_*` need not be tested: a failed initialisation leaves a NULL dynptr,
+//!   which the other kfuncs accept.
+//! * Its slots: a load from either is refused ("invalid read from stack"), so is a helper or
+//!   kfunc reading or writing memory over it ("potential write to dynptr"); a store into
+//!   either destroys both halves, and the slices of that dynptr (`destroy_if_dynptr_stack_slot`).
+//! * `bpf_dynptr_slice(p, offset, buffer__opt, buffer__szk)`: the size a known constant ("R4
+//!   must be a known constant"), the buffer NULL or that many bytes of the stack or a map
+//!   value (written); `r0` is read-only memory of that size or NULL (a [`RegVal::RingbufOrNull`]
+//!   whose `ref_id` is the dynptr's id with [`DYNPTR_SLICE`]): null-check it, read within the
+//!   size, never write it ("cannot write into rdonly_mem"). A slice of an skb or xdp dynptr
+//!   dies with packet pointers (a helper that changes the packet: `clear_all_pkt_pointers`).
+//! * `bpf_dynptr_slice_rdwr`: the reference kernel (Linux 6.18 here) refuses every call,
+//!   whatever the program type ("bpf_dynptr_slice_rdwr() is not allowed", EPERM): so does this
+//!   verifier.
+//! * `bpf_dynptr_adjust`, `bpf_dynptr_is_null`, `bpf_dynptr_is_rdonly`, `bpf_dynptr_size`:
+//!   an initialised dynptr (and numbers); `r0` is a number.
+//!
+//! Not modelled: the local (`bpf_dynptr_from_mem`) and ring buffer dynptrs and the dynptr
+//! helpers (`bpf_dynptr_read`, `bpf_dynptr_write`, `bpf_dynptr_data`).
+
+use super::*;
+use crate::spec::ProgramType;
+use crate::verifier::domain::state::SLOTS;
+use crate::xdp::dynptr::DynptrKfunc;
+
+/// The kernel's name of a dynptr kind (`dynptr_type_str`).
+pub(crate) fn dynptr_kind_name(kind: DynptrKind) -> &'static str {
+    match kind {
+        DynptrKind::Skb => "skb",
+        DynptrKind::Xdp => "xdp",
+    }
+}
+
+/// Destroys the dynptr one of whose halves is slot `slot` of frame `f`, if there is one: both
+/// halves become unknown bytes and every slice of it an unknown number (the kernel's
+/// `destroy_if_dynptr_stack_slot`, privileged: `mark_reg_invalid`).
+pub(crate) fn destroy_dynptr(st: &mut State, f: usize, slot: usize) {
+    let Some(Slot::Spill(RegVal::Dynptr { first, id, .. })) = st.frames[f].stack.get(slot).copied()
+    else {
+        return;
+    };
+    let lo = if first { slot } else { slot.saturating_sub(1) };
+    for i in lo..(lo + 2).min(SLOTS) {
+        if matches!(st.frames[f].stack[i], Slot::Spill(RegVal::Dynptr { .. })) {
+            st.frames[f].stack[i] = Slot::Bytes([Byte::Misc; 8]);
+        }
+    }
+    let tag = id | DYNPTR_SLICE;
+    st.for_each_reg(|r| match r {
+        RegVal::Ringbuf { ref_id, .. } | RegVal::RingbufOrNull { ref_id, .. } if *ref_id == tag => {
+            *r = RegVal::Scalar(Scalar::UNKNOWN)
+        }
+        _ => {}
+    });
+}
+
+/// The first slot of `lo..hi` (slot indices) of frame `f` holding half of a dynptr.
+pub(crate) fn dynptr_in(st: &State, f: usize, lo: usize, hi: usize) -> Option<usize> {
+    (lo..hi.min(SLOTS)).find(|&i| {
+        matches!(
+            st.frames.get(f).map(|fr| &fr.stack[i]),
+            Some(Slot::Spill(RegVal::Dynptr { .. }))
+        )
+    })
+}
+
+impl<'a> Exec<'a> {
+    /// `call` of the dynptr kfunc `k` by name.
+    pub(crate) fn call_dynptr_kfunc(&mut self, pc: usize, st: &mut State, k: DynptrKfunc) -> R<()> {
+        let full = k.name();
+        self.check_dynptr_kfunc_allowed(pc, k)?;
+        let args = match k {
+            DynptrKfunc::FromSkb | DynptrKfunc::FromXdp | DynptrKfunc::Adjust => 3,
+            DynptrKfunc::Slice | DynptrKfunc::SliceRdwr => 4,
+            DynptrKfunc::Clone => 2,
+            DynptrKfunc::IsNull | DynptrKfunc::IsRdonly | DynptrKfunc::Size => 1,
+        };
+        let mut regs = Vec::with_capacity(args);
+        for r in 1..=args as u8 {
+            regs.push(self.read(st, pc, r).map_err(|mut err| {
+                err.message = format!("{full} takes {args} arguments, but {}", err.message);
+                err
+            })?);
+        }
+        let scalar = |this: &Self, r: u8| -> R<()> {
+            let v = &regs[r as usize - 1];
+            if matches!(v, RegVal::Scalar(_)) {
+                return Ok(());
+            }
+            Err(e(
+                pc,
+                Rule::HelperArgument,
+                format!(
+                    "{full} expects a number in r{r}, but r{r} is {} (the kernel: `R{r} is not a scalar`)",
+                    this.describe(v)
+                ),
+            ))
+        };
+        let r0 = match k {
+            DynptrKfunc::FromSkb | DynptrKfunc::FromXdp => {
+                if regs[0] != (RegVal::Ctx { off: 0 }) {
+                    return Err(e(
+                        pc,
+                        Rule::HelperArgument,
+                        format!(
+                            "{full} expects the context pointer (the program's r1 at entry) in r1, but r1 is {}",
+                            self.describe(&regs[0])
+                        ),
+                    ));
+                }
+                scalar(self, 2)?;
+                let kind = if k == DynptrKfunc::FromSkb {
+                    DynptrKind::Skb
+                } else {
+                    DynptrKind::Xdp
+                };
+                let (f, i) = self.dynptr_place(pc, st, full, 3, &regs[2], true)?;
+                self.make_dynptr(st, f, i, kind);
+                RegVal::Scalar(Scalar::UNKNOWN)
+            }
+            DynptrKfunc::Clone => {
+                let kind = self.dynptr_init(pc, st, full, 1, &regs[0])?.0;
+                let (f, i) = self.dynptr_place(pc, st, full, 2, &regs[1], true)?;
+                self.make_dynptr(st, f, i, kind);
+                RegVal::Scalar(Scalar::UNKNOWN)
+            }
+            DynptrKfunc::Slice | DynptrKfunc::SliceRdwr => {
+                let (_, id) = self.dynptr_init(pc, st, full, 1, &regs[0])?;
+                scalar(self, 2)?;
+                let size = match &regs[3] {
+                    RegVal::Scalar(s) => s.as_const().filter(|c| *c < MAX_VAR_OFF as u64),
+                    _ => None,
+                };
+                let Some(size) = size else {
+                    return Err(e(
+                        pc,
+                        Rule::HelperArgument,
+                        format!(
+                            "{full} expects the slice's size in r4, a known constant (the kernel: `R4 must be a known constant`), but r4 is {}",
+                            self.describe(&regs[3])
+                        ),
+                    ));
+                };
+                let buf = regs[2];
+                let null = matches!(buf, RegVal::Scalar(z) if z.as_const() == Some(0));
+                if !null {
+                    if !matches!(buf, RegVal::Stack { .. } | RegVal::MapValue { .. }) {
+                        return Err(e(
+                            pc,
+                            Rule::HelperArgument,
+                            format!(
+                                "{full} expects in r3 NULL or a buffer of r4 = {size} bytes (on the stack or in a map value), but r3 is {}",
+                                self.describe(&buf)
+                            ),
+                        ));
+                    }
+                    let name = full.strip_prefix("bpf_").unwrap_or(full);
+                    if let Some(w) = self.check_helper_mem(pc, st, 3, &buf, size, true, name)? {
+                        mark_written(st, &w);
+                    }
+                }
+                if k == DynptrKfunc::SliceRdwr {
+                    return Err(e(
+                        pc,
+                        Rule::HelperNotAllowed,
+                        "bpf_dynptr_slice_rdwr() is not allowed (the reference kernel, Linux 6.18, refuses every call of it); take a read-only slice with bpf_dynptr_slice, or write with direct packet access",
+                    ));
+                }
+                RegVal::RingbufOrNull {
+                    size: size as u32,
+                    id: st.fresh(),
+                    ref_id: id | DYNPTR_SLICE,
+                }
+            }
+            DynptrKfunc::Adjust => {
+                self.dynptr_init(pc, st, full, 1, &regs[0])?;
+                scalar(self, 2)?;
+                scalar(self, 3)?;
+                RegVal::Scalar(Scalar::UNKNOWN)
+            }
+            DynptrKfunc::IsNull | DynptrKfunc::IsRdonly | DynptrKfunc::Size => {
+                self.dynptr_init(pc, st, full, 1, &regs[0])?;
+                RegVal::Scalar(Scalar::UNKNOWN)
+            }
+        };
+        for r in 1..=5 {
+            self.set(st, r, RegVal::NotInit);
+        }
+        self.set(st, 0, r0);
+        Ok(())
+    }
+
+    /// Licence, program type and target kernel of a call of `k`.
+    fn check_dynptr_kfunc_allowed(&self, pc: usize, k: DynptrKfunc) -> R<()> {
+        let full = k.name();
+        if !self.gpl {
+            return Err(e(
+                pc,
+                Rule::HelperNotAllowed,
+                format!(
+                    "{full} is a kernel function (kfunc), which only GPL-compatible programs may call, but the license is \"{}\"",
+                    self.input.license
+                ),
+            ));
+        }
+        let pt = self.input.prog_type;
+        let who = match k {
+            DynptrKfunc::FromXdp if pt != ProgramType::Xdp => Some("xdp programs"),
+            DynptrKfunc::FromSkb
+                if !matches!(
+                    pt,
+                    ProgramType::SchedCls | ProgramType::SchedAct | ProgramType::SocketFilter
+                ) =>
+            {
+                Some("programs with a struct __sk_buff context (sched_cls, sched_act, socket_filter, ...)")
+            }
+            _ => None,
+        };
+        if let Some(who) = who {
+            return Err(e(
+                pc,
+                Rule::HelperNotAllowed,
+                format!(
+                    "{full} can only be called from {who}, not from {pt} programs (the kernel: `calling kernel function {full} is not allowed`)"
+                ),
+            ));
+        }
+        let since = match k {
+            DynptrKfunc::FromSkb
+            | DynptrKfunc::FromXdp
+            | DynptrKfunc::Slice
+            | DynptrKfunc::SliceRdwr => KernelVersion::new(6, 4),
+            _ => KernelVersion::new(6, 5),
+        };
+        if self.input.kernel < since {
+            return Err(e(
+                pc,
+                Rule::HelperNotAllowed,
+                format!(
+                    "{full} needs Linux {since}, but the target kernel is {} (see verifier::target)",
+                    self.input.kernel
+                ),
+            ));
+        }
+        Ok(())
+    }
+
+    /// Where the dynptr argument in `r` (value `v`) points: its frame and first slot
+    /// (`dynptr_get_spi`): a stack pointer at a constant offset, a multiple of 8, with room
+    /// for the 16 bytes below the frame's top. `uninit`: the kfunc initialises it.
+    fn dynptr_place(
+        &mut self,
+        pc: usize,
+        st: &State,
+        full: &str,
+        r: u8,
+        v: &RegVal,
+        uninit: bool,
+    ) -> R<(usize, usize)> {
+        let (frame, off) = match v {
+            RegVal::Stack { frame, off } => (*frame, *off as i64),
+            RegVal::StackVar { frame, off, var } => match var.as_const() {
+                Some(c) => (*frame, *off as i64 + c as i64),
+                None => {
+                    return Err(e(
+                        pc,
+                        Rule::HelperArgument,
+                        format!(
+                            "{full}: r{r} is {}, but a dynptr has to be at a constant offset",
+                            self.describe(v)
+                        ),
+                    ))
+                }
+            },
+            _ => {
+                return Err(e(
+                    pc,
+                    Rule::HelperArgument,
+                    format!(
+                        "{full} expects a pointer to a struct bpf_dynptr on the stack in r{r} (the kernel: `arg#{} expected pointer to stack or const struct bpf_dynptr`), but r{r} is {}",
+                        r - 1,
+                        self.describe(v)
+                    ),
+                ))
+            }
+        };
+        if off % 8 != 0 || off > -16 {
+            return Err(e(
+                pc,
+                Rule::StackAccess,
+                format!(
+                    "{full}: a struct bpf_dynptr takes 16 bytes at an offset that is a multiple of 8, but r{r} is r10 {off:+} (the kernel: `cannot pass in dynptr at an offset={off}`)"
+                ),
+            ));
+        }
+        let f = frame as usize;
+        if off < -512 || f >= st.frames.len() {
+            let why = if uninit {
+                "outside the stack frame"
+            } else {
+                "no initialized dynptr"
+            };
+            return Err(e(
+                pc,
+                Rule::StackAccess,
+                format!("{full}: r{r} is r10 {off:+}, {why}"),
+            ));
+        }
+        if uninit {
+            self.note_depth(st, f, off as i32);
+        }
+        Ok((f, ((off + 512) / 8) as usize))
+    }
+
+    /// An initialised dynptr argument (`is_dynptr_reg_valid_init`): its kind and id.
+    fn dynptr_init(
+        &mut self,
+        pc: usize,
+        st: &State,
+        full: &str,
+        r: u8,
+        v: &RegVal,
+    ) -> R<(DynptrKind, u32)> {
+        let (f, i) = self.dynptr_place(pc, st, full, r, v, false)?;
+        let stack = &st.frames[f].stack;
+        if let (
+            Slot::Spill(RegVal::Dynptr {
+                kind,
+                first: true,
+                id,
+            }),
+            Some(Slot::Spill(RegVal::Dynptr {
+                first: false,
+                id: id2,
+                ..
+            })),
+        ) = (&stack[i], stack.get(i + 1))
+        {
+            if id == id2 {
+                return Ok((*kind, *id));
+            }
+        }
+        Err(e(
+            pc,
+            Rule::HelperArgument,
+            format!(
+                "{full} expects an initialized dynptr (from bpf_dynptr_from_xdp, bpf_dynptr_from_skb or bpf_dynptr_clone) at r{r}, but {} holds none (the kernel: `Expected an initialized dynptr as arg #{}`)",
+                self.describe(v),
+                r - 1
+            ),
+        ))
+    }
+
+    /// A new dynptr of `kind` in slots `i` and `i + 1` of frame `f`, after destroying the
+    /// dynptrs those slots held (`mark_stack_slots_dynptr`).
+    fn make_dynptr(&self, st: &mut State, f: usize, i: usize, kind: DynptrKind) {
+        destroy_dynptr(st, f, i);
+        destroy_dynptr(st, f, i + 1);
+        let id = st.fresh();
+        let stack = &mut st.frames[f].stack;
+        stack[i] = Slot::Spill(RegVal::Dynptr {
+            kind,
+            first: true,
+            id,
+        });
+        stack[i + 1] = Slot::Spill(RegVal::Dynptr {
+            kind,
+            first: false,
+            id,
+        });
+    }
+
+    /// Refuses an access of stack bytes `lo..hi` (frame offsets) of frame `f` by a helper,
+    /// a kfunc or a variable-offset instruction when they overlap a dynptr (the kernel:
+    /// `invalid read from stack` / `potential write to dynptr`).
+    pub(crate) fn check_no_dynptr(
+        &self,
+        pc: usize,
+        st: &State,
+        f: usize,
+        lo: i64,
+        hi: i64,
+        what: &str,
+    ) -> R<()> {
+        if hi <= lo || lo < -512 {
+            return Ok(());
+        }
+        let (a, b) = (((lo + 512) / 8) as usize, ((hi + 511) / 8) as usize + 1);
+        match dynptr_in(st, f, a, b) {
+            None => Ok(()),
+            Some(i) => Err(e(
+                pc,
+                Rule::StackAccess,
+                format!(
+                    "{what} r10 {lo:+} .. r10 {hi:+}, which overlaps a struct bpf_dynptr (at r10 {:+}): its bytes may only be passed to the dynptr kfuncs",
+                    i as i64 * 8 - 512
+                ),
+            )),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::super::testkit::*;
+    use super::*;
+
+    const FROM_XDP: &str = "call bpf_dynptr_from_xdp\nexit";
+    const SLICE: &str = "call bpf_dynptr_slice\nexit";
+
+    fn dynptr_at(st: &mut State, off: i32, kind: DynptrKind, id: u32) {
+        let i = ((off + 512) / 8) as usize;
+        st.cur_mut().stack[i] = Slot::Spill(RegVal::Dynptr {
+            kind,
+            first: true,
+            id,
+        });
+        st.cur_mut().stack[i + 1] = Slot::Spill(RegVal::Dynptr {
+            kind,
+            first: false,
+            id,
+        });
+    }
+
+    fn slice_args(off: i32) -> State {
+        let mut st = state(&[
+            (1, stack(off)),
+            (2, konst(0)),
+            (3, konst(0)),
+            (4, konst(14)),
+        ]);
+        dynptr_at(&mut st, off, DynptrKind::Xdp, 7);
+        st
+    }
+
+    #[test]
+    fn from_xdp_makes_a_dynptr_in_two_slots() {
+        let mut st = state(&[(1, RegVal::Ctx { off: 0 }), (2, konst(0)), (3, stack(-16))]);
+        st.cur_mut().stack[62] = Slot::Spill(pkt(0, 0));
+        One::new(FROM_XDP).next(&mut st);
+        let (a, b) = (*slot(&st, -16), *slot(&st, -8));
+        let Slot::Spill(RegVal::Dynptr {
+            kind: DynptrKind::Xdp,
+            first: true,
+            id,
+        }) = a
+        else {
+            panic!("{a:?}")
+        };
+        assert_eq!(
+            b,
+            Slot::Spill(RegVal::Dynptr {
+                kind: DynptrKind::Xdp,
+                first: false,
+                id
+            })
+        );
+        assert_eq!(*reg(&st, 0), scalar(Scalar::UNKNOWN));
+        assert_eq!(*reg(&st, 3), RegVal::NotInit);
+    }
+
+    #[test]
+    fn who_may_initialise_which_dynptr() {
+        let args = || state(&[(1, RegVal::Ctx { off: 0 }), (2, konst(0)), (3, stack(-16))]);
+        let (rule, msg) = One::new(FROM_XDP)
+            .ty(ProgramType::SchedCls)
+            .refused(&mut args());
+        assert_eq!(rule, Rule::HelperNotAllowed);
+        assert!(
+            msg.starts_with("bpf_dynptr_from_xdp can only be called from xdp programs"),
+            "{msg}"
+        );
+        let (rule, _) = One::new("call bpf_dynptr_from_skb\nexit").refused(&mut args());
+        assert_eq!(rule, Rule::HelperNotAllowed);
+        for ty in [ProgramType::SchedCls, ProgramType::SocketFilter] {
+            One::new("call bpf_dynptr_from_skb\nexit")
+                .ty(ty)
+                .next(&mut args());
+        }
+        let (rule, msg) = One::new(FROM_XDP)
+            .kernel(KernelVersion::new(6, 1))
+            .refused(&mut args());
+        assert_eq!(rule, Rule::HelperNotAllowed);
+        assert!(msg.contains("needs Linux 6.4"), "{msg}");
+        // The context, unmodified, and a number of flags.
+        let mut st = args();
+        st.cur_mut().regs[1] = RegVal::Ctx { off: 4 };
+        assert_eq!(One::new(FROM_XDP).refused(&mut st).0, Rule::HelperArgument);
+        let mut st = args();
+        st.cur_mut().regs[2] = stack(-8);
+        assert_eq!(One::new(FROM_XDP).refused(&mut st).0, Rule::HelperArgument);
+    }
+
+    #[test]
+    fn the_dynptr_must_be_on_the_stack_at_a_slot_boundary() {
+        for (v, rule) in [
+            (stack(-12), Rule::StackAccess),
+            (stack(-8), Rule::StackAccess),
+            (stack(-520), Rule::StackAccess),
+            (pkt(0, 16), Rule::HelperArgument),
+        ] {
+            let mut st = state(&[(1, RegVal::Ctx { off: 0 }), (2, konst(0)), (3, v)]);
+            assert_eq!(One::new(FROM_XDP).refused(&mut st).0, rule, "{v:?}");
+        }
+    }
+
+    #[test]
+    fn a_slice_is_read_only_memory_or_null() {
+        let mut st = slice_args(-16);
+        One::new(SLICE).next(&mut st);
+        let RegVal::RingbufOrNull {
+            size: 14, ref_id, ..
+        } = *reg(&st, 0)
+        else {
+            panic!("{:?}", reg(&st, 0))
+        };
+        assert_eq!(ref_id, 7 | DYNPTR_SLICE);
+        // Not before the null check; read within the size; never written.
+        let (rule, _) = One::new("r1 = *(u8 *)(r0 + 0)\nexit").refused(&mut st.clone());
+        assert_eq!(rule, Rule::NullCheck);
+        let mem = RegVal::Ringbuf {
+            size: 14,
+            off: 0,
+            var: Scalar::konst(0),
+            ref_id,
+        };
+        let mut ok = state(&[(0, mem)]);
+        One::new("r1 = *(u16 *)(r0 + 12)\nexit").next(&mut ok);
+        let (rule, _) = One::new("r1 = *(u16 *)(r0 + 13)\nexit").refused(&mut state(&[(0, mem)]));
+        assert_eq!(rule, Rule::MemoryAccess);
+        let (rule, msg) = One::new("*(u8 *)(r0 + 0) = 1\nexit").refused(&mut state(&[(0, mem)]));
+        assert_eq!(rule, Rule::MemoryAccess);
+        assert!(msg.contains("rdonly_mem"), "{msg}");
+    }
+
+    #[test]
+    fn slice_arguments() {
+        // An uninitialised dynptr.
+        let mut st = slice_args(-16);
+        st.cur_mut().regs[1] = stack(-32);
+        let (rule, msg) = One::new(SLICE).refused(&mut st);
+        assert_eq!(rule, Rule::HelperArgument);
+        assert!(
+            msg.contains("Expected an initialized dynptr as arg #0"),
+            "{msg}"
+        );
+        // Its second half is not its start.
+        let mut st = slice_args(-16);
+        st.cur_mut().regs[1] = stack(-8);
+        assert_eq!(One::new(SLICE).refused(&mut st).0, Rule::StackAccess);
+        // The size must be a known constant.
+        let mut st = slice_args(-16);
+        st.cur_mut().regs[4] = scalar(Scalar::of_size(1));
+        let (rule, msg) = One::new(SLICE).refused(&mut st);
+        assert_eq!(rule, Rule::HelperArgument);
+        assert!(msg.contains("known constant"), "{msg}");
+        // A buffer on the stack is written; one over the dynptr is refused.
+        let mut st = slice_args(-16);
+        st.cur_mut().regs[3] = stack(-32);
+        st.cur_mut().stack[60] = Slot::Spill(pkt(0, 0));
+        One::new(SLICE).next(&mut st);
+        assert!(matches!(slot(&st, -32), Slot::Bytes(_)));
+        let mut st = slice_args(-16);
+        st.cur_mut().regs[3] = stack(-24);
+        assert_eq!(One::new(SLICE).refused(&mut st).0, Rule::StackAccess);
+        // The writable slice is refused by the reference kernel.
+        let (rule, msg) =
+            One::new("call bpf_dynptr_slice_rdwr\nexit").refused(&mut slice_args(-16));
+        assert_eq!(rule, Rule::HelperNotAllowed);
+        assert!(
+            msg.starts_with("bpf_dynptr_slice_rdwr() is not allowed"),
+            "{msg}"
+        );
+    }
+
+    #[test]
+    fn stores_destroy_the_dynptr_and_its_slices_and_loads_are_refused() {
+        let slice = RegVal::Ringbuf {
+            size: 4,
+            off: 0,
+            var: Scalar::konst(0),
+            ref_id: 7 | DYNPTR_SLICE,
+        };
+        let mut st = state(&[(6, slice)]);
+        dynptr_at(&mut st, -16, DynptrKind::Xdp, 7);
+        One::new("*(u32 *)(r10 - 8) = 0\nexit").next(&mut st);
+        assert!(matches!(slot(&st, -16), Slot::Bytes(_)));
+        assert!(matches!(slot(&st, -8), Slot::Part(..)));
+        assert_eq!(*reg(&st, 6), scalar(Scalar::UNKNOWN));
+        for load in ["r0 = *(u64 *)(r10 - 16)", "r0 = *(u32 *)(r10 - 8)"] {
+            let mut st = state(&[]);
+            dynptr_at(&mut st, -16, DynptrKind::Xdp, 7);
+            let (rule, msg) = One::new(&format!("{load}\nexit")).refused(&mut st);
+            assert_eq!(rule, Rule::StackAccess, "{load}");
+            assert!(msg.contains("dynptr"), "{msg}");
+        }
+        // Packet changes kill slices.
+        let mut st = state(&[(1, RegVal::Ctx { off: 0 }), (2, konst(4)), (6, slice)]);
+        One::new("call bpf_xdp_adjust_head\nexit").next(&mut st);
+        assert_eq!(*reg(&st, 6), scalar(Scalar::UNKNOWN));
+    }
+
+    #[test]
+    fn clone_and_the_queries() {
+        let mut st = state(&[(1, stack(-16)), (2, stack(-32))]);
+        dynptr_at(&mut st, -16, DynptrKind::Skb, 7);
+        One::new("call bpf_dynptr_clone\nexit")
+            .ty(ProgramType::SchedCls)
+            .next(&mut st);
+        assert!(matches!(
+            slot(&st, -32),
+            Slot::Spill(RegVal::Dynptr {
+                kind: DynptrKind::Skb,
+                first: true,
+                ..
+            })
+        ));
+        for q in [
+            "bpf_dynptr_size",
+            "bpf_dynptr_is_null",
+            "bpf_dynptr_is_rdonly",
+        ] {
+            let mut st = state(&[(1, stack(-16))]);
+            dynptr_at(&mut st, -16, DynptrKind::Xdp, 7);
+            One::new(&format!("call {q}\nexit")).next(&mut st);
+            assert_eq!(*reg(&st, 0), scalar(Scalar::UNKNOWN));
+            let (rule, _) = One::new(&format!("call {q}\nexit"))
+                .kernel(KernelVersion::new(6, 4))
+                .refused(&mut state(&[(1, stack(-16))]));
+            assert_eq!(rule, Rule::HelperNotAllowed);
+        }
+        let mut st = state(&[(1, stack(-16)), (2, konst(1)), (3, konst(4))]);
+        dynptr_at(&mut st, -16, DynptrKind::Xdp, 7);
+        One::new("call bpf_dynptr_adjust\nexit").next(&mut st);
+    }
+}
