@@ -192,8 +192,11 @@ pub enum RegVal {
         /// The first (lower) half, where a dynptr argument points.
         first: bool,
         /// The dynptr's identity, shared by the two halves and by the slices taken from it
-        /// (theirs is `id | DYNPTR_SLICE`).
+        /// (theirs is `id | DYNPTR_SLICE`); with [`DYNPTR_MEM`] for a dynptr that is not
+        /// over the packet.
         id: u32,
+        /// The reference a ring buffer dynptr holds (shared with its clones; 0: none).
+        ref_id: u32,
     },
 }
 
@@ -204,13 +207,19 @@ pub enum DynptrKind {
     Skb,
     /// `BPF_DYNPTR_TYPE_XDP`, from `bpf_dynptr_from_xdp`.
     Xdp,
+    /// `BPF_DYNPTR_TYPE_RINGBUF`, from `bpf_ringbuf_reserve_dynptr` (reference-tracked).
+    Ringbuf,
 }
 
 /// Marks the `ref_id` of a [`RegVal::Ringbuf`] / [`RegVal::RingbufOrNull`] that is a slice of
 /// a packet dynptr (`bpf_dynptr_slice`: read-only `PTR_TO_MEM` of a constant size, no
 /// reference held); the other bits are the dynptr's id. Such a slice dies with its dynptr and
 /// whenever packet pointers do.
-pub const DYNPTR_SLICE: u32 = 1 << 29;
+pub const DYNPTR_SLICE: u32 = 1 << 27;
+
+/// Marks the id of a dynptr that is not over the packet (a ring buffer one): its slices
+/// survive packet changes.
+pub const DYNPTR_MEM: u32 = 1 << 26;
 
 impl RegVal {
     /// True for anything but scalars and uninitialised registers.
@@ -225,7 +234,7 @@ impl RegVal {
         match self {
             RegVal::Pkt { .. } | RegVal::PktEnd => true,
             RegVal::Ringbuf { ref_id, .. } | RegVal::RingbufOrNull { ref_id, .. } => {
-                ref_id & DYNPTR_SLICE != 0
+                ref_id & (DYNPTR_SLICE | DYNPTR_MEM) == DYNPTR_SLICE
             }
             _ => false,
         }
@@ -712,16 +721,19 @@ fn reg_covers(old: &RegVal, new: &RegVal, ids: &mut IdMap) -> bool {
                 kind: k1,
                 first: f1,
                 id: i1,
+                ref_id: r1,
             },
             Dynptr {
                 kind: k2,
                 first: f2,
                 id: i2,
+                ref_id: r2,
             },
         ) => {
             k1 == k2
                 && f1 == f2
                 && ids.check(*i1 | DYNPTR_SLICE | 1 << 31, *i2 | DYNPTR_SLICE | 1 << 31)
+                && value_ids(*r1 | 1 << 31, *r2 | 1 << 31, ids)
         }
         _ => false,
     }

@@ -28,7 +28,9 @@ use super::domain::arith::*;
 use super::domain::branch::*;
 use super::domain::refine::*;
 use super::domain::scalar::Scalar;
-use super::domain::state::{Byte, DynptrKind, Frame, PktKind, RegVal, Slot, State, DYNPTR_SLICE};
+use super::domain::state::{
+    Byte, DynptrKind, Frame, PktKind, RegVal, Slot, State, DYNPTR_MEM, DYNPTR_SLICE,
+};
 use super::domain::tnum::Tnum;
 use super::helpers::{self, Arg, Ret};
 use super::{alu_name, KernelVersion, Rule, VerifierError};

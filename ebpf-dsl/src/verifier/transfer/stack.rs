@@ -135,7 +135,7 @@ impl<'a> Exec<'a> {
         let (f, slot, byte) = self.check_stack_write(pc, st, frame, a, n, &v)?;
         self.note_depth(st, f, a);
         // A store into either half of a dynptr destroys it (`destroy_if_dynptr_stack_slot`).
-        call::destroy_dynptr(st, f, slot);
+        call::destroy_dynptr(st, f, slot).map_err(|off| call::overwrite_error(pc, off))?;
         self.write_slot(st, f, slot, byte, n, v);
         Ok(())
     }

@@ -30,43 +30,91 @@
 //! * `bpf_dynptr_adjust`, `bpf_dynptr_is_null`, `bpf_dynptr_is_rdonly`, `bpf_dynptr_size`:
 //!   an initialised dynptr (and numbers); `r0` is a number.
 //!
-//! Not modelled: the local (`bpf_dynptr_from_mem`) and ring buffer dynptrs and the dynptr
-//! helpers (`bpf_dynptr_read`, `bpf_dynptr_write`, `bpf_dynptr_data`).
+//! * The helpers `bpf_dynptr_read(dst, len, src, offset, flags)` (201) and
+//!   `bpf_dynptr_write(dst, offset, src, len, flags)` (202, Linux 5.19, every program type):
+//!   an initialised dynptr of any kind, memory of the length's largest value (written by the
+//!   read, read by the write); writing an skb dynptr invalidates the packet pointers and the
+//!   slices (`changes_data`).
+//!
+//! * Ring buffer dynptrs (helpers 198-200, Linux 5.19): `bpf_ringbuf_reserve_dynptr(map,
+//!   size, flags, ptr)` makes one holding a new reference (also when the reservation fails:
+//!   discard it then); `bpf_ringbuf_submit_dynptr` / `bpf_ringbuf_discard_dynptr` release it,
+//!   and with it its clones and every slice of them. A store over one is refused ("cannot
+//!   overwrite referenced dynptr"); one still held at the exit is a leak.
+//!
+//! Not modelled: the local dynptr (`bpf_dynptr_from_mem`) and `bpf_dynptr_data` (writable
+//! memory of a dynptr).
 
 use super::*;
 use crate::spec::ProgramType;
 use crate::verifier::domain::state::SLOTS;
 use crate::xdp::dynptr::DynptrKfunc;
 
+/// `BPF_FUNC_ringbuf_reserve_dynptr`.
+const RINGBUF_RESERVE_DYNPTR: i32 = 198;
+/// `BPF_FUNC_ringbuf_submit_dynptr`.
+const RINGBUF_SUBMIT_DYNPTR: i32 = 199;
+/// `BPF_FUNC_ringbuf_discard_dynptr`.
+const RINGBUF_DISCARD_DYNPTR: i32 = 200;
+/// `BPF_FUNC_dynptr_read`.
+const DYNPTR_READ: i32 = 201;
+/// `BPF_FUNC_dynptr_write`.
+const DYNPTR_WRITE: i32 = 202;
+
 /// The kernel's name of a dynptr kind (`dynptr_type_str`).
 pub(crate) fn dynptr_kind_name(kind: DynptrKind) -> &'static str {
     match kind {
         DynptrKind::Skb => "skb",
         DynptrKind::Xdp => "xdp",
+        DynptrKind::Ringbuf => "ringbuf",
     }
 }
 
 /// Destroys the dynptr one of whose halves is slot `slot` of frame `f`, if there is one: both
 /// halves become unknown bytes and every slice of it an unknown number (the kernel's
-/// `destroy_if_dynptr_stack_slot`, privileged: `mark_reg_invalid`).
-pub(crate) fn destroy_dynptr(st: &mut State, f: usize, slot: usize) {
-    let Some(Slot::Spill(RegVal::Dynptr { first, id, .. })) = st.frames[f].stack.get(slot).copied()
+/// `destroy_if_dynptr_stack_slot`, privileged: `mark_reg_invalid`). A dynptr holding a
+/// reference (ring buffer) cannot be overwritten: `Err` gives its offset.
+pub(crate) fn destroy_dynptr(st: &mut State, f: usize, slot: usize) -> Result<(), i64> {
+    let Some(Slot::Spill(RegVal::Dynptr {
+        first, id, ref_id, ..
+    })) = st.frames[f].stack.get(slot).copied()
     else {
-        return;
+        return Ok(());
     };
     let lo = if first { slot } else { slot.saturating_sub(1) };
+    if ref_id != 0 {
+        return Err(lo as i64 * 8 - 512);
+    }
     for i in lo..(lo + 2).min(SLOTS) {
         if matches!(st.frames[f].stack[i], Slot::Spill(RegVal::Dynptr { .. })) {
             st.frames[f].stack[i] = Slot::Bytes([Byte::Misc; 8]);
         }
     }
-    let tag = id | DYNPTR_SLICE;
+    kill_slices(st, &[id]);
+    Ok(())
+}
+
+/// Every slice of the dynptrs `ids` becomes an unknown number.
+fn kill_slices(st: &mut State, ids: &[u32]) {
     st.for_each_reg(|r| match r {
-        RegVal::Ringbuf { ref_id, .. } | RegVal::RingbufOrNull { ref_id, .. } if *ref_id == tag => {
+        RegVal::Ringbuf { ref_id, .. } | RegVal::RingbufOrNull { ref_id, .. }
+            if *ref_id & DYNPTR_SLICE != 0 && ids.contains(&(*ref_id & !DYNPTR_SLICE)) =>
+        {
             *r = RegVal::Scalar(Scalar::UNKNOWN)
         }
         _ => {}
     });
+}
+
+/// The refusal of a store over a referenced dynptr at `off` (`destroy_if_dynptr_stack_slot`).
+pub(crate) fn overwrite_error(pc: usize, off: i64) -> VerifierError {
+    e(
+        pc,
+        Rule::StackAccess,
+        format!(
+            "this would overwrite the ring buffer dynptr at r10 {off:+}, which holds a reference: submit or discard it first (the kernel: `cannot overwrite referenced dynptr`)"
+        ),
+    )
 }
 
 /// The first slot of `lo..hi` (slot indices) of frame `f` holding half of a dynptr.
@@ -129,18 +177,19 @@ impl<'a> Exec<'a> {
                 } else {
                     DynptrKind::Xdp
                 };
-                let (f, i) = self.dynptr_place(pc, st, full, 3, &regs[2], true)?;
-                self.make_dynptr(st, f, i, kind);
+                let place = self.dynptr_place(pc, st, full, 3, &regs[2], true)?;
+                self.make_dynptr(pc, st, place, kind, 0)?;
                 RegVal::Scalar(Scalar::UNKNOWN)
             }
             DynptrKfunc::Clone => {
-                let kind = self.dynptr_init(pc, st, full, 1, &regs[0])?.0;
-                let (f, i) = self.dynptr_place(pc, st, full, 2, &regs[1], true)?;
-                self.make_dynptr(st, f, i, kind);
+                let (kind, _, ref_id) = self.dynptr_init(pc, st, full, 1, &regs[0])?;
+                let place = self.dynptr_place(pc, st, full, 2, &regs[1], true)?;
+                // A clone of a ring buffer dynptr shares its reference.
+                self.make_dynptr(pc, st, place, kind, ref_id)?;
                 RegVal::Scalar(Scalar::UNKNOWN)
             }
             DynptrKfunc::Slice | DynptrKfunc::SliceRdwr => {
-                let (_, id) = self.dynptr_init(pc, st, full, 1, &regs[0])?;
+                let (_, id, _) = self.dynptr_init(pc, st, full, 1, &regs[0])?;
                 scalar(self, 2)?;
                 let size = match &regs[3] {
                     RegVal::Scalar(s) => s.as_const().filter(|c| *c < MAX_VAR_OFF as u64),
@@ -202,6 +251,158 @@ impl<'a> Exec<'a> {
             self.set(st, r, RegVal::NotInit);
         }
         self.set(st, 0, r0);
+        Ok(())
+    }
+
+    /// `call` of the dynptr helpers `bpf_dynptr_read` (201) and `bpf_dynptr_write` (202), which
+    /// the helper table does not list (their dynptr argument is checked here); `None` for any
+    /// other helper.
+    pub(crate) fn call_dynptr_helper(
+        &mut self,
+        pc: usize,
+        st: &mut State,
+        id: i32,
+    ) -> Option<R<()>> {
+        let name = match id {
+            DYNPTR_READ => "bpf_dynptr_read",
+            DYNPTR_WRITE => "bpf_dynptr_write",
+            RINGBUF_RESERVE_DYNPTR => "bpf_ringbuf_reserve_dynptr",
+            RINGBUF_SUBMIT_DYNPTR => "bpf_ringbuf_submit_dynptr",
+            RINGBUF_DISCARD_DYNPTR => "bpf_ringbuf_discard_dynptr",
+            _ => return None,
+        };
+        if self.input.kernel < KernelVersion::new(5, 19) {
+            return Some(Err(e(
+                pc,
+                Rule::HelperNotAllowed,
+                format!(
+                    "{name} needs Linux 5.19, but the target kernel is {} (see verifier::target)",
+                    self.input.kernel
+                ),
+            )));
+        }
+        Some(match id {
+            DYNPTR_READ | DYNPTR_WRITE => self.dynptr_helper(pc, st, id, name),
+            _ => self.ringbuf_dynptr_helper(pc, st, id, name),
+        })
+    }
+
+    /// `bpf_ringbuf_reserve_dynptr(map, size, flags, ptr)`: a ring buffer map, two numbers,
+    /// an uninitialised dynptr, which becomes a ring buffer dynptr holding a new reference (even
+    /// when the reservation fails: it must be discarded then too);
+    /// `bpf_ringbuf_submit_dynptr(ptr, flags)` / `bpf_ringbuf_discard_dynptr(ptr, flags)`: a
+    /// ring buffer dynptr, whose reference is released: it, its clones and their slices die
+    /// (`unmark_stack_slots_dynptr`).
+    fn ringbuf_dynptr_helper(&mut self, pc: usize, st: &mut State, id: i32, full: &str) -> R<()> {
+        let args = if id == RINGBUF_RESERVE_DYNPTR { 4 } else { 2 };
+        let mut regs = [RegVal::NotInit; 4];
+        for r in 1..=args as u8 {
+            regs[r as usize - 1] = self.read(st, pc, r).map_err(|mut err| {
+                err.message = format!("{full} takes {args} arguments, but {}", err.message);
+                err
+            })?;
+        }
+        if id == RINGBUF_RESERVE_DYNPTR {
+            let ok = matches!(regs[0], RegVal::MapPtr { map } if self.map(map).map_type == crate::spec::MapType::Ringbuf);
+            if !ok {
+                return Err(e(
+                    pc,
+                    Rule::HelperArgument,
+                    format!(
+                        "{full} expects a ring buffer map (`r1 = my_ringbuf ll`) in r1, but r1 is {}",
+                        self.describe(&regs[0])
+                    ),
+                ));
+            }
+            let place = self.dynptr_place(pc, st, full, 4, &regs[3], true)?;
+            let rf = st.fresh();
+            self.make_dynptr(pc, st, place, DynptrKind::Ringbuf, rf)?;
+            st.refs.push(rf);
+            for r in 1..=5 {
+                self.set(st, r, RegVal::NotInit);
+            }
+            self.set(st, 0, RegVal::Scalar(Scalar::UNKNOWN));
+            return Ok(());
+        }
+        let (kind, _, rf) = self.dynptr_init(pc, st, full, 1, &regs[0])?;
+        if kind != DynptrKind::Ringbuf || rf == 0 {
+            return Err(e(
+                pc,
+                Rule::HelperArgument,
+                format!(
+                    "{full} expects a ring buffer dynptr (from bpf_ringbuf_reserve_dynptr) at r1, but it is {} (the kernel: `Expected a dynptr of type ringbuf as arg #0`)",
+                    self.describe(&RegVal::Dynptr { kind, first: true, id: 0, ref_id: rf })
+                ),
+            ));
+        }
+        // The reference, every dynptr sharing it (clones) and their slices.
+        st.refs.retain(|x| *x != rf);
+        let mut dead = Vec::new();
+        for fr in &mut st.frames {
+            for i in 0..SLOTS {
+                if let Slot::Spill(RegVal::Dynptr { id, ref_id, .. }) = fr.stack[i] {
+                    if ref_id == rf {
+                        dead.push(id);
+                        fr.stack[i] = Slot::Bytes([Byte::Misc; 8]);
+                    }
+                }
+            }
+        }
+        kill_slices(st, &dead);
+        for r in 1..=5 {
+            self.set(st, r, RegVal::NotInit);
+        }
+        self.set(st, 0, RegVal::NotInit);
+        Ok(())
+    }
+
+    /// The rules and effects of `bpf_dynptr_read(dst, len, src, offset, flags)` and
+    /// `bpf_dynptr_write(dst, offset, src, len, flags)`.
+    fn dynptr_helper(&mut self, pc: usize, st: &mut State, id: i32, full: &str) -> R<()> {
+        let mut regs = [RegVal::NotInit; 5];
+        for r in 1..=5u8 {
+            regs[r as usize - 1] = self.read(st, pc, r).map_err(|mut err| {
+                err.message = format!("{full} takes 5 arguments, but {}", err.message);
+                err
+            })?;
+        }
+        // (memory register, size register, written)
+        let (mem, size, dynptr, write) = if id == DYNPTR_READ {
+            (1u8, 2u8, 3u8, true)
+        } else {
+            (3, 4, 1, false)
+        };
+        let (kind, ..) = self.dynptr_init(pc, st, full, dynptr, &regs[dynptr as usize - 1])?;
+        let len = match &regs[size as usize - 1] {
+            RegVal::Scalar(s) if s.smin >= 0 && s.umax < MAX_VAR_OFF as u64 => s.umax,
+            v => {
+                return Err(e(
+                    pc,
+                    Rule::HelperArgument,
+                    format!(
+                        "{full} expects the length in r{size}, a bounded non-negative number, but r{size} is {}",
+                        self.describe(v)
+                    ),
+                ))
+            }
+        };
+        let name = full.strip_prefix("bpf_").unwrap_or(full);
+        let v = regs[mem as usize - 1];
+        if let Some(w) = self.check_helper_mem(pc, st, mem, &v, len, write, name)? {
+            mark_written(st, &w);
+        }
+        for r in 1..=5 {
+            self.set(st, r, RegVal::NotInit);
+        }
+        // Writing an skb dynptr may move the packet (`changes_data`).
+        if id == DYNPTR_WRITE && kind == DynptrKind::Skb {
+            st.for_each_reg(|r| {
+                if r.is_packet() {
+                    *r = RegVal::Scalar(Scalar::UNKNOWN);
+                }
+            });
+        }
+        self.set(st, 0, RegVal::Scalar(Scalar::UNKNOWN));
         Ok(())
     }
 
@@ -327,7 +528,8 @@ impl<'a> Exec<'a> {
         Ok((f, ((off + 512) / 8) as usize))
     }
 
-    /// An initialised dynptr argument (`is_dynptr_reg_valid_init`): its kind and id.
+    /// An initialised dynptr argument (`is_dynptr_reg_valid_init`): its kind, id and
+    /// reference.
     fn dynptr_init(
         &mut self,
         pc: usize,
@@ -335,7 +537,7 @@ impl<'a> Exec<'a> {
         full: &str,
         r: u8,
         v: &RegVal,
-    ) -> R<(DynptrKind, u32)> {
+    ) -> R<(DynptrKind, u32, u32)> {
         let (f, i) = self.dynptr_place(pc, st, full, r, v, false)?;
         let stack = &st.frames[f].stack;
         if let (
@@ -343,6 +545,7 @@ impl<'a> Exec<'a> {
                 kind,
                 first: true,
                 id,
+                ref_id,
             }),
             Some(Slot::Spill(RegVal::Dynptr {
                 first: false,
@@ -352,7 +555,7 @@ impl<'a> Exec<'a> {
         ) = (&stack[i], stack.get(i + 1))
         {
             if id == id2 {
-                return Ok((*kind, *id));
+                return Ok((*kind, *id, *ref_id));
             }
         }
         Err(e(
@@ -367,22 +570,33 @@ impl<'a> Exec<'a> {
     }
 
     /// A new dynptr of `kind` in slots `i` and `i + 1` of frame `f`, after destroying the
-    /// dynptrs those slots held (`mark_stack_slots_dynptr`).
-    fn make_dynptr(&self, st: &mut State, f: usize, i: usize, kind: DynptrKind) {
-        destroy_dynptr(st, f, i);
-        destroy_dynptr(st, f, i + 1);
-        let id = st.fresh();
+    /// dynptrs those slots held (`mark_stack_slots_dynptr`); `ref_id`: the reference it holds.
+    fn make_dynptr(
+        &self,
+        pc: usize,
+        st: &mut State,
+        (f, i): (usize, usize),
+        kind: DynptrKind,
+        ref_id: u32,
+    ) -> R<()> {
+        for slot in [i, i + 1] {
+            destroy_dynptr(st, f, slot).map_err(|off| overwrite_error(pc, off))?;
+        }
+        let id = if kind == DynptrKind::Ringbuf {
+            st.fresh() | DYNPTR_MEM
+        } else {
+            st.fresh()
+        };
         let stack = &mut st.frames[f].stack;
-        stack[i] = Slot::Spill(RegVal::Dynptr {
-            kind,
-            first: true,
-            id,
-        });
-        stack[i + 1] = Slot::Spill(RegVal::Dynptr {
-            kind,
-            first: false,
-            id,
-        });
+        for (slot, first) in [(i, true), (i + 1, false)] {
+            stack[slot] = Slot::Spill(RegVal::Dynptr {
+                kind,
+                first,
+                id,
+                ref_id,
+            });
+        }
+        Ok(())
     }
 
     /// Refuses an access of stack bytes `lo..hi` (frame offsets) of frame `f` by a helper,
@@ -425,16 +639,14 @@ mod tests {
 
     fn dynptr_at(st: &mut State, off: i32, kind: DynptrKind, id: u32) {
         let i = ((off + 512) / 8) as usize;
-        st.cur_mut().stack[i] = Slot::Spill(RegVal::Dynptr {
-            kind,
-            first: true,
-            id,
-        });
-        st.cur_mut().stack[i + 1] = Slot::Spill(RegVal::Dynptr {
-            kind,
-            first: false,
-            id,
-        });
+        for (slot, first) in [(i, true), (i + 1, false)] {
+            st.cur_mut().stack[slot] = Slot::Spill(RegVal::Dynptr {
+                kind,
+                first,
+                id,
+                ref_id: 0,
+            });
+        }
     }
 
     fn slice_args(off: i32) -> State {
@@ -458,6 +670,7 @@ mod tests {
             kind: DynptrKind::Xdp,
             first: true,
             id,
+            ref_id: 0,
         }) = a
         else {
             panic!("{a:?}")
@@ -467,7 +680,8 @@ mod tests {
             Slot::Spill(RegVal::Dynptr {
                 kind: DynptrKind::Xdp,
                 first: false,
-                id
+                id,
+                ref_id: 0,
             })
         );
         assert_eq!(*reg(&st, 0), scalar(Scalar::UNKNOWN));
@@ -647,5 +861,126 @@ mod tests {
         let mut st = state(&[(1, stack(-16)), (2, konst(1)), (3, konst(4))]);
         dynptr_at(&mut st, -16, DynptrKind::Xdp, 7);
         One::new("call bpf_dynptr_adjust\nexit").next(&mut st);
+    }
+
+    #[test]
+    fn dynptr_read_and_write() {
+        // bpf_dynptr_read(r10 - 40, 8, dynptr at r10 - 16, 0, 0).
+        let mut st = state(&[
+            (1, stack(-40)),
+            (2, konst(8)),
+            (3, stack(-16)),
+            (4, konst(0)),
+            (5, konst(0)),
+        ]);
+        dynptr_at(&mut st, -16, DynptrKind::Skb, 7);
+        st.cur_mut().stack[59] = Slot::Spill(pkt(0, 0));
+        One::new("call bpf_dynptr_read\nexit")
+            .ty(ProgramType::SchedCls)
+            .next(&mut st);
+        assert!(matches!(slot(&st, -40), Slot::Bytes(_)));
+        // Over the dynptr itself: refused.
+        let mut st2 = st.clone();
+        for (r, v) in [
+            (1, stack(-16)),
+            (2, konst(8)),
+            (3, stack(-16)),
+            (4, konst(0)),
+            (5, konst(0)),
+        ] {
+            st2.cur_mut().regs[r] = v;
+        }
+        assert_eq!(
+            One::new("call bpf_dynptr_read\nexit").refused(&mut st2).0,
+            Rule::StackAccess
+        );
+        // Writing an skb dynptr kills packet pointers and slices; an xdp one does not.
+        for (kind, dies) in [(DynptrKind::Skb, true), (DynptrKind::Xdp, false)] {
+            let mut st = state(&[
+                (1, stack(-16)),
+                (2, konst(0)),
+                (3, stack(-40)),
+                (4, konst(4)),
+                (5, konst(0)),
+                (6, pkt(0, 8)),
+            ]);
+            dynptr_at(&mut st, -16, kind, 7);
+            One::new("call bpf_dynptr_write\nexit").next(&mut st);
+            assert_eq!(*reg(&st, 6) == pkt(0, 8), !dies, "{kind:?}");
+        }
+        // An uninitialised dynptr.
+        let mut st = state(&[
+            (1, stack(-16)),
+            (2, konst(0)),
+            (3, stack(-40)),
+            (4, konst(4)),
+            (5, konst(0)),
+        ]);
+        assert_eq!(
+            One::new("call bpf_dynptr_write\nexit").refused(&mut st).0,
+            Rule::HelperArgument
+        );
+    }
+
+    #[test]
+    fn ring_buffer_dynptrs_hold_a_reference() {
+        let rb = RegVal::MapPtr { map: 3 };
+        let reserve = One::new("call bpf_ringbuf_reserve_dynptr\nexit");
+        let args = || state(&[(1, rb), (2, konst(8)), (3, konst(0)), (4, stack(-16))]);
+        let mut st = args();
+        reserve.next(&mut st);
+        let Slot::Spill(RegVal::Dynptr {
+            kind: DynptrKind::Ringbuf,
+            ref_id,
+            id,
+            ..
+        }) = *slot(&st, -16)
+        else {
+            panic!("{:?}", slot(&st, -16))
+        };
+        assert_eq!(st.refs, vec![ref_id]);
+        assert_ne!(id & DYNPTR_MEM, 0);
+        // Not overwritten, not read.
+        let mut over = st.clone();
+        let (rule, msg) = One::new("*(u64 *)(r10 - 8) = 0\nexit").refused(&mut over);
+        assert_eq!(rule, Rule::StackAccess);
+        assert!(msg.contains("cannot overwrite referenced dynptr"), "{msg}");
+        // A slice of it survives packet changes; submitting kills the dynptr, its clone and
+        // the slices.
+        let mut st2 = st.clone();
+        for (r, v) in [(1, stack(-16)), (2, stack(-32))] {
+            st2.cur_mut().regs[r] = v;
+        }
+        One::new("call bpf_dynptr_clone\nexit").next(&mut st2);
+        let slice = RegVal::Ringbuf {
+            size: 4,
+            off: 0,
+            var: Scalar::konst(0),
+            ref_id: id | DYNPTR_SLICE,
+        };
+        assert!(!slice.is_packet());
+        st2.cur_mut().regs[6] = slice;
+        st2.cur_mut().regs[1] = stack(-32);
+        st2.cur_mut().regs[2] = konst(0);
+        One::new("call bpf_ringbuf_submit_dynptr\nexit").next(&mut st2);
+        assert!(st2.refs.is_empty());
+        assert!(matches!(slot(&st2, -16), Slot::Bytes(_)));
+        assert!(matches!(slot(&st2, -32), Slot::Bytes(_)));
+        assert_eq!(*reg(&st2, 6), scalar(Scalar::UNKNOWN));
+        // Only a ring buffer dynptr, and only a ring buffer map.
+        let mut st3 = state(&[(1, stack(-16)), (2, konst(0))]);
+        dynptr_at(&mut st3, -16, DynptrKind::Xdp, 7);
+        let (rule, msg) = One::new("call bpf_ringbuf_discard_dynptr\nexit").refused(&mut st3);
+        assert_eq!(rule, Rule::HelperArgument);
+        assert!(msg.contains("type ringbuf"), "{msg}");
+        let mut st4 = args();
+        st4.cur_mut().regs[1] = RegVal::MapPtr { map: 0 };
+        assert_eq!(reserve.refused(&mut st4).0, Rule::HelperArgument);
+        // Never released: a leak at the exit.
+        let mut st5 = args();
+        reserve.next(&mut st5);
+        st5.cur_mut().regs[0] = konst(0);
+        let (rule, _) = One::new("exit").refused(&mut st5);
+        assert_eq!(rule, Rule::ReferenceLeak);
     }
 }

@@ -8,7 +8,7 @@ mod global;
 pub(crate) use btf_sock::{tcp_sock_field_ok, TCP_SOCK};
 pub(crate) use global::check_globals;
 mod dynptr;
-pub(crate) use dynptr::{destroy_dynptr, dynptr_kind_name};
+pub(crate) use dynptr::{destroy_dynptr, dynptr_kind_name, overwrite_error};
 mod kfunc;
 mod kfunc_nf;
 mod local;
@@ -66,6 +66,9 @@ impl<'a> Exec<'a> {
     ) -> R<Option<(usize, State)>> {
         if self.trusted_call(pc, st) {
             return Ok(None);
+        }
+        if let Some(done) = self.call_dynptr_helper(pc, st, id) {
+            return done.map(|_| None);
         }
         let c = self.check_helper_call(pc, st, id)?;
         let cb = match &c.callback {
