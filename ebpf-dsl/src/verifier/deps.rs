@@ -356,7 +356,7 @@ pub(crate) fn before(op: &Op, st: &State, d: &Deps, sizes: &ReadSizes) -> Before
 }
 
 /// A store into `slots` that hits half of a dynptr destroys it (or is refused, for a
-/// referenced one) and kills its slices: what it does depends on both halves, read here.
+/// referenced one): what it does depends on both halves, read here.
 fn dynptr_slots(st: &State, d: &Deps, slots: Option<(usize, usize, usize)>) -> Mask {
     let Some((f, lo, hi)) = slots else {
         return Mask::EMPTY;

@@ -212,9 +212,9 @@ pub enum DynptrKind {
 }
 
 /// Marks the `ref_id` of a [`RegVal::Ringbuf`] / [`RegVal::RingbufOrNull`] that is a slice of
-/// a packet dynptr (`bpf_dynptr_slice`: read-only `PTR_TO_MEM` of a constant size, no
-/// reference held); the other bits are the dynptr's id. Such a slice dies with its dynptr and
-/// whenever packet pointers do.
+/// a dynptr (`bpf_dynptr_slice`: read-only `PTR_TO_MEM` of a constant size, no reference
+/// held); the other bits are the dynptr's id. A slice of a packet dynptr dies whenever packet
+/// pointers do.
 pub const DYNPTR_SLICE: u32 = 1 << 27;
 
 /// Marks the id of a dynptr that is not over the packet (a ring buffer one): its slices

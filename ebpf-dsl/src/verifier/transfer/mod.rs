@@ -201,7 +201,11 @@ impl<'a> Exec<'a> {
             RegVal::KObjOrNull { ty, .. } => {
                 format!("a struct {ty} from a kfunc that may be NULL (PTR_TO_BTF_ID_OR_NULL)")
             }
-            RegVal::Dynptr { kind, .. } => format!("a {} dynptr", call::dynptr_kind_name(*kind)),
+            RegVal::Dynptr { kind, .. } => match kind {
+                DynptrKind::Skb => "an skb dynptr".into(),
+                DynptrKind::Xdp => "an xdp dynptr".into(),
+                DynptrKind::Ringbuf => "a ring buffer dynptr".into(),
+            },
         }
     }
 

@@ -11,13 +11,14 @@
 //!   stack pointer at a constant offset, a multiple of 8, at least 16 bytes below the frame's
 //!   top ("cannot pass in dynptr at an offset=..."). `bpf_dynptr_from_*` and the clone of
 //!   `bpf_dynptr_clone` initialise it there (any dynptr the 16 bytes overlap is destroyed
-//!   first, its slices with it); the other arguments must point to the first slot of an
+//!   first); the other arguments must point to the first slot of an
 //!   initialised one ("Expected an initialized dynptr as arg #0"). The return value of
 //!   `bpf_dynptr_from_*` need not be tested: a failed initialisation leaves a NULL dynptr,
 //!   which the other kfuncs accept.
 //! * Its slots: a load from either is refused ("invalid read from stack"), so is a helper or
 //!   kfunc reading or writing memory over it ("potential write to dynptr"); a store into
-//!   either destroys both halves, and the slices of that dynptr (`destroy_if_dynptr_stack_slot`).
+//!   either destroys both halves (`destroy_if_dynptr_stack_slot`), not the slices taken from
+//!   it (the kernel leaves those valid).
 //! * `bpf_dynptr_slice(p, offset, buffer__opt, buffer__szk)`: the size a known constant ("R4
 //!   must be a known constant"), the buffer NULL or that many bytes of the stack or a map
 //!   value (written); `r0` is read-only memory of that size or NULL (a [`RegVal::RingbufOrNull`]
@@ -38,9 +39,10 @@
 //!
 //! * Ring buffer dynptrs (helpers 198-200, Linux 5.19): `bpf_ringbuf_reserve_dynptr(map,
 //!   size, flags, ptr)` makes one holding a new reference (also when the reservation fails:
-//!   discard it then); `bpf_ringbuf_submit_dynptr` / `bpf_ringbuf_discard_dynptr` release it,
-//!   and with it its clones and every slice of them. A store over one is refused ("cannot
-//!   overwrite referenced dynptr"); one still held at the exit is a leak.
+//!   discard it then); `bpf_ringbuf_submit_dynptr` / `bpf_ringbuf_discard_dynptr` release it
+//!   and its clones (not their slices, which hold no reference for the kernel). A store over
+//!   one is refused ("cannot overwrite referenced dynptr"); one still held at the exit is a
+//!   leak.
 //!
 //! Not modelled: the local dynptr (`bpf_dynptr_from_mem`) and `bpf_dynptr_data` (writable
 //! memory of a dynptr).
@@ -61,23 +63,14 @@ const DYNPTR_READ: i32 = 201;
 /// `BPF_FUNC_dynptr_write`.
 const DYNPTR_WRITE: i32 = 202;
 
-/// The kernel's name of a dynptr kind (`dynptr_type_str`).
-pub(crate) fn dynptr_kind_name(kind: DynptrKind) -> &'static str {
-    match kind {
-        DynptrKind::Skb => "skb",
-        DynptrKind::Xdp => "xdp",
-        DynptrKind::Ringbuf => "ringbuf",
-    }
-}
-
 /// Destroys the dynptr one of whose halves is slot `slot` of frame `f`, if there is one: both
-/// halves become unknown bytes and every slice of it an unknown number (the kernel's
-/// `destroy_if_dynptr_stack_slot`, privileged: `mark_reg_invalid`). A dynptr holding a
-/// reference (ring buffer) cannot be overwritten: `Err` gives its offset.
+/// halves become unknown bytes (the kernel's `destroy_if_dynptr_stack_slot`; the slices of
+/// `bpf_dynptr_slice` survive it: the kernel only invalidates plain `PTR_TO_MEM` there, and a
+/// slice is `PTR_TO_MEM | MEM_RDONLY | DYNPTR_TYPE_*`). A dynptr holding a reference (ring
+/// buffer) cannot be overwritten: `Err` gives its offset.
 pub(crate) fn destroy_dynptr(st: &mut State, f: usize, slot: usize) -> Result<(), i64> {
-    let Some(Slot::Spill(RegVal::Dynptr {
-        first, id, ref_id, ..
-    })) = st.frames[f].stack.get(slot).copied()
+    let Some(Slot::Spill(RegVal::Dynptr { first, ref_id, .. })) =
+        st.frames[f].stack.get(slot).copied()
     else {
         return Ok(());
     };
@@ -90,20 +83,7 @@ pub(crate) fn destroy_dynptr(st: &mut State, f: usize, slot: usize) -> Result<()
             st.frames[f].stack[i] = Slot::Bytes([Byte::Misc; 8]);
         }
     }
-    kill_slices(st, &[id]);
     Ok(())
-}
-
-/// Every slice of the dynptrs `ids` becomes an unknown number.
-fn kill_slices(st: &mut State, ids: &[u32]) {
-    st.for_each_reg(|r| match r {
-        RegVal::Ringbuf { ref_id, .. } | RegVal::RingbufOrNull { ref_id, .. }
-            if *ref_id & DYNPTR_SLICE != 0 && ids.contains(&(*ref_id & !DYNPTR_SLICE)) =>
-        {
-            *r = RegVal::Scalar(Scalar::UNKNOWN)
-        }
-        _ => {}
-    });
 }
 
 /// The refusal of a store over a referenced dynptr at `off` (`destroy_if_dynptr_stack_slot`).
@@ -335,20 +315,17 @@ impl<'a> Exec<'a> {
                 ),
             ));
         }
-        // The reference, every dynptr sharing it (clones) and their slices.
+        // The reference and every dynptr sharing it (clones); their slices, which hold no
+        // reference (`ref_obj_id` 0 for a kfunc's slice), survive, as for the kernel.
         st.refs.retain(|x| *x != rf);
-        let mut dead = Vec::new();
         for fr in &mut st.frames {
             for i in 0..SLOTS {
-                if let Slot::Spill(RegVal::Dynptr { id, ref_id, .. }) = fr.stack[i] {
-                    if ref_id == rf {
-                        dead.push(id);
-                        fr.stack[i] = Slot::Bytes([Byte::Misc; 8]);
-                    }
+                if matches!(fr.stack[i], Slot::Spill(RegVal::Dynptr { ref_id, .. }) if ref_id == rf)
+                {
+                    fr.stack[i] = Slot::Bytes([Byte::Misc; 8]);
                 }
             }
         }
-        kill_slices(st, &dead);
         for r in 1..=5 {
             self.set(st, r, RegVal::NotInit);
         }
@@ -803,7 +780,7 @@ mod tests {
     }
 
     #[test]
-    fn stores_destroy_the_dynptr_and_its_slices_and_loads_are_refused() {
+    fn stores_destroy_the_dynptr_and_loads_are_refused() {
         let slice = RegVal::Ringbuf {
             size: 4,
             off: 0,
@@ -815,7 +792,8 @@ mod tests {
         One::new("*(u32 *)(r10 - 8) = 0\nexit").next(&mut st);
         assert!(matches!(slot(&st, -16), Slot::Bytes(_)));
         assert!(matches!(slot(&st, -8), Slot::Part(..)));
-        assert_eq!(*reg(&st, 6), scalar(Scalar::UNKNOWN));
+        // The slice survives (as for the kernel).
+        assert_eq!(*reg(&st, 6), slice);
         for load in ["r0 = *(u64 *)(r10 - 16)", "r0 = *(u32 *)(r10 - 8)"] {
             let mut st = state(&[]);
             dynptr_at(&mut st, -16, DynptrKind::Xdp, 7);
@@ -945,8 +923,8 @@ mod tests {
         let (rule, msg) = One::new("*(u64 *)(r10 - 8) = 0\nexit").refused(&mut over);
         assert_eq!(rule, Rule::StackAccess);
         assert!(msg.contains("cannot overwrite referenced dynptr"), "{msg}");
-        // A slice of it survives packet changes; submitting kills the dynptr, its clone and
-        // the slices.
+        // A slice of it survives packet changes; submitting kills the dynptr and its clone
+        // (not the slice).
         let mut st2 = st.clone();
         for (r, v) in [(1, stack(-16)), (2, stack(-32))] {
             st2.cur_mut().regs[r] = v;
@@ -966,7 +944,7 @@ mod tests {
         assert!(st2.refs.is_empty());
         assert!(matches!(slot(&st2, -16), Slot::Bytes(_)));
         assert!(matches!(slot(&st2, -32), Slot::Bytes(_)));
-        assert_eq!(*reg(&st2, 6), scalar(Scalar::UNKNOWN));
+        assert_eq!(*reg(&st2, 6), slice);
         // Only a ring buffer dynptr, and only a ring buffer map.
         let mut st3 = state(&[(1, stack(-16)), (2, konst(0))]);
         dynptr_at(&mut st3, -16, DynptrKind::Xdp, 7);

@@ -8,7 +8,7 @@ mod global;
 pub(crate) use btf_sock::{tcp_sock_field_ok, TCP_SOCK};
 pub(crate) use global::check_globals;
 mod dynptr;
-pub(crate) use dynptr::{destroy_dynptr, dynptr_kind_name, overwrite_error};
+pub(crate) use dynptr::{destroy_dynptr, overwrite_error};
 mod kfunc;
 mod kfunc_nf;
 mod local;
