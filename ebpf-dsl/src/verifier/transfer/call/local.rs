@@ -130,7 +130,7 @@ fn leak_message(st: &State) -> &'static str {
     } else if st.refs.iter().any(|r| r & SOCK_REF != 0) {
         "a socket from a lookup is not released on this path (call bpf_sk_release after the null check)"
     } else {
-        "a ring buffer reservation is neither submitted nor discarded on this path (call bpf_ringbuf_submit or bpf_ringbuf_discard, or their _dynptr forms for a dynptr)"
+        "a ring buffer reservation is neither submitted nor discarded on this path (call bpf_ringbuf_submit or bpf_ringbuf_discard)"
     }
 }
 
