@@ -194,6 +194,25 @@ mod tests {
     use ebpf_dsl::xdp::metadata::call_xdp_kfunc;
 
     #[test]
+    fn dynptr_placeholders_are_replaced() {
+        use ebpf_dsl::xdp::dynptr::call_dynptr_kfunc;
+        let insns = [
+            call_dynptr_kfunc(DynptrKfunc::FromXdp),
+            call_dynptr_kfunc(DynptrKfunc::Slice),
+            ebpf_dsl::ir::build::exit(),
+        ];
+        let ids: HashMap<_, _> = [(DynptrKfunc::FromXdp, 11), (DynptrKfunc::Slice, 12)]
+            .into_iter()
+            .collect();
+        let out = resolve_dynptr_with("p", &insns, &ids).unwrap();
+        assert_eq!((out[0].imm, out[1].imm), (11, 12));
+        let e = resolve_dynptr_with("p", &insns, &HashMap::new())
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("bpf_dynptr_from_xdp"), "{e}");
+    }
+
+    #[test]
     fn placeholders_are_replaced_and_a_missing_kfunc_is_an_error() {
         let insns = [
             call_xdp_kfunc(XdpKfunc::RxHash),
