@@ -192,8 +192,8 @@ pub enum RegVal {
         /// The first (lower) half, where a dynptr argument points.
         first: bool,
         /// The dynptr's identity, shared by the two halves and by the slices taken from it
-        /// (theirs is `id | DYNPTR_SLICE`); with [`DYNPTR_MEM`] for a dynptr that is not
-        /// over the packet.
+        /// (theirs is `id | DYNPTR_SLICE`); for a ring buffer dynptr, its reference with
+        /// [`DYNPTR_MEM`] (its clones share it).
         id: u32,
         /// The reference a ring buffer dynptr holds (shared with its clones; 0: none).
         ref_id: u32,

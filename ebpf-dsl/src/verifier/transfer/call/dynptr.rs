@@ -39,10 +39,9 @@
 //!
 //! * Ring buffer dynptrs (helpers 198-200, Linux 5.19): `bpf_ringbuf_reserve_dynptr(map,
 //!   size, flags, ptr)` makes one holding a new reference (also when the reservation fails:
-//!   discard it then); `bpf_ringbuf_submit_dynptr` / `bpf_ringbuf_discard_dynptr` release it
-//!   and its clones (not their slices, which hold no reference for the kernel). A store over
-//!   one is refused ("cannot overwrite referenced dynptr"); one still held at the exit is a
-//!   leak.
+//!   discard it then); `bpf_ringbuf_submit_dynptr` / `bpf_ringbuf_discard_dynptr` release it,
+//!   its clones and every slice of them. A store over one is refused ("cannot overwrite
+//!   referenced dynptr"); one still held at the exit is a leak.
 //!
 //! Not modelled: the local dynptr (`bpf_dynptr_from_mem`) and `bpf_dynptr_data` (writable
 //! memory of a dynptr).
@@ -315,9 +314,18 @@ impl<'a> Exec<'a> {
                 ),
             ));
         }
-        // The reference and every dynptr sharing it (clones); their slices, which hold no
-        // reference (`ref_obj_id` 0 for a kfunc's slice), survive, as for the kernel.
+        // The reference, every dynptr sharing it (clones) and their slices
+        // (`unmark_stack_slots_dynptr`, `release_reference`).
         st.refs.retain(|x| *x != rf);
+        let slice = rf | DYNPTR_MEM | DYNPTR_SLICE;
+        st.for_each_reg(|r| match r {
+            RegVal::Ringbuf { ref_id, .. } | RegVal::RingbufOrNull { ref_id, .. }
+                if *ref_id == slice =>
+            {
+                *r = RegVal::Scalar(Scalar::UNKNOWN)
+            }
+            _ => {}
+        });
         for fr in &mut st.frames {
             for i in 0..SLOTS {
                 if matches!(fr.stack[i], Slot::Spill(RegVal::Dynptr { ref_id, .. }) if ref_id == rf)
@@ -559,8 +567,10 @@ impl<'a> Exec<'a> {
         for slot in [i, i + 1] {
             destroy_dynptr(st, f, slot).map_err(|off| overwrite_error(pc, off))?;
         }
+        // A ring buffer dynptr is known by its reference, shared with its clones, so that
+        // the release finds every slice of them.
         let id = if kind == DynptrKind::Ringbuf {
-            st.fresh() | DYNPTR_MEM
+            ref_id | DYNPTR_MEM
         } else {
             st.fresh()
         };
@@ -917,14 +927,14 @@ mod tests {
             panic!("{:?}", slot(&st, -16))
         };
         assert_eq!(st.refs, vec![ref_id]);
-        assert_ne!(id & DYNPTR_MEM, 0);
+        assert_eq!(id, ref_id | DYNPTR_MEM);
         // Not overwritten, not read.
         let mut over = st.clone();
         let (rule, msg) = One::new("*(u64 *)(r10 - 8) = 0\nexit").refused(&mut over);
         assert_eq!(rule, Rule::StackAccess);
         assert!(msg.contains("cannot overwrite referenced dynptr"), "{msg}");
-        // A slice of it survives packet changes; submitting kills the dynptr and its clone
-        // (not the slice).
+        // A slice of it survives packet changes; submitting kills the dynptr, its clone and
+        // the slice.
         let mut st2 = st.clone();
         for (r, v) in [(1, stack(-16)), (2, stack(-32))] {
             st2.cur_mut().regs[r] = v;
@@ -944,7 +954,7 @@ mod tests {
         assert!(st2.refs.is_empty());
         assert!(matches!(slot(&st2, -16), Slot::Bytes(_)));
         assert!(matches!(slot(&st2, -32), Slot::Bytes(_)));
-        assert_eq!(*reg(&st2, 6), slice);
+        assert_eq!(*reg(&st2, 6), scalar(Scalar::UNKNOWN));
         // Only a ring buffer dynptr, and only a ring buffer map.
         let mut st3 = state(&[(1, stack(-16)), (2, konst(0))]);
         dynptr_at(&mut st3, -16, DynptrKind::Xdp, 7);
