@@ -209,6 +209,8 @@ pub enum DynptrKind {
     Xdp,
     /// `BPF_DYNPTR_TYPE_RINGBUF`, from `bpf_ringbuf_reserve_dynptr` (reference-tracked).
     Ringbuf,
+    /// `BPF_DYNPTR_TYPE_LOCAL`, from `bpf_dynptr_from_mem` (over a map value).
+    Local,
 }
 
 /// Marks the `ref_id` of a [`RegVal::Ringbuf`] / [`RegVal::RingbufOrNull`] that is a slice of
@@ -217,8 +219,8 @@ pub enum DynptrKind {
 /// pointers do.
 pub const DYNPTR_SLICE: u32 = 1 << 27;
 
-/// Marks the id of a dynptr that is not over the packet (a ring buffer one): its slices
-/// survive packet changes.
+/// Marks the id of a dynptr that is not over the packet (a ring buffer or local one): its
+/// slices survive packet changes.
 pub const DYNPTR_MEM: u32 = 1 << 26;
 
 impl RegVal {

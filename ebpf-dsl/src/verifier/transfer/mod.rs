@@ -205,6 +205,7 @@ impl<'a> Exec<'a> {
                 DynptrKind::Skb => "an skb dynptr".into(),
                 DynptrKind::Xdp => "an xdp dynptr".into(),
                 DynptrKind::Ringbuf => "a ring buffer dynptr".into(),
+                DynptrKind::Local => "a local dynptr (over a map value)".into(),
             },
         }
     }

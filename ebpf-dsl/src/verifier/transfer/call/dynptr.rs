@@ -43,14 +43,18 @@
 //!   its clones and every slice of them. A store over one is refused ("cannot overwrite
 //!   referenced dynptr"); one still held at the exit is a leak.
 //!
-//! Not modelled: the local dynptr (`bpf_dynptr_from_mem`) and `bpf_dynptr_data` (writable
-//! memory of a dynptr).
+//! * The local dynptr: `bpf_dynptr_from_mem(data, size, flags, ptr)` (197, Linux 5.19) over
+//!   `size` bytes of a map value (no other memory).
+//!
+//! Not modelled: `bpf_dynptr_data` (writable memory of a dynptr).
 
 use super::*;
 use crate::spec::ProgramType;
 use crate::verifier::domain::state::SLOTS;
 use crate::xdp::dynptr::DynptrKfunc;
 
+/// `BPF_FUNC_dynptr_from_mem`.
+const DYNPTR_FROM_MEM: i32 = 197;
 /// `BPF_FUNC_ringbuf_reserve_dynptr`.
 const RINGBUF_RESERVE_DYNPTR: i32 = 198;
 /// `BPF_FUNC_ringbuf_submit_dynptr`.
@@ -248,6 +252,7 @@ impl<'a> Exec<'a> {
             RINGBUF_RESERVE_DYNPTR => "bpf_ringbuf_reserve_dynptr",
             RINGBUF_SUBMIT_DYNPTR => "bpf_ringbuf_submit_dynptr",
             RINGBUF_DISCARD_DYNPTR => "bpf_ringbuf_discard_dynptr",
+            DYNPTR_FROM_MEM => "bpf_dynptr_from_mem",
             _ => return None,
         };
         if self.input.kernel < KernelVersion::new(5, 19) {
@@ -262,8 +267,53 @@ impl<'a> Exec<'a> {
         }
         Some(match id {
             DYNPTR_READ | DYNPTR_WRITE => self.dynptr_helper(pc, st, id, name),
+            DYNPTR_FROM_MEM => self.dynptr_from_mem(pc, st, name),
             _ => self.ringbuf_dynptr_helper(pc, st, id, name),
         })
+    }
+
+    /// `bpf_dynptr_from_mem(data, size, flags, ptr)`: `size` bytes of a map value (written:
+    /// `ARG_PTR_TO_UNINIT_MEM`; the kernel takes no other memory: "Unsupported reg type ... for
+    /// bpf_dynptr_from_mem data"), a number, an uninitialised dynptr, which becomes a local
+    /// one.
+    fn dynptr_from_mem(&mut self, pc: usize, st: &mut State, full: &str) -> R<()> {
+        let mut regs = [RegVal::NotInit; 4];
+        for r in 1..=4u8 {
+            regs[r as usize - 1] = self.read(st, pc, r).map_err(|mut err| {
+                err.message = format!("{full} takes 4 arguments, but {}", err.message);
+                err
+            })?;
+        }
+        let len = match &regs[1] {
+            RegVal::Scalar(s) if s.smin >= 0 && s.umax < MAX_VAR_OFF as u64 => s.umax,
+            v => return Err(e(
+                pc,
+                Rule::HelperArgument,
+                format!(
+                    "{full} expects the size in r2, a bounded non-negative number, but r2 is {}",
+                    self.describe(v)
+                ),
+            )),
+        };
+        if !matches!(regs[0], RegVal::MapValue { .. }) {
+            return Err(e(
+                pc,
+                Rule::HelperArgument,
+                format!(
+                    "{full} expects a pointer into a map value in r1 (the kernel: `Unsupported reg type ... for bpf_dynptr_from_mem data`), but r1 is {}",
+                    self.describe(&regs[0])
+                ),
+            ));
+        }
+        let name = full.strip_prefix("bpf_").unwrap_or(full);
+        self.check_helper_mem(pc, st, 1, &regs[0], len, true, name)?;
+        let place = self.dynptr_place(pc, st, full, 4, &regs[3], true)?;
+        self.make_dynptr(pc, st, place, DynptrKind::Local, 0)?;
+        for r in 1..=5 {
+            self.set(st, r, RegVal::NotInit);
+        }
+        self.set(st, 0, RegVal::Scalar(Scalar::UNKNOWN));
+        Ok(())
     }
 
     /// `bpf_ringbuf_reserve_dynptr(map, size, flags, ptr)`: a ring buffer map, two numbers,
@@ -569,10 +619,10 @@ impl<'a> Exec<'a> {
         }
         // A ring buffer dynptr is known by its reference, shared with its clones, so that
         // the release finds every slice of them.
-        let id = if kind == DynptrKind::Ringbuf {
-            ref_id | DYNPTR_MEM
-        } else {
-            st.fresh()
+        let id = match kind {
+            DynptrKind::Ringbuf => ref_id | DYNPTR_MEM,
+            DynptrKind::Local => st.fresh() | DYNPTR_MEM,
+            DynptrKind::Skb | DynptrKind::Xdp => st.fresh(),
         };
         let stack = &mut st.frames[f].stack;
         for (slot, first) in [(i, true), (i + 1, false)] {
@@ -970,5 +1020,40 @@ mod tests {
         st5.cur_mut().regs[0] = konst(0);
         let (rule, _) = One::new("exit").refused(&mut st5);
         assert_eq!(rule, Rule::ReferenceLeak);
+    }
+
+    #[test]
+    fn a_local_dynptr_over_a_map_value() {
+        let args = |data: RegVal, size: u64| {
+            state(&[(1, data), (2, konst(size)), (3, konst(0)), (4, stack(-16))])
+        };
+        let from_mem = One::new("call bpf_dynptr_from_mem\nexit");
+        let mut st = args(map_value(0, 0), 16);
+        from_mem.next(&mut st);
+        let Slot::Spill(RegVal::Dynptr {
+            kind: DynptrKind::Local,
+            id,
+            ..
+        }) = *slot(&st, -16)
+        else {
+            panic!("{:?}", slot(&st, -16))
+        };
+        // Its slices are not packet memory.
+        let slice = RegVal::Ringbuf {
+            size: 4,
+            off: 0,
+            var: Scalar::konst(0),
+            ref_id: id | DYNPTR_SLICE,
+        };
+        assert!(!slice.is_packet());
+        // Only a map value, within its size.
+        assert_eq!(
+            from_mem.refused(&mut args(stack(-48), 16)).0,
+            Rule::HelperArgument
+        );
+        assert_eq!(
+            from_mem.refused(&mut args(map_value(0, 0), 17)).0,
+            Rule::MapValueBounds
+        );
     }
 }
