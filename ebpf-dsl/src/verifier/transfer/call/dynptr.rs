@@ -286,14 +286,16 @@ impl<'a> Exec<'a> {
         }
         let len = match &regs[1] {
             RegVal::Scalar(s) if s.smin >= 0 && s.umax < MAX_VAR_OFF as u64 => s.umax,
-            v => return Err(e(
-                pc,
-                Rule::HelperArgument,
-                format!(
+            v => {
+                return Err(e(
+                    pc,
+                    Rule::HelperArgument,
+                    format!(
                     "{full} expects the size in r2, a bounded non-negative number, but r2 is {}",
                     self.describe(v)
                 ),
-            )),
+                ))
+            }
         };
         if !matches!(regs[0], RegVal::MapValue { .. }) {
             return Err(e(
