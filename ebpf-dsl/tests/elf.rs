@@ -685,6 +685,48 @@ fn conntrack_kfunc_calls_round_trip_and_verify() {
     assert!(e[0].message.contains("bpf_ct_release"), "{}", e[0]);
 }
 
+/// clang's calls of the dynptr kfuncs (`bpf_dynptr_from_xdp`, `bpf_dynptr_slice`) read as
+/// `call NAME`, write back as clang wrote them (an `R_BPF_64_32` relocation per call, extern
+/// `FUNC`s in `.ksyms`), and the program verifies; reading the slice before its null check
+/// does not.
+#[test]
+fn dynptr_kfunc_calls_round_trip_and_verify() {
+    let Some(o) = compile("kfunc_dynptr") else {
+        return;
+    };
+    let obj = read_object(&o).unwrap();
+    let p = program(&obj, "dp");
+    let text = program_listing(&p.spec).unwrap();
+    assert!(text.contains("\tcall bpf_dynptr_from_xdp\n"), "{text}");
+    assert!(text.contains("\tcall bpf_dynptr_slice\n"), "{text}");
+    let a = ebpf_dsl::assemble(&text).unwrap();
+    assert_eq!(a.insns, p.spec.insns.to_vec());
+    round_trip(&obj, "kfunc_dynptr");
+    let ours = write_object(&obj).unwrap();
+    assert_eq!(section_bytes(&ours, "xdp"), section_bytes(&o, "xdp"));
+    let btf = ebpf_dsl::elf::object_btf(&ours).unwrap().unwrap().btf;
+    let dump = btf.dump();
+    assert!(dump.contains("FUNC 'bpf_dynptr_slice' type_id="), "{dump}");
+    assert!(dump.contains("DATASEC '.ksyms' size=0 vlen=2"), "{dump}");
+    let input = ebpf_dsl::verifier::VerifyInput::new(&p.spec.insns, p.spec.prog_type)
+        .with_kernel(ebpf_dsl::verifier::KernelVersion::new(6, 18));
+    ebpf_dsl::verifier::verify(&input).unwrap();
+    // Without the null check: refused.
+    let unchecked: String = text
+        .lines()
+        .filter(|l| !l.contains("if r1 == 0x0 goto"))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    assert_ne!(unchecked, text);
+    let a = ebpf_dsl::asm::assemble_unchecked(&unchecked).unwrap();
+    let e = ebpf_dsl::verifier::verify(&ebpf_dsl::verifier::VerifyInput::new(
+        &a.insns,
+        p.spec.prog_type,
+    ))
+    .unwrap_err();
+    assert!(e[0].message.contains("may be NULL"), "{}", e[0]);
+}
+
 /// Read-only contents keep their meaning (frozen before load, known to the verifier) from
 /// text to object and back: an all-zero `.rodata` is listed with `init=00`, and read-only
 /// contents outside a `.rodata` section (which no object loader freezes) are refused.

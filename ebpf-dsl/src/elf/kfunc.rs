@@ -5,10 +5,14 @@
 //! libbpf (and our loader) resolve the name to the kernel's BTF id and make the call
 //! `src_reg = BPF_PSEUDO_KFUNC_CALL`. The reader turns such a call back into the placeholder
 //! call of [`call_xdp_kfunc`](crate::xdp::metadata::call_xdp_kfunc), printed `call NAME`; the
-//! netfilter kfuncs ([`NfKfunc`]: conntrack, flowtable) are read and written the same way.
+//! netfilter kfuncs ([`NfKfunc`]: conntrack, flowtable) and the dynptr ones ([`DynptrKfunc`]) are
+//! read and written the same way.
 
-use crate::btf::{Btf, Enumerator, Kind, Linkage, Member, Param, Type, VarSecInfo, INT_SIGNED};
+use crate::btf::{
+    Btf, Enumerator, Kind, Linkage, Member, Param, Type, VarSecInfo, INT_BOOL, INT_SIGNED,
+};
 use crate::isa::insn::{Insn, BPF_PSEUDO_CALL};
+use crate::xdp::dynptr::DynptrKfunc;
 use crate::xdp::metadata::XdpKfunc;
 use crate::xdp::netfilter::NfKfunc;
 
@@ -155,6 +159,9 @@ enum Ty {
     Void,
     Int,
     U32,
+    U64,
+    Bool,
+    VoidPtr,
     Struct(&'static str),
     Union(&'static str),
     Enum(&'static str),
@@ -216,16 +223,72 @@ fn nf_proto(k: NfKfunc) -> (Ty, Vec<(&'static str, Ty)>) {
     }
 }
 
+/// The kernel's prototype of the dynptr kfunc `k`: (return type, parameters).
+fn dynptr_proto(k: DynptrKfunc) -> (Ty, Vec<(&'static str, Ty)>) {
+    use Ty::*;
+    let p = ("p", Struct("bpf_dynptr"));
+    match k {
+        DynptrKfunc::FromSkb | DynptrKfunc::FromXdp => (
+            Int,
+            vec![
+                (
+                    "ctx",
+                    Struct(if k == DynptrKfunc::FromSkb {
+                        "__sk_buff"
+                    } else {
+                        "xdp_md"
+                    }),
+                ),
+                ("flags", U64),
+                ("ptr__uninit", Struct("bpf_dynptr")),
+            ],
+        ),
+        DynptrKfunc::Slice | DynptrKfunc::SliceRdwr => (
+            VoidPtr,
+            vec![
+                p,
+                ("offset", U32),
+                ("buffer__opt", VoidPtr),
+                ("buffer__szk", U32),
+            ],
+        ),
+        DynptrKfunc::Adjust => (Int, vec![p, ("start", U32), ("end", U32)]),
+        DynptrKfunc::IsNull | DynptrKfunc::IsRdonly => (Bool, vec![p]),
+        DynptrKfunc::Size => (U32, vec![p]),
+        DynptrKfunc::Clone => (Int, vec![p, ("clone__uninit", Struct("bpf_dynptr"))]),
+    }
+}
+
 /// Adds the `FUNC` (extern linkage) of the netfilter kfunc `k` with the kernel's prototype
 /// (structures and unions as empty forward-compatible types: libbpf compares kinds only) and
 /// returns its id.
 pub(super) fn add_nf_kfunc_btf(btf: &mut Btf, k: NfKfunc) -> u32 {
-    let (ret, params) = nf_proto(k);
+    add_proto_btf(btf, k.name(), nf_proto(k))
+}
+
+/// Adds the `FUNC` (extern linkage) of the dynptr kfunc `k`, as [`add_nf_kfunc_btf`] does.
+pub(super) fn add_dynptr_kfunc_btf(btf: &mut Btf, k: DynptrKfunc) -> u32 {
+    add_proto_btf(btf, k.name(), dynptr_proto(k))
+}
+
+/// Adds the `FUNC` (extern linkage) `name` of prototype `(ret, params)` and returns its id.
+fn add_proto_btf(btf: &mut Btf, name: &str, (ret, params): (Ty, Vec<(&'static str, Ty)>)) -> u32 {
     let ty = |btf: &mut Btf, t: Ty| -> u32 {
         match t {
             Ty::Void => 0,
             Ty::Int => int(btf, "int", 4, true),
             Ty::U32 => int(btf, "unsigned int", 4, false),
+            Ty::U64 => int(btf, "unsigned long long", 8, false),
+            Ty::Bool => btf.add(Type::new(
+                "_Bool",
+                Kind::Int {
+                    size: 1,
+                    encoding: INT_BOOL,
+                    offset: 0,
+                    bits: 8,
+                },
+            )),
+            Ty::VoidPtr => ptr(btf, 0),
             Ty::Struct(name) => {
                 let s = btf.add(Type::new(
                     name,
@@ -266,7 +329,7 @@ pub(super) fn add_nf_kfunc_btf(btf: &mut Btf, k: NfKfunc) -> u32 {
         .collect();
     let proto = btf.add(Type::new("", Kind::FuncProto { ret, params }));
     btf.add(Type::new(
-        k.name(),
+        name,
         Kind::Func {
             proto,
             linkage: Linkage::Extern,

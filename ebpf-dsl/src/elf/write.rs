@@ -18,6 +18,7 @@ use super::{is_data_section, kfunc, ElfError, Object};
 use crate::btf::{program_btf_with_globals, Btf, BtfExt, ExtSection, Kind, Type, VarSecInfo};
 use crate::isa::insn::Insn;
 use crate::spec::RelocKind;
+use crate::xdp::dynptr::DynptrKfunc;
 use crate::xdp::metadata::XdpKfunc;
 use crate::xdp::netfilter::NfKfunc;
 
@@ -281,17 +282,28 @@ pub fn write(obj: &Object) -> Result<Vec<u8>, ElfError> {
             }
             // kfuncs by name: clang's extern call, relocated against the function's symbol.
             for (i, insn) in insns.iter_mut().enumerate() {
-                // The XDP metadata kfuncs (Ok) and the netfilter ones (Err).
-                let k = match (XdpKfunc::of_insn(insn), NfKfunc::of_insn(insn)) {
-                    (Some(k), _) => Ok(k),
-                    (None, Some(k)) => Err(k),
-                    (None, None) => continue,
+                // The XDP metadata kfuncs (Ok), the netfilter ones (Err(Ok)) and the dynptr
+                // ones (Err(Err)).
+                let k = match (
+                    XdpKfunc::of_insn(insn),
+                    NfKfunc::of_insn(insn),
+                    DynptrKfunc::of_insn(insn),
+                ) {
+                    (Some(k), ..) => Ok(k),
+                    (None, Some(k), _) => Err(Ok(k)),
+                    (None, None, Some(k)) => Err(Err(k)),
+                    (None, None, None) => continue,
                 };
-                let name = k.map_or_else(NfKfunc::name, XdpKfunc::name);
+                let name = match k {
+                    Ok(k) => k.name(),
+                    Err(Ok(k)) => k.name(),
+                    Err(Err(k)) => k.name(),
+                };
                 let g = *kfunc_syms.entry(name).or_insert_with(|| {
                     ksyms.push(match k {
                         Ok(k) => kfunc::add_kfunc_btf(&mut btf, k),
-                        Err(k) => kfunc::add_nf_kfunc_btf(&mut btf, k),
+                        Err(Ok(k)) => kfunc::add_nf_kfunc_btf(&mut btf, k),
+                        Err(Err(k)) => kfunc::add_dynptr_kfunc_btf(&mut btf, k),
                     });
                     globals.push(Sym {
                         name: name.into(),

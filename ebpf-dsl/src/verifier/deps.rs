@@ -243,7 +243,7 @@ pub(crate) fn before(op: &Op, st: &State, d: &Deps, sizes: &ReadSizes) -> Before
         }
         Op::St { dst, off, size, .. } => {
             b.slots = stack_slots(&regs[dst as usize], off as i64, size_bytes(size));
-            b.read = dr(dst);
+            b.read = dr(dst) | dynptr_slots(st, d, b.slots);
             b.demand = dr(dst);
         }
         Op::Stx {
@@ -254,7 +254,7 @@ pub(crate) fn before(op: &Op, st: &State, d: &Deps, sizes: &ReadSizes) -> Before
         } => {
             b.slots = stack_slots(&regs[dst as usize], off as i64, size_bytes(size));
             b.src = dr(src);
-            b.read = dr(dst) | b.src;
+            b.read = dr(dst) | b.src | dynptr_slots(st, d, b.slots);
             b.demand = dr(dst);
             if b.slots.is_none() && is_ptr(src) {
                 b.demand |= dr(src);
@@ -353,6 +353,23 @@ pub(crate) fn before(op: &Op, st: &State, d: &Deps, sizes: &ReadSizes) -> Before
         }
     }
     b
+}
+
+/// A store into `slots` that hits half of a dynptr destroys it (or is refused, for a
+/// referenced one): what it does depends on both halves, read here.
+fn dynptr_slots(st: &State, d: &Deps, slots: Option<(usize, usize, usize)>) -> Mask {
+    let Some((f, lo, hi)) = slots else {
+        return Mask::EMPTY;
+    };
+    let Some(fr) = st.frames.get(f) else {
+        return Mask::EMPTY;
+    };
+    let hit =
+        (lo..=hi.min(SLOTS - 1)).any(|i| matches!(fr.stack[i], Slot::Spill(RegVal::Dynptr { .. })));
+    if !hit {
+        return Mask::EMPTY;
+    }
+    slots_union(d, Some((f, lo.saturating_sub(1), (hi + 1).min(SLOTS - 1))))
 }
 
 /// The sources of every location (all frames) holding a scalar linked by one of `ids`.

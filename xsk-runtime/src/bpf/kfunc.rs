@@ -3,7 +3,8 @@
 //! cached), and the loader writes them over the placeholders of
 //! [`ebpf_dsl::xdp::metadata::call_xdp_kfunc`] (what `call bpf_xdp_metadata_rx_hash` in the
 //! assembler and `defprogram!` emits) and of
-//! [`ebpf_dsl::xdp::netfilter::call_nf_kfunc`] (the conntrack and flowtable kfuncs).
+//! [`ebpf_dsl::xdp::netfilter::call_nf_kfunc`] (the conntrack and flowtable kfuncs) and of
+//! [`ebpf_dsl::xdp::dynptr::call_dynptr_kfunc`] (the dynptr kfuncs).
 //!
 //! The XDP metadata kfuncs need a *device-bound* program: load it with
 //! [`LoadOptions::device_bound`](super::program::LoadOptions::device_bound) (sets
@@ -13,6 +14,7 @@ use std::collections::HashMap;
 use std::sync::OnceLock;
 
 use ebpf_dsl::btf::Btf;
+use ebpf_dsl::xdp::dynptr::DynptrKfunc;
 use ebpf_dsl::xdp::metadata::XdpKfunc;
 use ebpf_dsl::xdp::netfilter::NfKfunc;
 use ebpf_dsl::Insn;
@@ -77,18 +79,65 @@ pub fn vmlinux_nf_kfunc_ids() -> Result<&'static HashMap<NfKfunc, u32>> {
 pub fn resolve_kfunc_calls(program: &str, insns: &[Insn]) -> Result<Option<Vec<Insn>>> {
     let xdp = insns.iter().any(|i| XdpKfunc::of_insn(i).is_some());
     let nf = insns.iter().any(|i| NfKfunc::of_insn(i).is_some());
-    if !xdp && !nf {
+    let dynptr = insns.iter().any(|i| DynptrKfunc::of_insn(i).is_some());
+    if !xdp && !nf && !dynptr {
         return Ok(None);
     }
-    let out = if xdp {
+    let mut out = if xdp {
         resolve_with(program, insns, vmlinux_xdp_kfunc_ids()?)?
     } else {
         insns.to_vec()
     };
     if nf {
-        return resolve_nf_with(program, &out, vmlinux_nf_kfunc_ids()?).map(Some);
+        out = resolve_nf_with(program, &out, vmlinux_nf_kfunc_ids()?)?;
+    }
+    if dynptr {
+        out = resolve_dynptr_with(program, &out, vmlinux_dynptr_kfunc_ids()?)?;
     }
     Ok(Some(out))
+}
+
+/// The ids of the dynptr kfuncs of [`DynptrKfunc::ALL`] in the running kernel (absent where it
+/// lacks one: Linux 6.4 has the skb / xdp ones and the slices, 6.5 the others), read from
+/// [`VMLINUX_BTF`] on the first call and cached.
+pub fn vmlinux_dynptr_kfunc_ids() -> Result<&'static HashMap<DynptrKfunc, u32>> {
+    static IDS: OnceLock<std::result::Result<HashMap<DynptrKfunc, u32>, String>> = OnceLock::new();
+    IDS.get_or_init(|| {
+        let bytes = std::fs::read(VMLINUX_BTF).map_err(|e| {
+            format!("cannot read {VMLINUX_BTF} ({e}): the kernel needs CONFIG_DEBUG_INFO_BTF to resolve kfuncs by name")
+        })?;
+        let btf = Btf::decode(&bytes).map_err(|e| format!("cannot decode the kernel BTF: {e}"))?;
+        Ok(DynptrKfunc::ALL
+            .into_iter()
+            .filter_map(|k| btf.find(k.name(), BTF_KIND_FUNC).map(|id| (k, id)))
+            .collect())
+    })
+    .as_ref()
+    .map_err(|e| Error::invalid(e.clone()))
+}
+
+/// The dynptr kfunc calls of `insns` resolved with a given id table.
+pub fn resolve_dynptr_with(
+    program: &str,
+    insns: &[Insn],
+    ids: &HashMap<DynptrKfunc, u32>,
+) -> Result<Vec<Insn>> {
+    let mut out = insns.to_vec();
+    let mut idx = 0;
+    while idx < out.len() {
+        let step = if out[idx].is_ld_imm64() { 2 } else { 1 };
+        if let Some(k) = DynptrKfunc::of_insn(&out[idx]) {
+            let id = ids.get(&k).ok_or_else(|| {
+                Error::invalid(format!(
+                    "program `{program}` calls `{}` (instruction {idx}), which the running kernel does not have (not in {VMLINUX_BTF}: the dynptr kfuncs need Linux 6.4 or 6.5)",
+                    k.name()
+                ))
+            })?;
+            out[idx].imm = *id as i32;
+        }
+        idx += step;
+    }
+    Ok(out)
 }
 
 /// The netfilter kfunc calls of `insns` resolved with a given id table.
@@ -143,6 +192,25 @@ pub fn resolve_with(
 mod tests {
     use super::*;
     use ebpf_dsl::xdp::metadata::call_xdp_kfunc;
+
+    #[test]
+    fn dynptr_placeholders_are_replaced() {
+        use ebpf_dsl::xdp::dynptr::call_dynptr_kfunc;
+        let insns = [
+            call_dynptr_kfunc(DynptrKfunc::FromXdp),
+            call_dynptr_kfunc(DynptrKfunc::Slice),
+            ebpf_dsl::ir::build::exit(),
+        ];
+        let ids: HashMap<_, _> = [(DynptrKfunc::FromXdp, 11), (DynptrKfunc::Slice, 12)]
+            .into_iter()
+            .collect();
+        let out = resolve_dynptr_with("p", &insns, &ids).unwrap();
+        assert_eq!((out[0].imm, out[1].imm), (11, 12));
+        let e = resolve_dynptr_with("p", &insns, &HashMap::new())
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("bpf_dynptr_from_xdp"), "{e}");
+    }
 
     #[test]
     fn placeholders_are_replaced_and_a_missing_kfunc_is_an_error() {

@@ -104,7 +104,9 @@ pub enum RegVal {
         /// Shared by copies.
         id: u32,
     },
-    /// Ring buffer memory from `bpf_ringbuf_reserve` (must be submitted or discarded).
+    /// Ring buffer memory from `bpf_ringbuf_reserve` (must be submitted or discarded); also
+    /// the kernel's other `PTR_TO_MEM` of a known size: a global function's memory argument
+    /// (`ref_id` 0) and a read-only slice of a packet dynptr (`ref_id` with [`DYNPTR_SLICE`]).
     Ringbuf {
         /// Reserved size.
         size: u32,
@@ -112,7 +114,7 @@ pub enum RegVal {
         off: i32,
         /// Variable offset.
         var: Scalar,
-        /// The reference it holds.
+        /// The reference it holds (0: none; with [`DYNPTR_SLICE`]: none, a dynptr slice).
         ref_id: u32,
     },
     /// [`RegVal::Ringbuf`] or NULL.
@@ -180,12 +182,64 @@ pub enum RegVal {
         /// The reference it holds (0: none).
         ref_id: u32,
     },
+    /// One of the two 8-byte halves of a `struct bpf_dynptr` on the stack (the kernel's
+    /// `STACK_DYNPTR` slots): only ever in a [`Slot::Spill`], never in a register; a load of
+    /// it is refused, a store into either half destroys both
+    /// (`verifier::transfer::call::dynptr`).
+    Dynptr {
+        /// What it points into.
+        kind: DynptrKind,
+        /// The first (lower) half, where a dynptr argument points.
+        first: bool,
+        /// The dynptr's identity, shared by the two halves and by the slices taken from it
+        /// (theirs is `id | DYNPTR_SLICE`); for a ring buffer dynptr, its reference with
+        /// [`DYNPTR_MEM`] (its clones share it).
+        id: u32,
+        /// The reference a ring buffer dynptr holds (shared with its clones; 0: none).
+        ref_id: u32,
+    },
 }
+
+/// What a dynptr points into (the kernel's `enum bpf_dynptr_type`; the kinds modelled).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum DynptrKind {
+    /// `BPF_DYNPTR_TYPE_SKB`, from `bpf_dynptr_from_skb`.
+    Skb,
+    /// `BPF_DYNPTR_TYPE_XDP`, from `bpf_dynptr_from_xdp`.
+    Xdp,
+    /// `BPF_DYNPTR_TYPE_RINGBUF`, from `bpf_ringbuf_reserve_dynptr` (reference-tracked).
+    Ringbuf,
+    /// `BPF_DYNPTR_TYPE_LOCAL`, from `bpf_dynptr_from_mem` (over a map value).
+    Local,
+}
+
+/// Marks the `ref_id` of a [`RegVal::Ringbuf`] / [`RegVal::RingbufOrNull`] that is a slice of
+/// a dynptr (`bpf_dynptr_slice`: read-only `PTR_TO_MEM` of a constant size, no reference
+/// held); the other bits are the dynptr's id. A slice of a packet dynptr dies whenever packet
+/// pointers do.
+pub const DYNPTR_SLICE: u32 = 1 << 27;
+
+/// Marks the id of a dynptr that is not over the packet (a ring buffer or local one): its
+/// slices survive packet changes.
+pub const DYNPTR_MEM: u32 = 1 << 26;
 
 impl RegVal {
     /// True for anything but scalars and uninitialised registers.
     pub fn is_pointer(&self) -> bool {
         !matches!(self, RegVal::NotInit | RegVal::Scalar(_))
+    }
+
+    /// True for the pointers a call that changes the packet invalidates (the kernel's
+    /// `clear_all_pkt_pointers`): packet pointers, `data_end`, and slices of skb / xdp
+    /// dynptrs.
+    pub fn is_packet(&self) -> bool {
+        match self {
+            RegVal::Pkt { .. } | RegVal::PktEnd => true,
+            RegVal::Ringbuf { ref_id, .. } | RegVal::RingbufOrNull { ref_id, .. } => {
+                ref_id & (DYNPTR_SLICE | DYNPTR_MEM) == DYNPTR_SLICE
+            }
+            _ => false,
+        }
     }
 }
 
@@ -663,6 +717,26 @@ fn reg_covers(old: &RegVal, new: &RegVal, ids: &mut IdMap) -> bool {
                 ref_id: r2,
             },
         ) => t1 == t2 && ids.check(*i1, *i2) && ids.check(*r1 | 1 << 31, *r2 | 1 << 31),
+        // The id in the slices' key space, so that a dynptr and its slices map together.
+        (
+            Dynptr {
+                kind: k1,
+                first: f1,
+                id: i1,
+                ref_id: r1,
+            },
+            Dynptr {
+                kind: k2,
+                first: f2,
+                id: i2,
+                ref_id: r2,
+            },
+        ) => {
+            k1 == k2
+                && f1 == f2
+                && ids.check(*i1 | DYNPTR_SLICE | 1 << 31, *i2 | DYNPTR_SLICE | 1 << 31)
+                && value_ids(*r1 | 1 << 31, *r2 | 1 << 31, ids)
+        }
         _ => false,
     }
 }

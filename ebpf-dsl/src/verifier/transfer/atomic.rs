@@ -75,6 +75,16 @@ impl<'a> Exec<'a> {
                 let a = o + off;
                 let (f, slot, _) = self.stack_slot(pc, st, *frame, a, n)?;
                 match &st.frames[f].stack[slot] {
+                    Slot::Spill(r @ RegVal::Dynptr { .. }) => {
+                        return Err(e(
+                            pc,
+                            Rule::StackAccess,
+                            format!(
+                                "an atomic operation on r10 {a:+} touches {} (the kernel: `invalid read from stack`)",
+                                self.describe(r)
+                            ),
+                        ));
+                    }
                     Slot::Spill(r) if n == 8 => match r {
                         RegVal::Scalar(s) => RegVal::Scalar(s.unlinked()),
                         p => *p,

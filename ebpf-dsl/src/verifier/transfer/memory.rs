@@ -63,6 +63,7 @@ impl<'a> Exec<'a> {
             RegVal::StackVar { frame, off: o, var } => {
                 let (f, lo, hi) =
                     self.stack_var_range(pc, st, src, base, *frame, o + off, var, n)?;
+                self.check_no_dynptr(pc, st, f, lo, hi, "this variable-offset load may read")?;
                 Ok(RegVal::Scalar(stack_var_read(st, f, lo, hi, n, sx)))
             }
             RegVal::MapPtr { map } => self.map_ptr_read(pc, src, *map, off, n, sx),
@@ -164,10 +165,17 @@ impl<'a> Exec<'a> {
                 if var.smin < 0 || var.umax >= MAX_VAR_OFF as u64 {
                     return Err(e(pc, Rule::MemoryAccess, format!("r{r} is ring buffer memory at an unbounded offset ({var})")));
                 }
+                let slice = ref_id & DYNPTR_SLICE != 0;
+                if write && slice {
+                    // `bpf_dynptr_slice` gives `PTR_TO_MEM | MEM_RDONLY`.
+                    return Err(e(pc, Rule::MemoryAccess, format!(
+                        "r{r} is {}: it cannot be written (the kernel: `cannot write into rdonly_mem`)", self.describe(base)
+                    )));
+                }
                 let hi = a + var.umax as i64 + n as i64;
                 if a < 0 || hi > *size as i64 {
                     return Err(e(pc, Rule::MemoryAccess, format!(
-                        "this {bytes} {what} touches bytes {a}..{hi} of {}", if *ref_id == 0 { format!("a global function's {size}-byte memory argument") } else { format!("a {size}-byte ring buffer reservation") }
+                        "this {bytes} {what} touches bytes {a}..{hi} of {}", if *ref_id == 0 { format!("a global function's {size}-byte memory argument") } else if slice { format!("a {size}-byte dynptr slice") } else { format!("a {size}-byte ring buffer reservation") }
                     )));
                 }
                 Ok(())
@@ -251,6 +259,8 @@ impl<'a> Exec<'a> {
             RegVal::StackVar { frame, off: o, var } => {
                 let (f, lo, hi) =
                     self.stack_var_range(pc, st, dst, base, *frame, o + off, var, n)?;
+                // (The kernel destroys the dynptrs such a store may touch; refused here.)
+                self.check_no_dynptr(pc, st, f, lo, hi, "this variable-offset store may write")?;
                 stack_var_write(st, f, lo, hi, &v);
                 Ok(())
             }

@@ -28,7 +28,9 @@ use super::domain::arith::*;
 use super::domain::branch::*;
 use super::domain::refine::*;
 use super::domain::scalar::Scalar;
-use super::domain::state::{Byte, Frame, PktKind, RegVal, Slot, State};
+use super::domain::state::{
+    Byte, DynptrKind, Frame, PktKind, RegVal, Slot, State, DYNPTR_MEM, DYNPTR_SLICE,
+};
 use super::domain::tnum::Tnum;
 use super::helpers::{self, Arg, Ret};
 use super::{alu_name, KernelVersion, Rule, VerifierError};
@@ -163,6 +165,14 @@ impl<'a> Exec<'a> {
             } => {
                 format!("a global function's memory argument ({size} bytes) that may be NULL")
             }
+            RegVal::Ringbuf {
+                size, off, ref_id, ..
+            } if ref_id & DYNPTR_SLICE != 0 => {
+                format!("a read-only dynptr slice ({size} bytes, offset {off})")
+            }
+            RegVal::RingbufOrNull { size, ref_id, .. } if ref_id & DYNPTR_SLICE != 0 => {
+                format!("a read-only dynptr slice ({size} bytes) that may be NULL")
+            }
             RegVal::Ringbuf { size, off, .. } => {
                 format!("ring buffer memory ({size} bytes, offset {off})")
             }
@@ -191,6 +201,12 @@ impl<'a> Exec<'a> {
             RegVal::KObjOrNull { ty, .. } => {
                 format!("a struct {ty} from a kfunc that may be NULL (PTR_TO_BTF_ID_OR_NULL)")
             }
+            RegVal::Dynptr { kind, .. } => match kind {
+                DynptrKind::Skb => "an skb dynptr".into(),
+                DynptrKind::Xdp => "an xdp dynptr".into(),
+                DynptrKind::Ringbuf => "a ring buffer dynptr".into(),
+                DynptrKind::Local => "a local dynptr (over a map value)".into(),
+            },
         }
     }
 

@@ -69,6 +69,14 @@ impl<'a> Exec<'a> {
         self.note_depth(st, f, a);
         let narrow_fill = self.input.kernel >= KernelVersion::NARROW_FILL;
         match &st.frames[f].stack[slot] {
+            Slot::Spill(r @ RegVal::Dynptr { .. }) => Err(e(
+                pc,
+                Rule::StackAccess,
+                format!(
+                    "a {n}-byte load from r10 {a:+} reads part of {}, which may only be passed to the dynptr kfuncs (the kernel: `invalid read from stack`)",
+                    self.describe(r)
+                ),
+            )),
             Slot::Spill(r) => {
                 if n == 8 {
                     Ok(*r)
@@ -126,6 +134,8 @@ impl<'a> Exec<'a> {
     ) -> R<()> {
         let (f, slot, byte) = self.check_stack_write(pc, st, frame, a, n, &v)?;
         self.note_depth(st, f, a);
+        // A store into either half of a dynptr destroys it (`destroy_if_dynptr_stack_slot`).
+        call::destroy_dynptr(st, f, slot).map_err(|off| call::overwrite_error(pc, off))?;
         self.write_slot(st, f, slot, byte, n, v);
         Ok(())
     }

@@ -73,7 +73,7 @@ impl<'a> Exec<'a> {
 
 fn clobber_packet(st: &mut State) {
     st.for_each_reg(|r| {
-        if matches!(r, RegVal::Pkt { .. } | RegVal::PktEnd) {
+        if r.is_packet() {
             *r = RegVal::Scalar(Scalar::UNKNOWN);
         }
     });

@@ -139,6 +139,12 @@ impl<'a> Exec<'a> {
                             self.check_helper_mem(pc, st, r, &p, n, true, name)
                                 .map_err(named)?;
                         }
+                        // A read-only dynptr slice: the kernel checks the memory writable
+                        // too (`check_mem_reg`), which refuses it.
+                        RegVal::Ringbuf { ref_id, .. } if ref_id & DYNPTR_SLICE != 0 => {
+                            self.check_helper_mem(pc, st, r, &p, n, true, name)
+                                .map_err(named)?;
+                        }
                         RegVal::Pkt { .. } | RegVal::Ringbuf { .. } => {
                             self.check_helper_mem(pc, st, r, &p, n, false, name)
                                 .map_err(named)?;
@@ -169,7 +175,7 @@ impl<'a> Exec<'a> {
         }
         if self.global_changes_pkt(sp) {
             st.for_each_reg(|r| {
-                if matches!(r, RegVal::Pkt { .. } | RegVal::PktEnd) {
+                if r.is_packet() {
                     *r = RegVal::Scalar(Scalar::UNKNOWN);
                 }
             });

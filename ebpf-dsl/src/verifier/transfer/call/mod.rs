@@ -7,6 +7,8 @@ mod callback;
 mod global;
 pub(crate) use btf_sock::{tcp_sock_field_ok, TCP_SOCK};
 pub(crate) use global::check_globals;
+mod dynptr;
+pub(crate) use dynptr::{destroy_dynptr, overwrite_error};
 mod kfunc;
 mod kfunc_nf;
 mod local;
@@ -64,6 +66,9 @@ impl<'a> Exec<'a> {
     ) -> R<Option<(usize, State)>> {
         if self.trusted_call(pc, st) {
             return Ok(None);
+        }
+        if let Some(done) = self.call_dynptr_helper(pc, st, id) {
+            return done.map(|_| None);
         }
         let c = self.check_helper_call(pc, st, id)?;
         let cb = match &c.callback {
@@ -322,7 +327,9 @@ impl<'a> Exec<'a> {
                         var,
                         ref_id,
                         ..
-                    } if var.as_const() == Some(0) => release = Some(ref_id),
+                    } if var.as_const() == Some(0) && ref_id & DYNPTR_SLICE == 0 => {
+                        release = Some(ref_id)
+                    }
                     RegVal::RingbufOrNull { .. } => {
                         return Err(e(
                             pc,
@@ -414,7 +421,7 @@ impl<'a> Exec<'a> {
         }
         if p.changes_pkt {
             st.for_each_reg(|r| {
-                if matches!(r, RegVal::Pkt { .. } | RegVal::PktEnd) {
+                if r.is_packet() {
                     *r = RegVal::Scalar(Scalar::UNKNOWN);
                 }
             });
@@ -514,6 +521,7 @@ impl<'a> Exec<'a> {
                 if f >= st.frames.len() {
                     return Err(e(pc, Rule::StackAccess, "stack pointer to a returned frame"));
                 }
+                self.check_no_dynptr(pc, st, f, a, a + n as i64, &format!("bpf_{name} would access"))?;
                 self.note_depth(st, f, a as i32);
                 Ok(write.then_some(StackWrite { frame: f, lo: a, n }))
             }

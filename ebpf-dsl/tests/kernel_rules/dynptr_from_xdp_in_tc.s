@@ -1,0 +1,11 @@
+# kernel: reject
+# type: sched_cls
+# kernel log: calling kernel function bpf_dynptr_from_xdp is not allowed
+r6 = r1
+r1 = r6
+r2 = 0
+r3 = r10
+r3 += -16
+call bpf_dynptr_from_xdp
+r0 = 0
+exit

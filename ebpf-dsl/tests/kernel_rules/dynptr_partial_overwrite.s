@@ -1,0 +1,17 @@
+# kernel: reject
+# kernel log: Expected an initialized dynptr as arg #0
+r6 = r1
+r1 = r6
+r2 = 0
+r3 = r10
+r3 += -16
+call bpf_dynptr_from_xdp
+*(u32 *)(r10 - 8) = 0
+r1 = r10
+r1 += -16
+r2 = 0
+r3 = 0
+r4 = 14
+call bpf_dynptr_slice
+r0 = 2
+exit

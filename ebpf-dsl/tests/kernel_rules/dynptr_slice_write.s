@@ -1,0 +1,19 @@
+# kernel: reject
+# kernel log: cannot write into rdonly_mem
+r6 = r1
+r1 = r6
+r2 = 0
+r3 = r10
+r3 += -16
+call bpf_dynptr_from_xdp
+r1 = r10
+r1 += -16
+r2 = 0
+r3 = 0
+r4 = 14
+call bpf_dynptr_slice
+if r0 == 0 goto out
+*(u8 *)(r0 + 0) = 1
+out:
+r0 = 2
+exit

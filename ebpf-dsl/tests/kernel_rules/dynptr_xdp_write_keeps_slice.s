@@ -1,0 +1,28 @@
+# kernel: accept
+r6 = r1
+r1 = r6
+r2 = 0
+r3 = r10
+r3 += -16
+call bpf_dynptr_from_xdp
+r1 = r10
+r1 += -16
+r2 = 0
+r3 = 0
+r4 = 14
+call bpf_dynptr_slice
+if r0 == 0 goto out
+r7 = r0
+*(u64 *)(r10 - 32) = 0
+r1 = r10
+r1 += -16
+r2 = 0
+r3 = r10
+r3 += -32
+r4 = 8
+r5 = 0
+call bpf_dynptr_write
+r1 = *(u8 *)(r7 + 0)
+out:
+r0 = 2
+exit
