@@ -18,6 +18,55 @@ thread_local! {
         const { RefCell::new(Table::new()) };
 }
 
+/// Entries of the table of [`alu32`] on a [`Scalar::WORD`] and a constant (a power of two).
+const WORD_CONST_ENTRIES: usize = 1024;
+
+/// [`alu32`] of a [`Scalar::WORD`] with another, per operator (`op >> 4`), and with a constant
+/// ([`Scalar::konst`]), per operator and constant: most 32-bit operations of a hash round,
+/// found without hashing or comparing both operands whole.
+struct Words {
+    word: [Option<Scalar>; 16],
+    konst: Table<(AluOp, u64), Scalar, WORD_CONST_ENTRIES>,
+}
+
+thread_local! {
+    static WORDS: RefCell<Words> = const {
+        RefCell::new(Words {
+            word: [None; 16],
+            konst: Table::new(),
+        })
+    };
+}
+
+/// [`alu32`] when `a` is a [`Scalar::WORD`] and `b` another or a constant, from [`Words`]
+/// (computed once by [`alu32_full`]); `None` for other operands.
+#[inline]
+fn word_op(op: AluOp, a: &Scalar, b: &Scalar) -> Option<Scalar> {
+    if *a != Scalar::WORD {
+        return None;
+    }
+    if *b == Scalar::WORD {
+        let i = op as usize >> 4;
+        if let Some(v) = WORDS.with(|w| w.borrow().word[i]) {
+            return Some(v);
+        }
+        let v = alu32_full(op, a, b);
+        WORDS.with(|w| w.borrow_mut().word[i] = Some(v));
+        return Some(v);
+    }
+    let k = b.t.value;
+    if b.t.mask != 0 || *b != Scalar::konst(k) {
+        return None;
+    }
+    let h = mix(op as u64, &[k]);
+    if let Some(v) = WORDS.with(|w| w.borrow().konst.get(h, &(op, k))) {
+        return Some(v);
+    }
+    let v = alu32_full(op, a, b);
+    WORDS.with(|w| w.borrow_mut().konst.put(h, (op, k), v));
+    Some(v)
+}
+
 /// `slow(op, a, b)` for the operation `op` (`is64`), looked up first in a small per-thread
 /// table keyed by all of its arguments. The ALU results are pure functions of their operands
 /// that a program asks for over and over with the same values (the same hash rounds of the
@@ -121,6 +170,9 @@ pub(crate) fn end_op(a: &Scalar, width: i64, swap: bool, tracked: bool) -> Scala
 /// `a op b`, 32-bit (the kernel's `adjust_scalar_min_max_vals` for `BPF_ALU`): the result is
 /// zero-extended.
 pub(crate) fn alu32(op: AluOp, a: &Scalar, b: &Scalar) -> Scalar {
+    if let Some(v) = word_op(op, a, b) {
+        return v;
+    }
     memoised(op, false, a, b, alu32_full)
 }
 
@@ -248,6 +300,9 @@ mod tests {
         // Every operator on a spread of operands, twice (the second time from the table,
         // colliding entries included), 64- and 32-bit.
         let vals = [
+            Scalar::WORD,
+            Scalar::konst(4),
+            Scalar::konst(0xdead_beef),
             Scalar::konst(0),
             Scalar::konst(7),
             Scalar::konst(u64::MAX),
@@ -269,6 +324,11 @@ mod tests {
                     for b in &vals {
                         assert_eq!(alu64(op, a, b), alu64_full(op, a, b), "{op:?} {a:?} {b:?}");
                         assert_eq!(alu32(op, a, b), alu32_full(op, a, b), "{op:?} {a:?} {b:?}");
+                        assert_eq!(
+                            alu32(op, &Scalar::WORD, b),
+                            alu32_full(op, &Scalar::WORD, b),
+                            "{op:?} {b:?}"
+                        );
                     }
                 }
             }
