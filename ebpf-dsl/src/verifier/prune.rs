@@ -1,7 +1,11 @@
 //! The checkpoints kept for pruning (the kernel's `explored_states` and `is_state_visited`).
 //!
 //! A checkpoint is a state stored at a prune point with the number of paths below it still
-//! being explored. When a path reaches a prune point:
+//! being explored. A path reaching a prune point meets only the checkpoints of that
+//! instruction whose innermost frame was called from the same call site as its own ([`site`],
+//! the kernel's `explored_state`): a subprogram called from many places keeps each call site's
+//! checkpoints apart, and the visits from one site neither miss nor evict another's. When a
+//! path reaches a prune point:
 //! - a *finished* checkpoint (no path below it pending) that covers the path's state prunes
 //!   it; the comparison ignores what the exploration below the checkpoint never read and
 //!   compares scalars whose exact value never mattered as "any scalar" ([`super::deps`]); the
@@ -39,7 +43,8 @@ use super::trace::{record, Ev, Tracer};
 #[path = "prune_forward.rs"]
 mod forward;
 
-/// Finished checkpoints kept per instruction (the one that pruned least makes room).
+/// Finished checkpoints kept per instruction and call site (the one that pruned least makes
+/// room).
 const MAX_STATES_PER_INSN: usize = 64;
 /// Unfinished checkpoints of an instruction (the most recent) a state is compared with to
 /// find a loop without progress.
@@ -81,6 +86,17 @@ struct Checkpoint {
     /// The nearest checkpoint at a loop head (a `may_goto` or a callback's helper call) among
     /// this one and its ancestors.
     head: Option<usize>,
+    /// The call site of its innermost frame: it is compared only with the states of the same
+    /// (see [`site`]).
+    site: usize,
+}
+
+/// The call site of the innermost frame of `st` (the main program's frame: 0), which with the
+/// instruction names the checkpoints a state is compared with: the kernel's `explored_state`
+/// hashes the instruction with that frame's `callsite`, so a subprogram's states at one call
+/// site are not compared with (and count no misses of) those at another.
+fn site(st: &State) -> usize {
+    st.frames.last().map_or(0, |f| f.callsite)
 }
 
 /// The path explorer (depth first, like the kernel's `do_check`).
@@ -174,10 +190,10 @@ impl Explorer {
         self.local_calls = local_calls;
     }
 
-    /// The finished checkpoints kept at `pc` (those that can prune).
+    /// The finished checkpoints kept at `pc` (those that can prune), all call sites.
     #[cfg(test)]
     pub(crate) fn kept(&self, pc: usize) -> usize {
-        self.explored[pc].len()
+        self.explored.all(pc).map(Vec::len).sum()
     }
 
     /// Checkpoints stored so far (evicted ones included).
@@ -348,8 +364,11 @@ impl Explorer {
         may_goto: bool,
     ) -> PruneResult {
         self.flush_marks();
+        let site = site(st);
         if may_goto {
-            for c in self.waiting[pc]
+            for c in self
+                .waiting
+                .get(pc, site)
                 .iter()
                 .rev()
                 .take(LOOP_HEAD_CHECK)
@@ -371,7 +390,13 @@ impl Explorer {
         // On the way, the newest unfinished checkpoint not evicted (see below).
         let checkpoints = &self.checkpoints;
         let mut newest_unfinished = None;
-        for w in self.waiting.slice_mut(pc).iter_mut().rev().take(LOOP_CHECK) {
+        for w in self
+            .waiting
+            .slice_mut(pc, site)
+            .iter_mut()
+            .rev()
+            .take(LOOP_CHECK)
+        {
             if newest_unfinished.is_none() && !forced && checkpoints[w.id].state.is_some() {
                 newest_unfinished = Some(w.id);
             }
@@ -404,7 +429,9 @@ impl Explorer {
         // counting there: `skip_inf_loop_check`). The kernel then stores no checkpoint; ours
         // does, after 1 jump and 4 instructions (fewer paths on the corpus, as many states).
         if newest_unfinished.is_none() && !forced {
-            newest_unfinished = self.waiting[pc]
+            newest_unfinished = self
+                .waiting
+                .get(pc, site)
                 .iter()
                 .rev()
                 .map(|w| w.id)
@@ -414,12 +441,12 @@ impl Explorer {
         let quiet_below = newest_unfinished.filter(|_| fresh);
         // Whether this visit counts as a miss of checkpoint `c`.
         let counts = |c: usize| add && quiet_below.is_none_or(|u| c > u);
-        // The instruction's list is taken out while it is read (one lookup, not one per
-        // entry) and put back before anything else reads it.
-        if !self.explored[pc].is_empty() {
-            let mut list = self.explored.take(pc);
+        // The list of the instruction and call site is taken out while it is read (one lookup,
+        // not one per entry) and put back before anything else reads it.
+        let mut list = self.explored.take(pc, site);
+        if !list.is_empty() {
             let pruned = self.compare_finished(pc, &mut list, st, d, live_static, parent, counts);
-            self.explored.put(pc, list);
+            self.explored.put(pc, site, list);
             if let Some(r) = pruned {
                 return r;
             }
@@ -429,7 +456,7 @@ impl Explorer {
             // paths of the same round that come later.
             add = self.jumps > self.last_jumps && self.insns - self.last_insns >= 4;
         } else if add && newest_unfinished.is_some() {
-            self.unfinished_miss(pc);
+            self.unfinished_miss(pc, site);
         }
         if !add {
             return PruneResult::Continue(parent);
@@ -438,7 +465,9 @@ impl Explorer {
         self.last_insns = self.insns;
         let id = self.checkpoints.len();
         record(&self.tracer, Ev::Checkpoint { pc, id, parent, st });
-        self.waiting[pc].push(prune_hint::Waiting::new(id));
+        self.waiting
+            .get_mut(pc, site)
+            .push(prune_hint::Waiting::new(id));
         let link = d.checkpoint();
         let head = if may_goto {
             Some(id)
@@ -459,6 +488,7 @@ impl Explorer {
             forwards: Vec::new(),
             pointers: (Mask::EMPTY, Mask::EMPTY),
             head,
+            site,
         });
         PruneResult::Continue(Some(id))
     }
@@ -622,7 +652,7 @@ impl Explorer {
     /// Forgetting a value is always sound; the marks only keep it precise where it matters.
     pub(crate) fn widen_may_goto(&mut self, pc: usize, parent: Option<usize>, st: &mut State) {
         self.flush_marks();
-        let prev = self.waiting[pc].iter().rev().find_map(|w| {
+        let prev = self.waiting.get(pc, site(st)).iter().rev().find_map(|w| {
             let c = w.id;
             let ck = &self.checkpoints[c];
             (Some(c) != parent).then_some(ck.state.as_ref().map(|s| (s, ck.demanded)))?
@@ -688,16 +718,17 @@ impl Explorer {
         );
     }
 
-    /// The unfinished checkpoints at `pc` missed (the kernel's `miss_cnt` of a state with
-    /// branches): one that keeps missing is evicted, no longer compared (its marks still pass
-    /// on to its ancestors).
-    fn unfinished_miss(&mut self, pc: usize) {
-        for k in 0..self.waiting[pc].len() {
-            let id = self.waiting[pc][k].id;
-            if self.checkpoints[id].state.is_some() {
-                self.miss(pc, id);
+    /// The unfinished checkpoints at `pc` and call site `site` missed (the kernel's `miss_cnt`
+    /// of a state with branches): one that keeps missing is evicted, no longer compared (its
+    /// marks still pass on to its ancestors).
+    fn unfinished_miss(&mut self, pc: usize, site: usize) {
+        let list = self.waiting.take(pc, site);
+        for w in &list {
+            if self.checkpoints[w.id].state.is_some() {
+                self.miss(pc, w.id);
             }
         }
+        self.waiting.put(pc, site, list);
     }
 
     /// One miss of checkpoint `id` at `pc` (the kernel's `miss_cnt`): one that keeps missing
@@ -735,7 +766,7 @@ impl Explorer {
     /// Checkpoint `c` is fully explored: it moves from the waiting list of its instruction to
     /// the list that prunes (the least useful one there making room if it is full).
     fn finished(&mut self, c: usize) {
-        let pc = self.checkpoints[c].pc;
+        let (pc, site) = (self.checkpoints[c].pc, self.checkpoints[c].site);
         let (live, precise) = (
             self.checkpoints[c].live.frame(0),
             self.checkpoints[c].precise.frame(0),
@@ -748,7 +779,7 @@ impl Explorer {
                 precise,
             },
         );
-        let waiting = &mut self.waiting[pc];
+        let waiting = self.waiting.get_mut(pc, site);
         if let Some(k) = waiting.iter().rposition(|x| x.id == c) {
             waiting.remove(k);
         }
@@ -757,7 +788,7 @@ impl Explorer {
         }
         let headless = self.checkpoints[c].head.is_none();
         let mut kept = prune_hint::Kept::new(c, headless);
-        if let Some(hint) = prune_hint::first_guess(&self.explored[pc]) {
+        if let Some(hint) = prune_hint::first_guess(self.explored.get(pc, site)) {
             let ck = &self.checkpoints[c];
             let old = ck.state.as_ref().expect("checked above");
             let marks: [(u128, u128); FRAMES] =
@@ -769,7 +800,7 @@ impl Explorer {
             };
             kept.set(hint, old, &hc);
         }
-        let list = &mut self.explored[pc];
+        let list = self.explored.get_mut(pc, site);
         if list.len() >= MAX_STATES_PER_INSN {
             let worst = list
                 .iter()

@@ -215,3 +215,50 @@ fn a_callees_joins_prune_when_the_callers_frame_agrees_where_it_matters() {
         "{ours:?} vs {walked:?}"
     );
 }
+
+/// A subprogram called from 12 call sites, each guarded by a packet bounds check that either
+/// way may take (so the calls of one site come with the counter `r9`, precise as a pointer
+/// offset, at every value up to the site's rank): the states at the callee's entry are
+/// compared only with the checkpoints of the same call site, as the kernel finds them
+/// (`explored_state` hashes the instruction with the innermost frame's `callsite`). Compared
+/// with every call site's, the visits from one site counted as misses of the others'
+/// checkpoints and evicted them: 10 more instructions, 4 fewer paths pruned at the entry.
+/// Linux 6.18 on this program (`ebpf-dsl load --verbose`): `processed 1956 insns`,
+/// `total_states 145`, 17 `safe` at the callee's entry.
+#[test]
+fn a_subprograms_checkpoints_are_kept_per_call_site() {
+    let mut src = String::from("r6 = r1\nw9 = 0\nr7 = *(u32 *)(r6 + 0)\nr8 = *(u32 *)(r6 + 4)\n");
+    for k in 0..12 {
+        src += &format!(
+            "r1 = r7\nr1 += r9\nr2 = r1\nr2 += 14\nif r2 > r8 goto l{k}\nw2 = w9\ncall f\nw9 += 1\nl{k}:\n"
+        );
+    }
+    src += "w0 = 2
+exit
+f:
+w0 = *(u32 *)(r1 + 0)
+w3 = *(u32 *)(r1 + 4)
+w4 = *(u32 *)(r1 + 8)
+w0 += w2
+w0 ^= w3
+w0 += w4
+w3 <<= 4
+w0 ^= w3
+w4 >>= 3
+w0 += w4
+exit
+";
+    let k618 = super::target::KernelVersion::new(6, 18);
+    let a = assemble_unchecked(&src).expect("valid text");
+    let r = verify_with(
+        &VerifyInput::new(&a.insns, ProgramType::Xdp).with_kernel(k618),
+        &Trust::none(),
+        false,
+        false,
+    )
+    .expect("accepted");
+    assert_eq!((r.insns_processed, r.states), (1956, 145));
+    let (verdict, pruned) = super::transfer::testkit::pruned_at(&src, "f", k618);
+    assert!(verdict.is_ok());
+    assert_eq!(pruned, 17);
+}

@@ -1,9 +1,102 @@
 //! Scalar arithmetic of the ALU transfer functions on ranges and known bits (64- and 32-bit
 //! operations, byte swaps), never more precise than the kernel's (`adjust_scalar_min_max_vals`).
 
+use std::cell::RefCell;
+
+use super::scalar::memo::{mix, words, Table};
 use super::*;
 
+/// Entries of the table of [`alu64`] and [`alu32`] (a power of two).
+const ALU_ENTRIES: usize = 1024;
+
+/// What [`alu64`] and [`alu32`] are a function of: the operator, whether it is 64-bit, and
+/// both operands (links included).
+type AluKey = (AluOp, bool, Scalar, Scalar);
+
+thread_local! {
+    static ALU: RefCell<Table<AluKey, Scalar, ALU_ENTRIES>> =
+        const { RefCell::new(Table::new()) };
+}
+
+/// Entries of the table of [`alu32`] on a [`Scalar::WORD`] and a constant (a power of two).
+const WORD_CONST_ENTRIES: usize = 1024;
+
+/// [`alu32`] of a [`Scalar::WORD`] with another, per operator (`op >> 4`), and with a constant
+/// ([`Scalar::konst`]), per operator and constant: most 32-bit operations of a hash round,
+/// found without hashing or comparing both operands whole.
+struct Words {
+    word: [Option<Scalar>; 16],
+    konst: Table<(AluOp, u64), Scalar, WORD_CONST_ENTRIES>,
+}
+
+thread_local! {
+    static WORDS: RefCell<Words> = const {
+        RefCell::new(Words {
+            word: [None; 16],
+            konst: Table::new(),
+        })
+    };
+}
+
+/// [`alu32`] when `a` is a [`Scalar::WORD`] and `b` another or a constant, from [`Words`]
+/// (computed once by [`alu32_full`]); `None` for other operands.
+#[inline]
+fn word_op(op: AluOp, a: &Scalar, b: &Scalar) -> Option<Scalar> {
+    if *a != Scalar::WORD {
+        return None;
+    }
+    if *b == Scalar::WORD {
+        let i = op as usize >> 4;
+        if let Some(v) = WORDS.with(|w| w.borrow().word[i]) {
+            return Some(v);
+        }
+        let v = alu32_full(op, a, b);
+        WORDS.with(|w| w.borrow_mut().word[i] = Some(v));
+        return Some(v);
+    }
+    let k = b.t.value;
+    if b.t.mask != 0 || *b != Scalar::konst(k) {
+        return None;
+    }
+    let h = mix(op as u64, &[k]);
+    if let Some(v) = WORDS.with(|w| w.borrow().konst.get(h, &(op, k))) {
+        return Some(v);
+    }
+    let v = alu32_full(op, a, b);
+    WORDS.with(|w| w.borrow_mut().konst.put(h, (op, k), v));
+    Some(v)
+}
+
+/// `slow(op, a, b)` for the operation `op` (`is64`), looked up first in a small per-thread
+/// table keyed by all of its arguments. The ALU results are pure functions of their operands
+/// that a program asks for over and over with the same values (the same hash rounds of the
+/// same unknown 32-bit words, path after path): each costs several [`Scalar::sync`] (the
+/// operands' truncation, the signed view, the result's bounds), a lookup only one hash.
+#[inline]
+fn memoised(
+    op: AluOp,
+    is64: bool,
+    a: &Scalar,
+    b: &Scalar,
+    slow: fn(AluOp, &Scalar, &Scalar) -> Scalar,
+) -> Scalar {
+    let key: AluKey = (op, is64, *a, *b);
+    let h = mix(mix(op as u64 | (is64 as u64) << 8, &words(a)), &words(b));
+    if let Some(v) = ALU.with(|m| m.borrow().get(h, &key)) {
+        return v;
+    }
+    let v = slow(op, a, b);
+    ALU.with(|m| m.borrow_mut().put(h, key, v));
+    v
+}
+
+/// `a op b`, 64-bit (the kernel's `adjust_scalar_min_max_vals` for `BPF_ALU64`).
 pub(crate) fn alu64(op: AluOp, a: &Scalar, b: &Scalar) -> Scalar {
+    memoised(op, true, a, b, alu64_full)
+}
+
+/// [`alu64`] without its table.
+fn alu64_full(op: AluOp, a: &Scalar, b: &Scalar) -> Scalar {
     // The kernel computes the 32-bit bounds of a sum or difference from the operands' 32-bit
     // bounds (`scalar32_min_max_add` / `_sub`), next to the 64-bit ones.
     match op {
@@ -74,7 +167,17 @@ pub(crate) fn end_op(a: &Scalar, width: i64, swap: bool, tracked: bool) -> Scala
     }
 }
 
+/// `a op b`, 32-bit (the kernel's `adjust_scalar_min_max_vals` for `BPF_ALU`): the result is
+/// zero-extended.
 pub(crate) fn alu32(op: AluOp, a: &Scalar, b: &Scalar) -> Scalar {
+    if let Some(v) = word_op(op, a, b) {
+        return v;
+    }
+    memoised(op, false, a, b, alu32_full)
+}
+
+/// [`alu32`] without its table.
+fn alu32_full(op: AluOp, a: &Scalar, b: &Scalar) -> Scalar {
     let (a, b) = (a.trunc32(), b.trunc32());
     let r = alu32_wide(op, &a, &b);
     let (u, s) = match op {
@@ -91,7 +194,7 @@ fn alu32_wide(op: AluOp, a: &Scalar, b: &Scalar) -> Scalar {
     let (a, b) = (*a, *b);
     let r = match op {
         AluOp::Add | AluOp::Sub | AluOp::Mul | AluOp::And | AluOp::Or | AluOp::Xor => {
-            alu64(op, &a, &b)
+            alu64_full(op, &a, &b)
         }
         AluOp::Neg => Scalar::konst(0).sub(&a),
         AluOp::Lsh | AluOp::Rsh | AluOp::Arsh => match b.as_const() {
@@ -133,7 +236,7 @@ fn alu32_wide(op: AluOp, a: &Scalar, b: &Scalar) -> Scalar {
         let rs = if op == AluOp::Neg {
             Scalar::konst(0).sub(&sa)
         } else {
-            alu64(op, &sa, &sb)
+            alu64_full(op, &sa, &sb)
         };
         if rs.smin >= i32::MIN as i64 && rs.smax <= i32::MAX as i64 && rs.smax >= rs.smin {
             let z = if rs.smin >= 0 {
@@ -191,6 +294,46 @@ impl Scalar {
 mod tests {
     use super::super::refine::refine;
     use super::*;
+
+    #[test]
+    fn memoised_alu_is_the_full_computation() {
+        // Every operator on a spread of operands, twice (the second time from the table,
+        // colliding entries included), 64- and 32-bit.
+        let vals = [
+            Scalar::WORD,
+            Scalar::konst(4),
+            Scalar::konst(0xdead_beef),
+            Scalar::konst(0),
+            Scalar::konst(7),
+            Scalar::konst(u64::MAX),
+            Scalar::of_size(1),
+            Scalar::of_size(4),
+            Scalar::urange(3, 1 << 40),
+            Scalar::srange(-9, 100),
+            Scalar::UNKNOWN,
+            Scalar {
+                link: 3,
+                ..Scalar::urange(0, 0xfff0)
+            },
+        ];
+        use AluOp::*;
+        let ops = [Add, Sub, Mul, Div, Or, And, Lsh, Rsh, Neg, Mod, Xor, Arsh];
+        for _ in 0..2 {
+            for op in ops {
+                for a in &vals {
+                    for b in &vals {
+                        assert_eq!(alu64(op, a, b), alu64_full(op, a, b), "{op:?} {a:?} {b:?}");
+                        assert_eq!(alu32(op, a, b), alu32_full(op, a, b), "{op:?} {a:?} {b:?}");
+                        assert_eq!(
+                            alu32(op, &Scalar::WORD, b),
+                            alu32_full(op, &Scalar::WORD, b),
+                            "{op:?} {b:?}"
+                        );
+                    }
+                }
+            }
+        }
+    }
 
     #[test]
     fn a_32_bit_negation_keeps_its_signed_32_bit_range() {

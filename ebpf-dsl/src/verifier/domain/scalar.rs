@@ -87,6 +87,25 @@ impl Scalar {
         delta: 0,
     };
 
+    /// A full unknown 32-bit word ([`Scalar::of_size`]`(4)`): what a 32-bit load gives and
+    /// what most 32-bit operations on such words give back (a hash's rounds are made of them).
+    pub const WORD: Scalar = Scalar {
+        umin: 0,
+        umax: u32::MAX as u64,
+        smin: 0,
+        smax: u32::MAX as i64,
+        u32min: 0,
+        u32max: u32::MAX,
+        s32min: i32::MIN,
+        s32max: i32::MAX,
+        t: Tnum {
+            value: 0,
+            mask: u32::MAX as u64,
+        },
+        link: 0,
+        delta: 0,
+    };
+
     /// See [`Scalar::link`].
     pub const BIG_DELTA: u32 = 0x8000_0000;
     /// See [`Scalar::link`].
@@ -237,9 +256,9 @@ impl Scalar {
         Some(self)
     }
 
-    /// True if `self`, links aside, is exactly [`Scalar::konst`] of its value or
-    /// [`Scalar::UNKNOWN`]: [`Scalar::sync`] leaves those as they are (the common cases, tested
-    /// in `sync_fast_path_is_the_slow_path`).
+    /// True if `self`, links aside, is exactly [`Scalar::konst`] of its value,
+    /// [`Scalar::WORD`] or [`Scalar::UNKNOWN`]: [`Scalar::sync`] leaves those as they are (the
+    /// common cases, tested in `sync_fast_path_is_the_slow_path`).
     fn is_sync_fixpoint(&self) -> bool {
         let plain = |s: Scalar| Scalar {
             link: self.link,
@@ -248,6 +267,8 @@ impl Scalar {
         };
         let k = if self.t.mask == 0 {
             plain(Scalar::konst(self.t.value))
+        } else if self.t.mask == u32::MAX as u64 {
+            plain(Scalar::WORD)
         } else {
             plain(Scalar::UNKNOWN)
         };
@@ -507,6 +528,8 @@ mod tests {
         );
         let mut scalars: Vec<Scalar> = values.iter().map(|&v| Scalar::konst(v)).collect();
         scalars.push(Scalar::UNKNOWN);
+        scalars.push(Scalar::WORD);
+        assert_eq!(Scalar::WORD, Scalar::of_size(4));
         for s in scalars {
             for (link, delta) in [(0, 0), (5, 0), (5 | Scalar::ADD_CONST, -3)] {
                 let s = Scalar { link, delta, ..s };
