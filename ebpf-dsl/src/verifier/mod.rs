@@ -614,7 +614,7 @@ pub(crate) fn verify_with_tracer(
         }]);
     }
     let ops = cfg::decode(input.insns).map_err(|e| vec![e])?;
-    let cfg = cfg::check(&ops)?;
+    let cfg = cfg::check_with_roots(&ops, &transfer::exception_roots(input))?;
     cfg::check_subprog_exits(&ops, &cfg, input.func_info)?;
     trust.check(&ops).map_err(|e| vec![e])?;
     if helpers::family(input.prog_type).is_none() {
@@ -629,6 +629,7 @@ pub(crate) fn verify_with_tracer(
     }
     let map_refs = map_refs(input)?;
     transfer::check_globals(input, &ops, &cfg)?;
+    transfer::check_exception_cb(input, &ops, &cfg)?;
     transfer::check_direct_value_refs(input)?;
     transfer::check_lock_maps(input, &map_refs)?;
     let mut ex = context::Exec::new(input, &ops, &cfg, map_refs).with_trust(trust.clone());
