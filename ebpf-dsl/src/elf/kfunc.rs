@@ -9,6 +9,7 @@
 
 use crate::btf::{Btf, Enumerator, Kind, Linkage, Member, Param, Type, VarSecInfo, INT_SIGNED};
 use crate::isa::insn::{Insn, BPF_PSEUDO_CALL};
+use crate::xdp::exception::ExcKfunc;
 use crate::xdp::metadata::XdpKfunc;
 use crate::xdp::netfilter::NfKfunc;
 
@@ -254,6 +255,26 @@ pub(super) fn add_nf_kfunc_btf(btf: &mut Btf, k: NfKfunc) -> u32 {
         })
         .collect();
     let proto = btf.add(Type::new("", Kind::FuncProto { ret, params }));
+    btf.add(Type::new(
+        k.name(),
+        Kind::Func {
+            proto,
+            linkage: Linkage::Extern,
+        },
+    ))
+}
+
+/// Adds the `FUNC` (extern linkage) of the exception kfunc `k` with the kernel's prototype
+/// (`void bpf_throw(u64 cookie)`) and returns its id.
+pub(super) fn add_exc_kfunc_btf(btf: &mut Btf, k: ExcKfunc) -> u32 {
+    let u64_ty = int(btf, "unsigned long long", 8, false);
+    let params = match k {
+        ExcKfunc::Throw => vec![Param {
+            name: "cookie".into(),
+            ty: u64_ty,
+        }],
+    };
+    let proto = btf.add(Type::new("", Kind::FuncProto { ret: 0, params }));
     btf.add(Type::new(
         k.name(),
         Kind::Func {

@@ -31,9 +31,18 @@
 //! and `.BTF.ext` with each program's `func_info` and `line_info` ([`ProgramSpec::lines`]).
 //!
 //! Global data written from text (`.map .rodata ... init=HEX`) goes in [`Object::data`];
-//! calls of the XDP metadata and netfilter kfuncs by name ([`crate::xdp::netfilter`]) are
-//! written and read as clang's extern functions (see the `kfunc` module: undefined symbol,
-//! extern `FUNC` in `.ksyms`, `R_BPF_64_32`).
+//! calls of the XDP metadata and netfilter kfuncs and of `bpf_throw` by name
+//! ([`crate::xdp::netfilter`], [`crate::xdp::exception`]) are written and read as clang's
+//! extern functions (see the `kfunc` module: undefined symbol, extern `FUNC` in `.ksyms`,
+//! `R_BPF_64_32`).
+//!
+//! The exception callback (`__exception_cb(cb)` on the entry: the decl tag
+//! `exception_callback:cb` on its `FUNC`) is read as libbpf 1.1 (the corpus's, Debian 12's)
+//! loads it: flagged among [`ElfProgram::globals`] when the program contains it (a function it
+//! calls), else an entry at slot 0 that the verifier refuses as the kernel does ("exception
+//! callback type id not found in func_info"; libbpf 1.3 and later append the callback, and the
+//! kernel then verifies it); the tag's other refusals (a static callback, an unknown name,
+//! two tags) likewise. The writer puts a text's callback in `.text` with the tag.
 //!
 //! Callbacks (the `ld_imm64` of a function that `bpf_loop`, `bpf_for_each_map_elem`, ...
 //! take): clang writes `r2 = 0x38 ll` with an `R_BPF_64_64` relocation against `.text`; the

@@ -18,6 +18,7 @@ use super::{is_data_section, kfunc, ElfError, Object};
 use crate::btf::{program_btf_with_globals, Btf, BtfExt, ExtSection, Kind, Type, VarSecInfo};
 use crate::isa::insn::Insn;
 use crate::spec::RelocKind;
+use crate::xdp::exception::ExcKfunc;
 use crate::xdp::metadata::XdpKfunc;
 use crate::xdp::netfilter::NfKfunc;
 
@@ -159,7 +160,7 @@ pub fn write(obj: &Object) -> Result<Vec<u8>, ElfError> {
     let has_calls = obj
         .programs
         .iter()
-        .any(|p| !call_targets(&p.spec.insns).is_empty());
+        .any(|p| !function_targets(&p.spec.insns, &p.globals).is_empty());
     let text_idx = secs.len();
     let mut text = Vec::new();
     let mut text_rels: Vec<PendingRel> = Vec::new();
@@ -196,7 +197,7 @@ pub fn write(obj: &Object) -> Result<Vec<u8>, ElfError> {
         for p in obj.programs.iter().filter(|p| p.section == name) {
             let start = bytes.len() as u64;
             let mut insns: Vec<Insn> = p.spec.insns.to_vec();
-            let targets = call_targets(&insns);
+            let targets = function_targets(&insns, &p.globals);
             if targets.first() == Some(&0) || targets.iter().any(|&t| t >= insns.len()) {
                 return Err(err(format!(
                     "program `{}`: a call targets its first instruction or runs past its end",
@@ -281,18 +282,20 @@ pub fn write(obj: &Object) -> Result<Vec<u8>, ElfError> {
             }
             // kfuncs by name: clang's extern call, relocated against the function's symbol.
             for (i, insn) in insns.iter_mut().enumerate() {
-                // The XDP metadata kfuncs (Ok) and the netfilter ones (Err).
-                let k = match (XdpKfunc::of_insn(insn), NfKfunc::of_insn(insn)) {
-                    (Some(k), _) => Ok(k),
-                    (None, Some(k)) => Err(k),
-                    (None, None) => continue,
+                // The XDP metadata kfuncs, the netfilter ones and bpf_throw: the name, and
+                // how to add the `FUNC` with its prototype.
+                type AddBtf = Box<dyn FnOnce(&mut Btf) -> u32>;
+                let (name, add): (&str, AddBtf) = if let Some(k) = XdpKfunc::of_insn(insn) {
+                    (k.name(), Box::new(move |b| kfunc::add_kfunc_btf(b, k)))
+                } else if let Some(k) = NfKfunc::of_insn(insn) {
+                    (k.name(), Box::new(move |b| kfunc::add_nf_kfunc_btf(b, k)))
+                } else if let Some(k) = ExcKfunc::of_insn(insn) {
+                    (k.name(), Box::new(move |b| kfunc::add_exc_kfunc_btf(b, k)))
+                } else {
+                    continue;
                 };
-                let name = k.map_or_else(NfKfunc::name, XdpKfunc::name);
                 let g = *kfunc_syms.entry(name).or_insert_with(|| {
-                    ksyms.push(match k {
-                        Ok(k) => kfunc::add_kfunc_btf(&mut btf, k),
-                        Err(k) => kfunc::add_nf_kfunc_btf(&mut btf, k),
-                    });
+                    ksyms.push(add(&mut btf));
                     globals.push(Sym {
                         name: name.into(),
                         info: STB_GLOBAL << 4,
@@ -547,6 +550,18 @@ fn is_func_ref(i: &Insn) -> bool {
 }
 
 /// The slots bpf-to-bpf calls and callback addresses of `insns` land on, sorted, once each.
+/// [`call_targets`] and the program's exception callback (a function of its own in `.text`,
+/// which nothing calls: see [`crate::xdp::exception`]).
+fn function_targets(insns: &[Insn], globals: &[crate::btf::GlobalFunc]) -> Vec<usize> {
+    let mut t = call_targets(insns);
+    for g in globals.iter().filter(|g| g.exception_cb && g.insn != 0) {
+        t.push(g.insn as usize);
+    }
+    t.sort_unstable();
+    t.dedup();
+    t
+}
+
 fn call_targets(insns: &[Insn]) -> Vec<usize> {
     let mut t: Vec<usize> = insns
         .iter()

@@ -10,7 +10,8 @@
 //!
 //! **Soundness first.** A program this verifier accepts should load (as root, i.e. with the
 //! kernel's privileged rules). Where it cannot prove something — or where the kernel's
-//! behaviour is not modelled (kfuncs other than the XDP metadata and netfilter conntrack ones,
+//! behaviour is not modelled (kfuncs other than the XDP metadata, netfilter conntrack and
+//! `bpf_throw` ones,
 //! BTF beyond the fields of `struct nf_conn`, program types other
 //! than XDP, socket filter and tc)
 //! — it rejects with a message that says so. Every transfer function is at most as precise as
@@ -209,7 +210,8 @@
 //!   on scalars), `refine` / `refine32` (deciding and refining comparisons) and `branch` (what a
 //!   comparison does to linked registers, null checks and packet ranges);
 //! - `transfer/`: one file per instruction class (`alu`, `atomic`, `memory`, `stack`, `jump`,
-//!   `ld_imm64`, `call/` with helper arguments, the XDP and netfilter kfuncs and bpf-to-bpf calls with
+//!   `ld_imm64`, `call/` with helper arguments, the XDP and netfilter kfuncs, `bpf_throw` and the
+//!   exception callback (`call/throw.rs`) and bpf-to-bpf calls with
 //!   `exit`, `may_goto`, `trust`); in each, the kernel's rules are checked by functions that
 //!   only reject (`check_*`), apart from the ones that compute the state after the instruction,
 //!   and each file has unit tests that apply one instruction to a state built by hand;

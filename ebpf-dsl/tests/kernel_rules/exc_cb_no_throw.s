@@ -1,4 +1,5 @@
 # kernel: accept
+# since: 6.7
 # type: sched_cls
 # The exception callback is verified even when no throw reaches it.
 .global_func cb(scalar) exception_callback

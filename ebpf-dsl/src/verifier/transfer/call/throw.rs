@@ -35,7 +35,8 @@
 //!   `r1` is an unknown number. Its return is the program's (the program types modelled here
 //!   have no return range, and a privileged load may return a pointer). No tail call may be
 //!   reached from it ("cannot tail call within exception cb"), nor LD_ABS/LD_IND (a
-//!   callback's rule).
+//!   callback's rule). Linux 6.7 and later: an older kernel ignores the tag and refuses the
+//!   callback nothing calls as unreachable.
 
 use super::*;
 use crate::btf::{GlobalArg, GlobalFunc};
@@ -84,6 +85,18 @@ pub(crate) fn check_exception_cb(
     let Some(cb) = cbs.first() else {
         return Ok(());
     };
+    if input.kernel < SINCE {
+        // An older kernel ignores the tag: the callback, which nothing calls, is then dead
+        // code ("unreachable insn").
+        return Err(vec![e(
+            cb.insn as usize,
+            Rule::Unreachable,
+            format!(
+                "the exception callback {}() needs Linux {SINCE} (an older kernel ignores its decl tag and refuses the function nothing calls as unreachable), but the target kernel is {} (see verifier::target)",
+                cb.name, input.kernel
+            ),
+        )]);
+    }
     if cb.insn == 0 {
         let why = match cb.args.first() {
             Some(GlobalArg::Refused(why)) => why.clone(),
@@ -265,43 +278,48 @@ mod tests {
 
     const THROW: &str = "call bpf_throw\nexit";
 
+    /// The throw, verified for Linux 6.18 (an XDP program unless told).
+    fn one() -> One {
+        One::new(THROW).kernel(KernelVersion::new(6, 18))
+    }
+
     #[test]
     fn a_throw_ends_the_path() {
         let mut st = state(&[(1, konst(5))]);
-        let step = One::new(THROW).ty(ProgramType::SchedCls).apply(&mut st);
+        let step = one().ty(ProgramType::SchedCls).apply(&mut st);
         assert!(matches!(step, Ok(Step::Done)), "{step:?}");
         // In a subprogram too: every frame unwinds, r0 need not be set.
         let mut st = state(&[(1, konst(5))]);
         st.frames.push(Frame::new(1, 0, 0));
         st.cur_mut().regs[1] = konst(1);
-        assert!(matches!(One::new(THROW).apply(&mut st), Ok(Step::Done)));
+        assert!(matches!(one().apply(&mut st), Ok(Step::Done)));
     }
 
     #[test]
     fn throw_rules() {
-        let (rule, msg) = One::new(THROW).refused(&mut state(&[(1, pkt(0, 0))]));
+        let (rule, msg) = one().refused(&mut state(&[(1, pkt(0, 0))]));
         assert_eq!(rule, Rule::HelperArgument);
         assert!(msg.contains("R1 is not a scalar"), "{msg}");
-        let (rule, msg) = One::new(THROW).refused(&mut state(&[]));
+        let (rule, msg) = one().refused(&mut state(&[(1, RegVal::NotInit)]));
         assert_eq!(rule, Rule::UninitRegister);
         assert!(msg.starts_with("bpf_throw takes the cookie in r1"), "{msg}");
-        let (rule, _) = One::new(THROW)
+        let (rule, _) = one()
             .ty(ProgramType::SocketFilter)
             .refused(&mut state(&[(1, konst(0))]));
         assert_eq!(rule, Rule::HelperNotAllowed);
-        let (rule, msg) = One::new(THROW)
+        let (rule, msg) = one()
             .kernel(KernelVersion::new(6, 6))
             .refused(&mut state(&[(1, konst(0))]));
         assert_eq!(rule, Rule::HelperNotAllowed);
         assert!(msg.contains("needs Linux 6.7"), "{msg}");
         let mut st = state(&[(1, konst(0))]);
         st.refs.push(3);
-        let (rule, msg) = One::new(THROW).refused(&mut st);
+        let (rule, msg) = one().refused(&mut st);
         assert_eq!(rule, Rule::ReferenceLeak);
         assert!(msg.contains("would lead to reference leak"), "{msg}");
         let mut st = state(&[(1, konst(0))]);
         st.taint = Some((7, "doubt".into()));
-        let err = One::new(THROW).apply(&mut st).unwrap_err();
+        let err = one().apply(&mut st).unwrap_err();
         assert_eq!((err.insn_index, err.rule), (7, Rule::PointerArithmetic));
     }
 
