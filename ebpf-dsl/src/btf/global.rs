@@ -12,6 +12,10 @@
 
 use super::{Btf, Kind, Linkage, Param, Type};
 
+/// The decl tag prefix of the main program's `FUNC` naming its exception callback
+/// (`exception_callback:NAME`, see [`GlobalFunc::exception_cb`]).
+pub const EXCEPTION_CALLBACK_TAG: &str = "exception_callback:";
+
 /// The kernel's limit of arguments (`MAX_BPF_FUNC_REG_ARGS`).
 const MAX_ARGS: usize = 5;
 

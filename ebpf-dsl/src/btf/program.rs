@@ -163,11 +163,7 @@ pub fn program_btf_with_globals(
                 g.add_to(&mut btf);
             }
             btf.push(Type::new(
-                format!(
-                    "{}{}",
-                    crate::xdp::exception::EXCEPTION_CALLBACK_TAG,
-                    g.name
-                ),
+                format!("{}{}", super::global::EXCEPTION_CALLBACK_TAG, g.name),
                 Kind::DeclTag {
                     ty: main,
                     component_idx: -1,

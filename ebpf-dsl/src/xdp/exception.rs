@@ -73,7 +73,7 @@ pub const fn call_throw() -> Insn {
 }
 
 /// The decl tag prefix of the main program's `FUNC` naming its exception callback.
-pub const EXCEPTION_CALLBACK_TAG: &str = "exception_callback:";
+pub use crate::btf::EXCEPTION_CALLBACK_TAG;
 
 #[cfg(test)]
 mod tests {
