@@ -144,7 +144,9 @@ pub struct ElfProgram {
     /// The subprograms whose BTF `FUNC` (from `.BTF.ext` `func_info`) is global, at their
     /// slots in [`ElfProgram::spec`]: the kernel verifies each once from its prototype, and
     /// so does the static verifier given them as `VerifyInput::globals`; the ELF writer
-    /// writes them global with their prototypes.
+    /// writes them global with their prototypes. The exception callback the entry declares
+    /// is flagged among them ([`crate::btf::GlobalFunc::exception_cb`]), or is an entry at slot
+    /// 0 when the program does not contain it (the kernel then refuses the load).
     pub globals: Vec<crate::btf::GlobalFunc>,
     /// The BTF function info libbpf passes with the program (the object has `.BTF` and
     /// `.BTF.ext` func_info for its section): each subprogram after the entry, at its slot in
