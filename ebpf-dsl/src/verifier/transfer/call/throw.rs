@@ -55,11 +55,15 @@ pub(crate) fn exception_cb<'a>(input: &VerifyInput<'a>) -> Option<&'a GlobalFunc
 }
 
 /// The first instruction of the exception callback, a root of the control flow beside the
-/// main program's (the kernel's `check_cfg` walks it after the main program).
+/// main program's (the kernel's `check_cfg` walks it after the main program); of each, when
+/// several are declared (refused next by [`check_exception_cb`], as the kernel refuses them
+/// before its `check_cfg`).
 pub(crate) fn exception_roots(input: &VerifyInput) -> Vec<usize> {
-    exception_cb(input)
+    input
+        .globals
+        .iter()
+        .filter(|g| g.exception_cb && g.insn != 0)
         .map(|g| g.insn as usize)
-        .into_iter()
         .collect()
 }
 
@@ -349,5 +353,64 @@ mod tests {
             throw_under_callback(&c, &[false, true], &[false, true]),
             Some(1)
         );
+    }
+
+    /// Verifies the text `src` as a `sched_cls` program for `kernel`.
+    fn run(src: &str, kernel: KernelVersion) -> Result<(), (Rule, String)> {
+        let a = crate::asm::assemble(src).expect("assembles");
+        crate::verifier::verify(
+            &VerifyInput::new(&a.insns, ProgramType::SchedCls)
+                .with_globals(&a.globals)
+                .with_kernel(kernel),
+        )
+        .map(drop)
+        .map_err(|e| (e[0].rule, e[0].message.clone()))
+    }
+
+    #[test]
+    fn the_exception_callback() {
+        let six18 = KernelVersion::new(6, 18);
+        let cb = ".global_func cb(scalar) exception_callback\n";
+        // Verified on its own, not called; its return may be a pointer (the program's).
+        let ok = format!("{cb}r1 = 1\ncall bpf_throw\nr0 = 0\nexit\ncb:\nr0 = r10\nexit\n");
+        assert_eq!(run(&ok, six18), Ok(()));
+        // An older kernel ignores the tag: the uncalled function is unreachable.
+        let (rule, msg) = run(&ok, KernelVersion::new(6, 6)).unwrap_err();
+        assert_eq!(rule, Rule::Unreachable);
+        assert!(msg.contains("needs Linux 6.7"), "{msg}");
+        // r1 is the cookie, a number.
+        let bad = format!("{cb}r0 = 0\nexit\ncb:\nr0 = *(u8 *)(r1 + 0)\nexit\n");
+        assert!(run(&bad, six18).is_err());
+        // Called directly.
+        let called = format!("{cb}r1 = 0\ncall cb\nexit\ncb:\nr0 = 0\nexit\n");
+        let (rule, msg) = run(&called, six18).unwrap_err();
+        assert_eq!(rule, Rule::CallStack);
+        assert!(msg.contains("cannot call exception cb directly"), "{msg}");
+        // Two of them.
+        let two = format!(
+            "{cb}.global_func cb2(scalar) exception_callback\nr0 = 0\nexit\ncb:\nr0 = 0\nexit\ncb2:\nr0 = 0\nexit\n"
+        );
+        let (_, msg) = run(&two, six18).unwrap_err();
+        assert!(msg.contains("multiple exception callback tags"), "{msg}");
+        // The wrong prototype.
+        let proto = ".global_func cb(ctx) exception_callback\nr0 = 0\nexit\ncb:\nr0 = 0\nexit\n";
+        let (_, msg) = run(proto, six18).unwrap_err();
+        assert!(
+            msg.contains("exception cb only supports single integer argument"),
+            "{msg}"
+        );
+        // It may not throw, nor call a function that throws.
+        let throws = format!(
+            "{cb}r0 = 0\nexit\ncb:\ncall f\nr0 = 0\nexit\nf:\nr1 = 0\ncall bpf_throw\nr0 = 0\nexit\n"
+        );
+        let (rule, msg) = run(&throws, six18).unwrap_err();
+        assert_eq!(rule, Rule::CallStack);
+        assert!(
+            msg.contains("cannot be called from callback subprog"),
+            "{msg}"
+        );
+        // No LD_ABS in it (a callback's rule).
+        let ld_abs = format!("{cb}r0 = 0\nexit\ncb:\nr0 = *(u8 *)skb[0]\nexit\n");
+        assert!(run(&ld_abs, six18).is_err());
     }
 }
