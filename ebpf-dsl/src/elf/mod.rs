@@ -306,8 +306,10 @@ pub fn read_object_as(bytes: &[u8], unknown: ProgramType) -> Result<Object, ElfE
 
 /// Whether executable section `name` is one libbpf gives a program type this crate does not
 /// read (tracing, cgroup, LSM, struct_ops, other socket hooks, ...): the part before the first
-/// `/` (or `.s` for sleepable) is one of libbpf's section prefixes.
+/// `/` (or `.s` for sleepable) is one of libbpf's section prefixes (after a leading `?`, which
+/// only tells libbpf not to load the program by default).
 pub fn is_other_program_section(name: &str) -> bool {
+    let name = name.strip_prefix('?').unwrap_or(name);
     const OTHER: &[&str] = &[
         "kprobe",
         "kretprobe",
@@ -374,8 +376,10 @@ pub fn write_object(obj: &Object) -> Result<Vec<u8>, ElfError> {
 
 /// The program type of an ELF section name, as libbpf reads it: `xdp`, `xdp/...`,
 /// `xdp.frags` → XDP; `tc`, `tc/...`, `tcx/...`, `classifier`, `classifier/...` → sched_cls;
-/// `action`, `action/...` → sched_act; `socket`, `socket/...` → socket_filter.
+/// `action`, `action/...` → sched_act; `socket`, `socket/...` → socket_filter. A leading `?`
+/// (libbpf: not loaded by default, `?tc`) is not part of the type.
 pub fn program_type_for_section(name: &str) -> Option<ProgramType> {
+    let name = name.strip_prefix('?').unwrap_or(name);
     let head = name.split('/').next().unwrap_or(name);
     match head {
         "xdp" | "xdp.frags" => Some(ProgramType::Xdp),
