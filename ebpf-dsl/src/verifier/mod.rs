@@ -631,7 +631,7 @@ pub(crate) fn verify_with_tracer(
     }
     let map_refs = map_refs(input)?;
     transfer::check_globals(input, &ops, &cfg)?;
-    transfer::check_exception_cb(input, &ops, &cfg)?;
+    transfer::check_exception_cb(input, &ops)?;
     transfer::check_direct_value_refs(input)?;
     transfer::check_lock_maps(input, &map_refs)?;
     let mut ex = context::Exec::new(input, &ops, &cfg, map_refs).with_trust(trust.clone());

@@ -41,7 +41,6 @@
 use super::*;
 use crate::btf::{GlobalArg, GlobalFunc};
 use crate::spec::ProgramType;
-use crate::verifier::cfg::Cfg;
 use crate::verifier::VerifyInput;
 use crate::xdp::exception::ExcKfunc;
 
@@ -72,7 +71,6 @@ pub(crate) fn exception_roots(input: &VerifyInput) -> Vec<usize> {
 pub(crate) fn check_exception_cb(
     input: &VerifyInput,
     ops: &[Op],
-    cfg: &Cfg,
 ) -> Result<(), Vec<VerifierError>> {
     let cbs: Vec<&GlobalFunc> = input.globals.iter().filter(|g| g.exception_cb).collect();
     if cbs.len() > 1 {
@@ -130,7 +128,6 @@ pub(crate) fn check_exception_cb(
     if !calls.is_empty() {
         return Err(calls);
     }
-    debug_assert!(cfg.subprog_starts.contains(&start) || start >= ops.len());
     Ok(())
 }
 
@@ -164,7 +161,7 @@ pub(crate) fn reached_from(callees: &[Vec<(usize, usize)>], roots: &[bool]) -> V
 impl<'a> Exec<'a> {
     /// The subprogram of the exception callback, if the program has one.
     pub(crate) fn exception_cb_subprog(&self) -> Option<usize> {
-        exception_cb(self.input).map(|g| self.cfg.subprog_of[g.insn as usize])
+        exception_cb(self.input).and_then(|g| self.cfg.subprog_of.get(g.insn as usize).copied())
     }
 
     /// Whether the path runs in the exception callback (its own frame 0).
