@@ -224,6 +224,19 @@ mod tests {
     }
 
     #[test]
+    fn throw_placeholders_are_replaced_and_a_missing_kfunc_is_an_error() {
+        use ebpf_dsl::xdp::exception::call_throw;
+        let insns = [call_throw(), ebpf_dsl::ir::build::exit()];
+        let ids: HashMap<_, _> = [(ExcKfunc::Throw, 65424)].into_iter().collect();
+        let out = resolve_exc_with("p", &insns, &ids).unwrap();
+        assert_eq!(out[0].imm, 65424);
+        let e = resolve_exc_with("p", &insns, &HashMap::new())
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("bpf_throw needs Linux 6.7"), "{e}");
+    }
+
+    #[test]
     fn the_running_kernel_has_the_metadata_kfuncs() {
         if !std::path::Path::new(VMLINUX_BTF).exists() {
             eprintln!("skipped: no {VMLINUX_BTF}");
