@@ -283,8 +283,8 @@ fn conntrack_kfunc_objects_load_in_libbpf() {
     if !have("clang-19") {
         return;
     }
-    match xsk_runtime::bpf::kfunc::vmlinux_nf_kfunc_ids() {
-        Ok(ids) if ids.contains_key(&ebpf_dsl::xdp::netfilter::NfKfunc::XdpCtLookup) => {}
+    match xsk_runtime::bpf::kfunc::vmlinux_kfunc_ids() {
+        Ok(ids) if ids.contains_key("bpf_xdp_ct_lookup") => {}
         other => {
             return unsupported_here(format!(
                 "the running kernel has no conntrack kfuncs ({other:?})"

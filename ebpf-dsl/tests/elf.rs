@@ -798,3 +798,55 @@ fn global_functions_round_trip_through_an_object() {
     assert_eq!(back.programs[0].globals, globals);
     assert_eq!(back.programs[0].spec.insns, obj.programs[0].spec.insns);
 }
+
+/// `call bpf_throw` is written as clang's extern call of `void bpf_throw(u64)` and read back as
+/// the call by name; the exception callback goes to `.text` with the decl tag
+/// `exception_callback:cb` on the entry's `FUNC`. Nothing calls it, so the reader, as libbpf
+/// before 1.3 (which does not add it), leaves it out of the program: the kernel then refuses
+/// the load ("exception callback type id not found in func_info"), and so does the verifier.
+#[test]
+fn bpf_throw_and_the_exception_callback_through_an_object() {
+    use ebpf_dsl::verifier::{verify, KernelVersion, VerifyInput};
+    let a = ebpf_dsl::asm::assemble(
+        ".global_func cb(scalar) exception_callback\nr1 = 7\ncall bpf_throw\nr0 = 0\nexit\ncb:\nr0 = r1\nexit\n",
+    )
+    .unwrap();
+    let globals = a.globals.clone();
+    assert!(globals[0].exception_cb && globals[0].insn == 4);
+    let six18 = KernelVersion::new(6, 18);
+    let tc = ebpf_dsl::ProgramType::SchedCls;
+    verify(
+        &VerifyInput::new(&a.insns, tc)
+            .with_globals(&globals)
+            .with_kernel(six18),
+    )
+    .expect("the text program with its callback verifies");
+    let spec = a.into_program_spec("throws", tc, "GPL", Vec::new());
+    let mut obj = Object::from_programs(&[spec]).unwrap();
+    obj.programs[0].globals = globals.clone();
+    let back = read_object(&write_object(&obj).unwrap()).unwrap();
+    let p = &back.programs[0];
+    assert_eq!(p.spec.insns[..4], obj.programs[0].spec.insns[..4]);
+    assert_eq!(p.spec.insns.len(), 4, "the callback is not loaded");
+    assert_eq!(p.globals.len(), 1);
+    assert_eq!(
+        (
+            p.globals[0].insn,
+            p.globals[0].name.as_str(),
+            p.globals[0].exception_cb
+        ),
+        (0, "cb", true)
+    );
+    let e = verify(
+        &VerifyInput::new(&p.spec.insns, tc)
+            .with_globals(&p.globals)
+            .with_kernel(six18),
+    )
+    .unwrap_err();
+    assert!(
+        e[0].message
+            .contains("exception callback type id not found in func_info"),
+        "{}",
+        e[0].message
+    );
+}

@@ -53,12 +53,26 @@ fn other_program_sections() {
         "cgroup_skb/egress",
         "lsm/bpf",
         "struct_ops",
+        "?fentry/bpf_check",
+        "?fentry.s/f",
     ] {
         assert!(is_other_program_section(s), "{s}");
     }
-    for s in ["xdp_pass", "filter", "loadbalancer", "prog", "xdp_sock"] {
+    for s in [
+        "xdp_pass",
+        "filter",
+        "loadbalancer",
+        "prog",
+        "xdp_sock",
+        "?tc",
+    ] {
         assert!(!is_other_program_section(s), "{s}");
     }
+    // A leading `?` (libbpf: not loaded by default) is not part of the type.
+    assert_eq!(
+        ebpf_dsl::elf::program_type_for_section("?tc"),
+        Some(ebpf_dsl::ProgramType::SchedCls)
+    );
 }
 
 #[test]

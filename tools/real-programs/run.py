@@ -65,7 +65,9 @@ OTHER = re.compile(
 
 
 def section_type(section, fallback):
-    """The program type libbpf gives section `section` (None: another kind of program)."""
+    """The program type libbpf gives section `section` (None: another kind of program); a
+    leading `?` (libbpf: not loaded by default) is not part of the type."""
+    section = section[1:] if section.startswith("?") else section
     head = section.split("/")[0]
     for name, t in KNOWN:
         if head == name:

@@ -2,9 +2,15 @@
 //! `BTF_FUNC_GLOBAL`), with the argument types the kernel verifies it from.
 //!
 //! ```text
-//! .global_func NAME(ARG, ...) [-> int | void | ptr]
+//! .global_func NAME(ARG, ...) [-> int | void | ptr] [exception_callback]
 //! ARG := scalar | ctx | mem SIZE [nonnull]
 //! ```
+//!
+//! `exception_callback` makes the function the main program's exception callback (what
+//! `__exception_cb(NAME)` on the main function declares in C, see [`crate::xdp::exception`]):
+//! a loader writes the decl tag `exception_callback:NAME` on the main program's `FUNC`, and the
+//! function is verified on its own even if nothing calls it (the kernel wants
+//! `NAME(scalar)`).
 //!
 //! `NAME` is a label of the program that a `call NAME` targets. A global function is verified
 //! once, on its own, as the kernel does (`do_check_subprogs`): `r1`... start as its arguments
@@ -38,7 +44,10 @@ pub const GLOBAL_FUNC_DIRECTIVE: &str = ".global_func";
 
 /// The syntax, for messages.
 pub const GLOBAL_FUNC_SYNTAX: &str =
-    ".global_func NAME(ARG, ...) [-> int|void|ptr] with ARG one of scalar, ctx, mem SIZE [nonnull]";
+    ".global_func NAME(ARG, ...) [-> int|void|ptr] [exception_callback] with ARG one of scalar, ctx, mem SIZE [nonnull]";
+
+/// The word after the prototype that makes the function the exception callback.
+pub const EXCEPTION_CALLBACK_WORD: &str = "exception_callback";
 
 /// Parses what follows `.global_func` (see the module docs); the function's `insn` is 0 until
 /// [`resolve()`](crate::asm::resolve()) finds its label.
@@ -98,14 +107,19 @@ pub fn parse_global_func(text: &str) -> Result<GlobalFunc, String> {
             args.len()
         ));
     }
-    let returns_scalar = match text[close + 1..].trim() {
+    let after = text[close + 1..].trim();
+    let (after, exception_cb) = match after.strip_suffix(EXCEPTION_CALLBACK_WORD) {
+        Some(rest) if rest.is_empty() || rest.ends_with(char::is_whitespace) => (rest.trim(), true),
+        _ => (after, false),
+    };
+    let returns_scalar = match after {
         "" => true,
         rest => match rest.strip_prefix("->").map(str::trim) {
             Some("int") => true,
             Some("void" | "ptr") => false,
             _ => {
                 return Err(format!(
-                    "`{rest}`: the return type is `-> int`, `-> void` or `-> ptr`"
+                    "`{rest}`: the return type is `-> int`, `-> void` or `-> ptr`, then `{EXCEPTION_CALLBACK_WORD}` may follow"
                 ))
             }
         },
@@ -115,6 +129,7 @@ pub fn parse_global_func(text: &str) -> Result<GlobalFunc, String> {
         name: name.to_string(),
         args,
         returns_scalar,
+        exception_cb,
     })
 }
 
@@ -139,8 +154,13 @@ pub fn global_func_directive(g: &GlobalFunc, label: &str) -> Option<String> {
         });
     }
     let ret = if g.returns_scalar { "" } else { " -> void" };
+    let cb = if g.exception_cb {
+        format!(" {EXCEPTION_CALLBACK_WORD}")
+    } else {
+        String::new()
+    };
     Some(format!(
-        "{GLOBAL_FUNC_DIRECTIVE} {label}({}){ret}",
+        "{GLOBAL_FUNC_DIRECTIVE} {label}({}){ret}{cb}",
         args.join(", ")
     ))
 }
@@ -176,6 +196,13 @@ mod tests {
             Ok(g)
         );
         assert!(!parse_global_func("g() -> void").unwrap().returns_scalar);
+        let cb = parse_global_func("cb(scalar) exception_callback").unwrap();
+        assert!(cb.exception_cb && cb.returns_scalar);
+        let line = global_func_directive(&cb, "cb").unwrap();
+        assert_eq!(line, ".global_func cb(scalar) exception_callback");
+        let cb = parse_global_func("cb(scalar) -> void exception_callback").unwrap();
+        assert!(cb.exception_cb && !cb.returns_scalar);
+        assert!(!parse_global_func("g(scalar)").unwrap().exception_cb);
         assert!(parse_global_func("g(void)").unwrap().args.is_empty());
         for (bad, why) in [
             ("g", "missing `(`"),
@@ -184,6 +211,7 @@ mod tests {
             ("g(mem 4 maybe)", "only `nonnull` may follow"),
             ("g(ptr)", "unknown argument type `ptr`"),
             ("g() -> long", "the return type is"),
+            ("g() xexception_callback", "the return type is"),
             ("1g()", "is not a function"),
             (
                 "g(scalar, scalar, scalar, scalar, scalar, scalar)",

@@ -12,6 +12,10 @@
 
 use super::{Btf, Kind, Linkage, Param, Type};
 
+/// The decl tag prefix of the main program's `FUNC` naming its exception callback
+/// (`exception_callback:NAME`, see [`GlobalFunc::exception_cb`]).
+pub const EXCEPTION_CALLBACK_TAG: &str = "exception_callback:";
+
 /// The kernel's limit of arguments (`MAX_BPF_FUNC_REG_ARGS`).
 const MAX_ARGS: usize = 5;
 
@@ -53,6 +57,15 @@ pub struct GlobalFunc {
     /// It returns an integer or enum; the kernel refuses a global function that does not
     /// ("Global function ... doesn't return scalar").
     pub returns_scalar: bool,
+    /// It is the main program's exception callback (the decl tag
+    /// `exception_callback:NAME` on the main program's `FUNC`, see
+    /// [`crate::xdp::exception`]): verified on its own even if never called, with a single
+    /// number argument (the cookie of `bpf_throw`), never called directly. An entry with
+    /// `insn` 0 (the main program's slot) stands for a callback the program does not contain
+    /// (the tag names a function libbpf did not load with it: the kernel's "exception callback
+    /// type id not found in func_info"); its first argument may be a
+    /// [`GlobalArg::Refused`] with another of the kernel's reasons.
+    pub exception_cb: bool,
 }
 
 impl GlobalFunc {
@@ -98,6 +111,7 @@ impl GlobalFunc {
                     "its type is not a function prototype".into(),
                 )],
                 returns_scalar: true,
+                exception_cb: false,
             });
         };
         let returns_scalar = is_scalar(btf, skip_mods(btf, *ret));
@@ -111,6 +125,7 @@ impl GlobalFunc {
             name: t.name.clone(),
             args,
             returns_scalar,
+            exception_cb: false,
         })
     }
 
@@ -328,12 +343,14 @@ mod tests {
                     },
                 ],
                 returns_scalar: true,
+                exception_cb: false,
             },
             GlobalFunc {
                 insn: 9,
                 name: "g".into(),
                 args: Vec::new(),
                 returns_scalar: false,
+                exception_cb: false,
             },
         ]
     }

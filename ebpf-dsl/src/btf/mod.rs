@@ -36,7 +36,9 @@ use std::collections::HashMap;
 use std::fmt;
 
 pub use self::ext::{BtfExt, CoreRelo, ExtSection, FuncInfo, LineInfo};
-pub use self::global::{func_returns_scalar, GlobalArg, GlobalFunc, SubprogFunc};
+pub use self::global::{
+    func_returns_scalar, GlobalArg, GlobalFunc, SubprogFunc, EXCEPTION_CALLBACK_TAG,
+};
 pub use self::maps::{InnerDefinition, MapDefinition};
 pub use self::program::{
     function_starts, program_btf, program_btf_with_globals, KernelBtf, SourceLine,

@@ -91,7 +91,11 @@ pub fn program_btf(
 
 /// [`program_btf`], where the functions of `globals` that start a function are global, with
 /// their names and prototypes ([`GlobalFunc::add_to`]), so that the kernel verifies each once
-/// on its own (the others stay static `int name_N(void)`).
+/// on its own (the others stay static `int name_N(void)`). An exception callback among them
+/// ([`GlobalFunc::exception_cb`]) is a function even if nothing calls it, and the main
+/// program's `FUNC` gets the decl tag `exception_callback:NAME` naming it (one per callback:
+/// the kernel refuses more than one; one at slot 0, not in the program, gets its tag and a
+/// `FUNC` with no `func_info`, as libbpf before 1.3 loads such an object).
 pub fn program_btf_with_globals(
     name: &str,
     section: &str,
@@ -119,8 +123,15 @@ pub fn program_btf_with_globals(
             params: Vec::new(),
         },
     ));
-    let starts = function_starts(insns);
+    let mut starts = function_starts(insns);
+    for g in globals.iter().filter(|g| g.exception_cb) {
+        if g.insn != 0 && (g.insn as usize) < insns.len() && !starts.contains(&g.insn) {
+            starts.push(g.insn);
+        }
+    }
+    starts.sort_unstable();
     let mut funcs = Vec::new();
+    let mut main_id = None;
     for &s in &starts {
         if let Some(g) = globals.iter().find(|g| s != 0 && g.insn == s) {
             let type_id = g.add_to(&mut btf);
@@ -137,10 +148,28 @@ pub fn program_btf_with_globals(
             )
         };
         let id = btf.push(Type::new(fname, Kind::Func { proto, linkage }));
+        if s == 0 {
+            main_id = Some(id);
+        }
         funcs.push(FuncInfo {
             insn: s,
             type_id: id,
         });
+    }
+    if let Some(main) = main_id {
+        for g in globals.iter().filter(|g| g.exception_cb) {
+            if g.insn == 0 {
+                // Not loaded with the program: its `FUNC` only.
+                g.add_to(&mut btf);
+            }
+            btf.push(Type::new(
+                format!("{}{}", super::global::EXCEPTION_CALLBACK_TAG, g.name),
+                Kind::DeclTag {
+                    ty: main,
+                    component_idx: -1,
+                },
+            ));
+        }
     }
 
     // Second slots of ld_imm64 carry no line.

@@ -13,6 +13,7 @@ use crate::btf::{
 };
 use crate::isa::insn::{Insn, BPF_PSEUDO_CALL};
 use crate::xdp::dynptr::DynptrKfunc;
+use crate::xdp::exception::ExcKfunc;
 use crate::xdp::metadata::XdpKfunc;
 use crate::xdp::netfilter::NfKfunc;
 
@@ -335,4 +336,52 @@ fn add_proto_btf(btf: &mut Btf, name: &str, (ret, params): (Ty, Vec<(&'static st
             linkage: Linkage::Extern,
         },
     ))
+}
+
+/// Adds the `FUNC` (extern linkage) of the exception kfunc `k` (`void bpf_throw(u64 cookie)`),
+/// as [`add_nf_kfunc_btf`] does.
+pub(super) fn add_exc_kfunc_btf(btf: &mut Btf, k: ExcKfunc) -> u32 {
+    let proto = match k {
+        ExcKfunc::Throw => (Ty::Void, vec![("cookie", Ty::U64)]),
+    };
+    add_proto_btf(btf, k.name(), proto)
+}
+
+/// Adds the `FUNC` (extern linkage, the kernel's prototype) of the kfunc known by name as
+/// `name` (any family of [`crate::xdp::netfilter::kfunc_names`]) and returns its id; `None`
+/// for a name no family knows.
+pub(super) fn add_named_kfunc_btf(btf: &mut Btf, name: &str) -> Option<u32> {
+    if let Some(k) = XdpKfunc::from_name(name) {
+        Some(add_kfunc_btf(btf, k))
+    } else if let Some(k) = NfKfunc::from_name(name) {
+        Some(add_nf_kfunc_btf(btf, k))
+    } else if let Some(k) = DynptrKfunc::from_name(name) {
+        Some(add_dynptr_kfunc_btf(btf, k))
+    } else {
+        ExcKfunc::from_name(name).map(|k| add_exc_kfunc_btf(btf, k))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_kfunc_known_by_name_has_its_extern_func() {
+        for name in crate::xdp::netfilter::kfunc_names() {
+            let mut btf = Btf::new();
+            let id = add_named_kfunc_btf(&mut btf, name)
+                .unwrap_or_else(|| panic!("{name}: no prototype to write"));
+            let t = btf.get(id).unwrap();
+            assert_eq!(t.name, name);
+            assert!(matches!(
+                t.kind,
+                Kind::Func {
+                    linkage: Linkage::Extern,
+                    ..
+                }
+            ));
+        }
+        assert_eq!(add_named_kfunc_btf(&mut Btf::new(), "bpf_nope"), None);
+    }
 }

@@ -122,7 +122,8 @@ pub fn program_listing_globals(
         }
     }
     let mut directives = String::new();
-    for g in globals {
+    // (An exception callback the program does not contain, at slot 0, has no text.)
+    for g in globals.iter().filter(|g| g.insn != 0) {
         let label = labels.iter().find(|(s, _)| *s == g.insn as usize);
         if let Some(d) =
             label.and_then(|(_, l)| crate::asm::globaldecl::global_func_directive(g, l))

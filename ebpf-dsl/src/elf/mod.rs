@@ -31,9 +31,18 @@
 //! and `.BTF.ext` with each program's `func_info` and `line_info` ([`ProgramSpec::lines`]).
 //!
 //! Global data written from text (`.map .rodata ... init=HEX`) goes in [`Object::data`];
-//! calls of the XDP metadata and netfilter kfuncs by name ([`crate::xdp::netfilter`]) are
-//! written and read as clang's extern functions (see the `kfunc` module: undefined symbol,
-//! extern `FUNC` in `.ksyms`, `R_BPF_64_32`).
+//! calls of the XDP metadata and netfilter kfuncs and of `bpf_throw` by name
+//! ([`crate::xdp::netfilter`], [`crate::xdp::exception`]) are written and read as clang's
+//! extern functions (see the `kfunc` module: undefined symbol, extern `FUNC` in `.ksyms`,
+//! `R_BPF_64_32`).
+//!
+//! The exception callback (`__exception_cb(cb)` on the entry: the decl tag
+//! `exception_callback:cb` on its `FUNC`) is read as libbpf 1.1 (the corpus's, Debian 12's)
+//! loads it: flagged among [`ElfProgram::globals`] when the program contains it (a function it
+//! calls), else an entry at slot 0 that the verifier refuses as the kernel does ("exception
+//! callback type id not found in func_info"; libbpf 1.3 and later append the callback, and the
+//! kernel then verifies it); the tag's other refusals (a static callback, an unknown name,
+//! two tags) likewise. The writer puts a text's callback in `.text` with the tag.
 //!
 //! Callbacks (the `ld_imm64` of a function that `bpf_loop`, `bpf_for_each_map_elem`, ...
 //! take): clang writes `r2 = 0x38 ll` with an `R_BPF_64_64` relocation against `.text`; the
@@ -148,7 +157,9 @@ pub struct ElfProgram {
     /// The subprograms whose BTF `FUNC` (from `.BTF.ext` `func_info`) is global, at their
     /// slots in [`ElfProgram::spec`]: the kernel verifies each once from its prototype, and
     /// so does the static verifier given them as `VerifyInput::globals`; the ELF writer
-    /// writes them global with their prototypes.
+    /// writes them global with their prototypes. The exception callback the entry declares
+    /// is flagged among them ([`crate::btf::GlobalFunc::exception_cb`]), or is an entry at slot
+    /// 0 when the program does not contain it (the kernel then refuses the load).
     pub globals: Vec<crate::btf::GlobalFunc>,
     /// The BTF function info libbpf passes with the program (the object has `.BTF` and
     /// `.BTF.ext` func_info for its section): each subprogram after the entry, at its slot in
@@ -352,8 +363,10 @@ pub fn read_object_as(bytes: &[u8], unknown: ProgramType) -> Result<Object, ElfE
 
 /// Whether executable section `name` is one libbpf gives a program type this crate does not
 /// read (tracing, cgroup, LSM, struct_ops, other socket hooks, ...): the part before the first
-/// `/` (or `.s` for sleepable) is one of libbpf's section prefixes.
+/// `/` (or `.s` for sleepable) is one of libbpf's section prefixes (after a leading `?`, which
+/// only tells libbpf not to load the program by default).
 pub fn is_other_program_section(name: &str) -> bool {
+    let name = name.strip_prefix('?').unwrap_or(name);
     const OTHER: &[&str] = &[
         "kprobe",
         "kretprobe",
@@ -420,8 +433,10 @@ pub fn write_object(obj: &Object) -> Result<Vec<u8>, ElfError> {
 
 /// The program type of an ELF section name, as libbpf reads it: `xdp`, `xdp/...`,
 /// `xdp.frags` → XDP; `tc`, `tc/...`, `tcx/...`, `classifier`, `classifier/...` → sched_cls;
-/// `action`, `action/...` → sched_act; `socket`, `socket/...` → socket_filter.
+/// `action`, `action/...` → sched_act; `socket`, `socket/...` → socket_filter. A leading `?`
+/// (libbpf: not loaded by default, `?tc`) is not part of the type.
 pub fn program_type_for_section(name: &str) -> Option<ProgramType> {
+    let name = name.strip_prefix('?').unwrap_or(name);
     let head = name.split('/').next().unwrap_or(name);
     match head {
         "xdp" | "xdp.frags" => Some(ProgramType::Xdp),

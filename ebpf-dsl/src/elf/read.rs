@@ -845,7 +845,8 @@ impl Ctx<'_, '_> {
     }
 
     /// The global functions among the subprograms `funcs` placed (the entry, first, is not
-    /// one): those whose `func_info` names a `FUNC` of global linkage.
+    /// one): those whose `func_info` names a `FUNC` of global linkage; and the exception
+    /// callback the entry's `FUNC` names ([`exception_callback`]).
     fn globals(
         &self,
         funcs: &[Placed],
@@ -858,14 +859,162 @@ impl Ctx<'_, '_> {
             crate::spec::ProgramType::Xdp => "xdp_md",
             _ => "__sk_buff",
         };
-        funcs
+        let type_of = |f: &Placed| {
+            let recs = info.get(&self.elf.sections[f.sec].name)?;
+            recs.iter()
+                .find(|r| u64::from(r.insn) * 8 == f.start)
+                .map(|r| r.type_id)
+        };
+        let mut placed: Vec<(u32, crate::btf::GlobalFunc)> = funcs
             .iter()
             .skip(1)
             .filter_map(|f| {
-                let recs = info.get(&self.elf.sections[f.sec].name)?;
-                let r = recs.iter().find(|r| u64::from(r.insn) * 8 == f.start)?;
-                crate::btf::GlobalFunc::from_btf(btf, r.type_id, f.base as u32, ctx)
+                let id = type_of(f)?;
+                crate::btf::GlobalFunc::from_btf(btf, id, f.base as u32, ctx).map(|g| (id, g))
             })
-            .collect()
+            .collect();
+        // The exception callback: flagged among the globals, or an entry at slot 0 for one
+        // the kernel refuses (not loaded with the program, or another reason).
+        if let Some(cb) = funcs.first().and_then(type_of).and_then(|entry| {
+            exception_callback(btf, entry).map(|cb| (exception_tags(btf, entry)[0], cb))
+        }) {
+            let (name, cb) = cb;
+            if let Some((_, g)) = placed.iter_mut().find(|(id, _)| cb == Ok(*id)) {
+                g.exception_cb = true;
+            } else {
+                placed.push((
+                    0,
+                    crate::btf::GlobalFunc {
+                        insn: 0,
+                        name: name.to_string(),
+                        args: cb
+                            .err()
+                            .map(crate::btf::GlobalArg::Refused)
+                            .into_iter()
+                            .collect(),
+                        returns_scalar: true,
+                        exception_cb: true,
+                    },
+                ));
+            }
+        }
+        placed.into_iter().map(|(_, g)| g).collect()
+    }
+}
+
+/// The values of the `exception_callback:` decl tags on `FUNC` `entry` itself.
+fn exception_tags(btf: &crate::btf::Btf, entry: u32) -> Vec<&str> {
+    use crate::xdp::exception::EXCEPTION_CALLBACK_TAG;
+    btf.types
+        .iter()
+        .filter_map(|t| match t.kind {
+            crate::btf::Kind::DeclTag {
+                ty,
+                component_idx: -1,
+            } if ty == entry => t.name.strip_prefix(EXCEPTION_CALLBACK_TAG),
+            _ => None,
+        })
+        .collect()
+}
+
+/// The exception callback the main program's `FUNC` `entry` declares (the decl tag
+/// `exception_callback:NAME`, see [`crate::xdp::exception`]), as the kernel's
+/// `bpf_find_exception_callback_insn_off` finds it: `None` without a tag; `Ok(id)`, the
+/// callback's `FUNC`, when the kernel takes it (if no function loaded with the program has
+/// that `FUNC`, the kernel refuses the load: "exception callback type id not found in
+/// func_info", which the verifier reports); `Err(why)` with the kernel's other refusals.
+fn exception_callback(btf: &crate::btf::Btf, entry: u32) -> Option<Result<u32, String>> {
+    let tags = exception_tags(btf, entry);
+    let name = *tags.first()?;
+    if tags.len() > 1 {
+        return Some(Err(
+            "the main program's BTF names more than one exception callback (the kernel's \"multiple exception callback tags for main subprog\")".into(),
+        ));
+    }
+    let Some(id) = (1..btf.types.len() as u32 + 1).find(|&id| {
+        btf.get(id)
+            .is_some_and(|t| t.name == name && matches!(t.kind, crate::btf::Kind::Func { .. }))
+    }) else {
+        return Some(Err(format!(
+            "the exception callback `{name}` is no function of the object's BTF (the kernel's \"exception callback '{name}' could not be found in BTF\")"
+        )));
+    };
+    if !matches!(
+        btf.get(id).map(|t| &t.kind),
+        Some(crate::btf::Kind::Func {
+            linkage: crate::btf::Linkage::Global,
+            ..
+        })
+    ) {
+        return Some(Err(format!(
+            "the exception callback `{name}` is a static function (the kernel's \"exception callback '{name}' must have global linkage\")"
+        )));
+    }
+    if id == entry {
+        return Some(Err(
+            "the main program names itself as its exception callback (the kernel's \"invalid exception callback insn_off in func_info: 0\")".into(),
+        ));
+    }
+    Some(Ok(id))
+}
+
+#[cfg(test)]
+mod exception_tests {
+    use super::{exception_callback, exception_tags};
+    use crate::btf::{Btf, Kind, Linkage, Type};
+
+    /// A BTF with the main `FUNC` (id 3), a global `cb` and a static `st`, and the given decl
+    /// tags on the main `FUNC`.
+    fn btf(tags: &[&str]) -> (Btf, u32) {
+        let mut b = Btf::new();
+        let int = b.add(Type::int("int", 4, true));
+        let proto = b.add(Type::new(
+            "",
+            Kind::FuncProto {
+                ret: int,
+                params: Vec::new(),
+            },
+        ));
+        let func = |b: &mut Btf, name: &str, linkage| {
+            b.push(Type::new(name, Kind::Func { proto, linkage }))
+        };
+        let main = func(&mut b, "main", Linkage::Global);
+        func(&mut b, "cb", Linkage::Global);
+        func(&mut b, "st", Linkage::Static);
+        for t in tags {
+            b.push(Type::new(
+                *t,
+                Kind::DeclTag {
+                    ty: main,
+                    component_idx: -1,
+                },
+            ));
+        }
+        (b, main)
+    }
+
+    #[test]
+    fn the_kernels_reading_of_the_exception_callback_tag() {
+        let (b, main) = btf(&[]);
+        assert_eq!(exception_callback(&b, main), None);
+        let (b, main) = btf(&["exception_callback:cb"]);
+        assert_eq!(exception_tags(&b, main), ["cb"]);
+        assert_eq!(exception_callback(&b, main), Some(Ok(main + 1)));
+        for (tags, why) in [
+            (
+                &["exception_callback:cb", "exception_callback:st"][..],
+                "multiple exception callback tags",
+            ),
+            (&["exception_callback:nope"], "could not be found in BTF"),
+            (&["exception_callback:st"], "must have global linkage"),
+            (&["exception_callback:main"], "insn_off in func_info: 0"),
+        ] {
+            let (b, main) = btf(tags);
+            let e = exception_callback(&b, main).unwrap().unwrap_err();
+            assert!(e.contains(why), "{tags:?}: {e}");
+        }
+        // Another tag (an argument's, another prefix) is not the callback's.
+        let (b, main) = btf(&["arg:ctx", "other:cb"]);
+        assert_eq!(exception_callback(&b, main), None);
     }
 }

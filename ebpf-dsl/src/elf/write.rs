@@ -18,9 +18,6 @@ use super::{is_data_section, kfunc, ElfError, Object};
 use crate::btf::{program_btf_with_globals, Btf, BtfExt, ExtSection, Kind, Type, VarSecInfo};
 use crate::isa::insn::Insn;
 use crate::spec::RelocKind;
-use crate::xdp::dynptr::DynptrKfunc;
-use crate::xdp::metadata::XdpKfunc;
-use crate::xdp::netfilter::NfKfunc;
 
 struct Sec {
     name: String,
@@ -160,7 +157,7 @@ pub fn write(obj: &Object) -> Result<Vec<u8>, ElfError> {
     let has_calls = obj
         .programs
         .iter()
-        .any(|p| !call_targets(&p.spec.insns).is_empty());
+        .any(|p| !function_targets(&p.spec.insns, &p.globals).is_empty());
     let text_idx = secs.len();
     let mut text = Vec::new();
     let mut text_rels: Vec<PendingRel> = Vec::new();
@@ -197,7 +194,7 @@ pub fn write(obj: &Object) -> Result<Vec<u8>, ElfError> {
         for p in obj.programs.iter().filter(|p| p.section == name) {
             let start = bytes.len() as u64;
             let mut insns: Vec<Insn> = p.spec.insns.to_vec();
-            let targets = call_targets(&insns);
+            let targets = function_targets(&insns, &p.globals);
             if targets.first() == Some(&0) || targets.iter().any(|&t| t >= insns.len()) {
                 return Err(err(format!(
                     "program `{}`: a call targets its first instruction or runs past its end",
@@ -282,29 +279,13 @@ pub fn write(obj: &Object) -> Result<Vec<u8>, ElfError> {
             }
             // kfuncs by name: clang's extern call, relocated against the function's symbol.
             for (i, insn) in insns.iter_mut().enumerate() {
-                // The XDP metadata kfuncs (Ok), the netfilter ones (Err(Ok)) and the dynptr
-                // ones (Err(Err)).
-                let k = match (
-                    XdpKfunc::of_insn(insn),
-                    NfKfunc::of_insn(insn),
-                    DynptrKfunc::of_insn(insn),
-                ) {
-                    (Some(k), ..) => Ok(k),
-                    (None, Some(k), _) => Err(Ok(k)),
-                    (None, None, Some(k)) => Err(Err(k)),
-                    (None, None, None) => continue,
-                };
-                let name = match k {
-                    Ok(k) => k.name(),
-                    Err(Ok(k)) => k.name(),
-                    Err(Err(k)) => k.name(),
+                // A kfunc called by name (any family): its name, then its `FUNC` with the
+                // kernel's prototype, added once.
+                let Some(name) = crate::xdp::netfilter::kfunc_of_insn(insn) else {
+                    continue;
                 };
                 let g = *kfunc_syms.entry(name).or_insert_with(|| {
-                    ksyms.push(match k {
-                        Ok(k) => kfunc::add_kfunc_btf(&mut btf, k),
-                        Err(Ok(k)) => kfunc::add_nf_kfunc_btf(&mut btf, k),
-                        Err(Err(k)) => kfunc::add_dynptr_kfunc_btf(&mut btf, k),
-                    });
+                    ksyms.extend(kfunc::add_named_kfunc_btf(&mut btf, name));
                     globals.push(Sym {
                         name: name.into(),
                         info: STB_GLOBAL << 4,
@@ -559,6 +540,18 @@ fn is_func_ref(i: &Insn) -> bool {
 }
 
 /// The slots bpf-to-bpf calls and callback addresses of `insns` land on, sorted, once each.
+/// [`call_targets`] and the program's exception callback (a function of its own in `.text`,
+/// which nothing calls: see [`crate::xdp::exception`]).
+fn function_targets(insns: &[Insn], globals: &[crate::btf::GlobalFunc]) -> Vec<usize> {
+    let mut t = call_targets(insns);
+    for g in globals.iter().filter(|g| g.exception_cb && g.insn != 0) {
+        t.push(g.insn as usize);
+    }
+    t.sort_unstable();
+    t.dedup();
+    t
+}
+
 fn call_targets(insns: &[Insn]) -> Vec<usize> {
     let mut t: Vec<usize> = insns
         .iter()

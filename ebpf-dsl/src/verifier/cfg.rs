@@ -644,8 +644,22 @@ fn liveness(ops: &[Op]) -> Vec<u16> {
 }
 
 /// Runs the structural checks and computes the [`Cfg`].
+#[cfg(test)]
 pub fn check(ops: &[Op]) -> Result<Cfg, Vec<VerifierError>> {
+    check_with_roots(ops, &[])
+}
+
+/// [`check`] for a program with more entry points than its first instruction: `roots`, the
+/// exception callback's first instruction (a function of its own, reached by no call: the
+/// kernel's `check_cfg` walks it after the main program). A root that starts no instruction is
+/// left out (the caller reports it).
+pub fn check_with_roots(ops: &[Op], roots: &[usize]) -> Result<Cfg, Vec<VerifierError>> {
     let len = ops.len();
+    let roots: Vec<usize> = roots
+        .iter()
+        .copied()
+        .filter(|&r| r > 0 && r < len && !matches!(ops[r], Op::LdImm64Tail))
+        .collect();
     let mut errors = Vec::new();
     if len == 0 {
         return Err(vec![err(0, Rule::Structure, "the program is empty")]);
@@ -653,6 +667,7 @@ pub fn check(ops: &[Op]) -> Result<Cfg, Vec<VerifierError>> {
     // Subprograms: the main program, every bpf-to-bpf call's target and every callback (the
     // function an `ld_imm64` with `src = BPF_PSEUDO_FUNC` takes the address of).
     let mut starts = vec![0usize];
+    starts.extend_from_slice(&roots);
     for (i, op) in ops.iter().enumerate() {
         if let Op::CallLocal { target } = *op {
             starts.push(target);
@@ -774,6 +789,7 @@ pub fn check(ops: &[Op]) -> Result<Cfg, Vec<VerifierError>> {
     // Reachability (all branches taken, as the kernel's check_cfg).
     let mut seen = vec![false; len];
     let mut work = vec![0usize];
+    work.extend_from_slice(&roots);
     while let Some(i) = work.pop() {
         if seen[i] {
             continue;

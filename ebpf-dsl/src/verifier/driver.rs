@@ -31,7 +31,12 @@ impl<'a> Exec<'a> {
     /// [`super::verify_with`].
     pub(crate) fn run(&mut self, exact_pruning: bool, every_prune_point: bool) -> R<Report> {
         let mut states = self.explore(0, initial_state(), exact_pruning, every_prune_point)?;
+        // The exception callback is verified as if called (`transfer/call/throw.rs`).
+        if let Some(sp) = self.exception_cb_subprog() {
+            self.global_called[sp] = true;
+        }
         while let Some((pc, st)) = self.next_global() {
+            self.check_exception_cb_entry(pc)?;
             states += self.explore(pc, st, exact_pruning, every_prune_point)?;
         }
         self.check_stack_depth()?;
@@ -255,7 +260,14 @@ impl<'a> Exec<'a> {
                 }
             )
         });
-        let own_root = |sp: usize| !tail_calls && self.async_cb.get(sp) == Some(&true);
+        // The exception callback runs after the program's frames are unwound: a root of its
+        // own, always, and a callback for the kernel's rules (`transfer/call/throw.rs`).
+        let exc_cb = self.exception_cb_subprog();
+        let own_root =
+            |sp: usize| (!tail_calls && self.async_cb.get(sp) == Some(&true)) || exc_cb == Some(sp);
+        if let Some(sp) = exc_cb {
+            is_cb[sp] = true;
+        }
         for (i, op) in self.ops.iter().enumerate() {
             if let Op::CallLocal { target } = op {
                 callees[self.cfg.subprog_of[i]].push((self.cfg.subprog_of[*target], i));
@@ -314,6 +326,7 @@ impl<'a> Exec<'a> {
         if walked.is_ok() {
             let mut has_tail_call = vec![false; n];
             let mut has_ld_abs = vec![false; n];
+            let mut has_throw = vec![false; n];
             for (i, op) in self.ops.iter().enumerate() {
                 match op {
                     Op::Call {
@@ -321,7 +334,43 @@ impl<'a> Exec<'a> {
                         kfunc: false,
                     } => has_tail_call[self.cfg.subprog_of[i]] = true,
                     Op::LdAbs { .. } => has_ld_abs[self.cfg.subprog_of[i]] = true,
+                    Op::Call {
+                        helper,
+                        kfunc: true,
+                    } if crate::xdp::exception::ExcKfunc::from_placeholder(*helper).is_some() => {
+                        has_throw[self.cfg.subprog_of[i]] = true
+                    }
                     _ => {}
+                }
+            }
+            if let Some(sp) = super::transfer::throw_under_callback(&callees, &is_cb, &has_throw) {
+                let at = (self.cfg.subprog_starts[sp]..self.ops.len())
+                    .find(|&i| matches!(self.ops[i], Op::Call { helper, kfunc: true } if crate::xdp::exception::ExcKfunc::from_placeholder(helper).is_some()))
+                    .unwrap_or(self.cfg.subprog_starts[sp]);
+                return Err(e(
+                    at,
+                    Rule::CallStack,
+                    format!(
+                        "bpf_throw in the function at instruction {}, which is a callback or runs under one (a bpf_loop or timer callback, the exception callback): the kernel refuses it, reached or not (\"bpf_throw kfunc (insn {at}) cannot be called from callback subprog {sp}\")",
+                        self.cfg.subprog_starts[sp]
+                    ),
+                ));
+            }
+            if let Some(sp) = exc_cb {
+                let under = super::transfer::reached_from(&callees, &{
+                    let mut r = vec![false; n];
+                    r[sp] = true;
+                    r
+                });
+                if let Some(t) = (0..n).find(|&s| under[s] && has_tail_call[s]) {
+                    return Err(e(
+                        self.cfg.subprog_starts[t],
+                        Rule::CallStack,
+                        format!(
+                            "a tail call in the function at instruction {}, which the exception callback runs: the kernel refuses it (\"cannot tail call within exception cb\")",
+                            self.cfg.subprog_starts[t]
+                        ),
+                    ));
                 }
             }
             if let Some(sp) = ld_abs_under_callback(&callees, &is_cb, &has_ld_abs) {
@@ -458,6 +507,12 @@ impl<'a> Exec<'a> {
                 target,
             } => self.cond(pc, st, is64, op, dst, src, target),
             Op::Call { helper, kfunc } => {
+                if let Some(k) =
+                    crate::xdp::exception::ExcKfunc::from_placeholder(helper).filter(|_| kfunc)
+                {
+                    // `bpf_throw`: the path ends there (`transfer/call/throw.rs`).
+                    return self.call_exc_kfunc(pc, st, k);
+                }
                 if kfunc {
                     self.call_xdp_kfunc(pc, st, helper)?;
                 } else if let Some((target, cb)) = self.call_helper(pc, st, helper)? {
@@ -539,21 +594,10 @@ fn ld_abs_under_callback(
     is_cb: &[bool],
     has_ld_abs: &[bool],
 ) -> Option<usize> {
-    let mut in_cb = is_cb.to_vec();
-    let order = callers_first(callees);
-    for &sp in &order {
-        if in_cb[sp] {
-            for &(c, _) in &callees[sp] {
-                in_cb[c] = true;
-            }
-        }
-    }
-    let mut hits: Vec<usize> = order
-        .into_iter()
-        .filter(|&sp| in_cb[sp] && has_ld_abs[sp])
-        .collect();
-    hits.sort_unstable();
-    hits.first().copied()
+    // Every function a callback is or calls, those no chain from the main function reaches
+    // included (the exception callback's).
+    let in_cb = super::transfer::reached_from(callees, is_cb);
+    (0..callees.len()).find(|&sp| in_cb[sp] && has_ld_abs[sp])
 }
 
 #[cfg(test)]

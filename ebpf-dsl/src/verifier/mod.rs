@@ -10,7 +10,8 @@
 //!
 //! **Soundness first.** A program this verifier accepts should load (as root, i.e. with the
 //! kernel's privileged rules). Where it cannot prove something — or where the kernel's
-//! behaviour is not modelled (kfuncs other than the XDP metadata and netfilter conntrack ones,
+//! behaviour is not modelled (kfuncs other than the XDP metadata, netfilter conntrack and
+//! `bpf_throw` ones,
 //! BTF beyond the fields of `struct nf_conn`, program types other
 //! than XDP, socket filter and tc)
 //! — it rejects with a message that says so. Every transfer function is at most as precise as
@@ -209,7 +210,8 @@
 //!   on scalars), `refine` / `refine32` (deciding and refining comparisons) and `branch` (what a
 //!   comparison does to linked registers, null checks and packet ranges);
 //! - `transfer/`: one file per instruction class (`alu`, `atomic`, `memory`, `stack`, `jump`,
-//!   `ld_imm64`, `call/` with helper arguments, the XDP and netfilter kfuncs and bpf-to-bpf calls with
+//!   `ld_imm64`, `call/` with helper arguments, the XDP and netfilter kfuncs, `bpf_throw` and the
+//!   exception callback (`call/throw.rs`) and bpf-to-bpf calls with
 //!   `exit`, `may_goto`, `trust`); in each, the kernel's rules are checked by functions that
 //!   only reject (`check_*`), apart from the ones that compute the state after the instruction,
 //!   and each file has unit tests that apply one instruction to a state built by hand;
@@ -614,7 +616,7 @@ pub(crate) fn verify_with_tracer(
         }]);
     }
     let ops = cfg::decode(input.insns).map_err(|e| vec![e])?;
-    let cfg = cfg::check(&ops)?;
+    let cfg = cfg::check_with_roots(&ops, &transfer::exception_roots(input))?;
     cfg::check_subprog_exits(&ops, &cfg, input.func_info)?;
     trust.check(&ops).map_err(|e| vec![e])?;
     if helpers::family(input.prog_type).is_none() {
@@ -629,6 +631,7 @@ pub(crate) fn verify_with_tracer(
     }
     let map_refs = map_refs(input)?;
     transfer::check_globals(input, &ops, &cfg)?;
+    transfer::check_exception_cb(input, &ops)?;
     transfer::check_direct_value_refs(input)?;
     transfer::check_lock_maps(input, &map_refs)?;
     let mut ex = context::Exec::new(input, &ops, &cfg, map_refs).with_trust(trust.clone());

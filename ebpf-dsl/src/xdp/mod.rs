@@ -50,6 +50,7 @@ pub use crate::isa::ctx::XdpMdField;
 use crate::isa::insn::{Insn, JmpOp, Reg};
 
 pub mod dynptr;
+pub mod exception;
 pub mod metadata;
 pub mod netfilter;
 pub mod seeds;

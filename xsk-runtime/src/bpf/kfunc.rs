@@ -1,10 +1,9 @@
 //! Kernel functions (kfuncs) called by name: their BTF ids come from the running kernel's BTF
 //! (`/sys/kernel/btf/vmlinux`, read with [`ebpf_dsl::btf::Btf::decode`] once per process and
-//! cached), and the loader writes them over the placeholders of
-//! [`ebpf_dsl::xdp::metadata::call_xdp_kfunc`] (what `call bpf_xdp_metadata_rx_hash` in the
-//! assembler and `defprogram!` emits) and of
-//! [`ebpf_dsl::xdp::netfilter::call_nf_kfunc`] (the conntrack and flowtable kfuncs) and of
-//! [`ebpf_dsl::xdp::dynptr::call_dynptr_kfunc`] (the dynptr kfuncs).
+//! cached), and the loader writes them over the negative placeholders that a call by name
+//! compiles to (`call bpf_xdp_metadata_rx_hash`, `call bpf_xdp_ct_lookup`, `call
+//! bpf_dynptr_from_xdp`, `call bpf_throw`, ... in the assembler and `defprogram!`): every
+//! family of [`ebpf_dsl::xdp::netfilter::kfunc_names`], resolved by name alike.
 //!
 //! The XDP metadata kfuncs need a *device-bound* program: load it with
 //! [`LoadOptions::device_bound`](super::program::LoadOptions::device_bound) (sets
@@ -15,8 +14,9 @@ use std::sync::OnceLock;
 
 use ebpf_dsl::btf::Btf;
 use ebpf_dsl::xdp::dynptr::DynptrKfunc;
+use ebpf_dsl::xdp::exception::ExcKfunc;
 use ebpf_dsl::xdp::metadata::XdpKfunc;
-use ebpf_dsl::xdp::netfilter::NfKfunc;
+use ebpf_dsl::xdp::netfilter::{kfunc_names, kfunc_of_insn, NfKfunc};
 use ebpf_dsl::Insn;
 
 use crate::error::{Error, Result};
@@ -31,154 +31,70 @@ pub const VMLINUX_BTF: &str = "/sys/kernel/btf/vmlinux";
 /// `BTF_KIND_FUNC`.
 const BTF_KIND_FUNC: u32 = 12;
 
-/// The ids of the kfuncs of [`XdpKfunc::ALL`] in the running kernel (`None` where it lacks
-/// one), read from [`VMLINUX_BTF`] on the first call and cached.
-pub fn vmlinux_xdp_kfunc_ids() -> Result<&'static HashMap<XdpKfunc, u32>> {
-    static IDS: OnceLock<std::result::Result<HashMap<XdpKfunc, u32>, String>> = OnceLock::new();
+/// The ids, in the running kernel, of every kfunc known by name
+/// ([`ebpf_dsl::xdp::netfilter::kfunc_names`]; absent where the kernel lacks one), read from
+/// [`VMLINUX_BTF`] on the first call and cached.
+pub fn vmlinux_kfunc_ids() -> Result<&'static HashMap<&'static str, u32>> {
+    static IDS: OnceLock<std::result::Result<HashMap<&'static str, u32>, String>> = OnceLock::new();
     IDS.get_or_init(|| {
         let bytes = std::fs::read(VMLINUX_BTF).map_err(|e| {
             format!("cannot read {VMLINUX_BTF} ({e}): the kernel needs CONFIG_DEBUG_INFO_BTF to resolve kfuncs by name")
         })?;
-        xdp_kfunc_ids(&bytes)
+        kfunc_ids(&bytes)
     })
     .as_ref()
     .map_err(|e| Error::invalid(e.clone()))
 }
 
-/// The BTF ids of the XDP metadata kfuncs in a BTF blob (vmlinux BTF, whose ids are what
-/// `call kfunc ID` with `off` 0 means).
-pub fn xdp_kfunc_ids(btf: &[u8]) -> std::result::Result<HashMap<XdpKfunc, u32>, String> {
+/// The BTF ids of the kfuncs known by name in a BTF blob (vmlinux BTF, whose ids are what
+/// `call kfunc ID` with `off` 0 means), by name.
+pub fn kfunc_ids(btf: &[u8]) -> std::result::Result<HashMap<&'static str, u32>, String> {
     let btf = Btf::decode(btf).map_err(|e| format!("cannot decode the kernel BTF: {e}"))?;
-    Ok(XdpKfunc::ALL
-        .into_iter()
-        .filter_map(|k| btf.find(k.name(), BTF_KIND_FUNC).map(|id| (k, id)))
+    Ok(kfunc_names()
+        .filter_map(|name| btf.find(name, BTF_KIND_FUNC).map(|id| (name, id)))
         .collect())
 }
 
-/// The ids of the netfilter kfuncs of [`NfKfunc::ALL`] in the running kernel (absent where it
-/// lacks one: `nf_conntrack` or the flowtable's BPF part not built), read from
-/// [`VMLINUX_BTF`] on the first call and cached.
-pub fn vmlinux_nf_kfunc_ids() -> Result<&'static HashMap<NfKfunc, u32>> {
-    static IDS: OnceLock<std::result::Result<HashMap<NfKfunc, u32>, String>> = OnceLock::new();
-    IDS.get_or_init(|| {
-        let bytes = std::fs::read(VMLINUX_BTF).map_err(|e| {
-            format!("cannot read {VMLINUX_BTF} ({e}): the kernel needs CONFIG_DEBUG_INFO_BTF to resolve kfuncs by name")
-        })?;
-        let btf = Btf::decode(&bytes).map_err(|e| format!("cannot decode the kernel BTF: {e}"))?;
-        Ok(NfKfunc::ALL
-            .into_iter()
-            .filter_map(|k| btf.find(k.name(), BTF_KIND_FUNC).map(|id| (k, id)))
-            .collect())
-    })
-    .as_ref()
-    .map_err(|e| Error::invalid(e.clone()))
+/// What a kernel needs to offer the kfunc `name`: the hint of the error when it lacks it.
+fn requirement(name: &str) -> &'static str {
+    if XdpKfunc::from_name(name).is_some() {
+        "rx_timestamp and rx_hash need Linux 6.3, rx_vlan_tag 6.8"
+    } else if NfKfunc::from_name(name).is_some() {
+        "conntrack kfuncs need nf_conntrack built in, the flowtable lookup the flowtable's BPF support, Linux 6.10"
+    } else if DynptrKfunc::from_name(name).is_some() {
+        "the dynptr kfuncs need Linux 6.4 or 6.5"
+    } else if ExcKfunc::from_name(name).is_some() {
+        "bpf_throw needs Linux 6.7"
+    } else {
+        "a kernel that has it"
+    }
 }
 
 /// `insns` with every kfunc called by name resolved to its id in the running kernel, or
 /// `None` when there is no such call (the kernel BTF is then not read).
 pub fn resolve_kfunc_calls(program: &str, insns: &[Insn]) -> Result<Option<Vec<Insn>>> {
-    let xdp = insns.iter().any(|i| XdpKfunc::of_insn(i).is_some());
-    let nf = insns.iter().any(|i| NfKfunc::of_insn(i).is_some());
-    let dynptr = insns.iter().any(|i| DynptrKfunc::of_insn(i).is_some());
-    if !xdp && !nf && !dynptr {
+    if !insns.iter().any(|i| kfunc_of_insn(i).is_some()) {
         return Ok(None);
     }
-    let mut out = if xdp {
-        resolve_with(program, insns, vmlinux_xdp_kfunc_ids()?)?
-    } else {
-        insns.to_vec()
-    };
-    if nf {
-        out = resolve_nf_with(program, &out, vmlinux_nf_kfunc_ids()?)?;
-    }
-    if dynptr {
-        out = resolve_dynptr_with(program, &out, vmlinux_dynptr_kfunc_ids()?)?;
-    }
-    Ok(Some(out))
+    resolve_with(program, insns, vmlinux_kfunc_ids()?).map(Some)
 }
 
-/// The ids of the dynptr kfuncs of [`DynptrKfunc::ALL`] in the running kernel (absent where it
-/// lacks one: Linux 6.4 has the skb / xdp ones and the slices, 6.5 the others), read from
-/// [`VMLINUX_BTF`] on the first call and cached.
-pub fn vmlinux_dynptr_kfunc_ids() -> Result<&'static HashMap<DynptrKfunc, u32>> {
-    static IDS: OnceLock<std::result::Result<HashMap<DynptrKfunc, u32>, String>> = OnceLock::new();
-    IDS.get_or_init(|| {
-        let bytes = std::fs::read(VMLINUX_BTF).map_err(|e| {
-            format!("cannot read {VMLINUX_BTF} ({e}): the kernel needs CONFIG_DEBUG_INFO_BTF to resolve kfuncs by name")
-        })?;
-        let btf = Btf::decode(&bytes).map_err(|e| format!("cannot decode the kernel BTF: {e}"))?;
-        Ok(DynptrKfunc::ALL
-            .into_iter()
-            .filter_map(|k| btf.find(k.name(), BTF_KIND_FUNC).map(|id| (k, id)))
-            .collect())
-    })
-    .as_ref()
-    .map_err(|e| Error::invalid(e.clone()))
-}
-
-/// The dynptr kfunc calls of `insns` resolved with a given id table.
-pub fn resolve_dynptr_with(
-    program: &str,
-    insns: &[Insn],
-    ids: &HashMap<DynptrKfunc, u32>,
-) -> Result<Vec<Insn>> {
-    let mut out = insns.to_vec();
-    let mut idx = 0;
-    while idx < out.len() {
-        let step = if out[idx].is_ld_imm64() { 2 } else { 1 };
-        if let Some(k) = DynptrKfunc::of_insn(&out[idx]) {
-            let id = ids.get(&k).ok_or_else(|| {
-                Error::invalid(format!(
-                    "program `{program}` calls `{}` (instruction {idx}), which the running kernel does not have (not in {VMLINUX_BTF}: the dynptr kfuncs need Linux 6.4 or 6.5)",
-                    k.name()
-                ))
-            })?;
-            out[idx].imm = *id as i32;
-        }
-        idx += step;
-    }
-    Ok(out)
-}
-
-/// The netfilter kfunc calls of `insns` resolved with a given id table.
-pub fn resolve_nf_with(
-    program: &str,
-    insns: &[Insn],
-    ids: &HashMap<NfKfunc, u32>,
-) -> Result<Vec<Insn>> {
-    let mut out = insns.to_vec();
-    let mut idx = 0;
-    while idx < out.len() {
-        let step = if out[idx].is_ld_imm64() { 2 } else { 1 };
-        if let Some(k) = NfKfunc::of_insn(&out[idx]) {
-            let id = ids.get(&k).ok_or_else(|| {
-                Error::invalid(format!(
-                    "program `{program}` calls `{}` (instruction {idx}), which the running kernel does not have (not in {VMLINUX_BTF}: conntrack kfuncs need nf_conntrack built in, the flowtable lookup the flowtable's BPF support, Linux 6.10)",
-                    k.name()
-                ))
-            })?;
-            out[idx].imm = *id as i32;
-        }
-        idx += step;
-    }
-    Ok(out)
-}
-
-/// [`resolve_kfunc_calls`] with a given id table.
+/// [`resolve_kfunc_calls`] with a given id table (by kfunc name): an error naming the first
+/// kfunc the table lacks, its instruction and what a kernel needs to offer it.
 pub fn resolve_with(
     program: &str,
     insns: &[Insn],
-    ids: &HashMap<XdpKfunc, u32>,
+    ids: &HashMap<&'static str, u32>,
 ) -> Result<Vec<Insn>> {
     let mut out = insns.to_vec();
     let mut idx = 0;
     while idx < out.len() {
         let step = if out[idx].is_ld_imm64() { 2 } else { 1 };
-        if let Some(k) = XdpKfunc::of_insn(&out[idx]) {
-            let id = ids.get(&k).ok_or_else(|| {
+        if let Some(name) = kfunc_of_insn(&out[idx]) {
+            let id = ids.get(name).ok_or_else(|| {
                 Error::invalid(format!(
-                    "program `{program}` calls `{}` (instruction {idx}), which the running kernel does not have (not in {VMLINUX_BTF}; rx_timestamp and rx_hash need Linux 6.3, rx_vlan_tag 6.8)",
-                    k.name()
+                    "program `{program}` calls `{name}` (instruction {idx}), which the running kernel does not have (not in {VMLINUX_BTF}: {})",
+                    requirement(name)
                 ))
             })?;
             out[idx].imm = *id as i32;
@@ -191,56 +107,68 @@ pub fn resolve_with(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use ebpf_dsl::xdp::dynptr::call_dynptr_kfunc;
+    use ebpf_dsl::xdp::exception::call_throw;
     use ebpf_dsl::xdp::metadata::call_xdp_kfunc;
+    use ebpf_dsl::xdp::netfilter::call_nf_kfunc;
 
     #[test]
-    fn dynptr_placeholders_are_replaced() {
-        use ebpf_dsl::xdp::dynptr::call_dynptr_kfunc;
-        let insns = [
-            call_dynptr_kfunc(DynptrKfunc::FromXdp),
-            call_dynptr_kfunc(DynptrKfunc::Slice),
-            ebpf_dsl::ir::build::exit(),
-        ];
-        let ids: HashMap<_, _> = [(DynptrKfunc::FromXdp, 11), (DynptrKfunc::Slice, 12)]
-            .into_iter()
-            .collect();
-        let out = resolve_dynptr_with("p", &insns, &ids).unwrap();
-        assert_eq!((out[0].imm, out[1].imm), (11, 12));
-        let e = resolve_dynptr_with("p", &insns, &HashMap::new())
-            .unwrap_err()
-            .to_string();
-        assert!(e.contains("bpf_dynptr_from_xdp"), "{e}");
-    }
-
-    #[test]
-    fn placeholders_are_replaced_and_a_missing_kfunc_is_an_error() {
+    fn placeholders_of_every_family_are_replaced() {
         let insns = [
             call_xdp_kfunc(XdpKfunc::RxHash),
+            call_nf_kfunc(NfKfunc::CtRelease),
+            call_dynptr_kfunc(DynptrKfunc::FromXdp),
+            call_dynptr_kfunc(DynptrKfunc::Slice),
+            call_throw(),
             ebpf_dsl::ir::build::exit(),
         ];
-        let ids: HashMap<_, _> = [(XdpKfunc::RxHash, 4242)].into_iter().collect();
+        let ids: HashMap<&str, u32> = [
+            ("bpf_xdp_metadata_rx_hash", 4242),
+            ("bpf_ct_release", 77),
+            ("bpf_dynptr_from_xdp", 11),
+            ("bpf_dynptr_slice", 12),
+            ("bpf_throw", 65424),
+        ]
+        .into_iter()
+        .collect();
         let out = resolve_with("p", &insns, &ids).unwrap();
-        assert_eq!(out[0].imm, 4242);
+        let imms: Vec<i32> = out[..5].iter().map(|i| i.imm).collect();
+        assert_eq!(imms, [4242, 77, 11, 12, 65424]);
         assert_eq!(out[0].src(), ebpf_dsl::isa::insn::BPF_PSEUDO_KFUNC_CALL);
-        let none = HashMap::new();
-        let e = resolve_with("p", &insns, &none).unwrap_err().to_string();
-        assert!(e.contains("bpf_xdp_metadata_rx_hash"), "{e}");
+        assert_eq!(out[5], insns[5]);
     }
 
     #[test]
-    fn netfilter_placeholders_are_replaced_and_a_missing_kfunc_is_an_error() {
-        use ebpf_dsl::xdp::netfilter::call_nf_kfunc;
-        let insns = [
-            call_nf_kfunc(NfKfunc::CtRelease),
-            ebpf_dsl::ir::build::exit(),
-        ];
-        let ids: HashMap<_, _> = [(NfKfunc::CtRelease, 77)].into_iter().collect();
-        let out = resolve_nf_with("p", &insns, &ids).unwrap();
-        assert_eq!(out[0].imm, 77);
-        let e = resolve_nf_with("p", &insns, &HashMap::new())
-            .unwrap_err()
-            .to_string();
-        assert!(e.contains("bpf_ct_release"), "{e}");
+    fn a_missing_kfunc_is_an_error_naming_it_and_what_it_needs() {
+        for (insn, name, needs) in [
+            (
+                call_xdp_kfunc(XdpKfunc::RxHash),
+                "bpf_xdp_metadata_rx_hash",
+                "Linux 6.3",
+            ),
+            (
+                call_nf_kfunc(NfKfunc::CtRelease),
+                "bpf_ct_release",
+                "nf_conntrack",
+            ),
+            (
+                call_dynptr_kfunc(DynptrKfunc::FromXdp),
+                "bpf_dynptr_from_xdp",
+                "Linux 6.4",
+            ),
+            (call_throw(), "bpf_throw", "bpf_throw needs Linux 6.7"),
+        ] {
+            let e = resolve_with("p", &[insn], &HashMap::new())
+                .unwrap_err()
+                .to_string();
+            assert!(e.contains(name) && e.contains(needs), "{e}");
+        }
+    }
+
+    #[test]
+    fn a_program_without_kfunc_calls_is_left_alone() {
+        let insns = [ebpf_dsl::ir::build::exit()];
+        assert!(resolve_kfunc_calls("p", &insns).unwrap().is_none());
     }
 
     #[test]
@@ -259,10 +187,10 @@ mod tests {
             return;
         }
         let t = std::time::Instant::now();
-        let ids = vmlinux_xdp_kfunc_ids().unwrap();
+        let ids = vmlinux_kfunc_ids().unwrap();
         eprintln!("vmlinux BTF kfunc lookup: {:?}, {ids:?}", t.elapsed());
         // Every 6.3+ kernel with BTF has these two.
-        assert!(ids.contains_key(&XdpKfunc::RxTimestamp));
-        assert!(ids.contains_key(&XdpKfunc::RxHash));
+        assert!(ids.contains_key("bpf_xdp_metadata_rx_timestamp"));
+        assert!(ids.contains_key("bpf_xdp_metadata_rx_hash"));
     }
 }

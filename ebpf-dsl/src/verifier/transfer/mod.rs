@@ -35,7 +35,10 @@ use super::domain::tnum::Tnum;
 use super::helpers::{self, Arg, Ret};
 use super::{alu_name, KernelVersion, Rule, VerifierError};
 
-pub(crate) use call::{check_globals, check_lock_maps};
+pub(crate) use call::{
+    check_exception_cb, check_globals, check_lock_maps, exception_roots, reached_from,
+    throw_under_callback,
+};
 pub(crate) use memory::mask;
 pub(crate) use rodata::check_direct_value_refs;
 

@@ -264,10 +264,12 @@ impl<'a> Exec<'a> {
     pub(crate) fn check_global_exit(&self, pc: usize, st: &State) -> R<()> {
         let r0 = &st.cur().regs[0];
         // (A timer callback's frame has its own rule: `timer.rs`.)
+        // (The exception callback's return is the program's: `throw.rs`.)
         if st.frames.len() == 1
             && st.frames[0].subprog != 0
             && r0.is_pointer()
             && !self.in_async_callback(st)
+            && !self.in_exception_cb(st)
         {
             return Err(e(
                 pc,

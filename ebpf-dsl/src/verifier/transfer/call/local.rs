@@ -124,7 +124,7 @@ fn pop_frame(st: &mut State) -> usize {
 pub(crate) const SOCK_REF: u32 = 1 << 30;
 
 /// Why the references still held at the program's exit are a leak.
-fn leak_message(st: &State) -> &'static str {
+pub(crate) fn leak_message(st: &State) -> &'static str {
     if st.refs.iter().any(|r| r & super::kfunc_nf::KOBJ_REF != 0) {
         "a struct nf_conn from a conntrack kfunc is not released on this path (call bpf_ct_release, or bpf_ct_insert_entry for an allocated one, after the null check)"
     } else if st.refs.iter().any(|r| r & SOCK_REF != 0) {

@@ -20,6 +20,8 @@ mod offered;
 mod sockmap;
 mod storage;
 mod strings;
+mod throw;
+pub(crate) use throw::{check_exception_cb, exception_roots, reached_from, throw_under_callback};
 mod timer;
 
 use super::*;
