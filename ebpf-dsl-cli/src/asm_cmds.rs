@@ -202,7 +202,8 @@ pub struct CheckArgs {
     kernel: ebpf_dsl::verifier::KernelVersion,
     /// `--section`, for an ELF object.
     section: Option<String>,
-    /// `--btf`, for an ELF object: the target kernel's BTF file.
+    /// `--btf`: the target kernel's BTF file (an ELF object's CO-RE relocations, the layouts
+    /// of kernel structures read through BTF pointers).
     btf: Option<String>,
     /// `--kconfig`, for an ELF object: the target kernel's configuration file.
     kconfig: Option<String>,
@@ -289,6 +290,10 @@ pub fn check(args: CheckArgs) -> Result<ExitCode, CliError> {
     let mut spin_locks = std::mem::take(&mut p.spin_locks);
     spin_locks.extend(maps.spin_locks());
     let maps = maps.specs();
+    let vmlinux = match &btf {
+        Some(path) if verify => Some(crate::elf_cmds::target_btf(path)?),
+        _ => None,
+    };
     if verify {
         let missing: Vec<&str> = p
             .relocations
@@ -323,6 +328,8 @@ pub fn check(args: CheckArgs) -> Result<ExitCode, CliError> {
                 globals: &p.globals,
                 // A text program's load describes no subprogram's BTF return type.
                 func_info: None,
+                // `--btf`: the kernel's BTF, for reads through BTF pointers.
+                vmlinux: vmlinux.as_ref(),
             };
             // `trust_*` labels: see `ebpf_dsl::verifier::trust`.
             let started = std::time::Instant::now();

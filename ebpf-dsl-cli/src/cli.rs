@@ -142,10 +142,12 @@ pub struct CheckOpts {
     /// For an ELF object: only the programs of this section (or with this function name).
     #[arg(long, value_name = "NAME")]
     pub section: Option<String>,
-    /// For an ELF object: the target kernel's BTF (e.g. /sys/kernel/btf/vmlinux), against
-    /// which CO-RE relocations (`ptr->field` through vmlinux.h types, bitfields,
+    /// The target kernel's BTF (e.g. /sys/kernel/btf/vmlinux), against which an ELF object's
+    /// CO-RE relocations (`ptr->field` through vmlinux.h types, bitfields,
     /// bpf_core_field_exists, bpf_core_type_id_kernel, bpf_core_enum_value, ...) are resolved
-    /// as libbpf resolves them.
+    /// as libbpf resolves them, and from which the verifier takes the layouts of kernel
+    /// structures read through BTF pointers (bpf_cast_to_kern_ctx, bpf_rdonly_cast, the
+    /// bpf_skc_to_* casts).
     #[arg(long, value_name = "FILE")]
     pub btf: Option<String>,
     /// For an ELF object with `__kconfig` externs: the target kernel's configuration

@@ -312,7 +312,7 @@ impl Traces {
 }
 
 /// The BTF file `path` (`--btf`), decoded.
-fn target_btf(path: &str) -> Result<ebpf_dsl::btf::Btf, CliError> {
+pub fn target_btf(path: &str) -> Result<ebpf_dsl::btf::Btf, CliError> {
     let raw = std::fs::read(path).map_err(|e| CliError::Io(format!("--btf {path}: {e}")))?;
     ebpf_dsl::btf::Btf::decode(&raw)
         .map_err(|e| CliError::Io(format!("--btf {path}: not BTF: {e}")))
@@ -370,11 +370,14 @@ pub fn stats_line(r: &ebpf_dsl::verifier::Report, took: std::time::Duration) -> 
 pub fn check_object(bytes: &[u8], shown: &str, how: &CheckObject) -> Result<ExitCode, CliError> {
     let kconfig = target_kconfig(how)?;
     let mut read = elf::read_object_for_kernel(bytes, how.unknown_type, None, Some(&kconfig));
+    // The target's BTF, decoded when first needed: for CO-RE relocations, and for programs
+    // reading kernel structures (`verifier::needs_vmlinux`).
+    let mut vmlinux: Option<ebpf_dsl::btf::Btf> = None;
     // An object with CO-RE relocations is read again for the target's BTF, when given.
     if let (Err(e), Some(path)) = (&read, &how.btf) {
         if e.reason.contains("CO-RE relocation") {
-            let btf = target_btf(path)?;
-            read = elf::read_object_for_kernel(bytes, how.unknown_type, Some(&btf), Some(&kconfig));
+            let btf = vmlinux.insert(target_btf(path)?);
+            read = elf::read_object_for_kernel(bytes, how.unknown_type, Some(btf), Some(&kconfig));
         }
     }
     let obj = match read {
@@ -414,10 +417,12 @@ pub fn check_object(bytes: &[u8], shown: &str, how: &CheckObject) -> Result<Exit
     }
     let mut failed = false;
     let mut traces = Traces::new(how.trace_prune.clone());
+    // The BTF decoded after a first verification asked for it.
+    let vmlinux_late = std::cell::OnceCell::new();
     for p in progs {
         let s = &p.spec;
         if how.verify {
-            let input = ebpf_dsl::verifier::VerifyInput {
+            let mut input = ebpf_dsl::verifier::VerifyInput {
                 insns: &s.insns,
                 prog_type: s.prog_type,
                 relocations: &s.relocations,
@@ -433,11 +438,26 @@ pub fn check_object(bytes: &[u8], shown: &str, how: &CheckObject) -> Result<Exit
                 globals: &p.globals,
                 // libbpf passes `.BTF.ext` func_info with the program when the object has it.
                 func_info: p.func_info.as_deref(),
+                vmlinux: vmlinux.as_ref(),
             };
             let started = std::time::Instant::now();
             let name = format!("{} ({})", p.section, p.function);
             let trust = ebpf_dsl::verifier::Trust::none();
-            let verdict = traces.verify(&input, &trust, &name);
+            let mut verdict = traces.verify(&input, &trust, &name);
+            // Refused for want of the kernel's BTF: verified again with it, when given (the
+            // same walk up to where it was missing).
+            let wants = |v: &Result<_, Vec<ebpf_dsl::verifier::VerifierError>>| matches!(v, Err(errs) if errs.first().is_some_and(ebpf_dsl::verifier::needs_vmlinux));
+            if let (true, None, Some(path)) = (wants(&verdict), &input.vmlinux, &how.btf) {
+                let btf = match vmlinux_late.get() {
+                    Some(b) => b,
+                    None => {
+                        let b = target_btf(path)?;
+                        vmlinux_late.get_or_init(|| b)
+                    }
+                };
+                input.vmlinux = Some(btf);
+                verdict = traces.verify(&input, &trust, &name);
+            }
             traces.write()?;
             if let (true, Ok(r)) = (how.stats, &verdict) {
                 crate::out::outln!("{}", stats_line(r, started.elapsed()))?;

@@ -321,6 +321,13 @@ pub struct VerifyInput<'a> {
     /// with it, such a function must return a number (`check_btf_func`), and the tail call is
     /// checked against its callers' stack (`driver.rs`).
     pub func_info: Option<&'a [crate::btf::SubprogFunc]>,
+    /// The target kernel's BTF (`/sys/kernel/btf/vmlinux`, the CLI's `--btf`), `None` when
+    /// not given. The layouts of the kernel structures behind BTF pointers come from it: reads
+    /// through `struct sk_buff *` from `bpf_cast_to_kern_ctx`, through `bpf_rdonly_cast`'s
+    /// result (whose type id is one of this BTF's) and through the socket casts'
+    /// `struct tcp_sock *` ... (`transfer/btf_access.rs`). Without it such a program is
+    /// refused with a message asking for it.
+    pub vmlinux: Option<&'a crate::btf::Btf>,
 }
 
 impl<'a> VerifyInput<'a> {
@@ -339,7 +346,14 @@ impl<'a> VerifyInput<'a> {
             timers: &[],
             globals: &[],
             func_info: None,
+            vmlinux: None,
         }
+    }
+
+    /// The same input with the target kernel's BTF (see [`VerifyInput::vmlinux`]).
+    pub fn with_vmlinux(mut self, vmlinux: &'a crate::btf::Btf) -> Self {
+        self.vmlinux = Some(vmlinux);
+        self
     }
 
     /// The same input with the BTF function info of its subprograms (see
@@ -394,6 +408,13 @@ impl<'a> VerifyInput<'a> {
         self.maps = maps;
         self
     }
+}
+
+/// Whether `e` refuses a program only because [`VerifyInput::vmlinux`] was not given (it reads
+/// through a BTF pointer, or calls `bpf_cast_to_kern_ctx` / `bpf_rdonly_cast`): a caller that
+/// decodes the kernel's BTF only when needed verifies again with it.
+pub fn needs_vmlinux(e: &VerifierError) -> bool {
+    e.rule == Rule::Unsupported && e.message.ends_with(transfer::NEEDS_BTF)
 }
 
 /// Statistics of a successful verification.

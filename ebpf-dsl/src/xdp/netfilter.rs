@@ -16,6 +16,7 @@
 
 use crate::isa::insn::{Insn, BPF_PSEUDO_KFUNC_CALL};
 
+use super::btf_kfunc::BtfKfunc;
 use super::metadata::XdpKfunc;
 
 /// The netfilter kfuncs this crate knows by name.
@@ -117,18 +118,21 @@ pub const fn call_nf_kfunc(kfunc: NfKfunc) -> Insn {
     Insn::new(0x85, 0, BPF_PSEUDO_KFUNC_CALL, 0, kfunc.placeholder())
 }
 
-/// The name of the kfunc (XDP metadata or netfilter) whose call-by-name placeholder is `imm`.
+/// The name of the kfunc (XDP metadata, netfilter, BTF casts) whose call-by-name placeholder
+/// is `imm`.
 pub fn kfunc_name(imm: i32) -> Option<&'static str> {
     XdpKfunc::from_placeholder(imm)
         .map(XdpKfunc::name)
         .or_else(|| NfKfunc::from_placeholder(imm).map(NfKfunc::name))
+        .or_else(|| BtfKfunc::from_placeholder(imm).map(BtfKfunc::name))
 }
 
-/// The call by name of the kfunc (XDP metadata or netfilter) called `name`.
+/// The call by name of the kfunc (XDP metadata, netfilter, BTF casts) called `name`.
 pub fn call_kfunc_by_name(name: &str) -> Option<Insn> {
     XdpKfunc::from_name(name)
         .map(super::metadata::call_xdp_kfunc)
         .or_else(|| NfKfunc::from_name(name).map(call_nf_kfunc))
+        .or_else(|| BtfKfunc::from_name(name).map(super::btf_kfunc::call_btf_kfunc))
 }
 
 /// The name of the kfunc `insn` calls by name (a kfunc call with a placeholder `imm`).
@@ -140,12 +144,13 @@ pub fn kfunc_of_insn(insn: &Insn) -> Option<&'static str> {
     }
 }
 
-/// Every kfunc known by name (the XDP metadata ones, then the netfilter ones).
+/// Every kfunc known by name (the XDP metadata ones, the netfilter ones, the BTF casts).
 pub fn kfunc_names() -> impl Iterator<Item = &'static str> {
     XdpKfunc::ALL
         .into_iter()
         .map(XdpKfunc::name)
         .chain(NfKfunc::ALL.into_iter().map(NfKfunc::name))
+        .chain(BtfKfunc::ALL.into_iter().map(BtfKfunc::name))
 }
 
 #[cfg(test)]
@@ -162,7 +167,10 @@ mod tests {
             assert_eq!(call_kfunc_by_name(k.name()), Some(call_nf_kfunc(k)));
         }
         assert_eq!(kfunc_name(-1), Some("bpf_xdp_metadata_rx_timestamp"));
-        assert_eq!(kfunc_names().count(), 15);
+        assert_eq!(
+            kfunc_names().count(),
+            XdpKfunc::ALL.len() + NfKfunc::ALL.len() + BtfKfunc::ALL.len()
+        );
         assert_eq!(call_kfunc_by_name("bpf_nope"), None);
     }
 }

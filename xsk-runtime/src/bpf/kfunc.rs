@@ -3,7 +3,9 @@
 //! cached), and the loader writes them over the placeholders of
 //! [`ebpf_dsl::xdp::metadata::call_xdp_kfunc`] (what `call bpf_xdp_metadata_rx_hash` in the
 //! assembler and `defprogram!` emits) and of
-//! [`ebpf_dsl::xdp::netfilter::call_nf_kfunc`] (the conntrack and flowtable kfuncs).
+//! [`ebpf_dsl::xdp::netfilter::call_nf_kfunc`] (the conntrack and flowtable kfuncs) and
+//! [`ebpf_dsl::xdp::btf_kfunc::call_btf_kfunc`] (`bpf_cast_to_kern_ctx`, `bpf_rdonly_cast`,
+//! `bpf_sk_assign_tcp_reqsk`).
 //!
 //! The XDP metadata kfuncs need a *device-bound* program: load it with
 //! [`LoadOptions::device_bound`](super::program::LoadOptions::device_bound) (sets
@@ -13,6 +15,7 @@ use std::collections::HashMap;
 use std::sync::OnceLock;
 
 use ebpf_dsl::btf::Btf;
+use ebpf_dsl::xdp::btf_kfunc::BtfKfunc;
 use ebpf_dsl::xdp::metadata::XdpKfunc;
 use ebpf_dsl::xdp::netfilter::NfKfunc;
 use ebpf_dsl::Insn;
@@ -72,21 +75,67 @@ pub fn vmlinux_nf_kfunc_ids() -> Result<&'static HashMap<NfKfunc, u32>> {
     .map_err(|e| Error::invalid(e.clone()))
 }
 
+/// The ids of the kfuncs of [`BtfKfunc::ALL`] in the running kernel, read from
+/// [`VMLINUX_BTF`] on the first call and cached.
+pub fn vmlinux_btf_kfunc_ids() -> Result<&'static HashMap<BtfKfunc, u32>> {
+    static IDS: OnceLock<std::result::Result<HashMap<BtfKfunc, u32>, String>> = OnceLock::new();
+    IDS.get_or_init(|| {
+        let bytes = std::fs::read(VMLINUX_BTF).map_err(|e| {
+            format!("cannot read {VMLINUX_BTF} ({e}): the kernel needs CONFIG_DEBUG_INFO_BTF to resolve kfuncs by name")
+        })?;
+        let btf = Btf::decode(&bytes).map_err(|e| format!("cannot decode the kernel BTF: {e}"))?;
+        Ok(BtfKfunc::ALL
+            .into_iter()
+            .filter_map(|k| btf.find(k.name(), BTF_KIND_FUNC).map(|id| (k, id)))
+            .collect())
+    })
+    .as_ref()
+    .map_err(|e| Error::invalid(e.clone()))
+}
+
+/// The [`BtfKfunc`] calls of `insns` resolved with a given id table.
+pub fn resolve_btf_kfuncs_with(
+    program: &str,
+    insns: &[Insn],
+    ids: &HashMap<BtfKfunc, u32>,
+) -> Result<Vec<Insn>> {
+    let mut out = insns.to_vec();
+    let mut idx = 0;
+    while idx < out.len() {
+        let step = if out[idx].is_ld_imm64() { 2 } else { 1 };
+        if let Some(k) = BtfKfunc::of_insn(&out[idx]) {
+            let id = ids.get(&k).ok_or_else(|| {
+                Error::invalid(format!(
+                    "program `{program}` calls `{}` (instruction {idx}), which the running kernel does not have (not in {VMLINUX_BTF}: the casts need Linux 6.2, bpf_sk_assign_tcp_reqsk 6.9)",
+                    k.name()
+                ))
+            })?;
+            out[idx].imm = *id as i32;
+        }
+        idx += step;
+    }
+    Ok(out)
+}
+
 /// `insns` with every kfunc called by name resolved to its id in the running kernel, or
 /// `None` when there is no such call (the kernel BTF is then not read).
 pub fn resolve_kfunc_calls(program: &str, insns: &[Insn]) -> Result<Option<Vec<Insn>>> {
     let xdp = insns.iter().any(|i| XdpKfunc::of_insn(i).is_some());
     let nf = insns.iter().any(|i| NfKfunc::of_insn(i).is_some());
-    if !xdp && !nf {
+    let casts = insns.iter().any(|i| BtfKfunc::of_insn(i).is_some());
+    if !xdp && !nf && !casts {
         return Ok(None);
     }
-    let out = if xdp {
+    let mut out = if xdp {
         resolve_with(program, insns, vmlinux_xdp_kfunc_ids()?)?
     } else {
         insns.to_vec()
     };
     if nf {
-        return resolve_nf_with(program, &out, vmlinux_nf_kfunc_ids()?).map(Some);
+        out = resolve_nf_with(program, &out, vmlinux_nf_kfunc_ids()?)?;
+    }
+    if casts {
+        out = resolve_btf_kfuncs_with(program, &out, vmlinux_btf_kfunc_ids()?)?;
     }
     Ok(Some(out))
 }

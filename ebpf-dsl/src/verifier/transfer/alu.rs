@@ -227,7 +227,7 @@ impl<'a> Exec<'a> {
     fn check_ptr_add(&self, pc: usize, dst: u8, p: &RegVal, s: &Scalar, sub: bool) -> R<()> {
         let pa = |m: String| Err(e(pc, Rule::PointerArithmetic, m));
         match p {
-            RegVal::MapValueOrNull { .. } | RegVal::OpaqueOrNull { .. } | RegVal::RingbufOrNull { .. } | RegVal::SockOrNull { .. } | RegVal::BtfSockOrNull { .. } | RegVal::KObjOrNull { .. } => {
+            RegVal::MapValueOrNull { .. } | RegVal::OpaqueOrNull { .. } | RegVal::RingbufOrNull { .. } | RegVal::SockOrNull { .. } | RegVal::BtfSockOrNull { .. } | RegVal::KObjOrNull { .. } | RegVal::BtfPtrOrNull { .. } => {
                 return Err(e(pc, Rule::NullCheck, format!(
                     "arithmetic on {}; null-check it first (`if r{dst} == 0 goto ...`)", self.describe(p)
                 )))
@@ -396,6 +396,21 @@ impl<'a> Exec<'a> {
                     var: nvar(var),
                     ref_id: *ref_id,
                 },
+            },
+            // The kernel allows any offset; every access through a variable one is refused
+            // ("invalid variable offset"), so this verifier refuses the variable one at once.
+            RegVal::BtfPtr { ty, off, trust } => match shift(*off) {
+                Some(o) => RegVal::BtfPtr {
+                    ty: *ty,
+                    off: o,
+                    trust: *trust,
+                },
+                None => {
+                    return pa(format!(
+                        "a variable or out-of-range offset into {} is not modelled by this verifier (the kernel refuses every access through a variable one)",
+                        self.describe(p)
+                    ))
+                }
             },
             _ => return pa(format!("arithmetic on {} is not allowed", self.describe(p))),
         })

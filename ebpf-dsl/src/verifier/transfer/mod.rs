@@ -5,6 +5,7 @@
 
 mod alu;
 mod atomic;
+mod btf_access;
 mod call;
 mod devmap;
 mod jump;
@@ -33,6 +34,7 @@ use super::domain::tnum::Tnum;
 use super::helpers::{self, Arg, Ret};
 use super::{alu_name, KernelVersion, Rule, VerifierError};
 
+pub(crate) use btf_access::NEEDS_BTF;
 pub(crate) use call::{check_globals, check_lock_maps};
 pub(crate) use memory::mask;
 pub(crate) use rodata::check_direct_value_refs;
@@ -191,6 +193,8 @@ impl<'a> Exec<'a> {
             RegVal::KObjOrNull { ty, .. } => {
                 format!("a struct {ty} from a kfunc that may be NULL (PTR_TO_BTF_ID_OR_NULL)")
             }
+            RegVal::BtfPtr { ty, off, trust } => self.describe_btf(*ty, *off, *trust, false),
+            RegVal::BtfPtrOrNull { ty, trust, .. } => self.describe_btf(*ty, 0, *trust, true),
         }
     }
 

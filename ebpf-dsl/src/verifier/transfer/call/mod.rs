@@ -8,6 +8,7 @@ mod global;
 pub(crate) use btf_sock::{tcp_sock_field_ok, TCP_SOCK};
 pub(crate) use global::check_globals;
 mod kfunc;
+mod kfunc_btf;
 mod kfunc_nf;
 mod local;
 mod lock;
