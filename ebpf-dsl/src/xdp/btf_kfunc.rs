@@ -96,4 +96,15 @@ mod tests {
         }
         assert!(super::super::netfilter::kfunc_names().any(|n| n == "bpf_rdonly_cast"));
     }
+
+    #[test]
+    fn the_text_syntax_reads_and_prints_them() {
+        for k in BtfKfunc::ALL {
+            let a = crate::asm::assemble_unchecked(&format!("call {}\nr0 = 0\nexit", k.name()))
+                .unwrap_or_else(|d| panic!("{d:?}"));
+            assert_eq!(a.insns[0], call_btf_kfunc(k));
+            let text = crate::disasm::disassemble(&a.insns[..1]).unwrap();
+            assert_eq!(text.trim(), format!("call {}", k.name()));
+        }
+    }
 }
