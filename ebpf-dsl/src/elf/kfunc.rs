@@ -9,6 +9,7 @@
 
 use crate::btf::{Btf, Enumerator, Kind, Linkage, Member, Param, Type, VarSecInfo, INT_SIGNED};
 use crate::isa::insn::{Insn, BPF_PSEUDO_CALL};
+use crate::xdp::btf_kfunc::BtfKfunc;
 use crate::xdp::metadata::XdpKfunc;
 use crate::xdp::netfilter::NfKfunc;
 
@@ -142,6 +143,8 @@ pub(super) fn kfunc_of_extern(symbol: &str) -> Result<Insn, String> {
 #[derive(Clone, Copy)]
 enum Ty {
     Void,
+    /// `void *`.
+    VoidPtr,
     Int,
     U32,
     Struct(&'static str),
@@ -205,14 +208,55 @@ fn nf_proto(k: NfKfunc) -> (Ty, Vec<(&'static str, Ty)>) {
     }
 }
 
-/// Adds the `FUNC` (extern linkage) of the netfilter kfunc `k` with the kernel's prototype
-/// (structures and unions as empty forward-compatible types: libbpf compares kinds only) and
-/// returns its id.
-pub(super) fn add_nf_kfunc_btf(btf: &mut Btf, k: NfKfunc) -> u32 {
-    let (ret, params) = nf_proto(k);
+/// A kfunc whose extern `FUNC` [`add_nf_kfunc_btf`] writes: a netfilter one or a BTF cast.
+#[derive(Clone, Copy)]
+pub(super) enum Extern {
+    /// A netfilter kfunc.
+    Nf(NfKfunc),
+    /// `bpf_cast_to_kern_ctx`, `bpf_rdonly_cast`, `bpf_sk_assign_tcp_reqsk`.
+    Btf(BtfKfunc),
+}
+
+impl Extern {
+    /// The kfunc's name.
+    pub(super) fn name(self) -> &'static str {
+        match self {
+            Extern::Nf(k) => k.name(),
+            Extern::Btf(k) => k.name(),
+        }
+    }
+}
+
+/// The kernel's prototype of the BTF cast `k`: (return type, parameters).
+fn btf_kfunc_proto(k: BtfKfunc) -> (Ty, Vec<(&'static str, Ty)>) {
+    use Ty::*;
+    match k {
+        BtfKfunc::CastToKernCtx => (VoidPtr, vec![("obj", VoidPtr)]),
+        BtfKfunc::RdonlyCast => (VoidPtr, vec![("obj__ign", VoidPtr), ("btf_id__k", U32)]),
+        BtfKfunc::SkAssignTcpReqsk => (
+            Int,
+            vec![
+                ("s", Struct("__sk_buff")),
+                ("sk", Struct("sock")),
+                ("attrs", Struct("bpf_tcp_req_attrs")),
+                ("attrs__sz", Int),
+            ],
+        ),
+    }
+}
+
+/// Adds the `FUNC` (extern linkage) of the netfilter kfunc or BTF cast `k` with the kernel's
+/// prototype (structures and unions as empty forward-compatible types: libbpf compares kinds
+/// only) and returns its id.
+pub(super) fn add_nf_kfunc_btf(btf: &mut Btf, k: Extern) -> u32 {
+    let (ret, params) = match k {
+        Extern::Nf(k) => nf_proto(k),
+        Extern::Btf(k) => btf_kfunc_proto(k),
+    };
     let ty = |btf: &mut Btf, t: Ty| -> u32 {
         match t {
             Ty::Void => 0,
+            Ty::VoidPtr => ptr(btf, 0),
             Ty::Int => int(btf, "int", 4, true),
             Ty::U32 => int(btf, "unsigned int", 4, false),
             Ty::Struct(name) => {

@@ -18,6 +18,7 @@ use super::{is_data_section, kfunc, ElfError, Object};
 use crate::btf::{program_btf_with_globals, Btf, BtfExt, ExtSection, Kind, Type, VarSecInfo};
 use crate::isa::insn::Insn;
 use crate::spec::RelocKind;
+use crate::xdp::btf_kfunc::BtfKfunc;
 use crate::xdp::metadata::XdpKfunc;
 use crate::xdp::netfilter::NfKfunc;
 
@@ -281,13 +282,16 @@ pub fn write(obj: &Object) -> Result<Vec<u8>, ElfError> {
             }
             // kfuncs by name: clang's extern call, relocated against the function's symbol.
             for (i, insn) in insns.iter_mut().enumerate() {
-                // The XDP metadata kfuncs (Ok) and the netfilter ones (Err).
+                // The XDP metadata kfuncs (Ok), the netfilter ones and the BTF casts (Err).
                 let k = match (XdpKfunc::of_insn(insn), NfKfunc::of_insn(insn)) {
                     (Some(k), _) => Ok(k),
-                    (None, Some(k)) => Err(k),
-                    (None, None) => continue,
+                    (None, Some(k)) => Err(kfunc::Extern::Nf(k)),
+                    (None, None) => match BtfKfunc::of_insn(insn) {
+                        Some(k) => Err(kfunc::Extern::Btf(k)),
+                        None => continue,
+                    },
                 };
-                let name = k.map_or_else(NfKfunc::name, XdpKfunc::name);
+                let name = k.map_or_else(kfunc::Extern::name, XdpKfunc::name);
                 let g = *kfunc_syms.entry(name).or_insert_with(|| {
                     ksyms.push(match k {
                         Ok(k) => kfunc::add_kfunc_btf(&mut btf, k),
