@@ -384,6 +384,7 @@ impl<'a> Exec<'a> {
 
     /// A load of `n` bytes at `base + off` through a BTF pointer (`check_ptr_to_btf_access`):
     /// the loaded value, or `None` if `base` is no such pointer.
+    #[allow(clippy::too_many_arguments)]
     pub(crate) fn btf_load(
         &self,
         pc: usize,

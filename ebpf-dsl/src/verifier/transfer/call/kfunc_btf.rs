@@ -76,7 +76,7 @@ impl<'a> Exec<'a> {
                 ),
             ))
         };
-        let what = format!("{full}");
+        let what = full.to_string();
         let r0 = match k {
             BtfKfunc::CastToKernCtx => {
                 ctx_arg(self)?;
