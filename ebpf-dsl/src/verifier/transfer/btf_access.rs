@@ -459,10 +459,10 @@ impl<'a> Exec<'a> {
             .and_then(|b| b.get(ty))
             .map_or_else(|| format!("type {ty}"), |t| format!("struct {}", t.name));
         let flag = match trust {
-            BtfTrust::Plain => "",
-            BtfTrust::Trusted => " trusted",
-            BtfTrust::Rcu => " rcu",
-            BtfTrust::Untrusted => " untrusted",
+            BtfTrust::Plain => "a",
+            BtfTrust::Trusted => "a trusted",
+            BtfTrust::Rcu => "an RCU",
+            BtfTrust::Untrusted => "an untrusted",
         };
         let at = if off != 0 {
             format!(" + {off}")
@@ -470,9 +470,9 @@ impl<'a> Exec<'a> {
             String::new()
         };
         if null {
-            format!("a{flag} {name} that may be NULL (PTR_TO_BTF_ID_OR_NULL)")
+            format!("{flag} {name} that may be NULL (PTR_TO_BTF_ID_OR_NULL)")
         } else {
-            format!("a{flag} {name}{at} (PTR_TO_BTF_ID)")
+            format!("{flag} {name}{at} (PTR_TO_BTF_ID)")
         }
     }
 
