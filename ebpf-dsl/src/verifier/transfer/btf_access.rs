@@ -274,8 +274,16 @@ pub(crate) fn walk(btf: &Btf, id: u32, off: u32, size: u32) -> Result<Walked<'_>
 }
 
 /// The kernel's `btf_nested_type_is_trusted`: the structure `<parent's name><suffix>` of the
-/// kernel's BTF has a pointer member called `field` to the type `ty`.
-fn listed(btf: &Btf, parent: u32, field: &str, ty: u32, suffix: &str) -> bool {
+/// kernel's BTF (found by `find`: name, kind) has a pointer member called `field` to the type
+/// `ty`.
+fn listed(
+    btf: &Btf,
+    find: &dyn Fn(&str, u32) -> Option<u32>,
+    parent: u32,
+    field: &str,
+    ty: u32,
+    suffix: &str,
+) -> bool {
     let Some(pt) = btf.get(parent) else {
         return false;
     };
@@ -283,7 +291,7 @@ fn listed(btf: &Btf, parent: u32, field: &str, ty: u32, suffix: &str) -> bool {
     if name.len() >= 64 {
         return false;
     }
-    let Some(safe) = btf.find(&name, pt.kind.number()) else {
+    let Some(safe) = find(&name, pt.kind.number()) else {
         return false;
     };
     let Some((ms, _, _)) = btf.get(safe).and_then(members) else {
@@ -302,6 +310,7 @@ fn listed(btf: &Btf, parent: u32, field: &str, ty: u32, suffix: &str) -> bool {
 /// pointer, not modelled.
 fn member_trust(
     btf: &Btf,
+    find: &dyn Fn(&str, u32) -> Option<u32>,
     parent: u32,
     trust: BtfTrust,
     w: &Walked<'_>,
@@ -322,13 +331,13 @@ fn member_trust(
     Some(match trust {
         BtfTrust::Untrusted => (BtfTrust::Untrusted, false),
         BtfTrust::Trusted | BtfTrust::Rcu => {
-            if listed(btf, parent, field, ty, "__safe_trusted") {
+            if listed(btf, find, parent, field, ty, "__safe_trusted") {
                 (or_untrusted(BtfTrust::Trusted), false)
-            } else if listed(btf, parent, field, ty, "__safe_trusted_or_null") {
+            } else if listed(btf, find, parent, field, ty, "__safe_trusted_or_null") {
                 (or_untrusted(BtfTrust::Trusted), true)
-            } else if listed(btf, parent, field, ty, "__safe_rcu") {
+            } else if listed(btf, find, parent, field, ty, "__safe_rcu") {
                 (or_untrusted(BtfTrust::Rcu), false)
-            } else if listed(btf, parent, field, ty, "__safe_rcu_or_null") {
+            } else if listed(btf, find, parent, field, ty, "__safe_rcu_or_null") {
                 // The kernel trusts these even through a union.
                 (BtfTrust::Rcu, true)
             } else if tag == Some("rcu") {
@@ -349,10 +358,22 @@ impl<'a> Exec<'a> {
             .ok_or_else(|| e(pc, Rule::Unsupported, format!("{what}: {NEEDS_BTF}")))
     }
 
+    /// The id of the first type of the kernel's BTF called `name` of kind number `kind`,
+    /// searched once per verification.
+    fn find_kernel_type(&self, btf: &Btf, name: &str, kind: u32) -> Option<u32> {
+        let key = (name.to_string(), kind);
+        if let Some(id) = self.kernel_types.borrow().get(&key) {
+            return *id;
+        }
+        let id = btf.find(name, kind);
+        self.kernel_types.borrow_mut().insert(key, id);
+        id
+    }
+
     /// The id of the structure `name` in the kernel's BTF (a socket cast's `tcp_sock`, ...).
     pub(crate) fn kernel_struct(&self, pc: usize, name: &str, what: &str) -> R<u32> {
         let btf = self.vmlinux(pc, what)?;
-        btf.find(name, 4).ok_or_else(|| {
+        self.find_kernel_type(btf, name, 4).ok_or_else(|| {
             e(
                 pc,
                 Rule::Unsupported,
@@ -417,7 +438,8 @@ impl<'a> Exec<'a> {
             Ok(w) => w,
             Err(m) => return refuse(format!("r{r} is {}: {m}", self.describe(base))),
         };
-        let Some((t, maybe_null)) = member_trust(btf, ty, trust, &w) else {
+        let find = |name: &str, kind: u32| self.find_kernel_type(btf, name, kind);
+        let Some((t, maybe_null)) = member_trust(btf, &find, ty, trust, &w) else {
             return refuse(format!(
                 "r{r} is {}: reading a __user or __percpu pointer member is not modelled by this verifier",
                 self.describe(base)
@@ -639,15 +661,15 @@ mod tests {
         let w = walk(&b, outer, 16, 8).unwrap();
         // `next` is in `outer__safe_rcu_or_null`: from a trusted parent, RCU and maybe NULL.
         assert_eq!(
-            member_trust(&b, outer, BtfTrust::Trusted, &w),
+            member_trust(&b, &|n, k| b.find(n, k), outer, BtfTrust::Trusted, &w),
             Some((BtfTrust::Rcu, true))
         );
         assert_eq!(
-            member_trust(&b, outer, BtfTrust::Untrusted, &w),
+            member_trust(&b, &|n, k| b.find(n, k), outer, BtfTrust::Untrusted, &w),
             Some((BtfTrust::Untrusted, false))
         );
         assert_eq!(
-            member_trust(&b, outer, BtfTrust::Plain, &w),
+            member_trust(&b, &|n, k| b.find(n, k), outer, BtfTrust::Plain, &w),
             Some((BtfTrust::Plain, false))
         );
     }
