@@ -79,6 +79,15 @@ impl<'a> Exec<'a> {
         if let Src::Imm(_) = src {
             check_alu_imm(pc, is64, op, imm)?;
         }
+        // 6.18's untrusted read-only memory stays so through any 64-bit operation with a
+        // number (`btf_access.rs`).
+        if is64
+            && super::btf_access::is_untrusted_mem(&d)
+            && matches!(srcv, RegVal::Scalar(_))
+            && !matches!(op, AluOp::End | AluOp::Neg)
+        {
+            return Ok(());
+        }
         self.check_alu_operands(pc, is64, op, dst, src, &d, &srcv)?;
         let result = match (&d, &srcv) {
             (RegVal::Scalar(a), _) if op == AluOp::End => RegVal::Scalar(end_op(

@@ -32,6 +32,23 @@ use super::*;
 use crate::btf::{Btf, Kind, Member};
 use crate::verifier::domain::state::BtfTrust;
 
+/// 6.18's `PTR_TO_MEM | MEM_RDONLY | PTR_UNTRUSTED` of size 0 (`rdonly_untrusted_mem`): what a
+/// pointer member to anything but a structure reads as (`skb->data`), a [`RegVal::BtfPtr`] of
+/// type 0 (void). Reads through it at any offset give numbers (the kernel makes them
+/// `BPF_PROBE_MEM`), writes are refused, and any 64-bit operation with a number keeps it such
+/// a pointer (`r2 &= 3`, `r2 *= 3`: the kernel's `adjust_ptr_min_max_vals` for it); `ptr - ptr`
+/// and negation give numbers.
+pub(crate) const UNTRUSTED_MEM: RegVal = RegVal::BtfPtr {
+    ty: 0,
+    off: 0,
+    trust: BtfTrust::Untrusted,
+};
+
+/// Whether `v` is [`UNTRUSTED_MEM`].
+pub(crate) fn is_untrusted_mem(v: &RegVal) -> bool {
+    matches!(v, RegVal::BtfPtr { ty: 0, .. })
+}
+
 /// The message of every refusal that needs the kernel's BTF.
 pub(crate) const NEEDS_BTF: &str = "this needs the target kernel's BTF for the layout of kernel structures: give it with `--btf /sys/kernel/btf/vmlinux` (`VerifyInput::vmlinux`)";
 
@@ -40,6 +57,9 @@ pub(crate) const NEEDS_BTF: &str = "this needs the target kernel's BTF for the l
 pub(crate) enum Walked<'b> {
     /// A number.
     Scalar,
+    /// A pointer member to something other than a structure (`char *`, `void *`, a pointer
+    /// to a pointer): 6.18's untrusted read-only memory.
+    Mem,
     /// A pointer member to the structure `ty`, called `field`; `untrusted` when a union of
     /// several members was crossed, `tag` the pointer's type tag (`rcu`, `user`, `percpu`).
     Ptr {
@@ -249,8 +269,8 @@ pub(crate) fn walk(btf: &Btf, id: u32, off: u32, size: u32) -> Result<Walked<'_>
                     Some((Kind::TypeTag(_), name)) => Some(name),
                     _ => None,
                 };
-                if let Some((pid, pt)) = skip_mods(btf, to) {
-                    if members(pt).is_some() {
+                match skip_mods(btf, to) {
+                    Some((pid, pt)) if members(pt).is_some() => {
                         return Ok(Walked::Ptr {
                             ty: pid,
                             field: m.name.as_str(),
@@ -258,6 +278,7 @@ pub(crate) fn walk(btf: &Btf, id: u32, off: u32, size: u32) -> Result<Walked<'_>
                             tag,
                         });
                     }
+                    _ => return Ok(Walked::Mem),
                 }
             }
             if end > mtrue_end && !untrusted {
@@ -419,6 +440,10 @@ impl<'a> Exec<'a> {
         let Some((ty, o, trust)) = self.btf_base(pc, r, base)? else {
             return Ok(None);
         };
+        if ty == 0 {
+            // Untrusted read-only memory: any read (`BPF_PROBE_MEM`) gives a number.
+            return Ok(Some(RegVal::Scalar(scalar_of(n, sx))));
+        }
         let btf = self.vmlinux(pc, &format!("r{r} is {}", self.describe(base)))?;
         let tname = btf.get(ty).map_or("?", |t| t.name.as_str());
         let refuse = |m: String| Err(e(pc, Rule::MemoryAccess, m));
@@ -447,6 +472,9 @@ impl<'a> Exec<'a> {
         };
         Ok(Some(match w {
             Walked::Scalar => RegVal::Scalar(scalar_of(n, sx)),
+            // 6.18: `rdonly_untrusted_mem`; before, the kernel's walk gave a number.
+            Walked::Mem if self.input.kernel >= KernelVersion::new(6, 18) => UNTRUSTED_MEM,
+            Walked::Mem => RegVal::Scalar(scalar_of(n, sx)),
             Walked::Ptr { ty, .. } if maybe_null => RegVal::BtfPtrOrNull {
                 ty,
                 trust: t,
@@ -475,6 +503,9 @@ impl<'a> Exec<'a> {
 
     /// How a BTF pointer is described in messages: `struct NAME (PTR_TO_BTF_ID...)`.
     pub(crate) fn describe_btf(&self, ty: u32, off: i32, trust: BtfTrust, null: bool) -> String {
+        if ty == 0 {
+            return "untrusted read-only kernel memory (rdonly_untrusted_mem)".into();
+        }
         let name = self
             .input
             .vmlinux
@@ -634,7 +665,7 @@ mod tests {
         assert_eq!(walk(&b, outer, 0, 8), Ok(Walked::Scalar));
         assert_eq!(walk(&b, outer, 12, 4), Ok(Walked::Scalar)); // in.b
         assert_eq!(walk(&b, outer, 36, 8), Ok(Walked::Scalar)); // arr[0..2] as scratch
-        assert_eq!(walk(&b, outer, 24, 8), Ok(Walked::Scalar)); // char *data: a number
+        assert_eq!(walk(&b, outer, 24, 8), Ok(Walked::Mem)); // char *data: memory
         assert_eq!(walk(&b, outer, 32, 1), Ok(Walked::Scalar)); // the bit-field's byte
         let m = walk(&b, outer, 40, 8).unwrap_err();
         assert!(m.starts_with("access beyond the end of member arr"), "{m}");
@@ -744,6 +775,35 @@ mod tests {
             let mut st = state(&[(1, ptr(outer, BtfTrust::Plain))]);
             one("r0 = *(u64 *)(r1 + 16)\nexit").next(&mut st);
             assert_eq!(*reg(&st, 0), ptr(outer, BtfTrust::Plain));
+        }
+
+        #[test]
+        fn a_char_pointer_member_is_untrusted_memory_from_6_18() {
+            let (b, outer, _, _) = kernel();
+            let one = |src: &str| {
+                One::new(src)
+                    .vmlinux(Rc::clone(&b))
+                    .kernel(KernelVersion::new(6, 18))
+            };
+            let p = ptr(outer, BtfTrust::Trusted);
+            let mut st = state(&[(1, p)]);
+            one("r2 = *(u64 *)(r1 + 24)\nexit").next(&mut st);
+            assert_eq!(*reg(&st, 2), UNTRUSTED_MEM);
+            // Any 64-bit operation with a number keeps it; reads anywhere give numbers.
+            one("r2 &= 0xff\nexit").next(&mut st);
+            assert_eq!(*reg(&st, 2), UNTRUSTED_MEM);
+            one("r0 = *(u32 *)(r2 - 8)\nexit").next(&mut st);
+            assert_eq!(*reg(&st, 0), scalar(Scalar::of_size(4)));
+            let (rule, _) = one("*(u8 *)(r2 + 0) = r1\nexit").refused(&mut st.clone());
+            assert_eq!(rule, Rule::MemoryAccess);
+            let (rule, _) = one("w2 &= 7\nexit").refused(&mut st.clone());
+            assert_eq!(rule, Rule::PointerArithmetic);
+            // Before 6.18 the kernel's walk gave a number.
+            let mut st = state(&[(1, p)]);
+            One::new("r2 = *(u64 *)(r1 + 24)\nexit")
+                .vmlinux(Rc::clone(&b))
+                .next(&mut st);
+            assert_eq!(*reg(&st, 2), scalar(Scalar::of_size(8)));
         }
 
         #[test]

@@ -5,7 +5,7 @@
 
 mod alu;
 mod atomic;
-mod btf_access;
+pub(crate) mod btf_access;
 mod call;
 mod devmap;
 mod jump;

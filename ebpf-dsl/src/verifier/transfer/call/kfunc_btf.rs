@@ -7,7 +7,8 @@
 //! * `bpf_rdonly_cast(obj__ign, btf_id__k)`: r1 anything (`__ign`), r2 a known constant
 //!   ("R2 must be a known constant"), the id of a structure or union of the kernel's BTF
 //!   ("kfunc bpf_rdonly_cast type ID argument must be of a struct"); r0 an untrusted,
-//!   non-NULL pointer to it. The id comes from `bpf_core_type_id_kernel(T)`, a CO-RE
+//!   non-NULL pointer to it (6.18: type 0, void, gives untrusted read-only memory,
+//!   `btf_access.rs`'s `UNTRUSTED_MEM`). The id comes from `bpf_core_type_id_kernel(T)`, a CO-RE
 //!   `TYPE_ID_TARGET` relocation the ELF reader resolves against the same BTF;
 //! * `bpf_sk_assign_tcp_reqsk(skb, sk, attrs, attrs__sz)` (tc, Linux 6.9, `KF_TRUSTED_ARGS`):
 //!   r1 the context, r2 a trusted `struct sock` (a socket from a lookup or `bpf_sk_fullsock`,
@@ -105,6 +106,14 @@ impl<'a> Exec<'a> {
                     ));
                 };
                 let btf = self.vmlinux(pc, &what)?;
+                // 6.18: a cast to void is untrusted read-only memory.
+                if id == 0 && self.input.kernel >= KernelVersion::new(6, 18) {
+                    for r in 1..=5 {
+                        self.set(st, r, RegVal::NotInit);
+                    }
+                    self.set(st, 0, super::super::btf_access::UNTRUSTED_MEM);
+                    return Ok(());
+                }
                 let ty = u32::try_from(id).ok().filter(|&t| t != 0);
                 match ty.and_then(|t| btf.get(t)).map(|t| &t.kind) {
                     Some(crate::btf::Kind::Struct { .. } | crate::btf::Kind::Union { .. }) => {}
