@@ -11,7 +11,9 @@
 //!   elements of an array, `skb->cb[]`), a bit-field is read by a load covering its bytes, the
 //!   flexible array at the end of a structure is walked modulo its element;
 //! - a scalar member gives an unknown number of the load's size (sign-extended by `ldsx`); a
-//!   pointer to anything but a structure is a scalar too (`skb->data`);
+//!   pointer to anything but a structure (`skb->data`, a `void *`) is, from 6.18, untrusted
+//!   read-only memory ([`UNTRUSTED_MEM`], readable anywhere, kept through 64-bit arithmetic),
+//!   a number before;
 //! - a pointer to a structure must be read whole (8 bytes at its offset: "cannot access ptr
 //!   member ...") and gives a [`RegVal::BtfPtr`] of that structure whose flags follow the
 //!   parent's: walked from an untrusted pointer (or through a union of several members) it is
