@@ -202,7 +202,8 @@ pub struct CheckArgs {
     kernel: ebpf_dsl::verifier::KernelVersion,
     /// `--section`, for an ELF object.
     section: Option<String>,
-    /// `--btf`, for an ELF object: the target kernel's BTF file.
+    /// `--btf`: the target kernel's BTF file (an ELF object's CO-RE relocations, the layouts
+    /// of kernel structures read through BTF pointers).
     btf: Option<String>,
     /// `--module-btf`, for an ELF object: its modules' BTF (directories or files).
     module_btf: Vec<String>,
@@ -308,7 +309,7 @@ pub fn check(args: CheckArgs) -> Result<ExitCode, CliError> {
                 missing.join(", ")
             );
         } else {
-            let input = ebpf_dsl::verifier::VerifyInput {
+            let mut input = ebpf_dsl::verifier::VerifyInput {
                 insns: &p.insns,
                 prog_type,
                 relocations: &p.relocations,
@@ -328,13 +329,27 @@ pub fn check(args: CheckArgs) -> Result<ExitCode, CliError> {
                 globals: &p.globals,
                 // A text program's load describes no subprogram's BTF return type.
                 func_info: None,
+                // `--btf`: decoded only if the program reads through BTF pointers (below).
+                vmlinux: None,
             };
             // `trust_*` labels: see `ebpf_dsl::verifier::trust`.
             let started = std::time::Instant::now();
             let mut traces = crate::elf_cmds::Traces::new(trace_prune);
-            let verdict = ebpf_dsl::verifier::Trust::from_labels(&p.labels)
+            let trust = ebpf_dsl::verifier::Trust::from_labels(&p.labels);
+            let mut verdict = trust
+                .clone()
                 .map_err(|e| vec![e])
                 .and_then(|t| traces.verify(&input, &t, name));
+            // Refused for want of the kernel's BTF: verified again with `--btf`'s (the same
+            // walk up to where it was missing).
+            let vmlinux;
+            if let (Err(errs), Some(path), Ok(t)) = (&verdict, &btf, &trust) {
+                if errs.first().is_some_and(ebpf_dsl::verifier::needs_vmlinux) {
+                    vmlinux = crate::elf_cmds::target_btf(path)?;
+                    input.vmlinux = Some(&vmlinux);
+                    verdict = traces.verify(&input, t, name);
+                }
+            }
             traces.write()?;
             if let (true, Ok(r)) = (stats, &verdict) {
                 outln!("{}", crate::elf_cmds::stats_line(r, started.elapsed()))?;

@@ -142,13 +142,15 @@ pub struct CheckOpts {
     /// For an ELF object: only the programs of this section (or with this function name).
     #[arg(long, value_name = "NAME")]
     pub section: Option<String>,
-    /// For an ELF object: the target kernel's BTF (e.g. /sys/kernel/btf/vmlinux), against
-    /// which CO-RE relocations (`ptr->field` through vmlinux.h types, bitfields,
+    /// The target kernel's BTF (e.g. /sys/kernel/btf/vmlinux), against which an ELF object's
+    /// CO-RE relocations (`ptr->field` through vmlinux.h types, bitfields,
     /// bpf_core_field_exists, bpf_core_type_id_kernel, bpf_core_enum_value, ...) are resolved
-    /// as libbpf resolves them, and in which the kfuncs and `__ksym` variables the object
-    /// declares are looked up (then in the modules' BTF, see --module-btf): a strong kfunc the
-    /// kernel lacks, or whose prototype libbpf finds incompatible, is libbpf's refusal of the
-    /// whole object, reported as a rejection (exit status 1).
+    /// as libbpf resolves them, in which the kfuncs and `__ksym` variables the object declares
+    /// are looked up (then in the modules' BTF, see --module-btf): a strong kfunc the kernel
+    /// lacks, or whose prototype libbpf finds incompatible, is libbpf's refusal of the whole
+    /// object, reported as a rejection (exit status 1); and from which the verifier takes the
+    /// layouts of kernel structures read through BTF pointers (bpf_cast_to_kern_ctx,
+    /// bpf_rdonly_cast, the bpf_skc_to_* casts).
     #[arg(long, value_name = "FILE")]
     pub btf: Option<String>,
     /// With --btf: the BTF of the target kernel's loaded modules (split BTF over --btf's), where

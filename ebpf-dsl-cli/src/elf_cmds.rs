@@ -315,7 +315,7 @@ impl Traces {
 }
 
 /// The BTF file `path` (`--btf`), decoded.
-fn target_btf(path: &str) -> Result<ebpf_dsl::btf::Btf, CliError> {
+pub fn target_btf(path: &str) -> Result<ebpf_dsl::btf::Btf, CliError> {
     target_btf_raw(path).map(|(b, _)| b)
 }
 
@@ -425,6 +425,9 @@ pub fn check_object(bytes: &[u8], shown: &str, how: &CheckObject) -> Result<Exit
     // refusal of an extern (a strong kfunc the kernel lacks, an incompatible prototype) is
     // the verdict on every program of the object.
     let ksyms = elf::ksyms(bytes).unwrap_or_default();
+    // The target's BTF, decoded when first needed: for the externs, CO-RE relocations, and
+    // for programs reading kernel structures (`verifier::needs_vmlinux`).
+    let mut vmlinux: Option<ebpf_dsl::btf::Btf> = None;
     let mut read = match (&how.btf, ksyms.is_empty()) {
         (Some(path), false) => {
             let (btf, raw) = target_btf_raw(path)?;
@@ -443,15 +446,17 @@ pub fn check_object(bytes: &[u8], shown: &str, how: &CheckObject) -> Result<Exit
                 modules: &modules,
                 kconfig: Some(&kconfig),
             };
-            elf::read_object_with(bytes, &opts)
+            let read = elf::read_object_with(bytes, &opts);
+            vmlinux = Some(btf);
+            read
         }
         _ => elf::read_object_for_kernel(bytes, how.unknown_type, None, Some(&kconfig)),
     };
     // An object with CO-RE relocations is read again for the target's BTF, when given.
     if let (Err(e), Some(path), true) = (&read, &how.btf, ksyms.is_empty()) {
         if e.reason.contains("CO-RE relocation") {
-            let btf = target_btf(path)?;
-            read = elf::read_object_for_kernel(bytes, how.unknown_type, Some(&btf), Some(&kconfig));
+            let btf = vmlinux.insert(target_btf(path)?);
+            read = elf::read_object_for_kernel(bytes, how.unknown_type, Some(btf), Some(&kconfig));
         }
     }
     let obj = match read {
@@ -491,10 +496,12 @@ pub fn check_object(bytes: &[u8], shown: &str, how: &CheckObject) -> Result<Exit
     }
     let mut failed = false;
     let mut traces = Traces::new(how.trace_prune.clone());
+    // The BTF decoded after a first verification asked for it.
+    let vmlinux_late = std::cell::OnceCell::new();
     for p in progs {
         let s = &p.spec;
         if how.verify {
-            let input = ebpf_dsl::verifier::VerifyInput {
+            let mut input = ebpf_dsl::verifier::VerifyInput {
                 insns: &s.insns,
                 prog_type: s.prog_type,
                 relocations: &s.relocations,
@@ -510,11 +517,26 @@ pub fn check_object(bytes: &[u8], shown: &str, how: &CheckObject) -> Result<Exit
                 globals: &p.globals,
                 // libbpf passes `.BTF.ext` func_info with the program when the object has it.
                 func_info: p.func_info.as_deref(),
+                vmlinux: vmlinux.as_ref(),
             };
             let started = std::time::Instant::now();
             let name = format!("{} ({})", p.section, p.function);
             let trust = ebpf_dsl::verifier::Trust::none();
-            let verdict = traces.verify(&input, &trust, &name);
+            let mut verdict = traces.verify(&input, &trust, &name);
+            // Refused for want of the kernel's BTF: verified again with it, when given (the
+            // same walk up to where it was missing).
+            let wants = |v: &Result<_, Vec<ebpf_dsl::verifier::VerifierError>>| matches!(v, Err(errs) if errs.first().is_some_and(ebpf_dsl::verifier::needs_vmlinux));
+            if let (true, None, Some(path)) = (wants(&verdict), &input.vmlinux, &how.btf) {
+                let btf = match vmlinux_late.get() {
+                    Some(b) => b,
+                    None => {
+                        let b = target_btf(path)?;
+                        vmlinux_late.get_or_init(|| b)
+                    }
+                };
+                input.vmlinux = Some(btf);
+                verdict = traces.verify(&input, &trust, &name);
+            }
             traces.write()?;
             if let (true, Ok(r)) = (how.stats, &verdict) {
                 crate::out::outln!("{}", stats_line(r, started.elapsed()))?;

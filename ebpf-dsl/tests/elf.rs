@@ -850,3 +850,30 @@ fn bpf_throw_and_the_exception_callback_through_an_object() {
         e[0].message
     );
 }
+
+/// The kfuncs giving BTF pointers (`bpf_cast_to_kern_ctx`, `bpf_rdonly_cast`) written from
+/// text as clang writes extern calls (an `R_BPF_64_32` relocation against an undefined symbol,
+/// an extern `FUNC` in `.ksyms`) and read back as `call NAME`.
+#[test]
+fn btf_cast_kfunc_calls_round_trip() {
+    let text =
+        "r6 = r1\ncall bpf_cast_to_kern_ctx\nr1 = r0\nr2 = 7\ncall bpf_rdonly_cast\nr0 = 0\nexit\n";
+    let a = ebpf_dsl::assemble(text).unwrap();
+    let insns = a.insns.clone();
+    let spec = a.into_program_spec("casts", ebpf_dsl::ProgramType::SchedCls, "GPL", Vec::new());
+    let ours = write_object(&Object::from_programs(&[spec]).unwrap()).unwrap();
+    let obj = read_object(&ours).unwrap();
+    assert_eq!(obj.programs[0].spec.insns.to_vec(), insns);
+    let listing = program_listing(&obj.programs[0].spec).unwrap();
+    assert!(listing.contains("\tcall bpf_rdonly_cast\n"), "{listing}");
+    let dump = ebpf_dsl::elf::object_btf(&ours)
+        .unwrap()
+        .unwrap()
+        .btf
+        .dump();
+    assert!(
+        dump.contains("FUNC 'bpf_cast_to_kern_ctx' type_id=") && dump.contains("linkage=extern"),
+        "{dump}"
+    );
+    assert!(dump.contains("DATASEC '.ksyms' size=0 vlen=2"), "{dump}");
+}

@@ -37,6 +37,7 @@ fn verdict(obj: &Object, name: &str) -> Result<(), String> {
         timers: &[],
         globals: &p.globals,
         func_info: p.func_info.as_deref(),
+        vmlinux: None,
     };
     verify(&input).map(|_| ()).map_err(|e| e[0].to_string())
 }

@@ -35,6 +35,9 @@ fn recorded_verdicts_are_the_kernels() {
     assert!(cases.len() >= 80, "only {} cases found", cases.len());
     let mut wrong = Vec::new();
     let (mut agree, mut false_rejects) = (0, 0);
+    let vmlinux = std::fs::read("/sys/kernel/btf/vmlinux")
+        .ok()
+        .and_then(|b| ebpf_dsl::btf::Btf::decode(&b).ok());
     for c in &cases {
         let (name, src, pt, recorded) = (&c.name, &c.src, c.prog_type, c.kernel_accepts);
         let a = assemble_unchecked(src).unwrap_or_else(|d| panic!("{name}: {d:?}"));
@@ -42,15 +45,17 @@ fn recorded_verdicts_are_the_kernels() {
         // `trust_*` labels are honoured as `defprogram!` honours them.
         let trust = Trust::from_labels(&a.labels).unwrap_or_else(|e| panic!("{name}: {e}"));
         let case_specs: Vec<_> = specs.iter().chain(&a.maps).cloned().collect();
-        let ours = verify_trusting(
-            &VerifyInput::new(&a.insns, pt)
-                .with_maps(&a.relocations, &case_specs)
-                .with_data(&a.data)
-                .with_globals(&a.globals)
-                .with_kernel(running)
-                .with_attach_type(c.attach),
-            &trust,
-        );
+        let mut input = VerifyInput::new(&a.insns, pt)
+            .with_maps(&a.relocations, &case_specs)
+            .with_data(&a.data)
+            .with_globals(&a.globals)
+            .with_kernel(running)
+            .with_attach_type(c.attach);
+        // `# btf: vmlinux`: the running kernel's BTF, as the static test gives it.
+        if c.btf {
+            input.vmlinux = vmlinux.as_ref();
+        }
+        let ours = verify_trusting(&input, &trust);
         let spec = ProgramSpec {
             name: Cow::Borrowed("rulecase"),
             prog_type: pt,

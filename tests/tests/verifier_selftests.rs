@@ -443,6 +443,7 @@ fn run_case(dir: &Path, c: &Case) -> Result1 {
                 timers: &[],
                 globals: &[],
                 func_info: None,
+                vmlinux: None,
             };
             match verify(&input) {
                 Ok(_) => None,

@@ -110,6 +110,8 @@ pub(crate) fn run_verifier(
         // static, so the static verifier walks each at every call too.
         globals: &[],
         func_info: None,
+        // No kernel BTF at compile time: reads through BTF pointers are refused, asking for it.
+        vmlinux: None,
     };
     // `trust_call_*:` / `trust_begin_*:` ... `trust_end_*:` labels: see `verifier::trust`.
     let verdict = verifier::Trust::from_labels(&a.labels)

@@ -5,13 +5,14 @@
 //! libbpf (and our loader) resolve the name to the kernel's BTF id and make the call
 //! `src_reg = BPF_PSEUDO_KFUNC_CALL`. The reader turns such a call back into the placeholder
 //! call of [`call_xdp_kfunc`](crate::xdp::metadata::call_xdp_kfunc), printed `call NAME`; the
-//! netfilter kfuncs ([`NfKfunc`]: conntrack, flowtable) and the dynptr ones ([`DynptrKfunc`]) are
-//! read and written the same way.
+//! other families ([`NfKfunc`]: conntrack, flowtable; [`DynptrKfunc`]; [`ExcKfunc`]: `bpf_throw`;
+//! [`BtfKfunc`]: the BTF casts) are read and written the same way.
 
 use crate::btf::{
     Btf, Enumerator, Kind, Linkage, Member, Param, Type, VarSecInfo, INT_BOOL, INT_SIGNED,
 };
 use crate::isa::insn::{Insn, BPF_PSEUDO_CALL};
+use crate::xdp::btf_kfunc::BtfKfunc;
 use crate::xdp::dynptr::DynptrKfunc;
 use crate::xdp::exception::ExcKfunc;
 use crate::xdp::metadata::XdpKfunc;
@@ -158,11 +159,12 @@ pub(super) fn kfunc_of_extern(
 #[derive(Clone, Copy)]
 enum Ty {
     Void,
+    /// `void *`.
+    VoidPtr,
     Int,
     U32,
     U64,
     Bool,
-    VoidPtr,
     Struct(&'static str),
     Union(&'static str),
     Enum(&'static str),
@@ -272,11 +274,35 @@ pub(super) fn add_dynptr_kfunc_btf(btf: &mut Btf, k: DynptrKfunc) -> u32 {
     add_proto_btf(btf, k.name(), dynptr_proto(k))
 }
 
+/// The kernel's prototype of the BTF cast `k`: (return type, parameters).
+fn btf_kfunc_proto(k: BtfKfunc) -> (Ty, Vec<(&'static str, Ty)>) {
+    use Ty::*;
+    match k {
+        BtfKfunc::CastToKernCtx => (VoidPtr, vec![("obj", VoidPtr)]),
+        BtfKfunc::RdonlyCast => (VoidPtr, vec![("obj__ign", VoidPtr), ("btf_id__k", U32)]),
+        BtfKfunc::SkAssignTcpReqsk => (
+            Int,
+            vec![
+                ("s", Struct("__sk_buff")),
+                ("sk", Struct("sock")),
+                ("attrs", Struct("bpf_tcp_req_attrs")),
+                ("attrs__sz", Int),
+            ],
+        ),
+    }
+}
+
+/// Adds the `FUNC` (extern linkage) of the BTF cast `k`, as [`add_nf_kfunc_btf`] does.
+pub(super) fn add_btf_kfunc_btf(btf: &mut Btf, k: BtfKfunc) -> u32 {
+    add_proto_btf(btf, k.name(), btf_kfunc_proto(k))
+}
+
 /// Adds the `FUNC` (extern linkage) `name` of prototype `(ret, params)` and returns its id.
 fn add_proto_btf(btf: &mut Btf, name: &str, (ret, params): (Ty, Vec<(&'static str, Ty)>)) -> u32 {
     let ty = |btf: &mut Btf, t: Ty| -> u32 {
         match t {
             Ty::Void => 0,
+            Ty::VoidPtr => ptr(btf, 0),
             Ty::Int => int(btf, "int", 4, true),
             Ty::U32 => int(btf, "unsigned int", 4, false),
             Ty::U64 => int(btf, "unsigned long long", 8, false),
@@ -289,7 +315,6 @@ fn add_proto_btf(btf: &mut Btf, name: &str, (ret, params): (Ty, Vec<(&'static st
                     bits: 8,
                 },
             )),
-            Ty::VoidPtr => ptr(btf, 0),
             Ty::Struct(name) => {
                 let s = btf.add(Type::new(
                     name,
@@ -357,8 +382,10 @@ pub(super) fn add_named_kfunc_btf(btf: &mut Btf, name: &str) -> Option<u32> {
         Some(add_nf_kfunc_btf(btf, k))
     } else if let Some(k) = DynptrKfunc::from_name(name) {
         Some(add_dynptr_kfunc_btf(btf, k))
+    } else if let Some(k) = ExcKfunc::from_name(name) {
+        Some(add_exc_kfunc_btf(btf, k))
     } else {
-        ExcKfunc::from_name(name).map(|k| add_exc_kfunc_btf(btf, k))
+        BtfKfunc::from_name(name).map(|k| add_btf_kfunc_btf(btf, k))
     }
 }
 

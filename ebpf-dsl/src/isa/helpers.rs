@@ -64,11 +64,14 @@ pub enum Arg {
     RingbufMem,
     /// `ARG_PTR_TO_BTF_ID_SOCK_COMMON | OBJ_RELEASE`: a non-NULL socket from a lookup.
     SockRelease,
-    /// `ARG_PTR_TO_BTF_ID_SOCK_COMMON`: a non-NULL socket, not released by the call.
+    /// `ARG_PTR_TO_SOCK_COMMON`: a non-NULL socket from a lookup or `__sk_buff.sk`, or the
+    /// `PTR_TO_TCP_SOCK` of `bpf_tcp_sock`, not released by the call; no BTF pointer
+    /// (`bpf_sk_fullsock`, `bpf_tcp_sock`, `bpf_get_listener_sock`, `bpf_skc_to_mptcp_sock`).
     SockCommon,
-    /// `ARG_PTR_TO_BTF_ID_SOCK_COMMON` of the `bpf_skc_to_*` casts: a non-NULL socket from a
-    /// lookup or `__sk_buff.sk`, or a socket from another cast (its BTF type starts with a
-    /// `struct sock_common`).
+    /// `ARG_PTR_TO_BTF_ID_SOCK_COMMON` (the `bpf_skc_to_*` casts, `bpf_sk_assign`, the
+    /// syncookie helpers, `bpf_sk_storage_*`): what [`Arg::SockCommon`] takes, or a BTF
+    /// pointer whose type starts with a `struct sock_common` (a cast's result, a walked
+    /// `struct sock *` that is neither untrusted nor RCU).
     BtfSockCommon,
     /// `ARG_PTR_TO_FIXED_SIZE_MEM`: readable memory of this many bytes (e.g. a `struct iphdr`).
     FixedMem(u8),
@@ -288,7 +291,7 @@ pub static HELPERS: [Helper; MAX_HELPER_ID as usize] = [
     h(97, "bpf_skb_ecn_set_ce", p(&[Ctx], Ret::Integer, T, false, false)),
     h(98, "bpf_get_listener_sock", p(&[SockCommon], Ret::SocketUnrefOrNull, T, false, false)),
     h(99, "bpf_skc_lookup_tcp", p(&[Ctx, MemRead, Size, Anything, Anything], Ret::SockCommonOrNull, X | T, false, false)),
-    h(100, "bpf_tcp_check_syncookie", p(&[SockCommon, MemRead, Size, MemRead, Size], Ret::Integer, X | T, true, false)),
+    h(100, "bpf_tcp_check_syncookie", p(&[BtfSockCommon, MemRead, Size, MemRead, Size], Ret::Integer, X | T, true, false)),
     h(101, "bpf_sysctl_get_name", None),
     h(102, "bpf_sysctl_get_current_value", None),
     h(103, "bpf_sysctl_get_new_value", None),
@@ -298,7 +301,7 @@ pub static HELPERS: [Helper; MAX_HELPER_ID as usize] = [
     h(107, "bpf_sk_storage_get", p(&[MapPtr, BtfSockCommon, MapValueOrNull, Anything], Ret::MapValueOrNull, T, false, false)),
     h(108, "bpf_sk_storage_delete", p(&[MapPtr, BtfSockCommon], Ret::Integer, T, false, false)),
     h(109, "bpf_send_signal", p(&[Anything], Ret::Integer, A, false, false)),
-    h(110, "bpf_tcp_gen_syncookie", p(&[SockCommon, MemRead, Size, MemRead, Size], Ret::Integer, X | T, true, false)),
+    h(110, "bpf_tcp_gen_syncookie", p(&[BtfSockCommon, MemRead, Size, MemRead, Size], Ret::Integer, X | T, true, false)),
     h(111, "bpf_skb_output", None),
     h(112, "bpf_probe_read_user", p(&[MemWrite, SizeOrZero, Anything], Ret::Integer, A, true, false)),
     h(113, "bpf_probe_read_kernel", p(&[MemWrite, SizeOrZero, Anything], Ret::Integer, A, true, false)),
@@ -312,7 +315,7 @@ pub static HELPERS: [Helper; MAX_HELPER_ID as usize] = [
     h(121, "bpf_xdp_output", None),
     h(122, "bpf_get_netns_cookie", p(&[Ctx], Ret::Integer, S | T, false, false)),
     h(123, "bpf_get_current_ancestor_cgroup_id", p(&[Anything], Ret::Integer, A, false, false)),
-    h(124, "bpf_sk_assign", p(&[Ctx, SockCommon, Anything], Ret::Integer, T, false, false)),
+    h(124, "bpf_sk_assign", p(&[Ctx, BtfSockCommon, Anything], Ret::Integer, T, false, false)),
     h(125, "bpf_ktime_get_boot_ns", p(&[], Ret::Integer, A, false, false)),
     h(126, "bpf_seq_printf", None),
     h(127, "bpf_seq_write", None),

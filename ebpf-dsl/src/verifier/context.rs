@@ -64,6 +64,9 @@ pub(crate) struct Exec<'a> {
     /// (`transfer/call/global.rs`).
     pub(crate) global_called: Vec<bool>,
     pub(crate) global_verified: Vec<bool>,
+    /// Type ids of the kernel's BTF found by (name, kind) (`transfer/btf_access.rs`: the
+    /// socket casts' structures, the `__safe_*` lists), so that each is searched once.
+    pub(crate) kernel_types: std::cell::RefCell<HashMap<(String, u32), Option<u32>>>,
 }
 
 impl<'a> Exec<'a> {
@@ -93,6 +96,7 @@ impl<'a> Exec<'a> {
             tracer: None,
             global_called: vec![false; cfg.subprog_starts.len()],
             global_verified: vec![false; cfg.subprog_starts.len()],
+            kernel_types: Default::default(),
         }
         .with_inner_maps()
     }

@@ -10,10 +10,8 @@
 //!
 //! **Soundness first.** A program this verifier accepts should load (as root, i.e. with the
 //! kernel's privileged rules). Where it cannot prove something — or where the kernel's
-//! behaviour is not modelled (kfuncs other than the XDP metadata, netfilter conntrack and
-//! `bpf_throw` ones,
-//! BTF beyond the fields of `struct nf_conn`, program types other
-//! than XDP, socket filter and tc)
+//! behaviour is not modelled (kfuncs other than the XDP metadata, netfilter conntrack, dynptr,
+//! `bpf_throw` and BTF cast ones, program types other than XDP, socket filter and tc)
 //! — it rejects with a message that says so. Every transfer function is at most as precise as
 //! the kernel's, so that it never proves a branch dead that the kernel still walks; where the
 //! kernel *loses* precision (a `&`-test forgets ranges, and the loss reaches every register
@@ -47,8 +45,7 @@
 //! are modelled (prototypes in [`crate::isa::helpers::HELPERS`]; which family may call which
 //! helper was measured on the running kernel), among them the socket casts `bpf_skc_to_*`
 //! and `bpf_tcp_sock` (sharing the socket's reference as the kernel's pointer casts do; the
-//! fields of `struct bpf_tcp_sock` are readable, those of the BTF structures `tcp_sock`, ...
-//! are not modelled and reads of them are refused), `bpf_sk_storage_get`/`_delete`, and the
+//! fields of `struct bpf_tcp_sock` are readable), `bpf_sk_storage_get`/`_delete`, and the
 //! callbacks of `bpf_loop` and `bpf_for_each_map_elem` (`r2 = my_callback ll`: the callback is
 //! verified as a function in its own frame with the helper's arguments, `r0` 0 or 1 at its
 //! exit, round after round until a round changes nothing, as the kernel's
@@ -89,6 +86,21 @@
 //! on a lookup result before the null check, helper memory through a variable stack offset,
 //! pointer arithmetic with an offset whose maximum reaches 2^29 (the kernel refuses it when it
 //! can prove the minimum does; the path is refused at its end unless an access fails first).
+//!
+//! ## Kernel structures through BTF pointers
+//!
+//! With the target kernel's BTF ([`VerifyInput::vmlinux`], the CLI's `--btf
+//! /sys/kernel/btf/vmlinux`), the fields of kernel structures behind `PTR_TO_BTF_ID` pointers
+//! are read as the kernel's `btf_struct_access` reads them (`transfer/btf_access.rs`): through
+//! the socket casts' `struct tcp_sock *` ..., `bpf_cast_to_kern_ctx`'s `struct sk_buff *` /
+//! `struct xdp_buff *` (trusted) and `bpf_rdonly_cast`'s pointer (untrusted; its type id comes
+//! from `bpf_core_type_id_kernel`, resolved by the ELF reader against the same BTF). A scalar
+//! member gives a number of the load's size, a pointer member a BTF pointer whose flags and
+//! `PTR_MAYBE_NULL` follow the kernel's (`__safe_rcu_or_null` ... lists of the BTF); accesses
+//! past a member or the structure, partial pointer reads and every write are refused with the
+//! kernel's reason. `bpf_sk_assign`, the syncookie helpers and the casts take such pointers
+//! where the kernel does (`ARG_PTR_TO_BTF_ID_SOCK_COMMON`). Without the BTF, such a program is
+//! refused with a message asking for it ([`needs_vmlinux`]).
 //!
 //! ## Global functions
 //!
@@ -323,6 +335,13 @@ pub struct VerifyInput<'a> {
     /// with it, such a function must return a number (`check_btf_func`), and the tail call is
     /// checked against its callers' stack (`driver.rs`).
     pub func_info: Option<&'a [crate::btf::SubprogFunc]>,
+    /// The target kernel's BTF (`/sys/kernel/btf/vmlinux`, the CLI's `--btf`), `None` when
+    /// not given. The layouts of the kernel structures behind BTF pointers come from it: reads
+    /// through `struct sk_buff *` from `bpf_cast_to_kern_ctx`, through `bpf_rdonly_cast`'s
+    /// result (whose type id is one of this BTF's) and through the socket casts'
+    /// `struct tcp_sock *` ... (`transfer/btf_access.rs`). Without it such a program is
+    /// refused with a message asking for it.
+    pub vmlinux: Option<&'a crate::btf::Btf>,
 }
 
 impl<'a> VerifyInput<'a> {
@@ -341,7 +360,14 @@ impl<'a> VerifyInput<'a> {
             timers: &[],
             globals: &[],
             func_info: None,
+            vmlinux: None,
         }
+    }
+
+    /// The same input with the target kernel's BTF (see [`VerifyInput::vmlinux`]).
+    pub fn with_vmlinux(mut self, vmlinux: &'a crate::btf::Btf) -> Self {
+        self.vmlinux = Some(vmlinux);
+        self
     }
 
     /// The same input with the BTF function info of its subprograms (see
@@ -396,6 +422,13 @@ impl<'a> VerifyInput<'a> {
         self.maps = maps;
         self
     }
+}
+
+/// Whether `e` refuses a program only because [`VerifyInput::vmlinux`] was not given (it reads
+/// through a BTF pointer, or calls `bpf_cast_to_kern_ctx` / `bpf_rdonly_cast`): a caller that
+/// decodes the kernel's BTF only when needed verifies again with it.
+pub fn needs_vmlinux(e: &VerifierError) -> bool {
+    e.rule == Rule::Unsupported && e.message.ends_with(transfer::NEEDS_BTF)
 }
 
 /// Statistics of a successful verification.

@@ -49,6 +49,7 @@ use crate::isa::consts;
 pub use crate::isa::ctx::XdpMdField;
 use crate::isa::insn::{Insn, JmpOp, Reg};
 
+pub mod btf_kfunc;
 pub mod dynptr;
 pub mod exception;
 pub mod metadata;

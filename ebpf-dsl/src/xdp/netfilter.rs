@@ -7,7 +7,7 @@
 //! __ksym` function in a clang object) is a kfunc call whose `imm` is a negative placeholder
 //! ([`NfKfunc::placeholder`]: -16, -17, ...), which the loader replaces with the kfunc's id in
 //! the running kernel's BTF. [`kfunc_name`] and [`call_kfunc_by_name`] cover every family:
-//! these, the XDP metadata ones, [`super::dynptr`] and [`super::exception`].
+//! these, the XDP metadata ones, [`super::dynptr`], [`super::exception`] and [`super::btf_kfunc`].
 //!
 //! The kernel offers the conntrack kfuncs where `nf_conntrack` is built in or loaded (Linux
 //! 5.18: lookup and release; 6.1: allocation, insertion, timeout and status; 6.3: NAT), to XDP
@@ -17,6 +17,7 @@
 
 use crate::isa::insn::{Insn, BPF_PSEUDO_KFUNC_CALL};
 
+use super::btf_kfunc::BtfKfunc;
 use super::dynptr::DynptrKfunc;
 use super::exception::ExcKfunc;
 use super::metadata::XdpKfunc;
@@ -120,23 +121,26 @@ pub const fn call_nf_kfunc(kfunc: NfKfunc) -> Insn {
     Insn::new(0x85, 0, BPF_PSEUDO_KFUNC_CALL, 0, kfunc.placeholder())
 }
 
-/// The name of the kfunc (XDP metadata, netfilter, dynptr, exceptions) whose call-by-name
-/// placeholder is `imm`.
+/// The name of the kfunc (XDP metadata, netfilter, dynptr, exceptions, BTF casts) whose
+/// call-by-name placeholder is `imm`.
 pub fn kfunc_name(imm: i32) -> Option<&'static str> {
     XdpKfunc::from_placeholder(imm)
         .map(XdpKfunc::name)
         .or_else(|| NfKfunc::from_placeholder(imm).map(NfKfunc::name))
         .or_else(|| DynptrKfunc::from_placeholder(imm).map(DynptrKfunc::name))
         .or_else(|| ExcKfunc::from_placeholder(imm).map(ExcKfunc::name))
+        .or_else(|| BtfKfunc::from_placeholder(imm).map(BtfKfunc::name))
 }
 
-/// The call by name of the kfunc (XDP metadata, netfilter, dynptr, exceptions) called `name`.
+/// The call by name of the kfunc (XDP metadata, netfilter, dynptr, exceptions, BTF casts)
+/// called `name`.
 pub fn call_kfunc_by_name(name: &str) -> Option<Insn> {
     XdpKfunc::from_name(name)
         .map(super::metadata::call_xdp_kfunc)
         .or_else(|| NfKfunc::from_name(name).map(call_nf_kfunc))
         .or_else(|| DynptrKfunc::from_name(name).map(super::dynptr::call_dynptr_kfunc))
         .or_else(|| ExcKfunc::from_name(name).map(super::exception::call_exc_kfunc))
+        .or_else(|| BtfKfunc::from_name(name).map(super::btf_kfunc::call_btf_kfunc))
 }
 
 /// The name of the kfunc `insn` calls by name (a kfunc call with a placeholder `imm`).
@@ -149,7 +153,7 @@ pub fn kfunc_of_insn(insn: &Insn) -> Option<&'static str> {
 }
 
 /// Every kfunc known by name (the XDP metadata ones, the netfilter ones, the dynptr ones,
-/// then `bpf_throw`).
+/// `bpf_throw`, the BTF casts).
 pub fn kfunc_names() -> impl Iterator<Item = &'static str> {
     XdpKfunc::ALL
         .into_iter()
@@ -157,6 +161,7 @@ pub fn kfunc_names() -> impl Iterator<Item = &'static str> {
         .chain(NfKfunc::ALL.into_iter().map(NfKfunc::name))
         .chain(DynptrKfunc::ALL.into_iter().map(DynptrKfunc::name))
         .chain(ExcKfunc::ALL.into_iter().map(ExcKfunc::name))
+        .chain(BtfKfunc::ALL.into_iter().map(BtfKfunc::name))
 }
 
 #[cfg(test)]
@@ -173,7 +178,14 @@ mod tests {
             assert_eq!(call_kfunc_by_name(k.name()), Some(call_nf_kfunc(k)));
         }
         assert_eq!(kfunc_name(-1), Some("bpf_xdp_metadata_rx_timestamp"));
-        assert_eq!(kfunc_names().count(), 25);
+        assert_eq!(
+            kfunc_names().count(),
+            XdpKfunc::ALL.len()
+                + NfKfunc::ALL.len()
+                + DynptrKfunc::ALL.len()
+                + ExcKfunc::ALL.len()
+                + BtfKfunc::ALL.len()
+        );
         assert_eq!(call_kfunc_by_name("bpf_nope"), None);
     }
 }

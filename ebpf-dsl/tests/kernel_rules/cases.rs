@@ -40,6 +40,9 @@ pub struct Case {
     /// `# section: NAME`: loaded with the `expected_attach_type` libbpf gives ELF section
     /// NAME (`xdp/devmap`: `BPF_XDP_DEVMAP`).
     pub attach: Option<u32>,
+    /// `# btf: vmlinux`: verified with the running kernel's BTF (`/sys/kernel/btf/vmlinux`,
+    /// `VerifyInput::vmlinux`): it reads kernel structures through BTF pointers.
+    pub btf: bool,
 }
 
 /// The value of the header line `# key: value`.
@@ -84,6 +87,7 @@ pub fn cases(dir: &Path) -> Vec<Case> {
                     .unwrap_or_else(|| panic!("{name}: section {s} has no expected attach type"))
             });
             Case {
+                btf: header(&src, "btf").is_some_and(|v| v == "vmlinux"),
                 attach,
                 target,
                 since,

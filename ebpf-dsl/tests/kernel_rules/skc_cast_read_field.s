@@ -1,7 +1,7 @@
 # kernel: accept
-# ours: reject
 # type: sched_cls
-# kernel log: struct tcp_sock fields read through BTF (not modelled here)
+# btf: vmlinux
+# kernel log: struct tcp_sock fields read through BTF (btf_struct_access)
 r6 = r1
 *(u64 *)(r10 - 8) = 0
 *(u64 *)(r10 - 16) = 0

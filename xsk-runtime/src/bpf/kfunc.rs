@@ -13,6 +13,7 @@ use std::collections::HashMap;
 use std::sync::OnceLock;
 
 use ebpf_dsl::btf::Btf;
+use ebpf_dsl::xdp::btf_kfunc::BtfKfunc;
 use ebpf_dsl::xdp::dynptr::DynptrKfunc;
 use ebpf_dsl::xdp::exception::ExcKfunc;
 use ebpf_dsl::xdp::metadata::XdpKfunc;
@@ -65,6 +66,8 @@ fn requirement(name: &str) -> &'static str {
         "the dynptr kfuncs need Linux 6.4 or 6.5"
     } else if ExcKfunc::from_name(name).is_some() {
         "bpf_throw needs Linux 6.7"
+    } else if BtfKfunc::from_name(name).is_some() {
+        "the casts need Linux 6.2, bpf_sk_assign_tcp_reqsk 6.9"
     } else {
         "a kernel that has it"
     }
@@ -107,6 +110,7 @@ pub fn resolve_with(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use ebpf_dsl::xdp::btf_kfunc::call_btf_kfunc;
     use ebpf_dsl::xdp::dynptr::call_dynptr_kfunc;
     use ebpf_dsl::xdp::exception::call_throw;
     use ebpf_dsl::xdp::metadata::call_xdp_kfunc;
@@ -120,6 +124,7 @@ mod tests {
             call_dynptr_kfunc(DynptrKfunc::FromXdp),
             call_dynptr_kfunc(DynptrKfunc::Slice),
             call_throw(),
+            call_btf_kfunc(BtfKfunc::RdonlyCast),
             ebpf_dsl::ir::build::exit(),
         ];
         let ids: HashMap<&str, u32> = [
@@ -128,14 +133,15 @@ mod tests {
             ("bpf_dynptr_from_xdp", 11),
             ("bpf_dynptr_slice", 12),
             ("bpf_throw", 65424),
+            ("bpf_rdonly_cast", 5),
         ]
         .into_iter()
         .collect();
         let out = resolve_with("p", &insns, &ids).unwrap();
-        let imms: Vec<i32> = out[..5].iter().map(|i| i.imm).collect();
-        assert_eq!(imms, [4242, 77, 11, 12, 65424]);
+        let imms: Vec<i32> = out[..6].iter().map(|i| i.imm).collect();
+        assert_eq!(imms, [4242, 77, 11, 12, 65424, 5]);
         assert_eq!(out[0].src(), ebpf_dsl::isa::insn::BPF_PSEUDO_KFUNC_CALL);
-        assert_eq!(out[5], insns[5]);
+        assert_eq!(out[6], insns[6]);
     }
 
     #[test]
@@ -157,6 +163,11 @@ mod tests {
                 "Linux 6.4",
             ),
             (call_throw(), "bpf_throw", "bpf_throw needs Linux 6.7"),
+            (
+                call_btf_kfunc(BtfKfunc::SkAssignTcpReqsk),
+                "bpf_sk_assign_tcp_reqsk",
+                "6.9",
+            ),
         ] {
             let e = resolve_with("p", &[insn], &HashMap::new())
                 .unwrap_err()

@@ -90,6 +90,7 @@ pub(crate) fn mark_null(st: &mut State, p: &RegVal, is_null: bool) {
         | RegVal::SockOrNull { id, ref_id, .. }
         | RegVal::BtfSockOrNull { id, ref_id, .. }
         | RegVal::KObjOrNull { id, ref_id, .. } => (*id, Some(*ref_id)),
+        RegVal::BtfPtrOrNull { id, .. } => (*id, None),
         _ => return,
     };
     let same = |r: &RegVal| match r {
@@ -98,7 +99,8 @@ pub(crate) fn mark_null(st: &mut State, p: &RegVal, is_null: bool) {
         | RegVal::RingbufOrNull { id: i, .. }
         | RegVal::SockOrNull { id: i, .. }
         | RegVal::BtfSockOrNull { id: i, .. }
-        | RegVal::KObjOrNull { id: i, .. } => *i == id,
+        | RegVal::KObjOrNull { id: i, .. }
+        | RegVal::BtfPtrOrNull { id: i, .. } => *i == id,
         _ => false,
     };
     st.for_each_reg_where(same, |r| {
@@ -165,6 +167,7 @@ pub(crate) fn is_or_null(v: &RegVal) -> bool {
             | RegVal::SockOrNull { .. }
             | RegVal::BtfSockOrNull { .. }
             | RegVal::KObjOrNull { .. }
+            | RegVal::BtfPtrOrNull { .. }
     )
 }
 
@@ -201,6 +204,11 @@ pub(crate) fn not_null(v: &RegVal) -> RegVal {
         RegVal::KObjOrNull { ty, ref_id, .. } => RegVal::KObj {
             ty,
             ref_id: *ref_id,
+        },
+        RegVal::BtfPtrOrNull { ty, trust, .. } => RegVal::BtfPtr {
+            ty: *ty,
+            off: 0,
+            trust: *trust,
         },
         other => *other,
     }

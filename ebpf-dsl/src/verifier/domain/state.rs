@@ -198,6 +198,42 @@ pub enum RegVal {
         /// The reference a ring buffer dynptr holds (shared with its clones; 0: none).
         ref_id: u32,
     },
+    /// `PTR_TO_BTF_ID` of a structure of the kernel's BTF ([`super::super::VerifyInput::vmlinux`]),
+    /// holding no reference: the result of `bpf_cast_to_kern_ctx` or `bpf_rdonly_cast`, or a
+    /// pointer member read through another such pointer (`transfer/btf_access.rs`); its fields
+    /// may be read (never written), a constant may be added to it.
+    BtfPtr {
+        /// The structure's type id in the kernel's BTF.
+        ty: u32,
+        /// Constant offset from the structure's start.
+        off: i32,
+        /// Its type flags.
+        trust: BtfTrust,
+    },
+    /// [`RegVal::BtfPtr`] or NULL (`PTR_MAYBE_NULL`: an RCU or trusted pointer member the
+    /// kernel lists as possibly NULL).
+    BtfPtrOrNull {
+        /// The structure's type id in the kernel's BTF.
+        ty: u32,
+        /// Its type flags once null-checked.
+        trust: BtfTrust,
+        /// Shared by copies.
+        id: u32,
+    },
+}
+
+/// The type flags of a [`RegVal::BtfPtr`] (`PTR_TRUSTED`, `MEM_RCU`, `PTR_UNTRUSTED`, or
+/// none: the kernel's "old compat" plain `PTR_TO_BTF_ID`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum BtfTrust {
+    /// No flag (walked from a pointer neither trusted nor RCU, or a member not listed).
+    Plain,
+    /// `PTR_TRUSTED` (`bpf_cast_to_kern_ctx`, a member the kernel lists as trusted).
+    Trusted,
+    /// `MEM_RCU` (a member the kernel lists as RCU-protected).
+    Rcu,
+    /// `PTR_UNTRUSTED` (`bpf_rdonly_cast`, anything walked from it, members of unions).
+    Untrusted,
 }
 
 /// What a dynptr points into (the kernel's `enum bpf_dynptr_type`; the kinds modelled).
@@ -737,6 +773,19 @@ fn reg_covers(old: &RegVal, new: &RegVal, ids: &mut IdMap) -> bool {
                 && ids.check(*i1 | DYNPTR_SLICE | 1 << 31, *i2 | DYNPTR_SLICE | 1 << 31)
                 && value_ids(*r1 | 1 << 31, *r2 | 1 << 31, ids)
         }
+        (BtfPtr { .. }, BtfPtr { .. }) => old == new,
+        (
+            BtfPtrOrNull {
+                ty: t1,
+                trust: f1,
+                id: i1,
+            },
+            BtfPtrOrNull {
+                ty: t2,
+                trust: f2,
+                id: i2,
+            },
+        ) => t1 == t2 && f1 == f2 && ids.check(*i1, *i2),
         _ => false,
     }
 }

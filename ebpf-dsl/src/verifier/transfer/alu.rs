@@ -79,6 +79,15 @@ impl<'a> Exec<'a> {
         if let Src::Imm(_) = src {
             check_alu_imm(pc, is64, op, imm)?;
         }
+        // 6.18's untrusted read-only memory stays so through any 64-bit operation with a
+        // number (`btf_access.rs`).
+        if is64
+            && super::btf_access::is_untrusted_mem(&d)
+            && matches!(srcv, RegVal::Scalar(_))
+            && !matches!(op, AluOp::End | AluOp::Neg)
+        {
+            return Ok(());
+        }
         self.check_alu_operands(pc, is64, op, dst, src, &d, &srcv)?;
         let result = match (&d, &srcv) {
             (RegVal::Scalar(a), _) if op == AluOp::End => RegVal::Scalar(end_op(
@@ -227,7 +236,7 @@ impl<'a> Exec<'a> {
     fn check_ptr_add(&self, pc: usize, dst: u8, p: &RegVal, s: &Scalar, sub: bool) -> R<()> {
         let pa = |m: String| Err(e(pc, Rule::PointerArithmetic, m));
         match p {
-            RegVal::MapValueOrNull { .. } | RegVal::OpaqueOrNull { .. } | RegVal::RingbufOrNull { .. } | RegVal::SockOrNull { .. } | RegVal::BtfSockOrNull { .. } | RegVal::KObjOrNull { .. } => {
+            RegVal::MapValueOrNull { .. } | RegVal::OpaqueOrNull { .. } | RegVal::RingbufOrNull { .. } | RegVal::SockOrNull { .. } | RegVal::BtfSockOrNull { .. } | RegVal::KObjOrNull { .. } | RegVal::BtfPtrOrNull { .. } => {
                 return Err(e(pc, Rule::NullCheck, format!(
                     "arithmetic on {}; null-check it first (`if r{dst} == 0 goto ...`)", self.describe(p)
                 )))
@@ -396,6 +405,21 @@ impl<'a> Exec<'a> {
                     var: nvar(var),
                     ref_id: *ref_id,
                 },
+            },
+            // The kernel allows any offset; every access through a variable one is refused
+            // ("invalid variable offset"), so this verifier refuses the variable one at once.
+            RegVal::BtfPtr { ty, off, trust } => match shift(*off) {
+                Some(o) => RegVal::BtfPtr {
+                    ty: *ty,
+                    off: o,
+                    trust: *trust,
+                },
+                None => {
+                    return pa(format!(
+                        "a variable or out-of-range offset into {} is not modelled by this verifier (the kernel refuses every access through a variable one)",
+                        self.describe(p)
+                    ))
+                }
             },
             _ => return pa(format!("arithmetic on {} is not allowed", self.describe(p))),
         })

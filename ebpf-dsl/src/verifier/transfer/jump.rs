@@ -59,6 +59,7 @@ impl<'a> Exec<'a> {
                             | RegVal::SockOrNull { .. }
                             | RegVal::BtfSockOrNull { .. }
                             | RegVal::KObjOrNull { .. }
+                            | RegVal::BtfPtrOrNull { .. }
                     ) =>
             {
                 Ok(self.cond_null_check(c, st, p))
@@ -69,13 +70,17 @@ impl<'a> Exec<'a> {
                 Ok(cond_pkt(c, st, &a, &b))
             }
             // `if rA == rB` where one is a lookup result that may be NULL and the other a
-            // pointer that is not: on the equal branch that one register is not NULL (the
-            // kernel's `mark_ptr_not_null_reg`; its copies stay unchecked).
+            // pointer that is not, neither a BTF pointer (`PTR_TO_BTF_ID` is left out of this
+            // rule): on the equal branch that one register is not NULL (the kernel's
+            // `mark_ptr_not_null_reg`; its copies stay unchecked). 6.18 does this with a stack
+            // pointer too (`jmp_eq_stack_not_null.s`).
             (p, q)
                 if is64
                     && matches!(op, JmpOp::Jeq | JmpOp::Jne)
                     && p.is_pointer()
                     && q.is_pointer()
+                    && !is_btf_id(p)
+                    && !is_btf_id(q)
                     && is_or_null(p) != is_or_null(q) =>
             {
                 Ok(cond_eq_not_null(c, st, q))
@@ -342,6 +347,19 @@ fn cond_pkt(c: Cond, st: &mut State, a: &RegVal, b: &RegVal) -> Step {
 }
 
 /// `if rA == rB` with one a lookup result that may be NULL and the other a pointer that is not.
+/// The kernel's `PTR_TO_BTF_ID` (possibly NULL): the socket casts (not `PTR_TO_TCP_SOCK`),
+/// kfunc objects, BTF pointers.
+fn is_btf_id(v: &RegVal) -> bool {
+    match v {
+        RegVal::BtfSock { ty, .. } | RegVal::BtfSockOrNull { ty, .. } => *ty != TCP_SOCK,
+        RegVal::KObj { .. }
+        | RegVal::KObjOrNull { .. }
+        | RegVal::BtfPtr { .. }
+        | RegVal::BtfPtrOrNull { .. } => true,
+        _ => false,
+    }
+}
+
 fn cond_eq_not_null(c: Cond, st: &mut State, q: &RegVal) -> Step {
     let Cond {
         pc,

@@ -67,6 +67,12 @@ impl<'a> Exec<'a> {
                 Ok(RegVal::Scalar(stack_var_read(st, f, lo, hi, n, sx)))
             }
             RegVal::MapPtr { map } => self.map_ptr_read(pc, src, *map, off, n, sx),
+            // BTF pointers: the kernel's `btf_struct_access` (`transfer/btf_access.rs`).
+            RegVal::BtfPtr { .. } | RegVal::BtfSock { .. } if !matches!(base, RegVal::BtfSock { ty, .. } if *ty == TCP_SOCK) =>
+            {
+                let v = self.btf_load(pc, st, src, base, off, n, sx)?;
+                Ok(v.unwrap_or(RegVal::Scalar(scalar_of(n, sx))))
+            }
             RegVal::Sock { .. } | RegVal::BtfSock { .. } | RegVal::KObj { .. } if sx => Err(e(
                 pc,
                 Rule::MemoryAccess,
@@ -210,12 +216,13 @@ impl<'a> Exec<'a> {
                 )))
             }
             RegVal::KObj { ty, .. } => self.check_kobj_access(pc, r, ty, off, n, write, what),
-            RegVal::BtfSock { ty, .. } => Err(e(pc, Rule::MemoryAccess, if write {
-                format!("r{r} is {}: its fields cannot be written", self.describe(base))
-            } else {
-                format!("r{r} is {}: reading fields of struct {ty} (BTF) is not modelled by this verifier", self.describe(base))
-            })),
-            RegVal::MapValueOrNull { .. } | RegVal::OpaqueOrNull { .. } | RegVal::RingbufOrNull { .. } | RegVal::SockOrNull { .. } | RegVal::BtfSockOrNull { .. } | RegVal::KObjOrNull { .. } => {
+            RegVal::BtfSock { .. } | RegVal::BtfPtr { .. } if write => Err(self.btf_store_refused(pc, r, base)),
+            // Loads are `btf_access.rs`'s; what comes here is a helper's memory argument.
+            RegVal::BtfSock { .. } | RegVal::BtfPtr { .. } => Err(e(pc, Rule::MemoryAccess, format!(
+                "r{r} is {}: a kernel structure as a helper's memory argument is not modelled by this verifier",
+                self.describe(base)
+            ))),
+            RegVal::MapValueOrNull { .. } | RegVal::OpaqueOrNull { .. } | RegVal::RingbufOrNull { .. } | RegVal::SockOrNull { .. } | RegVal::BtfSockOrNull { .. } | RegVal::KObjOrNull { .. } | RegVal::BtfPtrOrNull { .. } => {
                 Err(e(pc, Rule::NullCheck, format!(
                     "r{r} is {}; test it first (`if r{r} == 0 goto ...`) and use it only on the non-NULL path",
                     self.describe(base)

@@ -5,6 +5,7 @@
 
 mod alu;
 mod atomic;
+pub(crate) mod btf_access;
 mod call;
 mod devmap;
 mod jump;
@@ -35,6 +36,7 @@ use super::domain::tnum::Tnum;
 use super::helpers::{self, Arg, Ret};
 use super::{alu_name, KernelVersion, Rule, VerifierError};
 
+pub(crate) use btf_access::NEEDS_BTF;
 pub(crate) use call::{
     check_exception_cb, check_globals, check_lock_maps, exception_roots, reached_from,
     throw_under_callback,
@@ -210,6 +212,8 @@ impl<'a> Exec<'a> {
                 DynptrKind::Ringbuf => "a ring buffer dynptr".into(),
                 DynptrKind::Local => "a local dynptr (over a map value)".into(),
             },
+            RegVal::BtfPtr { ty, off, trust } => self.describe_btf(*ty, *off, *trust, false),
+            RegVal::BtfPtrOrNull { ty, trust, .. } => self.describe_btf(*ty, 0, *trust, true),
         }
     }
 

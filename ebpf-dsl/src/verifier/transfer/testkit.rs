@@ -81,6 +81,10 @@ pub(crate) struct One {
     trust: bool,
     /// The `expected_attach_type`.
     attach: Option<u32>,
+    /// The license (default `"GPL"`).
+    license: &'static str,
+    /// The kernel's BTF, if given.
+    vmlinux: Option<std::rc::Rc<crate::btf::Btf>>,
 }
 
 impl One {
@@ -93,7 +97,21 @@ impl One {
             kernel: KernelVersion::DEFAULT,
             trust: false,
             attach: None,
+            license: "GPL",
+            vmlinux: None,
         }
+    }
+
+    /// Under the license `license`.
+    pub(crate) fn license(mut self, license: &'static str) -> One {
+        self.license = license;
+        self
+    }
+
+    /// With `btf` as the kernel's BTF.
+    pub(crate) fn vmlinux(mut self, btf: std::rc::Rc<crate::btf::Btf>) -> One {
+        self.vmlinux = Some(btf);
+        self
     }
 
     /// Loaded with `expected_attach_type` `attach`.
@@ -124,10 +142,12 @@ impl One {
     pub(crate) fn at(&self, pc: usize, st: &mut State) -> Result<Step, VerifierError> {
         let asm = assemble_unchecked(&self.src).unwrap_or_else(|e| panic!("{e:?}"));
         let maps = maps();
-        let input = VerifyInput::new(&asm.insns, self.ty)
+        let mut input = VerifyInput::new(&asm.insns, self.ty)
             .with_kernel(self.kernel)
             .with_attach_type(self.attach)
             .with_maps(&asm.relocations, &maps);
+        input.license = self.license;
+        input.vmlinux = self.vmlinux.as_deref();
         let ops = cfg::decode(&asm.insns).expect("decode");
         let cfg = cfg::check(&ops).expect("well-formed test program");
         let refs = map_refs(&input).expect("maps");

@@ -5,8 +5,13 @@
 //! (released with it by `bpf_sk_release`, which also takes the cast pointer; its own null
 //! check does not drop the reference; `bpf_skc_to_unix_sock` is no cast for the kernel: its
 //! result holds no reference). `bpf_skc_to_mptcp_sock` takes no cast pointer
-//! (`ARG_PTR_TO_SOCK_COMMON`), the others do. The structure's fields are not modelled: reads through
-//! it are refused (a false reject where the kernel allows them), writes too (as by the kernel).
+//! (`ARG_PTR_TO_SOCK_COMMON`), the others do. Its fields are read as the kernel's
+//! `btf_struct_access` reads them, from the kernel's BTF (`transfer/btf_access.rs`: a
+//! referenced cast is a trusted pointer, an unreferenced one a plain `PTR_TO_BTF_ID`); writes
+//! are refused, as by the kernel. The helpers taking `ARG_PTR_TO_BTF_ID_SOCK_COMMON` (the casts,
+//! `bpf_sk_assign`, the syncookie helpers, `bpf_sk_storage_*`, [`Arg::BtfSockCommon`]) take
+//! these, and a plain or trusted [`RegVal::BtfPtr`] to a structure starting with a
+//! `struct sock_common`.
 //! `bpf_tcp_sock` (tc) is modelled here too: its `PTR_TO_TCP_SOCK` result is a
 //! [`RegVal::BtfSock`] of type [`TCP_SOCK`] whose `struct bpf_tcp_sock` fields may be read.
 
@@ -36,7 +41,8 @@ impl<'a> Exec<'a> {
     pub(crate) fn check_btf_sock_arg(&self, pc: usize, r: u8, v: &RegVal, name: &str) -> R<()> {
         match v {
             RegVal::Sock { .. } | RegVal::BtfSock { .. } => Ok(()),
-            RegVal::SockOrNull { .. } | RegVal::BtfSockOrNull { .. } => Err(e(
+            RegVal::BtfPtr { .. } if self.btf_ptr_is_sock_common(v) => Ok(()),
+            RegVal::SockOrNull { .. } | RegVal::BtfSockOrNull { .. } | RegVal::BtfPtrOrNull { .. } => Err(e(
                 pc,
                 Rule::NullCheck,
                 format!(
@@ -230,7 +236,7 @@ mod tests {
     }
 
     #[test]
-    fn the_argument_is_a_null_checked_socket_and_fields_are_not_read() {
+    fn the_argument_is_a_null_checked_socket_and_fields_need_the_kernels_btf() {
         let call = One::new("call bpf_skc_to_tcp_sock\nexit");
         let maybe = RegVal::BtfSockOrNull {
             ty: "tcp_sock",
@@ -254,16 +260,17 @@ mod tests {
             },
         )]);
         One::new("call bpf_skc_to_tcp6_sock\nexit").next(&mut st);
-        // Reads and writes of its fields are refused.
+        // Reads of its fields need the kernel's BTF (`btf_access.rs`); writes are refused.
         let tcp = RegVal::BtfSock {
             ty: "tcp_sock",
             ref_id: 0,
         };
         let (rule, msg) = One::new("r0 = *(u32 *)(r1 + 0)\nexit").refused(&mut state(&[(1, tcp)]));
-        assert_eq!(rule, Rule::MemoryAccess);
-        assert!(msg.contains("reading fields of struct tcp_sock"), "{msg}");
-        let (_, msg) =
+        assert_eq!(rule, Rule::Unsupported);
+        assert!(msg.contains("--btf"), "{msg}");
+        let (rule, msg) =
             One::new("*(u32 *)(r1 + 0) = r2\nexit").refused(&mut state(&[(1, tcp), (2, konst(0))]));
-        assert!(msg.contains("cannot be written"), "{msg}");
+        assert_eq!(rule, Rule::MemoryAccess);
+        assert!(msg.contains("only read is supported"), "{msg}");
     }
 }

@@ -10,6 +10,7 @@ pub(crate) use global::check_globals;
 mod dynptr;
 pub(crate) use dynptr::{destroy_dynptr, overwrite_error};
 mod kfunc;
+mod kfunc_btf;
 mod kfunc_nf;
 mod local;
 mod lock;

@@ -1,0 +1,11 @@
+# kernel: reject
+# type: sched_cls
+# btf: vmlinux
+# kernel log: only read is supported (untrusted pointer)
+r1 = *(u64 *)(r1 + 168)
+r2 = 3776
+call bpf_rdonly_cast
+r2 = 0
+*(u16 *)(r0 + 16) = r2
+r0 = 0
+exit
