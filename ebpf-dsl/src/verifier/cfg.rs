@@ -587,6 +587,98 @@ pub(crate) fn func_target(op: &Op, i: usize) -> Option<usize> {
     }
 }
 
+/// The instructions outside every loop, where a state of the main frame alone has marks that
+/// are final once the paths below it are explored: not in a cycle of the control-flow graph
+/// (a strongly connected component of two or more instructions, or one jumping to itself;
+/// a call falls through to the next instruction) and not a call (a callback's helper call
+/// runs again after each round of its callback: the kernel's implicit loop). The kernel
+/// compares a state `RANGE_WITHIN` while its loop's marks are incomplete only if one of its
+/// frames is at an instruction of a strongly connected component (`compute_scc_callchain`,
+/// `incomplete_read_marks`); a path can come back below a state of the main frame alone only
+/// through a cycle of that frame's instructions.
+pub(crate) fn outside_loops(ops: &[Op]) -> Vec<bool> {
+    let n = ops.len();
+    let edges = |i: usize| -> ([usize; 2], usize) {
+        if matches!(ops[i], Op::LdImm64Tail) {
+            return ([0, 0], 0);
+        }
+        let (ss, m) = succs(&ops[i], i);
+        let mut out = [0usize; 2];
+        let mut k = 0;
+        for &t in &ss[..m] {
+            if t < n {
+                out[k] = t;
+                k += 1;
+            }
+        }
+        (out, k)
+    };
+    // Tarjan's strongly connected components, without recursion.
+    const NONE: usize = usize::MAX;
+    let mut index = vec![NONE; n];
+    let mut low = vec![0usize; n];
+    let mut on_stack = vec![false; n];
+    let mut cyclic = vec![false; n];
+    let mut stack: Vec<usize> = Vec::new();
+    let mut walk: Vec<(usize, usize)> = Vec::new();
+    let mut next = 0usize;
+    for root in 0..n {
+        if index[root] != NONE {
+            continue;
+        }
+        index[root] = next;
+        low[root] = next;
+        next += 1;
+        stack.push(root);
+        on_stack[root] = true;
+        walk.push((root, 0));
+        while let Some(top) = walk.last_mut() {
+            let (v, k) = *top;
+            let (ss, m) = edges(v);
+            if k < m {
+                top.1 += 1;
+                let w = ss[k];
+                if w == v {
+                    cyclic[v] = true;
+                }
+                if index[w] == NONE {
+                    index[w] = next;
+                    low[w] = next;
+                    next += 1;
+                    stack.push(w);
+                    on_stack[w] = true;
+                    walk.push((w, 0));
+                } else if on_stack[w] {
+                    low[v] = low[v].min(index[w]);
+                }
+                continue;
+            }
+            walk.pop();
+            if let Some(&(u, _)) = walk.last() {
+                low[u] = low[u].min(low[v]);
+            }
+            if low[v] == index[v] {
+                let mut size = 0;
+                let from = stack.iter().rposition(|&x| x == v).unwrap_or(0);
+                for &w in &stack[from..] {
+                    on_stack[w] = false;
+                    size += 1;
+                }
+                if size > 1 {
+                    for &w in &stack[from..] {
+                        cyclic[w] = true;
+                    }
+                }
+                stack.truncate(from);
+            }
+        }
+    }
+    ops.iter()
+        .enumerate()
+        .map(|(i, op)| !cyclic[i] && !matches!(op, Op::Call { .. } | Op::CallLocal { .. }))
+        .collect()
+}
+
 /// One instruction's part in the liveness equations: the registers it reads and writes, and
 /// its successors (`none`, an entry that stays empty, where it has fewer than two).
 #[derive(Clone, Copy)]
@@ -871,5 +963,72 @@ pub(crate) fn check_subprog_exits(
         Ok(())
     } else {
         Err(errors)
+    }
+}
+
+#[cfg(test)]
+mod outside_loops_tests {
+    use super::{outside_loops, Op, Src};
+    use crate::isa::insn::{AluOp, JmpOp};
+
+    fn mov(dst: u8) -> Op {
+        Op::Alu {
+            is64: true,
+            op: AluOp::Mov,
+            dst,
+            src: Src::Imm(0),
+            off: 0,
+            imm: 0,
+        }
+    }
+
+    fn cond(target: usize) -> Op {
+        Op::Cond {
+            op: JmpOp::Jeq,
+            is64: true,
+            dst: 1,
+            src: Src::Imm(0),
+            target,
+        }
+    }
+
+    #[test]
+    fn straight_code_and_forward_jumps_are_outside_loops() {
+        let ops = [mov(0), cond(3), mov(1), Op::Exit];
+        assert_eq!(outside_loops(&ops), [true; 4]);
+    }
+
+    #[test]
+    fn a_loop_s_instructions_are_inside_and_those_around_it_outside() {
+        // 0: r0 = 0; 1: r1 = 0; 2: if r1 == 0 goto 1; 3: exit
+        let ops = [mov(0), mov(1), cond(1), Op::Exit];
+        assert_eq!(outside_loops(&ops), [true, false, false, true]);
+    }
+
+    #[test]
+    fn a_jump_to_itself_is_a_loop() {
+        let ops = [mov(0), cond(1), Op::Exit];
+        assert_eq!(outside_loops(&ops), [true, false, true]);
+    }
+
+    #[test]
+    fn a_backward_jump_to_a_shared_exit_is_no_loop() {
+        // 0: if r1 == 0 goto 3; 1: r0 = 0; 2: exit; 3: r1 = 0; 4: goto 1
+        let ops = [cond(3), mov(0), Op::Exit, mov(1), Op::Ja { target: 1 }];
+        assert_eq!(outside_loops(&ops), [true; 5]);
+    }
+
+    #[test]
+    fn calls_count_as_loops() {
+        let ops = [
+            Op::Call {
+                helper: 181,
+                kfunc: false,
+            },
+            Op::CallLocal { target: 3 },
+            Op::Exit,
+            Op::Exit,
+        ];
+        assert_eq!(outside_loops(&ops), [false, false, true, true]);
     }
 }

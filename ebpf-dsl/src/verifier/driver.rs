@@ -64,6 +64,7 @@ impl<'a> Exec<'a> {
                 .map(|op| matches!(op, Op::CallLocal { .. }))
                 .collect(),
         );
+        ex.set_outside_loops(super::cfg::outside_loops(self.ops));
         let mut pending: Vec<Path> = vec![Path {
             pc: entry,
             st,

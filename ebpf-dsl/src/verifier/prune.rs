@@ -89,6 +89,10 @@ struct Checkpoint {
     /// The call site of its innermost frame: it is compared only with the states of the same
     /// (see [`site`]).
     site: usize,
+    /// A state of the main frame alone at an instruction outside every loop
+    /// ([`super::cfg::outside_loops`]): its marks are final once it is finished, whatever
+    /// loop head above it is still being explored (see [`Explorer::incomplete`]).
+    outside_loops: bool,
 }
 
 /// The call site of the innermost frame of `st` (the main program's frame: 0), which with the
@@ -117,6 +121,9 @@ pub(crate) struct Explorer {
     every: bool,
     /// The bpf-to-bpf calls (`local_calls[pc]`): see [`covers_calls`].
     local_calls: Vec<bool>,
+    /// The instructions outside every loop ([`super::cfg::outside_loops`]; missing: inside
+    /// one).
+    outside_loops: Vec<bool>,
     /// Paths pruned by a checkpoint whose marks could still grow (see [`forward`]).
     forwards: Vec<forward::Forward>,
     /// Marks still to be applied (see [`Explorer::mark`]).
@@ -178,6 +185,7 @@ impl Explorer {
             exact,
             every,
             local_calls: Vec::new(),
+            outside_loops: Vec::new(),
             forwards: Vec::new(),
             work: Vec::new(),
             deferred: Deferred::default(),
@@ -188,6 +196,12 @@ impl Explorer {
     /// Tells the explorer which instructions are bpf-to-bpf calls (see [`covers_calls`]).
     pub(crate) fn set_local_calls(&mut self, local_calls: Vec<bool>) {
         self.local_calls = local_calls;
+    }
+
+    /// Tells the explorer which instructions are outside every loop (see
+    /// [`super::cfg::outside_loops`]); without it, every instruction counts as inside one.
+    pub(crate) fn set_outside_loops(&mut self, outside_loops: Vec<bool>) {
+        self.outside_loops = outside_loops;
     }
 
     /// The finished checkpoints kept at `pc` (those that can prune), all call sites.
@@ -489,6 +503,7 @@ impl Explorer {
             pointers: (Mask::EMPTY, Mask::EMPTY),
             head,
             site,
+            outside_loops: st.frames.len() == 1 && self.outside_loops.get(pc) == Some(&true),
         });
         PruneResult::Continue(Some(id))
     }

@@ -180,3 +180,83 @@ exit"
         }
     }
 }
+
+/// A program whose `bpf_loop` callback changes the context on one of its two paths: the
+/// path that leaves it unchanged comes back to the call first and is pruned there by the call's
+/// checkpoint while that checkpoint is still being explored (a backedge), then the other path
+/// comes back with `fp-8 = 1` and runs the code after the loop again, under that unfinished
+/// loop head. After the loop, two paths meet at `k:` differing in `fp-16` (1 and 2); `after`
+/// is the code the second run reaches (`fp-8 = 1`) before `m:`.
+fn after_callback_loop(after: &str) -> String {
+    format!(
+        "
+*(u64 *)(r10 - 8) = 0
+r1 = 4
+r2 = cb ll
+r3 = r10
+r3 += -8
+r4 = 0
+call bpf_loop
+call bpf_get_prandom_u32
+r6 = r0
+*(u64 *)(r10 - 16) = 1
+if r6 == 0 goto j
+r1 = 0
+r2 = 0
+r3 = 0
+goto k
+j:
+*(u64 *)(r10 - 16) = 2
+r1 = 0
+r2 = 0
+k:
+r8 = 0
+r9 = 0
+r1 = *(u64 *)(r10 - 8)
+if r1 == 0 goto m
+{after}
+m:
+r0 = 2
+exit
+cb:
+r6 = r2
+call bpf_get_prandom_u32
+if r0 != 0 goto store
+r0 = 0
+exit
+store:
+*(u64 *)(r6 + 0) = 1
+r0 = 0
+exit"
+    )
+}
+
+/// A checkpoint of the main frame outside every loop has final marks once explored, even
+/// while a loop head above it still has backedges (the kernel compares it as any other: its
+/// instruction is in no strongly connected component): the path with `fp-16 = 2`, never
+/// read, is pruned at `k` in the second run of the code after the loop.
+#[test]
+fn a_checkpoint_after_a_callback_loop_prunes_on_its_own_marks() {
+    let src = after_callback_loop("r0 = 1");
+    for every in [false, true] {
+        assert!(run(&src, K618, every).is_ok());
+    }
+    assert_eq!(pruned_at(&src, "k", K618), 2);
+}
+
+/// The same, where `fp-16` decides a jump to an invalid access in the second run of the code
+/// after the loop: it is precise at `k`, the path with `fp-16 = 2` is not pruned, and the
+/// program is refused.
+#[test]
+fn a_checkpoint_after_a_callback_loop_keeps_its_precise_marks() {
+    let src = after_callback_loop(
+        "r2 = *(u64 *)(r10 - 16)\nif r2 == 2 goto bad\ngoto m\nbad:\nr0 = *(u64 *)(r10 + 8)\nexit",
+    );
+    for every in [false, true] {
+        let e = run(&src, K618, every).expect_err("fp-16 = 2 reaches the invalid access");
+        assert_eq!(e[0].rule, Rule::StackAccess, "{e:?}");
+    }
+    let (verdict, pruned) = testkit::pruned_at(&src, "k", K618);
+    assert!(verdict.is_err());
+    assert_eq!(pruned, 1);
+}

@@ -36,8 +36,15 @@ pub(super) struct Forward {
 
 impl Explorer {
     /// Whether the marks of checkpoint `c` may still grow: a loop head with backedges among
-    /// it and its ancestors is still being explored (`incomplete_read_marks`).
+    /// it and its ancestors is still being explored (`incomplete_read_marks`), and `c` is in
+    /// that loop. A state of the main frame alone outside every loop is not: no path below
+    /// it comes back to the loop (that would make a cycle through its instruction), so once
+    /// it is finished its marks are final, as the kernel finds no strongly connected
+    /// component for it (`compute_scc_callchain`) and compares it as any other.
     pub(super) fn incomplete(&self, c: usize) -> bool {
+        if self.checkpoints[c].outside_loops {
+            return false;
+        }
         let mut h = self.checkpoints[c].head;
         while let Some(x) = h {
             let ck = &self.checkpoints[x];
