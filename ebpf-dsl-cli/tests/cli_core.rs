@@ -4,38 +4,15 @@
 //! the given configuration, known to the verifier. Without clang-19 the tests print why and
 //! pass, unless `CI=true`.
 
-use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::path::PathBuf;
 
 mod support;
 use support::run;
 
+/// `ebpf-dsl/tests/elf/NAME.c` compiled by clang-19 into this file's scratch directory; `None`
+/// (printed) without clang-19 unless CI=true.
 fn compile(name: &str) -> Option<PathBuf> {
-    let have = Command::new("clang-19")
-        .arg("--version")
-        .output()
-        .is_ok_and(|o| o.status.success());
-    if !have {
-        assert!(
-            std::env::var("CI").as_deref() != Ok("true"),
-            "clang-19 is missing, and CI=true requires it"
-        );
-        eprintln!("skipped: clang-19 is not installed (CI installs it)");
-        return None;
-    }
-    let src = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../ebpf-dsl/tests/elf")
-        .join(format!("{name}.c"));
-    let out = support::scratch_dir("core").join(format!("{name}.o"));
-    let st = Command::new("clang-19")
-        .args(["-O2", "-g", "-target", "bpf", "-c"])
-        .arg(&src)
-        .arg("-o")
-        .arg(&out)
-        .status()
-        .expect("clang-19 runs");
-    assert!(st.success(), "clang-19 failed on {}", src.display());
-    Some(out)
+    support::clang_object_if_available(name, &support::scratch_dir("core"))
 }
 
 #[test]

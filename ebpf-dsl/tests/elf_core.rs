@@ -8,38 +8,15 @@
 //! `CI=true`.
 
 use ebpf_dsl::btf::{Btf, Enumerator, Kind, Member, Type};
-use ebpf_dsl::elf::{read_object_for_kernel, ElfProgram, Kconfig, Object, KCONFIG_MAP};
-use ebpf_dsl::verifier::{verify, KernelVersion, VerifyInput};
+use ebpf_dsl::elf::{read_object_for_kernel, Kconfig, KCONFIG_MAP};
 
 #[path = "support/clang.rs"]
 mod clang;
 use clang::compile;
 
-fn program<'a>(obj: &'a Object, name: &str) -> &'a ElfProgram {
-    obj.programs.iter().find(|p| p.function == name).unwrap()
-}
-
-/// The verifier's verdict on `name`: `Ok` or its first error.
-fn verdict(obj: &Object, name: &str) -> Result<(), String> {
-    let p = program(obj, name);
-    let s = &p.spec;
-    let input = VerifyInput {
-        insns: &s.insns,
-        prog_type: s.prog_type,
-        relocations: &s.relocations,
-        maps: &s.maps,
-        license: &s.license,
-        kernel: KernelVersion::new(6, 18),
-        expected_attach_type: None,
-        data: &obj.data,
-        spin_locks: &[],
-        timers: &[],
-        globals: &p.globals,
-        func_info: p.func_info.as_deref(),
-        vmlinux: None,
-    };
-    verify(&input).map(|_| ()).map_err(|e| e[0].to_string())
-}
+#[path = "support/verdict.rs"]
+mod verdict;
+use verdict::{program, verdict};
 
 fn int(b: &mut Btf, name: &str, size: u32) -> u32 {
     b.push(Type::new(

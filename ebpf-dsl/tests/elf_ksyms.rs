@@ -7,40 +7,15 @@
 //! it the tests print why and pass, unless `CI=true`.
 
 use ebpf_dsl::btf::{Btf, Enumerator, Kind, Linkage, Param, SplitBtf, Type};
-use ebpf_dsl::elf::{
-    read_object_with, resolve_ksyms, ElfProgram, Found, KsymKind, Object, ReadOptions,
-};
-use ebpf_dsl::verifier::{verify, KernelVersion, VerifyInput};
+use ebpf_dsl::elf::{read_object_with, resolve_ksyms, Found, KsymKind, Object, ReadOptions};
 
 #[path = "support/clang.rs"]
 mod clang;
 use clang::compile;
 
-fn program<'a>(obj: &'a Object, name: &str) -> &'a ElfProgram {
-    obj.programs.iter().find(|p| p.function == name).unwrap()
-}
-
-/// The verifier's verdict on `name`: `Ok` or its first error.
-fn verdict(obj: &Object, name: &str) -> Result<(), String> {
-    let p = program(obj, name);
-    let s = &p.spec;
-    let input = VerifyInput {
-        insns: &s.insns,
-        prog_type: s.prog_type,
-        relocations: &s.relocations,
-        maps: &s.maps,
-        license: &s.license,
-        kernel: KernelVersion::new(6, 18),
-        expected_attach_type: None,
-        data: &obj.data,
-        spin_locks: &[],
-        timers: &[],
-        globals: &p.globals,
-        func_info: p.func_info.as_deref(),
-        vmlinux: None,
-    };
-    verify(&input).map(|_| ()).map_err(|e| e[0].to_string())
-}
+#[path = "support/verdict.rs"]
+mod verdict;
+use verdict::{program, verdict};
 
 /// A kernel-side `FUNC` named `name` (global, as the kernel's kfuncs are) returning `int`
 /// with `params`, pushed onto `types` whose first type has id `first`.

@@ -446,16 +446,7 @@ impl<'a> Exec<'a> {
     /// Licence, program type and target kernel of a call of `k`.
     fn check_dynptr_kfunc_allowed(&self, pc: usize, k: DynptrKfunc) -> R<()> {
         let full = k.name();
-        if !self.gpl {
-            return Err(e(
-                pc,
-                Rule::HelperNotAllowed,
-                format!(
-                    "{full} is a kernel function (kfunc), which only GPL-compatible programs may call, but the license is \"{}\"",
-                    self.input.license
-                ),
-            ));
-        }
+        self.check_kfunc_gpl(pc, full)?;
         let pt = self.input.prog_type;
         let who = match k {
             DynptrKfunc::FromXdp if pt != ProgramType::Xdp => Some("xdp programs"),
@@ -485,16 +476,7 @@ impl<'a> Exec<'a> {
             | DynptrKfunc::SliceRdwr => KernelVersion::new(6, 4),
             _ => KernelVersion::new(6, 5),
         };
-        if self.input.kernel < since {
-            return Err(e(
-                pc,
-                Rule::HelperNotAllowed,
-                format!(
-                    "{full} needs Linux {since}, but the target kernel is {} (see verifier::target)",
-                    self.input.kernel
-                ),
-            ));
-        }
+        self.check_kfunc_since(pc, full, since)?;
         Ok(())
     }
 

@@ -43,6 +43,38 @@ impl<'a> Exec<'a> {
         Ok(())
     }
 
+    /// The kernel's refusal of a kfunc call from a program whose licence is not GPL-compatible
+    /// (`check_kfunc_call`), for the kfunc named `full`.
+    pub(crate) fn check_kfunc_gpl(&self, pc: usize, full: &str) -> R<()> {
+        if self.gpl {
+            return Ok(());
+        }
+        Err(e(
+            pc,
+            Rule::HelperNotAllowed,
+            format!(
+                "{full} is a kernel function (kfunc), which only GPL-compatible programs may call (the kernel: cannot call kernel function from non-GPL compatible program), but the license is \"{}\"",
+                self.input.license
+            ),
+        ))
+    }
+
+    /// The refusal of a call of the kfunc `full`, which first appeared in Linux `since`, when
+    /// the target kernel is older.
+    pub(crate) fn check_kfunc_since(&self, pc: usize, full: &str, since: KernelVersion) -> R<()> {
+        if self.input.kernel >= since {
+            return Ok(());
+        }
+        Err(e(
+            pc,
+            Rule::HelperNotAllowed,
+            format!(
+                "{full} needs Linux {since}, but the target kernel is {} (see verifier::target)",
+                self.input.kernel
+            ),
+        ))
+    }
+
     /// The rules of the call (program type, target kernel, the context in `r1`, the output
     /// memory); returns the stack bytes it writes.
     fn check_xdp_kfunc(&mut self, pc: usize, st: &State, placeholder: i32) -> R<Vec<StackWrite>> {
@@ -55,16 +87,7 @@ impl<'a> Exec<'a> {
         };
         let full = k.name();
         let name = full.strip_prefix("bpf_").unwrap_or(full);
-        if !self.gpl {
-            return Err(e(
-                pc,
-                Rule::HelperNotAllowed,
-                format!(
-                    "{full} is a kernel function (kfunc), which only GPL-compatible programs may call, but the license is \"{}\"",
-                    self.input.license
-                ),
-            ));
-        }
+        self.check_kfunc_gpl(pc, full)?;
         if self.input.prog_type != ProgramType::Xdp {
             return Err(e(
                 pc,
@@ -79,16 +102,7 @@ impl<'a> Exec<'a> {
             XdpKfunc::RxVlanTag => KernelVersion::new(6, 8),
             _ => KernelVersion::new(6, 3),
         };
-        if self.input.kernel < since {
-            return Err(e(
-                pc,
-                Rule::HelperNotAllowed,
-                format!(
-                    "{full} needs Linux {since}, but the target kernel is {} (see verifier::target)",
-                    self.input.kernel
-                ),
-            ));
-        }
+        self.check_kfunc_since(pc, full, since)?;
         let args = 1 + k.out_args().len();
         let arity = |mut err: VerifierError| {
             err.message = format!("{full} takes {args} arguments, but {}", err.message);

@@ -27,30 +27,12 @@ impl<'a> Exec<'a> {
     /// `call` of `k`: its checks, then r0 and the clobbered registers.
     pub(crate) fn call_btf_kfunc(&mut self, pc: usize, st: &mut State, k: BtfKfunc) -> R<()> {
         let full = k.name();
-        if !self.gpl {
-            return Err(e(
-                pc,
-                Rule::HelperNotAllowed,
-                format!(
-                    "{full} is a kernel function (kfunc), which only GPL-compatible programs may call (the kernel: cannot call kernel function from non-GPL compatible program), but the license is \"{}\"",
-                    self.input.license
-                ),
-            ));
-        }
+        self.check_kfunc_gpl(pc, full)?;
         let since = match k {
             BtfKfunc::SkAssignTcpReqsk => KernelVersion::new(6, 9),
             _ => KernelVersion::new(6, 2),
         };
-        if self.input.kernel < since {
-            return Err(e(
-                pc,
-                Rule::HelperNotAllowed,
-                format!(
-                    "{full} needs Linux {since}, but the target kernel is {} (see verifier::target)",
-                    self.input.kernel
-                ),
-            ));
-        }
+        self.check_kfunc_since(pc, full, since)?;
         let nargs = match k {
             BtfKfunc::CastToKernCtx => 1,
             BtfKfunc::RdonlyCast => 2,

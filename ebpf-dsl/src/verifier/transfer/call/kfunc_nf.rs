@@ -168,16 +168,7 @@ impl<'a> Exec<'a> {
     fn check_nf_kfunc(&mut self, pc: usize, st: &State, k: NfKfunc) -> R<NfCall> {
         let full = k.name();
         let name = full.strip_prefix("bpf_").unwrap_or(full);
-        if !self.gpl {
-            return Err(e(
-                pc,
-                Rule::HelperNotAllowed,
-                format!(
-                    "{full} is a kernel function (kfunc), which only GPL-compatible programs may call, but the license is \"{}\"",
-                    self.input.license
-                ),
-            ));
-        }
+        self.check_kfunc_gpl(pc, full)?;
         if k == NfKfunc::XdpFlowLookup {
             return Err(e(
                 pc,
@@ -213,16 +204,7 @@ impl<'a> Exec<'a> {
             NfKfunc::CtSetNatInfo => KernelVersion::new(6, 3),
             _ => KernelVersion::new(6, 1),
         };
-        if self.input.kernel < since {
-            return Err(e(
-                pc,
-                Rule::HelperNotAllowed,
-                format!(
-                    "{full} needs Linux {since}, but the target kernel is {} (see verifier::target)",
-                    self.input.kernel
-                ),
-            ));
-        }
+        self.check_kfunc_since(pc, full, since)?;
         let args = match k {
             NfKfunc::CtRelease | NfKfunc::CtInsertEntry => 1,
             NfKfunc::CtSetNatInfo => 4,

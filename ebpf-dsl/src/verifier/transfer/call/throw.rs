@@ -208,16 +208,7 @@ impl<'a> Exec<'a> {
     /// `call bpf_throw` (see the module docs): checked, then the end of the path.
     pub(crate) fn call_exc_kfunc(&mut self, pc: usize, st: &mut State, k: ExcKfunc) -> R<Step> {
         let name = k.name();
-        if !self.gpl {
-            return Err(e(
-                pc,
-                Rule::HelperNotAllowed,
-                format!(
-                    "{name} is a kernel function (kfunc), which only GPL-compatible programs may call, but the license is \"{}\"",
-                    self.input.license
-                ),
-            ));
-        }
+        self.check_kfunc_gpl(pc, name)?;
         if !matches!(
             self.input.prog_type,
             ProgramType::Xdp | ProgramType::SchedCls
