@@ -1,0 +1,546 @@
+//! Comparing states for pruning (the kernel's `states_equal`, `regsafe`, `stacksafe`): whether
+//! an old, explored state covers a new one, with liveness, precision and a consistent renaming
+//! of ids; and the quick differences the prune hints use.
+
+use super::*;
+
+/// Pairs an [`IdMap`] holds without allocating (a comparison rarely meets more ids).
+const IDS_INLINE: usize = 8;
+
+/// A consistent renaming of ids between an old and a new state (the first pairs in place, any
+/// further ones in `more`), and the count of temporary ids handed out (see
+/// [`IdMap::check_scalar`]).
+#[derive(Default)]
+struct IdMap {
+    pairs: [(u32, u32); IDS_INLINE],
+    len: usize,
+    more: Vec<(u32, u32)>,
+    temps: u32,
+}
+
+impl IdMap {
+    /// The space of temporary ids: no state's id (scalar ids stay below 2^29, references
+    /// are compared with bit 31 set) has this bit.
+    const TEMP: u32 = 0x4000_0000;
+
+    #[inline]
+    fn check(&mut self, old: u32, new: u32) -> bool {
+        for &(o, n) in self.pairs[..self.len].iter().chain(&self.more) {
+            if o == old || n == new {
+                return o == old && n == new;
+            }
+        }
+        if self.len < IDS_INLINE {
+            self.pairs[self.len] = (old, new);
+            self.len += 1;
+        } else {
+            self.more.push((old, new));
+        }
+        true
+    }
+
+    /// The kernel's `check_scalar_ids` for a linked old scalar (`old != 0`): an unlinked new
+    /// scalar (`new == 0`) gets a fresh temporary id, so that it stands for a value of its own,
+    /// which maps only if no other location of `old`'s link has been mapped yet (two
+    /// locations linked in `old` but independent in `new` do not match).
+    #[inline]
+    fn check_scalar(&mut self, old: u32, new: u32) -> bool {
+        let new = if new != 0 {
+            new
+        } else {
+            self.temps += 1;
+            Self::TEMP | self.temps
+        };
+        self.check(old, new)
+    }
+}
+
+fn reg_covers(old: &RegVal, new: &RegVal, ids: &mut IdMap) -> bool {
+    use RegVal::*;
+    match (old, new) {
+        (NotInit, _) => true,
+        (Scalar(o), Scalar(n)) => {
+            use super::super::scalar::Scalar as S;
+            let (ol, nl) = (o.id(), n.id());
+            let add = |s: &S| s.link & S::ANY_DELTA;
+            n.is_subset_of(o)
+                && (n.link & S::BIG_DELTA == 0 || o.link & S::BIG_DELTA != 0)
+                && (ol == 0
+                    || (add(o) == add(n)
+                        && (add(o) == 0 || o.delta == n.delta)
+                        && ids.check_scalar(ol, nl)))
+        }
+        (Ctx { off: a }, Ctx { off: b }) => a == b,
+        (Stack { frame: f1, off: a }, Stack { frame: f2, off: b }) => f1 == f2 && a == b,
+        (
+            Pkt {
+                kind: k1,
+                off: o1,
+                var: v1,
+                id: i1,
+                range: r1,
+            },
+            Pkt {
+                kind: k2,
+                off: o2,
+                var: v2,
+                id: i2,
+                range: r2,
+            },
+        ) => k1 == k2 && o1 == o2 && v2.is_subset_of(v1) && r2 >= r1 && ids.check(*i1, *i2),
+        (
+            StackVar {
+                frame: f1,
+                off: a,
+                var: v1,
+            },
+            StackVar {
+                frame: f2,
+                off: b,
+                var: v2,
+            },
+        ) => f1 == f2 && a == b && v2.is_subset_of(v1),
+        (PktEnd, PktEnd) => true,
+        (MapPtr { map: a }, MapPtr { map: b }) => a == b,
+        (Func { target: a }, Func { target: b }) => a == b,
+        (
+            MapValue {
+                map: m1,
+                off: o1,
+                var: v1,
+                id: i1,
+            },
+            MapValue {
+                map: m2,
+                off: o2,
+                var: v2,
+                id: i2,
+            },
+        ) => m1 == m2 && o1 == o2 && v2.is_subset_of(v1) && value_ids(*i1, *i2, ids),
+        (MapValueOrNull { map: m1, id: i1 }, MapValueOrNull { map: m2, id: i2 })
+        | (OpaqueOrNull { map: m1, id: i1 }, OpaqueOrNull { map: m2, id: i2 }) => {
+            m1 == m2 && ids.check(*i1, *i2)
+        }
+        (Opaque { map: a }, Opaque { map: b }) => a == b,
+        (
+            Ringbuf {
+                size: s1,
+                off: o1,
+                var: v1,
+                ref_id: r1,
+            },
+            Ringbuf {
+                size: s2,
+                off: o2,
+                var: v2,
+                ref_id: r2,
+            },
+        ) => s1 == s2 && o1 == o2 && v2.is_subset_of(v1) && ids.check(*r1 | 1 << 31, *r2 | 1 << 31),
+        (
+            RingbufOrNull {
+                size: s1,
+                id: i1,
+                ref_id: r1,
+            },
+            RingbufOrNull {
+                size: s2,
+                id: i2,
+                ref_id: r2,
+            },
+        ) => s1 == s2 && ids.check(*i1, *i2) && ids.check(*r1 | 1 << 31, *r2 | 1 << 31),
+        (
+            Sock {
+                common: c1,
+                ref_id: r1,
+            },
+            Sock {
+                common: c2,
+                ref_id: r2,
+            },
+        ) => c1 == c2 && ids.check(*r1 | 1 << 31, *r2 | 1 << 31),
+        (
+            SockOrNull {
+                common: c1,
+                id: i1,
+                ref_id: r1,
+            },
+            SockOrNull {
+                common: c2,
+                id: i2,
+                ref_id: r2,
+            },
+        ) => c1 == c2 && ids.check(*i1, *i2) && ids.check(*r1 | 1 << 31, *r2 | 1 << 31),
+        (BtfSock { ty: t1, ref_id: r1 }, BtfSock { ty: t2, ref_id: r2 }) => {
+            t1 == t2 && ids.check(*r1 | 1 << 31, *r2 | 1 << 31)
+        }
+        (
+            BtfSockOrNull {
+                ty: t1,
+                id: i1,
+                ref_id: r1,
+            },
+            BtfSockOrNull {
+                ty: t2,
+                id: i2,
+                ref_id: r2,
+            },
+        ) => t1 == t2 && ids.check(*i1, *i2) && ids.check(*r1 | 1 << 31, *r2 | 1 << 31),
+        (KObj { ty: t1, ref_id: r1 }, KObj { ty: t2, ref_id: r2 }) => {
+            t1 == t2 && ids.check(*r1 | 1 << 31, *r2 | 1 << 31)
+        }
+        (
+            KObjOrNull {
+                ty: t1,
+                id: i1,
+                ref_id: r1,
+            },
+            KObjOrNull {
+                ty: t2,
+                id: i2,
+                ref_id: r2,
+            },
+        ) => t1 == t2 && ids.check(*i1, *i2) && ids.check(*r1 | 1 << 31, *r2 | 1 << 31),
+        // The id in the slices' key space, so that a dynptr and its slices map together.
+        (
+            Dynptr {
+                kind: k1,
+                first: f1,
+                id: i1,
+                ref_id: r1,
+            },
+            Dynptr {
+                kind: k2,
+                first: f2,
+                id: i2,
+                ref_id: r2,
+            },
+        ) => {
+            k1 == k2
+                && f1 == f2
+                && ids.check(*i1 | DYNPTR_SLICE | 1 << 31, *i2 | DYNPTR_SLICE | 1 << 31)
+                && value_ids(*r1 | 1 << 31, *r2 | 1 << 31, ids)
+        }
+        (BtfPtr { .. }, BtfPtr { .. }) => old == new,
+        (
+            BtfPtrOrNull {
+                ty: t1,
+                trust: f1,
+                id: i1,
+            },
+            BtfPtrOrNull {
+                ty: t2,
+                trust: f2,
+                id: i2,
+            },
+        ) => t1 == t2 && f1 == f2 && ids.check(*i1, *i2),
+        _ => false,
+    }
+}
+
+/// The kernel's `check_ids` for value identities: both untracked, or consistently renamed.
+#[inline]
+fn value_ids(old: u32, new: u32, ids: &mut IdMap) -> bool {
+    (old == 0 && new == 0) || (old != 0 && new != 0 && ids.check(old, new))
+}
+
+/// The held locks match: none in both, or the same map through consistently renamed ids.
+fn lock_covers(old: &State, new: &State, ids: &mut IdMap) -> bool {
+    match (old.lock, new.lock) {
+        (None, None) => true,
+        (Some((m1, i1)), Some((m2, i2))) => m1 == m2 && value_ids(i1, i2, ids),
+        _ => false,
+    }
+}
+
+fn slot_covers(old: &Slot, new: &Slot, ids: &mut IdMap) -> bool {
+    match (old, new) {
+        (Slot::Bytes(o), Slot::Bytes(n)) => {
+            o.iter().zip(n).all(|(o, n)| *o == Byte::Misc || o == n)
+        }
+        (Slot::Bytes(o), Slot::Spill(RegVal::Scalar(_)) | Slot::Part(..)) => {
+            o.iter().all(|b| *b == Byte::Misc)
+        }
+        (Slot::Part(o, a, zo), Slot::Part(n, b, zn)) => {
+            a == b && zo & !zn == 0 && reg_covers(&RegVal::Scalar(*o), &RegVal::Scalar(*n), ids)
+        }
+        (Slot::Part(..), _) | (_, Slot::Part(..)) => false,
+        (Slot::Bytes(_), Slot::Spill(_)) => false,
+        // Bytes read back as an unknown, unlinked number (the kernel's `unbound_reg`).
+        (Slot::Spill(o @ RegVal::Scalar(s)), Slot::Bytes(_)) => {
+            s.unlinked() == Scalar::UNKNOWN && reg_covers(o, &RegVal::Scalar(Scalar::UNKNOWN), ids)
+        }
+        (Slot::Spill(_), Slot::Bytes(_)) => false,
+        (Slot::Spill(o), Slot::Spill(n)) => reg_covers(o, n, ids),
+    }
+}
+
+/// True if every concrete state `new` stands for is also one `old` stands for, so that a
+/// path from `new` is safe whenever the (fully explored) path from `old` was. `live` is the set
+/// of registers of the innermost frame that may still be read.
+pub fn covers(old: &State, new: &State, live: u16) -> bool {
+    covers_calls(old, new, live, &[])
+}
+
+/// What every comparison of checkpoints starts with: the same frames and references, a
+/// taint only where the old state had one, and the same lock held; the id map so far.
+fn same_shape(old: &State, new: &State) -> Option<IdMap> {
+    if old.frames.len() != new.frames.len()
+        || old.refs.len() != new.refs.len()
+        || (new.taint.is_some() && old.taint.is_none())
+    {
+        return None;
+    }
+    let mut ids = IdMap::default();
+    lock_covers(old, new, &mut ids).then_some(ids)
+}
+
+/// [`covers`], knowing which instructions are bpf-to-bpf calls (`local_calls[pc]`; missing:
+/// not one): a frame that called a function through one has `r0`..`r5` dead until the
+/// callee returns, which sets `r0` and clears the others (a callback's caller, whose call
+/// runs again with its arguments, keeps them).
+pub fn covers_calls(old: &State, new: &State, live: u16, local_calls: &[bool]) -> bool {
+    let Some(mut ids) = same_shape(old, new) else {
+        return false;
+    };
+    let last = old.frames.len() - 1;
+    for (k, (fo, fnew)) in old.frames.iter().zip(&new.frames).enumerate() {
+        if fo.callsite != fnew.callsite || fo.callback_depth > fnew.callback_depth {
+            return false;
+        }
+        let args_dead = k != last && local_calls.get(old.frames[k + 1].callsite) == Some(&true);
+        for r in 0..11 {
+            if (k == last && live & (1 << r) == 0) || (args_dead && r <= 5) {
+                continue;
+            }
+            if !reg_covers(&fo.regs[r], &fnew.regs[r], &mut ids) {
+                return false;
+            }
+        }
+        // The same shared slots cover themselves; only spilled registers (whose ids must
+        // map consistently) need the full test then.
+        for c in 0..SLOTS / CHUNK {
+            let shared = fo.stack.chunks_shared(&fnew.stack, c);
+            for (so, sn) in fo.stack.chunk(c).iter().zip(fnew.stack.chunk(c)) {
+                if shared && matches!(so, Slot::Bytes(_)) {
+                    continue;
+                }
+                if !slot_covers(so, sn, &mut ids) {
+                    return false;
+                }
+            }
+        }
+    }
+    old.refs
+        .iter()
+        .zip(&new.refs)
+        .all(|(o, n)| ids.check(*o | 1 << 31, *n | 1 << 31))
+}
+
+/// One register of [`covers_frames`]' comparison: an old scalar whose value never mattered
+/// (`precise` false) covers any scalar; anything else as [`reg_covers`].
+#[inline]
+fn reg_loc_covers(old: &RegVal, new: &RegVal, precise: bool, ids: &mut IdMap) -> bool {
+    if !precise && matches!(old, RegVal::Scalar(_)) {
+        return matches!(new, RegVal::Scalar(_));
+    }
+    reg_covers(old, new, ids)
+}
+
+/// One slot of [`covers_frames`]' comparison, `so` (old) against `sn` (new): bytes both
+/// stacks share (`shared`) cover; an old number whose value never mattered (`precise` false)
+/// covers any number; anything else as [`slot_covers`].
+#[inline(always)]
+fn slot_loc_covers(so: &Slot, sn: &Slot, shared: bool, precise: bool, ids: &mut IdMap) -> bool {
+    if shared && matches!(so, Slot::Bytes(_)) {
+        return true;
+    }
+    if !precise && slot_is_scalar(so) {
+        return slot_is_scalar(sn);
+    }
+    slot_covers(so, sn, ids)
+}
+
+/// [`slot_loc_covers`] for each slot of `slots` (bit `i`: slot `i`; `precise` likewise), in
+/// increasing order, chunk by chunk: each chunk's memory and whether both stacks share it
+/// are looked up once for all its slots.
+#[inline]
+fn live_slots_cover(
+    old: &Stack,
+    new: &Stack,
+    mut slots: u64,
+    precise: u64,
+    ids: &mut IdMap,
+) -> bool {
+    let all_shared = Rc::ptr_eq(&old.0, &new.0);
+    while slots != 0 {
+        let c = slots.trailing_zeros() as usize / CHUNK;
+        let (co, cn) = (&old.0[c], &new.0[c]);
+        let shared = all_shared || Rc::ptr_eq(co, cn);
+        let mut bits = (slots >> (c * CHUNK)) & 0xff;
+        slots &= !(0xff << (c * CHUNK));
+        while bits != 0 {
+            let j = bits.trailing_zeros() as usize;
+            bits &= bits - 1;
+            let exact = precise & (1 << (c * CHUNK + j)) != 0;
+            if !slot_loc_covers(&co[j], &cn[j], shared, exact, ids) {
+                return false;
+            }
+        }
+    }
+    true
+}
+
+/// [`covers_frames`]' test of one register alone, no other location's ids mapped yet (for
+/// `verifier::prune_hint` and `verifier::trace`).
+pub(crate) fn reg_loc_covers_alone(old: &RegVal, new: &RegVal, precise: bool) -> bool {
+    reg_loc_covers(old, new, precise, &mut IdMap::default())
+}
+
+/// [`covers_frames`]' test of slot `i` alone (see [`reg_loc_covers_alone`]).
+pub(crate) fn slot_loc_covers_alone(old: &Stack, new: &Stack, i: usize, precise: bool) -> bool {
+    let shared = old.shares_slot(new, i);
+    slot_loc_covers(&old[i], &new[i], shared, precise, &mut IdMap::default())
+}
+
+/// [`slot_loc_covers_alone`] of an old slot's content (a copy): the same answer, since bytes
+/// both stacks share cover either way (they are the same bytes).
+pub(crate) fn slot_covers_alone(old: &Slot, new: &Slot, precise: bool) -> bool {
+    slot_loc_covers(old, new, false, precise, &mut IdMap::default())
+}
+
+/// True for slots that hold a number (of any representation) or unknown bytes.
+pub(crate) fn slot_is_scalar(s: &Slot) -> bool {
+    matches!(
+        s,
+        Slot::Bytes(_) | Slot::Part(..) | Slot::Spill(RegVal::Scalar(_))
+    )
+}
+
+/// [`covers_frames`] for the outermost frame's marks alone (deeper frames compared exactly).
+#[cfg(test)]
+pub fn covers_masked(
+    old: &State,
+    new: &State,
+    live_static: u16,
+    live: u128,
+    precise: u128,
+    local_calls: &[bool],
+) -> bool {
+    covers_frames(old, new, live_static, &[(live, precise)], local_calls)
+}
+
+/// [`covers_calls`] for a fully explored `old` whose later exploration read only the locations
+/// in `marks[k].0` of its frame `k` and needed the exact value of the scalars in `marks[k].1`
+/// (bits: registers 0..=10, then the 64 stack slots; see `verifier::deps`): locations never
+/// read are ignored, and a scalar whose value never mattered covers any scalar (the kernel's
+/// `regsafe` and `stacksafe` with liveness and precision, frame by frame). Pointers are
+/// compared exactly when live; frames without marks (beyond `marks`) are compared exactly.
+pub fn covers_frames(
+    old: &State,
+    new: &State,
+    live_static: u16,
+    marks: &[(u128, u128)],
+    local_calls: &[bool],
+) -> bool {
+    let Some(mut ids) = same_shape(old, new) else {
+        return false;
+    };
+    let last = old.frames.len() - 1;
+    for (k, (fo, fnew)) in old.frames.iter().zip(&new.frames).enumerate() {
+        if fo.callsite != fnew.callsite || fo.callback_depth > fnew.callback_depth {
+            return false;
+        }
+        // See `covers_calls`: a bpf-to-bpf call's caller has r0-r5 dead until it returns.
+        let args_dead = k != last && local_calls.get(old.frames[k + 1].callsite) == Some(&true);
+        let (live, precise) = marks.get(k).copied().unwrap_or((!0, !0));
+        for r in 0..11 {
+            if (k == last && live_static & (1 << r) == 0)
+                || (args_dead && r <= 5)
+                || live & (1u128 << r) == 0
+            {
+                continue;
+            }
+            let precise = precise & (1u128 << r) != 0;
+            if !reg_loc_covers(&fo.regs[r], &fnew.regs[r], precise, &mut ids) {
+                return false;
+            }
+        }
+        // Only the live slots, in order (a slot never read is never compared).
+        // The 64 slots' bits as 64-bit words (cheaper than 128-bit shifts).
+        let (slots, precise) = ((live >> 11) as u64, (precise >> 11) as u64);
+        if !live_slots_cover(&fo.stack, &fnew.stack, slots, precise, &mut ids) {
+            return false;
+        }
+    }
+    old.refs
+        .iter()
+        .zip(&new.refs)
+        .all(|(o, n)| ids.check(*o | 1 << 31, *n | 1 << 31))
+}
+
+/// True if `a` and `b` are the same state up to a renaming of ids, with the same `may_goto`
+/// depth (the kernel's `EXACT` comparison for the infinite-loop check).
+pub fn same_state(a: &State, b: &State) -> bool {
+    // Quick refusal: a register differs in kind or (for numbers) in value.
+    if a.frames.len() != b.frames.len()
+        || a.may_goto_depth != b.may_goto_depth
+        || first_differing_reg(a, b).is_some()
+    {
+        return false;
+    }
+    a.may_goto_depth == b.may_goto_depth
+        && !slots_differ(a, b)
+        && ((a.frames == b.frames && a.refs == b.refs && a.lock == b.lock)
+            || (covers(a, b, 0x7ff) && covers(b, a, 0x7ff)))
+}
+
+/// [`same_state`]'s quick refusal of one register: `x` and `y` differ in kind or (numbers)
+/// in value, so that no renaming of ids makes them the same.
+#[inline]
+pub(crate) fn reg_differs(x: &RegVal, y: &RegVal) -> bool {
+    match (x, y) {
+        (RegVal::Scalar(p), RegVal::Scalar(q)) => !p.same_value(q),
+        _ => std::mem::discriminant(x) != std::mem::discriminant(y),
+    }
+}
+
+/// The first register (frame by frame: the frame's index, the register's) at which `a` and
+/// `b` [differ](reg_differs), if any; `a`'s frames beyond `b`'s are not looked at.
+pub(crate) fn first_differing_reg(a: &State, b: &State) -> Option<(usize, usize)> {
+    a.frames
+        .iter()
+        .zip(&b.frames)
+        .enumerate()
+        .find_map(|(k, (fa, fb))| {
+            (0..fa.regs.len())
+                .find(|&r| reg_differs(&fa.regs[r], &fb.regs[r]))
+                .map(|r| (k, r))
+        })
+}
+
+/// A quick refusal for [`same_state`] (same frames): two slots of one kind that cannot cover
+/// each other both ways (the kinds that can, such as unknown bytes and an unknown spilled
+/// number, are left to the full comparison).
+fn slots_differ(a: &State, b: &State) -> bool {
+    let same = |p: &Scalar, q: &Scalar| p.is_subset_of(q) && q.is_subset_of(p);
+    a.frames.iter().zip(&b.frames).any(|(fa, fb)| {
+        (0..SLOTS / CHUNK).any(|c| {
+            !fa.stack.chunks_shared(&fb.stack, c)
+                && fa
+                    .stack
+                    .chunk(c)
+                    .iter()
+                    .zip(fb.stack.chunk(c))
+                    .any(|pair| match pair {
+                        (Slot::Bytes(p), Slot::Bytes(q)) => p != q,
+                        (Slot::Spill(RegVal::Scalar(p)), Slot::Spill(RegVal::Scalar(q))) => {
+                            !same(p, q)
+                        }
+                        (Slot::Part(p, x, zp), Slot::Part(q, y, zq)) => {
+                            x != y || zp != zq || !same(p, q)
+                        }
+                        _ => false,
+                    })
+        })
+    })
+}
