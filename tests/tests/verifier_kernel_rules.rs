@@ -38,7 +38,16 @@ fn recorded_verdicts_are_the_kernels() {
     let vmlinux = std::fs::read("/sys/kernel/btf/vmlinux")
         .ok()
         .and_then(|b| ebpf_dsl::btf::Btf::decode(&b).ok());
+    // `# btf: vmlinux` cases name this kernel build's BTF ids and offsets: skipped, by name,
+    // on another build.
+    let skip_btf = btf_cases_skip_reason();
+    let mut skipped = 0;
     for c in &cases {
+        if let (true, Some(why)) = (c.btf, &skip_btf) {
+            println!("skipped: {} ({why})", c.name);
+            skipped += 1;
+            continue;
+        }
         let (name, src, pt, recorded) = (&c.name, &c.src, c.prog_type, c.kernel_accepts);
         let a = assemble_unchecked(src).unwrap_or_else(|d| panic!("{name}: {d:?}"));
         // Verified for the running kernel, so that features of newer kernels are assumed;
@@ -121,7 +130,7 @@ fn recorded_verdicts_are_the_kernels() {
         }
     }
     println!(
-        "{} kernel rule cases: {agree} agree with the kernel, {false_rejects} false rejects, 0 false accepts allowed",
+        "{} kernel rule cases: {agree} agree with the kernel, {false_rejects} false rejects, 0 false accepts allowed, {skipped} skipped (named above)",
         cases.len()
     );
     assert!(wrong.is_empty(), "{}", wrong.join("\n"));

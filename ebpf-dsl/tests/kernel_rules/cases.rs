@@ -45,6 +45,26 @@ pub struct Case {
     pub btf: bool,
 }
 
+/// The kernel build the `# btf: vmlinux` cases were recorded on: they name this build's BTF
+/// type ids and structure offsets (`struct sock_common` is type 3776, `skb->sk` is at 168).
+pub const BTF_CASES_RECORDED_ON: &str = "6.18.44-fc-v1272";
+
+/// Why the `# btf: vmlinux` cases cannot be checked here (`None`: they can): no BTF of the
+/// running kernel, or another kernel build than [`BTF_CASES_RECORDED_ON`], whose type ids and
+/// offsets differ. Such cases are skipped, each named on the output.
+pub fn btf_cases_skip_reason() -> Option<String> {
+    if !Path::new("/sys/kernel/btf/vmlinux").exists() {
+        return Some("no /sys/kernel/btf/vmlinux".into());
+    }
+    let release = std::fs::read_to_string("/proc/sys/kernel/osrelease").unwrap_or_default();
+    let release = release.trim();
+    (release != BTF_CASES_RECORDED_ON).then(|| {
+        format!(
+            "recorded on kernel {BTF_CASES_RECORDED_ON}, whose BTF ids and offsets they name; the running kernel is {release}"
+        )
+    })
+}
+
 /// The value of the header line `# key: value`.
 pub fn header(src: &str, key: &str) -> Option<String> {
     src.lines()
