@@ -227,13 +227,11 @@ pub(super) fn ksyms_of(elf: &Elf<'_>) -> Result<(Vec<Ksym>, Option<Btf>), ElfErr
     Ok((out, Some(btf)))
 }
 
-/// Whether `id` is modifiers and typedefs over `void`.
-fn skips_to_void(btf: &Btf, mut id: u32) -> bool {
+/// The type under the typedefs, `const`, `volatile`, `restrict` and type tags at `id` (`0`:
+/// `void`); `None` past 64 of them.
+fn under_mods(types: &impl Types, mut id: u32) -> Option<u32> {
     for _ in 0..64 {
-        if id == 0 {
-            return true;
-        }
-        match btf.get(id).map(|t| &t.kind) {
+        match types.type_by_id(id).map(|t| &t.kind) {
             Some(
                 Kind::Typedef(n)
                 | Kind::Const(n)
@@ -241,10 +239,15 @@ fn skips_to_void(btf: &Btf, mut id: u32) -> bool {
                 | Kind::Restrict(n)
                 | Kind::TypeTag(n),
             ) => id = *n,
-            _ => return false,
+            _ => return Some(id),
         }
     }
-    false
+    None
+}
+
+/// Whether `id` is modifiers and typedefs over `void`.
+fn skips_to_void(btf: &Btf, id: u32) -> bool {
+    under_mods(btf, id) == Some(0)
 }
 
 /// A kernel BTF an extern was found in: vmlinux's, or a module's over it.
@@ -283,22 +286,7 @@ fn find<'a>(
 fn kernel_type(types: &In<'_>, id: u32) -> Option<u32> {
     match types.type_by_id(id)?.kind {
         Kind::Func { proto, .. } => Some(proto),
-        Kind::Var { ty, .. } => {
-            let mut id = ty;
-            for _ in 0..64 {
-                match types.type_by_id(id).map(|t| &t.kind) {
-                    Some(
-                        Kind::Typedef(n)
-                        | Kind::Const(n)
-                        | Kind::Volatile(n)
-                        | Kind::Restrict(n)
-                        | Kind::TypeTag(n),
-                    ) => id = *n,
-                    _ => return Some(id),
-                }
-            }
-            None
-        }
+        Kind::Var { ty, .. } => under_mods(types, ty),
         _ => None,
     }
 }
