@@ -12,6 +12,16 @@
 //                                in kernel BTF") or whose type libbpf finds incompatible is a
 //                                "reject"
 //
+// A prog array with initial contents (`.values = { [1] = &tail_1 }`): libbpf fills its slots
+// once the programs are loaded and fails the whole load when a slot names a program not
+// loaded (bpf_program__fd = -ENOENT, the update EBADF) after FUNCTION was verified. So the
+// programs such slots name are loaded too, as the selftests' loader does (their `__auxiliary`
+// programs): a load that fails only on a slot of a program not loaded ("failed to initialize
+// slot [I] to prog 'P' fd=-2") is retried with P loaded as well, until the slots fill. The
+// verdict stays FUNCTION's own (its log); a slot program the kernel refuses makes it an
+// "error" naming that program, as does a slot update the kernel refuses (another program
+// type: the prog array's owner).
+//
 // TYPE (xdp, sched_cls, sched_act, socket_filter) applies when libbpf does not know the
 // section name. KLOAD_STATS_ONLY=1 loads with log level BPF_LOG_STATS alone (the verifier then
 // writes no per-instruction log, so its time is its own: bench/verify_real.py); a rejection
@@ -36,6 +46,32 @@ static char log_buf[4 << 20];
  * rejection for this kernel, reported as such). */
 static char missing_kfunc[256];
 
+/* The program named by the first prog-array slot libbpf failed to fill because the program
+ * was not loaded ("map 'M': failed to initialize slot [I] to prog 'P' fd=-2: ..."), and the
+ * whole message of a slot failure of another kind (the kernel refused the update). */
+static char slot_prog[256];
+static char slot_failure[512];
+
+/* Records libbpf's warning `msg` when it is a failure to fill a prog array's slot. */
+static void note_slot_failure(const char *msg)
+{
+	const char *p = strstr(msg, "failed to initialize slot [");
+	if (strncmp(msg, "libbpf: map '", 13) || !p || slot_prog[0] || slot_failure[0])
+		return;
+	const char *q = strstr(p, "to prog '");
+	const char *end = q ? strchr(q + 9, '\'') : NULL;
+	if (q && end && !strncmp(end, "' fd=-", 6) && (size_t)(end - q - 9) < sizeof(slot_prog)) {
+		memcpy(slot_prog, q + 9, end - q - 9);
+		slot_prog[end - q - 9] = 0;
+		return;
+	}
+	size_t n = strcspn(msg, "\n");
+	if (n >= sizeof(slot_failure))
+		n = sizeof(slot_failure) - 1;
+	memcpy(slot_failure, msg, n);
+	slot_failure[n] = 0;
+}
+
 /* Whether libbpf's warning `msg` is one of those refusals. */
 static int is_ksym_refusal(const char *msg)
 {
@@ -53,6 +89,7 @@ static int quiet(enum libbpf_print_level level, const char *fmt, va_list ap)
 	va_copy(copy, ap);
 	vsnprintf(msg, sizeof(msg), fmt, copy);
 	va_end(copy);
+	note_slot_failure(msg);
 	if (is_ksym_refusal(msg) && !missing_kfunc[0]) {
 		size_t n = strcspn(msg, "\n");
 		if (n >= sizeof(missing_kfunc))
@@ -101,11 +138,31 @@ static void last_line(const char *log, char *out, size_t n)
 	}
 }
 
-/* Loads FUNCTION of OBJ with verifier log level LEVEL and prints the verdict; returns 1 (having
- * printed nothing) when the kernel refused only because the log did not fit (-ENOSPC: since
- * 6.4 a truncated log fails the load even when the program verifies), 0 otherwise. */
+/* The programs loaded besides FUNCTION because a prog array's slot names them. */
+#define MAX_EXTRA 64
+static const char *extra[MAX_EXTRA];
+static char extra_names[MAX_EXTRA][256];
+static int n_extra;
+
+/* Whether program NAME is FUNCTION or one of the extra programs. */
+static int wanted(const char *name, const char *func)
+{
+	if (!strcmp(name, func))
+		return 1;
+	for (int i = 0; i < n_extra; i++)
+		if (!strcmp(name, extra[i]))
+			return 1;
+	return 0;
+}
+
+/* Loads FUNCTION of OBJ (and the extra programs) with verifier log level LEVEL and prints the
+ * verdict; returns 1 (having printed nothing) when the kernel refused only because the log did
+ * not fit (-ENOSPC: since 6.4 a truncated log fails the load even when the program verifies),
+ * 2 (printing nothing) when libbpf failed only to fill a prog array's slot with a program not
+ * loaded (named in slot_prog: load it too), 0 otherwise. */
 static int load(const char *path, const char *func, const char *type, int level)
 {
+	slot_prog[0] = slot_failure[0] = 0;
 	struct bpf_object *obj = bpf_object__open_file(path, NULL);
 	if (!obj) {
 		printf("error libbpf cannot open the object: %s\n", strerror(errno));
@@ -114,7 +171,9 @@ static int load(const char *path, const char *func, const char *type, int level)
 	struct bpf_program *p, *want = NULL;
 	bpf_object__for_each_program(p, obj) {
 		int me = !strcmp(bpf_program__name(p), func);
-		bpf_program__set_autoload(p, me);
+		bpf_program__set_autoload(p, wanted(bpf_program__name(p), func));
+		if (wanted(bpf_program__name(p), func) && bpf_program__type(p) == BPF_PROG_TYPE_UNSPEC)
+			bpf_program__set_type(p, type_of(type));
 		if (me)
 			want = p;
 	}
@@ -151,11 +210,15 @@ static int load(const char *path, const char *func, const char *type, int level)
 	}
 	int err = bpf_object__load(obj);
 	char line[512];
-	if (err == -ENOSPC && level != 4) {
+	int again = err == -ENOSPC && level != 4 ? 1 : 0;
+	/* A slot of a program not loaded yet (and not already retried). */
+	if (err && !again && slot_prog[0] && !wanted(slot_prog, func) && n_extra < MAX_EXTRA)
+		again = 2;
+	if (again) {
 		if (log != log_buf)
 			free(log);
 		bpf_object__close(obj);
-		return 1;
+		return again;
 	}
 	if (log2) {
 		FILE *f = fopen(log2, "w");
@@ -175,9 +238,20 @@ static int load(const char *path, const char *func, const char *type, int level)
 		const char *vt = strstr(stats, "verification time ");
 		printf("accept %ld %ld\n", pr ? strtol(pr + 10, NULL, 10) : -1L,
 		       vt ? strtol(vt + 18, NULL, 10) : -1L);
-	} else if (log[0]) {
-		last_line(log, line, sizeof(line));
+	} else if (slot_failure[0] || slot_prog[0]) {
+		/* FUNCTION loaded (the slots fill after every program): the kernel refused the slot
+		 * update, e.g. a program of another type than the prog array's owner. */
+		printf("error %s (filling a prog array's initial slot, after the load)\n",
+		       slot_failure[0] ? slot_failure : slot_prog);
+	} else if (log[0] && (last_line(log, line, sizeof(line)), line[0])) {
 		printf("reject %s\n", line);
+	} else if (n_extra) {
+		printf("error %s (loading the programs of prog-array slots too:", strerror(-err));
+		for (int i = 0; i < n_extra; i++)
+			printf(" %s", extra[i]);
+		printf("; one of them failed)\n");
+	} else if (log[0]) {
+		printf("reject \n");
 	} else if (missing_kfunc[0]) {
 		printf("reject %s (libbpf cannot resolve the extern against the running kernel)\n",
 		       missing_kfunc);
@@ -215,7 +289,16 @@ int main(int argc, char **argv)
 	 * (hundreds of thousands of instructions processed) is loaded again with BPF_LOG_STATS
 	 * alone, which still carries the error message of a rejection. */
 	int level = getenv("KLOAD_STATS_ONLY") ? 4 : 1 | 4;
-	if (load(argv[1], argv[2], argv[3], level))
-		load(argv[1], argv[2], argv[3], 4);
+	for (;;) {
+		int r = load(argv[1], argv[2], argv[3], level);
+		if (r == 1 && level != 4)
+			level = 4;
+		else if (r == 2) {
+			snprintf(extra_names[n_extra], sizeof(extra_names[0]), "%s", slot_prog);
+			extra[n_extra] = extra_names[n_extra];
+			n_extra++;
+		} else
+			break;
+	}
 	return 0;
 }

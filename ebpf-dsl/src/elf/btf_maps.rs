@@ -47,7 +47,7 @@ impl From<BtfError> for ElfError {
 }
 
 /// Skips typedefs and qualifiers (at most 32 of them).
-fn skip_mods(b: &Btf, mut id: u32) -> Result<u32, ElfError> {
+pub(super) fn skip_mods(b: &Btf, mut id: u32) -> Result<u32, ElfError> {
     for _ in 0..32 {
         let t = b
             .get(id)
@@ -147,32 +147,60 @@ fn map_def(b: &Btf, name: &str, ty: u32, outer: bool) -> Result<Def, ElfError> {
     let (mut map_type, mut key, mut value, mut max, mut flags) = (None, None, None, 0, 0);
     let (mut key_ty, mut value_ty) = (0, 0);
     let mut inner = None;
+    // A `values` member: the value is a 4-byte fd (of a map or a program).
+    let mut has_values = false;
     for (i, m) in members.iter().enumerate() {
         let mname = m.name.as_str();
-        // `__array(values, struct inner)`: a zero-sized array of pointers to the inner
-        // maps' definition, the last member.
+        // `__array(values, struct inner)` (a map of maps) or `__array(values, int (void))` (a
+        // prog array): a zero-sized array of pointers, the last member, whose initial
+        // contents are the relocations of the map's variable (`super::map_slots`).
         if mname == "values" {
             if !outer {
                 return Err(err(format!(
                     "map `{name}`: an inner map cannot hold maps (one level of nesting)"
                 )));
             }
-            let inner_ty = match b.get(skip_mods(b, m.ty)?).map(|t| &t.kind) {
+            let pointee = match b.get(skip_mods(b, m.ty)?).map(|t| &t.kind) {
                 Some(Kind::Array {
                     elem, nelems: 0, ..
                 }) => match b.get(skip_mods(b, *elem)?).map(|t| &t.kind) {
-                    Some(Kind::Ptr(t)) => Some(*t),
+                    Some(Kind::Ptr(t)) => Some(skip_mods(b, *t)?),
                     _ => None,
                 },
                 _ => None,
             };
-            let (Some(inner_ty), true) = (inner_ty, i + 1 == members.len()) else {
+            let (Some(pointee), true) = (pointee, i + 1 == members.len()) else {
                 return Err(err(format!(
                     "map `{name}`: `values` is not the last member, a zero-sized array of \
-                         pointers to the inner map's definition (__array(values, struct ..))"
+                         pointers (__array(values, struct ..) or __array(values, int (void)))"
                 )));
             };
-            let d = map_def(b, &format!("{name}.inner"), inner_ty, false)?;
+            if let Some(v) = value.filter(|&v| v != 4) {
+                return Err(err(format!(
+                    "map `{name}`: `values` makes the value a 4-byte fd, but the definition \
+                     gives {v} bytes (libbpf: conflicting value size)"
+                )));
+            }
+            has_values = true;
+            let is_proto = matches!(b.get(pointee).map(|t| &t.kind), Some(Kind::FuncProto { .. }));
+            match map_type {
+                Some(MapType::ProgArray) if is_proto => continue,
+                Some(MapType::ProgArray) => {
+                    return Err(err(format!(
+                        "map `{name}`: the `values` of a prog array point to a function \
+                         prototype (__array(values, int (void))), not type {pointee}"
+                    )))
+                }
+                Some(MapType::ArrayOfMaps | MapType::HashOfMaps) => {}
+                _ => {
+                    return Err(err(format!(
+                        "map `{name}`: `values` (initial contents) are for prog arrays and maps \
+                         of maps (array_of_maps, hash_of_maps), not a {} map",
+                        map_type.map_or("typeless".to_string(), |t| t.to_string())
+                    )))
+                }
+            }
+            let d = map_def(b, &format!("{name}.inner"), pointee, false)?;
             inner = Some(InnerMap {
                 map_type: d.map_type,
                 key_size: d.key_size,
@@ -233,16 +261,12 @@ fn map_def(b: &Btf, name: &str, ty: u32, outer: bool) -> Result<Def, ElfError> {
         }
     }
     let map_type = map_type.ok_or_else(|| err(format!("map `{name}` has no `type` member")))?;
-    if inner.is_some() && !matches!(map_type, MapType::ArrayOfMaps | MapType::HashOfMaps) {
-        return Err(err(format!(
-            "map `{name}`: `values` of a {map_type} map (initial contents) is not supported"
-        )));
-    }
     Ok(Def {
         map_type,
         key_size: key.unwrap_or(0),
-        // A map of maps holds map fds (libbpf sets 4 when `values` gives the inner map).
-        value_size: value.unwrap_or(if inner.is_some() { 4 } else { 0 }),
+        // A map of maps holds map fds, a prog array program fds (libbpf sets 4 when `values`
+        // gives the inner map or the programs' prototype).
+        value_size: value.unwrap_or(if has_values { 4 } else { 0 }),
         max_entries: max,
         flags,
         key_ty,

@@ -66,9 +66,14 @@
 //!
 //! What the reader does not take: calls of kfuncs it does not model (an error naming the
 //! kfunc, and where the target kernel has it), `__ksym` variables, CO-RE relocations and
-//! `__kconfig` externs without a target, map-in-map initial contents; each is an
-//! [`ElfError`] naming the section and offset. Sections of unknown program types are listed in
-//! [`Object::skipped`].
+//! `__kconfig` externs without a target; each is an [`ElfError`] naming the section and
+//! offset. Sections of unknown program types are listed in [`Object::skipped`].
+//!
+//! The initial contents of BTF-defined prog arrays and maps of maps (`.values = { [1] =
+//! &tail_1 }`, `.values = { [0] = &inner_map }`) are read from the relocations in `.maps` as
+//! libbpf reads them, into [`Object::slots`] ([`crate::spec::MapSlot`]), with libbpf's
+//! refusals and the kernel's checks at the later update (see the `map_slots` module); the
+//! writer does not write them (an error).
 //!
 //! ```
 //! use ebpf_dsl::elf::{read_object, write_object, Object};
@@ -94,6 +99,7 @@ mod kconfig;
 mod kfunc;
 mod ksyms;
 mod listing;
+mod map_slots;
 mod raw;
 mod read;
 mod write;
@@ -190,6 +196,10 @@ pub struct Object {
     pub data: Vec<GlobalData>,
     /// Executable sections the reader did not take (no known program type for their name).
     pub skipped: Vec<String>,
+    /// The initial slots of its prog arrays and maps of maps (`.values = { [i] = &x }`), by
+    /// map then index: a loader fills a map of maps' slots once the maps are created and a
+    /// prog array's once the programs are loaded, as libbpf does.
+    pub slots: Vec<crate::spec::MapSlot>,
 }
 
 /// An object's `.BTF` ([`object_btf`]): kept apart from [`Object`], whose programs, maps and

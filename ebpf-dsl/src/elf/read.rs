@@ -150,6 +150,8 @@ pub fn read(bytes: &[u8], opts: &super::ReadOptions<'_>) -> Result<Object, ElfEr
     // The map symbols' names in the object, to the maps' (kernel) names.
     let mut map_names = BTreeMap::new();
     let mut data = Vec::new();
+    // The `.maps` section's index and its maps' names (for the initial slots).
+    let (mut maps_section, mut btf_defs) = (None, Vec::new());
     // `.BTF` is decoded for the `.maps` definitions only.
     let btf = match (elf.section(".BTF"), elf.section(".maps")) {
         (Some(b), Some(_)) => Some(crate::btf::Btf::decode(b.data)?),
@@ -165,17 +167,10 @@ pub fn read(bytes: &[u8], opts: &super::ReadOptions<'_>) -> Result<Object, ElfEr
             let btf = btf
                 .as_ref()
                 .ok_or_else(|| err(".maps", 0, "BTF-defined maps need a .BTF section"))?;
-            // Relocations in `.maps`: the initial contents of a map of maps (`.values = {..}`).
-            if let Some(r) = elf.rels_for(s.index)?.first() {
-                return Err(err(
-                    ".maps",
-                    r.offset,
-                    "initial contents of a map of maps (`.values = { ... }`) are not supported; \
-                     put the inner maps in from user space",
-                ));
-            }
+            maps_section = Some(s.index);
             for (m, t) in super::btf_maps::maps_in(btf)? {
-                map_names.insert(t.symbol, t.map);
+                map_names.insert(t.symbol.clone(), t.map.clone());
+                btf_defs.push(t);
                 maps.push(m);
             }
         } else if is_data_section(&s.name)
@@ -314,7 +309,20 @@ pub fn read(bytes: &[u8], opts: &super::ReadOptions<'_>) -> Result<Object, ElfEr
         }
     }
     data.sort_by(|a, b| a.map.cmp(&b.map));
+    let slots = match (maps_section, &btf) {
+        (Some(maps_section), Some(btf)) => super::map_slots::read_slots(&super::map_slots::SlotSources {
+            elf: &elf,
+            maps_section,
+            btf,
+            defs: &btf_defs,
+            maps: &ctx.maps,
+            programs: &programs,
+            skipped: &skipped,
+        })?,
+        _ => Vec::new(),
+    };
     Ok(Object {
+        slots,
         license,
         programs,
         maps: ctx.maps,

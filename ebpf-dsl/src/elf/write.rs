@@ -74,6 +74,13 @@ pub fn write(obj: &Object) -> Result<Vec<u8>, ElfError> {
     // Global data and BTF-defined maps first: the program relocations point at them.
     let mut data_sec: BTreeMap<String, usize> = BTreeMap::new();
     let mut btf_maps = Vec::new();
+    if let Some(sl) = obj.slots.first() {
+        return Err(err(format!(
+            "initial slot [{}] of map `{}` ({}): the writer does not write initial contents \
+             of prog arrays and maps of maps (`.values`); fill them from user space",
+            sl.index, sl.map, sl.value
+        )));
+    }
     for d in &obj.data {
         let bad = |why: &str| Err(err(format!("initial contents of map `{}`: {why}", d.map)));
         if !is_data_section(&d.map) || !obj.maps.iter().any(|m| m.name == d.map) {
