@@ -133,6 +133,21 @@ pub enum Error {
         /// What is wrong and how to fix it.
         reason: Cow<'static, str>,
     },
+    /// An initial slot of a prog array or a map of maps (an object's `.values = { [i] = &x }`,
+    /// [`ebpf_dsl::spec::MapSlot`]) could not be filled: what it names was not loaded, or the
+    /// kernel refused the update (`errno`).
+    InitialSlot {
+        /// The prog array or map of maps.
+        map: String,
+        /// The slot.
+        index: u32,
+        /// What was to go in it (`program `tail_1``, `map `inner``).
+        value: String,
+        /// The errno of `BPF_MAP_UPDATE_ELEM` when the kernel refused it.
+        errno: Option<i32>,
+        /// Why, and what to do about it.
+        reason: Cow<'static, str>,
+    },
     /// An external command (`ip` from iproute2, used by the `xsk-testkit` sandboxes) failed.
     Command {
         /// The command line.
@@ -180,6 +195,7 @@ impl Error {
             | Error::MapOp { errno, .. }
             | Error::Attach { errno, .. }
             | Error::Verifier { errno, .. } => Some(*errno),
+            Error::InitialSlot { errno, .. } => *errno,
             _ => None,
         }
     }
@@ -401,6 +417,21 @@ impl fmt::Display for Error {
             Error::NotFound { kind, name } => write!(f, "no {kind} named `{name}` was loaded"),
             Error::MapMismatch { map, reason } => write!(f, "map `{map}`: {reason}"),
             Error::InvalidArgument { reason } => write!(f, "invalid argument: {reason}"),
+            Error::InitialSlot {
+                map,
+                index,
+                value,
+                errno,
+                reason,
+            } => {
+                write!(f, "initial slot [{index}] of map `{map}` ({value}): ")?;
+                if let Some(e) = errno {
+                    write!(f, "BPF_MAP_UPDATE_ELEM failed: ")?;
+                    write_errno(f, *e)?;
+                    write!(f, "; ")?;
+                }
+                write!(f, "{reason}")
+            }
             Error::Command { command, detail } => write!(f, "command `{command}` failed: {detail}"),
         }
     }

@@ -11,6 +11,10 @@ use crate::error::{Error, Result};
 
 /// Creates maps and loads programs together: the one-call setup of a set of specs.
 ///
+/// Initial slots of prog arrays and maps of maps ([`Loader::slots`]) are filled as libbpf
+/// fills an object's `.values`: maps of maps once the maps exist, prog arrays once the
+/// programs are loaded.
+///
 /// Maps are collected from [`Loader::map`] and from each program's [`ProgramSpec::maps`]
 /// (what `defprogram!` lists); two specs of the same name must be identical. Existing maps can
 /// be shared with [`Loader::use_map`] (e.g. an XSKMAP made by another loader).
@@ -35,6 +39,8 @@ pub struct Loader {
     pub(super) object_btf: Vec<ebpf_dsl::elf::ObjectBtf>,
     /// The names of the maps given with [`Loader::use_map`].
     existing_names: Vec<String>,
+    /// Initial slots of prog arrays and maps of maps ([`Loader::slots`], [`Loader::object`]).
+    pub(super) slots: Vec<ebpf_dsl::spec::MapSlot>,
 }
 
 /// What [`Loader::load`] made: maps and programs by name.
@@ -81,6 +87,17 @@ impl Loader {
     /// unfrozen.
     pub fn data(mut self, data: impl IntoIterator<Item = ebpf_dsl::spec::GlobalData>) -> Loader {
         self.data.extend(data);
+        self
+    }
+
+    /// Adds initial slots of prog arrays and maps of maps ([`ebpf_dsl::spec::MapSlot`], an
+    /// object's `.values = { [i] = &x }`), filled as libbpf fills them: a map of maps' slots
+    /// with their maps' fds once every map is created, before any program loads; a prog
+    /// array's slots with their programs' fds once every program is loaded. The maps must be
+    /// ones this loader creates, the programs ones it loads; each failure (a name not found,
+    /// the kernel refusing the update) is an [`Error::InitialSlot`].
+    pub fn slots(mut self, slots: impl IntoIterator<Item = ebpf_dsl::spec::MapSlot>) -> Loader {
+        self.slots.extend(slots);
         self
     }
 
@@ -136,6 +153,7 @@ impl Loader {
             maps.insert(name, map);
         }
         check_data_written(&self.data, &specs, &self.existing_names)?;
+        super::slots::fill_map_slots(&self.slots, &maps, &self.existing_names)?;
         let mut programs = BTreeMap::new();
         let default_opts = LoadOptions::default();
         for spec in &self.programs {
@@ -156,6 +174,7 @@ impl Loader {
                 )));
             }
         }
+        super::slots::fill_prog_slots(&self.slots, &maps, &self.existing_names, &programs)?;
         Ok(Loaded { maps, programs })
     }
 }

@@ -24,5 +24,6 @@ pub mod multiprog;
 pub mod object;
 pub mod pin;
 pub mod program;
+mod slots;
 pub mod target;
 pub mod test_run;

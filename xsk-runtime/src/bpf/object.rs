@@ -10,7 +10,9 @@
 //! kernel's values in a frozen `.kconfig` map ([`super::target`]), as libbpf does; its kfuncs
 //! and `__ksym` variables are looked up in the running kernel's BTF and its loaded modules'
 //! ([`ebpf_dsl::elf::resolve_ksyms`]), and the object is refused, as by libbpf, when one
-//! cannot be resolved.
+//! cannot be resolved. The initial slots of its prog arrays and maps of maps
+//! (`.values = { [i] = &x }`, [`Object::slots`]) are filled as libbpf fills them
+//! ([`Loader::slots`]), the programs they name loaded too.
 
 use ebpf_dsl::elf::{object_btf, ElfProgram, Object, KCONFIG_MAP};
 use ebpf_dsl::spec::{MapSpec, MapType};
@@ -51,9 +53,11 @@ impl Loader {
         self.object_with(obj, |_| true, LoadOptions::default())
     }
 
-    /// [`Loader::object`] with only the programs `keep` accepts, each loaded with `opts` (its
-    /// `prog_flags` or-ed with those [`object_load_options`] gives its section). Every map and
-    /// all global data of the object are still added.
+    /// [`Loader::object`] with only the programs `keep` accepts, and those the object's
+    /// prog-array slots name ([`Object::slots`], filled after the load as libbpf fills them),
+    /// each loaded with `opts` (its `prog_flags` or-ed with those [`object_load_options`]
+    /// gives its section). Every map, all global data and every initial slot of the object
+    /// are still added.
     pub fn object_with(
         mut self,
         obj: &Object,
@@ -63,7 +67,14 @@ impl Loader {
         for m in &obj.maps {
             self = self.map(sized(m));
         }
-        for p in obj.programs.iter().filter(|p| keep(p)) {
+        // The programs the object's prog-array slots name load too: libbpf fails the load of
+        // an object whose slot names a program it did not load.
+        let in_slot = |p: &ElfProgram| {
+            obj.slots
+                .iter()
+                .any(|s| s.value == ebpf_dsl::spec::SlotValue::Program(p.spec.name.to_string()))
+        };
+        for p in obj.programs.iter().filter(|p| keep(p) || in_slot(p)) {
             let mut o = opts.clone();
             let by_section = object_load_options(&p.section);
             o.prog_flags |= by_section.prog_flags;
@@ -77,6 +88,7 @@ impl Loader {
             self = self.program_with(spec, o);
         }
         self.data.extend(obj.data.iter().cloned());
+        self.slots.extend(obj.slots.iter().cloned());
         self
     }
 
