@@ -19,8 +19,9 @@
 // programs): a load that fails only on a slot of a program not loaded ("failed to initialize
 // slot [I] to prog 'P' fd=-2") is retried with P loaded as well, until the slots fill. The
 // verdict stays FUNCTION's own (its log); a slot program the kernel refuses makes it an
-// "error" naming that program, as does a slot update the kernel refuses (another program
-// type: the prog array's owner).
+// "error" naming the programs loaded, and a slot update the kernel refuses (a program of
+// another type than the prog array's owner; an inner map of another shape than a map of
+// maps' template) an "error" with libbpf's message.
 //
 // TYPE (xdp, sched_cls, sched_act, socket_filter) applies when libbpf does not know the
 // section name. KLOAD_STATS_ONLY=1 loads with log level BPF_LOG_STATS alone (the verifier then
@@ -48,7 +49,8 @@ static char missing_kfunc[256];
 
 /* The program named by the first prog-array slot libbpf failed to fill because the program
  * was not loaded ("map 'M': failed to initialize slot [I] to prog 'P' fd=-2: ..."), and the
- * whole message of a slot failure of another kind (the kernel refused the update). */
+ * whole message of a slot failure of another kind (the kernel refused the update of a prog
+ * array's or a map of maps' slot). */
 static char slot_prog[256];
 static char slot_failure[512];
 
@@ -239,9 +241,10 @@ static int load(const char *path, const char *func, const char *type, int level)
 		printf("accept %ld %ld\n", pr ? strtol(pr + 10, NULL, 10) : -1L,
 		       vt ? strtol(vt + 18, NULL, 10) : -1L);
 	} else if (slot_failure[0] || slot_prog[0]) {
-		/* FUNCTION loaded (the slots fill after every program): the kernel refused the slot
-		 * update, e.g. a program of another type than the prog array's owner. */
-		printf("error %s (filling a prog array's initial slot, after the load)\n",
+		/* The kernel refused a slot's update: an inner map of another shape than the
+		 * template (when the maps are created, before any program loads), a program of
+		 * another type than the prog array's owner (after every program loaded), ... */
+		printf("error %s (filling an initial slot of a prog array or a map of maps)\n",
 		       slot_failure[0] ? slot_failure : slot_prog);
 	} else if (log[0] && (last_line(log, line, sizeof(line)), line[0])) {
 		printf("reject %s\n", line);

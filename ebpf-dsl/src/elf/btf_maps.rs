@@ -182,7 +182,10 @@ fn map_def(b: &Btf, name: &str, ty: u32, outer: bool) -> Result<Def, ElfError> {
                 )));
             }
             has_values = true;
-            let is_proto = matches!(b.get(pointee).map(|t| &t.kind), Some(Kind::FuncProto { .. }));
+            let is_proto = matches!(
+                b.get(pointee).map(|t| &t.kind),
+                Some(Kind::FuncProto { .. })
+            );
             match map_type {
                 Some(MapType::ProgArray) if is_proto => continue,
                 Some(MapType::ProgArray) => {

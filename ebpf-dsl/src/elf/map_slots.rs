@@ -86,7 +86,10 @@ pub(super) fn read_slots(s: &SlotSources<'_, '_>) -> Result<Vec<MapSlot>, ElfErr
                 format!("a relocation against `{}` in no map's definition", sym.name),
             ));
         };
-        let def = s.defs.get(j).ok_or_else(|| err(r.offset, "DATASEC .maps changed"))?;
+        let def = s
+            .defs
+            .get(j)
+            .ok_or_else(|| err(r.offset, "DATASEC .maps changed"))?;
         let spec = s
             .maps
             .iter()
@@ -94,7 +97,12 @@ pub(super) fn read_slots(s: &SlotSources<'_, '_>) -> Result<Vec<MapSlot>, ElfErr
             .ok_or_else(|| err(r.offset, format!("map `{}` was not read", def.map)))?;
         let index = slot_index(s.btf, vars[j].ty, r.offset - placed[j].0)
             .map_err(|why| err(r.offset, format!("map `{}`: {why}", def.symbol)))?;
-        let at = |what: String| err(r.offset, format!("map `{}` slot [{index}]: {what}", def.symbol));
+        let at = |what: String| {
+            err(
+                r.offset,
+                format!("map `{}` slot [{index}]: {what}", def.symbol),
+            )
+        };
         let value = match spec.map_type {
             MapType::ArrayOfMaps | MapType::HashOfMaps => {
                 let target = s
@@ -123,8 +131,7 @@ pub(super) fn read_slots(s: &SlotSources<'_, '_>) -> Result<Vec<MapSlot>, ElfErr
                 SlotValue::Map(target.map.clone())
             }
             MapType::ProgArray => {
-                let p = program_of(s, sym)
-                    .map_err(|why| at(format!("`{}` {why}", sym.name)))?;
+                let p = program_of(s, sym).map_err(|why| at(format!("`{}` {why}", sym.name)))?;
                 SlotValue::Program(p.spec.name.to_string())
             }
             t => {
@@ -185,7 +192,9 @@ fn program_of<'p>(
         .get(usize::from(sym.shndx))
         .map_or("", |x| x.name.as_str());
     if sym.kind != STT_FUNC || section == ".text" || section.is_empty() {
-        return Err("is not an entry-point program (libbpf: \"isn't an entry-point program\")".into());
+        return Err(
+            "is not an entry-point program (libbpf: \"isn't an entry-point program\")".into(),
+        );
     }
     if let Some(p) = s
         .programs
@@ -234,7 +243,11 @@ fn check_owners(programs: &[ElfProgram], slots: &[MapSlot]) -> Result<(), ElfErr
         }
     }
     for (map, mut ps) in by_map {
-        ps.extend(programs.iter().filter(|p| p.spec.maps.iter().any(|m| m.name == map)));
+        ps.extend(
+            programs
+                .iter()
+                .filter(|p| p.spec.maps.iter().any(|m| m.name == map)),
+        );
         let first = ps[0];
         if let Some(other) = ps.iter().find(|p| p.spec.prog_type != first.spec.prog_type) {
             return Err(err(
@@ -249,4 +262,62 @@ fn check_owners(programs: &[ElfProgram], slots: &[MapSlot]) -> Result<(), ElfErr
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::btf::{Linkage, Member, Type};
+
+    /// A map variable whose definition has `type` at byte 0 and `last` at byte 8.
+    fn var_with_last(last: &str) -> (Btf, u32) {
+        let mut b = Btf::new();
+        let int = b.add(Type::new(
+            "int",
+            Kind::Int {
+                size: 4,
+                encoding: 1,
+                offset: 0,
+                bits: 32,
+            },
+        ));
+        let ptr = b.add(Type::new("", Kind::Ptr(int)));
+        let member = |name: &str, bit_offset| Member {
+            name: name.into(),
+            ty: ptr,
+            bit_offset,
+            bitfield_size: 0,
+        };
+        let def = b.add(Type::new(
+            "",
+            Kind::Struct {
+                size: 16,
+                members: vec![member("type", 0), member(last, 64)],
+            },
+        ));
+        let var = b.add(Type::new(
+            "m",
+            Kind::Var {
+                ty: def,
+                linkage: Linkage::Global,
+            },
+        ));
+        (b, var)
+    }
+
+    #[test]
+    fn a_slot_is_its_pointer_past_values() {
+        let (b, var) = var_with_last("values");
+        assert_eq!(slot_index(&b, var, 8), Ok(0));
+        assert_eq!(slot_index(&b, var, 8 + 3 * 8), Ok(3));
+        // Inside the definition before `values`, or between two pointers.
+        assert!(slot_index(&b, var, 0)
+            .unwrap_err()
+            .contains("not at a pointer of `values`"));
+        assert!(slot_index(&b, var, 12).unwrap_err().contains("from byte 8"));
+        let (b, var) = var_with_last("max_entries");
+        assert!(slot_index(&b, var, 8)
+            .unwrap_err()
+            .contains("last member is not `values`"));
+    }
 }

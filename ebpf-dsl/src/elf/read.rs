@@ -310,15 +310,17 @@ pub fn read(bytes: &[u8], opts: &super::ReadOptions<'_>) -> Result<Object, ElfEr
     }
     data.sort_by(|a, b| a.map.cmp(&b.map));
     let slots = match (maps_section, &btf) {
-        (Some(maps_section), Some(btf)) => super::map_slots::read_slots(&super::map_slots::SlotSources {
-            elf: &elf,
-            maps_section,
-            btf,
-            defs: &btf_defs,
-            maps: &ctx.maps,
-            programs: &programs,
-            skipped: &skipped,
-        })?,
+        (Some(maps_section), Some(btf)) => {
+            super::map_slots::read_slots(&super::map_slots::SlotSources {
+                elf: &elf,
+                maps_section,
+                btf,
+                defs: &btf_defs,
+                maps: &ctx.maps,
+                programs: &programs,
+                skipped: &skipped,
+            })?
+        }
         _ => Vec::new(),
     };
     Ok(Object {

@@ -66,7 +66,11 @@ impl InnerMap {
             return differ("type", self.map_type.to_string(), spec.map_type.to_string());
         }
         if spec.key_size != self.key_size {
-            return differ("key size", self.key_size.to_string(), spec.key_size.to_string());
+            return differ(
+                "key size",
+                self.key_size.to_string(),
+                spec.key_size.to_string(),
+            );
         }
         if spec.value_size != self.value_size {
             return differ(
@@ -116,7 +120,10 @@ mod tests {
         let t = InnerMap::of(&array(4, 0));
         assert_eq!(t.admits(&array(4, 0)), Ok(()));
         let e = t.admits(&array(8, 0)).unwrap_err();
-        assert!(e.contains("max_entries") && e.contains("is 8, the template's 4"), "{e}");
+        assert!(
+            e.contains("max_entries") && e.contains("is 8, the template's 4"),
+            "{e}"
+        );
         // BPF_F_INNER_MAP: any size, but the flags must still be the same.
         let t = InnerMap::of(&array(4, BPF_F_INNER_MAP));
         assert_eq!(t.admits(&array(8, BPF_F_INNER_MAP)), Ok(()));

@@ -9,6 +9,13 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 /// bytes; `None` (with a printed reason) when clang-19 is missing and CI is not "true" (CI
 /// installs it, so a missing clang fails there).
 pub fn compile(name: &str) -> Option<Vec<u8>> {
+    compile_with(name, &[])
+}
+
+/// [`compile`] with preprocessor definitions (`-D` each of `defines`), for the variants of
+/// one input.
+#[allow(dead_code)]
+pub fn compile_with(name: &str, defines: &[&str]) -> Option<Vec<u8>> {
     let have = Command::new("clang-19")
         .arg("--version")
         .output()
@@ -30,6 +37,7 @@ pub fn compile(name: &str) -> Option<Vec<u8>> {
     let out = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("clang-{name}-{n}.o"));
     let st = Command::new("clang-19")
         .args(["-O2", "-g", "-target", "bpf", "-c"])
+        .args(defines.iter().map(|d| format!("-D{d}")))
         .arg(&src)
         .arg("-o")
         .arg(&out)

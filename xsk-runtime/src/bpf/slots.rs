@@ -14,7 +14,11 @@ use super::maps::Map;
 use super::program::Program;
 use crate::error::{Error, Result};
 
-fn slot_err(s: &MapSlot, errno: Option<i32>, reason: impl Into<std::borrow::Cow<'static, str>>) -> Error {
+fn slot_err(
+    s: &MapSlot,
+    errno: Option<i32>,
+    reason: impl Into<std::borrow::Cow<'static, str>>,
+) -> Error {
     Error::InitialSlot {
         map: s.map.clone(),
         index: s.index,
@@ -54,7 +58,11 @@ fn slot_map<'m>(
             format!(
                 "initial slots hold maps in an array_of_maps or a hash_of_maps with 4-byte \
                  keys, programs in a prog array; this map is {}",
-                map.map_type().map_or("of an unknown type".to_string(), |t| format!("a {t} with {}-byte keys", map.key_size()))
+                map.map_type()
+                    .map_or("of an unknown type".to_string(), |t| format!(
+                        "a {t} with {}-byte keys",
+                        map.key_size()
+                    ))
             ),
         ));
     }

@@ -1,0 +1,111 @@
+//! Initial contents of BTF-defined prog arrays and maps of maps (`.values = { [i] = &x }`),
+//! read from clang-19's objects (`tests/elf/values.c` and its `-D` variants) as libbpf reads
+//! them, with libbpf's refusals and the kernel's checks at the update: each variant's error
+//! names the rule. (`tools/real-programs/kload` agrees: each refused variant fails libbpf's
+//! load.) Without clang-19 the tests print why and pass, unless `CI=true`.
+
+use ebpf_dsl::elf::{read_object, write_object};
+use ebpf_dsl::spec::{MapSlot, SlotValue};
+use ebpf_dsl::MapType;
+
+#[path = "support/clang.rs"]
+mod clang;
+use clang::{compile, compile_with};
+
+fn slot(map: &str, index: u32, value: SlotValue) -> MapSlot {
+    MapSlot {
+        map: map.into(),
+        index,
+        value,
+    }
+}
+
+#[test]
+fn slots_are_read_by_map_then_index() {
+    let Some(o) = compile("values") else { return };
+    let obj = read_object(&o).unwrap();
+    assert_eq!(
+        obj.slots,
+        vec![
+            slot("by_hash", 7, SlotValue::Map("counter".into())),
+            slot("jumps", 1, SlotValue::Program("leaf".into())),
+            slot("jumps", 2, SlotValue::Program("count".into())),
+            slot("outer", 1, SlotValue::Map("counter".into())),
+        ]
+    );
+    // `__array(values, int (..))` of a prog array: a 4-byte value, no inner template.
+    let jumps = obj.maps.iter().find(|m| m.name == "jumps").unwrap();
+    assert_eq!(
+        (
+            jumps.map_type,
+            jumps.key_size,
+            jumps.value_size,
+            jumps.max_entries
+        ),
+        (MapType::ProgArray, 4, 4, 3)
+    );
+    assert_eq!(jumps.inner, None);
+    let outer = obj.maps.iter().find(|m| m.name == "outer").unwrap();
+    assert_eq!(outer.inner.map(|i| i.max_entries), Some(1));
+    // The writer does not write them: an error rather than an object without them.
+    let e = write_object(&obj).unwrap_err();
+    assert!(
+        e.reason.contains("initial slot [7] of map `by_hash`"),
+        "{e}"
+    );
+}
+
+/// Each variant's refusal, and the words its message must hold.
+#[test]
+fn what_libbpf_or_the_kernel_refuses_is_an_error_naming_the_rule() {
+    let cases: &[(&str, &[&str])] = &[
+        (
+            "BAD_SHAPE",
+            &[
+                "map `outer` slot [1]",
+                "map `wider`",
+                "max_entries",
+                "is 2, the template's 1",
+                "EINVAL",
+            ],
+        ),
+        (
+            "HASH_KEY8",
+            &["map `by_hash` slot [7]", "4-byte keys", "not 8"],
+        ),
+        (
+            "BAD_TYPE",
+            &[
+                "prog array `jumps`",
+                "`leaf` is xdp",
+                "`other` sched_cls",
+                "EINVAL",
+            ],
+        ),
+        (
+            "BAD_INDEX",
+            &[
+                "map `jumps` slot [3]",
+                "beyond the map's 3 entries",
+                "E2BIG",
+            ],
+        ),
+        (
+            "VALUES_ON_HASH",
+            &[
+                "map `plain`",
+                "prog arrays and maps of maps",
+                "not a hash map",
+            ],
+        ),
+    ];
+    for (define, words) in cases {
+        let Some(o) = compile_with("values", &[define]) else {
+            return;
+        };
+        let e = read_object(&o).unwrap_err().to_string();
+        for w in *words {
+            assert!(e.contains(w), "{define}: `{w}` not in: {e}");
+        }
+    }
+}
