@@ -1,0 +1,162 @@
+//! Initial contents of BTF-defined prog arrays and maps of maps (`.values = { [i] = &x }`)
+//! against the real kernel: `ebpf-dsl/tests/elf/values.c` compiled by clang-19, read by our ELF
+//! reader and loaded by xsk-runtime's `Loader` (which fills the slots as libbpf does), then run
+//! with `BPF_PROG_TEST_RUN`: the tail call through the prog array's slot 1 lands in `leaf`
+//! (XDP_PASS; XDP_DROP with the slot empty), and the lookups through the array of maps' slot 1
+//! and the hash of maps' key 7 reach the array `counter` the object put there (its count is the
+//! test's). Loading one entry point loads the programs its prog array's slots name too; a slot
+//! the kernel refuses (an inner map of another shape, a program not loaded) is an
+//! `Error::InitialSlot` naming the slot.
+//!
+//! Needs root (CAP_BPF) and clang-19; skipped with a message otherwise, unless `CI=true`.
+
+use xsk_testkit::kernel_tests;
+
+use ebpf_dsl::spec::{MapSlot, SlotValue};
+use xsk_runtime::maps::{Array, ProgArray};
+use xsk_runtime::test_run::XdpAction;
+use xsk_runtime::{Error, Loader};
+
+/// `values.c` compiled, or `None` (printed) without clang-19 outside CI.
+fn values_object() -> Option<Vec<u8>> {
+    let have = std::process::Command::new("clang-19")
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !have {
+        assert!(
+            std::env::var("CI").as_deref() != Ok("true"),
+            "clang-19 is needed under CI=true"
+        );
+        eprintln!("skipped: clang-19 is not installed");
+        return None;
+    }
+    let src =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../ebpf-dsl/tests/elf/values.c");
+    let obj = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("kernel-values.o");
+    let st = std::process::Command::new("clang-19")
+        .args(["-O2", "-g", "-target", "bpf", "-c"])
+        .arg(&src)
+        .arg("-o")
+        .arg(&obj)
+        .status()
+        .unwrap();
+    assert!(st.success(), "clang-19 failed on {}", src.display());
+    Some(std::fs::read(&obj).unwrap())
+}
+
+fn slots_fill_and_work() {
+    let Some(bytes) = values_object() else { return };
+    let loaded = Loader::new().object_bytes(&bytes).unwrap().load().unwrap();
+    // The prog array: slot 1 holds `leaf`, slot 2 `count`, slot 0 nothing.
+    let jumps: ProgArray = loaded.map("jumps").unwrap();
+    let leaf = loaded.program("leaf").unwrap();
+    assert_eq!(jumps.get_id(0).unwrap(), None);
+    assert_eq!(jumps.get_id(1).unwrap(), Some(leaf.id()));
+    assert_eq!(
+        jumps.get_id(2).unwrap(),
+        Some(loaded.program("count").unwrap().id())
+    );
+    let entry = loaded.program("entry").unwrap();
+    assert_eq!(
+        entry.test_run(&[0; 64], 1).unwrap().action(),
+        Some(XdpAction::Pass),
+        "the tail call through slot 1 reaches `leaf`"
+    );
+    // The maps of maps: both lookups reach `counter` (+1 through `outer`, +100 through
+    // `by_hash`, per run).
+    let count = loaded.program("count").unwrap();
+    assert_eq!(
+        count.test_run(&[0; 64], 5).unwrap().action(),
+        Some(XdpAction::Tx)
+    );
+    let counter: Array<u64> = loaded.map("counter").unwrap();
+    assert_eq!(counter.get(0).unwrap(), 5 * 101);
+    // Emptied, the tail call falls through: the slot was what made it PASS.
+    assert!(jumps.remove(1).unwrap());
+    assert_eq!(
+        entry.test_run(&[0; 64], 1).unwrap().action(),
+        Some(XdpAction::Drop)
+    );
+}
+
+fn one_entry_point_loads_its_slot_programs() {
+    let Some(bytes) = values_object() else { return };
+    let loaded = Loader::new()
+        .object_bytes_with(&bytes, |p| p.function == "entry", Default::default())
+        .unwrap()
+        .load()
+        .unwrap();
+    let mut names: Vec<&str> = loaded.program_names().collect();
+    names.sort_unstable();
+    assert_eq!(names, ["count", "entry", "leaf"]);
+    assert_eq!(
+        loaded
+            .program("entry")
+            .unwrap()
+            .test_run(&[0; 64], 1)
+            .unwrap()
+            .action(),
+        Some(XdpAction::Pass)
+    );
+}
+
+fn refused_slots_are_typed_errors() {
+    let Some(bytes) = values_object() else { return };
+    let mut obj = ebpf_dsl::elf::read_object(&bytes).unwrap();
+    // `outer` slot 1 given an array of 2 entries (the template has 1): the kernel's EINVAL.
+    let mut wider = obj
+        .maps
+        .iter()
+        .find(|m| m.name == "counter")
+        .unwrap()
+        .clone();
+    wider.name = "wider".into();
+    wider.max_entries = 2;
+    obj.maps.push(wider);
+    for s in obj.slots.iter_mut().filter(|s| s.map == "outer") {
+        s.value = SlotValue::Map("wider".into());
+    }
+    match Loader::new().object(&obj).load() {
+        Err(Error::InitialSlot {
+            map, index, errno, ..
+        }) => assert_eq!(
+            (map.as_str(), index, errno),
+            ("outer", 1, Some(libc::EINVAL))
+        ),
+        other => panic!("expected an InitialSlot error, got {other:?}"),
+    }
+    // A prog array slot naming a program the loader does not load.
+    let pa = ebpf_dsl::MapSpec {
+        name: "pa".into(),
+        map_type: ebpf_dsl::MapType::ProgArray,
+        key_size: 4,
+        value_size: 4,
+        max_entries: 1,
+        flags: 0,
+        btf: None,
+        inner: None,
+    };
+    let loader = Loader::new().map(pa).slots([MapSlot {
+        map: "pa".into(),
+        index: 0,
+        value: SlotValue::Program("nowhere".into()),
+    }]);
+    let e = loader.load().unwrap_err();
+    assert!(
+        matches!(&e, Error::InitialSlot { map, errno: None, .. } if map == "pa"),
+        "{e}"
+    );
+    assert!(
+        e.to_string().contains("no program of that name is loaded"),
+        "{e}"
+    );
+}
+
+kernel_tests! {
+    privileged: [
+        slots_fill_and_work,
+        one_entry_point_loads_its_slot_programs,
+        refused_slots_are_typed_errors,
+    ],
+}
