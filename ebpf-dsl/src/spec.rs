@@ -354,6 +354,7 @@ impl MapSpec {
                 max_entries: i.max_entries,
                 flags: i.flags,
             }),
+            prog_values: false,
         }
     }
 

@@ -153,9 +153,46 @@ fn refused_slots_are_typed_errors() {
     );
 }
 
+/// Our writer's object, loaded by libbpf (`bpftool prog loadall`): libbpf fills the slots
+/// from our `values` members and `.maps` relocations (it fails the load when one does not
+/// fill). Skipped (printed) without bpftool unless CI=true.
+fn libbpf_fills_the_slots_of_our_written_object() {
+    let Some(bytes) = values_object() else { return };
+    let have = std::process::Command::new("bpftool")
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !have {
+        assert!(
+            std::env::var("CI").as_deref() != Ok("true"),
+            "bpftool is needed under CI=true"
+        );
+        eprintln!("skipped: bpftool is not installed");
+        return;
+    }
+    let obj = ebpf_dsl::elf::read_object(&bytes).unwrap();
+    let ours = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("kernel-values-ours.o");
+    std::fs::write(&ours, ebpf_dsl::elf::write_object(&obj).unwrap()).unwrap();
+    xsk_runtime::pin::ensure_bpffs(std::path::Path::new("/sys/fs/bpf")).unwrap();
+    let pin = format!("/sys/fs/bpf/xsk-test-values-{}", std::process::id());
+    let out = std::process::Command::new("bpftool")
+        .args(["prog", "loadall"])
+        .arg(&ours)
+        .arg(&pin)
+        .output()
+        .unwrap();
+    let _ = std::fs::remove_dir_all(&pin);
+    assert!(
+        out.status.success(),
+        "bpftool prog loadall of our object: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
 kernel_tests! {
     privileged: [
         slots_fill_and_work,
+        libbpf_fills_the_slots_of_our_written_object,
         one_entry_point_loads_its_slot_programs,
         refused_slots_are_typed_errors,
     ],

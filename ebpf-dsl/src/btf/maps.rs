@@ -27,6 +27,9 @@ pub struct MapDefinition<'a> {
     /// For a map of maps: the shape of its inner maps, written as libbpf's
     /// `__array(values, struct { ... })` (the last member).
     pub inner: Option<InnerDefinition>,
+    /// For a prog array with initial slots: a last member `__array(values, int (void))`,
+    /// where the object's `.maps` relocations put the programs.
+    pub prog_values: bool,
 }
 
 /// The inner maps' shape of a map of maps' definition ([`MapDefinition::inner`]): written as
@@ -171,6 +174,18 @@ impl Btf {
             // definition, the last member (libbpf's rule); it adds no bytes.
             let st = self.add_inner_struct(&inner);
             let ptr = self.add(Type::new("", Kind::Ptr(st)));
+            members.push(("values", self.add_array(ptr, 0)));
+        } else if spec.prog_values {
+            // `__array(values, int (void))`: pointers to a function prototype.
+            let int = i32::btf_type(self);
+            let proto = self.add(Type::new(
+                "",
+                Kind::FuncProto {
+                    ret: int,
+                    params: Vec::new(),
+                },
+            ));
+            let ptr = self.add(Type::new("", Kind::Ptr(proto)));
             members.push(("values", self.add_array(ptr, 0)));
         }
         let members = members

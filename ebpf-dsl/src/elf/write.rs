@@ -17,7 +17,7 @@ use super::raw::{
 use super::{is_data_section, kfunc, ElfError, Object};
 use crate::btf::{program_btf_with_globals, Btf, BtfExt, ExtSection, Kind, Type, VarSecInfo};
 use crate::isa::insn::Insn;
-use crate::spec::RelocKind;
+use crate::spec::{MapType, RelocKind, SlotValue};
 
 struct Sec {
     name: String,
@@ -74,13 +74,6 @@ pub fn write(obj: &Object) -> Result<Vec<u8>, ElfError> {
     // Global data and BTF-defined maps first: the program relocations point at them.
     let mut data_sec: BTreeMap<String, usize> = BTreeMap::new();
     let mut btf_maps = Vec::new();
-    if let Some(sl) = obj.slots.first() {
-        return Err(err(format!(
-            "initial slot [{}] of map `{}` ({}): the writer does not write initial contents \
-             of prog arrays and maps of maps (`.values`); fill them from user space",
-            sl.index, sl.map, sl.value
-        )));
-    }
     for d in &obj.data {
         let bad = |why: &str| Err(err(format!("initial contents of map `{}`: {why}", d.map)));
         if !is_data_section(&d.map) || !obj.maps.iter().any(|m| m.name == d.map) {
@@ -124,6 +117,14 @@ pub fn write(obj: &Object) -> Result<Vec<u8>, ElfError> {
             btf_maps.push(m.clone());
         }
     }
+    // The maps that initial slots of maps of maps name come first: libbpf creates the maps in
+    // section order and fills a map of maps' slots right after creating it (as in C, where
+    // the inner map is declared before the outer map refers to it).
+    btf_maps.sort_by_key(|m| {
+        !obj.slots
+            .iter()
+            .any(|s| s.value == SlotValue::Map(m.name.to_string()))
+    });
     let mut map_sym: BTreeMap<String, usize> = BTreeMap::new();
     // kfuncs called by name: their extern symbol (index in `globals`) and `FUNC` ids.
     let mut kfunc_syms: BTreeMap<&str, usize> = BTreeMap::new();
@@ -132,10 +133,31 @@ pub fn write(obj: &Object) -> Result<Vec<u8>, ElfError> {
     let mut ext = BtfExt::default();
     let mut map_vars = Vec::new();
     let mut maps_size = 0u32;
+    // Where each initial slot's pointer is in `.maps`.
+    let mut slot_rels: Vec<(u64, &crate::spec::MapSlot)> = Vec::new();
+    let mut maps_idx = 0;
     if !btf_maps.is_empty() {
         let idx = secs.len();
+        maps_idx = idx;
         for m in &btf_maps {
-            let (var, size) = btf.add_map_definition(&m.name, &m.btf_definition());
+            let mut def = m.btf_definition();
+            // Initial slots: a `values` member (a prog array's is written here; a map of
+            // maps has one already), and the variable holds their pointers after the struct.
+            let slots = obj.slots.iter().filter(|s| s.map == *m.name);
+            let n_slots = slots.clone().map(|s| u64::from(s.index) + 1).max();
+            def.prog_values = n_slots.is_some() && m.map_type == MapType::ProgArray;
+            let (var, def_size) = btf.add_map_definition(&m.name, &def);
+            for sl in slots {
+                slot_rels.push((
+                    u64::from(maps_size + def_size) + 8 * u64::from(sl.index),
+                    sl,
+                ));
+            }
+            let size = match n_slots {
+                Some(n) => u32::try_from(u64::from(def_size) + 8 * n)
+                    .map_err(|_| err(format!("map `{}`: initial slots beyond 4 GiB", m.name)))?,
+                None => def_size,
+            };
             map_sym.insert(m.name.to_string(), globals.len());
             globals.push(Sym {
                 name: m.name.to_string(),
@@ -378,6 +400,10 @@ pub fn write(obj: &Object) -> Result<Vec<u8>, ElfError> {
             pending_rels.push((text_idx, text_rels));
         }
     }
+    if !slot_rels.is_empty() {
+        let rels = slot_relocations(obj, &slot_rels, &map_sym, &globals)?;
+        pending_rels.push((maps_idx, rels));
+    }
     let lic_idx = secs.len();
     let mut lic = obj.license.as_bytes().to_vec();
     lic.push(0);
@@ -529,6 +555,46 @@ fn ext_section<'a, T>(parts: &'a mut Vec<ExtSection<T>>, name: &str) -> &'a mut 
 
 /// A relocation to write: byte offset in its section, symbol, type.
 type PendingRel = (u64, SymRef, u32);
+
+/// `R_BPF_64_ABS64`: a 64-bit address in data (clang's relocation of a `values` pointer).
+const R_BPF_64_ABS64: u32 = 2;
+
+/// The `.maps` relocations of the initial slots (at their offsets in `.maps`): against the
+/// inner map's symbol or the program's function symbol.
+fn slot_relocations(
+    obj: &Object,
+    slots: &[(u64, &crate::spec::MapSlot)],
+    map_sym: &BTreeMap<String, usize>,
+    globals: &[Sym],
+) -> Result<Vec<PendingRel>, ElfError> {
+    let mut out = Vec::new();
+    for (off, sl) in slots {
+        let bad = |why: &str| {
+            err(format!(
+                "initial slot [{}] of map `{}` ({}): {why}",
+                sl.index, sl.map, sl.value
+            ))
+        };
+        let sym = match &sl.value {
+            SlotValue::Map(m) => *map_sym
+                .get(m)
+                .ok_or_else(|| bad("no BTF-defined map of that name is written"))?,
+            SlotValue::Program(p) => {
+                let f = obj
+                    .programs
+                    .iter()
+                    .find(|x| x.spec.name == *p)
+                    .ok_or_else(|| bad("no program of that name is written"))?;
+                globals
+                    .iter()
+                    .position(|y| y.name == f.function && y.info & 0xf == STT_FUNC)
+                    .ok_or_else(|| bad("the program has no function symbol"))?
+            }
+        };
+        out.push((*off, SymRef::Global(sym), R_BPF_64_ABS64));
+    }
+    Ok(out)
+}
 
 /// A relocation's symbol before the symbol table's final order is known.
 enum SymRef {
