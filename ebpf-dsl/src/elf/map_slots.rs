@@ -172,7 +172,7 @@ fn slot_index(b: &Btf, var: u32, off: u64) -> Result<u32, String> {
         return Err("a relocation in a definition whose last member is not `values`".into());
     };
     let start = u64::from(last.bit_offset / 8);
-    if off < start || (off - start) % PTR != 0 {
+    if off < start || !(off - start).is_multiple_of(PTR) {
         return Err(format!(
             "a relocation at byte {off} of the definition, not at a pointer of `values` \
              (from byte {start})"
