@@ -111,3 +111,21 @@ fn what_libbpf_or_the_kernel_refuses_is_an_error_naming_the_rule() {
         }
     }
 }
+
+/// Every 4-byte word (and 8-byte field) of the object set to extreme values, the relocations
+/// of `.maps` and the symbols among them: an error or an object, never a panic.
+#[test]
+fn corrupted_objects_with_slots_are_errors_not_panics() {
+    let Some(o) = compile("values") else { return };
+    for at in (0..o.len().saturating_sub(8)).step_by(4) {
+        for v in [0u64, 7, u64::MAX] {
+            for width in [4, 8] {
+                let mut m = o.clone();
+                m[at..at + width].copy_from_slice(&v.to_le_bytes()[..width]);
+                if let Err(e) = read_object(&m) {
+                    assert!(!e.reason.is_empty());
+                }
+            }
+        }
+    }
+}

@@ -78,7 +78,9 @@ pub(super) fn read_slots(s: &SlotSources<'_, '_>) -> Result<Vec<MapSlot>, ElfErr
         let sym = &s.elf.symbols[r.sym as usize];
         let Some(j) = placed
             .iter()
-            .position(|&(at, size)| at <= r.offset && r.offset + PTR <= at + size)
+            .position(|&(at, size)| {
+                at <= r.offset && r.offset.saturating_add(PTR) <= at.saturating_add(size)
+            })
             .filter(|&j| j < vars.len())
         else {
             return Err(err(
