@@ -85,6 +85,18 @@ pub fn disasm_object(
             "# section {}, function {}\n",
             p.section, p.function
         ));
+        // The initial slots of the maps it uses (`.values`): the text does not carry them.
+        for sl in obj
+            .slots
+            .iter()
+            .filter(|sl| p.spec.maps.iter().any(|m| m.name == sl.map))
+        {
+            text.push_str(&format!(
+                "# initial slot {}[{}] = {} (not carried by the text: the object's loader \
+                 fills it)\n",
+                sl.map, sl.index, sl.value
+            ));
+        }
         match elf::program_listing_globals(&p.spec, &obj.data, Some(&p.section), &locks, &p.globals)
         {
             Ok(t) => text.push_str(&t),

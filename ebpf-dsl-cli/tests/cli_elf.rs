@@ -248,3 +248,27 @@ fn check_object_section_and_type() {
     assert_eq!(code, 2, "{err}");
     assert!(err.contains("--section xdp is for ELF objects"), "{err}");
 }
+
+/// `check` and `disasm` of an object whose prog array and maps of maps have initial contents
+/// (`values.c`): every program checks; the listing of `entry` says which slots of the maps it
+/// uses the object fills (the text does not carry them) and reassembles.
+#[test]
+fn objects_with_initial_slots() {
+    let Some(o) = compile("values") else { return };
+    let (code, out, err) = run(&["check", o.to_str().unwrap()]);
+    assert_eq!(code, 0, "{out}{err}");
+    for f in ["entry", "leaf", "count"] {
+        assert!(out.contains(&format!("section `xdp` ({f}): ok")), "{out}");
+    }
+    let (code, text, err) = run(&["disasm", o.to_str().unwrap(), "--section", "entry"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        text.contains("# initial slot jumps[1] = program `leaf` (not carried by the text"),
+        "{text}"
+    );
+    assert!(!text.contains("slot outer"), "{text}");
+    let again = path("values-entry.s");
+    std::fs::write(&again, &text).unwrap();
+    let (code, out, err) = run(&["check", again.to_str().unwrap(), "--type", "xdp"]);
+    assert_eq!(code, 0, "{out}{err}");
+}
