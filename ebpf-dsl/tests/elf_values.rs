@@ -31,8 +31,20 @@ fn slots_are_read_by_map_then_index() {
             slot("jumps", 1, SlotValue::Program("leaf".into())),
             slot("jumps", 2, SlotValue::Program("count".into())),
             slot("outer", 1, SlotValue::Map("counter".into())),
+            slot("outer_locked", 0, SlotValue::Map("locked_map".into())),
         ]
     );
+    // The inner definition's key/value types are kept (libbpf creates the template with
+    // them): the value of `outer_locked`'s inner maps is `struct locked`.
+    let ob = ebpf_dsl::elf::object_btf(&o).unwrap().unwrap();
+    let t = ob.maps.iter().find(|t| t.map == "outer_locked").unwrap();
+    assert_ne!(t.inner.0, 0);
+    assert_eq!(
+        ob.btf.get(t.inner.1).map(|v| v.name.as_str()),
+        Some("locked")
+    );
+    let plain = ob.maps.iter().find(|t| t.map == "jumps").unwrap();
+    assert_eq!(plain.inner, (0, 0));
     // `__array(values, int (..))` of a prog array: a 4-byte value, no inner template.
     let jumps = obj.maps.iter().find(|m| m.name == "jumps").unwrap();
     assert_eq!(

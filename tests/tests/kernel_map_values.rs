@@ -4,7 +4,9 @@
 //! with `BPF_PROG_TEST_RUN`: the tail call through the prog array's slot 1 lands in `leaf`
 //! (XDP_PASS; XDP_DROP with the slot empty), and the lookups through the array of maps' slot 1
 //! and the hash of maps' key 7 reach the array `counter` the object put there (its count is the
-//! test's). Loading one entry point loads the programs its prog array's slots name too; a slot
+//! test's), and the array of maps' slot 0 holds a hash whose value holds a spin lock (taken
+//! only because the template was created with the inner definition's BTF, as libbpf does).
+//! Loading one entry point loads the programs its prog array's slots name too; a slot
 //! the kernel refuses (an inner map of another shape, a program not loaded) is an
 //! `Error::InitialSlot` naming the slot.
 //!
@@ -13,7 +15,7 @@
 use xsk_testkit::kernel_tests;
 
 use ebpf_dsl::spec::{MapSlot, SlotValue};
-use xsk_runtime::maps::{Array, ProgArray};
+use xsk_runtime::maps::{Array, ArrayOfMaps, ProgArray};
 use xsk_runtime::test_run::XdpAction;
 use xsk_runtime::{Error, Loader};
 
@@ -72,6 +74,13 @@ fn slots_fill_and_work() {
     );
     let counter: Array<u64> = loaded.map("counter").unwrap();
     assert_eq!(counter.get(0).unwrap(), 5 * 101);
+    // The hash whose value holds a spin lock went into `outer_locked`: its template was
+    // created with the inner definition's BTF, so the kernel found the same lock in both.
+    let locked: ArrayOfMaps = loaded.map("outer_locked").unwrap();
+    assert_eq!(
+        locked.get_id(0).unwrap(),
+        Some(loaded.map_ref("locked_map").unwrap().id())
+    );
     // Emptied, the tail call falls through: the slot was what made it PASS.
     assert!(jumps.remove(1).unwrap());
     assert_eq!(

@@ -26,6 +26,11 @@ pub struct MapTypes {
     pub key: u32,
     /// The value's type id (0: none).
     pub value: u32,
+    /// For a map of maps, the key and value type ids of its inner definition
+    /// (`__array(values, struct { __type(key, ..); __type(value, ..); })`; 0: none): what
+    /// libbpf creates the inner template with, so that the kernel's template knows the
+    /// special fields (locks, list heads, kptrs) of the inner maps' values.
+    pub inner: (u32, u32),
 }
 
 fn err(reason: impl Into<String>) -> ElfError {
@@ -119,6 +124,7 @@ pub fn maps_in(b: &Btf) -> Result<Vec<(MapSpec, MapTypes)>, ElfError> {
                 symbol: name,
                 key: d.key_ty,
                 value: d.value_ty,
+                inner: d.inner_types,
             },
         ));
     }
@@ -135,6 +141,8 @@ struct Def {
     key_ty: u32,
     value_ty: u32,
     inner: Option<InnerMap>,
+    /// The inner definition's key and value type ids (0: none).
+    inner_types: (u32, u32),
 }
 
 /// The map definition struct `ty` of map `name`; `outer`: whether it may hold maps (an
@@ -147,6 +155,7 @@ fn map_def(b: &Btf, name: &str, ty: u32, outer: bool) -> Result<Def, ElfError> {
     let (mut map_type, mut key, mut value, mut max, mut flags) = (None, None, None, 0, 0);
     let (mut key_ty, mut value_ty) = (0, 0);
     let mut inner = None;
+    let mut inner_types = (0, 0);
     // A `values` member: the value is a 4-byte fd (of a map or a program).
     let mut has_values = false;
     for (i, m) in members.iter().enumerate() {
@@ -204,6 +213,7 @@ fn map_def(b: &Btf, name: &str, ty: u32, outer: bool) -> Result<Def, ElfError> {
                 }
             }
             let d = map_def(b, &format!("{name}.inner"), pointee, false)?;
+            inner_types = (d.key_ty, d.value_ty);
             inner = Some(InnerMap {
                 map_type: d.map_type,
                 key_size: d.key_size,
@@ -275,6 +285,7 @@ fn map_def(b: &Btf, name: &str, ty: u32, outer: bool) -> Result<Def, ElfError> {
         key_ty,
         value_ty,
         inner,
+        inner_types,
     })
 }
 
@@ -367,6 +378,7 @@ impl super::ObjectBtf {
                 symbol: l.map.clone(),
                 key,
                 value,
+                inner: (0, 0),
             });
         }
         super::ObjectBtf { btf, maps: types }

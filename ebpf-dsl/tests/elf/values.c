@@ -1,6 +1,7 @@
 // Test input for tests/elf_values.rs and the kernel test tests/tests/kernel_map_values.rs:
 // BTF-defined maps with initial contents (`.values = { [i] = &x }`): a prog array holding two
-// XDP programs (slot 0 left empty), an array of maps and a hash of maps holding an array map.
+// XDP programs (slot 0 left empty), an array of maps and a hash of maps holding an array map,
+// an array of maps holding a hash map whose value holds a spin lock.
 // -D variants make each of the refusals of libbpf and the kernel (see the tests).
 #include "hdr.h"
 #define __uint(name, val) int (*name)[val]
@@ -46,6 +47,25 @@ struct {
   __type(key, hkey);
   __array(values, struct inner);
 } by_hash SEC(".maps") = {.values = {[7] = &counter}};
+
+// An inner map whose value holds a spin lock: the kernel takes it only into a map of maps
+// whose template knows the lock (libbpf creates the template with the inner definition's
+// BTF; so does xsk-runtime's loader).
+struct bpf_spin_lock { __u32 val; };
+struct locked { struct bpf_spin_lock lock; __u64 n; };
+struct inner_locked {
+  __uint(type, 1);
+  __uint(max_entries, 1);
+  __type(key, __u32);
+  __type(value, struct locked);
+};
+struct inner_locked locked_map SEC(".maps");
+struct {
+  __uint(type, 12);
+  __uint(max_entries, 1);
+  __type(key, __u32);
+  __array(values, struct inner_locked);
+} outer_locked SEC(".maps") = {.values = {[0] = &locked_map}};
 
 int leaf(struct xdp_md *ctx);
 int count(struct xdp_md *ctx);

@@ -145,7 +145,15 @@ impl Loader {
                     .find(|t| t.map == name && t.key + t.value != 0)?;
                 Some((&o.btf, t.key, t.value))
             });
-            let map = Map::create_typed(spec, typed)?;
+            // A map of maps' inner template with the inner definition's types, as libbpf.
+            let inner_typed = self.object_btf.iter().find_map(|o| {
+                let t = o
+                    .maps
+                    .iter()
+                    .find(|t| t.map == name && t.inner.0 + t.inner.1 != 0)?;
+                Some((&o.btf, t.inner.0, t.inner.1))
+            });
+            let map = Map::create_typed(spec, typed, inner_typed)?;
             // Global data: contents written (and `.rodata` frozen) before any program loads.
             if let Some(d) = self.data.iter().find(|d| d.map == name) {
                 init_data(&map, d)?;

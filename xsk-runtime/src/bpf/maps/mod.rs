@@ -74,14 +74,17 @@ fn create_hint(spec: &MapSpec, errno: i32) -> Option<Cow<'static, str>> {
 impl Map {
     /// `BPF_MAP_CREATE` (kernel 3.19; names 4.15).
     pub fn create(spec: &MapSpec) -> Result<Map> {
-        Map::create_typed(spec, None)
+        Map::create_typed(spec, None, None)
     }
 
     /// [`Map::create`] with key/value types from other BTF (an ELF object's): `(btf, key id,
-    /// value id)` instead of the spec's own.
+    /// value id)` instead of the spec's own; `inner_types` likewise for a map of maps' inner
+    /// template (libbpf creates it with the inner definition's types, so that the kernel's
+    /// template has the special fields of the inner maps' values).
     pub(crate) fn create_typed(
         spec: &MapSpec,
         types: Option<(&ebpf_dsl::btf::Btf, u32, u32)>,
+        inner_types: Option<(&ebpf_dsl::btf::Btf, u32, u32)>,
     ) -> Result<Map> {
         let name = spec.name_str();
         if name.len() > ebpf_dsl::spec::BPF_OBJ_NAME_MAX {
@@ -93,7 +96,7 @@ impl Map {
         // A map of maps: a map of the inner shape as the template (`inner_map_fd`); the kernel
         // keeps a copy of its shape, so the template closes when this function returns.
         let template = match &spec.inner {
-            Some(inner) => Some(of_maps::create_template(name, inner)?),
+            Some(inner) => Some(of_maps::create_template(name, inner, inner_types)?),
             None => None,
         };
         let attr = sysbpf::MapCreateAttr {

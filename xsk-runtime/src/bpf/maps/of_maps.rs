@@ -18,10 +18,15 @@ use super::{size_u32, Map, UpdateFlags};
 use crate::error::{Error, Result};
 use crate::pod::{bytes_of, from_bytes, Pod};
 
-/// The template map of a map of maps called `outer` (named `outer` too: only its shape counts).
-pub(super) fn create_template(outer: &str, inner: &InnerMap) -> Result<Map> {
+/// The template map of a map of maps called `outer` (named `outer` too: only its shape and
+/// the special fields of its value's BTF count), with the key/value types `types` when given.
+pub(super) fn create_template(
+    outer: &str,
+    inner: &InnerMap,
+    types: Option<(&ebpf_dsl::btf::Btf, u32, u32)>,
+) -> Result<Map> {
     inner.check().map_err(Error::invalid)?;
-    Map::create(&inner.spec(outer.to_string()))
+    Map::create_typed(&inner.spec(outer.to_string()), types, None)
 }
 
 fn of_maps_spec(
