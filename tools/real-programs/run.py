@@ -15,8 +15,9 @@ Reads `programs.list` (repos at pinned commits, clang flags, objects), and for e
 3. entry points: every global function in an executable section other than `.text`
    (`llvm-objdump-19 -t`). Sections of other program types (kprobe, tp_btf, iter, ...) are
    listed as not XDP/tc; a section whose name gives no type gets the object's TYPE.
-4. the kernel's verdict: `kload OBJ FUNCTION TYPE` (libbpf loads only that program, its maps
-   created, nothing pinned); for an object libbpf cannot open (legacy `maps` section) our
+4. the kernel's verdict: `kload OBJ FUNCTION TYPE` (libbpf loads only that program, and the
+   programs its object's prog-array slots name, `.values = { [i] = &prog }`: libbpf fills
+   them after the load; its maps created, nothing pinned); for an object libbpf cannot open (legacy `maps` section) our
    own loader, `ebpf-dsl load OBJ --section FUNCTION`.
 5. ours: `ebpf-dsl check OBJ --section FUNCTION --type TYPE --kernel MAJOR.MINOR --btf
    /sys/kernel/btf/vmlinux --kconfig CONFIG` (the ELF reader, resolving CO-RE relocations
