@@ -9,6 +9,26 @@ use super::*;
 pub trait Types {
     /// The type with this id (`None` for 0, `void`, and for ids past the end).
     fn type_by_id(&self, id: u32) -> Option<&Type>;
+
+    /// `id` under its typedefs and modifiers (`const`, `volatile`, `restrict`, type tags), as
+    /// libbpf's `skip_mods_and_typedefs`: 0 (`void`) stays 0; `None` for an id that does not
+    /// exist or a chain of more than 64 of them (a loop in a broken blob).
+    fn skip_mods(&self, mut id: u32) -> Option<u32> {
+        for _ in 0..64 {
+            if id == 0 {
+                return Some(0);
+            }
+            match &self.type_by_id(id)?.kind {
+                Kind::Typedef(n)
+                | Kind::Const(n)
+                | Kind::Volatile(n)
+                | Kind::Restrict(n)
+                | Kind::TypeTag(n) => id = *n,
+                _ => return Some(id),
+            }
+        }
+        None
+    }
 }
 
 impl Types for Btf {
