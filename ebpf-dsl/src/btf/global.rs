@@ -11,6 +11,7 @@
 //! [`crate::asm`]).
 
 use super::{Btf, Kind, Linkage, Param, Type};
+use crate::btf::Types;
 
 /// The decl tag prefix of the main program's `FUNC` naming its exception callback
 /// (`exception_callback:NAME`, see [`GlobalFunc::exception_cb`]).
@@ -220,20 +221,9 @@ pub fn func_returns_scalar(btf: &Btf, func: u32) -> bool {
 }
 
 /// `t` without typedefs, `const`, `volatile`, `restrict` and type tags.
-fn skip_mods(btf: &Btf, mut t: u32) -> u32 {
-    for _ in 0..64 {
-        match btf.get(t).map(|x| &x.kind) {
-            Some(
-                Kind::Typedef(n)
-                | Kind::Const(n)
-                | Kind::Volatile(n)
-                | Kind::Restrict(n)
-                | Kind::TypeTag(n),
-            ) => t = *n,
-            _ => return t,
-        }
-    }
-    t
+/// `t` under its typedefs and modifiers (`t` itself when the chain is broken).
+fn skip_mods(btf: &Btf, t: u32) -> u32 {
+    btf.skip_mods(t).unwrap_or(t)
 }
 
 fn is_scalar(btf: &Btf, t: u32) -> bool {

@@ -4,6 +4,7 @@
 //! `bpf_spin_lock` / `bpf_spin_unlock`).
 
 use super::{Btf, BtfType, Kind, MapBtf, Member, Type};
+use crate::btf::Types;
 
 /// The kernel's `struct bpf_spin_lock` (4 bytes, `__u32 val`) as a member of a map value:
 /// `#[derive(Btf)] #[repr(C)] struct Value { lock: BpfSpinLock, packets: u64 }`. A map whose
@@ -109,19 +110,9 @@ impl MapBtf {
 }
 
 impl Btf {
-    /// Skips typedefs and qualifiers (at most 32 of them).
-    fn strip_mods(&self, mut id: u32) -> Option<u32> {
-        for _ in 0..32 {
-            match self.get(id)?.kind {
-                Kind::Typedef(n)
-                | Kind::Volatile(n)
-                | Kind::Const(n)
-                | Kind::Restrict(n)
-                | Kind::TypeTag(n) => id = n,
-                _ => return Some(id),
-            }
-        }
-        None
+    /// Skips typedefs and qualifiers (`None` for `void` and broken chains).
+    fn strip_mods(&self, id: u32) -> Option<u32> {
+        self.skip_mods(id).filter(|&i| i != 0)
     }
 
     /// The byte offset of the `struct bpf_spin_lock` in type `id` (a map's value type), found

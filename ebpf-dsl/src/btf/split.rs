@@ -9,6 +9,26 @@ use super::*;
 pub trait Types {
     /// The type with this id (`None` for 0, `void`, and for ids past the end).
     fn type_by_id(&self, id: u32) -> Option<&Type>;
+
+    /// `id` under its typedefs and modifiers (`const`, `volatile`, `restrict`, type tags), as
+    /// libbpf's `skip_mods_and_typedefs`: 0 (`void`) stays 0; `None` for an id that does not
+    /// exist or a chain of more than 64 of them (a loop in a broken blob).
+    fn skip_mods(&self, mut id: u32) -> Option<u32> {
+        for _ in 0..64 {
+            if id == 0 {
+                return Some(0);
+            }
+            match &self.type_by_id(id)?.kind {
+                Kind::Typedef(n)
+                | Kind::Const(n)
+                | Kind::Volatile(n)
+                | Kind::Restrict(n)
+                | Kind::TypeTag(n) => id = *n,
+                _ => return Some(id),
+            }
+        }
+        None
+    }
 }
 
 impl Types for Btf {
@@ -120,6 +140,28 @@ impl Types for SplitView<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// `skip_mods` goes under typedefs, qualifiers and type tags, keeps `void` as 0, and ends
+    /// on an id that does not exist or on a cycle (a broken blob) with `None`.
+    #[test]
+    fn skip_mods_walks_under_modifiers_and_stops_on_broken_chains() {
+        let mut b = Btf::new();
+        let int = b.add(Type::int("int", 4, true));
+        let c = b.add(Type::new("", Kind::Const(int)));
+        let td = b.add(Type::new("u", Kind::Typedef(c)));
+        let tag = b.add(Type::new("user", Kind::TypeTag(td)));
+        assert_eq!(b.skip_mods(tag), Some(int));
+        assert_eq!(b.skip_mods(int), Some(int));
+        let to_void = b.add(Type::new("", Kind::Volatile(0)));
+        assert_eq!(b.skip_mods(to_void), Some(0));
+        assert_eq!(b.skip_mods(0), Some(0));
+        let dangling = b.add(Type::new("d", Kind::Typedef(999)));
+        assert_eq!(b.skip_mods(dangling), None);
+        let next = b.types.len() as u32 + 1;
+        let a = b.add(Type::new("a", Kind::Typedef(next + 1)));
+        b.add(Type::new("b", Kind::Restrict(a)));
+        assert_eq!(b.skip_mods(a), None);
+    }
 
     /// A base of two types and a module of two over it, encoded by hand as the kernel lays
     /// split BTF out: own ids from 3, own string offsets after the base's table.

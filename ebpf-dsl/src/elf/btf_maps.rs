@@ -6,6 +6,7 @@
 //! their types — `__uint(type, 2)` is `int (*type)[2]` (a pointer to an array of 2 elements),
 //! `__type(key, u32)` is `u32 *key` (a pointer to the key type, whose size is the key size).
 
+use crate::btf::Types;
 use std::borrow::Cow;
 
 use super::ElfError;
@@ -51,24 +52,13 @@ impl From<BtfError> for ElfError {
     }
 }
 
-/// Skips typedefs and qualifiers (at most 32 of them).
-pub(super) fn skip_mods(b: &Btf, mut id: u32) -> Result<u32, ElfError> {
-    for _ in 0..32 {
-        let t = b
-            .get(id)
-            .ok_or_else(|| err(format!("type id {id} does not exist")))?;
-        match t.kind {
-            Kind::Typedef(n)
-            | Kind::Volatile(n)
-            | Kind::Const(n)
-            | Kind::Restrict(n)
-            | Kind::TypeTag(n) => id = n,
-            _ => return Ok(id),
-        }
-    }
-    Err(err(format!(
-        "type {id}: more than 32 typedefs/qualifiers in a row"
-    )))
+/// Skips typedefs and qualifiers ([`Types::skip_mods`]), an error for a broken chain.
+pub(super) fn skip_mods(b: &Btf, id: u32) -> Result<u32, ElfError> {
+    b.skip_mods(id).ok_or_else(|| {
+        err(format!(
+            "type id {id}: a type that does not exist or more than 64 typedefs/qualifiers in a row"
+        ))
+    })
 }
 
 /// The maps declared in the `.maps` section, from the object's `.BTF` bytes: one

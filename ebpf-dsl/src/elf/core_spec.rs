@@ -58,19 +58,9 @@ pub(super) struct Spec {
 }
 
 /// `skip_mods_and_typedefs`: the id and type under modifiers and typedefs.
-pub(super) fn skip(btf: &Btf, mut id: u32) -> Option<(u32, &Kind)> {
-    for _ in 0..64 {
-        let t = btf.get(id)?;
-        match &t.kind {
-            Kind::Typedef(n)
-            | Kind::Const(n)
-            | Kind::Volatile(n)
-            | Kind::Restrict(n)
-            | Kind::TypeTag(n) => id = *n,
-            k => return Some((id, k)),
-        }
-    }
-    None
+pub(super) fn skip(btf: &Btf, id: u32) -> Option<(u32, &Kind)> {
+    let id = btf.skip_mods(id)?;
+    Some((id, &btf.get(id)?.kind))
 }
 
 /// The name of type `id` (empty for anonymous or `void`).
@@ -379,21 +369,8 @@ pub(super) fn spec_match(
 
 /// `skip_mods_and_typedefs` as [`types_compat`] needs it: the id under modifiers and typedefs,
 /// 0 for `void` (libbpf's `BTF_KIND_UNKN` type), `None` for a broken reference.
-fn skip_to<B: Types + ?Sized>(btf: &B, mut id: u32) -> Option<u32> {
-    for _ in 0..64 {
-        if id == 0 {
-            return Some(0);
-        }
-        match &btf.type_by_id(id)?.kind {
-            Kind::Typedef(n)
-            | Kind::Const(n)
-            | Kind::Volatile(n)
-            | Kind::Restrict(n)
-            | Kind::TypeTag(n) => id = *n,
-            _ => return Some(id),
-        }
-    }
-    None
+fn skip_to<B: Types + ?Sized>(btf: &B, id: u32) -> Option<u32> {
+    btf.skip_mods(id)
 }
 
 /// `__bpf_core_types_are_compat` (names already matched by the candidate search; also

@@ -229,25 +229,9 @@ pub(super) fn ksyms_of(elf: &Elf<'_>) -> Result<(Vec<Ksym>, Option<Btf>), ElfErr
 
 /// The type under the typedefs, `const`, `volatile`, `restrict` and type tags at `id` (`0`:
 /// `void`); `None` past 64 of them.
-fn under_mods(types: &impl Types, mut id: u32) -> Option<u32> {
-    for _ in 0..64 {
-        match types.type_by_id(id).map(|t| &t.kind) {
-            Some(
-                Kind::Typedef(n)
-                | Kind::Const(n)
-                | Kind::Volatile(n)
-                | Kind::Restrict(n)
-                | Kind::TypeTag(n),
-            ) => id = *n,
-            _ => return Some(id),
-        }
-    }
-    None
-}
-
 /// Whether `id` is modifiers and typedefs over `void`.
 fn skips_to_void(btf: &Btf, id: u32) -> bool {
-    under_mods(btf, id) == Some(0)
+    btf.skip_mods(id) == Some(0)
 }
 
 /// A kernel BTF an extern was found in: vmlinux's, or a module's over it.
@@ -286,7 +270,7 @@ fn find<'a>(
 fn kernel_type(types: &In<'_>, id: u32) -> Option<u32> {
     match types.type_by_id(id)?.kind {
         Kind::Func { proto, .. } => Some(proto),
-        Kind::Var { ty, .. } => under_mods(types, ty),
+        Kind::Var { ty, .. } => types.skip_mods(ty),
         _ => None,
     }
 }

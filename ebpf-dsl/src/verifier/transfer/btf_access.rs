@@ -31,6 +31,7 @@
 //! message asking for it (`--btf`).
 
 use super::*;
+use crate::btf::Types;
 use crate::btf::{Btf, Kind, Member};
 use crate::verifier::domain::state::BtfTrust;
 
@@ -73,19 +74,9 @@ pub(crate) enum Walked<'b> {
 }
 
 /// `t` without its modifiers (typedef, const, volatile, restrict, type tags): (id, type).
-fn skip_mods(btf: &Btf, mut id: u32) -> Option<(u32, &crate::btf::Type)> {
-    for _ in 0..32 {
-        let t = btf.get(id)?;
-        match t.kind {
-            Kind::Typedef(n)
-            | Kind::Volatile(n)
-            | Kind::Const(n)
-            | Kind::Restrict(n)
-            | Kind::TypeTag(n) => id = n,
-            _ => return Some((id, t)),
-        }
-    }
-    None
+fn skip_mods(btf: &Btf, id: u32) -> Option<(u32, &crate::btf::Type)> {
+    let id = btf.skip_mods(id)?;
+    Some((id, btf.get(id)?))
 }
 
 fn members(t: &crate::btf::Type) -> Option<(&[Member], u32, bool)> {

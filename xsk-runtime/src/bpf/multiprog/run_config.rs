@@ -3,7 +3,7 @@
 //! `priority` and the names of the chain-call actions (`XDP_PASS`, ...), each encoded like a
 //! libbpf map attribute: a pointer to an array whose element count is the value.
 
-use ebpf_dsl::btf::{Btf, Kind};
+use ebpf_dsl::btf::{Btf, Kind, Types};
 
 use super::{action_by_name, MultiprogOptions};
 
@@ -12,20 +12,12 @@ pub const RUN_CONFIG_SECTION: &str = ".xdp_run_config";
 
 /// The element count of the array a member points to (`__uint(name, N)`).
 fn uint_member(btf: &Btf, ty: u32) -> Option<u32> {
-    let mut t = btf.get(ty)?;
-    loop {
-        match &t.kind {
-            Kind::Typedef(n) | Kind::Const(n) | Kind::Volatile(n) | Kind::Restrict(n) => {
-                t = btf.get(*n)?
-            }
-            Kind::Ptr(n) => {
-                return match &btf.get(*n)?.kind {
-                    Kind::Array { nelems, .. } => Some(*nelems),
-                    _ => None,
-                }
-            }
-            _ => return None,
-        }
+    let Kind::Ptr(n) = &btf.get(btf.skip_mods(ty)?)?.kind else {
+        return None;
+    };
+    match &btf.get(*n)?.kind {
+        Kind::Array { nelems, .. } => Some(*nelems),
+        _ => None,
     }
 }
 
