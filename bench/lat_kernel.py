@@ -13,9 +13,14 @@ server of bench/latency.py (ours' `xsk-echo`, the C echo `xsk_ref -m echo`, the 
 for KCOUNT_SECS seconds (3), and `perf stat -a -C GEN_CPU,RX_CPU` counts the events on both
 CPUs while the client runs (perf starts the client). The counts are system-wide on those CPUs: other processes' syscalls and
 context switches there are counted too (the network events are this sandbox's alone).
+Also printed: the server's own time on its CPU per answer (/proc/PID/schedstat, user and kernel
+together: a time, so other sessions' load moves it, but not by the wake-up delays that decide
+the round trips).
 
 Needs perf and bench/build from bench/run.sh. Environment: as bench/harness.py (BUILD,
-TARGET, GEN_CPU, RX_CPU, NICE) and bench/latency.py (LAT_OURS_ARGS), KCOUNT_RATE, KCOUNT_SECS.
+TARGET, GEN_CPU, RX_CPU, NICE) and bench/latency.py (LAT_OURS_ARGS), KCOUNT_RATE, KCOUNT_SECS,
+KCOUNT_VARIANTS (more runs of ours with extra arguments, `NAME:ARGS;NAME:ARGS`, e.g.
+`poll:--wait poll;kick:--kick-before-wait`).
 """
 import os
 import re
@@ -29,21 +34,53 @@ import latency as lat  # noqa: E402
 
 RATE = int(os.environ.get("KCOUNT_RATE", "1000"))
 SECS = float(os.environ.get("KCOUNT_SECS", "3"))
-EVENTS = ["syscalls:sys_enter_sendto", "syscalls:sys_enter_recvfrom", "syscalls:sys_enter_poll",
+EVENTS = ["raw_syscalls:sys_enter", "syscalls:sys_enter_sendto", "syscalls:sys_enter_recvfrom",
+          "syscalls:sys_enter_poll", "syscalls:sys_enter_epoll_wait",
           "sched:sched_switch", "sched:sched_wakeup", "irq:softirq_entry", "napi:napi_poll",
           "net:net_dev_xmit", "net:netif_receive_skb", "skb:consume_skb", "skb:kfree_skb",
           "xdp:xdp_redirect", "irq_vectors:reschedule_entry",
           "irq_vectors:call_function_single_entry"]
 
 
-def count(box, impl, mode):
-    """{event: {cpu: count}} over a client run against server `impl` in `mode`, and the
-    answers the client got."""
+def server_pid(exe):
+    """The pid of the newest process whose argv[0] is `exe` (the server under its namespace
+    and scheduling wrappers), or None."""
+    best = None
+    for d in os.listdir("/proc"):
+        if not d.isdigit():
+            continue
+        try:
+            with open(f"/proc/{d}/cmdline", "rb") as f:
+                argv0 = f.read().split(b"\0")[0].decode(errors="replace")
+        except OSError:
+            continue
+        if argv0 == exe and (best is None or int(d) > best):
+            best = int(d)
+    return best
+
+
+def on_cpu_ns(pid):
+    """Nanoseconds task `pid` has run so far (/proc/PID/schedstat), or None."""
+    try:
+        with open(f"/proc/{pid}/schedstat") as f:
+            return int(f.read().split()[0])
+    except (OSError, ValueError, IndexError, TypeError):
+        return None
+
+
+def count(box, impl, mode, extra=()):
+    """{event: {cpu: count}} over a client run against server `impl` in `mode` (ours with the
+    extra arguments `extra`), the answers the client got, and the server's time on its CPU
+    over the run (ns, or None)."""
     cmd = lat.server_cmd(h, impl, SECS + 4, mode)
     if cmd is None:
-        return None, 0
+        return None, 0, None
+    if impl == "ours":
+        cmd = cmd + list(extra)
     s = h.Proc(h.in_ns(h.NS_B, h.RX_CPU, *cmd), SECS + 40)
     time.sleep(1.0)
+    pid = server_pid(cmd[0])
+    before = on_cpu_ns(pid)
     box.sink(h.NS_A, h.IF_A, False)
     try:
         # perf runs the client: the counts cover exactly the client's run.
@@ -52,6 +89,7 @@ def count(box, impl, mode):
         c = h.Proc(["perf", "stat", "-x", ",", "-a", "-A", "-C", f"{h.GEN_CPU},{h.RX_CPU}",
                     "-e", ",".join(EVENTS), "--", *h.in_ns(h.NS_A, h.GEN_CPU, *client)],
                    SECS + 30).wait()
+        after = on_cpu_ns(pid)
     finally:
         box.sink(h.NS_A, h.IF_A, True)
         os.kill(s.p.pid, h.signal.SIGTERM)
@@ -65,7 +103,8 @@ def count(box, impl, mode):
         f = line.split(",")
         if len(f) > 3 and re.fullmatch(r"[\d.]+", f[1]):
             counts.setdefault(f[3], {})[f[0]] = float(f[1])
-    return counts, int(a.group(1)) if a else 0
+    ran = after - before if before is not None and after is not None else None
+    return counts, int(a.group(1)) if a else 0, ran
 
 
 def main():
@@ -78,13 +117,19 @@ def main():
     box = h.Sandbox()
     box.__enter__()
     try:
+        sides = [(impl, impl, ()) for impl in lat.SIDES]
+        for v in filter(None, os.environ.get("KCOUNT_VARIANTS", "").split(";")):
+            vname, _, vargs = v.partition(":")
+            sides.insert(1, (f"ours-{vname.strip()}", "ours", tuple(vargs.split())))
         for mode in modes:
-            for impl in lat.SIDES:
-                counts, answers = count(box, impl, mode)
+            for name, impl, extra in sides:
+                counts, answers, ran = count(box, impl, mode, extra)
                 if counts is None:
-                    print(f"{mode} {impl}: not built")
+                    print(f"{mode} {name}: not built")
                     continue
-                print(f"{mode} {impl}: {answers:,} answers; per answer:", flush=True)
+                cpu = (f"; server on CPU {ran / 1e3 / max(answers, 1):.2f} us per answer"
+                       if ran is not None else "")
+                print(f"{mode} {name}: {answers:,} answers{cpu}; per answer:", flush=True)
                 for e in EVENTS:
                     per = counts.get(e, {})
                     cells = "  ".join(f"{cpu} {n / max(answers, 1):8.2f}"
