@@ -490,7 +490,10 @@ fn echo_answers_bursts_in_every_mode() {
         let r = run(env!("CARGO_BIN_EXE_xsk-echo"), &["--burst", bad]);
         assert_eq!(r.code, Some(2), "--burst {bad} is a usage error");
     }
-    let r = run(env!("CARGO_BIN_EXE_xsk-echo"), &["--poll", "--wait", "select"]);
+    let r = run(
+        env!("CARGO_BIN_EXE_xsk-echo"),
+        &["--poll", "--wait", "select"],
+    );
     assert_eq!(r.code, Some(2), "--wait select is a usage error");
 }
 

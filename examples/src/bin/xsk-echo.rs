@@ -4,6 +4,12 @@
 //! TTL reset, IPv4 and UDP checksums computed afresh — and sends it back out of the same queue
 //! through the TX ring. Nothing else is touched: other traffic goes to the kernel stack.
 //!
+//! The rings of every socket are borrowed once for the whole run. Sleeping (`--poll`), the
+//! server waits on the sockets' descriptors (`XskEpoll`, or `PollHandle`s with `--wait poll`),
+//! and a round's answers leave in the wait that follows it: the kernel's poll of an AF_XDP
+//! socket sends what the TX ring holds, so a request costs one system call, not a `sendto`
+//! and a `poll()` (`xsk_runtime::xsk::wait`, "Waits that send").
+//!
 //! Without `--iface` it makes a sandbox, and a client in the far namespace sends requests
 //! with an ordinary UDP socket and checks every answer (exit status 0 only if all came back
 //! right).
