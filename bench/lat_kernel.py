@@ -13,7 +13,7 @@ server of bench/latency.py (ours' `xsk-echo`, the C echo `xsk_ref -m echo`, the 
 for KCOUNT_SECS seconds (3), and `perf stat -a -C GEN_CPU,RX_CPU` counts the events on both
 CPUs while the client runs (perf starts the client). The counts are system-wide on those CPUs: other processes' syscalls and
 context switches there are counted too (the network events are this sandbox's alone).
-Also printed: the server's own time on its CPU per answer (/proc/PID/schedstat, user and kernel
+Also printed: SERVER_EVENTS counted in the server's own context (`perf stat -p`), and its own time on its CPU per answer (/proc/PID/schedstat, user and kernel
 together: a time, so other sessions' load moves it, but not by the wake-up delays that decide
 the round trips).
 
@@ -25,6 +25,7 @@ KCOUNT_VARIANTS (more runs of ours with extra arguments, `NAME:ARGS;NAME:ARGS`, 
 import os
 import re
 import shutil
+import subprocess
 import sys
 import time
 
@@ -40,6 +41,13 @@ EVENTS = ["raw_syscalls:sys_enter", "syscalls:sys_enter_sendto", "syscalls:sys_e
           "net:net_dev_xmit", "net:netif_receive_skb", "skb:consume_skb", "skb:kfree_skb",
           "xdp:xdp_redirect", "irq_vectors:reschedule_entry",
           "irq_vectors:call_function_single_entry"]
+# Counted in the server's own context only (`perf stat -p PID`: while it is the running task,
+# its system calls and the kernel work they do, softirqs included): what the server makes the
+# kernel do, free of the other processes on its CPU.
+SERVER_EVENTS = ["raw_syscalls:sys_enter", "sched:sched_switch", "timer:hrtimer_start",
+                 "timer:hrtimer_cancel", "timer:timer_start", "timer:timer_cancel",
+                 "irq:softirq_entry", "napi:napi_poll", "net:net_dev_xmit",
+                 "net:netif_receive_skb", "skb:consume_skb", "skb:kfree_skb"]
 
 
 def server_pid(exe):
@@ -70,8 +78,8 @@ def on_cpu_ns(pid):
 
 def count(box, impl, mode, extra=()):
     """{event: {cpu: count}} over a client run against server `impl` in `mode` (ours with the
-    extra arguments `extra`), the answers the client got, and the server's time on its CPU
-    over the run (ns, or None)."""
+    extra arguments `extra`; SERVER_EVENTS in the server's context under cpu "server"), the
+    answers the client got, and the server's time on its CPU over the run (ns, or None)."""
     cmd = lat.server_cmd(h, impl, SECS + 4, mode)
     if cmd is None:
         return None, 0, None
@@ -82,7 +90,12 @@ def count(box, impl, mode, extra=()):
     pid = server_pid(cmd[0])
     before = on_cpu_ns(pid)
     box.sink(h.NS_A, h.IF_A, False)
+    own = None
     try:
+        if pid:
+            own = subprocess.Popen(["perf", "stat", "-x", ",", "-p", str(pid), "-e",
+                                    ",".join(SERVER_EVENTS)], stdout=subprocess.DEVNULL,
+                                   stderr=subprocess.PIPE, text=True)
         # perf runs the client: the counts cover exactly the client's run.
         client = [os.path.join(h.BUILD, "udp_lat"), "-a", "10.77.0.2", "-p", lat.LAT_PORT,
                   "-r", str(RATE), "-d", f"{SECS:g}", "-w", "0", "-s", lat.LAT_SIZE, "-S"]
@@ -90,7 +103,16 @@ def count(box, impl, mode, extra=()):
                     "-e", ",".join(EVENTS), "--", *h.in_ns(h.NS_A, h.GEN_CPU, *client)],
                    SECS + 30).wait()
         after = on_cpu_ns(pid)
+        if own:
+            own.send_signal(h.signal.SIGINT)
+            own_err = own.communicate(timeout=30)[1]
+            own = None
+        else:
+            own_err = ""
     finally:
+        if own:
+            own.kill()
+            own.wait()
         box.sink(h.NS_A, h.IF_A, True)
         os.kill(s.p.pid, h.signal.SIGTERM)
         s.wait()
@@ -103,6 +125,10 @@ def count(box, impl, mode, extra=()):
         f = line.split(",")
         if len(f) > 3 and re.fullmatch(r"[\d.]+", f[1]):
             counts.setdefault(f[3], {})[f[0]] = float(f[1])
+    for line in own_err.splitlines():
+        f = line.split(",")
+        if len(f) > 2 and re.fullmatch(r"[\d.]+", f[0]):
+            counts.setdefault(f[2], {})["server"] = float(f[0])
     ran = after - before if before is not None and after is not None else None
     return counts, int(a.group(1)) if a else 0, ran
 
@@ -130,7 +156,7 @@ def main():
                 cpu = (f"; server on CPU {ran / 1e3 / max(answers, 1):.2f} us per answer"
                        if ran is not None else "")
                 print(f"{mode} {name}: {answers:,} answers{cpu}; per answer:", flush=True)
-                for e in EVENTS:
+                for e in EVENTS + [e for e in SERVER_EVENTS if e not in EVENTS]:
                     per = counts.get(e, {})
                     cells = "  ".join(f"{cpu} {n / max(answers, 1):8.2f}"
                                       for cpu, n in sorted(per.items()))
