@@ -5,7 +5,8 @@
 //! through the TX ring. Nothing else is touched: other traffic goes to the kernel stack.
 //!
 //! The rings of every socket are borrowed once for the whole run. Sleeping (`--poll`), the
-//! server waits on the sockets' descriptors (`XskEpoll`, or `PollHandle`s with `--wait poll`),
+//! server waits on the sockets' descriptors (`XskEpoll` with a ticker for the clock and no
+//! time-out, or `PollHandle`s with `--wait poll`),
 //! and a round's answers leave in the wait that follows it: the kernel's poll of an AF_XDP
 //! socket sends what the TX ring holds, so a request costs one system call, not a `sendto`
 //! and a `poll()` (`xsk_runtime::xsk::wait`, "Waits that send").
@@ -78,7 +79,8 @@ struct Cli {
     #[arg(long, conflicts_with = "busy_poll")]
     poll: bool,
     /// with --poll: how to sleep. `epoll`: one epoll_wait on an epoll instance with every
-    /// socket registered once; `poll`: poll() on each socket (a wait-queue entry added and
+    /// socket and a 100 ms ticker (timerfd) registered once, without a time-out; `poll`:
+    /// poll() on each socket with a 100 ms time-out (a wait-queue entry and a timer added and
     /// removed per call). Either way the rings stay borrowed for the whole run
     #[arg(long, value_enum, value_name = "HOW", default_value = "epoll")]
     wait: WaitHow,
@@ -117,7 +119,8 @@ struct Sleep {
 /// How `--poll` sleeps (`--wait`).
 #[derive(Clone, Copy, PartialEq, Eq, Debug, clap::ValueEnum)]
 enum WaitHow {
-    /// `epoll_wait` on one epoll instance with every socket registered once.
+    /// `epoll_wait` on one epoll instance with every socket and a 100 ms ticker registered
+    /// once, without a time-out.
     Epoll,
     /// `poll()` on each socket.
     Poll,
@@ -563,9 +566,15 @@ impl Waiter {
     fn new(xdp: &XskInterface, how: WaitHow) -> Result<Waiter> {
         let sockets = xdp.queues().iter().map(|q| &q.socket);
         Ok(match how {
-            WaitHow::Epoll => Waiter::Epoll(
-                XskEpoll::with_sockets(sockets).context("registering the sockets with epoll")?,
-            ),
+            WaitHow::Epoll => {
+                let mut ep = XskEpoll::with_sockets(sockets)
+                    .context("registering the sockets with epoll")?;
+                // The clock every 100 ms from a ticker armed once, so that the waits need no
+                // time-out (no kernel timer armed and cancelled per wait).
+                ep.add_ticker(Duration::from_millis(100))
+                    .context("a 100 ms ticker (timerfd) in the epoll set")?;
+                Waiter::Epoll(ep)
+            }
             WaitHow::Poll => {
                 let mut handles: Vec<PollHandle> = sockets.map(|s| s.poll_handle()).collect();
                 match handles.len() {
@@ -577,7 +586,8 @@ impl Waiter {
     }
 
     /// Sleeps until a socket has a request (at most 100 ms, to see the clock and Ctrl-C),
-    /// sending what the rounds left to the wait. epoll: one wait for all. `poll()`: one queue
+    /// sending what the rounds left to the wait. epoll: one wait for all, without a time-out
+    /// (the ticker ends it every 100 ms; a signal, EINTR, at once). `poll()`: one queue
     /// sleeps in its poll(); several get a short poll each, so that none waits behind another,
     /// and a queue whose RX ring is not empty is polled only to send what its round left (the
     /// poll returns at once).
@@ -585,7 +595,7 @@ impl Waiter {
     fn wait(&mut self, queues: &mut [QueueRings<'_>]) -> Result<()> {
         match self {
             Waiter::Epoll(ep) => {
-                ep.wait(100).context("epoll_wait(AF_XDP sockets)")?;
+                ep.wait(-1).context("epoll_wait(AF_XDP sockets)")?;
             }
             Waiter::Poll(h) => {
                 h.poll_rx(100).context("poll(AF_XDP socket)")?;

@@ -1,7 +1,8 @@
 //! An epoll instance (`epoll_create1`, `epoll_ctl`, `epoll_wait`): the ring buffer consumer
-//! waits on a map's descriptor with it, and [`crate::socket::XskEpoll`] on AF_XDP sockets.
+//! waits on a map's descriptor with it, and [`crate::socket::XskEpoll`] on AF_XDP sockets; and
+//! a periodic timer descriptor (`timerfd_create`, `timerfd_settime`) to register with it.
 
-use std::os::fd::{AsRawFd, BorrowedFd, FromRawFd, OwnedFd};
+use std::os::fd::{AsFd, AsRawFd, BorrowedFd, FromRawFd, OwnedFd};
 use std::time::Duration;
 
 use crate::error::{last_errno, Error, Result};
@@ -94,5 +95,76 @@ fn wait_error(errno: i32) -> Result<usize> {
         Ok(0)
     } else {
         Err(Error::io("epoll_wait", errno))
+    }
+}
+
+/// A periodic timer descriptor (`timerfd_create(CLOCK_MONOTONIC)`): readable from its first
+/// expiry on, with a wake-up of its waiters at every expiry.
+#[derive(Debug)]
+pub(crate) struct TimerFd {
+    fd: OwnedFd,
+}
+
+impl TimerFd {
+    /// A timer that expires every `period` from `period` from now (non-blocking, close-on-exec).
+    pub(crate) fn periodic(period: Duration) -> Result<TimerFd> {
+        if period.is_zero() {
+            return Err(Error::invalid("a periodic timer needs a period above zero"));
+        }
+        // SAFETY: timerfd_create takes no pointers.
+        let raw = unsafe {
+            libc::timerfd_create(
+                libc::CLOCK_MONOTONIC,
+                libc::TFD_CLOEXEC | libc::TFD_NONBLOCK,
+            )
+        };
+        if raw < 0 {
+            return Err(Error::io("timerfd_create", last_errno()));
+        }
+        // SAFETY: `raw` is a fresh descriptor that nothing else owns.
+        let fd = unsafe { OwnedFd::from_raw_fd(raw) };
+        let ts = libc::timespec {
+            tv_sec: libc::time_t::try_from(period.as_secs()).unwrap_or(libc::time_t::MAX),
+            tv_nsec: period.subsec_nanos() as libc::c_long,
+        };
+        let spec = libc::itimerspec {
+            it_interval: ts,
+            it_value: ts,
+        };
+        // SAFETY: `spec` is a valid itimerspec that lives across the call; the old value is
+        // not asked for (null).
+        let r = unsafe { libc::timerfd_settime(fd.as_raw_fd(), 0, &spec, std::ptr::null_mut()) };
+        if r < 0 {
+            return Err(Error::io("timerfd_settime", last_errno()));
+        }
+        Ok(TimerFd { fd })
+    }
+
+    /// The descriptor.
+    pub(crate) fn fd(&self) -> BorrowedFd<'_> {
+        self.fd.as_fd()
+    }
+
+    /// Reads the expirations since the last read (0 if none: the descriptor is non-blocking).
+    /// The read is what re-arms a periodic timerfd in the kernel: until it, the timer does
+    /// not expire again.
+    pub(crate) fn read(&self) -> Result<u64> {
+        let mut n = 0u64;
+        // SAFETY: `n` is 8 writable bytes, the size a timerfd read writes.
+        let r = unsafe {
+            libc::read(
+                self.fd.as_raw_fd(),
+                (&mut n as *mut u64).cast::<libc::c_void>(),
+                std::mem::size_of::<u64>(),
+            )
+        };
+        if r < 0 {
+            let errno = last_errno();
+            if errno == libc::EAGAIN || errno == libc::EINTR {
+                return Ok(0);
+            }
+            return Err(Error::io("read(timerfd)", errno));
+        }
+        Ok(n)
     }
 }

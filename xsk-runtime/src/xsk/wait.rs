@@ -27,12 +27,20 @@
 //!   RX ring since its last wait are sent by the next wait; other TX (a loop that only
 //!   transmits, entries left over the budget) needs its kick
 //!   ([`TxRing::kick_if_needed`](super::socket::TxRing::kick_if_needed)).
+//!
+//! # Sleeping without a time-out
+//!
+//! A wait with a time-out arms a kernel timer before it sleeps and cancels it after the
+//! wake-up, on every call. A loop that only needs to look at its clock now and then can give
+//! its [`XskEpoll`] a ticker ([`XskEpoll::add_ticker`]: a periodic timer descriptor, armed once)
+//! and wait without a time-out (`wait(-1)`): each expiry ends a wait, with no timer per wait.
 
 use std::os::fd::{AsFd, BorrowedFd, OwnedFd};
 use std::sync::Arc;
+use std::time::Duration;
 
 use crate::error::{Error, Result};
-use crate::sys::epoll::Epoll;
+use crate::sys::epoll::{Epoll, TimerFd};
 use crate::sys::xdp;
 use crate::xsk::socket::XskSocket;
 use crate::xsk::umem::Umem;
@@ -95,15 +103,29 @@ impl XskSocket {
     }
 }
 
+/// The bit of a ticker's epoll data besides its token: a wait spots the tickers to read
+/// without looking up its entries.
+const TICKER: u64 = 1 << 63;
+
+/// What a token of an [`XskEpoll`] stands for.
+#[derive(Debug)]
+enum Entry {
+    /// An AF_XDP socket.
+    Socket(PollHandle),
+    /// A ticker ([`XskEpoll::add_ticker`]).
+    Ticker { timer: TimerFd },
+}
+
 /// An epoll instance with AF_XDP sockets registered once, each for input, level-triggered:
 /// a wait is one `epoll_wait`, with no wait-queue entry added and removed per call as `poll()`
-/// does. Each socket gets a token, its index in the order of [`add`](XskEpoll::add);
-/// [`ready`](XskEpoll::ready) names the sockets the last wait found readable. Holds a
-/// [`PollHandle`] of each socket (the descriptors stay open while registered).
+/// does. Each socket (and each ticker) gets a token, its index in the order of
+/// [`add`](XskEpoll::add) and [`add_ticker`](XskEpoll::add_ticker); [`ready`](XskEpoll::ready)
+/// names those the last wait found readable. Holds a [`PollHandle`] of each socket (the
+/// descriptors stay open while registered).
 #[derive(Debug)]
 pub struct XskEpoll {
     epoll: Epoll,
-    sockets: Vec<PollHandle>,
+    entries: Vec<Entry>,
     /// Room for one event per socket, so that every socket on the ready list is polled in
     /// each wait (module docs, "Waits that send").
     events: Vec<libc::epoll_event>,
@@ -116,7 +138,7 @@ impl XskEpoll {
     pub fn new() -> Result<XskEpoll> {
         Ok(XskEpoll {
             epoll: Epoll::new()?,
-            sockets: Vec::new(),
+            entries: Vec::new(),
             events: Vec::new(),
             ready: 0,
         })
@@ -139,7 +161,7 @@ impl XskEpoll {
     /// Registers the socket of `handle` like [`add`](XskEpoll::add). A socket registered twice
     /// is refused (the kernel's `EEXIST`).
     pub fn add_handle(&mut self, handle: PollHandle) -> Result<usize> {
-        let token = self.sockets.len();
+        let token = self.entries.len();
         self.epoll
             .add(handle.as_fd(), libc::EPOLLIN as u32, token as u64)
             .map_err(|e| match e.errno() {
@@ -152,44 +174,81 @@ impl XskEpoll {
                 ),
                 _ => e,
             })?;
-        self.sockets.push(handle);
+        self.entries.push(Entry::Socket(handle));
         self.events.push(libc::epoll_event { events: 0, u64: 0 });
         Ok(token)
     }
 
-    /// The sockets registered.
+    /// Adds a ticker: a periodic timer (`timerfd`, `CLOCK_MONOTONIC`, armed once) whose every
+    /// expiry, `period` apart from `period` from now, ends a wait with its token among the
+    /// [`ready`](XskEpoll::ready) ones (the wait reads the timer, which re-arms it: one system
+    /// call per expiry, not per wait). For a loop that waits without a time-out (`wait(-1)`,
+    /// no timer armed per wait) and still looks at its clock every `period`. Returns its
+    /// token.
+    pub fn add_ticker(&mut self, period: Duration) -> Result<usize> {
+        let token = self.entries.len();
+        let timer = TimerFd::periodic(period)?;
+        self.epoll
+            .add(timer.fd(), libc::EPOLLIN as u32, token as u64 | TICKER)?;
+        self.entries.push(Entry::Ticker { timer });
+        self.events.push(libc::epoll_event { events: 0, u64: 0 });
+        Ok(token)
+    }
+
+    /// The sockets and tickers registered.
     pub fn len(&self) -> usize {
-        self.sockets.len()
+        self.entries.len()
     }
 
-    /// True if no socket is registered.
+    /// True if nothing is registered.
     pub fn is_empty(&self) -> bool {
-        self.sockets.is_empty()
+        self.entries.is_empty()
     }
 
-    /// Waits up to `timeout_ms` (negative: forever) until a registered socket is readable;
-    /// returns how many are (0 on timeout or when a signal ended the wait). The wait also
-    /// sends TX (module docs, "Waits that send"). With no socket registered it is refused
-    /// rather than sleeping for nothing.
+    /// Waits up to `timeout_ms` (negative: forever) until a registered socket is readable or
+    /// a ticker expires; returns how many are ready (0 on timeout or when a signal ended the
+    /// wait). The wait also sends TX (module docs, "Waits that send"). With nothing
+    /// registered it is refused rather than sleeping for nothing.
     #[inline(always)]
     pub fn wait(&mut self, timeout_ms: i32) -> Result<usize> {
         self.ready = 0;
         let n = self.epoll.wait_into(&mut self.events, timeout_ms)?;
         self.ready = n;
+        for i in 0..n {
+            let data = self.events[i].u64;
+            if data & TICKER != 0 {
+                self.read_ticker(data & !TICKER)?;
+            }
+        }
         Ok(n)
     }
 
-    /// The tokens of the sockets the last [`wait`](XskEpoll::wait) found readable.
+    /// Reads the ticker `token` after it expired (which re-arms it).
+    #[cold]
+    #[inline(never)]
+    fn read_ticker(&self, token: u64) -> Result<()> {
+        if let Some(Entry::Ticker { timer }) = self.entries.get(token as usize) {
+            timer.read()?;
+        }
+        Ok(())
+    }
+
+    /// The tokens of the sockets the last [`wait`](XskEpoll::wait) found readable and of the
+    /// tickers that expired.
     pub fn ready(&self) -> impl Iterator<Item = usize> + '_ {
         self.events[..self.ready].iter().map(|e| {
-            let token = e.u64;
-            token as usize
+            let data = e.u64;
+            (data & !TICKER) as usize
         })
     }
 
-    /// The [`PollHandle`] of the socket with token `token`, if there is one.
+    /// The [`PollHandle`] of the socket with token `token`, if there is one (`None` for a
+    /// ticker's token).
     pub fn handle(&self, token: usize) -> Option<&PollHandle> {
-        self.sockets.get(token)
+        match self.entries.get(token)? {
+            Entry::Socket(h) => Some(h),
+            Entry::Ticker { .. } => None,
+        }
     }
 }
 
@@ -205,6 +264,33 @@ mod tests {
         assert!(e.contains("room for one event"), "{e}");
         assert_eq!(ep.ready().count(), 0);
         assert!(ep.handle(0).is_none());
+    }
+
+    #[test]
+    fn a_ticker_ends_every_wait_without_a_time_out() {
+        let mut ep = XskEpoll::new().unwrap();
+        let t = ep.add_ticker(Duration::from_millis(50)).expect("timerfd");
+        assert_eq!(t, 0);
+        assert_eq!(ep.len(), 1);
+        assert!(ep.handle(t).is_none(), "a ticker has no socket handle");
+        // Each expiry ends a wait that has no time-out: the wait's read re-arms the timer
+        // (without it, a periodic timerfd does not expire again and the third wait would
+        // sleep forever).
+        let start = std::time::Instant::now();
+        for _ in 0..3 {
+            assert_eq!(ep.wait(-1).unwrap(), 1);
+            assert_eq!(ep.ready().collect::<Vec<_>>(), vec![t]);
+        }
+        assert!(
+            start.elapsed() >= Duration::from_millis(100),
+            "{:?}",
+            start.elapsed()
+        );
+        // Read: not ready again before the next expiry.
+        assert_eq!(ep.wait(0).unwrap(), 0);
+        let e = ep.add_ticker(Duration::ZERO).unwrap_err().to_string();
+        assert!(e.contains("period above zero"), "{e}");
+        assert_eq!(ep.len(), 1, "the refused ticker is not counted");
     }
 
     #[test]
