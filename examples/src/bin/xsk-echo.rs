@@ -645,6 +645,16 @@ fn serve(
         Idle::Poll(sleep) => Some(Waiter::new(xdp, sleep.how)?),
         _ => None,
     };
+    // The waits send the answers only where the kernel's poll of the socket drives TX: with
+    // need_wakeup (the default; kernels before 5.4 had none, and their poll sent nothing in
+    // copy mode).
+    let wait_sends = matches!(
+        idle,
+        Idle::Poll(Sleep {
+            wait_sends: true,
+            ..
+        })
+    ) && xdp.queues().iter().all(|q| q.socket.uses_need_wakeup());
     // The rings are borrowed once for the whole run, in every mode (an idle round is then a
     // look at three ring indices and, busy polling, a recvfrom()); the sleeping modes wait on
     // the sockets' descriptors (`waiter`), not on the sockets.
@@ -669,13 +679,6 @@ fn serve(
         return Ok(tally.answered);
     }
     let mut polls = 0u32;
-    let wait_sends = matches!(
-        idle,
-        Idle::Poll(Sleep {
-            wait_sends: true,
-            ..
-        })
-    );
     loop {
         round = round.wrapping_add(1);
         if stop.is_set() || tally.answered >= tally.limit || done() {

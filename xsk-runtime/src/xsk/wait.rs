@@ -9,10 +9,12 @@
 //!
 //! # Waits that send
 //!
-//! The kernel's poll of an AF_XDP socket also drives TX whenever the kernel wants a wake-up for
-//! it (the kernel's af_xdp documentation, need_wakeup: "This can be accomplished either by a
-//! poll() call, as in the Rx path, or by calling sendto()"): always in copy mode (veth, any
-//! driver without zero-copy), in zero-copy mode while the TX ring's need_wakeup flag is set. It
+//! On a socket bound with need_wakeup ([`XskSocket::uses_need_wakeup`], kernel 5.4, the
+//! default here) the kernel's poll of an AF_XDP socket also drives TX whenever the kernel wants
+//! a wake-up for it (the kernel's af_xdp documentation, need_wakeup: "This can be accomplished
+//! either by a poll() call, as in the Rx path, or by calling sendto()"): always in copy mode
+//! (veth, any driver without zero-copy), in zero-copy mode while the TX ring's need_wakeup flag
+//! is set. It
 //! sends at most the kernel's TX budget per poll (32 descriptors by default,
 //! [`XskSocket::set_max_tx_skb_budget`]), as one `sendto` kick does. A loop that submits TX
 //! and then goes to sleep can leave the kick to the wait and make one system call a round
