@@ -16,7 +16,11 @@ older build's `xsk-echo` in DIR, e.g. a `git worktree` of an earlier commit buil
 `udp_lat` sends COUNT_RATE requests/s (default 1000) for COUNT_SECS seconds (3); callgrind
 counts the server's user-space instructions from COUNT_SKIP seconds (1) after the start, when
 the server is serving, to its end, and the calls of `recvfrom` (one per idle round in busy
-mode) and `sendto` (one per answer). Printed per server: instructions per `sendto`
+mode), `sendto` (one per answer, or none when the wait sends), `poll` and `epoll_wait` (the
+sleeping waits). Printed per server: system calls per answer (those four); in poll mode the
+instructions per wait (one wait per request unless requests came together: the figure that
+does not depend on how many answers fell inside the counted window, which starts when
+callgrind_control reaches the server, late on a loaded machine: raise COUNT_SKIP then);  instructions per `sendto`
 (per request: the whole loop, idle rounds included), per answer the client got (the same
 when every answer has its own kick; a server that falls behind, e.g. on a loaded machine,
 answers two requests with one kick now and then, which makes the per-`sendto` figure read
@@ -26,7 +30,8 @@ client's round trips are not the point here and are not printed.
 Needs valgrind (apt-get install valgrind) and bench/build from bench/run.sh (the C echo,
 udp_lat, the XDP objects). Environment: as bench/harness.py (BUILD, TARGET, GEN_CPU, RX_CPU,
 NICE), LAT_OURS_ARGS (extra arguments for ours' xsk-echo, e.g. `--frames 2048`: bench/latency.py),
-COUNT_RATE, COUNT_SECS, COUNT_SKIP, OLD_REL, COUNT_TMP (a folder to keep callgrind's
+COUNT_RATE, COUNT_SECS, COUNT_SKIP, OLD_REL, COUNT_VARIANTS (more runs of ours with extra
+arguments, `NAME:ARGS;NAME:ARGS`, e.g. `poll:--wait poll;kick:--kick-before-wait`), COUNT_TMP (a folder to keep callgrind's
 files in, cg-SERVER-MODE, for callgrind_annotate; default: a temporary one, removed).
 """
 import os
@@ -64,13 +69,16 @@ def calls(text, fn):
     return n
 
 
-def count(box, name, impl, mode, rel, tmp):
-    """{instructions, recvfrom, sendto} of server `impl` ("ours" or "c"; `name` in the file
-    names) in `mode`."""
+SYSCALLS = ("sendto", "recvfrom", "poll", "epoll_wait")
+
+
+def count(box, name, impl, mode, rel, tmp, extra=()):
+    """{instructions, answers, and the calls of each of SYSCALLS} of server `impl` ("ours" or
+    "c"; `name` in the file names) in `mode`, ours with the extra arguments `extra`."""
     h.REL = rel
     secs = SKIP + SECS + 2
     out = os.path.join(tmp, f"cg-{name}-{mode}")
-    cmd = lat.server_cmd(h, impl, secs, mode)
+    cmd = lat.server_cmd(h, impl, secs, mode) + (list(extra) if impl == "ours" else [])
     vg = ["valgrind", "--tool=callgrind", "--instr-atstart=no", f"--callgrind-out-file={out}"]
     if CACHE:
         vg.append("--cache-sim=yes")
@@ -95,8 +103,8 @@ def count(box, name, impl, mode, rel, tmp):
     m = re.search(r"^([\d,]+) .*PROGRAM TOTALS", text, re.M)
     total = int(m.group(1).replace(",", "")) if m else 0
     a = re.search(r"answered=(\d+)", cl.out)
-    res = {"instructions": total, "recvfrom": calls(text, "recvfrom"),
-           "sendto": calls(text, "sendto"), "answers": int(a.group(1)) if a else 0}
+    res = {"instructions": total, "answers": int(a.group(1)) if a else 0}
+    res.update({f: calls(text, f) for f in SYSCALLS})
     if CACHE:
         res.update(cache_totals(out))
     return res
@@ -125,22 +133,32 @@ def main():
             sys.exit(f"lat_counts.py: unknown mode {m!r} (busy or poll)")
     if not shutil.which("valgrind"):
         sys.exit("lat_counts.py: needs valgrind (apt-get install valgrind)")
-    sides = [("ours", "ours", h.REL), ("c", "c", h.REL)]
+    sides = [("ours", "ours", h.REL, ()), ("c", "c", h.REL, ())]
     if os.environ.get("OLD_REL"):
-        sides.insert(1, ("ours-old", "ours", os.environ["OLD_REL"]))
+        sides.insert(1, ("ours-old", "ours", os.environ["OLD_REL"], ()))
+    for v in filter(None, os.environ.get("COUNT_VARIANTS", "").split(";")):
+        vname, _, vargs = v.partition(":")
+        sides.insert(1, (f"ours-{vname.strip()}", "ours", h.REL, tuple(vargs.split())))
     tmp = os.environ.get("COUNT_TMP") or tempfile.mkdtemp(prefix="lat_counts.")
     box = h.Sandbox()
     box.__enter__()
     try:
         for mode in modes:
-            for name, impl, rel in sides:
-                c = count(box, name, impl, mode, rel, tmp)
-                per_req = c["instructions"] / c["sendto"] if c["sendto"] else float("nan")
-                line = (f"{mode:4} {name:8} instructions {c['instructions']:,}, "
-                        f"sendto {c['sendto']:,} ({per_req:,.0f} per request)")
+            for name, impl, rel, extra in sides:
+                c = count(box, name, impl, mode, rel, tmp, extra)
+                line = f"{mode:4} {name:10} instructions {c['instructions']:,}"
+                if c["sendto"]:
+                    line += (f", sendto {c['sendto']:,} "
+                             f"({c['instructions'] / c['sendto']:,.0f} per request)")
                 if c["answers"]:
                     line += (f", answers {c['answers']:,} "
-                             f"({c['instructions'] / c['answers']:,.0f} per answer)")
+                             f"({c['instructions'] / c['answers']:,.0f} per answer); "
+                             "syscalls per answer: " + ", ".join(
+                                 f"{f} {c[f] / c['answers']:.2f}" for f in SYSCALLS
+                                 if mode != "busy" or f != "recvfrom"))
+                waits = c["poll"] + c["epoll_wait"]
+                if mode == "poll" and waits:
+                    line += f"; {c['instructions'] / waits:,.0f} per wait"
                 if CACHE and c["answers"]:
                     line += ", misses per answer: " + ", ".join(
                         f"{k} {c[k] / c['answers']:,.2f}" for k in ("D1", "LL", "I1"))

@@ -86,6 +86,7 @@ pub trait Context<T> {
 }
 
 impl<T> Context<T> for std::result::Result<T, xsk_runtime::Error> {
+    #[inline]
     fn context(self, what: impl Into<String>) -> Result<T> {
         self.map_err(|source| Error::Runtime {
             context: what.into(),
@@ -95,6 +96,7 @@ impl<T> Context<T> for std::result::Result<T, xsk_runtime::Error> {
 }
 
 impl<T> Context<T> for std::result::Result<T, std::io::Error> {
+    #[inline]
     fn context(self, what: impl Into<String>) -> Result<T> {
         self.map_err(|source| Error::Io {
             context: what.into(),

@@ -460,26 +460,41 @@ fn echo_poll_and_spin_answer_every_request() {
 /// Bursts of 64 requests sent back to back are answered in full in every idle mode: in copy
 /// mode one TX kick sends at most 32 frames, and the server must kick again while the kernel
 /// has not taken all it queued (before, in `--busy-poll`, `--spin` and the nap mode, a burst's
-/// tail waited in the TX ring for the next request: 32 of 1,280 answered).
+/// tail waited in the TX ring for the next request: 32 of 1,280 answered). Sleeping, a round
+/// leaves at most 32 answers to the wait to send (the kernel's budget of one poll) and kicks
+/// the rest itself, with either wait (`--wait epoll|poll`) or with the kick before every wait.
 fn echo_answers_bursts_in_every_mode() {
     let _one = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
-    for mode in ["--busy-poll", "--spin", "--poll", ""] {
-        let mut args = vec!["--requests", "640", "--burst", "64", "--duration", "20"];
-        if !mode.is_empty() {
-            args.push(mode);
+    let modes: [&[&str]; 6] = [
+        &["--busy-poll"],
+        &["--spin"],
+        &["--poll"],
+        &["--poll", "--wait", "poll"],
+        &["--poll", "--kick-before-wait"],
+        &[],
+    ];
+    for mode in modes {
+        for burst in ["64", "20"] {
+            let mut args = vec!["--requests", "640", "--burst", burst, "--duration", "20"];
+            args.extend_from_slice(mode);
+            let r = run(env!("CARGO_BIN_EXE_xsk-echo"), &args);
+            r.ok().sandbox_removed();
+            assert!(
+                r.stdout.contains("640 of 640 requests answered correctly"),
+                "{mode:?} --burst {burst}: {}",
+                r.stdout
+            );
         }
-        let r = run(env!("CARGO_BIN_EXE_xsk-echo"), &args);
-        r.ok().sandbox_removed();
-        assert!(
-            r.stdout.contains("640 of 640 requests answered correctly"),
-            "{mode}: {}",
-            r.stdout
-        );
     }
     for bad in ["0", "257"] {
         let r = run(env!("CARGO_BIN_EXE_xsk-echo"), &["--burst", bad]);
         assert_eq!(r.code, Some(2), "--burst {bad} is a usage error");
     }
+    let r = run(
+        env!("CARGO_BIN_EXE_xsk-echo"),
+        &["--poll", "--wait", "select"],
+    );
+    assert_eq!(r.code, Some(2), "--wait select is a usage error");
 }
 
 /// On an interface (`--iface`, the latency benchmark's way: a UMEM of `--frames` frames, every

@@ -4,6 +4,13 @@
 //! TTL reset, IPv4 and UDP checksums computed afresh — and sends it back out of the same queue
 //! through the TX ring. Nothing else is touched: other traffic goes to the kernel stack.
 //!
+//! The rings of every socket are borrowed once for the whole run. Sleeping (`--poll`), the
+//! server waits on the sockets' descriptors (`XskEpoll` with a ticker for the clock and no
+//! time-out, or `PollHandle`s with `--wait poll`),
+//! and a round's answers leave in the wait that follows it: the kernel's poll of an AF_XDP
+//! socket sends what the TX ring holds, so a request costs one system call, not a `sendto`
+//! and a `poll()` (`xsk_runtime::xsk::wait`, "Waits that send").
+//!
 //! Without `--iface` it makes a sandbox, and a client in the far namespace sends requests
 //! with an ordinary UDP socket and checks every answer (exit status 0 only if all came back
 //! right).
@@ -21,7 +28,9 @@ use xsk_examples::report::Ticker;
 use xsk_examples::sandbox::Sandbox;
 use xsk_examples::signals::Stop;
 use xsk_examples::{require_root, run_main, Context, Error, Result};
-use xsk_runtime::socket::{BusyPoll, CompletionRing, FillRing, RxRing, TxRing};
+use xsk_runtime::socket::{
+    BusyPoll, CompletionRing, FillRing, PollHandle, RxRing, TxRing, XskEpoll,
+};
 use xsk_runtime::umem::{FreeList, Umem};
 use xsk_runtime::xsk::XskQueue;
 use xsk_runtime::XskInterface;
@@ -66,9 +75,20 @@ struct Cli {
     /// when idle, spin on the rings instead of a 200 µs nap (one CPU at 100 %)
     #[arg(long, conflicts_with_all = ["poll", "busy_poll"])]
     spin: bool,
-    /// when idle, sleep in poll() until a request arrives instead of a 200 µs nap
+    /// when idle, sleep until a request arrives (see --wait) instead of a 200 µs nap
     #[arg(long, conflicts_with = "busy_poll")]
     poll: bool,
+    /// with --poll: how to sleep. `epoll`: one epoll_wait on an epoll instance with every
+    /// socket and a 100 ms ticker (timerfd) registered once, without a time-out; `poll`:
+    /// poll() on each socket with a 100 ms time-out (a wait-queue entry and a timer added and
+    /// removed per call). Either way the rings stay borrowed for the whole run
+    #[arg(long, value_enum, value_name = "HOW", default_value = "epoll")]
+    wait: WaitHow,
+    /// with --poll: kick TX with sendto() before every sleep, as the C reference does, instead
+    /// of leaving the answer's send to the wait (the kernel's poll of an AF_XDP socket sends
+    /// what the TX ring holds: one system call per request instead of two). For comparison
+    #[arg(long)]
+    kick_before_wait: bool,
     /// never sleep: spin on the RX ring with busy polling (one CPU at 100 %: pin it)
     ///
     /// The sockets get SO_PREFER_BUSY_POLL, SO_BUSY_POLL 20 µs and SO_BUSY_POLL_BUDGET 64,
@@ -79,8 +99,32 @@ struct Cli {
     busy_poll: bool,
 }
 
-/// In `--poll`, the clock is read at least once per this many poll()s (each at most 100 ms).
+/// In `--poll`, the clock is read at least once per this many waits (each at most 100 ms).
 const POLLS_PER_CLOCK: u32 = 10;
+
+/// The most TX entries a round leaves to the wait to send: the kernel's TX budget of one poll
+/// of the socket (copy mode; `XDP_MAX_TX_SKB_BUDGET`'s default), so that one wait sends them
+/// all. A round that queued more kicks them itself.
+const WAIT_SENDS_AT_MOST: u32 = 32;
+
+/// How `--poll` sleeps.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+struct Sleep {
+    /// The system call (`--wait`).
+    how: WaitHow,
+    /// A round that answered requests leaves their send to the wait (no `--kick-before-wait`).
+    wait_sends: bool,
+}
+
+/// How `--poll` sleeps (`--wait`).
+#[derive(Clone, Copy, PartialEq, Eq, Debug, clap::ValueEnum)]
+enum WaitHow {
+    /// `epoll_wait` on one epoll instance with every socket and a 100 ms ticker registered
+    /// once, without a time-out.
+    Epoll,
+    /// `poll()` on each socket.
+    Poll,
+}
 
 /// What the server does when no request is waiting.
 #[derive(Clone, Copy, PartialEq)]
@@ -89,8 +133,8 @@ enum Idle {
     Nap,
     /// Nothing: go round again.
     Spin,
-    /// `poll()` on the sockets until one can be read.
-    Poll,
+    /// Sleep (epoll or `poll()` on the sockets: `--wait`) until one can be read.
+    Poll(Sleep),
     /// Busy polling: a non-blocking `recvfrom()` on each idle socket (the kernel polls the
     /// device queue there, busy-poll options set), then go round again.
     BusyPoll,
@@ -106,7 +150,10 @@ fn run() -> Result<()> {
     let requests = args.requests;
     let idle = match (args.spin, args.poll, args.busy_poll) {
         (true, _, _) => Idle::Spin,
-        (_, true, _) => Idle::Poll,
+        (_, true, _) => Idle::Poll(Sleep {
+            how: args.wait,
+            wait_sends: !args.kick_before_wait,
+        }),
         (_, _, true) => Idle::BusyPoll,
         _ => Idle::Nap,
     };
@@ -125,6 +172,7 @@ fn run() -> Result<()> {
         requests,
         burst: args.burst,
     };
+
     require_root(NAME)?;
     let stop = Stop::install()?;
     let program = udp_port_program(port)?;
@@ -348,6 +396,9 @@ struct QueueRings<'a> {
     rx: &'a mut RxRing,
     tx: &'a mut TxRing,
     free: &'a mut FreeList,
+    /// The last round queued answers and left their send to the wait (`--poll`; see
+    /// `xsk_runtime::xsk::wait`, "Waits that send").
+    left_to_wait: bool,
 }
 
 impl<'a> QueueRings<'a> {
@@ -366,6 +417,7 @@ impl<'a> QueueRings<'a> {
             rx,
             tx,
             free,
+            left_to_wait: false,
         })
     }
 }
@@ -379,8 +431,10 @@ struct Tally {
 }
 
 /// One round on one queue: receive, answer in place, transmit, then completions back to the
-/// fill ring; when nothing was answered, the wake-up `idle` asks for. Returns the requests
-/// taken and whether to go round again at once (a kick made progress and more is queued).
+/// fill ring; when nothing was answered, the wake-up `idle` asks for. `wait_sends`: sleeping,
+/// the wait after the round sends its answers (`q.left_to_wait` says whether it left them).
+/// Returns the requests taken and whether to go round again at once (a kick made progress
+/// and more is queued).
 /// Inlined in both loops of [`serve`]: out of line, its call and its result cost more than
 /// holding the rings saves (counted by `bench/lat_counts.py busy`: 118 instructions a busy idle
 /// round out of line, 81 inlined, 109 before the rings were held).
@@ -389,6 +443,7 @@ fn serve_queue(
     q: &mut QueueRings<'_>,
     umem: &Umem,
     idle: Idle,
+    wait_sends: bool,
     tally: &mut Tally,
 ) -> Result<(u32, bool)> {
     let QueueRings {
@@ -397,20 +452,25 @@ fn serve_queue(
         rx,
         tx,
         free,
+        left_to_wait,
     } = q;
     // A waiting request first, so that the ring is looked at right after the idle wait (a
-    // busy-poll recvfrom(), poll()) returns; then the answer's kick, and only then the
+    // busy-poll recvfrom(), a sleep) returns; then the answer's kick, and only then the
     // completions and the refill, which no answer waits for (the fill ring holds nearly every
     // frame). An idle round costs the loads of the RX and completion rings' producer indices
     // and of the TX ring's consumer index.
     let mut sent = 0;
     let mut got = 0;
+    let mut busy = false;
+    *left_to_wait = false;
     if rx.available() > 0 {
         let mut rxb = rx.recv(64);
         got = rxb.len();
         let mut txb = tx.reserve(rxb.len());
         for mut pkt in rxb.by_ref() {
-            if tally.answered + sent >= tally.limit || !echo_in_place(umem.packet_mut(&mut pkt)) {
+            if tally.answered + u64::from(sent) >= tally.limit
+                || !echo_in_place(umem.packet_mut(&mut pkt))
+            {
                 tally.ignored += 1;
                 let _ = free.push(pkt.into_frame());
                 continue;
@@ -424,20 +484,27 @@ fn serve_queue(
         }
         txb.submit();
         rxb.release();
-        tally.answered += sent;
+        tally.answered += u64::from(sent);
     }
     // Kick while the kernel has not taken all that is queued, not only in a round that queued
     // something (as libxdp's samples and our l2fwd do): in copy mode one sendto() sends at
     // most 32 frames (the kernel's TX budget) and leaves the rest in the ring, where it used to
     // wait for the next request's kick (measured: the tail of 1 in 10 bursts of 100 requests
     // came back only with the next burst).
-    let mut busy = false;
     let queued = tx.pending();
     if queued > 0 {
-        tx.kick_if_needed().context("sendto(AF_XDP) TX kick")?;
-        let left = tx.pending();
-        // The kernel took some and more is left: go round again before any sleep.
-        busy = left > 0 && left < queued;
+        // Sleeping, the wait that ends this round sends what this round queued, if that is
+        // all the ring holds and one poll's budget: the socket is polled in the wait (poll()
+        // always; epoll because a request was taken since the last wait) and the kernel's poll
+        // of the socket sends TX as the kick would. One system call a request, not two.
+        if wait_sends && queued == sent && queued <= WAIT_SENDS_AT_MOST {
+            *left_to_wait = true;
+        } else {
+            tx.kick_if_needed().context("sendto(AF_XDP) TX kick")?;
+            let left = tx.pending();
+            // The kernel took some and more is left: go round again before any sleep.
+            busy = left > 0 && left < queued;
+        }
     }
     // Sent frames straight back to the fill ring (libxdp's l2fwd step); what did not fit (a
     // fill ring smaller than the UMEM) goes to the free list. An idle round costs one look at
@@ -483,6 +550,68 @@ impl Clock {
     }
 }
 
+/// How `--poll` sleeps: what it waits on, taken before the rings are borrowed (the handles
+/// hold only the sockets' descriptors).
+enum Waiter {
+    /// `epoll_wait` on every socket at once.
+    Epoll(XskEpoll),
+    /// `poll()` on the one socket.
+    Poll(PollHandle),
+    /// `poll()` on each socket's handle.
+    PollEach(Vec<PollHandle>),
+}
+
+impl Waiter {
+    /// The waiter of `how` for every socket of `xdp`.
+    fn new(xdp: &XskInterface, how: WaitHow) -> Result<Waiter> {
+        let sockets = xdp.queues().iter().map(|q| &q.socket);
+        Ok(match how {
+            WaitHow::Epoll => {
+                let mut ep = XskEpoll::with_sockets(sockets)
+                    .context("registering the sockets with epoll")?;
+                // The clock every 100 ms from a ticker armed once, so that the waits need no
+                // time-out (no kernel timer armed and cancelled per wait).
+                ep.add_ticker(Duration::from_millis(100))
+                    .context("a 100 ms ticker (timerfd) in the epoll set")?;
+                Waiter::Epoll(ep)
+            }
+            WaitHow::Poll => {
+                let mut handles: Vec<PollHandle> = sockets.map(|s| s.poll_handle()).collect();
+                match handles.len() {
+                    1 => Waiter::Poll(handles.remove(0)),
+                    _ => Waiter::PollEach(handles),
+                }
+            }
+        })
+    }
+
+    /// Sleeps until a socket has a request (at most 100 ms, to see the clock and Ctrl-C),
+    /// sending what the rounds left to the wait. epoll: one wait for all, without a time-out
+    /// (the ticker ends it every 100 ms; a signal, EINTR, at once). `poll()`: one queue
+    /// sleeps in its poll(); several get a short poll each, so that none waits behind another,
+    /// and a queue whose RX ring is not empty is polled only to send what its round left (the
+    /// poll returns at once).
+    #[inline(always)]
+    fn wait(&mut self, queues: &mut [QueueRings<'_>]) -> Result<()> {
+        match self {
+            Waiter::Epoll(ep) => {
+                ep.wait(-1).context("epoll_wait(AF_XDP sockets)")?;
+            }
+            Waiter::Poll(h) => {
+                h.poll_rx(100).context("poll(AF_XDP socket)")?;
+            }
+            Waiter::PollEach(handles) => {
+                for (h, q) in handles.iter().zip(queues.iter_mut()) {
+                    if q.left_to_wait || q.rx.available() == 0 {
+                        h.poll_rx(1).context("poll(AF_XDP socket)")?;
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
 /// The server loop: [`serve_queue`] on every queue, round after round; when idle, what `idle`
 /// says. Returns the packets answered.
 fn serve(
@@ -512,21 +641,36 @@ fn serve(
     // request's way back to the wait (the C reference reads it only on an idle step or every
     // 256): each reading costs ~100 instructions, more than a tenth of what a request costs.
     let mut round = 0u32;
+    let mut waiter = match idle {
+        Idle::Poll(sleep) => Some(Waiter::new(xdp, sleep.how)?),
+        _ => None,
+    };
+    // The waits send the answers only where the kernel's poll of the socket drives TX: with
+    // need_wakeup (the default; kernels before 5.4 had none, and their poll sent nothing in
+    // copy mode).
+    let wait_sends = matches!(
+        idle,
+        Idle::Poll(Sleep {
+            wait_sends: true,
+            ..
+        })
+    ) && xdp.queues().iter().all(|q| q.socket.uses_need_wakeup());
+    // The rings are borrowed once for the whole run, in every mode (an idle round is then a
+    // look at three ring indices and, busy polling, a recvfrom()); the sleeping modes wait on
+    // the sockets' descriptors (`waiter`), not on the sockets.
+    let mut queues = xdp
+        .queues_mut()
+        .iter_mut()
+        .map(QueueRings::of)
+        .collect::<Result<Vec<_>>>()?;
     if matches!(idle, Idle::Spin | Idle::BusyPoll) {
-        // Never sleeping: the rings are borrowed once for the whole run, not once a round (an
-        // idle round is then a look at three ring indices and, busy polling, a recvfrom()).
-        let mut queues = xdp
-            .queues_mut()
-            .iter_mut()
-            .map(QueueRings::of)
-            .collect::<Result<Vec<_>>>()?;
         loop {
             round = round.wrapping_add(1);
             if stop.is_set() || tally.answered >= tally.limit || done() {
                 break;
             }
             for q in queues.iter_mut() {
-                serve_queue(q, &umem, idle, &mut tally)?;
+                serve_queue(q, &umem, idle, false, &mut tally)?;
             }
             if round.is_multiple_of(256) && clock.expired(&tally) {
                 break;
@@ -540,38 +684,39 @@ fn serve(
         if stop.is_set() || tally.answered >= tally.limit || done() {
             break;
         }
-        // `busy`: go round again at once (no nap, no poll()); `got`: requests taken this round.
+        // `busy`: go round again at once (no nap, no wait); `got`: requests taken this round.
         let mut busy = false;
         let mut got = 0u32;
-        for q in xdp.queues_mut().iter_mut() {
-            let (g, b) = serve_queue(&mut QueueRings::of(q)?, &umem, idle, &mut tally)?;
+        for q in queues.iter_mut() {
+            let (g, b) = serve_queue(q, &umem, idle, wait_sends, &mut tally)?;
             got += g;
             busy |= b;
         }
-        // A round that took requests goes round again, except before poll(), which looks at
-        // the RX rings itself first (below) and sleeps only if all are empty: an answered
-        // request goes straight back to the wait, one round per request (the C reference's).
-        busy |= got > 0 && idle != Idle::Poll;
+        // A round that took requests goes round again, except before a sleep, which looks at
+        // the RX rings itself first and sleeps only if all are empty: an answered request goes
+        // straight back to the wait, one round per request (the C reference's).
+        busy |= got > 0 && waiter.is_none();
         if round.is_multiple_of(256) || got == 0 || polls >= POLLS_PER_CLOCK {
             polls = 0;
             if clock.expired(&tally) {
                 break;
             }
         }
-        if !busy && idle == Idle::Nap {
-            std::thread::sleep(Duration::from_micros(200));
+        if busy {
+            continue;
         }
-        if !busy && idle == Idle::Poll {
-            // One queue: sleep until it has a request (at most 100 ms, to see the clock and
-            // Ctrl-C). Several: a short poll on each, so none waits behind another.
-            polls += 1;
-            let queues = xdp.queues_mut();
-            let ms = if queues.len() == 1 { 100 } else { 1 };
-            for q in queues.iter_mut() {
-                if q.socket.rx().map_or(0, |r| r.available()) == 0 {
-                    q.socket.poll_rx(ms).context("poll(AF_XDP socket)")?;
-                }
+        match waiter.as_mut() {
+            None => std::thread::sleep(Duration::from_micros(200)),
+            Some(w) => {
+                polls += 1;
+                w.wait(&mut queues)?;
             }
+        }
+    }
+    // Answers left to a wait that did not come (stopped): sent before the sockets close.
+    for q in queues.iter_mut() {
+        if q.tx.pending() > 0 {
+            let _ = q.tx.kick_if_needed();
         }
     }
     Ok(tally.answered)

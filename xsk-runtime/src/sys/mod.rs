@@ -14,6 +14,7 @@
 pub mod affinity;
 pub mod bpf;
 pub mod btf;
+pub mod epoll;
 pub mod ethtool;
 pub mod ext;
 pub mod genetlink;

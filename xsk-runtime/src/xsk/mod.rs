@@ -13,6 +13,7 @@
 //!              the four typed rings: Frames move by value
 //!  setup       SocketConfig, BindMode, ring sizes and mappings, bind errors explained
 //!  socket      XskSocket: bind to (ifindex, queue), wake-ups, statistics, shared UMEM
+//!  wait        PollHandle, XskEpoll: waiting on sockets while their rings stay borrowed
 //!  reclaim     closing: a dropped socket's frames come back (Umem::reclaim / close)
 //!  interface   XskInterface: UMEM + a socket per queue + XSKMAP + program + attachment
 //!  workers     Workers: one pinned thread per queue, stop handle, per-queue statistics
@@ -35,6 +36,7 @@ pub mod socket;
 mod tx;
 pub mod tx_metadata;
 pub mod umem;
+pub mod wait;
 pub mod workers;
 
 pub use interface::{
