@@ -325,6 +325,7 @@ pub fn check(args: CheckArgs) -> Result<ExitCode, CliError> {
                 spin_locks: &spin_locks,
                 // A text program declares no timers (`.map` has no timer field).
                 timers: &[],
+                kptrs: &[],
                 // `.global_func` declarations.
                 globals: &p.globals,
                 // A text program's load describes no subprogram's BTF return type.
