@@ -29,6 +29,34 @@ pub fn read_source(file: &str) -> Result<String, CliError> {
     })
 }
 
+/// `src` with its kernel type facts by name (`btf_id(struct X)`, `offsetof(struct X, m)`,
+/// `sizeof(struct X)`: [`asm::resolve_btf_names`]) replaced by their numbers in the BTF at
+/// `btf` (default: the running kernel's, `/sys/kernel/btf/vmlinux`); unchanged when it uses
+/// none. `Ok(Err(code))`: diagnostics were reported.
+pub fn resolve_kernel_names(
+    src: String,
+    file: &str,
+    btf: Option<&str>,
+) -> Result<Result<String, ExitCode>, CliError> {
+    if !asm::uses_btf_names(&src) {
+        return Ok(Ok(src));
+    }
+    let path = btf.unwrap_or("/sys/kernel/btf/vmlinux");
+    let vmlinux = crate::elf_cmds::target_btf(path).map_err(|e| {
+        CliError::Io(format!(
+            "{}: the text names kernel types (btf_id / offsetof / sizeof), resolved against the kernel's BTF: {e}",
+            display_name(file)
+        ))
+    })?;
+    match asm::resolve_btf_names(&src, &vmlinux) {
+        Ok(s) => Ok(Ok(s)),
+        Err(diags) => {
+            report(&diags, &src, file);
+            Ok(Err(ExitCode::from(1)))
+        }
+    }
+}
+
 /// The name to show for `file` in messages (`<stdin>` for `-`).
 pub fn display_name(file: &str) -> &str {
     if file == "-" {
@@ -277,7 +305,11 @@ pub fn check(args: CheckArgs) -> Result<ExitCode, CliError> {
             "--section {s} is for ELF objects; {file} is assembly source"
         )));
     }
-    let src = read_source(&file)?;
+    // Kernel types by name: resolved against `--btf` (or the running kernel's BTF).
+    let src = match resolve_kernel_names(read_source(&file)?, &file, btf.as_deref())? {
+        Ok(s) => s,
+        Err(code) => return Ok(code),
+    };
     maps.add_from_source(&src)?;
     maps.print_warnings();
     let mut p = match asm::assemble(&src) {
@@ -325,6 +357,7 @@ pub fn check(args: CheckArgs) -> Result<ExitCode, CliError> {
                 spin_locks: &spin_locks,
                 // A text program declares no timers (`.map` has no timer field).
                 timers: &[],
+                kptrs: &[],
                 // `.global_func` declarations.
                 globals: &p.globals,
                 // A text program's load describes no subprogram's BTF return type.

@@ -487,6 +487,7 @@ pub fn check_object(bytes: &[u8], shown: &str, how: &CheckObject) -> Result<Exit
         .unwrap_or_default();
     // Where map values hold a `bpf_timer`, likewise (none: the timer helpers are refused).
     let timers = object_btf.as_ref().map(|b| b.timers()).unwrap_or_default();
+    let kptrs = object_btf.as_ref().map(|b| b.kptrs()).unwrap_or_default();
     let section = how.section.as_deref();
     let progs: Vec<_> = obj.programs_in(section).collect();
     if progs.is_empty() {
@@ -525,6 +526,7 @@ pub fn check_object(bytes: &[u8], shown: &str, how: &CheckObject) -> Result<Exit
                 data: &obj.data,
                 spin_locks: &spin_locks,
                 timers: &timers,
+                kptrs: &kptrs,
                 // Functions whose BTF `FUNC` is global: verified once, as by the kernel.
                 globals: &p.globals,
                 // libbpf passes `.BTF.ext` func_info with the program when the object has it.

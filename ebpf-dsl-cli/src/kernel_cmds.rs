@@ -90,7 +90,11 @@ pub(crate) fn assemble_and_load(
             c.file
         )));
     }
-    let src = read_source(&c.file)?;
+    // Kernel types by name: resolved against the running kernel's BTF.
+    let src = match crate::asm_cmds::resolve_kernel_names(read_source(&c.file)?, &c.file, None)? {
+        Ok(s) => s,
+        Err(code) => return Ok(Err(code)),
+    };
     let mut maps = c.maps.clone();
     maps.add_from_source(&src)?;
     maps.print_warnings();

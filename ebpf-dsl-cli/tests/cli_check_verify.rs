@@ -333,3 +333,55 @@ fn trace_prune_writes_what_the_pruning_did() {
     assert!(!out.status.success());
     assert!(stderr(&out).contains("--trace-prune"), "{}", stderr(&out));
 }
+
+/// A kernel BTF with `struct sk_buff { int pad; int len; }` (`len` at 4), written to `dir`.
+fn small_kernel_btf(dir: &Scratch) -> String {
+    use ebpf_dsl::btf::{Btf, Kind, Member, Type, INT_SIGNED};
+    let mut b = Btf::new();
+    let int = b.add(Type::new(
+        "int",
+        Kind::Int {
+            size: 4,
+            encoding: INT_SIGNED,
+            offset: 0,
+            bits: 32,
+        },
+    ));
+    let m = |name: &str, off: u32| Member {
+        name: name.into(),
+        ty: int,
+        bit_offset: off * 8,
+        bitfield_size: 0,
+    };
+    b.add(Type::new(
+        "sk_buff",
+        Kind::Struct {
+            size: 8,
+            members: vec![m("pad", 0), m("len", 4)],
+        },
+    ));
+    let path = dir.write("vmlinux", "");
+    std::fs::write(&path, b.encode()).expect("write BTF");
+    path
+}
+
+#[test]
+fn kernel_types_by_name_resolve_against_the_given_btf() {
+    let dir = Scratch::new("btf-names");
+    let btf = small_kernel_btf(&dir);
+    let ok = dir.write(
+        "ok.s",
+        "r2 = btf_id(struct sk_buff)\nr3 = offsetof(struct sk_buff, len)\nr4 = sizeof(struct sk_buff)\nr0 = 0\nexit\n",
+    );
+    let out = check(&[&ok, "--no-verify", "--btf", &btf]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let bad = dir.write(
+        "bad.s",
+        "r0 = 0\nr3 = offsetof(struct sk_buff, nope)\nexit\n",
+    );
+    let out = check(&[&bad, "--no-verify", "--btf", &btf]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = stderr(&out);
+    assert!(err.contains("bad.s:2:6: error: type `sk_buff`"), "{err}");
+    assert!(err.contains("has no member `nope`"), "{err}");
+}

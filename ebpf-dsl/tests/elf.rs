@@ -877,3 +877,69 @@ fn btf_cast_kfunc_calls_round_trip() {
     );
     assert!(dump.contains("DATASEC '.ksyms' size=0 vlen=2"), "{dump}");
 }
+
+/// clang's `struct bpf_crypto_ctx __kptr *` member of a map value reads as a referenced kptr
+/// at offset 0 (`ObjectBtf::kptrs`), the crypto kfunc call reads as `call bpf_crypto_encrypt`
+/// and writes back as clang wrote it, and the program verifies with the kptr (a NULL-checked
+/// RCU pointer); without the NULL check it does not.
+#[test]
+fn crypto_kfunc_with_a_kptr_context_round_trips_and_verifies() {
+    let Some(o) = compile("kfunc_crypto") else {
+        return;
+    };
+    let obj = read_object(&o).unwrap();
+    let p = program(&obj, "enc");
+    let text = program_listing(&p.spec).unwrap();
+    assert!(text.contains("\tcall bpf_crypto_encrypt\n"), "{text}");
+    round_trip(&obj, "kfunc_crypto");
+    let kptrs = ebpf_dsl::elf::object_btf(&o).unwrap().unwrap().kptrs();
+    assert_eq!(
+        kptrs,
+        vec![ebpf_dsl::btf::MapKptr {
+            map: "cctx".into(),
+            offset: 0,
+            kind: ebpf_dsl::btf::KptrKind::Ref,
+            target: "bpf_crypto_ctx".into(),
+        }]
+    );
+    // The kernel's BTF: only `struct bpf_crypto_ctx` is needed.
+    let mut vmlinux = ebpf_dsl::btf::Btf::new();
+    vmlinux.add(ebpf_dsl::btf::Type::new(
+        "bpf_crypto_ctx",
+        ebpf_dsl::btf::Kind::Struct {
+            size: 16,
+            members: vec![],
+        },
+    ));
+    let verify = |insns: &[ebpf_dsl::insn::Insn], relocs: &[ebpf_dsl::spec::Relocation]| {
+        let input = ebpf_dsl::verifier::VerifyInput::new(insns, p.spec.prog_type)
+            .with_maps(relocs, &p.spec.maps)
+            .with_kptrs(&kptrs)
+            .with_vmlinux(&vmlinux)
+            .with_kernel(ebpf_dsl::verifier::KernelVersion::new(6, 18));
+        ebpf_dsl::verifier::verify(&input).map(drop)
+    };
+    verify(&p.spec.insns, &p.spec.relocations).unwrap_or_else(|e| panic!("{}", e[0]));
+    // Without the context's NULL check (the second `== 0` test): refused.
+    let checks: Vec<usize> = text
+        .lines()
+        .enumerate()
+        .filter(|(_, l)| l.contains("== 0x0 goto"))
+        .map(|(i, _)| i)
+        .collect();
+    assert_eq!(checks.len(), 3, "{text}");
+    let unchecked: String = text
+        .lines()
+        .enumerate()
+        .filter(|(i, _)| *i != checks[1])
+        .map(|(_, l)| format!("{l}\n"))
+        .collect();
+    let a = ebpf_dsl::asm::assemble_unchecked(&unchecked).unwrap();
+    let e = verify(&a.insns, &a.relocations).unwrap_err();
+    assert!(
+        e[0].message
+            .contains("Possibly NULL pointer passed to trusted arg0"),
+        "{}",
+        e[0]
+    );
+}

@@ -19,8 +19,8 @@ fn static_verdicts_match_the_recorded_kernel_verdicts() {
     assert!(cases.len() >= 80, "only {} cases found", cases.len());
     let mut wrong = Vec::new();
     let mut known_false_rejects = 0;
-    // The running kernel's BTF, for the `# btf: vmlinux` cases (skipped, by name, without it
-    // or on another kernel build than the one they were recorded on).
+    // The running kernel's BTF, for the `# btf: vmlinux` cases (skipped, by name, without it):
+    // their kernel types, members and sizes by name are resolved against it.
     let vmlinux = std::fs::read("/sys/kernel/btf/vmlinux")
         .ok()
         .and_then(|b| ebpf_dsl::btf::Btf::decode(&b).ok());
@@ -41,7 +41,8 @@ fn static_verdicts_match_the_recorded_kernel_verdicts() {
             "{}: a case may not record a false accept",
             c.name
         );
-        let a = assemble_unchecked(&c.src)
+        let src = case_source(c, vmlinux.as_ref());
+        let a = assemble_unchecked(&src)
             .unwrap_or_else(|d| panic!("{} does not assemble: {d:?}", c.name));
         // The rule maps and the case's own `.map` declarations, with their `init=` contents
         // (frozen when `rdonly_prog`, as the kernel side's loader does).

@@ -441,6 +441,7 @@ fn run_case(dir: &Path, c: &Case) -> Result1 {
                 data: &raw.data,
                 spin_locks: &[],
                 timers: &[],
+                kptrs: &[],
                 globals: &[],
                 func_info: None,
                 vmlinux: None,

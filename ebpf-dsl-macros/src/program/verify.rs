@@ -106,6 +106,7 @@ pub(crate) fn run_verifier(
         data: &[],
         spin_locks: &[],
         timers: &[],
+        kptrs: &[],
         // A `ProgramSpec` carries no BTF prototypes: its loader declares every function
         // static, so the static verifier walks each at every call too.
         globals: &[],

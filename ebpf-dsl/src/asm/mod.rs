@@ -33,6 +33,7 @@
 
 use std::borrow::Cow;
 
+pub mod btf_names;
 pub mod check;
 pub mod diag;
 pub mod globaldecl;
@@ -43,6 +44,7 @@ pub mod parser;
 pub mod resolve;
 pub mod section;
 
+pub use btf_names::{resolve_btf_names, uses_btf_names};
 pub use check::check;
 pub use diag::{render_all, DiagKind, Diagnostic, LineIndex, MAX_SHOWN};
 pub use lines::text_lines;

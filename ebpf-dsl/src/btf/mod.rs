@@ -25,6 +25,7 @@ mod dump;
 mod encode;
 mod ext;
 mod global;
+mod kptr;
 mod maps;
 mod program;
 mod rust;
@@ -39,6 +40,7 @@ pub use self::ext::{BtfExt, CoreRelo, ExtSection, FuncInfo, LineInfo};
 pub use self::global::{
     func_returns_scalar, GlobalArg, GlobalFunc, SubprogFunc, EXCEPTION_CALLBACK_TAG,
 };
+pub use self::kptr::{KptrKind, MapKptr};
 pub use self::maps::{InnerDefinition, MapDefinition};
 pub use self::program::{
     function_starts, program_btf, program_btf_with_globals, KernelBtf, SourceLine,

@@ -314,6 +314,28 @@ impl super::ObjectBtf {
 }
 
 impl super::ObjectBtf {
+    /// The kptr fields of the BTF-defined maps' values (what the verifier needs for loads of
+    /// them; see [`Btf::kptr_fields`]).
+    pub fn kptrs(&self) -> Vec<crate::btf::MapKptr> {
+        self.maps
+            .iter()
+            .filter(|m| m.value != 0)
+            .flat_map(|m| {
+                self.btf
+                    .kptr_fields(m.value)
+                    .into_iter()
+                    .map(|(offset, kind, target)| crate::btf::MapKptr {
+                        map: m.map.clone(),
+                        offset,
+                        kind,
+                        target,
+                    })
+            })
+            .collect()
+    }
+}
+
+impl super::ObjectBtf {
     /// BTF for maps whose only known type fact is where their value holds a
     /// `struct bpf_spin_lock` (a text program's `.map ... spin_lock=OFFSET`): for each such map
     /// of `maps`, an integer key of the key's size (a byte array for other sizes) and a value

@@ -6,13 +6,14 @@
 //! `src_reg = BPF_PSEUDO_KFUNC_CALL`. The reader turns such a call back into the placeholder
 //! call of [`call_xdp_kfunc`](crate::xdp::metadata::call_xdp_kfunc), printed `call NAME`; the
 //! other families ([`NfKfunc`]: conntrack, flowtable; [`DynptrKfunc`]; [`ExcKfunc`]: `bpf_throw`;
-//! [`BtfKfunc`]: the BTF casts) are read and written the same way.
+//! [`BtfKfunc`]: the BTF casts; [`CryptoKfunc`]) are read and written the same way.
 
 use crate::btf::{
     Btf, Enumerator, Kind, Linkage, Member, Param, Type, VarSecInfo, INT_BOOL, INT_SIGNED,
 };
 use crate::isa::insn::{Insn, BPF_PSEUDO_CALL};
 use crate::xdp::btf_kfunc::BtfKfunc;
+use crate::xdp::crypto::CryptoKfunc;
 use crate::xdp::dynptr::DynptrKfunc;
 use crate::xdp::exception::ExcKfunc;
 use crate::xdp::metadata::XdpKfunc;
@@ -165,6 +166,8 @@ enum Ty {
     U32,
     U64,
     Bool,
+    /// `int *`.
+    IntPtr,
     Struct(&'static str),
     Union(&'static str),
     Enum(&'static str),
@@ -306,6 +309,10 @@ fn add_proto_btf(btf: &mut Btf, name: &str, (ret, params): (Ty, Vec<(&'static st
             Ty::Int => int(btf, "int", 4, true),
             Ty::U32 => int(btf, "unsigned int", 4, false),
             Ty::U64 => int(btf, "unsigned long long", 8, false),
+            Ty::IntPtr => {
+                let i = int(btf, "int", 4, true);
+                ptr(btf, i)
+            }
             Ty::Bool => btf.add(Type::new(
                 "_Bool",
                 Kind::Int {
@@ -363,6 +370,38 @@ fn add_proto_btf(btf: &mut Btf, name: &str, (ret, params): (Ty, Vec<(&'static st
     ))
 }
 
+/// The kernel's prototype of the crypto kfunc `k`: (return type, parameters).
+fn crypto_proto(k: CryptoKfunc) -> (Ty, Vec<(&'static str, Ty)>) {
+    use Ty::*;
+    let ctx = ("ctx", Struct("bpf_crypto_ctx"));
+    match k {
+        CryptoKfunc::CtxCreate => (
+            Struct("bpf_crypto_ctx"),
+            vec![
+                ("params", Struct("bpf_crypto_params")),
+                ("params__sz", U32),
+                ("err", IntPtr),
+            ],
+        ),
+        CryptoKfunc::CtxAcquire => (Struct("bpf_crypto_ctx"), vec![ctx]),
+        CryptoKfunc::CtxRelease => (Void, vec![ctx]),
+        CryptoKfunc::Encrypt | CryptoKfunc::Decrypt => (
+            Int,
+            vec![
+                ctx,
+                ("src", Struct("bpf_dynptr")),
+                ("dst", Struct("bpf_dynptr")),
+                ("siv__nullable", Struct("bpf_dynptr")),
+            ],
+        ),
+    }
+}
+
+/// Adds the `FUNC` (extern linkage) of the crypto kfunc `k`, as [`add_nf_kfunc_btf`] does.
+pub(super) fn add_crypto_kfunc_btf(btf: &mut Btf, k: CryptoKfunc) -> u32 {
+    add_proto_btf(btf, k.name(), crypto_proto(k))
+}
+
 /// Adds the `FUNC` (extern linkage) of the exception kfunc `k` (`void bpf_throw(u64 cookie)`),
 /// as [`add_nf_kfunc_btf`] does.
 pub(super) fn add_exc_kfunc_btf(btf: &mut Btf, k: ExcKfunc) -> u32 {
@@ -384,6 +423,8 @@ pub(super) fn add_named_kfunc_btf(btf: &mut Btf, name: &str) -> Option<u32> {
         Some(add_dynptr_kfunc_btf(btf, k))
     } else if let Some(k) = ExcKfunc::from_name(name) {
         Some(add_exc_kfunc_btf(btf, k))
+    } else if let Some(k) = CryptoKfunc::from_name(name) {
+        Some(add_crypto_kfunc_btf(btf, k))
     } else {
         BtfKfunc::from_name(name).map(|k| add_btf_kfunc_btf(btf, k))
     }

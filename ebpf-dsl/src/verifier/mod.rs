@@ -323,6 +323,11 @@ pub struct VerifyInput<'a> {
     /// [`MapSpec::btf`] (an ELF object's maps: [`crate::elf::ObjectBtf::timers`]); a map with
     /// neither has no timer, so the timer helpers refuse it, as the kernel does.
     pub timers: &'a [crate::btf::MapTimer],
+    /// The kptr fields of map values, for maps whose BTF is not in their [`MapSpec::btf`] (an
+    /// ELF object's maps: [`crate::elf::ObjectBtf::kptrs`]): a load of a referenced kptr gives
+    /// a BTF pointer to its struct, and no other access may touch one
+    /// (`transfer/kptr.rs`).
+    pub kptrs: &'a [crate::btf::MapKptr],
     /// The program's global functions (BTF linkage `BTF_FUNC_GLOBAL`: an ELF object's
     /// [`crate::elf::ElfProgram::globals`], a text's `.global_func`): each is verified once,
     /// on its own, from its argument types, and a call of it only checks the arguments, as
@@ -358,6 +363,7 @@ impl<'a> VerifyInput<'a> {
             data: &[],
             spin_locks: &[],
             timers: &[],
+            kptrs: &[],
             globals: &[],
             func_info: None,
             vmlinux: None,
@@ -400,6 +406,13 @@ impl<'a> VerifyInput<'a> {
     /// (see [`VerifyInput::timers`]).
     pub fn with_timers(mut self, timers: &'a [crate::btf::MapTimer]) -> Self {
         self.timers = timers;
+        self
+    }
+
+    /// The same input with the kptr fields of maps described by BTF outside their specs (see
+    /// [`VerifyInput::kptrs`]).
+    pub fn with_kptrs(mut self, kptrs: &'a [crate::btf::MapKptr]) -> Self {
+        self.kptrs = kptrs;
         self
     }
 

@@ -50,6 +50,7 @@ pub use crate::isa::ctx::XdpMdField;
 use crate::isa::insn::{Insn, JmpOp, Reg};
 
 pub mod btf_kfunc;
+pub mod crypto;
 pub mod dynptr;
 pub mod exception;
 pub mod metadata;

@@ -18,6 +18,7 @@
 use crate::isa::insn::{Insn, BPF_PSEUDO_KFUNC_CALL};
 
 use super::btf_kfunc::BtfKfunc;
+use super::crypto::CryptoKfunc;
 use super::dynptr::DynptrKfunc;
 use super::exception::ExcKfunc;
 use super::metadata::XdpKfunc;
@@ -121,7 +122,7 @@ pub const fn call_nf_kfunc(kfunc: NfKfunc) -> Insn {
     Insn::new(0x85, 0, BPF_PSEUDO_KFUNC_CALL, 0, kfunc.placeholder())
 }
 
-/// The name of the kfunc (XDP metadata, netfilter, dynptr, exceptions, BTF casts) whose
+/// The name of the kfunc (XDP metadata, netfilter, dynptr, exceptions, BTF casts, crypto) whose
 /// call-by-name placeholder is `imm`.
 pub fn kfunc_name(imm: i32) -> Option<&'static str> {
     XdpKfunc::from_placeholder(imm)
@@ -130,9 +131,10 @@ pub fn kfunc_name(imm: i32) -> Option<&'static str> {
         .or_else(|| DynptrKfunc::from_placeholder(imm).map(DynptrKfunc::name))
         .or_else(|| ExcKfunc::from_placeholder(imm).map(ExcKfunc::name))
         .or_else(|| BtfKfunc::from_placeholder(imm).map(BtfKfunc::name))
+        .or_else(|| CryptoKfunc::from_placeholder(imm).map(CryptoKfunc::name))
 }
 
-/// The call by name of the kfunc (XDP metadata, netfilter, dynptr, exceptions, BTF casts)
+/// The call by name of the kfunc (XDP metadata, netfilter, dynptr, exceptions, BTF casts, crypto)
 /// called `name`.
 pub fn call_kfunc_by_name(name: &str) -> Option<Insn> {
     XdpKfunc::from_name(name)
@@ -141,6 +143,7 @@ pub fn call_kfunc_by_name(name: &str) -> Option<Insn> {
         .or_else(|| DynptrKfunc::from_name(name).map(super::dynptr::call_dynptr_kfunc))
         .or_else(|| ExcKfunc::from_name(name).map(super::exception::call_exc_kfunc))
         .or_else(|| BtfKfunc::from_name(name).map(super::btf_kfunc::call_btf_kfunc))
+        .or_else(|| CryptoKfunc::from_name(name).map(super::crypto::call_crypto_kfunc))
 }
 
 /// The name of the kfunc `insn` calls by name (a kfunc call with a placeholder `imm`).
@@ -153,7 +156,7 @@ pub fn kfunc_of_insn(insn: &Insn) -> Option<&'static str> {
 }
 
 /// Every kfunc known by name (the XDP metadata ones, the netfilter ones, the dynptr ones,
-/// `bpf_throw`, the BTF casts).
+/// `bpf_throw`, the BTF casts, the crypto ones).
 pub fn kfunc_names() -> impl Iterator<Item = &'static str> {
     XdpKfunc::ALL
         .into_iter()
@@ -162,6 +165,7 @@ pub fn kfunc_names() -> impl Iterator<Item = &'static str> {
         .chain(DynptrKfunc::ALL.into_iter().map(DynptrKfunc::name))
         .chain(ExcKfunc::ALL.into_iter().map(ExcKfunc::name))
         .chain(BtfKfunc::ALL.into_iter().map(BtfKfunc::name))
+        .chain(CryptoKfunc::ALL.into_iter().map(CryptoKfunc::name))
 }
 
 #[cfg(test)]
@@ -185,6 +189,7 @@ mod tests {
                 + DynptrKfunc::ALL.len()
                 + ExcKfunc::ALL.len()
                 + BtfKfunc::ALL.len()
+                + CryptoKfunc::ALL.len()
         );
         assert_eq!(call_kfunc_by_name("bpf_nope"), None);
     }

@@ -1,7 +1,7 @@
 # kernel: reject
 # type: sched_cls
 # btf: vmlinux
-# kernel log: access beyond struct tcp_sock at off 2304 size 1
+# kernel log: access beyond struct tcp_sock at off sizeof(struct tcp_sock) size 1
 r6 = r1
 *(u64 *)(r10 - 8) = 0
 *(u64 *)(r10 - 16) = 0
@@ -23,7 +23,7 @@ r7 = r0
 r1 = r0
 call bpf_skc_to_tcp_sock
 if r0 == 0 goto nul
-r2 = *(u8 *)(r0 + 2304)
+r2 = *(u8 *)(r0 + sizeof(struct tcp_sock))
 nul:
 r1 = r7
 call bpf_sk_release

@@ -23,7 +23,7 @@ r7 = r0
 r1 = r0
 call bpf_skc_to_tcp_sock
 if r0 == 0 goto nul
-r2 = *(u64 *)(r0 + 40)
+r2 = *(u64 *)(r0 + offsetof(struct sock_common, skc_prot))
 r3 = *(u64 *)(r2 + 0)
 nul:
 r1 = r7

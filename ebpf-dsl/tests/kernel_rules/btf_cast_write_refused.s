@@ -24,7 +24,7 @@ r1 = r0
 call bpf_skc_to_tcp_sock
 if r0 == 0 goto nul
 r2 = 0
-*(u16 *)(r0 + 16) = r2
+*(u16 *)(r0 + offsetof(struct sock_common, skc_family)) = r2
 nul:
 r1 = r7
 call bpf_sk_release

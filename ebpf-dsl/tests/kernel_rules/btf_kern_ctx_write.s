@@ -5,6 +5,6 @@
 r6 = r1
 call bpf_cast_to_kern_ctx
 r2 = 0
-*(u32 *)(r0 + 112) = r2
+*(u32 *)(r0 + offsetof(struct sk_buff, len)) = r2
 r0 = 0
 exit

@@ -28,7 +28,7 @@ r1 = r6
 r2 = r0
 r3 = r10
 r3 += -48
-r4 = 20
+r4 = sizeof(struct bpf_tcp_req_attrs)
 call bpf_sk_assign_tcp_reqsk
 nul:
 r1 = r7

@@ -45,24 +45,22 @@ pub struct Case {
     pub btf: bool,
 }
 
-/// The kernel build the `# btf: vmlinux` cases were recorded on: they name this build's BTF
-/// type ids and structure offsets (`struct sock_common` is type 3776, `skb->sk` is at 168).
-pub const BTF_CASES_RECORDED_ON: &str = "6.18.44-fc-v1272";
-
 /// Why the `# btf: vmlinux` cases cannot be checked here (`None`: they can): no BTF of the
-/// running kernel, or another kernel build than [`BTF_CASES_RECORDED_ON`], whose type ids and
-/// offsets differ. Such cases are skipped, each named on the output.
+/// running kernel. They name kernel types, members and sizes by name (`btf_id(struct X)`,
+/// `offsetof(struct X, m)`, `sizeof(struct X)`: `ebpf_dsl::asm::resolve_btf_names`), so any
+/// build's BTF serves. Such cases are skipped, each named on the output.
 pub fn btf_cases_skip_reason() -> Option<String> {
-    if !Path::new("/sys/kernel/btf/vmlinux").exists() {
-        return Some("no /sys/kernel/btf/vmlinux".into());
+    (!Path::new("/sys/kernel/btf/vmlinux").exists()).then(|| "no /sys/kernel/btf/vmlinux".into())
+}
+
+/// The text of case `c` to assemble: for a `# btf: vmlinux` case, its type ids, offsets and
+/// sizes by name resolved against `vmlinux` (the running kernel's BTF).
+pub fn case_source(c: &Case, vmlinux: Option<&ebpf_dsl::btf::Btf>) -> String {
+    match (c.btf, vmlinux) {
+        (true, Some(btf)) => ebpf_dsl::asm::resolve_btf_names(&c.src, btf)
+            .unwrap_or_else(|d| panic!("{}: kernel types by name: {d:?}", c.name)),
+        _ => c.src.clone(),
     }
-    let release = std::fs::read_to_string("/proc/sys/kernel/osrelease").unwrap_or_default();
-    let release = release.trim();
-    (release != BTF_CASES_RECORDED_ON).then(|| {
-        format!(
-            "recorded on kernel {BTF_CASES_RECORDED_ON}, whose BTF ids and offsets they name; the running kernel is {release}"
-        )
-    })
 }
 
 /// The value of the header line `# key: value`.

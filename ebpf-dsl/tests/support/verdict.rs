@@ -28,6 +28,7 @@ pub fn verdict(obj: &Object, name: &str) -> Result<(), String> {
         data: &obj.data,
         spin_locks: &[],
         timers: &[],
+        kptrs: &[],
         globals: &p.globals,
         func_info: p.func_info.as_deref(),
         vmlinux: None,

@@ -14,6 +14,7 @@ use std::sync::OnceLock;
 
 use ebpf_dsl::btf::Btf;
 use ebpf_dsl::xdp::btf_kfunc::BtfKfunc;
+use ebpf_dsl::xdp::crypto::CryptoKfunc;
 use ebpf_dsl::xdp::dynptr::DynptrKfunc;
 use ebpf_dsl::xdp::exception::ExcKfunc;
 use ebpf_dsl::xdp::metadata::XdpKfunc;
@@ -68,6 +69,8 @@ fn requirement(name: &str) -> &'static str {
         "bpf_throw needs Linux 6.7"
     } else if BtfKfunc::from_name(name).is_some() {
         "the casts need Linux 6.2, bpf_sk_assign_tcp_reqsk 6.9"
+    } else if CryptoKfunc::from_name(name).is_some() {
+        "the crypto kfuncs need Linux 6.10 with CONFIG_CRYPTO_SKCIPHER"
     } else {
         "a kernel that has it"
     }
@@ -125,6 +128,7 @@ mod tests {
             call_dynptr_kfunc(DynptrKfunc::Slice),
             call_throw(),
             call_btf_kfunc(BtfKfunc::RdonlyCast),
+            ebpf_dsl::xdp::crypto::call_crypto_kfunc(CryptoKfunc::Encrypt),
             ebpf_dsl::ir::build::exit(),
         ];
         let ids: HashMap<&str, u32> = [
@@ -134,14 +138,15 @@ mod tests {
             ("bpf_dynptr_slice", 12),
             ("bpf_throw", 65424),
             ("bpf_rdonly_cast", 5),
+            ("bpf_crypto_encrypt", 63184),
         ]
         .into_iter()
         .collect();
         let out = resolve_with("p", &insns, &ids).unwrap();
-        let imms: Vec<i32> = out[..6].iter().map(|i| i.imm).collect();
-        assert_eq!(imms, [4242, 77, 11, 12, 65424, 5]);
+        let imms: Vec<i32> = out[..7].iter().map(|i| i.imm).collect();
+        assert_eq!(imms, [4242, 77, 11, 12, 65424, 5, 63184]);
         assert_eq!(out[0].src(), ebpf_dsl::isa::insn::BPF_PSEUDO_KFUNC_CALL);
-        assert_eq!(out[6], insns[6]);
+        assert_eq!(out[7], insns[7]);
     }
 
     #[test]
@@ -167,6 +172,11 @@ mod tests {
                 call_btf_kfunc(BtfKfunc::SkAssignTcpReqsk),
                 "bpf_sk_assign_tcp_reqsk",
                 "6.9",
+            ),
+            (
+                ebpf_dsl::xdp::crypto::call_crypto_kfunc(CryptoKfunc::Decrypt),
+                "bpf_crypto_decrypt",
+                "Linux 6.10",
             ),
         ] {
             let e = resolve_with("p", &[insn], &HashMap::new())

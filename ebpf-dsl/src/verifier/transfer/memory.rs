@@ -82,6 +82,10 @@ impl<'a> Exec<'a> {
                 ),
             )),
             _ => {
+                // A kptr field of a map value (`transfer/kptr.rs`).
+                if let Some(v) = self.kptr_load(pc, src, base, off, n, sx, st)? {
+                    return Ok(v);
+                }
                 self.check_mem(pc, src, base, off, n as u64, false, "load")?;
                 // A frozen read-only map's bytes are known (`transfer/rodata.rs`).
                 let known = self.frozen_read(pc, src, base, off, n, sx)?;
@@ -158,6 +162,7 @@ impl<'a> Exec<'a> {
                     )));
                 }
                 self.check_lock_overlap(pc, r, *map, lo, hi)?;
+                self.check_kptr_overlap(pc, r, *map, (lo, hi), write, what)?;
                 if write && super::devmap::prog_flags(spec) & BPF_F_RDONLY_PROG != 0 {
                     return Err(e(pc, Rule::MemoryAccess, format!("map `{}` is read-only for programs (BPF_F_RDONLY_PROG)", spec.name_str())));
                 }

@@ -9,6 +9,7 @@ pub(crate) mod btf_access;
 mod call;
 mod devmap;
 mod jump;
+pub(crate) mod kptr;
 mod ld_imm64;
 mod map_ptr;
 mod may_goto;

@@ -549,7 +549,7 @@ impl<'a> Exec<'a> {
 
     /// An initialised dynptr argument (`is_dynptr_reg_valid_init`): its kind, id and
     /// reference.
-    fn dynptr_init(
+    pub(crate) fn dynptr_init(
         &mut self,
         pc: usize,
         st: &State,

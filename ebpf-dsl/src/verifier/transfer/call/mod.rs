@@ -11,6 +11,7 @@ mod dynptr;
 pub(crate) use dynptr::{destroy_dynptr, overwrite_error};
 mod kfunc;
 mod kfunc_btf;
+mod kfunc_crypto;
 mod kfunc_nf;
 mod local;
 mod lock;
