@@ -13,7 +13,8 @@
 //! * `bpf_sk_assign_tcp_reqsk(skb, sk, attrs, attrs__sz)` (tc, Linux 6.9, `KF_TRUSTED_ARGS`):
 //!   r1 the context, r2 a trusted `struct sock` (a socket from a lookup or `bpf_sk_fullsock`,
 //!   a referenced cast to `tcp_sock`, ...), r3 memory of `r4` bytes (a known constant) that
-//!   the kfunc may read and write; r0 an `int`.
+//!   the kfunc may read and write; r0 an `int`, to the verifier an unknown 64-bit scalar as
+//!   every kfunc's scalar result.
 //!
 //! GPL-compatible programs only; r1-r5 are clobbered, packet pointers stay valid. All need the
 //! target kernel's BTF (`VerifyInput::vmlinux`).
@@ -166,7 +167,9 @@ impl<'a> Exec<'a> {
                 if let Some(w) = self.check_helper_mem(pc, st, 3, &args[2], size, true, name)? {
                     mark_written(st, &w);
                 }
-                RegVal::Scalar(Scalar::of_size(4).sext(32))
+                // `check_kfunc_call`: a scalar return is `mark_reg_unknown`, all 64 bits
+                // (the `int` prototype narrows nothing).
+                RegVal::Scalar(Scalar::UNKNOWN)
             }
         };
         for r in 1..=5 {
