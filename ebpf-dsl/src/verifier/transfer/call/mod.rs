@@ -436,10 +436,13 @@ impl<'a> Exec<'a> {
                 let m = map.unwrap_or(0);
                 let spec = self.map(m);
                 // 6.14+: an array lookup (`bpf_map_lookup_elem`, helper 1) with a constant
-                // in-bounds key cannot fail.
+                // in-bounds key cannot fail; not in an array created with `BPF_F_INNER_MAP`
+                // (an inner map of any size may stand for it, and 6.18 refuses the elision
+                // even for a top-level one).
                 let elided = id == 1
                     && self.input.kernel >= KernelVersion::CONST_KEY_LOOKUP
                     && matches!(spec.map_type, MapType::Array | MapType::PercpuArray)
+                    && spec.flags & BPF_F_INNER_MAP == 0
                     && const_key.is_some_and(|k| k < spec.max_entries as u64);
                 let id = st.fresh();
                 if elided {
@@ -682,6 +685,13 @@ mod tests {
             .kernel(KernelVersion::CONST_KEY_LOOKUP)
             .next(&mut st4);
         assert!(matches!(reg(&st4, 0), RegVal::MapValueOrNull { .. }));
+        // An array created with BPF_F_INNER_MAP (`ia`, map 8): it can, whatever the key.
+        let mut st = lookup_args(stack(-8));
+        st.cur_mut().regs[1] = RegVal::MapPtr { map: 8 };
+        call.clone()
+            .kernel(KernelVersion::CONST_KEY_LOOKUP)
+            .next(&mut st);
+        assert!(matches!(reg(&st, 0), RegVal::MapValueOrNull { map: 8, .. }));
     }
 
     #[test]
