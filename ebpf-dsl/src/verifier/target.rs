@@ -15,6 +15,7 @@
 //! | `==` / `!=` between values whose known bits disagree is decided (`tnum_overlap`) | 6.12 |
 //! | `rX = rY; rX += c` keeps the two linked with the delta `c` (`BPF_ADD_CONST`) | 6.12 |
 //! | the same links through `rX -= c`, negative constants and 32-bit `wX += c` | 6.18 |
+//! | `&=` / `\|=` a constant on a value that is -1 or 0 splits the path in two (`maybe_fork_scalars`) | 6.18 |
 //! | a load narrower than a spilled number, from its start, keeps its bounds; spills, fills and `w1 = w2` of a value that fits keep the link to its copies | 6.12 |
 //!
 //! Everything else follows kernel 6.18 and is checked against it by the differential tests.
@@ -47,6 +48,9 @@ impl KernelVersion {
     pub const LINK_DELTA_SUB: KernelVersion = KernelVersion::new(6, 18);
     /// Byte swaps are tracked (`scalar_byte_swap`).
     pub const BSWAP_TRACKING: KernelVersion = KernelVersion::new(6, 18);
+    /// `&=` / `|=` a constant on a number in [-1, 0] verifies the two values apart
+    /// (`maybe_fork_scalars`: the path goes on with -1, a copy with 0).
+    pub const FORK_SCALARS: KernelVersion = KernelVersion::new(6, 18);
 
     /// The version `major.minor`.
     pub const fn new(major: u16, minor: u16) -> KernelVersion {
