@@ -15,6 +15,7 @@
 //! | `==` / `!=` between values whose known bits disagree is decided (`tnum_overlap`) | 6.12 |
 //! | `rX = rY; rX += c` keeps the two linked with the delta `c` (`BPF_ADD_CONST`) | 6.12 |
 //! | the same links through `rX -= c`, negative constants and 32-bit `wX += c` | 6.18 |
+//! | a comparison that leaves one value of the known bits in the unsigned range makes the number that constant (`tnum_step`) | 6.18 |
 //! | `&=` / `\|=` a constant on a value that is -1 or 0 splits the path in two (`maybe_fork_scalars`) | 6.18 |
 //! | a load narrower than a spilled number, from its start, keeps its bounds; spills, fills and `w1 = w2` of a value that fits keep the link to its copies | 6.12 |
 //!
@@ -48,6 +49,9 @@ impl KernelVersion {
     pub const LINK_DELTA_SUB: KernelVersion = KernelVersion::new(6, 18);
     /// Byte swaps are tracked (`scalar_byte_swap`).
     pub const BSWAP_TRACKING: KernelVersion = KernelVersion::new(6, 18);
+    /// A branch whose unsigned range holds one value of the known bits makes the number
+    /// that constant (`__update_reg64_bounds` with `tnum_step`).
+    pub const TNUM_SINGLE: KernelVersion = KernelVersion::new(6, 18);
     /// `&=` / `|=` a constant on a number in [-1, 0] verifies the two values apart
     /// (`maybe_fork_scalars`: the path goes on with -1, a copy with 0).
     pub const FORK_SCALARS: KernelVersion = KernelVersion::new(6, 18);

@@ -223,6 +223,13 @@ impl<'a> Exec<'a> {
                     let (fx, fy) = refine32(op, false, x, y);
                     (tx, ty, fx, fy)
                 };
+                // 6.18: a range that holds one value of the known bits is that value.
+                let (tx, ty, fx, fy) = if self.input.kernel >= KernelVersion::TNUM_SINGLE {
+                    let one = Scalar::single_value;
+                    (one(tx), one(ty), one(fx), one(fy))
+                } else {
+                    (tx, ty, fx, fy)
+                };
                 refine_both(&mut taken, dst, x, tx, sr, y, ty);
                 refine_both(st, dst, x, fx, sr, y, fy);
             }
