@@ -257,10 +257,22 @@ mod tests {
     #[test]
     fn step_is_the_next_value_above() {
         for t in [
-            Tnum { value: 0b0111_0000, mask: 0b1000_0010 },
-            Tnum { value: 0xe0, mask: 0x10 },
-            Tnum { value: 0, mask: 0b1011_0101 },
-            Tnum { value: 1 << 40, mask: 1 << 63 | 0b110 },
+            Tnum {
+                value: 0b0111_0000,
+                mask: 0b1000_0010,
+            },
+            Tnum {
+                value: 0xe0,
+                mask: 0x10,
+            },
+            Tnum {
+                value: 0,
+                mask: 0b1011_0101,
+            },
+            Tnum {
+                value: 1 << 40,
+                mask: 1 << 63 | 0b110,
+            },
         ] {
             let vs = values(t);
             for z in (0..300u64).chain([1 << 40, (1 << 40) + 7, 1 << 63, u64::MAX]) {
@@ -275,4 +287,3 @@ mod tests {
         }
     }
 }
-

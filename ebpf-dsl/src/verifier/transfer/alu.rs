@@ -168,7 +168,9 @@ impl<'a> Exec<'a> {
         }
         let src_const = match src {
             Src::Imm(_) => true,
-            Src::Reg(r) => matches!(st.cur().regs.get(r as usize), Some(RegVal::Scalar(s)) if s.as_const().is_some()),
+            Src::Reg(r) => {
+                matches!(st.cur().regs.get(r as usize), Some(RegVal::Scalar(s)) if s.as_const().is_some())
+            }
         };
         let d = match st.cur().regs.get(dst as usize) {
             Some(RegVal::Scalar(d)) if src_const => *d,
@@ -587,7 +589,11 @@ mod tests {
         let and = One::new("r2 &= -134\nexit").kernel(k618);
         let mut st = state(&[(2, m1_or_0)]);
         match and.apply(&mut st) {
-            Ok(Step::Branch { other_pc, other, pc }) => {
+            Ok(Step::Branch {
+                other_pc,
+                other,
+                pc,
+            }) => {
                 assert_eq!((other_pc, pc), (1, 1));
                 assert_eq!(*reg(&st, 2), konst(-134i64 as u64));
                 assert_eq!(*reg(&other, 2), konst(0));

@@ -338,7 +338,8 @@ impl<'a> Exec<'a> {
             let ok = match regs[0] {
                 RegVal::MapPtr { map } => self.map(map).map_type == crate::spec::MapType::Ringbuf,
                 RegVal::Opaque { map } => {
-                    self.is_inner_map(map) && self.map(map).map_type == crate::spec::MapType::Ringbuf
+                    self.is_inner_map(map)
+                        && self.map(map).map_type == crate::spec::MapType::Ringbuf
                 }
                 _ => false,
             };

@@ -735,10 +735,8 @@ mod tests {
         let var = RegVal::StackVar {
             frame: 0,
             off: -24,
-            var: Scalar::urange(0, 8).with_tnum(crate::verifier::domain::tnum::Tnum {
-                value: 0,
-                mask: 8,
-            }),
+            var: Scalar::urange(0, 8)
+                .with_tnum(crate::verifier::domain::tnum::Tnum { value: 0, mask: 8 }),
         };
         let call = One::new("call bpf_xdp_load_bytes\nexit");
         let args = |r3: RegVal| state(&[(2, konst(0)), (3, r3), (4, konst(16))]);
@@ -759,7 +757,8 @@ mod tests {
         assert!(msg.contains("r10 -16 .. r10 +8"), "{msg}");
         // A zero size checks the place too: here and for a constant offset at r10 + 0.
         let zero = |r2: RegVal| state(&[(1, r2), (2, konst(0)), (3, konst(0))]);
-        let probe = One::new("call bpf_probe_read_kernel\nexit").ty(crate::ProgramType::SocketFilter);
+        let probe =
+            One::new("call bpf_probe_read_kernel\nexit").ty(crate::ProgramType::SocketFilter);
         let anywhere = RegVal::StackVar {
             frame: 0,
             off: -16,
