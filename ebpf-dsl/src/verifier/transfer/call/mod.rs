@@ -516,7 +516,7 @@ impl<'a> Exec<'a> {
                 let a = *off as i64;
                 // The first byte must be in the frame even for a zero size
                 // (`check_stack_access_within_bounds`: `helper_stack_zero_size_past_frame`).
-                if a < -512 || a >= 0 || a + n as i64 > 0 {
+                if !(-512..0).contains(&a) || a + n as i64 > 0 {
                     return Err(e(pc, Rule::StackAccess, format!(
                         "bpf_{name} would access r10 {a:+} .. r10 {:+} through r{r}, outside the 512-byte stack frame",
                         a + n as i64
@@ -546,7 +546,7 @@ impl<'a> Exec<'a> {
                 }
                 let lo = *off as i64 + var.smin;
                 let hi = *off as i64 + var.smax + n as i64;
-                if lo < -512 || lo >= 0 || hi > 0 {
+                if !(-512..0).contains(&lo) || hi > 0 {
                     return Err(e(pc, Rule::StackAccess, format!(
                         "bpf_{name} may access r10 {lo:+} .. r10 {hi:+} through r{r} ({}), outside the 512-byte stack frame",
                         self.describe(v)
