@@ -1,7 +1,8 @@
 //! The kernel's own verifier selftests as a differential corpus: our static verifier against
 //! the running kernel's verdict.
 //!
-//! `tools/verifier-selftests/convert.py` fetches Debian's `linux-source-6.12`, converts every
+//! `tools/verifier-selftests/convert.py` fetches Debian's `linux-source-6.12` (or the source
+//! package `$VERIFIER_SELFTESTS_SOURCE` names, with its own cache subdirectory), converts every
 //! socket/xdp/tc case of `tools/testing/selftests/bpf/progs/verifier_*.c` to a text program and
 //! writes `corpus/manifest.tsv` into the cache directory (`target/verifier-selftests/`, or
 //! `$VERIFIER_SELFTESTS_CACHE`; nothing of it is committed: the kernel source is GPL). This test
@@ -49,10 +50,50 @@ fn repo_root() -> PathBuf {
         .to_path_buf()
 }
 
-fn cache_dir() -> PathBuf {
+/// The Debian source package the corpus is converted from (`convert.py`'s default).
+const DEFAULT_SOURCE: &str = "linux-source-6.12";
+
+/// `$VERIFIER_SELFTESTS_SOURCE`, or the default source.
+fn source_name() -> String {
+    std::env::var("VERIFIER_SELFTESTS_SOURCE")
+        .ok()
+        .filter(|s| !s.is_empty())
+        .unwrap_or_else(|| DEFAULT_SOURCE.to_string())
+}
+
+/// `$VERIFIER_SELFTESTS_CACHE`, or `target/verifier-selftests/`.
+fn cache_base() -> PathBuf {
     match std::env::var_os("VERIFIER_SELFTESTS_CACHE") {
         Some(d) => repo_root().join(d),
         None => repo_root().join("target").join("verifier-selftests"),
+    }
+}
+
+/// The cache of the default source; another source has its own subdirectory in it (the same
+/// layout as `convert.py`'s).
+fn cache_dir() -> PathBuf {
+    let base = cache_base();
+    let source = source_name();
+    if source == DEFAULT_SOURCE {
+        base
+    } else {
+        base.join(source)
+    }
+}
+
+/// "`linux-source-X.Y` (VERSION)" from the corpus's `source.txt` (the package and its .deb).
+fn source_description(corpus: &Path) -> String {
+    let text = std::fs::read_to_string(corpus.join("source.txt")).unwrap_or_default();
+    let mut fields = text.trim().split('\t');
+    let package = fields
+        .next()
+        .filter(|p| !p.is_empty())
+        .map(str::to_string)
+        .unwrap_or_else(source_name);
+    // linux-source-7.2_7.2.13-1_all.deb -> 7.2.13-1
+    match fields.next().and_then(|deb| deb.split('_').nth(1)) {
+        Some(version) => format!("`{package}` ({version})"),
+        None => format!("`{package}`"),
     }
 }
 
@@ -543,7 +584,13 @@ fn verdict(v: &Option<String>) -> &'static str {
 }
 
 /// Writes summary.md and cases.csv; returns the summary.
-fn report(cases: &[Case], results: &[Result1], secs: f64, out: &Path) -> (String, Counts) {
+fn report(
+    cases: &[Case],
+    results: &[Result1],
+    source: &str,
+    secs: f64,
+    out: &Path,
+) -> (String, Counts) {
     let mut per_suite: BTreeMap<&str, Counts> = BTreeMap::new();
     let mut total = Counts::default();
     for (c, r) in cases.iter().zip(results) {
@@ -556,7 +603,7 @@ fn report(cases: &[Case], results: &[Result1], secs: f64, out: &Path) -> (String
         "# Kernel verifier selftests: our static verifier against the running kernel\n\n\
          Written by `tools/verifier-selftests/run.sh` (do not edit). Kernel: `{}`. Corpus: the \
          socket/xdp/tc cases of `tools/testing/selftests/bpf/progs/verifier_*.c` from Debian's \
-         `linux-source-6.12`, converted to text programs. Ground truth: `BPF_PROG_LOAD` as root. \
+         {source}, converted to text programs. Ground truth: `BPF_PROG_LOAD` as root. \
          Agreement = agree / (cases - not expressible); parse failures count against. Run time \
          of the verdicts: {secs:.1} s.\n",
         kernel_release()
@@ -774,7 +821,8 @@ fn kernel_selftests_differential() {
         let script = repo_root().join("tools/verifier-selftests/convert.py");
         let status = std::process::Command::new("python3")
             .arg(&script)
-            .env("VERIFIER_SELFTESTS_CACHE", &cache)
+            .env("VERIFIER_SELFTESTS_CACHE", cache_base())
+            .env("VERIFIER_SELFTESTS_SOURCE", source_name())
             .status()
             .unwrap_or_else(|e| panic!("cannot run python3 {}: {e}", script.display()));
         assert!(status.success(), "{} failed: {status}", script.display());
@@ -793,7 +841,7 @@ fn kernel_selftests_differential() {
     let out = std::env::var_os("VERIFIER_SELFTESTS_RESULTS")
         .map(|p| repo_root().join(p))
         .unwrap_or_else(|| cache.join("results"));
-    let (md, total) = report(&cases, &results, secs, &out);
+    let (md, total) = report(&cases, &results, &source_description(&dir), secs, &out);
     let table_end = md.find("## Per suite").unwrap_or(md.len());
     println!("{}", &md[..table_end]);
     println!("results: {}", out.display());

@@ -2,6 +2,7 @@
 # Shows one converted case and runs it through `ebpf-dsl check` and `ebpf-dsl load` (root):
 #
 #   tools/verifier-selftests/case.sh verifier_scalar_ids/linked_regs_bpf_k
+#   VERIFIER_SELFTESTS_SOURCE=linux-source-7.2 tools/verifier-selftests/case.sh verifier_subreg/arsh_31_and
 #
 # Run run.sh (or convert.py) first. The CLI's --map has no flags field and `load` sets no
 # prog flags, so a case with map flags or __flag(...) (see the manifest) can differ from the
@@ -10,6 +11,9 @@ set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 repo="$(cd "$here/../.." && pwd)"
 cache="${VERIFIER_SELFTESTS_CACHE:-$repo/target/verifier-selftests}"
+source="${VERIFIER_SELFTESTS_SOURCE:-linux-source-6.12}"
+# another source than the default has its own subdirectory of the cache (as in convert.py)
+[ "$source" = linux-source-6.12 ] || cache="$cache/$source"
 manifest="$cache/corpus/manifest.tsv"
 if [ $# -ne 1 ] || [[ "$1" != */* ]]; then
   echo "usage: $0 SUITE/CASE (e.g. verifier_and/invalid_and_of_negative_number)" >&2

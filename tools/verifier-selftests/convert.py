@@ -7,8 +7,12 @@ $VERIFIER_SELFTESTS_CACHE), which is ignored by git.
 
 Steps (each one is skipped when its output exists already):
 
-1. fetch: `apt-get download linux-source-6.12`, extract only
+1. fetch: the Debian source package $VERIFIER_SELFTESTS_SOURCE (default `linux-source-6.12`):
+   `apt-get download` when apt has a candidate for it, otherwise the .deb named by Debian's
+   package index (sid, then trixie-backports: `dists/SUITE/main/binary-all/Packages.xz`) is
+   downloaded from the pool by URL and checked against the index's SHA256. Extract only
    `tools/testing/selftests/bpf/progs/verifier_*.c` and the headers they include, delete the .deb.
+   Another source than the default gets its own cache subdirectory (`CACHE/linux-source-X.Y/`).
 2. headers: `vmlinux.h` from the running kernel's BTF (`bpftool btf dump ... format c`).
 3. compile: each `verifier_*.c` with `clang-19 -target bpf -S`. clang does the inline-asm
    substitutions for us: `%[name]` operands (`__imm_const(x, offsetof(struct __sk_buff, mark))`
@@ -29,21 +33,33 @@ Output: `corpus/manifest.tsv`, one case a line (see COLUMNS), read by the Rust r
 `tests/tests/verifier_selftests.rs`.
 """
 
+import hashlib
+import lzma
 import os
 import re
 import shutil
 import subprocess
 import sys
+import urllib.request
 from pathlib import Path
 
-PACKAGE = "linux-source-6.12"
-SRC_PREFIX = "linux-source-6.12"
+DEFAULT_SOURCE = "linux-source-6.12"
+PACKAGE = os.environ.get("VERIFIER_SELFTESTS_SOURCE") or DEFAULT_SOURCE
+if not re.fullmatch(r"linux-source-\d+\.\d+", PACKAGE):
+    raise SystemExit(f"VERIFIER_SELFTESTS_SOURCE={PACKAGE!r}: expected linux-source-MAJOR.MINOR")
+SRC_PREFIX = PACKAGE
+# Where a source apt has no candidate for is looked up (Debian's mirror; newest suite first).
+DEBIAN_MIRROR = os.environ.get("VERIFIER_SELFTESTS_MIRROR", "http://deb.debian.org/debian")
+INDEX_SUITES = ["sid", "trixie-backports"]
 PROGS = "tools/testing/selftests/bpf/progs"
 EXTRACT = [
     f"{SRC_PREFIX}/{PROGS}/verifier_*.c",
     f"{SRC_PREFIX}/{PROGS}/*.h",
     f"{SRC_PREFIX}/tools/testing/selftests/bpf/*.h",
     f"{SRC_PREFIX}/tools/include/*",
+    # the tree's own libbpf headers (bpf_helpers.h, bpf_core_read.h, ...): newer selftests use
+    # what the installed libbpf lacks (bpf_ksym_exists, bpf_for, __arg_nonnull, kfunc externs)
+    f"{SRC_PREFIX}/tools/lib/bpf/*.h",
 ]
 CLANG = os.environ.get("CLANG", "clang-19")
 LLVM_MC = os.environ.get("LLVM_MC", "llvm-mc-19")
@@ -99,29 +115,94 @@ def run(cmd, **kw):
 
 
 def cache_dir() -> Path:
+    """The cache of the default source; another source has its own subdirectory in it."""
     env = os.environ.get("VERIFIER_SELFTESTS_CACHE")
     if env:
-        return Path(env).resolve()
-    repo = Path(__file__).resolve().parents[2]
-    return repo / "target" / "verifier-selftests"
+        base = Path(env).resolve()
+    else:
+        base = Path(__file__).resolve().parents[2] / "target" / "verifier-selftests"
+    return base if PACKAGE == DEFAULT_SOURCE else base / PACKAGE
+
+
+def apt_candidate(package: str):
+    """apt's candidate version of `package`, or None (unknown package, or no candidate)."""
+    r = subprocess.run(["apt-cache", "policy", package], capture_output=True, text=True)
+    m = re.search(r"^\s*Candidate:\s*(\S+)", r.stdout, re.M)
+    return m.group(1) if m and m.group(1) != "(none)" else None
+
+
+def index_entry(package: str):
+    """(suite, version, pool path, size, sha256) of `package` in Debian's binary-all index."""
+    for suite in INDEX_SUITES:
+        url = f"{DEBIAN_MIRROR}/dists/{suite}/main/binary-all/Packages.xz"
+        log(f"looking {package} up in {url}")
+        try:
+            with urllib.request.urlopen(url, timeout=120) as r:
+                text = lzma.decompress(r.read()).decode("utf-8", "replace")
+        except OSError as e:
+            log(f"cannot read {url}: {e}")
+            continue
+        for para in text.split("\n\n"):
+            fields = dict(re.findall(r"^([\w-]+): (.*)$", para, re.M))
+            if fields.get("Package") == package and "Filename" in fields:
+                return (
+                    suite,
+                    fields.get("Version", "?"),
+                    fields["Filename"],
+                    int(fields.get("Size", "0")),
+                    fields.get("SHA256"),
+                )
+    return None
+
+
+def download(package: str, dl: Path) -> Path:
+    """The package's .deb in `dl`: through apt when it has a candidate, else from the pool."""
+    cand = apt_candidate(package)
+    if cand:
+        log(f"apt-get download {package} ({cand}, ~150 MB)")
+        run(["apt-get", "download", "-q", package], cwd=dl)
+        debs = sorted(dl.glob(f"{package}_*.deb"))
+        if not debs:
+            raise SystemExit(f"apt-get download {package} produced no .deb in {dl}")
+        return debs[-1]
+    entry = index_entry(package)
+    if entry is None:
+        raise SystemExit(
+            f"{package}: apt has no candidate and Debian's index ({', '.join(INDEX_SUITES)}) has no such package"
+        )
+    suite, version, filename, size, sha256 = entry
+    url = f"{DEBIAN_MIRROR}/{filename}"
+    deb = dl / Path(filename).name
+    part = Path(str(deb) + ".part")
+    log(f"{package} {version} ({suite}): downloading {url} ({size / 1e6:.0f} MB)")
+    h = hashlib.sha256()
+    with urllib.request.urlopen(url, timeout=600) as r, open(part, "wb") as f:
+        while True:
+            chunk = r.read(1 << 20)
+            if not chunk:
+                break
+            h.update(chunk)
+            f.write(chunk)
+    if sha256 and h.hexdigest() != sha256:
+        part.unlink()
+        raise SystemExit(f"{url}: SHA256 {h.hexdigest()}, the index says {sha256}")
+    os.rename(part, deb)
+    return deb
 
 
 def fetch(cache: Path) -> Path:
     src = cache / "src"
     done = src / ".extracted"
-    if done.exists():
+    # line 1: the .deb; line 2: what was extracted from it (another list extracts again)
+    if done.exists() and done.read_text().splitlines()[1:2] == [" ".join(EXTRACT)]:
         return src / SRC_PREFIX
     if src.exists():
         shutil.rmtree(src)
     dl = cache / "download"
     dl.mkdir(parents=True, exist_ok=True)
-    for old in dl.glob("*.deb"):
+    for old in [*dl.glob("*.deb"), *dl.glob("*.deb.part")]:
         old.unlink()
-    log(f"apt-get download {PACKAGE} (~150 MB)")
-    run(["apt-get", "download", "-q", PACKAGE], cwd=dl)
-    debs = sorted(dl.glob(f"{PACKAGE}_*.deb"))
-    if not debs:
-        raise SystemExit(f"apt-get download {PACKAGE} produced no .deb in {dl}")
+    debs = [download(PACKAGE, dl)]
     src.mkdir(parents=True)
     log(f"extracting {PROGS}/verifier_*.c and headers from {debs[-1].name}")
     # dpkg-deb --fsys-tarfile | tar -xO <the inner tarball> | xz -dc | tar -x <patterns>
@@ -138,7 +219,7 @@ def fetch(cache: Path) -> Path:
         raise SystemExit(f"extraction failed (exit statuses {rcs})")
     for deb in debs:
         deb.unlink()
-    done.write_text(debs[-1].name + "\n")
+    done.write_text(debs[-1].name + "\n" + " ".join(EXTRACT) + "\n")
     return src / SRC_PREFIX
 
 
@@ -164,6 +245,23 @@ def headers(cache: Path) -> Path:
     with open(str(vmlinux) + ".tmp", "w") as f:
         run(["bpftool", "btf", "dump", "file", "/sys/kernel/btf/vmlinux", "format", "c"], stdout=f)
     os.rename(str(vmlinux) + ".tmp", vmlinux)
+    return inc
+
+
+def tree_headers(cache: Path, src_root: Path) -> Path:
+    """An include directory whose `bpf/` is the source tree's own libbpf headers (plus the
+    installed, generated bpf_helper_defs.h, which the tree does not hold): the last compile
+    attempt, for files the installed libbpf is too old for."""
+    inc = cache / "include-tree"
+    bpf = inc / "bpf"
+    if bpf.exists():
+        shutil.rmtree(bpf)
+    bpf.mkdir(parents=True)
+    for h in sorted((src_root / "tools/lib/bpf").glob("*.h")):
+        (bpf / h.name).symlink_to(h)
+    defs = Path("/usr/include/bpf/bpf_helper_defs.h")
+    if not (bpf / defs.name).exists() and defs.exists():
+        (bpf / defs.name).symlink_to(defs)
     return inc
 
 
@@ -341,7 +439,7 @@ def parse_cases(text: str):
 # Compiling and reading clang's assembly
 
 
-def compile_suite(src_root: Path, inc: Path, c_file: Path, maps, flag_exprs, build: Path):
+def compile_suite(src_root: Path, inc: Path, tree_inc: Path, c_file: Path, maps, flag_exprs, build: Path):
     """Compiles c_file (plus the geometry globals) to assembly; returns (text, error)."""
     bpf_dir = src_root / "tools/testing/selftests/bpf"
     lines = [f'#include "{c_file}"', ""]
@@ -393,21 +491,39 @@ def compile_suite(src_root: Path, inc: Path, c_file: Path, maps, flag_exprs, bui
         f"-I{bpf_dir / 'progs'}",
         f"-I{src_root / 'tools/include/uapi'}",
         f"-I{src_root / 'tools/testing/selftests'}",
+        # newer trees keep bpf_may_goto.h, bpf_arena_common.h, ... here
+        f"-I{bpf_dir / 'libarena/include'}",
         "-I/usr/include/x86_64-linux-gnu",
+        # last: tools/include/linux/filter.h includes <uapi/linux/filter.h>
+        f"-idirafter{src_root / 'tools/include'}",
         str(wrapper),
         "-o",
         str(out),
     ]
     err = ""
     # a few files use builtins that need -g; some call the open-coded iterator kfuncs, which
-    # the installed bpftool's vmlinux.h does not declare
-    for extra in ([], ["-g"], ["-include", str(inc / "kfuncs.h")]):
+    # the installed bpftool's vmlinux.h does not declare; newer trees need their own libbpf
+    # headers (tried last, so what compiles with the installed ones is compiled as before);
+    # last, a call to a kfunc no header declares (bpf_xdp_pull_data) is left to clang's
+    # implicit declaration: it stays a call by name, and the cases making it count as not
+    # expressible (kfunc call) while the file's others are converted
+    tree = ["-g", f"-I{tree_inc}"]
+    attempts = ([], ["-g"], ["-include", str(inc / "kfuncs.h")], tree)
+    attempts += (tree + ["-Wno-error=implicit-function-declaration"],)
+    undeclared = set()
+    for extra in attempts:
         r = subprocess.run(base[:1] + extra + base[1:], capture_output=True, text=True)
         if r.returncode == 0:
             return out.read_text(), ""
+        undeclared |= set(re.findall(r"use of undeclared identifier '(\w+)'", r.stderr))
         if not err:  # report the first attempt's error
             err = next((ln for ln in r.stderr.splitlines() if "error:" in ln), r.stderr.strip())
             err = err.split("error:", 1)[-1].strip()[:100]
+    gone = [mp for mp in maps if mp["name"] in undeclared]
+    if gone:
+        # a map the preprocessor left out (`#ifdef CAN_USE_...` around both the map and the
+        # tests using it): compile again without asking for its geometry
+        return compile_suite(src_root, inc, tree_inc, c_file, [m for m in maps if m not in gone], flag_exprs, build)
     return None, err
 
 
@@ -632,6 +748,7 @@ def main():
     cache.mkdir(parents=True, exist_ok=True)
     src_root = fetch(cache)
     inc = headers(cache)
+    tree_inc = tree_headers(cache, src_root)
     helpers = helper_names(src_root)
     progs = src_root / PROGS
     corpus = cache / "corpus"
@@ -651,7 +768,7 @@ def main():
         if not cases:
             continue
         flag_exprs = sorted({fx for c in cases for fx in c["flags"]})
-        asm_text, err = compile_suite(src_root, inc, c_file, maps, flag_exprs, build)
+        asm_text, err = compile_suite(src_root, inc, tree_inc, c_file, maps, flag_exprs, build)
         if asm_text is None:
             for c in cases:
                 rows.append(row(suite, c, "", "", "", "", f"the file does not compile here: {clean(err)}"))
@@ -745,6 +862,9 @@ def main():
         for r in rows:
             f.write("\t".join(clean(str(r[k])) for k in COLUMNS) + "\n")
     os.rename(corpus / "manifest.tsv.tmp", corpus / "manifest.tsv")
+    # which .deb the corpus comes from, for the report's header
+    deb = (cache / "src" / ".extracted").read_text().splitlines()[0].strip()
+    (corpus / "source.txt").write_text(f"{PACKAGE}\t{deb}\n")
     n_expr = sum(1 for r in rows if not r["not_expressible"])
     log(f"{len(rows)} socket/xdp/tc cases, {n_expr} converted -> {corpus}/manifest.tsv")
 

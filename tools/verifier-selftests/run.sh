@@ -3,16 +3,26 @@
 # running kernel's verdict as ground truth. Writes results/summary.md and results/cases.csv.
 #
 #   tools/verifier-selftests/run.sh            # fetch (once, ~150 MB, cached), convert, compare
+#   VERIFIER_SELFTESTS_SOURCE=linux-source-7.2 tools/verifier-selftests/run.sh
+#                                              # newer selftests: results/linux-source-7.2/
 #
-# Needs root (BPF_PROG_LOAD), python3, apt-get + dpkg-deb (Debian's linux-source-6.12), xz,
-# clang-19, llvm-mc-19, bpftool. The kernel source and everything converted from it stay in
-# the cache ($VERIFIER_SELFTESTS_CACHE, default target/verifier-selftests/): it is GPL and is
-# never committed. Exit status 1 if there is a false accept.
+# Needs root (BPF_PROG_LOAD), python3, apt-get + dpkg-deb (Debian's linux-source-6.12, or the
+# source package VERIFIER_SELFTESTS_SOURCE names: through apt when it has a candidate, else
+# from Debian's pool by URL), xz, clang-19, llvm-mc-19, bpftool. The kernel source and
+# everything converted from it stay in the cache ($VERIFIER_SELFTESTS_CACHE, default
+# target/verifier-selftests/; another source than 6.12 in its own subdirectory): it is GPL and
+# is never committed. Exit status 1 if there is a false accept.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 repo="$(cd "$here/../.." && pwd)"
+source="${VERIFIER_SELFTESTS_SOURCE:-linux-source-6.12}"
+export VERIFIER_SELFTESTS_SOURCE="$source"
 export VERIFIER_SELFTESTS_CACHE="${VERIFIER_SELFTESTS_CACHE:-$repo/target/verifier-selftests}"
-export VERIFIER_SELFTESTS_RESULTS="${VERIFIER_SELFTESTS_RESULTS:-$here/results}"
+if [ "$source" = linux-source-6.12 ]; then
+    export VERIFIER_SELFTESTS_RESULTS="${VERIFIER_SELFTESTS_RESULTS:-$here/results}"
+else
+    export VERIFIER_SELFTESTS_RESULTS="${VERIFIER_SELFTESTS_RESULTS:-$here/results/$source}"
+fi
 start=$(date +%s)
 python3 "$here/convert.py"
 cd "$repo"

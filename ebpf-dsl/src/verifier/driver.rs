@@ -428,6 +428,16 @@ impl<'a> Exec<'a> {
                 off,
                 imm,
             } => {
+                if let Some(mut other) = self.fork_scalars(st, is64, op, dst, src) {
+                    // `maybe_fork_scalars`: this path goes on with -1, the other with 0.
+                    self.alu(pc, &mut other, is64, op, dst, src, off, imm)?;
+                    self.alu(pc, st, is64, op, dst, src, off, imm)?;
+                    return Ok(Step::Branch {
+                        other_pc: pc + 1,
+                        other,
+                        pc: pc + 1,
+                    });
+                }
                 self.alu(pc, st, is64, op, dst, src, off, imm)?;
                 Ok(Step::Next(pc + 1))
             }

@@ -13,8 +13,11 @@
 //! | `bpf_map_lookup_elem` on an (per-CPU) array with a constant in-bounds key from the stack never returns NULL | 6.14 |
 //! | byte swaps (`be16`, `bswap32`, ...) keep the known bits and truncate (`scalar_byte_swap`) | 6.18 |
 //! | `==` / `!=` between values whose known bits disagree is decided (`tnum_overlap`) | 6.12 |
+//! | a map pointer (`r1 = m ll`, or an inner map from a map of maps) compared with 0 is decided (`reg_not_null` with `CONST_PTR_TO_MAP`) | 6.12 |
 //! | `rX = rY; rX += c` keeps the two linked with the delta `c` (`BPF_ADD_CONST`) | 6.12 |
 //! | the same links through `rX -= c`, negative constants and 32-bit `wX += c` | 6.18 |
+//! | a comparison that leaves one value of the known bits in the unsigned range makes the number that constant (`tnum_step`) | 6.18 |
+//! | `&=` / `\|=` a constant on a value that is -1 or 0 splits the path in two (`maybe_fork_scalars`) | 6.18 |
 //! | a load narrower than a spilled number, from its start, keeps its bounds; spills, fills and `w1 = w2` of a value that fits keep the link to its copies | 6.12 |
 //!
 //! Everything else follows kernel 6.18 and is checked against it by the differential tests.
@@ -35,6 +38,9 @@ impl KernelVersion {
     pub const DEFAULT: KernelVersion = KernelVersion::new(6, 6);
     /// Array lookups with a constant in-bounds key are non-NULL (`can_elide_value_nullness`).
     pub const CONST_KEY_LOOKUP: KernelVersion = KernelVersion::new(6, 14);
+    /// A map pointer is never NULL (`CONST_PTR_TO_MAP` in `reg_not_null`; in 6.12.118's
+    /// source, not known for 6.6).
+    pub const MAP_PTR_NOT_NULL: KernelVersion = KernelVersion::new(6, 12);
     /// `==` and `!=` are decided by the known bits too (`tnum_overlap`).
     pub const TNUM_BRANCH: KernelVersion = KernelVersion::new(6, 12);
     /// Narrow fills keep a spilled number's bounds (`bpf_stack_narrow_access_ok`), spills and
@@ -47,6 +53,12 @@ impl KernelVersion {
     pub const LINK_DELTA_SUB: KernelVersion = KernelVersion::new(6, 18);
     /// Byte swaps are tracked (`scalar_byte_swap`).
     pub const BSWAP_TRACKING: KernelVersion = KernelVersion::new(6, 18);
+    /// A branch whose unsigned range holds one value of the known bits makes the number
+    /// that constant (`__update_reg64_bounds` with `tnum_step`).
+    pub const TNUM_SINGLE: KernelVersion = KernelVersion::new(6, 18);
+    /// `&=` / `|=` a constant on a number in [-1, 0] verifies the two values apart
+    /// (`maybe_fork_scalars`: the path goes on with -1, a copy with 0).
+    pub const FORK_SCALARS: KernelVersion = KernelVersion::new(6, 18);
 
     /// The version `major.minor`.
     pub const fn new(major: u16, minor: u16) -> KernelVersion {

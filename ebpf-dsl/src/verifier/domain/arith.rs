@@ -185,6 +185,12 @@ fn alu32_full(op: AluOp, a: &Scalar, b: &Scalar) -> Scalar {
         AluOp::Sub => a.sub32_bounds(&b),
         // 6.18 negates as `0 - x` (scalar32_min_max_sub with a known 0).
         AluOp::Neg => Scalar::konst(0).sub32_bounds(&a),
+        // `scalar32_min_max_arsh`: the signed 32-bit bounds shift with the value (`w s>>= 31`
+        // of any value is in [-1, 0]).
+        AluOp::Arsh => match b.as_const() {
+            Some(k) if k < 32 => (None, Some((a.s32min >> k, a.s32max >> k))),
+            _ => (None, None),
+        },
         _ => (None, None),
     };
     r.with_bounds32(u, s)
@@ -294,6 +300,17 @@ impl Scalar {
 mod tests {
     use super::super::refine::refine;
     use super::*;
+
+    #[test]
+    fn arsh32_shifts_the_signed_32_bit_bounds() {
+        // `w s>>= 31` of any 32-bit value: -1 or 0 in the low half (the kernel's
+        // scalar32_min_max_arsh), though the register's 64-bit value is 0 or 0xffffffff.
+        let r = alu32(AluOp::Arsh, &Scalar::UNKNOWN, &Scalar::konst(31));
+        assert_eq!((r.s32min, r.s32max), (-1, 0));
+        assert_eq!((r.umin, r.umax), (0, u32::MAX as u64));
+        let r = alu32(AluOp::Arsh, &Scalar::srange(-64, 100), &Scalar::konst(4));
+        assert_eq!((r.s32min, r.s32max), (-4, 6));
+    }
 
     #[test]
     fn memoised_alu_is_the_full_computation() {

@@ -56,15 +56,21 @@ pub(crate) fn set_linked(st: &mut State, r: u8, old: Scalar, new: Scalar) {
     st.for_each_reg_where(linked, |x| {
         let RegVal::Scalar(v) = x else { return };
         let flagged = |s: &Scalar| s.link & Scalar::ANY_DELTA != 0;
+        if (v.link ^ old.link) & Scalar::ANY_DELTA == Scalar::ANY_DELTA {
+            // One copy with a 64-bit delta, the other with a 32-bit one: 6.18 leaves it as it
+            // is (the delta does not relate values of two widths; `link_mixed_width_delta`).
+            return;
+        }
         if (!flagged(v) && !flagged(&old)) || v.delta == old.delta {
             *v = known;
         } else {
             let d = v.delta as i64 - old.delta as i64;
             let sum = new.unlinked().add(&Scalar::konst(d as u64));
-            // 6.18 zero-extends the result when a 32-bit delta is involved (which register's
-            // flag decides differs between stable releases): both outcomes are allowed.
+            // 6.18 zero-extends the result when either copy has a 32-bit delta (the base of
+            // such a link fits in 32 bits: `delta_link`), whichever is the one compared
+            // (6.18.44; the selftests scalars_alu32_wrap, scalars_alu32_zext_linked_reg).
             let sum = if (v.link | old.link) & Scalar::ADD_CONST32 != 0 {
-                join(&sum, &sum.trunc32())
+                sum.trunc32()
             } else {
                 sum
             };
@@ -214,11 +220,6 @@ pub(crate) fn not_null(v: &RegVal) -> RegVal {
     }
 }
 
-/// The smallest scalar holding every value of `a` and of `b`.
-fn join(a: &Scalar, b: &Scalar) -> Scalar {
-    a.join(b)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -246,6 +247,37 @@ mod tests {
         };
         assert_eq!((r6.umin, r6.umax, r6.link, r6.delta), (0, 10, 5, 0));
         assert_eq!(st.cur().regs[3], st.cur().regs[6]);
+    }
+
+    #[test]
+    fn a_32_bit_delta_zero_extends_and_mixed_widths_are_skipped() {
+        let mut st = initial_state();
+        let base = Scalar {
+            link: 5,
+            ..Scalar::urange(0xffff_ff00, 0xffff_ffff)
+        };
+        // r1 = w0 + 256 (32-bit delta), 0..=255; r2 = r0 + 1 (64-bit delta).
+        let w_plus = Scalar {
+            link: 5 | Scalar::ADD_CONST32,
+            delta: 256,
+            ..Scalar::urange(0, 255)
+        };
+        let plus1 = Scalar {
+            link: 5 | Scalar::ADD_CONST,
+            delta: 1,
+            ..Scalar::urange(0xffff_ff01, 0x1_0000_0000)
+        };
+        st.cur_mut().regs[0] = RegVal::Scalar(base);
+        st.cur_mut().regs[1] = RegVal::Scalar(w_plus);
+        st.cur_mut().regs[2] = RegVal::Scalar(plus1);
+        // r1 <= 128: r0 is r1 - 256 in 32 bits, zero-extended.
+        set_linked(&mut st, 1, w_plus, Scalar::urange(0, 128));
+        let RegVal::Scalar(r0) = st.cur().regs[0] else {
+            panic!("scalar")
+        };
+        assert_eq!((r0.umin, r0.umax, r0.link), (0xffff_ff00, 0xffff_ff80, 5));
+        // r2 (a 64-bit delta) is left as it was.
+        assert_eq!(st.cur().regs[2], RegVal::Scalar(plus1));
     }
 
     #[test]
@@ -280,7 +312,7 @@ mod tests {
 
     #[test]
     fn join_holds_both() {
-        let j = join(&Scalar::konst(3), &Scalar::urange(10, 12));
+        let j = Scalar::konst(3).join(&Scalar::urange(10, 12));
         assert_eq!((j.umin, j.umax), (3, 12));
         assert!(Scalar::konst(3).is_subset_of(&j));
     }

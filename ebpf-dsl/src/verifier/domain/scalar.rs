@@ -256,6 +256,33 @@ impl Scalar {
         Some(self)
     }
 
+    /// The constant the unsigned range and the known bits leave, when they have one value in
+    /// common (the three cases of kernel 6.18's `__update_reg64_bounds`: the range holds one
+    /// value of the tnum, at its bottom, at the tnum's largest value, or in between); else
+    /// `self`. The link is kept (`___mark_reg_known` keeps the id).
+    pub fn single_value(self) -> Scalar {
+        let t = self.t;
+        if t.is_const() {
+            return self;
+        }
+        let next = t.step(self.umin);
+        let umin_in = self.umin & !t.mask == t.value;
+        let v = if umin_in && next > self.umax {
+            self.umin
+        } else if !umin_in && next == t.umax() {
+            t.umax()
+        } else if !umin_in && next <= self.umax && t.step(next) > self.umax {
+            next
+        } else {
+            return self;
+        };
+        Scalar {
+            link: self.link,
+            delta: self.delta,
+            ..Scalar::konst(v)
+        }
+    }
+
     /// True if `self`, links aside, is exactly [`Scalar::konst`] of its value,
     /// [`Scalar::WORD`] or [`Scalar::UNKNOWN`]: [`Scalar::sync`] leaves those as they are (the
     /// common cases, tested in `sync_fast_path_is_the_slow_path`).
@@ -516,6 +543,39 @@ impl Scalar {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn single_value_of_a_range_and_known_bits() {
+        // The tnum 0xe0 | (0x10 unknown) holds 224 and 240.
+        let t = Tnum {
+            value: 0xe0,
+            mask: 0x10,
+        };
+        let with = |lo: u64, hi: u64| Scalar {
+            t,
+            ..Scalar::urange(lo, hi)
+        };
+        // Past `!= 224` (225..=240): 240, the tnum's largest value.
+        assert_eq!(with(225, 240).single_value(), Scalar::konst(240));
+        // Past `!= 240` (224..=239): 224, at the bottom.
+        assert_eq!(with(224, 239).single_value(), Scalar::konst(224));
+        // Both in the range: unchanged.
+        assert_eq!(with(224, 240).single_value(), with(224, 240));
+        // In between: 0x7d0 is the only multiple of 16 in 1999..=2015.
+        let m = Scalar {
+            t: Tnum {
+                value: 0,
+                mask: 0xffff_fff0,
+            },
+            ..Scalar::urange(1999, 2015)
+        };
+        assert_eq!(m.single_value(), Scalar::konst(2000));
+        let linked = Scalar {
+            link: 7,
+            ..with(225, 240)
+        };
+        assert_eq!(linked.single_value().link, 7);
+    }
 
     #[test]
     fn sync_fast_path_is_the_slow_path() {

@@ -47,6 +47,30 @@ impl Tnum {
         self.value | self.mask
     }
 
+    /// The smallest value of `self` above `z` (the kernel's `tnum_step`): `self.umax()` when
+    /// `z` is at or above it, the smallest value `self.value` when `z` is below that.
+    pub fn step(self, z: u64) -> u64 {
+        let top = self.umax();
+        if z >= top {
+            return top;
+        }
+        if z < self.value {
+            return self.value;
+        }
+        // The values are `value + s` for the subsets s of `mask`: find the smallest subset
+        // above d = z - value. A bit of d outside the mask is 0 in every subset, so a subset
+        // above d is above d with every bit up to that one set too; then counting up by one
+        // with the non-mask bits set carries straight through them.
+        let d = z - self.value;
+        let outside = d & !self.mask;
+        let low = match outside {
+            0 => 0,
+            o => u64::MAX >> o.leading_zeros(),
+        };
+        let next = (d | low | !self.mask).wrapping_add(1) & self.mask;
+        self.value | next
+    }
+
     /// Addition.
     pub fn add(self, b: Tnum) -> Tnum {
         let sm = self.mask.wrapping_add(b.mask);
@@ -210,6 +234,56 @@ impl Tnum {
         Tnum {
             value: self.value & 0xffff_ffff,
             mask: self.mask & 0xffff_ffff,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The values of `t` (a few unknown bits), by brute force.
+    fn values(t: Tnum) -> Vec<u64> {
+        let bits: Vec<u32> = (0..64).filter(|b| t.mask >> b & 1 == 1).collect();
+        (0..1u64 << bits.len())
+            .map(|i| {
+                bits.iter()
+                    .enumerate()
+                    .fold(t.value, |v, (j, b)| v | (i >> j & 1) << b)
+            })
+            .collect()
+    }
+
+    #[test]
+    fn step_is_the_next_value_above() {
+        for t in [
+            Tnum {
+                value: 0b0111_0000,
+                mask: 0b1000_0010,
+            },
+            Tnum {
+                value: 0xe0,
+                mask: 0x10,
+            },
+            Tnum {
+                value: 0,
+                mask: 0b1011_0101,
+            },
+            Tnum {
+                value: 1 << 40,
+                mask: 1 << 63 | 0b110,
+            },
+        ] {
+            let vs = values(t);
+            for z in (0..300u64).chain([1 << 40, (1 << 40) + 7, 1 << 63, u64::MAX]) {
+                let want = vs.iter().copied().filter(|&v| v > z).min();
+                let want = if z < t.value {
+                    t.value
+                } else {
+                    want.unwrap_or(t.umax())
+                };
+                assert_eq!(t.step(z), want, "{t:?} above {z}");
+            }
         }
     }
 }

@@ -146,6 +146,48 @@ impl<'a> Exec<'a> {
         Ok(())
     }
 
+    /// Kernel 6.18's `maybe_fork_scalars`: `rX &= C` or `rX |= C` (a constant, immediate or
+    /// register) on a number that is -1 or 0 (`rX s>>= 63` gives one) verifies the two values
+    /// apart: `st`'s `dst` becomes -1 and the returned copy, the other path, has 0. `None`
+    /// (no split) for other operations, other values, and older targets.
+    ///
+    /// The kernel also splits a 64-bit operation on a register whose low 32 bits only are -1
+    /// or 0 (it then knows the low half of the register); not done here, the value stays a
+    /// range (a possible false reject, never a false accept).
+    pub(crate) fn fork_scalars(
+        &self,
+        st: &mut State,
+        is64: bool,
+        op: AluOp,
+        dst: u8,
+        src: Src,
+    ) -> Option<State> {
+        if self.input.kernel < KernelVersion::FORK_SCALARS || !matches!(op, AluOp::And | AluOp::Or)
+        {
+            return None;
+        }
+        let src_const = match src {
+            Src::Imm(_) => true,
+            Src::Reg(r) => {
+                matches!(st.cur().regs.get(r as usize), Some(RegVal::Scalar(s)) if s.as_const().is_some())
+            }
+        };
+        let d = match st.cur().regs.get(dst as usize) {
+            Some(RegVal::Scalar(d)) if src_const => *d,
+            _ => return None,
+        };
+        let wide = d.smin == -1 && d.smax == 0;
+        // A 32-bit operation reads only the low half: -1 or 0 there is enough.
+        let low = !is64 && d.s32min == -1 && d.s32max == 0;
+        if !wide && !low {
+            return None;
+        }
+        let mut other = st.clone();
+        other.cur_mut().regs[dst as usize] = RegVal::Scalar(Scalar::konst(0));
+        st.cur_mut().regs[dst as usize] = RegVal::Scalar(Scalar::konst(u64::MAX));
+        Some(other)
+    }
+
     /// Which ALU operations on pointers a privileged loader may do (`adjust_reg_min_max_vals`):
     /// negating or byte-swapping one (the result is a number), 64-bit `pointer += scalar`,
     /// `pointer -= scalar`, `scalar += pointer`, and `pointer - pointer` (a number); of the
@@ -537,6 +579,60 @@ mod tests {
             link: id,
             ..Scalar::urange(0, 100)
         }
+    }
+
+    #[test]
+    fn and_or_of_minus_one_or_zero_split_the_path_from_6_18() {
+        let k618 = KernelVersion::FORK_SCALARS;
+        let m1_or_0 = scalar(Scalar::srange(-1, 0));
+        // 64-bit `r2 &= -134`: -134 here, the other path (0) goes on to the next instruction.
+        let and = One::new("r2 &= -134\nexit").kernel(k618);
+        let mut st = state(&[(2, m1_or_0)]);
+        match and.apply(&mut st) {
+            Ok(Step::Branch {
+                other_pc,
+                other,
+                pc,
+            }) => {
+                assert_eq!((other_pc, pc), (1, 1));
+                assert_eq!(*reg(&st, 2), konst(-134i64 as u64));
+                assert_eq!(*reg(&other, 2), konst(0));
+            }
+            s => panic!("expected a split, got {s:?}"),
+        }
+        // `|=` a constant register: -1 here, the constant on the other path.
+        let or = One::new("r2 |= r3\nexit").kernel(k618);
+        let mut st = state(&[(2, m1_or_0), (3, konst(4))]);
+        match or.apply(&mut st) {
+            Ok(Step::Branch { other, .. }) => {
+                assert_eq!(*reg(&st, 2), konst(u64::MAX));
+                assert_eq!(*reg(&other, 2), konst(4));
+            }
+            s => panic!("expected a split, got {s:?}"),
+        }
+        // 32-bit: the low half in [-1, 0] is enough (`w2 s>>= 31` leaves the register's 64-bit
+        // value 0 or 0xffffffff).
+        let low = Scalar::urange(0, u32::MAX as u64).with_bounds32(None, Some((-1, 0)));
+        let mut st = state(&[(2, scalar(low))]);
+        match One::new("w2 &= -134\nexit").kernel(k618).apply(&mut st) {
+            Ok(Step::Branch { other, .. }) => {
+                assert_eq!(*reg(&st, 2), konst(-134i32 as u32 as u64));
+                assert_eq!(*reg(&other, 2), konst(0));
+            }
+            s => panic!("expected a split, got {s:?}"),
+        }
+        // ... but not for a 64-bit operation, nor before 6.18, nor with a variable operand, nor
+        // for a value with more than two possibilities, nor for `^=`.
+        let mut st = state(&[(2, scalar(low))]);
+        assert_eq!(One::new("r2 &= -134\nexit").kernel(k618).next(&mut st), 1);
+        let mut st = state(&[(2, m1_or_0)]);
+        assert_eq!(One::new("r2 &= -134\nexit").next(&mut st), 1);
+        let mut st = state(&[(2, m1_or_0), (3, scalar(Scalar::urange(0, 4)))]);
+        assert_eq!(One::new("r2 &= r3\nexit").kernel(k618).next(&mut st), 1);
+        let mut st = state(&[(2, scalar(Scalar::srange(-1, 1)))]);
+        assert_eq!(One::new("r2 &= 4\nexit").kernel(k618).next(&mut st), 1);
+        let mut st = state(&[(2, m1_or_0)]);
+        assert_eq!(One::new("r2 ^= 4\nexit").kernel(k618).next(&mut st), 1);
     }
 
     #[test]

@@ -46,6 +46,17 @@ impl<'a> Exec<'a> {
             {
                 Ok(Step::Next(if op == JmpOp::Jne { target } else { pc + 1 }))
             }
+            // 6.12: a map pointer (`CONST_PTR_TO_MAP`: `r1 = m ll`, or the inner map a lookup
+            // in a map of maps gives, once null-checked) is not NULL either; nor is the
+            // entry an XSKMAP lookup gives (`PTR_TO_XDP_SOCK`).
+            (p, q)
+                if is64
+                    && matches!(op, JmpOp::Jeq | JmpOp::Jne)
+                    && self.input.kernel >= KernelVersion::MAP_PTR_NOT_NULL
+                    && (zero_vs_map_ptr(p, q) || zero_vs_map_ptr(q, p)) =>
+            {
+                Ok(Step::Next(if op == JmpOp::Jne { target } else { pc + 1 }))
+            }
             (p, RegVal::Scalar(z))
                 if is64
                     && matches!(src, Src::Imm(0))
@@ -223,6 +234,13 @@ impl<'a> Exec<'a> {
                     let (fx, fy) = refine32(op, false, x, y);
                     (tx, ty, fx, fy)
                 };
+                // 6.18: a range that holds one value of the known bits is that value.
+                let (tx, ty, fx, fy) = if self.input.kernel >= KernelVersion::TNUM_SINGLE {
+                    let one = Scalar::single_value;
+                    (one(tx), one(ty), one(fx), one(fy))
+                } else {
+                    (tx, ty, fx, fy)
+                };
                 refine_both(&mut taken, dst, x, tx, sr, y, ty);
                 refine_both(st, dst, x, fx, sr, y, fy);
             }
@@ -249,6 +267,12 @@ impl<'a> Exec<'a> {
             pc: pc + 1,
         }
     }
+}
+
+/// `p` is a map pointer or an opaque map entry (never NULL) and `z` the constant 0.
+fn zero_vs_map_ptr(p: &RegVal, z: &RegVal) -> bool {
+    matches!(z, RegVal::Scalar(z) if z.as_const() == Some(0))
+        && matches!(p, RegVal::MapPtr { .. } | RegVal::Opaque { .. })
 }
 
 /// A conditional jump's operands and targets.
@@ -410,6 +434,29 @@ mod tests {
                 other
             }
             other => panic!("expected both branches, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn a_map_pointer_compared_with_zero_is_decided_from_6_12() {
+        let k612 = KernelVersion::MAP_PTR_NOT_NULL;
+        let src = "if r1 != 0 goto +1\nexit\nexit";
+        for p in [RegVal::MapPtr { map: 0 }, RegVal::Opaque { map: 7 }] {
+            let mut st = state(&[(1, p)]);
+            assert_eq!(One::new(src).kernel(k612).next(&mut st), 2, "{p:?}");
+            let eq = "if r1 == 0 goto +1\nexit\nexit";
+            assert_eq!(One::new(eq).kernel(k612).next(&mut st), 1, "{p:?}");
+            // 6.6: both ways.
+            both_ways(src, &mut st);
+        }
+        // Against 1: both ways.
+        let mut st = state(&[(1, RegVal::MapPtr { map: 0 })]);
+        match One::new("if r1 != 1 goto +1\nexit\nexit")
+            .kernel(k612)
+            .apply(&mut st)
+        {
+            Ok(Step::Branch { .. }) => {}
+            s => panic!("expected both branches, got {s:?}"),
         }
     }
 

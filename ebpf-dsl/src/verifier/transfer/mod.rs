@@ -53,6 +53,9 @@ const MAX_VAR_OFF: i64 = 1 << 29;
 const BPF_F_RDONLY_PROG: u32 = 1 << 7;
 /// `BPF_F_WRONLY_PROG`: the program may write map values but never read them.
 const BPF_F_WRONLY_PROG: u32 = 1 << 8;
+/// `BPF_F_INNER_MAP`: a map that may stand for inner maps of other sizes (no constant-key
+/// NULL elision in it).
+const BPF_F_INNER_MAP: u32 = 1 << 12;
 
 pub(crate) fn e(pc: usize, rule: Rule, msg: impl Into<String>) -> VerifierError {
     VerifierError {

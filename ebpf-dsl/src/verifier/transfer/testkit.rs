@@ -41,7 +41,7 @@ pub(crate) fn pruned_at(
 /// (hash, 8-byte key and value), `ro` (array, read-only for programs), `rb` (ring buffer),
 /// `sk` (socket storage, 4-byte key, 8-byte value), `lk` (hash, 4-byte key, 16-byte value
 /// whose BTF has a `bpf_spin_lock` at offset 4), `sm` (sockmap),
-/// `xs` (xskmap).
+/// `xs` (xskmap), `ia` (array like `arr`, created with `BPF_F_INNER_MAP`).
 pub(crate) fn maps() -> Vec<MapSpec> {
     let map = |name: &'static str, map_type, key_size, value_size, max_entries, flags| MapSpec {
         name: Cow::Borrowed(name),
@@ -68,6 +68,7 @@ pub(crate) fn maps() -> Vec<MapSpec> {
         },
         map("sm", MapType::Sockmap, 4, 4, 4, 0),
         map("xs", MapType::Xskmap, 4, 4, 4, 0),
+        map("ia", MapType::Array, 4, 16, 4, 1 << 12),
     ]
 }
 

@@ -334,7 +334,15 @@ impl<'a> Exec<'a> {
             })?;
         }
         if id == RINGBUF_RESERVE_DYNPTR {
-            let ok = matches!(regs[0], RegVal::MapPtr { map } if self.map(map).map_type == crate::spec::MapType::Ringbuf);
+            // A ring buffer map, named or the inner map of a map of maps (null-checked).
+            let ok = match regs[0] {
+                RegVal::MapPtr { map } => self.map(map).map_type == crate::spec::MapType::Ringbuf,
+                RegVal::Opaque { map } => {
+                    self.is_inner_map(map)
+                        && self.map(map).map_type == crate::spec::MapType::Ringbuf
+                }
+                _ => false,
+            };
             if !ok {
                 return Err(e(
                     pc,

@@ -437,10 +437,13 @@ impl<'a> Exec<'a> {
                 let m = map.unwrap_or(0);
                 let spec = self.map(m);
                 // 6.14+: an array lookup (`bpf_map_lookup_elem`, helper 1) with a constant
-                // in-bounds key cannot fail.
+                // in-bounds key cannot fail; not in an array created with `BPF_F_INNER_MAP`
+                // (an inner map of any size may stand for it, and 6.18 refuses the elision
+                // even for a top-level one).
                 let elided = id == 1
                     && self.input.kernel >= KernelVersion::CONST_KEY_LOOKUP
                     && matches!(spec.map_type, MapType::Array | MapType::PercpuArray)
+                    && spec.flags & BPF_F_INNER_MAP == 0
                     && const_key.is_some_and(|k| k < spec.max_entries as u64);
                 let id = st.fresh();
                 if elided {
@@ -511,15 +514,17 @@ impl<'a> Exec<'a> {
     ) -> R<Option<StackWrite>> {
         match v {
             RegVal::Stack { frame, off } => {
-                if n == 0 {
-                    return Ok(None);
-                }
                 let a = *off as i64;
-                if a < -512 || a + n as i64 > 0 {
+                // The first byte must be in the frame even for a zero size
+                // (`check_stack_access_within_bounds`: `helper_stack_zero_size_past_frame`).
+                if !(-512..0).contains(&a) || a + n as i64 > 0 {
                     return Err(e(pc, Rule::StackAccess, format!(
                         "bpf_{name} would access r10 {a:+} .. r10 {:+} through r{r}, outside the 512-byte stack frame",
                         a + n as i64
                     )));
+                }
+                if n == 0 {
+                    return Ok(None);
                 }
                 let f = *frame as usize;
                 if f >= st.frames.len() {
@@ -528,6 +533,40 @@ impl<'a> Exec<'a> {
                 self.check_no_dynptr(pc, st, f, a, a + n as i64, &format!("bpf_{name} would access"))?;
                 self.note_depth(st, f, a as i32);
                 Ok(write.then_some(StackWrite { frame: f, lo: a, n }))
+            }
+            // A stack pointer with a variable offset (privileged, `check_stack_range_initialized`):
+            // the whole range it may cover must lie in the frame, holds no dynptr, and a write
+            // clobbers all of it (every byte unknown, the spills it touches gone).
+            RegVal::StackVar { frame, off, var } => {
+                // (The bounds are checked for a zero size too: `check_stack_access_within_bounds`.)
+                if var.smax >= MAX_VAR_OFF || var.smin <= -MAX_VAR_OFF {
+                    return Err(e(pc, Rule::StackAccess, format!(
+                        "bpf_{name} gets r{r}, {}: its variable offset is unbounded (the kernel needs it within ±2^29)",
+                        self.describe(v)
+                    )));
+                }
+                let lo = *off as i64 + var.smin;
+                let hi = *off as i64 + var.smax + n as i64;
+                if !(-512..0).contains(&lo) || hi > 0 {
+                    return Err(e(pc, Rule::StackAccess, format!(
+                        "bpf_{name} may access r10 {lo:+} .. r10 {hi:+} through r{r} ({}), outside the 512-byte stack frame",
+                        self.describe(v)
+                    )));
+                }
+                let f = *frame as usize;
+                if f >= st.frames.len() {
+                    return Err(e(pc, Rule::StackAccess, "stack pointer to a returned frame"));
+                }
+                if n == 0 {
+                    return Ok(None);
+                }
+                self.check_no_dynptr(pc, st, f, lo, hi, &format!("bpf_{name} may access"))?;
+                self.note_depth(st, f, lo as i32);
+                Ok(write.then_some(StackWrite {
+                    frame: f,
+                    lo,
+                    n: (hi - lo) as u64,
+                }))
             }
             RegVal::Pkt { .. } if write => Err(e(pc, Rule::HelperArgument, format!(
                 "bpf_{name} would write into the packet through r{r}; this verifier only lets helpers write to the stack or map values"
@@ -683,6 +722,54 @@ mod tests {
             .kernel(KernelVersion::CONST_KEY_LOOKUP)
             .next(&mut st4);
         assert!(matches!(reg(&st4, 0), RegVal::MapValueOrNull { .. }));
+        // An array created with BPF_F_INNER_MAP (`ia`, map 8): it can, whatever the key.
+        let mut st = lookup_args(stack(-8));
+        st.cur_mut().regs[1] = RegVal::MapPtr { map: 8 };
+        call.clone()
+            .kernel(KernelVersion::CONST_KEY_LOOKUP)
+            .next(&mut st);
+        assert!(matches!(reg(&st, 0), RegVal::MapValueOrNull { map: 8, .. }));
+    }
+
+    #[test]
+    fn a_helper_writes_through_a_variable_offset_stack_pointer() {
+        let var = RegVal::StackVar {
+            frame: 0,
+            off: -24,
+            var: Scalar::urange(0, 8)
+                .with_tnum(crate::verifier::domain::tnum::Tnum { value: 0, mask: 8 }),
+        };
+        let call = One::new("call bpf_xdp_load_bytes\nexit");
+        let args = |r3: RegVal| state(&[(2, konst(0)), (3, r3), (4, konst(16))]);
+        let mut st = args(var);
+        call.next(&mut st);
+        // Every byte the 16 bytes may cover (r10-24 .. r10) is written.
+        for off in [-24, -16, -8] {
+            assert_eq!(*slot(&st, off), Slot::Bytes([Byte::Misc; 8]), "r10 {off}");
+        }
+        // From r10-16, the range would reach r10+8.
+        let past = RegVal::StackVar {
+            frame: 0,
+            off: -16,
+            var: Scalar::urange(0, 8),
+        };
+        let (rule, msg) = call.refused(&mut args(past));
+        assert_eq!(rule, Rule::StackAccess);
+        assert!(msg.contains("r10 -16 .. r10 +8"), "{msg}");
+        // A zero size checks the place too: here and for a constant offset at r10 + 0.
+        let zero = |r2: RegVal| state(&[(1, r2), (2, konst(0)), (3, konst(0))]);
+        let probe =
+            One::new("call bpf_probe_read_kernel\nexit").ty(crate::ProgramType::SocketFilter);
+        let anywhere = RegVal::StackVar {
+            frame: 0,
+            off: -16,
+            var: Scalar::urange(0, 63),
+        };
+        let (rule, _) = probe.refused(&mut zero(anywhere));
+        assert_eq!(rule, Rule::StackAccess);
+        let (rule, _) = probe.refused(&mut zero(RegVal::Stack { frame: 0, off: 0 }));
+        assert_eq!(rule, Rule::StackAccess);
+        probe.next(&mut zero(RegVal::Stack { frame: 0, off: -8 }));
     }
 
     #[test]
