@@ -252,6 +252,7 @@ use crate::isa::insn::{AluOp, Insn};
 use crate::spec::{GlobalData, MapSpec, ProgramType, RelocKind, Relocation};
 
 pub(crate) mod cfg;
+mod chunks;
 mod context;
 pub mod ctx;
 mod deps;

@@ -32,6 +32,7 @@
 //! (the kernel's `skip_inf_loop_check`) and stores one after 1 jump and 4 instructions;
 //! otherwise unfinished checkpoints miss and are evicted too.
 
+use super::chunks::Chunks;
 use super::deps::{self, Deps, Link, Mask};
 use super::domain::scalar::Scalar;
 use super::domain::state::{covers, covers_calls, covers_frames, same_state, RegVal, Slot, State};
@@ -105,7 +106,8 @@ fn site(st: &State) -> usize {
 
 /// The path explorer (depth first, like the kernel's `do_check`).
 pub(crate) struct Explorer {
-    checkpoints: Vec<Checkpoint>,
+    /// Every checkpoint stored, by id (in small blocks: see [`Chunks`]).
+    checkpoints: Chunks<Checkpoint>,
     /// The finished checkpoints stored at each instruction (those that can prune).
     explored: PcLists<prune_hint::Kept>,
     /// The unfinished ones, oldest first (those a loop without progress comes back to).
@@ -175,7 +177,7 @@ impl Explorer {
     /// An explorer for a program of `insns` instruction slots.
     pub(crate) fn new(insns: usize, exact: bool, every: bool) -> Self {
         Explorer {
-            checkpoints: Vec::with_capacity(checkpoints_expected(insns)),
+            checkpoints: Chunks::new(),
             explored: PcLists::new(insns),
             waiting: PcLists::new(insns),
             jumps: 0,
@@ -830,17 +832,6 @@ impl Explorer {
         }
         list.push(kept);
     }
-}
-
-/// The room made for checkpoints up front, for a program of `insns` slots: a checkpoint is
-/// some hundreds of bytes, and growing their vector one doubling at a time copies all of them
-/// each time (glibc's `realloc` remaps a large block's pages, the CLI's mimalloc copies them:
-/// by callgrind 1 to 2.5 % of katran's `balancer_ingress` and xdp-filter's `xdpfilt_alw_tcp`
-/// when room was made for one per 3 slots). Most programs store one per 4 to 30 slots, the
-/// loop-heavy ones more than one per slot: room for one per slot, past which the vector grows
-/// as usual. The memory not used is reserved, never touched.
-fn checkpoints_expected(insns: usize) -> usize {
-    insns.clamp(16, 1 << 16)
 }
 
 /// The locations a statically dead register of the innermost frame (`innermost`) leaves out.

@@ -7,28 +7,21 @@
 use std::cell::RefCell;
 
 use super::Scalar;
+use crate::verifier::chunks::Chunks;
 
 /// Entries of the table of [`memoised`] (a power of two).
 const ENTRIES: usize = 1024;
 
-/// The first room made for a [`Table`]'s pairs, in bytes: the largest block mimalloc serves
-/// from its 64 KB pages of small blocks (larger ones take a 512 KB page per size).
-const SMALL_BLOCK: usize = 8 << 10;
-
 /// A direct-mapped table of `N` entries (a power of two) of a pure function's (input, output)
 /// pairs: `slots[i]` is 0 when entry `i` is empty, else one more than the position of its pair
 /// in `pairs`. The pairs are pushed as entries fill (a full table of them can be hundreds of
-/// KB: allocated and written at once it would cost a short program tens of page faults).
-///
-/// The pairs' vector has two sizes only ([`Table::put`]): first room for [`SMALL_BLOCK`]
-/// bytes of pairs, then, if they fill it, for all `N` at once (reserved, written only as
-/// pairs come). Grown by doublings, it went through blocks of sizes never used again: a short
-/// program's verification wrote twice the pages its pairs need, and each block of 8 to 64 KB
-/// took a fresh 512 KB page of the CLI's allocator (mimalloc), often in a 2 MB region of the
-/// heap touched for the first time (a transparent huge page fault: some 170 µs, zeroing 2 MB).
+/// KB: allocated and written at once it would cost a short program tens of page faults), in
+/// small blocks ([`Chunks`]): a short program's verification touches only the few KB its pairs
+/// take, never a block of the allocator's large sizes (each in a region of the heap of its
+/// own, often touched for the first time: a transparent huge page fault, some 160 µs).
 pub(crate) struct Table<K, V, const N: usize> {
     slots: Vec<u16>,
-    pairs: Vec<(K, V)>,
+    pairs: Chunks<(K, V)>,
 }
 
 impl<K: PartialEq + Copy, V: Copy, const N: usize> Table<K, V, N> {
@@ -36,7 +29,7 @@ impl<K: PartialEq + Copy, V: Copy, const N: usize> Table<K, V, N> {
     pub(crate) const fn new() -> Self {
         Table {
             slots: Vec::new(),
-            pairs: Vec::new(),
+            pairs: Chunks::new(),
         }
     }
 
@@ -55,15 +48,10 @@ impl<K: PartialEq + Copy, V: Copy, const N: usize> Table<K, V, N> {
         let i = Self::entry(hash);
         if self.slots.is_empty() {
             self.slots = vec![0; N];
-            let small = SMALL_BLOCK / std::mem::size_of::<(K, V)>().max(1);
-            self.pairs = Vec::with_capacity(small.clamp(1, N));
         }
         match self.slots[i] {
             0 => {
-                if self.pairs.len() == self.pairs.capacity() {
-                    // Never more than `N` pairs (one per entry).
-                    self.pairs.reserve_exact(N - self.pairs.len());
-                }
+                // Never more than `N` pairs (one per entry).
                 self.pairs.push((k, v));
                 self.slots[i] = self.pairs.len() as u16;
             }
@@ -124,7 +112,7 @@ mod tests {
 
     #[test]
     fn a_table_keeps_its_pairs_past_its_first_block() {
-        // 2 KB pairs: 4 fit the first block, the rest go to the block of all 64.
+        // 2 KB pairs: 4 a block of the pairs, 16 blocks for all 64.
         type Big = [u64; 256];
         let mut t: Table<u64, Big, 64> = Table::new();
         let h = |k: u64| k << 32;
@@ -132,7 +120,7 @@ mod tests {
             assert_eq!(t.get(h(k), &k), None);
             t.put(h(k), k, [k; 256]);
         }
-        assert!(t.pairs.capacity() <= 64);
+        assert_eq!(t.pairs.len(), 64);
         for k in 0..64 {
             assert_eq!(t.get(h(k), &k), Some([k; 256]));
         }
