@@ -475,6 +475,8 @@ pub fn check_object(bytes: &[u8], shown: &str, how: &CheckObject) -> Result<Exit
         .unwrap_or_default();
     // Where map values hold a `bpf_timer`, likewise (none: the timer helpers are refused).
     let timers = object_btf.as_ref().map(|b| b.timers()).unwrap_or_default();
+    // The program's own types (allocated objects, `__kptr` fields of map values).
+    let program_types = object_btf.as_ref().map(|b| b.program_types());
     let section = how.section.as_deref();
     let progs: Vec<_> = obj.programs_in(section).collect();
     if progs.is_empty() {
@@ -518,6 +520,7 @@ pub fn check_object(bytes: &[u8], shown: &str, how: &CheckObject) -> Result<Exit
                 // libbpf passes `.BTF.ext` func_info with the program when the object has it.
                 func_info: p.func_info.as_deref(),
                 vmlinux: vmlinux.as_ref(),
+                program_types: program_types.as_ref(),
             };
             let started = std::time::Instant::now();
             let name = format!("{} ({})", p.section, p.function);

@@ -15,6 +15,7 @@ use crate::isa::insn::{Insn, BPF_PSEUDO_CALL};
 use crate::xdp::btf_kfunc::BtfKfunc;
 use crate::xdp::dynptr::DynptrKfunc;
 use crate::xdp::exception::ExcKfunc;
+use crate::xdp::graph::GraphKfunc;
 use crate::xdp::metadata::XdpKfunc;
 use crate::xdp::netfilter::NfKfunc;
 
@@ -292,6 +293,18 @@ fn btf_kfunc_proto(k: BtfKfunc) -> (Ty, Vec<(&'static str, Ty)>) {
     }
 }
 
+/// The kernel's prototype of the local-object kfunc `k`: (return type, parameters).
+fn graph_kfunc_proto(k: GraphKfunc) -> (Ty, Vec<(&'static str, Ty)>) {
+    use Ty::*;
+    match k {
+        GraphKfunc::ObjNewImpl => (
+            VoidPtr,
+            vec![("local_type_id__k", U64), ("meta__ign", VoidPtr)],
+        ),
+        GraphKfunc::ObjDropImpl => (Void, vec![("p__alloc", VoidPtr), ("meta__ign", VoidPtr)]),
+    }
+}
+
 /// Adds the `FUNC` (extern linkage) of the BTF cast `k`, as [`add_nf_kfunc_btf`] does.
 pub(super) fn add_btf_kfunc_btf(btf: &mut Btf, k: BtfKfunc) -> u32 {
     add_proto_btf(btf, k.name(), btf_kfunc_proto(k))
@@ -384,6 +397,8 @@ pub(super) fn add_named_kfunc_btf(btf: &mut Btf, name: &str) -> Option<u32> {
         Some(add_dynptr_kfunc_btf(btf, k))
     } else if let Some(k) = ExcKfunc::from_name(name) {
         Some(add_exc_kfunc_btf(btf, k))
+    } else if let Some(k) = GraphKfunc::from_name(name) {
+        Some(add_proto_btf(btf, k.name(), graph_kfunc_proto(k)))
     } else {
         BtfKfunc::from_name(name).map(|k| add_btf_kfunc_btf(btf, k))
     }

@@ -55,6 +55,9 @@ pub(crate) struct Exec<'a> {
     /// For each input map: the offset of the `bpf_timer` in its value, if it has one (from
     /// its BTF; see `transfer/call/timer.rs`).
     pub(crate) timers: Vec<Option<u32>>,
+    /// For each input map: the special fields of its value from the program's BTF (kptrs,
+    /// graph roots, ...; see `transfer/call/graph.rs`), if it has any.
+    pub(crate) fields: Vec<Option<crate::btf::SpecialFields>>,
     /// Per subprogram: a timer callback (`bpf_timer_set_callback` took it on a verified path;
     /// the kernel's `is_async_cb`), whose stack is its own (see `check_stack_depth`).
     pub(crate) async_cb: Vec<bool>,
@@ -92,6 +95,7 @@ impl<'a> Exec<'a> {
             key_of: Vec::new(),
             locks: super::lock_layout::spin_lock_offsets(input),
             timers: super::lock_layout::timer_offsets(input),
+            fields: super::transfer::map_fields(input),
             async_cb: vec![false; cfg.subprog_starts.len()],
             tracer: None,
             global_called: vec![false; cfg.subprog_starts.len()],

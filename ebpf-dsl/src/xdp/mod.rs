@@ -52,6 +52,7 @@ use crate::isa::insn::{Insn, JmpOp, Reg};
 pub mod btf_kfunc;
 pub mod dynptr;
 pub mod exception;
+pub mod graph;
 pub mod metadata;
 pub mod netfilter;
 pub mod seeds;

@@ -20,6 +20,7 @@ use crate::isa::insn::{Insn, BPF_PSEUDO_KFUNC_CALL};
 use super::btf_kfunc::BtfKfunc;
 use super::dynptr::DynptrKfunc;
 use super::exception::ExcKfunc;
+use super::graph::GraphKfunc;
 use super::metadata::XdpKfunc;
 
 /// The netfilter kfuncs this crate knows by name.
@@ -121,7 +122,8 @@ pub const fn call_nf_kfunc(kfunc: NfKfunc) -> Insn {
     Insn::new(0x85, 0, BPF_PSEUDO_KFUNC_CALL, 0, kfunc.placeholder())
 }
 
-/// The name of the kfunc (XDP metadata, netfilter, dynptr, exceptions, BTF casts) whose
+/// The name of the kfunc (XDP metadata, netfilter, dynptr, exceptions, BTF casts, local
+/// objects) whose
 /// call-by-name placeholder is `imm`.
 pub fn kfunc_name(imm: i32) -> Option<&'static str> {
     XdpKfunc::from_placeholder(imm)
@@ -130,6 +132,7 @@ pub fn kfunc_name(imm: i32) -> Option<&'static str> {
         .or_else(|| DynptrKfunc::from_placeholder(imm).map(DynptrKfunc::name))
         .or_else(|| ExcKfunc::from_placeholder(imm).map(ExcKfunc::name))
         .or_else(|| BtfKfunc::from_placeholder(imm).map(BtfKfunc::name))
+        .or_else(|| GraphKfunc::from_placeholder(imm).map(GraphKfunc::name))
 }
 
 /// The call by name of the kfunc (XDP metadata, netfilter, dynptr, exceptions, BTF casts)
@@ -141,6 +144,7 @@ pub fn call_kfunc_by_name(name: &str) -> Option<Insn> {
         .or_else(|| DynptrKfunc::from_name(name).map(super::dynptr::call_dynptr_kfunc))
         .or_else(|| ExcKfunc::from_name(name).map(super::exception::call_exc_kfunc))
         .or_else(|| BtfKfunc::from_name(name).map(super::btf_kfunc::call_btf_kfunc))
+        .or_else(|| GraphKfunc::from_name(name).map(super::graph::call_graph_kfunc))
 }
 
 /// The name of the kfunc `insn` calls by name (a kfunc call with a placeholder `imm`).
@@ -162,6 +166,7 @@ pub fn kfunc_names() -> impl Iterator<Item = &'static str> {
         .chain(DynptrKfunc::ALL.into_iter().map(DynptrKfunc::name))
         .chain(ExcKfunc::ALL.into_iter().map(ExcKfunc::name))
         .chain(BtfKfunc::ALL.into_iter().map(BtfKfunc::name))
+        .chain(GraphKfunc::ALL.into_iter().map(GraphKfunc::name))
 }
 
 #[cfg(test)]
@@ -185,6 +190,7 @@ mod tests {
                 + DynptrKfunc::ALL.len()
                 + ExcKfunc::ALL.len()
                 + BtfKfunc::ALL.len()
+                + GraphKfunc::ALL.len()
         );
         assert_eq!(call_kfunc_by_name("bpf_nope"), None);
     }

@@ -59,6 +59,7 @@ impl<'a> Exec<'a> {
                             | RegVal::SockOrNull { .. }
                             | RegVal::BtfSockOrNull { .. }
                             | RegVal::KObjOrNull { .. }
+                            | RegVal::AllocOrNull { .. }
                             | RegVal::BtfPtrOrNull { .. }
                     ) =>
             {
@@ -355,7 +356,9 @@ fn is_btf_id(v: &RegVal) -> bool {
         RegVal::KObj { .. }
         | RegVal::KObjOrNull { .. }
         | RegVal::BtfPtr { .. }
-        | RegVal::BtfPtrOrNull { .. } => true,
+        | RegVal::BtfPtrOrNull { .. }
+        | RegVal::Alloc { .. }
+        | RegVal::AllocOrNull { .. } => true,
         _ => false,
     }
 }

@@ -33,6 +33,9 @@ impl<'a> Exec<'a> {
         if let Some(k) = crate::xdp::btf_kfunc::BtfKfunc::from_placeholder(placeholder) {
             return self.call_btf_kfunc(pc, st, k);
         }
+        if let Some(k) = crate::xdp::graph::GraphKfunc::from_placeholder(placeholder) {
+            return self.call_graph_kfunc(pc, st, k);
+        }
         for w in self.check_xdp_kfunc(pc, st, placeholder)? {
             mark_written(st, &w);
         }

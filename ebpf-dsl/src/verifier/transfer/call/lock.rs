@@ -278,6 +278,8 @@ impl<'a> Exec<'a> {
                 ));
             }
         }
+        // And its kptrs and graph roots (`graph.rs`).
+        self.check_field_overlap(pc, r, m, lo, hi)?;
         let Some(lock) = self.lock_offset(m) else {
             return Ok(());
         };

@@ -1,0 +1,104 @@
+//! The kfuncs of the program's own allocated objects ("local kptrs", `kernel/bpf/helpers.c`,
+//! Linux 6.2): `bpf_obj_new_impl` gives a new object of one of the program's BTF struct types,
+//! `bpf_obj_drop_impl` frees it. Any program type may call them.
+//!
+//! As for the other kfuncs called by name ([`super::netfilter`]), a call is a kfunc call whose
+//! `imm` is a negative placeholder ([`GraphKfunc::placeholder`]: -128, -129, ...; the range
+//! -128..-159 is this family's), which the loader replaces with the kfunc's id in the running
+//! kernel's BTF; an `extern ... __ksym` function in a clang object (`bpf_obj_new(type)` of
+//! the selftests' `bpf_experimental.h`). The static verifier's model is in
+//! `verifier::transfer::call::graph`; it needs the program's own BTF
+//! (`VerifyInput::program_types`), where the objects' types are. The graph kfuncs (rbtree,
+//! lists) and `bpf_refcount_acquire_impl` are not modelled yet: an object calling them is
+//! refused by the ELF reader as calling an unknown extern.
+
+use crate::isa::insn::{Insn, BPF_PSEUDO_KFUNC_CALL};
+
+/// The kfuncs of this family.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum GraphKfunc {
+    /// `void *bpf_obj_new_impl(u64 local_type_id__k, void *meta__ign)` (`KF_ACQUIRE |
+    /// KF_RET_NULL`): a new zeroed object of the program's BTF struct type `local_type_id`
+    /// (a constant), an owning reference or NULL.
+    ObjNewImpl,
+    /// `void bpf_obj_drop_impl(void *p__alloc, void *meta__ign)` (`KF_RELEASE`): frees an
+    /// object the program owns (a pointer to its start).
+    ObjDropImpl,
+}
+
+impl GraphKfunc {
+    /// Every kfunc, in placeholder order.
+    pub const ALL: [GraphKfunc; 2] = [GraphKfunc::ObjNewImpl, GraphKfunc::ObjDropImpl];
+
+    /// The kernel's name of the function.
+    pub const fn name(self) -> &'static str {
+        match self {
+            GraphKfunc::ObjNewImpl => "bpf_obj_new_impl",
+            GraphKfunc::ObjDropImpl => "bpf_obj_drop_impl",
+        }
+    }
+
+    /// The kfunc called `name`, if it is one of these.
+    pub fn from_name(name: &str) -> Option<GraphKfunc> {
+        GraphKfunc::ALL.into_iter().find(|k| k.name() == name)
+    }
+
+    /// The `imm` a call by name carries until the loader resolves it: -128, -129, ...
+    pub const fn placeholder(self) -> i32 {
+        -128 - self as i32
+    }
+
+    /// The kfunc whose placeholder is `imm`.
+    pub fn from_placeholder(imm: i32) -> Option<GraphKfunc> {
+        GraphKfunc::ALL.into_iter().find(|k| k.placeholder() == imm)
+    }
+
+    /// The kfunc an instruction calls by name (a kfunc call with its placeholder `imm`).
+    pub fn of_insn(insn: &Insn) -> Option<GraphKfunc> {
+        if insn.code == 0x85 && insn.src() == BPF_PSEUDO_KFUNC_CALL && insn.off == 0 {
+            GraphKfunc::from_placeholder(insn.imm)
+        } else {
+            None
+        }
+    }
+}
+
+/// A call of `kfunc` by name: `call kfunc` with the placeholder the loader resolves.
+pub const fn call_graph_kfunc(kfunc: GraphKfunc) -> Insn {
+    Insn::new(0x85, 0, BPF_PSEUDO_KFUNC_CALL, 0, kfunc.placeholder())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_and_placeholders_round_trip_in_their_range() {
+        for k in GraphKfunc::ALL {
+            assert_eq!(GraphKfunc::from_name(k.name()), Some(k));
+            assert_eq!(GraphKfunc::of_insn(&call_graph_kfunc(k)), Some(k));
+            assert!((-159..=-128).contains(&k.placeholder()));
+            assert_eq!(
+                super::super::netfilter::kfunc_name(k.placeholder()),
+                Some(k.name())
+            );
+            assert_eq!(
+                super::super::netfilter::call_kfunc_by_name(k.name()),
+                Some(call_graph_kfunc(k))
+            );
+        }
+        assert!(super::super::netfilter::kfunc_names().any(|n| n == "bpf_obj_new_impl"));
+        assert_eq!(GraphKfunc::from_name("bpf_rbtree_first"), None);
+    }
+
+    #[test]
+    fn the_text_syntax_reads_and_prints_them() {
+        for k in GraphKfunc::ALL {
+            let a = crate::asm::assemble_unchecked(&format!("call {}\nr0 = 0\nexit", k.name()))
+                .unwrap_or_else(|d| panic!("{d:?}"));
+            assert_eq!(a.insns[0], call_graph_kfunc(k));
+            let text = crate::disasm::disassemble(&a.insns[..1]).unwrap();
+            assert_eq!(text.trim(), format!("call {}", k.name()));
+        }
+    }
+}
