@@ -27,6 +27,16 @@ const SPECIAL_STRUCTS: [&str; 11] = [
 pub enum FieldKind {
     /// One of the kernel-managed structs (its name: `bpf_spin_lock`, `bpf_rb_node`, ...).
     Managed(&'static str),
+    /// A `bpf_rb_root` (`list`: a `bpf_list_head`) whose `__contains(TYPE, FIELD)` tag names
+    /// the struct of its nodes and their node member.
+    GraphRoot {
+        /// A list head rather than a tree root.
+        list: bool,
+        /// The nodes' struct type id (in the same BTF).
+        value: u32,
+        /// The byte offset of the node member in that struct.
+        node_offset: u32,
+    },
     /// A `__kptr` (8 bytes): a pointer the program only moves with `bpf_kptr_xchg`.
     Kptr {
         /// The pointed-to struct's type id in the same BTF (0: a forward declaration).
@@ -71,11 +81,22 @@ impl SpecialFields {
             .find(|f| i64::from(f.offset) == offset && matches!(f.kind, FieldKind::Kptr { .. }))
     }
 
-    /// True if it has a field of the managed struct `name`.
+    /// True if it has a field of the managed struct `name` (graph roots included).
     pub fn has(&self, name: &str) -> bool {
-        self.fields
-            .iter()
-            .any(|f| f.kind == FieldKind::Managed(special_name(name).unwrap_or("")))
+        self.fields.iter().any(|f| match f.kind {
+            FieldKind::Managed(n) => n == name,
+            FieldKind::GraphRoot { list, .. } => {
+                name == if list { "bpf_list_head" } else { "bpf_rb_root" }
+            }
+            FieldKind::Kptr { .. } => false,
+        })
+    }
+
+    /// The graph root field at exactly `offset`, if any.
+    pub fn root_at(&self, offset: i64) -> Option<&SpecialField> {
+        self.fields.iter().find(|f| {
+            i64::from(f.offset) == offset && matches!(f.kind, FieldKind::GraphRoot { .. })
+        })
     }
 }
 
@@ -129,7 +150,7 @@ impl Btf {
                         continue;
                     }
                     self.collect_special(ty, v.offset, 0, &mut out.fields)?;
-                    self.check_roots(&out.fields[before..], v.ty, -1)?;
+                    self.check_roots(&mut out.fields[before..], v.ty, -1)?;
                 }
             }
             _ => self.collect_special(id, 0, 0, &mut out.fields)?,
@@ -222,9 +243,7 @@ impl Btf {
                     if out.len() > before && (m.bit_offset % 8 != 0 || m.bitfield_size != 0) {
                         return Err(format!("a special field at a bit offset in `{}`", t.name));
                     }
-                    if out.len() == before + 1 && out[before].offset == base + m.bit_offset / 8 {
-                        self.check_roots(&out[before..], id, i as i32)?;
-                    }
+                    self.check_roots(&mut out[before..], id, i as i32)?;
                 }
                 Ok(())
             }
@@ -250,21 +269,35 @@ impl Btf {
                     Err(format!("a special field in union `{}`", t.name))
                 }
             }
-            Kind::Array { elem, .. } => {
+            Kind::Array { elem, nelems, .. } => {
+                // An array of special fields (`struct bpf_rb_root roots[2]`): each element is
+                // one (the kernel's `btf_find_field` repeats them, at most 64 here).
                 let mut sub = Vec::new();
-                if self
-                    .under_mods(*elem)
-                    .and_then(|p| self.kptr_of(p))
-                    .is_some()
-                {
-                    return Err("an array of kptrs".into());
-                }
-                self.collect_special(*elem, base, depth + 1, &mut sub)?;
-                if sub.is_empty() {
-                    Ok(())
+                if let Some(k) = self.under_mods(*elem).and_then(|p| self.kptr_of(p)) {
+                    sub.push(SpecialField {
+                        offset: 0,
+                        size: 8,
+                        kind: k,
+                    });
                 } else {
-                    Err("an array of special fields".into())
+                    self.collect_special(*elem, 0, depth + 1, &mut sub)?;
                 }
+                if sub.is_empty() {
+                    return Ok(());
+                }
+                let size = self.size_of(*elem).ok_or("an array of unsized elements")?;
+                if *nelems > 64 {
+                    return Err("an array of more than 64 special fields".into());
+                }
+                for i in 0..*nelems {
+                    for f in &sub {
+                        out.push(SpecialField {
+                            offset: base + i * size + f.offset,
+                            ..f.clone()
+                        });
+                    }
+                }
+                Ok(())
             }
             _ => Ok(()),
         }
@@ -277,34 +310,44 @@ impl Btf {
     /// error, and the map has no special field at all (not even its lock).
     fn check_roots(
         &self,
-        found: &[SpecialField],
+        found: &mut [SpecialField],
         owner: u32,
         component: i32,
     ) -> Result<(), String> {
         for f in found {
-            let node = match f.kind {
-                FieldKind::Managed("bpf_rb_root") => "bpf_rb_node",
-                FieldKind::Managed("bpf_list_head") => "bpf_list_node",
+            let (list, node) = match f.kind {
+                FieldKind::Managed("bpf_rb_root") => (false, "bpf_rb_node"),
+                FieldKind::Managed("bpf_list_head") => (true, "bpf_list_node"),
                 _ => continue,
             };
             let Some((ty, field)) = self.contains_tag(owner, component) else {
                 return Err("a graph root without a __contains(type, field) tag".into());
             };
-            let found_node = self.types.iter().any(|t| {
-                t.name == ty
-                    && matches!(&t.kind, Kind::Struct { members, .. } if members.iter().any(|m| {
-                        m.name == field
+            let value = self.find(&ty, 4);
+            let node_offset = value.and_then(|v| match &self.get(v)?.kind {
+                Kind::Struct { members, .. } => members
+                    .iter()
+                    .find(|m| m.name == field)
+                    .filter(|m| {
+                        m.bit_offset % 8 == 0
                             && self
                                 .under_mods(m.ty)
                                 .and_then(|n| self.get(n))
                                 .is_some_and(|n| n.name == node)
-                    }))
+                    })
+                    .map(|m| m.bit_offset / 8),
+                _ => None,
             });
-            if !found_node {
+            let (Some(value), Some(node_offset)) = (value, node_offset) else {
                 return Err(format!(
                     "a graph root that contains `{ty}`'s `{field}`, which this BTF has not as a {node} (`struct {ty}` is missing or its member is not one)"
                 ));
-            }
+            };
+            f.kind = FieldKind::GraphRoot {
+                list,
+                value,
+                node_offset,
+            };
         }
         Ok(())
     }

@@ -126,6 +126,14 @@ fn a_graph_root_needs_a_contains_tag_naming_a_node() {
     ));
     let f = b.special_fields(v).unwrap();
     assert!(f.has("bpf_spin_lock") && f.has("bpf_rb_root"));
+    assert_eq!(
+        f.root_at(8).map(|f| &f.kind),
+        Some(&FieldKind::GraphRoot {
+            list: false,
+            value: 4,
+            node_offset: 8
+        })
+    );
     // A tag naming a member that is no rb node.
     let v2 = add_struct(&mut b, "value2", 24, &[("l", lock, 0), ("r", root, 8)]);
     b.push(Type::new(
@@ -158,7 +166,22 @@ fn layouts_not_modelled_are_errors() {
             nelems: 2,
         },
     ));
+    // An array of nodes: two fields.
     let v = add_struct(&mut b, "value", 72, &[("x", long, 0), ("n", nodes, 8)]);
+    let f = b.special_fields(v).unwrap();
+    assert_eq!(
+        f.fields.iter().map(|f| f.offset).collect::<Vec<_>>(),
+        [8, 40]
+    );
+    let many = b.push(Type::new(
+        "",
+        Kind::Array {
+            elem: node,
+            index: idx,
+            nelems: 100,
+        },
+    ));
+    let v = add_struct(&mut b, "big", 3200, &[("n", many, 0)]);
     assert!(b.special_fields(v).is_err());
     let u = b.push(Type::new(
         "u",

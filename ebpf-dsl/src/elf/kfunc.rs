@@ -169,6 +169,9 @@ enum Ty {
     Struct(&'static str),
     Union(&'static str),
     Enum(&'static str),
+    /// A pointer to `bool (*)(struct bpf_rb_node *, const struct bpf_rb_node *)` (the rbtree's
+    /// `less` callback).
+    LessFn,
 }
 
 /// The kernel's prototype of `k`: (return type, parameters).
@@ -302,6 +305,24 @@ fn graph_kfunc_proto(k: GraphKfunc) -> (Ty, Vec<(&'static str, Ty)>) {
             vec![("local_type_id__k", U64), ("meta__ign", VoidPtr)],
         ),
         GraphKfunc::ObjDropImpl => (Void, vec![("p__alloc", VoidPtr), ("meta__ign", VoidPtr)]),
+        GraphKfunc::RbtreeAddImpl => (
+            Int,
+            vec![
+                ("root", Struct("bpf_rb_root")),
+                ("node", Struct("bpf_rb_node")),
+                ("less", LessFn),
+                ("meta__ign", VoidPtr),
+                ("off", U64),
+            ],
+        ),
+        GraphKfunc::RbtreeRemove => (
+            Struct("bpf_rb_node"),
+            vec![
+                ("root", Struct("bpf_rb_root")),
+                ("node", Struct("bpf_rb_node")),
+            ],
+        ),
+        GraphKfunc::RbtreeFirst => (Struct("bpf_rb_node"), vec![("root", Struct("bpf_rb_root"))]),
     }
 }
 
@@ -347,6 +368,44 @@ fn add_proto_btf(btf: &mut Btf, name: &str, (ret, params): (Ty, Vec<(&'static st
                     },
                 ));
                 ptr(btf, u)
+            }
+            Ty::LessFn => {
+                let b = btf.add(Type::new(
+                    "_Bool",
+                    Kind::Int {
+                        size: 1,
+                        encoding: INT_BOOL,
+                        offset: 0,
+                        bits: 8,
+                    },
+                ));
+                let n = btf.add(Type::new(
+                    "bpf_rb_node",
+                    Kind::Struct {
+                        size: 0,
+                        members: Vec::new(),
+                    },
+                ));
+                let p = ptr(btf, n);
+                let c = btf.add(Type::new("", Kind::Const(n)));
+                let cp = ptr(btf, c);
+                let proto = btf.add(Type::new(
+                    "",
+                    Kind::FuncProto {
+                        ret: b,
+                        params: vec![
+                            Param {
+                                name: "a".into(),
+                                ty: p,
+                            },
+                            Param {
+                                name: "b".into(),
+                                ty: cp,
+                            },
+                        ],
+                    },
+                ));
+                ptr(btf, proto)
             }
             Ty::Enum(name) => btf.add(Type::new(
                 name,

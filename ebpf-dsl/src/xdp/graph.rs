@@ -7,10 +7,12 @@
 //! -128..-159 is this family's), which the loader replaces with the kfunc's id in the running
 //! kernel's BTF; an `extern ... __ksym` function in a clang object (`bpf_obj_new(type)` of
 //! the selftests' `bpf_experimental.h`). The static verifier's model is in
-//! `verifier::transfer::call::graph`; it needs the program's own BTF
-//! (`VerifyInput::program_types`), where the objects' types are. The graph kfuncs (rbtree,
-//! lists) and `bpf_refcount_acquire_impl` are not modelled yet: an object calling them is
-//! refused by the ELF reader as calling an unknown extern.
+//! `verifier::transfer::call::graph` and `graph_tree`; it needs the program's own BTF
+//! (`VerifyInput::program_types`), where the objects' types are. The red-black tree kfuncs
+//! (`bpf_rbtree_add_impl`, `bpf_rbtree_remove`, `bpf_rbtree_first`, Linux 6.3) keep such
+//! objects in a `struct bpf_rb_root` of a map value. The list kfuncs, the percpu objects and
+//! `bpf_refcount_acquire_impl` are not modelled yet: an object calling them is refused by the
+//! ELF reader as calling an unknown extern.
 
 use crate::isa::insn::{Insn, BPF_PSEUDO_KFUNC_CALL};
 
@@ -24,17 +26,37 @@ pub enum GraphKfunc {
     /// `void bpf_obj_drop_impl(void *p__alloc, void *meta__ign)` (`KF_RELEASE`): frees an
     /// object the program owns (a pointer to its start).
     ObjDropImpl,
+    /// `int bpf_rbtree_add_impl(struct bpf_rb_root *root, struct bpf_rb_node *node, bool
+    /// (less)(struct bpf_rb_node *a, const struct bpf_rb_node *b), void *meta__ign, u64
+    /// off)`: adds an owned object to a tree (the lock of the root held), ordered by the
+    /// program's callback `less`; the object stays reachable as a non-owning reference.
+    RbtreeAddImpl,
+    /// `struct bpf_rb_node *bpf_rbtree_remove(struct bpf_rb_root *root, struct bpf_rb_node
+    /// *node)` (`KF_ACQUIRE | KF_RET_NULL`): takes a node of the tree out, owned again.
+    RbtreeRemove,
+    /// `struct bpf_rb_node *bpf_rbtree_first(struct bpf_rb_root *root)` (`KF_RET_NULL`): the
+    /// leftmost node, a non-owning reference, or NULL.
+    RbtreeFirst,
 }
 
 impl GraphKfunc {
     /// Every kfunc, in placeholder order.
-    pub const ALL: [GraphKfunc; 2] = [GraphKfunc::ObjNewImpl, GraphKfunc::ObjDropImpl];
+    pub const ALL: [GraphKfunc; 5] = [
+        GraphKfunc::ObjNewImpl,
+        GraphKfunc::ObjDropImpl,
+        GraphKfunc::RbtreeAddImpl,
+        GraphKfunc::RbtreeRemove,
+        GraphKfunc::RbtreeFirst,
+    ];
 
     /// The kernel's name of the function.
     pub const fn name(self) -> &'static str {
         match self {
             GraphKfunc::ObjNewImpl => "bpf_obj_new_impl",
             GraphKfunc::ObjDropImpl => "bpf_obj_drop_impl",
+            GraphKfunc::RbtreeAddImpl => "bpf_rbtree_add_impl",
+            GraphKfunc::RbtreeRemove => "bpf_rbtree_remove",
+            GraphKfunc::RbtreeFirst => "bpf_rbtree_first",
         }
     }
 
@@ -51,6 +73,15 @@ impl GraphKfunc {
     /// The kfunc whose placeholder is `imm`.
     pub fn from_placeholder(imm: i32) -> Option<GraphKfunc> {
         GraphKfunc::ALL.into_iter().find(|k| k.placeholder() == imm)
+    }
+
+    /// True for the kfuncs of a tree, which need the tree's `bpf_spin_lock` held (the
+    /// kernel's `is_bpf_graph_api_kfunc`: the only kfuncs allowed while a lock is held).
+    pub const fn needs_lock(self) -> bool {
+        matches!(
+            self,
+            GraphKfunc::RbtreeAddImpl | GraphKfunc::RbtreeRemove | GraphKfunc::RbtreeFirst
+        )
     }
 
     /// The kfunc an instruction calls by name (a kfunc call with its placeholder `imm`).
@@ -88,7 +119,7 @@ mod tests {
             );
         }
         assert!(super::super::netfilter::kfunc_names().any(|n| n == "bpf_obj_new_impl"));
-        assert_eq!(GraphKfunc::from_name("bpf_rbtree_first"), None);
+        assert_eq!(GraphKfunc::from_name("bpf_list_push_front_impl"), None);
     }
 
     #[test]

@@ -209,9 +209,11 @@ pub(crate) fn not_null(v: &RegVal) -> RegVal {
             ty,
             ref_id: *ref_id,
         },
-        RegVal::AllocOrNull { ty, ref_id, .. } => RegVal::Alloc {
+        RegVal::AllocOrNull {
+            ty, off, ref_id, ..
+        } => RegVal::Alloc {
             ty: *ty,
-            off: 0,
+            off: *off,
             ref_id: *ref_id,
         },
         RegVal::BtfPtrOrNull { ty, trust, .. } => RegVal::BtfPtr {

@@ -229,13 +229,17 @@ pub enum RegVal {
         ty: u32,
         /// Constant offset from the object's start.
         off: i32,
-        /// The reference it holds (owning).
+        /// The reference it holds (owning), or 0: a non-owning reference (an object in a
+        /// tree, from `bpf_rbtree_first` or added by `bpf_rbtree_add`), valid until
+        /// `bpf_spin_unlock`.
         ref_id: u32,
     },
     /// [`RegVal::Alloc`] or NULL.
     AllocOrNull {
         /// The struct's type id in the program's BTF.
         ty: u32,
+        /// Constant offset from the object's start (a graph node's, from the rbtree kfuncs).
+        off: i32,
         /// Shared by copies.
         id: u32,
         /// The reference it holds.

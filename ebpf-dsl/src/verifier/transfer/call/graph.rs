@@ -53,7 +53,7 @@ pub(crate) fn map_fields(input: &crate::verifier::VerifyInput) -> Vec<Option<Spe
 
 impl<'a> Exec<'a> {
     /// The program's BTF, or the refusal of `what` without it.
-    fn program_btf(&self, pc: usize, what: &str) -> R<&'a crate::btf::Btf> {
+    pub(super) fn program_btf(&self, pc: usize, what: &str) -> R<&'a crate::btf::Btf> {
         match self.input.program_types {
             Some(t) => Ok(&t.btf),
             None => Err(e(
@@ -73,10 +73,16 @@ impl<'a> Exec<'a> {
     }
 
     /// `call` of the local-object kfunc `k`.
-    pub(crate) fn call_graph_kfunc(&mut self, pc: usize, st: &mut State, k: GraphKfunc) -> R<()> {
+    pub(crate) fn call_graph_kfunc(
+        &mut self,
+        pc: usize,
+        st: &mut State,
+        k: GraphKfunc,
+    ) -> R<Option<(usize, State)>> {
         let full = k.name();
         self.check_kfunc_gpl(pc, full)?;
-        self.check_kfunc_since(pc, full, KernelVersion::new(6, 2))?;
+        let since = if k.needs_lock() { 3 } else { 2 };
+        self.check_kfunc_since(pc, full, KernelVersion::new(6, since))?;
         if !matches!(
             self.input.prog_type,
             ProgramType::Xdp | ProgramType::SchedCls | ProgramType::SchedAct
@@ -90,13 +96,21 @@ impl<'a> Exec<'a> {
                 ),
             ));
         }
+        if k.needs_lock() {
+            return self.call_rbtree_kfunc(pc, st, k);
+        }
         let r0 = match k {
             GraphKfunc::ObjNewImpl => {
                 let ty = self.check_obj_new(pc, st)?;
                 let id = st.fresh();
                 let rf = st.fresh() | ALLOC_REF;
                 st.refs.push(rf);
-                RegVal::AllocOrNull { ty, id, ref_id: rf }
+                RegVal::AllocOrNull {
+                    ty,
+                    off: 0,
+                    id,
+                    ref_id: rf,
+                }
             }
             GraphKfunc::ObjDropImpl => {
                 let v = self.read(st, pc, 1)?;
@@ -104,12 +118,13 @@ impl<'a> Exec<'a> {
                 release_alloc(st, rf);
                 RegVal::NotInit
             }
+            _ => unreachable!("the tree kfuncs are graph_tree.rs's"),
         };
         for r in 1..=5 {
             self.set(st, r, RegVal::NotInit);
         }
         self.set(st, 0, r0);
-        Ok(())
+        Ok(None)
     }
 
     /// `bpf_obj_new_impl`'s r1: the type id of a struct of the program's BTF.
@@ -170,7 +185,7 @@ impl<'a> Exec<'a> {
 
     /// An argument the call releases or takes ownership of: an owning reference to an object
     /// at offset 0; gives its reference.
-    fn owned_arg(&self, pc: usize, r: u8, v: &RegVal, full: &str) -> R<u32> {
+    pub(super) fn owned_arg(&self, pc: usize, r: u8, v: &RegVal, full: &str) -> R<u32> {
         match v {
             RegVal::Alloc { off: 0, ref_id, .. } if *ref_id != 0 => Ok(*ref_id),
             RegVal::Alloc { off, ref_id, .. } if *ref_id != 0 => Err(e(
@@ -310,6 +325,7 @@ impl<'a> Exec<'a> {
             0,
             RegVal::AllocOrNull {
                 ty: target,
+                off: 0,
                 id,
                 ref_id: rf,
             },
@@ -340,6 +356,8 @@ impl<'a> Exec<'a> {
         {
             let kind = match f.kind {
                 FieldKind::Managed(s) => s.to_string(),
+                FieldKind::GraphRoot { list: false, .. } => "bpf_rb_root".to_string(),
+                FieldKind::GraphRoot { list: true, .. } => "bpf_list_head".to_string(),
                 FieldKind::Kptr { .. } => "__kptr".to_string(),
             };
             return Err(e(pc, Rule::MemoryAccess, format!(
@@ -365,6 +383,8 @@ impl<'a> Exec<'a> {
         let kind = match f.kind {
             FieldKind::Managed("bpf_spin_lock" | "bpf_timer") => return Ok(()),
             FieldKind::Managed(s) => s.to_string(),
+            FieldKind::GraphRoot { list: false, .. } => "bpf_rb_root".to_string(),
+            FieldKind::GraphRoot { list: true, .. } => "bpf_list_head".to_string(),
             FieldKind::Kptr { .. } => "__kptr".to_string(),
         };
         Err(e(pc, Rule::MemoryAccess, format!(
@@ -446,4 +466,4 @@ pub(crate) fn release_alloc(st: &mut State, rf: u32) {
 
 #[cfg(test)]
 #[path = "graph_tests.rs"]
-mod tests;
+pub(super) mod tests;

@@ -6,10 +6,11 @@ use crate::btf::{Btf, Member, ProgramTypes, Type, INT_SIGNED};
 use crate::verifier::domain::state::RegVal;
 
 /// The program's types: `struct node_data { long key; long data; struct bpf_rb_node node; }`
-/// (id 3), `struct other { long v; }` (id 4), and `arr`'s value `struct value { struct
-/// node_data __kptr *n; long x; }` (the kptr at 0); `lk` (whose value is `lock.rs`'s) has
-/// none known here.
-fn types() -> Rc<ProgramTypes> {
+/// (id 3), `struct other { long v; }` (id 4), `arr`'s value `struct value { struct
+/// node_data __kptr *n; long x; }` (the kptr at 0), and `lk`'s `struct { int cnt; struct
+/// bpf_spin_lock l; struct bpf_rb_root r __contains(node_data, node); }` (the lock at 4, as
+/// `lock.rs`'s value has it, the root at 8).
+pub(crate) fn types() -> Rc<ProgramTypes> {
     let mut b = Btf::new();
     let st = |b: &mut Btf, name: &str, size, ms: &[(&str, u32, u32)]| {
         b.push(Type::new(
@@ -49,13 +50,37 @@ fn types() -> Rc<ProgramTypes> {
     let tag = b.push(Type::new("kptr", Kind::TypeTag(node)));
     let p = b.push(Type::new("", Kind::Ptr(tag)));
     let value = st(&mut b, "value", 16, &[("n", p, 0), ("x", long, 8)]);
+    let int = b.push(Type::new(
+        "int",
+        Kind::Int {
+            size: 4,
+            encoding: INT_SIGNED,
+            offset: 0,
+            bits: 32,
+        },
+    ));
+    let lock = st(&mut b, "bpf_spin_lock", 4, &[]);
+    let root = st(&mut b, "bpf_rb_root", 16, &[]);
+    let lk = st(
+        &mut b,
+        "lk_value",
+        24,
+        &[("cnt", int, 0), ("l", lock, 4), ("r", root, 8)],
+    );
+    b.push(Type::new(
+        "contains:node_data:node",
+        Kind::DeclTag {
+            ty: lk,
+            component_idx: 2,
+        },
+    ));
     Rc::new(ProgramTypes {
         btf: b,
-        values: vec![("arr".into(), value)],
+        values: vec![("arr".into(), value), ("lk".into(), lk)],
     })
 }
 
-fn tc(src: &str) -> One {
+pub(crate) fn tc(src: &str) -> One {
     One::new(src)
         .ty(ProgramType::SchedCls)
         .program(types())
@@ -112,6 +137,7 @@ fn obj_drop_releases_an_owned_object_at_its_start() {
         1,
         RegVal::AllocOrNull {
             ty: 3,
+            off: 0,
             id: 2,
             ref_id: rf,
         },
@@ -186,6 +212,7 @@ fn an_object_is_read_and_written_through_its_number_members_only() {
         1,
         RegVal::AllocOrNull {
             ty: 3,
+            off: 0,
             id: 2,
             ref_id: rf,
         },
@@ -210,6 +237,7 @@ fn a_null_check_gives_the_object_or_releases_the_reference() {
     let rf = 7 | ALLOC_REF;
     let p = RegVal::AllocOrNull {
         ty: 3,
+        off: 0,
         id: 2,
         ref_id: rf,
     };

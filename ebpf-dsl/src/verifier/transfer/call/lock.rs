@@ -219,6 +219,15 @@ impl<'a> Exec<'a> {
                 helper: SPIN_UNLOCK,
                 kfunc: false,
             } => Ok(()),
+            // The tree kfuncs need the lock (`graph_tree.rs`).
+            Op::Call {
+                helper,
+                kfunc: true,
+            } if crate::xdp::graph::GraphKfunc::from_placeholder(helper)
+                .is_some_and(|k| k.needs_lock()) =>
+            {
+                Ok(())
+            }
             Op::Call { helper, kfunc } => {
                 let callee = if kfunc {
                     "a kfunc".to_string()
@@ -247,6 +256,8 @@ impl<'a> Exec<'a> {
                     held()
                 ),
             )),
+            // `less` runs with the tree's lock held, and returns with it.
+            Op::Exit if self.in_rbtree_callback(st) => Ok(()),
             Op::Exit if self.in_callback(st) => Err(e(
                 pc,
                 Rule::ReferenceLeak,
@@ -304,7 +315,10 @@ impl<'a> Exec<'a> {
 pub(crate) fn spin_lock_effects(st: &mut State, func: i32, r1_in: &RegVal) {
     match (func, r1_in) {
         (SPIN_LOCK, RegVal::MapValue { map, id, .. }) => st.lock = Some((*map, *id)),
-        (SPIN_UNLOCK, _) => st.lock = None,
+        (SPIN_UNLOCK, _) => {
+            st.lock = None;
+            super::graph_tree::invalidate_non_owning(st);
+        }
         _ => {}
     }
 }

@@ -6,6 +6,7 @@ mod btf_sock;
 mod callback;
 mod global;
 mod graph;
+mod graph_tree;
 pub(crate) use btf_sock::{tcp_sock_field_ok, TCP_SOCK};
 pub(crate) use global::check_globals;
 mod dynptr;
