@@ -323,6 +323,19 @@ fn graph_kfunc_proto(k: GraphKfunc) -> (Ty, Vec<(&'static str, Ty)>) {
             ],
         ),
         GraphKfunc::RbtreeFirst => (Struct("bpf_rb_node"), vec![("root", Struct("bpf_rb_root"))]),
+        GraphKfunc::ListPushFrontImpl | GraphKfunc::ListPushBackImpl => (
+            Int,
+            vec![
+                ("head", Struct("bpf_list_head")),
+                ("node", Struct("bpf_list_node")),
+                ("meta__ign", VoidPtr),
+                ("off", U64),
+            ],
+        ),
+        GraphKfunc::ListPopFront | GraphKfunc::ListPopBack => (
+            Struct("bpf_list_node"),
+            vec![("head", Struct("bpf_list_head"))],
+        ),
     }
 }
 

@@ -10,9 +10,12 @@
 //! `verifier::transfer::call::graph` and `graph_tree`; it needs the program's own BTF
 //! (`VerifyInput::program_types`), where the objects' types are. The red-black tree kfuncs
 //! (`bpf_rbtree_add_impl`, `bpf_rbtree_remove`, `bpf_rbtree_first`, Linux 6.3) keep such
-//! objects in a `struct bpf_rb_root` of a map value. The list kfuncs, the percpu objects and
-//! `bpf_refcount_acquire_impl` are not modelled yet: an object calling them is refused by the
-//! ELF reader as calling an unknown extern.
+//! objects in a `struct bpf_rb_root` of a map value, the list kfuncs
+//! (`bpf_list_push_front_impl`, `bpf_list_push_back_impl`, `bpf_list_pop_front`,
+//! `bpf_list_pop_back`, Linux 6.2) in a `struct bpf_list_head`. The percpu objects,
+//! `bpf_refcount_acquire_impl` and 6.18's `bpf_rbtree_root/left/right`, `bpf_list_front/back`
+//! are not modelled yet: an object calling them is refused by the ELF reader as calling an
+//! unknown extern.
 
 use crate::isa::insn::{Insn, BPF_PSEUDO_KFUNC_CALL};
 
@@ -37,16 +40,32 @@ pub enum GraphKfunc {
     /// `struct bpf_rb_node *bpf_rbtree_first(struct bpf_rb_root *root)` (`KF_RET_NULL`): the
     /// leftmost node, a non-owning reference, or NULL.
     RbtreeFirst,
+    /// `int bpf_list_push_front_impl(struct bpf_list_head *head, struct bpf_list_node *node,
+    /// void *meta__ign, u64 off)`: adds an owned object at the list's front (the lock of the
+    /// head held); it stays reachable as a non-owning reference.
+    ListPushFrontImpl,
+    /// `int bpf_list_push_back_impl(...)`: the same at the back.
+    ListPushBackImpl,
+    /// `struct bpf_list_node *bpf_list_pop_front(struct bpf_list_head *head)` (`KF_ACQUIRE |
+    /// KF_RET_NULL`): takes the first node out, owned again, or NULL.
+    ListPopFront,
+    /// `struct bpf_list_node *bpf_list_pop_back(struct bpf_list_head *head)`: the same at the
+    /// back.
+    ListPopBack,
 }
 
 impl GraphKfunc {
     /// Every kfunc, in placeholder order.
-    pub const ALL: [GraphKfunc; 5] = [
+    pub const ALL: [GraphKfunc; 9] = [
         GraphKfunc::ObjNewImpl,
         GraphKfunc::ObjDropImpl,
         GraphKfunc::RbtreeAddImpl,
         GraphKfunc::RbtreeRemove,
         GraphKfunc::RbtreeFirst,
+        GraphKfunc::ListPushFrontImpl,
+        GraphKfunc::ListPushBackImpl,
+        GraphKfunc::ListPopFront,
+        GraphKfunc::ListPopBack,
     ];
 
     /// The kernel's name of the function.
@@ -57,6 +76,10 @@ impl GraphKfunc {
             GraphKfunc::RbtreeAddImpl => "bpf_rbtree_add_impl",
             GraphKfunc::RbtreeRemove => "bpf_rbtree_remove",
             GraphKfunc::RbtreeFirst => "bpf_rbtree_first",
+            GraphKfunc::ListPushFrontImpl => "bpf_list_push_front_impl",
+            GraphKfunc::ListPushBackImpl => "bpf_list_push_back_impl",
+            GraphKfunc::ListPopFront => "bpf_list_pop_front",
+            GraphKfunc::ListPopBack => "bpf_list_pop_back",
         }
     }
 
@@ -75,12 +98,20 @@ impl GraphKfunc {
         GraphKfunc::ALL.into_iter().find(|k| k.placeholder() == imm)
     }
 
-    /// True for the kfuncs of a tree, which need the tree's `bpf_spin_lock` held (the
+    /// True for the kfuncs of a tree or a list, which need its `bpf_spin_lock` held (the
     /// kernel's `is_bpf_graph_api_kfunc`: the only kfuncs allowed while a lock is held).
     pub const fn needs_lock(self) -> bool {
+        !matches!(self, GraphKfunc::ObjNewImpl | GraphKfunc::ObjDropImpl)
+    }
+
+    /// True for the list kfuncs (a `bpf_list_head` rather than a `bpf_rb_root`).
+    pub const fn is_list(self) -> bool {
         matches!(
             self,
-            GraphKfunc::RbtreeAddImpl | GraphKfunc::RbtreeRemove | GraphKfunc::RbtreeFirst
+            GraphKfunc::ListPushFrontImpl
+                | GraphKfunc::ListPushBackImpl
+                | GraphKfunc::ListPopFront
+                | GraphKfunc::ListPopBack
         )
     }
 
@@ -119,7 +150,7 @@ mod tests {
             );
         }
         assert!(super::super::netfilter::kfunc_names().any(|n| n == "bpf_obj_new_impl"));
-        assert_eq!(GraphKfunc::from_name("bpf_list_push_front_impl"), None);
+        assert_eq!(GraphKfunc::from_name("bpf_refcount_acquire_impl"), None);
     }
 
     #[test]

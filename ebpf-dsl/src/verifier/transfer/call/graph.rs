@@ -81,7 +81,7 @@ impl<'a> Exec<'a> {
     ) -> R<Option<(usize, State)>> {
         let full = k.name();
         self.check_kfunc_gpl(pc, full)?;
-        let since = if k.needs_lock() { 3 } else { 2 };
+        let since = if k.needs_lock() && !k.is_list() { 3 } else { 2 };
         self.check_kfunc_since(pc, full, KernelVersion::new(6, since))?;
         if !matches!(
             self.input.prog_type,

@@ -5,11 +5,13 @@ use super::*;
 use crate::btf::{Btf, Member, ProgramTypes, Type, INT_SIGNED};
 use crate::verifier::domain::state::RegVal;
 
-/// The program's types: `struct node_data { long key; long data; struct bpf_rb_node node; }`
+/// The program's types: `struct node_data { long key; long data; struct bpf_rb_node node;
+/// struct bpf_list_node lnode; }`
 /// (id 3), `struct other { long v; }` (id 4), `arr`'s value `struct value { struct
 /// node_data __kptr *n; long x; }` (the kptr at 0), and `lk`'s `struct { int cnt; struct
-/// bpf_spin_lock l; struct bpf_rb_root r __contains(node_data, node); }` (the lock at 4, as
-/// `lock.rs`'s value has it, the root at 8).
+/// bpf_spin_lock l; struct bpf_rb_root r __contains(node_data, node); struct bpf_list_head h
+/// __contains(node_data, lnode); }` (the lock at 4, as `lock.rs`'s value has it, the root at
+/// 8, the head at 24; `node_data`'s list node at 48).
 pub(crate) fn types() -> Rc<ProgramTypes> {
     let mut b = Btf::new();
     let st = |b: &mut Btf, name: &str, size, ms: &[(&str, u32, u32)]| {
@@ -42,8 +44,13 @@ pub(crate) fn types() -> Rc<ProgramTypes> {
     let node = st(
         &mut b,
         "node_data",
-        48,
-        &[("key", long, 0), ("data", long, 8), ("node", rb, 16)],
+        72,
+        &[
+            ("key", long, 0),
+            ("data", long, 8),
+            ("node", rb, 16),
+            ("lnode", 0, 48),
+        ],
     );
     assert_eq!(node, 3);
     assert_eq!(st(&mut b, "other", 8, &[("v", long, 0)]), 4);
@@ -61,19 +68,37 @@ pub(crate) fn types() -> Rc<ProgramTypes> {
     ));
     let lock = st(&mut b, "bpf_spin_lock", 4, &[]);
     let root = st(&mut b, "bpf_rb_root", 16, &[]);
+    let head = st(&mut b, "bpf_list_head", 16, &[]);
+    let lnode = st(&mut b, "bpf_list_node", 24, &[]);
+    // node_data's `lnode` (member 3) is a list node.
+    if let Some(Kind::Struct { members, .. }) =
+        b.types.get_mut(node as usize - 1).map(|t| &mut t.kind)
+    {
+        members[3].ty = lnode;
+    }
     let lk = st(
         &mut b,
         "lk_value",
-        24,
-        &[("cnt", int, 0), ("l", lock, 4), ("r", root, 8)],
+        40,
+        &[
+            ("cnt", int, 0),
+            ("l", lock, 4),
+            ("r", root, 8),
+            ("h", head, 24),
+        ],
     );
-    b.push(Type::new(
-        "contains:node_data:node",
-        Kind::DeclTag {
-            ty: lk,
-            component_idx: 2,
-        },
-    ));
+    for (c, tag) in [
+        (2, "contains:node_data:node"),
+        (3, "contains:node_data:lnode"),
+    ] {
+        b.push(Type::new(
+            tag,
+            Kind::DeclTag {
+                ty: lk,
+                component_idx: c,
+            },
+        ));
+    }
     Rc::new(ProgramTypes {
         btf: b,
         values: vec![("arr".into(), value), ("lk".into(), lk)],

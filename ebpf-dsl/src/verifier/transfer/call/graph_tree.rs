@@ -15,6 +15,11 @@
 //! * `bpf_rbtree_remove(root, node)`: the node is a non-owning reference ("rbtree_remove node
 //!   input must be non-owning ref"), of TYPE at FIELD; r0 the node owned again, or NULL;
 //! * `bpf_rbtree_first(root)`: r0 a non-owning reference to a node of TYPE, or NULL;
+//! * the lists (`bpf_list_push_front_impl` / `_back_impl(head, node, meta__ign, off__k)`,
+//!   `bpf_list_pop_front` / `_back(head)`) are checked the same way: a `struct
+//!   bpf_list_head` whose lock is held, an owned node of its TYPE at FIELD (a
+//!   `bpf_list_node`) that becomes non-owning, r4 a known constant; a pop gives the node
+//!   owned again, or NULL;
 //! * `bpf_spin_unlock` turns every non-owning reference into a number
 //!   (`invalidate_non_owning_refs`).
 //!
@@ -43,7 +48,8 @@ impl<'a> Exec<'a> {
             ));
         }
         let root = self.read(st, pc, 1)?;
-        let (value, node_off) = self.rb_root_arg(pc, st, &root, full)?;
+        let list = k.is_list();
+        let (value, node_off) = self.graph_root_arg(pc, st, &root, full, list)?;
         let btf = self.program_btf(pc, full)?;
         if btf
             .special_fields(value)
@@ -66,22 +72,8 @@ impl<'a> Exec<'a> {
         match k {
             GraphKfunc::RbtreeAddImpl => {
                 let node = self.read(st, pc, 2)?;
-                let rf = match node {
-                    RegVal::Alloc { ref_id, .. } if ref_id != 0 => ref_id,
-                    RegVal::Alloc { .. } => {
-                        return Err(e(pc, Rule::HelperArgument, format!(
-                            "{full}: r2 is {}, a node not owned by the program (the kernel: allocated object must be referenced)",
-                            self.describe(&node)
-                        )))
-                    }
-                    _ => {
-                        return Err(e(pc, if crate::verifier::domain::branch::is_or_null(&node) { Rule::NullCheck } else { Rule::HelperArgument }, format!(
-                            "{full} expects an object the program owns in r2, but r2 is {} (the kernel: arg#1 expected pointer to allocated object)",
-                            self.describe(&node)
-                        )))
-                    }
-                };
-                self.check_node_arg(pc, &node, value, node_off, full)?;
+                let rf = self.owned_node(pc, &node, full)?;
+                self.check_node_arg(pc, &node, value, node_off, full, list)?;
                 let less = self.read(st, pc, 3)?;
                 let RegVal::Func { target } = less else {
                     return Err(e(pc, Rule::HelperArgument, format!(
@@ -103,15 +95,7 @@ impl<'a> Exec<'a> {
                     f.regs[1] = node_ref();
                     f.regs[2] = node_ref();
                 }
-                // The node goes into the tree: every copy of it is a non-owning reference.
-                st.refs.retain(|x| *x != rf);
-                st.for_each_reg(|r| {
-                    if let RegVal::Alloc { ref_id, .. } = r {
-                        if *ref_id == rf {
-                            *ref_id = 0;
-                        }
-                    }
-                });
+                into_graph(st, rf);
                 for r in 1..=5 {
                     self.set(st, r, RegVal::NotInit);
                 }
@@ -128,73 +112,119 @@ impl<'a> Exec<'a> {
                         self.describe(&node)
                     )));
                 }
-                self.check_node_arg(pc, &node, value, node_off, full)?;
+                self.check_node_arg(pc, &node, value, node_off, full, list)?;
+                Ok(self.graph_ret(st, value, node_off, true))
+            }
+            GraphKfunc::ListPushFrontImpl | GraphKfunc::ListPushBackImpl => {
+                let node = self.read(st, pc, 2)?;
+                let rf = self.owned_node(pc, &node, full)?;
+                self.check_node_arg(pc, &node, value, node_off, full, list)?;
+                let off = self.read(st, pc, 4)?;
+                if !matches!(off, RegVal::Scalar(s) if s.as_const().is_some()) {
+                    return Err(e(pc, Rule::HelperArgument, format!(
+                        "{full}: r4 (off__k) must be a known constant (the kernel: R4 must be a known constant), but it is {}",
+                        self.describe(&off)
+                    )));
+                }
+                into_graph(st, rf);
                 for r in 1..=5 {
                     self.set(st, r, RegVal::NotInit);
                 }
-                let id = st.fresh();
-                let rf = st.fresh() | ALLOC_REF;
-                st.refs.push(rf);
-                self.set(
-                    st,
-                    0,
-                    RegVal::AllocOrNull {
-                        ty: value,
-                        off: node_off as i32,
-                        id,
-                        ref_id: rf,
-                    },
-                );
+                self.set(st, 0, RegVal::Scalar(Scalar::UNKNOWN));
                 Ok(None)
             }
-            _ => {
-                for r in 1..=5 {
-                    self.set(st, r, RegVal::NotInit);
-                }
-                let id = st.fresh();
-                self.set(
-                    st,
-                    0,
-                    RegVal::AllocOrNull {
-                        ty: value,
-                        off: node_off as i32,
-                        id,
-                        ref_id: 0,
-                    },
-                );
-                Ok(None)
+            GraphKfunc::ListPopFront | GraphKfunc::ListPopBack => {
+                Ok(self.graph_ret(st, value, node_off, true))
             }
+            _ => Ok(self.graph_ret(st, value, node_off, false)),
         }
     }
 
-    /// The root argument: a `bpf_rb_root` of a map value whose lock is held; gives the nodes'
-    /// struct and their node's offset.
-    fn rb_root_arg(&self, pc: usize, st: &State, v: &RegVal, full: &str) -> R<(u32, u32)> {
+    /// r0 after a call giving a node of struct `value` at `node_off`, or NULL: owned (a
+    /// remove, a pop) or not (`bpf_rbtree_first`); r1-r5 clobbered.
+    fn graph_ret(
+        &mut self,
+        st: &mut State,
+        value: u32,
+        node_off: u32,
+        owned: bool,
+    ) -> Option<(usize, State)> {
+        for r in 1..=5 {
+            self.set(st, r, RegVal::NotInit);
+        }
+        let id = st.fresh();
+        let ref_id = if owned {
+            let rf = st.fresh() | ALLOC_REF;
+            st.refs.push(rf);
+            rf
+        } else {
+            0
+        };
+        self.set(
+            st,
+            0,
+            RegVal::AllocOrNull {
+                ty: value,
+                off: node_off as i32,
+                id,
+                ref_id,
+            },
+        );
+        None
+    }
+
+    /// The node added (r2): an object the program owns; gives its reference.
+    fn owned_node(&self, pc: usize, node: &RegVal, full: &str) -> R<u32> {
+        match node {
+            RegVal::Alloc { ref_id, .. } if *ref_id != 0 => Ok(*ref_id),
+            RegVal::Alloc { .. } => Err(e(pc, Rule::HelperArgument, format!(
+                "{full}: r2 is {}, a node not owned by the program (the kernel: allocated object must be referenced)",
+                self.describe(node)
+            ))),
+            _ => Err(e(pc, if crate::verifier::domain::branch::is_or_null(node) { Rule::NullCheck } else { Rule::HelperArgument }, format!(
+                "{full} expects an object the program owns in r2, but r2 is {} (the kernel: arg#1 expected pointer to allocated object)",
+                self.describe(node)
+            ))),
+        }
+    }
+
+    /// The root argument: a `bpf_rb_root` (`list`: a `bpf_list_head`) of a map value whose
+    /// lock is held; gives the nodes' struct and their node's offset.
+    fn graph_root_arg(
+        &self,
+        pc: usize,
+        st: &State,
+        v: &RegVal,
+        full: &str,
+        list: bool,
+    ) -> R<(u32, u32)> {
+        let root = if list { "bpf_list_head" } else { "bpf_rb_root" };
         let RegVal::MapValue { map, off, var, id } = v else {
             return Err(e(pc, if crate::verifier::domain::branch::is_or_null(v) { Rule::NullCheck } else { Rule::HelperArgument }, format!(
-                "{full} expects a pointer to a bpf_rb_root of a map value in r1, but r1 is {} (roots inside allocated objects are not modelled by this verifier)",
+                "{full} expects a pointer to a {root} of a map value in r1, but r1 is {} (roots inside allocated objects are not modelled by this verifier)",
                 self.describe(v)
             )));
         };
         let Some(c) = var.as_const() else {
             return Err(e(pc, Rule::HelperArgument, format!(
-                "{full}: r1 is {} at a variable offset (the kernel: R1 doesn't have constant offset. bpf_rb_root has to be at the constant offset)",
+                "{full}: r1 is {} at a variable offset (the kernel: R1 doesn't have constant offset. {root} has to be at the constant offset)",
                 self.describe(v)
             )));
         };
         let at = *off as i64 + c as i64;
         let name = self.map(*map).name_str();
         let Some(FieldKind::GraphRoot {
-            list: false,
+            list: _,
             value,
             node_offset,
         }) = self
             .fields_of_map(*map)
             .and_then(|f| f.root_at(at))
             .map(|f| f.kind.clone())
+            .filter(|k| matches!(k, FieldKind::GraphRoot { list: l, .. } if *l == list))
         else {
             return Err(e(pc, Rule::HelperArgument, format!(
-                "{full}: r1 points at byte {at} of a value of map `{name}`, where there is no bpf_rb_root (the kernel: bpf_rb_root not found at offset={at})"
+                "{full}: r1 points at byte {at} of a value of map `{name}`, where there is no {root} (the kernel: {root} not found at offset={at})"
             )));
         };
         if st.lock != Some((*map, *id)) {
@@ -202,7 +232,7 @@ impl<'a> Exec<'a> {
                 .lock_offset(*map)
                 .map_or_else(|| "-".to_string(), |l| l.to_string());
             return Err(e(pc, Rule::HelperArgument, format!(
-                "{full}: the bpf_spin_lock of this value of map `{name}` is not held{} (the kernel: bpf_spin_lock at off={lock} must be held for bpf_rb_root)",
+                "{full}: the bpf_spin_lock of this value of map `{name}` is not held{} (the kernel: bpf_spin_lock at off={lock} must be held for {root})",
                 if st.lock.is_some() { " (another lock is)" } else { "" }
             )));
         }
@@ -217,13 +247,19 @@ impl<'a> Exec<'a> {
         value: u32,
         node_off: u32,
         full: &str,
+        list: bool,
     ) -> R<()> {
+        let (root, kind, what) = if list {
+            ("bpf_list_head", "bpf_list_node", "list")
+        } else {
+            ("bpf_rb_root", "bpf_rb_node", "tree")
+        };
         let RegVal::Alloc { ty, off, .. } = *node else {
             return Ok(());
         };
         if ty != value || off != node_off as i32 {
             return Err(e(pc, Rule::HelperArgument, format!(
-                "{full}: the tree holds struct {}, by its bpf_rb_node at offset {node_off}, but r2 is {} (the kernel: operation on bpf_rb_root expects arg#1 bpf_rb_node at offset={node_off} in struct {}, but arg is at offset={off} in struct {})",
+                "{full}: the {what} holds struct {}, by its {kind} at offset {node_off}, but r2 is {} (the kernel: operation on {root} expects arg#1 {kind} at offset={node_off} in struct {}, but arg is at offset={off} in struct {})",
                 self.local_name(value),
                 self.describe(node),
                 self.local_name(value),
@@ -262,6 +298,18 @@ impl<'a> Exec<'a> {
                     if GraphKfunc::from_placeholder(*helper) == Some(GraphKfunc::RbtreeAddImpl)
             )
     }
+}
+
+/// The owned node `rf` goes into a tree or list: every copy of it is a non-owning reference.
+fn into_graph(st: &mut State, rf: u32) {
+    st.refs.retain(|x| *x != rf);
+    st.for_each_reg(|r| {
+        if let RegVal::Alloc { ref_id, .. } = r {
+            if *ref_id == rf {
+                *ref_id = 0;
+            }
+        }
+    });
 }
 
 /// After `bpf_spin_unlock`: every non-owning reference becomes a number.

@@ -147,3 +147,45 @@ fn unlock_ends_every_non_owning_reference() {
     let (rule, _) = tc("call bpf_obj_new_impl\nexit").refused(&mut st);
     assert_eq!(rule, Rule::HelperNotAllowed);
 }
+
+#[test]
+fn a_list_takes_owned_nodes_at_its_node_and_pops_them_owned() {
+    let rf = 7 | ALLOC_REF;
+    let head = |node| {
+        let mut st = at_call(true, node);
+        st.cur_mut().regs[1] = map_value(LK, 24);
+        st
+    };
+    for k in ["bpf_list_push_front_impl", "bpf_list_push_back_impl"] {
+        let push = tc(&format!("call {k}\nexit"));
+        let mut st = head(owned(48, rf));
+        st.cur_mut().regs[6] = owned(48, rf);
+        st.refs.push(rf);
+        push.next(&mut st);
+        assert!(st.refs.is_empty());
+        assert_eq!(*reg(&st, 6), owned(48, 0));
+        // At the rb node rather than the list node; the tree's root as the head.
+        let (_, msg) = push.refused(&mut head(owned(16, rf)));
+        assert!(
+            msg.contains("expects arg#1 bpf_list_node at offset=48"),
+            "{msg}"
+        );
+        let (_, msg) = push.refused(&mut at_call(true, owned(48, rf)));
+        assert!(msg.contains("bpf_list_head not found at offset=8"), "{msg}");
+        let mut st = head(owned(48, rf));
+        st.lock = None;
+        let (_, msg) = push.refused(&mut st);
+        assert!(msg.contains("must be held for bpf_list_head"), "{msg}");
+    }
+    for k in ["bpf_list_pop_front", "bpf_list_pop_back"] {
+        let mut st = head(konst(0));
+        tc(&format!("call {k}\nexit")).next(&mut st);
+        let RegVal::AllocOrNull {
+            off: 48, ref_id, ..
+        } = *reg(&st, 0)
+        else {
+            panic!("{:?}", reg(&st, 0))
+        };
+        assert_eq!(st.refs, vec![ref_id]);
+    }
+}
