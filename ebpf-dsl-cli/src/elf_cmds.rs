@@ -74,6 +74,7 @@ pub fn disasm_object(
     let locks = elf::object_btf(bytes)
         .ok()
         .flatten()
+        .filter(|b| b.kernel_refusal().is_none())
         .map(|b| b.spin_locks())
         .unwrap_or_default();
     let mut text = String::new();
@@ -468,7 +469,12 @@ pub fn check_object(bytes: &[u8], shown: &str, how: &CheckObject) -> Result<Exit
     };
     // Where map values hold a `bpf_spin_lock` (their BTF value types); an unreadable `.BTF`
     // gives none, so `bpf_spin_lock` is refused (never wrongly accepted).
-    let object_btf = elf::object_btf(bytes).ok().flatten();
+    // A BTF the kernel refuses (`BPF_BTF_LOAD`) is dropped by libbpf, which loads the object
+    // without it: then no map value has a lock, a timer or a kptr, and no local type exists.
+    let object_btf = elf::object_btf(bytes)
+        .ok()
+        .flatten()
+        .filter(|b| b.kernel_refusal().is_none());
     let spin_locks = object_btf
         .as_ref()
         .map(|b| b.spin_locks())

@@ -352,6 +352,94 @@ impl Btf {
         Ok(())
     }
 
+    /// Why the kernel refuses this BTF as a program's (`BPF_BTF_LOAD`, its
+    /// `btf_parse_struct_metas`), if it does: a struct holding a lock, a graph root or node or
+    /// a `bpf_refcount` must have a valid record (at most one lock and one refcount, graph
+    /// roots whose `__contains` names a node, not both a list node and an rb node without a
+    /// refcount), and, here, no graph root in a struct that is itself a root's node type (the
+    /// kernel allows some of those; refused rather than modelled). libbpf then loads the
+    /// object without any BTF ("BTF is optional, ignoring"): no map has special fields and
+    /// `bpf_obj_new` is refused ("requires prog BTF"), so a caller drops the BTF too.
+    pub fn kernel_refusal(&self) -> Option<String> {
+        const PARSED: [&str; 7] = [
+            "bpf_spin_lock",
+            "bpf_res_spin_lock",
+            "bpf_list_head",
+            "bpf_list_node",
+            "bpf_rb_root",
+            "bpf_rb_node",
+            "bpf_refcount",
+        ];
+        let mut node_types = Vec::new();
+        let mut with_roots = Vec::new();
+        for (i, t) in self.types.iter().enumerate() {
+            let id = i as u32 + 1;
+            let Kind::Struct { .. } = t.kind else {
+                continue;
+            };
+            if special_name(&t.name).is_some() {
+                continue;
+            }
+            let f = match self.special_fields(id) {
+                Ok(f) => f,
+                Err(why) => {
+                    // Only structs with a field the kernel parses at load time matter.
+                    let mut any = Vec::new();
+                    let _ = self.collect_special(id, 0, 0, &mut any);
+                    if any.iter().any(|f| {
+                        matches!(f.kind, FieldKind::Managed(n) if PARSED.contains(&n))
+                            || matches!(f.kind, FieldKind::GraphRoot { .. })
+                    }) || why.contains("graph root")
+                    {
+                        return Some(format!("struct {}: {why}", t.name));
+                    }
+                    continue;
+                }
+            };
+            let count = |n: &str| {
+                f.fields
+                    .iter()
+                    .filter(|x| match x.kind {
+                        FieldKind::Managed(m) => m == n,
+                        _ => false,
+                    })
+                    .count()
+            };
+            if count("bpf_spin_lock") + count("bpf_res_spin_lock") > 1 {
+                return Some(format!(
+                    "struct {} holds more than one bpf_spin_lock",
+                    t.name
+                ));
+            }
+            if count("bpf_refcount") > 1 {
+                return Some(format!(
+                    "struct {} holds more than one bpf_refcount",
+                    t.name
+                ));
+            }
+            if count("bpf_refcount") == 0 && count("bpf_list_node") > 0 && count("bpf_rb_node") > 0
+            {
+                return Some(format!(
+                    "struct {} holds both a bpf_list_node and a bpf_rb_node but no bpf_refcount",
+                    t.name
+                ));
+            }
+            for x in &f.fields {
+                if let FieldKind::GraphRoot { value, .. } = x.kind {
+                    node_types.push(value);
+                    with_roots.push(id);
+                }
+            }
+        }
+        if let Some(t) = with_roots.iter().find(|t| node_types.contains(t)) {
+            return Some(format!(
+                "struct {} holds a graph root and is the node type of one (nested collections are not modelled)",
+                self.get(*t).map_or("?", |t| t.name.as_str())
+            ));
+        }
+        None
+    }
+
     /// The `contains:TYPE:FIELD` declaration tag (`__contains(TYPE, FIELD)`) on member or
     /// variable `component` of type `id`, if any: (TYPE, FIELD).
     pub fn contains_tag(&self, id: u32, component: i32) -> Option<(String, String)> {

@@ -200,3 +200,21 @@ fn layouts_not_modelled_are_errors() {
     let plain = add_struct(&mut b, "plain", 8, &[("x", long, 0)]);
     assert!(b.special_fields(plain).unwrap().fields.is_empty());
 }
+
+#[test]
+fn the_kernel_refuses_a_btf_with_an_invalid_record() {
+    let (mut b, long, node, _) = base();
+    assert_eq!(b.kernel_refusal(), None);
+    let lnode = add_struct(&mut b, "bpf_list_node", 24, &[]);
+    add_struct(&mut b, "ok", 40, &[("k", long, 0), ("n", node, 8)]);
+    assert_eq!(b.kernel_refusal(), None);
+    // Both kinds of node and no bpf_refcount.
+    add_struct(&mut b, "both", 64, &[("n", node, 0), ("l", lnode, 32)]);
+    let why = b.kernel_refusal().unwrap();
+    assert!(why.contains("struct both"), "{why}");
+    // Two locks.
+    let (mut b, _, _, _) = base();
+    let lock = add_struct(&mut b, "bpf_spin_lock", 4, &[]);
+    add_struct(&mut b, "two", 8, &[("a", lock, 0), ("b", lock, 4)]);
+    assert!(b.kernel_refusal().unwrap().contains("more than one bpf_spin_lock"));
+}

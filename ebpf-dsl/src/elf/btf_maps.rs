@@ -288,6 +288,13 @@ impl super::ObjectBtf {
         out
     }
 
+    /// Why the kernel refuses this BTF (see [`Btf::kernel_refusal`]), if it does: libbpf then
+    /// loads the object without BTF, so none of what BTF describes (locks, timers, kptrs,
+    /// the types of allocated objects) is there for the verifier either.
+    pub fn kernel_refusal(&self) -> Option<String> {
+        self.btf.kernel_refusal()
+    }
+
     /// The global data sections' maps (their kernel names) and the id of the `DATASEC` that
     /// is their value type.
     pub fn data_values(&self) -> Vec<(String, u32)> {

@@ -59,7 +59,7 @@ impl<'a> Exec<'a> {
             None => Err(e(
                 pc,
                 Rule::Unsupported,
-                format!("{what} needs the program's own BTF (an ELF object's .BTF: VerifyInput::program_types), which was not given"),
+                format!("{what} needs the program's own BTF (an ELF object's .BTF: VerifyInput::program_types), which was not given, or which the kernel refuses (libbpf then loads the object without BTF; the kernel: bpf_obj_new/bpf_percpu_obj_new requires prog BTF)"),
             )),
         }
     }
