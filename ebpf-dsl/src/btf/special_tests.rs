@@ -216,5 +216,8 @@ fn the_kernel_refuses_a_btf_with_an_invalid_record() {
     let (mut b, _, _, _) = base();
     let lock = add_struct(&mut b, "bpf_spin_lock", 4, &[]);
     add_struct(&mut b, "two", 8, &[("a", lock, 0), ("b", lock, 4)]);
-    assert!(b.kernel_refusal().unwrap().contains("more than one bpf_spin_lock"));
+    assert!(b
+        .kernel_refusal()
+        .unwrap()
+        .contains("more than one bpf_spin_lock"));
 }

@@ -217,7 +217,7 @@ impl<'a> Exec<'a> {
             }
             RegVal::KObj { ty, .. } => self.check_kobj_access(pc, r, ty, off, n, write, what),
             RegVal::Alloc { ty, off: o, .. } if what == "load" || what.ends_with(" store") => {
-                self.check_alloc_access(pc, r, *ty, o + off, n, write, what)
+                self.check_alloc_access(pc, r, *ty, o + off, n, what)
             }
             RegVal::Alloc { .. } => Err(e(pc, Rule::MemoryAccess, format!(
                 "r{r} is {}: an allocated object as a helper's memory argument or an atomic operand is not modelled by this verifier",
