@@ -336,6 +336,11 @@ fn graph_kfunc_proto(k: GraphKfunc) -> (Ty, Vec<(&'static str, Ty)>) {
             Struct("bpf_list_node"),
             vec![("head", Struct("bpf_list_head"))],
         ),
+        GraphKfunc::RefcountAcquireImpl => (
+            VoidPtr,
+            vec![("p__refcounted_kptr", VoidPtr), ("meta__ign", VoidPtr)],
+        ),
+        GraphKfunc::RcuReadLock | GraphKfunc::RcuReadUnlock => (Void, vec![]),
     }
 }
 

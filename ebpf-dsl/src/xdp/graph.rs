@@ -12,10 +12,11 @@
 //! (`bpf_rbtree_add_impl`, `bpf_rbtree_remove`, `bpf_rbtree_first`, Linux 6.3) keep such
 //! objects in a `struct bpf_rb_root` of a map value, the list kfuncs
 //! (`bpf_list_push_front_impl`, `bpf_list_push_back_impl`, `bpf_list_pop_front`,
-//! `bpf_list_pop_back`, Linux 6.2) in a `struct bpf_list_head`. The percpu objects,
-//! `bpf_refcount_acquire_impl` and 6.18's `bpf_rbtree_root/left/right`, `bpf_list_front/back`
-//! are not modelled yet: an object calling them is refused by the ELF reader as calling an
-//! unknown extern.
+//! `bpf_list_pop_back`, Linux 6.2) in a `struct bpf_list_head`; `bpf_refcount_acquire_impl`
+//! (Linux 6.4) takes one more reference to an object with a `bpf_refcount`. The percpu
+//! objects and 6.18's `bpf_rbtree_root/left/right`, `bpf_list_front/back` are not modelled
+//! yet: an object calling them is refused by the ELF reader as calling an unknown extern;
+//! `bpf_rcu_read_lock` / `_unlock` are known by name but refused where called.
 
 use crate::isa::insn::{Insn, BPF_PSEUDO_KFUNC_CALL};
 
@@ -52,11 +53,20 @@ pub enum GraphKfunc {
     /// `struct bpf_list_node *bpf_list_pop_back(struct bpf_list_head *head)`: the same at the
     /// back.
     ListPopBack,
+    /// `void *bpf_refcount_acquire_impl(void *p__refcounted_kptr, void *meta__ign)`
+    /// (`KF_ACQUIRE | KF_RET_NULL`): one more owning reference to an object with a
+    /// `bpf_refcount`; never NULL when the argument is owned.
+    RefcountAcquireImpl,
+    /// `void bpf_rcu_read_lock(void)`: not modelled (refused where called); known by name so
+    /// that an object declaring it can be read.
+    RcuReadLock,
+    /// `void bpf_rcu_read_unlock(void)`: not modelled either.
+    RcuReadUnlock,
 }
 
 impl GraphKfunc {
     /// Every kfunc, in placeholder order.
-    pub const ALL: [GraphKfunc; 9] = [
+    pub const ALL: [GraphKfunc; 12] = [
         GraphKfunc::ObjNewImpl,
         GraphKfunc::ObjDropImpl,
         GraphKfunc::RbtreeAddImpl,
@@ -66,6 +76,9 @@ impl GraphKfunc {
         GraphKfunc::ListPushBackImpl,
         GraphKfunc::ListPopFront,
         GraphKfunc::ListPopBack,
+        GraphKfunc::RefcountAcquireImpl,
+        GraphKfunc::RcuReadLock,
+        GraphKfunc::RcuReadUnlock,
     ];
 
     /// The kernel's name of the function.
@@ -80,6 +93,9 @@ impl GraphKfunc {
             GraphKfunc::ListPushBackImpl => "bpf_list_push_back_impl",
             GraphKfunc::ListPopFront => "bpf_list_pop_front",
             GraphKfunc::ListPopBack => "bpf_list_pop_back",
+            GraphKfunc::RefcountAcquireImpl => "bpf_refcount_acquire_impl",
+            GraphKfunc::RcuReadLock => "bpf_rcu_read_lock",
+            GraphKfunc::RcuReadUnlock => "bpf_rcu_read_unlock",
         }
     }
 
@@ -101,7 +117,20 @@ impl GraphKfunc {
     /// True for the kfuncs of a tree or a list, which need its `bpf_spin_lock` held (the
     /// kernel's `is_bpf_graph_api_kfunc`: the only kfuncs allowed while a lock is held).
     pub const fn needs_lock(self) -> bool {
-        !matches!(self, GraphKfunc::ObjNewImpl | GraphKfunc::ObjDropImpl)
+        !matches!(
+            self,
+            GraphKfunc::ObjNewImpl
+                | GraphKfunc::ObjDropImpl
+                | GraphKfunc::RefcountAcquireImpl
+                | GraphKfunc::RcuReadLock
+                | GraphKfunc::RcuReadUnlock
+        )
+    }
+
+    /// True for the kfuncs the kernel allows while a `bpf_spin_lock` is held
+    /// (`is_bpf_graph_api_kfunc`): the tree and list kfuncs and `bpf_refcount_acquire_impl`.
+    pub const fn allowed_under_lock(self) -> bool {
+        self.needs_lock() || matches!(self, GraphKfunc::RefcountAcquireImpl)
     }
 
     /// True for the list kfuncs (a `bpf_list_head` rather than a `bpf_rb_root`).
@@ -150,7 +179,7 @@ mod tests {
             );
         }
         assert!(super::super::netfilter::kfunc_names().any(|n| n == "bpf_obj_new_impl"));
-        assert_eq!(GraphKfunc::from_name("bpf_refcount_acquire_impl"), None);
+        assert_eq!(GraphKfunc::from_name("bpf_percpu_obj_new_impl"), None);
     }
 
     #[test]

@@ -81,7 +81,11 @@ impl<'a> Exec<'a> {
     ) -> R<Option<(usize, State)>> {
         let full = k.name();
         self.check_kfunc_gpl(pc, full)?;
-        let since = if k.needs_lock() && !k.is_list() { 3 } else { 2 };
+        let since = match k {
+            GraphKfunc::RefcountAcquireImpl => 4,
+            _ if k.needs_lock() && !k.is_list() => 3,
+            _ => 2,
+        };
         self.check_kfunc_since(pc, full, KernelVersion::new(6, since))?;
         if !matches!(
             self.input.prog_type,
@@ -118,7 +122,49 @@ impl<'a> Exec<'a> {
                 release_alloc(st, rf);
                 RegVal::NotInit
             }
-            _ => unreachable!("the tree kfuncs are graph_tree.rs's"),
+            GraphKfunc::RefcountAcquireImpl => {
+                let v = self.read(st, pc, 1)?;
+                let (ty, owned) = match v {
+                    RegVal::Alloc { ty, off: 0, ref_id } => (ty, ref_id != 0),
+                    _ => {
+                        return Err(e(pc, if crate::verifier::domain::branch::is_or_null(&v) { Rule::NullCheck } else { Rule::HelperArgument }, format!(
+                            "{full} expects an object the program owns or holds in a tree or list, at its start, in r1, but r1 is {} (the kernel: arg#0 is neither owning or non-owning ref)",
+                            self.describe(&v)
+                        )))
+                    }
+                };
+                let btf = self.program_btf(pc, full)?;
+                if !btf.special_fields(ty).is_ok_and(|f| f.has("bpf_refcount")) {
+                    return Err(e(pc, Rule::HelperArgument, format!(
+                        "{full}: struct {} has no bpf_refcount (the kernel: arg#0 doesn't point to a type with bpf_refcount field)",
+                        self.local_name(ty)
+                    )));
+                }
+                let rf = st.fresh() | ALLOC_REF;
+                st.refs.push(rf);
+                if owned {
+                    RegVal::Alloc {
+                        ty,
+                        off: 0,
+                        ref_id: rf,
+                    }
+                } else {
+                    RegVal::AllocOrNull {
+                        ty,
+                        off: 0,
+                        id: st.fresh(),
+                        ref_id: rf,
+                    }
+                }
+            }
+            GraphKfunc::RcuReadLock | GraphKfunc::RcuReadUnlock => {
+                return Err(e(
+                    pc,
+                    Rule::Unsupported,
+                    format!("{full} (an RCU read section) is not modelled by this verifier"),
+                ))
+            }
+            _ => unreachable!("the tree and list kfuncs are graph_tree.rs's"),
         };
         for r in 1..=5 {
             self.set(st, r, RegVal::NotInit);

@@ -99,6 +99,9 @@ pub(crate) fn types() -> Rc<ProgramTypes> {
             },
         ));
     }
+    // `struct counted { long v; struct bpf_refcount ref; }`.
+    let rc = st(&mut b, "bpf_refcount", 4, &[]);
+    st(&mut b, "counted", 16, &[("v", long, 0), ("ref", rc, 8)]);
     Rc::new(ProgramTypes {
         btf: b,
         values: vec![("arr".into(), value), ("lk".into(), lk)],
@@ -273,4 +276,37 @@ fn a_null_check_gives_the_object_or_releases_the_reference() {
     assert_eq!(*reg(&st, 6), owned(3, 0, rf));
     crate::verifier::domain::branch::mark_null(&mut null, &p, true);
     assert!(null.refs.is_empty());
+}
+
+#[test]
+fn refcount_acquire_gives_one_more_owned_reference_to_a_refcounted_object() {
+    let t = types();
+    let counted = t.btf.find("counted", 4).unwrap();
+    let call = tc("call bpf_refcount_acquire_impl\nexit");
+    let rf = 7 | ALLOC_REF;
+    // Owned: never NULL.
+    let mut st = state(&[(1, owned(counted, 0, rf))]);
+    st.refs.push(rf);
+    call.next(&mut st);
+    let RegVal::Alloc { ref_id, off: 0, .. } = *reg(&st, 0) else {
+        panic!("{:?}", reg(&st, 0))
+    };
+    assert_eq!(st.refs, vec![rf, ref_id]);
+    // In a tree (non-owning): maybe NULL.
+    let mut st = state(&[(1, owned(counted, 0, 0))]);
+    call.next(&mut st);
+    assert!(matches!(reg(&st, 0), RegVal::AllocOrNull { .. }));
+    // No bpf_refcount; not null-checked.
+    let (_, msg) = call.refused(&mut state(&[(1, owned(3, 0, rf))]));
+    assert!(
+        msg.contains("doesn't point to a type with bpf_refcount field"),
+        "{msg}"
+    );
+    let p = RegVal::AllocOrNull {
+        ty: counted,
+        off: 0,
+        id: 2,
+        ref_id: rf,
+    };
+    assert_eq!(call.refused(&mut state(&[(1, p)])).0, Rule::NullCheck);
 }

@@ -23,8 +23,10 @@
 //! * `bpf_spin_unlock` turns every non-owning reference into a number
 //!   (`invalidate_non_owning_refs`).
 //!
-//! Nodes of a struct with a `bpf_refcount` (non-owning references that are also RCU ones)
-//! are not modelled; no kfunc is called from within `less` (the lock is held there).
+//! Nodes of a struct with a `bpf_refcount` are the same (their non-owning references are
+//! also RCU ones for the kernel, which only matters in an RCU read section, not modelled; an
+//! add of one already in a collection fails at run time, the node then dropped by the
+//! kernel); no kfunc is called from within `less` (the lock is held there).
 
 use super::graph::ALLOC_REF;
 use super::*;
@@ -51,15 +53,12 @@ impl<'a> Exec<'a> {
         let list = k.is_list();
         let (value, node_off) = self.graph_root_arg(pc, st, &root, full, list)?;
         let btf = self.program_btf(pc, full)?;
-        if btf
-            .special_fields(value)
-            .map_or(true, |f| f.has("bpf_refcount"))
-        {
+        if btf.special_fields(value).is_err() {
             return Err(e(
                 pc,
                 Rule::Unsupported,
                 format!(
-                    "{full}: nodes of struct {} (with a bpf_refcount, or a layout not modelled) are not modelled by this verifier",
+                    "{full}: nodes of struct {} (a layout not modelled) are not modelled by this verifier",
                     self.local_name(value)
                 ),
             ));

@@ -219,12 +219,13 @@ impl<'a> Exec<'a> {
                 helper: SPIN_UNLOCK,
                 kfunc: false,
             } => Ok(()),
-            // The tree kfuncs need the lock (`graph_tree.rs`).
+            // The tree and list kfuncs need the lock (`graph_tree.rs`);
+            // bpf_refcount_acquire is allowed under it.
             Op::Call {
                 helper,
                 kfunc: true,
             } if crate::xdp::graph::GraphKfunc::from_placeholder(helper)
-                .is_some_and(|k| k.needs_lock()) =>
+                .is_some_and(|k| k.allowed_under_lock()) =>
             {
                 Ok(())
             }
