@@ -356,8 +356,8 @@ impl Btf {
     /// `btf_parse_struct_metas`), if it does: a struct holding a lock, a graph root or node or
     /// a `bpf_refcount` must have a valid record (at most one lock and one refcount, graph
     /// roots whose `__contains` names a node, not both a list node and an rb node without a
-    /// refcount), and, here, no graph root in a struct that is itself a root's node type (the
-    /// kernel allows some of those; refused rather than modelled). libbpf then loads the
+    /// refcount), and no cycle of ownership (`btf_check_ownership_depth`: roots own their
+    /// node types, kptrs their targets; at most 8 deep). libbpf then loads the
     /// object without any BTF ("BTF is optional, ignoring"): no map has special fields and
     /// `bpf_obj_new` is refused ("requires prog BTF"), so a caller drops the BTF too.
     pub fn kernel_refusal(&self) -> Option<String> {
@@ -370,8 +370,8 @@ impl Btf {
             "bpf_rb_node",
             "bpf_refcount",
         ];
-        let mut node_types = Vec::new();
-        let mut with_roots = Vec::new();
+        // (struct, the structs it owns)
+        let mut owners: Vec<(u32, Vec<u32>)> = Vec::new();
         for (i, t) in self.types.iter().enumerate() {
             let id = i as u32 + 1;
             let Kind::Struct { .. } = t.kind else {
@@ -424,18 +424,46 @@ impl Btf {
                     t.name
                 ));
             }
-            for x in &f.fields {
-                if let FieldKind::GraphRoot { value, .. } = x.kind {
-                    node_types.push(value);
-                    with_roots.push(id);
+            // What it owns: its roots' node types, the program types its kptrs point to.
+            let owned: Vec<u32> = f
+                .fields
+                .iter()
+                .filter_map(|x| match x.kind {
+                    FieldKind::GraphRoot { value, .. } => Some(value),
+                    FieldKind::Kptr {
+                        target,
+                        referenced: true,
+                        ..
+                    } if target != 0 => Some(target),
+                    _ => None,
+                })
+                .collect();
+            owners.push((id, owned));
+        }
+        // `btf_check_ownership_depth`: the ownership chains among these structs are acyclic
+        // and at most 8 deep (-ELOOP otherwise).
+        fn depth(owners: &[(u32, Vec<u32>)], id: u32, left: u32) -> Option<u32> {
+            if left == 0 {
+                return None;
+            }
+            let Some((_, owned)) = owners.iter().find(|(o, _)| *o == id) else {
+                return Some(0);
+            };
+            let mut max = 0;
+            for v in owned {
+                if owners.iter().any(|(o, _)| o == v) {
+                    max = max.max(depth(owners, *v, left - 1)?);
                 }
             }
+            (max + 1 <= left).then_some(max + 1)
         }
-        if let Some(t) = with_roots.iter().find(|t| node_types.contains(t)) {
-            return Some(format!(
-                "struct {} holds a graph root and is the node type of one (nested collections are not modelled)",
-                self.get(*t).map_or("?", |t| t.name.as_str())
-            ));
+        for (id, _) in &owners {
+            if depth(&owners, *id, 8).is_none() {
+                return Some(format!(
+                    "struct {} is in a cycle of ownership (roots, kptrs) or one deeper than 8 (the kernel: btf_check_ownership_depth)",
+                    self.get(*id).map_or("?", |t| t.name.as_str())
+                ));
+            }
         }
         None
     }

@@ -221,3 +221,41 @@ fn the_kernel_refuses_a_btf_with_an_invalid_record() {
         .unwrap()
         .contains("more than one bpf_spin_lock"));
 }
+
+#[test]
+fn ownership_may_nest_but_not_loop() {
+    let (mut b, long, _, _) = base();
+    let lnode = add_struct(&mut b, "bpf_list_node", 24, &[]);
+    let head = add_struct(&mut b, "bpf_list_head", 16, &[]);
+    // bar is owned by foo's head; foo (a node type) owns bar: one level.
+    let bar = add_struct(&mut b, "bar", 32, &[("node", lnode, 0), ("data", long, 24)]);
+    let foo = add_struct(&mut b, "foo", 40, &[("node", lnode, 0), ("head", head, 24)]);
+    b.push(Type::new(
+        "contains:bar:node",
+        Kind::DeclTag {
+            ty: foo,
+            component_idx: 1,
+        },
+    ));
+    assert_eq!(b.kernel_refusal(), None, "{bar}");
+    // baz owns foo, which owns bar: two levels, fine.
+    let baz = add_struct(&mut b, "baz", 40, &[("node", lnode, 0), ("head", head, 24)]);
+    b.push(Type::new(
+        "contains:foo:node",
+        Kind::DeclTag {
+            ty: baz,
+            component_idx: 1,
+        },
+    ));
+    assert_eq!(b.kernel_refusal(), None);
+    // qux owns itself: a cycle.
+    let qux = add_struct(&mut b, "qux", 40, &[("node", lnode, 0), ("head", head, 24)]);
+    b.push(Type::new(
+        "contains:qux:node",
+        Kind::DeclTag {
+            ty: qux,
+            component_idx: 1,
+        },
+    ));
+    assert!(b.kernel_refusal().unwrap().contains("struct qux"));
+}
