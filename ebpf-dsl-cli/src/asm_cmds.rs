@@ -364,6 +364,7 @@ pub fn check(args: CheckArgs) -> Result<ExitCode, CliError> {
                 func_info: None,
                 // `--btf`: decoded only if the program reads through BTF pointers (below).
                 vmlinux: None,
+                program_types: None,
             };
             // `trust_*` labels: see `ebpf_dsl::verifier::trust`.
             let started = std::time::Instant::now();

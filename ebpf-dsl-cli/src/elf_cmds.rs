@@ -74,6 +74,7 @@ pub fn disasm_object(
     let locks = elf::object_btf(bytes)
         .ok()
         .flatten()
+        .filter(|b| b.kernel_refusal().is_none())
         .map(|b| b.spin_locks())
         .unwrap_or_default();
     let mut text = String::new();
@@ -480,7 +481,12 @@ pub fn check_object(bytes: &[u8], shown: &str, how: &CheckObject) -> Result<Exit
     };
     // Where map values hold a `bpf_spin_lock` (their BTF value types); an unreadable `.BTF`
     // gives none, so `bpf_spin_lock` is refused (never wrongly accepted).
-    let object_btf = elf::object_btf(bytes).ok().flatten();
+    // A BTF the kernel refuses (`BPF_BTF_LOAD`) is dropped by libbpf, which loads the object
+    // without it: then no map value has a lock, a timer or a kptr, and no local type exists.
+    let object_btf = elf::object_btf(bytes)
+        .ok()
+        .flatten()
+        .filter(|b| b.kernel_refusal().is_none());
     let spin_locks = object_btf
         .as_ref()
         .map(|b| b.spin_locks())
@@ -488,6 +494,8 @@ pub fn check_object(bytes: &[u8], shown: &str, how: &CheckObject) -> Result<Exit
     // Where map values hold a `bpf_timer`, likewise (none: the timer helpers are refused).
     let timers = object_btf.as_ref().map(|b| b.timers()).unwrap_or_default();
     let kptrs = object_btf.as_ref().map(|b| b.kptrs()).unwrap_or_default();
+    // The program's own types (allocated objects, `__kptr` fields of map values).
+    let program_types = object_btf.as_ref().map(|b| b.program_types());
     let section = how.section.as_deref();
     let progs: Vec<_> = obj.programs_in(section).collect();
     if progs.is_empty() {
@@ -532,6 +540,7 @@ pub fn check_object(bytes: &[u8], shown: &str, how: &CheckObject) -> Result<Exit
                 // libbpf passes `.BTF.ext` func_info with the program when the object has it.
                 func_info: p.func_info.as_deref(),
                 vmlinux: vmlinux.as_ref(),
+                program_types: program_types.as_ref(),
             };
             let started = std::time::Instant::now();
             let name = format!("{} ({})", p.section, p.function);

@@ -486,6 +486,7 @@ fn run_case(dir: &Path, c: &Case) -> Result1 {
                 globals: &[],
                 func_info: None,
                 vmlinux: None,
+                program_types: None,
             };
             match verify(&input) {
                 Ok(_) => None,

@@ -113,6 +113,7 @@ pub(crate) fn run_verifier(
         func_info: None,
         // No kernel BTF at compile time: reads through BTF pointers are refused, asking for it.
         vmlinux: None,
+        program_types: None,
     };
     // `trust_call_*:` / `trust_begin_*:` ... `trust_end_*:` labels: see `verifier::trust`.
     let verdict = verifier::Trust::from_labels(&a.labels)

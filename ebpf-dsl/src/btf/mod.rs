@@ -29,6 +29,7 @@ mod kptr;
 mod maps;
 mod program;
 mod rust;
+mod special;
 mod spin_lock;
 mod split;
 mod subset;
@@ -46,6 +47,7 @@ pub use self::program::{
     function_starts, program_btf, program_btf_with_globals, KernelBtf, SourceLine,
 };
 pub use self::rust::{BtfType, MapBtf, MaybeBtfFn, Probe, ViaBtf, ViaNothing, ARRAY_INDEX_TYPE};
+pub use self::special::{FieldKind, ProgramTypes, SpecialField, SpecialFields};
 pub use self::spin_lock::{
     BpfSpinLock, BpfTimer, MapSpinLock, MapTimer, SPIN_LOCK_STRUCT, TIMER_STRUCT,
 };

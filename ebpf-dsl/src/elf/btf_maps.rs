@@ -282,8 +282,14 @@ fn map_def(b: &Btf, name: &str, ty: u32, outer: bool) -> Result<Def, ElfError> {
 impl super::ObjectBtf {
     /// The BTF-defined maps whose value type holds a `struct bpf_spin_lock`, with its offset
     /// (what the verifier needs for `bpf_spin_lock`; see [`Btf::spin_lock_offset`]).
+    ///
+    /// Global data sections are maps too (`private(A)` variables in `.data.A`): the kernel
+    /// reads their lock from the section's `DATASEC` ([`super::ObjectBtf::data_values`]);
+    /// when the kernel's record of such a value is an error (a graph root whose
+    /// `__contains` names no node, [`Btf::special_fields`]) it has no lock.
     pub fn spin_locks(&self) -> Vec<crate::btf::MapSpinLock> {
-        self.maps
+        let mut out: Vec<crate::btf::MapSpinLock> = self
+            .maps
             .iter()
             .filter(|m| m.value != 0)
             .filter_map(|m| {
@@ -292,7 +298,59 @@ impl super::ObjectBtf {
                     offset: self.btf.spin_lock_offset(m.value)?,
                 })
             })
+            .collect();
+        for (map, value) in self.data_values() {
+            let Ok(f) = self.btf.special_fields(value) else {
+                continue;
+            };
+            let locks: Vec<u32> = f
+                .fields
+                .iter()
+                .filter(|f| f.kind == crate::btf::FieldKind::Managed("bpf_spin_lock"))
+                .map(|f| f.offset)
+                .collect();
+            if let [offset] = locks[..] {
+                out.push(crate::btf::MapSpinLock { map, offset });
+            }
+        }
+        out
+    }
+
+    /// Why the kernel refuses this BTF (see [`Btf::kernel_refusal`]), if it does: libbpf then
+    /// loads the object without BTF, so none of what BTF describes (locks, timers, kptrs,
+    /// the types of allocated objects) is there for the verifier either.
+    pub fn kernel_refusal(&self) -> Option<String> {
+        self.btf.kernel_refusal()
+    }
+
+    /// The global data sections' maps (their kernel names) and the id of the `DATASEC` that
+    /// is their value type.
+    pub fn data_values(&self) -> Vec<(String, u32)> {
+        self.btf
+            .types
+            .iter()
+            .enumerate()
+            .filter(|(_, t)| {
+                matches!(t.kind, Kind::Datasec { .. }) && super::is_data_section(&t.name)
+            })
+            .map(|(i, t)| (super::data_map_name(&t.name), i as u32 + 1))
             .collect()
+    }
+
+    /// The program's own types as the verifier wants them: this BTF, and the value type of
+    /// every map it knows one of (BTF-defined maps and global data sections).
+    pub fn program_types(&self) -> crate::btf::ProgramTypes {
+        let mut values: Vec<(String, u32)> = self
+            .maps
+            .iter()
+            .filter(|m| m.value != 0)
+            .map(|m| (m.map.clone(), m.value))
+            .collect();
+        values.extend(self.data_values());
+        crate::btf::ProgramTypes {
+            btf: self.btf.clone(),
+            values,
+        }
     }
 }
 

@@ -16,6 +16,7 @@ use crate::xdp::btf_kfunc::BtfKfunc;
 use crate::xdp::crypto::CryptoKfunc;
 use crate::xdp::dynptr::DynptrKfunc;
 use crate::xdp::exception::ExcKfunc;
+use crate::xdp::graph::GraphKfunc;
 use crate::xdp::metadata::XdpKfunc;
 use crate::xdp::netfilter::NfKfunc;
 
@@ -171,6 +172,9 @@ enum Ty {
     Struct(&'static str),
     Union(&'static str),
     Enum(&'static str),
+    /// A pointer to `bool (*)(struct bpf_rb_node *, const struct bpf_rb_node *)` (the rbtree's
+    /// `less` callback).
+    LessFn,
 }
 
 /// The kernel's prototype of `k`: (return type, parameters).
@@ -295,6 +299,54 @@ fn btf_kfunc_proto(k: BtfKfunc) -> (Ty, Vec<(&'static str, Ty)>) {
     }
 }
 
+/// The kernel's prototype of the local-object kfunc `k`: (return type, parameters).
+fn graph_kfunc_proto(k: GraphKfunc) -> (Ty, Vec<(&'static str, Ty)>) {
+    use Ty::*;
+    match k {
+        GraphKfunc::ObjNewImpl => (
+            VoidPtr,
+            vec![("local_type_id__k", U64), ("meta__ign", VoidPtr)],
+        ),
+        GraphKfunc::ObjDropImpl => (Void, vec![("p__alloc", VoidPtr), ("meta__ign", VoidPtr)]),
+        GraphKfunc::RbtreeAddImpl => (
+            Int,
+            vec![
+                ("root", Struct("bpf_rb_root")),
+                ("node", Struct("bpf_rb_node")),
+                ("less", LessFn),
+                ("meta__ign", VoidPtr),
+                ("off", U64),
+            ],
+        ),
+        GraphKfunc::RbtreeRemove => (
+            Struct("bpf_rb_node"),
+            vec![
+                ("root", Struct("bpf_rb_root")),
+                ("node", Struct("bpf_rb_node")),
+            ],
+        ),
+        GraphKfunc::RbtreeFirst => (Struct("bpf_rb_node"), vec![("root", Struct("bpf_rb_root"))]),
+        GraphKfunc::ListPushFrontImpl | GraphKfunc::ListPushBackImpl => (
+            Int,
+            vec![
+                ("head", Struct("bpf_list_head")),
+                ("node", Struct("bpf_list_node")),
+                ("meta__ign", VoidPtr),
+                ("off", U64),
+            ],
+        ),
+        GraphKfunc::ListPopFront | GraphKfunc::ListPopBack => (
+            Struct("bpf_list_node"),
+            vec![("head", Struct("bpf_list_head"))],
+        ),
+        GraphKfunc::RefcountAcquireImpl => (
+            VoidPtr,
+            vec![("p__refcounted_kptr", VoidPtr), ("meta__ign", VoidPtr)],
+        ),
+        GraphKfunc::RcuReadLock | GraphKfunc::RcuReadUnlock => (Void, vec![]),
+    }
+}
+
 /// Adds the `FUNC` (extern linkage) of the BTF cast `k`, as [`add_nf_kfunc_btf`] does.
 pub(super) fn add_btf_kfunc_btf(btf: &mut Btf, k: BtfKfunc) -> u32 {
     add_proto_btf(btf, k.name(), btf_kfunc_proto(k))
@@ -341,6 +393,44 @@ fn add_proto_btf(btf: &mut Btf, name: &str, (ret, params): (Ty, Vec<(&'static st
                     },
                 ));
                 ptr(btf, u)
+            }
+            Ty::LessFn => {
+                let b = btf.add(Type::new(
+                    "_Bool",
+                    Kind::Int {
+                        size: 1,
+                        encoding: INT_BOOL,
+                        offset: 0,
+                        bits: 8,
+                    },
+                ));
+                let n = btf.add(Type::new(
+                    "bpf_rb_node",
+                    Kind::Struct {
+                        size: 0,
+                        members: Vec::new(),
+                    },
+                ));
+                let p = ptr(btf, n);
+                let c = btf.add(Type::new("", Kind::Const(n)));
+                let cp = ptr(btf, c);
+                let proto = btf.add(Type::new(
+                    "",
+                    Kind::FuncProto {
+                        ret: b,
+                        params: vec![
+                            Param {
+                                name: "a".into(),
+                                ty: p,
+                            },
+                            Param {
+                                name: "b".into(),
+                                ty: cp,
+                            },
+                        ],
+                    },
+                ));
+                ptr(btf, proto)
             }
             Ty::Enum(name) => btf.add(Type::new(
                 name,
@@ -425,6 +515,8 @@ pub(super) fn add_named_kfunc_btf(btf: &mut Btf, name: &str) -> Option<u32> {
         Some(add_exc_kfunc_btf(btf, k))
     } else if let Some(k) = CryptoKfunc::from_name(name) {
         Some(add_crypto_kfunc_btf(btf, k))
+    } else if let Some(k) = GraphKfunc::from_name(name) {
+        Some(add_proto_btf(btf, k.name(), graph_kfunc_proto(k)))
     } else {
         BtfKfunc::from_name(name).map(|k| add_btf_kfunc_btf(btf, k))
     }

@@ -67,7 +67,8 @@ pub fn object_btf(bytes: &[u8]) -> Result<Option<super::ObjectBtf>, ElfError> {
     let Some(b) = elf.section(".BTF") else {
         return Ok(None);
     };
-    let btf = crate::btf::Btf::decode(b.data)?;
+    let mut btf = crate::btf::Btf::decode(b.data)?;
+    fixup_datasecs(&elf, &mut btf);
     let maps = if elf.section(".maps").is_some() {
         super::btf_maps::maps_in(&btf)?
             .into_iter()
@@ -77,6 +78,39 @@ pub fn object_btf(bytes: &[u8]) -> Result<Option<super::ObjectBtf>, ElfError> {
         Vec::new()
     };
     Ok(Some(super::ObjectBtf { btf, maps }))
+}
+
+/// The offsets of the variables of the global data sections' `DATASEC`s, which clang leaves
+/// 0, from the symbol table (libbpf's `btf_fixup_datasec` does the same before loading the
+/// BTF): the special fields of such a section (a `bpf_spin_lock`, graph roots, kptrs) are
+/// where its symbols are.
+fn fixup_datasecs(elf: &Elf, btf: &mut crate::btf::Btf) {
+    use crate::btf::Kind;
+    let names: Vec<String> = btf.types.iter().map(|t| t.name.clone()).collect();
+    for t in btf.types.iter_mut() {
+        if !is_data_section(&t.name) {
+            continue;
+        }
+        let Some(shndx) = elf.sections.iter().position(|s| s.name == t.name) else {
+            continue;
+        };
+        let Kind::Datasec { size, vars } = &mut t.kind else {
+            continue;
+        };
+        *size = elf.sections[shndx].size as u32;
+        for v in vars.iter_mut() {
+            let Some(var) = v.ty.checked_sub(1).and_then(|i| names.get(i as usize)) else {
+                continue;
+            };
+            if let Some(sym) = elf
+                .symbols
+                .iter()
+                .find(|s| s.shndx as usize == shndx && &s.name == var)
+            {
+                v.offset = sym.value as u32;
+            }
+        }
+    }
 }
 
 /// The object's `.BTF.ext` (decoded once for its three parts: [`ext_lines`], [`ext_funcs`],

@@ -568,6 +568,26 @@ fn uses_defs(op: &Op) -> (u16, u16) {
 /// The argument registers a call reads (bits 1..=5): those of the helper's prototype (the
 /// kernel's `compute_live_registers` uses its number of parameters), all five for a kfunc or
 /// an unknown helper (refused when it runs).
+/// True for a call that calls the program back (a sync callback: `bpf_loop`,
+/// `bpf_for_each_map_elem`, ..., and the kfunc `bpf_rbtree_add_impl` with its `less`): the
+/// call is where each round of the callback comes back to.
+pub(crate) fn calls_back(op: &Op) -> bool {
+    match *op {
+        Op::Call {
+            helper,
+            kfunc: false,
+        } => super::helpers::takes_callback(helper),
+        Op::Call {
+            helper,
+            kfunc: true,
+        } => {
+            crate::xdp::graph::GraphKfunc::from_placeholder(helper)
+                == Some(crate::xdp::graph::GraphKfunc::RbtreeAddImpl)
+        }
+        _ => false,
+    }
+}
+
 pub(crate) fn call_args(helper: i32, kfunc: bool) -> u16 {
     const ARGS: u16 = 0b11_1110;
     match super::helpers::proto(helper) {
@@ -848,10 +868,7 @@ pub fn check_with_roots(ops: &[Op], roots: &[usize]) -> Result<Cfg, Vec<Verifier
             }
             // A helper that calls back: the call is where each round of the callback comes
             // back to (a loop head), the callback a function entry.
-            Op::Call {
-                helper,
-                kfunc: false,
-            } if super::helpers::takes_callback(helper) => {
+            op if calls_back(&op) => {
                 prune_point[i] = true;
                 if i + 1 < len {
                     prune_point[i + 1] = true;

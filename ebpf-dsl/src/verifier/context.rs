@@ -58,6 +58,9 @@ pub(crate) struct Exec<'a> {
     /// For each input map: the kptr fields of its value (offset, kind, the pointed-to struct),
     /// from its BTF (see `transfer/kptr.rs`).
     pub(crate) kptrs: Vec<Vec<(u32, crate::btf::KptrKind, String)>>,
+    /// For each input map: the special fields of its value from the program's BTF (kptrs,
+    /// graph roots, ...; see `transfer/call/graph.rs`), if it has any.
+    pub(crate) fields: Vec<Option<crate::btf::SpecialFields>>,
     /// Per subprogram: a timer callback (`bpf_timer_set_callback` took it on a verified path;
     /// the kernel's `is_async_cb`), whose stack is its own (see `check_stack_depth`).
     pub(crate) async_cb: Vec<bool>,
@@ -96,6 +99,7 @@ impl<'a> Exec<'a> {
             locks: super::lock_layout::spin_lock_offsets(input),
             timers: super::lock_layout::timer_offsets(input),
             kptrs: super::transfer::kptr::kptr_fields(input),
+            fields: super::transfer::map_fields(input),
             async_cb: vec![false; cfg.subprog_starts.len()],
             tracer: None,
             global_called: vec![false; cfg.subprog_starts.len()],

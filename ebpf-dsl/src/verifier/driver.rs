@@ -95,7 +95,7 @@ impl<'a> Exec<'a> {
                 if self.cfg.prune_point[pc] {
                     // A callback's helper call is a loop head as a `may_goto` is.
                     let mg = matches!(self.ops[pc], Op::MayGoto { .. })
-                        || matches!(self.ops[pc], Op::Call { helper, kfunc: false } if super::helpers::takes_callback(helper));
+                        || super::cfg::calls_back(&self.ops[pc]);
                     match ex.visit(pc, &st, &mut d, self.cfg.live_in[pc], parent, mg) {
                         PruneResult::Pruned => {
                             self.pruned += 1;
@@ -525,7 +525,13 @@ impl<'a> Exec<'a> {
                     return self.call_exc_kfunc(pc, st, k);
                 }
                 if kfunc {
-                    self.call_xdp_kfunc(pc, st, helper)?;
+                    if let Some((target, cb)) = self.call_xdp_kfunc(pc, st, helper)? {
+                        return Ok(Step::Branch {
+                            other_pc: target,
+                            other: cb,
+                            pc: pc + 1,
+                        });
+                    }
                 } else if let Some((target, cb)) = self.call_helper(pc, st, helper)? {
                     return Ok(Step::Branch {
                         other_pc: target,

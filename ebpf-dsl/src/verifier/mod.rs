@@ -348,6 +348,12 @@ pub struct VerifyInput<'a> {
     /// `struct tcp_sock *` ... (`transfer/btf_access.rs`). Without it such a program is
     /// refused with a message asking for it.
     pub vmlinux: Option<&'a crate::btf::Btf>,
+    /// The program's own BTF (an ELF object's `.BTF`,
+    /// [`crate::elf::ObjectBtf::program_types`]), `None` when not given: the struct types of
+    /// the objects it allocates with `bpf_obj_new` and the map values holding `__kptr`
+    /// fields (`transfer/call/graph.rs`). Without it `bpf_obj_new` is refused, and no map
+    /// value is known to hold a kptr (`bpf_kptr_xchg` is refused).
+    pub program_types: Option<&'a crate::btf::ProgramTypes>,
 }
 
 impl<'a> VerifyInput<'a> {
@@ -368,7 +374,14 @@ impl<'a> VerifyInput<'a> {
             globals: &[],
             func_info: None,
             vmlinux: None,
+            program_types: None,
         }
+    }
+
+    /// The same input with the program's own BTF (see [`VerifyInput::program_types`]).
+    pub fn with_program_types(mut self, types: &'a crate::btf::ProgramTypes) -> Self {
+        self.program_types = Some(types);
+        self
     }
 
     /// The same input with the target kernel's BTF (see [`VerifyInput::vmlinux`]).

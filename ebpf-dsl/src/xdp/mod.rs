@@ -53,6 +53,7 @@ pub mod btf_kfunc;
 pub mod crypto;
 pub mod dynptr;
 pub mod exception;
+pub mod graph;
 pub mod metadata;
 pub mod netfilter;
 pub mod seeds;

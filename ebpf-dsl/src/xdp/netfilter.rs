@@ -21,6 +21,7 @@ use super::btf_kfunc::BtfKfunc;
 use super::crypto::CryptoKfunc;
 use super::dynptr::DynptrKfunc;
 use super::exception::ExcKfunc;
+use super::graph::GraphKfunc;
 use super::metadata::XdpKfunc;
 
 /// The netfilter kfuncs this crate knows by name.
@@ -122,8 +123,8 @@ pub const fn call_nf_kfunc(kfunc: NfKfunc) -> Insn {
     Insn::new(0x85, 0, BPF_PSEUDO_KFUNC_CALL, 0, kfunc.placeholder())
 }
 
-/// The name of the kfunc (XDP metadata, netfilter, dynptr, exceptions, BTF casts, crypto) whose
-/// call-by-name placeholder is `imm`.
+/// The name of the kfunc (XDP metadata, netfilter, dynptr, exceptions, BTF casts, crypto,
+/// local objects) whose call-by-name placeholder is `imm`.
 pub fn kfunc_name(imm: i32) -> Option<&'static str> {
     XdpKfunc::from_placeholder(imm)
         .map(XdpKfunc::name)
@@ -132,6 +133,7 @@ pub fn kfunc_name(imm: i32) -> Option<&'static str> {
         .or_else(|| ExcKfunc::from_placeholder(imm).map(ExcKfunc::name))
         .or_else(|| BtfKfunc::from_placeholder(imm).map(BtfKfunc::name))
         .or_else(|| CryptoKfunc::from_placeholder(imm).map(CryptoKfunc::name))
+        .or_else(|| GraphKfunc::from_placeholder(imm).map(GraphKfunc::name))
 }
 
 /// The call by name of the kfunc (XDP metadata, netfilter, dynptr, exceptions, BTF casts, crypto)
@@ -144,6 +146,7 @@ pub fn call_kfunc_by_name(name: &str) -> Option<Insn> {
         .or_else(|| ExcKfunc::from_name(name).map(super::exception::call_exc_kfunc))
         .or_else(|| BtfKfunc::from_name(name).map(super::btf_kfunc::call_btf_kfunc))
         .or_else(|| CryptoKfunc::from_name(name).map(super::crypto::call_crypto_kfunc))
+        .or_else(|| GraphKfunc::from_name(name).map(super::graph::call_graph_kfunc))
 }
 
 /// The name of the kfunc `insn` calls by name (a kfunc call with a placeholder `imm`).
@@ -166,6 +169,7 @@ pub fn kfunc_names() -> impl Iterator<Item = &'static str> {
         .chain(ExcKfunc::ALL.into_iter().map(ExcKfunc::name))
         .chain(BtfKfunc::ALL.into_iter().map(BtfKfunc::name))
         .chain(CryptoKfunc::ALL.into_iter().map(CryptoKfunc::name))
+        .chain(GraphKfunc::ALL.into_iter().map(GraphKfunc::name))
 }
 
 #[cfg(test)]
@@ -190,6 +194,7 @@ mod tests {
                 + ExcKfunc::ALL.len()
                 + BtfKfunc::ALL.len()
                 + CryptoKfunc::ALL.len()
+                + GraphKfunc::ALL.len()
         );
         assert_eq!(call_kfunc_by_name("bpf_nope"), None);
     }

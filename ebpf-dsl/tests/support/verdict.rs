@@ -32,6 +32,7 @@ pub fn verdict(obj: &Object, name: &str) -> Result<(), String> {
         globals: &p.globals,
         func_info: p.func_info.as_deref(),
         vmlinux: None,
+        program_types: None,
     };
     verify(&input).map(|_| ()).map_err(|e| e[0].to_string())
 }

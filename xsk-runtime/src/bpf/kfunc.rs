@@ -17,6 +17,7 @@ use ebpf_dsl::xdp::btf_kfunc::BtfKfunc;
 use ebpf_dsl::xdp::crypto::CryptoKfunc;
 use ebpf_dsl::xdp::dynptr::DynptrKfunc;
 use ebpf_dsl::xdp::exception::ExcKfunc;
+use ebpf_dsl::xdp::graph::GraphKfunc;
 use ebpf_dsl::xdp::metadata::XdpKfunc;
 use ebpf_dsl::xdp::netfilter::{kfunc_names, kfunc_of_insn, NfKfunc};
 use ebpf_dsl::Insn;
@@ -67,6 +68,8 @@ fn requirement(name: &str) -> &'static str {
         "the dynptr kfuncs need Linux 6.4 or 6.5"
     } else if ExcKfunc::from_name(name).is_some() {
         "bpf_throw needs Linux 6.7"
+    } else if GraphKfunc::from_name(name).is_some() {
+        "bpf_obj_new / bpf_obj_drop and the list kfuncs need Linux 6.2, the rbtree kfuncs 6.3, bpf_refcount_acquire 6.4"
     } else if BtfKfunc::from_name(name).is_some() {
         "the casts need Linux 6.2, bpf_sk_assign_tcp_reqsk 6.9"
     } else if CryptoKfunc::from_name(name).is_some() {

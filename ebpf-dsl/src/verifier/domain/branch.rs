@@ -95,7 +95,8 @@ pub(crate) fn mark_null(st: &mut State, p: &RegVal, is_null: bool) {
         RegVal::RingbufOrNull { id, ref_id, .. }
         | RegVal::SockOrNull { id, ref_id, .. }
         | RegVal::BtfSockOrNull { id, ref_id, .. }
-        | RegVal::KObjOrNull { id, ref_id, .. } => (*id, Some(*ref_id)),
+        | RegVal::KObjOrNull { id, ref_id, .. }
+        | RegVal::AllocOrNull { id, ref_id, .. } => (*id, Some(*ref_id)),
         RegVal::BtfPtrOrNull { id, .. } => (*id, None),
         _ => return,
     };
@@ -106,6 +107,7 @@ pub(crate) fn mark_null(st: &mut State, p: &RegVal, is_null: bool) {
         | RegVal::SockOrNull { id: i, .. }
         | RegVal::BtfSockOrNull { id: i, .. }
         | RegVal::KObjOrNull { id: i, .. }
+        | RegVal::AllocOrNull { id: i, .. }
         | RegVal::BtfPtrOrNull { id: i, .. } => *i == id,
         _ => false,
     };
@@ -161,6 +163,7 @@ pub(crate) fn zero_vs_not_null(p: &RegVal, z: &RegVal) -> bool {
             | RegVal::Sock { .. }
             | RegVal::Ringbuf { .. }
             | RegVal::KObj { .. }
+            | RegVal::Alloc { .. }
     )
 }
 
@@ -173,6 +176,7 @@ pub(crate) fn is_or_null(v: &RegVal) -> bool {
             | RegVal::SockOrNull { .. }
             | RegVal::BtfSockOrNull { .. }
             | RegVal::KObjOrNull { .. }
+            | RegVal::AllocOrNull { .. }
             | RegVal::BtfPtrOrNull { .. }
     )
 }
@@ -209,6 +213,13 @@ pub(crate) fn not_null(v: &RegVal) -> RegVal {
         },
         RegVal::KObjOrNull { ty, ref_id, .. } => RegVal::KObj {
             ty,
+            ref_id: *ref_id,
+        },
+        RegVal::AllocOrNull {
+            ty, off, ref_id, ..
+        } => RegVal::Alloc {
+            ty: *ty,
+            off: *off,
             ref_id: *ref_id,
         },
         RegVal::BtfPtrOrNull { ty, trust, .. } => RegVal::BtfPtr {

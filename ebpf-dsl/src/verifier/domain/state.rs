@@ -220,6 +220,31 @@ pub enum RegVal {
         /// Shared by copies.
         id: u32,
     },
+    /// `PTR_TO_BTF_ID | MEM_ALLOC`: an object of a struct type of the program's own BTF
+    /// ([`super::super::VerifyInput::program_types`]) from `bpf_obj_new` or `bpf_kptr_xchg`,
+    /// which the program owns (`transfer/call/graph.rs`): its number members may be read and
+    /// written, a constant may be added to it; it must be dropped or stored into a kptr.
+    Alloc {
+        /// The struct's type id in the program's BTF.
+        ty: u32,
+        /// Constant offset from the object's start.
+        off: i32,
+        /// The reference it holds (owning), or 0: a non-owning reference (an object in a
+        /// tree, from `bpf_rbtree_first` or added by `bpf_rbtree_add`), valid until
+        /// `bpf_spin_unlock`.
+        ref_id: u32,
+    },
+    /// [`RegVal::Alloc`] or NULL.
+    AllocOrNull {
+        /// The struct's type id in the program's BTF.
+        ty: u32,
+        /// Constant offset from the object's start (a graph node's, from the rbtree kfuncs).
+        off: i32,
+        /// Shared by copies.
+        id: u32,
+        /// The reference it holds.
+        ref_id: u32,
+    },
 }
 
 /// The type flags of a [`RegVal::BtfPtr`] (`PTR_TRUSTED`, `MEM_RCU`, `PTR_UNTRUSTED`, or

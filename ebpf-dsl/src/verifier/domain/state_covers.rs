@@ -222,6 +222,32 @@ fn reg_covers(old: &RegVal, new: &RegVal, ids: &mut IdMap) -> bool {
         }
         (BtfPtr { .. }, BtfPtr { .. }) => old == new,
         (
+            Alloc {
+                ty: t1,
+                off: o1,
+                ref_id: r1,
+            },
+            Alloc {
+                ty: t2,
+                off: o2,
+                ref_id: r2,
+            },
+        ) => t1 == t2 && o1 == o2 && ids.check(*r1 | 1 << 31, *r2 | 1 << 31),
+        (
+            AllocOrNull {
+                ty: t1,
+                off: o1,
+                id: i1,
+                ref_id: r1,
+            },
+            AllocOrNull {
+                ty: t2,
+                off: o2,
+                id: i2,
+                ref_id: r2,
+            },
+        ) => t1 == t2 && o1 == o2 && ids.check(*i1, *i2) && ids.check(*r1 | 1 << 31, *r2 | 1 << 31),
+        (
             BtfPtrOrNull {
                 ty: t1,
                 trust: f1,

@@ -278,7 +278,7 @@ impl<'a> Exec<'a> {
     fn check_ptr_add(&self, pc: usize, dst: u8, p: &RegVal, s: &Scalar, sub: bool) -> R<()> {
         let pa = |m: String| Err(e(pc, Rule::PointerArithmetic, m));
         match p {
-            RegVal::MapValueOrNull { .. } | RegVal::OpaqueOrNull { .. } | RegVal::RingbufOrNull { .. } | RegVal::SockOrNull { .. } | RegVal::BtfSockOrNull { .. } | RegVal::KObjOrNull { .. } | RegVal::BtfPtrOrNull { .. } => {
+            RegVal::MapValueOrNull { .. } | RegVal::OpaqueOrNull { .. } | RegVal::RingbufOrNull { .. } | RegVal::SockOrNull { .. } | RegVal::BtfSockOrNull { .. } | RegVal::KObjOrNull { .. } | RegVal::BtfPtrOrNull { .. } | RegVal::AllocOrNull { .. } => {
                 return Err(e(pc, Rule::NullCheck, format!(
                     "arithmetic on {}; null-check it first (`if r{dst} == 0 goto ...`)", self.describe(p)
                 )))
@@ -455,6 +455,19 @@ impl<'a> Exec<'a> {
                     ty: *ty,
                     off: o,
                     trust: *trust,
+                },
+                None => {
+                    return pa(format!(
+                        "a variable or out-of-range offset into {} is not modelled by this verifier (the kernel refuses every access through a variable one)",
+                        self.describe(p)
+                    ))
+                }
+            },
+            RegVal::Alloc { ty, off, ref_id } => match shift(*off) {
+                Some(o) => RegVal::Alloc {
+                    ty: *ty,
+                    off: o,
+                    ref_id: *ref_id,
                 },
                 None => {
                     return pa(format!(

@@ -70,6 +70,7 @@ impl<'a> Exec<'a> {
                             | RegVal::SockOrNull { .. }
                             | RegVal::BtfSockOrNull { .. }
                             | RegVal::KObjOrNull { .. }
+                            | RegVal::AllocOrNull { .. }
                             | RegVal::BtfPtrOrNull { .. }
                     ) =>
             {
@@ -379,7 +380,9 @@ fn is_btf_id(v: &RegVal) -> bool {
         RegVal::KObj { .. }
         | RegVal::KObjOrNull { .. }
         | RegVal::BtfPtr { .. }
-        | RegVal::BtfPtrOrNull { .. } => true,
+        | RegVal::BtfPtrOrNull { .. }
+        | RegVal::Alloc { .. }
+        | RegVal::AllocOrNull { .. } => true,
         _ => false,
     }
 }

@@ -221,13 +221,20 @@ impl<'a> Exec<'a> {
                 )))
             }
             RegVal::KObj { ty, .. } => self.check_kobj_access(pc, r, ty, off, n, write, what),
+            RegVal::Alloc { ty, off: o, .. } if what == "load" || what.ends_with(" store") => {
+                self.check_alloc_access(pc, r, *ty, o + off, n, what)
+            }
+            RegVal::Alloc { .. } => Err(e(pc, Rule::MemoryAccess, format!(
+                "r{r} is {}: an allocated object as a helper's memory argument or an atomic operand is not modelled by this verifier",
+                self.describe(base)
+            ))),
             RegVal::BtfSock { .. } | RegVal::BtfPtr { .. } if write => Err(self.btf_store_refused(pc, r, base)),
             // Loads are `btf_access.rs`'s; what comes here is a helper's memory argument.
             RegVal::BtfSock { .. } | RegVal::BtfPtr { .. } => Err(e(pc, Rule::MemoryAccess, format!(
                 "r{r} is {}: a kernel structure as a helper's memory argument is not modelled by this verifier",
                 self.describe(base)
             ))),
-            RegVal::MapValueOrNull { .. } | RegVal::OpaqueOrNull { .. } | RegVal::RingbufOrNull { .. } | RegVal::SockOrNull { .. } | RegVal::BtfSockOrNull { .. } | RegVal::KObjOrNull { .. } | RegVal::BtfPtrOrNull { .. } => {
+            RegVal::MapValueOrNull { .. } | RegVal::OpaqueOrNull { .. } | RegVal::RingbufOrNull { .. } | RegVal::SockOrNull { .. } | RegVal::BtfSockOrNull { .. } | RegVal::KObjOrNull { .. } | RegVal::BtfPtrOrNull { .. } | RegVal::AllocOrNull { .. } => {
                 Err(e(pc, Rule::NullCheck, format!(
                     "r{r} is {}; test it first (`if r{r} == 0 goto ...`) and use it only on the non-NULL path",
                     self.describe(base)
@@ -291,6 +298,9 @@ impl<'a> Exec<'a> {
                 .map(|_| ())
                 .map_err(|m| e(pc, Rule::ContextAccess, m))
             }
+            RegVal::Alloc { ty, .. } if v.is_pointer() => Err(e(pc, Rule::MemoryAccess, format!(
+                "r{dst} is an object of struct {}: storing a pointer ({}) into it is not modelled by this verifier (a kptr field is written with bpf_kptr_xchg)", self.local_name(*ty), self.describe(&v)
+            ))),
             RegVal::KObj { ty, .. } if v.is_pointer() => Err(e(pc, Rule::MemoryAccess, format!(
                 "r{dst} is a struct {ty} of the kernel: only numbers may be stored into it, not {}", self.describe(&v)
             ))),

@@ -39,7 +39,7 @@ use super::{alu_name, KernelVersion, Rule, VerifierError};
 
 pub(crate) use btf_access::NEEDS_BTF;
 pub(crate) use call::{
-    check_exception_cb, check_globals, check_lock_maps, exception_roots, reached_from,
+    check_exception_cb, check_globals, check_lock_maps, exception_roots, map_fields, reached_from,
     throw_under_callback,
 };
 pub(crate) use memory::mask;
@@ -218,6 +218,19 @@ impl<'a> Exec<'a> {
             },
             RegVal::BtfPtr { ty, off, trust } => self.describe_btf(*ty, *off, *trust, false),
             RegVal::BtfPtrOrNull { ty, trust, .. } => self.describe_btf(*ty, 0, *trust, true),
+            RegVal::Alloc { ty, off, .. } => format!(
+                "an object of struct {} the program owns (PTR_TO_BTF_ID | MEM_ALLOC){}",
+                self.local_name(*ty),
+                if *off != 0 {
+                    format!(" + {off}")
+                } else {
+                    String::new()
+                }
+            ),
+            RegVal::AllocOrNull { ty, .. } => format!(
+                "an object of struct {} or NULL (PTR_TO_BTF_ID | MEM_ALLOC | PTR_MAYBE_NULL)",
+                self.local_name(*ty)
+            ),
         }
     }
 

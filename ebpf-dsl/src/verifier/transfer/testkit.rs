@@ -86,6 +86,8 @@ pub(crate) struct One {
     license: &'static str,
     /// The kernel's BTF, if given.
     vmlinux: Option<std::rc::Rc<crate::btf::Btf>>,
+    /// The program's own BTF, if given.
+    program: Option<std::rc::Rc<crate::btf::ProgramTypes>>,
 }
 
 impl One {
@@ -100,7 +102,14 @@ impl One {
             attach: None,
             license: "GPL",
             vmlinux: None,
+            program: None,
         }
+    }
+
+    /// With `types` as the program's own BTF.
+    pub(crate) fn program(mut self, types: std::rc::Rc<crate::btf::ProgramTypes>) -> One {
+        self.program = Some(types);
+        self
     }
 
     /// Under the license `license`.
@@ -149,6 +158,7 @@ impl One {
             .with_maps(&asm.relocations, &maps);
         input.license = self.license;
         input.vmlinux = self.vmlinux.as_deref();
+        input.program_types = self.program.as_deref();
         let ops = cfg::decode(&asm.insns).expect("decode");
         let cfg = cfg::check(&ops).expect("well-formed test program");
         let refs = map_refs(&input).expect("maps");

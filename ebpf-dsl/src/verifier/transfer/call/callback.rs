@@ -113,10 +113,10 @@ impl<'a> Exec<'a> {
     /// Whether the innermost frame of `st` runs a callback (its call site is a helper call).
     pub(crate) fn in_callback(&self, st: &State) -> bool {
         st.frames.len() > 1
-            && matches!(
-                self.ops.get(st.cur().callsite),
-                Some(Op::Call { helper, kfunc: false }) if crate::verifier::helpers::takes_callback(*helper)
-            )
+            && self
+                .ops
+                .get(st.cur().callsite)
+                .is_some_and(crate::verifier::cfg::calls_back)
     }
 
     /// The rules of a callback's `exit` (`prepare_func_exit`): `r0` is 0 or 1 (the driver's
@@ -127,6 +127,7 @@ impl<'a> Exec<'a> {
         if !ok {
             let helper = match self.ops.get(st.cur().callsite) {
                 Some(Op::Call { helper: 164, .. }) => "bpf_for_each_map_elem",
+                Some(Op::Call { kfunc: true, .. }) => "bpf_rbtree_add_impl (its less)",
                 _ => "bpf_loop",
             };
             return Err(e(

@@ -20,21 +20,31 @@ use crate::spec::ProgramType;
 use crate::xdp::metadata::XdpKfunc;
 
 impl<'a> Exec<'a> {
-    pub(crate) fn call_xdp_kfunc(&mut self, pc: usize, st: &mut State, placeholder: i32) -> R<()> {
+    /// A kfunc that calls back (`bpf_rbtree_add_impl`) also gives the state in which its
+    /// callback starts, and its first instruction (as [`Exec::call_helper`] does).
+    pub(crate) fn call_xdp_kfunc(
+        &mut self,
+        pc: usize,
+        st: &mut State,
+        placeholder: i32,
+    ) -> R<Option<(usize, State)>> {
         if self.trusted_call(pc, st) {
-            return Ok(());
+            return Ok(None);
         }
         if let Some(k) = crate::xdp::netfilter::NfKfunc::from_placeholder(placeholder) {
-            return self.call_nf_kfunc(pc, st, k);
+            return self.call_nf_kfunc(pc, st, k).map(|_| None);
         }
         if let Some(k) = crate::xdp::dynptr::DynptrKfunc::from_placeholder(placeholder) {
-            return self.call_dynptr_kfunc(pc, st, k);
+            return self.call_dynptr_kfunc(pc, st, k).map(|_| None);
         }
         if let Some(k) = crate::xdp::btf_kfunc::BtfKfunc::from_placeholder(placeholder) {
-            return self.call_btf_kfunc(pc, st, k);
+            return self.call_btf_kfunc(pc, st, k).map(|_| None);
+        }
+        if let Some(k) = crate::xdp::graph::GraphKfunc::from_placeholder(placeholder) {
+            return self.call_graph_kfunc(pc, st, k);
         }
         if let Some(k) = crate::xdp::crypto::CryptoKfunc::from_placeholder(placeholder) {
-            return self.call_crypto_kfunc(pc, st, k);
+            return self.call_crypto_kfunc(pc, st, k).map(|_| None);
         }
         for w in self.check_xdp_kfunc(pc, st, placeholder)? {
             mark_written(st, &w);
@@ -43,7 +53,7 @@ impl<'a> Exec<'a> {
             self.set(st, r, RegVal::NotInit);
         }
         self.set(st, 0, RegVal::Scalar(Scalar::UNKNOWN));
-        Ok(())
+        Ok(None)
     }
 
     /// The kernel's refusal of a kfunc call from a program whose licence is not GPL-compatible

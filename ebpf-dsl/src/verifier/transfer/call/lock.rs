@@ -219,6 +219,16 @@ impl<'a> Exec<'a> {
                 helper: SPIN_UNLOCK,
                 kfunc: false,
             } => Ok(()),
+            // The tree and list kfuncs need the lock (`graph_tree.rs`);
+            // bpf_refcount_acquire is allowed under it.
+            Op::Call {
+                helper,
+                kfunc: true,
+            } if crate::xdp::graph::GraphKfunc::from_placeholder(helper)
+                .is_some_and(|k| k.allowed_under_lock()) =>
+            {
+                Ok(())
+            }
             Op::Call { helper, kfunc } => {
                 let callee = if kfunc {
                     "a kfunc".to_string()
@@ -247,6 +257,8 @@ impl<'a> Exec<'a> {
                     held()
                 ),
             )),
+            // `less` runs with the tree's lock held, and returns with it.
+            Op::Exit if self.in_rbtree_callback(st) => Ok(()),
             Op::Exit if self.in_callback(st) => Err(e(
                 pc,
                 Rule::ReferenceLeak,
@@ -278,6 +290,8 @@ impl<'a> Exec<'a> {
                 ));
             }
         }
+        // And its kptrs and graph roots (`graph.rs`).
+        self.check_field_overlap(pc, r, m, lo, hi)?;
         let Some(lock) = self.lock_offset(m) else {
             return Ok(());
         };
@@ -302,7 +316,10 @@ impl<'a> Exec<'a> {
 pub(crate) fn spin_lock_effects(st: &mut State, func: i32, r1_in: &RegVal) {
     match (func, r1_in) {
         (SPIN_LOCK, RegVal::MapValue { map, id, .. }) => st.lock = Some((*map, *id)),
-        (SPIN_UNLOCK, _) => st.lock = None,
+        (SPIN_UNLOCK, _) => {
+            st.lock = None;
+            super::graph_tree::invalidate_non_owning(st);
+        }
         _ => {}
     }
 }

@@ -5,6 +5,8 @@ pub(crate) mod args;
 mod btf_sock;
 mod callback;
 mod global;
+mod graph;
+mod graph_tree;
 pub(crate) use btf_sock::{tcp_sock_field_ok, TCP_SOCK};
 pub(crate) use global::check_globals;
 mod dynptr;
@@ -15,6 +17,7 @@ mod kfunc_crypto;
 mod kfunc_nf;
 mod local;
 mod lock;
+pub(crate) use graph::map_fields;
 pub(crate) use lock::check_lock_maps;
 #[cfg(test)]
 pub(crate) use lock::lock_test_value;
@@ -73,6 +76,9 @@ impl<'a> Exec<'a> {
         }
         if let Some(done) = self.call_dynptr_helper(pc, st, id) {
             return done.map(|_| None);
+        }
+        if id == graph::KPTR_XCHG {
+            return self.call_kptr_xchg(pc, st).map(|_| None);
         }
         let c = self.check_helper_call(pc, st, id)?;
         let cb = match &c.callback {

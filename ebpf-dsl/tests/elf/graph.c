@@ -1,0 +1,158 @@
+// Test input for tests/elf_graph.rs: objects the program allocates (bpf_obj_new), kept in a
+// red-black tree and a list of a global data section (`.data.A`, with the lock that protects
+// them) or stashed in a map value's __kptr field; the kernel's rules broken one per program.
+// Compiled with clang-19 -O2 -g -target bpf -c.
+#include "hdr.h"
+#define __ksym __attribute__((section(".ksyms")))
+#define __kptr __attribute__((btf_type_tag("kptr")))
+#define __contains(n, f) __attribute__((btf_decl_tag("contains:" #n ":" #f)))
+#define private(n) SEC(".data." #n) __attribute__((visibility("hidden"), aligned(8)))
+#define container_of(p, t, m) ((t *)((void *)(p) - __builtin_offsetof(t, m)))
+struct bpf_spin_lock { __u32 val; };
+struct bpf_rb_root { __u64 a, b; } __attribute__((aligned(8)));
+struct bpf_rb_node { __u64 a, b, c, d; } __attribute__((aligned(8)));
+struct bpf_list_head { __u64 a, b; } __attribute__((aligned(8)));
+struct bpf_list_node { __u64 a, b, c; } __attribute__((aligned(8)));
+typedef _Bool bool;
+
+extern void *bpf_obj_new_impl(__u64 local_type_id, void *meta) __ksym;
+extern void bpf_obj_drop_impl(void *kptr, void *meta) __ksym;
+extern int bpf_rbtree_add_impl(struct bpf_rb_root *root, struct bpf_rb_node *node,
+                               bool (less)(struct bpf_rb_node *a, const struct bpf_rb_node *b),
+                               void *meta, __u64 off) __ksym;
+extern struct bpf_rb_node *bpf_rbtree_remove(struct bpf_rb_root *root,
+                                             struct bpf_rb_node *node) __ksym;
+extern struct bpf_rb_node *bpf_rbtree_first(struct bpf_rb_root *root) __ksym;
+extern int bpf_list_push_back_impl(struct bpf_list_head *head, struct bpf_list_node *node,
+                                   void *meta, __u64 off) __ksym;
+extern struct bpf_list_node *bpf_list_pop_front(struct bpf_list_head *head) __ksym;
+static long (*bpf_spin_lock)(struct bpf_spin_lock *l) = (void *)93;
+static long (*bpf_spin_unlock)(struct bpf_spin_lock *l) = (void *)94;
+static void *(*bpf_map_lookup_elem)(void *map, const void *key) = (void *)1;
+static void *(*bpf_kptr_xchg)(void *dst, void *ptr) = (void *)194;
+#define bpf_obj_new(t) ((t *)bpf_obj_new_impl(__builtin_btf_type_id(*(t *)0, 0), 0))
+#define bpf_obj_drop(p) bpf_obj_drop_impl(p, 0)
+
+struct node_data {
+  long key;
+  long data;
+  struct bpf_rb_node node;
+};
+struct lnode_data {
+  long key;
+  struct bpf_list_node lnode;
+};
+/* Both nodes and no bpf_refcount: the kernel refuses the program's BTF (btf_parse_fields),
+ * and libbpf loads the object without it, unless `bad_btf` is left out. */
+#ifdef BAD_BTF
+struct bad { struct bpf_rb_node r; struct bpf_list_node l; } *bad_btf;
+#endif
+struct stash {
+  struct node_data __kptr *n;
+};
+struct {
+  int (*type)[2]; /* BPF_MAP_TYPE_ARRAY */
+  int (*max_entries)[1];
+  int *key;
+  struct stash *value;
+} stashes SEC(".maps");
+
+private(A) struct bpf_spin_lock glock;
+private(A) struct bpf_rb_root groot __contains(node_data, node);
+private(A) struct bpf_list_head ghead __contains(lnode_data, lnode);
+
+static bool less(struct bpf_rb_node *a, const struct bpf_rb_node *b) {
+  return container_of(a, struct node_data, node)->key <
+         container_of(b, struct node_data, node)->key;
+}
+
+SEC("tc") int add_first_remove(struct __sk_buff *ctx) {
+  struct node_data *n = bpf_obj_new(struct node_data);
+  struct bpf_rb_node *res;
+  if (!n)
+    return 1;
+  n->key = ctx->len;
+  bpf_spin_lock(&glock);
+  bpf_rbtree_add_impl(&groot, &n->node, less, 0, 0);
+  res = bpf_rbtree_first(&groot);
+  if (res)
+    res = bpf_rbtree_remove(&groot, res);
+  bpf_spin_unlock(&glock);
+  if (res)
+    bpf_obj_drop(container_of(res, struct node_data, node));
+  return 0;
+}
+
+SEC("tc") int push_pop(struct __sk_buff *ctx) {
+  struct lnode_data *n = bpf_obj_new(struct lnode_data);
+  struct bpf_list_node *l;
+  if (!n)
+    return 1;
+  bpf_spin_lock(&glock);
+  bpf_list_push_back_impl(&ghead, &n->lnode, 0, 0);
+  l = bpf_list_pop_front(&ghead);
+  bpf_spin_unlock(&glock);
+  if (l)
+    bpf_obj_drop(container_of(l, struct lnode_data, lnode));
+  return 0;
+}
+
+SEC("tc") int stash(struct __sk_buff *ctx) {
+  int k = 0;
+  struct stash *s = bpf_map_lookup_elem(&stashes, &k);
+  struct node_data *n;
+  if (!s)
+    return 1;
+  n = bpf_obj_new(struct node_data);
+  if (!n)
+    return 1;
+  n = bpf_kptr_xchg(&s->n, n);
+  if (n)
+    bpf_obj_drop(n);
+  return 0;
+}
+
+SEC("tc") int add_without_lock(struct __sk_buff *ctx) {
+  struct node_data *n = bpf_obj_new(struct node_data);
+  if (!n)
+    return 1;
+  bpf_rbtree_add_impl(&groot, &n->node, less, 0, 0);
+  return 0;
+}
+
+SEC("tc") int use_after_unlock(struct __sk_buff *ctx) {
+  struct node_data *n = bpf_obj_new(struct node_data);
+  if (!n)
+    return 1;
+  bpf_spin_lock(&glock);
+  bpf_rbtree_add_impl(&groot, &n->node, less, 0, 0);
+  bpf_spin_unlock(&glock);
+  return n->key;
+}
+
+SEC("tc") int leak(struct __sk_buff *ctx) {
+  struct node_data *n = bpf_obj_new(struct node_data);
+  if (!n)
+    return 1;
+  n->key = 1;
+  return 0;
+}
+
+SEC("tc") int write_node(struct __sk_buff *ctx) {
+  struct node_data *n = bpf_obj_new(struct node_data);
+  if (!n)
+    return 1;
+  n->node.a = 0;
+  bpf_obj_drop(n);
+  return 0;
+}
+
+SEC("tc") int store_kptr(struct __sk_buff *ctx) {
+  int k = 0;
+  struct stash *s = bpf_map_lookup_elem(&stashes, &k);
+  if (!s)
+    return 1;
+  *(volatile __u64 *)&s->n = 0;
+  return 0;
+}
+char _license[] SEC("license") = "GPL";

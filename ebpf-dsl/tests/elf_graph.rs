@@ -1,0 +1,99 @@
+//! Objects a program allocates (`bpf_obj_new`), kept in a red-black tree and a list of a
+//! global data section or stashed in a map value's `__kptr` (`tests/elf/graph.c`), compiled
+//! with clang-19 and verified with the program's own BTF (`VerifyInput::program_types`), one
+//! kernel rule broken per rejected program; and the same object with a struct the kernel
+//! refuses in a program's BTF (`tests/elf/graph_bad.c`), which libbpf then loads without any
+//! BTF. The verdicts are the 6.18 kernel's (checked with libbpf when the file was written).
+//! Without clang-19 the tests print why and pass, unless `CI=true`.
+
+use ebpf_dsl::btf::{Btf, ProgramTypes};
+use ebpf_dsl::elf::{object_btf, read_object, Object};
+use ebpf_dsl::verifier::{verify, KernelVersion, VerifyInput};
+
+#[path = "support/clang.rs"]
+mod clang;
+use clang::compile;
+
+/// The verdict on `name` with the object's types (none when the kernel refuses its BTF) and an
+/// empty kernel BTF (no kernel struct shares a name with the program's).
+fn verdict(
+    obj: &Object,
+    types: Option<&ProgramTypes>,
+    locks: &[ebpf_dsl::btf::MapSpinLock],
+    name: &str,
+) -> Result<(), String> {
+    let p = obj
+        .programs
+        .iter()
+        .find(|p| p.function == name)
+        .unwrap_or_else(|| panic!("no program `{name}`"));
+    let s = &p.spec;
+    let vmlinux = Btf::new();
+    let input = VerifyInput {
+        insns: &s.insns,
+        prog_type: s.prog_type,
+        relocations: &s.relocations,
+        maps: &s.maps,
+        license: &s.license,
+        kernel: KernelVersion::new(6, 18),
+        expected_attach_type: None,
+        data: &obj.data,
+        spin_locks: locks,
+        timers: &[],
+        globals: &p.globals,
+        func_info: p.func_info.as_deref(),
+        vmlinux: Some(&vmlinux),
+        program_types: types,
+        kptrs: &[],
+    };
+    verify(&input).map(|_| ()).map_err(|e| e[0].to_string())
+}
+
+#[test]
+fn trees_lists_and_kptrs_of_local_objects_follow_the_kernels_rules() {
+    let Some(bytes) = compile("graph") else {
+        return;
+    };
+    let obj = read_object(&bytes).unwrap();
+    let ob = object_btf(&bytes).unwrap().unwrap();
+    assert_eq!(ob.kernel_refusal(), None);
+    let types = ob.program_types();
+    let locks = ob.spin_locks();
+    // `.data.A`'s lock, where the symbol table puts `glock` (clang leaves the DATASEC's 0).
+    assert!(locks.iter().any(|l| l.map == ".data.A"), "{locks:?}");
+    let v = |name| verdict(&obj, Some(&types), &locks, name);
+    for ok in ["add_first_remove", "push_pop", "stash"] {
+        assert_eq!(v(ok), Ok(()), "{ok}");
+    }
+    for (name, rule) in [
+        ("add_without_lock", "must be held for bpf_rb_root"),
+        ("use_after_unlock", "not a pointer"),
+        ("leak", "is not released on this path"),
+        ("write_node", "direct access to bpf_rb_node is disallowed"),
+        ("store_kptr", "__kptr field (bytes 0..8)"),
+    ] {
+        let e = v(name).expect_err(name);
+        assert!(e.contains(rule), "{name}: {e}");
+    }
+    // Without the program's types: bpf_obj_new is refused, as by a kernel without prog BTF.
+    let e = verdict(&obj, None, &locks, "stash").unwrap_err();
+    assert!(e.contains("requires prog BTF"), "{e}");
+}
+
+#[test]
+fn a_btf_the_kernel_refuses_leaves_the_object_without_types_locks_or_kptrs() {
+    let Some(bytes) = compile("graph_bad") else {
+        return;
+    };
+    let obj = read_object(&bytes).unwrap();
+    let ob = object_btf(&bytes).unwrap().unwrap();
+    let why = ob.kernel_refusal().expect("refused");
+    assert!(
+        why.contains("both a bpf_list_node and a bpf_rb_node"),
+        "{why}"
+    );
+    // As libbpf loads it: no BTF at all. bpf_obj_new is refused; the kptr is plain bytes.
+    let e = verdict(&obj, None, &[], "add_first_remove").unwrap_err();
+    assert!(e.contains("requires prog BTF"), "{e}");
+    assert_eq!(verdict(&obj, None, &[], "store_kptr"), Ok(()));
+}
