@@ -149,6 +149,8 @@ pub fn read(bytes: &[u8], opts: &super::ReadOptions<'_>) -> Result<Object, ElfEr
     let mut maps = Vec::new();
     // The map symbols' names in the object, to the maps' (kernel) names.
     let mut map_names = BTreeMap::new();
+    // Each map symbol (its full name) and its index in `maps`.
+    let mut symbol_maps: Vec<(String, usize)> = Vec::new();
     let mut data = Vec::new();
     // `.BTF` is decoded for the `.maps` definitions only.
     let btf = match (elf.section(".BTF"), elf.section(".maps")) {
@@ -158,7 +160,8 @@ pub fn read(bytes: &[u8], opts: &super::ReadOptions<'_>) -> Result<Object, ElfEr
     for s in &elf.sections {
         if s.name == "maps" || s.name.starts_with("maps/") {
             for (full, m) in legacy_maps(&elf, s)? {
-                map_names.insert(full, m.name_str().to_string());
+                map_names.insert(full.clone(), m.name_str().to_string());
+                symbol_maps.push((full, maps.len()));
                 maps.push(m);
             }
         } else if s.name == ".maps" {
@@ -175,7 +178,8 @@ pub fn read(bytes: &[u8], opts: &super::ReadOptions<'_>) -> Result<Object, ElfEr
                 ));
             }
             for (m, t) in super::btf_maps::maps_in(btf)? {
-                map_names.insert(t.symbol, t.map);
+                map_names.insert(t.symbol.clone(), t.map);
+                symbol_maps.push((t.symbol, maps.len()));
                 maps.push(m);
             }
         } else if is_data_section(&s.name)
@@ -217,6 +221,7 @@ pub fn read(bytes: &[u8], opts: &super::ReadOptions<'_>) -> Result<Object, ElfEr
             });
         }
     }
+    distinct_across_sections(&symbol_maps, &mut maps, &mut map_names);
     let mut kconfig_offsets = BTreeMap::new();
     if let Some(k) = kconfig_map(&elf, kconfig)? {
         maps.push(k.map);
@@ -344,6 +349,32 @@ fn kconfig_map(
     let btf = crate::btf::Btf::decode(b.data)?;
     super::kconfig::kconfig_map(&btf, &externs, kconfig)
         .map_err(|why| err(super::kconfig::KCONFIG_MAP, 0, why))
+}
+
+/// Maps of different sections (a legacy `maps` and `.maps`, as cilium's datapath declares its
+/// tail-call array in the one and the rest in the other) whose names share their first 15
+/// characters: each section's names are already distinct (`unique_kernel_names`), so this
+/// names all the object's map symbols again as one list, in the same way. Nothing changes
+/// for an object without such a pair.
+fn distinct_across_sections(
+    symbol_maps: &[(String, usize)],
+    maps: &mut [MapSpec],
+    map_names: &mut BTreeMap<String, String>,
+) {
+    let mut seen: BTreeMap<&str, &str> = BTreeMap::new();
+    let clash = symbol_maps.iter().any(|(full, i)| {
+        let name = maps[*i].name_str();
+        *seen.entry(name).or_insert(full.as_str()) != full.as_str()
+    });
+    if !clash {
+        return;
+    }
+    let full: Vec<&str> = symbol_maps.iter().map(|(f, _)| f.as_str()).collect();
+    let names = super::unique_kernel_names(&full);
+    for ((f, i), name) in symbol_maps.iter().zip(names) {
+        map_names.insert(f.clone(), name.clone());
+        maps[*i].name = Cow::Owned(name);
+    }
 }
 
 fn legacy_maps(elf: &Elf<'_>, s: &Section<'_>) -> Result<Vec<(String, MapSpec)>, ElfError> {
