@@ -943,3 +943,40 @@ fn crypto_kfunc_with_a_kptr_context_round_trips_and_verifies() {
         e[0]
     );
 }
+
+/// A legacy map (`maps`) and a BTF-defined one (`.maps`) whose names share their first 15
+/// characters read as two maps of distinct names, each relocation naming its own map (the
+/// kernel does not need the names distinct; this reader tells maps apart by them).
+#[test]
+fn maps_of_two_sections_sharing_a_cut_name() {
+    let Some(o) = compile("crossnames") else {
+        return;
+    };
+    let obj = read_object(&o).unwrap();
+    let mut names: Vec<_> = obj
+        .maps
+        .iter()
+        .map(|m| (m.name_str().to_string(), m.map_type))
+        .collect();
+    names.sort_by(|a, b| a.0.cmp(&b.0));
+    assert_eq!(
+        names,
+        [
+            ("tail_call_tab_0".to_string(), MapType::ProgArray),
+            ("tail_call_tab_1".to_string(), MapType::Array),
+        ]
+    );
+    let p = program(&obj, "cross");
+    let by_name: BTreeMap<_, _> = obj
+        .maps
+        .iter()
+        .map(|m| (m.name_str(), m.map_type))
+        .collect();
+    let kinds: Vec<_> = p
+        .spec
+        .relocations
+        .iter()
+        .map(|r| by_name[r.symbol.as_ref()])
+        .collect();
+    assert_eq!(kinds, [MapType::Array, MapType::ProgArray]);
+}

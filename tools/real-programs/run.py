@@ -38,6 +38,8 @@ import sys
 import time
 from pathlib import Path
 
+import inline_data
+
 HERE = Path(__file__).resolve().parent
 LIST = HERE / "programs.list"
 PACKET_TYPES = {"xdp", "sched_cls", "sched_act", "socket_filter"}
@@ -78,16 +80,23 @@ def section_type(section, fallback):
     return fallback
 
 
+# `inline REPO SECTION` lines: the objects of REPO get SECTION's variables as immediates
+# (`inline_data.py`), as that project's loader does.
+INLINE = {}
+
+
 def read_list():
     repos, flags, objs = {}, {}, []
     for n, line in enumerate(LIST.read_text().splitlines(), 1):
         f = line.split("#")[0].split()
         if not f:
             continue
-        if f[0] == "repo" and len(f) == 4:
-            repos[f[1]] = (f[2], f[3])
+        if f[0] == "repo" and len(f) >= 4:
+            repos[f[1]] = ("git", f[2], f[3], f[4:])
         elif f[0] == "deb" and len(f) >= 5:
-            repos[f[1]] = (f[2], f[3], f[4:])
+            repos[f[1]] = ("deb", f[2], f[3], f[4:])
+        elif f[0] == "inline" and len(f) == 3:
+            INLINE.setdefault(f[1], []).append(f[2])
         elif f[0] == "flags" and len(f) >= 2:
             flags[f[1]] = f[2:]
         elif f[0] == "obj" and len(f) >= 6:
@@ -140,23 +149,43 @@ def fetch_deb(cache, name, package, version, paths):
     return dest, None
 
 
-def fetch(cache, name, slug, commit):
+def fetch(cache, name, slug, commit, paths=()):
+    """One repository at its pinned commit into the cache; with `paths`, only those
+    directories of its tree (a sparse checkout of a partial clone: no other file's content is
+    fetched, for a large repository such as cilium's)."""
     dest = cache / "src" / name
     stamp = dest / ".fetched-commit"
-    if stamp.exists() and stamp.read_text().strip() == commit:
+    want = " ".join([commit, *paths])
+    if stamp.exists() and stamp.read_text().strip() == want:
         return dest, None
     owner, repo = slug.split("/")
     url = os.environ.get("REAL_PROGRAMS_GIT_URL", "https://github.com/{owner}/{repo}")
     url = url.format(owner=owner, repo=repo)
     dest.mkdir(parents=True, exist_ok=True)
-    for cmd in (["git", "init", "-q"], ["git", "fetch", "-q", "--depth", "1", url, commit],
-                ["git", "checkout", "-q", "--force", "FETCH_HEAD"]):
+    steps = [["git", "init", "-q"]]
+    if paths:
+        # A local mirror's upload-pack serves a filter only when told it may.
+        steps += [["git", "remote", "remove", "origin"],
+                  ["git", "remote", "add", "origin", url],
+                  ["git", "config", "remote.origin.uploadpack",
+                   "git -c uploadpack.allowfilter=true upload-pack"],
+                  ["git", "sparse-checkout", "set", "--no-cone",
+                   *[f"/{p.strip('/')}/" for p in paths]],
+                  ["git", "fetch", "-q", "--depth", "1", "--filter=blob:none", "origin",
+                   commit]]
+    else:
+        steps += [["git", "fetch", "-q", "--depth", "1", url, commit]]
+    steps += [["git", "checkout", "-q", "--force", "FETCH_HEAD"]]
+    for cmd in steps:
+        if cmd[1:3] == ["remote", "remove"]:
+            run(cmd, cwd=dest)  # absent on a first fetch
+            continue
         r = run(cmd, cwd=dest)
         if r.returncode != 0:
             why = (r.stderr.strip().splitlines() or ["failed"])[-1]
             return None, (f"`{' '.join(cmd)}`: {why} (without github.com, give a mirror: "
                           "REAL_PROGRAMS_GIT_URL='/path/{owner}/{repo}.git')")
-    stamp.write_text(commit + "\n")
+    stamp.write_text(want + "\n")
     return dest, None
 
 
@@ -173,6 +202,11 @@ def compile_obj(cache, o, srcdirs, flags):
     if r.returncode != 0:
         err = [ln for ln in r.stderr.splitlines() if "error" in ln]
         return None, (err or r.stderr.splitlines() or ["clang failed"])[0]
+    for section in INLINE.get(o["repo"], []):
+        try:
+            inline_data.inline(out, section)
+        except ValueError as e:
+            return None, f"inlining {section} as the project's loader does: {e}"
     return out, None
 
 
@@ -199,11 +233,18 @@ def kernel_verdict(kload, cli, obj, func, ptype):
     line = first_line(r.stdout)
     if line.startswith("error libbpf cannot open"):
         # libbpf 1.x refuses legacy `maps` sections: our own loader then.
-        r = run([str(cli), "load", str(obj), "--section", func, "--type", ptype], timeout=600)
+        r = run([str(cli), "load", str(obj), "--section", func, "--type", ptype, "--log"],
+                timeout=600)
         text = r.stdout + r.stderr
         if r.returncode == 0:
-            return "accept", "", "ebpf-dsl load"
-        log = [ln for ln in text.splitlines() if ln.strip() and not ln.startswith("processed")]
+            # As kload prints it: the processed count and the kernel's verification time
+            # (the log's BPF_LOG_STATS lines).
+            n = re.search(r"^processed (\d+) insns", text, re.M)
+            us = re.search(r"^verification time (\d+) usec", text, re.M)
+            return "accept", f"{n.group(1) if n else ''} {us.group(1) if us else ''}", \
+                "ebpf-dsl load"
+        log = [ln for ln in text.splitlines() if ln.strip() and not ln.startswith(
+            ("processed", "verification time", "stack depth"))]
         return ("reject" if "verifier" in text else "error"), (log[-1] if log else ""), \
             "ebpf-dsl load"
     verdict, _, rest = line.partition(" ")
@@ -256,11 +297,11 @@ def our_verdict(cli, obj, func, ptype):
 def fetch_all(cache, repos, srcdirs, fetch_err):
     """Every source of the list (`repo` lines from git, `deb` lines from Debian) into the
     cache: its directory into `srcdirs`, or why it could not be fetched into `fetch_err`."""
-    for name, (slug, commit, *paths) in repos.items():
-        if paths:
-            d, e = fetch_deb(cache, name, slug, commit, paths[0])
+    for name, (kind, slug, commit, paths) in repos.items():
+        if kind == "deb":
+            d, e = fetch_deb(cache, name, slug, commit, paths)
         else:
-            d, e = fetch(cache, name, slug, commit)
+            d, e = fetch(cache, name, slug, commit, paths)
         if d:
             srcdirs[name] = d
         else:
@@ -295,7 +336,7 @@ def main():
     for o in objs:
         if only and not any(w in o["id"] for w in only):
             continue
-        base = {"object": o["id"], "source": f"{repos[o['repo']][0]}/{o['path']}"}
+        base = {"object": o["id"], "source": f"{repos[o['repo']][1]}/{o['path']}"}
         if o["repo"] in fetch_err:
             rows.append({**base, "outcome": "not fetched", "note": fetch_err[o["repo"]]})
             continue
@@ -355,7 +396,7 @@ def write(results, rows, objs, repos):
     md = ["# Real XDP / tc / socket-filter programs: our verdict against the kernel's", "",
           f"Written by `tools/real-programs/run.sh` (do not edit). Kernel: "
           f"`{os.uname().release}`. {len(objs)} objects from "
-          + ", ".join(f"{n} (`{s}` @ `{c[:12]}`)" for n, (s, c, *_) in repos.items())
+          + ", ".join(f"{n} (`{s}` @ `{c[:12]}`)" for n, (_, s, c, _) in repos.items())
           + ", compiled with clang-19 -O2 -g; ground truth: the running kernel "
           "(libbpf loads one program at a time, its maps created); ours: `ebpf-dsl check "
           f"--kernel {running_kernel()} --btf {VMLINUX_BTF} --kconfig CONFIG` (CONFIG: the running "

@@ -63,6 +63,12 @@ fn long_log_grows_the_buffer() {
         "{}",
         &log[log.len() - 300..]
     );
+    // BPF_LOG_STATS with the log: the kernel's own verification time.
+    assert!(
+        log.contains("verification time "),
+        "{}",
+        &log[log.len() - 300..]
+    );
 }
 
 fn relocation_errors() {

@@ -52,14 +52,17 @@ impl Btf {
     /// Replaces the type with id `id` (which must exist) by `ty`.
     fn replace(&mut self, id: u32, ty: Type) {
         let i = id as usize - 1;
+        // The index as it was before the replacement.
+        super::first_ids(&mut self.index, &self.types);
         let old = std::mem::replace(&mut self.types[i], ty.clone());
-        if self.index.get(&old) == Some(&id) {
-            self.index.remove(&old);
+        let index = super::first_ids(&mut self.index, &self.types);
+        if index.get(&old) == Some(&id) {
+            index.remove(&old);
             if let Some(j) = self.types.iter().position(|t| *t == old) {
-                self.index.insert(old, j as u32 + 1);
+                index.insert(old, j as u32 + 1);
             }
         }
-        self.index.entry(ty).or_insert(id);
+        index.entry(ty).or_insert(id);
     }
 
     /// A pointer to the type `target` adds: an existing identical pointer when there is one,
@@ -98,7 +101,7 @@ impl Btf {
                 },
             )
         };
-        if let Some(&index) = self.index.get(&index_ty) {
+        if let Some(&index) = super::first_ids(&mut self.index, &self.types).get(&index_ty) {
             return self.add(array(index));
         }
         let id = self.push(array(u32::MAX));

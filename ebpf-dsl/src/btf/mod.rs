@@ -352,7 +352,24 @@ impl Type {
 pub struct Btf {
     /// The types; `types[i]` has id `i + 1`.
     pub types: Vec<Type>,
-    index: HashMap<Type, u32>,
+    /// Each distinct type to its first id, for [`Btf::add`]'s reuse: built on first use
+    /// ([`first_ids`]), so BTF that is only decoded and read (the kernel's, ~100,000 types)
+    /// never hashes and copies every type.
+    index: Option<HashMap<Type, u32>>,
+}
+
+/// `index`, built from `types` (each distinct type to its first id) if it was not yet.
+fn first_ids<'a>(
+    index: &'a mut Option<HashMap<Type, u32>>,
+    types: &[Type],
+) -> &'a mut HashMap<Type, u32> {
+    index.get_or_insert_with(|| {
+        let mut m = HashMap::new();
+        for (i, t) in types.iter().enumerate() {
+            m.entry(t.clone()).or_insert(i as u32 + 1);
+        }
+        m
+    })
 }
 
 impl PartialEq for Btf {
@@ -371,16 +388,12 @@ impl Btf {
 
     /// BTF holding exactly `types`, in this order (no deduplication).
     pub fn from_types(types: Vec<Type>) -> Btf {
-        let mut index = HashMap::new();
-        for (i, t) in types.iter().enumerate() {
-            index.entry(t.clone()).or_insert(i as u32 + 1);
-        }
-        Btf { types, index }
+        Btf { types, index: None }
     }
 
     /// Adds a type and returns its id; an identical type already present is reused.
     pub fn add(&mut self, ty: Type) -> u32 {
-        if let Some(&id) = self.index.get(&ty) {
+        if let Some(&id) = first_ids(&mut self.index, &self.types).get(&ty) {
             return id;
         }
         self.push(ty)
@@ -390,7 +403,9 @@ impl Btf {
     pub fn push(&mut self, ty: Type) -> u32 {
         self.types.push(ty.clone());
         let id = self.types.len() as u32;
-        self.index.entry(ty).or_insert(id);
+        if let Some(index) = self.index.as_mut() {
+            index.entry(ty).or_insert(id);
+        }
         id
     }
 
@@ -545,5 +560,41 @@ impl StringTable {
     /// The table's bytes.
     pub fn bytes(&self) -> &[u8] {
         &self.bytes
+    }
+}
+
+#[cfg(test)]
+mod index_tests {
+    use super::{Btf, Kind, Type};
+
+    fn int(name: &str) -> Type {
+        Type::new(
+            name,
+            Kind::Int {
+                size: 4,
+                encoding: 0,
+                offset: 0,
+                bits: 32,
+            },
+        )
+    }
+
+    /// BTF made from a list of types (as decoded) has no reuse index until `add` needs one;
+    /// then `add` reuses the first id of an identical type, as with an index built up front,
+    /// and a type `push`ed before that first `add` is found too.
+    #[test]
+    fn add_after_from_types_reuses_the_first_identical_type() {
+        let mut b = Btf::from_types(vec![int("a"), int("b"), int("a")]);
+        assert!(b.index.is_none());
+        b.push(int("c"));
+        assert_eq!(b.add(int("a")), 1);
+        assert!(b.index.is_some());
+        assert_eq!(b.add(int("b")), 2);
+        assert_eq!(b.add(int("c")), 4);
+        assert_eq!(b.add(int("d")), 5);
+        assert_eq!(b.add(int("d")), 5);
+        b.push(int("d"));
+        assert_eq!(b.add(int("d")), 5);
+        assert_eq!(b.types.len(), 6);
     }
 }

@@ -183,6 +183,8 @@ pub fn read(bytes: &[u8], opts: &super::ReadOptions<'_>) -> Result<Object, ElfEr
     let mut maps = Vec::new();
     // The map symbols' names in the object, to the maps' (kernel) names.
     let mut map_names = BTreeMap::new();
+    // Each map symbol (its full name) and its index in `maps`.
+    let mut symbol_maps: Vec<(String, usize)> = Vec::new();
     let mut data = Vec::new();
     // The `.maps` section's index and its maps' names (for the initial slots).
     let (mut maps_section, mut btf_defs) = (None, Vec::new());
@@ -194,7 +196,8 @@ pub fn read(bytes: &[u8], opts: &super::ReadOptions<'_>) -> Result<Object, ElfEr
     for s in &elf.sections {
         if s.name == "maps" || s.name.starts_with("maps/") {
             for (full, m) in legacy_maps(&elf, s)? {
-                map_names.insert(full, m.name_str().to_string());
+                map_names.insert(full.clone(), m.name_str().to_string());
+                symbol_maps.push((full, maps.len()));
                 maps.push(m);
             }
         } else if s.name == ".maps" {
@@ -204,6 +207,7 @@ pub fn read(bytes: &[u8], opts: &super::ReadOptions<'_>) -> Result<Object, ElfEr
             maps_section = Some(s.index);
             for (m, t) in super::btf_maps::maps_in(btf)? {
                 map_names.insert(t.symbol.clone(), t.map.clone());
+                symbol_maps.push((t.symbol.clone(), maps.len()));
                 btf_defs.push(t);
                 maps.push(m);
             }
@@ -244,6 +248,13 @@ pub fn read(bytes: &[u8], opts: &super::ReadOptions<'_>) -> Result<Object, ElfEr
                 },
                 read_only,
             });
+        }
+    }
+    distinct_across_sections(&symbol_maps, &mut maps, &mut map_names);
+    // The slots name maps by their final names.
+    for d in &mut btf_defs {
+        if let Some(n) = map_names.get(&d.symbol) {
+            d.map.clone_from(n);
         }
     }
     let mut kconfig_offsets = BTreeMap::new();
@@ -388,6 +399,32 @@ fn kconfig_map(
     let btf = crate::btf::Btf::decode(b.data)?;
     super::kconfig::kconfig_map(&btf, &externs, kconfig)
         .map_err(|why| err(super::kconfig::KCONFIG_MAP, 0, why))
+}
+
+/// Maps of different sections (a legacy `maps` and `.maps`, as cilium's datapath declares its
+/// tail-call array in the one and the rest in the other) whose names share their first 15
+/// characters: each section's names are already distinct (`unique_kernel_names`), so this
+/// names all the object's map symbols again as one list, in the same way. Nothing changes
+/// for an object without such a pair.
+fn distinct_across_sections(
+    symbol_maps: &[(String, usize)],
+    maps: &mut [MapSpec],
+    map_names: &mut BTreeMap<String, String>,
+) {
+    let mut seen: BTreeMap<&str, &str> = BTreeMap::new();
+    let clash = symbol_maps.iter().any(|(full, i)| {
+        let name = maps[*i].name_str();
+        *seen.entry(name).or_insert(full.as_str()) != full.as_str()
+    });
+    if !clash {
+        return;
+    }
+    let full: Vec<&str> = symbol_maps.iter().map(|(f, _)| f.as_str()).collect();
+    let names = super::unique_kernel_names(&full);
+    for ((f, i), name) in symbol_maps.iter().zip(names) {
+        map_names.insert(f.clone(), name.clone());
+        maps[*i].name = Cow::Owned(name);
+    }
 }
 
 fn legacy_maps(elf: &Elf<'_>, s: &Section<'_>) -> Result<Vec<(String, MapSpec)>, ElfError> {

@@ -24,6 +24,8 @@ use crate::sys::bpf as sysbpf;
 pub const LOG_SIZE_START: usize = 64 * 1024;
 /// Largest verifier-log buffer we try.
 pub const LOG_SIZE_MAX: usize = 256 * 1024 * 1024;
+/// `BPF_LOG_STATS`: the verifier's statistics (its time, stack depths) at the end of the log.
+const BPF_LOG_STATS: u32 = 4;
 
 /// `BPF_F_XDP_HAS_FRAGS` (kernel 5.18): the XDP program understands multi-buffer packets.
 pub const BPF_F_XDP_HAS_FRAGS: u32 = 1 << 5;
@@ -39,8 +41,9 @@ pub struct LoadOptions {
     /// `prog_ifindex`: the device of an offloaded or (with `BPF_F_XDP_DEV_BOUND_ONLY`)
     /// device-bound program; see [`LoadOptions::device_bound`].
     pub offload_ifindex: u32,
-    /// Always ask for the log (`log_level` 1, or 2 if `verbose`), even on success; the log is
-    /// then in [`Program::verifier_log`].
+    /// Always ask for the log (`log_level` 1, or 2 if `verbose`, with `BPF_LOG_STATS`: the
+    /// log ends with the kernel's `verification time N usec`, stack depths and `processed N
+    /// insns`), even on success; the log is then in [`Program::verifier_log`].
     pub always_log: bool,
     /// With `always_log`: `log_level` 2 (every instruction's state).
     pub verbose: bool,
@@ -246,6 +249,10 @@ impl Program {
         loop {
             if size > 0 {
                 p.log_level = if opts.verbose { 2 } else { 1 };
+                if opts.always_log {
+                    // BPF_LOG_STATS: the log then also has the kernel's `verification time`.
+                    p.log_level |= BPF_LOG_STATS;
+                }
                 log = vec![0u8; size];
             }
             match sysbpf::prog_load(&p, &mut log) {
