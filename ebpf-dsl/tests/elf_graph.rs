@@ -62,7 +62,13 @@ fn trees_lists_and_kptrs_of_local_objects_follow_the_kernels_rules() {
     // `.data.A`'s lock, where the symbol table puts `glock` (clang leaves the DATASEC's 0).
     assert!(locks.iter().any(|l| l.map == ".data.A"), "{locks:?}");
     let v = |name| verdict(&obj, Some(&types), &locks, name);
-    for ok in ["add_first_remove", "push_pop", "stash"] {
+    // The inner maps' values of a map of maps: their lock and list head from the inner
+    // definition (`ObjectBtf::map_values` names it `lists_of_maps.inner`).
+    assert!(
+        locks.iter().any(|l| l.map == "lists_of_maps.inner"),
+        "{locks:?}"
+    );
+    for ok in ["add_first_remove", "push_pop", "stash", "inner_push_pop"] {
         assert_eq!(v(ok), Ok(()), "{ok}");
     }
     for (name, rule) in [
@@ -71,6 +77,7 @@ fn trees_lists_and_kptrs_of_local_objects_follow_the_kernels_rules() {
         ("leak", "is not released on this path"),
         ("write_node", "direct access to bpf_rb_node is disallowed"),
         ("store_kptr", "__kptr field (bytes 0..8)"),
+        ("inner_push_without_lock", "is not held"),
     ] {
         let e = v(name).expect_err(name);
         assert!(e.contains(rule), "{name}: {e}");

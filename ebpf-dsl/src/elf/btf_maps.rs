@@ -280,8 +280,9 @@ fn map_def(b: &Btf, name: &str, ty: u32, outer: bool) -> Result<Def, ElfError> {
 }
 
 impl super::ObjectBtf {
-    /// The BTF-defined maps whose value type holds a `struct bpf_spin_lock`, with its offset
-    /// (what the verifier needs for `bpf_spin_lock`; see [`Btf::spin_lock_offset`]).
+    /// The BTF-defined maps (and inner maps, [`super::ObjectBtf::map_values`]) whose value type
+    /// holds a `struct bpf_spin_lock`, with its offset (what the verifier needs for
+    /// `bpf_spin_lock`; see [`Btf::spin_lock_offset`]).
     ///
     /// Global data sections are maps too (`private(A)` variables in `.data.A`): the kernel
     /// reads their lock from the section's `DATASEC` ([`super::ObjectBtf::data_values`]);
@@ -289,13 +290,12 @@ impl super::ObjectBtf {
     /// `__contains` names no node, [`Btf::special_fields`]) it has no lock.
     pub fn spin_locks(&self) -> Vec<crate::btf::MapSpinLock> {
         let mut out: Vec<crate::btf::MapSpinLock> = self
-            .maps
-            .iter()
-            .filter(|m| m.value != 0)
-            .filter_map(|m| {
+            .map_values()
+            .into_iter()
+            .filter_map(|(map, value)| {
                 Some(crate::btf::MapSpinLock {
-                    map: m.map.clone(),
-                    offset: self.btf.spin_lock_offset(m.value)?,
+                    offset: self.btf.spin_lock_offset(value)?,
+                    map,
                 })
             })
             .collect();
@@ -323,6 +323,22 @@ impl super::ObjectBtf {
         self.btf.kernel_refusal()
     }
 
+    /// The BTF-defined maps (their kernel names) with a known value type and its id; a map of
+    /// maps' inner definition as the map `NAME.inner` (the name the verifier gives the inner
+    /// maps, whose values the kernel knows from the inner template's BTF).
+    pub fn map_values(&self) -> Vec<(String, u32)> {
+        let mut out = Vec::new();
+        for m in &self.maps {
+            if m.value != 0 {
+                out.push((m.map.clone(), m.value));
+            }
+            if m.inner.1 != 0 {
+                out.push((format!("{}.inner", m.map), m.inner.1));
+            }
+        }
+        out
+    }
+
     /// The global data sections' maps (their kernel names) and the id of the `DATASEC` that
     /// is their value type.
     pub fn data_values(&self) -> Vec<(String, u32)> {
@@ -340,12 +356,7 @@ impl super::ObjectBtf {
     /// The program's own types as the verifier wants them: this BTF, and the value type of
     /// every map it knows one of (BTF-defined maps and global data sections).
     pub fn program_types(&self) -> crate::btf::ProgramTypes {
-        let mut values: Vec<(String, u32)> = self
-            .maps
-            .iter()
-            .filter(|m| m.value != 0)
-            .map(|m| (m.map.clone(), m.value))
-            .collect();
+        let mut values = self.map_values();
         values.extend(self.data_values());
         crate::btf::ProgramTypes {
             btf: self.btf.clone(),
@@ -358,13 +369,12 @@ impl super::ObjectBtf {
     /// The BTF-defined maps whose value type holds a `struct bpf_timer`, with its offset
     /// (what the verifier needs for the timer helpers; see [`Btf::timer_offset`]).
     pub fn timers(&self) -> Vec<crate::btf::MapTimer> {
-        self.maps
-            .iter()
-            .filter(|m| m.value != 0)
-            .filter_map(|m| {
+        self.map_values()
+            .into_iter()
+            .filter_map(|(map, value)| {
                 Some(crate::btf::MapTimer {
-                    map: m.map.clone(),
-                    offset: self.btf.timer_offset(m.value)?,
+                    offset: self.btf.timer_offset(value)?,
+                    map,
                 })
             })
             .collect()
@@ -375,15 +385,14 @@ impl super::ObjectBtf {
     /// The kptr fields of the BTF-defined maps' values (what the verifier needs for loads of
     /// them; see [`Btf::kptr_fields`]).
     pub fn kptrs(&self) -> Vec<crate::btf::MapKptr> {
-        self.maps
-            .iter()
-            .filter(|m| m.value != 0)
-            .flat_map(|m| {
+        self.map_values()
+            .into_iter()
+            .flat_map(|(map, value)| {
                 self.btf
-                    .kptr_fields(m.value)
+                    .kptr_fields(value)
                     .into_iter()
-                    .map(|(offset, kind, target)| crate::btf::MapKptr {
-                        map: m.map.clone(),
+                    .map(move |(offset, kind, target)| crate::btf::MapKptr {
+                        map: map.clone(),
                         offset,
                         kind,
                         target,

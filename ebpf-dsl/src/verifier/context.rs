@@ -114,8 +114,18 @@ impl<'a> Exec<'a> {
         let n = self.input.maps.len();
         for m in self.input.maps {
             let inner = m.inner.map(|i| {
-                self.extra_maps
-                    .push(i.spec(format!("{}.inner", m.name_str())));
+                let spec = i.spec(format!("{}.inner", m.name_str()));
+                // The inner maps' values have the inner template's lock and special fields
+                // (the kernel's inner map meta keeps its BTF record); `locks` and `fields`
+                // have one entry per input map so far, so this one is at the inner map's index.
+                let at = n + self.extra_maps.len();
+                if self.locks.len() == at && self.fields.len() == at {
+                    self.locks
+                        .push(super::lock_layout::spin_lock_offset(self.input, &spec));
+                    self.fields
+                        .push(super::transfer::map_field(self.input, spec.name_str()));
+                }
+                self.extra_maps.push(spec);
                 (n + self.extra_maps.len() - 1) as u16
             });
             self.inner_of.push(inner);

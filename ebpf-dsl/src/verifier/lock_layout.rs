@@ -16,27 +16,32 @@ fn may_hold_lock(t: MapType) -> bool {
     matches!(t, MapType::Hash | MapType::Array | MapType::SkStorage)
 }
 
-/// For each map of `input`: the offset of the `bpf_spin_lock` in its value, from its
-/// [`crate::spec::MapSpec::btf`] or else from [`VerifyInput::spin_locks`].
+/// For each map of `input`: the offset of the `bpf_spin_lock` in its value
+/// ([`spin_lock_offset`]).
 pub(crate) fn spin_lock_offsets(input: &VerifyInput) -> Vec<Option<u32>> {
     input
         .maps
         .iter()
-        .map(|m| {
-            if !may_hold_lock(m.map_type) {
-                return None;
-            }
-            let off = match &m.btf {
-                Some(b) => b.spin_lock_offset(),
-                None => input
-                    .spin_locks
-                    .iter()
-                    .find(|l: &&MapSpinLock| l.map == m.name_str())
-                    .map(|l| l.offset),
-            }?;
-            (off as i64 + LOCK_SIZE <= m.value_size as i64).then_some(off)
-        })
+        .map(|m| spin_lock_offset(input, m))
         .collect()
+}
+
+/// The offset of the `bpf_spin_lock` in the value of map `m` (one of `input`'s, or an inner
+/// map of one, named `OUTER.inner`), from its [`crate::spec::MapSpec::btf`] or else from
+/// [`VerifyInput::spin_locks`].
+pub(crate) fn spin_lock_offset(input: &VerifyInput, m: &crate::spec::MapSpec) -> Option<u32> {
+    if !may_hold_lock(m.map_type) {
+        return None;
+    }
+    let off = match &m.btf {
+        Some(b) => b.spin_lock_offset(),
+        None => input
+            .spin_locks
+            .iter()
+            .find(|l: &&MapSpinLock| l.map == m.name_str())
+            .map(|l| l.offset),
+    }?;
+    (off as i64 + LOCK_SIZE <= m.value_size as i64).then_some(off)
 }
 
 /// The size of `struct bpf_timer`.

@@ -1,6 +1,7 @@
 // Test input for tests/elf_graph.rs: objects the program allocates (bpf_obj_new), kept in a
 // red-black tree and a list of a global data section (`.data.A`, with the lock that protects
-// them) or stashed in a map value's __kptr field; the kernel's rules broken one per program.
+// them), in a list of the inner maps of a map of maps, or stashed in a map value's __kptr field;
+// the kernel's rules broken one per program.
 // Compiled with clang-19 -O2 -g -target bpf -c.
 #include "hdr.h"
 #define __ksym __attribute__((section(".ksyms")))
@@ -156,3 +157,52 @@ SEC("tc") int store_kptr(struct __sk_buff *ctx) {
   return 0;
 }
 char _license[] SEC("license") = "GPL";
+
+/* A map of maps whose inner maps' values hold a lock and the list it protects: the kernel
+ * knows them from the inner template's BTF (libbpf creates it from the inner definition). */
+struct ivalue {
+  struct bpf_spin_lock lock;
+  struct bpf_list_head head __contains(lnode_data, lnode);
+};
+struct inner_lists {
+  int (*type)[2]; /* BPF_MAP_TYPE_ARRAY */
+  int (*max_entries)[1];
+  int *key;
+  struct ivalue *value;
+};
+struct inner_lists one_list SEC(".maps"); /* clang emits struct ivalue whole only when used */
+struct {
+  int (*type)[12]; /* BPF_MAP_TYPE_ARRAY_OF_MAPS */
+  int (*max_entries)[1];
+  int *key;
+  struct inner_lists *values[];
+} lists_of_maps SEC(".maps");
+
+static __attribute__((always_inline)) int inner_list(struct __sk_buff *ctx, int lock) {
+  int k = 0;
+  void *m = bpf_map_lookup_elem(&lists_of_maps, &k);
+  struct ivalue *v;
+  struct lnode_data *n;
+  struct bpf_list_node *l;
+  if (!m)
+    return 0;
+  v = bpf_map_lookup_elem(m, &k);
+  if (!v)
+    return 0;
+  n = bpf_obj_new(struct lnode_data);
+  if (!n)
+    return 1;
+  if (lock)
+    bpf_spin_lock(&v->lock);
+  bpf_list_push_back_impl(&v->head, &n->lnode, 0, 0);
+  l = bpf_list_pop_front(&v->head);
+  if (lock)
+    bpf_spin_unlock(&v->lock);
+  if (l)
+    bpf_obj_drop(container_of(l, struct lnode_data, lnode));
+  return 0;
+}
+
+SEC("tc") int inner_push_pop(struct __sk_buff *ctx) { return inner_list(ctx, 1); }
+
+SEC("tc") int inner_push_without_lock(struct __sk_buff *ctx) { return inner_list(ctx, 0); }
