@@ -38,9 +38,11 @@ import sys
 import time
 from pathlib import Path
 
-import inline_data
-
 HERE = Path(__file__).resolve().parent
+# Also when loaded as a module from elsewhere (bench/verify_real.py): its sibling modules.
+sys.path.insert(0, str(HERE))
+import inline_data  # noqa: E402
+
 LIST = HERE / "programs.list"
 PACKET_TYPES = {"xdp", "sched_cls", "sched_act", "socket_filter"}
 # The running kernel's BTF: CO-RE field offsets are resolved against it (`check --btf`).
