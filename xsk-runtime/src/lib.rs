@@ -182,4 +182,4 @@ pub use bpf::loader::{Loaded, Loader};
 pub use bpf::maps::{percpu, ringbuf, typed as typed_maps};
 pub use bpf::program::Program;
 pub use bpf::{attach, features, maps, multiprog, pin, program, test_run};
-pub use xsk::{ring, socket, umem, XskInterface};
+pub use xsk::{ring, socket, umem, wait, XskInterface};

@@ -15,8 +15,9 @@ use std::os::fd::{AsFd, AsRawFd};
 use std::time::{Duration, Instant};
 
 use xsk_common::*;
-use xsk_runtime::socket::{XskEpoll, XskSocket};
+use xsk_runtime::socket::XskSocket;
 use xsk_runtime::umem::{FreeList, UmemConfig};
+use xsk_runtime::wait::XskEpoll;
 use xsk_testkit::netns::{VethPair, LEFT_IPV4};
 
 fn small_umem() -> UmemConfig {

@@ -98,8 +98,8 @@ impl<'a> Exec<'a> {
             key_of: Vec::new(),
             locks: super::lock_layout::spin_lock_offsets(input),
             timers: super::lock_layout::timer_offsets(input),
-            kptrs: super::transfer::kptr::kptr_fields(input),
-            fields: super::transfer::map_fields(input),
+            kptrs: super::lock_layout::kptr_fields(input),
+            fields: super::lock_layout::map_fields(input),
             async_cb: vec![false; cfg.subprog_starts.len()],
             tracer: None,
             global_called: vec![false; cfg.subprog_starts.len()],
@@ -123,7 +123,7 @@ impl<'a> Exec<'a> {
                     self.locks
                         .push(super::lock_layout::spin_lock_offset(self.input, &spec));
                     self.fields
-                        .push(super::transfer::map_field(self.input, spec.name_str()));
+                        .push(super::lock_layout::map_field(self.input, spec.name_str()));
                 }
                 self.extra_maps.push(spec);
                 (n + self.extra_maps.len() - 1) as u16

@@ -76,3 +76,49 @@ pub(crate) fn timer_offsets(input: &VerifyInput) -> Vec<Option<u32>> {
         })
         .collect()
 }
+
+/// The special fields of the value of every input map ([`map_field`]).
+pub(crate) fn map_fields(
+    input: &crate::verifier::VerifyInput,
+) -> Vec<Option<crate::btf::SpecialFields>> {
+    input
+        .maps
+        .iter()
+        .map(|m| map_field(input, m.name_str()))
+        .collect()
+}
+
+/// The special fields of the value of the map named `map` (one of the input's, or an inner
+/// map named `OUTER.inner`), from the program's BTF: `None` for a map without a known value
+/// type, or whose record the kernel takes as an error (no field).
+pub(crate) fn map_field(
+    input: &crate::verifier::VerifyInput,
+    map: &str,
+) -> Option<crate::btf::SpecialFields> {
+    let t = input.program_types?;
+    let v = t.value_of(map)?;
+    t.btf
+        .special_fields(v)
+        .ok()
+        .filter(|f| !f.fields.is_empty())
+}
+
+/// For each map of `input`: its kptr fields (offset, kind, the pointed-to struct's name),
+/// from its [`crate::spec::MapSpec::btf`] or else from [`VerifyInput::kptrs`].
+pub(crate) fn kptr_fields(
+    input: &crate::verifier::VerifyInput,
+) -> Vec<Vec<(u32, crate::btf::KptrKind, String)>> {
+    input
+        .maps
+        .iter()
+        .map(|m| match &m.btf {
+            Some(b) => b.kptr_fields(),
+            None => input
+                .kptrs
+                .iter()
+                .filter(|k| k.map == m.name_str())
+                .map(|k| (k.offset, k.kind, k.target.clone()))
+                .collect(),
+        })
+        .collect()
+}

@@ -28,10 +28,9 @@ use xsk_examples::report::Ticker;
 use xsk_examples::sandbox::Sandbox;
 use xsk_examples::signals::Stop;
 use xsk_examples::{require_root, run_main, Context, Error, Result};
-use xsk_runtime::socket::{
-    BusyPoll, CompletionRing, FillRing, PollHandle, RxRing, TxRing, XskEpoll,
-};
+use xsk_runtime::socket::{BusyPoll, CompletionRing, FillRing, RxRing, TxRing};
 use xsk_runtime::umem::{FreeList, Umem};
+use xsk_runtime::wait::{PollHandle, XskEpoll};
 use xsk_runtime::xsk::XskQueue;
 use xsk_runtime::XskInterface;
 

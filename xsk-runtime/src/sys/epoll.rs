@@ -1,5 +1,5 @@
 //! An epoll instance (`epoll_create1`, `epoll_ctl`, `epoll_wait`): the ring buffer consumer
-//! waits on a map's descriptor with it, and [`crate::socket::XskEpoll`] on AF_XDP sockets; and
+//! waits on a map's descriptor with it, and [`crate::wait::XskEpoll`] on AF_XDP sockets; and
 //! a periodic timer descriptor (`timerfd_create`, `timerfd_settime`) to register with it.
 
 use std::os::fd::{AsFd, AsRawFd, BorrowedFd, FromRawFd, OwnedFd};

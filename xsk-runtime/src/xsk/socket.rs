@@ -78,7 +78,6 @@ pub use super::rx::{RxBatch, RxRing};
 use super::setup::{bind_error, setup_rings};
 pub use super::setup::{BindMode, SocketConfig};
 pub use super::tx::{TxBatch, TxRing};
-pub use super::wait::{PollHandle, XskEpoll};
 
 /// Frames that went through a socket's rings, to account for every frame.
 ///
@@ -470,7 +469,7 @@ impl XskSocket {
     /// Waits up to `timeout_ms` (negative: forever) until the socket is readable (RX ring not
     /// empty) — `poll(POLLIN)`; poll also wakes the kernel like `recvfrom` and sends what the
     /// TX ring holds like `sendto` ([`crate::xsk::wait`]). Returns true if readable. To wait
-    /// while the rings are borrowed: [`poll_handle`](XskSocket::poll_handle) or [`XskEpoll`].
+    /// while the rings are borrowed: [`poll_handle`](XskSocket::poll_handle) or [`XskEpoll`](crate::wait::XskEpoll).
     #[inline]
     pub fn poll_rx(&self, timeout_ms: i32) -> Result<bool> {
         Ok(xdp::poll(self.fd(), libc::POLLIN, timeout_ms)? & libc::POLLIN != 0)

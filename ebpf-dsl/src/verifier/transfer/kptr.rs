@@ -32,26 +32,6 @@ const RCU_PROTECTED: [&str; 5] = [
     "bpf_crypto_ctx",
 ];
 
-/// For each map of `input`: its kptr fields (offset, kind, the pointed-to struct's name),
-/// from its [`crate::spec::MapSpec::btf`] or else from [`VerifyInput::kptrs`].
-pub(crate) fn kptr_fields(
-    input: &crate::verifier::VerifyInput,
-) -> Vec<Vec<(u32, KptrKind, String)>> {
-    input
-        .maps
-        .iter()
-        .map(|m| match &m.btf {
-            Some(b) => b.kptr_fields(),
-            None => input
-                .kptrs
-                .iter()
-                .filter(|k| k.map == m.name_str())
-                .map(|k| (k.offset, k.kind, k.target.clone()))
-                .collect(),
-        })
-        .collect()
-}
-
 /// The size of a kptr field.
 const KPTR_SIZE: i64 = 8;
 

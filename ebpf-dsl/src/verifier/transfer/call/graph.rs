@@ -34,27 +34,6 @@ pub(crate) const KPTR_XCHG: i32 = 194;
 /// Marks the references of allocated objects.
 pub(crate) const ALLOC_REF: u32 = 1 << 25;
 
-/// The special fields of the value of every input map ([`map_field`]).
-pub(crate) fn map_fields(input: &crate::verifier::VerifyInput) -> Vec<Option<SpecialFields>> {
-    input
-        .maps
-        .iter()
-        .map(|m| map_field(input, m.name_str()))
-        .collect()
-}
-
-/// The special fields of the value of the map named `map` (one of the input's, or an inner
-/// map named `OUTER.inner`), from the program's BTF: `None` for a map without a known value
-/// type, or whose record the kernel takes as an error (no field).
-pub(crate) fn map_field(input: &crate::verifier::VerifyInput, map: &str) -> Option<SpecialFields> {
-    let t = input.program_types?;
-    let v = t.value_of(map)?;
-    t.btf
-        .special_fields(v)
-        .ok()
-        .filter(|f| !f.fields.is_empty())
-}
-
 impl<'a> Exec<'a> {
     /// The program's BTF, or the refusal of `what` without it.
     pub(super) fn program_btf(&self, pc: usize, what: &str) -> R<&'a crate::btf::Btf> {

@@ -17,7 +17,6 @@ mod kfunc_crypto;
 mod kfunc_nf;
 mod local;
 mod lock;
-pub(crate) use graph::{map_field, map_fields};
 pub(crate) use lock::check_lock_maps;
 #[cfg(test)]
 pub(crate) use lock::lock_test_value;
