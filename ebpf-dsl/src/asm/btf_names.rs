@@ -228,34 +228,31 @@ mod tests {
             },
         ));
         let u16_ = u16::btf_type(&mut b);
-        let m = |name: &str, ty, off: u32| Member {
-            name: name.into(),
-            ty,
-            bit_offset: off * 8,
-            bitfield_size: 0,
-        };
         let common = b.add(Type::new(
             "sock_common",
             Kind::Struct {
                 size: 24,
-                members: vec![m("skc_hash", int, 0), m("skc_family", u16_, 16)],
+                members: vec![
+                    Member::at("skc_hash", int, 0),
+                    Member::at("skc_family", u16_, 16),
+                ],
             },
         ));
         let anon = b.add(Type::new(
             "",
             Kind::Union {
                 size: 24,
-                members: vec![m("a", int, 0), m("common", common, 0)],
+                members: vec![Member::at("a", int, 0), Member::at("common", common, 0)],
             },
         ));
-        let mut bits = m("flag", int, 0);
+        let mut bits = Member::at("flag", int, 0);
         bits.bit_offset = 33;
         bits.bitfield_size = 1;
         b.add(Type::new(
             "sk_buff",
             Kind::Struct {
                 size: 64,
-                members: vec![m("len", int, 8), m("", anon, 16), bits],
+                members: vec![Member::at("len", int, 8), Member::at("", anon, 16), bits],
             },
         ));
         b

@@ -138,15 +138,6 @@ mod tests {
     use super::*;
     use crate::btf::{BtfType, Member, Type};
 
-    fn member(name: &str, ty: u32, off: u32) -> Member {
-        Member {
-            name: name.into(),
-            ty,
-            bit_offset: off * 8,
-            bitfield_size: 0,
-        }
-    }
-
     /// `struct NAME *` with the tag `tag` between the pointer and the struct.
     fn tagged_ptr(b: &mut Btf, tag: &str, name: &str) -> u32 {
         let s = b.add(Type::new(
@@ -180,7 +171,7 @@ mod tests {
             "inner",
             Kind::Struct {
                 size: 16,
-                members: vec![member("a", u64_, 0), member("k", unref, 8)],
+                members: vec![Member::at("a", u64_, 0), Member::at("k", unref, 8)],
             },
         ));
         let v = b.add(Type::new(
@@ -188,12 +179,12 @@ mod tests {
             Kind::Struct {
                 size: 64,
                 members: vec![
-                    member("ctx", kptr, 0),
-                    member("n", u64_, 8),
-                    member("in", inner, 16),
-                    member("o", other, 32),
-                    member("p", plain, 40),
-                    member("arr", arr, 48),
+                    Member::at("ctx", kptr, 0),
+                    Member::at("n", u64_, 8),
+                    Member::at("in", inner, 16),
+                    Member::at("o", other, 32),
+                    Member::at("p", plain, 40),
+                    Member::at("arr", arr, 48),
                 ],
             },
         ));

@@ -119,6 +119,19 @@ pub struct Member {
     pub bitfield_size: u8,
 }
 
+impl Member {
+    /// A member named `name` of type `ty` at byte `byte_offset` of its struct or union (not a
+    /// bit-field).
+    pub fn at(name: impl Into<String>, ty: u32, byte_offset: u32) -> Member {
+        Member {
+            name: name.into(),
+            ty,
+            bit_offset: byte_offset * 8,
+            bitfield_size: 0,
+        }
+    }
+}
+
 /// A function parameter (`FUNC_PROTO`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct Param {

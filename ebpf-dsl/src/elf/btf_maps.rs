@@ -428,22 +428,16 @@ impl super::ObjectBtf {
             };
             let byte = u8::btf_type(&mut btf);
             let lock = BpfSpinLock::btf_type(&mut btf);
-            let member = |name: &str, ty: u32, off: u32| Member {
-                name: name.into(),
-                ty,
-                bit_offset: off * 8,
-                bitfield_size: 0,
-            };
             let mut members = Vec::new();
             if l.offset > 0 {
                 let head = btf.add_array(byte, l.offset);
-                members.push(member("head", head, 0));
+                members.push(Member::at("head", head, 0));
             }
-            members.push(member("lock", lock, l.offset));
+            members.push(Member::at("lock", lock, l.offset));
             let tail_at = l.offset + 4;
             if m.value_size > tail_at {
                 let tail = btf.add_array(byte, m.value_size - tail_at);
-                members.push(member("tail", tail, tail_at));
+                members.push(Member::at("tail", tail, tail_at));
             }
             let value = btf.add(Type::new(
                 format!("{}_value", l.map.replace('.', "_")),

@@ -47,15 +47,6 @@ fn int(btf: &mut Btf, name: &str, size: u32) -> u32 {
     ))
 }
 
-fn member(name: &str, ty: u32, byte: u32) -> Member {
-    Member {
-        name: name.into(),
-        ty,
-        bit_offset: byte * 8,
-        bitfield_size: 0,
-    }
-}
-
 fn strukt(btf: &mut Btf, name: &str, size: u32, members: Vec<Member>) -> u32 {
     btf.push(Type::new(name, Kind::Struct { size, members }))
 }
@@ -66,12 +57,12 @@ fn local() -> (Btf, u32, u32) {
     let mut b = Btf::new();
     let ul = int(&mut b, "unsigned long", 8);
     let i = int(&mut b, "int", 4);
-    let conn = strukt(&mut b, "nf_conn", 8, vec![member("status", ul, 0)]);
+    let conn = strukt(&mut b, "nf_conn", 8, vec![Member::at("status", ul, 0)]);
     let opts = strukt(
         &mut b,
         "bpf_ct_opts___local",
         8,
-        vec![member("netns_id", i, 0), member("error", i, 4)],
+        vec![Member::at("netns_id", i, 0), Member::at("error", i, 4)],
     );
     (b, conn, opts)
 }
@@ -86,27 +77,32 @@ fn target() -> Btf {
         &mut b,
         "nf_conn",
         248,
-        vec![member("timeout", i, 8), member("status", ul, 128)],
+        vec![Member::at("timeout", i, 8), Member::at("status", ul, 128)],
     );
-    strukt(&mut b, "nf_conn___init", 248, vec![member("ct", conn, 0)]);
+    strukt(
+        &mut b,
+        "nf_conn___init",
+        248,
+        vec![Member::at("ct", conn, 0)],
+    );
     strukt(
         &mut b,
         "bpf_ct_opts",
         16,
-        vec![member("netns_id", i, 0), member("error", i, 4)],
+        vec![Member::at("netns_id", i, 0), Member::at("error", i, 4)],
     );
     let anon = b.push(Type::new(
         "",
         Kind::Union {
             size: 4,
-            members: vec![member("a", i, 0), member("inner", i, 0)],
+            members: vec![Member::at("a", i, 0), Member::at("inner", i, 0)],
         },
     ));
     strukt(
         &mut b,
         "outer",
         16,
-        vec![member("x", i, 0), member("", anon, 12)],
+        vec![Member::at("x", i, 0), Member::at("", anon, 12)],
     );
     b
 }
@@ -130,7 +126,7 @@ fn field_offsets_follow_the_target_layout() {
 fn a_field_found_through_an_anonymous_union() {
     let mut l = Btf::new();
     let i = int(&mut l, "int", 4);
-    let outer = strukt(&mut l, "outer", 8, vec![member("inner", i, 4)]);
+    let outer = strukt(&mut l, "outer", 8, vec![Member::at("inner", i, 4)]);
     let ld = Insn::new(0x61, 1, 2, 4, 0);
     assert_eq!(relocate(&l, &target(), outer, "0:0", ld).unwrap().off, 12);
 }
@@ -158,7 +154,7 @@ fn a_byte_of_an_array_field_of_the_same_size_is_relocated() {
         &mut l,
         "tuple",
         20,
-        vec![member("proto", i, 0), member("addr", a, 4)],
+        vec![Member::at("proto", i, 0), Member::at("addr", a, 4)],
     );
     let mut t = Btf::new();
     let i = int(&mut t, "int", 4);
@@ -167,7 +163,7 @@ fn a_byte_of_an_array_field_of_the_same_size_is_relocated() {
         &mut t,
         "tuple",
         24,
-        vec![member("proto", i, 0), member("addr", a, 8)],
+        vec![Member::at("proto", i, 0), Member::at("addr", a, 8)],
     );
     // r1 = *(u8 *)(r2 + 4): the first byte of `addr`, at 8 in the target.
     let ld1 = Insn::new(0x71, 1, 2, 4, 0);
@@ -192,7 +188,7 @@ fn a_byte_of_an_array_field_of_the_same_size_is_relocated() {
         &mut t2,
         "tuple",
         8,
-        vec![member("proto", i, 0), member("addr", a, 4)],
+        vec![Member::at("proto", i, 0), Member::at("addr", a, 4)],
     );
     assert_eq!(
         relocate(&l, &t2, tuple, "0:1", ld1).unwrap(),
@@ -213,14 +209,19 @@ fn what_libbpf_refuses_is_an_error_and_what_it_poisons_is_poisoned() {
     // No such field in the target: poisoned (the verifier rejects it only if reached).
     let mut l2 = Btf::new();
     let i = int(&mut l2, "int", 4);
-    let s = strukt(&mut l2, "nf_conn", 4, vec![member("nope", i, 0)]);
+    let s = strukt(&mut l2, "nf_conn", 4, vec![Member::at("nope", i, 0)]);
     assert!(poisoned(
         relocate(&l2, &t, s, "0:0", Insn::new(0x61, 1, 2, 0, 0)).unwrap()
     ));
     // Two target flavours that disagree.
     let mut t2 = target();
     let ul = int(&mut t2, "long unsigned int", 8);
-    strukt(&mut t2, "nf_conn___v2", 8, vec![member("status", ul, 0)]);
+    strukt(
+        &mut t2,
+        "nf_conn___v2",
+        8,
+        vec![Member::at("status", ul, 0)],
+    );
     let e = relocate(&l, &t2, conn, "0:0", Insn::new(0x79, 9, 0, 0, 0)).unwrap_err();
     assert!(e.contains("different offsets"), "{e}");
     // A bitfield here, a plain 8-byte field in the target: the access cannot be resized
@@ -268,10 +269,10 @@ fn tcphdr(flags: u32) -> (Btf, u32) {
             bits: 32,
         },
     ));
-    let mut ms = vec![member("source", u16t, 0), member("dest", u16t, 2)];
+    let mut ms = vec![Member::at("source", u16t, 0), Member::at("dest", u16t, 2)];
     if flags == 96 {
-        ms.push(member("seq", i, 4));
-        ms.push(member("ack_seq", i, 8));
+        ms.push(Member::at("seq", i, 4));
+        ms.push(Member::at("ack_seq", i, 8));
     }
     for (n, (name, w)) in [
         ("res1", 4),
@@ -335,7 +336,7 @@ fn existence_size_and_type_ids_follow_the_target() {
     assert_eq!(kind(&l, &t, 2, root, "0:8", mov(1)).unwrap().imm, 1);
     let mut l2 = l.clone();
     let u16t = int(&mut l2, "__u16", 2);
-    let r2 = strukt(&mut l2, "tcphdr", 2, vec![member("window", u16t, 0)]);
+    let r2 = strukt(&mut l2, "tcphdr", 2, vec![Member::at("window", u16t, 0)]);
     assert_eq!(kind(&l2, &t, 2, r2, "0:0", mov(1)).unwrap().imm, 0);
     // TYPE_EXISTS, TYPE_SIZE (8 here, 16 in the target), TYPE_ID_TARGET as an ld_imm64.
     assert_eq!(kind(&l, &t, 8, root, "0", mov(1)).unwrap().imm, 1);
@@ -345,7 +346,7 @@ fn existence_size_and_type_ids_follow_the_target() {
     // A type the target lacks: does not exist, size 0.
     let mut l3 = Btf::new();
     let i = int(&mut l3, "int", 4);
-    let gone = strukt(&mut l3, "gone", 4, vec![member("x", i, 0)]);
+    let gone = strukt(&mut l3, "gone", 4, vec![Member::at("x", i, 0)]);
     assert_eq!(kind(&l3, &t, 8, gone, "0", mov(1)).unwrap().imm, 0);
     assert_eq!(kind(&l3, &t, 9, gone, "0", mov(4)).unwrap().imm, 0);
     // TYPE_MATCHES: the local members by name with matching types; `source` as a signed int
@@ -361,7 +362,7 @@ fn existence_size_and_type_ids_follow_the_target() {
             bits: 16,
         },
     ));
-    let r4 = strukt(&mut l4, "tcphdr", 2, vec![member("source", s16, 0)]);
+    let r4 = strukt(&mut l4, "tcphdr", 2, vec![Member::at("source", s16, 0)]);
     assert_eq!(kind(&l4, &t, 12, r4, "0", mov(1)).unwrap().imm, 0);
 }
 

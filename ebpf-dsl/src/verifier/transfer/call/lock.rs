@@ -332,17 +332,15 @@ pub(crate) fn lock_test_value(b: &mut crate::btf::Btf) -> u32 {
     let lock = BpfSpinLock::btf_type(b);
     let cnt = u32::btf_type(b);
     let data = u64::btf_type(b);
-    let m = |name: &str, ty, off: u32| Member {
-        name: name.into(),
-        ty,
-        bit_offset: off * 8,
-        bitfield_size: 0,
-    };
     b.add(Type::new(
         "val",
         Kind::Struct {
             size: 16,
-            members: vec![m("cnt", cnt, 0), m("l", lock, 4), m("data", data, 8)],
+            members: vec![
+                Member::at("cnt", cnt, 0),
+                Member::at("l", lock, 4),
+                Member::at("data", data, 8),
+            ],
         },
     ))
 }

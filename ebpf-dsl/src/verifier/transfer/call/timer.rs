@@ -136,17 +136,11 @@ mod tests {
     fn timed_value(b: &mut Btf) -> u32 {
         let count = u64::btf_type(b);
         let timer = BpfTimer::btf_type(b);
-        let m = |name: &str, ty, off: u32| Member {
-            name: name.into(),
-            ty,
-            bit_offset: off * 8,
-            bitfield_size: 0,
-        };
         b.add(Type::new(
             "timed",
             Kind::Struct {
                 size: 24,
-                members: vec![m("count", count, 0), m("timer", timer, 8)],
+                members: vec![Member::at("count", count, 0), Member::at("timer", timer, 8)],
             },
         ))
     }
