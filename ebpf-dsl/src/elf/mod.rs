@@ -102,6 +102,7 @@ mod listing;
 mod map_slots;
 mod raw;
 mod read;
+mod read_maps;
 mod write;
 
 use std::fmt;
@@ -148,6 +149,17 @@ impl fmt::Display for ElfError {
 }
 
 impl std::error::Error for ElfError {}
+
+impl ElfError {
+    /// A problem at byte `offset` of section `section`.
+    pub(crate) fn in_section(section: &str, offset: u64, reason: impl Into<String>) -> ElfError {
+        ElfError {
+            section: Some(section.into()),
+            offset,
+            reason: reason.into(),
+        }
+    }
+}
 
 /// One entry point of an object.
 #[derive(Clone, Debug, PartialEq, Eq)]

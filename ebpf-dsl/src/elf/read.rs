@@ -7,9 +7,10 @@ use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 use super::raw::{
-    u32_at, Elf, Rel, Section, R_BPF_64_32, R_BPF_64_64, SHF_EXECINSTR, SHT_NOBITS, SHT_PROGBITS,
-    STB_GLOBAL, STB_LOCAL, STB_WEAK, STT_FUNC, STT_SECTION,
+    Elf, Rel, Section, R_BPF_64_32, R_BPF_64_64, SHF_EXECINSTR, SHT_NOBITS, SHT_PROGBITS,
+    STB_LOCAL, STB_WEAK, STT_FUNC,
 };
+use super::read_maps::{distinct_across_sections, kconfig_map, legacy_maps};
 use super::{
     data_map_name, is_data_section, kernel_name, program_type_for_section, ElfError, ElfProgram,
     GlobalData, Object, BPF_F_RDONLY_PROG,
@@ -26,11 +27,7 @@ const POISON_CALL_KFUNC_BASE: i32 = 2_002_000_000;
 const MAX_DATA: u64 = 1 << 26;
 
 fn err(section: &str, offset: u64, reason: impl Into<String>) -> ElfError {
-    ElfError {
-        section: Some(section.into()),
-        offset,
-        reason: reason.into(),
-    }
+    ElfError::in_section(section, offset, reason)
 }
 
 /// A function placed in the program being built: its section, byte range, first slot.
@@ -376,105 +373,6 @@ pub fn read(bytes: &[u8], opts: &super::ReadOptions<'_>) -> Result<Object, ElfEr
         data,
         skipped,
     })
-}
-
-/// The `.kconfig` map of the object's `__kconfig` externs ([`super::kconfig`]), if it has any.
-fn kconfig_map(
-    elf: &Elf<'_>,
-    kconfig: Option<&super::Kconfig>,
-) -> Result<Option<super::kconfig::KconfigMap>, ElfError> {
-    let Some(b) = elf.section(".BTF") else {
-        return Ok(None);
-    };
-    let externs: Vec<(String, bool)> = elf
-        .symbols
-        .iter()
-        .filter(|y| y.shndx == 0 && (y.bind == STB_GLOBAL || y.bind == STB_WEAK))
-        .filter(|y| !y.name.is_empty())
-        .map(|y| (y.name.clone(), y.bind == STB_WEAK))
-        .collect();
-    if externs.is_empty() {
-        return Ok(None);
-    }
-    let btf = crate::btf::Btf::decode(b.data)?;
-    super::kconfig::kconfig_map(&btf, &externs, kconfig)
-        .map_err(|why| err(super::kconfig::KCONFIG_MAP, 0, why))
-}
-
-/// Maps of different sections (a legacy `maps` and `.maps`, as cilium's datapath declares its
-/// tail-call array in the one and the rest in the other) whose names share their first 15
-/// characters: each section's names are already distinct (`unique_kernel_names`), so this
-/// names all the object's map symbols again as one list, in the same way. Nothing changes
-/// for an object without such a pair.
-fn distinct_across_sections(
-    symbol_maps: &[(String, usize)],
-    maps: &mut [MapSpec],
-    map_names: &mut BTreeMap<String, String>,
-) {
-    let mut seen: BTreeMap<&str, &str> = BTreeMap::new();
-    let clash = symbol_maps.iter().any(|(full, i)| {
-        let name = maps[*i].name_str();
-        *seen.entry(name).or_insert(full.as_str()) != full.as_str()
-    });
-    if !clash {
-        return;
-    }
-    let full: Vec<&str> = symbol_maps.iter().map(|(f, _)| f.as_str()).collect();
-    let names = super::unique_kernel_names(&full);
-    for ((f, i), name) in symbol_maps.iter().zip(names) {
-        map_names.insert(f.clone(), name.clone());
-        maps[*i].name = Cow::Owned(name);
-    }
-}
-
-fn legacy_maps(elf: &Elf<'_>, s: &Section<'_>) -> Result<Vec<(String, MapSpec)>, ElfError> {
-    let syms: Vec<_> = elf
-        .symbols
-        .iter()
-        .filter(|y| y.shndx as usize == s.index && y.kind != STT_SECTION && !y.name.is_empty())
-        .collect();
-    let full: Vec<&str> = syms.iter().map(|y| y.name.as_str()).collect();
-    let knames = super::unique_kernel_names(&full);
-    let mut out = Vec::new();
-    for (y, kname) in syms.iter().zip(knames) {
-        let size = if y.size != 0 {
-            y.size
-        } else {
-            s.size / syms.len() as u64
-        };
-        if size < 20 || y.value.saturating_add(20) > s.data.len() as u64 {
-            return Err(err(
-                &s.name,
-                y.value,
-                format!(
-                    "map `{}`: a struct bpf_map_def needs 20 bytes, it has {size}",
-                    y.name
-                ),
-            ));
-        }
-        let d = &s.data[y.value as usize..];
-        let t = u32_at(d, 0);
-        out.push((
-            y.name.clone(),
-            MapSpec {
-                name: Cow::Owned(kname),
-                map_type: MapType::from_u32(t).ok_or_else(|| {
-                    err(
-                        &s.name,
-                        y.value,
-                        format!("map `{}`: unknown map type {t}", y.name),
-                    )
-                })?,
-                key_size: u32_at(d, 4),
-                value_size: u32_at(d, 8),
-                max_entries: u32_at(d, 12),
-                flags: u32_at(d, 16),
-                btf: None,
-                inner: None,
-            },
-        ));
-    }
-    Ok(out)
 }
 
 /// The slot at byte `off` of `data` (the caller checked the range).
