@@ -6,12 +6,13 @@
 //! `src_reg = BPF_PSEUDO_KFUNC_CALL`. The reader turns such a call back into the placeholder
 //! call of [`call_xdp_kfunc`](crate::xdp::metadata::call_xdp_kfunc), printed `call NAME`; the
 //! other families ([`NfKfunc`]: conntrack, flowtable; [`DynptrKfunc`]; [`ExcKfunc`]: `bpf_throw`;
-//! [`BtfKfunc`]: the BTF casts; [`CryptoKfunc`]) are read and written the same way.
+//! [`BtfKfunc`]: the BTF casts; [`CryptoKfunc`]; [`ArenaKfunc`]) are read and written the same way.
 
 use crate::btf::{
     Btf, Enumerator, Kind, Linkage, Member, Param, Type, VarSecInfo, INT_BOOL, INT_SIGNED,
 };
 use crate::isa::insn::{Insn, BPF_PSEUDO_CALL};
+use crate::xdp::arena::ArenaKfunc;
 use crate::xdp::btf_kfunc::BtfKfunc;
 use crate::xdp::crypto::CryptoKfunc;
 use crate::xdp::dynptr::DynptrKfunc;
@@ -487,6 +488,30 @@ fn crypto_proto(k: CryptoKfunc) -> (Ty, Vec<(&'static str, Ty)>) {
     }
 }
 
+/// The kernel's prototype of the arena kfunc `k`: (return type, parameters).
+fn arena_proto(k: ArenaKfunc) -> (Ty, Vec<(&'static str, Ty)>) {
+    use Ty::*;
+    let common = vec![
+        ("p__map", VoidPtr),
+        ("ptr__ign", VoidPtr),
+        ("page_cnt", U32),
+    ];
+    match k {
+        ArenaKfunc::AllocPages => (
+            VoidPtr,
+            vec![
+                ("p__map", VoidPtr),
+                ("addr__ign", VoidPtr),
+                ("page_cnt", U32),
+                ("node_id", Int),
+                ("flags", U64),
+            ],
+        ),
+        ArenaKfunc::FreePages => (Void, common),
+        ArenaKfunc::ReservePages => (Int, common),
+    }
+}
+
 /// Adds the `FUNC` (extern linkage) of the crypto kfunc `k`, as [`add_nf_kfunc_btf`] does.
 pub(super) fn add_crypto_kfunc_btf(btf: &mut Btf, k: CryptoKfunc) -> u32 {
     add_proto_btf(btf, k.name(), crypto_proto(k))
@@ -517,6 +542,8 @@ pub(super) fn add_named_kfunc_btf(btf: &mut Btf, name: &str) -> Option<u32> {
         Some(add_crypto_kfunc_btf(btf, k))
     } else if let Some(k) = GraphKfunc::from_name(name) {
         Some(add_proto_btf(btf, k.name(), graph_kfunc_proto(k)))
+    } else if let Some(k) = ArenaKfunc::from_name(name) {
+        Some(add_proto_btf(btf, k.name(), arena_proto(k)))
     } else {
         BtfKfunc::from_name(name).map(|k| add_btf_kfunc_btf(btf, k))
     }

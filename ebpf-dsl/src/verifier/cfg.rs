@@ -129,6 +129,26 @@ fn reserved(i: usize, what: &str) -> VerifierError {
     )
 }
 
+/// Why `addr_space_cast` at `i` is refused (the kernel's `check_alu_op`): only the casts
+/// between address spaces 1 (the arena, as user space sees it) and 0 exist, and only in a
+/// program with an associated arena (an ld_imm64 of a `BPF_MAP_TYPE_ARENA` map). The reference
+/// kernel cannot create an arena map, so it refuses every cast; a program that does reference
+/// an arena is refused before this (`verifier::arena_program`), as not modelled.
+fn addr_space_cast(i: usize, dst_as: u16, src_as: u16) -> VerifierError {
+    if !matches!((dst_as, src_as), (0, 1) | (1, 0)) {
+        return err(
+            i,
+            Rule::Structure,
+            format!("addr_space_cast({dst_as:#x}, {src_as:#x}): addr_space_cast insn can only convert between address space 1 and 0"),
+        );
+    }
+    err(
+        i,
+        Rule::MapReference,
+        "addr_space_cast insn can only be used in a program that has an associated arena (a BPF_MAP_TYPE_ARENA map loaded with ld_imm64; the reference kernel, 6.18 here, cannot create one)",
+    )
+}
+
 fn unknown(i: usize, code: u8) -> VerifierError {
     err(i, Rule::Structure, format!("unknown opcode {code:#04x}"))
 }
@@ -269,7 +289,7 @@ fn op_of(i: usize, d: Decoded, len: usize) -> Result<Op, VerifierError> {
             off: i16::from(bits),
             imm: 0,
         },
-        Decoded::AddrSpaceCast { .. } => return Err(reserved(i, "ALU instruction")),
+        Decoded::AddrSpaceCast { dst_as, src_as, .. } => return Err(addr_space_cast(i, dst_as, src_as)),
         Decoded::Neg { width, dst } => Op::Alu {
             is64: width == Width::W64,
             op: AluOp::Neg,

@@ -251,6 +251,7 @@ use std::collections::HashMap;
 use crate::isa::insn::{AluOp, Insn};
 use crate::spec::{GlobalData, MapSpec, ProgramType, RelocKind, Relocation};
 
+mod arena;
 pub(crate) mod cfg;
 mod chunks;
 mod context;
@@ -675,6 +676,7 @@ pub(crate) fn verify_with_tracer(
             message,
         }]);
     }
+    arena::check_arena_maps(input)?;
     let ops = cfg::decode(input.insns).map_err(|e| vec![e])?;
     let cfg = cfg::check_with_roots(&ops, &transfer::exception_roots(input))?;
     cfg::check_subprog_exits(&ops, &cfg, input.func_info)?;

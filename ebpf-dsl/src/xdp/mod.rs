@@ -49,6 +49,7 @@ use crate::isa::consts;
 pub use crate::isa::ctx::XdpMdField;
 use crate::isa::insn::{Insn, JmpOp, Reg};
 
+pub mod arena;
 pub mod btf_kfunc;
 pub mod crypto;
 pub mod dynptr;

@@ -17,6 +17,7 @@
 
 use crate::isa::insn::{Insn, BPF_PSEUDO_KFUNC_CALL};
 
+use super::arena::ArenaKfunc;
 use super::btf_kfunc::BtfKfunc;
 use super::crypto::CryptoKfunc;
 use super::dynptr::DynptrKfunc;
@@ -124,7 +125,7 @@ pub const fn call_nf_kfunc(kfunc: NfKfunc) -> Insn {
 }
 
 /// The name of the kfunc (XDP metadata, netfilter, dynptr, exceptions, BTF casts, crypto,
-/// local objects) whose call-by-name placeholder is `imm`.
+/// local objects, arenas) whose call-by-name placeholder is `imm`.
 pub fn kfunc_name(imm: i32) -> Option<&'static str> {
     XdpKfunc::from_placeholder(imm)
         .map(XdpKfunc::name)
@@ -134,10 +135,11 @@ pub fn kfunc_name(imm: i32) -> Option<&'static str> {
         .or_else(|| BtfKfunc::from_placeholder(imm).map(BtfKfunc::name))
         .or_else(|| CryptoKfunc::from_placeholder(imm).map(CryptoKfunc::name))
         .or_else(|| GraphKfunc::from_placeholder(imm).map(GraphKfunc::name))
+        .or_else(|| ArenaKfunc::from_placeholder(imm).map(ArenaKfunc::name))
 }
 
-/// The call by name of the kfunc (XDP metadata, netfilter, dynptr, exceptions, BTF casts, crypto)
-/// called `name`.
+/// The call by name of the kfunc (XDP metadata, netfilter, dynptr, exceptions, BTF casts, crypto,
+/// local objects, arenas) called `name`.
 pub fn call_kfunc_by_name(name: &str) -> Option<Insn> {
     XdpKfunc::from_name(name)
         .map(super::metadata::call_xdp_kfunc)
@@ -147,6 +149,7 @@ pub fn call_kfunc_by_name(name: &str) -> Option<Insn> {
         .or_else(|| BtfKfunc::from_name(name).map(super::btf_kfunc::call_btf_kfunc))
         .or_else(|| CryptoKfunc::from_name(name).map(super::crypto::call_crypto_kfunc))
         .or_else(|| GraphKfunc::from_name(name).map(super::graph::call_graph_kfunc))
+        .or_else(|| ArenaKfunc::from_name(name).map(super::arena::call_arena_kfunc))
 }
 
 /// The name of the kfunc `insn` calls by name (a kfunc call with a placeholder `imm`).
@@ -159,7 +162,7 @@ pub fn kfunc_of_insn(insn: &Insn) -> Option<&'static str> {
 }
 
 /// Every kfunc known by name (the XDP metadata ones, the netfilter ones, the dynptr ones,
-/// `bpf_throw`, the BTF casts, the crypto ones).
+/// `bpf_throw`, the BTF casts, the crypto ones, the local-object ones, the arena ones).
 pub fn kfunc_names() -> impl Iterator<Item = &'static str> {
     XdpKfunc::ALL
         .into_iter()
@@ -170,6 +173,7 @@ pub fn kfunc_names() -> impl Iterator<Item = &'static str> {
         .chain(BtfKfunc::ALL.into_iter().map(BtfKfunc::name))
         .chain(CryptoKfunc::ALL.into_iter().map(CryptoKfunc::name))
         .chain(GraphKfunc::ALL.into_iter().map(GraphKfunc::name))
+        .chain(ArenaKfunc::ALL.into_iter().map(ArenaKfunc::name))
 }
 
 #[cfg(test)]
@@ -195,6 +199,7 @@ mod tests {
                 + BtfKfunc::ALL.len()
                 + CryptoKfunc::ALL.len()
                 + GraphKfunc::ALL.len()
+                + ArenaKfunc::ALL.len()
         );
         assert_eq!(call_kfunc_by_name("bpf_nope"), None);
     }

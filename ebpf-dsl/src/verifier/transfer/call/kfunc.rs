@@ -46,6 +46,9 @@ impl<'a> Exec<'a> {
         if let Some(k) = crate::xdp::crypto::CryptoKfunc::from_placeholder(placeholder) {
             return self.call_crypto_kfunc(pc, st, k).map(|_| None);
         }
+        if let Some(k) = crate::xdp::arena::ArenaKfunc::from_placeholder(placeholder) {
+            return self.call_arena_kfunc(pc, st, k).map(|_| None);
+        }
         for w in self.check_xdp_kfunc(pc, st, placeholder)? {
             mark_written(st, &w);
         }

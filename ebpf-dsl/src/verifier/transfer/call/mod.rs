@@ -12,6 +12,7 @@ pub(crate) use global::check_globals;
 mod dynptr;
 pub(crate) use dynptr::{destroy_dynptr, overwrite_error};
 mod kfunc;
+mod kfunc_arena;
 mod kfunc_btf;
 mod kfunc_crypto;
 mod kfunc_nf;
