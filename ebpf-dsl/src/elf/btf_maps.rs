@@ -213,6 +213,12 @@ fn map_def(b: &Btf, name: &str, ty: u32, outer: bool) -> Result<Def, ElfError> {
             });
             continue;
         }
+        if mname == "map_extra" {
+            // `__ulong(map_extra, V)` (an enum) or `__uint(map_extra, V)`
+            return Err(err(format!(
+                "map `{name}`: member `map_extra` (a bloom filter's hash count, an arena's user address) is not supported: a map spec has no map_extra"
+            )));
+        }
         let Some(Kind::Ptr(target)) = b.get(skip_mods(b, m.ty)?).map(|t| &t.kind) else {
             return Err(err(format!(
                 "map `{name}`: member `{mname}` is not a pointer (__uint/__type)"

@@ -469,6 +469,17 @@ impl Ctx<'_, '_> {
             let offset = u32::try_from(offset)
                 .map_err(|_| err(&section.name, off, "a negative global-data offset"))?;
             (data_map_name(&target.name), RelocKind::MapValue { offset })
+        } else if target.name == ".addr_space.1" {
+            // libbpf lays these out at the start of the object's arena map and relocates the
+            // ld_imm64 to a direct value of it (`map_value(arena, OFF)`)
+            return Err(err(
+                &section.name,
+                off,
+                format!(
+                    "`{}` is an `__arena` global (section `.addr_space.1`, which libbpf places in the object's BPF_MAP_TYPE_ARENA map): BPF arenas are not supported (the reference kernel cannot create an arena map)",
+                    y.name
+                ),
+            ));
         } else {
             return Err(err(
                 &section.name,

@@ -72,6 +72,8 @@ fn requirement(name: &str) -> &'static str {
         "bpf_obj_new / bpf_obj_drop and the list kfuncs need Linux 6.2, the rbtree kfuncs 6.3, bpf_refcount_acquire 6.4"
     } else if BtfKfunc::from_name(name).is_some() {
         "the casts need Linux 6.2, bpf_sk_assign_tcp_reqsk 6.9"
+    } else if ebpf_dsl::xdp::arena::ArenaKfunc::from_name(name).is_some() {
+        "the arena kfuncs need Linux 6.9 (bpf_arena_reserve_pages a newer one) with arenas enabled"
     } else if CryptoKfunc::from_name(name).is_some() {
         "the crypto kfuncs need Linux 6.10 with CONFIG_CRYPTO_SKCIPHER"
     } else {
@@ -180,6 +182,13 @@ mod tests {
                 ebpf_dsl::xdp::crypto::call_crypto_kfunc(CryptoKfunc::Decrypt),
                 "bpf_crypto_decrypt",
                 "Linux 6.10",
+            ),
+            (
+                ebpf_dsl::xdp::arena::call_arena_kfunc(
+                    ebpf_dsl::xdp::arena::ArenaKfunc::ReservePages,
+                ),
+                "bpf_arena_reserve_pages",
+                "arenas enabled",
             ),
         ] {
             let e = resolve_with("p", &[insn], &HashMap::new())
