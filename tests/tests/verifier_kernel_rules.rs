@@ -102,6 +102,16 @@ fn recorded_verdicts_are_the_kernels() {
         let kernel = match loaded {
             Ok(_) => Ok(()),
             Err(Error::Verifier { log, .. }) => Err(log),
+            // An arena the case declares (`.map NAME arena ...`), which the running kernel
+            // refuses to create (6.18.44 here: EPERM to root): the program cannot load.
+            Err(Error::MapOp { errno, .. })
+                if errno == libc::EPERM
+                    && a.maps
+                        .iter()
+                        .any(|m| m.map_type == ebpf_dsl::MapType::Arena) =>
+            {
+                Err("BPF_MAP_CREATE of the arena: EPERM (this kernel refuses arenas)".to_string())
+            }
             Err(e) => {
                 panic!("{name}: BPF_PROG_LOAD failed for a reason other than the verifier: {e}")
             }

@@ -70,7 +70,7 @@ fn create_hint(spec: &MapSpec, errno: i32) -> Option<Cow<'static, str>> {
         // Seen on the reference kernel (6.18.44 as deployed here): every arena is refused,
         // whatever its attributes and the caller's capabilities (root has CAP_BPF).
         libc::EPERM if spec.map_type == MapType::Arena => Some(Cow::Borrowed(
-            "this kernel refuses BPF arenas (BPF_MAP_TYPE_ARENA needs Linux 6.9, CAP_BPF, a JIT that supports arenas,              and a kernel build that allows them): with root and CAP_BPF this EPERM means arenas are disabled here",
+            "this kernel refuses BPF arenas (BPF_MAP_TYPE_ARENA needs Linux 6.9, CAP_BPF, a JIT that supports arenas, and a kernel build that allows them): with root and CAP_BPF this EPERM means arenas are disabled here",
         )),
         _ => generic_hint("BPF_MAP_CREATE", errno).map(Cow::Borrowed),
     }
