@@ -70,8 +70,9 @@
 //! `xskmap`, `array`, `hash`, `percpu_array`, `percpu_hash`, `lru_hash`, `lru_percpu_hash`,
 //! `devmap`, `devmap_hash`, `cpumap`, `prog_array`, `ringbuf`, and every other type the kernel
 //! has. XSKMAP, DEVMAP, DEVMAP_HASH, CPUMAP and PROG_ARRAY default to 4-byte keys and values,
-//! the array types to a 4-byte key, ring buffers to no key and no value; the others need
-//! `key` and `value`.
+//! the array types to a 4-byte key, ring buffers and arenas (`arena`: `max_entries` pages, at
+//! most 4 GiB; `BPF_F_MMAPABLE`, `BPF_F_SEGV_ON_FAULT`, `BPF_F_NO_USER_CONV`) to no key and no
+//! value; the others need `key` and `value`.
 //!
 //! What the kernel's `map_alloc_check` would refuse with `EINVAL` is a compile error on the
 //! offending token: an XSKMAP key or value that is not 4 bytes (`u32` queue index, `u32` socket

@@ -334,6 +334,8 @@ pub const MAP_FLAG_NAMES: &[(&str, u32)] = &[
     ("BPF_F_MMAPABLE", 1 << 10),
     ("BPF_F_PRESERVE_ELEMS", 1 << 11),
     ("BPF_F_INNER_MAP", 1 << 12),
+    ("BPF_F_SEGV_ON_FAULT", 1 << 17),
+    ("BPF_F_NO_USER_CONV", 1 << 18),
 ];
 
 impl MapSpec {

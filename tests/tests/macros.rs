@@ -22,6 +22,23 @@ defmap! {
     EVENTS: ringbuf(max_entries = 256 * 1024);
     STATS: percpu_array(key_size = 4, value = u64, max_entries = 4, flags = BPF_F_NUMA_NODE | BPF_F_RDONLY);
     DEVS: devmap(value = [u32; 2], max_entries = 16);
+    /// A BPF arena of two pages: no key, no value.
+    ARENA: arena(max_entries = 2, flags = BPF_F_MMAPABLE | BPF_F_NO_USER_CONV);
+}
+
+#[test]
+fn defmap_arena_has_no_key_and_no_value() {
+    assert_eq!(
+        (
+            ARENA.map_type,
+            ARENA.key_size,
+            ARENA.value_size,
+            ARENA.max_entries,
+            ARENA.flags
+        ),
+        (MapType::Arena, 0, 0, 2, (1 << 10) | (1 << 18))
+    );
+    assert_eq!(ARENA.name_str(), "arena");
 }
 
 const NAME: &str = XSKS.name_str();

@@ -94,6 +94,8 @@ pub(crate) const BPF_F_RDONLY_PROG: u32 = 1 << 7;
 pub(crate) const BPF_F_WRONLY_PROG: u32 = 1 << 8;
 pub(crate) const BPF_F_MMAPABLE: u32 = 1 << 10;
 pub(crate) const BPF_F_INNER_MAP: u32 = 1 << 12;
+pub(crate) const BPF_F_SEGV_ON_FAULT: u32 = 1 << 17;
+pub(crate) const BPF_F_NO_USER_CONV: u32 = 1 << 18;
 pub(crate) const ACCESS: u32 = BPF_F_RDONLY | BPF_F_WRONLY | BPF_F_RDONLY_PROG | BPF_F_WRONLY_PROG;
 
 /// Map-creation flags by name (`BPF_MAP_CREATE`'s `map_flags`, `linux/bpf.h`).
@@ -111,6 +113,8 @@ pub const MAP_FLAGS: &[(&str, u32)] = &[
     ("BPF_F_MMAPABLE", 1 << 10),
     ("BPF_F_PRESERVE_ELEMS", 1 << 11),
     ("BPF_F_INNER_MAP", 1 << 12),
+    ("BPF_F_SEGV_ON_FAULT", 1 << 17),
+    ("BPF_F_NO_USER_CONV", 1 << 18),
 ];
 
 pub(crate) fn flag_names(mask: u32) -> String {
@@ -269,6 +273,25 @@ pub(crate) fn rules(t: MapType) -> TypeRules {
                 "queue, stack and bloom filter maps have no key: remove `key`/`key_size`",
             )];
         }
+        M::Arena => {
+            // `arena_map_alloc`: no key, no value, `max_entries` pages of at most 4 GiB in
+            // all, and BPF_F_MMAPABLE (required there) with its two arena flags only
+            r.key_default = Some(0);
+            r.value_default = Some(0);
+            r.key = vec![(
+                Rule::Exactly(0),
+                "an arena has no key: remove `key`/`key_size`",
+            )];
+            r.value = vec![(
+                Rule::Exactly(0),
+                "an arena has no value: remove `value`/`value_size`",
+            )];
+            r.max_entries.push((
+                Rule::AtMost(1 << 20),
+                "an arena's `max_entries` is its size in 4096-byte pages, at most 4 GiB in all (1 << 20; the kernel returns E2BIG)",
+            ));
+            r.flags_mask = Some(BPF_F_MMAPABLE | BPF_F_SEGV_ON_FAULT | BPF_F_NO_USER_CONV);
+        }
         M::SkStorage
         | M::InodeStorage
         | M::TaskStorage
@@ -307,5 +330,28 @@ pub(crate) fn primitive_size(ty: &Type) -> Option<u64> {
         Type::Paren(p) => primitive_size(&p.elem),
         Type::Tuple(t) if t.elems.is_empty() => Some(0),
         _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn arena_rules_are_arena_map_alloc_s() {
+        let r = rules(MapType::Arena);
+        assert_eq!((r.key_default, r.value_default), (Some(0), Some(0)));
+        let ok = |rs: &[(Rule, &str)], n: u64| rs.iter().all(|(rule, _)| rule.holds(n));
+        assert!(ok(&r.key, 0) && !ok(&r.key, 4));
+        assert!(ok(&r.value, 0) && !ok(&r.value, 8));
+        assert!(!ok(&r.max_entries, 0));
+        assert!(ok(&r.max_entries, 1) && ok(&r.max_entries, 1 << 20));
+        assert!(!ok(&r.max_entries, (1 << 20) + 1));
+        let mask = r.flags_mask.expect("checked");
+        assert_eq!(
+            flag_names(mask),
+            "BPF_F_MMAPABLE, BPF_F_SEGV_ON_FAULT, BPF_F_NO_USER_CONV"
+        );
+        assert_eq!(mask & BPF_F_NUMA_NODE, 0);
     }
 }
