@@ -19,32 +19,14 @@ use xsk_runtime::maps::{Array, ArrayOfMaps, ProgArray};
 use xsk_runtime::test_run::XdpAction;
 use xsk_runtime::{Error, Loader};
 
+#[path = "../../ebpf-dsl/tests/support/clang.rs"]
+mod clang;
+
 /// `values.c` compiled, or `None` (printed) without clang-19 outside CI.
 fn values_object() -> Option<Vec<u8>> {
-    let have = std::process::Command::new("clang-19")
-        .arg("--version")
-        .output()
-        .is_ok_and(|o| o.status.success());
-    if !have {
-        assert!(
-            std::env::var("CI").as_deref() != Ok("true"),
-            "clang-19 is needed under CI=true"
-        );
-        eprintln!("skipped: clang-19 is not installed");
-        return None;
-    }
     let src =
         std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../ebpf-dsl/tests/elf/values.c");
-    let obj = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("kernel-values.o");
-    let st = std::process::Command::new("clang-19")
-        .args(["-O2", "-g", "-target", "bpf", "-c"])
-        .arg(&src)
-        .arg("-o")
-        .arg(&obj)
-        .status()
-        .unwrap();
-    assert!(st.success(), "clang-19 failed on {}", src.display());
-    Some(std::fs::read(&obj).unwrap())
+    clang::compile_file(&src, &[])
 }
 
 fn slots_fill_and_work() {
