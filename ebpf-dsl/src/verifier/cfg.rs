@@ -588,6 +588,19 @@ pub(crate) fn calls_back(op: &Op) -> bool {
     }
 }
 
+/// True for the `next` call of an open-coded iterator (`bpf_iter_num_next`, ...): a loop head
+/// whose path forks into the drained and the active iterator (`transfer/call/iter.rs`).
+pub(crate) fn is_iter_next(op: &Op) -> bool {
+    match *op {
+        Op::Call {
+            helper,
+            kfunc: true,
+        } => crate::xdp::iter::IterKfunc::from_placeholder(helper)
+            .is_some_and(|k| k.op() == crate::xdp::iter::IterOp::Next),
+        _ => false,
+    }
+}
+
 pub(crate) fn call_args(helper: i32, kfunc: bool) -> u16 {
     const ARGS: u16 = 0b11_1110;
     match super::helpers::proto(helper) {
@@ -868,7 +881,9 @@ pub fn check_with_roots(ops: &[Op], roots: &[usize]) -> Result<Cfg, Vec<Verifier
             }
             // A helper that calls back: the call is where each round of the callback comes
             // back to (a loop head), the callback a function entry.
-            op if calls_back(&op) => {
+            // An iterator's `next` call: a loop head, always checkpointed (the kernel's
+            // `mark_force_checkpoint`).
+            op if calls_back(&op) || is_iter_next(&op) => {
                 prune_point[i] = true;
                 if i + 1 < len {
                     prune_point[i + 1] = true;

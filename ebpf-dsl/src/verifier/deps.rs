@@ -364,8 +364,12 @@ fn dynptr_slots(st: &State, d: &Deps, slots: Option<(usize, usize, usize)>) -> M
     let Some(fr) = st.frames.get(f) else {
         return Mask::EMPTY;
     };
-    let hit =
-        (lo..=hi.min(SLOTS - 1)).any(|i| matches!(fr.stack[i], Slot::Spill(RegVal::Dynptr { .. })));
+    let hit = (lo..=hi.min(SLOTS - 1)).any(|i| {
+        matches!(
+            fr.stack[i],
+            Slot::Spill(RegVal::Dynptr { .. } | RegVal::Iter { .. })
+        )
+    });
     if !hit {
         return Mask::EMPTY;
     }

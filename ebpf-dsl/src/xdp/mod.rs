@@ -54,6 +54,7 @@ pub mod crypto;
 pub mod dynptr;
 pub mod exception;
 pub mod graph;
+pub mod iter;
 pub mod metadata;
 pub mod netfilter;
 pub mod seeds;

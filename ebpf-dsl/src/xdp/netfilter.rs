@@ -19,6 +19,7 @@ use crate::isa::insn::{Insn, BPF_PSEUDO_KFUNC_CALL};
 
 use super::btf_kfunc::BtfKfunc;
 use super::crypto::CryptoKfunc;
+use super::iter::IterKfunc;
 use super::dynptr::DynptrKfunc;
 use super::exception::ExcKfunc;
 use super::graph::GraphKfunc;
@@ -134,6 +135,7 @@ pub fn kfunc_name(imm: i32) -> Option<&'static str> {
         .or_else(|| BtfKfunc::from_placeholder(imm).map(BtfKfunc::name))
         .or_else(|| CryptoKfunc::from_placeholder(imm).map(CryptoKfunc::name))
         .or_else(|| GraphKfunc::from_placeholder(imm).map(GraphKfunc::name))
+        .or_else(|| IterKfunc::from_placeholder(imm).map(IterKfunc::name))
 }
 
 /// The call by name of the kfunc (XDP metadata, netfilter, dynptr, exceptions, BTF casts, crypto)
@@ -147,6 +149,7 @@ pub fn call_kfunc_by_name(name: &str) -> Option<Insn> {
         .or_else(|| BtfKfunc::from_name(name).map(super::btf_kfunc::call_btf_kfunc))
         .or_else(|| CryptoKfunc::from_name(name).map(super::crypto::call_crypto_kfunc))
         .or_else(|| GraphKfunc::from_name(name).map(super::graph::call_graph_kfunc))
+        .or_else(|| IterKfunc::from_name(name).map(super::iter::call_iter_kfunc))
 }
 
 /// The name of the kfunc `insn` calls by name (a kfunc call with a placeholder `imm`).
@@ -170,6 +173,7 @@ pub fn kfunc_names() -> impl Iterator<Item = &'static str> {
         .chain(BtfKfunc::ALL.into_iter().map(BtfKfunc::name))
         .chain(CryptoKfunc::ALL.into_iter().map(CryptoKfunc::name))
         .chain(GraphKfunc::ALL.into_iter().map(GraphKfunc::name))
+        .chain(IterKfunc::ALL.into_iter().map(IterKfunc::name))
 }
 
 #[cfg(test)]
@@ -195,6 +199,7 @@ mod tests {
                 + BtfKfunc::ALL.len()
                 + CryptoKfunc::ALL.len()
                 + GraphKfunc::ALL.len()
+                + IterKfunc::ALL.len()
         );
         assert_eq!(call_kfunc_by_name("bpf_nope"), None);
     }

@@ -15,6 +15,7 @@ use std::sync::OnceLock;
 use ebpf_dsl::btf::Btf;
 use ebpf_dsl::xdp::btf_kfunc::BtfKfunc;
 use ebpf_dsl::xdp::crypto::CryptoKfunc;
+use ebpf_dsl::xdp::iter::IterKfunc;
 use ebpf_dsl::xdp::dynptr::DynptrKfunc;
 use ebpf_dsl::xdp::exception::ExcKfunc;
 use ebpf_dsl::xdp::graph::GraphKfunc;
@@ -74,6 +75,8 @@ fn requirement(name: &str) -> &'static str {
         "the casts need Linux 6.2, bpf_sk_assign_tcp_reqsk 6.9"
     } else if CryptoKfunc::from_name(name).is_some() {
         "the crypto kfuncs need Linux 6.10 with CONFIG_CRYPTO_SKCIPHER"
+    } else if IterKfunc::from_name(name).is_some() {
+        "the numbers iterator (bpf_for) needs Linux 6.4, the bits iterator 6.11"
     } else {
         "a kernel that has it"
     }

@@ -7,6 +7,8 @@ mod callback;
 mod global;
 mod graph;
 mod graph_tree;
+mod iter;
+pub(crate) use iter::{iter_in, ITER_ELEM};
 pub(crate) use btf_sock::{tcp_sock_field_ok, TCP_SOCK};
 pub(crate) use global::check_globals;
 mod dynptr;
