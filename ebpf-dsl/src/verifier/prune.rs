@@ -457,7 +457,11 @@ impl Explorer {
         // On the way, the newest unfinished checkpoint not evicted (see below).
         let checkpoints = &self.checkpoints;
         let mut newest_unfinished = None;
-        let loop_check = if head == Head::IterNext { 0 } else { LOOP_CHECK };
+        let loop_check = if head == Head::IterNext {
+            0
+        } else {
+            LOOP_CHECK
+        };
         for w in self
             .waiting
             .slice_mut(pc, site)

@@ -136,9 +136,7 @@ impl IterKfunc {
 
     /// The kfunc whose placeholder is `imm`.
     pub fn from_placeholder(imm: i32) -> Option<IterKfunc> {
-        IterKfunc::ALL
-            .into_iter()
-            .find(|k| k.placeholder() == imm)
+        IterKfunc::ALL.into_iter().find(|k| k.placeholder() == imm)
     }
 
     /// The kfunc an instruction calls by name (a kfunc call with its placeholder `imm`).

@@ -19,10 +19,10 @@ use crate::isa::insn::{Insn, BPF_PSEUDO_KFUNC_CALL};
 
 use super::btf_kfunc::BtfKfunc;
 use super::crypto::CryptoKfunc;
-use super::iter::IterKfunc;
 use super::dynptr::DynptrKfunc;
 use super::exception::ExcKfunc;
 use super::graph::GraphKfunc;
+use super::iter::IterKfunc;
 use super::metadata::XdpKfunc;
 
 /// The netfilter kfuncs this crate knows by name.

@@ -143,7 +143,13 @@ impl<'a> Exec<'a> {
         let (f, slot, byte) = self.check_stack_write(pc, st, frame, a, n, &v)?;
         self.note_depth(st, f, a);
         if let Some(i) = call::iter_in(st, f, slot, slot + 1) {
-            return Err(self.iter_overwrite_error(pc, st, f, i, &format!("this {n}-byte store to r10 {a:+}")));
+            return Err(self.iter_overwrite_error(
+                pc,
+                st,
+                f,
+                i,
+                &format!("this {n}-byte store to r10 {a:+}"),
+            ));
         }
         // A store into either half of a dynptr destroys it (`destroy_if_dynptr_stack_slot`).
         call::destroy_dynptr(st, f, slot).map_err(|off| call::overwrite_error(pc, off))?;

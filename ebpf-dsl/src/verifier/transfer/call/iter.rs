@@ -224,7 +224,13 @@ impl<'a> Exec<'a> {
 
     /// The reference, drained state and depth of the initialised iterator of `kind` whose
     /// first slot is `lo` of frame `f` (the kernel's `is_iter_reg_valid_init`).
-    fn iter_init(&self, st: &State, f: usize, lo: usize, kind: IterKind) -> Option<(u32, bool, u32)> {
+    fn iter_init(
+        &self,
+        st: &State,
+        f: usize,
+        lo: usize,
+        kind: IterKind,
+    ) -> Option<(u32, bool, u32)> {
         let stack = &st.frames[f].stack;
         let Slot::Spill(RegVal::Iter {
             kind: k,
