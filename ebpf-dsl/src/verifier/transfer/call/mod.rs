@@ -154,7 +154,7 @@ impl<'a> Exec<'a> {
             return Err(e(
                 pc,
                 Rule::ReferenceLeak,
-                "a tail call while holding a reference (a ring buffer reservation or a socket) would leak it",
+                "a tail call while holding a reference (a ring buffer reservation, a socket, an open-coded iterator, ...) would leak it (the kernel: `tail_call would lead to reference leak`)",
             ));
         }
         let r1_in = st.cur().regs[1];
