@@ -53,7 +53,7 @@ fn next_forks_into_drained_and_one_deeper_active_round() {
             pc: 1,
         }) => {
             // The path goes on drained, with NULL.
-            assert_eq!(iter_slot(&st, -8).0, true);
+            assert!(iter_slot(&st, -8).0);
             assert_eq!(*reg(&st, 0), konst(0));
             // The queued round: active, one deeper, r0 its 4 read-only bytes.
             let (drained, depth, _) = iter_slot(&other, -8);
