@@ -571,4 +571,17 @@ mod tests {
         }
         assert_eq!(add_named_kfunc_btf(&mut Btf::new(), "bpf_nope"), None);
     }
+
+    #[test]
+    fn a_tracing_only_iterator_is_refused_by_name() {
+        let err = kfunc_of_extern("bpf_iter_task_new", None).unwrap_err();
+        assert!(
+            err.contains("struct bpf_iter_task") && err.contains("tracing"),
+            "{err}"
+        );
+        assert_eq!(
+            kfunc_of_extern("bpf_iter_num_next", None),
+            Ok(crate::xdp::iter::call_iter_kfunc(IterKfunc::NumNext))
+        );
+    }
 }

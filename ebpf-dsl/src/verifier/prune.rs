@@ -541,7 +541,7 @@ impl Explorer {
             .get_mut(pc, site)
             .push(prune_hint::Waiting::new(id));
         let link = d.checkpoint();
-        let head = if may_goto {
+        let loop_head = if may_goto {
             Some(id)
         } else {
             parent.and_then(|p| self.checkpoints[p].head)
@@ -559,7 +559,7 @@ impl Explorer {
             misses: 0,
             forwards: Vec::new(),
             pointers: (Mask::EMPTY, Mask::EMPTY),
-            head,
+            head: loop_head,
             site,
             outside_loops: st.frames.len() == 1 && self.outside_loops.get(pc) == Some(&true),
         });
