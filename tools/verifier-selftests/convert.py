@@ -632,7 +632,7 @@ def read_data(text: str):
             elif d in (".ascii", ".asciz"):
                 b = bytes(args.strip()[1:-1], "utf-8").decode("unicode_escape").encode("latin-1")
                 buf.extend(b + (b"\0" if d == ".asciz" else b""))
-            elif d in (".type", ".size", ".globl", ".local", ".weak", ".hidden", ".section"):
+            elif d in (".type", ".size", ".globl", ".local", ".weak", ".hidden", ".section", ".addrsig", ".addrsig_sym"):
                 pass
             else:
                 bad.add(sec)
@@ -665,11 +665,12 @@ def helper_names(src_root: Path):
 
 
 # Kfuncs the text syntax calls by name (`call NAME`, a placeholder the loader resolves against
-# the running kernel's BTF) whose cases are converted; the other kfunc calls stay "not
-# expressible". The arena kfuncs: the reference kernel refuses them (and arena maps), and so
-# must the static verifier.
-NAMED_KFUNCS = {"bpf_arena_alloc_pages", "bpf_arena_free_pages", "bpf_arena_reserve_pages"}
-
+# the running kernel's BTF) whose selftests are converted; calls of other kfuncs stay "not
+# expressible". The open-coded numbers and bits iterators (ebpf-dsl/src/xdp/iter.rs); the arena
+# kfuncs: the reference kernel refuses them (and arena maps), and so must the static verifier.
+NAMED_KFUNCS = {
+    f"bpf_iter_{kind}_{op}" for kind in ("num", "bits") for op in ("new", "next", "destroy")
+} | {"bpf_arena_alloc_pages", "bpf_arena_free_pages", "bpf_arena_reserve_pages"}
 CALL_RE = re.compile(r"^(\s*)call\s+([\w.$]+)\s*(#.*)?$")
 LDSYM_RE = re.compile(r"^\s*r\d+\s*=\s*([A-Za-z_.$][\w.$]*)\s+ll\b")
 LTMP_RE = re.compile(r"\.Ltmp(\d+)\b")
@@ -705,8 +706,13 @@ def convert_case(case_name, funcs, map_names, helpers, gsyms=None, gdata=None):
                         seen.add(target)
                         order.append(target)
                 elif target in NAMED_KFUNCS:
-                    # a kfunc our text syntax calls by name (the loader resolves its id)
-                    pass
+# Kfuncs the text syntax calls by name (`call NAME`, a placeholder the loader resolves against
+# the running kernel's BTF) whose selftests are converted; calls of other kfuncs stay "not
+# expressible". The open-coded numbers and bits iterators (ebpf-dsl/src/xdp/iter.rs); the arena
+# kfuncs: the reference kernel refuses them (and arena maps), and so must the static verifier.
+NAMED_KFUNCS = {
+    f"bpf_iter_{kind}_{op}" for kind in ("num", "bits") for op in ("new", "next", "destroy")
+} | {"bpf_arena_alloc_pages", "bpf_arena_free_pages", "bpf_arena_reserve_pages"}
                 else:
                     return None, "kfunc call (needs BTF)"
             lm = LDSYM_RE.match(line)

@@ -18,6 +18,7 @@ use crate::xdp::crypto::CryptoKfunc;
 use crate::xdp::dynptr::DynptrKfunc;
 use crate::xdp::exception::ExcKfunc;
 use crate::xdp::graph::GraphKfunc;
+use crate::xdp::iter::{IterKfunc, IterOp};
 use crate::xdp::metadata::XdpKfunc;
 use crate::xdp::netfilter::NfKfunc;
 
@@ -141,6 +142,9 @@ pub(super) fn kfunc_of_extern(
     match crate::xdp::netfilter::call_kfunc_by_name(symbol) {
         Some(call) => Ok(call),
         None => {
+            if let Some(why) = crate::xdp::iter::tracing_only_iterator(symbol) {
+                return Err(format!("a call of the extern function `{symbol}`: {why}"));
+            }
             let known: Vec<&str> = crate::xdp::netfilter::kfunc_names().collect();
             let kernel = match found {
                 Some(super::ksyms::Found::At { btf, id }) => {
@@ -512,6 +516,27 @@ fn arena_proto(k: ArenaKfunc) -> (Ty, Vec<(&'static str, Ty)>) {
     }
 }
 
+/// The kernel's prototype of the iterator kfunc `k`: (return type, parameters).
+fn iter_kfunc_proto(k: IterKfunc) -> (Ty, Vec<(&'static str, Ty)>) {
+    use Ty::*;
+    let it = (
+        "it",
+        Struct(match k.kind() {
+            crate::xdp::iter::IterKind::Num => "bpf_iter_num",
+            crate::xdp::iter::IterKind::Bits => "bpf_iter_bits",
+        }),
+    );
+    match (k, k.op()) {
+        (IterKfunc::NumNew, _) => (Int, vec![it, ("start", Int), ("end", Int)]),
+        (_, IterOp::New) => (
+            Int,
+            vec![it, ("unsafe_ptr__ign", VoidPtr), ("nr_words", U32)],
+        ),
+        (_, IterOp::Next) => (IntPtr, vec![it]),
+        (_, IterOp::Destroy) => (Void, vec![it]),
+    }
+}
+
 /// Adds the `FUNC` (extern linkage) of the crypto kfunc `k`, as [`add_nf_kfunc_btf`] does.
 pub(super) fn add_crypto_kfunc_btf(btf: &mut Btf, k: CryptoKfunc) -> u32 {
     add_proto_btf(btf, k.name(), crypto_proto(k))
@@ -544,6 +569,8 @@ pub(super) fn add_named_kfunc_btf(btf: &mut Btf, name: &str) -> Option<u32> {
         Some(add_proto_btf(btf, k.name(), graph_kfunc_proto(k)))
     } else if let Some(k) = ArenaKfunc::from_name(name) {
         Some(add_proto_btf(btf, k.name(), arena_proto(k)))
+    } else if let Some(k) = IterKfunc::from_name(name) {
+        Some(add_proto_btf(btf, k.name(), iter_kfunc_proto(k)))
     } else {
         BtfKfunc::from_name(name).map(|k| add_btf_kfunc_btf(btf, k))
     }
@@ -570,5 +597,18 @@ mod tests {
             ));
         }
         assert_eq!(add_named_kfunc_btf(&mut Btf::new(), "bpf_nope"), None);
+    }
+
+    #[test]
+    fn a_tracing_only_iterator_is_refused_by_name() {
+        let err = kfunc_of_extern("bpf_iter_task_new", None).unwrap_err();
+        assert!(
+            err.contains("struct bpf_iter_task") && err.contains("tracing"),
+            "{err}"
+        );
+        assert_eq!(
+            kfunc_of_extern("bpf_iter_num_next", None),
+            Ok(crate::xdp::iter::call_iter_kfunc(IterKfunc::NumNext))
+        );
     }
 }

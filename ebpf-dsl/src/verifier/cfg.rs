@@ -12,6 +12,7 @@ use crate::isa::decode::{
     BPF_JCOND_K,
 };
 use crate::isa::insn::{AluOp, AtomicOp, Class, Insn, JmpOp, Mode, Reg, Size, Source};
+use crate::xdp::iter::IterOp;
 
 use super::{Rule, VerifierError};
 
@@ -608,8 +609,23 @@ pub(crate) fn calls_back(op: &Op) -> bool {
     }
 }
 
+/// True for the `next` call of an open-coded iterator (`bpf_iter_num_next`, ...): a loop head
+/// whose path forks into the drained and the active iterator (`transfer/call/iter.rs`).
+pub(crate) fn is_iter_next(op: &Op) -> bool {
+    matches!(*op, Op::Call { helper, kfunc: true } if iter_kfunc(helper, true).is_some_and(|k| k.op() == IterOp::Next))
+}
+
+/// The iterator kfunc a call (`kfunc`) of `helper` is, if any.
+fn iter_kfunc(helper: i32, kfunc: bool) -> Option<crate::xdp::iter::IterKfunc> {
+    crate::xdp::iter::IterKfunc::from_placeholder(helper).filter(|_| kfunc)
+}
+
 pub(crate) fn call_args(helper: i32, kfunc: bool) -> u16 {
     const ARGS: u16 = 0b11_1110;
+    // The iterator kfuncs' own parameters: the iterator, and `new`'s two more.
+    if let Some(k) = iter_kfunc(helper, kfunc) {
+        return if k.op() == IterOp::New { 0b1110 } else { 0b10 };
+    }
     match super::helpers::proto(helper) {
         Some(p) if !kfunc => ARGS & ((1u16 << (p.args.len().min(5) + 1)) - 2),
         _ => ARGS,
@@ -888,7 +904,9 @@ pub fn check_with_roots(ops: &[Op], roots: &[usize]) -> Result<Cfg, Vec<Verifier
             }
             // A helper that calls back: the call is where each round of the callback comes
             // back to (a loop head), the callback a function entry.
-            op if calls_back(&op) => {
+            // An iterator's `next` call: a loop head, always checkpointed (the kernel's
+            // `mark_force_checkpoint`).
+            op if calls_back(&op) || is_iter_next(&op) => {
                 prune_point[i] = true;
                 if i + 1 < len {
                     prune_point[i + 1] = true;

@@ -364,8 +364,12 @@ fn dynptr_slots(st: &State, d: &Deps, slots: Option<(usize, usize, usize)>) -> M
     let Some(fr) = st.frames.get(f) else {
         return Mask::EMPTY;
     };
-    let hit =
-        (lo..=hi.min(SLOTS - 1)).any(|i| matches!(fr.stack[i], Slot::Spill(RegVal::Dynptr { .. })));
+    let hit = (lo..=hi.min(SLOTS - 1)).any(|i| {
+        matches!(
+            fr.stack[i],
+            Slot::Spill(RegVal::Dynptr { .. } | RegVal::Iter { .. })
+        )
+    });
     if !hit {
         return Mask::EMPTY;
     }
@@ -587,8 +591,15 @@ pub(crate) fn pointer_locs(st: &State, within: Mask) -> Mask {
 /// `check_func_arg` accepts any initialised value there without marking it precise (only
 /// sizes, `check_mem_size_reg`, and constant keys are), and a helper's `r0` is a fresh value
 /// (`backtrack_insn` stops the precision of `r0` at the call). Not for kfuncs, nor for a helper
-/// that calls back (`bpf_loop` bounds its rounds by `r1`): 0 there.
+/// that calls back (`bpf_loop` bounds its rounds by `r1`): 0 there; but every argument of an
+/// iterator kfunc.
 fn anything_args(id: i32, kfunc: bool) -> u16 {
+    // No argument of an iterator kfunc needs its exact value: the iterator is a stack
+    // pointer (compared exactly), `new`'s range and word count are any numbers to the kernel
+    // (not marked precise), so a loop's values stay free to be widened.
+    if kfunc && crate::xdp::iter::IterKfunc::from_placeholder(id).is_some() {
+        return 0b11_1110;
+    }
     if kfunc || helpers::takes_callback(id) {
         return 0;
     }

@@ -9,7 +9,7 @@ use super::context::{Exec, Step};
 use super::deps::{self, Before, Deps};
 use super::domain::scalar::Scalar;
 use super::domain::state::{RegVal, State};
-use super::prune::{Explorer, PruneResult};
+use super::prune::{Explorer, Head, PruneResult};
 use super::transfer::{e, mask, R};
 use super::{initial_state, Report, Rule, MAX_PENDING, MAX_PROCESSED};
 
@@ -94,9 +94,16 @@ impl<'a> Exec<'a> {
                 ex.count_insn();
                 if self.cfg.prune_point[pc] {
                     // A callback's helper call is a loop head as a `may_goto` is.
-                    let mg = matches!(self.ops[pc], Op::MayGoto { .. })
-                        || super::cfg::calls_back(&self.ops[pc]);
-                    match ex.visit(pc, &st, &mut d, self.cfg.live_in[pc], parent, mg) {
+                    let head = if super::cfg::is_iter_next(&self.ops[pc]) {
+                        Head::IterNext
+                    } else if matches!(self.ops[pc], Op::MayGoto { .. })
+                        || super::cfg::calls_back(&self.ops[pc])
+                    {
+                        Head::MayGoto
+                    } else {
+                        Head::None
+                    };
+                    match ex.visit_head(pc, &st, &mut d, self.cfg.live_in[pc], parent, head) {
                         PruneResult::Pruned => {
                             self.pruned += 1;
                             ex.finish(parent);
@@ -165,7 +172,10 @@ impl<'a> Exec<'a> {
                         mut other,
                         pc: n,
                     } => {
-                        if let Op::MayGoto { .. } = op {
+                        // The queued round of a `may_goto` or an iterator's `next`: its
+                        // imprecise scalars are widened (`widen_imprecise_scalars`).
+                        let iter_next = super::cfg::is_iter_next(&op);
+                        if matches!(op, Op::MayGoto { .. }) || iter_next {
                             ex.widen_may_goto(pc, parent, &mut other);
                         }
                         if matches!(
@@ -199,7 +209,7 @@ impl<'a> Exec<'a> {
                             }
                             None => d.clone(),
                         };
-                        if let Op::Call { .. } = op {
+                        if matches!(op, Op::Call { .. }) && !iter_next {
                             // The callback's path: a new frame, fed by the call's arguments.
                             deps::enter_callback(&mut od);
                         } else {

@@ -57,6 +57,17 @@ const LOOP_CHECK: usize = 16;
 /// loop of many rounds costs no more per round.
 const LOOP_HEAD_CHECK: usize = 64;
 
+/// What kind of loop head a prune point is (see [`Explorer::visit_head`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Head {
+    /// None: an ordinary prune point.
+    None,
+    /// A `may_goto`, or a helper call that calls back.
+    MayGoto,
+    /// The `next` call of an open-coded iterator (`bpf_iter_num_next`).
+    IterNext,
+}
+
 /// One explored state kept for pruning.
 struct Checkpoint {
     /// `None` once evicted (kept only to carry marks to its ancestors).
@@ -370,6 +381,7 @@ impl Explorer {
     /// complete, so the path gets those it has and every later one: see [`forward`]). A
     /// finished checkpoint below such a loop head, whose marks may still grow, is compared in
     /// every location and forwards its marks the same way.
+    #[cfg(test)]
     pub(crate) fn visit(
         &mut self,
         pc: usize,
@@ -379,9 +391,48 @@ impl Explorer {
         parent: Option<usize>,
         may_goto: bool,
     ) -> PruneResult {
+        let head = if may_goto { Head::MayGoto } else { Head::None };
+        self.visit_head(pc, st, d, live_static, parent, head)
+    }
+
+    /// [`Explorer::visit`] at a loop head of kind `head`. At an iterator's `next` call
+    /// ([`Head::IterNext`]) a checkpoint is always stored too; an unfinished one that covers
+    /// the state in every location prunes it when the iterator `r1` points to is active (the
+    /// kernel's `is_iter_next_insn` rule: the iterator's contract ends that loop), and no
+    /// infinite-loop check is made there (the kernel's `skip_inf_loop_check`: the depth of
+    /// the iterator tells the rounds apart elsewhere in the loop).
+    pub(crate) fn visit_head(
+        &mut self,
+        pc: usize,
+        st: &State,
+        d: &mut Deps,
+        live_static: u16,
+        parent: Option<usize>,
+        head: Head,
+    ) -> PruneResult {
         self.flush_marks();
         let site = site(st);
-        if may_goto {
+        let may_goto = head != Head::None;
+        if head == Head::IterNext && st.iter_arg_active() {
+            for c in self
+                .waiting
+                .get(pc, site)
+                .iter()
+                .rev()
+                .take(LOOP_HEAD_CHECK)
+                .map(|w| w.id)
+            {
+                if let Some(old) = &self.checkpoints[c].state {
+                    if covers(old, st, 0x7ff) {
+                        self.checkpoints[c].hits += 1;
+                        record(&self.tracer, Ev::Pruned { pc, by: c });
+                        self.hit_incomplete(c, parent, d, 0x7ff);
+                        return PruneResult::Pruned;
+                    }
+                }
+            }
+        }
+        if head == Head::MayGoto {
             for c in self
                 .waiting
                 .get(pc, site)
@@ -406,12 +457,17 @@ impl Explorer {
         // On the way, the newest unfinished checkpoint not evicted (see below).
         let checkpoints = &self.checkpoints;
         let mut newest_unfinished = None;
+        let loop_check = if head == Head::IterNext {
+            0
+        } else {
+            LOOP_CHECK
+        };
         for w in self
             .waiting
             .slice_mut(pc, site)
             .iter_mut()
             .rev()
-            .take(LOOP_CHECK)
+            .take(loop_check)
         {
             if newest_unfinished.is_none() && !forced && checkpoints[w.id].state.is_some() {
                 newest_unfinished = Some(w.id);
@@ -485,7 +541,7 @@ impl Explorer {
             .get_mut(pc, site)
             .push(prune_hint::Waiting::new(id));
         let link = d.checkpoint();
-        let head = if may_goto {
+        let loop_head = if may_goto {
             Some(id)
         } else {
             parent.and_then(|p| self.checkpoints[p].head)
@@ -503,7 +559,7 @@ impl Explorer {
             misses: 0,
             forwards: Vec::new(),
             pointers: (Mask::EMPTY, Mask::EMPTY),
-            head,
+            head: loop_head,
             site,
             outside_loops: st.frames.len() == 1 && self.outside_loops.get(pc) == Some(&true),
         });

@@ -38,6 +38,10 @@ impl KernelVersion {
     pub const DEFAULT: KernelVersion = KernelVersion::new(6, 6);
     /// Array lookups with a constant in-bounds key are non-NULL (`can_elide_value_nullness`).
     pub const CONST_KEY_LOOKUP: KernelVersion = KernelVersion::new(6, 14);
+    /// The numbers iterator's kfuncs (`bpf_for`) may be called while a `bpf_spin_lock` is held
+    /// (`kfunc_spin_allowed`: `is_bpf_iter_num_api_kfunc`; in the 6.18 reference kernel, not
+    /// in 6.12.118's source).
+    pub const ITER_NUM_UNDER_LOCK: KernelVersion = KernelVersion::new(6, 18);
     /// A map pointer is never NULL (`CONST_PTR_TO_MAP` in `reg_not_null`; in 6.12.118's
     /// source, not known for 6.6).
     pub const MAP_PTR_NOT_NULL: KernelVersion = KernelVersion::new(6, 12);

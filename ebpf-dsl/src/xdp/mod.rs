@@ -55,6 +55,7 @@ pub mod crypto;
 pub mod dynptr;
 pub mod exception;
 pub mod graph;
+pub mod iter;
 pub mod metadata;
 pub mod netfilter;
 pub mod seeds;

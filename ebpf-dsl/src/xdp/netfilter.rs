@@ -23,6 +23,7 @@ use super::crypto::CryptoKfunc;
 use super::dynptr::DynptrKfunc;
 use super::exception::ExcKfunc;
 use super::graph::GraphKfunc;
+use super::iter::IterKfunc;
 use super::metadata::XdpKfunc;
 
 /// The netfilter kfuncs this crate knows by name.
@@ -136,6 +137,7 @@ pub fn kfunc_name(imm: i32) -> Option<&'static str> {
         .or_else(|| CryptoKfunc::from_placeholder(imm).map(CryptoKfunc::name))
         .or_else(|| GraphKfunc::from_placeholder(imm).map(GraphKfunc::name))
         .or_else(|| ArenaKfunc::from_placeholder(imm).map(ArenaKfunc::name))
+        .or_else(|| IterKfunc::from_placeholder(imm).map(IterKfunc::name))
 }
 
 /// The call by name of the kfunc (XDP metadata, netfilter, dynptr, exceptions, BTF casts, crypto,
@@ -150,6 +152,7 @@ pub fn call_kfunc_by_name(name: &str) -> Option<Insn> {
         .or_else(|| CryptoKfunc::from_name(name).map(super::crypto::call_crypto_kfunc))
         .or_else(|| GraphKfunc::from_name(name).map(super::graph::call_graph_kfunc))
         .or_else(|| ArenaKfunc::from_name(name).map(super::arena::call_arena_kfunc))
+        .or_else(|| IterKfunc::from_name(name).map(super::iter::call_iter_kfunc))
 }
 
 /// The name of the kfunc `insn` calls by name (a kfunc call with a placeholder `imm`).
@@ -174,6 +177,7 @@ pub fn kfunc_names() -> impl Iterator<Item = &'static str> {
         .chain(CryptoKfunc::ALL.into_iter().map(CryptoKfunc::name))
         .chain(GraphKfunc::ALL.into_iter().map(GraphKfunc::name))
         .chain(ArenaKfunc::ALL.into_iter().map(ArenaKfunc::name))
+        .chain(IterKfunc::ALL.into_iter().map(IterKfunc::name))
 }
 
 #[cfg(test)]
@@ -200,6 +204,7 @@ mod tests {
                 + CryptoKfunc::ALL.len()
                 + GraphKfunc::ALL.len()
                 + ArenaKfunc::ALL.len()
+                + IterKfunc::ALL.len()
         );
         assert_eq!(call_kfunc_by_name("bpf_nope"), None);
     }

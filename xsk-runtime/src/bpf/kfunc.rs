@@ -18,6 +18,7 @@ use ebpf_dsl::xdp::crypto::CryptoKfunc;
 use ebpf_dsl::xdp::dynptr::DynptrKfunc;
 use ebpf_dsl::xdp::exception::ExcKfunc;
 use ebpf_dsl::xdp::graph::GraphKfunc;
+use ebpf_dsl::xdp::iter::IterKfunc;
 use ebpf_dsl::xdp::metadata::XdpKfunc;
 use ebpf_dsl::xdp::netfilter::{kfunc_names, kfunc_of_insn, NfKfunc};
 use ebpf_dsl::Insn;
@@ -76,6 +77,8 @@ fn requirement(name: &str) -> &'static str {
         "the arena kfuncs need Linux 6.9 (bpf_arena_reserve_pages a newer one) with arenas enabled"
     } else if CryptoKfunc::from_name(name).is_some() {
         "the crypto kfuncs need Linux 6.10 with CONFIG_CRYPTO_SKCIPHER"
+    } else if IterKfunc::from_name(name).is_some() {
+        "the numbers iterator (bpf_for) needs Linux 6.4, the bits iterator 6.11"
     } else {
         "a kernel that has it"
     }

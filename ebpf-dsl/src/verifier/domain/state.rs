@@ -198,6 +198,24 @@ pub enum RegVal {
         /// The reference a ring buffer dynptr holds (shared with its clones; 0: none).
         ref_id: u32,
     },
+    /// One 8-byte slot of an open-coded iterator on the stack (`struct bpf_iter_num`, 8 bytes;
+    /// `struct bpf_iter_bits`, 16): the kernel's `STACK_ITER` slots. Only ever in a
+    /// [`Slot::Spill`], never in a register; loads and stores over it are refused, only the
+    /// iterator kfuncs take it (`verifier::transfer::call::iter`).
+    Iter {
+        /// Which iterator.
+        kind: crate::xdp::iter::IterKind,
+        /// The first (lower) slot, where the iterator's pointer points.
+        first: bool,
+        /// The reference it holds until `bpf_iter_*_destroy` (in [`State::refs`]).
+        ref_id: u32,
+        /// `BPF_ITER_STATE_DRAINED` (`next` returned NULL) rather than `ACTIVE`.
+        drained: bool,
+        /// The rounds of `next` it went through (the kernel's `iter.depth`): never compared
+        /// for pruning, only to tell a loop that makes progress from one that does not
+        /// (`iter_active_depths_differ`).
+        depth: u32,
+    },
     /// `PTR_TO_BTF_ID` of a structure of the kernel's BTF ([`super::super::VerifyInput::vmlinux`]),
     /// holding no reference: the result of `bpf_cast_to_kern_ctx` or `bpf_rdonly_cast`, or a
     /// pointer member read through another such pointer (`transfer/btf_access.rs`); its fields
@@ -511,6 +529,28 @@ impl State {
     /// The innermost frame, mutably.
     pub fn cur_mut(&mut self) -> &mut Frame {
         self.frames.last_mut().expect("at least one frame")
+    }
+
+    /// True if `r1` of the innermost frame points to the first slot of an active iterator
+    /// (the kernel's test at an iterator's `next` call before an unfinished checkpoint may
+    /// end the loop).
+    pub fn iter_arg_active(&self) -> bool {
+        let RegVal::Stack { frame, off } = self.cur().regs[1] else {
+            return false;
+        };
+        if off % 8 != 0 || !(-512..0).contains(&off) {
+            return false;
+        }
+        matches!(
+            self.frames
+                .get(frame as usize)
+                .map(|f| &f.stack[((off + 512) / 8) as usize]),
+            Some(Slot::Spill(RegVal::Iter {
+                first: true,
+                drained: false,
+                ..
+            }))
+        )
     }
 
     /// A fresh id.

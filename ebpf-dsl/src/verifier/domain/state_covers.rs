@@ -220,6 +220,24 @@ fn reg_covers(old: &RegVal, new: &RegVal, ids: &mut IdMap) -> bool {
                 && ids.check(*i1 | DYNPTR_SLICE | 1 << 31, *i2 | DYNPTR_SLICE | 1 << 31)
                 && value_ids(*r1 | 1 << 31, *r2 | 1 << 31, ids)
         }
+        // The depth is not compared (the kernel's `stacksafe` for `STACK_ITER`): it only tells
+        // the rounds of a loop apart for the infinite-loop check ([`iter_depths_differ`]).
+        (
+            Iter {
+                kind: k1,
+                first: f1,
+                ref_id: r1,
+                drained: d1,
+                ..
+            },
+            Iter {
+                kind: k2,
+                first: f2,
+                ref_id: r2,
+                drained: d2,
+                ..
+            },
+        ) => k1 == k2 && f1 == f2 && d1 == d2 && ids.check(*r1 | 1 << 31, *r2 | 1 << 31),
         (BtfPtr { .. }, BtfPtr { .. }) => old == new,
         (
             Alloc {
@@ -517,7 +535,24 @@ pub fn same_state(a: &State, b: &State) -> bool {
     a.may_goto_depth == b.may_goto_depth
         && !slots_differ(a, b)
         && ((a.frames == b.frames && a.refs == b.refs && a.lock == b.lock)
-            || (covers(a, b, 0x7ff) && covers(b, a, 0x7ff)))
+            || (covers(a, b, 0x7ff) && covers(b, a, 0x7ff) && !iter_depths_differ(a, b)))
+}
+
+/// True if `a` and `b` hold an active iterator of different depths in the same slot (the
+/// kernel's `iter_active_depths_differ`): a loop that comes back through a `next` call with
+/// one more round behind it is not the same state, whatever else it holds.
+pub fn iter_depths_differ(a: &State, b: &State) -> bool {
+    a.frames.iter().zip(&b.frames).any(|(fa, fb)| {
+        fa.stack.iter().zip(fb.stack.iter()).any(|pair| {
+            matches!(
+                pair,
+                (
+                    Slot::Spill(RegVal::Iter { drained: false, depth: x, .. }),
+                    Slot::Spill(RegVal::Iter { drained: false, depth: y, .. }),
+                ) if x != y
+            )
+        })
+    })
 }
 
 /// [`same_state`]'s quick refusal of one register: `x` and `y` differ in kind or (numbers)

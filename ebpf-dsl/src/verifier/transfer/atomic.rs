@@ -75,7 +75,7 @@ impl<'a> Exec<'a> {
                 let a = o + off;
                 let (f, slot, _) = self.stack_slot(pc, st, *frame, a, n)?;
                 match &st.frames[f].stack[slot] {
-                    Slot::Spill(r @ RegVal::Dynptr { .. }) => {
+                    Slot::Spill(r @ (RegVal::Dynptr { .. } | RegVal::Iter { .. })) => {
                         return Err(e(
                             pc,
                             Rule::StackAccess,

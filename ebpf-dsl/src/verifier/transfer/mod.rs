@@ -176,6 +176,11 @@ impl<'a> Exec<'a> {
             }
             RegVal::Ringbuf {
                 size, off, ref_id, ..
+            } if *ref_id == call::ITER_ELEM => {
+                format!("an iterator's element from bpf_iter_*_next ({size} read-only bytes, offset {off})")
+            }
+            RegVal::Ringbuf {
+                size, off, ref_id, ..
             } if ref_id & DYNPTR_SLICE != 0 => {
                 format!("a read-only dynptr slice ({size} bytes, offset {off})")
             }
@@ -216,6 +221,11 @@ impl<'a> Exec<'a> {
                 DynptrKind::Ringbuf => "a ring buffer dynptr".into(),
                 DynptrKind::Local => "a local dynptr (over a map value)".into(),
             },
+            RegVal::Iter { kind, drained, .. } => format!(
+                "an {} iterator (struct bpf_iter_{})",
+                if *drained { "drained" } else { "active" },
+                kind.name()
+            ),
             RegVal::BtfPtr { ty, off, trust } => self.describe_btf(*ty, *off, *trust, false),
             RegVal::BtfPtrOrNull { ty, trust, .. } => self.describe_btf(*ty, 0, *trust, true),
             RegVal::Alloc { ty, off, .. } => format!(

@@ -77,6 +77,14 @@ impl<'a> Exec<'a> {
                     self.describe(r)
                 ),
             )),
+            Slot::Spill(r @ RegVal::Iter { .. }) => Err(e(
+                pc,
+                Rule::StackAccess,
+                format!(
+                    "a {n}-byte load from r10 {a:+} reads part of {}, which may only be passed to the iterator kfuncs (the kernel: `invalid read from stack`)",
+                    self.describe(r)
+                ),
+            )),
             Slot::Spill(r) => {
                 if n == 8 {
                     Ok(*r)
@@ -134,6 +142,15 @@ impl<'a> Exec<'a> {
     ) -> R<()> {
         let (f, slot, byte) = self.check_stack_write(pc, st, frame, a, n, &v)?;
         self.note_depth(st, f, a);
+        if let Some(i) = call::iter_in(st, f, slot, slot + 1) {
+            return Err(self.iter_overwrite_error(
+                pc,
+                st,
+                f,
+                i,
+                &format!("this {n}-byte store to r10 {a:+}"),
+            ));
+        }
         // A store into either half of a dynptr destroys it (`destroy_if_dynptr_stack_slot`).
         call::destroy_dynptr(st, f, slot).map_err(|off| call::overwrite_error(pc, off))?;
         self.write_slot(st, f, slot, byte, n, v);

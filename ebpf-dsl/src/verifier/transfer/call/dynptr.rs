@@ -644,6 +644,16 @@ impl<'a> Exec<'a> {
             return Ok(());
         }
         let (a, b) = (((lo + 512) / 8) as usize, ((hi + 511) / 8) as usize + 1);
+        if let Some(i) = super::iter::iter_in(st, f, a, b) {
+            return Err(e(
+                pc,
+                Rule::StackAccess,
+                format!(
+                    "{what} r10 {lo:+} .. r10 {hi:+}, which overlaps an open-coded iterator (at r10 {:+}): its bytes may only be passed to the iterator kfuncs (the kernel: `invalid read from stack` / the iterator's reference unreleased)",
+                    i as i64 * 8 - 512
+                ),
+            ));
+        }
         match dynptr_in(st, f, a, b) {
             None => Ok(()),
             Some(i) => Err(e(

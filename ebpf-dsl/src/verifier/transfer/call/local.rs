@@ -125,7 +125,9 @@ pub(crate) const SOCK_REF: u32 = 1 << 30;
 
 /// Why the references still held at the program's exit are a leak.
 pub(crate) fn leak_message(st: &State) -> &'static str {
-    if st.refs.iter().any(|r| r & super::kfunc_nf::KOBJ_REF != 0) {
+    if st.refs.iter().any(|r| r & super::iter::ITER_REF != 0) {
+        "an open-coded iterator (bpf_iter_*_new, e.g. from bpf_for) is not destroyed on this path: call bpf_iter_*_destroy on it before the exit (the kernel: `Unreleased reference`)"
+    } else if st.refs.iter().any(|r| r & super::kfunc_nf::KOBJ_REF != 0) {
         "a struct nf_conn from a conntrack kfunc is not released on this path (call bpf_ct_release, or bpf_ct_insert_entry for an allocated one, after the null check)"
     } else if st.refs.iter().any(|r| r & super::graph::ALLOC_REF != 0) {
         "an object the program owns (from bpf_obj_new, bpf_kptr_xchg or bpf_rbtree_remove) is not released on this path (drop it with bpf_obj_drop, add it to a tree or stash it with bpf_kptr_xchg, after the null check)"

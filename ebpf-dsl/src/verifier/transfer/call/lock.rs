@@ -229,6 +229,16 @@ impl<'a> Exec<'a> {
             {
                 Ok(())
             }
+            // The numbers iterator (`bpf_for` within the locked region), from 6.18.
+            Op::Call {
+                helper,
+                kfunc: true,
+            } if self.input.kernel >= KernelVersion::ITER_NUM_UNDER_LOCK
+                && crate::xdp::iter::IterKfunc::from_placeholder(helper)
+                    .is_some_and(|k| k.kind() == crate::xdp::iter::IterKind::Num) =>
+            {
+                Ok(())
+            }
             Op::Call { helper, kfunc } => {
                 let callee = if kfunc {
                     "a kfunc".to_string()

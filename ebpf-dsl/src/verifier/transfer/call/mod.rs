@@ -7,8 +7,10 @@ mod callback;
 mod global;
 mod graph;
 mod graph_tree;
+mod iter;
 pub(crate) use btf_sock::{tcp_sock_field_ok, TCP_SOCK};
 pub(crate) use global::check_globals;
+pub(crate) use iter::{iter_in, ITER_ELEM};
 mod dynptr;
 pub(crate) use dynptr::{destroy_dynptr, overwrite_error};
 mod kfunc;
@@ -153,7 +155,7 @@ impl<'a> Exec<'a> {
             return Err(e(
                 pc,
                 Rule::ReferenceLeak,
-                "a tail call while holding a reference (a ring buffer reservation or a socket) would leak it",
+                "a tail call while holding a reference (a ring buffer reservation, a socket, an open-coded iterator, ...) would leak it (the kernel: `tail_call would lead to reference leak`)",
             ));
         }
         let r1_in = st.cur().regs[1];

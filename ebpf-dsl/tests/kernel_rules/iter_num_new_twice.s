@@ -1,0 +1,17 @@
+# kernel: reject
+# kernel log: expected uninitialized iter_num as arg #0
+r1 = r10
+r1 += -8
+r2 = 0
+r3 = 10
+call bpf_iter_num_new
+r1 = r10
+r1 += -8
+r2 = 0
+r3 = 10
+call bpf_iter_num_new
+r1 = r10
+r1 += -8
+call bpf_iter_num_destroy
+r0 = 2
+exit
