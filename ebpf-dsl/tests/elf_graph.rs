@@ -3,8 +3,9 @@
 //! with clang-19 and verified with the program's own BTF (`VerifyInput::program_types`), one
 //! kernel rule broken per rejected program; and the same object with a struct the kernel
 //! refuses in a program's BTF (`tests/elf/graph_bad.c`), which libbpf then loads without any
-//! BTF. The verdicts are the 6.18 kernel's (checked with libbpf when the file was written).
-//! Without clang-19 the tests print why and pass, unless `CI=true`.
+//! BTF; and objects holding a lock and a list of their own (`tests/elf/graph_nested.c`). The
+//! verdicts are the 6.18 kernel's (checked with libbpf when the file was written). Without
+//! clang-19 the tests print why and pass, unless `CI=true`.
 
 use ebpf_dsl::btf::{Btf, ProgramTypes};
 use ebpf_dsl::elf::{object_btf, read_object, Object};
@@ -85,6 +86,57 @@ fn trees_lists_and_kptrs_of_local_objects_follow_the_kernels_rules() {
     // Without the program's types: bpf_obj_new is refused, as by a kernel without prog BTF.
     let e = verdict(&obj, None, &locks, "stash").unwrap_err();
     assert!(e.contains("requires prog BTF"), "{e}");
+}
+
+#[test]
+fn the_lock_of_an_owned_object_guards_its_own_list() {
+    let Some(bytes) = compile("graph_nested") else {
+        return;
+    };
+    let obj = read_object(&bytes).unwrap();
+    let ob = object_btf(&bytes).unwrap().unwrap();
+    assert_eq!(ob.kernel_refusal(), None);
+    let types = ob.program_types();
+    let locks = ob.spin_locks();
+    let v = |name| verdict(&obj, Some(&types), &locks, name);
+    for ok in ["own_lock_push_pop", "popped_owner_own_list"] {
+        assert_eq!(v(ok), Ok(()), "{ok}");
+    }
+    // The 6.18 kernel's reasons, quoted in ours.
+    for (name, rule) in [
+        (
+            "other_owner_lock",
+            "bpf_spin_lock at off=40 must be held for bpf_list_head",
+        ),
+        (
+            "global_lock_owner_list",
+            "bpf_spin_lock at off=40 must be held for bpf_list_head",
+        ),
+        (
+            "owner_list_without_lock",
+            "bpf_spin_lock at off=40 must be held for bpf_list_head",
+        ),
+        (
+            "owner_lock_wrong_offset",
+            "off 48 doesn't point to 'struct bpf_spin_lock' that is at 40",
+        ),
+        (
+            "item_has_no_lock",
+            "local 'kptr' has no valid bpf_spin_lock",
+        ),
+        ("unlock_other_owner", "bpf_spin_unlock of different lock"),
+        (
+            "drop_under_own_lock",
+            "no function calls but bpf_spin_unlock",
+        ),
+        (
+            "non_owning_owner_list",
+            "expected pointer to map value or allocated object",
+        ),
+    ] {
+        let e = v(name).expect_err(name);
+        assert!(e.contains(rule), "{name}: {e}");
+    }
 }
 
 #[test]

@@ -475,9 +475,15 @@ pub struct State {
     /// hidden counter.
     pub may_goto_depth: u32,
     /// The `bpf_spin_lock` held on this path (the kernel's `active_lock`): the map and the id
-    /// of the value pointer it was taken through.
+    /// of the value pointer it was taken through, or [`OBJECT_LOCK`] and the owning reference
+    /// of the allocated object whose lock it is.
     pub lock: Option<(u16, u32)>,
 }
+
+/// The "map" of [`State::lock`] when the lock held is the `bpf_spin_lock` of an object the
+/// program allocated (the kernel's lock state keyed by the program's BTF and the object's
+/// `reg->id`, its owning reference here): no map has this index.
+pub const OBJECT_LOCK: u16 = u16::MAX;
 
 impl Clone for State {
     fn clone(&self) -> State {

@@ -269,10 +269,15 @@ fn value_ids(old: u32, new: u32, ids: &mut IdMap) -> bool {
     (old == 0 && new == 0) || (old != 0 && new != 0 && ids.check(old, new))
 }
 
-/// The held locks match: none in both, or the same map through consistently renamed ids.
+/// The held locks match: none in both, or the same map (or object) through consistently
+/// renamed ids.
 fn lock_covers(old: &State, new: &State, ids: &mut IdMap) -> bool {
     match (old.lock, new.lock) {
         (None, None) => true,
+        // An object's lock: its owning reference, in the references' key space.
+        (Some((m1, i1)), Some((m2, i2))) if m1 == OBJECT_LOCK => {
+            m2 == m1 && ids.check(i1 | 1 << 31, i2 | 1 << 31)
+        }
         (Some((m1, i1)), Some((m2, i2))) => m1 == m2 && value_ids(i1, i2, ids),
         _ => false,
     }

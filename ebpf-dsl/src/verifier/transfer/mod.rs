@@ -218,9 +218,19 @@ impl<'a> Exec<'a> {
             },
             RegVal::BtfPtr { ty, off, trust } => self.describe_btf(*ty, *off, *trust, false),
             RegVal::BtfPtrOrNull { ty, trust, .. } => self.describe_btf(*ty, 0, *trust, true),
-            RegVal::Alloc { ty, off, .. } => format!(
-                "an object of struct {} the program owns (PTR_TO_BTF_ID | MEM_ALLOC){}",
-                self.local_name(*ty),
+            RegVal::Alloc { ty, off, ref_id } => format!(
+                "{}{}",
+                if *ref_id != 0 {
+                    format!(
+                        "an object of struct {} the program owns (PTR_TO_BTF_ID | MEM_ALLOC)",
+                        self.local_name(*ty)
+                    )
+                } else {
+                    format!(
+                        "an object of struct {} in a tree or list, not owned (PTR_TO_BTF_ID | MEM_ALLOC | NON_OWN_REF)",
+                        self.local_name(*ty)
+                    )
+                },
                 if *off != 0 {
                     format!(" + {off}")
                 } else {

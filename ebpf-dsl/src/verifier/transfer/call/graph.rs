@@ -20,12 +20,18 @@
 //!   disallowed"); a number may be stored, a pointer is refused here; a constant may be added
 //!   to the pointer.
 //!
-//! Not modelled (refused with a message naming it): kptrs of kernel types, percpu objects,
-//! the graph kfuncs (rbtree, lists), `bpf_refcount_acquire`, reading a kptr field directly.
+//! * `bpf_spin_lock` / `bpf_spin_unlock` of an object the program owns, at its struct's
+//!   `bpf_spin_lock` (`check_object_lock_arg`): it guards the object's own trees and lists
+//!   (`graph_tree.rs`).
+//!
+//! The tree and list kfuncs and `bpf_refcount_acquire` are `graph_tree.rs`'s and below. Not
+//! modelled (refused with a message naming it): kptrs of kernel types, percpu objects,
+//! reading a kptr field directly.
 
 use super::*;
 use crate::btf::{FieldKind, Kind, SpecialFields};
 use crate::spec::ProgramType;
+use crate::verifier::domain::state::OBJECT_LOCK;
 use crate::xdp::graph::GraphKfunc;
 
 /// `BPF_FUNC_kptr_xchg`.
@@ -242,6 +248,62 @@ impl<'a> Exec<'a> {
                 ),
             )),
         }
+    }
+
+    /// The offset of the `bpf_spin_lock` of struct `ty` of the program's BTF, if it has one.
+    pub(crate) fn object_lock_offset(&self, ty: u32) -> Option<u32> {
+        let btf = self.input.program_types.map(|t| &t.btf)?;
+        btf.special_fields(ty).ok().and_then(|f| {
+            f.fields
+                .iter()
+                .find(|f| f.kind == FieldKind::Managed("bpf_spin_lock"))
+                .map(|f| f.offset)
+        })
+    }
+
+    /// Argument `r` (`v`, an allocated object) of `bpf_spin_lock` / `bpf_spin_unlock` (`name`):
+    /// the kernel's `process_spin_lock` for `PTR_TO_BTF_ID | MEM_ALLOC`. The object is one the
+    /// program owns (a non-owning reference, in a tree or list, is no `spin_lock_types`
+    /// argument), and `v` points at its struct's `bpf_spin_lock`. Gives the lock's identity in
+    /// [`State::lock`]: [`OBJECT_LOCK`] and the owning reference (the kernel's `reg->id`,
+    /// which an object with a lock keeps after its NULL check).
+    pub(crate) fn check_object_lock_arg(
+        &self,
+        pc: usize,
+        r: u8,
+        v: &RegVal,
+        name: &str,
+    ) -> R<(u16, u32)> {
+        let RegVal::Alloc { ty, off, ref_id } = *v else {
+            return Err(e(
+                pc,
+                Rule::HelperArgument,
+                format!(
+                    "{name} expects a pointer to a bpf_spin_lock in r{r}, but r{r} is {}",
+                    self.describe(v)
+                ),
+            ));
+        };
+        if ref_id == 0 {
+            return Err(e(pc, Rule::HelperArgument, format!(
+                "{name}: r{r} is {}; only the lock of a map value or of an object the program owns is taken (the kernel: R{r} type=ptr_{} expected=map_value, ptr_)",
+                self.describe(v),
+                self.local_name(ty)
+            )));
+        }
+        let Some(lock) = self.object_lock_offset(ty) else {
+            return Err(e(pc, Rule::HelperArgument, format!(
+                "{name}: struct {} has no bpf_spin_lock (the kernel: local 'kptr' has no valid bpf_spin_lock)",
+                self.local_name(ty)
+            )));
+        };
+        if off != lock as i32 {
+            return Err(e(pc, Rule::HelperArgument, format!(
+                "{name}: r{r} points to offset {off} of an object of struct {}, but its bpf_spin_lock is at offset {lock} (the kernel: off {off} doesn't point to 'struct bpf_spin_lock' that is at {lock})",
+                self.local_name(ty)
+            )));
+        }
+        Ok((OBJECT_LOCK, ref_id))
     }
 
     /// The special fields of the value of map `m`, if any.
