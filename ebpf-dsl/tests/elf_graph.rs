@@ -3,7 +3,8 @@
 //! with clang-19 and verified with the program's own BTF (`VerifyInput::program_types`), one
 //! kernel rule broken per rejected program; and the same object with a struct the kernel
 //! refuses in a program's BTF (`tests/elf/graph_bad.c`), which libbpf then loads without any
-//! BTF; and objects holding a lock and a list of their own (`tests/elf/graph_nested.c`). The
+//! BTF; objects holding a lock and a list of their own (`tests/elf/graph_nested.c`); Linux
+//! 6.16's peeks into trees and lists (`tests/elf/graph_peek.c`). The
 //! verdicts are the 6.18 kernel's (checked with libbpf when the file was written). Without
 //! clang-19 the tests print why and pass, unless `CI=true`.
 
@@ -132,6 +133,46 @@ fn the_lock_of_an_owned_object_guards_its_own_list() {
         (
             "non_owning_owner_list",
             "expected pointer to map value or allocated object",
+        ),
+    ] {
+        let e = v(name).expect_err(name);
+        assert!(e.contains(rule), "{name}: {e}");
+    }
+}
+
+#[test]
+fn linux_6_16_peeks_give_non_owning_nodes_under_the_lock() {
+    let Some(bytes) = compile("graph_peek") else {
+        return;
+    };
+    let obj = read_object(&bytes).unwrap();
+    let ob = object_btf(&bytes).unwrap().unwrap();
+    assert_eq!(ob.kernel_refusal(), None);
+    let types = ob.program_types();
+    let locks = ob.spin_locks();
+    let v = |name| verdict(&obj, Some(&types), &locks, name);
+    for ok in [
+        "tree_walk",
+        "tree_remove_child",
+        "list_peek",
+        "remove_owned",
+    ] {
+        assert_eq!(v(ok), Ok(()), "{ok}");
+    }
+    for (name, rule) in [
+        (
+            "front_without_lock",
+            "bpf_spin_lock at off=0 must be held for bpf_list_head",
+        ),
+        ("root_after_unlock", "not a pointer"),
+        (
+            "left_of_maybe_null",
+            "Possibly NULL pointer passed to trusted arg1",
+        ),
+        ("back_not_owned", "takes an object the program owns"),
+        (
+            "right_of_list_node",
+            "expects arg#1 bpf_rb_node at offset=8 in struct tnode",
         ),
     ] {
         let e = v(name).expect_err(name);

@@ -325,7 +325,16 @@ fn graph_kfunc_proto(k: GraphKfunc) -> (Ty, Vec<(&'static str, Ty)>) {
                 ("node", Struct("bpf_rb_node")),
             ],
         ),
-        GraphKfunc::RbtreeFirst => (Struct("bpf_rb_node"), vec![("root", Struct("bpf_rb_root"))]),
+        GraphKfunc::RbtreeFirst | GraphKfunc::RbtreeRoot => {
+            (Struct("bpf_rb_node"), vec![("root", Struct("bpf_rb_root"))])
+        }
+        GraphKfunc::RbtreeLeft | GraphKfunc::RbtreeRight => (
+            Struct("bpf_rb_node"),
+            vec![
+                ("root", Struct("bpf_rb_root")),
+                ("node", Struct("bpf_rb_node")),
+            ],
+        ),
         GraphKfunc::ListPushFrontImpl | GraphKfunc::ListPushBackImpl => (
             Int,
             vec![
@@ -335,7 +344,10 @@ fn graph_kfunc_proto(k: GraphKfunc) -> (Ty, Vec<(&'static str, Ty)>) {
                 ("off", U64),
             ],
         ),
-        GraphKfunc::ListPopFront | GraphKfunc::ListPopBack => (
+        GraphKfunc::ListPopFront
+        | GraphKfunc::ListPopBack
+        | GraphKfunc::ListFront
+        | GraphKfunc::ListBack => (
             Struct("bpf_list_node"),
             vec![("head", Struct("bpf_list_head"))],
         ),

@@ -31,3 +31,11 @@ static void *(*bpf_map_lookup_elem)(void *map, const void *key) = (void *)1;
 static void *(*bpf_kptr_xchg)(void *dst, void *ptr) = (void *)194;
 #define bpf_obj_new(t) ((t *)bpf_obj_new_impl(__builtin_btf_type_id(*(t *)0, 0), 0))
 #define bpf_obj_drop(p) bpf_obj_drop_impl(p, 0)
+/* Linux 6.16's peeks: non-owning references, or NULL, with the lock held. */
+extern struct bpf_rb_node *bpf_rbtree_root(struct bpf_rb_root *root) __ksym;
+extern struct bpf_rb_node *bpf_rbtree_left(struct bpf_rb_root *root,
+                                           struct bpf_rb_node *node) __ksym;
+extern struct bpf_rb_node *bpf_rbtree_right(struct bpf_rb_root *root,
+                                            struct bpf_rb_node *node) __ksym;
+extern struct bpf_list_node *bpf_list_front(struct bpf_list_head *head) __ksym;
+extern struct bpf_list_node *bpf_list_back(struct bpf_list_head *head) __ksym;

@@ -70,12 +70,8 @@ impl<'a> Exec<'a> {
     ) -> R<Option<(usize, State)>> {
         let full = k.name();
         self.check_kfunc_gpl(pc, full)?;
-        let since = match k {
-            GraphKfunc::RefcountAcquireImpl => 4,
-            _ if k.needs_lock() && !k.is_list() => 3,
-            _ => 2,
-        };
-        self.check_kfunc_since(pc, full, KernelVersion::new(6, since))?;
+        let (major, minor) = k.since();
+        self.check_kfunc_since(pc, full, KernelVersion::new(major, minor))?;
         if !matches!(
             self.input.prog_type,
             ProgramType::Xdp | ProgramType::SchedCls | ProgramType::SchedAct

@@ -109,16 +109,12 @@ impl<'a> Exec<'a> {
                     .another_round(st, 0, &RegVal::NotInit)
                     .then_some((target, cb)))
             }
-            GraphKfunc::RbtreeRemove => {
+            GraphKfunc::RbtreeRemove | GraphKfunc::RbtreeLeft | GraphKfunc::RbtreeRight => {
                 let node = self.read(st, pc, 2)?;
-                if !matches!(node, RegVal::Alloc { ref_id: 0, .. }) {
-                    return Err(e(pc, Rule::HelperArgument, format!(
-                        "{full} expects a node in a tree (a non-owning reference, from bpf_rbtree_first or added by bpf_rbtree_add) in r2, but r2 is {} (the kernel: rbtree_remove node input must be non-owning ref)",
-                        self.describe(&node)
-                    )));
-                }
+                self.tree_node_arg(pc, &node, full)?;
                 self.check_node_arg(pc, &node, value, node_off, full, list)?;
-                Ok(self.graph_ret(st, value, node_off, true))
+                let owned = k == GraphKfunc::RbtreeRemove;
+                Ok(self.graph_ret(st, value, node_off, owned))
             }
             GraphKfunc::ListPushFrontImpl | GraphKfunc::ListPushBackImpl => {
                 let node = self.read(st, pc, 2)?;
@@ -176,6 +172,34 @@ impl<'a> Exec<'a> {
             },
         );
         None
+    }
+
+    /// The node (r2) of `bpf_rbtree_remove`, `bpf_rbtree_left` or `bpf_rbtree_right`: a node
+    /// in a tree (a non-owning reference); from Linux 6.16 also an object the program owns
+    /// (the kernel checks at run time that the node is in this tree: "can only take
+    /// non-owning or refcounted bpf_rb_node pointer"; before, "rbtree_remove node input must
+    /// be non-owning ref").
+    fn tree_node_arg(&self, pc: usize, node: &RegVal, full: &str) -> R<()> {
+        let owned_too = self.input.kernel >= KernelVersion::RBTREE_OWNED_NODE;
+        match node {
+            RegVal::Alloc { ref_id: 0, .. } => Ok(()),
+            RegVal::Alloc { .. } if owned_too => Ok(()),
+            RegVal::Alloc { .. } => Err(e(pc, Rule::HelperArgument, format!(
+                "{full} expects a node in a tree (a non-owning reference, from bpf_rbtree_first or added by bpf_rbtree_add) in r2, but r2 is {}, which the target kernel ({}) refuses before Linux 6.16 (the kernel: rbtree_remove node input must be non-owning ref)",
+                self.describe(node),
+                self.input.kernel
+            ))),
+            _ => {
+                let null = crate::verifier::domain::branch::is_or_null(node);
+                Err(e(pc, if null { Rule::NullCheck } else { Rule::HelperArgument }, format!(
+                    "{full} expects a node of the tree (a non-owning reference{}) in r2, but r2 is {}{} (the kernel: {})",
+                    if owned_too { ", or an object the program owns" } else { "" },
+                    self.describe(node),
+                    if null { "; null-check it first" } else { "" },
+                    if null { "Possibly NULL pointer passed to trusted arg1" } else if owned_too { "can only take non-owning or refcounted bpf_rb_node pointer" } else { "rbtree_remove node input must be non-owning ref" }
+                )))
+            }
+        }
     }
 
     /// The node added (r2): an object the program owns; gives its reference.

@@ -302,3 +302,81 @@ fn states_holding_an_objects_lock_compare_by_its_reference() {
     map.lock = Some((LK, 0));
     assert!(!covers(&held(a, b), &map, 0x7ff));
 }
+
+#[test]
+fn the_peeks_of_linux_6_16_give_non_owning_nodes_or_null() {
+    let new = crate::verifier::KernelVersion::new(6, 18);
+    for (k, head, off) in [
+        ("bpf_list_front", 24, 48),
+        ("bpf_list_back", 24, 48),
+        ("bpf_rbtree_root", 8, 16),
+        ("bpf_rbtree_left", 8, 16),
+        ("bpf_rbtree_right", 8, 16),
+    ] {
+        let call = tc(&format!("call {k}\nexit")).kernel(new);
+        let mut st = at_call(true, owned(16, 0));
+        st.cur_mut().regs[1] = map_value(LK, head);
+        call.next(&mut st);
+        let RegVal::AllocOrNull {
+            ty: 3,
+            off: o,
+            ref_id: 0,
+            ..
+        } = *reg(&st, 0)
+        else {
+            panic!("{k}: {:?}", reg(&st, 0))
+        };
+        assert_eq!(o, off, "{k}");
+        assert!(st.refs.is_empty(), "{k}");
+        // Without the lock; before 6.16.
+        let mut st = at_call(false, owned(16, 0));
+        st.cur_mut().regs[1] = map_value(LK, head);
+        let (_, msg) = call.refused(&mut st);
+        assert!(msg.contains("must be held for"), "{k}: {msg}");
+        let mut st = at_call(true, owned(16, 0));
+        st.cur_mut().regs[1] = map_value(LK, head);
+        let (rule, msg) = tc(&format!("call {k}\nexit")).refused(&mut st);
+        assert_eq!(rule, Rule::HelperNotAllowed, "{k}");
+        assert!(msg.contains("needs Linux 6.16"), "{k}: {msg}");
+    }
+}
+
+#[test]
+fn from_linux_6_16_remove_left_and_right_take_an_owned_node_too() {
+    let rf = 7 | ALLOC_REF;
+    let new = crate::verifier::KernelVersion::new(6, 18);
+    for k in ["bpf_rbtree_remove", "bpf_rbtree_left", "bpf_rbtree_right"] {
+        let call = tc(&format!("call {k}\nexit")).kernel(new);
+        let mut st = at_call(true, owned(16, rf));
+        st.refs.push(rf);
+        st.cur_mut().regs[6] = owned(0, rf);
+        call.next(&mut st);
+        // The argument stays owned; remove gives one more owned reference, the others none.
+        assert_eq!(*reg(&st, 6), owned(0, rf), "{k}");
+        let RegVal::AllocOrNull { ref_id, .. } = *reg(&st, 0) else {
+            panic!("{k}: {:?}", reg(&st, 0))
+        };
+        assert_eq!(ref_id != 0, k == "bpf_rbtree_remove", "{k}");
+        // A node that may be NULL.
+        let maybe = RegVal::AllocOrNull {
+            ty: 3,
+            off: 16,
+            id: 4,
+            ref_id: 0,
+        };
+        let (rule, msg) = call.refused(&mut at_call(true, maybe));
+        assert_eq!(rule, Rule::NullCheck, "{k}");
+        assert!(
+            msg.contains("Possibly NULL pointer passed to trusted arg1"),
+            "{k}: {msg}"
+        );
+    }
+    // Before 6.16, bpf_rbtree_remove refuses an owned node.
+    let mut st = at_call(true, owned(16, rf));
+    st.refs.push(rf);
+    let (_, msg) = tc("call bpf_rbtree_remove\nexit").refused(&mut st);
+    assert!(
+        msg.contains("rbtree_remove node input must be non-owning ref"),
+        "{msg}"
+    );
+}
