@@ -19,6 +19,7 @@ use crate::xdp::exception::ExcKfunc;
 use crate::xdp::graph::GraphKfunc;
 use crate::xdp::metadata::XdpKfunc;
 use crate::xdp::netfilter::NfKfunc;
+use crate::xdp::rcu::RcuKfunc;
 
 /// The call instruction clang writes for an extern function (the relocation names it).
 pub(super) const EXTERN_CALL: Insn = Insn::new(0x85, 0, BPF_PSEUDO_CALL, 0, -1);
@@ -355,7 +356,6 @@ fn graph_kfunc_proto(k: GraphKfunc) -> (Ty, Vec<(&'static str, Ty)>) {
             VoidPtr,
             vec![("p__refcounted_kptr", VoidPtr), ("meta__ign", VoidPtr)],
         ),
-        GraphKfunc::RcuReadLock | GraphKfunc::RcuReadUnlock => (Void, vec![]),
     }
 }
 
@@ -529,6 +529,8 @@ pub(super) fn add_named_kfunc_btf(btf: &mut Btf, name: &str) -> Option<u32> {
         Some(add_crypto_kfunc_btf(btf, k))
     } else if let Some(k) = GraphKfunc::from_name(name) {
         Some(add_proto_btf(btf, k.name(), graph_kfunc_proto(k)))
+    } else if let Some(k) = RcuKfunc::from_name(name) {
+        Some(add_proto_btf(btf, k.name(), (Ty::Void, vec![])))
     } else {
         BtfKfunc::from_name(name).map(|k| add_btf_kfunc_btf(btf, k))
     }

@@ -16,9 +16,8 @@
 //! (Linux 6.4) takes one more reference to an object with a `bpf_refcount`; Linux 6.16's
 //! `bpf_list_front` / `bpf_list_back` and `bpf_rbtree_root` / `bpf_rbtree_left` /
 //! `bpf_rbtree_right` look at nodes without taking them out (non-owning references, or
-//! NULL). The percpu objects are not modelled yet: an object calling them is refused by the
-//! ELF reader as calling an unknown extern; `bpf_rcu_read_lock` / `_unlock` are known by name
-//! but refused where called.
+//! NULL). The RCU read sections are [`super::rcu`]'s. The percpu objects are not modelled
+//! yet: an object calling them is refused by the ELF reader as calling an unknown extern.
 
 use crate::isa::insn::{Insn, BPF_PSEUDO_KFUNC_CALL};
 
@@ -59,11 +58,6 @@ pub enum GraphKfunc {
     /// (`KF_ACQUIRE | KF_RET_NULL`): one more owning reference to an object with a
     /// `bpf_refcount`; never NULL when the argument is owned.
     RefcountAcquireImpl,
-    /// `void bpf_rcu_read_lock(void)`: not modelled (refused where called); known by name so
-    /// that an object declaring it can be read.
-    RcuReadLock,
-    /// `void bpf_rcu_read_unlock(void)`: not modelled either.
-    RcuReadUnlock,
     /// `struct bpf_list_node *bpf_list_front(struct bpf_list_head *head)` (`KF_RET_NULL`,
     /// Linux 6.16): the first node, a non-owning reference, or NULL (the head's lock held).
     ListFront,
@@ -82,7 +76,7 @@ pub enum GraphKfunc {
 
 impl GraphKfunc {
     /// Every kfunc, in placeholder order.
-    pub const ALL: [GraphKfunc; 17] = [
+    pub const ALL: [GraphKfunc; 15] = [
         GraphKfunc::ObjNewImpl,
         GraphKfunc::ObjDropImpl,
         GraphKfunc::RbtreeAddImpl,
@@ -93,8 +87,6 @@ impl GraphKfunc {
         GraphKfunc::ListPopFront,
         GraphKfunc::ListPopBack,
         GraphKfunc::RefcountAcquireImpl,
-        GraphKfunc::RcuReadLock,
-        GraphKfunc::RcuReadUnlock,
         GraphKfunc::ListFront,
         GraphKfunc::ListBack,
         GraphKfunc::RbtreeRoot,
@@ -115,8 +107,6 @@ impl GraphKfunc {
             GraphKfunc::ListPopFront => "bpf_list_pop_front",
             GraphKfunc::ListPopBack => "bpf_list_pop_back",
             GraphKfunc::RefcountAcquireImpl => "bpf_refcount_acquire_impl",
-            GraphKfunc::RcuReadLock => "bpf_rcu_read_lock",
-            GraphKfunc::RcuReadUnlock => "bpf_rcu_read_unlock",
             GraphKfunc::ListFront => "bpf_list_front",
             GraphKfunc::ListBack => "bpf_list_back",
             GraphKfunc::RbtreeRoot => "bpf_rbtree_root",
@@ -145,11 +135,7 @@ impl GraphKfunc {
     pub const fn needs_lock(self) -> bool {
         !matches!(
             self,
-            GraphKfunc::ObjNewImpl
-                | GraphKfunc::ObjDropImpl
-                | GraphKfunc::RefcountAcquireImpl
-                | GraphKfunc::RcuReadLock
-                | GraphKfunc::RcuReadUnlock
+            GraphKfunc::ObjNewImpl | GraphKfunc::ObjDropImpl | GraphKfunc::RefcountAcquireImpl
         )
     }
 

@@ -56,6 +56,7 @@ pub mod exception;
 pub mod graph;
 pub mod metadata;
 pub mod netfilter;
+pub mod rcu;
 pub mod seeds;
 
 // ---------------------------------------------------------------------------------------------

@@ -23,6 +23,7 @@ use super::dynptr::DynptrKfunc;
 use super::exception::ExcKfunc;
 use super::graph::GraphKfunc;
 use super::metadata::XdpKfunc;
+use super::rcu::RcuKfunc;
 
 /// The netfilter kfuncs this crate knows by name.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -124,7 +125,7 @@ pub const fn call_nf_kfunc(kfunc: NfKfunc) -> Insn {
 }
 
 /// The name of the kfunc (XDP metadata, netfilter, dynptr, exceptions, BTF casts, crypto,
-/// local objects) whose call-by-name placeholder is `imm`.
+/// local objects, RCU sections) whose call-by-name placeholder is `imm`.
 pub fn kfunc_name(imm: i32) -> Option<&'static str> {
     XdpKfunc::from_placeholder(imm)
         .map(XdpKfunc::name)
@@ -134,6 +135,7 @@ pub fn kfunc_name(imm: i32) -> Option<&'static str> {
         .or_else(|| BtfKfunc::from_placeholder(imm).map(BtfKfunc::name))
         .or_else(|| CryptoKfunc::from_placeholder(imm).map(CryptoKfunc::name))
         .or_else(|| GraphKfunc::from_placeholder(imm).map(GraphKfunc::name))
+        .or_else(|| RcuKfunc::from_placeholder(imm).map(RcuKfunc::name))
 }
 
 /// The call by name of the kfunc (XDP metadata, netfilter, dynptr, exceptions, BTF casts, crypto)
@@ -147,6 +149,7 @@ pub fn call_kfunc_by_name(name: &str) -> Option<Insn> {
         .or_else(|| BtfKfunc::from_name(name).map(super::btf_kfunc::call_btf_kfunc))
         .or_else(|| CryptoKfunc::from_name(name).map(super::crypto::call_crypto_kfunc))
         .or_else(|| GraphKfunc::from_name(name).map(super::graph::call_graph_kfunc))
+        .or_else(|| RcuKfunc::from_name(name).map(super::rcu::call_rcu_kfunc))
 }
 
 /// The name of the kfunc `insn` calls by name (a kfunc call with a placeholder `imm`).
@@ -170,6 +173,7 @@ pub fn kfunc_names() -> impl Iterator<Item = &'static str> {
         .chain(BtfKfunc::ALL.into_iter().map(BtfKfunc::name))
         .chain(CryptoKfunc::ALL.into_iter().map(CryptoKfunc::name))
         .chain(GraphKfunc::ALL.into_iter().map(GraphKfunc::name))
+        .chain(RcuKfunc::ALL.into_iter().map(RcuKfunc::name))
 }
 
 #[cfg(test)]
@@ -195,6 +199,7 @@ mod tests {
                 + BtfKfunc::ALL.len()
                 + CryptoKfunc::ALL.len()
                 + GraphKfunc::ALL.len()
+                + RcuKfunc::ALL.len()
         );
         assert_eq!(call_kfunc_by_name("bpf_nope"), None);
     }

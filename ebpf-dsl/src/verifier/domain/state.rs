@@ -478,6 +478,9 @@ pub struct State {
     /// of the value pointer it was taken through, or [`OBJECT_LOCK`] and the owning reference
     /// of the allocated object whose lock it is.
     pub lock: Option<(u16, u32)>,
+    /// An RCU read section is open on this path (`bpf_rcu_read_lock`, the kernel's
+    /// `active_rcu_lock`; sections do not nest).
+    pub rcu: bool,
 }
 
 /// The "map" of [`State::lock`] when the lock held is the `bpf_spin_lock` of an object the
@@ -494,6 +497,7 @@ impl Clone for State {
             taint: self.taint.clone(),
             may_goto_depth: self.may_goto_depth,
             lock: self.lock,
+            rcu: self.rcu,
         }
     }
 
@@ -505,6 +509,7 @@ impl Clone for State {
         self.taint.clone_from(&o.taint);
         self.may_goto_depth = o.may_goto_depth;
         self.lock = o.lock;
+        self.rcu = o.rcu;
     }
 }
 

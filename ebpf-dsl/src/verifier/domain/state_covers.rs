@@ -313,11 +313,13 @@ pub fn covers(old: &State, new: &State, live: u16) -> bool {
 }
 
 /// What every comparison of checkpoints starts with: the same frames and references, a
-/// taint only where the old state had one, and the same lock held; the id map so far.
+/// taint only where the old state had one, the same lock held and RCU section open (the
+/// kernel's `states_equal` compares `active_rcu_lock`); the id map so far.
 fn same_shape(old: &State, new: &State) -> Option<IdMap> {
     if old.frames.len() != new.frames.len()
         || old.refs.len() != new.refs.len()
         || (new.taint.is_some() && old.taint.is_none())
+        || old.rcu != new.rcu
     {
         return None;
     }
@@ -521,6 +523,7 @@ pub fn same_state(a: &State, b: &State) -> bool {
     }
     a.may_goto_depth == b.may_goto_depth
         && !slots_differ(a, b)
+        && a.rcu == b.rcu
         && ((a.frames == b.frames && a.refs == b.refs && a.lock == b.lock)
             || (covers(a, b, 0x7ff) && covers(b, a, 0x7ff)))
 }

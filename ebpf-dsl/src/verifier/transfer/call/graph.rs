@@ -142,13 +142,6 @@ impl<'a> Exec<'a> {
                     }
                 }
             }
-            GraphKfunc::RcuReadLock | GraphKfunc::RcuReadUnlock => {
-                return Err(e(
-                    pc,
-                    Rule::Unsupported,
-                    format!("{full} (an RCU read section) is not modelled by this verifier"),
-                ))
-            }
             _ => unreachable!("the tree and list kfuncs are graph_tree.rs's"),
         };
         for r in 1..=5 {

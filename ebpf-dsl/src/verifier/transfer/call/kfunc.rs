@@ -43,6 +43,9 @@ impl<'a> Exec<'a> {
         if let Some(k) = crate::xdp::graph::GraphKfunc::from_placeholder(placeholder) {
             return self.call_graph_kfunc(pc, st, k);
         }
+        if let Some(k) = crate::xdp::rcu::RcuKfunc::from_placeholder(placeholder) {
+            return self.call_rcu_kfunc(pc, st, k).map(|_| None);
+        }
         if let Some(k) = crate::xdp::crypto::CryptoKfunc::from_placeholder(placeholder) {
             return self.call_crypto_kfunc(pc, st, k).map(|_| None);
         }

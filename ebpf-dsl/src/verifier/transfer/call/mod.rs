@@ -21,6 +21,7 @@ pub(crate) use lock::check_lock_maps;
 #[cfg(test)]
 pub(crate) use lock::lock_test_value;
 mod offered;
+mod rcu;
 mod sockmap;
 mod storage;
 mod strings;
