@@ -530,7 +530,12 @@ pub(super) fn add_named_kfunc_btf(btf: &mut Btf, name: &str) -> Option<u32> {
     } else if let Some(k) = GraphKfunc::from_name(name) {
         Some(add_proto_btf(btf, k.name(), graph_kfunc_proto(k)))
     } else if let Some(k) = RcuKfunc::from_name(name) {
-        Some(add_proto_btf(btf, k.name(), (Ty::Void, vec![])))
+        let proto = match k {
+            RcuKfunc::ReadLock | RcuKfunc::ReadUnlock => (Ty::Void, vec![]),
+            RcuKfunc::PercpuObjNewImpl => graph_kfunc_proto(GraphKfunc::ObjNewImpl),
+            RcuKfunc::PercpuObjDropImpl => graph_kfunc_proto(GraphKfunc::ObjDropImpl),
+        };
+        Some(add_proto_btf(btf, k.name(), proto))
     } else {
         BtfKfunc::from_name(name).map(|k| add_btf_kfunc_btf(btf, k))
     }

@@ -4,6 +4,11 @@
 //! `LD_ABS` / `LD_IND` and `bpf_throw` inside; closing it turns the RCU pointers of the state
 //! into untrusted ones. The static verifier's model is in `verifier::transfer::call::rcu`.
 //!
+//! And the per-CPU objects (Linux 6.6, XDP and tc programs: `generic_btf_ids`):
+//! `bpf_percpu_obj_new_impl` allocates one (a struct of numbers of the program's BTF, at most
+//! 512 bytes, without special fields), which the program owns and never reads or writes
+//! directly, and `bpf_percpu_obj_drop_impl` frees it (`verifier::transfer::call::percpu`).
+//!
 //! As for the other kfuncs called by name ([`super::netfilter`]), a call is a kfunc call whose
 //! `imm` is a negative placeholder ([`RcuKfunc::placeholder`]: -192, -193; the range
 //! -192..-207 is the RCU / per-CPU object family's), which the loader replaces with the
@@ -11,24 +16,38 @@
 
 use crate::isa::insn::{Insn, BPF_PSEUDO_KFUNC_CALL};
 
-/// The kfuncs of this family.
+/// The kfuncs of this family (RCU sections and per-CPU objects).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum RcuKfunc {
     /// `void bpf_rcu_read_lock(void)`: opens an RCU read section.
     ReadLock,
     /// `void bpf_rcu_read_unlock(void)`: closes it.
     ReadUnlock,
+    /// `void *bpf_percpu_obj_new_impl(u64 local_type_id__k, void *meta__ign)` (`KF_ACQUIRE |
+    /// KF_RET_NULL`): a new zeroed per-CPU object of the program's BTF struct type
+    /// `local_type_id` (a constant), an owning reference or NULL.
+    PercpuObjNewImpl,
+    /// `void bpf_percpu_obj_drop_impl(void *p__alloc, void *meta__ign)` (`KF_RELEASE`): frees
+    /// a per-CPU object the program owns.
+    PercpuObjDropImpl,
 }
 
 impl RcuKfunc {
     /// Every kfunc, in placeholder order.
-    pub const ALL: [RcuKfunc; 2] = [RcuKfunc::ReadLock, RcuKfunc::ReadUnlock];
+    pub const ALL: [RcuKfunc; 4] = [
+        RcuKfunc::ReadLock,
+        RcuKfunc::ReadUnlock,
+        RcuKfunc::PercpuObjNewImpl,
+        RcuKfunc::PercpuObjDropImpl,
+    ];
 
     /// The kernel's name of the function.
     pub const fn name(self) -> &'static str {
         match self {
             RcuKfunc::ReadLock => "bpf_rcu_read_lock",
             RcuKfunc::ReadUnlock => "bpf_rcu_read_unlock",
+            RcuKfunc::PercpuObjNewImpl => "bpf_percpu_obj_new_impl",
+            RcuKfunc::PercpuObjDropImpl => "bpf_percpu_obj_drop_impl",
         }
     }
 

@@ -72,7 +72,7 @@ fn requirement(name: &str) -> &'static str {
     } else if GraphKfunc::from_name(name).is_some() {
         "bpf_obj_new / bpf_obj_drop and the list kfuncs need Linux 6.2, the rbtree kfuncs 6.3, bpf_refcount_acquire 6.4, bpf_list_front/back and bpf_rbtree_root/left/right 6.16"
     } else if RcuKfunc::from_name(name).is_some() {
-        "bpf_rcu_read_lock / bpf_rcu_read_unlock need Linux 6.2"
+        "bpf_rcu_read_lock / bpf_rcu_read_unlock need Linux 6.2, bpf_percpu_obj_new / bpf_percpu_obj_drop 6.6"
     } else if BtfKfunc::from_name(name).is_some() {
         "the casts need Linux 6.2, bpf_sk_assign_tcp_reqsk 6.9"
     } else if CryptoKfunc::from_name(name).is_some() {

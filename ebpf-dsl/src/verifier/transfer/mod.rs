@@ -220,7 +220,12 @@ impl<'a> Exec<'a> {
             RegVal::BtfPtrOrNull { ty, trust, .. } => self.describe_btf(*ty, 0, *trust, true),
             RegVal::Alloc { ty, off, ref_id } => format!(
                 "{}{}",
-                if *ref_id != 0 {
+                if *ty & call::PERCPU_TY != 0 {
+                    format!(
+                        "a per-CPU object of struct {} the program owns (PTR_TO_BTF_ID | MEM_ALLOC | MEM_PERCPU)",
+                        self.local_name(*ty)
+                    )
+                } else if *ref_id != 0 {
                     format!(
                         "an object of struct {} the program owns (PTR_TO_BTF_ID | MEM_ALLOC)",
                         self.local_name(*ty)
@@ -238,8 +243,18 @@ impl<'a> Exec<'a> {
                 }
             ),
             RegVal::AllocOrNull { ty, .. } => format!(
-                "an object of struct {} or NULL (PTR_TO_BTF_ID | MEM_ALLOC | PTR_MAYBE_NULL)",
-                self.local_name(*ty)
+                "{} object of struct {} or NULL (PTR_TO_BTF_ID | MEM_ALLOC{} | PTR_MAYBE_NULL)",
+                if *ty & call::PERCPU_TY != 0 {
+                    "a per-CPU"
+                } else {
+                    "an"
+                },
+                self.local_name(*ty),
+                if *ty & call::PERCPU_TY != 0 {
+                    " | MEM_PERCPU"
+                } else {
+                    ""
+                }
             ),
         }
     }

@@ -53,8 +53,9 @@ impl<'a> Exec<'a> {
         }
     }
 
-    /// The name of struct `ty` of the program's BTF (for messages).
+    /// The name of struct `ty` of the program's BTF (for messages; a per-CPU object's too).
     pub(crate) fn local_name(&self, ty: u32) -> String {
+        let ty = ty & !super::percpu::PERCPU_TY;
         self.input
             .program_types
             .and_then(|t| t.btf.get(ty))
@@ -103,6 +104,14 @@ impl<'a> Exec<'a> {
             }
             GraphKfunc::ObjDropImpl => {
                 let v = self.read(st, pc, 1)?;
+                if let RegVal::Alloc { ty, .. } = v {
+                    if ty & super::percpu::PERCPU_TY != 0 {
+                        return Err(e(pc, Rule::HelperArgument, format!(
+                            "{full} takes an object the program owns in r1, but r1 is {}, which bpf_percpu_obj_drop_impl frees (the kernel: arg#0 expected for bpf_percpu_obj_drop_impl())",
+                            self.describe(&v)
+                        )));
+                    }
+                }
                 let rf = self.owned_arg(pc, 1, &v, full)?;
                 release_alloc(st, rf);
                 RegVal::NotInit
@@ -425,6 +434,13 @@ impl<'a> Exec<'a> {
         n: u64,
         what: &str,
     ) -> R<()> {
+        if ty & super::percpu::PERCPU_TY != 0 {
+            return Err(e(pc, Rule::MemoryAccess, format!(
+                "this {what} through r{r} of a per-CPU object of struct {}: its memory is never read or written through the pointer bpf_percpu_obj_new gives (the kernel: R{r} is ptr_{} access percpu memory: off={off})",
+                self.local_name(ty),
+                self.local_name(ty)
+            )));
+        }
         let btf = self.program_btf(pc, "an allocated object")?;
         let name = self.local_name(ty);
         let (lo, hi) = (off as i64, off as i64 + n as i64);

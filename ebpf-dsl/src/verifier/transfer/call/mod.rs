@@ -2,6 +2,7 @@
 //! the submodules.
 
 pub(crate) mod args;
+pub(crate) use percpu::PERCPU_TY;
 mod btf_sock;
 mod callback;
 mod global;
@@ -21,6 +22,7 @@ pub(crate) use lock::check_lock_maps;
 #[cfg(test)]
 pub(crate) use lock::lock_test_value;
 mod offered;
+mod percpu;
 mod rcu;
 mod sockmap;
 mod storage;

@@ -28,6 +28,9 @@ impl<'a> Exec<'a> {
     /// `call` of the RCU kfunc `k`.
     pub(crate) fn call_rcu_kfunc(&mut self, pc: usize, st: &mut State, k: RcuKfunc) -> R<()> {
         let full = k.name();
+        if matches!(k, RcuKfunc::PercpuObjNewImpl | RcuKfunc::PercpuObjDropImpl) {
+            return self.call_percpu_kfunc(pc, st, k);
+        }
         self.check_kfunc_gpl(pc, full)?;
         self.check_kfunc_since(pc, full, KernelVersion::new(6, 2))?;
         match (k, st.rcu) {
@@ -46,6 +49,7 @@ impl<'a> Exec<'a> {
                 st.rcu = false;
                 end_rcu_pointers(st);
             }
+            _ => unreachable!("the per-CPU object kfuncs are percpu.rs's"),
         }
         for r in 0..=5 {
             self.set(st, r, RegVal::NotInit);
