@@ -40,6 +40,10 @@ pub(crate) const KPTR_XCHG: i32 = 194;
 /// Marks the references of allocated objects.
 pub(crate) const ALLOC_REF: u32 = 1 << 25;
 
+/// The bit of [`RegVal::Alloc`]'s `ty` that marks a per-CPU object (`MEM_PERCPU`, from
+/// `percpu.rs`'s `bpf_percpu_obj_new_impl`): no type id of a program's BTF has it.
+pub(crate) const PERCPU_TY: u32 = 1 << 31;
+
 impl<'a> Exec<'a> {
     /// The program's BTF, or the refusal of `what` without it.
     pub(super) fn program_btf(&self, pc: usize, what: &str) -> R<&'a crate::btf::Btf> {
@@ -55,7 +59,7 @@ impl<'a> Exec<'a> {
 
     /// The name of struct `ty` of the program's BTF (for messages; a per-CPU object's too).
     pub(crate) fn local_name(&self, ty: u32) -> String {
-        let ty = ty & !super::percpu::PERCPU_TY;
+        let ty = ty & !PERCPU_TY;
         self.input
             .program_types
             .and_then(|t| t.btf.get(ty))
@@ -105,7 +109,7 @@ impl<'a> Exec<'a> {
             GraphKfunc::ObjDropImpl => {
                 let v = self.read(st, pc, 1)?;
                 if let RegVal::Alloc { ty, .. } = v {
-                    if ty & super::percpu::PERCPU_TY != 0 {
+                    if ty & PERCPU_TY != 0 {
                         return Err(e(pc, Rule::HelperArgument, format!(
                             "{full} takes an object the program owns in r1, but r1 is {}, which bpf_percpu_obj_drop_impl frees (the kernel: arg#0 expected for bpf_percpu_obj_drop_impl())",
                             self.describe(&v)
@@ -434,7 +438,7 @@ impl<'a> Exec<'a> {
         n: u64,
         what: &str,
     ) -> R<()> {
-        if ty & super::percpu::PERCPU_TY != 0 {
+        if ty & PERCPU_TY != 0 {
             return Err(e(pc, Rule::MemoryAccess, format!(
                 "this {what} through r{r} of a per-CPU object of struct {}: its memory is never read or written through the pointer bpf_percpu_obj_new gives (the kernel: R{r} is ptr_{} access percpu memory: off={off})",
                 self.local_name(ty),

@@ -2,7 +2,7 @@
 //! the submodules.
 
 pub(crate) mod args;
-pub(crate) use percpu::PERCPU_TY;
+pub(crate) use graph::PERCPU_TY;
 mod btf_sock;
 mod callback;
 mod global;

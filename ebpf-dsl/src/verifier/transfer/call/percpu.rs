@@ -21,15 +21,11 @@
 //! Not modelled (refused with a message naming it): stashing one in a `__percpu_kptr` field
 //! with `bpf_kptr_xchg`, and the per-CPU pointers loaded back from such a field.
 
-use super::graph::{release_alloc, ALLOC_REF};
+use super::graph::{release_alloc, ALLOC_REF, PERCPU_TY};
 use super::*;
 use crate::btf::{Btf, Kind};
 use crate::spec::ProgramType;
 use crate::xdp::rcu::RcuKfunc;
-
-/// The bit of [`RegVal::Alloc`]'s `ty` that marks a per-CPU object (`MEM_PERCPU`): no type id
-/// of a program's BTF has it.
-pub(crate) const PERCPU_TY: u32 = 1 << 31;
 
 /// The largest per-CPU object (`BPF_GLOBAL_PERCPU_MA_MAX_SIZE`).
 const MAX_SIZE: u32 = 512;
