@@ -3,8 +3,10 @@
 //! with clang-19 and verified with the program's own BTF (`VerifyInput::program_types`), one
 //! kernel rule broken per rejected program; and the same object with a struct the kernel
 //! refuses in a program's BTF (`tests/elf/graph_bad.c`), which libbpf then loads without any
-//! BTF. The verdicts are the 6.18 kernel's (checked with libbpf when the file was written).
-//! Without clang-19 the tests print why and pass, unless `CI=true`.
+//! BTF; objects holding a lock and a list of their own (`tests/elf/graph_nested.c`); Linux
+//! 6.16's peeks into trees and lists (`tests/elf/graph_peek.c`). The
+//! verdicts are the 6.18 kernel's (checked with libbpf when the file was written). Without
+//! clang-19 the tests print why and pass, unless `CI=true`.
 
 use ebpf_dsl::btf::{Btf, ProgramTypes};
 use ebpf_dsl::elf::{object_btf, read_object, Object};
@@ -85,6 +87,97 @@ fn trees_lists_and_kptrs_of_local_objects_follow_the_kernels_rules() {
     // Without the program's types: bpf_obj_new is refused, as by a kernel without prog BTF.
     let e = verdict(&obj, None, &locks, "stash").unwrap_err();
     assert!(e.contains("requires prog BTF"), "{e}");
+}
+
+#[test]
+fn the_lock_of_an_owned_object_guards_its_own_list() {
+    let Some(bytes) = compile("graph_nested") else {
+        return;
+    };
+    let obj = read_object(&bytes).unwrap();
+    let ob = object_btf(&bytes).unwrap().unwrap();
+    assert_eq!(ob.kernel_refusal(), None);
+    let types = ob.program_types();
+    let locks = ob.spin_locks();
+    let v = |name| verdict(&obj, Some(&types), &locks, name);
+    for ok in ["own_lock_push_pop", "popped_owner_own_list"] {
+        assert_eq!(v(ok), Ok(()), "{ok}");
+    }
+    // The 6.18 kernel's reasons, quoted in ours.
+    for (name, rule) in [
+        (
+            "other_owner_lock",
+            "bpf_spin_lock at off=40 must be held for bpf_list_head",
+        ),
+        (
+            "global_lock_owner_list",
+            "bpf_spin_lock at off=40 must be held for bpf_list_head",
+        ),
+        (
+            "owner_list_without_lock",
+            "bpf_spin_lock at off=40 must be held for bpf_list_head",
+        ),
+        (
+            "owner_lock_wrong_offset",
+            "off 48 doesn't point to 'struct bpf_spin_lock' that is at 40",
+        ),
+        (
+            "item_has_no_lock",
+            "local 'kptr' has no valid bpf_spin_lock",
+        ),
+        ("unlock_other_owner", "bpf_spin_unlock of different lock"),
+        (
+            "drop_under_own_lock",
+            "no function calls but bpf_spin_unlock",
+        ),
+        (
+            "non_owning_owner_list",
+            "expected pointer to map value or allocated object",
+        ),
+    ] {
+        let e = v(name).expect_err(name);
+        assert!(e.contains(rule), "{name}: {e}");
+    }
+}
+
+#[test]
+fn linux_6_16_peeks_give_non_owning_nodes_under_the_lock() {
+    let Some(bytes) = compile("graph_peek") else {
+        return;
+    };
+    let obj = read_object(&bytes).unwrap();
+    let ob = object_btf(&bytes).unwrap().unwrap();
+    assert_eq!(ob.kernel_refusal(), None);
+    let types = ob.program_types();
+    let locks = ob.spin_locks();
+    let v = |name| verdict(&obj, Some(&types), &locks, name);
+    for ok in [
+        "tree_walk",
+        "tree_remove_child",
+        "list_peek",
+        "remove_owned",
+    ] {
+        assert_eq!(v(ok), Ok(()), "{ok}");
+    }
+    for (name, rule) in [
+        (
+            "front_without_lock",
+            "bpf_spin_lock at off=0 must be held for bpf_list_head",
+        ),
+        ("root_after_unlock", "not a pointer"),
+        (
+            "left_of_maybe_null",
+            "Possibly NULL pointer passed to trusted arg1",
+        ),
+        ("back_not_owned", "takes an object the program owns"),
+        (
+            "right_of_list_node",
+            "expects arg#1 bpf_rb_node at offset=8 in struct tnode",
+        ),
+    ] {
+        let e = v(name).expect_err(name);
+        assert!(e.contains(rule), "{name}: {e}");
+    }
 }
 
 #[test]

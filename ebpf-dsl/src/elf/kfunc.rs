@@ -21,6 +21,7 @@ use crate::xdp::graph::GraphKfunc;
 use crate::xdp::iter::{IterKfunc, IterOp};
 use crate::xdp::metadata::XdpKfunc;
 use crate::xdp::netfilter::NfKfunc;
+use crate::xdp::rcu::RcuKfunc;
 
 /// The call instruction clang writes for an extern function (the relocation names it).
 pub(super) const EXTERN_CALL: Insn = Insn::new(0x85, 0, BPF_PSEUDO_CALL, 0, -1);
@@ -330,7 +331,16 @@ fn graph_kfunc_proto(k: GraphKfunc) -> (Ty, Vec<(&'static str, Ty)>) {
                 ("node", Struct("bpf_rb_node")),
             ],
         ),
-        GraphKfunc::RbtreeFirst => (Struct("bpf_rb_node"), vec![("root", Struct("bpf_rb_root"))]),
+        GraphKfunc::RbtreeFirst | GraphKfunc::RbtreeRoot => {
+            (Struct("bpf_rb_node"), vec![("root", Struct("bpf_rb_root"))])
+        }
+        GraphKfunc::RbtreeLeft | GraphKfunc::RbtreeRight => (
+            Struct("bpf_rb_node"),
+            vec![
+                ("root", Struct("bpf_rb_root")),
+                ("node", Struct("bpf_rb_node")),
+            ],
+        ),
         GraphKfunc::ListPushFrontImpl | GraphKfunc::ListPushBackImpl => (
             Int,
             vec![
@@ -340,7 +350,10 @@ fn graph_kfunc_proto(k: GraphKfunc) -> (Ty, Vec<(&'static str, Ty)>) {
                 ("off", U64),
             ],
         ),
-        GraphKfunc::ListPopFront | GraphKfunc::ListPopBack => (
+        GraphKfunc::ListPopFront
+        | GraphKfunc::ListPopBack
+        | GraphKfunc::ListFront
+        | GraphKfunc::ListBack => (
             Struct("bpf_list_node"),
             vec![("head", Struct("bpf_list_head"))],
         ),
@@ -348,7 +361,6 @@ fn graph_kfunc_proto(k: GraphKfunc) -> (Ty, Vec<(&'static str, Ty)>) {
             VoidPtr,
             vec![("p__refcounted_kptr", VoidPtr), ("meta__ign", VoidPtr)],
         ),
-        GraphKfunc::RcuReadLock | GraphKfunc::RcuReadUnlock => (Void, vec![]),
     }
 }
 
@@ -571,6 +583,13 @@ pub(super) fn add_named_kfunc_btf(btf: &mut Btf, name: &str) -> Option<u32> {
         Some(add_proto_btf(btf, k.name(), arena_proto(k)))
     } else if let Some(k) = IterKfunc::from_name(name) {
         Some(add_proto_btf(btf, k.name(), iter_kfunc_proto(k)))
+    } else if let Some(k) = RcuKfunc::from_name(name) {
+        let proto = match k {
+            RcuKfunc::ReadLock | RcuKfunc::ReadUnlock => (Ty::Void, vec![]),
+            RcuKfunc::PercpuObjNewImpl => graph_kfunc_proto(GraphKfunc::ObjNewImpl),
+            RcuKfunc::PercpuObjDropImpl => graph_kfunc_proto(GraphKfunc::ObjDropImpl),
+        };
+        Some(add_proto_btf(btf, k.name(), proto))
     } else {
         BtfKfunc::from_name(name).map(|k| add_btf_kfunc_btf(btf, k))
     }

@@ -424,6 +424,7 @@ impl<'a> Exec<'a> {
             return Ok(next);
         }
         self.check_held_lock(pc, st)?;
+        self.check_rcu_section(pc, st)?;
         match self.ops[pc] {
             Op::LdImm64Tail => Err(e(
                 pc,

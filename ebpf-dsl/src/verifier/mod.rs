@@ -741,6 +741,7 @@ pub(crate) fn initial_state() -> State {
         taint: None,
         may_goto_depth: 0,
         lock: None,
+        rcu: false,
     }
 }
 

@@ -76,12 +76,14 @@ pub(crate) fn fails_at(old: &State, new: &State, c: &Ctx, loc: Loc) -> bool {
 }
 
 /// True if the comparison of `old` with `new` fails for a reason of the whole state (call
-/// frames, references, taint, lock: the checks before any location's), as [`covers_frames`].
+/// frames, references, taint, lock, RCU section: the checks before any location's), as
+/// [`covers_frames`].
 fn shape_differs(old: &State, new: &State) -> bool {
     old.frames.len() != new.frames.len()
         || old.refs.len() != new.refs.len()
         || (new.taint.is_some() && old.taint.is_none())
         || old.lock.is_some() != new.lock.is_some()
+        || old.rcu != new.rcu
         || matches!((old.lock, new.lock), (Some((a, _)), Some((b, _))) if a != b)
         || old
             .frames

@@ -63,6 +63,10 @@ impl KernelVersion {
     /// `&=` / `|=` a constant on a number in [-1, 0] verifies the two values apart
     /// (`maybe_fork_scalars`: the path goes on with -1, a copy with 0).
     pub const FORK_SCALARS: KernelVersion = KernelVersion::new(6, 18);
+    /// `bpf_rbtree_remove` (and 6.16's `bpf_rbtree_left` / `_right`) take a node the program
+    /// owns as well as a non-owning one ("can only take non-owning or refcounted bpf_rb_node
+    /// pointer"): the run time checks that the node is in the tree.
+    pub const RBTREE_OWNED_NODE: KernelVersion = KernelVersion::new(6, 16);
 
     /// The version `major.minor`.
     pub const fn new(major: u16, minor: u16) -> KernelVersion {

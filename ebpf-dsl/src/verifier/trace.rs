@@ -266,8 +266,12 @@ fn difference(old: &State, new: &State, live: Mask, precise: Mask) -> String {
             return format!("{at}{d}");
         }
     }
-    if old.refs.len() != new.refs.len() || old.lock != new.lock || old.taint != new.taint {
-        return "references, lock or taint".into();
+    if old.refs.len() != new.refs.len()
+        || old.lock != new.lock
+        || old.rcu != new.rcu
+        || old.taint != new.taint
+    {
+        return "references, lock, RCU section or taint".into();
     }
     "ids (each location covers alone)".into()
 }

@@ -13,10 +13,11 @@
 //! objects in a `struct bpf_rb_root` of a map value, the list kfuncs
 //! (`bpf_list_push_front_impl`, `bpf_list_push_back_impl`, `bpf_list_pop_front`,
 //! `bpf_list_pop_back`, Linux 6.2) in a `struct bpf_list_head`; `bpf_refcount_acquire_impl`
-//! (Linux 6.4) takes one more reference to an object with a `bpf_refcount`. The percpu
-//! objects and 6.18's `bpf_rbtree_root/left/right`, `bpf_list_front/back` are not modelled
-//! yet: an object calling them is refused by the ELF reader as calling an unknown extern;
-//! `bpf_rcu_read_lock` / `_unlock` are known by name but refused where called.
+//! (Linux 6.4) takes one more reference to an object with a `bpf_refcount`; Linux 6.16's
+//! `bpf_list_front` / `bpf_list_back` and `bpf_rbtree_root` / `bpf_rbtree_left` /
+//! `bpf_rbtree_right` look at nodes without taking them out (non-owning references, or
+//! NULL). The RCU read sections are [`super::rcu`]'s. The percpu objects are not modelled
+//! yet: an object calling them is refused by the ELF reader as calling an unknown extern.
 
 use crate::isa::insn::{Insn, BPF_PSEUDO_KFUNC_CALL};
 
@@ -57,16 +58,25 @@ pub enum GraphKfunc {
     /// (`KF_ACQUIRE | KF_RET_NULL`): one more owning reference to an object with a
     /// `bpf_refcount`; never NULL when the argument is owned.
     RefcountAcquireImpl,
-    /// `void bpf_rcu_read_lock(void)`: not modelled (refused where called); known by name so
-    /// that an object declaring it can be read.
-    RcuReadLock,
-    /// `void bpf_rcu_read_unlock(void)`: not modelled either.
-    RcuReadUnlock,
+    /// `struct bpf_list_node *bpf_list_front(struct bpf_list_head *head)` (`KF_RET_NULL`,
+    /// Linux 6.16): the first node, a non-owning reference, or NULL (the head's lock held).
+    ListFront,
+    /// `struct bpf_list_node *bpf_list_back(struct bpf_list_head *head)`: the last node.
+    ListBack,
+    /// `struct bpf_rb_node *bpf_rbtree_root(struct bpf_rb_root *root)` (`KF_RET_NULL`, Linux
+    /// 6.16): the tree's root node, a non-owning reference, or NULL (the root's lock held).
+    RbtreeRoot,
+    /// `struct bpf_rb_node *bpf_rbtree_left(struct bpf_rb_root *root, struct bpf_rb_node
+    /// *node)` (`KF_RET_NULL`, Linux 6.16): the left child of a node of the tree, a
+    /// non-owning reference, or NULL.
+    RbtreeLeft,
+    /// `struct bpf_rb_node *bpf_rbtree_right(...)`: the right child.
+    RbtreeRight,
 }
 
 impl GraphKfunc {
     /// Every kfunc, in placeholder order.
-    pub const ALL: [GraphKfunc; 12] = [
+    pub const ALL: [GraphKfunc; 15] = [
         GraphKfunc::ObjNewImpl,
         GraphKfunc::ObjDropImpl,
         GraphKfunc::RbtreeAddImpl,
@@ -77,8 +87,11 @@ impl GraphKfunc {
         GraphKfunc::ListPopFront,
         GraphKfunc::ListPopBack,
         GraphKfunc::RefcountAcquireImpl,
-        GraphKfunc::RcuReadLock,
-        GraphKfunc::RcuReadUnlock,
+        GraphKfunc::ListFront,
+        GraphKfunc::ListBack,
+        GraphKfunc::RbtreeRoot,
+        GraphKfunc::RbtreeLeft,
+        GraphKfunc::RbtreeRight,
     ];
 
     /// The kernel's name of the function.
@@ -94,8 +107,11 @@ impl GraphKfunc {
             GraphKfunc::ListPopFront => "bpf_list_pop_front",
             GraphKfunc::ListPopBack => "bpf_list_pop_back",
             GraphKfunc::RefcountAcquireImpl => "bpf_refcount_acquire_impl",
-            GraphKfunc::RcuReadLock => "bpf_rcu_read_lock",
-            GraphKfunc::RcuReadUnlock => "bpf_rcu_read_unlock",
+            GraphKfunc::ListFront => "bpf_list_front",
+            GraphKfunc::ListBack => "bpf_list_back",
+            GraphKfunc::RbtreeRoot => "bpf_rbtree_root",
+            GraphKfunc::RbtreeLeft => "bpf_rbtree_left",
+            GraphKfunc::RbtreeRight => "bpf_rbtree_right",
         }
     }
 
@@ -119,11 +135,7 @@ impl GraphKfunc {
     pub const fn needs_lock(self) -> bool {
         !matches!(
             self,
-            GraphKfunc::ObjNewImpl
-                | GraphKfunc::ObjDropImpl
-                | GraphKfunc::RefcountAcquireImpl
-                | GraphKfunc::RcuReadLock
-                | GraphKfunc::RcuReadUnlock
+            GraphKfunc::ObjNewImpl | GraphKfunc::ObjDropImpl | GraphKfunc::RefcountAcquireImpl
         )
     }
 
@@ -141,7 +153,27 @@ impl GraphKfunc {
                 | GraphKfunc::ListPushBackImpl
                 | GraphKfunc::ListPopFront
                 | GraphKfunc::ListPopBack
+                | GraphKfunc::ListFront
+                | GraphKfunc::ListBack
         )
+    }
+
+    /// The kernel version that has it: the lists 6.2, the trees 6.3, `bpf_refcount_acquire`
+    /// 6.4, the peeks (`bpf_list_front` / `_back`, `bpf_rbtree_root` / `_left` / `_right`)
+    /// 6.16.
+    pub const fn since(self) -> (u16, u16) {
+        match self {
+            GraphKfunc::ListFront
+            | GraphKfunc::ListBack
+            | GraphKfunc::RbtreeRoot
+            | GraphKfunc::RbtreeLeft
+            | GraphKfunc::RbtreeRight => (6, 16),
+            GraphKfunc::RefcountAcquireImpl => (6, 4),
+            GraphKfunc::RbtreeAddImpl | GraphKfunc::RbtreeRemove | GraphKfunc::RbtreeFirst => {
+                (6, 3)
+            }
+            _ => (6, 2),
+        }
     }
 
     /// The kfunc an instruction calls by name (a kfunc call with its placeholder `imm`).

@@ -58,6 +58,7 @@ pub mod graph;
 pub mod iter;
 pub mod metadata;
 pub mod netfilter;
+pub mod rcu;
 pub mod seeds;
 
 // ---------------------------------------------------------------------------------------------

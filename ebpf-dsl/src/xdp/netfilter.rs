@@ -25,6 +25,7 @@ use super::exception::ExcKfunc;
 use super::graph::GraphKfunc;
 use super::iter::IterKfunc;
 use super::metadata::XdpKfunc;
+use super::rcu::RcuKfunc;
 
 /// The netfilter kfuncs this crate knows by name.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -126,7 +127,7 @@ pub const fn call_nf_kfunc(kfunc: NfKfunc) -> Insn {
 }
 
 /// The name of the kfunc (XDP metadata, netfilter, dynptr, exceptions, BTF casts, crypto,
-/// local objects, arenas) whose call-by-name placeholder is `imm`.
+/// local objects, arenas, iterators, RCU sections) whose call-by-name placeholder is `imm`.
 pub fn kfunc_name(imm: i32) -> Option<&'static str> {
     XdpKfunc::from_placeholder(imm)
         .map(XdpKfunc::name)
@@ -138,6 +139,7 @@ pub fn kfunc_name(imm: i32) -> Option<&'static str> {
         .or_else(|| GraphKfunc::from_placeholder(imm).map(GraphKfunc::name))
         .or_else(|| ArenaKfunc::from_placeholder(imm).map(ArenaKfunc::name))
         .or_else(|| IterKfunc::from_placeholder(imm).map(IterKfunc::name))
+        .or_else(|| RcuKfunc::from_placeholder(imm).map(RcuKfunc::name))
 }
 
 /// The call by name of the kfunc (XDP metadata, netfilter, dynptr, exceptions, BTF casts, crypto,
@@ -153,6 +155,7 @@ pub fn call_kfunc_by_name(name: &str) -> Option<Insn> {
         .or_else(|| GraphKfunc::from_name(name).map(super::graph::call_graph_kfunc))
         .or_else(|| ArenaKfunc::from_name(name).map(super::arena::call_arena_kfunc))
         .or_else(|| IterKfunc::from_name(name).map(super::iter::call_iter_kfunc))
+        .or_else(|| RcuKfunc::from_name(name).map(super::rcu::call_rcu_kfunc))
 }
 
 /// The name of the kfunc `insn` calls by name (a kfunc call with a placeholder `imm`).
@@ -178,6 +181,7 @@ pub fn kfunc_names() -> impl Iterator<Item = &'static str> {
         .chain(GraphKfunc::ALL.into_iter().map(GraphKfunc::name))
         .chain(ArenaKfunc::ALL.into_iter().map(ArenaKfunc::name))
         .chain(IterKfunc::ALL.into_iter().map(IterKfunc::name))
+        .chain(RcuKfunc::ALL.into_iter().map(RcuKfunc::name))
 }
 
 #[cfg(test)]
@@ -205,6 +209,7 @@ mod tests {
                 + GraphKfunc::ALL.len()
                 + ArenaKfunc::ALL.len()
                 + IterKfunc::ALL.len()
+                + RcuKfunc::ALL.len()
         );
         assert_eq!(call_kfunc_by_name("bpf_nope"), None);
     }

@@ -21,6 +21,7 @@ use ebpf_dsl::xdp::graph::GraphKfunc;
 use ebpf_dsl::xdp::iter::IterKfunc;
 use ebpf_dsl::xdp::metadata::XdpKfunc;
 use ebpf_dsl::xdp::netfilter::{kfunc_names, kfunc_of_insn, NfKfunc};
+use ebpf_dsl::xdp::rcu::RcuKfunc;
 use ebpf_dsl::Insn;
 
 use crate::error::{Error, Result};
@@ -70,7 +71,9 @@ fn requirement(name: &str) -> &'static str {
     } else if ExcKfunc::from_name(name).is_some() {
         "bpf_throw needs Linux 6.7"
     } else if GraphKfunc::from_name(name).is_some() {
-        "bpf_obj_new / bpf_obj_drop and the list kfuncs need Linux 6.2, the rbtree kfuncs 6.3, bpf_refcount_acquire 6.4"
+        "bpf_obj_new / bpf_obj_drop and the list kfuncs need Linux 6.2, the rbtree kfuncs 6.3, bpf_refcount_acquire 6.4, bpf_list_front/back and bpf_rbtree_root/left/right 6.16"
+    } else if RcuKfunc::from_name(name).is_some() {
+        "bpf_rcu_read_lock / bpf_rcu_read_unlock need Linux 6.2, bpf_percpu_obj_new / bpf_percpu_obj_drop 6.6"
     } else if BtfKfunc::from_name(name).is_some() {
         "the casts need Linux 6.2, bpf_sk_assign_tcp_reqsk 6.9"
     } else if ebpf_dsl::xdp::arena::ArenaKfunc::from_name(name).is_some() {

@@ -493,9 +493,18 @@ pub struct State {
     /// hidden counter.
     pub may_goto_depth: u32,
     /// The `bpf_spin_lock` held on this path (the kernel's `active_lock`): the map and the id
-    /// of the value pointer it was taken through.
+    /// of the value pointer it was taken through, or [`OBJECT_LOCK`] and the owning reference
+    /// of the allocated object whose lock it is.
     pub lock: Option<(u16, u32)>,
+    /// An RCU read section is open on this path (`bpf_rcu_read_lock`, the kernel's
+    /// `active_rcu_lock`; sections do not nest).
+    pub rcu: bool,
 }
+
+/// The "map" of [`State::lock`] when the lock held is the `bpf_spin_lock` of an object the
+/// program allocated (the kernel's lock state keyed by the program's BTF and the object's
+/// `reg->id`, its owning reference here): no map has this index.
+pub const OBJECT_LOCK: u16 = u16::MAX;
 
 impl Clone for State {
     fn clone(&self) -> State {
@@ -506,6 +515,7 @@ impl Clone for State {
             taint: self.taint.clone(),
             may_goto_depth: self.may_goto_depth,
             lock: self.lock,
+            rcu: self.rcu,
         }
     }
 
@@ -517,6 +527,7 @@ impl Clone for State {
         self.taint.clone_from(&o.taint);
         self.may_goto_depth = o.may_goto_depth;
         self.lock = o.lock;
+        self.rcu = o.rcu;
     }
 }
 

@@ -287,10 +287,15 @@ fn value_ids(old: u32, new: u32, ids: &mut IdMap) -> bool {
     (old == 0 && new == 0) || (old != 0 && new != 0 && ids.check(old, new))
 }
 
-/// The held locks match: none in both, or the same map through consistently renamed ids.
+/// The held locks match: none in both, or the same map (or object) through consistently
+/// renamed ids.
 fn lock_covers(old: &State, new: &State, ids: &mut IdMap) -> bool {
     match (old.lock, new.lock) {
         (None, None) => true,
+        // An object's lock: its owning reference, in the references' key space.
+        (Some((m1, i1)), Some((m2, i2))) if m1 == OBJECT_LOCK => {
+            m2 == m1 && ids.check(i1 | 1 << 31, i2 | 1 << 31)
+        }
         (Some((m1, i1)), Some((m2, i2))) => m1 == m2 && value_ids(i1, i2, ids),
         _ => false,
     }
@@ -326,11 +331,13 @@ pub fn covers(old: &State, new: &State, live: u16) -> bool {
 }
 
 /// What every comparison of checkpoints starts with: the same frames and references, a
-/// taint only where the old state had one, and the same lock held; the id map so far.
+/// taint only where the old state had one, the same lock held and RCU section open (the
+/// kernel's `states_equal` compares `active_rcu_lock`); the id map so far.
 fn same_shape(old: &State, new: &State) -> Option<IdMap> {
     if old.frames.len() != new.frames.len()
         || old.refs.len() != new.refs.len()
         || (new.taint.is_some() && old.taint.is_none())
+        || old.rcu != new.rcu
     {
         return None;
     }
@@ -534,6 +541,7 @@ pub fn same_state(a: &State, b: &State) -> bool {
     }
     a.may_goto_depth == b.may_goto_depth
         && !slots_differ(a, b)
+        && a.rcu == b.rcu
         && ((a.frames == b.frames && a.refs == b.refs && a.lock == b.lock)
             || (covers(a, b, 0x7ff) && covers(b, a, 0x7ff) && !iter_depths_differ(a, b)))
 }

@@ -228,9 +228,24 @@ impl<'a> Exec<'a> {
             ),
             RegVal::BtfPtr { ty, off, trust } => self.describe_btf(*ty, *off, *trust, false),
             RegVal::BtfPtrOrNull { ty, trust, .. } => self.describe_btf(*ty, 0, *trust, true),
-            RegVal::Alloc { ty, off, .. } => format!(
-                "an object of struct {} the program owns (PTR_TO_BTF_ID | MEM_ALLOC){}",
-                self.local_name(*ty),
+            RegVal::Alloc { ty, off, ref_id } => format!(
+                "{}{}",
+                if *ty & call::PERCPU_TY != 0 {
+                    format!(
+                        "a per-CPU object of struct {} the program owns (PTR_TO_BTF_ID | MEM_ALLOC | MEM_PERCPU)",
+                        self.local_name(*ty)
+                    )
+                } else if *ref_id != 0 {
+                    format!(
+                        "an object of struct {} the program owns (PTR_TO_BTF_ID | MEM_ALLOC)",
+                        self.local_name(*ty)
+                    )
+                } else {
+                    format!(
+                        "an object of struct {} in a tree or list, not owned (PTR_TO_BTF_ID | MEM_ALLOC | NON_OWN_REF)",
+                        self.local_name(*ty)
+                    )
+                },
                 if *off != 0 {
                     format!(" + {off}")
                 } else {
@@ -238,8 +253,18 @@ impl<'a> Exec<'a> {
                 }
             ),
             RegVal::AllocOrNull { ty, .. } => format!(
-                "an object of struct {} or NULL (PTR_TO_BTF_ID | MEM_ALLOC | PTR_MAYBE_NULL)",
-                self.local_name(*ty)
+                "{} object of struct {} or NULL (PTR_TO_BTF_ID | MEM_ALLOC{} | PTR_MAYBE_NULL)",
+                if *ty & call::PERCPU_TY != 0 {
+                    "a per-CPU"
+                } else {
+                    "an"
+                },
+                self.local_name(*ty),
+                if *ty & call::PERCPU_TY != 0 {
+                    " | MEM_PERCPU"
+                } else {
+                    ""
+                }
             ),
         }
     }

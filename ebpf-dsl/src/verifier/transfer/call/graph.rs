@@ -20,12 +20,18 @@
 //!   disallowed"); a number may be stored, a pointer is refused here; a constant may be added
 //!   to the pointer.
 //!
-//! Not modelled (refused with a message naming it): kptrs of kernel types, percpu objects,
-//! the graph kfuncs (rbtree, lists), `bpf_refcount_acquire`, reading a kptr field directly.
+//! * `bpf_spin_lock` / `bpf_spin_unlock` of an object the program owns, at its struct's
+//!   `bpf_spin_lock` (`check_object_lock_arg`): it guards the object's own trees and lists
+//!   (`graph_tree.rs`).
+//!
+//! The tree and list kfuncs and `bpf_refcount_acquire` are `graph_tree.rs`'s and below. Not
+//! modelled (refused with a message naming it): kptrs of kernel types, percpu objects,
+//! reading a kptr field directly.
 
 use super::*;
 use crate::btf::{FieldKind, Kind, SpecialFields};
 use crate::spec::ProgramType;
+use crate::verifier::domain::state::OBJECT_LOCK;
 use crate::xdp::graph::GraphKfunc;
 
 /// `BPF_FUNC_kptr_xchg`.
@@ -33,6 +39,10 @@ pub(crate) const KPTR_XCHG: i32 = 194;
 
 /// Marks the references of allocated objects.
 pub(crate) const ALLOC_REF: u32 = 1 << 25;
+
+/// The bit of [`RegVal::Alloc`]'s `ty` that marks a per-CPU object (`MEM_PERCPU`, from
+/// `percpu.rs`'s `bpf_percpu_obj_new_impl`): no type id of a program's BTF has it.
+pub(crate) const PERCPU_TY: u32 = 1 << 31;
 
 impl<'a> Exec<'a> {
     /// The program's BTF, or the refusal of `what` without it.
@@ -47,8 +57,9 @@ impl<'a> Exec<'a> {
         }
     }
 
-    /// The name of struct `ty` of the program's BTF (for messages).
+    /// The name of struct `ty` of the program's BTF (for messages; a per-CPU object's too).
     pub(crate) fn local_name(&self, ty: u32) -> String {
+        let ty = ty & !PERCPU_TY;
         self.input
             .program_types
             .and_then(|t| t.btf.get(ty))
@@ -64,12 +75,8 @@ impl<'a> Exec<'a> {
     ) -> R<Option<(usize, State)>> {
         let full = k.name();
         self.check_kfunc_gpl(pc, full)?;
-        let since = match k {
-            GraphKfunc::RefcountAcquireImpl => 4,
-            _ if k.needs_lock() && !k.is_list() => 3,
-            _ => 2,
-        };
-        self.check_kfunc_since(pc, full, KernelVersion::new(6, since))?;
+        let (major, minor) = k.since();
+        self.check_kfunc_since(pc, full, KernelVersion::new(major, minor))?;
         if !matches!(
             self.input.prog_type,
             ProgramType::Xdp | ProgramType::SchedCls | ProgramType::SchedAct
@@ -101,6 +108,14 @@ impl<'a> Exec<'a> {
             }
             GraphKfunc::ObjDropImpl => {
                 let v = self.read(st, pc, 1)?;
+                if let RegVal::Alloc { ty, .. } = v {
+                    if ty & PERCPU_TY != 0 {
+                        return Err(e(pc, Rule::HelperArgument, format!(
+                            "{full} takes an object the program owns in r1, but r1 is {}, which bpf_percpu_obj_drop_impl frees (the kernel: arg#0 expected for bpf_percpu_obj_drop_impl())",
+                            self.describe(&v)
+                        )));
+                    }
+                }
                 let rf = self.owned_arg(pc, 1, &v, full)?;
                 release_alloc(st, rf);
                 RegVal::NotInit
@@ -139,13 +154,6 @@ impl<'a> Exec<'a> {
                         ref_id: rf,
                     }
                 }
-            }
-            GraphKfunc::RcuReadLock | GraphKfunc::RcuReadUnlock => {
-                return Err(e(
-                    pc,
-                    Rule::Unsupported,
-                    format!("{full} (an RCU read section) is not modelled by this verifier"),
-                ))
             }
             _ => unreachable!("the tree and list kfuncs are graph_tree.rs's"),
         };
@@ -242,6 +250,62 @@ impl<'a> Exec<'a> {
                 ),
             )),
         }
+    }
+
+    /// The offset of the `bpf_spin_lock` of struct `ty` of the program's BTF, if it has one.
+    pub(crate) fn object_lock_offset(&self, ty: u32) -> Option<u32> {
+        let btf = self.input.program_types.map(|t| &t.btf)?;
+        btf.special_fields(ty).ok().and_then(|f| {
+            f.fields
+                .iter()
+                .find(|f| f.kind == FieldKind::Managed("bpf_spin_lock"))
+                .map(|f| f.offset)
+        })
+    }
+
+    /// Argument `r` (`v`, an allocated object) of `bpf_spin_lock` / `bpf_spin_unlock` (`name`):
+    /// the kernel's `process_spin_lock` for `PTR_TO_BTF_ID | MEM_ALLOC`. The object is one the
+    /// program owns (a non-owning reference, in a tree or list, is no `spin_lock_types`
+    /// argument), and `v` points at its struct's `bpf_spin_lock`. Gives the lock's identity in
+    /// [`State::lock`]: [`OBJECT_LOCK`] and the owning reference (the kernel's `reg->id`,
+    /// which an object with a lock keeps after its NULL check).
+    pub(crate) fn check_object_lock_arg(
+        &self,
+        pc: usize,
+        r: u8,
+        v: &RegVal,
+        name: &str,
+    ) -> R<(u16, u32)> {
+        let RegVal::Alloc { ty, off, ref_id } = *v else {
+            return Err(e(
+                pc,
+                Rule::HelperArgument,
+                format!(
+                    "{name} expects a pointer to a bpf_spin_lock in r{r}, but r{r} is {}",
+                    self.describe(v)
+                ),
+            ));
+        };
+        if ref_id == 0 {
+            return Err(e(pc, Rule::HelperArgument, format!(
+                "{name}: r{r} is {}; only the lock of a map value or of an object the program owns is taken (the kernel: R{r} type=ptr_{} expected=map_value, ptr_)",
+                self.describe(v),
+                self.local_name(ty)
+            )));
+        }
+        let Some(lock) = self.object_lock_offset(ty) else {
+            return Err(e(pc, Rule::HelperArgument, format!(
+                "{name}: struct {} has no bpf_spin_lock (the kernel: local 'kptr' has no valid bpf_spin_lock)",
+                self.local_name(ty)
+            )));
+        };
+        if off != lock as i32 {
+            return Err(e(pc, Rule::HelperArgument, format!(
+                "{name}: r{r} points to offset {off} of an object of struct {}, but its bpf_spin_lock is at offset {lock} (the kernel: off {off} doesn't point to 'struct bpf_spin_lock' that is at {lock})",
+                self.local_name(ty)
+            )));
+        }
+        Ok((OBJECT_LOCK, ref_id))
     }
 
     /// The special fields of the value of map `m`, if any.
@@ -374,6 +438,13 @@ impl<'a> Exec<'a> {
         n: u64,
         what: &str,
     ) -> R<()> {
+        if ty & PERCPU_TY != 0 {
+            return Err(e(pc, Rule::MemoryAccess, format!(
+                "this {what} through r{r} of a per-CPU object of struct {}: its memory is never read or written through the pointer bpf_percpu_obj_new gives (the kernel: R{r} is ptr_{} access percpu memory: off={off})",
+                self.local_name(ty),
+                self.local_name(ty)
+            )));
+        }
         let btf = self.program_btf(pc, "an allocated object")?;
         let name = self.local_name(ty);
         let (lo, hi) = (off as i64, off as i64 + n as i64);

@@ -11,7 +11,8 @@ use crate::verifier::domain::state::RegVal;
 /// node_data __kptr *n; long x; }` (the kptr at 0), and `lk`'s `struct { int cnt; struct
 /// bpf_spin_lock l; struct bpf_rb_root r __contains(node_data, node); struct bpf_list_head h
 /// __contains(node_data, lnode); }` (the lock at 4, as `lock.rs`'s value has it, the root at
-/// 8, the head at 24; `node_data`'s list node at 48).
+/// 8, the head at 24; `node_data`'s list node at 48); and `struct owner`, an object with a
+/// lock and a list ([`owner_type`]).
 pub(crate) fn types() -> Rc<ProgramTypes> {
     let mut b = Btf::new();
     let st = |b: &mut Btf, name: &str, size, ms: &[(&str, u32, u32)]| {
@@ -102,10 +103,34 @@ pub(crate) fn types() -> Rc<ProgramTypes> {
     // `struct counted { long v; struct bpf_refcount ref; }`.
     let rc = st(&mut b, "bpf_refcount", 4, &[]);
     st(&mut b, "counted", 16, &[("v", long, 0), ("ref", rc, 8)]);
+    // `struct owner { struct bpf_list_head items __contains(node_data, lnode); struct
+    // bpf_spin_lock lock; long data; }`: an object with its own lock and list (head at 0,
+    // lock at 16).
+    let owner = st(
+        &mut b,
+        "owner",
+        32,
+        &[("items", head, 0), ("lock", lock, 16), ("data", long, 24)],
+    );
+    b.push(Type::new(
+        "contains:node_data:lnode",
+        Kind::DeclTag {
+            ty: owner,
+            component_idx: 0,
+        },
+    ));
     Rc::new(ProgramTypes {
         btf: b,
         values: vec![("arr".into(), value), ("lk".into(), lk)],
     })
+}
+
+/// The id of `struct owner` in [`types`].
+pub(crate) fn owner_type() -> u32 {
+    let t = types();
+    (1..=t.btf.types.len() as u32)
+        .find(|&i| t.btf.get(i).is_some_and(|t| t.name == "owner"))
+        .expect("struct owner")
 }
 
 pub(crate) fn tc(src: &str) -> One {

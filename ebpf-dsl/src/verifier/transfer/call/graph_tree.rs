@@ -5,7 +5,12 @@
 //! * the root (r1) is a `struct bpf_rb_root` of a map value at a constant offset (a field of
 //!   the value's BTF with its `__contains(TYPE, FIELD)` tag: "bpf_rb_root not found at
 //!   offset=N"), and the `bpf_spin_lock` of that same value is held ("bpf_spin_lock at off=N
-//!   must be held for bpf_rb_root"); roots inside allocated objects are not modelled;
+//!   must be held for bpf_rb_root"); or a root of an object the program owns (its struct's
+//!   BTF record, the kernel's `reg_btf_record`), whose own lock is held (taken through the
+//!   same owning reference: `check_reg_allocation_locked`, "held lock and object are not in
+//!   the same allocation"), never through a non-owning reference ("arg#0 expected pointer to
+//!   map value or allocated object"): an object holding a list of other objects, itself a
+//!   node of a map value's list (linked_list.c's `list_in_list`);
 //! * `bpf_rbtree_add_impl(root, node, less, meta__ign, off__k)`: the node (r2) is an object
 //!   the program owns, of the root's TYPE, at FIELD's offset ("operation on bpf_rb_root
 //!   expects arg#1 bpf_rb_node at offset=N in struct T, but arg is at offset=M in struct U");
@@ -31,6 +36,7 @@
 use super::graph::ALLOC_REF;
 use super::*;
 use crate::btf::FieldKind;
+use crate::verifier::domain::state::OBJECT_LOCK;
 use crate::xdp::graph::GraphKfunc;
 
 impl<'a> Exec<'a> {
@@ -103,16 +109,12 @@ impl<'a> Exec<'a> {
                     .another_round(st, 0, &RegVal::NotInit)
                     .then_some((target, cb)))
             }
-            GraphKfunc::RbtreeRemove => {
+            GraphKfunc::RbtreeRemove | GraphKfunc::RbtreeLeft | GraphKfunc::RbtreeRight => {
                 let node = self.read(st, pc, 2)?;
-                if !matches!(node, RegVal::Alloc { ref_id: 0, .. }) {
-                    return Err(e(pc, Rule::HelperArgument, format!(
-                        "{full} expects a node in a tree (a non-owning reference, from bpf_rbtree_first or added by bpf_rbtree_add) in r2, but r2 is {} (the kernel: rbtree_remove node input must be non-owning ref)",
-                        self.describe(&node)
-                    )));
-                }
+                self.tree_node_arg(pc, &node, full)?;
                 self.check_node_arg(pc, &node, value, node_off, full, list)?;
-                Ok(self.graph_ret(st, value, node_off, true))
+                let owned = k == GraphKfunc::RbtreeRemove;
+                Ok(self.graph_ret(st, value, node_off, owned))
             }
             GraphKfunc::ListPushFrontImpl | GraphKfunc::ListPushBackImpl => {
                 let node = self.read(st, pc, 2)?;
@@ -172,6 +174,34 @@ impl<'a> Exec<'a> {
         None
     }
 
+    /// The node (r2) of `bpf_rbtree_remove`, `bpf_rbtree_left` or `bpf_rbtree_right`: a node
+    /// in a tree (a non-owning reference); from Linux 6.16 also an object the program owns
+    /// (the kernel checks at run time that the node is in this tree: "can only take
+    /// non-owning or refcounted bpf_rb_node pointer"; before, "rbtree_remove node input must
+    /// be non-owning ref").
+    fn tree_node_arg(&self, pc: usize, node: &RegVal, full: &str) -> R<()> {
+        let owned_too = self.input.kernel >= KernelVersion::RBTREE_OWNED_NODE;
+        match node {
+            RegVal::Alloc { ref_id: 0, .. } => Ok(()),
+            RegVal::Alloc { .. } if owned_too => Ok(()),
+            RegVal::Alloc { .. } => Err(e(pc, Rule::HelperArgument, format!(
+                "{full} expects a node in a tree (a non-owning reference, from bpf_rbtree_first or added by bpf_rbtree_add) in r2, but r2 is {}, which the target kernel ({}) refuses before Linux 6.16 (the kernel: rbtree_remove node input must be non-owning ref)",
+                self.describe(node),
+                self.input.kernel
+            ))),
+            _ => {
+                let null = crate::verifier::domain::branch::is_or_null(node);
+                Err(e(pc, if null { Rule::NullCheck } else { Rule::HelperArgument }, format!(
+                    "{full} expects a node of the tree (a non-owning reference{}) in r2, but r2 is {}{} (the kernel: {})",
+                    if owned_too { ", or an object the program owns" } else { "" },
+                    self.describe(node),
+                    if null { "; null-check it first" } else { "" },
+                    if null { "Possibly NULL pointer passed to trusted arg1" } else if owned_too { "can only take non-owning or refcounted bpf_rb_node pointer" } else { "rbtree_remove node input must be non-owning ref" }
+                )))
+            }
+        }
+    }
+
     /// The node added (r2): an object the program owns; gives its reference.
     fn owned_node(&self, pc: usize, node: &RegVal, full: &str) -> R<u32> {
         match node {
@@ -187,8 +217,10 @@ impl<'a> Exec<'a> {
         }
     }
 
-    /// The root argument: a `bpf_rb_root` (`list`: a `bpf_list_head`) of a map value whose
-    /// lock is held; gives the nodes' struct and their node's offset.
+    /// The root argument: a `bpf_rb_root` (`list`: a `bpf_list_head`) of a map value, or of
+    /// an object the program owns, whose lock is held (`check_reg_allocation_locked`: the
+    /// lock of the same value, the same lookup, or of the same object); gives the nodes'
+    /// struct and their node's offset.
     fn graph_root_arg(
         &self,
         pc: usize,
@@ -198,41 +230,71 @@ impl<'a> Exec<'a> {
         list: bool,
     ) -> R<(u32, u32)> {
         let root = if list { "bpf_list_head" } else { "bpf_rb_root" };
-        let RegVal::MapValue { map, off, var, id } = v else {
-            return Err(e(pc, if crate::verifier::domain::branch::is_or_null(v) { Rule::NullCheck } else { Rule::HelperArgument }, format!(
-                "{full} expects a pointer to a {root} of a map value in r1, but r1 is {} (roots inside allocated objects are not modelled by this verifier)",
-                self.describe(v)
-            )));
+        let (fields, at, owner, lock, held) = match v {
+            RegVal::MapValue { map, off, var, id } => {
+                let Some(c) = var.as_const() else {
+                    return Err(e(pc, Rule::HelperArgument, format!(
+                        "{full}: r1 is {} at a variable offset (the kernel: R1 doesn't have constant offset. {root} has to be at the constant offset)",
+                        self.describe(v)
+                    )));
+                };
+                (
+                    self.fields_of_map(*map).cloned(),
+                    *off as i64 + c as i64,
+                    format!("a value of map `{}`", self.map(*map).name_str()),
+                    self.lock_offset(*map),
+                    st.lock == Some((*map, *id)),
+                )
+            }
+            RegVal::Alloc { ty, off, ref_id } if *ref_id != 0 => {
+                let btf = self.program_btf(pc, full)?;
+                (
+                    btf.special_fields(*ty).ok(),
+                    *off as i64,
+                    format!(
+                        "an object of struct {} the program owns",
+                        self.local_name(*ty)
+                    ),
+                    self.object_lock_offset(*ty),
+                    st.lock == Some((OBJECT_LOCK, *ref_id)),
+                )
+            }
+            RegVal::Alloc { .. } => {
+                return Err(e(pc, Rule::HelperArgument, format!(
+                    "{full}: r1 is {}; the {root} of an object is used through an owning reference only (the kernel: arg#0 expected pointer to map value or allocated object)",
+                    self.describe(v)
+                )));
+            }
+            _ => {
+                return Err(e(pc, if crate::verifier::domain::branch::is_or_null(v) { Rule::NullCheck } else { Rule::HelperArgument }, format!(
+                    "{full} expects a pointer to a {root} of a map value or of an object the program owns in r1, but r1 is {}",
+                    self.describe(v)
+                )));
+            }
         };
-        let Some(c) = var.as_const() else {
-            return Err(e(pc, Rule::HelperArgument, format!(
-                "{full}: r1 is {} at a variable offset (the kernel: R1 doesn't have constant offset. {root} has to be at the constant offset)",
-                self.describe(v)
-            )));
-        };
-        let at = *off as i64 + c as i64;
-        let name = self.map(*map).name_str();
         let Some(FieldKind::GraphRoot {
             list: _,
             value,
             node_offset,
-        }) = self
-            .fields_of_map(*map)
+        }) = fields
+            .as_ref()
             .and_then(|f| f.root_at(at))
             .map(|f| f.kind.clone())
             .filter(|k| matches!(k, FieldKind::GraphRoot { list: l, .. } if *l == list))
         else {
             return Err(e(pc, Rule::HelperArgument, format!(
-                "{full}: r1 points at byte {at} of a value of map `{name}`, where there is no {root} (the kernel: {root} not found at offset={at})"
+                "{full}: r1 points at byte {at} of {owner}, where there is no {root} (the kernel: {root} not found at offset={at})"
             )));
         };
-        if st.lock != Some((*map, *id)) {
-            let lock = self
-                .lock_offset(*map)
-                .map_or_else(|| "-".to_string(), |l| l.to_string());
+        if !held {
+            let lock = lock.map_or_else(|| "-".to_string(), |l| l.to_string());
             return Err(e(pc, Rule::HelperArgument, format!(
-                "{full}: the bpf_spin_lock of this value of map `{name}` is not held{} (the kernel: bpf_spin_lock at off={lock} must be held for {root})",
-                if st.lock.is_some() { " (another lock is)" } else { "" }
+                "{full}: the bpf_spin_lock of this {} is not held{} (the kernel: held lock and object are not in the same allocation; bpf_spin_lock at off={lock} must be held for {root})",
+                owner.trim_start_matches("a ").trim_start_matches("an "),
+                match st.lock {
+                    Some(h) => format!(" ({} is)", self.held_lock_name(h)),
+                    None => String::new(),
+                }
             )));
         }
         Ok((value, node_offset))

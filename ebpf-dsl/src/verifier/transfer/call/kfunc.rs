@@ -46,6 +46,9 @@ impl<'a> Exec<'a> {
         if let Some(k) = crate::xdp::iter::IterKfunc::from_placeholder(placeholder) {
             return self.call_iter_kfunc(pc, st, k);
         }
+        if let Some(k) = crate::xdp::rcu::RcuKfunc::from_placeholder(placeholder) {
+            return self.call_rcu_kfunc(pc, st, k).map(|_| None);
+        }
         if let Some(k) = crate::xdp::crypto::CryptoKfunc::from_placeholder(placeholder) {
             return self.call_crypto_kfunc(pc, st, k).map(|_| None);
         }

@@ -130,7 +130,7 @@ pub(crate) fn leak_message(st: &State) -> &'static str {
     } else if st.refs.iter().any(|r| r & super::kfunc_nf::KOBJ_REF != 0) {
         "a struct nf_conn from a conntrack kfunc is not released on this path (call bpf_ct_release, or bpf_ct_insert_entry for an allocated one, after the null check)"
     } else if st.refs.iter().any(|r| r & super::graph::ALLOC_REF != 0) {
-        "an object the program owns (from bpf_obj_new, bpf_kptr_xchg or bpf_rbtree_remove) is not released on this path (drop it with bpf_obj_drop, add it to a tree or stash it with bpf_kptr_xchg, after the null check)"
+        "an object the program owns (from bpf_obj_new, bpf_percpu_obj_new, bpf_kptr_xchg, bpf_rbtree_remove or a list pop) is not released on this path (drop it with bpf_obj_drop or bpf_percpu_obj_drop, add it to a tree or list or stash it with bpf_kptr_xchg, after the null check)"
     } else if st.refs.iter().any(|r| r & SOCK_REF != 0) {
         "a socket from a lookup is not released on this path (call bpf_sk_release after the null check)"
     } else {

@@ -5,6 +5,8 @@
 //!   ([`MapSpec::btf`] or [`crate::verifier::VerifyInput::spin_locks`]); a map without one
 //!   has no lock;
 //! - the argument is a pointer into such a value at a constant offset equal to the lock's;
+//!   or the `bpf_spin_lock` of an object the program allocated and owns (`graph.rs`'s
+//!   `check_object_lock_arg`), held by that owning reference ([`OBJECT_LOCK`]);
 //! - one lock at a time; `bpf_spin_unlock` releases the lock taken through the same value (the
 //!   same map and the same lookup: the kernel keeps the lookup's id on the non-NULL pointer for
 //!   these maps, [`LOCK_ID`]);
@@ -16,6 +18,7 @@
 
 use super::*;
 use crate::verifier::cfg::Op;
+use crate::verifier::domain::state::OBJECT_LOCK;
 use crate::verifier::lock_layout::{spin_lock_offsets, LOCK_SIZE, TIMER_SIZE};
 use crate::verifier::VerifyInput;
 
@@ -59,6 +62,21 @@ pub(crate) fn check_lock_maps(
 use std::collections::HashMap;
 
 impl<'a> Exec<'a> {
+    /// The lock `held` ([`State::lock`]) in words: "the bpf_spin_lock of a value of map `m`"
+    /// or "the bpf_spin_lock of an object of struct T the program owns".
+    pub(crate) fn held_lock_name(&self, held: (u16, u32)) -> String {
+        match held {
+            (OBJECT_LOCK, rf) => format!(
+                "the bpf_spin_lock of an object the program owns (reference {})",
+                rf & !super::graph::ALLOC_REF
+            ),
+            (m, _) => format!(
+                "the bpf_spin_lock of a value of map `{}`",
+                self.map(m).name_str()
+            ),
+        }
+    }
+
     /// The offset of the `bpf_spin_lock` in the value of map `m`, if it has one.
     pub(crate) fn lock_offset(&self, m: u16) -> Option<u32> {
         self.locks.get(m as usize).copied().flatten()
@@ -167,7 +185,10 @@ impl<'a> Exec<'a> {
         } else {
             "bpf_spin_unlock"
         };
-        let (map, id) = self.check_map_field_pointer(
+        let (map, id) = if let RegVal::Alloc { .. } = v {
+            self.check_object_lock_arg(pc, r, v, name)?
+        } else {
+            self.check_map_field_pointer(
             pc,
             r,
             v,
@@ -175,7 +196,8 @@ impl<'a> Exec<'a> {
             "bpf_spin_lock",
             Self::lock_offset,
             "no bpf_spin_lock (a map's lock is described by its value's BTF: a `struct bpf_spin_lock` member in C, a `BpfSpinLock` field of a `#[derive(Btf)]` value in `defmap!`, `spin_lock=OFFSET` in a `.map` line or a `--map`)",
-        )?;
+        )?
+        };
         match (func, st.lock) {
             (SPIN_LOCK, Some(_)) => Err(e(
                 pc,
@@ -189,12 +211,13 @@ impl<'a> Exec<'a> {
                 "bpf_spin_unlock without a lock held on this path",
             )),
             (_, Some((m, i))) if m == map && i == id => Ok(()),
-            (_, Some((m, _))) => Err(e(
+            (_, Some(held)) => Err(e(
                 pc,
                 Rule::HelperArgument,
                 format!(
-                    "bpf_spin_unlock of a different lock than the one held (taken in a value of map `{}` through another lookup)",
-                    self.map(m).name_str()
+                    "bpf_spin_unlock of a different lock than the one held (the kernel: bpf_spin_unlock of different lock): {} is held, r{r} is {}",
+                    self.held_lock_name(held),
+                    self.describe(v)
                 ),
             )),
         }
@@ -204,16 +227,11 @@ impl<'a> Exec<'a> {
     /// other than `bpf_spin_unlock` or of one of the program's functions, `LD_ABS`/`LD_IND`,
     /// the program's `exit`, and a callback's `exit` (refused here; a false reject at worst).
     pub(crate) fn check_held_lock(&self, pc: usize, st: &State) -> R<()> {
-        let Some((m, _)) = st.lock else {
+        let Some(lock) = st.lock else {
             return Ok(());
         };
         // Worded only for a refusal (the instructions a lock allows cost no string).
-        let held = || {
-            format!(
-                "while the bpf_spin_lock of a value of map `{}` is held",
-                self.map(m).name_str()
-            )
-        };
+        let held = || format!("while {} is held", self.held_lock_name(lock));
         match self.ops[pc] {
             Op::Call {
                 helper: SPIN_UNLOCK,
@@ -322,10 +340,11 @@ impl<'a> Exec<'a> {
 }
 
 /// The lock state after a checked `bpf_spin_lock` / `bpf_spin_unlock` whose argument was
-/// `r1_in`.
+/// `r1_in`: a map value's lock by its map and lookup, an object's by its owning reference.
 pub(crate) fn spin_lock_effects(st: &mut State, func: i32, r1_in: &RegVal) {
     match (func, r1_in) {
         (SPIN_LOCK, RegVal::MapValue { map, id, .. }) => st.lock = Some((*map, *id)),
+        (SPIN_LOCK, RegVal::Alloc { ref_id, .. }) => st.lock = Some((OBJECT_LOCK, *ref_id)),
         (SPIN_UNLOCK, _) => {
             st.lock = None;
             super::graph_tree::invalidate_non_owning(st);

@@ -2,6 +2,7 @@
 //! the submodules.
 
 pub(crate) mod args;
+pub(crate) use graph::PERCPU_TY;
 mod btf_sock;
 mod callback;
 mod global;
@@ -24,6 +25,8 @@ pub(crate) use lock::check_lock_maps;
 #[cfg(test)]
 pub(crate) use lock::lock_test_value;
 mod offered;
+mod percpu;
+mod rcu;
 mod sockmap;
 mod storage;
 mod strings;

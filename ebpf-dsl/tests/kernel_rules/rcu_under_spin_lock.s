@@ -1,0 +1,20 @@
+# kernel: reject
+# kernel log: function calls are not allowed while holding a lock
+*(u32 *)(r10 - 4) = 0
+r2 = r10
+r2 += -4
+r1 = sl ll
+call bpf_map_lookup_elem
+if r0 == 0 goto out
+r6 = r0
+r1 = r6
+r1 += 4
+call bpf_spin_lock
+call bpf_rcu_read_lock
+call bpf_rcu_read_unlock
+r1 = r6
+r1 += 4
+call bpf_spin_unlock
+out:
+r0 = 2
+exit
