@@ -19,6 +19,10 @@
 //! cache directory; `tools/verifier-selftests/run.sh` points it at the committed results), and
 //! FAILS on any false accept (we accept what the kernel rejects).
 //!
+//! `VERIFIER_SELFTESTS_EXTRA_FLAGS=N` ors `N` into every case's prog flags, on both sides (e.g.
+//! 1: every case also with `BPF_F_STRICT_ALIGNMENT`, a differential test of strict alignment;
+//! point `VERIFIER_SELFTESTS_RESULTS` elsewhere for such a run).
+//!
 //! Without the corpus it runs the converter when `CI=true` or `VERIFIER_SELFTESTS_FETCH=1`
 //! (about 150 MB download), otherwise it skips with a message. Needs root for the kernel
 //! verdicts; skips with a message otherwise unless `CI=true`.
@@ -272,7 +276,7 @@ fn read_manifest(path: &Path) -> Result<Vec<Case>, String> {
             name: get(1),
             prog_type: ProgramType::from_name(&pt).ok_or(format!("unknown type `{pt}`"))?,
             attach_type: get(3).parse().unwrap_or(0),
-            prog_flags: get(4).parse().unwrap_or(0),
+            prog_flags: get(4).parse().unwrap_or(0) | extra_flags(),
             expect: get(5),
             maps: get(6)
                 .split_whitespace()
@@ -284,6 +288,14 @@ fn read_manifest(path: &Path) -> Result<Vec<Case>, String> {
         });
     }
     Ok(cases)
+}
+
+/// `$VERIFIER_SELFTESTS_EXTRA_FLAGS`: prog flags added to every case (0 when unset).
+fn extra_flags() -> u32 {
+    std::env::var("VERIFIER_SELFTESTS_EXTRA_FLAGS")
+        .ok()
+        .and_then(|v| v.trim().parse().ok())
+        .unwrap_or(0)
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Debug)]
@@ -356,9 +368,6 @@ fn kernel_name(name: &str) -> String {
     name.chars().take(15).collect()
 }
 
-/// `BPF_F_STRICT_ALIGNMENT` in `prog_flags`.
-const BPF_F_STRICT_ALIGNMENT: u32 = 1;
-
 fn run_case(dir: &Path, c: &Case) -> Result1 {
     let not = |class: String| Result1 {
         outcome: Outcome::NotExpressible,
@@ -368,14 +377,6 @@ fn run_case(dir: &Path, c: &Case) -> Result1 {
     };
     if !c.not_expressible.is_empty() {
         return not(c.not_expressible.clone());
-    }
-    // BPF_F_STRICT_ALIGNMENT changes the kernel's packet and map-value alignment rules; the
-    // static verifier models the default (x86: no strict alignment; BPF_F_ANY_ALIGNMENT is
-    // the same there), so these cases are not comparable yet.
-    if c.prog_flags & BPF_F_STRICT_ALIGNMENT != 0 {
-        return not(
-            "prog flag BPF_F_STRICT_ALIGNMENT (not an option of the static verifier)".into(),
-        );
     }
     let src = match std::fs::read_to_string(dir.join(&c.file)) {
         Ok(s) => s,
@@ -487,6 +488,7 @@ fn run_case(dir: &Path, c: &Case) -> Result1 {
                 func_info: None,
                 vmlinux: None,
                 program_types: None,
+                strict_alignment: ebpf_dsl::spec::strict_alignment(c.prog_flags),
             };
             match verify(&input) {
                 Ok(_) => None,

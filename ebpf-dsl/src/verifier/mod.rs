@@ -32,7 +32,9 @@
 //!   pointer**; offsets bounded by ±2^29; `ptr - ptr` gives a number; negating, byte-swapping or
 //!   sign-extending a pointer gives a number;
 //! - alignment: stack accesses are always aligned; other loads and stores may be misaligned
-//!   (x86); **atomics are aligned on every kind of memory**, judged on the known bits of a
+//!   (x86) unless [`VerifyInput::strict_alignment`] (`BPF_F_STRICT_ALIGNMENT`: every access
+//!   aligned to its size, packet pointers counting `NET_IP_ALIGN` = 2; `transfer/align.rs`);
+//!   **atomics are aligned on every kind of memory**, judged on the known bits of a
 //!   variable offset; atomics refuse the context and the packet, take a pointer operand, and
 //!   an 8-byte atomic may hit a spilled pointer (the fetch gives it back);
 //! - pointers may be stored into map values, the packet, the context and ring buffer memory;
@@ -354,6 +356,15 @@ pub struct VerifyInput<'a> {
     /// fields (`transfer/call/graph.rs`). Without it `bpf_obj_new` is refused, and no map
     /// value is known to hold a kptr (`bpf_kptr_xchg` is refused).
     pub program_types: Option<&'a crate::btf::ProgramTypes>,
+    /// Verify as the kernel does a load with `BPF_F_STRICT_ALIGNMENT` in `prog_flags` (and
+    /// not `BPF_F_ANY_ALIGNMENT`; [`crate::spec::strict_alignment`] decides it from the
+    /// flags, [`VerifyInput::with_prog_flags`] sets it from them): every load and store must
+    /// be aligned to its size, judged on the constant offset plus the known bits of a
+    /// variable one (`check_ptr_alignment`), packet pointers as if the packet started 2 bytes
+    /// past an aligned address (the kernel's fixed `NET_IP_ALIGN`). `false` (the default, the
+    /// kernel's on x86-64 and arm64): only stack accesses and atomics must be aligned. The
+    /// loader must then pass the same flag to the kernel.
+    pub strict_alignment: bool,
 }
 
 impl<'a> VerifyInput<'a> {
@@ -375,7 +386,16 @@ impl<'a> VerifyInput<'a> {
             func_info: None,
             vmlinux: None,
             program_types: None,
+            strict_alignment: false,
         }
+    }
+
+    /// The same input verified as a load with `prog_flags` (see
+    /// [`VerifyInput::strict_alignment`]; the other flags do not change this verifier's
+    /// verdict).
+    pub fn with_prog_flags(mut self, prog_flags: u32) -> Self {
+        self.strict_alignment = crate::spec::strict_alignment(prog_flags);
+        self
     }
 
     /// The same input with the program's own BTF (see [`VerifyInput::program_types`]).
