@@ -41,7 +41,7 @@ use std::time::Instant;
 use ebpf_dsl::asm::{assemble, assemble_unchecked};
 use ebpf_dsl::btf::{Btf, BtfType, MapBtf, MaybeBtfFn};
 use ebpf_dsl::spec::InnerMap;
-use ebpf_dsl::verifier::{verify, VerifyInput};
+use ebpf_dsl::verifier::{needs_vmlinux, verify, VerifyInput};
 use ebpf_dsl::{MapSpec, MapType, ProgramSpec, ProgramType};
 use xsk_runtime::maps::{Map, UpdateFlags};
 use xsk_runtime::program::{relocate, LoadOptions, Program};
@@ -290,6 +290,17 @@ fn read_manifest(path: &Path) -> Result<Vec<Case>, String> {
     Ok(cases)
 }
 
+/// The running kernel's BTF (`/sys/kernel/btf/vmlinux`), decoded once; `None` without it.
+fn running_btf() -> Option<&'static Btf> {
+    static BTF: std::sync::OnceLock<Option<Btf>> = std::sync::OnceLock::new();
+    BTF.get_or_init(|| {
+        std::fs::read("/sys/kernel/btf/vmlinux")
+            .ok()
+            .and_then(|b| Btf::decode(&b).ok())
+    })
+    .as_ref()
+}
+
 /// `$VERIFIER_SELFTESTS_EXTRA_FLAGS`: prog flags added to every case (0 when unset).
 fn extra_flags() -> u32 {
     std::env::var("VERIFIER_SELFTESTS_EXTRA_FLAGS")
@@ -490,7 +501,16 @@ fn run_case(dir: &Path, c: &Case) -> Result1 {
                 program_types: None,
                 strict_alignment: ebpf_dsl::spec::strict_alignment(c.prog_flags),
             };
-            match verify(&input) {
+            // Refused for want of the kernel's BTF: verified again with the running kernel's,
+            // as `ebpf-dsl check --btf` does.
+            let verdict = match verify(&input) {
+                Err(errs) if errs.first().is_some_and(needs_vmlinux) => match running_btf() {
+                    Some(btf) => verify(&input.clone().with_vmlinux(btf)),
+                    None => Err(errs),
+                },
+                v => v,
+            };
+            match verdict {
                 Ok(_) => None,
                 Err(errs) => errs
                     .first()

@@ -52,8 +52,11 @@
 //! verified as a function in its own frame with the helper's arguments, `r0` 0 or 1 at its
 //! exit, round after round until a round changes nothing, as the kernel's
 //! `push_callback_call`). A lookup in a map of maps gives the inner map
-//! ([`crate::MapSpec::inner`]) for the map helpers. Reads of `struct bpf_map` fields through a
-//! map pointer follow the 6.18 layout (`transfer/map_ptr.rs`; targets 6.18 and later).
+//! ([`crate::MapSpec::inner`]) for the map helpers. Reads through a map pointer walk the map's
+//! kernel structure in the kernel's BTF when [`VerifyInput::vmlinux`] is given, as the
+//! kernel's `check_ptr_to_map_access` does (pointer members such as `ops` give plain BTF
+//! pointers); without it, the number fields of `struct bpf_map` follow the 6.18 layout
+//! (`transfer/map_ptr.rs`; targets 6.18 and later) and other reads ask for the BTF.
 //! `bpf_spin_lock` / `bpf_spin_unlock` take the `struct bpf_spin_lock` of a map value, at the
 //! offset the value's BTF gives (a `BpfSpinLock` field of a `defmap!` value, an object's
 //! `.BTF`, `spin_lock=OFFSET` in a `.map` line; `transfer/call/lock.rs`): one lock at a time,
