@@ -36,7 +36,10 @@
 //!   aligned to its size, packet pointers counting `NET_IP_ALIGN` = 2; `transfer/align.rs`);
 //!   **atomics are aligned on every kind of memory**, judged on the known bits of a
 //!   variable offset; atomics refuse the context and the packet, take a pointer operand, and
-//!   an 8-byte atomic may hit a spilled pointer (the fetch gives it back);
+//!   an 8-byte atomic may hit a spilled pointer (the fetch gives it back); load-acquire and
+//!   store-release (targets 6.15 and later) are plain loads and stores, strictly aligned, never
+//!   through the context, the packet, a socket or (not modelled) a BTF pointer
+//!   (`transfer/ordered.rs`);
 //! - pointers may be stored into map values, the packet, the context and ring buffer memory;
 //!   to the stack only with an aligned 8-byte store (a spill);
 //! - variable stack offsets are allowed when the whole range is in the frame;

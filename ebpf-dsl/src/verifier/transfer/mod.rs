@@ -15,6 +15,7 @@ mod ld_imm64;
 mod map_ptr;
 mod may_goto;
 mod memory;
+mod ordered;
 mod rodata;
 mod stack;
 #[cfg(test)]
