@@ -9,6 +9,8 @@
 //!   allowed`, `atomic_ptr_type_ok`); through the stack, map values, ring buffer memory and
 //!   (loads) a map pointer they are a plain load or store (spills and fills included), with
 //!   the access always strictly aligned (`strict_alignment_once`, as atomics);
+//! - never on a kptr field of a map value (`kptr in map can only be accessed using BPF_MEM
+//!   instruction mode`);
 //! - through BTF pointers (kernel objects, `bpf_rdonly_cast` results, allocated objects) they
 //!   are refused here: the kernel's rules there changed after 6.18 (a plain or untrusted BTF
 //!   pointer is refused for a load-acquire), so this verifier does not model them.
@@ -53,6 +55,16 @@ impl<'a> Exec<'a> {
             }
             RegVal::BtfPtr { .. } | RegVal::KObj { .. } | RegVal::Alloc { .. } => {
                 return refused("ordered accesses through BTF pointers are not modelled by this verifier (the kernel's rules for them changed after 6.18)")
+            }
+            // A kptr field of a map value is read only by a `BPF_MEM` load (the kernel's
+            // `check_map_kptr_access`); stores into one are refused by the store itself.
+            RegVal::MapValue { map, off: o, var, .. }
+                if var.umax < MAX_VAR_OFF as u64 && var.smin > -MAX_VAR_OFF =>
+            {
+                let a = *o as i64 + off as i64;
+                let lo = a + var.smin.min(var.umin as i64);
+                let hi = a + var.umax as i64 + size.bytes() as i64;
+                self.check_kptr_overlap(pc, r, *map, (lo, hi), false, "atomic operation")?;
             }
             _ => {}
         }
