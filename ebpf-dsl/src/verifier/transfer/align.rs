@@ -70,6 +70,10 @@ pub(crate) fn alignment_base(base: &RegVal) -> Option<(Tnum, i64, &'static str)>
         RegVal::Sock { common: false, .. } => (zero, 0, "sock "),
         RegVal::BtfSock { ty, .. } if *ty == TCP_SOCK => (zero, 0, "tcp_sock "),
         RegVal::BtfSock { .. } | RegVal::KObj { .. } | RegVal::MapPtr { .. } => (zero, 0, ""),
+        // 6.18's untrusted read-only memory keeps being such a pointer through any 64-bit
+        // arithmetic with a number, which this verifier does not follow (its `off` stays put):
+        // its alignment is unknown.
+        RegVal::BtfPtr { ty: 0, .. } => (Tnum::UNKNOWN, 0, ""),
         RegVal::BtfPtr { off, .. } | RegVal::Alloc { off, .. } => (zero, *off as i64, ""),
         _ => return None,
     })

@@ -81,3 +81,13 @@ fn strict_map_values_and_context() {
     let (_, msg) = One::new("r0 = *(u16 *)(r1 + 1)\nexit").strict().refused(&mut st);
     assert!(msg.starts_with("misaligned context access"), "{msg}");
 }
+
+#[test]
+fn untrusted_memory_has_an_unknown_alignment() {
+    // `UNTRUSTED_MEM` may have gone through `r2 *= 3`: only bytes are known to be aligned.
+    let mut st = state(&[(2, super::super::btf_access::UNTRUSTED_MEM)]);
+    One::new("r0 = *(u8 *)(r2 + 0)\nexit").strict().next(&mut st);
+    One::new("r0 = *(u32 *)(r2 + 0)\nexit").strict().refused(&mut st);
+    // Without strict alignment, any read of it is a number.
+    One::new("r0 = *(u32 *)(r2 + 1)\nexit").next(&mut st);
+}
