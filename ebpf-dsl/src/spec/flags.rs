@@ -28,6 +28,8 @@ mod tests {
         assert!(strict_alignment(BPF_F_STRICT_ALIGNMENT));
         assert!(strict_alignment(BPF_F_STRICT_ALIGNMENT | (1 << 5)));
         assert!(!strict_alignment(BPF_F_ANY_ALIGNMENT));
-        assert!(!strict_alignment(BPF_F_STRICT_ALIGNMENT | BPF_F_ANY_ALIGNMENT));
+        assert!(!strict_alignment(
+            BPF_F_STRICT_ALIGNMENT | BPF_F_ANY_ALIGNMENT
+        ));
     }
 }

@@ -28,10 +28,18 @@ fn without_strict_alignment_plain_accesses_may_be_misaligned() {
 fn strict_packet_accesses_count_net_ip_align() {
     // data + 2 + 2 is a multiple of 4: aligned; data + 0 + 2 is not.
     let mut st = state(&[(2, pkt(0, 8))]);
-    One::new("r0 = *(u32 *)(r2 + 2)\nexit").strict().next(&mut st);
-    One::new("r0 = *(u16 *)(r2 + 0)\nexit").strict().next(&mut st);
-    One::new("r0 = *(u8 *)(r2 + 1)\nexit").strict().next(&mut st);
-    let (rule, msg) = One::new("r0 = *(u32 *)(r2 + 0)\nexit").strict().refused(&mut st);
+    One::new("r0 = *(u32 *)(r2 + 2)\nexit")
+        .strict()
+        .next(&mut st);
+    One::new("r0 = *(u16 *)(r2 + 0)\nexit")
+        .strict()
+        .next(&mut st);
+    One::new("r0 = *(u8 *)(r2 + 1)\nexit")
+        .strict()
+        .next(&mut st);
+    let (rule, msg) = One::new("r0 = *(u32 *)(r2 + 0)\nexit")
+        .strict()
+        .refused(&mut st);
     assert_eq!(rule, Rule::MemoryAccess);
     assert_eq!(
         msg,
@@ -39,9 +47,13 @@ fn strict_packet_accesses_count_net_ip_align() {
     );
     // The pointer's own constant offset counts: data + 2, then + 0, is aligned for 4 bytes.
     let mut st = state(&[(2, pkt(2, 8))]);
-    One::new("r0 = *(u32 *)(r2 + 0)\nexit").strict().next(&mut st);
+    One::new("r0 = *(u32 *)(r2 + 0)\nexit")
+        .strict()
+        .next(&mut st);
     // Stores too.
-    One::new("*(u16 *)(r2 + 1) = 0\nexit").strict().refused(&mut st);
+    One::new("*(u16 *)(r2 + 1) = 0\nexit")
+        .strict()
+        .refused(&mut st);
 }
 
 #[test]
@@ -56,29 +68,49 @@ fn strict_variable_offsets_are_judged_on_their_known_bits() {
     // var in {0, 4, 8, ...} (low 2 bits known zero): data + 2 + var + 2 is a multiple of 4.
     let four = Scalar::UNKNOWN.and(&Scalar::konst(0xfc));
     let mut st = state(&[(2, pkt_var(four))]);
-    One::new("r0 = *(u32 *)(r2 + 2)\nexit").strict().next(&mut st);
+    One::new("r0 = *(u32 *)(r2 + 2)\nexit")
+        .strict()
+        .next(&mut st);
     // ... but not of 8.
-    One::new("r0 = *(u64 *)(r2 + 6)\nexit").strict().refused(&mut st);
+    One::new("r0 = *(u64 *)(r2 + 6)\nexit")
+        .strict()
+        .refused(&mut st);
     // var in 0..=8 (low bits unknown): only bytes.
     let mut st = state(&[(2, pkt_var(Scalar::urange(0, 8)))]);
-    One::new("r0 = *(u8 *)(r2 + 0)\nexit").strict().next(&mut st);
-    One::new("r0 = *(u16 *)(r2 + 0)\nexit").strict().refused(&mut st);
+    One::new("r0 = *(u8 *)(r2 + 0)\nexit")
+        .strict()
+        .next(&mut st);
+    One::new("r0 = *(u16 *)(r2 + 0)\nexit")
+        .strict()
+        .refused(&mut st);
 }
 
 #[test]
 fn strict_map_values_and_context() {
     let mut st = state(&[(1, map_value(0, 0))]);
-    One::new("r0 = *(u32 *)(r1 + 4)\nexit").strict().next(&mut st);
-    let (_, msg) = One::new("r0 = *(u32 *)(r1 + 3)\nexit").strict().refused(&mut st);
+    One::new("r0 = *(u32 *)(r1 + 4)\nexit")
+        .strict()
+        .next(&mut st);
+    let (_, msg) = One::new("r0 = *(u32 *)(r1 + 3)\nexit")
+        .strict()
+        .refused(&mut st);
     assert!(msg.starts_with("misaligned value access: the 4-byte load through r1, a pointer into a value of map `arr`"), "{msg}");
     // No NET_IP_ALIGN for a map value: 8 bytes at offset 2 are misaligned.
-    One::new("*(u64 *)(r1 + 2) = 0\nexit").strict().refused(&mut st);
+    One::new("*(u64 *)(r1 + 2) = 0\nexit")
+        .strict()
+        .refused(&mut st);
     let mut st = state(&[(1, map_value(0, 4))]);
-    One::new("r0 = *(u64 *)(r1 + 4)\nexit").strict().next(&mut st);
+    One::new("r0 = *(u64 *)(r1 + 4)\nexit")
+        .strict()
+        .next(&mut st);
     // The context: xdp_md's data_end (offset 4) is aligned; a 2-byte read at 1 is not.
     let mut st = state(&[]);
-    One::new("r0 = *(u32 *)(r1 + 4)\nexit").strict().next(&mut st);
-    let (_, msg) = One::new("r0 = *(u16 *)(r1 + 1)\nexit").strict().refused(&mut st);
+    One::new("r0 = *(u32 *)(r1 + 4)\nexit")
+        .strict()
+        .next(&mut st);
+    let (_, msg) = One::new("r0 = *(u16 *)(r1 + 1)\nexit")
+        .strict()
+        .refused(&mut st);
     assert!(msg.starts_with("misaligned context access"), "{msg}");
 }
 
@@ -86,8 +118,12 @@ fn strict_map_values_and_context() {
 fn untrusted_memory_has_an_unknown_alignment() {
     // `UNTRUSTED_MEM` may have gone through `r2 *= 3`: only bytes are known to be aligned.
     let mut st = state(&[(2, super::super::btf_access::UNTRUSTED_MEM)]);
-    One::new("r0 = *(u8 *)(r2 + 0)\nexit").strict().next(&mut st);
-    One::new("r0 = *(u32 *)(r2 + 0)\nexit").strict().refused(&mut st);
+    One::new("r0 = *(u8 *)(r2 + 0)\nexit")
+        .strict()
+        .next(&mut st);
+    One::new("r0 = *(u32 *)(r2 + 0)\nexit")
+        .strict()
+        .refused(&mut st);
     // Without strict alignment, any read of it is a number.
     One::new("r0 = *(u32 *)(r2 + 1)\nexit").next(&mut st);
 }

@@ -367,7 +367,9 @@ mod tests {
         let run = |src: &str, kernel: KernelVersion| {
             let one = One::new(src).kernel(kernel).vmlinux(std::rc::Rc::clone(&b));
             let mut st = state(&[(1, RegVal::MapPtr { map: 0 })]);
-            one.apply(&mut st).map(|_| *reg(&st, 0)).map_err(|e| e.message)
+            one.apply(&mut st)
+                .map(|_| *reg(&st, 0))
+                .map_err(|e| e.message)
         };
         // A pointer member read whole: a plain BTF pointer to its structure, for any target.
         let plain = RegVal::BtfPtr {
@@ -376,7 +378,10 @@ mod tests {
             trust: BtfTrust::Plain,
         };
         assert_eq!(run("r0 = *(u64 *)(r1 + 8)\nexit", K618), Ok(plain));
-        assert_eq!(run("r0 = *(u64 *)(r1 + 8)\nexit", KernelVersion::DEFAULT), Ok(plain));
+        assert_eq!(
+            run("r0 = *(u64 *)(r1 + 8)\nexit", KernelVersion::DEFAULT),
+            Ok(plain)
+        );
         // The map type's own field, past struct bpf_map.
         assert_eq!(
             run("r0 = *(u32 *)(r1 + 32)\nexit", K618),
@@ -384,9 +389,17 @@ mod tests {
         );
         // Part of a pointer, past the structure, negative, a tagged pointer: refused.
         let err = run("r0 = *(u32 *)(r1 + 12)\nexit", K618).unwrap_err();
-        assert!(err.ends_with("cannot access ptr member ops with moff 8 in struct bpf_map with off 12 size 4"), "{err}");
+        assert!(
+            err.ends_with(
+                "cannot access ptr member ops with moff 8 in struct bpf_map with off 12 size 4"
+            ),
+            "{err}"
+        );
         let err = run("r0 = *(u32 *)(r1 + 40)\nexit", K618).unwrap_err();
-        assert!(err.ends_with("access beyond struct bpf_array at off 40 size 4"), "{err}");
+        assert!(
+            err.ends_with("access beyond struct bpf_array at off 40 size 4"),
+            "{err}"
+        );
         let err = run("r0 = *(u64 *)(r1 - 8)\nexit", K618).unwrap_err();
         assert!(err.ends_with("invalid negative access: off=-8"), "{err}");
         let err = run("r0 = *(u64 *)(r1 + 24)\nexit", K618).unwrap_err();
@@ -407,7 +420,9 @@ mod tests {
             .unwrap_err();
         assert!(crate::verifier::needs_vmlinux(&err), "{err}");
         // A number field needs no BTF; a hole is refused outright.
-        One::new("r0 = *(u32 *)(r1 + 76)\nexit").kernel(K618).next(&mut st);
+        One::new("r0 = *(u32 *)(r1 + 76)\nexit")
+            .kernel(K618)
+            .next(&mut st);
         let err = One::new("r0 = *(u32 *)(r1 + 36)\nexit")
             .kernel(K618)
             .apply(&mut st)

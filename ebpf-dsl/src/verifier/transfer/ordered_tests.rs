@@ -23,7 +23,10 @@ fn they_need_a_6_15_target() {
     let mut st = state(&[]);
     let (rule, msg) = One::new("r0 = load_acquire((u64 *)(r10 - 8))\nexit").refused(&mut st);
     assert_eq!(rule, Rule::Unsupported);
-    assert!(msg.starts_with("a load-acquire needs Linux 6.15 or later (the target is 6.6"), "{msg}");
+    assert!(
+        msg.starts_with("a load-acquire needs Linux 6.15 or later (the target is 6.6"),
+        "{msg}"
+    );
     One::new("r0 = load_acquire((u64 *)(r10 - 8))\nexit")
         .kernel(KernelVersion::LOAD_ACQ_STORE_REL)
         .next(&mut st);
@@ -36,7 +39,9 @@ fn map_values_are_strictly_aligned() {
     one("w0 = load_acquire((u32 *)(r1 + 4))\nexit").next(&mut st);
     one("store_release((u16 *)(r1 + 2), w2)\nexit").next(&mut st);
     // Misaligned where a plain load is fine (no BPF_F_STRICT_ALIGNMENT).
-    One::new("w0 = *(u32 *)(r1 + 2)\nexit").kernel(K618).next(&mut st);
+    One::new("w0 = *(u32 *)(r1 + 2)\nexit")
+        .kernel(K618)
+        .next(&mut st);
     let (rule, msg) = one("w0 = load_acquire((u32 *)(r1 + 2))\nexit").refused(&mut st);
     assert_eq!(rule, Rule::MemoryAccess);
     assert!(
@@ -65,7 +70,10 @@ fn not_the_context_the_packet_or_a_socket() {
         common: false,
         ref_id: 1,
     };
-    let (_, msg) = one("w0 = load_acquire((u32 *)(r2 + 0))\nexit")
-        .refused(&mut state(&[(2, sock)]));
-    assert!(msg.ends_with("the kernel allows it on no socket (`atomic_ptr_type_ok`)"), "{msg}");
+    let (_, msg) =
+        one("w0 = load_acquire((u32 *)(r2 + 0))\nexit").refused(&mut state(&[(2, sock)]));
+    assert!(
+        msg.ends_with("the kernel allows it on no socket (`atomic_ptr_type_ok`)"),
+        "{msg}"
+    );
 }
