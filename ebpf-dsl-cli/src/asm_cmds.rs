@@ -241,6 +241,8 @@ pub struct CheckArgs {
     stats: bool,
     /// `--trace-prune FILE`.
     trace_prune: Option<String>,
+    /// `--strict-alignment`: verify as a load with `BPF_F_STRICT_ALIGNMENT`.
+    strict_alignment: bool,
 }
 
 /// Builds the arguments of `check FILE [--type T] [--map ...]... [--license L] [--kernel V]
@@ -263,6 +265,7 @@ pub fn parse_check(o: crate::cli::CheckOpts) -> Result<CheckArgs, CliError> {
         kconfig: o.kconfig,
         stats: o.stats,
         trace_prune: o.trace_prune,
+        strict_alignment: o.strict_alignment,
     })
 }
 
@@ -285,6 +288,7 @@ pub fn check(args: CheckArgs) -> Result<ExitCode, CliError> {
         kconfig,
         stats,
         trace_prune,
+        strict_alignment,
     } = args;
     if let Some(bytes) = crate::elf_cmds::read_object_file(&file) {
         let how = crate::elf_cmds::CheckObject {
@@ -297,6 +301,7 @@ pub fn check(args: CheckArgs) -> Result<ExitCode, CliError> {
             kconfig,
             stats,
             trace_prune,
+            strict_alignment,
         };
         return crate::elf_cmds::check_object(&bytes, &file, &how);
     }
@@ -365,6 +370,7 @@ pub fn check(args: CheckArgs) -> Result<ExitCode, CliError> {
                 // `--btf`: decoded only if the program reads through BTF pointers (below).
                 vmlinux: None,
                 program_types: None,
+                strict_alignment,
             };
             // `trust_*` labels: see `ebpf_dsl::verifier::trust`.
             let started = std::time::Instant::now();

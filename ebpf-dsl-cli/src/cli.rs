@@ -139,6 +139,12 @@ pub struct CheckOpts {
     /// Skip the static verifier (the assembler's checks only).
     #[arg(long)]
     pub no_verify: bool,
+    /// Verify as a load with BPF_F_STRICT_ALIGNMENT: every load and store must be aligned to
+    /// its size (packet pointers as if the packet started 2 bytes past an aligned address, the
+    /// kernel's NET_IP_ALIGN), not only stack accesses and atomics; `load
+    /// --strict-alignment` passes the flag to the kernel.
+    #[arg(long)]
+    pub strict_alignment: bool,
     /// For an ELF object: only the programs of this section (or with this function name).
     #[arg(long, value_name = "NAME")]
     pub section: Option<String>,
@@ -232,6 +238,10 @@ pub struct LoadOpts {
     /// Print the verifier's state at every instruction (implies --log).
     #[arg(long)]
     pub verbose: bool,
+    /// Load with BPF_F_STRICT_ALIGNMENT in prog_flags (the kernel then checks the alignment
+    /// of every load and store; `check --strict-alignment` verifies the same way).
+    #[arg(long)]
+    pub strict_alignment: bool,
 }
 
 /// `attach FILE --iface IF [--mode M] [--multiprog [--priority N] [--chain-call A,...]]

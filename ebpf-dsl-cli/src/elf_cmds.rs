@@ -283,6 +283,8 @@ pub struct CheckObject {
     pub stats: bool,
     /// `--trace-prune FILE`: where the pruning traces go.
     pub trace_prune: Option<String>,
+    /// `--strict-alignment`: verify as loads with `BPF_F_STRICT_ALIGNMENT`.
+    pub strict_alignment: bool,
 }
 
 /// `--trace-prune FILE`: the pruning traces of the programs verified (see
@@ -541,6 +543,7 @@ pub fn check_object(bytes: &[u8], shown: &str, how: &CheckObject) -> Result<Exit
                 func_info: p.func_info.as_deref(),
                 vmlinux: vmlinux.as_ref(),
                 program_types: program_types.as_ref(),
+                strict_alignment: how.strict_alignment,
             };
             let started = std::time::Instant::now();
             let name = format!("{} ({})", p.section, p.function);

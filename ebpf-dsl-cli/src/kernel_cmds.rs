@@ -37,6 +37,8 @@ pub struct LoadArgs {
     common: Common,
     log: bool,
     verbose: bool,
+    /// `--strict-alignment`: `BPF_F_STRICT_ALIGNMENT` in `prog_flags`.
+    strict_alignment: bool,
 }
 
 /// The arguments of `run`.
@@ -196,6 +198,7 @@ pub fn parse_load(o: crate::cli::LoadOpts) -> Result<LoadArgs, CliError> {
         common: parse_common(o.common, o.prog_type, false)?,
         log: o.log || o.verbose,
         verbose: o.verbose,
+        strict_alignment: o.strict_alignment,
     })
 }
 
@@ -206,6 +209,11 @@ pub fn load(args: LoadArgs) -> Result<ExitCode, CliError> {
     let opts = LoadOptions {
         always_log: args.log,
         verbose: args.verbose,
+        prog_flags: if args.strict_alignment {
+            ebpf_dsl::spec::BPF_F_STRICT_ALIGNMENT
+        } else {
+            0
+        },
         ..Default::default()
     };
     let loaded = match assemble_and_load(c, opts)? {

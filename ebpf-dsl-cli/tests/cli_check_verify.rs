@@ -385,3 +385,34 @@ fn kernel_types_by_name_resolve_against_the_given_btf() {
     assert!(err.contains("bad.s:2:6: error: type `sk_buff`"), "{err}");
     assert!(err.contains("has no member `nope`"), "{err}");
 }
+
+const MISALIGNED: &str = "\
+# a 4-byte load at data + 0: fine on x86-64, misaligned with BPF_F_STRICT_ALIGNMENT
+r2 = *(u32 *)(r1 + 0)
+r3 = *(u32 *)(r1 + 4)
+r4 = r2
+r4 += 8
+if r4 > r3 goto pass
+r5 = *(u32 *)(r2 + 0)
+pass:
+r0 = XDP_PASS
+exit
+";
+
+#[test]
+fn strict_alignment_refuses_what_the_default_accepts() {
+    let dir = Scratch::new("strict");
+    let path = dir.write("misaligned.s", MISALIGNED);
+    let out = check(&[&path]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let out = check(&[&path, "--strict-alignment"]);
+    assert_eq!(out.status.code(), Some(1), "{}", stdout(&out));
+    assert_finding(
+        &stderr(&out),
+        &path,
+        7,
+        1,
+        "misaligned packet access: the 4-byte load through r2",
+        "invalid memory access",
+    );
+}

@@ -267,6 +267,30 @@ fn write_insn(f: &mut fmt::Formatter<'_>, d: &Decoded, target: Option<&str>) -> 
                 _ => write!(f, "lock *(u{b} *)({a}) {} {s}", atomic_symbol(op)),
             }
         }
+        Decoded::LoadAcquire {
+            size,
+            dst,
+            src,
+            off,
+        } => write!(
+            f,
+            "{} = load_acquire((u{} *)({}))",
+            R(mem_width(size), dst),
+            bits(size),
+            Addr(src, off)
+        ),
+        Decoded::StoreRelease {
+            size,
+            dst,
+            off,
+            src,
+        } => write!(
+            f,
+            "store_release((u{} *)({}), {})",
+            bits(size),
+            Addr(dst, off),
+            R(mem_width(size), src)
+        ),
         Decoded::LdImm64 { dst, value } => write!(f, "{dst} = {} ll", Hex(value)),
         Decoded::LdPseudo {
             dst,

@@ -228,9 +228,11 @@ pub use crate::names::BPF_OBJ_NAME_MAX;
 
 mod attach;
 mod data;
+mod flags;
 mod slots;
 pub use attach::{expected_attach_type_of_section, BPF_XDP_CPUMAP, BPF_XDP_DEVMAP};
 pub use data::{GlobalData, BPF_F_RDONLY_PROG};
+pub use flags::{strict_alignment, BPF_F_ANY_ALIGNMENT, BPF_F_STRICT_ALIGNMENT};
 pub use slots::{MapSlot, SlotValue, BPF_F_INNER_MAP};
 
 /// A map to be created: `struct bpf_map_create_attr`'s essentials plus a kernel-visible name.

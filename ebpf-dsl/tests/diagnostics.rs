@@ -70,7 +70,7 @@ fn a_statement_per_semicolon_on_one_long_line_renders() {
     // The 20,000-character line is shown as a window around the column, carets under it.
     let far = diags[4_000].render(&src, "p.s");
     let lines: Vec<&str> = far.lines().collect();
-    assert_eq!(lines[0], "p.s:1:16001: error: unknown instruction `foo` (expected a register, `*(..)`, `if`, `goto`, `call`, `exit`, `lock`, a label `name:` or a snippet `name!(..)`)");
+    assert_eq!(lines[0], "p.s:1:16001: error: unknown instruction `foo` (expected a register, `*(..)`, `if`, `goto`, `call`, `exit`, `lock`, `store_release`, a label `name:` or a snippet `name!(..)`)");
     assert!(
         lines[1].starts_with("...") && lines[1].ends_with("..."),
         "{}",

@@ -47,6 +47,7 @@ fn verdict(
         vmlinux: Some(&vmlinux),
         program_types: types,
         kptrs: &[],
+        strict_alignment: false,
     };
     verify(&input).map(|_| ()).map_err(|e| e[0].to_string())
 }

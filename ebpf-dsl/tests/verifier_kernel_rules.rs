@@ -51,7 +51,8 @@ fn static_verdicts_match_the_recorded_kernel_verdicts() {
             .with_maps(&a.relocations, &case_maps)
             .with_data(&a.data)
             .with_globals(&a.globals)
-            .with_attach_type(c.attach);
+            .with_attach_type(c.attach)
+            .with_prog_flags(c.prog_flags);
         if c.btf {
             input.vmlinux = vmlinux.as_ref();
         }

@@ -64,7 +64,8 @@ fn recorded_verdicts_are_the_kernels() {
             .with_data(&a.data)
             .with_globals(&a.globals)
             .with_kernel(running)
-            .with_attach_type(c.attach);
+            .with_attach_type(c.attach)
+            .with_prog_flags(c.prog_flags);
         // `# btf: vmlinux`: the running kernel's BTF, as the static test gives it.
         if c.btf {
             input.vmlinux = vmlinux.as_ref();
@@ -81,6 +82,7 @@ fn recorded_verdicts_are_the_kernels() {
         };
         let opts = LoadOptions {
             expected_attach_type: c.attach,
+            prog_flags: c.prog_flags,
             // `.global_func`: declared global in the program's BTF, as the verifier took it.
             globals: a.globals.clone(),
             ..LoadOptions::default()

@@ -19,6 +19,10 @@
 //! cache directory; `tools/verifier-selftests/run.sh` points it at the committed results), and
 //! FAILS on any false accept (we accept what the kernel rejects).
 //!
+//! `VERIFIER_SELFTESTS_EXTRA_FLAGS=N` ors `N` into every case's prog flags, on both sides (e.g.
+//! 1: every case also with `BPF_F_STRICT_ALIGNMENT`, a differential test of strict alignment;
+//! point `VERIFIER_SELFTESTS_RESULTS` elsewhere for such a run).
+//!
 //! Without the corpus it runs the converter when `CI=true` or `VERIFIER_SELFTESTS_FETCH=1`
 //! (about 150 MB download), otherwise it skips with a message. Needs root for the kernel
 //! verdicts; skips with a message otherwise unless `CI=true`.
@@ -37,7 +41,7 @@ use std::time::Instant;
 use ebpf_dsl::asm::{assemble, assemble_unchecked};
 use ebpf_dsl::btf::{Btf, BtfType, MapBtf, MaybeBtfFn};
 use ebpf_dsl::spec::InnerMap;
-use ebpf_dsl::verifier::{verify, VerifyInput};
+use ebpf_dsl::verifier::{needs_vmlinux, verify, VerifyInput};
 use ebpf_dsl::{MapSpec, MapType, ProgramSpec, ProgramType};
 use xsk_runtime::maps::{Map, UpdateFlags};
 use xsk_runtime::program::{relocate, LoadOptions, Program};
@@ -272,7 +276,7 @@ fn read_manifest(path: &Path) -> Result<Vec<Case>, String> {
             name: get(1),
             prog_type: ProgramType::from_name(&pt).ok_or(format!("unknown type `{pt}`"))?,
             attach_type: get(3).parse().unwrap_or(0),
-            prog_flags: get(4).parse().unwrap_or(0),
+            prog_flags: get(4).parse().unwrap_or(0) | extra_flags(),
             expect: get(5),
             maps: get(6)
                 .split_whitespace()
@@ -284,6 +288,25 @@ fn read_manifest(path: &Path) -> Result<Vec<Case>, String> {
         });
     }
     Ok(cases)
+}
+
+/// The running kernel's BTF (`/sys/kernel/btf/vmlinux`), decoded once; `None` without it.
+fn running_btf() -> Option<&'static Btf> {
+    static BTF: std::sync::OnceLock<Option<Btf>> = std::sync::OnceLock::new();
+    BTF.get_or_init(|| {
+        std::fs::read("/sys/kernel/btf/vmlinux")
+            .ok()
+            .and_then(|b| Btf::decode(&b).ok())
+    })
+    .as_ref()
+}
+
+/// `$VERIFIER_SELFTESTS_EXTRA_FLAGS`: prog flags added to every case (0 when unset).
+fn extra_flags() -> u32 {
+    std::env::var("VERIFIER_SELFTESTS_EXTRA_FLAGS")
+        .ok()
+        .and_then(|v| v.trim().parse().ok())
+        .unwrap_or(0)
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Debug)]
@@ -356,9 +379,6 @@ fn kernel_name(name: &str) -> String {
     name.chars().take(15).collect()
 }
 
-/// `BPF_F_STRICT_ALIGNMENT` in `prog_flags`.
-const BPF_F_STRICT_ALIGNMENT: u32 = 1;
-
 /// The kernel's refusal of the first arena map among `maps` (`BPF_MAP_CREATE` failing with
 /// EPERM to root: arenas are disabled in this kernel), if there is one and it refuses it.
 fn arena_refused(maps: &[MapSpec]) -> Option<String> {
@@ -383,14 +403,6 @@ fn run_case(dir: &Path, c: &Case) -> Result1 {
     };
     if !c.not_expressible.is_empty() {
         return not(c.not_expressible.clone());
-    }
-    // BPF_F_STRICT_ALIGNMENT changes the kernel's packet and map-value alignment rules; the
-    // static verifier models the default (x86: no strict alignment; BPF_F_ANY_ALIGNMENT is
-    // the same there), so these cases are not comparable yet.
-    if c.prog_flags & BPF_F_STRICT_ALIGNMENT != 0 {
-        return not(
-            "prog flag BPF_F_STRICT_ALIGNMENT (not an option of the static verifier)".into(),
-        );
     }
     let src = match std::fs::read_to_string(dir.join(&c.file)) {
         Ok(s) => s,
@@ -509,8 +521,18 @@ fn run_case(dir: &Path, c: &Case) -> Result1 {
                 func_info: None,
                 vmlinux: None,
                 program_types: None,
+                strict_alignment: ebpf_dsl::spec::strict_alignment(c.prog_flags),
             };
-            match verify(&input) {
+            // Refused for want of the kernel's BTF: verified again with the running kernel's,
+            // as `ebpf-dsl check --btf` does.
+            let verdict = match verify(&input) {
+                Err(errs) if errs.first().is_some_and(needs_vmlinux) => match running_btf() {
+                    Some(btf) => verify(&input.clone().with_vmlinux(btf)),
+                    None => Err(errs),
+                },
+                v => v,
+            };
+            match verdict {
                 Ok(_) => None,
                 Err(errs) => errs
                     .first()

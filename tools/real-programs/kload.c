@@ -28,6 +28,7 @@
 // writes no per-instruction log, so its time is its own: bench/verify_real.py); a rejection
 // then prints the last statistics-free line, which may be empty. A level-1 log too large for
 // the buffer (the kernel then fails the load with ENOSPC) is retried with BPF_LOG_STATS.
+// KLOAD_PROG_FLAGS=N ors N into FUNCTION's prog_flags (1: BPF_F_STRICT_ALIGNMENT).
 // KLOAD_LOG2=FILE loads with BPF_LOG_LEVEL2 | BPF_LOG_STATS into a buffer of almost 1 GiB (the
 // kernel's limit) and writes the whole log to FILE (every instruction and state, "from X to Y:
 // safe" where the kernel prunes: the state-by-state comparison with `ebpf-dsl check
@@ -200,6 +201,10 @@ static int load(const char *path, const char *func, const char *type, int level)
 		level = 2 | 4;
 	}
 	log[0] = 0;
+	const char *extra_flags = getenv("KLOAD_PROG_FLAGS");
+	if (extra_flags)
+		bpf_program__set_flags(want, bpf_program__flags(want) |
+					     (__u32)strtoul(extra_flags, NULL, 0));
 	bpf_program__set_log_buf(want, log, log_size);
 	bpf_program__set_log_level(want, level);
 	struct bpf_map *m;

@@ -230,13 +230,20 @@ def first_line(text):
     return ""
 
 
+# `REAL_PROGRAMS_STRICT_ALIGNMENT=1`: both sides load / verify every entry point with
+# BPF_F_STRICT_ALIGNMENT (a differential test of the strict rules; point
+# REAL_PROGRAMS_RESULTS elsewhere for such a run).
+STRICT = os.environ.get("REAL_PROGRAMS_STRICT_ALIGNMENT") == "1"
+
+
 def kernel_verdict(kload, cli, obj, func, ptype):
-    r = run([str(kload), str(obj), func, ptype], timeout=600)
+    env = dict(os.environ, KLOAD_PROG_FLAGS="1") if STRICT else None
+    r = run([str(kload), str(obj), func, ptype], timeout=600, env=env)
     line = first_line(r.stdout)
     if line.startswith("error libbpf cannot open"):
         # libbpf 1.x refuses legacy `maps` sections: our own loader then.
-        r = run([str(cli), "load", str(obj), "--section", func, "--type", ptype, "--log"],
-                timeout=600)
+        r = run([str(cli), "load", str(obj), "--section", func, "--type", ptype, "--log",
+                 *(["--strict-alignment"] if STRICT else [])], timeout=600)
         text = r.stdout + r.stderr
         if r.returncode == 0:
             # As kload prints it: the processed count and the kernel's verification time
@@ -284,7 +291,8 @@ KCONFIG = []
 def our_verdict(cli, obj, func, ptype):
     t0 = time.monotonic()
     r = run([str(cli), "check", str(obj), "--section", func, "--type", ptype,
-             "--kernel", running_kernel(), "--btf", VMLINUX_BTF, *KCONFIG], timeout=600)
+             "--kernel", running_kernel(), "--btf", VMLINUX_BTF, *KCONFIG,
+             *(["--strict-alignment"] if STRICT else [])], timeout=600)
     dt = time.monotonic() - t0
     if r.returncode == 0:
         return "accept", "", dt

@@ -484,6 +484,9 @@ def compile_suite(src_root: Path, inc: Path, tree_inc: Path, c_file: Path, maps,
         "-S",
         "-std=gnu11",
         "-D__TARGET_ARCH_x86",
+        # as the selftests' Makefile defines it for a clang with BPF atomics: with clang >= 18
+        # it turns on the load-acquire / store-release cases (CAN_USE_LOAD_ACQ_STORE_REL)
+        "-DENABLE_ATOMICS_TESTS",
         "-Wno-compare-distinct-pointer-types",
         "-w",
         f"-I{inc}",

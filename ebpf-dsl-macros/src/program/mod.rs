@@ -102,6 +102,7 @@ pub(crate) fn expand_one(decl: ProgDecl, facts: &Facts) -> TokenStream {
     let mut name = (ident.to_string().to_ascii_lowercase(), ident.span(), false);
     let mut verify = Verify::Full;
     let mut kernel = ebpf_dsl::verifier::KernelVersion::DEFAULT;
+    let mut strict_alignment = false;
     let mut seen: Vec<String> = Vec::new();
     for (key, value) in &options {
         let k = key.to_string();
@@ -113,7 +114,8 @@ pub(crate) fn expand_one(decl: ProgDecl, facts: &Facts) -> TokenStream {
                 key,
                 format!(
                     "unknown program option `{k}`; {hint}the options are: license = \"GPL\", \
-                     name = \"...\", verify = full | structural, kernel = \"6.12\""
+                     name = \"...\", verify = full | structural, kernel = \"6.12\", \
+                     alignment = strict | default"
                 ),
             );
             continue;
@@ -145,6 +147,15 @@ pub(crate) fn expand_one(decl: ProgDecl, facts: &Facts) -> TokenStream {
                     ),
                 }
             }
+            ("alignment", OptValue::Ident(i)) if i == "strict" => strict_alignment = true,
+            ("alignment", OptValue::Ident(i)) if i == "default" => strict_alignment = false,
+            ("alignment", v) => errors.spanned(
+                v.tokens(),
+                "`alignment` is `default` (the kernel's on x86-64 and arm64: only stack \
+                 accesses and atomics must be aligned) or `strict` (verify as a load with \
+                 BPF_F_STRICT_ALIGNMENT: every load and store aligned to its size, packet \
+                 pointers counting NET_IP_ALIGN = 2)",
+            ),
             ("verify", OptValue::Ident(i)) if i == "full" => verify = Verify::Full,
             ("verify", OptValue::Ident(i)) if i == "structural" => verify = Verify::Structural,
             ("verify", v) => errors.spanned(
@@ -197,6 +208,7 @@ pub(crate) fn expand_one(decl: ProgDecl, facts: &Facts) -> TokenStream {
             pt,
             &license.0,
             kernel,
+            strict_alignment,
             facts,
             &src,
             &body_span,

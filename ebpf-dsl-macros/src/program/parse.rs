@@ -45,7 +45,7 @@ impl OptValue {
 }
 
 /// The options `defprogram!` understands.
-pub(crate) const OPTIONS: &[&str] = &["license", "name", "verify", "kernel"];
+pub(crate) const OPTIONS: &[&str] = &["license", "name", "verify", "kernel", "alignment"];
 
 impl Parse for ProgDecl {
     fn parse(input: ParseStream) -> syn::Result<Self> {

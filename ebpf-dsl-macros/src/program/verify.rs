@@ -14,6 +14,7 @@ pub(crate) fn run_verifier(
     prog_type: ProgramType,
     license: &str,
     kernel: ebpf_dsl::verifier::KernelVersion,
+    strict_alignment: bool,
     facts: &Facts,
     src: &Source,
     body_span: &DelimSpan,
@@ -114,6 +115,7 @@ pub(crate) fn run_verifier(
         // No kernel BTF at compile time: reads through BTF pointers are refused, asking for it.
         vmlinux: None,
         program_types: None,
+        strict_alignment,
     };
     // `trust_call_*:` / `trust_begin_*:` ... `trust_end_*:` labels: see `verifier::trust`.
     let verdict = verifier::Trust::from_labels(&a.labels)

@@ -142,6 +142,7 @@ pub fn check(a: &Assembled) -> Vec<Diagnostic> {
             | Decoded::Endian { dst, .. }
             | Decoded::Load { dst, .. }
             | Decoded::LoadSx { dst, .. }
+            | Decoded::LoadAcquire { dst, .. }
             | Decoded::LdImm64 { dst, .. }
             | Decoded::LdPseudo { dst, .. } => Some(dst),
             Decoded::Atomic {

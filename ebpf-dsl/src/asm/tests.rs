@@ -495,3 +495,42 @@ fn malformed_input_never_panics() {
     let truncations: usize = seeds.iter().map(|s| s.chars().count() + 1).sum();
     assert_eq!(count, truncations + seeds.len() * 1500 + 3000);
 }
+
+#[test]
+fn load_acquire_and_store_release_encode_decode_and_print() {
+    // The kernel's encoding (BPF_STX | BPF_ATOMIC | size, imm BPF_LOAD_ACQ 0x100 /
+    // BPF_STORE_REL 0x110, Linux 6.15); llvm-mc-19 predates the syntax.
+    let cases: [(&str, [u8; 8]); 5] = [
+        (
+            "w0 = load_acquire((u8 *)(r1 + 0x0))",
+            [0xd3, 0x10, 0, 0, 0, 0x01, 0, 0],
+        ),
+        (
+            "w3 = load_acquire((u16 *)(r10 - 0x8))",
+            [0xcb, 0xa3, 0xf8, 0xff, 0, 0x01, 0, 0],
+        ),
+        (
+            "r0 = load_acquire((u64 *)(r1 + 0x10))",
+            [0xdb, 0x10, 0x10, 0, 0, 0x01, 0, 0],
+        ),
+        (
+            "store_release((u32 *)(r1 + 0x4), w2)",
+            [0xc3, 0x21, 4, 0, 0x10, 0x01, 0, 0],
+        ),
+        (
+            "store_release((u64 *)(r1 + 0x8), r2)",
+            [0xdb, 0x21, 8, 0, 0x10, 0x01, 0, 0],
+        ),
+    ];
+    for (src, want) in cases {
+        let a = assemble_unchecked(src).unwrap_or_else(|e| panic!("{src}: {e:?}"));
+        assert_eq!(a.to_bytes()[..8], want[..], "{src}");
+        // The disassembler prints the same text back.
+        let text = crate::disasm::disassemble(&a.insns).unwrap_or_else(|e| panic!("{src}: {e}"));
+        assert_eq!(text.trim(), src, "{src}");
+    }
+    // A 64-bit access needs a 64-bit register; sizes are unsigned.
+    assert!(assemble_unchecked("w0 = load_acquire((u64 *)(r1 + 0))").is_err());
+    assert!(assemble_unchecked("store_release((u64 *)(r1 + 0), w2)").is_err());
+    assert!(assemble_unchecked("w0 = load_acquire((s8 *)(r1 + 0))").is_err());
+}

@@ -368,6 +368,14 @@ pub enum AtomicOp {
     Cmpxchg,
 }
 
+/// `BPF_LOAD_ACQ` (0x100): the `imm` of a load-acquire (`BPF_STX | BPF_ATOMIC`, any size,
+/// Linux 6.15): `dst = load_acquire((size *)(src + off))`.
+pub const BPF_LOAD_ACQ: i32 = 0x100;
+
+/// `BPF_STORE_REL` (0x110): the `imm` of a store-release (`BPF_STX | BPF_ATOMIC`, any size,
+/// Linux 6.15): `store_release((size *)(dst + off), src)`.
+pub const BPF_STORE_REL: i32 = 0x110;
+
 /// The `BPF_FETCH` modifier bit (0x01) in the `imm` of an atomic instruction: the old value is
 /// returned in `src`.
 pub const BPF_FETCH: i32 = 0x01;

@@ -69,6 +69,20 @@ pub enum Op {
         src: u8,
         off: i16,
     },
+    /// `dst = load_acquire((size *)(src + off))` (`BPF_LOAD_ACQ`).
+    LoadAcq {
+        size: Size,
+        dst: u8,
+        src: u8,
+        off: i16,
+    },
+    /// `store_release((size *)(dst + off), src)` (`BPF_STORE_REL`).
+    StoreRel {
+        size: Size,
+        dst: u8,
+        src: u8,
+        off: i16,
+    },
     /// Atomic read-modify-write.
     Atomic {
         size: Size,
@@ -355,6 +369,28 @@ fn op_of(i: usize, d: Decoded, len: usize) -> Result<Op, VerifierError> {
             src: r(src),
             off,
         },
+        Decoded::LoadAcquire {
+            size,
+            dst,
+            src,
+            off,
+        } => Op::LoadAcq {
+            size,
+            dst: r(dst),
+            src: r(src),
+            off,
+        },
+        Decoded::StoreRelease {
+            size,
+            dst,
+            off,
+            src,
+        } => Op::StoreRel {
+            size,
+            dst: r(dst),
+            src: r(src),
+            off,
+        },
         Decoded::Atomic {
             width,
             op,
@@ -561,9 +597,9 @@ fn uses_defs(op: &Op) -> (u16, u16) {
         Op::LdImm64 { dst, .. } => (0, b(dst)),
         Op::LdImm64Tail | Op::Ja { .. } | Op::MayGoto { .. } => (0, 0),
         Op::LdAbs { ind, .. } => (b(6) | ind.map(b).unwrap_or(0), CALLER_SAVED),
-        Op::Ldx { dst, src, .. } => (b(src), b(dst)),
+        Op::Ldx { dst, src, .. } | Op::LoadAcq { dst, src, .. } => (b(src), b(dst)),
         Op::St { dst, .. } => (b(dst), 0),
-        Op::Stx { dst, src, .. } => (b(dst) | b(src), 0),
+        Op::Stx { dst, src, .. } | Op::StoreRel { dst, src, .. } => (b(dst) | b(src), 0),
         Op::Atomic {
             dst,
             src,

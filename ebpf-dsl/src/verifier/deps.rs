@@ -236,7 +236,7 @@ pub(crate) fn before(op: &Op, st: &State, d: &Deps, sizes: &ReadSizes) -> Before
             b.read = dr(6) | ind.map(dr).unwrap_or(Mask::EMPTY);
             b.demand = b.read;
         }
-        Op::Ldx { src, off, size, .. } => {
+        Op::Ldx { src, off, size, .. } | Op::LoadAcq { src, off, size, .. } => {
             b.slots = stack_slots(&regs[src as usize], off as i64, size_bytes(size));
             b.read = dr(src) | slots_union(d, b.slots);
             b.demand = dr(src);
@@ -247,6 +247,12 @@ pub(crate) fn before(op: &Op, st: &State, d: &Deps, sizes: &ReadSizes) -> Before
             b.demand = dr(dst);
         }
         Op::Stx {
+            dst,
+            src,
+            off,
+            size,
+        }
+        | Op::StoreRel {
             dst,
             src,
             off,
@@ -450,7 +456,7 @@ pub(crate) fn after(op: &Op, b: &Before, pre: Option<&State>, post: &State, d: &
                 d.set_reg(r, Mask::EMPTY);
             }
         }
-        Op::Ldx { dst, src, .. } => {
+        Op::Ldx { dst, src, .. } | Op::LoadAcq { dst, src, .. } => {
             let v = if b.slots.is_some() {
                 // The source register's and the slots' sources, as `before` read them.
                 b.read
@@ -464,7 +470,7 @@ pub(crate) fn after(op: &Op, b: &Before, pre: Option<&State>, post: &State, d: &
             d.set_reg(dst as usize, v);
         }
         Op::St { size, .. } => store(d, b, Mask::EMPTY, size, post),
-        Op::Stx { size, .. } => store(d, b, b.src, size, post),
+        Op::Stx { size, .. } | Op::StoreRel { size, .. } => store(d, b, b.src, size, post),
         Op::Atomic { src, op, fetch, .. } => {
             let v = b.read;
             if let Some((f, lo, hi)) = b.slots {

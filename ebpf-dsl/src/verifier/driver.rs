@@ -508,6 +508,32 @@ impl<'a> Exec<'a> {
                 self.link_spilled(st, &base, off as i32, size, src);
                 Ok(Step::Next(pc + 1))
             }
+            Op::LoadAcq {
+                size,
+                dst,
+                src,
+                off,
+            } => {
+                self.write_dst(pc, dst)?;
+                let base = self.read(st, pc, src)?;
+                self.check_ordered(pc, src, &base, off as i32, size, "load-acquire")?;
+                let v = self.load(pc, st, src, &base, off as i32, size, false)?;
+                self.set(st, dst, v);
+                Ok(Step::Next(pc + 1))
+            }
+            Op::StoreRel {
+                size,
+                dst,
+                src,
+                off,
+            } => {
+                let base = self.read(st, pc, dst)?;
+                let v = self.read(st, pc, src)?;
+                self.check_ordered(pc, dst, &base, off as i32, size, "store-release")?;
+                self.store(pc, st, dst, &base, off as i32, size, v)?;
+                self.link_spilled(st, &base, off as i32, size, src);
+                Ok(Step::Next(pc + 1))
+            }
             Op::Atomic {
                 size,
                 dst,

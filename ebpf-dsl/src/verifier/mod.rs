@@ -32,9 +32,14 @@
 //!   pointer**; offsets bounded by ±2^29; `ptr - ptr` gives a number; negating, byte-swapping or
 //!   sign-extending a pointer gives a number;
 //! - alignment: stack accesses are always aligned; other loads and stores may be misaligned
-//!   (x86); **atomics are aligned on every kind of memory**, judged on the known bits of a
+//!   (x86) unless [`VerifyInput::strict_alignment`] (`BPF_F_STRICT_ALIGNMENT`: every access
+//!   aligned to its size, packet pointers counting `NET_IP_ALIGN` = 2; `transfer/align.rs`);
+//!   **atomics are aligned on every kind of memory**, judged on the known bits of a
 //!   variable offset; atomics refuse the context and the packet, take a pointer operand, and
-//!   an 8-byte atomic may hit a spilled pointer (the fetch gives it back);
+//!   an 8-byte atomic may hit a spilled pointer (the fetch gives it back); load-acquire and
+//!   store-release (targets 6.15 and later) are plain loads and stores, strictly aligned, never
+//!   through the context, the packet, a socket or (not modelled) a BTF pointer
+//!   (`transfer/ordered.rs`);
 //! - pointers may be stored into map values, the packet, the context and ring buffer memory;
 //!   to the stack only with an aligned 8-byte store (a spill);
 //! - variable stack offsets are allowed when the whole range is in the frame;
@@ -50,8 +55,11 @@
 //! verified as a function in its own frame with the helper's arguments, `r0` 0 or 1 at its
 //! exit, round after round until a round changes nothing, as the kernel's
 //! `push_callback_call`). A lookup in a map of maps gives the inner map
-//! ([`crate::MapSpec::inner`]) for the map helpers. Reads of `struct bpf_map` fields through a
-//! map pointer follow the 6.18 layout (`transfer/map_ptr.rs`; targets 6.18 and later).
+//! ([`crate::MapSpec::inner`]) for the map helpers. Reads through a map pointer walk the map's
+//! kernel structure in the kernel's BTF when [`VerifyInput::vmlinux`] is given, as the
+//! kernel's `check_ptr_to_map_access` does (pointer members such as `ops` give plain BTF
+//! pointers); without it, the number fields of `struct bpf_map` follow the 6.18 layout
+//! (`transfer/map_ptr.rs`; targets 6.18 and later) and other reads ask for the BTF.
 //! `bpf_spin_lock` / `bpf_spin_unlock` take the `struct bpf_spin_lock` of a map value, at the
 //! offset the value's BTF gives (a `BpfSpinLock` field of a `defmap!` value, an object's
 //! `.BTF`, `spin_lock=OFFSET` in a `.map` line; `transfer/call/lock.rs`): one lock at a time,
@@ -355,6 +363,15 @@ pub struct VerifyInput<'a> {
     /// fields (`transfer/call/graph.rs`). Without it `bpf_obj_new` is refused, and no map
     /// value is known to hold a kptr (`bpf_kptr_xchg` is refused).
     pub program_types: Option<&'a crate::btf::ProgramTypes>,
+    /// Verify as the kernel does a load with `BPF_F_STRICT_ALIGNMENT` in `prog_flags` (and
+    /// not `BPF_F_ANY_ALIGNMENT`; [`crate::spec::strict_alignment`] decides it from the
+    /// flags, [`VerifyInput::with_prog_flags`] sets it from them): every load and store must
+    /// be aligned to its size, judged on the constant offset plus the known bits of a
+    /// variable one (`check_ptr_alignment`), packet pointers as if the packet started 2 bytes
+    /// past an aligned address (the kernel's fixed `NET_IP_ALIGN`). `false` (the default, the
+    /// kernel's on x86-64 and arm64): only stack accesses and atomics must be aligned. The
+    /// loader must then pass the same flag to the kernel.
+    pub strict_alignment: bool,
 }
 
 impl<'a> VerifyInput<'a> {
@@ -376,7 +393,16 @@ impl<'a> VerifyInput<'a> {
             func_info: None,
             vmlinux: None,
             program_types: None,
+            strict_alignment: false,
         }
+    }
+
+    /// The same input verified as a load with `prog_flags` (see
+    /// [`VerifyInput::strict_alignment`]; the other flags do not change this verifier's
+    /// verdict).
+    pub fn with_prog_flags(mut self, prog_flags: u32) -> Self {
+        self.strict_alignment = crate::spec::strict_alignment(prog_flags);
+        self
     }
 
     /// The same input with the program's own BTF (see [`VerifyInput::program_types`]).

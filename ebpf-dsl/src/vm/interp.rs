@@ -392,6 +392,25 @@ impl Machine<'_> {
                 let addr = regs[r(src)].wrapping_add(off as i64 as u64);
                 regs[r(dst)] = self.mem.load(addr, size.bytes() as usize)?;
             }
+            // One thread: acquire and release order nothing more than a plain load or store.
+            Decoded::LoadAcquire {
+                size,
+                dst,
+                src,
+                off,
+            } => {
+                let addr = regs[r(src)].wrapping_add(off as i64 as u64);
+                regs[r(dst)] = self.mem.load(addr, size.bytes() as usize)?;
+            }
+            Decoded::StoreRelease {
+                size,
+                dst,
+                off,
+                src,
+            } => {
+                let addr = regs[r(dst)].wrapping_add(off as i64 as u64);
+                self.mem.store(addr, size.bytes() as usize, regs[r(src)])?;
+            }
             Decoded::LoadSx {
                 size,
                 dst,

@@ -37,6 +37,18 @@ fn arithmetic_and_memory() {
 }
 
 #[test]
+fn load_acquire_and_store_release_move_memory() {
+    let mut m = [0xff, 2, 3, 4, 0, 0, 0, 0];
+    let r = mem_run(
+        "w0 = load_acquire((u8 *)(r1 + 0))\nw3 = 0x1234\nstore_release((u16 *)(r1 + 4), w3)\nexit",
+        &mut m,
+    )
+    .unwrap();
+    assert_eq!(r, 0xff);
+    assert_eq!(m[4..6], [0x34, 0x12]);
+}
+
+#[test]
 fn out_of_bounds_load_is_a_precise_error() {
     let mut m = [0u8; 4];
     let e = mem_run("r0 = *(u32 *)(r1 + 2)\nexit", &mut m).unwrap_err();

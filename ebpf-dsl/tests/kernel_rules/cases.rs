@@ -43,6 +43,9 @@ pub struct Case {
     /// `# btf: vmlinux`: verified with the running kernel's BTF (`/sys/kernel/btf/vmlinux`,
     /// `VerifyInput::vmlinux`): it reads kernel structures through BTF pointers.
     pub btf: bool,
+    /// `# flags: N`: loaded with `prog_flags` N (1: `BPF_F_STRICT_ALIGNMENT`, 2:
+    /// `BPF_F_ANY_ALIGNMENT`) and verified with the same (`VerifyInput::with_prog_flags`).
+    pub prog_flags: u32,
 }
 
 /// Why the `# btf: vmlinux` cases cannot be checked here (`None`: they can): no BTF of the
@@ -104,7 +107,12 @@ pub fn cases(dir: &Path) -> Vec<Case> {
                 ebpf_dsl::spec::expected_attach_type_of_section(&s)
                     .unwrap_or_else(|| panic!("{name}: section {s} has no expected attach type"))
             });
+            let prog_flags = header(&src, "flags").map_or(0, |v| {
+                v.parse()
+                    .unwrap_or_else(|_| panic!("{name}: flags {v} is not a number"))
+            });
             Case {
+                prog_flags,
                 btf: header(&src, "btf").is_some_and(|v| v == "vmlinux"),
                 attach,
                 target,

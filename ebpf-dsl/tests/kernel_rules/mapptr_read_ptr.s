@@ -1,8 +1,7 @@
 # kernel: accept
-# ours: reject
-# target: 6.18
-# kernel log: ops is a pointer member: the read gives PTR_TO_BTF_ID (not modelled here)
+# btf: vmlinux
+# kernel log: ops is a pointer member read whole: a plain PTR_TO_BTF_ID of struct bpf_map_ops
 r1 = m ll
-r0 = *(u64 *)(r1 + 40)
+r0 = *(u64 *)(r1 + offsetof(struct bpf_map, ops))
 r0 = 0
 exit

@@ -33,6 +33,7 @@ pub fn verdict(obj: &Object, name: &str) -> Result<(), String> {
         func_info: p.func_info.as_deref(),
         vmlinux: None,
         program_types: None,
+        strict_alignment: false,
     };
     verify(&input).map(|_| ()).map_err(|e| e[0].to_string())
 }

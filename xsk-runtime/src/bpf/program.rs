@@ -30,13 +30,17 @@ const BPF_LOG_STATS: u32 = 4;
 /// `BPF_F_XDP_HAS_FRAGS` (kernel 5.18): the XDP program understands multi-buffer packets.
 pub const BPF_F_XDP_HAS_FRAGS: u32 = 1 << 5;
 
+pub use ebpf_dsl::spec::{BPF_F_ANY_ALIGNMENT, BPF_F_STRICT_ALIGNMENT};
+
 /// Options of [`Program::load`].
 #[derive(Clone, Debug, Default)]
 pub struct LoadOptions {
     /// `expected_attach_type` (`enum bpf_attach_type`); `None` = 0. XDP programs for a DEVMAP
     /// entry need `BPF_XDP_DEVMAP` (33), for a CPUMAP entry `BPF_XDP_CPUMAP` (35).
     pub expected_attach_type: Option<u32>,
-    /// `prog_flags`, e.g. [`BPF_F_XDP_HAS_FRAGS`].
+    /// `prog_flags`, e.g. [`BPF_F_XDP_HAS_FRAGS`], or [`BPF_F_STRICT_ALIGNMENT`] (the kernel
+    /// then checks the alignment of every load and store): verify statically with the same
+    /// flags (`VerifyInput::with_prog_flags`, `ebpf-dsl check --strict-alignment`).
     pub prog_flags: u32,
     /// `prog_ifindex`: the device of an offloaded or (with `BPF_F_XDP_DEV_BOUND_ONLY`)
     /// device-bound program; see [`LoadOptions::device_bound`].

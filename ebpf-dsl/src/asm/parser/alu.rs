@@ -160,6 +160,7 @@ impl<'a> StmtParser<'a> {
                         return self.xchg(dst, word)
                     }
                     "addr_space_cast" => return self.addr_space_cast(dst),
+                    "load_acquire" => return self.load_acquire(dst),
                     "map_value" => return self.map_value(dst),
                     _ => {}
                 }

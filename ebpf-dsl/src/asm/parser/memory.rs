@@ -229,6 +229,58 @@ impl<'a> StmtParser<'a> {
         Self::atomic_item(size, base, off, src, op.imm(true))
     }
 
+    /// `dst = load_acquire((size *)(rN + off))` (`BPF_LOAD_ACQ`, Linux 6.15; any size, `w`
+    /// or `r` below 64 bits).
+    pub(super) fn load_acquire(&mut self, dst: RegOp) -> PResult<ItemKind> {
+        self.pos += 1;
+        self.expect_punct('(')?;
+        let size = self.ordered_size()?;
+        let (base, off) = self.mem_operand()?;
+        self.expect_punct(')')?;
+        Self::need_wide_for(size, dst, "load-acquire")?;
+        let insn = Insn::new(
+            Class::Stx as u8 | Mode::Atomic as u8 | size as u8,
+            dst.reg.num(),
+            base.reg.num(),
+            0,
+            crate::isa::insn::BPF_LOAD_ACQ,
+        );
+        Self::with_values(insn, Some(off), None)
+    }
+
+    /// `store_release((size *)(rN + off), src)` (`BPF_STORE_REL`, Linux 6.15), after the
+    /// word.
+    pub(super) fn store_release(&mut self) -> PResult<ItemKind> {
+        self.expect_punct('(')?;
+        let size = self.ordered_size()?;
+        let (base, off) = self.mem_operand()?;
+        self.expect_punct(',')?;
+        let src = self.reg()?;
+        self.expect_punct(')')?;
+        Self::need_wide_for(size, src, "store-release")?;
+        let insn = Insn::new(
+            Class::Stx as u8 | Mode::Atomic as u8 | size as u8,
+            base.reg.num(),
+            src.reg.num(),
+            0,
+            crate::isa::insn::BPF_STORE_REL,
+        );
+        Self::with_values(insn, Some(off), None)
+    }
+
+    /// The unsigned `(uN *)` cast of a load-acquire or store-release.
+    fn ordered_size(&mut self) -> PResult<Size> {
+        let (size, signed, size_span) = self.size_cast()?;
+        if signed {
+            return err(
+                DiagKind::Syntax,
+                size_span,
+                "load-acquire and store-release take an unsigned size (`u8`, `u16`, `u32`, `u64`)",
+            );
+        }
+        Ok(size)
+    }
+
     /// `dst = xchg_64(rN + off, dst)`, `r0 = cmpxchg_64(rN + off, r0, src)` and the 32-bit forms.
     pub(super) fn xchg(&mut self, dst: RegOp, word: &str) -> PResult<ItemKind> {
         let wide = word.ends_with("_64");

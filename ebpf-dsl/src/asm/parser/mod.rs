@@ -15,6 +15,8 @@
 //! w2 = atomic_fetch_add((u32 *)(r1 + 0), w2)   (also _or _and _xor)
 //! r2 = xchg_64(r1 + 0, r2)       w2 = xchg32_32(r1 + 0, w2)
 //! r0 = cmpxchg_64(r1 + 0, r0, r2) w0 = cmpxchg32_32(r1 + 0, w0, w2)
+//! w0 = load_acquire((u8 *)(r1 + 0))   r0 = load_acquire((u64 *)(r1 + 0))   (Linux 6.15)
+//! store_release((u16 *)(r1 + 0), w2)  store_release((u64 *)(r1 + 0), r2)  (Linux 6.15)
 //! r1 = addr_space_cast(r2, 1, 0)
 //! if r1 > r2 goto +3             if w1 s< -5 goto LBL          (== != > >= < <= s> s>= s< s<= &)
 //! goto +2        gotol LBL       may_goto +1    call 1    call bpf_redirect_map

@@ -252,11 +252,12 @@ impl<'a> StmtParser<'a> {
             "if" => self.cond_jump(),
             "ld_pseudo" => self.ld_pseudo(),
             "lock" => self.lock_atomic(),
+            "store_release" => self.store_release(),
             _ if self.is_punct('!') => self.expected("`(` after the snippet name"),
             other => err(
                 DiagKind::UnknownInstruction,
                 span,
-                format!("unknown instruction `{other}` (expected a register, `*(..)`, `if`, `goto`, `call`, `exit`, `lock`, a label `name:` or a snippet `name!(..)`)"),
+                format!("unknown instruction `{other}` (expected a register, `*(..)`, `if`, `goto`, `call`, `exit`, `lock`, `store_release`, a label `name:` or a snippet `name!(..)`)"),
             ),
         }
     }

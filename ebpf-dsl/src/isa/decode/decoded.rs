@@ -125,6 +125,32 @@ pub enum Decoded {
         /// The operand register (and where the old value goes with `fetch`).
         src: Reg,
     },
+    /// `dst = load_acquire((u8|u16|u32|u64 *)(src + off))` (`BPF_STX | BPF_ATOMIC` with `imm`
+    /// [`BPF_LOAD_ACQ`](crate::isa::insn::BPF_LOAD_ACQ), Linux 6.15): a load ordered before
+    /// the accesses after it; narrower loads zero-extend.
+    LoadAcquire {
+        /// The access size.
+        size: Size,
+        /// The destination register.
+        dst: Reg,
+        /// The base address register.
+        src: Reg,
+        /// The signed displacement in bytes.
+        off: i16,
+    },
+    /// `store_release((u8|u16|u32|u64 *)(dst + off), src)` (`BPF_STX | BPF_ATOMIC` with `imm`
+    /// [`BPF_STORE_REL`](crate::isa::insn::BPF_STORE_REL), Linux 6.15): a store ordered after
+    /// the accesses before it.
+    StoreRelease {
+        /// The access size.
+        size: Size,
+        /// The base address register.
+        dst: Reg,
+        /// The signed displacement in bytes.
+        off: i16,
+        /// The register stored.
+        src: Reg,
+    },
     /// `dst = imm64 ll`: a plain 64-bit constant (`ld_imm64` with `src = 0`, two slots).
     LdImm64 {
         /// The destination register.
@@ -406,6 +432,30 @@ impl Decoded {
                     op.imm(fetch),
                 ))
             }
+            Decoded::LoadAcquire {
+                size,
+                dst,
+                src,
+                off,
+            } => one(Insn::new(
+                Mode::Atomic as u8 | size as u8 | Class::Stx as u8,
+                dst.num(),
+                src.num(),
+                off,
+                crate::isa::insn::BPF_LOAD_ACQ,
+            )),
+            Decoded::StoreRelease {
+                size,
+                dst,
+                off,
+                src,
+            } => one(Insn::new(
+                Mode::Atomic as u8 | size as u8 | Class::Stx as u8,
+                dst.num(),
+                src.num(),
+                off,
+                crate::isa::insn::BPF_STORE_REL,
+            )),
             Decoded::LdImm64 { dst, value } => (
                 Insn::new(0x18, dst.num(), 0, 0, value as i32),
                 Some(Insn::new(0, 0, 0, 0, (value >> 32) as i32)),

@@ -316,6 +316,22 @@ pub(super) fn decode_mem(s: &Slot) -> Result<Decoded, DecodeError> {
                 src: s.src()?,
             })
         }
+        (Class::Stx, Mode::Atomic) if i.imm == crate::isa::insn::BPF_LOAD_ACQ => {
+            Ok(Decoded::LoadAcquire {
+                size,
+                dst: s.dst()?,
+                src: s.src()?,
+                off: i.off,
+            })
+        }
+        (Class::Stx, Mode::Atomic) if i.imm == crate::isa::insn::BPF_STORE_REL => {
+            Ok(Decoded::StoreRelease {
+                size,
+                dst: s.dst()?,
+                off: i.off,
+                src: s.src()?,
+            })
+        }
         (Class::Stx, Mode::Atomic) => {
             let width = match size {
                 Size::W => Width::W32,
@@ -327,7 +343,8 @@ pub(super) fn decode_mem(s: &Slot) -> Result<Decoded, DecodeError> {
                     "imm",
                     i64::from(i.imm),
                     "an atomic operation: 0x00/0x40/0x50/0xa0 (add/or/and/xor), \
-                     | 0x01 for fetch, 0xe1 (xchg) or 0xf1 (cmpxchg)",
+                     | 0x01 for fetch, 0xe1 (xchg), 0xf1 (cmpxchg), 0x100 (load-acquire) or \
+                     0x110 (store-release)",
                 )
             })?;
             Ok(Decoded::Atomic {

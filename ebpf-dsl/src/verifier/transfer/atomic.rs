@@ -13,6 +13,7 @@
 //! - the fetching forms load the old value into `src` (`r0` for `cmpxchg`): the spilled register
 //!   itself when the slot holds one, else an unknown number of the operand's size.
 
+use super::align::{alignment_base, is_aligned};
 use super::*;
 
 impl<'a> Exec<'a> {
@@ -125,13 +126,12 @@ impl<'a> Exec<'a> {
 
     /// Atomics are strictly aligned on every kind of memory: the constant offset plus the known
     /// bits of the variable offset must be a multiple of `n` (the kernel's
-    /// `check_generic_ptr_alignment` with `strict`).
+    /// `check_ptr_alignment` with `strict_alignment_once`; `transfer/align.rs`).
     fn check_atomic_alignment(&self, pc: usize, r: u8, base: &RegVal, off: i32, n: u32) -> R<()> {
-        let (o, var) = match base {
-            RegVal::MapValue { off, var, .. } | RegVal::Ringbuf { off, var, .. } => (*off, *var),
-            _ => return Ok(()),
+        let Some((var, o, _)) = alignment_base(base) else {
+            return Ok(());
         };
-        if is_aligned(var.t, o as i64 + off as i64, n) {
+        if is_aligned(var, o + off as i64, n) {
             return Ok(());
         }
         Err(e(
@@ -140,39 +140,16 @@ impl<'a> Exec<'a> {
             format!(
                 "misaligned atomic operation: r{r} is {} and the {n}-byte access at offset {} is not known to be a multiple of {n} (atomics must be aligned on every kind of memory)",
                 self.describe(base),
-                o as i64 + off as i64,
+                o + off as i64,
             ),
         ))
     }
-}
-
-/// `tnum_is_aligned(var + c, n)`: every value the offset can take is a multiple of `n`.
-pub(crate) fn is_aligned(var: Tnum, c: i64, n: u32) -> bool {
-    if n <= 1 {
-        return true;
-    }
-    let t = var.add(Tnum::konst(c as u64));
-    (t.value | t.mask) & (n as u64 - 1) == 0
 }
 
 #[cfg(test)]
 mod tests {
     use super::super::testkit::*;
     use super::*;
-
-    #[test]
-    fn alignment_of_constant_and_variable_offsets() {
-        assert!(is_aligned(Tnum::konst(0), 4, 4));
-        assert!(!is_aligned(Tnum::konst(0), 3, 4));
-        assert!(!is_aligned(Tnum::konst(0), 4, 8));
-        // var & 4: {0, 4}
-        let v = Tnum { value: 0, mask: 4 };
-        assert!(is_aligned(v, 0, 4));
-        assert!(!is_aligned(v, 0, 8));
-        assert!(is_aligned(v, 8, 4));
-        assert!(is_aligned(Tnum::UNKNOWN, 0, 1));
-        assert!(!is_aligned(Tnum::UNKNOWN, 0, 2));
-    }
 
     #[test]
     fn a_misaligned_atomic_on_a_map_value_is_refused() {

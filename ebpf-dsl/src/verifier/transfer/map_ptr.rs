@@ -16,8 +16,20 @@
 //! The layout is the one of Linux 6.18 on x86_64 with `CONFIG_SECURITY` and `CONFIG_MEMCG`
 //! (Debian's and most distributions' configuration), read from `/sys/kernel/btf/vmlinux`:
 //! 6.18 put a 32-byte `sha` and a `u32 excl` before `ops`.
+//!
+//! With the target kernel's BTF ([`crate::verifier::VerifyInput::vmlinux`]) the read is the
+//! kernel's own walk instead (`check_ptr_to_map_access`: a plain `PTR_TO_BTF_ID` of the map's
+//! structure, `btf_struct_access`; `transfer/btf_access.rs`), for any target: numbers
+//! anywhere in the structure (the map type's own fields too: `struct bpf_array`'s
+//! `elem_size`, ...), a pointer member to a structure read whole (`ops`, `inner_map_meta`,
+//! `record`, ...) gives a plain BTF pointer to it (untrusted through a union of several
+//! members; one carrying a type tag, `__rcu` ..., which this path keeps, is refused as not
+//! modelled), a pointer to anything else 6.18's untrusted read-only memory. Without the BTF, a
+//! read the table above cannot give a number for is refused asking for it, so that `ebpf-dsl
+//! check --btf` verifies it again with the BTF.
 
 use super::*;
+use crate::verifier::domain::state::BtfTrust;
 
 /// A field of `struct bpf_map` (6.18): name, byte offset, size in bytes, and whether reads
 /// inside it give a number.
@@ -117,14 +129,14 @@ fn check_read(off: i32, n: i32) -> Option<String> {
         .find(|fd| off >= fd.off && off < fd.off + fd.size)
     else {
         return Some(if off >= BPF_MAP_SIZE {
-            format!("offset {off} is past struct bpf_map ({BPF_MAP_SIZE} bytes); the fields of the map type's own structure are not modelled by this verifier")
+            format!("offset {off} is past struct bpf_map ({BPF_MAP_SIZE} bytes), in the map type's own structure, whose layout comes from the kernel's BTF; {NEEDS_BTF}")
         } else {
             format!("struct bpf_map has no field at offset {off}")
         });
     };
     if !fd.number {
         return Some(format!(
-            "offset {off} is in `{}` (bytes {}..{}), a pointer or structure member of struct bpf_map: reading it gives a kernel pointer (PTR_TO_BTF_ID), which this verifier does not model",
+            "offset {off} is in `{}` (bytes {}..{}), a pointer or structure member of struct bpf_map: reading it gives a kernel pointer (PTR_TO_BTF_ID) of the kernel's BTF; {NEEDS_BTF}",
             fd.name,
             fd.off,
             fd.off + fd.size
@@ -165,25 +177,72 @@ impl<'a> Exec<'a> {
                 ),
             ));
         };
-        if self.input.kernel < LAYOUT_SINCE {
-            return Err(e(pc, Rule::MemoryAccess, format!(
-                "{what}: reading fields of its struct {ty} is modelled for target kernels 6.18 and later only (the layout of struct bpf_map differs before; the target is {})",
-                self.input.kernel
-            )));
-        }
         if sx {
             return Err(e(pc, Rule::MemoryAccess, format!(
                 "{what}: sign-extending loads of its struct {ty} fields are not modelled by this verifier"
             )));
         }
+        if let Some(btf) = self.input.vmlinux {
+            return self.map_ptr_read_btf(pc, src, btf, ty, off, n, &what);
+        }
+        if self.input.kernel < LAYOUT_SINCE {
+            return Err(e(pc, Rule::Unsupported, format!(
+                "{what}: reading fields of its struct {ty} without the kernel's BTF is modelled for target kernels 6.18 and later only (the layout of struct bpf_map differs before; the target is {}); {NEEDS_BTF}",
+                self.input.kernel
+            )));
+        }
         if let Some(why) = check_read(off, n as i32) {
-            return Err(e(
-                pc,
-                Rule::MemoryAccess,
-                format!("{what} (struct {ty}): {why}"),
-            ));
+            // A pointer member or a field past struct bpf_map: asking for the BTF.
+            let rule = if why.ends_with(NEEDS_BTF) {
+                Rule::Unsupported
+            } else {
+                Rule::MemoryAccess
+            };
+            return Err(e(pc, rule, format!("{what} (struct {ty}): {why}")));
         }
         Ok(RegVal::Scalar(scalar_of(n, false)))
+    }
+
+    /// A read of the map's structure `ty` through the kernel's BTF `btf`, as the kernel's
+    /// `check_ptr_to_map_access` (see the module's documentation).
+    #[allow(clippy::too_many_arguments)]
+    fn map_ptr_read_btf(
+        &self,
+        pc: usize,
+        src: u8,
+        btf: &crate::btf::Btf,
+        ty: &str,
+        off: i32,
+        n: u32,
+        what: &str,
+    ) -> R<RegVal> {
+        let id = self.kernel_struct(pc, ty, what)?;
+        let refuse = |m: String| Err(e(pc, Rule::MemoryAccess, format!("{what}: {m}")));
+        if off < 0 {
+            return refuse(format!("R{src} is {ty} invalid negative access: off={off}"));
+        }
+        match btf_access::walk(btf, id, off as u32, n) {
+            Err(m) => refuse(m),
+            Ok(btf_access::Walked::Scalar) => Ok(RegVal::Scalar(scalar_of(n, false))),
+            Ok(btf_access::Walked::Mem) if self.input.kernel >= KernelVersion::new(6, 18) => {
+                Ok(btf_access::UNTRUSTED_MEM)
+            }
+            Ok(btf_access::Walked::Mem) => Ok(RegVal::Scalar(scalar_of(n, false))),
+            Ok(btf_access::Walked::Ptr { tag: Some(tag), field, .. }) => Err(e(
+                pc,
+                Rule::MemoryAccess,
+                format!("{what}: `{field}` at offset {off} of struct {ty} is a `__{tag}` pointer; the kernel keeps that flag on a pointer read through a map (`MEM_{}`), which this verifier does not model", tag.to_ascii_uppercase()),
+            )),
+            Ok(btf_access::Walked::Ptr { ty: pty, untrusted, .. }) => Ok(RegVal::BtfPtr {
+                ty: pty,
+                off: 0,
+                trust: if untrusted {
+                    BtfTrust::Untrusted
+                } else {
+                    BtfTrust::Plain
+                },
+            }),
+        }
     }
 }
 
@@ -254,6 +313,121 @@ mod tests {
             .kernel(K618)
             .refused(&mut st);
         assert_eq!(rule, Rule::MemoryAccess);
+    }
+
+    /// `struct bpf_map_ops { u64 f; }`, `struct bpf_map { u64 sha; const struct bpf_map_ops
+    /// *ops; u32 max_entries; struct bpf_map_ops __rcu *r; }` (32 bytes) and `struct bpf_array
+    /// { struct bpf_map map; u32 elem_size; }` (40 bytes): (btf, id of bpf_map_ops).
+    fn kernel() -> (std::rc::Rc<crate::btf::Btf>, u32) {
+        use crate::btf::{Btf, Kind, Member, Type};
+        let m = |name: &str, ty: u32, byte: u32| Member {
+            name: name.into(),
+            ty,
+            bit_offset: byte * 8,
+            bitfield_size: 0,
+        };
+        let mut b = Btf::new();
+        let u32_ = b.push(Type::int("u32", 4, false));
+        let u64_ = b.push(Type::int("u64", 8, false));
+        let ops = b.push(Type::new(
+            "bpf_map_ops",
+            Kind::Struct {
+                size: 8,
+                members: vec![m("f", u64_, 0)],
+            },
+        ));
+        let ops_ptr = b.push(Type::new("", Kind::Ptr(ops)));
+        let rcu = b.push(Type::new("rcu", Kind::TypeTag(ops)));
+        let rcu_ptr = b.push(Type::new("", Kind::Ptr(rcu)));
+        let map = b.push(Type::new(
+            "bpf_map",
+            Kind::Struct {
+                size: 32,
+                members: vec![
+                    m("sha", u64_, 0),
+                    m("ops", ops_ptr, 8),
+                    m("max_entries", u32_, 16),
+                    m("r", rcu_ptr, 24),
+                ],
+            },
+        ));
+        b.push(Type::new(
+            "bpf_array",
+            Kind::Struct {
+                size: 40,
+                members: vec![m("map", map, 0), m("elem_size", u32_, 32)],
+            },
+        ));
+        (std::rc::Rc::new(b), ops)
+    }
+
+    #[test]
+    fn with_the_kernels_btf_the_map_structure_is_walked() {
+        let (b, ops) = kernel();
+        let run = |src: &str, kernel: KernelVersion| {
+            let one = One::new(src).kernel(kernel).vmlinux(std::rc::Rc::clone(&b));
+            let mut st = state(&[(1, RegVal::MapPtr { map: 0 })]);
+            one.apply(&mut st)
+                .map(|_| *reg(&st, 0))
+                .map_err(|e| e.message)
+        };
+        // A pointer member read whole: a plain BTF pointer to its structure, for any target.
+        let plain = RegVal::BtfPtr {
+            ty: ops,
+            off: 0,
+            trust: BtfTrust::Plain,
+        };
+        assert_eq!(run("r0 = *(u64 *)(r1 + 8)\nexit", K618), Ok(plain));
+        assert_eq!(
+            run("r0 = *(u64 *)(r1 + 8)\nexit", KernelVersion::DEFAULT),
+            Ok(plain)
+        );
+        // The map type's own field, past struct bpf_map.
+        assert_eq!(
+            run("r0 = *(u32 *)(r1 + 32)\nexit", K618),
+            Ok(scalar(Scalar::of_size(4)))
+        );
+        // Part of a pointer, past the structure, negative, a tagged pointer: refused.
+        let err = run("r0 = *(u32 *)(r1 + 12)\nexit", K618).unwrap_err();
+        assert!(
+            err.ends_with(
+                "cannot access ptr member ops with moff 8 in struct bpf_map with off 12 size 4"
+            ),
+            "{err}"
+        );
+        let err = run("r0 = *(u32 *)(r1 + 40)\nexit", K618).unwrap_err();
+        assert!(
+            err.ends_with("access beyond struct bpf_array at off 40 size 4"),
+            "{err}"
+        );
+        let err = run("r0 = *(u64 *)(r1 - 8)\nexit", K618).unwrap_err();
+        assert!(err.ends_with("invalid negative access: off=-8"), "{err}");
+        let err = run("r0 = *(u64 *)(r1 + 24)\nexit", K618).unwrap_err();
+        assert!(err.contains("`__rcu` pointer"), "{err}");
+    }
+
+    #[test]
+    fn without_the_btf_a_pointer_member_asks_for_it() {
+        let mut st = state(&[(1, RegVal::MapPtr { map: 0 })]);
+        let err = One::new("r0 = *(u64 *)(r1 + 40)\nexit")
+            .kernel(K618)
+            .apply(&mut st)
+            .unwrap_err();
+        assert!(crate::verifier::needs_vmlinux(&err), "{err}");
+        let err = One::new("r0 = *(u32 *)(r1 + 296)\nexit")
+            .kernel(K618)
+            .apply(&mut st)
+            .unwrap_err();
+        assert!(crate::verifier::needs_vmlinux(&err), "{err}");
+        // A number field needs no BTF; a hole is refused outright.
+        One::new("r0 = *(u32 *)(r1 + 76)\nexit")
+            .kernel(K618)
+            .next(&mut st);
+        let err = One::new("r0 = *(u32 *)(r1 + 36)\nexit")
+            .kernel(K618)
+            .apply(&mut st)
+            .unwrap_err();
+        assert!(!crate::verifier::needs_vmlinux(&err), "{err}");
     }
 
     #[test]

@@ -24,6 +24,9 @@ impl<'a> Exec<'a> {
         sx: bool,
     ) -> R<RegVal> {
         let n = size.bytes();
+        if self.input.strict_alignment {
+            self.check_alignment(pc, src, base, off, n, "load")?;
+        }
         match base {
             RegVal::Ctx { off: o } => {
                 if *o != 0 {
@@ -272,6 +275,9 @@ impl<'a> Exec<'a> {
         v: RegVal,
     ) -> R<()> {
         let n = size.bytes();
+        if self.input.strict_alignment {
+            self.check_alignment(pc, dst, base, off, n, "store")?;
+        }
         match base {
             RegVal::Stack { frame, off: o } => self.stack_write(pc, st, *frame, o + off, n, v),
             // A pointer stored this way reads back as a number (privileged).

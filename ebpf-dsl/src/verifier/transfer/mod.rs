@@ -3,6 +3,7 @@
 //! with the operations of [`super::domain`]; the driver (`super::driver`) picks the function for
 //! each instruction and explores the paths.
 
+mod align;
 mod alu;
 mod atomic;
 pub(crate) mod btf_access;
@@ -14,6 +15,7 @@ mod ld_imm64;
 mod map_ptr;
 mod may_goto;
 mod memory;
+mod ordered;
 mod rodata;
 mod stack;
 #[cfg(test)]

@@ -13,7 +13,7 @@
 //! - a write makes every byte of the range unknown (zeros stay zero when zero is written) and
 //!   destroys the spilled registers it touches.
 
-use super::atomic::is_aligned;
+use super::align::is_aligned;
 use super::*;
 
 impl<'a> Exec<'a> {

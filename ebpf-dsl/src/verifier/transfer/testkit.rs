@@ -88,6 +88,8 @@ pub(crate) struct One {
     vmlinux: Option<std::rc::Rc<crate::btf::Btf>>,
     /// The program's own BTF, if given.
     program: Option<std::rc::Rc<crate::btf::ProgramTypes>>,
+    /// Verified with `BPF_F_STRICT_ALIGNMENT`.
+    strict: bool,
 }
 
 impl One {
@@ -103,7 +105,14 @@ impl One {
             license: "GPL",
             vmlinux: None,
             program: None,
+            strict: false,
         }
+    }
+
+    /// Verified with strict alignment (`BPF_F_STRICT_ALIGNMENT`).
+    pub(crate) fn strict(mut self) -> One {
+        self.strict = true;
+        self
     }
 
     /// With `types` as the program's own BTF.
@@ -159,6 +168,7 @@ impl One {
         input.license = self.license;
         input.vmlinux = self.vmlinux.as_deref();
         input.program_types = self.program.as_deref();
+        input.strict_alignment = self.strict;
         let ops = cfg::decode(&asm.insns).expect("decode");
         let cfg = cfg::check(&ops).expect("well-formed test program");
         let refs = map_refs(&input).expect("maps");

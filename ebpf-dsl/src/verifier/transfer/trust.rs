@@ -16,11 +16,12 @@ impl<'a> Exec<'a> {
         let (mut written, mut calls, mut stores) = (0u16, false, false);
         for op in &self.ops[pc..end] {
             match *op {
-                Op::Alu { dst, .. } | Op::LdImm64 { dst, .. } | Op::Ldx { dst, .. } => {
-                    written |= 1 << dst
-                }
+                Op::Alu { dst, .. }
+                | Op::LdImm64 { dst, .. }
+                | Op::Ldx { dst, .. }
+                | Op::LoadAcq { dst, .. } => written |= 1 << dst,
                 Op::LdAbs { .. } => written |= 0x3f,
-                Op::St { .. } | Op::Stx { .. } => stores = true,
+                Op::St { .. } | Op::Stx { .. } | Op::StoreRel { .. } => stores = true,
                 Op::Atomic { src, op, fetch, .. } => {
                     stores = true;
                     if op == AtomicOp::Cmpxchg {

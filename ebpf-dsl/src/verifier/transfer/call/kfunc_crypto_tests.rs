@@ -202,6 +202,15 @@ fn a_kptr_is_only_loaded_whole_and_never_stored() {
             "r1 = 1\nlock *(u64 *)(r8 + 0) += r1\nr6 = 0",
             "can only be accessed using BPF_MEM",
         ),
+        // Nor a load-acquire or store-release (BPF_ATOMIC mode).
+        (
+            "r6 = load_acquire((u64 *)(r8 + 0))",
+            "can only be accessed using BPF_MEM",
+        ),
+        (
+            "r1 = 0\nstore_release((u64 *)(r8 + 0), r1)\nr6 = 0",
+            "can only be accessed using BPF_MEM",
+        ),
     ] {
         let m = check(&program(load, true, "0", "bpf_crypto_encrypt"))
             .unwrap_or_else(|| panic!("{load}: accepted"));

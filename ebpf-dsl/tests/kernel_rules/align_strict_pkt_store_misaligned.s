@@ -1,0 +1,12 @@
+# kernel: reject
+# flags: 1
+# kernel log: misaligned packet access off 2+0+0+1 size 2
+r2 = *(u32 *)(r1 + 0)
+r3 = *(u32 *)(r1 + 4)
+r4 = r2
+r4 += 8
+if r4 > r3 goto out
+*(u16 *)(r2 + 1) = 0
+out:
+r0 = 2
+exit
