@@ -261,6 +261,7 @@ use crate::spec::{GlobalData, MapSpec, ProgramType, RelocKind, Relocation};
 
 mod arena;
 pub(crate) mod cfg;
+pub(crate) mod ops;
 mod chunks;
 mod context;
 pub mod ctx;
