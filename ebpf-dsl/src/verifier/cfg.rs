@@ -6,8 +6,8 @@
 use crate::isa::insn::{AluOp, AtomicOp};
 use crate::xdp::iter::IterOp;
 
-pub use super::ops::{decode, Op, Src};
 use super::ops::err;
+pub use super::ops::{decode, Op, Src};
 use super::{Rule, VerifierError};
 
 /// Control-flow facts of a decoded program.

@@ -261,7 +261,6 @@ use crate::spec::{GlobalData, MapSpec, ProgramType, RelocKind, Relocation};
 
 mod arena;
 pub(crate) mod cfg;
-pub(crate) mod ops;
 mod chunks;
 mod context;
 pub mod ctx;
@@ -272,6 +271,7 @@ mod driver;
 pub mod helpers;
 mod lock_layout;
 mod mask;
+pub(crate) mod ops;
 mod pc_lists;
 mod prune;
 #[cfg(test)]

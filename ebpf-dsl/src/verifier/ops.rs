@@ -552,4 +552,3 @@ pub fn decode(insns: &[Insn]) -> Result<Vec<Op>, VerifierError> {
     }
     Ok(ops)
 }
-
