@@ -28,6 +28,12 @@
 //! the generator to be measuring precision. Needs root; skips with a message otherwise unless
 //! `CI=true`. `VERIFIER_SHAPES_SEED=n` explores another corpus, `VERIFIER_SHAPES_PROGRAMS=n`
 //! runs n programs per (shape, program type).
+//!
+//! The packet and map shapes run again (`STRICT_PROGRAMS` each, `VERIFIER_SHAPES_STRICT_PROGRAMS=n`)
+//! loaded with `BPF_F_STRICT_ALIGNMENT` and verified with the same flag (`+strict` rows): the
+//! kernel then checks the alignment of every packet and map value access (`NET_IP_ALIGN`
+//! counted). The features of later sessions (iterators, RCU sections, ordered accesses, map
+//! pointer reads) have their own generator, `verifier_shapes_features.rs`.
 
 use xsk_testkit::kernel_tests;
 
@@ -755,7 +761,6 @@ fn verifier_shapes_agree_with_the_kernel() {
                     | Shape::HeaderWalk
                     | Shape::PktForms
                     | Shape::Jmp32
-                    | Shape::NonConstCmp
                     | Shape::ConstKey
                     | Shape::SpillFill
                     | Shape::RingbufRef
@@ -858,7 +863,8 @@ fn verifier_shapes_agree_with_the_kernel() {
         "{:<18} {:<14} {:>8} {:>13} {:>13} {:>12} {:>12}",
         "shape", "type", "programs", "accept/accept", "reject/reject", "false acc.", "false rej."
     );
-    let (mut fa, mut fr, mut kernel_accepts, mut total) = (0, 0, 0, 0);
+    let (mut fa, mut fr, mut kernel_accepts) = (0, 0, 0);
+    let (mut default_accepts, mut default_total) = (0, 0);
     for ((shape, pt, flags), r) in &rows {
         let strict = if *flags == STRICT { "+strict" } else { "" };
         println!(
@@ -874,7 +880,12 @@ fn verifier_shapes_agree_with_the_kernel() {
         fa += r.false_accept.len();
         fr += r.false_reject.len();
         kernel_accepts += r.acc_acc + r.false_reject.len();
-        total += r.programs;
+        // The strict runs refuse more by design (misaligned offsets the default mode allows):
+        // the generator's health is judged on the default runs.
+        if *flags == 0 {
+            default_accepts += r.acc_acc + r.false_reject.len();
+            default_total += r.programs;
+        }
     }
     println!(
         "false accepts: {fa}; false rejects: {fr} of the {kernel_accepts} programs the kernel accepts ({:.1}%)",
@@ -891,8 +902,8 @@ fn verifier_shapes_agree_with_the_kernel() {
     }
     // The generator measures precision only if the kernel accepts most of what it writes.
     assert!(
-        kernel_accepts * 2 > total,
-        "the kernel accepts only {kernel_accepts} of {total} generated programs: the generator is broken"
+        default_accepts * 2 > default_total,
+        "the kernel accepts only {default_accepts} of {default_total} generated programs (without strict alignment): the generator is broken"
     );
     assert_eq!(
         fa, 0,
