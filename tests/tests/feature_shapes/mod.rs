@@ -15,15 +15,23 @@ const P_MISTAKE: u64 = 30;
 /// The shapes, each program built around one of them.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Shape {
+    /// A numbers iterator loop.
     IterLoop,
+    /// A loop in a loop (numbers or bits iterators).
     IterNested,
+    /// A bits iterator loop.
     IterBits,
+    /// An RCU read section.
     Rcu,
+    /// Load-acquire / store-release through any kind of memory.
     Ordered,
+    /// Reads of the map's kernel structure through its pointer.
     MapPtr,
+    /// Packet, map value, ring buffer and stack accesses, loaded strict.
     Strict,
 }
 
+/// Every shape, in the order of the table.
 pub const SHAPES: [Shape; 7] = [
     Shape::IterLoop,
     Shape::IterNested,
@@ -160,6 +168,8 @@ impl Gen {
             .pick(&[("u8", 1), ("u16", 2), ("u32", 4), ("u64", 8)])
     }
 
+    /// One program around `shape` (its mistake, if any, drawn first), with its functions
+    /// after the main program's exit.
     pub fn program(&mut self, shape: Shape) -> String {
         self.oops = None;
         if self.rng.chance(P_MISTAKE) {
