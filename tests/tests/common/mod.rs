@@ -76,6 +76,19 @@ pub fn kernel_verdict(
     maps: &[&xsk_runtime::maps::Map],
     src: &str,
 ) -> Result<(), String> {
+    kernel_verdict_with_flags(name, prog_type, a, specs, maps, src, 0)
+}
+
+/// [`kernel_verdict`] of the program loaded with `prog_flags` (`BPF_F_STRICT_ALIGNMENT`, ...).
+pub fn kernel_verdict_with_flags(
+    name: &'static str,
+    prog_type: ebpf_dsl::ProgramType,
+    a: &ebpf_dsl::asm::Assembled,
+    specs: &[MapSpec],
+    maps: &[&xsk_runtime::maps::Map],
+    src: &str,
+    prog_flags: u32,
+) -> Result<(), String> {
     let spec = ebpf_dsl::ProgramSpec {
         name: Cow::Borrowed(name),
         prog_type,
@@ -85,11 +98,11 @@ pub fn kernel_verdict(
         maps: Cow::Owned(specs.to_vec()),
         lines: Default::default(),
     };
-    match xsk_runtime::program::Program::load_with(
-        &spec,
-        maps,
-        &xsk_runtime::program::LoadOptions::default(),
-    ) {
+    let opts = xsk_runtime::program::LoadOptions {
+        prog_flags,
+        ..Default::default()
+    };
+    match xsk_runtime::program::Program::load_with(&spec, maps, &opts) {
         Ok(_) => Ok(()),
         Err(xsk_runtime::Error::Verifier { log, .. }) => Err(log),
         Err(e) => panic!("BPF_PROG_LOAD failed for a reason other than the verifier: {e}\n{src}"),

@@ -152,6 +152,11 @@ fn resolve_size(btf: &Btf, mut id: u32) -> Option<Resolved<'_>> {
 /// structure `id`: what is there, or the kernel's reason for refusing.
 pub(crate) fn walk(btf: &Btf, id: u32, off: u32, size: u32) -> Result<Walked<'_>, String> {
     let mut untrusted = false;
+    // Past a flexible array's step, 6.18 lets a number read run over the end of the member it
+    // starts in (into the next member or a hole), as for an untrusted walk; measured on
+    // `struct btf_record`'s `fields[]` (`mapptr_btf_record_flex_straddle.s`). The pointers read
+    // there keep the trust computed without it (never looser than the kernel's).
+    let mut flex = false;
     let (mut id, mut off) = (id, off);
     // Every round enters a nested structure, so the depth is bounded by the BTF's.
     'again: for _ in 0..64 {
@@ -195,6 +200,7 @@ pub(crate) fn walk(btf: &Btf, id: u32, off: u32, size: u32) -> Result<Walked<'_>
                 Some((_, esize, _)) if esize > 0 => {
                     off = (off - moff) % esize;
                     id = eid;
+                    flex = true;
                     continue 'again;
                 }
                 _ => return Err(beyond()),
@@ -274,7 +280,7 @@ pub(crate) fn walk(btf: &Btf, id: u32, off: u32, size: u32) -> Result<Walked<'_>
                     _ => return Ok(Walked::Mem),
                 }
             }
-            if end > mtrue_end && !untrusted {
+            if end > mtrue_end && !untrusted && !flex {
                 return Err(format!(
                     "access beyond the end of member {} (mend:{mtrue_end}) in struct {tname} with off {off} size {size}",
                     m.name
