@@ -232,6 +232,8 @@ def headers(cache: Path) -> Path:
         "extern int bpf_iter_num_new(struct bpf_iter_num *it, int start, int end) __ksym;\n"
         "extern int *bpf_iter_num_next(struct bpf_iter_num *it) __ksym;\n"
         "extern void bpf_iter_num_destroy(struct bpf_iter_num *it) __ksym;\n"
+        # LLVM 21's trap kfunc, which clang-19 does not declare (the running kernel's BTF has it)
+        "extern void __bpf_trap(void) __ksym;\n"
     )
     if vmlinux.exists():
         return inc
@@ -670,10 +672,11 @@ def helper_names(src_root: Path):
 # Kfuncs the text syntax calls by name (`call NAME`, a placeholder the loader resolves against
 # the running kernel's BTF) whose selftests are converted; calls of other kfuncs stay "not
 # expressible". The open-coded numbers and bits iterators (ebpf-dsl/src/xdp/iter.rs); the arena
-# kfuncs: the reference kernel refuses them (and arena maps), and so must the static verifier.
+# kfuncs: the reference kernel refuses them (and arena maps), and so must the static verifier;
+# LLVM's `__bpf_trap` (ebpf-dsl/src/xdp/exception.rs), refused wherever it is reached.
 NAMED_KFUNCS = {
     f"bpf_iter_{kind}_{op}" for kind in ("num", "bits") for op in ("new", "next", "destroy")
-} | {"bpf_arena_alloc_pages", "bpf_arena_free_pages", "bpf_arena_reserve_pages"}
+} | {"bpf_arena_alloc_pages", "bpf_arena_free_pages", "bpf_arena_reserve_pages", "__bpf_trap"}
 CALL_RE = re.compile(r"^(\s*)call\s+([\w.$]+)\s*(#.*)?$")
 LDSYM_RE = re.compile(r"^\s*r\d+\s*=\s*([A-Za-z_.$][\w.$]*)\s+ll\b")
 LTMP_RE = re.compile(r"\.Ltmp(\d+)\b")

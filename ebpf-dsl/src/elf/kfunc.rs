@@ -559,6 +559,7 @@ pub(super) fn add_crypto_kfunc_btf(btf: &mut Btf, k: CryptoKfunc) -> u32 {
 pub(super) fn add_exc_kfunc_btf(btf: &mut Btf, k: ExcKfunc) -> u32 {
     let proto = match k {
         ExcKfunc::Throw => (Ty::Void, vec![("cookie", Ty::U64)]),
+        ExcKfunc::Trap => (Ty::Void, vec![]),
     };
     add_proto_btf(btf, k.name(), proto)
 }
