@@ -673,10 +673,13 @@ def helper_names(src_root: Path):
 # the running kernel's BTF) whose selftests are converted; calls of other kfuncs stay "not
 # expressible". The open-coded numbers and bits iterators (ebpf-dsl/src/xdp/iter.rs); the arena
 # kfuncs: the reference kernel refuses them (and arena maps), and so must the static verifier;
-# LLVM's `__bpf_trap` (ebpf-dsl/src/xdp/exception.rs), refused wherever it is reached.
+# LLVM's `__bpf_trap` (ebpf-dsl/src/xdp/exception.rs), refused wherever it is reached;
+# bpf_xdp_pull_data (ebpf-dsl/src/xdp/dynptr.rs). Not the dynptr kfuncs: their one case
+# (verifier_global_subprogs arg_tag_dynptr) also calls the helper bpf_dynptr_data (#203),
+# which the static verifier does not model.
 NAMED_KFUNCS = {
     f"bpf_iter_{kind}_{op}" for kind in ("num", "bits") for op in ("new", "next", "destroy")
-} | {"bpf_arena_alloc_pages", "bpf_arena_free_pages", "bpf_arena_reserve_pages", "__bpf_trap"}
+} | {"bpf_arena_alloc_pages", "bpf_arena_free_pages", "bpf_arena_reserve_pages", "__bpf_trap", "bpf_xdp_pull_data"}
 CALL_RE = re.compile(r"^(\s*)call\s+([\w.$]+)\s*(#.*)?$")
 LDSYM_RE = re.compile(r"^\s*r\d+\s*=\s*([A-Za-z_.$][\w.$]*)\s+ll\b")
 LTMP_RE = re.compile(r"\.Ltmp(\d+)\b")

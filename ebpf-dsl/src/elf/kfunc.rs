@@ -272,6 +272,7 @@ fn dynptr_proto(k: DynptrKfunc) -> (Ty, Vec<(&'static str, Ty)>) {
         DynptrKfunc::IsNull | DynptrKfunc::IsRdonly => (Bool, vec![p]),
         DynptrKfunc::Size => (U32, vec![p]),
         DynptrKfunc::Clone => (Int, vec![p, ("clone__uninit", Struct("bpf_dynptr"))]),
+        DynptrKfunc::XdpPullData => (Int, vec![("x", Struct("xdp_md")), ("len", U32)]),
     }
 }
 

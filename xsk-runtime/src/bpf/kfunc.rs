@@ -67,7 +67,7 @@ fn requirement(name: &str) -> &'static str {
     } else if NfKfunc::from_name(name).is_some() {
         "conntrack kfuncs need nf_conntrack built in, the flowtable lookup the flowtable's BPF support, Linux 6.10"
     } else if DynptrKfunc::from_name(name).is_some() {
-        "the dynptr kfuncs need Linux 6.4 or 6.5"
+        "the dynptr kfuncs need Linux 6.4 or 6.5, bpf_xdp_pull_data 6.18"
     } else if ExcKfunc::from_name(name).is_some() {
         "bpf_throw needs Linux 6.7, __bpf_trap 6.16"
     } else if GraphKfunc::from_name(name).is_some() {
@@ -178,7 +178,7 @@ mod tests {
                 "bpf_dynptr_from_xdp",
                 "Linux 6.4",
             ),
-            (call_throw(), "bpf_throw", "bpf_throw needs Linux 6.7"),
+            (call_throw(), "bpf_throw", "bpf_throw needs Linux 6.7, __bpf_trap 6.16"),
             (
                 call_btf_kfunc(BtfKfunc::SkAssignTcpReqsk),
                 "bpf_sk_assign_tcp_reqsk",
