@@ -730,12 +730,16 @@ NAMED_KFUNCS = {
 CALL_RE = re.compile(r"^(\s*)call\s+([\w.$]+)\s*(#.*)?$")
 LDSYM_RE = re.compile(r"^\s*r\d+\s*=\s*([A-Za-z_.$][\w.$]*)\s+ll\b")
 LTMP_RE = re.compile(r"\.Ltmp(\d+)\b")
+# Whether the running kernel has gotox (indirect jumps through an insn_array map, Linux 6.19):
+# set by main() from its BTF (vmlinux.h).
+KERNEL_HAS_GOTOX = True
 LBB_RE = re.compile(r"\.?LBB(\d+_\d+)\b")
 
 
 def convert_case(case_name, funcs, map_names, helpers, gsyms=None, gdata=None):
     """Returns (text, reason): the program text, or why it cannot be expressed."""
     gsyms, gdata, used_sections = gsyms or {}, gdata or {}, {}
+    jump_tables = {}  # symbol -> (offset in the `jumptables` map, entries)
     order = [case_name]
     seen = {case_name}
     i = 0
@@ -746,7 +750,26 @@ def convert_case(case_name, funcs, map_names, helpers, gsyms=None, gdata=None):
         if i > 0:
             out.append("")
             out.append(f"{fname}:")
+        in_jt = False
         for line in f["asm"]:
+            sm = SECTION_RE.match(line)
+            if sm and sm.group(1) == ".jumptables":
+                in_jt = True
+                continue
+            if in_jt:
+                # a jump table (`.pushsection .jumptables`, Linux 6.19's gotox): its labels
+                # and `.quad TARGET - SECTION` entries, up to the `.section` going back
+                if sm:
+                    in_jt = False
+                    continue
+                lm = LABEL_RE.match(line.strip())
+                if lm:
+                    jt_label = lm.group(1)
+                    jump_tables[jt_label] = (8 * sum(n for _, n in jump_tables.values()), 0)
+                elif re.match(r"\s*\.quad\b", line) and jump_tables:
+                    off, n = jump_tables[jt_label]
+                    jump_tables[jt_label] = (off, n + 1)
+                continue
             line = LTMP_RE.sub(lambda m: f"ltmp_{m.group(1)}", line)
             line = LBB_RE.sub(lambda m: f"LBB{m.group(1)}", line)
             line = re.sub(r"^(\s*)\.quad\b", r"\1.8byte", line)
@@ -775,6 +798,10 @@ def convert_case(case_name, funcs, map_names, helpers, gsyms=None, gdata=None):
                     if sym not in seen:
                         seen.add(sym)
                         order.append(sym)
+                elif sym in jump_tables:
+                    if KERNEL_HAS_GOTOX:
+                        return None, "jump table (an insn_array map, gotox)"
+                    line = line.replace(f"{sym} ll", f"map_value(jumptables, {jump_tables[sym][0]}) ll")
                 elif sym in gsyms and sym not in map_names:
                     # a global variable: a pointer into its section's array map
                     sec, off = gsyms[sym]
@@ -785,6 +812,16 @@ def convert_case(case_name, funcs, map_names, helpers, gsyms=None, gdata=None):
             out.append(line)
         i += 1
     text = "\n".join(ln.rstrip() for ln in out).strip("\n") + "\n"
+    if jump_tables and "map_value(jumptables," in text:
+        # The running kernel has no gotox (no BPF_MAP_TYPE_INSN_ARRAY, before Linux 6.19): it
+        # refuses the BPF_JMP|BPF_JA|BPF_X opcode itself ("unknown opcode 0d"), and would refuse
+        # the insn_array map libbpf creates for the table. The table becomes a read-only array
+        # of zeros (its targets are not laid out): no verdict gets as far as reading it.
+        size = 8 * sum(n for _, n in jump_tables.values()) or 8
+        text = (
+            "# jump tables: a read-only array of zeros, the running kernel has no gotox\n"
+            f".map jumptables array key=4 value={size} flags=rdonly_prog\n" + text
+        )
     if used_sections:
         names, decls = data_map_decls(used_sections, gdata)
         text = re.sub(r"@@([^@]+)@@(\d+) ll", lambda m: f"map_value({names[m.group(1)]}, {m.group(2)}) ll", text)
@@ -816,6 +853,8 @@ def main():
     inc = headers(cache)
     tree_inc = tree_headers(cache, src_root)
     helpers = helper_names(src_root)
+    global KERNEL_HAS_GOTOX
+    KERNEL_HAS_GOTOX = "BPF_MAP_TYPE_INSN_ARRAY" in (inc / "vmlinux.h").read_text(errors="replace")
     progs = src_root / PROGS
     corpus = cache / "corpus"
     if corpus.exists():
