@@ -361,6 +361,67 @@ def map_type_name(body: str):
     return tm.group(1) if tm else None
 
 
+DEFINE_RE = re.compile(r"^[ \t]*#[ \t]*define[ \t]+(\w+)\(([^)]*)\)((?:[^\n]*\\\n)*[^\n]*)", re.M)
+MACRO_TOKEN_RE = re.compile(r'"(?:[^"\\\n]|\\.)*"|(?<!#)#(?!#)\s*(\w+)|\b(\w+)\b')
+
+
+def split_args(s: str):
+    """The top-level, comma-separated arguments of a macro invocation (brackets and strings
+    kept whole)."""
+    args, depth, cur, i = [], 0, [], 0
+    while i < len(s):
+        c = s[i]
+        if c == '"':
+            j = i + 1
+            while j < len(s) and s[j] != '"':
+                j += 2 if s[j] == "\\" else 1
+            cur.append(s[i : j + 1])
+            i = j + 1
+            continue
+        if c in "([{":
+            depth += 1
+        elif c in ")]}":
+            depth -= 1
+        if c == "," and depth == 0:
+            args.append("".join(cur).strip())
+            cur = []
+        else:
+            cur.append(c)
+        i += 1
+    args.append("".join(cur).strip())
+    return args
+
+
+def expand_case_macros(text: str) -> str:
+    """`text` followed by the expansion of each invocation of a function-like macro whose body
+    defines a program (`SEC(...)`, e.g. `DEFINE_SIMPLE_JUMP_TABLE_PROG(ok, ..., __success)`),
+    so that parse_cases sees the cases' names and annotations: parameters are substituted
+    outside string literals, `#param` is stringified and `##` pastes."""
+    out = []
+    for m in DEFINE_RE.finditer(text):
+        name, body = m.group(1), m.group(3).replace("\\\n", "\n")
+        params = [p.strip() for p in m.group(2).split(",") if p.strip()]
+        if "SEC(" not in body or not params:
+            continue
+        for inv in re.finditer(r"^[ \t]*" + re.escape(name) + r"\s*\(", text, re.M):
+            open_pos = inv.end() - 1
+            close = matching(text, open_pos, "(", ")")
+            args = split_args(text[open_pos + 1 : close])
+            if len(args) != len(params):
+                continue
+            sub = dict(zip(params, args))
+
+            def one(t):
+                if t.group(1) is not None:
+                    return '"' + sub[t.group(1)].replace('"', '\\"') + '"' if t.group(1) in sub else t.group(0)
+                if t.group(2) is not None and t.group(2) in sub:
+                    return sub[t.group(2)]
+                return t.group(0)
+
+            out.append(re.sub(r"\s*##\s*", "", MACRO_TOKEN_RE.sub(one, body)))
+    return text + ("\n" + "\n".join(out) if out else "")
+
+
 ANNOT_RE = re.compile(r"\b(__[a-z_0-9]+)\b")
 
 
@@ -869,7 +930,14 @@ def main():
         suite = c_file.stem
         text = strip_comments(c_file.read_text(errors="replace"))
         maps = parse_maps(text)
-        cases = [c for c in parse_cases(text) if c["section"] in SECTIONS]
+        cases, names = [], set()
+        for c in parse_cases(expand_case_macros(text)):
+            # a macro invoked under `#if ... #else` defines the same case twice: one row, with
+            # the first one's annotations (the program is the one clang compiled; the verdicts
+            # are the kernel's and ours, the annotation is only reported)
+            if c["section"] in SECTIONS and c["name"] not in names:
+                names.add(c["name"])
+                cases.append(c)
         if not cases:
             continue
         flag_exprs = sorted({fx for c in cases for fx in c["flags"]})
