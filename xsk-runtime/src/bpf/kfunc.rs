@@ -178,7 +178,7 @@ mod tests {
                 "bpf_dynptr_from_xdp",
                 "Linux 6.4",
             ),
-            (call_throw(), "bpf_throw", "bpf_throw needs Linux 6.7, __bpf_trap 6.16"),
+            (call_throw(), "bpf_throw", "bpf_throw needs Linux 6.7"),
             (
                 call_btf_kfunc(BtfKfunc::SkAssignTcpReqsk),
                 "bpf_sk_assign_tcp_reqsk",
