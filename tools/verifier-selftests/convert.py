@@ -232,6 +232,8 @@ def headers(cache: Path) -> Path:
         "extern int bpf_iter_num_new(struct bpf_iter_num *it, int start, int end) __ksym;\n"
         "extern int *bpf_iter_num_next(struct bpf_iter_num *it) __ksym;\n"
         "extern void bpf_iter_num_destroy(struct bpf_iter_num *it) __ksym;\n"
+        # LLVM 21's trap kfunc, which clang-19 does not declare (the running kernel's BTF has it)
+        "extern void __bpf_trap(void) __ksym;\n"
     )
     if vmlinux.exists():
         return inc
@@ -357,6 +359,67 @@ def map_fields(body: str):
 def map_type_name(body: str):
     tm = re.search(r"__uint\(\s*type\s*,\s*(\w+)\s*\)", body)
     return tm.group(1) if tm else None
+
+
+DEFINE_RE = re.compile(r"^[ \t]*#[ \t]*define[ \t]+(\w+)\(([^)]*)\)((?:[^\n]*\\\n)*[^\n]*)", re.M)
+MACRO_TOKEN_RE = re.compile(r'"(?:[^"\\\n]|\\.)*"|(?<!#)#(?!#)\s*(\w+)|\b(\w+)\b')
+
+
+def split_args(s: str):
+    """The top-level, comma-separated arguments of a macro invocation (brackets and strings
+    kept whole)."""
+    args, depth, cur, i = [], 0, [], 0
+    while i < len(s):
+        c = s[i]
+        if c == '"':
+            j = i + 1
+            while j < len(s) and s[j] != '"':
+                j += 2 if s[j] == "\\" else 1
+            cur.append(s[i : j + 1])
+            i = j + 1
+            continue
+        if c in "([{":
+            depth += 1
+        elif c in ")]}":
+            depth -= 1
+        if c == "," and depth == 0:
+            args.append("".join(cur).strip())
+            cur = []
+        else:
+            cur.append(c)
+        i += 1
+    args.append("".join(cur).strip())
+    return args
+
+
+def expand_case_macros(text: str) -> str:
+    """`text` followed by the expansion of each invocation of a function-like macro whose body
+    defines a program (`SEC(...)`, e.g. `DEFINE_SIMPLE_JUMP_TABLE_PROG(ok, ..., __success)`),
+    so that parse_cases sees the cases' names and annotations: parameters are substituted
+    outside string literals, `#param` is stringified and `##` pastes."""
+    out = []
+    for m in DEFINE_RE.finditer(text):
+        name, body = m.group(1), m.group(3).replace("\\\n", "\n")
+        params = [p.strip() for p in m.group(2).split(",") if p.strip()]
+        if "SEC(" not in body or not params:
+            continue
+        for inv in re.finditer(r"^[ \t]*" + re.escape(name) + r"\s*\(", text, re.M):
+            open_pos = inv.end() - 1
+            close = matching(text, open_pos, "(", ")")
+            args = split_args(text[open_pos + 1 : close])
+            if len(args) != len(params):
+                continue
+            sub = dict(zip(params, args))
+
+            def one(t):
+                if t.group(1) is not None:
+                    return '"' + sub[t.group(1)].replace('"', '\\"') + '"' if t.group(1) in sub else t.group(0)
+                if t.group(2) is not None and t.group(2) in sub:
+                    return sub[t.group(2)]
+                return t.group(0)
+
+            out.append(re.sub(r"\s*##\s*", "", MACRO_TOKEN_RE.sub(one, body)))
+    return text + ("\n" + "\n".join(out) if out else "")
 
 
 ANNOT_RE = re.compile(r"\b(__[a-z_0-9]+)\b")
@@ -662,6 +725,53 @@ def data_map_decls(sections, data):
     return names, decls
 
 
+def struct_body(text: str, name: str):
+    """The members of `struct NAME { ... }` in `text`, whitespace-normalised, or None."""
+    m = re.search(r"\bstruct\s+" + re.escape(name) + r"\s*\{", text)
+    if not m:
+        return None
+    end = matching(text, m.end() - 1, "{", "}")
+    return " ".join(text[m.end() : end].split())
+
+
+# What relocates something else than a member of a struct the file marks
+# `preserve_access_index` itself (types, enum values, access expressions, every struct under a
+# `#pragma clang attribute`, vmlinux.h's included): a file using it is not converted by
+# external_btf_identity.
+OTHER_CORE_RE = re.compile(
+    r"\b(bpf_core_type_\w+|bpf_core_enum_\w+|__builtin_preserve_type_info|__builtin_preserve_enum_value"
+    r"|__builtin_btf_type_id|__builtin_preserve_access_index|vmlinux\.h)\b|#\s*pragma\s+clang\s+attribute"
+)
+
+
+def external_btf_identity(text: str, btf_path: str, progs: Path):
+    """Why a case whose CO-RE relocations resolve against an external BTF
+    (`__btf_path("btf__NAME.bpf.o")`) cannot be expressed, or None when they are the identity.
+
+    The selftests build `btf__NAME.bpf.o` from `progs/btf__NAME.c`, which includes
+    `core_reloc_types.h` and declares only `struct NAME` (e.g. `void f(struct
+    core_reloc_bitfields x) {}`). When every `preserve_access_index` struct of the file is
+    `struct NAME`, defined member for member as the header defines it, and the file uses no
+    type or enum relocation, libbpf relocates each access to the offsets, sizes and shifts
+    clang computed already: the instructions clang emitted are what the kernel is given."""
+    m = re.fullmatch(r'\s*"btf__(\w+)\.bpf\.o"\s*', btf_path)
+    if not m:
+        return f"needs external BTF ({btf_path.strip()})"
+    name = m.group(1)
+    header = progs / "core_reloc_types.h"
+    if not header.exists():
+        return "needs external BTF (no core_reloc_types.h to compare with)"
+    if OTHER_CORE_RE.search(text):
+        return "needs external BTF (type or enum relocations)"
+    local = re.findall(r"\bstruct\s+(\w+)\s*\{[^{}]*\}\s*__attribute__\(\(preserve_access_index\)\)", text)
+    if set(local) != {name}:
+        return f"needs external BTF (relocated structs {sorted(set(local))}, the BTF has struct {name})"
+    theirs = struct_body(strip_comments(header.read_text(errors="replace")), name)
+    if theirs is None or theirs != struct_body(text, name):
+        return f"needs external BTF (struct {name} differs from core_reloc_types.h's)"
+    return None
+
+
 def helper_names(src_root: Path):
     uapi = (src_root / "tools/include/uapi/linux/bpf.h").read_text()
     return {int(i): f"bpf_{n}" for n, i in re.findall(r"FN\((\w+),\s*(\d+)", uapi)}
@@ -670,19 +780,27 @@ def helper_names(src_root: Path):
 # Kfuncs the text syntax calls by name (`call NAME`, a placeholder the loader resolves against
 # the running kernel's BTF) whose selftests are converted; calls of other kfuncs stay "not
 # expressible". The open-coded numbers and bits iterators (ebpf-dsl/src/xdp/iter.rs); the arena
-# kfuncs: the reference kernel refuses them (and arena maps), and so must the static verifier.
+# kfuncs: the reference kernel refuses them (and arena maps), and so must the static verifier;
+# LLVM's `__bpf_trap` (ebpf-dsl/src/xdp/exception.rs), refused wherever it is reached;
+# bpf_xdp_pull_data (ebpf-dsl/src/xdp/dynptr.rs). Not the dynptr kfuncs: their one case
+# (verifier_global_subprogs arg_tag_dynptr) also calls the helper bpf_dynptr_data (#203),
+# which the static verifier does not model.
 NAMED_KFUNCS = {
     f"bpf_iter_{kind}_{op}" for kind in ("num", "bits") for op in ("new", "next", "destroy")
-} | {"bpf_arena_alloc_pages", "bpf_arena_free_pages", "bpf_arena_reserve_pages"}
+} | {"bpf_arena_alloc_pages", "bpf_arena_free_pages", "bpf_arena_reserve_pages", "__bpf_trap", "bpf_xdp_pull_data"}
 CALL_RE = re.compile(r"^(\s*)call\s+([\w.$]+)\s*(#.*)?$")
 LDSYM_RE = re.compile(r"^\s*r\d+\s*=\s*([A-Za-z_.$][\w.$]*)\s+ll\b")
 LTMP_RE = re.compile(r"\.Ltmp(\d+)\b")
+# Whether the running kernel has gotox (indirect jumps through an insn_array map, Linux 6.19):
+# set by main() from its BTF (vmlinux.h).
+KERNEL_HAS_GOTOX = True
 LBB_RE = re.compile(r"\.?LBB(\d+_\d+)\b")
 
 
 def convert_case(case_name, funcs, map_names, helpers, gsyms=None, gdata=None):
     """Returns (text, reason): the program text, or why it cannot be expressed."""
     gsyms, gdata, used_sections = gsyms or {}, gdata or {}, {}
+    jump_tables = {}  # symbol -> (offset in the `jumptables` map, entries)
     order = [case_name]
     seen = {case_name}
     i = 0
@@ -693,7 +811,26 @@ def convert_case(case_name, funcs, map_names, helpers, gsyms=None, gdata=None):
         if i > 0:
             out.append("")
             out.append(f"{fname}:")
+        in_jt = False
         for line in f["asm"]:
+            sm = SECTION_RE.match(line)
+            if sm and sm.group(1) == ".jumptables":
+                in_jt = True
+                continue
+            if in_jt:
+                # a jump table (`.pushsection .jumptables`, Linux 6.19's gotox): its labels
+                # and `.quad TARGET - SECTION` entries, up to the `.section` going back
+                if sm:
+                    in_jt = False
+                    continue
+                lm = LABEL_RE.match(line.strip())
+                if lm:
+                    jt_label = lm.group(1)
+                    jump_tables[jt_label] = (8 * sum(n for _, n in jump_tables.values()), 0)
+                elif re.match(r"\s*\.quad\b", line) and jump_tables:
+                    off, n = jump_tables[jt_label]
+                    jump_tables[jt_label] = (off, n + 1)
+                continue
             line = LTMP_RE.sub(lambda m: f"ltmp_{m.group(1)}", line)
             line = LBB_RE.sub(lambda m: f"LBB{m.group(1)}", line)
             line = re.sub(r"^(\s*)\.quad\b", r"\1.8byte", line)
@@ -722,6 +859,10 @@ def convert_case(case_name, funcs, map_names, helpers, gsyms=None, gdata=None):
                     if sym not in seen:
                         seen.add(sym)
                         order.append(sym)
+                elif sym in jump_tables:
+                    if KERNEL_HAS_GOTOX:
+                        return None, "jump table (an insn_array map, gotox)"
+                    line = line.replace(f"{sym} ll", f"map_value(jumptables, {jump_tables[sym][0]}) ll")
                 elif sym in gsyms and sym not in map_names:
                     # a global variable: a pointer into its section's array map
                     sec, off = gsyms[sym]
@@ -732,6 +873,16 @@ def convert_case(case_name, funcs, map_names, helpers, gsyms=None, gdata=None):
             out.append(line)
         i += 1
     text = "\n".join(ln.rstrip() for ln in out).strip("\n") + "\n"
+    if jump_tables and "map_value(jumptables," in text:
+        # The running kernel has no gotox (no BPF_MAP_TYPE_INSN_ARRAY, before Linux 6.19): it
+        # refuses the BPF_JMP|BPF_JA|BPF_X opcode itself ("unknown opcode 0d"), and would refuse
+        # the insn_array map libbpf creates for the table. The table becomes a read-only array
+        # of zeros (its targets are not laid out): no verdict gets as far as reading it.
+        size = 8 * sum(n for _, n in jump_tables.values()) or 8
+        text = (
+            "# jump tables: a read-only array of zeros, the running kernel has no gotox\n"
+            f".map jumptables array key=4 value={size} flags=rdonly_prog\n" + text
+        )
     if used_sections:
         names, decls = data_map_decls(used_sections, gdata)
         text = re.sub(r"@@([^@]+)@@(\d+) ll", lambda m: f"map_value({names[m.group(1)]}, {m.group(2)}) ll", text)
@@ -763,6 +914,8 @@ def main():
     inc = headers(cache)
     tree_inc = tree_headers(cache, src_root)
     helpers = helper_names(src_root)
+    global KERNEL_HAS_GOTOX
+    KERNEL_HAS_GOTOX = "BPF_MAP_TYPE_INSN_ARRAY" in (inc / "vmlinux.h").read_text(errors="replace")
     progs = src_root / PROGS
     corpus = cache / "corpus"
     if corpus.exists():
@@ -777,7 +930,14 @@ def main():
         suite = c_file.stem
         text = strip_comments(c_file.read_text(errors="replace"))
         maps = parse_maps(text)
-        cases = [c for c in parse_cases(text) if c["section"] in SECTIONS]
+        cases, names = [], set()
+        for c in parse_cases(expand_case_macros(text)):
+            # a macro invoked under `#if ... #else` defines the same case twice: one row, with
+            # the first one's annotations (the program is the one clang compiled; the verdicts
+            # are the kernel's and ours, the annotation is only reported)
+            if c["section"] in SECTIONS and c["name"] not in names:
+                names.add(c["name"])
+                cases.append(c)
         if not cases:
             continue
         flag_exprs = sorted({fx for c in cases for fx in c["flags"]})
@@ -843,8 +1003,10 @@ def main():
                 # a tail-call target other tests load with them, not a test itself
                 continue
             if c["btf_path"]:
-                rows.append(row(suite, c, "", "", "", "", "needs external BTF"))
-                continue
+                why = external_btf_identity(text, c["btf_path"], progs)
+                if why:
+                    rows.append(row(suite, c, "", "", "", "", why))
+                    continue
             if c["arch"] and "X86" not in c["arch"].upper():
                 rows.append(row(suite, c, "", "", "", "", f"other architecture ({c['arch']})"))
                 continue

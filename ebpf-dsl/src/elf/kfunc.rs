@@ -272,6 +272,7 @@ fn dynptr_proto(k: DynptrKfunc) -> (Ty, Vec<(&'static str, Ty)>) {
         DynptrKfunc::IsNull | DynptrKfunc::IsRdonly => (Bool, vec![p]),
         DynptrKfunc::Size => (U32, vec![p]),
         DynptrKfunc::Clone => (Int, vec![p, ("clone__uninit", Struct("bpf_dynptr"))]),
+        DynptrKfunc::XdpPullData => (Int, vec![("x", Struct("xdp_md")), ("len", U32)]),
     }
 }
 
@@ -559,6 +560,7 @@ pub(super) fn add_crypto_kfunc_btf(btf: &mut Btf, k: CryptoKfunc) -> u32 {
 pub(super) fn add_exc_kfunc_btf(btf: &mut Btf, k: ExcKfunc) -> u32 {
     let proto = match k {
         ExcKfunc::Throw => (Ty::Void, vec![("cookie", Ty::U64)]),
+        ExcKfunc::Trap => (Ty::Void, vec![]),
     };
     add_proto_btf(btf, k.name(), proto)
 }

@@ -348,7 +348,9 @@ impl<'a> Exec<'a> {
                     Op::Call {
                         helper,
                         kfunc: true,
-                    } if crate::xdp::exception::ExcKfunc::from_placeholder(*helper).is_some() => {
+                    } if crate::xdp::exception::ExcKfunc::from_placeholder(*helper)
+                        == Some(crate::xdp::exception::ExcKfunc::Throw) =>
+                    {
                         has_throw[self.cfg.subprog_of[i]] = true
                     }
                     _ => {}
@@ -356,7 +358,7 @@ impl<'a> Exec<'a> {
             }
             if let Some(sp) = super::transfer::throw_under_callback(&callees, &is_cb, &has_throw) {
                 let at = (self.cfg.subprog_starts[sp]..self.ops.len())
-                    .find(|&i| matches!(self.ops[i], Op::Call { helper, kfunc: true } if crate::xdp::exception::ExcKfunc::from_placeholder(helper).is_some()))
+                    .find(|&i| matches!(self.ops[i], Op::Call { helper, kfunc: true } if crate::xdp::exception::ExcKfunc::from_placeholder(helper) == Some(crate::xdp::exception::ExcKfunc::Throw)))
                     .unwrap_or(self.cfg.subprog_starts[sp]);
                 return Err(e(
                     at,

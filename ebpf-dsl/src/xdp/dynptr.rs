@@ -2,7 +2,10 @@
 //! `bpf_dynptr_from_skb` (`net/core/filter.c`: a `struct bpf_dynptr` on the stack over the
 //! packet), and the generic ones that work on any dynptr (`kernel/bpf/helpers.c`:
 //! `bpf_dynptr_slice`, `bpf_dynptr_slice_rdwr`, `bpf_dynptr_adjust`, `bpf_dynptr_is_null`,
-//! `bpf_dynptr_is_rdonly`, `bpf_dynptr_size`, `bpf_dynptr_clone`).
+//! `bpf_dynptr_is_rdonly`, `bpf_dynptr_size`, `bpf_dynptr_clone`). The family also holds
+//! `bpf_xdp_pull_data` (Linux 6.18), which is no dynptr kfunc but sits in the same kernel set
+//! as `bpf_dynptr_from_xdp` (XDP programs): it makes `len` bytes of a multi-buffer packet
+//! linear, so the packet may move (every packet pointer is invalidated).
 //!
 //! Like the other kfuncs called by name ([`super::metadata`], [`super::netfilter`]), a call
 //! (`call bpf_dynptr_from_xdp` in the assembler, [`call_dynptr_kfunc`] in the builder, an
@@ -38,11 +41,14 @@ pub enum DynptrKfunc {
     /// `int bpf_dynptr_clone(const struct bpf_dynptr *, struct bpf_dynptr *clone__uninit)`
     /// (Linux 6.5).
     Clone,
+    /// `int bpf_xdp_pull_data(struct xdp_md *x, u32 len)` (Linux 6.18; XDP programs): pulls
+    /// `len` bytes into the linear area; a packet-changing kfunc.
+    XdpPullData,
 }
 
 impl DynptrKfunc {
     /// Every kfunc, in placeholder order.
-    pub const ALL: [DynptrKfunc; 9] = [
+    pub const ALL: [DynptrKfunc; 10] = [
         DynptrKfunc::FromSkb,
         DynptrKfunc::FromXdp,
         DynptrKfunc::Slice,
@@ -52,6 +58,7 @@ impl DynptrKfunc {
         DynptrKfunc::IsRdonly,
         DynptrKfunc::Size,
         DynptrKfunc::Clone,
+        DynptrKfunc::XdpPullData,
     ];
 
     /// The kernel's name of the function.
@@ -66,6 +73,7 @@ impl DynptrKfunc {
             DynptrKfunc::IsRdonly => "bpf_dynptr_is_rdonly",
             DynptrKfunc::Size => "bpf_dynptr_size",
             DynptrKfunc::Clone => "bpf_dynptr_clone",
+            DynptrKfunc::XdpPullData => "bpf_xdp_pull_data",
         }
     }
 

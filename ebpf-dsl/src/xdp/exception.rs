@@ -16,6 +16,12 @@
 //! the types this crate models, only with the JIT on a JIT that supports exceptions (x86-64,
 //! arm64: `bpf_jit_supports_exceptions`; else "JIT does not support calling kfunc bpf_throw").
 //! The static verifier's model is in `verifier::transfer::call::throw`; it assumes such a JIT.
+//!
+//! The family also holds `void __bpf_trap(void)` ([`ExcKfunc::Trap`], placeholder -97): what
+//! LLVM 21 emits for `__builtin_trap()` and for code it found unreachable (an uninitialised
+//! variable, typically). The kernel (Linux 6.16) refuses every program that can reach such a
+//! call ("unexpected __bpf_trap() due to uninitialized variable?"); a call on a dead path is
+//! left alone. The static verifier does the same.
 
 use crate::isa::insn::{Insn, BPF_PSEUDO_KFUNC_CALL};
 
@@ -24,16 +30,19 @@ use crate::isa::insn::{Insn, BPF_PSEUDO_KFUNC_CALL};
 pub enum ExcKfunc {
     /// `void bpf_throw(u64 cookie)`: ends the program through its exception callback.
     Throw,
+    /// `void __bpf_trap(void)`: LLVM's trap; the kernel refuses a program that reaches it.
+    Trap,
 }
 
 impl ExcKfunc {
     /// Every kfunc, in placeholder order.
-    pub const ALL: [ExcKfunc; 1] = [ExcKfunc::Throw];
+    pub const ALL: [ExcKfunc; 2] = [ExcKfunc::Throw, ExcKfunc::Trap];
 
     /// The kernel's name of the function.
     pub const fn name(self) -> &'static str {
         match self {
             ExcKfunc::Throw => "bpf_throw",
+            ExcKfunc::Trap => "__bpf_trap",
         }
     }
 
@@ -95,5 +104,7 @@ mod tests {
         }
         assert_eq!(call_throw().imm, -96);
         assert!(super::super::netfilter::kfunc_names().any(|n| n == "bpf_throw"));
+        assert_eq!(call_exc_kfunc(ExcKfunc::Trap).imm, -97);
+        assert_eq!(ExcKfunc::from_name("__bpf_trap"), Some(ExcKfunc::Trap));
     }
 }

@@ -67,9 +67,9 @@ fn requirement(name: &str) -> &'static str {
     } else if NfKfunc::from_name(name).is_some() {
         "conntrack kfuncs need nf_conntrack built in, the flowtable lookup the flowtable's BPF support, Linux 6.10"
     } else if DynptrKfunc::from_name(name).is_some() {
-        "the dynptr kfuncs need Linux 6.4 or 6.5"
+        "the dynptr kfuncs need Linux 6.4 or 6.5, bpf_xdp_pull_data 6.18"
     } else if ExcKfunc::from_name(name).is_some() {
-        "bpf_throw needs Linux 6.7"
+        "bpf_throw needs Linux 6.7, __bpf_trap 6.16"
     } else if GraphKfunc::from_name(name).is_some() {
         "bpf_obj_new / bpf_obj_drop and the list kfuncs need Linux 6.2, the rbtree kfuncs 6.3, bpf_refcount_acquire 6.4, bpf_list_front/back and bpf_rbtree_root/left/right 6.16"
     } else if RcuKfunc::from_name(name).is_some() {

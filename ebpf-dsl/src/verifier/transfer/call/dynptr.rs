@@ -118,7 +118,7 @@ impl<'a> Exec<'a> {
         let args = match k {
             DynptrKfunc::FromSkb | DynptrKfunc::FromXdp | DynptrKfunc::Adjust => 3,
             DynptrKfunc::Slice | DynptrKfunc::SliceRdwr => 4,
-            DynptrKfunc::Clone => 2,
+            DynptrKfunc::Clone | DynptrKfunc::XdpPullData => 2,
             DynptrKfunc::IsNull | DynptrKfunc::IsRdonly | DynptrKfunc::Size => 1,
         };
         let mut regs = Vec::with_capacity(args);
@@ -227,6 +227,27 @@ impl<'a> Exec<'a> {
             }
             DynptrKfunc::IsNull | DynptrKfunc::IsRdonly | DynptrKfunc::Size => {
                 self.dynptr_init(pc, st, full, 1, &regs[0])?;
+                RegVal::Scalar(Scalar::UNKNOWN)
+            }
+            DynptrKfunc::XdpPullData => {
+                if regs[0] != (RegVal::Ctx { off: 0 }) {
+                    return Err(e(
+                        pc,
+                        Rule::HelperArgument,
+                        format!(
+                            "{full} expects the context pointer (the program's r1 at entry) in r1, but r1 is {} (the kernel: `arg#0 expected pointer to ctx`)",
+                            self.describe(&regs[0])
+                        ),
+                    ));
+                }
+                scalar(self, 2)?;
+                // A packet-changing kfunc (the kernel's is_kfunc_pkt_changing): the packet may
+                // move, so every packet pointer of every frame becomes unusable.
+                st.for_each_reg(|r| {
+                    if r.is_packet() {
+                        *r = RegVal::Scalar(Scalar::UNKNOWN);
+                    }
+                });
                 RegVal::Scalar(Scalar::UNKNOWN)
             }
         };
@@ -457,7 +478,9 @@ impl<'a> Exec<'a> {
         self.check_kfunc_gpl(pc, full)?;
         let pt = self.input.prog_type;
         let who = match k {
-            DynptrKfunc::FromXdp if pt != ProgramType::Xdp => Some("xdp programs"),
+            DynptrKfunc::FromXdp | DynptrKfunc::XdpPullData if pt != ProgramType::Xdp => {
+                Some("xdp programs")
+            }
             DynptrKfunc::FromSkb
                 if !matches!(
                     pt,
@@ -482,6 +505,7 @@ impl<'a> Exec<'a> {
             | DynptrKfunc::FromXdp
             | DynptrKfunc::Slice
             | DynptrKfunc::SliceRdwr => KernelVersion::new(6, 4),
+            DynptrKfunc::XdpPullData => KernelVersion::new(6, 18),
             _ => KernelVersion::new(6, 5),
         };
         self.check_kfunc_since(pc, full, since)?;

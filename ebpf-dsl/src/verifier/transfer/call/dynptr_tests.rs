@@ -387,3 +387,44 @@ fn a_local_dynptr_over_a_map_value() {
         Rule::MapValueBounds
     );
 }
+
+#[test]
+fn xdp_pull_data_invalidates_every_packet_pointer() {
+    const PULL: &str = "call bpf_xdp_pull_data\nexit";
+    let mut st = state(&[
+        (1, RegVal::Ctx { off: 0 }),
+        (2, konst(0)),
+        (6, pkt(0, 14)),
+        (7, RegVal::PktEnd),
+        (8, konst(3)),
+    ]);
+    st.cur_mut().stack[62] = Slot::Spill(pkt(0, 0));
+    One::new(PULL)
+        .kernel(KernelVersion::new(6, 18))
+        .next(&mut st);
+    assert_eq!(*reg(&st, 6), scalar(Scalar::UNKNOWN));
+    assert_eq!(*reg(&st, 7), scalar(Scalar::UNKNOWN));
+    assert_eq!(*slot(&st, -16), Slot::Spill(scalar(Scalar::UNKNOWN)));
+    assert_eq!(*reg(&st, 8), konst(3));
+    assert_eq!(*reg(&st, 0), scalar(Scalar::UNKNOWN));
+    // The context itself in r1, a number in r2, XDP only, Linux 6.18.
+    let (rule, msg) = One::new(PULL)
+        .kernel(KernelVersion::new(6, 18))
+        .refused(&mut state(&[(1, RegVal::Ctx { off: 4 }), (2, konst(0))]));
+    assert_eq!(rule, Rule::HelperArgument);
+    assert!(msg.contains("expected pointer to ctx"), "{msg}");
+    let (rule, _) = One::new(PULL)
+        .kernel(KernelVersion::new(6, 18))
+        .refused(&mut state(&[(1, RegVal::Ctx { off: 0 }), (2, stack(-8))]));
+    assert_eq!(rule, Rule::HelperArgument);
+    let (rule, _) = One::new(PULL)
+        .kernel(KernelVersion::new(6, 18))
+        .ty(ProgramType::SchedCls)
+        .refused(&mut state(&[(1, RegVal::Ctx { off: 0 }), (2, konst(0))]));
+    assert_eq!(rule, Rule::HelperNotAllowed);
+    let (rule, msg) = One::new(PULL)
+        .kernel(KernelVersion::new(6, 17))
+        .refused(&mut state(&[(1, RegVal::Ctx { off: 0 }), (2, konst(0))]));
+    assert_eq!(rule, Rule::HelperNotAllowed);
+    assert!(msg.contains("6.18"), "{msg}");
+}

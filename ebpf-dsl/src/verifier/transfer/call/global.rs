@@ -211,6 +211,14 @@ impl<'a> Exec<'a> {
                         helper,
                         kfunc: false,
                     } if helpers::proto(helper).is_some_and(|p| p.changes_pkt) => return true,
+                    Op::Call {
+                        helper,
+                        kfunc: true,
+                    } if crate::xdp::dynptr::DynptrKfunc::from_placeholder(helper)
+                        == Some(crate::xdp::dynptr::DynptrKfunc::XdpPullData) =>
+                    {
+                        return true
+                    }
                     Op::CallLocal { target } => work.push(self.cfg.subprog_of[target]),
                     _ => {}
                 }

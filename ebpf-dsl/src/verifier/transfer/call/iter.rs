@@ -72,6 +72,12 @@ impl<'a> Exec<'a> {
         let args = if k.op() == IterOp::New { 3 } else { 1 };
         let mut regs = Vec::with_capacity(args);
         for r in 1..=args as u8 {
+            if k == IterKfunc::BitsNew && r == 2 {
+                // `const u64 *unsafe_ptr__ign`: the kernel skips an `__ign` argument
+                // (is_kfunc_arg_ignore) without reading the register, so it may be unset.
+                regs.push(st.cur().regs[2]);
+                continue;
+            }
             regs.push(self.read(st, pc, r).map_err(|mut err| {
                 err.message = format!("{full} takes {args} arguments, but {}", err.message);
                 err

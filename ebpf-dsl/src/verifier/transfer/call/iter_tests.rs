@@ -217,3 +217,30 @@ fn the_iterator_kfuncs_read_only_their_own_arguments() {
     let src = LOOP.replace("r6 += r1", "r6 += 1\nr3 = r6");
     assert!(check(&src).expect("accepted").insns_processed < 100);
 }
+
+#[test]
+fn bits_new_ignores_its_unsafe_ptr_ign_argument() {
+    // `const u64 *unsafe_ptr__ign`: the kernel never reads r2, so an unset r2 is fine...
+    let mut st = state(&[(1, stack(-16)), (3, konst(1))]);
+    assert_eq!(*reg(&st, 2), RegVal::NotInit);
+    One::new("call bpf_iter_bits_new\nexit")
+        .kernel(KernelVersion::new(6, 11))
+        .next(&mut st);
+    assert!(matches!(
+        slot(&st, -16),
+        Slot::Spill(RegVal::Iter {
+            kind: IterKind::Bits,
+            first: true,
+            ..
+        })
+    ));
+    // ... but not an unset count (r3), nor an unset r2 for the numbers iterator's start.
+    let mut st = state(&[(1, stack(-16))]);
+    let (rule, _) = One::new("call bpf_iter_bits_new\nexit")
+        .kernel(KernelVersion::new(6, 11))
+        .refused(&mut st);
+    assert_eq!(rule, Rule::UninitRegister);
+    let mut st = state(&[(1, stack(-8)), (3, konst(10))]);
+    let (rule, _) = One::new(NEW).refused(&mut st);
+    assert_eq!(rule, Rule::UninitRegister);
+}

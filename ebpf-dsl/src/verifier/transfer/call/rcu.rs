@@ -73,7 +73,11 @@ impl<'a> Exec<'a> {
             Op::Call {
                 helper,
                 kfunc: true,
-            } if crate::xdp::exception::ExcKfunc::from_placeholder(helper).is_some() => "bpf_throw",
+            } if crate::xdp::exception::ExcKfunc::from_placeholder(helper)
+                == Some(crate::xdp::exception::ExcKfunc::Throw) =>
+            {
+                "bpf_throw"
+            }
             _ => return Ok(()),
         };
         Err(e(

@@ -208,6 +208,17 @@ impl<'a> Exec<'a> {
     /// `call bpf_throw` (see the module docs): checked, then the end of the path.
     pub(crate) fn call_exc_kfunc(&mut self, pc: usize, st: &mut State, k: ExcKfunc) -> R<Step> {
         let name = k.name();
+        if k == ExcKfunc::Trap {
+            // The kernel's check_kfunc_call refuses a reached `__bpf_trap` whatever the state
+            // (LLVM emits it for code it found unreachable); a call on a dead path is fine.
+            return Err(e(
+                pc,
+                Rule::HelperNotAllowed,
+                format!(
+                    "this path reaches {name}(), LLVM's trap: the compiler emits it where it found the code unreachable (an uninitialized variable, typically, or __builtin_trap()), and the kernel refuses any program that can reach it (\"unexpected __bpf_trap() due to uninitialized variable?\")"
+                ),
+            ));
+        }
         self.check_kfunc_gpl(pc, name)?;
         if !matches!(
             self.input.prog_type,
@@ -313,6 +324,22 @@ mod tests {
         st.taint = Some((7, "doubt".into()));
         let err = one().apply(&mut st).unwrap_err();
         assert_eq!((err.insn_index, err.rule), (7, Rule::PointerArithmetic));
+    }
+
+    #[test]
+    fn a_reached_bpf_trap_is_refused_in_every_program_type() {
+        for ty in [
+            ProgramType::SocketFilter,
+            ProgramType::Xdp,
+            ProgramType::SchedCls,
+        ] {
+            let (rule, msg) = One::new("call __bpf_trap\nexit")
+                .kernel(KernelVersion::new(6, 18))
+                .ty(ty)
+                .refused(&mut state(&[]));
+            assert_eq!(rule, Rule::HelperNotAllowed);
+            assert!(msg.contains("unexpected __bpf_trap()"), "{msg}");
+        }
     }
 
     #[test]
