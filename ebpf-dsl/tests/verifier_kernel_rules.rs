@@ -53,6 +53,7 @@ fn static_verdicts_match_the_recorded_kernel_verdicts() {
             .with_globals(&a.globals)
             .with_attach_type(c.attach)
             .with_prog_flags(c.prog_flags);
+        input.license = &c.license;
         if c.btf {
             input.vmlinux = vmlinux.as_ref();
         }

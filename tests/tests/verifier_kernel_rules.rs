@@ -66,6 +66,7 @@ fn recorded_verdicts_are_the_kernels() {
             .with_kernel(running)
             .with_attach_type(c.attach)
             .with_prog_flags(c.prog_flags);
+        input.license = &c.license;
         // `# btf: vmlinux`: the running kernel's BTF, as the static test gives it.
         if c.btf {
             input.vmlinux = vmlinux.as_ref();
@@ -74,7 +75,7 @@ fn recorded_verdicts_are_the_kernels() {
         let spec = ProgramSpec {
             name: Cow::Borrowed("rulecase"),
             prog_type: pt,
-            license: Cow::Borrowed("GPL"),
+            license: Cow::Owned(c.license.clone()),
             insns: Cow::Owned(a.insns.clone()),
             relocations: Cow::Owned(a.relocations.clone()),
             maps: Cow::Owned(specs.clone()),
@@ -92,9 +93,9 @@ fn recorded_verdicts_are_the_kernels() {
         } else {
             // A case declaring maps (`.map ... init=HEX`): the Loader creates them, writes
             // their contents and freezes the read-only ones, as the static verifier assumes.
-            let spec = a
-                .clone()
-                .into_program_spec("rulecase", pt, "GPL", specs.clone());
+            let spec =
+                a.clone()
+                    .into_program_spec("rulecase", pt, c.license.clone(), specs.clone());
             Loader::new()
                 .data(a.data.clone())
                 .program_with(spec, opts.clone())

@@ -688,6 +688,35 @@ pub(crate) fn verify_with(
     verify_with_tracer(input, trust, exact_pruning, every_prune_point, None)
 }
 
+/// The kernel's refusal, before any path is walked (`add_subprog_and_kfunc`), of a program
+/// whose licence is not GPL-compatible and that holds a kfunc call anywhere, unreachable
+/// code included: the call at the first such instruction is named.
+fn check_kfunc_license(input: &VerifyInput, ops: &[cfg::Op]) -> Result<(), Vec<VerifierError>> {
+    if license_is_gpl_compatible(input.license) {
+        return Ok(());
+    }
+    let Some(pc) = ops
+        .iter()
+        .position(|op| matches!(op, cfg::Op::Call { kfunc: true, .. }))
+    else {
+        return Ok(());
+    };
+    let name = match ops[pc] {
+        cfg::Op::Call { helper, .. } => crate::xdp::netfilter::kfunc_name(helper)
+            .map(|n| format!("`{n}`"))
+            .unwrap_or_else(|| format!("kfunc id {helper}")),
+        _ => String::new(),
+    };
+    Err(vec![VerifierError {
+        insn_index: pc,
+        rule: Rule::HelperNotAllowed,
+        message: format!(
+            "the call of {name} is a kernel function (kfunc) call, which only GPL-compatible programs may hold, even on a path never taken (the kernel, before verifying: cannot call kernel function from non-GPL compatible program), but the license is \"{}\"",
+            input.license
+        ),
+    }])
+}
+
 /// [`verify_with`], recording what the pruning does into `tracer` ([`trace`]).
 pub(crate) fn verify_with_tracer(
     input: &VerifyInput,
@@ -705,6 +734,7 @@ pub(crate) fn verify_with_tracer(
     }
     arena::check_arena_maps(input)?;
     let ops = cfg::decode(input.insns).map_err(|e| vec![e])?;
+    check_kfunc_license(input, &ops)?;
     let cfg = cfg::check_with_roots(&ops, &transfer::exception_roots(input))?;
     cfg::check_subprog_exits(&ops, &cfg, input.func_info)?;
     trust.check(&ops).map_err(|e| vec![e])?;

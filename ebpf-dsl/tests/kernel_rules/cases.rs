@@ -46,6 +46,8 @@ pub struct Case {
     /// `# flags: N`: loaded with `prog_flags` N (1: `BPF_F_STRICT_ALIGNMENT`, 2:
     /// `BPF_F_ANY_ALIGNMENT`) and verified with the same (`VerifyInput::with_prog_flags`).
     pub prog_flags: u32,
+    /// `# license: TEXT`: the program's licence (default `GPL`), given to both sides.
+    pub license: String,
 }
 
 /// Why the `# btf: vmlinux` cases cannot be checked here (`None`: they can): no BTF of the
@@ -112,6 +114,7 @@ pub fn cases(dir: &Path) -> Vec<Case> {
                     .unwrap_or_else(|_| panic!("{name}: flags {v} is not a number"))
             });
             Case {
+                license: header(&src, "license").unwrap_or_else(|| "GPL".to_string()),
                 prog_flags,
                 btf: header(&src, "btf").is_some_and(|v| v == "vmlinux"),
                 attach,
