@@ -214,6 +214,15 @@ static int load(const char *path, const char *func, const char *type, int level)
 		 * entry per possible CPU, as it does. */
 		if (bpf_map__max_entries(m) == 0 && bpf_map__type(m) != BPF_MAP_TYPE_PERF_EVENT_ARRAY)
 			bpf_map__set_max_entries(m, libbpf_num_possible_cpus());
+		/* A perf event array declared with its type and size alone (retina's
+		 * packetparser): cilium/ebpf, those projects' loader, gives it 4-byte keys and
+		 * values (the only sizes the kernel takes); libbpf would pass 0 and fail. */
+		if (bpf_map__type(m) == BPF_MAP_TYPE_PERF_EVENT_ARRAY) {
+			if (bpf_map__key_size(m) == 0)
+				bpf_map__set_key_size(m, 4);
+			if (bpf_map__value_size(m) == 0)
+				bpf_map__set_value_size(m, 4);
+		}
 	}
 	int err = bpf_object__load(obj);
 	char line[512];

@@ -41,10 +41,19 @@ def running_kernel():
 
 def sized(line):
     """A `.map` line of 0 entries (sized by the project's loader) gets one per CPU, as the
-    kernel's verdict in run.py does."""
-    if line.startswith(".map ") and " max_entries=0" in line and " perf_event_array " not in line:
-        return line.replace(" max_entries=0", f" max_entries={os.cpu_count()}")
-    return line
+    kernel's verdict in run.py does; a perf event array as libbpf and cilium/ebpf create it
+    (kload): one entry per CPU when it declares 0, 4-byte keys and values when it declares
+    none."""
+    if not line.startswith(".map "):
+        return line
+    words = line.split(" ")
+    perf = len(words) > 2 and words[2] == "perf_event_array"
+    for i, w in enumerate(words):
+        if w == "max_entries=0":
+            words[i] = f"max_entries={os.cpu_count()}"
+        elif perf and w in ("key=0", "value=0"):
+            words[i] = w[:-1] + "4"
+    return " ".join(words)
 
 
 def run(cmd):

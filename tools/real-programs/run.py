@@ -85,6 +85,9 @@ def section_type(section, fallback):
 # `inline REPO SECTION` lines: the objects of REPO get SECTION's variables as immediates
 # (`inline_data.py`), as that project's loader does.
 INLINE = {}
+# `constant REPO SYMBOL VALUE` lines: the objects of REPO get every `ld_imm64` of the undefined
+# SYMBOL made an `ld_imm64` of VALUE (`inline_data.constant`), as that project's loader does.
+CONSTANTS = {}
 
 
 def read_list():
@@ -99,6 +102,8 @@ def read_list():
             repos[f[1]] = ("deb", f[2], f[3], f[4:])
         elif f[0] == "inline" and len(f) == 3:
             INLINE.setdefault(f[1], []).append(f[2])
+        elif f[0] == "constant" and len(f) == 4:
+            CONSTANTS.setdefault(f[1], []).append((f[2], int(f[3], 0)))
         elif f[0] == "flags" and len(f) >= 2:
             flags[f[1]] = f[2:]
         elif f[0] == "obj" and len(f) >= 6:
@@ -209,6 +214,11 @@ def compile_obj(cache, o, srcdirs, flags):
             inline_data.inline(out, section)
         except ValueError as e:
             return None, f"inlining {section} as the project's loader does: {e}"
+    for symbol, value in CONSTANTS.get(o["repo"], []):
+        try:
+            inline_data.constant(out, symbol, value)
+        except ValueError as e:
+            return None, f"setting {symbol} as the project's loader does: {e}"
     return out, None
 
 
