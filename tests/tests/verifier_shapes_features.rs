@@ -61,19 +61,6 @@ fn maps() -> Vec<MapSpec> {
     ]
 }
 
-#[derive(Default)]
-struct Row {
-    programs: usize,
-    acc_acc: usize,
-    rej_rej: usize,
-    false_accept: Vec<String>,
-    false_reject: Vec<String>,
-}
-
-fn env_num(name: &str) -> Option<u64> {
-    std::env::var(name).ok().and_then(|v| v.parse().ok())
-}
-
 fn verifier_feature_shapes_agree_with_the_kernel() {
     let specs = maps();
     let seed = env_num("VERIFIER_FEATURES_SEED").unwrap_or(SEED);
@@ -234,26 +221,8 @@ fn report(
         fr as f64 * 100.0 / kernel_accepts.max(1) as f64
     );
     let show = env_num("VERIFIER_FEATURES_SHOW").unwrap_or(2) as usize;
-    for (_, r) in rows {
-        for c in r.false_accept.iter().take(10) {
-            println!("FALSE ACCEPT\n{c}");
-        }
-        for c in r.false_reject.iter().take(show) {
-            println!("false reject\n{c}");
-        }
-    }
-    assert!(
-        kernel_accepts * 2 > total,
-        "the kernel accepts only {kernel_accepts} of {total} generated programs: the generator is broken"
-    );
-    assert_eq!(
-        fa, 0,
-        "the static verifier accepted {fa} programs the kernel rejects"
-    );
-    assert!(
-        fr * 100 <= kernel_accepts,
-        "false rejects rose to {fr} of {kernel_accepts} kernel-accepted programs (ceiling 1%)"
-    );
+    print_disagreements(rows.iter().map(|(_, r)| r), show);
+    assert_shapes_agree(fa, fr, kernel_accepts, kernel_accepts, total);
 }
 
 kernel_tests! {

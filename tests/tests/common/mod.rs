@@ -108,3 +108,61 @@ pub fn kernel_verdict_with_flags(
         Err(e) => panic!("BPF_PROG_LOAD failed for a reason other than the verifier: {e}\n{src}"),
     }
 }
+
+/// One row of a shapes test (a shape on a program type): how many programs were generated and
+/// how the two verdicts compared; the disagreeing programs kept with both messages.
+#[derive(Default)]
+pub struct Row {
+    /// Programs generated.
+    pub programs: usize,
+    /// Both accepted.
+    pub acc_acc: usize,
+    /// Both rejected.
+    pub rej_rej: usize,
+    /// Accepted by us, rejected by the kernel (each printed with its program).
+    pub false_accept: Vec<String>,
+    /// Rejected by us, accepted by the kernel (each printed with its program).
+    pub false_reject: Vec<String>,
+}
+
+/// The number in the environment variable `name`, if it holds one.
+pub fn env_num(name: &str) -> Option<u64> {
+    std::env::var(name).ok().and_then(|v| v.parse().ok())
+}
+
+/// Prints the disagreements of `rows`: every false accept (at most 10 a row) and `show` false
+/// rejects a row.
+pub fn print_disagreements<'a>(rows: impl IntoIterator<Item = &'a Row>, show: usize) {
+    for r in rows {
+        for c in r.false_accept.iter().take(10) {
+            println!("FALSE ACCEPT\n{c}");
+        }
+        for c in r.false_reject.iter().take(show) {
+            println!("false reject\n{c}");
+        }
+    }
+}
+
+/// The verdict of a shapes test: the generator is healthy only if the kernel accepts most of
+/// what it writes (`accepted` of `total` programs judged for that), no false accept, and false
+/// rejects at most 1% of the `kernel_accepts` programs the kernel accepts.
+pub fn assert_shapes_agree(
+    fa: usize,
+    fr: usize,
+    kernel_accepts: usize,
+    accepted: usize,
+    total: usize,
+) {
+    assert!(
+        accepted * 2 > total,
+        "the kernel accepts only {accepted} of {total} generated programs: the generator is broken"
+    );
+    assert_eq!(
+        fa, 0,
+        "the static verifier accepted {fa} programs the kernel rejects"
+    );
+    assert!(
+        fr * 100 <= kernel_accepts,
+        "false rejects rose to {fr} of {kernel_accepts} kernel-accepted programs (ceiling 1%)"
+    );
+}
