@@ -1,6 +1,5 @@
 # kernel: accept
 # type: sched_cls
-# ours: reject
 r6 = r1
 *(u64 *)(r10 - 8) = 0
 *(u64 *)(r10 - 16) = 0

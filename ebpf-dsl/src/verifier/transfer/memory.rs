@@ -201,11 +201,7 @@ impl<'a> Exec<'a> {
                 if write {
                     return Err(e(pc, Rule::MemoryAccess, format!("r{r} is {}: socket fields cannot be written", self.describe(base))));
                 }
-                // Narrow (1- or 2-byte) reads at the start of the fields that allow them (not
-                // bound_dev_if, mark, priority); dst_port (48) is left out (it changed width).
-                let narrow = matches!(n, 1 | 2) && !matches!(off, 0 | 16 | 20);
-                let ok = (n == 4 || narrow) && off % 4 == 0 && (0..80).contains(&off) && off != 48
-                    && !(*common && (8..24).contains(&off));
+                let ok = sock_read_ok(off, n as i32) && !(*common && (8..24).contains(&off));
                 if !ok {
                     return Err(e(pc, Rule::MemoryAccess, format!(
                         "this {bytes} {what} at offset {off} of {} is not an allowed field read of struct bpf_sock (u32 fields, or the first 1 or 2 bytes of the narrow-readable ones)",
@@ -397,6 +393,25 @@ pub(crate) fn mask(s: Size) -> u64 {
         Size::H => 0xffff,
         Size::W => 0xffff_ffff,
         Size::DW => u64::MAX,
+    }
+}
+
+/// The kernel's `bpf_sock_is_valid_access` for a read of `n` bytes at `off` of `struct
+/// bpf_sock` (80 bytes): aligned to its size; `family`, `type`, `protocol`, `src_port`,
+/// `state` and `rx_queue_mapping` read whole or narrowed at their start, the addresses
+/// (`src_ip4`, `src_ip6`, `dst_ip4`, `dst_ip6`) at any offset inside with 1, 2 or 4 bytes,
+/// `dst_port` (16 bits, at 48) as u32 (kept for programs of the 32-bit days) or with 1 or 2
+/// bytes, never its padding (50..52); every other field (`bound_dev_if`, `mark`, `priority`)
+/// as a u32 only.
+fn sock_read_ok(off: i32, n: i32) -> bool {
+    if !(0..80).contains(&off) || !matches!(n, 1 | 2 | 4 | 8) || off % n != 0 {
+        return false;
+    }
+    match off {
+        4 | 8 | 12 | 44 | 72 | 76 | 24..=43 | 52..=71 => n <= 4,
+        48..=49 => n <= 2 || n == 4,
+        50..=51 => false,
+        _ => n == 4,
     }
 }
 
@@ -609,7 +624,8 @@ mod tests {
                 "this 8-byte u64 store touches bytes 12..20 of a 16-byte ring buffer reservation"
             )
         );
-        // Sockets: u32 fields read, nothing written, dst_port (48) left out.
+        // Sockets: u32 fields read, nothing written; dst_port (48) as u32, u16 or u8, never
+        // its padding (50).
         let tc = |src: &str| One::new(src).ty(ProgramType::SchedCls);
         let sock = RegVal::Sock {
             common: false,
@@ -617,7 +633,9 @@ mod tests {
         };
         let mut st = state(&[(1, sock)]);
         tc("r0 = *(u32 *)(r1 + 4)\nexit").next(&mut st);
-        let (rule, msg) = tc("r0 = *(u32 *)(r1 + 48)\nexit").refused(&mut st);
+        tc("r0 = *(u32 *)(r1 + 48)\nexit").next(&mut st);
+        tc("r0 = *(u8 *)(r1 + 49)\nexit").next(&mut st);
+        let (rule, msg) = tc("r0 = *(u16 *)(r1 + 50)\nexit").refused(&mut st);
         assert_eq!(rule, Rule::MemoryAccess);
         assert!(msg.ends_with("is not an allowed field read of struct bpf_sock (u32 fields, or the first 1 or 2 bytes of the narrow-readable ones)"), "{msg}");
         let (_, msg) = tc("*(u32 *)(r1 + 4) = 0\nexit").refused(&mut st);
