@@ -41,7 +41,6 @@ mod common;
 use common::*;
 
 use std::collections::BTreeMap;
-use std::fmt::Write as _;
 use std::time::{Duration, Instant};
 
 use ebpf_dsl::asm::assemble_unchecked;
@@ -797,19 +796,11 @@ fn verifier_shapes_agree_with_the_kernel() {
                     println!("slow: ours {dt_ours:.1?}, kernel {dt_kernel:.1?}\n{src}");
                 }
                 let case = || {
-                    let mut s = format!("--- {shape:?} {pt} #{i} (prog_flags {flags})\n{src}");
-                    if let Err(e) = &ours {
-                        let _ = writeln!(s, "ours: {}", e[0]);
-                    }
-                    if let Err(log) = &kernel {
-                        let last = log
-                            .lines()
-                            .rev()
-                            .find(|l| !l.is_empty() && !l.starts_with("processed "))
-                            .unwrap_or("");
-                        let _ = writeln!(s, "kernel: {last}");
-                    }
-                    s
+                    case_text(
+                        format!("--- {shape:?} {pt} #{i} (prog_flags {flags})\n{src}"),
+                        ours.as_ref().err().map(|e| e[0].to_string()),
+                        kernel.as_ref().err().map(String::as_str),
+                    )
                 };
                 row.programs += 1;
                 match (&ours, &kernel) {

@@ -37,7 +37,6 @@ mod feature_shapes;
 use feature_shapes::{Gen, Shape, SHAPES};
 
 use std::collections::BTreeMap;
-use std::fmt::Write as _;
 use std::time::{Duration, Instant};
 
 use ebpf_dsl::asm::assemble_unchecked;
@@ -129,22 +128,15 @@ fn verifier_feature_shapes_agree_with_the_kernel() {
                     kernel_verdict_with_flags("featuretest", pt, &a, &specs, &refs, &src, flags);
                 kernel_time += t1.elapsed();
                 let case = || {
-                    let mut s = format!(
+                    let head = format!(
                         "--- {shape:?} {pt} #{i} (flags {flags}, {} BTF)\n{src}",
                         if with_btf { "with" } else { "without" }
                     );
-                    if let Err(e) = &ours {
-                        let _ = writeln!(s, "ours: {}", e[0]);
-                    }
-                    if let Err(log) = &kernel {
-                        let last = log
-                            .lines()
-                            .rev()
-                            .find(|l| !l.is_empty() && !l.starts_with("processed "))
-                            .unwrap_or("");
-                        let _ = writeln!(s, "kernel: {last}");
-                    }
-                    s
+                    case_text(
+                        head,
+                        ours.as_ref().err().map(|e| e[0].to_string()),
+                        kernel.as_ref().err().map(String::as_str),
+                    )
                 };
                 row.programs += 1;
                 match (&ours, &kernel) {

@@ -166,3 +166,22 @@ pub fn assert_shapes_agree(
         "false rejects rose to {fr} of {kernel_accepts} kernel-accepted programs (ceiling 1%)"
     );
 }
+
+/// The text of one disagreement of a shapes test: `head` (the program's name and source), our
+/// first message if we refused it, and the kernel's last log line (not the `processed` one) if
+/// it refused it.
+pub fn case_text(mut head: String, ours: Option<String>, kernel_log: Option<&str>) -> String {
+    use std::fmt::Write as _;
+    if let Some(e) = ours {
+        let _ = writeln!(head, "ours: {e}");
+    }
+    if let Some(log) = kernel_log {
+        let last = log
+            .lines()
+            .rev()
+            .find(|l| !l.is_empty() && !l.starts_with("processed "))
+            .unwrap_or("");
+        let _ = writeln!(head, "kernel: {last}");
+    }
+    head
+}
