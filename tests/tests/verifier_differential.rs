@@ -21,8 +21,8 @@ use xsk_testkit::kernel_tests;
 
 mod common;
 use common::*;
-mod kernel_log;
 mod differential_gen;
+mod kernel_log;
 use differential_gen::{maps, Gen};
 
 use std::fmt::Write as _;
