@@ -514,7 +514,10 @@ impl Scalar {
         r.sync().unwrap_or(self)
     }
 
-    /// The low `bits` bits sign-extended to 64 (`movsx`, `ldsx`); precise for constants only.
+    /// The low `bits` bits sign-extended to 64 (`movsx`, `ldsx`), as kernel 6.12's
+    /// `coerce_reg_to_size_sx`: a constant stays exact; otherwise precise only when the signed
+    /// 64-bit range stays within one 2^bits block and does not cross that block's sign
+    /// boundary.
     pub fn sext(&self, bits: u32) -> Scalar {
         let sh = 64 - bits;
         if let Some(c) = self.as_const() {
@@ -525,8 +528,6 @@ impl Scalar {
         if bits >= 64 {
             return *self;
         }
-        // Like the kernel's coerce_reg_to_size_sx: precise only when the signed range stays
-        // within one 2^bits block and does not cross that block's sign boundary.
         let top = |v: i64| ((v as u64) >> bits) << bits;
         if top(self.smin) != top(self.smax) {
             return default;
@@ -537,6 +538,52 @@ impl Scalar {
             return default;
         }
         Scalar::srange(lo, hi)
+    }
+
+    /// [`Scalar::sext`] as kernel 6.18 does it: first, when the signed 32-bit range already
+    /// lies within the signed range of `bits` bits (always for 32), the extension changes
+    /// nothing in the low half, so the result is that range (`r <<= 56; r = (s8)r` is 0 on
+    /// 6.18, the signed range `-128..=127` on 6.12); otherwise as 6.12.
+    pub fn sext_from_s32(&self, bits: u32) -> Scalar {
+        if bits <= 32 && self.as_const().is_none() {
+            let half = 1i64 << (bits - 1);
+            if self.s32min as i64 >= -half && self.s32max as i64 <= half - 1 {
+                return Scalar::srange(self.s32min as i64, self.s32max as i64);
+            }
+        }
+        self.sext(bits)
+    }
+
+    /// The low `bits` (8 or 16) bits sign-extended to 32, the upper half zero (`wX = (s8)wY`),
+    /// as the kernel's `coerce_subreg_to_size_sx`: a constant stays exact; otherwise precise
+    /// only when the signed 32-bit range stays within one 2^bits block and does not cross
+    /// that block's sign boundary; else the signed range of `bits` bits in the low half.
+    pub fn sext_sub(&self, bits: u32) -> Scalar {
+        let sh = 32 - bits;
+        let ext = |v: i32| (((v as u32) << sh) as i32) >> sh;
+        let low = |lo: i32, hi: i32| {
+            Scalar {
+                s32min: lo,
+                s32max: hi,
+                ..Scalar::UNKNOWN
+            }
+            .sync()
+            .unwrap_or(Scalar::UNKNOWN)
+            .trunc32()
+        };
+        if let Some(c) = self.as_const() {
+            let v = ext(c as u32 as i32);
+            return Scalar::konst(v as u32 as u64);
+        }
+        let half = 1i32 << (bits - 1);
+        let top = |v: i32| ((v as u32) >> bits) << bits;
+        if top(self.s32min) == top(self.s32max) {
+            let (lo, hi) = (ext(self.s32min), ext(self.s32max));
+            if lo <= hi && (lo >= 0) == (hi >= 0) {
+                return low(lo, hi);
+            }
+        }
+        low(-half, half - 1)
     }
 }
 
@@ -629,6 +676,49 @@ mod tests {
         let a = Scalar::konst(0x1_0000_0005).trunc32();
         assert_eq!(a.as_const(), Some(5));
         assert_eq!(Scalar::konst(0xff).sext(8).as_const(), Some(u64::MAX));
+    }
+
+    /// `r <<= 56` of 0..=9: the low 32 bits are 0, the 64-bit range 0..=0x900000000000000.
+    fn shifted_high() -> Scalar {
+        Scalar::urange(0, 9).lsh(56)
+    }
+
+    #[test]
+    fn sext_of_a_value_whose_low_half_fits() {
+        let s = shifted_high();
+        assert_eq!((s.s32min, s.s32max), (0, 0));
+        // 6.12: the 64-bit range spans blocks -> the default range.
+        assert_eq!((s.sext(8).smin, s.sext(8).smax), (-128, 127));
+        // 6.18: the low half fits in s8 -> 0.
+        assert_eq!(s.sext_from_s32(8).as_const(), Some(0));
+        // A low half of -5..=4 that does not fit 64-bit blocks: its own range.
+        let w = Scalar::urange(0, 9).sub(&Scalar::konst(5)).trunc32();
+        assert_eq!((w.s32min, w.s32max), (-5, 4));
+        let r = w.sext_from_s32(8);
+        assert_eq!((r.smin, r.smax), (-5, 4));
+        assert_eq!((w.sext(8).smin, w.sext(8).smax), (-128, 127));
+        // A low half of 256..=319 does not fit in s8: the 6.12 rule on the 64-bit range.
+        let o = Scalar::urange(256, 319);
+        let r = o.sext_from_s32(8);
+        assert_eq!((r.smin, r.smax), (0, 63));
+    }
+
+    #[test]
+    fn sext_of_the_low_half() {
+        // 32-bit bounds 256..=271 under unknown upper bits: (s8) gives 0..=15.
+        let s = Scalar::urange(256, 271).with_bounds32(None, None);
+        let r = s.sext_sub(8);
+        assert_eq!((r.umin, r.umax, r.s32min, r.s32max), (0, 15, 0, 15));
+        // -5..=4 crosses the sign boundary: the default -128..=127 in the low half, upper zero.
+        let w = Scalar::urange(0, 9).sub(&Scalar::konst(5)).trunc32();
+        let r = w.sext_sub(8);
+        assert_eq!((r.s32min, r.s32max, r.umax), (-128, 127, u32::MAX as u64));
+        // A constant: exact, zero-extended.
+        assert_eq!(
+            Scalar::konst(0x1ff).sext_sub(8).as_const(),
+            Some(0xffff_ffff)
+        );
+        assert_eq!(shifted_high().sext_sub(8).as_const(), Some(0));
     }
 
     #[test]

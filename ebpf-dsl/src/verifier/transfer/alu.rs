@@ -26,11 +26,10 @@ impl<'a> Exec<'a> {
             let v = if off != 0 {
                 match srcv {
                     RegVal::Scalar(s) => {
-                        let r = s.unlinked().sext(off as u32);
                         let r = if is64 {
-                            r
+                            sext_for(&s.unlinked(), off as u32, self.input.kernel)
                         } else {
-                            alu32(AluOp::Or, &r, &Scalar::konst(0))
+                            s.unlinked().sext_sub(off as u32)
                         };
                         // 6.12: a value the extension leaves unchanged keeps the copy linked.
                         let fits = s.umax < 1u64 << (off - 1);

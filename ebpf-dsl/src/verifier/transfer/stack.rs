@@ -93,6 +93,9 @@ impl<'a> Exec<'a> {
                     // (`bpf_stack_narrow_access_ok`), truncated to the load's size.
                     Ok(RegVal::Scalar(if byte == 0 && !sx && narrow_fill {
                         fill(v, n)
+                    } else if byte == 0 && narrow_fill {
+                        // `ldsx` of the slot's start: the spilled register, sign-extended.
+                        sext_for(&v.unlinked(), n * 8, self.input.kernel)
                     } else {
                         scalar_of(n, sx)
                     }))
@@ -114,6 +117,8 @@ impl<'a> Exec<'a> {
                 Ok(RegVal::Scalar(
                     if byte == 0 && within && !sx && (exact || narrow_fill) {
                         fill(v, n)
+                    } else if byte == 0 && within && narrow_fill {
+                        sext_for(&v.unlinked(), n * 8, self.input.kernel)
                     } else if (within && v.as_const() == Some(0)) || zeros {
                         Scalar::konst(0)
                     } else {
