@@ -64,6 +64,9 @@ impl KernelVersion {
     /// Load-acquire and store-release (`BPF_LOAD_ACQ`, `BPF_STORE_REL` in `check_atomic`);
     /// older kernels refuse the `imm` (`BPF_ATOMIC uses invalid atomic opcode`).
     pub const LOAD_ACQ_STORE_REL: KernelVersion = KernelVersion::new(6, 15);
+    /// `bpf_get_smp_processor_id` returns a number in `0..nr_cpu_ids` (`do_refine_retval_range`;
+    /// present in 6.12, perhaps earlier).
+    pub const SMP_ID_RANGE: KernelVersion = KernelVersion::new(6, 12);
     /// 6.18: a sign extension (`movsx`, `ldsx`) of a value whose signed 32-bit range already
     /// fits in the narrower signed type gives that range (6.12: only the 64-bit range counts).
     pub const SEXT_FROM_S32: KernelVersion = KernelVersion::new(6, 18);

@@ -442,6 +442,13 @@ impl<'a> Exec<'a> {
             });
         }
         let r0 = match p.ret {
+            // The kernel narrows it to `0..nr_cpu_ids`, a property of the machine the program
+            // will load on; any such count fits in an unsigned int, so 0..=u32::MAX holds the
+            // kernel's range on every machine (a program relying on a small machine is refused,
+            // never the reverse).
+            Ret::Integer if id == 8 && self.input.kernel >= KernelVersion::SMP_ID_RANGE => {
+                RegVal::Scalar(Scalar::urange(0, u32::MAX as u64))
+            }
             Ret::Integer => RegVal::Scalar(Scalar::UNKNOWN),
             Ret::Void => RegVal::NotInit,
             Ret::MapValueOrNull => {
