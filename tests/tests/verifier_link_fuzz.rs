@@ -1,6 +1,6 @@
 //! A small differential fuzzer for the parts of the static verifier where it must follow the
 //! kernel most closely: registers linked by copies (`r2 = r1`, `w2 = w1`, sign-extending
-//! moves, spills and fills of every size), constant deltas on links (`r2 += c`, `r2 -= c`,
+//! moves in 64 and 32 bits, spills and fills of every size, sign-extending fills), constant deltas on links (`r2 += c`, `r2 -= c`,
 //! `w2 += c`), and comparisons in 64 and 32 bits, against registers and constants — including
 //! the lossy `&`-test, whose loss the kernel spreads to every linked copy. Each program ends in
 //! a branch to an invalid dereference, so it loads only if the verifier proves that branch
@@ -94,7 +94,11 @@ fn program(rng: &mut Rng) -> String {
             let _ = writeln!(p, "{w}{dn} = {w}{sn}");
             live.push(d);
         } else if k < 25 {
-            let _ = writeln!(p, "{d} = (s{}){s}", rng.pick(&[8, 16, 32]));
+            if w32 {
+                let _ = writeln!(p, "w{dn} = (s{})w{sn}", rng.pick(&[8, 16]));
+            } else {
+                let _ = writeln!(p, "{d} = (s{}){s}", rng.pick(&[8, 16, 32]));
+            }
             live.push(d);
         } else if k < 45 {
             if !live.contains(&d) {
@@ -135,7 +139,9 @@ fn program(rng: &mut Rng) -> String {
             if rng.chance(30) {
                 let _ = writeln!(p, "*(u64 *)(r10 - {off}) = 0");
             }
-            let _ = writeln!(p, "{d} = *(u{} *)(r10 - {off})", size * 8);
+            // A sign-extending fill (`ldsx`) of 1, 2 or 4 bytes now and then.
+            let sign = if size < 8 && rng.chance(30) { 's' } else { 'u' };
+            let _ = writeln!(p, "{d} = *({sign}{} *)(r10 - {off})", size * 8);
             live.push(d);
         } else {
             if !live.contains(&d) {

@@ -2,6 +2,7 @@
 //! linked to its operands, null checks and packet ranges (`sync_linked_regs`,
 //! `mark_ptr_or_null_regs`, `find_good_pkt_pointers`).
 
+use super::state::{Slot, SLOTS};
 use super::*;
 
 /// The kernel's order after a comparison of two numbers: both registers get their refined
@@ -81,6 +82,55 @@ pub(crate) fn set_linked(st: &mut State, r: u8, old: Scalar, new: Scalar) {
             };
         }
     });
+}
+
+/// How many registers and spilled registers one comparison links (`LINKED_REGS_MAX`).
+const LINKED_REGS_MAX: usize = 6;
+
+/// The kernel's `collect_linked_regs` before a comparison it cannot decide: the copies of
+/// each operand's link (the source's first, then the destination's; `ids`, 0 for none), in the
+/// kernel's order (frames from the current one out; in each, `r0`..`r9`, then the spilled
+/// registers from `r10 - 8` down), at most [`LINKED_REGS_MAX`] in all. The ones past that
+/// lose their link (`clear_scalar_id`) and keep their value: the comparison's refinement does
+/// not reach them, nor does a later one. A register compared with itself, or with a copy of
+/// itself, has its link collected twice, so four copies of it are enough to lose two.
+pub(crate) fn cap_linked(st: &mut State, ids: [u32; 2]) {
+    let mut count = 0;
+    for id in ids.into_iter().filter(|&id| id != 0) {
+        for fr in st.frames.iter_mut().rev() {
+            let mut visit = |v: &mut Scalar| {
+                if v.id() == id {
+                    count += 1;
+                    if count > LINKED_REGS_MAX {
+                        *v = v.unlinked();
+                    }
+                }
+            };
+            for r in fr.regs.iter_mut().take(10) {
+                if let RegVal::Scalar(v) = r {
+                    visit(v);
+                }
+            }
+            for i in (0..SLOTS).rev() {
+                let slot = match &fr.stack[i] {
+                    Slot::Spill(RegVal::Scalar(v)) => {
+                        let mut v = *v;
+                        visit(&mut v);
+                        Slot::Spill(RegVal::Scalar(v))
+                    }
+                    Slot::Part(v, size, z) => {
+                        let mut v = *v;
+                        visit(&mut v);
+                        Slot::Part(v, *size, *z)
+                    }
+                    _ => continue,
+                };
+                if slot != fr.stack[i] {
+                    fr.stack[i] = slot;
+                }
+            }
+        }
+    }
 }
 
 pub(crate) fn is_init_data(v: &RegVal) -> bool {

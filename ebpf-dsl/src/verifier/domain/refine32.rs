@@ -24,6 +24,50 @@ fn with_subreg(t: Tnum, s: Tnum) -> Tnum {
     }
 }
 
+/// A register compared with itself (`if r1 > r1`): the kernel refines the two operands as
+/// one register state (`regs_refine_cond_op` with both pointers on it), so `<` makes the
+/// maximum `max - 1` and then the minimum `min + 1`. Where that leaves no value (`[0, 1]`
+/// becomes `[1, 0]`), `reg_bounds_sanity_check` (6.12-6.18) forgets the register's bounds
+/// (`__mark_reg_unbounded`) and the branch is walked on, with the linked copies given the same
+/// unbounded value. True when the branch (`taken` or the fall-through) of `op` ends that way;
+/// elsewhere the kernel's refinement only narrows what this verifier keeps.
+pub(crate) fn same_register_violates(op: JmpOp, taken: bool, is64: bool, x: &Scalar) -> bool {
+    use JmpOp::*;
+    let op = if taken { op } else { rev(op) };
+    let signed = match op {
+        Jgt | Jlt => false,
+        Jsgt | Jslt => true,
+        _ => return false,
+    };
+    let r = match (is64, signed) {
+        (true, false) => Scalar {
+            umax: x.umax.min(x.umax.wrapping_sub(1)),
+            umin: x.umin.wrapping_add(1).max(x.umin),
+            ..*x
+        },
+        (true, true) => Scalar {
+            smax: x.smax.min(x.smax.wrapping_sub(1)),
+            smin: x.smin.wrapping_add(1).max(x.smin),
+            ..*x
+        },
+        (false, false) => Scalar {
+            u32max: x.u32max.min(x.u32max.wrapping_sub(1)),
+            u32min: x.u32min.wrapping_add(1).max(x.u32min),
+            ..*x
+        },
+        (false, true) => Scalar {
+            s32max: x.s32max.min(x.s32max.wrapping_sub(1)),
+            s32min: x.s32min.wrapping_add(1).max(x.s32min),
+            ..*x
+        },
+    };
+    r.umin > r.umax
+        || r.smin > r.smax
+        || r.u32min > r.u32max
+        || r.s32min > r.s32max
+        || r.sync().is_none()
+}
+
 /// The opcode of the other branch (`rev_opcode`); `None` for the "no bits in common" sense of
 /// `&` (handled by the caller).
 fn rev(op: JmpOp) -> JmpOp {

@@ -1,6 +1,8 @@
 //! Conditional jumps: branch decisions, range refinement, null checks and packet ranges.
 
-use super::super::domain::refine32::{refine32, refine_branches, tnum_branch_taken, view32};
+use super::super::domain::refine32::{
+    refine32, refine_branches, same_register_violates, tnum_branch_taken, view32,
+};
 use super::*;
 
 impl<'a> Exec<'a> {
@@ -126,11 +128,40 @@ impl<'a> Exec<'a> {
         if let Some(t) = decided {
             return Ok(Step::Next(if t { target } else { pc + 1 }));
         }
+        // The copies past the kernel's limit lose their link (the operands themselves too).
+        let sr = match src {
+            Src::Reg(r) => Some(r),
+            Src::Imm(_) => None,
+        };
+        cap_linked(st, [y.id(), x.id()]);
+        let reread = |st: &State, r: u8, old: &Scalar| match st.cur().regs[r as usize] {
+            RegVal::Scalar(v) => v,
+            _ => *old,
+        };
+        let (x, y) = (&reread(st, dst, x), &sr.map_or(*y, |r| reread(st, r, y)));
         let refinable = is64
             || (x.umax <= u32::MAX as u64
                 && y.umax <= u32::MAX as u64
                 && (!is_signed(op) || (x.umax <= i32::MAX as u64 && y.umax <= i32::MAX as u64)));
         let mut taken = st.clone();
+        // A register compared with itself (6.12-6.18 walk both branches): the kernel refines
+        // it as two operands that are one state and copies the result to its linked copies,
+        // links kept. Where that refinement leaves no value it forgets the bounds instead
+        // (`same_register_violates`); elsewhere its result is within the unrefined value, which
+        // this verifier keeps, links and all (breaking them would let a later comparison of
+        // two copies refine each apart, more precisely than the kernel's copying does).
+        if matches!(src, Src::Reg(r) if r == dst) && op != JmpOp::Jset {
+            for (s, t) in [(&mut taken, true), (&mut *st, false)] {
+                if same_register_violates(op, t, is64, x) {
+                    set_linked(s, dst, *x, Scalar::UNKNOWN);
+                }
+            }
+            return Ok(Step::Branch {
+                other_pc: target,
+                other: taken,
+                pc: pc + 1,
+            });
+        }
         // Two registers linked to each other (or one register) compared: kernel 6.18
         // (as observed) breaks some of their links (which ones depends on the form)
         // and refines at most some; this verifier breaks every link of that id and
