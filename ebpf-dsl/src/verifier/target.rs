@@ -20,6 +20,8 @@
 //! | `&=` / `\|=` a constant on a value that is -1 or 0 splits the path in two (`maybe_fork_scalars`) | 6.18 |
 //! | a load narrower than a spilled number, from its start, keeps its bounds; spills, fills and `w1 = w2` of a value that fits keep the link to its copies | 6.12 |
 //! | load-acquire and store-release instructions (`BPF_LOAD_ACQ`, `BPF_STORE_REL`) | 6.15 |
+//! | `bpf_get_smp_processor_id` returns a number in `0..nr_cpu_ids` (modelled as `0..=u32::MAX`: the machine's count is not known) | 6.12 |
+//! | a sign extension (`rX = (s8)rY`, `*(s16 *)` of a spilled number) of a value whose signed 32-bit range fits the narrower type keeps that range | 6.18 |
 //!
 //! Everything else follows kernel 6.18 and is checked against it by the differential tests.
 
