@@ -69,6 +69,10 @@ impl KernelVersion {
     /// `bpf_get_smp_processor_id` returns a number in `0..nr_cpu_ids` (`do_refine_retval_range`;
     /// present in 6.12, perhaps earlier).
     pub const SMP_ID_RANGE: KernelVersion = KernelVersion::new(6, 12);
+    /// 6.18: a comparison collects the linked copies among the registers live before it (and
+    /// the spilled ones) only (`collect_linked_regs` with `live_regs_before`); 6.12 collects
+    /// every register, so more copies pass the limit of 6 and lose their link.
+    pub const LINKED_LIVE_ONLY: KernelVersion = KernelVersion::new(6, 18);
     /// 6.18: a sign extension (`movsx`, `ldsx`) of a value whose signed 32-bit range already
     /// fits in the narrower signed type gives that range (6.12: only the 64-bit range counts).
     pub const SEXT_FROM_S32: KernelVersion = KernelVersion::new(6, 18);

@@ -89,15 +89,18 @@ const LINKED_REGS_MAX: usize = 6;
 
 /// The kernel's `collect_linked_regs` before a comparison it cannot decide: the copies of
 /// each operand's link (the source's first, then the destination's; `ids`, 0 for none), in the
-/// kernel's order (frames from the current one out; in each, `r0`..`r9`, then the spilled
-/// registers from `r10 - 8` down), at most [`LINKED_REGS_MAX`] in all. The ones past that
-/// lose their link (`clear_scalar_id`) and keep their value: the comparison's refinement does
-/// not reach them, nor does a later one. A register compared with itself, or with a copy of
-/// itself, has its link collected twice, so four copies of it are enough to lose two.
-pub(crate) fn cap_linked(st: &mut State, ids: [u32; 2]) {
+/// kernel's order (frames from the current one out; in each, the live registers of `r0`..`r9`
+/// (`live[frame]`, the registers live before the frame's instruction: the comparison, or the
+/// call the frame waits on), then every spilled register from `r10 - 8` down), at most
+/// [`LINKED_REGS_MAX`] in all. The ones past that lose their link (`clear_scalar_id`) and keep
+/// their value: the comparison's refinement does not reach them, nor does a later one. A
+/// register compared with itself, or with a copy of itself, has its link collected twice, so
+/// four live copies of it are enough to lose two.
+pub(crate) fn cap_linked(st: &mut State, ids: [u32; 2], live: &[u16]) {
     let mut count = 0;
     for id in ids.into_iter().filter(|&id| id != 0) {
-        for fr in st.frames.iter_mut().rev() {
+        for (f, fr) in st.frames.iter_mut().enumerate().rev() {
+            let live = live.get(f).copied().unwrap_or(u16::MAX);
             let mut visit = |v: &mut Scalar| {
                 if v.id() == id {
                     count += 1;
@@ -106,9 +109,11 @@ pub(crate) fn cap_linked(st: &mut State, ids: [u32; 2]) {
                     }
                 }
             };
-            for r in fr.regs.iter_mut().take(10) {
+            for (n, r) in fr.regs.iter_mut().take(10).enumerate() {
                 if let RegVal::Scalar(v) = r {
-                    visit(v);
+                    if live & (1 << n) != 0 {
+                        visit(v);
+                    }
                 }
             }
             for i in (0..SLOTS).rev() {

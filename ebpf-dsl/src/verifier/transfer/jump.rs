@@ -133,7 +133,20 @@ impl<'a> Exec<'a> {
             Src::Reg(r) => Some(r),
             Src::Imm(_) => None,
         };
-        cap_linked(st, [y.id(), x.id()]);
+        if x.id() != 0 || y.id() != 0 {
+            let n = st.frames.len();
+            let live: Vec<u16> = (0..n)
+                .map(|f| {
+                    let at = if f + 1 == n {
+                        pc
+                    } else {
+                        st.frames[f + 1].callsite
+                    };
+                    self.cfg.live_in.get(at).copied().unwrap_or(u16::MAX)
+                })
+                .collect();
+            cap_linked(st, [y.id(), x.id()], &live);
+        }
         let reread = |st: &State, r: u8, old: &Scalar| match st.cur().regs[r as usize] {
             RegVal::Scalar(v) => v,
             _ => *old,
@@ -162,13 +175,12 @@ impl<'a> Exec<'a> {
                 pc: pc + 1,
             });
         }
-        // Two registers linked to each other (or one register) compared: kernel 6.18
-        // (as observed) breaks some of their links (which ones depends on the form)
-        // and refines at most some; this verifier breaks every link of that id and
-        // refines neither.
-        // The kernel may also copy one register's (refined) value to the others of
-        // the link (`sync_linked_regs`), so a copy can end up with the less precise
-        // value of the other: each copy without a delta gets the hull of both values.
+        // Two registers linked to each other compared: the kernel refines both, then copies
+        // the source's refined value to the link's other registers and the destination's to
+        // its (`sync_linked_regs`), so a copy can end up with the less precise value of the
+        // other, and the links stay (those past the kernel's limit were cut above). Each plain
+        // copy gets the hull of both unrefined values and keeps its link: cutting it would let
+        // a later comparison of two copies refine each apart, more precisely than the kernel.
         if let Src::Reg(_) = src {
             let id = x.id();
             if id != 0 && id == y.id() {
@@ -182,7 +194,11 @@ impl<'a> Exec<'a> {
                         if let RegVal::Scalar(v) = r {
                             if v.id() == id {
                                 *v = match hull {
-                                    Some(h) if plain(v) => h,
+                                    Some(h) if plain(v) => Scalar {
+                                        link: v.link,
+                                        delta: v.delta,
+                                        ..h
+                                    },
                                     _ => v.unlinked(),
                                 };
                             }
