@@ -71,6 +71,8 @@ fn reg_covers(old: &RegVal, new: &RegVal, ids: &mut IdMap) -> bool {
                         && ids.check_scalar(ol, nl)))
         }
         (Ctx { off: a }, Ctx { off: b }) => a == b,
+        // Never dereferenced: the same offsets (the variable one as a set of values).
+        (CtxVar { off: a, var: v }, CtxVar { off: b, var: w }) => a == b && w.is_subset_of(v),
         (Stack { frame: f1, off: a }, Stack { frame: f2, off: b }) => f1 == f2 && a == b,
         (
             Pkt {
@@ -188,6 +190,20 @@ fn reg_covers(old: &RegVal, new: &RegVal, ids: &mut IdMap) -> bool {
         (KObj { ty: t1, ref_id: r1 }, KObj { ty: t2, ref_id: r2 }) => {
             t1 == t2 && ids.check(*r1 | 1 << 31, *r2 | 1 << 31)
         }
+        (
+            BtfObjAt {
+                ty: t1,
+                kobj: k1,
+                off: o1,
+                ref_id: r1,
+            },
+            BtfObjAt {
+                ty: t2,
+                kobj: k2,
+                off: o2,
+                ref_id: r2,
+            },
+        ) => t1 == t2 && k1 == k2 && o1 == o2 && ids.check(*r1 | 1 << 31, *r2 | 1 << 31),
         (
             KObjOrNull {
                 ty: t1,

@@ -71,12 +71,12 @@ impl<'a> Exec<'a> {
             }
             RegVal::MapPtr { map } => self.map_ptr_read(pc, src, *map, off, n, sx),
             // BTF pointers: the kernel's `btf_struct_access` (`transfer/btf_access.rs`).
-            RegVal::BtfPtr { .. } | RegVal::BtfSock { .. } if !matches!(base, RegVal::BtfSock { ty, .. } if *ty == TCP_SOCK) =>
+            RegVal::BtfPtr { .. } | RegVal::BtfSock { .. } | RegVal::BtfObjAt { kobj: false, .. } if !matches!(base, RegVal::BtfSock { ty, .. } if *ty == TCP_SOCK) =>
             {
                 let v = self.btf_load(pc, st, src, base, off, n, sx)?;
                 Ok(v.unwrap_or(RegVal::Scalar(scalar_of(n, sx))))
             }
-            RegVal::Sock { .. } | RegVal::BtfSock { .. } | RegVal::KObj { .. } if sx => Err(e(
+            RegVal::Sock { .. } | RegVal::BtfSock { .. } | RegVal::KObj { .. } | RegVal::BtfObjAt { .. } if sx => Err(e(
                 pc,
                 Rule::MemoryAccess,
                 format!(
@@ -220,6 +220,14 @@ impl<'a> Exec<'a> {
                 )))
             }
             RegVal::KObj { ty, .. } => self.check_kobj_access(pc, r, ty, off, n, write, what),
+            RegVal::BtfObjAt { ty, kobj: true, off: o, .. } => {
+                self.check_kobj_access(pc, r, ty, o.saturating_add(off), n, write, what)
+            }
+            // `__check_ptr_off_reg`: no access through a variable offset into the context.
+            RegVal::CtxVar { .. } => Err(e(pc, Rule::ContextAccess, format!(
+                "r{r} is {}: the kernel refuses every access through a variable offset into the context (`variable ctx access var_off=... disallowed`); add a constant instead",
+                self.describe(base)
+            ))),
             RegVal::Alloc { ty, off: o, .. } if what == "load" || what.ends_with(" store") => {
                 self.check_alloc_access(pc, r, *ty, o + off, n, what)
             }
@@ -227,9 +235,9 @@ impl<'a> Exec<'a> {
                 "r{r} is {}: an allocated object as a helper's memory argument or an atomic operand is not modelled by this verifier",
                 self.describe(base)
             ))),
-            RegVal::BtfSock { .. } | RegVal::BtfPtr { .. } if write => Err(self.btf_store_refused(pc, r, base)),
+            RegVal::BtfSock { .. } | RegVal::BtfPtr { .. } | RegVal::BtfObjAt { .. } if write => Err(self.btf_store_refused(pc, r, base)),
             // Loads are `btf_access.rs`'s; what comes here is a helper's memory argument.
-            RegVal::BtfSock { .. } | RegVal::BtfPtr { .. } => Err(e(pc, Rule::MemoryAccess, format!(
+            RegVal::BtfSock { .. } | RegVal::BtfPtr { .. } | RegVal::BtfObjAt { .. } => Err(e(pc, Rule::MemoryAccess, format!(
                 "r{r} is {}: a kernel structure as a helper's memory argument is not modelled by this verifier",
                 self.describe(base)
             ))),
@@ -302,9 +310,6 @@ impl<'a> Exec<'a> {
             }
             RegVal::Alloc { ty, .. } if v.is_pointer() => Err(e(pc, Rule::MemoryAccess, format!(
                 "r{dst} is an object of struct {}: storing a pointer ({}) into it is not modelled by this verifier (a kptr field is written with bpf_kptr_xchg)", self.local_name(*ty), self.describe(&v)
-            ))),
-            RegVal::KObj { ty, .. } if v.is_pointer() => Err(e(pc, Rule::MemoryAccess, format!(
-                "r{dst} is a struct {ty} of the kernel: only numbers may be stored into it, not {}", self.describe(&v)
             ))),
             _ => {
                 // A privileged loader may store a pointer into a map value, the packet or ring

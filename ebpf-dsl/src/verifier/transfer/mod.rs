@@ -16,6 +16,8 @@ mod map_ptr;
 mod may_goto;
 mod memory;
 mod ordered;
+#[cfg(test)]
+mod ptr_off_tests;
 mod rodata;
 mod stack;
 #[cfg(test)]
@@ -110,6 +112,9 @@ impl<'a> Exec<'a> {
             RegVal::Scalar(s) => s.to_string(),
             RegVal::Ctx { off: 0 } => "the context pointer".into(),
             RegVal::Ctx { off } => format!("the context pointer + {off}"),
+            RegVal::CtxVar { off, var } => {
+                format!("the context pointer + {off} + a variable ({var})")
+            }
             RegVal::Stack { off, .. } => format!("a stack pointer (r10 {off:+})"),
             RegVal::StackVar { off, var, .. } => {
                 format!("a stack pointer (r10 {off:+}{})", var_text(var))
@@ -214,6 +219,13 @@ impl<'a> Exec<'a> {
                 format!("a struct {ty} that may be NULL (PTR_TO_BTF_ID_OR_NULL)")
             }
             RegVal::KObj { ty, .. } => format!("a struct {ty} from a kfunc (PTR_TO_BTF_ID)"),
+            RegVal::BtfObjAt {
+                ty,
+                kobj: true,
+                off,
+                ..
+            } => format!("a struct {ty} from a kfunc (PTR_TO_BTF_ID) + {off}"),
+            RegVal::BtfObjAt { ty, off, .. } => format!("a struct {ty} (PTR_TO_BTF_ID) + {off}"),
             RegVal::KObjOrNull { ty, .. } => {
                 format!("a struct {ty} from a kfunc that may be NULL (PTR_TO_BTF_ID_OR_NULL)")
             }
