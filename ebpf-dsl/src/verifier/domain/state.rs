@@ -324,6 +324,12 @@ pub enum DynptrKind {
 /// pointers do.
 pub const DYNPTR_SLICE: u32 = 1 << 27;
 
+/// Marks the `ref_id` of a [`RegVal::Ringbuf`] / [`RegVal::RingbufOrNull`] that is the memory
+/// `bpf_dynptr_data` gave (writable `PTR_TO_MEM` of a constant size); the other bits are the
+/// dynptr's id. It dies with the dynptr: released with a ring buffer dynptr's reference,
+/// invalidated when an unreferenced dynptr is overwritten (`destroy_if_dynptr_stack_slot`).
+pub const DYNPTR_DATA: u32 = 1 << 23;
+
 /// Marks the id of a dynptr that is not over the packet (a ring buffer or local one): its
 /// slices survive packet changes.
 pub const DYNPTR_MEM: u32 = 1 << 26;

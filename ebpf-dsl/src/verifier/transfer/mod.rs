@@ -35,7 +35,7 @@ use super::domain::branch::*;
 use super::domain::refine::*;
 use super::domain::scalar::Scalar;
 use super::domain::state::{
-    Byte, DynptrKind, Frame, PktKind, RegVal, Slot, State, DYNPTR_MEM, DYNPTR_SLICE,
+    Byte, DynptrKind, Frame, PktKind, RegVal, Slot, State, DYNPTR_DATA, DYNPTR_MEM, DYNPTR_SLICE,
 };
 use super::domain::tnum::Tnum;
 use super::helpers::{self, Arg, Ret};
@@ -185,6 +185,14 @@ impl<'a> Exec<'a> {
                 size, off, ref_id, ..
             } if *ref_id == call::ITER_ELEM => {
                 format!("an iterator's element from bpf_iter_*_next ({size} read-only bytes, offset {off})")
+            }
+            RegVal::Ringbuf {
+                size, off, ref_id, ..
+            } if ref_id & DYNPTR_DATA != 0 => {
+                format!("a dynptr's data from bpf_dynptr_data ({size} bytes, offset {off})")
+            }
+            RegVal::RingbufOrNull { size, ref_id, .. } if ref_id & DYNPTR_DATA != 0 => {
+                format!("a dynptr's data from bpf_dynptr_data ({size} bytes) that may be NULL")
             }
             RegVal::Ringbuf {
                 size, off, ref_id, ..

@@ -342,7 +342,7 @@ impl<'a> Exec<'a> {
                         var,
                         ref_id,
                         ..
-                    } if var.as_const() == Some(0) && ref_id & DYNPTR_SLICE == 0 => {
+                    } if var.as_const() == Some(0) && ref_id & (DYNPTR_SLICE | DYNPTR_DATA) == 0 => {
                         release = Some(ref_id)
                     }
                     RegVal::RingbufOrNull { .. } => {
