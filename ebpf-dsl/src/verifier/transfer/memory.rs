@@ -71,19 +71,29 @@ impl<'a> Exec<'a> {
             }
             RegVal::MapPtr { map } => self.map_ptr_read(pc, src, *map, off, n, sx),
             // BTF pointers: the kernel's `btf_struct_access` (`transfer/btf_access.rs`).
-            RegVal::BtfPtr { .. } | RegVal::BtfSock { .. } | RegVal::BtfObjAt { kobj: false, .. } if !matches!(base, RegVal::BtfSock { ty, .. } if *ty == TCP_SOCK) =>
+            RegVal::BtfPtr { .. }
+            | RegVal::BtfSock { .. }
+            | RegVal::BtfObjAt { kobj: false, .. }
+                if !matches!(base, RegVal::BtfSock { ty, .. } if *ty == TCP_SOCK) =>
             {
                 let v = self.btf_load(pc, st, src, base, off, n, sx)?;
                 Ok(v.unwrap_or(RegVal::Scalar(scalar_of(n, sx))))
             }
-            RegVal::Sock { .. } | RegVal::BtfSock { .. } | RegVal::KObj { .. } | RegVal::BtfObjAt { .. } if sx => Err(e(
-                pc,
-                Rule::MemoryAccess,
-                format!(
-                    "r{src} is {}: sign-extending loads of socket fields are not allowed",
-                    self.describe(base)
-                ),
-            )),
+            RegVal::Sock { .. }
+            | RegVal::BtfSock { .. }
+            | RegVal::KObj { .. }
+            | RegVal::BtfObjAt { .. }
+                if sx =>
+            {
+                Err(e(
+                    pc,
+                    Rule::MemoryAccess,
+                    format!(
+                        "r{src} is {}: sign-extending loads of socket fields are not allowed",
+                        self.describe(base)
+                    ),
+                ))
+            }
             _ => {
                 // A kptr field of a map value (`transfer/kptr.rs`).
                 if let Some(v) = self.kptr_load(pc, src, base, off, n, sx, st)? {

@@ -35,7 +35,9 @@ fn a_variable_offset_into_the_context_is_kept_and_refused_at_the_access() {
     One::new("r1 += 4\nexit").next(&mut st);
     assert!(matches!(reg(&st, 1), RegVal::CtxVar { off: 4, .. }));
     One::new("r1 -= r2\nexit").next(&mut st);
-    assert!(matches!(reg(&st, 1), RegVal::CtxVar { off: 4, var: v } if v.smin == -7 && v.smax == 7));
+    assert!(
+        matches!(reg(&st, 1), RegVal::CtxVar { off: 4, var: v } if v.smin == -7 && v.smax == 7)
+    );
     // Every access through it is refused, whatever the constant.
     for src in ["r0 = *(u32 *)(r1 + 0)\nexit", "*(u32 *)(r1 - 4) = r2\nexit"] {
         let (rule, msg) = One::new(src).refused(&mut st.clone());

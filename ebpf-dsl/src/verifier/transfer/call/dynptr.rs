@@ -85,8 +85,7 @@ const DYNPTR_DATA_HELPER: i32 = 203;
 pub(crate) fn destroy_dynptr(st: &mut State, f: usize, slot: usize) -> Result<(), i64> {
     let Some(Slot::Spill(RegVal::Dynptr {
         first, ref_id, id, ..
-    })) =
-        st.frames[f].stack.get(slot).copied()
+    })) = st.frames[f].stack.get(slot).copied()
     else {
         return Ok(());
     };

@@ -439,7 +439,10 @@ fn dynptr_data_is_writable_memory_or_null_that_dies_with_the_dynptr() {
     };
     let mut st = args(konst(8));
     One::new(DATA).next(&mut st);
-    let RegVal::RingbufOrNull { size: 8, ref_id, .. } = *reg(&st, 0) else {
+    let RegVal::RingbufOrNull {
+        size: 8, ref_id, ..
+    } = *reg(&st, 0)
+    else {
         panic!("{:?}", reg(&st, 0))
     };
     assert_eq!(ref_id, 9 | DYNPTR_MEM | DYNPTR_DATA);
