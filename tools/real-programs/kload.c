@@ -29,6 +29,7 @@
 // then prints the last statistics-free line, which may be empty. A level-1 log too large for
 // the buffer (the kernel then fails the load with ENOSPC) is retried with BPF_LOG_STATS.
 // KLOAD_PROG_FLAGS=N ors N into FUNCTION's prog_flags (1: BPF_F_STRICT_ALIGNMENT).
+// Storage maps (cgroup, socket, inode, task) keep their 0 entries, as the kernel requires.
 // KLOAD_LOG2=FILE loads with BPF_LOG_LEVEL2 | BPF_LOG_STATS into a buffer of almost 1 GiB (the
 // kernel's limit) and writes the whole log to FILE (every instruction and state, "from X to Y:
 // safe" where the kernel prunes: the state-by-state comparison with `ebpf-dsl check
@@ -116,6 +117,25 @@ static enum bpf_prog_type type_of(const char *t)
 	if (!strcmp(t, "socket_filter"))
 		return BPF_PROG_TYPE_SOCKET_FILTER;
 	return BPF_PROG_TYPE_UNSPEC;
+}
+
+/* Whether a map of type T is created with 0 entries: a perf event array (sized by libbpf)
+ * and the storage maps, which the kernel refuses with any other count (EINVAL before the
+ * verifier runs: the cgroup storage of the selftests' test_spin_lock). */
+static int zero_entries(enum bpf_map_type t)
+{
+	switch (t) {
+	case BPF_MAP_TYPE_PERF_EVENT_ARRAY:
+	case BPF_MAP_TYPE_CGROUP_STORAGE:
+	case BPF_MAP_TYPE_PERCPU_CGROUP_STORAGE:
+	case BPF_MAP_TYPE_SK_STORAGE:
+	case BPF_MAP_TYPE_INODE_STORAGE:
+	case BPF_MAP_TYPE_TASK_STORAGE:
+		return 1;
+	default:
+		/* BPF_MAP_TYPE_CGRP_STORAGE (32), which older headers lack. */
+		return t == 32;
+	}
 }
 
 /* The last non-empty line of the verifier log that is not a statistics line. */
@@ -212,7 +232,7 @@ static int load(const char *path, const char *func, const char *type, int level)
 		bpf_map__set_pin_path(m, NULL);
 		/* Sized by the project's loader at run time (xdp-bench's per-CPU counters): one
 		 * entry per possible CPU, as it does. */
-		if (bpf_map__max_entries(m) == 0 && bpf_map__type(m) != BPF_MAP_TYPE_PERF_EVENT_ARRAY)
+		if (bpf_map__max_entries(m) == 0 && !zero_entries(bpf_map__type(m)))
 			bpf_map__set_max_entries(m, libbpf_num_possible_cpus());
 		/* A perf event array declared with its type and size alone (retina's
 		 * packetparser): cilium/ebpf, those projects' loader, gives it 4-byte keys and

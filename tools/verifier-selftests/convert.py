@@ -611,12 +611,16 @@ def helper_names(src_root: Path):
 # expressible". The open-coded numbers and bits iterators (ebpf-dsl/src/xdp/iter.rs); the arena
 # kfuncs: the reference kernel refuses them (and arena maps), and so must the static verifier;
 # LLVM's `__bpf_trap` (ebpf-dsl/src/xdp/exception.rs), refused wherever it is reached;
-# bpf_xdp_pull_data (ebpf-dsl/src/xdp/dynptr.rs). Not the dynptr kfuncs: their one case
-# (verifier_global_subprogs arg_tag_dynptr) also calls the helper bpf_dynptr_data (#203),
-# which the static verifier does not model.
+# bpf_xdp_pull_data and the dynptr kfuncs (ebpf-dsl/src/xdp/dynptr.rs; their case
+# verifier_global_subprogs arg_tag_dynptr also calls the helper bpf_dynptr_data, modelled).
+DYNPTR_KFUNCS = {
+    "bpf_dynptr_from_skb", "bpf_dynptr_from_xdp", "bpf_dynptr_slice", "bpf_dynptr_slice_rdwr",
+    "bpf_dynptr_adjust", "bpf_dynptr_is_null", "bpf_dynptr_is_rdonly", "bpf_dynptr_size",
+    "bpf_dynptr_clone",
+}
 NAMED_KFUNCS = {
     f"bpf_iter_{kind}_{op}" for kind in ("num", "bits") for op in ("new", "next", "destroy")
-} | {"bpf_arena_alloc_pages", "bpf_arena_free_pages", "bpf_arena_reserve_pages", "__bpf_trap", "bpf_xdp_pull_data"}
+} | {"bpf_arena_alloc_pages", "bpf_arena_free_pages", "bpf_arena_reserve_pages", "__bpf_trap", "bpf_xdp_pull_data"} | DYNPTR_KFUNCS
 CALL_RE = re.compile(r"^(\s*)call\s+([\w.$]+)\s*(#.*)?$")
 LDSYM_RE = re.compile(r"^\s*r\d+\s*=\s*([A-Za-z_.$][\w.$]*)\s+ll\b")
 LTMP_RE = re.compile(r"\.Ltmp(\d+)\b")

@@ -1,5 +1,4 @@
 # kernel: accept
-# ours: reject
 r2 = *(u32 *)(r1 + 16)
 r2 &= 7
 r1 += r2

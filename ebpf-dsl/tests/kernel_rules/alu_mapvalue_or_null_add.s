@@ -1,5 +1,6 @@
 # kernel: accept
-# ours: reject
+# since: 6.14
+# kernel log: (6.14+: an array lookup with a constant in-bounds key is not NULL, so `r0 += 0` is arithmetic on a map value)
 *(u32 *)(r10 - 4) = 0
 r2 = r10
 r2 += -4

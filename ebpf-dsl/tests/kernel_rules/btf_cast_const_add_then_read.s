@@ -1,5 +1,4 @@
 # kernel: accept
-# ours: reject
 # type: sched_cls
 # btf: vmlinux
 # kernel log: a constant added to a BTF pointer is part of the access offset (ours: no arithmetic on a socket cast)

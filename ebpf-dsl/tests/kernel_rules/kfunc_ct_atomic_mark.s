@@ -1,6 +1,5 @@
 # kernel: accept
 # kernel log: (none: an atomic add to nf_conn.mark is a read and a write of the mark)
-# ours: reject
 r6 = r1
 *(u64 *)(r10 - 8) = 0
 *(u64 *)(r10 - 16) = 0

@@ -1,5 +1,4 @@
 # kernel: accept
-# ours: reject
 r6 = r1
 *(u64 *)(r10 - 8) = 0
 *(u64 *)(r10 - 16) = 0

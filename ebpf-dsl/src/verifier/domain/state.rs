@@ -29,6 +29,16 @@ pub enum RegVal {
         /// Constant offset.
         off: i32,
     },
+    /// `PTR_TO_CTX` plus a constant and a variable offset: the kernel allows the arithmetic
+    /// (`adjust_ptr_min_max_vals`) but refuses every access through it and every argument
+    /// made of it (`__check_ptr_off_reg`: "variable ctx access var_off=... disallowed"), so it
+    /// can only be moved, spilled, compared or offset again.
+    CtxVar {
+        /// Constant offset.
+        off: i32,
+        /// Variable offset (not constant).
+        var: Scalar,
+    },
     /// `PTR_TO_STACK`: frame `frame`'s frame pointer plus `off`.
     Stack {
         /// Call frame index (0 = main program).
@@ -144,7 +154,8 @@ pub enum RegVal {
         ref_id: u32,
     },
     /// `PTR_TO_BTF_ID` of a socket structure from a `bpf_skc_to_*` cast (`tcp_sock`, ...): it
-    /// can be passed to `bpf_sk_release` (when it holds a reference) and to the other casts;
+    /// can be passed to `bpf_sk_release` (when it holds a reference) and to the other casts
+    /// (a constant added gives a [`RegVal::BtfObjAt`]);
     /// its fields are not modelled (reads are refused), writes are refused as by the kernel.
     /// With `ty` `"bpf_tcp_sock"` it is the kernel's `PTR_TO_TCP_SOCK` from `bpf_tcp_sock`,
     /// whose `struct bpf_tcp_sock` fields may be read.
@@ -165,12 +176,27 @@ pub enum RegVal {
     },
     /// `PTR_TO_BTF_ID` of a kernel object a kfunc returned (`struct nf_conn` from the
     /// conntrack kfuncs): trusted, passed to the kfuncs taking that structure, released by its
-    /// release kfunc; no arithmetic; reads of the scalar fields of the structure's layout
+    /// release kfunc; a constant added gives a [`RegVal::BtfObjAt`]; reads of the scalar fields of the structure's layout
     /// (`verifier::transfer::call::kfunc_nf`).
     KObj {
         /// The kernel structure (`nf_conn`, `nf_conn___init`).
         ty: &'static str,
         /// The reference it holds (0: none).
+        ref_id: u32,
+    },
+    /// A [`RegVal::KObj`] (`kobj`) or a [`RegVal::BtfSock`] cast (not `PTR_TO_TCP_SOCK`) plus a
+    /// nonzero constant offset (`PTR_TO_BTF_ID` arithmetic): its fields are read (and
+    /// `nf_conn.mark` written) at the offset plus the access's; no helper or kfunc takes it
+    /// (the kernel wants a zero offset for release and trusted arguments), and it is
+    /// invalidated with the reference it shares.
+    BtfObjAt {
+        /// The kernel structure (`nf_conn`, `tcp_sock`, ...).
+        ty: &'static str,
+        /// A kfunc's object ([`RegVal::KObj`]) rather than a socket cast.
+        kobj: bool,
+        /// Constant offset from the structure's start (never 0: offset 0 is the object).
+        off: i32,
+        /// The reference it shares with the object (0: none).
         ref_id: u32,
     },
     /// [`RegVal::KObj`] or NULL.
@@ -297,6 +323,12 @@ pub enum DynptrKind {
 /// held); the other bits are the dynptr's id. A slice of a packet dynptr dies whenever packet
 /// pointers do.
 pub const DYNPTR_SLICE: u32 = 1 << 27;
+
+/// Marks the `ref_id` of a [`RegVal::Ringbuf`] / [`RegVal::RingbufOrNull`] that is the memory
+/// `bpf_dynptr_data` gave (writable `PTR_TO_MEM` of a constant size); the other bits are the
+/// dynptr's id. It dies with the dynptr: released with a ring buffer dynptr's reference,
+/// invalidated when an unreferenced dynptr is overwritten (`destroy_if_dynptr_stack_slot`).
+pub const DYNPTR_DATA: u32 = 1 << 23;
 
 /// Marks the id of a dynptr that is not over the packet (a ring buffer or local one): its
 /// slices survive packet changes.

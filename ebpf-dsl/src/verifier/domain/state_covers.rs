@@ -71,6 +71,8 @@ fn reg_covers(old: &RegVal, new: &RegVal, ids: &mut IdMap) -> bool {
                         && ids.check_scalar(ol, nl)))
         }
         (Ctx { off: a }, Ctx { off: b }) => a == b,
+        // Never dereferenced: the same offsets (the variable one as a set of values).
+        (CtxVar { off: a, var: v }, CtxVar { off: b, var: w }) => a == b && w.is_subset_of(v),
         (Stack { frame: f1, off: a }, Stack { frame: f2, off: b }) => f1 == f2 && a == b,
         (
             Pkt {
@@ -135,7 +137,13 @@ fn reg_covers(old: &RegVal, new: &RegVal, ids: &mut IdMap) -> bool {
                 var: v2,
                 ref_id: r2,
             },
-        ) => s1 == s2 && o1 == o2 && v2.is_subset_of(v1) && ids.check(*r1 | 1 << 31, *r2 | 1 << 31),
+        ) => {
+            s1 == s2
+                && o1 == o2
+                && v2.is_subset_of(v1)
+                && same_mem_kind(*r1, *r2)
+                && ids.check(*r1 | 1 << 31, *r2 | 1 << 31)
+        }
         (
             RingbufOrNull {
                 size: s1,
@@ -147,7 +155,12 @@ fn reg_covers(old: &RegVal, new: &RegVal, ids: &mut IdMap) -> bool {
                 id: i2,
                 ref_id: r2,
             },
-        ) => s1 == s2 && ids.check(*i1, *i2) && ids.check(*r1 | 1 << 31, *r2 | 1 << 31),
+        ) => {
+            s1 == s2
+                && same_mem_kind(*r1, *r2)
+                && ids.check(*i1, *i2)
+                && ids.check(*r1 | 1 << 31, *r2 | 1 << 31)
+        }
         (
             Sock {
                 common: c1,
@@ -188,6 +201,20 @@ fn reg_covers(old: &RegVal, new: &RegVal, ids: &mut IdMap) -> bool {
         (KObj { ty: t1, ref_id: r1 }, KObj { ty: t2, ref_id: r2 }) => {
             t1 == t2 && ids.check(*r1 | 1 << 31, *r2 | 1 << 31)
         }
+        (
+            BtfObjAt {
+                ty: t1,
+                kobj: k1,
+                off: o1,
+                ref_id: r1,
+            },
+            BtfObjAt {
+                ty: t2,
+                kobj: k2,
+                off: o2,
+                ref_id: r2,
+            },
+        ) => t1 == t2 && k1 == k2 && o1 == o2 && ids.check(*r1 | 1 << 31, *r2 | 1 << 31),
         (
             KObjOrNull {
                 ty: t1,
@@ -612,4 +639,11 @@ fn slots_differ(a: &State, b: &State) -> bool {
                     })
         })
     })
+}
+
+/// Whether two `PTR_TO_MEM` references (of [`RegVal::Ringbuf`]) are the same kind of memory: a
+/// reservation, a read-only dynptr slice, a dynptr's data (writable), ... (their flags).
+fn same_mem_kind(r1: u32, r2: u32) -> bool {
+    let kind = DYNPTR_DATA | DYNPTR_MEM | DYNPTR_SLICE;
+    r1 & kind == r2 & kind
 }

@@ -74,7 +74,9 @@ pub(crate) fn alignment_base(base: &RegVal) -> Option<(Tnum, i64, &'static str)>
         // arithmetic with a number, which this verifier does not follow (its `off` stays put):
         // its alignment is unknown.
         RegVal::BtfPtr { ty: 0, .. } => (Tnum::UNKNOWN, 0, ""),
-        RegVal::BtfPtr { off, .. } | RegVal::Alloc { off, .. } => (zero, *off as i64, ""),
+        RegVal::BtfPtr { off, .. } | RegVal::Alloc { off, .. } | RegVal::BtfObjAt { off, .. } => {
+            (zero, *off as i64, "")
+        }
         _ => return None,
     })
 }

@@ -419,6 +419,22 @@ impl<'a> Exec<'a> {
                 };
                 Ok(Some((id, 0, trust)))
             }
+            // A socket cast plus a constant: the same structure, read at the offset.
+            RegVal::BtfObjAt {
+                ty,
+                kobj: false,
+                off,
+                ref_id,
+            } => {
+                let what = format!("r{r} is {}", self.describe(base));
+                let id = self.kernel_struct(pc, ty, &what)?;
+                let trust = if *ref_id != 0 {
+                    BtfTrust::Trusted
+                } else {
+                    BtfTrust::Plain
+                };
+                Ok(Some((id, *off, trust)))
+            }
             _ => Ok(None),
         }
     }

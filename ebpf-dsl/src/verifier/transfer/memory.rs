@@ -71,19 +71,29 @@ impl<'a> Exec<'a> {
             }
             RegVal::MapPtr { map } => self.map_ptr_read(pc, src, *map, off, n, sx),
             // BTF pointers: the kernel's `btf_struct_access` (`transfer/btf_access.rs`).
-            RegVal::BtfPtr { .. } | RegVal::BtfSock { .. } if !matches!(base, RegVal::BtfSock { ty, .. } if *ty == TCP_SOCK) =>
+            RegVal::BtfPtr { .. }
+            | RegVal::BtfSock { .. }
+            | RegVal::BtfObjAt { kobj: false, .. }
+                if !matches!(base, RegVal::BtfSock { ty, .. } if *ty == TCP_SOCK) =>
             {
                 let v = self.btf_load(pc, st, src, base, off, n, sx)?;
                 Ok(v.unwrap_or(RegVal::Scalar(scalar_of(n, sx))))
             }
-            RegVal::Sock { .. } | RegVal::BtfSock { .. } | RegVal::KObj { .. } if sx => Err(e(
-                pc,
-                Rule::MemoryAccess,
-                format!(
-                    "r{src} is {}: sign-extending loads of socket fields are not allowed",
-                    self.describe(base)
-                ),
-            )),
+            RegVal::Sock { .. }
+            | RegVal::BtfSock { .. }
+            | RegVal::KObj { .. }
+            | RegVal::BtfObjAt { .. }
+                if sx =>
+            {
+                Err(e(
+                    pc,
+                    Rule::MemoryAccess,
+                    format!(
+                        "r{src} is {}: sign-extending loads of socket fields are not allowed",
+                        self.describe(base)
+                    ),
+                ))
+            }
             _ => {
                 // A kptr field of a map value (`transfer/kptr.rs`).
                 if let Some(v) = self.kptr_load(pc, src, base, off, n, sx, st)? {
@@ -189,7 +199,7 @@ impl<'a> Exec<'a> {
                 let hi = a + var.umax as i64 + n as i64;
                 if a < 0 || hi > *size as i64 {
                     return Err(e(pc, Rule::MemoryAccess, format!(
-                        "this {bytes} {what} touches bytes {a}..{hi} of {}", if *ref_id == 0 { format!("a global function's {size}-byte memory argument") } else if *ref_id == call::ITER_ELEM { format!("an iterator's {size}-byte element (from bpf_iter_*_next)") } else if slice { format!("a {size}-byte dynptr slice") } else { format!("a {size}-byte ring buffer reservation") }
+                        "this {bytes} {what} touches bytes {a}..{hi} of {}", if *ref_id == 0 { format!("a global function's {size}-byte memory argument") } else if *ref_id == call::ITER_ELEM { format!("an iterator's {size}-byte element (from bpf_iter_*_next)") } else if slice { format!("a {size}-byte dynptr slice") } else if ref_id & DYNPTR_DATA != 0 { format!("a dynptr's {size}-byte data (from bpf_dynptr_data)") } else { format!("a {size}-byte ring buffer reservation") }
                     )));
                 }
                 Ok(())
@@ -220,6 +230,14 @@ impl<'a> Exec<'a> {
                 )))
             }
             RegVal::KObj { ty, .. } => self.check_kobj_access(pc, r, ty, off, n, write, what),
+            RegVal::BtfObjAt { ty, kobj: true, off: o, .. } => {
+                self.check_kobj_access(pc, r, ty, o.saturating_add(off), n, write, what)
+            }
+            // `__check_ptr_off_reg`: no access through a variable offset into the context.
+            RegVal::CtxVar { .. } => Err(e(pc, Rule::ContextAccess, format!(
+                "r{r} is {}: the kernel refuses every access through a variable offset into the context (`variable ctx access var_off=... disallowed`); add a constant instead",
+                self.describe(base)
+            ))),
             RegVal::Alloc { ty, off: o, .. } if what == "load" || what.ends_with(" store") => {
                 self.check_alloc_access(pc, r, *ty, o + off, n, what)
             }
@@ -227,9 +245,9 @@ impl<'a> Exec<'a> {
                 "r{r} is {}: an allocated object as a helper's memory argument or an atomic operand is not modelled by this verifier",
                 self.describe(base)
             ))),
-            RegVal::BtfSock { .. } | RegVal::BtfPtr { .. } if write => Err(self.btf_store_refused(pc, r, base)),
+            RegVal::BtfSock { .. } | RegVal::BtfPtr { .. } | RegVal::BtfObjAt { .. } if write => Err(self.btf_store_refused(pc, r, base)),
             // Loads are `btf_access.rs`'s; what comes here is a helper's memory argument.
-            RegVal::BtfSock { .. } | RegVal::BtfPtr { .. } => Err(e(pc, Rule::MemoryAccess, format!(
+            RegVal::BtfSock { .. } | RegVal::BtfPtr { .. } | RegVal::BtfObjAt { .. } => Err(e(pc, Rule::MemoryAccess, format!(
                 "r{r} is {}: a kernel structure as a helper's memory argument is not modelled by this verifier",
                 self.describe(base)
             ))),
@@ -302,9 +320,6 @@ impl<'a> Exec<'a> {
             }
             RegVal::Alloc { ty, .. } if v.is_pointer() => Err(e(pc, Rule::MemoryAccess, format!(
                 "r{dst} is an object of struct {}: storing a pointer ({}) into it is not modelled by this verifier (a kptr field is written with bpf_kptr_xchg)", self.local_name(*ty), self.describe(&v)
-            ))),
-            RegVal::KObj { ty, .. } if v.is_pointer() => Err(e(pc, Rule::MemoryAccess, format!(
-                "r{dst} is a struct {ty} of the kernel: only numbers may be stored into it, not {}", self.describe(&v)
             ))),
             _ => {
                 // A privileged loader may store a pointer into a map value, the packet or ring

@@ -16,6 +16,8 @@ mod map_ptr;
 mod may_goto;
 mod memory;
 mod ordered;
+#[cfg(test)]
+mod ptr_off_tests;
 mod rodata;
 mod stack;
 #[cfg(test)]
@@ -33,7 +35,7 @@ use super::domain::branch::*;
 use super::domain::refine::*;
 use super::domain::scalar::Scalar;
 use super::domain::state::{
-    Byte, DynptrKind, Frame, PktKind, RegVal, Slot, State, DYNPTR_MEM, DYNPTR_SLICE,
+    Byte, DynptrKind, Frame, PktKind, RegVal, Slot, State, DYNPTR_DATA, DYNPTR_MEM, DYNPTR_SLICE,
 };
 use super::domain::tnum::Tnum;
 use super::helpers::{self, Arg, Ret};
@@ -120,6 +122,9 @@ impl<'a> Exec<'a> {
             RegVal::Scalar(s) => s.to_string(),
             RegVal::Ctx { off: 0 } => "the context pointer".into(),
             RegVal::Ctx { off } => format!("the context pointer + {off}"),
+            RegVal::CtxVar { off, var } => {
+                format!("the context pointer + {off} + a variable ({var})")
+            }
             RegVal::Stack { off, .. } => format!("a stack pointer (r10 {off:+})"),
             RegVal::StackVar { off, var, .. } => {
                 format!("a stack pointer (r10 {off:+}{})", var_text(var))
@@ -193,6 +198,14 @@ impl<'a> Exec<'a> {
             }
             RegVal::Ringbuf {
                 size, off, ref_id, ..
+            } if ref_id & DYNPTR_DATA != 0 => {
+                format!("a dynptr's data from bpf_dynptr_data ({size} bytes, offset {off})")
+            }
+            RegVal::RingbufOrNull { size, ref_id, .. } if ref_id & DYNPTR_DATA != 0 => {
+                format!("a dynptr's data from bpf_dynptr_data ({size} bytes) that may be NULL")
+            }
+            RegVal::Ringbuf {
+                size, off, ref_id, ..
             } if ref_id & DYNPTR_SLICE != 0 => {
                 format!("a read-only dynptr slice ({size} bytes, offset {off})")
             }
@@ -224,6 +237,13 @@ impl<'a> Exec<'a> {
                 format!("a struct {ty} that may be NULL (PTR_TO_BTF_ID_OR_NULL)")
             }
             RegVal::KObj { ty, .. } => format!("a struct {ty} from a kfunc (PTR_TO_BTF_ID)"),
+            RegVal::BtfObjAt {
+                ty,
+                kobj: true,
+                off,
+                ..
+            } => format!("a struct {ty} from a kfunc (PTR_TO_BTF_ID) + {off}"),
+            RegVal::BtfObjAt { ty, off, .. } => format!("a struct {ty} (PTR_TO_BTF_ID) + {off}"),
             RegVal::KObjOrNull { ty, .. } => {
                 format!("a struct {ty} from a kfunc that may be NULL (PTR_TO_BTF_ID_OR_NULL)")
             }

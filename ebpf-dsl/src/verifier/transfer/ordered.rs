@@ -47,13 +47,13 @@ impl<'a> Exec<'a> {
             ))
         };
         match base {
-            RegVal::Ctx { .. } | RegVal::Pkt { .. } | RegVal::PktEnd => {
+            RegVal::Ctx { .. } | RegVal::CtxVar { .. } | RegVal::Pkt { .. } | RegVal::PktEnd => {
                 return refused("the kernel allows it only on the stack, map values and other memory, not the context or the packet (`BPF_ATOMIC loads from R? ctx is not allowed`)")
             }
             RegVal::Sock { .. } | RegVal::BtfSock { .. } => {
                 return refused("the kernel allows it on no socket (`atomic_ptr_type_ok`)")
             }
-            RegVal::BtfPtr { .. } | RegVal::KObj { .. } | RegVal::Alloc { .. } => {
+            RegVal::BtfPtr { .. } | RegVal::KObj { .. } | RegVal::BtfObjAt { .. } | RegVal::Alloc { .. } => {
                 return refused("ordered accesses through BTF pointers are not modelled by this verifier (the kernel's rules for them changed after 6.18)")
             }
             // A kptr field of a map value is read only by a `BPF_MEM` load (the kernel's

@@ -46,7 +46,16 @@
 //! * The local dynptr: `bpf_dynptr_from_mem(data, size, flags, ptr)` (197, Linux 5.19) over
 //!   `size` bytes of a map value (no other memory).
 //!
-//! Not modelled: `bpf_dynptr_data` (writable memory of a dynptr).
+//! * `bpf_dynptr_data(ptr, offset, len)` (203, Linux 5.19, every program type: the kernel's
+//!   `bpf_base_func_proto` for a `CAP_BPF` loader): an initialised dynptr of any kind, any
+//!   offset (`ARG_ANYTHING`), a known constant length (`ARG_CONST_ALLOC_SIZE_OR_ZERO`: "R3 is
+//!   not a known constant"); `r0` is writable memory of that length or NULL (a
+//!   [`RegVal::RingbufOrNull`] whose `ref_id` is the dynptr's id with [`DYNPTR_DATA`]: the
+//!   kernel's `PTR_TO_MEM | PTR_MAYBE_NULL` with the dynptr's `dynptr_id` and `ref_obj_id`). It
+//!   dies with the dynptr: with a ring buffer dynptr's reference, and when an unreferenced
+//!   dynptr's slots are overwritten (`destroy_if_dynptr_stack_slot` invalidates its plain
+//!   `PTR_TO_MEM` slices). Over an skb or xdp dynptr the helper returns NULL at run time; the
+//!   kernel verifies the other path all the same, and so does this verifier.
 
 use super::*;
 use crate::spec::ProgramType;
@@ -65,6 +74,8 @@ const RINGBUF_DISCARD_DYNPTR: i32 = 200;
 const DYNPTR_READ: i32 = 201;
 /// `BPF_FUNC_dynptr_write`.
 const DYNPTR_WRITE: i32 = 202;
+/// `BPF_FUNC_dynptr_data`.
+const DYNPTR_DATA_HELPER: i32 = 203;
 
 /// Destroys the dynptr one of whose halves is slot `slot` of frame `f`, if there is one: both
 /// halves become unknown bytes (the kernel's `destroy_if_dynptr_stack_slot`; the slices of
@@ -72,8 +83,9 @@ const DYNPTR_WRITE: i32 = 202;
 /// slice is `PTR_TO_MEM | MEM_RDONLY | DYNPTR_TYPE_*`). A dynptr holding a reference (ring
 /// buffer) cannot be overwritten: `Err` gives its offset.
 pub(crate) fn destroy_dynptr(st: &mut State, f: usize, slot: usize) -> Result<(), i64> {
-    let Some(Slot::Spill(RegVal::Dynptr { first, ref_id, .. })) =
-        st.frames[f].stack.get(slot).copied()
+    let Some(Slot::Spill(RegVal::Dynptr {
+        first, ref_id, id, ..
+    })) = st.frames[f].stack.get(slot).copied()
     else {
         return Ok(());
     };
@@ -86,6 +98,16 @@ pub(crate) fn destroy_dynptr(st: &mut State, f: usize, slot: usize) -> Result<()
             st.frames[f].stack[i] = Slot::Bytes([Byte::Misc; 8]);
         }
     }
+    // Its `bpf_dynptr_data` memory dies with it (not its read-only `bpf_dynptr_slice`s).
+    let data = id | DYNPTR_DATA;
+    st.for_each_reg(|r| match r {
+        RegVal::Ringbuf { ref_id, .. } | RegVal::RingbufOrNull { ref_id, .. }
+            if *ref_id == data =>
+        {
+            *r = RegVal::Scalar(Scalar::UNKNOWN)
+        }
+        _ => {}
+    });
     Ok(())
 }
 
@@ -274,6 +296,7 @@ impl<'a> Exec<'a> {
             RINGBUF_SUBMIT_DYNPTR => "bpf_ringbuf_submit_dynptr",
             RINGBUF_DISCARD_DYNPTR => "bpf_ringbuf_discard_dynptr",
             DYNPTR_FROM_MEM => "bpf_dynptr_from_mem",
+            DYNPTR_DATA_HELPER => "bpf_dynptr_data",
             _ => return None,
         };
         if self.input.kernel < KernelVersion::new(5, 19) {
@@ -289,6 +312,7 @@ impl<'a> Exec<'a> {
         Some(match id {
             DYNPTR_READ | DYNPTR_WRITE => self.dynptr_helper(pc, st, id, name),
             DYNPTR_FROM_MEM => self.dynptr_from_mem(pc, st, name),
+            DYNPTR_DATA_HELPER => self.dynptr_data(pc, st, name),
             _ => self.ringbuf_dynptr_helper(pc, st, id, name),
         })
     }
@@ -399,9 +423,10 @@ impl<'a> Exec<'a> {
         // (`unmark_stack_slots_dynptr`, `release_reference`).
         st.refs.retain(|x| *x != rf);
         let slice = rf | DYNPTR_MEM | DYNPTR_SLICE;
+        let data = rf | DYNPTR_MEM | DYNPTR_DATA;
         st.for_each_reg(|r| match r {
             RegVal::Ringbuf { ref_id, .. } | RegVal::RingbufOrNull { ref_id, .. }
-                if *ref_id == slice =>
+                if *ref_id == slice || *ref_id == data =>
             {
                 *r = RegVal::Scalar(Scalar::UNKNOWN)
             }
@@ -419,6 +444,42 @@ impl<'a> Exec<'a> {
             self.set(st, r, RegVal::NotInit);
         }
         self.set(st, 0, RegVal::NotInit);
+        Ok(())
+    }
+
+    /// `bpf_dynptr_data(ptr, offset, len)`: see the module's documentation.
+    fn dynptr_data(&mut self, pc: usize, st: &mut State, full: &str) -> R<()> {
+        let mut regs = [RegVal::NotInit; 3];
+        for r in 1..=3u8 {
+            regs[r as usize - 1] = self.read(st, pc, r).map_err(|mut err| {
+                err.message = format!("{full} takes 3 arguments, but {}", err.message);
+                err
+            })?;
+        }
+        let (_, id, _) = self.dynptr_init(pc, st, full, 1, &regs[0])?;
+        let size = match &regs[2] {
+            RegVal::Scalar(s) => s.as_const().filter(|c| *c < MAX_VAR_OFF as u64),
+            _ => None,
+        };
+        let Some(size) = size else {
+            return Err(e(
+                pc,
+                Rule::HelperArgument,
+                format!(
+                    "{full} expects the length in r3, a known constant (the kernel: `R3 is not a known constant`), but r3 is {}",
+                    self.describe(&regs[2])
+                ),
+            ));
+        };
+        for r in 1..=5 {
+            self.set(st, r, RegVal::NotInit);
+        }
+        let r0 = RegVal::RingbufOrNull {
+            size: size as u32,
+            id: st.fresh(),
+            ref_id: id | DYNPTR_DATA,
+        };
+        self.set(st, 0, r0);
         Ok(())
     }
 

@@ -428,3 +428,74 @@ fn xdp_pull_data_invalidates_every_packet_pointer() {
     assert_eq!(rule, Rule::HelperNotAllowed);
     assert!(msg.contains("6.18"), "{msg}");
 }
+
+#[test]
+fn dynptr_data_is_writable_memory_or_null_that_dies_with_the_dynptr() {
+    const DATA: &str = "call bpf_dynptr_data\nexit";
+    let args = |len: RegVal| {
+        let mut st = state(&[(1, stack(-16)), (2, konst(0)), (3, len)]);
+        dynptr_at(&mut st, -16, DynptrKind::Local, 9 | DYNPTR_MEM);
+        st
+    };
+    let mut st = args(konst(8));
+    One::new(DATA).next(&mut st);
+    let RegVal::RingbufOrNull {
+        size: 8, ref_id, ..
+    } = *reg(&st, 0)
+    else {
+        panic!("{:?}", reg(&st, 0))
+    };
+    assert_eq!(ref_id, 9 | DYNPTR_MEM | DYNPTR_DATA);
+    // Null-checked, it can be written (unlike a slice) within its size.
+    let data = RegVal::Ringbuf {
+        size: 8,
+        off: 0,
+        var: Scalar::konst(0),
+        ref_id,
+    };
+    st.cur_mut().regs[6] = data;
+    st.cur_mut().regs[2] = konst(1);
+    One::new("*(u64 *)(r6 + 0) = r2\nexit").next(&mut st);
+    let (rule, _) = One::new("*(u32 *)(r6 + 6) = r2\nexit").refused(&mut st.clone());
+    assert_eq!(rule, Rule::MemoryAccess);
+    // Nor is it a reservation to submit.
+    let mut sub = st.clone();
+    sub.cur_mut().regs[1] = data;
+    sub.cur_mut().regs[2] = konst(0);
+    let (rule, _) = One::new("call bpf_ringbuf_submit\nexit").refused(&mut sub);
+    assert_eq!(rule, Rule::HelperArgument);
+    // A store over the dynptr destroys it, and its data with it.
+    One::new("*(u64 *)(r10 - 16) = r2\nexit").next(&mut st);
+    assert_eq!(*reg(&st, 6), scalar(Scalar::UNKNOWN));
+    // The length must be a known constant; the dynptr initialised.
+    let (rule, msg) = One::new(DATA).refused(&mut args(scalar(Scalar::urange(0, 8))));
+    assert_eq!(rule, Rule::HelperArgument);
+    assert!(msg.contains("R3 is not a known constant"), "{msg}");
+    let mut none = state(&[(1, stack(-16)), (2, konst(0)), (3, konst(8))]);
+    let (rule, _) = One::new(DATA).refused(&mut none);
+    assert_eq!(rule, Rule::HelperArgument);
+}
+
+#[test]
+fn dynptr_data_of_a_ring_buffer_dynptr_goes_with_its_submission() {
+    let mut st = state(&[(1, stack(-16)), (2, konst(0)), (3, konst(8))]);
+    let rf = st.fresh();
+    st.refs.push(rf);
+    let i = ((-16 + 512) / 8) as usize;
+    for (slot, first) in [(i, true), (i + 1, false)] {
+        st.cur_mut().stack[slot] = Slot::Spill(RegVal::Dynptr {
+            kind: DynptrKind::Ringbuf,
+            first,
+            id: rf | DYNPTR_MEM,
+            ref_id: rf,
+        });
+    }
+    One::new("call bpf_dynptr_data\nexit").next(&mut st);
+    let r0 = *reg(&st, 0);
+    st.cur_mut().regs[7] = r0;
+    st.cur_mut().regs[1] = stack(-16);
+    st.cur_mut().regs[2] = konst(0);
+    One::new("call bpf_ringbuf_submit_dynptr\nexit").next(&mut st);
+    assert!(st.refs.is_empty());
+    assert_eq!(*reg(&st, 7), scalar(Scalar::UNKNOWN));
+}

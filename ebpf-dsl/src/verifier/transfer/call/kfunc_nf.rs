@@ -25,7 +25,10 @@
 //!   scalar member, the kernel's `btf_struct_walk`), with the layout of Linux 6.18 (x86_64)
 //!   taken from its BTF ([`NF_CONN_SCALARS`]); pointer members (`master`, `ext`, ...),
 //!   holes and partial reads across members are refused (the kernel gives a pointer or refuses);
-//!   the only write is the u32 `mark` (`_nf_conntrack_btf_struct_access`), of a number.
+//!   the only write is the u32 `mark` (`_nf_conntrack_btf_struct_access`: exactly at its
+//!   offset, at most its 4 bytes), of any value, by a store or an atomic operation. A constant
+//!   may be added to the pointer ([`RegVal::BtfObjAt`]): its accesses are at the sum; no kfunc
+//!   takes it (the kernel wants the object's own address for release and trusted arguments).
 //!   Another kernel configuration has another layout: verify for the kernel you load on.
 //! * `bpf_xdp_flow_lookup` (nf_flow_table, Linux 6.10) exists only in kernels built with the
 //!   flowtable's BPF support (the 6.18 reference kernel here has none): it is refused as not
@@ -130,7 +133,9 @@ impl<'a> Exec<'a> {
         if let Some(rf) = c.release {
             st.refs.retain(|x| *x != rf);
             st.for_each_reg(|r| match r {
-                RegVal::KObj { ref_id, .. } | RegVal::KObjOrNull { ref_id, .. }
+                RegVal::KObj { ref_id, .. }
+                | RegVal::KObjOrNull { ref_id, .. }
+                | RegVal::BtfObjAt { ref_id, .. }
                     if *ref_id == rf =>
                 {
                     *r = RegVal::Scalar(Scalar::UNKNOWN)
@@ -389,7 +394,9 @@ impl<'a> Exec<'a> {
 
     /// A load or store of `n` bytes at `off` of a [`RegVal::KObj`] of `struct ty`
     /// (`check_ptr_to_btf_access`): GPL only; reads within one scalar member of the
-    /// structure; the only write is `nf_conn.mark`; no atomics.
+    /// structure; the only write is `nf_conn.mark`, of any value (a privileged loader may
+    /// store a pointer's low bits there), and so an atomic operation (a read and a write) only
+    /// on the mark.
     #[allow(clippy::too_many_arguments)]
     pub(crate) fn check_kobj_access(
         &self,
@@ -415,13 +422,6 @@ impl<'a> Exec<'a> {
                 pc,
                 Rule::MemoryAccess,
                 format!("r{r} is a struct {ty}: its fields are not modelled by this verifier"),
-            ));
-        }
-        if what == "atomic operation" {
-            return Err(e(
-                pc,
-                Rule::MemoryAccess,
-                format!("atomic operations on a struct {ty} are not allowed by this verifier"),
             ));
         }
         if write {
@@ -645,17 +645,23 @@ mod tests {
             "r0 = *(s32 *)(r1 + 128)",
             "*(u64 *)(r1 + 128) = r2",
             "*(u64 *)(r1 + 168) = r2",
-            "*(u32 *)(r1 + 168) = r10",
-            "lock *(u32 *)(r1 + 168) += w2",
+            "lock *(u64 *)(r1 + 168) += r2",
+            "lock *(u32 *)(r1 + 172) += w2",
         ] {
             let (rule, msg) =
                 One::new(&format!("{bad}\nexit")).refused(&mut state(&[(1, c), (2, konst(1))]));
             assert_eq!(rule, Rule::MemoryAccess, "{bad}: {msg}");
         }
-        One::new("*(u32 *)(r1 + 168) = r2\nexit").next(&mut state(&[(1, c), (2, konst(1))]));
-        // No arithmetic on it, and not before the null check.
-        let (rule, _) = One::new("r1 += 8\nexit").refused(&mut state(&[(1, c)]));
-        assert_eq!(rule, Rule::PointerArithmetic);
+        // The mark is written by a store (of any value: a privileged loader may store a
+        // pointer) or an atomic operation.
+        for good in [
+            "*(u32 *)(r1 + 168) = r2",
+            "*(u32 *)(r1 + 168) = r10",
+            "lock *(u32 *)(r1 + 168) += w2",
+        ] {
+            One::new(&format!("{good}\nexit")).next(&mut state(&[(1, c), (2, konst(1))]));
+        }
+        // Not before the null check (a constant offset: `ptr_off_tests.rs`).
         let maybe = RegVal::KObjOrNull {
             ty: NF_CONN,
             id: 1,

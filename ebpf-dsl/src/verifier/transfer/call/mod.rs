@@ -18,7 +18,7 @@ mod kfunc;
 mod kfunc_arena;
 mod kfunc_btf;
 mod kfunc_crypto;
-mod kfunc_nf;
+pub(crate) mod kfunc_nf;
 mod local;
 mod lock;
 pub(crate) use lock::check_lock_maps;
@@ -342,7 +342,7 @@ impl<'a> Exec<'a> {
                         var,
                         ref_id,
                         ..
-                    } if var.as_const() == Some(0) && ref_id & DYNPTR_SLICE == 0 => {
+                    } if var.as_const() == Some(0) && ref_id & (DYNPTR_SLICE | DYNPTR_DATA) == 0 => {
                         release = Some(ref_id)
                     }
                     RegVal::RingbufOrNull { .. } => {
@@ -427,6 +427,7 @@ impl<'a> Exec<'a> {
                 | RegVal::SockOrNull { ref_id, .. }
                 | RegVal::BtfSock { ref_id, .. }
                 | RegVal::BtfSockOrNull { ref_id, .. }
+                | RegVal::BtfObjAt { ref_id, .. }
                     if *ref_id & !SOCK_CAST == rf =>
                 {
                     *r = RegVal::Scalar(Scalar::UNKNOWN)
