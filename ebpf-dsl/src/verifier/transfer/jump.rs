@@ -161,13 +161,19 @@ impl<'a> Exec<'a> {
         // it as two operands that are one state and copies the result to its linked copies,
         // links kept. Where that refinement leaves no value it forgets the bounds instead
         // (`same_register_violates`); elsewhere its result is within the unrefined value, which
-        // this verifier keeps, links and all (breaking them would let a later comparison of
-        // two copies refine each apart, more precisely than the kernel's copying does).
+        // this verifier gives the register and its copies, links and all (breaking them would
+        // let a later comparison of two copies refine each apart, more precisely than the
+        // kernel's copying does).
         if matches!(src, Src::Reg(r) if r == dst) && op != JmpOp::Jset {
             for (s, t) in [(&mut taken, true), (&mut *st, false)] {
-                if same_register_violates(op, t, is64, x) {
-                    set_linked(s, dst, *x, Scalar::UNKNOWN);
-                }
+                // Either way the kernel then copies the register's value to its linked copies
+                // (`sync_linked_regs`), which may have held a more precise one (a copy made by
+                // a sign-extending move keeps its own known bits).
+                let v = match same_register_violates(op, t, is64, x) {
+                    true => Scalar::UNKNOWN,
+                    false => *x,
+                };
+                set_linked(s, dst, *x, v);
             }
             return Ok(Step::Branch {
                 other_pc: target,
