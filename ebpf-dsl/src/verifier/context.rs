@@ -28,6 +28,10 @@ pub(crate) enum Step {
     },
 }
 
+/// Per-instruction tables of the pruning, shared by the functions explored (see
+/// [`Exec::prune_tables`]): the bpf-to-bpf calls, the instructions outside every loop.
+pub(crate) type PruneTables = (std::rc::Rc<[bool]>, std::rc::Rc<[bool]>);
+
 pub(crate) struct Exec<'a> {
     pub(crate) input: &'a VerifyInput<'a>,
     pub(crate) ops: &'a [Op],
@@ -76,7 +80,7 @@ pub(crate) struct Exec<'a> {
     /// The pruning's tables of the program's instructions, computed by the first function
     /// explored and shared by the next ones (`driver.rs`): the bpf-to-bpf calls and the
     /// instructions outside every loop (`super::cfg::outside_loops`).
-    pub(crate) prune_tables: Option<(std::rc::Rc<[bool]>, std::rc::Rc<[bool]>)>,
+    pub(crate) prune_tables: Option<PruneTables>,
 }
 
 impl<'a> Exec<'a> {

@@ -419,8 +419,14 @@ mod tests {
             ..Scalar::konst(4)
         };
         assert_eq!(konst_op(AluOp::Add, true, &linked, &Scalar::konst(1)), None);
-        assert_eq!(konst_op(AluOp::Add, true, &Scalar::WORD, &Scalar::konst(1)), None);
-        assert_eq!(konst_op(AluOp::Div, true, &Scalar::konst(8), &Scalar::konst(2)), None);
+        assert_eq!(
+            konst_op(AluOp::Add, true, &Scalar::WORD, &Scalar::konst(1)),
+            None
+        );
+        assert_eq!(
+            konst_op(AluOp::Div, true, &Scalar::konst(8), &Scalar::konst(2)),
+            None
+        );
     }
 
     #[test]
