@@ -143,30 +143,46 @@ pub(crate) fn func_target(op: &Op, i: usize) -> Option<usize> {
 /// through a cycle of that frame's instructions.
 pub(crate) fn outside_loops(ops: &[Op]) -> Vec<bool> {
     let n = ops.len();
-    let edges = |i: usize| -> ([usize; 2], usize) {
-        if matches!(ops[i], Op::LdImm64Tail) {
-            return ([0, 0], 0);
-        }
-        let (ss, m) = succs(&ops[i], i);
-        let mut out = [0usize; 2];
-        let mut k = 0;
-        for &t in &ss[..m] {
-            if t < n {
-                out[k] = t;
-                k += 1;
+    // Tarjan's strongly connected components, without recursion, over indices of 32 bits
+    // (a program has at most a million instructions) and each instruction's successors read
+    // once (`NONE` where it has fewer than two).
+    const NONE: u32 = u32::MAX;
+    let succ: Vec<[u32; 2]> = ops
+        .iter()
+        .enumerate()
+        .map(|(i, op)| {
+            let mut out = [NONE; 2];
+            if matches!(op, Op::LdImm64Tail) {
+                return out;
             }
-        }
-        (out, k)
-    };
-    // Tarjan's strongly connected components, without recursion.
-    const NONE: usize = usize::MAX;
+            let (ss, m) = succs(op, i);
+            let mut k = 0;
+            for &t in &ss[..m] {
+                if t < n {
+                    out[k] = t as u32;
+                    k += 1;
+                }
+            }
+            out
+        })
+        .collect();
+    let not_call = |op: &Op| !matches!(op, Op::Call { .. } | Op::CallLocal { .. });
+    // Without a jump back (to itself or an earlier instruction) there is no cycle: only the
+    // calls are left out.
+    if succ
+        .iter()
+        .enumerate()
+        .all(|(i, s)| s.iter().all(|&t| t == NONE || t as usize > i))
+    {
+        return ops.iter().map(not_call).collect();
+    }
     let mut index = vec![NONE; n];
-    let mut low = vec![0usize; n];
+    let mut low = vec![0u32; n];
     let mut on_stack = vec![false; n];
     let mut cyclic = vec![false; n];
-    let mut stack: Vec<usize> = Vec::new();
-    let mut walk: Vec<(usize, usize)> = Vec::new();
-    let mut next = 0usize;
+    let mut stack: Vec<u32> = Vec::new();
+    let mut walk: Vec<(u32, usize)> = Vec::new();
+    let mut next = 0u32;
     for root in 0..n {
         if index[root] != NONE {
             continue;
@@ -174,15 +190,14 @@ pub(crate) fn outside_loops(ops: &[Op]) -> Vec<bool> {
         index[root] = next;
         low[root] = next;
         next += 1;
-        stack.push(root);
+        stack.push(root as u32);
         on_stack[root] = true;
-        walk.push((root, 0));
+        walk.push((root as u32, 0));
         while let Some(top) = walk.last_mut() {
-            let (v, k) = *top;
-            let (ss, m) = edges(v);
-            if k < m {
+            let (v, k) = (top.0 as usize, top.1);
+            if k < 2 && succ[v][k] != NONE {
                 top.1 += 1;
-                let w = ss[k];
+                let w = succ[v][k] as usize;
                 if w == v {
                     cyclic[v] = true;
                 }
@@ -190,9 +205,9 @@ pub(crate) fn outside_loops(ops: &[Op]) -> Vec<bool> {
                     index[w] = next;
                     low[w] = next;
                     next += 1;
-                    stack.push(w);
+                    stack.push(w as u32);
                     on_stack[w] = true;
-                    walk.push((w, 0));
+                    walk.push((w as u32, 0));
                 } else if on_stack[w] {
                     low[v] = low[v].min(index[w]);
                 }
@@ -200,18 +215,15 @@ pub(crate) fn outside_loops(ops: &[Op]) -> Vec<bool> {
             }
             walk.pop();
             if let Some(&(u, _)) = walk.last() {
-                low[u] = low[u].min(low[v]);
+                low[u as usize] = low[u as usize].min(low[v]);
             }
             if low[v] == index[v] {
-                let mut size = 0;
-                let from = stack.iter().rposition(|&x| x == v).unwrap_or(0);
+                let from = stack.iter().rposition(|&x| x as usize == v).unwrap_or(0);
+                let big = stack.len() - from > 1;
                 for &w in &stack[from..] {
-                    on_stack[w] = false;
-                    size += 1;
-                }
-                if size > 1 {
-                    for &w in &stack[from..] {
-                        cyclic[w] = true;
+                    on_stack[w as usize] = false;
+                    if big {
+                        cyclic[w as usize] = true;
                     }
                 }
                 stack.truncate(from);
@@ -220,7 +232,7 @@ pub(crate) fn outside_loops(ops: &[Op]) -> Vec<bool> {
     }
     ops.iter()
         .enumerate()
-        .map(|(i, op)| !cyclic[i] && !matches!(op, Op::Call { .. } | Op::CallLocal { .. }))
+        .map(|(i, op)| !cyclic[i] && not_call(op))
         .collect()
 }
 

@@ -64,3 +64,24 @@ fn calls_count_as_loops() {
     ];
     assert_eq!(outside_loops(&ops), [false, false, true, true]);
 }
+
+#[test]
+fn calls_count_as_loops_in_a_program_with_a_loop_too() {
+    // The same calls after a loop (the components' walk, not the forward-only shortcut):
+    // 0: r1 = 0; 1: if r1 == 0 goto 0; 2: call; 3: call local 5; 4: exit; 5: exit
+    let ops = [
+        mov(1),
+        cond(0),
+        Op::Call {
+            helper: 181,
+            kfunc: false,
+        },
+        Op::CallLocal { target: 5 },
+        Op::Exit,
+        Op::Exit,
+    ];
+    assert_eq!(
+        outside_loops(&ops),
+        [false, false, false, false, true, true]
+    );
+}

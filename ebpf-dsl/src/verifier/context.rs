@@ -28,6 +28,10 @@ pub(crate) enum Step {
     },
 }
 
+/// Per-instruction tables of the pruning, shared by the functions explored (see
+/// [`Exec::prune_tables`]): the bpf-to-bpf calls, the instructions outside every loop.
+pub(crate) type PruneTables = (std::rc::Rc<[bool]>, std::rc::Rc<[bool]>);
+
 pub(crate) struct Exec<'a> {
     pub(crate) input: &'a VerifyInput<'a>,
     pub(crate) ops: &'a [Op],
@@ -73,6 +77,10 @@ pub(crate) struct Exec<'a> {
     /// Type ids of the kernel's BTF found by (name, kind) (`transfer/btf_access.rs`: the
     /// socket casts' structures, the `__safe_*` lists), so that each is searched once.
     pub(crate) kernel_types: std::cell::RefCell<HashMap<(String, u32), Option<u32>>>,
+    /// The pruning's tables of the program's instructions, computed by the first function
+    /// explored and shared by the next ones (`driver.rs`): the bpf-to-bpf calls and the
+    /// instructions outside every loop (`super::cfg::outside_loops`).
+    pub(crate) prune_tables: Option<PruneTables>,
 }
 
 impl<'a> Exec<'a> {
@@ -105,6 +113,7 @@ impl<'a> Exec<'a> {
             global_called: vec![false; cfg.subprog_starts.len()],
             global_verified: vec![false; cfg.subprog_starts.len()],
             kernel_types: Default::default(),
+            prune_tables: None,
         }
         .with_inner_maps()
     }

@@ -58,13 +58,17 @@ impl<'a> Exec<'a> {
     ) -> R<usize> {
         let mut ex = Explorer::new(self.cfg.prune_point.len(), exact_pruning, every_prune_point);
         ex.tracer = self.tracer.clone();
-        ex.set_local_calls(
-            self.ops
-                .iter()
-                .map(|op| matches!(op, Op::CallLocal { .. }))
-                .collect(),
-        );
-        ex.set_outside_loops(super::cfg::outside_loops(self.ops));
+        let ops = self.ops;
+        let (local_calls, outside_loops) = self.prune_tables.get_or_insert_with(|| {
+            (
+                ops.iter()
+                    .map(|op| matches!(op, Op::CallLocal { .. }))
+                    .collect(),
+                super::cfg::outside_loops(ops).into(),
+            )
+        });
+        ex.set_local_calls(local_calls.clone());
+        ex.set_outside_loops(outside_loops.clone());
         let mut pending: Vec<Path> = vec![Path {
             pc: entry,
             st,

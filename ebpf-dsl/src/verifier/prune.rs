@@ -32,6 +32,8 @@
 //! (the kernel's `skip_inf_loop_check`) and stores one after 1 jump and 4 instructions;
 //! otherwise unfinished checkpoints miss and are evicted too.
 
+use std::rc::Rc;
+
 use super::chunks::Chunks;
 use super::deps::{self, Deps, Link, Mask};
 use super::domain::scalar::Scalar;
@@ -132,11 +134,12 @@ pub(crate) struct Explorer {
     exact: bool,
     /// Store a checkpoint at every prune point (see [`super::verify_with`]).
     every: bool,
-    /// The bpf-to-bpf calls (`local_calls[pc]`): see [`covers_calls`].
-    local_calls: Vec<bool>,
+    /// The bpf-to-bpf calls (`local_calls[pc]`): see [`covers_calls`]. Shared: computed
+    /// once per program, not once per function explored.
+    local_calls: Rc<[bool]>,
     /// The instructions outside every loop ([`super::cfg::outside_loops`]; missing: inside
-    /// one).
-    outside_loops: Vec<bool>,
+    /// one). Shared as `local_calls`.
+    outside_loops: Rc<[bool]>,
     /// Paths pruned by a checkpoint whose marks could still grow (see [`forward`]).
     forwards: Vec<forward::Forward>,
     /// Marks still to be applied (see [`Explorer::mark`]).
@@ -197,8 +200,8 @@ impl Explorer {
             last_insns: 0,
             exact,
             every,
-            local_calls: Vec::new(),
-            outside_loops: Vec::new(),
+            local_calls: Rc::from([]),
+            outside_loops: Rc::from([]),
             forwards: Vec::new(),
             work: Vec::new(),
             deferred: Deferred::default(),
@@ -207,13 +210,13 @@ impl Explorer {
     }
 
     /// Tells the explorer which instructions are bpf-to-bpf calls (see [`covers_calls`]).
-    pub(crate) fn set_local_calls(&mut self, local_calls: Vec<bool>) {
+    pub(crate) fn set_local_calls(&mut self, local_calls: Rc<[bool]>) {
         self.local_calls = local_calls;
     }
 
     /// Tells the explorer which instructions are outside every loop (see
     /// [`super::cfg::outside_loops`]); without it, every instruction counts as inside one.
-    pub(crate) fn set_outside_loops(&mut self, outside_loops: Vec<bool>) {
+    pub(crate) fn set_outside_loops(&mut self, outside_loops: Rc<[bool]>) {
         self.outside_loops = outside_loops;
     }
 

@@ -92,7 +92,55 @@ fn memoised(
 
 /// `a op b`, 64-bit (the kernel's `adjust_scalar_min_max_vals` for `BPF_ALU64`).
 pub(crate) fn alu64(op: AluOp, a: &Scalar, b: &Scalar) -> Scalar {
+    if let Some(v) = konst_op(op, true, a, b) {
+        return v;
+    }
     memoised(op, true, a, b, alu64_full)
+}
+
+/// The value of `s` when it is exactly [`Scalar::konst`] of it (links included: none).
+#[inline]
+fn exact_konst(s: &Scalar) -> Option<u64> {
+    (s.t.mask == 0 && *s == Scalar::konst(s.t.value)).then_some(s.t.value)
+}
+
+/// `a op b` (64- or 32-bit) when both operands are exactly constants and `op` one the kernel
+/// tracks: the constant the instruction computes, without [`memoised`]'s hashing (the common
+/// case of a short program, whose constants are seldom combined twice the same way); `None`
+/// for other operands and operators (division, modulo, negation, shifts out of range). The
+/// same results as [`alu64_full`] / [`alu32_full`] (`constants_are_computed_as_in_full`).
+#[inline]
+fn konst_op(op: AluOp, is64: bool, a: &Scalar, b: &Scalar) -> Option<Scalar> {
+    let (x, y) = (exact_konst(a)?, exact_konst(b)?);
+    let v = if is64 {
+        match op {
+            AluOp::Add => x.wrapping_add(y),
+            AluOp::Sub => x.wrapping_sub(y),
+            AluOp::Mul => x.wrapping_mul(y),
+            AluOp::And => x & y,
+            AluOp::Or => x | y,
+            AluOp::Xor => x ^ y,
+            AluOp::Lsh if y < 64 => x << y,
+            AluOp::Rsh if y < 64 => x >> y,
+            AluOp::Arsh if y < 64 => ((x as i64) >> y) as u64,
+            _ => return None,
+        }
+    } else {
+        let (x, y) = (x as u32, y as u32);
+        (match op {
+            AluOp::Add => x.wrapping_add(y),
+            AluOp::Sub => x.wrapping_sub(y),
+            AluOp::Mul => x.wrapping_mul(y),
+            AluOp::And => x & y,
+            AluOp::Or => x | y,
+            AluOp::Xor => x ^ y,
+            AluOp::Lsh if y < 32 => x << y,
+            AluOp::Rsh if y < 32 => x >> y,
+            AluOp::Arsh if y < 32 => ((x as i32) >> y) as u32,
+            _ => return None,
+        }) as u64
+    };
+    Some(Scalar::konst(v))
 }
 
 /// [`alu64`] without its table.
@@ -170,7 +218,7 @@ pub(crate) fn end_op(a: &Scalar, width: i64, swap: bool, tracked: bool) -> Scala
 /// `a op b`, 32-bit (the kernel's `adjust_scalar_min_max_vals` for `BPF_ALU`): the result is
 /// zero-extended.
 pub(crate) fn alu32(op: AluOp, a: &Scalar, b: &Scalar) -> Scalar {
-    if let Some(v) = word_op(op, a, b) {
+    if let Some(v) = word_op(op, a, b).or_else(|| konst_op(op, false, a, b)) {
         return v;
     }
     memoised(op, false, a, b, alu32_full)
@@ -300,6 +348,86 @@ impl Scalar {
 mod tests {
     use super::super::refine::refine;
     use super::*;
+
+    #[test]
+    fn constants_are_computed_as_in_full() {
+        let ks: Vec<u64> = [
+            0u64,
+            1,
+            2,
+            3,
+            7,
+            31,
+            32,
+            33,
+            63,
+            64,
+            65,
+            255,
+            0x7fff_ffff,
+            0x8000_0000,
+            0xffff_ffff,
+            1 << 32,
+            (1 << 32) + 5,
+            0x7fff_ffff_ffff_ffff,
+            0x8000_0000_0000_0000,
+            u64::MAX,
+            u64::MAX - 1,
+            0x1234_5678_9abc_def0,
+            (-5i64) as u64,
+            (-1000i64) as u64,
+        ]
+        .to_vec();
+        let ops = [
+            AluOp::Add,
+            AluOp::Sub,
+            AluOp::Mul,
+            AluOp::Div,
+            AluOp::Or,
+            AluOp::And,
+            AluOp::Lsh,
+            AluOp::Rsh,
+            AluOp::Neg,
+            AluOp::Mod,
+            AluOp::Xor,
+            AluOp::Arsh,
+        ];
+        let mut fast = 0;
+        for op in ops {
+            for &x in &ks {
+                for &y in &ks {
+                    let (a, b) = (Scalar::konst(x), Scalar::konst(y));
+                    for is64 in [true, false] {
+                        let Some(v) = konst_op(op, is64, &a, &b) else {
+                            continue;
+                        };
+                        fast += 1;
+                        let full = if is64 {
+                            alu64_full(op, &a, &b)
+                        } else {
+                            alu32_full(op, &a, &b)
+                        };
+                        assert_eq!(v, full, "{op:?} {is64} {x:#x} {y:#x}");
+                    }
+                }
+            }
+        }
+        assert!(fast > 5000, "{fast}");
+        // Not exactly constants: the full computation.
+        let linked = Scalar {
+            link: 3,
+            ..Scalar::konst(4)
+        };
+        assert_eq!(konst_op(AluOp::Add, true, &linked, &Scalar::konst(1)), None);
+        assert_eq!(
+            konst_op(AluOp::Add, true, &Scalar::WORD, &Scalar::konst(1)),
+            None
+        );
+        assert_eq!(
+            konst_op(AluOp::Div, true, &Scalar::konst(8), &Scalar::konst(2)),
+            None
+        );
+    }
 
     #[test]
     fn arsh32_shifts_the_signed_32_bit_bounds() {

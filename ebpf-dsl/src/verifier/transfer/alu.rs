@@ -606,25 +606,22 @@ fn delta_link(
     if a.id() == 0 || a.link & Scalar::ANY_DELTA != 0 {
         return None;
     }
-    let c = if is64 {
-        b.as_const()?
-    } else {
-        b.trunc32().as_const()?
-    };
+    // The operator and the linked value are tested before the constant is looked for (the
+    // 32-bit truncation of `b` is not cheap): the same answers, in another order.
     if kernel < KernelVersion::LINK_DELTA_SUB {
-        return (is64 && op == AluOp::Add && c <= i32::MAX as u64)
-            .then_some((Scalar::ADD_CONST, c as i32));
+        if !(is64 && op == AluOp::Add) {
+            return None;
+        }
+        let c = b.as_const()?;
+        return (c <= i32::MAX as u64).then_some((Scalar::ADD_CONST, c as i32));
     }
-    if !matches!(op, AluOp::Add | AluOp::Sub) {
+    if !matches!(op, AluOp::Add | AluOp::Sub) || (!is64 && a.umax > u32::MAX as u64) {
         return None;
     }
     let off = if is64 {
-        i32::try_from(c as i64).ok()?
+        i32::try_from(b.as_const()? as i64).ok()?
     } else {
-        if a.umax > u32::MAX as u64 {
-            return None;
-        }
-        c as u32 as i32
+        b.trunc32().as_const()? as u32 as i32
     };
     let off = if op == AluOp::Sub {
         off.checked_neg()?

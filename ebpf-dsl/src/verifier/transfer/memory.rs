@@ -66,7 +66,7 @@ impl<'a> Exec<'a> {
             RegVal::StackVar { frame, off: o, var } => {
                 let (f, lo, hi) =
                     self.stack_var_range(pc, st, src, base, *frame, o + off, var, n)?;
-                self.check_no_dynptr(pc, st, f, lo, hi, "this variable-offset load may read")?;
+                self.check_no_dynptr(pc, st, f, lo, hi, &"this variable-offset load may read")?;
                 Ok(RegVal::Scalar(stack_var_read(st, f, lo, hi, n, sx)))
             }
             RegVal::MapPtr { map } => self.map_ptr_read(pc, src, *map, off, n, sx),
@@ -299,7 +299,7 @@ impl<'a> Exec<'a> {
                 let (f, lo, hi) =
                     self.stack_var_range(pc, st, dst, base, *frame, o + off, var, n)?;
                 // (The kernel destroys the dynptrs such a store may touch; refused here.)
-                self.check_no_dynptr(pc, st, f, lo, hi, "this variable-offset store may write")?;
+                self.check_no_dynptr(pc, st, f, lo, hi, &"this variable-offset store may write")?;
                 stack_var_write(st, f, lo, hi, &v);
                 Ok(())
             }

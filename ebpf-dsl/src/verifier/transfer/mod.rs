@@ -303,7 +303,7 @@ impl<'a> Exec<'a> {
 
     pub(crate) fn read(&self, st: &State, pc: usize, r: u8) -> R<RegVal> {
         let v = &st.cur().regs[r as usize];
-        if *v == RegVal::NotInit {
+        if matches!(v, RegVal::NotInit) {
             let hint = if (1..=5).contains(&r) {
                 " (calls clobber r1-r5; keep values in r6-r9 across calls)"
             } else if r == 0 {

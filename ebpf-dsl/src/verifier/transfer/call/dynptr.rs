@@ -723,7 +723,7 @@ impl<'a> Exec<'a> {
         f: usize,
         lo: i64,
         hi: i64,
-        what: &str,
+        what: &dyn std::fmt::Display,
     ) -> R<()> {
         if hi <= lo || lo < -512 {
             return Ok(());

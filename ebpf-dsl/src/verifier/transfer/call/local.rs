@@ -83,7 +83,7 @@ impl<'a> Exec<'a> {
         if !st.refs.is_empty() {
             return Err(e(pc, Rule::ReferenceLeak, leak_message(st)));
         }
-        if st.cur().regs[0] == RegVal::NotInit {
+        if matches!(st.cur().regs[0], RegVal::NotInit) {
             return Err(e(
                 pc,
                 Rule::ReturnValue,

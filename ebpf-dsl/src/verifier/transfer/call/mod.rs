@@ -549,7 +549,7 @@ impl<'a> Exec<'a> {
                 if f >= st.frames.len() {
                     return Err(e(pc, Rule::StackAccess, "stack pointer to a returned frame"));
                 }
-                self.check_no_dynptr(pc, st, f, a, a + n as i64, &format!("bpf_{name} would access"))?;
+                self.check_no_dynptr(pc, st, f, a, a + n as i64, &format_args!("bpf_{name} would access"))?;
                 self.note_depth(st, f, a as i32);
                 Ok(write.then_some(StackWrite { frame: f, lo: a, n }))
             }
@@ -579,7 +579,7 @@ impl<'a> Exec<'a> {
                 if n == 0 {
                     return Ok(None);
                 }
-                self.check_no_dynptr(pc, st, f, lo, hi, &format!("bpf_{name} may access"))?;
+                self.check_no_dynptr(pc, st, f, lo, hi, &format_args!("bpf_{name} may access"))?;
                 self.note_depth(st, f, lo as i32);
                 Ok(write.then_some(StackWrite {
                     frame: f,
