@@ -385,7 +385,8 @@ def main():
     kconfig = running_kconfig(cache)
     if kconfig:
         KCONFIG.extend(["--kconfig", str(kconfig)])
-    srcdirs, fetch_err = {"vmlinux": cache / "vmlinux"}, {}
+    # {vmlinux}: the running kernel's vmlinux.h; {wrappers}: our headers and wrappers.
+    srcdirs, fetch_err = {"vmlinux": cache / "vmlinux", "wrappers": HERE / "wrappers"}, {}
     vmlinux = cache / "vmlinux" / "vmlinux.h"
     if not vmlinux.exists():
         vmlinux.parent.mkdir(parents=True, exist_ok=True)
