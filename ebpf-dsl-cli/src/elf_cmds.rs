@@ -15,11 +15,6 @@ pub fn is_elf(bytes: &[u8]) -> bool {
     bytes.starts_with(b"\x7fELF")
 }
 
-/// Reads an object, with the file name in the error.
-fn read(bytes: &[u8], shown: &str) -> Result<Object, CliError> {
-    elf::read_object(bytes).map_err(|e| CliError::Io(format!("{shown}: {e}")))
-}
-
 /// The sections and functions of `obj`, for messages.
 fn available(obj: &Object) -> String {
     let v: Vec<String> = obj
@@ -111,8 +106,19 @@ pub fn disasm_object(
     Ok(ExitCode::SUCCESS)
 }
 
+/// The running kernel's BTF, against which `load` and `run` resolve an object's CO-RE
+/// relocations.
+const RUNNING_BTF: &str = "/sys/kernel/btf/vmlinux";
+
+/// Whether reading an object failed only for want of the target kernel's BTF (a CO-RE
+/// relocation, which [`elf::read_object_for`] resolves).
+fn needs_target_btf(e: &elf::ElfError) -> bool {
+    e.reason.contains("CO-RE relocation") && e.reason.contains("target kernel's BTF")
+}
+
 /// The program of object `bytes` to load: the only one, or the one `--section` names (by
-/// section or function name), as its (section, function).
+/// section or function name), as its (section, function). An object with CO-RE relocations
+/// is read for the running kernel's BTF.
 pub fn object_choice(
     bytes: &[u8],
     shown: &str,
@@ -120,11 +126,19 @@ pub fn object_choice(
     unknown: Option<ProgramType>,
 ) -> Result<(String, String), CliError> {
     let obj = match unknown {
-        Some(t) => {
-            elf::read_object_as(bytes, t).map_err(|e| CliError::Io(format!("{shown}: {e}")))?
-        }
-        None => read(bytes, shown)?,
+        Some(t) => elf::read_object_as(bytes, t),
+        None => elf::read_object(bytes),
     };
+    // An object with CO-RE relocations is read for the running kernel's BTF, the kernel the
+    // program goes into (the loader resolves them against the same BTF).
+    let obj = match obj {
+        Err(e) if needs_target_btf(&e) => {
+            let vmlinux = target_btf(RUNNING_BTF)?;
+            elf::read_object_for(bytes, unknown, &vmlinux)
+        }
+        other => other,
+    }
+    .map_err(|e| CliError::Io(format!("{shown}: {e}")))?;
     let progs: Vec<_> = obj.programs_in(section).collect();
     match progs.as_slice() {
         [p] => Ok((p.section.clone(), p.function.clone())),

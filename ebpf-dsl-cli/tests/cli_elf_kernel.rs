@@ -100,6 +100,26 @@ fn legacy_section_loads_with_type() {
     assert!(err.contains("no program in section `ingress`"), "{err}");
 }
 
+/// `load OBJ.o` of an object with legacy maps (no libbpf 1.x opens it) and CO-RE relocations
+/// (aws-network-policy-agent's tc programs): they are resolved against the running kernel's
+/// BTF, for choosing the program as for loading it; `check` without `--btf` still refuses them.
+fn legacy_maps_with_core_load() {
+    if !have("clang-19") {
+        return;
+    }
+    let obj = compile("legacy_core");
+    let obj = obj.to_str().unwrap();
+    let (code, out, err) = run(&["load", obj, "--section", "count_proto", "--type", "xdp"]);
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(
+        out.contains("verifier: accepted `count_proto` (xdp,"),
+        "{out}"
+    );
+    let (code, out, err) = run(&["check", obj, "--type", "xdp"]);
+    assert_ne!(code, 0, "{out}{err}");
+    assert!(err.contains("target kernel's BTF"), "{err}");
+}
+
 fn clang_objects_load() {
     if !have("clang-19") {
         return;
@@ -607,6 +627,7 @@ kernel_tests! {
     privileged: [
         clang_objects_load,
         legacy_section_loads_with_type,
+        legacy_maps_with_core_load,
         devmap_programs_read_egress_ifindex,
         our_objects_load_in_bpftool_and_ip,
         our_object_carries_btf_and_lines,

@@ -90,6 +90,10 @@ INLINE = {}
 CONSTANTS = {}
 
 
+# `submodule REPO PATH NAME` lines: REPO's git submodule at PATH is the checkout of NAME.
+SUBMODULES = []
+
+
 def read_list():
     repos, flags, objs = {}, {}, []
     for n, line in enumerate(LIST.read_text().splitlines(), 1):
@@ -104,6 +108,8 @@ def read_list():
             INLINE.setdefault(f[1], []).append(f[2])
         elif f[0] == "constant" and len(f) == 4:
             CONSTANTS.setdefault(f[1], []).append((f[2], int(f[3], 0)))
+        elif f[0] == "submodule" and len(f) == 4:
+            SUBMODULES.append((f[1], f[2], f[3]))
         elif f[0] == "flags" and len(f) >= 2:
             flags[f[1]] = f[2:]
         elif f[0] == "obj" and len(f) >= 6:
@@ -156,6 +162,17 @@ def fetch_deb(cache, name, package, version, paths):
     return dest, None
 
 
+def sparse_pattern(path):
+    """The sparse-checkout pattern of a `repo` line's DIR: that directory (`.`: the whole
+    tree), or with a leading `!` that file or directory left out (one the mirror does not
+    hold: a partial clone fetches the blobs it checks out)."""
+    if path.startswith("!"):
+        return f"!/{path[1:].strip('/')}"
+    if path == ".":
+        return "/*"
+    return f"/{path.strip('/')}/"
+
+
 def fetch(cache, name, slug, commit, paths=()):
     """One repository at its pinned commit into the cache; with `paths`, only those
     directories of its tree (a sparse checkout of a partial clone: no other file's content is
@@ -177,7 +194,7 @@ def fetch(cache, name, slug, commit, paths=()):
                   ["git", "config", "remote.origin.uploadpack",
                    "git -c uploadpack.allowfilter=true upload-pack"],
                   ["git", "sparse-checkout", "set", "--no-cone",
-                   *[f"/{p.strip('/')}/" for p in paths]],
+                   *[sparse_pattern(p) for p in paths]],
                   ["git", "fetch", "-q", "--depth", "1", "--filter=blob:none", "origin",
                    commit]]
     else:
@@ -196,6 +213,15 @@ def fetch(cache, name, slug, commit, paths=()):
     return dest, None
 
 
+def source_path(o, srcdirs):
+    """The file an `obj` line compiles: PATH in its repository's checkout, or with a leading
+    `@`, a file of ours under tools/real-programs (a wrapper that includes the project's
+    source, its flags giving that source's directory)."""
+    if o["path"].startswith("@"):
+        return HERE / o["path"][1:]
+    return srcdirs[o["repo"]] / o["path"]
+
+
 def compile_obj(cache, o, srcdirs, flags):
     out = cache / "obj" / (o["id"].replace("/", "__") + ".o")
     out.parent.mkdir(parents=True, exist_ok=True)
@@ -204,7 +230,7 @@ def compile_obj(cache, o, srcdirs, flags):
     cmd = ["clang-19", "-target", "bpf", "-O2", "-g", "-c", "-D__TARGET_ARCH_x86",
            "-Wno-unused-value", "-Wno-pointer-sign", "-Wno-compare-distinct-pointer-types",
            *args, *o["extra"], f"-I/usr/include/{arch}-linux-gnu", f"-I{cache / 'shim'}",
-           "-o", str(out), str(srcdirs[o["repo"]] / o["path"])]
+           "-o", str(out), str(source_path(o, srcdirs))]
     r = run(cmd)
     if r.returncode != 0:
         err = [ln for ln in r.stderr.splitlines() if "error" in ln]
@@ -327,6 +353,24 @@ def fetch_all(cache, repos, srcdirs, fetch_err):
         else:
             fetch_err[name] = e
             print(f"fetch {name}: {e}", file=sys.stderr)
+    for repo, path, name in SUBMODULES:
+        link_submodule(srcdirs, repo, path, name)
+
+
+def link_submodule(srcdirs, repo, path, name):
+    """REPO's submodule at PATH (the empty directory a checkout leaves for it) made a link to
+    NAME's checkout, pinned on its own `repo` line at the commit REPO's tree records, as
+    `git submodule update` would check it out there."""
+    if repo not in srcdirs or name not in srcdirs:
+        return
+    at = srcdirs[repo] / path
+    if at.is_symlink() and at.resolve() == srcdirs[name].resolve():
+        return
+    if at.is_dir() and not any(at.iterdir()):
+        at.rmdir()
+    if not at.exists() and not at.is_symlink():
+        at.parent.mkdir(parents=True, exist_ok=True)
+        at.symlink_to(srcdirs[name].resolve())
 
 
 def main():
@@ -341,7 +385,8 @@ def main():
     kconfig = running_kconfig(cache)
     if kconfig:
         KCONFIG.extend(["--kconfig", str(kconfig)])
-    srcdirs, fetch_err = {"vmlinux": cache / "vmlinux"}, {}
+    # {vmlinux}: the running kernel's vmlinux.h; {wrappers}: our headers and wrappers.
+    srcdirs, fetch_err = {"vmlinux": cache / "vmlinux", "wrappers": HERE / "wrappers"}, {}
     vmlinux = cache / "vmlinux" / "vmlinux.h"
     if not vmlinux.exists():
         vmlinux.parent.mkdir(parents=True, exist_ok=True)

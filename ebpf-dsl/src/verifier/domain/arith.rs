@@ -215,6 +215,22 @@ pub(crate) fn end_op(a: &Scalar, width: i64, swap: bool, tracked: bool) -> Scala
     }
 }
 
+/// `r`, the result of the 64-bit `a <<= 32`, with the signed range the kernel gives it
+/// (`__scalar64_min_max_lsh`'s special case for the `<<32 s>>32` sign extension): the low
+/// half's signed bounds shifted up, which keeps their order whatever their sign. Before
+/// [`KernelVersion::LSH32_SIGNED`](crate::verifier::KernelVersion::LSH32_SIGNED)
+/// (`any_sign` false) only a bound that is not negative is kept.
+pub(crate) fn lsh32_signed(a: &Scalar, r: Scalar, any_sign: bool) -> Scalar {
+    let mut n = r;
+    if any_sign || a.s32min >= 0 {
+        n.smin = n.smin.max((a.s32min as i64) << 32);
+    }
+    if any_sign || a.s32max >= 0 {
+        n.smax = n.smax.min((a.s32max as i64) << 32);
+    }
+    n.sync().unwrap_or(r)
+}
+
 /// `a op b`, 32-bit (the kernel's `adjust_scalar_min_max_vals` for `BPF_ALU`): the result is
 /// zero-extended.
 pub(crate) fn alu32(op: AluOp, a: &Scalar, b: &Scalar) -> Scalar {
@@ -530,6 +546,22 @@ mod tests {
         // le16 truncates.
         let t = end_op(&Scalar::UNKNOWN, 16, false, true);
         assert_eq!((t.umin, t.umax), (0, 0xffff));
+    }
+
+    #[test]
+    fn shift_by_32_keeps_the_signed_range_shifted_up() {
+        // -100..=155 << 32: both bounds kept (6.12 on), only the maximum before.
+        let a = Scalar::srange(-100, 155);
+        let r = lsh32_signed(&a, alu64(AluOp::Lsh, &a, &Scalar::konst(32)), true);
+        assert_eq!((r.smin, r.smax), (-100i64 << 32, 155i64 << 32));
+        let back = alu64(AluOp::Arsh, &r, &Scalar::konst(32));
+        assert_eq!((back.smin, back.smax), (-100, 155));
+        let old = lsh32_signed(&a, alu64(AluOp::Lsh, &a, &Scalar::konst(32)), false);
+        assert_eq!((old.smin, old.smax), (i64::MIN, 155i64 << 32));
+        // A range that is not negative was kept by both.
+        let p = Scalar::srange(3, 9);
+        let r = lsh32_signed(&p, alu64(AluOp::Lsh, &p, &Scalar::konst(32)), false);
+        assert_eq!((r.smin, r.smax), (3i64 << 32, 9i64 << 32));
     }
 
     #[test]

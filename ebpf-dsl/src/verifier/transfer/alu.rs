@@ -106,6 +106,11 @@ impl<'a> Exec<'a> {
                     alu32(op, &a.unlinked(), &b.unlinked())
                 }
                 .unlinked();
+                // `rX <<= 32` keeps the low half's signed range, shifted up.
+                if is64 && op == AluOp::Lsh && b.as_const() == Some(32) {
+                    let any_sign = self.input.kernel >= KernelVersion::LSH32_SIGNED;
+                    r = lsh32_signed(a, r, any_sign);
+                }
                 if self.input.kernel >= KernelVersion::LINK_DELTA {
                     if let Some((flag, delta)) = delta_link(self.input.kernel, is64, op, a, b) {
                         r.link = a.id() | flag;
