@@ -61,6 +61,11 @@ impl KernelVersion {
     /// A branch whose unsigned range holds one value of the known bits makes the number
     /// that constant (`__update_reg64_bounds` with `tnum_step`).
     pub const TNUM_SINGLE: KernelVersion = KernelVersion::new(6, 18);
+    /// A 64-bit sign extension (`rX = (sN)rY`, `*(sN *)` fills) of a number whose signed range
+    /// already fits in N bits keeps its bounds, the known bits those of the signed range (seen
+    /// on 6.18.44: `(s8)` of -3..=125 stays -3..=125 with its unsigned bounds; 6.12 gives
+    /// -128..=127).
+    pub const SEXT_FITS: KernelVersion = KernelVersion::new(6, 18);
     /// Load-acquire and store-release (`BPF_LOAD_ACQ`, `BPF_STORE_REL` in `check_atomic`);
     /// older kernels refuse the `imm` (`BPF_ATOMIC uses invalid atomic opcode`).
     pub const LOAD_ACQ_STORE_REL: KernelVersion = KernelVersion::new(6, 15);

@@ -538,11 +538,104 @@ impl Scalar {
         }
         Scalar::srange(lo, hi)
     }
+
+    /// [`Scalar::sext`] as kernel 6.18 does it: a number whose signed range already fits in
+    /// `bits` (so the extension leaves it unchanged) keeps all its bounds, its known bits
+    /// those of the signed range (`tnum_range(smin, smax)`: the old known bits are dropped).
+    pub fn sext_keeping_fits(&self, bits: u32) -> Scalar {
+        if bits < 64 && self.as_const().is_none() {
+            let half = 1i64 << (bits - 1);
+            if self.smin >= -half && self.smax < half {
+                let kept = Scalar {
+                    t: Tnum::range(self.smin as u64, self.smax as u64),
+                    link: 0,
+                    delta: 0,
+                    ..*self
+                };
+                return kept.sync().unwrap_or_else(|| self.sext(bits));
+            }
+        }
+        self.sext(bits)
+    }
+
+    /// `wD = (sN)wS` (32-bit `movsx`, `bits` 8 or 16): the low `bits` bits sign-extended to 32,
+    /// then zero-extended to 64. Like the kernel's `coerce_subreg_to_size_sx`, from the signed
+    /// 32-bit bounds: precise only when they stay within one 2^bits block without crossing its
+    /// sign boundary, else any 32-bit value in [-2^(bits-1), 2^(bits-1)) with no known bit.
+    pub fn sext_subreg(&self, bits: u32) -> Scalar {
+        let sh = 32 - bits;
+        let ext = |v: i32| ((v as u32) << sh) as i32 >> sh;
+        if let Some(c) = self.as_const() {
+            return Scalar::konst(ext(c as u32 as i32) as u32 as u64);
+        }
+        let half = 1i32 << (bits - 1);
+        let top = |v: i32| ((v as u32) >> bits) << bits;
+        let (lo, hi) = (ext(self.s32min), ext(self.s32max));
+        let (lo, hi) = if top(self.s32min) == top(self.s32max) && (lo < 0) == (hi < 0) {
+            (lo.min(hi), lo.max(hi))
+        } else {
+            (-half, half - 1)
+        };
+        Scalar::srange(lo as i64, hi as i64).trunc32()
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_6_18_sign_extension_keeps_a_fitting_range() {
+        // -3..=125 with unsigned bounds 125..=2^64-3 (the values -3 and 125): kept by 6.18,
+        // any s8 by the older rule.
+        let v = Scalar {
+            umin: 125,
+            umax: (-3i64) as u64,
+            ..Scalar::srange(-3, 125)
+        }
+        .sync()
+        .unwrap();
+        let r = v.sext_keeping_fits(8);
+        assert_eq!((r.smin, r.smax, r.umin, r.umax), (-3, 125, 125, (-3i64) as u64));
+        assert_eq!((v.sext(8).smin, v.sext(8).smax), (-128, 127));
+        // 0 or 4: the known bits become those of 0..=4 (0..=7).
+        let b = Scalar {
+            t: Tnum { value: 0, mask: 4 },
+            ..Scalar::urange(0, 4)
+        };
+        assert_eq!(b.sext_keeping_fits(8).t.mask, 7);
+        // Not fitting: the older rule (0..=255 as s8 is any s8).
+        let r = Scalar::urange(0, 255).sext_keeping_fits(8);
+        assert_eq!((r.smin, r.smax), (-128, 127));
+    }
+
+    #[test]
+    fn a_32_bit_sign_extending_move_keeps_its_signed_32_bit_range() {
+        // Any u32: w = (s8)w is -128..=127 as s32, 0..=u32::MAX as u64 (zero-extended).
+        let r = Scalar::of_size(4).sext_subreg(8);
+        assert_eq!((r.s32min, r.s32max), (-128, 127));
+        assert_eq!((r.umin, r.umax), (0, u32::MAX as u64));
+        assert_eq!(r.t.mask, 0xffff_ffff);
+        // 0x80..=0x90 sign-extends to -128..=-112, upper 32 bits zero.
+        let r = Scalar::urange(0x80, 0x90).sext_subreg(8);
+        assert_eq!((r.s32min, r.s32max), (-128, -112));
+        assert_eq!((r.umin, r.umax), (0xffff_ff80, 0xffff_ff90));
+        // 0x70..=0x90 crosses the sign boundary: the default range, no known bit.
+        let r = Scalar::urange(0x70, 0x90).sext_subreg(8);
+        assert_eq!((r.s32min, r.s32max), (-128, 127));
+        // Known low bits do not survive the default (the kernel's tnum_subreg(unknown)).
+        let r = Scalar {
+            t: Tnum {
+                value: 0,
+                mask: 0x80,
+            },
+            ..Scalar::urange(0, 0x80)
+        }
+        .sext_subreg(8);
+        assert_eq!(r.t.mask, 0xffff_ffff);
+        // A constant: 0x8000 as (s16) is 0xffff8000 in 32 bits.
+        assert_eq!(Scalar::konst(0x8000).sext_subreg(16), Scalar::konst(0xffff_8000));
+    }
 
     #[test]
     fn single_value_of_a_range_and_known_bits() {
