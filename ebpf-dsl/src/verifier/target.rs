@@ -61,10 +61,9 @@ impl KernelVersion {
     /// A branch whose unsigned range holds one value of the known bits makes the number
     /// that constant (`__update_reg64_bounds` with `tnum_step`).
     pub const TNUM_SINGLE: KernelVersion = KernelVersion::new(6, 18);
-    /// A 64-bit sign extension (`rX = (sN)rY`, `*(sN *)` fills) of a number whose signed range
-    /// already fits in N bits keeps its bounds, the known bits those of the signed range (seen
-    /// on 6.18.44: `(s8)` of -3..=125 stays -3..=125 with its unsigned bounds; 6.12 gives
-    /// -128..=127).
+    /// A 64-bit sign extension (`rX = (sN)rY`, `*(sN *)` fills) of a number whose signed 32-bit
+    /// bounds already fit in N bits keeps its 32-bit bounds and is their sign extension (seen
+    /// on 6.18.44: `(s16)` of a u32 with s32 bounds -1..=0 is -1..=0; 6.12 gives any s16).
     pub const SEXT_FITS: KernelVersion = KernelVersion::new(6, 18);
     /// Load-acquire and store-release (`BPF_LOAD_ACQ`, `BPF_STORE_REL` in `check_atomic`);
     /// older kernels refuse the `imm` (`BPF_ATOMIC uses invalid atomic opcode`).

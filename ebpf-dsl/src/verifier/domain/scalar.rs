@@ -539,23 +539,35 @@ impl Scalar {
         Scalar::srange(lo, hi)
     }
 
-    /// [`Scalar::sext`] as kernel 6.18 does it: a number whose signed range already fits in
-    /// `bits` (so the extension leaves it unchanged) keeps all its bounds, its known bits
-    /// those of the signed range (`tnum_range(smin, smax)`: the old known bits are dropped).
+    /// [`Scalar::sext`] as kernel 6.18 does it (observed on 6.18.44): when the signed 32-bit
+    /// bounds already fit in `bits` (always for 32), the low 32 bits are unchanged by the
+    /// extension, so the number keeps its 32-bit bounds and its 64-bit value is their sign
+    /// extension, known bits those of that range (`tnum_range(smin, smax)`, the old known
+    /// bits dropped); otherwise the older rule on the 64-bit bounds ([`Scalar::sext`]).
     pub fn sext_keeping_fits(&self, bits: u32) -> Scalar {
-        if bits < 64 && self.as_const().is_none() {
-            let half = 1i64 << (bits - 1);
-            if self.smin >= -half && self.smax < half {
-                let kept = Scalar {
-                    t: Tnum::range(self.smin as u64, self.smax as u64),
-                    link: 0,
-                    delta: 0,
-                    ..*self
-                };
-                return kept.sync().unwrap_or_else(|| self.sext(bits));
-            }
+        if bits >= 64 || self.as_const().is_some() {
+            return self.sext(bits);
         }
-        self.sext(bits)
+        let half = 1i64 << (bits - 1);
+        let (lo, hi) = (self.s32min as i64, self.s32max as i64);
+        if lo < -half || hi >= half {
+            return self.sext(bits);
+        }
+        Scalar {
+            umin: 0,
+            umax: u64::MAX,
+            smin: lo,
+            smax: hi,
+            u32min: self.u32min,
+            u32max: self.u32max,
+            s32min: self.s32min,
+            s32max: self.s32max,
+            t: Tnum::range(lo as u64, hi as u64),
+            link: 0,
+            delta: 0,
+        }
+        .sync()
+        .unwrap_or_else(|| self.sext(bits))
     }
 
     /// `wD = (sN)wS` (32-bit `movsx`, `bits` 8 or 16): the low `bits` bits sign-extended to 32,
@@ -585,9 +597,8 @@ mod tests {
     use super::*;
 
     #[test]
-    fn a_6_18_sign_extension_keeps_a_fitting_range() {
-        // -3..=125 with unsigned bounds 125..=2^64-3 (the values -3 and 125): kept by 6.18,
-        // any s8 by the older rule.
+    fn a_6_18_sign_extension_keeps_fitting_32_bit_bounds() {
+        // -3..=125 (the values -3 and 125): kept by 6.18, any s8 by the older rule.
         let v = Scalar {
             umin: 125,
             umax: (-3i64) as u64,
@@ -596,7 +607,7 @@ mod tests {
         .sync()
         .unwrap();
         let r = v.sext_keeping_fits(8);
-        assert_eq!((r.smin, r.smax, r.umin, r.umax), (-3, 125, 125, (-3i64) as u64));
+        assert_eq!((r.smin, r.smax, r.s32min, r.s32max), (-3, 125, -3, 125));
         assert_eq!((v.sext(8).smin, v.sext(8).smax), (-128, 127));
         // 0 or 4: the known bits become those of 0..=4 (0..=7).
         let b = Scalar {
@@ -604,7 +615,24 @@ mod tests {
             ..Scalar::urange(0, 4)
         };
         assert_eq!(b.sext_keeping_fits(8).t.mask, 7);
-        // Not fitting: the older rule (0..=255 as s8 is any s8).
+        // Any u32 with a signed 32-bit range of -1..=0 (`w s>>= 31`): (s16) is -1..=0.
+        let w = Scalar::of_size(4).with_bounds32(None, Some((-1, 0)));
+        let r = w.sext_keeping_fits(16);
+        assert_eq!((r.smin, r.smax), (-1, 0));
+        // (s32) always keeps the 32-bit bounds: 0..=0xffffffff is S32_MIN..=S32_MAX.
+        let r = Scalar::of_size(4).sext_keeping_fits(32);
+        assert_eq!((r.smin, r.smax), (i32::MIN as i64, i32::MAX as i64));
+        // Not fitting: the older rule on the 64-bit bounds, even when the low bits are known
+        // (low 32 bits exactly 128, upper bits unknown: (s8) is any s8, not -128).
+        let q = Scalar {
+            t: Tnum { value: 0x80, mask: 0xff_0000_0000 },
+            ..Scalar::urange(0x80, 0xff_0000_0080)
+        }
+        .sync()
+        .unwrap();
+        let r = q.sext_keeping_fits(8);
+        assert_eq!((r.smin, r.smax), (-128, 127));
+        assert_eq!(q.sext_keeping_fits(16).as_const(), Some(128));
         let r = Scalar::urange(0, 255).sext_keeping_fits(8);
         assert_eq!((r.smin, r.smax), (-128, 127));
     }
