@@ -131,6 +131,10 @@ impl<'a> Exec<'a> {
                     let v = var_text(var);
                     let proven = if *range > 0 {
                         format!("proven safe up to {start}{v} + {range}")
+                    } else if *range == super::jump::BEYOND_PKT_END {
+                        format!("known to be past {end} on this path (nothing is readable through it)")
+                    } else if *range == super::jump::AT_PKT_END {
+                        format!("known to be at or past {end} on this path (nothing is readable through it)")
                     } else {
                         format!("not yet compared against {end}")
                     };
