@@ -73,6 +73,9 @@ pub(crate) struct Exec<'a> {
     /// Type ids of the kernel's BTF found by (name, kind) (`transfer/btf_access.rs`: the
     /// socket casts' structures, the `__safe_*` lists), so that each is searched once.
     pub(crate) kernel_types: std::cell::RefCell<HashMap<(String, u32), Option<u32>>>,
+    /// Per `bpf_obj_new_impl` / `bpf_obj_drop_impl` / `bpf_refcount_acquire_impl` call
+    /// instruction: the object type a verified path gave it (`transfer/call/graph.rs`).
+    pub(crate) alloc_call_types: HashMap<usize, u32>,
 }
 
 impl<'a> Exec<'a> {
@@ -105,6 +108,7 @@ impl<'a> Exec<'a> {
             global_called: vec![false; cfg.subprog_starts.len()],
             global_verified: vec![false; cfg.subprog_starts.len()],
             kernel_types: Default::default(),
+            alloc_call_types: HashMap::new(),
         }
         .with_inner_maps()
     }

@@ -156,13 +156,19 @@ mod tests {
         assert!(m.contains("struct xdp_md.data is a pointer field"), "{m}");
         assert!(access(xdp, 4, 4, false, true).is_err());
         let devmap = Some(crate::spec::BPF_XDP_DEVMAP);
-        assert_eq!(access_attached(xdp, devmap, 20, 4, false, true), Ok(CtxField::Scalar));
+        assert_eq!(
+            access_attached(xdp, devmap, 20, 4, false, true),
+            Ok(CtxField::Scalar)
+        );
         let tc = ProgramType::SchedCls;
         assert_eq!(access(tc, 0, 2, false, true), Ok(CtxField::Scalar));
         for off in [76, 80, 140] {
             let m = access(tc, off, 4, false, true).unwrap_err();
             assert!(m.contains("is a pointer field"), "{m}");
         }
-        assert_eq!(access(ProgramType::SocketFilter, 8, 4, false, true), Ok(CtxField::Scalar));
+        assert_eq!(
+            access(ProgramType::SocketFilter, 8, 4, false, true),
+            Ok(CtxField::Scalar)
+        );
     }
 }

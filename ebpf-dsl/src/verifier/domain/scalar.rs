@@ -625,7 +625,10 @@ mod tests {
         // Not fitting: the older rule on the 64-bit bounds, even when the low bits are known
         // (low 32 bits exactly 128, upper bits unknown: (s8) is any s8, not -128).
         let q = Scalar {
-            t: Tnum { value: 0x80, mask: 0xff_0000_0000 },
+            t: Tnum {
+                value: 0x80,
+                mask: 0xff_0000_0000,
+            },
             ..Scalar::urange(0x80, 0xff_0000_0080)
         }
         .sync()
@@ -662,7 +665,10 @@ mod tests {
         .sext_subreg(8);
         assert_eq!(r.t.mask, 0xffff_ffff);
         // A constant: 0x8000 as (s16) is 0xffff8000 in 32 bits.
-        assert_eq!(Scalar::konst(0x8000).sext_subreg(16), Scalar::konst(0xffff_8000));
+        assert_eq!(
+            Scalar::konst(0x8000).sext_subreg(16),
+            Scalar::konst(0xffff_8000)
+        );
     }
 
     #[test]

@@ -398,7 +398,15 @@ fn cond_pkt(c: Cond, st: &mut State, a: &RegVal, b: &RegVal) -> Step {
     }
     // `mark_pkt_end`: on the branch where the data pointer is past (or at) data_end, that
     // register alone (not its copies) is marked so; nothing may be read through it.
-    if to_end && matches!(ptr, RegVal::Pkt { kind: PktKind::Data, .. }) {
+    if to_end
+        && matches!(
+            ptr,
+            RegVal::Pkt {
+                kind: PktKind::Data,
+                ..
+            }
+        )
+    {
         let r = if ptr_is_dst { dst } else { srcr };
         // (on the taken branch?, beyond rather than at)
         let (on_taken, beyond) = match pkt_op {
@@ -590,8 +598,14 @@ mod tests {
         );
         // Marked past the end, the next comparison with data_end is decided (both sides).
         let mut past = state(&[(2, pkt(8, BEYOND_PKT_END)), (3, RegVal::PktEnd)]);
-        assert_eq!(One::new("if r2 > r3 goto +1\nexit\nexit").next(&mut past), 2);
-        assert_eq!(One::new("if r3 >= r2 goto +1\nexit\nexit").next(&mut past), 1);
+        assert_eq!(
+            One::new("if r2 > r3 goto +1\nexit\nexit").next(&mut past),
+            2
+        );
+        assert_eq!(
+            One::new("if r3 >= r2 goto +1\nexit\nexit").next(&mut past),
+            1
+        );
         // At the end: `>=` is decided, `>` is not.
         let mut at = state(&[(2, pkt(8, AT_PKT_END)), (3, RegVal::PktEnd)]);
         assert_eq!(One::new("if r2 >= r3 goto +1\nexit\nexit").next(&mut at), 2);

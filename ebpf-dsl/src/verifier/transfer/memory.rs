@@ -653,6 +653,9 @@ mod tests {
         let v = num(&st, 0);
         assert_eq!((v.smin, v.smax), (-128, 127));
         let (_, msg) = tc("r0 = *(s8 *)(r1 + 2)\nexit").refused(&mut st);
-        assert!(msg.contains("not an allowed field read of struct bpf_sock"), "{msg}");
+        assert!(
+            msg.contains("not an allowed field read of struct bpf_sock"),
+            "{msg}"
+        );
     }
 }

@@ -652,8 +652,7 @@ mod tests {
             assert_eq!(rule, Rule::MemoryAccess, "{bad}: {msg}");
         }
         // Sign-extending loads of its fields are not modelled: refused as such.
-        let (rule, _) =
-            One::new("r0 = *(s32 *)(r1 + 128)\nexit").refused(&mut state(&[(1, c)]));
+        let (rule, _) = One::new("r0 = *(s32 *)(r1 + 128)\nexit").refused(&mut state(&[(1, c)]));
         assert_eq!(rule, Rule::Unsupported);
         One::new("*(u32 *)(r1 + 168) = r2\nexit").next(&mut state(&[(1, c), (2, konst(1))]));
         // No arithmetic on it, and not before the null check.
