@@ -160,7 +160,10 @@ fn step(rng: &mut Rng, p: &mut String, live: &mut Vec<&'static str>, label: &mut
         } else {
             format!("{w}{}", &rng.pick(&others)[1..])
         };
-        let _ = writeln!(p, "if {w}{dn} {op} {rhs} goto l{label}\nr0 = 0\nexit\nl{label}:");
+        let _ = writeln!(
+            p,
+            "if {w}{dn} {op} {rhs} goto l{label}\nr0 = 0\nexit\nl{label}:"
+        );
         *label += 1;
     }
 }
@@ -188,8 +191,26 @@ fn program(rng: &mut Rng) -> String {
         let w = if rng.chance(50) { "w" } else { "r" };
         let op = rng.pick(&[">", ">=", "s>", "s<", "<", "==", "!=", "&", "s>=", "s<="]);
         let c = rng.pick(&[
-            0i64, 1, 7, 8, 15, 16, 63, 64, 127, 128, 255, 256, 0x7fff, 0x8000, 0xffff,
-            0x7fff_ffff, -1, -8, -128, -129,
+            0i64,
+            1,
+            7,
+            8,
+            15,
+            16,
+            63,
+            64,
+            127,
+            128,
+            255,
+            256,
+            0x7fff,
+            0x8000,
+            0xffff,
+            0x7fff_ffff,
+            -1,
+            -8,
+            -128,
+            -129,
         ]);
         let _ = write!(
             p,
