@@ -75,14 +75,16 @@ def main():
     cache = Path(os.environ["REAL_PROGRAMS_CACHE"])
     results = Path(os.environ["REAL_PROGRAMS_RESULTS"])
     cli = os.environ["EBPF_DSL"]
-    work = cache / "mutants"
+    # A compiler variant's objects (run.sh's REAL_PROGRAMS_OBJ), and its mutants beside them.
+    objs = Path(os.environ.get("REAL_PROGRAMS_OBJ") or cache / "obj")
+    work = cache / "mutants" if objs == cache / "obj" else objs / "mutants"
     work.mkdir(parents=True, exist_ok=True)
     with open(results / "programs.csv") as f:
         entries = [r for r in csv.DictReader(f) if r["outcome"] == "agree" and
                    r["kernel"] == "accept"]
     rows, skipped = [], []
     for e in entries:
-        obj = cache / "obj" / (e["object"].replace("/", "__") + ".o")
+        obj = objs / (e["object"].replace("/", "__") + ".o")
         # CO-RE relocations resolved against the running kernel's BTF, as `check --btf`.
         r = run([cli, "disasm", str(obj), "--section", e["function"], "--type", e["type"],
                  "--btf", "/sys/kernel/btf/vmlinux"])

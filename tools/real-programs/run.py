@@ -8,7 +8,8 @@ Reads `programs.list` (repos at pinned commits, clang flags, objects), and for e
    `{owner}` and `{repo}` (a local mirror of bare clones, when github.com is not reachable).
    A `deb` line instead names a Debian kernel source package at one version (`apt-get
    download`, only the listed directories of its tree extracted, the .deb deleted).
-2. compile: `clang-19 -target bpf -O2 -g -c` with the object's flags, the system's libbpf and
+2. compile: `clang-19 -target bpf -O2 -g -c` with the object's flags (then a compiler
+   variant's: $REAL_PROGRAMS_CLANG, $REAL_PROGRAMS_CFLAGS), the system's libbpf and
    linux-libc-dev headers, and an empty `gnu/stubs-32.h` (glibc's headers ask for it on a
    non-x86_64 target); `{vmlinux}` in the flags is a directory with the running kernel's
    `vmlinux.h` (`bpftool btf dump`).
@@ -33,6 +34,7 @@ import csv
 import gzip
 import os
 import re
+import shlex
 import subprocess
 import sys
 import time
@@ -222,15 +224,35 @@ def source_path(o, srcdirs):
     return srcdirs[o["repo"]] / o["path"]
 
 
+# A compiler variant (`REAL_PROGRAMS_CLANG=clang-16`, `REAL_PROGRAMS_CFLAGS='-mcpu=v4 -O1'`):
+# the clang binary, and flags given after each object's own (clang takes the last `-mcpu=` and
+# `-O`, so they override the project's). run.sh then puts the objects and the results of such
+# a run apart from the main ones (REAL_PROGRAMS_OBJ, REAL_PROGRAMS_RESULTS).
+CLANG = os.environ.get("REAL_PROGRAMS_CLANG") or "clang-19"
+VARIANT_CFLAGS = shlex.split(os.environ.get("REAL_PROGRAMS_CFLAGS", ""))
+
+
+def obj_dir(cache):
+    """Where the compiled objects go: $REAL_PROGRAMS_OBJ (a compiler variant's own
+    directory, set by run.sh), else the cache's `obj/`."""
+    return Path(os.environ.get("REAL_PROGRAMS_OBJ") or cache / "obj")
+
+
+def compiler_text():
+    """The compiler and flags the summary names: `clang-19 -O2 -g`, and a variant's."""
+    return " ".join([CLANG, "-O2 -g", *(["(project flags) then"] + VARIANT_CFLAGS
+                                         if VARIANT_CFLAGS else [])])
+
+
 def compile_obj(cache, o, srcdirs, flags):
-    out = cache / "obj" / (o["id"].replace("/", "__") + ".o")
+    out = obj_dir(cache) / (o["id"].replace("/", "__") + ".o")
     out.parent.mkdir(parents=True, exist_ok=True)
     args = [a.format(**{k: str(v) for k, v in srcdirs.items()}) for a in flags[o["flags"]]]
     arch = run(["uname", "-m"]).stdout.strip()
-    cmd = ["clang-19", "-target", "bpf", "-O2", "-g", "-c", "-D__TARGET_ARCH_x86",
+    cmd = [CLANG, "-target", "bpf", "-O2", "-g", "-c", "-D__TARGET_ARCH_x86",
            "-Wno-unused-value", "-Wno-pointer-sign", "-Wno-compare-distinct-pointer-types",
-           *args, *o["extra"], f"-I/usr/include/{arch}-linux-gnu", f"-I{cache / 'shim'}",
-           "-o", str(out), str(source_path(o, srcdirs))]
+           *args, *o["extra"], *VARIANT_CFLAGS, f"-I/usr/include/{arch}-linux-gnu",
+           f"-I{cache / 'shim'}", "-o", str(out), str(source_path(o, srcdirs))]
     r = run(cmd)
     if r.returncode != 0:
         err = [ln for ln in r.stderr.splitlines() if "error" in ln]
@@ -462,7 +484,7 @@ def write(results, rows, objs, repos):
           f"Written by `tools/real-programs/run.sh` (do not edit). Kernel: "
           f"`{os.uname().release}`. {len(objs)} objects from "
           + ", ".join(f"{n} (`{s}` @ `{c[:12]}`)" for n, (_, s, c, _) in repos.items())
-          + ", compiled with clang-19 -O2 -g; ground truth: the running kernel "
+          + f", compiled with {compiler_text()}; ground truth: the running kernel "
           "(libbpf loads one program at a time, its maps created); ours: `ebpf-dsl check "
           f"--kernel {running_kernel()} --btf {VMLINUX_BTF} --kconfig CONFIG` (CONFIG: the running "
           "kernel's configuration). "

@@ -81,6 +81,9 @@ pub(crate) struct Exec<'a> {
     /// explored and shared by the next ones (`driver.rs`): the bpf-to-bpf calls and the
     /// instructions outside every loop (`super::cfg::outside_loops`).
     pub(crate) prune_tables: Option<PruneTables>,
+    /// Per `bpf_obj_new_impl` / `bpf_obj_drop_impl` / `bpf_refcount_acquire_impl` call
+    /// instruction: the object type a verified path gave it (`transfer/call/graph.rs`).
+    pub(crate) alloc_call_types: HashMap<usize, u32>,
 }
 
 impl<'a> Exec<'a> {
@@ -114,6 +117,7 @@ impl<'a> Exec<'a> {
             global_verified: vec![false; cfg.subprog_starts.len()],
             kernel_types: Default::default(),
             prune_tables: None,
+            alloc_call_types: HashMap::new(),
         }
         .with_inner_maps()
     }

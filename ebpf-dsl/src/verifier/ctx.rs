@@ -3,8 +3,9 @@
 //!
 //! These rules follow kernel 6.18 (`xdp_is_valid_access`, `sk_filter_is_valid_access`,
 //! `tc_cls_act_is_valid_access`, `bpf_skb_is_valid_access`; the `__sk_buff` part is in
-//! `ctx/skb.rs`), except that sign-extending loads are refused everywhere (the kernel refuses
-//! them for the packet pointers only): anything not listed is rejected.
+//! `ctx/skb.rs`); a sign-extending load (`BPF_MEMSX`) may read any scalar field the plain load
+//! may, but not a packet pointer (`data`, `data_meta`, `data_end`): anything not listed is
+//! rejected.
 
 pub use crate::isa::ctx::{SK_BUFF_FIELDS, XDP_MD_FIELDS};
 use crate::spec::ProgramType;
@@ -61,7 +62,6 @@ pub fn access_attached(
         && off == 20
         && size == 4
         && !write
-        && !sign_extend
     {
         return Ok(CtxField::Scalar);
     }
@@ -88,12 +88,28 @@ pub fn access(
             "{size}-byte {what} at {ctx_name} offset {off} is outside the context or misaligned"
         ));
     }
-    if sign_extend {
+    let name = field_name(pt, off);
+    let field = fields(pt, off, size, write, ctx_name, &name)?;
+    // The kernel's `is_ldsx` test (`xdp_is_valid_access`, `bpf_skb_is_valid_access`): only the
+    // packet pointers refuse it; a scalar field read so is sign-extended after the load.
+    if sign_extend && field != CtxField::Scalar {
         return Err(format!(
-            "sign-extending loads from {ctx_name} are not allowed"
+            "{ctx_name}.{name} is a pointer field: a sign-extending load (`*(s{} *)`) of it is not allowed",
+            size * 8
         ));
     }
-    let name = field_name(pt, off);
+    Ok(field)
+}
+
+/// [`access`] after the offset checks: what the field at `off` gives, by program type.
+fn fields(
+    pt: ProgramType,
+    off: i32,
+    size: u32,
+    write: bool,
+    ctx_name: &str,
+    name: &str,
+) -> Result<CtxField, String> {
     match pt {
         ProgramType::Xdp => {
             if write {
@@ -120,10 +136,39 @@ pub fn access(
             }
         }
         ProgramType::SocketFilter | ProgramType::SchedCls | ProgramType::SchedAct => {
-            skb::access(pt, off, size, write, &name)
+            skb::access(pt, off, size, write, name)
         }
         _ => Err(format!(
             "context access for {pt} programs is not modelled by this verifier"
         )),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sign_extending_loads_read_scalar_fields_but_not_packet_pointers() {
+        let xdp = ProgramType::Xdp;
+        assert_eq!(access(xdp, 12, 4, false, true), Ok(CtxField::Scalar));
+        let m = access(xdp, 0, 4, false, true).unwrap_err();
+        assert!(m.contains("struct xdp_md.data is a pointer field"), "{m}");
+        assert!(access(xdp, 4, 4, false, true).is_err());
+        let devmap = Some(crate::spec::BPF_XDP_DEVMAP);
+        assert_eq!(
+            access_attached(xdp, devmap, 20, 4, false, true),
+            Ok(CtxField::Scalar)
+        );
+        let tc = ProgramType::SchedCls;
+        assert_eq!(access(tc, 0, 2, false, true), Ok(CtxField::Scalar));
+        for off in [76, 80, 140] {
+            let m = access(tc, off, 4, false, true).unwrap_err();
+            assert!(m.contains("is a pointer field"), "{m}");
+        }
+        assert_eq!(
+            access(ProgramType::SocketFilter, 8, 4, false, true),
+            Ok(CtxField::Scalar)
+        );
     }
 }

@@ -68,6 +68,10 @@ impl KernelVersion {
     /// A branch whose unsigned range holds one value of the known bits makes the number
     /// that constant (`__update_reg64_bounds` with `tnum_step`).
     pub const TNUM_SINGLE: KernelVersion = KernelVersion::new(6, 18);
+    /// A 64-bit sign extension (`rX = (sN)rY`, `*(sN *)` fills) of a number whose signed 32-bit
+    /// bounds already fit in N bits keeps its 32-bit bounds and is their sign extension (seen
+    /// on 6.18.44: `(s16)` of a u32 with s32 bounds -1..=0 is -1..=0; 6.12 gives any s16).
+    pub const SEXT_FITS: KernelVersion = KernelVersion::new(6, 18);
     /// Load-acquire and store-release (`BPF_LOAD_ACQ`, `BPF_STORE_REL` in `check_atomic`);
     /// older kernels refuse the `imm` (`BPF_ATOMIC uses invalid atomic opcode`).
     pub const LOAD_ACQ_STORE_REL: KernelVersion = KernelVersion::new(6, 15);
@@ -78,9 +82,6 @@ impl KernelVersion {
     /// the spilled ones) only (`collect_linked_regs` with `live_regs_before`); 6.12 collects
     /// every register, so more copies pass the limit of 6 and lose their link.
     pub const LINKED_LIVE_ONLY: KernelVersion = KernelVersion::new(6, 18);
-    /// 6.18: a sign extension (`movsx`, `ldsx`) of a value whose signed 32-bit range already
-    /// fits in the narrower signed type gives that range (6.12: only the 64-bit range counts).
-    pub const SEXT_FROM_S32: KernelVersion = KernelVersion::new(6, 18);
     /// `&=` / `|=` a constant on a number in [-1, 0] verifies the two values apart
     /// (`maybe_fork_scalars`: the path goes on with -1, a copy with 0).
     pub const FORK_SCALARS: KernelVersion = KernelVersion::new(6, 18);

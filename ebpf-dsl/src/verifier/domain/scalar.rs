@@ -540,56 +540,137 @@ impl Scalar {
         Scalar::srange(lo, hi)
     }
 
-    /// [`Scalar::sext`] as kernel 6.18 does it: first, when the signed 32-bit range already
-    /// lies within the signed range of `bits` bits (always for 32), the extension changes
-    /// nothing in the low half, so the result is that range (`r <<= 56; r = (s8)r` is 0 on
-    /// 6.18, the signed range `-128..=127` on 6.12); otherwise as 6.12.
-    pub fn sext_from_s32(&self, bits: u32) -> Scalar {
-        if bits <= 32 && self.as_const().is_none() {
-            let half = 1i64 << (bits - 1);
-            if self.s32min as i64 >= -half && self.s32max as i64 <= half - 1 {
-                return Scalar::srange(self.s32min as i64, self.s32max as i64);
-            }
+    /// [`Scalar::sext`] as kernel 6.18 does it (observed on 6.18.44): when the signed 32-bit
+    /// bounds already fit in `bits` (always for 32), the low 32 bits are unchanged by the
+    /// extension, so the number keeps its 32-bit bounds and its 64-bit value is their sign
+    /// extension, known bits those of that range (`tnum_range(smin, smax)`, the old known
+    /// bits dropped); otherwise the older rule on the 64-bit bounds ([`Scalar::sext`]).
+    pub fn sext_keeping_fits(&self, bits: u32) -> Scalar {
+        if bits >= 64 || self.as_const().is_some() {
+            return self.sext(bits);
         }
-        self.sext(bits)
+        let half = 1i64 << (bits - 1);
+        let (lo, hi) = (self.s32min as i64, self.s32max as i64);
+        if lo < -half || hi >= half {
+            return self.sext(bits);
+        }
+        Scalar {
+            umin: 0,
+            umax: u64::MAX,
+            smin: lo,
+            smax: hi,
+            u32min: self.u32min,
+            u32max: self.u32max,
+            s32min: self.s32min,
+            s32max: self.s32max,
+            t: Tnum::range(lo as u64, hi as u64),
+            link: 0,
+            delta: 0,
+        }
+        .sync()
+        .unwrap_or_else(|| self.sext(bits))
     }
 
-    /// The low `bits` (8 or 16) bits sign-extended to 32, the upper half zero (`wX = (s8)wY`),
-    /// as the kernel's `coerce_subreg_to_size_sx`: a constant stays exact; otherwise precise
-    /// only when the signed 32-bit range stays within one 2^bits block and does not cross
-    /// that block's sign boundary; else the signed range of `bits` bits in the low half.
-    pub fn sext_sub(&self, bits: u32) -> Scalar {
+    /// `wD = (sN)wS` (32-bit `movsx`, `bits` 8 or 16): the low `bits` bits sign-extended to 32,
+    /// then zero-extended to 64. Like the kernel's `coerce_subreg_to_size_sx`, from the signed
+    /// 32-bit bounds: precise only when they stay within one 2^bits block without crossing its
+    /// sign boundary, else any 32-bit value in [-2^(bits-1), 2^(bits-1)) with no known bit.
+    pub fn sext_subreg(&self, bits: u32) -> Scalar {
         let sh = 32 - bits;
-        let ext = |v: i32| (((v as u32) << sh) as i32) >> sh;
-        let low = |lo: i32, hi: i32| {
-            Scalar {
-                s32min: lo,
-                s32max: hi,
-                ..Scalar::UNKNOWN
-            }
-            .sync()
-            .unwrap_or(Scalar::UNKNOWN)
-            .trunc32()
-        };
+        let ext = |v: i32| ((v as u32) << sh) as i32 >> sh;
         if let Some(c) = self.as_const() {
-            let v = ext(c as u32 as i32);
-            return Scalar::konst(v as u32 as u64);
+            return Scalar::konst(ext(c as u32 as i32) as u32 as u64);
         }
         let half = 1i32 << (bits - 1);
         let top = |v: i32| ((v as u32) >> bits) << bits;
-        if top(self.s32min) == top(self.s32max) {
-            let (lo, hi) = (ext(self.s32min), ext(self.s32max));
-            if lo <= hi && (lo >= 0) == (hi >= 0) {
-                return low(lo, hi);
-            }
-        }
-        low(-half, half - 1)
+        let (lo, hi) = (ext(self.s32min), ext(self.s32max));
+        let (lo, hi) = if top(self.s32min) == top(self.s32max) && (lo < 0) == (hi < 0) {
+            (lo.min(hi), lo.max(hi))
+        } else {
+            (-half, half - 1)
+        };
+        Scalar::srange(lo as i64, hi as i64).trunc32()
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_6_18_sign_extension_keeps_fitting_32_bit_bounds() {
+        // -3..=125 (the values -3 and 125): kept by 6.18, any s8 by the older rule.
+        let v = Scalar {
+            umin: 125,
+            umax: (-3i64) as u64,
+            ..Scalar::srange(-3, 125)
+        }
+        .sync()
+        .unwrap();
+        let r = v.sext_keeping_fits(8);
+        assert_eq!((r.smin, r.smax, r.s32min, r.s32max), (-3, 125, -3, 125));
+        assert_eq!((v.sext(8).smin, v.sext(8).smax), (-128, 127));
+        // 0 or 4: the known bits become those of 0..=4 (0..=7).
+        let b = Scalar {
+            t: Tnum { value: 0, mask: 4 },
+            ..Scalar::urange(0, 4)
+        };
+        assert_eq!(b.sext_keeping_fits(8).t.mask, 7);
+        // Any u32 with a signed 32-bit range of -1..=0 (`w s>>= 31`): (s16) is -1..=0.
+        let w = Scalar::of_size(4).with_bounds32(None, Some((-1, 0)));
+        let r = w.sext_keeping_fits(16);
+        assert_eq!((r.smin, r.smax), (-1, 0));
+        // (s32) always keeps the 32-bit bounds: 0..=0xffffffff is S32_MIN..=S32_MAX.
+        let r = Scalar::of_size(4).sext_keeping_fits(32);
+        assert_eq!((r.smin, r.smax), (i32::MIN as i64, i32::MAX as i64));
+        // Not fitting: the older rule on the 64-bit bounds, even when the low bits are known
+        // (low 32 bits exactly 128, upper bits unknown: (s8) is any s8, not -128).
+        let q = Scalar {
+            t: Tnum {
+                value: 0x80,
+                mask: 0xff_0000_0000,
+            },
+            ..Scalar::urange(0x80, 0xff_0000_0080)
+        }
+        .sync()
+        .unwrap();
+        let r = q.sext_keeping_fits(8);
+        assert_eq!((r.smin, r.smax), (-128, 127));
+        assert_eq!(q.sext_keeping_fits(16).as_const(), Some(128));
+        let r = Scalar::urange(0, 255).sext_keeping_fits(8);
+        assert_eq!((r.smin, r.smax), (-128, 127));
+    }
+
+    #[test]
+    fn a_32_bit_sign_extending_move_keeps_its_signed_32_bit_range() {
+        // Any u32: w = (s8)w is -128..=127 as s32, 0..=u32::MAX as u64 (zero-extended).
+        let r = Scalar::of_size(4).sext_subreg(8);
+        assert_eq!((r.s32min, r.s32max), (-128, 127));
+        assert_eq!((r.umin, r.umax), (0, u32::MAX as u64));
+        assert_eq!(r.t.mask, 0xffff_ffff);
+        // 0x80..=0x90 sign-extends to -128..=-112, upper 32 bits zero.
+        let r = Scalar::urange(0x80, 0x90).sext_subreg(8);
+        assert_eq!((r.s32min, r.s32max), (-128, -112));
+        assert_eq!((r.umin, r.umax), (0xffff_ff80, 0xffff_ff90));
+        // 0x70..=0x90 crosses the sign boundary: the default range, no known bit.
+        let r = Scalar::urange(0x70, 0x90).sext_subreg(8);
+        assert_eq!((r.s32min, r.s32max), (-128, 127));
+        // Known low bits do not survive the default (the kernel's tnum_subreg(unknown)).
+        let r = Scalar {
+            t: Tnum {
+                value: 0,
+                mask: 0x80,
+            },
+            ..Scalar::urange(0, 0x80)
+        }
+        .sext_subreg(8);
+        assert_eq!(r.t.mask, 0xffff_ffff);
+        // A constant: 0x8000 as (s16) is 0xffff8000 in 32 bits.
+        assert_eq!(
+            Scalar::konst(0x8000).sext_subreg(16),
+            Scalar::konst(0xffff_8000)
+        );
+    }
 
     #[test]
     fn single_value_of_a_range_and_known_bits() {
@@ -690,16 +771,16 @@ mod tests {
         // 6.12: the 64-bit range spans blocks -> the default range.
         assert_eq!((s.sext(8).smin, s.sext(8).smax), (-128, 127));
         // 6.18: the low half fits in s8 -> 0.
-        assert_eq!(s.sext_from_s32(8).as_const(), Some(0));
+        assert_eq!(s.sext_keeping_fits(8).as_const(), Some(0));
         // A low half of -5..=4 that does not fit 64-bit blocks: its own range.
         let w = Scalar::urange(0, 9).sub(&Scalar::konst(5)).trunc32();
         assert_eq!((w.s32min, w.s32max), (-5, 4));
-        let r = w.sext_from_s32(8);
+        let r = w.sext_keeping_fits(8);
         assert_eq!((r.smin, r.smax), (-5, 4));
         assert_eq!((w.sext(8).smin, w.sext(8).smax), (-128, 127));
         // A low half of 256..=319 does not fit in s8: the 6.12 rule on the 64-bit range.
         let o = Scalar::urange(256, 319);
-        let r = o.sext_from_s32(8);
+        let r = o.sext_keeping_fits(8);
         assert_eq!((r.smin, r.smax), (0, 63));
     }
 
@@ -707,18 +788,18 @@ mod tests {
     fn sext_of_the_low_half() {
         // 32-bit bounds 256..=271 under unknown upper bits: (s8) gives 0..=15.
         let s = Scalar::urange(256, 271).with_bounds32(None, None);
-        let r = s.sext_sub(8);
+        let r = s.sext_subreg(8);
         assert_eq!((r.umin, r.umax, r.s32min, r.s32max), (0, 15, 0, 15));
         // -5..=4 crosses the sign boundary: the default -128..=127 in the low half, upper zero.
         let w = Scalar::urange(0, 9).sub(&Scalar::konst(5)).trunc32();
-        let r = w.sext_sub(8);
+        let r = w.sext_subreg(8);
         assert_eq!((r.s32min, r.s32max, r.umax), (-128, 127, u32::MAX as u64));
         // A constant: exact, zero-extended.
         assert_eq!(
-            Scalar::konst(0x1ff).sext_sub(8).as_const(),
+            Scalar::konst(0x1ff).sext_subreg(8).as_const(),
             Some(0xffff_ffff)
         );
-        assert_eq!(shifted_high().sext_sub(8).as_const(), Some(0));
+        assert_eq!(shifted_high().sext_subreg(8).as_const(), Some(0));
     }
 
     #[test]

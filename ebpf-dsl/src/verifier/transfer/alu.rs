@@ -26,10 +26,14 @@ impl<'a> Exec<'a> {
             let v = if off != 0 {
                 match srcv {
                     RegVal::Scalar(s) => {
-                        let r = if is64 {
-                            sext_for(&s.unlinked(), off as u32, self.input.kernel)
+                        // 32 bits: `coerce_subreg_to_size_sx` from the signed 32-bit
+                        // bounds, zero-extended.
+                        let r = if is64 && self.input.kernel >= KernelVersion::SEXT_FITS {
+                            s.unlinked().sext_keeping_fits(off as u32)
+                        } else if is64 {
+                            s.unlinked().sext(off as u32)
                         } else {
-                            s.unlinked().sext_sub(off as u32)
+                            s.unlinked().sext_subreg(off as u32)
                         };
                         // 6.12: a value the extension leaves unchanged keeps the copy linked.
                         let fits = s.umax < 1u64 << (off - 1);

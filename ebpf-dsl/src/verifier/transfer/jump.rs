@@ -340,6 +340,24 @@ struct Cond {
     target: usize,
 }
 
+/// The packet range of a data pointer known to be at `data_end` (`ptr >= end`: the kernel's
+/// `AT_PKT_END`); nothing can be read through it.
+pub(crate) const AT_PKT_END: i32 = -1;
+/// The packet range of a data pointer known to be past `data_end` (`ptr > end`:
+/// `BEYOND_PKT_END`).
+pub(crate) const BEYOND_PKT_END: i32 = -2;
+
+/// `a OP b` as `b OP' a`.
+fn flip(op: JmpOp) -> JmpOp {
+    match op {
+        JmpOp::Jgt => JmpOp::Jlt,
+        JmpOp::Jlt => JmpOp::Jgt,
+        JmpOp::Jge => JmpOp::Jle,
+        JmpOp::Jle => JmpOp::Jge,
+        o => o,
+    }
+}
+
 /// A packet pointer compared with `data_end` (or a metadata pointer with `data`): the branch
 /// where the pointer is known to be below the end learns a packet range
 /// (`find_good_pkt_pointers`); other comparisons of packet pointers go both ways unchanged.
@@ -394,10 +412,24 @@ fn cond_pkt(c: Cond, st: &mut State, a: &RegVal, b: &RegVal) -> Step {
         ) if is_init_data(d) => Some((false, *b)),
         _ => None,
     };
-    let _ = srcr;
     let Some((ptr_is_dst, ptr)) = pair else {
         return both(st);
     };
+    let to_end = matches!((a, b), (_, RegVal::PktEnd) | (RegVal::PktEnd, _));
+    // `is_pkt_ptr_branch_taken`: a pointer marked at or beyond data_end decides the branch.
+    let pkt_op = if ptr_is_dst { op } else { flip(op) };
+    if let (true, RegVal::Pkt { range, .. }) = (to_end, ptr) {
+        let known = match pkt_op {
+            JmpOp::Jgt | JmpOp::Jle if range == BEYOND_PKT_END => Some(pkt_op == JmpOp::Jgt),
+            JmpOp::Jlt | JmpOp::Jge if range == BEYOND_PKT_END || range == AT_PKT_END => {
+                Some(pkt_op == JmpOp::Jge)
+            }
+            _ => None,
+        };
+        if let Some(t) = known {
+            return Step::Next(if t { target } else { pc + 1 });
+        }
+    }
     // (branch on which "ptr < end" or "ptr <= end" holds, open?)
     let (good_taken, good_fall): (Option<bool>, Option<bool>) = match (op, ptr_is_dst) {
         (JmpOp::Jgt, true) => (None, Some(false)), // ptr > end: fallthrough ptr <= end
@@ -416,6 +448,33 @@ fn cond_pkt(c: Cond, st: &mut State, a: &RegVal, b: &RegVal) -> Step {
     }
     if let Some(open) = good_fall {
         find_good_pkt(st, &ptr, open);
+    }
+    // `mark_pkt_end`: on the branch where the data pointer is past (or at) data_end, that
+    // register alone (not its copies) is marked so; nothing may be read through it.
+    if to_end
+        && matches!(
+            ptr,
+            RegVal::Pkt {
+                kind: PktKind::Data,
+                ..
+            }
+        )
+    {
+        let r = if ptr_is_dst { dst } else { srcr };
+        // (on the taken branch?, beyond rather than at)
+        let (on_taken, beyond) = match pkt_op {
+            JmpOp::Jgt => (true, true),
+            JmpOp::Jge => (true, false),
+            JmpOp::Jlt => (false, false),
+            JmpOp::Jle => (false, true),
+            _ => (false, false),
+        };
+        if matches!(pkt_op, JmpOp::Jgt | JmpOp::Jge | JmpOp::Jlt | JmpOp::Jle) {
+            let mark = if on_taken { &mut taken } else { &mut *st };
+            if let RegVal::Pkt { range, .. } = &mut mark.cur_mut().regs[r as usize] {
+                *range = if beyond { BEYOND_PKT_END } else { AT_PKT_END };
+            }
+        }
     }
     Step::Branch {
         other_pc: target,
@@ -581,12 +640,36 @@ mod tests {
     #[test]
     fn comparing_with_data_end_proves_a_packet_range() {
         // r2 = data + 8, r4 = data (same packet id): `if r2 > r3` falls through with both safe
-        // up to data + 8; the taken branch learns nothing.
+        // up to data + 8; on the taken branch r2 alone is marked past the end.
         let regs = [(2, pkt(8, 0)), (3, RegVal::PktEnd), (4, pkt(0, 0))];
         let mut st = state(&regs);
         let taken = both_ways("if r2 > r3 goto +1\nexit\nexit", &mut st);
         assert_eq!((reg(&st, 2), reg(&st, 4)), (&pkt(8, 8), &pkt(0, 8)));
-        assert_eq!((reg(&taken, 2), reg(&taken, 4)), (&pkt(8, 0), &pkt(0, 0)));
+        assert_eq!(
+            (reg(&taken, 2), reg(&taken, 4)),
+            (&pkt(8, BEYOND_PKT_END), &pkt(0, 0))
+        );
+        // Marked past the end, the next comparison with data_end is decided (both sides).
+        let mut past = state(&[(2, pkt(8, BEYOND_PKT_END)), (3, RegVal::PktEnd)]);
+        assert_eq!(
+            One::new("if r2 > r3 goto +1\nexit\nexit").next(&mut past),
+            2
+        );
+        assert_eq!(
+            One::new("if r3 >= r2 goto +1\nexit\nexit").next(&mut past),
+            1
+        );
+        // At the end: `>=` is decided, `>` is not.
+        let mut at = state(&[(2, pkt(8, AT_PKT_END)), (3, RegVal::PktEnd)]);
+        assert_eq!(One::new("if r2 >= r3 goto +1\nexit\nexit").next(&mut at), 2);
+        both_ways("if r2 > r3 goto +1\nexit\nexit", &mut at);
+        // `if r2 <= r3` falls through past the end, `if r3 <= r2` jumps at it.
+        let mut st = state(&regs);
+        both_ways("if r2 <= r3 goto +1\nexit\nexit", &mut st);
+        assert_eq!(reg(&st, 2), &pkt(8, BEYOND_PKT_END));
+        let mut st = state(&regs);
+        let taken = both_ways("if r3 <= r2 goto +1\nexit\nexit", &mut st);
+        assert_eq!(reg(&taken, 2), &pkt(8, AT_PKT_END));
         // `if r3 > r2` (data_end > ptr): taken, ptr < end, one byte more.
         let mut st = state(&regs);
         let taken = both_ways("if r3 > r2 goto +1\nexit\nexit", &mut st);

@@ -42,7 +42,8 @@ impl<'a> Exec<'a> {
                     false,
                     sx,
                 ) {
-                    Ok(CtxField::Scalar) => Ok(RegVal::Scalar(scalar_of(n, false))),
+                    // Sign-extended after the load for `*(sN *)` (the kernel appends a movsx).
+                    Ok(CtxField::Scalar) => Ok(RegVal::Scalar(scalar_of(n, sx))),
                     Ok(CtxField::PktData) => Ok(RegVal::Pkt {
                         kind: PktKind::Data,
                         off: 0,
@@ -79,21 +80,16 @@ impl<'a> Exec<'a> {
                 let v = self.btf_load(pc, st, src, base, off, n, sx)?;
                 Ok(v.unwrap_or(RegVal::Scalar(scalar_of(n, sx))))
             }
-            RegVal::Sock { .. }
-            | RegVal::BtfSock { .. }
-            | RegVal::KObj { .. }
-            | RegVal::BtfObjAt { .. }
-                if sx =>
-            {
-                Err(e(
-                    pc,
-                    Rule::MemoryAccess,
-                    format!(
-                        "r{src} is {}: sign-extending loads of socket fields are not allowed",
-                        self.describe(base)
-                    ),
-                ))
-            }
+            // Socket fields may be read sign-extended (`check_sock_access`: the
+            // `bpf_*sock_is_valid_access` have no `is_ldsx` test): the `_` arm, `scalar_of(n, sx)`.
+            RegVal::KObj { .. } | RegVal::BtfObjAt { .. } if sx => Err(e(
+                pc,
+                Rule::Unsupported,
+                format!(
+                    "r{src} is {}: sign-extending loads of its fields are not modelled by this verifier",
+                    self.describe(base)
+                ),
+            )),
             _ => {
                 // A kptr field of a map value (`transfer/kptr.rs`).
                 if let Some(v) = self.kptr_load(pc, src, base, off, n, sx, st)? {
@@ -138,6 +134,10 @@ impl<'a> Exec<'a> {
                     let v = var_text(var);
                     let proven = if *range > 0 {
                         format!("proven safe up to {start}{v} + {range}")
+                    } else if *range == super::jump::BEYOND_PKT_END {
+                        format!("known to be past {end} on this path (nothing is readable through it)")
+                    } else if *range == super::jump::AT_PKT_END {
+                        format!("known to be at or past {end} on this path (nothing is readable through it)")
                     } else {
                         format!("not yet compared against {end}")
                     };
@@ -655,9 +655,14 @@ mod tests {
         assert!(msg.ends_with("is not an allowed field read of struct bpf_sock (u32 fields, or the first 1 or 2 bytes of the narrow-readable ones)"), "{msg}");
         let (_, msg) = tc("*(u32 *)(r1 + 4) = 0\nexit").refused(&mut st);
         assert!(msg.ends_with("socket fields cannot be written"), "{msg}");
-        let (_, msg) = tc("r0 = *(s32 *)(r1 + 4)\nexit").refused(&mut st);
+        // Sign-extending loads of socket fields are allowed (`check_sock_access`), and
+        // sign-extend: s8 of a u32 field is -128..=127.
+        tc("r0 = *(s8 *)(r1 + 4)\nexit").next(&mut st);
+        let v = num(&st, 0);
+        assert_eq!((v.smin, v.smax), (-128, 127));
+        let (_, msg) = tc("r0 = *(s8 *)(r1 + 2)\nexit").refused(&mut st);
         assert!(
-            msg.ends_with("sign-extending loads of socket fields are not allowed"),
+            msg.contains("not an allowed field read of struct bpf_sock"),
             "{msg}"
         );
     }

@@ -78,16 +78,6 @@ fn scalar_of(n: u32, sx: bool) -> Scalar {
     }
 }
 
-/// The low `bits` bits of `v` sign-extended to 64 as the target kernel's
-/// `coerce_reg_to_size_sx` does (`movsx`, and `ldsx` of a spilled register).
-pub(crate) fn sext_for(v: &Scalar, bits: u32, kernel: KernelVersion) -> Scalar {
-    if kernel >= KernelVersion::SEXT_FROM_S32 {
-        v.sext_from_s32(bits)
-    } else {
-        v.sext(bits)
-    }
-}
-
 fn var_text(var: &Scalar) -> String {
     match var.as_const() {
         Some(0) => String::new(),

@@ -91,11 +91,12 @@ impl<'a> Exec<'a> {
                 } else if let RegVal::Scalar(v) = r {
                     // 6.12: a narrow fill from the start of the slot keeps the spilled bounds
                     // (`bpf_stack_narrow_access_ok`), truncated to the load's size.
-                    Ok(RegVal::Scalar(if byte == 0 && !sx && narrow_fill {
-                        fill(v, n)
-                    } else if byte == 0 && narrow_fill {
-                        // `ldsx` of the slot's start: the spilled register, sign-extended.
-                        sext_for(&v.unlinked(), n * 8, self.input.kernel)
+                    Ok(RegVal::Scalar(if byte == 0 && narrow_fill {
+                        if sx {
+                            fill_sx(v, n, self.input.kernel >= KernelVersion::SEXT_FITS)
+                        } else {
+                            fill(v, n)
+                        }
                     } else {
                         scalar_of(n, sx)
                     }))
@@ -115,10 +116,12 @@ impl<'a> Exec<'a> {
                 let exact = n == u32::from(*size);
                 let zeros = (byte..byte + n as usize).all(|i| s.zero_byte(i));
                 Ok(RegVal::Scalar(
-                    if byte == 0 && within && !sx && (exact || narrow_fill) {
-                        fill(v, n)
-                    } else if byte == 0 && within && narrow_fill {
-                        sext_for(&v.unlinked(), n * 8, self.input.kernel)
+                    if byte == 0 && within && (exact || narrow_fill) {
+                        if sx {
+                            fill_sx(v, n, self.input.kernel >= KernelVersion::SEXT_FITS)
+                        } else {
+                            fill(v, n)
+                        }
                     } else if (within && v.as_const() == Some(0)) || zeros {
                         Scalar::konst(0)
                     } else {
@@ -290,6 +293,28 @@ fn fill(v: &Scalar, n: u32) -> Scalar {
     }
 }
 
+/// A sign-extending fill (`*(sN *)`) of `n` bytes of the spilled `v`: the kernel copies the
+/// spilled register, then `coerce_reg_to_size_sx` (the signed bounds, without the known bits);
+/// the copy stays linked only while the extension cannot change the value (`umax` below
+/// 2^(8n-1)). `keep_fits`: 6.18's rule for a signed range that fits
+/// ([`Scalar::sext_keeping_fits`]).
+fn fill_sx(v: &Scalar, n: u32, keep_fits: bool) -> Scalar {
+    let r = if keep_fits {
+        v.unlinked().sext_keeping_fits(8 * n)
+    } else {
+        v.unlinked().sext(8 * n)
+    };
+    if v.umax < 1u64 << (8 * n - 1) {
+        Scalar {
+            link: v.link,
+            delta: v.delta,
+            ..r
+        }
+    } else {
+        r
+    }
+}
+
 /// The kernel's `coerce_reg_to_size`: the low `n` bytes, zero-extended.
 pub(crate) fn coerce(v: &Scalar, n: u32) -> Scalar {
     match n {
@@ -419,6 +444,33 @@ mod tests {
         assert!(fits(&Scalar::urange(0, 255), 1));
         assert!(!fits(&Scalar::urange(0, 256), 1));
         assert!(fits(&Scalar::UNKNOWN, 8));
+    }
+
+    #[test]
+    fn sign_extending_fills_extend_the_spilled_bounds() {
+        let v = Scalar {
+            link: 7,
+            ..Scalar::urange(0, 7)
+        };
+        // 0..=7 is unchanged by an s16 extension: the same bounds, still linked.
+        let f = fill_sx(&v, 2, true);
+        assert_eq!((f.smin, f.smax, f.link), (0, 7, 7));
+        // 0x80..=0x90 as s8 is -128..=-112, no longer linked.
+        let w = Scalar {
+            link: 7,
+            ..Scalar::urange(0x80, 0x90)
+        };
+        let f = fill_sx(&w, 1, true);
+        assert_eq!((f.smin, f.smax, f.link), (-128, -112, 0));
+        // Crossing the sign boundary: any s8.
+        let f = fill_sx(&Scalar::urange(0x70, 0x90), 1, true);
+        assert_eq!((f.smin, f.smax), (-128, 127));
+        // The known bits go (the kernel's tnum_range of the signed bounds): 0 or 4 is 0..=4.
+        let b = Scalar {
+            t: Tnum { value: 0, mask: 4 },
+            ..Scalar::urange(0, 4)
+        };
+        assert_eq!(fill_sx(&b, 4, true).t.mask, 7);
     }
 
     #[test]

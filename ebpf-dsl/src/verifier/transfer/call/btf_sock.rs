@@ -212,12 +212,15 @@ mod tests {
         One::new("r0 = *(u32 *)(r1 + 0)\nexit").next(&mut st);
         assert_eq!(*reg(&st, 0), scalar(Scalar::of_size(4)));
         One::new("r0 = *(u64 *)(r1 + 88)\nexit").next(&mut state(&[(1, tcp)]));
+        // A sign-extending load too (bpf_tcp_sock_is_valid_access has no is_ldsx test).
+        let mut st = state(&[(1, tcp)]);
+        One::new("r0 = *(s32 *)(r1 + 0)\nexit").next(&mut st);
+        assert_eq!(*reg(&st, 0), scalar(Scalar::of_size(4).sext(32)));
         for bad in [
             "r0 = *(u16 *)(r1 + 0)",
             "r0 = *(u64 *)(r1 + 0)",
             "r0 = *(u32 *)(r1 + 80)",
             "r0 = *(u32 *)(r1 + 112)",
-            "r0 = *(s32 *)(r1 + 0)",
         ] {
             let (rule, _) = One::new(&format!("{bad}\nexit")).refused(&mut state(&[(1, tcp)]));
             assert_eq!(rule, Rule::MemoryAccess, "{bad}");

@@ -96,6 +96,7 @@ impl<'a> Exec<'a> {
         let r0 = match k {
             GraphKfunc::ObjNewImpl => {
                 let ty = self.check_obj_new(pc, st)?;
+                self.one_type_per_call(pc, ty, full)?;
                 let id = st.fresh();
                 let rf = st.fresh() | ALLOC_REF;
                 st.refs.push(rf);
@@ -117,6 +118,9 @@ impl<'a> Exec<'a> {
                     }
                 }
                 let rf = self.owned_arg(pc, 1, &v, full)?;
+                if let RegVal::Alloc { ty, .. } = v {
+                    self.one_type_per_call(pc, ty, full)?;
+                }
                 release_alloc(st, rf);
                 RegVal::NotInit
             }
@@ -131,6 +135,7 @@ impl<'a> Exec<'a> {
                         )))
                     }
                 };
+                self.one_type_per_call(pc, ty, full)?;
                 let btf = self.program_btf(pc, full)?;
                 if !btf.special_fields(ty).is_ok_and(|f| f.has("bpf_refcount")) {
                     return Err(e(pc, Rule::HelperArgument, format!(
@@ -162,6 +167,24 @@ impl<'a> Exec<'a> {
         }
         self.set(st, 0, r0);
         Ok(None)
+    }
+
+    /// The kernel keeps one object type per call instruction of these kfuncs (the struct
+    /// meta it passes at run time): a call verified with another type on another path is
+    /// refused (6.18.44: "same call cannot be used with different types"; clang -O1 merges
+    /// calls of an inlined function, selftests' linked_list `*_list_in_list`).
+    fn one_type_per_call(&mut self, pc: usize, ty: u32, full: &str) -> R<()> {
+        match self.alloc_call_types.get(&pc) {
+            Some(&seen) if seen != ty => Err(e(pc, Rule::HelperArgument, format!(
+                "{full} is called here with a struct {} and, on another path, a struct {}: the kernel keeps one type per call instruction (same call cannot be used with different types; use one call per type, e.g. mark the function holding it __attribute__((nomerge)))",
+                self.local_name(ty),
+                self.local_name(seen)
+            ))),
+            _ => {
+                self.alloc_call_types.insert(pc, ty);
+                Ok(())
+            }
+        }
     }
 
     /// `bpf_obj_new_impl`'s r1: the type id of a struct of the program's BTF.

@@ -335,3 +335,43 @@ fn refcount_acquire_gives_one_more_owned_reference_to_a_refcounted_object() {
     };
     assert_eq!(call.refused(&mut state(&[(1, p)])).0, Rule::NullCheck);
 }
+
+/// The whole program `src` (a tc program with [`types`]) through the verifier.
+fn verify_program(src: &str) -> Result<(), String> {
+    let asm = crate::asm::assemble_unchecked(src).unwrap_or_else(|e| panic!("{e:?}"));
+    let (t, vmlinux) = (types(), Btf::new());
+    let mut input = crate::verifier::VerifyInput::new(&asm.insns, ProgramType::SchedCls)
+        .with_kernel(crate::verifier::KernelVersion::new(6, 18));
+    input.program_types = Some(&t);
+    input.vmlinux = Some(&vmlinux);
+    crate::verifier::verify(&input).map(|_| ()).map_err(|e| {
+        e.iter()
+            .map(|e| e.to_string())
+            .collect::<Vec<_>>()
+            .join("; ")
+    })
+}
+
+#[test]
+fn one_obj_new_call_gets_one_type_on_every_path() {
+    // One bpf_obj_new_impl call with struct node_data (3) on one path and struct other (4)
+    // on the other (clang -O1 merging the calls of an inlined function): refused.
+    let prog = |other: u32| {
+        format!(
+            "r6 = *(u32 *)(r1 + 0)\nr1 = 3\nif r6 > 10 goto c\nr1 = {other}\nc:\nr2 = 0\n\
+             call bpf_obj_new_impl\nif r0 == 0 goto out\nr1 = r0\nr2 = 0\n\
+             call bpf_obj_drop_impl\nout:\nr0 = 0\nexit"
+        )
+    };
+    let err = verify_program(&prog(4)).unwrap_err();
+    assert!(
+        err.contains("same call cannot be used with different types"),
+        "{err}"
+    );
+    assert!(
+        err.contains("struct other") && err.contains("struct node_data"),
+        "{err}"
+    );
+    // The same type on both paths is fine.
+    verify_program(&prog(3)).unwrap();
+}
