@@ -422,7 +422,11 @@ impl<'a> Exec<'a> {
                     off: o,
                     var: *var,
                     id: *id,
-                    range: *range,
+                    // A mark of a pointer at or past `data_end` (a negative range) does not
+                    // survive arithmetic: the pointer moved, so its next comparison with
+                    // `data_end` is not decided (6.18.44, whatever the version: a soundness fix;
+                    // the selftests pkt_range_clear_after_add / _sub).
+                    range: (*range).max(0),
                 },
                 None if c.is_some() => return pa("the packet offset is out of range".into()),
                 None => {
