@@ -12,36 +12,10 @@
 
 use xsk_testkit::kernel_tests;
 
-use std::borrow::Cow;
+mod common;
+use common::Rng;
+
 use std::fmt::Write as _;
-
-use ebpf_dsl::asm::assemble_unchecked;
-use ebpf_dsl::verifier::{verify, KernelVersion, VerifyInput};
-use ebpf_dsl::{MapSpec, MapType, ProgramSpec, ProgramType};
-use xsk_runtime::maps::Map;
-use xsk_runtime::program::{LoadOptions, Program};
-use xsk_runtime::Error;
-
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-        z ^ (z >> 31)
-    }
-    fn below(&mut self, n: u64) -> u64 {
-        self.next() % n
-    }
-    fn pick<'a, T>(&mut self, xs: &'a [T]) -> &'a T {
-        &xs[self.below(xs.len() as u64) as usize]
-    }
-    fn chance(&mut self, percent: u64) -> bool {
-        self.below(100) < percent
-    }
-}
 
 const VALUES: [i64; 23] = [
     0,
@@ -84,8 +58,8 @@ fn program(rng: &mut Rng) -> String {
     }
     let mut label = 0;
     for _ in 0..4 + rng.below(11) {
-        let d = *rng.pick(&["r2", "r3", "r4", "r5", "r6", "r7", "r8"]);
-        let s = *rng.pick(&live);
+        let d = rng.pick(&["r2", "r3", "r4", "r5", "r6", "r7", "r8"]);
+        let s = rng.pick(&live);
         let w32 = rng.chance(30);
         let (dn, sn) = (&d[1..], &s[1..]);
         let k = rng.below(100);
@@ -104,19 +78,19 @@ fn program(rng: &mut Rng) -> String {
             if !live.contains(&d) {
                 continue;
             }
-            let op = *rng.pick(&["+=", "-=", "&=", "|=", "*=", "^=", "<<=", ">>="]);
+            let op = rng.pick(&["+=", "-=", "&=", "|=", "*=", "^=", "<<=", ">>="]);
             let c = if op.ends_with("<=") || op.ends_with(">=") {
                 rng.below(if w32 { 32 } else { 64 }) as i64
             } else {
-                *rng.pick(&VALUES)
+                rng.pick(&VALUES)
             };
             let _ = writeln!(p, "{}{dn} {op} {c}", if w32 { "w" } else { "r" });
         } else if k < 58 {
-            let size = *rng.pick(&[8, 4, 2, 1]);
+            let size = rng.pick(&[8, 4, 2, 1]);
             let off = if rng.chance(50) {
                 8 * (1 + rng.below(4)) as i64
             } else {
-                *rng.pick(&[12, 4, 16, 24])
+                rng.pick(&[12, 4, 16, 24])
             };
             let off = if off % size != 0 {
                 8 * (1 + rng.below(4)) as i64
@@ -134,7 +108,7 @@ fn program(rng: &mut Rng) -> String {
                 );
             }
         } else if k < 68 {
-            let size = *rng.pick(&[8, 4, 2, 1]);
+            let size = rng.pick(&[8, 4, 2, 1]);
             let off = 8 * (1 + rng.below(4));
             if rng.chance(30) {
                 let _ = writeln!(p, "*(u64 *)(r10 - {off}) = 0");
@@ -148,7 +122,7 @@ fn program(rng: &mut Rng) -> String {
                 continue;
             }
             let w = if rng.chance(50) { "w" } else { "r" };
-            let op = *rng.pick(&[
+            let op = rng.pick(&[
                 ">", ">=", "<", "<=", "s>", "s<", "==", "!=", "&", "s>=", "s<=",
             ]);
             let rhs = if rng.chance(70) {
@@ -163,9 +137,9 @@ fn program(rng: &mut Rng) -> String {
             label += 1;
         }
     }
-    let s = *rng.pick(&live);
+    let s = rng.pick(&live);
     let w = if rng.chance(50) { "w" } else { "r" };
-    let op = *rng.pick(&[">", ">=", "s>", "s<", "<", "==", "!=", "&", "s>=", "s<="]);
+    let op = rng.pick(&[">", ">=", "s>", "s<", "<", "==", "!=", "&", "s>=", "s<="]);
     let c = rng.pick(&[
         0i64,
         1,
@@ -192,76 +166,10 @@ fn program(rng: &mut Rng) -> String {
 }
 
 fn linked_registers_agree_with_the_kernel() {
-    let seed: u64 = std::env::var("LINK_FUZZ_SEED")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(0x114b_5eed);
-    let count: usize = std::env::var("LINK_FUZZ_PROGRAMS")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(2000);
-    let release = std::fs::read_to_string("/proc/sys/kernel/osrelease").expect("kernel release");
-    let running = KernelVersion::parse(&release).expect("a major.minor kernel release");
-    let specs = vec![MapSpec {
-        name: Cow::Borrowed("m"),
-        map_type: MapType::Array,
-        key_size: 4,
-        value_size: 16,
-        max_entries: 1,
-        flags: 0,
-        btf: None,
-        inner: None,
-    }];
-    let map = Map::create(&specs[0]).expect("create the array map");
+    let seed = common::env_num("LINK_FUZZ_SEED").unwrap_or(0x114b_5eed);
+    let count = common::env_num("LINK_FUZZ_PROGRAMS").unwrap_or(2000) as usize;
     let mut rng = Rng(seed);
-    let (mut agree, mut false_rejects, mut accepted) = (0, 0, 0);
-    let mut false_accepts = Vec::new();
-    for i in 0..count {
-        let src = program(&mut rng);
-        let a = assemble_unchecked(&src)
-            .unwrap_or_else(|d| panic!("generated program does not assemble: {d:?}\n{src}"));
-        let ours = verify(
-            &VerifyInput::new(&a.insns, ProgramType::Xdp)
-                .with_maps(&a.relocations, &specs)
-                .with_kernel(running),
-        );
-        let spec = ProgramSpec {
-            name: Cow::Borrowed("linkfuzz"),
-            prog_type: ProgramType::Xdp,
-            license: Cow::Borrowed("GPL"),
-            insns: Cow::Owned(a.insns.clone()),
-            relocations: Cow::Owned(a.relocations.clone()),
-            maps: Cow::Owned(specs.clone()),
-            lines: Default::default(),
-        };
-        let kernel = match Program::load_with(&spec, &[&map], &LoadOptions::default()) {
-            Ok(_) => Ok(()),
-            Err(Error::Verifier { log, .. }) => Err(log),
-            Err(e) => {
-                panic!("BPF_PROG_LOAD failed for a reason other than the verifier: {e}\n{src}")
-            }
-        };
-        match (&ours, &kernel) {
-            (Ok(_), Err(log)) => {
-                let why = log.lines().rev().nth(1).unwrap_or("").to_string();
-                false_accepts.push(format!("--- program #{i}\n{src}kernel: {why}"));
-            }
-            (Err(_), Ok(())) => false_rejects += 1,
-            _ => {
-                agree += 1;
-                accepted += usize::from(kernel.is_ok());
-            }
-        }
-    }
-    println!(
-        "link fuzz (seed {seed:#x}): {count} programs, {agree} agree ({accepted} accepted by both), {false_rejects} false rejects, {} false accepts",
-        false_accepts.len()
-    );
-    assert!(
-        false_accepts.is_empty(),
-        "the static verifier accepted programs the kernel rejects:\n{}",
-        false_accepts.join("\n")
-    );
+    common::fuzz_against_kernel("link fuzz", "linkfuzz", seed, count, || program(&mut rng));
 }
 
 kernel_tests! {

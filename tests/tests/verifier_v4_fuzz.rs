@@ -14,36 +14,10 @@
 
 use xsk_testkit::kernel_tests;
 
-use std::borrow::Cow;
+mod common;
+use common::Rng;
+
 use std::fmt::Write as _;
-
-use ebpf_dsl::asm::assemble_unchecked;
-use ebpf_dsl::verifier::{verify, KernelVersion, VerifyInput};
-use ebpf_dsl::{MapSpec, MapType, ProgramSpec, ProgramType};
-use xsk_runtime::maps::Map;
-use xsk_runtime::program::{LoadOptions, Program};
-use xsk_runtime::Error;
-
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-        z ^ (z >> 31)
-    }
-    fn below(&mut self, n: u64) -> u64 {
-        self.next() % n
-    }
-    fn pick<'a, T>(&mut self, xs: &'a [T]) -> &'a T {
-        &xs[self.below(xs.len() as u64) as usize]
-    }
-    fn chance(&mut self, percent: u64) -> bool {
-        self.below(100) < percent
-    }
-}
 
 /// Constants around the sign boundaries of 8, 16 and 32 bits.
 const VALUES: [i64; 30] = [
@@ -82,8 +56,8 @@ const VALUES: [i64; 30] = [
 /// One step on the numbers: a v4 operation, a spill and sign-extending fill, arithmetic, or a
 /// comparison that ends one path.
 fn step(rng: &mut Rng, p: &mut String, live: &mut Vec<&'static str>, label: &mut u32) {
-    let d = *rng.pick(&["r2", "r3", "r4", "r5", "r6", "r7", "r8"]);
-    let s = *rng.pick(live);
+    let d = rng.pick(&["r2", "r3", "r4", "r5", "r6", "r7", "r8"]);
+    let s = rng.pick(live);
     let (dn, sn) = (&d[1..], &s[1..]);
     let w = if rng.chance(35) { "w" } else { "r" };
     let k = rng.below(100);
@@ -109,7 +83,7 @@ fn step(rng: &mut Rng, p: &mut String, live: &mut Vec<&'static str>, label: &mut
         let op = rng.pick(&["s/=", "s%=", "/=", "%="]);
         if rng.chance(60) {
             let c = loop {
-                let c = *rng.pick(&VALUES);
+                let c = rng.pick(&VALUES);
                 if c != 0 {
                     break c;
                 }
@@ -119,7 +93,7 @@ fn step(rng: &mut Rng, p: &mut String, live: &mut Vec<&'static str>, label: &mut
             let _ = writeln!(p, "{w}{dn} {op} {w}{sn}");
         }
     } else if k < 55 {
-        let size = *rng.pick(&[1, 2, 4, 8]);
+        let size = rng.pick(&[1, 2, 4, 8]);
         let off = 8 * (1 + rng.below(4)) as i64;
         if rng.chance(70) {
             let _ = writeln!(p, "*(u{} *)(r10 - {off}) = {s}", size * 8);
@@ -127,8 +101,8 @@ fn step(rng: &mut Rng, p: &mut String, live: &mut Vec<&'static str>, label: &mut
             let c = rng.pick(&[0, 1, -1, 0x80, 0x8000, -128]);
             let _ = writeln!(p, "*(u{} *)(r10 - {off}) = {c}", size * 8);
         }
-        let fill = *rng.pick(&[1, 2, 4]);
-        let inside = *rng.pick(&[0, 0, 0, 4, 6, 7]);
+        let fill = rng.pick(&[1, 2, 4]);
+        let inside = rng.pick(&[0, 0, 0, 4, 6, 7]);
         let roff = if rng.chance(30) && (off - inside) % fill == 0 && inside != 0 {
             off - inside
         } else {
@@ -140,11 +114,11 @@ fn step(rng: &mut Rng, p: &mut String, live: &mut Vec<&'static str>, label: &mut
         if !live.contains(&d) {
             return;
         }
-        let op = *rng.pick(&["+=", "-=", "&=", "|=", "<<=", ">>=", "s>>="]);
+        let op = rng.pick(&["+=", "-=", "&=", "|=", "<<=", ">>=", "s>>="]);
         let c = if op.ends_with("<=") || op.ends_with(">=") {
             rng.below(if w == "w" { 32 } else { 64 }) as i64
         } else {
-            *rng.pick(&VALUES)
+            rng.pick(&VALUES)
         };
         let _ = writeln!(p, "{w}{dn} {op} {c}");
     } else {
@@ -228,76 +202,10 @@ fn program(rng: &mut Rng) -> String {
 }
 
 fn v4_operations_agree_with_the_kernel() {
-    let seed: u64 = std::env::var("V4_FUZZ_SEED")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(0x0004_5eed);
-    let count: usize = std::env::var("V4_FUZZ_PROGRAMS")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(2000);
-    let release = std::fs::read_to_string("/proc/sys/kernel/osrelease").expect("kernel release");
-    let running = KernelVersion::parse(&release).expect("a major.minor kernel release");
-    let specs = vec![MapSpec {
-        name: Cow::Borrowed("m"),
-        map_type: MapType::Array,
-        key_size: 4,
-        value_size: 16,
-        max_entries: 1,
-        flags: 0,
-        btf: None,
-        inner: None,
-    }];
-    let map = Map::create(&specs[0]).expect("create the array map");
+    let seed = common::env_num("V4_FUZZ_SEED").unwrap_or(0x0004_5eed);
+    let count = common::env_num("V4_FUZZ_PROGRAMS").unwrap_or(2000) as usize;
     let mut rng = Rng(seed);
-    let (mut agree, mut false_rejects, mut accepted) = (0, 0, 0);
-    let mut false_accepts = Vec::new();
-    for i in 0..count {
-        let src = program(&mut rng);
-        let a = assemble_unchecked(&src)
-            .unwrap_or_else(|d| panic!("generated program does not assemble: {d:?}\n{src}"));
-        let ours = verify(
-            &VerifyInput::new(&a.insns, ProgramType::Xdp)
-                .with_maps(&a.relocations, &specs)
-                .with_kernel(running),
-        );
-        let spec = ProgramSpec {
-            name: Cow::Borrowed("v4fuzz"),
-            prog_type: ProgramType::Xdp,
-            license: Cow::Borrowed("GPL"),
-            insns: Cow::Owned(a.insns.clone()),
-            relocations: Cow::Owned(a.relocations.clone()),
-            maps: Cow::Owned(specs.clone()),
-            lines: Default::default(),
-        };
-        let kernel = match Program::load_with(&spec, &[&map], &LoadOptions::default()) {
-            Ok(_) => Ok(()),
-            Err(Error::Verifier { log, .. }) => Err(log),
-            Err(e) => {
-                panic!("BPF_PROG_LOAD failed for a reason other than the verifier: {e}\n{src}")
-            }
-        };
-        match (&ours, &kernel) {
-            (Ok(_), Err(log)) => {
-                let why = log.lines().rev().nth(1).unwrap_or("").to_string();
-                false_accepts.push(format!("--- program #{i}\n{src}kernel: {why}"));
-            }
-            (Err(_), Ok(())) => false_rejects += 1,
-            _ => {
-                agree += 1;
-                accepted += usize::from(kernel.is_ok());
-            }
-        }
-    }
-    println!(
-        "v4 fuzz (seed {seed:#x}): {count} programs, {agree} agree ({accepted} accepted by both), {false_rejects} false rejects, {} false accepts",
-        false_accepts.len()
-    );
-    assert!(
-        false_accepts.is_empty(),
-        "the static verifier accepted programs the kernel rejects:\n{}",
-        false_accepts.join("\n")
-    );
+    common::fuzz_against_kernel("v4 fuzz", "v4fuzz", seed, count, || program(&mut rng));
 }
 
 kernel_tests! {

@@ -1,6 +1,7 @@
 //! Pieces shared by the verifier's kernel-differential tests (`verifier_differential`,
-//! `verifier_shapes`, `verifier_selftests`, `verifier_kernel_rules`): the seeded generator, map
-//! specs in one line, and the running kernel's version.
+//! `verifier_shapes`, `verifier_selftests`, `verifier_kernel_rules`, the link and v4 fuzzers):
+//! the seeded generator, map specs in one line, the running kernel's version and verdict, and
+//! the fuzzers' run against the kernel.
 #![allow(dead_code)] // each test file uses a part
 
 use std::borrow::Cow;
@@ -184,4 +185,54 @@ pub fn case_text(mut head: String, ours: Option<String>, kernel_log: Option<&str
         let _ = writeln!(head, "kernel: {last}");
     }
     head
+}
+
+/// A small differential fuzz run against the running kernel (`verifier_link_fuzz`,
+/// `verifier_v4_fuzz`): `count` XDP programs from `program`, each naming the map `m` (array,
+/// 4-byte key, 16-byte value, 1 entry), verified by both sides. Prints the agreement line
+/// under `label` and fails on any false accept, listing those programs with the kernel's
+/// reason.
+pub fn fuzz_against_kernel(
+    label: &str,
+    name: &'static str,
+    seed: u64,
+    count: usize,
+    mut program: impl FnMut() -> String,
+) {
+    use ebpf_dsl::verifier::{verify, VerifyInput};
+    let specs = vec![map_spec("m", MapType::Array, 4, 16, 1)];
+    let map = xsk_runtime::maps::Map::create(&specs[0]).expect("create the array map");
+    let (mut agree, mut false_rejects, mut accepted) = (0, 0, 0);
+    let mut false_accepts = Vec::new();
+    for i in 0..count {
+        let src = program();
+        let a = ebpf_dsl::asm::assemble_unchecked(&src)
+            .unwrap_or_else(|d| panic!("generated program does not assemble: {d:?}\n{src}"));
+        let ours = verify(
+            &VerifyInput::new(&a.insns, ebpf_dsl::ProgramType::Xdp)
+                .with_maps(&a.relocations, &specs)
+                .with_kernel(running_kernel()),
+        );
+        let kernel = kernel_verdict(name, ebpf_dsl::ProgramType::Xdp, &a, &specs, &[&map], &src);
+        match (&ours, &kernel) {
+            (Ok(_), Err(log)) => {
+                let why = log.lines().rev().nth(1).unwrap_or("").to_string();
+                false_accepts.push(format!("--- program #{i}\n{src}kernel: {why}"));
+            }
+            (Err(_), Ok(())) => false_rejects += 1,
+            _ => {
+                agree += 1;
+                accepted += usize::from(kernel.is_ok());
+            }
+        }
+    }
+    println!(
+        "{label} (seed {seed:#x}): {count} programs, {agree} agree ({accepted} accepted by both), {false_rejects} false rejects, {} false accepts",
+        false_accepts.len()
+    );
+    assert!(
+        false_accepts.is_empty(),
+        "the static verifier accepted programs the kernel rejects:\n{}",
+        false_accepts.join("\n")
+    );
 }
