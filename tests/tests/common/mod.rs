@@ -126,6 +126,45 @@ pub struct Row {
     pub false_reject: Vec<String>,
 }
 
+impl Row {
+    /// Programs the kernel accepts (both accepted, or only the kernel).
+    pub fn kernel_accepts(&self) -> usize {
+        self.acc_acc + self.false_reject.len()
+    }
+}
+
+/// Prints the shapes tests' table (one line per shape and program type, the shape column
+/// `width` wide) and the totals line; returns the false accepts, false rejects and programs the
+/// kernel accepts, summed.
+pub fn print_rows<'a>(
+    width: usize,
+    rows: impl IntoIterator<Item = (String, &'a str, &'a Row)>,
+) -> (usize, usize, usize) {
+    println!(
+        "{:<width$} {:<14} {:>8} {:>13} {:>13} {:>12} {:>12}",
+        "shape", "type", "programs", "accept/accept", "reject/reject", "false acc.", "false rej."
+    );
+    let (mut fa, mut fr, mut kernel_accepts) = (0, 0, 0);
+    for (shape, ty, r) in rows {
+        println!(
+            "{shape:<width$} {ty:<14} {:>8} {:>13} {:>13} {:>12} {:>12}",
+            r.programs,
+            r.acc_acc,
+            r.rej_rej,
+            r.false_accept.len(),
+            r.false_reject.len()
+        );
+        fa += r.false_accept.len();
+        fr += r.false_reject.len();
+        kernel_accepts += r.kernel_accepts();
+    }
+    println!(
+        "false accepts: {fa}; false rejects: {fr} of the {kernel_accepts} programs the kernel accepts ({:.1}%)",
+        fr as f64 * 100.0 / kernel_accepts.max(1) as f64
+    );
+    (fa, fr, kernel_accepts)
+}
+
 /// The number in the environment variable `name`, if it holds one.
 pub fn env_num(name: &str) -> Option<u64> {
     std::env::var(name).ok().and_then(|v| v.parse().ok())
