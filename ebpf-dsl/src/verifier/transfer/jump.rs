@@ -269,15 +269,11 @@ impl<'a> Exec<'a> {
                 pc: pc + 1,
             });
         }
-        let same = matches!(src, Src::Reg(r) if r == dst);
-        if !same && (refinable || !is64) {
+        // (A register compared with itself went above.)
+        if refinable || !is64 {
             {
                 // A 32-bit comparison of values wider than 32 bits refines the kernel's
                 // separate 32-bit bounds and deduces the 64-bit ones from them.
-                let sr = match src {
-                    Src::Reg(r) => Some(r),
-                    Src::Imm(_) => None,
-                };
                 let (tx, ty, fx, fy) = if refinable {
                     // An immediate's refined value goes nowhere (`refine_both` without a
                     // source register): its 32-bit bounds are not worked out.
