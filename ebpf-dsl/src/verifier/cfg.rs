@@ -176,6 +176,9 @@ pub(crate) fn outside_loops(ops: &[Op]) -> Vec<bool> {
     {
         return ops.iter().map(not_call).collect();
     }
+    // Only the instructions that may be on a cycle are walked (`on_cycle_candidates`); an
+    // edge to another one is passed over (no cycle has it).
+    let candidate = on_cycle_candidates(&succ);
     let mut index = vec![NONE; n];
     let mut low = vec![0u32; n];
     let mut on_stack = vec![false; n];
@@ -184,7 +187,7 @@ pub(crate) fn outside_loops(ops: &[Op]) -> Vec<bool> {
     let mut walk: Vec<(u32, usize)> = Vec::new();
     let mut next = 0u32;
     for root in 0..n {
-        if index[root] != NONE {
+        if index[root] != NONE || !candidate[root] {
             continue;
         }
         index[root] = next;
@@ -198,6 +201,9 @@ pub(crate) fn outside_loops(ops: &[Op]) -> Vec<bool> {
             if k < 2 && succ[v][k] != NONE {
                 top.1 += 1;
                 let w = succ[v][k] as usize;
+                if !candidate[w] {
+                    continue;
+                }
                 if w == v {
                     cyclic[v] = true;
                 }
@@ -234,6 +240,50 @@ pub(crate) fn outside_loops(ops: &[Op]) -> Vec<bool> {
         .enumerate()
         .map(|(i, op)| !cyclic[i] && not_call(op))
         .collect()
+}
+
+/// Which instructions may be on a cycle of the graph `succ` (each instruction's successors,
+/// `u32::MAX` where it has fewer than two): those that reach the source of a jump back (to
+/// itself or an earlier instruction) by jumps forward alone, and that are reached that way
+/// from the target of one. Walking a cycle on from an instruction, the first jump back is
+/// reached by jumps forward (or is the instruction's own); walking it back, likewise from
+/// the last one's target: every instruction of a cycle is kept (a superset, two passes). The
+/// jumps back of compiled code mostly go to a shared exit block, whose instructions reach no
+/// jump back: few instructions are left for the components' walk.
+fn on_cycle_candidates(succ: &[[u32; 2]]) -> Vec<bool> {
+    let n = succ.len();
+    let fwd = |i: usize, t: u32| t != u32::MAX && t as usize > i;
+    // Reaches a jump back's source by jumps forward: last instruction first (a jump forward
+    // goes to one already done).
+    let mut to_back = vec![false; n];
+    for i in (0..n).rev() {
+        to_back[i] = succ[i]
+            .iter()
+            .any(|&t| t != u32::MAX && (t as usize <= i || to_back[t as usize]));
+    }
+    // Reached from a jump back's target by jumps forward: the targets first, then first
+    // instruction first.
+    let mut from_back = vec![false; n];
+    for (i, s) in succ.iter().enumerate() {
+        for &t in s {
+            if t != u32::MAX && t as usize <= i {
+                from_back[t as usize] = true;
+            }
+        }
+    }
+    for i in 0..n {
+        if from_back[i] {
+            for &t in &succ[i] {
+                if fwd(i, t) {
+                    from_back[t as usize] = true;
+                }
+            }
+        }
+    }
+    for (f, t) in from_back.iter_mut().zip(&to_back) {
+        *f &= *t;
+    }
+    from_back
 }
 
 /// One instruction's part in the liveness equations: the registers it reads and writes, and
