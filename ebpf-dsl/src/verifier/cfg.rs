@@ -326,16 +326,33 @@ fn liveness(ops: &[Op]) -> Vec<u16> {
         .collect();
     // One more entry, `none`'s, always empty.
     let mut live = vec![0u16; len + 1];
-    let mut changed = true;
-    while changed {
-        changed = false;
+    // In a pass (last instruction first) every instruction reads its successors' entries:
+    // those after it as this pass left them, those of its jumps back (to itself or an earlier
+    // instruction) as the previous pass left them. When no jump back's target changed during
+    // a pass, every equation holds as it ends: the least solution, without one more pass to
+    // see nothing change (one pass in all when the targets keep the entry the first pass
+    // read, as a shared exit block after `r0 = ...`).
+    let targets: Vec<u32> = flow
+        .iter()
+        .enumerate()
+        .flat_map(|(i, f)| f.succ.into_iter().filter(move |&t| t as usize <= i))
+        .collect();
+    let mut read = vec![0u16; targets.len()];
+    loop {
         for (i, f) in flow.iter().enumerate().rev() {
             let out = live[f.succ[0] as usize] | live[f.succ[1] as usize];
-            let inn = f.uses | (out & !f.defs);
-            if inn != live[i] {
-                live[i] = inn;
-                changed = true;
+            live[i] = f.uses | (out & !f.defs);
+        }
+        let mut stale = false;
+        for (r, &t) in read.iter_mut().zip(&targets) {
+            let now = live[t as usize];
+            if now != *r {
+                *r = now;
+                stale = true;
             }
+        }
+        if !stale {
+            break;
         }
     }
     live.truncate(len);

@@ -1,5 +1,5 @@
 //! Unit tests of [`super::outside_loops`]: which instructions are in no cycle of the
-//! control-flow graph.
+//! control-flow graph; and of the passes of [`super::liveness`].
 
 use super::{outside_loops, Op, Src};
 use crate::isa::insn::{AluOp, JmpOp};
@@ -201,4 +201,53 @@ fn a_jump_back_to_a_shared_exit_leaves_no_candidate() {
         super::on_cycle_candidates(&succ),
         [false, true, true, false]
     );
+}
+
+/// The reference of [`super::liveness`]: passes over the whole program until one changes
+/// nothing.
+fn liveness_reference(ops: &[Op]) -> Vec<u16> {
+    let n = ops.len();
+    let mut live = vec![0u16; n];
+    let mut changed = true;
+    while changed {
+        changed = false;
+        for i in (0..n).rev() {
+            let (ss, m) = super::succs(&ops[i], i);
+            let out = ss[..m]
+                .iter()
+                .fold(0, |a, &t| a | live.get(t).copied().unwrap_or(0));
+            let (uses, defs) = super::uses_defs(&ops[i]);
+            let inn = uses | (out & !defs);
+            if inn != live[i] {
+                live[i] = inn;
+                changed = true;
+            }
+        }
+    }
+    live
+}
+
+#[test]
+fn liveness_stops_when_no_jump_back_read_a_stale_entry() {
+    // Random programs with moves between registers, loops and jumps back to shared exits:
+    // the passes that stop once no jump back's target changed give the least solution, as
+    // passes until nothing changes.
+    let mut rng = Rng(0x2545_f491_4f6c_dd1d);
+    for round in 0..3000 {
+        let n = 2 + rng.below(40);
+        let mut ops = random_program(&mut rng, n);
+        // Moves from a register too (uses, not only definitions).
+        for op in ops.iter_mut() {
+            if let Op::Alu { src, .. } = op {
+                if rng.below(2) == 0 {
+                    *src = Src::Reg(rng.below(4) as u8);
+                }
+            }
+        }
+        assert_eq!(
+            super::liveness(&ops),
+            liveness_reference(&ops),
+            "round {round}: {ops:?}"
+        );
+    }
 }
