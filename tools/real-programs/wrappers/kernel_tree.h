@@ -1,8 +1,9 @@
 /* What a configured kernel tree's headers give the programs built inside it (samples/bpf
  * style, `-I$(LINUX)/include`) and the system's UAPI headers do not: the kernel's short
- * integer types, <linux/in.h>'s IPPROTO_*, <linux/pkt_cls.h>'s TC_ACT_*, the byte-order
- * functions by their kernel names and memcpy / memset as the compiler builtins. Given with
- * `-include {wrappers}/kernel_tree.h` (bmc-cache). */
+ * integer types and the C99 ones it defines too, bool, NULL, likely / unlikely, <linux/in.h>'s IPPROTO_*,
+ * <linux/pkt_cls.h>'s TC_ACT_*, the byte-order functions by their kernel names and memcpy /
+ * memset as the compiler builtins. Given with `-include {wrappers}/kernel_tree.h` (bmc-cache,
+ * prototype-kernel's samples). */
 #ifndef REAL_PROGRAMS_KERNEL_TREE
 #define REAL_PROGRAMS_KERNEL_TREE
 #include <linux/types.h>
@@ -17,6 +18,22 @@ typedef __s8 s8;
 typedef __s16 s16;
 typedef __s32 s32;
 typedef __s64 s64;
+typedef __u8 uint8_t;
+typedef __u16 uint16_t;
+typedef __u32 uint32_t;
+typedef __u64 uint64_t;
+#ifndef __cplusplus
+typedef _Bool bool;
+#define true 1
+#define false 0
+#endif
+#ifndef NULL
+#define NULL ((void *)0)
+#endif
+#ifndef likely
+#define likely(x) __builtin_expect(!!(x), 1)
+#define unlikely(x) __builtin_expect(!!(x), 0)
+#endif
 #ifndef htons
 #define htons(x) bpf_htons(x)
 #define ntohs(x) bpf_ntohs(x)
