@@ -1,9 +1,9 @@
 /* What a configured kernel tree's headers give the programs built inside it (samples/bpf
  * style, `-I$(LINUX)/include`) and the system's UAPI headers do not: the kernel's short
- * integer types and the C99 ones it defines too, bool, NULL, likely / unlikely, <linux/in.h>'s IPPROTO_*,
+ * integer types and the C99 ones it defines too, bool, NULL, likely / unlikely, READ_ONCE, GENMASK, <linux/in.h>'s IPPROTO_*,
  * <linux/pkt_cls.h>'s TC_ACT_*, the byte-order functions by their kernel names and memcpy /
  * memset as the compiler builtins. Given with `-include {wrappers}/kernel_tree.h` (bmc-cache,
- * prototype-kernel's samples). */
+ * prototype-kernel's samples, qosify). */
 #ifndef REAL_PROGRAMS_KERNEL_TREE
 #define REAL_PROGRAMS_KERNEL_TREE
 #include <linux/types.h>
@@ -29,6 +29,12 @@ typedef _Bool bool;
 #endif
 #ifndef NULL
 #define NULL ((void *)0)
+#endif
+#ifndef READ_ONCE
+#define READ_ONCE(x) (*(const volatile __typeof__(x) *)&(x))
+#endif
+#ifndef GENMASK
+#define GENMASK(h, l) (((~0UL) - (1UL << (l)) + 1) & (~0UL >> (63 - (h))))
 #endif
 #ifndef likely
 #define likely(x) __builtin_expect(!!(x), 1)
