@@ -124,7 +124,8 @@ pub struct CheckOpts {
     pub file: String,
     /// The program type (xdp, socket_filter, sched_cls, sched_act, ...) [default: xdp]. For an
     /// ELF object: the type of the program sections whose name gives none (`xdp_pass`,
-    /// `filter`, ...), as `bpf_program__set_type` in libbpf.
+    /// `filter`, ...), as `bpf_program__set_type` in libbpf, and of the `--section` named even
+    /// where its name is another program type's (tc's `bpf obj FILE sec sk_skb`).
     #[arg(long = "type", value_name = "T", value_parser = program_type)]
     pub prog_type: Option<ProgramType>,
     /// The maps the program names (`--map`, see [`MAP_HELP`]).

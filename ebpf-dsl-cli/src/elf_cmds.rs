@@ -283,7 +283,8 @@ pub struct CheckObject {
     pub kernel: ebpf_dsl::verifier::KernelVersion,
     /// `--section`: only the programs of this section (or with this function name).
     pub section: Option<String>,
-    /// `--type`: the type of the program sections whose name gives none.
+    /// `--type`: the type of the program sections whose name gives none, and of the
+    /// `--section` named even if its name is another program type's (`sk_skb` loaded by tc).
     pub unknown_type: Option<ProgramType>,
     /// `--btf`: the target kernel's BTF file, for CO-RE relocations and `.ksyms` externs
     /// (read only when the object has either).
@@ -457,6 +458,16 @@ pub fn check_object(bytes: &[u8], shown: &str, how: &CheckObject) -> Result<Exit
     // The target's BTF, decoded when first needed: for the externs, CO-RE relocations, and
     // for programs reading kernel structures (`verifier::needs_vmlinux`).
     let mut vmlinux: Option<ebpf_dsl::btf::Btf> = None;
+    // `--section S --type T`: S is read as a program of type T even where its name is that of
+    // another program type (tc's `bpf obj FILE sec sk_skb` loads a classifier from `sk_skb`).
+    let as_unknown = how.section.as_deref().filter(|_| how.unknown_type.is_some());
+    let plain = |btf| elf::ReadOptions {
+        unknown: how.unknown_type,
+        btf,
+        kconfig: Some(&kconfig),
+        section_as_unknown: as_unknown,
+        ..elf::ReadOptions::default()
+    };
     let mut read = match (&how.btf, ksyms.is_empty()) {
         (Some(path), false) => {
             let (btf, raw) = target_btf_raw(path)?;
@@ -474,18 +485,19 @@ pub fn check_object(bytes: &[u8], shown: &str, how: &CheckObject) -> Result<Exit
                 btf: Some(&btf),
                 modules: &modules,
                 kconfig: Some(&kconfig),
+                section_as_unknown: as_unknown,
             };
             let read = elf::read_object_with(bytes, &opts);
             vmlinux = Some(btf);
             read
         }
-        _ => elf::read_object_for_kernel(bytes, how.unknown_type, None, Some(&kconfig)),
+        _ => elf::read_object_with(bytes, &plain(None)),
     };
     // An object with CO-RE relocations is read again for the target's BTF, when given.
     if let (Err(e), Some(path), true) = (&read, &how.btf, ksyms.is_empty()) {
         if e.reason.contains("CO-RE relocation") {
             let btf = vmlinux.insert(target_btf(path)?);
-            read = elf::read_object_for_kernel(bytes, how.unknown_type, Some(btf), Some(&kconfig));
+            read = elf::read_object_with(bytes, &plain(Some(btf)));
         }
     }
     let obj = match read {
@@ -520,7 +532,7 @@ pub fn check_object(bytes: &[u8], shown: &str, how: &CheckObject) -> Result<Exit
         } else {
             format!(
                 "; sections of other or unknown program types: {} (give the type of an \
-                 unknown one with --type)",
+                 unknown one with --type, of another one with --section NAME --type)",
                 obj.skipped.join(", ")
             )
         };

@@ -73,7 +73,15 @@ OTHER = re.compile(
 
 def section_type(section, fallback):
     """The program type libbpf gives section `section` (None: another kind of program); a
-    leading `?` (libbpf: not loaded by default) is not part of the type."""
+    leading `?` (libbpf: not loaded by default) is not part of the type. `fallback` is an
+    `obj` line's TYPE: the type of a section whose name gives none, then optionally
+    `,SECTION=TYPE` pairs for sections of such names that the project's loader loads as
+    another type (bmc-cache's XDP and tc programs in one object)."""
+    fallback, *named = fallback.split(",")
+    for pair in named:
+        name, _, t = pair.partition("=")
+        if name == section:
+            return t
     section = section[1:] if section.startswith("?") else section
     head = section.split("/")[0]
     for name, t in KNOWN:

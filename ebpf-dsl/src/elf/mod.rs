@@ -317,6 +317,12 @@ pub struct ReadOptions<'a> {
     /// The target kernel's version and configuration, for `__kconfig` externs
     /// ([`read_object_for_kernel`]).
     pub kconfig: Option<&'a Kconfig>,
+    /// A section (by its name or one of its functions' names) read as a program of type
+    /// [`ReadOptions::unknown`] even though its name is one of another program type libbpf
+    /// knows ([`is_other_program_section`]), as a loader that sets the type itself does:
+    /// tc's `bpf obj FILE sec sk_skb` loads that section as a classifier (libbpf:
+    /// `bpf_program__set_type`). Ignored without `unknown`.
+    pub section_as_unknown: Option<&'a str>,
 }
 
 /// Reads an object as `opts` says (see the module docs and [`ReadOptions`]).

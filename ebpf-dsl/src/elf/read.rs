@@ -310,8 +310,18 @@ pub fn read(bytes: &[u8], opts: &super::ReadOptions<'_>) -> Result<Object, ElfEr
         if s.flags & SHF_EXECINSTR == 0 || s.sh_type != SHT_PROGBITS || s.name == ".text" {
             continue;
         }
+        // The section the caller names with its type, whatever other type its name gives.
+        let named = opts.section_as_unknown.is_some_and(|n| {
+            n == s.name
+                || elf.symbols.iter().any(|y| {
+                    y.shndx as usize == s.index
+                        && y.kind == STT_FUNC
+                        && y.bind != STB_LOCAL
+                        && y.name == n
+                })
+        });
         let typed = program_type_for_section(&s.name)
-            .or(unknown.filter(|_| !super::is_other_program_section(&s.name)));
+            .or(unknown.filter(|_| named || !super::is_other_program_section(&s.name)));
         let Some(prog_type) = typed else {
             skipped.push(s.name.clone());
             continue;

@@ -5,7 +5,8 @@
 //! never on the contents of the memory it reads, with one exception: a `bpf_map_lookup_elem`
 //! in an array map whose key on the stack is a known constant cannot fail (kernel 6.14+,
 //! `transfer/call`), so the key's stack bytes decide whether `r0` may be NULL. Those bytes are
-//! demanded exact at the call, as the kernel's `get_constant_map_key` marks the key precise.
+//! demanded exact at the call when the key is such a constant (`State::constant_key`), as the
+//! kernel's `get_constant_map_key` marks the key precise only then.
 
 //!
 //! The memory a helper reads through a stack pointer is marked read over the bytes its
@@ -38,6 +39,11 @@ impl Exec<'_> {
         };
         let spec = self.map(map);
         if !matches!(spec.map_type, MapType::Array | MapType::PercpuArray) {
+            return Mask::EMPTY;
+        }
+        // Only a key the kernel takes for a constant is marked precise (a key it cannot read
+        // as one, e.g. a value stored at fp-4 that it keeps as plain bytes, is not).
+        if st.constant_key(&regs[2], spec.key_size).is_none() {
             return Mask::EMPTY;
         }
         deps::stack_sources(d, &regs[2], spec.key_size.max(1) as i64)

@@ -133,6 +133,46 @@ exit"
     }
 }
 
+/// An array lookup's key that the kernel does not take for a constant is not precise
+/// (`get_constant_map_key` marks the key only when it returns one): a non-zero value stored
+/// at `fp-4`, off its slot's start, is plain bytes to the kernel, so two paths that differ
+/// only in it (keys 1 and 2) are pruned where they meet, as for a hash key; stored at `fp-8`
+/// (a spill of the key's size) it is a constant key, and they are not.
+#[test]
+fn an_array_key_the_kernel_cannot_read_as_a_constant_is_not_precise() {
+    let src = |off: u32| {
+        format!(
+            "
+call bpf_get_prandom_u32
+r6 = 0
+r7 = 0
+r8 = 0
+r1 = 1
+if r0 == 0 goto j
+goto k
+j:
+r1 = 2
+k:
+*(u32 *)(r10 - {off}) = r1
+r1 = arr ll
+r2 = r10
+r2 += -{off}
+call bpf_map_lookup_elem
+if r0 == 0 goto out
+r0 = *(u64 *)(r0 + 0)
+out:
+r0 = 2
+exit"
+        )
+    };
+    assert_eq!(pruned_at(&src(4), "k", K618), 1);
+    assert_eq!(pruned_at(&src(8), "k", K618), 0);
+    for every in [false, true] {
+        assert!(run(&src(4), K618, every).is_ok());
+        assert!(run(&src(8), K618, every).is_ok());
+    }
+}
+
 /// A helper reads the bytes its prototype gives through a stack pointer (the map's key size,
 /// a memory argument's size register), as the kernel's `check_helper_mem_access` marks them,
 /// not every slot up to the frame's top: two paths that differ only in `fp-8` (0, or a spilled

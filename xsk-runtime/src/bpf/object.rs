@@ -141,6 +141,7 @@ impl Loader {
                 btf,
                 modules,
                 kconfig,
+                section_as_unknown: None,
             };
             ebpf_dsl::elf::read_object_with(bytes, &opts)
         };

@@ -564,6 +564,31 @@ impl Clone for State {
 }
 
 impl State {
+    /// The key a map helper reads through `key`, if the kernel knows it is a constant
+    /// (`get_constant_map_key`, for array maps): a key on the stack at a constant offset,
+    /// within one 8-byte slot, either a constant spilled with a store of exactly the key's
+    /// size at the start of a slot, or `size` bytes all known zeros. Anything else (a value
+    /// stored off a slot's start, which the kernel keeps as plain bytes) is no constant key.
+    pub fn constant_key(&self, key: &RegVal, size: u32) -> Option<u64> {
+        let RegVal::Stack { frame, off } = key else {
+            return None;
+        };
+        let f = self.frames.get(*frame as usize)?;
+        let start = usize::try_from(*off + 512).ok()?;
+        // The kernel counts the zero bytes within the key's first 8-byte slot only.
+        if size == 0 || start / 8 != (start + size as usize - 1) / 8 {
+            return None;
+        }
+        if let Some(Slot::Part(v, n, _)) = f.stack.get(start / 8) {
+            if start % 8 == 0 && *n as u32 == size {
+                return v.as_const();
+            }
+        }
+        let zero = (start..start + size as usize)
+            .all(|pos| matches!(f.stack.get(pos / 8), Some(s) if s.zero_byte(pos % 8)));
+        zero.then_some(0)
+    }
+
     /// The innermost frame.
     pub fn cur(&self) -> &Frame {
         self.frames.last().expect("at least one frame")

@@ -254,7 +254,7 @@ impl<'a> Exec<'a> {
                     let out = *arg == Arg::MapValueOut;
                     writes.extend(self.check_helper_mem(pc, st, r, &v, size as u64, out, name)?);
                     if *arg == Arg::MapKey {
-                        const_key = constant_key(st, &v, size);
+                        const_key = st.constant_key(&v, size);
                     }
                 }
                 Arg::Ctx => {
@@ -618,32 +618,6 @@ pub(crate) fn mark_written(st: &mut State, w: &StackWrite) {
     }
 }
 
-/// The key a map helper reads, if the kernel knows it is a constant (`get_constant_map_key`):
-/// a key on the stack at a constant offset, within one 8-byte slot, whose `size` bytes are
-/// all known zeros. (The kernel
-/// also takes a spilled constant register of exactly the key's size, which this stack model
-/// does not record; such keys stay unknown.)
-fn constant_key(st: &State, key: &RegVal, size: u32) -> Option<u64> {
-    let RegVal::Stack { frame, off } = key else {
-        return None;
-    };
-    let f = st.frames.get(*frame as usize)?;
-    let start = usize::try_from(*off + 512).ok()?;
-    // The kernel counts the zero bytes within the key's first 8-byte slot only.
-    if size == 0 || start / 8 != (start + size as usize - 1) / 8 {
-        return None;
-    }
-    // A constant spilled with a store of exactly the key's size at the start of a slot.
-    if let Some(Slot::Part(v, n, _)) = f.stack.get(start / 8) {
-        if start % 8 == 0 && *n as u32 == size {
-            return v.as_const();
-        }
-    }
-    let zero = (start..start + size as usize)
-        .all(|pos| matches!(f.stack.get(pos / 8), Some(s) if s.zero_byte(pos % 8)));
-    zero.then_some(0)
-}
-
 #[cfg(test)]
 mod tests {
     use super::super::super::domain::state::Byte;
@@ -655,17 +629,17 @@ mod tests {
     fn constant_keys_from_zero_bytes_or_a_spill_of_the_key_size() {
         let mut st = initial_state();
         let key = |off| RegVal::Stack { frame: 0, off };
-        assert_eq!(constant_key(&st, &key(-4), 4), None);
+        assert_eq!(st.constant_key(&key(-4), 4), None);
         st.frames[0].stack[63] = Slot::Bytes([Byte::Zero; 8]);
-        assert_eq!(constant_key(&st, &key(-4), 4), Some(0));
+        assert_eq!(st.constant_key(&key(-4), 4), Some(0));
         // A key across two slots is not recognised (the kernel counts within one slot).
         st.frames[0].stack[62] = Slot::Bytes([Byte::Zero; 8]);
-        assert_eq!(constant_key(&st, &key(-10), 4), None);
+        assert_eq!(st.constant_key(&key(-10), 4), None);
         st.frames[0].stack[61] = Slot::Part(Scalar::konst(3), 4, 0);
-        assert_eq!(constant_key(&st, &key(-24), 4), Some(3));
-        assert_eq!(constant_key(&st, &key(-24), 8), None);
+        assert_eq!(st.constant_key(&key(-24), 4), Some(3));
+        assert_eq!(st.constant_key(&key(-24), 8), None);
         assert_eq!(
-            constant_key(&st, &RegVal::Scalar(Scalar::konst(0)), 4),
+            st.constant_key(&RegVal::Scalar(Scalar::konst(0)), 4),
             None
         );
     }
