@@ -10,6 +10,8 @@ use std::fmt::Write as _;
 
 use crate::common::Rng;
 
+mod more;
+
 /// Constants near the edges of the 16-byte map value `m` and of small masks.
 const NEAR: [i64; 16] = [0, 1, 2, 3, 4, 7, 8, 9, 12, 13, 14, 15, 16, 17, 31, 32];
 
@@ -232,7 +234,7 @@ impl Gen<'_> {
     fn fragment(&mut self) {
         let d = self.scalar();
         let a = self.scalar();
-        match self.rng.below(12) {
+        match self.rng.below(18) {
             0 | 1 => {
                 // A scalar subprogram, new or called again from a second site.
                 let f = if !self.scalar_subs.is_empty() && self.rng.chance(40) {
@@ -410,6 +412,7 @@ impl Gen<'_> {
                 let rw = self.rng.pick(&[1, 4, 8]);
                 let _ = writeln!(self.main, "{d} = *(u{} *)(r10 - {})", rw * 8, self.rng.pick(&[48, 40]));
             }
+            12..=16 => self.more_fragment(d, a),
             _ => {
                 // A helper's memory argument with a size bounded by a branch or a mask.
                 let mut pre = String::new();
