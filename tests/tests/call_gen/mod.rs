@@ -234,12 +234,14 @@ impl Gen<'_> {
     fn fragment(&mut self) {
         let d = self.scalar();
         let a = self.scalar();
-        match self.rng.below(18) {
+        match self.rng.below(21) {
             0 | 1 => {
                 // A scalar subprogram, new or called again from a second site.
                 let f = if !self.scalar_subs.is_empty() && self.rng.chance(40) {
                     let i = self.rng.below(self.scalar_subs.len() as u64) as usize;
                     self.scalar_subs[i].clone()
+                } else if self.rng.chance(40) {
+                    self.diamond_sub()
                 } else {
                     self.scalar_sub()
                 };
@@ -413,6 +415,7 @@ impl Gen<'_> {
                 let _ = writeln!(self.main, "{d} = *(u{} *)(r10 - {})", rw * 8, self.rng.pick(&[48, 40]));
             }
             12..=16 => self.more_fragment(d, a),
+            18..=20 => self.diamonds(),
             _ => {
                 // A helper's memory argument with a size bounded by a branch or a mask.
                 let mut pre = String::new();
@@ -485,7 +488,7 @@ impl Gen<'_> {
 }
 
 /// One program: the prologue (context in `r9`, three scalars read from it, some bounded),
-/// 1-5 fragments, the end, then the subprograms.
+/// 1-6 fragments, the end, then the subprograms.
 pub fn program(rng: &mut Rng) -> String {
     let mut g = Gen {
         rng,
@@ -502,7 +505,7 @@ pub fn program(rng: &mut Rng) -> String {
         g.bound(&mut b, r, 2);
         g.main.push_str(&b);
     }
-    for _ in 0..1 + g.rng.below(4) {
+    for _ in 0..1 + g.rng.below(6) {
         g.fragment();
     }
     g.finish();

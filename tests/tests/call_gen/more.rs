@@ -10,7 +10,8 @@ use super::{Gen, NEAR};
 impl Gen<'_> {
     /// One of the fragments of this file, leaving its result in `d` (from `a`).
     pub(super) fn more_fragment(&mut self, d: &'static str, a: &'static str) {
-        match self.rng.below(8) {
+        match self.rng.below(11) {
+            8..=10 => self.diamonds(),
             5..=7 => self.joined_slot_read_below(d, a),
             0 => self.pkt_changing_call(d),
             1 => self.overwrite_spilled_pointer(d),
@@ -97,6 +98,86 @@ impl Gen<'_> {
                 );
             }
         }
+    }
+
+    /// Two to four diamonds in a row, each on a fresh random number, each setting a register
+    /// (`r6`..`r8`) or a stack slot to one of two values (constants near the edges, copies
+    /// bounded two ways, or left alone): many paths, which the kernel prunes where the values
+    /// are not precise; whatever reads them later (a call, a callback, the end) decides.
+    pub(super) fn diamonds(&mut self) {
+        for _ in 0..2 + self.rng.below(3) {
+            let l = self.label();
+            let j = self.label();
+            let c = self.rng.pick(&[1, 2, 3, 7, 100, 1000]);
+            let _ = writeln!(self.main, "call bpf_get_prandom_u32\nif r0 > {c} goto {l}");
+            let to_slot = self.rng.chance(35);
+            let dst = self.scalar();
+            let slot = self.rng.pick(&[8, 16, 24, 32]);
+            for last in [false, true] {
+                if last {
+                    let _ = writeln!(self.main, "goto {j}\n{l}:");
+                }
+                if self.rng.chance(20) {
+                    continue;
+                }
+                let mut x = String::new();
+                let v = if self.rng.chance(55) {
+                    self.rng.pick(&NEAR).to_string()
+                } else {
+                    let src = self.scalar();
+                    let _ = writeln!(x, "r1 = {src}");
+                    self.bound(&mut x, "r1", 1);
+                    self.tight(&mut x, "r1");
+                    "r1".to_string()
+                };
+                if to_slot {
+                    let _ = writeln!(x, "*(u64 *)(r10 - {slot}) = {v}");
+                } else {
+                    let _ = writeln!(x, "{dst} = {v}");
+                }
+                self.main.push_str(&x);
+            }
+            let _ = writeln!(self.main, "{j}:");
+            if to_slot && self.rng.chance(50) {
+                let d = self.scalar();
+                let _ = writeln!(self.main, "{d} = *(u64 *)(r10 - {slot})");
+            }
+        }
+    }
+
+    /// A subprogram `(r1, r2) -> r0` whose result is set on the arms of one or two diamonds
+    /// on random numbers (constants near the edges, or its arguments bounded two ways):
+    /// pruned inside the callee, called from one site or more.
+    pub(super) fn diamond_sub(&mut self) -> String {
+        let name = self.name();
+        let mut b = format!("{name}:\nr6 = r1\nr7 = r2\nr8 = 0\n");
+        for _ in 0..1 + self.rng.below(2) {
+            let l = self.label();
+            let j = self.label();
+            let c = self.rng.pick(&[1, 3, 100]);
+            let _ = writeln!(b, "call bpf_get_prandom_u32\nif r0 > {c} goto {l}");
+            for last in [false, true] {
+                if last {
+                    let _ = writeln!(b, "goto {j}\n{l}:");
+                }
+                if self.rng.chance(20) {
+                    continue;
+                }
+                if self.rng.chance(50) {
+                    let _ = writeln!(b, "r8 = {}", self.rng.pick(&NEAR));
+                } else {
+                    let src = self.rng.pick(&["r6", "r7"]);
+                    let _ = writeln!(b, "r8 = {src}");
+                    self.bound(&mut b, "r8", 1);
+                    self.tight(&mut b, "r8");
+                }
+            }
+            let _ = writeln!(b, "{j}:");
+        }
+        b.push_str("r0 = r8\nexit\n");
+        self.subs.push(b);
+        self.scalar_subs.push(name.clone());
+        name
     }
 
     /// The caller checks the packet and keeps a pointer into it (in a register or spilled);
