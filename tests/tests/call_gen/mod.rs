@@ -10,6 +10,7 @@ use std::fmt::Write as _;
 
 use crate::common::Rng;
 
+mod global;
 mod more;
 
 /// Constants near the edges of the 16-byte map value `m` and of small masks.
@@ -27,6 +28,8 @@ struct Gen<'r> {
     read_subs: Vec<String>,
     label: u32,
     names: u32,
+    /// `.global_func` lines, put before the program.
+    globals: Vec<String>,
 }
 
 impl Gen<'_> {
@@ -234,7 +237,7 @@ impl Gen<'_> {
     fn fragment(&mut self) {
         let d = self.scalar();
         let a = self.scalar();
-        match self.rng.below(21) {
+        match self.rng.below(24) {
             0 | 1 => {
                 // A scalar subprogram, new or called again from a second site.
                 let f = if !self.scalar_subs.is_empty() && self.rng.chance(40) {
@@ -416,6 +419,7 @@ impl Gen<'_> {
             }
             12..=16 => self.more_fragment(d, a),
             18..=20 => self.diamonds(),
+            21..=23 => self.global_call(d, a),
             _ => {
                 // A helper's memory argument with a size bounded by a branch or a mask.
                 let mut pre = String::new();
@@ -498,6 +502,7 @@ pub fn program(rng: &mut Rng) -> String {
         read_subs: Vec::new(),
         label: 0,
         names: 0,
+        globals: Vec::new(),
     };
     for r in ["r6", "r7", "r8"] {
         let _ = writeln!(g.main, "{r} = *(u32 *)(r9 + {})", g.rng.pick(&[12, 16]));
@@ -509,7 +514,11 @@ pub fn program(rng: &mut Rng) -> String {
         g.fragment();
     }
     g.finish();
-    let mut p = g.main;
+    let mut p = String::new();
+    for line in &g.globals {
+        let _ = writeln!(p, "{line}");
+    }
+    p.push_str(&g.main);
     for s in g.subs {
         p.push_str(&s);
     }

@@ -110,6 +110,38 @@ pub fn kernel_verdict_with_flags(
     }
 }
 
+/// [`kernel_verdict`] of an XDP program whose `.global_func` functions are declared global in
+/// its BTF (as the static verifier takes them).
+fn kernel_verdict_with_globals(
+    name: &'static str,
+    a: &ebpf_dsl::asm::Assembled,
+    specs: &[MapSpec],
+    maps: &[&xsk_runtime::maps::Map],
+    src: &str,
+) -> Result<(), String> {
+    if a.globals.is_empty() {
+        return kernel_verdict(name, ebpf_dsl::ProgramType::Xdp, a, specs, maps, src);
+    }
+    let spec = ebpf_dsl::ProgramSpec {
+        name: Cow::Borrowed(name),
+        prog_type: ebpf_dsl::ProgramType::Xdp,
+        license: Cow::Borrowed("GPL"),
+        insns: Cow::Owned(a.insns.clone()),
+        relocations: Cow::Owned(a.relocations.clone()),
+        maps: Cow::Owned(specs.to_vec()),
+        lines: Default::default(),
+    };
+    let opts = xsk_runtime::program::LoadOptions {
+        globals: a.globals.clone(),
+        ..Default::default()
+    };
+    match xsk_runtime::program::Program::load_with(&spec, maps, &opts) {
+        Ok(_) => Ok(()),
+        Err(xsk_runtime::Error::Verifier { log, .. }) => Err(log),
+        Err(e) => panic!("BPF_PROG_LOAD failed for a reason other than the verifier: {e}\n{src}"),
+    }
+}
+
 /// One row of a shapes test (a shape on a program type): how many programs were generated and
 /// how the two verdicts compared; the disagreeing programs kept with both messages.
 #[derive(Default)]
@@ -228,7 +260,8 @@ pub fn case_text(mut head: String, ours: Option<String>, kernel_log: Option<&str
 
 /// A small differential fuzz run against the running kernel (`verifier_link_fuzz`,
 /// `verifier_v4_fuzz`): `count` XDP programs from `program`, each naming the map `m` (array,
-/// 4-byte key, 16-byte value, 1 entry), verified by both sides. Prints the agreement line
+/// 4-byte key, 16-byte value, 1 entry), verified by both sides (`.global_func` functions
+/// declared global on both). Prints the agreement line
 /// under `label` and fails on any false accept, listing those programs with the kernel's
 /// reason. `FUZZ_SHOW_REJECTS=n` prints the first `n` false rejects with our message;
 /// `FUZZ_REASONS=1` tallies the kernel's reasons for the programs it refuses;
@@ -256,9 +289,10 @@ pub fn fuzz_against_kernel(
         let ours = verify(
             &VerifyInput::new(&a.insns, ebpf_dsl::ProgramType::Xdp)
                 .with_maps(&a.relocations, &specs)
+                .with_globals(&a.globals)
                 .with_kernel(running_kernel()),
         );
-        let kernel = kernel_verdict(name, ebpf_dsl::ProgramType::Xdp, &a, &specs, &[&map], &src);
+        let kernel = kernel_verdict_with_globals(name, &a, &specs, &[&map], &src);
         match (&ours, &kernel) {
             (Ok(_), Err(log)) => {
                 let why = log.lines().rev().nth(1).unwrap_or("").to_string();
