@@ -290,7 +290,11 @@ impl Gen<'_> {
             }
             4 => {
                 // The callee writes the caller's stack; the caller reads the slot back.
-                let f = self.write_sub();
+                let f = if self.rng.chance(40) {
+                    self.diamond_write_sub()
+                } else {
+                    self.write_sub()
+                };
                 let slot = self.rng.pick(&[8, 16, 32]);
                 if self.rng.chance(70) {
                     let v = if self.rng.chance(50) { a.to_string() } else { "0".to_string() };

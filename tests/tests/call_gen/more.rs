@@ -180,6 +180,46 @@ impl Gen<'_> {
         name
     }
 
+    /// A subprogram `(r1 pointer into the caller's stack, r2 scalar)` that writes the
+    /// caller's slot on the arms of a diamond on a random number (a constant, its argument
+    /// bounded, or nothing), then maybe again after the join: the kernel must keep the
+    /// caller's slot precise through the callee's pruning.
+    pub(super) fn diamond_write_sub(&mut self) -> String {
+        let name = self.name();
+        let mut b = format!("{name}:\nr6 = r1\nr7 = r2\n");
+        let l = self.label();
+        let j = self.label();
+        let _ = writeln!(b, "call bpf_get_prandom_u32\nif r0 > {} goto {l}", self.rng.pick(&[1, 3, 100]));
+        for last in [false, true] {
+            if last {
+                let _ = writeln!(b, "goto {j}\n{l}:");
+            }
+            match self.rng.below(4) {
+                0 => {}
+                1 => {
+                    let _ = writeln!(b, "*(u64 *)(r6 + 0) = {}", self.rng.pick(&NEAR));
+                }
+                2 => {
+                    let w = self.rng.pick(&[8, 16, 32]);
+                    let _ = writeln!(b, "*(u{w} *)(r6 + 0) = {}", self.rng.pick(&NEAR));
+                }
+                _ => {
+                    let _ = writeln!(b, "r8 = r7");
+                    self.bound(&mut b, "r8", 1);
+                    self.tight(&mut b, "r8");
+                    let _ = writeln!(b, "*(u64 *)(r6 + 0) = r8");
+                }
+            }
+        }
+        let _ = writeln!(b, "{j}:");
+        if self.rng.chance(30) {
+            let _ = writeln!(b, "r8 = *(u64 *)(r6 + 0)\nr8 &= 7\n*(u64 *)(r6 + 0) = r8");
+        }
+        b.push_str("r0 = 0\nexit\n");
+        self.subs.push(b);
+        name
+    }
+
     /// The caller checks the packet and keeps a pointer into it (in a register or spilled);
     /// a subprogram, given the context, may call `bpf_xdp_adjust_head` (on some path only, or
     /// never); the caller then reads through the pointer it kept, or reloads it.
