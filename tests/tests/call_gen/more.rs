@@ -10,7 +10,8 @@ use super::{Gen, NEAR};
 impl Gen<'_> {
     /// One of the fragments of this file, leaving its result in `d` (from `a`).
     pub(super) fn more_fragment(&mut self, d: &'static str, a: &'static str) {
-        match self.rng.below(11) {
+        match self.rng.below(13) {
+            11 | 12 => self.advancing_pointer_callback(d),
             8..=10 => self.diamonds(),
             5..=7 => self.joined_slot_read_below(d, a),
             0 => self.pkt_changing_call(d),
@@ -218,6 +219,38 @@ impl Gen<'_> {
         b.push_str("r0 = 0\nexit\n");
         self.subs.push(b);
         name
+    }
+
+    /// The caller spills a map value pointer; a `bpf_loop` callback (run a constant or an
+    /// unknown number of times) moves it on through its context; the caller reads through it.
+    fn advancing_pointer_callback(&mut self, d: &'static str) {
+        let cb = self.name();
+        let step = self.rng.pick(&[1, 4, 8]);
+        let mut b = format!("{cb}:\nr3 = *(u64 *)(r2 + 0)\n");
+        if self.rng.chance(30) {
+            // Only on some calls: a branch on the index.
+            let l = self.label();
+            let _ = writeln!(b, "if r1 > {} goto {l}\nr3 += {step}\n{l}:", self.rng.pick(&[0, 1, 2]));
+        } else {
+            let _ = writeln!(b, "r3 += {step}");
+        }
+        let _ = writeln!(b, "*(u64 *)(r2 + 0) = r3\nr0 = {}\nexit", self.rng.pick(&[0, 0, 1]));
+        self.subs.push(b);
+        let out = self.label();
+        self.lookup(&out);
+        let n = if self.rng.chance(70) {
+            self.rng.pick(&[1, 2, 3, 4]).to_string()
+        } else {
+            let r = self.scalar();
+            r.to_string()
+        };
+        let w = self.rng.pick(&[1, 4, 8]);
+        let k = self.rng.pick(&[0, 4, 8, 11, 12]);
+        let _ = writeln!(
+            self.main,
+            "*(u64 *)(r10 - 16) = r0\nr1 = {n}\nr2 = {cb} ll\nr3 = r10\nr3 += -16\nr4 = 0\ncall bpf_loop\nr1 = *(u64 *)(r10 - 16)\n{d} = *(u{} *)(r1 + {k})\n{out}:",
+            w * 8
+        );
     }
 
     /// The caller checks the packet and keeps a pointer into it (in a register or spilled);
