@@ -100,14 +100,16 @@ mod tests {
     #[test]
     fn a_named_function_no_path_runs_breaks_only_when_it_is_removed_to_nothing() {
         // main, f (called) and g (named, never run, last): g's load points past the end.
-        let (rule, msg) = verdict(
-            "call f\nr2 = g ll\nr0 = 0\nexit\nf:\nr0 = 0\nexit\ng:\nr0 = 0\nexit\n",
-        )
-        .unwrap_err();
+        let (rule, msg) =
+            verdict("call f\nr2 = g ll\nr0 = 0\nexit\nf:\nr0 = 0\nexit\ng:\nr0 = 0\nexit\n")
+                .unwrap_err();
         assert_eq!(rule, Rule::Structure);
         assert!(msg.contains("No program to jit"), "{msg}");
         // g before f: its load now points at f's start, which the kernel accepts.
-        assert!(verdict("r2 = g ll\ncall f\nr0 = 0\nexit\ng:\nr0 = 0\nexit\nf:\nr0 = 0\nexit\n").is_ok());
+        assert!(
+            verdict("r2 = g ll\ncall f\nr0 = 0\nexit\ng:\nr0 = 0\nexit\nf:\nr0 = 0\nexit\n")
+                .is_ok()
+        );
         // main and g only: one function left, nothing for jit_subprogs to look at.
         assert!(verdict("r2 = g ll\nr0 = 0\nexit\ng:\nr0 = 0\nexit\n").is_ok());
         // A bpf_loop with a count of 0 never runs its callback: the same as a load.

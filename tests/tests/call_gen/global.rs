@@ -41,7 +41,12 @@ impl Gen<'_> {
         if self.rng.chance(50) {
             let _ = writeln!(b, "r0 = *(u{} *)(r1 + {k})", w * 8);
         } else {
-            let _ = writeln!(b, "*(u{} *)(r1 + {k}) = {}", w * 8, self.rng.pick(&[0, 1, 7]));
+            let _ = writeln!(
+                b,
+                "*(u{} *)(r1 + {k}) = {}",
+                w * 8,
+                self.rng.pick(&[0, 1, 7])
+            );
         }
         if with_ctx && self.rng.chance(60) {
             let _ = writeln!(
@@ -62,7 +67,11 @@ impl Gen<'_> {
         let from_stack = match self.rng.below(10) {
             0..=3 => {
                 if self.rng.chance(80) {
-                    let _ = writeln!(self.main, "*(u64 *)(r10 - {slot}) = {}", self.rng.pick(&NEAR));
+                    let _ = writeln!(
+                        self.main,
+                        "*(u64 *)(r10 - {slot}) = {}",
+                        self.rng.pick(&NEAR)
+                    );
                     if slot > 8 && self.rng.chance(70) {
                         let _ = writeln!(self.main, "*(u64 *)(r10 - {}) = 0", slot - 8);
                     }

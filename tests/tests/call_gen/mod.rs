@@ -168,7 +168,11 @@ impl Gen<'_> {
             self.bound(&mut body, "r2", 1);
             b.push_str(&body);
             let l = self.label();
-            let end = if self.rng.chance(80) { w + k } else { w + k - 1 };
+            let end = if self.rng.chance(80) {
+                w + k
+            } else {
+                w + k - 1
+            };
             let _ = writeln!(
                 b,
                 "r1 += r2\nr4 = r1\nr4 += {end}\nif r4 > r3 goto {l}\nr0 = *(u{} *)(r1 + {k})\nexit\n{l}:\nr0 = 0\nexit",
@@ -202,7 +206,11 @@ impl Gen<'_> {
         }
         if self.rng.chance(30) {
             let l = self.label();
-            let _ = writeln!(b, "if r2 > {} goto {l}\n*(u64 *)(r1 + 0) = 0\n{l}:", self.rng.pick(&NEAR));
+            let _ = writeln!(
+                b,
+                "if r2 > {} goto {l}\n*(u64 *)(r1 + 0) = 0\n{l}:",
+                self.rng.pick(&NEAR)
+            );
         }
         b.push_str("r0 = 0\nexit\n");
         self.subs.push(b);
@@ -297,13 +305,21 @@ impl Gen<'_> {
                 };
                 let slot = self.rng.pick(&[8, 16, 32]);
                 if self.rng.chance(70) {
-                    let v = if self.rng.chance(50) { a.to_string() } else { "0".to_string() };
+                    let v = if self.rng.chance(50) {
+                        a.to_string()
+                    } else {
+                        "0".to_string()
+                    };
                     let _ = writeln!(self.main, "*(u64 *)(r10 - {slot}) = {v}");
                 }
                 let w = self.rng.pick(&[1, 2, 4, 8, 8]);
                 let k = self.rng.pick(&[0, 0, 4, 7]);
                 let k = k - k % w;
-                let sign = if w < 8 && self.rng.chance(20) { 's' } else { 'u' };
+                let sign = if w < 8 && self.rng.chance(20) {
+                    's'
+                } else {
+                    'u'
+                };
                 let _ = writeln!(
                     self.main,
                     "r1 = r10\nr1 += -{slot}\nr2 = {a}\ncall {f}\n{d} = *({sign}{} *)(r10 - {})",
@@ -324,7 +340,11 @@ impl Gen<'_> {
                 self.bound(&mut pre, a, 1);
                 self.tight(&mut pre, a);
                 self.main.push_str(&pre);
-                let _ = writeln!(self.main, "r1 += {a}\n{d} = *(u{} *)(r1 + 0)\n{out}:", w * 8);
+                let _ = writeln!(
+                    self.main,
+                    "r1 += {a}\n{d} = *(u{} *)(r1 + 0)\n{out}:",
+                    w * 8
+                );
             }
             6 => {
                 // bpf_loop: the callback writes its index (or a bounded value) into the
@@ -340,7 +360,12 @@ impl Gen<'_> {
                 self.bound(&mut body, "r3", 2);
                 b.push_str(&body);
                 let w = self.rng.pick(&[4, 8, 8]);
-                let _ = writeln!(b, "*(u{} *)(r2 + 0) = r3\nr0 = {}\nexit", w * 8, self.rng.pick(&[0, 0, 1]));
+                let _ = writeln!(
+                    b,
+                    "*(u{} *)(r2 + 0) = r3\nr0 = {}\nexit",
+                    w * 8,
+                    self.rng.pick(&[0, 0, 1])
+                );
                 self.subs.push(b);
                 let init = self.rng.pick(&["0", "0", a]);
                 let _ = writeln!(
@@ -391,13 +416,21 @@ impl Gen<'_> {
             9 => {
                 // A partial spill: narrow stores over a spilled register, then a fill.
                 let slot = self.rng.pick(&[16, 24, 40]);
-                let first = if self.rng.chance(70) { a.to_string() } else { self.rng.pick(&["0", "1", "16"]).to_string() };
+                let first = if self.rng.chance(70) {
+                    a.to_string()
+                } else {
+                    self.rng.pick(&["0", "1", "16"]).to_string()
+                };
                 let _ = writeln!(self.main, "*(u64 *)(r10 - {slot}) = {first}");
                 for _ in 0..self.rng.below(3) {
                     let w = self.rng.pick(&[1, 2, 4]);
                     let k = self.rng.pick(&[0, 1, 2, 4, 6, 7]);
                     let k = k - k % w;
-                    let v = if self.rng.chance(50) { "0".to_string() } else { self.scalar().to_string() };
+                    let v = if self.rng.chance(50) {
+                        "0".to_string()
+                    } else {
+                        self.scalar().to_string()
+                    };
                     let _ = writeln!(self.main, "*(u{} *)(r10 - {}) = {v}", w * 8, slot - k);
                 }
                 let w = self.rng.pick(&[1, 2, 4, 8, 8, 8]);
@@ -416,10 +449,23 @@ impl Gen<'_> {
                     let _ = writeln!(self.main, "*(u64 *)(r10 - 48) = 0\n*(u64 *)(r10 - 40) = 0");
                 }
                 let w = self.rng.pick(&[1, 1, 2, 4, 8]);
-                let v = if self.rng.chance(50) { "0".to_string() } else { self.scalar().to_string() };
-                let _ = writeln!(self.main, "r2 = r10\nr2 += -48\nr2 += r1\n*(u{} *)(r2 + 0) = {v}", w * 8);
+                let v = if self.rng.chance(50) {
+                    "0".to_string()
+                } else {
+                    self.scalar().to_string()
+                };
+                let _ = writeln!(
+                    self.main,
+                    "r2 = r10\nr2 += -48\nr2 += r1\n*(u{} *)(r2 + 0) = {v}",
+                    w * 8
+                );
                 let rw = self.rng.pick(&[1, 4, 8]);
-                let _ = writeln!(self.main, "{d} = *(u{} *)(r10 - {})", rw * 8, self.rng.pick(&[48, 40]));
+                let _ = writeln!(
+                    self.main,
+                    "{d} = *(u{} *)(r10 - {})",
+                    rw * 8,
+                    self.rng.pick(&[48, 40])
+                );
             }
             12..=16 => self.more_fragment(d, a),
             18..=20 => self.diamonds(),
@@ -473,7 +519,10 @@ impl Gen<'_> {
                 let _ = writeln!(self.main, "r0 += {s}\n*(u{} *)(r0 + {k}) = 1", w * 8);
             }
             1 => {
-                let _ = writeln!(self.main, "r1 = r10\nr1 += -64\nr1 += {s}\n*(u8 *)(r1 + 0) = 1");
+                let _ = writeln!(
+                    self.main,
+                    "r1 = r10\nr1 += -64\nr1 += {s}\n*(u8 *)(r1 + 0) = 1"
+                );
             }
             2 => {
                 let _ = writeln!(
@@ -483,14 +532,17 @@ impl Gen<'_> {
                 );
             }
             _ => {
-                let op = self.rng.pick(&[">", ">=", "s>", "s<", "<", "==", "!=", "&"]);
+                let op = self
+                    .rng
+                    .pick(&[">", ">=", "s>", "s<", "<", "==", "!=", "&"]);
                 let c = self.rng.pick(&NEAR);
                 let _ = writeln!(self.main, "if {s} {op} {c} goto bad");
             }
         }
         let _ = writeln!(self.main, "{out}:\nr0 = 2\nexit");
         if self.main.contains("goto bad") {
-            self.main.push_str("bad:\nr0 = 7\nr0 = *(u64 *)(r0 + 0)\nexit\n");
+            self.main
+                .push_str("bad:\nr0 = 7\nr0 = *(u64 *)(r0 + 0)\nexit\n");
         }
     }
 }

@@ -85,7 +85,8 @@ impl Gen<'_> {
                 let b = body(self, "r1");
                 let ret = if use_it { "r0 = 0" } else { "r0 = r6" };
                 self.subs.push(format!("{g}:\n{b}{ret}\nexit\n"));
-                self.subs.push(format!("{f}:\n*(u64 *)(r10 - 8) = 0\ncall {g}\nexit\n"));
+                self.subs
+                    .push(format!("{f}:\n*(u64 *)(r10 - 8) = 0\ncall {g}\nexit\n"));
                 let _ = writeln!(self.main, "r1 = r10\nr1 += -{slot}\ncall {f}\n{d} = r0");
             }
             _ => {
@@ -190,7 +191,11 @@ impl Gen<'_> {
         let mut b = format!("{name}:\nr6 = r1\nr7 = r2\n");
         let l = self.label();
         let j = self.label();
-        let _ = writeln!(b, "call bpf_get_prandom_u32\nif r0 > {} goto {l}", self.rng.pick(&[1, 3, 100]));
+        let _ = writeln!(
+            b,
+            "call bpf_get_prandom_u32\nif r0 > {} goto {l}",
+            self.rng.pick(&[1, 3, 100])
+        );
         for last in [false, true] {
             if last {
                 let _ = writeln!(b, "goto {j}\n{l}:");
@@ -230,11 +235,19 @@ impl Gen<'_> {
         if self.rng.chance(30) {
             // Only on some calls: a branch on the index.
             let l = self.label();
-            let _ = writeln!(b, "if r1 > {} goto {l}\nr3 += {step}\n{l}:", self.rng.pick(&[0, 1, 2]));
+            let _ = writeln!(
+                b,
+                "if r1 > {} goto {l}\nr3 += {step}\n{l}:",
+                self.rng.pick(&[0, 1, 2])
+            );
         } else {
             let _ = writeln!(b, "r3 += {step}");
         }
-        let _ = writeln!(b, "*(u64 *)(r2 + 0) = r3\nr0 = {}\nexit", self.rng.pick(&[0, 0, 1]));
+        let _ = writeln!(
+            b,
+            "*(u64 *)(r2 + 0) = r3\nr0 = {}\nexit",
+            self.rng.pick(&[0, 0, 1])
+        );
         self.subs.push(b);
         let out = self.label();
         self.lookup(&out);
@@ -283,7 +296,10 @@ impl Gen<'_> {
         let _ = writeln!(self.main, "r1 = r9\nr2 = {r}\ncall {f}");
         match self.rng.below(3) {
             0 => {
-                let _ = writeln!(self.main, "r1 = *(u64 *)(r10 - 56)\n{d} = *(u8 *)(r1 + {k})");
+                let _ = writeln!(
+                    self.main,
+                    "r1 = *(u64 *)(r10 - 56)\n{d} = *(u8 *)(r1 + {k})"
+                );
             }
             1 => {
                 // Reloaded and checked again: always fine.
@@ -311,7 +327,12 @@ impl Gen<'_> {
                 let w = self.rng.pick(&[1, 2, 4]);
                 let k = self.rng.pick(&[0, 4, 6, 7]);
                 let k = k - k % w;
-                let _ = writeln!(b, "*(u{} *)(r1 + {k}) = {}", w * 8, self.rng.pick(&["0", "r2"]));
+                let _ = writeln!(
+                    b,
+                    "*(u{} *)(r1 + {k}) = {}",
+                    w * 8,
+                    self.rng.pick(&["0", "r2"])
+                );
             }
             1 => {
                 let _ = writeln!(b, "*(u64 *)(r1 + 0) = r2");
@@ -349,7 +370,11 @@ impl Gen<'_> {
         );
         if self.rng.chance(50) {
             let l = self.label();
-            let _ = writeln!(b, "if r0 == 0 goto {l}\nr6 &= {}\nr0 += r6\n{l}:", self.rng.pick(&[0, 3, 7, 8]));
+            let _ = writeln!(
+                b,
+                "if r0 == 0 goto {l}\nr6 &= {}\nr0 += r6\n{l}:",
+                self.rng.pick(&[0, 3, 7, 8])
+            );
         }
         b.push_str("exit\n");
         self.subs.push(b);
@@ -380,7 +405,11 @@ impl Gen<'_> {
         if self.rng.chance(70) {
             let _ = writeln!(b, "if r3 > {} goto {l}", self.rng.pick(&[3, 7, 14, 15]));
         }
-        let _ = writeln!(b, "r3 += {}\n*(u64 *)(r2 + 0) = r3", self.rng.pick(&[1, 1, 2]));
+        let _ = writeln!(
+            b,
+            "r3 += {}\n*(u64 *)(r2 + 0) = r3",
+            self.rng.pick(&[1, 1, 2])
+        );
         if self.rng.chance(50) {
             // The count as an offset inside the callback: precise in every iteration.
             let out = self.label();

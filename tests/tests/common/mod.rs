@@ -301,7 +301,10 @@ pub fn fuzz_against_kernel(
             (Err(e), Ok(())) => {
                 false_rejects += 1;
                 if false_rejects <= show_rejects {
-                    println!("false reject #{i}\n{src}ours: {}", e.first().map(ToString::to_string).unwrap_or_default());
+                    println!(
+                        "false reject #{i}\n{src}ours: {}",
+                        e.first().map(ToString::to_string).unwrap_or_default()
+                    );
                 }
             }
             _ => {
@@ -312,18 +315,28 @@ pub fn fuzz_against_kernel(
         if let (true, Err(log)) = (tally_reasons, &kernel) {
             let why = log.lines().rev().nth(1).unwrap_or("");
             // The reason without its register numbers and offsets, so alike ones count together.
-            let key: String = why.chars().map(|c| if c.is_ascii_digit() { '#' } else { c }).collect();
+            let key: String = why
+                .chars()
+                .map(|c| if c.is_ascii_digit() { '#' } else { c })
+                .collect();
             *reasons.entry(key).or_insert(0usize) += 1;
         }
         if let (Some(text), Err(log)) = (&show_kernel, &kernel) {
-            if shown < 3 && log.lines().rev().nth(1).unwrap_or("").contains(text.as_str()) {
+            if shown < 3
+                && log
+                    .lines()
+                    .rev()
+                    .nth(1)
+                    .unwrap_or("")
+                    .contains(text.as_str())
+            {
                 shown += 1;
                 println!("kernel refuses #{i}\n{src}{log}");
             }
         }
     }
     let mut reasons: Vec<_> = reasons.into_iter().collect();
-    reasons.sort_by(|a, b| b.1.cmp(&a.1));
+    reasons.sort_by_key(|r| std::cmp::Reverse(r.1));
     for (why, n) in reasons.iter().take(25) {
         println!("{n:>6}  {why}");
     }

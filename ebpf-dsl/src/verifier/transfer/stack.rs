@@ -518,7 +518,14 @@ mod tests {
         assert_eq!(st.frames[0].stack[62], Slot::Bytes([Byte::Zero; 8]));
         assert_eq!(st.frames[0].stack[63], Slot::Bytes([Byte::Misc; 8]));
         // Writing anything else makes the range unknown.
-        stack_var_write(&mut st, 0, -16, -14, &RegVal::Scalar(Scalar::konst(1)), true);
+        stack_var_write(
+            &mut st,
+            0,
+            -16,
+            -14,
+            &RegVal::Scalar(Scalar::konst(1)),
+            true,
+        );
         let Slot::Bytes(b) = &st.frames[0].stack[62] else {
             panic!("bytes")
         };
@@ -543,7 +550,14 @@ mod tests {
         assert!(matches!(st.frames[0].stack[60], Slot::Bytes(_)));
         stack_var_write(&mut st, 0, -40, -39, &zero, false);
         assert!(matches!(st.frames[0].stack[59], Slot::Bytes(_)));
-        stack_var_write(&mut st, 0, -48, -47, &RegVal::Scalar(Scalar::konst(1)), true);
+        stack_var_write(
+            &mut st,
+            0,
+            -48,
+            -47,
+            &RegVal::Scalar(Scalar::konst(1)),
+            true,
+        );
         assert!(matches!(st.frames[0].stack[58], Slot::Bytes(_)));
     }
 
@@ -552,7 +566,9 @@ mod tests {
         let mut st = initial_state();
         One::new("*(u64 *)(r10 - 8) = 0\nexit").next(&mut st);
         let k612 = KernelVersion::new(6, 12);
-        One::new("r2 = *(u32 *)(r10 - 4)\nexit").kernel(k612).next(&mut st);
+        One::new("r2 = *(u32 *)(r10 - 4)\nexit")
+            .kernel(k612)
+            .next(&mut st);
         assert_eq!(num(&st, 2).as_const(), Some(0));
         One::new("r2 = *(u16 *)(r10 - 6)\nexit").next(&mut st);
         assert_eq!(num(&st, 2).as_const(), None);

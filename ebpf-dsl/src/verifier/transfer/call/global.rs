@@ -403,8 +403,11 @@ mod tests {
         let e = call(16, "").unwrap_err();
         assert_eq!(e[0].rule, Rule::StackAccess, "{}", e[0]);
         // The zero at r10 - 8 is unknown after the call: no longer a null-checked constant.
-        let e = call(8, "r3 = *(u64 *)(r10 - 8)\nr4 = r10\nr4 += r3\nr0 = *(u8 *)(r4 - 1)\n")
-            .unwrap_err();
+        let e = call(
+            8,
+            "r3 = *(u64 *)(r10 - 8)\nr4 = r10\nr4 += r3\nr0 = *(u8 *)(r4 - 1)\n",
+        )
+        .unwrap_err();
         assert_eq!(e[0].insn_index, 10, "{}", e[0]);
         assert!(call(8, "r3 = *(u64 *)(r10 - 16)\n").is_ok());
     }
