@@ -41,6 +41,8 @@ pub(crate) struct Exec<'a> {
     pub(crate) gpl: bool,
     pub(crate) processed: usize,
     pub(crate) pruned: usize,
+    /// Per instruction slot: reached by a path (the kernel's `seen`; see `super::dead_code`).
+    pub(crate) seen: Vec<bool>,
     /// Deepest stack offset used, per subprogram.
     pub(crate) depth: Vec<u32>,
     /// Calls and ranges taken on trust (`super::trust`, `transfer/trust.rs`).
@@ -102,6 +104,7 @@ impl<'a> Exec<'a> {
             gpl: super::license_is_gpl_compatible(input.license),
             processed: 0,
             pruned: 0,
+            seen: vec![false; ops.len()],
             depth: vec![0; cfg.subprog_starts.len()],
             trust: Default::default(),
             extra_maps: Vec::new(),

@@ -40,6 +40,13 @@ impl<'a> Exec<'a> {
             states += self.explore(pc, st, exact_pruning, every_prune_point)?;
         }
         self.check_stack_depth()?;
+        if let Some((at, target)) =
+            super::dead_code::broken_func_ref(self.ops, &self.seen, &self.cfg.subprog_starts)
+        {
+            return Err(e(at, Rule::Structure, format!(
+                "this reference to a function points, once the kernel removes the code no path reached (a function no path runs: a callback never called, a bpf_loop of 0 rounds), at instruction {target} of what is left, where no function starts: the kernel refuses the program (\"verifier bug: No program to jit at insn N (subprog < 0)\", after its other rewrites); remove the unused function or move it before a used one"
+            )));
+        }
         Ok(Report {
             insns_processed: self.processed,
             states,
@@ -89,6 +96,10 @@ impl<'a> Exec<'a> {
         {
             loop {
                 self.processed += 1;
+                self.seen[pc] = true;
+                if matches!(self.ops[pc], Op::LdImm64 { .. }) && pc + 1 < self.seen.len() {
+                    self.seen[pc + 1] = true;
+                }
                 super::trace::record(&self.tracer, super::trace::Ev::Processed(pc));
                 if self.processed > MAX_PROCESSED {
                     return Err(e(pc, Rule::Complexity, format!(

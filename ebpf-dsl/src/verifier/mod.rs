@@ -264,6 +264,7 @@ pub(crate) mod cfg;
 mod chunks;
 mod context;
 pub mod ctx;
+mod dead_code;
 mod deps;
 mod deps_call;
 pub(crate) mod domain;

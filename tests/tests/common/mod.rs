@@ -110,6 +110,38 @@ pub fn kernel_verdict_with_flags(
     }
 }
 
+/// [`kernel_verdict`] of an XDP program whose `.global_func` functions are declared global in
+/// its BTF (as the static verifier takes them).
+fn kernel_verdict_with_globals(
+    name: &'static str,
+    a: &ebpf_dsl::asm::Assembled,
+    specs: &[MapSpec],
+    maps: &[&xsk_runtime::maps::Map],
+    src: &str,
+) -> Result<(), String> {
+    if a.globals.is_empty() {
+        return kernel_verdict(name, ebpf_dsl::ProgramType::Xdp, a, specs, maps, src);
+    }
+    let spec = ebpf_dsl::ProgramSpec {
+        name: Cow::Borrowed(name),
+        prog_type: ebpf_dsl::ProgramType::Xdp,
+        license: Cow::Borrowed("GPL"),
+        insns: Cow::Owned(a.insns.clone()),
+        relocations: Cow::Owned(a.relocations.clone()),
+        maps: Cow::Owned(specs.to_vec()),
+        lines: Default::default(),
+    };
+    let opts = xsk_runtime::program::LoadOptions {
+        globals: a.globals.clone(),
+        ..Default::default()
+    };
+    match xsk_runtime::program::Program::load_with(&spec, maps, &opts) {
+        Ok(_) => Ok(()),
+        Err(xsk_runtime::Error::Verifier { log, .. }) => Err(log),
+        Err(e) => panic!("BPF_PROG_LOAD failed for a reason other than the verifier: {e}\n{src}"),
+    }
+}
+
 /// One row of a shapes test (a shape on a program type): how many programs were generated and
 /// how the two verdicts compared; the disagreeing programs kept with both messages.
 #[derive(Default)]
@@ -228,9 +260,12 @@ pub fn case_text(mut head: String, ours: Option<String>, kernel_log: Option<&str
 
 /// A small differential fuzz run against the running kernel (`verifier_link_fuzz`,
 /// `verifier_v4_fuzz`): `count` XDP programs from `program`, each naming the map `m` (array,
-/// 4-byte key, 16-byte value, 1 entry), verified by both sides. Prints the agreement line
+/// 4-byte key, 16-byte value, 1 entry), verified by both sides (`.global_func` functions
+/// declared global on both). Prints the agreement line
 /// under `label` and fails on any false accept, listing those programs with the kernel's
-/// reason.
+/// reason. `FUZZ_SHOW_REJECTS=n` prints the first `n` false rejects with our message;
+/// `FUZZ_REASONS=1` tallies the kernel's reasons for the programs it refuses;
+/// `FUZZ_SHOW_KERNEL=text` prints three programs it refuses with `text` in its reason, with its log.
 pub fn fuzz_against_kernel(
     label: &str,
     name: &'static str,
@@ -242,6 +277,10 @@ pub fn fuzz_against_kernel(
     let specs = vec![map_spec("m", MapType::Array, 4, 16, 1)];
     let map = xsk_runtime::maps::Map::create(&specs[0]).expect("create the array map");
     let (mut agree, mut false_rejects, mut accepted) = (0, 0, 0);
+    let show_rejects = env_num("FUZZ_SHOW_REJECTS").unwrap_or(0) as usize;
+    let tally_reasons = env_num("FUZZ_REASONS").is_some_and(|n| n != 0);
+    let mut reasons = std::collections::HashMap::new();
+    let (show_kernel, mut shown) = (std::env::var("FUZZ_SHOW_KERNEL").ok(), 0);
     let mut false_accepts = Vec::new();
     for i in 0..count {
         let src = program();
@@ -250,20 +289,56 @@ pub fn fuzz_against_kernel(
         let ours = verify(
             &VerifyInput::new(&a.insns, ebpf_dsl::ProgramType::Xdp)
                 .with_maps(&a.relocations, &specs)
+                .with_globals(&a.globals)
                 .with_kernel(running_kernel()),
         );
-        let kernel = kernel_verdict(name, ebpf_dsl::ProgramType::Xdp, &a, &specs, &[&map], &src);
+        let kernel = kernel_verdict_with_globals(name, &a, &specs, &[&map], &src);
         match (&ours, &kernel) {
             (Ok(_), Err(log)) => {
                 let why = log.lines().rev().nth(1).unwrap_or("").to_string();
                 false_accepts.push(format!("--- program #{i}\n{src}kernel: {why}"));
             }
-            (Err(_), Ok(())) => false_rejects += 1,
+            (Err(e), Ok(())) => {
+                false_rejects += 1;
+                if false_rejects <= show_rejects {
+                    println!(
+                        "false reject #{i}\n{src}ours: {}",
+                        e.first().map(ToString::to_string).unwrap_or_default()
+                    );
+                }
+            }
             _ => {
                 agree += 1;
                 accepted += usize::from(kernel.is_ok());
             }
         }
+        if let (true, Err(log)) = (tally_reasons, &kernel) {
+            let why = log.lines().rev().nth(1).unwrap_or("");
+            // The reason without its register numbers and offsets, so alike ones count together.
+            let key: String = why
+                .chars()
+                .map(|c| if c.is_ascii_digit() { '#' } else { c })
+                .collect();
+            *reasons.entry(key).or_insert(0usize) += 1;
+        }
+        if let (Some(text), Err(log)) = (&show_kernel, &kernel) {
+            if shown < 3
+                && log
+                    .lines()
+                    .rev()
+                    .nth(1)
+                    .unwrap_or("")
+                    .contains(text.as_str())
+            {
+                shown += 1;
+                println!("kernel refuses #{i}\n{src}{log}");
+            }
+        }
+    }
+    let mut reasons: Vec<_> = reasons.into_iter().collect();
+    reasons.sort_by_key(|r| std::cmp::Reverse(r.1));
+    for (why, n) in reasons.iter().take(25) {
+        println!("{n:>6}  {why}");
     }
     println!(
         "{label} (seed {seed:#x}): {count} programs, {agree} agree ({accepted} accepted by both), {false_rejects} false rejects, {} false accepts",

@@ -300,7 +300,8 @@ impl<'a> Exec<'a> {
                     self.stack_var_range(pc, st, dst, base, *frame, o + off, var, n)?;
                 // (The kernel destroys the dynptrs such a store may touch; refused here.)
                 self.check_no_dynptr(pc, st, f, lo, hi, &"this variable-offset store may write")?;
-                stack_var_write(st, f, lo, hi, &v);
+                let keep = self.input.kernel >= KernelVersion::NARROW_FILL;
+                stack_var_write(st, f, lo, hi, &v, keep);
                 Ok(())
             }
             RegVal::Ctx { off: o } => {

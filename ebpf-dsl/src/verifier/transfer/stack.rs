@@ -90,13 +90,17 @@ impl<'a> Exec<'a> {
                     Ok(*r)
                 } else if let RegVal::Scalar(v) = r {
                     // 6.12: a narrow fill from the start of the slot keeps the spilled bounds
-                    // (`bpf_stack_narrow_access_ok`), truncated to the load's size.
+                    // (`bpf_stack_narrow_access_ok`), truncated to the load's size. Any other
+                    // narrow load of a spilled zero is zero (`check_stack_read_fixed_off`:
+                    // every byte `STACK_SPILL` of a constant 0), as for a narrow spill.
                     Ok(RegVal::Scalar(if byte == 0 && narrow_fill {
                         if sx {
                             fill_sx(v, n, self.input.kernel >= KernelVersion::SEXT_FITS)
                         } else {
                             fill(v, n)
                         }
+                    } else if narrow_fill && v.as_const() == Some(0) {
+                        Scalar::konst(0)
                     } else {
                         scalar_of(n, sx)
                     }))
@@ -405,12 +409,36 @@ pub(crate) fn stack_var_read(st: &State, f: usize, lo: i64, hi: i64, n: u32, sx:
     }
 }
 
-/// A write somewhere in `lo..hi` (`check_stack_write_var_off`).
-pub(crate) fn stack_var_write(st: &mut State, f: usize, lo: i64, hi: i64, v: &RegVal) {
+/// A write somewhere in `lo..hi` (`check_stack_write_var_off`). A zero written over a
+/// spilled constant 0 keeps the spill (`writing_zero` over a `STACK_SPILL` byte of a spilled
+/// constant-zero scalar: the kernel skips the byte); only for an 8-byte spill, or a narrow
+/// one whose spilled bytes hold the whole range in that slot (past them the kernel scrubs the
+/// slot); with `keep_zero_spill` only (upstream in 6.8, assumed from the 6.12 target).
+pub(crate) fn stack_var_write(
+    st: &mut State,
+    f: usize,
+    lo: i64,
+    hi: i64,
+    v: &RegVal,
+    keep_zero_spill: bool,
+) {
     let zero = matches!(v, RegVal::Scalar(x) if x.as_const() == Some(0));
     let stack = &mut st.frames[f].stack;
-    for p in positions(lo, hi) {
+    let range = positions(lo, hi);
+    for p in range.clone() {
         let s = &mut stack[p / 8];
+        let spilled_zero = match s {
+            Slot::Spill(RegVal::Scalar(x)) => x.as_const() == Some(0),
+            Slot::Part(x, n, _) => {
+                // Every byte of the range in this slot is one of the spilled ones.
+                let last = range.end.min(p / 8 * 8 + 8);
+                x.as_const() == Some(0) && last - p / 8 * 8 <= *n as usize
+            }
+            _ => false,
+        };
+        if zero && spilled_zero && keep_zero_spill {
+            continue;
+        }
         if matches!(s, Slot::Spill(_) | Slot::Part(..)) {
             *s = Slot::Bytes([Byte::Misc; 8]);
         }
@@ -486,16 +514,64 @@ mod tests {
         let r = stack_var_read(&st, 0, -16, -7, 1, false);
         assert_eq!((r.umin, r.umax), (0, 255));
         // Writing zero keeps zeros; the spill it touches is gone.
-        stack_var_write(&mut st, 0, -12, -4, &RegVal::Scalar(Scalar::konst(0)));
+        stack_var_write(&mut st, 0, -12, -4, &RegVal::Scalar(Scalar::konst(0)), true);
         assert_eq!(st.frames[0].stack[62], Slot::Bytes([Byte::Zero; 8]));
         assert_eq!(st.frames[0].stack[63], Slot::Bytes([Byte::Misc; 8]));
         // Writing anything else makes the range unknown.
-        stack_var_write(&mut st, 0, -16, -14, &RegVal::Scalar(Scalar::konst(1)));
+        stack_var_write(
+            &mut st,
+            0,
+            -16,
+            -14,
+            &RegVal::Scalar(Scalar::konst(1)),
+            true,
+        );
         let Slot::Bytes(b) = &st.frames[0].stack[62] else {
             panic!("bytes")
         };
         assert_eq!(b[0..2], [Byte::Misc; 2]);
         assert_eq!(b[2..], [Byte::Zero; 6]);
+    }
+
+    #[test]
+    fn a_variable_zero_write_keeps_a_spilled_zero_it_stays_within() {
+        let zero = RegVal::Scalar(Scalar::konst(0));
+        let mut st = initial_state();
+        st.frames[0].stack[58] = Slot::Spill(zero);
+        st.frames[0].stack[59] = Slot::Part(Scalar::konst(0), 4, 0);
+        st.frames[0].stack[60] = Slot::Part(Scalar::konst(0), 2, 0);
+        // r10-48..r10-40: the 8-byte spill stays; r10-40: within the 4-byte spill, it stays.
+        stack_var_write(&mut st, 0, -48, -41, &zero, true);
+        stack_var_write(&mut st, 0, -40, -37, &zero, true);
+        assert_eq!(st.frames[0].stack[58], Slot::Spill(zero));
+        assert_eq!(st.frames[0].stack[59], Slot::Part(Scalar::konst(0), 4, 0));
+        // Past the 2-byte spill: scrubbed; a 6.6 target scrubs every one; a 1 always does.
+        stack_var_write(&mut st, 0, -32, -29, &zero, true);
+        assert!(matches!(st.frames[0].stack[60], Slot::Bytes(_)));
+        stack_var_write(&mut st, 0, -40, -39, &zero, false);
+        assert!(matches!(st.frames[0].stack[59], Slot::Bytes(_)));
+        stack_var_write(
+            &mut st,
+            0,
+            -48,
+            -47,
+            &RegVal::Scalar(Scalar::konst(1)),
+            true,
+        );
+        assert!(matches!(st.frames[0].stack[58], Slot::Bytes(_)));
+    }
+
+    #[test]
+    fn a_narrow_fill_inside_a_spilled_zero_is_zero_from_6_12() {
+        let mut st = initial_state();
+        One::new("*(u64 *)(r10 - 8) = 0\nexit").next(&mut st);
+        let k612 = KernelVersion::new(6, 12);
+        One::new("r2 = *(u32 *)(r10 - 4)\nexit")
+            .kernel(k612)
+            .next(&mut st);
+        assert_eq!(num(&st, 2).as_const(), Some(0));
+        One::new("r2 = *(u16 *)(r10 - 6)\nexit").next(&mut st);
+        assert_eq!(num(&st, 2).as_const(), None);
     }
 
     #[test]

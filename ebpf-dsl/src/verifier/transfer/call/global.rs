@@ -127,7 +127,10 @@ impl<'a> Exec<'a> {
                     };
                     let n = *size as u64;
                     match p {
-                        RegVal::Stack { .. } => {
+                        // A variable offset too, as for a helper (`check_mem_reg` is
+                        // `check_helper_mem_access`): the whole range it may cover is checked
+                        // and clobbered.
+                        RegVal::Stack { .. } | RegVal::StackVar { .. } => {
                             writes.extend(
                                 self.check_helper_mem(pc, st, r, &p, n, true, name)
                                     .map_err(named)?,
@@ -386,6 +389,27 @@ mod tests {
         // A declared global that no call targets is not a function of the program.
         let e = refused(".global_func f()\nr0 = 0\nf:\nexit\n");
         assert_eq!(e.rule, Rule::Structure);
+    }
+
+    #[test]
+    fn a_stack_buffer_at_a_variable_offset_is_memory_and_is_clobbered() {
+        let call = |mask: u32, after: &str| {
+            run(&format!(
+                ".global_func f(mem 8)\nr2 = *(u32 *)(r1 + 12)\nr2 &= {mask}\n*(u64 *)(r10 - 16) = 0\n*(u64 *)(r10 - 8) = 0\nr1 = r10\nr1 += -16\nr1 += r2\ncall f\n{after}r0 = 2\nexit\nf:\nr0 = 0\nexit\n"
+            ))
+        };
+        assert!(call(8, "").is_ok());
+        // 8 bytes at r10 - 16 + 16 pass the frame's top.
+        let e = call(16, "").unwrap_err();
+        assert_eq!(e[0].rule, Rule::StackAccess, "{}", e[0]);
+        // The zero at r10 - 8 is unknown after the call: no longer a null-checked constant.
+        let e = call(
+            8,
+            "r3 = *(u64 *)(r10 - 8)\nr4 = r10\nr4 += r3\nr0 = *(u8 *)(r4 - 1)\n",
+        )
+        .unwrap_err();
+        assert_eq!(e[0].insn_index, 10, "{}", e[0]);
+        assert!(call(8, "r3 = *(u64 *)(r10 - 16)\n").is_ok());
     }
 
     #[test]
