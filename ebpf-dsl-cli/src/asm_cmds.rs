@@ -360,8 +360,8 @@ pub fn check(args: CheckArgs) -> Result<ExitCode, CliError> {
                 // `init=` contents: `load` writes them and freezes the `rdonly_prog` ones.
                 data: &p.data,
                 spin_locks: &spin_locks,
-                // A text program declares no timers (`.map` has no timer field).
-                timers: &[],
+                // Timers of `.map ... timer=`.
+                timers: &p.timers,
                 kptrs: &[],
                 // `.global_func` declarations.
                 globals: &p.globals,

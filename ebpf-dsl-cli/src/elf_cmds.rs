@@ -66,12 +66,15 @@ pub fn disasm_object(
         );
         return Ok(ExitCode::from(1));
     }
-    let locks = elf::object_btf(bytes)
+    let object_btf = elf::object_btf(bytes)
         .ok()
         .flatten()
-        .filter(|b| b.kernel_refusal().is_none())
+        .filter(|b| b.kernel_refusal().is_none());
+    let locks = object_btf
+        .as_ref()
         .map(|b| b.spin_locks())
         .unwrap_or_default();
+    let timers = object_btf.as_ref().map(|b| b.timers()).unwrap_or_default();
     let mut text = String::new();
     for (i, p) in progs.iter().enumerate() {
         if i > 0 {
@@ -93,8 +96,14 @@ pub fn disasm_object(
                 sl.map, sl.index, sl.value
             ));
         }
-        match elf::program_listing_globals(&p.spec, &obj.data, Some(&p.section), &locks, &p.globals)
-        {
+        match elf::program_listing_specials(
+            &p.spec,
+            &obj.data,
+            Some(&p.section),
+            &locks,
+            &timers,
+            &p.globals,
+        ) {
             Ok(t) => text.push_str(&t),
             Err(e) => {
                 errln!("ebpf-dsl: {shown}: section `{}`: {e}", p.section);

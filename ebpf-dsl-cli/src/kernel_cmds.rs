@@ -129,12 +129,16 @@ pub(crate) fn assemble_and_load(
     opts.globals = std::mem::take(&mut assembled.globals);
     let mut locks = std::mem::take(&mut assembled.spin_locks);
     locks.extend(maps.spin_locks());
+    let timers = std::mem::take(&mut assembled.timers);
     let mut spec = assembled.into_program_spec(name, prog_type, "GPL", maps.specs());
     spec.lines = lines.into();
     let mut loader = Loader::new().data(data);
-    if !locks.is_empty() {
-        // Maps whose value holds a bpf_spin_lock are created with BTF saying where it is.
-        loader = loader.map_btf(ebpf_dsl::elf::ObjectBtf::for_spin_locks(&spec.maps, &locks));
+    if !locks.is_empty() || !timers.is_empty() {
+        // Maps whose value holds a bpf_spin_lock or a bpf_timer are created with BTF saying
+        // where they are.
+        loader = loader.map_btf(ebpf_dsl::elf::ObjectBtf::for_specials(
+            &spec.maps, &locks, &timers,
+        ));
     }
     finish_load(loader.program_with(spec, opts))
 }

@@ -50,6 +50,8 @@ fn static_verdicts_match_the_recorded_kernel_verdicts() {
         let mut input = VerifyInput::new(&a.insns, c.prog_type)
             .with_maps(&a.relocations, &case_maps)
             .with_data(&a.data)
+            .with_spin_locks(&a.spin_locks)
+            .with_timers(&a.timers)
             .with_globals(&a.globals)
             .with_attach_type(c.attach)
             .with_prog_flags(c.prog_flags);

@@ -62,6 +62,8 @@ fn recorded_verdicts_are_the_kernels() {
         let mut input = VerifyInput::new(&a.insns, pt)
             .with_maps(&a.relocations, &case_specs)
             .with_data(&a.data)
+            .with_spin_locks(&a.spin_locks)
+            .with_timers(&a.timers)
             .with_globals(&a.globals)
             .with_kernel(running)
             .with_attach_type(c.attach)
@@ -96,8 +98,11 @@ fn recorded_verdicts_are_the_kernels() {
             let spec =
                 a.clone()
                     .into_program_spec("rulecase", pt, c.license.clone(), specs.clone());
+            // `spin_lock=` / `timer=`: the maps created with BTF saying where those are.
+            let btf = ebpf_dsl::elf::ObjectBtf::for_specials(&a.maps, &a.spin_locks, &a.timers);
             Loader::new()
                 .data(a.data.clone())
+                .map_btf(btf)
                 .program_with(spec, opts.clone())
                 .load()
                 .map(drop)

@@ -430,6 +430,23 @@ fn run_case(dir: &Path, c: &Case) -> Result1 {
         Ok(s) => s,
         Err(e) => return not(format!("cannot read the converted program: {e}")),
     };
+    // A `__ksym` variable by name (`btf_id(var NAME)`, what the converter writes for one): the
+    // running kernel's id, for both sides. (Only that form: converted text keeps the C's
+    // trailing comments, `# if (offsetof(skb, mark) > ...)`, which are not names to resolve.)
+    let src = if src.contains("btf_id(var ") {
+        let Some(btf) = running_btf() else {
+            return not("names kernel BTF ids (no /sys/kernel/btf/vmlinux here)".into());
+        };
+        match ebpf_dsl::asm::resolve_btf_names(&src, btf) {
+            Ok(s) => s,
+            Err(d) => {
+                let why = d.first().map(|d| d.message.to_string()).unwrap_or_default();
+                return not(format!("names kernel BTF the running kernel lacks: {why}"));
+            }
+        }
+    } else {
+        src
+    };
     // Ours, step 1: does it parse at all?
     let raw = match assemble_unchecked(&src) {
         Ok(a) => a,

@@ -7,13 +7,22 @@ run.py), this takes its text (`ebpf-dsl disasm OBJ --section FUNCTION`, maps as 
 and makes mutants that each delete one safety check: a register-register comparison (the
 packet bounds checks `if rX > rEnd goto ...`), a comparison with 0 (the NULL checks after a
 map lookup), a comparison with another constant (index and length checks) or an AND mask
-(`rX &= 0xff`, what bounds an index), spread over the program (at most MAX_PER_KIND of each
-kind per entry point).
+(`rX &= 0xff`, what bounds an index); or weaken one by a little (`mutate`): a constant bound
+one further, a packet bounds check one byte short, a mask one bit wider, a load or store
+widened to 8 bytes. They are spread over the program (at most MAX_PER_KIND of each kind per
+entry point; REAL_PROGRAMS_MUTANTS_PER_KIND sets it, REAL_PROGRAMS_MUTANTS_KINDS takes some
+of the kinds).
 Each mutant goes to both verifiers: `ebpf-dsl check MUT.s --type T --kernel MAJOR.MINOR`
 (the running kernel's version) and, as root,
 `ebpf-dsl load MUT.s --type T` (the same instructions and maps). A mutant the kernel rejects
 and we accept is a false accept. The unmutated text is checked first: an entry point whose
 text the kernel does not accept (maps that need BTF, initial global data) is skipped.
+
+Entry points past MAX_INSNS instructions (REAL_PROGRAMS_MUTANTS_MAX_INSNS, default 2,000) are
+skipped, and so is one whose text is the same as an entry point's already mutated (calico's
+and cilium's variants often compile to the same program). REAL_PROGRAMS_ONLY (comma-separated
+substrings of the object's id, as run.py) takes a subset of `programs.csv`, so a slice can be
+mutated again without re-running run.py.
 
 Writes `mutants.md` and `mutants.csv` into the results directory. Exit status 1 on a false
 accept.
@@ -27,11 +36,72 @@ import sys
 from pathlib import Path
 
 MAX_PER_KIND = int(os.environ.get("REAL_PROGRAMS_MUTANTS_PER_KIND", "6"))
-MAX_INSNS = 2000
+MAX_INSNS = int(os.environ.get("REAL_PROGRAMS_MUTANTS_MAX_INSNS", "2000"))
 REG_CMP = re.compile(r"^\s*if r\d+ [<>]=? r\d+ goto ")
 ZERO_CMP = re.compile(r"^\s*if r\d+ (==|!=) 0x0 goto ")
 CONST_CMP = re.compile(r"^\s*if [rw]\d+ s?[<>]=? (0x[0-9a-f]+|-?\d+) goto ")
 MASK = re.compile(r"^\s*[rw]\d+ &= 0x[0-9a-f]+$")
+# The weakened checks: a bound one further (`if r1 > 0xf` -> `if r1 > 0x10`), a packet
+# bounds check one byte short (the `rX += K` just before `if rX > rEnd`: K - 1), a mask one
+# bit wider (`&= 0xff` -> `&= 0x1ff`), a load or store widened to 8 bytes (`w1 = *(u16 *)
+# (r2 + 12)` -> `r1 = *(u64 *)(r2 + 12)`: past what was checked).
+BOUND = re.compile(r"^(\s*if [rw]\d+ s?[<>]=? )(0x[0-9a-f]+|-?\d+)( goto .*)$")
+REG_CMP_REGS = re.compile(r"^\s*if (r\d+) [<>]=? (r\d+) goto ")
+ADD_CONST = re.compile(r"^(\s*)(r\d+) \+= (0x[0-9a-f]+)$")
+MASK_PARTS = re.compile(r"^(\s*[rw]\d+ &= )(0x[0-9a-f]+)$")
+LOAD = re.compile(r"^(\s*)[rw](\d+) = \*\(u(8|16|32) \*\)(\(r\d+ [+-] 0x[0-9a-f]+\))$")
+STORE = re.compile(r"^(\s*)\*\(u(8|16|32) \*\)(\(r\d+ [+-] 0x[0-9a-f]+\)) = "
+                   r"(?:[rw](\d+)|(0x[0-9a-f]+|-?\d+))$")
+# The kinds of mutant, in order; REAL_PROGRAMS_MUTANTS_KINDS (comma-separated) takes some.
+ALL_KINDS = ("bounds", "null", "range", "mask", "bound+1", "pkt-1", "mask+1", "widen")
+KINDS = [k for k in os.environ.get("REAL_PROGRAMS_MUTANTS_KINDS", ",".join(ALL_KINDS))
+         .split(",") if k]
+
+
+def mutate(kind, text, i):
+    """The lines that replace line `i` in a mutant of this kind (empty: the line deleted), or
+    None if the line is not one this kind mutates."""
+    ln = text[i]
+    deleted = {"bounds": REG_CMP, "null": ZERO_CMP, "range": CONST_CMP, "mask": MASK}
+    if kind in deleted:
+        return [] if deleted[kind].match(ln) else None
+    if kind == "bound+1":
+        m = BOUND.match(ln)
+        if not m:
+            return None
+        v = int(m.group(2), 0) + 1
+        if v >= 2**31:  # past a 32-bit immediate
+            return None
+        return [f"{m.group(1)}{hex(v) if v >= 0 else v}{m.group(3)}"]
+    if kind == "pkt-1":
+        m = ADD_CONST.match(ln)
+        if not m or int(m.group(3), 16) == 0:
+            return None
+        # the next lines: the register compared with another before it changes again
+        for nxt in text[i + 1:i + 4]:
+            c = REG_CMP_REGS.match(nxt)
+            if c and m.group(2) in (c.group(1), c.group(2)):
+                return [f"{m.group(1)}{m.group(2)} += {hex(int(m.group(3), 16) - 1)}"]
+            if re.match(rf"^\s*(if |{m.group(2)} |w{m.group(2)[1:]} |call |goto |exit)", nxt):
+                return None
+        return None
+    if kind == "mask+1":
+        m = MASK_PARTS.match(ln)
+        if not m:
+            return None
+        v = int(m.group(2), 16)
+        w = v | (v << 1) | 1
+        return [f"{m.group(1)}{hex(w)}"] if w != v and w < 2**31 else None
+    if kind == "widen":
+        m = LOAD.match(ln)
+        if m:
+            return [f"{m.group(1)}r{m.group(2)} = *(u64 *){m.group(4)}"]
+        m = STORE.match(ln)
+        if m:
+            src = f"r{m.group(4)}" if m.group(4) else m.group(5)
+            return [f"{m.group(1)}*(u64 *){m.group(3)} = {src}"]
+        return None
+    raise ValueError(f"unknown kind of mutant {kind!r}; the kinds are {', '.join(ALL_KINDS)}")
 
 
 def running_kernel():
@@ -82,7 +152,9 @@ def main():
     with open(results / "programs.csv") as f:
         entries = [r for r in csv.DictReader(f) if r["outcome"] == "agree" and
                    r["kernel"] == "accept"]
-    rows, skipped = [], []
+    only = [w for w in os.environ.get("REAL_PROGRAMS_ONLY", "").split(",") if w]
+    entries = [e for e in entries if not only or any(w in e["object"] for w in only)]
+    rows, skipped, seen = [], [], {}
     for e in entries:
         obj = objs / (e["object"].replace("/", "__") + ".o")
         # CO-RE relocations resolved against the running kernel's BTF, as `check --btf`.
@@ -95,6 +167,11 @@ def main():
         if sum(1 for ln in text if ln.startswith("\t")) > MAX_INSNS:
             skipped.append((e, f"more than {MAX_INSNS} instructions"))
             continue
+        key = (e["type"], "\n".join(text))
+        if key in seen:
+            skipped.append((e, f"the same text as {seen[key]}, already mutated"))
+            continue
+        seen[key] = f"{e['object']} `{e['function']}`"
         stem = work / (e["object"].replace("/", "__") + "__" + e["function"])
         base = Path(f"{stem}.s")
         base.write_text("\n".join(text) + "\n")
@@ -109,12 +186,13 @@ def main():
         if o.returncode != 0:
             skipped.append((e, "we reject the text: " + last(o.stderr)))
             continue
-        for kind, pat in (("bounds", REG_CMP), ("null", ZERO_CMP), ("range", CONST_CMP),
-                          ("mask", MASK)):
-            idx = [i for i, ln in enumerate(text) if pat.match(ln)]
+        for kind in KINDS:
+            idx = [i for i, ln in enumerate(text) if mutate(kind, text, i) is not None]
             for i in spread(idx, MAX_PER_KIND):
                 mut = Path(f"{stem}__{kind}{i}.s")
-                mut.write_text("\n".join(text[:i] + text[i + 1:]) + "\n")
+                new = mutate(kind, text, i)
+                mut.write_text("\n".join(text[:i] + new + text[i + 1:]) + "\n")
+                what = text[i].strip() + (f" -> {new[0].strip()}" if new else "")
                 k = run([cli, "load", str(mut), *t])
                 o = run([cli, "check", str(mut), *t, *ours])
                 kv = "accept" if k.returncode == 0 else ("reject" if k.returncode == 1 else
@@ -130,13 +208,13 @@ def main():
                 else:
                     outcome = "FALSE ACCEPT"
                 rows.append({"object": e["object"], "function": e["function"],
-                             "type": e["type"], "deleted": text[i].strip(), "line": i + 1,
+                             "type": e["type"], "deleted": what, "line": i + 1,
                              "kind": kind, "kernel": kv, "ours": ov, "outcome": outcome,
                              "kernel_log": last(k.stdout + k.stderr) if kv != "accept" else "",
                              "ours_first": o.stderr.splitlines()[0].replace(f"{work}/", "")
                              if ov != "accept" and o.stderr else "",
                              "mutant": mut.name})
-                print(f"{e['object']} {e['function']} -{i + 1} `{text[i].strip()}`: "
+                print(f"{e['object']} {e['function']} -{i + 1} `{what}`: "
                       f"kernel {kv}, ours {ov}: {outcome}", file=sys.stderr)
     write(results, rows, skipped, len(entries))
     return 1 if any(r["outcome"] == "FALSE ACCEPT" for r in rows) else 0
@@ -157,7 +235,10 @@ def write(results, rows, skipped, n):
           "Written by `tools/real-programs/run.sh` (`mutants.py`; do not edit). Each mutant is "
           "the text (`ebpf-dsl disasm`) of an entry point both verifiers accept, with one "
           "register-register comparison (`bounds`), comparison with 0 (`null`), comparison "
-          "with another constant (`range`) or AND mask (`mask`) deleted; "
+          "with another constant (`range`) or AND mask (`mask`) deleted, or one check "
+          "weakened: a constant bound one further (`bound+1`), the `rX += K` of a packet "
+          "bounds check one byte short (`pkt-1`), a mask one bit wider (`mask+1`), a load or "
+          "store widened to 8 bytes (`widen`); "
           "ours = `ebpf-dsl check`, the kernel's = `ebpf-dsl load` as root (the same "
           "instructions and maps).", "",
           "| entry points | skipped | mutants | kernel rejects | agree | false accepts "

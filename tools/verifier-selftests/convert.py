@@ -630,7 +630,7 @@ KERNEL_HAS_GOTOX = True
 LBB_RE = re.compile(r"\.?LBB(\d+_\d+)\b")
 
 
-def convert_case(case_name, funcs, map_names, helpers, gsyms=None, gdata=None):
+def convert_case(case_name, funcs, map_names, helpers, gsyms=None, gdata=None, ksyms=()):
     """Returns (text, reason): the program text, or why it cannot be expressed."""
     gsyms, gdata, used_sections = gsyms or {}, gdata or {}, {}
     jump_tables = {}  # symbol -> (offset in the `jumptables` map, entries)
@@ -696,6 +696,11 @@ def convert_case(case_name, funcs, map_names, helpers, gsyms=None, gdata=None):
                     if KERNEL_HAS_GOTOX:
                         return None, "jump table (an insn_array map, gotox)"
                     line = line.replace(f"{sym} ll", f"map_value(jumptables, {jump_tables[sym][0]}) ll")
+                elif sym in ksyms and sym not in map_names:
+                    # a typed `__ksym` variable's address (`BPF_PSEUDO_BTF_ID`, its VAR in the
+                    # running kernel's BTF, named for the runner to resolve)
+                    line = re.sub(r"^(\s*)(r\d+)\s*=.*$",
+                                  rf"\1ld_pseudo \2, 3, btf_id(var {sym})", line)
                 elif sym in gsyms and sym not in map_names:
                     # a global variable: a pointer into its section's array map
                     sec, off = gsyms[sym]
@@ -781,6 +786,8 @@ def main():
             continue
         funcs, values = read_asm(asm_text)
         gsyms, gdata = read_data(asm_text)
+        # typed `extern ... NAME __ksym;` variables (a kfunc's `...) __ksym;` is not one)
+        ksyms = set(re.findall(r"\bextern\b[^;(]*?\b([A-Za-z_]\w*)\s+__ksym\s*;", text))
         flag_vals = {fx: values.get(f"__h6_flag__{i}") for i, fx in enumerate(flag_exprs)}
         map_desc = {}
         map_bad = {}
@@ -844,7 +851,7 @@ def main():
                 rows.append(row(suite, c, "", "", "", "", f"other architecture ({c['arch']})"))
                 continue
             prog, reason = convert_case(
-                c["name"], funcs, set(map_desc) | set(map_bad), helpers, gsyms, gdata
+                c["name"], funcs, set(map_desc) | set(map_bad), helpers, gsyms, gdata, ksyms
             )
             if prog is not None:
                 used = sorted(set(re.findall(r"=\s*([A-Za-z_]\w*)\s+ll\b", prog)))

@@ -11,7 +11,9 @@
 //!
 //! * `btf_id(struct NAME)`, `btf_id(union NAME)`, `btf_id(enum NAME)`, `btf_id(typedef NAME)`:
 //!   the id of the first type of that kind and name; `btf_id(NAME)` without a keyword: an
-//!   integer type (`btf_id(int)`, `btf_id(unsigned int)`);
+//!   integer type (`btf_id(int)`, `btf_id(unsigned int)`); `btf_id(var NAME)`: a kernel
+//!   variable's `VAR` (the `imm` of `ld_pseudo rN, 3, btf_id(var NAME)`, a `__ksym` variable's
+//!   address, `BPF_PSEUDO_BTF_ID`);
 //! * `offsetof(struct NAME, a.b.c)` (or `union`): the byte offset of the member, through
 //!   nested members (named or anonymous: `offsetof(struct sk_buff, sk)` finds `sk` in its
 //!   anonymous union); not a bitfield;
@@ -144,13 +146,14 @@ fn evaluate(form: &str, args: &str, btf: &Btf) -> Result<u64, String> {
 }
 
 /// The id of the type `spec` names (`struct NAME`, `union NAME`, `enum NAME`, `typedef NAME`,
-/// or an integer type's name).
+/// `var NAME`, or an integer type's name).
 fn type_id(spec: &str, btf: &Btf) -> Result<u32, String> {
     let (kinds, name): (&[u32], &str) = match spec.split_once(char::is_whitespace) {
         Some(("struct", n)) => (&[4], n.trim()),
         Some(("union", n)) => (&[5], n.trim()),
         Some(("enum", n)) => (&[6, 19], n.trim()),
         Some(("typedef", n)) => (&[8], n.trim()),
+        Some(("var", n)) => (&[14], n.trim()),
         _ => (&[1], spec),
     };
     kinds
@@ -249,6 +252,13 @@ mod tests {
         bits.bit_offset = 33;
         bits.bitfield_size = 1;
         b.add(Type::new(
+            "bpf_prog_active",
+            Kind::Var {
+                ty: int,
+                linkage: crate::btf::Linkage::Global,
+            },
+        ));
+        b.add(Type::new(
             "sk_buff",
             Kind::Struct {
                 size: 64,
@@ -273,6 +283,13 @@ mod tests {
         assert!(!uses_btf_names(
             "r0 = 0\n# sizeof(struct x)\nexit ; btf_id(int)"
         ));
+        // A kernel variable's VAR, not a type of the same name.
+        let var = b.find("bpf_prog_active", 14).unwrap();
+        assert_eq!(
+            resolve_btf_names("ld_pseudo r1, 3, btf_id(var bpf_prog_active)\n", &b).unwrap(),
+            format!("ld_pseudo r1, 3, {var}\n")
+        );
+        assert!(resolve_btf_names("r1 = btf_id(var sk_buff)\n", &b).is_err());
     }
 
     #[test]

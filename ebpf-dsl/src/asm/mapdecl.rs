@@ -16,6 +16,13 @@
 //! the map with BTF describing the value as bytes around the lock, which the kernel needs to
 //! know where the lock is: `.map flows hash key=4 value=16 max_entries=64 spin_lock=0`.
 //!
+//! `timer=OFFSET` likewise says that the value holds a 16-byte `struct bpf_timer` at byte
+//! OFFSET (a multiple of 8; hash, LRU hash and array maps, the kernel's `map_check_btf`):
+//! the verifier models the timer helpers on it ([`Assembled::timers`](super::Assembled)) and a
+//! loader creates the map with BTF saying where the timer is, without which the kernel refuses
+//! `bpf_timer_init` ("map '...' has to have BTF in order to use bpf_timer"):
+//! `.map frags lru_hash key=16 value=32 max_entries=64 timer=16`.
+//!
 //! e.g. `.map xsks xskmap key=4 value=4 max_entries=64` or
 //! `.map .rodata array key=4 value=16 flags=rdonly_prog`. TYPE is a [`MapType`] name
 //! (`array`, `hash`, `xskmap`, `percpu_array`, ...); sizes are in bytes; `max_entries`
@@ -66,7 +73,7 @@ pub const MAP_DIRECTIVE: &str = ".map";
 
 /// The syntax, for messages.
 pub const MAP_DIRECTIVE_SYNTAX: &str =
-    ".map NAME TYPE key=KEY_SIZE value=VALUE_SIZE [max_entries=N] [flags=FLAG|...] [init=HEX] [inner=TYPE:KEY_SIZE:VALUE_SIZE[:MAX_ENTRIES[:FLAGS]]] [spin_lock=OFFSET]";
+    ".map NAME TYPE key=KEY_SIZE value=VALUE_SIZE [max_entries=N] [flags=FLAG|...] [init=HEX] [inner=TYPE:KEY_SIZE:VALUE_SIZE[:MAX_ENTRIES[:FLAGS]]] [spin_lock=OFFSET] [timer=OFFSET]";
 
 /// The `.map` declarations of `src`, in source order, and an error for each malformed or
 /// repeated one (with its span). Statements that are not `.map` are not looked at (the
@@ -114,8 +121,18 @@ pub fn parse_map_decl(text: &str) -> Result<MapSpec, String> {
 pub fn parse_map_declaration(text: &str) -> Result<MapDecl, String> {
     let mut init = None;
     let mut spin_lock = None;
+    let mut timer = None;
     let mut rest = Vec::new();
     for w in text.split_whitespace() {
+        if let Some(off) = w.strip_prefix("timer=") {
+            if timer.is_some() {
+                return Err("`timer` is given twice".into());
+            }
+            timer = Some(parse_u32(off).ok_or_else(|| {
+                format!("`timer={off}`: `{off}` is not the byte offset of the timer in the value")
+            })?);
+            continue;
+        }
         if let Some(off) = w.strip_prefix("spin_lock=") {
             if spin_lock.is_some() {
                 return Err("`spin_lock` is given twice".into());
@@ -140,11 +157,43 @@ pub fn parse_map_declaration(text: &str) -> Result<MapDecl, String> {
     if let Some(off) = spin_lock {
         check_spin_lock(&spec, off)?;
     }
+    if let Some(off) = timer {
+        check_timer(&spec, off, spin_lock)?;
+    }
     Ok(MapDecl {
         spec,
         init,
         spin_lock,
+        timer,
     })
+}
+
+/// `timer=OFFSET`: a 16-byte `struct bpf_timer` at a multiple of 8 inside the value of a hash,
+/// LRU hash or array map (the map types the kernel's `map_check_btf` lets hold a timer), not
+/// over the value's spin lock.
+pub fn check_timer(spec: &MapSpec, off: u32, spin_lock: Option<u32>) -> Result<(), String> {
+    if !matches!(
+        spec.map_type,
+        MapType::Hash | MapType::LruHash | MapType::Array
+    ) {
+        return Err(format!(
+            "`timer={off}`: a bpf_timer can only be in the value of a hash, lru_hash or array map, not of a {}",
+            spec.map_type
+        ));
+    }
+    if !off.is_multiple_of(8) || off as u64 + 16 > spec.value_size as u64 {
+        return Err(format!(
+            "`timer={off}`: the 16-byte timer must sit at a multiple of 8 inside the {}-byte value",
+            spec.value_size
+        ));
+    }
+    if let Some(l) = spin_lock.filter(|&l| l + 4 > off && l < off + 16) {
+        return Err(format!(
+            "`timer={off}`: the timer (bytes {off}..{}) overlaps the spin lock at {l}",
+            off + 16
+        ));
+    }
+    Ok(())
 }
 
 /// `spin_lock=OFFSET`: a 4-byte aligned lock inside the value of a hash or array map (the map
@@ -454,6 +503,43 @@ mod tests {
             vec![crate::btf::MapSpinLock {
                 map: "flows".into(),
                 offset: 4
+            }]
+        );
+    }
+
+    #[test]
+    fn timer_offsets_are_declared_checked_and_listed() {
+        let d =
+            parse_map_declaration("frags lru_hash key=16 value=32 max_entries=8 timer=16").unwrap();
+        assert_eq!((d.timer, d.spin_lock), (Some(16), None));
+        let d = parse_map_declaration("t array key=4 value=24 spin_lock=0 timer=8").unwrap();
+        assert_eq!((d.timer, d.spin_lock), (Some(8), Some(0)));
+        for (bad, why) in [
+            ("f hash key=4 value=32 timer=4", "multiple of 8"),
+            ("f hash key=4 value=24 timer=16", "inside the 24-byte value"),
+            (
+                "f percpu_array key=4 value=16 timer=0",
+                "hash, lru_hash or array",
+            ),
+            ("f hash key=4 value=16 timer=x", "not the byte offset"),
+            ("f hash key=4 value=32 timer=0 timer=16", "given twice"),
+            (
+                "f hash key=4 value=32 spin_lock=8 timer=0",
+                "overlaps the spin lock at 8",
+            ),
+        ] {
+            let e = parse_map_declaration(bad).unwrap_err();
+            assert!(e.contains(why), "{bad}: {e}");
+        }
+        let a = crate::asm::assemble(
+            ".map frags lru_hash key=16 value=32 max_entries=8 timer=16\nr0 = 2\nexit\n",
+        )
+        .unwrap();
+        assert_eq!(
+            a.timers,
+            vec![crate::btf::MapTimer {
+                map: "frags".into(),
+                offset: 16
             }]
         );
     }

@@ -100,6 +100,10 @@ pub struct Assembled {
     /// their `.map` declarations): what the verifier takes as `VerifyInput::spin_locks` and a
     /// loader describes in the maps' BTF (`elf::ObjectBtf::for_spin_locks`).
     pub spin_locks: Vec<crate::btf::MapSpinLock>,
+    /// Where the values of the declared maps hold a `struct bpf_timer` (`timer=` in their
+    /// `.map` declarations): what the verifier takes as `VerifyInput::timers` and a loader
+    /// describes in the maps' BTF (`elf::ObjectBtf::for_specials`).
+    pub timers: Vec<crate::btf::MapTimer>,
     /// The functions the text declares global with `.global_func` ([`globaldecl`]), at their
     /// labels: what the verifier takes as `VerifyInput::globals` and a loader writes into the
     /// program's BTF.

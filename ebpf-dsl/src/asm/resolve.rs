@@ -321,6 +321,12 @@ fn declare_map(
             offset,
         });
     }
+    if let Some(offset) = decl.timer {
+        out.timers.push(crate::btf::MapTimer {
+            map: name.to_string(),
+            offset,
+        });
+    }
 }
 
 fn jump_range(item: &Item, index: usize, d: i64, bits: &str) -> Diagnostic {

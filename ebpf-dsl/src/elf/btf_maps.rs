@@ -410,18 +410,34 @@ impl super::ObjectBtf {
 
 impl super::ObjectBtf {
     /// BTF for maps whose only known type fact is where their value holds a
-    /// `struct bpf_spin_lock` (a text program's `.map ... spin_lock=OFFSET`): for each such map
-    /// of `maps`, an integer key of the key's size (a byte array for other sizes) and a value
-    /// struct of the value's size made of bytes around the lock. A loader creates these maps
-    /// with it, so the kernel knows where the lock is; maps `locks` does not name are left out.
+    /// `struct bpf_spin_lock` (a text program's `.map ... spin_lock=OFFSET`): see
+    /// [`Self::for_specials`], with no timers.
     pub fn for_spin_locks(maps: &[MapSpec], locks: &[crate::btf::MapSpinLock]) -> Self {
-        use crate::btf::{BpfSpinLock, BtfType, Member, Type};
+        Self::for_specials(maps, locks, &[])
+    }
+
+    /// BTF for maps whose only known type facts are where their value holds a
+    /// `struct bpf_spin_lock` and a `struct bpf_timer` (a text program's `.map ...
+    /// spin_lock=OFFSET timer=OFFSET`): for each such map of `maps`, an integer key of the
+    /// key's size (a byte array for other sizes) and a value struct of the value's size made of
+    /// bytes around the lock and the timer. A loader creates these maps with it, so the kernel
+    /// knows where the lock and the timer are; maps neither `locks` nor `timers` names are left
+    /// out.
+    pub fn for_specials(
+        maps: &[MapSpec],
+        locks: &[crate::btf::MapSpinLock],
+        timers: &[crate::btf::MapTimer],
+    ) -> Self {
+        use crate::btf::{BpfSpinLock, BpfTimer, BtfType, Member, Type};
         let mut btf = Btf::new();
         let mut types = Vec::new();
-        for l in locks {
-            let Some(m) = maps.iter().find(|m| m.name_str() == l.map) else {
+        for m in maps {
+            let name = m.name_str();
+            let lock = locks.iter().find(|l| l.map == name).map(|l| l.offset);
+            let timer = timers.iter().find(|t| t.map == name).map(|t| t.offset);
+            if lock.is_none() && timer.is_none() {
                 continue;
-            };
+            }
             let key = match m.key_size {
                 1 => u8::btf_type(&mut btf),
                 2 => u16::btf_type(&mut btf),
@@ -433,28 +449,39 @@ impl super::ObjectBtf {
                 }
             };
             let byte = u8::btf_type(&mut btf);
-            let lock = BpfSpinLock::btf_type(&mut btf);
-            let mut members = Vec::new();
-            if l.offset > 0 {
-                let head = btf.add_array(byte, l.offset);
-                members.push(Member::at("head", head, 0));
+            // The special fields in offset order, bytes in the gaps.
+            let mut fields: Vec<(u32, u32, &str, u32)> = Vec::new();
+            if let Some(off) = lock {
+                fields.push((off, 4, "lock", BpfSpinLock::btf_type(&mut btf)));
             }
-            members.push(Member::at("lock", lock, l.offset));
-            let tail_at = l.offset + 4;
-            if m.value_size > tail_at {
-                let tail = btf.add_array(byte, m.value_size - tail_at);
-                members.push(Member::at("tail", tail, tail_at));
+            if let Some(off) = timer {
+                fields.push((off, 16, "timer", BpfTimer::btf_type(&mut btf)));
+            }
+            fields.sort_by_key(|f| f.0);
+            let mut members = Vec::new();
+            let mut at = 0;
+            for (i, (off, size, fname, ty)) in fields.into_iter().enumerate() {
+                if off > at {
+                    let gap = btf.add_array(byte, off - at);
+                    members.push(Member::at(&format!("pad{i}"), gap, at));
+                }
+                members.push(Member::at(fname, ty, off));
+                at = off + size;
+            }
+            if m.value_size > at {
+                let tail = btf.add_array(byte, m.value_size - at);
+                members.push(Member::at("tail", tail, at));
             }
             let value = btf.add(Type::new(
-                format!("{}_value", l.map.replace('.', "_")),
+                format!("{}_value", name.replace('.', "_")),
                 Kind::Struct {
                     size: m.value_size,
                     members,
                 },
             ));
             types.push(MapTypes {
-                map: l.map.clone(),
-                symbol: l.map.clone(),
+                map: name.to_string(),
+                symbol: name.to_string(),
                 key,
                 value,
                 inner: (0, 0),
@@ -512,6 +539,63 @@ mod spin_lock_tests {
         assert_eq!((size(ob.maps[0].key), size(ob.maps[0].value)), (4, 16));
         assert_eq!((size(ob.maps[1].key), size(ob.maps[1].value)), (12, 8));
         // The encoded BTF decodes to the same types.
+        assert_eq!(Btf::decode(&ob.btf.encode()).unwrap(), ob.btf);
+    }
+
+    #[test]
+    fn btf_for_declared_timers_puts_lock_and_timer_where_declared() {
+        use crate::btf::MapTimer;
+        let maps = [
+            spec("frags", MapType::LruHash, 16, 32),
+            spec("both", MapType::Array, 4, 40),
+            spec("plain", MapType::Hash, 4, 8),
+        ];
+        let locks = [MapSpinLock {
+            map: "both".into(),
+            offset: 28,
+        }];
+        let timers = [
+            MapTimer {
+                map: "frags".into(),
+                offset: 16,
+            },
+            MapTimer {
+                map: "both".into(),
+                offset: 8,
+            },
+        ];
+        let ob = ObjectBtf::for_specials(&maps, &locks, &timers);
+        assert_eq!(ob.maps.len(), 2);
+        // Read back as an object's BTF is: the same offsets.
+        assert_eq!(ob.spin_locks(), locks.to_vec());
+        assert_eq!(ob.timers(), timers.to_vec());
+        let members = |i: usize| match &ob.btf.get(ob.maps[i].value).unwrap().kind {
+            Kind::Struct { size, members } => (
+                *size,
+                members
+                    .iter()
+                    .map(|m| (m.name.clone(), m.bit_offset / 8))
+                    .collect::<Vec<_>>(),
+            ),
+            k => panic!("{k:?}"),
+        };
+        let names = |v: &[(&str, u32)]| -> Vec<(String, u32)> {
+            v.iter().map(|(n, o)| (n.to_string(), *o)).collect()
+        };
+        assert_eq!(members(0), (32, names(&[("pad0", 0), ("timer", 16)])));
+        assert_eq!(
+            members(1),
+            (
+                40,
+                names(&[
+                    ("pad0", 0),
+                    ("timer", 8),
+                    ("pad1", 24),
+                    ("lock", 28),
+                    ("tail", 32)
+                ])
+            )
+        );
         assert_eq!(Btf::decode(&ob.btf.encode()).unwrap(), ob.btf);
     }
 }

@@ -58,6 +58,20 @@ pub fn program_listing_globals(
     locks: &[crate::btf::MapSpinLock],
     globals: &[crate::btf::GlobalFunc],
 ) -> Result<String, DecodeError> {
+    program_listing_specials(spec, data, section, locks, &[], globals)
+}
+
+/// [`program_listing_globals`] with `timer=OFFSET` on the `.map` declarations of the maps
+/// whose value holds a `struct bpf_timer` (an object's
+/// [`ObjectBtf::timers`](super::ObjectBtf::timers)), so that the text keeps the timer.
+pub fn program_listing_specials(
+    spec: &ProgramSpec,
+    data: &[GlobalData],
+    section: Option<&str>,
+    locks: &[crate::btf::MapSpinLock],
+    timers: &[crate::btf::MapTimer],
+    globals: &[crate::btf::GlobalFunc],
+) -> Result<String, DecodeError> {
     let body = disassemble(&spec.insns)?;
     let slots: Vec<usize> = decode_indexed(&spec.insns)?
         .into_iter()
@@ -86,6 +100,9 @@ pub fn program_listing_globals(
         }
         if let Some(l) = locks.iter().find(|l| l.map == *m.name) {
             out.push_str(&format!(" spin_lock={}", l.offset));
+        }
+        if let Some(t) = timers.iter().find(|t| t.map == *m.name) {
+            out.push_str(&format!(" timer={}", t.offset));
         }
         out.push('\n');
     }

@@ -113,7 +113,7 @@ pub use kconfig::{Kconfig, KCONFIG_MAP};
 pub use ksyms::{ksyms, resolve_ksyms, Found, Ksym, KsymKind, KsymResolution};
 pub use listing::{
     program_listing, program_listing_data, program_listing_globals, program_listing_in,
-    program_listing_locks,
+    program_listing_locks, program_listing_specials,
 };
 
 use crate::spec::{MapSpec, ProgramSpec, ProgramType};

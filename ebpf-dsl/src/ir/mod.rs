@@ -154,6 +154,8 @@ pub struct MapDecl {
     pub init: Option<Vec<u8>>,
     /// The offset of the `struct bpf_spin_lock` in its value (`spin_lock=OFFSET`), if any.
     pub spin_lock: Option<u32>,
+    /// The offset of the `struct bpf_timer` in its value (`timer=OFFSET`), if any.
+    pub timer: Option<u32>,
 }
 
 /// An [`ItemKind`] with the source span it came from, if any.
