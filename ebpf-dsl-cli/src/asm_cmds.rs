@@ -243,6 +243,8 @@ pub struct CheckArgs {
     trace_prune: Option<String>,
     /// `--strict-alignment`: verify as a load with `BPF_F_STRICT_ALIGNMENT`.
     strict_alignment: bool,
+    /// `--interpreter`: verify for a kernel without the JIT.
+    interpreter: bool,
 }
 
 /// Builds the arguments of `check FILE [--type T] [--map ...]... [--license L] [--kernel V]
@@ -266,6 +268,7 @@ pub fn parse_check(o: crate::cli::CheckOpts) -> Result<CheckArgs, CliError> {
         stats: o.stats,
         trace_prune: o.trace_prune,
         strict_alignment: o.strict_alignment,
+        interpreter: o.interpreter,
     })
 }
 
@@ -289,6 +292,7 @@ pub fn check(args: CheckArgs) -> Result<ExitCode, CliError> {
         stats,
         trace_prune,
         strict_alignment,
+        interpreter,
     } = args;
     if let Some(bytes) = crate::elf_cmds::read_object_file(&file) {
         let how = crate::elf_cmds::CheckObject {
@@ -302,6 +306,7 @@ pub fn check(args: CheckArgs) -> Result<ExitCode, CliError> {
             stats,
             trace_prune,
             strict_alignment,
+            interpreter,
         };
         return crate::elf_cmds::check_object(&bytes, &file, &how);
     }
@@ -371,6 +376,7 @@ pub fn check(args: CheckArgs) -> Result<ExitCode, CliError> {
                 vmlinux: None,
                 program_types: None,
                 strict_alignment,
+                interpreter,
             };
             // `trust_*` labels: see `ebpf_dsl::verifier::trust`.
             let started = std::time::Instant::now();

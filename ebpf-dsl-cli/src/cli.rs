@@ -146,6 +146,11 @@ pub struct CheckOpts {
     /// --strict-alignment` passes the flag to the kernel.
     #[arg(long)]
     pub strict_alignment: bool,
+    /// Verify for a kernel that runs programs in its interpreter (no JIT,
+    /// `net.core.bpf_jit_enable = 0`): each function's stack counts in 32-byte units in the
+    /// call-chain limit of 512 bytes, not the JIT's 16 (targets 6.12 and later).
+    #[arg(long)]
+    pub interpreter: bool,
     /// For an ELF object: only the programs of this section (or with this function name).
     #[arg(long, value_name = "NAME")]
     pub section: Option<String>,

@@ -309,6 +309,9 @@ pub struct CheckObject {
     pub trace_prune: Option<String>,
     /// `--strict-alignment`: verify as loads with `BPF_F_STRICT_ALIGNMENT`.
     pub strict_alignment: bool,
+    /// `--interpreter`: verify for a kernel without the JIT
+    /// (`ebpf_dsl::verifier::VerifyInput::interpreter`).
+    pub interpreter: bool,
 }
 
 /// `--trace-prune FILE`: the pruning traces of the programs verified (see
@@ -469,7 +472,10 @@ pub fn check_object(bytes: &[u8], shown: &str, how: &CheckObject) -> Result<Exit
     let mut vmlinux: Option<ebpf_dsl::btf::Btf> = None;
     // `--section S --type T`: S is read as a program of type T even where its name is that of
     // another program type (tc's `bpf obj FILE sec sk_skb` loads a classifier from `sk_skb`).
-    let as_unknown = how.section.as_deref().filter(|_| how.unknown_type.is_some());
+    let as_unknown = how
+        .section
+        .as_deref()
+        .filter(|_| how.unknown_type.is_some());
     let plain = |btf| elf::ReadOptions {
         unknown: how.unknown_type,
         btf,
@@ -579,6 +585,7 @@ pub fn check_object(bytes: &[u8], shown: &str, how: &CheckObject) -> Result<Exit
                 vmlinux: vmlinux.as_ref(),
                 program_types: program_types.as_ref(),
                 strict_alignment: how.strict_alignment,
+                interpreter: how.interpreter,
             };
             let name = format!("{} ({})", p.section, p.function);
             // `--stats`' verification time: the verifier's work alone, as the kernel's (which

@@ -48,6 +48,7 @@ fn verdict(
         program_types: types,
         kptrs: &[],
         strict_alignment: false,
+        interpreter: false,
     };
     verify(&input).map(|_| ()).map_err(|e| e[0].to_string())
 }

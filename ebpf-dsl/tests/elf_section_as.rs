@@ -25,7 +25,11 @@ fn read(named: Option<&str>) -> Option<Object> {
 fn a_section_of_another_type_is_skipped_unless_named() {
     let Some(obj) = read(None) else { return };
     assert!(obj.programs.is_empty(), "{:?}", obj.programs.len());
-    assert!(obj.skipped.iter().any(|s| s == "sk_skb"), "{:?}", obj.skipped);
+    assert!(
+        obj.skipped.iter().any(|s| s == "sk_skb"),
+        "{:?}",
+        obj.skipped
+    );
     assert!(obj.skipped.iter().any(|s| s == "kprobe/tcp_v4_connect"));
 }
 
@@ -35,7 +39,10 @@ fn a_named_section_is_read_as_the_callers_type() {
         let Some(obj) = read(Some(name)) else { return };
         assert_eq!(obj.programs.len(), 1, "named {name}");
         let p = &obj.programs[0];
-        assert_eq!((p.section.as_str(), p.function.as_str()), ("sk_skb", "decap"));
+        assert_eq!(
+            (p.section.as_str(), p.function.as_str()),
+            ("sk_skb", "decap")
+        );
         assert_eq!(p.spec.prog_type, ProgramType::SchedCls);
         // The kprobe is not named: it stays another program type's.
         assert_eq!(obj.skipped, vec!["kprobe/tcp_v4_connect".to_string()]);
@@ -44,7 +51,9 @@ fn a_named_section_is_read_as_the_callers_type() {
 
 #[test]
 fn naming_a_function_of_another_section_changes_nothing() {
-    let Some(obj) = read(Some("no_such_function")) else { return };
+    let Some(obj) = read(Some("no_such_function")) else {
+        return;
+    };
     assert!(obj.programs.is_empty());
     assert_eq!(obj.skipped.len(), 2, "{:?}", obj.skipped);
 }

@@ -574,6 +574,7 @@ fn run_case(dir: &Path, c: &Case) -> Result1 {
                 vmlinux: None,
                 program_types: None,
                 strict_alignment: ebpf_dsl::spec::strict_alignment(c.prog_flags),
+                interpreter: false,
             };
             // Refused for want of the kernel's BTF: verified again with the running kernel's,
             // as `ebpf-dsl check --btf` does.

@@ -116,6 +116,8 @@ pub(crate) fn run_verifier(
         vmlinux: None,
         program_types: None,
         strict_alignment,
+        // A program built for a JIT-compiled kernel (x86-64 / arm64 default).
+        interpreter: false,
     };
     // `trust_call_*:` / `trust_begin_*:` ... `trust_end_*:` labels: see `verifier::trust`.
     let verdict = verifier::Trust::from_labels(&a.labels)

@@ -11,7 +11,7 @@ use super::domain::scalar::Scalar;
 use super::domain::state::{RegVal, State};
 use super::prune::{Explorer, Head, PruneResult};
 use super::transfer::{e, mask, R};
-use super::{initial_state, Report, Rule, MAX_PENDING, MAX_PROCESSED};
+use super::{initial_state, KernelVersion, Report, Rule, MAX_PENDING, MAX_PROCESSED};
 
 /// Sources of finished paths kept for reuse (see [`Exec::run`]).
 const MAX_SPARE: usize = 64;
@@ -265,10 +265,11 @@ impl<'a> Exec<'a> {
     }
 
     /// The combined stack of the deepest call chain must fit in 512 bytes (each frame rounded up
-    /// to 32 bytes, as the kernel's `check_max_stack_depth`), and a function other than the
-    /// main one that contains a tail call may be entered only below less than 256 bytes of its
-    /// callers' frames ([`tail_call_prefix`]).
+    /// as the kernel's `check_max_stack_depth` does: [`stack_granularity`]), and a function
+    /// other than the main one that contains a tail call may be entered only below less than
+    /// 256 bytes of its callers' frames ([`tail_call_prefix`]).
     fn check_stack_depth(&self) -> R<()> {
+        let gran = stack_granularity(self.input.kernel, self.input.interpreter);
         let n = self.cfg.subprog_starts.len();
         let mut callees: Vec<Vec<(usize, usize)>> = vec![Vec::new(); n];
         let mut is_cb = vec![false; n];
@@ -315,6 +316,7 @@ impl<'a> Exec<'a> {
             sp: usize,
             callees: &[Vec<(usize, usize)>],
             depth: &[u32],
+            gran: u32,
             memo: &mut [Option<(u32, usize)>],
             visiting: &mut [bool],
             site: usize,
@@ -326,10 +328,10 @@ impl<'a> Exec<'a> {
                 return Err(site);
             }
             visiting[sp] = true;
-            let own = depth[sp].max(1).div_ceil(32) * 32;
+            let own = frame_bytes(depth[sp], gran);
             let (mut best, mut frames) = (0, 0);
             for &(c, s) in &callees[sp] {
-                let (b, f) = walk(c, callees, depth, memo, visiting, s)?;
+                let (b, f) = walk(c, callees, depth, gran, memo, visiting, s)?;
                 best = best.max(b);
                 frames = frames.max(f);
             }
@@ -345,8 +347,16 @@ impl<'a> Exec<'a> {
         let walked = (0..n)
             .filter(|&sp| sp == 0 || own_root(sp))
             .try_fold(0, |deepest, root| {
-                walk(root, &callees, &self.depth, &mut memo, &mut visiting, 0)
-                    .map(|x| deepest.max(x.0))
+                walk(
+                    root,
+                    &callees,
+                    &self.depth,
+                    gran,
+                    &mut memo,
+                    &mut visiting,
+                    0,
+                )
+                .map(|x| deepest.max(x.0))
             });
         // Only once the walk found no cycle (the order below needs none).
         if walked.is_ok() {
@@ -411,7 +421,8 @@ impl<'a> Exec<'a> {
                     ),
                 ));
             }
-            if let Some((sp, above)) = tail_call_prefix(&callees, &self.depth, &has_tail_call) {
+            if let Some((sp, above)) = tail_call_prefix(&callees, &self.depth, gran, &has_tail_call)
+            {
                 return Err(e(
                     self.cfg.subprog_starts[sp],
                     Rule::CallStack,
@@ -425,7 +436,8 @@ impl<'a> Exec<'a> {
         match walked {
             Ok(total) if total <= 512 => Ok(()),
             Ok(total) => Err(e(0, Rule::CallStack, format!(
-                "the deepest call chain uses {total} bytes of stack (each function's use rounded up to 32); the kernel allows 512"
+                "the deepest call chain uses {total} bytes of stack (each function's use rounded up to {gran}{}); the kernel allows 512",
+                if gran == 16 { ", as for a JIT-compiled program" } else { "" }
             ))),
             Err(site) => Err(e(
                 site,
@@ -601,18 +613,40 @@ impl<'a> Exec<'a> {
     }
 }
 
+/// The unit each function's stack is rounded up to in the call-chain limits
+/// (`round_up_stack_depth`): 16 bytes for a JIT-compiled program on targets from
+/// [`KernelVersion::JIT_STACK_ROUND16`], else 32 (the interpreter's granularity, and every
+/// older kernel's).
+fn stack_granularity(kernel: KernelVersion, interpreter: bool) -> u32 {
+    if !interpreter && kernel >= KernelVersion::JIT_STACK_ROUND16 {
+        16
+    } else {
+        32
+    }
+}
+
+/// A function's stack as the call-chain limits count it: rounded up to `gran` (16: a function
+/// using none counts 0; 32: at least 32, as the interpreter's `max(depth, 1)`).
+fn frame_bytes(depth: u32, gran: u32) -> u32 {
+    if gran == 16 {
+        depth.div_ceil(16) * 16
+    } else {
+        depth.max(1).div_ceil(32) * 32
+    }
+}
+
 /// The kernel's limit on tail calls below bpf-to-bpf calls (`check_max_stack_depth_subprog`):
 /// a tail call unwinds only its own function's frame, so a function other than the main one
 /// (`sp != 0`) that contains a tail call instruction (`has_tail_call`, by its text, reached or
 /// not) must be entered with less than 256 bytes of stack in the frames above it, along every
 /// call chain from the main function. `callees` and the frames' `depth` as
-/// `check_stack_depth` has them (each frame rounded up to 32 bytes, at least 32: never less
-/// than the kernel's 16-byte rounding of a JIT-compiled program, so never more permissive), in
+/// `check_stack_depth` has them (each frame rounded up to `gran` by [`frame_bytes`]), in
 /// a call graph without cycles. Functions no chain from the main one reaches are not
 /// checked. Gives the first offending function and the largest stack above it.
 fn tail_call_prefix(
     callees: &[Vec<(usize, usize)>],
     depth: &[u32],
+    gran: u32,
     has_tail_call: &[bool],
 ) -> Option<(usize, u32)> {
     let n = callees.len();
@@ -621,7 +655,7 @@ fn tail_call_prefix(
     above[0] = Some(0);
     for sp in callers_first(callees) {
         let Some(a) = above[sp] else { continue };
-        let own = depth[sp].max(1).div_ceil(32) * 32;
+        let own = frame_bytes(depth[sp], gran);
         for &(c, _) in &callees[sp] {
             above[c] = Some(above[c].map_or(a + own, |x| x.max(a + own)));
         }
@@ -673,7 +707,8 @@ fn ld_abs_under_callback(
 
 #[cfg(test)]
 mod tests {
-    use super::{ld_abs_under_callback, tail_call_prefix};
+    use super::{frame_bytes, ld_abs_under_callback, stack_granularity, tail_call_prefix};
+    use crate::verifier::KernelVersion;
 
     /// `callees` from (caller, callee) edges; the call sites are not used by the rule.
     fn graph(n: usize, edges: &[(usize, usize)]) -> Vec<Vec<(usize, usize)>> {
@@ -689,32 +724,32 @@ mod tests {
         // main (256) -> f, f tail-calls: refused, 256 bytes above f.
         let g = graph(2, &[(0, 1)]);
         assert_eq!(
-            tail_call_prefix(&g, &[256, 0], &[false, true]),
+            tail_call_prefix(&g, &[256, 0], 32, &[false, true]),
             Some((1, 256))
         );
         // main (224) -> f: 224 < 256, accepted.
-        assert_eq!(tail_call_prefix(&g, &[224, 0], &[false, true]), None);
+        assert_eq!(tail_call_prefix(&g, &[224, 0], 32, &[false, true]), None);
         // Only the main function tail-calls: no limit however deep.
-        assert_eq!(tail_call_prefix(&g, &[512, 512], &[true, false]), None);
+        assert_eq!(tail_call_prefix(&g, &[512, 512], 32, &[true, false]), None);
         // Frames round up to 32 (at least 32): main (1 -> 32) -> g (200 -> 224) -> f.
         let g = graph(3, &[(0, 1), (1, 2)]);
         assert_eq!(
-            tail_call_prefix(&g, &[1, 200, 0], &[false, false, true]),
+            tail_call_prefix(&g, &[1, 200, 0], 32, &[false, false, true]),
             Some((2, 256))
         );
         assert_eq!(
-            tail_call_prefix(&g, &[1, 192, 0], &[false, false, true]),
+            tail_call_prefix(&g, &[1, 192, 0], 32, &[false, false, true]),
             None
         );
         // The deepest chain counts: main -> a (64) -> f and main -> b (256) -> f.
         let g = graph(4, &[(0, 1), (0, 2), (1, 3), (2, 3)]);
         assert_eq!(
-            tail_call_prefix(&g, &[0, 64, 256, 0], &[false, false, false, true]),
+            tail_call_prefix(&g, &[0, 64, 256, 0], 32, &[false, false, false, true]),
             Some((3, 288))
         );
         // A function no chain reaches is not checked.
         let g = graph(2, &[]);
-        assert_eq!(tail_call_prefix(&g, &[512, 0], &[false, true]), None);
+        assert_eq!(tail_call_prefix(&g, &[512, 0], 32, &[false, true]), None);
     }
 
     #[test]
@@ -738,5 +773,28 @@ mod tests {
         );
         // LD_ABS in the main function, which calls a callback: accepted.
         assert_eq!(ld_abs_under_callback(&g, &cb, &[true, false, false]), None);
+    }
+
+    #[test]
+    fn frames_count_in_16_bytes_when_jitted_from_6_12_else_32() {
+        let (new, old) = (KernelVersion::new(6, 12), KernelVersion::new(6, 6));
+        assert_eq!(stack_granularity(new, false), 16);
+        assert_eq!(stack_granularity(new, true), 32);
+        assert_eq!(stack_granularity(old, false), 32);
+        assert_eq!(frame_bytes(0, 16), 0);
+        assert_eq!(frame_bytes(1, 16), 16);
+        assert_eq!(frame_bytes(24, 16), 32);
+        assert_eq!(frame_bytes(0, 32), 32);
+        assert_eq!(frame_bytes(40, 32), 64);
+        // A tail call below frames of 112 and 120 bytes: 240 when JIT-compiled, 256 interpreted.
+        let g = vec![vec![(1, 0)], vec![(2, 1)], vec![]];
+        assert_eq!(
+            tail_call_prefix(&g, &[112, 120, 0], 16, &[false, false, true]),
+            None
+        );
+        assert_eq!(
+            tail_call_prefix(&g, &[112, 120, 0], 32, &[false, false, true]),
+            Some((2, 256))
+        );
     }
 }

@@ -374,6 +374,14 @@ pub struct VerifyInput<'a> {
     /// kernel's on x86-64 and arm64): only stack accesses and atomics must be aligned. The
     /// loader must then pass the same flag to the kernel.
     pub strict_alignment: bool,
+    /// Verify for a kernel that runs programs in its interpreter (no JIT:
+    /// `net.core.bpf_jit_enable = 0`, or an architecture without one). The only rule it
+    /// changes is the stack of a call chain (`check_max_stack_depth`): a kernel that JITs the
+    /// program counts each function's stack rounded up to 16 bytes (from target 6.12,
+    /// [`KernelVersion::JIT_STACK_ROUND16`]), the interpreter rounded up to 32 and at least
+    /// 32. `false` (the default): the JIT, which x86-64 and arm64 kernels enable by default;
+    /// targets before 6.12 always count in 32-byte units (never more permissive).
+    pub interpreter: bool,
 }
 
 impl<'a> VerifyInput<'a> {
@@ -396,6 +404,7 @@ impl<'a> VerifyInput<'a> {
             vmlinux: None,
             program_types: None,
             strict_alignment: false,
+            interpreter: false,
         }
     }
 

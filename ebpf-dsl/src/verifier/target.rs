@@ -90,6 +90,11 @@ impl KernelVersion {
     /// pointer"): the run time checks that the node is in the tree.
     pub const RBTREE_OWNED_NODE: KernelVersion = KernelVersion::new(6, 16);
 
+    /// A JIT-compiled program's functions count their stack rounded up to 16 bytes in the
+    /// call-chain limit of 512 (`round_up_stack_depth` with `jit_requested`; in 6.12's source,
+    /// perhaps earlier); the interpreter, and older kernels, round up to 32.
+    pub const JIT_STACK_ROUND16: KernelVersion = KernelVersion::new(6, 12);
+
     /// The version `major.minor`.
     pub const fn new(major: u16, minor: u16) -> KernelVersion {
         KernelVersion { major, minor }

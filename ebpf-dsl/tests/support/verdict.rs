@@ -34,6 +34,7 @@ pub fn verdict(obj: &Object, name: &str) -> Result<(), String> {
         vmlinux: None,
         program_types: None,
         strict_alignment: false,
+        interpreter: false,
     };
     verify(&input).map(|_| ()).map_err(|e| e[0].to_string())
 }

@@ -638,10 +638,7 @@ mod tests {
         st.frames[0].stack[61] = Slot::Part(Scalar::konst(3), 4, 0);
         assert_eq!(st.constant_key(&key(-24), 4), Some(3));
         assert_eq!(st.constant_key(&key(-24), 8), None);
-        assert_eq!(
-            st.constant_key(&RegVal::Scalar(Scalar::konst(0)), 4),
-            None
-        );
+        assert_eq!(st.constant_key(&RegVal::Scalar(Scalar::konst(0)), 4), None);
     }
 
     fn lookup_args(key: RegVal) -> State {
