@@ -90,24 +90,11 @@ pub fn kernel_verdict_with_flags(
     src: &str,
     prog_flags: u32,
 ) -> Result<(), String> {
-    let spec = ebpf_dsl::ProgramSpec {
-        name: Cow::Borrowed(name),
-        prog_type,
-        license: Cow::Borrowed("GPL"),
-        insns: Cow::Owned(a.insns.clone()),
-        relocations: Cow::Owned(a.relocations.clone()),
-        maps: Cow::Owned(specs.to_vec()),
-        lines: Default::default(),
-    };
     let opts = xsk_runtime::program::LoadOptions {
         prog_flags,
         ..Default::default()
     };
-    match xsk_runtime::program::Program::load_with(&spec, maps, &opts) {
-        Ok(_) => Ok(()),
-        Err(xsk_runtime::Error::Verifier { log, .. }) => Err(log),
-        Err(e) => panic!("BPF_PROG_LOAD failed for a reason other than the verifier: {e}\n{src}"),
-    }
+    kernel_verdict_with_options(name, prog_type, a, specs, maps, src, &opts)
 }
 
 /// [`kernel_verdict`] of an XDP program whose `.global_func` functions are declared global in
@@ -119,23 +106,34 @@ fn kernel_verdict_with_globals(
     maps: &[&xsk_runtime::maps::Map],
     src: &str,
 ) -> Result<(), String> {
-    if a.globals.is_empty() {
-        return kernel_verdict(name, ebpf_dsl::ProgramType::Xdp, a, specs, maps, src);
-    }
+    let opts = xsk_runtime::program::LoadOptions {
+        globals: a.globals.clone(),
+        ..Default::default()
+    };
+    kernel_verdict_with_options(name, ebpf_dsl::ProgramType::Xdp, a, specs, maps, src, &opts)
+}
+
+/// The running kernel's verdict on the assembled program loaded with `opts`: `Err(log)` when
+/// its verifier refuses it; any other load failure panics (the test's own mistake).
+fn kernel_verdict_with_options(
+    name: &'static str,
+    prog_type: ebpf_dsl::ProgramType,
+    a: &ebpf_dsl::asm::Assembled,
+    specs: &[MapSpec],
+    maps: &[&xsk_runtime::maps::Map],
+    src: &str,
+    opts: &xsk_runtime::program::LoadOptions,
+) -> Result<(), String> {
     let spec = ebpf_dsl::ProgramSpec {
         name: Cow::Borrowed(name),
-        prog_type: ebpf_dsl::ProgramType::Xdp,
+        prog_type,
         license: Cow::Borrowed("GPL"),
         insns: Cow::Owned(a.insns.clone()),
         relocations: Cow::Owned(a.relocations.clone()),
         maps: Cow::Owned(specs.to_vec()),
         lines: Default::default(),
     };
-    let opts = xsk_runtime::program::LoadOptions {
-        globals: a.globals.clone(),
-        ..Default::default()
-    };
-    match xsk_runtime::program::Program::load_with(&spec, maps, &opts) {
+    match xsk_runtime::program::Program::load_with(&spec, maps, opts) {
         Ok(_) => Ok(()),
         Err(xsk_runtime::Error::Verifier { log, .. }) => Err(log),
         Err(e) => panic!("BPF_PROG_LOAD failed for a reason other than the verifier: {e}\n{src}"),
