@@ -463,7 +463,7 @@ impl super::ObjectBtf {
             for (i, (off, size, fname, ty)) in fields.into_iter().enumerate() {
                 if off > at {
                     let gap = btf.add_array(byte, off - at);
-                    members.push(Member::at(&format!("pad{i}"), gap, at));
+                    members.push(Member::at(format!("pad{i}"), gap, at));
                 }
                 members.push(Member::at(fname, ty, off));
                 at = off + size;
