@@ -103,8 +103,8 @@ impl Loader {
 
     /// Adds BTF for maps (key and value types by map name, [`ebpf_dsl::elf::ObjectBtf`]): the
     /// maps it names are created with their types, e.g. the value of a text program's
-    /// `.map ... spin_lock=OFFSET` ([`ebpf_dsl::elf::ObjectBtf::for_spin_locks`]), which the
-    /// kernel needs to know where the lock is.
+    /// `.map ... spin_lock=OFFSET timer=OFFSET` ([`ebpf_dsl::elf::ObjectBtf::for_specials`]),
+    /// which the kernel needs to know where the lock and the timer are.
     pub fn map_btf(mut self, btf: ebpf_dsl::elf::ObjectBtf) -> Loader {
         self.object_btf.push(btf);
         self
