@@ -276,9 +276,9 @@ impl<'a> Exec<'a> {
         // maximum: a maximum of 2^29 or more taints the path (refused at its end unless an
         // access through the pointer fails first, as it will).
         if s.smin > -MAX_VAR_OFF && s.smin < MAX_VAR_OFF && s.smax >= MAX_VAR_OFF {
-            self.taint(pc, st, s, p);
+            self.taint(pc, st, dst, s, p, None);
         }
-        self.ptr_add_result(pc, st, p, s, sub)
+        self.ptr_add_result(pc, st, dst, p, s, sub)
     }
 
     /// The rules of `pointer += scalar` / `pointer -= scalar` (the kernel's
@@ -330,6 +330,7 @@ impl<'a> Exec<'a> {
         &self,
         pc: usize,
         st: &mut State,
+        dst: u8,
         p: &RegVal,
         s: &Scalar,
         sub: bool,
@@ -356,7 +357,7 @@ impl<'a> Exec<'a> {
                 _ => nvar(&Scalar::konst(0)),
             };
             if var.smin > -MAX_VAR_OFF && var.smin < MAX_VAR_OFF && var.smax >= MAX_VAR_OFF {
-                self.taint(pc, st, &var, p);
+                self.taint(pc, st, dst, s, p, Some(&var));
             }
             if var.smin <= -MAX_VAR_OFF || var.smin >= MAX_VAR_OFF {
                 return pa(format!(
@@ -552,15 +553,21 @@ fn btf_obj_at(ty: &'static str, kobj: bool, off: i32, ref_id: u32) -> RegVal {
 }
 
 impl<'a> Exec<'a> {
-    fn taint(&self, pc: usize, st: &mut State, s: &Scalar, p: &RegVal) {
+    /// Marks the path (see [`State::taint`]) for `rDST += s` on pointer `p` whose offset `s`
+    /// (or, given, the pointer's variable offset `result` after it) has a maximum of 2^29 or
+    /// more and a smaller minimum: the kernel refuses only a minimum of 2^29 or more, by its own
+    /// bounds, which may be tighter than these. The first such instruction of a path names it.
+    fn taint(
+        &self,
+        pc: usize,
+        st: &mut State,
+        dst: u8,
+        s: &Scalar,
+        p: &RegVal,
+        result: Option<&Scalar>,
+    ) {
         if st.taint.is_none() {
-            st.taint = Some((
-                pc,
-                format!(
-                    "adding {s} to {}: the kernel refuses this if it can prove the offset's minimum is 2^29 or more, which this verifier cannot rule out; bound it first, e.g. `rX &= 0xffff` or a comparison",
-                    self.describe(p)
-                ),
-            ));
+            st.taint = Some((pc, taint_message(dst, s, &self.describe(p), result)));
         }
     }
 
@@ -568,6 +575,26 @@ impl<'a> Exec<'a> {
         self.set(st, dst, v);
         Ok(())
     }
+}
+
+/// The message of a pointer arithmetic doubt ([`Exec::taint`]): what was added to what, the
+/// bounds that reach 2^29, why the kernel may still accept it, and the two ways out (a tighter
+/// bound, or the scalpel's trusted range around the instruction and its result's uses).
+fn taint_message(dst: u8, s: &Scalar, ptr: &str, result: Option<&Scalar>) -> String {
+    let (what, v) = match result {
+        None => (format!("the offset's maximum ({}) reaches 2^29", s.smax), s),
+        Some(v) => (
+            format!(
+                "the pointer's variable offset after it ({v}) has a maximum ({}) that reaches 2^29",
+                v.smax
+            ),
+            v,
+        ),
+    };
+    format!(
+        "adding {s} to {ptr}: {what} while its minimum here is {}; the kernel refuses this only if its own minimum is 2^29 or more, and its bounds can be tighter than this verifier's (it may know more of how the value was computed), so the kernel may well accept it and this verifier cannot tell. Bound the offset first (e.g. `rX &= 0xffff` or a comparison), or, if the kernel accepts the program, take this instruction and the uses of r{dst} after it on trust: `trust_begin_<name>:` before it, `trust_end_<name>:` after the last use (labels of a text program; `ebpf-dsl disasm` turns an ELF object into one)",
+        v.smin
+    )
 }
 
 /// The kernel's checks of an immediate operand (`check_alu_op`): no division by the constant

@@ -1,0 +1,16 @@
+# kernel: reject
+# kernel log: value 536870912 makes map_value pointer be out of bounds
+r6 = *(u32 *)(r1 + 16)
+*(u32 *)(r10 - 4) = 0
+r2 = r10
+r2 += -4
+r1 = m ll
+call bpf_map_lookup_elem
+if r0 == 0 goto out
+r6 &= 0xff
+w6 += -20
+w6 |= 0x20000000
+r0 += r6
+out:
+r0 = 2
+exit
