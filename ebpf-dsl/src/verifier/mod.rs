@@ -94,6 +94,14 @@
 //! on a lookup result before the null check, helper memory through a variable stack offset,
 //! pointer arithmetic with an offset whose maximum reaches 2^29 (the kernel refuses it when it
 //! can prove the minimum does; the path is refused at its end unless an access fails first).
+//! The kernel's bounds are never wider than this verifier's but may be tighter, so only a
+//! maximum below 2^29 proves the kernel's minimum is; accepting on this verifier's minimum
+//! would need its bounds to be *exactly* the kernel's, and pruning to keep them so: the kernel's
+//! rule is not monotone (a narrower offset can be refused where a wider one passes, and the
+//! kernel itself then accepts or refuses depending on which it walks first: the rule cases
+//! `alu_big_offset_order_*`), so a path could be pruned only by a state whose exact offsets,
+//! and every value feeding them, are equal to its own, not merely wider. The message names the
+//! `trust_begin_` / `trust_end_` labels for a program the kernel accepts.
 //!
 //! ## Kernel structures through BTF pointers
 //!
