@@ -154,13 +154,22 @@ fn no_arithmetic_on_the_tcp_sock_of_bpf_tcp_sock() {
 fn an_offset_reaching_2_pow_29_taints_the_path_and_says_why_the_kernel_may_accept() {
     // The offset's maximum reaches 2^29, its minimum does not: the path is tainted (refused at
     // its end), with a message naming both bounds, the kernel's rule and the scalpel.
-    let mut st = state(&[(2, scalar(Scalar::urange(0, u32::MAX as u64))), (3, map_value(0, 0))]);
+    let mut st = state(&[
+        (2, scalar(Scalar::urange(0, u32::MAX as u64))),
+        (3, map_value(0, 0)),
+    ]);
     One::new("r3 += r2\nexit").next(&mut st);
     let (at, msg) = st.taint.clone().expect("tainted");
     assert_eq!(at, 0);
-    assert!(msg.contains("maximum (4294967295) reaches 2^29 while its minimum here is 0"), "{msg}");
+    assert!(
+        msg.contains("maximum (4294967295) reaches 2^29 while its minimum here is 0"),
+        "{msg}"
+    );
     assert!(msg.contains("the kernel may well accept it"), "{msg}");
-    assert!(msg.contains("uses of r3 after it on trust: `trust_begin_<name>:`"), "{msg}");
+    assert!(
+        msg.contains("uses of r3 after it on trust: `trust_begin_<name>:`"),
+        "{msg}"
+    );
     // The pointer's variable offset after the addition can reach 2^29 by itself: named as such.
     let var = Scalar::urange(0, (1 << 29) - 8);
     let mut st = state(&[(2, scalar(var)), (3, pkt(0, 0))]);
@@ -168,13 +177,25 @@ fn an_offset_reaching_2_pow_29_taints_the_path_and_says_why_the_kernel_may_accep
     assert!(st.taint.is_none(), "one addition stays below 2^29");
     One::new("r3 += r2\nexit").next(&mut st);
     let (_, msg) = st.taint.clone().expect("tainted");
-    assert!(msg.contains("the pointer's variable offset after it"), "{msg}");
-    assert!(msg.contains("a maximum (1073741808) that reaches 2^29"), "{msg}");
+    assert!(
+        msg.contains("the pointer's variable offset after it"),
+        "{msg}"
+    );
+    assert!(
+        msg.contains("a maximum (1073741808) that reaches 2^29"),
+        "{msg}"
+    );
     // Below 2^29 nothing is doubted; a minimum at 2^29 is refused at once.
-    let mut st = state(&[(2, scalar(Scalar::urange(0, (1 << 29) - 1))), (3, map_value(0, 0))]);
+    let mut st = state(&[
+        (2, scalar(Scalar::urange(0, (1 << 29) - 1))),
+        (3, map_value(0, 0)),
+    ]);
     One::new("r3 += r2\nexit").next(&mut st);
     assert!(st.taint.is_none());
-    let mut st = state(&[(2, scalar(Scalar::urange(1 << 29, 1 << 30))), (3, map_value(0, 0))]);
+    let mut st = state(&[
+        (2, scalar(Scalar::urange(1 << 29, 1 << 30))),
+        (3, map_value(0, 0)),
+    ]);
     let (rule, _) = One::new("r3 += r2\nexit").refused(&mut st);
     assert_eq!(rule, Rule::PointerArithmetic);
 }
