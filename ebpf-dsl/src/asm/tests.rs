@@ -283,7 +283,7 @@ fn one_error_per_category_with_position() {
         ("r0 = 0\nfoo r1\nexit", DiagKind::UnknownInstruction, 2, 1),
         ("r0 = 0\nr0 = r11\nexit", DiagKind::BadRegister, 2, 6),
         ("w12 = 1\nexit", DiagKind::BadRegister, 1, 1),
-        ("r1 = w2\nexit", DiagKind::BadRegister, 1, 6),
+        ("w1 = r2\nexit", DiagKind::BadRegister, 1, 6),
         ("r0 = 0\nr10 = 1\nexit", DiagKind::WriteToR10, 2, 1),
         ("r10 = *(u64 *)(r1 + 0)\nexit", DiagKind::WriteToR10, 1, 1),
         ("r10 = 5 ll\nexit", DiagKind::WriteToR10, 1, 1),
