@@ -121,7 +121,16 @@ fn a_kfunc_in_no_btf_is_a_rejection_and_one_in_a_module_is_not_modelled() {
                 "{err}"
             );
         }
-        let (code, out, err) = run(&["check", obj, "--btf", btf, "--module-btf", m, "--section", "plain"]);
+        let (code, out, err) = run(&[
+            "check",
+            obj,
+            "--btf",
+            btf,
+            "--module-btf",
+            m,
+            "--section",
+            "plain",
+        ]);
         assert_eq!(code, 0, "{out}{err}");
         assert!(out.contains("(plain): ok"), "{out}{err}");
     }

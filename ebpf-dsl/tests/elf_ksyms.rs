@@ -288,7 +288,10 @@ fn an_unmodelled_kfunc_is_refused_where_missing_and_named_where_present() {
     let [u] = obj.unexpressed.as_slice() else {
         panic!("{:?}", obj.unexpressed);
     };
-    assert_eq!((u.section.as_str(), u.function.as_str()), ("tc", "unmodelled"));
+    assert_eq!(
+        (u.section.as_str(), u.function.as_str()),
+        ("tc", "unmodelled")
+    );
     let e = u.error.to_string();
     assert!(
         e.contains("a call of the extern function `bpf_unmodelled_kfunc` (the target kernel has it: bpf_testmod BTF"),
