@@ -15,6 +15,18 @@ pub fn is_elf(bytes: &[u8]) -> bool {
     bytes.starts_with(b"\x7fELF")
 }
 
+/// The CLI's refusal of the entry points in `section` (all for `None`) that the ELF reader
+/// could not express ([`Object::unexpressed`]: a kfunc the target kernel has, not modelled),
+/// naming the first; `None` when every selected entry point was read. The object's other
+/// programs stay usable one at a time (`--section`).
+fn unexpressed(obj: &Object, shown: &str, section: Option<&str>) -> Option<String> {
+    let u = obj.unexpressed_in(section).next()?;
+    Some(format!(
+        "{shown}: program `{}` of section `{}` cannot be read: {}",
+        u.function, u.section, u.error
+    ))
+}
+
 /// The sections and functions of `obj`, for messages.
 fn available(obj: &Object) -> String {
     let v: Vec<String> = obj
@@ -57,6 +69,10 @@ pub fn disasm_object(
             return Ok(ExitCode::from(1));
         }
     };
+    if let Some(why) = unexpressed(&obj, shown, section) {
+        errln!("ebpf-dsl: {why}");
+        return Ok(ExitCode::from(1));
+    }
     let progs: Vec<_> = obj.programs_in(section).collect();
     if progs.is_empty() {
         errln!(
@@ -148,6 +164,9 @@ pub fn object_choice(
         other => other,
     }
     .map_err(|e| CliError::Io(format!("{shown}: {e}")))?;
+    if let Some(why) = unexpressed(&obj, shown, section) {
+        return Err(CliError::Io(why));
+    }
     let progs: Vec<_> = obj.programs_in(section).collect();
     match progs.as_slice() {
         [p] => Ok((p.section.clone(), p.function.clone())),
@@ -540,6 +559,10 @@ pub fn check_object(bytes: &[u8], shown: &str, how: &CheckObject) -> Result<Exit
     // The program's own types (allocated objects, `__kptr` fields of map values).
     let program_types = object_btf.as_ref().map(|b| b.program_types());
     let section = how.section.as_deref();
+    if let Some(why) = unexpressed(&obj, shown, section) {
+        errln!("ebpf-dsl: {why}");
+        return Ok(ExitCode::from(1));
+    }
     let progs: Vec<_> = obj.programs_in(section).collect();
     if progs.is_empty() {
         let skipped = if obj.skipped.is_empty() {

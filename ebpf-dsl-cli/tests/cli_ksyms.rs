@@ -2,7 +2,8 @@
 //! kfunc this crate does not model (`ebpf-dsl/tests/elf/ksyms_unmodelled.c`): where the target
 //! kernel (vmlinux's BTF and its modules' split BTF) lacks it, libbpf refuses the object and so
 //! does `check`, as a rejection (exit status 1, not "not a valid eBPF ELF object"); where a
-//! module has it, the reader's error names it as not modelled. Without clang-19 the tests
+//! module has it, the program calling it cannot be read (the reader names the kfunc as not
+//! modelled) and the object's other program is checked. Without clang-19 the tests
 //! print why and pass, unless `CI=true`.
 
 use std::path::PathBuf;
@@ -98,20 +99,40 @@ fn a_kfunc_in_no_btf_is_a_rejection_and_one_in_a_module_is_not_modelled() {
     );
     assert!(err.contains("no --module-btf"), "{err}");
     // The module's BTF, given as a directory (its `vmlinux` is skipped) or as the file: the
-    // kfunc exists, and is not modelled.
+    // kfunc exists, and is not modelled: the program calling it cannot be read (checked
+    // alone, or with all of the object's), the object's other program is checked.
     let modfile = dir.join("bpf_testmod");
     std::fs::write(&modfile, module(&base)).unwrap();
     for m in [dir.to_str().unwrap(), modfile.to_str().unwrap()] {
-        let (code, out, err) = run(&["check", obj, "--btf", btf, "--module-btf", m]);
-        assert_eq!(code, 1, "{out}{err}");
-        assert!(err.contains("not a valid eBPF ELF object"), "{err}");
-        assert!(
-            err.contains(
-                "a call of the extern function `bpf_unmodelled_kfunc` (the target kernel has it: \
-                 bpf_testmod BTF [5]; it is not modelled)"
-            ),
-            "{err}"
-        );
+        for only in [None, Some("unmodelled"), Some("tc")] {
+            let mut args = vec!["check", obj, "--btf", btf, "--module-btf", m];
+            args.extend(only.map(|s| ["--section", s]).into_iter().flatten());
+            let (code, out, err) = run(&args);
+            assert_eq!(code, 1, "{args:?}: {out}{err}");
+            assert!(
+                err.contains("program `unmodelled` of section `tc` cannot be read:"),
+                "{err}"
+            );
+            assert!(
+                err.contains(
+                    "a call of the extern function `bpf_unmodelled_kfunc` (the target kernel \
+                     has it: bpf_testmod BTF [5]; it is not modelled)"
+                ),
+                "{err}"
+            );
+        }
+        let (code, out, err) = run(&[
+            "check",
+            obj,
+            "--btf",
+            btf,
+            "--module-btf",
+            m,
+            "--section",
+            "plain",
+        ]);
+        assert_eq!(code, 0, "{out}{err}");
+        assert!(out.contains("(plain): ok"), "{out}{err}");
     }
     // A module file that is not split BTF over the given vmlinux: an error naming it.
     let bad = dir.join("broken");

@@ -2,8 +2,9 @@
 //! `tests/elf/ksyms_unmodelled.c`) resolved against a target kernel's BTF, vmlinux's and a
 //! module's (split BTF), as libbpf resolves them: a strong kfunc found nowhere, or of an
 //! incompatible prototype, is libbpf's refusal of the whole object; a weak one found nowhere
-//! is poisoned (rejected where reached); one the kernel has but this crate does not model is
-//! the reader's error naming it and where the kernel has it. Compiled with clang-19; without
+//! is poisoned (rejected where reached); one the kernel has but this crate does not model makes
+//! the program calling it unexpressed (naming the kfunc and where the kernel has it), the
+//! object's other programs read. Compiled with clang-19; without
 //! it the tests print why and pass, unless `CI=true`.
 
 use ebpf_dsl::btf::{Btf, Enumerator, Kind, Linkage, Param, SplitBtf, Type};
@@ -256,8 +257,9 @@ fn a_weak_kfunc_the_target_lacks_is_poisoned_where_called() {
 }
 
 /// A strong kfunc this crate does not model: refused as libbpf refuses it where the target
-/// lacks it; where the target has it (here in a module), the reader's error names it, says
-/// where the kernel has it and that it is not modelled.
+/// lacks it; where the target has it (here in a module), the program calling it is the
+/// reader's unexpressed one (naming it, where the kernel has it, that it is not modelled) and
+/// the other program reads; without a target, the object's error.
 #[test]
 fn an_unmodelled_kfunc_is_refused_where_missing_and_named_where_present() {
     let Some(bytes) = compile("ksyms_unmodelled") else {
@@ -278,12 +280,27 @@ fn an_unmodelled_kfunc_is_refused_where_missing_and_named_where_present() {
     );
     let mods = [m];
     assert_eq!(resolve_ksyms(&bytes, &base, &mods).unwrap().refusal(), None);
-    let e = read(&bytes, &base, &mods).unwrap_err();
+    // The target has it: the program calling it is unexpressed (named, with why), the
+    // object's other program reads, as libbpf loads it.
+    let obj = read(&bytes, &base, &mods).unwrap();
+    let names: Vec<_> = obj.programs.iter().map(|p| p.function.as_str()).collect();
+    assert_eq!(names, ["plain"]);
+    let [u] = obj.unexpressed.as_slice() else {
+        panic!("{:?}", obj.unexpressed);
+    };
+    assert_eq!(
+        (u.section.as_str(), u.function.as_str()),
+        ("tc", "unmodelled")
+    );
+    let e = u.error.to_string();
     assert!(
         e.contains("a call of the extern function `bpf_unmodelled_kfunc` (the target kernel has it: bpf_testmod BTF"),
         "{e}"
     );
     assert!(e.contains("it is not modelled"), "{e}");
+    assert_eq!(obj.unexpressed_in(Some("unmodelled")).count(), 1);
+    assert_eq!(obj.unexpressed_in(Some("plain")).count(), 0);
+    assert_eq!(obj.unexpressed_in(Some("tc")).count(), 1);
     // Without a target kernel: the same error, without where.
     let e = ebpf_dsl::elf::read_object(&bytes).unwrap_err().to_string();
     assert!(

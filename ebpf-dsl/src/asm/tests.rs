@@ -71,6 +71,19 @@ fn whitespace_between_any_tokens() {
 }
 
 #[test]
+fn clang_mov_32_64_is_the_32_bit_move() {
+    // clang -S writes its MOV_32_64 as `r1 = w0` (llvm-mc-19 refuses that text); clang -c
+    // encodes it as the 32-bit `w1 = w0`: 0xbc, dst 1, src 0 (llvm-objdump-19 of the object).
+    assert_eq!(bytes("r1 = w0"), [0xbc, 0x01, 0, 0, 0, 0, 0, 0]);
+    assert_eq!(bytes("r1 = w0"), bytes("w1 = w0"));
+    assert_eq!(bytes("r9 = w10"), [0xbc, 0xa9, 0, 0, 0, 0, 0, 0]);
+    // a 32-bit destination still needs a 32-bit source, and the 64-bit move is unchanged
+    assert_eq!(bytes("r1 = r0"), [0xbf, 0x01, 0, 0, 0, 0, 0, 0]);
+    let (kind, _, _, msg) = error("w1 = r0\nexit");
+    assert_eq!(kind, DiagKind::BadRegister, "{msg}");
+}
+
+#[test]
 fn llvm_forms_encode() {
     // Expected bytes from `llvm-mc-19 -triple bpfel -mcpu=v4 -show-encoding`.
     let cases: &[(&str, [u8; 8])] = &[
@@ -270,7 +283,7 @@ fn one_error_per_category_with_position() {
         ("r0 = 0\nfoo r1\nexit", DiagKind::UnknownInstruction, 2, 1),
         ("r0 = 0\nr0 = r11\nexit", DiagKind::BadRegister, 2, 6),
         ("w12 = 1\nexit", DiagKind::BadRegister, 1, 1),
-        ("r1 = w2\nexit", DiagKind::BadRegister, 1, 6),
+        ("w1 = r2\nexit", DiagKind::BadRegister, 1, 6),
         ("r0 = 0\nr10 = 1\nexit", DiagKind::WriteToR10, 2, 1),
         ("r10 = *(u64 *)(r1 + 0)\nexit", DiagKind::WriteToR10, 1, 1),
         ("r10 = 5 ll\nexit", DiagKind::WriteToR10, 1, 1),

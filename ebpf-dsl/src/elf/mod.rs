@@ -212,6 +212,23 @@ pub struct Object {
     /// map then index: a loader fills a map of maps' slots once the maps are created and a
     /// prog array's once the programs are loaded, as libbpf does.
     pub slots: Vec<crate::spec::MapSlot>,
+    /// The entry points the reader could not express, with why; not in
+    /// [`Object::programs`]. Only one class goes here rather than failing the read: a call of
+    /// a kfunc the target kernel has (libbpf resolves it, the kernel loads the object's other
+    /// programs) that this crate does not model. A loader of every program of the object must
+    /// refuse it when this is not empty; one entry point's check or load is unaffected.
+    pub unexpressed: Vec<Unexpressed>,
+}
+
+/// An entry point of an object that [`read_object_with`] could not express ([`Object::unexpressed`]).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Unexpressed {
+    /// Its section.
+    pub section: String,
+    /// Its function symbol.
+    pub function: String,
+    /// Why: the instruction and the kfunc it calls.
+    pub error: ElfError,
 }
 
 /// An object's `.BTF` ([`object_btf`]): kept apart from [`Object`], whose programs, maps and
@@ -282,6 +299,17 @@ impl Object {
         }
         obj.maps.sort_by(|a, b| a.name.cmp(&b.name));
         Ok(obj)
+    }
+
+    /// The entry points in section `name` (all of them for `None`) that the reader could not
+    /// express ([`Object::unexpressed`]).
+    pub fn unexpressed_in<'a>(
+        &'a self,
+        name: Option<&'a str>,
+    ) -> impl Iterator<Item = &'a Unexpressed> {
+        self.unexpressed
+            .iter()
+            .filter(move |u| name.is_none_or(|n| u.section == n || u.function == n))
     }
 
     /// The programs in section `name` (all of them for `None`).

@@ -56,6 +56,9 @@ struct Ctx<'e, 'a> {
     kconfig: BTreeMap<String, u32>,
     /// Where the target kernel has the `.ksyms` externs (`None` without a target).
     ksyms: Option<super::ksyms::KsymResolution>,
+    /// Set by [`Ctx::extern_call`] when it refuses a kfunc the target kernel has but this
+    /// crate does not model: that refusal is the one program's ([`super::Object::unexpressed`]).
+    unmodelled_kfunc: std::cell::Cell<bool>,
 }
 
 /// The object's BTF (see [`super::object_btf`]).
@@ -303,8 +306,10 @@ pub fn read(bytes: &[u8], opts: &super::ReadOptions<'_>) -> Result<Object, ElfEr
         core,
         kconfig: kconfig_offsets,
         ksyms,
+        unmodelled_kfunc: std::cell::Cell::new(false),
     };
     let mut programs = Vec::new();
+    let mut unexpressed = Vec::new();
     let mut skipped = Vec::new();
     for s in &elf.sections {
         if s.flags & SHF_EXECINSTR == 0 || s.sh_type != SHT_PROGBITS || s.name == ".text" {
@@ -349,8 +354,22 @@ pub fn read(bytes: &[u8], opts: &super::ReadOptions<'_>) -> Result<Object, ElfEr
             } else {
                 e.size
             };
+            ctx.unmodelled_kfunc.set(false);
             let (spec, globals, func_info) =
-                ctx.program(s, &e.name, e.value, size, prog_type, &license)?;
+                match ctx.program(s, &e.name, e.value, size, prog_type, &license) {
+                    Ok(parts) => parts,
+                    // A kfunc the target has and we do not model: this program's refusal
+                    // only (libbpf resolves the extern; the other programs load).
+                    Err(error) if ctx.unmodelled_kfunc.get() => {
+                        unexpressed.push(super::Unexpressed {
+                            section: s.name.clone(),
+                            function: e.name.clone(),
+                            error,
+                        });
+                        continue;
+                    }
+                    Err(error) => return Err(error),
+                };
             programs.push(ElfProgram {
                 section: s.name.clone(),
                 function: e.name.clone(),
@@ -382,6 +401,7 @@ pub fn read(bytes: &[u8], opts: &super::ReadOptions<'_>) -> Result<Object, ElfEr
         maps: ctx.maps,
         data,
         skipped,
+        unexpressed,
     })
 }
 
@@ -568,7 +588,12 @@ impl Ctx<'_, '_> {
         }
         super::kfunc::kfunc_of_extern(&y.name, found)
             .map(Some)
-            .map_err(|e| err(&self.elf.sections[sec].name, off, e))
+            .map_err(|e| {
+                if matches!(found, Some(super::ksyms::Found::At { .. })) {
+                    self.unmodelled_kfunc.set(true);
+                }
+                err(&self.elf.sections[sec].name, off, e)
+            })
     }
 
     /// The target (section, byte offset) of the pseudo call at byte `off` of section `sec`.

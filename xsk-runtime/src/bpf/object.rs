@@ -161,6 +161,12 @@ impl Loader {
             read = read_for(btf, kconfig.as_ref());
         }
         let obj = read.map_err(bad)?;
+        // An entry point the reader could not express (a kfunc not modelled) is refused for
+        // the whole object, as the reader did before it kept the others: which programs
+        // `keep` takes is known only per read program.
+        if let Some(u) = obj.unexpressed.first() {
+            return Err(bad(u.error.clone()));
+        }
         let mut l = self.object_with(&obj, keep, opts);
         l.object_btf.extend(object_btf(bytes).map_err(bad)?);
         Ok(l)

@@ -194,6 +194,21 @@ impl<'a> StmtParser<'a> {
         }
         // Register move.
         if self.is_reg() {
+            // `r1 = w0`: clang's assembly printer writes its 32-bit move whose result is used
+            // as a 64-bit value (LLVM's MOV_32_64, which llvm-mc does not parse back) this
+            // way; it is the 32-bit `w1 = w0` (opcode 0xbc), the upper half zeroed.
+            if dst.wide
+                && matches!(self.peek_at(0), Some(Tok::Ident(s)) if parse_reg_name(s).is_some_and(|(wide, _)| !wide))
+            {
+                let src = self.reg()?;
+                return Ok(ItemKind::Insn(Insn::new(
+                    Class::Alu as u8 | AluOp::Mov as u8 | Source::Reg as u8,
+                    dst.reg.num(),
+                    src.reg.num(),
+                    0,
+                    0,
+                )));
+            }
             let src = self.reg_wide(dst.wide, "the source")?;
             return Ok(ItemKind::Insn(Insn::new(
                 class as u8 | AluOp::Mov as u8 | Source::Reg as u8,

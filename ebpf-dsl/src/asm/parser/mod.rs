@@ -48,6 +48,9 @@
 //! - `call pc+N` (a bpf-to-bpf call by distance), `call kfunc ID[, OFF]` (`src = 2`),
 //!   `ld_pseudo rD, KIND, IMM, IMM2` (the second slot's `imm`): what the disassembler prints
 //!   where LLVM's text would be ambiguous.
+//! - `r1 = w2`: what `clang -S` prints for its 32-bit move whose result is used as 64 bits
+//!   (LLVM's MOV_32_64, which llvm-mc does not parse back); the 32-bit move `w1 = w2`, the
+//!   encoding `clang -c` gives it.
 //! - The kernel verifier's and bpftool's spellings: `goto pc+N` / `if r1 > r2 goto pc-N` for a
 //!   raw distance, and `call bpf_redirect_map#51` (the `#51` reads as a comment).
 //! - 32-bit atomics (`lock *(u32 *)...`, `atomic_fetch_*((u32 *)...)`) also take `r`
