@@ -51,6 +51,10 @@ impl KernelVersion {
     pub const MAP_PTR_NOT_NULL: KernelVersion = KernelVersion::new(6, 12);
     /// `==` and `!=` are decided by the known bits too (`tnum_overlap`).
     pub const TNUM_BRANCH: KernelVersion = KernelVersion::new(6, 12);
+    /// A 64-bit `==` / `!=` the 64-bit ranges leave open is decided by the 32-bit bounds
+    /// (`is_scalar_branch_taken`; in 6.12.118's source and the 6.18 reference kernel, not
+    /// known for 6.6).
+    pub const SUBREG_EQ_BRANCH: KernelVersion = KernelVersion::new(6, 12);
     /// Narrow fills keep a spilled number's bounds (`bpf_stack_narrow_access_ok`), spills and
     /// fills and 32-bit moves of a value that fits keep its link to its copies.
     pub const NARROW_FILL: KernelVersion = KernelVersion::new(6, 12);

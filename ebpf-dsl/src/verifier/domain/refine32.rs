@@ -247,6 +247,24 @@ pub(crate) fn tnum_branch_taken(op: JmpOp, a: &Scalar, b: &Scalar) -> Option<boo
     }
 }
 
+/// A 64-bit `==` / `!=` that the 64-bit ranges and known bits leave open, decided by the
+/// 32-bit bounds of both operands (the kernel's `is_scalar_branch_taken`: "if 64-bit ranges
+/// are inconclusive, see if we can utilize 32-bit subrange knowledge"): two numbers whose low
+/// halves cannot be equal are never equal. The bounds are the ones [`view32`] gives, never
+/// tighter than the kernel's.
+pub(crate) fn subreg_branch_taken(op: JmpOp, x: &Scalar, y: &Scalar) -> Option<bool> {
+    let (a, b) = (view32(x), view32(y));
+    let apart = a.u32min > b.u32max
+        || a.u32max < b.u32min
+        || a.s32min > b.s32max
+        || a.s32max < b.s32min;
+    match op {
+        JmpOp::Jeq if apart => Some(false),
+        JmpOp::Jne if apart => Some(true),
+        _ => None,
+    }
+}
+
 /// What a 32-bit comparison sees of `x`: the kernel's 32-bit bounds (`u32_min_value` ...
 /// `s32_max_value`, as derived from the 64-bit state) in the unsigned and signed fields, and
 /// the low half of the known bits. For deciding branches only (not a consistent 64-bit value).
@@ -299,6 +317,32 @@ mod tests {
         assert_eq!(
             branch_taken(JmpOp::Jne, &v, &view32(&Scalar::konst(7))),
             Some(true)
+        );
+    }
+
+    #[test]
+    fn low_halves_apart_decide_a_64_bit_equality() {
+        // r = (u32)-x for x in 0..=1500: 64-bit range 0..=u32::MAX, s32 bounds -1500..=0, so
+        // `r == 13` never holds (the kernel's 32-bit subrange test), `r == 0` may.
+        let r = Scalar {
+            s32min: -1500,
+            s32max: 0,
+            ..Scalar::urange(0, u32::MAX as u64)
+        };
+        assert_eq!(branch_taken(JmpOp::Jeq, &r, &Scalar::konst(13)), None);
+        assert_eq!(
+            subreg_branch_taken(JmpOp::Jeq, &r, &Scalar::konst(13)),
+            Some(false)
+        );
+        assert_eq!(
+            subreg_branch_taken(JmpOp::Jne, &r, &Scalar::konst(13)),
+            Some(true)
+        );
+        assert_eq!(subreg_branch_taken(JmpOp::Jne, &r, &Scalar::konst(0)), None);
+        // Only equality: an ordering is left to the 64-bit ranges.
+        assert_eq!(
+            subreg_branch_taken(JmpOp::Jgt, &r, &Scalar::konst(13)),
+            None
         );
     }
 

@@ -1,7 +1,8 @@
 //! Conditional jumps: branch decisions, range refinement, null checks and packet ranges.
 
 use super::super::domain::refine32::{
-    refine32, refine_branches, same_register_violates, tnum_branch_taken, view32,
+    refine32, refine_branches, same_register_violates, subreg_branch_taken, tnum_branch_taken,
+    view32,
 };
 use super::*;
 
@@ -120,11 +121,18 @@ impl<'a> Exec<'a> {
             (view32(x), view32(y))
         };
         // 6.18: `==` / `!=` are also decided when the known bits disagree.
-        let decided = branch_taken(op, &vx, &vy).or_else(|| {
-            (self.input.kernel >= KernelVersion::TNUM_BRANCH)
-                .then(|| tnum_branch_taken(op, &vx, &vy))
-                .flatten()
-        });
+        let decided = branch_taken(op, &vx, &vy)
+            .or_else(|| {
+                (self.input.kernel >= KernelVersion::TNUM_BRANCH)
+                    .then(|| tnum_branch_taken(op, &vx, &vy))
+                    .flatten()
+            })
+            .or_else(|| {
+                // A 64-bit `==` / `!=` is also decided by the operands' 32-bit bounds.
+                (is64 && self.input.kernel >= KernelVersion::SUBREG_EQ_BRANCH)
+                    .then(|| subreg_branch_taken(op, x, y))
+                    .flatten()
+            });
         if let Some(t) = decided {
             return Ok(Step::Next(if t { target } else { pc + 1 }));
         }
