@@ -55,6 +55,10 @@ impl KernelVersion {
     /// (`is_scalar_branch_taken`; in 6.12.118's source and the 6.18 reference kernel, not
     /// known for 6.6).
     pub const SUBREG_EQ_BRANCH: KernelVersion = KernelVersion::new(6, 12);
+    /// A register compared with itself (`if r1 < r1`) is narrowed on the branch that holds
+    /// (`regs_refine_cond_op` on one state: `[0, u32::MAX]` becomes `[1, u32::MAX - 1]`; in
+    /// 6.12.118's source and the 6.18 reference kernel, not known for 6.6).
+    pub const SAME_REG_NARROW: KernelVersion = KernelVersion::new(6, 12);
     /// Narrow fills keep a spilled number's bounds (`bpf_stack_narrow_access_ok`), spills and
     /// fills and 32-bit moves of a value that fits keep its link to its copies.
     pub const NARROW_FILL: KernelVersion = KernelVersion::new(6, 12);

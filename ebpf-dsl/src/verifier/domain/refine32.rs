@@ -26,19 +26,23 @@ fn with_subreg(t: Tnum, s: Tnum) -> Tnum {
 
 /// A register compared with itself (`if r1 > r1`): the kernel refines the two operands as
 /// one register state (`regs_refine_cond_op` with both pointers on it), so `<` makes the
-/// maximum `max - 1` and then the minimum `min + 1`. Where that leaves no value (`[0, 1]`
-/// becomes `[1, 0]`), `reg_bounds_sanity_check` (6.12-6.18) forgets the register's bounds
-/// (`__mark_reg_unbounded`) and the branch is walked on, with the linked copies given the same
-/// unbounded value. True when the branch (`taken` or the fall-through) of `op` ends that way;
-/// elsewhere the kernel's refinement only narrows what this verifier keeps.
-pub(crate) fn same_register_violates(op: JmpOp, taken: bool, is64: bool, x: &Scalar) -> bool {
+/// maximum `max - 1` and then the minimum `min + 1`, and synchronises the bounds. Where that
+/// leaves no value (`[0, 1]` becomes `[1, 0]`), `reg_bounds_sanity_check` (6.12-6.18) forgets
+/// the register's bounds (`__mark_reg_unbounded`) and the branch is walked on, with the linked
+/// copies given the same unbounded value. The value of `x` on the branch (`taken` or the
+/// fall-through) of `op`: [`Scalar::UNKNOWN`] in that case, else the refined value (`x`
+/// itself for the operators that do not narrow a value compared with itself: `==`, `>=`,
+/// ...). Links are the caller's.
+pub(crate) fn same_register_refined(op: JmpOp, taken: bool, is64: bool, x: &Scalar) -> Scalar {
     use JmpOp::*;
     let op = if taken { op } else { rev(op) };
     let signed = match op {
         Jgt | Jlt => false,
         Jsgt | Jslt => true,
-        _ => return false,
+        _ => return *x,
     };
+    // The bounds the kernel holds (its 32-bit ones derived from the 64-bit state).
+    let x = &x.sync().unwrap_or(*x);
     let r = match (is64, signed) {
         (true, false) => Scalar {
             umax: x.umax.min(x.umax.wrapping_sub(1)),
@@ -61,11 +65,10 @@ pub(crate) fn same_register_violates(op: JmpOp, taken: bool, is64: bool, x: &Sca
             ..*x
         },
     };
-    r.umin > r.umax
-        || r.smin > r.smax
-        || r.u32min > r.u32max
-        || r.s32min > r.s32max
-        || r.sync().is_none()
+    if r.umin > r.umax || r.smin > r.smax || r.u32min > r.u32max || r.s32min > r.s32max {
+        return Scalar::UNKNOWN;
+    }
+    r.sync().unwrap_or(Scalar::UNKNOWN)
 }
 
 /// The opcode of the other branch (`rev_opcode`); `None` for the "no bits in common" sense of
@@ -344,6 +347,27 @@ mod tests {
             subreg_branch_taken(JmpOp::Jgt, &r, &Scalar::konst(13)),
             None
         );
+    }
+
+    #[test]
+    fn a_register_compared_with_itself_is_narrowed() {
+        use JmpOp::*;
+        let u = Scalar::urange(0, u32::MAX as u64);
+        // `r < r` taken: max - 1, then min + 1 (the kernel's one-state refinement).
+        let t = same_register_refined(Jlt, true, true, &u);
+        assert_eq!((t.umin, t.umax), (1, u32::MAX as u64 - 1));
+        // Its fall-through (`r >= r`) and `==` leave the value as it is.
+        assert_eq!(same_register_refined(Jlt, false, true, &u), u);
+        assert_eq!(same_register_refined(Jeq, true, true, &u), u);
+        // `w > w` taken on a 32-bit range: the low half's bounds narrow.
+        let w = same_register_refined(Jgt, true, false, &u);
+        assert_eq!((w.u32min, w.u32max), (1, u32::MAX - 1));
+        // [0, 1] compared `<` with itself leaves no value: unbounded.
+        let b = Scalar::urange(0, 1);
+        assert_eq!(same_register_refined(Jlt, true, true, &b), Scalar::UNKNOWN);
+        // Signed: `r s> r` on [-5, 5] gives [-4, 4].
+        let s = same_register_refined(Jsgt, true, true, &Scalar::srange(-5, 5));
+        assert_eq!((s.smin, s.smax), (-4, 4));
     }
 
     #[test]

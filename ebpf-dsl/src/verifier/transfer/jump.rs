@@ -1,7 +1,7 @@
 //! Conditional jumps: branch decisions, range refinement, null checks and packet ranges.
 
 use super::super::domain::refine32::{
-    refine32, refine_branches, same_register_violates, subreg_branch_taken, tnum_branch_taken,
+    refine32, refine_branches, same_register_refined, subreg_branch_taken, tnum_branch_taken,
     view32,
 };
 use super::*;
@@ -167,19 +167,22 @@ impl<'a> Exec<'a> {
         let mut taken = st.clone();
         // A register compared with itself (6.12-6.18 walk both branches): the kernel refines
         // it as two operands that are one state and copies the result to its linked copies,
-        // links kept. Where that refinement leaves no value it forgets the bounds instead
-        // (`same_register_violates`); elsewhere its result is within the unrefined value, which
-        // this verifier gives the register and its copies, links and all (breaking them would
-        // let a later comparison of two copies refine each apart, more precisely than the
-        // kernel's copying does).
+        // links kept (breaking them would let a later comparison of two copies refine each
+        // apart, more precisely than the kernel's copying does). Where that refinement leaves
+        // no value it forgets the bounds instead (`same_register_refined`).
         if matches!(src, Src::Reg(r) if r == dst) && op != JmpOp::Jset {
             for (s, t) in [(&mut taken, true), (&mut *st, false)] {
                 // Either way the kernel then copies the register's value to its linked copies
                 // (`sync_linked_regs`), which may have held a more precise one (a copy made by
                 // a sign-extending move keeps its own known bits).
-                let v = match same_register_violates(op, t, is64, x) {
-                    true => Scalar::UNKNOWN,
-                    false => *x,
+                // (Older targets are given the unrefined value unless it was forgotten.)
+                let v = match same_register_refined(op, t, is64, x) {
+                    v if v == Scalar::UNKNOWN
+                        || self.input.kernel >= KernelVersion::SAME_REG_NARROW =>
+                    {
+                        v
+                    }
+                    _ => *x,
                 };
                 set_linked(s, dst, *x, v);
             }
