@@ -176,10 +176,11 @@ fn alu64_full(op: AluOp, a: &Scalar, b: &Scalar) -> Scalar {
 
 /// Byte swaps and `le` conversions (`swap`: `be16/32/64`, `bswap`; else `le`, a truncation),
 /// as kernel 6.18's `scalar_byte_swap`: a swap swaps the known bits and forgets the ranges
-/// (they are derived from the known bits again), and a 16- or 32-bit form then truncates.
-/// Before 6.18 (`tracked` false) a swap gives an unknown value.
+/// (they are derived from the known bits again), and a 16- or 32-bit form then truncates
+/// ([`coerce`]: a 32-bit truncation keeps the 32-bit bounds). Before 6.18 (`tracked` false)
+/// the kernel tracks neither (`check_alu_op` marks the register unknown): an unknown value.
 pub(crate) fn end_op(a: &Scalar, width: i64, swap: bool, tracked: bool) -> Scalar {
-    if swap && !tracked {
+    if !tracked {
         return Scalar::UNKNOWN;
     }
     let v = if swap {
@@ -208,11 +209,50 @@ pub(crate) fn end_op(a: &Scalar, width: i64, swap: bool, tracked: bool) -> Scala
         *a
     };
     match width {
-        16 => v.unlinked().and(&Scalar::konst(0xffff)),
-        32 => v.unlinked().and(&Scalar::konst(0xffff_ffff)),
+        16 => coerce(&v, 2),
+        32 => coerce(&v, 4),
         _ if swap => v.unlinked(),
         _ => v,
     }
+}
+
+/// The kernel's `coerce_reg_to_size` to 2 or 4 bytes: the known bits and the unsigned range
+/// cut to the size (the range whole when its bounds differ above it), the signed range the
+/// unsigned one; a 4-byte truncation keeps the 32-bit bounds, a narrower one forgets them;
+/// then the bounds are synchronised. Unlinked.
+pub(crate) fn coerce(v: &Scalar, bytes: u32) -> Scalar {
+    let v = v.sync().unwrap_or(*v);
+    let mask = (1u64 << (bytes * 8)) - 1;
+    let (umin, umax) = if v.umin & !mask == v.umax & !mask {
+        (v.umin & mask, v.umax & mask)
+    } else {
+        (0, mask)
+    };
+    let r = Scalar {
+        umin,
+        umax,
+        smin: umin as i64,
+        smax: umax as i64,
+        t: Tnum {
+            value: v.t.value & mask,
+            mask: v.t.mask & mask,
+        },
+        link: 0,
+        delta: 0,
+        ..v
+    };
+    let r = if bytes < 4 {
+        Scalar {
+            u32min: Scalar::UNKNOWN.u32min,
+            u32max: Scalar::UNKNOWN.u32max,
+            s32min: Scalar::UNKNOWN.s32min,
+            s32max: Scalar::UNKNOWN.s32max,
+            ..r
+        }
+    } else {
+        r
+    };
+    r.sync().unwrap_or(Scalar::of_size(bytes))
 }
 
 /// `r`, the result of the 64-bit `a <<= 32`, with the signed range the kernel gives it
@@ -546,6 +586,19 @@ mod tests {
         // le16 truncates.
         let t = end_op(&Scalar::UNKNOWN, 16, false, true);
         assert_eq!((t.umin, t.umax), (0, 0xffff));
+        // le32 of a number in -128..=127: 0..=u32::MAX, its signed 32-bit bounds kept (the
+        // kernel's coerce_reg_to_size); le16 forgets them.
+        let n = end_op(&Scalar::srange(-128, 127), 32, false, true);
+        assert_eq!((n.umin, n.umax), (0, u32::MAX as u64));
+        assert_eq!((n.s32min, n.s32max), (-128, 127));
+        let h = end_op(&Scalar::srange(-128, 127), 16, false, true);
+        assert_eq!((h.umin, h.umax), (0, 0xffff));
+        assert_eq!((h.s32min, h.s32max), (0, 0xffff));
+        // A range whose bounds agree above the size keeps its cut bounds.
+        let c = end_op(&Scalar::urange(0x1_0010, 0x1_0020), 16, false, true);
+        assert_eq!((c.umin, c.umax), (0x10, 0x20));
+        // Before 6.18 neither a swap nor a truncation is tracked.
+        assert_eq!(end_op(&x, 32, false, false), Scalar::UNKNOWN);
     }
 
     #[test]
