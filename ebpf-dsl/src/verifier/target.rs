@@ -59,6 +59,10 @@ impl KernelVersion {
     /// (`regs_refine_cond_op` on one state: `[0, u32::MAX]` becomes `[1, u32::MAX - 1]`; in
     /// 6.12.118's source and the 6.18 reference kernel, not known for 6.6).
     pub const SAME_REG_NARROW: KernelVersion = KernelVersion::new(6, 12);
+    /// A negation (`rX = -rX`, `wX = -wX`) is tracked as `0 - rX` (`adjust_scalar_min_max_vals`
+    /// with `BPF_NEG`; in the 6.18 reference kernel; 6.12.118's source marks the register
+    /// unknown, as for a byte swap; upstream in 6.13).
+    pub const NEG_TRACKING: KernelVersion = KernelVersion::new(6, 13);
     /// Narrow fills keep a spilled number's bounds (`bpf_stack_narrow_access_ok`), spills and
     /// fills and 32-bit moves of a value that fits keep its link to its copies.
     pub const NARROW_FILL: KernelVersion = KernelVersion::new(6, 12);

@@ -5,7 +5,9 @@
 # (`is_scalar_branch_taken`, "utilize 32-bit subrange knowledge").
 call bpf_get_prandom_u32
 r0 &= 0xfff
-w0 = -w0
+w1 = 0
+w1 -= w0
+r0 = r1
 if r0 != 13 goto out
 r0 = *(u64 *)(r0 + 0)
 out:

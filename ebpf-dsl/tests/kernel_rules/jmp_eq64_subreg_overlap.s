@@ -4,7 +4,9 @@
 # is within those bounds: the equal branch is walked.
 call bpf_get_prandom_u32
 r0 &= 0xfff
-w0 = -w0
+w1 = 0
+w1 -= w0
+r0 = r1
 r2 = 0xfffffff9 ll
 if r0 != r2 goto out
 r0 = *(u64 *)(r0 + 0)
