@@ -143,6 +143,13 @@ fn konst_op(op: AluOp, is64: bool, a: &Scalar, b: &Scalar) -> Option<Scalar> {
     Some(Scalar::konst(v))
 }
 
+/// The 32-bit bounds of `a << k` (`__scalar32_min_max_lsh`): shifted when the 32-bit maximum
+/// is at most `2^(31 - k)`, else none.
+fn lsh32_bounds(a: &Scalar, k: u32) -> Option<(u32, u32)> {
+    let a = a.sync().unwrap_or(*a);
+    (k < 32 && a.u32max as u64 <= 1u64 << (31 - k)).then(|| (a.u32min << k, a.u32max << k))
+}
+
 /// [`alu64`] without its table.
 fn alu64_full(op: AluOp, a: &Scalar, b: &Scalar) -> Scalar {
     // The kernel computes the 32-bit bounds of a sum or difference from the operands' 32-bit
@@ -162,7 +169,10 @@ fn alu64_full(op: AluOp, a: &Scalar, b: &Scalar) -> Scalar {
         AluOp::Xor => a.xor(b),
         AluOp::Lsh | AluOp::Rsh | AluOp::Arsh => match b.as_const() {
             Some(k) if k < 64 => match op {
-                AluOp::Lsh => a.lsh(k as u32),
+                // `scalar_min_max_lsh` shifts the 32-bit bounds too (`__scalar32_min_max_lsh`),
+                // from which the synchronisation may recover a 64-bit range the 64-bit rule
+                // dropped.
+                AluOp::Lsh => a.lsh(k as u32).with_bounds32(lsh32_bounds(a, k as u32), None),
                 AluOp::Rsh => a.rsh(k as u32),
                 _ => a.arsh(k as u32),
             },
@@ -309,7 +319,9 @@ fn alu32_wide(op: AluOp, a: &Scalar, b: &Scalar) -> Scalar {
         AluOp::Neg => Scalar::konst(0).sub(&a),
         AluOp::Lsh | AluOp::Rsh | AluOp::Arsh => match b.as_const() {
             Some(k) if k < 32 => match op {
-                AluOp::Lsh => a.lsh(k as u32),
+                // `__scalar32_min_max_lsh`: the 32-bit bounds shift only when the maximum is
+                // at most 2^(31 - k).
+                AluOp::Lsh => a.lsh_within(k as u32, 31),
                 AluOp::Rsh => a.rsh(k as u32),
                 _ => a.sext(32).arsh(k as u32),
             },
