@@ -371,6 +371,19 @@ mod tests {
     }
 
     #[test]
+    fn a_signed_comparison_keeps_a_sign_crossing_unsigned_range() {
+        // r in s -32768..=32767 with umin 257 (the negative half and 257..=32767), `r s<= y`
+        // for y in 0..=u32::MAX: the kernel narrows only the signed bounds, so 257 stays.
+        let r = Scalar {
+            umin: 257,
+            ..Scalar::srange(-32768, 32767)
+        };
+        let (t, _) = refine(JmpOp::Jsle, true, r, Scalar::urange(0, u32::MAX as u64));
+        assert_eq!(t.umin, 257);
+        assert_eq!(branch_taken(JmpOp::Jlt, &t, &Scalar::konst(127)), Some(false));
+    }
+
+    #[test]
     fn memoised_branches_are_the_full_computation() {
         // The same comparisons twice (the second time from the table), with operands that
         // differ only by their links or by one bound, and every operator.
