@@ -63,6 +63,10 @@ impl KernelVersion {
     /// with `BPF_NEG`; in the 6.18 reference kernel; 6.12.118's source marks the register
     /// unknown, as for a byte swap; upstream in 6.13).
     pub const NEG_TRACKING: KernelVersion = KernelVersion::new(6, 13);
+    /// A 32-bit multiplication keeps signed 32-bit bounds whatever the operands' signs (the
+    /// products of the bounds when none overflows: `scalar32_min_max_mul`; seen on 6.18.44,
+    /// `w0 *= -4` of 0..=7 is -28..=0; 6.12.118's source forgets them for a negative operand).
+    pub const SIGNED_MUL32: KernelVersion = KernelVersion::new(6, 18);
     /// Narrow fills keep a spilled number's bounds (`bpf_stack_narrow_access_ok`), spills and
     /// fills and 32-bit moves of a value that fits keep its link to its copies.
     pub const NARROW_FILL: KernelVersion = KernelVersion::new(6, 12);

@@ -150,6 +150,20 @@ fn lsh32_bounds(a: &Scalar, k: u32) -> Option<(u32, u32)> {
     (k < 32 && a.u32max as u64 <= 1u64 << (31 - k)).then(|| (a.u32min << k, a.u32max << k))
 }
 
+/// The signed 32-bit bounds of `a * b` (kernel 6.18's `scalar32_min_max_mul`): the smallest
+/// and largest of the four products of the operands' signed 32-bit bounds when none of them
+/// overflows 32 bits, else none.
+pub(crate) fn mul32_signed(a: &Scalar, b: &Scalar) -> Option<(i32, i32)> {
+    let (a, b) = (a.sync()?, b.sync()?);
+    let p = [
+        a.s32min.checked_mul(b.s32min)?,
+        a.s32min.checked_mul(b.s32max)?,
+        a.s32max.checked_mul(b.s32min)?,
+        a.s32max.checked_mul(b.s32max)?,
+    ];
+    Some((*p.iter().min()?, *p.iter().max()?))
+}
+
 /// [`alu64`] without its table.
 fn alu64_full(op: AluOp, a: &Scalar, b: &Scalar) -> Scalar {
     // The kernel computes the 32-bit bounds of a sum or difference from the operands' 32-bit
@@ -586,6 +600,18 @@ mod tests {
             s32max: 7,
             ..Scalar::UNKNOWN
         }));
+    }
+
+    #[test]
+    fn signed_32_bit_product_bounds() {
+        // 0..=7 * -4: -28..=0 (the corners); an overflowing corner gives none.
+        let a = Scalar::urange(0, 7);
+        let m = Scalar::konst((-4i64) as u64);
+        assert_eq!(mul32_signed(&a, &m), Some((-28, 0)));
+        let w = alu32(AluOp::Mul, &a, &m).with_bounds32(None, mul32_signed(&a, &m));
+        assert_eq!((w.s32min, w.s32max), (-28, 0));
+        let big = Scalar::urange(0, 1 << 30);
+        assert_eq!(mul32_signed(&big, &Scalar::konst(4)), None);
     }
 
     #[test]

@@ -117,6 +117,12 @@ impl<'a> Exec<'a> {
                     alu32(op, &a.unlinked(), &b.unlinked())
                 }
                 .unlinked();
+                // 6.18 multiplies the signed 32-bit bounds too (`scalar32_min_max_mul`).
+                if !is64 && op == AluOp::Mul && self.input.kernel >= KernelVersion::SIGNED_MUL32 {
+                    if let Some(s) = mul32_signed(a, b) {
+                        r = r.with_bounds32(None, Some(s));
+                    }
+                }
                 // `rX <<= 32` keeps the low half's signed range, shifted up.
                 if is64 && op == AluOp::Lsh && b.as_const() == Some(32) {
                     let any_sign = self.input.kernel >= KernelVersion::LSH32_SIGNED;
