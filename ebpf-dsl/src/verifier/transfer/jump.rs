@@ -198,9 +198,21 @@ impl<'a> Exec<'a> {
         // other, and the links stay (those past the kernel's limit were cut above). Each plain
         // copy gets the hull of both unrefined values and keeps its link: cutting it would let
         // a later comparison of two copies refine each apart, more precisely than the kernel.
-        if let Src::Reg(_) = src {
+        if let Src::Reg(sreg) = src {
             let id = x.id();
             if id != 0 && id == y.id() {
+                // 6.12 on, both plain copies and no copy with a delta: every copy, the
+                // destination too, ends with the source's refined value (the first
+                // `sync_linked_regs` overwrites the destination with it).
+                if let Some((ty, fy)) = self.same_link_refined(st, c, x, y, refinable) {
+                    set_linked(&mut taken, sreg, *y, ty);
+                    set_linked(st, sreg, *y, fy);
+                    return Ok(Step::Branch {
+                        other_pc: target,
+                        other: taken,
+                        pc: pc + 1,
+                    });
+                }
                 // (A copy with a delta holds another value: it only loses the link.
                 // The hull holds a plain copy's value when x or y is a plain copy.)
                 let flags = Scalar::ANY_DELTA | Scalar::BIG_DELTA;
@@ -311,6 +323,49 @@ impl<'a> Exec<'a> {
             other: taken,
             pc: pc + 1,
         })
+    }
+
+    /// Two plain copies of one value compared (`x` the destination, `y` the source): the
+    /// source's refined value on the taken and the fall-through branch, which the kernel
+    /// gives every copy; `None` where this verifier keeps its coarser rule (before 6.12,
+    /// `&`, copies with a delta, a refinement that leaves no value).
+    fn same_link_refined(
+        &self,
+        st: &mut State,
+        c: Cond,
+        x: &Scalar,
+        y: &Scalar,
+        refinable: bool,
+    ) -> Option<(Scalar, Scalar)> {
+        let flags = Scalar::ANY_DELTA | Scalar::BIG_DELTA;
+        let id = x.id();
+        // (A look only: the picker records and picks nothing.)
+        let seen = std::cell::Cell::new(false);
+        st.for_each_reg_where(
+            |r| {
+                if matches!(r, RegVal::Scalar(v) if v.id() == id && v.link & flags != 0) {
+                    seen.set(true);
+                }
+                false
+            },
+            |_| {},
+        );
+        let deltas = seen.get();
+        if self.input.kernel < KernelVersion::SAME_REG_NARROW || c.op == JmpOp::Jset || deltas {
+            return None;
+        }
+        let (ty, fy) = if refinable {
+            let [_, ty, _, fy] = refine_branches(c.op, x, y, true);
+            (ty, fy)
+        } else {
+            (refine32(c.op, true, x, y).1, refine32(c.op, false, x, y).1)
+        };
+        let (ty, fy) = if self.input.kernel >= KernelVersion::TNUM_SINGLE {
+            (ty.single_value(), fy.single_value())
+        } else {
+            (ty, fy)
+        };
+        (ty != Scalar::UNKNOWN && fy != Scalar::UNKNOWN).then_some((ty, fy))
     }
 
     /// A lookup result that may be NULL compared with 0: NULL on one branch, the non-NULL
