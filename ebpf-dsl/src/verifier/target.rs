@@ -51,6 +51,22 @@ impl KernelVersion {
     pub const MAP_PTR_NOT_NULL: KernelVersion = KernelVersion::new(6, 12);
     /// `==` and `!=` are decided by the known bits too (`tnum_overlap`).
     pub const TNUM_BRANCH: KernelVersion = KernelVersion::new(6, 12);
+    /// A 64-bit `==` / `!=` the 64-bit ranges leave open is decided by the 32-bit bounds
+    /// (`is_scalar_branch_taken`; in 6.12.118's source and the 6.18 reference kernel, not
+    /// known for 6.6).
+    pub const SUBREG_EQ_BRANCH: KernelVersion = KernelVersion::new(6, 12);
+    /// A register compared with itself (`if r1 < r1`) is narrowed on the branch that holds
+    /// (`regs_refine_cond_op` on one state: `[0, u32::MAX]` becomes `[1, u32::MAX - 1]`; in
+    /// 6.12.118's source and the 6.18 reference kernel, not known for 6.6).
+    pub const SAME_REG_NARROW: KernelVersion = KernelVersion::new(6, 12);
+    /// A negation (`rX = -rX`, `wX = -wX`) is tracked as `0 - rX` (`adjust_scalar_min_max_vals`
+    /// with `BPF_NEG`; in the 6.18 reference kernel; 6.12.118's source marks the register
+    /// unknown, as for a byte swap; upstream in 6.13).
+    pub const NEG_TRACKING: KernelVersion = KernelVersion::new(6, 13);
+    /// A 32-bit multiplication keeps signed 32-bit bounds whatever the operands' signs (the
+    /// products of the bounds when none overflows: `scalar32_min_max_mul`; seen on 6.18.44,
+    /// `w0 *= -4` of 0..=7 is -28..=0; 6.12.118's source forgets them for a negative operand).
+    pub const SIGNED_MUL32: KernelVersion = KernelVersion::new(6, 18);
     /// Narrow fills keep a spilled number's bounds (`bpf_stack_narrow_access_ok`), spills and
     /// fills and 32-bit moves of a value that fits keep its link to its copies.
     pub const NARROW_FILL: KernelVersion = KernelVersion::new(6, 12);

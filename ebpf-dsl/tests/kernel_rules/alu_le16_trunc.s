@@ -1,4 +1,5 @@
 # kernel: accept
+# since: 6.18
 call bpf_get_prandom_u32
 r0 <<= 20
 r0 = le16 r0

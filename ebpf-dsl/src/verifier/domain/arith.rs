@@ -143,6 +143,27 @@ fn konst_op(op: AluOp, is64: bool, a: &Scalar, b: &Scalar) -> Option<Scalar> {
     Some(Scalar::konst(v))
 }
 
+/// The 32-bit bounds of `a << k` (`__scalar32_min_max_lsh`): shifted when the 32-bit maximum
+/// is at most `2^(31 - k)`, else none.
+fn lsh32_bounds(a: &Scalar, k: u32) -> Option<(u32, u32)> {
+    let a = a.sync().unwrap_or(*a);
+    (k < 32 && a.u32max as u64 <= 1u64 << (31 - k)).then(|| (a.u32min << k, a.u32max << k))
+}
+
+/// The signed 32-bit bounds of `a * b` (kernel 6.18's `scalar32_min_max_mul`): the smallest
+/// and largest of the four products of the operands' signed 32-bit bounds when none of them
+/// overflows 32 bits, else none.
+pub(crate) fn mul32_signed(a: &Scalar, b: &Scalar) -> Option<(i32, i32)> {
+    let (a, b) = (a.sync()?, b.sync()?);
+    let p = [
+        a.s32min.checked_mul(b.s32min)?,
+        a.s32min.checked_mul(b.s32max)?,
+        a.s32max.checked_mul(b.s32min)?,
+        a.s32max.checked_mul(b.s32max)?,
+    ];
+    Some((*p.iter().min()?, *p.iter().max()?))
+}
+
 /// [`alu64`] without its table.
 fn alu64_full(op: AluOp, a: &Scalar, b: &Scalar) -> Scalar {
     // The kernel computes the 32-bit bounds of a sum or difference from the operands' 32-bit
@@ -162,7 +183,10 @@ fn alu64_full(op: AluOp, a: &Scalar, b: &Scalar) -> Scalar {
         AluOp::Xor => a.xor(b),
         AluOp::Lsh | AluOp::Rsh | AluOp::Arsh => match b.as_const() {
             Some(k) if k < 64 => match op {
-                AluOp::Lsh => a.lsh(k as u32),
+                // `scalar_min_max_lsh` shifts the 32-bit bounds too (`__scalar32_min_max_lsh`),
+                // from which the synchronisation may recover a 64-bit range the 64-bit rule
+                // dropped.
+                AluOp::Lsh => a.lsh(k as u32).with_bounds32(lsh32_bounds(a, k as u32), None),
                 AluOp::Rsh => a.rsh(k as u32),
                 _ => a.arsh(k as u32),
             },
@@ -176,10 +200,11 @@ fn alu64_full(op: AluOp, a: &Scalar, b: &Scalar) -> Scalar {
 
 /// Byte swaps and `le` conversions (`swap`: `be16/32/64`, `bswap`; else `le`, a truncation),
 /// as kernel 6.18's `scalar_byte_swap`: a swap swaps the known bits and forgets the ranges
-/// (they are derived from the known bits again), and a 16- or 32-bit form then truncates.
-/// Before 6.18 (`tracked` false) a swap gives an unknown value.
+/// (they are derived from the known bits again), and a 16- or 32-bit form then truncates
+/// ([`coerce`]: a 32-bit truncation keeps the 32-bit bounds). Before 6.18 (`tracked` false)
+/// the kernel tracks neither (`check_alu_op` marks the register unknown): an unknown value.
 pub(crate) fn end_op(a: &Scalar, width: i64, swap: bool, tracked: bool) -> Scalar {
-    if swap && !tracked {
+    if !tracked {
         return Scalar::UNKNOWN;
     }
     let v = if swap {
@@ -208,11 +233,50 @@ pub(crate) fn end_op(a: &Scalar, width: i64, swap: bool, tracked: bool) -> Scala
         *a
     };
     match width {
-        16 => v.unlinked().and(&Scalar::konst(0xffff)),
-        32 => v.unlinked().and(&Scalar::konst(0xffff_ffff)),
+        16 => coerce(&v, 2),
+        32 => coerce(&v, 4),
         _ if swap => v.unlinked(),
         _ => v,
     }
+}
+
+/// The kernel's `coerce_reg_to_size` to 2 or 4 bytes: the known bits and the unsigned range
+/// cut to the size (the range whole when its bounds differ above it), the signed range the
+/// unsigned one; a 4-byte truncation keeps the 32-bit bounds, a narrower one forgets them;
+/// then the bounds are synchronised. Unlinked.
+pub(crate) fn coerce(v: &Scalar, bytes: u32) -> Scalar {
+    let v = v.sync().unwrap_or(*v);
+    let mask = (1u64 << (bytes * 8)) - 1;
+    let (umin, umax) = if v.umin & !mask == v.umax & !mask {
+        (v.umin & mask, v.umax & mask)
+    } else {
+        (0, mask)
+    };
+    let r = Scalar {
+        umin,
+        umax,
+        smin: umin as i64,
+        smax: umax as i64,
+        t: Tnum {
+            value: v.t.value & mask,
+            mask: v.t.mask & mask,
+        },
+        link: 0,
+        delta: 0,
+        ..v
+    };
+    let r = if bytes < 4 {
+        Scalar {
+            u32min: Scalar::UNKNOWN.u32min,
+            u32max: Scalar::UNKNOWN.u32max,
+            s32min: Scalar::UNKNOWN.s32min,
+            s32max: Scalar::UNKNOWN.s32max,
+            ..r
+        }
+    } else {
+        r
+    };
+    r.sync().unwrap_or(Scalar::of_size(bytes))
 }
 
 /// `r`, the result of the 64-bit `a <<= 32`, with the signed range the kernel gives it
@@ -269,7 +333,9 @@ fn alu32_wide(op: AluOp, a: &Scalar, b: &Scalar) -> Scalar {
         AluOp::Neg => Scalar::konst(0).sub(&a),
         AluOp::Lsh | AluOp::Rsh | AluOp::Arsh => match b.as_const() {
             Some(k) if k < 32 => match op {
-                AluOp::Lsh => a.lsh(k as u32),
+                // `__scalar32_min_max_lsh`: the 32-bit bounds shift only when the maximum is
+                // at most 2^(31 - k).
+                AluOp::Lsh => a.lsh_within(k as u32, 31),
                 AluOp::Rsh => a.rsh(k as u32),
                 _ => a.sext(32).arsh(k as u32),
             },
@@ -537,6 +603,18 @@ mod tests {
     }
 
     #[test]
+    fn signed_32_bit_product_bounds() {
+        // 0..=7 * -4: -28..=0 (the corners); an overflowing corner gives none.
+        let a = Scalar::urange(0, 7);
+        let m = Scalar::konst((-4i64) as u64);
+        assert_eq!(mul32_signed(&a, &m), Some((-28, 0)));
+        let w = alu32(AluOp::Mul, &a, &m).with_bounds32(None, mul32_signed(&a, &m));
+        assert_eq!((w.s32min, w.s32max), (-28, 0));
+        let big = Scalar::urange(0, 1 << 30);
+        assert_eq!(mul32_signed(&big, &Scalar::konst(4)), None);
+    }
+
+    #[test]
     fn byte_swaps_before_and_after_tracking() {
         let x = Scalar::urange(0, 0xff);
         // be16 of a byte: the byte moves to bits 8..16 (6.18), unknown before.
@@ -546,6 +624,19 @@ mod tests {
         // le16 truncates.
         let t = end_op(&Scalar::UNKNOWN, 16, false, true);
         assert_eq!((t.umin, t.umax), (0, 0xffff));
+        // le32 of a number in -128..=127: 0..=u32::MAX, its signed 32-bit bounds kept (the
+        // kernel's coerce_reg_to_size); le16 forgets them.
+        let n = end_op(&Scalar::srange(-128, 127), 32, false, true);
+        assert_eq!((n.umin, n.umax), (0, u32::MAX as u64));
+        assert_eq!((n.s32min, n.s32max), (-128, 127));
+        let h = end_op(&Scalar::srange(-128, 127), 16, false, true);
+        assert_eq!((h.umin, h.umax), (0, 0xffff));
+        assert_eq!((h.s32min, h.s32max), (0, 0xffff));
+        // A range whose bounds agree above the size keeps its cut bounds.
+        let c = end_op(&Scalar::urange(0x1_0010, 0x1_0020), 16, false, true);
+        assert_eq!((c.umin, c.umax), (0x10, 0x20));
+        // Before 6.18 neither a swap nor a truncation is tracked.
+        assert_eq!(end_op(&x, 32, false, false), Scalar::UNKNOWN);
     }
 
     #[test]

@@ -162,20 +162,6 @@ pub(crate) fn refine(op: JmpOp, taken: bool, a: Scalar, b: Scalar) -> (Scalar, S
     }
 }
 
-/// An unsigned range that crosses the sign bit is dropped before a signed comparison refines
-/// the register (conservative: only loses precision). (Its signed counterpart is gone: kernel
-/// 6.18 loses a signed range across zero on an unsigned comparison only where its
-/// `reg_bounds_sync` assigns the signed range from the 32-bit one, `__reg_deduce_mixed_bounds`,
-/// which [`Scalar::sync`] now reproduces: `s<= 8` then `<= 9` leaves `smax = 9`, while (s8)
-/// then `<= 200` keeps 0..=127.)
-pub(crate) fn forget_unsigned(mut x: Scalar) -> Scalar {
-    if x.umin <= i64::MAX as u64 && x.umax > i64::MAX as u64 {
-        x.umin = 0;
-        x.umax = u64::MAX;
-    }
-    x
-}
-
 pub(crate) fn ugt(a: Scalar, b: Scalar) -> (Scalar, Scalar) {
     let (mut a, mut b) = (a, b);
     a.umin = a.umin.max(b.umin.saturating_add(1));
@@ -190,15 +176,19 @@ pub(crate) fn uge(a: Scalar, b: Scalar) -> (Scalar, Scalar) {
     (fix(a), fix(b))
 }
 
+/// `a s> b` assumed true: only the signed bounds narrow (`regs_refine_cond_op`); an unsigned
+/// range that crosses the sign bit stays, as in the kernel (6.18), and the bounds are then
+/// synchronised.
 pub(crate) fn sgt(a: Scalar, b: Scalar) -> (Scalar, Scalar) {
-    let (mut a, mut b) = (forget_unsigned(a), forget_unsigned(b));
+    let (mut a, mut b) = (a, b);
     a.smin = a.smin.max(b.smin.saturating_add(1));
     b.smax = b.smax.min(a.smax.saturating_sub(1));
     (fix(a), fix(b))
 }
 
+/// `a s>= b` assumed true (as [`sgt`]).
 pub(crate) fn sge(a: Scalar, b: Scalar) -> (Scalar, Scalar) {
-    let (mut a, mut b) = (forget_unsigned(a), forget_unsigned(b));
+    let (mut a, mut b) = (a, b);
     a.smin = a.smin.max(b.smin);
     b.smax = b.smax.min(a.smax);
     (fix(a), fix(b))

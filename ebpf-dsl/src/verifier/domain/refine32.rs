@@ -26,19 +26,23 @@ fn with_subreg(t: Tnum, s: Tnum) -> Tnum {
 
 /// A register compared with itself (`if r1 > r1`): the kernel refines the two operands as
 /// one register state (`regs_refine_cond_op` with both pointers on it), so `<` makes the
-/// maximum `max - 1` and then the minimum `min + 1`. Where that leaves no value (`[0, 1]`
-/// becomes `[1, 0]`), `reg_bounds_sanity_check` (6.12-6.18) forgets the register's bounds
-/// (`__mark_reg_unbounded`) and the branch is walked on, with the linked copies given the same
-/// unbounded value. True when the branch (`taken` or the fall-through) of `op` ends that way;
-/// elsewhere the kernel's refinement only narrows what this verifier keeps.
-pub(crate) fn same_register_violates(op: JmpOp, taken: bool, is64: bool, x: &Scalar) -> bool {
+/// maximum `max - 1` and then the minimum `min + 1`, and synchronises the bounds. Where that
+/// leaves no value (`[0, 1]` becomes `[1, 0]`), `reg_bounds_sanity_check` (6.12-6.18) forgets
+/// the register's bounds (`__mark_reg_unbounded`) and the branch is walked on, with the linked
+/// copies given the same unbounded value. The value of `x` on the branch (`taken` or the
+/// fall-through) of `op`: [`Scalar::UNKNOWN`] in that case, else the refined value (`x`
+/// itself for the operators that do not narrow a value compared with itself: `==`, `>=`,
+/// ...). Links are the caller's.
+pub(crate) fn same_register_refined(op: JmpOp, taken: bool, is64: bool, x: &Scalar) -> Scalar {
     use JmpOp::*;
     let op = if taken { op } else { rev(op) };
     let signed = match op {
         Jgt | Jlt => false,
         Jsgt | Jslt => true,
-        _ => return false,
+        _ => return *x,
     };
+    // The bounds the kernel holds (its 32-bit ones derived from the 64-bit state).
+    let x = &x.sync().unwrap_or(*x);
     let r = match (is64, signed) {
         (true, false) => Scalar {
             umax: x.umax.min(x.umax.wrapping_sub(1)),
@@ -61,11 +65,10 @@ pub(crate) fn same_register_violates(op: JmpOp, taken: bool, is64: bool, x: &Sca
             ..*x
         },
     };
-    r.umin > r.umax
-        || r.smin > r.smax
-        || r.u32min > r.u32max
-        || r.s32min > r.s32max
-        || r.sync().is_none()
+    if r.umin > r.umax || r.smin > r.smax || r.u32min > r.u32max || r.s32min > r.s32max {
+        return Scalar::UNKNOWN;
+    }
+    r.sync().unwrap_or(Scalar::UNKNOWN)
 }
 
 /// The opcode of the other branch (`rev_opcode`); `None` for the "no bits in common" sense of
@@ -247,6 +250,24 @@ pub(crate) fn tnum_branch_taken(op: JmpOp, a: &Scalar, b: &Scalar) -> Option<boo
     }
 }
 
+/// A 64-bit `==` / `!=` that the 64-bit ranges and known bits leave open, decided by the
+/// 32-bit bounds of both operands (the kernel's `is_scalar_branch_taken`: "if 64-bit ranges
+/// are inconclusive, see if we can utilize 32-bit subrange knowledge"): two numbers whose low
+/// halves cannot be equal are never equal. The bounds are the ones [`view32`] gives, never
+/// tighter than the kernel's.
+pub(crate) fn subreg_branch_taken(op: JmpOp, x: &Scalar, y: &Scalar) -> Option<bool> {
+    let (a, b) = (view32(x), view32(y));
+    let apart = a.u32min > b.u32max
+        || a.u32max < b.u32min
+        || a.s32min > b.s32max
+        || a.s32max < b.s32min;
+    match op {
+        JmpOp::Jeq if apart => Some(false),
+        JmpOp::Jne if apart => Some(true),
+        _ => None,
+    }
+}
+
 /// What a 32-bit comparison sees of `x`: the kernel's 32-bit bounds (`u32_min_value` ...
 /// `s32_max_value`, as derived from the 64-bit state) in the unsigned and signed fields, and
 /// the low half of the known bits. For deciding branches only (not a consistent 64-bit value).
@@ -300,6 +321,66 @@ mod tests {
             branch_taken(JmpOp::Jne, &v, &view32(&Scalar::konst(7))),
             Some(true)
         );
+    }
+
+    #[test]
+    fn low_halves_apart_decide_a_64_bit_equality() {
+        // r = (u32)-x for x in 0..=1500: 64-bit range 0..=u32::MAX, s32 bounds -1500..=0, so
+        // `r == 13` never holds (the kernel's 32-bit subrange test), `r == 0` may.
+        let r = Scalar {
+            s32min: -1500,
+            s32max: 0,
+            ..Scalar::urange(0, u32::MAX as u64)
+        };
+        assert_eq!(branch_taken(JmpOp::Jeq, &r, &Scalar::konst(13)), None);
+        assert_eq!(
+            subreg_branch_taken(JmpOp::Jeq, &r, &Scalar::konst(13)),
+            Some(false)
+        );
+        assert_eq!(
+            subreg_branch_taken(JmpOp::Jne, &r, &Scalar::konst(13)),
+            Some(true)
+        );
+        assert_eq!(subreg_branch_taken(JmpOp::Jne, &r, &Scalar::konst(0)), None);
+        // Only equality: an ordering is left to the 64-bit ranges.
+        assert_eq!(
+            subreg_branch_taken(JmpOp::Jgt, &r, &Scalar::konst(13)),
+            None
+        );
+    }
+
+    #[test]
+    fn a_register_compared_with_itself_is_narrowed() {
+        use JmpOp::*;
+        let u = Scalar::urange(0, u32::MAX as u64);
+        // `r < r` taken: max - 1, then min + 1 (the kernel's one-state refinement).
+        let t = same_register_refined(Jlt, true, true, &u);
+        assert_eq!((t.umin, t.umax), (1, u32::MAX as u64 - 1));
+        // Its fall-through (`r >= r`) and `==` leave the value as it is.
+        assert_eq!(same_register_refined(Jlt, false, true, &u), u);
+        assert_eq!(same_register_refined(Jeq, true, true, &u), u);
+        // `w > w` taken on a 32-bit range: the low half's bounds narrow.
+        let w = same_register_refined(Jgt, true, false, &u);
+        assert_eq!((w.u32min, w.u32max), (1, u32::MAX - 1));
+        // [0, 1] compared `<` with itself leaves no value: unbounded.
+        let b = Scalar::urange(0, 1);
+        assert_eq!(same_register_refined(Jlt, true, true, &b), Scalar::UNKNOWN);
+        // Signed: `r s> r` on [-5, 5] gives [-4, 4].
+        let s = same_register_refined(Jsgt, true, true, &Scalar::srange(-5, 5));
+        assert_eq!((s.smin, s.smax), (-4, 4));
+    }
+
+    #[test]
+    fn a_signed_comparison_keeps_a_sign_crossing_unsigned_range() {
+        // r in s -32768..=32767 with umin 257 (the negative half and 257..=32767), `r s<= y`
+        // for y in 0..=u32::MAX: the kernel narrows only the signed bounds, so 257 stays.
+        let r = Scalar {
+            umin: 257,
+            ..Scalar::srange(-32768, 32767)
+        };
+        let (t, _) = refine(JmpOp::Jsle, true, r, Scalar::urange(0, u32::MAX as u64));
+        assert_eq!(t.umin, 257);
+        assert_eq!(branch_taken(JmpOp::Jlt, &t, &Scalar::konst(127)), Some(false));
     }
 
     #[test]

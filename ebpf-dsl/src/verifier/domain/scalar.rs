@@ -422,9 +422,17 @@ impl Scalar {
         Scalar::from_parts(None, None, self.t.xor(b.t))
     }
 
-    /// `self << k` for a known `k < 64`.
+    /// `self << k` for a known `k < 64` (the kernel's `__scalar64_min_max_lsh`): the range
+    /// shifts only when the maximum is at most `2^(63 - k)` (the kernel's test that the top
+    /// bit cannot be shifted out, one bit stricter than it needs); else the known bits alone.
     pub fn lsh(&self, k: u32) -> Scalar {
-        let u = if k < 64 && self.umax.leading_zeros() >= k {
+        self.lsh_within(k, 63)
+    }
+
+    /// `self << k` where the range shifts only when the maximum is at most `2^(top - k)`
+    /// (63 for a 64-bit shift, 31 for the 32-bit bounds of `__scalar32_min_max_lsh`).
+    pub fn lsh_within(&self, k: u32, top: u32) -> Scalar {
+        let u = if k <= top && self.umax <= 1u64 << (top - k) {
             Some((self.umin << k, self.umax << k))
         } else {
             None
@@ -750,6 +758,19 @@ mod tests {
         assert_eq!((b.umin, b.umax), (0, 60));
         assert_eq!(b.t.value & 3, 0);
         assert_eq!(b.t.mask & 3, 0);
+    }
+
+    #[test]
+    fn left_shift_keeps_the_range_only_below_the_kernels_limit() {
+        // umax 16 <= 2^(31 - 27): 16 << 27 = 2^31 fits; 19 does not (the kernel's test,
+        // though 19 << 27 fits in 32 bits too): the known bits alone, from 0.
+        let a = Scalar::urange(4, 16).lsh_within(27, 31);
+        assert_eq!((a.umin, a.umax), (4 << 27, 16 << 27));
+        let b = Scalar::urange(4, 19).lsh_within(27, 31);
+        assert_eq!((b.umin, b.umax), (0, 0x1f << 27));
+        // 64-bit: [2^62 + 1, 2^62 + 3] << 1 loses its range (umax > 2^62).
+        let c = Scalar::urange((1 << 62) + 1, (1 << 62) + 3).lsh(1);
+        assert_eq!(c.umin, 1 << 63);
     }
 
     #[test]

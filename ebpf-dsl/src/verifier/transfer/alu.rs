@@ -99,6 +99,13 @@ impl<'a> Exec<'a> {
                 off == 1,
                 self.input.kernel >= KernelVersion::BSWAP_TRACKING,
             )),
+            // Before 6.13 the kernel does not track a negation (`check_alu_op` marks the
+            // register unknown, as for a byte swap).
+            (RegVal::Scalar(_), _)
+                if op == AluOp::Neg && self.input.kernel < KernelVersion::NEG_TRACKING =>
+            {
+                RegVal::Scalar(Scalar::UNKNOWN)
+            }
             // A privileged loader may negate or byte-swap a pointer: the result is a number.
             (p, _) if p.is_pointer() && matches!(op, AluOp::End | AluOp::Neg) => {
                 RegVal::Scalar(Scalar::UNKNOWN)
@@ -110,6 +117,12 @@ impl<'a> Exec<'a> {
                     alu32(op, &a.unlinked(), &b.unlinked())
                 }
                 .unlinked();
+                // 6.18 multiplies the signed 32-bit bounds too (`scalar32_min_max_mul`).
+                if !is64 && op == AluOp::Mul && self.input.kernel >= KernelVersion::SIGNED_MUL32 {
+                    if let Some(s) = mul32_signed(a, b) {
+                        r = r.with_bounds32(None, Some(s));
+                    }
+                }
                 // `rX <<= 32` keeps the low half's signed range, shifted up.
                 if is64 && op == AluOp::Lsh && b.as_const() == Some(32) {
                     let any_sign = self.input.kernel >= KernelVersion::LSH32_SIGNED;

@@ -1,7 +1,8 @@
 //! Conditional jumps: branch decisions, range refinement, null checks and packet ranges.
 
 use super::super::domain::refine32::{
-    refine32, refine_branches, same_register_violates, tnum_branch_taken, view32,
+    refine32, refine_branches, same_register_refined, subreg_branch_taken, tnum_branch_taken,
+    view32,
 };
 use super::*;
 
@@ -120,11 +121,18 @@ impl<'a> Exec<'a> {
             (view32(x), view32(y))
         };
         // 6.18: `==` / `!=` are also decided when the known bits disagree.
-        let decided = branch_taken(op, &vx, &vy).or_else(|| {
-            (self.input.kernel >= KernelVersion::TNUM_BRANCH)
-                .then(|| tnum_branch_taken(op, &vx, &vy))
-                .flatten()
-        });
+        let decided = branch_taken(op, &vx, &vy)
+            .or_else(|| {
+                (self.input.kernel >= KernelVersion::TNUM_BRANCH)
+                    .then(|| tnum_branch_taken(op, &vx, &vy))
+                    .flatten()
+            })
+            .or_else(|| {
+                // A 64-bit `==` / `!=` is also decided by the operands' 32-bit bounds.
+                (is64 && self.input.kernel >= KernelVersion::SUBREG_EQ_BRANCH)
+                    .then(|| subreg_branch_taken(op, x, y))
+                    .flatten()
+            });
         if let Some(t) = decided {
             return Ok(Step::Next(if t { target } else { pc + 1 }));
         }
@@ -159,19 +167,22 @@ impl<'a> Exec<'a> {
         let mut taken = st.clone();
         // A register compared with itself (6.12-6.18 walk both branches): the kernel refines
         // it as two operands that are one state and copies the result to its linked copies,
-        // links kept. Where that refinement leaves no value it forgets the bounds instead
-        // (`same_register_violates`); elsewhere its result is within the unrefined value, which
-        // this verifier gives the register and its copies, links and all (breaking them would
-        // let a later comparison of two copies refine each apart, more precisely than the
-        // kernel's copying does).
+        // links kept (breaking them would let a later comparison of two copies refine each
+        // apart, more precisely than the kernel's copying does). Where that refinement leaves
+        // no value it forgets the bounds instead (`same_register_refined`).
         if matches!(src, Src::Reg(r) if r == dst) && op != JmpOp::Jset {
             for (s, t) in [(&mut taken, true), (&mut *st, false)] {
                 // Either way the kernel then copies the register's value to its linked copies
                 // (`sync_linked_regs`), which may have held a more precise one (a copy made by
                 // a sign-extending move keeps its own known bits).
-                let v = match same_register_violates(op, t, is64, x) {
-                    true => Scalar::UNKNOWN,
-                    false => *x,
+                // (Older targets are given the unrefined value unless it was forgotten.)
+                let v = match same_register_refined(op, t, is64, x) {
+                    v if v == Scalar::UNKNOWN
+                        || self.input.kernel >= KernelVersion::SAME_REG_NARROW =>
+                    {
+                        v
+                    }
+                    _ => *x,
                 };
                 set_linked(s, dst, *x, v);
             }
@@ -187,9 +198,21 @@ impl<'a> Exec<'a> {
         // other, and the links stay (those past the kernel's limit were cut above). Each plain
         // copy gets the hull of both unrefined values and keeps its link: cutting it would let
         // a later comparison of two copies refine each apart, more precisely than the kernel.
-        if let Src::Reg(_) = src {
+        if let Src::Reg(sreg) = src {
             let id = x.id();
             if id != 0 && id == y.id() {
+                // 6.12 on, both plain copies and no copy with a delta: every copy, the
+                // destination too, ends with the source's refined value (the first
+                // `sync_linked_regs` overwrites the destination with it).
+                if let Some((ty, fy)) = self.same_link_refined(st, c, x, y, refinable) {
+                    set_linked(&mut taken, sreg, *y, ty);
+                    set_linked(st, sreg, *y, fy);
+                    return Ok(Step::Branch {
+                        other_pc: target,
+                        other: taken,
+                        pc: pc + 1,
+                    });
+                }
                 // (A copy with a delta holds another value: it only loses the link.
                 // The hull holds a plain copy's value when x or y is a plain copy.)
                 let flags = Scalar::ANY_DELTA | Scalar::BIG_DELTA;
@@ -300,6 +323,49 @@ impl<'a> Exec<'a> {
             other: taken,
             pc: pc + 1,
         })
+    }
+
+    /// Two plain copies of one value compared (`x` the destination, `y` the source): the
+    /// source's refined value on the taken and the fall-through branch, which the kernel
+    /// gives every copy; `None` where this verifier keeps its coarser rule (before 6.12,
+    /// `&`, copies with a delta, a refinement that leaves no value).
+    fn same_link_refined(
+        &self,
+        st: &mut State,
+        c: Cond,
+        x: &Scalar,
+        y: &Scalar,
+        refinable: bool,
+    ) -> Option<(Scalar, Scalar)> {
+        let flags = Scalar::ANY_DELTA | Scalar::BIG_DELTA;
+        let id = x.id();
+        // (A look only: the picker records and picks nothing.)
+        let seen = std::cell::Cell::new(false);
+        st.for_each_reg_where(
+            |r| {
+                if matches!(r, RegVal::Scalar(v) if v.id() == id && v.link & flags != 0) {
+                    seen.set(true);
+                }
+                false
+            },
+            |_| {},
+        );
+        let deltas = seen.get();
+        if self.input.kernel < KernelVersion::SAME_REG_NARROW || c.op == JmpOp::Jset || deltas {
+            return None;
+        }
+        let (ty, fy) = if refinable {
+            let [_, ty, _, fy] = refine_branches(c.op, x, y, true);
+            (ty, fy)
+        } else {
+            (refine32(c.op, true, x, y).1, refine32(c.op, false, x, y).1)
+        };
+        let (ty, fy) = if self.input.kernel >= KernelVersion::TNUM_SINGLE {
+            (ty.single_value(), fy.single_value())
+        } else {
+            (ty, fy)
+        };
+        (ty != Scalar::UNKNOWN && fy != Scalar::UNKNOWN).then_some((ty, fy))
     }
 
     /// A lookup result that may be NULL compared with 0: NULL on one branch, the non-NULL
