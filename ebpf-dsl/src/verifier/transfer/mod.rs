@@ -19,6 +19,7 @@ mod ordered;
 #[cfg(test)]
 mod ptr_off_tests;
 mod rodata;
+mod same_insn;
 mod stack;
 #[cfg(test)]
 pub(crate) mod testkit;
@@ -48,6 +49,7 @@ pub(crate) use call::{
 };
 pub(crate) use memory::mask;
 pub(crate) use rodata::check_direct_value_refs;
+pub(crate) use same_insn::PtrKey;
 
 pub(crate) type R<T> = Result<T, VerifierError>;
 
