@@ -258,3 +258,62 @@ def mutate(kind, text, i, choice=0):
     if not vs:
         return None
     return vs[choice % len(vs)]
+
+
+def self_test():
+    """Checks each kind on lines of both texts (`python3 mutation.py` runs it; the workspace
+    test `tools_mutation` too). Raises AssertionError on a difference."""
+    def one(kind, line, context=()):
+        text = [line, *context]
+        return [v[0] if v else None for v in variants(kind, text, 0)]
+    # the real programs' kinds, on disasm's hexadecimal text and clang's decimal one
+    assert one("null", "\tif r1 == 0x0 goto L3") == [None]
+    assert one("null", "\tif r1 == 0 goto l0_3") == [None]
+    assert one("bound+1", "\tif r1 > 0xf goto L3") == ["\tif r1 > 0x10 goto L3"]
+    assert one("bound+1", "\tif w1 s> 15 goto l1") == ["\tif w1 s> 16 goto l1"]
+    assert one("pkt-1", "\tr2 += 0xe", ["\tif r2 > r3 goto L1"]) == ["\tr2 += 0xd"]
+    assert one("pkt-1", "\tr2 += 14", ["\tif r2 > r3 goto L1"]) == ["\tr2 += 13"]
+    assert one("pkt-1", "\tr2 += 14", ["\tcall bpf_trace_printk"]) == []
+    assert one("mask+1", "\tr1 &= 0xff") == ["\tr1 &= 0x1ff"]
+    assert one("widen", "\tw1 = *(u16 *)(r2 + 12)") == ["\tr1 = *(u64 *)(r2 + 12)"]
+    # the small programs' kinds
+    assert one("jop", "\tif r1 > r2 goto l") == [f"\tif r1 {op} r2 goto l"
+                                                 for op in (">=", "s>", "<=", "<", "!=")]
+    assert one("jswap", "\tif r1 s< r2 goto l") == ["\tif r2 s< r1 goto l"]
+    assert one("jswap", "\tif r1 s< 3 goto l") == []
+    assert one("imm+-1", "\tr1 = 0x10 ll") == ["\tr1 = 0x11 ll", "\tr1 = 0xf ll"]
+    assert one("imm+-1", "\t*(u32 *)(r10 - 8) = -1") == ["\t*(u32 *)(r10 - 8) = 0",
+                                                         "\t*(u32 *)(r10 - 8) = -2"]
+    assert one("imm+-1", "\tr1 = 2147483647") == ["\tr1 = 2147483646"], "past 32 bits"
+    assert one("imm-pow2", "\tif w1 > 5 goto l") == [f"\tif w1 > {v} goto l"
+                                                     for v in (8, 7, -8, 2**31 - 1, -2**31)]
+    assert one("imm-neg", "\tr1 += -8") == ["\tr1 += 8"]
+    assert one("imm-neg", "\tr1 += 0") == []
+    assert one("size", "\tw1 = *(u8 *)(r2 + 0)") == ["\tw1 = *(u16 *)(r2 + 0)",
+                                                    "\tw1 = *(u32 *)(r2 + 0)",
+                                                    "\tr1 = *(u64 *)(r2 + 0)"]
+    assert one("size", "\t*(u64 *)(r10 - 8) = r1")[0] == "\t*(u8 *)(r10 - 8) = r1"
+    assert one("size", "\tlock *(u32 *)(r10 - 8) += w1") == ["\tlock *(u64 *)(r10 - 8) += r1"]
+    assert len(one("alu", "\tr1 <<= 3")) == len(ALU_OPS) - 1
+    assert one("drop", "\texit") == [] and one("drop", "l0:") == []
+    assert one("drop", "\tr0 = 0") == [None]
+    assert one("fp+-", "\tr1 = *(u64 *)(r10 - 8)") == [
+        "\tr1 = *(u64 *)(r10 - 7)", "\tr1 = *(u64 *)(r10 - 9)", "\tr1 = *(u64 *)(r10 + 0)",
+        "\tr1 = *(u64 *)(r10 - 16)"]
+    assert one("off+-", "\tr1 = *(u64 *)(r10 - 8)") == []
+    assert one("off+-", "\tw1 = *(u32 *)(r1 + 76)") == [
+        "\tw1 = *(u32 *)(r1 + 77)", "\tw1 = *(u32 *)(r1 + 75)", "\tw1 = *(u32 *)(r1 + 80)",
+        "\tw1 = *(u32 *)(r1 + 72)"]
+    assert one("jmp32", "\tif r1 == r2 goto l") == ["\tif w1 == w2 goto l"]
+    assert one("jmp32", "\tif w1 == 7 goto l") == ["\tif r1 == 7 goto l"]
+    assert one("alu32", "\tr1 += r2") == ["\tw1 += w2"]
+    assert one("alu32", "\tw1 = 5") == ["\tr1 = 5"]
+    assert one("alu32", "\tr1 = 5 ll") == []
+    assert strip_comment("\tr1 = r2\t# a C comment") == "\tr1 = r2"
+    assert mutate("drop", ["\tr0 = 0"], 0) == [] and mutate("drop", ["\texit"], 0) is None
+    assert mutate("jop", ["\tif r1 & 4 goto l"], 0, 1) == ["\tif r1 != 4 goto l"]
+
+
+if __name__ == "__main__":
+    self_test()
+    print("mutation.py: self test passed")
