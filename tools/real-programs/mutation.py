@@ -25,7 +25,9 @@ Two families of kinds:
   (`size`: loads, stores, atomics); an ALU operation changed to another (`alu`); one
   instruction that is not an exit dropped (`drop`); a stack offset moved by 1 or 8 (`fp+-`),
   another base's offset by 1 or the access size (`off+-`); a conditional jump's 64-bit form
-  made 32-bit and back (`jmp32`); an ALU64 operation or move made ALU32 and back (`alu32`).
+  made 32-bit and back (`jmp32`); an ALU64 operation or move made ALU32 and back (`alu32`);
+  a source register made another (`reg`: a move's or ALU operation's source, a store's value,
+  a load's or store's base).
 """
 
 import re
@@ -75,8 +77,8 @@ JOP = {
     "&": ("==", "!="),
 }
 SMALL_KINDS = ("jop", "jswap", "imm+-1", "imm-pow2", "imm-neg", "size", "alu", "drop", "fp+-",
-               "off+-", "jmp32", "alu32")
-ALL_KINDS = REAL_KINDS + SMALL_KINDS
+               "off+-", "jmp32", "alu32", "reg")
+
 
 
 def strip_comment(line):
@@ -248,7 +250,25 @@ def small(kind, ln):
             b = m.group(4)
             b = w + b[1:] if b[0] in "rw" else b
             out = [f"{m.group(1)}{w}{m.group(3)} = {b}"]
+    elif kind == "reg":
+        out = other_register(ln)
     return out
+
+
+def other_register(ln):
+    """`ln` with one source register (a move's or ALU operation's source, a store's value, a
+    load's or store's base) replaced by each other register r0-r10 (w0-w9 in 32-bit forms)."""
+    m = re.match(r"^(\s*[rw]\d+ (?:[-+*/%|&^]|<<|>>|s>>|s/|s%)?= )([rw])(\d+)$", ln)
+    if not m:
+        m = re.match(r"^(\s*(?:lock )?\*\([us]\d+ \*\)\(r\d+ [+-] \S+\) \S*= )([rw])(\d+)$",
+                     ln)
+    if not m:
+        m = re.match(r"^(\s*(?:[rw]\d+ = )?(?:lock )?\*\([us]\d+ \*\)\()(r)(\d+)( .*)$", ln)
+    if not m:
+        return []
+    tail = m.group(4) if m.lastindex >= 4 else ""
+    regs = range(11) if m.group(2) == "r" else range(10)
+    return [f"{m.group(1)}{m.group(2)}{n}{tail}" for n in regs if str(n) != m.group(3)]
 
 
 def mutate(kind, text, i, choice=0):
@@ -310,6 +330,11 @@ def self_test():
     assert one("alu32", "\tw1 = 5") == ["\tr1 = 5"]
     assert one("alu32", "\tr1 = 5 ll") == []
     assert strip_comment("\tr1 = r2\t# a C comment") == "\tr1 = r2"
+    assert one("reg", "\tr1 = r2")[:2] == ["\tr1 = r0", "\tr1 = r1"]
+    assert len(one("reg", "\tw1 += w2")) == 9
+    assert one("reg", "\tr0 = *(u32 *)(r1 + 8)")[0] == "\tr0 = *(u32 *)(r0 + 8)"
+    assert one("reg", "\t*(u64 *)(r10 - 8) = r1")[-1] == "\t*(u64 *)(r10 - 8) = r10"
+    assert one("reg", "\tr1 = 5") == []
     assert mutate("drop", ["\tr0 = 0"], 0) == [] and mutate("drop", ["\texit"], 0) is None
     assert mutate("jop", ["\tif r1 & 4 goto l"], 0, 1) == ["\tif r1 != 4 goto l"]
 
