@@ -78,7 +78,7 @@ JOP = {
 }
 SMALL_KINDS = ("jop", "jswap", "imm+-1", "imm-pow2", "imm-neg", "size", "alu", "drop", "fp+-",
                "off+-", "jmp32", "alu32", "reg")
-
+ALL_KINDS = REAL_KINDS + SMALL_KINDS
 
 
 def strip_comment(line):
@@ -283,6 +283,7 @@ def mutate(kind, text, i, choice=0):
 def self_test():
     """Checks each kind on lines of both texts (`python3 mutation.py` runs it; the workspace
     test `tools_mutation` too). Raises AssertionError on a difference."""
+    assert ALL_KINDS == REAL_KINDS + SMALL_KINDS and len(set(ALL_KINDS)) == len(ALL_KINDS)
     def one(kind, line, context=()):
         text = [line, *context]
         return [v[0] if v else None for v in variants(kind, text, 0)]
