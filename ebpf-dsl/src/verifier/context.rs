@@ -88,7 +88,7 @@ pub(crate) struct Exec<'a> {
     pub(crate) alloc_call_types: HashMap<usize, u32>,
     /// Per load, store or atomic instruction: the kinds of base pointer the verified paths
     /// reached it with, each with its description (`transfer/same_insn.rs`).
-    pub(crate) ptr_types: HashMap<usize, Vec<(super::transfer::PtrKey, String)>>,
+    pub(crate) ptr_types: HashMap<usize, Vec<(super::domain::ptr_key::PtrKey, String)>>,
 }
 
 impl<'a> Exec<'a> {
