@@ -32,9 +32,11 @@ use xsk_testkit::kernel_tests;
 mod common;
 use common::*;
 
+#[path = "verifier_selftests/report.rs"]
+mod report;
+use report::report;
+
 use std::borrow::Cow;
-use std::collections::BTreeMap;
-use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
@@ -113,6 +115,11 @@ struct Case {
     file: String,
     llvm_mc: String,
     not_expressible: String,
+    /// The kind of mutant (`tools/verifier-selftests/mutants.py`'s `kind` column; empty for a
+    /// case of the selftests themselves).
+    kind: String,
+    /// What the mutant changed (`line N: `old` -> `new``), or empty.
+    mutation: String,
 }
 
 /// `NAME:TYPE:KEY:VALUE:MAX:FLAGS[:inner=TYPE:KEY:VALUE:MAX:FLAGS]` (the converter's form; the
@@ -266,9 +273,18 @@ fn read_manifest(path: &Path) -> Result<Vec<Case>, String> {
         col("llvm_mc")?,
         col("not_expressible")?,
     ];
+    // The mutant corpus's columns (optional).
+    let kind = header.iter().position(|h| *h == "kind");
+    let mutation = header.iter().position(|h| *h == "mutation");
     let mut cases = Vec::new();
     for line in lines {
         let f: Vec<&str> = line.split('\t').collect();
+        let opt = |i: Option<usize>| {
+            i.and_then(|i| f.get(i))
+                .copied()
+                .unwrap_or("")
+                .replace("\\\\", "\\")
+        };
         let get = |i: usize| f.get(c[i]).copied().unwrap_or("").to_string();
         let pt = get(2);
         cases.push(Case {
@@ -285,6 +301,8 @@ fn read_manifest(path: &Path) -> Result<Vec<Case>, String> {
             file: get(7),
             llvm_mc: get(8),
             not_expressible: get(9),
+            kind: opt(kind),
+            mutation: opt(mutation),
         });
     }
     Ok(cases)
@@ -472,6 +490,67 @@ fn run_case(dir: &Path, c: &Case) -> Result1 {
     // The running kernel may refuse an arena map to root (6.18.44 here: BPF_MAP_CREATE gives
     // EPERM whatever the attributes): then no program using it can load, which is the
     // kernel's verdict on the case (a rejection), not a case that cannot be expressed.
+    // Ours, step 2: the structural checks, then the verifier.
+    let ours = match assemble(&src) {
+        Err(diags) => Some(format!(
+            "[structure] {}",
+            diags
+                .first()
+                .map(|d| d.message.to_string())
+                .unwrap_or_default()
+        )),
+        Ok(a) => {
+            let input = VerifyInput {
+                insns: &a.insns,
+                prog_type: c.prog_type,
+                relocations: &a.relocations,
+                maps: &maps,
+                license: "GPL",
+                // The ground truth is the running kernel: assume what it has.
+                kernel: running_kernel(),
+                expected_attach_type: (c.attach_type != 0).then_some(c.attach_type),
+                // The global data, written and (read-only) frozen as for the kernel above.
+                data: &raw.data,
+                spin_locks: &[],
+                timers: &[],
+                kptrs: &[],
+                globals: &[],
+                func_info: None,
+                vmlinux: None,
+                program_types: None,
+                strict_alignment: ebpf_dsl::spec::strict_alignment(c.prog_flags),
+                interpreter: false,
+            };
+            // Refused for want of the kernel's BTF: verified again with the running kernel's,
+            // as `ebpf-dsl check --btf` does.
+            let verdict = match verify(&input) {
+                Err(errs) if errs.first().is_some_and(needs_vmlinux) => match running_btf() {
+                    Some(btf) => verify(&input.clone().with_vmlinux(btf)),
+                    None => Err(errs),
+                },
+                v => v,
+            };
+            match verdict {
+                Ok(_) => None,
+                Err(errs) => errs
+                    .first()
+                    .map(|e| format!("[{}] insn {}: {}", e.rule, e.insn_index, e.message)),
+            }
+        }
+    };
+    // A mutant that takes this verifier to its instruction limit (a loop made unbounded)
+    // cannot be a false accept: the kernel, which would walk its own 1M instructions for
+    // 10-25 s, is not asked (counted as not expressible, with this reason).
+    if !c.kind.is_empty()
+        && ours
+            .as_deref()
+            .is_some_and(|o| o.starts_with("[too complex]"))
+    {
+        return not(
+            "ours: too complex (the instruction limit), the kernel not asked (its 1M-instruction walk is the slow part of a mutant run)"
+                .into(),
+        );
+    }
     let kernel = if let Some(refused) = arena_refused(&maps) {
         Some(refused)
     } else {
@@ -545,54 +624,6 @@ fn run_case(dir: &Path, c: &Case) -> Result1 {
             Err(e) => Some(e.to_string()),
         }
     };
-    // Ours, step 2: the structural checks, then the verifier.
-    let ours = match assemble(&src) {
-        Err(diags) => Some(format!(
-            "[structure] {}",
-            diags
-                .first()
-                .map(|d| d.message.to_string())
-                .unwrap_or_default()
-        )),
-        Ok(a) => {
-            let input = VerifyInput {
-                insns: &a.insns,
-                prog_type: c.prog_type,
-                relocations: &a.relocations,
-                maps: &maps,
-                license: "GPL",
-                // The ground truth is the running kernel: assume what it has.
-                kernel: running_kernel(),
-                expected_attach_type: (c.attach_type != 0).then_some(c.attach_type),
-                // The global data, written and (read-only) frozen as for the kernel above.
-                data: &raw.data,
-                spin_locks: &[],
-                timers: &[],
-                kptrs: &[],
-                globals: &[],
-                func_info: None,
-                vmlinux: None,
-                program_types: None,
-                strict_alignment: ebpf_dsl::spec::strict_alignment(c.prog_flags),
-                interpreter: false,
-            };
-            // Refused for want of the kernel's BTF: verified again with the running kernel's,
-            // as `ebpf-dsl check --btf` does.
-            let verdict = match verify(&input) {
-                Err(errs) if errs.first().is_some_and(needs_vmlinux) => match running_btf() {
-                    Some(btf) => verify(&input.clone().with_vmlinux(btf)),
-                    None => Err(errs),
-                },
-                v => v,
-            };
-            match verdict {
-                Ok(_) => None,
-                Err(errs) => errs
-                    .first()
-                    .map(|e| format!("[{}] insn {}: {}", e.rule, e.insn_index, e.message)),
-            }
-        }
-    };
     let (outcome, class) = match (&ours, &kernel) {
         (None, None) | (Some(_), Some(_)) => (Outcome::Agree, String::new()),
         (None, Some(k)) => (Outcome::FalseAccept, normalise(k)),
@@ -617,296 +648,16 @@ fn run_case(dir: &Path, c: &Case) -> Result1 {
     }
 }
 
-#[derive(Default, Clone, Copy)]
-struct Counts {
-    cases: usize,
-    agree: usize,
-    false_accept: usize,
-    false_reject: usize,
-    parse: usize,
-    not_expressible: usize,
-}
-
-impl Counts {
-    fn add(&mut self, o: Outcome) {
-        self.cases += 1;
-        match o {
-            Outcome::Agree => self.agree += 1,
-            Outcome::FalseAccept => self.false_accept += 1,
-            Outcome::FalseReject => self.false_reject += 1,
-            Outcome::ParseFailure => self.parse += 1,
-            Outcome::NotExpressible => self.not_expressible += 1,
-        }
-    }
-    /// Agreement over the expressible cases (parse failures count against).
-    fn agreement(&self) -> f64 {
-        let n = self.cases - self.not_expressible;
-        if n == 0 {
-            100.0
-        } else {
-            100.0 * self.agree as f64 / n as f64
-        }
-    }
-    fn row(&self, name: &str) -> String {
-        let agreement = if self.cases == self.not_expressible {
-            "—".to_string()
-        } else {
-            format!("{:.1}%", self.agreement())
-        };
-        format!(
-            "| {name} | {} | {} | {} | {} | {} | {} | {agreement} |",
-            self.cases,
-            self.agree,
-            self.false_accept,
-            self.false_reject,
-            self.parse,
-            self.not_expressible,
-        )
-    }
-}
-
-fn csv(s: &str) -> String {
-    if s.contains([',', '"', '\n']) {
-        format!("\"{}\"", s.replace('"', "\"\"").replace('\n', " "))
-    } else {
-        s.to_string()
-    }
-}
-
-fn verdict(v: &Option<String>) -> &'static str {
-    if v.is_some() {
-        "reject"
-    } else {
-        "accept"
-    }
-}
-
-/// Writes summary.md and cases.csv; returns the summary.
-fn report(
-    cases: &[Case],
-    results: &[Result1],
-    source: &str,
-    secs: f64,
-    out: &Path,
-) -> (String, Counts) {
-    let mut per_suite: BTreeMap<&str, Counts> = BTreeMap::new();
-    let mut total = Counts::default();
-    for (c, r) in cases.iter().zip(results) {
-        per_suite.entry(&c.suite).or_default().add(r.outcome);
-        total.add(r.outcome);
-    }
-    let mut md = String::new();
-    let _ = writeln!(
-        md,
-        "# Kernel verifier selftests: our static verifier against the running kernel\n\n\
-         Written by `tools/verifier-selftests/run.sh` (do not edit). Kernel: `{}`. Corpus: the \
-         socket/xdp/tc cases of `tools/testing/selftests/bpf/progs/verifier_*.c` from Debian's \
-         {source}, converted to text programs. Ground truth: `BPF_PROG_LOAD` as root. \
-         Agreement = agree / (cases - not expressible); parse failures count against. Run time \
-         of the verdicts: {secs:.1} s.\n",
-        kernel_release()
-    );
-    let _ = writeln!(md, "## Totals\n");
-    let header = "| suite | cases | agree | false accepts | false rejects | parse failures | not expressible | agreement |\n|---|---:|---:|---:|---:|---:|---:|---:|";
-    let _ = writeln!(md, "{header}\n{}", total.row("**all**"));
-    let mut per_type: BTreeMap<&str, Counts> = BTreeMap::new();
-    for (c, r) in cases.iter().zip(results) {
-        per_type
-            .entry(c.prog_type.name())
-            .or_default()
-            .add(r.outcome);
-    }
-    for (t, n) in &per_type {
-        let _ = writeln!(md, "{}", n.row(&format!("{t} programs")));
-    }
-    md.push('\n');
-    // False rejects by what the kernel can do and we cannot: where the next verifier work goes.
-    let mut by_gap: BTreeMap<&str, (usize, Vec<&str>)> = BTreeMap::new();
-    for (c, r) in cases.iter().zip(results) {
-        if r.outcome == Outcome::FalseReject {
-            let e = by_gap
-                .entry(precision_gap(r.ours.as_deref().unwrap_or("")))
-                .or_default();
-            e.0 += 1;
-            e.1.push(&c.name);
-        }
-    }
-    let mut by_gap: Vec<_> = by_gap.into_iter().collect();
-    by_gap.sort_by(|a, b| b.1 .0.cmp(&a.1 .0).then(a.0.cmp(b.0)));
-    let _ = writeln!(
-        md,
-        "## False rejects by what the kernel proves and we do not\n\n| class | false rejects | e.g. |\n|---|---:|---|"
-    );
-    for (gap, (n, names)) in by_gap {
-        let eg: Vec<&str> = names.into_iter().take(3).collect();
-        let _ = writeln!(md, "| {gap} | {n} | {} |", eg.join(", "));
-    }
-    md.push('\n');
-    let _ = writeln!(md, "## Per suite\n\n{header}");
-    for (s, n) in &per_suite {
-        let _ = writeln!(md, "{}", n.row(s));
-    }
-    // Disagreements grouped by class.
-    for (title, kind) in [
-        (
-            "False accepts (we accept, the kernel rejects)",
-            Outcome::FalseAccept,
-        ),
-        (
-            "False rejects (we reject, the kernel accepts)",
-            Outcome::FalseReject,
-        ),
-        (
-            "Parse failures (llvm-mc takes it, our assembler does not)",
-            Outcome::ParseFailure,
-        ),
-        ("Not expressible", Outcome::NotExpressible),
-    ] {
-        let mut groups: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
-        for (i, r) in results.iter().enumerate() {
-            if r.outcome == kind {
-                groups.entry(&r.class).or_default().push(i);
-            }
-        }
-        let n: usize = groups.values().map(Vec::len).sum();
-        let _ = writeln!(md, "\n## {title}: {n}\n");
-        let mut sorted: Vec<_> = groups.into_iter().collect();
-        sorted.sort_by(|a, b| b.1.len().cmp(&a.1.len()).then(a.0.cmp(b.0)));
-        for (class, idx) in sorted {
-            let _ = writeln!(md, "### {} × {class}\n", idx.len());
-            if kind == Outcome::NotExpressible {
-                let names: Vec<String> = idx
-                    .iter()
-                    .map(|&i| format!("{}/{}", cases[i].suite, cases[i].name))
-                    .collect();
-                let _ = writeln!(md, "{}\n", names.join(", "));
-                continue;
-            }
-            for &i in &idx {
-                let (c, r) = (&cases[i], &results[i]);
-                let _ = writeln!(
-                    md,
-                    "- `{}/{}` ({}): ours: {} — kernel: {}",
-                    c.suite,
-                    c.name,
-                    c.prog_type,
-                    shorten(r.ours.as_deref().unwrap_or("accept"), 200),
-                    r.kernel.as_deref().unwrap_or("accept"),
-                );
-            }
-            md.push('\n');
-        }
-    }
-    // Where the annotation and the running kernel disagree.
-    let mut notes = Vec::new();
-    for (c, r) in cases.iter().zip(results) {
-        if r.outcome == Outcome::NotExpressible || r.outcome == Outcome::ParseFailure {
-            continue;
-        }
-        let k = if r.kernel.is_some() {
-            "failure"
-        } else {
-            "success"
-        };
-        if (c.expect == "success" || c.expect == "failure") && c.expect != k {
-            notes.push(format!(
-                "- `{}/{}`: annotated `__{}`, the running kernel: {}",
-                c.suite,
-                c.name,
-                c.expect,
-                r.kernel.as_deref().unwrap_or("accept")
-            ));
-        }
-    }
-    let _ = writeln!(
-        md,
-        "\n## The annotation and the running kernel disagree: {}\n\n{}",
-        notes.len(),
-        notes.join("\n")
-    );
-    let mut csv_text = String::from(
-        "suite,case,prog_type,prog_flags,annotation,kernel,ours,outcome,class,our_message,kernel_last_line\n",
-    );
-    for (c, r) in cases.iter().zip(results) {
-        let (k, o) = if matches!(r.outcome, Outcome::NotExpressible) {
-            ("", "")
-        } else if r.outcome == Outcome::ParseFailure {
-            ("", "parse failure")
-        } else {
-            (verdict(&r.kernel), verdict(&r.ours))
-        };
-        let _ = writeln!(
-            csv_text,
-            "{},{},{},{},{},{},{},{:?},{},{},{}",
-            csv(&c.suite),
-            csv(&c.name),
-            c.prog_type,
-            c.prog_flags,
-            csv(&c.expect),
-            k,
-            o,
-            r.outcome,
-            csv(&r.class),
-            csv(r.ours.as_deref().unwrap_or("")),
-            csv(r.kernel.as_deref().unwrap_or("")),
-        );
-    }
-    if let Err(e) = std::fs::create_dir_all(out)
-        .and_then(|()| std::fs::write(out.join("summary.md"), &md))
-        .and_then(|()| std::fs::write(out.join("cases.csv"), &csv_text))
-    {
-        panic!("cannot write the results to {}: {e}", out.display());
-    }
-    (md, total)
-}
-
-/// The class of a false reject from our message: what the kernel proves that we do not.
-fn precision_gap(ours: &str) -> &'static str {
-    let has = |w: &str| ours.contains(w);
-    if has("[uninitialised register]") {
-        "a branch the kernel proves dead (linked scalars, non-constant / JMP32 comparisons, bounds through spill/fill); we walk it and read a clobbered register"
-    } else if has("[structure]") && has("frame pointer") {
-        "`r10` written in a branch the kernel proves dead (our structural check runs first)"
-    } else if has("[unknown helper]") {
-        "helper not modelled (tcp_sock, skc_to_*, spin_lock, bpf_loop, ...)"
-    } else if has("variable offset") && has("stack") {
-        "variable-offset stack access within proven bounds"
-    } else if has("[pointer leak]") || has("spilled pointer") {
-        "storing pointers to packet / map / ctx / stack memory, atomics with pointers (privileged)"
-    } else if has("[packet bounds]") && has("metadata") {
-        "data_meta range after `if data_meta + N > data` forms"
-    } else if has("[packet bounds]") {
-        "packet range after the other comparison forms (`pkt' > pkt_end` corner cases, `pkt_end >= pkt'`, ...)"
-    } else if has("cannot be dereferenced") && has("the map") {
-        "reading fields of a map pointer (`struct bpf_map`)"
-    } else if has("xskmap") {
-        "xskmap lookup results"
-    } else if has("[context access]") {
-        "context field size / offset"
-    } else if has("[pointer arithmetic]") {
-        "pointer arithmetic"
-    } else {
-        "other"
-    }
-}
-
-fn shorten(s: &str, max: usize) -> String {
-    match s.char_indices().nth(max) {
-        Some((i, _)) => format!("{}…", &s[..i]),
-        None => s.to_string(),
-    }
-}
-
-fn kernel_release() -> String {
-    std::fs::read_to_string("/proc/sys/kernel/osrelease")
-        .map(|s| s.trim().to_string())
-        .unwrap_or_else(|_| "unknown".into())
-}
-
 fn kernel_selftests_differential() {
     let ci = std::env::var("CI").as_deref() == Ok("true");
     let cache = cache_dir();
-    let manifest = cache.join("corpus").join("manifest.tsv");
+    // `$VERIFIER_SELFTESTS_CORPUS`: another corpus of the same form (the mutants `run.sh`
+    // makes with `VERIFIER_SELFTESTS_MUTANTS`), relative to the checkout's root.
+    let dir = match std::env::var_os("VERIFIER_SELFTESTS_CORPUS") {
+        Some(d) if !d.is_empty() => repo_root().join(d),
+        _ => cache.join("corpus"),
+    };
+    let manifest = dir.join("manifest.tsv");
     if !manifest.exists() {
         let fetch = ci || std::env::var("VERIFIER_SELFTESTS_FETCH").as_deref() == Ok("1");
         if !fetch {
@@ -926,14 +677,31 @@ fn kernel_selftests_differential() {
         assert!(status.success(), "{} failed: {status}", script.display());
     }
     let cases = read_manifest(&manifest).unwrap_or_else(|e| panic!("{e}"));
+    let mutants = cases.iter().any(|c| !c.kind.is_empty());
     assert!(
-        cases.len() > 500,
+        mutants || cases.len() > 500,
         "the manifest has {} cases; the converter lost most of the corpus",
         cases.len()
     );
     let start = Instant::now();
-    let dir = cache.join("corpus");
-    let results: Vec<Result1> = cases.iter().map(|c| run_case(&dir, c)).collect();
+    let results: Vec<Result1> = cases
+        .iter()
+        .map(|c| {
+            let t = Instant::now();
+            let r = run_case(&dir, c);
+            // the slow ones, to size a mutant run
+            if t.elapsed().as_secs_f64() > 2.0 {
+                eprintln!(
+                    "{}/{}: {:.1} s ({:?})",
+                    c.suite,
+                    c.name,
+                    t.elapsed().as_secs_f64(),
+                    r.outcome
+                );
+            }
+            r
+        })
+        .collect();
     let secs = start.elapsed().as_secs_f64();
     // A relative path is taken from the checkout's root (cargo runs tests in tests/).
     let out = std::env::var_os("VERIFIER_SELFTESTS_RESULTS")
@@ -949,9 +717,14 @@ fn kernel_selftests_differential() {
         .filter(|(_, r)| r.outcome == Outcome::FalseAccept)
         .map(|(c, r)| {
             format!(
-                "{}/{}: kernel: {}",
+                "{}/{}{}: kernel: {}",
                 c.suite,
                 c.name,
+                if c.mutation.is_empty() {
+                    String::new()
+                } else {
+                    format!(" [{}]", c.mutation)
+                },
                 r.kernel.as_deref().unwrap_or("")
             )
         })

@@ -9,7 +9,8 @@ packet bounds checks `if rX > rEnd goto ...`), a comparison with 0 (the NULL che
 map lookup), a comparison with another constant (index and length checks) or an AND mask
 (`rX &= 0xff`, what bounds an index); or weaken one by a little (`mutate`): a constant bound
 one further, a packet bounds check one byte short, a mask one bit wider, a load or store
-widened to 8 bytes. They are spread over the program (at most MAX_PER_KIND of each kind per
+widened to 8 bytes (the mutations are `mutation.py`'s `REAL_KINDS`, shared with the verifier
+selftests' mutants). They are spread over the program (at most MAX_PER_KIND of each kind per
 entry point; REAL_PROGRAMS_MUTANTS_PER_KIND sets it, REAL_PROGRAMS_MUTANTS_KINDS takes some
 of the kinds).
 Each mutant goes to both verifiers: `ebpf-dsl check MUT.s --type T --kernel MAJOR.MINOR`
@@ -35,73 +36,15 @@ import subprocess
 import sys
 from pathlib import Path
 
+# The mutations themselves (shared with tools/verifier-selftests/mutants.py).
+from mutation import REAL_KINDS, mutate  # noqa: E402
+
 MAX_PER_KIND = int(os.environ.get("REAL_PROGRAMS_MUTANTS_PER_KIND", "6"))
 MAX_INSNS = int(os.environ.get("REAL_PROGRAMS_MUTANTS_MAX_INSNS", "2000"))
-REG_CMP = re.compile(r"^\s*if r\d+ [<>]=? r\d+ goto ")
-ZERO_CMP = re.compile(r"^\s*if r\d+ (==|!=) 0x0 goto ")
-CONST_CMP = re.compile(r"^\s*if [rw]\d+ s?[<>]=? (0x[0-9a-f]+|-?\d+) goto ")
-MASK = re.compile(r"^\s*[rw]\d+ &= 0x[0-9a-f]+$")
-# The weakened checks: a bound one further (`if r1 > 0xf` -> `if r1 > 0x10`), a packet
-# bounds check one byte short (the `rX += K` just before `if rX > rEnd`: K - 1), a mask one
-# bit wider (`&= 0xff` -> `&= 0x1ff`), a load or store widened to 8 bytes (`w1 = *(u16 *)
-# (r2 + 12)` -> `r1 = *(u64 *)(r2 + 12)`: past what was checked).
-BOUND = re.compile(r"^(\s*if [rw]\d+ s?[<>]=? )(0x[0-9a-f]+|-?\d+)( goto .*)$")
-REG_CMP_REGS = re.compile(r"^\s*if (r\d+) [<>]=? (r\d+) goto ")
-ADD_CONST = re.compile(r"^(\s*)(r\d+) \+= (0x[0-9a-f]+)$")
-MASK_PARTS = re.compile(r"^(\s*[rw]\d+ &= )(0x[0-9a-f]+)$")
-LOAD = re.compile(r"^(\s*)[rw](\d+) = \*\(u(8|16|32) \*\)(\(r\d+ [+-] 0x[0-9a-f]+\))$")
-STORE = re.compile(r"^(\s*)\*\(u(8|16|32) \*\)(\(r\d+ [+-] 0x[0-9a-f]+\)) = "
-                   r"(?:[rw](\d+)|(0x[0-9a-f]+|-?\d+))$")
 # The kinds of mutant, in order; REAL_PROGRAMS_MUTANTS_KINDS (comma-separated) takes some.
-ALL_KINDS = ("bounds", "null", "range", "mask", "bound+1", "pkt-1", "mask+1", "widen")
+ALL_KINDS = REAL_KINDS
 KINDS = [k for k in os.environ.get("REAL_PROGRAMS_MUTANTS_KINDS", ",".join(ALL_KINDS))
          .split(",") if k]
-
-
-def mutate(kind, text, i):
-    """The lines that replace line `i` in a mutant of this kind (empty: the line deleted), or
-    None if the line is not one this kind mutates."""
-    ln = text[i]
-    deleted = {"bounds": REG_CMP, "null": ZERO_CMP, "range": CONST_CMP, "mask": MASK}
-    if kind in deleted:
-        return [] if deleted[kind].match(ln) else None
-    if kind == "bound+1":
-        m = BOUND.match(ln)
-        if not m:
-            return None
-        v = int(m.group(2), 0) + 1
-        if v >= 2**31:  # past a 32-bit immediate
-            return None
-        return [f"{m.group(1)}{hex(v) if v >= 0 else v}{m.group(3)}"]
-    if kind == "pkt-1":
-        m = ADD_CONST.match(ln)
-        if not m or int(m.group(3), 16) == 0:
-            return None
-        # the next lines: the register compared with another before it changes again
-        for nxt in text[i + 1:i + 4]:
-            c = REG_CMP_REGS.match(nxt)
-            if c and m.group(2) in (c.group(1), c.group(2)):
-                return [f"{m.group(1)}{m.group(2)} += {hex(int(m.group(3), 16) - 1)}"]
-            if re.match(rf"^\s*(if |{m.group(2)} |w{m.group(2)[1:]} |call |goto |exit)", nxt):
-                return None
-        return None
-    if kind == "mask+1":
-        m = MASK_PARTS.match(ln)
-        if not m:
-            return None
-        v = int(m.group(2), 16)
-        w = v | (v << 1) | 1
-        return [f"{m.group(1)}{hex(w)}"] if w != v and w < 2**31 else None
-    if kind == "widen":
-        m = LOAD.match(ln)
-        if m:
-            return [f"{m.group(1)}r{m.group(2)} = *(u64 *){m.group(4)}"]
-        m = STORE.match(ln)
-        if m:
-            src = f"r{m.group(4)}" if m.group(4) else m.group(5)
-            return [f"{m.group(1)}*(u64 *){m.group(3)} = {src}"]
-        return None
-    raise ValueError(f"unknown kind of mutant {kind!r}; the kinds are {', '.join(ALL_KINDS)}")
 
 
 def running_kernel():

@@ -86,6 +86,9 @@ pub(crate) struct Exec<'a> {
     /// Per `bpf_obj_new_impl` / `bpf_obj_drop_impl` / `bpf_refcount_acquire_impl` call
     /// instruction: the object type a verified path gave it (`transfer/call/graph.rs`).
     pub(crate) alloc_call_types: HashMap<usize, u32>,
+    /// Per load, store or atomic instruction: the kinds of base pointer the verified paths
+    /// reached it with, each with its description (`transfer/same_insn.rs`).
+    pub(crate) ptr_types: HashMap<usize, Vec<(super::domain::ptr_key::PtrKey, String)>>,
 }
 
 impl<'a> Exec<'a> {
@@ -121,6 +124,7 @@ impl<'a> Exec<'a> {
             kernel_types: Default::default(),
             prune_tables: None,
             alloc_call_types: HashMap::new(),
+            ptr_types: HashMap::new(),
         }
         .with_inner_maps()
     }

@@ -499,6 +499,7 @@ impl<'a> Exec<'a> {
                 self.write_dst(pc, dst)?;
                 let base = self.read(st, pc, src)?;
                 let v = self.load(pc, st, src, &base, off as i32, size, sx)?;
+                self.note_ptr_type(pc, src, &base, true)?;
                 self.set(st, dst, v);
                 Ok(Step::Next(pc + 1))
             }
@@ -523,6 +524,7 @@ impl<'a> Exec<'a> {
                     size,
                     RegVal::Scalar(Scalar::konst(val)),
                 )?;
+                self.note_ptr_type(pc, dst, &base, false)?;
                 Ok(Step::Next(pc + 1))
             }
             Op::Stx {
@@ -534,6 +536,7 @@ impl<'a> Exec<'a> {
                 let base = self.read(st, pc, dst)?;
                 let v = self.read(st, pc, src)?;
                 self.store(pc, st, dst, &base, off as i32, size, v)?;
+                self.note_ptr_type(pc, dst, &base, false)?;
                 self.link_spilled(st, &base, off as i32, size, src);
                 Ok(Step::Next(pc + 1))
             }
@@ -547,6 +550,8 @@ impl<'a> Exec<'a> {
                 let base = self.read(st, pc, src)?;
                 self.check_ordered(pc, src, &base, off as i32, size, "load-acquire")?;
                 let v = self.load(pc, st, src, &base, off as i32, size, false)?;
+                // (`check_atomic_load`: no mixing of BTF pointers and memory here.)
+                self.note_ptr_type(pc, src, &base, false)?;
                 self.set(st, dst, v);
                 Ok(Step::Next(pc + 1))
             }
@@ -560,6 +565,7 @@ impl<'a> Exec<'a> {
                 let v = self.read(st, pc, src)?;
                 self.check_ordered(pc, dst, &base, off as i32, size, "store-release")?;
                 self.store(pc, st, dst, &base, off as i32, size, v)?;
+                self.note_ptr_type(pc, dst, &base, false)?;
                 self.link_spilled(st, &base, off as i32, size, src);
                 Ok(Step::Next(pc + 1))
             }
@@ -571,7 +577,9 @@ impl<'a> Exec<'a> {
                 op,
                 fetch,
             } => {
+                let base = self.read(st, pc, dst)?;
                 self.atomic(pc, st, size, dst, src, off as i32, op, fetch)?;
+                self.note_ptr_type(pc, dst, &base, false)?;
                 Ok(Step::Next(pc + 1))
             }
             Op::Ja { target } => Ok(Step::Next(target)),

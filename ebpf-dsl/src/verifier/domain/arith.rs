@@ -296,8 +296,14 @@ pub(crate) fn lsh32_signed(a: &Scalar, r: Scalar, any_sign: bool) -> Scalar {
 }
 
 /// `a op b`, 32-bit (the kernel's `adjust_scalar_min_max_vals` for `BPF_ALU`): the result is
-/// zero-extended.
+/// zero-extended. A shift by a register whose 64-bit maximum is 32 or more gives a number
+/// unknown in all 64 bits, even when its low half is a small constant
+/// (`is_safe_to_compute_dst_reg_range` reads the source's 64-bit `umax_value`; the dst is
+/// `__mark_reg_unknown`, not zero-extended).
 pub(crate) fn alu32(op: AluOp, a: &Scalar, b: &Scalar) -> Scalar {
+    if matches!(op, AluOp::Lsh | AluOp::Rsh | AluOp::Arsh) && b.umax >= 32 {
+        return Scalar::UNKNOWN;
+    }
     if let Some(v) = word_op(op, a, b).or_else(|| konst_op(op, false, a, b)) {
         return v;
     }
@@ -430,6 +436,21 @@ impl Scalar {
 mod tests {
     use super::super::refine::refine;
     use super::*;
+
+    #[test]
+    fn a_32_bit_shift_by_a_register_of_32_or_more_is_unknown_in_64_bits() {
+        let a = Scalar::konst(0x1234);
+        // The low half of the amount is 0, its 64-bit value 2^36: the kernel does not shift.
+        let big = Scalar::konst(1 << 36);
+        for op in [AluOp::Lsh, AluOp::Rsh, AluOp::Arsh] {
+            assert_eq!(alu32(op, &a, &big), Scalar::UNKNOWN, "{op:?}");
+        }
+        // A small amount: computed and zero-extended.
+        let r = alu32(AluOp::Lsh, &a, &Scalar::konst(4));
+        assert_eq!(r.as_const(), Some(0x12340));
+        // Not a constant: unknown in 64 bits too.
+        assert_eq!(alu32(AluOp::Lsh, &a, &Scalar::of_size(1)), Scalar::UNKNOWN);
+    }
 
     #[test]
     fn constants_are_computed_as_in_full() {

@@ -10,13 +10,15 @@
 //! - [`refine`] and [`refine32`]: deciding a comparison and narrowing its operands, 64- and
 //!   32-bit;
 //! - [`branch`]: what a comparison does to the whole state (linked registers, null checks,
-//!   packet ranges).
+//!   packet ranges);
+//! - [`ptr_key`]: the kinds of base pointer one memory instruction may not mix.
 //!
 //! The transfer functions (`super::transfer`) check an instruction's rules and then use these
 //! to compute the state after it.
 
 pub(crate) mod arith;
 pub(crate) mod branch;
+pub(crate) mod ptr_key;
 pub(crate) mod refine;
 pub(crate) mod refine32;
 pub(crate) mod scalar;

@@ -19,6 +19,7 @@ mod ordered;
 #[cfg(test)]
 mod ptr_off_tests;
 mod rodata;
+mod same_insn;
 mod stack;
 #[cfg(test)]
 pub(crate) mod testkit;

@@ -189,14 +189,21 @@ impl<'a> Exec<'a> {
                     self.describe(v)
                 )));
             }
-            if let RegVal::Stack { frame: vf, .. } | RegVal::StackVar { frame: vf, .. } = v {
-                if (*vf as usize) > f {
-                    return Err(e(
-                        pc,
-                        Rule::StackAccess,
-                        "cannot store a pointer to a function's stack into its caller's frame",
-                    ));
-                }
+            // Any stack pointer, into any frame but the current one (a callee's or a
+            // callback's store through a pointer to its caller's stack), whichever frame it
+            // points to (`state != cur && reg->type == PTR_TO_STACK`).
+            if matches!(v, RegVal::Stack { .. } | RegVal::StackVar { .. })
+                && f + 1 != st.frames.len()
+            {
+                return Err(e(
+                    pc,
+                    Rule::StackAccess,
+                    format!(
+                        "cannot store {} into a caller's frame (frame {f}; this function runs in frame {}): the kernel spills stack pointers only into the current function's own frame",
+                        self.describe(v),
+                        st.frames.len() - 1
+                    ),
+                ));
             }
         }
         Ok((f, slot, byte))

@@ -457,8 +457,10 @@ impl<'a> Exec<'a> {
             })?;
         }
         let (_, id, _) = self.dynptr_init(pc, st, full, 1, &regs[0])?;
+        // Any constant (`ARG_CONST_ALLOC_SIZE_OR_ZERO`); the slice's size is its low 32 bits
+        // (the kernel's `int mem_size`), the helper gives NULL at run time past the data.
         let size = match &regs[2] {
-            RegVal::Scalar(s) => s.as_const().filter(|c| *c < MAX_VAR_OFF as u64),
+            RegVal::Scalar(s) => s.as_const(),
             _ => None,
         };
         let Some(size) = size else {

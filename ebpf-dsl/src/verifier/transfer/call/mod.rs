@@ -314,9 +314,15 @@ impl<'a> Exec<'a> {
                             format!("bpf_{name}: size without memory"),
                         ));
                     };
-                    if matches!(ma, Arg::MemReadOrNull | Arg::MemWriteOrNull)
-                        && matches!(mv, RegVal::Scalar(z) if z.as_const() == Some(0))
-                    {
+                    let or_null = matches!(ma, Arg::MemReadOrNull | Arg::MemWriteOrNull);
+                    // A map value that may be NULL is taken by a memory argument that may be
+                    // NULL (`check_reg_type` drops `PTR_MAYBE_NULL` from both), its bounds
+                    // checked as for the value (`check_helper_mem_access`).
+                    let mv = match mv {
+                        RegVal::MapValueOrNull { .. } if or_null => not_null(&mv),
+                        _ => mv,
+                    };
+                    if or_null && matches!(mv, RegVal::Scalar(z) if z.as_const() == Some(0)) {
                         if s.umax != 0 {
                             return Err(e(pc, Rule::HelperArgument, format!(
                                 "bpf_{name}: r{mr} is NULL, so its size r{r} must be 0, but it is {s}"
@@ -331,9 +337,13 @@ impl<'a> Exec<'a> {
                     let RegVal::Scalar(s) = v else {
                         return bad("a constant size", self);
                     };
+                    // Any constant (`ARG_CONST_ALLOC_SIZE_OR_ZERO` checks nothing more): the
+                    // memory's size is its low 32 bits (the kernel's `int mem_size` into the
+                    // register's `u32 mem_size`); the helper fails at run time on a size
+                    // too large.
                     match s.as_const() {
-                        Some(c) if c < MAX_VAR_OFF as u64 => alloc = Some(c as u32),
-                        _ => return bad("a known constant size", self),
+                        Some(c) => alloc = Some(c as u32),
+                        None => return bad("a known constant size", self),
                     }
                 }
                 Arg::RingbufMem => match v {
@@ -590,10 +600,11 @@ impl<'a> Exec<'a> {
             RegVal::Pkt { .. } if write => Err(e(pc, Rule::HelperArgument, format!(
                 "bpf_{name} would write into the packet through r{r}; this verifier only lets helpers write to the stack or map values"
             ))),
+            // A zero size is checked too (`check_helper_mem_access` with `access_size` 0): the
+            // pointer itself within the memory (a packet pointer's offset within its proven
+            // range, a map value's within the value, not inside a lock or kptr field), the
+            // map's read-only / write-only flags.
             RegVal::Pkt { .. } | RegVal::MapValue { .. } | RegVal::Ringbuf { .. } => {
-                if n == 0 {
-                    return Ok(None);
-                }
                 self.check_mem(pc, r, v, 0, n, write, &format!("access by bpf_{name}"))?;
                 Ok(None)
             }
