@@ -177,9 +177,10 @@ fn alu64_full(op: AluOp, a: &Scalar, b: &Scalar) -> Scalar {
 /// Byte swaps and `le` conversions (`swap`: `be16/32/64`, `bswap`; else `le`, a truncation),
 /// as kernel 6.18's `scalar_byte_swap`: a swap swaps the known bits and forgets the ranges
 /// (they are derived from the known bits again), and a 16- or 32-bit form then truncates.
-/// Before 6.18 (`tracked` false) a swap gives an unknown value.
+/// Before 6.18 (`tracked` false) every `BPF_END` gives an unknown value, `le` conversions
+/// included (6.12's `check_alu_op` only marks the destination written).
 pub(crate) fn end_op(a: &Scalar, width: i64, swap: bool, tracked: bool) -> Scalar {
-    if swap && !tracked {
+    if !tracked {
         return Scalar::UNKNOWN;
     }
     let v = if swap {
@@ -207,9 +208,11 @@ pub(crate) fn end_op(a: &Scalar, width: i64, swap: bool, tracked: bool) -> Scala
     } else {
         *a
     };
+    // The 16- and 32-bit forms then truncate as `coerce_reg_to_size` does, which keeps a
+    // range whose upper bytes agree (`le32` of a number in 16..=100 stays in 16..=100).
     match width {
-        16 => v.unlinked().and(&Scalar::konst(0xffff)),
-        32 => v.unlinked().and(&Scalar::konst(0xffff_ffff)),
+        16 => v.coerce(2),
+        32 => v.coerce(4),
         _ if swap => v.unlinked(),
         _ => v,
     }
@@ -546,6 +549,16 @@ mod tests {
         // le16 truncates.
         let t = end_op(&Scalar::UNKNOWN, 16, false, true);
         assert_eq!((t.umin, t.umax), (0, 0xffff));
+        // ... keeping a range whose upper bytes agree (`coerce_reg_to_size`), not only the
+        // mask's upper bound; before 6.18 every BPF_END is unknown.
+        let r = Scalar::urange(16, 0x7fff_ffff);
+        let t = end_op(&r, 32, false, true);
+        assert_eq!((t.umin, t.umax), (16, 0x7fff_ffff));
+        let t = end_op(&Scalar::urange(0x1_0010, 0x1_0020), 16, false, true);
+        assert_eq!((t.umin, t.umax), (0x10, 0x20));
+        let t = end_op(&Scalar::urange(0xff10, 0x1_0020), 16, false, true);
+        assert_eq!((t.umin, t.umax), (0, 0xffff));
+        assert_eq!(end_op(&r, 32, false, false), Scalar::UNKNOWN);
     }
 
     #[test]

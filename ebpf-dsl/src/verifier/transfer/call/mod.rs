@@ -170,6 +170,7 @@ impl<'a> Exec<'a> {
         let mut writes = Vec::new();
         let mut callback: Option<(usize, RegVal)> = None;
         let mut timer: Option<u16> = None;
+        let mut ref_arg: Option<u8> = None;
         for (i, arg) in p.args.iter().enumerate() {
             let r = (i + 1) as u8;
             let v = self.read(st, pc, r).map_err(|mut err| {
@@ -190,6 +191,7 @@ impl<'a> Exec<'a> {
                     ),
                 ))
             };
+            self.check_arg_kinds(pc, id, *arg, r, &v, &mut ref_arg, name)?;
             match arg {
                 Arg::MapPtr => {
                     let m = match v {
@@ -245,9 +247,16 @@ impl<'a> Exec<'a> {
                     } else {
                         (spec.value_size, "value")
                     };
+                    // The kernel's `map_key_value_types`: the stack (at a constant or, for a
+                    // privileged program, a variable offset), the packet, a map value, and
+                    // memory such as a ring buffer reservation.
                     if !matches!(
                         v,
-                        RegVal::Stack { .. } | RegVal::Pkt { .. } | RegVal::MapValue { .. }
+                        RegVal::Stack { .. }
+                            | RegVal::StackVar { .. }
+                            | RegVal::Pkt { .. }
+                            | RegVal::MapValue { .. }
+                            | RegVal::Ringbuf { .. }
                     ) {
                         return bad(&format!("a pointer to the {size}-byte {what} (e.g. on the stack: `r{r} = r10; r{r} += -{size}`)"), self);
                     }
@@ -260,6 +269,12 @@ impl<'a> Exec<'a> {
                 Arg::Ctx => {
                     if v != (RegVal::Ctx { off: 0 }) {
                         return bad("the context pointer (the program's r1 at entry)", self);
+                    }
+                }
+                Arg::CtxOrNull => {
+                    let null = matches!(v, RegVal::Scalar(z) if z.as_const() == Some(0));
+                    if v != (RegVal::Ctx { off: 0 }) && !null {
+                        return bad("the context pointer (the program's r1 at entry) or 0", self);
                     }
                 }
                 Arg::MapValueOrNull => {
@@ -314,7 +329,27 @@ impl<'a> Exec<'a> {
                             format!("bpf_{name}: size without memory"),
                         ));
                     };
-                    if matches!(ma, Arg::MemReadOrNull | Arg::MemWriteOrNull)
+                    // A memory argument that may be NULL takes a lookup result or a ring
+                    // buffer reservation not yet null-checked, checked as the pointer it is
+                    // when not NULL (the kernel's `compatible_reg_types` drops
+                    // `PTR_MAYBE_NULL` for such an argument).
+                    let or_null = matches!(ma, Arg::MemReadOrNull | Arg::MemWriteOrNull);
+                    let mv = match mv {
+                        RegVal::MapValueOrNull { map, .. } if or_null => RegVal::MapValue {
+                            map,
+                            off: 0,
+                            var: Scalar::konst(0),
+                            id: 0,
+                        },
+                        RegVal::RingbufOrNull { size, ref_id, .. } if or_null => RegVal::Ringbuf {
+                            size,
+                            off: 0,
+                            var: Scalar::konst(0),
+                            ref_id,
+                        },
+                        other => other,
+                    };
+                    if or_null
                         && matches!(mv, RegVal::Scalar(z) if z.as_const() == Some(0))
                     {
                         if s.umax != 0 {
@@ -332,7 +367,11 @@ impl<'a> Exec<'a> {
                         return bad("a constant size", self);
                     };
                     match s.as_const() {
-                        Some(c) if c < MAX_VAR_OFF as u64 => alloc = Some(c as u32),
+                        // Any constant (`ARG_CONST_ALLOC_SIZE_OR_ZERO` only asks for a known
+                        // one); the kernel keeps it in the u32 `mem_size` of the result, so a
+                        // huge or negative size is truncated there (the reservation fails at
+                        // run time and returns NULL).
+                        Some(c) => alloc = Some(c as u32),
                         _ => return bad("a known constant size", self),
                     }
                 }
@@ -590,10 +629,9 @@ impl<'a> Exec<'a> {
             RegVal::Pkt { .. } if write => Err(e(pc, Rule::HelperArgument, format!(
                 "bpf_{name} would write into the packet through r{r}; this verifier only lets helpers write to the stack or map values"
             ))),
+            // A zero size still needs the pointer inside or at the end of its region (the
+            // kernel's `__check_mem_access` with `zero_size_allowed`: 0 <= off <= size).
             RegVal::Pkt { .. } | RegVal::MapValue { .. } | RegVal::Ringbuf { .. } => {
-                if n == 0 {
-                    return Ok(None);
-                }
                 self.check_mem(pc, r, v, 0, n, write, &format!("access by bpf_{name}"))?;
                 Ok(None)
             }
