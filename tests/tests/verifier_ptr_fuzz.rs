@@ -10,7 +10,9 @@
 //! type is offered, each argument built from its kind (memory and size from the stack, the
 //! packet, a map value, ring buffer memory, the context; map pointers of the right and wrong
 //! type; keys and values; sockets with and without NULL checks; reference leaks and double
-//! releases; constant strings of a frozen read-only map), now and then deliberately wrong.
+//! releases; constant strings of a frozen read-only map; read-only and write-only maps), now
+//! and then deliberately wrong; and, for a tenth of them, ring buffer and local dynptrs passed
+//! to `bpf_dynptr_read` / `_write` / `_data`.
 //!
 //! The kernel's verdict (`BPF_PROG_LOAD`, as root: the privileged rules) is the ground truth;
 //! the test fails on any program the static verifier (targeting the running kernel) accepts
@@ -19,7 +21,7 @@
 //!
 //! `PTR_FUZZ_SEED=n PTR_FUZZ_PROGRAMS=m` (programs per area; default 4,000) explores other
 //! programs; `PTR_FUZZ_AREA=1|2` runs one area; `FUZZ_SHOW_REJECTS=k` prints `k` false rejects
-//! a row.
+//! a row; `FUZZ_REASONS=1` tallies the kernel's reasons for the programs it refuses.
 
 use xsk_testkit::kernel_tests;
 
@@ -86,6 +88,9 @@ fn pointers_and_helper_arguments_agree_with_the_kernel() {
         .collect();
     let running = common::running_kernel();
     let mut rng = Rng(seed);
+    // `FUZZ_REASONS=1`: the kernel's reasons for the programs it refuses, by area.
+    let tally = common::env_num("FUZZ_REASONS").is_some_and(|n| n != 0);
+    let mut reasons: BTreeMap<(u8, String), usize> = BTreeMap::new();
     let start = Instant::now();
     // Rows: (area, row name, program type).
     let mut rows: BTreeMap<(u8, String, &'static str), Row> = BTreeMap::new();
@@ -109,6 +114,8 @@ fn pointers_and_helper_arguments_agree_with_the_kernel() {
                 }
                 ptr_gen::access::program(&mut g, kind);
                 kind.name().to_string()
+            } else if g.rng.chance(10) {
+                ptr_gen::dynptr::program(&mut g).to_string()
             } else {
                 let p = g.rng.pick(&candidates[ti]);
                 ptr_gen::args::program(&mut g, p);
@@ -126,6 +133,18 @@ fn pointers_and_helper_arguments_agree_with_the_kernel() {
             );
             let refs: Vec<&Map> = kernel_maps[ti].iter().collect();
             let kernel = kernel(pt, &a, &specs, &refs, &src);
+            if let (true, Err(log)) = (tally, &kernel) {
+                let why = log
+                    .lines()
+                    .rev()
+                    .find(|l| !l.is_empty() && !l.starts_with("processed "))
+                    .unwrap_or("");
+                let key: String = why
+                    .chars()
+                    .map(|c| if c.is_ascii_digit() { '#' } else { c })
+                    .collect();
+                *reasons.entry((ar, key)).or_default() += 1;
+            }
             let row = rows.entry((ar, row_name, pt.name())).or_default();
             row.programs += 1;
             let head = || format!("--- area {ar} {} program #{i}\n{src}", pt.name());
@@ -142,6 +161,11 @@ fn pointers_and_helper_arguments_agree_with_the_kernel() {
                 }
             }
         }
+    }
+    let mut reasons: Vec<_> = reasons.into_iter().collect();
+    reasons.sort_by_key(|r| std::cmp::Reverse(r.1));
+    for ((ar, why), n) in reasons.iter().take(40) {
+        println!("{n:>6}  area {ar}: {why}");
     }
     // The causes of false rejects, grouped by our message without its numbers.
     let mut causes: BTreeMap<String, usize> = BTreeMap::new();
@@ -168,8 +192,12 @@ fn pointers_and_helper_arguments_agree_with_the_kernel() {
     for ar in [1u8, 2] {
         let area_rows: Vec<_> = rows
             .iter()
-            .filter(|((a, _, _), r)| {
-                *a == ar && (ar == 1 || !r.false_accept.is_empty() || !r.false_reject.is_empty())
+            .filter(|((a, name, _), r)| {
+                *a == ar
+                    && (ar == 1
+                        || name.starts_with("dynptr")
+                        || !r.false_accept.is_empty()
+                        || !r.false_reject.is_empty())
             })
             .map(|((_, name, ty), r)| (name.clone(), *ty, r))
             .collect();
@@ -181,7 +209,7 @@ fn pointers_and_helper_arguments_agree_with_the_kernel() {
             if ar == 1 {
                 "pointer kinds"
             } else {
-                "helper arguments; rows with a disagreement only"
+                "helper arguments; the dynptr rows and rows with a disagreement"
             }
         );
         common::print_rows(18, area_rows);

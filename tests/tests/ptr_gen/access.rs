@@ -138,8 +138,19 @@ pub(crate) fn program(g: &mut Gen, kind: Kind) {
         }
     };
     g.emit("r4 = r9");
-    // The chain, with the packet check at a random point of it.
-    let steps = g.rng.below(5);
+    if kind == Kind::MapValueMaybeNull && g.rng.chance(70) {
+        // The NULL check on the copy or on the original: both are marked by it.
+        let r = g.rng.pick(&["r4", "r9"]);
+        g.emit(format!("if {r} == 0 goto out0"));
+    }
+    // The chain, with the packet check at a random point of it; pointers that allow no
+    // arithmetic (map pointers, sockets) mostly get none.
+    let no_arith = matches!(kind, Kind::MapPtr | Kind::Socket | Kind::SkbSk);
+    let steps = if no_arith && g.rng.chance(85) {
+        0
+    } else {
+        g.rng.below(5)
+    };
     let check_at = g.rng.below(steps + 1);
     let mut range = 0;
     for i in 0..=steps {
@@ -216,7 +227,20 @@ fn step(g: &mut Gen) {
             let k = g.rng.pick(&EDGES);
             g.emit(format!("r4 -= {k}"));
         }
-        3 | 4 => g.emit(format!("r4 += {s}")),
+        3 | 4 => {
+            // Usually a last bound on the number first, so the access may stay in bounds.
+            if g.rng.chance(60) {
+                if g.rng.chance(60) {
+                    let m = g.rng.pick(&[1, 3, 7, 8, 15, 31, 63]);
+                    g.emit(format!("{s} &= {m}"));
+                } else {
+                    let k = g.rng.pick(&[4, 8, 15, 16, 32, 64]);
+                    let op = g.rng.pick(&[">", ">=", "s>"]);
+                    g.emit(format!("if {s} {op} {k} goto out"));
+                }
+            }
+            g.emit(format!("r4 += {s}"))
+        }
         5 => g.emit(format!("r4 -= {s}")),
         6 => g.emit(format!("r3 = {s}\nr3 += r4\nr4 = r3")),
         7 => {

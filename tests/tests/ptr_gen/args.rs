@@ -272,6 +272,12 @@ impl Call<'_, '_> {
                 push(format!("r{r} = 0"));
                 0
             }
+            (None, 14) if self.g.rng.chance(25) => {
+                // A map read-only or write-only for programs.
+                let map = self.g.rng.pick(&["ro", "wo"]);
+                push(format!("r{r} = map_value({map}, 0) ll"));
+                16
+            }
             (None, 14) => {
                 let (map, _, val) = DATA_MAPS[self.g.rng.below(DATA_MAPS.len() as u64) as usize];
                 // A map value of a constant address (`map_value(m, off) ll`): no lookup.

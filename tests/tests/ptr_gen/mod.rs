@@ -12,7 +12,9 @@
 //!   argument built from its kind (memory and its size from the stack, the packet, a map
 //!   value, ring buffer memory, the context; map pointers of the right or the wrong type;
 //!   keys and values; sockets with and without NULL checks; constant strings of a frozen
-//!   read-only map; ...) and sometimes deliberately wrong.
+//!   read-only map; maps read-only or write-only for programs; ...) and sometimes
+//!   deliberately wrong.
+//! - [`dynptr`]: ring buffer and local dynptrs with `bpf_dynptr_read` / `_write` / `_data`.
 //!
 //! Registers: `r6` holds the context throughout; the scalars and prepared objects live in
 //! `r7`..`r9`, which calls preserve.
@@ -22,6 +24,7 @@ use ebpf_dsl::{MapSpec, MapType, ProgramType};
 
 pub(crate) mod access;
 pub(crate) mod args;
+pub(crate) mod dynptr;
 
 /// The maps every program may name (one set of kernel maps per program type: a prog array
 /// belongs to the first program type that loads with it).
@@ -39,6 +42,14 @@ pub(crate) fn maps() -> Vec<MapSpec> {
         m("x", MapType::Xskmap, 4, 4, 4),
         m("pa", MapType::ProgArray, 4, 4, 4),
         m("cg", MapType::CgroupArray, 4, 4, 4),
+        MapSpec {
+            flags: 1 << 7, // BPF_F_RDONLY_PROG
+            ..m("ro", MapType::Array, 4, 16, 1)
+        },
+        MapSpec {
+            flags: 1 << 8, // BPF_F_WRONLY_PROG
+            ..m("wo", MapType::Array, 4, 16, 1)
+        },
     ]
 }
 
