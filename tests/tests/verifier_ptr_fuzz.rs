@@ -87,6 +87,9 @@ fn pointers_and_helper_arguments_agree_with_the_kernel() {
         })
         .collect();
     let running = common::running_kernel();
+    let vmlinux = std::fs::read("/sys/kernel/btf/vmlinux")
+        .ok()
+        .and_then(|b| ebpf_dsl::btf::Btf::decode(&b).ok());
     let mut rng = Rng(seed);
     // `FUZZ_REASONS=1`: the kernel's reasons for the programs it refuses, by area.
     let tally = common::env_num("FUZZ_REASONS").is_some_and(|n| n != 0);
@@ -125,12 +128,16 @@ fn pointers_and_helper_arguments_agree_with_the_kernel() {
             let a = assemble_unchecked(&src)
                 .unwrap_or_else(|d| panic!("generated program does not assemble: {d:?}\n{src}"));
             let all_specs: Vec<MapSpec> = specs.iter().chain(&a.maps).cloned().collect();
-            let ours = verify(
-                &VerifyInput::new(&a.insns, pt)
-                    .with_maps(&a.relocations, &all_specs)
-                    .with_data(&a.data)
-                    .with_kernel(running),
-            );
+            let mut input = VerifyInput::new(&a.insns, pt)
+                .with_maps(&a.relocations, &all_specs)
+                .with_data(&a.data)
+                .with_kernel(running);
+            // Every other program with the running kernel's BTF (map pointer members, kernel
+            // structures walked), the others without (this verifier's built-in layouts).
+            if i % 2 == 1 {
+                input.vmlinux = vmlinux.as_ref();
+            }
+            let ours = verify(&input);
             let refs: Vec<&Map> = kernel_maps[ti].iter().collect();
             let kernel = kernel(pt, &a, &specs, &refs, &src);
             if let (true, Err(log)) = (tally, &kernel) {
