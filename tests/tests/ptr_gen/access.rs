@@ -268,6 +268,28 @@ fn step(g: &mut Gen) {
             g.emit(op);
         }
         9 => g.emit(format!("r4 += {s}\nr4 -= {s}")),
+        10 => {
+            // A branch on the pointer: against NULL (dead for a non-NULL pointer), against
+            // its base (pointer comparisons are a privileged program's right), signed.
+            let (op, rhs) = g.rng.pick(&[
+                ("==", "0"),
+                ("!=", "0"),
+                (">", "r9"),
+                ("<", "r9"),
+                ("s<", "r9"),
+                ("==", "r9"),
+                ("s>", "0"),
+            ]);
+            g.emit(format!("if r4 {op} {rhs} goto out"));
+        }
+        11 => {
+            // Spilled and filled back: whole (still the pointer), or in part (a number for a
+            // privileged program).
+            let fill = g.rng.pick(&["u64", "u64", "u32", "u8"]);
+            g.emit(format!(
+                "*(u64 *)(r10 - 16) = r4\nr4 = *({fill} *)(r10 - 16)"
+            ));
+        }
         _ => {
             // Scalar arithmetic between the two numbers, in 64 or 32 bits.
             let other = if s == "r7" { "r8" } else { "r7" };
