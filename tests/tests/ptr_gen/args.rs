@@ -84,6 +84,17 @@ pub(crate) fn program(g: &mut Gen, p: Proto) {
     for off in (32..32 + init).step_by(8) {
         c.g.emit(format!("*(u64 *)(r10 - {off}) = 0"));
     }
+    // Now and then a pointer (the context, a stack address) or a partial number spilled
+    // into the memory the arguments may name.
+    if c.g.rng.chance(20) {
+        let off = c.g.rng.pick(&[32, 40, 48, 64, 96]);
+        let what = c.g.rng.pick(&["r6", "r10", "r6", "r0"]);
+        if what == "r0" {
+            c.g.emit(format!("r0 = 7\n*(u32 *)(r10 - {off}) = r0"));
+        } else {
+            c.g.emit(format!("*(u64 *)(r10 - {off}) = {what}"));
+        }
+    }
     let mut i = 0;
     while i < p.args.len() {
         let r = i + 1;
@@ -228,11 +239,23 @@ impl Call<'_, '_> {
             None
         };
         let _ = p;
+        // A variable part added to a map value or packet pointer: 0..=mask.
+        let var = if self.g.rng.chance(25) {
+            self.g.rng.pick(&[1, 3, 7])
+        } else {
+            0
+        };
+        let add_var = |push: &mut dyn FnMut(String)| {
+            if var > 0 {
+                push(format!("r0 = *(u64 *)(r10 - 8)\nr0 &= {var}\nr{r} += r0"));
+            }
+        };
         let len = match (obj, pick) {
             (Some((Obj::MapValue(i, _), reg)), _) => {
                 let off = self.g.rng.pick(&[0, 0, 1, 4, 8]);
                 push(format!("r{r} = {reg}\nr{r} += {off}"));
-                DATA_MAPS[i].2 - off
+                add_var(&mut push);
+                DATA_MAPS[i].2 - off - var
             }
             (Some((Obj::Ring(size, _), reg)), _) => {
                 push(format!("r{r} = {reg}"));
@@ -241,7 +264,8 @@ impl Call<'_, '_> {
             (Some((Obj::Pkt(n), reg)), _) => {
                 let off = self.g.rng.pick(&[0, 0, 2, 8]);
                 push(format!("r{r} = {reg}\nr{r} += {off}"));
-                n - off
+                add_var(&mut push);
+                n - off - var
             }
             (Some((_, reg)), _) => {
                 // A socket as memory: refused.
