@@ -61,6 +61,10 @@ impl KernelVersion {
     pub const LINK_DELTA_SUB: KernelVersion = KernelVersion::new(6, 18);
     /// Byte swaps are tracked (`scalar_byte_swap`).
     pub const BSWAP_TRACKING: KernelVersion = KernelVersion::new(6, 18);
+    /// `rX = -rX` is tracked (bounds and known bits of the negation); 6.12's `check_alu_op`
+    /// makes the result unknown. The first kernel between them that tracks it is not pinned
+    /// down here, so the reference kernel is named (older targets stay conservative).
+    pub const NEG_TRACKING: KernelVersion = KernelVersion::new(6, 18);
     /// `rX <<= 32` keeps the signed range of the low half shifted up whatever its sign
     /// (`__scalar64_min_max_lsh`, upstream d18dec4b8990 in 6.19, backported: in 6.12.118's
     /// source and the 6.18 reference kernel); before, only a bound that is not negative.

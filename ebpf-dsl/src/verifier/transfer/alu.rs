@@ -99,6 +99,11 @@ impl<'a> Exec<'a> {
                 off == 1,
                 self.input.kernel >= KernelVersion::BSWAP_TRACKING,
             )),
+            (RegVal::Scalar(_), _)
+                if op == AluOp::Neg && self.input.kernel < KernelVersion::NEG_TRACKING =>
+            {
+                RegVal::Scalar(Scalar::UNKNOWN)
+            }
             // A privileged loader may negate or byte-swap a pointer: the result is a number.
             (p, _) if p.is_pointer() && matches!(op, AluOp::End | AluOp::Neg) => {
                 RegVal::Scalar(Scalar::UNKNOWN)
