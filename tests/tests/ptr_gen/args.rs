@@ -544,19 +544,15 @@ impl Call<'_, '_> {
     fn ret(&mut self, p: Proto) {
         let done = self.g.label();
         match p.ret {
-            Ret::SocketOrNull | Ret::SockCommonOrNull => {
-                if self.g.rng.chance(95) {
-                    self.g.emit(format!(
-                        "if r0 == 0 goto {done}\nr1 = r0\ncall bpf_sk_release\n{done}:"
-                    ));
-                }
+            Ret::SocketOrNull | Ret::SockCommonOrNull if self.g.rng.chance(95) => {
+                self.g.emit(format!(
+                    "if r0 == 0 goto {done}\nr1 = r0\ncall bpf_sk_release\n{done}:"
+                ));
             }
-            Ret::RingbufMemOrNull => {
-                if self.g.rng.chance(95) {
-                    self.g.emit(format!(
-                        "if r0 == 0 goto {done}\nr1 = r0\nr2 = 0\ncall bpf_ringbuf_discard\n{done}:"
-                    ));
-                }
+            Ret::RingbufMemOrNull if self.g.rng.chance(95) => {
+                self.g.emit(format!(
+                    "if r0 == 0 goto {done}\nr1 = r0\nr2 = 0\ncall bpf_ringbuf_discard\n{done}:"
+                ));
             }
             _ => {}
         }
