@@ -237,6 +237,13 @@ pub(crate) fn lsh32_signed(a: &Scalar, r: Scalar, any_sign: bool) -> Scalar {
 /// `a op b`, 32-bit (the kernel's `adjust_scalar_min_max_vals` for `BPF_ALU`): the result is
 /// zero-extended.
 pub(crate) fn alu32(op: AluOp, a: &Scalar, b: &Scalar) -> Scalar {
+    // A 32-bit shift by a register is computed only when the whole 64-bit register is below
+    // 32 (`is_safe_to_compute_dst_reg_range` reads its 64-bit `umax_value`); otherwise the
+    // result is unknown in all 64 bits (`__mark_reg_unknown`, no zero extension), even when
+    // the low half is a small constant (`w7 s>>= w8` with r8 = 1 << 36).
+    if matches!(op, AluOp::Lsh | AluOp::Rsh | AluOp::Arsh) && b.umax >= 32 {
+        return Scalar::UNKNOWN;
+    }
     if let Some(v) = word_op(op, a, b).or_else(|| konst_op(op, false, a, b)) {
         return v;
     }
@@ -537,6 +544,20 @@ mod tests {
             s32max: 7,
             ..Scalar::UNKNOWN
         }));
+    }
+
+    #[test]
+    fn a_32_bit_shift_by_a_register_needs_all_64_bits_below_32() {
+        // r8 = 1 << 36: its low half is 0, but the kernel reads the 64-bit umax.
+        let r = alu32(AluOp::Arsh, &Scalar::konst(2), &Scalar::konst(1 << 36));
+        assert_eq!(r, Scalar::UNKNOWN);
+        let r = alu32(AluOp::Lsh, &Scalar::konst(2), &Scalar::urange(0, 40));
+        assert_eq!(r, Scalar::UNKNOWN);
+        // Below 32 in 64 bits: computed.
+        assert_eq!(
+            alu32(AluOp::Lsh, &Scalar::konst(2), &Scalar::konst(3)),
+            Scalar::konst(16)
+        );
     }
 
     #[test]
