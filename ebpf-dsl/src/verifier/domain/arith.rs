@@ -278,6 +278,20 @@ fn alu32_wide(op: AluOp, a: &Scalar, b: &Scalar) -> Scalar {
         }
         AluOp::Neg => Scalar::konst(0).sub(&a),
         AluOp::Lsh | AluOp::Rsh | AluOp::Arsh => match b.as_const() {
+            // `__scalar32_min_max_lsh`: a 32-bit maximum above `1 << (31 - k)` may shift its
+            // top bit out, and the range becomes 0..=U32_MAX (the known bits still count).
+            Some(k) if k < 32 && op == AluOp::Lsh && a.umax > 1u64 << (31 - k) => {
+                let t = a.t.lsh(k as u32);
+                return Scalar {
+                    t: Tnum {
+                        value: t.value & 0xffff_ffff,
+                        mask: t.mask & 0xffff_ffff,
+                    },
+                    ..Scalar::urange(0, u32::MAX as u64)
+                }
+                .sync()
+                .unwrap_or(Scalar::of_size(4));
+            }
             Some(k) if k < 32 => match op {
                 AluOp::Lsh => a.lsh(k as u32),
                 AluOp::Rsh => a.rsh(k as u32),
@@ -544,6 +558,22 @@ mod tests {
             s32max: 7,
             ..Scalar::UNKNOWN
         }));
+    }
+
+    #[test]
+    fn a_left_shift_that_may_reach_the_top_bit_keeps_only_the_known_bits() {
+        // 31..=255 << 56: 255 > 1 << 7, so the range is lost (only the known bits: low 56
+        // zero); 31..=128 << 56 keeps it.
+        let r = alu64(AluOp::Lsh, &Scalar::urange(31, 255), &Scalar::konst(56));
+        assert_eq!(r.umin, 0);
+        let r = alu64(AluOp::Lsh, &Scalar::urange(31, 128), &Scalar::konst(56));
+        assert_eq!((r.umin, r.umax), (31 << 56, 128 << 56));
+        // 32 bits: 31..=255 << 24 with 255 > 1 << 7.
+        let r = alu32(AluOp::Lsh, &Scalar::urange(31, 255), &Scalar::konst(24));
+        assert_eq!(r.umin, 0);
+        assert!(r.umax <= u32::MAX as u64);
+        let r = alu32(AluOp::Lsh, &Scalar::urange(31, 128), &Scalar::konst(24));
+        assert_eq!((r.umin, r.umax), (31 << 24, 128 << 24));
     }
 
     #[test]

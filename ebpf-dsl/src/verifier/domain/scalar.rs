@@ -422,9 +422,11 @@ impl Scalar {
         Scalar::from_parts(None, None, self.t.xor(b.t))
     }
 
-    /// `self << k` for a known `k < 64`.
+    /// `self << k` for a known `k < 64`. The unsigned range shifts only when the maximum is
+    /// at most `1 << (63 - k)` (the kernel's `__scalar64_min_max_lsh`: "if we might shift our
+    /// top bit out, we know nothing"); otherwise only the known bits say anything.
     pub fn lsh(&self, k: u32) -> Scalar {
-        let u = if k < 64 && self.umax.leading_zeros() >= k {
+        let u = if k < 64 && self.umax <= 1u64 << (63 - k) {
             Some((self.umin << k, self.umax << k))
         } else {
             None
