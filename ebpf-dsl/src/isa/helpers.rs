@@ -46,6 +46,9 @@ pub enum Arg {
     MapValueOrNull,
     /// `ARG_PTR_TO_CTX`: the unmodified context pointer.
     Ctx,
+    /// `ARG_PTR_TO_CTX_OR_NULL`: the unmodified context pointer, or the constant 0
+    /// (`bpf_get_netns_cookie`).
+    CtxOrNull,
     /// `ARG_ANYTHING`: any initialised register.
     Anything,
     /// `ARG_PTR_TO_MEM | MEM_RDONLY`: readable memory; its size is the next argument.
@@ -275,8 +278,8 @@ pub static HELPERS: [Helper; MAX_HELPER_ID as usize] = [
     h(81, "bpf_get_local_storage", None),
     h(82, "bpf_sk_select_reuseport", None),
     h(83, "bpf_skb_ancestor_cgroup_id", p(&[Ctx, Anything], Ret::Integer, T, false, false)),
-    h(84, "bpf_sk_lookup_tcp", p(&[Ctx, MemRead, Size, Anything, Anything], Ret::SocketOrNull, X | T, false, false)),
-    h(85, "bpf_sk_lookup_udp", p(&[Ctx, MemRead, Size, Anything, Anything], Ret::SocketOrNull, X | T, false, false)),
+    h(84, "bpf_sk_lookup_tcp", p(&[Ctx, MemRead, SizeOrZero, Anything, Anything], Ret::SocketOrNull, X | T, false, false)),
+    h(85, "bpf_sk_lookup_udp", p(&[Ctx, MemRead, SizeOrZero, Anything, Anything], Ret::SocketOrNull, X | T, false, false)),
     h(86, "bpf_sk_release", p(&[SockRelease], Ret::Integer, X | T, false, false)),
     h(87, "bpf_map_push_elem", p(&[MapPtr, MapValue, Anything], Ret::Integer, A, false, false)),
     h(88, "bpf_map_pop_elem", p(&[MapPtr, MapValueOut], Ret::Integer, A, false, false)),
@@ -290,7 +293,7 @@ pub static HELPERS: [Helper; MAX_HELPER_ID as usize] = [
     h(96, "bpf_tcp_sock", p(&[SockCommon], Ret::TcpSockOrNull, T, false, false)),
     h(97, "bpf_skb_ecn_set_ce", p(&[Ctx], Ret::Integer, T, false, false)),
     h(98, "bpf_get_listener_sock", p(&[SockCommon], Ret::SocketUnrefOrNull, T, false, false)),
-    h(99, "bpf_skc_lookup_tcp", p(&[Ctx, MemRead, Size, Anything, Anything], Ret::SockCommonOrNull, X | T, false, false)),
+    h(99, "bpf_skc_lookup_tcp", p(&[Ctx, MemRead, SizeOrZero, Anything, Anything], Ret::SockCommonOrNull, X | T, false, false)),
     h(100, "bpf_tcp_check_syncookie", p(&[BtfSockCommon, MemRead, Size, MemRead, Size], Ret::Integer, X | T, true, false)),
     h(101, "bpf_sysctl_get_name", None),
     h(102, "bpf_sysctl_get_current_value", None),
@@ -313,7 +316,7 @@ pub static HELPERS: [Helper; MAX_HELPER_ID as usize] = [
     h(119, "bpf_read_branch_records", None),
     h(120, "bpf_get_ns_current_pid_tgid", p(&[Anything, Anything, MemWrite, Size], Ret::Integer, A, false, false)),
     h(121, "bpf_xdp_output", None),
-    h(122, "bpf_get_netns_cookie", p(&[Ctx], Ret::Integer, S | T, false, false)),
+    h(122, "bpf_get_netns_cookie", p(&[CtxOrNull], Ret::Integer, S | T, false, false)),
     h(123, "bpf_get_current_ancestor_cgroup_id", p(&[Anything], Ret::Integer, A, false, false)),
     h(124, "bpf_sk_assign", p(&[Ctx, BtfSockCommon, Anything], Ret::Integer, T, false, false)),
     h(125, "bpf_ktime_get_boot_ns", p(&[], Ret::Integer, A, false, false)),

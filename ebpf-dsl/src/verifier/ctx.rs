@@ -171,4 +171,27 @@ mod tests {
             Ok(CtxField::Scalar)
         );
     }
+
+    #[test]
+    fn no_narrow_read_of_a_packet_pointer_field() {
+        // Every byte of data (76), data_end (80) and data_meta (140) is refused to a narrow
+        // load, in tc as in socket filters (`bpf_ctx_range` covers the whole field).
+        for pt in [ProgramType::SchedCls, ProgramType::SocketFilter] {
+            for (off, size) in [(83, 1), (82, 2), (77, 1), (142, 2), (80, 2)] {
+                assert!(
+                    access(pt, off, size, false, false).is_err(),
+                    "{pt} {off}/{size}"
+                );
+            }
+        }
+        assert_eq!(
+            access(ProgramType::SchedCls, 80, 4, false, false),
+            Ok(CtxField::PktEnd)
+        );
+        // napi_id (84) after it is a plain field: narrow reads allowed.
+        assert_eq!(
+            access(ProgramType::SchedCls, 86, 2, false, false),
+            Ok(CtxField::Scalar)
+        );
+    }
 }

@@ -145,6 +145,19 @@ pub fn map_compatible(func: i32, map: MapType) -> bool {
     map_ok && func_ok
 }
 
+/// Whether helper `id` may take a packet pointer (`PTR_TO_PACKET` or `PTR_TO_PACKET_META`) in
+/// an argument other than `ARG_ANYTHING`: the kernel's `pkt_access` flag of the prototype,
+/// set on the map helpers that read a key or value (lookup, update, delete, push, per-CPU
+/// lookup), `bpf_csum_diff`, the socket lookups and the syncookie helpers. Any other helper
+/// given a packet pointer is refused (`helper access to the packet is not allowed`, the
+/// kernel's `check_func_arg` through `may_access_direct_pkt_data`).
+pub fn pkt_access(id: i32) -> bool {
+    matches!(
+        id,
+        1 | 2 | 3 | 28 | 84 | 85 | 87 | 99 | 100 | 110 | 195 | 204..=207
+    )
+}
+
 /// Whether helper `id` calls back a function of the program that the verifier explores
 /// (`bpf_for_each_map_elem` 164, `bpf_loop` 181): a fact of the helper, used by the control
 /// flow graph (the call is a loop head), the value sources and the call transfer.

@@ -59,10 +59,6 @@ impl KernelVersion {
     /// (`regs_refine_cond_op` on one state: `[0, u32::MAX]` becomes `[1, u32::MAX - 1]`; in
     /// 6.12.118's source and the 6.18 reference kernel, not known for 6.6).
     pub const SAME_REG_NARROW: KernelVersion = KernelVersion::new(6, 12);
-    /// A negation (`rX = -rX`, `wX = -wX`) is tracked as `0 - rX` (`adjust_scalar_min_max_vals`
-    /// with `BPF_NEG`; in the 6.18 reference kernel; 6.12.118's source marks the register
-    /// unknown, as for a byte swap; upstream in 6.13).
-    pub const NEG_TRACKING: KernelVersion = KernelVersion::new(6, 13);
     /// A 32-bit multiplication keeps signed 32-bit bounds whatever the operands' signs (the
     /// products of the bounds when none overflows: `scalar32_min_max_mul`; seen on 6.18.44,
     /// `w0 *= -4` of 0..=7 is -28..=0; 6.12.118's source forgets them for a negative operand).
@@ -77,6 +73,10 @@ impl KernelVersion {
     pub const LINK_DELTA_SUB: KernelVersion = KernelVersion::new(6, 18);
     /// Byte swaps are tracked (`scalar_byte_swap`).
     pub const BSWAP_TRACKING: KernelVersion = KernelVersion::new(6, 18);
+    /// `rX = -rX` is tracked (bounds and known bits of the negation); 6.12's `check_alu_op`
+    /// makes the result unknown. The first kernel between them that tracks it is not pinned
+    /// down here, so the reference kernel is named (older targets stay conservative).
+    pub const NEG_TRACKING: KernelVersion = KernelVersion::new(6, 18);
     /// `rX <<= 32` keeps the signed range of the low half shifted up whatever its sign
     /// (`__scalar64_min_max_lsh`, upstream d18dec4b8990 in 6.19, backported: in 6.12.118's
     /// source and the 6.18 reference kernel); before, only a bound that is not negative.

@@ -7,7 +7,7 @@
 //! | `cb[0..5]` (48..68)                   | read, write: any aligned size within `cb` | same |
 //! | `mark` (8), `priority` (32), `tc_index` (44), `queue_mapping` (12) | read | read, 4-byte write |
 //! | `tc_classid` (72)                     | —                   | read, 4-byte write      |
-//! | `data` (76), `data_end` (80), `data_meta` (140) | —         | 4-byte read: packet pointers |
+//! | `data` (76), `data_end` (80), `data_meta` (140) | —         | 4-byte read: packet pointers (no narrow read of any of their bytes) |
 //! | `family` .. `local_port` (88..140), `flow_keys` (144) | —   | —                       |
 //! | `tstamp` (152)                        | —                   | 8-byte read and write   |
 //! | `wire_len` (160)                      | —                   | read                    |
@@ -58,10 +58,12 @@ pub(super) fn access(
         }
     };
     match off {
-        76 | 80 | 140 if !tc => no(" (socket filters have no direct packet access)"),
-        76 | 80 | 140 if write => no(""),
-        76 | 80 | 140 => {
-            if size != 4 {
+        // The whole of each pointer field (the kernel's `bpf_ctx_range`): a narrow load of one
+        // of its bytes is refused as the field's start is.
+        76..=83 | 140..=143 if !tc => no(" (socket filters have no direct packet access)"),
+        76..=83 | 140..=143 if write => no(""),
+        76..=83 | 140..=143 => {
+            if size != 4 || off % 4 != 0 {
                 return Err(format!("{CTX}.{name} must be read with a 4-byte load"));
             }
             Ok(match off {

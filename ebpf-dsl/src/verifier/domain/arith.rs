@@ -186,7 +186,9 @@ fn alu64_full(op: AluOp, a: &Scalar, b: &Scalar) -> Scalar {
                 // `scalar_min_max_lsh` shifts the 32-bit bounds too (`__scalar32_min_max_lsh`),
                 // from which the synchronisation may recover a 64-bit range the 64-bit rule
                 // dropped.
-                AluOp::Lsh => a.lsh(k as u32).with_bounds32(lsh32_bounds(a, k as u32), None),
+                AluOp::Lsh => a
+                    .lsh(k as u32)
+                    .with_bounds32(lsh32_bounds(a, k as u32), None),
                 AluOp::Rsh => a.rsh(k as u32),
                 _ => a.arsh(k as u32),
             },
@@ -201,7 +203,7 @@ fn alu64_full(op: AluOp, a: &Scalar, b: &Scalar) -> Scalar {
 /// Byte swaps and `le` conversions (`swap`: `be16/32/64`, `bswap`; else `le`, a truncation),
 /// as kernel 6.18's `scalar_byte_swap`: a swap swaps the known bits and forgets the ranges
 /// (they are derived from the known bits again), and a 16- or 32-bit form then truncates
-/// ([`coerce`]: a 32-bit truncation keeps the 32-bit bounds). Before 6.18 (`tracked` false)
+/// ([`Scalar::coerce`]: a 32-bit truncation keeps the 32-bit bounds). Before 6.18 (`tracked` false)
 /// the kernel tracks neither (`check_alu_op` marks the register unknown): an unknown value.
 pub(crate) fn end_op(a: &Scalar, width: i64, swap: bool, tracked: bool) -> Scalar {
     if !tracked {
@@ -232,51 +234,14 @@ pub(crate) fn end_op(a: &Scalar, width: i64, swap: bool, tracked: bool) -> Scala
     } else {
         *a
     };
+    // The 16- and 32-bit forms then truncate as `coerce_reg_to_size` does, which keeps a
+    // range whose upper bytes agree (`le32` of a number in 16..=100 stays in 16..=100).
     match width {
-        16 => coerce(&v, 2),
-        32 => coerce(&v, 4),
+        16 => v.coerce(2),
+        32 => v.coerce(4),
         _ if swap => v.unlinked(),
         _ => v,
     }
-}
-
-/// The kernel's `coerce_reg_to_size` to 2 or 4 bytes: the known bits and the unsigned range
-/// cut to the size (the range whole when its bounds differ above it), the signed range the
-/// unsigned one; a 4-byte truncation keeps the 32-bit bounds, a narrower one forgets them;
-/// then the bounds are synchronised. Unlinked.
-pub(crate) fn coerce(v: &Scalar, bytes: u32) -> Scalar {
-    let v = v.sync().unwrap_or(*v);
-    let mask = (1u64 << (bytes * 8)) - 1;
-    let (umin, umax) = if v.umin & !mask == v.umax & !mask {
-        (v.umin & mask, v.umax & mask)
-    } else {
-        (0, mask)
-    };
-    let r = Scalar {
-        umin,
-        umax,
-        smin: umin as i64,
-        smax: umax as i64,
-        t: Tnum {
-            value: v.t.value & mask,
-            mask: v.t.mask & mask,
-        },
-        link: 0,
-        delta: 0,
-        ..v
-    };
-    let r = if bytes < 4 {
-        Scalar {
-            u32min: Scalar::UNKNOWN.u32min,
-            u32max: Scalar::UNKNOWN.u32max,
-            s32min: Scalar::UNKNOWN.s32min,
-            s32max: Scalar::UNKNOWN.s32max,
-            ..r
-        }
-    } else {
-        r
-    };
-    r.sync().unwrap_or(Scalar::of_size(bytes))
 }
 
 /// `r`, the result of the 64-bit `a <<= 32`, with the signed range the kernel gives it
@@ -633,6 +598,36 @@ mod tests {
         assert_eq!((w.s32min, w.s32max), (-28, 0));
         let big = Scalar::urange(0, 1 << 30);
         assert_eq!(mul32_signed(&big, &Scalar::konst(4)), None);
+    }
+
+    #[test]
+    fn a_left_shift_that_may_reach_the_top_bit_keeps_only_the_known_bits() {
+        // 31..=255 << 56: 255 > 1 << 7, so the range is lost (only the known bits: low 56
+        // zero); 31..=128 << 56 keeps it.
+        let r = alu64(AluOp::Lsh, &Scalar::urange(31, 255), &Scalar::konst(56));
+        assert_eq!(r.umin, 0);
+        let r = alu64(AluOp::Lsh, &Scalar::urange(31, 128), &Scalar::konst(56));
+        assert_eq!((r.umin, r.umax), (31 << 56, 128 << 56));
+        // 32 bits: 31..=255 << 24 with 255 > 1 << 7.
+        let r = alu32(AluOp::Lsh, &Scalar::urange(31, 255), &Scalar::konst(24));
+        assert_eq!(r.umin, 0);
+        assert!(r.umax <= u32::MAX as u64);
+        let r = alu32(AluOp::Lsh, &Scalar::urange(31, 128), &Scalar::konst(24));
+        assert_eq!((r.umin, r.umax), (31 << 24, 128 << 24));
+    }
+
+    #[test]
+    fn a_32_bit_shift_by_a_register_needs_all_64_bits_below_32() {
+        // r8 = 1 << 36: its low half is 0, but the kernel reads the 64-bit umax.
+        let r = alu32(AluOp::Arsh, &Scalar::konst(2), &Scalar::konst(1 << 36));
+        assert_eq!(r, Scalar::UNKNOWN);
+        let r = alu32(AluOp::Lsh, &Scalar::konst(2), &Scalar::urange(0, 40));
+        assert_eq!(r, Scalar::UNKNOWN);
+        // Below 32 in 64 bits: computed.
+        assert_eq!(
+            alu32(AluOp::Lsh, &Scalar::konst(2), &Scalar::konst(3)),
+            Scalar::konst(16)
+        );
     }
 
     #[test]

@@ -257,10 +257,8 @@ pub(crate) fn tnum_branch_taken(op: JmpOp, a: &Scalar, b: &Scalar) -> Option<boo
 /// tighter than the kernel's.
 pub(crate) fn subreg_branch_taken(op: JmpOp, x: &Scalar, y: &Scalar) -> Option<bool> {
     let (a, b) = (view32(x), view32(y));
-    let apart = a.u32min > b.u32max
-        || a.u32max < b.u32min
-        || a.s32min > b.s32max
-        || a.s32max < b.s32min;
+    let apart =
+        a.u32min > b.u32max || a.u32max < b.u32min || a.s32min > b.s32max || a.s32max < b.s32min;
     match op {
         JmpOp::Jeq if apart => Some(false),
         JmpOp::Jne if apart => Some(true),
@@ -380,7 +378,10 @@ mod tests {
         };
         let (t, _) = refine(JmpOp::Jsle, true, r, Scalar::urange(0, u32::MAX as u64));
         assert_eq!(t.umin, 257);
-        assert_eq!(branch_taken(JmpOp::Jlt, &t, &Scalar::konst(127)), Some(false));
+        assert_eq!(
+            branch_taken(JmpOp::Jlt, &t, &Scalar::konst(127)),
+            Some(false)
+        );
     }
 
     #[test]

@@ -474,6 +474,45 @@ impl Scalar {
         .unwrap_or(Scalar::of_size(4))
     }
 
+    /// The low `n` bytes (1, 2 or 4; 8 keeps all), zero-extended: the kernel's
+    /// `coerce_reg_to_size`. The unsigned range is kept (its low bytes) when the bytes above
+    /// are the same at both of its ends, else it becomes `0..=mask`; the known bits are cut.
+    /// (A mask with `&` would lose the lower bound, which the kernel keeps.)
+    pub fn coerce(&self, n: u32) -> Scalar {
+        match n {
+            8.. => return self.unlinked(),
+            4 => return self.unlinked().trunc32(),
+            _ => {}
+        }
+        let Some(s) = self.sync() else {
+            return Scalar::of_size(n);
+        };
+        let mask = (1u64 << (8 * n)) - 1;
+        let (umin, umax) = if s.umin & !mask == s.umax & !mask {
+            (s.umin & mask, s.umax & mask)
+        } else {
+            (0, mask)
+        };
+        Scalar {
+            umin,
+            umax,
+            smin: umin as i64,
+            smax: umax as i64,
+            u32min: umin as u32,
+            u32max: umax as u32,
+            s32min: umin as i32,
+            s32max: umax as i32,
+            t: Tnum {
+                value: s.t.value & mask,
+                mask: s.t.mask & mask,
+            },
+            link: 0,
+            delta: 0,
+        }
+        .sync()
+        .unwrap_or(Scalar::of_size(n))
+    }
+
     /// `self + b` on the low 32 bits only (the kernel's `scalar32_min_max_add`): the 32-bit
     /// bounds of the sum when no 32-bit addition of the bounds overflows.
     pub fn add32_bounds(&self, b: &Scalar) -> Bounds32 {

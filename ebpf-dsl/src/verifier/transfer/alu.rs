@@ -99,7 +99,7 @@ impl<'a> Exec<'a> {
                 off == 1,
                 self.input.kernel >= KernelVersion::BSWAP_TRACKING,
             )),
-            // Before 6.13 the kernel does not track a negation (`check_alu_op` marks the
+            // Before NEG_TRACKING the kernel does not track a negation (`check_alu_op` marks the
             // register unknown, as for a byte swap).
             (RegVal::Scalar(_), _)
                 if op == AluOp::Neg && self.input.kernel < KernelVersion::NEG_TRACKING =>

@@ -10,8 +10,10 @@
 //! into a hole. Refused here although the kernel allows them (a false reject, never a false
 //! accept): reads of its pointer fields (the kernel gives a `PTR_TO_BTF_ID` this verifier
 //! does not model), of its nested structures other than `atomic64_t`, past `struct bpf_map`
-//! (the per-type fields), sign-extending loads, and any such read for a target kernel before
-//! 6.18, whose `struct bpf_map` has another layout.
+//! (the per-type fields), sign-extending loads of a pointer member, and any such read for a
+//! target kernel before 6.18, whose `struct bpf_map` has another layout. A sign-extending
+//! load of a number field gives an unknown number sign-extended from the access's size
+//! (`coerce_reg_to_size_sx`).
 //!
 //! The layout is the one of Linux 6.18 on x86_64 with `CONFIG_SECURITY` and `CONFIG_MEMCG`
 //! (Debian's and most distributions' configuration), read from `/sys/kernel/btf/vmlinux`:
@@ -177,13 +179,21 @@ impl<'a> Exec<'a> {
                 ),
             ));
         };
-        if sx {
-            return Err(e(pc, Rule::MemoryAccess, format!(
-                "{what}: sign-extending loads of its struct {ty} fields are not modelled by this verifier"
-            )));
+        // A sign-extending load of a number field: the kernel's `check_mem_access` ends with
+        // `coerce_reg_to_size_sx` of the unknown number it read. Anything else read that way
+        // (a pointer member) stays refused.
+        let sign = |v: RegVal| {
+            match v {
+            RegVal::Scalar(_) if sx => Ok(RegVal::Scalar(scalar_of(n, true))),
+            RegVal::Scalar(_) => Ok(v),
+            _ if sx => Err(e(pc, Rule::MemoryAccess, format!(
+                "{what}: a sign-extending load of a pointer member of its struct {ty} is not modelled by this verifier"
+            ))),
+            _ => Ok(v),
         }
+        };
         if let Some(btf) = self.input.vmlinux {
-            return self.map_ptr_read_btf(pc, src, btf, ty, off, n, &what);
+            return sign(self.map_ptr_read_btf(pc, src, btf, ty, off, n, &what)?);
         }
         if self.input.kernel < LAYOUT_SINCE {
             return Err(e(pc, Rule::Unsupported, format!(
@@ -200,7 +210,7 @@ impl<'a> Exec<'a> {
             };
             return Err(e(pc, rule, format!("{what} (struct {ty}): {why}")));
         }
-        Ok(RegVal::Scalar(scalar_of(n, false)))
+        sign(RegVal::Scalar(scalar_of(n, false)))
     }
 
     /// A read of the map's structure `ty` through the kernel's BTF `btf`, as the kernel's
@@ -302,8 +312,13 @@ mod tests {
         assert!(msg.ends_with("invalid negative access: off=-8"), "{msg}");
         let (_, msg) = refused("r0 = *(u32 *)(r1 + 296)\nexit", K618);
         assert!(msg.contains("past struct bpf_map"), "{msg}");
-        let (_, msg) = refused("r0 = *(s32 *)(r1 + 76)\nexit", K618);
-        assert!(msg.contains("sign-extending"), "{msg}");
+        // A sign-extending load of a number field (max_entries) reads a sign-extended number.
+        let st = read("r0 = *(s32 *)(r1 + 76)\nexit", K618).unwrap();
+        assert_eq!(*reg(&st, 0), scalar(scalar_of(4, true)));
+        let st = read("r0 = *(s8 *)(r1 + 257)\nexit", K618).unwrap();
+        assert_eq!(reg(&st, 0).clone(), scalar(Scalar::srange(-128, 127)));
+        let (_, msg) = refused("r0 = *(s32 *)(r1 + 40)\nexit", K618);
+        assert!(msg.contains("`ops`"), "{msg}");
         // An older target has another layout.
         let (_, msg) = refused("r0 = *(u32 *)(r1 + 76)\nexit", KernelVersion::DEFAULT);
         assert!(msg.contains("6.18 and later only"), "{msg}");

@@ -328,11 +328,7 @@ fn fill_sx(v: &Scalar, n: u32, keep_fits: bool) -> Scalar {
 
 /// The kernel's `coerce_reg_to_size`: the low `n` bytes, zero-extended.
 pub(crate) fn coerce(v: &Scalar, n: u32) -> Scalar {
-    match n {
-        8 => v.unlinked(),
-        4 => v.unlinked().trunc32(),
-        _ => v.unlinked().and(&Scalar::konst((1u64 << (8 * n)) - 1)),
-    }
+    v.coerce(n)
 }
 
 impl<'a> Exec<'a> {

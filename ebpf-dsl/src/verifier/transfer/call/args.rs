@@ -1,6 +1,8 @@
 //! Helper arguments beyond the map, context and sized-memory kinds of `call/mod.rs`: sockets that
 //! are not released, fixed-size memory (`ARG_PTR_TO_FIXED_SIZE_MEM`) and aligned fixed-size
-//! results (`MEM_WRITE | MEM_ALIGNED`: `bpf_strtol`'s result, `bpf_check_mtu`'s MTU).
+//! results (`MEM_WRITE | MEM_ALIGNED`: `bpf_strtol`'s result, `bpf_check_mtu`'s MTU), and the
+//! checks every argument gets before its kind's (at most one holding a reference, packet
+//! pointers only for helpers with `pkt_access`).
 
 use super::*;
 
@@ -112,6 +114,73 @@ pub(crate) fn sock_ret(st: &mut State, ret: Ret, arg: &RegVal) -> RegVal {
     }
 }
 
+/// Whether `v` holds a reference (the kernel's `ref_obj_id`): ring buffer memory from a
+/// reservation, a socket from a lookup or a cast of one, a referenced kernel object; the id
+/// part of `ref_id` (below the flag bits) is not zero.
+pub(crate) fn held_ref(v: &RegVal) -> bool {
+    let id = match v {
+        RegVal::Ringbuf { ref_id, .. }
+        | RegVal::RingbufOrNull { ref_id, .. }
+        | RegVal::Sock { ref_id, .. }
+        | RegVal::SockOrNull { ref_id, .. }
+        | RegVal::BtfSock { ref_id, .. }
+        | RegVal::BtfSockOrNull { ref_id, .. }
+        | RegVal::KObj { ref_id, .. }
+        | RegVal::BtfObjAt { ref_id, .. }
+        | RegVal::KObjOrNull { ref_id, .. }
+        | RegVal::Alloc { ref_id, .. }
+        | RegVal::AllocOrNull { ref_id, .. } => *ref_id,
+        _ => 0,
+    };
+    id & ((1 << 23) - 1) != 0
+}
+
+impl Exec<'_> {
+    /// The kernel's checks of `check_func_arg` that come before an argument's type (6.18):
+    /// at most one argument (`ARG_ANYTHING` aside) holds a reference (`ref_arg` keeps the
+    /// first one's register), and a packet pointer is only for helpers whose prototype has
+    /// `pkt_access`.
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) fn check_arg_kinds(
+        &self,
+        pc: usize,
+        id: i32,
+        arg: Arg,
+        r: u8,
+        v: &RegVal,
+        ref_arg: &mut Option<u8>,
+        name: &str,
+    ) -> R<()> {
+        if arg == Arg::Anything {
+            return Ok(());
+        }
+        if held_ref(v) {
+            if let Some(first) = *ref_arg {
+                return Err(e(
+                    pc,
+                    Rule::HelperArgument,
+                    format!(
+                        "bpf_{name} gets two arguments holding a reference (r{first} and r{r}, {}); the kernel lets at most one argument of a helper call hold one (`more than one arg with ref_obj_id`)",
+                        self.describe(v)
+                    ),
+                ));
+            }
+            *ref_arg = Some(r);
+        }
+        if matches!(v, RegVal::Pkt { .. }) && !helpers::pkt_access(id) {
+            return Err(e(
+                pc,
+                Rule::HelperArgument,
+                format!(
+                    "bpf_{name} may not be given a packet pointer (r{r} is {}): only the map helpers that read a key or value, bpf_csum_diff, the socket lookups and the syncookie helpers take packet memory (the kernel: `helper access to the packet is not allowed`); copy the bytes to the stack first",
+                    self.describe(v)
+                ),
+            ));
+        }
+        Ok(())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::super::super::testkit::*;
@@ -144,7 +213,7 @@ mod tests {
         };
         let (rule, _) = tc.refused(&mut state(&[(1, maybe)]));
         assert_eq!(rule, Rule::NullCheck);
-        let (rule, msg) = tc.refused(&mut state(&[(1, pkt(0, 0))]));
+        let (rule, msg) = tc.refused(&mut state(&[(1, stack(-8))]));
         assert_eq!(rule, Rule::HelperArgument);
         assert!(
             msg.starts_with(
@@ -169,7 +238,7 @@ mod tests {
                 "bpf_strtol writes 8 bytes through r4, which must be 8-byte aligned, but r4 is at offset 4"
             )
         );
-        let (rule, msg) = call.refused(&mut regs(pkt(0, 8)));
+        let (rule, msg) = call.refused(&mut regs(RegVal::Ctx { off: 0 }));
         assert_eq!(rule, Rule::HelperArgument);
         assert!(
             msg.starts_with("bpf_strtol expects a pointer to 8 writable, 8-byte aligned bytes"),
@@ -178,5 +247,66 @@ mod tests {
         // The read-only map cannot take the result.
         let (rule, _) = call.refused(&mut regs(map_value(2, 0)));
         assert_eq!(rule, Rule::MemoryAccess);
+    }
+
+    #[test]
+    fn only_helpers_with_packet_access_take_packet_pointers() {
+        // bpf_csum_diff has the kernel's `pkt_access`: packet memory is fine.
+        let csum = One::new("call bpf_csum_diff\nexit");
+        let regs = |p: RegVal| {
+            state(&[
+                (1, p),
+                (2, konst(4)),
+                (3, konst(0)),
+                (4, konst(0)),
+                (5, konst(0)),
+            ])
+        };
+        csum.next(&mut regs(pkt(0, 8)));
+        // bpf_trace_printk has not: the same bytes are refused, named by the kernel's words.
+        let printk = One::new("call bpf_trace_printk\nexit");
+        let (rule, msg) = printk.refused(&mut state(&[(1, pkt(0, 8)), (2, konst(4))]));
+        assert_eq!(rule, Rule::HelperArgument);
+        assert!(
+            msg.contains("helper access to the packet is not allowed"),
+            "{msg}"
+        );
+        // An `ARG_ANYTHING` argument may still be a packet pointer.
+        assert!(!crate::verifier::helpers::pkt_access(6));
+        assert!(crate::verifier::helpers::pkt_access(1));
+    }
+
+    #[test]
+    fn one_referenced_argument_a_call() {
+        let ring = RegVal::Ringbuf {
+            size: 16,
+            off: 0,
+            var: Scalar::konst(0),
+            ref_id: 3,
+        };
+        assert!(held_ref(&ring));
+        // A global function's memory argument (ref_id 0) holds none.
+        assert!(!held_ref(&RegVal::Ringbuf {
+            size: 16,
+            off: 0,
+            var: Scalar::konst(0),
+            ref_id: 0,
+        }));
+        // bpf_strtol(buf, len, flags, res) with the same reservation as buffer and result.
+        let call = One::new("call bpf_strtol\nexit");
+        let (rule, msg) = call.refused(&mut state(&[
+            (1, ring),
+            (2, konst(4)),
+            (3, konst(0)),
+            (4, ring),
+        ]));
+        assert_eq!(rule, Rule::HelperArgument);
+        assert!(msg.contains("more than one arg with ref_obj_id"), "{msg}");
+        call.next(&mut state(&[
+            (1, ring),
+            (2, konst(4)),
+            (3, konst(0)),
+            (4, stack(-8)),
+        ]));
     }
 }

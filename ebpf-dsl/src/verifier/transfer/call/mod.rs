@@ -170,6 +170,7 @@ impl<'a> Exec<'a> {
         let mut writes = Vec::new();
         let mut callback: Option<(usize, RegVal)> = None;
         let mut timer: Option<u16> = None;
+        let mut ref_arg: Option<u8> = None;
         for (i, arg) in p.args.iter().enumerate() {
             let r = (i + 1) as u8;
             let v = self.read(st, pc, r).map_err(|mut err| {
@@ -190,6 +191,7 @@ impl<'a> Exec<'a> {
                     ),
                 ))
             };
+            self.check_arg_kinds(pc, id, *arg, r, &v, &mut ref_arg, name)?;
             match arg {
                 Arg::MapPtr => {
                     let m = match v {
@@ -245,9 +247,16 @@ impl<'a> Exec<'a> {
                     } else {
                         (spec.value_size, "value")
                     };
+                    // The kernel's `map_key_value_types`: the stack (at a constant or, for a
+                    // privileged program, a variable offset), the packet, a map value, and
+                    // memory such as a ring buffer reservation.
                     if !matches!(
                         v,
-                        RegVal::Stack { .. } | RegVal::Pkt { .. } | RegVal::MapValue { .. }
+                        RegVal::Stack { .. }
+                            | RegVal::StackVar { .. }
+                            | RegVal::Pkt { .. }
+                            | RegVal::MapValue { .. }
+                            | RegVal::Ringbuf { .. }
                     ) {
                         return bad(&format!("a pointer to the {size}-byte {what} (e.g. on the stack: `r{r} = r10; r{r} += -{size}`)"), self);
                     }
@@ -260,6 +269,12 @@ impl<'a> Exec<'a> {
                 Arg::Ctx => {
                     if v != (RegVal::Ctx { off: 0 }) {
                         return bad("the context pointer (the program's r1 at entry)", self);
+                    }
+                }
+                Arg::CtxOrNull => {
+                    let null = matches!(v, RegVal::Scalar(z) if z.as_const() == Some(0));
+                    if v != (RegVal::Ctx { off: 0 }) && !null {
+                        return bad("the context pointer (the program's r1 at entry) or 0", self);
                     }
                 }
                 Arg::MapValueOrNull => {
@@ -315,11 +330,13 @@ impl<'a> Exec<'a> {
                         ));
                     };
                     let or_null = matches!(ma, Arg::MemReadOrNull | Arg::MemWriteOrNull);
-                    // A map value that may be NULL is taken by a memory argument that may be
-                    // NULL (`check_reg_type` drops `PTR_MAYBE_NULL` from both), its bounds
+                    // A map value or ring buffer reservation that may be NULL is taken by a
+                    // memory argument that may be NULL (`check_reg_type` drops `PTR_MAYBE_NULL` from both), its bounds
                     // checked as for the value (`check_helper_mem_access`).
                     let mv = match mv {
-                        RegVal::MapValueOrNull { .. } if or_null => not_null(&mv),
+                        RegVal::MapValueOrNull { .. } | RegVal::RingbufOrNull { .. } if or_null => {
+                            not_null(&mv)
+                        }
                         _ => mv,
                     };
                     if or_null && matches!(mv, RegVal::Scalar(z) if z.as_const() == Some(0)) {

@@ -1,0 +1,10 @@
+# kernel: accept
+# since: 6.18
+# kernel log: 6.18 tracks rX = -rX (6.12's check_alu_op makes it unknown, and walks the bad path)
+r0 = 5
+r0 = -r0
+if r0 == -5 goto ok
+r0 = *(u64 *)(r0 + 0)
+ok:
+r0 = 2
+exit
