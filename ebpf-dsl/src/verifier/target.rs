@@ -59,6 +59,12 @@ impl KernelVersion {
     /// (`regs_refine_cond_op` on one state: `[0, u32::MAX]` becomes `[1, u32::MAX - 1]`; in
     /// 6.12.118's source and the 6.18 reference kernel, not known for 6.6).
     pub const SAME_REG_NARROW: KernelVersion = KernelVersion::new(6, 12);
+    /// A multiplication keeps a range computed from the products of the operands' bounds
+    /// (`scalar_min_max_mul` / `scalar32_min_max_mul` with overflow checks, upstream in 6.14).
+    /// Before it the kernel keeps a range only when both operands are not negative and at
+    /// most U32_MAX (64-bit) or U16_MAX (32-bit): "Ain't nobody got time to multiply that
+    /// sign" in 6.12.118's source; otherwise only the known bits.
+    pub const MUL_PRODUCTS: KernelVersion = KernelVersion::new(6, 14);
     /// A 32-bit multiplication keeps signed 32-bit bounds whatever the operands' signs (the
     /// products of the bounds when none overflows: `scalar32_min_max_mul`; seen on 6.18.44,
     /// `w0 *= -4` of 0..=7 is -28..=0; 6.12.118's source forgets them for a negative operand).

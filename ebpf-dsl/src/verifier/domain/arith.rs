@@ -164,6 +164,35 @@ pub(crate) fn mul32_signed(a: &Scalar, b: &Scalar) -> Option<(i32, i32)> {
     Some((*p.iter().min()?, *p.iter().max()?))
 }
 
+/// `r`, the result of `a * b` (64-bit when `is64`, else 32-bit), as kernels before
+/// [`KernelVersion::MUL_PRODUCTS`](crate::verifier::KernelVersion::MUL_PRODUCTS) bound it:
+/// unchanged when both operands are not negative and at most U32_MAX (64-bit) or U16_MAX
+/// (32-bit), where the older rule's unsigned products are the newer rule's; else only its
+/// known bits (the older kernels' `__mark_reg64_unbounded` / `__mark_reg32_unbounded`, the
+/// tnum of the product kept).
+pub(crate) fn mul_before_products(is64: bool, a: &Scalar, b: &Scalar, r: Scalar) -> Scalar {
+    let (a, b) = (a.sync().unwrap_or(*a), b.sync().unwrap_or(*b));
+    let kept = if is64 {
+        a.smin >= 0 && b.smin >= 0 && a.umax <= u32::MAX as u64 && b.umax <= u32::MAX as u64
+    } else {
+        a.s32min >= 0 && b.s32min >= 0 && a.u32max <= 0xffff && b.u32max <= 0xffff
+    };
+    if kept || r.as_const().is_some() {
+        return r;
+    }
+    let (top, fallback) = if is64 {
+        (u64::MAX, Scalar::UNKNOWN)
+    } else {
+        (u32::MAX as u64, Scalar::of_size(4))
+    };
+    Scalar {
+        t: r.t,
+        ..Scalar::urange(0, top)
+    }
+    .sync()
+    .unwrap_or(fallback)
+}
+
 /// [`alu64`] without its table.
 fn alu64_full(op: AluOp, a: &Scalar, b: &Scalar) -> Scalar {
     // The kernel computes the 32-bit bounds of a sum or difference from the operands' 32-bit
@@ -627,6 +656,36 @@ mod tests {
         assert_eq!(
             alu32(AluOp::Lsh, &Scalar::konst(2), &Scalar::konst(3)),
             Scalar::konst(16)
+        );
+    }
+
+    #[test]
+    fn multiplications_before_6_14_keep_a_range_only_for_small_non_negative_operands() {
+        let small = Scalar::urange(0, 100);
+        let neg = Scalar::srange(-4, 7);
+        let big = Scalar::urange(0, 100_000);
+        // 64-bit: small non-negative operands keep the products; a negative one does not.
+        let r = alu64(AluOp::Mul, &small, &Scalar::konst(3));
+        assert_eq!(mul_before_products(true, &small, &Scalar::konst(3), r), r);
+        let r = alu64(AluOp::Mul, &neg, &Scalar::konst(3));
+        assert_eq!((r.smin, r.smax), (-12, 21));
+        let o = mul_before_products(true, &neg, &Scalar::konst(3), r);
+        assert_eq!((o.smin, o.smax), (i64::MIN, i64::MAX));
+        // 32-bit: an operand above U16_MAX loses the range; the known bits are left (0..=100000
+        // has 17 unknown low bits: times 2, at most 0x3fffe).
+        let r = alu32(AluOp::Mul, &big, &Scalar::konst(2));
+        assert_eq!((r.umin, r.umax), (0, 200_000));
+        let o = mul_before_products(false, &big, &Scalar::konst(2), r);
+        assert_eq!((o.umin, o.umax), (0, 0x3fffe));
+        // Two constants stay a constant (the tnum is exact).
+        let c = alu64(
+            AluOp::Mul,
+            &Scalar::konst((-3i64) as u64),
+            &Scalar::konst(5),
+        );
+        assert_eq!(
+            mul_before_products(true, &Scalar::konst((-3i64) as u64), &Scalar::konst(5), c),
+            c
         );
     }
 

@@ -117,6 +117,10 @@ impl<'a> Exec<'a> {
                     alu32(op, &a.unlinked(), &b.unlinked())
                 }
                 .unlinked();
+                // Before 6.14 a product keeps a range only for small non-negative operands.
+                if op == AluOp::Mul && self.input.kernel < KernelVersion::MUL_PRODUCTS {
+                    r = mul_before_products(is64, a, b, r);
+                }
                 // 6.18 multiplies the signed 32-bit bounds too (`scalar32_min_max_mul`).
                 if !is64 && op == AluOp::Mul && self.input.kernel >= KernelVersion::SIGNED_MUL32 {
                     if let Some(s) = mul32_signed(a, b) {
