@@ -233,26 +233,28 @@ def small(kind, ln):
     elif kind == "jmp32":
         m = JUMP.match(ln)
         if m:
-            w = "w" if m.group(2) == "r" else "r"
-            b = m.group(5)
-            b = w + b[1:] if b[0] in "rw" else b
+            w, b = width_flipped(m, 2, 5)
             out = [f"{m.group(1)}{w}{m.group(3)} {m.group(4)} {b}{m.group(6)}"]
     elif kind == "alu32":
         m = ALU.match(ln)
         if m:
-            w = "w" if m.group(2) == "r" else "r"
-            b = m.group(5)
-            b = w + b[1:] if b[0] in "rw" else b
+            w, b = width_flipped(m, 2, 5)
             out = [f"{m.group(1)}{w}{m.group(3)} {m.group(4)}= {b}"]
         m = MOV.match(ln)
         if m:
-            w = "w" if m.group(2) == "r" else "r"
-            b = m.group(4)
-            b = w + b[1:] if b[0] in "rw" else b
+            w, b = width_flipped(m, 2, 4)
             out = [f"{m.group(1)}{w}{m.group(3)} = {b}"]
     elif kind == "reg":
         out = other_register(ln)
     return out
+
+
+def width_flipped(m, reg, src):
+    """The other width's register prefix for group `reg` of match `m` ("r" <-> "w") and
+    group `src` (a register operand) in that width; an immediate source stays as it is."""
+    w = "w" if m.group(reg) == "r" else "r"
+    b = m.group(src)
+    return w, (w + b[1:] if b[0] in "rw" else b)
 
 
 def other_register(ln):
