@@ -11,7 +11,7 @@
 //! | feature                                                                 | since |
 //! |-------------------------------------------------------------------------|-------|
 //! | `bpf_map_lookup_elem` on an (per-CPU) array with a constant in-bounds key from the stack never returns NULL | 6.14 |
-//! | byte swaps (`be16`, `bswap32`, ...) keep the known bits and truncate (`scalar_byte_swap`) | 6.18 |
+//! | byte swaps (`be16`, `bswap32`, ...) and `le16` / `le32` keep the known bits and truncate (`scalar_byte_swap`) | 6.18 |
 //! | `rX <<= 32` keeps a negative 32-bit signed bound too, shifted up (the `<<32 s>>32` sign extension) | 6.12 |
 //! | `==` / `!=` between values whose known bits disagree is decided (`tnum_overlap`) | 6.12 |
 //! | a map pointer (`r1 = m ll`, or an inner map from a map of maps) compared with 0 is decided (`reg_not_null` with `CONST_PTR_TO_MAP`) | 6.12 |
@@ -23,6 +23,11 @@
 //! | load-acquire and store-release instructions (`BPF_LOAD_ACQ`, `BPF_STORE_REL`) | 6.15 |
 //! | `bpf_get_smp_processor_id` returns a number in `0..nr_cpu_ids` (modelled as `0..=u32::MAX`: the machine's count is not known) | 6.12 |
 //! | a sign extension (`rX = (s8)rY`, `*(s16 *)` of a spilled number) of a value whose signed 32-bit range fits the narrower type keeps that range | 6.18 |
+//! | a 64-bit `==` / `!=` the 64-bit ranges leave open is decided by the 32-bit bounds | 6.12 |
+//! | a register compared with itself (`if r1 < r1`) is narrowed on the branch that holds | 6.12 |
+//! | a multiplication keeps the range of the products of its operands' bounds (before: only for non-negative operands up to U32_MAX, U16_MAX in 32 bits) | 6.14 |
+//! | a 32-bit multiplication keeps signed 32-bit bounds whatever the operands' signs | 6.18 |
+//! | a negation (`rX = -rX`) is tracked as `0 - rX` (before: an unknown number; the first release between 6.12 and 6.18 that has it is not pinned down) | 6.18 |
 //!
 //! Everything else follows kernel 6.18 and is checked against it by the differential tests.
 
