@@ -22,6 +22,7 @@ fn verdict(
     obj: &Object,
     types: Option<&ProgramTypes>,
     locks: &[ebpf_dsl::btf::MapSpinLock],
+    kptrs: &[ebpf_dsl::btf::MapKptr],
     name: &str,
 ) -> Result<(), String> {
     let p = obj
@@ -46,7 +47,7 @@ fn verdict(
         func_info: p.func_info.as_deref(),
         vmlinux: Some(&vmlinux),
         program_types: types,
-        kptrs: &[],
+        kptrs,
         strict_alignment: false,
         interpreter: false,
     };
@@ -63,9 +64,10 @@ fn trees_lists_and_kptrs_of_local_objects_follow_the_kernels_rules() {
     assert_eq!(ob.kernel_refusal(), None);
     let types = ob.program_types();
     let locks = ob.spin_locks();
+    let kptrs = ob.kptrs();
     // `.data.A`'s lock, where the symbol table puts `glock` (clang leaves the DATASEC's 0).
     assert!(locks.iter().any(|l| l.map == ".data.A"), "{locks:?}");
-    let v = |name| verdict(&obj, Some(&types), &locks, name);
+    let v = |name| verdict(&obj, Some(&types), &locks, &kptrs, name);
     // The inner maps' values of a map of maps: their lock and list head from the inner
     // definition (`ObjectBtf::map_values` names it `lists_of_maps.inner`).
     assert!(
@@ -87,8 +89,36 @@ fn trees_lists_and_kptrs_of_local_objects_follow_the_kernels_rules() {
         assert!(e.contains(rule), "{name}: {e}");
     }
     // Without the program's types: bpf_obj_new is refused, as by a kernel without prog BTF.
-    let e = verdict(&obj, None, &locks, "stash").unwrap_err();
+    let e = verdict(&obj, None, &locks, &[], "stash").unwrap_err();
     assert!(e.contains("requires prog BTF"), "{e}");
+}
+
+#[test]
+fn a_stashed_objects_kptr_loads_as_an_rcu_non_owning_reference() {
+    // Kernel 6.18.44's verdicts (tools/real-programs/kload, when the programs were written):
+    // `btf_ld_kptr_type` gives MEM_ALLOC | MEM_RCU | PTR_MAYBE_NULL (and NON_OWN_REF: both
+    // structs have a bpf_rb_node).
+    let Some(bytes) = compile("graph") else {
+        return;
+    };
+    let obj = read_object(&bytes).unwrap();
+    let ob = object_btf(&bytes).unwrap().unwrap();
+    let types = ob.program_types();
+    let locks = ob.spin_locks();
+    let kptrs = ob.kptrs();
+    let v = |name| verdict(&obj, Some(&types), &locks, &kptrs, name);
+    for ok in ["peek_stash", "acquire_stashed", "stash_rnode"] {
+        assert_eq!(v(ok), Ok(()), "{ok}");
+    }
+    for (name, rule) in [
+        ("drop_peeked", "an object the program owns"),
+        ("peek_after_unlock", "not a pointer"),
+        ("peek_unchecked", "null"),
+        ("acquire_unchecked", "null"),
+    ] {
+        let e = v(name).expect_err(name);
+        assert!(e.to_lowercase().contains(rule), "{name}: {e}");
+    }
 }
 
 #[test]
@@ -101,7 +131,8 @@ fn the_lock_of_an_owned_object_guards_its_own_list() {
     assert_eq!(ob.kernel_refusal(), None);
     let types = ob.program_types();
     let locks = ob.spin_locks();
-    let v = |name| verdict(&obj, Some(&types), &locks, name);
+    let kptrs = ob.kptrs();
+    let v = |name| verdict(&obj, Some(&types), &locks, &kptrs, name);
     for ok in ["own_lock_push_pop", "popped_owner_own_list"] {
         assert_eq!(v(ok), Ok(()), "{ok}");
     }
@@ -152,7 +183,8 @@ fn linux_6_16_peeks_give_non_owning_nodes_under_the_lock() {
     assert_eq!(ob.kernel_refusal(), None);
     let types = ob.program_types();
     let locks = ob.spin_locks();
-    let v = |name| verdict(&obj, Some(&types), &locks, name);
+    let kptrs = ob.kptrs();
+    let v = |name| verdict(&obj, Some(&types), &locks, &kptrs, name);
     for ok in [
         "tree_walk",
         "tree_remove_child",
@@ -195,7 +227,7 @@ fn a_btf_the_kernel_refuses_leaves_the_object_without_types_locks_or_kptrs() {
         "{why}"
     );
     // As libbpf loads it: no BTF at all. bpf_obj_new is refused; the kptr is plain bytes.
-    let e = verdict(&obj, None, &[], "add_first_remove").unwrap_err();
+    let e = verdict(&obj, None, &[], &[], "add_first_remove").unwrap_err();
     assert!(e.contains("requires prog BTF"), "{e}");
-    assert_eq!(verdict(&obj, None, &[], "store_kptr"), Ok(()));
+    assert_eq!(verdict(&obj, None, &[], &[], "store_kptr"), Ok(()));
 }

@@ -27,6 +27,7 @@
 //! | a register compared with itself (`if r1 < r1`) is narrowed on the branch that holds | 6.12 |
 //! | a multiplication keeps the range of the products of its operands' bounds (before: only for non-negative operands up to U32_MAX, U16_MAX in 32 bits) | 6.14 |
 //! | a 32-bit multiplication keeps signed 32-bit bounds whatever the operands' signs | 6.18 |
+//! | a load of a `__kptr` field holding a program's own struct (`bpf_obj_new`) gives an RCU non-owning reference, which `bpf_refcount_acquire` takes | 6.12 |
 //! | a negation (`rX = -rX`) is tracked as `0 - rX` (before: an unknown number; the first release between 6.12 and 6.18 that has it is not pinned down) | 6.18 |
 //!
 //! Everything else follows kernel 6.18 and is checked against it by the differential tests.
@@ -74,6 +75,11 @@ impl KernelVersion {
     /// products of the bounds when none overflows: `scalar32_min_max_mul`; seen on 6.18.44,
     /// `w0 *= -4` of 0..=7 is -28..=0; 6.12.118's source forgets them for a negative operand).
     pub const SIGNED_MUL32: KernelVersion = KernelVersion::new(6, 18);
+    /// A direct load of a referenced kptr to a program's own struct gives an RCU-protected
+    /// non-owning reference (`btf_ld_kptr_type`: `MEM_ALLOC | MEM_RCU`, `NON_OWN_REF` for a
+    /// struct with a graph node; in 6.12.118's source and the 6.18 reference kernel, not
+    /// known for 6.6: before, such a load is refused as not modelled).
+    pub const LOCAL_KPTR_LOAD: KernelVersion = KernelVersion::new(6, 12);
     /// Narrow fills keep a spilled number's bounds (`bpf_stack_narrow_access_ok`), spills and
     /// fills and 32-bit moves of a value that fits keep its link to its copies.
     pub const NARROW_FILL: KernelVersion = KernelVersion::new(6, 12);

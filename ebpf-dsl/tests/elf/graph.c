@@ -127,6 +127,114 @@ SEC("tc") int store_kptr(struct __sk_buff *ctx) {
   *(volatile __u64 *)&s->n = 0;
   return 0;
 }
+/* Loads of a stashed object's kptr (Linux 6.12+): an RCU-protected non-owning reference, possibly
+ * NULL (MEM_ALLOC | MEM_RCU, NON_OWN_REF for a struct with a graph node). */
+SEC("tc") int peek_stash(struct __sk_buff *ctx) {
+  int k = 0;
+  struct stash *s = bpf_map_lookup_elem(&stashes, &k);
+  struct node_data *n;
+  if (!s)
+    return 1;
+  n = s->n;
+  if (!n)
+    return 2;
+  n->data = ctx->len;
+  return n->key;
+}
+
+SEC("tc") int drop_peeked(struct __sk_buff *ctx) {
+  int k = 0;
+  struct stash *s = bpf_map_lookup_elem(&stashes, &k);
+  struct node_data *n;
+  if (!s)
+    return 1;
+  n = s->n;
+  if (!n)
+    return 2;
+  bpf_obj_drop(n);
+  return 0;
+}
+
+SEC("tc") int peek_after_unlock(struct __sk_buff *ctx) {
+  int k = 0;
+  struct stash *s = bpf_map_lookup_elem(&stashes, &k);
+  struct node_data *n;
+  if (!s)
+    return 1;
+  n = s->n;
+  if (!n)
+    return 2;
+  bpf_spin_lock(&glock);
+  bpf_spin_unlock(&glock);
+  return n->key;
+}
+
+SEC("tc") int peek_unchecked(struct __sk_buff *ctx) {
+  int k = 0;
+  struct stash *s = bpf_map_lookup_elem(&stashes, &k);
+  if (!s)
+    return 1;
+  return s->n->key;
+}
+
+struct rnode {
+  long key;
+  struct bpf_rb_node node;
+  struct bpf_refcount ref;
+};
+struct rstash {
+  struct rnode __kptr *r;
+};
+struct {
+  int (*type)[2]; /* BPF_MAP_TYPE_ARRAY */
+  int (*max_entries)[1];
+  int *key;
+  struct rstash *value;
+} rstashes SEC(".maps");
+
+SEC("tc") int acquire_stashed(struct __sk_buff *ctx) {
+  int k = 0;
+  struct rstash *s = bpf_map_lookup_elem(&rstashes, &k);
+  struct rnode *p, *q;
+  if (!s)
+    return 1;
+  p = s->r;
+  if (!p)
+    return 2;
+  q = bpf_refcount_acquire(p);
+  if (!q)
+    return 3;
+  k = q->key;
+  bpf_obj_drop(q);
+  return k;
+}
+
+SEC("tc") int stash_rnode(struct __sk_buff *ctx) {
+  int k = 0;
+  struct rstash *s = bpf_map_lookup_elem(&rstashes, &k);
+  struct rnode *p;
+  if (!s)
+    return 1;
+  p = bpf_obj_new(struct rnode);
+  if (!p)
+    return 2;
+  p = bpf_kptr_xchg(&s->r, p);
+  if (p)
+    bpf_obj_drop(p);
+  return 0;
+}
+
+SEC("tc") int acquire_unchecked(struct __sk_buff *ctx) {
+  int k = 0;
+  struct rstash *s = bpf_map_lookup_elem(&rstashes, &k);
+  struct rnode *q;
+  if (!s)
+    return 1;
+  q = bpf_refcount_acquire(s->r);
+  if (q)
+    bpf_obj_drop(q);
+  return 0;
+}
 char _license[] SEC("license") = "GPL";
 
 /* A map of maps whose inner maps' values hold a lock and the list it protects: the kernel

@@ -12,6 +12,7 @@ struct bpf_rb_root { __u64 a, b; } __attribute__((aligned(8)));
 struct bpf_rb_node { __u64 a, b, c, d; } __attribute__((aligned(8)));
 struct bpf_list_head { __u64 a, b; } __attribute__((aligned(8)));
 struct bpf_list_node { __u64 a, b, c; } __attribute__((aligned(8)));
+struct bpf_refcount { __u32 a; } __attribute__((aligned(4)));
 typedef _Bool bool;
 
 extern void *bpf_obj_new_impl(__u64 local_type_id, void *meta) __ksym;
@@ -31,6 +32,8 @@ static void *(*bpf_map_lookup_elem)(void *map, const void *key) = (void *)1;
 static void *(*bpf_kptr_xchg)(void *dst, void *ptr) = (void *)194;
 #define bpf_obj_new(t) ((t *)bpf_obj_new_impl(__builtin_btf_type_id(*(t *)0, 0), 0))
 #define bpf_obj_drop(p) bpf_obj_drop_impl(p, 0)
+extern void *bpf_refcount_acquire_impl(void *kptr, void *meta) __ksym;
+#define bpf_refcount_acquire(p) ((typeof(p))bpf_refcount_acquire_impl(p, 0))
 /* Linux 6.16's peeks: non-owning references, or NULL, with the lock held. */
 extern struct bpf_rb_node *bpf_rbtree_root(struct bpf_rb_root *root) __ksym;
 extern struct bpf_rb_node *bpf_rbtree_left(struct bpf_rb_root *root,

@@ -380,7 +380,7 @@ impl<'a> Exec<'a> {
 
     /// The id of the first type of the kernel's BTF called `name` of kind number `kind`,
     /// searched once per verification.
-    fn find_kernel_type(&self, btf: &Btf, name: &str, kind: u32) -> Option<u32> {
+    pub(crate) fn find_kernel_type(&self, btf: &Btf, name: &str, kind: u32) -> Option<u32> {
         let key = (name.to_string(), kind);
         if let Some(id) = self.kernel_types.borrow().get(&key) {
             return *id;

@@ -15,8 +15,12 @@
 //!   by an instruction ("kptr access ...") or a helper ("kptr cannot be accessed indirectly
 //!   by helper").
 //!
-//! Not modelled (refused with a message saying so): kptrs to the program's own types
-//! (`bpf_obj_new`), percpu kptrs, `__uptr`, stores into untrusted kptrs.
+//! * a load of a referenced kptr to the program's own struct (from `bpf_obj_new`, stored with
+//!   `bpf_kptr_xchg`) gives an RCU-protected non-owning reference to it, possibly NULL
+//!   (`MEM_ALLOC | MEM_RCU`, [`Exec::local_kptr_load`]), from Linux 6.12.
+//!
+//! Not modelled (refused with a message saying so): untrusted kptrs to the program's own
+//! types, percpu kptrs, `__uptr`, stores into untrusted kptrs.
 
 use super::*;
 use crate::btf::KptrKind;
@@ -121,14 +125,22 @@ impl<'a> Exec<'a> {
                 ),
             ));
         }
-        let what = format!(
-            "the kptr to struct {target} at bytes {field}..{} of a value of map `{name}` (a kptr to a program's own type, from bpf_obj_new, is not modelled by this verifier)",
-            field + 8
-        );
-        let ty = self.kernel_struct(pc, &target, &what)?;
         // Sleepable programs (a syscall program, as libbpf loads it) run outside an RCU read
         // section unless they take one, which is not modelled.
         let in_rcu = self.input.prog_type != crate::spec::ProgramType::Syscall;
+        if let Some(local) = self.local_kptr_target(pc, &target)? {
+            return self.local_kptr_load(pc, local, in_rcu, kind, st, || {
+                format!(
+                    "the kptr to struct {target} at bytes {field}..{} of a value of map `{name}`",
+                    field + 8
+                )
+            });
+        }
+        let what = format!(
+            "the kptr to struct {target} at bytes {field}..{} of a value of map `{name}`",
+            field + 8
+        );
+        let ty = self.kernel_struct(pc, &target, &what)?;
         let trust = if kind == KptrKind::Ref && in_rcu && RCU_PROTECTED.contains(&target.as_str()) {
             BtfTrust::Rcu
         } else {
@@ -138,6 +150,73 @@ impl<'a> Exec<'a> {
             ty,
             trust,
             id: st.fresh(),
+        }))
+    }
+
+    /// The id in the program's BTF of the struct a kptr field names, when it is the program's
+    /// own type: the kernel looks the name up in its own BTF first (`btf_parse_kptr`), so a
+    /// name the kernel knows is a kernel type; `None` for those (and without the program's BTF).
+    fn local_kptr_target(&self, pc: usize, target: &str) -> R<Option<u32>> {
+        let Some(types) = self.input.program_types else {
+            return Ok(None);
+        };
+        let Some(local) = types.btf.find(target, 4) else {
+            return Ok(None);
+        };
+        let vmlinux = self.vmlinux(pc, "a kptr field's type (a kernel or a program type)")?;
+        Ok(self
+            .find_kernel_type(vmlinux, target, 4)
+            .is_none()
+            .then_some(local))
+    }
+
+    /// The load of a referenced kptr to the program's own struct `ty` (from `bpf_obj_new`,
+    /// stored with `bpf_kptr_xchg`), as the kernel's `btf_ld_kptr_type` types it in an RCU read
+    /// section: `PTR_TO_BTF_ID | MEM_ALLOC | MEM_RCU | PTR_MAYBE_NULL` (every program type is
+    /// `rcu_protected_object`), with `NON_OWN_REF` when the struct has a graph node. Modelled
+    /// as a non-owning reference ([`RegVal::Alloc`] with no `ref_id`): its number members may
+    /// be read and written, `bpf_refcount_acquire` takes it (giving an owning reference or
+    /// NULL); it is neither dropped nor locked nor exchanged, and it dies at `bpf_spin_unlock`
+    /// (the kernel's `invalidate_non_owning_refs`, for those with a graph node; for the others
+    /// this is stricter than the kernel). Outside an RCU section (`PTR_UNTRUSTED`), an untrusted
+    /// kptr, or a target before [`KernelVersion::LOCAL_KPTR_LOAD`]: refused as not modelled.
+    fn local_kptr_load(
+        &self,
+        pc: usize,
+        ty: u32,
+        in_rcu: bool,
+        kind: KptrKind,
+        st: &mut State,
+        what: impl Fn() -> String,
+    ) -> R<Option<RegVal>> {
+        let why = if kind != KptrKind::Ref {
+            Some("an untrusted kptr to a program's own type".to_string())
+        } else if !in_rcu {
+            Some("outside an RCU read section it is an untrusted pointer".to_string())
+        } else if self.input.kernel < KernelVersion::LOCAL_KPTR_LOAD {
+            Some(format!(
+                "the target kernel ({}) predates Linux {}, whose rules for it this verifier models",
+                self.input.kernel,
+                KernelVersion::LOCAL_KPTR_LOAD
+            ))
+        } else {
+            None
+        };
+        if let Some(why) = why {
+            return Err(e(
+                pc,
+                Rule::Unsupported,
+                format!(
+                    "a direct load of {} (a program's own type): {why}; this verifier does not model it (swap the object out with bpf_kptr_xchg instead)",
+                    what()
+                ),
+            ));
+        }
+        Ok(Some(RegVal::AllocOrNull {
+            ty,
+            off: 0,
+            id: st.fresh(),
+            ref_id: 0,
         }))
     }
 
