@@ -235,6 +235,64 @@ SEC("tc") int acquire_unchecked(struct __sk_buff *ctx) {
     bpf_obj_drop(q);
   return 0;
 }
+/* A struct with no special field: its kptr loads as MEM_ALLOC | MEM_RCU (no NON_OWN_REF). */
+struct plain {
+  long key;
+  long data;
+};
+struct pstash {
+  struct plain __kptr *p;
+};
+struct {
+  int (*type)[2]; /* BPF_MAP_TYPE_ARRAY */
+  int (*max_entries)[1];
+  int *key;
+  struct pstash *value;
+} pstashes SEC(".maps");
+
+SEC("tc") int stash_plain(struct __sk_buff *ctx) {
+  int k = 0;
+  struct pstash *s = bpf_map_lookup_elem(&pstashes, &k);
+  struct plain *p;
+  if (!s)
+    return 1;
+  p = bpf_obj_new(struct plain);
+  if (!p)
+    return 2;
+  p = bpf_kptr_xchg(&s->p, p);
+  if (p)
+    bpf_obj_drop(p);
+  return 0;
+}
+
+SEC("tc") int peek_plain(struct __sk_buff *ctx) {
+  int k = 0;
+  struct pstash *s = bpf_map_lookup_elem(&pstashes, &k);
+  struct plain *p;
+  if (!s)
+    return 1;
+  p = s->p;
+  if (!p)
+    return 2;
+  p->data = 3;
+  return p->key;
+}
+
+SEC("tc") int plain_after_rcu_unlock(struct __sk_buff *ctx) {
+  int k = 0;
+  struct pstash *s = bpf_map_lookup_elem(&pstashes, &k);
+  struct plain *p;
+  if (!s)
+    return 1;
+  bpf_rcu_read_lock();
+  p = s->p;
+  if (!p) {
+    bpf_rcu_read_unlock();
+    return 2;
+  }
+  bpf_rcu_read_unlock();
+  return p->key;
+}
 char _license[] SEC("license") = "GPL";
 
 /* A map of maps whose inner maps' values hold a lock and the list it protects: the kernel

@@ -33,6 +33,8 @@ static void *(*bpf_kptr_xchg)(void *dst, void *ptr) = (void *)194;
 #define bpf_obj_new(t) ((t *)bpf_obj_new_impl(__builtin_btf_type_id(*(t *)0, 0), 0))
 #define bpf_obj_drop(p) bpf_obj_drop_impl(p, 0)
 extern void *bpf_refcount_acquire_impl(void *kptr, void *meta) __ksym;
+extern void bpf_rcu_read_lock(void) __ksym;
+extern void bpf_rcu_read_unlock(void) __ksym;
 #define bpf_refcount_acquire(p) ((typeof(p))bpf_refcount_acquire_impl(p, 0))
 /* Linux 6.16's peeks: non-owning references, or NULL, with the lock held. */
 extern struct bpf_rb_node *bpf_rbtree_root(struct bpf_rb_root *root) __ksym;

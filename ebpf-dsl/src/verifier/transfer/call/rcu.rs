@@ -100,8 +100,13 @@ impl<'a> Exec<'a> {
     }
 }
 
-/// After the section closes: every RCU pointer is an untrusted one, no longer NULL-able.
+/// After the section closes: every RCU pointer is an untrusted one, no longer NULL-able. The
+/// program's own objects loaded from a `__kptr` (`MEM_ALLOC | MEM_RCU`, the only non-owning
+/// references outside a `bpf_spin_lock`, `transfer/kptr.rs`) become numbers: stricter than
+/// the kernel, which keeps them as untrusted `MEM_ALLOC` pointers it still reads through
+/// (6.18.44 accepts `elf/graph.c`'s `plain_after_rcu_unlock`; a known false reject).
 fn end_rcu_pointers(st: &mut State) {
+    super::graph_tree::invalidate_non_owning(st);
     st.for_each_reg(|r| match *r {
         RegVal::BtfPtr {
             ty,
