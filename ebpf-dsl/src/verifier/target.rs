@@ -28,6 +28,7 @@
 //! | a multiplication keeps the range of the products of its operands' bounds (before: only for non-negative operands up to U32_MAX, U16_MAX in 32 bits) | 6.14 |
 //! | a 32-bit multiplication keeps signed 32-bit bounds whatever the operands' signs | 6.18 |
 //! | a negation (`rX = -rX`) is tracked as `0 - rX` (before: an unknown number; the first release between 6.12 and 6.18 that has it is not pinned down) | 6.18 |
+//! | `bpf_get_cgroup_classid` from XDP and socket filters (the current task's, no argument; 6.12 offers it to neither; the first release between them that has it is not pinned down) | 6.18 |
 //!
 //! Everything else follows kernel 6.18 and is checked against it by the differential tests.
 
