@@ -22,7 +22,12 @@
 //!   kernel's BTF.
 //! - `mapval`: the value of each data map type and devmap at its end (`value_size - size - 1
 //!   ..= value_size + 1`, and 0 and -1) × size × access kind, at a constant offset and with
-//!   an unknown 0..=3 or 0 / 4 added.
+//!   an unknown 0..=3 or 0 / 4 added; a ring buffer reservation the same way.
+//! - `pkt`: packet and metadata accesses at every offset from -1 to `n + 1` after a check of
+//!   `start + n` against the end in each comparison form (fall-through and taken branches,
+//!   both operand orders, `!=`, the 32-bit form).
+//! - `stack`: every stack offset × size × load and store on a fresh stack, and near a slot
+//!   holding a spilled number, context pointer, 32-bit number or stored zero × access kind.
 //! - `leak`: a pointer of each kind (context, stack, map value, map, packet, packet end,
 //!   socket) stored whole or in part into each memory (context, map value, stack, packet).
 //!
@@ -33,10 +38,10 @@
 //! a false reject; the same cells are verified with the BTF too, where they count. Every
 //! false reject is listed by row (`GRID_SHOW=n`: `n` cells of each row, default 3).
 //!
-//! A full run is about 155,000 cells (about a minute in debug); by default each row keeps one
+//! A full run is about 215,000 cells (about 90 s in debug); by default each row keeps one
 //! cell in `GRID_STRIDE` (default 10; a different phase per row, so every row, and so every
 //! class, is still covered; the helper, map value and leak grids are always whole).
-//! `GRID_FULL=1` runs every cell, `GRID_AREA=ctx|sock|helper|mapptr|mapval|leak` one area.
+//! `GRID_FULL=1` runs every cell, `GRID_AREA=ctx|sock|pkt|stack|helper|mapptr|mapval|leak` one area.
 //! Needs root; skips with a message otherwise unless `CI=true`.
 
 use xsk_testkit::kernel_tests;
@@ -118,6 +123,12 @@ fn every_grid_cell_agrees_with_the_kernel() {
     }
     if want("sock") {
         grid_gen::sock::cells(&thin, &mut cells);
+    }
+    if want("pkt") {
+        grid_gen::pkt::cells(&thin, &mut cells);
+    }
+    if want("stack") {
+        grid_gen::stack::cells(&thin, &mut cells);
     }
     if want("helper") {
         grid_gen::maps::helper_cells(&mut cells);

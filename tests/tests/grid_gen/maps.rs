@@ -79,7 +79,7 @@ pub(crate) fn map_value_cells(out: &mut Vec<Cell>) {
         .iter()
         .map(|&(m, _)| (m, VALUE_SIZE))
         .chain(VALUE_MAPS.iter().map(|&(m, _)| (m, 8)));
-    for (map, value_size) in maps {
+    for (map, value_size) in maps.chain([("rb", VALUE_SIZE)]) {
         for var in ["", " var3", " var4"] {
             for op in Op::ALL {
                 if !var.is_empty() && !matches!(op, Op::Load | Op::StoreReg) {
@@ -98,9 +98,16 @@ pub(crate) fn map_value_cells(out: &mut Vec<Cell>) {
                             " var3" => "r4 = *(u32 *)(r6 + 12)\nr4 &= 3\nr7 += r4\n",
                             _ => "r4 = *(u32 *)(r6 + 12)\nr4 &= 4\nr7 += r4\n",
                         };
-                        let src = format!(
-                            "r6 = r1\n*(u64 *)(r10 - 8) = 0\nr2 = r10\nr2 += -8\nr1 = {map} ll\ncall bpf_map_lookup_elem\nif r0 == 0 goto out\nr7 = r0\n{shift}{access}\nout:\nr0 = 0\nexit\n"
-                        );
+                        // A ring buffer reservation of the value size, submitted after.
+                        let src = if map == "rb" {
+                            format!(
+                                "r6 = r1\nr1 = rb ll\nr2 = {value_size}\nr3 = 0\ncall bpf_ringbuf_reserve\nif r0 == 0 goto out\nr7 = r0\nr8 = r0\n{shift}{access}\nr1 = r8\nr2 = 0\ncall bpf_ringbuf_submit\nout:\nr0 = 0\nexit\n"
+                            )
+                        } else {
+                            format!(
+                                "r6 = r1\n*(u64 *)(r10 - 8) = 0\nr2 = r10\nr2 += -8\nr1 = {map} ll\ncall bpf_map_lookup_elem\nif r0 == 0 goto out\nr7 = r0\n{shift}{access}\nout:\nr0 = 0\nexit\n"
+                            )
+                        };
                         out.push(Cell::new(
                             "mapval",
                             row.clone(),

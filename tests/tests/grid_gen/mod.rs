@@ -11,6 +11,10 @@
 //!   `bpf_skc_lookup_tcp`, an XSKMAP entry's `struct bpf_xdp_sock`).
 //! - [`maps`]: the helpers each program type may call, `struct bpf_map` read through a map
 //!   pointer, and map values at their end for every data map type and devmap.
+//! - [`pkt`]: packet and metadata accesses at the edge of a bounds check, in each comparison
+//!   form.
+//! - [`stack`]: stack offsets × sizes × access kinds, fresh and around spilled numbers and
+//!   pointers.
 //! - [`leaks`]: a pointer of each kind stored into each memory (the privileged pointer-leak
 //!   rules).
 
@@ -20,7 +24,9 @@ use ebpf_dsl::{MapSpec, MapType, ProgramType};
 pub(crate) mod ctx;
 pub(crate) mod leaks;
 pub(crate) mod maps;
+pub(crate) mod pkt;
 pub(crate) mod sock;
+pub(crate) mod stack;
 
 /// The program types the static verifier models.
 pub(crate) const TYPES: [ProgramType; 4] = [
@@ -113,6 +119,7 @@ pub(crate) fn maps() -> Vec<MapSpec> {
         })
         .collect();
     v.push(common::map_spec("x", MapType::Xskmap, 4, 4, 4));
+    v.push(common::map_spec("rb", MapType::Ringbuf, 0, 0, 4096));
     for (name, t) in VALUE_MAPS {
         v.push(common::map_spec(name, t, 4, 8, 4));
     }
