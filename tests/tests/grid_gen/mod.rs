@@ -15,12 +15,15 @@
 //!   form.
 //! - [`stack`]: stack offsets × sizes × access kinds, fresh and around spilled numbers and
 //!   pointers.
+//! - [`alu`]: every ALU operation on a pointer of each kind, with each kind of operand; every
+//!   conditional jump on one; null checks in every comparison form.
 //! - [`leaks`]: a pointer of each kind stored into each memory (the privileged pointer-leak
 //!   rules).
 
 use crate::common;
 use ebpf_dsl::{MapSpec, MapType, ProgramType};
 
+pub(crate) mod alu;
 pub(crate) mod ctx;
 pub(crate) mod leaks;
 pub(crate) mod maps;
