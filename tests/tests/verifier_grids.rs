@@ -22,7 +22,9 @@
 //!   kernel's BTF.
 //! - `mapval`: the value of each data map type and devmap at its end (`value_size - size - 1
 //!   ..= value_size + 1`, and 0 and -1) × size × access kind, at a constant offset and with
-//!   an unknown 0..=3 or 0 / 4 added; a ring buffer reservation the same way.
+//!   an unknown 0..=3 or 0 / 4 added; a ring buffer reservation the same way; every offset
+//!   of values holding a `bpf_spin_lock` or a `bpf_timer`, of arrays read-only and write-only
+//!   for programs, and the end of an array of maps' inner array.
 //! - `pkt`: packet and metadata accesses at every offset from -1 to `n + 1` after a check of
 //!   `start + n` against the end in each comparison form (fall-through and taken branches,
 //!   both operand orders, `!=`, the 32-bit form).
@@ -84,7 +86,7 @@ fn kernel_verdict(
     specs: &[ebpf_dsl::MapSpec],
     maps: &[&Map],
 ) -> Result<(), String> {
-    if cell.attach.is_none() {
+    if cell.attach.is_none() && a.maps.is_empty() {
         return common::kernel_verdict("grid", cell.pt, a, specs, maps, &cell.src);
     }
     let spec = a
@@ -94,7 +96,20 @@ fn kernel_verdict(
         expected_attach_type: cell.attach,
         ..Default::default()
     };
-    match xsk_runtime::program::Program::load_with(&spec, maps, &opts) {
+    let loaded = if a.maps.is_empty() {
+        xsk_runtime::program::Program::load_with(&spec, maps, &opts).map(drop)
+    } else {
+        // Maps the program declares (`.map`): the loader creates them, with BTF placing
+        // their spin locks and timers.
+        let btf = ebpf_dsl::elf::ObjectBtf::for_specials(&a.maps, &a.spin_locks, &a.timers);
+        xsk_runtime::Loader::new()
+            .data(a.data.clone())
+            .map_btf(btf)
+            .program_with(spec, opts)
+            .load()
+            .map(drop)
+    };
+    match loaded {
         Ok(_) => Ok(()),
         Err(xsk_runtime::Error::Verifier { log, .. }) => Err(log),
         Err(e) => panic!(
@@ -152,6 +167,7 @@ fn every_grid_cell_agrees_with_the_kernel() {
     }
     if want("mapval") {
         grid_gen::maps::map_value_cells(&mut cells);
+        grid_gen::maps::declared_map_cells(&mut cells);
     }
     if want("leak") {
         grid_gen::leaks::cells(&mut cells);
@@ -187,8 +203,11 @@ fn every_grid_cell_agrees_with_the_kernel() {
                 .expect("the helper cell's call");
             call.imm = id;
         }
+        let all_specs: Vec<ebpf_dsl::MapSpec> = specs.iter().chain(&a.maps).cloned().collect();
         let mut input = VerifyInput::new(&a.insns, cell.pt)
-            .with_maps(&a.relocations, &specs)
+            .with_maps(&a.relocations, &all_specs)
+            .with_spin_locks(&a.spin_locks)
+            .with_timers(&a.timers)
             .with_kernel(running)
             .with_attach_type(cell.attach);
         if cell.btf {

@@ -3,7 +3,8 @@
 //! read through a map pointer (every offset to 16 bytes past it × size × load /
 //! sign-extending load / store, with and without the kernel's BTF, for every data map type and
 //! an XSKMAP), and the value of every data map type and devmap at its end (offsets
-//! `value_size - size - 1 ..= value_size + 1`, and 0 and -1) × size × access kind.
+//! `value_size - size - 1 ..= value_size + 1`, and 0 and -1) × size × access kind; and the
+//! values of maps the program declares (spin lock, timer, read-only, write-only, inner map).
 
 use super::{Cell, Compare, Op, Thin, DATA_MAPS, SIZES, TYPES, VALUE_MAPS, VALUE_SIZE};
 
@@ -116,6 +117,58 @@ pub(crate) fn map_value_cells(out: &mut Vec<Cell>) {
                             src,
                         ));
                     }
+                }
+            }
+        }
+    }
+}
+
+/// Values of maps the program declares (`.map`, created by the loader): every offset to 2
+/// past the value × size × access kind, for a hash whose value holds a `bpf_spin_lock` at 4,
+/// an array whose value holds a `bpf_timer` at 8, arrays read-only and write-only for
+/// programs, and (at its end) the inner array of an array of maps.
+pub(crate) fn declared_map_cells(out: &mut Vec<Cell>) {
+    let pt = ebpf_dsl::ProgramType::Xdp;
+    let lookup = |decl: &str, map: &str| {
+        format!(
+            "{decl}\n*(u64 *)(r10 - 8) = 0\nr2 = r10\nr2 += -8\nr1 = {map} ll\ncall bpf_map_lookup_elem\nif r0 == 0 goto out\nr7 = r0\n"
+        )
+    };
+    let maps: [(&str, i64, String); 5] = [
+        ("spin-lock", 16, lookup(".map sl hash key=4 value=16 max_entries=4 spin_lock=4", "sl")),
+        ("timer", 24, lookup(".map tm array key=4 value=24 max_entries=1 timer=8", "tm")),
+        ("rdonly", 12, lookup(".map ro array key=4 value=12 max_entries=1 flags=rdonly_prog", "ro")),
+        ("wronly", 12, lookup(".map wo array key=4 value=12 max_entries=1 flags=wronly_prog", "wo")),
+        (
+            "inner",
+            12,
+            lookup(".map mm array_of_maps key=4 value=4 max_entries=1 inner=array:4:12:1", "mm")
+                + "*(u64 *)(r10 - 16) = 0\nr2 = r10\nr2 += -16\nr1 = r7\ncall bpf_map_lookup_elem\nif r0 == 0 goto out\nr7 = r0\n",
+        ),
+    ];
+    for (name, value_size, get) in maps {
+        for op in Op::ALL {
+            let row = format!("mapval {name} {}", op.name());
+            for size in SIZES {
+                let offs: Vec<i64> = if name == "inner" {
+                    (value_size - size - 1..=value_size + 1)
+                        .chain([0, -1])
+                        .collect()
+                } else {
+                    (-1..=value_size + 1).collect()
+                };
+                for off in offs {
+                    let Some(access) = op.text("r7", off, size) else {
+                        continue;
+                    };
+                    let src = format!("{get}{access}\nout:\nr0 = 0\nexit\n");
+                    out.push(Cell::new(
+                        "mapval",
+                        row.clone(),
+                        format!("off {off} size {size}"),
+                        pt,
+                        src,
+                    ));
                 }
             }
         }
