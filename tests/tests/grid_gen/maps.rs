@@ -74,7 +74,7 @@ pub(crate) fn map_ptr_cells(thin: &Thin, out: &mut Vec<Cell>) {
 
 /// Map values at their end, for each data map type and each devmap: at a constant offset,
 /// and at the offset plus an unknown 0..=3 (`var3`) or 0 or 4 (`var4`).
-pub(crate) fn map_value_cells(out: &mut Vec<Cell>) {
+pub(crate) fn map_value_cells(thin: &Thin, out: &mut Vec<Cell>) {
     let pt = ebpf_dsl::ProgramType::Xdp;
     let maps = DATA_MAPS
         .iter()
@@ -87,6 +87,7 @@ pub(crate) fn map_value_cells(out: &mut Vec<Cell>) {
                     continue;
                 }
                 let row = format!("mapval {map}{var} {}", op.name());
+                let mut i = 0;
                 for size in SIZES {
                     let mut offs: Vec<i64> = (value_size - size - 1..=value_size + 1).collect();
                     offs.extend([0, -1]);
@@ -94,6 +95,10 @@ pub(crate) fn map_value_cells(out: &mut Vec<Cell>) {
                         let Some(access) = op.text("r7", off, size) else {
                             continue;
                         };
+                        i += 1;
+                        if !thin.keep(&row, i) {
+                            continue;
+                        }
                         let shift = match var {
                             "" => "",
                             " var3" => "r4 = *(u32 *)(r6 + 12)\nr4 &= 3\nr7 += r4\n",
@@ -127,7 +132,7 @@ pub(crate) fn map_value_cells(out: &mut Vec<Cell>) {
 /// past the value × size × access kind, for a hash whose value holds a `bpf_spin_lock` at 4,
 /// an array whose value holds a `bpf_timer` at 8, arrays read-only and write-only for
 /// programs, and (at its end) the inner array of an array of maps.
-pub(crate) fn declared_map_cells(out: &mut Vec<Cell>) {
+pub(crate) fn declared_map_cells(thin: &Thin, out: &mut Vec<Cell>) {
     let pt = ebpf_dsl::ProgramType::Xdp;
     let lookup = |decl: &str, map: &str| {
         format!(
@@ -149,6 +154,7 @@ pub(crate) fn declared_map_cells(out: &mut Vec<Cell>) {
     for (name, value_size, get) in maps {
         for op in Op::ALL {
             let row = format!("mapval {name} {}", op.name());
+            let mut i = 0;
             for size in SIZES {
                 let offs: Vec<i64> = if name == "inner" {
                     (value_size - size - 1..=value_size + 1)
@@ -161,6 +167,10 @@ pub(crate) fn declared_map_cells(out: &mut Vec<Cell>) {
                     let Some(access) = op.text("r7", off, size) else {
                         continue;
                     };
+                    i += 1;
+                    if !thin.keep(&row, i) {
+                        continue;
+                    }
                     let src = format!("{get}{access}\nout:\nr0 = 0\nexit\n");
                     out.push(Cell::new(
                         "mapval",
