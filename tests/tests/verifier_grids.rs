@@ -34,6 +34,9 @@
 //!   with each kind of operand; every conditional jump comparing one with numbers and
 //!   pointers; a map value or socket that may be NULL compared with 0 or 1 in every form and
 //!   read on either branch.
+//! - `hmem`: every modelled helper taking only a context, numbers and (memory, size) pairs,
+//!   from each type offered it, one memory argument at each offset of -1..=16 into a 16-byte
+//!   region (stack, uninitialised stack, map value, packet, ring buffer) × sizes 0..=17.
 //! - `leak`: a pointer of each kind (context, stack, map value, map, packet, packet end,
 //!   socket) stored whole or in part into each memory (context, map value, stack, packet).
 //!
@@ -44,11 +47,11 @@
 //! a false reject; the same cells are verified with the BTF too, where they count. Every
 //! false reject is listed by row (`GRID_SHOW=n`: `n` cells of each row, default 3).
 //!
-//! A full run is about 231,000 cells (90 s in debug, 32 s in release); by default each row
+//! A full run is about 240,000 cells (90 s in debug, 32 s in release); by default each row
 //! keeps one cell in `GRID_STRIDE` (default 10; a different phase per row, so every row, and
 //! so every class, is still covered; the helper, leak, ALU, jump and null-check grids are
-//! always whole): about 33,000 cells, 10-15 s in debug, 6 s in release. `GRID_FULL=1` runs
-//! every cell, `GRID_AREA=ctx|sock|pkt|stack|alu|jmp|null|helper|mapptr|mapval|leak` one
+//! always whole): about 34,000 cells, 10-15 s in debug, 6 s in release. `GRID_FULL=1` runs
+//! every cell, `GRID_AREA=ctx|sock|pkt|stack|alu|jmp|null|hmem|helper|mapptr|mapval|leak` one
 //! area.
 //! Needs root; skips with a message otherwise unless `CI=true`.
 
@@ -159,6 +162,9 @@ fn every_grid_cell_agrees_with_the_kernel() {
     }
     if want("null") {
         grid_gen::alu::null_check_cells(&mut cells);
+    }
+    if want("hmem") {
+        grid_gen::hmem::cells(&thin, &mut cells);
     }
     if want("helper") {
         grid_gen::maps::helper_cells(&mut cells);

@@ -17,6 +17,8 @@
 //!   pointers.
 //! - [`alu`]: every ALU operation on a pointer of each kind, with each kind of operand; every
 //!   conditional jump on one; null checks in every comparison form.
+//! - [`hmem`]: helper memory arguments at each offset and size around the end of each kind of
+//!   region.
 //! - [`leaks`]: a pointer of each kind stored into each memory (the privileged pointer-leak
 //!   rules).
 
@@ -25,6 +27,7 @@ use ebpf_dsl::{MapSpec, MapType, ProgramType};
 
 pub(crate) mod alu;
 pub(crate) mod ctx;
+pub(crate) mod hmem;
 pub(crate) mod leaks;
 pub(crate) mod maps;
 pub(crate) mod pkt;
