@@ -133,6 +133,7 @@ impl<'a> Exec<'a> {
                 ),
             }));
         };
+        let p = self.family_proto(p);
         let name = p.name;
         if p.avail & self.family == 0 {
             return Err(e(

@@ -80,6 +80,25 @@ pub(crate) fn offered(id: i32) -> u8 {
 }
 
 impl<'a> Exec<'a> {
+    /// The prototype of helper `p` as the kernel gives it to this program's family, where
+    /// that differs from the table's: `bpf_get_cgroup_classid` (17) takes the `__sk_buff` in
+    /// tc programs, but every other program type of Linux 6.18 is offered the current task's
+    /// version, which takes no argument (`bpf_get_cgroup_classid_curr_proto`; 6.12 offered it
+    /// to socket filters and XDP programs not at all, so older targets keep the tc-only row).
+    pub(crate) fn family_proto(&self, p: helpers::Proto) -> helpers::Proto {
+        if p.id == 17
+            && self.family & TC == 0
+            && self.input.kernel >= crate::verifier::KernelVersion::new(6, 18)
+        {
+            return helpers::Proto {
+                args: &[],
+                avail: p.avail | self.family,
+                ..p
+            };
+        }
+        p
+    }
+
     /// Refuses a call to kernel helper `id` that the kernel does not offer to this program's
     /// type at all.
     pub(crate) fn check_offered(&self, pc: usize, id: i32) -> R<()> {
