@@ -28,6 +28,7 @@
 //! | a multiplication keeps the range of the products of its operands' bounds (before: only for non-negative operands up to U32_MAX, U16_MAX in 32 bits) | 6.14 |
 //! | a 32-bit multiplication keeps signed 32-bit bounds whatever the operands' signs | 6.18 |
 //! | a negation (`rX = -rX`) is tracked as `0 - rX` (before: an unknown number; the first release between 6.12 and 6.18 that has it is not pinned down) | 6.18 |
+//! | a sum or difference whose every value wraps past 2^64 (2^32), or below 0, keeps its unsigned range, wrapped (`scalar_min_max_add` / `_sub`; before, any wrap made it unknown) | 6.17 |
 //!
 //! Everything else follows kernel 6.18 and is checked against it by the differential tests.
 
@@ -121,6 +122,13 @@ impl KernelVersion {
     /// call-chain limit of 512 (`round_up_stack_depth` with `jit_requested`; in 6.12's source,
     /// perhaps earlier); the interpreter, and older kernels, round up to 32.
     pub const JIT_STACK_ROUND16: KernelVersion = KernelVersion::new(6, 12);
+
+    /// A sum or difference of which every value wraps (past `2^64`, or below 0; in 32 bits
+    /// too) keeps its unsigned range, wrapped (`scalar_min_max_add` / `_sub` and the 32-bit
+    /// ones: only a range of which some values wrap and others do not is forgotten; upstream in June
+    /// 2025 for 6.17; 6.12.118's source makes the range unknown on any overflow). Also the
+    /// sum a linked copy gets from its delta (`sync_linked_regs`).
+    pub const ADD_SUB_WRAP: KernelVersion = KernelVersion::new(6, 17);
 
     /// The version `major.minor`.
     pub const fn new(major: u16, minor: u16) -> KernelVersion {

@@ -127,6 +127,10 @@ impl<'a> Exec<'a> {
                         r = r.with_bounds32(None, Some(s));
                     }
                 }
+                // 6.17: a sum or difference whose every value wraps keeps its range.
+                if self.input.kernel >= KernelVersion::ADD_SUB_WRAP {
+                    r = add_sub_wrapped(op, is64, a, b, r);
+                }
                 // `rX <<= 32` keeps the low half's signed range, shifted up.
                 if is64 && op == AluOp::Lsh && b.as_const() == Some(32) {
                     let any_sign = self.input.kernel >= KernelVersion::LSH32_SIGNED;
