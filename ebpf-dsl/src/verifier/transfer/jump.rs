@@ -1,8 +1,8 @@
 //! Conditional jumps: branch decisions, range refinement, null checks and packet ranges.
 
 use super::super::domain::refine32::{
-    refine32, refine_branches, same_register_refined, subreg_branch_taken, tnum_branch_taken,
-    view32,
+    contradicted, refine32, refine_branches, same_register_refined, subreg_branch_taken,
+    tnum_branch_taken, view32,
 };
 use super::*;
 
@@ -311,6 +311,15 @@ impl<'a> Exec<'a> {
                 } else {
                     let (tx, ty) = refine32(op, true, x, y);
                     let (fx, fy) = refine32(op, false, x, y);
+                    (tx, ty, fx, fy)
+                };
+                // 6.18 walks a branch that leaves an operand no value with the constant (or
+                // other state) its synchronisation makes of the contradiction.
+                let (tx, ty, fx, fy) = if self.input.kernel >= KernelVersion::TNUM_SINGLE {
+                    let (tx, ty) = contradicted(op, true, is64, x, y, (tx, ty));
+                    let (fx, fy) = contradicted(op, false, is64, x, y, (fx, fy));
+                    (tx, ty, fx, fy)
+                } else {
                     (tx, ty, fx, fy)
                 };
                 // 6.18: a range that holds one value of the known bits is that value.
