@@ -70,15 +70,13 @@ pub(crate) fn set_linked(st: &mut State, r: u8, old: Scalar, new: Scalar, kernel
             *v = known;
         } else {
             let d = v.delta as i64 - old.delta as i64;
-            let sum = new.unlinked().add(&Scalar::konst(d as u64));
+            // `scalar32_min_max_add` and `scalar_min_max_add` with the delta, as `rX += d`:
+            // the 32-bit bounds of the sum too (a 32-bit comparison's refinement reaches the
+            // copy through them).
+            let (base, dk) = (new.unlinked(), Scalar::konst(d as u64));
+            let sum = super::arith::alu64(AluOp::Add, &base, &dk);
             let sum = if kernel >= KernelVersion::ADD_SUB_WRAP {
-                super::arith::add_sub_wrapped(
-                    AluOp::Add,
-                    true,
-                    &new.unlinked(),
-                    &Scalar::konst(d as u64),
-                    sum,
-                )
+                super::arith::add_sub_wrapped(AluOp::Add, true, &base, &dk, sum)
             } else {
                 sum
             };
