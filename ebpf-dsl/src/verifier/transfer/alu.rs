@@ -180,9 +180,9 @@ impl<'a> Exec<'a> {
     /// apart: `st`'s `dst` becomes -1 and the returned copy, the other path, has 0. `None`
     /// (no split) for other operations, other values, and older targets.
     ///
-    /// The kernel also splits a 64-bit operation on a register whose low 32 bits only are -1
-    /// or 0 (it then knows the low half of the register); not done here, the value stays a
-    /// range (a possible false reject, never a false accept).
+    /// A register whose low 32 bits only are -1 or 0 (`w s>>= 31` of a value) is split too,
+    /// for a 64-bit operation as well: the kernel then knows its low half, -1 on one path and
+    /// 0 on the other (`__mark_reg32_known`: the upper half keeps its known bits and ranges).
     pub(crate) fn fork_scalars(
         &self,
         st: &mut State,
@@ -206,14 +206,20 @@ impl<'a> Exec<'a> {
             _ => return None,
         };
         let wide = d.smin == -1 && d.smax == 0;
-        // A 32-bit operation reads only the low half: -1 or 0 there is enough.
-        let low = !is64 && d.s32min == -1 && d.s32max == 0;
+        // -1 or 0 in the whole register, or in its low half only (`maybe_fork_scalars` then
+        // marks the low half known, whatever the width of the operation).
+        let low = d.s32min == -1 && d.s32max == 0;
         if !wide && !low {
             return None;
         }
+        let (minus, zero) = if wide || !is64 {
+            (Scalar::konst(u64::MAX), Scalar::konst(0))
+        } else {
+            (low_half_known(&d, u32::MAX)?, low_half_known(&d, 0)?)
+        };
         let mut other = st.clone();
-        other.cur_mut().regs[dst as usize] = RegVal::Scalar(Scalar::konst(0));
-        st.cur_mut().regs[dst as usize] = RegVal::Scalar(Scalar::konst(u64::MAX));
+        other.cur_mut().regs[dst as usize] = RegVal::Scalar(zero);
+        st.cur_mut().regs[dst as usize] = RegVal::Scalar(minus);
         Some(other)
     }
 
@@ -638,6 +644,24 @@ fn check_alu_imm(pc: usize, is64: bool, op: AluOp, imm: i32) -> R<()> {
     Ok(())
 }
 
+/// `d` with its low 32 bits the constant `v` and its upper half as it was (the kernel's
+/// `__mark_reg32_known`); `None` if its bounds leave no such value.
+fn low_half_known(d: &Scalar, v: u32) -> Option<Scalar> {
+    let lo = u32::MAX as u64;
+    Scalar {
+        t: Tnum {
+            value: (d.t.value & !lo) | v as u64,
+            mask: d.t.mask & !lo,
+        },
+        u32min: v,
+        u32max: v,
+        s32min: v as i32,
+        s32max: v as i32,
+        ..d.unlinked()
+    }
+    .sync()
+}
+
 /// `rX = rY` (or `wX = wY`) of a number: the source gets a link if it has none (the kernel's
 /// `assign_scalar_id_before_mov`; a copy of a value linked with a delta starts a new link),
 /// and the copy shares it.
@@ -749,10 +773,18 @@ mod tests {
             }
             s => panic!("expected a split, got {s:?}"),
         }
-        // ... but not for a 64-bit operation, nor before 6.18, nor with a variable operand, nor
-        // for a value with more than two possibilities, nor for `^=`.
+        // A 64-bit operation too: the low half is known on each path, the upper half stays
+        // (0 here: 0xffffff7a and 0).
         let mut st = state(&[(2, scalar(low))]);
-        assert_eq!(One::new("r2 &= -134\nexit").kernel(k618).next(&mut st), 1);
+        match One::new("r2 &= -134\nexit").kernel(k618).apply(&mut st) {
+            Ok(Step::Branch { other, .. }) => {
+                assert_eq!(*reg(&st, 2), konst(0xffff_ff7a));
+                assert_eq!(*reg(&other, 2), konst(0));
+            }
+            s => panic!("expected a split, got {s:?}"),
+        }
+        // ... but not before 6.18, nor with a variable operand, nor for a value with more than
+        // two possibilities, nor for `^=`.
         let mut st = state(&[(2, m1_or_0)]);
         assert_eq!(One::new("r2 &= -134\nexit").next(&mut st), 1);
         let mut st = state(&[(2, m1_or_0), (3, scalar(Scalar::urange(0, 4)))]);
