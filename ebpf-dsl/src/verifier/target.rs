@@ -29,6 +29,8 @@
 //! | a 32-bit multiplication keeps signed 32-bit bounds whatever the operands' signs | 6.18 |
 //! | a negation (`rX = -rX`) is tracked as `0 - rX` (before: an unknown number; the first release between 6.12 and 6.18 that has it is not pinned down) | 6.18 |
 //! | a sum or difference whose every value wraps past 2^64 (2^32), or below 0, keeps its unsigned range, wrapped (`scalar_min_max_add` / `_sub`; before, any wrap made it unknown) | 6.17 |
+//! | a branch no value takes (the comparison's bounds contradict the known bits) is walked with the state the kernel's bounds sync makes of it, often a constant (`tnum_step`; before, an unknown number) | 6.18 |
+//! | the `&=` / `\|=` split also for a 64-bit operation on a register whose low half only is -1 or 0 (`maybe_fork_scalars` with `__mark_reg32_known`) | 6.18 |
 //!
 //! Everything else follows kernel 6.18 and is checked against it by the differential tests.
 
