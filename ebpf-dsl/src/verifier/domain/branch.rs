@@ -9,6 +9,7 @@ use crate::verifier::KernelVersion;
 /// The kernel's order after a comparison of two numbers: both registers get their refined
 /// values, then the copies of the source, then those of the destination, are synchronised
 /// (`sync_linked_regs`), each from the register's value at that point.
+#[allow(clippy::too_many_arguments)]
 pub(crate) fn refine_both(
     st: &mut State,
     dst: u8,
