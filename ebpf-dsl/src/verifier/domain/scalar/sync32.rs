@@ -228,8 +228,10 @@ impl Scalar {
     /// bits a comparison left without a common value (a branch no value takes, which the
     /// kernel still walks), then its `reg_bounds_sanity_check`: the state the kernel goes on
     /// with (often a constant: the known bits narrowed to the range's block, then the
-    /// single-value rule), or `None` where the check fails (an invariant violation, for which
-    /// 6.17 on refuses the program).
+    /// single-value rule), or `None` where the check fails (6.18.44 then logs "verifier bug:
+    /// REG INVARIANTS VIOLATION" and goes on with the register's bounds unbounded and its
+    /// known bits kept, `__mark_reg_unbounded`; the caller takes an unknown value, which
+    /// holds that state: the `jmp32_contradiction_violation` rule case).
     pub(crate) fn kernel_sync_contradiction(mut self) -> Option<Scalar> {
         self.update_bounds_single();
         for _ in 0..3 {
