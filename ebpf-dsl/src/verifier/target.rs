@@ -30,6 +30,9 @@
 //! | a load of a `__kptr` field holding a program's own struct (`bpf_obj_new`) gives an RCU non-owning reference, which `bpf_refcount_acquire` takes | 6.12 |
 //! | a negation (`rX = -rX`) is tracked as `0 - rX` (before: an unknown number; the first release between 6.12 and 6.18 that has it is not pinned down) | 6.18 |
 //! | `bpf_get_cgroup_classid` from XDP and socket filters (the current task's, no argument; 6.12 offers it to neither; the first release between them that has it is not pinned down) | 6.18 |
+//! | a sum or difference whose every value wraps past 2^64 (2^32), or below 0, keeps its unsigned range, wrapped (`scalar_min_max_add` / `_sub`; before, any wrap made it unknown) | 6.18 |
+//! | a branch no value takes (the comparison's bounds contradict the known bits) is walked with the state the kernel's bounds sync makes of it, often a constant (`tnum_step`; before, an unknown number) | 6.18 |
+//! | the `&=` / `\|=` split also for a 64-bit operation on a register whose low half only is -1 or 0 (`maybe_fork_scalars` with `__mark_reg32_known`) | 6.18 |
 //!
 //! Everything else follows kernel 6.18 and is checked against it by the differential tests.
 
@@ -128,6 +131,14 @@ impl KernelVersion {
     /// call-chain limit of 512 (`round_up_stack_depth` with `jit_requested`; in 6.12's source,
     /// perhaps earlier); the interpreter, and older kernels, round up to 32.
     pub const JIT_STACK_ROUND16: KernelVersion = KernelVersion::new(6, 12);
+
+    /// A sum or difference of which every value wraps (past `2^64`, or below 0; in 32 bits
+    /// too) keeps its unsigned range, wrapped (`scalar_min_max_add` / `_sub` and the 32-bit
+    /// ones: only a range of which some values wrap and others do not is forgotten; 6.12.118's
+    /// source makes the range unknown on any overflow). Also the sum a linked copy gets from
+    /// its delta (`sync_linked_regs`). The patch went to bpf-next in June 2025, most likely
+    /// for 6.17, but no 6.17 source was read: gated at 6.18, the kernel checked.
+    pub const ADD_SUB_WRAP: KernelVersion = KernelVersion::new(6, 18);
 
     /// The version `major.minor`.
     pub const fn new(major: u16, minor: u16) -> KernelVersion {

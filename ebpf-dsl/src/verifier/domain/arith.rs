@@ -193,6 +193,73 @@ pub(crate) fn mul_before_products(is64: bool, a: &Scalar, b: &Scalar, r: Scalar)
     .unwrap_or(fallback)
 }
 
+/// `[lo, hi]` of `x + y` (`sub`: `x - y`) for `x` in `[xl, xh]` and `y` in `[yl, yh]` of
+/// `bits` bits when every sum wraps past the top (every difference below 0), else `None`:
+/// then the wrapped ends are in order and the range is contiguous modulo `2^bits`.
+fn wrapped_range(
+    sub: bool,
+    bits: u32,
+    (xl, xh): (u64, u64),
+    (yl, yh): (u64, u64),
+) -> Option<(u64, u64)> {
+    let m = if bits == 64 {
+        u64::MAX
+    } else {
+        (1u64 << bits) - 1
+    };
+    let all_wrap = if sub {
+        xh < yl
+    } else {
+        xl as u128 + yl as u128 > m as u128
+    };
+    all_wrap.then(|| {
+        if sub {
+            (xl.wrapping_sub(yh) & m, xh.wrapping_sub(yl) & m)
+        } else {
+            (xl.wrapping_add(yl) & m, xh.wrapping_add(yh) & m)
+        }
+    })
+}
+
+/// `r`, the result of `a + b` or `a - b` (64-bit when `is64`, else 32-bit), with the unsigned
+/// ranges kernels from [`KernelVersion::ADD_SUB_WRAP`](crate::verifier::KernelVersion::ADD_SUB_WRAP)
+/// keep when every sum overflows (every difference underflows) at both ends
+/// (`scalar_min_max_add` / `_sub` and the 32-bit `scalar32_min_max_add` / `_sub`: only a
+/// range of which some values wrap and others do not is forgotten). The 64-bit range of a
+/// 32-bit operation is the zero-extended 32-bit one. Unchanged for other operators.
+pub(crate) fn add_sub_wrapped(op: AluOp, is64: bool, a: &Scalar, b: &Scalar, r: Scalar) -> Scalar {
+    let sub = match op {
+        AluOp::Add => false,
+        AluOp::Sub => true,
+        _ => return r,
+    };
+    let mut n = r;
+    let w32 = wrapped_range(
+        sub,
+        32,
+        (a.u32min as u64, a.u32max as u64),
+        (b.u32min as u64, b.u32max as u64),
+    );
+    if let Some((lo, hi)) = w32 {
+        n.u32min = n.u32min.max(lo as u32);
+        n.u32max = n.u32max.min(hi as u32);
+        if !is64 {
+            n.umin = n.umin.max(lo);
+            n.umax = n.umax.min(hi);
+        }
+    }
+    if is64 {
+        if let Some((lo, hi)) = wrapped_range(sub, 64, (a.umin, a.umax), (b.umin, b.umax)) {
+            n.umin = n.umin.max(lo);
+            n.umax = n.umax.min(hi);
+        }
+    }
+    if n == r {
+        return r;
+    }
+    n.sync().unwrap_or(r)
+}
+
 /// [`alu64`] without its table.
 fn alu64_full(op: AluOp, a: &Scalar, b: &Scalar) -> Scalar {
     // The kernel computes the 32-bit bounds of a sum or difference from the operands' 32-bit
@@ -728,6 +795,38 @@ mod tests {
         let p = Scalar::srange(3, 9);
         let r = lsh32_signed(&p, alu64(AluOp::Lsh, &p, &Scalar::konst(32)), false);
         assert_eq!((r.smin, r.smax), (3i64 << 32, 9i64 << 32));
+    }
+
+    #[test]
+    fn sums_that_wrap_at_both_ends_keep_their_range() {
+        // 0..=0x2fffffffd + 2^63, then + 2^63 again: every sum wraps, 0..=0x2fffffffd.
+        let a = Scalar::urange(1 << 63, (1 << 63) + 0x2_ffff_fffd);
+        let h = Scalar::konst(1 << 63);
+        let r = alu64(AluOp::Add, &a, &h);
+        assert!(
+            r.umax >= 0x3_ffff_ffff,
+            "the older rule: only the known bits"
+        );
+        let n = add_sub_wrapped(AluOp::Add, true, &a, &h, r);
+        assert_eq!((n.umin, n.umax), (0, 0x2_ffff_fffd));
+        // Some sums wrap and others do not: unchanged.
+        let b = Scalar::urange(1, 200);
+        let m = Scalar::konst(-100i64 as u64);
+        let r = alu64(AluOp::Add, &b, &m);
+        assert_eq!(add_sub_wrapped(AluOp::Add, true, &b, &m, r), r);
+        // Every difference below 0: 1..=200 - 2^63.
+        let r = alu64(AluOp::Sub, &b, &h);
+        let n = add_sub_wrapped(AluOp::Sub, true, &b, &h, r);
+        assert_eq!((n.umin, n.umax), ((1 << 63) + 1, (1 << 63) + 200));
+        // 32 bits: 0x80000001..=0x800000c8 + 0x80000000 is 1..=200, zero-extended.
+        let w = Scalar::urange(0x8000_0001, 0x8000_00c8);
+        let k = Scalar::konst(0x8000_0000);
+        let r = alu32(AluOp::Add, &w, &k);
+        let n = add_sub_wrapped(AluOp::Add, false, &w, &k, r);
+        assert_eq!((n.umin, n.umax, n.u32min, n.u32max), (1, 200, 1, 200));
+        // Other operators: unchanged.
+        let r = alu64(AluOp::Xor, &b, &h);
+        assert_eq!(add_sub_wrapped(AluOp::Xor, true, &b, &h, r), r);
     }
 
     #[test]

@@ -4,10 +4,12 @@
 
 use super::state::{Slot, SLOTS};
 use super::*;
+use crate::verifier::KernelVersion;
 
 /// The kernel's order after a comparison of two numbers: both registers get their refined
 /// values, then the copies of the source, then those of the destination, are synchronised
 /// (`sync_linked_regs`), each from the register's value at that point.
+#[allow(clippy::too_many_arguments)]
 pub(crate) fn refine_both(
     st: &mut State,
     dst: u8,
@@ -16,6 +18,7 @@ pub(crate) fn refine_both(
     src: Option<u8>,
     y: &Scalar,
     ny: Scalar,
+    kernel: KernelVersion,
 ) {
     let keep = |old: &Scalar, new: Scalar| Scalar {
         link: old.link,
@@ -32,7 +35,7 @@ pub(crate) fn refine_both(
         match &st.cur().regs[r as usize] {
             RegVal::Scalar(cur) if cur.id() != 0 => {
                 let cur = *cur;
-                set_linked(st, r, cur, cur);
+                set_linked(st, r, cur, cur, kernel);
             }
             _ => {}
         }
@@ -41,8 +44,10 @@ pub(crate) fn refine_both(
 
 /// Gives register `r` (whose value was `old`) the refined value `new`, and every register and
 /// spilled slot linked to it too (the kernel's `sync_linked_regs`): a copy with the same delta
-/// gets `new` itself, a copy with another delta gets `new` plus the difference.
-pub(crate) fn set_linked(st: &mut State, r: u8, old: Scalar, new: Scalar) {
+/// gets `new` itself, a copy with another delta gets `new` plus the difference (with the
+/// range of a sum that wraps at both ends from
+/// [`KernelVersion::ADD_SUB_WRAP`], as `kernel` does).
+pub(crate) fn set_linked(st: &mut State, r: u8, old: Scalar, new: Scalar, kernel: KernelVersion) {
     let known = Scalar {
         link: old.link,
         delta: old.delta,
@@ -66,7 +71,16 @@ pub(crate) fn set_linked(st: &mut State, r: u8, old: Scalar, new: Scalar) {
             *v = known;
         } else {
             let d = v.delta as i64 - old.delta as i64;
-            let sum = new.unlinked().add(&Scalar::konst(d as u64));
+            // `scalar32_min_max_add` and `scalar_min_max_add` with the delta, as `rX += d`:
+            // the 32-bit bounds of the sum too (a 32-bit comparison's refinement reaches the
+            // copy through them).
+            let (base, dk) = (new.unlinked(), Scalar::konst(d as u64));
+            let sum = super::arith::alu64(AluOp::Add, &base, &dk);
+            let sum = if kernel >= KernelVersion::ADD_SUB_WRAP {
+                super::arith::add_sub_wrapped(AluOp::Add, true, &base, &dk, sum)
+            } else {
+                sum
+            };
             // 6.18 zero-extends the result when either copy has a 32-bit delta (the base of
             // such a link fits in 32 bits: `delta_link`), whichever is the one compared
             // (6.18.44; the selftests scalars_alu32_wrap, scalars_alu32_zext_linked_reg).
@@ -307,7 +321,13 @@ mod tests {
         st.cur_mut().regs[2] = RegVal::Scalar(plus4);
         st.cur_mut().regs[3] = RegVal::Scalar(base);
         // r2 <= 14 refines r2; r6 and r3 (delta 0) become r2 - 4.
-        set_linked(&mut st, 2, plus4, Scalar::urange(4, 14));
+        set_linked(
+            &mut st,
+            2,
+            plus4,
+            Scalar::urange(4, 14),
+            KernelVersion::new(6, 18),
+        );
         let RegVal::Scalar(r6) = st.cur().regs[6] else {
             panic!("scalar")
         };
@@ -337,7 +357,13 @@ mod tests {
         st.cur_mut().regs[1] = RegVal::Scalar(w_plus);
         st.cur_mut().regs[2] = RegVal::Scalar(plus1);
         // r1 <= 128: r0 is r1 - 256 in 32 bits, zero-extended.
-        set_linked(&mut st, 1, w_plus, Scalar::urange(0, 128));
+        set_linked(
+            &mut st,
+            1,
+            w_plus,
+            Scalar::urange(0, 128),
+            KernelVersion::new(6, 18),
+        );
         let RegVal::Scalar(r0) = st.cur().regs[0] else {
             panic!("scalar")
         };
@@ -363,7 +389,13 @@ mod tests {
         st.cur_mut().stack[4] = Slot::Spill(RegVal::Scalar(other));
         st.cur_mut().stack[9] = Slot::Part(base, 4, 0);
         let before = st.clone();
-        set_linked(&mut st, 6, base, Scalar::urange(0, 10));
+        set_linked(
+            &mut st,
+            6,
+            base,
+            Scalar::urange(0, 10),
+            KernelVersion::new(6, 18),
+        );
         let refined = Scalar {
             link: 5,
             ..Scalar::urange(0, 10)

@@ -59,8 +59,31 @@ pub(crate) fn fix(s: Scalar) -> Scalar {
     s.sync().unwrap_or(Scalar::UNKNOWN)
 }
 
+/// The refined bounds as the kernel's `regs_refine_cond_op` leaves them, before
+/// `reg_bounds_sync` (see [`narrow`]).
+fn raw(s: Scalar) -> Scalar {
+    s
+}
+
 /// Refines `a op b` assumed `taken`; returns the new `(a, b)`.
 pub(crate) fn refine(op: JmpOp, taken: bool, a: Scalar, b: Scalar) -> (Scalar, Scalar) {
+    refine_with(op, taken, a, b, fix)
+}
+
+/// [`refine`] without the synchronisation of the results: the narrowed bounds, which may
+/// leave no value (a branch no value takes).
+pub(crate) fn narrow(op: JmpOp, taken: bool, a: Scalar, b: Scalar) -> (Scalar, Scalar) {
+    refine_with(op, taken, a, b, raw)
+}
+
+/// [`refine`] with `fix` making each result agree with itself.
+fn refine_with(
+    op: JmpOp,
+    taken: bool,
+    a: Scalar,
+    b: Scalar,
+    fix: fn(Scalar) -> Scalar,
+) -> (Scalar, Scalar) {
     use JmpOp::*;
     // Normalise to the "true" sense of a positive operator.
     let (op, taken) = match (op, taken) {
@@ -122,54 +145,56 @@ pub(crate) fn refine(op: JmpOp, taken: bool, a: Scalar, b: Scalar) -> (Scalar, S
             None => (a, b),
         },
         // a > b  /  a <= b
-        (Jgt, true) => ugt(a, b),
+        (Jgt, true) => ugt_with(a, b, fix),
         (Jgt, false) => {
-            let (b2, a2) = uge(b, a);
+            let (b2, a2) = uge_with(b, a, fix);
             (a2, b2)
         }
-        (Jge, true) => uge(a, b),
+        (Jge, true) => uge_with(a, b, fix),
         (Jge, false) => {
-            let (b2, a2) = ugt(b, a);
+            let (b2, a2) = ugt_with(b, a, fix);
             (a2, b2)
         }
         (Jlt, t) => {
-            let (b2, a2) = refine(Jgt, t, b, a);
+            let (b2, a2) = refine_with(Jgt, t, b, a, fix);
             (a2, b2)
         }
         (Jle, t) => {
-            let (b2, a2) = refine(Jge, t, b, a);
+            let (b2, a2) = refine_with(Jge, t, b, a, fix);
             (a2, b2)
         }
-        (Jsgt, true) => sgt(a, b),
+        (Jsgt, true) => sgt_with(a, b, fix),
         (Jsgt, false) => {
-            let (b2, a2) = sge(b, a);
+            let (b2, a2) = sge_with(b, a, fix);
             (a2, b2)
         }
-        (Jsge, true) => sge(a, b),
+        (Jsge, true) => sge_with(a, b, fix),
         (Jsge, false) => {
-            let (b2, a2) = sgt(b, a);
+            let (b2, a2) = sgt_with(b, a, fix);
             (a2, b2)
         }
         (Jslt, t) => {
-            let (b2, a2) = refine(Jsgt, t, b, a);
+            let (b2, a2) = refine_with(Jsgt, t, b, a, fix);
             (a2, b2)
         }
         (Jsle, t) => {
-            let (b2, a2) = refine(Jsge, t, b, a);
+            let (b2, a2) = refine_with(Jsge, t, b, a, fix);
             (a2, b2)
         }
         _ => (a, b),
     }
 }
 
-pub(crate) fn ugt(a: Scalar, b: Scalar) -> (Scalar, Scalar) {
+/// `a > b` assumed true (unsigned), each result through `fix`.
+fn ugt_with(a: Scalar, b: Scalar, fix: fn(Scalar) -> Scalar) -> (Scalar, Scalar) {
     let (mut a, mut b) = (a, b);
     a.umin = a.umin.max(b.umin.saturating_add(1));
     b.umax = b.umax.min(a.umax.saturating_sub(1));
     (fix(a), fix(b))
 }
 
-pub(crate) fn uge(a: Scalar, b: Scalar) -> (Scalar, Scalar) {
+/// `a >= b` assumed true (unsigned), each result through `fix`.
+fn uge_with(a: Scalar, b: Scalar, fix: fn(Scalar) -> Scalar) -> (Scalar, Scalar) {
     let (mut a, mut b) = (a, b);
     a.umin = a.umin.max(b.umin);
     b.umax = b.umax.min(a.umax);
@@ -179,15 +204,15 @@ pub(crate) fn uge(a: Scalar, b: Scalar) -> (Scalar, Scalar) {
 /// `a s> b` assumed true: only the signed bounds narrow (`regs_refine_cond_op`); an unsigned
 /// range that crosses the sign bit stays, as in the kernel (6.18), and the bounds are then
 /// synchronised.
-pub(crate) fn sgt(a: Scalar, b: Scalar) -> (Scalar, Scalar) {
+fn sgt_with(a: Scalar, b: Scalar, fix: fn(Scalar) -> Scalar) -> (Scalar, Scalar) {
     let (mut a, mut b) = (a, b);
     a.smin = a.smin.max(b.smin.saturating_add(1));
     b.smax = b.smax.min(a.smax.saturating_sub(1));
     (fix(a), fix(b))
 }
 
-/// `a s>= b` assumed true (as [`sgt`]).
-pub(crate) fn sge(a: Scalar, b: Scalar) -> (Scalar, Scalar) {
+/// `a s>= b` assumed true (as [`sgt_with`]).
+fn sge_with(a: Scalar, b: Scalar, fix: fn(Scalar) -> Scalar) -> (Scalar, Scalar) {
     let (mut a, mut b) = (a, b);
     a.smin = a.smin.max(b.smin);
     b.smax = b.smax.min(a.smax);

@@ -8,7 +8,7 @@
 
 use std::cell::RefCell;
 
-use super::refine::{fix, refine};
+use super::refine::{fix, narrow, refine};
 use super::scalar::memo::{mix, words, Table};
 use super::*;
 
@@ -163,6 +163,44 @@ pub(crate) fn refine32(op: JmpOp, taken: bool, a: &Scalar, b: &Scalar) -> (Scala
     let (mut ka, mut kb) = (a.unlinked(), b.unlinked());
     refine_cond(op, &mut ka, &mut kb);
     (fix(ka), fix(kb))
+}
+
+/// [`refine32`] without the synchronisation of the results: the low halves' bounds as the
+/// kernel's `regs_refine_cond_op` leaves them, which may leave no value.
+fn narrow32(op: JmpOp, taken: bool, a: &Scalar, b: &Scalar) -> (Scalar, Scalar) {
+    let op = if taken { op } else { rev(op) };
+    let (mut ka, mut kb) = (a.unlinked(), b.unlinked());
+    refine_cond(op, &mut ka, &mut kb);
+    (ka, kb)
+}
+
+/// Kernel 6.18 on a branch of `x op y` (assumed `taken`; 64-bit when `is64`, else on the low
+/// halves) whose refinement leaves an operand no value: the kernel walks the branch anyway,
+/// with the state its step-by-step synchronisation gives that operand
+/// ([`Scalar::kernel_sync_contradiction`], often a constant), unknown where its sanity check
+/// fails. `(rx, ry)`, this verifier's refined values, are returned for an operand that has
+/// values left.
+pub(crate) fn contradicted(
+    op: JmpOp,
+    taken: bool,
+    is64: bool,
+    x: &Scalar,
+    y: &Scalar,
+    (rx, ry): (Scalar, Scalar),
+) -> (Scalar, Scalar) {
+    if op == JmpOp::Jset {
+        return (rx, ry);
+    }
+    let (nx, ny) = if is64 {
+        narrow(op, taken, x.unlinked(), y.unlinked())
+    } else {
+        narrow32(op, taken, x, y)
+    };
+    let pick = |n: Scalar, r: Scalar| match n.sync() {
+        Some(_) => r,
+        None => n.kernel_sync_contradiction().unwrap_or(Scalar::UNKNOWN),
+    };
+    (pick(nx, rx), pick(ny, ry))
 }
 
 /// A 64-bit comparison refined `orig` to `refined`; the kernel then runs `reg_bounds_sync`

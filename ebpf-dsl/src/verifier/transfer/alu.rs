@@ -127,6 +127,10 @@ impl<'a> Exec<'a> {
                         r = r.with_bounds32(None, Some(s));
                     }
                 }
+                // ADD_SUB_WRAP (6.18, perhaps 6.17): a sum or difference whose every value wraps keeps its range.
+                if self.input.kernel >= KernelVersion::ADD_SUB_WRAP {
+                    r = add_sub_wrapped(op, is64, a, b, r);
+                }
                 // `rX <<= 32` keeps the low half's signed range, shifted up.
                 if is64 && op == AluOp::Lsh && b.as_const() == Some(32) {
                     let any_sign = self.input.kernel >= KernelVersion::LSH32_SIGNED;
@@ -176,9 +180,9 @@ impl<'a> Exec<'a> {
     /// apart: `st`'s `dst` becomes -1 and the returned copy, the other path, has 0. `None`
     /// (no split) for other operations, other values, and older targets.
     ///
-    /// The kernel also splits a 64-bit operation on a register whose low 32 bits only are -1
-    /// or 0 (it then knows the low half of the register); not done here, the value stays a
-    /// range (a possible false reject, never a false accept).
+    /// A register whose low 32 bits only are -1 or 0 (`w s>>= 31` of a value) is split too,
+    /// for a 64-bit operation as well: the kernel then knows its low half, -1 on one path and
+    /// 0 on the other (`__mark_reg32_known`: the upper half keeps its known bits and ranges).
     pub(crate) fn fork_scalars(
         &self,
         st: &mut State,
@@ -202,14 +206,20 @@ impl<'a> Exec<'a> {
             _ => return None,
         };
         let wide = d.smin == -1 && d.smax == 0;
-        // A 32-bit operation reads only the low half: -1 or 0 there is enough.
-        let low = !is64 && d.s32min == -1 && d.s32max == 0;
+        // -1 or 0 in the whole register, or in its low half only (`maybe_fork_scalars` then
+        // marks the low half known, whatever the width of the operation).
+        let low = d.s32min == -1 && d.s32max == 0;
         if !wide && !low {
             return None;
         }
+        let (minus, zero) = if wide || !is64 {
+            (Scalar::konst(u64::MAX), Scalar::konst(0))
+        } else {
+            (low_half_known(&d, u32::MAX)?, low_half_known(&d, 0)?)
+        };
         let mut other = st.clone();
-        other.cur_mut().regs[dst as usize] = RegVal::Scalar(Scalar::konst(0));
-        st.cur_mut().regs[dst as usize] = RegVal::Scalar(Scalar::konst(u64::MAX));
+        other.cur_mut().regs[dst as usize] = RegVal::Scalar(zero);
+        st.cur_mut().regs[dst as usize] = RegVal::Scalar(minus);
         Some(other)
     }
 
@@ -634,6 +644,24 @@ fn check_alu_imm(pc: usize, is64: bool, op: AluOp, imm: i32) -> R<()> {
     Ok(())
 }
 
+/// `d` with its low 32 bits the constant `v` and its upper half as it was (the kernel's
+/// `__mark_reg32_known`); `None` if its bounds leave no such value.
+fn low_half_known(d: &Scalar, v: u32) -> Option<Scalar> {
+    let lo = u32::MAX as u64;
+    Scalar {
+        t: Tnum {
+            value: (d.t.value & !lo) | v as u64,
+            mask: d.t.mask & !lo,
+        },
+        u32min: v,
+        u32max: v,
+        s32min: v as i32,
+        s32max: v as i32,
+        ..d.unlinked()
+    }
+    .sync()
+}
+
 /// `rX = rY` (or `wX = wY`) of a number: the source gets a link if it has none (the kernel's
 /// `assign_scalar_id_before_mov`; a copy of a value linked with a delta starts a new link),
 /// and the copy shares it.
@@ -694,6 +722,10 @@ fn delta_link(
 }
 
 #[cfg(test)]
+#[path = "alu_fork_tests.rs"]
+mod fork_tests;
+
+#[cfg(test)]
 mod tests {
     use super::super::testkit::*;
     use super::*;
@@ -703,60 +735,6 @@ mod tests {
             link: id,
             ..Scalar::urange(0, 100)
         }
-    }
-
-    #[test]
-    fn and_or_of_minus_one_or_zero_split_the_path_from_6_18() {
-        let k618 = KernelVersion::FORK_SCALARS;
-        let m1_or_0 = scalar(Scalar::srange(-1, 0));
-        // 64-bit `r2 &= -134`: -134 here, the other path (0) goes on to the next instruction.
-        let and = One::new("r2 &= -134\nexit").kernel(k618);
-        let mut st = state(&[(2, m1_or_0)]);
-        match and.apply(&mut st) {
-            Ok(Step::Branch {
-                other_pc,
-                other,
-                pc,
-            }) => {
-                assert_eq!((other_pc, pc), (1, 1));
-                assert_eq!(*reg(&st, 2), konst(-134i64 as u64));
-                assert_eq!(*reg(&other, 2), konst(0));
-            }
-            s => panic!("expected a split, got {s:?}"),
-        }
-        // `|=` a constant register: -1 here, the constant on the other path.
-        let or = One::new("r2 |= r3\nexit").kernel(k618);
-        let mut st = state(&[(2, m1_or_0), (3, konst(4))]);
-        match or.apply(&mut st) {
-            Ok(Step::Branch { other, .. }) => {
-                assert_eq!(*reg(&st, 2), konst(u64::MAX));
-                assert_eq!(*reg(&other, 2), konst(4));
-            }
-            s => panic!("expected a split, got {s:?}"),
-        }
-        // 32-bit: the low half in [-1, 0] is enough (`w2 s>>= 31` leaves the register's 64-bit
-        // value 0 or 0xffffffff).
-        let low = Scalar::urange(0, u32::MAX as u64).with_bounds32(None, Some((-1, 0)));
-        let mut st = state(&[(2, scalar(low))]);
-        match One::new("w2 &= -134\nexit").kernel(k618).apply(&mut st) {
-            Ok(Step::Branch { other, .. }) => {
-                assert_eq!(*reg(&st, 2), konst(-134i32 as u32 as u64));
-                assert_eq!(*reg(&other, 2), konst(0));
-            }
-            s => panic!("expected a split, got {s:?}"),
-        }
-        // ... but not for a 64-bit operation, nor before 6.18, nor with a variable operand, nor
-        // for a value with more than two possibilities, nor for `^=`.
-        let mut st = state(&[(2, scalar(low))]);
-        assert_eq!(One::new("r2 &= -134\nexit").kernel(k618).next(&mut st), 1);
-        let mut st = state(&[(2, m1_or_0)]);
-        assert_eq!(One::new("r2 &= -134\nexit").next(&mut st), 1);
-        let mut st = state(&[(2, m1_or_0), (3, scalar(Scalar::urange(0, 4)))]);
-        assert_eq!(One::new("r2 &= r3\nexit").kernel(k618).next(&mut st), 1);
-        let mut st = state(&[(2, scalar(Scalar::srange(-1, 1)))]);
-        assert_eq!(One::new("r2 &= 4\nexit").kernel(k618).next(&mut st), 1);
-        let mut st = state(&[(2, m1_or_0)]);
-        assert_eq!(One::new("r2 ^= 4\nexit").kernel(k618).next(&mut st), 1);
     }
 
     #[test]

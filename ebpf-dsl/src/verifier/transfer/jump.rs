@@ -1,8 +1,8 @@
 //! Conditional jumps: branch decisions, range refinement, null checks and packet ranges.
 
 use super::super::domain::refine32::{
-    refine32, refine_branches, same_register_refined, subreg_branch_taken, tnum_branch_taken,
-    view32,
+    contradicted, refine32, refine_branches, same_register_refined, subreg_branch_taken,
+    tnum_branch_taken, view32,
 };
 use super::*;
 
@@ -184,7 +184,7 @@ impl<'a> Exec<'a> {
                     }
                     _ => *x,
                 };
-                set_linked(s, dst, *x, v);
+                set_linked(s, dst, *x, v, self.input.kernel);
             }
             return Ok(Step::Branch {
                 other_pc: target,
@@ -205,8 +205,8 @@ impl<'a> Exec<'a> {
                 // destination too, ends with the source's refined value (the first
                 // `sync_linked_regs` overwrites the destination with it).
                 if let Some((ty, fy)) = self.same_link_refined(st, c, x, y, refinable) {
-                    set_linked(&mut taken, sreg, *y, ty);
-                    set_linked(st, sreg, *y, fy);
+                    set_linked(&mut taken, sreg, *y, ty, self.input.kernel);
+                    set_linked(st, sreg, *y, fy, self.input.kernel);
                     return Ok(Step::Branch {
                         other_pc: target,
                         other: taken,
@@ -279,12 +279,18 @@ impl<'a> Exec<'a> {
             };
             if let Some(c) = vy.as_const() {
                 if !matches!(src, Src::Reg(r) if r == dst) {
-                    set_linked(&mut taken, dst, *x, set(x, c & width_mask));
-                    set_linked(st, dst, *x, forget(x, c & width_mask));
+                    set_linked(
+                        &mut taken,
+                        dst,
+                        *x,
+                        set(x, c & width_mask),
+                        self.input.kernel,
+                    );
+                    set_linked(st, dst, *x, forget(x, c & width_mask), self.input.kernel);
                 }
             } else if let (Some(c), Src::Reg(r)) = (vx.as_const(), src) {
-                set_linked(&mut taken, r, *y, set(y, c & width_mask));
-                set_linked(st, r, *y, forget(y, c & width_mask));
+                set_linked(&mut taken, r, *y, set(y, c & width_mask), self.input.kernel);
+                set_linked(st, r, *y, forget(y, c & width_mask), self.input.kernel);
             }
             return Ok(Step::Branch {
                 other_pc: target,
@@ -307,6 +313,15 @@ impl<'a> Exec<'a> {
                     let (fx, fy) = refine32(op, false, x, y);
                     (tx, ty, fx, fy)
                 };
+                // 6.18 walks a branch that leaves an operand no value with the constant (or
+                // other state) its synchronisation makes of the contradiction.
+                let (tx, ty, fx, fy) = if self.input.kernel >= KernelVersion::TNUM_SINGLE {
+                    let (tx, ty) = contradicted(op, true, is64, x, y, (tx, ty));
+                    let (fx, fy) = contradicted(op, false, is64, x, y, (fx, fy));
+                    (tx, ty, fx, fy)
+                } else {
+                    (tx, ty, fx, fy)
+                };
                 // 6.18: a range that holds one value of the known bits is that value.
                 let (tx, ty, fx, fy) = if self.input.kernel >= KernelVersion::TNUM_SINGLE {
                     let one = Scalar::single_value;
@@ -314,8 +329,8 @@ impl<'a> Exec<'a> {
                 } else {
                     (tx, ty, fx, fy)
                 };
-                refine_both(&mut taken, dst, x, tx, sr, y, ty);
-                refine_both(st, dst, x, fx, sr, y, fy);
+                refine_both(&mut taken, dst, x, tx, sr, y, ty, self.input.kernel);
+                refine_both(st, dst, x, fx, sr, y, fy, self.input.kernel);
             }
         }
         Ok(Step::Branch {

@@ -15,6 +15,16 @@ pub(crate) fn meet(a: Tnum, b: Tnum) -> Option<Tnum> {
     Some(a.intersect(b))
 }
 
+/// [`meet`], or when `raw` the kernel's `tnum_intersect` as it is (the known bits of either,
+/// whether or not they agree).
+fn meet_or(a: Tnum, b: Tnum, raw: bool) -> Option<Tnum> {
+    if raw {
+        Some(a.intersect(b))
+    } else {
+        meet(a, b)
+    }
+}
+
 fn with_subreg(t: Tnum, s: Tnum) -> Tnum {
     Tnum {
         value: (t.value & !LO) | (s.value & LO),
@@ -121,7 +131,7 @@ impl Scalar {
         }
     }
 
-    fn deduce_mixed(&mut self) -> bool {
+    fn deduce_mixed(&mut self, raw: bool) -> bool {
         let (u32min, u32max) = (self.u32min as u64, self.u32max as u64);
         self.umin = self.umin.max((self.umin & !LO) | u32min);
         self.umax = self.umax.min((self.umax & !LO) | u32max);
@@ -139,7 +149,7 @@ impl Scalar {
             self.smax = self.s32max as i64;
             self.umin = self.s32min as u64;
             self.umax = self.s32max as u64;
-            match meet(self.t, Tnum::range(self.smin as u64, self.smax as u64)) {
+            match meet_or(self.t, Tnum::range(self.smin as u64, self.smax as u64), raw) {
                 Some(t) => self.t = t,
                 None => return false,
             }
@@ -147,13 +157,14 @@ impl Scalar {
         true
     }
 
-    fn bound_offset(&mut self) -> bool {
-        let Some(t64) = meet(self.t, Tnum::range(self.umin, self.umax)) else {
+    fn bound_offset(&mut self, raw: bool) -> bool {
+        let Some(t64) = meet_or(self.t, Tnum::range(self.umin, self.umax), raw) else {
             return false;
         };
-        let Some(t32) = meet(
+        let Some(t32) = meet_or(
             t64.cast32(),
             Tnum::range(self.u32min as u64, self.u32max as u64),
+            raw,
         ) else {
             return false;
         };
@@ -172,7 +183,7 @@ impl Scalar {
             let before = *self;
             self.deduce32();
             self.deduce64();
-            if !self.consistent() || !self.deduce_mixed() {
+            if !self.consistent() || !self.deduce_mixed(false) {
                 return false;
             }
             if *self == before {
@@ -180,11 +191,72 @@ impl Scalar {
                 break;
             }
         }
-        if !self.consistent() || !self.bound_offset() {
+        if !self.consistent() || !self.bound_offset(false) {
             return false;
         }
         self.update_bounds();
         self.consistent()
+    }
+}
+
+impl Scalar {
+    /// `update_bounds` and then kernel 6.18's single-value rule of `__update_reg64_bounds`
+    /// (`tnum_step`: where the unsigned range and the known bits have one value in common,
+    /// or seem to, the register becomes that constant, `___mark_reg_known`).
+    fn update_bounds_single(&mut self) {
+        self.update_bounds();
+        let t = self.t;
+        let next = t.step(self.umin);
+        let umin_in = self.umin & !t.mask == t.value;
+        let v = if umin_in && next > self.umax {
+            self.umin
+        } else if !umin_in && next == t.umax() {
+            t.umax()
+        } else if !umin_in && next <= self.umax && t.step(next) > self.umax {
+            next
+        } else {
+            return;
+        };
+        *self = Scalar {
+            link: self.link,
+            delta: self.delta,
+            ..Scalar::konst(v)
+        };
+    }
+
+    /// Kernel 6.18's `reg_bounds_sync` step by step on a register whose bounds and known
+    /// bits a comparison left without a common value (a branch no value takes, which the
+    /// kernel still walks), then its `reg_bounds_sanity_check`: the state the kernel goes on
+    /// with (often a constant: the known bits narrowed to the range's block, then the
+    /// single-value rule), or `None` where the check fails (6.18.44 then logs "verifier bug:
+    /// REG INVARIANTS VIOLATION" and goes on with the register's bounds unbounded and its
+    /// known bits kept, `__mark_reg_unbounded`; the caller takes an unknown value, which
+    /// holds that state: the `jmp32_contradiction_violation` rule case).
+    pub(crate) fn kernel_sync_contradiction(mut self) -> Option<Scalar> {
+        self.update_bounds_single();
+        for _ in 0..3 {
+            self.deduce32();
+            self.deduce64();
+            self.deduce_mixed(true);
+        }
+        self.bound_offset(true);
+        self.update_bounds_single();
+        let t = self.t;
+        let c64 = t.mask == 0;
+        let c32 = t.mask & LO == 0;
+        let v = t.value;
+        let sane = self.consistent()
+            && (!c64
+                || (self.umin == v
+                    && self.umax == v
+                    && self.smin == v as i64
+                    && self.smax == v as i64))
+            && (!c32
+                || (self.u32min == v as u32
+                    && self.u32max == v as u32
+                    && self.s32min == v as u32 as i32
+                    && self.s32max == v as u32 as i32));
+        sane.then_some(self)
     }
 }
 
