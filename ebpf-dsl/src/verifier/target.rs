@@ -28,6 +28,8 @@
 //! | a multiplication keeps the range of the products of its operands' bounds (before: only for non-negative operands up to U32_MAX, U16_MAX in 32 bits) | 6.14 |
 //! | a 32-bit multiplication keeps signed 32-bit bounds whatever the operands' signs | 6.18 |
 //! | a negation (`rX = -rX`) is tracked as `0 - rX` (before: an unknown number; the first release between 6.12 and 6.18 that has it is not pinned down) | 6.18 |
+//! | a spill (`*(u64 *)(r10 - 8) = r1`, or an aligned narrow one) of a number with no bound at all is a spilled register (a fill of it is a copy of it); before: unknown bytes (`register_is_bounded` in 6.1.192) | 6.12 |
+//! | a comparison of two numbers neither of which is a constant narrows both and is decided by their ranges; `==` / `!=` a constant is decided by the ranges; a comparison of one width keeps the other width's bounds; before: only against a constant, `==` / `!=` only by a constant, and the 64-bit `==` / `!=` of two numbers intersects them (`reg_set_min_max`, `reg_combine_min_max` in 6.1.192) | 6.12 |
 //!
 //! Everything else follows kernel 6.18 and is checked against it by the differential tests.
 
@@ -116,6 +118,24 @@ impl KernelVersion {
     /// owns as well as a non-owning one ("can only take non-owning or refcounted bpf_rb_node
     /// pointer"): the run time checks that the node is in the tree.
     pub const RBTREE_OWNED_NODE: KernelVersion = KernelVersion::new(6, 16);
+
+    /// A spill of any number, one with no bound at all included, is a spilled register
+    /// (`check_stack_write_fixed_off` in 6.12.118's source: `reg->type == SCALAR_VALUE`), so a
+    /// fill of it is a copy of it, linked to it. 6.1.192 spills only a number with some bound
+    /// (`register_is_bounded`): one with none is written as unknown bytes (`STACK_MISC`). The
+    /// release between them that changed it is not pinned down here.
+    pub const SPILL_ANY_SCALAR: KernelVersion = KernelVersion::new(6, 12);
+
+    /// A comparison of two numbers is decided by, and narrows, both operands' ranges whatever
+    /// they are (`is_scalar_branch_taken`, `regs_refine_cond_op` in 6.12.118's source), and a
+    /// comparison of one width keeps the bounds of the other. 6.1.192's `check_cond_jmp_op`
+    /// decides and narrows only against a constant operand (`is_branch_taken`,
+    /// `reg_set_min_max`, `reg_set_min_max_inv`), decides `==` / `!=` only for a constant
+    /// register, intersects two numbers only on the equal branch of a 64-bit `==` / `!=`
+    /// (`reg_combine_min_max`), and a comparison drops the bounds of the other width
+    /// (`__reg_combine_64_into_32`); older targets get that (`domain/refine_old.rs`). The
+    /// release between them that changed it is not pinned down here.
+    pub const BRANCH_RANGES: KernelVersion = KernelVersion::new(6, 12);
 
     /// A JIT-compiled program's functions count their stack rounded up to 16 bytes in the
     /// call-chain limit of 512 (`round_up_stack_depth` with `jit_requested`; in 6.12's source,
