@@ -27,7 +27,8 @@
 //! | a register compared with itself (`if r1 < r1`) is narrowed on the branch that holds | 6.12 |
 //! | a multiplication keeps the range of the products of its operands' bounds (before: only for non-negative operands up to U32_MAX, U16_MAX in 32 bits) | 6.14 |
 //! | a 32-bit multiplication keeps signed 32-bit bounds whatever the operands' signs | 6.18 |
-//! | a negation (`rX = -rX`) is tracked as `0 - rX` (before: an unknown number; the first release between 6.12 and 6.18 that has it is not pinned down) | 6.18 |
+//! | a negation (`rX = -rX`) is tracked as `0 - rX` (before: an unknown number; upstream aced132599b3, first released in 6.17) | 6.17 |
+//! | `\|=`, `^=` and `*=` by a register that is not a constant keep a range (before: an unknown number, in 32 bits too; 6.1.192's `adjust_scalar_min_max_vals` computes only `+`, `-`, `&` for any source) | 6.12 |
 //! | a spill (`*(u64 *)(r10 - 8) = r1`, or an aligned narrow one) of a number with no bound at all is a spilled register (a fill of it is a copy of it); before: unknown bytes (`register_is_bounded` in 6.1.192) | 6.12 |
 //! | a comparison of two numbers neither of which is a constant narrows both and is decided by their ranges; `==` / `!=` a constant is decided by the ranges; a comparison of one width keeps the other width's bounds; before: only against a constant, `==` / `!=` only by a constant, and the 64-bit `==` / `!=` of two numbers intersects them (`reg_set_min_max`, `reg_combine_min_max` in 6.1.192) | 6.12 |
 //!
@@ -86,10 +87,12 @@ impl KernelVersion {
     pub const LINK_DELTA_SUB: KernelVersion = KernelVersion::new(6, 18);
     /// Byte swaps are tracked (`scalar_byte_swap`).
     pub const BSWAP_TRACKING: KernelVersion = KernelVersion::new(6, 18);
-    /// `rX = -rX` is tracked (bounds and known bits of the negation); 6.12's `check_alu_op`
-    /// makes the result unknown. The first kernel between them that tracks it is not pinned
-    /// down here, so the reference kernel is named (older targets stay conservative).
-    pub const NEG_TRACKING: KernelVersion = KernelVersion::new(6, 18);
+    /// `rX = -rX` is tracked (bounds and known bits of the negation, as `0 - rX`); 6.12's
+    /// `check_alu_op` makes the result unknown. Upstream aced132599b3 "bpf: Add range tracking
+    /// for BPF_NEG" (Song Liu, 2025-06-25, bpf-next after the 6.16 merge window): the kernel
+    /// test robot's report of 2025-08-22 finds it in torvalds/linux.git master, and syzbot's
+    /// bisection of 2025-09 finds it in the bpf tree at `probes-fixes-v6.17-rc7`; so 6.17.
+    pub const NEG_TRACKING: KernelVersion = KernelVersion::new(6, 17);
     /// `rX <<= 32` keeps the signed range of the low half shifted up whatever its sign
     /// (`__scalar64_min_max_lsh`, upstream d18dec4b8990 in 6.19, backported: in 6.12.118's
     /// source and the 6.18 reference kernel); before, only a bound that is not negative.
@@ -118,6 +121,13 @@ impl KernelVersion {
     /// owns as well as a non-owning one ("can only take non-owning or refcounted bpf_rb_node
     /// pointer"): the run time checks that the node is in the tree.
     pub const RBTREE_OWNED_NODE: KernelVersion = KernelVersion::new(6, 16);
+
+    /// `|`, `^` and `*` by a source register that is not a constant keep the bounds and known
+    /// bits they compute (`is_safe_to_compute_dst_reg_range` in 6.12.118's source). 6.1.192's
+    /// `adjust_scalar_min_max_vals` computes only `+`, `-` and `&` for such a source and makes
+    /// the destination unknown otherwise (all 64 bits, a 32-bit operation included). The release
+    /// between them that changed it is not pinned down here.
+    pub const ALU_ANY_SOURCE: KernelVersion = KernelVersion::new(6, 12);
 
     /// A spill of any number, one with no bound at all included, is a spilled register
     /// (`check_stack_write_fixed_off` in 6.12.118's source: `reg->type == SCALAR_VALUE`), so a
