@@ -28,6 +28,10 @@
 //! | a multiplication keeps the range of the products of its operands' bounds (before: only for non-negative operands up to U32_MAX, U16_MAX in 32 bits) | 6.14 |
 //! | a 32-bit multiplication keeps signed 32-bit bounds whatever the operands' signs | 6.18 |
 //! | a negation (`rX = -rX`) is tracked as `0 - rX` (before: an unknown number; upstream aced132599b3, first released in 6.17) | 6.17 |
+//! | `may_goto` (before: an unknown jump opcode; upstream in the bpf-next of 2024-03-06, after 6.8's merge window) | 6.9 |
+//! | `bpf_get_current_pid_tgid`, `bpf_get_ns_current_pid_tgid`, `bpf_get_current_cgroup_id`, `bpf_get_current_ancestor_cgroup_id` from XDP, tc and socket filter programs (`bpf_base_func_proto`; not in 6.1.192's) | 6.12 |
+//! | a non-NULL pointer compared with 0 is decided for a ring buffer record, a kernel object, an allocated object too, and with the 0 as the destination (before: a map value or socket pointer as the destination, `reg_type_not_null` in 6.1.192) | 6.12 |
+//! | `if rA == rB` of a pointer that may be NULL and one that may not makes the first not NULL on the equal branch (`mark_ptr_not_null_reg` for two pointers; not in 6.1.192) | 6.12 |
 //! | the bounds are made to agree across the halves and across the sign boundary (the 32-bit bounds from 64-bit ones whose upper halves agree, the 64-bit ones from the 32-bit ones, signed and unsigned ranges that cross the sign boundary); before: 6.1.192's `reg_bounds_sync` (each width's signed and unsigned bounds from each other when one does not cross the sign, the known bits) | 6.12 |
 //! | `\|=`, `^=` and `*=` by a register that is not a constant keep a range (before: an unknown number, in 32 bits too; 6.1.192's `adjust_scalar_min_max_vals` computes only `+`, `-`, `&` for any source) | 6.12 |
 //! | a spill (`*(u64 *)(r10 - 8) = r1`, or an aligned narrow one) of a number with no bound at all is a spilled register (a fill of it is a copy of it); before: unknown bytes (`register_is_bounded` in 6.1.192) | 6.12 |
@@ -122,6 +126,29 @@ impl KernelVersion {
     /// owns as well as a non-owning one ("can only take non-owning or refcounted bpf_rb_node
     /// pointer"): the run time checks that the node is in the tree.
     pub const RBTREE_OWNED_NODE: KernelVersion = KernelVersion::new(6, 16);
+
+    /// `may_goto` (`BPF_JMP | BPF_JCOND`): "bpf: Introduce may_goto instruction" was posted and
+    /// applied to bpf-next on 2024-03-06 (lore 20240306031929.42666), days before 6.8's release
+    /// (2024-03-10), so its first release is 6.9; 6.1.192's `check_cond_jmp_op` refuses the
+    /// opcode.
+    pub const MAY_GOTO: KernelVersion = KernelVersion::new(6, 9);
+    /// The process and cgroup helpers (`bpf_get_current_pid_tgid` #14,
+    /// `bpf_get_current_cgroup_id` #80, `bpf_get_ns_current_pid_tgid` #120,
+    /// `bpf_get_current_ancestor_cgroup_id` #123) are in `bpf_base_func_proto` (6.12.118's
+    /// source), so XDP, tc and socket filter programs may call them; 6.1.192's has none of
+    /// them, nor do those program types' own lists. Not pinned down between them.
+    pub const BASE_TASK_HELPERS: KernelVersion = KernelVersion::new(6, 12);
+    /// A pointer that is not NULL compared with 0 is decided for more types (`reg_not_null` in
+    /// 6.12.118's source: `PTR_TO_MEM`, a trusted `PTR_TO_BTF_ID`, ...) and whichever operand
+    /// the 0 is (`is_branch_taken` of both orders). 6.1.192's `is_branch_taken` decides it only
+    /// for the destination being a socket or map value pointer (`reg_type_not_null`) and the
+    /// source the constant 0. Not pinned down between them.
+    pub const NOT_NULL_MORE: KernelVersion = KernelVersion::new(6, 12);
+    /// `if rA == rB` (or `!=`) of a pointer that may be NULL and one that may not makes the
+    /// first not NULL where they are equal (`check_cond_jmp_op` with `mark_ptr_not_null_reg`,
+    /// 6.12.118's source); 6.1.192's learns nothing from comparing two pointers. Not pinned
+    /// down between them.
+    pub const PTR_EQ_NOT_NULL: KernelVersion = KernelVersion::new(6, 12);
 
     /// `reg_bounds_sync` deduces across the 32- and 64-bit bounds and across the sign boundary
     /// (`__reg32_deduce_bounds` from the 64-bit bounds, `__reg_deduce_mixed_bounds`,

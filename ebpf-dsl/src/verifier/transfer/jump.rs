@@ -45,10 +45,17 @@ impl<'a> Exec<'a> {
             (RegVal::Scalar(x), RegVal::Scalar(y)) => self.cond_scalars(c, st, x, y),
             // A pointer that cannot be NULL compared with 0: `==` is never true (the kernel's
             // `is_branch_taken` with `reg_not_null`; privileged, so the other branch is dead).
+            // Before 6.12 only a socket or map value pointer as the destination, compared with
+            // a constant 0 (`reg_type_not_null`, `is_branch_taken` in 6.1.192).
             (p, q)
                 if is64
                     && matches!(op, JmpOp::Jeq | JmpOp::Jne)
-                    && (zero_vs_not_null(p, q) || zero_vs_not_null(q, p)) =>
+                    && (if self.input.kernel >= KernelVersion::NOT_NULL_MORE {
+                        zero_vs_not_null(p, q) || zero_vs_not_null(q, p)
+                    } else {
+                        zero_vs_not_null(p, q)
+                            && matches!(p, RegVal::MapValue { .. } | RegVal::Sock { .. })
+                    }) =>
             {
                 Ok(Step::Next(if op == JmpOp::Jne { target } else { pc + 1 }))
             }
@@ -95,6 +102,7 @@ impl<'a> Exec<'a> {
             (p, q)
                 if is64
                     && matches!(op, JmpOp::Jeq | JmpOp::Jne)
+                    && self.input.kernel >= KernelVersion::PTR_EQ_NOT_NULL
                     && p.is_pointer()
                     && q.is_pointer()
                     && !is_btf_id(p)
@@ -835,8 +843,13 @@ mod tests {
         // `if r0 == r1` with r1 a non-NULL pointer: r0 (only) is non-NULL when equal.
         let r = RegVal::MapValueOrNull { map: 0, id: 4 };
         let mut st = state(&[(0, r), (1, map_value(0, 0)), (6, r)]);
-        let taken = both_ways("if r0 == r1 goto +1\nexit\nexit", &mut st);
+        let mut old = st.clone();
+        let k = KernelVersion::PTR_EQ_NOT_NULL;
+        let taken = both_ways_for("if r0 == r1 goto +1\nexit\nexit", &mut st, k);
         assert_eq!((reg(&taken, 0), reg(&taken, 6)), (&map_value(0, 0), &r));
+        // Before 6.12 nothing is learnt.
+        let taken = both_ways("if r0 == r1 goto +1\nexit\nexit", &mut old);
+        assert_eq!(reg(&taken, 0), &r);
         assert_eq!(reg(&st, 0), &r);
     }
 }
