@@ -32,6 +32,7 @@
 //! | `bpf_get_current_pid_tgid`, `bpf_get_ns_current_pid_tgid`, `bpf_get_current_cgroup_id`, `bpf_get_current_ancestor_cgroup_id` from XDP, tc and socket filter programs (`bpf_base_func_proto`; not in 6.1.192's) | 6.12 |
 //! | a non-NULL pointer compared with 0 is decided for a ring buffer record, a kernel object, an allocated object too, and with the 0 as the destination (before: a map value or socket pointer as the destination, `reg_type_not_null` in 6.1.192) | 6.12 |
 //! | `if rA == rB` of a pointer that may be NULL and one that may not makes the first not NULL on the equal branch (`mark_ptr_not_null_reg` for two pointers; not in 6.1.192) | 6.12 |
+//! | the known-zero bytes of a slot past a narrow spill stay zero (before: unknown, 6.1.192's `save_register_state` scrubs them; a spilled 0 leaves them as they are) | 6.12 |
 //! | the bounds are made to agree across the halves and across the sign boundary (the 32-bit bounds from 64-bit ones whose upper halves agree, the 64-bit ones from the 32-bit ones, signed and unsigned ranges that cross the sign boundary); before: 6.1.192's `reg_bounds_sync` (each width's signed and unsigned bounds from each other when one does not cross the sign, the known bits) | 6.12 |
 //! | `\|=`, `^=` and `*=` by a register that is not a constant keep a range (before: an unknown number, in 32 bits too; 6.1.192's `adjust_scalar_min_max_vals` computes only `+`, `-`, `&` for any source) | 6.12 |
 //! | a spill (`*(u64 *)(r10 - 8) = r1`, or an aligned narrow one) of a number with no bound at all is a spilled register (a fill of it is a copy of it); before: unknown bytes (`register_is_bounded` in 6.1.192) | 6.12 |
@@ -149,6 +150,12 @@ impl KernelVersion {
     /// 6.12.118's source); 6.1.192's learns nothing from comparing two pointers. Not pinned
     /// down between them.
     pub const PTR_EQ_NOT_NULL: KernelVersion = KernelVersion::new(6, 12);
+
+    /// A narrow spill (`*(u32 *)(r10 - 8) = r1`) leaves the slot's other zero bytes
+    /// (`STACK_ZERO`) zero (`save_register_state` in 6.12.118's source); 6.1.192's scrubs them
+    /// to unknown (`scrub_spilled_slot`), except that a 0 is written as zero bytes, the
+    /// others left alone. Not pinned down between them.
+    pub const PARTIAL_SPILL_ZERO: KernelVersion = KernelVersion::new(6, 12);
 
     /// `reg_bounds_sync` deduces across the 32- and 64-bit bounds and across the sign boundary
     /// (`__reg32_deduce_bounds` from the 64-bit bounds, `__reg_deduce_mixed_bounds`,

@@ -229,8 +229,16 @@ impl<'a> Exec<'a> {
             // 6.12 keeps the link of a value that fits in the store (`reg_value_fits`).
             let keep = self.input.kernel >= KernelVersion::NARROW_FILL && fits(x, n);
             // The bytes past it keep a known zero (`save_register_state` leaves
-            // `STACK_ZERO` alone); what was a spilled register's becomes unknown.
-            let past = s.zero_mask() & !((1u8 << n) - 1);
+            // `STACK_ZERO` alone); what was a spilled register's becomes unknown. Before 6.12
+            // they become unknown too (6.1.192's `save_register_state` scrubs them), unless
+            // the number is 0 (written as zero bytes, the others left as they are).
+            let keep_zeros =
+                self.input.kernel >= KernelVersion::PARTIAL_SPILL_ZERO || x.t == Tnum::konst(0);
+            let past = if keep_zeros {
+                s.zero_mask() & !((1u8 << n) - 1)
+            } else {
+                0
+            };
             *s = Slot::Part(if keep { *x } else { x.unlinked() }, n as u8, past);
         } else {
             if matches!(s, Slot::Spill(_) | Slot::Part(..)) {
