@@ -39,6 +39,12 @@
 //! | a comparison of two numbers neither of which is a constant narrows both and is decided by their ranges; `==` / `!=` a constant is decided by the ranges; a comparison of one width keeps the other width's bounds; before: only against a constant, `==` / `!=` only by a constant, and the 64-bit `==` / `!=` of two numbers intersects them (`reg_set_min_max`, `reg_combine_min_max` in 6.1.192) | 6.12 |
 //!
 //! Everything else follows kernel 6.18 and is checked against it by the differential tests.
+//!
+//! The older targets were audited against two sources (no 6.6 source is at hand): Debian's
+//! 6.1.192 and 6.12.118. A rule both have is assumed for 6.6; one only 6.12.118 has is gated at
+//! 6.12 unless its first release is pinned down (with the evidence in the constant's doc), and
+//! the older target then computes what 6.1.192 computes where that is practical
+//! (`domain/refine_old.rs`).
 
 use core::fmt;
 
