@@ -583,6 +583,16 @@ impl<'a> Exec<'a> {
                 Ok(Step::Next(pc + 1))
             }
             Op::Ja { target } => Ok(Step::Next(target)),
+            // Older kernels know no `BPF_JCOND` opcode (`check_cond_jmp_op`: invalid opcode).
+            Op::MayGoto { .. } if self.input.kernel < KernelVersion::MAY_GOTO => Err(e(
+                pc,
+                Rule::Structure,
+                format!(
+                    "may_goto needs Linux {}, but the target kernel is {} (see verifier::target; the kernel: `invalid BPF_JMP/JMP32 opcode e0`)",
+                    KernelVersion::MAY_GOTO,
+                    self.input.kernel
+                ),
+            )),
             Op::MayGoto { target } => Ok(self.may_goto(pc, st, target)),
             Op::Cond {
                 is64,

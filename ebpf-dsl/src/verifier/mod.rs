@@ -743,6 +743,9 @@ pub(crate) fn verify_with_tracer(
     every_prune_point: bool,
     tracer: trace::Tracer,
 ) -> Result<Report, Vec<VerifierError>> {
+    // Kernels before 6.12 make bounds agree the older, shorter way (for this verification).
+    let _sync_mode =
+        domain::scalar::memo::old_sync_while(input.kernel < KernelVersion::BOUNDS_SYNC);
     if let Some(message) = crate::spec::too_many_insns(input.insns.len()) {
         return Err(vec![VerifierError {
             insn_index: 0,

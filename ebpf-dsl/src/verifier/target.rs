@@ -28,13 +28,28 @@
 //! | a multiplication keeps the range of the products of its operands' bounds (before: only for non-negative operands up to U32_MAX, U16_MAX in 32 bits) | 6.14 |
 //! | a 32-bit multiplication keeps signed 32-bit bounds whatever the operands' signs | 6.18 |
 //! | a load of a `__kptr` field holding a program's own struct (`bpf_obj_new`) gives an RCU non-owning reference, which `bpf_refcount_acquire` takes | 6.12 |
-//! | a negation (`rX = -rX`) is tracked as `0 - rX` (before: an unknown number; the first release between 6.12 and 6.18 that has it is not pinned down) | 6.18 |
 //! | `bpf_get_cgroup_classid` from XDP and socket filters (the current task's, no argument; 6.12 offers it to neither; the first release between them that has it is not pinned down) | 6.18 |
 //! | a sum or difference whose every value wraps past 2^64 (2^32), or below 0, keeps its unsigned range, wrapped (`scalar_min_max_add` / `_sub`; before, any wrap made it unknown) | 6.18 |
 //! | a branch no value takes (the comparison's bounds contradict the known bits) is walked with the state the kernel's bounds sync makes of it, often a constant (`tnum_step`; before, an unknown number) | 6.18 |
 //! | the `&=` / `\|=` split also for a 64-bit operation on a register whose low half only is -1 or 0 (`maybe_fork_scalars` with `__mark_reg32_known`) | 6.18 |
+//! | a negation (`rX = -rX`) is tracked as `0 - rX` (before: an unknown number; upstream aced132599b3, first released in 6.17) | 6.17 |
+//! | `may_goto` (before: an unknown jump opcode; upstream in the bpf-next of 2024-03-06, after 6.8's merge window) | 6.9 |
+//! | `bpf_get_current_pid_tgid`, `bpf_get_ns_current_pid_tgid`, `bpf_get_current_cgroup_id`, `bpf_get_current_ancestor_cgroup_id` from XDP, tc and socket filter programs (`bpf_base_func_proto`; not in 6.1.192's) | 6.12 |
+//! | a non-NULL pointer compared with 0 is decided for a ring buffer record, a kernel object, an allocated object too, and with the 0 as the destination (before: a map value or socket pointer as the destination, `reg_type_not_null` in 6.1.192) | 6.12 |
+//! | `if rA == rB` of a pointer that may be NULL and one that may not makes the first not NULL on the equal branch (`mark_ptr_not_null_reg` for two pointers; not in 6.1.192) | 6.12 |
+//! | the known-zero bytes of a slot past a narrow spill stay zero (before: unknown, 6.1.192's `save_register_state` scrubs them; a spilled 0 leaves them as they are) | 6.12 |
+//! | the bounds are made to agree across the halves and across the sign boundary (the 32-bit bounds from 64-bit ones whose upper halves agree, the 64-bit ones from the 32-bit ones, signed and unsigned ranges that cross the sign boundary); before: 6.1.192's `reg_bounds_sync` (each width's signed and unsigned bounds from each other when one does not cross the sign, the known bits) | 6.12 |
+//! | `\|=`, `^=` and `*=` by a register that is not a constant keep a range (before: an unknown number, in 32 bits too; 6.1.192's `adjust_scalar_min_max_vals` computes only `+`, `-`, `&` for any source) | 6.12 |
+//! | a spill (`*(u64 *)(r10 - 8) = r1`, or an aligned narrow one) of a number with no bound at all is a spilled register (a fill of it is a copy of it); before: unknown bytes (`register_is_bounded` in 6.1.192) | 6.12 |
+//! | a comparison of two numbers neither of which is a constant narrows both and is decided by their ranges; `==` / `!=` a constant is decided by the ranges; a comparison of one width keeps the other width's bounds; before: only against a constant, `==` / `!=` only by a constant, and the 64-bit `==` / `!=` of two numbers intersects them (`reg_set_min_max`, `reg_combine_min_max` in 6.1.192) | 6.12 |
 //!
 //! Everything else follows kernel 6.18 and is checked against it by the differential tests.
+//!
+//! The older targets were audited against two sources (no 6.6 source is at hand): Debian's
+//! 6.1.192 and 6.12.118. A rule both have is assumed for 6.6; one only 6.12.118 has is gated at
+//! 6.12 unless its first release is pinned down (with the evidence in the constant's doc), and
+//! the older target then computes what 6.1.192 computes where that is practical
+//! (`domain/refine_old.rs`).
 
 use core::fmt;
 
@@ -94,10 +109,12 @@ impl KernelVersion {
     pub const LINK_DELTA_SUB: KernelVersion = KernelVersion::new(6, 18);
     /// Byte swaps are tracked (`scalar_byte_swap`).
     pub const BSWAP_TRACKING: KernelVersion = KernelVersion::new(6, 18);
-    /// `rX = -rX` is tracked (bounds and known bits of the negation); 6.12's `check_alu_op`
-    /// makes the result unknown. The first kernel between them that tracks it is not pinned
-    /// down here, so the reference kernel is named (older targets stay conservative).
-    pub const NEG_TRACKING: KernelVersion = KernelVersion::new(6, 18);
+    /// `rX = -rX` is tracked (bounds and known bits of the negation, as `0 - rX`); 6.12's
+    /// `check_alu_op` makes the result unknown. Upstream aced132599b3 "bpf: Add range tracking
+    /// for BPF_NEG" (Song Liu, 2025-06-25, bpf-next after the 6.16 merge window): the kernel
+    /// test robot's report of 2025-08-22 finds it in torvalds/linux.git master, and syzbot's
+    /// bisection of 2025-09 finds it in the bpf tree at `probes-fixes-v6.17-rc7`; so 6.17.
+    pub const NEG_TRACKING: KernelVersion = KernelVersion::new(6, 17);
     /// `rX <<= 32` keeps the signed range of the low half shifted up whatever its sign
     /// (`__scalar64_min_max_lsh`, upstream d18dec4b8990 in 6.19, backported: in 6.12.118's
     /// source and the 6.18 reference kernel); before, only a bound that is not negative.
@@ -126,6 +143,69 @@ impl KernelVersion {
     /// owns as well as a non-owning one ("can only take non-owning or refcounted bpf_rb_node
     /// pointer"): the run time checks that the node is in the tree.
     pub const RBTREE_OWNED_NODE: KernelVersion = KernelVersion::new(6, 16);
+
+    /// `may_goto` (`BPF_JMP | BPF_JCOND`): "bpf: Introduce may_goto instruction" was posted and
+    /// applied to bpf-next on 2024-03-06 (lore 20240306031929.42666), days before 6.8's release
+    /// (2024-03-10), so its first release is 6.9; 6.1.192's `check_cond_jmp_op` refuses the
+    /// opcode.
+    pub const MAY_GOTO: KernelVersion = KernelVersion::new(6, 9);
+    /// The process and cgroup helpers (`bpf_get_current_pid_tgid` #14,
+    /// `bpf_get_current_cgroup_id` #80, `bpf_get_ns_current_pid_tgid` #120,
+    /// `bpf_get_current_ancestor_cgroup_id` #123) are in `bpf_base_func_proto` (6.12.118's
+    /// source), so XDP, tc and socket filter programs may call them; 6.1.192's has none of
+    /// them, nor do those program types' own lists. Not pinned down between them.
+    pub const BASE_TASK_HELPERS: KernelVersion = KernelVersion::new(6, 12);
+    /// A pointer that is not NULL compared with 0 is decided for more types (`reg_not_null` in
+    /// 6.12.118's source: `PTR_TO_MEM`, a trusted `PTR_TO_BTF_ID`, ...) and whichever operand
+    /// the 0 is (`is_branch_taken` of both orders). 6.1.192's `is_branch_taken` decides it only
+    /// for the destination being a socket or map value pointer (`reg_type_not_null`) and the
+    /// source the constant 0. Not pinned down between them.
+    pub const NOT_NULL_MORE: KernelVersion = KernelVersion::new(6, 12);
+    /// `if rA == rB` (or `!=`) of a pointer that may be NULL and one that may not makes the
+    /// first not NULL where they are equal (`check_cond_jmp_op` with `mark_ptr_not_null_reg`,
+    /// 6.12.118's source); 6.1.192's learns nothing from comparing two pointers. Not pinned
+    /// down between them.
+    pub const PTR_EQ_NOT_NULL: KernelVersion = KernelVersion::new(6, 12);
+
+    /// A narrow spill (`*(u32 *)(r10 - 8) = r1`) leaves the slot's other zero bytes
+    /// (`STACK_ZERO`) zero (`save_register_state` in 6.12.118's source); 6.1.192's scrubs them
+    /// to unknown (`scrub_spilled_slot`), except that a 0 is written as zero bytes, the
+    /// others left alone. Not pinned down between them.
+    pub const PARTIAL_SPILL_ZERO: KernelVersion = KernelVersion::new(6, 12);
+
+    /// `reg_bounds_sync` deduces across the 32- and 64-bit bounds and across the sign boundary
+    /// (`__reg32_deduce_bounds` from the 64-bit bounds, `__reg_deduce_mixed_bounds`,
+    /// `__reg64_deduce_bounds` with a signed range crossing the sign, all in 6.12.118's
+    /// source). 6.1.192's deduces each width's signed and unsigned bounds from each other
+    /// only when one of them does not cross the sign, then the known bits (the verification
+    /// of an older target uses that one: `domain/refine_old.rs`, `sync_old`). The release
+    /// between them that changed it is not pinned down here.
+    pub const BOUNDS_SYNC: KernelVersion = KernelVersion::new(6, 12);
+
+    /// `|`, `^` and `*` by a source register that is not a constant keep the bounds and known
+    /// bits they compute (`is_safe_to_compute_dst_reg_range` in 6.12.118's source). 6.1.192's
+    /// `adjust_scalar_min_max_vals` computes only `+`, `-` and `&` for such a source and makes
+    /// the destination unknown otherwise (all 64 bits, a 32-bit operation included). The release
+    /// between them that changed it is not pinned down here.
+    pub const ALU_ANY_SOURCE: KernelVersion = KernelVersion::new(6, 12);
+
+    /// A spill of any number, one with no bound at all included, is a spilled register
+    /// (`check_stack_write_fixed_off` in 6.12.118's source: `reg->type == SCALAR_VALUE`), so a
+    /// fill of it is a copy of it, linked to it. 6.1.192 spills only a number with some bound
+    /// (`register_is_bounded`): one with none is written as unknown bytes (`STACK_MISC`). The
+    /// release between them that changed it is not pinned down here.
+    pub const SPILL_ANY_SCALAR: KernelVersion = KernelVersion::new(6, 12);
+
+    /// A comparison of two numbers is decided by, and narrows, both operands' ranges whatever
+    /// they are (`is_scalar_branch_taken`, `regs_refine_cond_op` in 6.12.118's source), and a
+    /// comparison of one width keeps the bounds of the other. 6.1.192's `check_cond_jmp_op`
+    /// decides and narrows only against a constant operand (`is_branch_taken`,
+    /// `reg_set_min_max`, `reg_set_min_max_inv`), decides `==` / `!=` only for a constant
+    /// register, intersects two numbers only on the equal branch of a 64-bit `==` / `!=`
+    /// (`reg_combine_min_max`), and a comparison drops the bounds of the other width
+    /// (`__reg_combine_64_into_32`); older targets get that (`domain/refine_old.rs`). The
+    /// release between them that changed it is not pinned down here.
+    pub const BRANCH_RANGES: KernelVersion = KernelVersion::new(6, 12);
 
     /// A JIT-compiled program's functions count their stack rounded up to 16 bytes in the
     /// call-chain limit of 512 (`round_up_stack_depth` with `jit_requested`; in 6.12's source,

@@ -1,4 +1,5 @@
 # kernel: accept
+# since: 6.12
 # `r0 <<= 1` of 2^62 + 1..=2^62 + 4: the 64-bit rule keeps no range (the maximum is above
 # 2^(63 - 1), `__scalar64_min_max_lsh`), but the 32-bit bounds shift (1..=4 to 2..=8,
 # `__scalar32_min_max_lsh`) and the synchronisation puts them back into the 64-bit range

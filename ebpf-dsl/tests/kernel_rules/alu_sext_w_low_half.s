@@ -1,4 +1,5 @@
 # kernel: accept
+# since: 6.12
 # kernel log: 8: (bc) w6 = (s8)w6 ; R6=scalar(smin=smin32=0,smax=umax=smax32=umax32=15,var_off=(0x0; 0xf))
 # `wX = (s8)wY` follows the 32-bit bounds (coerce_subreg_to_size_sx): 256..=271 in one
 # 256-block gives 0..=15 whatever the upper half held.

@@ -1,4 +1,5 @@
 # kernel: accept
+# since: 6.12
 # type: socket_filter
 r1 = 0
 r2 = 0

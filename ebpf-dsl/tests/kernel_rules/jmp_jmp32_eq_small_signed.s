@@ -1,4 +1,5 @@
 # kernel: accept
+# since: 6.12
 # type: sched_cls
 r6 = r1
 r7 = *(u32 *)(r6 + 76)

@@ -1,5 +1,5 @@
 # kernel: accept
-# since: 6.18
+# since: 6.17
 r4 = *(u32 *)(r1 + 16)
 r4 &= 63
 r4 = -r4

@@ -1,4 +1,5 @@
 # kernel: accept
+# since: 6.12
 # note: (s8) gives s in [-128, 127]; an unsigned upper bound below -128 as u64 leaves 0..=127 (__reg64_deduce_bounds), so the load through 7 is dead (selftest bounds_deduct_positive_overlap)
 call bpf_get_prandom_u32
 r0 = (s8)r0

@@ -1,4 +1,5 @@
 # kernel: accept
+# since: 6.9
 # type: socket_filter
 # kernel log: r1 is precise (it bounds the stack access) and keeps its value each round
 *(u64 *)(r10 - 8) = 0

@@ -1,4 +1,5 @@
 # kernel: accept
+# since: 6.9
 # type: socket_filter
 # kernel log: r6 and r7 are widened on the fall-through (widen_imprecise_scalars)
 r0 = 0

@@ -1,4 +1,5 @@
 # kernel: accept
+# since: 6.9
 # type: socket_filter
 # kernel log: the fall-through comes back to the may_goto with another depth (bounded by the counter)
 r0 = 0

@@ -1,4 +1,5 @@
 # kernel: accept
+# since: 6.12
 *(u64 *)(r10 - 8) = 0
 r2 = r10
 r2 += -8

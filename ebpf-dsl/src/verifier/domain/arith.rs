@@ -3,7 +3,7 @@
 
 use std::cell::RefCell;
 
-use super::scalar::memo::{mix, words, Table};
+use super::scalar::memo::{mix, old_sync, words, Table};
 use super::*;
 
 /// Entries of the table of [`alu64`] and [`alu32`] (a power of two).
@@ -42,7 +42,7 @@ thread_local! {
 /// (computed once by [`alu32_full`]); `None` for other operands.
 #[inline]
 fn word_op(op: AluOp, a: &Scalar, b: &Scalar) -> Option<Scalar> {
-    if *a != Scalar::WORD {
+    if *a != Scalar::WORD || old_sync() {
         return None;
     }
     if *b == Scalar::WORD {
@@ -80,6 +80,9 @@ fn memoised(
     b: &Scalar,
     slow: fn(AluOp, &Scalar, &Scalar) -> Scalar,
 ) -> Scalar {
+    if old_sync() {
+        return slow(op, a, b);
+    }
     let key: AluKey = (op, is64, *a, *b);
     let h = mix(mix(op as u64 | (is64 as u64) << 8, &words(a)), &words(b));
     if let Some(v) = ALU.with(|m| m.borrow().get(h, &key)) {

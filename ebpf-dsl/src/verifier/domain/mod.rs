@@ -8,7 +8,7 @@
 //!   used by pruning;
 //! - [`arith`]: the scalar arithmetic of ALU instructions;
 //! - [`refine`] and [`refine32`]: deciding a comparison and narrowing its operands, 64- and
-//!   32-bit;
+//!   32-bit; [`refine_old`]: the same as kernels before 6.12 do it;
 //! - [`branch`]: what a comparison does to the whole state (linked registers, null checks,
 //!   packet ranges);
 //! - [`ptr_key`]: the kinds of base pointer one memory instruction may not mix.
@@ -21,6 +21,7 @@ pub(crate) mod branch;
 pub(crate) mod ptr_key;
 pub(crate) mod refine;
 pub(crate) mod refine32;
+pub(crate) mod refine_old;
 pub(crate) mod scalar;
 pub(crate) mod state;
 pub(crate) mod tnum;

@@ -9,7 +9,7 @@
 use std::cell::RefCell;
 
 use super::refine::{fix, narrow, refine};
-use super::scalar::memo::{mix, words, Table};
+use super::scalar::memo::{mix, old_sync, words, Table};
 use super::*;
 
 fn subreg(t: Tnum) -> Tnum {
@@ -244,6 +244,9 @@ thread_local! {
 /// A pure function of its arguments that the same loop, walked again with the same values,
 /// asks over and over: looked up first in a small per-thread table keyed by all of them.
 pub(crate) fn refine_branches(op: JmpOp, x: &Scalar, y: &Scalar, y_is_reg: bool) -> [Scalar; 4] {
+    if old_sync() {
+        return refine_branches_full(op, x, y, y_is_reg);
+    }
     let key: BranchKey = (op, y_is_reg, *x, *y);
     let h = mix(
         mix(op as u64 | (y_is_reg as u64) << 8, &words(x)),

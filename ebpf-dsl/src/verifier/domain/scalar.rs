@@ -213,6 +213,9 @@ impl Scalar {
             // A constant or a fully unknown value is already in agreement: nothing changes.
             return Some(self);
         }
+        if memo::old_sync() {
+            return super::refine_old::sync_old(self);
+        }
         memo::memoised(self, Scalar::sync_full)
     }
 
@@ -571,10 +574,29 @@ impl Scalar {
             return Scalar::konst((((c << sh) as i64) >> sh) as u64);
         }
         let half = 1i64 << (bits - 1);
-        let default = Scalar::srange(-half, half - 1);
         if bits >= 64 {
             return *self;
         }
+        // The kernel sets the 32-bit bounds too (`set_sext64_default_val`,
+        // `coerce_reg_to_size_sx`), whatever its `reg_bounds_sync` deduces.
+        let both = |lo: i64, hi: i64| {
+            let (u32min, u32max) = if (lo < 0) == (hi < 0) {
+                (lo as u32, hi as u32)
+            } else {
+                (0, u32::MAX)
+            };
+            let s = Scalar::srange(lo, hi);
+            Scalar {
+                s32min: lo as i32,
+                s32max: hi as i32,
+                u32min,
+                u32max,
+                ..s
+            }
+            .sync()
+            .unwrap_or(s)
+        };
+        let default = both(-half, half - 1);
         let top = |v: i64| ((v as u64) >> bits) << bits;
         if top(self.smin) != top(self.smax) {
             return default;
@@ -584,7 +606,7 @@ impl Scalar {
         if lo > hi {
             return default;
         }
-        Scalar::srange(lo, hi)
+        both(lo, hi)
     }
 
     /// [`Scalar::sext`] as kernel 6.18 does it (observed on 6.18.44): when the signed 32-bit
@@ -636,7 +658,41 @@ impl Scalar {
         } else {
             (-half, half - 1)
         };
-        Scalar::srange(lo as i64, hi as i64).trunc32()
+        // The kernel sets the 32-bit bounds (`coerce_subreg_to_size_sx`), then zero-extends
+        // (`__reg_assign_32_into_64`), whatever its `reg_bounds_sync` deduces.
+        let (u32min, u32max) = if (lo < 0) == (hi < 0) {
+            (lo as u32, hi as u32)
+        } else {
+            (0, u32::MAX)
+        };
+        let (smin, smax) = if lo >= 0 {
+            (lo as i64, hi as i64)
+        } else {
+            (0, u32::MAX as i64)
+        };
+        let t = if (lo < 0) == (hi < 0) {
+            Tnum::range(u32min as u64, u32max as u64)
+        } else {
+            Tnum {
+                value: 0,
+                mask: u32::MAX as u64,
+            }
+        };
+        Scalar {
+            umin: u32min as u64,
+            umax: u32max as u64,
+            smin,
+            smax,
+            u32min,
+            u32max,
+            s32min: lo,
+            s32max: hi,
+            t,
+            link: 0,
+            delta: 0,
+        }
+        .sync()
+        .unwrap_or_else(|| Scalar::srange(lo as i64, hi as i64).trunc32())
     }
 }
 

@@ -131,6 +131,15 @@ impl<'a> Exec<'a> {
                 if self.input.kernel >= KernelVersion::ADD_SUB_WRAP {
                     r = add_sub_wrapped(op, is64, a, b, r);
                 }
+                // Before 6.12 `|`, `^` and `*` by a number that is not a constant give an
+                // unknown number, in 32 bits too (not zero-extended).
+                let width = if is64 { u64::MAX } else { 0xffff_ffff };
+                if self.input.kernel < KernelVersion::ALU_ANY_SOURCE
+                    && matches!(op, AluOp::Or | AluOp::Xor | AluOp::Mul)
+                    && b.t.mask & width != 0
+                {
+                    r = Scalar::UNKNOWN;
+                }
                 // `rX <<= 32` keeps the low half's signed range, shifted up.
                 if is64 && op == AluOp::Lsh && b.as_const() == Some(32) {
                     let any_sign = self.input.kernel >= KernelVersion::LSH32_SIGNED;

@@ -4,6 +4,9 @@ use super::super::domain::refine32::{
     contradicted, refine32, refine_branches, same_register_refined, subreg_branch_taken,
     tnum_branch_taken, view32,
 };
+use super::super::domain::refine_old::{
+    branch_taken_old, combine_equal_old, flip_old, set_min_max_old,
+};
 use super::*;
 
 impl<'a> Exec<'a> {
@@ -42,10 +45,17 @@ impl<'a> Exec<'a> {
             (RegVal::Scalar(x), RegVal::Scalar(y)) => self.cond_scalars(c, st, x, y),
             // A pointer that cannot be NULL compared with 0: `==` is never true (the kernel's
             // `is_branch_taken` with `reg_not_null`; privileged, so the other branch is dead).
+            // Before 6.12 only a socket or map value pointer as the destination, compared with
+            // a constant 0 (`reg_type_not_null`, `is_branch_taken` in 6.1.192).
             (p, q)
                 if is64
                     && matches!(op, JmpOp::Jeq | JmpOp::Jne)
-                    && (zero_vs_not_null(p, q) || zero_vs_not_null(q, p)) =>
+                    && (if self.input.kernel >= KernelVersion::NOT_NULL_MORE {
+                        zero_vs_not_null(p, q) || zero_vs_not_null(q, p)
+                    } else {
+                        zero_vs_not_null(p, q)
+                            && matches!(p, RegVal::MapValue { .. } | RegVal::Sock { .. })
+                    }) =>
             {
                 Ok(Step::Next(if op == JmpOp::Jne { target } else { pc + 1 }))
             }
@@ -92,6 +102,7 @@ impl<'a> Exec<'a> {
             (p, q)
                 if is64
                     && matches!(op, JmpOp::Jeq | JmpOp::Jne)
+                    && self.input.kernel >= KernelVersion::PTR_EQ_NOT_NULL
                     && p.is_pointer()
                     && q.is_pointer()
                     && !is_btf_id(p)
@@ -120,8 +131,15 @@ impl<'a> Exec<'a> {
         } else {
             (view32(x), view32(y))
         };
+        // Kernels before 6.12 decide only against a constant (`refine_old`).
+        let old = self.input.kernel < KernelVersion::BRANCH_RANGES;
+        let decided = if old {
+            const_operand(is64, y).and_then(|v| branch_taken_old(op, is64, x, v))
+        } else {
+            branch_taken(op, &vx, &vy)
+        };
         // 6.18: `==` / `!=` are also decided when the known bits disagree.
-        let decided = branch_taken(op, &vx, &vy)
+        let decided = decided
             .or_else(|| {
                 (self.input.kernel >= KernelVersion::TNUM_BRANCH)
                     .then(|| tnum_branch_taken(op, &vx, &vy))
@@ -160,6 +178,9 @@ impl<'a> Exec<'a> {
             _ => *old,
         };
         let (x, y) = (&reread(st, dst, x), &sr.map_or(*y, |r| reread(st, r, y)));
+        if self.input.kernel < KernelVersion::BRANCH_RANGES {
+            return Ok(cond_scalars_old(c, st, x, y, self.input.kernel));
+        }
         let refinable = is64
             || (x.umax <= u32::MAX as u64
                 && y.umax <= u32::MAX as u64
@@ -400,6 +421,66 @@ impl<'a> Exec<'a> {
     }
 }
 
+/// The constant `v` holds in a comparison's width (a 32-bit comparison needs only the low half
+/// known): kernels before 6.12 decide and refine a comparison only against such an operand.
+fn const_operand(is64: bool, v: &Scalar) -> Option<u64> {
+    let mask = if is64 { u64::MAX } else { 0xffff_ffff };
+    (v.t.mask & mask == 0).then_some(v.t.value)
+}
+
+/// [`Exec::cond_scalars`] for kernels before [`KernelVersion::BRANCH_RANGES`], once the
+/// branch is not decided (the 6.1.192 reference's `check_cond_jmp_op`): the destination is
+/// narrowed against a constant source, else the source against a constant destination, else
+/// a 64-bit `==` / `!=` intersects both on its equal branch; nothing else is learnt. Then the
+/// source's copies, then the destination's, take the new values (`find_equal_scalars`).
+fn cond_scalars_old(
+    c: Cond,
+    st: &mut State,
+    x: &Scalar,
+    y: &Scalar,
+    kernel: KernelVersion,
+) -> Step {
+    let Cond {
+        pc,
+        is64,
+        op,
+        dst,
+        src,
+        target,
+    } = c;
+    let sr = match src {
+        Src::Reg(r) => Some(r),
+        Src::Imm(_) => None,
+    };
+    let same = (*x, *y);
+    let (tx, fx, ty, fy) = if sr == Some(dst) {
+        (same.0, same.0, same.1, same.1)
+    } else if let Some(v) = const_operand(is64, y) {
+        let (t, f) = set_min_max_old(op, is64, x, v);
+        (t, f, *y, *y)
+    } else if let Some(v) = const_operand(is64, x) {
+        let (t, f) = set_min_max_old(flip_old(op), is64, y, v);
+        (*x, *x, t, f)
+    } else if is64 && matches!(op, JmpOp::Jeq | JmpOp::Jne) {
+        let (ex, ey) = combine_equal_old(x, y);
+        if op == JmpOp::Jeq {
+            (ex, *x, ey, *y)
+        } else {
+            (*x, ex, *y, ey)
+        }
+    } else {
+        (same.0, same.0, same.1, same.1)
+    };
+    let mut taken = st.clone();
+    refine_both(&mut taken, dst, x, tx, sr, y, ty, kernel);
+    refine_both(st, dst, x, fx, sr, y, fy, kernel);
+    Step::Branch {
+        other_pc: target,
+        other: taken,
+        pc: pc + 1,
+    }
+}
+
 /// `p` is a map pointer or an opaque map entry (never NULL) and `z` the constant 0.
 fn zero_vs_map_ptr(p: &RegVal, z: &RegVal) -> bool {
     matches!(z, RegVal::Scalar(z) if z.as_const() == Some(0))
@@ -616,7 +697,11 @@ mod tests {
 
     /// The taken and fall-through states of a comparison that can go both ways.
     fn both_ways(src: &str, st: &mut State) -> State {
-        match One::new(src).apply(st) {
+        both_ways_for(src, st, KernelVersion::DEFAULT)
+    }
+
+    fn both_ways_for(src: &str, st: &mut State, k: KernelVersion) -> State {
+        match One::new(src).kernel(k).apply(st) {
             Ok(Step::Branch {
                 other_pc,
                 other,
@@ -683,10 +768,18 @@ mod tests {
             (1, scalar(Scalar::urange(0, 100))),
             (2, scalar(Scalar::urange(50, 60))),
         ]);
-        let taken = both_ways("if r1 > r2 goto +1\nexit\nexit", &mut st);
+        let mut old = st.clone();
+        let k = KernelVersion::BRANCH_RANGES;
+        let taken = both_ways_for("if r1 > r2 goto +1\nexit\nexit", &mut st, k);
         assert_eq!((num(&taken, 1).umin, num(&taken, 1).umax), (51, 100));
         assert_eq!((num(&taken, 2).umin, num(&taken, 2).umax), (50, 60));
         assert_eq!((num(&st, 1).umin, num(&st, 1).umax), (0, 60));
+        // Before 6.12 neither is narrowed: neither is a constant.
+        let taken = both_ways("if r1 > r2 goto +1\nexit\nexit", &mut old);
+        for s in [&taken, &old] {
+            assert_eq!((num(s, 1).umin, num(s, 1).umax), (0, 100));
+            assert_eq!((num(s, 2).umin, num(s, 2).umax), (50, 60));
+        }
         // Copies of r1 learn the same.
         let x = Scalar {
             link: 3,
@@ -771,8 +864,13 @@ mod tests {
         // `if r0 == r1` with r1 a non-NULL pointer: r0 (only) is non-NULL when equal.
         let r = RegVal::MapValueOrNull { map: 0, id: 4 };
         let mut st = state(&[(0, r), (1, map_value(0, 0)), (6, r)]);
-        let taken = both_ways("if r0 == r1 goto +1\nexit\nexit", &mut st);
+        let mut old = st.clone();
+        let k = KernelVersion::PTR_EQ_NOT_NULL;
+        let taken = both_ways_for("if r0 == r1 goto +1\nexit\nexit", &mut st, k);
         assert_eq!((reg(&taken, 0), reg(&taken, 6)), (&map_value(0, 0), &r));
+        // Before 6.12 nothing is learnt.
+        let taken = both_ways("if r0 == r1 goto +1\nexit\nexit", &mut old);
+        assert_eq!(reg(&taken, 0), &r);
         assert_eq!(reg(&st, 0), &r);
     }
 }

@@ -36,8 +36,19 @@ mod tests {
 
     fn check(src: &str) -> Result<(), Rule> {
         let a = assemble_unchecked(src).expect("assembles");
-        let input = VerifyInput::new(&a.insns, ProgramType::SocketFilter);
+        let input = VerifyInput::new(&a.insns, ProgramType::SocketFilter)
+            .with_kernel(crate::verifier::KernelVersion::MAY_GOTO);
         verify(&input).map(|_| ()).map_err(|e| e[0].rule)
+    }
+
+    #[test]
+    fn older_targets_refuse_it() {
+        let a = assemble_unchecked("may_goto +0x1\nr0 = 0\nexit").expect("assembles");
+        let input = VerifyInput::new(&a.insns, ProgramType::SocketFilter);
+        assert_eq!(
+            verify(&input).map(|_| ()).map_err(|e| e[0].rule),
+            Err(Rule::Structure)
+        );
     }
 
     #[test]
@@ -76,7 +87,8 @@ mod tests {
         // rounds (before, r0's value was kept and the first loop ran into the 1M limit).
         let src = "*(u64 *)(r10 - 8) = 0\nr0 = 0\nr1 = 0\na:\nmay_goto +3\nr0 += 1\nr1 += 1\ngoto a\nr1 = 0\nb:\nr2 = r10\nr2 += -8\nr2 += r1\nr3 = *(u8 *)(r2 + 0)\nr0 += r3\nmay_goto +2\nr1 += 1\nif r1 < 8 goto b\nexit";
         let a = assemble_unchecked(src).expect("assembles");
-        let input = VerifyInput::new(&a.insns, ProgramType::SocketFilter);
+        let input = VerifyInput::new(&a.insns, ProgramType::SocketFilter)
+            .with_kernel(crate::verifier::KernelVersion::MAY_GOTO);
         let report = verify(&input).expect("accepted");
         assert!(report.insns_processed < 500, "{report:?}");
         // The second loop's index one byte too far is still refused.
@@ -125,7 +137,9 @@ mod tests {
         use crate::verifier::context::Step;
         let mut st = state(&[]);
         st.may_goto_depth = 2;
-        match One::new("may_goto +1\nexit\nexit").apply(&mut st) {
+        let one =
+            One::new("may_goto +1\nexit\nexit").kernel(crate::verifier::KernelVersion::MAY_GOTO);
+        match one.apply(&mut st) {
             Ok(Step::Branch {
                 other_pc: 1,
                 other,

@@ -213,17 +213,32 @@ impl<'a> Exec<'a> {
     /// spill, a narrow store of a number at the start of a slot a narrow spill, anything else
     /// writes bytes (known zeros or unknown).
     fn write_slot(&self, st: &mut State, f: usize, slot: usize, byte: usize, n: u32, v: RegVal) {
+        // Before 6.12 a number with no bound at all is written as unknown bytes, not spilled
+        // (6.1.192's `check_stack_write_fixed_off`: `register_is_bounded`): a fill of it is no
+        // copy of it. (6.1.192 writes a 0 as zero bytes, which read back as 0 where 6.12's
+        // spilled 0 mixed with other bytes does not: a spilled 0 read only as both agree is
+        // the safe model for the versions between.)
+        let as_bytes = self.input.kernel < KernelVersion::SPILL_ANY_SCALAR
+            && matches!(&v, RegVal::Scalar(x) if x.unlinked() == Scalar::UNKNOWN);
         let s = &mut st.frames[f].stack[slot];
-        if n == 8 {
+        if n == 8 && !as_bytes {
             *s = Slot::Spill(v);
-        } else if let (0, RegVal::Scalar(x)) = (byte, &v) {
+        } else if let (0, RegVal::Scalar(x), false) = (byte, &v, as_bytes) {
             // A narrow store of a number at the start of a slot is a narrow spill for a
             // privileged loader (`check_stack_write_fixed_off`), zero included.
             // 6.12 keeps the link of a value that fits in the store (`reg_value_fits`).
             let keep = self.input.kernel >= KernelVersion::NARROW_FILL && fits(x, n);
             // The bytes past it keep a known zero (`save_register_state` leaves
-            // `STACK_ZERO` alone); what was a spilled register's becomes unknown.
-            let past = s.zero_mask() & !((1u8 << n) - 1);
+            // `STACK_ZERO` alone); what was a spilled register's becomes unknown. Before 6.12
+            // they become unknown too (6.1.192's `save_register_state` scrubs them), unless
+            // the number is 0 (written as zero bytes, the others left as they are).
+            let keep_zeros =
+                self.input.kernel >= KernelVersion::PARTIAL_SPILL_ZERO || x.t == Tnum::konst(0);
+            let past = if keep_zeros {
+                s.zero_mask() & !((1u8 << n) - 1)
+            } else {
+                0
+            };
             *s = Slot::Part(if keep { *x } else { x.unlinked() }, n as u8, past);
         } else {
             if matches!(s, Slot::Spill(_) | Slot::Part(..)) {

@@ -4,7 +4,7 @@
 //! table per thread, keyed by the whole value (links included), gives back exactly what the
 //! slow path computed for it.
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 
 use super::Scalar;
 use crate::verifier::chunks::Chunks;
@@ -67,6 +67,34 @@ impl<K: PartialEq + Copy, V: Copy, const N: usize> Table<K, V, N> {
 thread_local! {
     static MEMO: RefCell<Table<Scalar, Option<Scalar>, ENTRIES>> =
         const { RefCell::new(Table::new()) };
+}
+
+thread_local! {
+    static OLD_SYNC: Cell<bool> = const { Cell::new(false) };
+}
+
+/// Whether this thread verifies for a kernel before
+/// [`KernelVersion::BOUNDS_SYNC`](crate::verifier::KernelVersion::BOUNDS_SYNC): then
+/// [`Scalar::sync`] is that kernel's shorter `reg_bounds_sync` and the tables of this module's
+/// users are neither read nor written (they hold the newer results only).
+#[inline]
+pub(crate) fn old_sync() -> bool {
+    OLD_SYNC.with(Cell::get)
+}
+
+/// Sets the mode of [`old_sync`] for this thread until the guard is dropped (the previous mode
+/// is then restored).
+pub(crate) fn old_sync_while(old: bool) -> OldSyncGuard {
+    OldSyncGuard(OLD_SYNC.with(|c| c.replace(old)))
+}
+
+/// Restores the previous mode of [`old_sync`] when dropped.
+pub(crate) struct OldSyncGuard(bool);
+
+impl Drop for OldSyncGuard {
+    fn drop(&mut self) {
+        OLD_SYNC.with(|c| c.set(self.0));
+    }
 }
 
 /// Mixes `words` into `h` (for a [`Table`] entry).
