@@ -100,7 +100,7 @@ impl<'a> Exec<'a> {
                 if matches!(self.ops[pc], Op::LdImm64 { .. }) && pc + 1 < self.seen.len() {
                     self.seen[pc + 1] = true;
                 }
-                super::trace::record(&self.tracer, super::trace::Ev::Processed(pc));
+                super::trace::record(&self.tracer, super::trace::Ev::Processed(pc, &st));
                 if self.processed > MAX_PROCESSED {
                     return Err(e(pc, Rule::Complexity, format!(
                         "more than {MAX_PROCESSED} instructions processed over all paths (the kernel's limit); simplify the program or bound its loops more tightly"
