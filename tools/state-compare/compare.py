@@ -208,6 +208,46 @@ def covers(ours, kobs, live=None):
     return fails, coarser
 
 
+def first_difference(ktext, otext, all_regs=True):
+    """The first kernel observation (in log order) that no state of ours equals on every
+    location compared, with the locations where the closest state of ours differs: where
+    the two walks' beliefs first part (``--first-diff``), covered or not."""
+    obs = klog.parse(ktext)
+    live = {} if all_regs else klog.live_regs(ktext)
+    ours, _, _ = load_ours(otext)
+    for o in obs:
+        pc, depth, kregs, kstack, _ = o
+        best = None
+        for c in ours.get((pc, depth), []):
+            diffs = []
+            for r, kv in kregs.items():
+                if r == 10 or (live.get(pc) is not None and r not in live[pc]):
+                    continue
+                ov = c["regs"].get(str(r))
+                ok, coarser, why = reg_covers(ov, kv)
+                if not ok or coarser:
+                    diffs.append(f"r{r}: ours {brief(ov)} kernel {brief(kv)}")
+            if not diffs:
+                best = None
+                break
+            if best is None or len(diffs) < len(best):
+                best = diffs
+        else:
+            return pc, depth, best or ["never reached by ours"]
+    return None
+
+
+def brief(v):
+    """A value in a few words."""
+    if v is None or v.get("t") == "not_init":
+        return "not_init"
+    if v["t"] == "scalar":
+        return f"[{v['smin']},{v['smax']}] u[{v['umin']},{v['umax']}] ({v['tv']:#x};{v['tm']:#x})"
+    lo, hi = total_range(v)
+    r = f" r={v['r']}" if "r" in v else ""
+    return f"{v['t']} off {lo}..{hi}{r}"
+
+
 def load_ours(text):
     """Our dump: states by ``(pc, depth)``, the walk's end line, truncated or not."""
     by = defaultdict(list)
@@ -249,7 +289,7 @@ def compare_pair(ktext, otext, all_regs=False):
         cands = ours.get((pc, depth), [])
         best = None
         for c in cands:
-            fails, coarser = covers(c, o, live.get(pc) if depth == 1 else None)
+            fails, coarser = covers(c, o, live.get(pc))
             if not fails:
                 best = None
                 for loc in coarser:
@@ -276,6 +316,12 @@ def main(argv):
     if argv and argv[0] == "--self-test":
         return self_test()
     all_regs = "--all-regs" in argv
+    if "--first-diff" in argv:
+        k, o = [a for a in argv if not a.startswith("--")]
+        with open(k, errors="replace") as fk, open(o) as fo:
+            d = first_difference(fk.read(), fo.read())
+        print("no difference" if d is None else f"insn {d[0]} (depth {d[1]}): " + "; ".join(d[2]))
+        return 0
     argv = [a for a in argv if a != "--all-regs"]
     pairs = []
     if argv and argv[0] == "--dir":
@@ -292,7 +338,12 @@ def main(argv):
     tot = Counter()
     coarser = Counter()
     bad = 0
+    limit = int(os.environ.get("STATE_COMPARE_MAX_BYTES", str(4 << 20)))
     for name, k, o in pairs:
+        if os.path.getsize(k) > limit or os.path.getsize(o) > 4 * limit:
+            lines.append(f"{name}\t-\t-\tskipped (log or dump over STATE_COMPARE_MAX_BYTES={limit})")
+            tot["skipped"] += 1
+            continue
         with open(k, errors="replace") as fk, open(o) as fo:
             res = compare_pair(fk.read(), fo.read(), all_regs)
         report(name, res, lines)
@@ -309,6 +360,7 @@ def main(argv):
         if not res["complete"]:
             tot["incomplete"] += 1
     print("\n".join(lines))
+    print(f"# {tot['skipped']} pairs skipped for their size")
     print(f"# {tot['programs']} programs, {tot['states']} kernel states compared; (A) not covered: {tot['A']} in {tot['A_programs']} programs whose exact walk completed, {tot['A_incomplete']} more in {tot['incomplete']} programs whose walk did not (rejected or truncated: our walk order differs, noise)")
     print("# (B) locations where ours is strictly coarser (covered): " + ", ".join(f"{k}={v}" for k, v in sorted(coarser.items())))
     return 1 if bad else 0
