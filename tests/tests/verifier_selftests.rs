@@ -440,7 +440,13 @@ fn state_out(c: &Case, ext: &str) -> Option<PathBuf> {
     let dir = PathBuf::from(std::env::var_os("STATE_COMPARE_OUT")?);
     let name: String = format!("{}__{}", c.suite, c.name)
         .chars()
-        .map(|ch| if ch.is_ascii_alphanumeric() || ch == '_' { ch } else { '_' })
+        .map(|ch| {
+            if ch.is_ascii_alphanumeric() || ch == '_' {
+                ch
+            } else {
+                '_'
+            }
+        })
         .collect();
     Some(dir.join(format!("{name}.{ext}")))
 }

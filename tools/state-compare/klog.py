@@ -205,18 +205,34 @@ def parse_locations(text):
     return frame, regs, stack
 
 
+KIND = re.compile(
+    r"(scalar|ctx|fp|pkt|pkt_meta|pkt_end|func|map_\w+|mem\w*|rdonly_\w+|ringbuf_\w+"
+    r"|sock\w*|tcp_sock\w*|xdp_sock\w*|\w*ptr_\w*|dynptr\w*|iter\w*|buf\w*|flow_keys"
+    r"|tp_buffer|percpu_\w+|arena|insn_array\w*|\w*_mem\w*)"
+)
+
+
+def slot_value(text):
+    """``parse_value`` for a spilled register: only the kernel's kind names are taken (the
+    byte characters of a narrow spill come before it: ``mmscalar(...)``)."""
+    m = re.fullmatch(r"P?([a-z_0-9]+)\(.*\)", text)
+    if m and not KIND.fullmatch(m.group(1)):
+        return None
+    return parse_value(text)
+
+
 def parse_slot(val):
     """A printed stack slot: byte characters (``0000????``), a spilled register, or bytes
     then a register (a narrow spill: ``????scalar(...)``)."""
     if re.fullmatch(r"[0m?rdif]{8}", val) and not re.fullmatch(r"\d+", val):
         return {"bytes": val}
-    pv = parse_value(val)
+    pv = slot_value(val)
     if pv is not None:
         return {"spill": pv}
     for n in range(1, 8):
         if not re.fullmatch(r"[0m?rdif]*", val[:n]):
             break
-        pv = parse_value(val[n:])
+        pv = slot_value(val[n:])
         if pv is not None:
             return {"spill": pv, "narrow": val[:n]}
     return {"other": val}

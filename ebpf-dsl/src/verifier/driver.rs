@@ -87,6 +87,10 @@ impl<'a> Exec<'a> {
         // The state before the instruction when its effect on the sources needs it, in
         // memory kept from one instruction to the next (no allocation).
         let mut before_st: Option<State> = None;
+        let dump_states = self
+            .tracer
+            .as_ref()
+            .is_some_and(|t| t.borrow().states.is_some());
         while let Some(Path {
             mut pc,
             mut st,
@@ -118,7 +122,14 @@ impl<'a> Exec<'a> {
                     } else {
                         Head::None
                     };
-                    match ex.visit_head(pc, &st, &mut d, self.cfg.live_in[pc], parent, head) {
+                    // A walk dumping its states (`super::dump`) compares dead registers too:
+                    // its states must cover the kernel's, whose liveness is not ours.
+                    let live = if dump_states {
+                        !0
+                    } else {
+                        self.cfg.live_in[pc]
+                    };
+                    match ex.visit_head(pc, &st, &mut d, live, parent, head) {
                         PruneResult::Pruned => {
                             self.pruned += 1;
                             ex.finish(parent);
