@@ -172,8 +172,19 @@ def slot_covers(o, k):
     if ov.get("t") == "scalar":
         if scalar_covers(ov, klog.unknown_scalar()) is None:
             return True, False, ""
-        if kb == "00000000" and ov["tm"] == 0 and ov["tv"] == 0:
-            return True, False, ""
+        if ov["tm"] == 0:
+            # A constant: each spilled byte (``s``, lowest addresses last) must be a zero the
+            # kernel knows (it keeps a stored zero constant as STACK_ZERO bytes), the other
+            # bytes compared as bytes.
+            ok = True
+            for i, (a, b) in enumerate(zip(ob, kb)):
+                byte = (ov["tv"] >> (8 * (7 - i))) & 0xFF if a == "s" else None
+                if a == "s" and not (b == "0" and byte == 0):
+                    ok = False
+                if a == "0" and b != "0":
+                    ok = False
+            if ok:
+                return True, False, ""
     return False, False, f"spill {ov.get('t')} vs kernel bytes {kb}"
 
 

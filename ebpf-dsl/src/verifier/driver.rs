@@ -235,7 +235,11 @@ impl<'a> Exec<'a> {
                             }
                             None => d.clone(),
                         };
-                        if matches!(op, Op::Call { .. }) && !iter_next {
+                        if matches!(op, Op::Call { .. }) && other.frames.len() < st.frames.len() {
+                            // A tail call taken in a subprogram: back in the caller.
+                            deps::after(&op, &before, snapshot, &other, &mut od);
+                            deps::tail_call_return(&mut od);
+                        } else if matches!(op, Op::Call { .. }) && !iter_next {
                             // The callback's path: a new frame, fed by the call's arguments.
                             deps::enter_callback(&mut od);
                         } else {
@@ -623,6 +627,15 @@ impl<'a> Exec<'a> {
                         other: cb,
                         pc: pc + 1,
                     });
+                } else if helper == 12 && !self.trusted_call(pc, st) {
+                    // A tail call taken in a subprogram returns to the caller.
+                    if let Some((next, taken)) = self.tail_call_taken(st) {
+                        return Ok(Step::Branch {
+                            other_pc: next,
+                            other: taken,
+                            pc: pc + 1,
+                        });
+                    }
                 }
                 Ok(Step::Next(pc + 1))
             }
