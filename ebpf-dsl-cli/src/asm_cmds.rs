@@ -241,6 +241,8 @@ pub struct CheckArgs {
     stats: bool,
     /// `--trace-prune FILE`.
     trace_prune: Option<String>,
+    /// `--dump-states FILE`.
+    dump_states: Option<String>,
     /// `--strict-alignment`: verify as a load with `BPF_F_STRICT_ALIGNMENT`.
     strict_alignment: bool,
     /// `--interpreter`: verify for a kernel without the JIT.
@@ -267,6 +269,7 @@ pub fn parse_check(o: crate::cli::CheckOpts) -> Result<CheckArgs, CliError> {
         kconfig: o.kconfig,
         stats: o.stats,
         trace_prune: o.trace_prune,
+        dump_states: o.dump_states,
         strict_alignment: o.strict_alignment,
         interpreter: o.interpreter,
     })
@@ -291,6 +294,7 @@ pub fn check(args: CheckArgs) -> Result<ExitCode, CliError> {
         kconfig,
         stats,
         trace_prune,
+        dump_states,
         strict_alignment,
         interpreter,
     } = args;
@@ -305,6 +309,7 @@ pub fn check(args: CheckArgs) -> Result<ExitCode, CliError> {
             kconfig,
             stats,
             trace_prune,
+            dump_states,
             strict_alignment,
             interpreter,
         };
@@ -380,7 +385,7 @@ pub fn check(args: CheckArgs) -> Result<ExitCode, CliError> {
             };
             // `trust_*` labels: see `ebpf_dsl::verifier::trust`.
             let started = std::time::Instant::now();
-            let mut traces = crate::elf_cmds::Traces::new(trace_prune);
+            let mut traces = crate::elf_cmds::Traces::new(trace_prune, dump_states);
             let trust = ebpf_dsl::verifier::Trust::from_labels(&p.labels);
             let mut verdict = trust
                 .clone()

@@ -191,6 +191,13 @@ pub struct CheckOpts {
     /// checkpoint's live and precise locations once explored). One `## NAME` part per program.
     #[arg(long, value_name = "FILE")]
     pub trace_prune: Option<String>,
+    /// Write every abstract state the verifier reaches to FILE, one JSON line per instruction
+    /// processed (for comparing with the kernel's `log_level 2` states:
+    /// tools/state-compare/). The states come from a second walk with exact pruning (no
+    /// liveness or precision); the verdict stays the ordinary walk's. One `## NAME` part per
+    /// program.
+    #[arg(long, value_name = "FILE")]
+    pub dump_states: Option<String>,
 }
 
 /// `disasm FILE`.

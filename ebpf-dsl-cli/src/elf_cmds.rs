@@ -326,6 +326,8 @@ pub struct CheckObject {
     pub stats: bool,
     /// `--trace-prune FILE`: where the pruning traces go.
     pub trace_prune: Option<String>,
+    /// `--dump-states FILE`: where the states go.
+    pub dump_states: Option<String>,
     /// `--strict-alignment`: verify as loads with `BPF_F_STRICT_ALIGNMENT`.
     pub strict_alignment: bool,
     /// `--interpreter`: verify for a kernel without the JIT
@@ -338,14 +340,18 @@ pub struct CheckObject {
 pub struct Traces {
     file: Option<String>,
     text: String,
+    /// `--dump-states FILE`, and the states of each program (by name; a program verified
+    /// again keeps its last walk's).
+    states: Option<(String, Vec<(String, String)>)>,
 }
 
 impl Traces {
-    /// Traces for `--trace-prune`, if given.
-    pub fn new(file: Option<String>) -> Traces {
+    /// Traces for `--trace-prune` and `--dump-states`, if given.
+    pub fn new(file: Option<String>, states: Option<String>) -> Traces {
         Traces {
             file,
             text: String::new(),
+            states: states.map(|f| (f, Vec::new())),
         }
     }
 
@@ -356,6 +362,12 @@ impl Traces {
         trust: &ebpf_dsl::verifier::Trust,
         name: &str,
     ) -> Result<ebpf_dsl::verifier::Report, Vec<ebpf_dsl::verifier::VerifierError>> {
+        if let Some((_, dumps)) = &mut self.states {
+            // Only watching: the verdict is the ordinary walk's below.
+            let (_, text) = ebpf_dsl::verifier::dump::verify_dumped(input, trust);
+            dumps.retain(|(n, _)| n != name);
+            dumps.push((name.to_string(), text));
+        }
         if self.file.is_none() {
             return ebpf_dsl::verifier::verify_trusting(input, trust);
         }
@@ -367,6 +379,14 @@ impl Traces {
 
     /// Writes the traces to the file (nothing without `--trace-prune`).
     pub fn write(&self) -> Result<(), CliError> {
+        if let Some((f, dumps)) = &self.states {
+            let mut text = String::new();
+            for (name, d) in dumps {
+                text.push_str(&format!("## {name}\n"));
+                text.push_str(d);
+            }
+            std::fs::write(f, text).map_err(|e| CliError::Io(format!("--dump-states {f}: {e}")))?;
+        }
         match &self.file {
             Some(f) => std::fs::write(f, &self.text)
                 .map_err(|e| CliError::Io(format!("--trace-prune {f}: {e}"))),
@@ -582,7 +602,7 @@ pub fn check_object(bytes: &[u8], shown: &str, how: &CheckObject) -> Result<Exit
         return Ok(ExitCode::from(1));
     }
     let mut failed = false;
-    let mut traces = Traces::new(how.trace_prune.clone());
+    let mut traces = Traces::new(how.trace_prune.clone(), how.dump_states.clone());
     // The BTF decoded after a first verification asked for it.
     let vmlinux_late = std::cell::OnceCell::new();
     for p in progs {

@@ -502,6 +502,31 @@ fn tail_calls_below_calls() {
     assert_eq!(e[0].rule, Rule::CallStack, "{}", e[0]);
 }
 
+/// A tail call taken in a subprogram returns the tail-called program's value to the caller
+/// (only the subprogram's frame is replaced): the kernel (6.18) walks a return right after the
+/// call with `r0` unknown and the packet pointers gone. Found by tools/state-compare on the
+/// selftests' `exceptions.o` (`exception_tail_call`, where ours believed the caller's `r0`
+/// was the subprogram's own 0..=u32::MAX); a C program shaped as the first case below is
+/// refused by 6.18 with "R1 invalid mem access 'scalar'".
+#[test]
+fn a_tail_call_taken_in_a_subprogram_returns_to_the_caller() {
+    let tail = "r2 = jumps ll\nr3 = 0\ncall bpf_tail_call\n";
+    let fi = [SubprogFunc {
+        insn: 6,
+        returns_scalar: true,
+    }];
+    // The caller trusts the subprogram's own value (0): the `s< 0` path is reachable.
+    let src = format!(
+        "call f\nif r0 s< 0 goto bad\nr0 = 0\nexit\nbad:\nr0 = *(u8 *)(r0 + 0)\nexit\nf:\n{tail}r0 = 0\nexit"
+    );
+    let e = run_with_func_info(&src, &fi).unwrap_err();
+    assert_eq!(e[0].rule, Rule::MemoryAccess, "{}", e[0]);
+    assert_eq!(e[0].insn_index, 4, "{}", e[0]);
+    // Without that path, accepted.
+    let src = format!("call f\nr0 = 0\nr0 = 0\nr0 = 0\nr0 = 0\nexit\nf:\n{tail}r0 = 0\nexit");
+    run_with_func_info(&src, &fi).expect("no use of r0");
+}
+
 /// Verifies `src` (a socket filter) as a load with BTF function info `fi`.
 fn run_with_func_info(src: &str, fi: &[SubprogFunc]) -> Result<Report, Vec<VerifierError>> {
     let a = assemble(src).unwrap_or_else(|e| panic!("assembly failed: {e:?}\n{src}"));

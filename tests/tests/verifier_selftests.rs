@@ -434,6 +434,23 @@ fn unnamed_map_loads(
     out
 }
 
+/// `STATE_COMPARE_OUT=DIR`: where case `c`'s file with extension `ext` goes (its kernel
+/// level-2 log, `klog`, or our states, `ours`: tools/state-compare/ compares them).
+fn state_out(c: &Case, ext: &str) -> Option<PathBuf> {
+    let dir = PathBuf::from(std::env::var_os("STATE_COMPARE_OUT")?);
+    let name: String = format!("{}__{}", c.suite, c.name)
+        .chars()
+        .map(|ch| {
+            if ch.is_ascii_alphanumeric() || ch == '_' {
+                ch
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    Some(dir.join(format!("{name}.{ext}")))
+}
+
 fn run_case(dir: &Path, c: &Case) -> Result1 {
     let not = |class: String| Result1 {
         outcome: Outcome::NotExpressible,
@@ -523,13 +540,29 @@ fn run_case(dir: &Path, c: &Case) -> Result1 {
             };
             // Refused for want of the kernel's BTF: verified again with the running kernel's,
             // as `ebpf-dsl check --btf` does.
+            let mut btf_used = false;
             let verdict = match verify(&input) {
                 Err(errs) if errs.first().is_some_and(needs_vmlinux) => match running_btf() {
-                    Some(btf) => verify(&input.clone().with_vmlinux(btf)),
+                    Some(btf) => {
+                        btf_used = true;
+                        verify(&input.clone().with_vmlinux(btf))
+                    }
                     None => Err(errs),
                 },
                 v => v,
             };
+            // `STATE_COMPARE_OUT=DIR`: our states for tools/state-compare (only watching).
+            if let Some(path) = state_out(c, "ours") {
+                let input = match (btf_used, running_btf()) {
+                    (true, Some(btf)) => input.clone().with_vmlinux(btf),
+                    _ => input.clone(),
+                };
+                let (_, text) = ebpf_dsl::verifier::dump::verify_dumped(
+                    &input,
+                    &ebpf_dsl::verifier::Trust::none(),
+                );
+                let _ = std::fs::write(path, text);
+            }
             match verdict {
                 Ok(_) => None,
                 Err(errs) => errs
@@ -613,12 +646,25 @@ fn run_case(dir: &Path, c: &Case) -> Result1 {
             let w = insns[i];
             insns[i] = ebpf_dsl::isa::insn::Insn::new(w.code, w.dst(), src, w.off, w.imm);
         }
+        let klog = state_out(c, "klog");
         let opts = LoadOptions {
             expected_attach_type: (c.attach_type != 0).then_some(c.attach_type),
             prog_flags: c.prog_flags,
+            // The level-2 log for tools/state-compare.
+            always_log: klog.is_some(),
+            verbose: klog.is_some(),
             ..Default::default()
         };
-        match Program::load_insns("selftest", c.prog_type, "GPL", &insns, &opts) {
+        let loaded = Program::load_insns("selftest", c.prog_type, "GPL", &insns, &opts);
+        if let Some(path) = klog {
+            let log = match &loaded {
+                Ok(p) => p.verifier_log().unwrap_or(""),
+                Err(Error::Verifier { log, .. }) => log.as_str(),
+                Err(_) => "",
+            };
+            let _ = std::fs::write(path, log);
+        }
+        match loaded {
             Ok(_) => None,
             Err(Error::Verifier { log, .. }) => Some(last_log_line(&log)),
             Err(e) => Some(e.to_string()),

@@ -302,8 +302,23 @@ def first_line(text):
 STRICT = os.environ.get("REAL_PROGRAMS_STRICT_ALIGNMENT") == "1"
 
 
+# STATE_COMPARE_OUT=DIR: each entry point's kernel level-2 log (NAME.klog, through kload's
+# KLOAD_LOG2) and our states (NAME.ours, `check --dump-states`) for tools/state-compare/.
+STATE_OUT = os.environ.get("STATE_COMPARE_OUT")
+STATE_NAME = [""]
+
+
+def state_file(ext):
+    """Where the current entry point's `ext` file goes (None without STATE_COMPARE_OUT)."""
+    if not STATE_OUT:
+        return None
+    return str(Path(STATE_OUT) / f"{re.sub(r'[^A-Za-z0-9_]', '_', STATE_NAME[0])}.{ext}")
+
+
 def kernel_verdict(kload, cli, obj, func, ptype):
     env = dict(os.environ, KLOAD_PROG_FLAGS="1") if STRICT else None
+    if state_file("klog"):
+        env = dict(env or os.environ, KLOAD_LOG2=state_file("klog"))
     r = run([str(kload), str(obj), func, ptype], timeout=600, env=env)
     line = first_line(r.stdout)
     if line.startswith("error libbpf cannot open"):
@@ -358,7 +373,9 @@ def our_verdict(cli, obj, func, ptype):
     t0 = time.monotonic()
     r = run([str(cli), "check", str(obj), "--section", func, "--type", ptype,
              "--kernel", running_kernel(), "--btf", VMLINUX_BTF, *KCONFIG,
-             *(["--strict-alignment"] if STRICT else [])], timeout=600)
+             *(["--strict-alignment"] if STRICT else []),
+             *(["--dump-states", state_file("ours")] if state_file("ours") else [])],
+            timeout=600)
     dt = time.monotonic() - t0
     if r.returncode == 0:
         return "accept", "", dt
@@ -449,6 +466,7 @@ def main():
             if ptype not in PACKET_TYPES:
                 rows.append({**row, "outcome": "not XDP/tc"})
                 continue
+            STATE_NAME[0] = f"{o['id']}__{func}"
             kv, klog, ksrc = kernel_verdict(kload, cli, obj, func, ptype)
             ov, omsg, dt = our_verdict(cli, obj, func, ptype)
             if ov == "not expressible":

@@ -8,7 +8,9 @@
 //! (largest first), then size (smallest first), then name, each at the next offset aligned
 //! for it. The values (`bpf_object__resolve_externs`): `LINUX_KERNEL_VERSION` is
 //! `KERNEL_VERSION(major, minor, patch)` of the target; `LINUX_HAS_SYSCALL_WRAPPER` and
-//! `LINUX_HAS_BPF_COOKIE` what that version has (4.17 and 5.15 on); any other weak `LINUX_`
+//! `LINUX_HAS_BPF_COOKIE` what that version has (4.17 and 5.15 on; the wrapper only with
+//! `CONFIG_KPROBE_EVENTS` when the configuration is given: libbpf probes it with a kprobe);
+//! any other weak `LINUX_`
 //! one 0; `CONFIG_*` ones from the target's kernel configuration text ([`Kconfig::config`],
 //! the lines of a `.config`: `CONFIG_X=y|n|m`, numbers, quoted strings), typed as libbpf
 //! types them (bool, char, integers of 1 to 8 bytes, `enum libbpf_tristate`, char arrays).
@@ -45,6 +47,20 @@ impl Kconfig {
 
     fn at_least(&self, major: u32, minor: u32) -> bool {
         (self.version.0, self.version.1) >= (major, minor)
+    }
+
+    /// `LINUX_HAS_SYSCALL_WRAPPER`: libbpf sets it from a probe that creates a kprobe on the
+    /// syscall's wrapper (`__x64_sys_bpf`, 4.17 on), through the kprobe PMU or tracefs'
+    /// `kprobe_events`: both need `CONFIG_KPROBE_EVENTS`. A configuration that does not set
+    /// it (a kernel without kprobes) gets 0, as libbpf writes there; without a
+    /// configuration, the version decides.
+    fn syscall_wrapper(&self) -> bool {
+        let kprobes = self.config.trim().is_empty()
+            || self
+                .config
+                .lines()
+                .any(|l| l.trim() == "CONFIG_KPROBE_EVENTS=y");
+        self.at_least(4, 17) && kprobes
     }
 }
 
@@ -189,7 +205,7 @@ pub(super) fn kconfig_map(
     for e in &mut exts {
         let virt = match e.name.as_str() {
             "LINUX_KERNEL_VERSION" => Some(kc.kernel_version_code()),
-            "LINUX_HAS_SYSCALL_WRAPPER" => Some(u64::from(kc.at_least(4, 17))),
+            "LINUX_HAS_SYSCALL_WRAPPER" => Some(u64::from(kc.syscall_wrapper())),
             "LINUX_HAS_BPF_COOKIE" => Some(u64::from(kc.at_least(5, 15))),
             n if n.starts_with("CONFIG_") => None,
             n if n.starts_with("LINUX_") && e.weak => Some(0),
@@ -465,6 +481,19 @@ mod tests {
         );
         assert_eq!((b[16], b[17]), (1, 0));
         assert_eq!(&b[18..22], b"hos\0");
+    }
+
+    #[test]
+    fn the_syscall_wrapper_needs_kprobe_events() {
+        let kc = |v, config: &str| Kconfig {
+            version: v,
+            config: config.into(),
+        };
+        assert!(kc((6, 18, 0), "").syscall_wrapper());
+        assert!(!kc((4, 16, 0), "").syscall_wrapper());
+        assert!(kc((6, 18, 0), "CONFIG_KPROBES=y\nCONFIG_KPROBE_EVENTS=y\n").syscall_wrapper());
+        // A kernel without kprobes (this Firecracker VM's): libbpf's probe fails, it writes 0.
+        assert!(!kc((6, 18, 0), "# CONFIG_KPROBES is not set\nCONFIG_HZ=1000\n").syscall_wrapper());
     }
 
     #[test]

@@ -521,6 +521,18 @@ pub(crate) fn after(op: &Op, b: &Before, pre: Option<&State>, post: &State, d: &
     }
 }
 
+/// The path of a tail call taken in a subprogram (`transfer/call/local.rs`,
+/// `tail_call_taken`): the callee's frame ends, the caller's `r0` is a fresh unknown and its
+/// `r1`-`r5` are gone.
+pub(crate) fn tail_call_return(d: &mut Deps) {
+    if d.len() > 1 {
+        d.pop_frame();
+        for r in 0..=5 {
+            d.set_reg(r, Mask::EMPTY);
+        }
+    }
+}
+
 /// The path entering a callback (see `transfer/call/callback.rs`): a new frame whose
 /// registers come from the helper call's arguments (any of `r1`-`r5`, over-approximated).
 pub(crate) fn enter_callback(d: &mut Deps) {

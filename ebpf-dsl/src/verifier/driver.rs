@@ -87,6 +87,10 @@ impl<'a> Exec<'a> {
         // The state before the instruction when its effect on the sources needs it, in
         // memory kept from one instruction to the next (no allocation).
         let mut before_st: Option<State> = None;
+        let dump_states = self
+            .tracer
+            .as_ref()
+            .is_some_and(|t| t.borrow().states.is_some());
         while let Some(Path {
             mut pc,
             mut st,
@@ -100,7 +104,7 @@ impl<'a> Exec<'a> {
                 if matches!(self.ops[pc], Op::LdImm64 { .. }) && pc + 1 < self.seen.len() {
                     self.seen[pc + 1] = true;
                 }
-                super::trace::record(&self.tracer, super::trace::Ev::Processed(pc));
+                super::trace::record(&self.tracer, super::trace::Ev::Processed(pc, &st));
                 if self.processed > MAX_PROCESSED {
                     return Err(e(pc, Rule::Complexity, format!(
                         "more than {MAX_PROCESSED} instructions processed over all paths (the kernel's limit); simplify the program or bound its loops more tightly"
@@ -118,7 +122,14 @@ impl<'a> Exec<'a> {
                     } else {
                         Head::None
                     };
-                    match ex.visit_head(pc, &st, &mut d, self.cfg.live_in[pc], parent, head) {
+                    // A walk dumping its states (`super::dump`) compares dead registers too:
+                    // its states must cover the kernel's, whose liveness is not ours.
+                    let live = if dump_states {
+                        !0
+                    } else {
+                        self.cfg.live_in[pc]
+                    };
+                    match ex.visit_head(pc, &st, &mut d, live, parent, head) {
                         PruneResult::Pruned => {
                             self.pruned += 1;
                             ex.finish(parent);
@@ -224,7 +235,11 @@ impl<'a> Exec<'a> {
                             }
                             None => d.clone(),
                         };
-                        if matches!(op, Op::Call { .. }) && !iter_next {
+                        if matches!(op, Op::Call { .. }) && other.frames.len() < st.frames.len() {
+                            // A tail call taken in a subprogram: back in the caller.
+                            deps::after(&op, &before, snapshot, &other, &mut od);
+                            deps::tail_call_return(&mut od);
+                        } else if matches!(op, Op::Call { .. }) && !iter_next {
                             // The callback's path: a new frame, fed by the call's arguments.
                             deps::enter_callback(&mut od);
                         } else {
@@ -622,6 +637,15 @@ impl<'a> Exec<'a> {
                         other: cb,
                         pc: pc + 1,
                     });
+                } else if helper == 12 && !self.trusted_call(pc, st) {
+                    // A tail call taken in a subprogram returns to the caller.
+                    if let Some((next, taken)) = self.tail_call_taken(st) {
+                        return Ok(Step::Branch {
+                            other_pc: next,
+                            other: taken,
+                            pc: pc + 1,
+                        });
+                    }
                 }
                 Ok(Step::Next(pc + 1))
             }

@@ -277,6 +277,7 @@ mod deps;
 mod deps_call;
 pub(crate) mod domain;
 mod driver;
+pub mod dump;
 pub mod helpers;
 mod lock_layout;
 mod mask;

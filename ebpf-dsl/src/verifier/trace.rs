@@ -45,6 +45,8 @@ pub struct PruneTrace {
     pub events: Vec<String>,
     /// Whether events are recorded.
     pub(crate) with_events: bool,
+    /// The states processed, one JSON line each, when asked for ([`super::dump`]).
+    pub(crate) states: Option<String>,
 }
 
 impl PruneTrace {
@@ -90,7 +92,7 @@ pub(crate) type Tracer = Option<Rc<RefCell<PruneTrace>>>;
 
 /// What is recorded (see [`Tracer`]).
 pub(crate) enum Ev<'a> {
-    Processed(usize),
+    Processed(usize, &'a State),
     Checkpoint {
         pc: usize,
         id: usize,
@@ -136,7 +138,12 @@ pub(crate) fn record(t: &Tracer, ev: Ev) {
 fn record_in(t: &Rc<RefCell<PruneTrace>>, ev: Ev) {
     let mut t = t.borrow_mut();
     match ev {
-        Ev::Processed(pc) => t.at(pc).processed += 1,
+        Ev::Processed(pc, st) => {
+            t.at(pc).processed += 1;
+            if let Some(out) = &mut t.states {
+                super::dump::state_line(out, pc, st);
+            }
+        }
         Ev::Checkpoint { pc, id, parent, st } => {
             t.at(pc).checkpoints += 1;
             t.event(|| {
@@ -322,6 +329,7 @@ pub fn verify_traced(
         insns: vec![InsnTrace::default(); input.insns.len()],
         events: Vec::new(),
         with_events: events,
+        states: None,
     }));
     let verdict = super::verify_with_tracer(input, trust, false, false, Some(Rc::clone(&t)));
     let trace = t.borrow().clone();

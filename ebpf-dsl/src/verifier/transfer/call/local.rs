@@ -61,6 +61,28 @@ impl<'a> Exec<'a> {
         Ok(Step::Done)
     }
 
+    /// A tail call in a subprogram that is taken (`bpf_tail_call`, helper 12): only the
+    /// subprogram's frame is replaced, so the tail-called program's value returns to the
+    /// caller. The kernel walks that as a return right after the call, with `r0` unknown and
+    /// the packet pointers of every frame invalidated (`check_helper_call`); the path that
+    /// goes on after the call (the tail call failed) is the caller's. `None` outside a
+    /// subprogram or in a callback (the kernel refuses that one elsewhere). Added for every
+    /// target: it only adds a path.
+    pub(crate) fn tail_call_taken(&self, st: &State) -> Option<(usize, State)> {
+        if st.frames.len() < 2 || self.in_callback(st) {
+            return None;
+        }
+        let mut taken = st.clone();
+        taken.for_each_reg(|r| {
+            if r.is_packet() {
+                *r = RegVal::Scalar(Scalar::UNKNOWN);
+            }
+        });
+        taken.cur_mut().regs[0] = RegVal::Scalar(Scalar::UNKNOWN);
+        let next = pop_frame(&mut taken);
+        Some((next, taken))
+    }
+
     /// The rules of `exit`: a function returns no pointer to its own stack
     /// (`prepare_func_exit`); the program's end (`check_reference_leak`, `check_return_code`)
     /// needs no pending pointer-arithmetic taint, no reference still held and `r0` set (a

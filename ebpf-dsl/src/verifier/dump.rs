@@ -1,0 +1,261 @@
+//! Every abstract state this verifier reaches, instruction by instruction, as JSON lines, for
+//! comparing with the states the kernel prints at `BPF_LOG_LEVEL2`
+//! (`ebpf-dsl check --dump-states FILE`, `tools/state-compare/`).
+//!
+//! [`verify_dumped`] walks the program a second time with *exact* pruning: a path is pruned
+//! only by a checkpoint that covers it on every location, never by liveness or precision, so
+//! that the states it reaches at an instruction cover every state a sound walk can reach there
+//! (the kernel's pruning relaxations would otherwise stop our walk where the kernel's goes on).
+//! The verdict of that walk is not the program's (it may run into the instruction limit where
+//! the ordinary walk does not): callers take the verdict from [`super::verify_trusting`].
+//!
+//! One line per instruction processed, before it runs:
+//! `{"pc":N,"depth":D,"regs":{"0":REG,...},"stack":{"-8":SLOT,...}}`, the innermost frame only
+//! (the kernel prints that one), `D` the number of frames. A register: `{"t":"scalar",` the
+//! eight bounds `smin smax umin umax s32min s32max u32min u32max`, the tnum `tv tm`, `"id"`
+//! its link`}`, or a pointer `{"t":KIND,"off":N,"var":SCALAR?,"r":RANGE?,"id":N?,"frame":N?}`
+//! with the kernel's names for the kinds (`ctx`, `fp`, `pkt`, `pkt_meta`, `pkt_end`,
+//! `map_ptr`, `map_value`, `map_value_or_null`, `mem`, `mem_or_null`, ...). A slot: its eight
+//! bytes as the kernel prints them (`m` unknown, `0` zero), or `{"spill":REG}`, or
+//! `{"part":SCALAR,"n":SIZE,"zero":MASK}` (a narrow spill); unknown slots are left out.
+
+use std::fmt::Write as _;
+
+use super::domain::scalar::Scalar;
+use super::domain::state::{PktKind, RegVal, Slot, State};
+use super::{Report, Trust, VerifierError, VerifyInput};
+
+/// Bytes of JSON lines kept per program: past them the walk goes on unrecorded and the text
+/// ends with `{"truncated":true}` (an exact walk of a program with many paths can reach
+/// millions of states).
+pub const MAX_DUMP: usize = 64 << 20;
+
+/// Appends the JSON line of `st` at `pc` (see the module documentation) to `out`.
+pub(crate) fn state_line(out: &mut String, pc: usize, st: &State) {
+    if out.len() >= MAX_DUMP {
+        return;
+    }
+    let f = st.cur();
+    let _ = write!(
+        out,
+        "{{\"pc\":{pc},\"depth\":{},\"regs\":{{",
+        st.frames.len()
+    );
+    let mut first = true;
+    for (r, v) in f.regs.iter().enumerate() {
+        if matches!(v, RegVal::NotInit) {
+            continue;
+        }
+        if !first {
+            out.push(',');
+        }
+        first = false;
+        let _ = write!(out, "\"{r}\":");
+        reg(out, v);
+    }
+    out.push_str("},\"stack\":{");
+    let mut first = true;
+    for (i, s) in f.stack.iter().enumerate() {
+        let off = -512 + 8 * i as i32;
+        let text = match s {
+            Slot::Bytes(_) if s.zero_mask() == 0 => continue,
+            Slot::Bytes(_) => {
+                let mut b = String::from("\"");
+                // The kernel prints the byte at the highest address first.
+                for k in (0..8).rev() {
+                    b.push(if s.zero_byte(k) { '0' } else { 'm' });
+                }
+                b.push('"');
+                b
+            }
+            Slot::Spill(v) => {
+                let mut b = String::from("{\"spill\":");
+                reg(&mut b, v);
+                b.push('}');
+                b
+            }
+            Slot::Part(v, n, z) => {
+                let mut b = String::from("{\"part\":");
+                scalar(&mut b, v);
+                let _ = write!(b, ",\"n\":{n},\"zero\":{z}}}");
+                b
+            }
+        };
+        if !first {
+            out.push(',');
+        }
+        first = false;
+        let _ = write!(out, "\"{off}\":{text}");
+    }
+    out.push_str("}}\n");
+}
+
+/// A scalar as a JSON object.
+fn scalar(out: &mut String, s: &Scalar) {
+    let _ = write!(
+        out,
+        "{{\"t\":\"scalar\",\"smin\":{},\"smax\":{},\"umin\":{},\"umax\":{},\"s32min\":{},\"s32max\":{},\"u32min\":{},\"u32max\":{},\"tv\":{},\"tm\":{},\"id\":{}}}",
+        s.smin, s.smax, s.umin, s.umax, s.s32min, s.s32max, s.u32min, s.u32max, s.t.value,
+        s.t.mask, s.id()
+    );
+}
+
+/// A pointer of kind `t` with a constant offset and optional fields.
+fn ptr(out: &mut String, t: &str, off: i32, var: Option<&Scalar>, extra: &str) {
+    let _ = write!(out, "{{\"t\":\"{t}\",\"off\":{off}");
+    if let Some(v) = var {
+        out.push_str(",\"var\":");
+        scalar(out, v);
+    }
+    out.push_str(extra);
+    out.push('}');
+}
+
+/// A register as a JSON object.
+fn reg(out: &mut String, v: &RegVal) {
+    match v {
+        RegVal::NotInit => out.push_str("{\"t\":\"not_init\"}"),
+        RegVal::Scalar(s) => scalar(out, s),
+        RegVal::Ctx { off } => ptr(out, "ctx", *off, None, ""),
+        RegVal::CtxVar { off, var } => ptr(out, "ctx", *off, Some(var), ""),
+        RegVal::Stack { frame, off } => ptr(out, "fp", *off, None, &format!(",\"frame\":{frame}")),
+        RegVal::StackVar { frame, off, var } => {
+            ptr(out, "fp", *off, Some(var), &format!(",\"frame\":{frame}"))
+        }
+        RegVal::Pkt {
+            kind,
+            off,
+            var,
+            id,
+            range,
+        } => {
+            let t = match kind {
+                PktKind::Data => "pkt",
+                PktKind::Meta => "pkt_meta",
+            };
+            ptr(
+                out,
+                t,
+                *off,
+                Some(var),
+                &format!(",\"r\":{range},\"id\":{id}"),
+            );
+        }
+        RegVal::PktEnd => ptr(out, "pkt_end", 0, None, ""),
+        RegVal::Func { target } => ptr(out, "func", 0, None, &format!(",\"target\":{target}")),
+        RegVal::MapPtr { map } => ptr(out, "map_ptr", 0, None, &format!(",\"map\":{map}")),
+        RegVal::MapValue { map, off, var, .. } => ptr(
+            out,
+            "map_value",
+            *off,
+            Some(var),
+            &format!(",\"map\":{map}"),
+        ),
+        RegVal::MapValueOrNull { map, .. } => ptr(
+            out,
+            "map_value_or_null",
+            0,
+            None,
+            &format!(",\"map\":{map}"),
+        ),
+        RegVal::Ringbuf { off, var, size, .. } => {
+            ptr(out, "mem", *off, Some(var), &format!(",\"size\":{size}"))
+        }
+        RegVal::RingbufOrNull { size, .. } => {
+            ptr(out, "mem_or_null", 0, None, &format!(",\"size\":{size}"))
+        }
+        RegVal::Opaque { .. } => ptr(out, "opaque", 0, None, ""),
+        RegVal::OpaqueOrNull { .. } => ptr(out, "opaque_or_null", 0, None, ""),
+        RegVal::Sock { common, .. } => ptr(
+            out,
+            if *common { "sock_common" } else { "sock" },
+            0,
+            None,
+            "",
+        ),
+        RegVal::SockOrNull { common, .. } => {
+            let t = if *common {
+                "sock_common_or_null"
+            } else {
+                "sock_or_null"
+            };
+            ptr(out, t, 0, None, "")
+        }
+        RegVal::BtfObjAt { off, .. } => ptr(out, "ptr_", *off, None, ""),
+        RegVal::BtfPtr { off, .. } | RegVal::Alloc { off, .. } => ptr(out, "ptr_", *off, None, ""),
+        RegVal::BtfSock { .. } | RegVal::KObj { .. } => ptr(out, "ptr_", 0, None, ""),
+        RegVal::BtfSockOrNull { .. }
+        | RegVal::KObjOrNull { .. }
+        | RegVal::BtfPtrOrNull { .. }
+        | RegVal::AllocOrNull { .. } => ptr(out, "ptr_or_null_", 0, None, ""),
+        RegVal::Dynptr { .. } => ptr(out, "dynptr", 0, None, ""),
+        RegVal::Iter { .. } => ptr(out, "iter", 0, None, ""),
+    }
+}
+
+/// Walks `input` with exact pruning (see the module documentation) and returns that walk's
+/// verdict with one JSON line per instruction processed. The verdict is that of the exact
+/// walk, not the program's: take the program's from [`super::verify_trusting`].
+pub fn verify_dumped(
+    input: &VerifyInput,
+    trust: &Trust,
+) -> (Result<Report, Vec<VerifierError>>, String) {
+    let t = std::rc::Rc::new(std::cell::RefCell::new(super::trace::PruneTrace {
+        insns: vec![Default::default(); input.insns.len()],
+        events: Vec::new(),
+        with_events: false,
+        states: Some(String::new()),
+    }));
+    let verdict = super::verify_with_tracer(input, trust, true, false, Some(t.clone()));
+    let mut text = t.borrow_mut().states.take().unwrap_or_default();
+    if text.len() >= MAX_DUMP {
+        text.push_str("{\"truncated\":true}\n");
+    }
+    // The walk's end: `accept`, or `reject` with the instruction and the message.
+    match &verdict {
+        Ok(_) => text.push_str("{\"end\":\"accept\"}\n"),
+        Err(errs) => {
+            let (pc, msg) = errs
+                .first()
+                .map_or((0, String::new()), |e| (e.insn_index, e.message.clone()));
+            let msg: String = msg
+                .chars()
+                .map(|c| {
+                    if c == '"' || c == '\\' || c.is_control() {
+                        ' '
+                    } else {
+                        c
+                    }
+                })
+                .collect();
+            let _ = writeln!(text, "{{\"end\":\"reject\",\"pc\":{pc},\"msg\":\"{msg}\"}}");
+        }
+    }
+    (verdict, text)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::asm::assemble;
+    use crate::ProgramType;
+
+    #[test]
+    fn every_processed_instruction_has_a_line() {
+        let insns =
+            assemble("r1 = 0\nr2 = 10\nloop:\nr1 += 1\nif r1 < r2 goto loop\nr0 = 0\nexit\n")
+                .expect("assembles");
+        let input = VerifyInput::new(&insns.insns, ProgramType::Xdp);
+        let (verdict, text) = verify_dumped(&input, &Trust::none());
+        let r = verdict.expect("verifies");
+        assert_eq!(text.lines().count(), r.insns_processed + 1);
+        assert!(text.ends_with("{\"end\":\"accept\"}\n"), "{text}");
+        let first = text.lines().next().expect("a line");
+        assert!(
+            first.starts_with("{\"pc\":0,\"depth\":1,\"regs\":{\"1\":{\"t\":\"ctx\",\"off\":0}"),
+            "{first}"
+        );
+        assert!(text.contains("\"pc\":3"), "{text}");
+        assert!(text.contains("\"umin\":1,\"umax\":1,"), "{text}");
+    }
+}
