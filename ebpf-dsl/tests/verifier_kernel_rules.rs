@@ -10,7 +10,7 @@ use rule_cases::*;
 use std::path::Path;
 
 use ebpf_dsl::asm::assemble_unchecked;
-use ebpf_dsl::verifier::{verify, verify_trusting, KernelVersion, Trust, VerifyInput};
+use ebpf_dsl::verifier::{verify, verify_trusting, KernelVersion, Trust};
 
 #[test]
 fn static_verdicts_match_the_recorded_kernel_verdicts() {
@@ -47,18 +47,7 @@ fn static_verdicts_match_the_recorded_kernel_verdicts() {
         // The rule maps and the case's own `.map` declarations, with their `init=` contents
         // (frozen when `rdonly_prog`, as the kernel side's loader does).
         let case_maps: Vec<_> = maps.iter().chain(&a.maps).cloned().collect();
-        let mut input = VerifyInput::new(&a.insns, c.prog_type)
-            .with_maps(&a.relocations, &case_maps)
-            .with_data(&a.data)
-            .with_spin_locks(&a.spin_locks)
-            .with_timers(&a.timers)
-            .with_globals(&a.globals)
-            .with_attach_type(c.attach)
-            .with_prog_flags(c.prog_flags);
-        input.license = &c.license;
-        if c.btf {
-            input.vmlinux = vmlinux.as_ref();
-        }
+        let input = case_input(c, &a, &case_maps, vmlinux.as_ref());
         if let Some(v) = c.since {
             // Older targets must not assume the feature.
             let old = KernelVersion::new(v.major, v.minor - 1);

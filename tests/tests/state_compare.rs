@@ -19,7 +19,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use ebpf_dsl::asm::assemble_unchecked;
-use ebpf_dsl::verifier::{dump::verify_dumped, KernelVersion, Trust, VerifyInput};
+use ebpf_dsl::verifier::{dump::verify_dumped, KernelVersion, Trust};
 use xsk_runtime::program::LoadOptions;
 use xsk_runtime::{Error, Loader};
 
@@ -71,19 +71,7 @@ fn write_pairs(out: &Path, picked: &dyn Fn(&str) -> bool) -> usize {
             continue;
         };
         let case_specs: Vec<_> = specs.iter().chain(&a.maps).cloned().collect();
-        let mut input = VerifyInput::new(&a.insns, c.prog_type)
-            .with_maps(&a.relocations, &case_specs)
-            .with_data(&a.data)
-            .with_spin_locks(&a.spin_locks)
-            .with_timers(&a.timers)
-            .with_globals(&a.globals)
-            .with_kernel(running)
-            .with_attach_type(c.attach)
-            .with_prog_flags(c.prog_flags);
-        input.license = &c.license;
-        if c.btf {
-            input.vmlinux = vmlinux.as_ref();
-        }
+        let input = case_input(c, &a, &case_specs, vmlinux.as_ref()).with_kernel(running);
         let (_, ours) = verify_dumped(&input, &trust);
         let opts = LoadOptions {
             expected_attach_type: c.attach,

@@ -59,20 +59,7 @@ fn recorded_verdicts_are_the_kernels() {
         // `trust_*` labels are honoured as `defprogram!` honours them.
         let trust = Trust::from_labels(&a.labels).unwrap_or_else(|e| panic!("{name}: {e}"));
         let case_specs: Vec<_> = specs.iter().chain(&a.maps).cloned().collect();
-        let mut input = VerifyInput::new(&a.insns, pt)
-            .with_maps(&a.relocations, &case_specs)
-            .with_data(&a.data)
-            .with_spin_locks(&a.spin_locks)
-            .with_timers(&a.timers)
-            .with_globals(&a.globals)
-            .with_kernel(running)
-            .with_attach_type(c.attach)
-            .with_prog_flags(c.prog_flags);
-        input.license = &c.license;
-        // `# btf: vmlinux`: the running kernel's BTF, as the static test gives it.
-        if c.btf {
-            input.vmlinux = vmlinux.as_ref();
-        }
+        let input = case_input(c, &a, &case_specs, vmlinux.as_ref()).with_kernel(running);
         let ours = verify_trusting(&input, &trust);
         let spec = ProgramSpec {
             name: Cow::Borrowed("rulecase"),

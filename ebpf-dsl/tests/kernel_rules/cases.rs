@@ -6,8 +6,9 @@
 use std::borrow::Cow;
 use std::path::Path;
 
+use ebpf_dsl::asm::Assembled;
 use ebpf_dsl::btf::{BtfType, MapBtf};
-use ebpf_dsl::verifier::KernelVersion;
+use ebpf_dsl::verifier::{KernelVersion, VerifyInput};
 use ebpf_dsl::{MapSpec, MapType, ProgramType};
 
 /// A map spec with no flags.
@@ -212,4 +213,30 @@ fn lock_value(b: &mut ebpf_dsl::btf::Btf) -> u32 {
             members: vec![m("cnt", cnt, 0), m("l", lock, 4), m("data", data, 8)],
         },
     ))
+}
+
+/// The verifier's input for case `c` assembled as `a`, with `maps` (the rule maps and the
+/// case's own `.map` declarations): its program type, data, locks, timers, global functions,
+/// attach type, load flags, licence, and `vmlinux` when the case names kernel types (`# btf:
+/// vmlinux`). The target kernel is the caller's.
+#[allow(dead_code)] // Not every test that includes this file builds inputs.
+pub fn case_input<'a>(
+    c: &'a Case,
+    a: &'a Assembled,
+    maps: &'a [MapSpec],
+    vmlinux: Option<&'a ebpf_dsl::btf::Btf>,
+) -> VerifyInput<'a> {
+    let mut input = VerifyInput::new(&a.insns, c.prog_type)
+        .with_maps(&a.relocations, maps)
+        .with_data(&a.data)
+        .with_spin_locks(&a.spin_locks)
+        .with_timers(&a.timers)
+        .with_globals(&a.globals)
+        .with_attach_type(c.attach)
+        .with_prog_flags(c.prog_flags);
+    input.license = &c.license;
+    if c.btf {
+        input.vmlinux = vmlinux;
+    }
+    input
 }

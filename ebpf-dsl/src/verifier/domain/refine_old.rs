@@ -21,7 +21,7 @@ pub(crate) fn sync_old(mut s: Scalar) -> Option<Scalar> {
     if !s.consistent() {
         return None;
     }
-    update_bounds(&mut s);
+    s.update_bounds();
     deduce32(&mut s);
     deduce64(&mut s);
     if !s.consistent() {
@@ -33,26 +33,8 @@ pub(crate) fn sync_old(mut s: Scalar) -> Option<Scalar> {
         value: (t64.value & !LO) | t32.value,
         mask: (t64.mask & !LO) | t32.mask,
     };
-    update_bounds(&mut s);
+    s.update_bounds();
     s.consistent().then_some(s)
-}
-
-/// `__update_reg_bounds`: the ranges of both widths narrowed by the known bits.
-fn update_bounds(s: &mut Scalar) {
-    let t = s.t.cast32();
-    s.s32min = s
-        .s32min
-        .max((t.value | (t.mask & 0x8000_0000)) as u32 as i32);
-    s.s32max = s
-        .s32max
-        .min((t.value | (t.mask & 0x7fff_ffff)) as u32 as i32);
-    s.u32min = s.u32min.max(t.value as u32);
-    s.u32max = s.u32max.min((t.value | t.mask) as u32);
-    let t = s.t;
-    s.smin = s.smin.max((t.value | (t.mask & (1 << 63))) as i64);
-    s.smax = s.smax.min((t.value | (t.mask & (i64::MAX as u64))) as i64);
-    s.umin = s.umin.max(t.value);
-    s.umax = s.umax.min(t.value | t.mask);
 }
 
 /// The old `__reg32_deduce_bounds`: signed and unsigned 32-bit bounds from each other, only

@@ -46,7 +46,9 @@ impl Scalar {
         (self.t.mask & LO == 0).then_some(self.t.value as u32)
     }
 
-    fn update_bounds(&mut self) {
+    /// `__update_reg_bounds`: the ranges of both widths narrowed by the known bits (the same
+    /// in 6.1.192 and 6.18; `refine_old.rs` uses it too).
+    pub(in crate::verifier::domain) fn update_bounds(&mut self) {
         let t = self.t.cast32();
         self.s32min = self
             .s32min
