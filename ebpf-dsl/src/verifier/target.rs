@@ -5,7 +5,12 @@
 //! is given ([`VerifyInput::kernel`](super::VerifyInput::kernel)), so that what it accepts
 //! loads on that version. Later verifiers almost always prove at least as much; the known
 //! exception is 6.18's links through `rX -= c`, which carry a lossy `&`-test refinement to the
-//! copies (the `link_sub_delta_jset` rule case): verify for the newest kernel you target too. The default, [`KernelVersion::DEFAULT`], is 6.6
+//! copies (the `link_sub_delta_jset` rule case): verify for the newest kernel you target too.
+//! A known gap for targets 6.12 to 6.17: the value a linked copy with a delta gets after a
+//! comparison (`sync_linked_regs`) is made consistent here (`reg_bounds_sync`), as 6.18
+//! does; 6.12.118's source leaves it unsynced until the copy's next operation, so a branch
+//! on that copy right after (decided from bounds the sync would tighten) may be walked by
+//! those kernels and not by this verifier. The default, [`KernelVersion::DEFAULT`], is 6.6
 //! (the oldest long-term release it supports); the features gated on a newer version are:
 //!
 //! | feature                                                                 | since |
