@@ -6,11 +6,7 @@
 //! loads on that version. Later verifiers almost always prove at least as much; the known
 //! exception is 6.18's links through `rX -= c`, which carry a lossy `&`-test refinement to the
 //! copies (the `link_sub_delta_jset` rule case): verify for the newest kernel you target too.
-//! A known gap for targets 6.12 to 6.17: the value a linked copy with a delta gets after a
-//! comparison (`sync_linked_regs`) is made consistent here (`reg_bounds_sync`), as 6.18
-//! does; 6.12.118's source leaves it unsynced until the copy's next operation, so a branch
-//! on that copy right after (decided from bounds the sync would tighten) may be walked by
-//! those kernels and not by this verifier. The default, [`KernelVersion::DEFAULT`], is 6.6
+//! The default, [`KernelVersion::DEFAULT`], is 6.6
 //! (the oldest long-term release it supports); the features gated on a newer version are:
 //!
 //! | feature                                                                 | since |
@@ -38,6 +34,7 @@
 //! | a branch no value takes (the comparison's bounds contradict the known bits) is walked with the state the kernel's bounds sync makes of it, often a constant (`tnum_step`; before, an unknown number) | 6.18 |
 //! | the `&=` / `\|=` split also for a 64-bit operation on a register whose low half only is -1 or 0 (`maybe_fork_scalars` with `__mark_reg32_known`) | 6.18 |
 //! | a negation (`rX = -rX`) is tracked as `0 - rX` (before: an unknown number; upstream aced132599b3, first released in 6.17) | 6.17 |
+//! | the value a linked copy with a delta gets after a comparison is made consistent (`reg_bounds_sync` in `sync_linked_regs`; before: each range and the known bits get the delta apart, unsynced) | 6.18 |
 //! | `may_goto` (before: an unknown jump opcode; upstream in the bpf-next of 2024-03-06, after 6.8's merge window) | 6.9 |
 //! | `bpf_get_current_pid_tgid`, `bpf_get_ns_current_pid_tgid`, `bpf_get_current_cgroup_id`, `bpf_get_current_ancestor_cgroup_id` from XDP, tc and socket filter programs (`bpf_base_func_proto`; not in 6.1.192's) | 6.12 |
 //! | a non-NULL pointer compared with 0 is decided for a ring buffer record, a kernel object, an allocated object too, and with the 0 as the destination (before: a map value or socket pointer as the destination, `reg_type_not_null` in 6.1.192) | 6.12 |
@@ -104,6 +101,12 @@ impl KernelVersion {
     /// struct with a graph node; in 6.12.118's source and the 6.18 reference kernel, not
     /// known for 6.6: before, such a load is refused as not modelled).
     pub const LOCAL_KPTR_LOAD: KernelVersion = KernelVersion::new(6, 12);
+    /// The value a linked copy with a delta gets after a comparison (`sync_linked_regs`) is
+    /// made consistent (`reg_bounds_sync`; 6.18.44 does it, checked with the rule case
+    /// `link_delta_sum_synced`; 6.12.118's source does not; the first release between them
+    /// that does is not pinned down). Before: each range and the known bits get the delta
+    /// apart, and the copy's next comparison is decided by those.
+    pub const LINK_SUM_SYNC: KernelVersion = KernelVersion::new(6, 18);
     /// Narrow fills keep a spilled number's bounds (`bpf_stack_narrow_access_ok`), spills and
     /// fills and 32-bit moves of a value that fits keep its link to its copies.
     pub const NARROW_FILL: KernelVersion = KernelVersion::new(6, 12);

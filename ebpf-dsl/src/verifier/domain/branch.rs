@@ -71,6 +71,17 @@ pub(crate) fn set_linked(st: &mut State, r: u8, old: Scalar, new: Scalar, kernel
             *v = known;
         } else {
             let d = v.delta as i64 - old.delta as i64;
+            if kernel < KernelVersion::LINK_SUM_SYNC {
+                // The kernel adds the delta to each range and the known bits apart and does
+                // not make them agree (6.12.118's `sync_linked_regs`): the copy keeps those
+                // bounds until its next operation, and a comparison of it is decided by them.
+                *v = Scalar {
+                    link: v.link,
+                    delta: v.delta,
+                    ..linked_sum_unsynced(&new, d)
+                };
+                return;
+            }
             // `scalar32_min_max_add` and `scalar_min_max_add` with the delta, as `rX += d`:
             // the 32-bit bounds of the sum too (a 32-bit comparison's refinement reaches the
             // copy through them).
@@ -96,6 +107,46 @@ pub(crate) fn set_linked(st: &mut State, r: u8, old: Scalar, new: Scalar, kernel
             };
         }
     });
+}
+
+/// `known + d` as kernels before [`KernelVersion::LINK_SUM_SYNC`] give it to a linked copy:
+/// `scalar32_min_max_add`, `scalar_min_max_add` (a range any end of which overflows becomes
+/// unbounded) and `tnum_add` with the constant `d`, each on its own, without
+/// `reg_bounds_sync`. Its ranges contain the synced sum's, so nothing is decided here that
+/// such a kernel leaves open.
+fn linked_sum_unsynced(known: &Scalar, d: i64) -> Scalar {
+    let (d32, du) = (d as i32, d as u64);
+    let (smin, smax) = match (known.smin.checked_add(d), known.smax.checked_add(d)) {
+        (Some(lo), Some(hi)) => (lo, hi),
+        _ => (i64::MIN, i64::MAX),
+    };
+    let (umin, umax) = match (known.umin.checked_add(du), known.umax.checked_add(du)) {
+        (Some(lo), Some(hi)) => (lo, hi),
+        _ => (0, u64::MAX),
+    };
+    let (s32min, s32max) = match (known.s32min.checked_add(d32), known.s32max.checked_add(d32)) {
+        (Some(lo), Some(hi)) => (lo, hi),
+        _ => (i32::MIN, i32::MAX),
+    };
+    let (u32min, u32max) = match (
+        known.u32min.checked_add(d32 as u32),
+        known.u32max.checked_add(d32 as u32),
+    ) {
+        (Some(lo), Some(hi)) => (lo, hi),
+        _ => (0, u32::MAX),
+    };
+    Scalar {
+        umin,
+        umax,
+        smin,
+        smax,
+        u32min,
+        u32max,
+        s32min,
+        s32max,
+        t: known.t.add(super::tnum::Tnum::konst(du)),
+        ..Scalar::UNKNOWN
+    }
 }
 
 /// How many registers and spilled registers one comparison links (`LINKED_REGS_MAX`).
