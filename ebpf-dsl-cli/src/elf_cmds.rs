@@ -364,7 +364,7 @@ impl Traces {
     ) -> Result<ebpf_dsl::verifier::Report, Vec<ebpf_dsl::verifier::VerifierError>> {
         if let Some((_, dumps)) = &mut self.states {
             // Only watching: the verdict is the ordinary walk's below.
-            let (_, text) = ebpf_dsl::verifier::dump::verify_dumped(input, trust);
+            let (_, text) = ebpf_dsl::verifier::trace::verify_dumped(input, trust);
             dumps.retain(|(n, _)| n != name);
             dumps.push((name.to_string(), text));
         }

@@ -19,7 +19,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use ebpf_dsl::asm::assemble_unchecked;
-use ebpf_dsl::verifier::{dump::verify_dumped, KernelVersion, Trust};
+use ebpf_dsl::verifier::{trace::verify_dumped, KernelVersion, Trust};
 use xsk_runtime::program::LoadOptions;
 use xsk_runtime::{Error, Loader};
 

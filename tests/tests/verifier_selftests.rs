@@ -557,7 +557,7 @@ fn run_case(dir: &Path, c: &Case) -> Result1 {
                     (true, Some(btf)) => input.clone().with_vmlinux(btf),
                     _ => input.clone(),
                 };
-                let (_, text) = ebpf_dsl::verifier::dump::verify_dumped(
+                let (_, text) = ebpf_dsl::verifier::trace::verify_dumped(
                     &input,
                     &ebpf_dsl::verifier::Trust::none(),
                 );

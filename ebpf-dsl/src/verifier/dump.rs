@@ -2,7 +2,7 @@
 //! comparing with the states the kernel prints at `BPF_LOG_LEVEL2`
 //! (`ebpf-dsl check --dump-states FILE`, `tools/state-compare/`).
 //!
-//! [`verify_dumped`] walks the program a second time with *exact* pruning: a path is pruned
+//! `trace::verify_dumped` walks the program a second time with *exact* pruning: a path is pruned
 //! only by a checkpoint that covers it on every location, never by liveness or precision, so
 //! that the states it reaches at an instruction cover every state a sound walk can reach there
 //! (the kernel's pruning relaxations would otherwise stop our walk where the kernel's goes on).
@@ -23,7 +23,6 @@ use std::fmt::Write as _;
 
 use super::domain::scalar::Scalar;
 use super::domain::state::{PktKind, RegVal, Slot, State};
-use super::{Report, Trust, VerifierError, VerifyInput};
 
 /// Bytes of JSON lines kept per program: past them the walk goes on unrecorded and the text
 /// ends with `{"truncated":true}` (an exact walk of a program with many paths can reach
@@ -190,72 +189,5 @@ fn reg(out: &mut String, v: &RegVal) {
         | RegVal::AllocOrNull { .. } => ptr(out, "ptr_or_null_", 0, None, ""),
         RegVal::Dynptr { .. } => ptr(out, "dynptr", 0, None, ""),
         RegVal::Iter { .. } => ptr(out, "iter", 0, None, ""),
-    }
-}
-
-/// Walks `input` with exact pruning (see the module documentation) and returns that walk's
-/// verdict with one JSON line per instruction processed. The verdict is that of the exact
-/// walk, not the program's: take the program's from [`super::verify_trusting`].
-pub fn verify_dumped(
-    input: &VerifyInput,
-    trust: &Trust,
-) -> (Result<Report, Vec<VerifierError>>, String) {
-    let t = std::rc::Rc::new(std::cell::RefCell::new(super::trace::PruneTrace {
-        insns: vec![Default::default(); input.insns.len()],
-        events: Vec::new(),
-        with_events: false,
-        states: Some(String::new()),
-    }));
-    let verdict = super::verify_with_tracer(input, trust, true, false, Some(t.clone()));
-    let mut text = t.borrow_mut().states.take().unwrap_or_default();
-    if text.len() >= MAX_DUMP {
-        text.push_str("{\"truncated\":true}\n");
-    }
-    // The walk's end: `accept`, or `reject` with the instruction and the message.
-    match &verdict {
-        Ok(_) => text.push_str("{\"end\":\"accept\"}\n"),
-        Err(errs) => {
-            let (pc, msg) = errs
-                .first()
-                .map_or((0, String::new()), |e| (e.insn_index, e.message.clone()));
-            let msg: String = msg
-                .chars()
-                .map(|c| {
-                    if c == '"' || c == '\\' || c.is_control() {
-                        ' '
-                    } else {
-                        c
-                    }
-                })
-                .collect();
-            let _ = writeln!(text, "{{\"end\":\"reject\",\"pc\":{pc},\"msg\":\"{msg}\"}}");
-        }
-    }
-    (verdict, text)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::asm::assemble;
-    use crate::ProgramType;
-
-    #[test]
-    fn every_processed_instruction_has_a_line() {
-        let insns =
-            assemble("r1 = 0\nr2 = 10\nloop:\nr1 += 1\nif r1 < r2 goto loop\nr0 = 0\nexit\n")
-                .expect("assembles");
-        let input = VerifyInput::new(&insns.insns, ProgramType::Xdp);
-        let (verdict, text) = verify_dumped(&input, &Trust::none());
-        let r = verdict.expect("verifies");
-        assert_eq!(text.lines().count(), r.insns_processed + 1);
-        assert!(text.ends_with("{\"end\":\"accept\"}\n"), "{text}");
-        let first = text.lines().next().expect("a line");
-        assert!(
-            first.starts_with("{\"pc\":0,\"depth\":1,\"regs\":{\"1\":{\"t\":\"ctx\",\"off\":0}"),
-            "{first}"
-        );
-        assert!(text.contains("\"pc\":3"), "{text}");
-        assert!(text.contains("\"umin\":1,\"umax\":1,"), "{text}");
     }
 }
