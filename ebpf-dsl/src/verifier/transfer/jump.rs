@@ -160,17 +160,7 @@ impl<'a> Exec<'a> {
             Src::Imm(_) => None,
         };
         if x.id() != 0 || y.id() != 0 {
-            let n = st.frames.len();
-            let live: Vec<u16> = (0..n)
-                .map(|f| {
-                    let at = if f + 1 == n {
-                        pc
-                    } else {
-                        st.frames[f + 1].callsite
-                    };
-                    self.cfg.live_in.get(at).copied().unwrap_or(u16::MAX)
-                })
-                .collect();
+            let live = self.collected_regs(st, pc);
             cap_linked(st, [y.id(), x.id()], &live);
         }
         let reread = |st: &State, r: u8, old: &Scalar| match st.cur().regs[r as usize] {
@@ -361,6 +351,27 @@ impl<'a> Exec<'a> {
         })
     }
 
+    /// The registers the kernel's `collect_linked_regs` looks at before the comparison at
+    /// `pc`, one mask per frame (the innermost at `pc`, an outer one at the call it waits on):
+    /// 6.18 takes the registers live there only (`live_regs_before`); earlier kernels every
+    /// register, so dead copies count towards the limit of six too.
+    fn collected_regs(&self, st: &State, pc: usize) -> Vec<u16> {
+        let n = st.frames.len();
+        (0..n)
+            .map(|f| {
+                if self.input.kernel < KernelVersion::LINKED_LIVE_ONLY {
+                    return u16::MAX;
+                }
+                let at = if f + 1 == n {
+                    pc
+                } else {
+                    st.frames[f + 1].callsite
+                };
+                self.cfg.live_in.get(at).copied().unwrap_or(u16::MAX)
+            })
+            .collect()
+    }
+
     /// Two plain copies of one value compared (`x` the destination, `y` the source): the
     /// source's refined value on the taken and the fall-through branch, which the kernel
     /// gives every copy; `None` where this verifier keeps its coarser rule (before 6.12,
@@ -375,18 +386,21 @@ impl<'a> Exec<'a> {
     ) -> Option<(Scalar, Scalar)> {
         let flags = Scalar::ANY_DELTA | Scalar::BIG_DELTA;
         let id = x.id();
-        // (A look only: the picker records and picks nothing.)
-        let seen = std::cell::Cell::new(false);
-        st.for_each_reg_where(
-            |r| {
-                if matches!(r, RegVal::Scalar(v) if v.id() == id && v.link & flags != 0) {
-                    seen.set(true);
-                }
-                false
-            },
-            |_| {},
-        );
-        let deltas = seen.get();
+        // A copy with a delta among those the kernel collects (6.18: a dead register is not
+        // collected, so its delta does not matter; every spilled copy is).
+        let live = self.collected_regs(st, c.pc);
+        let is_delta = |v: &Scalar| v.id() == id && v.link & flags != 0;
+        let deltas = st.frames.iter().enumerate().any(|(f, fr)| {
+            let live = live.get(f).copied().unwrap_or(u16::MAX);
+            let in_regs = fr.regs.iter().take(10).enumerate().any(|(n, r)| {
+                live & (1 << n) != 0 && matches!(r, RegVal::Scalar(v) if is_delta(v))
+            });
+            in_regs
+                || fr.stack.iter().any(|s| match s {
+                    Slot::Spill(RegVal::Scalar(v)) | Slot::Part(v, ..) => is_delta(v),
+                    _ => false,
+                })
+        });
         if self.input.kernel < KernelVersion::SAME_REG_NARROW || c.op == JmpOp::Jset || deltas {
             return None;
         }
