@@ -27,13 +27,22 @@ fn with_subreg(t: Tnum, s: Tnum) -> Tnum {
 /// A register compared with itself (`if r1 > r1`): the kernel refines the two operands as
 /// one register state (`regs_refine_cond_op` with both pointers on it), so `<` makes the
 /// maximum `max - 1` and then the minimum `min + 1`, and synchronises the bounds. Where that
-/// leaves no value (`[0, 1]` becomes `[1, 0]`), `reg_bounds_sanity_check` (6.12-6.18) forgets
+/// leaves no value (`[0, 1]` becomes `[1, 0]`), `reg_bounds_sanity_check` (6.12-6.17) forgets
 /// the register's bounds (`__mark_reg_unbounded`) and the branch is walked on, with the linked
-/// copies given the same unbounded value. The value of `x` on the branch (`taken` or the
-/// fall-through) of `op`: [`Scalar::UNKNOWN`] in that case, else the refined value (`x`
+/// copies given the same unbounded value; 6.18 (`tnum_single`) first synchronises step by
+/// step ([`Scalar::kernel_sync_contradiction`]), which often leaves a constant, and forgets
+/// the bounds only where its check then fails. The value of `x` on the branch (`taken` or the
+/// fall-through) of `op`: [`Scalar::UNKNOWN`] where the bounds are forgotten, else the refined value (`x`
 /// itself for the operators that do not narrow a value compared with itself: `==`, `>=`,
-/// ...). Links are the caller's.
-pub(crate) fn same_register_refined(op: JmpOp, taken: bool, is64: bool, x: &Scalar) -> Scalar {
+/// ...). Links are the caller's. `tnum_single`: the target is 6.18 or later
+/// ([`KernelVersion::TNUM_SINGLE`](crate::verifier::KernelVersion::TNUM_SINGLE)).
+pub(crate) fn same_register_refined(
+    op: JmpOp,
+    taken: bool,
+    is64: bool,
+    x: &Scalar,
+    tnum_single: bool,
+) -> Scalar {
     use JmpOp::*;
     let op = if taken { op } else { rev(op) };
     let signed = match op {
@@ -65,10 +74,17 @@ pub(crate) fn same_register_refined(op: JmpOp, taken: bool, is64: bool, x: &Scal
             ..*x
         },
     };
-    if r.umin > r.umax || r.smin > r.smax || r.u32min > r.u32max || r.s32min > r.s32max {
-        return Scalar::UNKNOWN;
-    }
-    r.sync().unwrap_or(Scalar::UNKNOWN)
+    // No value left (crossed bounds, or ranges that hold no value of the known bits): 6.18's
+    // step-by-step synchronisation often makes a constant of it (`if r6 < r6` on r6 in
+    // [0, 1] walks on with 1; `if r6 > r6` on r6 in {0x7fffffff, 0xffffffff} with
+    // 0xffffffff), else its sanity check fails and the bounds are forgotten; earlier kernels'
+    // sanity check always forgets them.
+    let crossed = r.umin > r.umax || r.smin > r.smax || r.u32min > r.u32max || r.s32min > r.s32max;
+    let synced = if crossed { None } else { r.sync() };
+    synced.unwrap_or_else(|| match tnum_single {
+        true => r.kernel_sync_contradiction().unwrap_or(Scalar::UNKNOWN),
+        false => Scalar::UNKNOWN,
+    })
 }
 
 /// The opcode of the other branch (`rev_opcode`); `None` for the "no bits in common" sense of
@@ -393,19 +409,22 @@ mod tests {
         use JmpOp::*;
         let u = Scalar::urange(0, u32::MAX as u64);
         // `r < r` taken: max - 1, then min + 1 (the kernel's one-state refinement).
-        let t = same_register_refined(Jlt, true, true, &u);
+        let t = same_register_refined(Jlt, true, true, &u, false);
         assert_eq!((t.umin, t.umax), (1, u32::MAX as u64 - 1));
         // Its fall-through (`r >= r`) and `==` leave the value as it is.
-        assert_eq!(same_register_refined(Jlt, false, true, &u), u);
-        assert_eq!(same_register_refined(Jeq, true, true, &u), u);
+        assert_eq!(same_register_refined(Jlt, false, true, &u, false), u);
+        assert_eq!(same_register_refined(Jeq, true, true, &u, false), u);
         // `w > w` taken on a 32-bit range: the low half's bounds narrow.
-        let w = same_register_refined(Jgt, true, false, &u);
+        let w = same_register_refined(Jgt, true, false, &u, false);
         assert_eq!((w.u32min, w.u32max), (1, u32::MAX - 1));
         // [0, 1] compared `<` with itself leaves no value: unbounded.
         let b = Scalar::urange(0, 1);
-        assert_eq!(same_register_refined(Jlt, true, true, &b), Scalar::UNKNOWN);
+        assert_eq!(
+            same_register_refined(Jlt, true, true, &b, false),
+            Scalar::UNKNOWN
+        );
         // Signed: `r s> r` on [-5, 5] gives [-4, 4].
-        let s = same_register_refined(Jsgt, true, true, &Scalar::srange(-5, 5));
+        let s = same_register_refined(Jsgt, true, true, &Scalar::srange(-5, 5), false);
         assert_eq!((s.smin, s.smax), (-4, 4));
     }
 

@@ -187,7 +187,8 @@ impl<'a> Exec<'a> {
                 // (`sync_linked_regs`), which may have held a more precise one (a copy made by
                 // a sign-extending move keeps its own known bits).
                 // (Older targets are given the unrefined value unless it was forgotten.)
-                let v = match same_register_refined(op, t, is64, x) {
+                let single = self.input.kernel >= KernelVersion::TNUM_SINGLE;
+                let v = match same_register_refined(op, t, is64, x, single) {
                     v if v == Scalar::UNKNOWN
                         || self.input.kernel >= KernelVersion::SAME_REG_NARROW =>
                     {
