@@ -54,13 +54,16 @@
 //! Everything else follows kernel 6.18 and is checked against it by the differential tests.
 //!
 //! The older targets were audited against Debian's 6.1.192 and 6.12.118, and the default
-//! target against the source of 6.6.47 (read: `kernel/bpf/verifier.c`, `kernel/bpf/helpers.c`;
-//! each gate's 6.1 / 6.6 / 6.12 presence is in `docs/verifier-targets.md`). A rule only 6.12.118
-//! has is gated at 6.12 unless its first release is pinned down (with the evidence in the
-//! constant's doc), and the older target then computes what 6.1.192 computes where that is
-//! practical (`domain/refine_old.rs`); 6.6.47 computes as 6.1.192 does for every gate at 6.12
-//! here (`reg_bounds_sync`, `reg_set_min_max`, `adjust_scalar_min_max_vals`,
-//! `check_stack_write_fixed_off` read), with the exceptions the table gates at 6.6.
+//! target against the source of 6.6.47 (read: `kernel/bpf/verifier.c`,
+//! `kernel/bpf/helpers.c`; each gate's 6.1 / 6.6 / 6.12 presence, with the function read, is
+//! in `ebpf-dsl/VERIFIER_TARGETS.md`). A rule only 6.12.118 has is gated at 6.12 unless its
+//! first release is pinned down (with the evidence in the constant's doc), and the older
+//! target then computes what 6.1.192 computes where that is practical
+//! (`domain/refine_old.rs`). 6.6.47 computes as 6.1.192 does for the gates at 6.12 here
+//! (`reg_bounds_sync`, `reg_set_min_max`, `adjust_scalar_min_max_vals`,
+//! `check_stack_write_fixed_off` read), except where the table says 6.6; where 6.6.47 proves
+//! more than that older model (a comparison with a constant destination, the links kept by
+//! `wX = wY` and same-size narrow spills and fills) the 6.6 target rejects what 6.6 accepts.
 
 use core::fmt;
 
