@@ -42,6 +42,7 @@
 //! | `bpf_get_netns_cookie` from tc and socket filter programs (6.12.118's `tc_cls_act_func_proto` / `sk_filter_func_proto` lack it) | 6.18 |
 //! | the generic kfuncs (`bpf_obj_new_impl`, lists, rbtrees, `bpf_refcount_acquire_impl`, per-CPU objects) from XDP programs (6.6.47's `kfunc_init` registers the set for sched_cls, tracing and struct_ops only; never for sched_act) | 6.12 |
 //! | `bpf_percpu_obj_new_impl` / `bpf_percpu_obj_drop_impl` (not in 6.6.47's `generic_btf_ids`) | 6.7 |
+//! | `r1 = 10; if r1 > r0`: a comparison with a constant destination is decided by the source's bounds (the flipped `is_branch_taken` of 6.6.47's `check_cond_jmp_op`; 6.1.192 decides only against a constant source) | 6.6 |
 //! | a global function's argument tagged `__arg_nonnull` is not NULL (before: the tag is ignored, the body null-checks the pointer; a `void *` tagged `__arg_ctx`, refused before, is a known gap) | 6.12 |
 //! | a non-NULL pointer compared with 0 is decided for a ring buffer record, a kernel object, an allocated object too, and with the 0 as the destination (`reg_not_null` and the flipped `is_branch_taken` in 6.6.47; before: a map value or socket pointer as the destination, `reg_type_not_null` in 6.1.192) | 6.6 |
 //! | `if rA == rB` of a pointer that may be NULL and one that may not makes the first not NULL on the equal branch (`mark_ptr_not_null_reg` for two pointers in 6.6.47's `check_cond_jmp_op`; not in 6.1.192) | 6.6 |
@@ -62,8 +63,8 @@
 //! (`domain/refine_old.rs`). 6.6.47 computes as 6.1.192 does for the gates at 6.12 here
 //! (`reg_bounds_sync`, `reg_set_min_max`, `adjust_scalar_min_max_vals`,
 //! `check_stack_write_fixed_off` read), except where the table says 6.6; where 6.6.47 proves
-//! more than that older model (a comparison with a constant destination, the links kept by
-//! `wX = wY` and same-size narrow spills and fills) the 6.6 target rejects what 6.6 accepts.
+//! more than that older model (the links kept by `wX = wY` and by same-size narrow spills and
+//! fills) the 6.6 target rejects what 6.6 accepts.
 
 use core::fmt;
 
@@ -213,6 +214,12 @@ impl KernelVersion {
     /// 6.1 and 6.6. (A map pointer, `PTR_TO_XDP_SOCK` and `PTR_TO_BUF` are in 6.12.118's list
     /// only: [`KernelVersion::MAP_PTR_NOT_NULL`].)
     pub const NOT_NULL_MORE: KernelVersion = KernelVersion::new(6, 6);
+    /// A comparison of a number with a constant *destination* (`r1 = 10; if r1 > r0`) is
+    /// decided by the source's bounds (`check_cond_jmp_op` calls `is_branch_taken` on the
+    /// source with `flip_opcode` when the source is not a constant: in 6.6.47's source (read),
+    /// not in 6.1.192's, which decides only against a constant source). Not pinned down
+    /// between them.
+    pub const CONST_DST_BRANCH: KernelVersion = KernelVersion::new(6, 6);
     /// `if rA == rB` (or `!=`) of a pointer that may be NULL and one that may not, neither a
     /// `PTR_TO_BTF_ID`, makes the first not NULL where they are equal (`check_cond_jmp_op` with
     /// `mark_ptr_not_null_reg`, in 6.6.47's source (read) as in 6.12.118's); 6.1.192's learns

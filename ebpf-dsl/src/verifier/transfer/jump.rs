@@ -131,10 +131,17 @@ impl<'a> Exec<'a> {
         } else {
             (view32(x), view32(y))
         };
-        // Kernels before 6.12 decide only against a constant (`refine_old`).
+        // Kernels before 6.12 decide only against a constant (`refine_old`): the source, or
+        // from 6.6 (CONST_DST_BRANCH) a constant destination when the source is not one.
         let old = self.input.kernel < KernelVersion::BRANCH_RANGES;
         let decided = if old {
-            const_operand(is64, y).and_then(|v| branch_taken_old(op, is64, x, v))
+            match (const_operand(is64, y), const_operand(is64, x)) {
+                (Some(v), _) => branch_taken_old(op, is64, x, v),
+                (None, Some(v)) if self.input.kernel >= KernelVersion::CONST_DST_BRANCH => {
+                    branch_taken_old(flip_old(op), is64, y, v)
+                }
+                _ => None,
+            }
         } else {
             branch_taken(op, &vx, &vy)
         };
