@@ -20,7 +20,8 @@
 //! | the same links through `rX -= c`, negative constants and 32-bit `wX += c` | 6.18 |
 //! | a comparison that leaves one value of the known bits in the unsigned range makes the number that constant (`tnum_step`) | 6.18 |
 //! | `&=` / `\|=` a constant on a value that is -1 or 0 splits the path in two (`maybe_fork_scalars`) | 6.18 |
-//! | a load narrower than a spilled number, from its start, keeps its bounds; spills, fills and `w1 = w2` of a value that fits keep the link to its copies | 6.12 |
+//! | a load narrower than a spilled number, from its start, keeps its bounds; spills and fills of a value that fits keep the link to its copies | 6.12 |
+//! | `w1 = w2` of a value that fits in 32 bits, and a sign-extending move that leaves the value unchanged, keep the link to the source (`check_alu_op` in 6.6.47; 6.1.192 clears it) | 6.6 |
 //! | load-acquire and store-release instructions (`BPF_LOAD_ACQ`, `BPF_STORE_REL`) | 6.15 |
 //! | `bpf_get_smp_processor_id` returns a number in `0..nr_cpu_ids` (modelled as `0..=u32::MAX`: the machine's count is not known) | 6.12 |
 //! | a sign extension (`rX = (s8)rY`, `*(s16 *)` of a spilled number) of a value whose signed 32-bit range fits the narrower type keeps that range | 6.18 |
@@ -63,8 +64,10 @@
 //! (`domain/refine_old.rs`). 6.6.47 computes as 6.1.192 does for the gates at 6.12 here
 //! (`reg_bounds_sync`, `reg_set_min_max`, `adjust_scalar_min_max_vals`,
 //! `check_stack_write_fixed_off` read), except where the table says 6.6; where 6.6.47 proves
-//! more than that older model (the links kept by `wX = wY` and by same-size narrow spills and
-//! fills) the 6.6 target rejects what 6.6 accepts.
+//! more than that older model (the links kept by same-size narrow spills and fills) the 6.6
+//! target rejects what 6.6 accepts. One case is the other way round: 6.12 and later refine
+//! `if w4 > w4` (SAME_REG_NARROW) into a contradiction 6.6 does not see, so a program can load
+//! on 6.6 and be refused by 6.12 (`link_same_reg_violation`): verify for each target.
 
 use core::fmt;
 
@@ -120,6 +123,12 @@ impl KernelVersion {
     /// that does is not pinned down). Before: each range and the known bits get the delta
     /// apart, and the copy's next comparison is decided by those.
     pub const LINK_SUM_SYNC: KernelVersion = KernelVersion::new(6, 18);
+    /// `wX = wY` of a number whose value fits in 32 bits, and a sign-extending move
+    /// (`rX = (s8)rY`, ...) of one the extension leaves unchanged, keep the copy linked to its
+    /// source (`check_alu_op`: `is_src_reg_u32`, `no_sext`, in 6.6.47's source (read) as in
+    /// 6.12.118's); 6.1.192's `check_alu_op` clears the id of a 32-bit move's copy (and has no
+    /// sign-extending move). Not pinned down between them.
+    pub const MOV32_LINK: KernelVersion = KernelVersion::new(6, 6);
     /// Narrow fills keep a spilled number's bounds (`bpf_stack_narrow_access_ok`), spills and
     /// fills and 32-bit moves of a value that fits keep its link to its copies.
     pub const NARROW_FILL: KernelVersion = KernelVersion::new(6, 12);
