@@ -20,7 +20,8 @@
 //! | the same links through `rX -= c`, negative constants and 32-bit `wX += c` | 6.18 |
 //! | a comparison that leaves one value of the known bits in the unsigned range makes the number that constant (`tnum_step`) | 6.18 |
 //! | `&=` / `\|=` a constant on a value that is -1 or 0 splits the path in two (`maybe_fork_scalars`) | 6.18 |
-//! | a load narrower than a spilled number, from its start, keeps its bounds; spills, fills and `w1 = w2` of a value that fits keep the link to its copies | 6.12 |
+//! | a load narrower than a spilled number, from its start, keeps its bounds; spills and fills of a value that fits keep the link to its copies | 6.12 |
+//! | `w1 = w2` of a value that fits in 32 bits, and a sign-extending move that leaves the value unchanged, keep the link to the source (`check_alu_op` in 6.6.47; 6.1.192 clears it) | 6.6 |
 //! | load-acquire and store-release instructions (`BPF_LOAD_ACQ`, `BPF_STORE_REL`) | 6.15 |
 //! | `bpf_get_smp_processor_id` returns a number in `0..nr_cpu_ids` (modelled as `0..=u32::MAX`: the machine's count is not known) | 6.12 |
 //! | a sign extension (`rX = (s8)rY`, `*(s16 *)` of a spilled number) of a value whose signed 32-bit range fits the narrower type keeps that range | 6.18 |
@@ -36,9 +37,16 @@
 //! | a negation (`rX = -rX`) is tracked as `0 - rX` (before: an unknown number; upstream aced132599b3, first released in 6.17) | 6.17 |
 //! | the value a linked copy with a delta gets after a comparison is made consistent (`reg_bounds_sync` in `sync_linked_regs`; before: each range and the known bits get the delta apart, unsynced) | 6.18 |
 //! | `may_goto` (before: an unknown jump opcode; upstream in the bpf-next of 2024-03-06, after 6.8's merge window) | 6.9 |
-//! | `bpf_get_current_pid_tgid`, `bpf_get_ns_current_pid_tgid`, `bpf_get_current_cgroup_id`, `bpf_get_current_ancestor_cgroup_id` from XDP, tc and socket filter programs (`bpf_base_func_proto`; not in 6.1.192's) | 6.12 |
-//! | a non-NULL pointer compared with 0 is decided for a ring buffer record, a kernel object, an allocated object too, and with the 0 as the destination (before: a map value or socket pointer as the destination, `reg_type_not_null` in 6.1.192) | 6.12 |
-//! | `if rA == rB` of a pointer that may be NULL and one that may not makes the first not NULL on the equal branch (`mark_ptr_not_null_reg` for two pointers; not in 6.1.192) | 6.12 |
+//! | `bpf_get_current_pid_tgid`, `bpf_get_ns_current_pid_tgid` from XDP, tc and socket filter programs (`bpf_base_func_proto`; not in 6.6.47's nor 6.1.192's) | 6.12 |
+//! | `bpf_get_current_cgroup_id`, `bpf_get_current_ancestor_cgroup_id` from XDP, tc and socket filter programs (`bpf_base_func_proto`: in 6.6.47's, not in 6.1.192's) | 6.6 |
+//! | `bpf_get_current_uid_gid`, `bpf_get_current_comm`, `bpf_perf_event_read`, `bpf_current_task_under_cgroup`, `bpf_perf_event_read_value`, `bpf_send_signal`, `bpf_send_signal_thread` from XDP, tc and socket filter programs (no proto of 6.12.118 offers them; the release between 6.12 and 6.18 not pinned down) | 6.18 |
+//! | `bpf_get_netns_cookie` from tc and socket filter programs (6.12.118's `tc_cls_act_func_proto` / `sk_filter_func_proto` lack it) | 6.18 |
+//! | the generic kfuncs (`bpf_obj_new_impl`, lists, rbtrees, `bpf_refcount_acquire_impl`, per-CPU objects) from XDP programs (6.6.47's `kfunc_init` registers the set for sched_cls, tracing and struct_ops only; never for sched_act) | 6.12 |
+//! | `bpf_percpu_obj_new_impl` / `bpf_percpu_obj_drop_impl` (not in 6.6.47's `generic_btf_ids`) | 6.7 |
+//! | `r1 = 10; if r1 > r0`: a comparison with a constant destination is decided by the source's bounds (the flipped `is_branch_taken` of 6.6.47's `check_cond_jmp_op`; 6.1.192 decides only against a constant source) | 6.6 |
+//! | a global function's argument tagged `__arg_nonnull` is not NULL (before: the tag is ignored, the body null-checks the pointer; a `void *` tagged `__arg_ctx`, refused before, is a known gap) | 6.12 |
+//! | a non-NULL pointer compared with 0 is decided for a ring buffer record, a kernel object, an allocated object too, and with the 0 as the destination (`reg_not_null` and the flipped `is_branch_taken` in 6.6.47; before: a map value or socket pointer as the destination, `reg_type_not_null` in 6.1.192) | 6.6 |
+//! | `if rA == rB` of a pointer that may be NULL and one that may not makes the first not NULL on the equal branch (`mark_ptr_not_null_reg` for two pointers in 6.6.47's `check_cond_jmp_op`; not in 6.1.192) | 6.6 |
 //! | the known-zero bytes of a slot past a narrow spill stay zero (before: unknown, 6.1.192's `save_register_state` scrubs them; a spilled 0 leaves them as they are) | 6.12 |
 //! | the bounds are made to agree across the halves and across the sign boundary (the 32-bit bounds from 64-bit ones whose upper halves agree, the 64-bit ones from the 32-bit ones, signed and unsigned ranges that cross the sign boundary); before: 6.1.192's `reg_bounds_sync` (each width's signed and unsigned bounds from each other when one does not cross the sign, the known bits) | 6.12 |
 //! | `\|=`, `^=` and `*=` by a register that is not a constant keep a range (before: an unknown number, in 32 bits too; 6.1.192's `adjust_scalar_min_max_vals` computes only `+`, `-`, `&` for any source) | 6.12 |
@@ -47,11 +55,19 @@
 //!
 //! Everything else follows kernel 6.18 and is checked against it by the differential tests.
 //!
-//! The older targets were audited against two sources (no 6.6 source is at hand): Debian's
-//! 6.1.192 and 6.12.118. A rule both have is assumed for 6.6; one only 6.12.118 has is gated at
-//! 6.12 unless its first release is pinned down (with the evidence in the constant's doc), and
-//! the older target then computes what 6.1.192 computes where that is practical
-//! (`domain/refine_old.rs`).
+//! The older targets were audited against Debian's 6.1.192 and 6.12.118, and the default
+//! target against the source of 6.6.47 (read: `kernel/bpf/verifier.c`,
+//! `kernel/bpf/helpers.c`; each gate's 6.1 / 6.6 / 6.12 presence, with the function read, is
+//! in `ebpf-dsl/VERIFIER_TARGETS.md`). A rule only 6.12.118 has is gated at 6.12 unless its
+//! first release is pinned down (with the evidence in the constant's doc), and the older
+//! target then computes what 6.1.192 computes where that is practical
+//! (`domain/refine_old.rs`). 6.6.47 computes as 6.1.192 does for the gates at 6.12 here
+//! (`reg_bounds_sync`, `reg_set_min_max`, `adjust_scalar_min_max_vals`,
+//! `check_stack_write_fixed_off` read), except where the table says 6.6; where 6.6.47 proves
+//! more than that older model (the links kept by same-size narrow spills and fills) the 6.6
+//! target rejects what 6.6 accepts. One case is the other way round: 6.12 and later refine
+//! `if w4 > w4` (SAME_REG_NARROW) into a contradiction 6.6 does not see, so a program can load
+//! on 6.6 and be refused by 6.12 (`link_same_reg_violation`): verify for each target.
 
 use core::fmt;
 
@@ -107,6 +123,12 @@ impl KernelVersion {
     /// that does is not pinned down). Before: each range and the known bits get the delta
     /// apart, and the copy's next comparison is decided by those.
     pub const LINK_SUM_SYNC: KernelVersion = KernelVersion::new(6, 18);
+    /// `wX = wY` of a number whose value fits in 32 bits, and a sign-extending move
+    /// (`rX = (s8)rY`, ...) of one the extension leaves unchanged, keep the copy linked to its
+    /// source (`check_alu_op`: `is_src_reg_u32`, `no_sext`, in 6.6.47's source (read) as in
+    /// 6.12.118's); 6.1.192's `check_alu_op` clears the id of a 32-bit move's copy (and has no
+    /// sign-extending move). Not pinned down between them.
+    pub const MOV32_LINK: KernelVersion = KernelVersion::new(6, 6);
     /// Narrow fills keep a spilled number's bounds (`bpf_stack_narrow_access_ok`), spills and
     /// fills and 32-bit moves of a value that fits keep its link to its copies.
     pub const NARROW_FILL: KernelVersion = KernelVersion::new(6, 12);
@@ -163,17 +185,55 @@ impl KernelVersion {
     /// source), so XDP, tc and socket filter programs may call them; 6.1.192's has none of
     /// them, nor do those program types' own lists. Not pinned down between them.
     pub const BASE_TASK_HELPERS: KernelVersion = KernelVersion::new(6, 12);
-    /// A pointer that is not NULL compared with 0 is decided for more types (`reg_not_null` in
-    /// 6.12.118's source: `PTR_TO_MEM`, a trusted `PTR_TO_BTF_ID`, ...) and whichever operand
-    /// the 0 is (`is_branch_taken` of both orders). 6.1.192's `is_branch_taken` decides it only
-    /// for the destination being a socket or map value pointer (`reg_type_not_null`) and the
-    /// source the constant 0. Not pinned down between them.
-    pub const NOT_NULL_MORE: KernelVersion = KernelVersion::new(6, 12);
-    /// `if rA == rB` (or `!=`) of a pointer that may be NULL and one that may not makes the
-    /// first not NULL where they are equal (`check_cond_jmp_op` with `mark_ptr_not_null_reg`,
-    /// 6.12.118's source); 6.1.192's learns nothing from comparing two pointers. Not pinned
-    /// down between them.
-    pub const PTR_EQ_NOT_NULL: KernelVersion = KernelVersion::new(6, 12);
+    /// `bpf_get_current_cgroup_id` (#80) and `bpf_get_current_ancestor_cgroup_id` (#123) are in
+    /// `bpf_base_func_proto` for a `bpf_capable` loader (6.6.47 source read: the
+    /// `CONFIG_CGROUPS` cases of its second switch), so XDP, tc and socket filter programs may
+    /// call them; 6.1.192's has neither. (6.6.47's has not #14 and #120:
+    /// [`KernelVersion::BASE_TASK_HELPERS`].)
+    pub const BASE_CGROUP_HELPERS: KernelVersion = KernelVersion::new(6, 6);
+    /// `bpf_get_current_uid_gid` (#15), `bpf_get_current_comm` (#16), `bpf_perf_event_read`
+    /// (#22), `bpf_current_task_under_cgroup` (#37), `bpf_perf_event_read_value` (#55),
+    /// `bpf_send_signal` (#109) and `bpf_send_signal_thread` (#117) from XDP, tc and socket
+    /// filter programs: the 6.18 reference kernel offers them (measured), but neither
+    /// 6.12.118's `bpf_base_func_proto`, `bpf_sk_base_func_proto`, `xdp_func_proto`,
+    /// `tc_cls_act_func_proto` and `sk_filter_func_proto` nor 6.6.47's `bpf_base_func_proto`
+    /// has them. The release between 6.12 and 6.18 that added them is not pinned down.
+    pub const BASE_MORE_HELPERS: KernelVersion = KernelVersion::new(6, 18);
+    /// `bpf_get_netns_cookie` (#122) from tc and socket filter programs (the 6.18 reference
+    /// kernel offers it to them; 6.12.118's `tc_cls_act_func_proto` and `sk_filter_func_proto`
+    /// do not). Not pinned down between them.
+    pub const SKB_NETNS_COOKIE: KernelVersion = KernelVersion::new(6, 18);
+    /// The generic kfunc set (`bpf_obj_new_impl`, `bpf_obj_drop_impl`,
+    /// `bpf_refcount_acquire_impl`, the list and rbtree kfuncs, `bpf_percpu_obj_new_impl`,
+    /// ...) is registered for XDP programs (`kfunc_init` in 6.12.118's helpers.c: tracing,
+    /// sched_cls, XDP, struct_ops, syscall, cgroup_skb); 6.6.47's `kfunc_init` registers it for
+    /// tracing, sched_cls and struct_ops only (source read). Never for sched_act programs (the
+    /// `exc_throw_sched_act` rule case on 6.18.44). Not pinned down between 6.6 and 6.12.
+    pub const GENERIC_KFUNCS_XDP: KernelVersion = KernelVersion::new(6, 12);
+    /// `bpf_percpu_obj_new_impl` / `bpf_percpu_obj_drop_impl` (per-CPU local objects): not in
+    /// 6.6.47's `generic_btf_ids` (source read), so 6.7 (upstream "bpf: Add
+    /// bpf_percpu_obj_{new,drop}_impl() kfuncs", Aug 2023, after 6.6's merge window).
+    pub const PERCPU_OBJ: KernelVersion = KernelVersion::new(6, 7);
+    /// A pointer that is not NULL compared with 0 is decided for more types (`reg_not_null`:
+    /// `PTR_TO_MEM` (a ring buffer record), a trusted `PTR_TO_BTF_ID`, ...) and whichever operand
+    /// the 0 is (`check_cond_jmp_op` calls `is_branch_taken` with the flipped opcode for a
+    /// constant destination): both in 6.6.47's source (read) and 6.12.118's. 6.1.192's
+    /// `is_branch_taken` decides it only for the destination being a socket or map value
+    /// pointer (`reg_type_not_null`) and the source the constant 0. Not pinned down between
+    /// 6.1 and 6.6. (A map pointer, `PTR_TO_XDP_SOCK` and `PTR_TO_BUF` are in 6.12.118's list
+    /// only: [`KernelVersion::MAP_PTR_NOT_NULL`].)
+    pub const NOT_NULL_MORE: KernelVersion = KernelVersion::new(6, 6);
+    /// A comparison of a number with a constant *destination* (`r1 = 10; if r1 > r0`) is
+    /// decided by the source's bounds (`check_cond_jmp_op` calls `is_branch_taken` on the
+    /// source with `flip_opcode` when the source is not a constant: in 6.6.47's source (read),
+    /// not in 6.1.192's, which decides only against a constant source). Not pinned down
+    /// between them.
+    pub const CONST_DST_BRANCH: KernelVersion = KernelVersion::new(6, 6);
+    /// `if rA == rB` (or `!=`) of a pointer that may be NULL and one that may not, neither a
+    /// `PTR_TO_BTF_ID`, makes the first not NULL where they are equal (`check_cond_jmp_op` with
+    /// `mark_ptr_not_null_reg`, in 6.6.47's source (read) as in 6.12.118's); 6.1.192's learns
+    /// nothing from comparing two pointers. Not pinned down between 6.1 and 6.6.
+    pub const PTR_EQ_NOT_NULL: KernelVersion = KernelVersion::new(6, 6);
 
     /// A narrow spill (`*(u32 *)(r10 - 8) = r1`) leaves the slot's other zero bytes
     /// (`STACK_ZERO`) zero (`save_register_state` in 6.12.118's source); 6.1.192's scrubs them
@@ -227,6 +287,15 @@ impl KernelVersion {
     /// its delta (`sync_linked_regs`). The patch went to bpf-next in June 2025, most likely
     /// for 6.17, but no 6.17 source was read: gated at 6.18, the kernel checked.
     pub const ADD_SUB_WRAP: KernelVersion = KernelVersion::new(6, 18);
+
+    /// The `arg:` decl tags of a global function's arguments (`__arg_nonnull`, `__arg_ctx`)
+    /// are read (`btf_prepare_func_args` with `bpf_subprog_arg_info`, 6.12.118's source);
+    /// 6.6.47's `do_check_common` takes the registers `btf_prepare_func_args` types from the
+    /// argument types alone (source read), so a pointer tagged `__arg_nonnull` may still be
+    /// NULL there. Upstream in 6.8 most likely (the "arg:xxx" series of January 2024), not
+    /// read: gated at 6.12. (A `void *` tagged `__arg_ctx`, which 6.6 refuses, is not gated:
+    /// the known gap of targets before 6.12.)
+    pub const GLOBAL_ARG_TAGS: KernelVersion = KernelVersion::new(6, 12);
 
     /// The version `major.minor`.
     pub const fn new(major: u16, minor: u16) -> KernelVersion {

@@ -1,4 +1,5 @@
 # kernel: accept
+# since: 6.12
 .global_func f(scalar)
 .global_func g(mem 4 nonnull)
 r1 = 1

@@ -1,4 +1,5 @@
 # kernel: accept
+# since: 6.18
 r1 = r10
 r1 += -16
 r2 = 16

@@ -1,5 +1,5 @@
 # kernel: accept
-# since: 6.12
+# since: 6.6
 # kernel log: a map pointer is reg_not_null: on the equal branch the lookup is not NULL (mark_ptr_not_null_reg)
 r1 = 0
 *(u32 *)(r10 - 4) = r1

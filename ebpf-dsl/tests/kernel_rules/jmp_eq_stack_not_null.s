@@ -1,5 +1,5 @@
 # kernel: accept
-# since: 6.12
+# since: 6.6
 # kernel log: equal to a stack pointer, the lookup is not NULL (6.18 marks it so)
 r1 = 0
 *(u32 *)(r10 - 4) = r1

@@ -1,5 +1,5 @@
 # kernel: accept
-# since: 6.12
+# since: 6.6
 # note: the same with the zero in a register on the left: `if r1 == r6` with r1 = 0 is never true
 *(u32 *)(r10 - 4) = 0
 r2 = r10

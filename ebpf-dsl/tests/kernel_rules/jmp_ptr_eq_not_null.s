@@ -1,5 +1,5 @@
 # kernel: accept
-# since: 6.12
+# since: 6.6
 # `if r0 != r7` with r0 a lookup result that may be NULL and r7 one that is not: where they
 # are equal r0 is not NULL (`mark_ptr_not_null_reg`). 6.1.192 learns nothing from two
 # pointers compared.

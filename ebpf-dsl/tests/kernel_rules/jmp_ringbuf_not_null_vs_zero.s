@@ -1,5 +1,5 @@
 # kernel: accept
-# since: 6.12
+# since: 6.6
 # A ring buffer record, once null-checked, compared with 0 again: never 0 (`reg_not_null` with
 # `PTR_TO_MEM`), so the load through the uninitialised r9 is dead. 6.1.192's
 # `reg_type_not_null` knows only socket and map value pointers.

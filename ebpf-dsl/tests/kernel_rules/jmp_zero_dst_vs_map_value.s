@@ -1,5 +1,5 @@
 # kernel: accept
-# since: 6.12
+# since: 6.6
 # `if r1 != r0` with r1 the constant 0 and r0 a map value pointer: always true (6.12's
 # `is_branch_taken` tries both orders). 6.1.192 decides only with the pointer as the
 # destination and the 0 as the source.

@@ -1,5 +1,5 @@
 # kernel: accept
-# since: 6.12
+# since: 6.6
 r6 = *(u32 *)(r1 + 16)
 r6 &= 0x7f
 *(u32 *)(r10 - 4) = 0

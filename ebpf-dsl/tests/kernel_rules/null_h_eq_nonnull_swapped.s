@@ -1,5 +1,5 @@
 # kernel: accept
-# since: 6.12
+# since: 6.6
 *(u64 *)(r10 - 8) = 0
 r2 = r10
 r2 += -8

@@ -35,11 +35,11 @@ impl<'a> Exec<'a> {
                         } else {
                             s.unlinked().sext_subreg(off as u32)
                         };
-                        // 6.12: a value the extension leaves unchanged keeps the copy linked.
+                        // 6.6: a value the extension leaves unchanged keeps the copy linked.
                         let fits = s.umax < 1u64 << (off - 1);
                         match src {
                             Src::Reg(sr)
-                                if fits && self.input.kernel >= KernelVersion::NARROW_FILL =>
+                                if fits && self.input.kernel >= KernelVersion::MOV32_LINK =>
                             {
                                 let l = link_for_move(st, sr, s);
                                 RegVal::Scalar(Scalar {
@@ -64,10 +64,10 @@ impl<'a> Exec<'a> {
                 }
             } else {
                 match (srcv, src) {
-                    // 6.12: `wX = wY` of a value that fits in 32 bits links the two too.
+                    // 6.6: `wX = wY` of a value that fits in 32 bits links the two too.
                     (RegVal::Scalar(v), Src::Reg(r))
                         if v.umax <= u32::MAX as u64
-                            && self.input.kernel >= KernelVersion::NARROW_FILL =>
+                            && self.input.kernel >= KernelVersion::MOV32_LINK =>
                     {
                         RegVal::Scalar(link_for_move(st, r, v))
                     }

@@ -45,8 +45,8 @@ impl<'a> Exec<'a> {
             (RegVal::Scalar(x), RegVal::Scalar(y)) => self.cond_scalars(c, st, x, y),
             // A pointer that cannot be NULL compared with 0: `==` is never true (the kernel's
             // `is_branch_taken` with `reg_not_null`; privileged, so the other branch is dead).
-            // Before 6.12 only a socket or map value pointer as the destination, compared with
-            // a constant 0 (`reg_type_not_null`, `is_branch_taken` in 6.1.192).
+            // Before 6.6 (NOT_NULL_MORE) only a socket or map value pointer as the destination,
+            // compared with a constant 0 (`reg_type_not_null`, `is_branch_taken` in 6.1.192).
             (p, q)
                 if is64
                     && matches!(op, JmpOp::Jeq | JmpOp::Jne)
@@ -131,10 +131,17 @@ impl<'a> Exec<'a> {
         } else {
             (view32(x), view32(y))
         };
-        // Kernels before 6.12 decide only against a constant (`refine_old`).
+        // Kernels before 6.12 decide only against a constant (`refine_old`): the source, or
+        // from 6.6 (CONST_DST_BRANCH) a constant destination when the source is not one.
         let old = self.input.kernel < KernelVersion::BRANCH_RANGES;
         let decided = if old {
-            const_operand(is64, y).and_then(|v| branch_taken_old(op, is64, x, v))
+            match (const_operand(is64, y), const_operand(is64, x)) {
+                (Some(v), _) => branch_taken_old(op, is64, x, v),
+                (None, Some(v)) if self.input.kernel >= KernelVersion::CONST_DST_BRANCH => {
+                    branch_taken_old(flip_old(op), is64, y, v)
+                }
+                _ => None,
+            }
         } else {
             branch_taken(op, &vx, &vy)
         };
@@ -883,8 +890,9 @@ mod tests {
         let k = KernelVersion::PTR_EQ_NOT_NULL;
         let taken = both_ways_for("if r0 == r1 goto +1\nexit\nexit", &mut st, k);
         assert_eq!((reg(&taken, 0), reg(&taken, 6)), (&map_value(0, 0), &r));
-        // Before 6.12 nothing is learnt.
-        let taken = both_ways("if r0 == r1 goto +1\nexit\nexit", &mut old);
+        // Before 6.6 (6.1.192) nothing is learnt.
+        let k61 = KernelVersion::new(6, 1);
+        let taken = both_ways_for("if r0 == r1 goto +1\nexit\nexit", &mut old, k61);
         assert_eq!(reg(&taken, 0), &r);
         assert_eq!(reg(&st, 0), &r);
     }

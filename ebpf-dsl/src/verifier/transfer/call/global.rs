@@ -98,6 +98,8 @@ impl<'a> Exec<'a> {
                     }
                 },
                 GlobalArg::Mem { size, nonnull } => {
+                    // Before GLOBAL_ARG_TAGS the kernel ignores `arg:nonnull`.
+                    let nonnull = &(*nonnull && self.input.kernel >= KernelVersion::GLOBAL_ARG_TAGS);
                     let null = matches!(v, RegVal::Scalar(s) if s.as_const() == Some(0));
                     let maybe_null = null || is_or_null(&v);
                     if null && !*nonnull {
@@ -249,10 +251,11 @@ impl<'a> Exec<'a> {
         for (i, a) in g.args.iter().enumerate().take(5) {
             f.regs[i + 1] = match a {
                 GlobalArg::Ctx => RegVal::Ctx { off: 0 },
+                // `arg:nonnull` counts from GLOBAL_ARG_TAGS (before, the body null-checks).
                 GlobalArg::Mem {
                     size,
                     nonnull: true,
-                } => RegVal::Ringbuf {
+                } if self.input.kernel >= KernelVersion::GLOBAL_ARG_TAGS => RegVal::Ringbuf {
                     size: *size,
                     off: 0,
                     var: Scalar::konst(0),

@@ -66,6 +66,33 @@ impl<'a> Exec<'a> {
             .map_or_else(|| format!("#{ty}"), |t| t.name.clone())
     }
 
+    /// The kernel registers its generic kfunc set (local objects, lists, trees, per-CPU
+    /// objects) for sched_cls programs, and for XDP ones from
+    /// [`KernelVersion::GENERIC_KFUNCS_XDP`]; never for sched_act or socket filter programs
+    /// ("calling kernel function ... is not allowed").
+    pub(crate) fn check_generic_kfunc_offered(&self, pc: usize, full: &str) -> R<()> {
+        let xdp_since = KernelVersion::GENERIC_KFUNCS_XDP;
+        match self.input.prog_type {
+            ProgramType::SchedCls => Ok(()),
+            ProgramType::Xdp if self.input.kernel >= xdp_since => Ok(()),
+            ProgramType::Xdp => Err(e(
+                pc,
+                Rule::HelperNotAllowed,
+                format!(
+                    "{full} is offered to XDP programs from Linux {xdp_since} (the generic kfunc set; 6.6's is registered for sched_cls, tracing and struct_ops only), but the target kernel is {} (see verifier::target)",
+                    self.input.kernel
+                ),
+            )),
+            t => Err(e(
+                pc,
+                Rule::HelperNotAllowed,
+                format!(
+                    "{full} is not offered to {t} programs (the kernel registers its generic kfunc set for sched_cls and XDP programs only: calling kernel function {full} is not allowed)"
+                ),
+            )),
+        }
+    }
+
     /// `call` of the local-object kfunc `k`.
     pub(crate) fn call_graph_kfunc(
         &mut self,
@@ -77,19 +104,7 @@ impl<'a> Exec<'a> {
         self.check_kfunc_gpl(pc, full)?;
         let (major, minor) = k.since();
         self.check_kfunc_since(pc, full, KernelVersion::new(major, minor))?;
-        if !matches!(
-            self.input.prog_type,
-            ProgramType::Xdp | ProgramType::SchedCls | ProgramType::SchedAct
-        ) {
-            return Err(e(
-                pc,
-                Rule::HelperNotAllowed,
-                format!(
-                    "{full} from {} programs is not modelled by this verifier (XDP and tc programs only)",
-                    self.input.prog_type
-                ),
-            ));
-        }
+        self.check_generic_kfunc_offered(pc, full)?;
         if k.needs_lock() {
             return self.call_rbtree_kfunc(pc, st, k);
         }

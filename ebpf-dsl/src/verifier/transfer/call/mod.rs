@@ -145,20 +145,19 @@ impl<'a> Exec<'a> {
                 ),
             ));
         }
-        // 6.1.192's `bpf_base_func_proto` has not the process and cgroup helpers: XDP, tc and
-        // socket filter programs cannot call them.
-        if matches!(id, 14 | 80 | 120 | 123) && self.input.kernel < KernelVersion::BASE_TASK_HELPERS
-        {
-            return Err(e(
-                pc,
-                Rule::HelperNotAllowed,
-                format!(
-                    "bpf_{name} cannot be called from {} programs before Linux {} (the target kernel is {}; see verifier::target)",
-                    self.input.prog_type,
-                    KernelVersion::BASE_TASK_HELPERS,
-                    self.input.kernel
-                ),
-            ));
+        // Helpers the target offers to this family only from a later release than the
+        // reference kernel's table says (`offered::offered_since`).
+        if let Some(since) = offered::offered_since(id, self.family) {
+            if self.input.kernel < since {
+                return Err(e(
+                    pc,
+                    Rule::HelperNotAllowed,
+                    format!(
+                        "bpf_{name} cannot be called from {} programs before Linux {since} (the target kernel is {}; see verifier::target)",
+                        self.input.prog_type, self.input.kernel
+                    ),
+                ));
+            }
         }
         if p.gpl_only && !self.gpl {
             return Err(e(

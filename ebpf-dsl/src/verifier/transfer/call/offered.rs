@@ -8,6 +8,7 @@
 
 use super::*;
 use crate::isa::helpers::avail::{ALL, SOCK, TC, XDP};
+use crate::verifier::KernelVersion;
 
 /// The [`helpers::avail`] families the kernel offers helper `id` to (0: none of them).
 pub(crate) fn offered(id: i32) -> u8 {
@@ -76,6 +77,22 @@ pub(crate) fn offered(id: i32) -> u8 {
         | 155
         | 192 => TC,
         _ => 0,
+    }
+}
+
+/// The first target release that offers helper `id` to programs of `family` where that is
+/// later than the helper's own first release (the table above is the 6.18 reference
+/// kernel's): `None` where no such gate applies.
+pub(crate) fn offered_since(id: i32, family: u8) -> Option<KernelVersion> {
+    match id {
+        // Not in 6.6.47's nor 6.1.192's `bpf_base_func_proto`.
+        14 | 120 => Some(KernelVersion::BASE_TASK_HELPERS),
+        // In 6.6.47's `bpf_base_func_proto`, not in 6.1.192's.
+        80 | 123 => Some(KernelVersion::BASE_CGROUP_HELPERS),
+        // Offered by the 6.18 reference kernel, by none of the protos of 6.12.118.
+        15 | 16 | 22 | 37 | 55 | 109 | 117 => Some(KernelVersion::BASE_MORE_HELPERS),
+        122 if family & (TC | SOCK) != 0 => Some(KernelVersion::SKB_NETNS_COOKIE),
+        _ => None,
     }
 }
 

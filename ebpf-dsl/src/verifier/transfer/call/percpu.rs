@@ -24,7 +24,6 @@
 use super::graph::{release_alloc, ALLOC_REF, PERCPU_TY};
 use super::*;
 use crate::btf::{Btf, Kind};
-use crate::spec::ProgramType;
 use crate::xdp::rcu::RcuKfunc;
 
 /// The largest per-CPU object (`BPF_GLOBAL_PERCPU_MA_MAX_SIZE`).
@@ -35,16 +34,8 @@ impl<'a> Exec<'a> {
     pub(crate) fn call_percpu_kfunc(&mut self, pc: usize, st: &mut State, k: RcuKfunc) -> R<()> {
         let full = k.name();
         self.check_kfunc_gpl(pc, full)?;
-        self.check_kfunc_since(pc, full, KernelVersion::new(6, 6))?;
-        if !matches!(
-            self.input.prog_type,
-            ProgramType::Xdp | ProgramType::SchedCls | ProgramType::SchedAct
-        ) {
-            return Err(e(pc, Rule::HelperNotAllowed, format!(
-                "{full} is not offered to {} programs, only to XDP and tc ones (the kernel: calling kernel function {full} is not allowed)",
-                self.input.prog_type
-            )));
-        }
+        self.check_kfunc_since(pc, full, KernelVersion::PERCPU_OBJ)?;
+        self.check_generic_kfunc_offered(pc, full)?;
         let r0 = if k == RcuKfunc::PercpuObjNewImpl {
             let ty = self.check_percpu_new(pc, st)?;
             let id = st.fresh();

@@ -144,3 +144,37 @@ fn a_per_cpu_object_is_not_read_or_written_directly_nor_offered_to_socket_filter
     assert_eq!(rule, Rule::HelperNotAllowed);
     assert!(msg.contains("is not allowed"), "{msg}");
 }
+
+#[test]
+fn the_generic_kfuncs_are_offered_to_sched_cls_and_to_xdp_from_6_12_never_to_sched_act() {
+    use crate::spec::ProgramType;
+    let (_, pv, _, _) = percpu_types();
+    let args = || state(&[(1, konst(pv as u64)), (2, konst(0))]);
+    let new = || tc("call bpf_percpu_obj_new_impl\nexit");
+    // 6.6.47's generic_btf_ids has no per-CPU objects: 6.7.
+    let (rule, msg) = new().kernel(KernelVersion::new(6, 6)).refused(&mut args());
+    assert_eq!(rule, Rule::HelperNotAllowed);
+    assert!(msg.contains("needs Linux 6.7"), "{msg}");
+    new().kernel(KernelVersion::PERCPU_OBJ).next(&mut args());
+    // Never sched_act (the set is registered for sched_cls only).
+    let (rule, msg) = new().ty(ProgramType::SchedAct).refused(&mut args());
+    assert_eq!(rule, Rule::HelperNotAllowed);
+    assert!(msg.contains("not offered to sched_act"), "{msg}");
+    // XDP from 6.12 (6.6.47's kfunc_init does not register the set for XDP).
+    let xdp = || new().ty(ProgramType::Xdp);
+    let (rule, msg) = xdp().kernel(KernelVersion::new(6, 11)).refused(&mut args());
+    assert_eq!(rule, Rule::HelperNotAllowed);
+    assert!(msg.contains("XDP programs from Linux 6.12"), "{msg}");
+    xdp()
+        .kernel(KernelVersion::GENERIC_KFUNCS_XDP)
+        .next(&mut args());
+    // The same gate for the local-object kfuncs.
+    let obj_new = || tc("call bpf_obj_new_impl\nexit").ty(ProgramType::Xdp);
+    let (rule, msg) = obj_new()
+        .kernel(KernelVersion::DEFAULT)
+        .refused(&mut args());
+    assert_eq!(rule, Rule::HelperNotAllowed);
+    assert!(msg.contains("XDP programs from Linux 6.12"), "{msg}");
+    let (_, msg) = obj_new().ty(ProgramType::SchedAct).refused(&mut args());
+    assert!(msg.contains("not offered to sched_act"), "{msg}");
+}
