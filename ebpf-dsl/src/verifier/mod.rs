@@ -756,6 +756,7 @@ pub(crate) fn verify_with_tracer(
     }
     arena::check_arena_maps(input)?;
     let ops = cfg::decode(input.insns).map_err(|e| vec![e])?;
+    driver::cpu_v4_loads(input.insns, input.kernel).map_err(|e| vec![e])?;
     check_kfunc_license(input, &ops)?;
     let cfg = cfg::check_with_roots(&ops, &transfer::exception_roots(input))?;
     cfg::check_subprog_exits(&ops, &cfg, input.func_info)?;

@@ -36,6 +36,7 @@
 //! | the `&=` / `\|=` split also for a 64-bit operation on a register whose low half only is -1 or 0 (`maybe_fork_scalars` with `__mark_reg32_known`) | 6.18 |
 //! | a negation (`rX = -rX`) is tracked as `0 - rX` (before: an unknown number; upstream aced132599b3, first released in 6.17) | 6.17 |
 //! | the value a linked copy with a delta gets after a comparison is made consistent (`reg_bounds_sync` in `sync_linked_regs`; before: each range and the known bits get the delta apart, unsynced) | 6.18 |
+//! | the `-mcpu=v4` instructions: sign-extending moves and loads, signed division and modulo, unconditional byte swaps, `gotol` (before: reserved fields; a sign-extending load is refused even unreached) | 6.6 |
 //! | `may_goto` (before: an unknown jump opcode; upstream in the bpf-next of 2024-03-06, after 6.8's merge window) | 6.9 |
 //! | `bpf_get_current_pid_tgid`, `bpf_get_ns_current_pid_tgid` from XDP, tc and socket filter programs (`bpf_base_func_proto`; not in 6.6.47's nor 6.1.192's) | 6.12 |
 //! | `bpf_get_current_cgroup_id`, `bpf_get_current_ancestor_cgroup_id` from XDP, tc and socket filter programs (`bpf_base_func_proto`: in 6.6.47's, not in 6.1.192's) | 6.6 |
@@ -173,6 +174,13 @@ impl KernelVersion {
     /// owns as well as a non-owning one ("can only take non-owning or refcounted bpf_rb_node
     /// pointer"): the run time checks that the node is in the tree.
     pub const RBTREE_OWNED_NODE: KernelVersion = KernelVersion::new(6, 16);
+
+    /// The `-mcpu=v4` instructions (sign-extending moves and loads, signed division and
+    /// modulo, unconditional byte swaps, `gotol`): merged for 6.6 ("bpf: Support new
+    /// sign-extension load insns" and the rest of the cpu v4 series, July 2023); 6.1.192's
+    /// `check_alu_op` refuses a non-zero `off` (`BPF_ALU uses reserved fields`) and its
+    /// `check_mem_access` knows no `BPF_MEMSX`.
+    pub const CPU_V4: KernelVersion = KernelVersion::new(6, 6);
 
     /// `may_goto` (`BPF_JMP | BPF_JCOND`): "bpf: Introduce may_goto instruction" was posted and
     /// applied to bpf-next on 2024-03-06 (lore 20240306031929.42666), days before 6.8's release
