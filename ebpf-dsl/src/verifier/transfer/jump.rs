@@ -220,12 +220,20 @@ impl<'a> Exec<'a> {
         if let Src::Reg(sreg) = src {
             let id = x.id();
             if id != 0 && id == y.id() {
-                // 6.12 on, both plain copies and no copy with a delta: every copy, the
-                // destination too, ends with the source's refined value (the first
-                // `sync_linked_regs` overwrites the destination with it).
+                // 6.12 on: the kernel refines both, then `sync_linked_regs` from the source
+                // gives every collected copy, the destination too, the source's refined value
+                // (moved by the difference of their deltas), then from the destination (now
+                // holding that value) every copy again, the source too. With plain copies
+                // only, every copy ends with the source's refined value.
                 if let Some((ty, fy)) = self.same_link_refined(st, c, x, y, refinable) {
-                    set_linked(&mut taken, sreg, *y, ty, self.input.kernel);
-                    set_linked(st, sreg, *y, fy, self.input.kernel);
+                    for (s, v) in [(&mut taken, ty), (&mut *st, fy)] {
+                        set_linked(s, sreg, *y, v, self.input.kernel);
+                        if let RegVal::Scalar(d) = s.cur().regs[dst as usize] {
+                            if d.id() == id {
+                                set_linked(s, dst, d, d, self.input.kernel);
+                            }
+                        }
+                    }
                     return Ok(Step::Branch {
                         other_pc: target,
                         other: taken,
@@ -392,13 +400,12 @@ impl<'a> Exec<'a> {
         y: &Scalar,
         refinable: bool,
     ) -> Option<(Scalar, Scalar)> {
-        let flags = Scalar::ANY_DELTA | Scalar::BIG_DELTA;
         let id = x.id();
-        // A copy with a delta among those the kernel collects (6.18: a dead register is not
-        // collected, so its delta does not matter; every spilled copy is).
+        // A copy with a delta of 2^29 or more among those the kernel collects (6.18: a dead
+        // register is not collected; every spilled copy is): left to the hull.
         let live = self.collected_regs(st, c.pc);
-        let is_delta = |v: &Scalar| v.id() == id && v.link & flags != 0;
-        let deltas = st.frames.iter().enumerate().any(|(f, fr)| {
+        let is_delta = |v: &Scalar| v.id() == id && v.link & Scalar::BIG_DELTA != 0;
+        let big_deltas = st.frames.iter().enumerate().any(|(f, fr)| {
             let live = live.get(f).copied().unwrap_or(u16::MAX);
             let in_regs = fr.regs.iter().take(10).enumerate().any(|(n, r)| {
                 live & (1 << n) != 0 && matches!(r, RegVal::Scalar(v) if is_delta(v))
@@ -409,7 +416,7 @@ impl<'a> Exec<'a> {
                     _ => false,
                 })
         });
-        if self.input.kernel < KernelVersion::SAME_REG_NARROW || c.op == JmpOp::Jset || deltas {
+        if self.input.kernel < KernelVersion::SAME_REG_NARROW || c.op == JmpOp::Jset || big_deltas {
             return None;
         }
         let (ty, fy) = if refinable {
