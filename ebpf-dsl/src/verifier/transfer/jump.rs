@@ -334,7 +334,20 @@ impl<'a> Exec<'a> {
                     // An immediate's refined value goes nowhere (`refine_both` without a
                     // source register): its 32-bit bounds are not worked out.
                     let [tx, ty, fx, fy] = refine_branches(op, x, y, sr.is_some());
-                    (tx, ty, fx, fy)
+                    // A 32-bit `==` also makes the two 32-bit ranges one (the kernel's jmp32
+                    // `regs_refine_cond_op`): a signed 32-bit bound of one reaches the other,
+                    // which the 64-bit refinement of zero-extended values does not give.
+                    match op {
+                        JmpOp::Jeq if !is64 => {
+                            let (tx, ty) = meet32(tx, ty);
+                            (tx, ty, fx, fy)
+                        }
+                        JmpOp::Jne if !is64 => {
+                            let (fx, fy) = meet32(fx, fy);
+                            (tx, ty, fx, fy)
+                        }
+                        _ => (tx, ty, fx, fy),
+                    }
                 } else {
                     let (tx, ty) = refine32(op, true, x, y);
                     let (fx, fy) = refine32(op, false, x, y);
@@ -902,5 +915,22 @@ mod tests {
         let taken = both_ways_for("if r0 == r1 goto +1\nexit\nexit", &mut old, k61);
         assert_eq!(reg(&taken, 0), &r);
         assert_eq!(reg(&st, 0), &r);
+    }
+}
+
+/// Two values known equal in their low 32 bits: each gets the intersection of both 32-bit
+/// ranges, synchronised; left as they are where that leaves no value (a branch no value
+/// takes, decided elsewhere).
+fn meet32(a: Scalar, b: Scalar) -> (Scalar, Scalar) {
+    let meet = |v: Scalar| Scalar {
+        u32min: a.u32min.max(b.u32min),
+        u32max: a.u32max.min(b.u32max),
+        s32min: a.s32min.max(b.s32min),
+        s32max: a.s32max.min(b.s32max),
+        ..v
+    };
+    match (meet(a).sync(), meet(b).sync()) {
+        (Some(na), Some(nb)) => (na, nb),
+        _ => (a, b),
     }
 }
