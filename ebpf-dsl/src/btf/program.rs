@@ -7,7 +7,6 @@ use std::borrow::Cow;
 use super::ext::line_col;
 use super::*;
 use crate::insn::Insn;
-use crate::spec::ProgramType;
 
 /// Where one instruction came from: what `defprogram!` records for every instruction (its
 /// Rust file and line) and the text assembler for every line of a text program.
@@ -87,7 +86,7 @@ pub fn program_btf(
     insns: &[Insn],
     lines: &[SourceLine],
 ) -> (Btf, BtfExt) {
-    program_btf_with_globals(name, section, insns, lines, &[], ProgramType::Xdp)
+    program_btf_with_globals(name, section, insns, lines, &[], None)
 }
 
 /// [`program_btf`], where the functions of `globals` that start a function are global, with
@@ -96,18 +95,19 @@ pub fn program_btf(
 /// ([`GlobalFunc::exception_cb`]) is a function even if nothing calls it, and the main
 /// program's `FUNC` gets the decl tag `exception_callback:NAME` naming it (one per callback:
 /// the kernel refuses more than one; one at slot 0, not in the program, gets its tag and a
-/// `FUNC` with no `func_info`, as libbpf before 1.3 loads such an object). `prog_type` is the
-/// program's type: a [`GlobalArg::Ctx`](super::GlobalArg::Ctx) argument points to its
-/// context structure ([`ProgramType::ctx_struct`]), so that every kernel takes it.
+/// `FUNC` with no `func_info`, as libbpf before 1.3 loads such an object). `ctx_struct` is the
+/// program type's context structure
+/// ([`ProgramType::ctx_struct`](crate::spec::ProgramType::ctx_struct)): a
+/// [`GlobalArg::Ctx`](super::GlobalArg::Ctx) argument points to it, so that every kernel
+/// takes it ([`GlobalFunc::add_to`]).
 pub fn program_btf_with_globals(
     name: &str,
     section: &str,
     insns: &[Insn],
     lines: &[SourceLine],
     globals: &[GlobalFunc],
-    prog_type: ProgramType,
+    ctx_struct: Option<&str>,
 ) -> (Btf, BtfExt) {
-    let ctx_struct = prog_type.ctx_struct();
     let mut btf = Btf::new();
     let int = btf.add(Type::int("int", 4, true));
     let void_ptr = btf.add(Type::new("", Kind::Ptr(0)));

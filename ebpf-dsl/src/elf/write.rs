@@ -238,7 +238,7 @@ pub fn write(obj: &Object) -> Result<Vec<u8>, ElfError> {
                 &insns,
                 &p.spec.lines,
                 &p.globals,
-                p.spec.prog_type,
+                p.spec.prog_type.ctx_struct(),
             );
             // Where slot `i` ends up: (in the program's section?, byte offset there).
             let place = |i: usize| -> (bool, u64) {

@@ -90,7 +90,8 @@ impl ProgramBtf {
         if lines.is_empty() && !has_callbacks(insns) && globals.is_empty() {
             return None;
         }
-        let (btf, ext) = program_btf_with_globals(name, "prog", insns, lines, globals, prog_type);
+        let (btf, ext) =
+            program_btf_with_globals(name, "prog", insns, lines, globals, prog_type.ctx_struct());
         let records = btf.encode_for_load(&ext);
         let fd = load(&records.btf)?;
         Some(ProgramBtf { fd, records })
