@@ -306,8 +306,9 @@ impl<'a> Exec<'a> {
 
 /// The checks of the global functions that need no path (`verify_with`): each starts a
 /// function of the program (a call's target), none is taken as a callback ("callback
-/// function not static"), and none takes a context by its tag alone before the target reads
-/// the tags (see the module docs).
+/// function not static"), none takes a context by its tag alone before the target reads
+/// the tags (see the module docs), and before [`KernelVersion::GLOBAL_LAZY`] (when the kernel
+/// verifies every global function, called or not) each has a prototype the kernel takes.
 pub(crate) fn check_globals(
     input: &crate::verifier::VerifyInput,
     ops: &[Op],
@@ -315,6 +316,35 @@ pub(crate) fn check_globals(
 ) -> Result<(), Vec<VerifierError>> {
     let mut errs = Vec::new();
     for g in input.globals.iter().filter(|g| g.insn != 0) {
+        if input.kernel < KernelVersion::GLOBAL_LAZY && !g.exception_cb {
+            let before = format!(
+                "Linux before 6.8 (assumed before {}, the target is {}) verifies every global function, called or not",
+                KernelVersion::GLOBAL_LAZY,
+                input.kernel
+            );
+            if let Some(why) = g.refusal() {
+                errs.push(e(
+                    g.insn as usize,
+                    Rule::HelperArgument,
+                    format!("{why}: {before}, so the program is refused even if nothing calls it"),
+                ));
+            }
+            if let Some((i, GlobalArg::NotModelled(what))) = g
+                .args
+                .iter()
+                .enumerate()
+                .find(|(_, a)| matches!(a, GlobalArg::NotModelled(_)))
+            {
+                errs.push(e(
+                    g.insn as usize,
+                    Rule::Unsupported,
+                    format!(
+                        "the global function {}() takes {what} as arg#{i}, which this verifier does not model ({before})",
+                        g.name
+                    ),
+                ));
+            }
+        }
         if input.kernel < KernelVersion::GLOBAL_ARG_TAGS {
             if let Some(i) = g.args.iter().position(|a| *a == GlobalArg::CtxTagged) {
                 let ctx = input
@@ -489,8 +519,37 @@ mod tests {
         let e = run(".global_func f()\n.global_func g(mem 4)\ncall f\nexit\nf:\n*(u32 *)(r10 - 4) = 0\nr1 = r10\nr1 += -4\ncall g\nexit\ng:\nr0 = *(u32 *)(r1 + 0)\nexit\n")
             .unwrap_err();
         assert_eq!((e[0].insn_index, e[0].rule), (7, Rule::NullCheck));
-        // Never called: never verified.
-        run(".global_func g(mem 4)\nr1 = 0\nif r1 != 0 goto c\nr0 = 2\nexit\nc:\ncall g\nexit\ng:\nr0 = *(u32 *)(r1 + 0)\nexit\n")
-            .unwrap();
+        // Never called: never verified, from GLOBAL_LAZY; before, every global function is
+        // verified, called or not, and a prototype the kernel refuses is refused anyway.
+        let dead = |g: &str, body: &str, k: KernelVersion| {
+            let a = crate::asm::assemble(&format!(
+                ".global_func {g}\nr1 = 0\nif r1 != 0 goto c\nr0 = 2\nexit\nc:\ncall g\nexit\ng:\n{body}exit\n"
+            ))
+            .expect("assembles");
+            verify(
+                &VerifyInput::new(&a.insns, ProgramType::Xdp)
+                    .with_globals(&a.globals)
+                    .with_kernel(k),
+            )
+        };
+        let lazy = KernelVersion::GLOBAL_LAZY;
+        let old = KernelVersion::new(6, 6);
+        let null_deref = "r0 = *(u32 *)(r1 + 0)\n";
+        dead("g(mem 4)", null_deref, lazy).unwrap();
+        let e = dead("g(mem 4)", null_deref, old).unwrap_err();
+        assert_eq!(
+            (e[0].insn_index, e[0].rule),
+            (6, Rule::NullCheck),
+            "{}",
+            e[0]
+        );
+        dead("g() -> void", "r0 = 0\n", lazy).unwrap();
+        let e = dead("g() -> void", "r0 = 0\n", old).unwrap_err();
+        assert!(
+            e[0].message.contains("even if nothing calls it"),
+            "{}",
+            e[0]
+        );
+        dead("g(mem 4)", "r0 = 0\n", old).unwrap();
     }
 }
