@@ -209,6 +209,45 @@ kernel_enum! {
     }
 }
 
+impl ProgramType {
+    /// The name of the structure the kernel gives this program type as its context
+    /// (`struct xdp_md`, `struct __sk_buff`, ...: the `prog_ctx_type` of the kernel's
+    /// `bpf_types.h`), which a global function's argument points to to be the context
+    /// whatever the kernel's version (`btf_get_prog_ctx_type` compares the pointee's name with
+    /// it). `None` for the types whose context is not a named structure (`kprobe`'s
+    /// `bpf_user_pt_regs_t`, `tracepoint`'s `__u64`, `lirc_mode2`'s `__u32`, the BTF-attached
+    /// types' `void *`).
+    pub fn ctx_struct(self) -> Option<&'static str> {
+        use ProgramType as P;
+        Some(match self {
+            P::SocketFilter
+            | P::SchedCls
+            | P::SchedAct
+            | P::CgroupSkb
+            | P::LwtIn
+            | P::LwtOut
+            | P::LwtXmit
+            | P::LwtSeg6local
+            | P::SkSkb
+            | P::FlowDissector => "__sk_buff",
+            P::Xdp => "xdp_md",
+            P::PerfEvent => "bpf_perf_event_data",
+            P::CgroupSock => "bpf_sock",
+            P::SockOps => "bpf_sock_ops",
+            P::CgroupDevice => "bpf_cgroup_dev_ctx",
+            P::SkMsg => "sk_msg_md",
+            P::RawTracepoint | P::RawTracepointWritable => "bpf_raw_tracepoint_args",
+            P::CgroupSockAddr => "bpf_sock_addr",
+            P::SkReuseport => "sk_reuseport_md",
+            P::CgroupSysctl => "bpf_sysctl",
+            P::CgroupSockopt => "bpf_sockopt",
+            P::SkLookup => "bpf_sk_lookup",
+            P::Netfilter => "bpf_nf_ctx",
+            _ => return None,
+        })
+    }
+}
+
 /// The most instruction slots a program may have: the kernel's limit for a privileged loader
 /// (`BPF_COMPLEXITY_LIMIT_INSNS`; 4,096 without `CAP_BPF`). The assembler (checked or not), the
 /// builder and the static verifier all refuse longer programs, with [`too_many_insns`]'s

@@ -783,20 +783,35 @@ fn maps_sharing_their_kernel_names_get_distinct_names() {
 }
 
 /// A text's `.global_func` survives an object: the writer declares the function global with
-/// its prototype, the reader finds it at the same slot with the same arguments.
+/// its prototype, the reader finds it at the same slot with the same arguments. `ctx` is
+/// written as a pointer to the program type's context structure (which every kernel takes as
+/// the context), `ctx tagged` as a `void *` tagged `arg:ctx`.
 #[test]
 fn global_functions_round_trip_through_an_object() {
-    let a = ebpf_dsl::asm::assemble(
-        ".global_func f(ctx, scalar, mem 12, mem 4 nonnull)\n.global_func g()\ncall f\ncall g\nr0 = 2\nexit\nf:\nr0 = 0\nexit\ng:\nr0 = 1\nexit\n",
-    )
-    .unwrap();
-    let globals = a.globals.clone();
-    let spec = a.into_program_spec("globals", ebpf_dsl::ProgramType::Xdp, "GPL", Vec::new());
-    let mut obj = Object::from_programs(&[spec]).unwrap();
-    obj.programs[0].globals = globals.clone();
-    let back = read_object(&write_object(&obj).unwrap()).unwrap();
-    assert_eq!(back.programs[0].globals, globals);
-    assert_eq!(back.programs[0].spec.insns, obj.programs[0].spec.insns);
+    for (pt, ctx) in [
+        (ebpf_dsl::ProgramType::Xdp, "xdp_md"),
+        (ebpf_dsl::ProgramType::SchedCls, "__sk_buff"),
+    ] {
+        let a = ebpf_dsl::asm::assemble(
+            ".global_func f(ctx, scalar, mem 12, mem 4 nonnull, ctx tagged)\n.global_func g()\ncall f\ncall g\nr0 = 2\nexit\nf:\nr0 = 0\nexit\ng:\nr0 = 1\nexit\n",
+        )
+        .unwrap();
+        let globals = a.globals.clone();
+        assert_eq!(globals[0].args[0], ebpf_dsl::btf::GlobalArg::Ctx);
+        assert_eq!(globals[0].args[4], ebpf_dsl::btf::GlobalArg::CtxTagged);
+        let spec = a.into_program_spec("globals", pt, "GPL", Vec::new());
+        let mut obj = Object::from_programs(&[spec]).unwrap();
+        obj.programs[0].globals = globals.clone();
+        let bytes = write_object(&obj).unwrap();
+        let name = format!("\0{ctx}\0");
+        assert!(
+            bytes.windows(name.len()).any(|w| w == name.as_bytes()),
+            "no `struct {ctx}` in the object's BTF"
+        );
+        let back = read_object(&bytes).unwrap();
+        assert_eq!(back.programs[0].globals, globals);
+        assert_eq!(back.programs[0].spec.insns, obj.programs[0].spec.insns);
+    }
 }
 
 /// `call bpf_throw` is written as clang's extern call of `void bpf_throw(u64)` and read back as

@@ -230,11 +230,51 @@ fn clang_object_with_callbacks_loads() {
     );
 }
 
+/// A text program's global functions through our ELF writer, loaded by libbpf (bpftool) and
+/// through the runtime's loader: `ctx` is written as a `struct xdp_md *` (the context for every
+/// kernel with global functions), `ctx tagged` as a `void *` tagged `arg:ctx` (the context
+/// from 6.8 on); the bodies read context fields, so a context typed otherwise is refused.
+fn global_functions_of_the_context_load() {
+    let text = ".global_func f(ctx, scalar)\n.global_func g(ctx tagged)\nr6 = r1\nr2 = 1\ncall f\nr1 = r6\ncall g\nr0 = 2\nexit\nf:\nr0 = *(u32 *)(r1 + 12)\nexit\ng:\nr0 = *(u32 *)(r1 + 16)\nexit\n";
+    let a = ebpf_dsl::asm::assemble(text).unwrap();
+    let globals = a.globals.clone();
+    let spec = a.into_program_spec("globals", ebpf_dsl::ProgramType::Xdp, "GPL", Vec::new());
+    let opts = xsk_runtime::program::LoadOptions {
+        globals: globals.clone(),
+        ..Default::default()
+    };
+    let p = xsk_runtime::program::Program::load_with(&spec, &[], &opts).unwrap();
+    assert_eq!(
+        p.test_run(&[0; 64], 1).unwrap().action(),
+        Some(XdpAction::Pass)
+    );
+    let mut obj = ebpf_dsl::elf::Object::from_programs(&[spec]).unwrap();
+    obj.programs[0].globals = globals;
+    let path = std::env::temp_dir().join(format!("xsk-test-globals-{}.o", std::process::id()));
+    let _obj = common::RemoveOnDrop(path.clone());
+    std::fs::write(&path, ebpf_dsl::elf::write_object(&obj).unwrap()).unwrap();
+    let pin = format!("/sys/fs/bpf/xsk-test-globals-{}", std::process::id());
+    let _cleanup = common::RemoveOnDrop(pin.clone().into());
+    xsk_runtime::pin::ensure_bpffs(Path::new("/sys/fs/bpf")).unwrap();
+    let out = Command::new("bpftool")
+        .args(["prog", "load"])
+        .arg(&path)
+        .arg(&pin)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "bpftool prog load of our object: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
 kernel_tests! {
     privileged: [
         bpf_loop_runs_the_callback,
         for_each_map_elem_visits_every_entry,
         builder_ld_func_loads,
         clang_object_with_callbacks_loads,
+        global_functions_of_the_context_load,
     ],
 }

@@ -3,7 +3,7 @@
 //!
 //! ```text
 //! .global_func NAME(ARG, ...) [-> int | void | ptr] [exception_callback]
-//! ARG := scalar | ctx | mem SIZE [nonnull]
+//! ARG := scalar | ctx [tagged] | mem SIZE [nonnull]
 //! ```
 //!
 //! `exception_callback` makes the function the main program's exception callback (what
@@ -15,7 +15,11 @@
 //! `NAME` is a label of the program that a `call NAME` targets. A global function is verified
 //! once, on its own, as the kernel does (`do_check_subprogs`): `r1`... start as its arguments
 //! say (`scalar`: an unknown number; `ctx`: the context; `mem SIZE`: `SIZE` bytes of memory
-//! that may be NULL, `mem SIZE nonnull`: that may not), and it must return a number. Each call
+//! that may be NULL, `mem SIZE nonnull`: that may not), and it must return a number. A loader
+//! writes `ctx` as a pointer to the program type's context structure (`struct xdp_md *`,
+//! `struct __sk_buff *`), which every kernel takes; `ctx tagged` as a `void *` tagged
+//! `__arg_ctx` ([`GlobalArg::CtxTagged`]), which kernels before 6.8 refuse (the verifier
+//! refuses it for targets before 6.12). Each call
 //! only checks the arguments against those types (a number; the unmodified context; NULL or
 //! `SIZE` readable and writable bytes of the stack, a map value, the packet or another such
 //! argument, whose stack bytes the call then clobbers), and `r0` is an unknown number after
@@ -44,7 +48,7 @@ pub const GLOBAL_FUNC_DIRECTIVE: &str = ".global_func";
 
 /// The syntax, for messages.
 pub const GLOBAL_FUNC_SYNTAX: &str =
-    ".global_func NAME(ARG, ...) [-> int|void|ptr] [exception_callback] with ARG one of scalar, ctx, mem SIZE [nonnull]";
+    ".global_func NAME(ARG, ...) [-> int|void|ptr] [exception_callback] with ARG one of scalar, ctx [tagged], mem SIZE [nonnull]";
 
 /// The word after the prototype that makes the function the exception callback.
 pub const EXCEPTION_CALLBACK_WORD: &str = "exception_callback";
@@ -77,6 +81,7 @@ pub fn parse_global_func(text: &str) -> Result<GlobalFunc, String> {
             args.push(match words.as_slice() {
                 ["scalar"] => GlobalArg::Scalar,
                 ["ctx"] => GlobalArg::Ctx,
+                ["ctx", "tagged"] => GlobalArg::CtxTagged,
                 ["mem", size, rest @ ..] => {
                     let size: u32 = size
                         .parse()
@@ -142,6 +147,7 @@ pub fn global_func_directive(g: &GlobalFunc, label: &str) -> Option<String> {
         args.push(match a {
             GlobalArg::Scalar => "scalar".to_string(),
             GlobalArg::Ctx => "ctx".to_string(),
+            GlobalArg::CtxTagged => "ctx tagged".to_string(),
             GlobalArg::Mem {
                 size,
                 nonnull: false,
@@ -171,7 +177,8 @@ mod tests {
 
     #[test]
     fn the_directive_parses_and_refuses_clearly() {
-        let g = parse_global_func(" f(ctx, scalar, mem 12, mem 4 nonnull) -> int").unwrap();
+        let g =
+            parse_global_func(" f(ctx, scalar, mem 12, mem 4 nonnull, ctx tagged) -> int").unwrap();
         assert_eq!(g.name, "f");
         assert_eq!(
             g.args,
@@ -185,12 +192,16 @@ mod tests {
                 GlobalArg::Mem {
                     size: 4,
                     nonnull: true
-                }
+                },
+                GlobalArg::CtxTagged
             ]
         );
         assert!(g.returns_scalar);
         let line = global_func_directive(&g, "f").unwrap();
-        assert_eq!(line, ".global_func f(ctx, scalar, mem 12, mem 4 nonnull)");
+        assert_eq!(
+            line,
+            ".global_func f(ctx, scalar, mem 12, mem 4 nonnull, ctx tagged)"
+        );
         assert_eq!(
             parse_global_func(line.strip_prefix(GLOBAL_FUNC_DIRECTIVE).unwrap()),
             Ok(g)

@@ -26,9 +26,18 @@ pub enum GlobalArg {
     /// An integer or enum (`ARG_ANYTHING`): the caller passes any number, the body starts
     /// with an unknown one.
     Scalar,
-    /// The program's context (`ARG_PTR_TO_CTX`): a pointer to the program type's context
-    /// structure (`struct xdp_md *`, `struct __sk_buff *`) or a pointer tagged `__arg_ctx`.
+    /// The program's context (`ARG_PTR_TO_CTX`) by its type: a pointer to the program type's
+    /// context structure (`struct xdp_md *`, `struct __sk_buff *`,
+    /// [`ProgramType::ctx_struct`](crate::spec::ProgramType::ctx_struct)), tagged
+    /// `__arg_ctx` or not; every kernel with global functions reads it so.
     Ctx,
+    /// The program's context by its tag: a `void *` tagged `__arg_ctx` (the decl tag
+    /// `arg:ctx`). Only a kernel that reads the `arg:` tags (upstream 6.8; the static
+    /// verifier assumes it from [`KernelVersion::GLOBAL_ARG_TAGS`](crate::verifier::KernelVersion::GLOBAL_ARG_TAGS))
+    /// takes it as the context; an older one ignores the tag and refuses the function
+    /// ("arg#0 reference type('UNKNOWN ') size cannot be determined"). [`Ctx`](Self::Ctx)
+    /// loads everywhere.
+    CtxTagged,
     /// Any other pointer (`ARG_PTR_TO_MEM`): `size` bytes (the size of the pointee) the body
     /// may read and write; NULL unless `nonnull` (`__arg_nonnull`).
     Mem {
@@ -93,8 +102,8 @@ impl GlobalFunc {
     }
 
     /// The global function whose `FUNC` is `func` in `btf`, starting at slot `insn`, for a
-    /// program whose context structure is `ctx_struct` (`xdp_md`, `__sk_buff`); `None` if
-    /// `func` is not a `FUNC` of global linkage.
+    /// program whose context structure is `ctx_struct` (`xdp_md`, `__sk_buff`; empty for a
+    /// program type without one); `None` if `func` is not a `FUNC` of global linkage.
     pub fn from_btf(btf: &Btf, func: u32, insn: u32, ctx_struct: &str) -> Option<GlobalFunc> {
         let t = btf.get(func)?;
         let Kind::Func {
@@ -131,15 +140,30 @@ impl GlobalFunc {
     }
 
     /// Adds this function's `FUNC` (global), its prototype and the `arg:` decl tags the kernel
-    /// reads back as these argument kinds to `btf`; returns the `FUNC`'s id. A context is a
-    /// `void *` tagged `arg:ctx`, memory a pointer to a `u8` array of its size (tagged
+    /// reads back as these argument kinds to `btf`, for a program whose context structure is
+    /// `ctx_struct` ([`ProgramType::ctx_struct`](crate::spec::ProgramType::ctx_struct));
+    /// returns the `FUNC`'s id. A [`GlobalArg::Ctx`] is a pointer to that structure (written
+    /// empty: the kernel compares its name only), which every kernel takes as the context; a
+    /// [`GlobalArg::CtxTagged`], or a context of a program type without a context structure
+    /// (`ctx_struct` `None`), a `void *` tagged `arg:ctx`, which only kernels that read the
+    /// tags take (6.8 on). Memory is a pointer to a `u8` array of its size (tagged
     /// `arg:nonnull` when it is), a number an `s64`; a refused or unmodelled argument is
     /// written as a `void *` (which the kernel refuses).
-    pub fn add_to(&self, btf: &mut Btf) -> u32 {
+    pub fn add_to(&self, btf: &mut Btf, ctx_struct: Option<&str>) -> u32 {
         let int = btf.add(Type::int("int", 4, true));
         let long = btf.add(Type::int("long", 8, true));
         let u8t = btf.add(Type::int("unsigned char", 1, false));
         let void_ptr = btf.add(Type::new("", Kind::Ptr(0)));
+        let ctx_ptr = ctx_struct.map(|name| {
+            let s = btf.add(Type::new(
+                name,
+                Kind::Struct {
+                    size: 0,
+                    members: Vec::new(),
+                },
+            ));
+            btf.add(Type::new("", Kind::Ptr(s)))
+        });
         let mut tags = Vec::new();
         let params = self
             .args
@@ -148,10 +172,13 @@ impl GlobalFunc {
             .map(|(i, a)| {
                 let ty = match a {
                     GlobalArg::Scalar => long,
-                    GlobalArg::Ctx => {
-                        tags.push((i, "arg:ctx"));
-                        void_ptr
-                    }
+                    GlobalArg::Ctx | GlobalArg::CtxTagged => match (a, ctx_ptr) {
+                        (GlobalArg::Ctx, Some(p)) => p,
+                        _ => {
+                            tags.push((i, "arg:ctx"));
+                            void_ptr
+                        }
+                    },
                     GlobalArg::Mem { size, nonnull } => {
                         if *nonnull {
                             tags.push((i, "arg:nonnull"));
@@ -270,23 +297,42 @@ fn arg_of(btf: &Btf, func: u32, i: usize, ty: u32, ctx_struct: &str) -> GlobalAr
     };
     let target = skip_mods(btf, *pointee);
     let target_kind = btf.get(target).map(|x| &x.kind);
+    // (An anonymous structure is no program type's context.)
     let struct_name = match target_kind {
-        Some(Kind::Struct { .. }) => btf.get(target).map(|x| x.name.as_str()),
+        Some(Kind::Struct { .. }) => btf
+            .get(target)
+            .map(|x| x.name.as_str())
+            .filter(|n| !n.is_empty()),
         _ => None,
     };
     if has("ctx") || struct_name == Some(ctx_struct) {
         if tags.iter().any(|t| *t != "ctx") {
             return GlobalArg::Refused("`arg:ctx` combined with another tag".into());
         }
-        // A tagged `void *` or the program type's own structure is the context; a pointer to
-        // another structure tagged `arg:ctx` depends on the program type's rules.
-        if target == 0 || struct_name == Some(ctx_struct) {
+        // The program type's own structure is the context, tagged or not (a kernel that
+        // ignores the tags types it so); a tagged `void *` only where the tag is read; a
+        // pointer to another structure tagged `arg:ctx` depends on the program type's rules.
+        if struct_name == Some(ctx_struct) {
             return GlobalArg::Ctx;
+        }
+        if target == 0 {
+            return GlobalArg::CtxTagged;
         }
         return GlobalArg::NotModelled(
             "a context argument of a type other than `void *` or the program's context structure"
                 .into(),
         );
+    }
+    // The kernel's own structure behind the context (`btf_is_projection_of`): the context for
+    // 6.12.118 (source read); older kernels' rule not read.
+    if matches!(
+        (ctx_struct, struct_name),
+        ("__sk_buff", Some("sk_buff")) | ("xdp_md", Some("xdp_buff"))
+    ) {
+        return GlobalArg::NotModelled(format!(
+            "a pointer to the kernel's `struct {}` (the context for Linux 6.12; not read for older kernels)",
+            struct_name.unwrap_or_default()
+        ));
     }
     if struct_name == Some("bpf_dynptr") {
         return GlobalArg::NotModelled("a `struct bpf_dynptr *` argument".into());
@@ -300,13 +346,15 @@ fn arg_of(btf: &Btf, func: u32, i: usize, ty: u32, ctx_struct: &str) -> GlobalAr
     if has("nullable") {
         return GlobalArg::Refused("`arg:nullable` on a pointer to memory".into());
     }
+    // A pointee of 0 bytes (an empty structure) has no size either (the kernel's
+    // `btf_resolve_size` fails: "size cannot be determined", 6.18.44 checked).
     match btf.size_of(target) {
-        Some(size) if target != 0 => GlobalArg::Mem {
+        Some(size) if target != 0 && size > 0 => GlobalArg::Mem {
             size,
             nonnull: has("nonnull"),
         },
         _ => GlobalArg::Refused(
-            "a pointer whose pointee has no size (`void *` without `__arg_ctx`, a function, an incomplete type)".into(),
+            "a pointer whose pointee has no size (`void *` without `__arg_ctx`, a function, an incomplete type, an empty structure)".into(),
         ),
     }
 }
@@ -331,6 +379,7 @@ mod tests {
                         size: 4,
                         nonnull: true,
                     },
+                    GlobalArg::CtxTagged,
                 ],
                 returns_scalar: true,
                 exception_cb: false,
@@ -349,13 +398,63 @@ mod tests {
     fn what_add_to_writes_from_btf_reads_back() {
         for g in sample() {
             let mut btf = Btf::new();
-            let id = g.add_to(&mut btf);
+            let id = g.add_to(&mut btf, Some("xdp_md"));
             let back = Btf::decode(&btf.encode()).expect("decodes");
             assert_eq!(
                 GlobalFunc::from_btf(&back, id, g.insn, "xdp_md"),
                 Some(g.clone())
             );
         }
+    }
+
+    #[test]
+    fn a_typed_context_is_a_pointer_to_the_program_types_structure() {
+        let g = GlobalFunc {
+            insn: 3,
+            name: "f".into(),
+            args: vec![GlobalArg::Ctx, GlobalArg::CtxTagged],
+            returns_scalar: true,
+            exception_cb: false,
+        };
+        let mut btf = Btf::new();
+        let id = g.add_to(&mut btf, Some("__sk_buff"));
+        let back = Btf::decode(&btf.encode()).expect("decodes");
+        let Some(Kind::Func { proto, .. }) = back.get(id).map(|t| &t.kind) else {
+            panic!("not a FUNC");
+        };
+        let Some(Kind::FuncProto { params, .. }) = back.get(*proto).map(|t| &t.kind) else {
+            panic!("not a FUNC_PROTO");
+        };
+        let pointee = |ty: u32| match back.get(ty).map(|t| &t.kind) {
+            Some(Kind::Ptr(p)) => *p,
+            k => panic!("not a pointer: {k:?}"),
+        };
+        let s = back.get(pointee(params[0].ty)).expect("a struct");
+        assert_eq!(s.name, "__sk_buff");
+        assert!(matches!(s.kind, Kind::Struct { .. }));
+        assert_eq!(pointee(params[1].ty), 0);
+        let tags: Vec<(&str, i32)> = back
+            .types
+            .iter()
+            .filter_map(|t| match t.kind {
+                Kind::DeclTag { component_idx, .. } => Some((t.name.as_str(), component_idx)),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(tags, vec![("arg:ctx", 1)]);
+        // Read for another program type, the (empty) structure is no context, and no memory
+        // (the kernel cannot size it); without a context structure, the context is written
+        // tagged.
+        assert!(matches!(
+            GlobalFunc::from_btf(&back, id, 3, "xdp_md").unwrap().args[0],
+            GlobalArg::Refused(_)
+        ));
+        let mut btf = Btf::new();
+        let id = g.add_to(&mut btf, None);
+        assert_eq!(
+            GlobalFunc::from_btf(&btf, id, 3, "").unwrap().args,
+            vec![GlobalArg::CtxTagged, GlobalArg::CtxTagged]
+        );
     }
 
     #[test]
@@ -415,6 +514,34 @@ mod tests {
         assert!(matches!(g.args[2], GlobalArg::Refused(_)));
         assert!(matches!(g.args[3], GlobalArg::Refused(_)));
         assert!(g.refusal().unwrap().starts_with("arg#1 of f(): "));
+        // The kernel's structure behind the context is not modelled.
+        let mut k = btf.clone();
+        let sk = k.add(Type::new(
+            "sk_buff",
+            Kind::Struct {
+                size: 232,
+                members: Vec::new(),
+            },
+        ));
+        let psk = k.add(Type::new("", Kind::Ptr(sk)));
+        let proto = k.add(Type::new(
+            "",
+            Kind::FuncProto {
+                ret: int,
+                params: vec![p(psk)],
+            },
+        ));
+        let f2 = k.push(Type::new(
+            "f2",
+            Kind::Func {
+                proto,
+                linkage: Linkage::Global,
+            },
+        ));
+        let g = GlobalFunc::from_btf(&k, f2, 1, "__sk_buff").unwrap();
+        assert!(matches!(g.args[0], GlobalArg::NotModelled(_)));
+        let g = GlobalFunc::from_btf(&k, f2, 1, "xdp_md").unwrap();
+        assert!(matches!(g.args[0], GlobalArg::Mem { size: 232, .. }));
         // For a tc program the same pointer is 24 bytes of memory.
         let g = GlobalFunc::from_btf(&btf, f, 1, "__sk_buff").unwrap();
         assert_eq!(

@@ -86,7 +86,7 @@ pub fn program_btf(
     insns: &[Insn],
     lines: &[SourceLine],
 ) -> (Btf, BtfExt) {
-    program_btf_with_globals(name, section, insns, lines, &[])
+    program_btf_with_globals(name, section, insns, lines, &[], None)
 }
 
 /// [`program_btf`], where the functions of `globals` that start a function are global, with
@@ -95,13 +95,18 @@ pub fn program_btf(
 /// ([`GlobalFunc::exception_cb`]) is a function even if nothing calls it, and the main
 /// program's `FUNC` gets the decl tag `exception_callback:NAME` naming it (one per callback:
 /// the kernel refuses more than one; one at slot 0, not in the program, gets its tag and a
-/// `FUNC` with no `func_info`, as libbpf before 1.3 loads such an object).
+/// `FUNC` with no `func_info`, as libbpf before 1.3 loads such an object). `ctx_struct` is the
+/// program type's context structure
+/// ([`ProgramType::ctx_struct`](crate::spec::ProgramType::ctx_struct)): a
+/// [`GlobalArg::Ctx`](super::GlobalArg::Ctx) argument points to it, so that every kernel
+/// takes it ([`GlobalFunc::add_to`]).
 pub fn program_btf_with_globals(
     name: &str,
     section: &str,
     insns: &[Insn],
     lines: &[SourceLine],
     globals: &[GlobalFunc],
+    ctx_struct: Option<&str>,
 ) -> (Btf, BtfExt) {
     let mut btf = Btf::new();
     let int = btf.add(Type::int("int", 4, true));
@@ -134,7 +139,7 @@ pub fn program_btf_with_globals(
     let mut main_id = None;
     for &s in &starts {
         if let Some(g) = globals.iter().find(|g| s != 0 && g.insn == s) {
-            let type_id = g.add_to(&mut btf);
+            let type_id = g.add_to(&mut btf, ctx_struct);
             funcs.push(FuncInfo { insn: s, type_id });
             continue;
         }
@@ -160,7 +165,7 @@ pub fn program_btf_with_globals(
         for g in globals.iter().filter(|g| g.exception_cb) {
             if g.insn == 0 {
                 // Not loaded with the program: its `FUNC` only.
-                g.add_to(&mut btf);
+                g.add_to(&mut btf, ctx_struct);
             }
             btf.push(Type::new(
                 format!("{}{}", super::global::EXCEPTION_CALLBACK_TAG, g.name),

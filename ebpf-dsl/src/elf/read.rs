@@ -880,10 +880,7 @@ impl Ctx<'_, '_> {
         let Some((btf, info)) = &self.funcs else {
             return Vec::new();
         };
-        let ctx = match prog_type {
-            crate::spec::ProgramType::Xdp => "xdp_md",
-            _ => "__sk_buff",
-        };
+        let ctx = prog_type.ctx_struct().unwrap_or("");
         let type_of = |f: &Placed| {
             let recs = info.get(&self.elf.sections[f.sec].name)?;
             recs.iter()

@@ -232,8 +232,14 @@ pub fn write(obj: &Object) -> Result<Vec<u8>, ElfError> {
             }
             let entry_len = targets.first().copied().unwrap_or(insns.len());
             let text_base = text.len() as u64;
-            let (pbtf, pext) =
-                program_btf_with_globals(&p.function, name, &insns, &p.spec.lines, &p.globals);
+            let (pbtf, pext) = program_btf_with_globals(
+                &p.function,
+                name,
+                &insns,
+                &p.spec.lines,
+                &p.globals,
+                p.spec.prog_type.ctx_struct(),
+            );
             // Where slot `i` ends up: (in the program's section?, byte offset there).
             let place = |i: usize| -> (bool, u64) {
                 if i < entry_len {

@@ -37,6 +37,16 @@ impl<'a> Exec<'a> {
         if let Some(sp) = self.exception_cb_subprog() {
             self.global_called[sp] = true;
         }
+        // Before GLOBAL_LAZY every global function is verified, called or not.
+        if self.input.kernel < KernelVersion::GLOBAL_LAZY {
+            for g in self.input.globals.iter().filter(|g| g.insn != 0) {
+                if let Some(&sp) = self.cfg.subprog_of.get(g.insn as usize) {
+                    if self.cfg.subprog_starts.get(sp) == Some(&(g.insn as usize)) {
+                        self.global_called[sp] = true;
+                    }
+                }
+            }
+        }
         while let Some((pc, st)) = self.next_global() {
             self.check_exception_cb_entry(pc)?;
             states += self.explore(pc, st, exact_pruning, every_prune_point)?;

@@ -45,7 +45,8 @@
 //! | the generic kfuncs (`bpf_obj_new_impl`, lists, rbtrees, `bpf_refcount_acquire_impl`, per-CPU objects) from XDP programs (6.6.47's `kfunc_init` registers the set for sched_cls, tracing and struct_ops only; never for sched_act) | 6.12 |
 //! | `bpf_percpu_obj_new_impl` / `bpf_percpu_obj_drop_impl` (not in 6.6.47's `generic_btf_ids`) | 6.7 |
 //! | `r1 = 10; if r1 > r0`: a comparison with a constant destination is decided by the source's bounds (the flipped `is_branch_taken` of 6.6.47's `check_cond_jmp_op`; 6.1.192 decides only against a constant source) | 6.6 |
-//! | a global function's argument tagged `__arg_nonnull` is not NULL (before: the tag is ignored, the body null-checks the pointer; a `void *` tagged `__arg_ctx`, refused before, is a known gap) | 6.12 |
+//! | a global function's argument tagged `__arg_nonnull` is not NULL, and a `void *` tagged `__arg_ctx` is the context (before: the tags are ignored, the body null-checks the pointer, and a function with the tagged `void *` is refused, called or not; a pointer to the program type's context structure is the context on every target) | 6.12 |
+//! | only the global functions a verified path calls are verified (before: every global function, called or not, and a prototype the kernel refuses refuses the program even if nothing calls it) | 6.12 |
 //! | a non-NULL pointer compared with 0 is decided for a ring buffer record, a kernel object, an allocated object too, and with the 0 as the destination (`reg_not_null` and the flipped `is_branch_taken` in 6.6.47; before: a map value or socket pointer as the destination, `reg_type_not_null` in 6.1.192) | 6.6 |
 //! | `if rA == rB` of a pointer that may be NULL and one that may not makes the first not NULL on the equal branch (`mark_ptr_not_null_reg` for two pointers in 6.6.47's `check_cond_jmp_op`; not in 6.1.192) | 6.6 |
 //! | the known-zero bytes of a slot past a narrow spill stay zero (before: unknown, 6.1.192's `save_register_state` scrubs them; a spilled 0 leaves them as they are) | 6.12 |
@@ -301,9 +302,21 @@ impl KernelVersion {
     /// 6.6.47's `do_check_common` takes the registers `btf_prepare_func_args` types from the
     /// argument types alone (source read), so a pointer tagged `__arg_nonnull` may still be
     /// NULL there. Upstream in 6.8 most likely (the "arg:xxx" series of January 2024), not
-    /// read: gated at 6.12. (A `void *` tagged `__arg_ctx`, which 6.6 refuses, is not gated:
-    /// the known gap of targets before 6.12.)
+    /// read: gated at 6.12. Before it a global function with a `void *` tagged `__arg_ctx`
+    /// ([`GlobalArg::CtxTagged`](crate::btf::GlobalArg::CtxTagged)) is refused, called or
+    /// not (6.6.47's `do_check_subprogs` verifies every global function, and its
+    /// `btf_prepare_func_args` cannot size a `void`: "arg#0 reference type('UNKNOWN ') size
+    /// cannot be determined"); a pointer to the program type's context structure (what the
+    /// loaders write for `.global_func f(ctx)`) is the context on every target.
     pub const GLOBAL_ARG_TAGS: KernelVersion = KernelVersion::new(6, 12);
+
+    /// Only the global functions a verified path calls are verified (`do_check_subprogs`
+    /// with the `called` mark, 6.12.118's source; upstream "validate global subprogs lazily",
+    /// December 2023, most likely 6.8, not read: gated at 6.12). 6.6.47's `do_check_subprogs`
+    /// verifies every global function, called or not (source read), so before this a global
+    /// function only dead code calls is verified too, and a prototype the kernel refuses
+    /// (`btf_prepare_func_args`) refuses the program even if nothing calls it.
+    pub const GLOBAL_LAZY: KernelVersion = KernelVersion::new(6, 12);
 
     /// The version `major.minor`.
     pub const fn new(major: u16, minor: u16) -> KernelVersion {

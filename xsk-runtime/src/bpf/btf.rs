@@ -11,7 +11,7 @@
 use std::os::fd::{AsFd, AsRawFd, OwnedFd};
 
 use ebpf_dsl::btf::{program_btf_with_globals, Btf, GlobalFunc, KernelBtf, SourceLine};
-use ebpf_dsl::{Insn, MapSpec};
+use ebpf_dsl::{Insn, MapSpec, ProgramType};
 
 use crate::sys::bpf as sysbpf;
 use crate::sys::bpf::ProgBtf;
@@ -78,9 +78,11 @@ impl ProgramBtf {
     /// callbacks, or when the kernel refuses BTF. A program that takes a callback's address
     /// (`BPF_PSEUDO_FUNC`) always gets it: the kernel wants `func_info` for callbacks
     /// ("missing btf func_info") and a static `FUNC` for each ("callback function not static").
-    /// Functions of `globals` are declared global with their prototypes.
+    /// Functions of `globals` are declared global with their prototypes (a context argument
+    /// as a pointer to `prog_type`'s context structure).
     pub(crate) fn load(
         name: &str,
+        prog_type: ProgramType,
         insns: &[Insn],
         lines: &[SourceLine],
         globals: &[GlobalFunc],
@@ -88,7 +90,8 @@ impl ProgramBtf {
         if lines.is_empty() && !has_callbacks(insns) && globals.is_empty() {
             return None;
         }
-        let (btf, ext) = program_btf_with_globals(name, "prog", insns, lines, globals);
+        let (btf, ext) =
+            program_btf_with_globals(name, "prog", insns, lines, globals, prog_type.ctx_struct());
         let records = btf.encode_for_load(&ext);
         let fd = load(&records.btf)?;
         Some(ProgramBtf { fd, records })

@@ -204,7 +204,7 @@ impl Program {
                 "program `{name}` has no instructions"
             )));
         }
-        let btf = super::btf::ProgramBtf::load(name, insns, lines, &opts.globals);
+        let btf = super::btf::ProgramBtf::load(name, prog_type, insns, lines, &opts.globals);
         let mut p = Program::load_raw(
             name,
             prog_type,

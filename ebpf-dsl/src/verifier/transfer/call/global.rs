@@ -19,7 +19,12 @@
 //!   scalar value"); the instructions processed count towards the same limit.
 //!
 //! A global function's address may not be taken as a callback ("callback function not
-//! static"), and a prototype the kernel refuses makes every call of it refused.
+//! static"), and a prototype the kernel refuses makes every call of it refused. A context
+//! argument given by its tag alone (a `void *` tagged `__arg_ctx`,
+//! [`GlobalArg::CtxTagged`]) needs a kernel that reads the tags
+//! ([`KernelVersion::GLOBAL_ARG_TAGS`]): for an older target the program is refused whether
+//! the function is called or not (6.6.47 verifies every global function and refuses that
+//! prototype: "arg#0 reference type('UNKNOWN ') size cannot be determined").
 
 use super::*;
 use crate::btf::{GlobalArg, GlobalFunc};
@@ -83,7 +88,8 @@ impl<'a> Exec<'a> {
                         )));
                     }
                 }
-                GlobalArg::Ctx => match v {
+                // (A tagged one before GLOBAL_ARG_TAGS is refused by `check_globals`.)
+                GlobalArg::Ctx | GlobalArg::CtxTagged => match v {
                     RegVal::Ctx { off: 0 } => {}
                     RegVal::Ctx { off } => {
                         return Err(bad(format!(
@@ -250,7 +256,7 @@ impl<'a> Exec<'a> {
         let mut f = Frame::new(0, 0, sp);
         for (i, a) in g.args.iter().enumerate().take(5) {
             f.regs[i + 1] = match a {
-                GlobalArg::Ctx => RegVal::Ctx { off: 0 },
+                GlobalArg::Ctx | GlobalArg::CtxTagged => RegVal::Ctx { off: 0 },
                 // `arg:nonnull` counts from GLOBAL_ARG_TAGS (before, the body null-checks).
                 GlobalArg::Mem {
                     size,
@@ -299,8 +305,10 @@ impl<'a> Exec<'a> {
 }
 
 /// The checks of the global functions that need no path (`verify_with`): each starts a
-/// function of the program (a call's target), and none is taken as a callback ("callback
-/// function not static").
+/// function of the program (a call's target), none is taken as a callback ("callback
+/// function not static"), none takes a context by its tag alone before the target reads
+/// the tags (see the module docs), and before [`KernelVersion::GLOBAL_LAZY`] (when the kernel
+/// verifies every global function, called or not) each has a prototype the kernel takes.
 pub(crate) fn check_globals(
     input: &crate::verifier::VerifyInput,
     ops: &[Op],
@@ -308,6 +316,56 @@ pub(crate) fn check_globals(
 ) -> Result<(), Vec<VerifierError>> {
     let mut errs = Vec::new();
     for g in input.globals.iter().filter(|g| g.insn != 0) {
+        if input.kernel < KernelVersion::GLOBAL_LAZY && !g.exception_cb {
+            let before = format!(
+                "Linux before 6.8 (assumed before {}, the target is {}) verifies every global function, called or not",
+                KernelVersion::GLOBAL_LAZY,
+                input.kernel
+            );
+            if let Some(why) = g.refusal() {
+                errs.push(e(
+                    g.insn as usize,
+                    Rule::HelperArgument,
+                    format!("{why}: {before}, so the program is refused even if nothing calls it"),
+                ));
+            }
+            if let Some((i, GlobalArg::NotModelled(what))) = g
+                .args
+                .iter()
+                .enumerate()
+                .find(|(_, a)| matches!(a, GlobalArg::NotModelled(_)))
+            {
+                errs.push(e(
+                    g.insn as usize,
+                    Rule::Unsupported,
+                    format!(
+                        "the global function {}() takes {what} as arg#{i}, which this verifier does not model ({before})",
+                        g.name
+                    ),
+                ));
+            }
+        }
+        if input.kernel < KernelVersion::GLOBAL_ARG_TAGS {
+            if let Some(i) = g.args.iter().position(|a| *a == GlobalArg::CtxTagged) {
+                let ctx = input
+                    .prog_type
+                    .ctx_struct()
+                    .map_or("the program type's context structure".to_string(), |s| {
+                        format!("`struct {s} *`")
+                    });
+                errs.push(e(
+                    g.insn as usize,
+                    Rule::HelperArgument,
+                    format!(
+                        "arg#{i} of the global function {}() is a `void *` tagged `__arg_ctx` (`arg:ctx`), which Linux reads as the context from 6.8 on (assumed from {}); {} ignores the tag and refuses the function (\"arg#{i} reference type('UNKNOWN ') size cannot be determined\"): type the argument as {ctx}, or verify for target {} or later",
+                        g.name,
+                        KernelVersion::GLOBAL_ARG_TAGS,
+                        input.kernel,
+                        KernelVersion::GLOBAL_ARG_TAGS
+                    ),
+                ));
+            }
+        }
         if !cfg.subprog_starts.contains(&(g.insn as usize)) {
             errs.push(e(
                 g.insn as usize,
@@ -347,7 +405,7 @@ pub(crate) fn check_globals(
 #[cfg(test)]
 mod tests {
     use crate::spec::ProgramType;
-    use crate::verifier::{verify, Report, Rule, VerifierError, VerifyInput};
+    use crate::verifier::{verify, KernelVersion, Report, Rule, VerifierError, VerifyInput};
 
     fn run(src: &str) -> Result<Report, Vec<VerifierError>> {
         let a = crate::asm::assemble(src).expect("assembles");
@@ -416,13 +474,82 @@ mod tests {
     }
 
     #[test]
+    fn a_context_given_by_its_tag_alone_needs_a_target_that_reads_the_tags() {
+        let src = |arg: &str| {
+            format!(".global_func f({arg})\ncall f\nexit\nf:\nr0 = *(u32 *)(r1 + 12)\nexit\n")
+        };
+        let verify_for = |src: &str, pt: ProgramType, k: KernelVersion| {
+            let a = crate::asm::assemble(src).expect("assembles");
+            verify(
+                &VerifyInput::new(&a.insns, pt)
+                    .with_globals(&a.globals)
+                    .with_kernel(k),
+            )
+        };
+        // The default target (6.6) refuses it, called or not, naming the fix.
+        let e = run(&src("ctx tagged")).unwrap_err().remove(0);
+        assert_eq!((e.insn_index, e.rule), (2, Rule::HelperArgument));
+        assert!(
+            e.message.contains("arg#0 of the global function f()")
+                && e.message.contains("type the argument as `struct xdp_md *`")
+                && e.message.contains("target 6.12"),
+            "{}",
+            e.message
+        );
+        let e = verify_for(
+            &src("scalar, ctx tagged"),
+            ProgramType::SchedCls,
+            KernelVersion::new(6, 11),
+        )
+        .unwrap_err()
+        .remove(0);
+        assert!(e.message.contains("`struct __sk_buff *`"), "{}", e.message);
+        let dead = ".global_func f(ctx tagged)\nr1 = 0\nif r1 != 0 goto c\nr0 = 2\nexit\nc:\ncall f\nexit\nf:\nr0 = 2\nexit\n";
+        assert!(run(dead).is_err());
+        // From GLOBAL_ARG_TAGS it is the context; the typed form is on every target.
+        let tags = KernelVersion::GLOBAL_ARG_TAGS;
+        assert!(verify_for(&src("ctx tagged"), ProgramType::Xdp, tags).is_ok());
+        assert!(verify_for(dead, ProgramType::Xdp, tags).is_ok());
+        assert!(run(&src("ctx")).is_ok());
+    }
+
+    #[test]
     fn only_the_called_globals_are_verified_and_those_they_call_too() {
         // g is called by f only: verified after f, and refused there.
         let e = run(".global_func f()\n.global_func g(mem 4)\ncall f\nexit\nf:\n*(u32 *)(r10 - 4) = 0\nr1 = r10\nr1 += -4\ncall g\nexit\ng:\nr0 = *(u32 *)(r1 + 0)\nexit\n")
             .unwrap_err();
         assert_eq!((e[0].insn_index, e[0].rule), (7, Rule::NullCheck));
-        // Never called: never verified.
-        run(".global_func g(mem 4)\nr1 = 0\nif r1 != 0 goto c\nr0 = 2\nexit\nc:\ncall g\nexit\ng:\nr0 = *(u32 *)(r1 + 0)\nexit\n")
-            .unwrap();
+        // Never called: never verified, from GLOBAL_LAZY; before, every global function is
+        // verified, called or not, and a prototype the kernel refuses is refused anyway.
+        let dead = |g: &str, body: &str, k: KernelVersion| {
+            let a = crate::asm::assemble(&format!(
+                ".global_func {g}\nr1 = 0\nif r1 != 0 goto c\nr0 = 2\nexit\nc:\ncall g\nexit\ng:\n{body}exit\n"
+            ))
+            .expect("assembles");
+            verify(
+                &VerifyInput::new(&a.insns, ProgramType::Xdp)
+                    .with_globals(&a.globals)
+                    .with_kernel(k),
+            )
+        };
+        let lazy = KernelVersion::GLOBAL_LAZY;
+        let old = KernelVersion::new(6, 6);
+        let null_deref = "r0 = *(u32 *)(r1 + 0)\n";
+        dead("g(mem 4)", null_deref, lazy).unwrap();
+        let e = dead("g(mem 4)", null_deref, old).unwrap_err();
+        assert_eq!(
+            (e[0].insn_index, e[0].rule),
+            (6, Rule::NullCheck),
+            "{}",
+            e[0]
+        );
+        dead("g() -> void", "r0 = 0\n", lazy).unwrap();
+        let e = dead("g() -> void", "r0 = 0\n", old).unwrap_err();
+        assert!(
+            e[0].message.contains("even if nothing calls it"),
+            "{}",
+            e[0]
+        );
+        dead("g(mem 4)", "r0 = 0\n", old).unwrap();
     }
 }
