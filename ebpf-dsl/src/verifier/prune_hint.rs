@@ -256,7 +256,7 @@ impl Kept {
                 match (o, n) {
                     (RegVal::Scalar(so), RegVal::Scalar(sn)) if outside(so, sn) => return true,
                     // A packet pointer covers only one of the same kind and offset with at
-                    // least its checked range.
+                    // least its checked range (a mark past data_end, negative, only the same).
                     (
                         RegVal::Pkt {
                             kind: k1,
@@ -270,7 +270,9 @@ impl Kept {
                             range: r2,
                             ..
                         },
-                    ) if k1 != k2 || o1 != o2 || r2 < r1 => return true,
+                    ) if k1 != k2 || o1 != o2 || r2 < r1 || ((*r1 < 0 || *r2 < 0) && r1 != r2) => {
+                        return true
+                    }
                     _ => {}
                 }
                 !reg_loc_covers_alone(o, n, c.precise)

@@ -89,7 +89,17 @@ fn reg_covers(old: &RegVal, new: &RegVal, ids: &mut IdMap) -> bool {
                 id: i2,
                 range: r2,
             },
-        ) => k1 == k2 && o1 == o2 && v2.is_subset_of(v1) && r2 >= r1 && ids.check(*i1, *i2),
+        ) => {
+            // A pointer marked at or past data_end (a negative range, `BEYOND_PKT_END`) decides
+            // its later comparisons with data_end: only the same mark covers it, both ways (the
+            // kernel's regsafe; an old pointer past the end does not cover one in bounds).
+            let ranges = if *r1 < 0 || *r2 < 0 {
+                r1 == r2
+            } else {
+                r2 >= r1
+            };
+            k1 == k2 && o1 == o2 && v2.is_subset_of(v1) && ranges && ids.check(*i1, *i2)
+        }
         (
             StackVar {
                 frame: f1,
