@@ -293,6 +293,26 @@ def live_regs(text):
     return live
 
 
+FUNC = re.compile(r"^func#(\d+) @(\d+)$")
+CODE = re.compile(r"^\s+(?:\d+\s+)?(\d+): (?:[.0-9]{10} )?\(([0-9a-f]{2})\)")
+
+
+def layout(text):
+    """The program as the kernel numbers it: ``(codes, starts)``, the opcode of every
+    instruction listed (``Live regs before insn:``, or processed) by index and the first
+    instruction of every function (``func#N @PC``), in increasing order."""
+    codes, starts = {}, set()
+    for line in text.splitlines():
+        m = FUNC.match(line)
+        if m:
+            starts.add(int(m.group(2)))
+            continue
+        m = CODE.match(line) or INSN.match(line)
+        if m:
+            codes.setdefault(int(m.group(1)), int(m.group(2), 16))
+    return codes, sorted(starts)
+
+
 def parse(text):
     """The observations of a level-2 log: a list of ``(pc, depth, regs, stack, sure_stack)``;
     ``regs`` holds only the certain registers, ``stack`` only the certain slots, and

@@ -9,7 +9,8 @@
 //! The verdict of that walk is not the program's (it may run into the instruction limit where
 //! the ordinary walk does not): callers take the verdict from [`super::verify_trusting`].
 //!
-//! One line per instruction processed, before it runs:
+//! A first line describes the program's layout (see [`prog_line`]), then one line per
+//! instruction processed, before it runs:
 //! `{"pc":N,"depth":D,"regs":{"0":REG,...},"stack":{"-8":SLOT,...}}`, the innermost frame only
 //! (the kernel prints that one), `D` the number of frames. A register: `{"t":"scalar",` the
 //! eight bounds `smin smax umin umax s32min s32max u32min u32max`, the tnum `tv tm`, `"id"`
@@ -28,6 +29,35 @@ use super::domain::state::{PktKind, RegVal, Slot, State};
 /// ends with `{"truncated":true}` (an exact walk of a program with many paths can reach
 /// millions of states).
 pub const MAX_DUMP: usize = 64 << 20;
+
+/// The dump's first line: `{"prog":{"code":[OPCODE,...],"funcs":[START,...]}}`, the opcode
+/// byte of every slot and the first instruction of every function (the main program's, then
+/// each target of a bpf-to-bpf call or of a function address, in increasing order). The
+/// kernel numbers the instructions of the program it is given, which a loader such as libbpf
+/// lays out in its own order (subprograms appended as they are called): the comparison maps
+/// each kernel function to ours by these opcodes.
+pub(crate) fn prog_line(insns: &[crate::isa::insn::Insn]) -> String {
+    let mut funcs = std::collections::BTreeSet::from([0usize]);
+    for (i, insn) in insns.iter().enumerate() {
+        let src = insn.regs >> 4;
+        // `call pc+imm` (BPF_PSEUDO_CALL) and `ld_imm64` of a function (BPF_PSEUDO_FUNC).
+        if (insn.code == 0x85 && src == 1) || (insn.code == 0x18 && src == 4) {
+            let target = i as i64 + 1 + i64::from(insn.imm);
+            if let Ok(t) = usize::try_from(target) {
+                if t < insns.len() {
+                    funcs.insert(t);
+                }
+            }
+        }
+    }
+    let code: Vec<String> = insns.iter().map(|i| i.code.to_string()).collect();
+    let funcs: Vec<String> = funcs.iter().map(|f| f.to_string()).collect();
+    format!(
+        "{{\"prog\":{{\"code\":[{}],\"funcs\":[{}]}}}}\n",
+        code.join(","),
+        funcs.join(",")
+    )
+}
 
 /// Appends the JSON line of `st` at `pc` (see the module documentation) to `out`.
 pub(crate) fn state_line(out: &mut String, pc: usize, st: &State) {

@@ -339,7 +339,7 @@ pub fn verify_traced(
 /// Walks `input` with exact pruning (see the module documentation) and returns that walk's
 /// verdict with one JSON line per instruction processed. The verdict is that of the exact
 /// walk, not the program's: take the program's from [`super::verify_trusting`]. (The
-/// lines are `dump.rs`'s.)
+/// lines are `dump.rs`'s; the first one describes the program's layout.)
 pub fn verify_dumped(
     input: &VerifyInput,
     trust: &Trust,
@@ -351,7 +351,8 @@ pub fn verify_dumped(
         states: Some(String::new()),
     }));
     let verdict = super::verify_with_tracer(input, trust, true, false, Some(t.clone()));
-    let mut text = t.borrow_mut().states.take().unwrap_or_default();
+    let mut text = super::dump::prog_line(input.insns);
+    text.push_str(&t.borrow_mut().states.take().unwrap_or_default());
     if text.len() >= super::dump::MAX_DUMP {
         text.push_str("{\"truncated\":true}\n");
     }
@@ -419,9 +420,14 @@ mod tests {
         let input = VerifyInput::new(&insns.insns, ProgramType::Xdp);
         let (verdict, text) = verify_dumped(&input, &Trust::none());
         let r = verdict.expect("verifies");
-        assert_eq!(text.lines().count(), r.insns_processed + 1);
+        assert_eq!(text.lines().count(), r.insns_processed + 2);
         assert!(text.ends_with("{\"end\":\"accept\"}\n"), "{text}");
-        let first = text.lines().next().expect("a line");
+        let mut lines = text.lines();
+        assert_eq!(
+            lines.next(),
+            Some("{\"prog\":{\"code\":[183,183,7,173,183,149],\"funcs\":[0]}}")
+        );
+        let first = lines.next().expect("a line");
         assert!(
             first.starts_with("{\"pc\":0,\"depth\":1,\"regs\":{\"1\":{\"t\":\"ctx\",\"off\":0}"),
             "{first}"
