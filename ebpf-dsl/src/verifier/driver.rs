@@ -764,6 +764,58 @@ fn ld_abs_under_callback(
     (0..callees.len()).find(|&sp| in_cb[sp] && has_ld_abs[sp])
 }
 
+/// The `-mcpu=v4` instruction `insn` is, if it is one that kernels before 6.6 refuse where
+/// they reach it (sign-extending moves, signed division and modulo, unconditional byte swaps,
+/// `gotol`), named for a message. (A sign-extending load is refused anywhere in the program:
+/// [`cpu_v4_loads`].)
+fn cpu_v4_form(insn: Insn) -> Option<&'static str> {
+    const ALU: u8 = 0x04;
+    const ALU64: u8 = 0x07;
+    const JMP32: u8 = 0x06;
+    let op = insn.code & 0xf0;
+    match insn.code & 0x07 {
+        ALU | ALU64 if (op == 0x30 || op == 0x90) && insn.off == 1 => {
+            Some("a signed division or modulo (`s/=`, `s%=`)")
+        }
+        ALU | ALU64 if op == 0xb0 && insn.off != 0 => Some("a sign-extending move (`rX = (s8)rY`)"),
+        ALU64 if op == 0xd0 => Some("an unconditional byte swap (`bswap16/32/64`)"),
+        // (Some 6.1 stable releases, 6.1.192 among them, have `gotol` backported.)
+        JMP32 if op == 0x00 => Some("a jump with a 32-bit offset (`gotol`)"),
+        _ => None,
+    }
+}
+
+/// Kernels before 6.6 check every `BPF_LDX` for `BPF_MEM` before walking the program
+/// (`resolve_pseudo_ldimm64`), so a sign-extending load (`BPF_MEMSX`) is refused even where
+/// no path reaches it: the first one, for a target before [`KernelVersion::CPU_V4`].
+pub(super) fn cpu_v4_loads(insns: &[Insn], kernel: KernelVersion) -> Result<(), VerifierError> {
+    if kernel >= KernelVersion::CPU_V4 {
+        return Ok(());
+    }
+    match insns
+        .iter()
+        .position(|i| i.code & 0x07 == 0x01 && i.code & 0xe0 == 0x80)
+    {
+        Some(pc) => Err(cpu_v4_refused(
+            pc,
+            "a sign-extending load (`*(s8 *)`)",
+            kernel,
+        )),
+        None => Ok(()),
+    }
+}
+
+fn cpu_v4_refused(pc: usize, what: &str, kernel: KernelVersion) -> VerifierError {
+    e(
+        pc,
+        Rule::Unsupported,
+        format!(
+            "{what} is an instruction of `-mcpu=v4`, which needs Linux {} (the target is {kernel}; older kernels refuse it: `BPF_ALU uses reserved fields`, `BPF_LDX uses reserved fields`); compile with `-mcpu=v3` or verify for a newer target (`--kernel 6.6`)",
+            KernelVersion::CPU_V4
+        ),
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::{frame_bytes, ld_abs_under_callback, stack_granularity, tail_call_prefix};
@@ -856,56 +908,4 @@ mod tests {
             Some((2, 256))
         );
     }
-}
-
-/// The `-mcpu=v4` instruction `insn` is, if it is one that kernels before 6.6 refuse where
-/// they reach it (sign-extending moves, signed division and modulo, unconditional byte swaps,
-/// `gotol`), named for a message. (A sign-extending load is refused anywhere in the program:
-/// [`cpu_v4_loads`].)
-fn cpu_v4_form(insn: Insn) -> Option<&'static str> {
-    const ALU: u8 = 0x04;
-    const ALU64: u8 = 0x07;
-    const JMP32: u8 = 0x06;
-    let op = insn.code & 0xf0;
-    match insn.code & 0x07 {
-        ALU | ALU64 if (op == 0x30 || op == 0x90) && insn.off == 1 => {
-            Some("a signed division or modulo (`s/=`, `s%=`)")
-        }
-        ALU | ALU64 if op == 0xb0 && insn.off != 0 => Some("a sign-extending move (`rX = (s8)rY`)"),
-        ALU64 if op == 0xd0 => Some("an unconditional byte swap (`bswap16/32/64`)"),
-        // (Some 6.1 stable releases, 6.1.192 among them, have `gotol` backported.)
-        JMP32 if op == 0x00 => Some("a jump with a 32-bit offset (`gotol`)"),
-        _ => None,
-    }
-}
-
-/// Kernels before 6.6 check every `BPF_LDX` for `BPF_MEM` before walking the program
-/// (`resolve_pseudo_ldimm64`), so a sign-extending load (`BPF_MEMSX`) is refused even where
-/// no path reaches it: the first one, for a target before [`KernelVersion::CPU_V4`].
-pub(super) fn cpu_v4_loads(insns: &[Insn], kernel: KernelVersion) -> Result<(), VerifierError> {
-    if kernel >= KernelVersion::CPU_V4 {
-        return Ok(());
-    }
-    match insns
-        .iter()
-        .position(|i| i.code & 0x07 == 0x01 && i.code & 0xe0 == 0x80)
-    {
-        Some(pc) => Err(cpu_v4_refused(
-            pc,
-            "a sign-extending load (`*(s8 *)`)",
-            kernel,
-        )),
-        None => Ok(()),
-    }
-}
-
-fn cpu_v4_refused(pc: usize, what: &str, kernel: KernelVersion) -> VerifierError {
-    e(
-        pc,
-        Rule::Unsupported,
-        format!(
-            "{what} is an instruction of `-mcpu=v4`, which needs Linux {} (the target is {kernel}; older kernels refuse it: `BPF_ALU uses reserved fields`, `BPF_LDX uses reserved fields`); compile with `-mcpu=v3` or verify for a newer target (`--kernel 6.6`)",
-            KernelVersion::CPU_V4
-        ),
-    )
 }

@@ -732,6 +732,23 @@ fn cond_eq_not_null(c: Cond, st: &mut State, q: &RegVal) -> Step {
     }
 }
 
+/// Two values known equal in their low 32 bits: each gets the intersection of both 32-bit
+/// ranges, synchronised; left as they are where that leaves no value (a branch no value
+/// takes, decided elsewhere).
+fn meet32(a: Scalar, b: Scalar) -> (Scalar, Scalar) {
+    let meet = |v: Scalar| Scalar {
+        u32min: a.u32min.max(b.u32min),
+        u32max: a.u32max.min(b.u32max),
+        s32min: a.s32min.max(b.s32min),
+        s32max: a.s32max.min(b.s32max),
+        ..v
+    };
+    match (meet(a).sync(), meet(b).sync()) {
+        (Some(na), Some(nb)) => (na, nb),
+        _ => (a, b),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::super::testkit::*;
@@ -915,22 +932,5 @@ mod tests {
         let taken = both_ways_for("if r0 == r1 goto +1\nexit\nexit", &mut old, k61);
         assert_eq!(reg(&taken, 0), &r);
         assert_eq!(reg(&st, 0), &r);
-    }
-}
-
-/// Two values known equal in their low 32 bits: each gets the intersection of both 32-bit
-/// ranges, synchronised; left as they are where that leaves no value (a branch no value
-/// takes, decided elsewhere).
-fn meet32(a: Scalar, b: Scalar) -> (Scalar, Scalar) {
-    let meet = |v: Scalar| Scalar {
-        u32min: a.u32min.max(b.u32min),
-        u32max: a.u32max.min(b.u32max),
-        s32min: a.s32min.max(b.s32min),
-        s32max: a.s32max.min(b.s32max),
-        ..v
-    };
-    match (meet(a).sync(), meet(b).sync()) {
-        (Some(na), Some(nb)) => (na, nb),
-        _ => (a, b),
     }
 }
