@@ -214,20 +214,7 @@ fn clang_object_with_callbacks_loads() {
     let parsed = ebpf_dsl::elf::read_object(&bytes).unwrap();
     let ours = dir.join("kernel-callback-ours.o");
     std::fs::write(&ours, ebpf_dsl::elf::write_object(&parsed).unwrap()).unwrap();
-    let pin = format!("/sys/fs/bpf/xsk-test-cb-{}", std::process::id());
-    let _cleanup = common::RemoveOnDrop(pin.clone().into());
-    xsk_runtime::pin::ensure_bpffs(Path::new("/sys/fs/bpf")).unwrap();
-    let out = Command::new("bpftool")
-        .args(["prog", "load"])
-        .arg(&ours)
-        .arg(&pin)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "bpftool prog load of our object: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    common::bpftool_loads(&ours, "cb");
 }
 
 /// A text program's global functions through our ELF writer, loaded by libbpf (bpftool) and
@@ -253,20 +240,7 @@ fn global_functions_of_the_context_load() {
     let path = std::env::temp_dir().join(format!("xsk-test-globals-{}.o", std::process::id()));
     let _obj = common::RemoveOnDrop(path.clone());
     std::fs::write(&path, ebpf_dsl::elf::write_object(&obj).unwrap()).unwrap();
-    let pin = format!("/sys/fs/bpf/xsk-test-globals-{}", std::process::id());
-    let _cleanup = common::RemoveOnDrop(pin.clone().into());
-    xsk_runtime::pin::ensure_bpffs(Path::new("/sys/fs/bpf")).unwrap();
-    let out = Command::new("bpftool")
-        .args(["prog", "load"])
-        .arg(&path)
-        .arg(&pin)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "bpftool prog load of our object: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    common::bpftool_loads(&path, "globals");
 }
 
 kernel_tests! {

@@ -221,20 +221,7 @@ fn clang_object_with_a_map_of_maps() {
     let parsed = ebpf_dsl::elf::read_object(&bytes).unwrap();
     let ours = dir.join("kernel-mapinmap-ours.o");
     std::fs::write(&ours, ebpf_dsl::elf::write_object(&parsed).unwrap()).unwrap();
-    let pin = format!("/sys/fs/bpf/xsk-test-mim-{}", std::process::id());
-    let _cleanup = common::RemoveOnDrop(pin.clone().into());
-    xsk_runtime::pin::ensure_bpffs(std::path::Path::new("/sys/fs/bpf")).unwrap();
-    let out = std::process::Command::new("bpftool")
-        .args(["prog", "load"])
-        .arg(&ours)
-        .arg(&pin)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "bpftool prog load of our object: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    common::bpftool_loads(&ours, "mim");
 }
 
 kernel_tests! {

@@ -71,3 +71,24 @@ impl Drop for RemoveOnDrop {
         let _ = std::fs::remove_file(&self.0);
     }
 }
+
+/// Loads the ELF object at `obj` with libbpf (`bpftool prog load`), pinned under
+/// `/sys/fs/bpf/xsk-test-NAME-PID` for the call only; panics with bpftool's message if libbpf
+/// or the kernel refuses it.
+#[allow(dead_code)]
+pub fn bpftool_loads(obj: &std::path::Path, name: &str) {
+    let pin = format!("/sys/fs/bpf/xsk-test-{name}-{}", std::process::id());
+    let _cleanup = RemoveOnDrop(pin.clone().into());
+    xsk_runtime::pin::ensure_bpffs(std::path::Path::new("/sys/fs/bpf")).unwrap();
+    let out = std::process::Command::new("bpftool")
+        .args(["prog", "load"])
+        .arg(obj)
+        .arg(&pin)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "bpftool prog load of our object: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
