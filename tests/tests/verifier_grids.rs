@@ -280,23 +280,7 @@ fn every_grid_cell_agrees_with_the_kernel() {
         }
     }
     let elapsed = start.elapsed();
-    // The causes of false rejects, grouped by our message without its numbers.
-    let mut causes: BTreeMap<String, usize> = BTreeMap::new();
-    for r in rows.values() {
-        for c in &r.false_reject {
-            if let Some(l) = c.lines().find(|l| l.starts_with("ours: ")) {
-                let key: String = l
-                    .chars()
-                    .map(|c| if c.is_ascii_digit() { '#' } else { c })
-                    .take(160)
-                    .collect();
-                *causes.entry(key).or_default() += 1;
-            }
-        }
-    }
-    for (c, n) in &causes {
-        println!("false reject x{n}: {c}");
-    }
+    common::print_false_reject_causes(rows.values());
     common::print_disagreements(rows.values(), show);
     println!(
         "grids (stride {stride}, {} cells, {skipped_btf} BTF cells skipped without /sys/kernel/btf/vmlinux, {elapsed:.1?}):",

@@ -174,23 +174,7 @@ fn pointers_and_helper_arguments_agree_with_the_kernel() {
     for ((ar, why), n) in reasons.iter().take(40) {
         println!("{n:>6}  area {ar}: {why}");
     }
-    // The causes of false rejects, grouped by our message without its numbers.
-    let mut causes: BTreeMap<String, usize> = BTreeMap::new();
-    for r in rows.values() {
-        for c in &r.false_reject {
-            if let Some(l) = c.lines().find(|l| l.starts_with("ours: ")) {
-                let key: String = l
-                    .chars()
-                    .map(|c| if c.is_ascii_digit() { '#' } else { c })
-                    .take(160)
-                    .collect();
-                *causes.entry(key).or_default() += 1;
-            }
-        }
-    }
-    for (c, n) in &causes {
-        println!("false reject x{n}: {c}");
-    }
+    common::print_false_reject_causes(rows.values());
     println!(
         "pointer and helper-argument fuzz (seed {seed:#x}, {count} programs an area, {:.1?}):",
         start.elapsed()

@@ -213,6 +213,28 @@ pub fn print_disagreements<'a>(rows: impl IntoIterator<Item = &'a Row>, show: us
     }
 }
 
+/// Prints how often each cause of a false reject in `rows` came up: our message (its `ours: `
+/// line) with every digit made `#`, so one rule with different numbers counts once.
+#[allow(dead_code)]
+pub fn print_false_reject_causes<'a>(rows: impl IntoIterator<Item = &'a Row>) {
+    let mut causes: std::collections::BTreeMap<String, usize> = Default::default();
+    for r in rows {
+        for c in &r.false_reject {
+            if let Some(l) = c.lines().find(|l| l.starts_with("ours: ")) {
+                let key: String = l
+                    .chars()
+                    .map(|c| if c.is_ascii_digit() { '#' } else { c })
+                    .take(160)
+                    .collect();
+                *causes.entry(key).or_default() += 1;
+            }
+        }
+    }
+    for (c, n) in &causes {
+        println!("false reject x{n}: {c}");
+    }
+}
+
 /// The verdict of a shapes test: the generator is healthy only if the kernel accepts most of
 /// what it writes (`accepted` of `total` programs judged for that), no false accept, and false
 /// rejects at most 1% of the `kernel_accepts` programs the kernel accepts.

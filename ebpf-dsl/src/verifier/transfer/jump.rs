@@ -403,8 +403,9 @@ impl<'a> Exec<'a> {
 
     /// Two plain copies of one value compared (`x` the destination, `y` the source): the
     /// source's refined value on the taken and the fall-through branch, which the kernel
-    /// gives every copy; `None` where this verifier keeps its coarser rule (before 6.12,
-    /// `&`, copies with a delta, a refinement that leaves no value).
+    /// gives every copy (the caller's two syncs move it by each copy's delta); `None` where
+    /// this verifier keeps its coarser rule (before 6.12, `&`, a copy with a delta of 2^29 or
+    /// more, a refinement that leaves no value).
     fn same_link_refined(
         &self,
         st: &mut State,
@@ -413,22 +414,11 @@ impl<'a> Exec<'a> {
         y: &Scalar,
         refinable: bool,
     ) -> Option<(Scalar, Scalar)> {
+        // A copy with a delta of 2^29 or more (the pointer-offset doubt's mark): left to the hull.
         let id = x.id();
-        // A copy with a delta of 2^29 or more among those the kernel collects (6.18: a dead
-        // register is not collected; every spilled copy is): left to the hull.
-        let live = self.collected_regs(st, c.pc);
-        let is_delta = |v: &Scalar| v.id() == id && v.link & Scalar::BIG_DELTA != 0;
-        let big_deltas = st.frames.iter().enumerate().any(|(f, fr)| {
-            let live = live.get(f).copied().unwrap_or(u16::MAX);
-            let in_regs = fr.regs.iter().take(10).enumerate().any(|(n, r)| {
-                live & (1 << n) != 0 && matches!(r, RegVal::Scalar(v) if is_delta(v))
-            });
-            in_regs
-                || fr.stack.iter().any(|s| match s {
-                    Slot::Spill(RegVal::Scalar(v)) | Slot::Part(v, ..) => is_delta(v),
-                    _ => false,
-                })
-        });
+        let mut big_deltas = false;
+        let big = |r: &RegVal| matches!(r, RegVal::Scalar(v) if v.id() == id && v.link & Scalar::BIG_DELTA != 0);
+        st.for_each_reg_where(big, |_| big_deltas = true);
         if self.input.kernel < KernelVersion::SAME_REG_NARROW || c.op == JmpOp::Jset || big_deltas {
             return None;
         }
