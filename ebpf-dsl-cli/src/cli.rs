@@ -134,7 +134,9 @@ pub struct CheckOpts {
     /// The program's license (GPL-only helpers need a GPL-compatible one).
     #[arg(long, value_name = "L", default_value = "GPL")]
     pub license: String,
-    /// The kernel version the verifier may assume (what it adds), e.g. 6.12.
+    /// The kernel version the verifier may assume (what it adds), e.g. 6.12; 6.1 or later (the
+    /// verifier's rules are audited down to 6.1: an older target is refused, load the program
+    /// on that kernel to have its own verifier check it).
     #[arg(long, value_name = "V", default_value_t = KernelVersion::DEFAULT, value_parser = kernel_version)]
     pub kernel: KernelVersion,
     /// Skip the static verifier (the assembler's checks only).
@@ -339,9 +341,12 @@ fn program_type(s: &str) -> Result<ProgramType, String> {
         .ok_or_else(|| format!("unknown program type `{s}` (e.g. xdp, sched_cls, socket_filter)"))
 }
 
-/// `--kernel`: a version such as 6.12.
+/// `--kernel`: a version such as 6.12, 6.1 or later ([`KernelVersion::OLDEST`]).
 fn kernel_version(s: &str) -> Result<KernelVersion, String> {
-    KernelVersion::parse(s).ok_or_else(|| format!("--kernel `{s}` is not a version like 6.12"))
+    let v = KernelVersion::parse(s)
+        .ok_or_else(|| format!("--kernel `{s}` is not a version like 6.12"))?;
+    v.check_supported()?;
+    Ok(v)
 }
 
 /// `--packet`: hex bytes.

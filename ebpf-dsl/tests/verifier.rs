@@ -805,3 +805,35 @@ fn function_layout_errors() {
         "bpf_user_ringbuf_drain (helper #209) is not modelled",
     );
 }
+
+/// A target older than 6.1 (the oldest whose verifier the gates were audited against) is
+/// refused whatever the program, as unsupported, with the reason and a hint; 6.1 verifies.
+/// Before, `bpf_loop` (Linux 5.17) and `bpf_ktime_get_tai_ns` (6.1) were accepted for 5.10.
+#[test]
+fn targets_before_6_1_are_refused() {
+    use ebpf_dsl::verifier::KernelVersion;
+    let src = "r1 = 1\nr2 = cb ll\nr3 = 0\nr4 = 0\ncall bpf_loop\ncall bpf_ktime_get_tai_ns\nr0 = 2\nexit\ncb:\nr0 = 0\nexit";
+    let a = assemble(src).unwrap();
+    let input = VerifyInput::new(&a.insns, ProgramType::Xdp);
+    for old in [(5, 10), (5, 15), (6, 0), (4, 19)] {
+        let k = KernelVersion::new(old.0, old.1);
+        let errs = verify(&input.clone().with_kernel(k)).unwrap_err();
+        assert_eq!(errs.len(), 1);
+        assert_eq!(errs[0].rule, Rule::Unsupported, "{k}");
+        assert_eq!(errs[0].insn_index, 0);
+        assert!(
+            errs[0].message.contains("older than 6.1")
+                && errs[0].message.contains("--kernel 6.1"),
+            "{}",
+            errs[0].message
+        );
+    }
+    // Even a program every kernel takes: the target itself is what is refused.
+    let trivial = assemble("r0 = 2\nexit").unwrap();
+    let old = VerifyInput::new(&trivial.insns, ProgramType::Xdp)
+        .with_kernel(KernelVersion::new(5, 10));
+    assert_eq!(verify(&old).unwrap_err()[0].rule, Rule::Unsupported);
+    for ok in [KernelVersion::OLDEST, KernelVersion::DEFAULT] {
+        assert!(verify(&input.clone().with_kernel(ok)).is_ok(), "{ok}");
+    }
+}

@@ -138,12 +138,16 @@ pub(crate) fn expand_one(decl: ProgDecl, facts: &Facts) -> TokenStream {
             ("name", OptValue::Str(s)) => name = (s.value(), s.span(), true),
             ("kernel", OptValue::Str(s)) => {
                 match ebpf_dsl::verifier::KernelVersion::parse(&s.value()) {
-                    Some(v) => kernel = v,
+                    // An older target than the oldest supported one: the reason and a hint.
+                    Some(v) => match v.check_supported() {
+                        Ok(()) => kernel = v,
+                        Err(why) => errors.spanned(s, why),
+                    },
                     None => errors.spanned(
                         s,
                         "`kernel` is the oldest kernel version the program must load on, e.g. \
-                     `kernel = \"6.12\"` (default 6.6): the static verifier then assumes what \
-                     that version's verifier proves",
+                     `kernel = \"6.12\"` (default 6.6, 6.1 at the oldest): the static verifier \
+                     then assumes what that version's verifier proves",
                     ),
                 }
             }

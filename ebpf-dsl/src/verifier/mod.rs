@@ -22,7 +22,11 @@
 //! **The target kernel.** [`VerifyInput::kernel`] (default 6.6, see [`target`]) is the kernel
 //! version the program is verified for: what newer verifiers prove (constant-key array lookups
 //! that cannot fail, links with a delta, narrow fills, byte-swap tracking, ...) is assumed only
-//! for a target that has it. The rest follows kernel 6.18, against which it is tested.
+//! for a target that has it. The rest follows kernel 6.18, against which it is tested. The
+//! oldest target is 6.1 ([`KernelVersion::OLDEST`]): the gates were audited down to 6.1.192's
+//! verifier, not below (5.10's lacks `bpf_loop`, callbacks, kfuncs, `BPF_ATOMIC`, 54 of 6.1's
+//! helpers, ...), so an older target is refused as [`Rule::Unsupported`] rather than verified
+//! with rules its kernel does not have.
 //!
 //! Privileged rules it mirrors (audited against `adjust_ptr_min_max_vals`,
 //! `check_ptr_alignment`, `check_atomic_rmw`, `check_mem_access`, `check_stack_*`):
@@ -321,7 +325,8 @@ pub struct VerifyInput<'a> {
     /// The license string (GPL-only helpers need a GPL-compatible one).
     pub license: &'a str,
     /// The oldest kernel the program must load on: features of newer kernels are not
-    /// assumed (see [`target`]).
+    /// assumed (see [`target`]). 6.1 or later ([`KernelVersion::OLDEST`]): an older target
+    /// is refused ([`Rule::Unsupported`]).
     pub kernel: KernelVersion,
     /// The `expected_attach_type` it is loaded with (`None`: 0): an XDP program for a DEVMAP
     /// entry ([`crate::spec::BPF_XDP_DEVMAP`]) may read `xdp_md.egress_ifindex`.
@@ -484,7 +489,8 @@ impl<'a> VerifyInput<'a> {
         self
     }
 
-    /// The same input verified for `kernel` and later (default [`KernelVersion::DEFAULT`]).
+    /// The same input verified for `kernel` and later (default [`KernelVersion::DEFAULT`];
+    /// [`verify`] refuses a target older than [`KernelVersion::OLDEST`]).
     pub fn with_kernel(mut self, kernel: KernelVersion) -> Self {
         self.kernel = kernel;
         self
@@ -744,6 +750,14 @@ pub(crate) fn verify_with_tracer(
     every_prune_point: bool,
     tracer: trace::Tracer,
 ) -> Result<Report, Vec<VerifierError>> {
+    // A target older than the oldest audited one is refused, whatever the program.
+    if let Err(message) = input.kernel.check_supported() {
+        return Err(vec![VerifierError {
+            insn_index: 0,
+            rule: Rule::Unsupported,
+            message,
+        }]);
+    }
     // Kernels before 6.12 make bounds agree the older, shorter way (for this verification).
     let _sync_mode =
         domain::scalar::memo::old_sync_while(input.kernel < KernelVersion::BOUNDS_SYNC);

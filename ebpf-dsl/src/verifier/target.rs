@@ -6,8 +6,13 @@
 //! loads on that version. Later verifiers almost always prove at least as much; the known
 //! exception is 6.18's links through `rX -= c`, which carry a lossy `&`-test refinement to the
 //! copies (the `link_sub_delta_jset` rule case): verify for the newest kernel you target too.
-//! The default, [`KernelVersion::DEFAULT`], is 6.6
-//! (the oldest long-term release it supports); the features gated on a newer version are:
+//! The default, [`KernelVersion::DEFAULT`], is 6.6. The oldest target it supports is 6.1
+//! ([`KernelVersion::OLDEST`]): nothing here gates the rules the kernel learnt before 6.1
+//! (`bpf_loop` and callbacks 5.13-5.17, kfuncs 5.13, `BPF_ATOMIC` 5.12, timers 5.15, kptrs and
+//! dynptrs 5.19-6.0, the helpers after 5.10's 155th, ...), so a target older than 6.1 is
+//! refused ([`KernelVersion::check_supported`], a [`Rule::Unsupported`](super::Rule) error of
+//! [`verify`](super::verify)) instead of being verified with rules its kernel lacks. The
+//! features gated on a version newer than 6.1 are:
 //!
 //! | feature                                                                 | since |
 //! |-------------------------------------------------------------------------|-------|
@@ -85,6 +90,15 @@ pub struct KernelVersion {
 impl KernelVersion {
     /// Linux 6.6, the default target.
     pub const DEFAULT: KernelVersion = KernelVersion::new(6, 6);
+    /// Linux 6.1, the oldest target the static verifier supports: an older one is refused
+    /// ([`KernelVersion::check_supported`]). Every gate here was audited down to 6.1.192's
+    /// verifier, but nothing gates the rules the verifier learnt between 5.x and 6.1:
+    /// 5.10.262's (Debian 11) has no `bpf_loop`, no callbacks (`BPF_PSEUDO_FUNC`), no kfuncs,
+    /// no `BPF_ATOMIC` but `BPF_XADD`, no timers, kptrs nor dynptrs, and offers 155 helpers
+    /// where 6.1.192 offers 209 (the list of what a 5.x target would need is in
+    /// `ebpf-dsl/VERIFIER_TARGETS.md`). Verifying for such a target would accept programs
+    /// its kernel refuses.
+    pub const OLDEST: KernelVersion = KernelVersion::new(6, 1);
     /// Array lookups with a constant in-bounds key are non-NULL (`can_elide_value_nullness`).
     pub const CONST_KEY_LOOKUP: KernelVersion = KernelVersion::new(6, 14);
     /// The numbers iterator's kfuncs (`bpf_for`) may be called while a `bpf_spin_lock` is held
@@ -318,6 +332,22 @@ impl KernelVersion {
     /// (`btf_prepare_func_args`) refuses the program even if nothing calls it.
     pub const GLOBAL_LAZY: KernelVersion = KernelVersion::new(6, 12);
 
+    /// `Ok` for a target the static verifier supports (6.1 or later: [`KernelVersion::OLDEST`]);
+    /// for an older one, the reason and what to do instead.
+    pub fn check_supported(self) -> Result<(), String> {
+        if self >= KernelVersion::OLDEST {
+            return Ok(());
+        }
+        Err(format!(
+            "the target kernel {self} is older than {}, the oldest one this static verifier supports: its rules are audited down to Linux {} only, and older verifiers lack some of them (bpf_loop, callbacks, kfuncs, atomics other than add, the newer helpers, ...), so it could accept programs Linux {self} refuses; verify for {} or later (`--kernel {}`, `kernel = \"{}\"`) and have the {self} kernel's own verifier check the program (load it there: `ebpf-dsl load FILE`)",
+            KernelVersion::OLDEST,
+            KernelVersion::OLDEST,
+            KernelVersion::OLDEST,
+            KernelVersion::OLDEST,
+            KernelVersion::OLDEST,
+        ))
+    }
+
     /// The version `major.minor`.
     pub const fn new(major: u16, minor: u16) -> KernelVersion {
         KernelVersion { major, minor }
@@ -360,5 +390,19 @@ mod tests {
         assert_eq!(KernelVersion::parse("6"), None);
         assert!(KernelVersion::new(6, 14) > KernelVersion::DEFAULT);
         assert_eq!(KernelVersion::DEFAULT.to_string(), "6.6");
+    }
+
+    #[test]
+    fn targets_before_6_1_are_not_supported() {
+        for old in ["5.10", "5.15", "6.0", "4.19.300", "3.1"] {
+            let v = KernelVersion::parse(old).unwrap();
+            let why = v.check_supported().unwrap_err();
+            assert!(why.contains("older than 6.1"), "{old}: {why}");
+            assert!(why.contains("--kernel 6.1"), "{old}: {why}");
+        }
+        for ok in ["6.1", "6.1.192", "6.6", "6.12", "6.18.44", "7.0"] {
+            assert_eq!(KernelVersion::parse(ok).unwrap().check_supported(), Ok(()), "{ok}");
+        }
+        assert!(KernelVersion::OLDEST <= KernelVersion::DEFAULT);
     }
 }
