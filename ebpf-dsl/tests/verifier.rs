@@ -822,16 +822,15 @@ fn targets_before_6_1_are_refused() {
         assert_eq!(errs[0].rule, Rule::Unsupported, "{k}");
         assert_eq!(errs[0].insn_index, 0);
         assert!(
-            errs[0].message.contains("older than 6.1")
-                && errs[0].message.contains("--kernel 6.1"),
+            errs[0].message.contains("older than 6.1") && errs[0].message.contains("--kernel 6.1"),
             "{}",
             errs[0].message
         );
     }
     // Even a program every kernel takes: the target itself is what is refused.
     let trivial = assemble("r0 = 2\nexit").unwrap();
-    let old = VerifyInput::new(&trivial.insns, ProgramType::Xdp)
-        .with_kernel(KernelVersion::new(5, 10));
+    let old =
+        VerifyInput::new(&trivial.insns, ProgramType::Xdp).with_kernel(KernelVersion::new(5, 10));
     assert_eq!(verify(&old).unwrap_err()[0].rule, Rule::Unsupported);
     for ok in [KernelVersion::OLDEST, KernelVersion::DEFAULT] {
         assert!(verify(&input.clone().with_kernel(ok)).is_ok(), "{ok}");

@@ -401,7 +401,11 @@ mod tests {
             assert!(why.contains("--kernel 6.1"), "{old}: {why}");
         }
         for ok in ["6.1", "6.1.192", "6.6", "6.12", "6.18.44", "7.0"] {
-            assert_eq!(KernelVersion::parse(ok).unwrap().check_supported(), Ok(()), "{ok}");
+            assert_eq!(
+                KernelVersion::parse(ok).unwrap().check_supported(),
+                Ok(()),
+                "{ok}"
+            );
         }
         assert!(KernelVersion::OLDEST <= KernelVersion::DEFAULT);
     }
