@@ -34,8 +34,15 @@ fn kconfig_values_come_from_the_given_file() {
     let (code, _, err) = run(&["check", obj, "--kernel", "6.18", "--kconfig", &hz]);
     assert_eq!(code, 1, "{err}");
     assert!(err.contains("error:"), "{err}");
-    let (code, _, err) = run(&["check", obj, "--kernel", "4.19", "--kconfig", &good]);
+    let (code, _, err) = run(&["check", obj, "--kernel", "6.1", "--kconfig", &good]);
     assert_eq!(code, 1, "{err}");
+    // A target before 6.1 is refused as bad usage, with the oldest one named.
+    let (code, _, err) = run(&["check", obj, "--kernel", "4.19", "--kconfig", &good]);
+    assert_eq!(code, 2, "{err}");
+    assert!(
+        err.contains("older than 6.1") && err.contains("--kernel 6.1"),
+        "{err}"
+    );
     // Without a configuration the strong CONFIG_BPF_JIT is not resolved, as with libbpf.
     let (code, _, err) = run(&["check", obj, "--kernel", "6.18"]);
     assert_eq!(code, 1, "{err}");

@@ -9,7 +9,7 @@ extern _Bool CONFIG_BPF_JIT __kconfig;
 extern int CONFIG_HZ __kconfig __weak;
 SEC("xdp") int kconfig(struct xdp_md *ctx) {
   unsigned char *data = (unsigned char *)(unsigned long)ctx->data;
-  if (LINUX_KERNEL_VERSION < (5 << 16) || !CONFIG_BPF_JIT || CONFIG_HZ == 100)
+  if (LINUX_KERNEL_VERSION < ((6 << 16) | (6 << 8)) || !CONFIG_BPF_JIT || CONFIG_HZ == 100)
     return data[0];
   return 2;
 }
