@@ -173,7 +173,7 @@
 //! | `license` | a string literal | `"GPL"` (GPL-only helpers need a GPL-compatible license) |
 //! | `name` | a string literal (at most 15 of `[A-Za-z0-9_.]`) | `NAME` in lower case |
 //! | `verify` | `full` or `structural` | `full` |
-//! | `kernel` | the oldest kernel it must load on, e.g. `"6.12"`: the static verifier assumes what that version's verifier proves (`ebpf_dsl::verifier::target`) | `"6.6"` |
+//! | `kernel` | the oldest kernel it must load on, e.g. `"6.12"`: the static verifier assumes what that version's verifier proves (`ebpf_dsl::verifier::target`); `"6.1"` at the oldest (an older one is a compile error: its verifier lacks rules the static verifier would assume) | `"6.6"` |
 //! | `alignment` | `strict`: verify as a load with `BPF_F_STRICT_ALIGNMENT` (every load and store aligned to its size, packet pointers counting the kernel's `NET_IP_ALIGN` of 2; `ebpf_dsl::verifier::VerifyInput::strict_alignment`); only stricter, so such a program loads with or without the flag | `default` (x86-64/arm64: only stack accesses and atomics aligned) |
 //!
 //! The body is the assembler syntax of [`ebpf_dsl::asm`](../ebpf_dsl/asm/index.html) (LLVM's

@@ -162,6 +162,13 @@ fn kernel_option_sets_the_verifiers_target() {
         bad.contains("`kernel` is the oldest kernel version"),
         "{bad}"
     );
+    // A target before 6.1, the oldest supported one, is an error naming 6.1.
+    let old = expand("(kernel = \"5.15\")");
+    assert!(
+        old.contains("compile_error") && old.contains("older than 6.1"),
+        "{old}"
+    );
+    assert!(!expand("(kernel = \"6.1\")").contains("older than"));
 }
 
 #[test]
