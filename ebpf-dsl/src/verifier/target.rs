@@ -97,7 +97,9 @@ impl KernelVersion {
     /// no `BPF_ATOMIC` but `BPF_XADD`, no timers, kptrs nor dynptrs, and offers 155 helpers
     /// where 6.1.192 offers 209 (the list of what a 5.x target would need is in
     /// `ebpf-dsl/VERIFIER_TARGETS.md`). Verifying for such a target would accept programs
-    /// its kernel refuses.
+    /// its kernel refuses. A 6.1 target means the 6.1 stable line as audited (6.1.192): an
+    /// early 6.1.y may lack a backported rule (a `BPF_ST` immediate spilled to the stack is a
+    /// known constant from 6.1.36 on, upstream 6.3), which `major.minor` cannot tell.
     pub const OLDEST: KernelVersion = KernelVersion::new(6, 1);
     /// Array lookups with a constant in-bounds key are non-NULL (`can_elide_value_nullness`).
     pub const CONST_KEY_LOOKUP: KernelVersion = KernelVersion::new(6, 14);
