@@ -9,7 +9,7 @@
 //! The verdict of that walk is not the program's (it may run into the instruction limit where
 //! the ordinary walk does not): callers take the verdict from [`super::verify_trusting`].
 //!
-//! A first line describes the program's layout (see [`prog_line`]), then one line per
+//! A first line describes the program's layout (see `prog_line`), then one line per
 //! instruction processed, before it runs:
 //! `{"pc":N,"depth":D,"regs":{"0":REG,...},"stack":{"-8":SLOT,...}}`, the innermost frame only
 //! (the kernel prints that one), `D` the number of frames. A register: `{"t":"scalar",` the
