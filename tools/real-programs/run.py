@@ -192,6 +192,10 @@ def fetch(cache, name, slug, commit, paths=()):
     want = " ".join([commit, *paths])
     if stamp.exists() and stamp.read_text().strip() == want:
         return dest, None
+    # Another commit or other directories: a fresh checkout (a sparse checkout of a partial
+    # clone widened in place would need blobs its shallow history cannot fetch).
+    if dest.exists():
+        subprocess.run(["rm", "-rf", str(dest)], check=True)
     owner, repo = slug.split("/")
     url = os.environ.get("REAL_PROGRAMS_GIT_URL", "https://github.com/{owner}/{repo}")
     url = url.format(owner=owner, repo=repo)
