@@ -192,6 +192,10 @@ def fetch(cache, name, slug, commit, paths=()):
     want = " ".join([commit, *paths])
     if stamp.exists() and stamp.read_text().strip() == want:
         return dest, None
+    # Another commit or other directories: a fresh checkout (a sparse checkout of a partial
+    # clone widened in place would need blobs its shallow history cannot fetch).
+    if dest.exists():
+        subprocess.run(["rm", "-rf", str(dest)], check=True)
     owner, repo = slug.split("/")
     url = os.environ.get("REAL_PROGRAMS_GIT_URL", "https://github.com/{owner}/{repo}")
     url = url.format(owner=owner, repo=repo)
@@ -391,10 +395,29 @@ def our_verdict(cli, obj, func, ptype):
     return "reject", err.split("): error: ", 1)[-1], dt
 
 
-def fetch_all(cache, repos, srcdirs, fetch_err):
-    """Every source of the list (`repo` lines from git, `deb` lines from Debian) into the
-    cache: its directory into `srcdirs`, or why it could not be fetched into `fetch_err`."""
+def needed_repos(repos, flags, objs):
+    """The sources `objs` compile from: each object's repository, those its flags name as
+    `{NAME}`, and the checkouts linked in as their submodules (transitively)."""
+    need = set()
+    for o in objs:
+        need.add(o["repo"])
+        for arg in flags.get(o["flags"], []) + o["extra"]:
+            need.update(n for n in repos if "{" + n + "}" in arg)
+    grown = True
+    while grown:
+        more = {n for r, _, n in SUBMODULES if r in need} - need
+        grown = bool(more)
+        need |= more
+    return need
+
+
+def fetch_all(cache, repos, srcdirs, fetch_err, need=None):
+    """Every source of the list (`repo` lines from git, `deb` lines from Debian), or only
+    those in `need`, into the cache: its directory into `srcdirs`, or why it could not be
+    fetched into `fetch_err`."""
     for name, (kind, slug, commit, paths) in repos.items():
+        if need is not None and name not in need:
+            continue
         if kind == "deb":
             d, e = fetch_deb(cache, name, slug, commit, paths)
         else:
@@ -443,8 +466,15 @@ def main():
         vmlinux.parent.mkdir(parents=True, exist_ok=True)
         r = run(["bpftool", "btf", "dump", "file", "/sys/kernel/btf/vmlinux", "format", "c"])
         vmlinux.write_text(r.stdout)
-    fetch_all(cache, repos, srcdirs, fetch_err)
-    if not fetch_err.keys() ^ repos.keys():
+    # A subset (REAL_PROGRAMS_ONLY) fetches only the sources its objects compile from.
+    chosen = [o for o in objs if not only or any(w in o["id"] for w in only)]
+    need = needed_repos(repos, flags, chosen) if only else None
+    fetch_all(cache, repos, srcdirs, fetch_err, need)
+    if need is not None and need and not need - fetch_err.keys():
+        print("no repository could be fetched: the results are left as they were",
+              file=sys.stderr)
+        return 2
+    if need is None and not fetch_err.keys() ^ repos.keys():
         print("no repository could be fetched: the results are left as they were",
               file=sys.stderr)
         return 2
