@@ -113,6 +113,16 @@ impl<'a> Exec<'a> {
             loop {
                 self.processed += 1;
                 self.seen[pc] = true;
+                // The dump's exactness marks: a loop head where the kernel may widen
+                // imprecise scalars (`widen_imprecise_scalars`) keeps none.
+                if dump_states
+                    && self.cfg.prune_point[pc]
+                    && (super::cfg::is_iter_next(&self.ops[pc])
+                        || matches!(self.ops[pc], Op::MayGoto { .. })
+                        || super::cfg::calls_back(&self.ops[pc]))
+                {
+                    super::exact::clear(&mut st);
+                }
                 if matches!(self.ops[pc], Op::LdImm64 { .. }) && pc + 1 < self.seen.len() {
                     self.seen[pc + 1] = true;
                 }
@@ -196,7 +206,15 @@ impl<'a> Exec<'a> {
                     None
                 };
                 ex.defer_marks(parent, before.read, before.demand);
-                match self.step(pc, &mut st)? {
+                let exact_before = dump_states.then(|| st.clone());
+                let mut step = self.step(pc, &mut st)?;
+                if let Some(b) = &exact_before {
+                    super::exact::update(&op, b, &mut st);
+                    if let Step::Branch { other, .. } = &mut step {
+                        super::exact::update(&op, b, other);
+                    }
+                }
+                match step {
                     Step::Next(n) => {
                         deps::after(&dop, &before, snapshot, &st, &mut d);
                         if let Some(m) = before.cond {
@@ -215,6 +233,9 @@ impl<'a> Exec<'a> {
                         let iter_next = super::cfg::is_iter_next(&op);
                         if matches!(op, Op::MayGoto { .. }) || iter_next {
                             ex.widen_may_goto(pc, parent, &mut other);
+                            if dump_states {
+                                super::exact::clear(&mut other);
+                            }
                         }
                         if matches!(
                             op,
@@ -227,6 +248,9 @@ impl<'a> Exec<'a> {
                             // from a fresh state, as the kernel's `push_async_cb` (no parent
                             // state: nothing it reads or demands goes back to the caller's).
                             deps::after(&op, &before, snapshot, &st, &mut d);
+                            if dump_states {
+                                super::exact::clear(&mut other);
+                            }
                             pending.push(Path {
                                 pc: other_pc,
                                 st: other,
@@ -280,6 +304,9 @@ impl<'a> Exec<'a> {
                         // unfinished checkpoint at the callsite, the path's own last one
                         // included (no new one was stored at the callsite yet).
                         ex.widen_may_goto(callsite, None, &mut st);
+                        if dump_states {
+                            super::exact::clear(&mut st);
+                        }
                         pc = callsite;
                     }
                 }

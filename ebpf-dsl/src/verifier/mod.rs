@@ -277,6 +277,7 @@ mod deps;
 mod deps_call;
 pub(crate) mod domain;
 mod driver;
+pub mod exact;
 pub mod dump;
 pub mod helpers;
 mod lock_layout;
@@ -822,6 +823,7 @@ pub(crate) fn initial_state() -> State {
         may_goto_depth: 0,
         lock: None,
         rcu: false,
+        exact: exact::Exact::default(),
     }
 }
 

@@ -1,0 +1,343 @@
+//! Exactness marks (issue 12, "the 2^29 class"): which scalars of a state this verifier
+//! believes hold *exactly* the kernel's bounds on the same path, not merely bounds that
+//! include the kernel's. Today they only feed the state oracle (`ebpf-dsl check
+//! --dump-states`, `tools/state-compare/compare.py` reports every marked register whose bounds
+//! differ from the kernel's at a matching state); no verdict reads them.
+//!
+//! The marks are computed by difference, so that anything not named here clears them: after
+//! each instruction, a location (a register or an 8-byte stack slot of any frame) keeps its
+//! mark only if its value did not change, and a changed location is marked only when
+//!
+//! - it holds a constant (the kernel's bounds are never wider than ours and the path is
+//!   feasible, so a constant of ours is the kernel's constant);
+//! - it is the destination of an ALU instruction on scalars whose inputs were all marked
+//!   (the instruction's transfer is meant to mirror the kernel's for the target);
+//! - it is the destination of a load of a number from memory other than the stack, or of a
+//!   fill from a stack slot that was marked or holds plain bytes;
+//! - it is the stack slot written by a store of a marked register.
+//!
+//! A conditional jump with a scalar operand clears every mark but the constants' (the kernel
+//! refines the compared registers and every register or spill sharing their scalar id, which
+//! this verifier may not link the same way); so do a loop head where the kernel may widen
+//! imprecise scalars (`may_goto`, an iterator's `next`, a callback-calling helper, a callback's
+//! return) and every frame a call creates. Only the innermost 8 frames are tracked.
+//!
+//! These rules are deliberately generous for the oracle: it is the oracle's run over the rule
+//! cases and the kernel selftests that tells which instructions' transfers really are the
+//! kernel's (see the module documentation of [`super`]).
+
+use core::fmt;
+use core::hash::{Hash, Hasher};
+
+use super::domain::state::{RegVal, Slot, State, SLOTS};
+use super::ops::{Op, Src};
+
+/// Frames tracked (the kernel's `MAX_CALL_FRAMES`).
+const FRAMES: usize = 8;
+
+/// The marks of one state: per frame, a bit per register and a bit per stack slot. Not part
+/// of the state's identity: two states that differ only in their marks are equal and hash
+/// alike (pruning and deduplication never look at them; the dump's walk compares them
+/// explicitly, [`prunes`]).
+#[derive(Clone, Copy, Default)]
+pub struct Exact {
+    regs: [u16; FRAMES],
+    slots: [u64; FRAMES],
+}
+
+impl PartialEq for Exact {
+    fn eq(&self, _: &Exact) -> bool {
+        true
+    }
+}
+
+impl Eq for Exact {}
+
+impl Hash for Exact {
+    fn hash<H: Hasher>(&self, _: &mut H) {}
+}
+
+impl fmt::Debug for Exact {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Exact({:?}, {:?})", self.regs, self.slots)
+    }
+}
+
+impl Exact {
+    /// True if register `r` of frame `frame` is marked.
+    pub fn reg(&self, frame: usize, r: usize) -> bool {
+        frame < FRAMES && r < 16 && self.regs[frame] & (1 << r) != 0
+    }
+
+    /// True if stack slot `i` (offset `-512 + 8 * i`) of frame `frame` is marked.
+    pub fn slot(&self, frame: usize, i: usize) -> bool {
+        frame < FRAMES && i < 64 && self.slots[frame] & (1 << i) != 0
+    }
+
+    fn set_reg(&mut self, frame: usize, r: usize) {
+        if frame < FRAMES && r < 16 {
+            self.regs[frame] |= 1 << r;
+        }
+    }
+
+    fn set_slot(&mut self, frame: usize, i: usize) {
+        if frame < FRAMES && i < 64 {
+            self.slots[frame] |= 1 << i;
+        }
+    }
+}
+
+/// The scalar a location holds, if any.
+fn reg_scalar(v: &RegVal) -> Option<&super::domain::scalar::Scalar> {
+    match v {
+        RegVal::Scalar(s) => Some(s),
+        _ => None,
+    }
+}
+
+fn slot_scalar(s: &Slot) -> Option<&super::domain::scalar::Scalar> {
+    match s {
+        Slot::Spill(RegVal::Scalar(v)) | Slot::Part(v, _, _) => Some(v),
+        _ => None,
+    }
+}
+
+/// Clears every mark of `st` (a loop head where the kernel may widen, a fresh path).
+pub(crate) fn clear(st: &mut State) {
+    st.exact = Exact::default();
+    mark_constants(st);
+}
+
+/// Marks every constant scalar of `st`.
+fn mark_constants(st: &mut State) {
+    let mut x = st.exact;
+    for (fi, f) in st.frames.iter().enumerate().take(FRAMES) {
+        for (r, v) in f.regs.iter().enumerate() {
+            if reg_scalar(v).is_some_and(|s| s.as_const().is_some()) {
+                x.set_reg(fi, r);
+            }
+        }
+        for (i, s) in f.stack.iter().enumerate() {
+            if matches!(s, Slot::Spill(RegVal::Scalar(v)) if v.as_const().is_some()) {
+                x.set_slot(fi, i);
+            }
+        }
+    }
+    st.exact = x;
+}
+
+/// The stack slot (frame, index) of an access through `base` plus `off` of `size` bytes, when
+/// it is at a constant offset within one slot.
+fn stack_slot(base: &RegVal, off: i16, size: u32) -> Option<(usize, usize)> {
+    let RegVal::Stack { frame, off: b } = base else {
+        return None;
+    };
+    let a = i64::from(*b) + i64::from(off) + 512;
+    if a < 0 || a + i64::from(size) > 512 || a / 8 != (a + i64::from(size) - 1) / 8 {
+        return None;
+    }
+    Some((*frame as usize, (a / 8) as usize))
+}
+
+/// True if two slots hold the same thing, links aside.
+fn same_slot(a: Option<&Slot>, b: Option<&Slot>) -> bool {
+    match (a, b) {
+        (Some(Slot::Spill(RegVal::Scalar(x))), Some(Slot::Spill(RegVal::Scalar(y)))) => {
+            x.same_value(y)
+        }
+        (Some(Slot::Part(x, n, z)), Some(Slot::Part(y, m, w))) => {
+            x.same_value(y) && n == m && z == w
+        }
+        (a, b) => a == b,
+    }
+}
+
+/// The registers of the frame that runs after `op` that it writes (`r0`-`r5` for a call or a
+/// return: the callee's result and the clobbered arguments).
+fn written_regs(op: &Op) -> u16 {
+    match op {
+        Op::Alu { dst, .. }
+        | Op::Ldx { dst, .. }
+        | Op::LoadAcq { dst, .. }
+        | Op::LdImm64 { dst, .. } => 1 << dst,
+        Op::Atomic { src, .. } => (1 << src) | 1,
+        Op::LdAbs { .. } | Op::Call { .. } | Op::CallLocal { .. } | Op::Exit => 0x3f,
+        _ => 0,
+    }
+}
+
+/// The stack slots (frame, mask) a store of `op` writes, from the state `before` it.
+fn written_slots(op: &Op, before: &State) -> Option<(usize, u64)> {
+    let (size, dst, off) = match op {
+        Op::St { size, dst, off, .. }
+        | Op::Stx { size, dst, off, .. }
+        | Op::StoreRel { size, dst, off, .. }
+        | Op::Atomic { size, dst, off, .. } => (*size, *dst, *off),
+        _ => return None,
+    };
+    match before.cur().regs.get(dst as usize)? {
+        base @ RegVal::Stack { frame, .. } => Some(match stack_slot(base, off, size.bytes()) {
+            Some((f, i)) => (f, 1 << i),
+            None => (*frame as usize, !0),
+        }),
+        RegVal::StackVar { frame, .. } => Some((*frame as usize, !0)),
+        _ => None,
+    }
+}
+
+/// The marks of `after`, the state after `op` ran on `before` (the path's state before it;
+/// see the module documentation).
+pub(crate) fn update(op: &Op, before: &State, after: &mut State) {
+    let bx = before.exact;
+    let mut x = Exact::default();
+    let cond_scalar = match op {
+        Op::Cond { dst, src, .. } => {
+            let f = before.cur();
+            let is = |r: u8| matches!(f.regs.get(r as usize), Some(RegVal::Scalar(_)));
+            is(*dst) || matches!(src, Src::Reg(s) if is(*s)) || matches!(src, Src::Imm(_))
+        }
+        _ => false,
+    };
+    let same_depth = before.frames.len() == after.frames.len();
+    let wr = written_regs(op);
+    let wr_frames = [before.frames.len() - 1, after.frames.len().saturating_sub(1)];
+    let ws = written_slots(op, before);
+    // Locations the instruction did not write, whose value did not change, keep their marks
+    // (none across a scalar comparison).
+    if !cond_scalar {
+        for (fi, (bf, af)) in before
+            .frames
+            .iter()
+            .zip(after.frames.iter())
+            .enumerate()
+            .take(FRAMES)
+        {
+            for r in 0..af.regs.len().min(16) {
+                if wr & (1 << r) != 0 && wr_frames.contains(&fi) {
+                    continue;
+                }
+                let same = match (reg_scalar(&bf.regs[r]), reg_scalar(&af.regs[r])) {
+                    (Some(a), Some(b)) => a.same_value(b),
+                    _ => false,
+                };
+                if bx.reg(fi, r) && same {
+                    x.set_reg(fi, r);
+                }
+            }
+            for i in 0..SLOTS {
+                if matches!(ws, Some((f, m)) if f == fi && m & (1 << i) != 0) {
+                    continue;
+                }
+                if bx.slot(fi, i)
+                    && (bf.stack.shares_slot(&af.stack, i)
+                        || same_slot(bf.stack.get(i), af.stack.get(i)))
+                    && af.stack.get(i).and_then(slot_scalar).is_some()
+                {
+                    x.set_slot(fi, i);
+                }
+            }
+        }
+    }
+    // The instruction's own result.
+    if same_depth && !before.frames.is_empty() {
+        let fi = before.frames.len() - 1;
+        let bf = before.cur();
+        let af = after.cur();
+        let marked_scalar = |r: u8| {
+            bx.reg(fi, r as usize) && matches!(bf.regs.get(r as usize), Some(RegVal::Scalar(_)))
+        };
+        match op {
+            Op::Alu {
+                op: aop, dst, src, ..
+            } => {
+                let dst_ok =
+                    matches!(aop, crate::isa::insn::AluOp::Mov) || marked_scalar(*dst);
+                let src_ok = match src {
+                    Src::Imm(_) => true,
+                    Src::Reg(s) => marked_scalar(*s),
+                };
+                if dst_ok && src_ok && matches!(af.regs[*dst as usize], RegVal::Scalar(_)) {
+                    x.set_reg(fi, *dst as usize);
+                }
+            }
+            Op::Ldx {
+                size, dst, src, off, ..
+            } => {
+                let base = &bf.regs[*src as usize];
+                let ok = match base {
+                    RegVal::Stack { .. } => stack_slot(base, *off, size.bytes()).is_some_and(
+                        |(f, i)| {
+                            bx.slot(f, i)
+                                || matches!(
+                                    before.frames.get(f).and_then(|fr| fr.stack.get(i)),
+                                    Some(Slot::Bytes(_))
+                                )
+                        },
+                    ),
+                    RegVal::StackVar { .. } => false,
+                    _ => true,
+                };
+                if ok && matches!(af.regs[*dst as usize], RegVal::Scalar(_)) {
+                    x.set_reg(fi, *dst as usize);
+                }
+            }
+            Op::Stx {
+                size, dst, src, off,
+            } => {
+                if marked_scalar(*src) {
+                    if let Some((f, i)) = stack_slot(&bf.regs[*dst as usize], *off, size.bytes())
+                    {
+                        if after
+                            .frames
+                            .get(f)
+                            .and_then(|fr| fr.stack.get(i))
+                            .and_then(slot_scalar)
+                            .is_some()
+                        {
+                            x.set_slot(f, i);
+                        }
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    after.exact = x;
+    mark_constants(after);
+}
+
+/// In the dump's walk (exact pruning), whether checkpoint `old` may prune `new` as far as the
+/// marks go: every marked location of `old` is marked in `new` with the same value, so that
+/// what `old`'s paths mark later is what `new`'s would.
+pub(crate) fn prunes(old: &State, new: &State) -> bool {
+    if old.frames.len() != new.frames.len() {
+        return false;
+    }
+    for (fi, (of, nf)) in old.frames.iter().zip(new.frames.iter()).enumerate().take(FRAMES) {
+        for r in 0..of.regs.len().min(16) {
+            if old.exact.reg(fi, r)
+                && (!new.exact.reg(fi, r)
+                    || !match (reg_scalar(&of.regs[r]), reg_scalar(&nf.regs[r])) {
+                        (Some(a), Some(b)) => a.same_value(b),
+                        _ => false,
+                    })
+            {
+                return false;
+            }
+        }
+        for i in 0..SLOTS {
+            if old.exact.slot(fi, i) {
+                let a = of.stack.get(i).and_then(slot_scalar);
+                let b = nf.stack.get(i).and_then(slot_scalar);
+                let same = match (a, b) {
+                    (Some(a), Some(b)) => a.same_value(b) && of.stack.get(i) == nf.stack.get(i),
+                    _ => false,
+                };
+                if !new.exact.slot(fi, i) || !same {
+                    return false;
+                }
+            }
+        }
+    }
+    true
+}
