@@ -371,7 +371,7 @@ def compare_pair(ktext, otext, all_regs=False):
     live = {} if all_regs else klog.live_regs(ktext)
     ours, end, truncated = load_ours(otext)
     mapping = pc_map(ktext, ours.prog)
-    res = {"kernel_states": 0, "uncovered": [], "coarser": Counter(), "inexact": [], "complete": end is not None and end.get("end") == "accept" and not truncated, "end": end, "truncated": truncated}
+    res = {"kernel_states": 0, "uncovered": [], "coarser": Counter(), "inexact": [], "exact_equal": 0, "complete": end is not None and end.get("end") == "accept" and not truncated, "end": end, "truncated": truncated}
     seen = set()
     for o in obs:
         pc, depth, regs, stack, sure = o
@@ -394,6 +394,7 @@ def compare_pair(ktext, otext, all_regs=False):
                     continue
                 best = None
                 inexact = None
+                res["exact_equal"] += exact_count(c, o, live.get(pc))
                 for loc in coarser:
                     res["coarser"][loc[:2] if loc.startswith("r") else "fp"] += 1
                 # The next kernel states there are most often covered by the same one of ours
@@ -412,6 +413,15 @@ def compare_pair(ktext, otext, all_regs=False):
     return res
 
 
+def exact_count(ours, kobs, live=None):
+    """How many registers of ``ours`` marked exact were compared with the kernel's."""
+    _, _, kregs, _, _ = kobs
+    return sum(1 for r, kv in kregs.items()
+               if r != 10 and (live is None or r in live) and kv is not klog.NOT_INIT
+               and kv.get("t") == "scalar" and not kv.get("fork")
+               and (ours["regs"].get(str(r)) or {}).get("x"))
+
+
 def exact_differences(ours, kobs, live=None):
     """The registers of our state ``ours`` marked exact (``"x":1``, the verifier's belief that
     they hold exactly the kernel's bounds on this path) whose bounds are not the kernel's in
@@ -422,7 +432,7 @@ def exact_differences(ours, kobs, live=None):
         if r == 10 or (live is not None and r not in live):
             continue
         ov = ours["regs"].get(str(r))
-        if not ov or not ov.get("x") or kv is klog.NOT_INIT or kv.get("t") != "scalar":
+        if not ov or not ov.get("x") or kv is klog.NOT_INIT or kv.get("t") != "scalar" or kv.get("fork"):
             continue
         if not scalar_equal(ov, kv):
             wrong.append(f"r{r}: ours exact {brief(ov)} kernel {brief(kv)}")
@@ -487,6 +497,7 @@ def main(argv):
                 bad += 1
             else:
                 tot["A_incomplete"] += len(res["uncovered"])
+        tot["exact_equal"] += res["exact_equal"]
         if res["inexact"]:
             if res["complete"]:
                 tot["X"] += len(res["inexact"])
@@ -499,7 +510,7 @@ def main(argv):
     print("\n".join(lines))
     print(f"# {tot['skipped']} pairs skipped for their size")
     print(f"# {tot['programs']} programs, {tot['states']} kernel states compared; (A) not covered: {tot['A']} in {tot['A_programs']} programs whose exact walk completed, {tot['A_incomplete']} more in {tot['incomplete']} programs whose walk did not (rejected or truncated: our walk order differs, noise)")
-    print(f"# (X) kernel states covered only by states of ours with an exactness mark on a register whose bounds are not the kernel's: {tot['X']} in {tot['X_programs']} programs whose exact walk completed, {tot['X_incomplete']} more in programs whose walk did not")
+    print(f"# (X) kernel states covered only by states of ours with an exactness mark on a register whose bounds are not the kernel's: {tot['X']} in {tot['X_programs']} programs whose exact walk completed, {tot['X_incomplete']} more in programs whose walk did not; {tot['exact_equal']} marked registers found equal to the kernel's")
     print("# (B) locations where ours is strictly coarser (covered): " + ", ".join(f"{k}={v}" for k, v in sorted(coarser.items())))
     return 1 if bad else 0
 
