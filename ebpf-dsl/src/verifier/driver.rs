@@ -99,10 +99,13 @@ impl<'a> Exec<'a> {
         // The state before the instruction when its effect on the sources needs it, in
         // memory kept from one instruction to the next (no allocation).
         let mut before_st: Option<State> = None;
-        let dump_states = self
-            .tracer
-            .as_ref()
-            .is_some_and(|t| t.borrow().states.is_some());
+        // Exactness marks (`super::exact`) are kept by the dump's walk and the 2^29 class's
+        // second walk only.
+        let dump_states = self.exact_decide
+            || self
+                .tracer
+                .as_ref()
+                .is_some_and(|t| t.borrow().states.is_some());
         while let Some(Path {
             mut pc,
             mut st,
