@@ -70,7 +70,9 @@ fn program(rng: &mut Rng) -> String {
         let k = rng.below(100);
         let defined = live.contains(&d);
         if k < 40 && defined {
-            let op = rng.pick(&["+=", "-=", "&=", "|=", "^=", "*=", "<<=", ">>=", "s>>=", "+=", "&=", "|="]);
+            let op = rng.pick(&[
+                "+=", "-=", "&=", "|=", "^=", "*=", "<<=", ">>=", "s>>=", "+=", "&=", "|=",
+            ]);
             let rhs = if op.ends_with("<=") || op.ends_with(">=") {
                 rng.below(if w32 { 32 } else { 64 }).to_string()
             } else if rng.chance(75) {
@@ -80,7 +82,11 @@ fn program(rng: &mut Rng) -> String {
             };
             let _ = writeln!(p, "{w}{dn} {op} {rhs}");
         } else if k < 48 && defined {
-            let _ = writeln!(p, "{d} = {} {d}", rng.pick(&["be16", "be32", "be64", "le16", "le32"]));
+            let _ = writeln!(
+                p,
+                "{d} = {} {d}",
+                rng.pick(&["be16", "be32", "be64", "le16", "le32"])
+            );
         } else if k < 58 {
             let _ = writeln!(p, "{w}{dn} = {w}{sn}");
             live.push(d);
@@ -138,20 +144,24 @@ fn program(rng: &mut Rng) -> String {
     }
     let off = rng.pick(&live);
     if rng.chance(20) {
-        let _ = writeln!(p, "{off} += {}", rng.pick(&[0x1fff_fff0i64, 0x1000_0000, -0x1000_0000, 0x2000_0000]));
+        let _ = writeln!(
+            p,
+            "{off} += {}",
+            rng.pick(&[0x1fff_fff0i64, 0x1000_0000, -0x1000_0000, 0x2000_0000])
+        );
     }
     match rng.below(10) {
         0..=5 => {
-            let _ = write!(p, "r9 += {off}\n");
+            let _ = writeln!(p, "r9 += {off}");
         }
         6..=7 => {
-            let _ = write!(
+            let _ = writeln!(
                 p,
-                "r4 = *(u32 *)(r8 + 0)\nr5 = *(u32 *)(r8 + 4)\nr4 += {off}\nr4 += 8\nif r4 > r5 goto out\n"
+                "r4 = *(u32 *)(r8 + 0)\nr5 = *(u32 *)(r8 + 4)\nr4 += {off}\nr4 += 8\nif r4 > r5 goto out"
             );
         }
         _ => {
-            let _ = write!(p, "r4 = r10\nr4 += {off}\n");
+            let _ = writeln!(p, "r4 = r10\nr4 += {off}");
         }
     }
     p.push_str("out:\nr0 = 2\nexit\n");

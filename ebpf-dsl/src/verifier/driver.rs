@@ -212,9 +212,18 @@ impl<'a> Exec<'a> {
                 let exact_before = dump_states.then(|| st.clone());
                 let mut step = self.step(pc, &mut st)?;
                 if let Some(b) = &exact_before {
-                    super::exact::update(&op, b, &mut st);
+                    let maps = self.input.maps;
+                    let exact_load = |base: &RegVal| match base {
+                        RegVal::Pkt { .. } | RegVal::Ctx { .. } => true,
+                        // 1 << 7: BPF_F_RDONLY_PROG.
+                        RegVal::MapValue { map, .. } => maps
+                            .get(*map as usize)
+                            .is_some_and(|m| m.flags & (1 << 7) == 0),
+                        _ => false,
+                    };
+                    super::exact::update(&op, b, &mut st, &exact_load);
                     if let Step::Branch { other, .. } = &mut step {
-                        super::exact::update(&op, b, other);
+                        super::exact::update(&op, b, other, &exact_load);
                     }
                 }
                 match step {

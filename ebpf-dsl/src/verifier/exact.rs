@@ -12,8 +12,9 @@
 //!   feasible, so a constant of ours is the kernel's constant);
 //! - it is the destination of an ALU instruction on scalars whose inputs were all marked
 //!   (the instruction's transfer is meant to mirror the kernel's for the target);
-//! - it is the destination of a load of a number from memory other than the stack, or of a
-//!   fill from a stack slot that was marked or holds plain bytes;
+//! - it is the destination of a load of a number from a packet, the context or the value of a
+//!   map that is not `BPF_F_RDONLY_PROG` (the kernel reads a frozen one's bytes), or of a fill
+//!   from a stack slot that was marked or holds plain bytes;
 //! - it is the stack slot written by a store of a marked register.
 //!
 //! A conditional jump with a scalar operand clears every mark but the constants' (the kernel
@@ -35,7 +36,8 @@ use super::{KernelVersion, VerifierError};
 pub const EXACT_TARGET: KernelVersion = KernelVersion::new(6, 18);
 
 /// The phrase every pointer arithmetic doubt's message holds (`transfer/alu.rs`).
-pub(crate) const TAINT_PHRASE: &str = "the kernel refuses this only if its own minimum is 2^29 or more";
+pub(crate) const TAINT_PHRASE: &str =
+    "the kernel refuses this only if its own minimum is 2^29 or more";
 
 /// True if `e` is a path's pointer arithmetic doubt (`State::taint`) reported at its end.
 pub(crate) fn is_taint(e: &VerifierError) -> bool {
@@ -201,7 +203,15 @@ fn written_slots(op: &Op, before: &State) -> Option<(usize, u64)> {
 
 /// The marks of `after`, the state after `op` ran on `before` (the path's state before it;
 /// see the module documentation).
-pub(crate) fn update(op: &Op, before: &State, after: &mut State) {
+///
+/// `exact_load` says whether a load of a number through a pointer gives the kernel's bounds
+/// (a packet, the context, the value of a map the kernel cannot read while verifying).
+pub(crate) fn update(
+    op: &Op,
+    before: &State,
+    after: &mut State,
+    exact_load: &dyn Fn(&RegVal) -> bool,
+) {
     let bx = before.exact;
     let mut x = Exact::default();
     let cond_scalar = match op {
@@ -214,7 +224,10 @@ pub(crate) fn update(op: &Op, before: &State, after: &mut State) {
     };
     let same_depth = before.frames.len() == after.frames.len();
     let wr = written_regs(op);
-    let wr_frames = [before.frames.len() - 1, after.frames.len().saturating_sub(1)];
+    let wr_frames = [
+        before.frames.len() - 1,
+        after.frames.len().saturating_sub(1),
+    ];
     let ws = written_slots(op, before);
     // Locations the instruction did not write, whose value did not change, keep their marks
     // (none across a scalar comparison).
@@ -264,8 +277,7 @@ pub(crate) fn update(op: &Op, before: &State, after: &mut State) {
             Op::Alu {
                 op: aop, dst, src, ..
             } => {
-                let dst_ok =
-                    matches!(aop, crate::isa::insn::AluOp::Mov) || marked_scalar(*dst);
+                let dst_ok = matches!(aop, crate::isa::insn::AluOp::Mov) || marked_scalar(*dst);
                 let src_ok = match src {
                     Src::Imm(_) => true,
                     Src::Reg(s) => marked_scalar(*s),
@@ -275,41 +287,44 @@ pub(crate) fn update(op: &Op, before: &State, after: &mut State) {
                 }
             }
             Op::Ldx {
-                size, dst, src, off, ..
+                size,
+                dst,
+                src,
+                off,
+                ..
             } => {
                 let base = &bf.regs[*src as usize];
                 let ok = match base {
-                    RegVal::Stack { .. } => stack_slot(base, *off, size.bytes()).is_some_and(
-                        |(f, i)| {
+                    RegVal::Stack { .. } => {
+                        stack_slot(base, *off, size.bytes()).is_some_and(|(f, i)| {
                             bx.slot(f, i)
                                 || matches!(
                                     before.frames.get(f).and_then(|fr| fr.stack.get(i)),
                                     Some(Slot::Bytes(_))
                                 )
-                        },
-                    ),
-                    RegVal::StackVar { .. } => false,
-                    _ => true,
+                        })
+                    }
+                    other => exact_load(other),
                 };
                 if ok && matches!(af.regs[*dst as usize], RegVal::Scalar(_)) {
                     x.set_reg(fi, *dst as usize);
                 }
             }
             Op::Stx {
-                size, dst, src, off,
-            } => {
-                if marked_scalar(*src) {
-                    if let Some((f, i)) = stack_slot(&bf.regs[*dst as usize], *off, size.bytes())
-                    {
-                        if after
-                            .frames
-                            .get(f)
-                            .and_then(|fr| fr.stack.get(i))
-                            .and_then(slot_scalar)
-                            .is_some()
-                        {
-                            x.set_slot(f, i);
-                        }
+                size,
+                dst,
+                src,
+                off,
+            } if marked_scalar(*src) => {
+                let slot = stack_slot(&bf.regs[*dst as usize], *off, size.bytes());
+                if let Some((f, i)) = slot {
+                    let spilled = after
+                        .frames
+                        .get(f)
+                        .and_then(|fr| fr.stack.get(i))
+                        .and_then(slot_scalar);
+                    if spilled.is_some() {
+                        x.set_slot(f, i);
                     }
                 }
             }
@@ -327,7 +342,13 @@ pub(crate) fn prunes(old: &State, new: &State) -> bool {
     if old.frames.len() != new.frames.len() {
         return false;
     }
-    for (fi, (of, nf)) in old.frames.iter().zip(new.frames.iter()).enumerate().take(FRAMES) {
+    for (fi, (of, nf)) in old
+        .frames
+        .iter()
+        .zip(new.frames.iter())
+        .enumerate()
+        .take(FRAMES)
+    {
         for r in 0..of.regs.len().min(16) {
             if old.exact.reg(fi, r)
                 && (!new.exact.reg(fi, r)

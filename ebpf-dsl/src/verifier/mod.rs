@@ -277,8 +277,8 @@ mod deps;
 mod deps_call;
 pub(crate) mod domain;
 mod driver;
-pub mod exact;
 pub mod dump;
+pub mod exact;
 pub mod helpers;
 mod lock_layout;
 mod mask;
@@ -777,17 +777,14 @@ pub(crate) fn verify_with_tracer(
     transfer::check_exception_cb(input, &ops)?;
     transfer::check_direct_value_refs(input)?;
     transfer::check_lock_maps(input, &map_refs)?;
-    let mut ex =
-        context::Exec::new(input, &ops, &cfg, map_refs.clone()).with_trust(trust.clone());
+    let mut ex = context::Exec::new(input, &ops, &cfg, map_refs.clone()).with_trust(trust.clone());
     ex.tracer = tracer;
     match ex.run(exact_pruning, every_prune_point) {
         // The 2^29 class (`exact`): the path failed only for an offset whose minimum this
         // verifier could not show is the kernel's; a second walk that knows which bounds are
         // exactly the kernel's and prunes only on equal ones decides as the kernel does.
         Err(first)
-            if !exact_pruning
-                && input.kernel == exact::EXACT_TARGET
-                && exact::is_taint(&first) =>
+            if !exact_pruning && input.kernel == exact::EXACT_TARGET && exact::is_taint(&first) =>
         {
             let mut ex = context::Exec::new(input, &ops, &cfg, map_refs).with_trust(trust.clone());
             ex.exact_decide = true;
