@@ -10,7 +10,8 @@
 //! the kernel refuses fails the test. Needs root; skips with a message otherwise unless
 //! `CI=true`.
 //!
-//! `OFFSET_FUZZ_SEED=n OFFSET_FUZZ_PROGRAMS=m` explores other programs.
+//! `OFFSET_FUZZ_SEED=n OFFSET_FUZZ_PROGRAMS=m` explores other programs; `OFFSET_FUZZ_DUMP=DIR`
+//! writes them there too (for `tools/state-compare/fuzz_exact.sh`).
 
 use xsk_testkit::kernel_tests;
 
@@ -172,7 +173,18 @@ fn offsets_near_2_pow_29_agree_with_the_kernel() {
     let seed = common::env_num("OFFSET_FUZZ_SEED").unwrap_or(0x2_0000_0029);
     let count = common::env_num("OFFSET_FUZZ_PROGRAMS").unwrap_or(2000) as usize;
     let mut rng = Rng(seed);
-    common::fuzz_against_kernel("offset fuzz", "offfuzz", seed, count, || program(&mut rng));
+    // `OFFSET_FUZZ_DUMP=DIR`: each program is also written there (`N.s`), for the state
+    // oracle (`tools/state-compare`), which compares every exactness mark with the kernel.
+    let dump = std::env::var_os("OFFSET_FUZZ_DUMP").map(std::path::PathBuf::from);
+    let mut n = 0usize;
+    common::fuzz_against_kernel("offset fuzz", "offfuzz", seed, count, || {
+        let p = program(&mut rng);
+        if let Some(d) = &dump {
+            let _ = std::fs::write(d.join(format!("{n}.s")), &p);
+        }
+        n += 1;
+        p
+    });
 }
 
 kernel_tests! {

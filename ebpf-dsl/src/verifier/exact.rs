@@ -39,6 +39,31 @@ pub const EXACT_TARGET: KernelVersion = KernelVersion::new(6, 18);
 pub(crate) const TAINT_PHRASE: &str =
     "the kernel refuses this only if its own minimum is 2^29 or more";
 
+/// The message of a pointer arithmetic doubt (`Exec::taint`, `transfer/alu.rs`): what was added to what, the
+/// bounds that reach 2^29, why the kernel may still accept it, and the two ways out (a tighter
+/// bound, or the scalpel's trusted range around the instruction and its result's uses).
+pub(crate) fn taint_message(
+    dst: u8,
+    s: &super::domain::scalar::Scalar,
+    ptr: &str,
+    result: Option<&super::domain::scalar::Scalar>,
+) -> String {
+    let (what, v) = match result {
+        None => (format!("the offset's maximum ({}) reaches 2^29", s.smax), s),
+        Some(v) => (
+            format!(
+                "the pointer's variable offset after it ({v}) has a maximum ({}) that reaches 2^29",
+                v.smax
+            ),
+            v,
+        ),
+    };
+    format!(
+        "adding {s} to {ptr}: {what} while its minimum here is {}; the kernel refuses this only if its own minimum is 2^29 or more, and its bounds can be tighter than this verifier's (it may know more of how the value was computed), so the kernel may well accept it and this verifier cannot tell (for the 6.18 target it walks such a program a second time knowing which bounds are exactly the kernel's, and this offset's were not, or that walk ran out of budget). Bound the offset first (e.g. `rX &= 0xffff` or a comparison), or, if the kernel accepts the program, take this instruction and the uses of r{dst} after it on trust: `trust_begin_<name>:` before it, `trust_end_<name>:` after the last use (labels of a text program; `ebpf-dsl disasm` turns an ELF object into one)",
+        v.smin
+    )
+}
+
 /// True if `e` is a path's pointer arithmetic doubt (`State::taint`) reported at its end.
 pub(crate) fn is_taint(e: &VerifierError) -> bool {
     e.message.contains(TAINT_PHRASE)
@@ -274,6 +299,14 @@ pub(crate) fn update(
             bx.reg(fi, r as usize) && matches!(bf.regs.get(r as usize), Some(RegVal::Scalar(_)))
         };
         match op {
+            // Not `wX s>>= k`: this verifier's 32-bit arithmetic shift loses known bits the
+            // kernel's `tnum_arshift` on the low half keeps (found by the oracle over
+            // `verifier_offset_fuzz`'s programs).
+            Op::Alu {
+                is64, op: aop, dst, ..
+            } if !is64 && *aop == crate::isa::insn::AluOp::Arsh => {
+                let _ = dst;
+            }
             Op::Alu {
                 op: aop, dst, src, ..
             } => {

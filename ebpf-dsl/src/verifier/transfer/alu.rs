@@ -643,7 +643,10 @@ impl<'a> Exec<'a> {
         result: Option<&Scalar>,
     ) {
         if st.taint.is_none() {
-            st.taint = Some((pc, taint_message(dst, s, &self.describe(p), result)));
+            st.taint = Some((
+                pc,
+                crate::verifier::exact::taint_message(dst, s, &self.describe(p), result),
+            ));
         }
     }
 
@@ -651,26 +654,6 @@ impl<'a> Exec<'a> {
         self.set(st, dst, v);
         Ok(())
     }
-}
-
-/// The message of a pointer arithmetic doubt ([`Exec::taint`]): what was added to what, the
-/// bounds that reach 2^29, why the kernel may still accept it, and the two ways out (a tighter
-/// bound, or the scalpel's trusted range around the instruction and its result's uses).
-fn taint_message(dst: u8, s: &Scalar, ptr: &str, result: Option<&Scalar>) -> String {
-    let (what, v) = match result {
-        None => (format!("the offset's maximum ({}) reaches 2^29", s.smax), s),
-        Some(v) => (
-            format!(
-                "the pointer's variable offset after it ({v}) has a maximum ({}) that reaches 2^29",
-                v.smax
-            ),
-            v,
-        ),
-    };
-    format!(
-        "adding {s} to {ptr}: {what} while its minimum here is {}; the kernel refuses this only if its own minimum is 2^29 or more, and its bounds can be tighter than this verifier's (it may know more of how the value was computed), so the kernel may well accept it and this verifier cannot tell (for the 6.18 target it walks such a program a second time knowing which bounds are exactly the kernel's, and this offset's were not, or that walk ran out of budget). Bound the offset first (e.g. `rX &= 0xffff` or a comparison), or, if the kernel accepts the program, take this instruction and the uses of r{dst} after it on trust: `trust_begin_<name>:` before it, `trust_end_<name>:` after the last use (labels of a text program; `ebpf-dsl disasm` turns an ELF object into one)",
-        v.smin
-    )
 }
 
 /// The kernel's checks of an immediate operand (`check_alu_op`): no division by the constant
