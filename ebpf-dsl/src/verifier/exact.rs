@@ -409,3 +409,139 @@ pub(crate) fn prunes(old: &State, new: &State) -> bool {
     }
     true
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::isa::insn::{AluOp, JmpOp, Size};
+    use crate::verifier::domain::scalar::Scalar;
+
+    fn word() -> RegVal {
+        RegVal::Scalar(Scalar::of_size(4))
+    }
+
+    fn alu(dst: u8, src: Src, op: AluOp) -> Op {
+        Op::Alu {
+            is64: true,
+            op,
+            dst,
+            src,
+            off: 0,
+            imm: 0,
+        }
+    }
+
+    fn marked_after(op: &Op, before: &State, after_regs: &[(usize, RegVal)]) -> State {
+        let mut after = before.clone();
+        for (r, v) in after_regs {
+            after.frames[0].regs[*r] = *v;
+        }
+        update(op, before, &mut after, &|_| true);
+        after
+    }
+
+    #[test]
+    fn a_result_of_marked_inputs_is_marked_and_an_unwritten_register_keeps_its_mark() {
+        let mut st = crate::verifier::initial_state();
+        st.frames[0].regs[6] = word();
+        st.frames[0].regs[7] = word();
+        st.exact.set_reg(0, 6);
+        // r6 += r7 with r7 unmarked: the result is not marked.
+        let op = alu(6, Src::Reg(7), AluOp::Add);
+        let sum = RegVal::Scalar(Scalar::of_size(4).add(&Scalar::of_size(4)));
+        let after = marked_after(&op, &st, &[(6, sum)]);
+        assert!(!after.exact.reg(0, 6));
+        // r6 &= 0xff: marked input, constant operand: marked; r7 untouched, still unmarked.
+        let op = alu(6, Src::Imm(0xff), AluOp::And);
+        let after = marked_after(&op, &st, &[(6, RegVal::Scalar(Scalar::of_size(1)))]);
+        assert!(after.exact.reg(0, 6) && !after.exact.reg(0, 7));
+        // r7 = r6 with the same bounds as before: written, so r7 takes r6's mark, and r6
+        // (linked now, same bounds) keeps its own.
+        let op = alu(7, Src::Reg(6), AluOp::Mov);
+        let after = marked_after(&op, &st, &[]);
+        assert!(after.exact.reg(0, 7) && after.exact.reg(0, 6));
+        // r6 = r7 (unmarked) with the same bounds as r6 had: written, not marked.
+        let op = alu(6, Src::Reg(7), AluOp::Mov);
+        let after = marked_after(&op, &st, &[]);
+        assert!(!after.exact.reg(0, 6));
+    }
+
+    #[test]
+    fn a_comparison_of_numbers_drops_every_mark_but_the_constants() {
+        let mut st = crate::verifier::initial_state();
+        st.frames[0].regs[6] = word();
+        st.frames[0].regs[7] = RegVal::Scalar(Scalar::konst(5));
+        st.exact.set_reg(0, 6);
+        st.exact.set_reg(0, 7);
+        let op = Op::Cond {
+            is64: true,
+            op: JmpOp::Jgt,
+            dst: 8,
+            src: Src::Imm(3),
+            target: 0,
+        };
+        st.frames[0].regs[8] = word();
+        let after = marked_after(&op, &st, &[]);
+        assert!(!after.exact.reg(0, 6) && after.exact.reg(0, 7));
+        // A null check of a pointer compares no number: marks stay.
+        st.frames[0].regs[8] = RegVal::Ctx { off: 0 };
+        let op = Op::Cond {
+            is64: true,
+            op: JmpOp::Jeq,
+            dst: 8,
+            src: Src::Imm(0),
+            target: 0,
+        };
+        let after = marked_after(&op, &st, &[]);
+        assert!(after.exact.reg(0, 6));
+    }
+
+    #[test]
+    fn a_spill_of_a_marked_register_marks_the_slot_and_a_fill_of_it_the_register() {
+        let mut st = crate::verifier::initial_state();
+        st.frames[0].regs[6] = word();
+        st.exact.set_reg(0, 6);
+        let op = Op::Stx {
+            size: Size::DW,
+            dst: 10,
+            src: 6,
+            off: -16,
+        };
+        let mut after = st.clone();
+        if let Some(s) = after.frames[0].stack.iter_mut().nth(62) {
+            *s = Slot::Spill(word());
+        }
+        update(&op, &st, &mut after, &|_| true);
+        assert!(after.exact.slot(0, 62));
+        let op = Op::Ldx {
+            size: Size::DW,
+            sx: false,
+            dst: 3,
+            src: 10,
+            off: -16,
+        };
+        let before = after.clone();
+        let mut filled = after;
+        filled.frames[0].regs[3] = word();
+        update(&op, &before, &mut filled, &|_| true);
+        assert!(filled.exact.reg(0, 3) && filled.exact.slot(0, 62));
+    }
+
+    #[test]
+    fn a_checkpoint_prunes_only_a_state_marked_alike() {
+        let mut old = crate::verifier::initial_state();
+        old.frames[0].regs[6] = word();
+        let mut new = old.clone();
+        assert!(prunes(&old, &new));
+        old.exact.set_reg(0, 6);
+        assert!(!prunes(&old, &new), "old's mark is not new's");
+        new.exact.set_reg(0, 6);
+        assert!(prunes(&old, &new));
+        new.frames[0].regs[6] = RegVal::Scalar(Scalar::of_size(1));
+        assert!(!prunes(&old, &new), "marked, but other bounds");
+        // A mark of new alone does not matter: old's paths mark less.
+        let (mut a, b) = (crate::verifier::initial_state(), new.clone());
+        a.frames[0].regs[6] = RegVal::Scalar(Scalar::of_size(1));
+        assert!(prunes(&a, &b));
+    }
+}
