@@ -11,10 +11,12 @@
 //! - it holds a constant (the kernel's bounds are never wider than ours and the path is
 //!   feasible, so a constant of ours is the kernel's constant);
 //! - it is the destination of an ALU instruction on scalars whose inputs were all marked
-//!   (the instruction's transfer is meant to mirror the kernel's for the target);
+//!   (the instruction's transfer is meant to mirror the kernel's for the target), other than
+//!   a 32-bit arithmetic shift (ours is coarser), a division, a modulo, a negation or a
+//!   sign-extending move (not exercised enough by the oracle and the fuzzer to claim them);
 //! - it is the destination of a load of a number from a packet, the context or the value of a
-//!   map that is not `BPF_F_RDONLY_PROG` (the kernel reads a frozen one's bytes), or of a fill
-//!   from a stack slot that was marked or holds plain bytes;
+//!   map that is not `BPF_F_RDONLY_PROG` (the kernel reads a frozen one's bytes), not
+//!   sign-extending, or of a fill from a stack slot that was marked or holds plain bytes;
 //! - it is the stack slot written by a store of a marked register.
 //!
 //! A conditional jump with a scalar operand clears every mark but the constants' (the kernel
@@ -72,6 +74,7 @@ use core::hash::{Hash, Hasher};
 
 use super::domain::state::{RegVal, Slot, State, SLOTS};
 use super::ops::{Op, Src};
+use crate::isa::insn::AluOp;
 
 /// Frames tracked (the kernel's `MAX_CALL_FRAMES`).
 const FRAMES: usize = 8;
@@ -302,15 +305,16 @@ pub(crate) fn update(
             // Not `wX s>>= k`: this verifier's 32-bit arithmetic shift loses known bits the
             // kernel's `tnum_arshift` on the low half keeps (found by the oracle over
             // `verifier_offset_fuzz`'s programs).
-            Op::Alu {
-                is64, op: aop, dst, ..
-            } if !is64 && *aop == crate::isa::insn::AluOp::Arsh => {
-                let _ = dst;
-            }
+            Op::Alu { is64, op: aop, .. } if !is64 && *aop == AluOp::Arsh => {}
+            // Nor a division, a modulo, a negation or a sign-extending move: neither the
+            // oracle's corpora nor the fuzzer exercise them enough to claim them.
+            Op::Alu { op: aop, off, .. }
+                if matches!(aop, AluOp::Div | AluOp::Mod | AluOp::Neg)
+                    || (*aop == AluOp::Mov && *off != 0) => {}
             Op::Alu {
                 op: aop, dst, src, ..
             } => {
-                let dst_ok = matches!(aop, crate::isa::insn::AluOp::Mov) || marked_scalar(*dst);
+                let dst_ok = matches!(aop, AluOp::Mov) || marked_scalar(*dst);
                 let src_ok = match src {
                     Src::Imm(_) => true,
                     Src::Reg(s) => marked_scalar(*s),
@@ -319,12 +323,13 @@ pub(crate) fn update(
                     x.set_reg(fi, *dst as usize);
                 }
             }
+            // Not a sign-extending load (`ldsx`): not exercised enough to claim it.
             Op::Ldx {
                 size,
                 dst,
                 src,
                 off,
-                ..
+                sx: false,
             } => {
                 let base = &bf.regs[*src as usize];
                 let ok = match base {
@@ -413,7 +418,8 @@ pub(crate) fn prunes(old: &State, new: &State) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::isa::insn::{AluOp, JmpOp, Size};
+    use crate::isa::insn::AluOp;
+    use crate::isa::insn::{JmpOp, Size};
     use crate::verifier::domain::scalar::Scalar;
 
     fn word() -> RegVal {
