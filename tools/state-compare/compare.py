@@ -6,6 +6,8 @@ covered by a state our static verifier reached there? See README.md.
                                   (ebpf-dsl check --dump-states) in DIR
   compare.py KLOG OURS            one pair
   compare.py --self-test          the tool must flag a hand-written over-precise state
+  --exact                         an (X) report (a register marked exact whose bounds are not
+                                  the kernel's in every covering state) fails the run too
 
 Exit status 1 if a kernel state is not covered (an (A) report) in a pair whose exact walk
 completed; the summary table goes to stdout, each (A) report with the first locations that
@@ -369,7 +371,7 @@ def compare_pair(ktext, otext, all_regs=False):
     live = {} if all_regs else klog.live_regs(ktext)
     ours, end, truncated = load_ours(otext)
     mapping = pc_map(ktext, ours.prog)
-    res = {"kernel_states": 0, "uncovered": [], "coarser": Counter(), "complete": end is not None and end.get("end") == "accept" and not truncated, "end": end, "truncated": truncated}
+    res = {"kernel_states": 0, "uncovered": [], "coarser": Counter(), "inexact": [], "exact_equal": 0, "complete": end is not None and end.get("end") == "accept" and not truncated, "end": end, "truncated": truncated}
     seen = set()
     for o in obs:
         pc, depth, regs, stack, sure = o
@@ -380,10 +382,19 @@ def compare_pair(ktext, otext, all_regs=False):
         res["kernel_states"] += 1
         cands = ours.get((map_pc(mapping, pc), depth), [])
         best = None
+        # (X): the covering states of ours whose exactness marks all disagree somewhere.
+        inexact = None
         for i, c in enumerate(cands):
             fails, coarser = covers(c, o, live.get(pc))
             if not fails:
+                wrong = exact_differences(c, o, live.get(pc))
+                if wrong:
+                    if inexact is None or len(wrong) < len(inexact):
+                        inexact = wrong
+                    continue
                 best = None
+                inexact = None
+                res["exact_equal"] += exact_count(c, o, live.get(pc))
                 for loc in coarser:
                     res["coarser"][loc[:2] if loc.startswith("r") else "fp"] += 1
                 # The next kernel states there are most often covered by the same one of ours
@@ -393,10 +404,39 @@ def compare_pair(ktext, otext, all_regs=False):
             if best is None or len(fails) < len(best):
                 best = fails
         else:
+            if inexact is not None:
+                res["inexact"].append((pc, depth, inexact))
+                continue
             if not cands:
                 best = ["instruction never reached by ours at this call depth"]
             res["uncovered"].append((pc, depth, best))
     return res
+
+
+def exact_count(ours, kobs, live=None):
+    """How many registers of ``ours`` marked exact were compared with the kernel's."""
+    _, _, kregs, _, _ = kobs
+    return sum(1 for r, kv in kregs.items()
+               if r != 10 and (live is None or r in live) and kv is not klog.NOT_INIT
+               and kv.get("t") == "scalar" and not kv.get("fork")
+               and (ours["regs"].get(str(r)) or {}).get("x"))
+
+
+def exact_differences(ours, kobs, live=None):
+    """The registers of our state ``ours`` marked exact (``"x":1``, the verifier's belief that
+    they hold exactly the kernel's bounds on this path) whose bounds are not the kernel's in
+    the observation ``kobs``."""
+    _, _, kregs, _, _ = kobs
+    wrong = []
+    for r, kv in kregs.items():
+        if r == 10 or (live is not None and r not in live):
+            continue
+        ov = ours["regs"].get(str(r))
+        if not ov or not ov.get("x") or kv is klog.NOT_INIT or kv.get("t") != "scalar" or kv.get("fork"):
+            continue
+        if not scalar_equal(ov, kv):
+            wrong.append(f"r{r}: ours exact {brief(ov)} kernel {brief(kv)}")
+    return wrong
 
 
 def report(name, res, out):
@@ -405,6 +445,9 @@ def report(name, res, out):
     tag = "(A)" if res["complete"] else "(A?)"
     for pc, depth, fails in res["uncovered"][:5]:
         out.append(f"  {tag} {name}: insn {pc} (depth {depth}): " + "; ".join(fails[:3]))
+    xtag = "(X)" if res["complete"] else "(X?)"
+    for pc, depth, wrong in res["inexact"][:5]:
+        out.append(f"  {xtag} {name}: insn {pc} (depth {depth}): " + "; ".join(wrong[:3]))
 
 
 def main(argv):
@@ -417,7 +460,9 @@ def main(argv):
             d = first_difference(fk.read(), fo.read())
         print("no difference" if d is None else f"insn {d[0]} (depth {d[1]}): " + "; ".join(d[2]))
         return 0
-    argv = [a for a in argv if a != "--all-regs"]
+    # --exact: an (X) report fails the run as an (A) one does.
+    exact_fatal = 1 if "--exact" in argv else 0
+    argv = [a for a in argv if a not in ("--all-regs", "--exact")]
     pairs = []
     if argv and argv[0] == "--dir":
         d = argv[1]
@@ -452,11 +497,20 @@ def main(argv):
                 bad += 1
             else:
                 tot["A_incomplete"] += len(res["uncovered"])
+        tot["exact_equal"] += res["exact_equal"]
+        if res["inexact"]:
+            if res["complete"]:
+                tot["X"] += len(res["inexact"])
+                tot["X_programs"] += 1
+                bad += exact_fatal
+            else:
+                tot["X_incomplete"] += len(res["inexact"])
         if not res["complete"]:
             tot["incomplete"] += 1
     print("\n".join(lines))
     print(f"# {tot['skipped']} pairs skipped for their size")
     print(f"# {tot['programs']} programs, {tot['states']} kernel states compared; (A) not covered: {tot['A']} in {tot['A_programs']} programs whose exact walk completed, {tot['A_incomplete']} more in {tot['incomplete']} programs whose walk did not (rejected or truncated: our walk order differs, noise)")
+    print(f"# (X) kernel states covered only by states of ours with an exactness mark on a register whose bounds are not the kernel's: {tot['X']} in {tot['X_programs']} programs whose exact walk completed, {tot['X_incomplete']} more in programs whose walk did not; {tot['exact_equal']} marked registers found equal to the kernel's")
     print("# (B) locations where ours is strictly coarser (covered): " + ", ".join(f"{k}={v}" for k, v in sorted(coarser.items())))
     return 1 if bad else 0
 
@@ -562,7 +616,14 @@ def self_test():
         narrow.append(compare_pair(SELF_LOG_NARROW, ours))
     ok = ok and narrow[0]["kernel_states"] == 2 and not narrow[0]["uncovered"]
     ok = ok and [u[0] for u in narrow[1]["uncovered"]] == [1]
-    print("self test:", "ok" if ok else f"FAILED {good} {bad} {ptr} {o} {lay} {narrow}")
+    # Exactness marks: a marked register must equal the kernel's, not merely cover it.
+    marked = dict(u32, x=1)
+    wide = dict(klog.unknown_scalar(), x=1)
+    same_x = compare_pair(SELF_LOG, SELF_OURS_GOOD % (five, five, json.dumps(marked)))
+    wide_x = compare_pair(SELF_LOG, SELF_OURS_GOOD % (five, five, json.dumps(wide)))
+    ok = ok and not same_x["inexact"] and not same_x["uncovered"]
+    ok = ok and [u[0] for u in wide_x["inexact"]] == [2] and not wide_x["uncovered"]
+    print("self test:", "ok" if ok else f"FAILED {good} {bad} {ptr} {o} {lay} {narrow} {same_x} {wide_x}")
     return 0 if ok else 1
 
 

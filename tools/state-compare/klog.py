@@ -321,6 +321,7 @@ def parse(text):
     frames = [Frame()]
     pending = None  # "callee" / "caller" / "return": the next location line's meaning
     started = False
+    fork_at = None
     for line in text.splitlines():
         if line.startswith("func#") or line.startswith("Live regs") or line.startswith("     "):
             continue
@@ -346,6 +347,9 @@ def parse(text):
             while len(frames) < depth:
                 frames.insert(0, Frame())
             started = True
+            # `from X to X`: a path the kernel forked at an ALU instruction
+            # (`maybe_fork_scalars`), its destination narrowed before the instruction runs.
+            fork_at = int(m.group(1)) if m.group(1) == m.group(2) else None
             continue
         if line == "caller:":
             pending = "caller"
@@ -388,6 +392,14 @@ def parse(text):
                 started = True
             f = frames[-1]
             regs = {r: v for r, v in f.regs.items() if v is not None}
+            d = re.match(r"^[rw](\d+) ", insn)
+            if fork_at == pc and code & 7 in (4, 7) and d and int(d.group(1)) in regs:
+                # Tagged for the exactness check (the state before the instruction has no
+                # twin in ours: our fork happens at the instruction).
+                r = int(d.group(1))
+                if regs[r] is not NOT_INIT:
+                    regs[r] = dict(regs[r], fork=True)
+            fork_at = None
             # A slot whose value became uncertain stays, as None (compared with nothing).
             stack = dict(f.stack)
             obs.append((pc, len(frames), regs, stack, not f.unsure_stack))

@@ -89,6 +89,9 @@ pub(crate) struct Exec<'a> {
     /// Per load, store or atomic instruction: the kinds of base pointer the verified paths
     /// reached it with, each with its description (`transfer/same_insn.rs`).
     pub(crate) ptr_types: HashMap<usize, Vec<(super::domain::ptr_key::PtrKey, String)>>,
+    /// The second walk of the 2^29 class (`super::exact`): exactness marks are kept, and an
+    /// offset marked exact is judged by its own minimum instead of tainting the path.
+    pub(crate) exact_decide: bool,
 }
 
 impl<'a> Exec<'a> {
@@ -125,6 +128,7 @@ impl<'a> Exec<'a> {
             prune_tables: None,
             alloc_call_types: HashMap::new(),
             ptr_types: HashMap::new(),
+            exact_decide: false,
         }
         .with_inner_maps()
     }

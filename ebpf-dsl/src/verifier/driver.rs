@@ -99,10 +99,13 @@ impl<'a> Exec<'a> {
         // The state before the instruction when its effect on the sources needs it, in
         // memory kept from one instruction to the next (no allocation).
         let mut before_st: Option<State> = None;
-        let dump_states = self
-            .tracer
-            .as_ref()
-            .is_some_and(|t| t.borrow().states.is_some());
+        // Exactness marks (`super::exact`) are kept by the dump's walk and the 2^29 class's
+        // second walk only.
+        let dump_states = self.exact_decide
+            || self
+                .tracer
+                .as_ref()
+                .is_some_and(|t| t.borrow().states.is_some());
         while let Some(Path {
             mut pc,
             mut st,
@@ -113,6 +116,16 @@ impl<'a> Exec<'a> {
             loop {
                 self.processed += 1;
                 self.seen[pc] = true;
+                // The dump's exactness marks: a loop head where the kernel may widen
+                // imprecise scalars (`widen_imprecise_scalars`) keeps none.
+                if dump_states
+                    && self.cfg.prune_point[pc]
+                    && (super::cfg::is_iter_next(&self.ops[pc])
+                        || matches!(self.ops[pc], Op::MayGoto { .. })
+                        || super::cfg::calls_back(&self.ops[pc]))
+                {
+                    super::exact::clear(&mut st);
+                }
                 if matches!(self.ops[pc], Op::LdImm64 { .. }) && pc + 1 < self.seen.len() {
                     self.seen[pc + 1] = true;
                 }
@@ -196,7 +209,24 @@ impl<'a> Exec<'a> {
                     None
                 };
                 ex.defer_marks(parent, before.read, before.demand);
-                match self.step(pc, &mut st)? {
+                let exact_before = dump_states.then(|| st.clone());
+                let mut step = self.step(pc, &mut st)?;
+                if let Some(b) = &exact_before {
+                    let maps = self.input.maps;
+                    let exact_load = |base: &RegVal| match base {
+                        RegVal::Pkt { .. } | RegVal::Ctx { .. } => true,
+                        // 1 << 7: BPF_F_RDONLY_PROG.
+                        RegVal::MapValue { map, .. } => maps
+                            .get(*map as usize)
+                            .is_some_and(|m| m.flags & (1 << 7) == 0),
+                        _ => false,
+                    };
+                    super::exact::update(&op, b, &mut st, &exact_load);
+                    if let Step::Branch { other, .. } = &mut step {
+                        super::exact::update(&op, b, other, &exact_load);
+                    }
+                }
+                match step {
                     Step::Next(n) => {
                         deps::after(&dop, &before, snapshot, &st, &mut d);
                         if let Some(m) = before.cond {
@@ -215,6 +245,9 @@ impl<'a> Exec<'a> {
                         let iter_next = super::cfg::is_iter_next(&op);
                         if matches!(op, Op::MayGoto { .. }) || iter_next {
                             ex.widen_may_goto(pc, parent, &mut other);
+                            if dump_states {
+                                super::exact::clear(&mut other);
+                            }
                         }
                         if matches!(
                             op,
@@ -227,6 +260,9 @@ impl<'a> Exec<'a> {
                             // from a fresh state, as the kernel's `push_async_cb` (no parent
                             // state: nothing it reads or demands goes back to the caller's).
                             deps::after(&op, &before, snapshot, &st, &mut d);
+                            if dump_states {
+                                super::exact::clear(&mut other);
+                            }
                             pending.push(Path {
                                 pc: other_pc,
                                 st: other,
@@ -280,6 +316,9 @@ impl<'a> Exec<'a> {
                         // unfinished checkpoint at the callsite, the path's own last one
                         // included (no new one was stored at the callsite yet).
                         ex.widen_may_goto(callsite, None, &mut st);
+                        if dump_states {
+                            super::exact::clear(&mut st);
+                        }
                         pc = callsite;
                     }
                 }

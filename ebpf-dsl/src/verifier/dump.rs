@@ -18,7 +18,9 @@
 //! with the kernel's names for the kinds (`ctx`, `fp`, `pkt`, `pkt_meta`, `pkt_end`,
 //! `map_ptr`, `map_value`, `map_value_or_null`, `mem`, `mem_or_null`, ...). A slot: its eight
 //! bytes as the kernel prints them (`m` unknown, `0` zero), or `{"spill":REG}`, or
-//! `{"part":SCALAR,"n":SIZE,"zero":MASK}` (a narrow spill); unknown slots are left out.
+//! `{"part":SCALAR,"n":SIZE,"zero":MASK}` (a narrow spill); unknown slots are left out. A
+//! scalar register the walk believes holds exactly the kernel's bounds (`super::exact`) has
+//! `"x":1`.
 
 use std::fmt::Write as _;
 
@@ -81,6 +83,12 @@ pub(crate) fn state_line(out: &mut String, pc: usize, st: &State) {
         first = false;
         let _ = write!(out, "\"{r}\":");
         reg(out, v);
+        // An exactness mark (`super::exact`): `{...,"x":1}` on a scalar believed to hold
+        // exactly the kernel's bounds.
+        if matches!(v, RegVal::Scalar(_)) && st.exact.reg(st.frames.len() - 1, r) {
+            out.pop();
+            out.push_str(",\"x\":1}");
+        }
     }
     out.push_str("},\"stack\":{");
     let mut first = true;

@@ -96,16 +96,33 @@
 //!
 //! It is stricter than the kernel in places: a variable offset into the context, arithmetic
 //! on a lookup result before the null check, helper memory through a variable stack offset,
-//! pointer arithmetic with an offset whose maximum reaches 2^29 (the kernel refuses it when it
-//! can prove the minimum does; the path is refused at its end unless an access fails first).
-//! The kernel's bounds are never wider than this verifier's but may be tighter, so only a
-//! maximum below 2^29 proves the kernel's minimum is; accepting on this verifier's minimum
-//! would need its bounds to be *exactly* the kernel's, and pruning to keep them so: the kernel's
-//! rule is not monotone (a narrower offset can be refused where a wider one passes, and the
-//! kernel itself then accepts or refuses depending on which it walks first: the rule cases
-//! `alu_big_offset_order_*`), so a path could be pruned only by a state whose exact offsets,
-//! and every value feeding them, are equal to its own, not merely wider. The message names the
-//! `trust_begin_` / `trust_end_` labels for a program the kernel accepts.
+//! and, except for the 6.18 target, pointer arithmetic with an offset whose maximum reaches
+//! 2^29 (the kernel refuses it when *its* minimum does). The kernel's bounds are never wider
+//! than this verifier's but may be tighter, so only a maximum below 2^29 proves the kernel's
+//! minimum is: such a path is "tainted" and refused at its end unless an access fails first.
+//! The rule is not monotone (a narrower offset can be refused where a wider one passes, and
+//! the kernel itself then accepts or refuses depending on which it walks first: the rule
+//! cases `alu_big_offset_order_*`), so it cannot be decided on covering bounds alone.
+//!
+//! For the 6.18 target, a program whose only failure is such a taint is walked a second time
+//! ([`exact`]): each scalar carries a mark "these bounds are exactly the kernel's on this
+//! path", kept by difference (a location keeps its mark only if the instruction did not write
+//! it; a written one is marked only when it is a constant, the result of an ALU instruction on
+//! marked inputs, a load of a number from a packet, the context or a map value the kernel
+//! cannot read while verifying, a fill of a marked or plain stack slot, or a spill of a marked
+//! register); a comparison of numbers, a loop head where the kernel may widen imprecise
+//! scalars (`may_goto`, iterators, callbacks) and a new frame drop them. That walk prunes a
+//! state only by a checkpoint that covers it on every location *and* whose marked values are
+//! marked with the same bounds in it, so every path the kernel walks is walked there with the
+//! kernel's bounds on every marked location. A marked offset is then judged as the kernel
+//! judges it (its minimum), and the pointer's variable offset after it passes when this
+//! verifier's maximum of the pointer's part plus the offset's minimum is below 2^29 (the
+//! kernel's minimum cannot be larger). The walk's own failure is the verdict; out of budget
+//! (the kernel's instruction limit), the taint stands. The marks are checked against the
+//! kernel's states by the state oracle (`tools/state-compare/compare.py`'s (X) reports: none
+//! over the rule cases and the kernel selftests) and by `tests/tests/verifier_offset_fuzz.rs`.
+//! Other targets keep the taint: their transfers were not checked live. The taint's message
+//! names the `trust_begin_` / `trust_end_` labels for a program the kernel accepts.
 //!
 //! ## Kernel structures through BTF pointers
 //!
@@ -282,6 +299,7 @@ mod deps_call;
 pub(crate) mod domain;
 mod driver;
 pub mod dump;
+pub mod exact;
 pub mod helpers;
 mod lock_layout;
 mod mask;
@@ -790,10 +808,26 @@ pub(crate) fn verify_with_tracer(
     transfer::check_exception_cb(input, &ops)?;
     transfer::check_direct_value_refs(input)?;
     transfer::check_lock_maps(input, &map_refs)?;
-    let mut ex = context::Exec::new(input, &ops, &cfg, map_refs).with_trust(trust.clone());
+    let mut ex = context::Exec::new(input, &ops, &cfg, map_refs.clone()).with_trust(trust.clone());
     ex.tracer = tracer;
-    ex.run(exact_pruning, every_prune_point)
-        .map_err(|e| vec![e])
+    match ex.run(exact_pruning, every_prune_point) {
+        // The 2^29 class (`exact`): the path failed only for an offset whose minimum this
+        // verifier could not show is the kernel's; a second walk that knows which bounds are
+        // exactly the kernel's and prunes only on equal ones decides as the kernel does.
+        Err(first)
+            if !exact_pruning && input.kernel == exact::EXACT_TARGET && exact::is_taint(&first) =>
+        {
+            let mut ex = context::Exec::new(input, &ops, &cfg, map_refs).with_trust(trust.clone());
+            ex.exact_decide = true;
+            match ex.run(true, false) {
+                Ok(report) => Ok(report),
+                // Out of budget: the first walk's doubt stands.
+                Err(second) if second.rule == Rule::Complexity => Err(vec![first]),
+                Err(second) => Err(vec![second]),
+            }
+        }
+        r => r.map_err(|e| vec![e]),
+    }
 }
 
 /// Which map (index into [`VerifyInput::maps`]) and which kind of reference each relocated
@@ -836,6 +870,7 @@ pub(crate) fn initial_state() -> State {
         may_goto_depth: 0,
         lock: None,
         rcu: false,
+        exact: exact::Exact::default(),
     }
 }
 

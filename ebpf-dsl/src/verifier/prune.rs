@@ -627,7 +627,10 @@ impl Explorer {
                             false
                         })
                 }
-                None if self.exact => covers_calls(old, st, live_static, &self.local_calls),
+                None if self.exact => {
+                    covers_calls(old, st, live_static, &self.local_calls)
+                        && super::exact::prunes(old, st)
+                }
                 None => {
                     // Marks that may still grow: every location counts (the kernel compares a
                     // state whose SCC visit has backedges `RANGE_WITHIN`).

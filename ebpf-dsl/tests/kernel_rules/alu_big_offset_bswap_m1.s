@@ -1,6 +1,6 @@
 # kernel: accept
-# ours: reject
-# why ours rejects: bit 28 known set after the swap: the offset is 0x10000000..=0xff000000, its minimum below 2^29 (the kernel accepts); the maximum reaches 2^29, and this verifier cannot show the kernel's minimum is not larger, so it taints the path
+# target: 6.18
+# Ours: bit 28 known set after the swap: the offset is 0x10000000..=0xff000000, its minimum below 2^29 (the kernel accepts); for 6.18 the second walk knows the offset's bounds are exactly the kernel's (exactness marks) and accepts, as the kernel does.
 r6 = *(u32 *)(r1 + 16)
 *(u32 *)(r10 - 4) = 0
 r2 = r10

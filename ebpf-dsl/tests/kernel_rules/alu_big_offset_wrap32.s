@@ -1,6 +1,6 @@
 # kernel: accept
-# ours: reject
-# why ours rejects: `w6 += -20` wraps the 32-bit range, so the zero-extended offset is 0..=0xffffffff and its minimum 0 (the kernel's too: it accepts); this verifier's minimum is 0 as well, but it cannot show the kernel's is not larger (its bounds can be tighter), so it taints the path
+# target: 6.18
+# Ours: `w6 += -20` wraps the 32-bit range, so the zero-extended offset is 0..=0xffffffff and its minimum 0 (the kernel's too: it accepts); for 6.18 the second walk knows the offset's bounds are exactly the kernel's (exactness marks) and accepts, as the kernel does.
 r6 = *(u32 *)(r1 + 16)
 *(u32 *)(r10 - 4) = 0
 r2 = r10

@@ -1,6 +1,6 @@
 # kernel: accept
-# ours: reject
-# why ours rejects: the offset's range crosses 2^29 (0x1fffffff..=0x20000006); the kernel refuses when ITS minimum reaches 2^29, and this verifier cannot prove its own minimum is the kernel's (no tracking of exact bounds), so it taints the path
+# target: 6.18
+# Ours: the offset's range crosses 2^29 (0x1fffffff..=0x20000006); for 6.18 the second walk knows the offset's bounds are exactly the kernel's (exactness marks) and accepts, as the kernel does.
 r6 = *(u32 *)(r1 + 16)
 *(u32 *)(r10 - 4) = 0
 r2 = r10

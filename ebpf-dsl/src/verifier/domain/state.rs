@@ -531,6 +531,9 @@ pub struct State {
     /// An RCU read section is open on this path (`bpf_rcu_read_lock`, the kernel's
     /// `active_rcu_lock`; sections do not nest).
     pub rcu: bool,
+    /// Which scalars hold exactly the kernel's bounds (`super::super::exact`): computed only
+    /// by the dump's walk, and not part of the state's identity (always equal, no hash).
+    pub exact: crate::verifier::exact::Exact,
 }
 
 /// The "map" of [`State::lock`] when the lock held is the `bpf_spin_lock` of an object the
@@ -548,6 +551,7 @@ impl Clone for State {
             may_goto_depth: self.may_goto_depth,
             lock: self.lock,
             rcu: self.rcu,
+            exact: self.exact,
         }
     }
 
@@ -560,6 +564,7 @@ impl Clone for State {
         self.may_goto_depth = o.may_goto_depth;
         self.lock = o.lock;
         self.rcu = o.rcu;
+        self.exact = o.exact;
     }
 }
 

@@ -172,10 +172,19 @@ impl<'a> Exec<'a> {
                 RegVal::Scalar(r)
             }
             // Checked: 64-bit `+=` / `-=`, or a 32-bit `-=` (a number).
-            (p, RegVal::Scalar(b)) if is64 => self.ptr_add(pc, st, dst, p, b, op == AluOp::Sub)?,
+            (p, RegVal::Scalar(b)) if is64 => {
+                let marked = match src {
+                    Src::Imm(_) => true,
+                    Src::Reg(r) => self.marked(st, r),
+                };
+                self.ptr_add(pc, st, dst, p, b, op == AluOp::Sub, marked)?
+            }
             (_, RegVal::Scalar(_)) => RegVal::Scalar(Scalar::UNKNOWN),
             // Checked: 64-bit `scalar += pointer`, or a 32-bit `-=` (a number).
-            (RegVal::Scalar(a), p) if is64 => self.ptr_add(pc, st, dst, p, a, false)?,
+            (RegVal::Scalar(a), p) if is64 => {
+                let marked = self.marked(st, dst);
+                self.ptr_add(pc, st, dst, p, a, false, marked)?
+            }
             (RegVal::Scalar(_), _) => RegVal::Scalar(Scalar::UNKNOWN),
             // Checked: `pointer -= pointer` gives a number.
             _ => RegVal::Scalar(Scalar::UNKNOWN),
@@ -293,6 +302,16 @@ impl<'a> Exec<'a> {
         }
     }
 
+    /// True if register `r` of the innermost frame holds a scalar whose bounds are exactly
+    /// the kernel's on this path, as far as the 2^29 class's second walk knows
+    /// (`super::super::exact`; never in an ordinary walk).
+    fn marked(&self, st: &State, r: u8) -> bool {
+        self.exact_decide && st.exact.reg(st.frames.len() - 1, r as usize)
+    }
+
+    /// `rDST += s` (`-=` when `sub`) on pointer `p`; `exact`: `s`'s bounds are the kernel's
+    /// ([`Self::marked`]).
+    #[allow(clippy::too_many_arguments)]
     pub(crate) fn ptr_add(
         &mut self,
         pc: usize,
@@ -301,6 +320,7 @@ impl<'a> Exec<'a> {
         p: &RegVal,
         s: &Scalar,
         sub: bool,
+        exact: bool,
     ) -> R<RegVal> {
         // The kernel allows `map += 0` (CONST_PTR_TO_MAP): nothing changes.
         if matches!(p, RegVal::MapPtr { .. }) && !sub && s.as_const() == Some(0) {
@@ -311,10 +331,12 @@ impl<'a> Exec<'a> {
         // above). Its minimum may be larger than this verifier's (it can know more), up to our
         // maximum: a maximum of 2^29 or more taints the path (refused at its end unless an
         // access through the pointer fails first, as it will).
-        if s.smin > -MAX_VAR_OFF && s.smin < MAX_VAR_OFF && s.smax >= MAX_VAR_OFF {
+        // An offset whose bounds are exactly the kernel's (the second walk) has the kernel's
+        // minimum, checked above: nothing to doubt.
+        if s.smin > -MAX_VAR_OFF && s.smin < MAX_VAR_OFF && s.smax >= MAX_VAR_OFF && !exact {
             self.taint(pc, st, dst, s, p, None);
         }
-        self.ptr_add_result(pc, st, dst, p, s, sub)
+        self.ptr_add_result(pc, st, dst, p, s, sub, exact)
     }
 
     /// The rules of `pointer += scalar` / `pointer -= scalar` (the kernel's
@@ -362,6 +384,7 @@ impl<'a> Exec<'a> {
     /// The pointer after `p += s` (`p -= s` when `sub`), checked by [`Self::check_ptr_add`]:
     /// refused when the new offset leaves the kernel's bounds (a constant one past ±2^29, a
     /// variable one whose minimum does); a variable packet offset gets a new id.
+    #[allow(clippy::too_many_arguments)]
     fn ptr_add_result(
         &self,
         pc: usize,
@@ -370,6 +393,7 @@ impl<'a> Exec<'a> {
         p: &RegVal,
         s: &Scalar,
         sub: bool,
+        exact: bool,
     ) -> R<RegVal> {
         let pa = |m: String| Err(e(pc, Rule::PointerArithmetic, m));
         let c = s.as_const().map(|c| c as i64);
@@ -384,15 +408,31 @@ impl<'a> Exec<'a> {
         };
         let nvar = |var: &Scalar| if sub { var.sub(s) } else { var.add(s) };
         if c.is_none() {
-            let var = match p {
+            let pvar = match p {
                 RegVal::Pkt { var, .. }
                 | RegVal::MapValue { var, .. }
                 | RegVal::StackVar { var, .. }
                 | RegVal::CtxVar { var, .. }
-                | RegVal::Ringbuf { var, .. } => nvar(var),
-                _ => nvar(&Scalar::konst(0)),
+                | RegVal::Ringbuf { var, .. } => *var,
+                _ => Scalar::konst(0),
             };
-            if var.smin > -MAX_VAR_OFF && var.smin < MAX_VAR_OFF && var.smax >= MAX_VAR_OFF {
+            let var = nvar(&pvar);
+            // With `s` exact, the kernel's minimum of the result is its pointer's minimum plus
+            // `s`'s minimum (minus `s`'s maximum), at most this verifier's pointer maximum
+            // plus (minus) it: below 2^29, the kernel's check passes.
+            let kernel_min_below = exact && {
+                let most = if sub {
+                    i128::from(pvar.smax) - i128::from(s.smax)
+                } else {
+                    i128::from(pvar.smax) + i128::from(s.smin)
+                };
+                most < i128::from(MAX_VAR_OFF)
+            };
+            if var.smin > -MAX_VAR_OFF
+                && var.smin < MAX_VAR_OFF
+                && var.smax >= MAX_VAR_OFF
+                && !kernel_min_below
+            {
                 self.taint(pc, st, dst, s, p, Some(&var));
             }
             if var.smin <= -MAX_VAR_OFF || var.smin >= MAX_VAR_OFF {
@@ -603,7 +643,10 @@ impl<'a> Exec<'a> {
         result: Option<&Scalar>,
     ) {
         if st.taint.is_none() {
-            st.taint = Some((pc, taint_message(dst, s, &self.describe(p), result)));
+            st.taint = Some((
+                pc,
+                crate::verifier::exact::taint_message(dst, s, &self.describe(p), result),
+            ));
         }
     }
 
@@ -611,26 +654,6 @@ impl<'a> Exec<'a> {
         self.set(st, dst, v);
         Ok(())
     }
-}
-
-/// The message of a pointer arithmetic doubt ([`Exec::taint`]): what was added to what, the
-/// bounds that reach 2^29, why the kernel may still accept it, and the two ways out (a tighter
-/// bound, or the scalpel's trusted range around the instruction and its result's uses).
-fn taint_message(dst: u8, s: &Scalar, ptr: &str, result: Option<&Scalar>) -> String {
-    let (what, v) = match result {
-        None => (format!("the offset's maximum ({}) reaches 2^29", s.smax), s),
-        Some(v) => (
-            format!(
-                "the pointer's variable offset after it ({v}) has a maximum ({}) that reaches 2^29",
-                v.smax
-            ),
-            v,
-        ),
-    };
-    format!(
-        "adding {s} to {ptr}: {what} while its minimum here is {}; the kernel refuses this only if its own minimum is 2^29 or more, and its bounds can be tighter than this verifier's (it may know more of how the value was computed), so the kernel may well accept it and this verifier cannot tell. Bound the offset first (e.g. `rX &= 0xffff` or a comparison), or, if the kernel accepts the program, take this instruction and the uses of r{dst} after it on trust: `trust_begin_<name>:` before it, `trust_end_<name>:` after the last use (labels of a text program; `ebpf-dsl disasm` turns an ELF object into one)",
-        v.smin
-    )
 }
 
 /// The kernel's checks of an immediate operand (`check_alu_op`): no division by the constant

@@ -1,0 +1,553 @@
+//! Exactness marks (issue 12, "the 2^29 class"): which scalars of a state this verifier
+//! believes hold *exactly* the kernel's bounds on the same path, not merely bounds that
+//! include the kernel's. Today they only feed the state oracle (`ebpf-dsl check
+//! --dump-states`, `tools/state-compare/compare.py` reports every marked register whose bounds
+//! differ from the kernel's at a matching state); no verdict reads them.
+//!
+//! The marks are computed by difference, so that anything not named here clears them: after
+//! each instruction, a location (a register or an 8-byte stack slot of any frame) keeps its
+//! mark only if its value did not change, and a changed location is marked only when
+//!
+//! - it holds a constant (the kernel's bounds are never wider than ours and the path is
+//!   feasible, so a constant of ours is the kernel's constant);
+//! - it is the destination of an ALU instruction on scalars whose inputs were all marked
+//!   (the instruction's transfer is meant to mirror the kernel's for the target), other than
+//!   a 32-bit arithmetic shift (ours is coarser), a division, a modulo, a negation or a
+//!   sign-extending move (not exercised enough by the oracle and the fuzzer to claim them);
+//! - it is the destination of a load of a number from a packet, the context or the value of a
+//!   map that is not `BPF_F_RDONLY_PROG` (the kernel reads a frozen one's bytes), not
+//!   sign-extending, or of a fill from a stack slot that was marked or holds plain bytes;
+//! - it is the stack slot written by a store of a marked register.
+//!
+//! A conditional jump with a scalar operand clears every mark but the constants' (the kernel
+//! refines the compared registers and every register or spill sharing their scalar id, which
+//! this verifier may not link the same way); so do a loop head where the kernel may widen
+//! imprecise scalars (`may_goto`, an iterator's `next`, a callback-calling helper, a callback's
+//! return) and every frame a call creates. Only the innermost 8 frames are tracked.
+//!
+//! These rules are deliberately generous for the oracle: it is the oracle's run over the rule
+//! cases and the kernel selftests that tells which instructions' transfers really are the
+//! kernel's (see the module documentation of [`super`]).
+
+use core::fmt;
+
+use super::{KernelVersion, VerifierError};
+
+/// The one target whose transfers the marks are claimed to mirror (checked live against the
+/// running 6.18 kernel by the oracle and the fuzzers); other targets keep the taint.
+pub const EXACT_TARGET: KernelVersion = KernelVersion::new(6, 18);
+
+/// The phrase every pointer arithmetic doubt's message holds (`transfer/alu.rs`).
+pub(crate) const TAINT_PHRASE: &str =
+    "the kernel refuses this only if its own minimum is 2^29 or more";
+
+/// The message of a pointer arithmetic doubt (`Exec::taint`, `transfer/alu.rs`): what was added to what, the
+/// bounds that reach 2^29, why the kernel may still accept it, and the two ways out (a tighter
+/// bound, or the scalpel's trusted range around the instruction and its result's uses).
+pub(crate) fn taint_message(
+    dst: u8,
+    s: &super::domain::scalar::Scalar,
+    ptr: &str,
+    result: Option<&super::domain::scalar::Scalar>,
+) -> String {
+    let (what, v) = match result {
+        None => (format!("the offset's maximum ({}) reaches 2^29", s.smax), s),
+        Some(v) => (
+            format!(
+                "the pointer's variable offset after it ({v}) has a maximum ({}) that reaches 2^29",
+                v.smax
+            ),
+            v,
+        ),
+    };
+    format!(
+        "adding {s} to {ptr}: {what} while its minimum here is {}; the kernel refuses this only if its own minimum is 2^29 or more, and its bounds can be tighter than this verifier's (it may know more of how the value was computed), so the kernel may well accept it and this verifier cannot tell (for the 6.18 target it walks such a program a second time knowing which bounds are exactly the kernel's, and this offset's were not, or that walk ran out of budget). Bound the offset first (e.g. `rX &= 0xffff` or a comparison), or, if the kernel accepts the program, take this instruction and the uses of r{dst} after it on trust: `trust_begin_<name>:` before it, `trust_end_<name>:` after the last use (labels of a text program; `ebpf-dsl disasm` turns an ELF object into one)",
+        v.smin
+    )
+}
+
+/// True if `e` is a path's pointer arithmetic doubt (`State::taint`) reported at its end.
+pub(crate) fn is_taint(e: &VerifierError) -> bool {
+    e.message.contains(TAINT_PHRASE)
+}
+use core::hash::{Hash, Hasher};
+
+use super::domain::state::{RegVal, Slot, State, SLOTS};
+use super::ops::{Op, Src};
+use crate::isa::insn::AluOp;
+
+/// Frames tracked (the kernel's `MAX_CALL_FRAMES`).
+const FRAMES: usize = 8;
+
+/// The marks of one state: per frame, a bit per register and a bit per stack slot. Not part
+/// of the state's identity: two states that differ only in their marks are equal and hash
+/// alike (pruning and deduplication never look at them; the dump's walk compares them
+/// explicitly, [`prunes`]).
+#[derive(Clone, Copy, Default)]
+pub struct Exact {
+    regs: [u16; FRAMES],
+    slots: [u64; FRAMES],
+}
+
+impl PartialEq for Exact {
+    fn eq(&self, _: &Exact) -> bool {
+        true
+    }
+}
+
+impl Eq for Exact {}
+
+impl Hash for Exact {
+    fn hash<H: Hasher>(&self, _: &mut H) {}
+}
+
+impl fmt::Debug for Exact {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Exact({:?}, {:?})", self.regs, self.slots)
+    }
+}
+
+impl Exact {
+    /// True if register `r` of frame `frame` is marked.
+    pub fn reg(&self, frame: usize, r: usize) -> bool {
+        frame < FRAMES && r < 16 && self.regs[frame] & (1 << r) != 0
+    }
+
+    /// True if stack slot `i` (offset `-512 + 8 * i`) of frame `frame` is marked.
+    pub fn slot(&self, frame: usize, i: usize) -> bool {
+        frame < FRAMES && i < 64 && self.slots[frame] & (1 << i) != 0
+    }
+
+    fn set_reg(&mut self, frame: usize, r: usize) {
+        if frame < FRAMES && r < 16 {
+            self.regs[frame] |= 1 << r;
+        }
+    }
+
+    fn set_slot(&mut self, frame: usize, i: usize) {
+        if frame < FRAMES && i < 64 {
+            self.slots[frame] |= 1 << i;
+        }
+    }
+}
+
+/// The scalar a location holds, if any.
+fn reg_scalar(v: &RegVal) -> Option<&super::domain::scalar::Scalar> {
+    match v {
+        RegVal::Scalar(s) => Some(s),
+        _ => None,
+    }
+}
+
+fn slot_scalar(s: &Slot) -> Option<&super::domain::scalar::Scalar> {
+    match s {
+        Slot::Spill(RegVal::Scalar(v)) | Slot::Part(v, _, _) => Some(v),
+        _ => None,
+    }
+}
+
+/// Clears every mark of `st` (a loop head where the kernel may widen, a fresh path).
+pub(crate) fn clear(st: &mut State) {
+    st.exact = Exact::default();
+    mark_constants(st);
+}
+
+/// Marks every constant scalar of `st`.
+fn mark_constants(st: &mut State) {
+    let mut x = st.exact;
+    for (fi, f) in st.frames.iter().enumerate().take(FRAMES) {
+        for (r, v) in f.regs.iter().enumerate() {
+            if reg_scalar(v).is_some_and(|s| s.as_const().is_some()) {
+                x.set_reg(fi, r);
+            }
+        }
+        for (i, s) in f.stack.iter().enumerate() {
+            if matches!(s, Slot::Spill(RegVal::Scalar(v)) if v.as_const().is_some()) {
+                x.set_slot(fi, i);
+            }
+        }
+    }
+    st.exact = x;
+}
+
+/// The stack slot (frame, index) of an access through `base` plus `off` of `size` bytes, when
+/// it is at a constant offset within one slot.
+fn stack_slot(base: &RegVal, off: i16, size: u32) -> Option<(usize, usize)> {
+    let RegVal::Stack { frame, off: b } = base else {
+        return None;
+    };
+    let a = i64::from(*b) + i64::from(off) + 512;
+    if a < 0 || a + i64::from(size) > 512 || a / 8 != (a + i64::from(size) - 1) / 8 {
+        return None;
+    }
+    Some((*frame as usize, (a / 8) as usize))
+}
+
+/// True if two slots hold the same thing, links aside.
+fn same_slot(a: Option<&Slot>, b: Option<&Slot>) -> bool {
+    match (a, b) {
+        (Some(Slot::Spill(RegVal::Scalar(x))), Some(Slot::Spill(RegVal::Scalar(y)))) => {
+            x.same_value(y)
+        }
+        (Some(Slot::Part(x, n, z)), Some(Slot::Part(y, m, w))) => {
+            x.same_value(y) && n == m && z == w
+        }
+        (a, b) => a == b,
+    }
+}
+
+/// The registers of the frame that runs after `op` that it writes (`r0`-`r5` for a call or a
+/// return: the callee's result and the clobbered arguments).
+fn written_regs(op: &Op) -> u16 {
+    match op {
+        Op::Alu { dst, .. }
+        | Op::Ldx { dst, .. }
+        | Op::LoadAcq { dst, .. }
+        | Op::LdImm64 { dst, .. } => 1 << dst,
+        Op::Atomic { src, .. } => (1 << src) | 1,
+        Op::LdAbs { .. } | Op::Call { .. } | Op::CallLocal { .. } | Op::Exit => 0x3f,
+        _ => 0,
+    }
+}
+
+/// The stack slots (frame, mask) a store of `op` writes, from the state `before` it.
+fn written_slots(op: &Op, before: &State) -> Option<(usize, u64)> {
+    let (size, dst, off) = match op {
+        Op::St { size, dst, off, .. }
+        | Op::Stx { size, dst, off, .. }
+        | Op::StoreRel { size, dst, off, .. }
+        | Op::Atomic { size, dst, off, .. } => (*size, *dst, *off),
+        _ => return None,
+    };
+    match before.cur().regs.get(dst as usize)? {
+        base @ RegVal::Stack { frame, .. } => Some(match stack_slot(base, off, size.bytes()) {
+            Some((f, i)) => (f, 1 << i),
+            None => (*frame as usize, !0),
+        }),
+        RegVal::StackVar { frame, .. } => Some((*frame as usize, !0)),
+        _ => None,
+    }
+}
+
+/// The marks of `after`, the state after `op` ran on `before` (the path's state before it;
+/// see the module documentation).
+///
+/// `exact_load` says whether a load of a number through a pointer gives the kernel's bounds
+/// (a packet, the context, the value of a map the kernel cannot read while verifying).
+pub(crate) fn update(
+    op: &Op,
+    before: &State,
+    after: &mut State,
+    exact_load: &dyn Fn(&RegVal) -> bool,
+) {
+    let bx = before.exact;
+    let mut x = Exact::default();
+    let cond_scalar = match op {
+        Op::Cond { dst, src, .. } => {
+            let f = before.cur();
+            let is = |r: u8| matches!(f.regs.get(r as usize), Some(RegVal::Scalar(_)));
+            is(*dst) || matches!(src, Src::Reg(s) if is(*s))
+        }
+        _ => false,
+    };
+    let same_depth = before.frames.len() == after.frames.len();
+    let wr = written_regs(op);
+    let wr_frames = [
+        before.frames.len() - 1,
+        after.frames.len().saturating_sub(1),
+    ];
+    let ws = written_slots(op, before);
+    // Locations the instruction did not write, whose value did not change, keep their marks
+    // (none across a scalar comparison).
+    if !cond_scalar {
+        for (fi, (bf, af)) in before
+            .frames
+            .iter()
+            .zip(after.frames.iter())
+            .enumerate()
+            .take(FRAMES)
+        {
+            for r in 0..af.regs.len().min(16) {
+                if wr & (1 << r) != 0 && wr_frames.contains(&fi) {
+                    continue;
+                }
+                let same = match (reg_scalar(&bf.regs[r]), reg_scalar(&af.regs[r])) {
+                    (Some(a), Some(b)) => a.same_value(b),
+                    _ => false,
+                };
+                if bx.reg(fi, r) && same {
+                    x.set_reg(fi, r);
+                }
+            }
+            for i in 0..SLOTS {
+                if matches!(ws, Some((f, m)) if f == fi && m & (1 << i) != 0) {
+                    continue;
+                }
+                if bx.slot(fi, i)
+                    && (bf.stack.shares_slot(&af.stack, i)
+                        || same_slot(bf.stack.get(i), af.stack.get(i)))
+                    && af.stack.get(i).and_then(slot_scalar).is_some()
+                {
+                    x.set_slot(fi, i);
+                }
+            }
+        }
+    }
+    // The instruction's own result.
+    if same_depth && !before.frames.is_empty() {
+        let fi = before.frames.len() - 1;
+        let bf = before.cur();
+        let af = after.cur();
+        let marked_scalar = |r: u8| {
+            bx.reg(fi, r as usize) && matches!(bf.regs.get(r as usize), Some(RegVal::Scalar(_)))
+        };
+        match op {
+            // Not `wX s>>= k`: this verifier's 32-bit arithmetic shift loses known bits the
+            // kernel's `tnum_arshift` on the low half keeps (found by the oracle over
+            // `verifier_offset_fuzz`'s programs).
+            Op::Alu { is64, op: aop, .. } if !is64 && *aop == AluOp::Arsh => {}
+            // Nor a division, a modulo, a negation or a sign-extending move: neither the
+            // oracle's corpora nor the fuzzer exercise them enough to claim them.
+            Op::Alu { op: aop, off, .. }
+                if matches!(aop, AluOp::Div | AluOp::Mod | AluOp::Neg)
+                    || (*aop == AluOp::Mov && *off != 0) => {}
+            Op::Alu {
+                op: aop, dst, src, ..
+            } => {
+                let dst_ok = matches!(aop, AluOp::Mov) || marked_scalar(*dst);
+                let src_ok = match src {
+                    Src::Imm(_) => true,
+                    Src::Reg(s) => marked_scalar(*s),
+                };
+                if dst_ok && src_ok && matches!(af.regs[*dst as usize], RegVal::Scalar(_)) {
+                    x.set_reg(fi, *dst as usize);
+                }
+            }
+            // Not a sign-extending load (`ldsx`): not exercised enough to claim it.
+            Op::Ldx {
+                size,
+                dst,
+                src,
+                off,
+                sx: false,
+            } => {
+                let base = &bf.regs[*src as usize];
+                let ok = match base {
+                    RegVal::Stack { .. } => {
+                        stack_slot(base, *off, size.bytes()).is_some_and(|(f, i)| {
+                            bx.slot(f, i)
+                                || matches!(
+                                    before.frames.get(f).and_then(|fr| fr.stack.get(i)),
+                                    Some(Slot::Bytes(_))
+                                )
+                        })
+                    }
+                    other => exact_load(other),
+                };
+                if ok && matches!(af.regs[*dst as usize], RegVal::Scalar(_)) {
+                    x.set_reg(fi, *dst as usize);
+                }
+            }
+            Op::Stx {
+                size,
+                dst,
+                src,
+                off,
+            } if marked_scalar(*src) => {
+                let slot = stack_slot(&bf.regs[*dst as usize], *off, size.bytes());
+                if let Some((f, i)) = slot {
+                    let spilled = after
+                        .frames
+                        .get(f)
+                        .and_then(|fr| fr.stack.get(i))
+                        .and_then(slot_scalar);
+                    if spilled.is_some() {
+                        x.set_slot(f, i);
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    after.exact = x;
+    mark_constants(after);
+}
+
+/// In the dump's walk (exact pruning), whether checkpoint `old` may prune `new` as far as the
+/// marks go: every marked location of `old` is marked in `new` with the same value, so that
+/// what `old`'s paths mark later is what `new`'s would.
+pub(crate) fn prunes(old: &State, new: &State) -> bool {
+    if old.frames.len() != new.frames.len() {
+        return false;
+    }
+    for (fi, (of, nf)) in old
+        .frames
+        .iter()
+        .zip(new.frames.iter())
+        .enumerate()
+        .take(FRAMES)
+    {
+        for r in 0..of.regs.len().min(16) {
+            if old.exact.reg(fi, r)
+                && (!new.exact.reg(fi, r)
+                    || !match (reg_scalar(&of.regs[r]), reg_scalar(&nf.regs[r])) {
+                        (Some(a), Some(b)) => a.same_value(b),
+                        _ => false,
+                    })
+            {
+                return false;
+            }
+        }
+        for i in 0..SLOTS {
+            if old.exact.slot(fi, i) {
+                let a = of.stack.get(i).and_then(slot_scalar);
+                let b = nf.stack.get(i).and_then(slot_scalar);
+                let same = match (a, b) {
+                    (Some(a), Some(b)) => a.same_value(b) && of.stack.get(i) == nf.stack.get(i),
+                    _ => false,
+                };
+                if !new.exact.slot(fi, i) || !same {
+                    return false;
+                }
+            }
+        }
+    }
+    true
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::isa::insn::AluOp;
+    use crate::isa::insn::{JmpOp, Size};
+    use crate::verifier::domain::scalar::Scalar;
+
+    fn word() -> RegVal {
+        RegVal::Scalar(Scalar::of_size(4))
+    }
+
+    fn alu(dst: u8, src: Src, op: AluOp) -> Op {
+        Op::Alu {
+            is64: true,
+            op,
+            dst,
+            src,
+            off: 0,
+            imm: 0,
+        }
+    }
+
+    fn marked_after(op: &Op, before: &State, after_regs: &[(usize, RegVal)]) -> State {
+        let mut after = before.clone();
+        for (r, v) in after_regs {
+            after.frames[0].regs[*r] = *v;
+        }
+        update(op, before, &mut after, &|_| true);
+        after
+    }
+
+    #[test]
+    fn a_result_of_marked_inputs_is_marked_and_an_unwritten_register_keeps_its_mark() {
+        let mut st = crate::verifier::initial_state();
+        st.frames[0].regs[6] = word();
+        st.frames[0].regs[7] = word();
+        st.exact.set_reg(0, 6);
+        // r6 += r7 with r7 unmarked: the result is not marked.
+        let op = alu(6, Src::Reg(7), AluOp::Add);
+        let sum = RegVal::Scalar(Scalar::of_size(4).add(&Scalar::of_size(4)));
+        let after = marked_after(&op, &st, &[(6, sum)]);
+        assert!(!after.exact.reg(0, 6));
+        // r6 &= 0xff: marked input, constant operand: marked; r7 untouched, still unmarked.
+        let op = alu(6, Src::Imm(0xff), AluOp::And);
+        let after = marked_after(&op, &st, &[(6, RegVal::Scalar(Scalar::of_size(1)))]);
+        assert!(after.exact.reg(0, 6) && !after.exact.reg(0, 7));
+        // r7 = r6 with the same bounds as before: written, so r7 takes r6's mark, and r6
+        // (linked now, same bounds) keeps its own.
+        let op = alu(7, Src::Reg(6), AluOp::Mov);
+        let after = marked_after(&op, &st, &[]);
+        assert!(after.exact.reg(0, 7) && after.exact.reg(0, 6));
+        // r6 = r7 (unmarked) with the same bounds as r6 had: written, not marked.
+        let op = alu(6, Src::Reg(7), AluOp::Mov);
+        let after = marked_after(&op, &st, &[]);
+        assert!(!after.exact.reg(0, 6));
+    }
+
+    #[test]
+    fn a_comparison_of_numbers_drops_every_mark_but_the_constants() {
+        let mut st = crate::verifier::initial_state();
+        st.frames[0].regs[6] = word();
+        st.frames[0].regs[7] = RegVal::Scalar(Scalar::konst(5));
+        st.exact.set_reg(0, 6);
+        st.exact.set_reg(0, 7);
+        let op = Op::Cond {
+            is64: true,
+            op: JmpOp::Jgt,
+            dst: 8,
+            src: Src::Imm(3),
+            target: 0,
+        };
+        st.frames[0].regs[8] = word();
+        let after = marked_after(&op, &st, &[]);
+        assert!(!after.exact.reg(0, 6) && after.exact.reg(0, 7));
+        // A null check of a pointer compares no number: marks stay.
+        st.frames[0].regs[8] = RegVal::Ctx { off: 0 };
+        let op = Op::Cond {
+            is64: true,
+            op: JmpOp::Jeq,
+            dst: 8,
+            src: Src::Imm(0),
+            target: 0,
+        };
+        let after = marked_after(&op, &st, &[]);
+        assert!(after.exact.reg(0, 6));
+    }
+
+    #[test]
+    fn a_spill_of_a_marked_register_marks_the_slot_and_a_fill_of_it_the_register() {
+        let mut st = crate::verifier::initial_state();
+        st.frames[0].regs[6] = word();
+        st.exact.set_reg(0, 6);
+        let op = Op::Stx {
+            size: Size::DW,
+            dst: 10,
+            src: 6,
+            off: -16,
+        };
+        let mut after = st.clone();
+        if let Some(s) = after.frames[0].stack.iter_mut().nth(62) {
+            *s = Slot::Spill(word());
+        }
+        update(&op, &st, &mut after, &|_| true);
+        assert!(after.exact.slot(0, 62));
+        let op = Op::Ldx {
+            size: Size::DW,
+            sx: false,
+            dst: 3,
+            src: 10,
+            off: -16,
+        };
+        let before = after.clone();
+        let mut filled = after;
+        filled.frames[0].regs[3] = word();
+        update(&op, &before, &mut filled, &|_| true);
+        assert!(filled.exact.reg(0, 3) && filled.exact.slot(0, 62));
+    }
+
+    #[test]
+    fn a_checkpoint_prunes_only_a_state_marked_alike() {
+        let mut old = crate::verifier::initial_state();
+        old.frames[0].regs[6] = word();
+        let mut new = old.clone();
+        assert!(prunes(&old, &new));
+        old.exact.set_reg(0, 6);
+        assert!(!prunes(&old, &new), "old's mark is not new's");
+        new.exact.set_reg(0, 6);
+        assert!(prunes(&old, &new));
+        new.frames[0].regs[6] = RegVal::Scalar(Scalar::of_size(1));
+        assert!(!prunes(&old, &new), "marked, but other bounds");
+        // A mark of new alone does not matter: old's paths mark less.
+        let (mut a, b) = (crate::verifier::initial_state(), new.clone());
+        a.frames[0].regs[6] = RegVal::Scalar(Scalar::of_size(1));
+        assert!(prunes(&a, &b));
+    }
+}

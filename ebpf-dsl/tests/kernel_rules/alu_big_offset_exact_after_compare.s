@@ -1,0 +1,21 @@
+# kernel: accept
+# target: 6.18
+# ours: reject
+# why ours rejects: the same wrapping difference as alu_big_offset_exact_spill_call.s (the kernel's minimum is 0), but a comparison of numbers comes between (`if r7 > 100`): the kernel refines the compared registers and every one sharing their scalar id there, which this verifier does not claim to follow exactly, so its second walk drops every exactness mark and the path stays tainted
+r6 = *(u32 *)(r1 + 16)
+r7 = *(u32 *)(r1 + 12)
+*(u32 *)(r10 - 4) = 0
+r2 = r10
+r2 += -4
+r1 = m ll
+call bpf_map_lookup_elem
+if r0 == 0 goto out
+r9 = r0
+r6 &= 0xffff
+r7 &= 0x3c
+if r7 > 100 goto out
+w6 -= w7
+r9 += r6
+out:
+r0 = 2
+exit
