@@ -307,9 +307,11 @@ pub(crate) fn update(
             // `verifier_offset_fuzz`'s programs).
             Op::Alu { is64, op: aop, .. } if !is64 && *aop == AluOp::Arsh => {}
             // Nor a division, a modulo, a negation or a sign-extending move: neither the
-            // oracle's corpora nor the fuzzer exercise them enough to claim them.
+            // oracle's corpora nor the fuzzer exercise them enough to claim them. Nor a
+            // multiplication: its tnum and 32-bit products differ between kernel versions
+            // (`TNUM_MUL_SHIFT_ADD`, `MUL_PRODUCTS`) and were brought to 6.18's only lately.
             Op::Alu { op: aop, off, .. }
-                if matches!(aop, AluOp::Div | AluOp::Mod | AluOp::Neg)
+                if matches!(aop, AluOp::Div | AluOp::Mod | AluOp::Neg | AluOp::Mul)
                     || (*aop == AluOp::Mov && *off != 0) => {}
             Op::Alu {
                 op: aop, dst, src, ..
