@@ -52,6 +52,10 @@ EXTRACT = [
 # enum bpf_prog_type -> our name (the four types the text corpus takes)
 PROG_TYPES = {0: "socket_filter", 1: "socket_filter", 3: "sched_cls", 4: "sched_act", 6: "xdp"}
 
+# VERIFIER_LEGACY_ALL_TYPES=1: every program type (but those attached by BTF id, `.kfunc`),
+# not only the four above: a wider differential run (its results go elsewhere)
+ALL_TYPES = os.environ.get("VERIFIER_LEGACY_ALL_TYPES") == "1"
+
 # test_verifier.c's do_test_fixup: fixup -> (map name, TYPE:KEY:VALUE:MAX:FLAGS[:extra])
 BPF_F_NO_PREALLOC = 1
 MAPS = {
@@ -201,8 +205,6 @@ def convert(t: dict):
         if f not in MAPS:
             return None, [], f"fixup `{f}` the converter does not know"
     insns = t["insns"]
-    if not insns:
-        return None, [], "no instructions"
     at = {}
     maps = []
     for f, idxs in t["fixups"].items():
@@ -265,7 +267,7 @@ def main():
     root = fetch(cache)
     tests = dump(root, cache / "build")
     names = prog_type_names(root)
-    corpus = cache / "corpus"
+    corpus = cache / ("corpus-all" if ALL_TYPES else "corpus")
     if corpus.exists():
         shutil.rmtree(corpus)
     corpus.mkdir()
@@ -278,6 +280,8 @@ def main():
             case += "_"
         seen.add((suite, case))
         ptype = PROG_TYPES.get(t["prog_type"])
+        if ptype is None and ALL_TYPES and not t["kfunc"]:
+            ptype = names.get(t["prog_type"])
         result = RESULTS.get(t["result"], "-")
         unpriv = RESULTS.get(t["result_unpriv"], result)
         errstr = (t["errstr"] or "").split("\t")[0]
