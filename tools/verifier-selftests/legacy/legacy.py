@@ -85,7 +85,8 @@ MAPS = {
 }
 NOT_MAPS = {
     "map_timer": "a map whose value is a `bpf_timer` (BTF the runner does not build)",
-    "map_kptr": "a map whose value holds kptrs to bpf_testmod types (BTF the runner does not build)",
+    "map_kptr": "a map whose value holds kptrs to bpf_testmod types "
+    "(BTF the runner does not build)",
 }
 
 COLUMNS = [
@@ -161,7 +162,9 @@ def dump(root: Path, build: Path) -> list:
     wrapper.write_text("".join(parts))
     exe = build / "dump"
     inc = ["-I", str(st), "-I", str(root / "tools/include"), "-I", str(root / "tools/include/uapi")]
-    r = subprocess.run([CC, "-O0", "-w", *inc, "-o", str(exe), str(wrapper)], capture_output=True, text=True)
+    r = subprocess.run(
+        [CC, "-O0", "-w", *inc, "-o", str(exe), str(wrapper)], capture_output=True, text=True
+    )
     if r.returncode != 0:
         raise SystemExit(f"the dumper does not compile:\n{r.stderr[-3000:]}")
     out = run([str(exe)], capture_output=True, text=True).stdout
@@ -188,7 +191,9 @@ def word(hexword: str):
     regs = (w >> 8) & 0xFF
     off = (w >> 16) & 0xFFFF
     imm = (w >> 32) & 0xFFFFFFFF
-    return code, regs & 0xF, regs >> 4, off - (1 << 16) if off & 0x8000 else off, imm - (1 << 32) if imm & 0x80000000 else imm
+    off = off - (1 << 16) if off & 0x8000 else off
+    imm = imm - (1 << 32) if imm & 0x80000000 else imm
+    return code, regs & 0xF, regs >> 4, off, imm
 
 
 def convert(t: dict):
