@@ -151,6 +151,12 @@ def dump(root: Path, build: Path) -> list:
     m = re.search(r"^static struct bpf_test tests\[\] = \{", head, re.M)
     if not m:
         raise SystemExit("test_verifier.c: no `static struct bpf_test tests[] = {`")
+    # a fixup the dumper does not print would leave its ld_imm64 without a map, silently
+    theirs = set(re.findall(r"\bint fixup_(\w+)\[", head[: m.start()]))
+    ours = set(re.findall(r"LEGACY_FIXUP\((\w+)\);", (HERE / "dump.c").read_text()))
+    if theirs - ours:
+        missing = sorted(theirs - ours)
+        raise SystemExit(f"test_verifier.c has fixups dump.c does not print: {missing}")
     files = sorted(p.stem for p in (st / "verifier").glob("*.c"))
     parts = [head[: m.start()]]
     for f in files:
