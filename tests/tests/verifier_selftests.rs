@@ -724,8 +724,15 @@ fn kernel_selftests_differential() {
     }
     let cases = read_manifest(&manifest).unwrap_or_else(|e| panic!("{e}"));
     let mutants = cases.iter().any(|c| !c.kind.is_empty());
+    // test_verifier's `verifier/*.c` (tools/verifier-selftests/legacy/): 1,365 tests in 6.1, 526
+    // in 6.12, fewer in later trees as they move to `progs/`
+    let legacy = std::fs::read_to_string(dir.join("source.txt")).is_ok_and(|s| {
+        s.split('\t')
+            .next()
+            .is_some_and(|p| p.ends_with(" test_verifier"))
+    });
     assert!(
-        mutants || cases.len() > 500,
+        mutants || cases.len() > if legacy { 200 } else { 500 },
         "the manifest has {} cases; the converter lost most of the corpus",
         cases.len()
     );

@@ -673,6 +673,13 @@ impl<'a> Exec<'a> {
                 target,
             } => self.cond(pc, st, is64, op, dst, src, target),
             Op::Call { helper, kfunc } => {
+                if kfunc && helper == super::ops::KFUNC_ID_ZERO && !self.trusted_call(pc, st) {
+                    return Err(e(
+                        pc,
+                        Rule::Structure,
+                        "a kfunc call with BTF id 0 is refused once a path reaches it (the kernel lets it through only as dead code: invalid kernel function call not eliminated in verifier pass)".to_string(),
+                    ));
+                }
                 if let Some(k) =
                     crate::xdp::exception::ExcKfunc::from_placeholder(helper).filter(|_| kfunc)
                 {

@@ -1,22 +1,37 @@
 //! Sets of value sources across call frames (see [`super::deps`]): for each of the outermost
 //! [`FRAMES`] frames of a checkpoint, [`LOCS`] bits (0..=10 its registers, 11..=74 its stack
-//! slots), packed one frame after the other in four 64-bit words, and one bit, [`OTHER`],
-//! standing for every location of the frames deeper than that (compared exactly, as a whole).
+//! slots), one frame after the other (`STRIDE` bits apart) in 64-bit words, and one bit,
+//! [`OTHER`], standing for every location of the frames deeper than that (compared exactly, as
+//! a whole; the kernel has no deeper frames, `MAX_CALL_FRAMES` being 8).
 
 use std::ops::{BitAnd, BitAndAssign, BitOr, BitOrAssign, Not};
 
-/// Call frames whose locations have a bit each (deeper ones share [`OTHER`]).
-pub(crate) const FRAMES: usize = 3;
+/// Call frames whose locations have a bit each (deeper ones share [`OTHER`]): every frame the
+/// kernel allows (`MAX_CALL_FRAMES`, 8). With fewer, the locations of a deep callee's frames
+/// were compared exactly, slots no path reads included, and a subprogram three calls deep that
+/// leaves different dead slots on two paths (test_verifier's `scale test 2`: 8,192 branches
+/// seven calls deep) was never pruned: 2^N paths where the kernel walks N.
+pub(crate) const FRAMES: usize = 8;
 /// Nameable locations of one frame (11 registers, 64 slots).
 pub(crate) const LOCS: usize = 75;
 /// The locations of one frame in its word.
 pub(crate) const FRAME_BITS: u128 = (1u128 << LOCS) - 1;
+/// The bits a frame takes (its [`LOCS`] and padding): a multiple of 16, so that each frame's
+/// bits start at most 48 bits into a word and lie in two words (48 + 75 <= 128).
+const STRIDE: usize = 80;
 /// The 64-bit words of a mask.
-const WORDS: usize = 4;
+const WORDS: usize = 11;
 /// The bit standing for "any location of a frame at index [`FRAMES`] or deeper" (after the
 /// frames' bits).
-const OTHER_POS: usize = FRAMES * LOCS;
+const OTHER_POS: usize = FRAMES * STRIDE;
 const _: () = assert!(OTHER_POS < WORDS * 64);
+const _: () = {
+    let mut f = 0;
+    while f < FRAMES {
+        assert!((f * STRIDE) % 64 + LOCS <= 128);
+        f += 1;
+    }
+};
 
 /// A set of sources: locations `(frame, loc)` of a checkpoint (see the module documentation).
 #[derive(Clone, Copy, PartialEq, Eq, Debug, Default)]
@@ -24,7 +39,7 @@ pub(crate) struct Mask([u64; WORDS]);
 
 /// The first word and the shift of frame `f`'s bits.
 const fn place(f: usize) -> (usize, usize) {
-    (f * LOCS / 64, f * LOCS % 64)
+    (f * STRIDE / 64, f * STRIDE % 64)
 }
 
 impl Mask {
@@ -32,12 +47,16 @@ impl Mask {
     pub(crate) const EMPTY: Mask = Mask([0; WORDS]);
     /// Every source.
     pub(crate) const ALL: Mask = {
+        // every frame's locations (not the padding after them), and OTHER
         let mut w = [0; WORDS];
         let mut i = 0;
-        while i <= OTHER_POS {
-            w[i / 64] |= 1 << (i % 64);
+        while i < OTHER_POS {
+            if i % STRIDE < LOCS {
+                w[i / 64] |= 1 << (i % 64);
+            }
             i += 1;
         }
+        w[OTHER_POS / 64] |= 1 << (OTHER_POS % 64);
         Mask(w)
     };
     /// Every location of the frames deeper than [`FRAMES`].
@@ -52,7 +71,7 @@ impl Mask {
         if frame >= FRAMES {
             return Mask::OTHER;
         }
-        let i = frame * LOCS + loc;
+        let i = frame * STRIDE + loc;
         let mut w = [0; WORDS];
         w[i / 64] = 1 << (i % 64);
         Mask(w)
@@ -65,7 +84,7 @@ impl Mask {
         if f >= FRAMES {
             return 0;
         }
-        // A frame's bits lie in two words from its first (`LOCS` + 63 <= 128).
+        // A frame's bits lie in two words from its first (see `STRIDE`).
         let (i, sh) = place(f);
         let x = self.0[i] as u128 | (self.0[i + 1] as u128) << 64;
         (x >> sh) & FRAME_BITS
@@ -177,7 +196,7 @@ mod tests {
         assert_eq!(a.frame(2), 1 << 74);
         assert!(!a.has_other());
         assert_eq!(Mask::loc(FRAMES, 0), Mask::OTHER);
-        assert_eq!(Mask::loc(7, 12), Mask::OTHER);
+        assert_eq!(Mask::loc(FRAMES + 1, 12), Mask::OTHER);
         assert!(Mask::OTHER.has_other());
         assert_eq!(Mask::OTHER.frame(0), 0);
         let mut seen = Vec::new();
@@ -187,8 +206,9 @@ mod tests {
         assert_eq!(a & !Mask::loc(1, 3), Mask::loc(0, 3) | Mask::loc(2, 74));
         assert!((Mask::ALL & !Mask::ALL).is_empty());
         assert_eq!(Mask::of_frame(1, 0b101), Mask::loc(1, 0) | Mask::loc(1, 2));
-        assert_eq!(Mask::of_frame(5, 0b101), Mask::OTHER);
-        assert!(Mask::of_frame(5, 0).is_empty());
+        assert_eq!(Mask::of_frame(FRAMES, 0b101), Mask::OTHER);
+        assert!(Mask::of_frame(FRAMES, 0).is_empty());
+        assert_eq!(Mask::loc(7, 12).frame(7), 1 << 12);
         let b = a | Mask::OTHER | Mask::loc(0, 70);
         assert_eq!(b.named(), a | Mask::loc(0, 70));
         let mut seen = Vec::new();

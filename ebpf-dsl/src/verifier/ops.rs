@@ -21,6 +21,11 @@ pub enum Src {
     Imm(i64),
 }
 
+/// The `helper` of the [`Op::Call`] (`kfunc: true`) a kfunc call with BTF id 0 decodes to: a
+/// call the kernel lets through its first pass and refuses once a path reaches it (no kfunc
+/// placeholder is 0: they are negative).
+pub(crate) const KFUNC_ID_ZERO: i32 = 0;
+
 /// One decoded instruction.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Op {
@@ -475,6 +480,14 @@ fn op_of(i: usize, d: Decoded, len: usize) -> Result<Op, VerifierError> {
                 kfunc: true,
             }
         }
+        // BTF id 0 (and no module): the kernel's `add_kfunc_call` leaves it for the dead-code
+        // pass, so that such a call on a path never taken loads; one a path reaches is refused
+        // (`invalid kernel function call not eliminated in verifier pass`): see
+        // [`KFUNC_ID_ZERO`].
+        Decoded::CallKfunc { btf_id: 0, off: 0 } => Op::Call {
+            helper: KFUNC_ID_ZERO,
+            kfunc: true,
+        },
         Decoded::CallKfunc { off: 0, .. } => {
             return Err(err(
                 i,

@@ -104,14 +104,28 @@ pub(super) fn report(
     } else {
         ("Kernel verifier selftests", "")
     };
+    // test_verifier's older tests (tools/verifier-selftests/legacy/: `source.txt` names the
+    // package followed by ` test_verifier`)
+    let (title, script, corpus) = if source.contains(" test_verifier`") {
+        (
+            "Kernel test_verifier tests",
+            "legacy/run.sh",
+            "socket/xdp/tc tests of `tools/testing/selftests/bpf/verifier/*.c` (test_verifier)",
+        )
+    } else {
+        (
+            title,
+            "run.sh",
+            "socket/xdp/tc cases of `tools/testing/selftests/bpf/progs/verifier_*.c`",
+        )
+    };
     let _ = writeln!(
         md,
         "# {title}: our static verifier against the running kernel\n\n\
-         Written by `tools/verifier-selftests/run.sh` (do not edit). Kernel: `{}`. Corpus: the \
-         socket/xdp/tc cases of `tools/testing/selftests/bpf/progs/verifier_*.c` from Debian's \
-         {source}, converted to text programs.{what} Ground truth: `BPF_PROG_LOAD` as root. \
-         Agreement = agree / (cases - not expressible); parse failures count against. Run time \
-         of the verdicts: {secs:.1} s.\n",
+         Written by `tools/verifier-selftests/{script}` (do not edit). Kernel: `{}`. Corpus: the \
+         {corpus} from Debian's {source}, converted to text programs.{what} Ground truth: \
+         `BPF_PROG_LOAD` as root. Agreement = agree / (cases - not expressible); parse failures \
+         count against. Run time of the verdicts: {secs:.1} s.\n",
         kernel_release()
     );
     let _ = writeln!(md, "## Totals\n");
