@@ -167,6 +167,18 @@ pub(crate) fn mul32_signed(a: &Scalar, b: &Scalar) -> Option<(i32, i32)> {
     Some((*p.iter().min()?, *p.iter().max()?))
 }
 
+/// The unsigned 32-bit bounds of `a * b` (kernel 6.18's `scalar32_min_max_mul`): the products
+/// of the operands' unsigned 32-bit bounds when the larger does not overflow 32 bits, else
+/// none. The kernel computes them, and [`mul32_signed`], for a 64-bit multiplication too: the
+/// low half of a product is the product of the low halves.
+pub(crate) fn mul32_unsigned(a: &Scalar, b: &Scalar) -> Option<(u32, u32)> {
+    let (a, b) = (a.sync()?, b.sync()?);
+    Some((
+        a.u32min.checked_mul(b.u32min)?,
+        a.u32max.checked_mul(b.u32max)?,
+    ))
+}
+
 /// `r`, the result of `a * b` (64-bit when `is64`, else 32-bit), as kernels before
 /// [`KernelVersion::MUL_PRODUCTS`](crate::verifier::KernelVersion::MUL_PRODUCTS) bound it:
 /// unchanged when both operands are not negative and at most U32_MAX (64-bit) or U16_MAX
@@ -697,6 +709,20 @@ mod tests {
         assert_eq!((w.s32min, w.s32max), (-28, 0));
         let big = Scalar::urange(0, 1 << 30);
         assert_eq!(mul32_signed(&big, &Scalar::konst(4)), None);
+    }
+
+    #[test]
+    fn unsigned_32_bit_product_bounds_of_a_64_bit_product() {
+        // Unknown upper half, low half 0..=5, times 3: the 64-bit product overflows, the low
+        // halves' product is 0..=15; a low half that may overflow 32 bits gives none.
+        let a = Scalar::UNKNOWN.with_bounds32(Some((0, 5)), None);
+        assert_eq!(mul32_unsigned(&a, &Scalar::konst(3)), Some((0, 15)));
+        let r = alu64(AluOp::Mul, &a, &Scalar::konst(3));
+        assert!(r.u32max > 15);
+        let r = r.with_bounds32(mul32_unsigned(&a, &Scalar::konst(3)), None);
+        assert_eq!((r.u32min, r.u32max), (0, 15));
+        let big = Scalar::urange(0, 1 << 31);
+        assert_eq!(mul32_unsigned(&big, &Scalar::konst(2)), None);
     }
 
     #[test]
