@@ -289,8 +289,14 @@ fn alu64_full(op: AluOp, a: &Scalar, b: &Scalar) -> Scalar {
             a.sub(b).with_bounds32(u, s)
         }
         AluOp::Mul => a.mul(b),
-        AluOp::And => a.and(b),
-        AluOp::Or => a.or(b),
+        // `scalar32_min_max_and` / `_or` bound the low half from the operands' 32-bit bounds
+        // (the smaller maximum, the larger minimum) in a 64-bit operation too.
+        AluOp::And => a
+            .and(b)
+            .with_bounds32(Some((0, a.u32max.min(b.u32max))), None),
+        AluOp::Or => a
+            .or(b)
+            .with_bounds32(Some((a.u32min.max(b.u32min), u32::MAX)), None),
         AluOp::Xor => a.xor(b),
         AluOp::Lsh | AluOp::Rsh | AluOp::Arsh => match b.as_const() {
             Some(k) if k < 64 => match op {
