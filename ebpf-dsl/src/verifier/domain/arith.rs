@@ -409,7 +409,20 @@ fn alu32_full(op: AluOp, a: &Scalar, b: &Scalar) -> Scalar {
         },
         _ => (None, None),
     };
-    r.with_bounds32(u, s)
+    let r = r.with_bounds32(u, s);
+    match (op, b.as_const()) {
+        // `tnum_arshift(.., 32)` of the low half's known bits: the sign bit's knowledge (or
+        // doubt) shifts down, the known low bits stay known (`w s>>= 3` of x | 0x7fff ends
+        // in 0xfff), whatever the sign-extended range keeps of them.
+        (AluOp::Arsh, Some(k)) if k < 32 => {
+            let sh = |v: u64| ((v as u32 as i32) >> k) as u32 as u64;
+            r.with_tnum(Tnum {
+                value: sh(a.t.value),
+                mask: sh(a.t.mask),
+            })
+        }
+        _ => r,
+    }
 }
 
 fn alu32_wide(op: AluOp, a: &Scalar, b: &Scalar) -> Scalar {
