@@ -179,6 +179,17 @@ pub(crate) fn mul32_unsigned(a: &Scalar, b: &Scalar) -> Option<(u32, u32)> {
     ))
 }
 
+/// The known bits of `a * b` (64-bit when `is64`, else the zero-extended low half) as the
+/// shift-and-add `tnum_mul` alone gives them (`dst` first, as `adjust_scalar_min_max_vals`
+/// passes them; the low half of a product depends on the operands' low halves only).
+pub(crate) fn mul_known_bits(is64: bool, a: &Scalar, b: &Scalar) -> Tnum {
+    if is64 {
+        a.t.mul_new(b.t)
+    } else {
+        a.t.cast32().mul_new(b.t.cast32()).cast32()
+    }
+}
+
 /// `r`, the result of `a * b` (64-bit when `is64`, else 32-bit), as kernels before
 /// [`KernelVersion::MUL_PRODUCTS`](crate::verifier::KernelVersion::MUL_PRODUCTS) bound it:
 /// unchanged when both operands are not negative and at most U32_MAX (64-bit) or U16_MAX

@@ -126,6 +126,10 @@ impl<'a> Exec<'a> {
                 if op == AluOp::Mul && self.input.kernel >= KernelVersion::SIGNED_MUL32 {
                     r = r.with_bounds32(mul32_unsigned(a, b), mul32_signed(a, b));
                 }
+                // 6.18's `tnum_mul` is the shift-and-add one alone (before: the union of both).
+                if op == AluOp::Mul && self.input.kernel >= KernelVersion::TNUM_MUL_SHIFT_ADD {
+                    r = r.with_tnum(mul_known_bits(is64, a, b));
+                }
                 // ADD_SUB_WRAP (6.18, perhaps 6.17): a sum or difference whose every value wraps keeps its range.
                 if self.input.kernel >= KernelVersion::ADD_SUB_WRAP {
                     r = add_sub_wrapped(op, is64, a, b, r);
