@@ -304,6 +304,13 @@ impl<'a> Exec<'a> {
                 .sync()
                 .unwrap_or(Scalar::UNKNOWN)
             };
+            // 6.18: a range that holds one value of the known bits is that value.
+            let single = self.input.kernel >= KernelVersion::TNUM_SINGLE;
+            let one = |v: Scalar| if single { v.single_value() } else { v };
+            let (set, forget) = (
+                |v: &Scalar, c| one(set(v, c)),
+                |v: &Scalar, c| one(forget(v, c)),
+            );
             if let Some(c) = vy.as_const() {
                 if !matches!(src, Src::Reg(r) if r == dst) {
                     set_linked(
