@@ -33,7 +33,8 @@
 //! | a 64-bit `==` / `!=` the 64-bit ranges leave open is decided by the 32-bit bounds | 6.12 |
 //! | a register compared with itself (`if r1 < r1`) is narrowed on the branch that holds | 6.12 |
 //! | a multiplication keeps the range of the products of its operands' bounds (before: only for non-negative operands up to U32_MAX, U16_MAX in 32 bits) | 6.14 |
-//! | a 32-bit multiplication keeps signed 32-bit bounds whatever the operands' signs | 6.18 |
+//! | a 32-bit multiplication keeps signed 32-bit bounds whatever the operands' signs; a 64-bit one bounds its low half by the products of the 32-bit bounds too | 6.18 |
+//! | the known bits of a product are the shift-and-add `tnum_mul`'s alone (before: the union with the older partial-products algorithm's) | 6.18 |
 //! | a load of a `__kptr` field holding a program's own struct (`bpf_obj_new`) gives an RCU non-owning reference, which `bpf_refcount_acquire` takes | 6.12 |
 //! | `bpf_get_cgroup_classid` from XDP and socket filters (the current task's, no argument; 6.12 offers it to neither; the first release between them that has it is not pinned down) | 6.18 |
 //! | a sum or difference whose every value wraps past 2^64 (2^32), or below 0, keeps its unsigned range, wrapped (`scalar_min_max_add` / `_sub`; before, any wrap made it unknown) | 6.18 |
@@ -129,7 +130,16 @@ impl KernelVersion {
     /// A 32-bit multiplication keeps signed 32-bit bounds whatever the operands' signs (the
     /// products of the bounds when none overflows: `scalar32_min_max_mul`; seen on 6.18.44,
     /// `w0 *= -4` of 0..=7 is -28..=0; 6.12.118's source forgets them for a negative operand).
+    /// A 64-bit one bounds its low half the same way (unsigned and signed products of the
+    /// operands' 32-bit bounds: `scalar32_min_max_mul` runs for either width).
     pub const SIGNED_MUL32: KernelVersion = KernelVersion::new(6, 18);
+    /// The known bits of a product are the shift-and-add `tnum_mul` alone (an uncertain bit of
+    /// one operand giving the union of adding the other or not; seen on 6.18.44: `r7 *=
+    /// 0x7fffffff` of 1..=15 odd has the low half 0x7ffffff1 with mask 0xe). The older
+    /// partial-products algorithm (6.1.192's `tnum_mul`) knows other bits, neither always
+    /// more: before this gate the union of both. Upstream most likely in 6.17 (no 6.17
+    /// source read): gated at 6.18, the kernel checked.
+    pub const TNUM_MUL_SHIFT_ADD: KernelVersion = KernelVersion::new(6, 18);
     /// A direct load of a referenced kptr to a program's own struct gives an RCU-protected
     /// non-owning reference (`btf_ld_kptr_type`: `MEM_ALLOC | MEM_RCU`, `NON_OWN_REF` for a
     /// struct with a graph node; in 6.12.118's source and the 6.18 reference kernel, not

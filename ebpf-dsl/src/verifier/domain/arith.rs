@@ -167,6 +167,29 @@ pub(crate) fn mul32_signed(a: &Scalar, b: &Scalar) -> Option<(i32, i32)> {
     Some((*p.iter().min()?, *p.iter().max()?))
 }
 
+/// The unsigned 32-bit bounds of `a * b` (kernel 6.18's `scalar32_min_max_mul`): the products
+/// of the operands' unsigned 32-bit bounds when the larger does not overflow 32 bits, else
+/// none. The kernel computes them, and [`mul32_signed`], for a 64-bit multiplication too: the
+/// low half of a product is the product of the low halves.
+pub(crate) fn mul32_unsigned(a: &Scalar, b: &Scalar) -> Option<(u32, u32)> {
+    let (a, b) = (a.sync()?, b.sync()?);
+    Some((
+        a.u32min.checked_mul(b.u32min)?,
+        a.u32max.checked_mul(b.u32max)?,
+    ))
+}
+
+/// The known bits of `a * b` (64-bit when `is64`, else the zero-extended low half) as the
+/// shift-and-add `tnum_mul` alone gives them (`dst` first, as `adjust_scalar_min_max_vals`
+/// passes them; the low half of a product depends on the operands' low halves only).
+pub(crate) fn mul_known_bits(is64: bool, a: &Scalar, b: &Scalar) -> Tnum {
+    if is64 {
+        a.t.mul_new(b.t)
+    } else {
+        a.t.cast32().mul_new(b.t.cast32()).cast32()
+    }
+}
+
 /// `r`, the result of `a * b` (64-bit when `is64`, else 32-bit), as kernels before
 /// [`KernelVersion::MUL_PRODUCTS`](crate::verifier::KernelVersion::MUL_PRODUCTS) bound it:
 /// unchanged when both operands are not negative and at most U32_MAX (64-bit) or U16_MAX
@@ -277,8 +300,14 @@ fn alu64_full(op: AluOp, a: &Scalar, b: &Scalar) -> Scalar {
             a.sub(b).with_bounds32(u, s)
         }
         AluOp::Mul => a.mul(b),
-        AluOp::And => a.and(b),
-        AluOp::Or => a.or(b),
+        // `scalar32_min_max_and` / `_or` bound the low half from the operands' 32-bit bounds
+        // (the smaller maximum, the larger minimum) in a 64-bit operation too.
+        AluOp::And => a
+            .and(b)
+            .with_bounds32(Some((0, a.u32max.min(b.u32max))), None),
+        AluOp::Or => a
+            .or(b)
+            .with_bounds32(Some((a.u32min.max(b.u32min), u32::MAX)), None),
         AluOp::Xor => a.xor(b),
         AluOp::Lsh | AluOp::Rsh | AluOp::Arsh => match b.as_const() {
             Some(k) if k < 64 => match op {
@@ -391,7 +420,20 @@ fn alu32_full(op: AluOp, a: &Scalar, b: &Scalar) -> Scalar {
         },
         _ => (None, None),
     };
-    r.with_bounds32(u, s)
+    let r = r.with_bounds32(u, s);
+    match (op, b.as_const()) {
+        // `tnum_arshift(.., 32)` of the low half's known bits: the sign bit's knowledge (or
+        // doubt) shifts down, the known low bits stay known (`w s>>= 3` of x | 0x7fff ends
+        // in 0xfff), whatever the sign-extended range keeps of them.
+        (AluOp::Arsh, Some(k)) if k < 32 => {
+            let sh = |v: u64| ((v as u32 as i32) >> k) as u32 as u64;
+            r.with_tnum(Tnum {
+                value: sh(a.t.value),
+                mask: sh(a.t.mask),
+            })
+        }
+        _ => r,
+    }
 }
 
 fn alu32_wide(op: AluOp, a: &Scalar, b: &Scalar) -> Scalar {
@@ -697,6 +739,20 @@ mod tests {
         assert_eq!((w.s32min, w.s32max), (-28, 0));
         let big = Scalar::urange(0, 1 << 30);
         assert_eq!(mul32_signed(&big, &Scalar::konst(4)), None);
+    }
+
+    #[test]
+    fn unsigned_32_bit_product_bounds_of_a_64_bit_product() {
+        // Unknown upper half, low half 0..=5, times 3: the 64-bit product overflows, the low
+        // halves' product is 0..=15; a low half that may overflow 32 bits gives none.
+        let a = Scalar::UNKNOWN.with_bounds32(Some((0, 5)), None);
+        assert_eq!(mul32_unsigned(&a, &Scalar::konst(3)), Some((0, 15)));
+        let r = alu64(AluOp::Mul, &a, &Scalar::konst(3));
+        assert!(r.u32max > 15);
+        let r = r.with_bounds32(mul32_unsigned(&a, &Scalar::konst(3)), None);
+        assert_eq!((r.u32min, r.u32max), (0, 15));
+        let big = Scalar::urange(0, 1 << 31);
+        assert_eq!(mul32_unsigned(&big, &Scalar::konst(2)), None);
     }
 
     #[test]

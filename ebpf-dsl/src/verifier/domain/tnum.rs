@@ -194,8 +194,9 @@ impl Tnum {
     }
 
     /// The newer `tnum_mul`: shift-and-add, an uncertain bit of `a` giving the union of adding
-    /// `b` or not.
-    fn mul_new(self, b: Tnum) -> Tnum {
+    /// `b` or not (the only one of kernels from
+    /// [`KernelVersion::TNUM_MUL_SHIFT_ADD`](crate::verifier::KernelVersion::TNUM_MUL_SHIFT_ADD)).
+    pub(crate) fn mul_new(self, b: Tnum) -> Tnum {
         let (mut a, mut b) = (self, b);
         let mut acc = Tnum::konst(0);
         while a.value != 0 || a.mask != 0 {

@@ -121,11 +121,14 @@ impl<'a> Exec<'a> {
                 if op == AluOp::Mul && self.input.kernel < KernelVersion::MUL_PRODUCTS {
                     r = mul_before_products(is64, a, b, r);
                 }
-                // 6.18 multiplies the signed 32-bit bounds too (`scalar32_min_max_mul`).
-                if !is64 && op == AluOp::Mul && self.input.kernel >= KernelVersion::SIGNED_MUL32 {
-                    if let Some(s) = mul32_signed(a, b) {
-                        r = r.with_bounds32(None, Some(s));
-                    }
+                // 6.18 multiplies the 32-bit bounds, signed too, in either width
+                // (`scalar32_min_max_mul`): `r0 *= 1` keeps r0's signed 32-bit range.
+                if op == AluOp::Mul && self.input.kernel >= KernelVersion::SIGNED_MUL32 {
+                    r = r.with_bounds32(mul32_unsigned(a, b), mul32_signed(a, b));
+                }
+                // 6.18's `tnum_mul` is the shift-and-add one alone (before: the union of both).
+                if op == AluOp::Mul && self.input.kernel >= KernelVersion::TNUM_MUL_SHIFT_ADD {
+                    r = r.with_tnum(mul_known_bits(is64, a, b));
                 }
                 // ADD_SUB_WRAP (6.18, perhaps 6.17): a sum or difference whose every value wraps keeps its range.
                 if self.input.kernel >= KernelVersion::ADD_SUB_WRAP {

@@ -304,6 +304,13 @@ impl<'a> Exec<'a> {
                 .sync()
                 .unwrap_or(Scalar::UNKNOWN)
             };
+            // 6.18: a range that holds one value of the known bits is that value.
+            let single = self.input.kernel >= KernelVersion::TNUM_SINGLE;
+            let one = |v: Scalar| if single { v.single_value() } else { v };
+            let (set, forget) = (
+                |v: &Scalar, c| one(set(v, c)),
+                |v: &Scalar, c| one(forget(v, c)),
+            );
             if let Some(c) = vy.as_const() {
                 if !matches!(src, Src::Reg(r) if r == dst) {
                     set_linked(
@@ -318,6 +325,13 @@ impl<'a> Exec<'a> {
             } else if let (Some(c), Src::Reg(r)) = (vx.as_const(), src) {
                 set_linked(&mut taken, r, *y, set(y, c & width_mask), self.input.kernel);
                 set_linked(st, r, *y, forget(y, c & width_mask), self.input.kernel);
+            } else {
+                // Neither is a constant: nothing is refined, but the kernel still gives each
+                // operand's copies its value (`sync_linked_regs` after `reg_set_min_max`), so a
+                // copy holding other known bits (a sign-extending move's) takes the operand's.
+                for s in [&mut taken, &mut *st] {
+                    refine_both(s, dst, x, *x, sr, y, *y, self.input.kernel);
+                }
             }
             return Ok(Step::Branch {
                 other_pc: target,
@@ -337,7 +351,7 @@ impl<'a> Exec<'a> {
                     // A 32-bit `==` also makes the two 32-bit ranges one (the kernel's jmp32
                     // `regs_refine_cond_op`): a signed 32-bit bound of one reaches the other,
                     // which the 64-bit refinement of zero-extended values does not give.
-                    match op {
+                    let (tx, ty, fx, fy) = match op {
                         JmpOp::Jeq if !is64 => {
                             let (tx, ty) = meet32(tx, ty);
                             (tx, ty, fx, fy)
@@ -347,6 +361,21 @@ impl<'a> Exec<'a> {
                             (tx, ty, fx, fy)
                         }
                         _ => (tx, ty, fx, fy),
+                    };
+                    if is64 {
+                        (tx, ty, fx, fy)
+                    } else {
+                        // The jmp32 refinement's own 32-bit bounds too: `!=` a constant at
+                        // a signed 32-bit bound moves that bound, which the refinement of the
+                        // zero-extended values (whose signed bounds are others) misses.
+                        let ((kx, ky), (gx, gy)) =
+                            (refine32(op, true, x, y), refine32(op, false, x, y));
+                        (
+                            with_bounds32_of(tx, &kx),
+                            with_bounds32_of(ty, &ky),
+                            with_bounds32_of(fx, &gx),
+                            with_bounds32_of(fy, &gy),
+                        )
                     }
                 } else {
                     let (tx, ty) = refine32(op, true, x, y);
@@ -419,10 +448,24 @@ impl<'a> Exec<'a> {
         let mut big_deltas = false;
         let big = |r: &RegVal| matches!(r, RegVal::Scalar(v) if v.id() == id && v.link & Scalar::BIG_DELTA != 0);
         st.for_each_reg_where(big, |_| big_deltas = true);
-        if self.input.kernel < KernelVersion::SAME_REG_NARROW || c.op == JmpOp::Jset || big_deltas {
+        if self.input.kernel < KernelVersion::SAME_REG_NARROW || big_deltas {
             return None;
         }
-        let (ty, fy) = if refinable {
+        let (ty, fy) = if c.op == JmpOp::Jset {
+            // `&` refines only against a constant (of the comparison's width); with neither
+            // one, every copy gets the source's own value, moved by its delta.
+            let konst = |v: &Scalar| {
+                if c.is64 {
+                    v.as_const()
+                } else {
+                    view32(v).as_const()
+                }
+            };
+            if konst(x).is_some() || konst(y).is_some() {
+                return None;
+            }
+            (y.unlinked(), y.unlinked())
+        } else if refinable {
             let [_, ty, _, fy] = refine_branches(c.op, x, y, true);
             (ty, fy)
         } else {
@@ -737,6 +780,12 @@ fn meet32(a: Scalar, b: Scalar) -> (Scalar, Scalar) {
         (Some(na), Some(nb)) => (na, nb),
         _ => (a, b),
     }
+}
+
+/// `v` with the 32-bit bounds of `k` too (both hold on the same branch), synchronised; `v`
+/// itself when they leave no value.
+fn with_bounds32_of(v: Scalar, k: &Scalar) -> Scalar {
+    v.with_bounds32(Some((k.u32min, k.u32max)), Some((k.s32min, k.s32max)))
 }
 
 #[cfg(test)]
