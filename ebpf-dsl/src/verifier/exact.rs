@@ -82,7 +82,7 @@ const FRAMES: usize = 8;
 /// The marks of one state: per frame, a bit per register and a bit per stack slot. Not part
 /// of the state's identity: two states that differ only in their marks are equal and hash
 /// alike (pruning and deduplication never look at them; the dump's walk compares them
-/// explicitly, [`prunes`]).
+/// explicitly, `prunes`).
 #[derive(Clone, Copy, Default)]
 pub struct Exact {
     regs: [u16; FRAMES],
