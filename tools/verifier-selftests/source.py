@@ -116,6 +116,22 @@ def download(package: str, dl: Path) -> Path:
     return deb
 
 
+def extract(deb: Path, src: Path, patterns: list) -> None:
+    """Extracts the files matching `patterns` from the kernel source tarball inside `deb`
+    into `src`: dpkg-deb --fsys-tarfile | tar -xO <the inner tarball> | xz -dc | tar -x."""
+    p1 = subprocess.Popen(["dpkg-deb", "--fsys-tarfile", str(deb)], stdout=subprocess.PIPE)
+    p2 = subprocess.Popen(
+        ["tar", "-xO", f"./usr/src/{PACKAGE}.tar.xz"], stdin=p1.stdout, stdout=subprocess.PIPE
+    )
+    p3 = subprocess.Popen(["xz", "-dc"], stdin=p2.stdout, stdout=subprocess.PIPE)
+    p4 = subprocess.Popen(["tar", "-x", "-C", str(src), "--wildcards", *patterns], stdin=p3.stdout)
+    for p in (p1, p2, p3):
+        p.stdout.close()
+    rcs = [p4.wait(), p3.wait(), p2.wait(), p1.wait()]
+    if any(rcs):
+        raise SystemExit(f"extraction failed (exit statuses {rcs})")
+
+
 def fetch(cache: Path) -> Path:
     src = cache / "src"
     done = src / ".extracted"
@@ -131,18 +147,7 @@ def fetch(cache: Path) -> Path:
     debs = [download(PACKAGE, dl)]
     src.mkdir(parents=True)
     log(f"extracting {PROGS}/verifier_*.c and headers from {debs[-1].name}")
-    # dpkg-deb --fsys-tarfile | tar -xO <the inner tarball> | xz -dc | tar -x <patterns>
-    p1 = subprocess.Popen(["dpkg-deb", "--fsys-tarfile", str(debs[-1])], stdout=subprocess.PIPE)
-    p2 = subprocess.Popen(
-        ["tar", "-xO", f"./usr/src/{PACKAGE}.tar.xz"], stdin=p1.stdout, stdout=subprocess.PIPE
-    )
-    p3 = subprocess.Popen(["xz", "-dc"], stdin=p2.stdout, stdout=subprocess.PIPE)
-    p4 = subprocess.Popen(["tar", "-x", "-C", str(src), "--wildcards", *EXTRACT], stdin=p3.stdout)
-    for p in (p1, p2, p3):
-        p.stdout.close()
-    rcs = [p4.wait(), p3.wait(), p2.wait(), p1.wait()]
-    if any(rcs):
-        raise SystemExit(f"extraction failed (exit statuses {rcs})")
+    extract(debs[-1], src, EXTRACT)
     for deb in debs:
         deb.unlink()
     done.write_text(debs[-1].name + "\n" + " ".join(EXTRACT) + "\n")

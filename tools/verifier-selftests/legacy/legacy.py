@@ -35,7 +35,8 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from source import PACKAGE, cache_dir, download, log  # noqa: E402
+from convert import llvm_mc  # noqa: E402
+from source import PACKAGE, cache_dir, download, extract, log  # noqa: E402
 
 CC = os.environ.get("CC", "cc")
 LLVM_MC = os.environ.get("LLVM_MC", "llvm-mc-19")
@@ -128,17 +129,7 @@ def fetch(cache: Path) -> Path:
     deb = download(PACKAGE, dl)
     src.mkdir(parents=True)
     log(f"extracting {SELFTESTS}/verifier/*.c, test_verifier.c and headers from {deb.name}")
-    p1 = subprocess.Popen(["dpkg-deb", "--fsys-tarfile", str(deb)], stdout=subprocess.PIPE)
-    p2 = subprocess.Popen(
-        ["tar", "-xO", f"./usr/src/{PACKAGE}.tar.xz"], stdin=p1.stdout, stdout=subprocess.PIPE
-    )
-    p3 = subprocess.Popen(["xz", "-dc"], stdin=p2.stdout, stdout=subprocess.PIPE)
-    p4 = subprocess.Popen(["tar", "-x", "-C", str(src), "--wildcards", *EXTRACT], stdin=p3.stdout)
-    for p in (p1, p2, p3):
-        p.stdout.close()
-    rcs = [p4.wait(), p3.wait(), p2.wait(), p1.wait()]
-    if any(rcs):
-        raise SystemExit(f"extraction failed (exit statuses {rcs})")
+    extract(deb, src, EXTRACT)
     deb.unlink()
     done.write_text(deb.name + "\n" + " ".join(EXTRACT) + "\n")
     return src / PACKAGE
@@ -253,18 +244,6 @@ def convert(t: dict):
         lines.append(f".8byte 0x{insns[i]}")
         i += 1
     return "\n".join(lines) + "\n", maps, ""
-
-
-def llvm_mc(path: Path) -> str:
-    r = subprocess.run(
-        [LLVM_MC, "-triple", "bpfel", "-mcpu=v4", "-filetype=obj", "-o", os.devnull, str(path)],
-        capture_output=True,
-        text=True,
-    )
-    if r.returncode == 0:
-        return "ok"
-    first = next((ln for ln in r.stderr.splitlines() if "error" in ln), r.stderr.strip())
-    return "error: " + first.split("error:", 1)[-1].strip()
 
 
 def prog_flags(flags: int) -> int:
