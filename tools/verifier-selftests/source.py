@@ -132,11 +132,16 @@ def extract(deb: Path, src: Path, patterns: list) -> None:
         raise SystemExit(f"extraction failed (exit statuses {rcs})")
 
 
-def fetch(cache: Path) -> Path:
+def fetch(cache: Path, patterns: list = None, what: str = None) -> Path:
+    """The kernel tree's files matching `patterns` (default: the progs/ corpus's `EXTRACT`)
+    extracted under `cache/src` from the source package, downloaded once; `what` names them
+    in the log. Returns the tree's root."""
+    patterns = EXTRACT if patterns is None else patterns
+    what = what or f"{PROGS}/verifier_*.c and headers"
     src = cache / "src"
     done = src / ".extracted"
     # line 1: the .deb; line 2: what was extracted from it (another list extracts again)
-    if done.exists() and done.read_text().splitlines()[1:2] == [" ".join(EXTRACT)]:
+    if done.exists() and done.read_text().splitlines()[1:2] == [" ".join(patterns)]:
         return src / SRC_PREFIX
     if src.exists():
         shutil.rmtree(src)
@@ -144,13 +149,12 @@ def fetch(cache: Path) -> Path:
     dl.mkdir(parents=True, exist_ok=True)
     for old in [*dl.glob("*.deb"), *dl.glob("*.deb.part")]:
         old.unlink()
-    debs = [download(PACKAGE, dl)]
+    deb = download(PACKAGE, dl)
     src.mkdir(parents=True)
-    log(f"extracting {PROGS}/verifier_*.c and headers from {debs[-1].name}")
-    extract(debs[-1], src, EXTRACT)
-    for deb in debs:
-        deb.unlink()
-    done.write_text(debs[-1].name + "\n" + " ".join(EXTRACT) + "\n")
+    log(f"extracting {what} from {deb.name}")
+    extract(deb, src, patterns)
+    deb.unlink()
+    done.write_text(deb.name + "\n" + " ".join(patterns) + "\n")
     return src / SRC_PREFIX
 
 

@@ -36,7 +36,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from convert import llvm_mc  # noqa: E402
-from source import PACKAGE, cache_dir, download, extract, log  # noqa: E402
+from source import PACKAGE, cache_dir, fetch, log  # noqa: E402
 
 CC = os.environ.get("CC", "cc")
 LLVM_MC = os.environ.get("LLVM_MC", "llvm-mc-19")
@@ -113,26 +113,6 @@ def run(cmd, **kw):
 
 def legacy_cache() -> Path:
     return cache_dir() / "legacy"
-
-
-def fetch(cache: Path) -> Path:
-    src = cache / "src"
-    done = src / ".extracted"
-    if done.exists() and done.read_text().splitlines()[1:2] == [" ".join(EXTRACT)]:
-        return src / PACKAGE
-    if src.exists():
-        shutil.rmtree(src)
-    dl = cache / "download"
-    dl.mkdir(parents=True, exist_ok=True)
-    for old in [*dl.glob("*.deb"), *dl.glob("*.deb.part")]:
-        old.unlink()
-    deb = download(PACKAGE, dl)
-    src.mkdir(parents=True)
-    log(f"extracting {SELFTESTS}/verifier/*.c, test_verifier.c and headers from {deb.name}")
-    extract(deb, src, EXTRACT)
-    deb.unlink()
-    done.write_text(deb.name + "\n" + " ".join(EXTRACT) + "\n")
-    return src / PACKAGE
 
 
 def dump(root: Path, build: Path) -> list:
@@ -265,7 +245,7 @@ def clean(s) -> str:
 def main():
     cache = legacy_cache()
     cache.mkdir(parents=True, exist_ok=True)
-    root = fetch(cache)
+    root = fetch(cache, EXTRACT, f"{SELFTESTS}/verifier/*.c, test_verifier.c and headers")
     tests = dump(root, cache / "build")
     names = prog_type_names(root)
     corpus = cache / ("corpus-all" if ALL_TYPES else "corpus")
