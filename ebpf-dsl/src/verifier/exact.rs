@@ -29,8 +29,6 @@
 //! cases and the kernel selftests that tells which instructions' transfers really are the
 //! kernel's (see the module documentation of [`super`]).
 
-use core::fmt;
-
 use super::{KernelVersion, VerifierError};
 
 /// The one target whose transfers the marks are claimed to mirror (checked live against the
@@ -70,66 +68,13 @@ pub(crate) fn taint_message(
 pub(crate) fn is_taint(e: &VerifierError) -> bool {
     e.message.contains(TAINT_PHRASE)
 }
-use core::hash::{Hash, Hasher};
 
 use super::domain::state::{RegVal, Slot, State, SLOTS};
 use super::ops::{Op, Src};
 use crate::isa::insn::AluOp;
 
-/// Frames tracked (the kernel's `MAX_CALL_FRAMES`).
-const FRAMES: usize = 8;
-
-/// The marks of one state: per frame, a bit per register and a bit per stack slot. Not part
-/// of the state's identity: two states that differ only in their marks are equal and hash
-/// alike (pruning and deduplication never look at them; the dump's walk compares them
-/// explicitly, `prunes`).
-#[derive(Clone, Copy, Default)]
-pub struct Exact {
-    regs: [u16; FRAMES],
-    slots: [u64; FRAMES],
-}
-
-impl PartialEq for Exact {
-    fn eq(&self, _: &Exact) -> bool {
-        true
-    }
-}
-
-impl Eq for Exact {}
-
-impl Hash for Exact {
-    fn hash<H: Hasher>(&self, _: &mut H) {}
-}
-
-impl fmt::Debug for Exact {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "Exact({:?}, {:?})", self.regs, self.slots)
-    }
-}
-
-impl Exact {
-    /// True if register `r` of frame `frame` is marked.
-    pub fn reg(&self, frame: usize, r: usize) -> bool {
-        frame < FRAMES && r < 16 && self.regs[frame] & (1 << r) != 0
-    }
-
-    /// True if stack slot `i` (offset `-512 + 8 * i`) of frame `frame` is marked.
-    pub fn slot(&self, frame: usize, i: usize) -> bool {
-        frame < FRAMES && i < 64 && self.slots[frame] & (1 << i) != 0
-    }
-
-    fn set_reg(&mut self, frame: usize, r: usize) {
-        if frame < FRAMES && r < 16 {
-            self.regs[frame] |= 1 << r;
-        }
-    }
-
-    fn set_slot(&mut self, frame: usize, i: usize) {
-        if frame < FRAMES && i < 64 {
-            self.slots[frame] |= 1 << i;
-        }
-    }
-}
+pub use super::domain::exact_marks::Exact;
+use super::domain::exact_marks::FRAMES;
 
 /// The scalar a location holds, if any.
 fn reg_scalar(v: &RegVal) -> Option<&super::domain::scalar::Scalar> {

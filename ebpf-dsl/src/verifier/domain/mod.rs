@@ -11,13 +11,15 @@
 //!   32-bit; [`refine_old`]: the same as kernels before 6.12 do it;
 //! - [`branch`]: what a comparison does to the whole state (linked registers, null checks,
 //!   packet ranges);
-//! - [`ptr_key`]: the kinds of base pointer one memory instruction may not mix.
+//! - [`ptr_key`]: the kinds of base pointer one memory instruction may not mix;
+//! - [`exact_marks`]: which scalars of a state hold exactly the kernel's bounds.
 //!
 //! The transfer functions (`super::transfer`) check an instruction's rules and then use these
 //! to compute the state after it.
 
 pub(crate) mod arith;
 pub(crate) mod branch;
+pub(crate) mod exact_marks;
 pub(crate) mod ptr_key;
 pub(crate) mod refine;
 pub(crate) mod refine32;

@@ -533,7 +533,7 @@ pub struct State {
     pub rcu: bool,
     /// Which scalars hold exactly the kernel's bounds (`super::super::exact`): computed only
     /// by the dump's walk, and not part of the state's identity (always equal, no hash).
-    pub exact: crate::verifier::exact::Exact,
+    pub exact: super::exact_marks::Exact,
 }
 
 /// The "map" of [`State::lock`] when the lock held is the `bpf_spin_lock` of an object the

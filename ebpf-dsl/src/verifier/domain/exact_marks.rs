@@ -1,0 +1,61 @@
+//! Exactness marks (`super::super::exact` computes them): which scalars of a state hold
+//! exactly the kernel's bounds. Kept here, with the state they belong to, so that the state
+//! does not import the code that computes them.
+
+use core::fmt;
+use core::hash::{Hash, Hasher};
+
+/// Frames tracked (the kernel's `MAX_CALL_FRAMES`).
+pub(crate) const FRAMES: usize = 8;
+
+/// The marks of one state: per frame, a bit per register and a bit per stack slot. Not part
+/// of the state's identity: two states that differ only in their marks are equal and hash
+/// alike (pruning and deduplication never look at them; the dump's walk compares them
+/// explicitly, `verifier::exact`'s `prunes`).
+#[derive(Clone, Copy, Default)]
+pub struct Exact {
+    regs: [u16; FRAMES],
+    slots: [u64; FRAMES],
+}
+
+impl PartialEq for Exact {
+    fn eq(&self, _: &Exact) -> bool {
+        true
+    }
+}
+
+impl Eq for Exact {}
+
+impl Hash for Exact {
+    fn hash<H: Hasher>(&self, _: &mut H) {}
+}
+
+impl fmt::Debug for Exact {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Exact({:?}, {:?})", self.regs, self.slots)
+    }
+}
+
+impl Exact {
+    /// True if register `r` of frame `frame` is marked.
+    pub fn reg(&self, frame: usize, r: usize) -> bool {
+        frame < FRAMES && r < 16 && self.regs[frame] & (1 << r) != 0
+    }
+
+    /// True if stack slot `i` (offset `-512 + 8 * i`) of frame `frame` is marked.
+    pub fn slot(&self, frame: usize, i: usize) -> bool {
+        frame < FRAMES && i < 64 && self.slots[frame] & (1 << i) != 0
+    }
+
+    pub(crate) fn set_reg(&mut self, frame: usize, r: usize) {
+        if frame < FRAMES && r < 16 {
+            self.regs[frame] |= 1 << r;
+        }
+    }
+
+    pub(crate) fn set_slot(&mut self, frame: usize, i: usize) {
+        if frame < FRAMES && i < 64 {
+            self.slots[frame] |= 1 << i;
+        }
+    }
+}
