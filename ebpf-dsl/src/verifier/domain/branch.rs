@@ -274,17 +274,28 @@ pub(crate) fn find_good_pkt(st: &mut State, ptr: &RegVal, open: bool) {
 }
 
 /// True if `p` is a pointer the kernel knows is not NULL (`reg_not_null`: map values,
-/// sockets, ring buffer memory) and `z` the number 0.
+/// sockets, ring buffer memory) and `z` the number 0. Not a map value or ring buffer pointer
+/// whose variable offset may reach 2^29: 6.18 walks both branches of such a comparison
+/// (a map value pointer plus `0..=0x1fffffff` is decided, plus `0..=0x3fffffff` is not; rule
+/// cases `jmp_ptr_big_var_ne_zero*`). Such a pointer exists only on a path this verifier
+/// refuses unless its exactness walk (`verifier::exact`) accepts the offset, so both
+/// branches are walked there.
 pub(crate) fn zero_vs_not_null(p: &RegVal, z: &RegVal) -> bool {
     let zero = matches!(z, RegVal::Scalar(z) if z.as_const() == Some(0));
-    zero && matches!(
+    let big_var = matches!(
         p,
-        RegVal::MapValue { .. }
-            | RegVal::Sock { .. }
-            | RegVal::Ringbuf { .. }
-            | RegVal::KObj { .. }
-            | RegVal::Alloc { .. }
-    )
+        RegVal::MapValue { var, .. } | RegVal::Ringbuf { var, .. }
+            if var.smax >= 1 << 29
+    );
+    zero && !big_var
+        && matches!(
+            p,
+            RegVal::MapValue { .. }
+                | RegVal::Sock { .. }
+                | RegVal::Ringbuf { .. }
+                | RegVal::KObj { .. }
+                | RegVal::Alloc { .. }
+        )
 }
 
 pub(crate) fn is_or_null(v: &RegVal) -> bool {
