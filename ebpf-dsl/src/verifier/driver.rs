@@ -10,7 +10,7 @@ use super::deps::{self, Before, Deps};
 use super::domain::scalar::Scalar;
 use super::domain::state::{RegVal, State};
 use super::prune::{Explorer, Head, PruneResult};
-use super::transfer::{e, mask, R};
+use super::transfer::{e, mask, BPF_F_RDONLY_PROG, R};
 use super::{
     initial_state, KernelVersion, Report, Rule, VerifierError, MAX_PENDING, MAX_PROCESSED,
 };
@@ -99,9 +99,11 @@ impl<'a> Exec<'a> {
         // The state before the instruction when its effect on the sources needs it, in
         // memory kept from one instruction to the next (no allocation).
         let mut before_st: Option<State> = None;
+        // The state before the instruction for the exactness marks, in memory reused likewise.
+        let mut exact_before: Option<State> = None;
         // Exactness marks (`super::exact`) are kept by the dump's walk and the 2^29 class's
-        // second walk only.
-        let dump_states = self.exact_decide
+        // second walk only; both compare dead registers too.
+        let marks_walk = self.exact_decide
             || self
                 .tracer
                 .as_ref()
@@ -118,7 +120,7 @@ impl<'a> Exec<'a> {
                 self.seen[pc] = true;
                 // The dump's exactness marks: a loop head where the kernel may widen
                 // imprecise scalars (`widen_imprecise_scalars`) keeps none.
-                if dump_states
+                if marks_walk
                     && self.cfg.prune_point[pc]
                     && (super::cfg::is_iter_next(&self.ops[pc])
                         || matches!(self.ops[pc], Op::MayGoto { .. })
@@ -149,11 +151,7 @@ impl<'a> Exec<'a> {
                     };
                     // A walk dumping its states (`super::dump`) compares dead registers too:
                     // its states must cover the kernel's, whose liveness is not ours.
-                    let live = if dump_states {
-                        !0
-                    } else {
-                        self.cfg.live_in[pc]
-                    };
+                    let live = if marks_walk { !0 } else { self.cfg.live_in[pc] };
                     match ex.visit_head(pc, &st, &mut d, live, parent, head) {
                         PruneResult::Pruned => {
                             self.pruned += 1;
@@ -209,16 +207,20 @@ impl<'a> Exec<'a> {
                     None
                 };
                 ex.defer_marks(parent, before.read, before.demand);
-                let exact_before = dump_states.then(|| st.clone());
+                if marks_walk {
+                    match &mut exact_before {
+                        Some(b) => b.clone_from(&st),
+                        None => exact_before = Some(st.clone()),
+                    }
+                }
                 let mut step = self.step(pc, &mut st)?;
-                if let Some(b) = &exact_before {
+                if let (true, Some(b)) = (marks_walk, &exact_before) {
                     let maps = self.input.maps;
                     let exact_load = |base: &RegVal| match base {
                         RegVal::Pkt { .. } | RegVal::Ctx { .. } => true,
-                        // 1 << 7: BPF_F_RDONLY_PROG.
                         RegVal::MapValue { map, .. } => maps
                             .get(*map as usize)
-                            .is_some_and(|m| m.flags & (1 << 7) == 0),
+                            .is_some_and(|m| m.flags & BPF_F_RDONLY_PROG == 0),
                         _ => false,
                     };
                     super::exact::update(&op, b, &mut st, &exact_load);
@@ -245,7 +247,7 @@ impl<'a> Exec<'a> {
                         let iter_next = super::cfg::is_iter_next(&op);
                         if matches!(op, Op::MayGoto { .. }) || iter_next {
                             ex.widen_may_goto(pc, parent, &mut other);
-                            if dump_states {
+                            if marks_walk {
                                 super::exact::clear(&mut other);
                             }
                         }
@@ -260,7 +262,7 @@ impl<'a> Exec<'a> {
                             // from a fresh state, as the kernel's `push_async_cb` (no parent
                             // state: nothing it reads or demands goes back to the caller's).
                             deps::after(&op, &before, snapshot, &st, &mut d);
-                            if dump_states {
+                            if marks_walk {
                                 super::exact::clear(&mut other);
                             }
                             pending.push(Path {
@@ -316,7 +318,7 @@ impl<'a> Exec<'a> {
                         // unfinished checkpoint at the callsite, the path's own last one
                         // included (no new one was stored at the callsite yet).
                         ex.widen_may_goto(callsite, None, &mut st);
-                        if dump_states {
+                        if marks_walk {
                             super::exact::clear(&mut st);
                         }
                         pc = callsite;

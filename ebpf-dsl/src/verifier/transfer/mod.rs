@@ -55,7 +55,7 @@ pub(crate) type R<T> = Result<T, VerifierError>;
 /// The kernel's bound on pointer offsets (`BPF_MAX_VAR_OFF`).
 const MAX_VAR_OFF: i64 = 1 << 29;
 /// `BPF_F_RDONLY_PROG`.
-const BPF_F_RDONLY_PROG: u32 = 1 << 7;
+pub(crate) const BPF_F_RDONLY_PROG: u32 = 1 << 7;
 /// `BPF_F_WRONLY_PROG`: the program may write map values but never read them.
 const BPF_F_WRONLY_PROG: u32 = 1 << 8;
 /// `BPF_F_INNER_MAP`: a map that may stand for inner maps of other sizes (no constant-key
