@@ -219,6 +219,19 @@ pub(crate) fn contradicted(
     (pick(nx, rx), pick(ny, ry))
 }
 
+/// Whether the kernel's refinement of `x op y` (assumed `taken`) leaves an operand no value:
+/// the bounds as `regs_refine_cond_op` narrows them (64-bit ones when `wide`, else the low
+/// halves'), before any synchronisation. The synchronised refinement cannot tell this apart
+/// from a branch that learns nothing ([`fix`] gives [`Scalar::UNKNOWN`] for both).
+pub(crate) fn leaves_no_value(op: JmpOp, taken: bool, wide: bool, x: &Scalar, y: &Scalar) -> bool {
+    let (nx, ny) = if wide {
+        narrow(op, taken, x.unlinked(), y.unlinked())
+    } else {
+        narrow32(op, taken, x, y)
+    };
+    nx.sync().is_none() || ny.sync().is_none()
+}
+
 /// A 64-bit comparison refined `orig` to `refined`; the kernel then runs `reg_bounds_sync`
 /// with the 32-bit bounds it still holds for the register, which recovers, e.g., that a value
 /// in `-4095..=0` that is `<= 63` unsigned is 0 (the signed range crossing zero that

@@ -1,8 +1,8 @@
 //! Conditional jumps: branch decisions, range refinement, null checks and packet ranges.
 
 use super::super::domain::refine32::{
-    contradicted, refine32, refine_branches, same_register_refined, subreg_branch_taken,
-    tnum_branch_taken, view32,
+    contradicted, leaves_no_value, refine32, refine_branches, same_register_refined,
+    subreg_branch_taken, tnum_branch_taken, view32,
 };
 use super::super::domain::refine_old::{
     branch_taken_old, combine_equal_old, flip_old, set_min_max_old,
@@ -465,18 +465,29 @@ impl<'a> Exec<'a> {
                 return None;
             }
             (y.unlinked(), y.unlinked())
-        } else if refinable {
-            let [_, ty, _, fy] = refine_branches(c.op, x, y, true);
-            (ty, fy)
         } else {
-            (refine32(c.op, true, x, y).1, refine32(c.op, false, x, y).1)
+            // A branch whose refinement leaves no value is left to the hull. (Tested on the
+            // unsynchronised bounds: a synchronised refinement equal to UNKNOWN may be a
+            // branch that learns nothing, while the other branch learnt something.)
+            if [true, false]
+                .iter()
+                .any(|&t| leaves_no_value(c.op, t, refinable, x, y))
+            {
+                return None;
+            }
+            if refinable {
+                let [_, ty, _, fy] = refine_branches(c.op, x, y, true);
+                (ty, fy)
+            } else {
+                (refine32(c.op, true, x, y).1, refine32(c.op, false, x, y).1)
+            }
         };
         let (ty, fy) = if self.input.kernel >= KernelVersion::TNUM_SINGLE {
             (ty.single_value(), fy.single_value())
         } else {
             (ty, fy)
         };
-        (ty != Scalar::UNKNOWN && fy != Scalar::UNKNOWN).then_some((ty, fy))
+        Some((ty, fy))
     }
 
     /// A lookup result that may be NULL compared with 0: NULL on one branch, the non-NULL
