@@ -28,8 +28,10 @@ fn with_subreg(t: Tnum, s: Tnum) -> Tnum {
 /// one register state (`regs_refine_cond_op` with both pointers on it), so `<` makes the
 /// maximum `max - 1` and then the minimum `min + 1`, and synchronises the bounds. Where that
 /// leaves no value (`[0, 1]` becomes `[1, 0]`), `reg_bounds_sanity_check` (6.12-6.17) forgets
-/// the register's bounds (`__mark_reg_unbounded`) and the branch is walked on, with the linked
-/// copies given the same unbounded value; 6.18 (`tnum_single`) first synchronises step by
+/// the register's bounds (`__mark_reg_unbounded`, which keeps its known bits and does not
+/// synchronise them again: `jmp_same_reg_violation_keeps_bits`, a known false reject here, as
+/// this verifier's values hold no unsynchronised state and it takes an unknown value) and the
+/// branch is walked on, with the linked copies given the same unbounded value; 6.18 (`tnum_single`) first synchronises step by
 /// step ([`Scalar::kernel_sync_contradiction`]), which often leaves a constant, and forgets
 /// the bounds only where its check then fails. The value of `x` on the branch (`taken` or the
 /// fall-through) of `op`: [`Scalar::UNKNOWN`] where the bounds are forgotten, else the refined value (`x`
