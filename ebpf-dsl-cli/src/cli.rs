@@ -134,9 +134,11 @@ pub struct CheckOpts {
     /// The program's license (GPL-only helpers need a GPL-compatible one).
     #[arg(long, value_name = "L", default_value = "GPL")]
     pub license: String,
-    /// The kernel version the verifier may assume (what it adds), e.g. 6.12; 6.1 or later (the
-    /// verifier's rules are audited down to 6.1: an older target is refused, load the program
-    /// on that kernel to have its own verifier check it).
+    /// The kernel version the verifier may assume (what it adds), e.g. 6.12 (the stable line
+    /// as audited, with its backports) or a release such as 6.1.130 (without the backports
+    /// that came after it); 6.1 or later (the verifier's rules are audited down to 6.1: an
+    /// older target is refused, load the program on that kernel to have its own verifier
+    /// check it).
     #[arg(long, value_name = "V", default_value_t = KernelVersion::DEFAULT, value_parser = kernel_version)]
     pub kernel: KernelVersion,
     /// Skip the static verifier (the assembler's checks only).
@@ -176,8 +178,9 @@ pub struct CheckOpts {
     /// For an ELF object with `__kconfig` externs: the target kernel's configuration
     /// (`CONFIG_X=...` lines, as in /boot/config-$(uname -r); for /proc/config.gz give
     /// `<(zcat /proc/config.gz)`), whose values the externs get in a frozen `.kconfig` map as
-    /// libbpf gives them. LINUX_KERNEL_VERSION is the --kernel version, with the patch level of
-    /// the file's `# Linux/ARCH X.Y.Z Kernel Configuration` header if X.Y matches (else 0). Without
+    /// libbpf gives them. LINUX_KERNEL_VERSION is the --kernel version, with its patch level if
+    /// it names a release (6.1.130), else the one of the file's `# Linux/ARCH X.Y.Z Kernel
+    /// Configuration` header if X.Y matches (else 0). Without
     /// it, weak CONFIG_ externs are 0 and strong ones are an error.
     #[arg(long, value_name = "FILE")]
     pub kconfig: Option<String>,
@@ -341,10 +344,12 @@ fn program_type(s: &str) -> Result<ProgramType, String> {
         .ok_or_else(|| format!("unknown program type `{s}` (e.g. xdp, sched_cls, socket_filter)"))
 }
 
-/// `--kernel`: a version such as 6.12, 6.1 or later ([`KernelVersion::OLDEST`]).
+/// `--kernel`: a version such as 6.12 (the stable line as audited) or a release such as
+/// 6.1.130, 6.1 or later ([`KernelVersion::OLDEST`]).
 fn kernel_version(s: &str) -> Result<KernelVersion, String> {
-    let v = KernelVersion::parse(s)
-        .ok_or_else(|| format!("--kernel `{s}` is not a version like 6.12"))?;
+    let v = KernelVersion::parse(s).ok_or_else(|| {
+        format!("--kernel `{s}` is not a version like 6.12 (the stable line as audited) or a release like 6.1.130")
+    })?;
     v.check_supported()?;
     Ok(v)
 }

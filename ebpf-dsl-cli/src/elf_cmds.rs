@@ -452,7 +452,8 @@ pub fn target_modules(
 
 /// What `__kconfig` externs get: the `--kernel` version and the `--kconfig` file's text (none
 /// without it). The patch level is the one of the file's `# Linux/ARCH X.Y.Z Kernel
-/// Configuration` header when its X.Y is the `--kernel` version, else 0.
+/// Configuration` header when its X.Y is the `--kernel` version, else 0 (the `--kernel`
+/// release's own patch level first, when it names one).
 fn target_kconfig(how: &CheckObject) -> Result<elf::Kconfig, CliError> {
     let config = match &how.kconfig {
         Some(path) => std::fs::read_to_string(path)
@@ -464,7 +465,11 @@ fn target_kconfig(how: &CheckObject) -> Result<elf::Kconfig, CliError> {
         version: (
             major,
             minor,
-            config_patch(&config, major, minor).unwrap_or(0),
+            how.kernel
+                .patch_level()
+                .map(u32::from)
+                .or_else(|| config_patch(&config, major, minor))
+                .unwrap_or(0),
         ),
         config,
     })

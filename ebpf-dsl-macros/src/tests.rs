@@ -169,6 +169,15 @@ fn kernel_option_sets_the_verifiers_target() {
         "{old}"
     );
     assert!(!expand("(kernel = \"6.1\")").contains("older than"));
+    // A release: 6.12.118 as 6.12; one before the backports the model assumes is refused.
+    assert!(!expand("(kernel = \"6.12.118\")").contains("compile_error"));
+    let early = expand("(kernel = \"6.12.30\")");
+    assert!(
+        early.contains("compile_error") && early.contains("older than 6.12.81"),
+        "{early}"
+    );
+    let bad = expand("(kernel = \"6.1.x\")");
+    assert!(bad.contains("a release such as"), "{bad}");
 }
 
 #[test]

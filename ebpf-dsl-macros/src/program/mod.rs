@@ -146,7 +146,8 @@ pub(crate) fn expand_one(decl: ProgDecl, facts: &Facts) -> TokenStream {
                     None => errors.spanned(
                         s,
                         "`kernel` is the oldest kernel version the program must load on, e.g. \
-                     `kernel = \"6.12\"` (default 6.6, 6.1 at the oldest): the static verifier \
+                     `kernel = \"6.12\"` (a stable line as audited: default 6.6, 6.1 at the \
+                     oldest) or a release such as `kernel = \"6.1.130\"`: the static verifier \
                      then assumes what that version's verifier proves",
                     ),
                 }

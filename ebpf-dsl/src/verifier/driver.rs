@@ -588,6 +588,11 @@ impl<'a> Exec<'a> {
                 } else {
                     imm as u32 as u64 & mask(size)
                 };
+                let stored = if self.st_imm_tracked(&base, imm) {
+                    Scalar::konst(val)
+                } else {
+                    Scalar::UNKNOWN
+                };
                 self.store(
                     pc,
                     st,
@@ -595,7 +600,7 @@ impl<'a> Exec<'a> {
                     &base,
                     off as i32,
                     size,
-                    RegVal::Scalar(Scalar::konst(val)),
+                    RegVal::Scalar(stored),
                 )?;
                 self.note_ptr_type(pc, dst, &base, false)?;
                 Ok(Step::Next(pc + 1))

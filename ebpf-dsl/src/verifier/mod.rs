@@ -324,7 +324,7 @@ pub mod trace;
 mod transfer;
 pub mod trust;
 
-pub use target::KernelVersion;
+pub use target::{Backported, KernelVersion};
 pub use trust::Trust;
 
 use domain::state::{self, Frame, State};
@@ -815,7 +815,9 @@ pub(crate) fn verify_with_tracer(
         // verifier could not show is the kernel's; a second walk that knows which bounds are
         // exactly the kernel's and prunes only on equal ones decides as the kernel does.
         Err(first)
-            if !exact_pruning && input.kernel == exact::EXACT_TARGET && exact::is_taint(&first) =>
+            if !exact_pruning
+                && input.kernel.line() == exact::EXACT_TARGET
+                && exact::is_taint(&first) =>
         {
             let mut ex = context::Exec::new(input, &ops, &cfg, map_refs).with_trust(trust.clone());
             ex.exact_decide = true;

@@ -79,13 +79,33 @@
 
 use core::fmt;
 
-/// A kernel version `major.minor`.
+/// A kernel version `major.minor`, or `major.minor.patch` for one stable release.
+///
+/// A target given as `major.minor` ([`KernelVersion::new`], `--kernel 6.1`, `kernel = "6.1"`)
+/// is the stable line as this verifier was audited against it (its patch level is
+/// [`KernelVersion::LATEST`]: 6.1.192, 6.6.47, 6.12.118, the 6.18.44 reference kernel), with
+/// every backport that release has; `6.1.30` ([`KernelVersion::with_patch`]) is that release,
+/// without the rules backported later ([`Backported`]). The gates of the rules upstream
+/// learnt are `major.minor.0` ([`KernelVersion::since`]): a rule of 6.12 holds for 6.12.0 on.
+/// Versions order by major, minor, then patch, so `6.1.30 < 6.1 < 6.2.0`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct KernelVersion {
     /// Major version (6 in 6.18).
     pub major: u16,
     /// Minor version (18 in 6.18).
     pub minor: u16,
+    /// Patch level (44 in 6.18.44), or [`KernelVersion::LATEST`]: the stable line as audited.
+    pub patch: u16,
+}
+
+/// A rule upstream learnt in `mainline` and some stable lines gained later by a backport,
+/// each from its own patch level ([`KernelVersion::has`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Backported {
+    /// The first upstream release with the rule (`major.minor.0`).
+    pub mainline: KernelVersion,
+    /// The first release of each older stable line that has it (a line not listed lacks it).
+    pub stable: &'static [KernelVersion],
 }
 
 impl KernelVersion {
@@ -101,131 +121,146 @@ impl KernelVersion {
     /// its kernel refuses. A 6.1 target means the 6.1 stable line as audited (6.1.192): an
     /// early 6.1.y may lack a backported rule (a `BPF_ST` immediate spilled to the stack is a
     /// known constant from 6.1.36 on, upstream 6.3), which `major.minor` cannot tell.
-    pub const OLDEST: KernelVersion = KernelVersion::new(6, 1);
+    pub const OLDEST: KernelVersion = KernelVersion::since(6, 1);
     /// Array lookups with a constant in-bounds key are non-NULL (`can_elide_value_nullness`).
-    pub const CONST_KEY_LOOKUP: KernelVersion = KernelVersion::new(6, 14);
+    pub const CONST_KEY_LOOKUP: KernelVersion = KernelVersion::since(6, 14);
     /// The numbers iterator's kfuncs (`bpf_for`) may be called while a `bpf_spin_lock` is held
     /// (`kfunc_spin_allowed`: `is_bpf_iter_num_api_kfunc`; in the 6.18 reference kernel, not
     /// in 6.12.118's source).
-    pub const ITER_NUM_UNDER_LOCK: KernelVersion = KernelVersion::new(6, 18);
+    pub const ITER_NUM_UNDER_LOCK: KernelVersion = KernelVersion::since(6, 18);
     /// A map pointer is never NULL (`CONST_PTR_TO_MAP` in `reg_not_null`; in 6.12.118's
     /// source, not known for 6.6).
-    pub const MAP_PTR_NOT_NULL: KernelVersion = KernelVersion::new(6, 12);
-    /// `==` and `!=` are decided by the known bits too (`tnum_overlap`).
-    pub const TNUM_BRANCH: KernelVersion = KernelVersion::new(6, 12);
+    pub const MAP_PTR_NOT_NULL: KernelVersion = KernelVersion::since(6, 12);
+    /// `==` and `!=` are decided by the known bits too (`tnum_overlap`). Upstream "bpf: Use
+    /// tnums for JEQ/JNE is_branch_taken logic" (in the 6.18 reference kernel; its mainline
+    /// release is not pinned down here: gated at 6.18); in 6.12 from 6.12.58 (Debian's
+    /// 6.12.118 changelog), so an earlier 6.12.y decides them by the ranges only.
+    pub const TNUM_BRANCH: Backported = Backported {
+        mainline: KernelVersion::since(6, 18),
+        stable: &[KernelVersion::with_patch(6, 12, 58)],
+    };
     /// A 64-bit `==` / `!=` the 64-bit ranges leave open is decided by the 32-bit bounds
     /// (`is_scalar_branch_taken`; in 6.12.118's source and the 6.18 reference kernel, not
     /// known for 6.6).
-    pub const SUBREG_EQ_BRANCH: KernelVersion = KernelVersion::new(6, 12);
+    pub const SUBREG_EQ_BRANCH: KernelVersion = KernelVersion::since(6, 12);
     /// A register compared with itself (`if r1 < r1`) is narrowed on the branch that holds
     /// (`regs_refine_cond_op` on one state: `[0, u32::MAX]` becomes `[1, u32::MAX - 1]`; in
     /// 6.12.118's source and the 6.18 reference kernel, not known for 6.6).
-    pub const SAME_REG_NARROW: KernelVersion = KernelVersion::new(6, 12);
+    pub const SAME_REG_NARROW: KernelVersion = KernelVersion::since(6, 12);
     /// A multiplication keeps a range computed from the products of the operands' bounds
     /// (`scalar_min_max_mul` / `scalar32_min_max_mul` with overflow checks, upstream in 6.14).
     /// Before it the kernel keeps a range only when both operands are not negative and at
     /// most U32_MAX (64-bit) or U16_MAX (32-bit): "Ain't nobody got time to multiply that
     /// sign" in 6.12.118's source; otherwise only the known bits.
-    pub const MUL_PRODUCTS: KernelVersion = KernelVersion::new(6, 14);
+    pub const MUL_PRODUCTS: KernelVersion = KernelVersion::since(6, 14);
     /// A 32-bit multiplication keeps signed 32-bit bounds whatever the operands' signs (the
     /// products of the bounds when none overflows: `scalar32_min_max_mul`; seen on 6.18.44,
     /// `w0 *= -4` of 0..=7 is -28..=0; 6.12.118's source forgets them for a negative operand).
     /// A 64-bit one bounds its low half the same way (unsigned and signed products of the
     /// operands' 32-bit bounds: `scalar32_min_max_mul` runs for either width).
-    pub const SIGNED_MUL32: KernelVersion = KernelVersion::new(6, 18);
+    pub const SIGNED_MUL32: KernelVersion = KernelVersion::since(6, 18);
     /// The known bits of a product are the shift-and-add `tnum_mul` alone (an uncertain bit of
     /// one operand giving the union of adding the other or not; seen on 6.18.44: `r7 *=
     /// 0x7fffffff` of 1..=15 odd has the low half 0x7ffffff1 with mask 0xe). The older
     /// partial-products algorithm (6.1.192's `tnum_mul`) knows other bits, neither always
     /// more: before this gate the union of both. Upstream most likely in 6.17 (no 6.17
     /// source read): gated at 6.18, the kernel checked.
-    pub const TNUM_MUL_SHIFT_ADD: KernelVersion = KernelVersion::new(6, 18);
+    pub const TNUM_MUL_SHIFT_ADD: KernelVersion = KernelVersion::since(6, 18);
     /// A direct load of a referenced kptr to a program's own struct gives an RCU-protected
     /// non-owning reference (`btf_ld_kptr_type`: `MEM_ALLOC | MEM_RCU`, `NON_OWN_REF` for a
     /// struct with a graph node; in 6.12.118's source and the 6.18 reference kernel, not
     /// known for 6.6: before, such a load is refused as not modelled).
-    pub const LOCAL_KPTR_LOAD: KernelVersion = KernelVersion::new(6, 12);
+    pub const LOCAL_KPTR_LOAD: KernelVersion = KernelVersion::since(6, 12);
     /// The value a linked copy with a delta gets after a comparison (`sync_linked_regs`) is
     /// made consistent (`reg_bounds_sync`; 6.18.44 does it, checked with the rule case
     /// `link_delta_sum_synced`; 6.12.118's source does not; the first release between them
     /// that does is not pinned down). Before: each range and the known bits get the delta
     /// apart, and the copy's next comparison is decided by those.
-    pub const LINK_SUM_SYNC: KernelVersion = KernelVersion::new(6, 18);
+    pub const LINK_SUM_SYNC: KernelVersion = KernelVersion::since(6, 18);
     /// `wX = wY` of a number whose value fits in 32 bits, and a sign-extending move
     /// (`rX = (s8)rY`, ...) of one the extension leaves unchanged, keep the copy linked to its
     /// source (`check_alu_op`: `is_src_reg_u32`, `no_sext`, in 6.6.47's source (read) as in
     /// 6.12.118's); 6.1.192's `check_alu_op` clears the id of a 32-bit move's copy (and has no
     /// sign-extending move). Not pinned down between them.
-    pub const MOV32_LINK: KernelVersion = KernelVersion::new(6, 6);
+    pub const MOV32_LINK: KernelVersion = KernelVersion::since(6, 6);
     /// Narrow fills keep a spilled number's bounds (`bpf_stack_narrow_access_ok`), spills and
     /// fills and 32-bit moves of a value that fits keep its link to its copies.
-    pub const NARROW_FILL: KernelVersion = KernelVersion::new(6, 12);
+    pub const NARROW_FILL: KernelVersion = KernelVersion::since(6, 12);
     /// `rX = rY; rX += c` keeps rX linked to rY with the delta c (`BPF_ADD_CONST`).
-    pub const LINK_DELTA: KernelVersion = KernelVersion::new(6, 12);
+    pub const LINK_DELTA: KernelVersion = KernelVersion::since(6, 12);
     /// Links also through `rX -= c`, negative constants and 32-bit `wX += c`
     /// (`BPF_ADD_CONST32`).
-    pub const LINK_DELTA_SUB: KernelVersion = KernelVersion::new(6, 18);
+    pub const LINK_DELTA_SUB: KernelVersion = KernelVersion::since(6, 18);
     /// Byte swaps are tracked (`scalar_byte_swap`).
-    pub const BSWAP_TRACKING: KernelVersion = KernelVersion::new(6, 18);
+    pub const BSWAP_TRACKING: KernelVersion = KernelVersion::since(6, 18);
     /// `rX = -rX` is tracked (bounds and known bits of the negation, as `0 - rX`); 6.12's
     /// `check_alu_op` makes the result unknown. Upstream aced132599b3 "bpf: Add range tracking
     /// for BPF_NEG" (Song Liu, 2025-06-25, bpf-next after the 6.16 merge window): the kernel
     /// test robot's report of 2025-08-22 finds it in torvalds/linux.git master, and syzbot's
     /// bisection of 2025-09 finds it in the bpf tree at `probes-fixes-v6.17-rc7`; so 6.17.
-    pub const NEG_TRACKING: KernelVersion = KernelVersion::new(6, 17);
+    pub const NEG_TRACKING: KernelVersion = KernelVersion::since(6, 17);
     /// `rX <<= 32` keeps the signed range of the low half shifted up whatever its sign
-    /// (`__scalar64_min_max_lsh`, upstream d18dec4b8990 in 6.19, backported: in 6.12.118's
-    /// source and the 6.18 reference kernel); before, only a bound that is not negative.
-    pub const LSH32_SIGNED: KernelVersion = KernelVersion::new(6, 12);
+    /// (`__scalar64_min_max_lsh`, upstream d18dec4b8990 in 6.19, backported: in 6.12 from
+    /// 6.12.75, Debian's 6.12.118 changelog; in the 6.18.44 reference kernel, the first 6.18.y
+    /// with it not pinned down); before, only a bound that is not negative. (6.1.165 has it
+    /// too, Debian's 6.1.192 changelog and source; the 6.1 target does not assume it yet: a
+    /// false reject only.)
+    pub const LSH32_SIGNED: Backported = Backported {
+        mainline: KernelVersion::since(6, 19),
+        stable: &[
+            KernelVersion::with_patch(6, 12, 75),
+            KernelVersion::with_patch(6, 18, 44),
+        ],
+    };
     /// A branch whose unsigned range holds one value of the known bits makes the number
     /// that constant (`__update_reg64_bounds` with `tnum_step`).
-    pub const TNUM_SINGLE: KernelVersion = KernelVersion::new(6, 18);
+    pub const TNUM_SINGLE: KernelVersion = KernelVersion::since(6, 18);
     /// A 64-bit sign extension (`rX = (sN)rY`, `*(sN *)` fills) of a number whose signed 32-bit
     /// bounds already fit in N bits keeps its 32-bit bounds and is their sign extension (seen
     /// on 6.18.44: `(s16)` of a u32 with s32 bounds -1..=0 is -1..=0; 6.12 gives any s16).
-    pub const SEXT_FITS: KernelVersion = KernelVersion::new(6, 18);
+    pub const SEXT_FITS: KernelVersion = KernelVersion::since(6, 18);
     /// Load-acquire and store-release (`BPF_LOAD_ACQ`, `BPF_STORE_REL` in `check_atomic`);
     /// older kernels refuse the `imm` (`BPF_ATOMIC uses invalid atomic opcode`).
-    pub const LOAD_ACQ_STORE_REL: KernelVersion = KernelVersion::new(6, 15);
+    pub const LOAD_ACQ_STORE_REL: KernelVersion = KernelVersion::since(6, 15);
     /// `bpf_get_smp_processor_id` returns a number in `0..nr_cpu_ids` (`do_refine_retval_range`;
     /// present in 6.12, perhaps earlier).
-    pub const SMP_ID_RANGE: KernelVersion = KernelVersion::new(6, 12);
+    pub const SMP_ID_RANGE: KernelVersion = KernelVersion::since(6, 12);
     /// 6.18: a comparison collects the linked copies among the registers live before it (and
     /// the spilled ones) only (`collect_linked_regs` with `live_regs_before`); 6.12 collects
     /// every register, so more copies pass the limit of 6 and lose their link.
-    pub const LINKED_LIVE_ONLY: KernelVersion = KernelVersion::new(6, 18);
+    pub const LINKED_LIVE_ONLY: KernelVersion = KernelVersion::since(6, 18);
     /// `&=` / `|=` a constant on a number in [-1, 0] verifies the two values apart
     /// (`maybe_fork_scalars`: the path goes on with -1, a copy with 0).
-    pub const FORK_SCALARS: KernelVersion = KernelVersion::new(6, 18);
+    pub const FORK_SCALARS: KernelVersion = KernelVersion::since(6, 18);
     /// `bpf_rbtree_remove` (and 6.16's `bpf_rbtree_left` / `_right`) take a node the program
     /// owns as well as a non-owning one ("can only take non-owning or refcounted bpf_rb_node
     /// pointer"): the run time checks that the node is in the tree.
-    pub const RBTREE_OWNED_NODE: KernelVersion = KernelVersion::new(6, 16);
+    pub const RBTREE_OWNED_NODE: KernelVersion = KernelVersion::since(6, 16);
 
     /// The `-mcpu=v4` instructions (sign-extending moves and loads, signed division and
     /// modulo, unconditional byte swaps, `gotol`): merged for 6.6 ("bpf: Support new
     /// sign-extension load insns" and the rest of the cpu v4 series, July 2023); 6.1.192's
     /// `check_alu_op` refuses a non-zero `off` (`BPF_ALU uses reserved fields`) and its
     /// `check_mem_access` knows no `BPF_MEMSX`.
-    pub const CPU_V4: KernelVersion = KernelVersion::new(6, 6);
+    pub const CPU_V4: KernelVersion = KernelVersion::since(6, 6);
 
     /// `may_goto` (`BPF_JMP | BPF_JCOND`): "bpf: Introduce may_goto instruction" was posted and
     /// applied to bpf-next on 2024-03-06 (lore 20240306031929.42666), days before 6.8's release
     /// (2024-03-10), so its first release is 6.9; 6.1.192's `check_cond_jmp_op` refuses the
     /// opcode.
-    pub const MAY_GOTO: KernelVersion = KernelVersion::new(6, 9);
+    pub const MAY_GOTO: KernelVersion = KernelVersion::since(6, 9);
     /// The process and cgroup helpers (`bpf_get_current_pid_tgid` #14,
     /// `bpf_get_current_cgroup_id` #80, `bpf_get_ns_current_pid_tgid` #120,
     /// `bpf_get_current_ancestor_cgroup_id` #123) are in `bpf_base_func_proto` (6.12.118's
     /// source), so XDP, tc and socket filter programs may call them; 6.1.192's has none of
     /// them, nor do those program types' own lists. Not pinned down between them.
-    pub const BASE_TASK_HELPERS: KernelVersion = KernelVersion::new(6, 12);
+    pub const BASE_TASK_HELPERS: KernelVersion = KernelVersion::since(6, 12);
     /// `bpf_get_current_cgroup_id` (#80) and `bpf_get_current_ancestor_cgroup_id` (#123) are in
     /// `bpf_base_func_proto` for a `bpf_capable` loader (6.6.47 source read: the
     /// `CONFIG_CGROUPS` cases of its second switch), so XDP, tc and socket filter programs may
     /// call them; 6.1.192's has neither. (6.6.47's has not #14 and #120:
     /// [`KernelVersion::BASE_TASK_HELPERS`].)
-    pub const BASE_CGROUP_HELPERS: KernelVersion = KernelVersion::new(6, 6);
+    pub const BASE_CGROUP_HELPERS: KernelVersion = KernelVersion::since(6, 6);
     /// `bpf_get_current_uid_gid` (#15), `bpf_get_current_comm` (#16), `bpf_perf_event_read`
     /// (#22), `bpf_current_task_under_cgroup` (#37), `bpf_perf_event_read_value` (#55),
     /// `bpf_send_signal` (#109) and `bpf_send_signal_thread` (#117) from XDP, tc and socket
@@ -233,22 +268,22 @@ impl KernelVersion {
     /// 6.12.118's `bpf_base_func_proto`, `bpf_sk_base_func_proto`, `xdp_func_proto`,
     /// `tc_cls_act_func_proto` and `sk_filter_func_proto` nor 6.6.47's `bpf_base_func_proto`
     /// has them. The release between 6.12 and 6.18 that added them is not pinned down.
-    pub const BASE_MORE_HELPERS: KernelVersion = KernelVersion::new(6, 18);
+    pub const BASE_MORE_HELPERS: KernelVersion = KernelVersion::since(6, 18);
     /// `bpf_get_netns_cookie` (#122) from tc and socket filter programs (the 6.18 reference
     /// kernel offers it to them; 6.12.118's `tc_cls_act_func_proto` and `sk_filter_func_proto`
     /// do not). Not pinned down between them.
-    pub const SKB_NETNS_COOKIE: KernelVersion = KernelVersion::new(6, 18);
+    pub const SKB_NETNS_COOKIE: KernelVersion = KernelVersion::since(6, 18);
     /// The generic kfunc set (`bpf_obj_new_impl`, `bpf_obj_drop_impl`,
     /// `bpf_refcount_acquire_impl`, the list and rbtree kfuncs, `bpf_percpu_obj_new_impl`,
     /// ...) is registered for XDP programs (`kfunc_init` in 6.12.118's helpers.c: tracing,
     /// sched_cls, XDP, struct_ops, syscall, cgroup_skb); 6.6.47's `kfunc_init` registers it for
     /// tracing, sched_cls and struct_ops only (source read). Never for sched_act programs (the
     /// `exc_throw_sched_act` rule case on 6.18.44). Not pinned down between 6.6 and 6.12.
-    pub const GENERIC_KFUNCS_XDP: KernelVersion = KernelVersion::new(6, 12);
+    pub const GENERIC_KFUNCS_XDP: KernelVersion = KernelVersion::since(6, 12);
     /// `bpf_percpu_obj_new_impl` / `bpf_percpu_obj_drop_impl` (per-CPU local objects): not in
     /// 6.6.47's `generic_btf_ids` (source read), so 6.7 (upstream "bpf: Add
     /// bpf_percpu_obj_{new,drop}_impl() kfuncs", Aug 2023, after 6.6's merge window).
-    pub const PERCPU_OBJ: KernelVersion = KernelVersion::new(6, 7);
+    pub const PERCPU_OBJ: KernelVersion = KernelVersion::since(6, 7);
     /// A pointer that is not NULL compared with 0 is decided for more types (`reg_not_null`:
     /// `PTR_TO_MEM` (a ring buffer record), a trusted `PTR_TO_BTF_ID`, ...) and whichever operand
     /// the 0 is (`check_cond_jmp_op` calls `is_branch_taken` with the flipped opcode for a
@@ -257,24 +292,24 @@ impl KernelVersion {
     /// pointer (`reg_type_not_null`) and the source the constant 0. Not pinned down between
     /// 6.1 and 6.6. (A map pointer, `PTR_TO_XDP_SOCK` and `PTR_TO_BUF` are in 6.12.118's list
     /// only: [`KernelVersion::MAP_PTR_NOT_NULL`].)
-    pub const NOT_NULL_MORE: KernelVersion = KernelVersion::new(6, 6);
+    pub const NOT_NULL_MORE: KernelVersion = KernelVersion::since(6, 6);
     /// A comparison of a number with a constant *destination* (`r1 = 10; if r1 > r0`) is
     /// decided by the source's bounds (`check_cond_jmp_op` calls `is_branch_taken` on the
     /// source with `flip_opcode` when the source is not a constant: in 6.6.47's source (read),
     /// not in 6.1.192's, which decides only against a constant source). Not pinned down
     /// between them.
-    pub const CONST_DST_BRANCH: KernelVersion = KernelVersion::new(6, 6);
+    pub const CONST_DST_BRANCH: KernelVersion = KernelVersion::since(6, 6);
     /// `if rA == rB` (or `!=`) of a pointer that may be NULL and one that may not, neither a
     /// `PTR_TO_BTF_ID`, makes the first not NULL where they are equal (`check_cond_jmp_op` with
     /// `mark_ptr_not_null_reg`, in 6.6.47's source (read) as in 6.12.118's); 6.1.192's learns
     /// nothing from comparing two pointers. Not pinned down between 6.1 and 6.6.
-    pub const PTR_EQ_NOT_NULL: KernelVersion = KernelVersion::new(6, 6);
+    pub const PTR_EQ_NOT_NULL: KernelVersion = KernelVersion::since(6, 6);
 
     /// A narrow spill (`*(u32 *)(r10 - 8) = r1`) leaves the slot's other zero bytes
     /// (`STACK_ZERO`) zero (`save_register_state` in 6.12.118's source); 6.1.192's scrubs them
     /// to unknown (`scrub_spilled_slot`), except that a 0 is written as zero bytes, the
     /// others left alone. Not pinned down between them.
-    pub const PARTIAL_SPILL_ZERO: KernelVersion = KernelVersion::new(6, 12);
+    pub const PARTIAL_SPILL_ZERO: KernelVersion = KernelVersion::since(6, 12);
 
     /// `reg_bounds_sync` deduces across the 32- and 64-bit bounds and across the sign boundary
     /// (`__reg32_deduce_bounds` from the 64-bit bounds, `__reg_deduce_mixed_bounds`,
@@ -283,21 +318,21 @@ impl KernelVersion {
     /// only when one of them does not cross the sign, then the known bits (the verification
     /// of an older target uses that one: `domain/refine_old.rs`, `sync_old`). The release
     /// between them that changed it is not pinned down here.
-    pub const BOUNDS_SYNC: KernelVersion = KernelVersion::new(6, 12);
+    pub const BOUNDS_SYNC: KernelVersion = KernelVersion::since(6, 12);
 
     /// `|`, `^` and `*` by a source register that is not a constant keep the bounds and known
     /// bits they compute (`is_safe_to_compute_dst_reg_range` in 6.12.118's source). 6.1.192's
     /// `adjust_scalar_min_max_vals` computes only `+`, `-` and `&` for such a source and makes
     /// the destination unknown otherwise (all 64 bits, a 32-bit operation included). The release
     /// between them that changed it is not pinned down here.
-    pub const ALU_ANY_SOURCE: KernelVersion = KernelVersion::new(6, 12);
+    pub const ALU_ANY_SOURCE: KernelVersion = KernelVersion::since(6, 12);
 
     /// A spill of any number, one with no bound at all included, is a spilled register
     /// (`check_stack_write_fixed_off` in 6.12.118's source: `reg->type == SCALAR_VALUE`), so a
     /// fill of it is a copy of it, linked to it. 6.1.192 spills only a number with some bound
     /// (`register_is_bounded`): one with none is written as unknown bytes (`STACK_MISC`). The
     /// release between them that changed it is not pinned down here.
-    pub const SPILL_ANY_SCALAR: KernelVersion = KernelVersion::new(6, 12);
+    pub const SPILL_ANY_SCALAR: KernelVersion = KernelVersion::since(6, 12);
 
     /// A comparison of two numbers is decided by, and narrows, both operands' ranges whatever
     /// they are (`is_scalar_branch_taken`, `regs_refine_cond_op` in 6.12.118's source), and a
@@ -308,12 +343,12 @@ impl KernelVersion {
     /// (`reg_combine_min_max`), and a comparison drops the bounds of the other width
     /// (`__reg_combine_64_into_32`); older targets get that (`domain/refine_old.rs`). The
     /// release between them that changed it is not pinned down here.
-    pub const BRANCH_RANGES: KernelVersion = KernelVersion::new(6, 12);
+    pub const BRANCH_RANGES: KernelVersion = KernelVersion::since(6, 12);
 
     /// A JIT-compiled program's functions count their stack rounded up to 16 bytes in the
     /// call-chain limit of 512 (`round_up_stack_depth` with `jit_requested`; in 6.12's source,
     /// perhaps earlier); the interpreter, and older kernels, round up to 32.
-    pub const JIT_STACK_ROUND16: KernelVersion = KernelVersion::new(6, 12);
+    pub const JIT_STACK_ROUND16: KernelVersion = KernelVersion::since(6, 12);
 
     /// A sum or difference of which every value wraps (past `2^64`, or below 0; in 32 bits
     /// too) keeps its unsigned range, wrapped (`scalar_min_max_add` / `_sub` and the 32-bit
@@ -321,7 +356,7 @@ impl KernelVersion {
     /// source makes the range unknown on any overflow). Also the sum a linked copy gets from
     /// its delta (`sync_linked_regs`). The patch went to bpf-next in June 2025, most likely
     /// for 6.17, but no 6.17 source was read: gated at 6.18, the kernel checked.
-    pub const ADD_SUB_WRAP: KernelVersion = KernelVersion::new(6, 18);
+    pub const ADD_SUB_WRAP: KernelVersion = KernelVersion::since(6, 18);
 
     /// The `arg:` decl tags of a global function's arguments (`__arg_nonnull`, `__arg_ctx`)
     /// are read (`btf_prepare_func_args` with `bpf_subprog_arg_info`, 6.12.118's source);
@@ -334,7 +369,7 @@ impl KernelVersion {
     /// `btf_prepare_func_args` cannot size a `void`: "arg#0 reference type('UNKNOWN ') size
     /// cannot be determined"); a pointer to the program type's context structure (what the
     /// loaders write for `.global_func f(ctx)`) is the context on every target.
-    pub const GLOBAL_ARG_TAGS: KernelVersion = KernelVersion::new(6, 12);
+    pub const GLOBAL_ARG_TAGS: KernelVersion = KernelVersion::since(6, 12);
 
     /// Only the global functions a verified path calls are verified (`do_check_subprogs`
     /// with the `called` mark, 6.12.118's source; upstream "validate global subprogs lazily",
@@ -342,36 +377,149 @@ impl KernelVersion {
     /// verifies every global function, called or not (source read), so before this a global
     /// function only dead code calls is verified too, and a prototype the kernel refuses
     /// (`btf_prepare_func_args`) refuses the program even if nothing calls it.
-    pub const GLOBAL_LAZY: KernelVersion = KernelVersion::new(6, 12);
+    pub const GLOBAL_LAZY: KernelVersion = KernelVersion::since(6, 12);
 
     /// `Ok` for a target the static verifier supports (6.1 or later: [`KernelVersion::OLDEST`]);
     /// for an older one, the reason and what to do instead.
     pub fn check_supported(self) -> Result<(), String> {
-        if self >= KernelVersion::OLDEST {
-            return Ok(());
+        let oldest = KernelVersion::OLDEST.line();
+        if self < KernelVersion::OLDEST {
+            return Err(format!(
+                "the target kernel {self} is older than {oldest}, the oldest one this static verifier supports: its rules are audited down to Linux {oldest} only, and older verifiers lack some of them (bpf_loop, callbacks, kfuncs, atomics other than add, the newer helpers, ...), so it could accept programs Linux {self} refuses; verify for {oldest} or later (`--kernel {oldest}`, `kernel = \"{oldest}\"`) and have the {self} kernel's own verifier check the program (load it there: `ebpf-dsl load FILE`)",
+            ));
         }
-        Err(format!(
-            "the target kernel {self} is older than {}, the oldest one this static verifier supports: its rules are audited down to Linux {} only, and older verifiers lack some of them (bpf_loop, callbacks, kfuncs, atomics other than add, the newer helpers, ...), so it could accept programs Linux {self} refuses; verify for {} or later (`--kernel {}`, `kernel = \"{}\"`) and have the {self} kernel's own verifier check the program (load it there: `ebpf-dsl load FILE`)",
-            KernelVersion::OLDEST,
-            KernelVersion::OLDEST,
-            KernelVersion::OLDEST,
-            KernelVersion::OLDEST,
-            KernelVersion::OLDEST,
-        ))
+        for &(first, why) in KernelVersion::FIRST_SUPPORTED_PATCH {
+            if self.line() == first.line() && self.patch < first.patch {
+                let line = first.line();
+                return Err(format!(
+                    "the target kernel {self} is older than {first}, the first {line}.y release this static verifier supports: {why}, so it could accept programs Linux {self} refuses; verify for `{line}` ({first} or later) and have the {self} kernel's own verifier check the program (load it there: `ebpf-dsl load FILE`)",
+                ));
+            }
+        }
+        Ok(())
     }
 
-    /// The version `major.minor`.
+    /// The first release of a stable line that the static verifier supports, where an earlier
+    /// one lacks a backport its model of the line assumes and no gate can stand for (the
+    /// Debian changelogs of 6.1.192 and 6.12.118 name each stable release's commits;
+    /// `ebpf-dsl/VERIFIER_TARGETS.md`).
+    pub const FIRST_SUPPORTED_PATCH: &'static [(KernelVersion, &'static str)] = &[
+        (
+            KernelVersion::with_patch(6, 1, 100),
+            "a privileged program's reads of uninitialised stack bytes (a fixed-offset load, a helper's or a variable-offset read) came to 6.1 in 6.1.100 (\"bpf: Allow reads from uninit stack\", upstream 6.4): an earlier 6.1.y refuses them (`invalid read from stack`), and this verifier, which models the stack of a privileged loader, does not tell uninitialised bytes apart",
+        ),
+        (
+            KernelVersion::with_patch(6, 12, 81),
+            "the bounds deductions of the 6.12 model came to 6.12 by backports up to 6.12.81 (\"bpf: Improve bounds when s64 crosses sign boundary\", \"bpf: Add third round of bounds deduction\", \"bpf: Fix u32/s32 bounds when ranges cross min/max boundary\"): an earlier 6.12.y deduces less, and this verifier has no model of that one",
+        ),
+    ];
+
+    /// A `BPF_ST` immediate stored to the stack at an 8-byte aligned offset is a spilled
+    /// constant (`check_stack_write_fixed_off` with `is_bpf_st_mem`), and an immediate 0
+    /// makes the bytes known zeros (`STACK_ZERO`); before, `*(u64 *)(r10 - 8) = 5` writes
+    /// unknown bytes (`STACK_MISC`) and a fill of them is an unknown number. Upstream
+    /// ecdf985d7615, 6.3; in 6.1 from 6.1.36 (Debian's 6.1.192 changelog: its 6.1.36 entry).
+    /// (6.1.0-6.1.99 are not supported targets, [`KernelVersion::FIRST_SUPPORTED_PATCH`]:
+    /// the gate holds for them should they become.)
+    pub const ST_IMM_SPILL: Backported = Backported {
+        mainline: KernelVersion::since(6, 3),
+        stable: &[KernelVersion::with_patch(6, 1, 36)],
+    };
+
+    /// A `BPF_ST` of the immediate 0 at a variable stack offset leaves the bytes that were
+    /// known zeros zeros (`check_stack_write_var_off`: `writing_zero` for `is_bpf_st_mem`
+    /// with `imm == 0`, in 6.6.47's and 6.12.118's source); 6.1.192's takes only a register
+    /// holding 0 for a zero, so the immediate makes every byte of the range unknown. The
+    /// mainline release is not pinned down here (gated at 6.8; 6.6.47 has it, the first
+    /// 6.6.y that does is not pinned down).
+    pub const ST_VAR_ZERO: Backported = Backported {
+        mainline: KernelVersion::since(6, 8),
+        stable: &[KernelVersion::with_patch(6, 6, 47)],
+    };
+
+    /// The constant a `BPF_ST` immediate spills is the immediate sign-extended to 64 bits
+    /// (`__mark_reg_known(&fake_reg, insn->imm)`); before, it was cast to `u32` first, so
+    /// `*(u64 *)(r10 - 8) = -1` read back as 0xffffffff (upstream 811c363645b3 "bpf: Fix
+    /// check_stack_write_fixed_off() to correctly spill imm", 6.7; in 6.1 from 6.1.64, Debian's
+    /// changelog; 6.6.47's source has it, the first 6.6.y that does is not pinned down).
+    /// Without it a negative immediate is written as unknown bytes here (the kernel's wrong
+    /// constant is not modelled).
+    pub const ST_IMM_SIGNED: Backported = Backported {
+        mainline: KernelVersion::since(6, 7),
+        stable: &[
+            KernelVersion::with_patch(6, 1, 64),
+            KernelVersion::with_patch(6, 6, 47),
+        ],
+    };
+
+    /// The patch level of a target given as `major.minor`: the newest stable release of the
+    /// line this verifier was audited against, with its backports.
+    pub const LATEST: u16 = u16::MAX;
+
+    /// The target `major.minor`: the stable line as audited (patch [`KernelVersion::LATEST`]).
     pub const fn new(major: u16, minor: u16) -> KernelVersion {
-        KernelVersion { major, minor }
+        KernelVersion {
+            major,
+            minor,
+            patch: KernelVersion::LATEST,
+        }
     }
 
-    /// Parses `6.18`, `6.18.44` or a `uname -r` release such as `6.18.44-fc-v1252`; `None`
-    /// if it does not start with `major.minor`.
+    /// The release `major.minor.0`: what a rule upstream learnt in `major.minor` is gated on.
+    pub const fn since(major: u16, minor: u16) -> KernelVersion {
+        KernelVersion::with_patch(major, minor, 0)
+    }
+
+    /// The stable release `major.minor.patch`.
+    pub const fn with_patch(major: u16, minor: u16, patch: u16) -> KernelVersion {
+        KernelVersion {
+            major,
+            minor,
+            patch,
+        }
+    }
+
+    /// The patch level, `None` for a target given as `major.minor` (the line as audited).
+    pub fn patch_level(self) -> Option<u16> {
+        (self.patch != KernelVersion::LATEST).then_some(self.patch)
+    }
+
+    /// The stable line this release belongs to, as audited (`6.1.30` gives `6.1`).
+    pub const fn line(self) -> KernelVersion {
+        KernelVersion::new(self.major, self.minor)
+    }
+
+    /// Whether this release has the rule `rule`: upstream's from its mainline release on, a
+    /// stable line's from the patch level that got the backport on.
+    pub fn has(self, rule: Backported) -> bool {
+        self >= rule.mainline
+            || rule
+                .stable
+                .iter()
+                .any(|s| s.line() == self.line() && self.patch >= s.patch)
+    }
+
+    /// Parses `6.18` (the line as audited), `6.18.44`, or a `uname -r` release such as
+    /// `6.18.44-fc-v1252` (a suffix after `-`, `+`, `~` or `_`; `6.18-rc3` is 6.18.0);
+    /// `None` for anything else (`6`, `6.1.x`, `6.1.`, a patch level of 65535 or more).
+    ///
+    /// Debian's `uname -r` names the ABI, not the release (`6.1.0-28-amd64` is some 6.1.1xx):
+    /// parsed, it is 6.1.0, which lacks the 6.1.y backports; pass the release itself
+    /// (`uname -v` shows it) or `6.1`.
     pub fn parse(s: &str) -> Option<KernelVersion> {
-        let mut it = s.trim().split(|c: char| !c.is_ascii_digit());
-        let major = it.next()?.parse().ok()?;
-        let minor = it.next()?.parse().ok()?;
-        Some(KernelVersion { major, minor })
+        fn number(s: &str) -> Option<(u16, &str)> {
+            let end = s.find(|c: char| !c.is_ascii_digit()).unwrap_or(s.len());
+            Some((s[..end].parse().ok()?, &s[end..]))
+        }
+        let (major, rest) = number(s.trim())?;
+        let (minor, rest) = number(rest.strip_prefix('.')?)?;
+        let (patch, rest) = match rest.strip_prefix('.') {
+            Some(r) => number(r).filter(|(p, _)| *p < KernelVersion::LATEST)?,
+            None if rest.is_empty() => (KernelVersion::LATEST, rest),
+            None => (0, rest),
+        };
+        (rest.is_empty() || rest.starts_with(['-', '+', '~', '_']))
+            .then_some(KernelVersion::with_patch(major, minor, patch))
     }
 }
 
@@ -383,7 +531,10 @@ impl Default for KernelVersion {
 
 impl fmt::Display for KernelVersion {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}.{}", self.major, self.minor)
+        match self.patch_level() {
+            Some(p) => write!(f, "{}.{}.{p}", self.major, self.minor),
+            None => write!(f, "{}.{}", self.major, self.minor),
+        }
     }
 }
 
@@ -395,13 +546,104 @@ mod tests {
     fn parses_releases() {
         assert_eq!(
             KernelVersion::parse("6.18.44-fc-v1252"),
-            Some(KernelVersion::new(6, 18))
+            Some(KernelVersion::with_patch(6, 18, 44))
         );
         assert_eq!(KernelVersion::parse("6.6"), Some(KernelVersion::new(6, 6)));
-        assert_eq!(KernelVersion::parse("x"), None);
-        assert_eq!(KernelVersion::parse("6"), None);
+        assert_eq!(
+            KernelVersion::parse(" 6.1.30\n"),
+            Some(KernelVersion::with_patch(6, 1, 30))
+        );
+        assert_eq!(
+            KernelVersion::parse("6.1.0-28-amd64"),
+            Some(KernelVersion::since(6, 1))
+        );
+        assert_eq!(
+            KernelVersion::parse("6.18-rc3"),
+            Some(KernelVersion::since(6, 18))
+        );
+        assert_eq!(
+            KernelVersion::parse("6.12.118+deb13"),
+            Some(KernelVersion::with_patch(6, 12, 118))
+        );
+        for bad in [
+            "x",
+            "6",
+            "6.",
+            "6.1.",
+            "6.1.x",
+            "6.x",
+            "6.1x",
+            "6.1.2.3",
+            "6.1.65535",
+            "6.1.99999",
+            "-6.1",
+            "",
+        ] {
+            assert_eq!(KernelVersion::parse(bad), None, "{bad}");
+        }
         assert!(KernelVersion::new(6, 14) > KernelVersion::DEFAULT);
         assert_eq!(KernelVersion::DEFAULT.to_string(), "6.6");
+        assert_eq!(KernelVersion::with_patch(6, 1, 30).to_string(), "6.1.30");
+        assert_eq!(KernelVersion::since(6, 9).to_string(), "6.9.0");
+    }
+
+    #[test]
+    fn patch_levels_order_within_their_line() {
+        let v = KernelVersion::with_patch;
+        // A gate `since` x.y holds for every x.y release, the line as audited too.
+        assert!(v(6, 12, 0) >= KernelVersion::BRANCH_RANGES);
+        assert!(KernelVersion::new(6, 12) >= KernelVersion::BRANCH_RANGES);
+        assert!(KernelVersion::new(6, 11) < KernelVersion::BRANCH_RANGES);
+        assert!(v(6, 1, 30) < KernelVersion::new(6, 1));
+        assert!(KernelVersion::new(6, 1) < v(6, 2, 0));
+        assert_eq!(v(6, 1, 30).line(), KernelVersion::new(6, 1));
+        assert_eq!(v(6, 1, 30).patch_level(), Some(30));
+        assert_eq!(KernelVersion::new(6, 1).patch_level(), None);
+    }
+
+    #[test]
+    fn backports_hold_from_their_patch_level_in_their_line_only() {
+        let v = KernelVersion::with_patch;
+        let st = KernelVersion::ST_IMM_SPILL;
+        assert!(!v(6, 1, 35).has(st));
+        assert!(v(6, 1, 36).has(st) && KernelVersion::new(6, 1).has(st));
+        assert!(v(6, 3, 0).has(st) && KernelVersion::DEFAULT.has(st));
+        assert!(!KernelVersion::new(6, 2).has(st), "no 6.2.y has it listed");
+        let lsh = KernelVersion::LSH32_SIGNED;
+        assert!(!v(6, 12, 74).has(lsh) && v(6, 12, 75).has(lsh));
+        assert!(KernelVersion::new(6, 12).has(lsh) && KernelVersion::new(6, 18).has(lsh));
+        assert!(!KernelVersion::new(6, 14).has(lsh) && !v(6, 18, 43).has(lsh));
+        assert!(v(6, 19, 0).has(lsh) && !KernelVersion::DEFAULT.has(lsh));
+        assert!(
+            !KernelVersion::new(6, 1).has(lsh),
+            "not assumed for 6.1 yet"
+        );
+        let tnum = KernelVersion::TNUM_BRANCH;
+        assert!(!v(6, 12, 57).has(tnum) && v(6, 12, 58).has(tnum));
+        assert!(KernelVersion::new(6, 12).has(tnum) && !KernelVersion::new(6, 14).has(tnum));
+        assert!(v(6, 18, 0).has(tnum));
+    }
+
+    #[test]
+    fn early_stable_releases_missing_assumed_backports_are_not_supported() {
+        let v = KernelVersion::with_patch;
+        for (k, first) in [
+            (v(6, 1, 99), "6.1.100"),
+            (v(6, 1, 0), "6.1.100"),
+            (v(6, 12, 80), "6.12.81"),
+        ] {
+            let why = k.check_supported().unwrap_err();
+            assert!(why.contains(&format!("older than {first}")), "{k}: {why}");
+        }
+        for k in [
+            v(6, 1, 100),
+            v(6, 6, 0),
+            v(6, 12, 81),
+            v(6, 18, 0),
+            KernelVersion::new(6, 12),
+        ] {
+            assert_eq!(k.check_supported(), Ok(()), "{k}");
+        }
     }
 
     #[test]

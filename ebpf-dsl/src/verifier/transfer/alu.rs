@@ -145,7 +145,7 @@ impl<'a> Exec<'a> {
                 }
                 // `rX <<= 32` keeps the low half's signed range, shifted up.
                 if is64 && op == AluOp::Lsh && b.as_const() == Some(32) {
-                    let any_sign = self.input.kernel >= KernelVersion::LSH32_SIGNED;
+                    let any_sign = self.input.kernel.has(KernelVersion::LSH32_SIGNED);
                     r = lsh32_signed(a, r, any_sign);
                 }
                 if self.input.kernel >= KernelVersion::LINK_DELTA {

@@ -488,7 +488,7 @@ impl<'a> Exec<'a> {
         Ok(Some(match w {
             Walked::Scalar => RegVal::Scalar(scalar_of(n, sx)),
             // 6.18: `rdonly_untrusted_mem`; before, the kernel's walk gave a number.
-            Walked::Mem if self.input.kernel >= KernelVersion::new(6, 18) => UNTRUSTED_MEM,
+            Walked::Mem if self.input.kernel >= KernelVersion::since(6, 18) => UNTRUSTED_MEM,
             Walked::Mem => RegVal::Scalar(scalar_of(n, sx)),
             Walked::Ptr { ty, .. } if maybe_null => RegVal::BtfPtrOrNull {
                 ty,

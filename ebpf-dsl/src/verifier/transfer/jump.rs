@@ -148,7 +148,9 @@ impl<'a> Exec<'a> {
         // 6.18: `==` / `!=` are also decided when the known bits disagree.
         let decided = decided
             .or_else(|| {
-                (self.input.kernel >= KernelVersion::TNUM_BRANCH)
+                self.input
+                    .kernel
+                    .has(KernelVersion::TNUM_BRANCH)
                     .then(|| tnum_branch_taken(op, &vx, &vy))
                     .flatten()
             })

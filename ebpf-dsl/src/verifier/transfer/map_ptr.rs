@@ -118,7 +118,7 @@ fn kernel_struct(t: MapType) -> Option<&'static str> {
 }
 
 /// The first target kernel whose `struct bpf_map` has the layout of [`FIELDS`].
-const LAYOUT_SINCE: KernelVersion = KernelVersion::new(6, 18);
+const LAYOUT_SINCE: KernelVersion = KernelVersion::since(6, 18);
 
 /// Why an `n`-byte read at `off` of `struct bpf_map` is refused, or `None` if it reads a
 /// number.
@@ -234,7 +234,7 @@ impl<'a> Exec<'a> {
         match btf_access::walk(btf, id, off as u32, n) {
             Err(m) => refuse(m),
             Ok(btf_access::Walked::Scalar) => Ok(RegVal::Scalar(scalar_of(n, false))),
-            Ok(btf_access::Walked::Mem) if self.input.kernel >= KernelVersion::new(6, 18) => {
+            Ok(btf_access::Walked::Mem) if self.input.kernel >= KernelVersion::since(6, 18) => {
                 Ok(btf_access::UNTRUSTED_MEM)
             }
             Ok(btf_access::Walked::Mem) => Ok(RegVal::Scalar(scalar_of(n, false))),

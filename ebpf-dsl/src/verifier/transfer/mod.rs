@@ -20,6 +20,8 @@ mod ordered;
 mod ptr_off_tests;
 mod rodata;
 mod same_insn;
+#[cfg(test)]
+mod st_imm_tests;
 mod stack;
 #[cfg(test)]
 pub(crate) mod testkit;

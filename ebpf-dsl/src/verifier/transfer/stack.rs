@@ -468,6 +468,26 @@ pub(crate) fn stack_var_write(
     }
 }
 
+impl Exec<'_> {
+    /// Whether a `BPF_ST` of the immediate `imm` through `base` stores that number as the
+    /// target kernel tracks it; `false`: the kernel writes unknown bytes (`STACK_MISC`) and
+    /// the caller stores an unknown number instead. Only stores to the stack differ: a fixed
+    /// offset before [`KernelVersion::ST_IMM_SPILL`] (an immediate 0 included: no
+    /// `STACK_ZERO` then), a negative immediate before [`KernelVersion::ST_IMM_SIGNED`], a
+    /// variable offset's 0 before [`KernelVersion::ST_VAR_ZERO`].
+    pub(crate) fn st_imm_tracked(&self, base: &RegVal, imm: i32) -> bool {
+        let k = self.input.kernel;
+        match base {
+            RegVal::Stack { .. } => {
+                k.has(KernelVersion::ST_IMM_SPILL)
+                    && (imm >= 0 || k.has(KernelVersion::ST_IMM_SIGNED))
+            }
+            RegVal::StackVar { .. } => imm != 0 || k.has(KernelVersion::ST_VAR_ZERO),
+            _ => true,
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::super::testkit::*;

@@ -299,7 +299,7 @@ impl<'a> Exec<'a> {
             DYNPTR_DATA_HELPER => "bpf_dynptr_data",
             _ => return None,
         };
-        if self.input.kernel < KernelVersion::new(5, 19) {
+        if self.input.kernel < KernelVersion::since(5, 19) {
             return Some(Err(e(
                 pc,
                 Rule::HelperNotAllowed,
@@ -567,9 +567,9 @@ impl<'a> Exec<'a> {
             DynptrKfunc::FromSkb
             | DynptrKfunc::FromXdp
             | DynptrKfunc::Slice
-            | DynptrKfunc::SliceRdwr => KernelVersion::new(6, 4),
-            DynptrKfunc::XdpPullData => KernelVersion::new(6, 18),
-            _ => KernelVersion::new(6, 5),
+            | DynptrKfunc::SliceRdwr => KernelVersion::since(6, 4),
+            DynptrKfunc::XdpPullData => KernelVersion::since(6, 18),
+            _ => KernelVersion::since(6, 5),
         };
         self.check_kfunc_since(pc, full, since)?;
         Ok(())

@@ -319,7 +319,7 @@ pub(crate) fn check_globals(
         if input.kernel < KernelVersion::GLOBAL_LAZY && !g.exception_cb {
             let before = format!(
                 "Linux before 6.8 (assumed before {}, the target is {}) verifies every global function, called or not",
-                KernelVersion::GLOBAL_LAZY,
+                KernelVersion::GLOBAL_LAZY.line(),
                 input.kernel
             );
             if let Some(why) = g.refusal() {
@@ -359,9 +359,9 @@ pub(crate) fn check_globals(
                     format!(
                         "arg#{i} of the global function {}() is a `void *` tagged `__arg_ctx` (`arg:ctx`), which Linux reads as the context from 6.8 on (assumed from {}); {} ignores the tag and refuses the function (\"arg#{i} reference type('UNKNOWN ') size cannot be determined\"): type the argument as {ctx}, or verify for target {} or later",
                         g.name,
-                        KernelVersion::GLOBAL_ARG_TAGS,
+                        KernelVersion::GLOBAL_ARG_TAGS.line(),
                         input.kernel,
-                        KernelVersion::GLOBAL_ARG_TAGS
+                        KernelVersion::GLOBAL_ARG_TAGS.line()
                     ),
                 ));
             }
@@ -507,7 +507,7 @@ mod tests {
         let dead = ".global_func f(ctx tagged)\nr1 = 0\nif r1 != 0 goto c\nr0 = 2\nexit\nc:\ncall f\nexit\nf:\nr0 = 2\nexit\n";
         assert!(run(dead).is_err());
         // From GLOBAL_ARG_TAGS it is the context; the typed form is on every target.
-        let tags = KernelVersion::GLOBAL_ARG_TAGS;
+        let tags = KernelVersion::GLOBAL_ARG_TAGS.line();
         assert!(verify_for(&src("ctx tagged"), ProgramType::Xdp, tags).is_ok());
         assert!(verify_for(dead, ProgramType::Xdp, tags).is_ok());
         assert!(run(&src("ctx")).is_ok());
@@ -532,7 +532,7 @@ mod tests {
                     .with_kernel(k),
             )
         };
-        let lazy = KernelVersion::GLOBAL_LAZY;
+        let lazy = KernelVersion::GLOBAL_LAZY.line();
         let old = KernelVersion::new(6, 6);
         let null_deref = "r0 = *(u32 *)(r1 + 0)\n";
         dead("g(mem 4)", null_deref, lazy).unwrap();

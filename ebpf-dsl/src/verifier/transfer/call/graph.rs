@@ -103,7 +103,7 @@ impl<'a> Exec<'a> {
         let full = k.name();
         self.check_kfunc_gpl(pc, full)?;
         let (major, minor) = k.since();
-        self.check_kfunc_since(pc, full, KernelVersion::new(major, minor))?;
+        self.check_kfunc_since(pc, full, KernelVersion::since(major, minor))?;
         self.check_generic_kfunc_offered(pc, full)?;
         if k.needs_lock() {
             return self.call_rbtree_kfunc(pc, st, k);
@@ -354,7 +354,7 @@ impl<'a> Exec<'a> {
     /// `call bpf_kptr_xchg`.
     pub(crate) fn call_kptr_xchg(&mut self, pc: usize, st: &mut State) -> R<()> {
         let name = "bpf_kptr_xchg";
-        self.check_kfunc_since(pc, name, KernelVersion::new(5, 19))?;
+        self.check_kfunc_since(pc, name, KernelVersion::since(5, 19))?;
         let dst = self.read(st, pc, 1)?;
         let new = self.read(st, pc, 2)?;
         let (fields, at, owner) = match &dst {

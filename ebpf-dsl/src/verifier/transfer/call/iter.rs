@@ -65,8 +65,8 @@ impl<'a> Exec<'a> {
         let kind = k.kind();
         self.check_kfunc_gpl(pc, full)?;
         let since = match kind {
-            IterKind::Num => KernelVersion::new(6, 4),
-            IterKind::Bits => KernelVersion::new(6, 11),
+            IterKind::Num => KernelVersion::since(6, 4),
+            IterKind::Bits => KernelVersion::since(6, 11),
         };
         self.check_kfunc_since(pc, full, since)?;
         let args = if k.op() == IterOp::New { 3 } else { 1 };

@@ -121,8 +121,8 @@ impl<'a> Exec<'a> {
             ));
         }
         let since = match k {
-            XdpKfunc::RxVlanTag => KernelVersion::new(6, 8),
-            _ => KernelVersion::new(6, 3),
+            XdpKfunc::RxVlanTag => KernelVersion::since(6, 8),
+            _ => KernelVersion::since(6, 3),
         };
         self.check_kfunc_since(pc, full, since)?;
         let args = 1 + k.out_args().len();

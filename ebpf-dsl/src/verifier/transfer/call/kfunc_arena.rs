@@ -19,7 +19,7 @@ impl<'a> Exec<'a> {
     pub(crate) fn call_arena_kfunc(&mut self, pc: usize, _st: &mut State, k: ArenaKfunc) -> R<()> {
         let full = k.name();
         self.check_kfunc_gpl(pc, full)?;
-        self.check_kfunc_since(pc, full, KernelVersion::new(6, 9))?;
+        self.check_kfunc_since(pc, full, KernelVersion::since(6, 9))?;
         let pt = self.input.prog_type;
         Err(e(
             pc,

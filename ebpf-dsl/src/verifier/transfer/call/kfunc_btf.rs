@@ -30,8 +30,8 @@ impl<'a> Exec<'a> {
         let full = k.name();
         self.check_kfunc_gpl(pc, full)?;
         let since = match k {
-            BtfKfunc::SkAssignTcpReqsk => KernelVersion::new(6, 9),
-            _ => KernelVersion::new(6, 2),
+            BtfKfunc::SkAssignTcpReqsk => KernelVersion::since(6, 9),
+            _ => KernelVersion::since(6, 2),
         };
         self.check_kfunc_since(pc, full, since)?;
         let nargs = match k {
@@ -90,7 +90,7 @@ impl<'a> Exec<'a> {
                 };
                 let btf = self.vmlinux(pc, &what)?;
                 // 6.18: a cast to void is untrusted read-only memory.
-                if id == 0 && self.input.kernel >= KernelVersion::new(6, 18) {
+                if id == 0 && self.input.kernel >= KernelVersion::since(6, 18) {
                     for r in 1..=5 {
                         self.set(st, r, RegVal::NotInit);
                     }

@@ -204,10 +204,10 @@ impl<'a> Exec<'a> {
         }
         let since = match k {
             NfKfunc::XdpCtLookup | NfKfunc::SkbCtLookup | NfKfunc::CtRelease => {
-                KernelVersion::new(5, 18)
+                KernelVersion::since(5, 18)
             }
-            NfKfunc::CtSetNatInfo => KernelVersion::new(6, 3),
-            _ => KernelVersion::new(6, 1),
+            NfKfunc::CtSetNatInfo => KernelVersion::since(6, 3),
+            _ => KernelVersion::since(6, 1),
         };
         self.check_kfunc_since(pc, full, since)?;
         let args = match k {

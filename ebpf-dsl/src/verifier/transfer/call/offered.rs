@@ -105,7 +105,7 @@ impl<'a> Exec<'a> {
     pub(crate) fn family_proto(&self, p: helpers::Proto) -> helpers::Proto {
         if p.id == 17
             && self.family & TC == 0
-            && self.input.kernel >= crate::verifier::KernelVersion::new(6, 18)
+            && self.input.kernel >= crate::verifier::KernelVersion::since(6, 18)
         {
             return helpers::Proto {
                 args: &[],

@@ -45,7 +45,7 @@ use crate::verifier::VerifyInput;
 use crate::xdp::exception::ExcKfunc;
 
 /// The kernel release that added `bpf_throw` and exception callbacks.
-const SINCE: KernelVersion = KernelVersion::new(6, 7);
+const SINCE: KernelVersion = KernelVersion::since(6, 7);
 
 /// The exception callback the program contains (a global function flagged
 /// [`GlobalFunc::exception_cb`] at a slot other than 0), if any.
