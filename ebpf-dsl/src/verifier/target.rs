@@ -18,8 +18,8 @@
 //! |-------------------------------------------------------------------------|-------|
 //! | `bpf_map_lookup_elem` on an (per-CPU) array with a constant in-bounds key from the stack never returns NULL | 6.14 |
 //! | byte swaps (`be16`, `bswap32`, ...) and `le16` / `le32` keep the known bits and truncate (`scalar_byte_swap`) | 6.18 |
-//! | `rX <<= 32` keeps a negative 32-bit signed bound too, shifted up (the `<<32 s>>32` sign extension) | 6.12 |
-//! | `==` / `!=` between values whose known bits disagree is decided (`tnum_overlap`) | 6.12 |
+//! | `rX <<= 32` keeps a negative 32-bit signed bound too, shifted up (the `<<32 s>>32` sign extension) | 6.19; 6.12.75, 6.18.44 |
+//! | `==` / `!=` between values whose known bits disagree is decided (`tnum_overlap`) | 6.18; 6.12.58 |
 //! | a map pointer (`r1 = m ll`, or an inner map from a map of maps) compared with 0 is decided (`reg_not_null` with `CONST_PTR_TO_MAP`) | 6.12 |
 //! | `rX = rY; rX += c` keeps the two linked with the delta `c` (`BPF_ADD_CONST`) | 6.12 |
 //! | the same links through `rX -= c`, negative constants and 32-bit `wX += c` | 6.18 |
@@ -59,7 +59,13 @@
 //! | the bounds are made to agree across the halves and across the sign boundary (the 32-bit bounds from 64-bit ones whose upper halves agree, the 64-bit ones from the 32-bit ones, signed and unsigned ranges that cross the sign boundary); before: 6.1.192's `reg_bounds_sync` (each width's signed and unsigned bounds from each other when one does not cross the sign, the known bits) | 6.12 |
 //! | `\|=`, `^=` and `*=` by a register that is not a constant keep a range (before: an unknown number, in 32 bits too; 6.1.192's `adjust_scalar_min_max_vals` computes only `+`, `-`, `&` for any source) | 6.12 |
 //! | a spill (`*(u64 *)(r10 - 8) = r1`, or an aligned narrow one) of a number with no bound at all is a spilled register (a fill of it is a copy of it); before: unknown bytes (`register_is_bounded` in 6.1.192) | 6.12 |
+//! | a `BPF_ST` immediate stored to the stack is a spilled constant, its 0 known zeros (before: unknown bytes) | 6.3; 6.1.36 |
+//! | that constant is the immediate sign-extended (before: cast to `u32`; unknown bytes here) | 6.7; 6.1.64, 6.6.47 |
+//! | a `BPF_ST` of 0 at a variable stack offset keeps known zeros | 6.8; 6.6.47 |
 //! | a comparison of two numbers neither of which is a constant narrows both and is decided by their ranges; `==` / `!=` a constant is decided by the ranges; a comparison of one width keeps the other width's bounds; before: only against a constant, `==` / `!=` only by a constant, and the 64-bit `==` / `!=` of two numbers intersects them (`reg_set_min_max`, `reg_combine_min_max` in 6.1.192) | 6.12 |
+//!
+//! (`6.12.75`: the first release of that stable line with the backport, [`Backported`]; a
+//! target given as `major.minor` is the line as audited, with its backports.)
 //!
 //! Everything else follows kernel 6.18 and is checked against it by the differential tests.
 //!
@@ -118,10 +124,12 @@ impl KernelVersion {
     /// no `BPF_ATOMIC` but `BPF_XADD`, no timers, kptrs nor dynptrs, and offers 155 helpers
     /// where 6.1.192 offers 209 (the list of what a 5.x target would need is in
     /// `ebpf-dsl/VERIFIER_TARGETS.md`). Verifying for such a target would accept programs
-    /// its kernel refuses. A 6.1 target means the 6.1 stable line as audited (6.1.192): an
-    /// early 6.1.y may lack a backported rule (a `BPF_ST` immediate spilled to the stack is a
-    /// known constant from 6.1.36 on, upstream 6.3), which `major.minor` cannot tell.
-    pub const OLDEST: KernelVersion = KernelVersion::since(6, 1);
+    /// its kernel refuses. A 6.1 target means the 6.1 stable line as audited (6.1.192); an
+    /// early 6.1.y lacks some backported rules: those a gate stands for are gated at their
+    /// patch level (a `BPF_ST` immediate spilled to the stack is a known constant from 6.1.36
+    /// on, [`KernelVersion::ST_IMM_SPILL`]), and a release before 6.1.100 is refused
+    /// ([`KernelVersion::FIRST_SUPPORTED_PATCH`]).
+    pub const OLDEST: KernelVersion = KernelVersion::new(6, 1);
     /// Array lookups with a constant in-bounds key are non-NULL (`can_elide_value_nullness`).
     pub const CONST_KEY_LOOKUP: KernelVersion = KernelVersion::since(6, 14);
     /// The numbers iterator's kfuncs (`bpf_for`) may be called while a `bpf_spin_lock` is held
@@ -382,8 +390,8 @@ impl KernelVersion {
     /// `Ok` for a target the static verifier supports (6.1 or later: [`KernelVersion::OLDEST`]);
     /// for an older one, the reason and what to do instead.
     pub fn check_supported(self) -> Result<(), String> {
-        let oldest = KernelVersion::OLDEST.line();
-        if self < KernelVersion::OLDEST {
+        let oldest = KernelVersion::OLDEST;
+        if self < KernelVersion::since(oldest.major, oldest.minor) {
             return Err(format!(
                 "the target kernel {self} is older than {oldest}, the oldest one this static verifier supports: its rules are audited down to Linux {oldest} only, and older verifiers lack some of them (bpf_loop, callbacks, kfuncs, atomics other than add, the newer helpers, ...), so it could accept programs Linux {self} refuses; verify for {oldest} or later (`--kernel {oldest}`, `kernel = \"{oldest}\"`) and have the {self} kernel's own verifier check the program (load it there: `ebpf-dsl load FILE`)",
             ));
