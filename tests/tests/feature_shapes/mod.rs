@@ -46,11 +46,11 @@ impl Shape {
     /// The kernel the shape's feature needs.
     pub fn since(self) -> KernelVersion {
         match self {
-            Shape::IterLoop | Shape::IterNested => KernelVersion::new(6, 4),
-            Shape::IterBits => KernelVersion::new(6, 11),
-            Shape::Rcu => KernelVersion::new(6, 2),
-            Shape::Ordered => KernelVersion::new(6, 15),
-            Shape::MapPtr | Shape::Strict => KernelVersion::new(4, 18),
+            Shape::IterLoop | Shape::IterNested => KernelVersion::since(6, 4),
+            Shape::IterBits => KernelVersion::since(6, 11),
+            Shape::Rcu => KernelVersion::since(6, 2),
+            Shape::Ordered => KernelVersion::since(6, 15),
+            Shape::MapPtr | Shape::Strict => KernelVersion::since(4, 18),
         }
     }
 }
