@@ -420,6 +420,10 @@ impl KernelVersion {
             KernelVersion::with_patch(6, 12, 81),
             "the bounds deductions of the 6.12 model came to 6.12 by backports up to 6.12.81 (\"bpf: Improve bounds when s64 crosses sign boundary\", \"bpf: Add third round of bounds deduction\", \"bpf: Fix u32/s32 bounds when ranges cross min/max boundary\"): an earlier 6.12.y deduces less, and this verifier has no model of that one",
         ),
+        (
+            KernelVersion::with_patch(6, 18, 44),
+            "the 6.18 model is the 6.18.44 reference kernel's, which has backports from later releases (the `<<= 32` signed bounds of 6.19, in 6.12 from 6.12.75, and likely the bounds deductions 6.12 got in 6.12.81): the 6.18.y releases that got them are not pinned down (no 6.18 changelog was read), so an earlier 6.18.y may deduce less",
+        ),
     ];
 
     /// A `BPF_ST` immediate stored to the stack at an 8-byte aligned offset is a spilled
@@ -639,6 +643,7 @@ mod tests {
             (v(6, 1, 99), "6.1.100"),
             (v(6, 1, 0), "6.1.100"),
             (v(6, 12, 80), "6.12.81"),
+            (v(6, 18, 0), "6.18.44"),
         ] {
             let why = k.check_supported().unwrap_err();
             assert!(why.contains(&format!("older than {first}")), "{k}: {why}");
@@ -647,8 +652,9 @@ mod tests {
             v(6, 1, 100),
             v(6, 6, 0),
             v(6, 12, 81),
-            v(6, 18, 0),
-            KernelVersion::new(6, 12),
+            v(6, 18, 44),
+            v(6, 17, 0),
+            KernelVersion::new(6, 18),
         ] {
             assert_eq!(k.check_supported(), Ok(()), "{k}");
         }
