@@ -204,6 +204,16 @@ impl Gen<'_> {
                 };
                 self.emit(format!("{r} = *(u32 *)(r6 + {off})"));
             }
+            7 if self.rng.chance(50) => {
+                // A word of a (writable) map value: unknown bytes.
+                self.map("a64");
+                self.emit("r2 = r10\nr2 += -24\nr1 = a64 ll\ncall bpf_map_lookup_elem");
+                self.emit("if r0 == 0 goto out");
+                let (sz, off) = self
+                    .rng
+                    .pick(&[("u32", 0), ("u32", 4), ("u64", 8), ("u16", 2)]);
+                self.emit(format!("{r} = *({sz} *)(r0 + {off})"));
+            }
             _ => {
                 self.emit("call bpf_get_prandom_u32");
                 self.emit(format!("w{n} = w0"));
@@ -227,7 +237,19 @@ impl Gen<'_> {
             _ => {
                 self.u32_source(r);
                 for _ in 0..self.rng.below(3) {
-                    match self.rng.below(6) {
+                    match self.rng.below(9) {
+                        6 => {
+                            // A bound by a comparison (the marks walk lifts the doubt after
+                            // one only where it mirrors the kernel's refinement).
+                            let op = self.rng.pick(&[">", ">=", "<", "s>", "=="]);
+                            let k = self.rng.pick(&MASKS);
+                            self.emit(format!("if {r} {op} {k} goto out"));
+                        }
+                        7 => self.emit(format!("w{n} = w{n}")),
+                        8 => {
+                            let op = self.rng.pick(&["be32", "le32", "be16"]);
+                            self.emit(format!("{r} = {op} {r}"));
+                        }
                         0 | 1 => {
                             let m = self.rng.pick(&MASKS);
                             self.emit(format!("{r} &= {m}"));
