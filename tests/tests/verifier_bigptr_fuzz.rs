@@ -794,7 +794,7 @@ fn kernel(pt: ProgramType, a: &Assembled, src: &str) -> Result<(), String> {
 }
 
 fn big_offset_pointers_agree_with_the_kernel() {
-    let seed = common::env_num("BIGPTR_FUZZ_SEED").unwrap_or(0x2_0000_b19);
+    let seed = common::env_num("BIGPTR_FUZZ_SEED").unwrap_or(0x2_0000_0b19);
     let count = common::env_num("BIGPTR_FUZZ_PROGRAMS").unwrap_or(600) as usize;
     let show = common::env_num("FUZZ_SHOW_REJECTS").unwrap_or(0) as usize;
     let running = common::running_kernel();
