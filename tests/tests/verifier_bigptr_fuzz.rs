@@ -4,7 +4,7 @@
 //! whose variable offset spans up to 2^32 (a map value plus a `u32`) are reachable in accepted
 //! programs. Each program here makes one such pointer of a kind the program type allows (a map
 //! value of an array / hash / per-CPU array / read-only array / array in a map of maps, the
-//! packet before and after its `data_end` check, the stack, the context, a ring buffer record)
+//! packet before and after its `data_end` check, the packet's metadata, the stack, the context, a ring buffer record)
 //! plus an offset the kernel knows exactly (a `u32` of the context or of a helper, masked,
 //! shifted, plus constants near 2^29, 2^30, 2^31, 2^32 - 1; added in one or several steps,
 //! negative constants after), then uses it: loads and stores of each size at constant offsets
@@ -20,7 +20,7 @@
 //! false rejects are counted and their causes printed. Needs root; skips with a message
 //! otherwise unless `CI=true`.
 //!
-//! `BIGPTR_FUZZ_SEED=n BIGPTR_FUZZ_PROGRAMS=m` explores other programs (default 600);
+//! `BIGPTR_FUZZ_SEED=n BIGPTR_FUZZ_PROGRAMS=m` explores other programs (default 2,000);
 //! `FUZZ_SHOW_REJECTS=k` prints `k` false rejects a row; `FUZZ_REASONS=1` tallies the kernel's
 //! reasons for the programs it refuses; `FUZZ_SHOW_KERNEL=text` prints three programs it refuses
 //! with `text` in its log, with the log.
@@ -80,19 +80,21 @@ enum Kind {
     InnerMap,
     PktChecked,
     PktUnchecked,
+    PktMeta,
     Stack,
     Ctx,
     Ringbuf,
 }
 
 impl Kind {
-    const ALL: [Kind; 8] = [
+    const ALL: [Kind; 9] = [
         Kind::MapValue,
         Kind::MapValue,
         Kind::ReadOnly,
         Kind::InnerMap,
         Kind::PktChecked,
         Kind::PktUnchecked,
+        Kind::PktMeta,
         Kind::Stack,
         Kind::Ctx,
     ];
@@ -104,6 +106,7 @@ impl Kind {
             Kind::InnerMap => "inner map value",
             Kind::PktChecked => "packet checked",
             Kind::PktUnchecked => "packet",
+            Kind::PktMeta => "packet meta",
             Kind::Stack => "stack",
             Kind::Ctx => "ctx",
             Kind::Ringbuf => "ringbuf record",
@@ -182,13 +185,23 @@ impl Gen<'_> {
         self.pt == ProgramType::Xdp
     }
 
-    /// `(data, data_end)` offsets of the context.
+    /// `(data, data_end)` offsets of the context; `(data_meta, data)` for a metadata pointer
+    /// (its end is the packet's start).
     fn pkt_offsets(&self) -> (i64, i64) {
-        if self.xdp() {
-            (0, 4)
-        } else {
-            (76, 80)
+        match (self.xdp(), self.kind == Kind::PktMeta) {
+            (true, false) => (0, 4),
+            (true, true) => (8, 0),
+            (false, false) => (76, 80),
+            (false, true) => (140, 76),
         }
+    }
+
+    /// A packet or metadata pointer.
+    fn pkt(&self) -> bool {
+        matches!(
+            self.kind,
+            Kind::PktChecked | Kind::PktUnchecked | Kind::PktMeta
+        )
     }
 
     /// A u32 the kernel knows nothing of (exactly `0..=u32::MAX` to it), into `r`.
@@ -310,7 +323,7 @@ impl Gen<'_> {
                 self.emit("r9 = r0");
                 self.len = 16;
             }
-            Kind::PktChecked | Kind::PktUnchecked => {
+            Kind::PktChecked | Kind::PktUnchecked | Kind::PktMeta => {
                 let (data, end) = self.pkt_offsets();
                 self.emit(format!("r9 = *(u32 *)(r6 + {data})"));
                 self.emit(format!("r5 = *(u32 *)(r6 + {end})"));
@@ -343,7 +356,7 @@ impl Gen<'_> {
 
     /// `r5 = data_end` again (calls clobber it) for packet kinds.
     fn reload_end(&mut self) {
-        if matches!(self.kind, Kind::PktChecked | Kind::PktUnchecked) {
+        if self.pkt() {
             let (_, end) = self.pkt_offsets();
             self.emit(format!("r5 = *(u32 *)(r6 + {end})"));
         }
@@ -417,7 +430,7 @@ impl Gen<'_> {
                 self.emit("r3 = r9");
                 format!("{w}3")
             }
-            3 if matches!(self.kind, Kind::PktChecked | Kind::PktUnchecked) => {
+            3 if self.pkt() => {
                 self.reload_end();
                 format!("{w}5")
             }
@@ -506,9 +519,7 @@ impl Gen<'_> {
                 // A comparison whose both sides go on.
                 let (l, j) = (self.label(), self.label());
                 let op = self.rng.pick(&["==", "!=", ">", "<", "s>", "s<="]);
-                let rhs = if matches!(self.kind, Kind::PktChecked | Kind::PktUnchecked)
-                    && self.rng.chance(50)
-                {
+                let rhs = if self.pkt() && self.rng.chance(50) {
                     "r5"
                 } else {
                     self.emit("r3 = r9");
@@ -524,7 +535,7 @@ impl Gen<'_> {
                 // `scalar += pointer`.
                 self.emit("r4 = r8\nr4 &= 0xff\nr4 += r7\nr7 = r4");
             }
-            26 if matches!(self.kind, Kind::PktChecked | Kind::PktUnchecked) => {
+            26 if self.pkt() => {
                 // The pointer itself against data_end, then an access.
                 self.reload_end();
                 let op = self.rng.pick(&[">", ">=", "<", "<="]);
@@ -532,9 +543,7 @@ impl Gen<'_> {
                 self.access(p);
             }
             0..=3 | 26 => self.access(p),
-            4 if matches!(self.kind, Kind::PktChecked | Kind::PktUnchecked) => {
-                self.pkt_range_access(p)
-            }
+            4 if self.pkt() => self.pkt_range_access(p),
             4..=7 => self.compare(p),
             8 => {
                 // pointer - pointer, then the number used.
@@ -795,7 +804,7 @@ fn kernel(pt: ProgramType, a: &Assembled, src: &str) -> Result<(), String> {
 
 fn big_offset_pointers_agree_with_the_kernel() {
     let seed = common::env_num("BIGPTR_FUZZ_SEED").unwrap_or(0x2_0000_0b19);
-    let count = common::env_num("BIGPTR_FUZZ_PROGRAMS").unwrap_or(600) as usize;
+    let count = common::env_num("BIGPTR_FUZZ_PROGRAMS").unwrap_or(2000) as usize;
     let show = common::env_num("FUZZ_SHOW_REJECTS").unwrap_or(0) as usize;
     let running = common::running_kernel();
     let mut rng = Rng(seed);
@@ -814,7 +823,8 @@ fn big_offset_pointers_agree_with_the_kernel() {
         } else {
             rng.pick(&Kind::ALL)
         };
-        if pt == ProgramType::SocketFilter && matches!(kind, Kind::PktChecked | Kind::PktUnchecked)
+        if pt == ProgramType::SocketFilter
+            && matches!(kind, Kind::PktChecked | Kind::PktUnchecked | Kind::PktMeta)
         {
             kind = Kind::MapValue;
         }
