@@ -122,7 +122,7 @@ impl Scalar {
 
     /// The identity of the link (0: none), without the flags.
     pub fn id(&self) -> u32 {
-        self.link & !(Scalar::BIG_DELTA | Scalar::ANY_DELTA)
+        self.link & !(Scalar::BIG_DELTA | Scalar::ANY_DELTA | Scalar::EXACT_VAR)
     }
 
     /// True if `self` and `o` stand for the same values, links aside (`self.unlinked() ==
