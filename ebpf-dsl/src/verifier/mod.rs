@@ -118,7 +118,7 @@
 //! judges it (its minimum), and the pointer's variable offset after it passes when this
 //! verifier's maximum of the pointer's part plus the offset's minimum is below 2^29 (the
 //! kernel's minimum cannot be larger), or its minimum of the pointer's part plus the offset's
-//! minimum when that part was built only of marked non-negative additions below 2^32
+//! minimum when that part was built only of marked non-negative additions below 2^40
 //! (`transfer/ptr_exact.rs`: the kernel's minimum of such a part is at most this verifier's).
 //! The walk's own failure is the verdict; out of budget
 //! (the kernel's instruction limit), the taint stands. The marks are checked against the

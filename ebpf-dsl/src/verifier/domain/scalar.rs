@@ -116,7 +116,7 @@ impl Scalar {
     /// Either delta flag.
     pub const ANY_DELTA: u32 = Scalar::ADD_CONST | Scalar::ADD_CONST32;
     /// On a pointer's variable offset only (never a number's `link`): the offset was built, in
-    /// the 2^29 class's second walk, by additions of exact non-negative scalars below 2^32
+    /// the 2^29 class's second walk, by additions of exact non-negative scalars below 2^40
     /// only, so the kernel's minimum of it is at most this verifier's (`transfer/ptr_exact.rs`).
     pub const EXACT_VAR: u32 = 0x1000_0000;
 

@@ -16,9 +16,13 @@
 //! synchronised). So when every addition that built the offset was of an exact scalar whose
 //! minimum is one of its values, the kernel's minimum after one more such addition is at most
 //! this verifier's minimum of the pointer's offset plus the new scalar's minimum. The scalars
-//! are kept non-negative and below 2^32, so that the kernel's own sums cannot overflow (its
-//! bounds are never wider than the sums of the scalars' bounds, and a program runs fewer than
+//! are kept non-negative and below 2^40, so that the kernel's own sums cannot overflow (its
+//! bounds are never wider than the sums of the scalars' bounds, and a path runs fewer than
 //! 2^20 additions) and its minimum stays at least 0 (the lower limit -2^29 holds).
+//!
+//! A subtraction of an exact scalar in `0..2^29` from such an offset is judged the same way
+//! (the kernel's minimum is its pointer's minimum, at least 0 and at most ours, minus the
+//! scalar's maximum), and leaves the result unflagged.
 //!
 //! Such an offset carries the flag [`Scalar::EXACT_VAR`] in its `link` (a pointer's variable
 //! offset has no link otherwise; set only in the second walk). A subtraction, an inexact
@@ -37,13 +41,13 @@ fn vouched(var: &Scalar) -> bool {
     var.link & Scalar::EXACT_VAR != 0 || (var.as_const() == Some(0) && var.link == 0)
 }
 
-/// True if `s` (exact) may extend a vouched offset: non-negative, below 2^32, and its minimum
+/// True if `s` (exact) may extend a vouched offset: non-negative, below 2^40, and its minimum
 /// one of its values (inside every bound and the known bits).
 fn extends(s: &Scalar) -> bool {
     let v = s.smin;
     v >= 0
-        && s.umax < 1 << 32
-        && s.smax < 1 << 32
+        && s.umax < 1 << 40
+        && s.smax < 1 << 40
         && (v as u64) >= s.umin
         && (v as u64) <= s.umax
         && (v as u64) & !s.t.mask == s.t.value
@@ -54,9 +58,19 @@ fn extends(s: &Scalar) -> bool {
 }
 
 /// In the second walk, with `s` exact: whether the kernel's minimum of `pvar + s` (a vouched
-/// offset plus an extending scalar) is below 2^29, so that it accepts the addition.
+/// offset plus an extending scalar), or of `pvar - s` (`sub`, `s` in `0..2^29`), is within
+/// ±2^29, so that it accepts the operation.
 pub(super) fn kernel_min_below(pvar: &Scalar, s: &Scalar, sub: bool) -> bool {
-    !sub && vouched(pvar) && extends(s) && i128::from(pvar.smin) + i128::from(s.smin) < MAX_VAR_OFF
+    if !vouched(pvar) {
+        return false;
+    }
+    if sub {
+        s.smin >= 0
+            && i128::from(s.smax) < MAX_VAR_OFF
+            && i128::from(pvar.smin) - i128::from(s.smax) < MAX_VAR_OFF
+    } else {
+        extends(s) && i128::from(pvar.smin) + i128::from(s.smin) < MAX_VAR_OFF
+    }
 }
 
 /// `var`, the offset `pvar + s` (`-` when `sub`) this verifier computed, flagged when `s` is
@@ -93,9 +107,16 @@ mod tests {
         // An unflagged variable offset vouches for nothing.
         let plain = zero.add(&word);
         assert!(!kernel_min_below(&plain, &word, false));
-        // A negative scalar or one past 2^32 does not extend.
+        // A negative scalar or one past 2^40 does not extend.
         assert!(!extends(&Scalar::UNKNOWN));
-        assert!(!extends(&Scalar::urange(0, 1 << 32)));
+        assert!(!extends(&Scalar::urange(0, 1 << 40)));
+        assert!(extends(&Scalar::urange(1, 1 << 32)));
+        // A subtraction of a number below 2^29 from a vouched offset: judged, never flagged.
+        let byte = Scalar::urange(0, 255);
+        assert!(kernel_min_below(&v1, &byte, true));
+        assert!(!kernel_min_below(&v1, &Scalar::urange(0, 1 << 29), true));
+        assert!(!kernel_min_below(&plain, &byte, true));
+        assert_eq!(flag(v1.sub(&byte), &v1, &byte, true, true).link, 0);
     }
 
     #[test]
