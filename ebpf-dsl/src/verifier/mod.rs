@@ -117,10 +117,14 @@
 //! kernel's bounds on every marked location. A marked offset is then judged as the kernel
 //! judges it (its minimum), and the pointer's variable offset after it passes when this
 //! verifier's maximum of the pointer's part plus the offset's minimum is below 2^29 (the
-//! kernel's minimum cannot be larger). The walk's own failure is the verdict; out of budget
+//! kernel's minimum cannot be larger), or its minimum of the pointer's part plus the offset's
+//! minimum when that part was built only of marked non-negative additions below 2^40
+//! (`transfer/ptr_exact.rs`: the kernel's minimum of such a part is at most this verifier's).
+//! The walk's own failure is the verdict; out of budget
 //! (the kernel's instruction limit), the taint stands. The marks are checked against the
 //! kernel's states by the state oracle (`tools/state-compare/compare.py`'s (X) reports: none
-//! over the rule cases and the kernel selftests) and by `tests/tests/verifier_offset_fuzz.rs`.
+//! over the rule cases and the kernel selftests) and by `tests/tests/verifier_offset_fuzz.rs`;
+//! the uses of the pointers it lets through by `tests/tests/verifier_bigptr_fuzz.rs`.
 //! Other targets keep the taint: their transfers were not checked live. The taint's message
 //! names the `trust_begin_` / `trust_end_` labels for a program the kernel accepts.
 //!

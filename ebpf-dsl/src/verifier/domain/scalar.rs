@@ -115,10 +115,14 @@ impl Scalar {
     pub const ADD_CONST32: u32 = 0x2000_0000;
     /// Either delta flag.
     pub const ANY_DELTA: u32 = Scalar::ADD_CONST | Scalar::ADD_CONST32;
+    /// On a pointer's variable offset only (never a number's `link`): the offset was built, in
+    /// the 2^29 class's second walk, by additions of exact non-negative scalars below 2^40
+    /// only, so the kernel's minimum of it is at most this verifier's (`transfer/ptr_exact.rs`).
+    pub const EXACT_VAR: u32 = 0x1000_0000;
 
     /// The identity of the link (0: none), without the flags.
     pub fn id(&self) -> u32 {
-        self.link & !(Scalar::BIG_DELTA | Scalar::ANY_DELTA)
+        self.link & !(Scalar::BIG_DELTA | Scalar::ANY_DELTA | Scalar::EXACT_VAR)
     }
 
     /// True if `self` and `o` stand for the same values, links aside (`self.unlinked() ==
@@ -318,6 +322,13 @@ impl Scalar {
             && self.s32min >= of.s32min
             && self.s32max <= of.s32max
             && self.t.is_subset_of(of.t)
+    }
+
+    /// [`Scalar::is_subset_of`] for a pointer's variable offset: a flagged `old`
+    /// ([`Scalar::EXACT_VAR`]) covers only the same flagged offset (what `old`'s paths decided
+    /// from the flag is then what `self`'s would).
+    pub fn offset_covered_by(&self, old: &Scalar) -> bool {
+        self.is_subset_of(old) && (old.link & Scalar::EXACT_VAR == 0 || old == self)
     }
 
     /// The smallest scalar holding every value of `self` and of `b` (unlinked).

@@ -72,7 +72,7 @@ fn reg_covers(old: &RegVal, new: &RegVal, ids: &mut IdMap) -> bool {
         }
         (Ctx { off: a }, Ctx { off: b }) => a == b,
         // Never dereferenced: the same offsets (the variable one as a set of values).
-        (CtxVar { off: a, var: v }, CtxVar { off: b, var: w }) => a == b && w.is_subset_of(v),
+        (CtxVar { off: a, var: v }, CtxVar { off: b, var: w }) => a == b && w.offset_covered_by(v),
         (Stack { frame: f1, off: a }, Stack { frame: f2, off: b }) => f1 == f2 && a == b,
         (
             Pkt {
@@ -98,7 +98,7 @@ fn reg_covers(old: &RegVal, new: &RegVal, ids: &mut IdMap) -> bool {
             } else {
                 r2 >= r1
             };
-            k1 == k2 && o1 == o2 && v2.is_subset_of(v1) && ranges && ids.check(*i1, *i2)
+            k1 == k2 && o1 == o2 && v2.offset_covered_by(v1) && ranges && ids.check(*i1, *i2)
         }
         (
             StackVar {
@@ -111,7 +111,7 @@ fn reg_covers(old: &RegVal, new: &RegVal, ids: &mut IdMap) -> bool {
                 off: b,
                 var: v2,
             },
-        ) => f1 == f2 && a == b && v2.is_subset_of(v1),
+        ) => f1 == f2 && a == b && v2.offset_covered_by(v1),
         (PktEnd, PktEnd) => true,
         (MapPtr { map: a }, MapPtr { map: b }) => a == b,
         (Func { target: a }, Func { target: b }) => a == b,
@@ -128,7 +128,7 @@ fn reg_covers(old: &RegVal, new: &RegVal, ids: &mut IdMap) -> bool {
                 var: v2,
                 id: i2,
             },
-        ) => m1 == m2 && o1 == o2 && v2.is_subset_of(v1) && value_ids(*i1, *i2, ids),
+        ) => m1 == m2 && o1 == o2 && v2.offset_covered_by(v1) && value_ids(*i1, *i2, ids),
         (MapValueOrNull { map: m1, id: i1 }, MapValueOrNull { map: m2, id: i2 })
         | (OpaqueOrNull { map: m1, id: i1 }, OpaqueOrNull { map: m2, id: i2 }) => {
             m1 == m2 && ids.check(*i1, *i2)
@@ -150,7 +150,7 @@ fn reg_covers(old: &RegVal, new: &RegVal, ids: &mut IdMap) -> bool {
         ) => {
             s1 == s2
                 && o1 == o2
-                && v2.is_subset_of(v1)
+                && v2.offset_covered_by(v1)
                 && same_mem_kind(*r1, *r2)
                 && ids.check(*r1 | 1 << 31, *r2 | 1 << 31)
         }

@@ -409,7 +409,10 @@ impl<'a> Exec<'a> {
                 Some(n as i32)
             }
         };
-        let nvar = |var: &Scalar| if sub { var.sub(s) } else { var.add(s) };
+        // In the second walk, an exact addition keeps the offset vouched for (`ptr_exact`).
+        let vouch = exact && self.exact_decide;
+        let nvar =
+            |v: &Scalar| ptr_exact::flag(if sub { v.sub(s) } else { v.add(s) }, v, s, sub, vouch);
         if c.is_none() {
             let pvar = match p {
                 RegVal::Pkt { var, .. }
@@ -422,14 +425,15 @@ impl<'a> Exec<'a> {
             let var = nvar(&pvar);
             // With `s` exact, the kernel's minimum of the result is its pointer's minimum plus
             // `s`'s minimum (minus `s`'s maximum), at most this verifier's pointer maximum
-            // plus (minus) it: below 2^29, the kernel's check passes.
+            // plus (minus) it, or its minimum plus it for an offset `ptr_exact` vouches for:
+            // below 2^29, the kernel's check passes.
             let kernel_min_below = exact && {
                 let most = if sub {
                     i128::from(pvar.smax) - i128::from(s.smax)
                 } else {
                     i128::from(pvar.smax) + i128::from(s.smin)
                 };
-                most < i128::from(MAX_VAR_OFF)
+                most < i128::from(MAX_VAR_OFF) || ptr_exact::kernel_min_below(&pvar, s, sub)
             };
             if var.smin > -MAX_VAR_OFF
                 && var.smin < MAX_VAR_OFF

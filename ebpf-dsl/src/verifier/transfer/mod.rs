@@ -16,6 +16,7 @@ mod map_ptr;
 mod may_goto;
 mod memory;
 mod ordered;
+mod ptr_exact;
 #[cfg(test)]
 mod ptr_off_tests;
 mod rodata;
