@@ -17,9 +17,11 @@ fn run(src: &str) -> Result<Report, Vec<VerifierError>> {
     verify(&VerifyInput::new(&a.insns, ProgramType::Xdp))
 }
 
-/// The kernel (6.18) needs at most about 10,000 instructions for any of these parsers; twice
-/// that is the goal, so five times it means pruning broke.
-const CEILING: usize = 50_000;
+/// The kernel (6.18.44) needs at most 100,581 instructions for any of these parsers
+/// (`tcp_options`; the others under 4,000), and we store checkpoints in loops as it does, so
+/// our counts are close to its own (`tests/tests/verifier_loops.rs` compares them); twice
+/// that means pruning broke.
+const CEILING: usize = 200_000;
 
 #[test]
 fn parsers_verify_within_the_ceiling() {

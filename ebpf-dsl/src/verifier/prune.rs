@@ -27,10 +27,16 @@
 //!
 //! New checkpoints are added as the kernel adds them: not before the path has run at least 2
 //! jumps and 8 instructions since the last one was added (pruning is still tried at every
-//! prune point). Inside a loop, within 20 jumps and 100 instructions of the last checkpoint,
-//! a visit counts as a miss only for the checkpoints newer than the loop's own unfinished one
-//! (the kernel's `skip_inf_loop_check`) and stores one after 1 jump and 4 instructions;
-//! otherwise unfinished checkpoints miss and are evicted too.
+//! prune point). Inside a loop (an unfinished checkpoint at the instruction), within 20 jumps
+//! and 100 instructions of the last checkpoint, none is added and the visit counts as a miss
+//! only for the checkpoints newer than the loop's own unfinished one (the kernel's
+//! `skip_inf_loop_check`): a loop stores a round's state only every 20 jumps or 100
+//! instructions, and those visits count misses of every checkpoint of the instruction, so
+//! the rounds that never prune leave the list while the early rounds that do stay;
+//! otherwise unfinished checkpoints miss and are evicted too. As in the kernel (for a
+//! privileged loader) there is no other limit on the checkpoints kept at an instruction: a
+//! cap evicting by another rule dropped the first rounds of long loops that the kernel keeps
+//! and prunes later passes against.
 
 use std::rc::Rc;
 
@@ -46,9 +52,6 @@ use super::trace::{record, Ev, Tracer};
 #[path = "prune_forward.rs"]
 mod forward;
 
-/// Finished checkpoints kept per instruction and call site (the one that pruned least makes
-/// room).
-const MAX_STATES_PER_INSN: usize = 64;
 /// Unfinished checkpoints of an instruction (the most recent) a state is compared with to
 /// find a loop without progress.
 const LOOP_CHECK: usize = 16;
@@ -501,8 +504,7 @@ impl Explorer {
         // In a loop (an unfinished checkpoint at `pc`: an ancestor of the path), fewer than 20
         // jumps and 100 instructions after the last checkpoint: neither it nor the checkpoints
         // older than it count this visit as a miss (the kernel, comparing newest first, stops
-        // counting there: `skip_inf_loop_check`). The kernel then stores no checkpoint; ours
-        // does, after 1 jump and 4 instructions (fewer paths on the corpus, as many states).
+        // counting there: `skip_inf_loop_check`), and no checkpoint is stored.
         if newest_unfinished.is_none() && !forced {
             newest_unfinished = self
                 .waiting
@@ -527,9 +529,7 @@ impl Explorer {
             }
         }
         if quiet_below.is_some() {
-            // Each round of the loop keeps its states (at half the usual spacing) for the
-            // paths of the same round that come later.
-            add = self.jumps > self.last_jumps && self.insns - self.last_insns >= 4;
+            add = false;
         } else if add && newest_unfinished.is_some() {
             self.unfinished_miss(pc, site);
         }
@@ -843,7 +843,7 @@ impl Explorer {
     }
 
     /// Checkpoint `c` is fully explored: it moves from the waiting list of its instruction to
-    /// the list that prunes (the least useful one there making room if it is full).
+    /// the list that prunes.
     fn finished(&mut self, c: usize) {
         let (pc, site) = (self.checkpoints[c].pc, self.checkpoints[c].site);
         let (live, precise) = (
@@ -879,20 +879,7 @@ impl Explorer {
             };
             kept.set(hint, old, &hc);
         }
-        let list = self.explored.get_mut(pc, site);
-        if list.len() >= MAX_STATES_PER_INSN {
-            let worst = list
-                .iter()
-                .enumerate()
-                .min_by_key(|(_, x)| self.checkpoints[x.id].hits)
-                .map(|(k, _)| k);
-            if let Some(k) = worst {
-                let x = list.swap_remove(k).id;
-                self.checkpoints[x].state = None;
-                record(&self.tracer, Ev::Evicted { pc, id: x });
-            }
-        }
-        list.push(kept);
+        self.explored.get_mut(pc, site).push(kept);
     }
 }
 

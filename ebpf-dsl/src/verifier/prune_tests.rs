@@ -402,10 +402,12 @@ exit"
     }
 }
 
-/// A loop whose paths differ only in a value never used exactly is pruned at every round
-/// (1,000 rounds in under 30 instructions each); exact pruning walks a path per value of the
-/// accumulator at each round it has no checkpoint for (over 100 times more at 22 rounds; at
-/// 20 rounds before the kernel's `miss_cnt` rule kept more checkpoints in the loop).
+/// A loop whose paths differ only in a value never used exactly is pruned at every round it
+/// has a checkpoint for (1,000 rounds: the kernel's 40,902 processed instructions and 2,176
+/// states on 6.18.44, ours the same since rounds are stored as the kernel stores them, every
+/// 20 jumps or 100 instructions); exact pruning walks a path per value of the accumulator at
+/// each round it has no checkpoint for (over 100 times more at 22 rounds; at 20 rounds before
+/// the kernel's `miss_cnt` rule kept more checkpoints in the loop).
 #[test]
 fn an_imprecise_accumulator_does_not_stop_pruning() {
     let src = |n: u32| {
@@ -434,7 +436,7 @@ exit"
         )
     };
     let long = run(&src(1000), false).expect("accepted");
-    assert!(long.insns_processed < 30_000, "{long:?}");
+    assert!(long.insns_processed <= 40_902, "{long:?}");
     let exact = |n| {
         let a = assemble_unchecked(&src(n)).unwrap();
         verify_with(
