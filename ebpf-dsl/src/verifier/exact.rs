@@ -71,7 +71,7 @@ pub(crate) fn is_taint(e: &VerifierError) -> bool {
 
 use super::domain::state::{RegVal, Slot, State, SLOTS};
 use super::ops::{Op, Src};
-use crate::isa::insn::AluOp;
+use crate::isa::insn::{AluOp, JmpOp};
 
 pub use super::domain::exact_marks::Exact;
 use super::domain::exact_marks::FRAMES;
@@ -174,6 +174,83 @@ fn written_slots(op: &Op, before: &State) -> Option<(usize, u64)> {
     }
 }
 
+/// What a conditional jump does to the marks.
+#[derive(Clone, Copy)]
+enum CondMarks {
+    /// Not a comparison involving a number: a location keeps its mark when unchanged.
+    Other,
+    /// A comparison of numbers whose operands (registers `regs` of the innermost frame, scalar
+    /// ids `ids`) hold exactly the kernel's bounds, of a kind whose refinement this verifier
+    /// mirrors for the target (`regs_refine_cond_op`, `reg_bounds_sync`, `sync_linked_regs`):
+    /// the operands and every location sharing their ids keep their marks with their refined
+    /// values; the others keep theirs when unchanged.
+    Exact { regs: u16, ids: [u32; 2] },
+    /// Any other comparison involving a number: the operands and every location sharing their
+    /// ids lose their marks (the kernel refines them from bounds that may not be ours); the
+    /// others keep theirs when unchanged.
+    Inexact { regs: u16, ids: [u32; 2] },
+}
+
+impl CondMarks {
+    /// The operand registers of the innermost frame.
+    fn regs(self) -> u16 {
+        match self {
+            CondMarks::Other => 0,
+            CondMarks::Exact { regs, .. } | CondMarks::Inexact { regs, .. } => regs,
+        }
+    }
+
+    /// Whether a marked location keeps its mark: `operand` if it is a compared register,
+    /// `before` its scalar before the jump, `same` if its value did not change.
+    fn keeps(self, operand: bool, before: Option<&super::domain::scalar::Scalar>, same: bool) -> bool {
+        let linked = |ids: [u32; 2]| {
+            operand || before.is_some_and(|v| v.id() != 0 && ids.contains(&v.id()))
+        };
+        match self {
+            CondMarks::Other => same,
+            CondMarks::Exact { ids, .. } => same || linked(ids),
+            CondMarks::Inexact { ids, .. } => same && !linked(ids),
+        }
+    }
+}
+
+/// How the conditional jump `op` (if it is one) on `before` treats the marks.
+fn cond_marks(op: &Op, before: &State) -> CondMarks {
+    let Op::Cond { dst, src, op: jop, .. } = op else {
+        return CondMarks::Other;
+    };
+    let f = before.cur();
+    let fi = before.frames.len() - 1;
+    let scalar = |r: u8| f.regs.get(r as usize).and_then(reg_scalar);
+    let x = scalar(*dst);
+    let (y, sreg) = match src {
+        Src::Reg(s) => (scalar(*s), Some(*s)),
+        Src::Imm(_) => (None, None),
+    };
+    if x.is_none() && y.is_none() {
+        return CondMarks::Other;
+    }
+    let regs = (1u16 << dst) | sreg.map_or(0, |s| 1u16 << s);
+    let ids = [x.map_or(0, |v| v.id()), y.map_or(0, |v| v.id())];
+    let marked = |r: u8| before.exact.reg(fi, r as usize);
+    let operands_exact = x.is_some()
+        && marked(*dst)
+        && match sreg {
+            None => true,
+            Some(s) => y.is_some() && marked(s),
+        };
+    // Not a register compared with itself, two copies of one value, nor `&`: the kernel's
+    // handling of these is followed by rules of this verifier that are not claimed exact.
+    let mirrored = sreg != Some(*dst)
+        && !(ids[0] != 0 && ids[0] == ids[1])
+        && *jop != JmpOp::Jset;
+    if operands_exact && mirrored {
+        CondMarks::Exact { regs, ids }
+    } else {
+        CondMarks::Inexact { regs, ids }
+    }
+}
+
 /// The marks of `after`, the state after `op` ran on `before` (the path's state before it;
 /// see the module documentation).
 ///
@@ -187,14 +264,7 @@ pub(crate) fn update(
 ) {
     let bx = before.exact;
     let mut x = Exact::default();
-    let cond_scalar = match op {
-        Op::Cond { dst, src, .. } => {
-            let f = before.cur();
-            let is = |r: u8| matches!(f.regs.get(r as usize), Some(RegVal::Scalar(_)));
-            is(*dst) || matches!(src, Src::Reg(s) if is(*s))
-        }
-        _ => false,
-    };
+    let cond = cond_marks(op, before);
     let same_depth = before.frames.len() == after.frames.len();
     let wr = written_regs(op);
     let wr_frames = [
@@ -202,39 +272,37 @@ pub(crate) fn update(
         after.frames.len().saturating_sub(1),
     ];
     let ws = written_slots(op, before);
-    // Locations the instruction did not write, whose value did not change, keep their marks
-    // (none across a scalar comparison).
-    if !cond_scalar {
-        for (fi, (bf, af)) in before
-            .frames
-            .iter()
-            .zip(after.frames.iter())
-            .enumerate()
-            .take(FRAMES)
-        {
-            for r in 0..af.regs.len().min(16) {
-                if wr & (1 << r) != 0 && wr_frames.contains(&fi) {
-                    continue;
-                }
-                let same = match (reg_scalar(&bf.regs[r]), reg_scalar(&af.regs[r])) {
-                    (Some(a), Some(b)) => a.same_value(b),
-                    _ => false,
-                };
-                if bx.reg(fi, r) && same {
-                    x.set_reg(fi, r);
-                }
+    let cur = before.frames.len() - 1;
+    // Locations the instruction did not write, whose value did not change, keep their marks;
+    // at a comparison of numbers, see `CondMarks`.
+    for (fi, (bf, af)) in before
+        .frames
+        .iter()
+        .zip(after.frames.iter())
+        .enumerate()
+        .take(FRAMES)
+    {
+        for r in 0..af.regs.len().min(16) {
+            if wr & (1 << r) != 0 && wr_frames.contains(&fi) {
+                continue;
             }
-            for i in 0..SLOTS {
-                if matches!(ws, Some((f, m)) if f == fi && m & (1 << i) != 0) {
-                    continue;
-                }
-                if bx.slot(fi, i)
-                    && (bf.stack.shares_slot(&af.stack, i)
-                        || same_slot(bf.stack.get(i), af.stack.get(i)))
-                    && af.stack.get(i).and_then(slot_scalar).is_some()
-                {
-                    x.set_slot(fi, i);
-                }
+            let (b, a) = (reg_scalar(&bf.regs[r]), reg_scalar(&af.regs[r]));
+            let same = matches!((b, a), (Some(p), Some(q)) if p.same_value(q));
+            let operand = fi == cur && cond.regs() & (1 << r) != 0;
+            if bx.reg(fi, r) && a.is_some() && cond.keeps(operand, b, same) {
+                x.set_reg(fi, r);
+            }
+        }
+        for i in 0..SLOTS {
+            if matches!(ws, Some((f, m)) if f == fi && m & (1 << i) != 0) {
+                continue;
+            }
+            let b = bf.stack.get(i).and_then(slot_scalar);
+            let a = af.stack.get(i).and_then(slot_scalar);
+            let same = bf.stack.shares_slot(&af.stack, i)
+                || same_slot(bf.stack.get(i), af.stack.get(i));
+            if bx.slot(fi, i) && a.is_some() && cond.keeps(false, b, same) {
+                x.set_slot(fi, i);
             }
         }
     }
