@@ -71,7 +71,7 @@ pub(crate) fn is_taint(e: &VerifierError) -> bool {
 
 use super::domain::state::{RegVal, Slot, State, SLOTS};
 use super::ops::{Op, Src};
-use crate::isa::insn::{AluOp, JmpOp};
+use crate::isa::insn::AluOp;
 
 pub use super::domain::exact_marks::Exact;
 use super::domain::exact_marks::FRAMES;
@@ -216,7 +216,7 @@ impl CondMarks {
 
 /// How the conditional jump `op` (if it is one) on `before` treats the marks.
 fn cond_marks(op: &Op, before: &State) -> CondMarks {
-    let Op::Cond { dst, src, op: jop, .. } = op else {
+    let Op::Cond { dst, src, .. } = op else {
         return CondMarks::Other;
     };
     let f = before.cur();
@@ -239,11 +239,9 @@ fn cond_marks(op: &Op, before: &State) -> CondMarks {
             None => true,
             Some(s) => y.is_some() && marked(s),
         };
-    // Not a register compared with itself, two copies of one value, nor `&`: the kernel's
-    // handling of these is followed by rules of this verifier that are not claimed exact.
-    let mirrored = sreg != Some(*dst)
-        && !(ids[0] != 0 && ids[0] == ids[1])
-        && *jop != JmpOp::Jset;
+    // Not a register compared with itself, nor two copies of one value: the kernel's handling
+    // of these is followed by rules of this verifier that are not claimed exact.
+    let mirrored = sreg != Some(*dst) && !(ids[0] != 0 && ids[0] == ids[1]);
     if operands_exact && mirrored {
         CondMarks::Exact { regs, ids }
     } else {
