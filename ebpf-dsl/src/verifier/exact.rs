@@ -1,8 +1,10 @@
 //! Exactness marks (issue 12, "the 2^29 class"): which scalars of a state this verifier
 //! believes hold *exactly* the kernel's bounds on the same path, not merely bounds that
-//! include the kernel's. Today they only feed the state oracle (`ebpf-dsl check
-//! --dump-states`, `tools/state-compare/compare.py` reports every marked register whose bounds
-//! differ from the kernel's at a matching state); no verdict reads them.
+//! include the kernel's. They decide the 2^29 class for the 6.18 target (a second walk of a
+//! program refused only for an offset whose minimum this verifier could not show is the
+//! kernel's: an offset whose bounds are marked is judged as the kernel judges it) and feed the
+//! state oracle (`ebpf-dsl check --dump-states`, `tools/state-compare/compare.py --exact`
+//! reports every marked register whose bounds differ from the kernel's at a matching state).
 //!
 //! The marks are computed by difference, so that anything not named here clears them: after
 //! each instruction, a location (a register or an 8-byte stack slot of any frame) keeps its
@@ -19,11 +21,21 @@
 //!   sign-extending, or of a fill from a stack slot that was marked or holds plain bytes;
 //! - it is the stack slot written by a store of a marked register.
 //!
-//! A conditional jump with a scalar operand clears every mark but the constants' (the kernel
-//! refines the compared registers and every register or spill sharing their scalar id, which
-//! this verifier may not link the same way); so do a loop head where the kernel may widen
-//! imprecise scalars (`may_goto`, an iterator's `next`, a callback-calling helper, a callback's
-//! return) and every frame a call creates. Only the innermost 8 frames are tracked.
+//! A conditional jump involving a number refines, on each branch, the compared registers and
+//! every register or spill sharing their scalar id (the kernel's `reg_set_min_max`,
+//! `reg_bounds_sync` and `sync_linked_regs`, which this verifier's links and refinements
+//! follow for the target). When both operands are marked (an immediate counts as one), the
+//! registers differ and do not share an id, the refined locations keep their marks (their
+//! bounds on each branch are the kernel's, and so is the decision of a branch not taken:
+//! the kernel's `is_branch_taken` on the same bounds); a register compared with itself and two
+//! copies of one value compared are refined by rules of this verifier not claimed to be the
+//! kernel's. Otherwise the operands and every location sharing their ids lose their marks
+//! (the kernel refines them from bounds that may not be ours). Locations the comparison does
+//! not touch keep theirs either way.
+//!
+//! A loop head where the kernel may widen imprecise scalars (`may_goto`, an iterator's `next`,
+//! a callback-calling helper, a callback's return) clears every mark but the constants', and
+//! so does every frame a call creates. Only the innermost 8 frames are tracked.
 //!
 //! These rules are deliberately generous for the oracle: it is the oracle's run over the rule
 //! cases and the kernel selftests that tells which instructions' transfers really are the
@@ -202,10 +214,14 @@ impl CondMarks {
 
     /// Whether a marked location keeps its mark: `operand` if it is a compared register,
     /// `before` its scalar before the jump, `same` if its value did not change.
-    fn keeps(self, operand: bool, before: Option<&super::domain::scalar::Scalar>, same: bool) -> bool {
-        let linked = |ids: [u32; 2]| {
-            operand || before.is_some_and(|v| v.id() != 0 && ids.contains(&v.id()))
-        };
+    fn keeps(
+        self,
+        operand: bool,
+        before: Option<&super::domain::scalar::Scalar>,
+        same: bool,
+    ) -> bool {
+        let linked =
+            |ids: [u32; 2]| operand || before.is_some_and(|v| v.id() != 0 && ids.contains(&v.id()));
         match self {
             CondMarks::Other => same,
             CondMarks::Exact { ids, .. } => same || linked(ids),
@@ -297,8 +313,8 @@ pub(crate) fn update(
             }
             let b = bf.stack.get(i).and_then(slot_scalar);
             let a = af.stack.get(i).and_then(slot_scalar);
-            let same = bf.stack.shares_slot(&af.stack, i)
-                || same_slot(bf.stack.get(i), af.stack.get(i));
+            let same =
+                bf.stack.shares_slot(&af.stack, i) || same_slot(bf.stack.get(i), af.stack.get(i));
             if bx.slot(fi, i) && a.is_some() && cond.keeps(false, b, same) {
                 x.set_slot(fi, i);
             }
@@ -485,22 +501,47 @@ mod tests {
         assert!(!after.exact.reg(0, 6));
     }
 
-    #[test]
-    fn a_comparison_of_numbers_drops_every_mark_but_the_constants() {
-        let mut st = crate::verifier::initial_state();
-        st.frames[0].regs[6] = word();
-        st.frames[0].regs[7] = RegVal::Scalar(Scalar::konst(5));
-        st.exact.set_reg(0, 6);
-        st.exact.set_reg(0, 7);
-        let op = Op::Cond {
+    fn cmp(dst: u8, src: Src) -> Op {
+        Op::Cond {
             is64: true,
             op: JmpOp::Jgt,
-            dst: 8,
-            src: Src::Imm(3),
+            dst,
+            src,
             target: 0,
-        };
-        st.frames[0].regs[8] = word();
-        let after = marked_after(&op, &st, &[]);
+        }
+    }
+
+    fn linked(id: u32) -> RegVal {
+        RegVal::Scalar(Scalar {
+            link: id,
+            ..Scalar::of_size(4)
+        })
+    }
+
+    #[test]
+    fn a_comparison_of_unmarked_numbers_drops_the_marks_of_its_operands_and_their_copies() {
+        let mut st = crate::verifier::initial_state();
+        // r6 marked, unrelated; r7 a constant; r8 unmarked, linked to r3 (marked) and to the
+        // spill at slot 62 (marked).
+        st.frames[0].regs[6] = word();
+        st.frames[0].regs[7] = RegVal::Scalar(Scalar::konst(5));
+        st.frames[0].regs[8] = linked(4);
+        st.frames[0].regs[3] = linked(4);
+        if let Some(s) = st.frames[0].stack.iter_mut().nth(62) {
+            *s = Slot::Spill(linked(4));
+        }
+        for r in [6, 7, 3] {
+            st.exact.set_reg(0, r);
+        }
+        st.exact.set_slot(0, 62);
+        let after = marked_after(&cmp(8, Src::Imm(3)), &st, &[]);
+        assert!(
+            after.exact.reg(0, 6) && after.exact.reg(0, 7),
+            "untouched: kept"
+        );
+        assert!(!after.exact.reg(0, 8) && !after.exact.reg(0, 3) && !after.exact.slot(0, 62));
+        // A marked register compared with an unmarked one loses its mark too.
+        let after = marked_after(&cmp(6, Src::Reg(8)), &st, &[]);
         assert!(!after.exact.reg(0, 6) && after.exact.reg(0, 7));
         // A null check of a pointer compares no number: marks stay.
         st.frames[0].regs[8] = RegVal::Ctx { off: 0 };
@@ -512,7 +553,33 @@ mod tests {
             target: 0,
         };
         let after = marked_after(&op, &st, &[]);
-        assert!(after.exact.reg(0, 6));
+        assert!(after.exact.reg(0, 6) && after.exact.reg(0, 3));
+    }
+
+    #[test]
+    fn a_comparison_of_marked_numbers_keeps_the_marks_of_what_it_refines() {
+        let mut st = crate::verifier::initial_state();
+        st.frames[0].regs[6] = linked(4);
+        st.frames[0].regs[3] = linked(4);
+        st.frames[0].regs[7] = word();
+        for r in [6, 3, 7] {
+            st.exact.set_reg(0, r);
+        }
+        // r6 > 3: r6 and its copy r3 refined (1..): both keep their marks.
+        let refined = RegVal::Scalar(Scalar {
+            link: 4,
+            ..Scalar::urange(4, 0xffff_ffff)
+        });
+        let after = marked_after(&cmp(6, Src::Imm(3)), &st, &[(6, refined), (3, refined)]);
+        assert!(after.exact.reg(0, 6) && after.exact.reg(0, 3) && after.exact.reg(0, 7));
+        // Against another marked register: kept too.
+        let after = marked_after(&cmp(6, Src::Reg(7)), &st, &[(6, refined)]);
+        assert!(after.exact.reg(0, 6) && after.exact.reg(0, 7));
+        // A register compared with itself, or two copies of one value: not claimed.
+        let after = marked_after(&cmp(7, Src::Reg(7)), &st, &[]);
+        assert!(!after.exact.reg(0, 7) && after.exact.reg(0, 6));
+        let after = marked_after(&cmp(6, Src::Reg(3)), &st, &[]);
+        assert!(!after.exact.reg(0, 6) && !after.exact.reg(0, 3) && after.exact.reg(0, 7));
     }
 
     #[test]
