@@ -213,19 +213,29 @@ impl CondMarks {
     }
 
     /// Whether a marked location keeps its mark: `operand` if it is a compared register,
-    /// `before` its scalar before the jump, `same` if its value did not change.
+    /// `before` and `after` its scalar before and after the jump, `same` if its value did not
+    /// change. A copy whose link the jump cut (past the kernel's limit of linked registers,
+    /// counted over registers this verifier believes live) loses its mark even when exact:
+    /// the kernel, counting over its own liveness, may have refined it.
     fn keeps(
         self,
         operand: bool,
         before: Option<&super::domain::scalar::Scalar>,
+        after: Option<&super::domain::scalar::Scalar>,
         same: bool,
     ) -> bool {
-        let linked =
-            |ids: [u32; 2]| operand || before.is_some_and(|v| v.id() != 0 && ids.contains(&v.id()));
+        let shares = |ids: [u32; 2]| before.is_some_and(|v| v.id() != 0 && ids.contains(&v.id()));
         match self {
             CondMarks::Other => same,
-            CondMarks::Exact { ids, .. } => same || linked(ids),
-            CondMarks::Inexact { ids, .. } => same && !linked(ids),
+            CondMarks::Exact { ids, .. } => {
+                operand
+                    || if shares(ids) {
+                        after.is_some_and(|a| before.is_some_and(|b| a.id() == b.id()))
+                    } else {
+                        same
+                    }
+            }
+            CondMarks::Inexact { ids, .. } => same && !operand && !shares(ids),
         }
     }
 }
@@ -303,7 +313,7 @@ pub(crate) fn update(
             let (b, a) = (reg_scalar(&bf.regs[r]), reg_scalar(&af.regs[r]));
             let same = matches!((b, a), (Some(p), Some(q)) if p.same_value(q));
             let operand = fi == cur && cond.regs() & (1 << r) != 0;
-            if bx.reg(fi, r) && a.is_some() && cond.keeps(operand, b, same) {
+            if bx.reg(fi, r) && a.is_some() && cond.keeps(operand, b, a, same) {
                 x.set_reg(fi, r);
             }
         }
@@ -315,7 +325,7 @@ pub(crate) fn update(
             let a = af.stack.get(i).and_then(slot_scalar);
             let same =
                 bf.stack.shares_slot(&af.stack, i) || same_slot(bf.stack.get(i), af.stack.get(i));
-            if bx.slot(fi, i) && a.is_some() && cond.keeps(false, b, same) {
+            if bx.slot(fi, i) && a.is_some() && cond.keeps(false, b, a, same) {
                 x.set_slot(fi, i);
             }
         }
@@ -572,6 +582,9 @@ mod tests {
         });
         let after = marked_after(&cmp(6, Src::Imm(3)), &st, &[(6, refined), (3, refined)]);
         assert!(after.exact.reg(0, 6) && after.exact.reg(0, 3) && after.exact.reg(0, 7));
+        // A copy whose link was cut (past the limit of linked registers) loses its mark.
+        let after = marked_after(&cmp(6, Src::Imm(3)), &st, &[(6, refined), (3, word())]);
+        assert!(after.exact.reg(0, 6) && !after.exact.reg(0, 3));
         // Against another marked register: kept too.
         let after = marked_after(&cmp(6, Src::Reg(7)), &st, &[(6, refined)]);
         assert!(after.exact.reg(0, 6) && after.exact.reg(0, 7));
