@@ -1,8 +1,10 @@
 //! Exactness marks (issue 12, "the 2^29 class"): which scalars of a state this verifier
 //! believes hold *exactly* the kernel's bounds on the same path, not merely bounds that
-//! include the kernel's. Today they only feed the state oracle (`ebpf-dsl check
-//! --dump-states`, `tools/state-compare/compare.py` reports every marked register whose bounds
-//! differ from the kernel's at a matching state); no verdict reads them.
+//! include the kernel's. They decide the 2^29 class for the 6.18 target (a second walk of a
+//! program refused only for an offset whose minimum this verifier could not show is the
+//! kernel's: an offset whose bounds are marked is judged as the kernel judges it) and feed the
+//! state oracle (`ebpf-dsl check --dump-states`, `tools/state-compare/compare.py --exact`
+//! reports every marked register whose bounds differ from the kernel's at a matching state).
 //!
 //! The marks are computed by difference, so that anything not named here clears them: after
 //! each instruction, a location (a register or an 8-byte stack slot of any frame) keeps its
@@ -19,11 +21,21 @@
 //!   sign-extending, or of a fill from a stack slot that was marked or holds plain bytes;
 //! - it is the stack slot written by a store of a marked register.
 //!
-//! A conditional jump with a scalar operand clears every mark but the constants' (the kernel
-//! refines the compared registers and every register or spill sharing their scalar id, which
-//! this verifier may not link the same way); so do a loop head where the kernel may widen
-//! imprecise scalars (`may_goto`, an iterator's `next`, a callback-calling helper, a callback's
-//! return) and every frame a call creates. Only the innermost 8 frames are tracked.
+//! A conditional jump involving a number refines, on each branch, the compared registers and
+//! every register or spill sharing their scalar id (the kernel's `reg_set_min_max`,
+//! `reg_bounds_sync` and `sync_linked_regs`, which this verifier's links and refinements
+//! follow for the target). When both operands are marked (an immediate counts as one), the
+//! registers differ and do not share an id, the refined locations keep their marks (their
+//! bounds on each branch are the kernel's, and so is the decision of a branch not taken:
+//! the kernel's `is_branch_taken` on the same bounds); a register compared with itself and two
+//! copies of one value compared are refined by rules of this verifier not claimed to be the
+//! kernel's. Otherwise the operands and every location sharing their ids lose their marks
+//! (the kernel refines them from bounds that may not be ours). Locations the comparison does
+//! not touch keep theirs either way.
+//!
+//! A loop head where the kernel may widen imprecise scalars (`may_goto`, an iterator's `next`,
+//! a callback-calling helper, a callback's return) clears every mark but the constants', and
+//! so does every frame a call creates. Only the innermost 8 frames are tracked.
 //!
 //! These rules are deliberately generous for the oracle: it is the oracle's run over the rule
 //! cases and the kernel selftests that tells which instructions' transfers really are the
@@ -174,6 +186,95 @@ fn written_slots(op: &Op, before: &State) -> Option<(usize, u64)> {
     }
 }
 
+/// What a conditional jump does to the marks.
+#[derive(Clone, Copy)]
+enum CondMarks {
+    /// Not a comparison involving a number: a location keeps its mark when unchanged.
+    Other,
+    /// A comparison of numbers whose operands (registers `regs` of the innermost frame, scalar
+    /// ids `ids`) hold exactly the kernel's bounds, of a kind whose refinement this verifier
+    /// mirrors for the target (`regs_refine_cond_op`, `reg_bounds_sync`, `sync_linked_regs`):
+    /// the operands and every location sharing their ids keep their marks with their refined
+    /// values; the others keep theirs when unchanged.
+    Exact { regs: u16, ids: [u32; 2] },
+    /// Any other comparison involving a number: the operands and every location sharing their
+    /// ids lose their marks (the kernel refines them from bounds that may not be ours); the
+    /// others keep theirs when unchanged.
+    Inexact { regs: u16, ids: [u32; 2] },
+}
+
+impl CondMarks {
+    /// The operand registers of the innermost frame.
+    fn regs(self) -> u16 {
+        match self {
+            CondMarks::Other => 0,
+            CondMarks::Exact { regs, .. } | CondMarks::Inexact { regs, .. } => regs,
+        }
+    }
+
+    /// Whether a marked location keeps its mark: `operand` if it is a compared register,
+    /// `before` and `after` its scalar before and after the jump, `same` if its value did not
+    /// change. A copy whose link the jump cut (past the kernel's limit of linked registers,
+    /// counted over registers this verifier believes live) loses its mark even when exact:
+    /// the kernel, counting over its own liveness, may have refined it.
+    fn keeps(
+        self,
+        operand: bool,
+        before: Option<&super::domain::scalar::Scalar>,
+        after: Option<&super::domain::scalar::Scalar>,
+        same: bool,
+    ) -> bool {
+        let shares = |ids: [u32; 2]| before.is_some_and(|v| v.id() != 0 && ids.contains(&v.id()));
+        match self {
+            CondMarks::Other => same,
+            CondMarks::Exact { ids, .. } => {
+                operand
+                    || if shares(ids) {
+                        after.is_some_and(|a| before.is_some_and(|b| a.id() == b.id()))
+                    } else {
+                        same
+                    }
+            }
+            CondMarks::Inexact { ids, .. } => same && !operand && !shares(ids),
+        }
+    }
+}
+
+/// How the conditional jump `op` (if it is one) on `before` treats the marks.
+fn cond_marks(op: &Op, before: &State) -> CondMarks {
+    let Op::Cond { dst, src, .. } = op else {
+        return CondMarks::Other;
+    };
+    let f = before.cur();
+    let fi = before.frames.len() - 1;
+    let scalar = |r: u8| f.regs.get(r as usize).and_then(reg_scalar);
+    let x = scalar(*dst);
+    let (y, sreg) = match src {
+        Src::Reg(s) => (scalar(*s), Some(*s)),
+        Src::Imm(_) => (None, None),
+    };
+    if x.is_none() && y.is_none() {
+        return CondMarks::Other;
+    }
+    let regs = (1u16 << dst) | sreg.map_or(0, |s| 1u16 << s);
+    let ids = [x.map_or(0, |v| v.id()), y.map_or(0, |v| v.id())];
+    let marked = |r: u8| before.exact.reg(fi, r as usize);
+    let operands_exact = x.is_some()
+        && marked(*dst)
+        && match sreg {
+            None => true,
+            Some(s) => y.is_some() && marked(s),
+        };
+    // Not a register compared with itself, nor two copies of one value: the kernel's handling
+    // of these is followed by rules of this verifier that are not claimed exact.
+    let mirrored = sreg != Some(*dst) && !(ids[0] != 0 && ids[0] == ids[1]);
+    if operands_exact && mirrored {
+        CondMarks::Exact { regs, ids }
+    } else {
+        CondMarks::Inexact { regs, ids }
+    }
+}
+
 /// The marks of `after`, the state after `op` ran on `before` (the path's state before it;
 /// see the module documentation).
 ///
@@ -187,14 +288,7 @@ pub(crate) fn update(
 ) {
     let bx = before.exact;
     let mut x = Exact::default();
-    let cond_scalar = match op {
-        Op::Cond { dst, src, .. } => {
-            let f = before.cur();
-            let is = |r: u8| matches!(f.regs.get(r as usize), Some(RegVal::Scalar(_)));
-            is(*dst) || matches!(src, Src::Reg(s) if is(*s))
-        }
-        _ => false,
-    };
+    let cond = cond_marks(op, before);
     let same_depth = before.frames.len() == after.frames.len();
     let wr = written_regs(op);
     let wr_frames = [
@@ -202,39 +296,37 @@ pub(crate) fn update(
         after.frames.len().saturating_sub(1),
     ];
     let ws = written_slots(op, before);
-    // Locations the instruction did not write, whose value did not change, keep their marks
-    // (none across a scalar comparison).
-    if !cond_scalar {
-        for (fi, (bf, af)) in before
-            .frames
-            .iter()
-            .zip(after.frames.iter())
-            .enumerate()
-            .take(FRAMES)
-        {
-            for r in 0..af.regs.len().min(16) {
-                if wr & (1 << r) != 0 && wr_frames.contains(&fi) {
-                    continue;
-                }
-                let same = match (reg_scalar(&bf.regs[r]), reg_scalar(&af.regs[r])) {
-                    (Some(a), Some(b)) => a.same_value(b),
-                    _ => false,
-                };
-                if bx.reg(fi, r) && same {
-                    x.set_reg(fi, r);
-                }
+    let cur = before.frames.len() - 1;
+    // Locations the instruction did not write, whose value did not change, keep their marks;
+    // at a comparison of numbers, see `CondMarks`.
+    for (fi, (bf, af)) in before
+        .frames
+        .iter()
+        .zip(after.frames.iter())
+        .enumerate()
+        .take(FRAMES)
+    {
+        for r in 0..af.regs.len().min(16) {
+            if wr & (1 << r) != 0 && wr_frames.contains(&fi) {
+                continue;
             }
-            for i in 0..SLOTS {
-                if matches!(ws, Some((f, m)) if f == fi && m & (1 << i) != 0) {
-                    continue;
-                }
-                if bx.slot(fi, i)
-                    && (bf.stack.shares_slot(&af.stack, i)
-                        || same_slot(bf.stack.get(i), af.stack.get(i)))
-                    && af.stack.get(i).and_then(slot_scalar).is_some()
-                {
-                    x.set_slot(fi, i);
-                }
+            let (b, a) = (reg_scalar(&bf.regs[r]), reg_scalar(&af.regs[r]));
+            let same = matches!((b, a), (Some(p), Some(q)) if p.same_value(q));
+            let operand = fi == cur && cond.regs() & (1 << r) != 0;
+            if bx.reg(fi, r) && a.is_some() && cond.keeps(operand, b, a, same) {
+                x.set_reg(fi, r);
+            }
+        }
+        for i in 0..SLOTS {
+            if matches!(ws, Some((f, m)) if f == fi && m & (1 << i) != 0) {
+                continue;
+            }
+            let b = bf.stack.get(i).and_then(slot_scalar);
+            let a = af.stack.get(i).and_then(slot_scalar);
+            let same =
+                bf.stack.shares_slot(&af.stack, i) || same_slot(bf.stack.get(i), af.stack.get(i));
+            if bx.slot(fi, i) && a.is_some() && cond.keeps(false, b, a, same) {
+                x.set_slot(fi, i);
             }
         }
     }
@@ -419,22 +511,47 @@ mod tests {
         assert!(!after.exact.reg(0, 6));
     }
 
-    #[test]
-    fn a_comparison_of_numbers_drops_every_mark_but_the_constants() {
-        let mut st = crate::verifier::initial_state();
-        st.frames[0].regs[6] = word();
-        st.frames[0].regs[7] = RegVal::Scalar(Scalar::konst(5));
-        st.exact.set_reg(0, 6);
-        st.exact.set_reg(0, 7);
-        let op = Op::Cond {
+    fn cmp(dst: u8, src: Src) -> Op {
+        Op::Cond {
             is64: true,
             op: JmpOp::Jgt,
-            dst: 8,
-            src: Src::Imm(3),
+            dst,
+            src,
             target: 0,
-        };
-        st.frames[0].regs[8] = word();
-        let after = marked_after(&op, &st, &[]);
+        }
+    }
+
+    fn linked(id: u32) -> RegVal {
+        RegVal::Scalar(Scalar {
+            link: id,
+            ..Scalar::of_size(4)
+        })
+    }
+
+    #[test]
+    fn a_comparison_of_unmarked_numbers_drops_the_marks_of_its_operands_and_their_copies() {
+        let mut st = crate::verifier::initial_state();
+        // r6 marked, unrelated; r7 a constant; r8 unmarked, linked to r3 (marked) and to the
+        // spill at slot 62 (marked).
+        st.frames[0].regs[6] = word();
+        st.frames[0].regs[7] = RegVal::Scalar(Scalar::konst(5));
+        st.frames[0].regs[8] = linked(4);
+        st.frames[0].regs[3] = linked(4);
+        if let Some(s) = st.frames[0].stack.iter_mut().nth(62) {
+            *s = Slot::Spill(linked(4));
+        }
+        for r in [6, 7, 3] {
+            st.exact.set_reg(0, r);
+        }
+        st.exact.set_slot(0, 62);
+        let after = marked_after(&cmp(8, Src::Imm(3)), &st, &[]);
+        assert!(
+            after.exact.reg(0, 6) && after.exact.reg(0, 7),
+            "untouched: kept"
+        );
+        assert!(!after.exact.reg(0, 8) && !after.exact.reg(0, 3) && !after.exact.slot(0, 62));
+        // A marked register compared with an unmarked one loses its mark too.
+        let after = marked_after(&cmp(6, Src::Reg(8)), &st, &[]);
         assert!(!after.exact.reg(0, 6) && after.exact.reg(0, 7));
         // A null check of a pointer compares no number: marks stay.
         st.frames[0].regs[8] = RegVal::Ctx { off: 0 };
@@ -446,7 +563,36 @@ mod tests {
             target: 0,
         };
         let after = marked_after(&op, &st, &[]);
-        assert!(after.exact.reg(0, 6));
+        assert!(after.exact.reg(0, 6) && after.exact.reg(0, 3));
+    }
+
+    #[test]
+    fn a_comparison_of_marked_numbers_keeps_the_marks_of_what_it_refines() {
+        let mut st = crate::verifier::initial_state();
+        st.frames[0].regs[6] = linked(4);
+        st.frames[0].regs[3] = linked(4);
+        st.frames[0].regs[7] = word();
+        for r in [6, 3, 7] {
+            st.exact.set_reg(0, r);
+        }
+        // r6 > 3: r6 and its copy r3 refined (1..): both keep their marks.
+        let refined = RegVal::Scalar(Scalar {
+            link: 4,
+            ..Scalar::urange(4, 0xffff_ffff)
+        });
+        let after = marked_after(&cmp(6, Src::Imm(3)), &st, &[(6, refined), (3, refined)]);
+        assert!(after.exact.reg(0, 6) && after.exact.reg(0, 3) && after.exact.reg(0, 7));
+        // A copy whose link was cut (past the limit of linked registers) loses its mark.
+        let after = marked_after(&cmp(6, Src::Imm(3)), &st, &[(6, refined), (3, word())]);
+        assert!(after.exact.reg(0, 6) && !after.exact.reg(0, 3));
+        // Against another marked register: kept too.
+        let after = marked_after(&cmp(6, Src::Reg(7)), &st, &[(6, refined)]);
+        assert!(after.exact.reg(0, 6) && after.exact.reg(0, 7));
+        // A register compared with itself, or two copies of one value: not claimed.
+        let after = marked_after(&cmp(7, Src::Reg(7)), &st, &[]);
+        assert!(!after.exact.reg(0, 7) && after.exact.reg(0, 6));
+        let after = marked_after(&cmp(6, Src::Reg(3)), &st, &[]);
+        assert!(!after.exact.reg(0, 6) && !after.exact.reg(0, 3) && after.exact.reg(0, 7));
     }
 
     #[test]

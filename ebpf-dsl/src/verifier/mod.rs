@@ -110,8 +110,11 @@
 //! it; a written one is marked only when it is a constant, the result of an ALU instruction on
 //! marked inputs, a load of a number from a packet, the context or a map value the kernel
 //! cannot read while verifying, a fill of a marked or plain stack slot, or a spill of a marked
-//! register); a comparison of numbers, a loop head where the kernel may widen imprecise
-//! scalars (`may_goto`, iterators, callbacks) and a new frame drop them. That walk prunes a
+//! register). A comparison of numbers keeps the marks of what it refines (the operands and
+//! their linked copies, on each branch) when both operands are marked, distinct and not copies
+//! of one value (the refinement and the branch decision are then the kernel's), and drops them
+//! otherwise; a loop head where the kernel may widen imprecise scalars (`may_goto`, iterators,
+//! callbacks) and a new frame drop every mark. That walk prunes a
 //! state only by a checkpoint that covers it on every location *and* whose marked values are
 //! marked with the same bounds in it, so every path the kernel walks is walked there with the
 //! kernel's bounds on every marked location. A marked offset is then judged as the kernel

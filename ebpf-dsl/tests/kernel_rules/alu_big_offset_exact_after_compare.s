@@ -1,7 +1,10 @@
 # kernel: accept
 # target: 6.18
-# ours: reject
-# why ours rejects: the same wrapping difference as alu_big_offset_exact_spill_call.s (the kernel's minimum is 0), but a comparison of numbers comes between (`if r7 > 100`): the kernel refines the compared registers and every one sharing their scalar id there, which this verifier does not claim to follow exactly, so its second walk drops every exactness mark and the path stays tainted
+# The same wrapping difference as alu_big_offset_exact_spill_call.s (the kernel's minimum is
+# 0), with a comparison of numbers between (`if r7 > 100`): both of its operands' bounds are
+# exactly the kernel's (a load, `&=` a constant; the immediate), so the second walk (6.18)
+# keeps the exactness marks through it (the kernel's refinement of `r7` on each branch is
+# ours) and accepts.
 r6 = *(u32 *)(r1 + 16)
 r7 = *(u32 *)(r1 + 12)
 *(u32 *)(r10 - 4) = 0

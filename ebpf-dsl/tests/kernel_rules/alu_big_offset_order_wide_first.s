@@ -1,6 +1,6 @@
 # kernel: accept
 # ours: reject
-# why ours rejects: the join's first state has r6 in 0..=7 (offset 0x1fffffff..=0x20000006, allowed: the kernel checks the minimum), the second the constant 7 (0x20000006, refused alone); the kernel walks the wide one first and prunes the constant against it ("21: safe"), so its verdict depends on its order of exploration; this verifier taints the wide path: its second walk (6.18) drops every exactness mark at a comparison of numbers (`if r7 == 0`: the kernel may refine registers linked to the compared one), and it walks the narrow path too, which the kernel refuses alone (it cannot know the kernel's order)
+# why ours rejects: the join's first state has r6 in 0..=7 (offset 0x1fffffff..=0x20000006, allowed: the kernel checks the minimum), the second the constant 7 (0x20000006, refused alone); the kernel walks the wide one first and prunes the constant against it ("21: safe"), so its verdict depends on its order of exploration and on its checkpoint heuristics; this verifier's second walk (6.18) keeps r6's exactness mark through `if r7 == 0` (r6 is neither compared nor linked) and accepts the wide path, but it prunes only on equal marked values, so it walks the narrow path too, which the kernel refuses alone
 r6 = *(u32 *)(r1 + 16)
 r7 = *(u32 *)(r1 + 12)
 *(u32 *)(r10 - 4) = 0
