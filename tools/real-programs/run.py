@@ -100,7 +100,8 @@ INLINE = {}
 CONSTANTS = {}
 
 
-# `submodule REPO PATH NAME` lines: REPO's git submodule at PATH is the checkout of NAME.
+# `submodule REPO PATH NAME[/SUBDIR]` lines: REPO's git submodule at PATH is the checkout of
+# NAME (or its directory SUBDIR: the headers a project's script copies out of a release).
 SUBMODULES = []
 
 
@@ -405,7 +406,7 @@ def needed_repos(repos, flags, objs):
             need.update(n for n in repos if "{" + n + "}" in arg)
     grown = True
     while grown:
-        more = {n for r, _, n in SUBMODULES if r in need} - need
+        more = {n.split("/")[0] for r, _, n in SUBMODULES if r in need} - need
         grown = bool(more)
         need |= more
     return need
@@ -434,17 +435,27 @@ def fetch_all(cache, repos, srcdirs, fetch_err, need=None):
 def link_submodule(srcdirs, repo, path, name):
     """REPO's submodule at PATH (the empty directory a checkout leaves for it) made a link to
     NAME's checkout, pinned on its own `repo` line at the commit REPO's tree records, as
-    `git submodule update` would check it out there."""
+    `git submodule update` would check it out there; `NAME/SUBDIR`: to that directory of it
+    (a project whose script copies a release's headers to PATH)."""
+    name, _, subdir = name.partition("/")
     if repo not in srcdirs or name not in srcdirs:
         return
+    target = (srcdirs[name] / subdir).resolve()
     at = srcdirs[repo] / path
-    if at.is_symlink() and at.resolve() == srcdirs[name].resolve():
+    if at.is_symlink() and at.resolve() == target:
+        return
+    if at.is_dir() and not at.is_symlink() and any(at.iterdir()):
+        # A directory holding files of its own (the script that fetches the headers, its
+        # .gitignore): a link to each entry of the target it lacks.
+        for entry in target.iterdir():
+            if not (at / entry.name).exists() and not (at / entry.name).is_symlink():
+                (at / entry.name).symlink_to(entry)
         return
     if at.is_dir() and not any(at.iterdir()):
         at.rmdir()
     if not at.exists() and not at.is_symlink():
         at.parent.mkdir(parents=True, exist_ok=True)
-        at.symlink_to(srcdirs[name].resolve())
+        at.symlink_to(target)
 
 
 def main():
