@@ -40,7 +40,7 @@ use ebpf_dsl::verifier::{verify, KernelVersion, VerifyInput};
 const TAINT_PHRASE: &str = "the kernel refuses this only if its own minimum is 2^29 or more";
 use ebpf_dsl::ProgramType;
 use xsk_runtime::program::LoadOptions;
-use xsk_runtime::{Error, Loader};
+use xsk_runtime::Loader;
 
 const TYPES: [ProgramType; 3] = [
     ProgramType::Xdp,
@@ -791,15 +791,13 @@ fn kernel(pt: ProgramType, a: &Assembled, src: &str) -> Result<(), String> {
         globals: a.globals.clone(),
         ..Default::default()
     };
-    match Loader::new()
-        .data(a.data.clone())
-        .program_with(spec, opts)
-        .load()
-    {
-        Ok(_) => Ok(()),
-        Err(Error::Verifier { log, .. }) => Err(log),
-        Err(e) => panic!("BPF_PROG_LOAD failed for a reason other than the verifier: {e}\n{src}"),
-    }
+    common::verdict(
+        Loader::new()
+            .data(a.data.clone())
+            .program_with(spec, opts)
+            .load(),
+        src,
+    )
 }
 
 fn big_offset_pointers_agree_with_the_kernel() {

@@ -37,7 +37,7 @@ use ebpf_dsl::verifier::{verify, VerifyInput};
 use ebpf_dsl::{MapSpec, ProgramType};
 use xsk_runtime::maps::Map;
 use xsk_runtime::program::LoadOptions;
-use xsk_runtime::{Error, Loader};
+use xsk_runtime::Loader;
 
 const TYPES: [ProgramType; 3] = [
     ProgramType::SocketFilter,
@@ -60,15 +60,13 @@ fn kernel(
     let spec = a
         .clone()
         .into_program_spec("ptrfuzz", pt, "GPL", specs.to_vec());
-    match Loader::new()
-        .data(a.data.clone())
-        .program_with(spec, LoadOptions::default())
-        .load()
-    {
-        Ok(_) => Ok(()),
-        Err(Error::Verifier { log, .. }) => Err(log),
-        Err(e) => panic!("BPF_PROG_LOAD failed for a reason other than the verifier: {e}\n{src}"),
-    }
+    common::verdict(
+        Loader::new()
+            .data(a.data.clone())
+            .program_with(spec, LoadOptions::default())
+            .load(),
+        src,
+    )
 }
 
 fn pointers_and_helper_arguments_agree_with_the_kernel() {

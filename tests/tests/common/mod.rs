@@ -133,7 +133,16 @@ fn kernel_verdict_with_options(
         maps: Cow::Owned(specs.to_vec()),
         lines: Default::default(),
     };
-    match xsk_runtime::program::Program::load_with(&spec, maps, opts) {
+    verdict(
+        xsk_runtime::program::Program::load_with(&spec, maps, opts),
+        src,
+    )
+}
+
+/// A load's result as a verifier verdict: `Err(log)` when the kernel's verifier refused the
+/// program; any other failure panics with the program's text (the test's own mistake).
+pub fn verdict<T>(load: xsk_runtime::Result<T>, src: &str) -> Result<(), String> {
+    match load {
         Ok(_) => Ok(()),
         Err(xsk_runtime::Error::Verifier { log, .. }) => Err(log),
         Err(e) => panic!("BPF_PROG_LOAD failed for a reason other than the verifier: {e}\n{src}"),
