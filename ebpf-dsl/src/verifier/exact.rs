@@ -54,12 +54,7 @@ pub(crate) const TAINT_PHRASE: &str =
 /// The message of a pointer arithmetic doubt (`Exec::taint`, `transfer/alu.rs`): what was added to what, the
 /// bounds that reach 2^29, why the kernel may still accept it, and the two ways out (a tighter
 /// bound, or the scalpel's trusted range around the instruction and its result's uses).
-pub(crate) fn taint_message(
-    dst: u8,
-    s: &super::domain::scalar::Scalar,
-    ptr: &str,
-    result: Option<&super::domain::scalar::Scalar>,
-) -> String {
+pub(crate) fn taint_message(dst: u8, s: &Scalar, ptr: &str, result: Option<&Scalar>) -> String {
     let (what, v) = match result {
         None => (format!("the offset's maximum ({}) reaches 2^29", s.smax), s),
         Some(v) => (
@@ -81,6 +76,7 @@ pub(crate) fn is_taint(e: &VerifierError) -> bool {
     e.message.contains(TAINT_PHRASE)
 }
 
+use super::domain::scalar::Scalar;
 use super::domain::state::{RegVal, Slot, State, SLOTS};
 use super::ops::{Op, Src};
 use crate::isa::insn::AluOp;
@@ -89,14 +85,14 @@ pub use super::domain::exact_marks::Exact;
 use super::domain::exact_marks::FRAMES;
 
 /// The scalar a location holds, if any.
-fn reg_scalar(v: &RegVal) -> Option<&super::domain::scalar::Scalar> {
+fn reg_scalar(v: &RegVal) -> Option<&Scalar> {
     match v {
         RegVal::Scalar(s) => Some(s),
         _ => None,
     }
 }
 
-fn slot_scalar(s: &Slot) -> Option<&super::domain::scalar::Scalar> {
+fn slot_scalar(s: &Slot) -> Option<&Scalar> {
     match s {
         Slot::Spill(RegVal::Scalar(v)) | Slot::Part(v, _, _) => Some(v),
         _ => None,
@@ -220,8 +216,8 @@ impl CondMarks {
     fn keeps(
         self,
         operand: bool,
-        before: Option<&super::domain::scalar::Scalar>,
-        after: Option<&super::domain::scalar::Scalar>,
+        before: Option<&Scalar>,
+        after: Option<&Scalar>,
         same: bool,
     ) -> bool {
         let shares = |ids: [u32; 2]| before.is_some_and(|v| v.id() != 0 && ids.contains(&v.id()));
