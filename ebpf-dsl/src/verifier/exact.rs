@@ -107,7 +107,7 @@ pub(crate) fn clear(st: &mut State) {
 
 /// Marks every constant scalar of `st`.
 fn mark_constants(st: &mut State) {
-    let mut x = st.exact;
+    let mut x = std::mem::take(&mut st.exact);
     for (fi, f) in st.frames.iter().enumerate().take(FRAMES) {
         for (r, v) in f.regs.iter().enumerate() {
             if reg_scalar(v).is_some_and(|s| s.as_const().is_some()) {
@@ -282,7 +282,7 @@ pub(crate) fn update(
     after: &mut State,
     exact_load: &dyn Fn(&RegVal) -> bool,
 ) {
-    let bx = before.exact;
+    let bx = &before.exact;
     let mut x = Exact::default();
     let cond = cond_marks(op, before);
     let same_depth = before.frames.len() == after.frames.len();

@@ -38,14 +38,22 @@ thread_local! {
     };
 }
 
-/// [`alu32`] when `a` is a [`Scalar::WORD`] and `b` another or a constant, from [`Words`]
-/// (computed once by [`alu32_full`]); `None` for other operands.
+/// True if `s` is exactly [`Scalar::WORD`] (links included), its known bits tested first: most
+/// operands that are not a word differ there, and the whole comparison is several times dearer.
 #[inline]
-fn word_op(op: AluOp, a: &Scalar, b: &Scalar) -> Option<Scalar> {
-    if *a != Scalar::WORD || old_sync() {
+fn is_word(s: &Scalar) -> bool {
+    s.t.mask == u32::MAX as u64 && s.t.value == 0 && *s == Scalar::WORD
+}
+
+/// [`alu32`] when `a` is a [`Scalar::WORD`] and `b` another or the constant `bk` (`b` exactly
+/// [`Scalar::konst`] of it), from [`Words`] (computed once by [`alu32_full`]); `None` for other
+/// operands.
+#[inline]
+fn word_op(op: AluOp, a: &Scalar, b: &Scalar, bk: Option<u64>) -> Option<Scalar> {
+    if !is_word(a) || old_sync() {
         return None;
     }
-    if *b == Scalar::WORD {
+    if is_word(b) {
         let i = op as usize >> 4;
         if let Some(v) = WORDS.with(|w| w.borrow().word[i]) {
             return Some(v);
@@ -54,10 +62,7 @@ fn word_op(op: AluOp, a: &Scalar, b: &Scalar) -> Option<Scalar> {
         WORDS.with(|w| w.borrow_mut().word[i] = Some(v));
         return Some(v);
     }
-    let k = b.t.value;
-    if b.t.mask != 0 || *b != Scalar::konst(k) {
-        return None;
-    }
+    let k = bk?;
     let h = mix(op as u64, &[k]);
     if let Some(v) = WORDS.with(|w| w.borrow().konst.get(h, &(op, k))) {
         return Some(v);
@@ -114,7 +119,12 @@ fn exact_konst(s: &Scalar) -> Option<u64> {
 /// same results as [`alu64_full`] / [`alu32_full`] (`constants_are_computed_as_in_full`).
 #[inline]
 fn konst_op(op: AluOp, is64: bool, a: &Scalar, b: &Scalar) -> Option<Scalar> {
-    let (x, y) = (exact_konst(a)?, exact_konst(b)?);
+    konst_values(op, is64, exact_konst(a)?, exact_konst(b)?)
+}
+
+/// [`konst_op`] of the constants `x` and `y`.
+#[inline]
+fn konst_values(op: AluOp, is64: bool, x: u64, y: u64) -> Option<Scalar> {
     let v = if is64 {
         match op {
             AluOp::Add => x.wrapping_add(y),
@@ -280,7 +290,8 @@ pub(crate) fn add_sub_wrapped(op: AluOp, is64: bool, a: &Scalar, b: &Scalar, r: 
             n.umax = n.umax.min(hi);
         }
     }
-    if n == r {
+    // Only these four may have changed (`n == r` without comparing the rest).
+    if (n.umin, n.umax, n.u32min, n.u32max) == (r.umin, r.umax, r.u32min, r.u32max) {
         return r;
     }
     n.sync().unwrap_or(r)
@@ -397,7 +408,12 @@ pub(crate) fn alu32(op: AluOp, a: &Scalar, b: &Scalar) -> Scalar {
     if matches!(op, AluOp::Lsh | AluOp::Rsh | AluOp::Arsh) && b.umax >= 32 {
         return Scalar::UNKNOWN;
     }
-    if let Some(v) = word_op(op, a, b).or_else(|| konst_op(op, false, a, b)) {
+    // `b` is looked at once for both fast paths (a word with a constant, two constants).
+    let bk = exact_konst(b);
+    if let Some(v) = word_op(op, a, b, bk) {
+        return v;
+    }
+    if let Some(v) = bk.and_then(|y| konst_values(op, false, exact_konst(a)?, y)) {
         return v;
     }
     memoised(op, false, a, b, alu32_full)

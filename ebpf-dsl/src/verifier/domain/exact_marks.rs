@@ -12,8 +12,16 @@ pub(crate) const FRAMES: usize = 8;
 /// of the state's identity: two states that differ only in their marks are equal and hash
 /// alike (pruning and deduplication never look at them; the dump's walk compares them
 /// explicitly, `verifier::exact`'s `prunes`).
+///
+/// Boxed, and absent while no mark is set: only the dump's walk sets any, and every other
+/// verification copies the state (each branch, each checkpoint) with one word for them instead
+/// of their 80 bytes.
+#[derive(Clone, Default)]
+pub struct Exact(Option<Box<Marks>>);
+
+/// The bits of [`Exact`].
 #[derive(Clone, Copy, Default)]
-pub struct Exact {
+struct Marks {
     regs: [u16; FRAMES],
     slots: [u64; FRAMES],
 }
@@ -32,30 +40,41 @@ impl Hash for Exact {
 
 impl fmt::Debug for Exact {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "Exact({:?}, {:?})", self.regs, self.slots)
+        let m = self.0.as_deref().copied().unwrap_or_default();
+        write!(f, "Exact({:?}, {:?})", m.regs, m.slots)
     }
 }
 
 impl Exact {
     /// True if register `r` of frame `frame` is marked.
     pub fn reg(&self, frame: usize, r: usize) -> bool {
-        frame < FRAMES && r < 16 && self.regs[frame] & (1 << r) != 0
+        frame < FRAMES
+            && r < 16
+            && self
+                .0
+                .as_ref()
+                .is_some_and(|m| m.regs[frame] & (1 << r) != 0)
     }
 
     /// True if stack slot `i` (offset `-512 + 8 * i`) of frame `frame` is marked.
     pub fn slot(&self, frame: usize, i: usize) -> bool {
-        frame < FRAMES && i < 64 && self.slots[frame] & (1 << i) != 0
+        frame < FRAMES
+            && i < 64
+            && self
+                .0
+                .as_ref()
+                .is_some_and(|m| m.slots[frame] & (1 << i) != 0)
     }
 
     pub(crate) fn set_reg(&mut self, frame: usize, r: usize) {
         if frame < FRAMES && r < 16 {
-            self.regs[frame] |= 1 << r;
+            self.0.get_or_insert_default().regs[frame] |= 1 << r;
         }
     }
 
     pub(crate) fn set_slot(&mut self, frame: usize, i: usize) {
         if frame < FRAMES && i < 64 {
-            self.slots[frame] |= 1 << i;
+            self.0.get_or_insert_default().slots[frame] |= 1 << i;
         }
     }
 }

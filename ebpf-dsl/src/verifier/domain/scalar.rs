@@ -129,15 +129,11 @@ impl Scalar {
     /// o.unlinked()`, without copying either).
     #[inline]
     pub fn same_value(&self, o: &Scalar) -> bool {
-        self.umin == o.umin
-            && self.umax == o.umax
-            && self.smin == o.smin
-            && self.smax == o.smax
-            && self.u32min == o.u32min
-            && self.u32max == o.u32max
-            && self.s32min == o.s32min
-            && self.s32max == o.s32max
-            && self.t == o.t
+        Scalar {
+            link: self.link,
+            delta: self.delta,
+            ..*o
+        } == *self
     }
 
     /// The same value without a link.
@@ -294,19 +290,12 @@ impl Scalar {
     /// [`Scalar::WORD`] or [`Scalar::UNKNOWN`]: [`Scalar::sync`] leaves those as they are (the
     /// common cases, tested in `sync_fast_path_is_the_slow_path`).
     fn is_sync_fixpoint(&self) -> bool {
-        let plain = |s: Scalar| Scalar {
-            link: self.link,
-            delta: self.delta,
-            ..s
+        let k = match self.t.mask {
+            0 => Scalar::konst(self.t.value),
+            m if m == u32::MAX as u64 => Scalar::WORD,
+            _ => Scalar::UNKNOWN,
         };
-        let k = if self.t.mask == 0 {
-            plain(Scalar::konst(self.t.value))
-        } else if self.t.mask == u32::MAX as u64 {
-            plain(Scalar::WORD)
-        } else {
-            plain(Scalar::UNKNOWN)
-        };
-        *self == k
+        self.same_value(&k)
     }
 
     /// True if every value of `self` is a value of `of`: the scalar inclusion test of state

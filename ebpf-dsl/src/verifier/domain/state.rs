@@ -551,7 +551,7 @@ impl Clone for State {
             may_goto_depth: self.may_goto_depth,
             lock: self.lock,
             rcu: self.rcu,
-            exact: self.exact,
+            exact: self.exact.clone(),
         }
     }
 
@@ -564,7 +564,7 @@ impl Clone for State {
         self.may_goto_depth = o.may_goto_depth;
         self.lock = o.lock;
         self.rcu = o.rcu;
-        self.exact = o.exact;
+        self.exact.clone_from(&o.exact);
     }
 }
 
