@@ -263,12 +263,18 @@ fn wrapped_range(
 /// (`scalar_min_max_add` / `_sub` and the 32-bit `scalar32_min_max_add` / `_sub`: only a
 /// range of which some values wrap and others do not is forgotten). The 64-bit range of a
 /// 32-bit operation is the zero-extended 32-bit one. Unchanged for other operators.
+#[inline]
 pub(crate) fn add_sub_wrapped(op: AluOp, is64: bool, a: &Scalar, b: &Scalar, r: Scalar) -> Scalar {
-    let sub = match op {
-        AluOp::Add => false,
-        AluOp::Sub => true,
-        _ => return r,
-    };
+    match op {
+        AluOp::Add => wrapped(false, is64, a, b, r),
+        AluOp::Sub => wrapped(true, is64, a, b, r),
+        // Inlined: other operators leave `r` where it is, without a call.
+        _ => r,
+    }
+}
+
+/// [`add_sub_wrapped`] of a difference (`sub`) or a sum.
+fn wrapped(sub: bool, is64: bool, a: &Scalar, b: &Scalar, r: Scalar) -> Scalar {
     let mut n = r;
     let w32 = wrapped_range(
         sub,

@@ -216,7 +216,10 @@ impl Scalar {
         if memo::old_sync() {
             return super::refine_old::sync_old(self);
         }
-        memo::memoised(self, Scalar::sync_full)
+        // The slow path never reads nor changes the link (`sync_keeps_the_link`): one entry of
+        // the table serves every copy of a value, whatever its link.
+        let (link, delta) = (self.link, self.delta);
+        memo::memoised(self.unlinked(), Scalar::sync_full).map(|r| Scalar { link, delta, ..r })
     }
 
     /// [`Scalar::sync`] without its fast path.
@@ -316,6 +319,7 @@ impl Scalar {
     /// [`Scalar::is_subset_of`] for a pointer's variable offset: a flagged `old`
     /// ([`Scalar::EXACT_VAR`]) covers only the same flagged offset (what `old`'s paths decided
     /// from the flag is then what `self`'s would).
+    #[inline]
     pub fn offset_covered_by(&self, old: &Scalar) -> bool {
         self.is_subset_of(old) && (old.link & Scalar::EXACT_VAR == 0 || old == self)
     }

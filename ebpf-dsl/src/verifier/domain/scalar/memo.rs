@@ -160,6 +160,45 @@ mod tests {
     }
 
     #[test]
+    fn sync_keeps_the_link() {
+        // The slow path neither reads nor changes the link and delta (`Scalar::sync` keys its
+        // table by the unlinked value): the same bounds whatever they are, contradictions too.
+        let mut n = 0;
+        for a in [
+            0u64,
+            1,
+            7,
+            255,
+            0x8000_0000,
+            u32::MAX as u64,
+            1 << 40,
+            u64::MAX - 3,
+        ] {
+            for b in [0u64, 5, 0xffff, 1 << 33, i64::MAX as u64, u64::MAX] {
+                for s32 in [None, Some((-3, 9)), Some((5, 2))] {
+                    let mut s = Scalar {
+                        umin: a.min(b),
+                        umax: a.max(b),
+                        smin: -(b as i64 & 0xfff),
+                        ..Scalar::UNKNOWN
+                    };
+                    if let Some((lo, hi)) = s32 {
+                        (s.s32min, s.s32max) = (lo, hi);
+                    }
+                    for (link, delta) in [(0, 0), (7, 0), (Scalar::ADD_CONST | 9, -4)] {
+                        let l = Scalar { link, delta, ..s };
+                        let want = s.sync_full().map(|r| Scalar { link, delta, ..r });
+                        assert_eq!(l.sync_full(), want, "{l:?}");
+                        assert_eq!(l.sync(), want, "{l:?}");
+                        n += 1;
+                    }
+                }
+            }
+        }
+        assert!(n > 400);
+    }
+
+    #[test]
     fn memoised_sync_is_the_slow_path() {
         // The same inputs twice (the second time from the table), colliding ones included.
         let mut inputs = Vec::new();
