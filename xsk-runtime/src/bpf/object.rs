@@ -41,8 +41,14 @@ pub fn object_load_options(section: &str) -> LoadOptions {
 /// `struct bpf_map_def` with `.value_size = 0`, as srv6ptf_ebpfagent's) becomes 4, the only
 /// size the kernel takes for either: cilium/ebpf's `fixupMagicFields` does so, where libbpf
 /// passes 0 on and the kernel refuses the map. Other sizes are left for the kernel to judge.
+/// A ring buffer declared with a value type (`__type(value, struct event)`, for bpf2go's
+/// `-type`) gets a 0-byte value, as cilium/ebpf's `canHaveValueSize` gives it (the kernel
+/// refuses any other).
 fn sized(m: &MapSpec) -> MapSpec {
     let mut m = m.clone();
+    if m.map_type == MapType::Ringbuf {
+        m.value_size = 0;
+    }
     if m.map_type == MapType::PerfEventArray {
         if m.max_entries == 0 {
             m.max_entries = crate::sys::possible_cpus().unwrap_or(0);
@@ -210,10 +216,21 @@ mod tests {
         // Declared with its type alone: sizes and one entry per possible CPU.
         let m = sized(&perf(0, 0, 0));
         assert_eq!((m.key_size, m.value_size), (4, 4));
-        assert_eq!(Ok(m.max_entries), crate::sys::possible_cpus().map_err(|_| ()));
+        assert_eq!(
+            Ok(m.max_entries),
+            crate::sys::possible_cpus().map_err(|_| ())
+        );
         // A wrong size stays for the kernel to refuse, as cilium/ebpf refuses it.
         let m = sized(&perf(8, 16, 2));
         assert_eq!((m.key_size, m.value_size, m.max_entries), (8, 16, 2));
+    }
+
+    #[test]
+    fn ring_buffer_values_are_zero_bytes() {
+        let mut m = perf(0, 48, 1 << 20);
+        m.map_type = MapType::Ringbuf;
+        let s = sized(&m);
+        assert_eq!((s.key_size, s.value_size, s.max_entries), (0, 0, 1 << 20));
     }
 
     #[test]
