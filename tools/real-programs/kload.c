@@ -243,6 +243,11 @@ static int load(const char *path, const char *func, const char *type, int level)
 			if (bpf_map__value_size(m) == 0)
 				bpf_map__set_value_size(m, 4);
 		}
+		/* A ring buffer declared with a value type (`__type(value, struct event)`, for
+		 * bpf2go's -type: vortex-agent): cilium/ebpf creates it with a 0-byte value, the
+		 * only size the kernel takes; libbpf would pass the type's size and fail. */
+		if (bpf_map__type(m) == BPF_MAP_TYPE_RINGBUF && bpf_map__value_size(m) != 0)
+			bpf_map__set_value_size(m, 0);
 	}
 	int err = bpf_object__load(obj);
 	char line[512];

@@ -148,6 +148,8 @@ fn map_def(b: &Btf, name: &str, ty: u32, outer: bool) -> Result<Def, ElfError> {
     let mut inner_types = (0, 0);
     // A `values` member: the value is a 4-byte fd (of a map or a program).
     let mut has_values = false;
+    // A `map_extra` member giving a bloom filter the kernel's default hash count.
+    let mut default_bloom_extra = false;
     for (i, m) in members.iter().enumerate() {
         let mname = m.name.as_str();
         // `__array(values, struct inner)` (a map of maps) or `__array(values, int (void))` (a
@@ -214,10 +216,29 @@ fn map_def(b: &Btf, name: &str, ty: u32, outer: bool) -> Result<Def, ElfError> {
             continue;
         }
         if mname == "map_extra" {
-            // `__ulong(map_extra, V)` (an enum) or `__uint(map_extra, V)`
-            return Err(err(format!(
-                "map `{name}`: member `map_extra` (a bloom filter's hash count, an arena's user address) is not supported: a map spec has no map_extra"
-            )));
+            // `__uint(map_extra, V)` (a pointer to an array of V elements) on a bloom filter
+            // whose V asks for the kernel's default hash count (its low 4 bits 0 or 5, no
+            // other bit): the map the kernel creates without map_extra, so nothing is lost.
+            // Checked once the type is known, after the loop. `__ulong(map_extra, V)` (an
+            // enum) and any other value stay refused: a map spec has no map_extra.
+            let n = match b.get(skip_mods(b, m.ty)?).map(|t| &t.kind) {
+                Some(Kind::Ptr(t)) => match b.get(skip_mods(b, *t)?).map(|t| &t.kind) {
+                    Some(Kind::Array { nelems, .. }) => Some(*nelems),
+                    _ => None,
+                },
+                _ => None,
+            };
+            match n {
+                Some(n) if n == 0 || n == 5 => {
+                    default_bloom_extra = true;
+                    continue;
+                }
+                _ => {
+                    return Err(err(format!(
+                        "map `{name}`: member `map_extra` (a bloom filter's hash count, an arena's user address) is not supported, except a bloom filter's default hash count (`__uint(map_extra, 5)`): a map spec has no map_extra"
+                    )))
+                }
+            }
         }
         let Some(Kind::Ptr(target)) = b.get(skip_mods(b, m.ty)?).map(|t| &t.kind) else {
             return Err(err(format!(
@@ -270,6 +291,11 @@ fn map_def(b: &Btf, name: &str, ty: u32, outer: bool) -> Result<Def, ElfError> {
         }
     }
     let map_type = map_type.ok_or_else(|| err(format!("map `{name}` has no `type` member")))?;
+    if default_bloom_extra && map_type != MapType::BloomFilter {
+        return Err(err(format!(
+            "map `{name}`: member `map_extra` is supported only as a bloom filter's default hash count, not on a {map_type} map: a map spec has no map_extra"
+        )));
+    }
     Ok(Def {
         map_type,
         key_size: key.unwrap_or(0),

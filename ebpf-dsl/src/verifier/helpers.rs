@@ -101,6 +101,8 @@ pub fn map_compatible(func: i32, map: MapType) -> bool {
         MapType::Devmap | MapType::DevmapHash | MapType::Xskmap => matches!(func, 51 | 1),
         MapType::Cpumap => func == 51,
         MapType::Queue | MapType::Stack => matches!(func, 87..=89),
+        // A bloom filter is pushed to and peeked at (tested), never popped or looked up.
+        MapType::BloomFilter => matches!(func, 87 | 89),
         MapType::SkStorage => matches!(func, 107 | 108),
         // Of a socket map, xdp, tc and socket filters (the only families modelled) may look
         // an entry up, update and delete one (the kernel's `may_update_sockmap`); a lookup
@@ -119,7 +121,7 @@ pub fn map_compatible(func: i32, map: MapType) -> bool {
         22 | 25 | 55 => map == MapType::PerfEventArray,
         33 | 37 => map == MapType::CgroupArray,
         130 | 131 | 134 => map == MapType::Ringbuf,
-        87..=89 => matches!(map, MapType::Queue | MapType::Stack),
+        87..=89 => matches!(map, MapType::Queue | MapType::Stack | MapType::BloomFilter),
         107 | 108 => map == MapType::SkStorage,
         195 => matches!(
             map,

@@ -36,11 +36,29 @@ pub fn object_load_options(section: &str) -> LoadOptions {
     }
 }
 
-/// `m` as libbpf creates it: a perf event array of 0 entries gets one per possible CPU.
+/// `m` as the loaders of such objects create it: a perf event array of 0 entries gets one per
+/// possible CPU (libbpf's `map_set_def_max_entries`), and a key or value size of 0 (a legacy
+/// `struct bpf_map_def` with `.value_size = 0`, as srv6ptf_ebpfagent's) becomes 4, the only
+/// size the kernel takes for either: cilium/ebpf's `fixupMagicFields` does so, where libbpf
+/// passes 0 on and the kernel refuses the map. Other sizes are left for the kernel to judge.
+/// A ring buffer declared with a value type (`__type(value, struct event)`, for bpf2go's
+/// `-type`) gets a 0-byte value, as cilium/ebpf's `canHaveValueSize` gives it (the kernel
+/// refuses any other).
 fn sized(m: &MapSpec) -> MapSpec {
     let mut m = m.clone();
-    if m.map_type == MapType::PerfEventArray && m.max_entries == 0 {
-        m.max_entries = crate::sys::possible_cpus().unwrap_or(0);
+    if m.map_type == MapType::Ringbuf {
+        m.value_size = 0;
+    }
+    if m.map_type == MapType::PerfEventArray {
+        if m.max_entries == 0 {
+            m.max_entries = crate::sys::possible_cpus().unwrap_or(0);
+        }
+        if m.key_size == 0 {
+            m.key_size = 4;
+        }
+        if m.value_size == 0 {
+            m.value_size = 4;
+        }
     }
     m
 }
@@ -170,5 +188,55 @@ impl Loader {
         let mut l = self.object_with(&obj, keep, opts);
         l.object_btf.extend(object_btf(bytes).map_err(bad)?);
         Ok(l)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn perf(key_size: u32, value_size: u32, max_entries: u32) -> MapSpec {
+        MapSpec {
+            name: "perf_map".into(),
+            map_type: MapType::PerfEventArray,
+            key_size,
+            value_size,
+            max_entries,
+            flags: 0,
+            btf: None,
+            inner: None,
+        }
+    }
+
+    #[test]
+    fn perf_event_array_sizes_default_to_four_bytes() {
+        // srv6ptf_ebpfagent's legacy definition: `.key_size = sizeof(int), .value_size = 0`.
+        let m = sized(&perf(4, 0, 1024));
+        assert_eq!((m.key_size, m.value_size, m.max_entries), (4, 4, 1024));
+        // Declared with its type alone: sizes and one entry per possible CPU.
+        let m = sized(&perf(0, 0, 0));
+        assert_eq!((m.key_size, m.value_size), (4, 4));
+        assert_eq!(
+            Ok(m.max_entries),
+            crate::sys::possible_cpus().map_err(|_| ())
+        );
+        // A wrong size stays for the kernel to refuse, as cilium/ebpf refuses it.
+        let m = sized(&perf(8, 16, 2));
+        assert_eq!((m.key_size, m.value_size, m.max_entries), (8, 16, 2));
+    }
+
+    #[test]
+    fn ring_buffer_values_are_zero_bytes() {
+        let mut m = perf(0, 48, 1 << 20);
+        m.map_type = MapType::Ringbuf;
+        let s = sized(&m);
+        assert_eq!((s.key_size, s.value_size, s.max_entries), (0, 0, 1 << 20));
+    }
+
+    #[test]
+    fn other_maps_keep_their_sizes() {
+        let mut m = perf(0, 0, 0);
+        m.map_type = MapType::Array;
+        assert_eq!(sized(&m), m);
     }
 }
