@@ -127,8 +127,8 @@ impl KernelVersion {
     /// its kernel refuses. A 6.1 target means the 6.1 stable line as audited (6.1.192); an
     /// early 6.1.y lacks some backported rules: those a gate stands for are gated at their
     /// patch level (a `BPF_ST` immediate spilled to the stack is a known constant from 6.1.36
-    /// on, [`KernelVersion::ST_IMM_SPILL`]), and a release before 6.1.100 is refused
-    /// ([`KernelVersion::FIRST_SUPPORTED_PATCH`]).
+    /// on, [`KernelVersion::ST_IMM_SPILL`]), and a release before 6.1.191 is refused
+    /// ([`KernelVersion::FIRST_SUPPORTED_PATCH`]: reads of stack bytes never written).
     pub const OLDEST: KernelVersion = KernelVersion::new(6, 1);
     /// Array lookups with a constant in-bounds key are non-NULL (`can_elide_value_nullness`).
     pub const CONST_KEY_LOOKUP: KernelVersion = KernelVersion::since(6, 14);
@@ -313,6 +313,23 @@ impl KernelVersion {
     /// nothing from comparing two pointers. Not pinned down between 6.1 and 6.6.
     pub const PTR_EQ_NOT_NULL: KernelVersion = KernelVersion::since(6, 6);
 
+    /// `if rA == rB` of a pointer that may be NULL makes it not NULL on the equal branch only
+    /// when the other is one `reg_not_null` knows is not NULL (a map value or ring buffer
+    /// record with a bounded offset, a socket, a map pointer), not any other pointer (a stack,
+    /// context or packet pointer): "bpf: check_cond_jmp_op(): properly infer if register is
+    /// null" (CVE-2026-98134), upstream d3ef6c097ba0 in the bpf tree on 2026-08-27, then in
+    /// linux-7.2.y (stable-rc, 2026-09-17), so mainline 7.3; in 6.12 from 6.12.114 (Debian's
+    /// 6.12.118 changelog; its `check_cond_jmp_op` source read). A fix that makes the kernel
+    /// stricter: a release that has it refuses what [`KernelVersion::PTR_EQ_NOT_NULL`] alone
+    /// accepts. The 6.18.44 reference kernel lacks it (the `jmp_eq_stack_not_null` rule case
+    /// loads), and so does 6.6.47's source (one operand maybe NULL and the other not is
+    /// enough); whether a later 6.6.y or 6.18.y got it is not pinned down (a false accept
+    /// there: verify for `6.12` too).
+    pub const PTR_EQ_NOT_NULL_CHECKED: Backported = Backported {
+        mainline: KernelVersion::since(7, 3),
+        stable: &[KernelVersion::with_patch(6, 12, 114)],
+    };
+
     /// A narrow spill (`*(u32 *)(r10 - 8) = r1`) leaves the slot's other zero bytes
     /// (`STACK_ZERO`) zero (`save_register_state` in 6.12.118's source); 6.1.192's scrubs them
     /// to unknown (`scrub_spilled_slot`), except that a 0 is written as zero bytes, the
@@ -413,8 +430,12 @@ impl KernelVersion {
     /// `ebpf-dsl/VERIFIER_TARGETS.md`).
     pub const FIRST_SUPPORTED_PATCH: &'static [(KernelVersion, &'static str)] = &[
         (
-            KernelVersion::with_patch(6, 1, 100),
-            "a privileged program's reads of uninitialised stack bytes (a fixed-offset load, a helper's or a variable-offset read) came to 6.1 in 6.1.100 (\"bpf: Allow reads from uninit stack\", upstream 6.4): an earlier 6.1.y refuses them (`invalid read from stack`), and this verifier, which models the stack of a privileged loader, does not tell uninitialised bytes apart",
+            KernelVersion::with_patch(6, 1, 191),
+            "a privileged program's reads of stack bytes it never wrote are allowed in 6.1 only from 6.1.191 on: before 6.1.100 (\"bpf: Allow reads from uninit stack\", upstream 6.4) any such read is refused (`invalid read from stack`), and before 6.1.191 (\"bpf: Fix accesses to uninit stack slots\", upstream 6.8) one deeper than every write so far still is (the frame's `allocated_stack`: `invalid read from stack R10 off=-8 size=8`); this verifier, which models the stack of a privileged loader, tells neither uninitialised nor unallocated bytes apart",
+        ),
+        (
+            KernelVersion::with_patch(6, 6, 14),
+            "a privileged program's reads of stack bytes deeper than every write so far (the frame's `allocated_stack`) are allowed in 6.6 only from 6.6.14 on (\"bpf: Fix accesses to uninit stack slots\", upstream 6.8): an earlier 6.6.y refuses them (`invalid read from stack R10 off=-8 size=8`, `invalid indirect access to stack`), and this verifier, which models the stack of a privileged loader, does not tell unallocated bytes apart",
         ),
         (
             KernelVersion::with_patch(6, 12, 81),
@@ -441,26 +462,29 @@ impl KernelVersion {
     /// A `BPF_ST` of the immediate 0 at a variable stack offset leaves the bytes that were
     /// known zeros zeros (`check_stack_write_var_off`: `writing_zero` for `is_bpf_st_mem`
     /// with `imm == 0`, in 6.6.47's and 6.12.118's source); 6.1.192's takes only a register
-    /// holding 0 for a zero, so the immediate makes every byte of the range unknown. The
-    /// mainline release is not pinned down here (gated at 6.8; 6.6.47 has it, the first
-    /// 6.6.y that does is not pinned down).
+    /// holding 0 for a zero, so the immediate makes every byte of the range unknown. Upstream
+    /// "bpf: BPF_ST with variable offset should preserve STACK_ZERO marks" (Eduard Zingerman,
+    /// bpf-next February 2023, the same series as ecdf985d7615, [`KernelVersion::ST_IMM_SPILL`]):
+    /// 6.3, so every 6.6.y has it; the 6.1.36 backport took the fixed-offset part only (the
+    /// 6.1.192 source lacks this one).
     pub const ST_VAR_ZERO: Backported = Backported {
-        mainline: KernelVersion::since(6, 8),
-        stable: &[KernelVersion::with_patch(6, 6, 47)],
+        mainline: KernelVersion::since(6, 3),
+        stable: &[],
     };
 
     /// The constant a `BPF_ST` immediate spills is the immediate sign-extended to 64 bits
     /// (`__mark_reg_known(&fake_reg, insn->imm)`); before, it was cast to `u32` first, so
     /// `*(u64 *)(r10 - 8) = -1` read back as 0xffffffff (upstream 811c363645b3 "bpf: Fix
     /// check_stack_write_fixed_off() to correctly spill imm", 6.7; in 6.1 from 6.1.64, Debian's
-    /// changelog; 6.6.47's source has it, the first 6.6.y that does is not pinned down).
+    /// changelog; in 6.6 from 6.6.3: the stable review of 6.6.3-rc3, 2023-11-25, lists it, as
+    /// 6.5.13's of the same day).
     /// Without it a negative immediate is written as unknown bytes here (the kernel's wrong
     /// constant is not modelled).
     pub const ST_IMM_SIGNED: Backported = Backported {
         mainline: KernelVersion::since(6, 7),
         stable: &[
             KernelVersion::with_patch(6, 1, 64),
-            KernelVersion::with_patch(6, 6, 47),
+            KernelVersion::with_patch(6, 6, 3),
         ],
     };
 
@@ -640,8 +664,12 @@ mod tests {
     fn early_stable_releases_missing_assumed_backports_are_not_supported() {
         let v = KernelVersion::with_patch;
         for (k, first) in [
-            (v(6, 1, 99), "6.1.100"),
-            (v(6, 1, 0), "6.1.100"),
+            (v(6, 1, 99), "6.1.191"),
+            (v(6, 1, 0), "6.1.191"),
+            (v(6, 1, 100), "6.1.191"),
+            (v(6, 1, 190), "6.1.191"),
+            (v(6, 6, 0), "6.6.14"),
+            (v(6, 6, 13), "6.6.14"),
             (v(6, 12, 80), "6.12.81"),
             (v(6, 18, 0), "6.18.44"),
         ] {
@@ -649,8 +677,10 @@ mod tests {
             assert!(why.contains(&format!("older than {first}")), "{k}: {why}");
         }
         for k in [
-            v(6, 1, 100),
-            v(6, 6, 0),
+            v(6, 1, 191),
+            v(6, 6, 14),
+            v(6, 6, 47),
+            KernelVersion::new(6, 6),
             v(6, 12, 81),
             v(6, 18, 44),
             v(6, 17, 0),
