@@ -60,8 +60,10 @@
 //! | `\|=`, `^=` and `*=` by a register that is not a constant keep a range (before: an unknown number, in 32 bits too; 6.1.192's `adjust_scalar_min_max_vals` computes only `+`, `-`, `&` for any source) | 6.12 |
 //! | a spill (`*(u64 *)(r10 - 8) = r1`, or an aligned narrow one) of a number with no bound at all is a spilled register (a fill of it is a copy of it); before: unknown bytes (`register_is_bounded` in 6.1.192) | 6.12 |
 //! | a `BPF_ST` immediate stored to the stack is a spilled constant, its 0 known zeros (before: unknown bytes) | 6.3; 6.1.36 |
-//! | that constant is the immediate sign-extended (before: cast to `u32`; unknown bytes here) | 6.7; 6.1.64, 6.6.47 |
-//! | a `BPF_ST` of 0 at a variable stack offset keeps known zeros | 6.8; 6.6.47 |
+//! | that constant is the immediate sign-extended (before: cast to `u32`; unknown bytes here) | 6.7; 6.1.64, 6.6.3 |
+//! | a `BPF_ST` of 0 at a variable stack offset keeps known zeros (no 6.1.y has it) | 6.3 |
+//! | a read of stack bytes deeper than every write to the frame grows the frame (before: refused, the frame is as deep as its deepest write, `allocated_stack`) | 6.8; 6.1.191, 6.6.14 |
+//! | stricter: `if rA == rB` proves a pointer that may be NULL not NULL only when the other is one `reg_not_null` knows (not a stack, context or packet pointer) | 7.3; 6.12.114 |
 //! | a comparison of two numbers neither of which is a constant narrows both and is decided by their ranges; `==` / `!=` a constant is decided by the ranges; a comparison of one width keeps the other width's bounds; before: only against a constant, `==` / `!=` only by a constant, and the 64-bit `==` / `!=` of two numbers intersects them (`reg_set_min_max`, `reg_combine_min_max` in 6.1.192) | 6.12 |
 //!
 //! (`6.12.75`: the first release of that stable line with the backport, [`Backported`]; a
@@ -127,7 +129,8 @@ impl KernelVersion {
     /// its kernel refuses. A 6.1 target means the 6.1 stable line as audited (6.1.192); an
     /// early 6.1.y lacks some backported rules: those a gate stands for are gated at their
     /// patch level (a `BPF_ST` immediate spilled to the stack is a known constant from 6.1.36
-    /// on, [`KernelVersion::ST_IMM_SPILL`]), and a release before 6.1.191 is refused
+    /// on, [`KernelVersion::ST_IMM_SPILL`]; a read deeper than every write is refused before
+    /// 6.1.191, [`KernelVersion::UNINIT_STACK_GROW`]), and a release before 6.1.100 is refused
     /// ([`KernelVersion::FIRST_SUPPORTED_PATCH`]: reads of stack bytes never written).
     pub const OLDEST: KernelVersion = KernelVersion::new(6, 1);
     /// Array lookups with a constant in-bounds key are non-NULL (`can_elide_value_nullness`).
@@ -430,12 +433,8 @@ impl KernelVersion {
     /// `ebpf-dsl/VERIFIER_TARGETS.md`).
     pub const FIRST_SUPPORTED_PATCH: &'static [(KernelVersion, &'static str)] = &[
         (
-            KernelVersion::with_patch(6, 1, 191),
-            "a privileged program's reads of stack bytes it never wrote are allowed in 6.1 only from 6.1.191 on: before 6.1.100 (\"bpf: Allow reads from uninit stack\", upstream 6.4) any such read is refused (`invalid read from stack`), and before 6.1.191 (\"bpf: Fix accesses to uninit stack slots\", upstream 6.8) one deeper than every write so far still is (the frame's `allocated_stack`: `invalid read from stack R10 off=-8 size=8`); this verifier, which models the stack of a privileged loader, tells neither uninitialised nor unallocated bytes apart",
-        ),
-        (
-            KernelVersion::with_patch(6, 6, 14),
-            "a privileged program's reads of stack bytes deeper than every write so far (the frame's `allocated_stack`) are allowed in 6.6 only from 6.6.14 on (\"bpf: Fix accesses to uninit stack slots\", upstream 6.8): an earlier 6.6.y refuses them (`invalid read from stack R10 off=-8 size=8`, `invalid indirect access to stack`), and this verifier, which models the stack of a privileged loader, does not tell unallocated bytes apart",
+            KernelVersion::with_patch(6, 1, 100),
+            "a privileged program's reads of stack bytes it never wrote came to 6.1 in 6.1.100 (\"bpf: Allow reads from uninit stack\", upstream 6.4): an earlier 6.1.y refuses every such read (`invalid read from stack`: a load, a helper's memory argument, a variable-offset read), and this verifier tells never-written bytes apart only where they lie deeper than every write to the frame (`KernelVersion::UNINIT_STACK_GROW`), not within it",
         ),
         (
             KernelVersion::with_patch(6, 12, 81),
@@ -485,6 +484,26 @@ impl KernelVersion {
         stable: &[
             KernelVersion::with_patch(6, 1, 64),
             KernelVersion::with_patch(6, 6, 3),
+        ],
+    };
+
+    /// A privileged program may read stack bytes deeper than every write to its frame so far:
+    /// the read grows the frame (`check_stack_slot_within_bounds` with `allow_uninit_stack`,
+    /// `check_stack_range_initialized` growing the stack; upstream 6b4a64bafd10 "bpf: Fix
+    /// accesses to uninit stack slots", December 2023, so 6.8; in 6.6 from 6.6.14 and in 6.1
+    /// from 6.1.191, Debian's 6.12.118 and 6.1.192 changelogs; 6.1.192's source read). Before
+    /// it the frame is as deep as its deepest write (`allocated_stack`: a store, a helper's
+    /// write, a dynptr or iterator made there; whole 8-byte slots) and a load, a helper's or
+    /// kfunc's memory argument that is read, an atomic operation or a variable-offset read
+    /// whose lowest byte is deeper is refused (`invalid read from stack R10 off=-16 size=8`,
+    /// `invalid indirect access to stack`); such a target's frames start as
+    /// [`Byte::Unset`](super::domain::state::Byte::Unset) bytes. (Reads of never-written bytes
+    /// within that depth are allowed from 6.4 / 6.1.100: [`KernelVersion::FIRST_SUPPORTED_PATCH`].)
+    pub const UNINIT_STACK_GROW: Backported = Backported {
+        mainline: KernelVersion::since(6, 8),
+        stable: &[
+            KernelVersion::with_patch(6, 1, 191),
+            KernelVersion::with_patch(6, 6, 14),
         ],
     };
 
@@ -664,12 +683,8 @@ mod tests {
     fn early_stable_releases_missing_assumed_backports_are_not_supported() {
         let v = KernelVersion::with_patch;
         for (k, first) in [
-            (v(6, 1, 99), "6.1.191"),
-            (v(6, 1, 0), "6.1.191"),
-            (v(6, 1, 100), "6.1.191"),
-            (v(6, 1, 190), "6.1.191"),
-            (v(6, 6, 0), "6.6.14"),
-            (v(6, 6, 13), "6.6.14"),
+            (v(6, 1, 99), "6.1.100"),
+            (v(6, 1, 0), "6.1.100"),
             (v(6, 12, 80), "6.12.81"),
             (v(6, 18, 0), "6.18.44"),
         ] {
@@ -677,8 +692,10 @@ mod tests {
             assert!(why.contains(&format!("older than {first}")), "{k}: {why}");
         }
         for k in [
-            v(6, 1, 191),
-            v(6, 6, 14),
+            v(6, 1, 100),
+            v(6, 1, 190),
+            v(6, 6, 0),
+            v(6, 6, 13),
             v(6, 6, 47),
             KernelVersion::new(6, 6),
             v(6, 12, 81),

@@ -51,6 +51,58 @@ impl<'a> Exec<'a> {
         Ok((f, pos / 8, pos % 8))
     }
 
+    /// Whether the target's frames start never written ([`Byte::Unset`]): before
+    /// [`KernelVersion::UNINIT_STACK_GROW`] the kernel refuses a read deeper than every write.
+    pub(crate) fn unset_frames(&self) -> bool {
+        !self.input.kernel.has(KernelVersion::UNINIT_STACK_GROW)
+    }
+
+    /// `f` with a never-written stack when the target needs one ([`Exec::unset_frames`]).
+    pub(crate) fn fresh_frame(&self, mut f: Frame) -> Frame {
+        if self.unset_frames() {
+            f.stack = crate::verifier::domain::state::Stack::unset();
+        }
+        f
+    }
+
+    /// Refuses a read (a load, a helper's or kfunc's memory that is read, an atomic
+    /// operation) whose lowest byte, `lo` (a frame offset) of frame `f`, lies deeper than every
+    /// write to the frame so far, for a target before [`KernelVersion::UNINIT_STACK_GROW`]
+    /// (`check_stack_slot_within_bounds`: `-allocated_stack` is the lowest offset a read may
+    /// start at). `what` names the access.
+    pub(crate) fn check_allocated(
+        &self,
+        pc: usize,
+        st: &State,
+        f: usize,
+        lo: i64,
+        what: &dyn core::fmt::Display,
+    ) -> R<()> {
+        if !self.unset_frames() || !(-512..0).contains(&lo) {
+            return Ok(());
+        }
+        let from = st.frames[f].stack.allocated_from();
+        if ((lo + 512) / 8) as usize >= from {
+            return Ok(());
+        }
+        let depth = if from == crate::verifier::domain::state::SLOTS {
+            "nothing has been written to this frame yet".to_string()
+        } else {
+            format!(
+                "the deepest write to this frame so far is at r10 {:+}",
+                from as i64 * 8 - 512
+            )
+        };
+        Err(e(
+            pc,
+            Rule::StackAccess,
+            format!(
+                "{what} reads from r10 {lo:+}, but {depth}: Linux {} refuses a read deeper than every write (`invalid read from stack`; reads grow the frame from 6.8, 6.6.14 and 6.1.191 on)",
+                self.input.kernel
+            ),
+        ))
+    }
+
     pub(crate) fn note_depth(&mut self, st: &State, f: usize, a: i32) {
         let sp = st.frames[f].subprog;
         self.depth[sp] = self.depth[sp].max((-a) as u32);
@@ -66,6 +118,7 @@ impl<'a> Exec<'a> {
         sx: bool,
     ) -> R<RegVal> {
         let (f, slot, byte) = self.stack_slot(pc, st, frame, a, n)?;
+        self.check_allocated(pc, st, f, a as i64, &format_args!("a {n}-byte load"))?;
         self.note_depth(st, f, a);
         let narrow_fill = self.input.kernel >= KernelVersion::NARROW_FILL;
         match &st.frames[f].stack[slot] {

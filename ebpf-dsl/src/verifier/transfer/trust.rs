@@ -83,8 +83,11 @@ fn clobber_packet(st: &mut State) {
 /// Every stack byte of every frame becomes an unknown byte.
 fn forget_stack(st: &mut State) {
     for f in st.frames.iter_mut() {
+        // (A slot never written stays so: forgetting it does not allocate it.)
         for s in f.stack.iter_mut() {
-            *s = Slot::Bytes([Byte::Misc; 8]);
+            if !matches!(s, Slot::Bytes(b) if b.iter().all(|x| *x == Byte::Unset)) {
+                *s = Slot::Bytes([Byte::Misc; 8]);
+            }
         }
     }
 }
