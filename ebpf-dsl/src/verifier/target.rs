@@ -130,8 +130,8 @@ impl KernelVersion {
     /// early 6.1.y lacks some backported rules: those a gate stands for are gated at their
     /// patch level (a `BPF_ST` immediate spilled to the stack is a known constant from 6.1.36
     /// on, [`KernelVersion::ST_IMM_SPILL`]; a read deeper than every write is refused before
-    /// 6.1.191, [`KernelVersion::UNINIT_STACK_GROW`]), and a release before 6.1.100 is refused
-    /// ([`KernelVersion::FIRST_SUPPORTED_PATCH`]: reads of stack bytes never written).
+    /// 6.1.191, [`KernelVersion::UNINIT_STACK_GROW`], any read of a byte never written before
+    /// 6.1.100, [`KernelVersion::UNINIT_STACK_READ`]).
     pub const OLDEST: KernelVersion = KernelVersion::new(6, 1);
     /// Array lookups with a constant in-bounds key are non-NULL (`can_elide_value_nullness`).
     pub const CONST_KEY_LOOKUP: KernelVersion = KernelVersion::since(6, 14);
@@ -433,10 +433,6 @@ impl KernelVersion {
     /// `ebpf-dsl/VERIFIER_TARGETS.md`).
     pub const FIRST_SUPPORTED_PATCH: &'static [(KernelVersion, &'static str)] = &[
         (
-            KernelVersion::with_patch(6, 1, 100),
-            "a privileged program's reads of stack bytes it never wrote came to 6.1 in 6.1.100 (\"bpf: Allow reads from uninit stack\", upstream 6.4): an earlier 6.1.y refuses every such read (`invalid read from stack`: a load, a helper's memory argument, a variable-offset read), and this verifier tells never-written bytes apart only where they lie deeper than every write to the frame (`KernelVersion::UNINIT_STACK_GROW`), not within it",
-        ),
-        (
             KernelVersion::with_patch(6, 12, 81),
             "the bounds deductions of the 6.12 model came to 6.12 by backports up to 6.12.81 (\"bpf: Improve bounds when s64 crosses sign boundary\", \"bpf: Add third round of bounds deduction\", \"bpf: Fix u32/s32 bounds when ranges cross min/max boundary\"): an earlier 6.12.y deduces less, and this verifier has no model of that one",
         ),
@@ -451,8 +447,6 @@ impl KernelVersion {
     /// makes the bytes known zeros (`STACK_ZERO`); before, `*(u64 *)(r10 - 8) = 5` writes
     /// unknown bytes (`STACK_MISC`) and a fill of them is an unknown number. Upstream
     /// ecdf985d7615, 6.3; in 6.1 from 6.1.36 (Debian's 6.1.192 changelog: its 6.1.36 entry).
-    /// (6.1.0-6.1.99 are not supported targets, [`KernelVersion::FIRST_SUPPORTED_PATCH`]:
-    /// the gate holds for them should they become.)
     pub const ST_IMM_SPILL: Backported = Backported {
         mainline: KernelVersion::since(6, 3),
         stable: &[KernelVersion::with_patch(6, 1, 36)],
@@ -487,6 +481,22 @@ impl KernelVersion {
         ],
     };
 
+    /// A privileged program may read stack bytes it never wrote, within its frame's deepest
+    /// write ([`KernelVersion::UNINIT_STACK_GROW`] for those deeper): `STACK_INVALID` bytes
+    /// read as unknown with `allow_uninit_stack` (`perfmon_capable`) in
+    /// `check_stack_read_fixed_off` and `check_stack_range_initialized` (upstream 6715df8d5d24
+    /// "bpf: Allow reads from uninit stack", 6.4; in 6.1 from 6.1.100: its stable patch read,
+    /// and Debian's 6.1.192 changelog). Before it every read of such a byte is refused (a load,
+    /// a helper's, kfunc's or global function's memory that is read, a variable-offset load, an
+    /// atomic operation: `invalid read from stack off -8+0 size 8`, `invalid indirect read from
+    /// stack`); the frames start as [`Byte::Unset`](super::domain::state::Byte::Unset) bytes,
+    /// which only a write makes readable, and a narrow spill over such bytes is written as
+    /// bytes (its bounds lost: `save_register_state` leaves the slot's `STACK_INVALID` bytes).
+    pub const UNINIT_STACK_READ: Backported = Backported {
+        mainline: KernelVersion::since(6, 4),
+        stable: &[KernelVersion::with_patch(6, 1, 100)],
+    };
+
     /// A privileged program may read stack bytes deeper than every write to its frame so far:
     /// the read grows the frame (`check_stack_slot_within_bounds` with `allow_uninit_stack`,
     /// `check_stack_range_initialized` growing the stack; upstream 6b4a64bafd10 "bpf: Fix
@@ -498,7 +508,7 @@ impl KernelVersion {
     /// whose lowest byte is deeper is refused (`invalid read from stack R10 off=-16 size=8`,
     /// `invalid indirect access to stack`); such a target's frames start as
     /// [`Byte::Unset`](super::domain::state::Byte::Unset) bytes. (Reads of never-written bytes
-    /// within that depth are allowed from 6.4 / 6.1.100: [`KernelVersion::FIRST_SUPPORTED_PATCH`].)
+    /// within that depth are allowed from 6.4 / 6.1.100: [`KernelVersion::UNINIT_STACK_READ`].)
     pub const UNINIT_STACK_GROW: Backported = Backported {
         mainline: KernelVersion::since(6, 8),
         stable: &[
@@ -682,16 +692,14 @@ mod tests {
     #[test]
     fn early_stable_releases_missing_assumed_backports_are_not_supported() {
         let v = KernelVersion::with_patch;
-        for (k, first) in [
-            (v(6, 1, 99), "6.1.100"),
-            (v(6, 1, 0), "6.1.100"),
-            (v(6, 12, 80), "6.12.81"),
-            (v(6, 18, 0), "6.18.44"),
-        ] {
+        for (k, first) in [(v(6, 12, 80), "6.12.81"), (v(6, 18, 0), "6.18.44")] {
             let why = k.check_supported().unwrap_err();
             assert!(why.contains(&format!("older than {first}")), "{k}: {why}");
         }
         for k in [
+            v(6, 1, 0),
+            v(6, 1, 27),
+            v(6, 1, 99),
             v(6, 1, 100),
             v(6, 1, 190),
             v(6, 6, 0),

@@ -140,3 +140,89 @@ fn a_state_covers_another_only_if_that_frame_is_allocated_as_deep() {
 fn initial_state_stack() -> super::domain::state::Stack {
     super::initial_state().frames[0].stack.clone()
 }
+
+/// Targets that refuse any read of a byte never written (before 6.1.100).
+fn uninit_refusing() -> [KernelVersion; 4] {
+    [v(6, 1, 0), v(6, 1, 27), v(6, 1, 99), v(6, 2, 0)]
+}
+
+fn refused_unwritten(src: &str) {
+    for k in uninit_refusing() {
+        let (rule, msg) = run(src, k).expect_err(&k.to_string());
+        assert_eq!(rule, Rule::StackAccess, "{k}: {msg}");
+        assert!(msg.contains("a stack byte never written"), "{k}: {msg}");
+    }
+    for k in allocating().into_iter().chain(growing()) {
+        assert_eq!(run(src, k), Ok(()), "{k}");
+    }
+}
+
+// Verdicts of 6.1.0 - 6.1.99 reasoned from the stable patch of "bpf: Allow reads from uninit
+// stack" (6.1.100): it adds the `STACK_INVALID && allow_uninit_stack` case to
+// `check_stack_read_fixed_off` and `check_stack_range_initialized`, so before it a privileged
+// read of any byte never written is refused.
+#[test]
+fn before_6_1_100_a_read_of_a_byte_never_written_is_refused() {
+    // Within the frame's deepest write: a 1-byte store at r10 - 13 leaves r10 - 16 .. -14 and
+    // -12 .. -9 never written.
+    refused_unwritten("r1 = 0\n*(u8 *)(r10 - 13) = r1\nr1 = *(u32 *)(r10 - 16)\nr0 = 0\nexit");
+    refused_unwritten("r1 = 0\n*(u8 *)(r10 - 13) = r1\nr1 = *(u8 *)(r10 - 9)\nr0 = 0\nexit");
+    // The written byte itself reads.
+    let ok = "r1 = 0\n*(u8 *)(r10 - 13) = r1\nr1 = *(u8 *)(r10 - 13)\nr0 = 0\nexit";
+    for k in uninit_refusing()
+        .into_iter()
+        .chain(allocating())
+        .chain(growing())
+    {
+        assert_eq!(run(ok, k), Ok(()), "{k}");
+    }
+    // A helper's key half written: its other bytes are read.
+    refused_unwritten(
+        "r1 = 0\n*(u16 *)(r10 - 8) = r1\nr2 = r10\nr2 += -8\nr1 = arr ll\ncall bpf_map_lookup_elem\nr0 = 0\nexit",
+    );
+    // A variable-offset load over a byte never written.
+    refused_unwritten(
+        "r1 = 0\n*(u32 *)(r10 - 8) = r1\n*(u16 *)(r10 - 4) = r1\ncall bpf_get_prandom_u32\nr0 &= 4\nr1 = r10\nr1 += -8\nr1 += r0\nr2 = *(u32 *)(r1 + 0)\nr0 = 0\nexit",
+    );
+}
+
+#[test]
+fn before_6_1_100_a_narrow_spill_keeps_the_bytes_past_it_never_written() {
+    // `save_register_state` leaves the slot's `STACK_INVALID` bytes alone: the 4 bytes past
+    // a 4-byte spill at r10 - 8 stay never written.
+    refused_unwritten(
+        "call bpf_get_prandom_u32\nr0 &= 7\n*(u32 *)(r10 - 8) = r0\nr1 = *(u64 *)(r10 - 8)\nr0 = 0\nexit",
+    );
+    // The spilled bytes read (their bounds are lost here before 6.1.100: a false reject at
+    // most).
+    let ok = "call bpf_get_prandom_u32\nr0 &= 7\n*(u32 *)(r10 - 8) = r0\nr1 = *(u32 *)(r10 - 8)\nr0 = 0\nexit";
+    for k in uninit_refusing()
+        .into_iter()
+        .chain(allocating())
+        .chain(growing())
+    {
+        assert_eq!(run(ok, k), Ok(()), "{k}");
+    }
+}
+
+#[test]
+fn a_new_byte_never_written_is_covered_only_by_one_never_written() {
+    use super::domain::state::{covers, Byte, Slot, Stack};
+    let mut old = super::initial_state();
+    old.frames[0].stack = Stack::unset();
+    old.frames[0].stack[63] = Slot::Bytes([Byte::Misc; 8]);
+    let mut new = old.clone();
+    new.frames[0].stack[63] = Slot::Bytes([
+        Byte::Misc,
+        Byte::Unset,
+        Byte::Misc,
+        Byte::Misc,
+        Byte::Misc,
+        Byte::Misc,
+        Byte::Misc,
+        Byte::Misc,
+    ]);
+    // Old read byte 1 as unknown (allowed from 6.1.100): new may be refused it.
+    assert!(!covers(&old, &new, 0x7ff));
+    assert!(covers(&new, &old, 0x7ff));
+}

@@ -347,12 +347,14 @@ fn allocation_covers(old: &Frame, new: &Frame) -> bool {
 
 fn slot_covers(old: &Slot, new: &Slot, ids: &mut IdMap) -> bool {
     match (old, new) {
-        // An old byte never written (`Byte::Unset`) reads as unknown where it is allocated;
-        // where it is not, the frames' depths are compared (`allocation_covers`).
+        // An old byte never written (`Byte::Unset`) covers any: a read of it (refused, or
+        // unknown where the target allows it) was not made or gave an unknown number; where
+        // it is not allocated, the frames' depths are compared (`allocation_covers`). A new
+        // one is covered by nothing else (the targets before 6.1.100 refuse its read).
         (Slot::Bytes(o), Slot::Bytes(n)) => o
             .iter()
             .zip(n)
-            .all(|(o, n)| matches!(o, Byte::Misc | Byte::Unset) || o == n),
+            .all(|(o, n)| *o == Byte::Unset || (*o == Byte::Misc && *n != Byte::Unset) || o == n),
         (Slot::Bytes(o), Slot::Spill(RegVal::Scalar(_)) | Slot::Part(..)) => {
             o.iter().all(|b| matches!(b, Byte::Misc | Byte::Unset))
         }
@@ -362,8 +364,10 @@ fn slot_covers(old: &Slot, new: &Slot, ids: &mut IdMap) -> bool {
         (Slot::Part(..), _) | (_, Slot::Part(..)) => false,
         (Slot::Bytes(_), Slot::Spill(_)) => false,
         // Bytes read back as an unknown, unlinked number (the kernel's `unbound_reg`).
-        (Slot::Spill(o @ RegVal::Scalar(s)), Slot::Bytes(_)) => {
-            s.unlinked() == Scalar::UNKNOWN && reg_covers(o, &RegVal::Scalar(Scalar::UNKNOWN), ids)
+        (Slot::Spill(o @ RegVal::Scalar(s)), Slot::Bytes(n)) => {
+            s.unlinked() == Scalar::UNKNOWN
+                && !n.contains(&Byte::Unset)
+                && reg_covers(o, &RegVal::Scalar(Scalar::UNKNOWN), ids)
         }
         (Slot::Spill(_), Slot::Bytes(_)) => false,
         (Slot::Spill(o), Slot::Spill(n)) => reg_covers(o, n, ids),

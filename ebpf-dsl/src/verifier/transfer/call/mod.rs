@@ -622,18 +622,13 @@ impl<'a> Exec<'a> {
     ) -> R<Option<StackWrite>> {
         // The lowest byte of a stack buffer the helper reads lies within the frame's writes
         // (before UNINIT_STACK_GROW; a zero size too: `check_stack_access_within_bounds`).
-        let allocated = |ex: &Self, f: u8, lo: i64| {
+        let allocated = |ex: &Self, f: u8, lo: i64, hi: i64| {
             let f = f as usize;
             if raw || f >= st.frames.len() {
                 return Ok(());
             }
-            ex.check_allocated(
-                pc,
-                st,
-                f,
-                lo,
-                &format_args!("bpf_{name}'s memory argument r{r}"),
-            )
+            let what = format_args!("bpf_{name}'s memory argument r{r}");
+            ex.check_stack_read(pc, st, f, (lo, hi), &what)
         };
         match v {
             RegVal::Stack { frame, off } => {
@@ -646,7 +641,7 @@ impl<'a> Exec<'a> {
                         a + n as i64
                     )));
                 }
-                allocated(self, *frame, a)?;
+                allocated(self, *frame, a, a + n as i64)?;
                 if n == 0 {
                     return Ok(None);
                 }
@@ -681,7 +676,7 @@ impl<'a> Exec<'a> {
                 if f >= st.frames.len() {
                     return Err(e(pc, Rule::StackAccess, "stack pointer to a returned frame"));
                 }
-                allocated(self, *frame, lo)?;
+                allocated(self, *frame, lo, hi)?;
                 if n == 0 {
                     return Ok(None);
                 }
