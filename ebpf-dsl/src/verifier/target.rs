@@ -62,6 +62,7 @@
 //! | a `BPF_ST` immediate stored to the stack is a spilled constant, its 0 known zeros (before: unknown bytes) | 6.3; 6.1.36 |
 //! | that constant is the immediate sign-extended (before: cast to `u32`; unknown bytes here) | 6.7; 6.1.64, 6.6.3 |
 //! | a `BPF_ST` of 0 at a variable stack offset keeps known zeros (no 6.1.y has it) | 6.3 |
+//! | a privileged read of stack bytes never written, within the frame's deepest write, reads an unknown number (before: refused, `STACK_INVALID`; a narrow spill leaves the slot's other such bytes) | 6.4; 6.1.100 |
 //! | a read of stack bytes deeper than every write to the frame grows the frame (before: refused, the frame is as deep as its deepest write, `allocated_stack`) | 6.8; 6.1.191, 6.6.14 |
 //! | stricter: `if rA == rB` proves a pointer that may be NULL not NULL only when the other is one `reg_not_null` knows (not a stack, context or packet pointer) | 7.3; 6.12.114 |
 //! | a comparison of two numbers neither of which is a constant narrows both and is decided by their ranges; `==` / `!=` a constant is decided by the ranges; a comparison of one width keeps the other width's bounds; before: only against a constant, `==` / `!=` only by a constant, and the 64-bit `==` / `!=` of two numbers intersects them (`reg_set_min_max`, `reg_combine_min_max` in 6.1.192) | 6.12 |
