@@ -442,6 +442,10 @@ impl Stack {
     /// [`KernelVersion::UNINIT_STACK_GROW`](crate::verifier::KernelVersion::UNINIT_STACK_GROW)
     /// on): found at the first slot.
     pub fn allocated_from(&self) -> usize {
+        // The frames of the later targets (every pruning comparison asks): slot 0 written.
+        if !matches!(&self[0], Slot::Bytes(b) if b.contains(&Byte::Unset)) {
+            return 0;
+        }
         self.iter()
             .position(|s| !matches!(s, Slot::Bytes(b) if b.iter().all(|x| *x == Byte::Unset)))
             .unwrap_or(SLOTS)
