@@ -323,7 +323,8 @@ impl KernelVersion {
     /// context or packet pointer): "bpf: check_cond_jmp_op(): properly infer if register is
     /// null" (CVE-2026-98134), upstream d3ef6c097ba0 in the bpf tree on 2026-08-27, then in
     /// linux-7.2.y (stable-rc, 2026-09-17), so mainline 7.3; in 6.12 from 6.12.114 (Debian's
-    /// 6.12.118 changelog; its `check_cond_jmp_op` source read). A fix that makes the kernel
+    /// 6.12.118 changelog; its `check_cond_jmp_op` source read); every 7.2.y is taken to have
+    /// it (the one that got it is not pinned down: a false reject for the earlier ones). A fix that makes the kernel
     /// stricter: a release that has it refuses what [`KernelVersion::PTR_EQ_NOT_NULL`] alone
     /// accepts. The 6.18.44 reference kernel lacks it (the `jmp_eq_stack_not_null` rule case
     /// loads), and so does 6.6.47's source (one operand maybe NULL and the other not is
@@ -331,7 +332,10 @@ impl KernelVersion {
     /// there: verify for `6.12` too).
     pub const PTR_EQ_NOT_NULL_CHECKED: Backported = Backported {
         mainline: KernelVersion::since(7, 3),
-        stable: &[KernelVersion::with_patch(6, 12, 114)],
+        stable: &[
+            KernelVersion::with_patch(6, 12, 114),
+            KernelVersion::with_patch(7, 2, 0),
+        ],
     };
 
     /// A narrow spill (`*(u32 *)(r10 - 8) = r1`) leaves the slot's other zero bytes

@@ -206,7 +206,13 @@ fn equal_to_a_stack_pointer_proves_not_null_until_6_12_114() {
     ] {
         assert_eq!(run(stack(-8), k), map_value(0, 0), "{k}");
     }
-    for k in [v(6, 12, 114), KernelVersion::new(6, 12), v(7, 3, 0)] {
+    for k in [
+        v(6, 12, 114),
+        KernelVersion::new(6, 12),
+        v(7, 2, 0),
+        KernelVersion::new(7, 2),
+        v(7, 3, 0),
+    ] {
         assert_eq!(run(stack(-8), k), r, "{k}");
         // A map value pointer is `reg_not_null`: still proves it.
         assert_eq!(run(map_value(0, 0), k), map_value(0, 0), "{k}");
