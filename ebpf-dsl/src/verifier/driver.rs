@@ -32,7 +32,11 @@ impl<'a> Exec<'a> {
     /// (`transfer/call/global.rs`, the kernel's `do_check_subprogs`); for the flags see
     /// [`super::verify_with`].
     pub(crate) fn run(&mut self, exact_pruning: bool, every_prune_point: bool) -> R<Report> {
-        let mut states = self.explore(0, initial_state(), exact_pruning, every_prune_point)?;
+        let mut init = initial_state();
+        if self.unset_frames() {
+            init.frames[0].stack = super::domain::state::Stack::unset();
+        }
+        let mut states = self.explore(0, init, exact_pruning, every_prune_point)?;
         // The exception callback is verified as if called (`transfer/call/throw.rs`).
         if let Some(sp) = self.exception_cb_subprog() {
             self.global_called[sp] = true;

@@ -331,6 +331,8 @@ pub mod target;
 pub mod trace;
 mod transfer;
 pub mod trust;
+#[cfg(test)]
+mod uninit_stack_tests;
 
 pub use target::{Backported, KernelVersion};
 pub use trust::Trust;

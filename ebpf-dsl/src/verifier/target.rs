@@ -60,8 +60,11 @@
 //! | `\|=`, `^=` and `*=` by a register that is not a constant keep a range (before: an unknown number, in 32 bits too; 6.1.192's `adjust_scalar_min_max_vals` computes only `+`, `-`, `&` for any source) | 6.12 |
 //! | a spill (`*(u64 *)(r10 - 8) = r1`, or an aligned narrow one) of a number with no bound at all is a spilled register (a fill of it is a copy of it); before: unknown bytes (`register_is_bounded` in 6.1.192) | 6.12 |
 //! | a `BPF_ST` immediate stored to the stack is a spilled constant, its 0 known zeros (before: unknown bytes) | 6.3; 6.1.36 |
-//! | that constant is the immediate sign-extended (before: cast to `u32`; unknown bytes here) | 6.7; 6.1.64, 6.6.47 |
-//! | a `BPF_ST` of 0 at a variable stack offset keeps known zeros | 6.8; 6.6.47 |
+//! | that constant is the immediate sign-extended (before: cast to `u32`; unknown bytes here) | 6.7; 6.1.64, 6.6.3 |
+//! | a `BPF_ST` of 0 at a variable stack offset keeps known zeros (no 6.1.y has it) | 6.3 |
+//! | a privileged read of stack bytes never written, within the frame's deepest write, reads an unknown number (before: refused, `STACK_INVALID`; a narrow spill leaves the slot's other such bytes) | 6.4; 6.1.100 |
+//! | a read of stack bytes deeper than every write to the frame grows the frame (before: refused, the frame is as deep as its deepest write, `allocated_stack`) | 6.8; 6.1.191, 6.6.14 |
+//! | stricter: `if rA == rB` proves a pointer that may be NULL not NULL only when the other is one `reg_not_null` knows (not a stack, context or packet pointer) | 7.3; 6.12.114 |
 //! | a comparison of two numbers neither of which is a constant narrows both and is decided by their ranges; `==` / `!=` a constant is decided by the ranges; a comparison of one width keeps the other width's bounds; before: only against a constant, `==` / `!=` only by a constant, and the 64-bit `==` / `!=` of two numbers intersects them (`reg_set_min_max`, `reg_combine_min_max` in 6.1.192) | 6.12 |
 //!
 //! (`6.12.75`: the first release of that stable line with the backport, [`Backported`]; a
@@ -127,8 +130,9 @@ impl KernelVersion {
     /// its kernel refuses. A 6.1 target means the 6.1 stable line as audited (6.1.192); an
     /// early 6.1.y lacks some backported rules: those a gate stands for are gated at their
     /// patch level (a `BPF_ST` immediate spilled to the stack is a known constant from 6.1.36
-    /// on, [`KernelVersion::ST_IMM_SPILL`]), and a release before 6.1.100 is refused
-    /// ([`KernelVersion::FIRST_SUPPORTED_PATCH`]).
+    /// on, [`KernelVersion::ST_IMM_SPILL`]; a read deeper than every write is refused before
+    /// 6.1.191, [`KernelVersion::UNINIT_STACK_GROW`], any read of a byte never written before
+    /// 6.1.100, [`KernelVersion::UNINIT_STACK_READ`]).
     pub const OLDEST: KernelVersion = KernelVersion::new(6, 1);
     /// Array lookups with a constant in-bounds key are non-NULL (`can_elide_value_nullness`).
     pub const CONST_KEY_LOOKUP: KernelVersion = KernelVersion::since(6, 14);
@@ -313,6 +317,27 @@ impl KernelVersion {
     /// nothing from comparing two pointers. Not pinned down between 6.1 and 6.6.
     pub const PTR_EQ_NOT_NULL: KernelVersion = KernelVersion::since(6, 6);
 
+    /// `if rA == rB` of a pointer that may be NULL makes it not NULL on the equal branch only
+    /// when the other is one `reg_not_null` knows is not NULL (a map value or ring buffer
+    /// record with a bounded offset, a socket, a map pointer), not any other pointer (a stack,
+    /// context or packet pointer): "bpf: check_cond_jmp_op(): properly infer if register is
+    /// null" (CVE-2026-98134), upstream d3ef6c097ba0 in the bpf tree on 2026-08-27, then in
+    /// linux-7.2.y (stable-rc, 2026-09-17), so mainline 7.3; in 6.12 from 6.12.114 (Debian's
+    /// 6.12.118 changelog; its `check_cond_jmp_op` source read); every 7.2.y is taken to have
+    /// it (the one that got it is not pinned down: a false reject for the earlier ones). A fix that makes the kernel
+    /// stricter: a release that has it refuses what [`KernelVersion::PTR_EQ_NOT_NULL`] alone
+    /// accepts. The 6.18.44 reference kernel lacks it (the `jmp_eq_stack_not_null` rule case
+    /// loads), and so does 6.6.47's source (one operand maybe NULL and the other not is
+    /// enough); whether a later 6.6.y or 6.18.y got it is not pinned down (a false accept
+    /// there: verify for `6.12` too).
+    pub const PTR_EQ_NOT_NULL_CHECKED: Backported = Backported {
+        mainline: KernelVersion::since(7, 3),
+        stable: &[
+            KernelVersion::with_patch(6, 12, 114),
+            KernelVersion::with_patch(7, 2, 0),
+        ],
+    };
+
     /// A narrow spill (`*(u32 *)(r10 - 8) = r1`) leaves the slot's other zero bytes
     /// (`STACK_ZERO`) zero (`save_register_state` in 6.12.118's source); 6.1.192's scrubs them
     /// to unknown (`scrub_spilled_slot`), except that a 0 is written as zero bytes, the
@@ -413,10 +438,6 @@ impl KernelVersion {
     /// `ebpf-dsl/VERIFIER_TARGETS.md`).
     pub const FIRST_SUPPORTED_PATCH: &'static [(KernelVersion, &'static str)] = &[
         (
-            KernelVersion::with_patch(6, 1, 100),
-            "a privileged program's reads of uninitialised stack bytes (a fixed-offset load, a helper's or a variable-offset read) came to 6.1 in 6.1.100 (\"bpf: Allow reads from uninit stack\", upstream 6.4): an earlier 6.1.y refuses them (`invalid read from stack`), and this verifier, which models the stack of a privileged loader, does not tell uninitialised bytes apart",
-        ),
-        (
             KernelVersion::with_patch(6, 12, 81),
             "the bounds deductions of the 6.12 model came to 6.12 by backports up to 6.12.81 (\"bpf: Improve bounds when s64 crosses sign boundary\", \"bpf: Add third round of bounds deduction\", \"bpf: Fix u32/s32 bounds when ranges cross min/max boundary\"): an earlier 6.12.y deduces less, and this verifier has no model of that one",
         ),
@@ -431,8 +452,6 @@ impl KernelVersion {
     /// makes the bytes known zeros (`STACK_ZERO`); before, `*(u64 *)(r10 - 8) = 5` writes
     /// unknown bytes (`STACK_MISC`) and a fill of them is an unknown number. Upstream
     /// ecdf985d7615, 6.3; in 6.1 from 6.1.36 (Debian's 6.1.192 changelog: its 6.1.36 entry).
-    /// (6.1.0-6.1.99 are not supported targets, [`KernelVersion::FIRST_SUPPORTED_PATCH`]:
-    /// the gate holds for them should they become.)
     pub const ST_IMM_SPILL: Backported = Backported {
         mainline: KernelVersion::since(6, 3),
         stable: &[KernelVersion::with_patch(6, 1, 36)],
@@ -441,26 +460,65 @@ impl KernelVersion {
     /// A `BPF_ST` of the immediate 0 at a variable stack offset leaves the bytes that were
     /// known zeros zeros (`check_stack_write_var_off`: `writing_zero` for `is_bpf_st_mem`
     /// with `imm == 0`, in 6.6.47's and 6.12.118's source); 6.1.192's takes only a register
-    /// holding 0 for a zero, so the immediate makes every byte of the range unknown. The
-    /// mainline release is not pinned down here (gated at 6.8; 6.6.47 has it, the first
-    /// 6.6.y that does is not pinned down).
+    /// holding 0 for a zero, so the immediate makes every byte of the range unknown. Upstream
+    /// "bpf: BPF_ST with variable offset should preserve STACK_ZERO marks" (Eduard Zingerman,
+    /// bpf-next February 2023, the same series as ecdf985d7615, [`KernelVersion::ST_IMM_SPILL`]):
+    /// 6.3, so every 6.6.y has it; the 6.1.36 backport took the fixed-offset part only (the
+    /// 6.1.192 source lacks this one).
     pub const ST_VAR_ZERO: Backported = Backported {
-        mainline: KernelVersion::since(6, 8),
-        stable: &[KernelVersion::with_patch(6, 6, 47)],
+        mainline: KernelVersion::since(6, 3),
+        stable: &[],
     };
 
     /// The constant a `BPF_ST` immediate spills is the immediate sign-extended to 64 bits
     /// (`__mark_reg_known(&fake_reg, insn->imm)`); before, it was cast to `u32` first, so
     /// `*(u64 *)(r10 - 8) = -1` read back as 0xffffffff (upstream 811c363645b3 "bpf: Fix
     /// check_stack_write_fixed_off() to correctly spill imm", 6.7; in 6.1 from 6.1.64, Debian's
-    /// changelog; 6.6.47's source has it, the first 6.6.y that does is not pinned down).
+    /// changelog; in 6.6 from 6.6.3: the stable review of 6.6.3-rc3, 2023-11-25, lists it, as
+    /// 6.5.13's of the same day).
     /// Without it a negative immediate is written as unknown bytes here (the kernel's wrong
     /// constant is not modelled).
     pub const ST_IMM_SIGNED: Backported = Backported {
         mainline: KernelVersion::since(6, 7),
         stable: &[
             KernelVersion::with_patch(6, 1, 64),
-            KernelVersion::with_patch(6, 6, 47),
+            KernelVersion::with_patch(6, 6, 3),
+        ],
+    };
+
+    /// A privileged program may read stack bytes it never wrote, within its frame's deepest
+    /// write ([`KernelVersion::UNINIT_STACK_GROW`] for those deeper): `STACK_INVALID` bytes
+    /// read as unknown with `allow_uninit_stack` (`perfmon_capable`) in
+    /// `check_stack_read_fixed_off` and `check_stack_range_initialized` (upstream 6715df8d5d24
+    /// "bpf: Allow reads from uninit stack", 6.4; in 6.1 from 6.1.100: its stable patch read,
+    /// and Debian's 6.1.192 changelog). Before it every read of such a byte is refused (a load,
+    /// a helper's, kfunc's or global function's memory that is read, a variable-offset load, an
+    /// atomic operation: `invalid read from stack off -8+0 size 8`, `invalid indirect read from
+    /// stack`); the frames start as [`Byte::Unset`](super::domain::state::Byte::Unset) bytes,
+    /// which only a write makes readable, and a narrow spill over such bytes is written as
+    /// bytes (its bounds lost: `save_register_state` leaves the slot's `STACK_INVALID` bytes).
+    pub const UNINIT_STACK_READ: Backported = Backported {
+        mainline: KernelVersion::since(6, 4),
+        stable: &[KernelVersion::with_patch(6, 1, 100)],
+    };
+
+    /// A privileged program may read stack bytes deeper than every write to its frame so far:
+    /// the read grows the frame (`check_stack_slot_within_bounds` with `allow_uninit_stack`,
+    /// `check_stack_range_initialized` growing the stack; upstream 6b4a64bafd10 "bpf: Fix
+    /// accesses to uninit stack slots", December 2023, so 6.8; in 6.6 from 6.6.14 and in 6.1
+    /// from 6.1.191, Debian's 6.12.118 and 6.1.192 changelogs; 6.1.192's source read). Before
+    /// it the frame is as deep as its deepest write (`allocated_stack`: a store, a helper's
+    /// write, a dynptr or iterator made there; whole 8-byte slots) and a load, a helper's or
+    /// kfunc's memory argument that is read, an atomic operation or a variable-offset read
+    /// whose lowest byte is deeper is refused (`invalid read from stack R10 off=-16 size=8`,
+    /// `invalid indirect access to stack`); such a target's frames start as
+    /// [`Byte::Unset`](super::domain::state::Byte::Unset) bytes. (Reads of never-written bytes
+    /// within that depth are allowed from 6.4 / 6.1.100: [`KernelVersion::UNINIT_STACK_READ`].)
+    pub const UNINIT_STACK_GROW: Backported = Backported {
+        mainline: KernelVersion::since(6, 8),
+        stable: &[
+            KernelVersion::with_patch(6, 1, 191),
+            KernelVersion::with_patch(6, 6, 14),
         ],
     };
 
@@ -639,18 +697,20 @@ mod tests {
     #[test]
     fn early_stable_releases_missing_assumed_backports_are_not_supported() {
         let v = KernelVersion::with_patch;
-        for (k, first) in [
-            (v(6, 1, 99), "6.1.100"),
-            (v(6, 1, 0), "6.1.100"),
-            (v(6, 12, 80), "6.12.81"),
-            (v(6, 18, 0), "6.18.44"),
-        ] {
+        for (k, first) in [(v(6, 12, 80), "6.12.81"), (v(6, 18, 0), "6.18.44")] {
             let why = k.check_supported().unwrap_err();
             assert!(why.contains(&format!("older than {first}")), "{k}: {why}");
         }
         for k in [
+            v(6, 1, 0),
+            v(6, 1, 27),
+            v(6, 1, 99),
             v(6, 1, 100),
+            v(6, 1, 190),
             v(6, 6, 0),
+            v(6, 6, 13),
+            v(6, 6, 47),
+            KernelVersion::new(6, 6),
             v(6, 12, 81),
             v(6, 18, 44),
             v(6, 17, 0),

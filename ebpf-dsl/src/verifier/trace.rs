@@ -195,7 +195,7 @@ fn brief(st: &State) -> String {
         for (i, s) in f.stack.iter().enumerate() {
             let off = -512 + 8 * i as i32;
             match s {
-                Slot::Bytes(b) if b.iter().all(|x| *x == super::domain::state::Byte::Misc) => {}
+                Slot::Bytes(_) if s.zero_mask() == 0 => {}
                 Slot::Bytes(_) => out.push(format!("fp{off}=zero bytes {:#04x}", s.zero_mask())),
                 Slot::Spill(v) => out.push(format!("fp{off}={}", reg(v))),
                 Slot::Part(v, n, z) => {

@@ -355,13 +355,20 @@ impl RegVal {
 }
 
 /// What one stack byte holds (uninitialised bytes read as unknown for a privileged loader, so
-/// they are not distinguished from [`Byte::Misc`]).
+/// they are not distinguished from [`Byte::Misc`], except by [`Byte::Unset`] for the targets
+/// that refuse a read deeper than every write).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Byte {
     /// Some unknown byte.
     Misc,
     /// A known zero.
     Zero,
+    /// A byte of a frame never written, for a target before
+    /// [`KernelVersion::UNINIT_STACK_GROW`](crate::verifier::KernelVersion::UNINIT_STACK_GROW)
+    /// only (the frames of later ones start as [`Byte::Misc`]): the kernel's frame is as deep
+    /// as its deepest write (`allocated_stack`, whole 8-byte slots) and a read deeper than
+    /// that is refused ([`Stack::allocated_from`]); within it the byte reads as unknown.
+    Unset,
 }
 
 /// One 8-byte stack slot.
@@ -414,8 +421,34 @@ pub struct Stack(Rc<[Rc<[Slot; CHUNK]>; SLOTS / CHUNK]>);
 impl Stack {
     /// A frame of unknown bytes.
     fn new() -> Stack {
-        let chunk = Rc::new(std::array::from_fn(|_| Slot::Bytes([Byte::Misc; 8])));
+        Stack::of(Byte::Misc)
+    }
+
+    /// A frame never written ([`Byte::Unset`] bytes): a target's before
+    /// [`KernelVersion::UNINIT_STACK_GROW`](crate::verifier::KernelVersion::UNINIT_STACK_GROW).
+    pub fn unset() -> Stack {
+        Stack::of(Byte::Unset)
+    }
+
+    fn of(b: Byte) -> Stack {
+        let chunk = Rc::new(std::array::from_fn(|_| Slot::Bytes([b; 8])));
         Stack(Rc::new(std::array::from_fn(|_| Rc::clone(&chunk))))
+    }
+
+    /// The deepest slot of the frame as the kernel has allocated it (`allocated_stack`): the
+    /// lowest slot index holding anything but [`Byte::Unset`] bytes, so that every slot from
+    /// it up to `r10` is allocated; [`SLOTS`] for a frame never written. 0 for a frame that
+    /// started as unknown bytes (every target from
+    /// [`KernelVersion::UNINIT_STACK_GROW`](crate::verifier::KernelVersion::UNINIT_STACK_GROW)
+    /// on): found at the first slot.
+    pub fn allocated_from(&self) -> usize {
+        // The frames of the later targets (every pruning comparison asks): slot 0 written.
+        if !matches!(&self[0], Slot::Bytes(b) if b.contains(&Byte::Unset)) {
+            return 0;
+        }
+        self.iter()
+            .position(|s| !matches!(s, Slot::Bytes(b) if b.iter().all(|x| *x == Byte::Unset)))
+            .unwrap_or(SLOTS)
     }
 
     /// True if slot `i` of `self` and of `other` are the same shared memory (hence equal).

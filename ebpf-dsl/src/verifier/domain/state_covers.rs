@@ -338,13 +338,25 @@ fn lock_covers(old: &State, new: &State, ids: &mut IdMap) -> bool {
     }
 }
 
+/// True if `new`'s frame is allocated at least as deep as `old`'s (`Stack::allocated_from`):
+/// then every read the paths from `old` made within their frame's allocation is within
+/// `new`'s too. (The frames of the targets whose reads allocate start fully allocated.)
+fn allocation_covers(old: &Frame, new: &Frame) -> bool {
+    new.stack.allocated_from() <= old.stack.allocated_from()
+}
+
 fn slot_covers(old: &Slot, new: &Slot, ids: &mut IdMap) -> bool {
     match (old, new) {
-        (Slot::Bytes(o), Slot::Bytes(n)) => {
-            o.iter().zip(n).all(|(o, n)| *o == Byte::Misc || o == n)
-        }
+        // An old byte never written (`Byte::Unset`) covers any: a read of it (refused, or
+        // unknown where the target allows it) was not made or gave an unknown number; where
+        // it is not allocated, the frames' depths are compared (`allocation_covers`). A new
+        // one is covered by nothing else (the targets before 6.1.100 refuse its read).
+        (Slot::Bytes(o), Slot::Bytes(n)) => o
+            .iter()
+            .zip(n)
+            .all(|(o, n)| *o == Byte::Unset || (*o == Byte::Misc && *n != Byte::Unset) || o == n),
         (Slot::Bytes(o), Slot::Spill(RegVal::Scalar(_)) | Slot::Part(..)) => {
-            o.iter().all(|b| *b == Byte::Misc)
+            o.iter().all(|b| matches!(b, Byte::Misc | Byte::Unset))
         }
         (Slot::Part(o, a, zo), Slot::Part(n, b, zn)) => {
             a == b && zo & !zn == 0 && reg_covers(&RegVal::Scalar(*o), &RegVal::Scalar(*n), ids)
@@ -352,8 +364,10 @@ fn slot_covers(old: &Slot, new: &Slot, ids: &mut IdMap) -> bool {
         (Slot::Part(..), _) | (_, Slot::Part(..)) => false,
         (Slot::Bytes(_), Slot::Spill(_)) => false,
         // Bytes read back as an unknown, unlinked number (the kernel's `unbound_reg`).
-        (Slot::Spill(o @ RegVal::Scalar(s)), Slot::Bytes(_)) => {
-            s.unlinked() == Scalar::UNKNOWN && reg_covers(o, &RegVal::Scalar(Scalar::UNKNOWN), ids)
+        (Slot::Spill(o @ RegVal::Scalar(s)), Slot::Bytes(n)) => {
+            s.unlinked() == Scalar::UNKNOWN
+                && !n.contains(&Byte::Unset)
+                && reg_covers(o, &RegVal::Scalar(Scalar::UNKNOWN), ids)
         }
         (Slot::Spill(_), Slot::Bytes(_)) => false,
         (Slot::Spill(o), Slot::Spill(n)) => reg_covers(o, n, ids),
@@ -392,7 +406,10 @@ pub fn covers_calls(old: &State, new: &State, live: u16, local_calls: &[bool]) -
     };
     let last = old.frames.len() - 1;
     for (k, (fo, fnew)) in old.frames.iter().zip(&new.frames).enumerate() {
-        if fo.callsite != fnew.callsite || fo.callback_depth > fnew.callback_depth {
+        if fo.callsite != fnew.callsite
+            || fo.callback_depth > fnew.callback_depth
+            || !allocation_covers(fo, fnew)
+        {
             return false;
         }
         let args_dead = k != last && local_calls.get(old.frames[k + 1].callsite) == Some(&true);
@@ -535,7 +552,10 @@ pub fn covers_frames(
     };
     let last = old.frames.len() - 1;
     for (k, (fo, fnew)) in old.frames.iter().zip(&new.frames).enumerate() {
-        if fo.callsite != fnew.callsite || fo.callback_depth > fnew.callback_depth {
+        if fo.callsite != fnew.callsite
+            || fo.callback_depth > fnew.callback_depth
+            || !allocation_covers(fo, fnew)
+        {
             return false;
         }
         // See `covers_calls`: a bpf-to-bpf call's caller has r0-r5 dead until it returns.

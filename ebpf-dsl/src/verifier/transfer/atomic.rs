@@ -75,6 +75,8 @@ impl<'a> Exec<'a> {
             RegVal::Stack { frame, off: o } => {
                 let a = o + off;
                 let (f, slot, _) = self.stack_slot(pc, st, *frame, a, n)?;
+                let range = (a as i64, a as i64 + n as i64);
+                self.check_stack_read(pc, st, f, range, &"an atomic operation")?;
                 match &st.frames[f].stack[slot] {
                     Slot::Spill(r @ (RegVal::Dynptr { .. } | RegVal::Iter { .. })) => {
                         return Err(e(

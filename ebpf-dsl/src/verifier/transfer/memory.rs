@@ -68,6 +68,7 @@ impl<'a> Exec<'a> {
                 let (f, lo, hi) =
                     self.stack_var_range(pc, st, src, base, *frame, o + off, var, n)?;
                 self.check_no_dynptr(pc, st, f, lo, hi, &"this variable-offset load may read")?;
+                self.check_stack_read(pc, st, f, (lo, hi), &"a variable-offset load")?;
                 Ok(RegVal::Scalar(stack_var_read(st, f, lo, hi, n, sx)))
             }
             RegVal::MapPtr { map } => self.map_ptr_read(pc, src, *map, off, n, sx),

@@ -1,6 +1,6 @@
 //! `BPF_ST` immediates stored to the stack, by target release: tracked as a spilled constant
-//! from 6.1.36 (`ST_IMM_SPILL`), sign-extended from 6.1.64 / 6.6.47 (`ST_IMM_SIGNED`), a
-//! variable offset's 0 kept as zeros from 6.6.47 / 6.8 (`ST_VAR_ZERO`).
+//! from 6.1.36 (`ST_IMM_SPILL`), sign-extended from 6.1.64 / 6.6.3 (`ST_IMM_SIGNED`), a
+//! variable offset's 0 kept as zeros from 6.3 (`ST_VAR_ZERO`: every 6.6.y, no 6.1.y).
 
 use super::testkit::*;
 use super::*;
@@ -46,17 +46,18 @@ fn an_immediate_is_a_spilled_constant_from_6_1_36() {
 }
 
 #[test]
-fn a_negative_immediate_is_sign_extended_from_6_1_64_and_6_6_47() {
+fn a_negative_immediate_is_sign_extended_from_6_1_64_and_6_6_3() {
     let m1 = "*(u64 *)(r10 - 8) = -1";
     // Before the fix the kernel spills the immediate cast to u32 (0xffffffff): not modelled,
     // the bytes are unknown here.
-    for k in [v(6, 1, 63), v(6, 6, 46), v(6, 6, 0)] {
+    for k in [v(6, 1, 63), v(6, 6, 2), v(6, 6, 0)] {
         assert_eq!(filled(k, m1), Scalar::UNKNOWN, "{k}");
         assert_eq!(filled(k, "*(u64 *)(r10 - 8) = 7"), Scalar::konst(7), "{k}");
     }
     for k in [
         v(6, 1, 64),
         KernelVersion::new(6, 1),
+        v(6, 6, 3),
         v(6, 6, 47),
         v(6, 7, 0),
     ] {
@@ -65,7 +66,7 @@ fn a_negative_immediate_is_sign_extended_from_6_1_64_and_6_6_47() {
 }
 
 #[test]
-fn a_variable_offset_immediate_zero_keeps_zeros_from_6_6_47() {
+fn a_variable_offset_immediate_zero_keeps_zeros_from_6_3_not_in_6_1() {
     // fp-4..fp-1 known zeros (`STACK_ZERO`, not a spill: the offset is not 8-aligned); a
     // byte somewhere in them written with an immediate 0.
     let var = RegVal::StackVar {
@@ -83,8 +84,10 @@ fn a_variable_offset_immediate_zero_keeps_zeros_from_6_6_47() {
     };
     // 6.1.192: `writing_zero` only for a register holding 0, so the range is unknown bytes.
     assert_eq!(run(KernelVersion::new(6, 1)), None);
-    assert_eq!(run(v(6, 6, 46)), None);
+    assert_eq!(run(v(6, 2, 0)), None);
     for k in [
+        v(6, 3, 0),
+        v(6, 6, 0),
         v(6, 6, 47),
         KernelVersion::DEFAULT,
         v(6, 8, 0),

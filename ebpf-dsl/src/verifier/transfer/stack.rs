@@ -51,6 +51,95 @@ impl<'a> Exec<'a> {
         Ok((f, pos / 8, pos % 8))
     }
 
+    /// Whether the target's frames start never written ([`Byte::Unset`]): before
+    /// [`KernelVersion::UNINIT_STACK_GROW`] the kernel refuses a read deeper than every write.
+    pub(crate) fn unset_frames(&self) -> bool {
+        !self.input.kernel.has(KernelVersion::UNINIT_STACK_GROW)
+    }
+
+    /// `f` with a never-written stack when the target needs one ([`Exec::unset_frames`]).
+    pub(crate) fn fresh_frame(&self, mut f: Frame) -> Frame {
+        if self.unset_frames() {
+            f.stack = crate::verifier::domain::state::Stack::unset();
+        }
+        f
+    }
+
+    /// Refuses a read of the bytes `lo..hi` (frame offsets) of frame `f` (a load, a helper's
+    /// or kfunc's memory that is read, an atomic operation) that the target refuses for bytes
+    /// the program never wrote: its lowest byte deeper than every write to the frame, before
+    /// [`KernelVersion::UNINIT_STACK_GROW`] ([`Exec::check_allocated`]); any byte never
+    /// written ([`Byte::Unset`]), before [`KernelVersion::UNINIT_STACK_READ`]
+    /// (`check_stack_read_fixed_off`, `check_stack_range_initialized`: `STACK_INVALID` is
+    /// allowed only with `allow_uninit_stack`). `what` names the access.
+    pub(crate) fn check_stack_read(
+        &self,
+        pc: usize,
+        st: &State,
+        f: usize,
+        (lo, hi): (i64, i64),
+        what: &dyn core::fmt::Display,
+    ) -> R<()> {
+        self.check_allocated(pc, st, f, lo, what)?;
+        if self.input.kernel.has(KernelVersion::UNINIT_STACK_READ) {
+            return Ok(());
+        }
+        let stack = &st.frames[f].stack;
+        let unset = (lo.max(-512)..hi.min(0)).find(|&p| {
+            let p = (p + 512) as usize;
+            matches!(stack[p / 8], Slot::Bytes(b) if b[p % 8] == Byte::Unset)
+        });
+        match unset {
+            None => Ok(()),
+            Some(p) => Err(e(
+                pc,
+                Rule::StackAccess,
+                format!(
+                    "{what} reads r10 {p:+}, a stack byte never written: Linux {} refuses it (`invalid read from stack`; a privileged program's reads of never-written stack came in 6.4 and 6.1.100)",
+                    self.input.kernel
+                ),
+            )),
+        }
+    }
+
+    /// Refuses a read (a load, a helper's or kfunc's memory that is read, an atomic
+    /// operation) whose lowest byte, `lo` (a frame offset) of frame `f`, lies deeper than every
+    /// write to the frame so far, for a target before [`KernelVersion::UNINIT_STACK_GROW`]
+    /// (`check_stack_slot_within_bounds`: `-allocated_stack` is the lowest offset a read may
+    /// start at). `what` names the access.
+    pub(crate) fn check_allocated(
+        &self,
+        pc: usize,
+        st: &State,
+        f: usize,
+        lo: i64,
+        what: &dyn core::fmt::Display,
+    ) -> R<()> {
+        if !self.unset_frames() || !(-512..0).contains(&lo) {
+            return Ok(());
+        }
+        let from = st.frames[f].stack.allocated_from();
+        if ((lo + 512) / 8) as usize >= from {
+            return Ok(());
+        }
+        let depth = if from == crate::verifier::domain::state::SLOTS {
+            "nothing has been written to this frame yet".to_string()
+        } else {
+            format!(
+                "the deepest write to this frame so far is at r10 {:+}",
+                from as i64 * 8 - 512
+            )
+        };
+        Err(e(
+            pc,
+            Rule::StackAccess,
+            format!(
+                "{what} reads from r10 {lo:+}, but {depth}: Linux {} refuses a read deeper than every write (`invalid read from stack`; reads grow the frame from 6.8, 6.6.14 and 6.1.191 on)",
+                self.input.kernel
+            ),
+        ))
+    }
+
     pub(crate) fn note_depth(&mut self, st: &State, f: usize, a: i32) {
         let sp = st.frames[f].subprog;
         self.depth[sp] = self.depth[sp].max((-a) as u32);
@@ -66,6 +155,8 @@ impl<'a> Exec<'a> {
         sx: bool,
     ) -> R<RegVal> {
         let (f, slot, byte) = self.stack_slot(pc, st, frame, a, n)?;
+        let range = (a as i64, a as i64 + n as i64);
+        self.check_stack_read(pc, st, f, range, &format_args!("a {n}-byte load"))?;
         self.note_depth(st, f, a);
         let narrow_fill = self.input.kernel >= KernelVersion::NARROW_FILL;
         match &st.frames[f].stack[slot] {
@@ -223,7 +314,9 @@ impl<'a> Exec<'a> {
         let s = &mut st.frames[f].stack[slot];
         if n == 8 && !as_bytes {
             *s = Slot::Spill(v);
-        } else if let (0, RegVal::Scalar(x), false) = (byte, &v, as_bytes) {
+        } else if let (0, RegVal::Scalar(x), false, false) =
+            (byte, &v, as_bytes, self.keeps_unset_past(s, n))
+        {
             // A narrow store of a number at the start of a slot is a narrow spill for a
             // privileged loader (`check_stack_write_fixed_off`), zero included.
             // 6.12 keeps the link of a value that fits in the store (`reg_value_fits`).
@@ -251,6 +344,15 @@ impl<'a> Exec<'a> {
                 }
             }
         }
+    }
+
+    /// True if a narrow spill of `n` bytes into `s` must be written as bytes: a target before
+    /// [`KernelVersion::UNINIT_STACK_READ`] refuses a read of the slot's other bytes that
+    /// were never written (`save_register_state` leaves `STACK_INVALID` alone), which a
+    /// [`Slot::Part`] cannot tell (the spilled number's bounds are lost: a false reject only).
+    fn keeps_unset_past(&self, s: &Slot, n: u32) -> bool {
+        !self.input.kernel.has(KernelVersion::UNINIT_STACK_READ)
+            && matches!(s, Slot::Bytes(b) if b[n as usize..].contains(&Byte::Unset))
     }
 
     /// 6.12: spilling a number that fits in the store (8 bytes, or a narrow store at the start

@@ -83,8 +83,14 @@ fn clobber_packet(st: &mut State) {
 /// Every stack byte of every frame becomes an unknown byte.
 fn forget_stack(st: &mut State) {
     for f in st.frames.iter_mut() {
+        // (A byte never written stays so: forgetting it neither allocates nor writes it.)
         for s in f.stack.iter_mut() {
-            *s = Slot::Bytes([Byte::Misc; 8]);
+            *s = match s {
+                Slot::Bytes(b) => {
+                    Slot::Bytes(b.map(|x| if x == Byte::Unset { x } else { Byte::Misc }))
+                }
+                _ => Slot::Bytes([Byte::Misc; 8]),
+            };
         }
     }
 }

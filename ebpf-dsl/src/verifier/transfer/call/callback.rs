@@ -62,7 +62,7 @@ impl<'a> Exec<'a> {
         let depth = &mut cb.cur_mut().callback_depth;
         *depth = depth.saturating_add(1);
         let idx = cb.frames.len() as u8;
-        let mut f = Frame::new(idx, pc, sp);
+        let mut f = self.fresh_frame(Frame::new(idx, pc, sp));
         match id {
             // bpf_loop: callback(u32 index, void *ctx).
             181 => {

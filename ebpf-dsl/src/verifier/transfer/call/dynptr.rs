@@ -517,7 +517,13 @@ impl<'a> Exec<'a> {
         };
         let name = full.strip_prefix("bpf_").unwrap_or(full);
         let v = regs[mem as usize - 1];
-        if let Some(w) = self.check_helper_mem(pc, st, mem, &v, len, write, name)? {
+        // `bpf_dynptr_read`'s destination is `ARG_PTR_TO_UNINIT_MEM` (only written).
+        let w = if write {
+            self.check_helper_out(pc, st, mem, &v, len, name)?
+        } else {
+            self.check_helper_mem(pc, st, mem, &v, len, false, name)?
+        };
+        if let Some(w) = w {
             mark_written(st, &w);
         }
         for r in 1..=5 {

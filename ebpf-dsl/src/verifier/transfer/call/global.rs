@@ -253,7 +253,7 @@ impl<'a> Exec<'a> {
         let start = self.cfg.subprog_starts[sp];
         let g = &self.input.globals[self.global_at(start)?];
         let mut st = super::super::super::initial_state();
-        let mut f = Frame::new(0, 0, sp);
+        let mut f = self.fresh_frame(Frame::new(0, 0, sp));
         for (i, a) in g.args.iter().enumerate().take(5) {
             f.regs[i + 1] = match a {
                 GlobalArg::Ctx | GlobalArg::CtxTagged => RegVal::Ctx { off: 0 },

@@ -345,7 +345,7 @@ impl<'a> Exec<'a> {
         let depth = &mut cb.cur_mut().callback_depth;
         *depth = depth.saturating_add(1);
         let idx = cb.frames.len() as u8;
-        cb.frames.push(Frame::new(idx, pc, sp));
+        cb.frames.push(self.fresh_frame(Frame::new(idx, pc, sp)));
         Ok(cb)
     }
 

@@ -15,6 +15,9 @@ impl<'a> Exec<'a> {
         }
         let sp = self.check_call_local(pc, st, target)?;
         push_frame(st, pc, sp);
+        if self.unset_frames() {
+            st.cur_mut().stack = crate::verifier::domain::state::Stack::unset();
+        }
         Ok(Step::Next(target))
     }
 

@@ -74,7 +74,7 @@ impl<'a> Exec<'a> {
     pub(super) fn async_callback_state(&self, pc: usize, target: usize, map: u16) -> R<State> {
         let sp = self.callback_subprog(pc, target)?;
         let mut st = crate::verifier::initial_state();
-        let mut f = Frame::new(0, pc, sp);
+        let mut f = self.fresh_frame(Frame::new(0, pc, sp));
         f.regs[1] = RegVal::MapPtr { map };
         f.regs[2] = RegVal::MapValue {
             map: self.key_map(map),
