@@ -9,6 +9,7 @@ use super::context::{Exec, Step};
 use super::deps::{self, Before, Deps};
 use super::domain::scalar::Scalar;
 use super::domain::state::{RegVal, State};
+use super::mask::{Mask, Width, WIDE};
 use super::prune::{Explorer, Head, PruneResult};
 use super::transfer::{e, mask, BPF_F_RDONLY_PROG, R};
 use super::{
@@ -20,11 +21,11 @@ const MAX_SPARE: usize = 64;
 
 /// A path waiting to be explored: where, its state, its latest checkpoint and the sources of
 /// its values (see [`deps`]).
-struct Path {
+struct Path<const W: usize> {
     pc: usize,
     st: State,
     parent: Option<usize>,
-    deps: Deps,
+    deps: Deps<W>,
 }
 
 impl<'a> Exec<'a> {
@@ -32,7 +33,9 @@ impl<'a> Exec<'a> {
     /// (`transfer/call/global.rs`, the kernel's `do_check_subprogs`); for the flags see
     /// [`super::verify_with`].
     pub(crate) fn run(&mut self, exact_pruning: bool, every_prune_point: bool) -> R<Report> {
-        let mut states = self.explore(0, initial_state(), exact_pruning, every_prune_point)?;
+        let width = Width::for_frames(super::call_depth::max_frames(self.ops, self.cfg));
+        let flags = (exact_pruning, every_prune_point);
+        let mut states = self.explore(width, 0, initial_state(), flags)?;
         // The exception callback is verified as if called (`transfer/call/throw.rs`).
         if let Some(sp) = self.exception_cb_subprog() {
             self.global_called[sp] = true;
@@ -49,7 +52,7 @@ impl<'a> Exec<'a> {
         }
         while let Some((pc, st)) = self.next_global() {
             self.check_exception_cb_entry(pc)?;
-            states += self.explore(pc, st, exact_pruning, every_prune_point)?;
+            states += self.explore(width, pc, st, flags)?;
         }
         self.check_stack_depth()?;
         if let Some((at, target)) =
@@ -67,15 +70,27 @@ impl<'a> Exec<'a> {
         })
     }
 
-    /// Explores every path from `entry` in state `st`; gives the number of states kept.
-    fn explore(
+    /// Explores every path from `entry` in state `st` with masks of sources of `width`
+    /// (`flags`: exact pruning, a checkpoint at every prune point); gives the number of
+    /// states kept.
+    fn explore(&mut self, width: Width, entry: usize, st: State, flags: (bool, bool)) -> R<usize> {
+        match width {
+            Width::W2 => self.explore_in::<2>(entry, st, flags),
+            Width::W3 => self.explore_in::<3>(entry, st, flags),
+            Width::W4 => self.explore_in::<4>(entry, st, flags),
+            Width::Wide => self.explore_in::<WIDE>(entry, st, flags),
+        }
+    }
+
+    /// [`Exec::explore`] with masks of `W` words.
+    fn explore_in<const W: usize>(
         &mut self,
         entry: usize,
         st: State,
-        exact_pruning: bool,
-        every_prune_point: bool,
+        (exact_pruning, every_prune_point): (bool, bool),
     ) -> R<usize> {
-        let mut ex = Explorer::new(self.cfg.prune_point.len(), exact_pruning, every_prune_point);
+        let mut ex =
+            Explorer::<W>::new(self.cfg.prune_point.len(), exact_pruning, every_prune_point);
         ex.tracer = self.tracer.clone();
         let ops = self.ops;
         let (local_calls, outside_loops) = self.prune_tables.get_or_insert_with(|| {
@@ -88,14 +103,14 @@ impl<'a> Exec<'a> {
         });
         ex.set_local_calls(local_calls.clone());
         ex.set_outside_loops(outside_loops.clone());
-        let mut pending: Vec<Path> = vec![Path {
+        let mut pending: Vec<Path<W>> = vec![Path {
             pc: entry,
             st,
             parent: None,
             deps: Deps::entry(),
         }];
         // The sources of finished paths, kept for reuse by the branches (no allocation).
-        let mut spare: Vec<Deps> = Vec::new();
+        let mut spare: Vec<Deps<W>> = Vec::new();
         // The state before the instruction when its effect on the sources needs it, in
         // memory kept from one instruction to the next (no allocation).
         let mut before_st: Option<State> = None;
@@ -195,9 +210,9 @@ impl<'a> Exec<'a> {
                 let mut before = deps::before(&dop, &st, &d, &sizes);
                 before.demand |= self.call_key_demand(&op, &st, &d);
                 if global {
-                    before.demand = deps::Mask::EMPTY;
+                    before.demand = Mask::EMPTY;
                 }
-                let snapshot = if Before::needs_snapshot(&dop, &st) {
+                let snapshot = if Before::<W>::needs_snapshot(&dop, &st) {
                     match &mut before_st {
                         Some(b) => b.clone_from(&st),
                         None => before_st = Some(st.clone()),
@@ -233,7 +248,7 @@ impl<'a> Exec<'a> {
                         deps::after(&dop, &before, snapshot, &st, &mut d);
                         if let Some(m) = before.cond {
                             // The jump went one way only: the operands' values decided it.
-                            ex.defer_marks(parent, deps::Mask::EMPTY, m);
+                            ex.defer_marks(parent, Mask::EMPTY, m);
                         }
                         pc = n;
                     }
