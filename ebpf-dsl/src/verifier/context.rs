@@ -6,9 +6,10 @@
 use std::collections::HashMap;
 
 use crate::spec::{MapSpec, RelocKind};
+use crate::vm::hasher::FastMap;
 
 use super::cfg::{Cfg, Op};
-use super::domain::state::State;
+use super::domain::state::{RegVal, State};
 use super::helpers;
 use super::VerifyInput;
 
@@ -87,8 +88,9 @@ pub(crate) struct Exec<'a> {
     /// instruction: the object type a verified path gave it (`transfer/call/graph.rs`).
     pub(crate) alloc_call_types: HashMap<usize, u32>,
     /// Per load, store or atomic instruction: the kinds of base pointer the verified paths
-    /// reached it with, each with its description (`transfer/same_insn.rs`).
-    pub(crate) ptr_types: HashMap<usize, Vec<(super::domain::ptr_key::PtrKey, String)>>,
+    /// reached it with, each with the first such pointer (described only in an error:
+    /// `transfer/same_insn.rs`); looked up at every memory access, by a cheap hash.
+    pub(crate) ptr_types: FastMap<usize, Vec<(super::domain::ptr_key::PtrKey, RegVal)>>,
     /// The second walk of the 2^29 class (`super::exact`): exactness marks are kept, and an
     /// offset marked exact is judged by its own minimum instead of tainting the path.
     pub(crate) exact_decide: bool,
@@ -127,7 +129,7 @@ impl<'a> Exec<'a> {
             kernel_types: Default::default(),
             prune_tables: None,
             alloc_call_types: HashMap::new(),
-            ptr_types: HashMap::new(),
+            ptr_types: FastMap::default(),
             exact_decide: false,
         }
         .with_inner_maps()

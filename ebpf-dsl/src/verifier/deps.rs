@@ -195,6 +195,9 @@ fn slots_union<const W: usize>(d: &Deps<W>, s: Option<(usize, usize, usize)>) ->
 /// unknown (then the slots from the pointer up to the frame's top, as `before` assumes).
 pub(crate) type ReadSizes = [Option<u64>; 6];
 
+/// The [`ReadSizes`] of an instruction other than a helper call: none.
+pub(crate) const NO_SIZES: ReadSizes = [None; 6];
+
 /// Reads and demands of `op` in state `st` (before it runs); `sizes`: for a helper call, the
 /// bytes it reads through each argument ([`ReadSizes`]).
 #[inline]
@@ -421,6 +424,10 @@ fn linked<const W: usize>(st: &State, d: &Deps<W>, ids: [u32; 2]) -> Mask<W> {
 /// Adds `m` to the sources of every location whose abstract value differs between `pre` and
 /// `post` (same call frames).
 fn changed<const W: usize>(pre: &State, post: &State, d: &mut Deps<W>, m: Mask<W>) {
+    // Nothing to add: no need to look for the changes.
+    if m.is_empty() {
+        return;
+    }
     for (k, (fa, fb)) in pre.frames.iter().zip(&post.frames).enumerate() {
         if k >= d.len() {
             return;

@@ -113,6 +113,10 @@ impl<const W: usize> Deps<W> {
     /// Adds `m` to the sources of location `b` of frame `f`.
     #[inline]
     pub(crate) fn add(&mut self, f: usize, b: usize, m: Mask<W>) {
+        // Nothing to add (an ALU operation with an immediate, most often).
+        if m.is_empty() {
+            return;
+        }
         match self.heads[f].idx[b] {
             NONE => {
                 let d = self.default(f, b);

@@ -206,8 +206,15 @@ impl<'a> Exec<'a> {
                         | Op::CallLocal { .. }
                         | Op::Exit
                 ));
-                let sizes = self.call_read_sizes(&dop, &st);
-                let mut before = deps::before(&dop, &st, &d, &sizes);
+                // Only a helper call reads memory by sizes (no array to fill for the others).
+                let call_sizes;
+                let sizes = if matches!(dop, Op::Call { .. }) {
+                    call_sizes = self.call_read_sizes(&dop, &st);
+                    &call_sizes
+                } else {
+                    &deps::NO_SIZES
+                };
+                let mut before = deps::before(&dop, &st, &d, sizes);
                 before.demand |= self.call_key_demand(&op, &st, &d);
                 if global {
                     before.demand = Mask::EMPTY;
@@ -228,8 +235,10 @@ impl<'a> Exec<'a> {
                         None => exact_before = Some(st.clone()),
                     }
                 }
-                let mut step = self.step(pc, &mut st)?;
-                if let (true, Some(b)) = (marks_walk, &exact_before) {
+                // Matched where it is returned, not moved out first (the `?` of a 200-byte
+                // step copied it at every instruction).
+                let mut step = self.step(pc, &mut st);
+                if let (true, Some(b), true) = (marks_walk, &exact_before, step.is_ok()) {
                     let maps = self.input.maps;
                     let exact_load = |base: &RegVal| match base {
                         RegVal::Pkt { .. } | RegVal::Ctx { .. } => true,
@@ -239,12 +248,13 @@ impl<'a> Exec<'a> {
                         _ => false,
                     };
                     super::exact::update(&op, b, &mut st, &exact_load);
-                    if let Step::Branch { other, .. } = &mut step {
+                    if let Ok(Step::Branch { other, .. }) = &mut step {
                         super::exact::update(&op, b, other, &exact_load);
                     }
                 }
                 match step {
-                    Step::Next(n) => {
+                    Err(e) => return Err(e),
+                    Ok(Step::Next(n)) => {
                         deps::after(&dop, &before, snapshot, &st, &mut d);
                         if let Some(m) = before.cond {
                             // The jump went one way only: the operands' values decided it.
@@ -252,11 +262,11 @@ impl<'a> Exec<'a> {
                         }
                         pc = n;
                     }
-                    Step::Branch {
+                    Ok(Step::Branch {
                         other_pc,
                         mut other,
                         pc: n,
-                    } => {
+                    }) => {
                         // The queued round of a `may_goto` or an iterator's `next`: its
                         // imprecise scalars are widened (`widen_imprecise_scalars`).
                         let iter_next = super::cfg::is_iter_next(&op);
@@ -322,11 +332,11 @@ impl<'a> Exec<'a> {
                         }
                         pc = n;
                     }
-                    Step::Done => {
+                    Ok(Step::Done) => {
                         ex.finish(parent);
                         break;
                     }
-                    Step::Callback { callsite } => {
+                    Ok(Step::Callback { callsite }) => {
                         // The callee's locations end; the caller's are as they were.
                         d.pop_frame();
                         // The kernel's `find_prev_entry` at the callback's return: any
