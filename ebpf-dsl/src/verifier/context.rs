@@ -6,7 +6,6 @@
 use std::collections::HashMap;
 
 use crate::spec::{MapSpec, RelocKind};
-use crate::vm::hasher::FastMap;
 
 use super::cfg::{Cfg, Op};
 use super::domain::state::{RegVal, State};
@@ -89,8 +88,8 @@ pub(crate) struct Exec<'a> {
     pub(crate) alloc_call_types: HashMap<usize, u32>,
     /// Per load, store or atomic instruction: the kinds of base pointer the verified paths
     /// reached it with, each with the first such pointer (described only in an error:
-    /// `transfer/same_insn.rs`); looked up at every memory access, by a cheap hash.
-    pub(crate) ptr_types: FastMap<usize, Vec<(super::domain::ptr_key::PtrKey, RegVal)>>,
+    /// `transfer/same_insn.rs`).
+    pub(crate) ptr_types: HashMap<usize, Vec<(super::domain::ptr_key::PtrKey, RegVal)>>,
     /// The second walk of the 2^29 class (`super::exact`): exactness marks are kept, and an
     /// offset marked exact is judged by its own minimum instead of tainting the path.
     pub(crate) exact_decide: bool,
@@ -129,7 +128,7 @@ impl<'a> Exec<'a> {
             kernel_types: Default::default(),
             prune_tables: None,
             alloc_call_types: HashMap::new(),
-            ptr_types: FastMap::default(),
+            ptr_types: HashMap::new(),
             exact_decide: false,
         }
         .with_inner_maps()

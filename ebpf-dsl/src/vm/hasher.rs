@@ -1,5 +1,5 @@
-//! A cheap hasher for the VM's own tables (map-value regions, hash-map keys) and the static
-//! verifier's per-instruction ones: a multiply and a rotate per word. The keys come from the program under test, not from an adversary, so
+//! A cheap hasher for the VM's own tables (map-value regions, hash-map keys): a multiply and
+//! a rotate per word. The keys come from the program under test, not from an adversary, so
 //! SipHash's resistance to crafted collisions buys nothing here and costs a lot per lookup.
 
 use std::collections::HashMap;

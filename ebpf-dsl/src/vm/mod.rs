@@ -63,7 +63,7 @@ mod env;
 mod error;
 mod exec;
 mod fast;
-pub(crate) mod hasher;
+mod hasher;
 mod helpers;
 mod interp;
 mod machine;
