@@ -10,10 +10,11 @@
 //! over `W`, picked once per program from the deepest chain of calls its call graph allows
 //! ([`Width::for_frames`]). A program whose states have at most [`Mask::FRAMES`] frames gets
 //! the same marks, hence the same prunes, at every width that has them: a deeper frame never
-//! exists, so [`Mask::OTHER`] is never set by a location, only by [`Mask::ALL`] (which no
-//! reachable instruction of such a program produces: it stands for a stack pointer to a frame
-//! the path does not have, refused first). A width too narrow would still be sound (the deeper
-//! frames compared exactly, as [`Mask::OTHER`] says), only prune less.
+//! exists, so no location sets [`Mask::OTHER`]; only the comparison's filter of the locations
+//! it looks at holds it (`prune.rs`'s `live_mask`), and [`Mask::ALL`], which marks a stack
+//! access to a frame the path does not have (an instruction then refused, which ends the
+//! verification). A width too narrow would still be sound (the deeper frames compared exactly,
+//! as [`Mask::OTHER`] says), only prune less.
 
 use std::ops::{BitAnd, BitAndAssign, BitOr, BitOrAssign, Not};
 
