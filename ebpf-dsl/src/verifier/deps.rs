@@ -4,8 +4,8 @@
 //! Every path carries, for each register and stack slot of each frame, the set of *sources* its
 //! abstract value was computed from: the registers and slots of each call frame of the state at
 //! the path's latest checkpoint ([`Mask`]: a word per frame, bits 0..=10 registers, 11..=74
-//! slots; the frames deeper than [`super::mask::FRAMES`] share one bit and are compared
-//! exactly). Values flow between frames at a call (the arguments), at a return (`r0`) and
+//! slots; the frames deeper than [`Mask::FRAMES`] share one bit and are compared exactly; the
+//! width follows the program's deepest chain of calls: [`super::mask::Width`]). Values flow between frames at a call (the arguments), at a return (`r0`) and
 //! through pointers to a caller's stack; a caller's locations are thus live at a callee's
 //! checkpoint only if read below it (through a pointer, or after the return), as the kernel's
 //! per-frame marks. When an instruction reads a location, its sources are marked *live* at
@@ -27,17 +27,17 @@ use super::cfg::{Op, Src};
 use super::domain::state::{RegVal, Slot, State, CHUNK, SLOTS};
 use super::helpers::{self, Arg};
 pub(crate) use super::mask::Mask;
-use super::mask::{FRAMES, FRAME_BITS};
+use super::mask::FRAME_BITS;
 
 #[path = "deps_table.rs"]
 mod table;
 pub(crate) use table::{Deps, Link};
 
-impl Deps {
+impl<const W: usize> Deps<W> {
     /// The sources of the locations in `m` (bits of a checkpoint with this path's frames).
-    pub(crate) fn of_mask(&self, m: Mask) -> Mask {
+    pub(crate) fn of_mask(&self, m: Mask<W>) -> Mask<W> {
         let mut out = Mask::EMPTY;
-        for f in 0..FRAMES {
+        for f in 0..Mask::<W>::FRAMES {
             let w = m.frame(f);
             if w == 0 {
                 continue;
@@ -49,7 +49,7 @@ impl Deps {
             out |= self.union_of(f, w);
         }
         if m.has_other() {
-            for f in FRAMES..self.len() {
+            for f in Mask::<W>::FRAMES..self.len() {
                 out |= self.union_of(f, FRAME_BITS);
             }
         }
@@ -57,23 +57,23 @@ impl Deps {
     }
 
     #[inline]
-    fn reg(&self, r: u8) -> Mask {
+    fn reg(&self, r: u8) -> Mask<W> {
         self.get(self.len() - 1, r as usize)
     }
 
     #[inline]
-    fn set_reg(&mut self, r: usize, m: Mask) {
+    fn set_reg(&mut self, r: usize, m: Mask<W>) {
         self.set(self.len() - 1, r, m);
     }
 
     #[inline]
-    fn add_reg(&mut self, r: usize, m: Mask) {
+    fn add_reg(&mut self, r: usize, m: Mask<W>) {
         self.add(self.len() - 1, r, m);
     }
 }
 
 /// Translates source bits `m` of a checkpoint through its `link` into its parent's sources.
-pub(crate) fn translate(link: &Link, m: Mask) -> Mask {
+pub(crate) fn translate<const W: usize>(link: &Link<W>, m: Mask<W>) -> Mask<W> {
     let mut out = if m.has_other() {
         link.other
     } else {
@@ -136,24 +136,24 @@ fn stack_slots(base: &RegVal, off: i64, size: i64) -> Option<(usize, usize, usiz
 }
 
 /// What an instruction reads and which of its inputs must be exact, taken before it runs.
-pub(crate) struct Before {
+pub(crate) struct Before<const W: usize> {
     /// Sources read.
-    pub(crate) read: Mask,
+    pub(crate) read: Mask<W>,
     /// Sources whose exact value matters whatever the outcome.
-    pub(crate) demand: Mask,
+    pub(crate) demand: Mask<W>,
     /// For a conditional jump on scalars: the sources of both operands (exact if the jump is
     /// decided one way).
-    pub(crate) cond: Option<Mask>,
+    pub(crate) cond: Option<Mask<W>>,
     /// For a helper call: the sources of its inputs (added to whatever it changes).
-    inputs: Mask,
+    inputs: Mask<W>,
     /// For an ALU operation or a register store: the sources of its source register (none
     /// for an immediate), which the destination gets.
-    src: Mask,
+    src: Mask<W>,
     /// A stack access: (frame, first slot, last slot).
     slots: Option<(usize, usize, usize)>,
 }
 
-impl Before {
+impl<const W: usize> Before<W> {
     /// True if the effect on the sources needs the state before the instruction: helper calls,
     /// and jumps unless both operands are numbers without links (then only the operands
     /// themselves can be refined).
@@ -172,7 +172,7 @@ impl Before {
 }
 
 /// The sources of the `size` stack bytes at `base` (0 if `base` is not a stack pointer).
-pub(crate) fn stack_sources(d: &Deps, base: &RegVal, size: i64) -> Mask {
+pub(crate) fn stack_sources<const W: usize>(d: &Deps<W>, base: &RegVal, size: i64) -> Mask<W> {
     slots_union(d, stack_slots(base, 0, size))
 }
 
@@ -181,7 +181,7 @@ fn slot_bits(lo: usize, hi: usize) -> u128 {
     ((1u128 << (hi - lo + 1)) - 1) << (11 + lo)
 }
 
-fn slots_union(d: &Deps, s: Option<(usize, usize, usize)>) -> Mask {
+fn slots_union<const W: usize>(d: &Deps<W>, s: Option<(usize, usize, usize)>) -> Mask<W> {
     match s {
         Some((f, lo, hi)) if f < d.len() => d.union_of(f, slot_bits(lo, hi)),
         Some(_) => Mask::ALL,
@@ -195,10 +195,18 @@ fn slots_union(d: &Deps, s: Option<(usize, usize, usize)>) -> Mask {
 /// unknown (then the slots from the pointer up to the frame's top, as `before` assumes).
 pub(crate) type ReadSizes = [Option<u64>; 6];
 
+/// The [`ReadSizes`] of an instruction other than a helper call: none.
+pub(crate) const NO_SIZES: ReadSizes = [None; 6];
+
 /// Reads and demands of `op` in state `st` (before it runs); `sizes`: for a helper call, the
 /// bytes it reads through each argument ([`ReadSizes`]).
 #[inline]
-pub(crate) fn before(op: &Op, st: &State, d: &Deps, sizes: &ReadSizes) -> Before {
+pub(crate) fn before<const W: usize>(
+    op: &Op,
+    st: &State,
+    d: &Deps<W>,
+    sizes: &ReadSizes,
+) -> Before<W> {
     let regs = &st.cur().regs;
     let is_ptr = |r: u8| regs[r as usize].is_pointer();
     let dr = |r: u8| d.reg(r);
@@ -363,7 +371,11 @@ pub(crate) fn before(op: &Op, st: &State, d: &Deps, sizes: &ReadSizes) -> Before
 
 /// A store into `slots` that hits half of a dynptr destroys it (or is refused, for a
 /// referenced one): what it does depends on both halves, read here.
-fn dynptr_slots(st: &State, d: &Deps, slots: Option<(usize, usize, usize)>) -> Mask {
+fn dynptr_slots<const W: usize>(
+    st: &State,
+    d: &Deps<W>,
+    slots: Option<(usize, usize, usize)>,
+) -> Mask<W> {
     let Some((f, lo, hi)) = slots else {
         return Mask::EMPTY;
     };
@@ -383,7 +395,7 @@ fn dynptr_slots(st: &State, d: &Deps, slots: Option<(usize, usize, usize)>) -> M
 }
 
 /// The sources of every location (all frames) holding a scalar linked by one of `ids`.
-fn linked(st: &State, d: &Deps, ids: [u32; 2]) -> Mask {
+fn linked<const W: usize>(st: &State, d: &Deps<W>, ids: [u32; 2]) -> Mask<W> {
     if ids == [0, 0] {
         return Mask::EMPTY;
     }
@@ -411,7 +423,11 @@ fn linked(st: &State, d: &Deps, ids: [u32; 2]) -> Mask {
 
 /// Adds `m` to the sources of every location whose abstract value differs between `pre` and
 /// `post` (same call frames).
-fn changed(pre: &State, post: &State, d: &mut Deps, m: Mask) {
+fn changed<const W: usize>(pre: &State, post: &State, d: &mut Deps<W>, m: Mask<W>) {
+    // Nothing to add: no need to look for the changes.
+    if m.is_empty() {
+        return;
+    }
     for (k, (fa, fb)) in pre.frames.iter().zip(&post.frames).enumerate() {
         if k >= d.len() {
             return;
@@ -438,7 +454,13 @@ fn changed(pre: &State, post: &State, d: &mut Deps, m: Mask) {
 
 /// Updates the path's sources for `op` having run from `pre` (given only when
 /// [`Before::needs_snapshot`]) to `post`.
-pub(crate) fn after(op: &Op, b: &Before, pre: Option<&State>, post: &State, d: &mut Deps) {
+pub(crate) fn after<const W: usize>(
+    op: &Op,
+    b: &Before<W>,
+    pre: Option<&State>,
+    post: &State,
+    d: &mut Deps<W>,
+) {
     match *op {
         // `d` has not changed since `before` (the sources it took are those here).
         Op::Alu { op, dst, .. } => {
@@ -524,7 +546,7 @@ pub(crate) fn after(op: &Op, b: &Before, pre: Option<&State>, post: &State, d: &
 /// The path of a tail call taken in a subprogram (`transfer/call/local.rs`,
 /// `tail_call_taken`): the callee's frame ends, the caller's `r0` is a fresh unknown and its
 /// `r1`-`r5` are gone.
-pub(crate) fn tail_call_return(d: &mut Deps) {
+pub(crate) fn tail_call_return<const W: usize>(d: &mut Deps<W>) {
     if d.len() > 1 {
         d.pop_frame();
         for r in 0..=5 {
@@ -535,7 +557,7 @@ pub(crate) fn tail_call_return(d: &mut Deps) {
 
 /// The path entering a callback (see `transfer/call/callback.rs`): a new frame whose
 /// registers come from the helper call's arguments (any of `r1`-`r5`, over-approximated).
-pub(crate) fn enter_callback(d: &mut Deps) {
+pub(crate) fn enter_callback<const W: usize>(d: &mut Deps<W>) {
     let args = if d.len() > 0 {
         (1..=5).fold(Mask::EMPTY, |a, r| a | d.reg(r))
     } else {
@@ -550,7 +572,7 @@ pub(crate) fn enter_callback(d: &mut Deps) {
 /// is scrubbed by any narrower store, a narrow spill keeps only the known zeros past it, as the
 /// kernel's `check_stack_write_fixed_off`; an unknown byte is the same whatever was there);
 /// any other store adds to them.
-fn store(d: &mut Deps, b: &Before, v: Mask, size: Size, post: &State) {
+fn store<const W: usize>(d: &mut Deps<W>, b: &Before<W>, v: Mask<W>, size: Size, post: &State) {
     let Some((f, lo, hi)) = b.slots else {
         return;
     };
@@ -575,9 +597,9 @@ fn store(d: &mut Deps, b: &Before, v: Mask, size: Size, post: &State) {
 
 /// The locations among `within` of `st`'s frames that hold pointers (compared exactly when
 /// live); only those locations are looked at.
-pub(crate) fn pointer_locs(st: &State, within: Mask) -> Mask {
+pub(crate) fn pointer_locs<const W: usize>(st: &State, within: Mask<W>) -> Mask<W> {
     let mut m = Mask::EMPTY;
-    for (f, fr) in st.frames.iter().enumerate().take(FRAMES) {
+    for (f, fr) in st.frames.iter().enumerate().take(Mask::<W>::FRAMES) {
         let w = within.frame(f);
         if w == 0 {
             continue;

@@ -25,7 +25,12 @@ use super::helpers::{self, Arg};
 impl Exec<'_> {
     /// The sources of the stack bytes holding the key of an array map lookup at `op` (0 for
     /// any other instruction).
-    pub(crate) fn call_key_demand(&self, op: &Op, st: &State, d: &Deps) -> Mask {
+    pub(crate) fn call_key_demand<const W: usize>(
+        &self,
+        op: &Op,
+        st: &State,
+        d: &Deps<W>,
+    ) -> Mask<W> {
         let Op::Call {
             helper: 1,
             kfunc: false,

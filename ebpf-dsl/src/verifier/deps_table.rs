@@ -8,7 +8,7 @@
 //! sources sit in one vector, frame by frame, in location order: a branch copies a few masks,
 //! and a checkpoint's [`Link`] is those of its frames with bits of their own, as they are.
 
-use super::super::mask::{FRAMES, FRAME_BITS, LOCS};
+use super::super::mask::{FRAME_BITS, LOCS, WIDE};
 use super::Mask;
 
 /// No stored sources (in [`Head::idx`]).
@@ -36,13 +36,13 @@ impl Head {
 
 /// The sources of every location of a path's state, one [`Head`] per call frame.
 #[derive(Debug)]
-pub(crate) struct Deps {
+pub(crate) struct Deps<const W: usize = WIDE> {
     heads: Vec<Head>,
     /// The stored sources, in the order they were first stored.
-    vals: Vec<Mask>,
+    vals: Vec<Mask<W>>,
 }
 
-impl Clone for Deps {
+impl<const W: usize> Clone for Deps<W> {
     fn clone(&self) -> Self {
         Deps {
             heads: self.heads.clone(),
@@ -56,7 +56,7 @@ impl Clone for Deps {
     }
 }
 
-impl Deps {
+impl<const W: usize> Deps<W> {
     /// The program's entry (no checkpoint yet: marks made before the first one go nowhere).
     pub(crate) fn entry() -> Self {
         Deps {
@@ -72,7 +72,7 @@ impl Deps {
 
     /// What location `b` of frame `f` holds when not stored.
     #[inline]
-    fn default(&self, f: usize, b: usize) -> Mask {
+    fn default(&self, f: usize, b: usize) -> Mask<W> {
         if self.heads[f].ident {
             Mask::loc(f, b)
         } else {
@@ -82,7 +82,7 @@ impl Deps {
 
     /// The sources of location `b` (a register or `11 +` slot index) of frame `f`.
     #[inline]
-    pub(crate) fn get(&self, f: usize, b: usize) -> Mask {
+    pub(crate) fn get(&self, f: usize, b: usize) -> Mask<W> {
         match self.heads[f].idx[b] {
             NONE => self.default(f, b),
             i => self.vals[i as usize],
@@ -90,7 +90,7 @@ impl Deps {
     }
 
     /// Stores `m` as the sources of location `b` of frame `f`, not stored yet.
-    fn insert(&mut self, f: usize, b: usize, m: Mask) {
+    fn insert(&mut self, f: usize, b: usize, m: Mask<W>) {
         let h = &mut self.heads[f];
         h.set |= 1 << b;
         h.idx[b] = self.vals.len() as u16;
@@ -99,7 +99,7 @@ impl Deps {
 
     /// Sets the sources of location `b` of frame `f` to `m`.
     #[inline]
-    pub(crate) fn set(&mut self, f: usize, b: usize, m: Mask) {
+    pub(crate) fn set(&mut self, f: usize, b: usize, m: Mask<W>) {
         match self.heads[f].idx[b] {
             NONE => {
                 if m != self.default(f, b) {
@@ -112,7 +112,11 @@ impl Deps {
 
     /// Adds `m` to the sources of location `b` of frame `f`.
     #[inline]
-    pub(crate) fn add(&mut self, f: usize, b: usize, m: Mask) {
+    pub(crate) fn add(&mut self, f: usize, b: usize, m: Mask<W>) {
+        // Nothing to add (an ALU operation with an immediate, most often).
+        if m.is_empty() {
+            return;
+        }
         match self.heads[f].idx[b] {
             NONE => {
                 let d = self.default(f, b);
@@ -127,7 +131,7 @@ impl Deps {
 
     /// The union of the sources of frame `f`'s locations `bits`.
     #[inline]
-    pub(crate) fn union_of(&self, f: usize, bits: u128) -> Mask {
+    pub(crate) fn union_of(&self, f: usize, bits: u128) -> Mask<W> {
         let h = &self.heads[f];
         let rest = bits & !h.set;
         let mut out = if h.ident && rest != 0 {
@@ -145,12 +149,17 @@ impl Deps {
 
     /// A new innermost frame whose registers `r1`-`r5` have sources `args`, every other
     /// location none.
-    pub(crate) fn push_frame(&mut self, args: [Mask; 5]) {
+    pub(crate) fn push_frame(&mut self, args: [Mask<W>; 5]) {
         self.heads.push(Head {
             ident: false,
             ..Head::IDENT
         });
         let f = self.heads.len() - 1;
+        // The width was picked for the program's deepest chain of calls (`Width`).
+        debug_assert!(
+            W == WIDE || f < Mask::<W>::FRAMES,
+            "a call deeper than the masks' frames"
+        );
         for (r, m) in args.into_iter().enumerate() {
             self.set(f, r + 1, m);
         }
@@ -180,8 +189,8 @@ impl Deps {
     /// At a new checkpoint: the sources of its locations in terms of its parent's (see
     /// [`Link`]), and the path's sources restarted from the checkpoint (every location its own
     /// source).
-    pub(crate) fn checkpoint(&mut self) -> Link {
-        let named = self.heads.len().min(FRAMES);
+    pub(crate) fn checkpoint(&mut self) -> Link<W> {
+        let named = self.heads.len().min(Mask::<W>::FRAMES);
         let mut changed = Mask::EMPTY;
         // A stored location that holds its identity again is listed too: it translates to
         // its own bit, as an unchanged one. In a callee's frame before its first checkpoint,
@@ -201,8 +210,8 @@ impl Deps {
                 w &= w - 1;
             }
         }
-        let other =
-            (FRAMES..self.heads.len()).fold(Mask::EMPTY, |a, f| a | self.union_of(f, FRAME_BITS));
+        let other = (Mask::<W>::FRAMES..self.heads.len())
+            .fold(Mask::EMPTY, |a, f| a | self.union_of(f, FRAME_BITS));
         for h in &mut self.heads {
             if h.ident {
                 let mut w = h.set;
@@ -228,13 +237,13 @@ impl Deps {
 /// `changed` still held what it held at the parent (its own bit); [`Mask::OTHER`] translates to
 /// `other`, the sources of the locations of the frames without bits of their own.
 #[derive(Clone, Debug)]
-pub(crate) struct Link {
+pub(crate) struct Link<const W: usize = WIDE> {
     /// The sources of the locations in `changed`, in increasing location order (frame, then
     /// location: the `k`-th is that of the location of rank `k` in `changed`).
-    pub(super) diff: Vec<Mask>,
+    pub(super) diff: Vec<Mask<W>>,
     /// The locations whose sources may not be their own bit.
-    pub(super) changed: Mask,
-    pub(super) other: Mask,
+    pub(super) changed: Mask<W>,
+    pub(super) other: Mask<W>,
 }
 
 #[cfg(test)]

@@ -5,6 +5,9 @@
 use super::super::translate;
 use super::*;
 
+/// The frames the widest masks name (those tested here).
+const FRAMES: usize = Mask::<WIDE>::FRAMES;
+
 /// The dense model: per frame, the sources of each of its [`LOCS`] locations.
 struct Dense(Vec<[Mask; LOCS]>);
 

@@ -9,6 +9,7 @@ use super::context::{Exec, Step};
 use super::deps::{self, Before, Deps};
 use super::domain::scalar::Scalar;
 use super::domain::state::{RegVal, State};
+use super::mask::{Mask, Width, WIDE};
 use super::prune::{Explorer, Head, PruneResult};
 use super::transfer::{e, mask, BPF_F_RDONLY_PROG, R};
 use super::{
@@ -20,11 +21,11 @@ const MAX_SPARE: usize = 64;
 
 /// A path waiting to be explored: where, its state, its latest checkpoint and the sources of
 /// its values (see [`deps`]).
-struct Path {
+struct Path<const W: usize> {
     pc: usize,
     st: State,
     parent: Option<usize>,
-    deps: Deps,
+    deps: Deps<W>,
 }
 
 impl<'a> Exec<'a> {
@@ -32,11 +33,13 @@ impl<'a> Exec<'a> {
     /// (`transfer/call/global.rs`, the kernel's `do_check_subprogs`); for the flags see
     /// [`super::verify_with`].
     pub(crate) fn run(&mut self, exact_pruning: bool, every_prune_point: bool) -> R<Report> {
+        let width = Width::for_frames(super::call_depth::max_frames(self.ops, self.cfg));
+        let flags = (exact_pruning, every_prune_point);
         let mut init = initial_state();
         if self.unset_frames() {
             init.frames[0].stack = super::domain::state::Stack::unset();
         }
-        let mut states = self.explore(0, init, exact_pruning, every_prune_point)?;
+        let mut states = self.explore(width, 0, init, flags)?;
         // The exception callback is verified as if called (`transfer/call/throw.rs`).
         if let Some(sp) = self.exception_cb_subprog() {
             self.global_called[sp] = true;
@@ -53,7 +56,7 @@ impl<'a> Exec<'a> {
         }
         while let Some((pc, st)) = self.next_global() {
             self.check_exception_cb_entry(pc)?;
-            states += self.explore(pc, st, exact_pruning, every_prune_point)?;
+            states += self.explore(width, pc, st, flags)?;
         }
         self.check_stack_depth()?;
         if let Some((at, target)) =
@@ -71,15 +74,27 @@ impl<'a> Exec<'a> {
         })
     }
 
-    /// Explores every path from `entry` in state `st`; gives the number of states kept.
-    fn explore(
+    /// Explores every path from `entry` in state `st` with masks of sources of `width`
+    /// (`flags`: exact pruning, a checkpoint at every prune point); gives the number of
+    /// states kept.
+    fn explore(&mut self, width: Width, entry: usize, st: State, flags: (bool, bool)) -> R<usize> {
+        match width {
+            Width::W2 => self.explore_in::<2>(entry, st, flags),
+            Width::W3 => self.explore_in::<3>(entry, st, flags),
+            Width::W4 => self.explore_in::<4>(entry, st, flags),
+            Width::Wide => self.explore_in::<WIDE>(entry, st, flags),
+        }
+    }
+
+    /// [`Exec::explore`] with masks of `W` words.
+    fn explore_in<const W: usize>(
         &mut self,
         entry: usize,
         st: State,
-        exact_pruning: bool,
-        every_prune_point: bool,
+        (exact_pruning, every_prune_point): (bool, bool),
     ) -> R<usize> {
-        let mut ex = Explorer::new(self.cfg.prune_point.len(), exact_pruning, every_prune_point);
+        let mut ex =
+            Explorer::<W>::new(self.cfg.prune_point.len(), exact_pruning, every_prune_point);
         ex.tracer = self.tracer.clone();
         let ops = self.ops;
         let (local_calls, outside_loops) = self.prune_tables.get_or_insert_with(|| {
@@ -92,14 +107,14 @@ impl<'a> Exec<'a> {
         });
         ex.set_local_calls(local_calls.clone());
         ex.set_outside_loops(outside_loops.clone());
-        let mut pending: Vec<Path> = vec![Path {
+        let mut pending: Vec<Path<W>> = vec![Path {
             pc: entry,
             st,
             parent: None,
             deps: Deps::entry(),
         }];
         // The sources of finished paths, kept for reuse by the branches (no allocation).
-        let mut spare: Vec<Deps> = Vec::new();
+        let mut spare: Vec<Deps<W>> = Vec::new();
         // The state before the instruction when its effect on the sources needs it, in
         // memory kept from one instruction to the next (no allocation).
         let mut before_st: Option<State> = None;
@@ -195,13 +210,20 @@ impl<'a> Exec<'a> {
                         | Op::CallLocal { .. }
                         | Op::Exit
                 ));
-                let sizes = self.call_read_sizes(&dop, &st);
-                let mut before = deps::before(&dop, &st, &d, &sizes);
+                // Only a helper call reads memory by sizes (no array to fill for the others).
+                let call_sizes;
+                let sizes = if matches!(dop, Op::Call { .. }) {
+                    call_sizes = self.call_read_sizes(&dop, &st);
+                    &call_sizes
+                } else {
+                    &deps::NO_SIZES
+                };
+                let mut before = deps::before(&dop, &st, &d, sizes);
                 before.demand |= self.call_key_demand(&op, &st, &d);
                 if global {
-                    before.demand = deps::Mask::EMPTY;
+                    before.demand = Mask::EMPTY;
                 }
-                let snapshot = if Before::needs_snapshot(&dop, &st) {
+                let snapshot = if Before::<W>::needs_snapshot(&dop, &st) {
                     match &mut before_st {
                         Some(b) => b.clone_from(&st),
                         None => before_st = Some(st.clone()),
@@ -217,8 +239,10 @@ impl<'a> Exec<'a> {
                         None => exact_before = Some(st.clone()),
                     }
                 }
-                let mut step = self.step(pc, &mut st)?;
-                if let (true, Some(b)) = (marks_walk, &exact_before) {
+                // Matched where it is returned, not moved out first (the `?` of a 200-byte
+                // step copied it at every instruction).
+                let mut step = self.step(pc, &mut st);
+                if let (true, Some(b), true) = (marks_walk, &exact_before, step.is_ok()) {
                     let maps = self.input.maps;
                     let exact_load = |base: &RegVal| match base {
                         RegVal::Pkt { .. } | RegVal::Ctx { .. } => true,
@@ -228,24 +252,25 @@ impl<'a> Exec<'a> {
                         _ => false,
                     };
                     super::exact::update(&op, b, &mut st, &exact_load);
-                    if let Step::Branch { other, .. } = &mut step {
+                    if let Ok(Step::Branch { other, .. }) = &mut step {
                         super::exact::update(&op, b, other, &exact_load);
                     }
                 }
                 match step {
-                    Step::Next(n) => {
+                    Err(e) => return Err(e),
+                    Ok(Step::Next(n)) => {
                         deps::after(&dop, &before, snapshot, &st, &mut d);
                         if let Some(m) = before.cond {
                             // The jump went one way only: the operands' values decided it.
-                            ex.defer_marks(parent, deps::Mask::EMPTY, m);
+                            ex.defer_marks(parent, Mask::EMPTY, m);
                         }
                         pc = n;
                     }
-                    Step::Branch {
+                    Ok(Step::Branch {
                         other_pc,
                         mut other,
                         pc: n,
-                    } => {
+                    }) => {
                         // The queued round of a `may_goto` or an iterator's `next`: its
                         // imprecise scalars are widened (`widen_imprecise_scalars`).
                         let iter_next = super::cfg::is_iter_next(&op);
@@ -311,11 +336,11 @@ impl<'a> Exec<'a> {
                         }
                         pc = n;
                     }
-                    Step::Done => {
+                    Ok(Step::Done) => {
                         ex.finish(parent);
                         break;
                     }
-                    Step::Callback { callsite } => {
+                    Ok(Step::Callback { callsite }) => {
                         // The callee's locations end; the caller's are as they were.
                         d.pop_frame();
                         // The kernel's `find_prev_entry` at the callback's return: any

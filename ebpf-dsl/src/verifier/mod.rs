@@ -297,6 +297,7 @@ use crate::isa::insn::{AluOp, Insn};
 use crate::spec::{GlobalData, MapSpec, ProgramType, RelocKind, Relocation};
 
 mod arena;
+mod call_depth;
 pub(crate) mod cfg;
 mod chunks;
 mod context;

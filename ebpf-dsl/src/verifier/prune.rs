@@ -44,7 +44,7 @@ use super::chunks::Chunks;
 use super::deps::{self, Deps, Link, Mask};
 use super::domain::scalar::Scalar;
 use super::domain::state::{covers, covers_calls, covers_frames, same_state, RegVal, Slot, State};
-use super::mask::FRAMES;
+use super::mask::{MAX_FRAMES, WIDE};
 use super::pc_lists::PcLists;
 use super::prune_hint;
 use super::trace::{record, Ev, Tracer};
@@ -73,8 +73,8 @@ pub(crate) enum Head {
     IterNext,
 }
 
-/// One explored state kept for pruning.
-struct Checkpoint {
+/// One explored state kept for pruning (its masks of `W` words: [`super::mask::Width`]).
+struct Checkpoint<const W: usize> {
     /// `None` once evicted (kept only to carry marks to its ancestors).
     state: Option<State>,
     /// Paths (and child checkpoints) below this one still being explored.
@@ -83,15 +83,15 @@ struct Checkpoint {
     /// The instruction it is stored at.
     pc: usize,
     /// Sources of this checkpoint's locations in its parent's terms (see [`deps`]).
-    link: Link,
+    link: Link<W>,
     /// Locations read below this checkpoint.
-    live: Mask,
+    live: Mask<W>,
     /// Locations whose exact value mattered below this checkpoint, or may matter (marked
     /// conservatively: see [`Mark::Precise`]).
-    precise: Mask,
+    precise: Mask<W>,
     /// Locations whose exact value was demanded below this checkpoint by an instruction
     /// itself (a subset of `precise`): what the `may_goto` widening keeps.
-    demanded: Mask,
+    demanded: Mask<W>,
     hits: u32,
     misses: u32,
     /// Paths this checkpoint pruned while its marks could still grow: its later marks are
@@ -99,7 +99,7 @@ struct Checkpoint {
     forwards: Vec<usize>,
     /// Its live pointers ([`deps::pointer_locs`]) for the live marks they were worked out
     /// for (see [`Explorer::exact_locs`]).
-    pointers: (Mask, Mask),
+    pointers: (Mask<W>, Mask<W>),
     /// The nearest checkpoint at a loop head (a `may_goto` or a callback's helper call) among
     /// this one and its ancestors.
     head: Option<usize>,
@@ -120,10 +120,11 @@ fn site(st: &State) -> usize {
     st.frames.last().map_or(0, |f| f.callsite)
 }
 
-/// The path explorer (depth first, like the kernel's `do_check`).
-pub(crate) struct Explorer {
+/// The path explorer (depth first, like the kernel's `do_check`), its masks of `W` words
+/// ([`super::mask::Width`]).
+pub(crate) struct Explorer<const W: usize = WIDE> {
     /// Every checkpoint stored, by id (in small blocks: see [`Chunks`]).
-    checkpoints: Chunks<Checkpoint>,
+    checkpoints: Chunks<Checkpoint<W>>,
     /// The finished checkpoints stored at each instruction (those that can prune).
     explored: PcLists<prune_hint::Kept>,
     /// The unfinished ones, oldest first (those a loop without progress comes back to).
@@ -144,12 +145,12 @@ pub(crate) struct Explorer {
     /// one). Shared as `local_calls`.
     outside_loops: Rc<[bool]>,
     /// Paths pruned by a checkpoint whose marks could still grow (see [`forward`]).
-    forwards: Vec<forward::Forward>,
+    forwards: Vec<forward::Forward<W>>,
     /// Marks still to be applied (see [`Explorer::mark`]).
-    work: Vec<(Option<usize>, Mask, Mark)>,
+    work: Vec<(Option<usize>, Mask<W>, Mark)>,
     /// The marks of the instructions run since the last prune point, not applied yet (see
     /// [`Explorer::defer_marks`]).
-    deferred: Deferred,
+    deferred: Deferred<W>,
     /// What the pruning does, when traced (`super::trace`).
     pub(crate) tracer: Tracer,
 }
@@ -157,13 +158,13 @@ pub(crate) struct Explorer {
 /// Read and demanded marks of one checkpoint, gathered instruction by instruction and applied
 /// at once ([`Explorer::flush_marks`]).
 #[derive(Clone, Copy, Default)]
-struct Deferred {
+struct Deferred<const W: usize> {
     /// The checkpoint the marks are in terms of (the path's latest).
     ck: Option<usize>,
     /// Sources read.
-    read: Mask,
+    read: Mask<W>,
     /// Sources demanded.
-    demanded: Mask,
+    demanded: Mask<W>,
 }
 
 /// How a location is marked by [`Explorer::mark`].
@@ -190,7 +191,7 @@ pub(crate) enum PruneResult {
     Continue(Option<usize>),
 }
 
-impl Explorer {
+impl<const W: usize> Explorer<W> {
     /// An explorer for a program of `insns` instruction slots.
     pub(crate) fn new(insns: usize, exact: bool, every: bool) -> Self {
         Explorer {
@@ -257,7 +258,7 @@ impl Explorer {
     ///
     /// Most calls mark nothing (no checkpoint yet, or no source): those cost only the test.
     #[inline]
-    pub(crate) fn mark(&mut self, ck: Option<usize>, m: Mask, how: Mark) {
+    pub(crate) fn mark(&mut self, ck: Option<usize>, m: Mask<W>, how: Mark) {
         if ck.is_some() && !m.is_empty() {
             self.mark_some(ck, m, how);
         }
@@ -271,7 +272,7 @@ impl Explorer {
     /// with are those of marking instruction by instruction: one walk up the chain per prune
     /// point instead of one per instruction.
     #[inline]
-    pub(crate) fn defer_marks(&mut self, ck: Option<usize>, read: Mask, demanded: Mask) {
+    pub(crate) fn defer_marks(&mut self, ck: Option<usize>, read: Mask<W>, demanded: Mask<W>) {
         if ck.is_none() {
             return;
         }
@@ -303,7 +304,12 @@ impl Explorer {
     /// [`Explorer::mark_chain`] of sources `read` read and `demanded` demanded in one walk up
     /// the chain (the marks of marking one then the other).
     #[inline(never)]
-    fn mark_read_demanded(&mut self, mut ck: Option<usize>, mut read: Mask, mut demanded: Mask) {
+    fn mark_read_demanded(
+        &mut self,
+        mut ck: Option<usize>,
+        mut read: Mask<W>,
+        mut demanded: Mask<W>,
+    ) {
         while let Some(c) = ck {
             let cp = &mut self.checkpoints[c];
             let new_read = read & !cp.live;
@@ -335,7 +341,7 @@ impl Explorer {
 
     /// [`Explorer::mark`] of some sources.
     #[inline(never)]
-    fn mark_some(&mut self, ck: Option<usize>, m: Mask, how: Mark) {
+    fn mark_some(&mut self, ck: Option<usize>, m: Mask<W>, how: Mark) {
         self.mark_chain(ck, m, how);
         if !self.work.is_empty() {
             self.drain();
@@ -345,7 +351,7 @@ impl Explorer {
     /// [`Explorer::mark`] along one chain of ancestors; the new marks of a checkpoint that
     /// pruned paths while incomplete are queued for those paths.
     #[inline]
-    fn mark_chain(&mut self, mut ck: Option<usize>, mut m: Mask, how: Mark) {
+    fn mark_chain(&mut self, mut ck: Option<usize>, mut m: Mask<W>, how: Mark) {
         while let Some(c) = ck {
             if m.is_empty() {
                 return;
@@ -392,7 +398,7 @@ impl Explorer {
         &mut self,
         pc: usize,
         st: &State,
-        d: &mut Deps,
+        d: &mut Deps<W>,
         live_static: u16,
         parent: Option<usize>,
         may_goto: bool,
@@ -411,7 +417,7 @@ impl Explorer {
         &mut self,
         pc: usize,
         st: &State,
-        d: &mut Deps,
+        d: &mut Deps<W>,
         live_static: u16,
         parent: Option<usize>,
         head: Head,
@@ -578,7 +584,7 @@ impl Explorer {
         pc: usize,
         list: &mut Vec<prune_hint::Kept>,
         st: &State,
-        d: &mut Deps,
+        d: &mut Deps<W>,
         live_static: u16,
         parent: Option<usize>,
         counts: impl Fn(usize) -> bool,
@@ -608,11 +614,10 @@ impl Explorer {
                 continue;
             };
             let incomplete = self.incomplete(c);
-            let n = old.frames.len().min(FRAMES);
+            let n = old.frames.len().min(Mask::<W>::FRAMES);
             // The checkpoint's marks, when they are final (compared location by location, the
             // location that failed last time first).
-            let marks: Option<[(u128, u128); FRAMES]> = (!self.exact && !incomplete)
-                .then(|| std::array::from_fn(|f| (ck.live.frame(f), ck.precise.frame(f))));
+            let marks = (!self.exact && !incomplete).then(|| frame_marks(ck, n));
             let hc = marks.as_ref().map(|marks| prune_hint::Ctx {
                 live_static,
                 marks: &marks[..n],
@@ -634,7 +639,7 @@ impl Explorer {
                 None => {
                     // Marks that may still grow: every location counts (the kernel compares a
                     // state whose SCC visit has backedges `RANGE_WITHIN`).
-                    let all = [(!0u128, !0u128); FRAMES];
+                    let all = [(!0u128, !0u128); MAX_FRAMES];
                     covers_frames(old, st, live_static, &all[..n], &self.local_calls)
                 }
             };
@@ -647,7 +652,7 @@ impl Explorer {
             if covered {
                 // The frames without bits of their own were compared exactly: every location
                 // of theirs counts as read and precise.
-                let deep = if old.frames.len() > FRAMES {
+                let deep = if old.frames.len() > Mask::<W>::FRAMES {
                     Mask::OTHER
                 } else {
                     Mask::EMPTY
@@ -685,13 +690,22 @@ impl Explorer {
                     (ck.live, ck.precise)
                 };
                 let live = live & live_mask(live_static, old.frames.len() - 1);
+                // Frame by frame; a frame without bits of its own is compared exactly.
+                let marks = (0..old.frames.len())
+                    .map(|k| {
+                        if k < Mask::<W>::FRAMES {
+                            (live.frame(k), precise.frame(k))
+                        } else {
+                            (!0, !0)
+                        }
+                    })
+                    .collect();
                 let miss = Ev::Miss {
                     pc,
                     id: c,
                     old,
                     new: st,
-                    live,
-                    precise,
+                    marks,
                 };
                 record(&self.tracer, miss);
             }
@@ -710,7 +724,7 @@ impl Explorer {
     /// The locations of checkpoint `c` that a path it prunes gets as precise: its precise
     /// ones and its live pointers (compared exactly), the latter worked out once per value of
     /// its live marks.
-    fn exact_locs(&mut self, c: usize) -> Mask {
+    fn exact_locs(&mut self, c: usize) -> Mask<W> {
         let ck = &mut self.checkpoints[c];
         if ck.pointers.0 != ck.live {
             let old = ck
@@ -751,7 +765,7 @@ impl Explorer {
         let differs = |o: &Scalar, n: &Scalar| o.unlinked() != n.unlinked();
         for (f, (fo, fc)) in old.frames.iter().zip(st.frames.iter_mut()).enumerate() {
             // A frame deeper than the masks name is precise as a whole if any of it is.
-            let precise = if f >= FRAMES && precise.has_other() {
+            let precise = if f >= Mask::<W>::FRAMES && precise.has_other() {
                 u128::MAX
             } else {
                 precise.frame(f)
@@ -788,9 +802,8 @@ impl Explorer {
         let ck = &self.checkpoints[c];
         let old = ck.state.as_ref().expect("a kept checkpoint has its state");
         assert!(!self.incomplete(c), "a headless checkpoint is complete");
-        let marks: [(u128, u128); FRAMES] =
-            std::array::from_fn(|f| (ck.live.frame(f), ck.precise.frame(f)));
-        let n = old.frames.len().min(FRAMES);
+        let n = old.frames.len().min(Mask::<W>::FRAMES);
+        let marks = frame_marks(ck, n);
         assert!(
             !covers_frames(old, st, live_static, &marks[..n], &self.local_calls),
             "the prune hint's copy refused a state the full comparison covers"
@@ -870,11 +883,11 @@ impl Explorer {
         if let Some(hint) = prune_hint::first_guess(self.explored.get(pc, site)) {
             let ck = &self.checkpoints[c];
             let old = ck.state.as_ref().expect("checked above");
-            let marks: [(u128, u128); FRAMES] =
-                std::array::from_fn(|f| (ck.live.frame(f), ck.precise.frame(f)));
+            let n = old.frames.len().min(Mask::<W>::FRAMES);
+            let marks = frame_marks(ck, n);
             let hc = prune_hint::Ctx {
                 live_static: 0x7ff,
-                marks: &marks[..old.frames.len().min(FRAMES)],
+                marks: &marks[..n],
                 local_calls: &self.local_calls,
             };
             kept.set(hint, old, &hc);
@@ -883,8 +896,19 @@ impl Explorer {
     }
 }
 
+/// The live and precise marks of checkpoint `ck`'s first `n` frames, frame by frame (as the
+/// comparison takes them).
+#[inline]
+fn frame_marks<const W: usize>(ck: &Checkpoint<W>, n: usize) -> [(u128, u128); MAX_FRAMES] {
+    let mut marks = [(0, 0); MAX_FRAMES];
+    for (f, m) in marks.iter_mut().enumerate().take(n) {
+        *m = (ck.live.frame(f), ck.precise.frame(f));
+    }
+    marks
+}
+
 /// The locations a statically dead register of the innermost frame (`innermost`) leaves out.
-fn live_mask(live_static: u16, innermost: usize) -> Mask {
+fn live_mask<const W: usize>(live_static: u16, innermost: usize) -> Mask<W> {
     let regs: u128 = (1 << 11) - 1;
     !Mask::of_frame(innermost, regs & !(live_static as u128)) | Mask::OTHER
 }

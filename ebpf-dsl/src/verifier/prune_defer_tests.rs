@@ -9,7 +9,7 @@ use super::{Explorer, Mark, PruneResult};
 /// Two checkpoints, at instructions 1 and 2; between them the path ran `r1 = r2`, so `r1` of
 /// the second has `r2` of the first as its source.
 fn two_checkpoints() -> (Explorer, usize, usize) {
-    let mut ex = Explorer::new(4, false, false);
+    let mut ex: Explorer = Explorer::new(4, false, false);
     let st = initial_state();
     let mut d = Deps::entry();
     for _ in 0..8 {

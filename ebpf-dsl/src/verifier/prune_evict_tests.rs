@@ -16,7 +16,7 @@ fn with_r0(c: u64) -> State {
 
 /// A finished checkpoint at instruction 1 whose `r0` (the constant 0) was demanded.
 fn explorer() -> Explorer {
-    let mut ex = Explorer::new(4, false, false);
+    let mut ex: Explorer = Explorer::new(4, false, false);
     for _ in 0..8 {
         ex.tick(true);
     }
@@ -169,7 +169,7 @@ fn checkpoints_that_keep_pruning_are_kept_without_a_cap() {
     // no instruction since). Every checkpoint prunes about as often as it misses, so none is
     // evicted: all 100 are kept (the kernel's rule for a privileged loader, no cap), and the
     // first still prunes.
-    let mut ex = Explorer::new(4, false, false);
+    let mut ex: Explorer = Explorer::new(4, false, false);
     for k in 0..100u64 {
         for _ in 0..20 {
             ex.tick(true);

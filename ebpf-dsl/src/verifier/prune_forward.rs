@@ -18,23 +18,23 @@
 //! `RANGE_WITHIN`, every scalar by range) and a path they prune is recorded as a backedge too.
 
 use super::super::deps::{self, Deps, Link};
-use super::super::mask::{Mask, FRAMES};
+use super::super::mask::Mask;
 use super::live_mask;
 use super::{Explorer, Mark};
 
 /// A path pruned by a checkpoint whose marks could still grow.
-pub(super) struct Forward {
+pub(super) struct Forward<const W: usize> {
     /// The pruned path's latest checkpoint.
     parent: Option<usize>,
     /// The sources of the pruned path's locations in `parent`'s terms.
-    link: Link,
+    link: Link<W>,
     /// The locations the comparison looked at (the innermost frame's dead registers left out).
-    keep: Mask,
+    keep: Mask<W>,
     /// The locations holding pointers in the covering state: compared exactly once read.
-    ptrs: Mask,
+    ptrs: Mask<W>,
 }
 
-impl Explorer {
+impl<const W: usize> Explorer<W> {
     /// Whether the marks of checkpoint `c` may still grow: a loop head with backedges among
     /// it and its ancestors is still being explored (`incomplete_read_marks`), and `c` is in
     /// that loop. A state of the main frame alone outside every loop is not: no path below
@@ -63,13 +63,13 @@ impl Explorer {
         &mut self,
         c: usize,
         parent: Option<usize>,
-        d: &mut Deps,
+        d: &mut Deps<W>,
         live_static: u16,
     ) {
         let Some(old) = &self.checkpoints[c].state else {
             return;
         };
-        let deep = if old.frames.len() > FRAMES {
+        let deep = if old.frames.len() > Mask::<W>::FRAMES {
             Mask::OTHER
         } else {
             Mask::EMPTY
@@ -102,7 +102,7 @@ impl Explorer {
 
     /// Queues the marks `new` (of kind `how`) just added to checkpoint `c` for the paths it
     /// pruned while incomplete.
-    pub(super) fn queue_forwards(&mut self, c: usize, new: Mask, how: Mark) {
+    pub(super) fn queue_forwards(&mut self, c: usize, new: Mask<W>, how: Mark) {
         for k in 0..self.checkpoints[c].forwards.len() {
             let f = self.checkpoints[c].forwards[k];
             self.send(f, new, how);
@@ -110,7 +110,7 @@ impl Explorer {
     }
 
     /// Queues the marks `m` of the checkpoint behind forward `f` for its path.
-    fn send(&mut self, f: usize, m: Mask, how: Mark) {
+    fn send(&mut self, f: usize, m: Mask<W>, how: Mark) {
         let fw = &self.forwards[f];
         let m = m & fw.keep;
         if m.is_empty() {

@@ -18,7 +18,6 @@ use std::rc::Rc;
 use super::domain::state::{
     reg_loc_covers_alone, slot_is_scalar, slot_loc_covers_alone, RegVal, Slot, State,
 };
-use super::mask::Mask;
 use super::{Report, Trust, VerifierError, VerifyInput};
 
 /// The counts of one instruction (see [`PruneTrace`]).
@@ -108,10 +107,10 @@ pub(crate) enum Ev<'a> {
         id: usize,
         old: &'a State,
         new: &'a State,
-        /// The checkpoint's marks (and the innermost frame's statically dead registers
-        /// removed from `live`), frame by frame.
-        live: Mask,
-        precise: Mask,
+        /// The checkpoint's marks, live and precise, frame by frame (the innermost frame's
+        /// statically dead registers removed from live; a frame without marks of its own
+        /// compared exactly: all ones).
+        marks: Vec<(u128, u128)>,
     },
     Evicted {
         pc: usize,
@@ -163,11 +162,10 @@ fn record_in(t: &Rc<RefCell<PruneTrace>>, ev: Ev) {
             id,
             old,
             new,
-            live,
-            precise,
+            marks,
         } => {
             t.at(pc).misses += 1;
-            t.event(|| format!("{pc}: miss #{id}: {}", difference(old, new, live, precise)));
+            t.event(|| format!("{pc}: miss #{id}: {}", difference(old, new, &marks)));
         }
         Ev::Evicted { pc, id } => {
             t.at(pc).evicted += 1;
@@ -250,17 +248,13 @@ pub(crate) fn locs(m: u128) -> String {
 
 /// The first location where `old` (with its marks) fails to cover `new`, compared alone,
 /// frame by frame (a frame without marks of its own compared exactly).
-fn difference(old: &State, new: &State, live: Mask, precise: Mask) -> String {
+fn difference(old: &State, new: &State, marks: &[(u128, u128)]) -> String {
     if old.frames.len() != new.frames.len() {
         return format!("{} frames vs {}", old.frames.len(), new.frames.len());
     }
     let several = old.frames.len() > 1;
     for (k, (fo, fnew)) in old.frames.iter().zip(&new.frames).enumerate() {
-        let (live, precise) = if k < super::mask::FRAMES {
-            (live.frame(k), precise.frame(k))
-        } else {
-            (!0, !0)
-        };
+        let (live, precise) = marks.get(k).copied().unwrap_or((!0, !0));
         let at = if several {
             format!("[frame {k}] ")
         } else {

@@ -32,13 +32,13 @@ impl<'a> Exec<'a> {
                 pc,
                 Rule::MemoryAccess,
                 format!(
-                    "this {what} is reached with r{r} = {} on one path and r{r} = {before} on another: the kernel keeps one pointer type per memory instruction and refuses to mix the context, sockets or BTF pointers with another (`same insn cannot be used with different pointers`)",
-                    self.describe(base)
+                    "this {what} is reached with r{r} = {} on one path and r{r} = {} on another: the kernel keeps one pointer type per memory instruction and refuses to mix the context, sockets or BTF pointers with another (`same insn cannot be used with different pointers`)",
+                    self.describe(base),
+                    self.describe(before)
                 ),
             ));
         }
-        let d = self.describe(base);
-        self.ptr_types.entry(pc).or_default().push((key, d));
+        self.ptr_types.entry(pc).or_default().push((key, *base));
         Ok(())
     }
 }
