@@ -149,7 +149,7 @@ fn konst_op(op: AluOp, is64: bool, a: &Scalar, b: &Scalar) -> Option<Scalar> {
 /// The 32-bit bounds of `a << k` (`__scalar32_min_max_lsh`): shifted when the 32-bit maximum
 /// is at most `2^(31 - k)`, else none.
 fn lsh32_bounds(a: &Scalar, k: u32) -> Option<(u32, u32)> {
-    let a = a.sync().unwrap_or(*a);
+    let a = a.held().unwrap_or(*a);
     (k < 32 && a.u32max as u64 <= 1u64 << (31 - k)).then(|| (a.u32min << k, a.u32max << k))
 }
 
@@ -157,7 +157,7 @@ fn lsh32_bounds(a: &Scalar, k: u32) -> Option<(u32, u32)> {
 /// and largest of the four products of the operands' signed 32-bit bounds when none of them
 /// overflows 32 bits, else none.
 pub(crate) fn mul32_signed(a: &Scalar, b: &Scalar) -> Option<(i32, i32)> {
-    let (a, b) = (a.sync()?, b.sync()?);
+    let (a, b) = (a.held()?, b.held()?);
     let p = [
         a.s32min.checked_mul(b.s32min)?,
         a.s32min.checked_mul(b.s32max)?,
@@ -172,7 +172,7 @@ pub(crate) fn mul32_signed(a: &Scalar, b: &Scalar) -> Option<(i32, i32)> {
 /// none. The kernel computes them, and [`mul32_signed`], for a 64-bit multiplication too: the
 /// low half of a product is the product of the low halves.
 pub(crate) fn mul32_unsigned(a: &Scalar, b: &Scalar) -> Option<(u32, u32)> {
-    let (a, b) = (a.sync()?, b.sync()?);
+    let (a, b) = (a.held()?, b.held()?);
     Some((
         a.u32min.checked_mul(b.u32min)?,
         a.u32max.checked_mul(b.u32max)?,
@@ -197,7 +197,7 @@ pub(crate) fn mul_known_bits(is64: bool, a: &Scalar, b: &Scalar) -> Tnum {
 /// known bits (the older kernels' `__mark_reg64_unbounded` / `__mark_reg32_unbounded`, the
 /// tnum of the product kept).
 pub(crate) fn mul_before_products(is64: bool, a: &Scalar, b: &Scalar, r: Scalar) -> Scalar {
-    let (a, b) = (a.sync().unwrap_or(*a), b.sync().unwrap_or(*b));
+    let (a, b) = (a.held().unwrap_or(*a), b.held().unwrap_or(*b));
     let kept = if is64 {
         a.smin >= 0 && b.smin >= 0 && a.umax <= u32::MAX as u64 && b.umax <= u32::MAX as u64
     } else {

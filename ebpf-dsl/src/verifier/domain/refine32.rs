@@ -29,14 +29,16 @@ fn with_subreg(t: Tnum, s: Tnum) -> Tnum {
 /// maximum `max - 1` and then the minimum `min + 1`, and synchronises the bounds. Where that
 /// leaves no value (`[0, 1]` becomes `[1, 0]`), `reg_bounds_sanity_check` (6.12-6.17) forgets
 /// the register's bounds (`__mark_reg_unbounded`, which keeps its known bits and does not
-/// synchronise them again: `jmp_same_reg_violation_keeps_bits`, a known false reject here, as
-/// this verifier's values hold no unsynchronised state and it takes an unknown value) and the
-/// branch is walked on, with the linked copies given the same unbounded value; 6.18 (`tnum_single`) first synchronises step by
-/// step ([`Scalar::kernel_sync_contradiction`]), which often leaves a constant, and forgets
-/// the bounds only where its check then fails. The value of `x` on the branch (`taken` or the
-/// fall-through) of `op`: [`Scalar::UNKNOWN`] where the bounds are forgotten, else the refined value (`x`
-/// itself for the operators that do not narrow a value compared with itself: `==`, `>=`,
-/// ...). Links are the caller's. `tnum_single`: the target is 6.18 or later
+/// synchronise them again) and the branch is walked on, with the linked copies given the same
+/// unbounded value; 6.18 (`tnum_single`) first synchronises step by step
+/// ([`Scalar::kernel_sync_or_unbounded`]), which often leaves a constant, and forgets the
+/// bounds only where its check then fails: the value is then [`Scalar::unbounded_bits`], the
+/// kernel's state itself (`jmp_same_reg_violation_keeps_bits`: `r6 & 16` is decided by those
+/// bits; `jmp_same_reg_violation_made_up`: an unknown value there would be a false accept).
+/// Before 6.18 the value is [`Scalar::UNKNOWN`] where the bounds are forgotten (the known
+/// bits 6.12's synchronisation leaves are not worked out). The value of `x` on the branch
+/// (`taken` or the fall-through) of `op`: the refined value (`x` itself for the operators
+/// that do not narrow a value compared with itself: `==`, `>=`, ...). Links are the caller's. `tnum_single`: the target is 6.18 or later
 /// ([`KernelVersion::TNUM_SINGLE`](crate::verifier::KernelVersion::TNUM_SINGLE)).
 pub(crate) fn same_register_refined(
     op: JmpOp,
@@ -53,7 +55,7 @@ pub(crate) fn same_register_refined(
         _ => return *x,
     };
     // The bounds the kernel holds (its 32-bit ones derived from the 64-bit state).
-    let x = &x.sync().unwrap_or(*x);
+    let x = &x.held().unwrap_or(*x);
     let r = match (is64, signed) {
         (true, false) => Scalar {
             umax: x.umax.min(x.umax.wrapping_sub(1)),
@@ -84,7 +86,7 @@ pub(crate) fn same_register_refined(
     let crossed = r.umin > r.umax || r.smin > r.smax || r.u32min > r.u32max || r.s32min > r.s32max;
     let synced = if crossed { None } else { r.sync() };
     synced.unwrap_or_else(|| match tnum_single {
-        true => r.kernel_sync_contradiction().unwrap_or(Scalar::UNKNOWN),
+        true => r.kernel_sync_or_unbounded(),
         false => Scalar::UNKNOWN,
     })
 }
@@ -195,8 +197,8 @@ fn narrow32(op: JmpOp, taken: bool, a: &Scalar, b: &Scalar) -> (Scalar, Scalar) 
 /// Kernel 6.18 on a branch of `x op y` (assumed `taken`; 64-bit when `is64`, else on the low
 /// halves) whose refinement leaves an operand no value: the kernel walks the branch anyway,
 /// with the state its step-by-step synchronisation gives that operand
-/// ([`Scalar::kernel_sync_contradiction`], often a constant), unknown where its sanity check
-/// fails. `(rx, ry)`, this verifier's refined values, are returned for an operand that has
+/// ([`Scalar::kernel_sync_or_unbounded`], often a constant), its bounds unbounded and its
+/// known bits kept where its sanity check fails. `(rx, ry)`, this verifier's refined values, are returned for an operand that has
 /// values left.
 pub(crate) fn contradicted(
     op: JmpOp,
@@ -216,7 +218,7 @@ pub(crate) fn contradicted(
     };
     let pick = |n: Scalar, r: Scalar| match n.sync() {
         Some(_) => r,
-        None => n.kernel_sync_contradiction().unwrap_or(Scalar::UNKNOWN),
+        None => n.kernel_sync_or_unbounded(),
     };
     (pick(nx, rx), pick(ny, ry))
 }
@@ -342,7 +344,7 @@ pub(crate) fn subreg_branch_taken(op: JmpOp, x: &Scalar, y: &Scalar) -> Option<b
 /// `s32_max_value`, as derived from the 64-bit state) in the unsigned and signed fields, and
 /// the low half of the known bits. For deciding branches only (not a consistent 64-bit value).
 pub(crate) fn view32(x: &Scalar) -> Scalar {
-    let k = x.sync().unwrap_or(Scalar::UNKNOWN);
+    let k = x.held().unwrap_or(Scalar::UNKNOWN);
     Scalar {
         umin: k.u32min as u64,
         umax: k.u32max as u64,
