@@ -406,6 +406,9 @@ pub(crate) fn alu32(op: AluOp, a: &Scalar, b: &Scalar) -> Scalar {
 /// [`alu32`] without its table.
 fn alu32_full(op: AluOp, a: &Scalar, b: &Scalar) -> Scalar {
     let (a, b) = (a.trunc32(), b.trunc32());
+    if matches!(op, AluOp::Add | AluOp::Sub) {
+        return add_sub32(op, &a, &b);
+    }
     let r = alu32_wide(op, &a, &b);
     let (u, s) = match op {
         AluOp::Add => a.add32_bounds(&b),
@@ -434,6 +437,44 @@ fn alu32_full(op: AluOp, a: &Scalar, b: &Scalar) -> Scalar {
         }
         _ => r,
     }
+}
+
+/// A 32-bit `a + b` or `a - b` as the kernel computes it (`scalar32_min_max_add` / `_sub` on
+/// the operands' 32-bit bounds, `tnum_add` / `tnum_sub` cut to the low half, then
+/// `zext_32_to_64`: the 64-bit ranges are the 32-bit unsigned one and the signed one when it
+/// is not negative, and `reg_bounds_sync`). Not from the 64-bit sum of the zero-extended
+/// operands: that can be tighter than the kernel's bounds (`w2 -= 0x1fffffff` on w2 in
+/// 32..=0xe0000001 with known bits 0xe0000001 is at most 0xc0000002 in 64 bits, the kernel
+/// only knows 0xe0000003 from the known bits: `alu32_sub_not_from_64_bits`). The ranges of a
+/// sum whose every value wraps are the caller's ([`add_sub_wrapped`]).
+fn add_sub32(op: AluOp, a: &Scalar, b: &Scalar) -> Scalar {
+    let ((u, s), t) = if op == AluOp::Add {
+        (a.add32_bounds(b), a.t.add(b.t))
+    } else {
+        (a.sub32_bounds(b), a.t.sub(b.t))
+    };
+    let (u32min, u32max) = u.unwrap_or((0, u32::MAX));
+    let (s32min, s32max) = s.unwrap_or((i32::MIN, i32::MAX));
+    let (smin, smax) = if s32min >= 0 {
+        (s32min as i64, s32max as i64)
+    } else {
+        (0, u32::MAX as i64)
+    };
+    Scalar {
+        umin: u32min as u64,
+        umax: u32max as u64,
+        smin,
+        smax,
+        u32min,
+        u32max,
+        s32min,
+        s32max,
+        t: t.cast32(),
+        link: 0,
+        delta: 0,
+    }
+    .sync()
+    .unwrap_or(Scalar::of_size(4))
 }
 
 fn alu32_wide(op: AluOp, a: &Scalar, b: &Scalar) -> Scalar {

@@ -85,6 +85,9 @@ pub(crate) fn same_register_refined(
     // sanity check always forgets them.
     let crossed = r.umin > r.umax || r.smin > r.smax || r.u32min > r.u32max || r.s32min > r.s32max;
     let synced = if crossed { None } else { r.sync() };
+    // 6.18: a range that holds one value of the known bits is that value (as on the branches
+    // of a comparison of two registers; `if w6 < w6` on r6 in {4, 8, 12} walks on with 8).
+    let synced = synced.map(|v| if tnum_single { v.single_value() } else { v });
     synced.unwrap_or_else(|| match tnum_single {
         true => r.kernel_sync_or_unbounded(),
         false => Scalar::UNKNOWN,
@@ -443,6 +446,43 @@ mod tests {
         // Signed: `r s> r` on [-5, 5] gives [-4, 4].
         let s = same_register_refined(Jsgt, true, true, &Scalar::srange(-5, 5), false);
         assert_eq!((s.smin, s.smax), (-4, 4));
+    }
+
+    #[test]
+    fn a_register_compared_with_itself_on_6_18() {
+        use JmpOp::*;
+        // `w6 > w6` on [0, 1]: the low half's bounds cross, the check fails and the register
+        // keeps its known bits with unbounded ranges (jmp_same_reg_violation_keeps_bits).
+        let b = Scalar::urange(0, 1);
+        let v = same_register_refined(Jgt, true, false, &b, true);
+        assert!(v.is_unbounded_bits());
+        assert_eq!(v, Scalar::unbounded_bits(b.t));
+        // Read as an operand, it is not synchronised: `w6 > w6` again narrows its unbounded
+        // 32-bit range to 1..=u32::MAX - 1, which the known bits then make 1.
+        assert_eq!(v.held(), Some(v));
+        assert_eq!(view32(&v).u32max, u32::MAX);
+        assert_eq!(
+            same_register_refined(Jgt, true, false, &v, true).as_const(),
+            Some(1)
+        );
+        // `w6 < w6` on {4, 8, 12}: 5..=11 holds 8 only (jmp_same_reg_single_value).
+        let m = Scalar {
+            t: Tnum {
+                value: 0,
+                mask: 0xc,
+            },
+            ..Scalar::urange(4, 12)
+        };
+        let m = m.sync().unwrap_or(m);
+        assert_eq!(
+            same_register_refined(Jlt, true, false, &m, true).as_const(),
+            Some(8)
+        );
+        // Before 6.18 the same range is left as the synchronisation leaves it.
+        assert_eq!(
+            same_register_refined(Jlt, true, false, &m, false).as_const(),
+            None
+        );
     }
 
     #[test]

@@ -313,6 +313,28 @@ mod tests {
     use super::*;
 
     #[test]
+    fn the_kernels_unbounded_state_keeps_its_known_bits() {
+        let t = Tnum { value: 0, mask: 1 };
+        let u = Scalar::unbounded_bits(t);
+        assert!(u.is_unbounded_bits());
+        // Not a synchronised value: `sync` would narrow it, `held` (what an operation reads)
+        // does not.
+        assert_eq!(u.sync().map(|s| s.umax), Some(1));
+        assert_eq!(u.held(), Some(u));
+        // Neither an unknown value nor a synchronised one is such a state.
+        assert!(!Scalar::UNKNOWN.is_unbounded_bits());
+        assert!(!Scalar::urange(0, 1).is_unbounded_bits());
+        assert!(!Scalar::WORD.is_unbounded_bits());
+        // A contradiction whose step-by-step synchronisation fails the sanity check ends so.
+        let crossed = Scalar {
+            u32min: 1,
+            u32max: 0,
+            ..Scalar::urange(0, 1)
+        };
+        assert!(crossed.kernel_sync_or_unbounded().is_unbounded_bits());
+    }
+
+    #[test]
     fn signed_32_bit_bounds_give_a_64_bit_range_for_a_zero_extended_value() {
         // A zero-extended 32-bit value with 0 <= s32 <= 8: the 64-bit value is 0..=8.
         let mut s = Scalar {
