@@ -1,7 +1,6 @@
 # kernel: accept
 # target: 6.18
-# ours: reject
-# why ours rejects: r6 is compared with r8, a product (`*=`, whose bounds this verifier does not claim are exactly the kernel's): the kernel refines r6 from r8's bounds (its own), which may not be ours, so the second walk drops r6's exactness mark at the comparison and the wrapping difference after it (0..=0xffffffff, minimum 0 for the kernel too) stays tainted
+# kernel log: (accepted) r6 is compared with r8, a product: this verifier's product is the kernel's (claimed exact since session 18, the state oracle over the offset fuzzer's programs), so the second walk keeps r6's exactness mark through the comparison and the wrapping difference after it (0..=0xffffffff, minimum 0 for the kernel too) is judged as the kernel judges it (alu_big_offset_inexact_compare_div.s: the same with a quotient, not claimed)
 r6 = *(u32 *)(r1 + 16)
 r7 = *(u32 *)(r1 + 12)
 *(u32 *)(r10 - 4) = 0

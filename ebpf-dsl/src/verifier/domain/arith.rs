@@ -159,7 +159,7 @@ fn konst_values(op: AluOp, is64: bool, x: u64, y: u64) -> Option<Scalar> {
 /// The 32-bit bounds of `a << k` (`__scalar32_min_max_lsh`): shifted when the 32-bit maximum
 /// is at most `2^(31 - k)`, else none.
 fn lsh32_bounds(a: &Scalar, k: u32) -> Option<(u32, u32)> {
-    let a = a.sync().unwrap_or(*a);
+    let a = a.held().unwrap_or(*a);
     (k < 32 && a.u32max as u64 <= 1u64 << (31 - k)).then(|| (a.u32min << k, a.u32max << k))
 }
 
@@ -167,7 +167,7 @@ fn lsh32_bounds(a: &Scalar, k: u32) -> Option<(u32, u32)> {
 /// and largest of the four products of the operands' signed 32-bit bounds when none of them
 /// overflows 32 bits, else none.
 pub(crate) fn mul32_signed(a: &Scalar, b: &Scalar) -> Option<(i32, i32)> {
-    let (a, b) = (a.sync()?, b.sync()?);
+    let (a, b) = (a.held()?, b.held()?);
     let p = [
         a.s32min.checked_mul(b.s32min)?,
         a.s32min.checked_mul(b.s32max)?,
@@ -182,7 +182,7 @@ pub(crate) fn mul32_signed(a: &Scalar, b: &Scalar) -> Option<(i32, i32)> {
 /// none. The kernel computes them, and [`mul32_signed`], for a 64-bit multiplication too: the
 /// low half of a product is the product of the low halves.
 pub(crate) fn mul32_unsigned(a: &Scalar, b: &Scalar) -> Option<(u32, u32)> {
-    let (a, b) = (a.sync()?, b.sync()?);
+    let (a, b) = (a.held()?, b.held()?);
     Some((
         a.u32min.checked_mul(b.u32min)?,
         a.u32max.checked_mul(b.u32max)?,
@@ -207,7 +207,7 @@ pub(crate) fn mul_known_bits(is64: bool, a: &Scalar, b: &Scalar) -> Tnum {
 /// known bits (the older kernels' `__mark_reg64_unbounded` / `__mark_reg32_unbounded`, the
 /// tnum of the product kept).
 pub(crate) fn mul_before_products(is64: bool, a: &Scalar, b: &Scalar, r: Scalar) -> Scalar {
-    let (a, b) = (a.sync().unwrap_or(*a), b.sync().unwrap_or(*b));
+    let (a, b) = (a.held().unwrap_or(*a), b.held().unwrap_or(*b));
     let kept = if is64 {
         a.smin >= 0 && b.smin >= 0 && a.umax <= u32::MAX as u64 && b.umax <= u32::MAX as u64
     } else {
@@ -428,6 +428,9 @@ pub(crate) fn alu32(op: AluOp, a: &Scalar, b: &Scalar) -> Scalar {
 /// [`alu32`] without its table.
 fn alu32_full(op: AluOp, a: &Scalar, b: &Scalar) -> Scalar {
     let (a, b) = (a.trunc32(), b.trunc32());
+    if matches!(op, AluOp::Add | AluOp::Sub) {
+        return add_sub32(op, &a, &b);
+    }
     let r = alu32_wide(op, &a, &b);
     let (u, s) = match op {
         AluOp::Add => a.add32_bounds(&b),
@@ -456,6 +459,44 @@ fn alu32_full(op: AluOp, a: &Scalar, b: &Scalar) -> Scalar {
         }
         _ => r,
     }
+}
+
+/// A 32-bit `a + b` or `a - b` as the kernel computes it (`scalar32_min_max_add` / `_sub` on
+/// the operands' 32-bit bounds, `tnum_add` / `tnum_sub` cut to the low half, then
+/// `zext_32_to_64`: the 64-bit ranges are the 32-bit unsigned one and the signed one when it
+/// is not negative, and `reg_bounds_sync`). Not from the 64-bit sum of the zero-extended
+/// operands: that can be tighter than the kernel's bounds (`w2 -= 0x1fffffff` on w2 in
+/// 32..=0xe0000001 with known bits 0xe0000001 is at most 0xc0000002 in 64 bits, the kernel
+/// only knows 0xe0000003 from the known bits: `alu32_sub_not_from_64_bits`). The ranges of a
+/// sum whose every value wraps are the caller's ([`add_sub_wrapped`]).
+fn add_sub32(op: AluOp, a: &Scalar, b: &Scalar) -> Scalar {
+    let ((u, s), t) = if op == AluOp::Add {
+        (a.add32_bounds(b), a.t.add(b.t))
+    } else {
+        (a.sub32_bounds(b), a.t.sub(b.t))
+    };
+    let (u32min, u32max) = u.unwrap_or((0, u32::MAX));
+    let (s32min, s32max) = s.unwrap_or((i32::MIN, i32::MAX));
+    let (smin, smax) = if s32min >= 0 {
+        (s32min as i64, s32max as i64)
+    } else {
+        (0, u32::MAX as i64)
+    };
+    Scalar {
+        umin: u32min as u64,
+        umax: u32max as u64,
+        smin,
+        smax,
+        u32min,
+        u32max,
+        s32min,
+        s32max,
+        t: t.cast32(),
+        link: 0,
+        delta: 0,
+    }
+    .sync()
+    .unwrap_or(Scalar::of_size(4))
 }
 
 fn alu32_wide(op: AluOp, a: &Scalar, b: &Scalar) -> Scalar {

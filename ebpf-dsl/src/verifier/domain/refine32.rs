@@ -29,14 +29,16 @@ fn with_subreg(t: Tnum, s: Tnum) -> Tnum {
 /// maximum `max - 1` and then the minimum `min + 1`, and synchronises the bounds. Where that
 /// leaves no value (`[0, 1]` becomes `[1, 0]`), `reg_bounds_sanity_check` (6.12-6.17) forgets
 /// the register's bounds (`__mark_reg_unbounded`, which keeps its known bits and does not
-/// synchronise them again: `jmp_same_reg_violation_keeps_bits`, a known false reject here, as
-/// this verifier's values hold no unsynchronised state and it takes an unknown value) and the
-/// branch is walked on, with the linked copies given the same unbounded value; 6.18 (`tnum_single`) first synchronises step by
-/// step ([`Scalar::kernel_sync_contradiction`]), which often leaves a constant, and forgets
-/// the bounds only where its check then fails. The value of `x` on the branch (`taken` or the
-/// fall-through) of `op`: [`Scalar::UNKNOWN`] where the bounds are forgotten, else the refined value (`x`
-/// itself for the operators that do not narrow a value compared with itself: `==`, `>=`,
-/// ...). Links are the caller's. `tnum_single`: the target is 6.18 or later
+/// synchronise them again) and the branch is walked on, with the linked copies given the same
+/// unbounded value; 6.18 (`tnum_single`) first synchronises step by step
+/// ([`Scalar::kernel_sync_or_unbounded`]), which often leaves a constant, and forgets the
+/// bounds only where its check then fails: the value is then [`Scalar::unbounded_bits`], the
+/// kernel's state itself (`jmp_same_reg_violation_keeps_bits`: `r6 & 16` is decided by those
+/// bits; `jmp_same_reg_violation_made_up`: an unknown value there would be a false accept).
+/// Before 6.18 the value is [`Scalar::UNKNOWN`] where the bounds are forgotten (the known
+/// bits 6.12's synchronisation leaves are not worked out). The value of `x` on the branch
+/// (`taken` or the fall-through) of `op`: the refined value (`x` itself for the operators
+/// that do not narrow a value compared with itself: `==`, `>=`, ...). Links are the caller's. `tnum_single`: the target is 6.18 or later
 /// ([`KernelVersion::TNUM_SINGLE`](crate::verifier::KernelVersion::TNUM_SINGLE)).
 pub(crate) fn same_register_refined(
     op: JmpOp,
@@ -53,7 +55,7 @@ pub(crate) fn same_register_refined(
         _ => return *x,
     };
     // The bounds the kernel holds (its 32-bit ones derived from the 64-bit state).
-    let x = &x.sync().unwrap_or(*x);
+    let x = &x.held().unwrap_or(*x);
     let r = match (is64, signed) {
         (true, false) => Scalar {
             umax: x.umax.min(x.umax.wrapping_sub(1)),
@@ -83,8 +85,11 @@ pub(crate) fn same_register_refined(
     // sanity check always forgets them.
     let crossed = r.umin > r.umax || r.smin > r.smax || r.u32min > r.u32max || r.s32min > r.s32max;
     let synced = if crossed { None } else { r.sync() };
+    // 6.18: a range that holds one value of the known bits is that value (as on the branches
+    // of a comparison of two registers; `if w6 < w6` on r6 in {4, 8, 12} walks on with 8).
+    let synced = synced.map(|v| if tnum_single { v.single_value() } else { v });
     synced.unwrap_or_else(|| match tnum_single {
-        true => r.kernel_sync_contradiction().unwrap_or(Scalar::UNKNOWN),
+        true => r.kernel_sync_or_unbounded(),
         false => Scalar::UNKNOWN,
     })
 }
@@ -195,8 +200,8 @@ fn narrow32(op: JmpOp, taken: bool, a: &Scalar, b: &Scalar) -> (Scalar, Scalar) 
 /// Kernel 6.18 on a branch of `x op y` (assumed `taken`; 64-bit when `is64`, else on the low
 /// halves) whose refinement leaves an operand no value: the kernel walks the branch anyway,
 /// with the state its step-by-step synchronisation gives that operand
-/// ([`Scalar::kernel_sync_contradiction`], often a constant), unknown where its sanity check
-/// fails. `(rx, ry)`, this verifier's refined values, are returned for an operand that has
+/// ([`Scalar::kernel_sync_or_unbounded`], often a constant), its bounds unbounded and its
+/// known bits kept where its sanity check fails. `(rx, ry)`, this verifier's refined values, are returned for an operand that has
 /// values left.
 pub(crate) fn contradicted(
     op: JmpOp,
@@ -216,7 +221,7 @@ pub(crate) fn contradicted(
     };
     let pick = |n: Scalar, r: Scalar| match n.sync() {
         Some(_) => r,
-        None => n.kernel_sync_contradiction().unwrap_or(Scalar::UNKNOWN),
+        None => n.kernel_sync_or_unbounded(),
     };
     (pick(nx, rx), pick(ny, ry))
 }
@@ -342,7 +347,7 @@ pub(crate) fn subreg_branch_taken(op: JmpOp, x: &Scalar, y: &Scalar) -> Option<b
 /// `s32_max_value`, as derived from the 64-bit state) in the unsigned and signed fields, and
 /// the low half of the known bits. For deciding branches only (not a consistent 64-bit value).
 pub(crate) fn view32(x: &Scalar) -> Scalar {
-    let k = x.sync().unwrap_or(Scalar::UNKNOWN);
+    let k = x.held().unwrap_or(Scalar::UNKNOWN);
     Scalar {
         umin: k.u32min as u64,
         umax: k.u32max as u64,
@@ -441,6 +446,43 @@ mod tests {
         // Signed: `r s> r` on [-5, 5] gives [-4, 4].
         let s = same_register_refined(Jsgt, true, true, &Scalar::srange(-5, 5), false);
         assert_eq!((s.smin, s.smax), (-4, 4));
+    }
+
+    #[test]
+    fn a_register_compared_with_itself_on_6_18() {
+        use JmpOp::*;
+        // `w6 > w6` on [0, 1]: the low half's bounds cross, the check fails and the register
+        // keeps its known bits with unbounded ranges (jmp_same_reg_violation_keeps_bits).
+        let b = Scalar::urange(0, 1);
+        let v = same_register_refined(Jgt, true, false, &b, true);
+        assert!(v.is_unbounded_bits());
+        assert_eq!(v, Scalar::unbounded_bits(b.t));
+        // Read as an operand, it is not synchronised: `w6 > w6` again narrows its unbounded
+        // 32-bit range to 1..=u32::MAX - 1, which the known bits then make 1.
+        assert_eq!(v.held(), Some(v));
+        assert_eq!(view32(&v).u32max, u32::MAX);
+        assert_eq!(
+            same_register_refined(Jgt, true, false, &v, true).as_const(),
+            Some(1)
+        );
+        // `w6 < w6` on {4, 8, 12}: 5..=11 holds 8 only (jmp_same_reg_single_value).
+        let m = Scalar {
+            t: Tnum {
+                value: 0,
+                mask: 0xc,
+            },
+            ..Scalar::urange(4, 12)
+        };
+        let m = m.sync().unwrap_or(m);
+        assert_eq!(
+            same_register_refined(Jlt, true, false, &m, true).as_const(),
+            Some(8)
+        );
+        // Before 6.18 the same range is left as the synchronisation leaves it.
+        assert_eq!(
+            same_register_refined(Jlt, true, false, &m, false).as_const(),
+            None
+        );
     }
 
     #[test]

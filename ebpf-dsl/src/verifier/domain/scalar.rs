@@ -461,7 +461,7 @@ impl Scalar {
     /// kernel's `zext_32_to_64`): the 64-bit range is the unsigned 32-bit one, the 32-bit
     /// bounds are kept.
     pub fn trunc32(&self) -> Scalar {
-        let Some(s) = self.sync() else {
+        let Some(s) = self.held() else {
             return Scalar::of_size(4);
         };
         if s.umax <= u32::MAX as u64 {
@@ -491,7 +491,7 @@ impl Scalar {
             4 => return self.unlinked().trunc32(),
             _ => {}
         }
-        let Some(s) = self.sync() else {
+        let Some(s) = self.held() else {
             return Scalar::of_size(n);
         };
         let mask = (1u64 << (8 * n)) - 1;

@@ -195,7 +195,8 @@ impl<'a> Exec<'a> {
         // it as two operands that are one state and copies the result to its linked copies,
         // links kept (breaking them would let a later comparison of two copies refine each
         // apart, more precisely than the kernel's copying does). Where that refinement leaves
-        // no value it forgets the bounds instead (`same_register_refined`).
+        // no value it forgets the bounds instead, 6.18 keeping the known bits
+        // (`same_register_refined`, `Scalar::unbounded_bits`).
         if matches!(src, Src::Reg(r) if r == dst) && op != JmpOp::Jset {
             for (s, t) in [(&mut taken, true), (&mut *st, false)] {
                 // Either way the kernel then copies the register's value to its linked copies

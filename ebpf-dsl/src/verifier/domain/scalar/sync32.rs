@@ -230,11 +230,53 @@ impl Scalar {
     /// bits a comparison left without a common value (a branch no value takes, which the
     /// kernel still walks), then its `reg_bounds_sanity_check`: the state the kernel goes on
     /// with (often a constant: the known bits narrowed to the range's block, then the
-    /// single-value rule), or `None` where the check fails (6.18.44 then logs "verifier bug:
-    /// REG INVARIANTS VIOLATION" and goes on with the register's bounds unbounded and its
-    /// known bits kept, `__mark_reg_unbounded`; the caller takes an unknown value, which
-    /// holds that state: the `jmp32_contradiction_violation` rule case).
-    pub(crate) fn kernel_sync_contradiction(mut self) -> Option<Scalar> {
+    /// single-value rule), or, where the check fails, the register's bounds unbounded and
+    /// the known bits the synchronisation left kept ([`Scalar::unbounded_bits`]: 6.18.44 logs
+    /// "verifier bug: REG INVARIANTS VIOLATION" and goes on after `__mark_reg_unbounded`; the
+    /// `jmp32_contradiction_violation` and `jmp_same_reg_violation_*` rule cases).
+    pub(crate) fn kernel_sync_or_unbounded(self) -> Scalar {
+        self.kernel_sync_checked()
+            .unwrap_or_else(Scalar::unbounded_bits)
+    }
+
+    /// The kernel's `__mark_reg_unbounded` on a register whose known bits are `t`: every
+    /// range unbounded, the known bits kept and not synchronised with them (so `r & 16` is
+    /// decided by the bits, `r > 1` is not by the ranges). Such a value is not a fixed point
+    /// of [`Scalar::sync`]: the operations that read it work on its fields as the kernel
+    /// does (`is_unbounded_bits`).
+    pub(crate) fn unbounded_bits(t: Tnum) -> Scalar {
+        Scalar {
+            t,
+            ..Scalar::UNKNOWN
+        }
+    }
+
+    /// Whether this value is one [`Scalar::unbounded_bits`] makes with some known bits: all
+    /// 64-bit ranges unbounded and bits known (a synchronised value with known bits always has
+    /// a narrower unsigned range).
+    pub(crate) fn is_unbounded_bits(&self) -> bool {
+        self.umin == 0
+            && self.umax == u64::MAX
+            && self.smin == i64::MIN
+            && self.smax == i64::MAX
+            && self.t != Tnum::UNKNOWN
+    }
+
+    /// The fields the kernel reads of this value as an operand: the value itself when it is
+    /// one [`Scalar::unbounded_bits`] makes (the kernel does not synchronise it before an
+    /// operation reads it), else [`Scalar::sync`] (`None`: no value). Operations that look at
+    /// their operands' synchronised bounds read them through this.
+    pub(crate) fn held(self) -> Option<Scalar> {
+        if self.is_unbounded_bits() {
+            Some(self)
+        } else {
+            self.sync()
+        }
+    }
+
+    /// [`Scalar::kernel_sync_or_unbounded`]: `Err` with the known bits left where the
+    /// sanity check fails.
+    fn kernel_sync_checked(mut self) -> Result<Scalar, Tnum> {
         self.update_bounds_single();
         for _ in 0..3 {
             self.deduce32();
@@ -258,13 +300,39 @@ impl Scalar {
                     && self.u32max == v as u32
                     && self.s32min == v as u32 as i32
                     && self.s32max == v as u32 as i32));
-        sane.then_some(self)
+        if sane {
+            Ok(self)
+        } else {
+            Err(self.t)
+        }
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_kernels_unbounded_state_keeps_its_known_bits() {
+        let t = Tnum { value: 0, mask: 1 };
+        let u = Scalar::unbounded_bits(t);
+        assert!(u.is_unbounded_bits());
+        // Not a synchronised value: `sync` would narrow it, `held` (what an operation reads)
+        // does not.
+        assert_eq!(u.sync().map(|s| s.umax), Some(1));
+        assert_eq!(u.held(), Some(u));
+        // Neither an unknown value nor a synchronised one is such a state.
+        assert!(!Scalar::UNKNOWN.is_unbounded_bits());
+        assert!(!Scalar::urange(0, 1).is_unbounded_bits());
+        assert!(!Scalar::WORD.is_unbounded_bits());
+        // A contradiction whose step-by-step synchronisation fails the sanity check ends so.
+        let crossed = Scalar {
+            u32min: 1,
+            u32max: 0,
+            ..Scalar::urange(0, 1)
+        };
+        assert!(crossed.kernel_sync_or_unbounded().is_unbounded_bits());
+    }
 
     #[test]
     fn signed_32_bit_bounds_give_a_64_bit_range_for_a_zero_extended_value() {
