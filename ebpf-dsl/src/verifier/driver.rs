@@ -25,6 +25,8 @@ struct Path {
     st: State,
     parent: Option<usize>,
     deps: Deps,
+    /// Entries of its instruction history since its last checkpoint (`super::history`).
+    hist: u32,
 }
 
 impl<'a> Exec<'a> {
@@ -93,6 +95,7 @@ impl<'a> Exec<'a> {
             st,
             parent: None,
             deps: Deps::entry(),
+            hist: 0,
         }];
         // The sources of finished paths, kept for reuse by the branches (no allocation).
         let mut spare: Vec<Deps> = Vec::new();
@@ -108,11 +111,14 @@ impl<'a> Exec<'a> {
                 .tracer
                 .as_ref()
                 .is_some_and(|t| t.borrow().states.is_some());
+        // The kernel's checkpoint forced by a long instruction history (`super::history`).
+        let long_history = self.input.kernel >= KernelVersion::LONG_HISTORY_CHECKPOINT;
         while let Some(Path {
             mut pc,
             mut st,
             mut parent,
             deps: mut d,
+            mut hist,
         }) = pending.pop()
         {
             loop {
@@ -152,7 +158,8 @@ impl<'a> Exec<'a> {
                     // A walk dumping its states (`super::dump`) compares dead registers too:
                     // its states must cover the kernel's, whose liveness is not ours.
                     let live = if marks_walk { !0 } else { self.cfg.live_in[pc] };
-                    match ex.visit_head(pc, &st, &mut d, live, parent, head) {
+                    let long = long_history && hist > super::history::LONG;
+                    match ex.visit_head(pc, &st, &mut d, live, parent, head, long) {
                         PruneResult::Pruned => {
                             self.pruned += 1;
                             ex.finish(parent);
@@ -163,10 +170,18 @@ impl<'a> Exec<'a> {
                                 "infinite loop detected: instruction {pc} is reached again with exactly the same state, so the loop makes no progress"
                             )))
                         }
-                        PruneResult::Continue(p) => parent = p,
+                        PruneResult::Continue(p) => {
+                            if p != parent {
+                                // A new checkpoint: the history starts again.
+                                hist = 0;
+                            }
+                            parent = p;
+                        }
                     }
                 }
                 let op = self.ops[pc];
+                // This instruction's entry of the path's history, if it records one.
+                let mut entry = self.cfg.jmp_point[pc] || super::history::records(&op, &st);
                 // A call of a global function is, for the sources of values, a call of a
                 // kfunc (it reads its arguments and the stack they point to, clobbers
                 // `r1`-`r5`); none of its arguments' values is demanded.
@@ -213,7 +228,10 @@ impl<'a> Exec<'a> {
                         None => exact_before = Some(st.clone()),
                     }
                 }
+                self.hist_entry.set(false);
                 let mut step = self.step(pc, &mut st)?;
+                entry |= self.hist_entry.take();
+                hist = hist.saturating_add(entry as u32);
                 if let (true, Some(b)) = (marks_walk, &exact_before) {
                     let maps = self.input.maps;
                     let exact_load = |base: &RegVal| match base {
@@ -270,6 +288,7 @@ impl<'a> Exec<'a> {
                                 st: other,
                                 parent: None,
                                 deps: Deps::entry(),
+                                hist: 0,
                             });
                             if pending.len() > MAX_PENDING {
                                 return Err(e(pc, Rule::Complexity, format!("more than {MAX_PENDING} branches pending at once (the kernel's limit)")));
@@ -301,6 +320,7 @@ impl<'a> Exec<'a> {
                             st: other,
                             parent,
                             deps: od,
+                            hist,
                         });
                         if pending.len() > MAX_PENDING {
                             return Err(e(pc, Rule::Complexity, format!("more than {MAX_PENDING} branches pending at once (the kernel's limit)")));

@@ -309,6 +309,7 @@ mod driver;
 pub mod dump;
 pub mod exact;
 pub mod helpers;
+mod history;
 mod lock_layout;
 mod mask;
 pub(crate) mod ops;

@@ -27,7 +27,9 @@
 //!
 //! New checkpoints are added as the kernel adds them: not before the path has run at least 2
 //! jumps and 8 instructions since the last one was added (pruning is still tried at every
-//! prune point). Inside a loop (an unfinished checkpoint at the instruction), within 20 jumps
+//! prune point), or, from 6.12, as soon as the path's own instruction history since its last
+//! checkpoint is longer than 40 entries ([`super::history`]: jump targets, spills and fills,
+//! linked comparisons), loops included. Inside a loop (an unfinished checkpoint at the instruction), within 20 jumps
 //! and 100 instructions of the last checkpoint, none is added and the visit counts as a miss
 //! only for the checkpoints newer than the loop's own unfinished one (the kernel's
 //! `skip_inf_loop_check`): a loop stores a round's state only every 20 jumps or 100
@@ -398,7 +400,7 @@ impl Explorer {
         may_goto: bool,
     ) -> PruneResult {
         let head = if may_goto { Head::MayGoto } else { Head::None };
-        self.visit_head(pc, st, d, live_static, parent, head)
+        self.visit_head(pc, st, d, live_static, parent, head, false)
     }
 
     /// [`Explorer::visit`] at a loop head of kind `head`. At an iterator's `next` call
@@ -406,7 +408,11 @@ impl Explorer {
     /// the state in every location prunes it when the iterator `r1` points to is active (the
     /// kernel's `is_iter_next_insn` rule: the iterator's contract ends that loop), and no
     /// infinite-loop check is made there (the kernel's `skip_inf_loop_check`: the depth of
-    /// the iterator tells the rounds apart elsewhere in the loop).
+    /// the iterator tells the rounds apart elsewhere in the loop). With `long_history` (the
+    /// path's instruction history since its last checkpoint is long: [`super::history`]) a
+    /// checkpoint is stored unless one prunes the path, inside a loop too, and the visit
+    /// counts as a miss of every checkpoint compared (the kernel's `force_new_state`).
+    #[allow(clippy::too_many_arguments)]
     pub(crate) fn visit_head(
         &mut self,
         pc: usize,
@@ -415,6 +421,7 @@ impl Explorer {
         live_static: u16,
         parent: Option<usize>,
         head: Head,
+        long_history: bool,
     ) -> PruneResult {
         self.flush_marks();
         let site = site(st);
@@ -499,8 +506,9 @@ impl Explorer {
         // counts as a miss of the checkpoints compared (the kernel's `miss_cnt`), so that the
         // visits between two checkpoints of a loop do not evict the states that would prune
         // its later rounds.
-        let mut add =
-            forced || (self.jumps - self.last_jumps >= 2 && self.insns - self.last_insns >= 8);
+        let mut add = forced
+            || long_history
+            || (self.jumps - self.last_jumps >= 2 && self.insns - self.last_insns >= 8);
         // In a loop (an unfinished checkpoint at `pc`: an ancestor of the path), fewer than 20
         // jumps and 100 instructions after the last checkpoint: neither it nor the checkpoints
         // older than it count this visit as a miss (the kernel, comparing newest first, stops
@@ -515,7 +523,7 @@ impl Explorer {
                 .find(|&c| self.checkpoints[c].state.is_some());
         }
         let fresh = self.jumps - self.last_jumps < 20 && self.insns - self.last_insns < 100;
-        let quiet_below = newest_unfinished.filter(|_| fresh);
+        let quiet_below = newest_unfinished.filter(|_| fresh && !long_history);
         // Whether this visit counts as a miss of checkpoint `c`.
         let counts = |c: usize| add && quiet_below.is_none_or(|u| c > u);
         // The list of the instruction and call site is taken out while it is read (one lookup,
