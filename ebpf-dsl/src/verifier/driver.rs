@@ -90,6 +90,9 @@ impl<'a> Exec<'a> {
         });
         ex.set_local_calls(local_calls.clone());
         ex.set_outside_loops(outside_loops.clone());
+        if self.input.kernel >= KernelVersion::STATIC_REG_LIVENESS {
+            ex.set_static_regs(self.cfg.live_in.as_slice().into());
+        }
         let mut pending: Vec<Path> = vec![Path {
             pc: entry,
             st,

@@ -145,6 +145,10 @@ pub(crate) struct Explorer {
     /// The instructions outside every loop ([`super::cfg::outside_loops`]; missing: inside
     /// one). Shared as `local_calls`.
     outside_loops: Rc<[bool]>,
+    /// From 6.18 (`KernelVersion::STATIC_REG_LIVENESS`): the registers live before each
+    /// instruction (`cfg.live_in`), which alone say which registers a finished checkpoint
+    /// compares (see [`Explorer::frame_marks`]); `None` before.
+    static_regs: Option<Rc<[u16]>>,
     /// Paths pruned by a checkpoint whose marks could still grow (see [`forward`]).
     forwards: Vec<forward::Forward>,
     /// Marks still to be applied (see [`Explorer::mark`]).
@@ -207,6 +211,7 @@ impl Explorer {
             every,
             local_calls: Rc::from([]),
             outside_loops: Rc::from([]),
+            static_regs: None,
             forwards: Vec::new(),
             work: Vec::new(),
             deferred: Deferred::default(),
@@ -223,6 +228,39 @@ impl Explorer {
     /// [`super::cfg::outside_loops`]); without it, every instruction counts as inside one.
     pub(crate) fn set_outside_loops(&mut self, outside_loops: Rc<[bool]>) {
         self.outside_loops = outside_loops;
+    }
+
+    /// Compares the registers of finished checkpoints as 6.18 does: those live before the
+    /// instruction (`live_in`, per instruction), read below the checkpoint or not (see
+    /// [`Explorer::frame_marks`]).
+    pub(crate) fn set_static_regs(&mut self, live_in: Rc<[u16]>) {
+        self.static_regs = Some(live_in);
+    }
+
+    /// The live and precise locations of checkpoint `c`, frame by frame, with which a finished
+    /// checkpoint is compared (`live_static`: the registers of its innermost frame live at
+    /// its instruction). Before 6.18 its marks: the kernel's read marks (`REG_LIVE_READ`,
+    /// `propagate_liveness`) said which registers count, and `live_static` (6.15's
+    /// `live_regs_before`) narrows them in the comparison. 6.18 has no read marks of
+    /// registers: every register live before the instruction counts (before the call a
+    /// frame waits on, for an outer frame), whatever the paths below read; a number that is
+    /// not precise still compares as any number.
+    fn frame_marks(&self, c: usize, live_static: u16) -> [(u128, u128); FRAMES] {
+        let ck = &self.checkpoints[c];
+        let mut m: [(u128, u128); FRAMES] =
+            std::array::from_fn(|f| (ck.live.frame(f), ck.precise.frame(f)));
+        if let (Some(t), Some(old)) = (&self.static_regs, &ck.state) {
+            let last = old.frames.len() - 1;
+            for (f, mf) in m.iter_mut().enumerate().take(old.frames.len()) {
+                let regs = if f == last {
+                    live_static
+                } else {
+                    t.get(old.frames[f + 1].callsite).copied().unwrap_or(0x7ff)
+                };
+                mf.0 |= u128::from(regs & 0x7ff);
+            }
+        }
+        m
     }
 
     /// The finished checkpoints kept at `pc` (those that can prune), all call sites.
@@ -619,8 +657,8 @@ impl Explorer {
             let n = old.frames.len().min(FRAMES);
             // The checkpoint's marks, when they are final (compared location by location, the
             // location that failed last time first).
-            let marks: Option<[(u128, u128); FRAMES]> = (!self.exact && !incomplete)
-                .then(|| std::array::from_fn(|f| (ck.live.frame(f), ck.precise.frame(f))));
+            let marks: Option<[(u128, u128); FRAMES]> =
+                (!self.exact && !incomplete).then(|| self.frame_marks(c, live_static));
             let hc = marks.as_ref().map(|marks| prune_hint::Ctx {
                 live_static,
                 marks: &marks[..n],
@@ -796,8 +834,7 @@ impl Explorer {
         let ck = &self.checkpoints[c];
         let old = ck.state.as_ref().expect("a kept checkpoint has its state");
         assert!(!self.incomplete(c), "a headless checkpoint is complete");
-        let marks: [(u128, u128); FRAMES] =
-            std::array::from_fn(|f| (ck.live.frame(f), ck.precise.frame(f)));
+        let marks = self.frame_marks(c, live_static);
         let n = old.frames.len().min(FRAMES);
         assert!(
             !covers_frames(old, st, live_static, &marks[..n], &self.local_calls),
@@ -876,10 +913,14 @@ impl Explorer {
         let headless = self.checkpoints[c].head.is_none();
         let mut kept = prune_hint::Kept::new(c, headless);
         if let Some(hint) = prune_hint::first_guess(self.explored.get(pc, site)) {
+            let live_static = self
+                .static_regs
+                .as_ref()
+                .and_then(|t| t.get(pc).copied())
+                .unwrap_or(0x7ff);
+            let marks = self.frame_marks(c, live_static);
             let ck = &self.checkpoints[c];
             let old = ck.state.as_ref().expect("checked above");
-            let marks: [(u128, u128); FRAMES] =
-                std::array::from_fn(|f| (ck.live.frame(f), ck.precise.frame(f)));
             let hc = prune_hint::Ctx {
                 live_static: 0x7ff,
                 marks: &marks[..old.frames.len().min(FRAMES)],

@@ -62,3 +62,46 @@ exit";
     assert_eq!(e[0].rule, Rule::StackAccess, "{e:?}");
     run(&src.replace("r7 = 0\ncall", "r7 = 3\ncall")).expect("r7 is never 0");
 }
+
+/// 6.18 compares every register live before a checkpoint's instruction (no read marks of
+/// registers): `r7` (a stack pointer, -8 on one way, -16 on the other) is read only past a
+/// comparison decided never to jump, so no path below the join reads it, yet the second way
+/// is not pruned there (28 processed, 2 states, as 6.18.44); 6.12 prunes it (21, 1).
+#[test]
+fn registers_live_before_the_join_count_from_6_18() {
+    let src = "
+call bpf_get_prandom_u32
+r6 = r0
+r1 = 0
+*(u64 *)(r10 - 8) = r1
+*(u64 *)(r10 - 16) = r1
+r7 = r10
+r7 += -8
+r2 = 0
+r3 = 0
+if r6 > 10 goto a
+r7 = r10
+r7 += -16
+a:
+r8 = 5
+if r8 == 6 goto use
+r0 = 0
+r1 = 0
+r2 = 0
+r3 = 0
+r4 = 0
+exit
+use:
+r0 = *(u64 *)(r7 + 0)
+exit";
+    let a = assemble_unchecked(src).expect("valid text");
+    let counts = |kernel| {
+        let mut input = VerifyInput::new(&a.insns, ProgramType::Xdp);
+        input.kernel = kernel;
+        let r = verify_with(&input, &Trust::none(), false, false).expect("accepted");
+        (r.insns_processed, r.states, r.pruned)
+    };
+    use crate::verifier::target::KernelVersion;
+    assert_eq!(counts(KernelVersion::new(6, 18)), (28, 2, 0));
+    assert_eq!(counts(KernelVersion::new(6, 12)), (21, 1, 1));
+}

@@ -245,6 +245,11 @@ impl KernelVersion {
     /// 6.13, in 6.12.118; not in 6.1.192): only the instructions processed change (the
     /// verdict at the limit of 1,000,000), see `verifier/history.rs`.
     pub const LONG_HISTORY_CHECKPOINT: KernelVersion = KernelVersion::since(6, 12);
+    /// A finished checkpoint compares every register live before its instruction (the static
+    /// `live_regs_before`), read below it or not: 6.18 dropped the registers' read marks
+    /// (`REG_LIVE_READ`; its log prints no `_r` / `_w`). Only the instructions processed
+    /// change (the verdict at the limit of 1,000,000); see `verifier/prune.rs`.
+    pub const STATIC_REG_LIVENESS: KernelVersion = KernelVersion::since(6, 18);
     /// `bpf_rbtree_remove` (and 6.16's `bpf_rbtree_left` / `_right`) take a node the program
     /// owns as well as a non-owning one ("can only take non-owning or refcounted bpf_rb_node
     /// pointer"): the run time checks that the node is in the tree.
