@@ -93,6 +93,16 @@ impl<'a> Exec<'a> {
         if self.input.kernel >= KernelVersion::STATIC_REG_LIVENESS {
             ex.set_static_regs(self.cfg.live_in.as_slice().into());
         }
+        let dumping = self.exact_decide
+            || self
+                .tracer
+                .as_ref()
+                .is_some_and(|t| t.borrow().states.is_some());
+        if self.input.kernel >= KernelVersion::STATIC_STACK_LIVENESS && !exact_pruning && !dumping {
+            if let Some(s) = super::stack_live::StackLive::new(self.ops) {
+                ex.set_stack_live(s);
+            }
+        }
         let mut pending: Vec<Path> = vec![Path {
             pc: entry,
             st,
@@ -210,6 +220,10 @@ impl<'a> Exec<'a> {
                         | Op::Exit
                 ));
                 let sizes = self.call_read_sizes(&dop, &st);
+                if ex.stack_live_on() {
+                    let (read, write) = super::stack_live::access(&dop, &st, &sizes);
+                    ex.record_stack(pc, read, write);
+                }
                 let mut before = deps::before(&dop, &st, &d, &sizes);
                 before.demand |= self.call_key_demand(&op, &st, &d);
                 if global {

@@ -328,6 +328,7 @@ mod prune_hint;
 mod prune_place_tests;
 #[cfg(test)]
 mod prune_tests;
+mod stack_live;
 pub mod target;
 pub mod trace;
 mod transfer;

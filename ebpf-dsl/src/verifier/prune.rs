@@ -102,6 +102,9 @@ struct Checkpoint {
     /// Its live pointers ([`deps::pointer_locs`]) for the live marks they were worked out
     /// for (see [`Explorer::exact_locs`]).
     pointers: (Mask, Mask),
+    /// From 6.18 (a program [`super::stack_live`] models): the main frame's stack slots it
+    /// compares, taken when it is finished.
+    stack_live: Option<u64>,
     /// The nearest checkpoint at a loop head (a `may_goto` or a callback's helper call) among
     /// this one and its ancestors.
     head: Option<usize>,
@@ -149,6 +152,9 @@ pub(crate) struct Explorer {
     /// instruction (`cfg.live_in`), which alone say which registers a finished checkpoint
     /// compares (see [`Explorer::frame_marks`]); `None` before.
     static_regs: Option<Rc<[u16]>>,
+    /// From 6.18: the stack slots live before each instruction, gathered as the paths are
+    /// explored ([`super::stack_live`]); `None` before, or for a program it does not model.
+    stack_live: Option<super::stack_live::StackLive>,
     /// Paths pruned by a checkpoint whose marks could still grow (see [`forward`]).
     forwards: Vec<forward::Forward>,
     /// Marks still to be applied (see [`Explorer::mark`]).
@@ -212,6 +218,7 @@ impl Explorer {
             local_calls: Rc::from([]),
             outside_loops: Rc::from([]),
             static_regs: None,
+            stack_live: None,
             forwards: Vec::new(),
             work: Vec::new(),
             deferred: Deferred::default(),
@@ -237,6 +244,39 @@ impl Explorer {
         self.static_regs = Some(live_in);
     }
 
+    /// Takes the stack slots finished checkpoint `c` (at `pc`) compares, at its first
+    /// comparison (the kernel's `clean_live_states`, once per state, at the first visit of its
+    /// instruction after it is finished); a state of one frame only.
+    fn freeze_stack_live(&mut self, c: usize, pc: usize) {
+        let ck = &self.checkpoints[c];
+        if ck.stack_live.is_some() || !ck.state.as_ref().is_some_and(|st| st.frames.len() == 1) {
+            return;
+        }
+        if let Some(s) = &mut self.stack_live {
+            self.checkpoints[c].stack_live = Some(s.live_before(pc));
+        }
+    }
+
+    /// Compares the stack slots of finished checkpoints as 6.18 does (see
+    /// [`super::stack_live`]).
+    pub(crate) fn set_stack_live(&mut self, s: super::stack_live::StackLive) {
+        self.stack_live = Some(s);
+    }
+
+    /// A visit of `pc` read the main frame's slots `read` and wrote `write` whole (see
+    /// [`super::stack_live`]).
+    #[inline]
+    pub(crate) fn record_stack(&mut self, pc: usize, read: u64, write: u64) {
+        if let Some(s) = &mut self.stack_live {
+            s.record(pc, read, write);
+        }
+    }
+
+    /// Whether [`Explorer::record_stack`] is wanted.
+    pub(crate) fn stack_live_on(&self) -> bool {
+        self.stack_live.is_some()
+    }
+
     /// The live and precise locations of checkpoint `c`, frame by frame, with which a finished
     /// checkpoint is compared (`live_static`: the registers of its innermost frame live at
     /// its instruction). Before 6.18 its marks: the kernel's read marks (`REG_LIVE_READ`,
@@ -259,6 +299,9 @@ impl Explorer {
                 };
                 mf.0 |= u128::from(regs & 0x7ff);
             }
+        }
+        if let Some(slots) = ck.stack_live {
+            m[0].0 = (m[0].0 & 0x7ff) | u128::from(slots) << 11;
         }
         m
     }
@@ -609,6 +652,7 @@ impl Explorer {
             forwards: Vec::new(),
             pointers: (Mask::EMPTY, Mask::EMPTY),
             head: loop_head,
+            stack_live: None,
             site,
             outside_loops: st.frames.len() == 1 && self.outside_loops.get(pc) == Some(&true),
         });
@@ -634,6 +678,9 @@ impl Explorer {
         while i < list.len() {
             let kept = &list[i];
             let (c, mut hint) = (kept.id, kept.hint);
+            if self.stack_live.is_some() {
+                self.freeze_stack_live(c, pc);
+            }
             // The hint's copy refuses without reading the checkpoint (the same miss as
             // below, where `refused` would refuse; a copy that does not refuse spares that
             // test).
@@ -912,7 +959,14 @@ impl Explorer {
         }
         let headless = self.checkpoints[c].head.is_none();
         let mut kept = prune_hint::Kept::new(c, headless);
-        if let Some(hint) = prune_hint::first_guess(self.explored.get(pc, site)) {
+        // (With 6.18's stack liveness the marks are taken at the first comparison: no hint
+        // before.)
+        let guess = if self.stack_live.is_some() {
+            None
+        } else {
+            prune_hint::first_guess(self.explored.get(pc, site))
+        };
+        if let Some(hint) = guess {
             let live_static = self
                 .static_regs
                 .as_ref()

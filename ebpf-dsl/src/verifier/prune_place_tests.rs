@@ -105,3 +105,45 @@ exit";
     assert_eq!(counts(KernelVersion::new(6, 18)), (28, 2, 0));
     assert_eq!(counts(KernelVersion::new(6, 12)), (21, 1, 1));
 }
+
+/// A slot holding a number whose value never mattered is compared as the kernel's
+/// `stacksafe` does, byte by byte: a 2-byte spill of `r7` on one way, a 1-byte one on the
+/// other, then a read of the slot: the join does not prune (30 processed, 0 pruned, as
+/// 6.18.44), where any two numbers compared equal (22, 1); two 2-byte spills do prune (22,
+/// 1, as the kernel).
+#[test]
+fn narrow_spills_of_other_sizes_differ() {
+    let src = "
+call bpf_get_prandom_u32
+r6 = r0
+r1 = 0
+r2 = 0
+r3 = 0
+r4 = 0
+r5 = 0
+r7 = 0
+if r6 > 10 goto a
+*(u16 *)(r10 - 8) = r7
+goto b
+a:
+*(u8 *)(r10 - 8) = r7
+b:
+r8 = 5
+r1 = 0
+r2 = 0
+r3 = 0
+r4 = 0
+r5 = 0
+r0 = *(u8 *)(r10 - 8)
+r0 = 0
+exit";
+    let counts = |src: &str| {
+        let r = run(src).expect("accepted");
+        (r.insns_processed, r.pruned)
+    };
+    assert_eq!(counts(src), (30, 0));
+    assert_eq!(
+        counts(&src.replace("*(u8 *)(r10 - 8) = r7", "*(u16 *)(r10 - 8) = r7")),
+        (22, 1)
+    );
+}

@@ -250,6 +250,11 @@ impl KernelVersion {
     /// (`REG_LIVE_READ`; its log prints no `_r` / `_w`). Only the instructions processed
     /// change (the verdict at the limit of 1,000,000); see `verifier/prune.rs`.
     pub const STATIC_REG_LIVENESS: KernelVersion = KernelVersion::since(6, 18);
+    /// A finished checkpoint compares the stack slots some path of the control-flow graph from
+    /// its instruction may read before writing them whole (`kernel/bpf/liveness.c`), not
+    /// those the paths below it read: only the instructions processed change; see
+    /// `verifier/stack_live.rs`.
+    pub const STATIC_STACK_LIVENESS: KernelVersion = KernelVersion::since(6, 18);
     /// `bpf_rbtree_remove` (and 6.16's `bpf_rbtree_left` / `_right`) take a node the program
     /// owns as well as a non-owning one ("can only take non-owning or refcounted bpf_rb_node
     /// pointer"): the run time checks that the node is in the tree.
