@@ -18,6 +18,22 @@ use super::{
 /// Sources of finished paths kept for reuse (see [`Exec::run`]).
 const MAX_SPARE: usize = 64;
 
+/// The comparison of slots holding imprecise numbers for one walk
+/// ([`super::domain::state::set_byte_kinds`]), the previous one restored when it ends.
+struct ByteKinds(bool);
+
+impl ByteKinds {
+    fn set(on: bool) -> ByteKinds {
+        ByteKinds(super::domain::state::set_byte_kinds(on))
+    }
+}
+
+impl Drop for ByteKinds {
+    fn drop(&mut self) {
+        super::domain::state::set_byte_kinds(self.0);
+    }
+}
+
 /// A path waiting to be explored: where, its state, its latest checkpoint and the sources of
 /// its values (see [`deps`]).
 struct Path {
@@ -103,6 +119,9 @@ impl<'a> Exec<'a> {
                 ex.set_stack_live(s);
             }
         }
+        // Slots holding imprecise numbers compared byte by byte where the slots compared are
+        // the kernel's (see `set_byte_kinds`), for this walk.
+        let _byte_kinds = ByteKinds::set(ex.stack_live_on());
         let mut pending: Vec<Path> = vec![Path {
             pc: entry,
             st,

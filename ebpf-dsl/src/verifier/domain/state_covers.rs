@@ -443,9 +443,28 @@ fn slot_loc_covers(so: &Slot, sn: &Slot, shared: bool, precise: bool, ids: &mut 
         return true;
     }
     if !precise && slot_is_scalar(so) {
+        if !BYTE_KINDS.with(|b| b.get()) {
+            return slot_is_scalar(sn);
+        }
         return imprecise_slot_covers(so, sn);
     }
     slot_covers(so, sn, ids)
+}
+
+thread_local! {
+    /// Whether a slot holding an imprecise number is compared byte by byte as the kernel's
+    /// `stacksafe` does ([`imprecise_slot_covers`]) or as any number: the former only where
+    /// the slots compared are the kernel's (6.18's stack liveness, `verifier::stack_live`);
+    /// with our read marks, which take more slots than the kernel's (a helper's memory up to
+    /// the frame's top), it would compare slots the kernel does not. Set by the explorer for
+    /// the walk it runs ([`set_byte_kinds`]).
+    static BYTE_KINDS: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Sets how the walk on this thread compares slots holding imprecise numbers (see
+/// [`BYTE_KINDS`]); returns the previous setting.
+pub(crate) fn set_byte_kinds(on: bool) -> bool {
+    BYTE_KINDS.with(|b| b.replace(on))
 }
 
 /// What the kernel's `stacksafe` sees in byte `i` (0: the lowest address) of a slot: a byte
