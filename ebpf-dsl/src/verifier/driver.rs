@@ -18,22 +18,6 @@ use super::{
 /// Sources of finished paths kept for reuse (see [`Exec::run`]).
 const MAX_SPARE: usize = 64;
 
-/// The comparison of slots holding imprecise numbers for one walk
-/// ([`super::domain::state::set_byte_kinds`]), the previous one restored when it ends.
-struct ByteKinds(bool);
-
-impl ByteKinds {
-    fn set(on: bool) -> ByteKinds {
-        ByteKinds(super::domain::state::set_byte_kinds(on))
-    }
-}
-
-impl Drop for ByteKinds {
-    fn drop(&mut self) {
-        super::domain::state::set_byte_kinds(self.0);
-    }
-}
-
 /// A path waiting to be explored: where, its state, its latest checkpoint and the sources of
 /// its values (see [`deps`]).
 struct Path {
@@ -106,22 +90,18 @@ impl<'a> Exec<'a> {
         });
         ex.set_local_calls(local_calls.clone());
         ex.set_outside_loops(outside_loops.clone());
-        if self.input.kernel >= KernelVersion::STATIC_REG_LIVENESS {
-            ex.set_static_regs(self.cfg.live_in.as_slice().into());
-        }
         let dumping = self.exact_decide
             || self
                 .tracer
                 .as_ref()
                 .is_some_and(|t| t.borrow().states.is_some());
-        if self.input.kernel >= KernelVersion::STATIC_STACK_LIVENESS && !exact_pruning && !dumping {
-            if let Some(s) = super::stack_live::StackLive::new(self.ops) {
-                ex.set_stack_live(s);
-            }
-        }
-        // Slots holding imprecise numbers compared byte by byte where the slots compared are
-        // the kernel's (see `set_byte_kinds`), for this walk.
-        let _byte_kinds = ByteKinds::set(ex.stack_live_on());
+        let _liveness = super::stack_live::setup(
+            &mut ex,
+            self.input.kernel,
+            &self.cfg.live_in,
+            self.ops,
+            !exact_pruning && !dumping,
+        );
         let mut pending: Vec<Path> = vec![Path {
             pc: entry,
             st,

@@ -249,7 +249,7 @@ impl Explorer {
     /// instruction after it is finished); a state of one frame only.
     fn freeze_stack_live(&mut self, c: usize, pc: usize) {
         let ck = &self.checkpoints[c];
-        if ck.stack_live.is_some() || !ck.state.as_ref().is_some_and(|st| st.frames.len() == 1) {
+        if ck.stack_live.is_some() || ck.state.as_ref().is_none_or(|st| st.frames.len() != 1) {
             return;
         }
         if let Some(s) = &mut self.stack_live {
