@@ -20,6 +20,9 @@ pub struct Cfg {
     pub prune_point: Vec<bool>,
     /// Registers live on entry to each instruction (bit n = rn).
     pub live_in: Vec<u16>,
+    /// The kernel's jump points (`mark_jmp_point`): each time a path runs one it records an
+    /// entry in its instruction history (see [`jmp_points`]).
+    pub jmp_point: Vec<bool>,
 }
 
 fn succs(op: &Op, i: usize) -> ([usize; 2], usize) {
@@ -119,6 +122,44 @@ pub(crate) fn call_args(helper: i32, kfunc: bool) -> u16 {
         Some(p) if !kfunc => ARGS & ((1u16 << (p.args.len().min(5) + 1)) - 2),
         _ => ARGS,
     }
+}
+
+/// The kernel's jump points (`mark_jmp_point` in `check_cfg`): the target of every
+/// conditional jump (a `may_goto`'s too) and of every `goto`, the first instruction of a
+/// function a local call or a function reference (`ld_imm64` of `BPF_PSEUDO_FUNC`) names, the
+/// instruction after every call and after such a reference, and a helper call that calls back.
+/// A path records one entry of its instruction history at each it runs (`do_check`'s
+/// `push_jmp_history`), which counts towards the kernel's forced checkpoint (see
+/// `super::prune`).
+pub(crate) fn jmp_points(ops: &[Op]) -> Vec<bool> {
+    let len = ops.len();
+    let mut jp = vec![false; len];
+    let mut set = |t: usize| {
+        if let Some(x) = jp.get_mut(t) {
+            *x = true;
+        }
+    };
+    for (i, op) in ops.iter().enumerate() {
+        match *op {
+            Op::Ja { target } | Op::MayGoto { target } | Op::Cond { target, .. } => set(target),
+            Op::CallLocal { target } => {
+                set(target);
+                set(i + 1);
+            }
+            Op::Call { .. } => {
+                if calls_back(op) {
+                    set(i);
+                }
+                set(i + 1);
+            }
+            _ => {}
+        }
+        if let Some(t) = func_target(op, i) {
+            set(t);
+            set(i + 2);
+        }
+    }
+    jp
 }
 
 /// The function whose address `op` (at `i`) loads: `ld_imm64` with `src = BPF_PSEUDO_FUNC`,
@@ -540,6 +581,7 @@ pub fn check_with_roots(ops: &[Op], roots: &[usize]) -> Result<Cfg, Vec<Verifier
         subprog_of,
         prune_point,
         live_in,
+        jmp_point: jmp_points(ops),
     })
 }
 

@@ -119,6 +119,10 @@ pub(crate) struct Exec<'a> {
     /// The second walk of the 2^29 class (`super::exact`): exactness marks are kept, and an
     /// offset marked exact is judged by its own minimum instead of tainting the path.
     pub(crate) exact_decide: bool,
+    /// The instruction just run recorded an entry in the path's instruction history by its
+    /// own work (a comparison the kernel cannot decide that links copies of an operand:
+    /// `collect_linked_regs`); set by the transfer, read and cleared by `driver.rs`.
+    pub(crate) hist_entry: std::cell::Cell<bool>,
 }
 
 impl<'a> Exec<'a> {
@@ -156,6 +160,7 @@ impl<'a> Exec<'a> {
             alloc_call_types: HashMap::new(),
             ptr_types: PcMap::default(),
             exact_decide: false,
+            hist_entry: std::cell::Cell::new(false),
         }
         .with_inner_maps()
     }

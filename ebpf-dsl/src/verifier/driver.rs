@@ -26,6 +26,8 @@ struct Path<const W: usize> {
     st: State,
     parent: Option<usize>,
     deps: Deps<W>,
+    /// Entries of its instruction history since its last checkpoint (`super::history`).
+    hist: u32,
 }
 
 impl<'a> Exec<'a> {
@@ -107,11 +109,24 @@ impl<'a> Exec<'a> {
         });
         ex.set_local_calls(local_calls.clone());
         ex.set_outside_loops(outside_loops.clone());
+        let dumping = self.exact_decide
+            || self
+                .tracer
+                .as_ref()
+                .is_some_and(|t| t.borrow().states.is_some());
+        let _liveness = super::stack_live::setup(
+            &mut ex,
+            self.input.kernel,
+            &self.cfg.live_in,
+            self.ops,
+            !exact_pruning && !dumping,
+        );
         let mut pending: Vec<Path<W>> = vec![Path {
             pc: entry,
             st,
             parent: None,
             deps: Deps::entry(),
+            hist: 0,
         }];
         // The sources of finished paths, kept for reuse by the branches (no allocation).
         let mut spare: Vec<Deps<W>> = Vec::new();
@@ -127,11 +142,14 @@ impl<'a> Exec<'a> {
                 .tracer
                 .as_ref()
                 .is_some_and(|t| t.borrow().states.is_some());
+        // The kernel's checkpoint forced by a long instruction history (`super::history`).
+        let long_history = self.input.kernel >= KernelVersion::LONG_HISTORY_CHECKPOINT;
         while let Some(Path {
             mut pc,
             mut st,
             mut parent,
             deps: mut d,
+            mut hist,
         }) = pending.pop()
         {
             loop {
@@ -171,7 +189,8 @@ impl<'a> Exec<'a> {
                     // A walk dumping its states (`super::dump`) compares dead registers too:
                     // its states must cover the kernel's, whose liveness is not ours.
                     let live = if marks_walk { !0 } else { self.cfg.live_in[pc] };
-                    match ex.visit_head(pc, &st, &mut d, live, parent, head) {
+                    let long = long_history && hist > super::history::LONG;
+                    match ex.visit_head(pc, &st, &mut d, live, parent, head, long) {
                         PruneResult::Pruned => {
                             self.pruned += 1;
                             ex.finish(parent);
@@ -182,10 +201,18 @@ impl<'a> Exec<'a> {
                                 "infinite loop detected: instruction {pc} is reached again with exactly the same state, so the loop makes no progress"
                             )))
                         }
-                        PruneResult::Continue(p) => parent = p,
+                        PruneResult::Continue(p) => {
+                            if p != parent {
+                                // A new checkpoint: the history starts again.
+                                hist = 0;
+                            }
+                            parent = p;
+                        }
                     }
                 }
                 let op = self.ops[pc];
+                // This instruction's entry of the path's history, if it records one.
+                let mut entry = self.cfg.jmp_point[pc] || super::history::records(&op, &st);
                 // A call of a global function is, for the sources of values, a call of a
                 // kfunc (it reads its arguments and the stack they point to, clobbers
                 // `r1`-`r5`); none of its arguments' values is demanded.
@@ -218,6 +245,10 @@ impl<'a> Exec<'a> {
                 } else {
                     &deps::NO_SIZES
                 };
+                if ex.stack_live_on() {
+                    let (read, write) = super::stack_live::access(&dop, &st, sizes);
+                    ex.record_stack(pc, read, write);
+                }
                 let mut before = deps::before(&dop, &st, &d, sizes);
                 before.demand |= self.call_key_demand(&op, &st, &d);
                 if global {
@@ -239,9 +270,12 @@ impl<'a> Exec<'a> {
                         None => exact_before = Some(st.clone()),
                     }
                 }
+                self.hist_entry.set(false);
                 // Matched where it is returned, not moved out first (the `?` of a 200-byte
                 // step copied it at every instruction).
                 let mut step = self.step(pc, &mut st);
+                entry |= self.hist_entry.take();
+                hist = hist.saturating_add(entry as u32);
                 if let (true, Some(b), true) = (marks_walk, &exact_before, step.is_ok()) {
                     let maps = self.input.maps;
                     let exact_load = |base: &RegVal| match base {
@@ -299,6 +333,7 @@ impl<'a> Exec<'a> {
                                 st: other,
                                 parent: None,
                                 deps: Deps::entry(),
+                                hist: 0,
                             });
                             if pending.len() > MAX_PENDING {
                                 return Err(e(pc, Rule::Complexity, format!("more than {MAX_PENDING} branches pending at once (the kernel's limit)")));
@@ -330,6 +365,7 @@ impl<'a> Exec<'a> {
                             st: other,
                             parent,
                             deps: od,
+                            hist,
                         });
                         if pending.len() > MAX_PENDING {
                             return Err(e(pc, Rule::Complexity, format!("more than {MAX_PENDING} branches pending at once (the kernel's limit)")));

@@ -310,6 +310,7 @@ mod driver;
 pub mod dump;
 pub mod exact;
 pub mod helpers;
+mod history;
 mod lock_layout;
 mod mask;
 pub(crate) mod ops;
@@ -328,6 +329,7 @@ mod prune_hint;
 mod prune_place_tests;
 #[cfg(test)]
 mod prune_tests;
+mod stack_live;
 pub mod target;
 pub mod trace;
 mod transfer;

@@ -27,7 +27,9 @@
 //!
 //! New checkpoints are added as the kernel adds them: not before the path has run at least 2
 //! jumps and 8 instructions since the last one was added (pruning is still tried at every
-//! prune point). Inside a loop (an unfinished checkpoint at the instruction), within 20 jumps
+//! prune point), or, from 6.12, as soon as the path's own instruction history since its last
+//! checkpoint is longer than 40 entries ([`super::history`]: jump targets, spills and fills,
+//! linked comparisons), loops included. Inside a loop (an unfinished checkpoint at the instruction), within 20 jumps
 //! and 100 instructions of the last checkpoint, none is added and the visit counts as a miss
 //! only for the checkpoints newer than the loop's own unfinished one (the kernel's
 //! `skip_inf_loop_check`): a loop stores a round's state only every 20 jumps or 100
@@ -100,6 +102,9 @@ struct Checkpoint<const W: usize> {
     /// Its live pointers ([`deps::pointer_locs`]) for the live marks they were worked out
     /// for (see [`Explorer::exact_locs`]).
     pointers: (Mask<W>, Mask<W>),
+    /// From 6.18 (a program [`super::stack_live`] models): the main frame's stack slots it
+    /// compares, taken when it is finished.
+    stack_live: Option<u64>,
     /// The nearest checkpoint at a loop head (a `may_goto` or a callback's helper call) among
     /// this one and its ancestors.
     head: Option<usize>,
@@ -144,6 +149,13 @@ pub(crate) struct Explorer<const W: usize = WIDE> {
     /// The instructions outside every loop ([`super::cfg::outside_loops`]; missing: inside
     /// one). Shared as `local_calls`.
     outside_loops: Rc<[bool]>,
+    /// From 6.18 (`KernelVersion::STATIC_REG_LIVENESS`): the registers live before each
+    /// instruction (`cfg.live_in`), which alone say which registers a finished checkpoint
+    /// compares (see [`Explorer::frame_marks`]); `None` before.
+    static_regs: Option<Rc<[u16]>>,
+    /// From 6.18: the stack slots live before each instruction, gathered as the paths are
+    /// explored ([`super::stack_live`]); `None` before, or for a program it does not model.
+    stack_live: Option<super::stack_live::StackLive>,
     /// Paths pruned by a checkpoint whose marks could still grow (see [`forward`]).
     forwards: Vec<forward::Forward<W>>,
     /// Marks still to be applied (see [`Explorer::mark`]).
@@ -206,6 +218,8 @@ impl<const W: usize> Explorer<W> {
             every,
             local_calls: Rc::from([]),
             outside_loops: Rc::from([]),
+            static_regs: None,
+            stack_live: None,
             forwards: Vec::new(),
             work: Vec::new(),
             deferred: Deferred::default(),
@@ -222,6 +236,74 @@ impl<const W: usize> Explorer<W> {
     /// [`super::cfg::outside_loops`]); without it, every instruction counts as inside one.
     pub(crate) fn set_outside_loops(&mut self, outside_loops: Rc<[bool]>) {
         self.outside_loops = outside_loops;
+    }
+
+    /// Compares the registers of finished checkpoints as 6.18 does: those live before the
+    /// instruction (`live_in`, per instruction), read below the checkpoint or not (see
+    /// [`Explorer::frame_marks`]).
+    pub(crate) fn set_static_regs(&mut self, live_in: Rc<[u16]>) {
+        self.static_regs = Some(live_in);
+    }
+
+    /// Takes the stack slots finished checkpoint `c` (at `pc`) compares, at its first
+    /// comparison (the kernel's `clean_live_states`, once per state, at the first visit of its
+    /// instruction after it is finished); a state of one frame only.
+    fn freeze_stack_live(&mut self, c: usize, pc: usize) {
+        let ck = &self.checkpoints[c];
+        if ck.stack_live.is_some() || ck.state.as_ref().is_none_or(|st| st.frames.len() != 1) {
+            return;
+        }
+        if let Some(s) = &mut self.stack_live {
+            self.checkpoints[c].stack_live = Some(s.live_before(pc));
+        }
+    }
+
+    /// Compares the stack slots of finished checkpoints as 6.18 does (see
+    /// [`super::stack_live`]).
+    pub(crate) fn set_stack_live(&mut self, s: super::stack_live::StackLive) {
+        self.stack_live = Some(s);
+    }
+
+    /// A visit of `pc` read the main frame's slots `read` and wrote `write` whole (see
+    /// [`super::stack_live`]).
+    #[inline]
+    pub(crate) fn record_stack(&mut self, pc: usize, read: u64, write: u64) {
+        if let Some(s) = &mut self.stack_live {
+            s.record(pc, read, write);
+        }
+    }
+
+    /// Whether [`Explorer::record_stack`] is wanted.
+    pub(crate) fn stack_live_on(&self) -> bool {
+        self.stack_live.is_some()
+    }
+
+    /// The live and precise locations of checkpoint `c`, frame by frame, with which a finished
+    /// checkpoint is compared (`live_static`: the registers of its innermost frame live at
+    /// its instruction). Before 6.18 its marks: the kernel's read marks (`REG_LIVE_READ`,
+    /// `propagate_liveness`) said which registers count, and `live_static` (6.15's
+    /// `live_regs_before`) narrows them in the comparison. 6.18 has no read marks of
+    /// registers: every register live before the instruction counts (before the call a
+    /// frame waits on, for an outer frame), whatever the paths below read; a number that is
+    /// not precise still compares as any number.
+    fn frame_marks(&self, c: usize, n: usize, live_static: u16) -> [(u128, u128); MAX_FRAMES] {
+        let ck = &self.checkpoints[c];
+        let mut m = frame_marks(ck, n);
+        if let (Some(t), Some(old)) = (&self.static_regs, &ck.state) {
+            let last = old.frames.len() - 1;
+            for (f, mf) in m.iter_mut().enumerate().take(n) {
+                let regs = if f == last {
+                    live_static
+                } else {
+                    t.get(old.frames[f + 1].callsite).copied().unwrap_or(0x7ff)
+                };
+                mf.0 |= u128::from(regs & 0x7ff);
+            }
+        }
+        if let Some(slots) = ck.stack_live {
+            m[0].0 = (m[0].0 & 0x7ff) | u128::from(slots) << 11;
+        }
+        m
     }
 
     /// The finished checkpoints kept at `pc` (those that can prune), all call sites.
@@ -404,7 +486,7 @@ impl<const W: usize> Explorer<W> {
         may_goto: bool,
     ) -> PruneResult {
         let head = if may_goto { Head::MayGoto } else { Head::None };
-        self.visit_head(pc, st, d, live_static, parent, head)
+        self.visit_head(pc, st, d, live_static, parent, head, false)
     }
 
     /// [`Explorer::visit`] at a loop head of kind `head`. At an iterator's `next` call
@@ -412,7 +494,11 @@ impl<const W: usize> Explorer<W> {
     /// the state in every location prunes it when the iterator `r1` points to is active (the
     /// kernel's `is_iter_next_insn` rule: the iterator's contract ends that loop), and no
     /// infinite-loop check is made there (the kernel's `skip_inf_loop_check`: the depth of
-    /// the iterator tells the rounds apart elsewhere in the loop).
+    /// the iterator tells the rounds apart elsewhere in the loop). With `long_history` (the
+    /// path's instruction history since its last checkpoint is long: [`super::history`]) a
+    /// checkpoint is stored unless one prunes the path, inside a loop too, and the visit
+    /// counts as a miss of every checkpoint compared (the kernel's `force_new_state`).
+    #[allow(clippy::too_many_arguments)]
     pub(crate) fn visit_head(
         &mut self,
         pc: usize,
@@ -421,6 +507,7 @@ impl<const W: usize> Explorer<W> {
         live_static: u16,
         parent: Option<usize>,
         head: Head,
+        long_history: bool,
     ) -> PruneResult {
         self.flush_marks();
         let site = site(st);
@@ -505,8 +592,9 @@ impl<const W: usize> Explorer<W> {
         // counts as a miss of the checkpoints compared (the kernel's `miss_cnt`), so that the
         // visits between two checkpoints of a loop do not evict the states that would prune
         // its later rounds.
-        let mut add =
-            forced || (self.jumps - self.last_jumps >= 2 && self.insns - self.last_insns >= 8);
+        let mut add = forced
+            || long_history
+            || (self.jumps - self.last_jumps >= 2 && self.insns - self.last_insns >= 8);
         // In a loop (an unfinished checkpoint at `pc`: an ancestor of the path), fewer than 20
         // jumps and 100 instructions after the last checkpoint: neither it nor the checkpoints
         // older than it count this visit as a miss (the kernel, comparing newest first, stops
@@ -521,7 +609,7 @@ impl<const W: usize> Explorer<W> {
                 .find(|&c| self.checkpoints[c].state.is_some());
         }
         let fresh = self.jumps - self.last_jumps < 20 && self.insns - self.last_insns < 100;
-        let quiet_below = newest_unfinished.filter(|_| fresh);
+        let quiet_below = newest_unfinished.filter(|_| fresh && !long_history);
         // Whether this visit counts as a miss of checkpoint `c`.
         let counts = |c: usize| add && quiet_below.is_none_or(|u| c > u);
         // The list of the instruction and call site is taken out while it is read (one lookup,
@@ -569,6 +657,7 @@ impl<const W: usize> Explorer<W> {
             forwards: Vec::new(),
             pointers: (Mask::EMPTY, Mask::EMPTY),
             head: loop_head,
+            stack_live: None,
             site,
             outside_loops: st.frames.len() == 1 && self.outside_loops.get(pc) == Some(&true),
         });
@@ -594,6 +683,9 @@ impl<const W: usize> Explorer<W> {
         while i < list.len() {
             let kept = &list[i];
             let (c, mut hint) = (kept.id, kept.hint);
+            if self.stack_live.is_some() {
+                self.freeze_stack_live(c, pc);
+            }
             // The hint's copy refuses without reading the checkpoint (the same miss as
             // below, where `refused` would refuse; a copy that does not refuse spares that
             // test).
@@ -617,7 +709,7 @@ impl<const W: usize> Explorer<W> {
             let n = old.frames.len().min(Mask::<W>::FRAMES);
             // The checkpoint's marks, when they are final (compared location by location, the
             // location that failed last time first).
-            let marks = (!self.exact && !incomplete).then(|| frame_marks(ck, n));
+            let marks = (!self.exact && !incomplete).then(|| self.frame_marks(c, n, live_static));
             let hc = marks.as_ref().map(|marks| prune_hint::Ctx {
                 live_static,
                 marks: &marks[..n],
@@ -803,7 +895,7 @@ impl<const W: usize> Explorer<W> {
         let old = ck.state.as_ref().expect("a kept checkpoint has its state");
         assert!(!self.incomplete(c), "a headless checkpoint is complete");
         let n = old.frames.len().min(Mask::<W>::FRAMES);
-        let marks = frame_marks(ck, n);
+        let marks = self.frame_marks(c, n, live_static);
         assert!(
             !covers_frames(old, st, live_static, &marks[..n], &self.local_calls),
             "the prune hint's copy refused a state the full comparison covers"
@@ -880,11 +972,23 @@ impl<const W: usize> Explorer<W> {
         }
         let headless = self.checkpoints[c].head.is_none();
         let mut kept = prune_hint::Kept::new(c, headless);
-        if let Some(hint) = prune_hint::first_guess(self.explored.get(pc, site)) {
+        // (With 6.18's stack liveness the marks are taken at the first comparison: no hint
+        // before.)
+        let guess = if self.stack_live.is_some() {
+            None
+        } else {
+            prune_hint::first_guess(self.explored.get(pc, site))
+        };
+        if let Some(hint) = guess {
+            let live_static = self
+                .static_regs
+                .as_ref()
+                .and_then(|t| t.get(pc).copied())
+                .unwrap_or(0x7ff);
             let ck = &self.checkpoints[c];
             let old = ck.state.as_ref().expect("checked above");
             let n = old.frames.len().min(Mask::<W>::FRAMES);
-            let marks = frame_marks(ck, n);
+            let marks = self.frame_marks(c, n, live_static);
             let hc = prune_hint::Ctx {
                 live_static: 0x7ff,
                 marks: &marks[..n],

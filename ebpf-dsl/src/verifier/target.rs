@@ -244,6 +244,21 @@ impl KernelVersion {
     /// `&=` / `|=` a constant on a number in [-1, 0] verifies the two values apart
     /// (`maybe_fork_scalars`: the path goes on with -1, a copy with 0).
     pub const FORK_SCALARS: KernelVersion = KernelVersion::since(6, 18);
+    /// A path whose instruction history since its last checkpoint is longer than 40 entries
+    /// stores a checkpoint at its next prune point (`is_state_visited`'s `force_new_state`,
+    /// 6.13, in 6.12.118; not in 6.1.192): only the instructions processed change (the
+    /// verdict at the limit of 1,000,000), see `verifier/history.rs`.
+    pub const LONG_HISTORY_CHECKPOINT: KernelVersion = KernelVersion::since(6, 12);
+    /// A finished checkpoint compares every register live before its instruction (the static
+    /// `live_regs_before`), read below it or not: 6.18 dropped the registers' read marks
+    /// (`REG_LIVE_READ`; its log prints no `_r` / `_w`). Only the instructions processed
+    /// change (the verdict at the limit of 1,000,000); see `verifier/prune.rs`.
+    pub const STATIC_REG_LIVENESS: KernelVersion = KernelVersion::since(6, 18);
+    /// A finished checkpoint compares the stack slots some path of the control-flow graph from
+    /// its instruction may read before writing them whole (`kernel/bpf/liveness.c`), not
+    /// those the paths below it read: only the instructions processed change; see
+    /// `verifier/stack_live.rs`.
+    pub const STATIC_STACK_LIVENESS: KernelVersion = KernelVersion::since(6, 18);
     /// `bpf_rbtree_remove` (and 6.16's `bpf_rbtree_left` / `_right`) take a node the program
     /// owns as well as a non-owning one ("can only take non-owning or refcounted bpf_rb_node
     /// pointer"): the run time checks that the node is in the tree.

@@ -160,8 +160,10 @@ const LINKED_REGS_MAX: usize = 6;
 /// [`LINKED_REGS_MAX`] in all. The ones past that lose their link (`clear_scalar_id`) and keep
 /// their value: the comparison's refinement does not reach them, nor does a later one. A
 /// register compared with itself, or with a copy of itself, has its link collected twice, so
-/// four live copies of it are enough to lose two.
-pub(crate) fn cap_linked(st: &mut State, ids: [u32; 2], live: &[u16]) {
+/// four live copies of it are enough to lose two. Returns how many were collected (past the
+/// limit too): more than one, and the kernel records them in the path's instruction history
+/// (`push_jmp_history` of `linked_regs`).
+pub(crate) fn cap_linked(st: &mut State, ids: [u32; 2], live: &[u16]) -> usize {
     let mut count = 0;
     for id in ids.into_iter().filter(|&id| id != 0) {
         for (f, fr) in st.frames.iter_mut().enumerate().rev() {
@@ -201,6 +203,7 @@ pub(crate) fn cap_linked(st: &mut State, ids: [u32; 2], live: &[u16]) {
             }
         }
     }
+    count
 }
 
 pub(crate) fn is_init_data(v: &RegVal) -> bool {

@@ -460,9 +460,75 @@ fn slot_loc_covers(so: &Slot, sn: &Slot, shared: bool, precise: bool, ids: &mut 
         return true;
     }
     if !precise && slot_is_scalar(so) {
-        return slot_is_scalar(sn);
+        if !BYTE_KINDS.with(|b| b.get()) {
+            return slot_is_scalar(sn);
+        }
+        return imprecise_slot_covers(so, sn);
     }
     slot_covers(so, sn, ids)
+}
+
+thread_local! {
+    /// Whether a slot holding an imprecise number is compared byte by byte as the kernel's
+    /// `stacksafe` does ([`imprecise_slot_covers`]) or as any number: the former only where
+    /// the slots compared are the kernel's (6.18's stack liveness, `verifier::stack_live`);
+    /// with our read marks, which take more slots than the kernel's (a helper's memory up to
+    /// the frame's top), it would compare slots the kernel does not. Set by the explorer for
+    /// the walk it runs ([`set_byte_kinds`]).
+    static BYTE_KINDS: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Sets how the walk on this thread compares slots holding imprecise numbers (see
+/// [`BYTE_KINDS`]); returns the previous setting.
+pub(crate) fn set_byte_kinds(on: bool) -> bool {
+    BYTE_KINDS.with(|b| b.replace(on))
+}
+
+/// What the kernel's `stacksafe` sees in byte `i` (0: the lowest address) of a slot: a byte
+/// of a spilled register (`STACK_SPILL`), a known zero, or unknown (`STACK_MISC`; for a
+/// privileged loader `STACK_INVALID` compares as it does).
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum ByteKind {
+    Spill,
+    Zero,
+    Misc,
+}
+
+fn byte_kind(s: &Slot, i: usize) -> ByteKind {
+    match s {
+        Slot::Spill(_) => ByteKind::Spill,
+        Slot::Part(_, n, _) if i < *n as usize => ByteKind::Spill,
+        _ if s.zero_byte(i) => ByteKind::Zero,
+        _ => ByteKind::Misc,
+    }
+}
+
+/// A slot the kernel reads back as one number (`scalar_reg_for_stack`): a spilled 8-byte
+/// number, or unknown bytes only.
+fn whole_number(s: &Slot) -> bool {
+    match s {
+        Slot::Spill(RegVal::Scalar(_)) => true,
+        Slot::Bytes(b) => b.iter().all(|x| *x == Byte::Misc),
+        _ => false,
+    }
+}
+
+/// A slot holding a number whose value never mattered (`old`, [`slot_is_scalar`]) covers
+/// `new` as the kernel's `stacksafe` has it: two slots each read back as one number
+/// (`scalar_reg_for_stack`) are equal; otherwise each byte `old` does not hold unknown must
+/// be of the same kind in `new` (a 2-byte spill is not a 1-byte one, a known zero is not a
+/// spilled byte), and a spilled register's value is then any number.
+fn imprecise_slot_covers(old: &Slot, new: &Slot) -> bool {
+    if !slot_is_scalar(new) {
+        return false;
+    }
+    if whole_number(old) && whole_number(new) {
+        return true;
+    }
+    (0..8).all(|i| {
+        let k = byte_kind(old, i);
+        k == ByteKind::Misc || k == byte_kind(new, i)
+    })
 }
 
 /// [`slot_loc_covers`] for each slot of `slots` (bit `i`: slot `i`; `precise` likewise), in

@@ -176,7 +176,9 @@ impl<'a> Exec<'a> {
         };
         if x.id() != 0 || y.id() != 0 {
             let live = self.collected_regs(st, pc);
-            cap_linked(st, [y.id(), x.id()], &live);
+            if cap_linked(st, [y.id(), x.id()], &live) > 1 {
+                self.hist_entry.set(true);
+            }
         }
         let reread = |st: &State, r: u8, old: &Scalar| match st.cur().regs[r as usize] {
             RegVal::Scalar(v) => v,
