@@ -53,6 +53,8 @@ use super::trace::{record, Ev, Tracer};
 
 #[path = "prune_forward.rs"]
 mod forward;
+#[path = "prune_marks.rs"]
+mod marks;
 
 /// Unfinished checkpoints of an instruction (the most recent) a state is compared with to
 /// find a loop without progress.
@@ -333,138 +335,6 @@ impl<const W: usize> Explorer<W> {
     /// Counts a jump-class instruction that runs (not pruned; the kernel's `jmps_processed`).
     pub(crate) fn count_jump(&mut self, jump: bool) {
         self.jumps += jump as usize;
-    }
-
-    /// Marks the sources `m` (in terms of checkpoint `ck`) live, and precise or demanded as
-    /// `how` says, at `ck` and, translated, at each of its ancestors.
-    ///
-    /// Most calls mark nothing (no checkpoint yet, or no source): those cost only the test.
-    #[inline]
-    pub(crate) fn mark(&mut self, ck: Option<usize>, m: Mask<W>, how: Mark) {
-        if ck.is_some() && !m.is_empty() {
-            self.mark_some(ck, m, how);
-        }
-    }
-
-    /// [`Explorer::mark`] of sources `read` read and `demanded` demanded, applied later: the marks of the instructions between two prune
-    /// points are gathered (a union per kind) and applied together by
-    /// [`Explorer::flush_marks`], before anything reads a checkpoint's marks (a visit, a
-    /// finished path, the `may_goto` widening). Marks only grow and climb the chain as a union
-    /// over bits ([`deps::translate`], the forwards alike), so the marks every checkpoint ends
-    /// with are those of marking instruction by instruction: one walk up the chain per prune
-    /// point instead of one per instruction.
-    #[inline]
-    pub(crate) fn defer_marks(&mut self, ck: Option<usize>, read: Mask<W>, demanded: Mask<W>) {
-        if ck.is_none() {
-            return;
-        }
-        if ck != self.deferred.ck {
-            self.flush_marks();
-            self.deferred.ck = ck;
-        }
-        self.deferred.read |= read;
-        self.deferred.demanded |= demanded;
-    }
-
-    /// Applies the marks gathered by [`Explorer::defer_marks`].
-    #[inline]
-    pub(crate) fn flush_marks(&mut self) {
-        if self.deferred.ck.is_none() {
-            return;
-        }
-        let Deferred { ck, read, demanded } = std::mem::take(&mut self.deferred);
-        if demanded.is_empty() {
-            self.mark(ck, read, Mark::Read);
-        } else {
-            self.mark_read_demanded(ck, read, demanded);
-            if !self.work.is_empty() {
-                self.drain();
-            }
-        }
-    }
-
-    /// [`Explorer::mark_chain`] of sources `read` read and `demanded` demanded in one walk up
-    /// the chain (the marks of marking one then the other).
-    #[inline(never)]
-    fn mark_read_demanded(
-        &mut self,
-        mut ck: Option<usize>,
-        mut read: Mask<W>,
-        mut demanded: Mask<W>,
-    ) {
-        while let Some(c) = ck {
-            let cp = &mut self.checkpoints[c];
-            let new_read = read & !cp.live;
-            let new_demanded = demanded & !(cp.demanded & cp.precise & cp.live);
-            if new_demanded.is_empty() {
-                // Only reads left to climb.
-                self.mark_chain(ck, new_read, Mark::Read);
-                return;
-            }
-            cp.live |= new_read | new_demanded;
-            cp.precise |= new_demanded;
-            cp.demanded |= new_demanded;
-            if !cp.forwards.is_empty() {
-                if !new_read.is_empty() {
-                    self.queue_forwards(c, new_read, Mark::Read);
-                }
-                self.queue_forwards(c, new_demanded, Mark::Demanded);
-            }
-            let cp = &self.checkpoints[c];
-            read = if new_read.is_empty() {
-                Mask::EMPTY
-            } else {
-                deps::translate(&cp.link, new_read)
-            };
-            demanded = deps::translate(&cp.link, new_demanded);
-            ck = cp.parent;
-        }
-    }
-
-    /// [`Explorer::mark`] of some sources.
-    #[inline(never)]
-    fn mark_some(&mut self, ck: Option<usize>, m: Mask<W>, how: Mark) {
-        self.mark_chain(ck, m, how);
-        if !self.work.is_empty() {
-            self.drain();
-        }
-    }
-
-    /// [`Explorer::mark`] along one chain of ancestors; the new marks of a checkpoint that
-    /// pruned paths while incomplete are queued for those paths.
-    #[inline]
-    fn mark_chain(&mut self, mut ck: Option<usize>, mut m: Mask<W>, how: Mark) {
-        while let Some(c) = ck {
-            if m.is_empty() {
-                return;
-            }
-            let cp = &mut self.checkpoints[c];
-            // Marks only grow and `translate` is a union over bits: what this checkpoint
-            // already has was sent on to its ancestors when it was added (multi-frame ones
-            // included), so only the new part climbs on.
-            let have = match how {
-                Mark::Read => cp.live,
-                Mark::Precise => cp.precise & cp.live,
-                Mark::Demanded => cp.demanded & cp.precise & cp.live,
-            };
-            let new = m & !have;
-            if new.is_empty() {
-                return;
-            }
-            cp.live |= new;
-            if how != Mark::Read {
-                cp.precise |= new;
-            }
-            if how == Mark::Demanded {
-                cp.demanded |= new;
-            }
-            if !cp.forwards.is_empty() {
-                self.queue_forwards(c, new, how);
-            }
-            let cp = &self.checkpoints[c];
-            m = deps::translate(&cp.link, new);
-            ck = cp.parent;
-        }
     }
 
     /// Tries to prune the path at `pc` (state `st`, sources `d`, latest checkpoint `parent`);
