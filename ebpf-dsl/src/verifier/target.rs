@@ -509,7 +509,7 @@ impl KernelVersion {
     /// and Debian's 6.1.192 changelog). Before it every read of such a byte is refused (a load,
     /// a helper's, kfunc's or global function's memory that is read, a variable-offset load, an
     /// atomic operation: `invalid read from stack off -8+0 size 8`, `invalid indirect read from
-    /// stack`); the frames start as [`Byte::Unset`](super::domain::state::Byte::Unset) bytes,
+    /// stack`); the frames start as never-written (`Byte::Unset`) bytes,
     /// which only a write makes readable, and a narrow spill over such bytes is written as
     /// bytes (its bounds lost: `save_register_state` leaves the slot's `STACK_INVALID` bytes).
     pub const UNINIT_STACK_READ: Backported = Backported {
@@ -527,7 +527,7 @@ impl KernelVersion {
     /// kfunc's memory argument that is read, an atomic operation or a variable-offset read
     /// whose lowest byte is deeper is refused (`invalid read from stack R10 off=-16 size=8`,
     /// `invalid indirect access to stack`); such a target's frames start as
-    /// [`Byte::Unset`](super::domain::state::Byte::Unset) bytes. (Reads of never-written bytes
+    /// never-written (`Byte::Unset`) bytes. (Reads of never-written bytes
     /// within that depth are allowed from 6.4 / 6.1.100: [`KernelVersion::UNINIT_STACK_READ`].)
     pub const UNINIT_STACK_GROW: Backported = Backported {
         mainline: KernelVersion::since(6, 8),
