@@ -114,8 +114,7 @@ impl<'a> Exec<'a> {
                 .tracer
                 .as_ref()
                 .is_some_and(|t| t.borrow().states.is_some());
-        let _liveness = super::stack_live::setup(
-            &mut ex,
+        let _liveness = ex.setup_liveness(
             self.input.kernel,
             &self.cfg.live_in,
             self.ops,

@@ -260,6 +260,30 @@ impl<const W: usize> Explorer<W> {
         }
     }
 
+    /// Sets up the walk as `kernel` prunes: from 6.18 its registers compared as live before
+    /// the instruction (`live_in`) and, for a program [`super::stack_live`] models (and a walk
+    /// that is neither exact nor dumping its states: `plain`), its stack slots as the kernel's
+    /// liveness and those holding imprecise numbers byte by byte; the guard returned puts the
+    /// byte-by-byte comparison back as it was when dropped.
+    pub(crate) fn setup_liveness(
+        &mut self,
+        kernel: super::target::KernelVersion,
+        live_in: &[u16],
+        ops: &[super::ops::Op],
+        plain: bool,
+    ) -> super::stack_live::ByteKinds {
+        use super::target::KernelVersion;
+        if kernel >= KernelVersion::STATIC_REG_LIVENESS {
+            self.set_static_regs(live_in.into());
+        }
+        if kernel >= KernelVersion::STATIC_STACK_LIVENESS && plain {
+            if let Some(s) = super::stack_live::StackLive::new(ops) {
+                self.set_stack_live(s);
+            }
+        }
+        super::stack_live::ByteKinds(super::domain::state::set_byte_kinds(self.stack_live_on()))
+    }
+
     /// Compares the stack slots of finished checkpoints as 6.18 does (see
     /// [`super::stack_live`]).
     pub(crate) fn set_stack_live(&mut self, s: super::stack_live::StackLive) {

@@ -18,7 +18,6 @@
 
 use super::domain::state::{RegVal, State};
 use super::ops::Op;
-use super::target::KernelVersion;
 use crate::isa::insn::Size;
 
 /// No successor.
@@ -124,34 +123,12 @@ impl StackLive {
 
 /// The comparison of slots holding imprecise numbers for one walk
 /// ([`super::domain::state::set_byte_kinds`]), the previous one restored when it ends.
-pub(crate) struct ByteKinds(bool);
+pub(crate) struct ByteKinds(pub(crate) bool);
 
 impl Drop for ByteKinds {
     fn drop(&mut self) {
         super::domain::state::set_byte_kinds(self.0);
     }
-}
-
-/// Sets up `ex` for a walk as `kernel` prunes: from 6.18 its registers compared as live
-/// before the instruction (`live_in`) and, for a program this module models (and a walk
-/// that is neither exact nor dumping its states: `plain`), its stack slots as the kernel's
-/// liveness and those holding imprecise numbers byte by byte.
-pub(crate) fn setup<const W: usize>(
-    ex: &mut super::prune::Explorer<W>,
-    kernel: KernelVersion,
-    live_in: &[u16],
-    ops: &[Op],
-    plain: bool,
-) -> ByteKinds {
-    if kernel >= KernelVersion::STATIC_REG_LIVENESS {
-        ex.set_static_regs(live_in.into());
-    }
-    if kernel >= KernelVersion::STATIC_STACK_LIVENESS && plain {
-        if let Some(s) = StackLive::new(ops) {
-            ex.set_stack_live(s);
-        }
-    }
-    ByteKinds(super::domain::state::set_byte_kinds(ex.stack_live_on()))
 }
 
 /// The main frame's slots `r10 + lo .. r10 + hi` (bytes, `hi` excluded) as a mask.
