@@ -110,15 +110,6 @@ pub(crate) fn translate<const W: usize>(link: &Link<W>, m: Mask<W>) -> Mask<W> {
     out
 }
 
-fn size_bytes(s: Size) -> i64 {
-    match s {
-        Size::B => 1,
-        Size::H => 2,
-        Size::W => 4,
-        Size::DW => 8,
-    }
-}
-
 /// The stack slots (frame, first, last) a `size`-byte access at `base + off` may touch, if
 /// `base` points into a stack frame.
 fn stack_slots(base: &RegVal, off: i64, size: i64) -> Option<(usize, usize, usize)> {
@@ -245,12 +236,12 @@ pub(crate) fn before<const W: usize>(
             b.demand = b.read;
         }
         Op::Ldx { src, off, size, .. } | Op::LoadAcq { src, off, size, .. } => {
-            b.slots = stack_slots(&regs[src as usize], off as i64, size_bytes(size));
+            b.slots = stack_slots(&regs[src as usize], off as i64, i64::from(size.bytes()));
             b.read = dr(src) | slots_union(d, b.slots);
             b.demand = dr(src);
         }
         Op::St { dst, off, size, .. } => {
-            b.slots = stack_slots(&regs[dst as usize], off as i64, size_bytes(size));
+            b.slots = stack_slots(&regs[dst as usize], off as i64, i64::from(size.bytes()));
             b.read = dr(dst) | dynptr_slots(st, d, b.slots);
             b.demand = dr(dst);
         }
@@ -266,7 +257,7 @@ pub(crate) fn before<const W: usize>(
             off,
             size,
         } => {
-            b.slots = stack_slots(&regs[dst as usize], off as i64, size_bytes(size));
+            b.slots = stack_slots(&regs[dst as usize], off as i64, i64::from(size.bytes()));
             b.src = dr(src);
             b.read = dr(dst) | b.src | dynptr_slots(st, d, b.slots);
             b.demand = dr(dst);
@@ -282,7 +273,7 @@ pub(crate) fn before<const W: usize>(
             op,
             ..
         } => {
-            b.slots = stack_slots(&regs[dst as usize], off as i64, size_bytes(size));
+            b.slots = stack_slots(&regs[dst as usize], off as i64, i64::from(size.bytes()));
             b.read = dr(dst) | dr(src) | slots_union(d, b.slots);
             if op == AtomicOp::Cmpxchg {
                 b.read |= dr(0);

@@ -210,8 +210,10 @@ impl<'a> Exec<'a> {
                     }
                 }
                 let op = self.ops[pc];
-                // This instruction's entry of the path's history, if it records one.
-                let mut entry = self.cfg.jmp_point[pc] || super::history::records(&op, &st);
+                // This instruction's entry of the path's history, if it records one (only
+                // counted for a target that forces checkpoints by it).
+                let mut entry =
+                    long_history && (self.cfg.jmp_point[pc] || super::history::records(&op, &st));
                 // A call of a global function is, for the sources of values, a call of a
                 // kfunc (it reads its arguments and the stack they point to, clobbers
                 // `r1`-`r5`); none of its arguments' values is demanded.

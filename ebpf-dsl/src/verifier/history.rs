@@ -43,15 +43,6 @@ fn stack_at(st: &State, base: u8, off: i16) -> Option<(usize, usize, usize)> {
     Some((frame as usize, (a / 8) as usize, (a % 8) as usize))
 }
 
-fn bytes(size: Size) -> usize {
-    match size {
-        Size::B => 1,
-        Size::H => 2,
-        Size::W => 4,
-        Size::DW => 8,
-    }
-}
-
 /// Whether a fill of `size` bytes at byte `b` of `slot` restores a spilled register (the
 /// kernel keeps `INSN_F_STACK_ACCESS` in `check_stack_read_fixed_off`): a whole spill read
 /// whole, or from its first byte by a narrower load, or within its bytes when it holds 0.
@@ -77,8 +68,9 @@ pub(crate) fn records(op: &Op, st: &State) -> bool {
     let slot = |frame: usize, i: usize| st.frames.get(frame).map(|f| &f.stack[i]);
     match *op {
         Op::Ldx { size, src, off, .. } | Op::LoadAcq { size, src, off, .. } => {
-            stack_at(st, src, off)
-                .is_some_and(|(f, i, b)| slot(f, i).is_some_and(|s| fill_keeps(s, bytes(size), b)))
+            stack_at(st, src, off).is_some_and(|(f, i, b)| {
+                slot(f, i).is_some_and(|s| fill_keeps(s, size.bytes() as usize, b))
+            })
         }
         // A spill (`save_register_state`): a number or an immediate at the start of a slot
         // (any size), a pointer (8 bytes). Other stores write bytes (`STACK_MISC` / zero).

@@ -159,15 +159,6 @@ fn span(base: &RegVal) -> Option<(i64, i64)> {
     }
 }
 
-fn bytes(size: Size) -> i64 {
-    match size {
-        Size::B => 1,
-        Size::H => 2,
-        Size::W => 4,
-        Size::DW => 8,
-    }
-}
-
 /// The main frame's slots `op` reads and writes whole in state `st` (before it; `sizes`: the
 /// bytes a helper reads through each argument, as `super::deps::before` takes them): loads,
 /// atomics and a helper's memory arguments read (every slot the access may touch); an
@@ -178,13 +169,19 @@ pub(crate) fn access(op: &Op, st: &State, sizes: &[Option<u64>; 6]) -> (u64, u64
     match *op {
         Op::Ldx { size, src, off, .. } | Op::LoadAcq { size, src, off, .. } => {
             let read = reg(src).map_or(0, |(lo, hi)| {
-                slots(lo + i64::from(off), hi + i64::from(off) + bytes(size))
+                slots(
+                    lo + i64::from(off),
+                    hi + i64::from(off) + i64::from(size.bytes()),
+                )
             });
             (read, 0)
         }
         Op::Atomic { size, dst, off, .. } => {
             let read = reg(dst).map_or(0, |(lo, hi)| {
-                slots(lo + i64::from(off), hi + i64::from(off) + bytes(size))
+                slots(
+                    lo + i64::from(off),
+                    hi + i64::from(off) + i64::from(size.bytes()),
+                )
             });
             (read, 0)
         }
