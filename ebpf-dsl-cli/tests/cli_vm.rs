@@ -296,7 +296,7 @@ fn bad_input_is_a_clear_error() {
     assert_eq!(o.status.code(), Some(1));
     assert!(stderr(&o).contains("syntax.s:2:"), "{}", stderr(&o));
     // Binary (non-UTF-8) input.
-    let d = std::env::temp_dir().join(format!("ebpf-dsl-cli-vm-{}", std::process::id()));
+    let d = support::scratch_dir("vm");
     let bin = d.join("bin.s");
     std::fs::write(&bin, [0xffu8, 0xfe, 0x00, 0x80]).unwrap();
     let o = tool(&["run", bin.to_str().unwrap(), "--vm", "--mem", ""]);

@@ -74,9 +74,11 @@ pub fn s(p: &Path) -> &str {
     p.to_str().expect("utf-8 temp path")
 }
 
-/// `$TMP/ebpf-dsl-cli-TAG-PID`, created; shared by the tests of one test binary, left in place.
+/// `target/tmp/ebpf-dsl-cli-TAG-PID` (Cargo's scratch directory for integration tests, so
+/// nothing is left in the system's `/tmp`), created; shared by the tests of one test binary.
 pub fn scratch_dir(tag: &str) -> PathBuf {
-    let d = std::env::temp_dir().join(format!("ebpf-dsl-cli-{tag}-{}", std::process::id()));
+    let d = Path::new(env!("CARGO_TARGET_TMPDIR"))
+        .join(format!("ebpf-dsl-cli-{tag}-{}", std::process::id()));
     std::fs::create_dir_all(&d).expect("create temp dir");
     d
 }
@@ -92,7 +94,7 @@ pub fn write_file(tag: &str, name: &str, text: &str) -> PathBuf {
 pub struct TempDir(PathBuf);
 
 impl TempDir {
-    /// `$TMP/ebpf-dsl-cli-TAG-PID`, created.
+    /// [`scratch_dir`]`(tag)`, created.
     pub fn new(tag: &str) -> TempDir {
         TempDir(scratch_dir(tag))
     }
