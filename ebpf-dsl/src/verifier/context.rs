@@ -4,12 +4,11 @@
 //! so that neither imports the other for it.
 
 use std::collections::HashMap;
-use std::hash::{BuildHasherDefault, Hasher};
 
 use crate::spec::{MapSpec, RelocKind};
 
 use super::cfg::{Cfg, Op};
-use super::domain::state::{RegVal, State};
+use super::domain::state::State;
 use super::helpers;
 use super::VerifyInput;
 
@@ -32,31 +31,6 @@ pub(crate) enum Step {
 /// Per-instruction tables of the pruning, shared by the functions explored (see
 /// [`Exec::prune_tables`]): the bpf-to-bpf calls, the instructions outside every loop.
 pub(crate) type PruneTables = (std::rc::Rc<[bool]>, std::rc::Rc<[bool]>);
-
-/// The hash of a table keyed by instruction index, looked up at every instruction of a kind:
-/// one multiply by the golden ratio (the keys are the program's own indices, no adversary's,
-/// so the standard SipHash buys nothing and costs about a hundred instructions per lookup).
-#[derive(Clone, Copy, Default)]
-pub(crate) struct PcHasher(u64);
-
-impl Hasher for PcHasher {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-
-    fn write(&mut self, bytes: &[u8]) {
-        for b in bytes {
-            self.0 = (self.0.rotate_left(8) ^ u64::from(*b)).wrapping_mul(0x9e37_79b9_7f4a_7c15);
-        }
-    }
-
-    fn write_usize(&mut self, i: usize) {
-        self.0 = (self.0 ^ i as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15);
-    }
-}
-
-/// A map keyed by instruction index ([`PcHasher`]).
-pub(crate) type PcMap<V> = HashMap<usize, V, BuildHasherDefault<PcHasher>>;
 
 pub(crate) struct Exec<'a> {
     pub(crate) input: &'a VerifyInput<'a>,
@@ -115,7 +89,7 @@ pub(crate) struct Exec<'a> {
     /// Per load, store or atomic instruction: the kinds of base pointer the verified paths
     /// reached it with, each with the first such pointer (described only in an error:
     /// `transfer/same_insn.rs`).
-    pub(crate) ptr_types: PcMap<Vec<(super::domain::ptr_key::PtrKey, RegVal)>>,
+    pub(crate) ptr_types: super::transfer::PtrTypes,
     /// The second walk of the 2^29 class (`super::exact`): exactness marks are kept, and an
     /// offset marked exact is judged by its own minimum instead of tainting the path.
     pub(crate) exact_decide: bool,
@@ -158,7 +132,7 @@ impl<'a> Exec<'a> {
             kernel_types: Default::default(),
             prune_tables: None,
             alloc_call_types: HashMap::new(),
-            ptr_types: PcMap::default(),
+            ptr_types: Default::default(),
             exact_decide: false,
             hist_entry: std::cell::Cell::new(false),
         }

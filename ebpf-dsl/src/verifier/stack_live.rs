@@ -40,23 +40,27 @@ impl StackLive {
     /// For `ops`, if the program is one function without callbacks (see the module's docs).
     pub(crate) fn new(ops: &[Op]) -> Option<StackLive> {
         let n = ops.len();
-        let mut succ = vec![[NONE; 2]; n];
-        for (i, op) in ops.iter().enumerate() {
-            if matches!(op, Op::CallLocal { .. })
+        // Asked first, before any table is made: a program of several functions (most of
+        // those with a global function) has none.
+        if ops.iter().enumerate().any(|(i, op)| {
+            matches!(op, Op::CallLocal { .. })
                 || super::cfg::calls_back(op)
                 || super::cfg::func_target(op, i).is_some()
-            {
-                return None;
-            }
-            let at = |t: usize| if t < n { t as u32 } else { NONE };
-            succ[i] = match *op {
+        }) {
+            return None;
+        }
+        let at = |t: usize| if t < n { t as u32 } else { NONE };
+        let succ = ops
+            .iter()
+            .enumerate()
+            .map(|(i, op)| match *op {
                 Op::Ja { target } => [at(target), NONE],
                 Op::Cond { target, .. } | Op::MayGoto { target } => [at(i + 1), at(target)],
                 Op::Exit | Op::LdImm64Tail => [NONE, NONE],
                 Op::LdImm64 { .. } => [at(i + 2), NONE],
                 _ => [at(i + 1), NONE],
-            };
-        }
+            })
+            .collect();
         Some(StackLive {
             succ,
             may_read: vec![0; n],
