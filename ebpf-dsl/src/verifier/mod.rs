@@ -311,6 +311,7 @@ pub mod dump;
 pub mod exact;
 pub mod helpers;
 mod history;
+mod jump_range;
 mod lock_layout;
 mod mask;
 pub(crate) mod ops;

@@ -242,6 +242,15 @@ impl<'a> Exec<'a> {
                             ),
                         ));
                     }
+                    if id == 1 {
+                        // The map the kernel inlines this lookup for, if it is always one
+                        // map of the program (`super::super::jump_range`).
+                        let one = (!self.is_inner_map(m)).then_some(m);
+                        let at = self.lookup_maps.entry(pc).or_insert(one);
+                        if *at != one {
+                            *at = None;
+                        }
+                    }
                     map = Some(m);
                 }
                 Arg::MapKey | Arg::MapValue | Arg::MapValueOut => {
