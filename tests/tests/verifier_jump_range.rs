@@ -25,19 +25,28 @@ fn recorded_verdicts_are_the_kernels() {
             .with_maps(&a.relocations, &a.maps)
             .with_kernel(running);
         let ours = verify(&input);
-        let spec = a
-            .clone()
-            .into_program_spec("jumprange", ProgramType::Xdp, "GPL".to_string(), Vec::new());
+        let spec = a.clone().into_program_spec(
+            "jumprange",
+            ProgramType::Xdp,
+            "GPL".to_string(),
+            Vec::new(),
+        );
         let kernel = match Loader::new()
             .program_with(spec, LoadOptions::default())
             .load()
         {
             Ok(_) => Ok(()),
             Err(Error::Verifier { log, .. }) => Err(log),
-            Err(e) => panic!("{}: BPF_PROG_LOAD failed for a reason other than the verifier: {e}", c.name),
+            Err(e) => panic!(
+                "{}: BPF_PROG_LOAD failed for a reason other than the verifier: {e}",
+                c.name
+            ),
         };
         if kernel.is_ok() != c.kernel_accepts {
-            wrong.push(format!("{}: recorded {}, the kernel says {kernel:?}", c.name, c.kernel_accepts));
+            wrong.push(format!(
+                "{}: recorded {}, the kernel says {kernel:?}",
+                c.name, c.kernel_accepts
+            ));
         }
         if ours.is_ok() != kernel.is_ok() {
             wrong.push(format!(

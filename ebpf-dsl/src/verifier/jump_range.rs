@@ -49,7 +49,8 @@ pub(crate) fn lookup_growth(spec: &MapSpec, kernel: KernelVersion) -> u32 {
         // percpu_array_map_gen_lookup / htab_percpu_map_gen_lookup (Linux 6.10): the per-CPU
         // pointer made this CPU's.
         MapType::PercpuArray
-            if kernel >= KernelVersion::PERCPU_LOOKUP_INLINE && spec.flags & BPF_F_INNER_MAP == 0 =>
+            if kernel >= KernelVersion::PERCPU_LOOKUP_INLINE
+                && spec.flags & BPF_F_INNER_MAP == 0 =>
         {
             8
         }
@@ -100,9 +101,9 @@ pub(crate) fn overflowing_jump(
         }
     }
     // The rewrites: every instruction left grows by what the kernel adds at it.
-    for i in 0..n {
-        if len[i] > 0 {
-            len[i] += i64::from(growth.get(i).copied().unwrap_or(0));
+    for (l, g) in len.iter_mut().zip(growth) {
+        if *l > 0 {
+            *l += i64::from(*g);
         }
     }
     let start = prefix(&len);
@@ -141,7 +142,12 @@ impl Exec<'_> {
         }
         // `gotol` (`BPF_JMP32 | BPF_JA`) has a 32-bit offset.
         let wide_ja: Vec<bool> = (0..n)
-            .map(|i| self.input.insns.get(i).is_some_and(|insn| insn.code == 0x06))
+            .map(|i| {
+                self.input
+                    .insns
+                    .get(i)
+                    .is_some_and(|insn| insn.code == 0x06)
+            })
             .collect();
         let Some((at, off)) = overflowing_jump(self.ops, &self.seen, &growth, &wide_ja) else {
             return Ok(());
@@ -171,7 +177,7 @@ fn prefix(len: &[i64]) -> Vec<i64> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::isa::JmpOp;
+    use crate::insn::JmpOp;
     use crate::verifier::ops::Src;
 
     fn cond(target: usize) -> Op {
@@ -203,7 +209,10 @@ mod tests {
         // Six more per call: 5,000 + 30,000 > 32,767.
         let mut growth = vec![0; ops.len()];
         growth[1..=n].iter_mut().for_each(|g| *g = 6);
-        assert_eq!(overflowing_jump(&ops, &seen, &growth, &wide), Some((0, 35_000)));
+        assert_eq!(
+            overflowing_jump(&ops, &seen, &growth, &wide),
+            Some((0, 35_000))
+        );
         // Two more per call: 15,000 fits.
         growth[1..=n].iter_mut().for_each(|g| *g = 2);
         assert_eq!(overflowing_jump(&ops, &seen, &growth, &wide), None);
@@ -239,6 +248,9 @@ mod tests {
         let wide = vec![false; ops.len()];
         let mut growth = vec![0; ops.len()];
         growth[..n].iter_mut().for_each(|g| *g = 6);
-        assert_eq!(overflowing_jump(&ops, &seen, &growth, &wide), Some((n, -35_001)));
+        assert_eq!(
+            overflowing_jump(&ops, &seen, &growth, &wide),
+            Some((n, -35_001))
+        );
     }
 }

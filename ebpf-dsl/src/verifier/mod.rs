@@ -274,7 +274,10 @@
 //!   and each file has unit tests that apply one instruction to a state built by hand;
 //! - `driver.rs`: the worklist of paths, pruning checkpoints (`prune.rs`, `deps.rs`), the
 //!   dispatch of each instruction to its transfer function and the whole-program stack check;
-//!   `cfg.rs` decodes and checks the control flow first.
+//!   `cfg.rs` decodes and checks the control flow first; after the walk, `dead_code.rs` and
+//!   `jump_range.rs` replay what the kernel's rewrites after verification refuse (function
+//!   references into removed code, jumps whose 16-bit offset the inlined map lookups
+//!   overflow).
 //!
 //! `tests/layers.rs` checks that `domain/` uses nothing of the layers above it.
 //!

@@ -39,9 +39,17 @@ pub fn cases() -> Vec<Case> {
     // per-CPU array 8, per-CPU hash 4 (32,767 / (5 + growth)).
     let edges: [(&str, &str, usize); 8] = [
         ("array", ".map m array key=4 value=16 max_entries=1", 2978),
-        ("array_mul", ".map m array key=4 value=24 max_entries=3", 2978),
+        (
+            "array_mul",
+            ".map m array key=4 value=24 max_entries=3",
+            2978,
+        ),
         ("hash", ".map m hash key=8 value=8 max_entries=16", 4681),
-        ("lru_hash", ".map m lru_hash key=8 value=8 max_entries=16", 3276),
+        (
+            "lru_hash",
+            ".map m lru_hash key=8 value=8 max_entries=16",
+            3276,
+        ),
         (
             "array_of_maps",
             ".map m array_of_maps key=4 value=4 max_entries=2 inner=array:4:8:1",
@@ -52,8 +60,16 @@ pub fn cases() -> Vec<Case> {
             ".map m hash_of_maps key=8 value=4 max_entries=4 inner=hash:8:8:4",
             4095,
         ),
-        ("percpu_array", ".map m percpu_array key=4 value=8 max_entries=2", 2520),
-        ("percpu_hash", ".map m percpu_hash key=8 value=8 max_entries=2", 3640),
+        (
+            "percpu_array",
+            ".map m percpu_array key=4 value=8 max_entries=2",
+            2520,
+        ),
+        (
+            "percpu_hash",
+            ".map m percpu_hash key=8 value=8 max_entries=2",
+            3640,
+        ),
     ];
     let mut out = Vec::new();
     for (name, decl, most) in edges {
@@ -68,7 +84,11 @@ pub fn cases() -> Vec<Case> {
     // The LRU per-CPU hash has no inline lookup: 6,500 lookups fit (32,500 slots).
     out.push(Case {
         name: "lru_percpu_hash_6500".into(),
-        src: program(".map m lru_percpu_hash key=8 value=8 max_entries=2", 0, 6500),
+        src: program(
+            ".map m lru_percpu_hash key=8 value=8 max_entries=2",
+            0,
+            6500,
+        ),
         kernel_accepts: true,
     });
     // Unreached lookups are removed before the live ones grow: 2 x 2,978 lookups span
