@@ -21,6 +21,7 @@ mod kfunc_crypto;
 pub(crate) mod kfunc_nf;
 mod local;
 mod lock;
+pub(crate) use kfunc::check_dev_bound;
 pub(crate) use lock::check_lock_maps;
 #[cfg(test)]
 pub(crate) use lock::lock_test_value;
