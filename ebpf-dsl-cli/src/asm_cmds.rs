@@ -247,6 +247,8 @@ pub struct CheckArgs {
     strict_alignment: bool,
     /// `--interpreter`: verify for a kernel without the JIT.
     interpreter: bool,
+    /// `--device-bound`: verify as a device-bound XDP load.
+    device_bound: bool,
 }
 
 /// Builds the arguments of `check FILE [--type T] [--map ...]... [--license L] [--kernel V]
@@ -272,6 +274,7 @@ pub fn parse_check(o: crate::cli::CheckOpts) -> Result<CheckArgs, CliError> {
         dump_states: o.dump_states,
         strict_alignment: o.strict_alignment,
         interpreter: o.interpreter,
+        device_bound: o.device_bound,
     })
 }
 
@@ -297,6 +300,7 @@ pub fn check(args: CheckArgs) -> Result<ExitCode, CliError> {
         dump_states,
         strict_alignment,
         interpreter,
+        device_bound,
     } = args;
     if let Some(bytes) = crate::elf_cmds::read_object_file(&file) {
         let how = crate::elf_cmds::CheckObject {
@@ -312,6 +316,7 @@ pub fn check(args: CheckArgs) -> Result<ExitCode, CliError> {
             dump_states,
             strict_alignment,
             interpreter,
+            device_bound,
         };
         return crate::elf_cmds::check_object(&bytes, &file, &how);
     }
@@ -382,6 +387,7 @@ pub fn check(args: CheckArgs) -> Result<ExitCode, CliError> {
                 program_types: None,
                 strict_alignment,
                 interpreter,
+                xdp_dev_bound: device_bound,
             };
             // `trust_*` labels: see `ebpf_dsl::verifier::trust`.
             let started = std::time::Instant::now();

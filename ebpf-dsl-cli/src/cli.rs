@@ -155,6 +155,11 @@ pub struct CheckOpts {
     /// call-chain limit of 512 bytes, not the JIT's 16 (targets 6.12 and later).
     #[arg(long)]
     pub interpreter: bool,
+    /// Verify as a device-bound XDP load (BPF_F_XDP_DEV_BOUND_ONLY with prog_ifindex), the
+    /// only one in which the kernel takes the XDP metadata kfuncs (bpf_xdp_metadata_rx_*):
+    /// without it a program calling one is refused, as a plain load is by the kernel.
+    #[arg(long)]
+    pub device_bound: bool,
     /// For an ELF object: only the programs of this section (or with this function name).
     #[arg(long, value_name = "NAME")]
     pub section: Option<String>,

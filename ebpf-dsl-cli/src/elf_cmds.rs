@@ -333,6 +333,9 @@ pub struct CheckObject {
     /// `--interpreter`: verify for a kernel without the JIT
     /// (`ebpf_dsl::verifier::VerifyInput::interpreter`).
     pub interpreter: bool,
+    /// `--device-bound`: verify as a device-bound load
+    /// (`ebpf_dsl::verifier::VerifyInput::xdp_dev_bound`).
+    pub device_bound: bool,
 }
 
 /// `--trace-prune FILE`: the pruning traces of the programs verified (see
@@ -634,6 +637,7 @@ pub fn check_object(bytes: &[u8], shown: &str, how: &CheckObject) -> Result<Exit
                 program_types: program_types.as_ref(),
                 strict_alignment: how.strict_alignment,
                 interpreter: how.interpreter,
+                xdp_dev_bound: how.device_bound,
             };
             let name = format!("{} ({})", p.section, p.function);
             // `--stats`' verification time: the verifier's work alone, as the kernel's (which

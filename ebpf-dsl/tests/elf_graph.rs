@@ -50,6 +50,7 @@ fn verdict(
         kptrs,
         strict_alignment: false,
         interpreter: false,
+        xdp_dev_bound: true,
     };
     verify(&input).map(|_| ()).map_err(|e| e[0].to_string())
 }

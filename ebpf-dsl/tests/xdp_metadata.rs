@@ -164,3 +164,26 @@ fn the_snippet_works_in_assembler_text() {
     assert_eq!(kfuncs, [XdpKfunc::RxTimestamp, XdpKfunc::RxHash]);
     assert!(assemble_unchecked("write_rx_metadata!(r1)").is_err());
 }
+
+#[test]
+fn a_load_that_is_not_device_bound_refuses_the_kfuncs_even_unreached() {
+    // The kernel takes the metadata kfuncs only in a device-bound load (`add_kfunc_call`:
+    // "metadata kfuncs require device-bound program"), whether a path reaches the call or not.
+    let reached = "r2 = r10\nr2 += -8\ncall bpf_xdp_metadata_rx_timestamp\nr0 = 2\nexit\n";
+    let unreached = "r0 = 2\nif r0 == 2 goto out\nr2 = r10\nr2 += -8\n\
+                     call bpf_xdp_metadata_rx_timestamp\nout:\nexit\n";
+    let bound = ebpf_dsl::verifier::BPF_F_XDP_DEV_BOUND_ONLY;
+    for text in [reached, unreached] {
+        let a = assemble_unchecked(text).expect("assembles");
+        let input =
+            VerifyInput::new(&a.insns, ProgramType::Xdp).with_kernel(KernelVersion::new(6, 18));
+        // `VerifyInput::new` assumes the loader binds it (xsk-runtime's `device_bound`).
+        assert!(verify(&input).is_ok(), "{text}");
+        assert!(
+            verify(&input.clone().with_prog_flags(bound)).is_ok(),
+            "{text}"
+        );
+        let errs = verify(&input.with_prog_flags(0)).expect_err("a plain load is refused");
+        assert!(errs[0].message.contains("device-bound"), "{}", errs[0]);
+    }
+}

@@ -537,6 +537,7 @@ fn run_case(dir: &Path, c: &Case) -> Result1 {
                 program_types: None,
                 strict_alignment: ebpf_dsl::spec::strict_alignment(c.prog_flags),
                 interpreter: false,
+                xdp_dev_bound: c.prog_flags & ebpf_dsl::verifier::BPF_F_XDP_DEV_BOUND_ONLY != 0,
             };
             // Refused for want of the kernel's BTF: verified again with the running kernel's,
             // as `ebpf-dsl check --btf` does.

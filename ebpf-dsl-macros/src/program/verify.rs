@@ -118,6 +118,7 @@ pub(crate) fn run_verifier(
         strict_alignment,
         // A program built for a JIT-compiled kernel (x86-64 / arm64 default).
         interpreter: false,
+        xdp_dev_bound: true,
     };
     // `trust_call_*:` / `trust_begin_*:` ... `trust_end_*:` labels: see `verifier::trust`.
     let verdict = verifier::Trust::from_labels(&a.labels)

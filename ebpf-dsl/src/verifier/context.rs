@@ -86,6 +86,11 @@ pub(crate) struct Exec<'a> {
     /// Per `bpf_obj_new_impl` / `bpf_obj_drop_impl` / `bpf_refcount_acquire_impl` call
     /// instruction: the object type a verified path gave it (`transfer/call/graph.rs`).
     pub(crate) alloc_call_types: HashMap<usize, u32>,
+    /// Per `bpf_map_lookup_elem` call instruction: the map every verified path passed, or
+    /// `None` once two paths passed different ones or an inner map (the kernel's
+    /// `record_func_map` and its poisoned map pointer: such a call is not inlined); read by
+    /// `super::jump_range`.
+    pub(crate) lookup_maps: HashMap<usize, Option<u16>>,
     /// Per load, store or atomic instruction: the kinds of base pointer the verified paths
     /// reached it with, each with the first such pointer (described only in an error:
     /// `transfer/same_insn.rs`).
@@ -132,6 +137,7 @@ impl<'a> Exec<'a> {
             kernel_types: Default::default(),
             prune_tables: None,
             alloc_call_types: HashMap::new(),
+            lookup_maps: HashMap::new(),
             ptr_types: Default::default(),
             exact_decide: false,
             hist_entry: std::cell::Cell::new(false),

@@ -68,6 +68,7 @@ impl<'a> Exec<'a> {
                 "this reference to a function points, once the kernel removes the code no path reached (a function no path runs: a callback never called, a bpf_loop of 0 rounds), at instruction {target} of what is left, where no function starts: the kernel refuses the program (\"verifier bug: No program to jit at insn N (subprog < 0)\", after its other rewrites); remove the unused function or move it before a used one"
             )));
         }
+        self.check_jump_range()?;
         Ok(Report {
             insns_processed: self.processed,
             states,

@@ -274,7 +274,10 @@
 //!   and each file has unit tests that apply one instruction to a state built by hand;
 //! - `driver.rs`: the worklist of paths, pruning checkpoints (`prune.rs`, `deps.rs`), the
 //!   dispatch of each instruction to its transfer function and the whole-program stack check;
-//!   `cfg.rs` decodes and checks the control flow first.
+//!   `cfg.rs` decodes and checks the control flow first; after the walk, `dead_code.rs` and
+//!   `jump_range.rs` replay what the kernel's rewrites after verification refuse (function
+//!   references into removed code, jumps whose 16-bit offset the inlined map lookups
+//!   overflow).
 //!
 //! `tests/layers.rs` checks that `domain/` uses nothing of the layers above it.
 //!
@@ -311,6 +314,7 @@ pub mod dump;
 pub mod exact;
 pub mod helpers;
 mod history;
+mod jump_range;
 mod lock_layout;
 mod mask;
 pub(crate) mod ops;
@@ -427,7 +431,18 @@ pub struct VerifyInput<'a> {
     /// 32. `false` (the default): the JIT, which x86-64 and arm64 kernels enable by default;
     /// targets before 6.12 always count in 32-byte units (never more permissive).
     pub interpreter: bool,
+    /// The program is loaded device-bound (`BPF_F_XDP_DEV_BOUND_ONLY` in `prog_flags`, with
+    /// `prog_ifindex`: xsk-runtime's `LoadOptions::device_bound`), the only load in which the
+    /// kernel takes the XDP metadata kfuncs (`bpf_xdp_metadata_rx_*`): without it, a program
+    /// that holds a call of one anywhere, reached or not, is refused before it is verified
+    /// ("metadata kfuncs require device-bound program", `add_kfunc_call`). `true` in
+    /// [`VerifyInput::new`] (the loader binds it); [`VerifyInput::with_prog_flags`] sets it
+    /// from the flag; `ebpf-dsl check` without `--device-bound`: `false`, as a plain load.
+    pub xdp_dev_bound: bool,
 }
+
+/// `BPF_F_XDP_DEV_BOUND_ONLY` (`prog_flags`, Linux 6.3): see [`VerifyInput::xdp_dev_bound`].
+pub const BPF_F_XDP_DEV_BOUND_ONLY: u32 = 1 << 6;
 
 impl<'a> VerifyInput<'a> {
     /// A program without map references, licensed `"GPL"`.
@@ -450,14 +465,16 @@ impl<'a> VerifyInput<'a> {
             program_types: None,
             strict_alignment: false,
             interpreter: false,
+            xdp_dev_bound: true,
         }
     }
 
     /// The same input verified as a load with `prog_flags` (see
-    /// [`VerifyInput::strict_alignment`]; the other flags do not change this verifier's
-    /// verdict).
+    /// [`VerifyInput::strict_alignment`] and [`VerifyInput::xdp_dev_bound`]; the other flags
+    /// do not change this verifier's verdict).
     pub fn with_prog_flags(mut self, prog_flags: u32) -> Self {
         self.strict_alignment = crate::spec::strict_alignment(prog_flags);
+        self.xdp_dev_bound = prog_flags & BPF_F_XDP_DEV_BOUND_ONLY != 0;
         self
     }
 
@@ -803,6 +820,7 @@ pub(crate) fn verify_with_tracer(
     let ops = cfg::decode(input.insns).map_err(|e| vec![e])?;
     driver::cpu_v4_loads(input.insns, input.kernel).map_err(|e| vec![e])?;
     check_kfunc_license(input, &ops)?;
+    transfer::check_dev_bound(input, &ops)?;
     let cfg = cfg::check_with_roots(&ops, &transfer::exception_roots(input))?;
     cfg::check_subprog_exits(&ops, &cfg, input.func_info)?;
     trust.check(&ops).map_err(|e| vec![e])?;

@@ -244,6 +244,11 @@ impl KernelVersion {
     /// `&=` / `|=` a constant on a number in [-1, 0] verifies the two values apart
     /// (`maybe_fork_scalars`: the path goes on with -1, a copy with 0).
     pub const FORK_SCALARS: KernelVersion = KernelVersion::since(6, 18);
+    /// After verifying, the kernel inlines `bpf_map_lookup_elem` on a per-CPU array or hash
+    /// too (`percpu_array_map_gen_lookup`, `htab_percpu_map_gen_lookup`, upstream 6.10, not
+    /// read: gated at 6.12, whose inline lookups are counted as none before). Only the
+    /// jumps' 16-bit range after the rewrites depends on it (`super::jump_range`).
+    pub const PERCPU_LOOKUP_INLINE: KernelVersion = KernelVersion::since(6, 12);
     /// A path whose instruction history since its last checkpoint is longer than 40 entries
     /// stores a checkpoint at its next prune point (`is_state_visited`'s `force_new_state`,
     /// 6.13, in 6.12.118; not in 6.1.192): only the instructions processed change (the

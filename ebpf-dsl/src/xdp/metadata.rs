@@ -19,6 +19,10 @@
 //! (Linux 6.3); the call is then rewritten to the driver's implementation (veth, mlx5, ice,
 //! ...). A program calling them without that flag is rejected at load time ("metadata kfuncs
 //! require device-bound program"), and a device-bound program only attaches to its device.
+//! The static verifier assumes a device-bound load unless told otherwise
+//! (`VerifyInput::xdp_dev_bound`: `with_prog_flags` without `BPF_F_XDP_DEV_BOUND_ONLY`,
+//! `ebpf-dsl check` without `--device-bound`), and then refuses such a program as the kernel
+//! does, whether a path reaches the call or not.
 //!
 //! # Return codes
 //!

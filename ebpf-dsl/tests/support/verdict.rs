@@ -35,6 +35,7 @@ pub fn verdict(obj: &Object, name: &str) -> Result<(), String> {
         program_types: None,
         strict_alignment: false,
         interpreter: false,
+        xdp_dev_bound: true,
     };
     verify(&input).map(|_| ()).map_err(|e| e[0].to_string())
 }

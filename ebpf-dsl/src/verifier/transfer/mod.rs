@@ -47,8 +47,8 @@ use super::{alu_name, KernelVersion, Rule, VerifierError};
 
 pub(crate) use btf_access::NEEDS_BTF;
 pub(crate) use call::{
-    check_exception_cb, check_globals, check_lock_maps, exception_roots, reached_from,
-    throw_under_callback,
+    check_dev_bound, check_exception_cb, check_globals, check_lock_maps, exception_roots,
+    reached_from, throw_under_callback,
 };
 pub(crate) use memory::mask;
 pub(crate) use rodata::check_direct_value_refs;

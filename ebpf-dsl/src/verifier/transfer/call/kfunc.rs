@@ -11,13 +11,44 @@
 //! * r1-r5 are clobbered; packet pointers stay valid (the kfuncs do not change the packet).
 //!
 //! Only XDP programs may call them, and the kernel only accepts them in a *device-bound*
-//! program (`BPF_F_XDP_DEV_BOUND_ONLY` with `prog_ifindex`): that is a load option this
-//! verifier does not see, so it is the loader's job (`LoadOptions::device_bound` in
-//! xsk-runtime); the kernel otherwise refuses the load.
+//! program (`BPF_F_XDP_DEV_BOUND_ONLY` with `prog_ifindex`: `LoadOptions::device_bound` in
+//! xsk-runtime): [`check_dev_bound`] refuses them, anywhere in the program, when
+//! `VerifyInput::xdp_dev_bound` says the load is not (`ebpf-dsl check` without
+//! `--device-bound`), as the kernel refuses the load before verifying it.
 
 use super::*;
 use crate::spec::ProgramType;
 use crate::xdp::metadata::XdpKfunc;
+
+/// The kernel's refusal, before any path is walked (`add_kfunc_call`,
+/// `bpf_dev_bound_kfunc_check`), of a program that is not loaded device-bound and holds a call
+/// of an XDP metadata kfunc anywhere, unreachable code included.
+pub(crate) fn check_dev_bound(
+    input: &crate::verifier::VerifyInput,
+    ops: &[crate::verifier::cfg::Op],
+) -> Result<(), Vec<VerifierError>> {
+    if input.xdp_dev_bound {
+        return Ok(());
+    }
+    let found = ops.iter().enumerate().find_map(|(pc, op)| match *op {
+        crate::verifier::cfg::Op::Call {
+            helper,
+            kfunc: true,
+        } => XdpKfunc::from_placeholder(helper).map(|k| (pc, k)),
+        _ => None,
+    });
+    let Some((pc, k)) = found else {
+        return Ok(());
+    };
+    Err(vec![e(
+        pc,
+        Rule::HelperNotAllowed,
+        format!(
+            "{} is an XDP metadata kfunc, which the kernel takes only in a program loaded device-bound (BPF_F_XDP_DEV_BOUND_ONLY with prog_ifindex), even on a path never taken; this load is not (the kernel: metadata kfuncs require device-bound program); load it bound to its interface (`ebpf-dsl check --device-bound`, xsk-runtime's `LoadOptions::device_bound`)",
+            k.name()
+        ),
+    )])
+}
 
 impl<'a> Exec<'a> {
     /// A kfunc that calls back (`bpf_rbtree_add_impl`) also gives the state in which its

@@ -21,6 +21,7 @@ mod kfunc_crypto;
 pub(crate) mod kfunc_nf;
 mod local;
 mod lock;
+pub(crate) use kfunc::check_dev_bound;
 pub(crate) use lock::check_lock_maps;
 #[cfg(test)]
 pub(crate) use lock::lock_test_value;
@@ -241,6 +242,15 @@ impl<'a> Exec<'a> {
                                 spec.name_str()
                             ),
                         ));
+                    }
+                    if id == 1 {
+                        // The map the kernel inlines this lookup for, if it is always one
+                        // map of the program (`super::super::jump_range`).
+                        let one = (!self.is_inner_map(m)).then_some(m);
+                        let at = self.lookup_maps.entry(pc).or_insert(one);
+                        if *at != one {
+                            *at = None;
+                        }
                     }
                     map = Some(m);
                 }
