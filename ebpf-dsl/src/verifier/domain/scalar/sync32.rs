@@ -235,7 +235,16 @@ impl Scalar {
     /// "verifier bug: REG INVARIANTS VIOLATION" and goes on after `__mark_reg_unbounded`; the
     /// `jmp32_contradiction_violation` and `jmp_same_reg_violation_*` rule cases).
     pub(crate) fn kernel_sync_or_unbounded(self) -> Scalar {
-        self.kernel_sync_checked()
+        self.kernel_sync_or_unbounded_as(true)
+    }
+
+    /// [`Scalar::kernel_sync_or_unbounded`] with (`single`, 6.18) or without (6.12 to 6.17)
+    /// the single-value rule of `__update_reg64_bounds` (`tnum_step`): 6.12.118's
+    /// `reg_bounds_sync` is 6.18's without it, and its `reg_bounds_sanity_check` is the same,
+    /// so a contradiction there too ends as the known bits the synchronisation left with
+    /// unbounded ranges (`__mark_reg_unbounded`), not an unknown number.
+    pub(crate) fn kernel_sync_or_unbounded_as(self, single: bool) -> Scalar {
+        self.kernel_sync_checked(single)
             .unwrap_or_else(Scalar::unbounded_bits)
     }
 
@@ -276,15 +285,22 @@ impl Scalar {
 
     /// [`Scalar::kernel_sync_or_unbounded`]: `Err` with the known bits left where the
     /// sanity check fails.
-    fn kernel_sync_checked(mut self) -> Result<Scalar, Tnum> {
-        self.update_bounds_single();
+    fn kernel_sync_checked(mut self, single: bool) -> Result<Scalar, Tnum> {
+        let update = |s: &mut Scalar| {
+            if single {
+                s.update_bounds_single()
+            } else {
+                s.update_bounds()
+            }
+        };
+        update(&mut self);
         for _ in 0..3 {
             self.deduce32();
             self.deduce64();
             self.deduce_mixed(true);
         }
         self.bound_offset(true);
-        self.update_bounds_single();
+        update(&mut self);
         let t = self.t;
         let c64 = t.mask == 0;
         let c32 = t.mask & LO == 0;
