@@ -203,9 +203,11 @@ pub(crate) fn mul_known_bits(is64: bool, a: &Scalar, b: &Scalar) -> Tnum {
 /// `r`, the result of `a * b` (64-bit when `is64`, else 32-bit), as kernels before
 /// [`KernelVersion::MUL_PRODUCTS`](crate::verifier::KernelVersion::MUL_PRODUCTS) bound it:
 /// unchanged when both operands are not negative and at most U32_MAX (64-bit) or U16_MAX
-/// (32-bit), where the older rule's unsigned products are the newer rule's; else only its
-/// known bits (the older kernels' `__mark_reg64_unbounded` / `__mark_reg32_unbounded`, the
-/// tnum of the product kept).
+/// (32-bit), where the older rule's unsigned products are the newer rule's; else only the
+/// known bits of the product (the older kernels' `__mark_reg64_unbounded` /
+/// `__mark_reg32_unbounded`, the tnum of the product kept): `tnum_mul`'s of the operands,
+/// not `r`'s, which its range narrowed (`w2 *= -203` of 42029..=42149 is anything in 32
+/// bits but 0 for 6.12, not 0xff7f_xxxx: `alu32_mul_negative_before_6_14`).
 pub(crate) fn mul_before_products(is64: bool, a: &Scalar, b: &Scalar, r: Scalar) -> Scalar {
     let (a, b) = (a.held().unwrap_or(*a), b.held().unwrap_or(*b));
     let kept = if is64 {
@@ -221,8 +223,13 @@ pub(crate) fn mul_before_products(is64: bool, a: &Scalar, b: &Scalar, r: Scalar)
     } else {
         (u32::MAX as u64, Scalar::of_size(4))
     };
+    let t = if is64 {
+        a.t.mul(b.t)
+    } else {
+        a.t.cast32().mul(b.t.cast32()).cast32()
+    };
     Scalar {
-        t: r.t,
+        t,
         ..Scalar::urange(0, top)
     }
     .sync()
