@@ -434,11 +434,14 @@ pub(crate) fn alu32(op: AluOp, a: &Scalar, b: &Scalar) -> Scalar {
 
 /// [`alu32`] without its table.
 fn alu32_full(op: AluOp, a: &Scalar, b: &Scalar) -> Scalar {
-    let (a, b) = (a.trunc32(), b.trunc32());
+    // An operand with the kernel's unbounded ranges and known bits has no signed view to
+    // add: the signed bounds of its synchronised bits are more than the kernel reads.
+    let raw = a.is_unbounded_bits() || b.is_unbounded_bits();
+    let (a, b) = (a.held32(), b.held32());
     if matches!(op, AluOp::Add | AluOp::Sub) {
         return add_sub32(op, &a, &b);
     }
-    let r = alu32_wide(op, &a, &b);
+    let r = alu32_wide(op, &a, &b, raw);
     let (u, s) = match op {
         AluOp::Add => a.add32_bounds(&b),
         AluOp::Sub => a.sub32_bounds(&b),
@@ -506,7 +509,7 @@ fn add_sub32(op: AluOp, a: &Scalar, b: &Scalar) -> Scalar {
     .unwrap_or(Scalar::of_size(4))
 }
 
-fn alu32_wide(op: AluOp, a: &Scalar, b: &Scalar) -> Scalar {
+fn alu32_wide(op: AluOp, a: &Scalar, b: &Scalar, raw: bool) -> Scalar {
     let (a, b) = (*a, *b);
     let r = match op {
         AluOp::Add | AluOp::Sub | AluOp::Mul | AluOp::And | AluOp::Or | AluOp::Xor => {
@@ -548,7 +551,7 @@ fn alu32_wide(op: AluOp, a: &Scalar, b: &Scalar) -> Scalar {
         .unwrap_or(Scalar::urange(0, u32::MAX as u64)),
         _ => r,
     };
-    if matches!(op, AluOp::Add | AluOp::Sub | AluOp::Mul | AluOp::Neg) {
+    if !raw && matches!(op, AluOp::Add | AluOp::Sub | AluOp::Mul | AluOp::Neg) {
         // The signed 32-bit view (the kernel tracks s32 bounds too): exact when no s32 overflow.
         let (sa, sb) = (a.sext(32), b.sext(32));
         let rs = if op == AluOp::Neg {

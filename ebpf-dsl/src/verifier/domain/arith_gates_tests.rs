@@ -46,6 +46,11 @@ impl Rng {
                 self.word() as u64 & mask | value,
                 self.word() as u64 & mask | value,
             );
+            // The state a failed sanity check leaves (`__mark_reg_unbounded`): known bits,
+            // no bounds, not synchronised.
+            if self.next() % 8 == 0 && mask != u32::MAX as u64 {
+                return Scalar::unbounded_bits(t);
+            }
             let base = match self.next() % 3 {
                 0 => Scalar::urange(x.min(y), x.max(y)),
                 // A signed 32-bit range (sign-extended to 64 bits, as a `(s32)` move gives).
@@ -311,6 +316,127 @@ fn a_64_bit_product_is_never_tighter_than_the_kernels() {
         tighter
             .iter()
             .take(3)
+            .cloned()
+            .collect::<Vec<_>>()
+            .join("\n")
+    );
+}
+
+/// The kernel's 32-bit `&`, `|`, `^` and shifts by a constant (6.12.118's
+/// `scalar32_min_max_and` / `_or` / `_xor` on the result's known bits,
+/// `scalar32_min_max_lsh` / `_rsh` / `_arsh`), zero-extended and synchronised; `None` for a
+/// shift by anything but a constant below 32 (`__mark_reg_unknown`, not modelled here).
+fn kernel_bits32(op: AluOp, a: &Scalar, b: &Scalar) -> Option<Scalar> {
+    let full_s = (i32::MIN, i32::MAX);
+    // The signed bounds of a u32 range that does not cross the sign, else unbounded.
+    let signed_of = |lo: u32, hi: u32| {
+        if (lo as i32) <= (hi as i32) {
+            (lo as i32, hi as i32)
+        } else {
+            full_s
+        }
+    };
+    let known = |t: Tnum| t.cast32().mask == 0;
+    let (u, s, t) = match op {
+        AluOp::And | AluOp::Or | AluOp::Xor => {
+            let t = match op {
+                AluOp::And => a.t.and(b.t),
+                AluOp::Or => a.t.or(b.t),
+                _ => a.t.xor(b.t),
+            }
+            .cast32();
+            if known(a.t) && known(b.t) {
+                let v = t.value as u32;
+                ((v, v), (v as i32, v as i32), t)
+            } else {
+                let u = match op {
+                    AluOp::And => (t.value as u32, a.u32max.min(b.u32max)),
+                    AluOp::Or => (a.u32min.max(b.u32min), t.umax() as u32),
+                    _ => (t.value as u32, t.umax() as u32),
+                };
+                (u, signed_of(u.0, u.1), t)
+            }
+        }
+        AluOp::Lsh | AluOp::Rsh | AluOp::Arsh => {
+            let k = b.as_const().filter(|&k| k < 32)? as u32;
+            let sub = a.t.cast32();
+            match op {
+                AluOp::Lsh => {
+                    let u = if a.u32max as u64 > 1u64 << (31 - k) {
+                        (0, u32::MAX)
+                    } else {
+                        (a.u32min << k, a.u32max << k)
+                    };
+                    (u, full_s, sub.lsh(k).cast32())
+                }
+                AluOp::Rsh => ((a.u32min >> k, a.u32max >> k), full_s, sub.rsh(k)),
+                _ => {
+                    let sh = |v: u64| ((v as u32 as i32) >> k) as u32 as u64;
+                    let t = Tnum {
+                        value: sh(sub.value),
+                        mask: sh(sub.mask),
+                    };
+                    ((0, u32::MAX), (a.s32min >> k, a.s32max >> k), t)
+                }
+            }
+        }
+        _ => return None,
+    };
+    // `__update_reg32_bounds` of the shifts is part of the synchronisation.
+    zext_sync(u, s, t)
+}
+
+#[test]
+fn the_32_bit_bit_operations_and_shifts_are_never_tighter_than_the_kernels() {
+    let model = |op: AluOp| move |a: &Scalar, b: &Scalar| kernel_bits32(op, a, b);
+    let mut report = Vec::new();
+    for (i, op) in [AluOp::And, AluOp::Or, AluOp::Xor].into_iter().enumerate() {
+        let m = model(op);
+        let (tighter, looser) = compare(
+            op,
+            false,
+            10_000,
+            0x5eed_0100 + i as u64,
+            &[
+                (KernelVersion::new(6, 12), &m),
+                (KernelVersion::new(6, 18), &m),
+            ],
+        );
+        println!("32-bit {op:?} looser than the kernel's: {looser}");
+        report.extend(tighter);
+    }
+    // Shifts by a constant below 32.
+    for (i, op) in [AluOp::Lsh, AluOp::Rsh, AluOp::Arsh]
+        .into_iter()
+        .enumerate()
+    {
+        let m = model(op);
+        let mut rng = Rng(0x5eed_0200 + i as u64);
+        let mut looser = 0;
+        for _ in 0..10_000 {
+            let a = rng.operand();
+            let b = Scalar::konst(rng.next() % 32);
+            let Some(k) = m(&a, &b) else { continue };
+            for v in [KernelVersion::new(6, 12), KernelVersion::new(6, 18)] {
+                let ours = scalar_alu(v, op, false, &a, &b);
+                if !covers(&ours, &k) {
+                    report.push(format!(
+                        "{v}: {a:?} {op:?} {b:?}\n ours {ours:?}\n kernel {k:?}"
+                    ));
+                } else if ours != k {
+                    looser += 1;
+                }
+            }
+        }
+        println!("32-bit {op:?} looser than the kernel's: {looser}");
+    }
+    assert!(
+        report.is_empty(),
+        "{} tighter, first: {}",
+        report.len(),
+        report
+            .iter()
+            .take(4)
             .cloned()
             .collect::<Vec<_>>()
             .join("\n")

@@ -283,6 +283,25 @@ impl Scalar {
         }
     }
 
+    /// The operand a 32-bit operation reads of this value, zero-extended: [`Scalar::trunc32`],
+    /// except for one [`Scalar::unbounded_bits`] makes, which the kernel reads with its
+    /// unbounded 32-bit ranges and its low known bits, not synchronised (`w6 *= -147` or
+    /// `w6 s>>= 27` of such a value: the bounds the synchronisation would give those bits
+    /// are more than the kernel's `scalar32_min_max_mul` / `_arsh` start from).
+    pub(crate) fn held32(self) -> Scalar {
+        if !self.is_unbounded_bits() {
+            return self.trunc32();
+        }
+        Scalar {
+            t: self.t.cast32(),
+            umin: 0,
+            umax: u32::MAX as u64,
+            smin: 0,
+            smax: u32::MAX as i64,
+            ..Scalar::UNKNOWN
+        }
+    }
+
     /// [`Scalar::kernel_sync_or_unbounded`]: `Err` with the known bits left where the
     /// sanity check fails.
     fn kernel_sync_checked(mut self, single: bool) -> Result<Scalar, Tnum> {
