@@ -48,7 +48,7 @@ impl Rng {
             );
             // The state a failed sanity check leaves (`__mark_reg_unbounded`): known bits,
             // no bounds, not synchronised.
-            if self.next() % 8 == 0 && mask != u32::MAX as u64 {
+            if self.next().is_multiple_of(8) && mask != u32::MAX as u64 {
                 return Scalar::unbounded_bits(t);
             }
             let base = match self.next() % 3 {
@@ -229,6 +229,9 @@ fn covers(ours: &Scalar, k: &Scalar) -> bool {
         && k.t.is_subset_of(ours.t)
 }
 
+/// A model of the kernel's operation: its result for two operands (`None`: not modelled).
+type Model = dyn Fn(&Scalar, &Scalar) -> Option<Scalar>;
+
 /// Runs `n` random operand pairs of `op` for each target `(version, model)` and returns the
 /// cases where this verifier is tighter than the model, and how many it is looser on.
 fn compare(
@@ -236,7 +239,7 @@ fn compare(
     is64: bool,
     n: usize,
     seed: u64,
-    models: &[(KernelVersion, &dyn Fn(&Scalar, &Scalar) -> Option<Scalar>)],
+    models: &[(KernelVersion, &Model)],
 ) -> (Vec<String>, usize) {
     let mut rng = Rng(seed);
     let (mut tighter, mut looser) = (Vec::new(), 0);
@@ -429,6 +432,79 @@ fn the_32_bit_bit_operations_and_shifts_are_never_tighter_than_the_kernels() {
             }
         }
         println!("32-bit {op:?} looser than the kernel's: {looser}");
+    }
+    assert!(
+        report.is_empty(),
+        "{} tighter, first: {}",
+        report.len(),
+        report
+            .iter()
+            .take(4)
+            .cloned()
+            .collect::<Vec<_>>()
+            .join("\n")
+    );
+}
+
+/// The kernel's 32-bit `+=` / `-=` (`scalar32_min_max_add` / `_sub`, `tnum_add` / `tnum_sub`
+/// cut to the low half, `zext_32_to_64`, `reg_bounds_sync`). `wrap` (6.18): an unsigned
+/// range whose every sum overflows (every difference underflows) is kept, wrapped; before,
+/// any overflow forgets it (6.12.118).
+fn kernel_add_sub32(sub: bool, wrap: bool, a: &Scalar, b: &Scalar) -> Option<Scalar> {
+    let t = if sub { a.t.sub(b.t) } else { a.t.add(b.t) };
+    let s = if sub {
+        a.s32min
+            .checked_sub(b.s32max)
+            .zip(a.s32max.checked_sub(b.s32min))
+    } else {
+        a.s32min
+            .checked_add(b.s32min)
+            .zip(a.s32max.checked_add(b.s32max))
+    }
+    .unwrap_or((i32::MIN, i32::MAX));
+    let full = (0, u32::MAX);
+    let u = if sub {
+        let (lo, lo_under) = a.u32min.overflowing_sub(b.u32max);
+        let (hi, hi_under) = a.u32max.overflowing_sub(b.u32min);
+        match (lo_under, hi_under) {
+            (false, false) => (lo, hi),
+            (true, true) if wrap => (lo, hi),
+            _ => full,
+        }
+    } else {
+        let (lo, lo_over) = a.u32min.overflowing_add(b.u32min);
+        let (hi, hi_over) = a.u32max.overflowing_add(b.u32max);
+        match (lo_over, hi_over) {
+            (false, false) => (lo, hi),
+            (true, true) if wrap => (lo, hi),
+            _ => full,
+        }
+    };
+    zext_sync(u, s, t)
+}
+
+#[test]
+fn a_32_bit_sum_or_difference_is_never_tighter_than_the_kernels() {
+    let mut report = Vec::new();
+    for (i, (op, sub)) in [(AluOp::Add, false), (AluOp::Sub, true)]
+        .into_iter()
+        .enumerate()
+    {
+        let old = move |a: &Scalar, b: &Scalar| kernel_add_sub32(sub, false, a, b);
+        let wrap = move |a: &Scalar, b: &Scalar| kernel_add_sub32(sub, true, a, b);
+        let (tighter, looser) = compare(
+            op,
+            false,
+            10_000,
+            0x5eed_0300 + i as u64,
+            &[
+                (KernelVersion::new(6, 12), &old),
+                (KernelVersion::new(6, 17), &old),
+                (KernelVersion::new(6, 18), &wrap),
+            ],
+        );
+        println!("32-bit {op:?} looser than the kernel's: {looser}");
+        report.extend(tighter);
     }
     assert!(
         report.is_empty(),
