@@ -92,6 +92,18 @@ fn shape(rng: &mut Rng, p: &mut String, r: &str) {
         let op = rng.pick(&["<", ">", "s<", "s>", "<=", "s>="]);
         let _ = writeln!(p, "if w{n} {op} {} goto out", constant(rng));
     }
+    // Now and then a comparison with itself that no value takes on a narrow number: the
+    // kernel walks it on with the known bits and unbounded ranges (a failed sanity check).
+    if rng.chance(8) {
+        let op = rng.pick(&[">", "<", "s>", "s<"]);
+        let w = rng.pick(&["w", "r"]);
+        let _ = writeln!(
+            p,
+            "w{n} &= 1
+if {w}{n} {op} {w}{n} goto same{n}
+same{n}:"
+        );
+    }
 }
 
 /// One operation on `d` (r6 or r7), `s` the other.

@@ -518,3 +518,112 @@ fn a_32_bit_sum_or_difference_is_never_tighter_than_the_kernels() {
             .join("\n")
     );
 }
+
+/// The kernel's 64-bit `+=` / `-=`: `scalar32_min_max_add` / `_sub` on the low half's bounds,
+/// `scalar_min_max_add` / `_sub` on the 64-bit ones (`wrap`: 6.18's kept range of a sum whose
+/// every value overflows), `tnum_add` / `tnum_sub`, `reg_bounds_sync`.
+fn kernel_add_sub64(sub: bool, wrap: bool, a: &Scalar, b: &Scalar) -> Option<Scalar> {
+    let (a, b) = (a.held()?, b.held()?);
+    // The 32-bit bounds (no zero extension), as `kernel_add_sub32` computes them.
+    let s32 = if sub {
+        a.s32min
+            .checked_sub(b.s32max)
+            .zip(a.s32max.checked_sub(b.s32min))
+    } else {
+        a.s32min
+            .checked_add(b.s32min)
+            .zip(a.s32max.checked_add(b.s32max))
+    }
+    .unwrap_or((i32::MIN, i32::MAX));
+    let u32b = {
+        let (lo, l) = if sub {
+            a.u32min.overflowing_sub(b.u32max)
+        } else {
+            a.u32min.overflowing_add(b.u32min)
+        };
+        let (hi, h) = if sub {
+            a.u32max.overflowing_sub(b.u32min)
+        } else {
+            a.u32max.overflowing_add(b.u32max)
+        };
+        match (l, h) {
+            (false, false) => (lo, hi),
+            (true, true) if wrap => (lo, hi),
+            _ => (0, u32::MAX),
+        }
+    };
+    let s = if sub {
+        a.smin.checked_sub(b.smax).zip(a.smax.checked_sub(b.smin))
+    } else {
+        a.smin.checked_add(b.smin).zip(a.smax.checked_add(b.smax))
+    }
+    .unwrap_or((i64::MIN, i64::MAX));
+    let u = {
+        let (lo, l) = if sub {
+            a.umin.overflowing_sub(b.umax)
+        } else {
+            a.umin.overflowing_add(b.umin)
+        };
+        let (hi, h) = if sub {
+            a.umax.overflowing_sub(b.umin)
+        } else {
+            a.umax.overflowing_add(b.umax)
+        };
+        match (l, h) {
+            (false, false) => (lo, hi),
+            (true, true) if wrap => (lo, hi),
+            _ => (0, u64::MAX),
+        }
+    };
+    let t = if sub { a.t.sub(b.t) } else { a.t.add(b.t) };
+    Scalar {
+        umin: u.0,
+        umax: u.1,
+        smin: s.0,
+        smax: s.1,
+        u32min: u32b.0,
+        u32max: u32b.1,
+        s32min: s32.0,
+        s32max: s32.1,
+        t,
+        link: 0,
+        delta: 0,
+    }
+    .sync()
+}
+
+#[test]
+fn a_64_bit_sum_or_difference_is_never_tighter_than_the_kernels() {
+    let mut report = Vec::new();
+    for (i, (op, sub)) in [(AluOp::Add, false), (AluOp::Sub, true)]
+        .into_iter()
+        .enumerate()
+    {
+        let old = move |a: &Scalar, b: &Scalar| kernel_add_sub64(sub, false, a, b);
+        let wrap = move |a: &Scalar, b: &Scalar| kernel_add_sub64(sub, true, a, b);
+        let (tighter, looser) = compare(
+            op,
+            true,
+            10_000,
+            0x5eed_0400 + i as u64,
+            &[
+                (KernelVersion::new(6, 12), &old),
+                (KernelVersion::new(6, 17), &old),
+                (KernelVersion::new(6, 18), &wrap),
+            ],
+        );
+        println!("64-bit {op:?} looser than the kernel's: {looser}");
+        report.extend(tighter);
+    }
+    assert!(
+        report.is_empty(),
+        "{} tighter, first: {}",
+        report.len(),
+        report
+            .iter()
+            .take(4)
+            .cloned()
+            .collect::<Vec<_>>()
+            .join("\n")
+    );
+}
