@@ -627,3 +627,37 @@ fn a_64_bit_sum_or_difference_is_never_tighter_than_the_kernels() {
             .join("\n")
     );
 }
+
+/// The 6.1 target (6.1.192's shorter `reg_bounds_sync`, [`old_sync_while`]): products (a
+/// number by a constant; by anything else both are unknown) and bit operations and shifts by
+/// constants, in 32 bits, and the 64-bit product, against the same models synchronised the
+/// 6.1 way (`scalar32_min_max_mul` and the bit operations are the same code in 6.1.192).
+#[test]
+fn the_6_1_target_is_never_tighter_than_the_kernels() {
+    use super::super::scalar::memo::old_sync_while;
+    let _old = old_sync_while(true);
+    let v = KernelVersion::new(6, 1);
+    let mul32 = |a: &Scalar, b: &Scalar| kernel_mul32(false, false, a, b);
+    let mul64 = |a: &Scalar, b: &Scalar| kernel_mul64(false, false, a, b);
+    let mut report = Vec::new();
+    let (t, _) = compare(AluOp::Mul, false, 10_000, 0x5eed_0601, &[(v, &mul32)]);
+    report.extend(t);
+    let (t, _) = compare(AluOp::Mul, true, 10_000, 0x5eed_0602, &[(v, &mul64)]);
+    report.extend(t);
+    for (i, op) in [AluOp::And, AluOp::Or, AluOp::Xor].into_iter().enumerate() {
+        let m = move |a: &Scalar, b: &Scalar| kernel_bits32(op, a, b);
+        let (t, _) = compare(op, false, 10_000, 0x5eed_0610 + i as u64, &[(v, &m)]);
+        report.extend(t);
+    }
+    assert!(
+        report.is_empty(),
+        "{} tighter, first: {}",
+        report.len(),
+        report
+            .iter()
+            .take(4)
+            .cloned()
+            .collect::<Vec<_>>()
+            .join("\n")
+    );
+}

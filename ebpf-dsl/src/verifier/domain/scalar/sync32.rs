@@ -283,14 +283,38 @@ impl Scalar {
         }
     }
 
-    /// The operand a 32-bit operation reads of this value, zero-extended: [`Scalar::trunc32`],
-    /// except for one [`Scalar::unbounded_bits`] makes, which the kernel reads with its
+    /// The operand a 32-bit operation reads of this value, zero-extended: its low half's
+    /// bounds and known bits (the kernel's 32-bit operations read no other), except for one
+    /// [`Scalar::unbounded_bits`] makes, which the kernel reads with its
     /// unbounded 32-bit ranges and its low known bits, not synchronised (`w6 *= -147` or
     /// `w6 s>>= 27` of such a value: the bounds the synchronisation would give those bits
     /// are more than the kernel's `scalar32_min_max_mul` / `_arsh` start from).
     pub(crate) fn held32(self) -> Scalar {
         if !self.is_unbounded_bits() {
-            return self.trunc32();
+            // The low half's bounds and known bits only, zero-extended: the 64-bit range may
+            // be tighter where the synchronisation does not carry it to the 32-bit bounds
+            // (6.1.192's, the 6.1 and 6.6 targets': `r6 *= 0x10003` of 0..=0x7fff is
+            // 0..=0x80027ffd in 64 bits, its low half only what `tnum_mul` knows).
+            let Some(s) = self.held() else {
+                return Scalar::of_size(4);
+            };
+            let (smin, smax) = if s.s32min >= 0 {
+                (s.s32min as i64, s.s32max as i64)
+            } else {
+                (0, u32::MAX as i64)
+            };
+            return Scalar {
+                umin: s.u32min as u64,
+                umax: s.u32max as u64,
+                smin,
+                smax,
+                t: s.t.cast32(),
+                link: 0,
+                delta: 0,
+                ..s
+            }
+            .sync()
+            .unwrap_or(Scalar::of_size(4));
         }
         Scalar {
             t: self.t.cast32(),
