@@ -12,7 +12,7 @@ use ebpf_dsl::elf::{read_object_with, resolve_ksyms, Found, KsymKind, Object, Re
 
 #[path = "support/clang.rs"]
 mod clang;
-use clang::compile;
+use clang::{compile, compile_with};
 
 #[path = "support/verdict.rs"]
 mod verdict;
@@ -307,6 +307,49 @@ fn an_unmodelled_kfunc_is_refused_where_missing_and_named_where_present() {
         e.contains(
             "a call of the extern function `bpf_unmodelled_kfunc`: the kfuncs called by name are"
         ),
+        "{e}"
+    );
+}
+
+/// A program taking a `__ksym` variable's address (`tests/elf/ksyms_vars.c`) is refused by
+/// name: typed (`BPF_PSEUDO_BTF_ID`, with the target kernel's `VAR` id when its BTF is given)
+/// or typeless, neither modelled.
+#[test]
+fn a_ksym_variable_is_refused_by_name() {
+    let Some(bytes) = compile("ksyms_vars") else {
+        return;
+    };
+    let e = ebpf_dsl::elf::read_object(&bytes).unwrap_err().to_string();
+    assert!(
+        e.contains("`bpf_prog_active` is a typed `__ksym` kernel variable: its address is an ld_imm64 `BPF_PSEUDO_BTF_ID`"),
+        "{e}"
+    );
+    // With a target BTF that has the variable: its id there.
+    let (mut base, _) = vmlinux(false);
+    let int = base
+        .types
+        .iter()
+        .position(|t| t.name == "int")
+        .map_or(1, |i| i as u32 + 1);
+    base.types.push(Type::new(
+        "bpf_prog_active",
+        Kind::Var {
+            ty: int,
+            linkage: Linkage::Global,
+        },
+    ));
+    let id = base.types.len();
+    let e = read(&bytes, &base, &[]).unwrap_err();
+    assert!(
+        e.contains(&format!("(the target kernel's vmlinux BTF `VAR` {id})")),
+        "{e}"
+    );
+    let Some(bytes) = compile_with("ksyms_vars", &["NO_TYPED"]) else {
+        return;
+    };
+    let e = ebpf_dsl::elf::read_object(&bytes).unwrap_err().to_string();
+    assert!(
+        e.contains("`bpf_typeless_sym` is a typeless `__ksym` kernel variable"),
         "{e}"
     );
 }

@@ -227,6 +227,41 @@ pub(super) fn ksyms_of(elf: &Elf<'_>) -> Result<(Vec<Ksym>, Option<Btf>), ElfErr
     Ok((out, Some(btf)))
 }
 
+/// Why an ld_imm64 of the extern `name` is refused: a `__ksym` kernel variable (typed:
+/// libbpf loads its address as `BPF_PSEUDO_BTF_ID` of the kernel's BTF `VAR`, which the
+/// kernel checks against `kallsyms` and types as a pointer to its BTF type; typeless: the
+/// `/proc/kallsyms` address as a constant), named with where the target kernel has it,
+/// or another extern.
+pub(super) fn extern_data_reason(
+    elf: &Elf<'_>,
+    resolution: Option<&KsymResolution>,
+    name: &str,
+) -> String {
+    let kind = ksyms_of(elf)
+        .ok()
+        .and_then(|(k, _)| k.into_iter().find(|k| k.name == name))
+        .map(|k| k.kind);
+    let found = resolution.and_then(|r| r.get(name)).map(|(_, f)| f);
+    let place = match found {
+        Some(Found::At { btf, id }) => format!(" (the target kernel's {btf} BTF `VAR` {id})"),
+        Some(Found::Missing) => " (not in the target kernel's BTF)".to_string(),
+        _ => String::new(),
+    };
+    match kind {
+        Some(KsymKind::Var { .. }) => format!(
+            "`{name}` is a typed `__ksym` kernel variable{place}: its address is an ld_imm64 \
+             `BPF_PSEUDO_BTF_ID` (the kernel's `check_pseudo_btf_id`: its `kallsyms` address, \
+             a pointer to its BTF type), which this verifier does not model (not supported)"
+        ),
+        Some(KsymKind::Typeless) => format!(
+            "`{name}` is a typeless `__ksym` kernel variable (`extern const void {name} \
+             __ksym`): libbpf loads its `/proc/kallsyms` address, which this verifier does \
+             not model (not supported)"
+        ),
+        _ => format!("`{name}` is an extern symbol (not supported)"),
+    }
+}
+
 /// The type under the typedefs, `const`, `volatile`, `restrict` and type tags at `id` (`0`:
 /// `void`); `None` past 64 of them.
 /// Whether `id` is modifiers and typedefs over `void`.

@@ -463,7 +463,7 @@ impl Ctx<'_, '_> {
                 err(
                     &section.name,
                     off,
-                    format!("`{}` is an extern symbol (not supported)", y.name),
+                    super::ksyms::extern_data_reason(self.elf, self.ksyms.as_ref(), &y.name),
                 )
             })?;
         if target.flags & SHF_EXECINSTR != 0 {

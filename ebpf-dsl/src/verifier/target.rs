@@ -39,6 +39,7 @@
 //! | `bpf_get_cgroup_classid` from XDP and socket filters (the current task's, no argument; 6.12 offers it to neither; the first release between them that has it is not pinned down) | 6.18 |
 //! | a sum or difference whose every value wraps past 2^64 (2^32), or below 0, keeps its unsigned range, wrapped (`scalar_min_max_add` / `_sub`; before, any wrap made it unknown) | 6.18 |
 //! | a branch no value takes (the comparison's bounds contradict the known bits) is walked with the state the kernel's bounds sync makes of it, often a constant (`tnum_step`; before, an unknown number) | 6.18 |
+//! | such a branch is walked with the known bits the bounds sync leaves and unbounded ranges where the sanity check fails (`reg_bounds_sanity_check`, `__mark_reg_unbounded`; before, an unknown number here) | 6.12 |
 //! | the `&=` / `\|=` split also for a 64-bit operation on a register whose low half only is -1 or 0 (`maybe_fork_scalars` with `__mark_reg32_known`) | 6.18 |
 //! | a negation (`rX = -rX`) is tracked as `0 - rX` (before: an unknown number; upstream aced132599b3, first released in 6.17) | 6.17 |
 //! | the value a linked copy with a delta gets after a comparison is made consistent (`reg_bounds_sync` in `sync_linked_regs`; before: each range and the known bits get the delta apart, unsynced) | 6.18 |
@@ -227,6 +228,15 @@ impl KernelVersion {
     /// A branch whose unsigned range holds one value of the known bits makes the number
     /// that constant (`__update_reg64_bounds` with `tnum_step`).
     pub const TNUM_SINGLE: KernelVersion = KernelVersion::since(6, 18);
+    /// A branch whose refinement leaves a register no value is walked with the known bits
+    /// `reg_bounds_sync` leaves and unbounded ranges where `reg_bounds_sanity_check` fails
+    /// (`__mark_reg_unbounded`, which keeps `var_off`; 6.12.118's source; upstream since 6.7,
+    /// but the 6.6 target follows 6.1.192, which has no such check: an unknown number here).
+    /// Before, this verifier makes an unknown number of it, which 6.12 to 6.17 do not: a
+    /// later comparison of it that no value takes either is walked by them with those bits,
+    /// by this verifier with a range that may prove what the kernel does not
+    /// (`jmp_same_reg_violation_made_up_612`).
+    pub const BOUNDS_SANITY: KernelVersion = KernelVersion::since(6, 12);
     /// A 64-bit sign extension (`rX = (sN)rY`, `*(sN *)` fills) of a number whose signed 32-bit
     /// bounds already fit in N bits keeps its 32-bit bounds and is their sign extension (seen
     /// on 6.18.44: `(s16)` of a u32 with s32 bounds -1..=0 is -1..=0; 6.12 gives any s16).

@@ -203,9 +203,11 @@ pub(crate) fn mul_known_bits(is64: bool, a: &Scalar, b: &Scalar) -> Tnum {
 /// `r`, the result of `a * b` (64-bit when `is64`, else 32-bit), as kernels before
 /// [`KernelVersion::MUL_PRODUCTS`](crate::verifier::KernelVersion::MUL_PRODUCTS) bound it:
 /// unchanged when both operands are not negative and at most U32_MAX (64-bit) or U16_MAX
-/// (32-bit), where the older rule's unsigned products are the newer rule's; else only its
-/// known bits (the older kernels' `__mark_reg64_unbounded` / `__mark_reg32_unbounded`, the
-/// tnum of the product kept).
+/// (32-bit), where the older rule's unsigned products are the newer rule's; else only the
+/// known bits of the product (the older kernels' `__mark_reg64_unbounded` /
+/// `__mark_reg32_unbounded`, the tnum of the product kept): `tnum_mul`'s of the operands,
+/// not `r`'s, which its range narrowed (`w2 *= -203` of 42029..=42149 is anything in 32
+/// bits but 0 for 6.12, not 0xff7f_xxxx: `alu32_mul_negative_before_6_14`).
 pub(crate) fn mul_before_products(is64: bool, a: &Scalar, b: &Scalar, r: Scalar) -> Scalar {
     let (a, b) = (a.held().unwrap_or(*a), b.held().unwrap_or(*b));
     let kept = if is64 {
@@ -221,8 +223,13 @@ pub(crate) fn mul_before_products(is64: bool, a: &Scalar, b: &Scalar, r: Scalar)
     } else {
         (u32::MAX as u64, Scalar::of_size(4))
     };
+    let t = if is64 {
+        a.t.mul(b.t)
+    } else {
+        a.t.cast32().mul(b.t.cast32()).cast32()
+    };
     Scalar {
-        t: r.t,
+        t,
         ..Scalar::urange(0, top)
     }
     .sync()
@@ -427,11 +434,14 @@ pub(crate) fn alu32(op: AluOp, a: &Scalar, b: &Scalar) -> Scalar {
 
 /// [`alu32`] without its table.
 fn alu32_full(op: AluOp, a: &Scalar, b: &Scalar) -> Scalar {
-    let (a, b) = (a.trunc32(), b.trunc32());
+    // An operand with the kernel's unbounded ranges and known bits has no signed view to
+    // add: the signed bounds of its synchronised bits are more than the kernel reads.
+    let raw = a.is_unbounded_bits() || b.is_unbounded_bits();
+    let (a, b) = (a.held32(), b.held32());
     if matches!(op, AluOp::Add | AluOp::Sub) {
         return add_sub32(op, &a, &b);
     }
-    let r = alu32_wide(op, &a, &b);
+    let r = alu32_wide(op, &a, &b, raw);
     let (u, s) = match op {
         AluOp::Add => a.add32_bounds(&b),
         AluOp::Sub => a.sub32_bounds(&b),
@@ -499,7 +509,7 @@ fn add_sub32(op: AluOp, a: &Scalar, b: &Scalar) -> Scalar {
     .unwrap_or(Scalar::of_size(4))
 }
 
-fn alu32_wide(op: AluOp, a: &Scalar, b: &Scalar) -> Scalar {
+fn alu32_wide(op: AluOp, a: &Scalar, b: &Scalar, raw: bool) -> Scalar {
     let (a, b) = (*a, *b);
     let r = match op {
         AluOp::Add | AluOp::Sub | AluOp::Mul | AluOp::And | AluOp::Or | AluOp::Xor => {
@@ -541,7 +551,7 @@ fn alu32_wide(op: AluOp, a: &Scalar, b: &Scalar) -> Scalar {
         .unwrap_or(Scalar::urange(0, u32::MAX as u64)),
         _ => r,
     };
-    if matches!(op, AluOp::Add | AluOp::Sub | AluOp::Mul | AluOp::Neg) {
+    if !raw && matches!(op, AluOp::Add | AluOp::Sub | AluOp::Mul | AluOp::Neg) {
         // The signed 32-bit view (the kernel tracks s32 bounds too): exact when no s32 overflow.
         let (sa, sb) = (a.sext(32), b.sext(32));
         let rs = if op == AluOp::Neg {

@@ -6,7 +6,8 @@
 //!   links to its copies (`bpf_reg_state`'s scalar part);
 //! - [`state`]: registers, stack slots and call frames of one path, and the inclusion and join
 //!   used by pruning;
-//! - [`arith`]: the scalar arithmetic of ALU instructions;
+//! - [`arith`]: the scalar arithmetic of ALU instructions; [`arith_gates`]: the same with
+//!   the target kernel's rules;
 //! - [`refine`] and [`refine32`]: deciding a comparison and narrowing its operands, 64- and
 //!   32-bit; [`refine_old`]: the same as kernels before 6.12 do it;
 //! - [`branch`]: what a comparison does to the whole state (linked registers, null checks,
@@ -18,6 +19,7 @@
 //! to compute the state after it.
 
 pub(crate) mod arith;
+pub(crate) mod arith_gates;
 pub(crate) mod branch;
 pub(crate) mod exact_marks;
 pub(crate) mod ptr_key;

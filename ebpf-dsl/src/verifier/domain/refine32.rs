@@ -11,6 +11,7 @@ use std::cell::RefCell;
 use super::refine::{fix, narrow, refine};
 use super::scalar::memo::{mix, old_sync, words, Table};
 use super::*;
+use crate::verifier::KernelVersion;
 
 fn subreg(t: Tnum) -> Tnum {
     t.cast32()
@@ -21,6 +22,43 @@ fn with_subreg(t: Tnum, s: Tnum) -> Tnum {
     Tnum {
         value: (t.value & !LO) | (s.value & LO),
         mask: (t.mask & !LO) | (s.mask & LO),
+    }
+}
+
+/// What the kernel makes of a register a comparison's branch leaves no value (crossed bounds,
+/// or ranges that hold no value of the known bits; the kernel walks the branch anyway).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum NoValue {
+    /// Before [`KernelVersion::BOUNDS_SANITY`]: an unknown number here (6.6.47 has no
+    /// sanity check and walks the crossed bounds as they are; not modelled).
+    Unknown,
+    /// 6.12 to 6.17: `reg_bounds_sync` step by step without the single-value rule, then,
+    /// where `reg_bounds_sanity_check` fails, `__mark_reg_unbounded`: the known bits the
+    /// synchronisation left, the ranges unbounded ([`Scalar::kernel_sync_or_unbounded_as`]).
+    KeepBits,
+    /// 6.18: the same with the single-value rule (`tnum_step`), which often leaves a constant.
+    Single,
+}
+
+impl NoValue {
+    /// The rule of the target `k`.
+    pub(crate) fn of(k: KernelVersion) -> NoValue {
+        if k >= KernelVersion::TNUM_SINGLE {
+            NoValue::Single
+        } else if k >= KernelVersion::BOUNDS_SANITY {
+            NoValue::KeepBits
+        } else {
+            NoValue::Unknown
+        }
+    }
+
+    /// The value the kernel walks on with for the refined `r` that holds no value.
+    pub(crate) fn value(self, r: Scalar) -> Scalar {
+        match self {
+            NoValue::Unknown => Scalar::UNKNOWN,
+            NoValue::KeepBits => r.kernel_sync_or_unbounded_as(false),
+            NoValue::Single => r.kernel_sync_or_unbounded(),
+        }
     }
 }
 
@@ -35,19 +73,19 @@ fn with_subreg(t: Tnum, s: Tnum) -> Tnum {
 /// bounds only where its check then fails: the value is then [`Scalar::unbounded_bits`], the
 /// kernel's state itself (`jmp_same_reg_violation_keeps_bits`: `r6 & 16` is decided by those
 /// bits; `jmp_same_reg_violation_made_up`: an unknown value there would be a false accept).
-/// Before 6.18 the value is [`Scalar::UNKNOWN`] where the bounds are forgotten (the known
-/// bits 6.12's synchronisation leaves are not worked out). The value of `x` on the branch
-/// (`taken` or the fall-through) of `op`: the refined value (`x` itself for the operators
-/// that do not narrow a value compared with itself: `==`, `>=`, ...). Links are the caller's. `tnum_single`: the target is 6.18 or later
-/// ([`KernelVersion::TNUM_SINGLE`](crate::verifier::KernelVersion::TNUM_SINGLE)).
+/// 6.12 to 6.17 synchronise the same way without the single-value rule ([`NoValue`]). The
+/// value of `x` on the branch (`taken` or the fall-through) of `op`: the refined value (`x`
+/// itself for the operators that do not narrow a value compared with itself: `==`, `>=`,
+/// ...). Links are the caller's.
 pub(crate) fn same_register_refined(
     op: JmpOp,
     taken: bool,
     is64: bool,
     x: &Scalar,
-    tnum_single: bool,
+    no_value: NoValue,
 ) -> Scalar {
     use JmpOp::*;
+    let tnum_single = no_value == NoValue::Single;
     let op = if taken { op } else { rev(op) };
     let signed = match op {
         Jgt | Jlt => false,
@@ -88,10 +126,7 @@ pub(crate) fn same_register_refined(
     // 6.18: a range that holds one value of the known bits is that value (as on the branches
     // of a comparison of two registers; `if w6 < w6` on r6 in {4, 8, 12} walks on with 8).
     let synced = synced.map(|v| if tnum_single { v.single_value() } else { v });
-    synced.unwrap_or_else(|| match tnum_single {
-        true => r.kernel_sync_or_unbounded(),
-        false => Scalar::UNKNOWN,
-    })
+    synced.unwrap_or_else(|| no_value.value(r))
 }
 
 /// The opcode of the other branch (`rev_opcode`); `None` for the "no bits in common" sense of
@@ -197,11 +232,11 @@ fn narrow32(op: JmpOp, taken: bool, a: &Scalar, b: &Scalar) -> (Scalar, Scalar) 
     (ka, kb)
 }
 
-/// Kernel 6.18 on a branch of `x op y` (assumed `taken`; 64-bit when `is64`, else on the low
-/// halves) whose refinement leaves an operand no value: the kernel walks the branch anyway,
-/// with the state its step-by-step synchronisation gives that operand
-/// ([`Scalar::kernel_sync_or_unbounded`], often a constant), its bounds unbounded and its
-/// known bits kept where its sanity check fails. `(rx, ry)`, this verifier's refined values, are returned for an operand that has
+/// The kernel (6.12 on) on a branch of `x op y` (assumed `taken`; 64-bit when `is64`, else on
+/// the low halves) whose refinement leaves an operand no value: the kernel walks the branch
+/// anyway, with the state its step-by-step synchronisation gives that operand
+/// ([`NoValue::value`]; on 6.18 often a constant), its bounds unbounded and its known bits
+/// kept where its sanity check fails. `(rx, ry)`, this verifier's refined values, are returned for an operand that has
 /// values left.
 pub(crate) fn contradicted(
     op: JmpOp,
@@ -210,8 +245,9 @@ pub(crate) fn contradicted(
     x: &Scalar,
     y: &Scalar,
     (rx, ry): (Scalar, Scalar),
+    no_value: NoValue,
 ) -> (Scalar, Scalar) {
-    if op == JmpOp::Jset {
+    if op == JmpOp::Jset || no_value == NoValue::Unknown {
         return (rx, ry);
     }
     let (nx, ny) = if is64 {
@@ -221,7 +257,7 @@ pub(crate) fn contradicted(
     };
     let pick = |n: Scalar, r: Scalar| match n.sync() {
         Some(_) => r,
-        None => n.kernel_sync_or_unbounded(),
+        None => no_value.value(n),
     };
     (pick(nx, rx), pick(ny, ry))
 }
@@ -429,23 +465,59 @@ mod tests {
         use JmpOp::*;
         let u = Scalar::urange(0, u32::MAX as u64);
         // `r < r` taken: max - 1, then min + 1 (the kernel's one-state refinement).
-        let t = same_register_refined(Jlt, true, true, &u, false);
+        let t = same_register_refined(Jlt, true, true, &u, NoValue::Unknown);
         assert_eq!((t.umin, t.umax), (1, u32::MAX as u64 - 1));
         // Its fall-through (`r >= r`) and `==` leave the value as it is.
-        assert_eq!(same_register_refined(Jlt, false, true, &u, false), u);
-        assert_eq!(same_register_refined(Jeq, true, true, &u, false), u);
+        assert_eq!(
+            same_register_refined(Jlt, false, true, &u, NoValue::Unknown),
+            u
+        );
+        assert_eq!(
+            same_register_refined(Jeq, true, true, &u, NoValue::Unknown),
+            u
+        );
         // `w > w` taken on a 32-bit range: the low half's bounds narrow.
-        let w = same_register_refined(Jgt, true, false, &u, false);
+        let w = same_register_refined(Jgt, true, false, &u, NoValue::Unknown);
         assert_eq!((w.u32min, w.u32max), (1, u32::MAX - 1));
         // [0, 1] compared `<` with itself leaves no value: unbounded.
         let b = Scalar::urange(0, 1);
         assert_eq!(
-            same_register_refined(Jlt, true, true, &b, false),
+            same_register_refined(Jlt, true, true, &b, NoValue::Unknown),
             Scalar::UNKNOWN
         );
         // Signed: `r s> r` on [-5, 5] gives [-4, 4].
-        let s = same_register_refined(Jsgt, true, true, &Scalar::srange(-5, 5), false);
+        let s = same_register_refined(Jsgt, true, true, &Scalar::srange(-5, 5), NoValue::Unknown);
         assert_eq!((s.smin, s.smax), (-4, 4));
+    }
+
+    #[test]
+    fn a_branch_no_value_takes_keeps_the_known_bits_on_6_12() {
+        use JmpOp::*;
+        // `w6 > w6` on [0, 1]: 6.12-6.17 synchronise without `tnum_step` and the sanity check
+        // fails: the known bits 0..=1 with unbounded ranges (jmp_same_reg_violation_made_up_612).
+        let b = Scalar::urange(0, 1);
+        let v = same_register_refined(Jgt, true, false, &b, NoValue::KeepBits);
+        assert_eq!(v, Scalar::unbounded_bits(b.t));
+        // Before 6.12: an unknown number.
+        let u = same_register_refined(Jgt, true, false, &b, NoValue::Unknown);
+        assert_eq!(u, Scalar::UNKNOWN);
+        // `r6 < 4` on r6 in 1..=4 with the known bits 0 or 4: 1..=3 holds none; 6.12's
+        // `__reg_bound_offset` makes the bits the constant 0, whose range then crosses: the
+        // register keeps var_off 0 with unbounded ranges (jmp_contradiction_keeps_bits_612).
+        let x = Scalar {
+            t: Tnum { value: 0, mask: 4 },
+            ..Scalar::urange(1, 4)
+        };
+        let y = Scalar::konst(4);
+        let (tx, _) = contradicted(Jlt, true, true, &x, &y, (x, y), NoValue::KeepBits);
+        assert!(tx.is_unbounded_bits());
+        assert_eq!(tx.t, Tnum::konst(0));
+        // 6.18's first `__update_reg64_bounds` makes the constant 4 of it (`tnum_step`: the
+        // one value of the bits at or above 1), earlier targets here keep `rx`.
+        let (t18, _) = contradicted(Jlt, true, true, &x, &y, (x, y), NoValue::Single);
+        assert_eq!(t18.as_const(), Some(4));
+        let (t6, _) = contradicted(Jlt, true, true, &x, &y, (x, y), NoValue::Unknown);
+        assert_eq!(t6, x);
     }
 
     #[test]
@@ -454,7 +526,7 @@ mod tests {
         // `w6 > w6` on [0, 1]: the low half's bounds cross, the check fails and the register
         // keeps its known bits with unbounded ranges (jmp_same_reg_violation_keeps_bits).
         let b = Scalar::urange(0, 1);
-        let v = same_register_refined(Jgt, true, false, &b, true);
+        let v = same_register_refined(Jgt, true, false, &b, NoValue::Single);
         assert!(v.is_unbounded_bits());
         assert_eq!(v, Scalar::unbounded_bits(b.t));
         // Read as an operand, it is not synchronised: `w6 > w6` again narrows its unbounded
@@ -462,7 +534,7 @@ mod tests {
         assert_eq!(v.held(), Some(v));
         assert_eq!(view32(&v).u32max, u32::MAX);
         assert_eq!(
-            same_register_refined(Jgt, true, false, &v, true).as_const(),
+            same_register_refined(Jgt, true, false, &v, NoValue::Single).as_const(),
             Some(1)
         );
         // `w6 < w6` on {4, 8, 12}: 5..=11 holds 8 only (jmp_same_reg_single_value).
@@ -475,12 +547,12 @@ mod tests {
         };
         let m = m.sync().unwrap_or(m);
         assert_eq!(
-            same_register_refined(Jlt, true, false, &m, true).as_const(),
+            same_register_refined(Jlt, true, false, &m, NoValue::Single).as_const(),
             Some(8)
         );
         // Before 6.18 the same range is left as the synchronisation leaves it.
         assert_eq!(
-            same_register_refined(Jlt, true, false, &m, false).as_const(),
+            same_register_refined(Jlt, true, false, &m, NoValue::Unknown).as_const(),
             None
         );
     }

@@ -171,7 +171,7 @@ impl Tnum {
     }
 
     /// The older `tnum_mul`: partial products of the known and unknown bits, added up.
-    fn mul_old(self, b: Tnum) -> Tnum {
+    pub(crate) fn mul_old(self, b: Tnum) -> Tnum {
         let (mut a, mut b) = (self, b);
         let acc_v = a.value.wrapping_mul(b.value);
         let mut acc_m = Tnum::konst(0);

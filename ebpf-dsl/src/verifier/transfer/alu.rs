@@ -111,43 +111,7 @@ impl<'a> Exec<'a> {
                 RegVal::Scalar(Scalar::UNKNOWN)
             }
             (RegVal::Scalar(a), RegVal::Scalar(b)) => {
-                let mut r = if is64 {
-                    alu64(op, &a.unlinked(), &b.unlinked())
-                } else {
-                    alu32(op, &a.unlinked(), &b.unlinked())
-                }
-                .unlinked();
-                // Before 6.14 a product keeps a range only for small non-negative operands.
-                if op == AluOp::Mul && self.input.kernel < KernelVersion::MUL_PRODUCTS {
-                    r = mul_before_products(is64, a, b, r);
-                }
-                // 6.18 multiplies the 32-bit bounds, signed too, in either width
-                // (`scalar32_min_max_mul`): `r0 *= 1` keeps r0's signed 32-bit range.
-                if op == AluOp::Mul && self.input.kernel >= KernelVersion::SIGNED_MUL32 {
-                    r = r.with_bounds32(mul32_unsigned(a, b), mul32_signed(a, b));
-                }
-                // 6.18's `tnum_mul` is the shift-and-add one alone (before: the union of both).
-                if op == AluOp::Mul && self.input.kernel >= KernelVersion::TNUM_MUL_SHIFT_ADD {
-                    r = r.with_tnum(mul_known_bits(is64, a, b));
-                }
-                // ADD_SUB_WRAP (6.18, perhaps 6.17): a sum or difference whose every value wraps keeps its range.
-                if self.input.kernel >= KernelVersion::ADD_SUB_WRAP {
-                    r = add_sub_wrapped(op, is64, a, b, r);
-                }
-                // Before 6.12 `|`, `^` and `*` by a number that is not a constant give an
-                // unknown number, in 32 bits too (not zero-extended).
-                let width = if is64 { u64::MAX } else { 0xffff_ffff };
-                if self.input.kernel < KernelVersion::ALU_ANY_SOURCE
-                    && matches!(op, AluOp::Or | AluOp::Xor | AluOp::Mul)
-                    && b.t.mask & width != 0
-                {
-                    r = Scalar::UNKNOWN;
-                }
-                // `rX <<= 32` keeps the low half's signed range, shifted up.
-                if is64 && op == AluOp::Lsh && b.as_const() == Some(32) {
-                    let any_sign = self.input.kernel.has(KernelVersion::LSH32_SIGNED);
-                    r = lsh32_signed(a, r, any_sign);
-                }
+                let mut r = scalar_alu(self.input.kernel, op, is64, a, b);
                 if self.input.kernel >= KernelVersion::LINK_DELTA {
                     if let Some((flag, delta)) = delta_link(self.input.kernel, is64, op, a, b) {
                         r.link = a.id() | flag;

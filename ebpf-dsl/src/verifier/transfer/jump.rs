@@ -2,7 +2,7 @@
 
 use super::super::domain::refine32::{
     contradicted, leaves_no_value, refine32, refine_branches, same_register_refined,
-    subreg_branch_taken, tnum_branch_taken, view32,
+    subreg_branch_taken, tnum_branch_taken, view32, NoValue,
 };
 use super::super::domain::refine_old::{
     branch_taken_old, combine_equal_old, flip_old, set_min_max_old,
@@ -205,8 +205,8 @@ impl<'a> Exec<'a> {
                 // (`sync_linked_regs`), which may have held a more precise one (a copy made by
                 // a sign-extending move keeps its own known bits).
                 // (Older targets are given the unrefined value unless it was forgotten.)
-                let single = self.input.kernel >= KernelVersion::TNUM_SINGLE;
-                let v = match same_register_refined(op, t, is64, x, single) {
+                let v = match same_register_refined(op, t, is64, x, NoValue::of(self.input.kernel))
+                {
                     v if v == Scalar::UNKNOWN
                         || self.input.kernel >= KernelVersion::SAME_REG_NARROW =>
                     {
@@ -393,15 +393,11 @@ impl<'a> Exec<'a> {
                     let (fx, fy) = refine32(op, false, x, y);
                     (tx, ty, fx, fy)
                 };
-                // 6.18 walks a branch that leaves an operand no value with the constant (or
-                // other state) its synchronisation makes of the contradiction.
-                let (tx, ty, fx, fy) = if self.input.kernel >= KernelVersion::TNUM_SINGLE {
-                    let (tx, ty) = contradicted(op, true, is64, x, y, (tx, ty));
-                    let (fx, fy) = contradicted(op, false, is64, x, y, (fx, fy));
-                    (tx, ty, fx, fy)
-                } else {
-                    (tx, ty, fx, fy)
-                };
+                // 6.12 on walk a branch that leaves an operand no value with the state (6.18:
+                // often a constant) their synchronisation makes of the contradiction.
+                let no_value = NoValue::of(self.input.kernel);
+                let (tx, ty) = contradicted(op, true, is64, x, y, (tx, ty), no_value);
+                let (fx, fy) = contradicted(op, false, is64, x, y, (fx, fy), no_value);
                 // 6.18: a range that holds one value of the known bits is that value.
                 let (tx, ty, fx, fy) = if self.input.kernel >= KernelVersion::TNUM_SINGLE {
                     let one = Scalar::single_value;

@@ -35,6 +35,7 @@ use super::cfg::{Op, Src};
 use super::context::{Exec, Step};
 use super::ctx::{self, CtxField};
 use super::domain::arith::*;
+use super::domain::arith_gates::scalar_alu;
 use super::domain::branch::*;
 use super::domain::refine::*;
 use super::domain::scalar::Scalar;

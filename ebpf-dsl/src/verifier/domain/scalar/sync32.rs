@@ -235,7 +235,16 @@ impl Scalar {
     /// "verifier bug: REG INVARIANTS VIOLATION" and goes on after `__mark_reg_unbounded`; the
     /// `jmp32_contradiction_violation` and `jmp_same_reg_violation_*` rule cases).
     pub(crate) fn kernel_sync_or_unbounded(self) -> Scalar {
-        self.kernel_sync_checked()
+        self.kernel_sync_or_unbounded_as(true)
+    }
+
+    /// [`Scalar::kernel_sync_or_unbounded`] with (`single`, 6.18) or without (6.12 to 6.17)
+    /// the single-value rule of `__update_reg64_bounds` (`tnum_step`): 6.12.118's
+    /// `reg_bounds_sync` is 6.18's without it, and its `reg_bounds_sanity_check` is the same,
+    /// so a contradiction there too ends as the known bits the synchronisation left with
+    /// unbounded ranges (`__mark_reg_unbounded`), not an unknown number.
+    pub(crate) fn kernel_sync_or_unbounded_as(self, single: bool) -> Scalar {
+        self.kernel_sync_checked(single)
             .unwrap_or_else(Scalar::unbounded_bits)
     }
 
@@ -274,17 +283,67 @@ impl Scalar {
         }
     }
 
+    /// The operand a 32-bit operation reads of this value, zero-extended: its low half's
+    /// bounds and known bits (the kernel's 32-bit operations read no other), except for one
+    /// [`Scalar::unbounded_bits`] makes, which the kernel reads with its
+    /// unbounded 32-bit ranges and its low known bits, not synchronised (`w6 *= -147` or
+    /// `w6 s>>= 27` of such a value: the bounds the synchronisation would give those bits
+    /// are more than the kernel's `scalar32_min_max_mul` / `_arsh` start from).
+    pub(crate) fn held32(self) -> Scalar {
+        if !self.is_unbounded_bits() {
+            // The low half's bounds and known bits only, zero-extended: the 64-bit range may
+            // be tighter where the synchronisation does not carry it to the 32-bit bounds
+            // (6.1.192's, the 6.1 and 6.6 targets': `r6 *= 0x10003` of 0..=0x7fff is
+            // 0..=0x80027ffd in 64 bits, its low half only what `tnum_mul` knows).
+            let Some(s) = self.held() else {
+                return Scalar::of_size(4);
+            };
+            let (smin, smax) = if s.s32min >= 0 {
+                (s.s32min as i64, s.s32max as i64)
+            } else {
+                (0, u32::MAX as i64)
+            };
+            return Scalar {
+                umin: s.u32min as u64,
+                umax: s.u32max as u64,
+                smin,
+                smax,
+                t: s.t.cast32(),
+                link: 0,
+                delta: 0,
+                ..s
+            }
+            .sync()
+            .unwrap_or(Scalar::of_size(4));
+        }
+        Scalar {
+            t: self.t.cast32(),
+            umin: 0,
+            umax: u32::MAX as u64,
+            smin: 0,
+            smax: u32::MAX as i64,
+            ..Scalar::UNKNOWN
+        }
+    }
+
     /// [`Scalar::kernel_sync_or_unbounded`]: `Err` with the known bits left where the
     /// sanity check fails.
-    fn kernel_sync_checked(mut self) -> Result<Scalar, Tnum> {
-        self.update_bounds_single();
+    fn kernel_sync_checked(mut self, single: bool) -> Result<Scalar, Tnum> {
+        let update = |s: &mut Scalar| {
+            if single {
+                s.update_bounds_single()
+            } else {
+                s.update_bounds()
+            }
+        };
+        update(&mut self);
         for _ in 0..3 {
             self.deduce32();
             self.deduce64();
             self.deduce_mixed(true);
         }
         self.bound_offset(true);
-        self.update_bounds_single();
+        update(&mut self);
         let t = self.t;
         let c64 = t.mask == 0;
         let c32 = t.mask & LO == 0;
