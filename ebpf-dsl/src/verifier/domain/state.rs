@@ -515,6 +515,14 @@ pub struct Frame {
     pub callsite: usize,
     /// The subprogram this frame runs.
     pub subprog: usize,
+    /// The deepest slot the kernel has allocated in this frame (its `allocated_stack`, whole
+    /// 8-byte slots): every access, read or write, by an instruction or a helper, grows it
+    /// down to the slot of its lowest byte (`grow_stack_state`). Slots below it hold only
+    /// bytes never written; a checkpoint whose live slot there holds anything else (a spill,
+    /// a known zero) does not cover this frame (`stacksafe`: `i >= cur->allocated_stack`).
+    /// [`SLOTS`] for a frame the walk created and never accessed; 0 (all allocated, no effect
+    /// on comparisons) for frames built by hand.
+    pub alloc: u8,
     /// Rounds of the callback this frame is calling (the kernel's `callback_depth`): set in
     /// the callback's path, 0 on the path that goes on after the call. A state covers another
     /// only if it has no more rounds behind it (`bpf_loop` explores as many rounds as its
@@ -533,6 +541,7 @@ impl Frame {
         Frame {
             regs,
             stack: Stack::new(),
+            alloc: 0,
             callsite,
             subprog,
             callback_depth: 0,

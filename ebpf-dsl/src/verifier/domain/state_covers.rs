@@ -345,6 +345,28 @@ fn allocation_covers(old: &Frame, new: &Frame) -> bool {
     new.stack.allocated_from() <= old.stack.allocated_from()
 }
 
+/// True unless one of the slots of `slots` (bit `i`: slot `i`) lies below `new`'s allocation
+/// ([`Frame::alloc`]) where `old` holds more than bytes never known (a spill, a known zero):
+/// the kernel's `stacksafe` refuses such a slot (`i >= cur->allocated_stack`) before comparing
+/// what it holds, unknown or never-written old bytes excepted (`STACK_MISC` for a privileged
+/// loader, `STACK_INVALID`).
+fn unallocated_covers(old: &Frame, new: &Frame, slots: u64) -> bool {
+    let below = if new.alloc >= 64 {
+        !0
+    } else {
+        (1u64 << new.alloc) - 1
+    };
+    let mut bits = slots & below;
+    while bits != 0 {
+        let i = bits.trailing_zeros() as usize;
+        bits &= bits - 1;
+        if !matches!(&old.stack[i], Slot::Bytes(b) if b.iter().all(|x| *x != Byte::Zero)) {
+            return false;
+        }
+    }
+    true
+}
+
 fn slot_covers(old: &Slot, new: &Slot, ids: &mut IdMap) -> bool {
     match (old, new) {
         // An old byte never written (`Byte::Unset`) covers any: a read of it (refused, or
@@ -409,6 +431,7 @@ pub fn covers_calls(old: &State, new: &State, live: u16, local_calls: &[bool]) -
         if fo.callsite != fnew.callsite
             || fo.callback_depth > fnew.callback_depth
             || !allocation_covers(fo, fnew)
+            || !unallocated_covers(fo, fnew, !0)
         {
             return false;
         }
@@ -642,7 +665,9 @@ pub fn covers_frames(
         // Only the live slots, in order (a slot never read is never compared).
         // The 64 slots' bits as 64-bit words (cheaper than 128-bit shifts).
         let (slots, precise) = ((live >> 11) as u64, (precise >> 11) as u64);
-        if !live_slots_cover(&fo.stack, &fnew.stack, slots, precise, &mut ids) {
+        if !unallocated_covers(fo, fnew, slots)
+            || !live_slots_cover(&fo.stack, &fnew.stack, slots, precise, &mut ids)
+        {
             return false;
         }
     }

@@ -57,8 +57,10 @@ impl<'a> Exec<'a> {
         !self.input.kernel.has(KernelVersion::UNINIT_STACK_GROW)
     }
 
-    /// `f` with a never-written stack when the target needs one ([`Exec::unset_frames`]).
+    /// `f` as the walk starts it: nothing allocated yet ([`Frame::alloc`]), its stack never
+    /// written when the target needs one ([`Exec::unset_frames`]).
     pub(crate) fn fresh_frame(&self, mut f: Frame) -> Frame {
+        f.alloc = crate::verifier::domain::state::SLOTS as u8;
         if self.unset_frames() {
             f.stack = crate::verifier::domain::state::Stack::unset();
         }
@@ -140,9 +142,24 @@ impl<'a> Exec<'a> {
         ))
     }
 
+    /// Notes an access whose lowest byte is `r10 + a` of frame `f`: the subprogram's stack
+    /// depth, and the frame's allocation ([`Frame::alloc`]), which [`Exec::step`] grows
+    /// once the instruction is done (the accesses are checked through a shared state).
     pub(crate) fn note_depth(&mut self, st: &State, f: usize, a: i32) {
         let sp = st.frames[f].subprog;
         self.depth[sp] = self.depth[sp].max((-a) as u32);
+        if (-512..0).contains(&a) {
+            self.grown.push((f as u8, ((a + 512) / 8) as u8));
+        }
+    }
+
+    /// Grows the frames of `st` by the accesses [`Exec::note_depth`] noted.
+    pub(crate) fn apply_growth(&self, st: &mut State) {
+        for &(f, slot) in &self.grown {
+            if let Some(fr) = st.frames.get_mut(f as usize) {
+                fr.alloc = fr.alloc.min(slot);
+            }
+        }
     }
 
     pub(crate) fn stack_read(
