@@ -264,6 +264,14 @@ pub(crate) fn before<const W: usize>(
             if b.slots.is_none() && is_ptr(src) {
                 b.demand |= dr(src);
             }
+            // A 0 stored off a slot's start is written as known zeros, not spilled: the
+            // kernel makes the register precise there and then (`check_stack_write_fixed_off`:
+            // `mark_chain_precision` before `STACK_ZERO`).
+            let zero = matches!(&regs[src as usize], RegVal::Scalar(x) if x.as_const() == Some(0));
+            if zero && matches!(&regs[dst as usize], RegVal::Stack { off: o, .. } if (o + off as i32) % 8 != 0)
+            {
+                b.demand |= b.src;
+            }
         }
         Op::Atomic {
             dst,

@@ -350,7 +350,7 @@ fn allocation_covers(old: &Frame, new: &Frame) -> bool {
 /// the kernel's `stacksafe` refuses such a slot (`i >= cur->allocated_stack`) before comparing
 /// what it holds, unknown or never-written old bytes excepted (`STACK_MISC` for a privileged
 /// loader, `STACK_INVALID`).
-fn unallocated_covers(old: &Frame, new: &Frame, slots: u64) -> bool {
+pub(crate) fn unallocated_covers(old: &Frame, new: &Frame, slots: u64) -> bool {
     let below = if new.alloc >= 64 {
         !0
     } else {
@@ -377,11 +377,22 @@ fn slot_covers(old: &Slot, new: &Slot, ids: &mut IdMap) -> bool {
             .iter()
             .zip(n)
             .all(|(o, n)| *o == Byte::Unset || (*o == Byte::Misc && *n != Byte::Unset) || o == n),
-        (Slot::Bytes(o), Slot::Spill(RegVal::Scalar(_)) | Slot::Part(..)) => {
+        // Narrow spills as `stacksafe` compares them, byte by byte: an old byte unknown (or
+        // never written) covers any; an old known zero needs a known zero, an old spilled byte
+        // a spilled one (a wider spill, an 8-byte one); then the spilled registers (the whole
+        // register the kernel keeps for a narrow spill, `regsafe`). A fill the old spill gave
+        // (its size or less, from its start) gives the new one's value, or a subset.
+        (Slot::Bytes(o), Slot::Part(_, _, zn)) => o.iter().enumerate().all(|(j, b)| {
+            matches!(b, Byte::Misc | Byte::Unset) || (*b == Byte::Zero && zn & (1 << j) != 0)
+        }),
+        (Slot::Bytes(o), Slot::Spill(RegVal::Scalar(_))) => {
             o.iter().all(|b| matches!(b, Byte::Misc | Byte::Unset))
         }
         (Slot::Part(o, a, zo), Slot::Part(n, b, zn)) => {
-            a == b && zo & !zn == 0 && reg_covers(&RegVal::Scalar(*o), &RegVal::Scalar(*n), ids)
+            a <= b && zo & !zn == 0 && reg_covers(&RegVal::Scalar(*o), &RegVal::Scalar(*n), ids)
+        }
+        (Slot::Part(o, _, zo), Slot::Spill(n @ RegVal::Scalar(_))) => {
+            *zo == 0 && reg_covers(&RegVal::Scalar(*o), n, ids)
         }
         (Slot::Part(..), _) | (_, Slot::Part(..)) => false,
         (Slot::Bytes(_), Slot::Spill(_)) => false,
@@ -482,13 +493,29 @@ fn slot_loc_covers(so: &Slot, sn: &Slot, shared: bool, precise: bool, ids: &mut 
     if shared && matches!(so, Slot::Bytes(_)) {
         return true;
     }
+    let byte_kinds = BYTE_KINDS.with(|b| b.get());
+    if byte_kinds && unknown_bytes_cover(so, sn) {
+        return true;
+    }
     if !precise && slot_is_scalar(so) {
-        if !BYTE_KINDS.with(|b| b.get()) {
+        if !byte_kinds {
             return slot_is_scalar(sn);
         }
         return imprecise_slot_covers(so, sn);
     }
     slot_covers(so, sn, ids)
+}
+
+/// 6.18's `stacksafe` for a privileged loader skips every old byte that is unknown or never
+/// written (`STACK_MISC` with `allow_uninit_stack`, `STACK_INVALID`): a slot of such bytes
+/// covers whatever the new one holds, a spilled pointer included (a path safe whatever 8 bytes
+/// were there is safe with these); not a dynptr's or an iterator's slot (kept exact here).
+fn unknown_bytes_cover(old: &Slot, new: &Slot) -> bool {
+    matches!(old, Slot::Bytes(b) if b.iter().all(|x| *x != Byte::Zero))
+        && !matches!(
+            new,
+            Slot::Spill(RegVal::Dynptr { .. } | RegVal::Iter { .. })
+        )
 }
 
 thread_local! {
