@@ -336,6 +336,9 @@ mod transfer;
 pub mod trust;
 #[cfg(test)]
 mod uninit_stack_tests;
+#[cfg(test)]
+#[path = "stack_prune_tests.rs"]
+mod stack_prune_tests;
 
 pub use target::{Backported, KernelVersion};
 pub use trust::Trust;
