@@ -196,7 +196,7 @@ fn brief(st: &State) -> String {
                 Slot::Bytes(_) if s.zero_mask() == 0 => {}
                 Slot::Bytes(_) => out.push(format!("fp{off}=zero bytes {:#04x}", s.zero_mask())),
                 Slot::Spill(v) => out.push(format!("fp{off}={}", reg(v))),
-                Slot::Part(v, n, z) => {
+                Slot::Part(v, n, z, _) => {
                     out.push(format!("fp{off}={n}-byte {v} (zero bytes {z:#04x})"))
                 }
             }

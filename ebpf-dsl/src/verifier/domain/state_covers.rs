@@ -382,16 +382,26 @@ fn slot_covers(old: &Slot, new: &Slot, ids: &mut IdMap) -> bool {
         // a spilled one (a wider spill, an 8-byte one); then the spilled registers (the whole
         // register the kernel keeps for a narrow spill, `regsafe`). A fill the old spill gave
         // (its size or less, from its start) gives the new one's value, or a subset.
-        (Slot::Bytes(o), Slot::Part(_, _, zn)) => o.iter().enumerate().all(|(j, b)| {
-            matches!(b, Byte::Misc | Byte::Unset) || (*b == Byte::Zero && zn & (1 << j) != 0)
+        // A new never-written byte past a narrow spill, as a new never-written byte of plain
+        // bytes, is covered only by an old never-written one.
+        (Slot::Bytes(o), Slot::Part(_, _, zn, un)) => o.iter().enumerate().all(|(j, b)| {
+            let bit = 1 << j;
+            match b {
+                Byte::Unset => true,
+                Byte::Misc => un & bit == 0,
+                Byte::Zero => zn & bit != 0,
+            }
         }),
         (Slot::Bytes(o), Slot::Spill(RegVal::Scalar(_))) => {
             o.iter().all(|b| matches!(b, Byte::Misc | Byte::Unset))
         }
-        (Slot::Part(o, a, zo), Slot::Part(n, b, zn)) => {
-            a <= b && zo & !zn == 0 && reg_covers(&RegVal::Scalar(*o), &RegVal::Scalar(*n), ids)
+        (Slot::Part(o, a, zo, uo), Slot::Part(n, b, zn, un)) => {
+            a <= b
+                && zo & !zn == 0
+                && un & !uo == 0
+                && reg_covers(&RegVal::Scalar(*o), &RegVal::Scalar(*n), ids)
         }
-        (Slot::Part(o, _, zo), Slot::Spill(n @ RegVal::Scalar(_))) => {
+        (Slot::Part(o, _, zo, _), Slot::Spill(n @ RegVal::Scalar(_))) => {
             *zo == 0 && reg_covers(&RegVal::Scalar(*o), n, ids)
         }
         (Slot::Part(..), _) | (_, Slot::Part(..)) => false,
@@ -547,7 +557,7 @@ enum ByteKind {
 fn byte_kind(s: &Slot, i: usize) -> ByteKind {
     match s {
         Slot::Spill(_) => ByteKind::Spill,
-        Slot::Part(_, n, _) if i < *n as usize => ByteKind::Spill,
+        Slot::Part(_, n, ..) if i < *n as usize => ByteKind::Spill,
         _ if s.zero_byte(i) => ByteKind::Zero,
         _ => ByteKind::Misc,
     }
@@ -780,8 +790,8 @@ fn slots_differ(a: &State, b: &State) -> bool {
                         (Slot::Spill(RegVal::Scalar(p)), Slot::Spill(RegVal::Scalar(q))) => {
                             !same(p, q)
                         }
-                        (Slot::Part(p, x, zp), Slot::Part(q, y, zq)) => {
-                            x != y || zp != zq || !same(p, q)
+                        (Slot::Part(p, x, zp, up), Slot::Part(q, y, zq, uq)) => {
+                            x != y || zp != zq || up != uq || !same(p, q)
                         }
                         _ => false,
                     })
