@@ -268,7 +268,8 @@ pub(crate) fn before<const W: usize>(
             // kernel makes the register precise there and then (`check_stack_write_fixed_off`:
             // `mark_chain_precision` before `STACK_ZERO`).
             let zero = matches!(&regs[src as usize], RegVal::Scalar(x) if x.as_const() == Some(0));
-            if zero && matches!(&regs[dst as usize], RegVal::Stack { off: o, .. } if (o + off as i32) % 8 != 0)
+            if zero
+                && matches!(&regs[dst as usize], RegVal::Stack { off: o, .. } if (o + off as i32) % 8 != 0)
             {
                 b.demand |= b.src;
             }
@@ -610,7 +611,8 @@ fn writes_unknown_bytes<const W: usize>(b: &Before<W>, src: u8, post: &State) ->
     let Some((f, lo, hi)) = b.slots else {
         return false;
     };
-    let zero = matches!(&post.cur().regs[src as usize], RegVal::Scalar(x) if x.as_const() == Some(0));
+    let zero =
+        matches!(&post.cur().regs[src as usize], RegVal::Scalar(x) if x.as_const() == Some(0));
     !zero
         && post
             .frames

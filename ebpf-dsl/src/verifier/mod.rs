@@ -330,15 +330,15 @@ mod prune_place_tests;
 #[cfg(test)]
 mod prune_tests;
 mod stack_live;
+#[cfg(test)]
+#[path = "stack_prune_tests.rs"]
+mod stack_prune_tests;
 pub mod target;
 pub mod trace;
 mod transfer;
 pub mod trust;
 #[cfg(test)]
 mod uninit_stack_tests;
-#[cfg(test)]
-#[path = "stack_prune_tests.rs"]
-mod stack_prune_tests;
 
 pub use target::{Backported, KernelVersion};
 pub use trust::Trust;

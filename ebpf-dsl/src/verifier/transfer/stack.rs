@@ -695,7 +695,10 @@ mod tests {
         stack_var_write(&mut st, 0, -48, -41, &zero, true);
         stack_var_write(&mut st, 0, -40, -37, &zero, true);
         assert_eq!(st.frames[0].stack[58], Slot::Spill(zero));
-        assert_eq!(st.frames[0].stack[59], Slot::Part(Scalar::konst(0), 4, 0, 0));
+        assert_eq!(
+            st.frames[0].stack[59],
+            Slot::Part(Scalar::konst(0), 4, 0, 0)
+        );
         // Past the 2-byte spill: scrubbed; a 6.6 target scrubs every one; a 1 always does.
         stack_var_write(&mut st, 0, -32, -29, &zero, true);
         assert!(matches!(st.frames[0].stack[60], Slot::Bytes(_)));
