@@ -45,6 +45,9 @@ pub(crate) struct Exec<'a> {
     pub(crate) seen: Vec<bool>,
     /// Deepest stack offset used, per subprogram.
     pub(crate) depth: Vec<u32>,
+    /// The stack accesses of the instruction being applied (frame, slot of the lowest byte),
+    /// for [`Exec::apply_growth`].
+    pub(crate) grown: Vec<(u8, u8)>,
     /// Calls and ranges taken on trust (`super::trust`, `transfer/trust.rs`).
     pub(crate) trust: super::trust::Trust,
     /// Maps the program reaches without naming them, numbered after the input's: the inner
@@ -122,6 +125,7 @@ impl<'a> Exec<'a> {
             pruned: 0,
             seen: vec![false; ops.len()],
             depth: vec![0; cfg.subprog_starts.len()],
+            grown: Vec::new(),
             trust: Default::default(),
             extra_maps: Vec::new(),
             inner_of: Vec::new(),

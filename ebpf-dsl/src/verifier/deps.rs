@@ -264,6 +264,15 @@ pub(crate) fn before<const W: usize>(
             if b.slots.is_none() && is_ptr(src) {
                 b.demand |= dr(src);
             }
+            // A 0 stored off a slot's start is written as known zeros, not spilled: the
+            // kernel makes the register precise there and then (`check_stack_write_fixed_off`:
+            // `mark_chain_precision` before `STACK_ZERO`).
+            let zero = matches!(&regs[src as usize], RegVal::Scalar(x) if x.as_const() == Some(0));
+            if zero
+                && matches!(&regs[dst as usize], RegVal::Stack { off: o, .. } if (o + off as i32) % 8 != 0)
+            {
+                b.demand |= b.src;
+            }
         }
         Op::Atomic {
             dst,
@@ -483,7 +492,14 @@ pub(crate) fn after<const W: usize>(
             d.set_reg(dst as usize, v);
         }
         Op::St { size, .. } => store(d, b, Mask::EMPTY, size, post),
-        Op::Stx { size, .. } | Op::StoreRel { size, .. } => store(d, b, b.src, size, post),
+        Op::Stx { size, src, .. } | Op::StoreRel { size, src, .. } => {
+            let v = if writes_unknown_bytes(b, src, post) {
+                Mask::EMPTY
+            } else {
+                b.src
+            };
+            store(d, b, v, size, post)
+        }
         Op::Atomic { src, op, fetch, .. } => {
             let v = b.read;
             if let Some((f, lo, hi)) = b.slots {
@@ -584,6 +600,24 @@ fn store<const W: usize>(d: &mut Deps<W>, b: &Before<W>, v: Mask<W>, size: Size,
             d.add(f, 11 + i, v);
         }
     }
+}
+
+/// True if a register store left only unknown bytes where it wrote (no spill: a store off a
+/// slot's start, or over a slot that keeps no spill; and no known zero: the value is not 0),
+/// so that nothing of the stored value stays on the stack: its sources are not the slot's (the
+/// kernel's `check_stack_write_fixed_off` writes `STACK_MISC` and no history entry for it, and
+/// `backtrack_insn` carries no precision from such a slot to the register).
+fn writes_unknown_bytes<const W: usize>(b: &Before<W>, src: u8, post: &State) -> bool {
+    let Some((f, lo, hi)) = b.slots else {
+        return false;
+    };
+    let zero =
+        matches!(&post.cur().regs[src as usize], RegVal::Scalar(x) if x.as_const() == Some(0));
+    !zero
+        && post
+            .frames
+            .get(f)
+            .is_some_and(|fr| (lo..=hi).all(|i| matches!(fr.stack[i], Slot::Bytes(_))))
 }
 
 /// The locations among `within` of `st`'s frames that hold pointers (compared exactly when

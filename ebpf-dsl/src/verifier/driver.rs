@@ -38,6 +38,7 @@ impl<'a> Exec<'a> {
         let width = Width::for_frames(super::call_depth::max_frames(self.ops, self.cfg));
         let flags = (exact_pruning, every_prune_point);
         let mut init = initial_state();
+        init.frames[0].alloc = super::domain::state::SLOTS as u8;
         if self.unset_frames() {
             init.frames[0].stack = super::domain::state::Stack::unset();
         }
@@ -582,8 +583,22 @@ impl<'a> Exec<'a> {
         }
     }
 
-    /// Applies the instruction at `pc` to `st` (its transfer function).
+    /// Applies the instruction at `pc` to `st` (its transfer function), then grows the frames
+    /// it accessed ([`Exec::note_depth`]) in every state it leaves.
     pub(super) fn step(&mut self, pc: usize, st: &mut State) -> R<Step> {
+        self.grown.clear();
+        let mut step = self.transfer(pc, st);
+        if !self.grown.is_empty() {
+            self.apply_growth(st);
+            if let Ok(Step::Branch { other, .. }) = &mut step {
+                self.apply_growth(other);
+            }
+        }
+        step
+    }
+
+    /// [`Exec::step`]'s transfer function proper.
+    fn transfer(&mut self, pc: usize, st: &mut State) -> R<Step> {
         if let Some(next) = self.trusted_range(pc, st) {
             return Ok(next);
         }

@@ -111,7 +111,7 @@ pub(crate) fn state_line(out: &mut String, pc: usize, st: &State) {
                 b.push('}');
                 b
             }
-            Slot::Part(v, n, z) => {
+            Slot::Part(v, n, z, _) => {
                 let mut b = String::from("{\"part\":");
                 scalar(&mut b, v);
                 let _ = write!(b, ",\"n\":{n},\"zero\":{z}}}");

@@ -95,7 +95,7 @@ fn reg_scalar(v: &RegVal) -> Option<&Scalar> {
 
 fn slot_scalar(s: &Slot) -> Option<&Scalar> {
     match s {
-        Slot::Spill(RegVal::Scalar(v)) | Slot::Part(v, _, _) => Some(v),
+        Slot::Spill(RegVal::Scalar(v)) | Slot::Part(v, ..) => Some(v),
         _ => None,
     }
 }
@@ -143,8 +143,8 @@ fn same_slot(a: Option<&Slot>, b: Option<&Slot>) -> bool {
         (Some(Slot::Spill(RegVal::Scalar(x))), Some(Slot::Spill(RegVal::Scalar(y)))) => {
             x.same_value(y)
         }
-        (Some(Slot::Part(x, n, z)), Some(Slot::Part(y, m, w))) => {
-            x.same_value(y) && n == m && z == w
+        (Some(Slot::Part(x, n, z, u)), Some(Slot::Part(y, m, w, v))) => {
+            x.same_value(y) && n == m && z == w && u == v
         }
         (a, b) => a == b,
     }

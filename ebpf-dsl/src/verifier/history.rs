@@ -50,7 +50,7 @@ fn fill_keeps(slot: &Slot, size: usize, b: usize) -> bool {
     let zero = |v: &RegVal| matches!(v, RegVal::Scalar(s) if s.as_const() == Some(0));
     match slot {
         Slot::Spill(v) => size == 8 || b == 0 || zero(v),
-        Slot::Part(v, n, _) => {
+        Slot::Part(v, n, ..) => {
             let n = *n as usize;
             if size <= n && b == 0 {
                 return true;

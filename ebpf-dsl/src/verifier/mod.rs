@@ -334,6 +334,9 @@ mod prune_place_tests;
 #[cfg(test)]
 mod prune_tests;
 mod stack_live;
+#[cfg(test)]
+#[path = "stack_prune_tests.rs"]
+mod stack_prune_tests;
 pub mod target;
 pub mod trace;
 mod transfer;

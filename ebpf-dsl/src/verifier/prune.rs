@@ -676,14 +676,13 @@ impl<const W: usize> Explorer<W> {
                     (ck.live, ck.precise)
                 };
                 let live = live & live_mask(live_static, old.frames.len() - 1);
-                // Frame by frame; a frame without bits of its own is compared exactly.
+                // Frame by frame; a frame without bits of its own is compared exactly. The
+                // marks the comparison used where it had final ones (6.18's stack liveness).
                 let marks = (0..old.frames.len())
-                    .map(|k| {
-                        if k < Mask::<W>::FRAMES {
-                            (live.frame(k), precise.frame(k))
-                        } else {
-                            (!0, !0)
-                        }
+                    .map(|k| match &marks {
+                        Some(m) if k < n => m[k],
+                        _ if k < Mask::<W>::FRAMES => (live.frame(k), precise.frame(k)),
+                        _ => (!0, !0),
                     })
                     .collect();
                 let miss = Ev::Miss {

@@ -196,7 +196,7 @@ fn brief(st: &State) -> String {
                 Slot::Bytes(_) if s.zero_mask() == 0 => {}
                 Slot::Bytes(_) => out.push(format!("fp{off}=zero bytes {:#04x}", s.zero_mask())),
                 Slot::Spill(v) => out.push(format!("fp{off}={}", reg(v))),
-                Slot::Part(v, n, z) => {
+                Slot::Part(v, n, z, _) => {
                     out.push(format!("fp{off}={n}-byte {v} (zero bytes {z:#04x})"))
                 }
             }
@@ -266,6 +266,12 @@ fn difference(old: &State, new: &State, marks: &[(u128, u128)]) -> String {
         if let Some(d) = frame_difference(fo, fnew, live, precise) {
             return format!("{at}{d}");
         }
+        if !super::domain::state::unallocated_covers(fo, fnew, (live >> 11) as u64) {
+            return format!(
+                "{at}a live slot below the new frame's allocation (from fp{})",
+                -512 + 8 * i32::from(fnew.alloc)
+            );
+        }
     }
     if old.refs.len() != new.refs.len()
         || old.lock != new.lock
@@ -273,6 +279,21 @@ fn difference(old: &State, new: &State, marks: &[(u128, u128)]) -> String {
         || old.taint != new.taint
     {
         return "references, lock, RCU section or taint".into();
+    }
+    // The first location (frame by frame, registers then slots) whose ids, mapped with those
+    // of the locations before it, conflict.
+    let mut prefix: Vec<(u128, u128)> = marks.iter().map(|_| (0, 0)).collect();
+    for (k, &(live, precise)) in marks.iter().enumerate() {
+        for b in 0..128u32 {
+            if live & (1u128 << b) == 0 {
+                continue;
+            }
+            prefix[k].0 |= 1u128 << b;
+            prefix[k].1 |= precise & (1u128 << b);
+            if !super::domain::state::covers_frames(old, new, 0x7ff, &prefix, &[]) {
+                return format!("ids (first conflict at frame {k} {})", locs(1u128 << b));
+            }
+        }
     }
     "ids (each location covers alone)".into()
 }

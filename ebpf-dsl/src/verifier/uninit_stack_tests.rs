@@ -193,9 +193,10 @@ fn before_6_1_100_a_narrow_spill_keeps_the_bytes_past_it_never_written() {
     refused_unwritten(
         "call bpf_get_prandom_u32\nr0 &= 7\n*(u32 *)(r10 - 8) = r0\nr1 = *(u64 *)(r10 - 8)\nr0 = 0\nexit",
     );
-    // The spilled bytes read (their bounds are lost here before 6.1.100: a false reject at
-    // most).
-    let ok = "call bpf_get_prandom_u32\nr0 &= 7\n*(u32 *)(r10 - 8) = r0\nr1 = *(u32 *)(r10 - 8)\nr0 = 0\nexit";
+    // The spilled bytes read back with the spilled number's bounds (the slot is a narrow
+    // spill whose other bytes stay never written: qosify's and xdpwall's packet offsets):
+    // here a stack offset of 0..=7 below r10 - 16.
+    let ok = "call bpf_get_prandom_u32\nr0 &= 7\n*(u32 *)(r10 - 8) = r0\nr1 = *(u32 *)(r10 - 8)\nr2 = r10\nr2 += -16\nr2 += r1\n*(u8 *)(r2 + 0) = 1\nr0 = 0\nexit";
     for k in uninit_refusing()
         .into_iter()
         .chain(allocating())
@@ -203,6 +204,31 @@ fn before_6_1_100_a_narrow_spill_keeps_the_bytes_past_it_never_written() {
     {
         assert_eq!(run(ok, k), Ok(()), "{k}");
     }
+    // A byte stored into the slot's other bytes scrubs the spill; the bytes never written
+    // stay so.
+    refused_unwritten(
+        "call bpf_get_prandom_u32\nr0 &= 7\n*(u32 *)(r10 - 8) = r0\n*(u8 *)(r10 - 3) = r0\nr1 = *(u8 *)(r10 - 4)\nr0 = 0\nexit",
+    );
+}
+
+#[test]
+fn a_never_written_byte_past_a_narrow_spill_is_covered_only_by_one_never_written() {
+    use super::domain::scalar::Scalar;
+    use super::domain::state::{covers, Byte, Slot, Stack};
+    let mut old = super::initial_state();
+    old.frames[0].stack = Stack::unset();
+    old.frames[0].stack[63] = Slot::Part(Scalar::konst(3), 4, 0, 0xf0);
+    let mut new = old.clone();
+    assert!(covers(&old, &new, 0x7ff));
+    // Unknown bytes past the old spill do not cover never-written ones (refused reads).
+    old.frames[0].stack[63] = Slot::Part(Scalar::konst(3), 4, 0, 0);
+    assert!(!covers(&old, &new, 0x7ff));
+    assert!(covers(&new, &old, 0x7ff));
+    // Nor do old unknown plain bytes.
+    old.frames[0].stack[63] = Slot::Bytes([Byte::Misc; 8]);
+    assert!(!covers(&old, &new, 0x7ff));
+    new.frames[0].stack[63] = Slot::Part(Scalar::konst(3), 4, 0, 0);
+    assert!(covers(&old, &new, 0x7ff));
 }
 
 #[test]

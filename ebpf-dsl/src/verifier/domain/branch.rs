@@ -190,10 +190,10 @@ pub(crate) fn cap_linked(st: &mut State, ids: [u32; 2], live: &[u16]) -> usize {
                         visit(&mut v);
                         Slot::Spill(RegVal::Scalar(v))
                     }
-                    Slot::Part(v, size, z) => {
+                    Slot::Part(v, size, z, u) => {
                         let mut v = *v;
                         visit(&mut v);
-                        Slot::Part(v, *size, *z)
+                        Slot::Part(v, *size, *z, *u)
                     }
                     _ => continue,
                 };
@@ -452,7 +452,7 @@ mod tests {
         st.cur_mut().regs[6] = RegVal::Scalar(base);
         st.cur_mut().stack[3] = Slot::Spill(RegVal::Scalar(base));
         st.cur_mut().stack[4] = Slot::Spill(RegVal::Scalar(other));
-        st.cur_mut().stack[9] = Slot::Part(base, 4, 0);
+        st.cur_mut().stack[9] = Slot::Part(base, 4, 0, 0);
         let before = st.clone();
         set_linked(
             &mut st,
@@ -466,7 +466,7 @@ mod tests {
             ..Scalar::urange(0, 10)
         };
         assert_eq!(st.cur().stack[3], Slot::Spill(RegVal::Scalar(refined)));
-        assert_eq!(st.cur().stack[9], Slot::Part(refined, 4, 0));
+        assert_eq!(st.cur().stack[9], Slot::Part(refined, 4, 0, 0));
         // Another link's copy is untouched, and its chunk is still shared.
         assert_eq!(st.cur().stack[4], Slot::Spill(RegVal::Scalar(other)));
         assert!(!st.cur().stack.shares_slot(&before.cur().stack, 3));

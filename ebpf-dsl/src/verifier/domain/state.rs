@@ -379,10 +379,13 @@ pub enum Slot {
     /// A whole register stored with an aligned 8-byte store (type preserved).
     Spill(RegVal),
     /// A number stored with a 1-, 2- or 4-byte store at the start of the slot (the kernel's
-    /// narrow spill): its bounds (before truncation), the store's size, and which of the
-    /// bytes past it are known zeros (bit `i` for byte `i`; the kernel keeps their
-    /// `STACK_ZERO` through a narrow spill, `save_register_state`); the others are unknown.
-    Part(Scalar, u8, u8),
+    /// narrow spill): its bounds (before truncation), the store's size, which of the bytes
+    /// past it are known zeros (bit `i` for byte `i`; the kernel keeps their `STACK_ZERO`
+    /// through a narrow spill, `save_register_state`) and which were never written
+    /// ([`Byte::Unset`]: `save_register_state` leaves `STACK_INVALID` alone, so that a target
+    /// before [`KernelVersion::UNINIT_STACK_READ`](crate::verifier::KernelVersion::UNINIT_STACK_READ)
+    /// still refuses their read); the others are unknown.
+    Part(Scalar, u8, u8, u8),
 }
 
 impl Slot {
@@ -391,9 +394,31 @@ impl Slot {
     pub fn zero_byte(&self, i: usize) -> bool {
         match self {
             Slot::Bytes(b) => b[i] == Byte::Zero,
-            Slot::Part(_, n, z) => i >= *n as usize && z & (1 << i) != 0,
+            Slot::Part(_, n, z, _) => i >= *n as usize && z & (1 << i) != 0,
             Slot::Spill(_) => false,
         }
+    }
+
+    /// True if byte `i` (0..8) of the slot was never written ([`Byte::Unset`]).
+    pub fn unset_byte(&self, i: usize) -> bool {
+        match self {
+            Slot::Bytes(b) => b[i] == Byte::Unset,
+            Slot::Part(_, n, _, u) => i >= *n as usize && u & (1 << i) != 0,
+            Slot::Spill(_) => false,
+        }
+    }
+
+    /// The slot once what it held is destroyed (a store of plain bytes into a spilled
+    /// register's slot, a helper's write): unknown bytes, those never written kept so
+    /// (`scrub_spilled_slot` leaves `STACK_INVALID` alone).
+    pub fn scrubbed(&self) -> Slot {
+        Slot::Bytes(std::array::from_fn(|i| {
+            if self.unset_byte(i) {
+                Byte::Unset
+            } else {
+                Byte::Misc
+            }
+        }))
     }
 
     /// The known-zero bytes of the slot as a mask (bit `i` for byte `i`).
@@ -515,6 +540,14 @@ pub struct Frame {
     pub callsite: usize,
     /// The subprogram this frame runs.
     pub subprog: usize,
+    /// The deepest slot the kernel has allocated in this frame (its `allocated_stack`, whole
+    /// 8-byte slots): every access, read or write, by an instruction or a helper, grows it
+    /// down to the slot of its lowest byte (`grow_stack_state`). Slots below it hold only
+    /// bytes never written; a checkpoint whose live slot there holds anything else (a spill,
+    /// a known zero) does not cover this frame (`stacksafe`: `i >= cur->allocated_stack`).
+    /// [`SLOTS`] for a frame the walk created and never accessed; 0 (all allocated, no effect
+    /// on comparisons) for frames built by hand.
+    pub alloc: u8,
     /// Rounds of the callback this frame is calling (the kernel's `callback_depth`): set in
     /// the callback's path, 0 on the path that goes on after the call. A state covers another
     /// only if it has no more rounds behind it (`bpf_loop` explores as many rounds as its
@@ -533,6 +566,7 @@ impl Frame {
         Frame {
             regs,
             stack: Stack::new(),
+            alloc: 0,
             callsite,
             subprog,
             callback_depth: 0,
@@ -617,7 +651,7 @@ impl State {
         if size == 0 || start / 8 != (start + size as usize - 1) / 8 {
             return None;
         }
-        if let Some(Slot::Part(v, n, _)) = f.stack.get(start / 8) {
+        if let Some(Slot::Part(v, n, ..)) = f.stack.get(start / 8) {
             if start % 8 == 0 && *n as u32 == size {
                 return v.as_const();
             }
@@ -707,8 +741,8 @@ impl State {
                                 fr.stack[i] = Slot::Spill(r2);
                             }
                         }
-                        Slot::Part(v, size, z) => {
-                            let (v, size, z) = (*v, *size, *z);
+                        s @ Slot::Part(v, size, z, u) => {
+                            let (v, size, z, u, scrubbed) = (*v, *size, *z, *u, s.scrubbed());
                             let mut r2 = RegVal::Scalar(v);
                             if !pick(&r2) {
                                 continue;
@@ -716,8 +750,8 @@ impl State {
                             f(&mut r2);
                             match r2 {
                                 RegVal::Scalar(n) if n == v => {}
-                                RegVal::Scalar(n) => fr.stack[i] = Slot::Part(n, size, z),
-                                _ => fr.stack[i] = Slot::Bytes([Byte::Misc; 8]),
+                                RegVal::Scalar(n) => fr.stack[i] = Slot::Part(n, size, z, u),
+                                _ => fr.stack[i] = scrubbed,
                             }
                         }
                         Slot::Bytes(_) => {}

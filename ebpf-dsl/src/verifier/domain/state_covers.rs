@@ -345,6 +345,28 @@ fn allocation_covers(old: &Frame, new: &Frame) -> bool {
     new.stack.allocated_from() <= old.stack.allocated_from()
 }
 
+/// True unless one of the slots of `slots` (bit `i`: slot `i`) lies below `new`'s allocation
+/// ([`Frame::alloc`]) where `old` holds more than bytes never known (a spill, a known zero):
+/// the kernel's `stacksafe` refuses such a slot (`i >= cur->allocated_stack`) before comparing
+/// what it holds, unknown or never-written old bytes excepted (`STACK_MISC` for a privileged
+/// loader, `STACK_INVALID`).
+pub(crate) fn unallocated_covers(old: &Frame, new: &Frame, slots: u64) -> bool {
+    let below = if new.alloc >= 64 {
+        !0
+    } else {
+        (1u64 << new.alloc) - 1
+    };
+    let mut bits = slots & below;
+    while bits != 0 {
+        let i = bits.trailing_zeros() as usize;
+        bits &= bits - 1;
+        if !matches!(&old.stack[i], Slot::Bytes(b) if b.iter().all(|x| *x != Byte::Zero)) {
+            return false;
+        }
+    }
+    true
+}
+
 fn slot_covers(old: &Slot, new: &Slot, ids: &mut IdMap) -> bool {
     match (old, new) {
         // An old byte never written (`Byte::Unset`) covers any: a read of it (refused, or
@@ -355,11 +377,32 @@ fn slot_covers(old: &Slot, new: &Slot, ids: &mut IdMap) -> bool {
             .iter()
             .zip(n)
             .all(|(o, n)| *o == Byte::Unset || (*o == Byte::Misc && *n != Byte::Unset) || o == n),
-        (Slot::Bytes(o), Slot::Spill(RegVal::Scalar(_)) | Slot::Part(..)) => {
+        // Narrow spills as `stacksafe` compares them, byte by byte: an old byte unknown (or
+        // never written) covers any; an old known zero needs a known zero, an old spilled byte
+        // a spilled one (a wider spill, an 8-byte one); then the spilled registers (the whole
+        // register the kernel keeps for a narrow spill, `regsafe`). A fill the old spill gave
+        // (its size or less, from its start) gives the new one's value, or a subset.
+        // A new never-written byte past a narrow spill, as a new never-written byte of plain
+        // bytes, is covered only by an old never-written one.
+        (Slot::Bytes(o), Slot::Part(_, _, zn, un)) => o.iter().enumerate().all(|(j, b)| {
+            let bit = 1 << j;
+            match b {
+                Byte::Unset => true,
+                Byte::Misc => un & bit == 0,
+                Byte::Zero => zn & bit != 0,
+            }
+        }),
+        (Slot::Bytes(o), Slot::Spill(RegVal::Scalar(_))) => {
             o.iter().all(|b| matches!(b, Byte::Misc | Byte::Unset))
         }
-        (Slot::Part(o, a, zo), Slot::Part(n, b, zn)) => {
-            a == b && zo & !zn == 0 && reg_covers(&RegVal::Scalar(*o), &RegVal::Scalar(*n), ids)
+        (Slot::Part(o, a, zo, uo), Slot::Part(n, b, zn, un)) => {
+            a <= b
+                && zo & !zn == 0
+                && un & !uo == 0
+                && reg_covers(&RegVal::Scalar(*o), &RegVal::Scalar(*n), ids)
+        }
+        (Slot::Part(o, _, zo, _), Slot::Spill(n @ RegVal::Scalar(_))) => {
+            *zo == 0 && reg_covers(&RegVal::Scalar(*o), n, ids)
         }
         (Slot::Part(..), _) | (_, Slot::Part(..)) => false,
         (Slot::Bytes(_), Slot::Spill(_)) => false,
@@ -409,6 +452,7 @@ pub fn covers_calls(old: &State, new: &State, live: u16, local_calls: &[bool]) -
         if fo.callsite != fnew.callsite
             || fo.callback_depth > fnew.callback_depth
             || !allocation_covers(fo, fnew)
+            || !unallocated_covers(fo, fnew, !0)
         {
             return false;
         }
@@ -459,13 +503,29 @@ fn slot_loc_covers(so: &Slot, sn: &Slot, shared: bool, precise: bool, ids: &mut 
     if shared && matches!(so, Slot::Bytes(_)) {
         return true;
     }
+    let byte_kinds = BYTE_KINDS.with(|b| b.get());
+    if byte_kinds && unknown_bytes_cover(so, sn) {
+        return true;
+    }
     if !precise && slot_is_scalar(so) {
-        if !BYTE_KINDS.with(|b| b.get()) {
+        if !byte_kinds {
             return slot_is_scalar(sn);
         }
         return imprecise_slot_covers(so, sn);
     }
     slot_covers(so, sn, ids)
+}
+
+/// 6.18's `stacksafe` for a privileged loader skips every old byte that is unknown or never
+/// written (`STACK_MISC` with `allow_uninit_stack`, `STACK_INVALID`): a slot of such bytes
+/// covers whatever the new one holds, a spilled pointer included (a path safe whatever 8 bytes
+/// were there is safe with these); not a dynptr's or an iterator's slot (kept exact here).
+fn unknown_bytes_cover(old: &Slot, new: &Slot) -> bool {
+    matches!(old, Slot::Bytes(b) if b.iter().all(|x| *x != Byte::Zero))
+        && !matches!(
+            new,
+            Slot::Spill(RegVal::Dynptr { .. } | RegVal::Iter { .. })
+        )
 }
 
 thread_local! {
@@ -497,7 +557,7 @@ enum ByteKind {
 fn byte_kind(s: &Slot, i: usize) -> ByteKind {
     match s {
         Slot::Spill(_) => ByteKind::Spill,
-        Slot::Part(_, n, _) if i < *n as usize => ByteKind::Spill,
+        Slot::Part(_, n, ..) if i < *n as usize => ByteKind::Spill,
         _ if s.zero_byte(i) => ByteKind::Zero,
         _ => ByteKind::Misc,
     }
@@ -642,7 +702,9 @@ pub fn covers_frames(
         // Only the live slots, in order (a slot never read is never compared).
         // The 64 slots' bits as 64-bit words (cheaper than 128-bit shifts).
         let (slots, precise) = ((live >> 11) as u64, (precise >> 11) as u64);
-        if !live_slots_cover(&fo.stack, &fnew.stack, slots, precise, &mut ids) {
+        if !unallocated_covers(fo, fnew, slots)
+            || !live_slots_cover(&fo.stack, &fnew.stack, slots, precise, &mut ids)
+        {
             return false;
         }
     }
@@ -728,8 +790,8 @@ fn slots_differ(a: &State, b: &State) -> bool {
                         (Slot::Spill(RegVal::Scalar(p)), Slot::Spill(RegVal::Scalar(q))) => {
                             !same(p, q)
                         }
-                        (Slot::Part(p, x, zp), Slot::Part(q, y, zq)) => {
-                            x != y || zp != zq || !same(p, q)
+                        (Slot::Part(p, x, zp, up), Slot::Part(q, y, zq, uq)) => {
+                            x != y || zp != zq || up != uq || !same(p, q)
                         }
                         _ => false,
                     })

@@ -57,8 +57,10 @@ impl<'a> Exec<'a> {
         !self.input.kernel.has(KernelVersion::UNINIT_STACK_GROW)
     }
 
-    /// `f` with a never-written stack when the target needs one ([`Exec::unset_frames`]).
+    /// `f` as the walk starts it: nothing allocated yet ([`Frame::alloc`]), its stack never
+    /// written when the target needs one ([`Exec::unset_frames`]).
     pub(crate) fn fresh_frame(&self, mut f: Frame) -> Frame {
+        f.alloc = crate::verifier::domain::state::SLOTS as u8;
         if self.unset_frames() {
             f.stack = crate::verifier::domain::state::Stack::unset();
         }
@@ -87,7 +89,7 @@ impl<'a> Exec<'a> {
         let stack = &st.frames[f].stack;
         let unset = (lo.max(-512)..hi.min(0)).find(|&p| {
             let p = (p + 512) as usize;
-            matches!(stack[p / 8], Slot::Bytes(b) if b[p % 8] == Byte::Unset)
+            stack[p / 8].unset_byte(p % 8)
         });
         match unset {
             None => Ok(()),
@@ -140,9 +142,24 @@ impl<'a> Exec<'a> {
         ))
     }
 
+    /// Notes an access whose lowest byte is `r10 + a` of frame `f`: the subprogram's stack
+    /// depth, and the frame's allocation ([`Frame::alloc`]), which [`Exec::step`] grows
+    /// once the instruction is done (the accesses are checked through a shared state).
     pub(crate) fn note_depth(&mut self, st: &State, f: usize, a: i32) {
         let sp = st.frames[f].subprog;
         self.depth[sp] = self.depth[sp].max((-a) as u32);
+        if (-512..0).contains(&a) {
+            self.grown.push((f as u8, ((a + 512) / 8) as u8));
+        }
+    }
+
+    /// Grows the frames of `st` by the accesses [`Exec::note_depth`] noted.
+    pub(crate) fn apply_growth(&self, st: &mut State) {
+        for &(f, slot) in &self.grown {
+            if let Some(fr) = st.frames.get_mut(f as usize) {
+                fr.alloc = fr.alloc.min(slot);
+            }
+        }
     }
 
     pub(crate) fn stack_read(
@@ -206,7 +223,7 @@ impl<'a> Exec<'a> {
             // start of the slot; a load within it of a spilled zero gives zero, and so does
             // one of known-zero bytes past it; anything else (spilled and other bytes mixed)
             // is unknown (`check_stack_read_fixed_off`: `spill_cnt`, `zero_cnt`).
-            s @ Slot::Part(v, size, _) => {
+            s @ Slot::Part(v, size, ..) => {
                 let within = byte + n as usize <= *size as usize;
                 let exact = n == u32::from(*size);
                 let zeros = (byte..byte + n as usize).all(|i| s.zero_byte(i));
@@ -314,9 +331,7 @@ impl<'a> Exec<'a> {
         let s = &mut st.frames[f].stack[slot];
         if n == 8 && !as_bytes {
             *s = Slot::Spill(v);
-        } else if let (0, RegVal::Scalar(x), false, false) =
-            (byte, &v, as_bytes, self.keeps_unset_past(s, n))
-        {
+        } else if let (0, RegVal::Scalar(x), false) = (byte, &v, as_bytes) {
             // A narrow store of a number at the start of a slot is a narrow spill for a
             // privileged loader (`check_stack_write_fixed_off`), zero included.
             // 6.12 keeps the link of a value that fits in the store (`reg_value_fits`).
@@ -332,10 +347,15 @@ impl<'a> Exec<'a> {
             } else {
                 0
             };
-            *s = Slot::Part(if keep { *x } else { x.unlinked() }, n as u8, past);
+            // The never-written bytes past it stay so (`save_register_state`, whose
+            // `scrub_spilled_slot` leaves `STACK_INVALID` alone).
+            let unset = (n as usize..8)
+                .filter(|&i| s.unset_byte(i))
+                .fold(0u8, |m, i| m | 1 << i);
+            *s = Slot::Part(if keep { *x } else { x.unlinked() }, n as u8, past, unset);
         } else {
             if matches!(s, Slot::Spill(_) | Slot::Part(..)) {
-                *s = Slot::Bytes([Byte::Misc; 8]);
+                *s = s.scrubbed();
             }
             let zero = matches!(&v, RegVal::Scalar(x) if x.as_const() == Some(0));
             if let Slot::Bytes(b) = s {
@@ -344,15 +364,6 @@ impl<'a> Exec<'a> {
                 }
             }
         }
-    }
-
-    /// True if a narrow spill of `n` bytes into `s` must be written as bytes: a target before
-    /// [`KernelVersion::UNINIT_STACK_READ`] refuses a read of the slot's other bytes that
-    /// were never written (`save_register_state` leaves `STACK_INVALID` alone), which a
-    /// [`Slot::Part`] cannot tell (the spilled number's bounds are lost: a false reject only).
-    fn keeps_unset_past(&self, s: &Slot, n: u32) -> bool {
-        !self.input.kernel.has(KernelVersion::UNINIT_STACK_READ)
-            && matches!(s, Slot::Bytes(b) if b[n as usize..].contains(&Byte::Unset))
     }
 
     /// 6.12: spilling a number that fits in the store (8 bytes, or a narrow store at the start
@@ -398,7 +409,7 @@ impl<'a> Exec<'a> {
             }
         };
         let new_slot = match &st.frames[f].stack[slot] {
-            Slot::Part(_, sz, z) => Slot::Part(linked, *sz, *z),
+            Slot::Part(_, sz, z, u) => Slot::Part(linked, *sz, *z, *u),
             _ => Slot::Spill(RegVal::Scalar(linked)),
         };
         st.frames[f].stack[slot] = new_slot;
@@ -549,7 +560,7 @@ pub(crate) fn stack_var_write(
         let s = &mut stack[p / 8];
         let spilled_zero = match s {
             Slot::Spill(RegVal::Scalar(x)) => x.as_const() == Some(0),
-            Slot::Part(x, n, _) => {
+            Slot::Part(x, n, ..) => {
                 // Every byte of the range in this slot is one of the spilled ones.
                 let last = range.end.min(p / 8 * 8 + 8);
                 x.as_const() == Some(0) && last - p / 8 * 8 <= *n as usize
@@ -560,7 +571,7 @@ pub(crate) fn stack_var_write(
             continue;
         }
         if matches!(s, Slot::Spill(_) | Slot::Part(..)) {
-            *s = Slot::Bytes([Byte::Misc; 8]);
+            *s = s.scrubbed();
         }
         if let Slot::Bytes(b) = s {
             if !(zero && b[p % 8] == Byte::Zero) {
@@ -678,13 +689,16 @@ mod tests {
         let zero = RegVal::Scalar(Scalar::konst(0));
         let mut st = initial_state();
         st.frames[0].stack[58] = Slot::Spill(zero);
-        st.frames[0].stack[59] = Slot::Part(Scalar::konst(0), 4, 0);
-        st.frames[0].stack[60] = Slot::Part(Scalar::konst(0), 2, 0);
+        st.frames[0].stack[59] = Slot::Part(Scalar::konst(0), 4, 0, 0);
+        st.frames[0].stack[60] = Slot::Part(Scalar::konst(0), 2, 0, 0);
         // r10-48..r10-40: the 8-byte spill stays; r10-40: within the 4-byte spill, it stays.
         stack_var_write(&mut st, 0, -48, -41, &zero, true);
         stack_var_write(&mut st, 0, -40, -37, &zero, true);
         assert_eq!(st.frames[0].stack[58], Slot::Spill(zero));
-        assert_eq!(st.frames[0].stack[59], Slot::Part(Scalar::konst(0), 4, 0));
+        assert_eq!(
+            st.frames[0].stack[59],
+            Slot::Part(Scalar::konst(0), 4, 0, 0)
+        );
         // Past the 2-byte spill: scrubbed; a 6.6 target scrubs every one; a 1 always does.
         stack_var_write(&mut st, 0, -32, -29, &zero, true);
         assert!(matches!(st.frames[0].stack[60], Slot::Bytes(_)));
@@ -737,7 +751,7 @@ mod tests {
     fn spilled_numbers_keep_their_bounds() {
         let mut st = state(&[(1, scalar(Scalar::urange(0, 100)))]);
         One::new("*(u32 *)(r10 - 8) = r1\nexit").next(&mut st);
-        assert!(matches!(slot(&st, -8), Slot::Part(v, 4, 0) if v.umax == 100));
+        assert!(matches!(slot(&st, -8), Slot::Part(v, 4, 0, 0) if v.umax == 100));
         One::new("r2 = *(u32 *)(r10 - 8)\nexit").next(&mut st);
         let r2 = num(&st, 2);
         assert_eq!((r2.umin, r2.umax), (0, 100));
@@ -757,7 +771,7 @@ mod tests {
         One::new("*(u32 *)(r10 - 4) = w1\nexit").next(&mut st);
         One::new("*(u32 *)(r10 - 8) = w1\nexit").next(&mut st);
         assert!(
-            matches!(slot(&st, -8), Slot::Part(v, 4, 0xf0) if v.as_const() == Some(0)),
+            matches!(slot(&st, -8), Slot::Part(v, 4, 0xf0, 0) if v.as_const() == Some(0)),
             "{:?}",
             slot(&st, -8)
         );
@@ -771,7 +785,7 @@ mod tests {
         let mut st = state(&[(1, konst(0)), (2, konst(5))]);
         One::new("*(u32 *)(r10 - 8) = w1\nexit").next(&mut st);
         One::new("*(u16 *)(r10 - 8) = w2\nexit").next(&mut st);
-        assert!(matches!(slot(&st, -8), Slot::Part(_, 2, 0)));
+        assert!(matches!(slot(&st, -8), Slot::Part(_, 2, 0, 0)));
         One::new("r3 = *(u16 *)(r10 - 6)\nexit").next(&mut st);
         assert_eq!(num(&st, 3), Scalar::of_size(2));
         // A store that is not at the slot's start scrubs a spill, zeros past it included.

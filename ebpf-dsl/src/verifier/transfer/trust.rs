@@ -89,7 +89,7 @@ fn forget_stack(st: &mut State) {
                 Slot::Bytes(b) => {
                     Slot::Bytes(b.map(|x| if x == Byte::Unset { x } else { Byte::Misc }))
                 }
-                _ => Slot::Bytes([Byte::Misc; 8]),
+                _ => s.scrubbed(),
             };
         }
     }

@@ -15,7 +15,7 @@ fn constant_keys_from_zero_bytes_or_a_spill_of_the_key_size() {
     // A key across two slots is not recognised (the kernel counts within one slot).
     st.frames[0].stack[62] = Slot::Bytes([Byte::Zero; 8]);
     assert_eq!(st.constant_key(&key(-10), 4), None);
-    st.frames[0].stack[61] = Slot::Part(Scalar::konst(3), 4, 0);
+    st.frames[0].stack[61] = Slot::Part(Scalar::konst(3), 4, 0, 0);
     assert_eq!(st.constant_key(&key(-24), 4), Some(3));
     assert_eq!(st.constant_key(&key(-24), 8), None);
     assert_eq!(st.constant_key(&RegVal::Scalar(Scalar::konst(0)), 4), None);

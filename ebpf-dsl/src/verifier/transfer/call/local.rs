@@ -15,6 +15,7 @@ impl<'a> Exec<'a> {
         }
         let sp = self.check_call_local(pc, st, target)?;
         push_frame(st, pc, sp);
+        st.cur_mut().alloc = crate::verifier::domain::state::SLOTS as u8;
         if self.unset_frames() {
             st.cur_mut().stack = crate::verifier::domain::state::Stack::unset();
         }

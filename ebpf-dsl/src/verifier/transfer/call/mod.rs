@@ -722,7 +722,7 @@ pub(crate) fn mark_written(st: &mut State, w: &StackWrite) {
     for pos in start..start + w.n as usize {
         let s = &mut st.frames[w.frame].stack[pos / 8];
         if matches!(s, Slot::Spill(_) | Slot::Part(..)) {
-            *s = Slot::Bytes([Byte::Misc; 8]);
+            *s = s.scrubbed();
         }
         if let Slot::Bytes(b) = s {
             b[pos % 8] = Byte::Misc;
