@@ -370,7 +370,7 @@ mod tests {
             let succ: Vec<[u32; 2]> = (0..n)
                 .map(|_| {
                     let pick = |x: u64| {
-                        if x % 5 == 0 {
+                        if x.is_multiple_of(5) {
                             NONE
                         } else {
                             (x / 5 % n as u64) as u32
@@ -399,7 +399,7 @@ mod tests {
                     wr[pc] = w;
                     dirty = true;
                 }
-                if next() % 3 == 0 {
+                if next().is_multiple_of(3) {
                     let q = (next() % n as u64) as usize;
                     if dirty {
                         dirty = false;
