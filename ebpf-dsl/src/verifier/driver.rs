@@ -156,17 +156,18 @@ impl<'a> Exec<'a> {
             loop {
                 self.processed += 1;
                 self.seen[pc] = true;
+                let op = self.ops[pc];
                 // The dump's exactness marks: a loop head where the kernel may widen
                 // imprecise scalars (`widen_imprecise_scalars`) keeps none.
                 if marks_walk
                     && self.cfg.prune_point[pc]
-                    && (super::cfg::is_iter_next(&self.ops[pc])
-                        || matches!(self.ops[pc], Op::MayGoto { .. })
-                        || super::cfg::calls_back(&self.ops[pc]))
+                    && (super::cfg::is_iter_next(&op)
+                        || matches!(op, Op::MayGoto { .. })
+                        || super::cfg::calls_back(&op))
                 {
                     super::exact::clear(&mut st);
                 }
-                if matches!(self.ops[pc], Op::LdImm64 { .. }) && pc + 1 < self.seen.len() {
+                if matches!(op, Op::LdImm64 { .. }) && pc + 1 < self.seen.len() {
                     self.seen[pc + 1] = true;
                 }
                 super::trace::record(&self.tracer, super::trace::Ev::Processed(pc, &st));
@@ -178,11 +179,9 @@ impl<'a> Exec<'a> {
                 ex.count_insn();
                 if self.cfg.prune_point[pc] {
                     // A callback's helper call is a loop head as a `may_goto` is.
-                    let head = if super::cfg::is_iter_next(&self.ops[pc]) {
+                    let head = if super::cfg::is_iter_next(&op) {
                         Head::IterNext
-                    } else if matches!(self.ops[pc], Op::MayGoto { .. })
-                        || super::cfg::calls_back(&self.ops[pc])
-                    {
+                    } else if matches!(op, Op::MayGoto { .. }) || super::cfg::calls_back(&op) {
                         Head::MayGoto
                     } else {
                         Head::None
@@ -211,7 +210,6 @@ impl<'a> Exec<'a> {
                         }
                     }
                 }
-                let op = self.ops[pc];
                 // This instruction's entry of the path's history, if it records one (only
                 // counted for a target that forces checkpoints by it).
                 let mut entry =

@@ -577,8 +577,19 @@ impl<const W: usize> Explorer<W> {
         while i < list.len() {
             let kept = &list[i];
             let (c, mut hint) = (kept.id, kept.hint);
-            if self.stack_live.is_some() {
+            // (A copy is kept only after a comparison that froze them: with 6.18's stack
+            // liveness no hint is guessed before. The copy's refusal reads no checkpoint.)
+            if self.stack_live.is_some() && !kept.has_copy() {
                 self.freeze_stack_live(c, pc);
+            }
+            #[cfg(debug_assertions)]
+            if self.stack_live.is_some() && kept.has_copy() {
+                let ck = &self.checkpoints[c];
+                assert!(
+                    ck.stack_live.is_some()
+                        || ck.state.as_ref().is_none_or(|s| s.frames.len() != 1),
+                    "a kept copy before the checkpoint's stack liveness was frozen"
+                );
             }
             // The hint's copy refuses without reading the checkpoint (the same miss as
             // below, where `refused` would refuse; a copy that does not refuse spares that

@@ -25,15 +25,26 @@ const NONE: u32 = u32::MAX;
 
 /// The gathered reads and writes of the main frame's stack slots (bit `i`: slot `i`, the
 /// one at `r10 - 512 + 8 * i`) and the slots live before each instruction.
+///
+/// The live sets are solved again only from the instructions whose reads or writes changed
+/// since the last solution (`pending`), through the graph's predecessors, when that is the
+/// same as the whole backward sweep ([`StackLive::solve`]); each checkpoint asks once, and a
+/// sweep of a program of 10,000 instructions at each ask cost more than the walk itself.
 pub(crate) struct StackLive {
     succ: Vec<[u32; 2]>,
+    /// The predecessors of instruction `i`: `preds[pred_start[i]..pred_start[i + 1]]`.
+    pred_start: Vec<u32>,
+    preds: Vec<u32>,
     may_read: Vec<u64>,
     must_write: Vec<u64>,
     /// Whether `must_write` holds a visit's writes yet.
     seen: Vec<bool>,
     live: Vec<u64>,
-    /// `live` is not up to date.
-    dirty: bool,
+    /// The instructions whose reads or writes changed since `live` was solved (each once:
+    /// `queued`); `live` is up to date when it is empty.
+    pending: Vec<u32>,
+    /// Whether an instruction is in `pending` (or, while solving, in the work list).
+    queued: Vec<bool>,
 }
 
 impl StackLive {
@@ -61,14 +72,39 @@ impl StackLive {
                 _ => [at(i + 1), NONE],
             })
             .collect();
-        Some(StackLive {
+        Some(StackLive::with_succ(succ))
+    }
+
+    /// For the graph of successors `succ` (`NONE`: no successor).
+    fn with_succ(succ: Vec<[u32; 2]>) -> StackLive {
+        let n = succ.len();
+        // The predecessors, grouped by instruction (counted, then placed).
+        let mut pred_start = vec![0u32; n + 1];
+        for s in succ.iter().flatten().filter(|&&s| s != NONE) {
+            pred_start[*s as usize + 1] += 1;
+        }
+        for i in 0..n {
+            pred_start[i + 1] += pred_start[i];
+        }
+        let mut fill = pred_start.clone();
+        let mut preds = vec![0u32; pred_start[n] as usize];
+        for (i, ss) in succ.iter().enumerate() {
+            for &s in ss.iter().filter(|&&s| s != NONE) {
+                preds[fill[s as usize] as usize] = i as u32;
+                fill[s as usize] += 1;
+            }
+        }
+        StackLive {
             succ,
+            pred_start,
+            preds,
             may_read: vec![0; n],
             must_write: vec![0; n],
             seen: vec![false; n],
             live: vec![0; n],
-            dirty: false,
-        })
+            pending: Vec::new(),
+            queued: vec![false; n],
+        }
     }
 
     /// A visit of `pc` read the slots `read` and wrote the slots `write` whole.
@@ -77,9 +113,10 @@ impl StackLive {
         let Some(r) = self.may_read.get_mut(pc) else {
             return;
         };
+        let mut changed = false;
         if *r | read != *r {
             *r |= read;
-            self.dirty |= read & !self.live[pc] != 0;
+            changed = read & !self.live[pc] != 0;
         }
         let w = if self.seen[pc] {
             self.must_write[pc] & write
@@ -89,30 +126,86 @@ impl StackLive {
         self.seen[pc] = true;
         if w != self.must_write[pc] {
             self.must_write[pc] = w;
-            self.dirty = true;
+            changed = true;
+        }
+        if changed {
+            self.queue(pc);
+        }
+    }
+
+    /// Queues `pc`, whose reads or writes changed, for the next solution.
+    #[cold]
+    fn queue(&mut self, pc: usize) {
+        if !self.queued[pc] {
+            self.queued[pc] = true;
+            self.pending.push(pc as u32);
         }
     }
 
     /// The slots live before `pc`, from what was gathered so far.
     pub(crate) fn live_before(&mut self, pc: usize) -> u64 {
-        if self.dirty {
+        if !self.pending.is_empty() {
             self.solve();
         }
         self.live.get(pc).copied().unwrap_or(!0)
     }
 
-    /// The backward fixpoint; `may_read` only grows and `must_write` only shrinks, so the
-    /// live sets only grow from the last solution.
+    /// The slots live before `i` from those live before its successors.
+    #[inline]
+    fn before(&self, i: usize) -> u64 {
+        let after = self.succ[i]
+            .iter()
+            .filter(|&&s| s != NONE)
+            .fold(0, |a, &s| a | self.live[s as usize]);
+        (after & !self.must_write[i]) | self.may_read[i]
+    }
+
+    /// The backward fixpoint from the last solution, a solution of the equations before the
+    /// `pending` instructions' changed. When each of those still has at least its live slots
+    /// (reads that grew, writes that shrank: the equations give more at each instruction),
+    /// the live sets only grow, and every order of recomputing them reaches the same one,
+    /// the least solution above the last: a work list from the changed instructions through
+    /// their predecessors finds it. A first visit's writes may take slots away instead; then
+    /// the whole graph is swept, last instruction first, until nothing changes.
     fn solve(&mut self) {
-        self.dirty = false;
+        let grows = self
+            .pending
+            .iter()
+            .all(|&i| self.live[i as usize] & !self.before(i as usize) == 0);
+        if !grows {
+            for &i in &self.pending {
+                self.queued[i as usize] = false;
+            }
+            self.pending.clear();
+            self.sweep();
+            return;
+        }
+        let mut work = std::mem::take(&mut self.pending);
+        while let Some(i) = work.pop() {
+            let i = i as usize;
+            self.queued[i] = false;
+            let before = self.before(i);
+            if before != self.live[i] {
+                self.live[i] = before;
+                let (lo, hi) = (self.pred_start[i] as usize, self.pred_start[i + 1] as usize);
+                for &p in &self.preds[lo..hi] {
+                    if !self.queued[p as usize] {
+                        self.queued[p as usize] = true;
+                        work.push(p);
+                    }
+                }
+            }
+        }
+        // The list's memory, kept for the next changes.
+        self.pending = work;
+    }
+
+    /// The whole backward sweep, repeated until nothing changes.
+    fn sweep(&mut self) {
         loop {
             let mut changed = false;
             for i in (0..self.succ.len()).rev() {
-                let after = self.succ[i]
-                    .iter()
-                    .filter(|&&s| s != NONE)
-                    .fold(0, |a, &s| a | self.live[s as usize]);
-                let before = (after & !self.must_write[i]) | self.may_read[i];
+                let before = self.before(i);
                 if before != self.live[i] {
                     self.live[i] = before;
                     changed = true;
@@ -167,7 +260,23 @@ fn span(base: &RegVal) -> Option<(i64, i64)> {
 /// bytes a helper reads through each argument, as `super::deps::before` takes them): loads,
 /// atomics and a helper's memory arguments read (every slot the access may touch); an
 /// aligned 8-byte store at a constant offset writes (the kernel's `bpf_mark_stack_write`).
+#[inline]
 pub(crate) fn access(op: &Op, st: &State, sizes: &[Option<u64>; 6]) -> (u64, u64) {
+    match op {
+        Op::Ldx { .. }
+        | Op::LoadAcq { .. }
+        | Op::Atomic { .. }
+        | Op::St { .. }
+        | Op::Stx { .. }
+        | Op::StoreRel { .. }
+        | Op::Call { .. } => memory_access(op, st, sizes),
+        // The other instructions touch no memory (inlined: no call for them).
+        _ => (0, 0),
+    }
+}
+
+/// [`access`] of an instruction that may access memory.
+fn memory_access(op: &Op, st: &State, sizes: &[Option<u64>; 6]) -> (u64, u64) {
     let regs = &st.cur().regs;
     let reg = |r: u8| regs.get(r as usize).and_then(span);
     match *op {
@@ -246,6 +355,81 @@ mod tests {
         s.record(2, 0, 0);
         assert_eq!(s.live_before(2), 0);
         assert_eq!(s.live_before(3), 0);
+    }
+
+    /// The solution of the work list is the whole sweep's after every visit (the sweep from
+    /// the last solution whenever a visit changed something, as it was first written), on
+    /// random graphs with loops and random visits, first visits that take slots away too.
+    #[test]
+    fn work_list_solves_as_the_whole_sweep() {
+        let mut seed = 0x2545_f491_4f6c_dd1du64;
+        let mut next = move || {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed
+        };
+        for _ in 0..200 {
+            let n = 2 + (next() % 40) as usize;
+            let succ: Vec<[u32; 2]> = (0..n)
+                .map(|_| {
+                    let pick = |x: u64| {
+                        if x.is_multiple_of(5) {
+                            NONE
+                        } else {
+                            (x / 5 % n as u64) as u32
+                        }
+                    };
+                    [pick(next()), pick(next())]
+                })
+                .collect();
+            let mut s = StackLive::with_succ(succ.clone());
+            // The reference: a dirty flag and the whole sweep.
+            let (mut live, mut rd, mut wr, mut seen) =
+                (vec![0u64; n], vec![0u64; n], vec![0u64; n], vec![false; n]);
+            let mut dirty = false;
+            for _ in 0..300 {
+                let pc = (next() % n as u64) as usize;
+                let bits = |x: u64| x & x >> 7 & 0xff;
+                let (read, write) = (bits(next()), bits(next()) | bits(next()));
+                s.record(pc, read, write);
+                if rd[pc] | read != rd[pc] {
+                    rd[pc] |= read;
+                    dirty |= read & !live[pc] != 0;
+                }
+                let w = if seen[pc] { wr[pc] & write } else { write };
+                seen[pc] = true;
+                if w != wr[pc] {
+                    wr[pc] = w;
+                    dirty = true;
+                }
+                if next().is_multiple_of(3) {
+                    let q = (next() % n as u64) as usize;
+                    if dirty {
+                        dirty = false;
+                        loop {
+                            let mut changed = false;
+                            for i in (0..n).rev() {
+                                let after = succ[i]
+                                    .iter()
+                                    .filter(|&&x| x != NONE)
+                                    .fold(0, |a, &x| a | live[x as usize]);
+                                let before = (after & !wr[i]) | rd[i];
+                                if before != live[i] {
+                                    live[i] = before;
+                                    changed = true;
+                                }
+                            }
+                            if !changed {
+                                break;
+                            }
+                        }
+                    }
+                    assert_eq!(s.live_before(q), live[q]);
+                    assert_eq!(s.live, live);
+                }
+            }
+        }
     }
 
     #[test]

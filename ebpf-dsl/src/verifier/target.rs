@@ -98,7 +98,7 @@ use core::fmt;
 /// without the rules backported later ([`Backported`]). The gates of the rules upstream
 /// learnt are `major.minor.0` ([`KernelVersion::since`]): a rule of 6.12 holds for 6.12.0 on.
 /// Versions order by major, minor, then patch, so `6.1.30 < 6.1 < 6.2.0`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct KernelVersion {
     /// Major version (6 in 6.18).
     pub major: u16,
@@ -623,6 +623,46 @@ impl KernelVersion {
     }
 }
 
+impl KernelVersion {
+    /// The version as one number that orders as the versions do (major, minor, then patch):
+    /// a gate (`kernel >= KernelVersion::X`, several per instruction) is one comparison, not
+    /// three.
+    #[inline]
+    const fn key(self) -> u64 {
+        (self.major as u64) << 32 | (self.minor as u64) << 16 | self.patch as u64
+    }
+}
+
+impl PartialOrd for KernelVersion {
+    #[inline]
+    fn partial_cmp(&self, other: &Self) -> Option<core::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+    #[inline]
+    fn lt(&self, other: &Self) -> bool {
+        self.key() < other.key()
+    }
+    #[inline]
+    fn le(&self, other: &Self) -> bool {
+        self.key() <= other.key()
+    }
+    #[inline]
+    fn gt(&self, other: &Self) -> bool {
+        self.key() > other.key()
+    }
+    #[inline]
+    fn ge(&self, other: &Self) -> bool {
+        self.key() >= other.key()
+    }
+}
+
+impl Ord for KernelVersion {
+    #[inline]
+    fn cmp(&self, other: &Self) -> core::cmp::Ordering {
+        self.key().cmp(&other.key())
+    }
+}
+
 impl Default for KernelVersion {
     fn default() -> Self {
         KernelVersion::DEFAULT
@@ -699,6 +739,30 @@ mod tests {
         assert_eq!(v(6, 1, 30).line(), KernelVersion::new(6, 1));
         assert_eq!(v(6, 1, 30).patch_level(), Some(30));
         assert_eq!(KernelVersion::new(6, 1).patch_level(), None);
+    }
+
+    #[test]
+    fn packed_order_is_major_minor_patch() {
+        let parts = [0u16, 1, 6, 18, 255, 256, u16::MAX - 1, u16::MAX];
+        let mut all = Vec::new();
+        for &a in &parts {
+            for &b in &parts {
+                for &c in &parts {
+                    all.push(KernelVersion::with_patch(a, b, c));
+                }
+            }
+        }
+        for x in &all {
+            for y in &all {
+                let fields = (x.major, x.minor, x.patch).cmp(&(y.major, y.minor, y.patch));
+                assert_eq!(x.cmp(y), fields, "{x:?} {y:?}");
+                assert_eq!(x.partial_cmp(y), Some(fields));
+                assert_eq!(x < y, fields.is_lt());
+                assert_eq!(x <= y, fields.is_le());
+                assert_eq!(x > y, fields.is_gt());
+                assert_eq!(x >= y, fields.is_ge());
+            }
+        }
     }
 
     #[test]

@@ -270,7 +270,7 @@ fn wrapped_range(
 /// (`scalar_min_max_add` / `_sub` and the 32-bit `scalar32_min_max_add` / `_sub`: only a
 /// range of which some values wrap and others do not is forgotten). The 64-bit range of a
 /// 32-bit operation is the zero-extended 32-bit one. Unchanged for other operators.
-#[inline]
+#[inline(always)]
 pub(crate) fn add_sub_wrapped(op: AluOp, is64: bool, a: &Scalar, b: &Scalar, r: Scalar) -> Scalar {
     match op {
         AluOp::Add => wrapped(false, is64, a, b, r),

@@ -9,7 +9,8 @@
 //! - [`arith`]: the scalar arithmetic of ALU instructions; [`arith_gates`]: the same with
 //!   the target kernel's rules;
 //! - [`refine`] and [`refine32`]: deciding a comparison and narrowing its operands, 64- and
-//!   32-bit; [`refine_old`]: the same as kernels before 6.12 do it;
+//!   32-bit; [`refine_old`]: the same as kernels before 6.12 do it; [`cond_values`]: both
+//!   operands' values on each branch of a comparison, memoised;
 //! - [`branch`]: what a comparison does to the whole state (linked registers, null checks,
 //!   packet ranges);
 //! - [`ptr_key`]: the kinds of base pointer one memory instruction may not mix;
@@ -21,6 +22,7 @@
 pub(crate) mod arith;
 pub(crate) mod arith_gates;
 pub(crate) mod branch;
+pub(crate) mod cond_values;
 pub(crate) mod exact_marks;
 pub(crate) mod ptr_key;
 pub(crate) mod refine;

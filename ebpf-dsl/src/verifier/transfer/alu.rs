@@ -113,7 +113,10 @@ impl<'a> Exec<'a> {
             (RegVal::Scalar(a), RegVal::Scalar(b)) => {
                 let mut r = scalar_alu(self.input.kernel, op, is64, a, b);
                 if self.input.kernel >= KernelVersion::LINK_DELTA {
-                    if let Some((flag, delta)) = delta_link(self.input.kernel, is64, op, a, b) {
+                    // (An operand not linked, or with a delta already, keeps none: no call.)
+                    let linked = a.id() != 0 && a.link & Scalar::ANY_DELTA == 0;
+                    let link = linked.then(|| delta_link(self.input.kernel, is64, op, a, b));
+                    if let Some((flag, delta)) = link.flatten() {
                         r.link = a.id() | flag;
                         r.delta = delta;
                     }

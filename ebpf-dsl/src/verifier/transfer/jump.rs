@@ -1,8 +1,9 @@
 //! Conditional jumps: branch decisions, range refinement, null checks and packet ranges.
 
+use super::super::domain::cond_values::cond_values;
 use super::super::domain::refine32::{
-    contradicted, leaves_no_value, refine32, refine_branches, same_register_refined,
-    subreg_branch_taken, tnum_branch_taken, view32, NoValue,
+    leaves_no_value, refine32, refine_branches, same_register_refined, subreg_branch_taken,
+    tnum_branch_taken, view32, NoValue,
 };
 use super::super::domain::refine_old::{
     branch_taken_old, combine_equal_old, flip_old, set_min_max_old,
@@ -352,62 +353,12 @@ impl<'a> Exec<'a> {
         }
         // (A register compared with itself went above.)
         if refinable || !is64 {
-            {
-                // A 32-bit comparison of values wider than 32 bits refines the kernel's
-                // separate 32-bit bounds and deduces the 64-bit ones from them.
-                let (tx, ty, fx, fy) = if refinable {
-                    // An immediate's refined value goes nowhere (`refine_both` without a
-                    // source register): its 32-bit bounds are not worked out.
-                    let [tx, ty, fx, fy] = refine_branches(op, x, y, sr.is_some());
-                    // A 32-bit `==` also makes the two 32-bit ranges one (the kernel's jmp32
-                    // `regs_refine_cond_op`): a signed 32-bit bound of one reaches the other,
-                    // which the 64-bit refinement of zero-extended values does not give.
-                    let (tx, ty, fx, fy) = match op {
-                        JmpOp::Jeq if !is64 => {
-                            let (tx, ty) = meet32(tx, ty);
-                            (tx, ty, fx, fy)
-                        }
-                        JmpOp::Jne if !is64 => {
-                            let (fx, fy) = meet32(fx, fy);
-                            (tx, ty, fx, fy)
-                        }
-                        _ => (tx, ty, fx, fy),
-                    };
-                    if is64 {
-                        (tx, ty, fx, fy)
-                    } else {
-                        // The jmp32 refinement's own 32-bit bounds too: `!=` a constant at
-                        // a signed 32-bit bound moves that bound, which the refinement of the
-                        // zero-extended values (whose signed bounds are others) misses.
-                        let ((kx, ky), (gx, gy)) =
-                            (refine32(op, true, x, y), refine32(op, false, x, y));
-                        (
-                            with_bounds32_of(tx, &kx),
-                            with_bounds32_of(ty, &ky),
-                            with_bounds32_of(fx, &gx),
-                            with_bounds32_of(fy, &gy),
-                        )
-                    }
-                } else {
-                    let (tx, ty) = refine32(op, true, x, y);
-                    let (fx, fy) = refine32(op, false, x, y);
-                    (tx, ty, fx, fy)
-                };
-                // 6.12 on walk a branch that leaves an operand no value with the state (6.18:
-                // often a constant) their synchronisation makes of the contradiction.
-                let no_value = NoValue::of(self.input.kernel);
-                let (tx, ty) = contradicted(op, true, is64, x, y, (tx, ty), no_value);
-                let (fx, fy) = contradicted(op, false, is64, x, y, (fx, fy), no_value);
-                // 6.18: a range that holds one value of the known bits is that value.
-                let (tx, ty, fx, fy) = if self.input.kernel >= KernelVersion::TNUM_SINGLE {
-                    let one = Scalar::single_value;
-                    (one(tx), one(ty), one(fx), one(fy))
-                } else {
-                    (tx, ty, fx, fy)
-                };
-                refine_both(&mut taken, dst, x, tx, sr, y, ty, self.input.kernel);
-                refine_both(st, dst, x, fx, sr, y, fy, self.input.kernel);
-            }
+            // Both operands' values on each branch (the 32-bit bounds alone for a 32-bit
+            // comparison of wider values), then given to their copies.
+            let no_value = NoValue::of(self.input.kernel);
+            let [tx, ty, fx, fy] = cond_values(op, is64, sr.is_some(), no_value, x, y);
+            refine_both(&mut taken, dst, x, tx, sr, y, ty, self.input.kernel);
+            refine_both(st, dst, x, fx, sr, y, fy, self.input.kernel);
         }
         Ok(Step::Branch {
             other_pc: target,
@@ -795,29 +746,6 @@ fn cond_eq_not_null(c: Cond, st: &mut State, q: &RegVal) -> Step {
         other: taken,
         pc: pc + 1,
     }
-}
-
-/// Two values known equal in their low 32 bits: each gets the intersection of both 32-bit
-/// ranges, synchronised; left as they are where that leaves no value (a branch no value
-/// takes, decided elsewhere).
-fn meet32(a: Scalar, b: Scalar) -> (Scalar, Scalar) {
-    let meet = |v: Scalar| Scalar {
-        u32min: a.u32min.max(b.u32min),
-        u32max: a.u32max.min(b.u32max),
-        s32min: a.s32min.max(b.s32min),
-        s32max: a.s32max.min(b.s32max),
-        ..v
-    };
-    match (meet(a).sync(), meet(b).sync()) {
-        (Some(na), Some(nb)) => (na, nb),
-        _ => (a, b),
-    }
-}
-
-/// `v` with the 32-bit bounds of `k` too (both hold on the same branch), synchronised; `v`
-/// itself when they leave no value.
-fn with_bounds32_of(v: Scalar, k: &Scalar) -> Scalar {
-    v.with_bounds32(Some((k.u32min, k.u32max)), Some((k.s32min, k.s32max)))
 }
 
 #[cfg(test)]
