@@ -45,7 +45,7 @@ use std::rc::Rc;
 use super::chunks::Chunks;
 use super::deps::{self, Deps, Link, Mask};
 use super::domain::scalar::Scalar;
-use super::domain::state::{covers, covers_calls, covers_frames, same_state, RegVal, Slot, State};
+use super::domain::state::{covers_calls, covers_frames, same_state, RegVal, Slot, State};
 use super::mask::{MAX_FRAMES, WIDE};
 use super::pc_lists::PcLists;
 use super::prune_hint;
@@ -53,18 +53,14 @@ use super::trace::{record, Ev, Tracer};
 
 #[path = "prune_forward.rs"]
 mod forward;
+#[path = "prune_head.rs"]
+mod head;
 #[path = "prune_marks.rs"]
 mod marks;
 
 /// Unfinished checkpoints of an instruction (the most recent) a state is compared with to
 /// find a loop without progress.
 const LOOP_CHECK: usize = 16;
-/// Unfinished checkpoints of a `may_goto` or callback call (the most recent) that may end its
-/// loop by covering a later round's state: the kernel keeps an unfinished state at such a
-/// forced checkpoint until it has missed 64 times more than it hit, so it compares a round
-/// with about the 64 before it; older rounds are not compared (pruning less is sound), and a
-/// loop of many rounds costs no more per round.
-const LOOP_HEAD_CHECK: usize = 64;
 
 /// What kind of loop head a prune point is (see [`Explorer::visit_head`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -406,51 +402,20 @@ impl<const W: usize> Explorer<W> {
         self.flush_marks();
         let site = site(st);
         let may_goto = head != Head::None;
-        if head == Head::IterNext && st.iter_arg_active() {
-            for c in self
-                .waiting
-                .get(pc, site)
-                .iter()
-                .rev()
-                .take(LOOP_HEAD_CHECK)
-                .map(|w| w.id)
-            {
-                if let Some(old) = &self.checkpoints[c].state {
-                    if covers(old, st, 0x7ff) {
-                        self.checkpoints[c].hits += 1;
-                        record(&self.tracer, Ev::Pruned { pc, by: c });
-                        self.hit_incomplete(c, parent, d, 0x7ff);
-                        return PruneResult::Pruned;
-                    }
-                }
-            }
-        }
-        if head == Head::MayGoto {
-            for c in self
-                .waiting
-                .get(pc, site)
-                .iter()
-                .rev()
-                .take(LOOP_HEAD_CHECK)
-                .map(|w| w.id)
-            {
-                if let Some(old) = &self.checkpoints[c].state {
-                    if old.may_goto_depth != st.may_goto_depth && covers(old, st, 0x7ff) {
-                        self.checkpoints[c].hits += 1;
-                        record(&self.tracer, Ev::Pruned { pc, by: c });
-                        self.hit_incomplete(c, parent, d, 0x7ff);
-                        return PruneResult::Pruned;
-                    }
-                }
-            }
-        }
+        // At a loop head, the newest unfinished checkpoint that covers the path: it prunes
+        // unless a newer finished one does (see [`head`]).
+        let head_hit = if may_goto {
+            self.head_hit(pc, site, st, head)
+        } else {
+            None
+        };
         let forced = self.every || may_goto;
         // A loop without progress comes back to the state of a recent round (a checkpoint
         // whose copy of a register refuses is not the same, as `same_state` would find).
         // On the way, the newest unfinished checkpoint not evicted (see below).
         let checkpoints = &self.checkpoints;
         let mut newest_unfinished = None;
-        let loop_check = if head == Head::IterNext {
+        let loop_check = if head == Head::IterNext || head_hit.is_some() {
             0
         } else {
             LOOP_CHECK
@@ -508,16 +473,32 @@ impl<const W: usize> Explorer<W> {
         let counts = |c: usize| add && quiet_below.is_none_or(|u| c > u);
         // The list of the instruction and call site is taken out while it is read (one lookup,
         // not one per entry) and put back before anything else reads it.
+        // At a loop head the finished checkpoints are compared newest first, those newer than
+        // the unfinished one that covers the path only.
+        let order = may_goto.then(|| head_hit.map_or(0, |u| u + 1));
         let mut list = self.explored.take(pc, site);
         if !list.is_empty() {
-            let pruned = self.compare_finished(pc, &mut list, st, d, live_static, parent, counts);
+            let pruned =
+                self.compare_finished(pc, &mut list, st, d, live_static, parent, counts, order);
             self.explored.put(pc, site, list);
-            if let Some(r) = pruned {
-                return r;
+            if let Some(f) = pruned {
+                if may_goto {
+                    self.head_misses(pc, site, Some(f));
+                }
+                return PruneResult::Pruned;
             }
+        }
+        if let Some(u) = head_hit {
+            self.head_misses(pc, site, Some(u));
+            self.checkpoints[u].hits += 1;
+            record(&self.tracer, Ev::Pruned { pc, by: u });
+            self.hit_incomplete(u, parent, d, 0x7ff);
+            return PruneResult::Pruned;
         }
         if quiet_below.is_some() {
             add = false;
+        } else if may_goto {
+            self.head_misses(pc, site, None);
         } else if add && newest_unfinished.is_some() {
             self.unfinished_miss(pc, site);
         }
@@ -559,8 +540,10 @@ impl<const W: usize> Explorer<W> {
     }
 
     /// The finished checkpoints of `pc` (`list`, in order) compared with the path's state
-    /// `st` (see [`Explorer::visit`]): `Some(Pruned)` when one covers it; each that does not
-    /// counts a miss if `counts` says so, and leaves the list if it keeps missing.
+    /// `st` (see [`Explorer::visit`]): the one that covers it, if one does; each that does not
+    /// counts a miss if `counts` says so, and leaves the list if it keeps missing. With
+    /// `order` (at a loop head: the list is newest first) only those from id `order` on are
+    /// compared, and the list keeps its order.
     #[allow(clippy::too_many_arguments)]
     fn compare_finished(
         &mut self,
@@ -571,12 +554,23 @@ impl<const W: usize> Explorer<W> {
         live_static: u16,
         parent: Option<usize>,
         counts: impl Fn(usize) -> bool,
-    ) -> Option<PruneResult> {
+        order: Option<usize>,
+    ) -> Option<usize> {
         let mut i = 0;
         let quick = !self.exact && self.tracer.is_none();
+        let drop = |list: &mut Vec<prune_hint::Kept>, i: usize| {
+            if order.is_some() {
+                list.remove(i);
+            } else {
+                list.swap_remove(i);
+            }
+        };
         while i < list.len() {
             let kept = &list[i];
             let (c, mut hint) = (kept.id, kept.hint);
+            if order.is_some_and(|o| c < o) {
+                break;
+            }
             if self.stack_live.is_some() {
                 self.freeze_stack_live(c, pc);
             }
@@ -587,8 +581,8 @@ impl<const W: usize> Explorer<W> {
             if copied && kept.refuses(st, live_static) {
                 #[cfg(debug_assertions)]
                 self.assert_refused(c, st, live_static);
-                if counts(c) && self.miss(pc, c) {
-                    list.swap_remove(i);
+                if counts(c) && self.miss(pc, c, head::MISSES) {
+                    drop(list, i);
                     continue;
                 }
                 i += 1;
@@ -596,7 +590,7 @@ impl<const W: usize> Explorer<W> {
             }
             let ck = &self.checkpoints[c];
             let Some(old) = &ck.state else {
-                list.swap_remove(i);
+                drop(list, i);
                 continue;
             };
             let incomplete = self.incomplete(c);
@@ -633,7 +627,7 @@ impl<const W: usize> Explorer<W> {
                 self.checkpoints[c].hits += 1;
                 record(&self.tracer, Ev::Pruned { pc, by: c });
                 self.hit_incomplete(c, parent, d, live_static);
-                return Some(PruneResult::Pruned);
+                return Some(c);
             }
             if covered {
                 // The frames without bits of their own were compared exactly: every location
@@ -667,7 +661,7 @@ impl<const W: usize> Explorer<W> {
                 self.mark(parent, ml, Mark::Read);
                 self.mark(parent, mp, Mark::Precise);
                 self.mark(parent, md, Mark::Demanded);
-                return Some(PruneResult::Pruned);
+                return Some(c);
             }
             if self.tracer.is_some() {
                 let (live, precise) = if self.exact || incomplete {
@@ -698,8 +692,8 @@ impl<const W: usize> Explorer<W> {
             if let Some(hc) = &hc {
                 list[i].set(hint, old, hc);
             }
-            if counts(c) && self.miss(pc, c) {
-                list.swap_remove(i);
+            if counts(c) && self.miss(pc, c, head::MISSES) {
+                drop(list, i);
                 continue;
             }
             i += 1;
@@ -803,18 +797,19 @@ impl<const W: usize> Explorer<W> {
         let list = self.waiting.take(pc, site);
         for w in &list {
             if self.checkpoints[w.id].state.is_some() {
-                self.miss(pc, w.id);
+                self.miss(pc, w.id, head::MISSES);
             }
         }
         self.waiting.put(pc, site, list);
     }
 
     /// One miss of checkpoint `id` at `pc` (the kernel's `miss_cnt`): one that keeps missing
-    /// (more than 3 × its hits + 3) is evicted, no longer compared. Returns whether it was.
-    fn miss(&mut self, pc: usize, id: usize) -> bool {
+    /// (more than `n` × its hits + `n`: [`head::MISSES`], or [`head::HEAD_MISSES`] for an
+    /// unfinished one at a loop head) is evicted, no longer compared. Returns whether it was.
+    fn miss(&mut self, pc: usize, id: usize, n: u32) -> bool {
         let ck = &mut self.checkpoints[id];
         ck.misses += 1;
-        if ck.misses <= ck.hits * 3 + 3 {
+        if ck.misses <= ck.hits * n + n {
             return false;
         }
         ck.state = None;
@@ -890,7 +885,11 @@ impl<const W: usize> Explorer<W> {
             };
             kept.set(hint, old, &hc);
         }
-        self.explored.get_mut(pc, site).push(kept);
+        if self.checkpoints[c].head == Some(c) {
+            self.keep_sorted(pc, site, kept);
+        } else {
+            self.explored.get_mut(pc, site).push(kept);
+        }
     }
 }
 
