@@ -257,9 +257,11 @@ impl<const W: usize> Explorer<W> {
     }
 
     /// Sets up the walk as `kernel` prunes: from 6.18 its registers compared as live before
-    /// the instruction (`live_in`) and, for a program [`super::stack_live`] models (and a walk
-    /// that is neither exact nor dumping its states: `plain`), its stack slots as the kernel's
-    /// liveness and those holding imprecise numbers byte by byte; the guard returned puts the
+    /// the instruction (`live_in`) and, for a walk that is neither exact nor dumping its states
+    /// (`plain`), the slots holding imprecise numbers compared byte by byte, and for a program
+    /// [`super::stack_live`] models its stack slots as the kernel's liveness (for one it does
+    /// not, our read marks, which may take more slots than the kernel's: comparing those byte
+    /// by byte too prunes less, never more, than the kernel); the guard returned puts the
     /// byte-by-byte comparison back as it was when dropped.
     pub(crate) fn setup_liveness(
         &mut self,
@@ -272,12 +274,13 @@ impl<const W: usize> Explorer<W> {
         if kernel >= KernelVersion::STATIC_REG_LIVENESS {
             self.set_static_regs(live_in.into());
         }
-        if kernel >= KernelVersion::STATIC_STACK_LIVENESS && plain {
+        let byte_kinds = kernel >= KernelVersion::STATIC_STACK_LIVENESS && plain;
+        if byte_kinds {
             if let Some(s) = super::stack_live::StackLive::new(ops) {
                 self.set_stack_live(s);
             }
         }
-        super::stack_live::ByteKinds(super::domain::state::set_byte_kinds(self.stack_live_on()))
+        super::stack_live::ByteKinds(super::domain::state::set_byte_kinds(byte_kinds))
     }
 
     /// Compares the stack slots of finished checkpoints as 6.18 does (see
