@@ -23,7 +23,12 @@
 //! - a checkpoint that keeps failing to prune (more than `3 × hits + 3` misses, the kernel's
 //!   `miss_cnt`/`hit_cnt` rule; a miss counts only when the visit would store a checkpoint,
 //!   as the kernel's) is dropped from the instruction's list once finished, so the lists stay
-//!   short and useful instead of filling up and stopping pruning.
+//!   short and useful instead of filling up and stopping pruning;
+//! - at a loop head (a `may_goto`, a callback's helper call, an iterator's `next` call: the
+//!   kernel's forced checkpoints) the checkpoints are compared newest first, finished and
+//!   unfinished alike, and an unfinished one that keeps missing (more than `64 × hits + 64`
+//!   misses) is dropped for good, as the kernel drops it: it never prunes once finished
+//!   ([`head`]).
 //!
 //! New checkpoints are added as the kernel adds them: not before the path has run at least 2
 //! jumps and 8 instructions since the last one was added (pruning is still tried at every

@@ -15,12 +15,11 @@
 //! at that call before their callback rounds are explored (depth first, they come last), and
 //! those rounds are explored again from the call: the kernel's count grows, up to its limit.
 //!
-//! Here the unfinished checkpoints ([`Explorer::waiting`](super::Explorer), oldest first) and
-//! the finished ones of a loop head (kept newest first, see
-//! [`Explorer::keep_finished`](super::Explorer)) are two lists whose merge by id is the
-//! kernel's list: the newest unfinished checkpoint that covers the path bounds the finished
-//! ones compared (only newer ones), and a prune counts a miss of every unfinished checkpoint
-//! newer than the one that pruned.
+//! Here the unfinished checkpoints (the explorer's `waiting` lists, oldest first) and the
+//! finished ones of a loop head (its `explored` lists, kept newest first there by
+//! `keep_sorted`) are two lists whose merge by id is the kernel's list: the newest unfinished
+//! checkpoint that covers the path bounds the finished ones compared (only newer ones), and a
+//! prune counts a miss of every unfinished checkpoint newer than the one that pruned.
 
 use super::super::domain::state::{covers, State};
 use super::{Explorer, Head};
