@@ -535,8 +535,15 @@ pub fn check_with_roots(ops: &[Op], roots: &[usize]) -> Result<Cfg, Vec<Verifier
             Op::Call { .. } if i + 1 < len => prune_point[i + 1] = true,
             _ => {}
         }
+        // A function reference (`ld_imm64` of `BPF_PSEUDO_FUNC`, a callback's address): the
+        // kernel walks it as a call (`visit_func_call_insn`), so the reference itself, the
+        // instruction after it and the function's entry are prune points.
         if let Some(t) = func_target(op, i) {
             prune_point[t] = true;
+            prune_point[i] = true;
+            if i + 2 < len {
+                prune_point[i + 2] = true;
+            }
         }
     }
     if !errors.is_empty() {

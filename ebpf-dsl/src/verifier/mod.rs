@@ -328,6 +328,8 @@ mod prune_call_tests;
 mod prune_evict_tests;
 #[cfg(test)]
 mod prune_frames_tests;
+#[cfg(test)]
+mod prune_head_tests;
 mod prune_hint;
 #[cfg(test)]
 mod prune_place_tests;

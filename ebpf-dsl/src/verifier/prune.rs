@@ -23,7 +23,12 @@
 //! - a checkpoint that keeps failing to prune (more than `3 × hits + 3` misses, the kernel's
 //!   `miss_cnt`/`hit_cnt` rule; a miss counts only when the visit would store a checkpoint,
 //!   as the kernel's) is dropped from the instruction's list once finished, so the lists stay
-//!   short and useful instead of filling up and stopping pruning.
+//!   short and useful instead of filling up and stopping pruning;
+//! - at a loop head (a `may_goto`, a callback's helper call, an iterator's `next` call: the
+//!   kernel's forced checkpoints) the checkpoints are compared newest first, finished and
+//!   unfinished alike, and an unfinished one that keeps missing (more than `64 × hits + 64`
+//!   misses) is dropped for good, as the kernel drops it: it never prunes once finished
+//!   ([`head`]).
 //!
 //! New checkpoints are added as the kernel adds them: not before the path has run at least 2
 //! jumps and 8 instructions since the last one was added (pruning is still tried at every
@@ -45,7 +50,7 @@ use std::rc::Rc;
 use super::chunks::Chunks;
 use super::deps::{self, Deps, Link, Mask};
 use super::domain::scalar::Scalar;
-use super::domain::state::{covers, covers_calls, covers_frames, same_state, RegVal, Slot, State};
+use super::domain::state::{covers_calls, covers_frames, same_state, RegVal, Slot, State};
 use super::mask::{MAX_FRAMES, WIDE};
 use super::pc_lists::PcLists;
 use super::prune_hint;
@@ -53,18 +58,14 @@ use super::trace::{record, Ev, Tracer};
 
 #[path = "prune_forward.rs"]
 mod forward;
+#[path = "prune_head.rs"]
+mod head;
 #[path = "prune_marks.rs"]
 mod marks;
 
 /// Unfinished checkpoints of an instruction (the most recent) a state is compared with to
 /// find a loop without progress.
 const LOOP_CHECK: usize = 16;
-/// Unfinished checkpoints of a `may_goto` or callback call (the most recent) that may end its
-/// loop by covering a later round's state: the kernel keeps an unfinished state at such a
-/// forced checkpoint until it has missed 64 times more than it hit, so it compares a round
-/// with about the 64 before it; older rounds are not compared (pruning less is sound), and a
-/// loop of many rounds costs no more per round.
-const LOOP_HEAD_CHECK: usize = 64;
 
 /// What kind of loop head a prune point is (see [`Explorer::visit_head`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -261,9 +262,11 @@ impl<const W: usize> Explorer<W> {
     }
 
     /// Sets up the walk as `kernel` prunes: from 6.18 its registers compared as live before
-    /// the instruction (`live_in`) and, for a program [`super::stack_live`] models (and a walk
-    /// that is neither exact nor dumping its states: `plain`), its stack slots as the kernel's
-    /// liveness and those holding imprecise numbers byte by byte; the guard returned puts the
+    /// the instruction (`live_in`) and, for a walk that is neither exact nor dumping its states
+    /// (`plain`), the slots holding imprecise numbers compared byte by byte, and for a program
+    /// [`super::stack_live`] models its stack slots as the kernel's liveness (for one it does
+    /// not, our read marks, which may take more slots than the kernel's: comparing those byte
+    /// by byte too prunes less, never more, than the kernel); the guard returned puts the
     /// byte-by-byte comparison back as it was when dropped.
     pub(crate) fn setup_liveness(
         &mut self,
@@ -276,12 +279,13 @@ impl<const W: usize> Explorer<W> {
         if kernel >= KernelVersion::STATIC_REG_LIVENESS {
             self.set_static_regs(live_in.into());
         }
-        if kernel >= KernelVersion::STATIC_STACK_LIVENESS && plain {
+        let byte_kinds = kernel >= KernelVersion::STATIC_STACK_LIVENESS && plain;
+        if byte_kinds {
             if let Some(s) = super::stack_live::StackLive::new(ops) {
                 self.set_stack_live(s);
             }
         }
-        super::stack_live::ByteKinds(super::domain::state::set_byte_kinds(self.stack_live_on()))
+        super::stack_live::ByteKinds(super::domain::state::set_byte_kinds(byte_kinds))
     }
 
     /// Compares the stack slots of finished checkpoints as 6.18 does (see
@@ -406,51 +410,20 @@ impl<const W: usize> Explorer<W> {
         self.flush_marks();
         let site = site(st);
         let may_goto = head != Head::None;
-        if head == Head::IterNext && st.iter_arg_active() {
-            for c in self
-                .waiting
-                .get(pc, site)
-                .iter()
-                .rev()
-                .take(LOOP_HEAD_CHECK)
-                .map(|w| w.id)
-            {
-                if let Some(old) = &self.checkpoints[c].state {
-                    if covers(old, st, 0x7ff) {
-                        self.checkpoints[c].hits += 1;
-                        record(&self.tracer, Ev::Pruned { pc, by: c });
-                        self.hit_incomplete(c, parent, d, 0x7ff);
-                        return PruneResult::Pruned;
-                    }
-                }
-            }
-        }
-        if head == Head::MayGoto {
-            for c in self
-                .waiting
-                .get(pc, site)
-                .iter()
-                .rev()
-                .take(LOOP_HEAD_CHECK)
-                .map(|w| w.id)
-            {
-                if let Some(old) = &self.checkpoints[c].state {
-                    if old.may_goto_depth != st.may_goto_depth && covers(old, st, 0x7ff) {
-                        self.checkpoints[c].hits += 1;
-                        record(&self.tracer, Ev::Pruned { pc, by: c });
-                        self.hit_incomplete(c, parent, d, 0x7ff);
-                        return PruneResult::Pruned;
-                    }
-                }
-            }
-        }
+        // At a loop head, the newest unfinished checkpoint that covers the path: it prunes
+        // unless a newer finished one does (see [`head`]).
+        let head_hit = if may_goto {
+            self.head_hit(pc, site, st, head)
+        } else {
+            None
+        };
         let forced = self.every || may_goto;
         // A loop without progress comes back to the state of a recent round (a checkpoint
         // whose copy of a register refuses is not the same, as `same_state` would find).
         // On the way, the newest unfinished checkpoint not evicted (see below).
         let checkpoints = &self.checkpoints;
         let mut newest_unfinished = None;
-        let loop_check = if head == Head::IterNext {
+        let loop_check = if head == Head::IterNext || head_hit.is_some() {
             0
         } else {
             LOOP_CHECK
@@ -508,16 +481,32 @@ impl<const W: usize> Explorer<W> {
         let counts = |c: usize| add && quiet_below.is_none_or(|u| c > u);
         // The list of the instruction and call site is taken out while it is read (one lookup,
         // not one per entry) and put back before anything else reads it.
+        // At a loop head the finished checkpoints are compared newest first, those newer than
+        // the unfinished one that covers the path only.
+        let order = may_goto.then(|| head_hit.map_or(0, |u| u + 1));
         let mut list = self.explored.take(pc, site);
         if !list.is_empty() {
-            let pruned = self.compare_finished(pc, &mut list, st, d, live_static, parent, counts);
+            let pruned =
+                self.compare_finished(pc, &mut list, st, d, live_static, parent, counts, order);
             self.explored.put(pc, site, list);
-            if let Some(r) = pruned {
-                return r;
+            if let Some(f) = pruned {
+                if may_goto {
+                    self.head_misses(pc, site, Some(f));
+                }
+                return PruneResult::Pruned;
             }
+        }
+        if let Some(u) = head_hit {
+            self.head_misses(pc, site, Some(u));
+            self.checkpoints[u].hits += 1;
+            record(&self.tracer, Ev::Pruned { pc, by: u });
+            self.hit_incomplete(u, parent, d, 0x7ff);
+            return PruneResult::Pruned;
         }
         if quiet_below.is_some() {
             add = false;
+        } else if may_goto {
+            self.head_misses(pc, site, None);
         } else if add && newest_unfinished.is_some() {
             self.unfinished_miss(pc, site);
         }
@@ -559,8 +548,10 @@ impl<const W: usize> Explorer<W> {
     }
 
     /// The finished checkpoints of `pc` (`list`, in order) compared with the path's state
-    /// `st` (see [`Explorer::visit`]): `Some(Pruned)` when one covers it; each that does not
-    /// counts a miss if `counts` says so, and leaves the list if it keeps missing.
+    /// `st` (see [`Explorer::visit`]): the one that covers it, if one does; each that does not
+    /// counts a miss if `counts` says so, and leaves the list if it keeps missing. With
+    /// `order` (at a loop head: the list is newest first) only those from id `order` on are
+    /// compared, and the list keeps its order.
     #[allow(clippy::too_many_arguments)]
     fn compare_finished(
         &mut self,
@@ -571,12 +562,23 @@ impl<const W: usize> Explorer<W> {
         live_static: u16,
         parent: Option<usize>,
         counts: impl Fn(usize) -> bool,
-    ) -> Option<PruneResult> {
+        order: Option<usize>,
+    ) -> Option<usize> {
         let mut i = 0;
         let quick = !self.exact && self.tracer.is_none();
+        let drop = |list: &mut Vec<prune_hint::Kept>, i: usize| {
+            if order.is_some() {
+                list.remove(i);
+            } else {
+                list.swap_remove(i);
+            }
+        };
         while i < list.len() {
             let kept = &list[i];
             let (c, mut hint) = (kept.id, kept.hint);
+            if order.is_some_and(|o| c < o) {
+                break;
+            }
             // (A copy is kept only after a comparison that froze them: with 6.18's stack
             // liveness no hint is guessed before. The copy's refusal reads no checkpoint.)
             if self.stack_live.is_some() && !kept.has_copy() {
@@ -598,8 +600,8 @@ impl<const W: usize> Explorer<W> {
             if copied && kept.refuses(st, live_static) {
                 #[cfg(debug_assertions)]
                 self.assert_refused(c, st, live_static);
-                if counts(c) && self.miss(pc, c) {
-                    list.swap_remove(i);
+                if counts(c) && self.miss(pc, c, head::MISSES) {
+                    drop(list, i);
                     continue;
                 }
                 i += 1;
@@ -607,7 +609,7 @@ impl<const W: usize> Explorer<W> {
             }
             let ck = &self.checkpoints[c];
             let Some(old) = &ck.state else {
-                list.swap_remove(i);
+                drop(list, i);
                 continue;
             };
             let incomplete = self.incomplete(c);
@@ -644,7 +646,7 @@ impl<const W: usize> Explorer<W> {
                 self.checkpoints[c].hits += 1;
                 record(&self.tracer, Ev::Pruned { pc, by: c });
                 self.hit_incomplete(c, parent, d, live_static);
-                return Some(PruneResult::Pruned);
+                return Some(c);
             }
             if covered {
                 // The frames without bits of their own were compared exactly: every location
@@ -678,7 +680,7 @@ impl<const W: usize> Explorer<W> {
                 self.mark(parent, ml, Mark::Read);
                 self.mark(parent, mp, Mark::Precise);
                 self.mark(parent, md, Mark::Demanded);
-                return Some(PruneResult::Pruned);
+                return Some(c);
             }
             if self.tracer.is_some() {
                 let (live, precise) = if self.exact || incomplete {
@@ -708,8 +710,8 @@ impl<const W: usize> Explorer<W> {
             if let Some(hc) = &hc {
                 list[i].set(hint, old, hc);
             }
-            if counts(c) && self.miss(pc, c) {
-                list.swap_remove(i);
+            if counts(c) && self.miss(pc, c, head::MISSES) {
+                drop(list, i);
                 continue;
             }
             i += 1;
@@ -813,18 +815,19 @@ impl<const W: usize> Explorer<W> {
         let list = self.waiting.take(pc, site);
         for w in &list {
             if self.checkpoints[w.id].state.is_some() {
-                self.miss(pc, w.id);
+                self.miss(pc, w.id, head::MISSES);
             }
         }
         self.waiting.put(pc, site, list);
     }
 
     /// One miss of checkpoint `id` at `pc` (the kernel's `miss_cnt`): one that keeps missing
-    /// (more than 3 × its hits + 3) is evicted, no longer compared. Returns whether it was.
-    fn miss(&mut self, pc: usize, id: usize) -> bool {
+    /// (more than `n` × its hits + `n`: [`head::MISSES`], or [`head::HEAD_MISSES`] for an
+    /// unfinished one at a loop head) is evicted, no longer compared. Returns whether it was.
+    fn miss(&mut self, pc: usize, id: usize, n: u32) -> bool {
         let ck = &mut self.checkpoints[id];
         ck.misses += 1;
-        if ck.misses <= ck.hits * 3 + 3 {
+        if ck.misses <= ck.hits * n + n {
             return false;
         }
         ck.state = None;
@@ -900,7 +903,11 @@ impl<const W: usize> Explorer<W> {
             };
             kept.set(hint, old, &hc);
         }
-        self.explored.get_mut(pc, site).push(kept);
+        if self.checkpoints[c].head == Some(c) {
+            self.keep_sorted(pc, site, kept);
+        } else {
+            self.explored.get_mut(pc, site).push(kept);
+        }
     }
 }
 

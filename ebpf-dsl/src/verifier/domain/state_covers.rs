@@ -530,11 +530,13 @@ fn unknown_bytes_cover(old: &Slot, new: &Slot) -> bool {
 
 thread_local! {
     /// Whether a slot holding an imprecise number is compared byte by byte as the kernel's
-    /// `stacksafe` does ([`imprecise_slot_covers`]) or as any number: the former only where
-    /// the slots compared are the kernel's (6.18's stack liveness, `verifier::stack_live`);
-    /// with our read marks, which take more slots than the kernel's (a helper's memory up to
-    /// the frame's top), it would compare slots the kernel does not. Set by the explorer for
-    /// the walk it runs ([`set_byte_kinds`]).
+    /// `stacksafe` does ([`imprecise_slot_covers`]) or as any number: the former for 6.18,
+    /// whether the slots compared are the kernel's (its stack liveness, `verifier::stack_live`)
+    /// or our read marks, which may take more slots than the kernel's (a helper's memory up to
+    /// the frame's top; comparing those byte by byte prunes less than the kernel, never more:
+    /// as any number, a narrow spill covered unknown bytes where the kernel's comparison
+    /// fails, and a program with callbacks pruned paths the kernel explores). Set by the
+    /// explorer for the walk it runs ([`set_byte_kinds`]).
     static BYTE_KINDS: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
 }
 
