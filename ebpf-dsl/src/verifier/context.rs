@@ -96,8 +96,8 @@ pub(crate) struct Exec<'a> {
     pub(crate) lookup_maps: HashMap<usize, Option<u16>>,
     /// Per load, store or atomic instruction: the kinds of base pointer the verified paths
     /// reached it with, each with the first such pointer (described only in an error:
-    /// `transfer/same_insn.rs`).
-    pub(crate) ptr_types: super::transfer::PtrTypes,
+    /// `transfer/same_insn.rs`, `ptr_types.rs`).
+    pub(crate) ptr_types: super::ptr_types::PtrTypes,
     /// The second walk of the 2^29 class (`super::exact`): exactness marks are kept, and an
     /// offset marked exact is judged by its own minimum instead of tainting the path.
     pub(crate) exact_decide: bool,

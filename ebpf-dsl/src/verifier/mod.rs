@@ -335,6 +335,7 @@ mod prune_hint;
 mod prune_place_tests;
 #[cfg(test)]
 mod prune_tests;
+mod ptr_types;
 mod stack_live;
 #[cfg(test)]
 #[path = "stack_prune_tests.rs"]

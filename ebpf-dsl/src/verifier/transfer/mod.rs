@@ -53,7 +53,6 @@ pub(crate) use call::{
 };
 pub(crate) use memory::mask;
 pub(crate) use rodata::check_direct_value_refs;
-pub(crate) use same_insn::PtrTypes;
 
 pub(crate) type R<T> = Result<T, VerifierError>;
 
