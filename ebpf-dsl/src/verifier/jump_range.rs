@@ -25,6 +25,7 @@ use super::context::Exec;
 use super::target::KernelVersion;
 use super::transfer::{e, R};
 use super::Rule;
+use crate::isa::insn::{Class, JmpOp};
 use crate::spec::{MapSpec, MapType};
 
 /// `BPF_F_INNER_MAP`: an array created with it has no inline lookup (`array_map_gen_lookup`).
@@ -146,7 +147,7 @@ impl Exec<'_> {
                 self.input
                     .insns
                     .get(i)
-                    .is_some_and(|insn| insn.code == 0x06)
+                    .is_some_and(|insn| insn.code == JmpOp::Ja as u8 | Class::Jmp32 as u8)
             })
             .collect();
         let Some((at, off)) = overflowing_jump(self.ops, &self.seen, &growth, &wide_ja) else {
