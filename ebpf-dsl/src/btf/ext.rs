@@ -167,7 +167,11 @@ fn decode_part<T>(
         let name_off = r.u32("section name")?;
         let name = string_at(strings, name_off, ".BTF.ext", at)?;
         let n = r.u32("record count")?;
-        let mut records = Vec::new();
+        // Sized once (never more records than the bytes left can hold, whatever the count
+        // says): grown by doubling, a section of some 1,000 line records would pass through
+        // blocks of 4, 8, 16 and 32 KB, each of a size class of the allocator not used again.
+        let room = r.bytes.len().saturating_sub(r.pos) / rec_size as usize;
+        let mut records = Vec::with_capacity((n as usize).min(room));
         for _ in 0..n {
             let start = r.pos;
             if r.bytes.len() - start < rec_size as usize {

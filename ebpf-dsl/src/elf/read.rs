@@ -129,7 +129,13 @@ fn ext_lines(
 ) -> BTreeMap<String, Vec<crate::btf::LineInfo>> {
     let mut out: BTreeMap<String, Vec<crate::btf::LineInfo>> = BTreeMap::new();
     for s in line_info {
-        out.entry(s.name).or_default().extend(s.records);
+        // A section's records are moved, not copied (a section named twice is appended to).
+        match out.entry(s.name) {
+            std::collections::btree_map::Entry::Vacant(e) => {
+                e.insert(s.records);
+            }
+            std::collections::btree_map::Entry::Occupied(mut e) => e.get_mut().extend(s.records),
+        }
     }
     out
 }
@@ -815,7 +821,18 @@ impl Ctx<'_, '_> {
             }
         }
         used.sort_by(|a, b| a.name.cmp(&b.name));
-        let mut lines = Vec::new();
+        // The functions' line records, counted first: the vector is allocated once, at its
+        // size (grown by doubling it would pass through blocks of several size classes).
+        let lines_of = |f: &Placed| {
+            let section = &self.elf.sections[f.sec];
+            let (first, last) = (f.start / 8, f.end / 8);
+            self.lines
+                .get(&section.name)
+                .into_iter()
+                .flatten()
+                .filter(move |r| (first..last).contains(&u64::from(r.insn)))
+        };
+        let mut lines = Vec::with_capacity(funcs.iter().map(|f| lines_of(f).count()).sum());
         for f in &funcs {
             let section = &self.elf.sections[f.sec];
             let Some(recs) = self.lines.get(&section.name) else {
@@ -835,7 +852,11 @@ impl Ctx<'_, '_> {
                 }
             }
         }
-        lines.sort_by_key(|l| l.insn);
+        // In order already when the functions' records are (the usual case): a stable sort
+        // would allocate a scratch block as large as the vector for nothing.
+        if !lines.is_sorted_by_key(|l| l.insn) {
+            lines.sort_by_key(|l| l.insn);
+        }
         let globals = self.globals(&funcs, prog_type);
         let func_info = self.func_info(&funcs);
         let spec = ProgramSpec {

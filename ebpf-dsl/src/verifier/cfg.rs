@@ -327,13 +327,29 @@ fn on_cycle_candidates(succ: &[[u32; 2]]) -> Vec<bool> {
     from_back
 }
 
-/// One instruction's part in the liveness equations: the registers it reads and writes, and
-/// its successors (`none`, an entry that stays empty, where it has fewer than two).
-#[derive(Clone, Copy)]
-struct Flow {
-    uses: u16,
-    defs: u16,
-    succ: [u32; 2],
+/// One instruction's part in the liveness equations: the registers it reads and writes
+/// (`[uses, defs]`), and its successors (`none`, an entry that stays empty, where it has fewer
+/// than two). Two tables, not one of both: 4 and 8 bytes an instruction stay blocks of the
+/// allocator's small sizes up to 2,048 instructions, where one of 12 bytes (past 1,365) would
+/// take a region of the heap of its own, often touched for the first time by this
+/// verification (see [`crate::verifier::chunks`]).
+fn flow(ops: &[Op]) -> (Vec<[u16; 2]>, Vec<[u32; 2]>) {
+    let none = ops.len() as u32;
+    let mut gen = Vec::with_capacity(ops.len());
+    let mut succ = Vec::with_capacity(ops.len());
+    for (i, op) in ops.iter().enumerate() {
+        if matches!(op, Op::LdImm64Tail) {
+            gen.push([0, 0]);
+            succ.push([none; 2]);
+            continue;
+        }
+        let (ss, n) = succs(op, i);
+        let (uses, defs) = uses_defs(op);
+        let at = |k: usize| if k < n { ss[k] as u32 } else { none };
+        gen.push([uses, defs]);
+        succ.push([at(0), at(1)]);
+    }
+    (gen, succ)
 }
 
 /// The registers live on entry to each instruction (bit n = rn): the least solution of
@@ -343,28 +359,7 @@ struct Flow {
 /// loops need) then only combine bit sets.
 fn liveness(ops: &[Op]) -> Vec<u16> {
     let len = ops.len();
-    let none = len as u32;
-    let flow: Vec<Flow> = ops
-        .iter()
-        .enumerate()
-        .map(|(i, op)| {
-            if matches!(op, Op::LdImm64Tail) {
-                return Flow {
-                    uses: 0,
-                    defs: 0,
-                    succ: [none; 2],
-                };
-            }
-            let (ss, n) = succs(op, i);
-            let (uses, defs) = uses_defs(op);
-            let at = |k: usize| if k < n { ss[k] as u32 } else { none };
-            Flow {
-                uses,
-                defs,
-                succ: [at(0), at(1)],
-            }
-        })
-        .collect();
+    let (gen, succ) = flow(ops);
     // One more entry, `none`'s, always empty.
     let mut live = vec![0u16; len + 1];
     // In a pass (last instruction first) every instruction reads its successors' entries:
@@ -373,16 +368,16 @@ fn liveness(ops: &[Op]) -> Vec<u16> {
     // a pass, every equation holds as it ends: the least solution, without one more pass to
     // see nothing change (one pass in all when the targets keep the entry the first pass
     // read, as a shared exit block after `r0 = ...`).
-    let targets: Vec<u32> = flow
+    let targets: Vec<u32> = succ
         .iter()
         .enumerate()
-        .flat_map(|(i, f)| f.succ.into_iter().filter(move |&t| t as usize <= i))
+        .flat_map(|(i, s)| s.iter().copied().filter(move |&t| t as usize <= i))
         .collect();
     let mut read = vec![0u16; targets.len()];
     loop {
-        for (i, f) in flow.iter().enumerate().rev() {
-            let out = live[f.succ[0] as usize] | live[f.succ[1] as usize];
-            live[i] = f.uses | (out & !f.defs);
+        for (i, (&[uses, defs], s)) in gen.iter().zip(&succ).enumerate().rev() {
+            let out = live[s[0] as usize] | live[s[1] as usize];
+            live[i] = uses | (out & !defs);
         }
         let mut stale = false;
         for (r, &t) in read.iter_mut().zip(&targets) {
