@@ -562,7 +562,7 @@ pub fn check_object(bytes: &[u8], shown: &str, how: &CheckObject) -> Result<Exit
             read = elf::read_object_with(bytes, &plain(Some(btf)));
         }
     }
-    let obj = match read {
+    let mut obj = match read {
         Ok(o) => o,
         Err(e) => {
             errln!("ebpf-dsl: {shown}: not a valid eBPF ELF object: {e}");
@@ -591,8 +591,7 @@ pub fn check_object(bytes: &[u8], shown: &str, how: &CheckObject) -> Result<Exit
         errln!("ebpf-dsl: {why}");
         return Ok(ExitCode::from(1));
     }
-    let progs: Vec<_> = obj.programs_in(section).collect();
-    if progs.is_empty() {
+    if obj.programs_in(section).next().is_none() {
         let skipped = if obj.skipped.is_empty() {
             String::new()
         } else {
@@ -609,6 +608,11 @@ pub fn check_object(bytes: &[u8], shown: &str, how: &CheckObject) -> Result<Exit
         );
         return Ok(ExitCode::from(1));
     }
+    // The other programs of the object are dropped before verifying (as libbpf loads each
+    // program by itself): their instructions and source lines are freed, and the heap they
+    // took is there for the verification's tables.
+    obj.keep_programs_in(section);
+    let progs: Vec<_> = obj.programs.iter().collect();
     let mut failed = false;
     let mut traces = Traces::new(how.trace_prune.clone(), how.dump_states.clone());
     // The BTF decoded after a first verification asked for it.

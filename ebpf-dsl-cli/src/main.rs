@@ -177,7 +177,42 @@ fn utf8_args() -> Result<Vec<String>, CliError> {
         .collect()
 }
 
+/// mimalloc's `mi_option_purge_delay`: its index in `mi_option_e` (mimalloc.h of mimalloc 2,
+/// the "v2" the dependency builds; libmimalloc-sys names no constant for it). Its default is 10.
+const MI_OPTION_PURGE_DELAY: i32 = 15;
+
+/// What [`keep_freed_memory`] makes mimalloc's purge delay: a minute, in milliseconds.
+const PURGE_DELAY_MS: std::ffi::c_long = 60_000;
+
+// mimalloc's option cells (the static library libmimalloc-sys links in).
+extern "C" {
+    fn mi_option_get(option: i32) -> std::ffi::c_long;
+    fn mi_option_set(option: i32, value: std::ffi::c_long);
+}
+
+/// Keeps the heap's freed regions in the process for a minute instead of 10 ms before mimalloc
+/// gives them back to the system (`MADV_DONTNEED`, a "purge"). A command runs for
+/// milliseconds: with the default, reading an object and decoding the kernel's BTF (tens of
+/// ms) let the purges fall inside the verification that follows, and every 4 KB page of a
+/// purged region it reuses is a page fault again (50 more in the verification of a small
+/// program such as netobserv's flow parsers, a third of its time); the memory goes back at
+/// exit all the same. A `MIMALLOC_PURGE_DELAY` in the environment is left as given, and so is
+/// a delay that is not the default (another mimalloc, where the index names another option).
+fn keep_freed_memory() {
+    if std::env::var_os("MIMALLOC_PURGE_DELAY").is_some() {
+        return;
+    }
+    // SAFETY: both functions only read or write one of mimalloc's option cells (any index
+    // below its `_mi_option_last`, 15 being one; any value): no memory of ours is involved.
+    unsafe {
+        if mi_option_get(MI_OPTION_PURGE_DELAY) == 10 {
+            mi_option_set(MI_OPTION_PURGE_DELAY, PURGE_DELAY_MS);
+        }
+    }
+}
+
 fn main() -> ExitCode {
+    keep_freed_memory();
     match utf8_args()
         .and_then(|args| parse_args(&args))
         .and_then(execute)
@@ -197,3 +232,24 @@ fn main() -> ExitCode {
 
 #[cfg(test)]
 mod fuzz_args;
+
+#[cfg(test)]
+mod purge_tests {
+    use super::{keep_freed_memory, mi_option_get, MI_OPTION_PURGE_DELAY, PURGE_DELAY_MS};
+
+    #[test]
+    fn the_purge_delay_index_names_the_option_whose_default_is_10_ms() {
+        if std::env::var_os("MIMALLOC_PURGE_DELAY").is_some() {
+            return;
+        }
+        // SAFETY: reads one of mimalloc's option cells.
+        let before = unsafe { mi_option_get(MI_OPTION_PURGE_DELAY) };
+        assert!(before == 10 || before == PURGE_DELAY_MS, "{before}");
+        keep_freed_memory();
+        // SAFETY: as above.
+        assert_eq!(
+            unsafe { mi_option_get(MI_OPTION_PURGE_DELAY) },
+            PURGE_DELAY_MS
+        );
+    }
+}

@@ -188,6 +188,12 @@ pub struct ElfProgram {
 }
 
 impl ElfProgram {
+    /// Whether it is in section `name` (or its function is named `name`; every program is,
+    /// for `None`).
+    fn is_in(&self, name: Option<&str>) -> bool {
+        name.is_none_or(|n| self.section == n || self.function == n)
+    }
+
     /// The `expected_attach_type` its section asks for, as libbpf loads it
     /// ([`crate::spec::expected_attach_type_of_section`]: `xdp/devmap`, `xdp/cpumap`, ...).
     pub fn expected_attach_type(&self) -> Option<u32> {
@@ -317,9 +323,14 @@ impl Object {
         &'a self,
         name: Option<&'a str>,
     ) -> impl Iterator<Item = &'a ElfProgram> {
-        self.programs
-            .iter()
-            .filter(move |p| name.is_none_or(|n| p.section == n || p.function == n))
+        self.programs.iter().filter(move |p| p.is_in(name))
+    }
+
+    /// Keeps only the programs of [`Object::programs_in`] `name` (all of them for `None`):
+    /// a caller that checks or loads one entry point of an object of many frees the others'
+    /// instructions and source lines first.
+    pub fn keep_programs_in(&mut self, name: Option<&str>) {
+        self.programs.retain(|p| p.is_in(name));
     }
 }
 
