@@ -88,6 +88,14 @@ struct Cli {
     /// what the TX ring holds: one system call per request instead of two). For comparison
     #[arg(long)]
     kick_before_wait: bool,
+    /// with --poll: under load (the answering round before this one ended less than 2 x US
+    /// µs earlier), send a round's answers at once (a sendto() kick, as the C reference does
+    /// every round) and watch the RX rings for up to US µs before going to sleep, so that a
+    /// request that follows soon is taken without a sleeping server's wake-up (~15-50 µs on a
+    /// VM). At a low rate nothing changes (the wait sends the answers, one system call a
+    /// request); at 50,000 requests/s the server does not sleep. 0: sleep at once, always
+    #[arg(long, value_name = "US", default_value = "25", value_parser = clap::value_parser!(u32).range(0..=1000))]
+    spin_before_sleep: u32,
     /// never sleep: spin on the RX ring with busy polling (one CPU at 100 %: pin it)
     ///
     /// The sockets get SO_PREFER_BUSY_POLL, SO_BUSY_POLL 20 µs and SO_BUSY_POLL_BUDGET 64,
@@ -113,6 +121,9 @@ struct Sleep {
     how: WaitHow,
     /// A round that answered requests leaves their send to the wait (no `--kick-before-wait`).
     wait_sends: bool,
+    /// `--spin-before-sleep`: how long to watch the RX rings before a sleep under load (zero:
+    /// never); answering rounds less than twice this apart are load.
+    spin: Duration,
 }
 
 /// How `--poll` sleeps (`--wait`).
@@ -152,6 +163,7 @@ fn run() -> Result<()> {
         (_, true, _) => Idle::Poll(Sleep {
             how: args.wait,
             wait_sends: !args.kick_before_wait,
+            spin: Duration::from_micros(u64::from(args.spin_before_sleep)),
         }),
         (_, _, true) => Idle::BusyPoll,
         _ => Idle::Nap,
@@ -611,6 +623,49 @@ impl Waiter {
     }
 }
 
+/// `--spin-before-sleep`, after a round that answered requests: under load (the answering
+/// round before it ended less than `2 * spin` ago), sends the answers (the kick the wait would
+/// make) and watches every RX ring for up to `spin`. Returns true if a request came (go round
+/// again, no sleep); false to sleep as usual. `last` is the end of the last answering round.
+///
+/// Why (BENCHMARKS.md, "Session 20: sleeping at 50,000 req/s"): under load a request either
+/// finds the server awake (answered in ~5-10 µs) or asleep (a wake-up of ~15-50 µs on a VM
+/// first), and the two kinds come about half and half at 50,000 req/s, so the p50 falls on
+/// either side by chance; the wait that sends used to put ours to sleep ~1.5 µs sooner after
+/// its answers than the C reference's kick and `poll()`, enough to tip it to the slow side.
+/// Watching the ring for as long as requests come this close together takes nearly every one
+/// awake.
+fn spin_first(
+    queues: &mut [QueueRings<'_>],
+    spin: Duration,
+    last: &mut Option<Instant>,
+) -> Result<bool> {
+    let now = Instant::now();
+    let under_load = last.is_some_and(|t| now.duration_since(t) < spin * 2);
+    *last = Some(now);
+    if !under_load {
+        return Ok(false);
+    }
+    for q in queues.iter_mut() {
+        if q.left_to_wait {
+            q.tx.kick_if_needed().context("sendto(AF_XDP) TX kick")?;
+            q.left_to_wait = false;
+        }
+    }
+    let until = now + spin;
+    loop {
+        for _ in 0..64 {
+            if queues.iter_mut().any(|q| q.rx.available() > 0) {
+                return Ok(true);
+            }
+            std::hint::spin_loop();
+        }
+        if Instant::now() >= until {
+            return Ok(false);
+        }
+    }
+}
+
 /// The server loop: [`serve_queue`] on every queue, round after round; when idle, what `idle`
 /// says. Returns the packets answered.
 fn serve(
@@ -678,6 +733,11 @@ fn serve(
         return Ok(tally.answered);
     }
     let mut polls = 0u32;
+    let spin = match idle {
+        Idle::Poll(sleep) => sleep.spin,
+        _ => Duration::ZERO,
+    };
+    let mut last_answer: Option<Instant> = None;
     loop {
         round = round.wrapping_add(1);
         if stop.is_set() || tally.answered >= tally.limit || done() {
@@ -702,6 +762,9 @@ fn serve(
             }
         }
         if busy {
+            continue;
+        }
+        if got > 0 && !spin.is_zero() && spin_first(&mut queues, spin, &mut last_answer)? {
             continue;
         }
         match waiter.as_mut() {
