@@ -9,7 +9,13 @@
 //! time-out, or `PollHandle`s with `--wait poll`),
 //! and a round's answers leave in the wait that follows it: the kernel's poll of an AF_XDP
 //! socket sends what the TX ring holds, so a request costs one system call, not a `sendto`
-//! and a `poll()` (`xsk_runtime::xsk::wait`, "Waits that send").
+//! and a `poll()` (`xsk_runtime::xsk::wait`, "Waits that send"). Under load (answering
+//! rounds less than 2 x `--spin-before-sleep` apart, 25 µs by default: above ~40,000 requests
+//! a second) the server sends a round's answers with a `sendto` kick and watches the RX rings
+//! for up to that long before it sleeps: a request that finds the server asleep waits for its
+//! wake-up (~15-50 µs on a VM), one that finds it awake does not, and at 50,000 requests a
+//! second about half used to find it asleep (BENCHMARKS.md, "Session 20: sleeping at 50,000
+//! req/s"). `--spin-before-sleep 0` sleeps at once after every round, as before.
 //!
 //! Without `--iface` it makes a sandbox, and a client in the far namespace sends requests
 //! with an ordinary UDP socket and checks every answer (exit status 0 only if all came back
@@ -623,45 +629,97 @@ impl Waiter {
     }
 }
 
-/// `--spin-before-sleep`, after a round that answered requests: under load (the answering
-/// round before it ended less than `2 * spin` ago), sends the answers (the kick the wait would
-/// make) and watches every RX ring for up to `spin`. Returns true if a request came (go round
-/// again, no sleep); false to sleep as usual. `last` is the end of the last answering round.
-///
-/// Why (BENCHMARKS.md, "Session 20: sleeping at 50,000 req/s"): under load a request either
-/// finds the server awake (answered in ~5-10 µs) or asleep (a wake-up of ~15-50 µs on a VM
-/// first), and the two kinds come about half and half at 50,000 req/s, so the p50 falls on
-/// either side by chance; the wait that sends used to put ours to sleep ~1.5 µs sooner after
-/// its answers than the C reference's kick and `poll()`, enough to tip it to the slow side.
-/// Watching the ring for as long as requests come this close together takes nearly every one
-/// awake.
-fn spin_first(
-    queues: &mut [QueueRings<'_>],
+/// Under load, the server asleep at least this share of the time (1/10): the CPU's other
+/// tasks get their turns in the sleeps, not in one long preemption. A `SCHED_FIFO` server that
+/// never sleeps makes the kernel's fair server (Linux >= 6.12) take its CPU for up to 50 ms at
+/// a time once the others have waited long enough (measured: 36-45 ms p99s and lost requests
+/// in half of the runs at 50,000 req/s without this bound).
+const ASLEEP_AT_LEAST: u32 = 10;
+
+/// The window over which the share asleep is counted (started afresh every 10 ms, and at the
+/// first round under load after a time without).
+const SHARE_WINDOW: Duration = Duration::from_millis(10);
+
+/// `--spin-before-sleep`: when to watch the RX rings before a sleep, and for how long.
+struct SpinFirst {
+    /// The longest watch; answering rounds less than twice this apart are load.
     spin: Duration,
-    last: &mut Option<Instant>,
-) -> Result<bool> {
-    let now = Instant::now();
-    let under_load = last.is_some_and(|t| now.duration_since(t) < spin * 2);
-    *last = Some(now);
-    if !under_load {
-        return Ok(false);
-    }
-    for q in queues.iter_mut() {
-        if q.left_to_wait {
-            q.tx.kick_if_needed().context("sendto(AF_XDP) TX kick")?;
-            q.left_to_wait = false;
+    /// The end of the last answering round.
+    last: Option<Instant>,
+    /// The start of the window of the share asleep, and the time asleep in it so far.
+    window: Instant,
+    slept: Duration,
+    /// When the wait about to start was entered under load (its sleep is counted).
+    sleep_from: Option<Instant>,
+}
+
+impl SpinFirst {
+    fn new(spin: Duration) -> SpinFirst {
+        SpinFirst {
+            spin,
+            last: None,
+            window: Instant::now(),
+            slept: Duration::ZERO,
+            sleep_from: None,
         }
     }
-    let until = now + spin;
-    loop {
-        for _ in 0..64 {
-            if queues.iter_mut().any(|q| q.rx.available() > 0) {
-                return Ok(true);
-            }
-            std::hint::spin_loop();
+
+    /// After a round that answered requests: under load (the answering round before it ended
+    /// less than `2 * spin` ago), sends the answers (the kick the wait would make) and, while
+    /// the server has been asleep at least [`ASLEEP_AT_LEAST`] of the window, watches every RX
+    /// ring for up to `spin`. Returns true if a request came (go round again, no sleep); false
+    /// to sleep as usual.
+    ///
+    /// Why (BENCHMARKS.md, "Session 20: sleeping at 50,000 req/s"): under load a request
+    /// either finds the server awake (answered in ~5-10 µs) or asleep (a wake-up of ~15-50 µs
+    /// on a VM first), and at 50,000 req/s the two came about half and half, so the p50 fell
+    /// on either side by chance; the wait that sends put ours to sleep ~1.5 µs sooner after its
+    /// answers than the C reference's kick and `poll()`. Watching the ring while requests come
+    /// this close together takes most of them awake.
+    fn before_sleep(&mut self, queues: &mut [QueueRings<'_>]) -> Result<bool> {
+        let now = Instant::now();
+        let under_load = self
+            .last
+            .is_some_and(|t| now.duration_since(t) < self.spin * 2);
+        self.last = Some(now);
+        let in_window = now.duration_since(self.window);
+        if !under_load || in_window >= SHARE_WINDOW {
+            self.window = now;
+            self.slept = Duration::ZERO;
         }
-        if Instant::now() >= until {
+        if !under_load {
             return Ok(false);
+        }
+        for q in queues.iter_mut() {
+            if q.left_to_wait {
+                q.tx.kick_if_needed().context("sendto(AF_XDP) TX kick")?;
+                q.left_to_wait = false;
+            }
+        }
+        if self.slept * ASLEEP_AT_LEAST >= now.duration_since(self.window) {
+            let until = now + self.spin;
+            'watch: loop {
+                for _ in 0..64 {
+                    if queues.iter_mut().any(|q| q.rx.available() > 0) {
+                        return Ok(true);
+                    }
+                    std::hint::spin_loop();
+                }
+                if Instant::now() >= until {
+                    break 'watch;
+                }
+            }
+        }
+        self.sleep_from = Some(Instant::now());
+        Ok(false)
+    }
+
+    /// After a wait: counts its time if [`before_sleep`](SpinFirst::before_sleep) let it
+    /// start under load.
+    #[inline(always)]
+    fn after_wait(&mut self) {
+        if let Some(t) = self.sleep_from.take() {
+            self.slept += t.elapsed();
         }
     }
 }
@@ -733,11 +791,10 @@ fn serve(
         return Ok(tally.answered);
     }
     let mut polls = 0u32;
-    let spin = match idle {
-        Idle::Poll(sleep) => sleep.spin,
-        _ => Duration::ZERO,
+    let mut spin_first = match idle {
+        Idle::Poll(sleep) if !sleep.spin.is_zero() => Some(SpinFirst::new(sleep.spin)),
+        _ => None,
     };
-    let mut last_answer: Option<Instant> = None;
     loop {
         round = round.wrapping_add(1);
         if stop.is_set() || tally.answered >= tally.limit || done() {
@@ -764,14 +821,21 @@ fn serve(
         if busy {
             continue;
         }
-        if got > 0 && !spin.is_zero() && spin_first(&mut queues, spin, &mut last_answer)? {
-            continue;
+        if got > 0 {
+            if let Some(sf) = spin_first.as_mut() {
+                if sf.before_sleep(&mut queues)? {
+                    continue;
+                }
+            }
         }
         match waiter.as_mut() {
             None => std::thread::sleep(Duration::from_micros(200)),
             Some(w) => {
                 polls += 1;
                 w.wait(&mut queues)?;
+                if let Some(sf) = spin_first.as_mut() {
+                    sf.after_wait();
+                }
             }
         }
     }
