@@ -12,10 +12,12 @@
 //! and a `poll()` (`xsk_runtime::xsk::wait`, "Waits that send"). Under load (answering
 //! rounds less than 2 x `--spin-before-sleep` apart, 25 µs by default: above ~40,000 requests
 //! a second) the server sends a round's answers with a `sendto` kick and watches the RX rings
-//! for up to that long before it sleeps: a request that finds the server asleep waits for its
-//! wake-up (~15-50 µs on a VM), one that finds it awake does not, and at 50,000 requests a
-//! second about half used to find it asleep (BENCHMARKS.md, "Session 20: sleeping at 50,000
-//! req/s"). `--spin-before-sleep 0` sleeps at once after every round, as before.
+//! for up to that long before it sleeps, while it has slept at least a tenth of the time (so
+//! that the CPU's other tasks get their turns in its sleeps): a request that finds the server
+//! asleep waits for its wake-up (~15-50 µs on a VM), one that finds it awake does not, and at
+//! 50,000 requests a second about half used to find it asleep (BENCHMARKS.md, "Session 20:
+//! sleeping at 50,000 req/s"). `--spin-before-sleep 0` sleeps at once after every round, as
+//! before.
 //!
 //! Without `--iface` it makes a sandbox, and a client in the far namespace sends requests
 //! with an ordinary UDP socket and checks every answer (exit status 0 only if all came back
@@ -96,10 +98,11 @@ struct Cli {
     kick_before_wait: bool,
     /// with --poll: under load (the answering round before this one ended less than 2 x US
     /// µs earlier), send a round's answers at once (a sendto() kick, as the C reference does
-    /// every round) and watch the RX rings for up to US µs before going to sleep, so that a
-    /// request that follows soon is taken without a sleeping server's wake-up (~15-50 µs on a
-    /// VM). At a low rate nothing changes (the wait sends the answers, one system call a
-    /// request); at 50,000 requests/s the server does not sleep. 0: sleep at once, always
+    /// every round) and watch the RX rings for up to US µs before going to sleep (while the
+    /// server has slept at least a tenth of the time), so that a request that follows soon is
+    /// taken without a sleeping server's wake-up (~15-50 µs on a VM). At a low rate nothing
+    /// changes (the wait sends the answers, one system call a request); at 50,000 requests/s
+    /// the server seldom sleeps. 0: sleep at once, always
     #[arg(long, value_name = "US", default_value = "25", value_parser = clap::value_parser!(u32).range(0..=1000))]
     spin_before_sleep: u32,
     /// never sleep: spin on the RX ring with busy polling (one CPU at 100 %: pin it)
@@ -553,7 +556,11 @@ struct Clock {
 impl Clock {
     /// Reads the clock: prints the progress line when due; true once the deadline is past.
     fn expired(&mut self, tally: &Tally) -> bool {
-        let now = Instant::now();
+        self.expired_at(Instant::now(), tally)
+    }
+
+    /// [`expired`](Clock::expired) with the clock read already (`now`).
+    fn expired_at(&mut self, now: Instant, tally: &Tally) -> bool {
         if self.deadline.is_some_and(|d| now >= d) {
             return true;
         }
@@ -640,12 +647,17 @@ const ASLEEP_AT_LEAST: u32 = 10;
 /// first round under load after a time without).
 const SHARE_WINDOW: Duration = Duration::from_millis(10);
 
+/// The least time between two readings of the request rate (`SpinFirst::observe`).
+const RATE_SPAN: Duration = Duration::from_micros(500);
+
 /// `--spin-before-sleep`: when to watch the RX rings before a sleep, and for how long.
 struct SpinFirst {
-    /// The longest watch; answering rounds less than twice this apart are load.
+    /// The longest watch; requests less than twice this apart on average are load.
     spin: Duration,
-    /// The end of the last answering round.
-    last: Option<Instant>,
+    /// The last reading of the rate: when, and the requests answered by then.
+    seen: Option<(Instant, u64)>,
+    /// Requests came less than `2 * spin` apart on average since the reading before.
+    under_load: bool,
     /// The start of the window of the share asleep, and the time asleep in it so far.
     window: Instant,
     slept: Duration,
@@ -657,38 +669,57 @@ impl SpinFirst {
     fn new(spin: Duration) -> SpinFirst {
         SpinFirst {
             spin,
-            last: None,
+            seen: None,
+            under_load: false,
             window: Instant::now(),
             slept: Duration::ZERO,
             sleep_from: None,
         }
     }
 
-    /// After a round that answered requests: under load (the answering round before it ended
-    /// less than `2 * spin` ago), sends the answers (the kick the wait would make) and, while
-    /// the server has been asleep at least [`ASLEEP_AT_LEAST`] of the window, watches every RX
-    /// ring for up to `spin`. Returns true if a request came (go round again, no sleep); false
-    /// to sleep as usual.
+    /// At a reading of the loop's clock (`now`, with `answered` requests answered so far):
+    /// load is requests less than `2 * spin` apart on average since the last reading at least
+    /// [`RATE_SPAN`] ago. The loop reads its clock every 256 rounds and every 10 waits, so
+    /// load is seen within a few milliseconds, and a request at a low rate costs no clock
+    /// reading of its own.
+    #[inline(never)]
+    fn observe(&mut self, now: Instant, answered: u64) {
+        let Some((t, n)) = self.seen else {
+            self.seen = Some((now, answered));
+            return;
+        };
+        let span = now.duration_since(t);
+        if span < RATE_SPAN {
+            return;
+        }
+        let gaps = u128::from(answered.saturating_sub(n));
+        self.under_load = span.as_nanos() < self.spin.as_nanos() * 2 * gaps;
+        self.seen = Some((now, answered));
+        if !self.under_load {
+            self.window = now;
+            self.slept = Duration::ZERO;
+        }
+    }
+
+    /// After a round that answered requests: under load ([`observe`](SpinFirst::observe)),
+    /// sends the answers (the kick the wait would make) and, while the server has been asleep
+    /// at least [`ASLEEP_AT_LEAST`] of the window, watches every RX ring for up to `spin`.
+    /// Returns true if a request came (go round again, no sleep); false to sleep as usual.
     ///
     /// Why (BENCHMARKS.md, "Session 20: sleeping at 50,000 req/s"): under load a request
     /// either finds the server awake (answered in ~5-10 µs) or asleep (a wake-up of ~15-50 µs
     /// on a VM first), and at 50,000 req/s the two came about half and half, so the p50 fell
-    /// on either side by chance; the wait that sends put ours to sleep ~1.5 µs sooner after its
-    /// answers than the C reference's kick and `poll()`. Watching the ring while requests come
-    /// this close together takes most of them awake.
+    /// on either side by chance. Watching the ring while requests come this close together
+    /// takes most of them awake.
+    #[inline(never)]
     fn before_sleep(&mut self, queues: &mut [QueueRings<'_>]) -> Result<bool> {
+        if !self.under_load {
+            return Ok(false);
+        }
         let now = Instant::now();
-        let under_load = self
-            .last
-            .is_some_and(|t| now.duration_since(t) < self.spin * 2);
-        self.last = Some(now);
-        let in_window = now.duration_since(self.window);
-        if !under_load || in_window >= SHARE_WINDOW {
+        if now.duration_since(self.window) >= SHARE_WINDOW {
             self.window = now;
             self.slept = Duration::ZERO;
-        }
-        if !under_load {
-            return Ok(false);
         }
         for q in queues.iter_mut() {
             if q.left_to_wait {
@@ -814,7 +845,11 @@ fn serve(
         busy |= got > 0 && waiter.is_none();
         if round.is_multiple_of(256) || got == 0 || polls >= POLLS_PER_CLOCK {
             polls = 0;
-            if clock.expired(&tally) {
+            let now = Instant::now();
+            if let Some(sf) = spin_first.as_mut() {
+                sf.observe(now, tally.answered);
+            }
+            if clock.expired_at(now, &tally) {
                 break;
             }
         }
@@ -822,7 +857,7 @@ fn serve(
             continue;
         }
         if got > 0 {
-            if let Some(sf) = spin_first.as_mut() {
+            if let Some(sf) = spin_first.as_mut().filter(|sf| sf.under_load) {
                 if sf.before_sleep(&mut queues)? {
                     continue;
                 }
