@@ -9,9 +9,9 @@
 //! time-out, or `PollHandle`s with `--wait poll`),
 //! and a round's answers leave in the wait that follows it: the kernel's poll of an AF_XDP
 //! socket sends what the TX ring holds, so a request costs one system call, not a `sendto`
-//! and a `poll()` (`xsk_runtime::xsk::wait`, "Waits that send"). Under load (answering
-//! rounds less than 2 x `--spin-before-sleep` apart, 25 µs by default: above ~40,000 requests
-//! a second) the server sends a round's answers with a `sendto` kick and watches the RX rings
+//! and a `poll()` (`xsk_runtime::xsk::wait`, "Waits that send"). Under load (requests less
+//! than 2 x `--spin-before-sleep` apart on average, 25 µs by default: above 20,000 requests a
+//! second) the server sends a round's answers with a `sendto` kick and watches the RX rings
 //! for up to that long before it sleeps, while it has slept at least a tenth of the time (so
 //! that the CPU's other tasks get their turns in its sleeps): a request that finds the server
 //! asleep waits for its wake-up (~15-50 µs on a VM), one that finds it awake does not, and at
@@ -96,13 +96,14 @@ struct Cli {
     /// what the TX ring holds: one system call per request instead of two). For comparison
     #[arg(long)]
     kick_before_wait: bool,
-    /// with --poll: under load (the answering round before this one ended less than 2 x US
-    /// µs earlier), send a round's answers at once (a sendto() kick, as the C reference does
-    /// every round) and watch the RX rings for up to US µs before going to sleep (while the
-    /// server has slept at least a tenth of the time), so that a request that follows soon is
-    /// taken without a sleeping server's wake-up (~15-50 µs on a VM). At a low rate nothing
-    /// changes (the wait sends the answers, one system call a request); at 50,000 requests/s
-    /// the server seldom sleeps. 0: sleep at once, always
+    /// with --poll: under load (requests less than 2 x US µs apart on average, measured at
+    /// the loop's clock readings: above 20,000 requests/s for 25), send a round's answers at
+    /// once (a sendto() kick, as the C reference does every round) and watch the RX rings for
+    /// up to US µs before going to sleep (while the server has slept at least a tenth of the
+    /// time), so that a request that follows soon is taken without a sleeping server's
+    /// wake-up (~15-50 µs on a VM). At a low rate nothing changes (the wait sends the answers,
+    /// one system call a request); at 50,000 requests/s the server seldom sleeps. 0: sleep at
+    /// once, always
     #[arg(long, value_name = "US", default_value = "25", value_parser = clap::value_parser!(u32).range(0..=1000))]
     spin_before_sleep: u32,
     /// never sleep: spin on the RX ring with busy polling (one CPU at 100 %: pin it)
@@ -131,7 +132,7 @@ struct Sleep {
     /// A round that answered requests leaves their send to the wait (no `--kick-before-wait`).
     wait_sends: bool,
     /// `--spin-before-sleep`: how long to watch the RX rings before a sleep under load (zero:
-    /// never); answering rounds less than twice this apart are load.
+    /// never); requests less than twice this apart on average are load.
     spin: Duration,
 }
 
@@ -881,4 +882,42 @@ fn serve(
         }
     }
     Ok(tally.answered)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Load is requests less than `2 * spin` apart on average between two clock readings at
+    /// least `RATE_SPAN` apart: 50,000 req/s is load for the default 25 µs, 1,000 req/s and
+    /// 10,000 req/s are not; readings closer together than `RATE_SPAN` change nothing.
+    #[test]
+    fn load_is_the_request_rate_between_clock_readings() {
+        let mut sf = SpinFirst::new(Duration::from_micros(25));
+        let t0 = Instant::now();
+        let at = |us: u64| t0 + Duration::from_micros(us);
+        sf.observe(at(0), 0);
+        assert!(!sf.under_load, "one reading tells no rate");
+        // 50 requests in 1 ms: 20 µs apart.
+        sf.observe(at(1_000), 50);
+        assert!(sf.under_load);
+        // A reading 100 µs later (a round that found nothing) keeps the verdict.
+        sf.observe(at(1_100), 50);
+        assert!(sf.under_load);
+        // 10 requests in 1 ms (100 µs apart; the reading above was not taken as the start).
+        sf.observe(at(2_000), 60);
+        assert!(!sf.under_load);
+        // 1,000 req/s: 10 requests in 10 ms.
+        sf.observe(at(12_000), 70);
+        assert!(!sf.under_load);
+        // 40 µs apart: load (below 2 x 25 µs).
+        sf.observe(at(14_000), 120);
+        assert!(sf.under_load);
+        // Not load again: the window of the share asleep starts afresh.
+        sf.slept = Duration::from_millis(3);
+        sf.observe(at(24_000), 121);
+        assert!(!sf.under_load);
+        assert_eq!(sf.slept, Duration::ZERO);
+        assert_eq!(sf.window, at(24_000));
+    }
 }
