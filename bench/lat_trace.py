@@ -84,6 +84,9 @@ def record(box, impl, mode, extra, data):
         s.wait()
         time.sleep(1.5)  # the kernel lets go of the queue asynchronously
     a = re.search(r"answered=(\d+).*p50_us=([\d.]+) p99_us=([\d.]+)", c.out)
+    load = re.search(r"under load .*", s.out)  # xsk-echo's --spin-before-sleep counts
+    if load:
+        print(f"  {impl} {' '.join(extra)}: {load[0]}", flush=True)
     return pid, (int(a[1]), float(a[2]), float(a[3])) if a else (0, 0.0, 0.0)
 
 
