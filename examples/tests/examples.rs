@@ -463,13 +463,19 @@ fn echo_poll_and_spin_answer_every_request() {
 /// tail waited in the TX ring for the next request: 32 of 1,280 answered). Sleeping, a round
 /// leaves at most 32 answers to the wait to send (the kernel's budget of one poll) and kicks
 /// the rest itself, with either wait (`--wait epoll|poll`) or with the kick before every wait.
+/// Bursts are load for `--spin-before-sleep` (rounds close together): the default (25 µs)
+/// kicks and watches the rings between them, `0` leaves every send to the wait, and a long
+/// watch (1,000 µs) takes each burst's tail awake.
 fn echo_answers_bursts_in_every_mode() {
     let _one = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
-    let modes: [&[&str]; 6] = [
+    let modes: [&[&str]; 9] = [
         &["--busy-poll"],
         &["--spin"],
         &["--poll"],
+        &["--poll", "--spin-before-sleep", "0"],
+        &["--poll", "--spin-before-sleep", "1000"],
         &["--poll", "--wait", "poll"],
+        &["--poll", "--wait", "poll", "--spin-before-sleep", "0"],
         &["--poll", "--kick-before-wait"],
         &[],
     ];
@@ -495,6 +501,15 @@ fn echo_answers_bursts_in_every_mode() {
         &["--poll", "--wait", "select"],
     );
     assert_eq!(r.code, Some(2), "--wait select is a usage error");
+    let r = run(
+        env!("CARGO_BIN_EXE_xsk-echo"),
+        &["--poll", "--spin-before-sleep", "1001"],
+    );
+    assert_eq!(
+        r.code,
+        Some(2),
+        "--spin-before-sleep above 1000 is a usage error"
+    );
 }
 
 /// On an interface (`--iface`, the latency benchmark's way: a UMEM of `--frames` frames, every

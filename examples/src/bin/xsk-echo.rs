@@ -9,7 +9,15 @@
 //! time-out, or `PollHandle`s with `--wait poll`),
 //! and a round's answers leave in the wait that follows it: the kernel's poll of an AF_XDP
 //! socket sends what the TX ring holds, so a request costs one system call, not a `sendto`
-//! and a `poll()` (`xsk_runtime::xsk::wait`, "Waits that send").
+//! and a `poll()` (`xsk_runtime::xsk::wait`, "Waits that send"). Under load (requests less
+//! than `--spin-before-sleep` apart on average, 25 µs by default: above 40,000 requests a
+//! second) the server sends a round's answers with a `sendto` kick and watches the RX rings
+//! for up to that long before it sleeps, while it has slept at least a tenth of the time (so
+//! that the CPU's other tasks get their turns in its sleeps): a request that finds the server
+//! asleep waits for its wake-up (~15-50 µs on a VM), one that finds it awake does not, and at
+//! 50,000 requests a second about half used to find it asleep (BENCHMARKS.md, "Session 20:
+//! sleeping at 50,000 req/s"). `--spin-before-sleep 0` sleeps at once after every round, as
+//! before.
 //!
 //! Without `--iface` it makes a sandbox, and a client in the far namespace sends requests
 //! with an ordinary UDP socket and checks every answer (exit status 0 only if all came back
@@ -88,6 +96,16 @@ struct Cli {
     /// what the TX ring holds: one system call per request instead of two). For comparison
     #[arg(long)]
     kick_before_wait: bool,
+    /// with --poll: under load (requests less than US µs apart on average, measured at the
+    /// loop's clock readings: above 40,000 requests/s for 25), send a round's answers at
+    /// once (a sendto() kick, as the C reference does every round) and watch the RX rings for
+    /// up to US µs before going to sleep (while the server has slept at least a tenth of the
+    /// time), so that a request that follows soon is taken without a sleeping server's
+    /// wake-up (~15-50 µs on a VM). At a low rate nothing changes (the wait sends the answers,
+    /// one system call a request); at 50,000 requests/s the server seldom sleeps. 0: sleep at
+    /// once, always
+    #[arg(long, value_name = "US", default_value = "25", value_parser = clap::value_parser!(u32).range(0..=1000))]
+    spin_before_sleep: u32,
     /// never sleep: spin on the RX ring with busy polling (one CPU at 100 %: pin it)
     ///
     /// The sockets get SO_PREFER_BUSY_POLL, SO_BUSY_POLL 20 µs and SO_BUSY_POLL_BUDGET 64,
@@ -113,6 +131,9 @@ struct Sleep {
     how: WaitHow,
     /// A round that answered requests leaves their send to the wait (no `--kick-before-wait`).
     wait_sends: bool,
+    /// `--spin-before-sleep`: how long to watch the RX rings before a sleep under load (zero:
+    /// never); requests less than this apart on average are load.
+    spin: Duration,
 }
 
 /// How `--poll` sleeps (`--wait`).
@@ -152,6 +173,7 @@ fn run() -> Result<()> {
         (_, true, _) => Idle::Poll(Sleep {
             how: args.wait,
             wait_sends: !args.kick_before_wait,
+            spin: Duration::from_micros(u64::from(args.spin_before_sleep)),
         }),
         (_, _, true) => Idle::BusyPoll,
         _ => Idle::Nap,
@@ -535,7 +557,11 @@ struct Clock {
 impl Clock {
     /// Reads the clock: prints the progress line when due; true once the deadline is past.
     fn expired(&mut self, tally: &Tally) -> bool {
-        let now = Instant::now();
+        self.expired_at(Instant::now(), tally)
+    }
+
+    /// [`expired`](Clock::expired) with the clock read already (`now`).
+    fn expired_at(&mut self, now: Instant, tally: &Tally) -> bool {
         if self.deadline.is_some_and(|d| now >= d) {
             return true;
         }
@@ -611,6 +637,139 @@ impl Waiter {
     }
 }
 
+/// Under load, the server asleep at least this share of the time (1/10): the CPU's other
+/// tasks get their turns in the sleeps, not in one long preemption. A `SCHED_FIFO` server that
+/// never sleeps makes the kernel's fair server (Linux >= 6.12) take its CPU for up to 50 ms at
+/// a time once the others have waited long enough (measured: 36-45 ms p99s and lost requests
+/// in half of the runs at 50,000 req/s without this bound).
+const ASLEEP_AT_LEAST: u32 = 10;
+
+/// The window over which the share asleep is counted (started afresh every 10 ms, and at the
+/// first round under load after a time without).
+const SHARE_WINDOW: Duration = Duration::from_millis(10);
+
+/// The least time between two readings of the request rate (`SpinFirst::observe`).
+const RATE_SPAN: Duration = Duration::from_micros(500);
+
+/// `--spin-before-sleep`: when to watch the RX rings before a sleep, and for how long.
+struct SpinFirst {
+    /// The longest watch; requests less than this apart on average are load.
+    spin: Duration,
+    /// The last reading of the rate: when, and the requests answered by then.
+    seen: Option<(Instant, u64)>,
+    /// Requests came less than `spin` apart on average since the reading before (the watch
+    /// then mostly takes the next one: at 25,000 req/s with a 25 µs watch it took half, for
+    /// no gain in the p50).
+    under_load: bool,
+    /// The start of the window of the share asleep, and the time asleep in it so far.
+    window: Instant,
+    slept: Duration,
+    /// When the wait about to start was entered under load (its sleep is counted).
+    sleep_from: Option<Instant>,
+    /// Rounds under load, those whose watch took a request, and those that slept at once
+    /// to keep the share asleep (printed at the end).
+    rounds: u64,
+    caught: u64,
+    held_back: u64,
+}
+
+impl SpinFirst {
+    fn new(spin: Duration) -> SpinFirst {
+        SpinFirst {
+            spin,
+            seen: None,
+            under_load: false,
+            window: Instant::now(),
+            slept: Duration::ZERO,
+            sleep_from: None,
+            rounds: 0,
+            caught: 0,
+            held_back: 0,
+        }
+    }
+
+    /// At a reading of the loop's clock (`now`, with `answered` requests answered so far):
+    /// load is requests less than `spin` apart on average since the last reading at least
+    /// [`RATE_SPAN`] ago. The loop reads its clock every 256 rounds and every 10 waits, so
+    /// load is seen within a few milliseconds, and a request at a low rate costs no clock
+    /// reading of its own.
+    #[inline(never)]
+    fn observe(&mut self, now: Instant, answered: u64) {
+        let Some((t, n)) = self.seen else {
+            self.seen = Some((now, answered));
+            return;
+        };
+        let span = now.duration_since(t);
+        if span < RATE_SPAN {
+            return;
+        }
+        let gaps = u128::from(answered.saturating_sub(n));
+        self.under_load = span.as_nanos() < self.spin.as_nanos() * gaps;
+        self.seen = Some((now, answered));
+        if !self.under_load {
+            self.window = now;
+            self.slept = Duration::ZERO;
+        }
+    }
+
+    /// After a round that answered requests: under load ([`observe`](SpinFirst::observe)),
+    /// sends the answers (the kick the wait would make) and, while the server has been asleep
+    /// at least [`ASLEEP_AT_LEAST`] of the window, watches every RX ring for up to `spin`.
+    /// Returns true if a request came (go round again, no sleep); false to sleep as usual.
+    ///
+    /// Why (BENCHMARKS.md, "Session 20: sleeping at 50,000 req/s"): under load a request
+    /// either finds the server awake (answered in ~5-10 µs) or asleep (a wake-up of ~15-50 µs
+    /// on a VM first), and at 50,000 req/s the two came about half and half, so the p50 fell
+    /// on either side by chance. Watching the ring while requests come this close together
+    /// takes most of them awake.
+    #[inline(never)]
+    fn before_sleep(&mut self, queues: &mut [QueueRings<'_>]) -> Result<bool> {
+        if !self.under_load {
+            return Ok(false);
+        }
+        let now = Instant::now();
+        if now.duration_since(self.window) >= SHARE_WINDOW {
+            self.window = now;
+            self.slept = Duration::ZERO;
+        }
+        self.rounds += 1;
+        for q in queues.iter_mut() {
+            if q.left_to_wait {
+                q.tx.kick_if_needed().context("sendto(AF_XDP) TX kick")?;
+                q.left_to_wait = false;
+            }
+        }
+        if self.slept * ASLEEP_AT_LEAST < now.duration_since(self.window) {
+            self.held_back += 1;
+        } else {
+            let until = now + self.spin;
+            'watch: loop {
+                for _ in 0..64 {
+                    if queues.iter_mut().any(|q| q.rx.available() > 0) {
+                        self.caught += 1;
+                        return Ok(true);
+                    }
+                    std::hint::spin_loop();
+                }
+                if Instant::now() >= until {
+                    break 'watch;
+                }
+            }
+        }
+        self.sleep_from = Some(Instant::now());
+        Ok(false)
+    }
+
+    /// After a wait: counts its time if [`before_sleep`](SpinFirst::before_sleep) let it
+    /// start under load.
+    #[inline(always)]
+    fn after_wait(&mut self) {
+        if let Some(t) = self.sleep_from.take() {
+            self.slept += t.elapsed();
+        }
+    }
+}
+
 /// The server loop: [`serve_queue`] on every queue, round after round; when idle, what `idle`
 /// says. Returns the packets answered.
 fn serve(
@@ -678,6 +837,10 @@ fn serve(
         return Ok(tally.answered);
     }
     let mut polls = 0u32;
+    let mut spin_first = match idle {
+        Idle::Poll(sleep) if !sleep.spin.is_zero() => Some(SpinFirst::new(sleep.spin)),
+        _ => None,
+    };
     loop {
         round = round.wrapping_add(1);
         if stop.is_set() || tally.answered >= tally.limit || done() {
@@ -697,20 +860,40 @@ fn serve(
         busy |= got > 0 && waiter.is_none();
         if round.is_multiple_of(256) || got == 0 || polls >= POLLS_PER_CLOCK {
             polls = 0;
-            if clock.expired(&tally) {
+            let now = Instant::now();
+            if let Some(sf) = spin_first.as_mut() {
+                sf.observe(now, tally.answered);
+            }
+            if clock.expired_at(now, &tally) {
                 break;
             }
         }
         if busy {
             continue;
         }
+        if got > 0 {
+            if let Some(sf) = spin_first.as_mut().filter(|sf| sf.under_load) {
+                if sf.before_sleep(&mut queues)? {
+                    continue;
+                }
+            }
+        }
         match waiter.as_mut() {
             None => std::thread::sleep(Duration::from_micros(200)),
             Some(w) => {
                 polls += 1;
                 w.wait(&mut queues)?;
+                if let Some(sf) = spin_first.as_mut() {
+                    sf.after_wait();
+                }
             }
         }
+    }
+    if let Some(sf) = spin_first.filter(|sf| sf.rounds > 0) {
+        println!(
+            "{NAME}: under load {} rounds: the watch took the next request in {}, slept at once (1/10 asleep) in {}",
+            sf.rounds, sf.caught, sf.held_back
+        );
     }
     // Answers left to a wait that did not come (stopped): sent before the sockets close.
     for q in queues.iter_mut() {
@@ -719,4 +902,45 @@ fn serve(
         }
     }
     Ok(tally.answered)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Load is requests less than `spin` apart on average between two clock readings at least
+    /// `RATE_SPAN` apart: 50,000 req/s is load for the default 25 µs, 1,000, 10,000 and 25,000
+    /// req/s are not; readings closer together than `RATE_SPAN` change nothing.
+    #[test]
+    fn load_is_the_request_rate_between_clock_readings() {
+        let mut sf = SpinFirst::new(Duration::from_micros(25));
+        let t0 = Instant::now();
+        let at = |us: u64| t0 + Duration::from_micros(us);
+        sf.observe(at(0), 0);
+        assert!(!sf.under_load, "one reading tells no rate");
+        // 50 requests in 1 ms: 20 µs apart.
+        sf.observe(at(1_000), 50);
+        assert!(sf.under_load);
+        // A reading 100 µs later (a round that found nothing) keeps the verdict.
+        sf.observe(at(1_100), 50);
+        assert!(sf.under_load);
+        // 10 requests in 1 ms (100 µs apart; the reading above was not taken as the start).
+        sf.observe(at(2_000), 60);
+        assert!(!sf.under_load);
+        // 1,000 req/s: 10 requests in 10 ms.
+        sf.observe(at(12_000), 70);
+        assert!(!sf.under_load);
+        // 40 µs apart (25,000 req/s): not load.
+        sf.observe(at(14_000), 120);
+        assert!(!sf.under_load);
+        // 20 µs apart: load.
+        sf.observe(at(16_000), 220);
+        assert!(sf.under_load);
+        // Not load again: the window of the share asleep starts afresh.
+        sf.slept = Duration::from_millis(3);
+        sf.observe(at(26_000), 221);
+        assert!(!sf.under_load);
+        assert_eq!(sf.slept, Duration::ZERO);
+        assert_eq!(sf.window, at(26_000));
+    }
 }
