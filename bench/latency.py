@@ -12,10 +12,9 @@ LAT_MODES lists what the servers do while no request waits, each mode a row of i
 same run (all three servers get the same treatment):
 
   poll  sleep until a request arrives: poll() on the XSK (xsk-echo --poll, xsk_ref -p), a
-        blocking recvfrom() (udp_echo); under load (requests < 25 us apart on average)
-        xsk-echo watches its RX ring for up to 25 us before it sleeps, while it sleeps at
-        least 1/10 of the time (`--spin-before-sleep`; LAT_OURS_ARGS="--spin-before-sleep 0"
-        for the old way)
+        blocking recvfrom() (udp_echo); LAT_OURS_ARGS="--spin-before-sleep 25" measures
+        xsk-echo's adaptive variant instead (under load, requests < 25 us apart on average,
+        it watches its RX ring for up to 25 us before it sleeps: more CPU, not C's twin)
   busy  never sleep, on a CPU of its own (taskset RX_CPU): spin on the RX ring with the
         kernel's busy-poll socket options and a non-blocking recvfrom() while idle, TX kicked
         only when the kernel asks (xsk-echo --busy-poll, xsk_ref -B); a non-blocking recvfrom()

@@ -463,19 +463,19 @@ fn echo_poll_and_spin_answer_every_request() {
 /// tail waited in the TX ring for the next request: 32 of 1,280 answered). Sleeping, a round
 /// leaves at most 32 answers to the wait to send (the kernel's budget of one poll) and kicks
 /// the rest itself, with either wait (`--wait epoll|poll`) or with the kick before every wait.
-/// Bursts are load for `--spin-before-sleep` (rounds close together): the default (25 µs)
-/// kicks and watches the rings between them, `0` leaves every send to the wait, and a long
-/// watch (1,000 µs) takes each burst's tail awake.
+/// Bursts are load for `--spin-before-sleep` (rounds close together): 25 µs kicks and
+/// watches the rings between them, `0` (the default) leaves every send to the wait, and a
+/// long watch (1,000 µs) takes each burst's tail awake.
 fn echo_answers_bursts_in_every_mode() {
     let _one = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
     let modes: [&[&str]; 9] = [
         &["--busy-poll"],
         &["--spin"],
         &["--poll"],
-        &["--poll", "--spin-before-sleep", "0"],
+        &["--poll", "--spin-before-sleep", "25"],
         &["--poll", "--spin-before-sleep", "1000"],
         &["--poll", "--wait", "poll"],
-        &["--poll", "--wait", "poll", "--spin-before-sleep", "0"],
+        &["--poll", "--wait", "poll", "--spin-before-sleep", "25"],
         &["--poll", "--kick-before-wait"],
         &[],
     ];

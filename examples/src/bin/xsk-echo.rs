@@ -9,15 +9,17 @@
 //! time-out, or `PollHandle`s with `--wait poll`),
 //! and a round's answers leave in the wait that follows it: the kernel's poll of an AF_XDP
 //! socket sends what the TX ring holds, so a request costs one system call, not a `sendto`
-//! and a `poll()` (`xsk_runtime::xsk::wait`, "Waits that send"). Under load (requests less
-//! than `--spin-before-sleep` apart on average, 25 µs by default: above 40,000 requests a
-//! second) the server sends a round's answers with a `sendto` kick and watches the RX rings
-//! for up to that long before it sleeps, while it has slept at least a tenth of the time (so
-//! that the CPU's other tasks get their turns in its sleeps): a request that finds the server
-//! asleep waits for its wake-up (~15-50 µs on a VM), one that finds it awake does not, and at
-//! 50,000 requests a second about half used to find it asleep (BENCHMARKS.md, "Session 20:
-//! sleeping at 50,000 req/s"). `--spin-before-sleep 0` sleeps at once after every round, as
-//! before.
+//! and a `poll()` (`xsk_runtime::xsk::wait`, "Waits that send"). With
+//! `--spin-before-sleep US` (off by default: the like-for-like twin of the C reference's
+//! sleeping mode), under load (requests less than US µs apart on average; 25 µs = above
+//! 40,000 requests a second) the server sends a round's answers with a `sendto` kick and
+//! watches the RX rings for up to US µs before it sleeps, while it has slept at least a tenth
+//! of the time (so that the CPU's other tasks get their turns in its sleeps): a request that
+//! finds the server asleep waits for its wake-up (~15-50 µs on a VM), one that finds it awake
+//! does not, and at 50,000 requests a second about half find a sleeping server asleep, ours
+//! and C's alike. The watch trades CPU for latency (at 50,000 req/s with 25 µs: p50 ~0.3x the
+//! C echo's, ~37% more CPU time per answer; BENCHMARKS.md, "Session 20: sleeping at 50,000
+//! req/s").
 //!
 //! Without `--iface` it makes a sandbox, and a client in the far namespace sends requests
 //! with an ordinary UDP socket and checks every answer (exit status 0 only if all came back
@@ -102,9 +104,10 @@ struct Cli {
     /// up to US µs before going to sleep (while the server has slept at least a tenth of the
     /// time), so that a request that follows soon is taken without a sleeping server's
     /// wake-up (~15-50 µs on a VM). At a low rate nothing changes (the wait sends the answers,
-    /// one system call a request); at 50,000 requests/s the server seldom sleeps. 0: sleep at
-    /// once, always
-    #[arg(long, value_name = "US", default_value = "25", value_parser = clap::value_parser!(u32).range(0..=1000))]
+    /// one system call a request); at 50,000 requests/s the server seldom sleeps and uses ~37%
+    /// more CPU time per answer. 0 (the default, the twin of the C reference): sleep at once,
+    /// always
+    #[arg(long, value_name = "US", default_value = "0", value_parser = clap::value_parser!(u32).range(0..=1000))]
     spin_before_sleep: u32,
     /// never sleep: spin on the RX ring with busy polling (one CPU at 100 %: pin it)
     ///
