@@ -15,6 +15,42 @@ impl<'a> Exec<'a> {
         off: i16,
         imm: i32,
     ) -> R<()> {
+        // The common case first: an operation between two numbers (the same checks and
+        // result as below, without copying the registers' values in and out of results).
+        if !matches!(op, AluOp::Mov | AluOp::End | AluOp::Neg) && dst != 10 {
+            let regs = &st.cur().regs;
+            let b = match src {
+                Src::Imm(i) => Some(Scalar::konst(if is64 { i as u64 } else { i as u32 as u64 })),
+                Src::Reg(r) => match &regs[r as usize] {
+                    RegVal::Scalar(b) => Some(*b),
+                    _ => None,
+                },
+            };
+            if let (RegVal::Scalar(a), Some(b)) = (&regs[dst as usize], b) {
+                if let Src::Imm(_) = src {
+                    check_alu_imm(pc, is64, op, imm)?;
+                }
+                let r = self.scalar_op(pc, is64, op, a, &b);
+                st.cur_mut().regs[dst as usize] = RegVal::Scalar(r);
+                return Ok(());
+            }
+        }
+        // A plain move of a number or a constant, likewise.
+        if op == AluOp::Mov && off == 0 && dst != 10 {
+            let v = match src {
+                Src::Imm(i) if is64 => Some(Scalar::konst(i as u64)),
+                Src::Imm(i) => Some(Scalar::konst(i as u32 as u64).unlinked().trunc32()),
+                Src::Reg(r) => match st.cur().regs[r as usize] {
+                    // `rX = rY` links the two (the kernel's scalar ids).
+                    RegVal::Scalar(v) if is64 => Some(link_for_move(st, r, v)),
+                    _ => None,
+                },
+            };
+            if let Some(v) = v {
+                st.cur_mut().regs[dst as usize] = RegVal::Scalar(v);
+                return Ok(());
+            }
+        }
         self.write_dst(pc, dst)?;
         let srcv = match src {
             Src::Reg(r) => self.read(st, pc, r)?,
@@ -111,35 +147,7 @@ impl<'a> Exec<'a> {
                 RegVal::Scalar(Scalar::UNKNOWN)
             }
             (RegVal::Scalar(a), RegVal::Scalar(b)) => {
-                let mut r = scalar_alu(self.input.kernel, op, is64, a, b);
-                if self.input.kernel >= KernelVersion::LINK_DELTA {
-                    // (An operand not linked, or with a delta already, keeps none: no call.)
-                    let linked = a.id() != 0 && a.link & Scalar::ANY_DELTA == 0;
-                    let link = linked.then(|| delta_link(self.input.kernel, is64, op, a, b));
-                    if let Some((flag, delta)) = link.flatten() {
-                        r.link = a.id() | flag;
-                        r.delta = delta;
-                    }
-                    return self.finish_alu(st, dst, RegVal::Scalar(r));
-                }
-                // The kernel keeps a copy linked with a constant delta after `rX += c`; a delta
-                // of 2^29 or more then makes rX unusable as a pointer offset.
-                if a.link & !Scalar::BIG_DELTA != 0
-                    && a.as_const().is_none()
-                    && matches!(op, AluOp::Add | AluOp::Sub)
-                {
-                    if let Some(c) = b.as_const() {
-                        let c = if op == AluOp::Sub {
-                            (c as i64).wrapping_neg()
-                        } else {
-                            c as i64
-                        };
-                        if c.unsigned_abs() >= MAX_VAR_OFF as u64 && i32::try_from(c).is_ok() {
-                            r.link = Scalar::BIG_DELTA;
-                        }
-                    }
-                }
-                RegVal::Scalar(r)
+                RegVal::Scalar(self.scalar_op(pc, is64, op, a, b))
             }
             // Checked: 64-bit `+=` / `-=`, or a 32-bit `-=` (a number).
             (p, RegVal::Scalar(b)) if is64 => {
@@ -161,6 +169,41 @@ impl<'a> Exec<'a> {
         };
         self.set(st, dst, result);
         Ok(())
+    }
+
+    /// `a op b` between two numbers (64-bit when `is64`) at instruction `pc`, links included:
+    /// the result is linked to `a`'s copies when the kernel keeps the link (`rX += c`).
+    fn scalar_op(&mut self, pc: usize, is64: bool, op: AluOp, a: &Scalar, b: &Scalar) -> Scalar {
+        let (len, kernel) = (self.ops.len(), self.input.kernel);
+        let mut r = self.alu_memo.scalar_alu(len, pc, kernel, op, is64, a, b);
+        if kernel >= KernelVersion::LINK_DELTA {
+            // (An operand not linked, or with a delta already, keeps none: no call.)
+            let linked = a.id() != 0 && a.link & Scalar::ANY_DELTA == 0;
+            let link = linked.then(|| delta_link(kernel, is64, op, a, b));
+            if let Some((flag, delta)) = link.flatten() {
+                r.link = a.id() | flag;
+                r.delta = delta;
+            }
+            return r;
+        }
+        // The kernel keeps a copy linked with a constant delta after `rX += c`; a delta of
+        // 2^29 or more then makes rX unusable as a pointer offset.
+        if a.link & !Scalar::BIG_DELTA != 0
+            && a.as_const().is_none()
+            && matches!(op, AluOp::Add | AluOp::Sub)
+        {
+            if let Some(c) = b.as_const() {
+                let c = if op == AluOp::Sub {
+                    (c as i64).wrapping_neg()
+                } else {
+                    c as i64
+                };
+                if c.unsigned_abs() >= MAX_VAR_OFF as u64 && i32::try_from(c).is_ok() {
+                    r.link = Scalar::BIG_DELTA;
+                }
+            }
+        }
+        r
     }
 
     /// Kernel 6.18's `maybe_fork_scalars`: `rX &= C` or `rX |= C` (a constant, immediate or
@@ -623,15 +666,11 @@ impl<'a> Exec<'a> {
             ));
         }
     }
-
-    fn finish_alu(&self, st: &mut State, dst: u8, v: RegVal) -> R<()> {
-        self.set(st, dst, v);
-        Ok(())
-    }
 }
 
 /// The kernel's checks of an immediate operand (`check_alu_op`): no division by the constant
 /// 0, shift amounts within the operand's width.
+#[inline]
 fn check_alu_imm(pc: usize, is64: bool, op: AluOp, imm: i32) -> R<()> {
     if matches!(op, AluOp::Div | AluOp::Mod) && imm == 0 {
         return Err(e(pc, Rule::DivisionByZero, "division by the constant 0 (the kernel rejects it; a register divisor that is 0 at run time gives 0)"));
