@@ -8,6 +8,7 @@
 
 use crate::insn::AluOp;
 
+use super::super::chunks::Chunks;
 use super::super::domain::arith_gates::scalar_alu;
 use super::super::domain::scalar::Scalar;
 use super::super::KernelVersion;
@@ -19,7 +20,7 @@ const MAX_ENTRIES: usize = 1024;
 /// The operands (unlinked) and the result of one instruction's last scalar operation.
 #[derive(Clone, Copy)]
 struct Entry {
-    /// The instruction (`u32::MAX`: none yet).
+    /// The instruction.
     pc: u32,
     op: AluOp,
     is64: bool,
@@ -28,20 +29,15 @@ struct Entry {
     r: Scalar,
 }
 
-const EMPTY: Entry = Entry {
-    pc: u32::MAX,
-    op: AluOp::Add,
-    is64: false,
-    a: Scalar::UNKNOWN,
-    b: Scalar::UNKNOWN,
-    r: Scalar::UNKNOWN,
-};
-
 /// The last operands and result of each ALU instruction's scalar arithmetic (see the module
-/// docs); empty, and allocating nothing, until the first operation.
+/// docs). `slots[pc % slots.len()]` is 0 when no instruction there has an entry yet, else one
+/// more than its entry's position in `entries`, pushed as instructions get one: a program
+/// touches the few KB its ALU instructions take, never a large block of the allocator
+/// (`super::super::chunks`). Empty, and allocating nothing, until the first operation.
 #[derive(Default)]
 pub(crate) struct AluMemo {
-    entries: Vec<Entry>,
+    slots: Vec<u16>,
+    entries: Chunks<Entry>,
 }
 
 impl AluMemo {
@@ -60,17 +56,20 @@ impl AluMemo {
         a: &Scalar,
         b: &Scalar,
     ) -> Scalar {
-        if self.entries.is_empty() {
-            self.entries = vec![EMPTY; len.next_power_of_two().clamp(1, MAX_ENTRIES)];
+        if self.slots.is_empty() {
+            self.slots = vec![0; len.next_power_of_two().clamp(1, MAX_ENTRIES)];
         }
-        let i = pc & (self.entries.len() - 1);
-        let e = &mut self.entries[i];
-        if e.pc == pc as u32 && e.op == op && e.is64 == is64 && same(a, &e.a) && same(b, &e.b) {
-            return e.r;
+        let i = pc & (self.slots.len() - 1);
+        let j = self.slots[i] as usize;
+        if j != 0 {
+            let e = &self.entries[j - 1];
+            if e.pc == pc as u32 && e.op == op && e.is64 == is64 && same(a, &e.a) && same(b, &e.b) {
+                return e.r;
+            }
         }
         let (a, b) = (a.unlinked(), b.unlinked());
         let r = scalar_alu(kernel, op, is64, &a, &b);
-        *e = Entry {
+        let e = Entry {
             pc: pc as u32,
             op,
             is64,
@@ -78,6 +77,13 @@ impl AluMemo {
             b,
             r,
         };
+        if j != 0 {
+            self.entries[j - 1] = e;
+        } else {
+            // Never more than `MAX_ENTRIES` entries (one per slot).
+            self.entries.push(e);
+            self.slots[i] = self.entries.len() as u16;
+        }
         r
     }
 }
