@@ -268,8 +268,8 @@
 //!   comparison does to linked registers, null checks and packet ranges);
 //! - `transfer/`: one file per instruction class (`alu`, with `alu_memo`: each instruction's
 //!   last scalar operation remembered, for a loop's next round; `atomic`, `memory`, `stack`,
-//!   `jump`, `ld_imm64`, `call/` with helper arguments, the XDP and netfilter kfuncs, `bpf_throw` and the
-//!   exception callback (`call/throw.rs`) and bpf-to-bpf calls with
+//!   `jump`, `ld_imm64`, `call/` with helper arguments, the XDP and netfilter kfuncs,
+//!   `bpf_throw` and the exception callback (`call/throw.rs`) and bpf-to-bpf calls with
 //!   `exit`, `may_goto`, `trust`); in each, the kernel's rules are checked by functions that
 //!   only reject (`check_*`), apart from the ones that compute the state after the instruction,
 //!   and each file has unit tests that apply one instruction to a state built by hand;
