@@ -105,6 +105,9 @@ pub(crate) struct Exec<'a> {
     /// own work (a comparison the kernel cannot decide that links copies of an operand:
     /// `collect_linked_regs`); set by the transfer, read and cleared by `driver.rs`.
     pub(crate) hist_entry: std::cell::Cell<bool>,
+    /// The last operands and result of each ALU instruction's scalar arithmetic
+    /// (`transfer/alu_memo.rs`).
+    pub(crate) alu_memo: super::transfer::AluMemo,
 }
 
 impl<'a> Exec<'a> {
@@ -145,6 +148,7 @@ impl<'a> Exec<'a> {
             ptr_types: Default::default(),
             exact_decide: false,
             hist_entry: std::cell::Cell::new(false),
+            alu_memo: Default::default(),
         }
         .with_inner_maps()
     }

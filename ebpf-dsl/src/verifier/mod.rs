@@ -266,9 +266,10 @@
 //!   (registers, stack slots, frames; inclusion and join for pruning), `arith` (ALU arithmetic
 //!   on scalars), `refine` / `refine32` (deciding and refining comparisons) and `branch` (what a
 //!   comparison does to linked registers, null checks and packet ranges);
-//! - `transfer/`: one file per instruction class (`alu`, `atomic`, `memory`, `stack`, `jump`,
-//!   `ld_imm64`, `call/` with helper arguments, the XDP and netfilter kfuncs, `bpf_throw` and the
-//!   exception callback (`call/throw.rs`) and bpf-to-bpf calls with
+//! - `transfer/`: one file per instruction class (`alu`, with `alu_memo`: each instruction's
+//!   last scalar operation remembered, for a loop's next round; `atomic`, `memory`, `stack`,
+//!   `jump`, `ld_imm64`, `call/` with helper arguments, the XDP and netfilter kfuncs,
+//!   `bpf_throw` and the exception callback (`call/throw.rs`) and bpf-to-bpf calls with
 //!   `exit`, `may_goto`, `trust`); in each, the kernel's rules are checked by functions that
 //!   only reject (`check_*`), apart from the ones that compute the state after the instruction,
 //!   and each file has unit tests that apply one instruction to a state built by hand;

@@ -369,6 +369,10 @@ pub(crate) fn tnum_branch_taken(op: JmpOp, a: &Scalar, b: &Scalar) -> Option<boo
 /// halves cannot be equal are never equal. The bounds are the ones [`view32`] gives, never
 /// tighter than the kernel's.
 pub(crate) fn subreg_branch_taken(op: JmpOp, x: &Scalar, y: &Scalar) -> Option<bool> {
+    // (Other operators are never decided here: their operands' views are not worked out.)
+    if !matches!(op, JmpOp::Jeq | JmpOp::Jne) {
+        return None;
+    }
     let (a, b) = (view32(x), view32(y));
     let apart =
         a.u32min > b.u32max || a.u32max < b.u32min || a.s32min > b.s32max || a.s32max < b.s32min;

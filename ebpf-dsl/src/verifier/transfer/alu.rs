@@ -15,6 +15,42 @@ impl<'a> Exec<'a> {
         off: i16,
         imm: i32,
     ) -> R<()> {
+        // The common case first: an operation between two numbers (the same checks and
+        // result as below, without copying the registers' values in and out of results).
+        if !matches!(op, AluOp::Mov | AluOp::End | AluOp::Neg) && dst != 10 {
+            let regs = &st.cur().regs;
+            let b = match src {
+                Src::Imm(i) => Some(Scalar::konst(if is64 { i as u64 } else { i as u32 as u64 })),
+                Src::Reg(r) => match &regs[r as usize] {
+                    RegVal::Scalar(b) => Some(*b),
+                    _ => None,
+                },
+            };
+            if let (RegVal::Scalar(a), Some(b)) = (&regs[dst as usize], b) {
+                if let Src::Imm(_) = src {
+                    check_alu_imm(pc, is64, op, imm)?;
+                }
+                let r = self.scalar_op(pc, is64, op, a, &b);
+                st.cur_mut().regs[dst as usize] = RegVal::Scalar(r);
+                return Ok(());
+            }
+        }
+        // A plain move of a number or a constant, likewise.
+        if op == AluOp::Mov && off == 0 && dst != 10 {
+            let v = match src {
+                Src::Imm(i) if is64 => Some(Scalar::konst(i as u64)),
+                Src::Imm(i) => Some(Scalar::konst(i as u32 as u64).unlinked().trunc32()),
+                Src::Reg(r) => match st.cur().regs[r as usize] {
+                    // `rX = rY` links the two (the kernel's scalar ids).
+                    RegVal::Scalar(v) if is64 => Some(link_for_move(st, r, v)),
+                    _ => None,
+                },
+            };
+            if let Some(v) = v {
+                st.cur_mut().regs[dst as usize] = RegVal::Scalar(v);
+                return Ok(());
+            }
+        }
         self.write_dst(pc, dst)?;
         let srcv = match src {
             Src::Reg(r) => self.read(st, pc, r)?,
@@ -111,35 +147,7 @@ impl<'a> Exec<'a> {
                 RegVal::Scalar(Scalar::UNKNOWN)
             }
             (RegVal::Scalar(a), RegVal::Scalar(b)) => {
-                let mut r = scalar_alu(self.input.kernel, op, is64, a, b);
-                if self.input.kernel >= KernelVersion::LINK_DELTA {
-                    // (An operand not linked, or with a delta already, keeps none: no call.)
-                    let linked = a.id() != 0 && a.link & Scalar::ANY_DELTA == 0;
-                    let link = linked.then(|| delta_link(self.input.kernel, is64, op, a, b));
-                    if let Some((flag, delta)) = link.flatten() {
-                        r.link = a.id() | flag;
-                        r.delta = delta;
-                    }
-                    return self.finish_alu(st, dst, RegVal::Scalar(r));
-                }
-                // The kernel keeps a copy linked with a constant delta after `rX += c`; a delta
-                // of 2^29 or more then makes rX unusable as a pointer offset.
-                if a.link & !Scalar::BIG_DELTA != 0
-                    && a.as_const().is_none()
-                    && matches!(op, AluOp::Add | AluOp::Sub)
-                {
-                    if let Some(c) = b.as_const() {
-                        let c = if op == AluOp::Sub {
-                            (c as i64).wrapping_neg()
-                        } else {
-                            c as i64
-                        };
-                        if c.unsigned_abs() >= MAX_VAR_OFF as u64 && i32::try_from(c).is_ok() {
-                            r.link = Scalar::BIG_DELTA;
-                        }
-                    }
-                }
-                RegVal::Scalar(r)
+                RegVal::Scalar(self.scalar_op(pc, is64, op, a, b))
             }
             // Checked: 64-bit `+=` / `-=`, or a 32-bit `-=` (a number).
             (p, RegVal::Scalar(b)) if is64 => {
@@ -161,6 +169,41 @@ impl<'a> Exec<'a> {
         };
         self.set(st, dst, result);
         Ok(())
+    }
+
+    /// `a op b` between two numbers (64-bit when `is64`) at instruction `pc`, links included:
+    /// the result is linked to `a`'s copies when the kernel keeps the link (`rX += c`).
+    fn scalar_op(&mut self, pc: usize, is64: bool, op: AluOp, a: &Scalar, b: &Scalar) -> Scalar {
+        let (len, kernel) = (self.ops.len(), self.input.kernel);
+        let mut r = self.alu_memo.scalar_alu(len, pc, kernel, op, is64, a, b);
+        if kernel >= KernelVersion::LINK_DELTA {
+            // (An operand not linked, or with a delta already, keeps none: no call.)
+            let linked = a.id() != 0 && a.link & Scalar::ANY_DELTA == 0;
+            let link = linked.then(|| delta_link(kernel, is64, op, a, b));
+            if let Some((flag, delta)) = link.flatten() {
+                r.link = a.id() | flag;
+                r.delta = delta;
+            }
+            return r;
+        }
+        // The kernel keeps a copy linked with a constant delta after `rX += c`; a delta of
+        // 2^29 or more then makes rX unusable as a pointer offset.
+        if a.link & !Scalar::BIG_DELTA != 0
+            && a.as_const().is_none()
+            && matches!(op, AluOp::Add | AluOp::Sub)
+        {
+            if let Some(c) = b.as_const() {
+                let c = if op == AluOp::Sub {
+                    (c as i64).wrapping_neg()
+                } else {
+                    c as i64
+                };
+                if c.unsigned_abs() >= MAX_VAR_OFF as u64 && i32::try_from(c).is_ok() {
+                    r.link = Scalar::BIG_DELTA;
+                }
+            }
+        }
+        r
     }
 
     /// Kernel 6.18's `maybe_fork_scalars`: `rX &= C` or `rX |= C` (a constant, immediate or
@@ -623,15 +666,11 @@ impl<'a> Exec<'a> {
             ));
         }
     }
-
-    fn finish_alu(&self, st: &mut State, dst: u8, v: RegVal) -> R<()> {
-        self.set(st, dst, v);
-        Ok(())
-    }
 }
 
 /// The kernel's checks of an immediate operand (`check_alu_op`): no division by the constant
 /// 0, shift amounts within the operand's width.
+#[inline]
 fn check_alu_imm(pc: usize, is64: bool, op: AluOp, imm: i32) -> R<()> {
     if matches!(op, AluOp::Div | AluOp::Mod) && imm == 0 {
         return Err(e(pc, Rule::DivisionByZero, "division by the constant 0 (the kernel rejects it; a register divisor that is 0 at run time gives 0)"));
@@ -732,230 +771,5 @@ fn delta_link(
 mod fork_tests;
 
 #[cfg(test)]
-mod tests {
-    use super::super::testkit::*;
-    use super::*;
-
-    fn linked(id: u32) -> Scalar {
-        Scalar {
-            link: id,
-            ..Scalar::urange(0, 100)
-        }
-    }
-
-    #[test]
-    fn delta_links_by_kernel_version() {
-        let k612 = KernelVersion::new(6, 12);
-        let k618 = KernelVersion::new(6, 18);
-        let c = |v: i64| Scalar::konst(v as u64);
-        // 6.12: only 64-bit `+=` of 0..2^31.
-        assert_eq!(
-            delta_link(k612, true, AluOp::Add, &linked(3), &c(4)),
-            Some((Scalar::ADD_CONST, 4))
-        );
-        assert_eq!(delta_link(k612, true, AluOp::Sub, &linked(3), &c(4)), None);
-        assert_eq!(delta_link(k612, true, AluOp::Add, &linked(3), &c(-4)), None);
-        assert_eq!(delta_link(k612, false, AluOp::Add, &linked(3), &c(4)), None);
-        // 6.18: `-=`, negative constants, 32-bit forms of values that fit.
-        assert_eq!(
-            delta_link(k618, true, AluOp::Sub, &linked(3), &c(4)),
-            Some((Scalar::ADD_CONST, -4))
-        );
-        assert_eq!(
-            delta_link(k618, false, AluOp::Add, &linked(3), &c(4)),
-            Some((Scalar::ADD_CONST32, 4))
-        );
-        assert_eq!(
-            delta_link(k618, true, AluOp::Sub, &linked(3), &c(i32::MIN as i64)),
-            None
-        );
-        // Unlinked registers and registers that already carry a delta get none.
-        assert_eq!(delta_link(k618, true, AluOp::Add, &linked(0), &c(4)), None);
-        let flagged = Scalar {
-            link: 3 | Scalar::ADD_CONST,
-            delta: 4,
-            ..Scalar::urange(0, 100)
-        };
-        assert_eq!(delta_link(k618, true, AluOp::Add, &flagged, &c(4)), None);
-        // Non-constant operands and other operations never link.
-        assert_eq!(
-            delta_link(k618, true, AluOp::Add, &linked(3), &Scalar::urange(0, 4)),
-            None
-        );
-        assert_eq!(delta_link(k618, true, AluOp::Mul, &linked(3), &c(4)), None);
-    }
-
-    #[test]
-    fn a_32_bit_result_is_zero_extended() {
-        let mut st = state(&[(1, konst(0xffff_ffff_0000_0005)), (2, konst(1))]);
-        One::new("w1 += w2\nexit").next(&mut st);
-        assert_eq!(num(&st, 1).as_const(), Some(6));
-        // An unknown 64-bit value: the upper half is known zero afterwards.
-        let mut st = state(&[(1, scalar(Scalar::UNKNOWN))]);
-        One::new("w1 += 1\nexit").next(&mut st);
-        let r1 = num(&st, 1);
-        assert_eq!((r1.umin, r1.umax), (0, u32::MAX as u64));
-        // `w1 = w2` truncates too.
-        let mut st = state(&[(2, konst(u64::MAX))]);
-        One::new("w1 = w2\nexit").next(&mut st);
-        assert_eq!(num(&st, 1).as_const(), Some(0xffff_ffff));
-        // `w1 = -1` (an immediate) is 0xffffffff, `r1 = -1` all ones.
-        let mut st = state(&[]);
-        One::new("w1 = -1\nexit").next(&mut st);
-        assert_eq!(num(&st, 1).as_const(), Some(0xffff_ffff));
-        One::new("r1 = -1\nexit").next(&mut st);
-        assert_eq!(num(&st, 1).as_const(), Some(u64::MAX));
-    }
-
-    #[test]
-    fn a_bounded_scalar_added_to_a_map_value_pointer_becomes_its_variable_offset() {
-        let mut st = state(&[(1, map_value(0, 4)), (2, scalar(Scalar::urange(0, 8)))]);
-        One::new("r1 += r2\nexit").next(&mut st);
-        let RegVal::MapValue {
-            map: 0,
-            off: 4,
-            var,
-            id: 0,
-        } = reg(&st, 1)
-        else {
-            panic!("{:?}", reg(&st, 1))
-        };
-        assert_eq!((var.umin, var.umax), (0, 8));
-        // A constant moves the fixed offset; `scalar += pointer` works too.
-        let mut st = state(&[(1, konst(6)), (2, map_value(0, 4))]);
-        One::new("r1 += r2\nexit").next(&mut st);
-        assert_eq!(*reg(&st, 1), map_value(0, 10));
-    }
-
-    #[test]
-    fn a_variable_packet_offset_gets_a_new_id_and_no_proven_range() {
-        let mut st = state(&[(1, pkt(0, 14)), (2, scalar(Scalar::urange(0, 255)))]);
-        One::new("r1 += 4\nexit").next(&mut st);
-        assert_eq!(*reg(&st, 1), pkt(4, 14));
-        One::new("r1 += r2\nexit").next(&mut st);
-        let RegVal::Pkt {
-            off: 4,
-            var,
-            id,
-            range: 0,
-            ..
-        } = reg(&st, 1)
-        else {
-            panic!("{:?}", reg(&st, 1))
-        };
-        assert_eq!((var.umin, var.umax), (0, 255));
-        assert_ne!(*id, 0);
-    }
-
-    #[test]
-    fn subtraction_from_a_stack_pointer_is_refused() {
-        let mut st = state(&[(1, stack(0))]);
-        let (rule, msg) = One::new("r1 -= 8\nexit").refused(&mut st);
-        assert_eq!(rule, Rule::PointerArithmetic);
-        assert_eq!(
-            msg,
-            "subtracting from a stack pointer (r1 is a stack pointer (r10 +0)) is not allowed by the kernel; add a negative offset instead (`r1 += -8`)"
-        );
-        // Adding a negative number is the way.
-        One::new("r1 += -8\nexit").next(&mut st);
-        assert_eq!(*reg(&st, 1), stack(-8));
-    }
-
-    #[test]
-    fn pointer_arithmetic_rules() {
-        // 32-bit arithmetic on a pointer.
-        let (rule, msg) = One::new("w1 += 4\nexit").refused(&mut state(&[(1, pkt(0, 0))]));
-        assert_eq!(rule, Rule::PointerArithmetic);
-        assert!(
-            msg.starts_with("32-bit arithmetic on a pointer: r1 is a packet pointer"),
-            "{msg}"
-        );
-        // Anything but `+=` / `-=`.
-        let (rule, msg) = One::new("r1 *= 2\nexit").refused(&mut state(&[(1, map_value(0, 0))]));
-        assert_eq!(rule, Rule::PointerArithmetic);
-        assert!(
-            msg.ends_with("only adding or subtracting a scalar is allowed"),
-            "{msg}"
-        );
-        // An unbounded offset.
-        let (rule, msg) = One::new("r1 += r2\nexit").refused(&mut state(&[
-            (1, map_value(0, 0)),
-            (2, scalar(Scalar::UNKNOWN)),
-        ]));
-        assert_eq!(rule, Rule::PointerArithmetic);
-        assert!(msg.contains("the offset is not bounded"), "{msg}");
-        // Before the null check.
-        let (rule, _) = One::new("r1 += 4\nexit")
-            .refused(&mut state(&[(1, RegVal::MapValueOrNull { map: 0, id: 1 })]));
-        assert_eq!(rule, Rule::NullCheck);
-        // data_end (a variable offset into the context is kept: `ptr_off_tests.rs`).
-        let (rule, msg) = One::new("r1 += 1\nexit").refused(&mut state(&[(1, RegVal::PktEnd)]));
-        assert_eq!(rule, Rule::PointerArithmetic);
-        assert!(
-            msg.starts_with("arithmetic on data_end is not allowed"),
-            "{msg}"
-        );
-        // `map += 0` is allowed, `map += 1` is not.
-        let mut st = state(&[(1, RegVal::MapPtr { map: 0 })]);
-        One::new("r1 += 0\nexit").next(&mut st);
-        assert_eq!(*reg(&st, 1), RegVal::MapPtr { map: 0 });
-        let (_, msg) = One::new("r1 += 1\nexit").refused(&mut st);
-        assert_eq!(msg, "arithmetic on the map `arr` is not allowed");
-    }
-
-    #[test]
-    fn pointer_differences_negations_and_swaps_are_numbers() {
-        let mut st = state(&[(1, pkt(8, 0)), (2, pkt(0, 0))]);
-        One::new("r1 -= r2\nexit").next(&mut st);
-        assert_eq!(*reg(&st, 1), scalar(Scalar::UNKNOWN));
-        let mut st = state(&[(1, pkt(8, 0))]);
-        One::new("r1 = -r1\nexit").next(&mut st);
-        assert_eq!(*reg(&st, 1), scalar(Scalar::UNKNOWN));
-        let (rule, msg) =
-            One::new("r1 += r2\nexit").refused(&mut state(&[(1, pkt(8, 0)), (2, pkt(0, 0))]));
-        assert_eq!(rule, Rule::PointerArithmetic);
-        assert!(msg.starts_with("`+=` between two pointers"), "{msg}");
-    }
-
-    #[test]
-    fn constant_divisors_and_shift_amounts_are_checked() {
-        let (rule, _) = One::new("r1 /= 0\nexit").refused(&mut state(&[(1, konst(5))]));
-        assert_eq!(rule, Rule::DivisionByZero);
-        let (rule, _) = One::new("w1 %= 0\nexit").refused(&mut state(&[(1, konst(5))]));
-        assert_eq!(rule, Rule::DivisionByZero);
-        let (rule, msg) = One::new("w1 <<= 32\nexit").refused(&mut state(&[(1, konst(5))]));
-        assert_eq!(
-            (rule, msg.as_str()),
-            (
-                Rule::InvalidShift,
-                "invalid shift by 32: a 32-bit shift amount must be 0..31"
-            )
-        );
-        let mut st = state(&[(1, konst(5))]);
-        One::new("r1 <<= 32\nexit").next(&mut st);
-        assert_eq!(num(&st, 1).as_const(), Some(5 << 32));
-        // A register divisor of 0 is fine (0 at run time); the kernel does not track
-        // division, so the result is an unknown number.
-        let mut st = state(&[(1, konst(5)), (2, konst(0))]);
-        One::new("r1 /= r2\nexit").next(&mut st);
-        assert_eq!(*reg(&st, 1), scalar(Scalar::UNKNOWN));
-    }
-
-    #[test]
-    fn registers_read_and_written_by_alu_instructions() {
-        let (rule, _) = One::new("r10 = 0\nexit").refused(&mut state(&[]));
-        assert_eq!(rule, Rule::FramePointer);
-        let (rule, msg) = One::new("r1 = r2\nexit").refused(&mut state(&[]));
-        assert_eq!(rule, Rule::UninitRegister);
-        assert!(
-            msg.starts_with("r2 is read here but no instruction"),
-            "{msg}"
-        );
-        // `r2 = r1` links the copies of an unknown number.
-        let mut st = state(&[(1, scalar(Scalar::urange(0, 9)))]);
-        One::new("r2 = r1\nexit").next(&mut st);
-        let (a, b) = (num(&st, 1), num(&st, 2));
-        assert_ne!(a.id(), 0);
-        assert_eq!((a.id(), b.umax), (b.id(), 9));
-    }
-}
+#[path = "alu_tests.rs"]
+mod tests;

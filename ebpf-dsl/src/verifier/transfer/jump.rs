@@ -22,18 +22,6 @@ impl<'a> Exec<'a> {
         src: Src,
         target: usize,
     ) -> R<Step> {
-        let a = self.read(st, pc, dst)?;
-        let b = match src {
-            Src::Reg(r) => self.read(st, pc, r)?,
-            Src::Imm(i) => {
-                RegVal::Scalar(Scalar::konst(if is64 { i as u64 } else { i as u32 as u64 }))
-            }
-        };
-        let both = |st: &State| Step::Branch {
-            other_pc: target,
-            other: st.clone(),
-            pc: pc + 1,
-        };
         let c = Cond {
             pc,
             is64,
@@ -41,6 +29,31 @@ impl<'a> Exec<'a> {
             dst,
             src,
             target,
+        };
+        // Two numbers, the common case: compared at once (as below, without copying the
+        // registers' values in and out of results).
+        let konst = |i: i64| Scalar::konst(if is64 { i as u64 } else { i as u32 as u64 });
+        if let RegVal::Scalar(x) = st.cur().regs[dst as usize] {
+            let y = match src {
+                Src::Imm(i) => Some(konst(i)),
+                Src::Reg(r) => match st.cur().regs[r as usize] {
+                    RegVal::Scalar(y) => Some(y),
+                    _ => None,
+                },
+            };
+            if let Some(y) = y {
+                return self.cond_scalars(c, st, &x, &y);
+            }
+        }
+        let a = self.read(st, pc, dst)?;
+        let b = match src {
+            Src::Reg(r) => self.read(st, pc, r)?,
+            Src::Imm(i) => RegVal::Scalar(konst(i)),
+        };
+        let both = |st: &State| Step::Branch {
+            other_pc: target,
+            other: st.clone(),
+            pc: pc + 1,
         };
         match (&a, &b) {
             (RegVal::Scalar(x), RegVal::Scalar(y)) => self.cond_scalars(c, st, x, y),

@@ -5,6 +5,7 @@
 
 mod align;
 mod alu;
+mod alu_memo;
 mod atomic;
 pub(crate) mod btf_access;
 mod call;
@@ -35,7 +36,6 @@ use super::cfg::{Op, Src};
 use super::context::{Exec, Step};
 use super::ctx::{self, CtxField};
 use super::domain::arith::*;
-use super::domain::arith_gates::scalar_alu;
 use super::domain::branch::*;
 use super::domain::refine::*;
 use super::domain::scalar::Scalar;
@@ -46,6 +46,7 @@ use super::domain::tnum::Tnum;
 use super::helpers::{self, Arg, Ret};
 use super::{alu_name, KernelVersion, Rule, VerifierError};
 
+pub(crate) use alu_memo::AluMemo;
 pub(crate) use btf_access::NEEDS_BTF;
 pub(crate) use call::{
     check_dev_bound, check_exception_cb, check_globals, check_lock_maps, exception_roots,

@@ -1,0 +1,185 @@
+//! The scalar arithmetic of each ALU instruction, remembered per instruction: a loop walked
+//! again, path after path, gives most of its instructions the operands they had last time
+//! (the same unknown words through the same hash rounds, the same offsets), and
+//! [`scalar_alu`] of those operands is then found by comparing them with the ones kept for
+//! the instruction, without hashing them or running the arithmetic (each operation costs
+//! several [`Scalar::sync`]). The entries are a function of the operands only: the result is
+//! exactly what [`scalar_alu`] computes (`the_memo_is_scalar_alu`).
+
+use crate::insn::AluOp;
+
+use super::super::chunks::Chunks;
+use super::super::domain::arith_gates::scalar_alu;
+use super::super::domain::scalar::Scalar;
+use super::super::KernelVersion;
+
+/// The most entries of an [`AluMemo`] (a power of two): one per instruction in a program of
+/// up to this many, else instructions share one by their number modulo this.
+const MAX_ENTRIES: usize = 1024;
+
+/// The operands (unlinked) and the result of one instruction's last scalar operation.
+#[derive(Clone, Copy)]
+struct Entry {
+    /// The instruction.
+    pc: u32,
+    op: AluOp,
+    is64: bool,
+    a: Scalar,
+    b: Scalar,
+    r: Scalar,
+}
+
+/// The last operands and result of each ALU instruction's scalar arithmetic (see the module
+/// docs). `slots[pc % slots.len()]` is 0 when no instruction there has an entry yet, else one
+/// more than its entry's position in `entries`, pushed as instructions get one: a program
+/// touches the few KB its ALU instructions take, never a large block of the allocator
+/// (`super::super::chunks`). Empty, and allocating nothing, until the first operation.
+#[derive(Default)]
+pub(crate) struct AluMemo {
+    slots: Vec<u16>,
+    entries: Chunks<Entry>,
+}
+
+impl AluMemo {
+    /// [`scalar_alu`]`(kernel, op, is64, a, b)` for instruction `pc` of a program of `len`
+    /// instructions (`kernel` the same at every call: one memo per verification). The links of
+    /// `a` and `b` play no part in it (the result is unlinked): they are not compared.
+    #[inline]
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) fn scalar_alu(
+        &mut self,
+        len: usize,
+        pc: usize,
+        kernel: KernelVersion,
+        op: AluOp,
+        is64: bool,
+        a: &Scalar,
+        b: &Scalar,
+    ) -> Scalar {
+        if self.slots.is_empty() {
+            self.slots = vec![0; len.next_power_of_two().clamp(1, MAX_ENTRIES)];
+        }
+        let i = pc & (self.slots.len() - 1);
+        let j = self.slots[i] as usize;
+        if j != 0 {
+            let e = &self.entries[j - 1];
+            if e.pc == pc as u32 && e.op == op && e.is64 == is64 && same(a, &e.a) && same(b, &e.b) {
+                return e.r;
+            }
+        }
+        let (a, b) = (a.unlinked(), b.unlinked());
+        let r = scalar_alu(kernel, op, is64, &a, &b);
+        let e = Entry {
+            pc: pc as u32,
+            op,
+            is64,
+            a,
+            b,
+            r,
+        };
+        if j != 0 {
+            self.entries[j - 1] = e;
+        } else {
+            // Never more than `MAX_ENTRIES` entries (one per slot).
+            self.entries.push(e);
+            self.slots[i] = self.entries.len() as u16;
+        }
+        r
+    }
+}
+
+/// True if `a` and `b` stand for the same values, links aside (as [`Scalar::same_value`]),
+/// every field tested at once: a found entry has them all equal.
+#[inline]
+fn same(a: &Scalar, b: &Scalar) -> bool {
+    ((a.umin ^ b.umin)
+        | (a.umax ^ b.umax)
+        | (a.smin ^ b.smin) as u64
+        | (a.smax ^ b.smax) as u64
+        | (a.t.value ^ b.t.value)
+        | (a.t.mask ^ b.t.mask)
+        | ((a.u32min ^ b.u32min) | (a.u32max ^ b.u32max)) as u64
+        | ((a.s32min ^ b.s32min) | (a.s32max ^ b.s32max)) as u64)
+        == 0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Operands of every kind: constants, ranges, known bits, signed ranges, links.
+    fn operands() -> Vec<Scalar> {
+        let mut v = Vec::new();
+        for (lo, hi) in [
+            (0u64, 0u64),
+            (5, 5),
+            (0, 255),
+            (16, 100),
+            (0, u32::MAX as u64),
+        ] {
+            v.push(Scalar::urange(lo, hi));
+        }
+        v.push(Scalar::WORD);
+        v.push(Scalar::UNKNOWN);
+        v.push(Scalar::srange(-7, 3));
+        v.push(Scalar::konst(u64::MAX));
+        v.push(Scalar::konst(32));
+        let mut linked = Vec::new();
+        for s in &v {
+            linked.push(Scalar { link: 9, ..*s });
+            linked.push(Scalar {
+                link: 9 | Scalar::ADD_CONST,
+                delta: -4,
+                ..*s
+            });
+        }
+        v.extend(linked);
+        v
+    }
+
+    #[test]
+    fn the_memo_is_scalar_alu() {
+        // Every operator, both widths, several kernels, the same pc for all (each operation
+        // replaces the last) and again (found): the result never differs from the function's,
+        // whatever the links.
+        let ops = [
+            AluOp::Add,
+            AluOp::Sub,
+            AluOp::Mul,
+            AluOp::Div,
+            AluOp::Or,
+            AluOp::And,
+            AluOp::Lsh,
+            AluOp::Rsh,
+            AluOp::Neg,
+            AluOp::Mod,
+            AluOp::Xor,
+            AluOp::Arsh,
+        ];
+        let xs = operands();
+        for kernel in [(6, 1), (6, 12), (6, 18)].map(|(a, b)| KernelVersion::new(a, b)) {
+            let mut m = AluMemo::default();
+            let mut n = 0;
+            for op in ops {
+                for is64 in [true, false] {
+                    for a in &xs {
+                        for b in &xs {
+                            let want = scalar_alu(kernel, op, is64, a, b);
+                            // Computed, found, replaced by another instruction's.
+                            for pc in [3, 3, 3 + MAX_ENTRIES] {
+                                let got = m.scalar_alu(5000, pc, kernel, op, is64, a, b);
+                                assert_eq!(got, want, "{kernel:?} {op:?} {is64} {a:?} {b:?}");
+                                n += 1;
+                            }
+                            // Found for a copy of `a` with another link: the same result.
+                            let c = Scalar { link: 11, ..*a };
+                            let got = m.scalar_alu(5000, 3 + MAX_ENTRIES, kernel, op, is64, &c, b);
+                            assert_eq!(got, scalar_alu(kernel, op, is64, &c, b), "{c:?} {b:?}");
+                        }
+                    }
+                }
+            }
+            assert!(n > 10_000, "{n}");
+        }
+    }
+}
