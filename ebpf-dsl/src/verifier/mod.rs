@@ -314,6 +314,7 @@ pub mod dump;
 pub mod exact;
 pub mod helpers;
 mod history;
+mod jump_growth;
 mod jump_range;
 mod lock_layout;
 mod mask;

@@ -291,6 +291,12 @@ impl KernelVersion {
     /// (2024-03-10), so its first release is 6.9; 6.1.192's `check_cond_jmp_op` refuses the
     /// opcode.
     pub const MAY_GOTO: KernelVersion = KernelVersion::since(6, 9);
+    /// After verifying, x86-64 rewrites `may_goto` into the timed form (the count's test, its
+    /// decrement and a call of `arch_bpf_timed_may_goto`: 7 instructions, and 2 stores at its
+    /// function's start; "bpf: Add support for timed may_goto", upstream 6.15): seen on
+    /// 6.18.44; older targets count the plain form's 4 and 1 (a lower bound). Only the jumps'
+    /// 16-bit range after the rewrites depends on it (`super::jump_growth`).
+    pub const TIMED_MAY_GOTO: KernelVersion = KernelVersion::since(6, 18);
     /// The process and cgroup helpers (`bpf_get_current_pid_tgid` #14,
     /// `bpf_get_current_cgroup_id` #80, `bpf_get_ns_current_pid_tgid` #120,
     /// `bpf_get_current_ancestor_cgroup_id` #123) are in `bpf_base_func_proto` (6.12.118's
