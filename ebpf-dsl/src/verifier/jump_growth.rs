@@ -257,6 +257,38 @@ mod tests {
     }
 
     #[test]
+    fn context_growth_is_the_measured_one() {
+        let mut wrong = Vec::new();
+        let mut rows = 0;
+        for line in include_str!("jump_growth_measured.txt").lines() {
+            if line.starts_with('#') || line.is_empty() {
+                continue;
+            }
+            let w: Vec<&str> = line.split_whitespace().collect();
+            let ty = match w[0] {
+                "classifier" => ProgramType::SchedCls,
+                "socket" => ProgramType::SocketFilter,
+                _ => ProgramType::Xdp,
+            };
+            let off: i16 = w[2].parse().expect("offset");
+            let size: u8 = match w[3] {
+                "u8" => 1,
+                "u16" => 2,
+                "u32" => 4,
+                _ => 8,
+            };
+            let want: u32 = w[4].parse().expect("growth");
+            let got = ctx_growth(ty, off, size, w[1] != "S", false);
+            if got != want {
+                wrong.push(format!("{line}: ours {got}"));
+            }
+            rows += 1;
+        }
+        assert!(rows > 250);
+        assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+    }
+
+    #[test]
     fn divisions_by_a_register_get_checks() {
         let k = KernelVersion::new(6, 18);
         let alu = |code: u8, off: i16| Insn {
