@@ -188,17 +188,22 @@ const XDP: &[Field] = &[
 /// The instructions the kernel adds to a context access of `prog_type` at offset `off` of
 /// `size` bytes (a load when `load`), once `convert_ctx_accesses` rewrites it into the kernel
 /// structure's accesses; `tstamp_type_read`: the program reads `__sk_buff.tstamp_type`
-/// somewhere. 0 for the program types whose context this does not know.
+/// somewhere. 0 for the program types whose context this does not know, and for
+/// `__sk_buff` before 6.12 (the table is 6.18.44's, each field read the same in 6.12.118's
+/// `bpf_convert_ctx_access`; 6.1's `vlan_present` and `tstamp` differ, 6.6's filter.c was not
+/// read: a lower bound).
 pub(crate) fn ctx_growth(
+    kernel: KernelVersion,
     prog_type: ProgramType,
     off: i16,
     size: u8,
     load: bool,
     tstamp_type_read: bool,
 ) -> u32 {
+    let skb = kernel >= KernelVersion::new(6, 12);
     let (table, socket) = match prog_type {
-        ProgramType::SchedCls | ProgramType::SchedAct => (SKB, false),
-        ProgramType::SocketFilter => (SKB, true),
+        ProgramType::SchedCls | ProgramType::SchedAct if skb => (SKB, false),
+        ProgramType::SocketFilter if skb => (SKB, true),
         ProgramType::Xdp => (XDP, false),
         _ => return 0,
     };
@@ -232,28 +237,49 @@ pub(crate) fn ctx_growth(
 mod tests {
     use super::*;
 
+    const K: KernelVersion = KernelVersion::new(6, 18);
+
     #[test]
     fn narrow_loads_get_a_mask_and_a_shift() {
         let tc = ProgramType::SchedCls;
+        // Before 6.12 the socket buffer's fields count as none (not read there).
+        assert_eq!(
+            ctx_growth(KernelVersion::new(6, 6), tc, 20, 4, true, false),
+            0
+        );
+        assert_eq!(
+            ctx_growth(
+                KernelVersion::new(6, 6),
+                ProgramType::Xdp,
+                12,
+                4,
+                true,
+                false
+            ),
+            2
+        );
         // len: 4 bytes of a 4-byte field.
-        assert_eq!(ctx_growth(tc, 0, 4, true, false), 0);
-        assert_eq!(ctx_growth(tc, 0, 1, true, false), 1);
-        assert_eq!(ctx_growth(tc, 1, 1, true, false), 2);
-        assert_eq!(ctx_growth(tc, 2, 2, true, false), 2);
+        assert_eq!(ctx_growth(K, tc, 0, 4, true, false), 0);
+        assert_eq!(ctx_growth(K, tc, 0, 1, true, false), 1);
+        assert_eq!(ctx_growth(K, tc, 1, 1, true, false), 2);
+        assert_eq!(ctx_growth(K, tc, 2, 2, true, false), 2);
         // queue_mapping is 2 bytes in the kernel: a 2-byte load is not narrower.
-        assert_eq!(ctx_growth(tc, 12, 2, true, false), 0);
-        assert_eq!(ctx_growth(tc, 13, 1, true, false), 2);
+        assert_eq!(ctx_growth(K, tc, 12, 2, true, false), 0);
+        assert_eq!(ctx_growth(K, tc, 13, 1, true, false), 2);
         // ifindex: one more for a socket filter.
-        assert_eq!(ctx_growth(tc, 40, 4, true, false), 1);
-        assert_eq!(ctx_growth(ProgramType::SocketFilter, 40, 4, true, false), 2);
+        assert_eq!(ctx_growth(K, tc, 40, 4, true, false), 1);
+        assert_eq!(
+            ctx_growth(K, ProgramType::SocketFilter, 40, 4, true, false),
+            2
+        );
         // tstamp, unless tstamp_type is read.
-        assert_eq!(ctx_growth(tc, TSTAMP, 8, true, false), 7);
-        assert_eq!(ctx_growth(tc, TSTAMP, 8, false, false), 5);
-        assert_eq!(ctx_growth(tc, TSTAMP, 8, true, true), 0);
+        assert_eq!(ctx_growth(K, tc, TSTAMP, 8, true, false), 7);
+        assert_eq!(ctx_growth(K, tc, TSTAMP, 8, false, false), 5);
+        assert_eq!(ctx_growth(K, tc, TSTAMP, 8, true, true), 0);
         // cb[] and the XDP packet pointers: none.
-        assert_eq!(ctx_growth(tc, 49, 1, true, false), 0);
-        assert_eq!(ctx_growth(ProgramType::Xdp, 0, 4, true, false), 0);
-        assert_eq!(ctx_growth(ProgramType::Xdp, 12, 4, true, false), 2);
+        assert_eq!(ctx_growth(K, tc, 49, 1, true, false), 0);
+        assert_eq!(ctx_growth(K, ProgramType::Xdp, 0, 4, true, false), 0);
+        assert_eq!(ctx_growth(K, ProgramType::Xdp, 12, 4, true, false), 2);
     }
 
     #[test]
@@ -278,7 +304,7 @@ mod tests {
                 _ => 8,
             };
             let want: u32 = w[4].parse().expect("growth");
-            let got = ctx_growth(ty, off, size, w[1] != "S", false);
+            let got = ctx_growth(K, ty, off, size, w[1] != "S", false);
             if got != want {
                 wrong.push(format!("{line}: ours {got}"));
             }

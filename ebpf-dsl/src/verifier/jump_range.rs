@@ -181,6 +181,7 @@ impl Exec<'_> {
                     _ => 8,
                 };
                 *g += super::jump_growth::ctx_growth(
+                    kernel,
                     self.input.prog_type,
                     insn.off,
                     size,
