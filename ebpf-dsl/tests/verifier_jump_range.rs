@@ -9,14 +9,13 @@ mod jump_range;
 
 use ebpf_dsl::asm::assemble_unchecked;
 use ebpf_dsl::verifier::{verify, KernelVersion, Rule, VerifyInput};
-use ebpf_dsl::ProgramType;
 
 #[test]
 fn jumps_over_inlined_lookups_as_the_kernel() {
     let mut wrong = Vec::new();
     for c in jump_range::cases() {
         let a = assemble_unchecked(&c.src).unwrap_or_else(|d| panic!("{}: {d:?}", c.name));
-        let input = VerifyInput::new(&a.insns, ProgramType::Xdp)
+        let input = VerifyInput::new(&a.insns, c.prog_type)
             .with_maps(&a.relocations, &a.maps)
             .with_kernel(KernelVersion::new(6, 18));
         let ours = verify(&input);
@@ -48,7 +47,7 @@ fn older_targets_count_no_per_cpu_inline_lookup() {
         .find(|c| c.name == "percpu_array_2521")
         .expect("the per-CPU array case");
     let a = assemble_unchecked(&c.src).expect("assembles");
-    let input = VerifyInput::new(&a.insns, ProgramType::Xdp)
+    let input = VerifyInput::new(&a.insns, c.prog_type)
         .with_maps(&a.relocations, &a.maps)
         .with_kernel(KernelVersion::new(6, 6));
     assert!(verify(&input).is_ok());

@@ -2,9 +2,10 @@
 //! running kernel: numbers of random ranges and known bits (masks, sums, `|`, and comparisons
 //! that narrow them, in 32 bits), then one to three 32-bit operations (`*=`, `&=`, `|=`, `^=`,
 //! shifts, negation, division and modulo, byte swaps, sign-extending moves, `+=`, `-=`; by
-//! constants and by the other number; now and then a 64-bit one), and a comparison that
-//! exposes a bound of the result (a branch to an invalid dereference) or a map value access
-//! at it. A bound this verifier computes tighter than the kernel's is a false accept, which
+//! constants and by the other number; now and then a 64-bit one; 64-bit refinements then a
+//! 32-bit move or comparison, whose sub-register bounds only the bounds' sync gives), and a
+//! comparison that exposes a bound of the result (a branch to an invalid dereference) or a
+//! map value access at it. A bound this verifier computes tighter than the kernel's is a false accept, which
 //! fails the test. The kernel's verdict (`BPF_PROG_LOAD`, as root) is the ground truth. Needs
 //! root; skips with a message otherwise unless `CI=true`.
 //!
@@ -92,6 +93,19 @@ fn shape(rng: &mut Rng, p: &mut String, r: &str) {
         let op = rng.pick(&["<", ">", "s<", "s>", "<=", "s>="]);
         let _ = writeln!(p, "if w{n} {op} {} goto out", constant(rng));
     }
+    // Refinements of the 64-bit bounds whose 32-bit consequences only the bounds' sync
+    // gives (the consumers below read the sub-register): a sign extension of the low half,
+    // a 64-bit comparison, then a 32-bit move or comparison.
+    if rng.chance(20) {
+        let _ = writeln!(p, "r{n} = (s32)r{n}");
+    }
+    if rng.chance(30) {
+        let op = rng.pick(&["<", ">", "s<", "s>", "<=", "s>=", "=="]);
+        let _ = writeln!(p, "if r{n} {op} {} goto out", constant(rng));
+        if rng.chance(50) {
+            let _ = writeln!(p, "w{n} = w{n}");
+        }
+    }
     // Now and then a comparison with itself that no value takes on a narrow number: the
     // kernel walks it on with the known bits and unbounded ranges (a failed sanity check).
     if rng.chance(8) {
@@ -140,8 +154,12 @@ fn operation(rng: &mut Rng, p: &mut String, d: &str, s: &str) {
     } else if k < 92 {
         let op = rng.pick(&["bswap16", "bswap32", "be16", "be32", "le16", "le32"]);
         let _ = writeln!(p, "{d} = {op} {d}");
-    } else {
+    } else if k < 96 {
         let _ = writeln!(p, "w{dn} = (s{})w{sn}", rng.pick(&[8, 16]));
+    } else {
+        // A 32-bit move of the other number after a 64-bit refinement of it.
+        let op = rng.pick(&["<", ">", "s<", "s>"]);
+        let _ = writeln!(p, "if r{sn} {op} {} goto out\nw{dn} = w{sn}", constant(rng));
     }
 }
 

@@ -11,7 +11,6 @@ mod jump_range;
 
 use ebpf_dsl::asm::assemble_unchecked;
 use ebpf_dsl::verifier::{verify, KernelVersion, VerifyInput};
-use ebpf_dsl::ProgramType;
 use xsk_runtime::program::LoadOptions;
 use xsk_runtime::{Error, Loader};
 
@@ -21,16 +20,13 @@ fn recorded_verdicts_are_the_kernels() {
     let mut wrong = Vec::new();
     for c in jump_range::cases() {
         let a = assemble_unchecked(&c.src).unwrap_or_else(|d| panic!("{}: {d:?}", c.name));
-        let input = VerifyInput::new(&a.insns, ProgramType::Xdp)
+        let input = VerifyInput::new(&a.insns, c.prog_type)
             .with_maps(&a.relocations, &a.maps)
             .with_kernel(running);
         let ours = verify(&input);
-        let spec = a.clone().into_program_spec(
-            "jumprange",
-            ProgramType::Xdp,
-            "GPL".to_string(),
-            Vec::new(),
-        );
+        let spec =
+            a.clone()
+                .into_program_spec("jumprange", c.prog_type, "GPL".to_string(), Vec::new());
         let kernel = match Loader::new()
             .program_with(spec, LoadOptions::default())
             .load()

@@ -94,6 +94,10 @@ pub(crate) struct Exec<'a> {
     /// `record_func_map` and its poisoned map pointer: such a call is not inlined); read by
     /// `super::jump_range`.
     pub(crate) lookup_maps: HashMap<usize, Option<u16>>,
+    /// Per `bpf_loop` call instruction: its callback's first instruction when every verified
+    /// path passed that callback and flags 0 (the kernel's `loop_inline_state`: the call is
+    /// inlined after verifying), `None` otherwise; read by `super::jump_range`.
+    pub(crate) loop_inline: HashMap<usize, Option<usize>>,
     /// Per load, store or atomic instruction: the kinds of base pointer the verified paths
     /// reached it with, each with the first such pointer (described only in an error:
     /// `transfer/same_insn.rs`, `ptr_types.rs`).
@@ -145,6 +149,7 @@ impl<'a> Exec<'a> {
             prune_tables: None,
             alloc_call_types: HashMap::new(),
             lookup_maps: HashMap::new(),
+            loop_inline: HashMap::new(),
             ptr_types: Default::default(),
             exact_decide: false,
             hist_entry: std::cell::Cell::new(false),

@@ -12,13 +12,15 @@
 //! jump across a thousand inlined lookups is refused so (found in a real XDP program,
 //! `tools/real-programs` README, session 19).
 //!
-//! This module replays those rewrites for the lookups alone, with the number of instructions
-//! each map type's inline lookup takes on Linux 6.18.44 (measured on it: the largest count of
-//! lookups a jump can cross before the kernel refuses, `jump_range_*` rule cases), and the
-//! removal on the instructions this verifier reached. Every other rewrite (context fields,
-//! divisions, helpers the kernel inlines, `bpf_loop`) is counted as no growth: the offsets
-//! computed here are at most the kernel's, so a program refused here is refused by the
-//! kernel; one the kernel refuses for the other rewrites alone is not caught yet.
+//! This module replays those rewrites with the number of instructions each adds on Linux
+//! 6.18.44 (`super::jump_growth`: measured on it, the map lookups at the largest count a jump
+//! can cross before the kernel refuses, `jump_range_*` rule cases), and the removal on the
+//! instructions this verifier reached. The order is the kernel's: `bpf_loop` calls are
+//! inlined first (`optimize_bpf_loop`), on the whole program, then the unreached code goes,
+//! then the context accesses and the other rewrites grow the rest. A rewrite this verifier
+//! does not follow (a socket's fields, a kfunc's hidden arguments outside the generic set)
+//! counts as no growth: the offsets computed here are at most the kernel's, so a program
+//! refused here is refused by the kernel.
 
 use super::cfg::Op;
 use super::context::Exec;
@@ -126,19 +128,95 @@ pub(crate) fn overflowing_jump(
 }
 
 impl Exec<'_> {
-    /// Refuses the program if a jump's offset overflows 16 bits once the kernel has removed
-    /// the unreached code and inlined the map lookups ([`overflowing_jump`]).
-    pub(crate) fn check_jump_range(&self) -> R<()> {
+    /// The instructions the kernel adds at each instruction slot after verifying, removal
+    /// aside (`super::jump_growth`): the map lookups it inlines, the divisions' checks,
+    /// `LD_ABS`, `may_goto`, the helpers and kfuncs it rewrites, the context accesses it
+    /// converts; and, apart, the `bpf_loop` calls it inlines (before the removal).
+    fn growth(&self) -> (Vec<u32>, Vec<u32>) {
         let n = self.ops.len();
+        let kernel = self.input.kernel;
         let mut growth = vec![0u32; n];
-        let mut lookups = 0usize;
         for (&pc, &map) in &self.lookup_maps {
             if let (Some(m), Some(g)) = (map, growth.get_mut(pc)) {
-                *g = lookup_growth(self.map(m), self.input.kernel);
-                lookups += usize::from(*g > 0);
+                *g += lookup_growth(self.map(m), kernel);
             }
         }
-        if lookups == 0 {
+        // `prog->tstamp_type_access`: any load of `__sk_buff.tstamp_type`, reached or not
+        // (a lower bound: the kernel sets it for a verified one only).
+        let tstamp_type_read =
+            self.input.insns.iter().any(|i| {
+                i.code & 0x07 == Class::Ldx as u8 && i.off == super::jump_growth::TSTAMP_TYPE
+            });
+        let (may_goto, may_goto_start) = super::jump_growth::may_goto_growth(kernel);
+        let mut may_goto_in = vec![false; self.cfg.subprog_starts.len()];
+        for (pc, g) in growth.iter_mut().enumerate() {
+            if !self.seen.get(pc).copied().unwrap_or(false) {
+                continue;
+            }
+            let Some(insn) = self.input.insns.get(pc) else {
+                continue;
+            };
+            *g += super::jump_growth::insn_growth(insn, kernel);
+            if let Op::Call {
+                helper,
+                kfunc: true,
+            } = self.ops[pc]
+            {
+                *g += super::jump_growth::kfunc_growth(helper);
+            }
+            if insn.code == 0xe5 && may_goto > 0 {
+                if let Some(sp) = self.cfg.subprog_of.get(pc) {
+                    may_goto_in[*sp] = true;
+                }
+            }
+            if self
+                .ptr_types
+                .at(pc)
+                .any(|(k, _)| k == super::domain::ptr_key::PtrKey::Ctx)
+            {
+                let size = match insn.code & 0x18 {
+                    0x00 => 4,
+                    0x08 => 2,
+                    0x10 => 1,
+                    _ => 8,
+                };
+                *g += super::jump_growth::ctx_growth(
+                    kernel,
+                    self.input.prog_type,
+                    insn.off,
+                    size,
+                    insn.code & 0x07 == Class::Ldx as u8,
+                    tstamp_type_read,
+                );
+            }
+        }
+        // The count's initial store(s) at the start of each function with a `may_goto`.
+        for (sp, _) in may_goto_in.iter().enumerate().filter(|(_, m)| **m) {
+            if let Some(g) = self
+                .cfg
+                .subprog_starts
+                .get(sp)
+                .and_then(|&s| growth.get_mut(s))
+            {
+                *g += may_goto_start;
+            }
+        }
+        let mut early = vec![0u32; n];
+        for (&pc, cb) in &self.loop_inline {
+            if let (Some(_), Some(g)) = (cb, early.get_mut(pc)) {
+                *g = super::jump_growth::LOOP_INLINE;
+            }
+        }
+        (growth, early)
+    }
+
+    /// Refuses the program if a jump's offset overflows 16 bits once the kernel has inlined
+    /// the `bpf_loop` calls (before anything is removed), or once it has removed the unreached
+    /// code and made every other rewrite ([`overflowing_jump`]).
+    pub(crate) fn check_jump_range(&self) -> R<()> {
+        let n = self.ops.len();
+        let (mut growth, early) = self.growth();
+        if growth.iter().chain(&early).all(|g| *g == 0) {
             return Ok(());
         }
         // `gotol` (`BPF_JMP32 | BPF_JA`) has a 32-bit offset.
@@ -150,16 +228,69 @@ impl Exec<'_> {
                     .is_some_and(|insn| insn.code == JmpOp::Ja as u8 | Class::Jmp32 as u8)
             })
             .collect();
-        let Some((at, off)) = overflowing_jump(self.ops, &self.seen, &growth, &wide_ja) else {
+        // `optimize_bpf_loop` runs on the whole program, unreached code included.
+        let all = vec![true; n];
+        let early_hit = early
+            .iter()
+            .any(|g| *g > 0)
+            .then(|| overflowing_jump(self.ops, &all, &early, &wide_ja))
+            .flatten();
+        for (g, e) in growth.iter_mut().zip(&early) {
+            *g += e;
+        }
+        let kept = self.fastcall_kept();
+        let Some((at, off)) =
+            early_hit.or_else(|| overflowing_jump(self.ops, &kept, &growth, &wide_ja))
+        else {
             return Ok(());
         };
         Err(e(
             at,
             Rule::Complexity,
             format!(
-                "this jump's offset would be {off} once the kernel, after verifying, removes the code no path reached and inlines the {lookups} map lookups it can (each `bpf_map_lookup_elem` on an array, hash or map of maps becomes several instructions): more than a jump's signed 16-bit field holds, so the kernel refuses the program (\"insn N cannot be patched due to 16-bit range\", then ENOMEM); make the program shorter (split it with tail calls or global functions) or the jump's span smaller"
+                "this jump's offset would be {off} once the kernel, after verifying, removes the code no path reached and rewrites the program (inline map lookups and helpers, `bpf_loop`, the checks of divisions by a register, `LD_ABS`, `may_goto`, context field accesses: each becomes several instructions): more than a jump's signed 16-bit field holds, so the kernel refuses the program (\"insn N cannot be patched due to 16-bit range\", then ENOMEM); make the program shorter (split it with tail calls or global functions) or the jump's span smaller"
             ),
         ))
+    }
+
+    /// The instructions left once the kernel removes the unreached ones, and (a lower bound:
+    /// every candidate counted as removed) the spills and fills around a
+    /// `bpf_get_smp_processor_id` call that `remove_fastcall_spills_fills` removes (6.12:
+    /// `*(u64 *)(r10 - k) = rN` just before, `rN = *(u64 *)(r10 - k)` just after, r1-r5).
+    fn fastcall_kept(&self) -> Vec<bool> {
+        let mut kept = self.seen.clone();
+        if self.input.kernel < KernelVersion::new(6, 12) {
+            return kept;
+        }
+        let insns = self.input.insns;
+        for pc in 0..insns.len() {
+            let call = &insns[pc];
+            if call.code != 0x85 || call.src() != 0 || call.imm != 8 {
+                continue;
+            }
+            for k in 1..=5 {
+                let (Some(b), Some(a)) = (
+                    pc.checked_sub(k).and_then(|i| insns.get(i)),
+                    insns.get(pc + k),
+                ) else {
+                    break;
+                };
+                // STX DW [r10 + off] = rN, LDX DW rN = [r10 + off], N in 1..=5.
+                let pair = b.code == 0x7b
+                    && a.code == 0x79
+                    && b.dst() == 10
+                    && a.src() == 10
+                    && b.off == a.off
+                    && b.src() == a.dst()
+                    && (1..=5).contains(&b.src());
+                if !pair {
+                    break;
+                }
+                kept[pc - k] = false;
+                kept[pc + k] = false;
+            }
+        }
+        kept
     }
 }
 

@@ -277,8 +277,9 @@
 //!   dispatch of each instruction to its transfer function and the whole-program stack check;
 //!   `cfg.rs` decodes and checks the control flow first; after the walk, `dead_code.rs` and
 //!   `jump_range.rs` replay what the kernel's rewrites after verification refuse (function
-//!   references into removed code, jumps whose 16-bit offset the inlined map lookups
-//!   overflow).
+//!   references into removed code, jumps whose 16-bit offset the rewrites overflow: inlined
+//!   map lookups, helpers and `bpf_loop`, division checks, `LD_ABS`, `may_goto`, context
+//!   field conversions, each counted by `jump_growth.rs`).
 //!
 //! `tests/layers.rs` checks that `domain/` uses nothing of the layers above it.
 //!
@@ -315,6 +316,7 @@ pub mod dump;
 pub mod exact;
 pub mod helpers;
 mod history;
+mod jump_growth;
 mod jump_range;
 mod lock_layout;
 mod mask;

@@ -170,8 +170,12 @@ impl KernelVersion {
     /// products of the bounds when none overflows: `scalar32_min_max_mul`; seen on 6.18.44,
     /// `w0 *= -4` of 0..=7 is -28..=0; 6.12.118's source forgets them for a negative operand).
     /// A 64-bit one bounds its low half the same way (unsigned and signed products of the
-    /// operands' 32-bit bounds: `scalar32_min_max_mul` runs for either width).
-    pub const SIGNED_MUL32: KernelVersion = KernelVersion::since(6, 18);
+    /// operands' 32-bit bounds: `scalar32_min_max_mul` runs for either width). The same
+    /// upstream patch as [`KernelVersion::MUL_PRODUCTS`] ("bpf, verifier: Improve precision of
+    /// BPF_MUL", bpf-next December 2024: it rewrites `scalar32_min_max_mul` with the four
+    /// signed products and `scalar_min_max_mul` together), so 6.14 (it was gated at 6.18: a
+    /// false reject for 6.14-6.17).
+    pub const SIGNED_MUL32: KernelVersion = KernelVersion::since(6, 14);
     /// The known bits of a product are the shift-and-add `tnum_mul` alone (an uncertain bit of
     /// one operand giving the union of adding the other or not; seen on 6.18.44: `r7 *=
     /// 0x7fffffff` of 1..=15 odd has the low half 0x7ffffff1 with mask 0xe). The older
@@ -252,8 +256,15 @@ impl KernelVersion {
     /// every register, so more copies pass the limit of 6 and lose their link.
     pub const LINKED_LIVE_ONLY: KernelVersion = KernelVersion::since(6, 18);
     /// `&=` / `|=` a constant on a number in [-1, 0] verifies the two values apart
-    /// (`maybe_fork_scalars`: the path goes on with -1, a copy with 0).
-    pub const FORK_SCALARS: KernelVersion = KernelVersion::since(6, 18);
+    /// (`maybe_fork_scalars`: the path goes on with -1, a copy with 0). In the 6.18
+    /// reference kernel; in 6.12 from 6.12.75 ("bpf: Recognize special arithmetic shift in
+    /// the verifier", `&=` only) and 6.12.80 (its fix for `|=`), Debian's 6.12.118 changelog;
+    /// 6.12.118's `maybe_fork_scalars` is the same function (read), so the 6.12 target forks
+    /// as 6.18 does (it was gated at 6.18: a false reject for 6.12).
+    pub const FORK_SCALARS: Backported = Backported {
+        mainline: KernelVersion::since(6, 18),
+        stable: &[KernelVersion::with_patch(6, 12, 80)],
+    };
     /// After verifying, the kernel inlines `bpf_map_lookup_elem` on a per-CPU array or hash
     /// too (`percpu_array_map_gen_lookup`, `htab_percpu_map_gen_lookup`, upstream 6.10, not
     /// read: gated at 6.12, whose inline lookups are counted as none before). Only the
@@ -291,6 +302,12 @@ impl KernelVersion {
     /// (2024-03-10), so its first release is 6.9; 6.1.192's `check_cond_jmp_op` refuses the
     /// opcode.
     pub const MAY_GOTO: KernelVersion = KernelVersion::since(6, 9);
+    /// After verifying, x86-64 rewrites `may_goto` into the timed form (the count's test, its
+    /// decrement and a call of `arch_bpf_timed_may_goto`: 7 instructions, and 2 stores at its
+    /// function's start; "bpf: Add support for timed may_goto", upstream 6.15): seen on
+    /// 6.18.44; older targets count the plain form's 4 and 1 (a lower bound). Only the jumps'
+    /// 16-bit range after the rewrites depends on it (`super::jump_growth`).
+    pub const TIMED_MAY_GOTO: KernelVersion = KernelVersion::since(6, 18);
     /// The process and cgroup helpers (`bpf_get_current_pid_tgid` #14,
     /// `bpf_get_current_cgroup_id` #80, `bpf_get_ns_current_pid_tgid` #120,
     /// `bpf_get_current_ancestor_cgroup_id` #123) are in `bpf_base_func_proto` (6.12.118's

@@ -1,5 +1,5 @@
 # kernel: accept
-# since: 6.18
+# since: 6.14
 # `w0 *= -4` of 0..=7: the signed 32-bit bounds are the products of the bounds, -28..=0
 # (`scalar32_min_max_mul`, none overflows), so `w0 s> 4095` never holds.
 call bpf_get_prandom_u32

@@ -1,5 +1,5 @@
 # kernel: accept
-# since: 6.18
+# since: 6.14
 # A 64-bit product of a number unknown in its upper half but 0..=5 in its low half: the
 # 64-bit bounds overflow, the unsigned 32-bit ones are the products of the low halves' bounds
 # (`scalar32_min_max_mul`), 0..=15 (the known bits alone allow up to 31).

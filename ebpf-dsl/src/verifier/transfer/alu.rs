@@ -222,7 +222,8 @@ impl<'a> Exec<'a> {
         dst: u8,
         src: Src,
     ) -> Option<State> {
-        if self.input.kernel < KernelVersion::FORK_SCALARS || !matches!(op, AluOp::And | AluOp::Or)
+        if !self.input.kernel.has(KernelVersion::FORK_SCALARS)
+            || !matches!(op, AluOp::And | AluOp::Or)
         {
             return None;
         }

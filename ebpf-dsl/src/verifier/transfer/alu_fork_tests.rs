@@ -5,7 +5,7 @@ use super::*;
 
 #[test]
 fn and_or_of_minus_one_or_zero_split_the_path_from_6_18() {
-    let k618 = KernelVersion::FORK_SCALARS;
+    let k618 = KernelVersion::new(6, 18);
     let m1_or_0 = scalar(Scalar::srange(-1, 0));
     // 64-bit `r2 &= -134`: -134 here, the other path (0) goes on to the next instruction.
     let and = One::new("r2 &= -134\nexit").kernel(k618);
@@ -53,10 +53,20 @@ fn and_or_of_minus_one_or_zero_split_the_path_from_6_18() {
         }
         s => panic!("expected a split, got {s:?}"),
     }
-    // ... but not before 6.18, nor with a variable operand, nor for a value with more than
+    // The 6.12 line has it too (backported to 6.12.75 / 6.12.80) ...
+    let mut st = state(&[(2, m1_or_0)]);
+    let k612 = KernelVersion::new(6, 12);
+    assert!(matches!(
+        One::new("r2 |= 8\nexit").kernel(k612).apply(&mut st),
+        Ok(Step::Branch { .. })
+    ));
+    // ... but not 6.6 nor 6.17, nor with a variable operand, nor for a value with more than
     // two possibilities, nor for `^=`.
     let mut st = state(&[(2, m1_or_0)]);
     assert_eq!(One::new("r2 &= -134\nexit").next(&mut st), 1);
+    let mut st = state(&[(2, m1_or_0)]);
+    let k617 = KernelVersion::new(6, 17);
+    assert_eq!(One::new("r2 &= -134\nexit").kernel(k617).next(&mut st), 1);
     let mut st = state(&[(2, m1_or_0), (3, scalar(Scalar::urange(0, 4)))]);
     assert_eq!(One::new("r2 &= r3\nexit").kernel(k618).next(&mut st), 1);
     let mut st = state(&[(2, scalar(Scalar::srange(-1, 1)))]);

@@ -110,6 +110,18 @@ impl<'a> Exec<'a> {
         u64::from(depth) < count
     }
 
+    /// Notes whether the `bpf_loop` call at `pc`, with its callback at `target`, can be
+    /// inlined after verifying (the kernel's `update_loop_inline_state`): its flags (`r4`)
+    /// are the constant 0 and its callback the same on every path.
+    pub(super) fn note_loop_inline(&mut self, pc: usize, st: &State, target: usize) {
+        let zero = matches!(st.cur().regs[4], RegVal::Scalar(s) if s.umax == 0);
+        let fit = zero.then_some(target);
+        let at = self.loop_inline.entry(pc).or_insert(fit);
+        if *at != fit {
+            *at = None;
+        }
+    }
+
     /// Whether the innermost frame of `st` runs a callback (its call site is a helper call).
     pub(crate) fn in_callback(&self, st: &State) -> bool {
         st.frames.len() > 1

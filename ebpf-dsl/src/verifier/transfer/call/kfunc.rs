@@ -5,7 +5,9 @@
 //! * r1: the context, unmodified (`const struct xdp_md *ctx`, `KF_ARG_PTR_TO_CTX`);
 //! * r2 (and r3): pointers to the output (`u64 *timestamp`; `u32 *hash`,
 //!   `enum xdp_rss_hash_type *rss_type`; `__be16 *vlan_proto`, `u16 *vlan_tci`), memory of
-//!   that size the kfunc writes: the stack or a map value (the kernel's `check_mem_reg`);
+//!   that size the kfunc writes: the stack, a map value, or the packet or its metadata
+//!   within the range proven (the kernel's `check_mem_reg`; a packet pointer seen taken on
+//!   6.18.44 in a device-bound load on a veth);
 //! * r0: `int`, 0 or a negative errno; like the kernel, an unknown scalar (test it before
 //!   trusting the output);
 //! * r1-r5 are clobbered; packet pointers stay valid (the kfuncs do not change the packet).
@@ -176,12 +178,27 @@ impl<'a> Exec<'a> {
         for (i, &size) in k.out_args().iter().enumerate() {
             let r = (i + 2) as u8;
             let v = self.read(st, pc, r).map_err(arity)?;
+            // A kfunc's memory argument (`check_mem_reg`) may also be the packet or its
+            // metadata, within the range proven (`check_helper_mem_access` without a helper's
+            // `pkt_access`: XDP may write the packet); seen on 6.18.44 with a device-bound load.
+            if let RegVal::Pkt { .. } = v {
+                self.check_mem(
+                    pc,
+                    r,
+                    &v,
+                    0,
+                    size as u64,
+                    true,
+                    &format!("access by {name}"),
+                )?;
+                continue;
+            }
             if !matches!(v, RegVal::Stack { .. } | RegVal::MapValue { .. }) {
                 return Err(e(
                     pc,
                     Rule::HelperArgument,
                     format!(
-                        "{full} writes {size} bytes through r{r}, which must point to the stack or a map value (e.g. `r{r} = r10; r{r} += -8`), but r{r} is {}",
+                        "{full} writes {size} bytes through r{r}, which must point to the stack, a map value or the packet (e.g. `r{r} = r10; r{r} += -8`), but r{r} is {}",
                         self.describe(&v)
                     ),
                 ));
@@ -234,9 +251,13 @@ mod tests {
             msg.starts_with("bpf_xdp_metadata_rx_timestamp needs Linux 6.3"),
             "{msg}"
         );
-        let (rule, msg) = One::new(TS).refused(&mut state(&[(2, pkt(0, 8))]));
+        // The packet within its proven range is taken (8 bytes at 0 of 8), not past it.
+        One::new(TS).next(&mut state(&[(2, pkt(0, 8))]));
+        let (rule, _) = One::new(TS).refused(&mut state(&[(2, pkt(0, 6))]));
+        assert_eq!(rule, Rule::PacketBounds);
+        let (rule, msg) = One::new(TS).refused(&mut state(&[(2, RegVal::Ctx { off: 0 })]));
         assert_eq!(rule, Rule::HelperArgument);
-        assert!(msg.starts_with("bpf_xdp_metadata_rx_timestamp writes 8 bytes through r2, which must point to the stack or a map value"), "{msg}");
+        assert!(msg.starts_with("bpf_xdp_metadata_rx_timestamp writes 8 bytes through r2, which must point to the stack, a map value or the packet"), "{msg}");
         let (rule, msg) = One::new(TS).refused(&mut state(&[]));
         assert_eq!(rule, Rule::UninitRegister);
         assert!(

@@ -96,6 +96,9 @@ impl<'a> Exec<'a> {
                 Some((*target, cb))
             }
             Some((target, ctx)) => {
+                if id == 181 {
+                    self.note_loop_inline(pc, st, *target);
+                }
                 let cb = self.callback_state(pc, st, id, *target, c.map, ctx)?;
                 self.another_round(st, id, &c.r1_in)
                     .then_some((*target, cb))
