@@ -62,6 +62,8 @@ mod forward;
 mod head;
 #[path = "prune_marks.rs"]
 mod marks;
+#[path = "prune_scc.rs"]
+mod scc;
 
 /// Unfinished checkpoints of an instruction (the most recent) a state is compared with to
 /// find a loop without progress.
@@ -118,6 +120,8 @@ struct Checkpoint<const W: usize> {
     /// ([`super::cfg::outside_loops`]): its marks are final once it is finished, whatever
     /// loop head above it is still being explored (see [`Explorer::incomplete`]).
     outside_loops: bool,
+    /// The kernel's SCC visit it belongs to ([`scc`]), if any.
+    visit: Option<u32>,
 }
 
 /// The call site of the innermost frame of `st` (the main program's frame: 0), which with the
@@ -152,6 +156,11 @@ pub(crate) struct Explorer<const W: usize = WIDE> {
     /// The instructions outside every loop ([`super::cfg::outside_loops`]; missing: inside
     /// one). Shared as `local_calls`.
     outside_loops: Rc<[bool]>,
+    /// The kernel's strongly connected components ([`super::cfg::loop_components`]; missing:
+    /// none). Shared as `local_calls`.
+    components: Rc<[u32]>,
+    /// The kernel's SCC visits ([`scc`]).
+    visits: scc::Visits,
     /// From 6.18 (`KernelVersion::STATIC_REG_LIVENESS`): the registers live before each
     /// instruction (`cfg.live_in`), which alone say which registers a finished checkpoint
     /// compares (see [`Explorer::frame_marks`]); `None` before.
@@ -221,6 +230,8 @@ impl<const W: usize> Explorer<W> {
             every,
             local_calls: Rc::from([]),
             outside_loops: Rc::from([]),
+            components: Rc::from([]),
+            visits: scc::Visits::default(),
             static_regs: None,
             stack_live: None,
             forwards: Vec::new(),
@@ -237,8 +248,9 @@ impl<const W: usize> Explorer<W> {
 
     /// Tells the explorer which instructions are outside every loop (see
     /// [`super::cfg::outside_loops`]); without it, every instruction counts as inside one.
-    pub(crate) fn set_outside_loops(&mut self, outside_loops: Rc<[bool]>) {
+    pub(crate) fn set_outside_loops(&mut self, outside_loops: Rc<[bool]>, components: Rc<[u32]>) {
         self.outside_loops = outside_loops;
+        self.components = components;
     }
 
     /// Compares the registers of finished checkpoints as 6.18 does: those live before the
@@ -526,6 +538,7 @@ impl<const W: usize> Explorer<W> {
         } else {
             parent.and_then(|p| self.checkpoints[p].head)
         };
+        let visit = self.scc_visit(pc, st);
         self.checkpoints.push(Checkpoint {
             state: Some(st.clone()),
             pending: 1,
@@ -543,7 +556,9 @@ impl<const W: usize> Explorer<W> {
             stack_live: None,
             site,
             outside_loops: st.frames.len() == 1 && self.outside_loops.get(pc) == Some(&true),
+            visit,
         });
+        self.enter_scc(id);
         PruneResult::Continue(Some(id))
     }
 
@@ -778,17 +793,25 @@ impl<const W: usize> Explorer<W> {
                     }
                 }
             }
-            let widen: Vec<usize> = (0..fo.stack.len())
-                .filter(|&i| precise & (1u128 << (11 + i)) == 0)
-                .filter(|&i| match (&fo.stack[i], &fc.stack[i]) {
-                    (Slot::Spill(RegVal::Scalar(o)), Slot::Spill(RegVal::Scalar(n))) => {
-                        differs(o, n)
+            // Spilled scalars, narrow ones too (the kernel's `is_spilled_reg` reads the
+            // slot's first byte: a 1-, 2- or 4-byte spill keeps its whole register).
+            let spilled = |s: &Slot| match s {
+                Slot::Spill(RegVal::Scalar(v)) | Slot::Part(v, ..) => Some(*v),
+                _ => None,
+            };
+            for i in 0..fo.stack.len().min(fc.stack.len()) {
+                if precise & (1u128 << (11 + i)) != 0 {
+                    continue;
+                }
+                let (Some(o), Some(n)) = (spilled(&fo.stack[i]), spilled(&fc.stack[i])) else {
+                    continue;
+                };
+                if differs(&o, &n) {
+                    match &mut fc.stack[i] {
+                        Slot::Part(v, ..) => *v = Scalar::UNKNOWN,
+                        s => *s = Slot::Spill(RegVal::Scalar(Scalar::UNKNOWN)),
                     }
-                    _ => false,
-                })
-                .collect();
-            for i in widen {
-                fc.stack[i] = Slot::Spill(RegVal::Scalar(Scalar::UNKNOWN));
+                }
             }
         }
     }
@@ -857,6 +880,7 @@ impl<const W: usize> Explorer<W> {
     /// Checkpoint `c` is fully explored: it moves from the waiting list of its instruction to
     /// the list that prunes.
     fn finished(&mut self, c: usize) {
+        self.exit_scc(c);
         let (pc, site) = (self.checkpoints[c].pc, self.checkpoints[c].site);
         let (live, precise) = (
             self.checkpoints[c].live.frame(0),

@@ -45,6 +45,9 @@ impl<const W: usize> Explorer<W> {
         if self.checkpoints[c].outside_loops {
             return false;
         }
+        if self.scc_incomplete(c) {
+            return true;
+        }
         let mut h = self.checkpoints[c].head;
         while let Some(x) = h {
             let ck = &self.checkpoints[x];
@@ -66,6 +69,7 @@ impl<const W: usize> Explorer<W> {
         d: &mut Deps<W>,
         live_static: u16,
     ) {
+        self.add_backedge(c);
         let Some(old) = &self.checkpoints[c].state else {
             return;
         };
