@@ -20,6 +20,8 @@
 //! - a loop head's unfinished checkpoint that covers a later round prunes it, and its marks,
 //!   still growing, are sent on to that round's path as they come ([`forward`], the kernel's
 //!   SCC backedges);
+//! - the finished checkpoints are compared newest first, as the kernel walks its list: a
+//!   prune by a newer one counts no miss of the older ones;
 //! - a checkpoint that keeps failing to prune (more than `3 × hits + 3` misses, the kernel's
 //!   `miss_cnt`/`hit_cnt` rule; a miss counts only when the visit would store a checkpoint,
 //!   as the kernel's) is dropped from the instruction's list once finished, so the lists stay
@@ -137,7 +139,8 @@ fn site(st: &State) -> usize {
 pub(crate) struct Explorer<const W: usize = WIDE> {
     /// Every checkpoint stored, by id (in small blocks: see [`Chunks`]).
     checkpoints: Chunks<Checkpoint<W>>,
-    /// The finished checkpoints stored at each instruction (those that can prune).
+    /// The finished checkpoints stored at each instruction (those that can prune), newest
+    /// first (the kernel's order of comparison).
     explored: PcLists<prune_hint::Kept>,
     /// The unfinished ones, oldest first (those a loop without progress comes back to).
     waiting: PcLists<prune_hint::Waiting>,
@@ -493,9 +496,10 @@ impl<const W: usize> Explorer<W> {
         let counts = |c: usize| add && quiet_below.is_none_or(|u| c > u);
         // The list of the instruction and call site is taken out while it is read (one lookup,
         // not one per entry) and put back before anything else reads it.
-        // At a loop head the finished checkpoints are compared newest first, those newer than
-        // the unfinished one that covers the path only.
-        let order = may_goto.then(|| head_hit.map_or(0, |u| u + 1));
+        // The finished checkpoints are compared newest first, as the kernel walks its list
+        // (a prune by a newer one counts no miss of the older ones); at a loop head only
+        // those newer than the unfinished one that covers the path.
+        let order = head_hit.map_or(0, |u| u + 1);
         let mut list = self.explored.take(pc, site);
         if !list.is_empty() {
             let pruned =
@@ -564,9 +568,8 @@ impl<const W: usize> Explorer<W> {
 
     /// The finished checkpoints of `pc` (`list`, in order) compared with the path's state
     /// `st` (see [`Explorer::visit`]): the one that covers it, if one does; each that does not
-    /// counts a miss if `counts` says so, and leaves the list if it keeps missing. With
-    /// `order` (at a loop head: the list is newest first) only those from id `order` on are
-    /// compared, and the list keeps its order.
+    /// counts a miss if `counts` says so, and leaves the list if it keeps missing. The list
+    /// is newest first (the kernel's order); only those from id `order` on are compared.
     #[allow(clippy::too_many_arguments)]
     fn compare_finished(
         &mut self,
@@ -577,21 +580,17 @@ impl<const W: usize> Explorer<W> {
         live_static: u16,
         parent: Option<usize>,
         counts: impl Fn(usize) -> bool,
-        order: Option<usize>,
+        order: usize,
     ) -> Option<usize> {
         let mut i = 0;
         let quick = !self.exact && self.tracer.is_none();
         let drop = |list: &mut Vec<prune_hint::Kept>, i: usize| {
-            if order.is_some() {
-                list.remove(i);
-            } else {
-                list.swap_remove(i);
-            }
+            list.remove(i);
         };
         while i < list.len() {
             let kept = &list[i];
             let (c, mut hint) = (kept.id, kept.hint);
-            if order.is_some_and(|o| c < o) {
+            if c < order {
                 break;
             }
             // (A copy is kept only after a comparison that froze them: with 6.18's stack
@@ -927,11 +926,7 @@ impl<const W: usize> Explorer<W> {
             };
             kept.set(hint, old, &hc);
         }
-        if self.checkpoints[c].head == Some(c) {
-            self.keep_sorted(pc, site, kept);
-        } else {
-            self.explored.get_mut(pc, site).push(kept);
-        }
+        self.keep_sorted(pc, site, kept);
     }
 }
 
