@@ -182,7 +182,27 @@ pub(crate) fn func_target(op: &Op, i: usize) -> Option<usize> {
 /// frames is at an instruction of a strongly connected component (`compute_scc_callchain`,
 /// `incomplete_read_marks`); a path can come back below a state of the main frame alone only
 /// through a cycle of that frame's instructions.
+#[cfg(test)]
 pub(crate) fn outside_loops(ops: &[Op]) -> Vec<bool> {
+    outside_loops_of(ops, &loop_components(ops))
+}
+
+/// [`outside_loops`] from the components [`loop_components`] found.
+pub(crate) fn outside_loops_of(ops: &[Op], components: &[u32]) -> Vec<bool> {
+    let not_call = |op: &Op| !matches!(op, Op::Call { .. } | Op::CallLocal { .. });
+    components
+        .iter()
+        .zip(ops)
+        .map(|(&c, op)| c == 0 && not_call(op))
+        .collect()
+}
+
+/// The kernel's strongly connected components (`compute_scc`): per instruction, 0 outside
+/// every one, else the id of its component: a cycle of the control-flow graph (two or more
+/// instructions, or one jumping to itself; a call falls through to the next instruction), or
+/// a call that calls back ([`calls_back`]: the implicit loop of its callback's rounds) on no
+/// cycle, alone. The kernel keys its SCC visits by these ids (`compute_scc_callchain`).
+pub(crate) fn loop_components(ops: &[Op]) -> Vec<u32> {
     let n = ops.len();
     // Tarjan's strongly connected components, without recursion, over indices of 32 bits
     // (a program has at most a million instructions) and each instruction's successors read
@@ -207,15 +227,24 @@ pub(crate) fn outside_loops(ops: &[Op]) -> Vec<bool> {
             out
         })
         .collect();
-    let not_call = |op: &Op| !matches!(op, Op::Call { .. } | Op::CallLocal { .. });
+    // A call that calls back on no cycle is a component of its own (after the cycles' ids).
+    let alone = |comp: &mut Vec<u32>| {
+        for (i, op) in ops.iter().enumerate() {
+            if comp[i] == 0 && calls_back(op) {
+                comp[i] = (n + i + 1) as u32;
+            }
+        }
+    };
+    let mut comp = vec![0u32; n];
     // Without a jump back (to itself or an earlier instruction) there is no cycle: only the
-    // calls are left out.
+    // calls that call back are components.
     if succ
         .iter()
         .enumerate()
         .all(|(i, s)| s.iter().all(|&t| t == NONE || t as usize > i))
     {
-        return ops.iter().map(not_call).collect();
+        alone(&mut comp);
+        return comp;
     }
     // Only the instructions that may be on a cycle are walked (`on_cycle_candidates`); an
     // edge to another one is passed over (no cycle has it).
@@ -266,21 +295,19 @@ pub(crate) fn outside_loops(ops: &[Op]) -> Vec<bool> {
             }
             if low[v] == index[v] {
                 let from = stack.iter().rposition(|&x| x as usize == v).unwrap_or(0);
-                let big = stack.len() - from > 1;
+                let big = stack.len() - from > 1 || cyclic[v];
                 for &w in &stack[from..] {
                     on_stack[w as usize] = false;
                     if big {
-                        cyclic[w as usize] = true;
+                        comp[w as usize] = index[v] + 1;
                     }
                 }
                 stack.truncate(from);
             }
         }
     }
-    ops.iter()
-        .enumerate()
-        .map(|(i, op)| !cyclic[i] && not_call(op))
-        .collect()
+    alone(&mut comp);
+    comp
 }
 
 /// Which instructions may be on a cycle of the graph `succ` (each instruction's successors,

@@ -167,6 +167,61 @@ fn the_walk_of_the_candidates_finds_every_cycle() {
     }
 }
 
+/// Which instructions each one reaches (itself only through a cycle).
+fn reach(ops: &[Op]) -> Vec<Vec<bool>> {
+    let n = ops.len();
+    (0..n)
+        .map(|v| {
+            let mut seen = vec![false; n];
+            let (ss, m) = super::succs(&ops[v], v);
+            let mut work: Vec<usize> = ss[..m].iter().copied().filter(|&t| t < n).collect();
+            while let Some(w) = work.pop() {
+                if !seen[w] {
+                    seen[w] = true;
+                    let (ss, m) = super::succs(&ops[w], w);
+                    work.extend(ss[..m].iter().copied().filter(|&t| t < n));
+                }
+            }
+            seen
+        })
+        .collect()
+}
+
+#[test]
+fn the_kernel_s_components_are_the_cycles_and_the_calls_that_call_back() {
+    // Random programs with bpf_loop calls: two instructions share a component exactly when
+    // each reaches the other; one is in a component when it is on a cycle or calls back.
+    let mut rng = Rng(0x2545_f491_4f6c_dd1d);
+    for round in 0..2000 {
+        let n = 2 + rng.below(30);
+        let mut ops = random_program(&mut rng, n);
+        for op in ops.iter_mut() {
+            if matches!(op, Op::Call { .. }) && rng.below(2) == 0 {
+                *op = Op::Call {
+                    helper: 181,
+                    kfunc: false,
+                };
+            }
+        }
+        let comp = super::loop_components(&ops);
+        let r = reach(&ops);
+        for v in 0..n {
+            let alone = matches!(ops[v], Op::Call { helper: 181, .. });
+            assert_eq!(
+                comp[v] != 0,
+                r[v][v] || alone,
+                "round {round} insn {v}: {ops:?}"
+            );
+            for w in 0..n {
+                if v != w && comp[v] != 0 {
+                    let same = r[v][w] && r[w][v];
+                    assert_eq!(comp[v] == comp[w], same, "round {round} {v} {w}: {ops:?}");
+                }
+            }
+        }
+    }
+}
+
 #[test]
 fn a_jump_back_to_a_shared_exit_leaves_no_candidate() {
     // 0: if r1 == 0 goto 3; 1: r0 = 0; 2: exit; 3: r1 = 0; 4: goto 1 — the jump back's

@@ -29,8 +29,9 @@ pub(crate) enum Step {
 }
 
 /// Per-instruction tables of the pruning, shared by the functions explored (see
-/// [`Exec::prune_tables`]): the bpf-to-bpf calls, the instructions outside every loop.
-pub(crate) type PruneTables = (std::rc::Rc<[bool]>, std::rc::Rc<[bool]>);
+/// [`Exec::prune_tables`]): the bpf-to-bpf calls, the instructions outside every loop, the
+/// kernel's strongly connected components.
+pub(crate) type PruneTables = (std::rc::Rc<[bool]>, std::rc::Rc<[bool]>, std::rc::Rc<[u32]>);
 
 pub(crate) struct Exec<'a> {
     pub(crate) input: &'a VerifyInput<'a>,

@@ -101,16 +101,19 @@ impl<'a> Exec<'a> {
             Explorer::<W>::new(self.cfg.prune_point.len(), exact_pruning, every_prune_point);
         ex.tracer = self.tracer.clone();
         let ops = self.ops;
-        let (local_calls, outside_loops) = self.prune_tables.get_or_insert_with(|| {
+        let (local_calls, outside_loops, components) = self.prune_tables.get_or_insert_with(|| {
+            let components = super::cfg::loop_components(ops);
+            let outside = super::cfg::outside_loops_of(ops, &components);
             (
                 ops.iter()
                     .map(|op| matches!(op, Op::CallLocal { .. }))
                     .collect(),
-                super::cfg::outside_loops(ops).into(),
+                outside.into(),
+                components.into(),
             )
         });
         ex.set_local_calls(local_calls.clone());
-        ex.set_outside_loops(outside_loops.clone());
+        ex.set_outside_loops(outside_loops.clone(), components.clone());
         let dumping = self.exact_decide
             || self
                 .tracer

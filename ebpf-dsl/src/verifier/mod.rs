@@ -337,6 +337,8 @@ mod prune_hint;
 #[cfg(test)]
 mod prune_place_tests;
 #[cfg(test)]
+mod prune_scc_tests;
+#[cfg(test)]
 mod prune_tests;
 mod ptr_types;
 mod stack_live;

@@ -20,6 +20,8 @@
 //! - a loop head's unfinished checkpoint that covers a later round prunes it, and its marks,
 //!   still growing, are sent on to that round's path as they come ([`forward`], the kernel's
 //!   SCC backedges);
+//! - the finished checkpoints are compared newest first, as the kernel walks its list: a
+//!   prune by a newer one counts no miss of the older ones;
 //! - a checkpoint that keeps failing to prune (more than `3 × hits + 3` misses, the kernel's
 //!   `miss_cnt`/`hit_cnt` rule; a miss counts only when the visit would store a checkpoint,
 //!   as the kernel's) is dropped from the instruction's list once finished, so the lists stay
@@ -62,6 +64,8 @@ mod forward;
 mod head;
 #[path = "prune_marks.rs"]
 mod marks;
+#[path = "prune_scc.rs"]
+mod scc;
 
 /// Unfinished checkpoints of an instruction (the most recent) a state is compared with to
 /// find a loop without progress.
@@ -118,6 +122,8 @@ struct Checkpoint<const W: usize> {
     /// ([`super::cfg::outside_loops`]): its marks are final once it is finished, whatever
     /// loop head above it is still being explored (see [`Explorer::incomplete`]).
     outside_loops: bool,
+    /// The kernel's SCC visit it belongs to ([`scc`]), if any.
+    visit: Option<u32>,
 }
 
 /// The call site of the innermost frame of `st` (the main program's frame: 0), which with the
@@ -133,7 +139,8 @@ fn site(st: &State) -> usize {
 pub(crate) struct Explorer<const W: usize = WIDE> {
     /// Every checkpoint stored, by id (in small blocks: see [`Chunks`]).
     checkpoints: Chunks<Checkpoint<W>>,
-    /// The finished checkpoints stored at each instruction (those that can prune).
+    /// The finished checkpoints stored at each instruction (those that can prune), newest
+    /// first (the kernel's order of comparison).
     explored: PcLists<prune_hint::Kept>,
     /// The unfinished ones, oldest first (those a loop without progress comes back to).
     waiting: PcLists<prune_hint::Waiting>,
@@ -152,6 +159,11 @@ pub(crate) struct Explorer<const W: usize = WIDE> {
     /// The instructions outside every loop ([`super::cfg::outside_loops`]; missing: inside
     /// one). Shared as `local_calls`.
     outside_loops: Rc<[bool]>,
+    /// The kernel's strongly connected components ([`super::cfg::loop_components`]; missing:
+    /// none). Shared as `local_calls`.
+    components: Rc<[u32]>,
+    /// The kernel's SCC visits ([`scc`]).
+    visits: scc::Visits,
     /// From 6.18 (`KernelVersion::STATIC_REG_LIVENESS`): the registers live before each
     /// instruction (`cfg.live_in`), which alone say which registers a finished checkpoint
     /// compares (see [`Explorer::frame_marks`]); `None` before.
@@ -221,6 +233,8 @@ impl<const W: usize> Explorer<W> {
             every,
             local_calls: Rc::from([]),
             outside_loops: Rc::from([]),
+            components: Rc::from([]),
+            visits: scc::Visits::default(),
             static_regs: None,
             stack_live: None,
             forwards: Vec::new(),
@@ -237,8 +251,9 @@ impl<const W: usize> Explorer<W> {
 
     /// Tells the explorer which instructions are outside every loop (see
     /// [`super::cfg::outside_loops`]); without it, every instruction counts as inside one.
-    pub(crate) fn set_outside_loops(&mut self, outside_loops: Rc<[bool]>) {
+    pub(crate) fn set_outside_loops(&mut self, outside_loops: Rc<[bool]>, components: Rc<[u32]>) {
         self.outside_loops = outside_loops;
+        self.components = components;
     }
 
     /// Compares the registers of finished checkpoints as 6.18 does: those live before the
@@ -481,9 +496,10 @@ impl<const W: usize> Explorer<W> {
         let counts = |c: usize| add && quiet_below.is_none_or(|u| c > u);
         // The list of the instruction and call site is taken out while it is read (one lookup,
         // not one per entry) and put back before anything else reads it.
-        // At a loop head the finished checkpoints are compared newest first, those newer than
-        // the unfinished one that covers the path only.
-        let order = may_goto.then(|| head_hit.map_or(0, |u| u + 1));
+        // The finished checkpoints are compared newest first, as the kernel walks its list
+        // (a prune by a newer one counts no miss of the older ones); at a loop head only
+        // those newer than the unfinished one that covers the path.
+        let order = head_hit.map_or(0, |u| u + 1);
         let mut list = self.explored.take(pc, site);
         if !list.is_empty() {
             let pruned =
@@ -526,6 +542,7 @@ impl<const W: usize> Explorer<W> {
         } else {
             parent.and_then(|p| self.checkpoints[p].head)
         };
+        let visit = self.scc_visit(pc, st);
         self.checkpoints.push(Checkpoint {
             state: Some(st.clone()),
             pending: 1,
@@ -543,15 +560,16 @@ impl<const W: usize> Explorer<W> {
             stack_live: None,
             site,
             outside_loops: st.frames.len() == 1 && self.outside_loops.get(pc) == Some(&true),
+            visit,
         });
+        self.enter_scc(id);
         PruneResult::Continue(Some(id))
     }
 
     /// The finished checkpoints of `pc` (`list`, in order) compared with the path's state
     /// `st` (see [`Explorer::visit`]): the one that covers it, if one does; each that does not
-    /// counts a miss if `counts` says so, and leaves the list if it keeps missing. With
-    /// `order` (at a loop head: the list is newest first) only those from id `order` on are
-    /// compared, and the list keeps its order.
+    /// counts a miss if `counts` says so, and leaves the list if it keeps missing. The list
+    /// is newest first (the kernel's order); only those from id `order` on are compared.
     #[allow(clippy::too_many_arguments)]
     fn compare_finished(
         &mut self,
@@ -562,21 +580,17 @@ impl<const W: usize> Explorer<W> {
         live_static: u16,
         parent: Option<usize>,
         counts: impl Fn(usize) -> bool,
-        order: Option<usize>,
+        order: usize,
     ) -> Option<usize> {
         let mut i = 0;
         let quick = !self.exact && self.tracer.is_none();
         let drop = |list: &mut Vec<prune_hint::Kept>, i: usize| {
-            if order.is_some() {
-                list.remove(i);
-            } else {
-                list.swap_remove(i);
-            }
+            list.remove(i);
         };
         while i < list.len() {
             let kept = &list[i];
             let (c, mut hint) = (kept.id, kept.hint);
-            if order.is_some_and(|o| c < o) {
+            if c < order {
                 break;
             }
             // (A copy is kept only after a comparison that froze them: with 6.18's stack
@@ -778,17 +792,25 @@ impl<const W: usize> Explorer<W> {
                     }
                 }
             }
-            let widen: Vec<usize> = (0..fo.stack.len())
-                .filter(|&i| precise & (1u128 << (11 + i)) == 0)
-                .filter(|&i| match (&fo.stack[i], &fc.stack[i]) {
-                    (Slot::Spill(RegVal::Scalar(o)), Slot::Spill(RegVal::Scalar(n))) => {
-                        differs(o, n)
+            // Spilled scalars, narrow ones too (the kernel's `is_spilled_reg` reads the
+            // slot's first byte: a 1-, 2- or 4-byte spill keeps its whole register).
+            let spilled = |s: &Slot| match s {
+                Slot::Spill(RegVal::Scalar(v)) | Slot::Part(v, ..) => Some(*v),
+                _ => None,
+            };
+            for i in 0..fo.stack.len().min(fc.stack.len()) {
+                if precise & (1u128 << (11 + i)) != 0 {
+                    continue;
+                }
+                let (Some(o), Some(n)) = (spilled(&fo.stack[i]), spilled(&fc.stack[i])) else {
+                    continue;
+                };
+                if differs(&o, &n) {
+                    match &mut fc.stack[i] {
+                        Slot::Part(v, ..) => *v = Scalar::UNKNOWN,
+                        s => *s = Slot::Spill(RegVal::Scalar(Scalar::UNKNOWN)),
                     }
-                    _ => false,
-                })
-                .collect();
-            for i in widen {
-                fc.stack[i] = Slot::Spill(RegVal::Scalar(Scalar::UNKNOWN));
+                }
             }
         }
     }
@@ -857,6 +879,7 @@ impl<const W: usize> Explorer<W> {
     /// Checkpoint `c` is fully explored: it moves from the waiting list of its instruction to
     /// the list that prunes.
     fn finished(&mut self, c: usize) {
+        self.exit_scc(c);
         let (pc, site) = (self.checkpoints[c].pc, self.checkpoints[c].site);
         let (live, precise) = (
             self.checkpoints[c].live.frame(0),
@@ -903,11 +926,7 @@ impl<const W: usize> Explorer<W> {
             };
             kept.set(hint, old, &hc);
         }
-        if self.checkpoints[c].head == Some(c) {
-            self.keep_sorted(pc, site, kept);
-        } else {
-            self.explored.get_mut(pc, site).push(kept);
-        }
+        self.keep_sorted(pc, site, kept);
     }
 }
 

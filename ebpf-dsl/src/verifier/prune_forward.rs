@@ -16,6 +16,8 @@
 //! While a loop head with backedges is still being explored, the checkpoints below it have
 //! marks that may still grow: they are compared in every location (the kernel compares them
 //! `RANGE_WITHIN`, every scalar by range) and a path they prune is recorded as a backedge too.
+//! So is every checkpoint of a kernel SCC visit that has backedges ([`super::scc`]), which
+//! is what the kernel itself goes by.
 
 use super::super::deps::{self, Deps, Link};
 use super::super::mask::Mask;
@@ -35,15 +37,18 @@ pub(super) struct Forward<const W: usize> {
 }
 
 impl<const W: usize> Explorer<W> {
-    /// Whether the marks of checkpoint `c` may still grow: a loop head with backedges among
-    /// it and its ancestors is still being explored (`incomplete_read_marks`), and `c` is in
-    /// that loop. A state of the main frame alone outside every loop is not: no path below
+    /// Whether the marks of checkpoint `c` may still grow: its kernel SCC visit has backedges
+    /// (`incomplete_read_marks`, [`super::scc`]), or a loop head with backedges among it and
+    /// its ancestors is still being explored, and `c` is in that loop. A state of the main frame alone outside every loop is not: no path below
     /// it comes back to the loop (that would make a cycle through its instruction), so once
     /// it is finished its marks are final, as the kernel finds no strongly connected
     /// component for it (`compute_scc_callchain`) and compares it as any other.
     pub(super) fn incomplete(&self, c: usize) -> bool {
         if self.checkpoints[c].outside_loops {
             return false;
+        }
+        if self.scc_incomplete(c) {
+            return true;
         }
         let mut h = self.checkpoints[c].head;
         while let Some(x) = h {
@@ -66,6 +71,7 @@ impl<const W: usize> Explorer<W> {
         d: &mut Deps<W>,
         live_static: u16,
     ) {
+        self.add_backedge(c);
         let Some(old) = &self.checkpoints[c].state else {
             return;
         };

@@ -98,7 +98,16 @@ fn reg_covers(old: &RegVal, new: &RegVal, ids: &mut IdMap) -> bool {
             } else {
                 r2 >= r1
             };
-            k1 == k2 && o1 == o2 && v2.offset_covered_by(v1) && ranges && ids.check(*i1, *i2)
+            // Ids as the kernel's `check_ids`: both set (and mapped consistently) or both
+            // unset; an old pointer linked to others (a range learnt through one of them
+            // reaches all) does not cover a new one on its own, whose variable part may differ
+            // from theirs.
+            k1 == k2
+                && o1 == o2
+                && v2.offset_covered_by(v1)
+                && ranges
+                && (*i1 == 0) == (*i2 == 0)
+                && (*i1 == 0 || ids.check(*i1, *i2))
         }
         (
             StackVar {
