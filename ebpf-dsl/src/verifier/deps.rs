@@ -287,7 +287,11 @@ pub(crate) fn before<const W: usize>(
             if op == AtomicOp::Cmpxchg {
                 b.read |= dr(0);
             }
-            b.demand = b.read;
+            // Only the pointer's value decides whether the access is allowed: the operand,
+            // `cmpxchg`'s `r0` and the old content are stored or compared, never checked
+            // (the kernel's `backtrack_insn` starts no chain at an atomic instruction, and
+            // the slot of a stack atomic becomes `STACK_MISC`).
+            b.demand = dr(dst);
         }
         Op::Cond { dst, src, .. } => {
             let s = match src {
