@@ -7,7 +7,9 @@
 //! checkpoints apart, and the visits from one site neither miss nor evict another's. When a
 //! path reaches a prune point:
 //! - a *finished* checkpoint (no path below it pending) that covers the path's state prunes
-//!   it; the comparison ignores what the exploration below the checkpoint never read and
+//!   it (the checkpoints are compared newest first, as the kernel's list, which adds each at
+//!   its head, and the first that covers prunes: its marks, not an older one's, are those
+//!   propagated); the comparison ignores what the exploration below the checkpoint never read and
 //!   compares scalars whose exact value never mattered as "any scalar" ([`super::deps`]); the
 //!   marks of the checkpoint then apply to the pruned path's own checkpoints, as the kernel's
 //!   `propagate_liveness` / `propagate_precision`;
@@ -481,8 +483,8 @@ impl<const W: usize> Explorer<W> {
         let counts = |c: usize| add && quiet_below.is_none_or(|u| c > u);
         // The list of the instruction and call site is taken out while it is read (one lookup,
         // not one per entry) and put back before anything else reads it.
-        // At a loop head the finished checkpoints are compared newest first, those newer than
-        // the unfinished one that covers the path only.
+        // The finished checkpoints are compared newest first; at a loop head only those newer
+        // than the unfinished one that covers the path.
         let order = may_goto.then(|| head_hit.map_or(0, |u| u + 1));
         let mut list = self.explored.take(pc, site);
         if !list.is_empty() {
@@ -547,11 +549,11 @@ impl<const W: usize> Explorer<W> {
         PruneResult::Continue(Some(id))
     }
 
-    /// The finished checkpoints of `pc` (`list`, in order) compared with the path's state
+    /// The finished checkpoints of `pc` (`list`, newest first) compared with the path's state
     /// `st` (see [`Explorer::visit`]): the one that covers it, if one does; each that does not
-    /// counts a miss if `counts` says so, and leaves the list if it keeps missing. With
-    /// `order` (at a loop head: the list is newest first) only those from id `order` on are
-    /// compared, and the list keeps its order.
+    /// counts a miss if `counts` says so, and leaves the list if it keeps missing (the list
+    /// keeps its order). With `order` (at a loop head) only those from id `order` on are
+    /// compared.
     #[allow(clippy::too_many_arguments)]
     fn compare_finished(
         &mut self,
@@ -567,11 +569,7 @@ impl<const W: usize> Explorer<W> {
         let mut i = 0;
         let quick = !self.exact && self.tracer.is_none();
         let drop = |list: &mut Vec<prune_hint::Kept>, i: usize| {
-            if order.is_some() {
-                list.remove(i);
-            } else {
-                list.swap_remove(i);
-            }
+            list.remove(i);
         };
         while i < list.len() {
             let kept = &list[i];
@@ -903,11 +901,7 @@ impl<const W: usize> Explorer<W> {
             };
             kept.set(hint, old, &hc);
         }
-        if self.checkpoints[c].head == Some(c) {
-            self.keep_sorted(pc, site, kept);
-        } else {
-            self.explored.get_mut(pc, site).push(kept);
-        }
+        self.keep_sorted(pc, site, kept);
     }
 }
 

@@ -16,8 +16,8 @@
 //! those rounds are explored again from the call: the kernel's count grows, up to its limit.
 //!
 //! Here the unfinished checkpoints (the explorer's `waiting` lists, oldest first) and the
-//! finished ones of a loop head (its `explored` lists, kept newest first there by
-//! `keep_sorted`) are two lists whose merge by id is the kernel's list: the newest unfinished
+//! finished ones (the `explored` lists, kept newest first by `keep_sorted`, at every
+//! instruction) are two lists whose merge by id is the kernel's list: the newest unfinished
 //! checkpoint that covers the path bounds the finished ones compared (only newer ones), and a
 //! prune counts a miss of every unfinished checkpoint newer than the one that pruned.
 
@@ -66,8 +66,9 @@ impl<const W: usize> Explorer<W> {
         self.waiting.put(pc, site, list);
     }
 
-    /// Puts finished checkpoint `c` of loop head `pc` (call site `site`) in the list that
-    /// prunes, which is kept newest first there (the kernel's order of comparison).
+    /// Puts finished checkpoint `kept` of `pc` (call site `site`) in the list that prunes,
+    /// which is kept newest first (the kernel's order of comparison: it adds each checkpoint
+    /// at its list's head when it stores it, finished or not).
     pub(super) fn keep_sorted(&mut self, pc: usize, site: usize, kept: super::prune_hint::Kept) {
         let list = self.explored.get_mut(pc, site);
         let at = list.partition_point(|k| k.id > kept.id);
