@@ -20,4 +20,5 @@ macro_rules! same_counts {
 same_counts! {
     atomic_operand_not_precise => "prec_atomic_operand_not_precise",
     newest_checkpoint_first => "prec_prune_newest_checkpoint_first",
+    helper_bytes_load_not_precise => "prec_helper_bytes_load_not_precise",
 }
