@@ -142,6 +142,9 @@ pub(crate) struct Before<const W: usize> {
     src: Mask<W>,
     /// A stack access: (frame, first slot, last slot).
     slots: Option<(usize, usize, usize)>,
+    /// A load of stack bytes that are all unknown (no byte of a spilled register, no known
+    /// zero): the number loaded is unknown whatever the slots held before.
+    unknown_load: bool,
 }
 
 impl<const W: usize> Before<W> {
@@ -208,6 +211,7 @@ pub(crate) fn before<const W: usize>(
         inputs: Mask::EMPTY,
         src: Mask::EMPTY,
         slots: None,
+        unknown_load: false,
     };
     match *op {
         Op::Alu { op, dst, src, .. } => {
@@ -239,6 +243,7 @@ pub(crate) fn before<const W: usize>(
             b.slots = stack_slots(&regs[src as usize], off as i64, i64::from(size.bytes()));
             b.read = dr(src) | slots_union(d, b.slots);
             b.demand = dr(src);
+            b.unknown_load = unknown_bytes(st, &regs[src as usize], off as i64, size.bytes());
         }
         Op::St { dst, off, size, .. } => {
             b.slots = stack_slots(&regs[dst as usize], off as i64, i64::from(size.bytes()));
@@ -287,7 +292,11 @@ pub(crate) fn before<const W: usize>(
             if op == AtomicOp::Cmpxchg {
                 b.read |= dr(0);
             }
-            b.demand = b.read;
+            // Only the pointer's value decides whether the access is allowed: the operand,
+            // `cmpxchg`'s `r0` and the old content are stored or compared, never checked
+            // (the kernel's `backtrack_insn` starts no chain at an atomic instruction, and
+            // the slot of a stack atomic becomes `STACK_MISC`).
+            b.demand = dr(dst);
         }
         Op::Cond { dst, src, .. } => {
             let s = match src {
@@ -367,6 +376,29 @@ pub(crate) fn before<const W: usize>(
         }
     }
     b
+}
+
+/// True if the `size` bytes at `base + off` are bytes of a stack frame that are all unknown
+/// (not a byte of a spilled register, not a known zero): a load of them is an unknown number.
+fn unknown_bytes(st: &State, base: &RegVal, off: i64, size: u32) -> bool {
+    let RegVal::Stack { frame, off: o } = base else {
+        return false;
+    };
+    let Some(fr) = st.frames.get(*frame as usize) else {
+        return false;
+    };
+    let lo = *o as i64 + off;
+    (lo..lo + i64::from(size)).all(|a| {
+        if !(-512..0).contains(&a) {
+            return false;
+        }
+        let (slot, i) = (((a + 512) / 8) as usize, ((a + 512) % 8) as usize);
+        match &fr.stack[slot] {
+            Slot::Spill(_) => false,
+            Slot::Part(_, n, ..) if i < *n as usize => false,
+            s => !s.zero_byte(i),
+        }
+    })
 }
 
 /// A store into `slots` that hits half of a dynptr destroys it (or is refused, for a
@@ -479,7 +511,12 @@ pub(crate) fn after<const W: usize>(
             }
         }
         Op::Ldx { dst, src, .. } | Op::LoadAcq { dst, src, .. } => {
-            let v = if b.slots.is_some() {
+            let v = if b.unknown_load {
+                // Unknown bytes read back as an unknown number, whatever the slots held: the
+                // kernel's `check_stack_read_fixed_off` leaves no history entry for such a
+                // load, and `backtrack_insn` stops there.
+                Mask::EMPTY
+            } else if b.slots.is_some() {
                 // The source register's and the slots' sources, as `before` read them.
                 b.read
             } else if post.cur().regs[dst as usize].is_pointer() {

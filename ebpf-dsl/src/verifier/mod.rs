@@ -322,6 +322,8 @@ mod lock_layout;
 mod mask;
 pub(crate) mod ops;
 mod pc_lists;
+#[cfg(test)]
+mod prec_prune_tests;
 mod prune;
 #[cfg(test)]
 mod prune_args_tests;

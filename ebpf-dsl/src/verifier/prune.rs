@@ -7,7 +7,9 @@
 //! checkpoints apart, and the visits from one site neither miss nor evict another's. When a
 //! path reaches a prune point:
 //! - a *finished* checkpoint (no path below it pending) that covers the path's state prunes
-//!   it; the comparison ignores what the exploration below the checkpoint never read and
+//!   it (the checkpoints are compared newest first, as the kernel's list, which adds each at
+//!   its head, and the first that covers prunes: its marks, not an older one's, are those
+//!   propagated); the comparison ignores what the exploration below the checkpoint never read and
 //!   compares scalars whose exact value never mattered as "any scalar" ([`super::deps`]); the
 //!   marks of the checkpoint then apply to the pruned path's own checkpoints, as the kernel's
 //!   `propagate_liveness` / `propagate_precision`;
@@ -566,7 +568,7 @@ impl<const W: usize> Explorer<W> {
         PruneResult::Continue(Some(id))
     }
 
-    /// The finished checkpoints of `pc` (`list`, in order) compared with the path's state
+    /// The finished checkpoints of `pc` (`list`, newest first) compared with the path's state
     /// `st` (see [`Explorer::visit`]): the one that covers it, if one does; each that does not
     /// counts a miss if `counts` says so, and leaves the list if it keeps missing. The list
     /// is newest first (the kernel's order); only those from id `order` on are compared.

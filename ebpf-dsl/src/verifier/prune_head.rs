@@ -17,7 +17,9 @@
 //!
 //! Here the unfinished checkpoints (the explorer's `waiting` lists, oldest first) and the
 //! finished ones (the `explored` lists, kept newest first by `keep_sorted` at every prune
-//! point: a prune by a newer one counts no miss of the older ones) are two lists whose merge by id is the kernel's list: the newest unfinished
+//! point: a prune by a newer one counts no miss of the older ones, and the marks propagated
+//! are the newest covering one's) are two lists whose merge by id is the kernel's list: the
+//! newest unfinished
 //! checkpoint that covers the path bounds the finished ones compared (only newer ones), and a
 //! prune counts a miss of every unfinished checkpoint newer than the one that pruned.
 

@@ -9,7 +9,7 @@ use crate::verifier::target::KernelVersion;
 use crate::ProgramType;
 
 /// Our (processed, states) for a rule case, and the kernel's from its `# kernel log:` line.
-fn counts(src: &str) -> ((usize, usize), (usize, usize)) {
+pub(super) fn counts(src: &str) -> ((usize, usize), (usize, usize)) {
     let a = assemble_unchecked(src).expect("valid text");
     let mut input = VerifyInput::new(&a.insns, ProgramType::Xdp);
     input.kernel = KernelVersion::new(6, 18);
