@@ -488,27 +488,6 @@ fn builder_program_round_trip_without_clang() {
     assert_eq!(got.maps.to_vec(), maps);
 }
 
-/// `keep_programs_in` keeps what `programs_in` yields, and nothing else.
-#[test]
-fn keeping_the_programs_of_a_section_drops_the_others() {
-    use ebpf_dsl::dsl::{self, Program};
-    let spec = |name: &'static str| {
-        let mut p = Program::xdp(name);
-        p.push(dsl::mov(ebpf_dsl::Reg::R0, 2)).push(dsl::exit());
-        p.build().unwrap()
-    };
-    let obj = Object::from_programs(&[spec("first"), spec("second")]).unwrap();
-    let names = |o: &Object, s: Option<&str>| -> Vec<String> {
-        o.programs_in(s).map(|p| p.function.clone()).collect()
-    };
-    for s in [None, Some("second"), Some("third")] {
-        let mut kept = obj.clone();
-        kept.keep_programs_in(s);
-        assert_eq!(names(&kept, None), names(&obj, s), "{s:?}");
-    }
-    assert_eq!(names(&obj, Some("second")), ["second"]);
-}
-
 /// The `.maps` definitions resolve through the BTF module: clang's `__type(key, __u32)` and
 /// `__type(value, __u64)` are the typedefs in its `.BTF`, and `Btf::subset` of them is just
 /// the typedefs and their ints, renumbered; a size-only map has no types.

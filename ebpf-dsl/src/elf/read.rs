@@ -834,23 +834,14 @@ impl Ctx<'_, '_> {
         };
         let mut lines = Vec::with_capacity(funcs.iter().map(|f| lines_of(f).count()).sum());
         for f in &funcs {
-            let section = &self.elf.sections[f.sec];
-            let Some(recs) = self.lines.get(&section.name) else {
-                continue;
-            };
-            let (first, last) = (f.start / 8, f.end / 8);
-            for r in recs {
-                let slot = u64::from(r.insn);
-                if (first..last).contains(&slot) {
-                    lines.push(SourceLine {
-                        insn: (f.base as u64 + slot - first) as u32,
-                        file: Cow::Owned(r.file.clone()),
-                        line: r.line,
-                        col: r.col,
-                        text: Cow::Owned(r.text.clone()),
-                    });
-                }
-            }
+            let first = f.start / 8;
+            lines.extend(lines_of(f).map(|r| SourceLine {
+                insn: (f.base as u64 + u64::from(r.insn) - first) as u32,
+                file: Cow::Owned(r.file.clone()),
+                line: r.line,
+                col: r.col,
+                text: Cow::Owned(r.text.clone()),
+            }));
         }
         // In order already when the functions' records are (the usual case): a stable sort
         // would allocate a scratch block as large as the vector for nothing.
