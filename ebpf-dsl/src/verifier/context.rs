@@ -111,8 +111,8 @@ pub(crate) struct Exec<'a> {
     /// `collect_linked_regs`); set by the transfer, read and cleared by `driver.rs`.
     pub(crate) hist_entry: std::cell::Cell<bool>,
     /// The last operands and result of each ALU instruction's scalar arithmetic
-    /// (`transfer/alu_memo.rs`).
-    pub(crate) alu_memo: super::transfer::AluMemo,
+    /// (`alu_memo.rs`).
+    pub(crate) alu_memo: super::alu_memo::AluMemo,
 }
 
 impl<'a> Exec<'a> {

@@ -301,6 +301,7 @@ use std::collections::HashMap;
 use crate::isa::insn::{AluOp, Insn};
 use crate::spec::{GlobalData, MapSpec, ProgramType, RelocKind, Relocation};
 
+mod alu_memo;
 mod arena;
 mod call_depth;
 pub(crate) mod cfg;

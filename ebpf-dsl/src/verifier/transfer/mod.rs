@@ -5,7 +5,6 @@
 
 mod align;
 mod alu;
-mod alu_memo;
 mod atomic;
 pub(crate) mod btf_access;
 mod call;
@@ -46,7 +45,6 @@ use super::domain::tnum::Tnum;
 use super::helpers::{self, Arg, Ret};
 use super::{alu_name, KernelVersion, Rule, VerifierError};
 
-pub(crate) use alu_memo::AluMemo;
 pub(crate) use btf_access::NEEDS_BTF;
 pub(crate) use call::{
     check_dev_bound, check_exception_cb, check_globals, check_lock_maps, exception_roots,

@@ -8,10 +8,10 @@
 
 use crate::insn::AluOp;
 
-use super::super::chunks::Chunks;
-use super::super::domain::arith_gates::scalar_alu;
-use super::super::domain::scalar::Scalar;
-use super::super::KernelVersion;
+use super::chunks::Chunks;
+use super::domain::arith_gates::scalar_alu;
+use super::domain::scalar::Scalar;
+use super::KernelVersion;
 
 /// The most entries of an [`AluMemo`] (a power of two): one per instruction in a program of
 /// up to this many, else instructions share one by their number modulo this.
@@ -33,7 +33,7 @@ struct Entry {
 /// docs). `slots[pc % slots.len()]` is 0 when no instruction there has an entry yet, else one
 /// more than its entry's position in `entries`, pushed as instructions get one: a program
 /// touches the few KB its ALU instructions take, never a large block of the allocator
-/// (`super::super::chunks`). Empty, and allocating nothing, until the first operation.
+/// (`super::chunks`). Empty, and allocating nothing, until the first operation.
 #[derive(Default)]
 pub(crate) struct AluMemo {
     slots: Vec<u16>,
