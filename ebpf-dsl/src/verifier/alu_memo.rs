@@ -24,6 +24,8 @@ struct Entry {
     pc: u32,
     op: AluOp,
     is64: bool,
+    /// The immediate `b` was made of, if the caller said so (see [`AluMemo::scalar_alu`]).
+    imm: Option<i64>,
     a: Scalar,
     b: Scalar,
     r: Scalar,
@@ -44,6 +46,10 @@ impl AluMemo {
     /// [`scalar_alu`]`(kernel, op, is64, a, b)` for instruction `pc` of a program of `len`
     /// instructions (`kernel` the same at every call: one memo per verification). The links of
     /// `a` and `b` play no part in it (the result is unlinked): they are not compared.
+    /// `imm`: `Some(i)` when `b` is the instruction's immediate `i` as a constant (sign-extended
+    /// to 64 bits when `is64`, else zero-extended from 32): the same operator, width and
+    /// immediate make the same `b`, so an entry made with the same `imm` is found without
+    /// comparing `b`'s fields.
     #[inline]
     #[allow(clippy::too_many_arguments)]
     pub(crate) fn scalar_alu(
@@ -55,7 +61,11 @@ impl AluMemo {
         is64: bool,
         a: &Scalar,
         b: &Scalar,
+        imm: Option<i64>,
     ) -> Scalar {
+        debug_assert!(imm.is_none_or(|i| {
+            *b == Scalar::konst(if is64 { i as u64 } else { i as u32 as u64 })
+        }));
         if self.slots.is_empty() {
             self.slots = vec![0; len.next_power_of_two().clamp(1, MAX_ENTRIES)];
         }
@@ -63,7 +73,11 @@ impl AluMemo {
         let j = self.slots[i] as usize;
         if j != 0 {
             let e = &self.entries[j - 1];
-            if e.pc == pc as u32 && e.op == op && e.is64 == is64 && same(a, &e.a) && same(b, &e.b) {
+            let b_same = match imm {
+                Some(_) => e.imm == imm,
+                None => same(b, &e.b),
+            };
+            if e.pc == pc as u32 && e.op == op && e.is64 == is64 && b_same && same(a, &e.a) {
                 return e.r;
             }
         }
@@ -73,6 +87,7 @@ impl AluMemo {
             pc: pc as u32,
             op,
             is64,
+            imm,
             a,
             b,
             r,
@@ -167,19 +182,43 @@ mod tests {
                             let want = scalar_alu(kernel, op, is64, a, b);
                             // Computed, found, replaced by another instruction's.
                             for pc in [3, 3, 3 + MAX_ENTRIES] {
-                                let got = m.scalar_alu(5000, pc, kernel, op, is64, a, b);
+                                let got = m.scalar_alu(5000, pc, kernel, op, is64, a, b, None);
                                 assert_eq!(got, want, "{kernel:?} {op:?} {is64} {a:?} {b:?}");
                                 n += 1;
                             }
                             // Found for a copy of `a` with another link: the same result.
                             let c = Scalar { link: 11, ..*a };
-                            let got = m.scalar_alu(5000, 3 + MAX_ENTRIES, kernel, op, is64, &c, b);
+                            let got =
+                                m.scalar_alu(5000, 3 + MAX_ENTRIES, kernel, op, is64, &c, b, None);
                             assert_eq!(got, scalar_alu(kernel, op, is64, &c, b), "{c:?} {b:?}");
                         }
                     }
                 }
             }
             assert!(n > 10_000, "{n}");
+        }
+    }
+
+    #[test]
+    fn an_immediate_is_found_by_its_value() {
+        // The immediate's constant (as the ALU fast path makes it) found by the immediate:
+        // the same results as `scalar_alu`, whatever ran at the instruction before (another
+        // immediate, a register operand with the same value, another operand).
+        let kernel = KernelVersion::new(6, 18);
+        let mut m = AluMemo::default();
+        for op in [AluOp::Add, AluOp::And, AluOp::Rsh, AluOp::Mul] {
+            for is64 in [true, false] {
+                for a in &operands() {
+                    for i in [0i64, 3, -1, 31, i32::MIN as i64] {
+                        let b = Scalar::konst(if is64 { i as u64 } else { i as u32 as u64 });
+                        let want = scalar_alu(kernel, op, is64, a, &b);
+                        for imm in [Some(i), None, Some(i)] {
+                            let got = m.scalar_alu(64, 7, kernel, op, is64, a, &b, imm);
+                            assert_eq!(got, want, "{op:?} {is64} {a:?} {i} {imm:?}");
+                        }
+                    }
+                }
+            }
         }
     }
 }

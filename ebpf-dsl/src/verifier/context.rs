@@ -16,9 +16,11 @@ use super::VerifyInput;
 #[cfg_attr(test, derive(Debug))]
 pub(crate) enum Step {
     Next(usize),
+    /// Two ways on: `pc` with the state stepped, `other_pc` with `other` (boxed: a step is
+    /// returned and matched at every instruction, and only a branch has a state to carry).
     Branch {
         other_pc: usize,
-        other: State,
+        other: Box<State>,
         pc: usize,
     },
     Done,

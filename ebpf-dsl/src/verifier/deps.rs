@@ -68,7 +68,10 @@ impl<const W: usize> Deps<W> {
 
     #[inline]
     fn add_reg(&mut self, r: usize, m: Mask<W>) {
-        self.add(self.len() - 1, r, m);
+        // Nothing to add (an ALU operation with an immediate, most often): no call.
+        if !m.is_empty() {
+            self.add(self.len() - 1, r, m);
+        }
     }
 }
 
@@ -486,6 +489,7 @@ fn changed<const W: usize>(pre: &State, post: &State, d: &mut Deps<W>, m: Mask<W
 
 /// Updates the path's sources for `op` having run from `pre` (given only when
 /// [`Before::needs_snapshot`]) to `post`.
+#[inline(always)]
 pub(crate) fn after<const W: usize>(
     op: &Op,
     b: &Before<W>,
@@ -493,15 +497,31 @@ pub(crate) fn after<const W: usize>(
     post: &State,
     d: &mut Deps<W>,
 ) {
-    match *op {
+    // The most frequent instruction by far, here without a call.
+    if let Op::Alu { op, dst, .. } = *op {
         // `d` has not changed since `before` (the sources it took are those here).
-        Op::Alu { op, dst, .. } => {
-            if op == crate::insn::AluOp::Mov {
-                d.set_reg(dst as usize, b.src);
-            } else {
-                d.add_reg(dst as usize, b.src);
-            }
+        if op == crate::insn::AluOp::Mov {
+            d.set_reg(dst as usize, b.src);
+        } else {
+            d.add_reg(dst as usize, b.src);
         }
+        return;
+    }
+    after_other(op, b, pre, post, d)
+}
+
+/// [`after`] of an instruction other than an ALU operation.
+#[inline(never)]
+fn after_other<const W: usize>(
+    op: &Op,
+    b: &Before<W>,
+    pre: Option<&State>,
+    post: &State,
+    d: &mut Deps<W>,
+) {
+    match *op {
+        // Handled by `after`.
+        Op::Alu { .. } => {}
         Op::LdImm64 { dst, .. } => d.set_reg(dst as usize, Mask::EMPTY),
         Op::LdImm64Tail | Op::Ja { .. } | Op::MayGoto { .. } => {}
         Op::LdAbs { .. } => {

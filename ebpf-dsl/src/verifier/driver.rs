@@ -254,7 +254,9 @@ impl<'a> Exec<'a> {
                     ex.record_stack(pc, read, write);
                 }
                 let mut before = deps::before(&dop, &st, &d, sizes);
-                before.demand |= self.call_key_demand(&op, &st, &d);
+                if matches!(op, Op::Call { .. }) {
+                    before.demand |= self.call_key_demand(&op, &st, &d);
+                }
                 if global {
                     before.demand = Mask::EMPTY;
                 }
@@ -334,7 +336,7 @@ impl<'a> Exec<'a> {
                             }
                             pending.push(Path {
                                 pc: other_pc,
-                                st: other,
+                                st: *other,
                                 parent: None,
                                 deps: Deps::entry(),
                                 hist: 0,
@@ -366,7 +368,7 @@ impl<'a> Exec<'a> {
                         deps::after(&op, &before, snapshot, &st, &mut d);
                         pending.push(Path {
                             pc: other_pc,
-                            st: other,
+                            st: *other,
                             parent,
                             deps: od,
                             hist,
@@ -630,7 +632,7 @@ impl<'a> Exec<'a> {
                     self.alu(pc, st, is64, op, dst, src, off, imm)?;
                     return Ok(Step::Branch {
                         other_pc: pc + 1,
-                        other,
+                        other: Box::new(other),
                         pc: pc + 1,
                     });
                 }
@@ -780,14 +782,14 @@ impl<'a> Exec<'a> {
                     if let Some((target, cb)) = self.call_xdp_kfunc(pc, st, helper)? {
                         return Ok(Step::Branch {
                             other_pc: target,
-                            other: cb,
+                            other: Box::new(cb),
                             pc: pc + 1,
                         });
                     }
                 } else if let Some((target, cb)) = self.call_helper(pc, st, helper)? {
                     return Ok(Step::Branch {
                         other_pc: target,
-                        other: cb,
+                        other: Box::new(cb),
                         pc: pc + 1,
                     });
                 } else if helper == 12 && !self.trusted_call(pc, st) {
@@ -795,7 +797,7 @@ impl<'a> Exec<'a> {
                     if let Some((next, taken)) = self.tail_call_taken(st) {
                         return Ok(Step::Branch {
                             other_pc: next,
-                            other: taken,
+                            other: Box::new(taken),
                             pc: pc + 1,
                         });
                     }

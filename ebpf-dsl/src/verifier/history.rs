@@ -64,7 +64,24 @@ fn fill_keeps(slot: &Slot, size: usize, b: usize) -> bool {
 /// Whether `op`, run in state `st` (before it), records an entry in the path's history by its
 /// stack access or a compared stack pointer (see the module's docs; the jump points and the
 /// linked copies are counted elsewhere).
+#[inline]
 pub(crate) fn records(op: &Op, st: &State) -> bool {
+    // Most instructions (ALU operations above all) record nothing: answered without a call.
+    match op {
+        Op::Ldx { .. }
+        | Op::LoadAcq { .. }
+        | Op::St { .. }
+        | Op::Stx { .. }
+        | Op::StoreRel { .. }
+        | Op::Atomic { .. }
+        | Op::Cond { .. } => records_access(op, st),
+        _ => false,
+    }
+}
+
+/// [`records`] of a memory access or a conditional jump.
+#[inline(never)]
+fn records_access(op: &Op, st: &State) -> bool {
     let slot = |frame: usize, i: usize| st.frames.get(frame).map(|f| &f.stack[i]);
     match *op {
         Op::Ldx { size, src, off, .. } | Op::LoadAcq { size, src, off, .. } => {

@@ -173,6 +173,7 @@ impl<const W: usize> Mask<W> {
     }
 
     /// True for the empty set.
+    #[inline]
     pub(crate) fn is_empty(&self) -> bool {
         self.0 == [0; W]
     }
@@ -207,6 +208,7 @@ impl<const W: usize> Mask<W> {
 
 impl<const W: usize> BitOr for Mask<W> {
     type Output = Self;
+    #[inline]
     fn bitor(mut self, o: Self) -> Self {
         self |= o;
         self
@@ -214,15 +216,19 @@ impl<const W: usize> BitOr for Mask<W> {
 }
 
 impl<const W: usize> BitOrAssign for Mask<W> {
+    #[inline]
     fn bitor_assign(&mut self, o: Self) {
-        for (a, b) in self.0.iter_mut().zip(o.0) {
-            *a |= b;
+        // Indexed, not zipped with the array's by-value iterator: unrolled to `W` word
+        // operations (the zip kept a loop at every or of the per-instruction marks).
+        for i in 0..W {
+            self.0[i] |= o.0[i];
         }
     }
 }
 
 impl<const W: usize> BitAnd for Mask<W> {
     type Output = Self;
+    #[inline]
     fn bitand(mut self, o: Self) -> Self {
         self &= o;
         self
@@ -230,9 +236,10 @@ impl<const W: usize> BitAnd for Mask<W> {
 }
 
 impl<const W: usize> BitAndAssign for Mask<W> {
+    #[inline]
     fn bitand_assign(&mut self, o: Self) {
-        for (a, b) in self.0.iter_mut().zip(o.0) {
-            *a &= b;
+        for i in 0..W {
+            self.0[i] &= o.0[i];
         }
     }
 }

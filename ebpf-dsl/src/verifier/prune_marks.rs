@@ -24,7 +24,7 @@ impl<const W: usize> Explorer<W> {
     /// over bits ([`deps::translate`], the forwards alike), so the marks every checkpoint ends
     /// with are those of marking instruction by instruction: one walk up the chain per prune
     /// point instead of one per instruction.
-    #[inline]
+    #[inline(always)]
     pub(crate) fn defer_marks(&mut self, ck: Option<usize>, read: Mask<W>, demanded: Mask<W>) {
         if ck.is_none() {
             return;

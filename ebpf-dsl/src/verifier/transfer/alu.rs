@@ -4,6 +4,7 @@ use super::*;
 
 impl<'a> Exec<'a> {
     #[allow(clippy::too_many_arguments)]
+    #[inline]
     pub(crate) fn alu(
         &mut self,
         pc: usize,
@@ -19,20 +20,22 @@ impl<'a> Exec<'a> {
         // result as below, without copying the registers' values in and out of results).
         if !matches!(op, AluOp::Mov | AluOp::End | AluOp::Neg) && dst != 10 {
             let regs = &st.cur().regs;
-            let b = match src {
-                Src::Imm(i) => Some(Scalar::konst(if is64 { i as u64 } else { i as u32 as u64 })),
-                Src::Reg(r) => match &regs[r as usize] {
-                    RegVal::Scalar(b) => Some(*b),
-                    _ => None,
-                },
-            };
-            if let (RegVal::Scalar(a), Some(b)) = (&regs[dst as usize], b) {
-                if let Src::Imm(_) = src {
-                    check_alu_imm(pc, is64, op, imm)?;
+            if let RegVal::Scalar(a) = &regs[dst as usize] {
+                let r = match src {
+                    Src::Imm(i) => {
+                        check_alu_imm(pc, is64, op, imm)?;
+                        let b = Scalar::konst(if is64 { i as u64 } else { i as u32 as u64 });
+                        Some(self.scalar_op(pc, is64, op, a, &b, Some(i)))
+                    }
+                    Src::Reg(r) => match &regs[r as usize] {
+                        RegVal::Scalar(b) => Some(self.scalar_op(pc, is64, op, a, b, None)),
+                        _ => None,
+                    },
+                };
+                if let Some(r) = r {
+                    st.cur_mut().regs[dst as usize] = RegVal::Scalar(r);
+                    return Ok(());
                 }
-                let r = self.scalar_op(pc, is64, op, a, &b);
-                st.cur_mut().regs[dst as usize] = RegVal::Scalar(r);
-                return Ok(());
             }
         }
         // A plain move of a number or a constant, likewise.
@@ -43,6 +46,14 @@ impl<'a> Exec<'a> {
                 Src::Reg(r) => match st.cur().regs[r as usize] {
                     // `rX = rY` links the two (the kernel's scalar ids).
                     RegVal::Scalar(v) if is64 => Some(link_for_move(st, r, v)),
+                    // `wX = wY`, as below: linked (6.6) when the value fits in 32 bits.
+                    RegVal::Scalar(v)
+                        if v.umax <= u32::MAX as u64
+                            && self.input.kernel >= KernelVersion::MOV32_LINK =>
+                    {
+                        Some(link_for_move(st, r, v))
+                    }
+                    RegVal::Scalar(v) => Some(v.unlinked().trunc32()),
                     _ => None,
                 },
             };
@@ -51,6 +62,25 @@ impl<'a> Exec<'a> {
                 return Ok(());
             }
         }
+        self.alu_general(pc, st, is64, op, dst, src, off, imm)
+    }
+
+    /// [`Exec::alu`] past its common cases: pointers, sign-extending moves, byte swaps,
+    /// negations, the frame pointer, uninitialised registers (out of line: `alu`'s own frame
+    /// stays small).
+    #[allow(clippy::too_many_arguments)]
+    #[inline(never)]
+    fn alu_general(
+        &mut self,
+        pc: usize,
+        st: &mut State,
+        is64: bool,
+        op: AluOp,
+        dst: u8,
+        src: Src,
+        off: i16,
+        imm: i32,
+    ) -> R<()> {
         self.write_dst(pc, dst)?;
         let srcv = match src {
             Src::Reg(r) => self.read(st, pc, r)?,
@@ -147,7 +177,7 @@ impl<'a> Exec<'a> {
                 RegVal::Scalar(Scalar::UNKNOWN)
             }
             (RegVal::Scalar(a), RegVal::Scalar(b)) => {
-                RegVal::Scalar(self.scalar_op(pc, is64, op, a, b))
+                RegVal::Scalar(self.scalar_op(pc, is64, op, a, b, None))
             }
             // Checked: 64-bit `+=` / `-=`, or a 32-bit `-=` (a number).
             (p, RegVal::Scalar(b)) if is64 => {
@@ -173,9 +203,21 @@ impl<'a> Exec<'a> {
 
     /// `a op b` between two numbers (64-bit when `is64`) at instruction `pc`, links included:
     /// the result is linked to `a`'s copies when the kernel keeps the link (`rX += c`).
-    fn scalar_op(&mut self, pc: usize, is64: bool, op: AluOp, a: &Scalar, b: &Scalar) -> Scalar {
+    /// `imm`: `Some(i)` when `b` is the instruction's immediate `i` (see
+    /// [`super::alu_memo::AluMemo::scalar_alu`]).
+    fn scalar_op(
+        &mut self,
+        pc: usize,
+        is64: bool,
+        op: AluOp,
+        a: &Scalar,
+        b: &Scalar,
+        imm: Option<i64>,
+    ) -> Scalar {
         let (len, kernel) = (self.ops.len(), self.input.kernel);
-        let mut r = self.alu_memo.scalar_alu(len, pc, kernel, op, is64, a, b);
+        let mut r = self
+            .alu_memo
+            .scalar_alu(len, pc, kernel, op, is64, a, b, imm);
         if kernel >= KernelVersion::LINK_DELTA {
             // (An operand not linked, or with a delta already, keeps none: no call.)
             let linked = a.id() != 0 && a.link & Scalar::ANY_DELTA == 0;

@@ -52,7 +52,7 @@ impl<'a> Exec<'a> {
         };
         let both = |st: &State| Step::Branch {
             other_pc: target,
-            other: st.clone(),
+            other: Box::new(st.clone()),
             pc: pc + 1,
         };
         match (&a, &b) {
@@ -232,7 +232,7 @@ impl<'a> Exec<'a> {
             }
             return Ok(Step::Branch {
                 other_pc: target,
-                other: taken,
+                other: Box::new(taken),
                 pc: pc + 1,
             });
         }
@@ -261,7 +261,7 @@ impl<'a> Exec<'a> {
                     }
                     return Ok(Step::Branch {
                         other_pc: target,
-                        other: taken,
+                        other: Box::new(taken),
                         pc: pc + 1,
                     });
                 }
@@ -288,7 +288,7 @@ impl<'a> Exec<'a> {
                 }
                 return Ok(Step::Branch {
                     other_pc: target,
-                    other: taken,
+                    other: Box::new(taken),
                     pc: pc + 1,
                 });
             }
@@ -360,7 +360,7 @@ impl<'a> Exec<'a> {
             }
             return Ok(Step::Branch {
                 other_pc: target,
-                other: taken,
+                other: Box::new(taken),
                 pc: pc + 1,
             });
         }
@@ -375,7 +375,7 @@ impl<'a> Exec<'a> {
         }
         Ok(Step::Branch {
             other_pc: target,
-            other: taken,
+            other: Box::new(taken),
             pc: pc + 1,
         })
     }
@@ -472,7 +472,7 @@ impl<'a> Exec<'a> {
         mark_null(st, p, !null_taken);
         Step::Branch {
             other_pc: target,
-            other: taken,
+            other: Box::new(taken),
             pc: pc + 1,
         }
     }
@@ -533,7 +533,7 @@ fn cond_scalars_old(
     refine_both(st, dst, x, fx, sr, y, fy, kernel);
     Step::Branch {
         other_pc: target,
-        other: taken,
+        other: Box::new(taken),
         pc: pc + 1,
     }
 }
@@ -587,7 +587,7 @@ fn cond_pkt(c: Cond, st: &mut State, a: &RegVal, b: &RegVal) -> Step {
     } = c;
     let both = |st: &State| Step::Branch {
         other_pc: target,
-        other: st.clone(),
+        other: Box::new(st.clone()),
         pc: pc + 1,
     };
     let srcr = match src {
@@ -693,7 +693,7 @@ fn cond_pkt(c: Cond, st: &mut State, a: &RegVal, b: &RegVal) -> Step {
     }
     Step::Branch {
         other_pc: target,
-        other: taken,
+        other: Box::new(taken),
         pc: pc + 1,
     }
 }
@@ -739,7 +739,7 @@ fn cond_eq_not_null(c: Cond, st: &mut State, q: &RegVal) -> Step {
     } = c;
     let both = |st: &State| Step::Branch {
         other_pc: target,
-        other: st.clone(),
+        other: Box::new(st.clone()),
         pc: pc + 1,
     };
     let Src::Reg(sr) = src else {
@@ -756,7 +756,7 @@ fn cond_eq_not_null(c: Cond, st: &mut State, q: &RegVal) -> Step {
     eq.cur_mut().regs[r as usize] = not_null(&v);
     Step::Branch {
         other_pc: target,
-        other: taken,
+        other: Box::new(taken),
         pc: pc + 1,
     }
 }

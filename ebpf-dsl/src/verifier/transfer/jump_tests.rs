@@ -16,7 +16,7 @@ fn both_ways_for(src: &str, st: &mut State, k: KernelVersion) -> State {
             pc,
         }) => {
             assert_eq!((other_pc, pc), (2, 1));
-            other
+            *other
         }
         other => panic!("expected both branches, got {other:?}"),
     }

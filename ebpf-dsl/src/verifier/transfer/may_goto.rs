@@ -22,7 +22,7 @@ impl Exec<'_> {
         fall.may_goto_depth = fall.may_goto_depth.saturating_add(1);
         Step::Branch {
             other_pc: pc + 1,
-            other: fall,
+            other: Box::new(fall),
             pc: target,
         }
     }

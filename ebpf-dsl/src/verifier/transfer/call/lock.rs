@@ -603,7 +603,7 @@ mod tests {
         let non_null = if matches!(reg(&st, 0), RegVal::MapValue { .. }) {
             st.clone()
         } else {
-            other
+            *other
         };
         assert_eq!(*reg(&non_null, 0), value(0, id));
         // Other maps' values keep no id.
