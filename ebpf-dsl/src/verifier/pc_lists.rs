@@ -63,6 +63,20 @@ impl<T> PcLists<T> {
     #[inline]
     fn find_front(&mut self, pc: usize, site: usize) -> Option<usize> {
         let head = self.at[pc];
+        if head == 0 {
+            return None;
+        }
+        if self.lists[head as usize - 1].site as usize == site {
+            return Some(head as usize - 1);
+        }
+        self.find_further(pc, site)
+    }
+
+    /// [`PcLists::find_front`] past the first list of `pc`.
+    #[cold]
+    #[inline(never)]
+    fn find_further(&mut self, pc: usize, site: usize) -> Option<usize> {
+        let head = self.at[pc];
         let (mut prev, mut k) = (0u32, head);
         while k != 0 {
             let i = k as usize - 1;
@@ -212,10 +226,10 @@ mod tests {
             l.slice_mut(1, site)[0] += 100;
         }
         let counts = [3, 2, 1, 1, 2];
-        for site in 0..5 {
+        for (site, &n) in counts.iter().enumerate() {
             let got = l.get(1, site);
-            assert_eq!(got[0], site + 100 * counts[site]);
-            assert_eq!(got.len(), 1 + counts[site]);
+            assert_eq!(got[0], site + 100 * n);
+            assert_eq!(got.len(), 1 + n);
             assert!(got[1..].iter().all(|&x| x == 10 + site));
         }
         assert_eq!(l.all(1).count(), 5);

@@ -108,12 +108,10 @@ struct Checkpoint<const W: usize> {
     /// Paths this checkpoint pruned while its marks could still grow: its later marks are
     /// sent on to them (indices into [`Explorer::forwards`]).
     forwards: Vec<usize>,
-    /// Its live pointers ([`deps::pointer_locs`]) for the live marks they were worked out
-    /// for (see [`Explorer::exact_locs`]).
+    /// Its pointers ([`deps::pointer_locs`]) among the locations they were worked out for:
+    /// its live marks (see [`Explorer::exact_locs`]), or all of them, [`Mask::ALL`], once a
+    /// prune needed those (see [`Explorer::all_pointers`]; its state never changes).
     pointers: (Mask<W>, Mask<W>),
-    /// The locations of its state holding pointers, all of them, once worked out (its state
-    /// never changes): see [`Explorer::all_pointers`].
-    all_pointers: Option<Mask<W>>,
     /// From 6.18 (a program [`super::stack_live`] models): the main frame's stack slots it
     /// compares, taken when it is finished.
     stack_live: Option<u64>,
@@ -572,7 +570,6 @@ impl<const W: usize> Explorer<W> {
             misses: 0,
             forwards: Vec::new(),
             pointers: (Mask::EMPTY, Mask::EMPTY),
-            all_pointers: None,
             head: loop_head,
             stack_live: None,
             site,

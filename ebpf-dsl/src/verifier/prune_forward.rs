@@ -104,8 +104,8 @@ impl<const W: usize> Explorer<W> {
     /// its live marks (or taken from [`Explorer::all_pointers`] when known).
     pub(super) fn exact_locs(&mut self, c: usize) -> Mask<W> {
         let ck = &mut self.checkpoints[c];
-        if let Some(p) = ck.all_pointers {
-            return ck.precise | (p & ck.live);
+        if ck.pointers.0 == Mask::ALL {
+            return ck.precise | (ck.pointers.1 & ck.live);
         }
         if ck.pointers.0 != ck.live {
             let old = ck
@@ -123,16 +123,15 @@ impl<const W: usize> Explorer<W> {
     /// locations are these, masked. `c` has its state.
     pub(super) fn all_pointers(&mut self, c: usize) -> Mask<W> {
         let ck = &mut self.checkpoints[c];
-        if let Some(p) = ck.all_pointers {
-            return p;
+        if ck.pointers.0 == Mask::ALL {
+            return ck.pointers.1;
         }
         let old = ck
             .state
             .as_ref()
             .expect("a checkpoint that prunes has its state");
-        let p = deps::pointer_locs(old, Mask::ALL);
-        ck.all_pointers = Some(p);
-        p
+        ck.pointers = (Mask::ALL, deps::pointer_locs(old, Mask::ALL));
+        ck.pointers.1
     }
 
     /// Applies the queued marks (and those they queue in turn; marks only grow, so this ends).
