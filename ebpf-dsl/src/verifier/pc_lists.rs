@@ -55,10 +55,49 @@ impl<T> PcLists<T> {
         None
     }
 
+    /// [`PcLists::find`], moving the list found to the front of its instruction's (the
+    /// lists of one instruction are independent: their order only decides how soon each is
+    /// found). A visit looks its list up several times, and the visits of one call site come
+    /// in runs (a subprogram called from many sites: each call's paths are explored in turn),
+    /// so the list wanted is then the first.
+    #[inline]
+    fn find_front(&mut self, pc: usize, site: usize) -> Option<usize> {
+        let head = self.at[pc];
+        if head == 0 {
+            return None;
+        }
+        if self.lists[head as usize - 1].site as usize == site {
+            return Some(head as usize - 1);
+        }
+        self.find_further(pc, site)
+    }
+
+    /// [`PcLists::find_front`] past the first list of `pc`.
+    #[cold]
+    #[inline(never)]
+    fn find_further(&mut self, pc: usize, site: usize) -> Option<usize> {
+        let head = self.at[pc];
+        let (mut prev, mut k) = (0u32, head);
+        while k != 0 {
+            let i = k as usize - 1;
+            let next = self.lists[i].next;
+            if self.lists[i].site as usize == site {
+                if prev != 0 {
+                    self.lists[prev as usize - 1].next = next;
+                    self.lists[i].next = head;
+                    self.at[pc] = k;
+                }
+                return Some(i);
+            }
+            (prev, k) = (k, next);
+        }
+        None
+    }
+
     /// The position of the list of `pc` and `site`, made (empty) if it has none.
     #[inline]
     fn find_or_make(&mut self, pc: usize, site: usize) -> usize {
-        if let Some(k) = self.find(pc, site) {
+        if let Some(k) = self.find_front(pc, site) {
             return k;
         }
         self.lists.push(Node {
@@ -90,7 +129,7 @@ impl<T> PcLists<T> {
     /// puts it back.
     #[inline]
     pub(crate) fn take(&mut self, pc: usize, site: usize) -> Vec<T> {
-        match self.find(pc, site) {
+        match self.find_front(pc, site) {
             Some(k) => std::mem::take(&mut self.lists[k].list),
             None => Vec::new(),
         }
@@ -99,7 +138,7 @@ impl<T> PcLists<T> {
     /// Puts `list` back as the list of `pc` and `site` (after [`PcLists::take`]).
     #[inline]
     pub(crate) fn put(&mut self, pc: usize, site: usize, list: Vec<T>) {
-        match self.find(pc, site) {
+        match self.find_front(pc, site) {
             Some(k) => self.lists[k].list = list,
             None if list.is_empty() => {}
             None => {
@@ -113,7 +152,7 @@ impl<T> PcLists<T> {
     /// slice then).
     #[inline]
     pub(crate) fn slice_mut(&mut self, pc: usize, site: usize) -> &mut [T] {
-        match self.find(pc, site) {
+        match self.find_front(pc, site) {
             Some(k) => &mut self.lists[k].list,
             None => &mut [],
         }
@@ -170,5 +209,30 @@ mod tests {
         assert_eq!(l.get(4, 7), &vec![5]);
         l.put(3, 7, Vec::new());
         assert_eq!(l.all(3).count(), 0);
+    }
+
+    /// Looking a list up moves it to the front of its instruction's: every list keeps its
+    /// entries whatever the order of the lookups.
+    #[test]
+    fn lookups_in_any_order_keep_each_list() {
+        let mut l: PcLists = PcLists::new(2);
+        for site in 0..5 {
+            l.get_mut(1, site).push(site);
+        }
+        for &site in &[0, 3, 0, 4, 1, 1, 2, 0, 4] {
+            let mut t = l.take(1, site);
+            t.push(10 + site);
+            l.put(1, site, t);
+            l.slice_mut(1, site)[0] += 100;
+        }
+        let counts = [3, 2, 1, 1, 2];
+        for (site, &n) in counts.iter().enumerate() {
+            let got = l.get(1, site);
+            assert_eq!(got[0], site + 100 * n);
+            assert_eq!(got.len(), 1 + n);
+            assert!(got[1..].iter().all(|&x| x == 10 + site));
+        }
+        assert_eq!(l.all(1).count(), 5);
+        assert!(l.get(0, 0).is_empty());
     }
 }

@@ -108,8 +108,9 @@ struct Checkpoint<const W: usize> {
     /// Paths this checkpoint pruned while its marks could still grow: its later marks are
     /// sent on to them (indices into [`Explorer::forwards`]).
     forwards: Vec<usize>,
-    /// Its live pointers ([`deps::pointer_locs`]) for the live marks they were worked out
-    /// for (see [`Explorer::exact_locs`]).
+    /// Its pointers ([`deps::pointer_locs`]) among the locations they were worked out for:
+    /// its live marks (see [`Explorer::exact_locs`]), or all of them, [`Mask::ALL`], once a
+    /// prune needed those (see [`Explorer::all_pointers`]; its state never changes).
     pointers: (Mask<W>, Mask<W>),
     /// From 6.18 (a program [`super::stack_live`] models): the main frame's stack slots it
     /// compares, taken when it is finished.
@@ -452,7 +453,16 @@ impl<const W: usize> Explorer<W> {
             .rev()
             .take(loop_check)
         {
-            if newest_unfinished.is_none() && !forced && checkpoints[w.id].state.is_some() {
+            #[cfg(debug_assertions)]
+            assert_eq!(
+                w.gone,
+                checkpoints[w.id].state.is_none(),
+                "a waiting entry's flag"
+            );
+            if w.gone {
+                continue;
+            }
+            if newest_unfinished.is_none() && !forced {
                 newest_unfinished = Some(w.id);
             }
             if w.refuses(st) {
@@ -483,14 +493,16 @@ impl<const W: usize> Explorer<W> {
         // jumps and 100 instructions after the last checkpoint: neither it nor the checkpoints
         // older than it count this visit as a miss (the kernel, comparing newest first, stops
         // counting there: `skip_inf_loop_check`), and no checkpoint is stored.
+        // (The entries' own flags say which are evicted: the list is read alone, not each
+        // checkpoint's memory.)
         if newest_unfinished.is_none() && !forced {
             newest_unfinished = self
                 .waiting
                 .get(pc, site)
                 .iter()
                 .rev()
-                .map(|w| w.id)
-                .find(|&c| self.checkpoints[c].state.is_some());
+                .find(|w| !w.gone)
+                .map(|w| w.id);
         }
         let fresh = self.jumps - self.last_jumps < 20 && self.insns - self.last_insns < 100;
         let quiet_below = newest_unfinished.filter(|_| fresh && !long_history);
@@ -653,9 +665,19 @@ impl<const W: usize> Explorer<W> {
                 }
                 None => {
                     // Marks that may still grow: every location counts (the kernel compares a
-                    // state whose SCC visit has backedges `RANGE_WITHIN`).
+                    // state whose SCC visit has backedges `RANGE_WITHIN`); the hint refuses as
+                    // with final marks, every location compared (no copy: see below).
                     let all = [(!0u128, !0u128); MAX_FRAMES];
-                    covers_frames(old, st, live_static, &all[..n], &self.local_calls)
+                    let ac = prune_hint::Ctx {
+                        live_static,
+                        marks: &all[..n],
+                        local_calls: &self.local_calls,
+                    };
+                    !prune_hint::refused(old, st, &ac, hint)
+                        && (covers_frames(old, st, live_static, ac.marks, &self.local_calls) || {
+                            hint = prune_hint::missed(old, st, &ac, hint);
+                            false
+                        })
                 }
             };
             if covered && incomplete && !self.exact {
@@ -725,6 +747,10 @@ impl<const W: usize> Explorer<W> {
             }
             if let Some(hc) = &hc {
                 list[i].set(hint, old, hc);
+            } else if !self.exact {
+                // Found comparing every location: a location only, its copy taken (with the
+                // checkpoint's own marks) once they are final.
+                list[i].set_hint(hint);
             }
             if counts(c) && self.miss(pc, c, head::MISSES) {
                 drop(list, i);
@@ -733,21 +759,6 @@ impl<const W: usize> Explorer<W> {
             i += 1;
         }
         None
-    }
-
-    /// The locations of checkpoint `c` that a path it prunes gets as precise: its precise
-    /// ones and its live pointers (compared exactly), the latter worked out once per value of
-    /// its live marks.
-    fn exact_locs(&mut self, c: usize) -> Mask<W> {
-        let ck = &mut self.checkpoints[c];
-        if ck.pointers.0 != ck.live {
-            let old = ck
-                .state
-                .as_ref()
-                .expect("a checkpoint that prunes has its state");
-            ck.pointers = (ck.live, deps::pointer_locs(old, ck.live));
-        }
-        ck.precise | ck.pointers.1
     }
 
     /// The kernel's `widen_imprecise_scalars` for the fall-through of the `may_goto` at `pc`
@@ -836,10 +847,10 @@ impl<const W: usize> Explorer<W> {
     /// of a state with branches): one that keeps missing is evicted, no longer compared (its
     /// marks still pass on to its ancestors).
     fn unfinished_miss(&mut self, pc: usize, site: usize) {
-        let list = self.waiting.take(pc, site);
-        for w in &list {
-            if self.checkpoints[w.id].state.is_some() {
-                self.miss(pc, w.id, head::MISSES);
+        let mut list = self.waiting.take(pc, site);
+        for w in &mut list {
+            if !w.gone {
+                w.gone = self.miss(pc, w.id, head::MISSES);
             }
         }
         self.waiting.put(pc, site, list);

@@ -72,16 +72,16 @@ impl<const W: usize> Explorer<W> {
         live_static: u16,
     ) {
         self.add_backedge(c);
-        let Some(old) = &self.checkpoints[c].state else {
+        let Some(frames) = self.checkpoints[c].state.as_ref().map(|s| s.frames.len()) else {
             return;
         };
-        let deep = if old.frames.len() > Mask::<W>::FRAMES {
+        let deep = if frames > Mask::<W>::FRAMES {
             Mask::OTHER
         } else {
             Mask::EMPTY
         };
-        let keep = live_mask(live_static, old.frames.len() - 1);
-        let ptrs = deps::pointer_locs(old, Mask::ALL) & keep;
+        let keep = live_mask(live_static, frames - 1);
+        let ptrs = self.all_pointers(c) & keep;
         let link = d.checkpoint();
         let f = self.forwards.len();
         self.forwards.push(Forward {
@@ -97,6 +97,41 @@ impl<const W: usize> Explorer<W> {
         self.send(f, precise, Mark::Precise);
         self.send(f, demanded, Mark::Demanded);
         self.drain();
+    }
+
+    /// The locations of checkpoint `c` that a path it prunes gets as precise: its precise
+    /// ones and its live pointers (compared exactly), the latter worked out once per value of
+    /// its live marks (or taken from [`Explorer::all_pointers`] when known).
+    pub(super) fn exact_locs(&mut self, c: usize) -> Mask<W> {
+        let ck = &mut self.checkpoints[c];
+        if ck.pointers.0 == Mask::ALL {
+            return ck.precise | (ck.pointers.1 & ck.live);
+        }
+        if ck.pointers.0 != ck.live {
+            let old = ck
+                .state
+                .as_ref()
+                .expect("a checkpoint that prunes has its state");
+            ck.pointers = (ck.live, deps::pointer_locs(old, ck.live));
+        }
+        ck.precise | ck.pointers.1
+    }
+
+    /// The locations of checkpoint `c`'s state that hold pointers, all of them (what a path
+    /// it prunes while its marks may still grow takes: see this module), worked out once:
+    /// [`deps::pointer_locs`] looks at each location alone, so the pointers among any
+    /// locations are these, masked. `c` has its state.
+    pub(super) fn all_pointers(&mut self, c: usize) -> Mask<W> {
+        let ck = &mut self.checkpoints[c];
+        if ck.pointers.0 == Mask::ALL {
+            return ck.pointers.1;
+        }
+        let old = ck
+            .state
+            .as_ref()
+            .expect("a checkpoint that prunes has its state");
+        ck.pointers = (Mask::ALL, deps::pointer_locs(old, Mask::ALL));
+        ck.pointers.1
     }
 
     /// Applies the queued marks (and those they queue in turn; marks only grow, so this ends).

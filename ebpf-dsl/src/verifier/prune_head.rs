@@ -61,7 +61,7 @@ impl<const W: usize> Explorer<W> {
             if newer_than.is_some_and(|b| c <= b) {
                 break;
             }
-            if self.checkpoints[c].state.is_none() || self.miss(pc, c, HEAD_MISSES) {
+            if list[i].gone || self.miss(pc, c, HEAD_MISSES) {
                 list.remove(i);
             }
         }

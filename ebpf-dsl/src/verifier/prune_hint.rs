@@ -289,6 +289,16 @@ impl Kept {
         }
     }
 
+    /// Sets the hint without a copy of its location (found comparing every location, while
+    /// the checkpoint's own marks may still grow: a copy taken with them could refuse more
+    /// than their final value).
+    pub(crate) fn set_hint(&mut self, hint: Hint) {
+        if hint != self.hint {
+            self.hint = hint;
+            self.copy = None;
+        }
+    }
+
     /// Sets the hint (after a miss of the checkpoint, whose state is `old`, compared with
     /// `c`'s marks).
     pub(crate) fn set(&mut self, hint: Hint, old: &State, c: &Ctx) {
@@ -334,6 +344,10 @@ impl Kept {
 pub(crate) struct Waiting {
     /// The checkpoint.
     pub(crate) id: usize,
+    /// True once the checkpoint is evicted (its state dropped: it is no longer compared, but
+    /// keeps its place in the list), set where the explorer evicts an unfinished one: the
+    /// list's scans need not read each checkpoint.
+    pub(crate) gone: bool,
     /// The register that refused last, if any.
     differs: Option<Differs>,
 }
@@ -352,7 +366,11 @@ struct Differs {
 impl Waiting {
     /// Checkpoint `id`, nothing known yet.
     pub(crate) fn new(id: usize) -> Waiting {
-        Waiting { id, differs: None }
+        Waiting {
+            id,
+            gone: false,
+            differs: None,
+        }
     }
 
     /// True if the copy shows that the checkpoint's state is not `new` (the quick refusal

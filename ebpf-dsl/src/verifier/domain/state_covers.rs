@@ -369,7 +369,7 @@ pub(crate) fn unallocated_covers(old: &Frame, new: &Frame, slots: u64) -> bool {
     while bits != 0 {
         let i = bits.trailing_zeros() as usize;
         bits &= bits - 1;
-        if !matches!(&old.stack[i], Slot::Bytes(b) if b.iter().all(|x| *x != Byte::Zero)) {
+        if !matches!(&old.stack[i], Slot::Bytes(b) if no_zero(b)) {
             return false;
         }
     }
@@ -382,10 +382,12 @@ fn slot_covers(old: &Slot, new: &Slot, ids: &mut IdMap) -> bool {
         // unknown where the target allows it) was not made or gave an unknown number; where
         // it is not allocated, the frames' depths are compared (`allocation_covers`). A new
         // one is covered by nothing else (the targets before 6.1.100 refuse its read).
-        (Slot::Bytes(o), Slot::Bytes(n)) => o
-            .iter()
-            .zip(n)
-            .all(|(o, n)| *o == Byte::Unset || (*o == Byte::Misc && *n != Byte::Unset) || o == n),
+        (Slot::Bytes(o), Slot::Bytes(n)) => {
+            o == n
+                || o.iter().zip(n).all(|(o, n)| {
+                    *o == Byte::Unset || (*o == Byte::Misc && *n != Byte::Unset) || o == n
+                })
+        }
         // Narrow spills as `stacksafe` compares them, byte by byte: an old byte unknown (or
         // never written) covers any; an old known zero needs a known zero, an old spilled byte
         // a spilled one (a wider spill, an 8-byte one); then the spilled registers (the whole
@@ -508,11 +510,17 @@ fn reg_loc_covers(old: &RegVal, new: &RegVal, precise: bool, ids: &mut IdMap) ->
 /// stacks share (`shared`) cover; an old number whose value never mattered (`precise` false)
 /// covers any number; anything else as [`slot_covers`].
 #[inline(always)]
-fn slot_loc_covers(so: &Slot, sn: &Slot, shared: bool, precise: bool, ids: &mut IdMap) -> bool {
+fn slot_loc_covers(
+    so: &Slot,
+    sn: &Slot,
+    shared: bool,
+    precise: bool,
+    byte_kinds: bool,
+    ids: &mut IdMap,
+) -> bool {
     if shared && matches!(so, Slot::Bytes(_)) {
         return true;
     }
-    let byte_kinds = BYTE_KINDS.with(|b| b.get());
     if byte_kinds && unknown_bytes_cover(so, sn) {
         return true;
     }
@@ -525,12 +533,21 @@ fn slot_loc_covers(so: &Slot, sn: &Slot, shared: bool, precise: bool, ids: &mut 
     slot_covers(so, sn, ids)
 }
 
+/// True if no byte of `b` is a known zero (each byte read as one 8-byte word: the kinds'
+/// discriminants are 0, 1, 2, and only [`Byte::Zero`]'s, 1, has the low bit).
+#[inline(always)]
+fn no_zero(b: &[Byte; 8]) -> bool {
+    const _: () = assert!(Byte::Zero as u8 == 1 && Byte::Misc as u8 & 1 == 0);
+    const _: () = assert!(Byte::Unset as u8 & 1 == 0);
+    u64::from_le_bytes(b.map(|x| x as u8)) & 0x0101_0101_0101_0101 == 0
+}
+
 /// 6.18's `stacksafe` for a privileged loader skips every old byte that is unknown or never
 /// written (`STACK_MISC` with `allow_uninit_stack`, `STACK_INVALID`): a slot of such bytes
 /// covers whatever the new one holds, a spilled pointer included (a path safe whatever 8 bytes
 /// were there is safe with these); not a dynptr's or an iterator's slot (kept exact here).
 fn unknown_bytes_cover(old: &Slot, new: &Slot) -> bool {
-    matches!(old, Slot::Bytes(b) if b.iter().all(|x| *x != Byte::Zero))
+    matches!(old, Slot::Bytes(b) if no_zero(b))
         && !matches!(
             new,
             Slot::Spill(RegVal::Dynptr { .. } | RegVal::Iter { .. })
@@ -555,31 +572,42 @@ pub(crate) fn set_byte_kinds(on: bool) -> bool {
     BYTE_KINDS.with(|b| b.replace(on))
 }
 
-/// What the kernel's `stacksafe` sees in byte `i` (0: the lowest address) of a slot: a byte
-/// of a spilled register (`STACK_SPILL`), a known zero, or unknown (`STACK_MISC`; for a
-/// privileged loader `STACK_INVALID` compares as it does).
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum ByteKind {
-    Spill,
-    Zero,
-    Misc,
-}
-
-fn byte_kind(s: &Slot, i: usize) -> ByteKind {
+/// What the kernel's `stacksafe` sees in each byte of a slot, byte `i` (0: the lowest
+/// address) in bits `8 * i ..`: 1 for a byte of a spilled register (`STACK_SPILL`), 2 for a
+/// known zero, 0 for unknown (`STACK_MISC`; for a privileged loader `STACK_INVALID` compares
+/// as it does).
+#[inline]
+fn byte_kinds(s: &Slot) -> u64 {
+    const LOW: u64 = 0x0101_0101_0101_0101;
     match s {
-        Slot::Spill(_) => ByteKind::Spill,
-        Slot::Part(_, n, ..) if i < *n as usize => ByteKind::Spill,
-        _ if s.zero_byte(i) => ByteKind::Zero,
-        _ => ByteKind::Misc,
+        Slot::Spill(_) => LOW,
+        // Known zeros are the bytes whose discriminant is 1 ([`no_zero`]).
+        Slot::Bytes(b) => (u64::from_le_bytes(b.map(|x| x as u8)) & LOW) << 1,
+        Slot::Part(_, n, z, _) => {
+            let spill = if *n >= 8 {
+                LOW
+            } else {
+                LOW & ((1u64 << (8 * *n)) - 1)
+            };
+            let mut zeros = 0u64;
+            for i in 0..8 {
+                if z & (1 << i) != 0 {
+                    zeros |= 2 << (8 * i);
+                }
+            }
+            spill | (zeros & !(spill * 0xff))
+        }
     }
 }
 
 /// A slot the kernel reads back as one number (`scalar_reg_for_stack`): a spilled 8-byte
 /// number, or unknown bytes only.
+#[inline]
 fn whole_number(s: &Slot) -> bool {
+    const _: () = assert!(Byte::Misc as u8 == 0);
     match s {
         Slot::Spill(RegVal::Scalar(_)) => true,
-        Slot::Bytes(b) => b.iter().all(|x| *x == Byte::Misc),
+        Slot::Bytes(b) => u64::from_le_bytes(b.map(|x| x as u8)) == 0,
         _ => false,
     }
 }
@@ -588,7 +616,8 @@ fn whole_number(s: &Slot) -> bool {
 /// `new` as the kernel's `stacksafe` has it: two slots each read back as one number
 /// (`scalar_reg_for_stack`) are equal; otherwise each byte `old` does not hold unknown must
 /// be of the same kind in `new` (a 2-byte spill is not a 1-byte one, a known zero is not a
-/// spilled byte), and a spilled register's value is then any number.
+/// spilled byte), and a spilled register's value is then any number. (The bytes' kinds
+/// compared all at once: [`byte_kinds`].)
 fn imprecise_slot_covers(old: &Slot, new: &Slot) -> bool {
     if !slot_is_scalar(new) {
         return false;
@@ -596,10 +625,11 @@ fn imprecise_slot_covers(old: &Slot, new: &Slot) -> bool {
     if whole_number(old) && whole_number(new) {
         return true;
     }
-    (0..8).all(|i| {
-        let k = byte_kind(old, i);
-        k == ByteKind::Misc || k == byte_kind(new, i)
-    })
+    let (o, n) = (byte_kinds(old), byte_kinds(new));
+    // Every byte of `old` that is not unknown (kind 1 or 2: either bit set) has its kind in
+    // `new`.
+    let known = ((o | (o >> 1)) & 0x0101_0101_0101_0101) * 0xff;
+    (o ^ n) & known == 0
 }
 
 /// [`slot_loc_covers`] for each slot of `slots` (bit `i`: slot `i`; `precise` likewise), in
@@ -614,6 +644,7 @@ fn live_slots_cover(
     ids: &mut IdMap,
 ) -> bool {
     let all_shared = Rc::ptr_eq(&old.0, &new.0);
+    let byte_kinds = BYTE_KINDS.with(|b| b.get());
     while slots != 0 {
         let c = slots.trailing_zeros() as usize / CHUNK;
         let (co, cn) = (&old.0[c], &new.0[c]);
@@ -624,7 +655,7 @@ fn live_slots_cover(
             let j = bits.trailing_zeros() as usize;
             bits &= bits - 1;
             let exact = precise & (1 << (c * CHUNK + j)) != 0;
-            if !slot_loc_covers(&co[j], &cn[j], shared, exact, ids) {
+            if !slot_loc_covers(&co[j], &cn[j], shared, exact, byte_kinds, ids) {
                 return false;
             }
         }
@@ -641,13 +672,22 @@ pub(crate) fn reg_loc_covers_alone(old: &RegVal, new: &RegVal, precise: bool) ->
 /// [`covers_frames`]' test of slot `i` alone (see [`reg_loc_covers_alone`]).
 pub(crate) fn slot_loc_covers_alone(old: &Stack, new: &Stack, i: usize, precise: bool) -> bool {
     let shared = old.shares_slot(new, i);
-    slot_loc_covers(&old[i], &new[i], shared, precise, &mut IdMap::default())
+    let byte_kinds = BYTE_KINDS.with(|b| b.get());
+    slot_loc_covers(
+        &old[i],
+        &new[i],
+        shared,
+        precise,
+        byte_kinds,
+        &mut IdMap::default(),
+    )
 }
 
 /// [`slot_loc_covers_alone`] of an old slot's content (a copy): the same answer, since bytes
 /// both stacks share cover either way (they are the same bytes).
 pub(crate) fn slot_covers_alone(old: &Slot, new: &Slot, precise: bool) -> bool {
-    slot_loc_covers(old, new, false, precise, &mut IdMap::default())
+    let byte_kinds = BYTE_KINDS.with(|b| b.get());
+    slot_loc_covers(old, new, false, precise, byte_kinds, &mut IdMap::default())
 }
 
 /// True for slots that hold a number (of any representation) or unknown bytes.
@@ -815,4 +855,55 @@ fn slots_differ(a: &State, b: &State) -> bool {
 fn same_mem_kind(r1: u32, r2: u32) -> bool {
     let kind = DYNPTR_DATA | DYNPTR_MEM | DYNPTR_SLICE;
     r1 & kind == r2 & kind
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The kind of byte `i` of `s` as the kernel's `stacksafe` sees it (the per-byte rule
+    /// [`byte_kinds`] packs): 1 spilled, 2 known zero, 0 unknown.
+    fn kind_of(s: &Slot, i: usize) -> u64 {
+        match s {
+            Slot::Spill(_) => 1,
+            Slot::Part(_, n, ..) if i < *n as usize => 1,
+            _ if s.zero_byte(i) => 2,
+            _ => 0,
+        }
+    }
+
+    /// The packed kinds and the comparison built on them agree with the byte-by-byte rule on
+    /// every kind of slot.
+    #[test]
+    fn packed_byte_kinds_compare_as_byte_by_byte() {
+        let mut slots = vec![
+            Slot::Spill(RegVal::Scalar(Scalar::UNKNOWN)),
+            Slot::Spill(RegVal::Scalar(Scalar::konst(0))),
+            Slot::Spill(RegVal::PktEnd),
+        ];
+        let bytes = [Byte::Misc, Byte::Zero, Byte::Unset];
+        for k in 0..81u32 {
+            let b = std::array::from_fn(|i| bytes[(k as usize / 3usize.pow(i as u32 % 4)) % 3]);
+            slots.push(Slot::Bytes(b));
+        }
+        for n in [1u8, 2, 4] {
+            for z in [0u8, 0xff, 0xf0, 0x0c, 0x81] {
+                for u in [0u8, 0x0f, 0xf0] {
+                    slots.push(Slot::Part(Scalar::konst(3), n, z, u));
+                }
+            }
+        }
+        for a in &slots {
+            let packed = byte_kinds(a);
+            for i in 0..8 {
+                assert_eq!((packed >> (8 * i)) & 0xff, kind_of(a, i), "{a:?} byte {i}");
+            }
+            for b in &slots {
+                let by_byte = slot_is_scalar(b)
+                    && ((whole_number(a) && whole_number(b))
+                        || (0..8).all(|i| kind_of(a, i) == 0 || kind_of(a, i) == kind_of(b, i)));
+                assert_eq!(imprecise_slot_covers(a, b), by_byte, "{a:?} {b:?}");
+            }
+        }
+    }
 }
