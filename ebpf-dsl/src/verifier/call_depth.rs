@@ -19,6 +19,24 @@ use super::mask::MAX_FRAMES;
 /// [`MAX_FRAMES`] (see the module documentation).
 pub(crate) fn max_frames(ops: &[Op], cfg: &Cfg) -> usize {
     let n = cfg.subprog_starts.len();
+    if n == 1 {
+        // One function (most programs), in one pass: a call of it, or a callback that is
+        // it, makes a cycle; otherwise one frame.
+        let (mut call, mut back, mut taken) = (false, false, false);
+        for (i, op) in ops.iter().enumerate() {
+            match op {
+                Op::CallLocal { .. } => call = true,
+                Op::Call { .. } => back |= calls_back(op),
+                Op::LdImm64 { .. } => taken |= func_target(op, i).is_some(),
+                _ => {}
+            }
+        }
+        return if call || (back && taken) {
+            MAX_FRAMES
+        } else {
+            1
+        };
+    }
     let sub = |i: usize| cfg.subprog_of.get(i).copied();
     let mut taken: Vec<usize> = ops
         .iter()

@@ -20,9 +20,18 @@ pub struct Cfg {
     pub prune_point: Vec<bool>,
     /// Registers live on entry to each instruction (bit n = rn).
     pub live_in: Vec<u16>,
-    /// The kernel's jump points (`mark_jmp_point`): each time a path runs one it records an
-    /// entry in its instruction history (see [`jmp_points`]).
+    /// The kernel's jump points (`mark_jmp_point` in `check_cfg`): the target of every
+    /// conditional jump (a `may_goto`'s too) and of every `goto`, the first instruction of a
+    /// function a local call or a function reference (`ld_imm64` of `BPF_PSEUDO_FUNC`) names,
+    /// the instruction after every call and after such a reference, and a helper call that
+    /// calls back. A path records one entry of its instruction history at each it runs
+    /// (`do_check`'s `push_jmp_history`), which counts towards the kernel's forced checkpoint
+    /// (see `super::prune`).
     pub jmp_point: Vec<bool>,
+    /// The successors of each instruction in the control-flow graph (a call's is the next
+    /// instruction), the program's length where it has fewer than two: computed once for the
+    /// liveness and shared with the loops' analysis ([`loop_components_of`]).
+    pub(crate) succ: Vec<[u32; 2]>,
 }
 
 fn succs(op: &Op, i: usize) -> ([usize; 2], usize) {
@@ -124,42 +133,17 @@ pub(crate) fn call_args(helper: i32, kfunc: bool) -> u16 {
     }
 }
 
-/// The kernel's jump points (`mark_jmp_point` in `check_cfg`): the target of every
-/// conditional jump (a `may_goto`'s too) and of every `goto`, the first instruction of a
-/// function a local call or a function reference (`ld_imm64` of `BPF_PSEUDO_FUNC`) names, the
-/// instruction after every call and after such a reference, and a helper call that calls back.
-/// A path records one entry of its instruction history at each it runs (`do_check`'s
-/// `push_jmp_history`), which counts towards the kernel's forced checkpoint (see
-/// `super::prune`).
+/// The jump points of a program ([`Cfg::jmp_point`]).
+#[cfg(test)]
 pub(crate) fn jmp_points(ops: &[Op]) -> Vec<bool> {
-    let len = ops.len();
-    let mut jp = vec![false; len];
-    let mut set = |t: usize| {
-        if let Some(x) = jp.get_mut(t) {
-            *x = true;
-        }
-    };
+    let mut prune_point = vec![false; ops.len()];
+    let mut jmp_point = vec![false; ops.len()];
     for (i, op) in ops.iter().enumerate() {
-        match *op {
-            Op::Ja { target } | Op::MayGoto { target } | Op::Cond { target, .. } => set(target),
-            Op::CallLocal { target } => {
-                set(target);
-                set(i + 1);
-            }
-            Op::Call { .. } => {
-                if calls_back(op) {
-                    set(i);
-                }
-                set(i + 1);
-            }
-            _ => {}
-        }
-        if let Some(t) = func_target(op, i) {
-            set(t);
-            set(i + 2);
+        if !matches!(op, Op::LdImm64Tail) {
+            mark_points(&mut prune_point, &mut jmp_point, op, i);
         }
     }
-    jp
+    jmp_point
 }
 
 /// The function whose address `op` (at `i`) loads: `ld_imm64` with `src = BPF_PSEUDO_FUNC`,
@@ -202,11 +186,9 @@ pub(crate) fn outside_loops_of(ops: &[Op], components: &[u32]) -> Vec<bool> {
 /// instructions, or one jumping to itself; a call falls through to the next instruction), or
 /// a call that calls back ([`calls_back`]: the implicit loop of its callback's rounds) on no
 /// cycle, alone. The kernel keys its SCC visits by these ids (`compute_scc_callchain`).
+#[cfg(test)]
 pub(crate) fn loop_components(ops: &[Op]) -> Vec<u32> {
     let n = ops.len();
-    // Tarjan's strongly connected components, without recursion, over indices of 32 bits
-    // (a program has at most a million instructions) and each instruction's successors read
-    // once (`NONE` where it has fewer than two).
     const NONE: u32 = u32::MAX;
     let succ: Vec<[u32; 2]> = ops
         .iter()
@@ -227,6 +209,18 @@ pub(crate) fn loop_components(ops: &[Op]) -> Vec<u32> {
             out
         })
         .collect();
+    loop_components_of(ops, &succ)
+}
+
+/// [`loop_components`] with each instruction's successors (`succ`, as [`Cfg::succ`]: an entry
+/// past the last instruction where it has fewer than two).
+pub(crate) fn loop_components_of(ops: &[Op], succ: &[[u32; 2]]) -> Vec<u32> {
+    let n = ops.len();
+    // Tarjan's strongly connected components, without recursion, over indices of 32 bits
+    // (a program has at most a million instructions; `NONE`: not visited yet) and each
+    // instruction's successors read once.
+    const NONE: u32 = u32::MAX;
+    let real = |t: u32| (t as usize) < n;
     // A call that calls back on no cycle is a component of its own (after the cycles' ids).
     let alone = |comp: &mut Vec<u32>| {
         for (i, op) in ops.iter().enumerate() {
@@ -241,14 +235,20 @@ pub(crate) fn loop_components(ops: &[Op]) -> Vec<u32> {
     if succ
         .iter()
         .enumerate()
-        .all(|(i, s)| s.iter().all(|&t| t == NONE || t as usize > i))
+        .all(|(i, s)| s.iter().all(|&t| !real(t) || t as usize > i))
     {
         alone(&mut comp);
         return comp;
     }
     // Only the instructions that may be on a cycle are walked (`on_cycle_candidates`); an
     // edge to another one is passed over (no cycle has it).
-    let candidate = on_cycle_candidates(&succ);
+    let candidate = on_cycle_candidates(succ);
+    // No candidate (the jumps back all go to blocks that reach no jump back, as a shared
+    // exit block): no cycle, and no table for the walk.
+    if !candidate.contains(&true) {
+        alone(&mut comp);
+        return comp;
+    }
     let mut index = vec![NONE; n];
     let mut low = vec![0u32; n];
     let mut on_stack = vec![false; n];
@@ -268,7 +268,7 @@ pub(crate) fn loop_components(ops: &[Op]) -> Vec<u32> {
         walk.push((root as u32, 0));
         while let Some(top) = walk.last_mut() {
             let (v, k) = (top.0 as usize, top.1);
-            if k < 2 && succ[v][k] != NONE {
+            if k < 2 && real(succ[v][k]) {
                 top.1 += 1;
                 let w = succ[v][k] as usize;
                 if !candidate[w] {
@@ -311,30 +311,31 @@ pub(crate) fn loop_components(ops: &[Op]) -> Vec<u32> {
 }
 
 /// Which instructions may be on a cycle of the graph `succ` (each instruction's successors,
-/// `u32::MAX` where it has fewer than two): those that reach the source of a jump back (to
-/// itself or an earlier instruction) by jumps forward alone, and that are reached that way
-/// from the target of one. Walking a cycle on from an instruction, the first jump back is
+/// an entry past the last instruction where it has fewer than two): those that reach the
+/// source of a jump back (to itself or an earlier instruction) by jumps forward alone, and
+/// that are reached that way from the target of one. Walking a cycle on from an instruction, the first jump back is
 /// reached by jumps forward (or is the instruction's own); walking it back, likewise from
 /// the last one's target: every instruction of a cycle is kept (a superset, two passes). The
 /// jumps back of compiled code mostly go to a shared exit block, whose instructions reach no
 /// jump back: few instructions are left for the components' walk.
 fn on_cycle_candidates(succ: &[[u32; 2]]) -> Vec<bool> {
     let n = succ.len();
-    let fwd = |i: usize, t: u32| t != u32::MAX && t as usize > i;
+    let real = |t: u32| (t as usize) < n;
+    let fwd = |i: usize, t: u32| real(t) && t as usize > i;
     // Reaches a jump back's source by jumps forward: last instruction first (a jump forward
     // goes to one already done).
     let mut to_back = vec![false; n];
     for i in (0..n).rev() {
         to_back[i] = succ[i]
             .iter()
-            .any(|&t| t != u32::MAX && (t as usize <= i || to_back[t as usize]));
+            .any(|&t| real(t) && (t as usize <= i || to_back[t as usize]));
     }
     // Reached from a jump back's target by jumps forward: the targets first, then first
     // instruction first.
     let mut from_back = vec![false; n];
     for (i, s) in succ.iter().enumerate() {
         for &t in s {
-            if t != u32::MAX && t as usize <= i {
+            if real(t) && t as usize <= i {
                 from_back[t as usize] = true;
             }
         }
@@ -354,29 +355,26 @@ fn on_cycle_candidates(succ: &[[u32; 2]]) -> Vec<bool> {
     from_back
 }
 
-/// One instruction's part in the liveness equations: the registers it reads and writes
-/// (`[uses, defs]`), and its successors (`none`, an entry that stays empty, where it has fewer
-/// than two). Two tables, not one of both: 4 and 8 bytes an instruction stay blocks of the
-/// allocator's small sizes up to 2,048 instructions, where one of 12 bytes (past 1,365) would
-/// take a region of the heap of its own, often touched for the first time by this
-/// verification (see [`crate::verifier::chunks`]).
-fn flow(ops: &[Op]) -> (Vec<[u16; 2]>, Vec<[u32; 2]>) {
+/// [`liveness`] of `ops` from tables of their own: each instruction's `[uses, defs]` and its
+/// successors (the program's length where it has fewer than two), as [`check_with_roots`]
+/// makes them.
+#[cfg(test)]
+fn liveness_of(ops: &[Op]) -> Vec<u16> {
     let none = ops.len() as u32;
-    let mut gen = Vec::with_capacity(ops.len());
-    let mut succ = Vec::with_capacity(ops.len());
-    for (i, op) in ops.iter().enumerate() {
-        if matches!(op, Op::LdImm64Tail) {
-            gen.push([0, 0]);
-            succ.push([none; 2]);
-            continue;
-        }
-        let (ss, n) = succs(op, i);
-        let (uses, defs) = uses_defs(op);
-        let at = |k: usize| if k < n { ss[k] as u32 } else { none };
-        gen.push([uses, defs]);
-        succ.push([at(0), at(1)]);
-    }
-    (gen, succ)
+    let (gen, succ): (Vec<[u16; 2]>, Vec<[u32; 2]>) = ops
+        .iter()
+        .enumerate()
+        .map(|(i, op)| {
+            if matches!(op, Op::LdImm64Tail) {
+                return ([0, 0], [none; 2]);
+            }
+            let (ss, n) = succs(op, i);
+            let (uses, defs) = uses_defs(op);
+            let at = |k: usize| if k < n { ss[k] as u32 } else { none };
+            ([uses, defs], [at(0), at(1)])
+        })
+        .unzip();
+    liveness(&gen, &succ)
 }
 
 /// The registers live on entry to each instruction (bit n = rn): the least solution of
@@ -384,9 +382,8 @@ fn flow(ops: &[Op]) -> (Vec<[u16; 2]>, Vec<[u32; 2]>) {
 /// (the second slot of an `ld_imm64` has none and stays empty). Each instruction's uses,
 /// defs and successors are read once; the passes (last instruction first, as many as the
 /// loops need) then only combine bit sets.
-fn liveness(ops: &[Op]) -> Vec<u16> {
-    let len = ops.len();
-    let (gen, succ) = flow(ops);
+fn liveness(gen: &[[u16; 2]], succ: &[[u32; 2]]) -> Vec<u16> {
+    let len = gen.len();
     // One more entry, `none`'s, always empty.
     let mut live = vec![0u16; len + 1];
     // In a pass (last instruction first) every instruction reads its successors' entries:
@@ -402,7 +399,7 @@ fn liveness(ops: &[Op]) -> Vec<u16> {
         .collect();
     let mut read = vec![0u16; targets.len()];
     loop {
-        for (i, (&[uses, defs], s)) in gen.iter().zip(&succ).enumerate().rev() {
+        for (i, (&[uses, defs], s)) in gen.iter().zip(succ).enumerate().rev() {
             let out = live[s[0] as usize] | live[s[1] as usize];
             live[i] = uses | (out & !defs);
         }
@@ -420,6 +417,77 @@ fn liveness(ops: &[Op]) -> Vec<u16> {
     }
     live.truncate(len);
     live
+}
+
+/// Sets the prune points and the jump points ([`Cfg::jmp_point`]) the instruction `op` at
+/// `i` makes, in one look at it (`prune_point` and `jmp_point` have one entry per
+/// instruction; a jump point is set only inside the program).
+#[inline]
+fn mark_points(prune_point: &mut [bool], jmp_point: &mut [bool], op: &Op, i: usize) {
+    let len = prune_point.len();
+    let mut jump_point = |t: usize| {
+        if let Some(x) = jmp_point.get_mut(t) {
+            *x = true;
+        }
+    };
+    match *op {
+        Op::Ja { target } => {
+            prune_point[target] = true;
+            jump_point(target);
+        }
+        // The kernel's prune points (`visit_insn`): a conditional jump itself and its
+        // target, not its fall-through (a `may_goto` is always checkpointed: its loop
+        // rule); after every call, and a local call itself.
+        Op::MayGoto { target } | Op::Cond { target, .. } => {
+            prune_point[i] = true;
+            prune_point[target] = true;
+            jump_point(target);
+        }
+        Op::CallLocal { target } => {
+            prune_point[i] = true;
+            prune_point[target] = true;
+            if i + 1 < len {
+                prune_point[i + 1] = true;
+            }
+            jump_point(target);
+            jump_point(i + 1);
+        }
+        Op::Call { helper, kfunc } => {
+            let back = calls_back(op);
+            // A helper that calls back: the call is where each round of the callback
+            // comes back to (a loop head), the callback a function entry.
+            // An iterator's `next` call: a loop head, always checkpointed (the kernel's
+            // `mark_force_checkpoint`).
+            // `bpf_timer_set_callback` (the kernel's `is_async_callback_calling_insn`):
+            // the call is a prune point too, so that a covered state pushes no callback
+            // path.
+            if back || is_iter_next(op) || (helper == 170 && !kfunc) {
+                prune_point[i] = true;
+            }
+            if i + 1 < len {
+                prune_point[i + 1] = true;
+            }
+            if back {
+                jump_point(i);
+            }
+            jump_point(i + 1);
+        }
+        // A function reference (`ld_imm64` of `BPF_PSEUDO_FUNC`, a callback's address):
+        // the kernel walks it as a call (`visit_func_call_insn`), so the reference itself,
+        // the instruction after it and the function's entry are prune points.
+        Op::LdImm64 { .. } => {
+            if let Some(t) = func_target(op, i) {
+                prune_point[t] = true;
+                prune_point[i] = true;
+                if i + 2 < len {
+                    prune_point[i + 2] = true;
+                }
+                jump_point(t);
+                jump_point(i + 2);
+            }
+        }
+        _ => {}
+    }
 }
 
 /// Runs the structural checks and computes the [`Cfg`].
@@ -485,11 +553,26 @@ pub fn check_with_roots(ops: &[Op], roots: &[usize]) -> Result<Cfg, Vec<Verifier
         }
     }
     let mut prune_point = vec![false; len];
+    let mut jmp_point = vec![false; len];
+    // One instruction's part in the liveness equations: the registers it reads and writes
+    // (`[uses, defs]`), and its successors (`none`, an entry that stays empty, where it has
+    // fewer than two). Two tables, not one of both: 4 and 8 bytes an instruction stay blocks
+    // of the allocator's small sizes up to 2,048 instructions, where one of 12 bytes (past
+    // 1,365) would take a region of the heap of its own, often touched for the first time by
+    // this verification (see [`crate::verifier::chunks`]).
+    let none = len as u32;
+    let mut gen = vec![[0u16; 2]; len];
+    let mut succ = vec![[none; 2]; len];
     for (i, op) in ops.iter().enumerate() {
+        // The second slot of an `ld_imm64`: no successor, no register, no point.
         if matches!(op, Op::LdImm64Tail) {
             continue;
         }
         let (ss, n) = succs(op, i);
+        let (uses, defs) = uses_defs(op);
+        let at = |k: usize| if k < n { ss[k] as u32 } else { none };
+        gen[i] = [uses, defs];
+        succ[i] = [at(0), at(1)];
         for &t in &ss[..n] {
             if t >= len {
                 errors.push(err(
@@ -517,56 +600,7 @@ pub fn check_with_roots(ops: &[Op], roots: &[usize]) -> Result<Cfg, Vec<Verifier
                 ));
             }
         }
-        match *op {
-            Op::Ja { target } => prune_point[target] = true,
-            // The kernel's prune points (`visit_insn`): a conditional jump itself and its
-            // target, not its fall-through (a `may_goto` is always checkpointed: its loop
-            // rule); after every call, and a local call itself.
-            Op::MayGoto { target } | Op::Cond { target, .. } => {
-                prune_point[i] = true;
-                prune_point[target] = true;
-            }
-            Op::CallLocal { target } => {
-                prune_point[i] = true;
-                prune_point[target] = true;
-                if i + 1 < len {
-                    prune_point[i + 1] = true;
-                }
-            }
-            // A helper that calls back: the call is where each round of the callback comes
-            // back to (a loop head), the callback a function entry.
-            // An iterator's `next` call: a loop head, always checkpointed (the kernel's
-            // `mark_force_checkpoint`).
-            op if calls_back(&op) || is_iter_next(&op) => {
-                prune_point[i] = true;
-                if i + 1 < len {
-                    prune_point[i + 1] = true;
-                }
-            }
-            // `bpf_timer_set_callback` (the kernel's `is_async_callback_calling_insn`): the
-            // call is a prune point too, so that a covered state pushes no callback path.
-            Op::Call {
-                helper: 170,
-                kfunc: false,
-            } => {
-                prune_point[i] = true;
-                if i + 1 < len {
-                    prune_point[i + 1] = true;
-                }
-            }
-            Op::Call { .. } if i + 1 < len => prune_point[i + 1] = true,
-            _ => {}
-        }
-        // A function reference (`ld_imm64` of `BPF_PSEUDO_FUNC`, a callback's address): the
-        // kernel walks it as a call (`visit_func_call_insn`), so the reference itself, the
-        // instruction after it and the function's entry are prune points.
-        if let Some(t) = func_target(op, i) {
-            prune_point[t] = true;
-            prune_point[i] = true;
-            if i + 2 < len {
-                prune_point[i + 2] = true;
-            }
-        }
+        mark_points(&mut prune_point, &mut jmp_point, op, i);
     }
     if !errors.is_empty() {
         return Err(errors);
@@ -580,16 +614,22 @@ pub fn check_with_roots(ops: &[Op], roots: &[usize]) -> Result<Cfg, Vec<Verifier
             continue;
         }
         seen[i] = true;
-        if let Op::LdImm64 { .. } = ops[i] {
-            seen[i + 1] = true;
+        // The successors (every one inside the program by now), and the function a call or
+        // a reference names.
+        for &t in &succ[i] {
+            if t != none {
+                work.push(t as usize);
+            }
         }
-        let (ss, n) = succs(&ops[i], i);
-        work.extend_from_slice(&ss[..n]);
-        if let Op::CallLocal { target } = ops[i] {
-            work.push(target);
-        }
-        if let Some(t) = func_target(&ops[i], i) {
-            work.push(t);
+        match ops[i] {
+            Op::LdImm64 { .. } => {
+                seen[i + 1] = true;
+                if let Some(t) = func_target(&ops[i], i) {
+                    work.push(t);
+                }
+            }
+            Op::CallLocal { target } => work.push(target),
+            _ => {}
         }
     }
     for (i, s) in seen.iter().enumerate() {
@@ -604,13 +644,14 @@ pub fn check_with_roots(ops: &[Op], roots: &[usize]) -> Result<Cfg, Vec<Verifier
     if !errors.is_empty() {
         return Err(errors);
     }
-    let live_in = liveness(ops);
+    let live_in = liveness(&gen, &succ);
     Ok(Cfg {
         subprog_starts: starts,
         subprog_of,
         prune_point,
         live_in,
-        jmp_point: jmp_points(ops),
+        jmp_point,
+        succ,
     })
 }
 
@@ -625,6 +666,10 @@ pub(crate) fn check_subprog_exits(
     cfg: &Cfg,
     func_info: Option<&[crate::btf::SubprogFunc]>,
 ) -> Result<(), Vec<VerifierError>> {
+    // The main program alone: no other function to look at.
+    if cfg.subprog_starts.len() < 2 {
+        return Ok(());
+    }
     let mut errors = Vec::new();
     for (i, op) in ops.iter().enumerate() {
         let k = cfg.subprog_of[i];

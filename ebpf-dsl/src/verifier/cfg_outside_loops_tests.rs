@@ -164,6 +164,15 @@ fn the_walk_of_the_candidates_finds_every_cycle() {
             outside_loops_reference(&ops),
             "round {round}: {ops:?}"
         );
+        // The verifier's way: with the successors of the control-flow graph's check (of a
+        // program it accepts: every instruction reached).
+        if let Ok(cfg) = super::check(&ops) {
+            assert_eq!(
+                super::loop_components_of(&ops, &cfg.succ),
+                super::loop_components(&ops),
+                "round {round}: {ops:?}"
+            );
+        }
     }
 }
 
@@ -300,7 +309,7 @@ fn liveness_stops_when_no_jump_back_read_a_stale_entry() {
             }
         }
         assert_eq!(
-            super::liveness(&ops),
+            super::liveness_of(&ops),
             liveness_reference(&ops),
             "round {round}: {ops:?}"
         );

@@ -20,6 +20,10 @@ use super::cfg::{func_target, Op};
 /// target is no function's start once the unreached runs are removed, with that target (in
 /// the program after the removal), if the program still has two functions or more.
 pub(crate) fn broken_func_ref(ops: &[Op], seen: &[bool], starts: &[usize]) -> Option<(usize, i64)> {
+    // One function: the removal leaves at most one, and the kernel looks at no target.
+    if starts.len() < 2 {
+        return None;
+    }
     // The references in reached code: (original index, current index, relative offset).
     let mut refs: Vec<(usize, i64, i64)> = Vec::new();
     for (i, op) in ops.iter().enumerate() {

@@ -100,9 +100,9 @@ impl<'a> Exec<'a> {
         let mut ex =
             Explorer::<W>::new(self.cfg.prune_point.len(), exact_pruning, every_prune_point);
         ex.tracer = self.tracer.clone();
-        let ops = self.ops;
+        let (ops, cfg) = (self.ops, self.cfg);
         let (local_calls, outside_loops, components) = self.prune_tables.get_or_insert_with(|| {
-            let components = super::cfg::loop_components(ops);
+            let components = super::cfg::loop_components_of(ops, &cfg.succ);
             let outside = super::cfg::outside_loops_of(ops, &components);
             (
                 ops.iter()

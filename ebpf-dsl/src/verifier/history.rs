@@ -8,7 +8,7 @@
 //!
 //! A path records at most one entry per instruction it runs (`push_jmp_history` merges the
 //! flags of a second one into the first), when:
-//! - the instruction is a jump point ([`super::cfg::jmp_points`]), after its prune point is
+//! - the instruction is a jump point ([`super::cfg::Cfg::jmp_point`]), after its prune point is
 //!   visited (a checkpoint stored there empties the history first, so the entry is its first);
 //! - it spills a register or an immediate to a fixed stack slot, or fills a register from a
 //!   spilled one ([`records`]: the `INSN_F_STACK_ACCESS` flag, for precision backtracking);

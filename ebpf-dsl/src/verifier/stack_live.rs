@@ -35,16 +35,27 @@ pub(crate) struct StackLive {
     /// The predecessors of instruction `i`: `preds[pred_start[i]..pred_start[i + 1]]`.
     pred_start: Vec<u32>,
     preds: Vec<u32>,
-    may_read: Vec<u64>,
-    must_write: Vec<u64>,
-    /// Whether `must_write` holds a visit's writes yet.
-    seen: Vec<bool>,
-    live: Vec<u64>,
+    /// Per instruction: what was gathered and solved (one table: one allocation, and one
+    /// line of memory for the instruction's visit).
+    at: Vec<Node>,
     /// The instructions whose reads or writes changed since `live` was solved (each once:
     /// `queued`); `live` is up to date when it is empty.
     pending: Vec<u32>,
-    /// Whether an instruction is in `pending` (or, while solving, in the work list).
-    queued: Vec<bool>,
+}
+
+/// One instruction's part of a [`StackLive`].
+#[derive(Clone, Copy, Default)]
+struct Node {
+    /// The slots its visits read (a union).
+    may_read: u64,
+    /// The slots each of its visits wrote whole (an intersection).
+    must_write: u64,
+    /// The slots live before it, as last solved.
+    live: u64,
+    /// Whether `must_write` holds a visit's writes yet.
+    seen: bool,
+    /// Whether it is in `pending` (or, while solving, in the work list).
+    queued: bool,
 }
 
 impl StackLive {
@@ -98,34 +109,26 @@ impl StackLive {
             succ,
             pred_start,
             preds,
-            may_read: vec![0; n],
-            must_write: vec![0; n],
-            seen: vec![false; n],
-            live: vec![0; n],
+            at: vec![Node::default(); n],
             pending: Vec::new(),
-            queued: vec![false; n],
         }
     }
 
     /// A visit of `pc` read the slots `read` and wrote the slots `write` whole.
     #[inline]
     pub(crate) fn record(&mut self, pc: usize, read: u64, write: u64) {
-        let Some(r) = self.may_read.get_mut(pc) else {
+        let Some(a) = self.at.get_mut(pc) else {
             return;
         };
         let mut changed = false;
-        if *r | read != *r {
-            *r |= read;
-            changed = read & !self.live[pc] != 0;
+        if a.may_read | read != a.may_read {
+            a.may_read |= read;
+            changed = read & !a.live != 0;
         }
-        let w = if self.seen[pc] {
-            self.must_write[pc] & write
-        } else {
-            write
-        };
-        self.seen[pc] = true;
-        if w != self.must_write[pc] {
-            self.must_write[pc] = w;
+        let w = if a.seen { a.must_write & write } else { write };
+        a.seen = true;
+        if w != a.must_write {
+            a.must_write = w;
             changed = true;
         }
         if changed {
@@ -136,8 +139,8 @@ impl StackLive {
     /// Queues `pc`, whose reads or writes changed, for the next solution.
     #[cold]
     fn queue(&mut self, pc: usize) {
-        if !self.queued[pc] {
-            self.queued[pc] = true;
+        if !self.at[pc].queued {
+            self.at[pc].queued = true;
             self.pending.push(pc as u32);
         }
     }
@@ -147,7 +150,7 @@ impl StackLive {
         if !self.pending.is_empty() {
             self.solve();
         }
-        self.live.get(pc).copied().unwrap_or(!0)
+        self.at.get(pc).map_or(!0, |a| a.live)
     }
 
     /// The slots live before `i` from those live before its successors.
@@ -156,8 +159,9 @@ impl StackLive {
         let after = self.succ[i]
             .iter()
             .filter(|&&s| s != NONE)
-            .fold(0, |a, &s| a | self.live[s as usize]);
-        (after & !self.must_write[i]) | self.may_read[i]
+            .fold(0, |a, &s| a | self.at[s as usize].live);
+        let a = &self.at[i];
+        (after & !a.must_write) | a.may_read
     }
 
     /// The backward fixpoint from the last solution, a solution of the equations before the
@@ -171,10 +175,10 @@ impl StackLive {
         let grows = self
             .pending
             .iter()
-            .all(|&i| self.live[i as usize] & !self.before(i as usize) == 0);
+            .all(|&i| self.at[i as usize].live & !self.before(i as usize) == 0);
         if !grows {
             for &i in &self.pending {
-                self.queued[i as usize] = false;
+                self.at[i as usize].queued = false;
             }
             self.pending.clear();
             self.sweep();
@@ -183,14 +187,14 @@ impl StackLive {
         let mut work = std::mem::take(&mut self.pending);
         while let Some(i) = work.pop() {
             let i = i as usize;
-            self.queued[i] = false;
+            self.at[i].queued = false;
             let before = self.before(i);
-            if before != self.live[i] {
-                self.live[i] = before;
+            if before != self.at[i].live {
+                self.at[i].live = before;
                 let (lo, hi) = (self.pred_start[i] as usize, self.pred_start[i + 1] as usize);
                 for &p in &self.preds[lo..hi] {
-                    if !self.queued[p as usize] {
-                        self.queued[p as usize] = true;
+                    if !self.at[p as usize].queued {
+                        self.at[p as usize].queued = true;
                         work.push(p);
                     }
                 }
@@ -206,8 +210,8 @@ impl StackLive {
             let mut changed = false;
             for i in (0..self.succ.len()).rev() {
                 let before = self.before(i);
-                if before != self.live[i] {
-                    self.live[i] = before;
+                if before != self.at[i].live {
+                    self.at[i].live = before;
                     changed = true;
                 }
             }
@@ -426,7 +430,7 @@ mod tests {
                         }
                     }
                     assert_eq!(s.live_before(q), live[q]);
-                    assert_eq!(s.live, live);
+                    assert!(s.at.iter().map(|a| a.live).eq(live.iter().copied()));
                 }
             }
         }
