@@ -58,7 +58,11 @@ pub(crate) fn scalar_alu(
     // 6.18's `reg_bounds_sync` after the operation makes a constant of a range that holds
     // one value of the known bits (`__update_reg64_bounds` with `tnum_step`): `w3 |= 60` of
     // w3 in 0xfffffff..=0x20000010 with known bits (0; 0x20000010) is 0x2000003c.
-    if kernel >= KernelVersion::TNUM_SINGLE {
+    // (Only a range narrower than the known bits' span can hold just one of their values.)
+    if kernel >= KernelVersion::TNUM_SINGLE
+        && r.t.mask != 0
+        && (r.umin > r.t.value || r.umax < r.t.umax())
+    {
         r = r.single_value();
     }
     r
