@@ -269,12 +269,17 @@ fn wrapped_range(
 /// keep when every sum overflows (every difference underflows) at both ends
 /// (`scalar_min_max_add` / `_sub` and the 32-bit `scalar32_min_max_add` / `_sub`: only a
 /// range of which some values wrap and others do not is forgotten). The 64-bit range of a
-/// 32-bit operation is the zero-extended 32-bit one. Unchanged for other operators.
+/// 32-bit operation is the zero-extended 32-bit one. A negation is `0 - a`. Unchanged for
+/// other operators.
 #[inline(always)]
 pub(crate) fn add_sub_wrapped(op: AluOp, is64: bool, a: &Scalar, b: &Scalar, r: Scalar) -> Scalar {
     match op {
         AluOp::Add => wrapped(false, is64, a, b, r),
         AluOp::Sub => wrapped(true, is64, a, b, r),
+        // 6.17+ negates as `0 - a` (`scalar_min_max_sub` / `scalar32_min_max_sub` with a
+        // known 0): a range without 0 keeps its negation, wrapped (`w6 = -w6` of w6 in
+        // 32767..=0xfc10af66 is in 0x3ef509a..=0xffff8001).
+        AluOp::Neg => wrapped(true, is64, &Scalar::konst(0), a, r),
         // Inlined: other operators leave `r` where it is, without a call.
         _ => r,
     }
@@ -346,7 +351,9 @@ fn alu64_full(op: AluOp, a: &Scalar, b: &Scalar) -> Scalar {
             },
             _ => Scalar::UNKNOWN,
         },
-        AluOp::Neg => Scalar::konst(0).sub(a),
+        // `0 - a`, with the 32-bit bounds of `scalar32_min_max_sub` too (`r7 = -r7` of r7 in
+        // 0..=0xffffffff whose low half is -1 or 0 makes w7 0 or 1).
+        AluOp::Neg => alu64_full(AluOp::Sub, &Scalar::konst(0), a),
         // The kernel does not track these: unknown, whatever the operands.
         _ => Scalar::UNKNOWN,
     }

@@ -55,6 +55,16 @@ pub(crate) fn scalar_alu(
         let any_sign = kernel.has(KernelVersion::LSH32_SIGNED);
         r = lsh32_signed(a, r, any_sign);
     }
+    // 6.18's `reg_bounds_sync` after the operation makes a constant of a range that holds
+    // one value of the known bits (`__update_reg64_bounds` with `tnum_step`): `w3 |= 60` of
+    // w3 in 0xfffffff..=0x20000010 with known bits (0; 0x20000010) is 0x2000003c.
+    // (Only a range narrower than the known bits' span can hold just one of their values.)
+    if kernel >= KernelVersion::TNUM_SINGLE
+        && r.t.mask != 0
+        && (r.umin > r.t.value || r.umax < r.t.umax())
+    {
+        r = r.single_value();
+    }
     r
 }
 

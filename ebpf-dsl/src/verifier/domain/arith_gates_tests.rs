@@ -595,3 +595,62 @@ fn the_6_1_target_is_never_tighter_than_the_kernels() {
     }
     assert_none_tighter(&report);
 }
+
+/// `rX = -rX` (6.17 on: `0 - rX`, `scalar_min_max_sub` / `scalar32_min_max_sub` with a known 0
+/// and `tnum_neg`) in both widths against the models of `-=`: 6.17 without the wrapping rule,
+/// 6.18 with it (a range without 0 keeps its negation, wrapped).
+#[test]
+fn a_negation_is_never_tighter_than_the_kernels() {
+    let mut report = Vec::new();
+    let zero = Scalar::konst(0);
+    for (i, is64) in [false, true].into_iter().enumerate() {
+        let model = if is64 {
+            kernel_add_sub64
+        } else {
+            kernel_add_sub32
+        };
+        let old = move |a: &Scalar, _: &Scalar| model(true, false, &zero, a);
+        let wrap = move |a: &Scalar, _: &Scalar| model(true, true, &zero, a);
+        let models: [(KernelVersion, &Model); 2] = [
+            (KernelVersion::new(6, 17), &old),
+            (KernelVersion::new(6, 18), &wrap),
+        ];
+        let (t, looser) = compare(AluOp::Neg, is64, 10_000, 0x5eed_0700 + i as u64, &models);
+        println!(
+            "{}-bit Neg looser than the kernel's: {looser}",
+            if is64 { 64 } else { 32 }
+        );
+        report.extend(t);
+    }
+    assert_none_tighter(&report);
+    // The rule case alu32_neg_of_range_known_positive: w6 in 32767..=0xfc10af66.
+    let w6 = Scalar::urange(32767, 0xfc10_af66);
+    let n = scalar_alu(KernelVersion::new(6, 18), AluOp::Neg, false, &w6, &zero);
+    assert_eq!((n.umin, n.umax), (0x03ef_509a, 0xffff_8001), "{n:?}");
+}
+
+/// 6.18 synchronises every result with the single-value rule (`tnum_step` in
+/// `__update_reg64_bounds`, called by the `reg_bounds_sync` that ends each ALU operation), not
+/// only a branch's: `w3 |= 60` of w3 in 0xfffffff..=0x20000010 with known bits
+/// (0; 0x20000010) is the constant 0x2000003c (the rule case alu32_or_single_value_pkt: a
+/// range kept there lets a packet pointer move by "0xfffffff" the kernel refuses).
+#[test]
+fn a_result_with_one_value_of_its_known_bits_is_that_constant_for_6_18() {
+    let w3 = Scalar {
+        t: Tnum {
+            value: 0,
+            mask: 0x2000_0010,
+        },
+        ..Scalar::urange(0x0fff_ffff, 0x2000_0010)
+    }
+    .sync()
+    .unwrap();
+    assert_eq!(w3.umin, 0x0fff_ffff, "{w3:?}");
+    let k = Scalar::konst(60);
+    for is64 in [false, true] {
+        let new = scalar_alu(KernelVersion::new(6, 18), AluOp::Or, is64, &w3, &k);
+        assert_eq!(new, Scalar::konst(0x2000_003c), "{is64}");
+        let old = scalar_alu(KernelVersion::new(6, 17), AluOp::Or, is64, &w3, &k);
+        assert_eq!((old.umin, old.umax), (0x0fff_ffff, 0x2000_003c), "{is64}");
+    }
+}

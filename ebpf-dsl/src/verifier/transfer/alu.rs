@@ -51,9 +51,9 @@ impl<'a> Exec<'a> {
                         if v.umax <= u32::MAX as u64
                             && self.input.kernel >= KernelVersion::MOV32_LINK =>
                     {
-                        Some(link_for_move(st, r, v))
+                        Some(self.single(link_for_move(st, r, v)))
                     }
-                    RegVal::Scalar(v) => Some(v.unlinked().trunc32()),
+                    RegVal::Scalar(v) => Some(self.single(v.unlinked().trunc32())),
                     _ => None,
                 },
             };
@@ -99,7 +99,8 @@ impl<'a> Exec<'a> {
                         } else if is64 {
                             s.unlinked().sext(off as u32)
                         } else {
-                            s.unlinked().sext_subreg(off as u32)
+                            // Zero-extended and synchronised (`reg_bounds_sync`).
+                            self.single(s.unlinked().sext_subreg(off as u32))
                         };
                         // 6.6: a value the extension leaves unchanged keeps the copy linked.
                         let fits = s.umax < 1u64 << (off - 1);
@@ -135,9 +136,9 @@ impl<'a> Exec<'a> {
                         if v.umax <= u32::MAX as u64
                             && self.input.kernel >= KernelVersion::MOV32_LINK =>
                     {
-                        RegVal::Scalar(link_for_move(st, r, v))
+                        RegVal::Scalar(self.single(link_for_move(st, r, v)))
                     }
-                    (RegVal::Scalar(s), _) => RegVal::Scalar(s.unlinked().trunc32()),
+                    (RegVal::Scalar(s), _) => RegVal::Scalar(self.single(s.unlinked().trunc32())),
                     _ => RegVal::Scalar(Scalar::UNKNOWN),
                 }
             };
@@ -199,6 +200,17 @@ impl<'a> Exec<'a> {
         };
         self.set(st, dst, result);
         Ok(())
+    }
+
+    /// `v` as 6.18's `reg_bounds_sync` leaves it after a 32-bit move: a constant when its
+    /// unsigned range holds one value of its known bits ([`Scalar::single_value`], the
+    /// `tnum_step` rule of [`KernelVersion::TNUM_SINGLE`]); unchanged for older targets.
+    fn single(&self, v: Scalar) -> Scalar {
+        if self.input.kernel >= KernelVersion::TNUM_SINGLE {
+            v.single_value()
+        } else {
+            v
+        }
     }
 
     /// `a op b` between two numbers (64-bit when `is64`) at instruction `pc`, links included:

@@ -74,6 +74,38 @@ fn a_32_bit_result_is_zero_extended() {
     assert_eq!(num(&st, 1).as_const(), Some(u64::MAX));
 }
 
+/// 6.18's `reg_bounds_sync` after a 32-bit move makes a constant of a zero-extended range
+/// that holds one value of the known bits (`tnum_step`): r1's low half in
+/// 0xfffffff..=0x2000000f with known bits (0; 0x20000010) and an unknown upper half is
+/// 0x20000000 after `w1 = w1` (rule case alu_mov32_single_value_pkt); 6.17 keeps the range.
+#[test]
+fn a_32_bit_move_leaving_one_value_of_the_known_bits_is_that_constant_for_6_18() {
+    let r1 = Scalar {
+        u32min: 0x0fff_ffff,
+        u32max: 0x2000_000f,
+        s32min: 0x0fff_ffff,
+        s32max: 0x2000_000f,
+        t: Tnum {
+            value: 0,
+            mask: 0xffff_ffff_2000_0010,
+        },
+        ..Scalar::UNKNOWN
+    }
+    .sync()
+    .unwrap();
+    assert!(
+        r1.as_const().is_none() && r1.umax > u32::MAX as u64,
+        "{r1:?}"
+    );
+    for (k, want) in [((6, 18), Some(0x2000_0000)), ((6, 17), None)] {
+        let mut st = state(&[(1, scalar(r1))]);
+        One::new("w1 = w1\nexit")
+            .kernel(KernelVersion::new(k.0, k.1))
+            .next(&mut st);
+        assert_eq!(num(&st, 1).as_const(), want, "{k:?}");
+    }
+}
+
 #[test]
 fn a_bounded_scalar_added_to_a_map_value_pointer_becomes_its_variable_offset() {
     let mut st = state(&[(1, map_value(0, 4)), (2, scalar(Scalar::urange(0, 8)))]);

@@ -312,6 +312,9 @@ impl<'a> Exec<'a> {
             // 6.12 keeps the ranges on the taken branch and learns a single tested bit
             // (`regs_refine_cond_op`); before, the ranges are forgotten here too.
             let keeps = self.input.kernel >= KernelVersion::NARROW_FILL;
+            // A set bit the ranges leave no value with: the value the kernel's
+            // `reg_bounds_sync` and sanity check go on with (6.18: often a constant).
+            let no_value = NoValue::of(self.input.kernel);
             let set = |v: &Scalar, c: u64| {
                 if !keeps {
                     return forget(v, 0);
@@ -319,15 +322,14 @@ impl<'a> Exec<'a> {
                 if !c.is_power_of_two() {
                     return *v;
                 }
-                Scalar {
+                let raw = Scalar {
                     t: Tnum {
                         value: v.t.value | c,
                         mask: v.t.mask & !c,
                     },
                     ..*v
-                }
-                .sync()
-                .unwrap_or(Scalar::UNKNOWN)
+                };
+                raw.sync().unwrap_or_else(|| no_value.value(raw))
             };
             // 6.18: a range that holds one value of the known bits is that value.
             let single = self.input.kernel >= KernelVersion::TNUM_SINGLE;

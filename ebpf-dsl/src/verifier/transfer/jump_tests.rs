@@ -218,3 +218,32 @@ fn equal_to_a_stack_pointer_proves_not_null_until_6_12_114() {
         assert_eq!(run(map_value(0, 0), k), map_value(0, 0), "{k}");
     }
 }
+
+/// The taken branch of `w6 & 2` on r6 in {0, 0xffffffff80000000} with no known bits (the
+/// kernel's `(s32)` of `w6 & 0x80000000`): no value of the ranges has bit 1, and 6.18's step
+/// by step `reg_bounds_sync` leaves the constant 2, which the kernel walks on with (rule case
+/// jset_taken_no_value_constant); 6.12 to 6.17 keep the known bits with unbounded ranges.
+#[test]
+fn a_set_bit_no_value_has_is_the_kernels_value_on_the_taken_branch() {
+    let r6 = Scalar {
+        smin: -0x8000_0000,
+        smax: 0,
+        umin: 0,
+        umax: 0xffff_ffff_8000_0000,
+        s32min: i32::MIN,
+        s32max: 0,
+        u32min: 0,
+        u32max: 0x8000_0000,
+        t: Tnum::UNKNOWN,
+        link: 0,
+        delta: 0,
+    };
+    let src = "if w6 & 2 goto +1\nexit\nexit";
+    let mut st = state(&[(6, scalar(r6))]);
+    let taken = both_ways_for(src, &mut st, KernelVersion::new(6, 18));
+    assert_eq!(num(&taken, 6).as_const(), Some(2));
+    let mut st = state(&[(6, scalar(r6))]);
+    let taken = both_ways_for(src, &mut st, KernelVersion::new(6, 17));
+    let v = num(&taken, 6);
+    assert!(v.is_unbounded_bits() && v.t.value == 2, "{v:?}");
+}
