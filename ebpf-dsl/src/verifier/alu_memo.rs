@@ -157,20 +157,7 @@ mod tests {
         // Every operator, both widths, several kernels, the same pc for all (each operation
         // replaces the last) and again (found): the result never differs from the function's,
         // whatever the links.
-        let ops = [
-            AluOp::Add,
-            AluOp::Sub,
-            AluOp::Mul,
-            AluOp::Div,
-            AluOp::Or,
-            AluOp::And,
-            AluOp::Lsh,
-            AluOp::Rsh,
-            AluOp::Neg,
-            AluOp::Mod,
-            AluOp::Xor,
-            AluOp::Arsh,
-        ];
+        let ops = crate::verifier::domain::arith::SCALAR_OPS;
         let xs = operands();
         for kernel in [(6, 1), (6, 12), (6, 18)].map(|(a, b)| KernelVersion::new(a, b)) {
             let mut m = AluMemo::default();

@@ -618,6 +618,24 @@ impl Scalar {
         .unwrap_or(self)
     }
 }
+/// Every operator [`alu64`] and the 32-bit form take between two numbers (moves and byte swaps
+/// aside): the operators the tests run over.
+#[cfg(test)]
+pub(crate) const SCALAR_OPS: [AluOp; 12] = [
+    AluOp::Add,
+    AluOp::Sub,
+    AluOp::Mul,
+    AluOp::Div,
+    AluOp::Or,
+    AluOp::And,
+    AluOp::Lsh,
+    AluOp::Rsh,
+    AluOp::Neg,
+    AluOp::Mod,
+    AluOp::Xor,
+    AluOp::Arsh,
+];
+
 #[cfg(test)]
 mod tests {
     use super::super::refine::refine;
@@ -667,20 +685,7 @@ mod tests {
             (-1000i64) as u64,
         ]
         .to_vec();
-        let ops = [
-            AluOp::Add,
-            AluOp::Sub,
-            AluOp::Mul,
-            AluOp::Div,
-            AluOp::Or,
-            AluOp::And,
-            AluOp::Lsh,
-            AluOp::Rsh,
-            AluOp::Neg,
-            AluOp::Mod,
-            AluOp::Xor,
-            AluOp::Arsh,
-        ];
+        let ops = SCALAR_OPS;
         let mut fast = 0;
         for op in ops {
             for &x in &ks {
