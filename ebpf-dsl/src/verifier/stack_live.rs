@@ -170,18 +170,14 @@ impl StackLive {
     /// the live sets only grow, and every order of recomputing them reaches the same one,
     /// the least solution above the last: a work list from the changed instructions through
     /// their predecessors finds it. A first visit's writes may take slots away instead; then
-    /// the whole graph is swept, last instruction first, until nothing changes.
+    /// the result may depend on the order, and [`StackLive::passes`] gives the whole sweep's.
     fn solve(&mut self) {
         let grows = self
             .pending
             .iter()
             .all(|&i| self.at[i as usize].live & !self.before(i as usize) == 0);
         if !grows {
-            for &i in &self.pending {
-                self.at[i as usize].queued = false;
-            }
-            self.pending.clear();
-            self.sweep();
+            self.passes();
             return;
         }
         let mut work = std::mem::take(&mut self.pending);
@@ -204,21 +200,48 @@ impl StackLive {
         self.pending = work;
     }
 
-    /// The whole backward sweep, repeated until nothing changes.
-    fn sweep(&mut self) {
+    /// The whole backward sweep (every instruction, last first, repeated until a sweep
+    /// changes nothing) from the last solution, recomputing only the instructions whose
+    /// inputs changed since they were last computed; the same values, step for step.
+    ///
+    /// Before the first sweep, only the `pending` instructions' equations changed: the
+    /// others would give their live sets again. An instruction whose live set changes makes
+    /// its predecessors computed again: those before it later in the same sweep (which
+    /// reaches them after it), those at or after it in the next (the sweep passed them with
+    /// the old set). An instruction is in at most one of the two lists (`queued`): one put
+    /// in the next sweep's is at or after every instruction the current one has left.
+    fn passes(&mut self) {
+        let mut cur = std::collections::BinaryHeap::from(std::mem::take(&mut self.pending));
+        let mut next = Vec::new();
         loop {
-            let mut changed = false;
-            for i in (0..self.succ.len()).rev() {
+            // The current sweep, last instruction first.
+            while let Some(i) = cur.pop() {
+                let i = i as usize;
+                self.at[i].queued = false;
                 let before = self.before(i);
-                if before != self.at[i].live {
-                    self.at[i].live = before;
-                    changed = true;
+                if before == self.at[i].live {
+                    continue;
+                }
+                self.at[i].live = before;
+                let (lo, hi) = (self.pred_start[i] as usize, self.pred_start[i + 1] as usize);
+                for &p in &self.preds[lo..hi] {
+                    if !self.at[p as usize].queued {
+                        self.at[p as usize].queued = true;
+                        if (p as usize) < i {
+                            cur.push(p);
+                        } else {
+                            next.push(p);
+                        }
+                    }
                 }
             }
-            if !changed {
-                return;
+            if next.is_empty() {
+                break;
             }
+            cur.extend(next.drain(..));
         }
+        // The heap's memory, kept for the next changes.
+        self.pending = cur.into_vec();
     }
 }
 
@@ -364,8 +387,16 @@ mod tests {
     /// The solution of the work list is the whole sweep's after every visit (the sweep from
     /// the last solution whenever a visit changed something, as it was first written), on
     /// random graphs with loops and random visits, first visits that take slots away too.
+    /// From a last solution that is no solution of the new equations, the sweep may never
+    /// settle (a set going round a loop); a graph where the reference has not settled after
+    /// 1,000 sweeps is left there (`oscillating`), as the work list would not settle either.
     #[test]
     fn work_list_solves_as_the_whole_sweep() {
+        let rounds = std::env::var("STACK_LIVE_ROUNDS")
+            .ok()
+            .and_then(|r| r.parse().ok())
+            .unwrap_or(200);
+        let mut oscillating = 0;
         let mut seed = 0x2545_f491_4f6c_dd1du64;
         let mut next = move || {
             seed ^= seed << 13;
@@ -373,7 +404,7 @@ mod tests {
             seed ^= seed << 17;
             seed
         };
-        for _ in 0..200 {
+        'graph: for _ in 0..rounds {
             let n = 2 + (next() % 40) as usize;
             let succ: Vec<[u32; 2]> = (0..n)
                 .map(|_| {
@@ -411,7 +442,11 @@ mod tests {
                     let q = (next() % n as u64) as usize;
                     if dirty {
                         dirty = false;
-                        loop {
+                        for sweep in 0.. {
+                            if sweep == 1000 {
+                                oscillating += 1;
+                                continue 'graph;
+                            }
                             let mut changed = false;
                             for i in (0..n).rev() {
                                 let after = succ[i]
@@ -434,6 +469,8 @@ mod tests {
                 }
             }
         }
+        // Rare: most graphs are checked to the end.
+        assert!(oscillating * 10 <= rounds, "{oscillating} of {rounds}");
     }
 
     #[test]
