@@ -8,7 +8,7 @@
 use std::cell::RefCell;
 
 use super::refine::is_signed;
-use super::refine32::{contradicted, refine32, refine_branches, NoValue};
+use super::refine32::{contradicted, refine32, refine_branches_full, NoValue};
 use super::scalar::memo::{mix, old_sync, words, Table};
 use super::*;
 
@@ -72,8 +72,9 @@ fn cond_values_full(
     // bounds and deduces the 64-bit ones from them.
     let (tx, ty, fx, fy) = if refinable {
         // An immediate's refined value goes nowhere (`refine_both` without a source
-        // register): its 32-bit bounds are not worked out.
-        let [tx, ty, fx, fy] = refine_branches(op, x, y, y_is_reg);
+        // register): its 32-bit bounds are not worked out. (Not looked up in the table of
+        // `refine_branches`: this function's own table holds what it worked out.)
+        let [tx, ty, fx, fy] = refine_branches_full(op, x, y, y_is_reg);
         // A 32-bit `==` also makes the two 32-bit ranges one (the kernel's jmp32
         // `regs_refine_cond_op`): a signed 32-bit bound of one reaches the other, which the
         // 64-bit refinement of zero-extended values does not give.
