@@ -44,16 +44,7 @@ impl<'a> Exec<'a> {
                 Src::Imm(i) if is64 => Some(Scalar::konst(i as u64)),
                 Src::Imm(i) => Some(Scalar::konst(i as u32 as u64).unlinked().trunc32()),
                 Src::Reg(r) => match st.cur().regs[r as usize] {
-                    // `rX = rY` links the two (the kernel's scalar ids).
-                    RegVal::Scalar(v) if is64 => Some(link_for_move(st, r, v)),
-                    // `wX = wY`, as below: linked (6.6) when the value fits in 32 bits.
-                    RegVal::Scalar(v)
-                        if v.umax <= u32::MAX as u64
-                            && self.input.kernel >= KernelVersion::MOV32_LINK =>
-                    {
-                        Some(self.single(link_for_move(st, r, v)))
-                    }
-                    RegVal::Scalar(v) => Some(self.single(v.unlinked().trunc32())),
+                    RegVal::Scalar(v) => Some(self.move_number(st, is64, r, v)),
                     _ => None,
                 },
             };
@@ -124,19 +115,14 @@ impl<'a> Exec<'a> {
             } else if is64 {
                 match (srcv, src) {
                     (RegVal::Scalar(v), Src::Reg(r)) => {
-                        // `rX = rY` links the two (the kernel's scalar ids).
-                        RegVal::Scalar(link_for_move(st, r, v))
+                        RegVal::Scalar(self.move_number(st, true, r, v))
                     }
                     (v, _) => v,
                 }
             } else {
                 match (srcv, src) {
-                    // 6.6: `wX = wY` of a value that fits in 32 bits links the two too.
-                    (RegVal::Scalar(v), Src::Reg(r))
-                        if v.umax <= u32::MAX as u64
-                            && self.input.kernel >= KernelVersion::MOV32_LINK =>
-                    {
-                        RegVal::Scalar(self.single(link_for_move(st, r, v)))
+                    (RegVal::Scalar(v), Src::Reg(r)) => {
+                        RegVal::Scalar(self.move_number(st, false, r, v))
                     }
                     (RegVal::Scalar(s), _) => RegVal::Scalar(self.single(s.unlinked().trunc32())),
                     _ => RegVal::Scalar(Scalar::UNKNOWN),
@@ -200,6 +186,20 @@ impl<'a> Exec<'a> {
         };
         self.set(st, dst, result);
         Ok(())
+    }
+
+    /// The number `v` of register `r` moved by `rX = rY` (`is64`) or `wX = wY`: `rX = rY`
+    /// links the two (the kernel's scalar ids); `wX = wY` links them too (6.6) when the value
+    /// fits in 32 bits, else truncates it, and is synchronised as 6.18 does ([`Exec::single`]).
+    /// The one form of both the fast path and [`Exec::alu_general`].
+    fn move_number(&self, st: &mut State, is64: bool, r: u8, v: Scalar) -> Scalar {
+        if is64 {
+            link_for_move(st, r, v)
+        } else if v.umax <= u32::MAX as u64 && self.input.kernel >= KernelVersion::MOV32_LINK {
+            self.single(link_for_move(st, r, v))
+        } else {
+            self.single(v.unlinked().trunc32())
+        }
     }
 
     /// `v` as 6.18's `reg_bounds_sync` leaves it after a 32-bit move: a constant when its
