@@ -185,3 +185,36 @@ fn calls_that_cannot_be_checked_say_why() {
         "no kernel helper #9999",
     );
 }
+
+/// A map of maps with no inner map (an ELF object whose BTF map definition has no
+/// `__array(values, ...)`: user space gives the kernel one at run time): a lookup in it gives
+/// a map nobody here knows, a clear refusal naming the fix, not a misleading one later.
+#[test]
+fn lookup_in_map_of_maps_without_inner_map_is_a_clear_refusal() {
+    let src = "*(u32 *)(r10 - 4) = 0\nr2 = r10\nr2 += -4\nr1 = mim ll\ncall bpf_map_lookup_elem\nif r0 == 0 goto out\nr1 = r0\nr2 = r10\nr2 += -4\ncall bpf_map_lookup_elem\nout:\nr0 = 2\nexit";
+    let a = assemble(src).unwrap();
+    for map_type in [MapType::ArrayOfMaps, MapType::HashOfMaps] {
+        let ms = vec![MapSpec {
+            name: Cow::Borrowed("mim"),
+            map_type,
+            key_size: 4,
+            value_size: 4,
+            max_entries: 1,
+            flags: 0,
+            btf: None,
+            inner: None,
+        }];
+        let errs = verify(&VerifyInput::new(&a.insns, XDP).with_maps(&a.relocations, &ms))
+            .expect_err("a lookup in a map of maps with no inner map");
+        assert_eq!(errs[0].rule, Rule::Unsupported, "{}", errs[0]);
+        assert_eq!(errs[0].insn_index, 5, "{}", errs[0]);
+        assert!(
+            errs[0]
+                .message
+                .contains("`mim`, which declares no inner map")
+                && errs[0].message.contains("inner="),
+            "{}",
+            errs[0].message
+        );
+    }
+}

@@ -246,6 +246,23 @@ impl<'a> Exec<'a> {
                             ),
                         ));
                     }
+                    if id == 1
+                        && matches!(spec.map_type, MapType::ArrayOfMaps | MapType::HashOfMaps)
+                        && self.inner_of.get(m as usize).copied().flatten().is_none()
+                    {
+                        // The kernel cannot create such a map without an inner map (its
+                        // `inner_map_fd`), whose shape is what the lookup gives: user space
+                        // that sets one at run time (`bpf_map__set_inner_map_fd`) knows what
+                        // this verifier does not.
+                        return Err(e(
+                            pc,
+                            Rule::Unsupported,
+                            format!(
+                                "a lookup in the map of maps `{}`, which declares no inner map: what it gives (a map of which type and size) is unknown here, and the kernel cannot create the map without one either; declare it (`__array(values, struct {{ ... }})` in the map's BTF definition, `inner=TYPE:KEY:VALUE[:MAX_ENTRIES]` in `.map` or `--map`, `inner = ...` in `defmap!`)",
+                                spec.name_str()
+                            ),
+                        ));
+                    }
                     if id == 1 {
                         // The map the kernel inlines this lookup for, if it is always one
                         // map of the program (`super::super::jump_range`).
