@@ -110,6 +110,14 @@ impl<'a> Exec<'a> {
         self.inner_of.contains(&Some(m))
     }
 
+    /// Whether map `m` is a map of maps (its lookups give a map, or NULL).
+    pub(crate) fn is_map_of_maps(&self, m: u16) -> bool {
+        matches!(
+            self.map(m).map_type,
+            MapType::ArrayOfMaps | MapType::HashOfMaps
+        )
+    }
+
     pub(crate) fn describe(&self, v: &RegVal) -> String {
         match v {
             RegVal::NotInit => "uninitialised".into(),
@@ -161,6 +169,10 @@ impl<'a> Exec<'a> {
             }
             RegVal::Opaque { map } if self.is_inner_map(*map) => format!(
                 "the map `{}` (from a map of maps)",
+                self.map(*map).name_str()
+            ),
+            RegVal::Opaque { map } if self.is_map_of_maps(*map) => format!(
+                "a map from the map of maps `{}`, which declares no inner map",
                 self.map(*map).name_str()
             ),
             RegVal::Opaque { map } => format!(

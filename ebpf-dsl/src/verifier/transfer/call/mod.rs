@@ -217,6 +217,18 @@ impl<'a> Exec<'a> {
                         RegVal::MapPtr { map } => map,
                         // An inner map, from a lookup in a map of maps (null-checked).
                         RegVal::Opaque { map } if self.is_inner_map(map) => map,
+                        // A lookup in a map of maps that declares no inner map (its entry
+                        // stands for the map user space gives the kernel at run time).
+                        RegVal::Opaque { map } if self.is_map_of_maps(map) => {
+                            return Err(e(
+                                pc,
+                                Rule::Unsupported,
+                                format!(
+                                    "bpf_{name} is given in r{r} a map from the map of maps `{}`, which declares no inner map: what that map is (its type and sizes) is unknown here (the kernel cannot create the outer map without an inner one either); declare it (`__array(values, struct {{ ... }})` in the map's BTF definition, `inner=TYPE:KEY:VALUE[:MAX_ENTRIES]` in `.map` or `--map`, `inner = ...` in `defmap!`)",
+                                    self.map(map).name_str()
+                                ),
+                            ));
+                        }
                         _ => return bad("a map (`r1 = my_map ll`)", self),
                     };
                     if id == timer::TIMER_INIT {
@@ -242,23 +254,6 @@ impl<'a> Exec<'a> {
                             Rule::MapCompatibility,
                             format!(
                                 "bpf_{name} writes into map `{}`, which is read-only for programs (BPF_F_RDONLY_PROG)",
-                                spec.name_str()
-                            ),
-                        ));
-                    }
-                    if id == 1
-                        && matches!(spec.map_type, MapType::ArrayOfMaps | MapType::HashOfMaps)
-                        && self.inner_of.get(m as usize).copied().flatten().is_none()
-                    {
-                        // The kernel cannot create such a map without an inner map (its
-                        // `inner_map_fd`), whose shape is what the lookup gives: user space
-                        // that sets one at run time (`bpf_map__set_inner_map_fd`) knows what
-                        // this verifier does not.
-                        return Err(e(
-                            pc,
-                            Rule::Unsupported,
-                            format!(
-                                "a lookup in the map of maps `{}`, which declares no inner map: what it gives (a map of which type and size) is unknown here, and the kernel cannot create the map without one either; declare it (`__array(values, struct {{ ... }})` in the map's BTF definition, `inner=TYPE:KEY:VALUE[:MAX_ENTRIES]` in `.map` or `--map`, `inner = ...` in `defmap!`)",
                                 spec.name_str()
                             ),
                         ));
