@@ -239,6 +239,8 @@ pub struct CheckArgs {
     kconfig: Option<String>,
     /// `--stats`: print the verifier's statistics.
     stats: bool,
+    /// `--warm`: one untimed verification before the timed one.
+    warm: bool,
     /// `--trace-prune FILE`.
     trace_prune: Option<String>,
     /// `--dump-states FILE`.
@@ -270,6 +272,7 @@ pub fn parse_check(o: crate::cli::CheckOpts) -> Result<CheckArgs, CliError> {
         module_btf: o.module_btf,
         kconfig: o.kconfig,
         stats: o.stats,
+        warm: o.warm,
         trace_prune: o.trace_prune,
         dump_states: o.dump_states,
         strict_alignment: o.strict_alignment,
@@ -296,6 +299,7 @@ pub fn check(args: CheckArgs) -> Result<ExitCode, CliError> {
         module_btf,
         kconfig,
         stats,
+        warm,
         trace_prune,
         dump_states,
         strict_alignment,
@@ -312,6 +316,7 @@ pub fn check(args: CheckArgs) -> Result<ExitCode, CliError> {
             module_btf,
             kconfig,
             stats,
+            warm,
             trace_prune,
             dump_states,
             strict_alignment,
@@ -390,9 +395,12 @@ pub fn check(args: CheckArgs) -> Result<ExitCode, CliError> {
                 xdp_dev_bound: device_bound,
             };
             // `trust_*` labels: see `ebpf_dsl::verifier::trust`.
+            let trust = ebpf_dsl::verifier::Trust::from_labels(&p.labels);
+            if let (true, Ok(t)) = (warm, &trust) {
+                let _ = ebpf_dsl::verifier::verify_trusting(&input, t);
+            }
             let started = std::time::Instant::now();
             let mut traces = crate::elf_cmds::Traces::new(trace_prune, dump_states);
-            let trust = ebpf_dsl::verifier::Trust::from_labels(&p.labels);
             let mut verdict = trust
                 .clone()
                 .map_err(|e| vec![e])

@@ -194,6 +194,14 @@ pub struct CheckOpts {
     /// the instructions processed, states stored and paths pruned.
     #[arg(long)]
     pub stats: bool,
+    /// With --stats: verify each program once, untimed, before the timed run. The time then
+    /// leaves out what only a process's first verification pays (the verifier's code and
+    /// tables reaching the CPU's caches for the first time, lazily built tables): the time a
+    /// long-lived process verifying many programs sees (the proc macros in one compilation, a
+    /// loader daemon), as the kernel's verifier is resident code. Without it (the default) the
+    /// time is a fresh process's first verification.
+    #[arg(long, requires = "stats")]
+    pub warm: bool,
     /// Write what the verifier's pruning did to FILE (for comparing with the kernel's
     /// `log_level 2` log): per instruction the times processed, checkpoints stored, paths
     /// pruned, failed comparisons and dropped checkpoints, then every event at a prune point

@@ -324,6 +324,8 @@ pub struct CheckObject {
     pub kconfig: Option<String>,
     /// `--stats`: print the verifier's statistics after each verified program.
     pub stats: bool,
+    /// `--warm`: verify each program once, untimed, before the timed run.
+    pub warm: bool,
     /// `--trace-prune FILE`: where the pruning traces go.
     pub trace_prune: Option<String>,
     /// `--dump-states FILE`: where the states go.
@@ -646,9 +648,12 @@ pub fn check_object(bytes: &[u8], shown: &str, how: &CheckObject) -> Result<Exit
             let name = format!("{} ({})", p.section, p.function);
             // `--stats`' verification time: the verifier's work alone, as the kernel's (which
             // has its BTF decoded at boot): not the late decoding of `--btf` below.
+            let trust = ebpf_dsl::verifier::Trust::none();
+            if how.warm {
+                let _ = ebpf_dsl::verifier::verify_trusting(&input, &trust);
+            }
             let started = std::time::Instant::now();
             let mut decoding = std::time::Duration::ZERO;
-            let trust = ebpf_dsl::verifier::Trust::none();
             let mut verdict = traces.verify(&input, &trust, &name);
             // Refused for want of the kernel's BTF: verified again with it, when given (the
             // same walk up to where it was missing).

@@ -295,6 +295,16 @@ fn stats_print_the_verifiers_figures() {
     // Without --stats, no such line.
     let out = check(&[&p, "--type", "socket_filter"]);
     assert!(!stdout(&out).contains("verification time"));
+    // --warm: the same figures (one untimed verification first); it needs --stats.
+    let out = check(&[&p, "--type", "socket_filter", "--stats", "--warm"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let warm = stdout(&out);
+    let counts = |l: &str| l.split("usec; ").nth(1).map(str::to_string);
+    let warm_line = warm.lines().find(|l| l.starts_with("verification time "));
+    assert_eq!(warm_line.and_then(counts), counts(line), "{warm}");
+    let out = check(&[&p, "--type", "socket_filter", "--warm"]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(stderr(&out).contains("--stats"), "{}", stderr(&out));
 }
 
 #[test]
