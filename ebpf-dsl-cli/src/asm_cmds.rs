@@ -398,6 +398,7 @@ pub fn check(args: CheckArgs) -> Result<ExitCode, CliError> {
             let trust = ebpf_dsl::verifier::Trust::from_labels(&p.labels);
             if let (true, Ok(t)) = (warm, &trust) {
                 let _ = ebpf_dsl::verifier::verify_trusting(&input, t);
+                ebpf_dsl::verifier::forget_memos();
             }
             let started = std::time::Instant::now();
             let mut traces = crate::elf_cmds::Traces::new(trace_prune, dump_states);

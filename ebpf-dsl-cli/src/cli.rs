@@ -196,7 +196,8 @@ pub struct CheckOpts {
     pub stats: bool,
     /// With --stats: verify each program once, untimed, before the timed run. The time then
     /// leaves out what only a process's first verification pays (the verifier's code and
-    /// tables reaching the CPU's caches for the first time, lazily built tables): the time a
+    /// tables reaching the CPU's caches for the first time, lazily built tables; the memo
+    /// tables are emptied in between, so the timed run computes all the first one did): the time a
     /// long-lived process verifying many programs sees (the proc macros in one compilation, a
     /// loader daemon), as the kernel's verifier is resident code. Without it (the default) the
     /// time is a fresh process's first verification.

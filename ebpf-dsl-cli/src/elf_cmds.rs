@@ -651,6 +651,7 @@ pub fn check_object(bytes: &[u8], shown: &str, how: &CheckObject) -> Result<Exit
             let trust = ebpf_dsl::verifier::Trust::none();
             if how.warm {
                 let _ = ebpf_dsl::verifier::verify_trusting(&input, &trust);
+                ebpf_dsl::verifier::forget_memos();
             }
             let started = std::time::Instant::now();
             let mut decoding = std::time::Duration::ZERO;

@@ -750,6 +750,28 @@ pub fn license_is_gpl_compatible(l: &str) -> bool {
     )
 }
 
+/// Empties the calling thread's memo tables (the scalar domain's caches of pure functions:
+/// bounds synchronisation, ALU results, branch refinements), as in a fresh thread. Verdicts
+/// never depend on them; a measurement does: a program verified a second time on one thread
+/// finds its own results there (`ebpf-dsl check --stats --warm` empties them between its
+/// untimed and its timed run).
+///
+/// ```
+/// use ebpf_dsl::verifier::{forget_memos, verify, VerifyInput};
+/// use ebpf_dsl::ProgramType;
+/// let p = ebpf_dsl::asm::assemble("r1 = 7\nr1 *= 3\nr0 = 0\nexit").unwrap();
+/// let first = verify(&VerifyInput::new(&p.insns, ProgramType::Xdp)).unwrap();
+/// forget_memos();
+/// let again = verify(&VerifyInput::new(&p.insns, ProgramType::Xdp)).unwrap();
+/// assert_eq!(first.insns_processed, again.insns_processed);
+/// ```
+pub fn forget_memos() {
+    domain::arith::clear();
+    domain::cond_values::clear();
+    domain::refine32::clear();
+    domain::scalar::memo::clear();
+}
+
 /// Verifies a program. On rejection, the errors are in instruction order (structural errors
 /// may be several; path errors stop at the first, like the kernel's).
 pub fn verify(input: &VerifyInput) -> Result<Report, Vec<VerifierError>> {

@@ -38,6 +38,16 @@ thread_local! {
     };
 }
 
+/// Empties this thread's tables of [`alu32`] / [`alu64`] results.
+pub(crate) fn clear() {
+    ALU.with(|t| t.borrow_mut().clear());
+    WORDS.with(|w| {
+        let mut w = w.borrow_mut();
+        w.word = [None; 16];
+        w.konst.clear();
+    });
+}
+
 /// True if `s` is exactly [`Scalar::WORD`] (links included), its known bits tested first: most
 /// operands that are not a word differ there, and the whole comparison is several times dearer.
 #[inline]

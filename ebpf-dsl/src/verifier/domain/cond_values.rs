@@ -24,6 +24,11 @@ thread_local! {
         const { RefCell::new(Table::new()) };
 }
 
+/// Empties this thread's table of [`cond_values`].
+pub(crate) fn clear() {
+    CONDS.with(|t| t.borrow_mut().clear());
+}
+
 /// The values of `x` and `y` after `x op y` (64-bit when `is64`, else on the low halves) on
 /// the taken branch and on the fall-through: `[taken x, taken y, fall-through x,
 /// fall-through y]`, before the links are applied. `y_is_reg`: `y` is a register (an

@@ -307,6 +307,11 @@ thread_local! {
         const { RefCell::new(Table::new()) };
 }
 
+/// Empties this thread's table of [`refine_branches`].
+pub(crate) fn clear() {
+    BRANCHES.with(|t| t.borrow_mut().clear());
+}
+
 /// Both sides of a 64-bit (or both-operands-32-bit) comparison `x op y` of two numbers that
 /// the ranges do not decide: `[x taken, y taken, x not taken, y not taken]`, each [`refine`]d
 /// and then given back the 32-bit bounds the kernel still holds for it

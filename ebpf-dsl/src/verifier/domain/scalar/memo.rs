@@ -59,6 +59,11 @@ impl<K: PartialEq + Copy, V: Copy, const N: usize> Table<K, V, N> {
         }
     }
 
+    /// Empties the table and gives back its memory, as [`Table::new`].
+    pub(crate) fn clear(&mut self) {
+        *self = Self::new();
+    }
+
     fn entry(hash: u64) -> usize {
         (hash >> 32) as usize & (N - 1)
     }
@@ -71,6 +76,11 @@ thread_local! {
 
 thread_local! {
     static OLD_SYNC: Cell<bool> = const { Cell::new(false) };
+}
+
+/// Empties this thread's table of [`memoised`].
+pub(crate) fn clear() {
+    MEMO.with(|m| m.borrow_mut().clear());
 }
 
 /// Whether this thread verifies for a kernel before
