@@ -235,6 +235,8 @@ pub struct CheckArgs {
     btf: Option<String>,
     /// `--module-btf`, for an ELF object: its modules' BTF (directories or files).
     module_btf: Vec<String>,
+    /// `--kallsyms`: the target kernel's symbol names.
+    kallsyms: Option<String>,
     /// `--kconfig`, for an ELF object: the target kernel's configuration file.
     kconfig: Option<String>,
     /// `--stats`: print the verifier's statistics.
@@ -270,6 +272,7 @@ pub fn parse_check(o: crate::cli::CheckOpts) -> Result<CheckArgs, CliError> {
         section: o.section,
         btf: o.btf,
         module_btf: o.module_btf,
+        kallsyms: o.kallsyms,
         kconfig: o.kconfig,
         stats: o.stats,
         warm: o.warm,
@@ -297,6 +300,7 @@ pub fn check(args: CheckArgs) -> Result<ExitCode, CliError> {
         section,
         btf,
         module_btf,
+        kallsyms,
         kconfig,
         stats,
         warm,
@@ -314,6 +318,7 @@ pub fn check(args: CheckArgs) -> Result<ExitCode, CliError> {
             unknown_type: prog_type,
             btf,
             module_btf,
+            kallsyms,
             kconfig,
             stats,
             warm,
@@ -389,11 +394,18 @@ pub fn check(args: CheckArgs) -> Result<ExitCode, CliError> {
                 func_info: None,
                 // `--btf`: decoded only if the program reads through BTF pointers (below).
                 vmlinux: None,
+                kallsyms: None,
                 program_types: None,
                 strict_alignment,
                 interpreter,
                 xdp_dev_bound: device_bound,
             };
+            // A kernel variable loaded by its BTF id: the target's symbol names.
+            let syms;
+            if p.insns.iter().any(|i| i.is_ld_imm64() && i.src() == 3) {
+                syms = crate::elf_cmds::target_kallsyms(kallsyms.as_deref(), btf.as_deref())?;
+                input.kallsyms = syms.as_ref();
+            }
             // `trust_*` labels: see `ebpf_dsl::verifier::trust`.
             let trust = ebpf_dsl::verifier::Trust::from_labels(&p.labels);
             if let (true, Ok(t)) = (warm, &trust) {

@@ -180,6 +180,13 @@ pub struct CheckOpts {
     /// files of /sys/kernel/btf when --btf is /sys/kernel/btf/vmlinux, else none.
     #[arg(long = "module-btf", value_name = "DIR_OR_FILE")]
     pub module_btf: Vec<String>,
+    /// The target kernel's symbol names (/proc/kallsyms format): a kernel variable or function
+    /// loaded by its BTF id (a typed `__ksym` variable, `ld_pseudo rN, 3, btf_id(var NAME)`)
+    /// loads only if the kernel finds its address by name, and a kernel built without
+    /// CONFIG_KALLSYMS_ALL finds no variable's. Default: /proc/kallsyms when --btf is
+    /// /sys/kernel/btf/vmlinux, else none (such a program is refused as not checkable).
+    #[arg(long, value_name = "FILE")]
+    pub kallsyms: Option<String>,
     /// For an ELF object with `__kconfig` externs: the target kernel's configuration
     /// (`CONFIG_X=...` lines, as in /boot/config-$(uname -r); for /proc/config.gz give
     /// `<(zcat /proc/config.gz)`), whose values the externs get in a frozen `.kconfig` map as

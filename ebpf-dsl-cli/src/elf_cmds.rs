@@ -320,6 +320,8 @@ pub struct CheckObject {
     /// `--module-btf`: the target kernel's modules' BTF, directories or files
     /// ([`target_modules`]).
     pub module_btf: Vec<String>,
+    /// `--kallsyms`: the target kernel's symbol names ([`target_kallsyms`]).
+    pub kallsyms: Option<String>,
     /// `--kconfig`: the target kernel's configuration file, for `__kconfig` externs.
     pub kconfig: Option<String>,
     /// `--stats`: print the verifier's statistics after each verified program.
@@ -415,6 +417,27 @@ fn target_btf_raw(path: &str) -> Result<(ebpf_dsl::btf::Btf, Vec<u8>), CliError>
 
 /// Where the running kernel publishes its BTF: vmlinux's and one file per loaded module.
 const SYS_BTF: &str = "/sys/kernel/btf";
+
+/// The target kernel's symbol names: `--kallsyms FILE`, else /proc/kallsyms when the target's
+/// BTF (`btf`) is the running kernel's, else none.
+pub fn target_kallsyms(
+    given: Option<&str>,
+    btf: Option<&str>,
+) -> Result<Option<ebpf_dsl::btf::Kallsyms>, CliError> {
+    let running = btf.is_some_and(|b| {
+        std::path::Path::new(b)
+            .canonicalize()
+            .is_ok_and(|p| p == std::path::Path::new(SYS_BTF).join("vmlinux"))
+    });
+    let path = match given {
+        Some(p) => p,
+        None if running => ebpf_dsl::btf::KALLSYMS_PATH,
+        None => return Ok(None),
+    };
+    std::fs::read_to_string(path)
+        .map(|t| Some(ebpf_dsl::btf::Kallsyms::parse(&t)))
+        .map_err(|e| CliError::Io(format!("--kallsyms {path}: {e}")))
+}
 
 /// The module BTFs of the target whose vmlinux BTF is the file `btf` (bytes `base`), and where
 /// they came from: each `--module-btf` (a directory: every file in it but `vmlinux`; a file:
@@ -619,6 +642,8 @@ pub fn check_object(bytes: &[u8], shown: &str, how: &CheckObject) -> Result<Exit
     let mut traces = Traces::new(how.trace_prune.clone(), how.dump_states.clone());
     // The BTF decoded after a first verification asked for it.
     let vmlinux_late = std::cell::OnceCell::new();
+    // The symbol names, read when a program loads a kernel variable by its BTF id.
+    let kallsyms = std::cell::OnceCell::new();
     for p in progs {
         let s = &p.spec;
         if how.verify {
@@ -640,11 +665,19 @@ pub fn check_object(bytes: &[u8], shown: &str, how: &CheckObject) -> Result<Exit
                 // libbpf passes `.BTF.ext` func_info with the program when the object has it.
                 func_info: p.func_info.as_deref(),
                 vmlinux: vmlinux.as_ref(),
+                kallsyms: None,
                 program_types: program_types.as_ref(),
                 strict_alignment: how.strict_alignment,
                 interpreter: how.interpreter,
                 xdp_dev_bound: how.device_bound,
             };
+            if s.insns.iter().any(|i| i.is_ld_imm64() && i.src() == 3) {
+                let k = kallsyms.get_or_init(|| {
+                    target_kallsyms(how.kallsyms.as_deref(), how.btf.as_deref())
+                        .map_err(|e| e.to_string())
+                });
+                input.kallsyms = k.as_ref().map_err(|e| CliError::Io(e.clone()))?.as_ref();
+            }
             let name = format!("{} ({})", p.section, p.function);
             // `--stats`' verification time: the verifier's work alone, as the kernel's (which
             // has its BTF decoded at boot): not the late decoding of `--btf` below.

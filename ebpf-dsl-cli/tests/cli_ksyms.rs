@@ -151,3 +151,58 @@ fn a_kfunc_in_no_btf_is_a_rejection_and_one_in_a_module_is_not_modelled() {
         "{err}"
     );
 }
+
+/// `check prog.s --btf FILE --kallsyms FILE` on a text program loading a kernel variable by
+/// its BTF id (`ld_pseudo r1, 3, btf_id(var NAME)`): the load stands where the symbol names
+/// list it (read-only memory of an `int`: a 4-byte read passes, an 8-byte one does not), is
+/// the kernel's refusal where they do not, and without them (and a BTF that is not the running
+/// kernel's) it is refused as needing them.
+#[test]
+fn a_kernel_variable_by_btf_id_needs_the_targets_symbol_names() {
+    let dir = support::scratch_dir("ksyms").join("kallsyms");
+    std::fs::create_dir_all(&dir).unwrap();
+    let mut b = Btf::new();
+    let int = b.push(Type::int("int", 4, true));
+    b.push(Type::new(
+        "some_counter",
+        Kind::Var {
+            ty: int,
+            linkage: ebpf_dsl::btf::Linkage::Global,
+        },
+    ));
+    let btf = dir.join("vmlinux");
+    std::fs::write(&btf, b.encode()).unwrap();
+    let btf = btf.to_str().unwrap();
+    let with = dir.join("with");
+    std::fs::write(&with, "ffffffff82000000 D some_counter\n").unwrap();
+    let without = dir.join("without");
+    std::fs::write(&without, "ffffffff81000000 T _stext\n").unwrap();
+    let prog = |n: u32| {
+        let p = dir.join(format!("prog{n}.s"));
+        std::fs::write(
+            &p,
+            format!(
+                "ld_pseudo r1, 3, btf_id(var some_counter)\nr0 = *(u{} *)(r1 + 0)\nr0 = 0\nexit\n",
+                n * 8
+            ),
+        )
+        .unwrap();
+        p.to_str().unwrap().to_string()
+    };
+    let (p4, p8) = (prog(4), prog(8));
+    let ks = |f: &std::path::Path| f.to_str().unwrap().to_string();
+    let (code, out, err) = run(&["check", &p4, "--btf", btf, "--kallsyms", &ks(&with)]);
+    assert_eq!(code, 0, "{out}{err}");
+    let (code, _, err) = run(&["check", &p8, "--btf", btf, "--kallsyms", &ks(&with)]);
+    assert_eq!(code, 1, "{err}");
+    assert!(err.contains("read-only kernel memory"), "{err}");
+    let (code, _, err) = run(&["check", &p4, "--btf", btf, "--kallsyms", &ks(&without)]);
+    assert_eq!(code, 1, "{err}");
+    assert!(
+        err.contains("ldimm64 failed to find the address for kernel symbol 'some_counter'"),
+        "{err}"
+    );
+    let (code, _, err) = run(&["check", &p4, "--btf", btf]);
+    assert_eq!(code, 1, "{err}");
+    assert!(err.contains("symbol names"), "{err}");
+}

@@ -46,6 +46,7 @@ fn verdict(
         globals: &p.globals,
         func_info: p.func_info.as_deref(),
         vmlinux: Some(&vmlinux),
+        kallsyms: None,
         program_types: types,
         kptrs,
         strict_alignment: false,

@@ -311,11 +311,13 @@ fn an_unmodelled_kfunc_is_refused_where_missing_and_named_where_present() {
     );
 }
 
-/// A program taking a `__ksym` variable's address (`tests/elf/ksyms_vars.c`) is refused by
-/// name: typed (`BPF_PSEUDO_BTF_ID`, with the target kernel's `VAR` id when its BTF is given)
-/// or typeless, neither modelled.
+/// A program taking a `__ksym` variable's address (`tests/elf/ksyms_vars.c`): a typed one
+/// the target kernel's vmlinux BTF has is read as libbpf loads it (`BPF_PSEUDO_BTF_ID` of its
+/// `VAR`), which the verifier types as the kernel does, given the kernel's symbol names; a weak
+/// one the kernel lacks is the constant 0; without a target BTF, and a typeless one, it is
+/// refused by name.
 #[test]
-fn a_ksym_variable_is_refused_by_name() {
+fn a_ksym_variable_is_read_as_libbpf_loads_it() {
     let Some(bytes) = compile("ksyms_vars") else {
         return;
     };
@@ -338,10 +340,48 @@ fn a_ksym_variable_is_refused_by_name() {
             linkage: Linkage::Global,
         },
     ));
-    let id = base.types.len();
+    let id = base.types.len() as i32;
+    let Some(only_typed) = compile_with("ksyms_vars", &["NO_TYPELESS", "WEAK_MISSING"]) else {
+        return;
+    };
+    let obj = read(&only_typed, &base, &[]).unwrap();
+    let typed = obj.programs.iter().find(|p| p.function == "typed").unwrap();
+    let at = typed
+        .spec
+        .insns
+        .iter()
+        .position(|i| i.is_ld_imm64())
+        .unwrap();
+    let (ld, hi) = (typed.spec.insns[at], typed.spec.insns[at + 1]);
+    assert_eq!((ld.src(), ld.imm, hi.imm), (3, id, 0));
+    // Verified: read-only memory of an int's 4 bytes where the kernel has the symbol.
+    let verify = |syms: &[&str]| {
+        let k = ebpf_dsl::btf::Kallsyms::from_names(syms.iter().copied());
+        let input = ebpf_dsl::verifier::VerifyInput::new(&typed.spec.insns, typed.spec.prog_type)
+            .with_vmlinux(&base)
+            .with_kallsyms(&k);
+        ebpf_dsl::verifier::verify(&input).map_err(|e| e[0].message.clone())
+    };
+    assert!(verify(&["bpf_prog_active"]).is_ok());
+    let e = verify(&[]).unwrap_err();
+    assert!(
+        e.contains("ldimm64 failed to find the address for kernel symbol 'bpf_prog_active'"),
+        "{e}"
+    );
+    // The weak variable the kernel lacks: `r1 = 0 ll`.
+    let weak = obj.programs.iter().find(|p| p.function == "weak").unwrap();
+    let at = weak
+        .spec
+        .insns
+        .iter()
+        .position(|i| i.is_ld_imm64())
+        .unwrap();
+    let (ld, hi) = (weak.spec.insns[at], weak.spec.insns[at + 1]);
+    assert_eq!((ld.src(), ld.imm, hi.imm), (0, 0, 0));
+    // With the typeless one too: refused by name.
     let e = read(&bytes, &base, &[]).unwrap_err();
     assert!(
-        e.contains(&format!("(the target kernel's vmlinux BTF `VAR` {id})")),
+        e.contains("`bpf_typeless_sym` is a typeless `__ksym` kernel variable"),
         "{e}"
     );
     let Some(bytes) = compile_with("ksyms_vars", &["NO_TYPED"]) else {

@@ -37,6 +37,7 @@ fn verdict(obj: &Object, bytes: &[u8], name: &str) -> Result<(), String> {
         globals: &p.globals,
         func_info: p.func_info.as_deref(),
         vmlinux: Some(&vmlinux),
+        kallsyms: None,
         kptrs: &kptrs,
         program_types: Some(&types),
         license: &s.license,

@@ -319,6 +319,23 @@ fn running_btf() -> Option<&'static Btf> {
     .as_ref()
 }
 
+/// The running kernel's symbol names (`/proc/kallsyms`), for the cases that load a kernel
+/// variable by its BTF id (`btf_id(var NAME)`), given with its BTF.
+fn running_kallsyms() -> Option<&'static ebpf_dsl::btf::Kallsyms> {
+    static SYMS: std::sync::OnceLock<Option<ebpf_dsl::btf::Kallsyms>> = std::sync::OnceLock::new();
+    SYMS.get_or_init(|| ebpf_dsl::btf::Kallsyms::running().ok())
+        .as_ref()
+}
+
+/// The input with the running kernel's BTF and symbol names.
+fn with_running<'a>(input: &VerifyInput<'a>, btf: &'a Btf) -> VerifyInput<'a> {
+    let input = input.clone().with_vmlinux(btf);
+    match running_kallsyms() {
+        Some(k) => input.with_kallsyms(k),
+        None => input,
+    }
+}
+
 /// `$VERIFIER_SELFTESTS_EXTRA_FLAGS`: prog flags added to every case (0 when unset).
 fn extra_flags() -> u32 {
     std::env::var("VERIFIER_SELFTESTS_EXTRA_FLAGS")
@@ -534,6 +551,7 @@ fn run_case(dir: &Path, c: &Case) -> Result1 {
                 globals: &[],
                 func_info: None,
                 vmlinux: None,
+                kallsyms: None,
                 program_types: None,
                 strict_alignment: ebpf_dsl::spec::strict_alignment(c.prog_flags),
                 interpreter: false,
@@ -546,7 +564,7 @@ fn run_case(dir: &Path, c: &Case) -> Result1 {
                 Err(errs) if errs.first().is_some_and(needs_vmlinux) => match running_btf() {
                     Some(btf) => {
                         btf_used = true;
-                        verify(&input.clone().with_vmlinux(btf))
+                        verify(&with_running(&input, btf))
                     }
                     None => Err(errs),
                 },
@@ -555,7 +573,7 @@ fn run_case(dir: &Path, c: &Case) -> Result1 {
             // `STATE_COMPARE_OUT=DIR`: our states for tools/state-compare (only watching).
             if let Some(path) = state_out(c, "ours") {
                 let input = match (btf_used, running_btf()) {
-                    (true, Some(btf)) => input.clone().with_vmlinux(btf),
+                    (true, Some(btf)) => with_running(&input, btf),
                     _ => input.clone(),
                 };
                 let (_, text) = ebpf_dsl::verifier::trace::verify_dumped(

@@ -114,6 +114,7 @@ pub(crate) fn run_verifier(
         func_info: None,
         // No kernel BTF at compile time: reads through BTF pointers are refused, asking for it.
         vmlinux: None,
+        kallsyms: None,
         program_types: None,
         strict_alignment,
         // A program built for a JIT-compiled kernel (x86-64 / arm64 default).

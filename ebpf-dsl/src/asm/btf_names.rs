@@ -13,7 +13,8 @@
 //!   the id of the first type of that kind and name; `btf_id(NAME)` without a keyword: an
 //!   integer type (`btf_id(int)`, `btf_id(unsigned int)`); `btf_id(var NAME)`: a kernel
 //!   variable's `VAR` (the `imm` of `ld_pseudo rN, 3, btf_id(var NAME)`, a `__ksym` variable's
-//!   address, `BPF_PSEUDO_BTF_ID`);
+//!   address, `BPF_PSEUDO_BTF_ID`); `btf_id(func NAME)`: a kernel function's `FUNC` (the same
+//!   load gives read-only memory of 0 bytes at its address);
 //! * `offsetof(struct NAME, a.b.c)` (or `union`): the byte offset of the member, through
 //!   nested members (named or anonymous: `offsetof(struct sk_buff, sk)` finds `sk` in its
 //!   anonymous union); not a bitfield;
@@ -146,7 +147,7 @@ fn evaluate(form: &str, args: &str, btf: &Btf) -> Result<u64, String> {
 }
 
 /// The id of the type `spec` names (`struct NAME`, `union NAME`, `enum NAME`, `typedef NAME`,
-/// `var NAME`, or an integer type's name).
+/// `var NAME`, `func NAME`, or an integer type's name).
 fn type_id(spec: &str, btf: &Btf) -> Result<u32, String> {
     let (kinds, name): (&[u32], &str) = match spec.split_once(char::is_whitespace) {
         Some(("struct", n)) => (&[4], n.trim()),
@@ -154,6 +155,7 @@ fn type_id(spec: &str, btf: &Btf) -> Result<u32, String> {
         Some(("enum", n)) => (&[6, 19], n.trim()),
         Some(("typedef", n)) => (&[8], n.trim()),
         Some(("var", n)) => (&[14], n.trim()),
+        Some(("func", n)) => (&[12], n.trim()),
         _ => (&[1], spec),
     };
     kinds

@@ -25,6 +25,7 @@ mod dump;
 mod encode;
 mod ext;
 mod global;
+mod kallsyms;
 mod kptr;
 mod maps;
 mod program;
@@ -41,6 +42,7 @@ pub use self::ext::{BtfExt, CoreRelo, ExtSection, FuncInfo, LineInfo};
 pub use self::global::{
     func_returns_scalar, GlobalArg, GlobalFunc, SubprogFunc, EXCEPTION_CALLBACK_TAG,
 };
+pub use self::kallsyms::{Kallsyms, KALLSYMS_PATH};
 pub use self::kptr::{KptrKind, MapKptr};
 pub use self::maps::{InnerDefinition, MapDefinition};
 pub use self::program::{

@@ -227,6 +227,41 @@ pub(super) fn ksyms_of(elf: &Elf<'_>) -> Result<(Vec<Ksym>, Option<Btf>), ElfErr
     Ok((out, Some(btf)))
 }
 
+/// libbpf's rewrite of the ld_imm64 at `insns[slot]` (relocated by `r`) when it loads a typed
+/// `__ksym` variable (`bpf_object__relocate_data`): where the target kernel's vmlinux BTF has
+/// it, `BPF_PSEUDO_BTF_ID` of its `VAR` (`src_reg` 3, `imm` the id, the second `imm` 0:
+/// vmlinux's BTF), which the verifier types as the kernel does (`verifier/transfer/ksym.rs`);
+/// a weak one the kernel lacks, the constant 0. Whether it rewrote it; anything else (a
+/// variable of a module, a typeless one, another extern) is left to the caller, which refuses
+/// it ([`extern_data_reason`]).
+pub(super) fn var_load(
+    elf: &Elf<'_>,
+    resolution: Option<&KsymResolution>,
+    r: &super::raw::Rel,
+    insns: &mut [crate::isa::insn::Insn],
+    slot: usize,
+) -> bool {
+    let Some(y) = elf.symbols.get(r.sym as usize).filter(|y| y.shndx == 0) else {
+        return false;
+    };
+    if r.kind != super::raw::R_BPF_64_64 || slot + 1 >= insns.len() || !insns[slot].is_ld_imm64() {
+        return false;
+    }
+    let (src, imm) = match resolution.and_then(|res| res.get(&y.name)) {
+        Some((k, Found::At { btf, id }))
+            if btf == "vmlinux" && matches!(k.kind, KsymKind::Var { .. }) =>
+        {
+            (3, *id as i32)
+        }
+        Some((k, Found::Missing)) if k.weak && matches!(k.kind, KsymKind::Var { .. }) => (0, 0),
+        _ => return false,
+    };
+    let i = insns[slot];
+    insns[slot] = crate::isa::insn::Insn::new(i.code, i.dst(), src, i.off, imm);
+    insns[slot + 1].imm = 0;
+    true
+}
+
 /// Why an ld_imm64 of the extern `name` is refused: a `__ksym` kernel variable (typed:
 /// libbpf loads its address as `BPF_PSEUDO_BTF_ID` of the kernel's BTF `VAR`, which the
 /// kernel checks against `kallsyms` and types as a pointer to its BTF type; typeless: the
@@ -250,8 +285,13 @@ pub(super) fn extern_data_reason(
     match kind {
         Some(KsymKind::Var { .. }) => format!(
             "`{name}` is a typed `__ksym` kernel variable{place}: its address is an ld_imm64 \
-             `BPF_PSEUDO_BTF_ID` (the kernel's `check_pseudo_btf_id`: its `kallsyms` address, \
-             a pointer to its BTF type), which this verifier does not model (not supported)"
+             `BPF_PSEUDO_BTF_ID` of the kernel's BTF `VAR` (the kernel's `check_pseudo_btf_id`), \
+             which this reader writes only for a variable of the target kernel's vmlinux BTF \
+             ({}; not supported)",
+            match found {
+                Some(Found::At { .. }) => "a module's variables are not modelled",
+                _ => "give the target kernel's BTF, `--btf`",
+            }
         ),
         Some(KsymKind::Typeless) => format!(
             "`{name}` is a typeless `__ksym` kernel variable (`extern const void {name} \

@@ -797,6 +797,9 @@ impl Ctx<'_, '_> {
                 let Some(r) = rels.iter().find(|r| r.offset == off) else {
                     continue;
                 };
+                if super::ksyms::var_load(self.elf, self.ksyms.as_ref(), r, &mut insns, slot) {
+                    continue;
+                }
                 let (symbol, kind) =
                     self.map_reloc(section, off, r, insn, slot + 1 < insns.len())?;
                 let (src, hi) = match kind {

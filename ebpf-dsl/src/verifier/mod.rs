@@ -74,9 +74,11 @@
 //! take the `struct bpf_timer` of a hash, LRU hash or array map's value at the offset its BTF
 //! gives (`init` with that same map), and a timer's callback is verified on a path of its own
 //! from a fresh frame (`r1` the map, `r2` a key, `r3` the value), returning exactly 0
-//! (`transfer/call/timer.rs`). The other helpers need what this verifier does not model:
+//! (`transfer/call/timer.rs`). `bpf_this_cpu_ptr` / `bpf_per_cpu_ptr` take a per-CPU kernel
+//! variable loaded by its BTF id (`transfer/ksym.rs`, `transfer/call/cpu_ptr.rs`). The other
+//! helpers need what this verifier does not model:
 //! BTF layouts of map values (`bpf_kptr_xchg`), task/cgroup storage, dynptrs,
-//! `bpf_per_cpu_ptr`, other callbacks (`bpf_user_ringbuf_drain`, `bpf_find_vma`) or sleepable
+//! other callbacks (`bpf_user_ringbuf_drain`, `bpf_find_vma`) or sleepable
 //! programs (`bpf_copy_from_user`); a call to one is refused with a message naming it (rule
 //! "unknown helper"), and a helper the kernel does not offer to the program type at all with
 //! one saying so (rule "helper not allowed").
@@ -422,6 +424,13 @@ pub struct VerifyInput<'a> {
     /// `struct tcp_sock *` ... (`transfer/btf_access.rs`). Without it such a program is
     /// refused with a message asking for it.
     pub vmlinux: Option<&'a crate::btf::Btf>,
+    /// The target kernel's symbol names (`/proc/kallsyms`, [`crate::btf::Kallsyms`]), `None`
+    /// when not given. An `ld_imm64` of a kernel variable or function by its BTF id
+    /// (`BPF_PSEUDO_BTF_ID`: a typed `__ksym` variable, `ld_pseudo rN, 3, btf_id(var NAME)`)
+    /// loads only if the kernel finds its address by name (`kallsyms_lookup_name`); without
+    /// these names such a program is refused with a message asking for them
+    /// (`transfer/ksym.rs`).
+    pub kallsyms: Option<&'a crate::btf::Kallsyms>,
     /// The program's own BTF (an ELF object's `.BTF`,
     /// [`crate::elf::ObjectBtf::program_types`]), `None` when not given: the struct types of
     /// the objects it allocates with `bpf_obj_new` and the map values holding `__kptr`
@@ -476,6 +485,7 @@ impl<'a> VerifyInput<'a> {
             globals: &[],
             func_info: None,
             vmlinux: None,
+            kallsyms: None,
             program_types: None,
             strict_alignment: false,
             interpreter: false,
@@ -501,6 +511,12 @@ impl<'a> VerifyInput<'a> {
     /// The same input with the target kernel's BTF (see [`VerifyInput::vmlinux`]).
     pub fn with_vmlinux(mut self, vmlinux: &'a crate::btf::Btf) -> Self {
         self.vmlinux = Some(vmlinux);
+        self
+    }
+
+    /// The same input with the target kernel's symbol names (see [`VerifyInput::kallsyms`]).
+    pub fn with_kallsyms(mut self, kallsyms: &'a crate::btf::Kallsyms) -> Self {
+        self.kallsyms = Some(kallsyms);
         self
     }
 
@@ -853,7 +869,13 @@ pub(crate) fn verify_with_tracer(
         }]);
     }
     arena::check_arena_maps(input)?;
-    let ops = cfg::decode(input.insns).map_err(|e| vec![e])?;
+    // The kernel checks the kernel objects loaded by BTF id in its pass over the opcodes.
+    let ops = cfg::decode(input.insns).map_err(|e| {
+        transfer::check_pseudo_btf_ids(input, e.insn_index)
+            .err()
+            .unwrap_or(vec![e])
+    })?;
+    transfer::check_pseudo_btf_ids(input, input.insns.len())?;
     driver::cpu_v4_loads(input.insns, input.kernel).map_err(|e| vec![e])?;
     check_kfunc_license(input, &ops)?;
     transfer::check_dev_bound(input, &ops)?;

@@ -237,6 +237,16 @@ pub fn case_input<'a>(
     input.license = &c.license;
     if c.btf {
         input.vmlinux = vmlinux;
+        input.kallsyms = running_kallsyms();
     }
     input
+}
+
+/// The running kernel's symbol names (`/proc/kallsyms`, readable without root; the addresses
+/// are not needed), for the `# btf: vmlinux` cases that load a kernel object by its BTF id.
+#[allow(dead_code)] // Not every test that includes this file builds inputs.
+pub fn running_kallsyms() -> Option<&'static ebpf_dsl::btf::Kallsyms> {
+    static SYMS: std::sync::OnceLock<Option<ebpf_dsl::btf::Kallsyms>> = std::sync::OnceLock::new();
+    SYMS.get_or_init(|| ebpf_dsl::btf::Kallsyms::running().ok())
+        .as_ref()
 }

@@ -32,6 +32,7 @@ pub fn verdict(obj: &Object, name: &str) -> Result<(), String> {
         globals: &p.globals,
         func_info: p.func_info.as_deref(),
         vmlinux: None,
+        kallsyms: None,
         program_types: None,
         strict_alignment: false,
         interpreter: false,

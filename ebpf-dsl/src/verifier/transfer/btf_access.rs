@@ -89,14 +89,17 @@ fn members(t: &crate::btf::Type) -> Option<(&[Member], u32, bool)> {
 
 /// The kernel's `__btf_resolve_size` of a member's type `id`: (the type reached, its id, the
 /// total size, and for an array its innermost element type id and total element count).
-struct Resolved<'b> {
+pub(crate) struct Resolved<'b> {
     ty: &'b crate::btf::Type,
     id: u32,
-    size: u32,
+    /// The total size in bytes.
+    pub(crate) size: u32,
     array: Option<(u32, u32)>,
 }
 
-fn resolve_size(btf: &Btf, mut id: u32) -> Option<Resolved<'_>> {
+/// [`Resolved`] of `id`, `None` where the kernel finds no size (`void`, a function, a
+/// forward declaration).
+pub(crate) fn resolve_size(btf: &Btf, mut id: u32) -> Option<Resolved<'_>> {
     let mut nelems: u32 = 1;
     let mut array: Option<u32> = None;
     let mut first_array: Option<u32> = None;
@@ -460,7 +463,10 @@ impl<'a> Exec<'a> {
             return Ok(Some(RegVal::Scalar(scalar_of(n, sx))));
         }
         let btf = self.vmlinux(pc, &format!("r{r} is {}", self.describe(base)))?;
-        let tname = btf.get(ty).map_or("?", |t| t.name.as_str());
+        let percpu = ty & super::ksym::PERCPU_VAR != 0;
+        let tname = btf
+            .get(ty & !super::ksym::PERCPU_VAR)
+            .map_or("?", |t| t.name.as_str());
         let refuse = |m: String| Err(e(pc, Rule::MemoryAccess, m));
         if !self.gpl {
             return refuse(format!(
@@ -472,6 +478,14 @@ impl<'a> Exec<'a> {
         if at < 0 {
             return refuse(format!(
                 "R{r} is ptr_{tname} invalid negative access: off={at}"
+            ));
+        }
+        // A per-CPU variable (`ksym.rs`): only its address for this CPU or another, from
+        // bpf_this_cpu_ptr / bpf_per_cpu_ptr, is read through.
+        if percpu {
+            return refuse(format!(
+                "r{r} is {}: take this CPU's copy with bpf_this_cpu_ptr (or another's with bpf_per_cpu_ptr) and read through that (the kernel: R{r} is ptr_{tname} access percpu memory: off={at})",
+                self.describe(base)
             ));
         }
         let w = match walk(btf, ty, at as u32, n) {
@@ -520,6 +534,24 @@ impl<'a> Exec<'a> {
     pub(crate) fn describe_btf(&self, ty: u32, off: i32, trust: BtfTrust, null: bool) -> String {
         if ty == 0 {
             return "untrusted read-only kernel memory (rdonly_untrusted_mem)".into();
+        }
+        if ty & super::ksym::PERCPU_VAR != 0 {
+            let name = self
+                .input
+                .vmlinux
+                .and_then(|b| b.get(ty & !super::ksym::PERCPU_VAR))
+                .map_or_else(
+                    || format!("type {}", ty & !super::ksym::PERCPU_VAR),
+                    |t| format!("`{}`", t.name),
+                );
+            let at = if off != 0 {
+                format!(" + {off}")
+            } else {
+                String::new()
+            };
+            return format!(
+                "a per-CPU kernel variable of type {name}{at} (PTR_TO_BTF_ID | MEM_PERCPU)"
+            );
         }
         let name = self
             .input

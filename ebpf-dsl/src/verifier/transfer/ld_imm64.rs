@@ -1,5 +1,6 @@
 //! `ld_imm64` (`BPF_LD | BPF_IMM | BPF_DW`): a 64-bit constant, a map (`map_fd`) or a pointer
-//! into an array map's value (`map_value`), from the relocations of the program.
+//! into an array map's value (`map_value`), from the relocations of the program; a kernel
+//! variable or function by its BTF id (`BPF_PSEUDO_BTF_ID`, `ksym.rs`).
 
 use super::*;
 
@@ -49,6 +50,8 @@ impl<'a> Exec<'a> {
             (None, 4) => RegVal::Func {
                 target: (pc as i64 + 1 + i64::from(imm as u32 as i32)) as u32,
             },
+            // A kernel variable or function by its BTF id (`ksym.rs`).
+            (None, 3) => return self.ksym_load(pc, imm),
             (None, 1 | 2 | 5 | 6) => {
                 return Err(e(pc, Rule::MapReference, "this ld_imm64 refers to a map, but no relocation says which (its key and value sizes are needed)"))
             }

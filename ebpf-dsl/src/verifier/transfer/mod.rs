@@ -11,6 +11,7 @@ mod call;
 mod devmap;
 mod jump;
 pub(crate) mod kptr;
+pub(crate) mod ksym;
 mod ld_imm64;
 mod map_ptr;
 mod may_goto;
@@ -50,6 +51,7 @@ pub(crate) use call::{
     check_dev_bound, check_exception_cb, check_globals, check_lock_maps, exception_roots,
     reached_from, throw_under_callback,
 };
+pub(crate) use ksym::check_pseudo_btf_ids;
 pub(crate) use memory::mask;
 pub(crate) use rodata::check_direct_value_refs;
 
@@ -196,6 +198,16 @@ impl<'a> Exec<'a> {
                 size, ref_id: 0, ..
             } => {
                 format!("a global function's memory argument ({size} bytes) that may be NULL")
+            }
+            RegVal::Ringbuf {
+                size, off, ref_id, ..
+            } if *ref_id == ksym::KSYM_MEM => {
+                format!(
+                    "read-only kernel memory ({size} bytes, offset {off}; PTR_TO_MEM | MEM_RDONLY)"
+                )
+            }
+            RegVal::RingbufOrNull { size, ref_id, .. } if *ref_id == ksym::KSYM_MEM => {
+                format!("read-only kernel memory ({size} bytes) that may be NULL")
             }
             RegVal::Ringbuf {
                 size, off, ref_id, ..

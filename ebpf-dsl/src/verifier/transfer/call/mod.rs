@@ -5,6 +5,7 @@ pub(crate) mod args;
 pub(crate) use graph::PERCPU_TY;
 mod btf_sock;
 mod callback;
+mod cpu_ptr;
 mod global;
 mod graph;
 mod graph_tree;
@@ -82,6 +83,9 @@ impl<'a> Exec<'a> {
         }
         if let Some(done) = self.call_dynptr_helper(pc, st, id) {
             return done.map(|_| None);
+        }
+        if id == cpu_ptr::PER_CPU_PTR || id == cpu_ptr::THIS_CPU_PTR {
+            return self.call_cpu_ptr(pc, st, id).map(|_| None);
         }
         if id == graph::KPTR_XCHG {
             return self.call_kptr_xchg(pc, st).map(|_| None);
