@@ -207,7 +207,8 @@ impl Gen<'_> {
     /// A u32 the kernel knows nothing of (exactly `0..=u32::MAX` to it), into `r`.
     fn u32_source(&mut self, r: &str) {
         let n = &r[1..];
-        // Mostly the context: the exactness walk does not take a helper's number as exact.
+        // Mostly the context; `bpf_get_prandom_u32`'s number is exact too (wholly unknown to
+        // both), a writable map value's bytes as well.
         match self.rng.below(8) {
             0..=6 => {
                 let off = if self.xdp() {

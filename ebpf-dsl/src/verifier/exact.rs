@@ -16,10 +16,15 @@
 //!   (the instruction's transfer is meant to mirror the kernel's for the target), other than
 //!   a division, a modulo, a negation or a sign-extending move (not exercised enough by the
 //!   oracle and the fuzzer to claim them);
+//! - it is the result of a division or a modulo, whatever its inputs, when this verifier's is
+//!   wholly unknown (a 32-bit one: any `u32`), as the kernel's always is (it does not track
+//!   them);
 //! - it is the destination of a load of a number from a packet, the context or the value of a
 //!   map that is not `BPF_F_RDONLY_PROG` (the kernel reads a frozen one's bytes), not
 //!   sign-extending, or of a fill from a stack slot that was marked or holds plain bytes;
-//! - it is the stack slot written by a store of a marked register.
+//! - it is the stack slot written by a store of a marked register;
+//! - it is `r0` after a call of a helper whose number the kernel leaves wholly unknown
+//!   (`PLAIN_INTEGER_HELPERS`: `bpf_get_prandom_u32`, the clocks, ...) and this verifier too.
 //!
 //! A conditional jump involving a number refines, on each branch, the compared registers and
 //! every register or spill sharing their scalar id (the kernel's `reg_set_min_max`,
@@ -336,14 +341,29 @@ pub(crate) fn update(
             bx.reg(fi, r as usize) && matches!(bf.regs.get(r as usize), Some(RegVal::Scalar(_)))
         };
         match op {
-            // Not a division, a modulo, a negation or a sign-extending move: neither the
-            // oracle's corpora nor the fuzzer exercise them enough to claim them. (A
-            // multiplication and `wX s>>= k` are claimed since session 18: the oracle over
-            // `verifier_offset_fuzz`'s programs found their marked results equal to the
-            // kernel's, 6.18's `tnum_arshift` of the low half and products included.)
+            // A division or a modulo (signed or not): the kernel does not track them
+            // (`is_safe_to_compute_dst_reg_range`), its result is wholly unknown, zero-extended
+            // for a 32-bit one (6.18.44: the rule cases `alu_div*_untracked*`), whatever the
+            // operands; marked when this verifier's is that too.
+            Op::Alu {
+                op: AluOp::Div | AluOp::Mod,
+                is64,
+                dst,
+                ..
+            } => {
+                let unknown = if *is64 { Scalar::UNKNOWN } else { Scalar::WORD };
+                if matches!(af.regs.get(*dst as usize), Some(RegVal::Scalar(s)) if s.same_value(&unknown))
+                {
+                    x.set_reg(fi, *dst as usize);
+                }
+            }
+            // Not a negation or a sign-extending move: neither the oracle's corpora nor the
+            // fuzzer exercise them enough to claim them. (A multiplication and `wX s>>= k` are
+            // claimed since session 18: the oracle over `verifier_offset_fuzz`'s programs found
+            // their marked results equal to the kernel's, 6.18's `tnum_arshift` of the low half
+            // and products included.)
             Op::Alu { op: aop, off, .. }
-                if matches!(aop, AluOp::Div | AluOp::Mod | AluOp::Neg)
-                    || (*aop == AluOp::Mov && *off != 0) => {}
+                if *aop == AluOp::Neg || (*aop == AluOp::Mov && *off != 0) => {}
             Op::Alu {
                 op: aop, dst, src, ..
             } => {
@@ -399,12 +419,30 @@ pub(crate) fn update(
                     }
                 }
             }
+            // The number a helper of [`PLAIN_INTEGER_HELPERS`] returns: unknown to the kernel
+            // (`mark_reg_unknown`, no `do_refine_retval_range` case), and to this verifier.
+            Op::Call {
+                helper,
+                kfunc: false,
+            } if PLAIN_INTEGER_HELPERS.contains(helper)
+                && matches!(af.regs.first(), Some(RegVal::Scalar(s)) if s.same_value(&Scalar::UNKNOWN)) =>
+            {
+                x.set_reg(fi, 0);
+            }
             _ => {}
         }
     }
     after.exact = x;
     mark_constants(after);
 }
+
+/// Helpers whose result the kernel leaves wholly unknown (`RET_INTEGER`, not refined by
+/// `do_refine_retval_range`, no callback): `bpf_ktime_get_ns`, `bpf_get_prandom_u32`,
+/// `bpf_get_current_pid_tgid`, `bpf_get_current_uid_gid`, `bpf_jiffies64`,
+/// `bpf_ktime_get_boot_ns`, `bpf_ktime_get_coarse_ns`. Their result is marked when this
+/// verifier's is wholly unknown too (never `bpf_get_smp_processor_id`, which the kernel bounds
+/// by the number of CPUs, nor the string and stack helpers it bounds by their sizes).
+const PLAIN_INTEGER_HELPERS: [i32; 7] = [5, 7, 14, 15, 118, 125, 160];
 
 /// In the dump's walk (exact pruning), whether checkpoint `old` may prune `new` as far as the
 /// marks go: every marked location of `old` is marked in `new` with the same value, so that
@@ -619,6 +657,61 @@ mod tests {
         filled.frames[0].regs[3] = word();
         update(&op, &before, &mut filled, &|_| true);
         assert!(filled.exact.reg(0, 3) && filled.exact.slot(0, 62));
+    }
+
+    #[test]
+    fn a_quotient_is_marked_when_wholly_unknown_for_its_width() {
+        let mut st = crate::verifier::initial_state();
+        st.frames[0].regs[6] = word();
+        let div = |is64| Op::Alu {
+            is64,
+            op: AluOp::Div,
+            dst: 6,
+            src: Src::Imm(3),
+            off: 0,
+            imm: 3,
+        };
+        // Unmarked dividend: the kernel's quotient is unknown all the same.
+        let unknown = RegVal::Scalar(Scalar::UNKNOWN);
+        assert!(marked_after(&div(true), &st, &[(6, unknown)])
+            .exact
+            .reg(0, 6));
+        assert!(marked_after(&div(false), &st, &[(6, word())])
+            .exact
+            .reg(0, 6));
+        // A 64-bit quotient this verifier bounds (to a u32), or a 32-bit one narrower than a
+        // u32: not the kernel's.
+        assert!(!marked_after(&div(true), &st, &[(6, word())])
+            .exact
+            .reg(0, 6));
+        let byte = RegVal::Scalar(Scalar::of_size(1));
+        assert!(!marked_after(&div(false), &st, &[(6, byte)]).exact.reg(0, 6));
+    }
+
+    #[test]
+    fn a_plain_helper_result_is_marked_only_when_wholly_unknown() {
+        let st = crate::verifier::initial_state();
+        let call = |helper| Op::Call {
+            helper,
+            kfunc: false,
+        };
+        let unknown = RegVal::Scalar(Scalar::UNKNOWN);
+        // bpf_get_prandom_u32: marked.
+        let after = marked_after(&call(7), &st, &[(0, unknown)]);
+        assert!(after.exact.reg(0, 0));
+        // bpf_get_smp_processor_id (bounded by the kernel): not marked.
+        let after = marked_after(&call(8), &st, &[(0, unknown)]);
+        assert!(!after.exact.reg(0, 0));
+        // A result this verifier bounds: not marked (the kernel's bounds may differ).
+        let after = marked_after(&call(7), &st, &[(0, word())]);
+        assert!(!after.exact.reg(0, 0));
+        // A kfunc of the same number: not marked.
+        let kf = Op::Call {
+            helper: 7,
+            kfunc: true,
+        };
+        let after = marked_after(&kf, &st, &[(0, unknown)]);
+        assert!(!after.exact.reg(0, 0));
     }
 
     #[test]

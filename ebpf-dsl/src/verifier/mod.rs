@@ -111,8 +111,10 @@
 //! path", kept by difference (a location keeps its mark only if the instruction did not write
 //! it; a written one is marked only when it is a constant, the result of an ALU instruction on
 //! marked inputs, a load of a number from a packet, the context or a map value the kernel
-//! cannot read while verifying, a fill of a marked or plain stack slot, or a spill of a marked
-//! register). A comparison of numbers keeps the marks of what it refines (the operands and
+//! cannot read while verifying, a fill of a marked or plain stack slot, a spill of a marked
+//! register, a quotient or remainder this verifier leaves wholly unknown (the kernel does not
+//! track them), or the result of a helper such as `bpf_get_prandom_u32` that both leave wholly
+//! unknown). A comparison of numbers keeps the marks of what it refines (the operands and
 //! their linked copies, on each branch) when both operands are marked, distinct and not copies
 //! of one value (the refinement and the branch decision are then the kernel's), and drops them
 //! otherwise; a loop head where the kernel may widen imprecise scalars (`may_goto`, iterators,
@@ -123,8 +125,10 @@
 //! judges it (its minimum), and the pointer's variable offset after it passes when this
 //! verifier's maximum of the pointer's part plus the offset's minimum is below 2^29 (the
 //! kernel's minimum cannot be larger), or its minimum of the pointer's part plus the offset's
-//! minimum when that part was built only of marked non-negative additions below 2^40
-//! (`transfer/ptr_exact.rs`: the kernel's minimum of such a part is at most this verifier's).
+//! minimum (minus its maximum for `-=`) when that part's minimum is known to be exactly the
+//! kernel's: a constant part, or one built only of marked additions and subtractions whose
+//! bound in question is one of the scalar's values (`transfer/ptr_exact.rs`: the kernel's
+//! minimum is then that sum, one of its values, and this verifier's).
 //! The walk's own failure is the verdict; out of budget
 //! (the kernel's instruction limit), the taint stands. The marks are checked against the
 //! kernel's states by the state oracle (`tools/state-compare/compare.py`'s (X) reports: none
@@ -257,8 +261,9 @@
 //! and keeps known bits; the 64-bit signed range is *assigned* from the 32-bit one when that is
 //! non-negative (so `s<= 8` then `<= 9` leaves `smax = 9`), a signed comparison drops an
 //! unsigned range that crosses the sign bit; sign-extending moves are precise only within one 2^n block; byte swaps, division
-//! and modulo give unknown values; a copy with a constant of 2^29 or more added is refused as a
-//! pointer offset.
+//! and modulo give unknown values; before 6.18, a copy with a constant of 2^29 or more added is
+//! refused as a pointer offset (6.18.44 judges it by its bounds alone: the rule cases
+//! `link_delta_big_offset_*`).
 //!
 //! ## Structure
 //!

@@ -1,7 +1,10 @@
 # kernel: accept
 # target: 6.18
-# ours: reject
-# why ours rejects: r6 is compared with r8, a quotient (`/=`, whose bounds this verifier does not claim are exactly the kernel's): the kernel refines r6 from r8's bounds (its own), which may not be ours, so the second walk drops r6's exactness mark at the comparison and the wrapping difference after it (0..=0xffffffff, minimum 0 for the kernel too) stays tainted
+# r6 is compared with r8, a quotient (`/=`): the kernel does not track a division, so r8 is
+# wholly unknown to it as to this verifier, whose second walk (6.18) therefore keeps r8's and
+# r6's exactness marks through the comparison and judges the wrapping difference after it
+# (0..=0xffffffff, minimum 0 for the kernel too) as the kernel does (rule cases
+# `alu_div*_untracked*`; a false reject before quotients were marked).
 r6 = *(u32 *)(r1 + 16)
 r7 = *(u32 *)(r1 + 12)
 *(u32 *)(r10 - 4) = 0

@@ -116,8 +116,9 @@ impl Scalar {
     /// Either delta flag.
     pub const ANY_DELTA: u32 = Scalar::ADD_CONST | Scalar::ADD_CONST32;
     /// On a pointer's variable offset only (never a number's `link`): the offset was built, in
-    /// the 2^29 class's second walk, by additions of exact non-negative scalars below 2^40
-    /// only, so the kernel's minimum of it is at most this verifier's (`transfer/ptr_exact.rs`).
+    /// the 2^29 class's second walk, only by additions and subtractions of exact scalars whose
+    /// bound in question is one of their values, so the kernel's minimum of it is exactly this
+    /// verifier's (`transfer/ptr_exact.rs`).
     pub const EXACT_VAR: u32 = 0x1000_0000;
 
     /// The identity of the link (0: none), without the flags.

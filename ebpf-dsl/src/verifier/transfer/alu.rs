@@ -433,8 +433,13 @@ impl<'a> Exec<'a> {
             }
             _ => {}
         }
+        // A delta of 2^29 or more is refused before 6.18 (6.12 checks the scalar's `off`, its
+        // delta); 6.18.44 accepts such an offset and judges it by its bounds alone (rule cases
+        // `link_delta_big_offset_*`).
         if s.link & Scalar::BIG_DELTA != 0
-            || (s.link & Scalar::ANY_DELTA != 0 && (s.delta as i64).abs() >= MAX_VAR_OFF)
+            || (s.link & Scalar::ANY_DELTA != 0
+                && (s.delta as i64).abs() >= MAX_VAR_OFF
+                && self.input.kernel < KernelVersion::LINK_DELTA_SUB)
         {
             return pa(format!(
                 "this offset was copied from another register and then had a constant of 2^29 or more added; the kernel refuses such an offset ({s})"

@@ -1,0 +1,25 @@
+# kernel: reject
+# kernel log: map_value pointer offset -536870912 is not allowed
+# target: 6.18
+# A u32, then 0 - (r8 & 0x1fffffff) (minimum -(2^29 - 1)), then minus 0..=1: the kernel's
+# minimum is exactly -2^29, refused (the _m1 case, one less, is accepted).
+r7 = *(u32 *)(r1 + 16)
+r8 = *(u32 *)(r1 + 12)
+*(u32 *)(r10 - 4) = 0
+r2 = r10
+r2 += -4
+r1 = m ll
+call bpf_map_lookup_elem
+if r0 == 0 goto out
+r9 = r0
+r8 &= 0x1fffffff
+r4 = 0
+r4 -= r8
+r9 += r7
+r9 += r4
+r8 = *(u32 *)(r0 + 0)
+r8 &= 1
+r9 -= r8
+out:
+r0 = 2
+exit
