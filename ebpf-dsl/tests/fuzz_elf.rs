@@ -583,3 +583,33 @@ fn the_seeds_read() {
         assert!(s.fields.len() > 3, "{}: {:?}", s.name, s.fields.len());
     }
 }
+
+/// Every field of every symbol and relocation entry of our writer's
+/// objects set to the extreme values, one at a time (a sweep beside the random mutations):
+/// found `off < value + size` overflowing on a function symbol of size `u64::MAX`.
+#[test]
+fn extreme_table_fields_sweep() {
+    const EXTREMES: [u64; 3] = [u64::MAX, i64::MAX as u64, 1 << 63];
+    for s in seeds().iter().filter(|s| s.name.starts_with("text seed")) {
+        for (class, fields) in &s.fields {
+            if !matches!(*class, "symbol" | "relocation") {
+                continue;
+            }
+            for &(at, width) in fields.iter().filter(|f| f.1 >= 4) {
+                for v in EXTREMES {
+                    let mut b = s.bytes.clone();
+                    b[at..at + width].copy_from_slice(&v.to_le_bytes()[..width]);
+                    let r = std::panic::catch_unwind(|| {
+                        let _ = elf::read_object(&b).map_err(|e| has_message(&e));
+                        let _ = elf::read_object_as(&b, ProgramType::Xdp);
+                    });
+                    assert!(
+                        r.is_ok(),
+                        "{}: {class} field {at:#x} = {v:#x}: panicked",
+                        s.name
+                    );
+                }
+            }
+        }
+    }
+}
