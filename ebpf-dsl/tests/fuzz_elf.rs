@@ -210,7 +210,7 @@ fn fuzz(target: &str, default_iters: u64, run: impl Fn(&[u8]) -> Result<(), Stri
     for i in from..from.saturating_add(iters) {
         let mut rng = Rng(seed ^ i.wrapping_mul(0x2545_f491_4f6c_dd1d) ^ fxhash(target));
         let s = &seeds[rng.below(seeds.len())];
-        let (input, log) = mutate(&mut rng, s, &seeds);
+        let (input, log) = mutate(&mut rng, s, seeds);
         let case = format!(
             "fuzz target `{target}`, iteration {i} (FUZZ_SEED={seed} FUZZ_FROM={i} FUZZ_ITERS=1), \
              seed object `{}` ({} bytes), mutations: {}",
@@ -249,7 +249,9 @@ fn fuzz(target: &str, default_iters: u64, run: impl Fn(&[u8]) -> Result<(), Stri
 // ---------------------------------------------------------------------------------------
 // Seeds.
 
-/// (`.rodata` frozen, `.data`), subprograms, a callback, global functions, kfuncs, bpf_throw.
+/// Text programs written as objects by this crate's writer: maps (written as BTF-defined
+/// ones, a map of maps, spin lock and timer values), global data (`.rodata` frozen, `.data`),
+/// subprograms, a callback, global functions, kfuncs, bpf_throw.
 const TEXT_SEEDS: &[(&str, ProgramType)] = &[
     (
         ".map counters array key=4 value=8 max_entries=4\n\

@@ -39,14 +39,11 @@ pub struct Seed {
     pub bytes: Vec<u8>,
     /// Fields by class: (offset, width) of each.
     pub fields: Vec<(&'static str, Vec<(usize, usize)>)>,
-    /// Section header offsets and section (offset, size) pairs.
+    /// Section header offsets.
     pub headers: Vec<usize>,
     /// Each section's (offset, size), as its header gives them.
     pub sections: Vec<(usize, usize)>,
 }
-
-/// Text programs written as objects by this crate's writer: maps (legacy-style declarations
-/// written as BTF-defined ones, a map of maps, spin lock and timer values), global data
 
 fn u16_at(b: &[u8], at: usize) -> Option<usize> {
     Some(u16::from_le_bytes(b.get(at..at + 2)?.try_into().ok()?) as usize)
