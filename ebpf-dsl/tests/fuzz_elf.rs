@@ -14,9 +14,11 @@
 //! code; extreme values, offsets pointing out of range or into other sections, bit flips,
 //! truncations, duplicated, swapped and overlapping sections, splices from other seeds.
 //!
-//! Each target runs `FUZZ_ITERS` iterations (default 150 for the read step, a third of that
-//! for read + verify: a few seconds in a debug build) from the seed `FUZZ_SEED` (default
-//! fixed). Long runs by hand (release), with the real programs as extra seeds:
+//! Each target runs `FUZZ_ITERS` iterations (defaults: 150 for the read step, 100 for the read
+//! for a target BTF, `/sys/kernel/btf/vmlinux`, 50 for read + verify with and without it: a
+//! few seconds in a debug build, most of it compiling the C seeds) from the seed `FUZZ_SEED`
+//! (default fixed). A sweep sets every symbol and relocation field of our writer's objects to
+//! extreme values. Long runs by hand (release), with the real programs as extra seeds:
 //!
 //! ```text
 //! CARGO_PROFILE_RELEASE_OVERFLOW_CHECKS=true CARGO_PROFILE_RELEASE_DEBUG_ASSERTIONS=true \
