@@ -107,8 +107,13 @@ impl Btf {
             }
             Kind::Struct { members, .. } | Kind::Union { members, .. } => {
                 for m in members {
+                    // Past 4 GiB (a malformed object's offsets, nested): no map value
+                    // holds it.
+                    let Some(at) = off.checked_add(m.bit_offset / 8) else {
+                        continue;
+                    };
                     if m.bit_offset % 8 == 0 && m.bitfield_size == 0 {
-                        self.find_kptrs(m.ty, off + m.bit_offset / 8, depth + 1, out);
+                        self.find_kptrs(m.ty, at, depth + 1, out);
                     }
                 }
             }
@@ -121,7 +126,10 @@ impl Btf {
                 }
                 for i in 0..(*nelems).min(256) {
                     let before = out.len();
-                    self.find_kptrs(*elem, off + i * size, depth + 1, out);
+                    let Some(at) = i.checked_mul(size).and_then(|d| off.checked_add(d)) else {
+                        return;
+                    };
+                    self.find_kptrs(*elem, at, depth + 1, out);
                     if out.len() == before {
                         // No kptr in the element type: none in the others either.
                         return;

@@ -486,6 +486,12 @@ impl Btf {
     /// a function, or a broken reference).
     pub fn size_of(&self, id: u32) -> Option<u32> {
         let mut id = id;
+        // The element counts of the arrays on the way, multiplied: a loop, not a recursion,
+        // so that an array of itself (a malformed object's BTF) is `None`, not a stack
+        // overflow. 64 steps in all, modifiers and arrays (the kernel resolves 32).
+        let mut count = 1u64;
+        let total =
+            |size: u32, count: u64| u32::try_from(u64::from(size).saturating_mul(count)).ok();
         for _ in 0..64 {
             let t = self.get(id)?;
             match &t.kind {
@@ -495,10 +501,11 @@ impl Btf {
                 | Kind::Enum { size, .. }
                 | Kind::Enum64 { size, .. }
                 | Kind::Datasec { size, .. }
-                | Kind::Float { size } => return Some(*size),
-                Kind::Ptr(_) => return Some(8),
+                | Kind::Float { size } => return total(*size, count),
+                Kind::Ptr(_) => return total(8, count),
                 Kind::Array { elem, nelems, .. } => {
-                    return self.size_of(*elem)?.checked_mul(*nelems)
+                    count = count.saturating_mul(u64::from(*nelems));
+                    id = *elem;
                 }
                 Kind::Typedef(t)
                 | Kind::Volatile(t)
@@ -611,5 +618,40 @@ mod index_tests {
         b.push(int("d"));
         assert_eq!(b.add(int("d")), 5);
         assert_eq!(b.types.len(), 6);
+    }
+
+    /// Sizes of arrays: nested ones multiply; an array of itself or a size past 32 bits (a
+    /// malformed object's BTF) has none, where the recursion overflowed the stack before.
+    #[test]
+    fn array_sizes_are_bounded() {
+        let arr = |elem, nelems| {
+            Type::new(
+                "",
+                Kind::Array {
+                    elem,
+                    index: 1,
+                    nelems,
+                },
+            )
+        };
+        let b = Btf::from_types(vec![
+            int("a"),
+            arr(1, 3),
+            arr(2, 5),
+            arr(4, 2),
+            arr(2, 1 << 31),
+        ]);
+        assert_eq!(b.size_of(3), Some(60));
+        assert_eq!(b.size_of(4), None);
+        assert_eq!(b.size_of(5), None);
+        let zero = Type::new(
+            "z",
+            Kind::Struct {
+                size: 0,
+                members: Vec::new(),
+            },
+        );
+        let b = Btf::from_types(vec![zero, arr(1, u32::MAX), arr(2, u32::MAX)]);
+        assert_eq!(b.size_of(3), Some(0));
     }
 }

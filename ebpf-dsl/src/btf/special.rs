@@ -231,14 +231,17 @@ impl Btf {
                 }
                 for (i, m) in members.iter().enumerate() {
                     let before = out.len();
+                    let at = base
+                        .checked_add(m.bit_offset / 8)
+                        .ok_or_else(|| format!("a member of `{}` beyond 4 GiB", t.name))?;
                     if let Some(k) = self.under_mods(m.ty).and_then(|p| self.kptr_of(p)) {
                         out.push(SpecialField {
-                            offset: base + m.bit_offset / 8,
+                            offset: at,
                             size: 8,
                             kind: k,
                         });
                     } else {
-                        self.collect_special(m.ty, base + m.bit_offset / 8, depth + 1, out)?;
+                        self.collect_special(m.ty, at, depth + 1, out)?;
                     }
                     if out.len() > before && (m.bit_offset % 8 != 0 || m.bitfield_size != 0) {
                         return Err(format!("a special field at a bit offset in `{}`", t.name));
@@ -291,8 +294,12 @@ impl Btf {
                 }
                 for i in 0..*nelems {
                     for f in &sub {
+                        let offset = i
+                            .checked_mul(size)
+                            .and_then(|d| d.checked_add(base)?.checked_add(f.offset))
+                            .ok_or("an array of special fields beyond 4 GiB")?;
                         out.push(SpecialField {
-                            offset: base + i * size + f.offset,
+                            offset,
                             ..f.clone()
                         });
                     }

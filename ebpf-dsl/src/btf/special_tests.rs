@@ -259,3 +259,55 @@ fn ownership_may_nest_but_not_loop() {
     ));
     assert!(b.kernel_refusal().unwrap().contains("struct qux"));
 }
+
+/// Members at the largest byte offsets, nested, and arrays of huge elements (a malformed
+/// object's value types): the walks for spin locks, kptrs and special fields stop at 4 GiB
+/// of offset (none found, or an error) instead of overflowing.
+#[test]
+fn offsets_past_4_gib_are_no_fields() {
+    let (mut b, _, node, _) = base();
+    let lock = add_struct(&mut b, "bpf_spin_lock", 4, &[]);
+    let far = (u32::MAX / 8) & !7;
+    let mut inner = add_struct(&mut b, "l0", u32::MAX, &[("lock", lock, far)]);
+    let k = kptr(&mut b, node, "kptr");
+    let mut kinner = add_struct(&mut b, "k0", u32::MAX, &[("p", k, far)]);
+    for level in 1..9 {
+        inner = add_struct(
+            &mut b,
+            &format!("l{level}"),
+            u32::MAX,
+            &[("in", inner, far)],
+        );
+        kinner = add_struct(
+            &mut b,
+            &format!("k{level}"),
+            u32::MAX,
+            &[("in", kinner, far)],
+        );
+    }
+    assert_eq!(b.spin_lock_offset(inner), None);
+    assert!(b.kptr_fields(kinner).is_empty());
+    assert!(b.special_fields(inner).is_err());
+    // Three elements of 2^31 bytes each holding a lock, and kptrs (the third past 4 GiB).
+    let half = add_struct(&mut b, "half", 1 << 31, &[("lock", lock, 0)]);
+    let arr = b.push(Type::new(
+        "",
+        Kind::Array {
+            elem: half,
+            index: 1,
+            nelems: 3,
+        },
+    ));
+    let v = add_struct(&mut b, "v", u32::MAX, &[("a", arr, 0)]);
+    assert!(b.special_fields(v).is_err());
+    let khalf = add_struct(&mut b, "khalf", 1 << 31, &[("p", k, 0)]);
+    let karr = b.push(Type::new(
+        "",
+        Kind::Array {
+            elem: khalf,
+            index: 1,
+            nelems: 3,
+        },
+    ));
+    assert_eq!(b.kptr_fields(karr).len(), 2);
+}

@@ -159,7 +159,10 @@ impl Btf {
                 continue;
             };
             let Some(ty) = self.get(mt) else { continue };
-            let off = base + m.bit_offset / 8;
+            // Past 4 GiB (a malformed object's offsets, nested): no map value holds it.
+            let Some(off) = base.checked_add(m.bit_offset / 8) else {
+                continue;
+            };
             match &ty.kind {
                 Kind::Struct { size, .. } if *size == want.1 && ty.name == want.0 => {
                     if m.bit_offset % 8 == 0 {

@@ -118,8 +118,14 @@ fn field(btf: &Btf, kind: u32, spec: Option<&Spec>) -> Calc<Field> {
         if sz == 0 {
             return Err(einval());
         }
+        // libbpf's `__u32` arithmetic, wrapping as in C: the offsets and sizes are the
+        // object's (a bit offset near 2^32, a member of a huge type) and must not panic.
         let mut off = bit_off / 8 / sz * sz;
-        while bit_off + bit_sz - off * 8 > sz * 8 {
+        while bit_off
+            .wrapping_add(bit_sz)
+            .wrapping_sub(off.wrapping_mul(8))
+            > sz.wrapping_mul(8)
+        {
             if sz >= 8 {
                 return Err(Some("a bitfield that a 64-bit read cannot hold".into()));
             }
@@ -130,7 +136,7 @@ fn field(btf: &Btf, kind: u32, spec: Option<&Spec>) -> Calc<Field> {
     } else {
         byte_sz = btf.size_of(fty).ok_or_else(einval)?;
         byte_off = bit_off / 8;
-        bit_sz = byte_sz * 8;
+        bit_sz = byte_sz.wrapping_mul(8);
     }
     f.validate = !bitfield;
     match kind {
@@ -150,7 +156,12 @@ fn field(btf: &Btf, kind: u32, spec: Option<&Spec>) -> Calc<Field> {
             });
             f.validate = true;
         }
-        4 => f.val = 64u64.wrapping_sub(u64::from(bit_off + bit_sz - byte_off * 8)),
+        4 => {
+            let end = bit_off
+                .wrapping_add(bit_sz)
+                .wrapping_sub(byte_off.wrapping_mul(8));
+            f.val = 64u64.wrapping_sub(u64::from(end));
+        }
         5 => {
             f.val = 64u64.wrapping_sub(u64::from(bit_sz));
             f.validate = true;

@@ -162,13 +162,16 @@ pub(super) fn parse(btf: &Btf, root: u32, kind: u32, access: &str) -> Result<Spe
         name: None,
     });
     let sz = size(btf, id)?;
-    let mut bits = u64::from(first) * u64::from(sz) * 8;
+    // Saturating: an index and a size of the object's may pass 64 bits (refused below).
+    let mut bits = u64::from(first)
+        .saturating_mul(u64::from(sz))
+        .saturating_mul(8);
     for &i in &spec.raw[1..] {
         let (tid, t) = skip(btf, id).ok_or("a broken type")?;
         id = tid;
         if let Some(ms) = members(t) {
             let m = ms.get(i as usize).ok_or_else(bad)?;
-            bits += u64::from(m.bit_offset);
+            bits = bits.saturating_add(u64::from(m.bit_offset));
             if !m.name.is_empty() {
                 spec.acc.push(Acc {
                     ty: id,
@@ -188,7 +191,8 @@ pub(super) fn parse(btf: &Btf, root: u32, kind: u32, access: &str) -> Result<Spe
                 name: None,
             });
             id = eid;
-            bits += u64::from(i) * u64::from(size(btf, eid)?) * 8;
+            let elem = u64::from(size(btf, eid)?);
+            bits = bits.saturating_add(u64::from(i).saturating_mul(elem).saturating_mul(8));
         } else {
             return Err(format!(
                 "access `{access}` goes through type [{id}], no struct, union or array"

@@ -407,3 +407,39 @@ fn enum_values_and_a_poisoned_ld_imm64() {
     let e = kind(&l, &t, 11, root, "2", mov(5)).unwrap_err();
     assert!(e.contains("not the local value 2"), "{e}");
 }
+
+/// Offsets and sizes at the ends of their ranges, as a mutated object gives them (found by
+/// tests/fuzz_elf.rs' review): a clear error or libbpf's wrapped value, never an overflow.
+#[test]
+fn extreme_offsets_and_sizes_do_not_overflow() {
+    let mut b = Btf::new();
+    let ch = int(&mut b, "char", 1);
+    let u16t = int(&mut b, "__u16", 2);
+    let big = b.push(Type::new(
+        "",
+        Kind::Array {
+            elem: ch,
+            index: ch,
+            nelems: 1 << 30,
+        },
+    ));
+    // A non-bitfield member of 1 GiB (its size in bits passes 32 bits) and a bitfield whose
+    // bit offset is near 2^32.
+    let s = strukt(
+        &mut b,
+        "s",
+        u32::MAX,
+        vec![
+            Member::at("big", big, 0),
+            bits("far", u16t, u32::MAX - 8, 15),
+        ],
+    );
+    let mov = Insn::new(0xb7, 2, 0, 0, 0);
+    for k in [0, 1, 4, 5] {
+        let _ = kind(&b, &b, k, s, "0:0", mov);
+        let _ = kind(&b, &b, k, s, "0:1", mov);
+    }
+    // An index times the root's size beyond 64 bits: refused.
+    let e = kind(&b, &b, 0, s, "2147483647:0", mov).unwrap_err();
+    assert!(e.contains("beyond 32 bits"), "{e}");
+}

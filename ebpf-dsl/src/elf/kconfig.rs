@@ -27,6 +27,10 @@ use crate::spec::{GlobalData, MapSpec, MapType, BPF_F_RDONLY_PROG};
 /// The name of the map (and data section) holding the `__kconfig` externs.
 pub const KCONFIG_MAP: &str = ".kconfig";
 
+/// The largest `.kconfig` map taken (64 MiB, as a global-data section; the kernel's array
+/// values are smaller).
+const MAX_KCONFIG: u64 = 1 << 26;
+
 /// What a target kernel gives the `__kconfig` externs of an object.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Kconfig {
@@ -76,6 +80,15 @@ enum KType {
 
 /// `find_kcfg_type`.
 fn ktype(btf: &Btf, id: u32) -> Option<KType> {
+    ktype_in(btf, id, 0)
+}
+
+/// [`ktype`] at array nesting `depth` (bounded: an array of itself is no type, not a stack
+/// overflow).
+fn ktype_in(btf: &Btf, id: u32, depth: u32) -> Option<KType> {
+    if depth > 8 {
+        return None;
+    }
     let (sid, k) = skip(btf, id)?;
     match k {
         Kind::Int { size, encoding, .. } => {
@@ -95,7 +108,7 @@ fn ktype(btf: &Btf, id: u32) -> Option<KType> {
             Some(KType::Tristate)
         }
         Kind::Array { elem, nelems, .. } if *nelems > 0 => {
-            (ktype(btf, *elem) == Some(KType::Char)).then_some(KType::CharArr)
+            (ktype_in(btf, *elem, depth + 1) == Some(KType::Char)).then_some(KType::CharArr)
         }
         _ => None,
     }
@@ -107,7 +120,11 @@ fn align_of(btf: &Btf, id: u32) -> Option<u32> {
         Kind::Int { size, .. } | Kind::Enum { size, .. } | Kind::Enum64 { size, .. } => {
             Some((*size).clamp(1, 8))
         }
-        Kind::Array { elem, .. } => align_of(btf, *elem),
+        // A kconfig array is of chars ([`ktype`] says so first): its element is no array.
+        Kind::Array { elem, .. } => match skip(btf, *elem)?.1 {
+            Kind::Int { size, .. } => Some((*size).clamp(1, 8)),
+            _ => None,
+        },
         _ => None,
     }
 }
@@ -196,10 +213,19 @@ pub(super) fn kconfig_map(
             .then(a.size.cmp(&b.size))
             .then(a.name.cmp(&b.name))
     });
-    let mut off = 0u32;
+    // The sizes come from the object's BTF (`char CONFIG_X[N]`): the layout is summed wide
+    // and bounded as a global-data section is, before anything is allocated for it.
+    let mut off = 0u64;
     for e in &mut exts {
-        e.off = off.div_ceil(e.align) * e.align;
-        off = e.off + e.size;
+        let at = off.div_ceil(u64::from(e.align)) * u64::from(e.align);
+        off = at + u64::from(e.size);
+        if off > MAX_KCONFIG {
+            return Err(format!(
+                "the `__kconfig` externs take over {MAX_KCONFIG} bytes (`{}` ends at {off})",
+                e.name
+            ));
+        }
+        e.off = at as u32;
     }
     let mut bytes = vec![0u8; off as usize];
     for e in &mut exts {
@@ -241,7 +267,7 @@ pub(super) fn kconfig_map(
         name: Cow::Borrowed(KCONFIG_MAP),
         map_type: MapType::Array,
         key_size: 4,
-        value_size: off,
+        value_size: off as u32,
         max_entries: 1,
         flags: BPF_F_RDONLY_PROG,
         btf: None,
@@ -516,6 +542,56 @@ mod tests {
         };
         let e = kconfig_map(&btf, &externs, Some(&kc)).err().unwrap();
         assert!(e.contains("tristate"), "{e}");
+    }
+
+    /// Char arrays of the object's sizes (found by tests/fuzz_elf.rs: two `char CONFIG_X[4e9]`
+    /// overflowed the layout's sum, one asked for a 4 GB map): a clear refusal.
+    #[test]
+    fn huge_externs_are_refused() {
+        let (mut btf, externs) = object();
+        for t in &mut btf.types {
+            if let Kind::Array { nelems, .. } = &mut t.kind {
+                *nelems = 4_000_000_000;
+            }
+        }
+        // Two of them: CONFIG_BPF_JIT's type becomes the same huge array.
+        let arr = btf.find("CONFIG_NAME", 14).unwrap();
+        let arr_ty = match btf.get(arr).unwrap().kind {
+            Kind::Var { ty, .. } => ty,
+            _ => unreachable!(),
+        };
+        let kc = Kconfig {
+            version: (6, 18, 0),
+            config: String::new(),
+        };
+        let e = kconfig_map(&btf, &externs, Some(&kc)).err().unwrap();
+        assert!(e.contains("take over 67108864 bytes"), "{e}");
+        for t in &mut btf.types {
+            if let Kind::Var { ty, .. } = &mut t.kind {
+                if t.name == "CONFIG_BPF_JIT" {
+                    *ty = arr_ty;
+                }
+            }
+        }
+        let e = kconfig_map(&btf, &externs, Some(&kc)).err().unwrap();
+        assert!(e.contains("take over 67108864 bytes"), "{e}");
+    }
+
+    /// A char array extern whose element is the array itself: refused as no kconfig type
+    /// (the recursion on it overflowed the stack).
+    #[test]
+    fn an_array_of_itself_is_no_type() {
+        let (mut btf, externs) = object();
+        let var = btf.find("CONFIG_NAME", 14).unwrap();
+        let Kind::Var { ty: arr, .. } = btf.get(var).unwrap().kind else {
+            unreachable!()
+        };
+        if let Kind::Array { elem, .. } = &mut btf.types[arr as usize - 1].kind {
+            *elem = arr;
+        }
+        let kc = Kconfig::default();
+        let e = kconfig_map(&btf, &externs, Some(&kc)).err().unwrap();
+        assert!(e.contains("`CONFIG_NAME`: type is unsupported"), "{e}");
     }
 
     #[test]

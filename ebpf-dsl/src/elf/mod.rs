@@ -550,23 +550,111 @@ pub fn kernel_name(name: &str) -> String {
 /// distinct ones, their first characters and `_0`, `_1`, ... within the 15. Maps are told
 /// apart by their names here (the kernel does not need them distinct).
 pub(crate) fn unique_kernel_names(full: &[&str]) -> Vec<String> {
+    use std::collections::{BTreeMap, BTreeSet};
     let cut: Vec<String> = full.iter().map(|n| kernel_name(n)).collect();
-    let mut taken: std::collections::BTreeSet<String> = cut.iter().cloned().collect();
+    let mut taken: BTreeSet<String> = cut.iter().cloned().collect();
+    // The full names behind each cut name: a cut name is shared when it has two. (A map, not
+    // a scan of all pairs: an object's BTF may declare tens of thousands of maps.)
+    let mut behind: BTreeMap<&str, BTreeSet<&str>> = BTreeMap::new();
+    for (c, f) in cut.iter().zip(full) {
+        behind.entry(c).or_default().insert(f);
+    }
+    // Per first characters, the suffix from which to look for a free name: every smaller one
+    // was taken when last looked at, and names are only added (linear in all, not quadratic
+    // in the maps sharing a name).
+    let mut next: BTreeMap<String, usize> = BTreeMap::new();
     let mut out = cut.clone();
     for i in 0..full.len() {
-        let shared = (0..full.len()).any(|j| j != i && cut[j] == cut[i] && full[j] != full[i]);
-        if !shared {
+        if behind.get(cut[i].as_str()).is_none_or(|f| f.len() < 2) {
             continue;
         }
-        for n in 0.. {
+        let stem: String = full[i]
+            .chars()
+            .take(crate::spec::BPF_OBJ_NAME_MAX - 2)
+            .collect();
+        let from = next.get(&stem).copied().unwrap_or(0);
+        for n in from.. {
             let suffix = format!("_{n}");
             let keep = crate::spec::BPF_OBJ_NAME_MAX - suffix.len();
             let name: String = full[i].chars().take(keep).chain(suffix.chars()).collect();
             if taken.insert(name.clone()) {
                 out[i] = name;
+                next.insert(stem, n + 1);
                 break;
             }
         }
     }
     out
+}
+
+#[cfg(test)]
+mod name_tests {
+    use super::unique_kernel_names;
+
+    /// Names cut to 15 characters are told apart by suffixes, the first free one each; tens of
+    /// thousands of maps sharing their first characters (a malformed object's BTF) take a
+    /// moment, not the quadratic search's minutes.
+    #[test]
+    fn shared_cut_names_get_the_first_free_suffixes() {
+        let full = [
+            "devmap_xmit_cnt",
+            "devmap_xmit_cnt_multi",
+            "other",
+            "devmap_xmit_0",
+            "devmap_xmit_cnt_x",
+            "devmap_xmit_cnt_multi",
+        ];
+        assert_eq!(
+            unique_kernel_names(&full),
+            [
+                "devmap_xmit_c_0",
+                "devmap_xmit_c_1",
+                "other",
+                "devmap_xmit_0",
+                "devmap_xmit_c_2",
+                "devmap_xmit_c_3"
+            ]
+        );
+        // As the search over all pairs and all suffixes from 0 it replaces.
+        let naive = |full: &[&str]| -> Vec<String> {
+            let cut: Vec<String> = full.iter().map(|n| super::kernel_name(n)).collect();
+            let mut taken: std::collections::BTreeSet<String> = cut.iter().cloned().collect();
+            let mut out = cut.clone();
+            for i in 0..full.len() {
+                if !(0..full.len()).any(|j| j != i && cut[j] == cut[i] && full[j] != full[i]) {
+                    continue;
+                }
+                for n in 0.. {
+                    let suffix = format!("_{n}");
+                    let keep = crate::spec::BPF_OBJ_NAME_MAX - suffix.len();
+                    let name: String = full[i].chars().take(keep).chain(suffix.chars()).collect();
+                    if taken.insert(name.clone()) {
+                        out[i] = name;
+                        break;
+                    }
+                }
+            }
+            out
+        };
+        assert_eq!(unique_kernel_names(&full), naive(&full));
+        let mixed: Vec<String> = (0..300)
+            .map(|i| match i % 4 {
+                0 => format!("a_long_map_name_{i}"),
+                1 => format!("a_long_map_nam_{}", i % 7),
+                2 => format!("a_long_map_{i}"),
+                _ => format!("a_long_map_name_{}", i % 5),
+            })
+            .collect();
+        let mixed: Vec<&str> = mixed.iter().map(String::as_str).collect();
+        assert_eq!(unique_kernel_names(&mixed), naive(&mixed));
+        let many: Vec<String> = (0..40_000)
+            .map(|i| format!("shared_prefix_{i:06}"))
+            .collect();
+        let refs: Vec<&str> = many.iter().map(String::as_str).collect();
+        let names = unique_kernel_names(&refs);
+        let distinct: std::collections::BTreeSet<&String> = names.iter().collect();
+        assert_eq!(distinct.len(), names.len());
+        // Their cut name, `shared_prefix_0`, is taken: the first suffix is 1.
+        assert_eq!(names[0], "shared_prefix_1");
+    }
 }

@@ -476,7 +476,7 @@ impl Ctx<'_, '_> {
             // clang's `&func` (a callback for bpf_loop, bpf_for_each_map_elem, timers): an
             // ld_imm64 relocated against a code section, which libbpf turns into
             // BPF_PSEUDO_FUNC.
-            let at = y.value as i64 + i64::from(insn.imm);
+            let at = (y.value as i64).saturating_add(i64::from(insn.imm));
             let func = self
                 .elf
                 .symbols
@@ -501,7 +501,7 @@ impl Ctx<'_, '_> {
                 RelocKind::MapFd,
             )
         } else if is_data_section(&target.name) {
-            let offset = y.value as i64 + i64::from(insn.imm);
+            let offset = (y.value as i64).saturating_add(i64::from(insn.imm));
             let offset = u32::try_from(offset)
                 .map_err(|_| err(&section.name, off, "a negative global-data offset"))?;
             (data_map_name(&target.name), RelocKind::MapValue { offset })
@@ -543,7 +543,7 @@ impl Ctx<'_, '_> {
             y.shndx as usize == sec
                 && y.kind == STT_FUNC
                 && y.value <= off
-                && off < y.value + y.size
+                && off - y.value < y.size
         });
         match f {
             Some(y) => Ok((y.value, y.value.saturating_add(y.size))),
@@ -611,7 +611,7 @@ impl Ctx<'_, '_> {
                 let y = &self.elf.symbols[r.sym as usize];
                 (
                     y.shndx as usize,
-                    y.value as i64 + (i64::from(insn.imm) + 1) * 8,
+                    (y.value as i64).saturating_add((i64::from(insn.imm) + 1) * 8),
                 )
             }
             Some(r) => {
@@ -662,7 +662,10 @@ impl Ctx<'_, '_> {
                 if !is_code {
                     return Ok(None);
                 }
-                (y.shndx as usize, y.value as i64 + i64::from(insn.imm))
+                (
+                    y.shndx as usize,
+                    (y.value as i64).saturating_add(i64::from(insn.imm)),
+                )
             }
             Some(_) => return Ok(None),
             None if insn.src() == 4 => (sec, off as i64 + 8 + i64::from(insn.imm) * 8),
