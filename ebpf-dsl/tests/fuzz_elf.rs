@@ -105,21 +105,28 @@ unsafe impl GlobalAlloc for Bounded {
         if !Bounded::check(layout.size()) {
             return std::ptr::null_mut();
         }
+        // SAFETY: the caller upholds `GlobalAlloc::alloc`'s contract for `layout`; passed on
+        // unchanged to the system allocator.
         unsafe { System.alloc(layout) }
     }
     unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
         if !Bounded::check(layout.size()) {
             return std::ptr::null_mut();
         }
+        // SAFETY: as `alloc`: the caller's `layout`, passed on unchanged.
         unsafe { System.alloc_zeroed(layout) }
     }
     unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        // SAFETY: `ptr` came from this allocator, which got every block from `System` with
+        // this `layout`.
         unsafe { System.dealloc(ptr, layout) }
     }
     unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
         if !Bounded::check(new_size) {
             return std::ptr::null_mut();
         }
+        // SAFETY: `ptr` and `layout` are a block `System` gave (see `dealloc`); the caller
+        // upholds `realloc`'s contract for `new_size`.
         unsafe { System.realloc(ptr, layout, new_size) }
     }
 }

@@ -95,6 +95,7 @@ mod core_relo;
 mod core_spec;
 #[cfg(test)]
 mod core_tests;
+mod exception;
 mod kconfig;
 mod kfunc;
 mod ksyms;

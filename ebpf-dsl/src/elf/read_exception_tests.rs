@@ -1,4 +1,4 @@
-//! Unit tests of the reader's reading of the exception callback's decl tag (`read.rs`).
+//! Unit tests of the reader's reading of the exception callback's decl tag (`exception.rs`).
 
 use super::{exception_callback, exception_tags};
 use crate::btf::{Btf, Kind, Linkage, Type};
