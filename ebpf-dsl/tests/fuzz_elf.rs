@@ -22,7 +22,7 @@
 //!
 //! ```text
 //! CARGO_PROFILE_RELEASE_OVERFLOW_CHECKS=true CARGO_PROFILE_RELEASE_DEBUG_ASSERTIONS=true \
-//! FUZZ_ITERS=100000 FUZZ_SEED=$RANDOM FUZZ_ELF_SEEDS=/work/main/target/real-programs/obj \
+//! FUZZ_ITERS=100000 FUZZ_SEED=$RANDOM FUZZ_ELF_SEEDS=target/real-programs/obj \
 //!     nice cargo test --release -p ebpf-dsl --test fuzz_elf -- --nocapture --test-threads 1
 //! ```
 //!
