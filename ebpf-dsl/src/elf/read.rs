@@ -273,7 +273,11 @@ pub fn read(bytes: &[u8], opts: &super::ReadOptions<'_>) -> Result<Object, ElfEr
     let mut rels = BTreeMap::new();
     for s in &elf.sections {
         if s.flags & SHF_EXECINSTR != 0 {
-            rels.insert(s.index, elf.rels_for(s.index)?);
+            // Sorted by offset (stably: of two at one offset the first in the file stays
+            // first) so that an instruction's relocations are found by a binary search.
+            let mut r = elf.rels_for(s.index)?;
+            r.sort_by_key(|r| r.offset);
+            rels.insert(s.index, r);
         }
     }
     maps.sort_by(|a, b| a.name.cmp(&b.name));
@@ -537,6 +541,14 @@ impl Ctx<'_, '_> {
         Ok((symbol, kind))
     }
 
+    /// The relocations of section `sec` at byte `off`, in the file's order.
+    fn rels_at(&self, sec: usize, off: u64) -> &[Rel] {
+        let rels = self.rels.get(&sec).map(Vec::as_slice).unwrap_or(&[]);
+        let from = rels.partition_point(|r| r.offset < off);
+        let to = from + rels[from..].partition_point(|r| r.offset == off);
+        &rels[from..to]
+    }
+
     /// The function of section `sec` that contains byte `off`: (start, end).
     fn function_at(&self, sec: usize, off: u64) -> Result<(u64, u64), ElfError> {
         let s = &self.elf.sections[sec];
@@ -559,10 +571,10 @@ impl Ctx<'_, '_> {
     /// The call of a kfunc by name at byte `off` of section `sec` (an `R_BPF_64_32`
     /// relocation against an undefined symbol, see [`super::kfunc`]), `None` for other calls.
     fn extern_call(&self, sec: usize, off: u64) -> Result<Option<Insn>, ElfError> {
-        let rels = self.rels.get(&sec).map(Vec::as_slice).unwrap_or(&[]);
-        let Some(r) = rels
+        let Some(r) = self
+            .rels_at(sec, off)
             .iter()
-            .find(|r| r.offset == off && r.kind == R_BPF_64_32)
+            .find(|r| r.kind == R_BPF_64_32)
         else {
             return Ok(None);
         };
@@ -606,8 +618,7 @@ impl Ctx<'_, '_> {
     /// The target (section, byte offset) of the pseudo call at byte `off` of section `sec`.
     fn call_target(&self, sec: usize, off: u64, insn: Insn) -> Result<(usize, u64), ElfError> {
         let section = &self.elf.sections[sec];
-        let rels = self.rels.get(&sec).map(Vec::as_slice).unwrap_or(&[]);
-        let (tsec, t) = match rels.iter().find(|r| r.offset == off) {
+        let (tsec, t) = match self.rels_at(sec, off).first() {
             Some(r) if r.kind == R_BPF_64_32 => {
                 let y = &self.elf.symbols[r.sym as usize];
                 (
@@ -650,8 +661,7 @@ impl Ctx<'_, '_> {
             return Ok(None);
         }
         let section = &self.elf.sections[sec];
-        let rels = self.rels.get(&sec).map(Vec::as_slice).unwrap_or(&[]);
-        let (tsec, t) = match rels.iter().find(|r| r.offset == off) {
+        let (tsec, t) = match self.rels_at(sec, off).first() {
             Some(r) if r.kind == R_BPF_64_64 => {
                 let y = &self.elf.symbols[r.sym as usize];
                 let is_code = y.shndx != 0
@@ -755,7 +765,6 @@ impl Ctx<'_, '_> {
         let mut relocations = Vec::new();
         for f in &funcs {
             let section = &self.elf.sections[f.sec];
-            let rels = self.rels.get(&f.sec).map(Vec::as_slice).unwrap_or(&[]);
             for off in (f.start..f.end).step_by(8) {
                 insns.push(insn_at(section.data, off));
             }
@@ -798,7 +807,7 @@ impl Ctx<'_, '_> {
                     insns[slot + 1].imm = 0;
                     continue;
                 }
-                let Some(r) = rels.iter().find(|r| r.offset == off) else {
+                let Some(r) = self.rels_at(f.sec, off).first() else {
                     continue;
                 };
                 if super::ksyms::var_load(self.elf, self.ksyms.as_ref(), r, &mut insns, slot) {
