@@ -943,6 +943,8 @@ pub(super) fn cpu_v4_loads(insns: &[Insn], kernel: KernelVersion) -> Result<(), 
     }
 }
 
+#[cold]
+#[inline(never)]
 fn cpu_v4_refused(pc: usize, what: &str, kernel: KernelVersion) -> VerifierError {
     e(
         pc,

@@ -116,6 +116,8 @@ pub enum Op {
     Exit,
 }
 
+#[cold]
+#[inline(never)]
 pub(super) fn err(i: usize, rule: Rule, m: impl Into<String>) -> VerifierError {
     VerifierError {
         insn_index: i,
@@ -137,6 +139,8 @@ fn target(i: usize, off: i64, len: usize) -> Result<usize, VerifierError> {
     }
 }
 
+#[cold]
+#[inline(never)]
 fn reserved(i: usize, what: &str) -> VerifierError {
     err(
         i,
@@ -150,6 +154,8 @@ fn reserved(i: usize, what: &str) -> VerifierError {
 /// program with an associated arena (an ld_imm64 of a `BPF_MAP_TYPE_ARENA` map). The reference
 /// kernel cannot create an arena map, so it refuses every cast; a program that does reference
 /// an arena is refused before this (`verifier::arena_program`), as not modelled.
+#[cold]
+#[inline(never)]
 fn addr_space_cast(i: usize, dst_as: u16, src_as: u16) -> VerifierError {
     if !matches!((dst_as, src_as), (0, 1) | (1, 0)) {
         return err(
@@ -165,6 +171,8 @@ fn addr_space_cast(i: usize, dst_as: u16, src_as: u16) -> VerifierError {
     )
 }
 
+#[cold]
+#[inline(never)]
 fn unknown(i: usize, code: u8) -> VerifierError {
     err(i, Rule::Structure, format!("unknown opcode {code:#04x}"))
 }
@@ -199,6 +207,8 @@ fn off_field(e: &DecodeError) -> bool {
 }
 
 /// The verifier's message for a slot the decoder ([`crate::isa::decode`]) refuses.
+#[cold]
+#[inline(never)]
 fn rejection(i: usize, x: &Insn, e: &DecodeError) -> VerifierError {
     match e.kind {
         // `goto` and `neg` with BPF_X: the verifier calls those reserved fields.
@@ -528,6 +538,8 @@ fn precheck(i: usize, x: &Insn) -> Option<VerifierError> {
     }
 }
 
+#[cold]
+#[inline(never)]
 fn bad_reg(i: usize, r: u8) -> VerifierError {
     err(
         i,

@@ -132,7 +132,9 @@ pub(crate) fn record(t: &Tracer, ev: Ev) {
     }
 }
 
-/// [`record`] into the trace `t`.
+/// [`record`] into the trace `t` (cold: an event is built only when tracing, and its
+/// building stays out of the hot walk's code lines).
+#[cold]
 #[inline(never)]
 fn record_in(t: &Rc<RefCell<PruneTrace>>, ev: Ev) {
     let mut t = t.borrow_mut();

@@ -191,6 +191,8 @@ impl Trust {
     }
 }
 
+#[cold]
+#[inline(never)]
 fn bad(pc: usize, m: impl Into<String>) -> VerifierError {
     VerifierError {
         insn_index: pc,

@@ -185,13 +185,51 @@ impl Scalar {
 
     /// Any zero-extended value of `bytes` bytes.
     pub fn of_size(bytes: u32) -> Scalar {
-        // Every load asks: the 8 values are computed once.
-        static SIZES: std::sync::OnceLock<[Scalar; 8]> = std::sync::OnceLock::new();
+        // Every load asks: the 8 values are constants (a test checks them against `urange`).
+        const SIZES: [Scalar; 8] = [
+            Scalar::zext_of(0),
+            Scalar::zext_of(1),
+            Scalar::zext_of(2),
+            Scalar::zext_of(3),
+            Scalar::zext_of(4),
+            Scalar::zext_of(5),
+            Scalar::zext_of(6),
+            Scalar::zext_of(7),
+        ];
         if bytes >= 8 {
             Scalar::UNKNOWN
         } else {
-            SIZES.get_or_init(|| std::array::from_fn(|b| Scalar::urange(0, (1u64 << (b * 8)) - 1)))
-                [bytes as usize]
+            SIZES[bytes as usize]
+        }
+    }
+
+    /// `Scalar::urange(0, 2^(8 * bytes) - 1)` for `bytes < 8`, synchronised by hand.
+    const fn zext_of(bytes: u32) -> Scalar {
+        let max = if bytes == 0 {
+            0
+        } else {
+            u64::MAX >> (64 - 8 * bytes)
+        };
+        let (u32max, s32min, s32max) = if max <= i32::MAX as u64 {
+            (max as u32, 0, max as i32)
+        } else {
+            (u32::MAX, i32::MIN, i32::MAX)
+        };
+        Scalar {
+            umin: 0,
+            umax: max,
+            smin: 0,
+            smax: max as i64,
+            u32min: 0,
+            u32max,
+            s32min,
+            s32max,
+            t: Tnum {
+                value: 0,
+                mask: max,
+            },
+            link: 0,
+            delta: 0,
         }
     }
 
@@ -704,6 +742,16 @@ impl Scalar {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn of_size_is_the_synchronised_range() {
+        for b in 0..8u32 {
+            let max = if b == 0 { 0 } else { u64::MAX >> (64 - 8 * b) };
+            assert_eq!(Scalar::of_size(b), Scalar::urange(0, max), "{b} bytes");
+        }
+        assert_eq!(Scalar::of_size(4), Scalar::WORD);
+        assert_eq!(Scalar::of_size(8), Scalar::UNKNOWN);
+    }
 
     #[test]
     fn a_6_18_sign_extension_keeps_fitting_32_bit_bounds() {

@@ -609,6 +609,8 @@ pub struct State {
 pub const OBJECT_LOCK: u16 = u16::MAX;
 
 impl Clone for State {
+    // One shared copy, not one inlined at every clone site.
+    #[inline(never)]
     fn clone(&self) -> State {
         State {
             frames: self.frames.clone(),
@@ -623,6 +625,7 @@ impl Clone for State {
     }
 
     /// Field by field, reusing `self`'s memory (the frames' vector above all).
+    #[inline(never)]
     fn clone_from(&mut self, o: &State) {
         self.frames.clone_from(&o.frames);
         self.refs.clone_from(&o.refs);

@@ -531,6 +531,7 @@ impl<'a> Exec<'a> {
     }
 
     /// How a BTF pointer is described in messages: `struct NAME (PTR_TO_BTF_ID...)`.
+    #[cold]
     pub(crate) fn describe_btf(&self, ty: u32, off: i32, trust: BtfTrust, null: bool) -> String {
         if ty == 0 {
             return "untrusted read-only kernel memory (rdonly_untrusted_mem)".into();

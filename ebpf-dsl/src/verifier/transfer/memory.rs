@@ -105,6 +105,9 @@ impl<'a> Exec<'a> {
     }
 
     /// Checks an access of `n` bytes at `base + off` through a non-stack, non-context pointer.
+    /// `what` (the access, for messages) decides nothing beyond whether it starts with
+    /// `access by ` or is `atomic operation` (`check_kptr_overlap`): the helper and kfunc
+    /// arguments check unnamed and format their name only to word a refusal.
     #[allow(clippy::too_many_arguments)]
     pub(crate) fn check_mem(
         &self,

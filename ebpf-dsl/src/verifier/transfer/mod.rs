@@ -67,6 +67,11 @@ const BPF_F_WRONLY_PROG: u32 = 1 << 8;
 /// NULL elision in it).
 const BPF_F_INNER_MAP: u32 = 1 << 12;
 
+/// A refusal at `pc` for `rule` with `msg`; out of line and cold, so that the checks which
+/// fail into it stay compact in the hot transfer functions (a fresh process's first
+/// verification pays for every code line it touches).
+#[cold]
+#[inline(never)]
 pub(crate) fn e(pc: usize, rule: Rule, msg: impl Into<String>) -> VerifierError {
     VerifierError {
         insn_index: pc,
@@ -120,6 +125,8 @@ impl<'a> Exec<'a> {
         )
     }
 
+    /// How `v` reads in a message (only ever formatted into a refusal: cold).
+    #[cold]
     pub(crate) fn describe(&self, v: &RegVal) -> String {
         match v {
             RegVal::NotInit => "uninitialised".into(),
@@ -319,21 +326,11 @@ impl<'a> Exec<'a> {
         }
     }
 
+    #[inline]
     pub(crate) fn read(&self, st: &State, pc: usize, r: u8) -> R<RegVal> {
         let v = &st.cur().regs[r as usize];
         if matches!(v, RegVal::NotInit) {
-            let hint = if (1..=5).contains(&r) {
-                " (calls clobber r1-r5; keep values in r6-r9 across calls)"
-            } else if r == 0 {
-                " (r0 is set by calls and by you)"
-            } else {
-                ""
-            };
-            return Err(e(
-                pc,
-                Rule::UninitRegister,
-                format!("r{r} is read here but no instruction on this path has written it{hint}"),
-            ));
+            return Err(uninit_read(pc, r));
         }
         Ok(*v)
     }
@@ -352,4 +349,22 @@ impl<'a> Exec<'a> {
         }
         Ok(())
     }
+}
+
+/// [`Exec::read`]'s refusal, out of line (the read itself is inlined at every operand).
+#[cold]
+#[inline(never)]
+fn uninit_read(pc: usize, r: u8) -> VerifierError {
+    let hint = if (1..=5).contains(&r) {
+        " (calls clobber r1-r5; keep values in r6-r9 across calls)"
+    } else if r == 0 {
+        " (r0 is set by calls and by you)"
+    } else {
+        ""
+    };
+    e(
+        pc,
+        Rule::UninitRegister,
+        format!("r{r} is read here but no instruction on this path has written it{hint}"),
+    )
 }

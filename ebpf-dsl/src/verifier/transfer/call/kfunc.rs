@@ -182,15 +182,11 @@ impl<'a> Exec<'a> {
             // metadata, within the range proven (`check_helper_mem_access` without a helper's
             // `pkt_access`: XDP may write the packet); seen on 6.18.44 with a device-bound load.
             if let RegVal::Pkt { .. } = v {
-                self.check_mem(
-                    pc,
-                    r,
-                    &v,
-                    0,
-                    size as u64,
-                    true,
-                    &format!("access by {name}"),
-                )?;
+                // Named only for a refusal (see `helper_mem`).
+                let n = size as u64;
+                if self.check_mem(pc, r, &v, 0, n, true, "access by ").is_err() {
+                    self.check_mem(pc, r, &v, 0, n, true, &format!("access by {name}"))?;
+                }
                 continue;
             }
             if !matches!(v, RegVal::Stack { .. } | RegVal::MapValue { .. }) {
