@@ -715,9 +715,9 @@ impl<const W: usize> Explorer<W> {
                 } else {
                     d.of_mask(demanded)
                 };
-                self.mark(parent, ml, Mark::Read);
-                self.mark(parent, mp, Mark::Precise);
-                self.mark(parent, md, Mark::Demanded);
+                if parent.is_some() {
+                    self.mark_hit(parent, ml, mp, md);
+                }
                 return Some(c);
             }
             if self.tracer.is_some() {
