@@ -85,7 +85,7 @@ pub(crate) struct Mask<const W: usize = WIDE>([u64; W]);
 // instructions a call, 2-3% of a small program's verification: every mark and every
 // dependency update asks `is_empty` or compares).
 impl<const W: usize> PartialEq for Mask<W> {
-    #[inline]
+    #[inline(always)]
     fn eq(&self, other: &Self) -> bool {
         self.0
             .iter()
@@ -187,7 +187,7 @@ impl<const W: usize> Mask<W> {
     }
 
     /// True for the empty set.
-    #[inline]
+    #[inline(always)]
     pub(crate) fn is_empty(&self) -> bool {
         self.0.iter().fold(0, |acc, w| acc | w) == 0
     }

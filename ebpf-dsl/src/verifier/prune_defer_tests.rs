@@ -58,14 +58,54 @@ fn deferred_marks_end_as_marks_made_one_by_one() {
 }
 
 #[test]
-fn a_visit_applies_the_deferred_marks_first() {
+fn a_visit_with_nothing_to_compare_leaves_the_marks_deferred() {
     let (mut ex, c0, c1) = two_checkpoints();
     ex.defer_marks(Some(c1), Mask::loc(0, 1), Mask::EMPTY);
     let st = initial_state();
     let mut d = Deps::entry();
+    // No checkpoint of instruction 3 to compare with: nothing reads the marks yet.
     let _ = ex.visit(3, &st, &mut d, 0x7ff, Some(c1), false);
+    assert_eq!(marks(&ex, c1), [Mask::EMPTY; 3]);
+    // The end of the path applies them, as made at once.
+    ex.finish(Some(c1));
     assert_eq!(marks(&ex, c1)[0], Mask::loc(0, 1));
     assert_eq!(marks(&ex, c0)[0], Mask::loc(0, 2));
+}
+
+#[test]
+fn a_visit_that_compares_applies_the_deferred_marks_first() {
+    use super::super::domain::scalar::Scalar;
+    use super::super::domain::state::RegVal;
+    let with_r0 = |c: u64| {
+        let mut st = initial_state();
+        st.frames[0].regs[0] = RegVal::Scalar(Scalar::konst(c));
+        st
+    };
+    let mut ex: Explorer = Explorer::new(4, false, false);
+    // A finished checkpoint at instruction 1 whose `r0` (0) was demanded.
+    for _ in 0..8 {
+        ex.tick(true);
+    }
+    let mut d = Deps::entry();
+    let PruneResult::Continue(Some(c)) = ex.visit(1, &with_r0(0), &mut d, 0x7ff, None, false)
+    else {
+        panic!("a checkpoint is stored");
+    };
+    ex.mark(Some(c), Mask::loc(0, 0), Mark::Demanded);
+    ex.finish(Some(c));
+    // Another path: a checkpoint at instruction 2, then marks deferred, then instruction 1
+    // with another `r0` (not covered): the comparison reads marks, so they are applied first.
+    for _ in 0..8 {
+        ex.tick(true);
+    }
+    let mut d = Deps::entry();
+    let PruneResult::Continue(Some(c2)) = ex.visit(2, &with_r0(1), &mut d, 0x7ff, None, false)
+    else {
+        panic!("a second checkpoint is stored");
+    };
+    ex.defer_marks(Some(c2), Mask::loc(0, 3), Mask::EMPTY);
+    let _ = ex.visit(1, &with_r0(1), &mut d, 0x7ff, Some(c2), false);
+    assert_eq!(marks(&ex, c2)[0], Mask::loc(0, 3));
 }
 
 /// A xorshift generator (deterministic).

@@ -17,13 +17,14 @@ impl<const W: usize> Explorer<W> {
         }
     }
 
-    /// [`Explorer::mark`] of sources `read` read and `demanded` demanded, applied later: the marks of the instructions between two prune
-    /// points are gathered (a union per kind) and applied together by
-    /// [`Explorer::flush_marks`], before anything reads a checkpoint's marks (a visit, a
-    /// finished path, the `may_goto` widening). Marks only grow and climb the chain as a union
-    /// over bits ([`deps::translate`], the forwards alike), so the marks every checkpoint ends
-    /// with are those of marking instruction by instruction: one walk up the chain per prune
-    /// point instead of one per instruction.
+    /// [`Explorer::mark`] of sources `read` read and `demanded` demanded, applied later: the
+    /// marks of the instructions since the path's last checkpoint are gathered (a union per
+    /// kind) and applied together by [`Explorer::flush_marks`], before anything reads a
+    /// checkpoint's marks (a visit that compares, a finished path, the `may_goto` widening) or
+    /// the path marks in terms of a newer checkpoint. Marks only grow and climb the chain as a
+    /// union over bits ([`deps::translate`], the forwards alike), so the marks every checkpoint
+    /// ends with are those of marking instruction by instruction: one walk up the chain for
+    /// several prune points instead of one per instruction.
     #[inline(always)]
     pub(crate) fn defer_marks(&mut self, ck: Option<usize>, read: Mask<W>, demanded: Mask<W>) {
         if ck.is_none() {
