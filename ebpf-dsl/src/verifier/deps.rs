@@ -66,7 +66,8 @@ impl<const W: usize> Deps<W> {
         self.set(self.len() - 1, r, m);
     }
 
-    #[inline]
+    // Always inlined: at every ALU instruction (`after`), the test alone.
+    #[inline(always)]
     fn add_reg(&mut self, r: usize, m: Mask<W>) {
         // Nothing to add (an ALU operation with an immediate, most often): no call.
         if !m.is_empty() {

@@ -425,9 +425,24 @@ impl<const W: usize> Explorer<W> {
         head: Head,
         long_history: bool,
     ) -> PruneResult {
-        self.flush_marks();
         let site = site(st);
         let may_goto = head != Head::None;
+        // The list of the instruction and call site is taken out while it is read (one lookup,
+        // not one per entry) and put back before anything else reads it (a loop head's
+        // comparison reads it first: taken after it).
+        let mut list = if may_goto {
+            Vec::new()
+        } else {
+            self.explored.take(pc, site)
+        };
+        // The marks gathered since the last prune point are applied before this visit reads
+        // any: a comparison with the finished checkpoints of `pc`, a loop head's. A visit that
+        // compares none leaves them deferred (the loop check below and storing a checkpoint
+        // read no marks; the path's next mark, in terms of the new checkpoint, applies them):
+        // a path's marks then climb the chain once for several prune points.
+        if may_goto || self.exact || self.tracer.is_some() || !list.is_empty() {
+            self.flush_marks();
+        }
         // At a loop head, the newest unfinished checkpoint that covers the path: it prunes
         // unless a newer finished one does (see [`head`]).
         let head_hit = if may_goto {
@@ -477,6 +492,9 @@ impl<const W: usize> Explorer<W> {
             }
             if let Some(old) = &checkpoints[w.id].state {
                 if same_state(old, st) {
+                    if !list.is_empty() {
+                        self.explored.put(pc, site, list);
+                    }
                     return PruneResult::Loop;
                 }
                 w.set(old, st);
@@ -508,13 +526,13 @@ impl<const W: usize> Explorer<W> {
         let quiet_below = newest_unfinished.filter(|_| fresh && !long_history);
         // Whether this visit counts as a miss of checkpoint `c`.
         let counts = |c: usize| add && quiet_below.is_none_or(|u| c > u);
-        // The list of the instruction and call site is taken out while it is read (one lookup,
-        // not one per entry) and put back before anything else reads it.
         // The finished checkpoints are compared newest first, as the kernel walks its list
         // (a prune by a newer one counts no miss of the older ones); at a loop head only
         // those newer than the unfinished one that covers the path.
         let order = head_hit.map_or(0, |u| u + 1);
-        let mut list = self.explored.take(pc, site);
+        if may_goto {
+            list = self.explored.take(pc, site);
+        }
         if !list.is_empty() {
             let pruned =
                 self.compare_finished(pc, &mut list, st, d, live_static, parent, counts, order);
@@ -715,9 +733,9 @@ impl<const W: usize> Explorer<W> {
                 } else {
                     d.of_mask(demanded)
                 };
-                self.mark(parent, ml, Mark::Read);
-                self.mark(parent, mp, Mark::Precise);
-                self.mark(parent, md, Mark::Demanded);
+                if parent.is_some() {
+                    self.mark_hit(parent, ml, mp, md);
+                }
                 return Some(c);
             }
             if self.tracer.is_some() {

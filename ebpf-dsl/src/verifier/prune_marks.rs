@@ -17,13 +17,14 @@ impl<const W: usize> Explorer<W> {
         }
     }
 
-    /// [`Explorer::mark`] of sources `read` read and `demanded` demanded, applied later: the marks of the instructions between two prune
-    /// points are gathered (a union per kind) and applied together by
-    /// [`Explorer::flush_marks`], before anything reads a checkpoint's marks (a visit, a
-    /// finished path, the `may_goto` widening). Marks only grow and climb the chain as a union
-    /// over bits ([`deps::translate`], the forwards alike), so the marks every checkpoint ends
-    /// with are those of marking instruction by instruction: one walk up the chain per prune
-    /// point instead of one per instruction.
+    /// [`Explorer::mark`] of sources `read` read and `demanded` demanded, applied later: the
+    /// marks of the instructions since the path's last checkpoint are gathered (a union per
+    /// kind) and applied together by [`Explorer::flush_marks`], before anything reads a
+    /// checkpoint's marks (a visit that compares, a finished path, the `may_goto` widening) or
+    /// the path marks in terms of a newer checkpoint. Marks only grow and climb the chain as a
+    /// union over bits ([`deps::translate`], the forwards alike), so the marks every checkpoint
+    /// ends with are those of marking instruction by instruction: one walk up the chain for
+    /// several prune points instead of one per instruction.
     #[inline(always)]
     pub(crate) fn defer_marks(&mut self, ck: Option<usize>, read: Mask<W>, demanded: Mask<W>) {
         if ck.is_none() {
@@ -89,6 +90,69 @@ impl<const W: usize> Explorer<W> {
             };
             demanded = deps::translate(&cp.link, new_demanded);
             ck = cp.parent;
+        }
+    }
+
+    /// The marks of a prune hit: sources `read` read, `precise` precise and `demanded`
+    /// demanded (each a subset of the one before, as a checkpoint's own), in one walk up the
+    /// chain instead of three: the marks of marking one kind after the other (at every
+    /// checkpoint `demanded <= precise <= live`, so each kind's new part is the one its own
+    /// walk would find, and the forwards' marks are unions whatever their order). A kind
+    /// climbs on only with its new part; the walk stops where no kind has one.
+    #[inline(never)]
+    pub(super) fn mark_hit(
+        &mut self,
+        mut ck: Option<usize>,
+        mut read: Mask<W>,
+        mut precise: Mask<W>,
+        mut demanded: Mask<W>,
+    ) {
+        while let Some(c) = ck {
+            let cp = &mut self.checkpoints[c];
+            let new_read = read & !cp.live;
+            let new_precise = precise & !(cp.precise & cp.live);
+            let new_demanded = demanded & !(cp.demanded & cp.precise & cp.live);
+            if new_read.is_empty() && new_precise.is_empty() && new_demanded.is_empty() {
+                break;
+            }
+            cp.live |= new_read | new_precise | new_demanded;
+            cp.precise |= new_precise | new_demanded;
+            cp.demanded |= new_demanded;
+            if !cp.forwards.is_empty() {
+                for (m, how) in [
+                    (new_read, Mark::Read),
+                    (new_precise, Mark::Precise),
+                    (new_demanded, Mark::Demanded),
+                ] {
+                    if !m.is_empty() {
+                        self.queue_forwards(c, m, how);
+                    }
+                }
+            }
+            let cp = &self.checkpoints[c];
+            // The same new part (often: every mark new here) is translated once.
+            let up = |m: Mask<W>| {
+                if m.is_empty() {
+                    Mask::EMPTY
+                } else {
+                    deps::translate(&cp.link, m)
+                }
+            };
+            read = up(new_read);
+            precise = if new_precise == new_read {
+                read
+            } else {
+                up(new_precise)
+            };
+            demanded = if new_demanded == new_precise {
+                precise
+            } else {
+                up(new_demanded)
+            };
+            ck = cp.parent;
+        }
+        if !self.work.is_empty() {
+            self.drain();
         }
     }
 
