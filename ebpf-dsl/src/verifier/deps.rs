@@ -457,8 +457,8 @@ fn linked<const W: usize>(st: &State, d: &Deps<W>, ids: [u32; 2]) -> Mask<W> {
 }
 
 /// Adds `m` to the sources of every location whose abstract value differs between `pre` and
-/// `post` (same call frames). `first` is the first register of the newest frame of `d` looked
-/// at: a helper call's caller sets `r0`-`r5` of that frame right after (`after_other`), so
+/// `post` (same call frames). With `first` 6 (any other value: 0) the newest frame of `d`'s
+/// `r0`-`r5` are left out: a helper call's caller sets them right after (`after_other`), so
 /// what this would add to them is overwritten anyway.
 fn changed<const W: usize>(pre: &State, post: &State, d: &mut Deps<W>, m: Mask<W>, first: usize) {
     // Nothing to add: no need to look for the changes.
@@ -469,8 +469,15 @@ fn changed<const W: usize>(pre: &State, post: &State, d: &mut Deps<W>, m: Mask<W
         if k >= d.len() {
             return;
         }
-        let lo = if k + 1 == d.len() { first } else { 0 };
-        for r in lo..11 {
+        // (Two loops of fixed length: each is unrolled.)
+        if first == 0 || k + 1 < d.len() {
+            for r in 0..6 {
+                if fa.regs[r] != fb.regs[r] {
+                    d.add(k, r, m);
+                }
+            }
+        }
+        for r in 6..11 {
             if fa.regs[r] != fb.regs[r] {
                 d.add(k, r, m);
             }
