@@ -96,7 +96,9 @@ pub(crate) struct Exec<'a> {
     /// `None` once two paths passed different ones or an inner map (the kernel's
     /// `record_func_map` and its poisoned map pointer: such a call is not inlined); read by
     /// `super::jump_range`.
-    pub(crate) lookup_maps: HashMap<usize, Option<u16>>,
+    /// (Indexed by instruction, grown as calls are met: `None` for an instruction without
+    /// such a call; a hashed map cost ~190 machine instructions a call in a loop.)
+    pub(crate) lookup_maps: Vec<Option<Option<u16>>>,
     /// Per `bpf_loop` call instruction: its callback's first instruction when every verified
     /// path passed that callback and flags 0 (the kernel's `loop_inline_state`: the call is
     /// inlined after verifying), `None` otherwise; read by `super::jump_range`.
@@ -115,7 +117,13 @@ pub(crate) struct Exec<'a> {
     /// The last operands and result of each ALU instruction's scalar arithmetic
     /// (`alu_memo.rs`).
     pub(crate) alu_memo: super::alu_memo::AluMemo,
+    /// The special fields of the program's BTF types asked for so far, by type id
+    /// ([`Exec::special_fields`](crate::verifier::context::Exec), `transfer/call/graph.rs`).
+    pub(crate) special: std::cell::RefCell<HashMap<u32, SpecialResult>>,
 }
+
+/// What [`crate::btf::Btf::special_fields`] says of one type.
+pub(crate) type SpecialResult = Result<crate::btf::SpecialFields, String>;
 
 impl<'a> Exec<'a> {
     pub(crate) fn new(
@@ -151,12 +159,13 @@ impl<'a> Exec<'a> {
             kernel_types: Default::default(),
             prune_tables: None,
             alloc_call_types: HashMap::new(),
-            lookup_maps: HashMap::new(),
+            lookup_maps: Vec::new(),
             loop_inline: HashMap::new(),
             ptr_types: Default::default(),
             exact_decide: false,
             hist_entry: std::cell::Cell::new(false),
             alu_memo: Default::default(),
+            special: Default::default(),
         }
         .with_inner_maps()
     }

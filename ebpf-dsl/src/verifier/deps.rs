@@ -458,8 +458,10 @@ fn linked<const W: usize>(st: &State, d: &Deps<W>, ids: [u32; 2]) -> Mask<W> {
 }
 
 /// Adds `m` to the sources of every location whose abstract value differs between `pre` and
-/// `post` (same call frames).
-fn changed<const W: usize>(pre: &State, post: &State, d: &mut Deps<W>, m: Mask<W>) {
+/// `post` (same call frames). With `first` 6 (any other value: 0) the newest frame of `d`'s
+/// `r0`-`r5` are left out: a helper call's caller sets them right after (`after_other`), so
+/// what this would add to them is overwritten anyway.
+fn changed<const W: usize>(pre: &State, post: &State, d: &mut Deps<W>, m: Mask<W>, first: usize) {
     // Nothing to add: no need to look for the changes.
     if m.is_empty() {
         return;
@@ -468,7 +470,15 @@ fn changed<const W: usize>(pre: &State, post: &State, d: &mut Deps<W>, m: Mask<W
         if k >= d.len() {
             return;
         }
-        for r in 0..11 {
+        // (Two loops of fixed length: each is unrolled.)
+        if first == 0 || k + 1 < d.len() {
+            for r in 0..6 {
+                if fa.regs[r] != fb.regs[r] {
+                    d.add(k, r, m);
+                }
+            }
+        }
+        for r in 6..11 {
             if fa.regs[r] != fb.regs[r] {
                 d.add(k, r, m);
             }
@@ -574,7 +584,7 @@ fn after_other<const W: usize>(
             }
         }
         Op::Cond { dst, src, .. } => match pre {
-            Some(pre) => changed(pre, post, d, b.read),
+            Some(pre) => changed(pre, post, d, b.read, 0),
             None => {
                 d.add_reg(dst as usize, b.read);
                 if let Src::Reg(s) = src {
@@ -584,7 +594,7 @@ fn after_other<const W: usize>(
         },
         Op::Call { .. } => {
             if let Some(pre) = pre {
-                changed(pre, post, d, b.inputs);
+                changed(pre, post, d, b.inputs, 6);
             }
             d.set_reg(0, b.inputs);
             for r in 1..=5 {

@@ -136,8 +136,8 @@ impl Exec<'_> {
         let n = self.ops.len();
         let kernel = self.input.kernel;
         let mut growth = vec![0u32; n];
-        for (&pc, &map) in &self.lookup_maps {
-            if let (Some(m), Some(g)) = (map, growth.get_mut(pc)) {
+        for (pc, &map) in self.lookup_maps.iter().enumerate() {
+            if let (Some(Some(m)), Some(g)) = (map, growth.get_mut(pc)) {
                 *g += lookup_growth(self.map(m), kernel);
             }
         }

@@ -40,6 +40,10 @@ struct Visit {
 #[derive(Default)]
 pub(super) struct Visits {
     ids: HashMap<(u32, Box<[usize]>), u32>,
+    /// The ids of the main frame's visits (no call sites), by component: `ids` without the
+    /// hashing (the common case: a loop of the main program, looked up at every stored
+    /// checkpoint); 0 for none yet, else the id plus one.
+    top: Vec<u32>,
     all: Vec<Visit>,
 }
 
@@ -56,6 +60,19 @@ impl<const W: usize> Explorer<W> {
                 pc
             };
             let scc = self.components.get(insn).copied().unwrap_or(0);
+            if scc != 0 && i == 0 {
+                // No call site: the same id as `ids` would give, found by index.
+                let v = &mut self.visits;
+                let k = scc as usize;
+                if v.top.len() <= k {
+                    v.top.resize(k + 1, 0);
+                }
+                if v.top[k] == 0 {
+                    v.top[k] = v.all.len() as u32 + 1;
+                    v.all.push(Visit::default());
+                }
+                return Some(v.top[k] - 1);
+            }
             if scc != 0 {
                 let next = self.visits.all.len() as u32;
                 let id = *self

@@ -2,7 +2,7 @@
 //! linked to its operands, null checks and packet ranges (`sync_linked_regs`,
 //! `mark_ptr_or_null_regs`, `find_good_pkt_pointers`).
 
-use super::state::{Slot, SLOTS};
+use super::state::{Slot, CHUNK, SLOTS};
 use super::*;
 use crate::verifier::KernelVersion;
 
@@ -212,9 +212,75 @@ pub(crate) fn is_init_data(v: &RegVal) -> bool {
 }
 
 /// After a null check: every copy of the lookup result becomes NULL (a zero scalar) or the
-/// non-NULL pointer; a NULL ring buffer reservation needs no release.
+/// non-NULL pointer; a NULL ring buffer reservation needs no release. (The walk uses
+/// [`mark_null_pair`] on both branches at once; this one branch is its reference in tests.)
+#[cfg(test)]
 pub(crate) fn mark_null(st: &mut State, p: &RegVal, is_null: bool) {
-    let (id, rf) = match p {
+    let Some((id, rf)) = null_id(p) else {
+        return;
+    };
+    st.for_each_reg_where(|r| has_null_id(r, id), |r| *r = null_value(r, is_null));
+    if is_null {
+        if let Some(rf) = rf {
+            st.refs.retain(|x| *x != rf);
+        }
+    }
+}
+
+/// [`mark_null`] of `a` (NULL if `a_null`) and of `b` the other way, `b` a copy of `a` (the
+/// two branches of a NULL check): the same states as the two calls, the registers and spilled
+/// registers that hold `p`'s id looked for once.
+pub(crate) fn mark_null_pair(a: &mut State, b: &mut State, p: &RegVal, a_null: bool) {
+    debug_assert!(*a == *b, "two copies of one state");
+    let Some((id, rf)) = null_id(p) else {
+        return;
+    };
+    for (fa, fb) in a.frames.iter_mut().zip(b.frames.iter_mut()) {
+        for (ra, rb) in fa.regs.iter_mut().zip(fb.regs.iter_mut()) {
+            if has_null_id(ra, id) {
+                *rb = null_value(rb, !a_null);
+                *ra = null_value(ra, a_null);
+            }
+        }
+        // Only a spilled register can hold the id (a narrow spill is a number). A chunk
+        // of plain bytes is passed over at once, as `State::for_each_reg_where` does.
+        for c in 0..SLOTS / CHUNK {
+            if fa
+                .stack
+                .chunk(c)
+                .iter()
+                .all(|s| matches!(s, Slot::Bytes(_)))
+            {
+                continue;
+            }
+            for i in c * CHUNK..(c + 1) * CHUNK {
+                let (na, nb, new_a, new_b) = match &fa.stack[i] {
+                    Slot::Spill(r) if has_null_id(r, id) => {
+                        let (na, nb) = (null_value(r, a_null), null_value(r, !a_null));
+                        // (`b`'s slot is the same value.)
+                        (na, nb, na != *r, nb != *r)
+                    }
+                    _ => continue,
+                };
+                if new_a {
+                    fa.stack[i] = Slot::Spill(na);
+                }
+                if new_b {
+                    fb.stack[i] = Slot::Spill(nb);
+                }
+            }
+        }
+    }
+    if let Some(rf) = rf {
+        let null = if a_null { a } else { b };
+        null.refs.retain(|x| *x != rf);
+    }
+}
+
+/// The id a NULL check of `p` resolves, with its reference if it holds one; `None` for a
+/// pointer that cannot be NULL.
+fn null_id(p: &RegVal) -> Option<(u32, Option<u32>)> {
+    Some(match p {
         RegVal::MapValueOrNull { id, .. } | RegVal::OpaqueOrNull { id, .. } => (*id, None),
         RegVal::RingbufOrNull { id, ref_id, .. }
         | RegVal::SockOrNull { id, ref_id, .. }
@@ -222,9 +288,14 @@ pub(crate) fn mark_null(st: &mut State, p: &RegVal, is_null: bool) {
         | RegVal::KObjOrNull { id, ref_id, .. }
         | RegVal::AllocOrNull { id, ref_id, .. } => (*id, Some(*ref_id)),
         RegVal::BtfPtrOrNull { id, .. } => (*id, None),
-        _ => return,
-    };
-    let same = |r: &RegVal| match r {
+        _ => return None,
+    })
+}
+
+/// True if `r` is a pointer or NULL with id `id`.
+#[inline]
+fn has_null_id(r: &RegVal, id: u32) -> bool {
+    match r {
         RegVal::MapValueOrNull { id: i, .. }
         | RegVal::OpaqueOrNull { id: i, .. }
         | RegVal::RingbufOrNull { id: i, .. }
@@ -234,19 +305,17 @@ pub(crate) fn mark_null(st: &mut State, p: &RegVal, is_null: bool) {
         | RegVal::AllocOrNull { id: i, .. }
         | RegVal::BtfPtrOrNull { id: i, .. } => *i == id,
         _ => false,
-    };
-    st.for_each_reg_where(same, |r| {
-        let nv = if is_null {
-            RegVal::Scalar(Scalar::konst(0))
-        } else {
-            not_null(r)
-        };
-        *r = nv;
-    });
+    }
+}
+
+/// What a register holding a pointer or NULL becomes on the branch where it is NULL
+/// (`is_null`) or is not.
+#[inline]
+fn null_value(r: &RegVal, is_null: bool) -> RegVal {
     if is_null {
-        if let Some(rf) = rf {
-            st.refs.retain(|x| *x != rf);
-        }
+        RegVal::Scalar(Scalar::konst(0))
+    } else {
+        not_null(r)
     }
 }
 
@@ -370,6 +439,70 @@ pub(crate) fn not_null(v: &RegVal) -> RegVal {
 mod tests {
     use super::*;
     use crate::verifier::initial_state;
+
+    /// `mark_null_pair` gives both branches what `mark_null` gives each, on random states:
+    /// registers and spills (whole and narrow) holding pointers or NULL of a few ids, with
+    /// and without references, in one or two frames.
+    #[test]
+    fn the_pair_is_mark_null_twice() {
+        let mut seed = 0x9e37_79b9_7f4a_7c15u64;
+        let mut next = move |n: u64| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed % n
+        };
+        for _ in 0..20_000 {
+            let mut st = initial_state();
+            if next(3) == 0 {
+                st.frames.push(state::Frame::new(1, 7, 1));
+            }
+            let pick = |next: &mut dyn FnMut(u64) -> u64| -> RegVal {
+                let id = 1 + next(3) as u32;
+                match next(6) {
+                    0 => RegVal::MapValueOrNull { map: 0, id },
+                    1 => RegVal::OpaqueOrNull { map: 1, id },
+                    2 => RegVal::RingbufOrNull {
+                        size: 8,
+                        id,
+                        ref_id: 10 + id,
+                    },
+                    3 => RegVal::Scalar(Scalar::urange(0, next(100))),
+                    4 => RegVal::MapValue {
+                        map: 0,
+                        off: 0,
+                        var: Scalar::konst(0),
+                        id: 0,
+                    },
+                    _ => RegVal::Scalar(Scalar::konst(next(5))),
+                }
+            };
+            for f in 0..st.frames.len() {
+                for r in 0..10 {
+                    if next(2) == 0 {
+                        st.frames[f].regs[r] = pick(&mut next);
+                    }
+                }
+                for _ in 0..next(6) {
+                    let i = next(SLOTS as u64) as usize;
+                    st.frames[f].stack[i] = match pick(&mut next) {
+                        RegVal::Scalar(v) if next(2) == 0 => Slot::Part(v, 4, 0, 0),
+                        v => Slot::Spill(v),
+                    };
+                }
+            }
+            st.refs = vec![11, 12, 13];
+            let p = pick(&mut next);
+            let a_null = next(2) == 0;
+            let (mut a1, mut b1) = (st.clone(), st.clone());
+            mark_null(&mut a1, &p, a_null);
+            mark_null(&mut b1, &p, !a_null);
+            let (mut a2, mut b2) = (st.clone(), st.clone());
+            mark_null_pair(&mut a2, &mut b2, &p, a_null);
+            assert_eq!(a1, a2, "{p:?} {a_null}");
+            assert_eq!(b1, b2, "{p:?} {a_null}");
+        }
+    }
 
     #[test]
     fn refinements_reach_copies_with_their_delta() {

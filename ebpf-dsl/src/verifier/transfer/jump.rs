@@ -470,8 +470,7 @@ impl<'a> Exec<'a> {
         // The taken branch is NULL for `==`, non-NULL for `!=`; the fall-through the other.
         let null_taken = op == JmpOp::Jeq;
         let mut taken = st.clone();
-        mark_null(&mut taken, p, null_taken);
-        mark_null(st, p, !null_taken);
+        mark_null_pair(&mut taken, st, p, null_taken);
         Step::Branch {
             other_pc: target,
             other: Box::new(taken),

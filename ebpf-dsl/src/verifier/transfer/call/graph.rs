@@ -57,6 +57,28 @@ impl<'a> Exec<'a> {
         }
     }
 
+    /// `btf.special_fields(ty)`, worked out once per type of the program's BTF for the whole
+    /// verification (a pure function of the type, which the list and tree kfuncs ask for at
+    /// every call: thousands of times in a loop); another BTF's is computed each time.
+    pub(crate) fn special_fields(
+        &self,
+        btf: &crate::btf::Btf,
+        ty: u32,
+    ) -> crate::verifier::context::SpecialResult {
+        if !self
+            .input
+            .program_types
+            .is_some_and(|t| std::ptr::eq(&t.btf, btf))
+        {
+            return btf.special_fields(ty);
+        }
+        self.special
+            .borrow_mut()
+            .entry(ty)
+            .or_insert_with(|| btf.special_fields(ty))
+            .clone()
+    }
+
     /// The name of struct `ty` of the program's BTF (for messages; a per-CPU object's too).
     pub(crate) fn local_name(&self, ty: u32) -> String {
         let ty = ty & !PERCPU_TY;
@@ -152,7 +174,10 @@ impl<'a> Exec<'a> {
                 };
                 self.one_type_per_call(pc, ty, full)?;
                 let btf = self.program_btf(pc, full)?;
-                if !btf.special_fields(ty).is_ok_and(|f| f.has("bpf_refcount")) {
+                if !self
+                    .special_fields(btf, ty)
+                    .is_ok_and(|f| f.has("bpf_refcount"))
+                {
                     return Err(e(pc, Rule::HelperArgument, format!(
                         "{full}: struct {} has no bpf_refcount (the kernel: arg#0 doesn't point to a type with bpf_refcount field)",
                         self.local_name(ty)
@@ -245,7 +270,7 @@ impl<'a> Exec<'a> {
                 format!("{full}: struct {} is {size} bytes; the kernel allocates at most 4096 (bpf_obj_new type size too big)", t.name),
             ));
         }
-        if let Err(why) = btf.special_fields(ty) {
+        if let Err(why) = self.special_fields(btf, ty) {
             return Err(e(
                 pc,
                 Rule::Unsupported,
@@ -293,7 +318,7 @@ impl<'a> Exec<'a> {
     /// The offset of the `bpf_spin_lock` of struct `ty` of the program's BTF, if it has one.
     pub(crate) fn object_lock_offset(&self, ty: u32) -> Option<u32> {
         let btf = self.input.program_types.map(|t| &t.btf)?;
-        btf.special_fields(ty).ok().and_then(|f| {
+        self.special_fields(btf, ty).ok().and_then(|f| {
             f.fields
                 .iter()
                 .find(|f| f.kind == FieldKind::Managed("bpf_spin_lock"))
@@ -372,7 +397,7 @@ impl<'a> Exec<'a> {
             RegVal::Alloc { ty, off, ref_id } if *ref_id != 0 => {
                 let btf = self.program_btf(pc, name)?;
                 (
-                    btf.special_fields(*ty).ok(),
+                    self.special_fields(btf, *ty).ok(),
                     *off as i64,
                     format!("struct {}", self.local_name(*ty)),
                 )
@@ -409,7 +434,7 @@ impl<'a> Exec<'a> {
         let local = target != 0
             && btf
                 .get(target)
-                .is_some_and(|t| btf.special_fields(target).is_ok() && !t.name.is_empty());
+                .is_some_and(|t| self.special_fields(btf, target).is_ok() && !t.name.is_empty());
         // A kptr to a kernel type: its target is a struct the program's BTF declares with
         // the kernel's name; which struct is local is told by the kernel by looking the name
         // up in vmlinux. Only objects the program allocates are modelled.
@@ -486,8 +511,8 @@ impl<'a> Exec<'a> {
         let btf = self.program_btf(pc, "an allocated object")?;
         let name = self.local_name(ty);
         let (lo, hi) = (off as i64, off as i64 + n as i64);
-        if let Some(f) = btf
-            .special_fields(ty)
+        if let Some(f) = self
+            .special_fields(btf, ty)
             .ok()
             .and_then(|f| f.overlapping(lo, hi).cloned())
         {

@@ -59,7 +59,7 @@ impl<'a> Exec<'a> {
         let list = k.is_list();
         let (value, node_off) = self.graph_root_arg(pc, st, &root, full, list)?;
         let btf = self.program_btf(pc, full)?;
-        if btf.special_fields(value).is_err() {
+        if self.special_fields(btf, value).is_err() {
             return Err(e(
                 pc,
                 Rule::Unsupported,
@@ -249,7 +249,7 @@ impl<'a> Exec<'a> {
             RegVal::Alloc { ty, off, ref_id } if *ref_id != 0 => {
                 let btf = self.program_btf(pc, full)?;
                 (
-                    btf.special_fields(*ty).ok(),
+                    self.special_fields(btf, *ty).ok(),
                     *off as i64,
                     format!(
                         "an object of struct {} the program owns",

@@ -266,7 +266,10 @@ impl<'a> Exec<'a> {
                         // The map the kernel inlines this lookup for, if it is always one
                         // map of the program (`super::super::jump_range`).
                         let one = (!self.is_inner_map(m)).then_some(m);
-                        let at = self.lookup_maps.entry(pc).or_insert(one);
+                        if self.lookup_maps.len() <= pc {
+                            self.lookup_maps.resize(pc + 1, None);
+                        }
+                        let at = self.lookup_maps[pc].get_or_insert(one);
                         if *at != one {
                             *at = None;
                         }

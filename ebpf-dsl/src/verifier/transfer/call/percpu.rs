@@ -133,7 +133,10 @@ impl<'a> Exec<'a> {
         if !scalar_struct(btf, ty, 0) {
             return refuse("has a member that is not a number, an array of numbers or a struct of them (three deep at most) (the kernel: bpf_percpu_obj_new type ID argument must be of a struct of scalars)".into());
         }
-        if !btf.special_fields(ty).is_ok_and(|f| f.fields.is_empty()) {
+        if !self
+            .special_fields(btf, ty)
+            .is_ok_and(|f| f.fields.is_empty())
+        {
             return refuse("holds a special field (a bpf_spin_lock, a graph root or node, ...) (the kernel: bpf_percpu_obj_new type ID argument must not contain special fields)".into());
         }
         Ok(ty)
