@@ -338,8 +338,12 @@ def kernel_verdict(kload, cli, obj, func, ptype):
             us = re.search(r"^verification time (\d+) usec", text, re.M)
             return "accept", f"{n.group(1) if n else ''} {us.group(1) if us else ''}", \
                 "ebpf-dsl load"
-        log = [ln for ln in text.splitlines() if ln.strip() and not ln.startswith(
+        # The kernel's last log line, not the statistics nor our CLI's closing line
+        # ("ebpf-dsl: the verifier rejected program `F`: EINVAL"), which names only the errno.
+        lines = [ln for ln in text.splitlines() if ln.strip() and not ln.startswith(
             ("processed", "verification time", "stack depth"))]
+        log = [ln for ln in lines
+               if not ln.startswith("ebpf-dsl: the verifier rejected program")] or lines
         return ("reject" if "verifier" in text else "error"), (log[-1] if log else ""), \
             "ebpf-dsl load"
     verdict, _, rest = line.partition(" ")
