@@ -4,8 +4,10 @@
 //! Area 1 (`ptr_gen::access`): socket-filter, XDP and tc programs holding one pointer of each
 //! kind (context, packet, packet metadata, map value with and without a NULL check, map
 //! pointer, stack, socket from a lookup, `__sk_buff.sk`, ring buffer memory), moved by a
-//! random chain of ALU64 / ALU32 operations with scalars of random bounds, then loaded from,
-//! stored to, used by an atomic, or passed to a helper as memory. Area 2 (`ptr_gen::args`):
+//! random chain of ALU64 / ALU32 operations with scalars of random bounds and of spills (through
+//! a copy of the frame pointer, across a helper call, with a byte of the slot overwritten) whose
+//! filled value is moved again, then loaded from, stored to, used by an atomic, or passed to a
+//! helper as memory. Area 2 (`ptr_gen::args`):
 //! one call of a helper drawn from the static verifier's own table among those the program
 //! type is offered, each argument built from its kind (memory and size from the stack, the
 //! packet, a map value, ring buffer memory, the context; map pointers of the right and wrong

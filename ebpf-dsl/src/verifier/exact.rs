@@ -41,7 +41,9 @@
 //!
 //! A loop head where the kernel may widen imprecise scalars (`may_goto`, an iterator's `next`,
 //! a callback-calling helper, a callback's return) clears every mark but the constants', and
-//! so does every frame a call creates. Only the innermost 8 frames are tracked.
+//! so does every frame a call creates, but for the arguments `r1`-`r5` of a static subprogram,
+//! which keep the caller's marks (the kernel's callee starts with copies of them). Only the
+//! innermost 8 frames are tracked.
 //!
 //! These rules are deliberately generous for the oracle: it is the oracle's run over the rule
 //! cases and the kernel selftests that tells which instructions' transfers really are the
@@ -332,6 +334,20 @@ pub(crate) fn update(
             }
         }
     }
+    // A call of a static subprogram (`call pc+N`, one frame more: a global function gets
+    // none): the kernel's callee starts with copies of the caller's `r1`-`r5`
+    // (`set_callee_state`), so an argument marked in the caller keeps its mark in the callee
+    // when this verifier's copy is the same value.
+    if matches!(op, Op::CallLocal { .. }) && after.frames.len() == before.frames.len() + 1 {
+        let (cf, nf) = (before.frames.len() - 1, before.frames.len());
+        for r in 1..=5 {
+            let b = reg_scalar(&before.cur().regs[r]);
+            let a = reg_scalar(&after.frames[nf].regs[r]);
+            if bx.reg(cf, r) && matches!((b, a), (Some(p), Some(q)) if p.same_value(q)) {
+                x.set_reg(nf, r);
+            }
+        }
+    }
     // The instruction's own result.
     if same_depth && !before.frames.is_empty() {
         let fi = before.frames.len() - 1;
@@ -541,6 +557,31 @@ mod tests {
         let op = alu(6, Src::Reg(7), AluOp::Mov);
         let after = marked_after(&op, &st, &[]);
         assert!(!after.exact.reg(0, 6));
+    }
+
+    #[test]
+    fn a_static_subprogram_call_keeps_the_marks_of_the_arguments_it_copies() {
+        let mut st = crate::verifier::initial_state();
+        // r1 marked, r2 unmarked, r3 marked but changed in the callee (not a copy).
+        for r in 1..=3 {
+            st.frames[0].regs[r] = word();
+        }
+        st.exact.set_reg(0, 1);
+        st.exact.set_reg(0, 3);
+        let mut after = st.clone();
+        let mut callee = after.frames[0].clone();
+        callee.regs[3] = RegVal::Scalar(Scalar::of_size(1));
+        after.frames.push(callee);
+        update(&Op::CallLocal { target: 0 }, &st, &mut after, &|_| true);
+        assert!(
+            after.exact.reg(1, 1),
+            "a marked argument copied: marked in the callee"
+        );
+        assert!(!after.exact.reg(1, 2) && !after.exact.reg(1, 3));
+        // No new frame (a global function): nothing marked in a callee.
+        let mut same = st.clone();
+        update(&Op::CallLocal { target: 0 }, &st, &mut same, &|_| true);
+        assert!(!same.exact.reg(1, 1));
     }
 
     fn cmp(dst: u8, src: Src) -> Op {

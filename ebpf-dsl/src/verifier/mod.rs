@@ -118,7 +118,8 @@
 //! their linked copies, on each branch) when both operands are marked, distinct and not copies
 //! of one value (the refinement and the branch decision are then the kernel's), and drops them
 //! otherwise; a loop head where the kernel may widen imprecise scalars (`may_goto`, iterators,
-//! callbacks) and a new frame drop every mark. That walk prunes a
+//! callbacks) and a new frame drop every mark (but a static subprogram's arguments, copies of
+//! the caller's). That walk prunes a
 //! state only by a checkpoint that covers it on every location *and* whose marked values are
 //! marked with the same bounds in it, so every path the kernel walks is walked there with the
 //! kernel's bounds on every marked location. A marked offset is then judged as the kernel

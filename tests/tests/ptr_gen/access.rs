@@ -1,7 +1,9 @@
 //! Area 1 of `verifier_ptr_fuzz`: a pointer of one kind in `r9` (kept unmodified, so a
 //! referenced one can be released), a copy in `r4` moved by a random chain of operations with
-//! the scalars `r7` and `r8`, a packet range check somewhere in the chain when the pointer is
-//! into the packet, then one access through `r4` or a helper taking it as memory.
+//! the scalars `r7` and `r8` (and spilled, clobbered, filled back and moved again, the way
+//! compiled programs keep pointers across calls), a packet range check somewhere in the chain
+//! when the pointer is into the packet, then one access through `r4` or a helper taking it as
+//! memory.
 
 use super::{at, Gen, DATA_MAPS, EDGES};
 
@@ -158,7 +160,7 @@ pub(crate) fn program(g: &mut Gen, kind: Kind) {
             range = pkt_check(g);
         }
         if i < steps {
-            step(g);
+            step(g, kind);
         }
     }
     let len = if pkt_end { range } else { len };
@@ -212,11 +214,11 @@ fn pkt_check(g: &mut Gen) -> i64 {
 }
 
 /// One step of the chain: on the pointer `r4` (with a constant, a scalar, itself, or an
-/// operation pointers do not allow) or on a scalar.
-fn step(g: &mut Gen) {
+/// operation pointers do not allow), on a spill of it, or on a scalar.
+fn step(g: &mut Gen, kind: Kind) {
     let s = g.rng.pick(&["r7", "r8"]);
     let sn = &s[1..];
-    match g.rng.below(16) {
+    match g.rng.below(18) {
         0 | 1 => {
             let k = g.rng.pick(&EDGES);
             g.emit(format!("r4 += {k}"));
@@ -288,6 +290,7 @@ fn step(g: &mut Gen) {
                 "*(u64 *)(r10 - 16) = r4\nr4 = *({fill} *)(r10 - 16)"
             ));
         }
+        12 | 13 => spill_step(g, kind, s),
         _ => {
             // Scalar arithmetic between the two numbers, in 64 or 32 bits.
             let other = if s == "r7" { "r8" } else { "r7" };
@@ -306,6 +309,71 @@ fn step(g: &mut Gen) {
                 g.emit(format!("{s} = -{s}"));
             }
         }
+    }
+}
+
+/// `r4` spilled the way compiled programs spill pointers (through a copy of the frame pointer,
+/// at an offset of the frame the other stores do not use, across a helper call that clobbers
+/// `r1`-`r5`, or with a byte of the slot overwritten in between), filled back (whole, or into
+/// another register), then moved by arithmetic on the filled value.
+fn spill_step(g: &mut Gen, kind: Kind, s: &str) {
+    let slot = g.rng.pick(&[24, 32, 40, 48]);
+    let via = if g.rng.chance(50) {
+        g.emit("r3 = r10");
+        "r3"
+    } else {
+        "r10"
+    };
+    g.emit(format!("*(u64 *)({via} - {slot}) = r4"));
+    match g.rng.below(4) {
+        0 => {
+            // Clobbered by a helper call; the packet's end (`r5`) is read again after it.
+            g.emit("call bpf_get_prandom_u32");
+            if matches!(kind, Kind::Pkt | Kind::PktMeta) {
+                let (data, end, _) = g.pkt_offsets();
+                let e = if kind == Kind::Pkt { end } else { data };
+                g.emit(format!("r5 = *(u32 *)(r6 + {e})"));
+            }
+        }
+        1 => {
+            // One byte of the spilled pointer overwritten (a number there, or a constant).
+            let b = g.rng.pick(&[1, 4, 8]);
+            let v = if g.rng.chance(50) { "0" } else { "r7" };
+            if v == "0" {
+                g.emit(format!("*(u8 *)(r10 - {}) = 0", slot - 8 + b));
+            } else {
+                g.emit(format!("*(u8 *)(r10 - {}) = r7", slot - 8 + b));
+            }
+        }
+        _ => g.emit("r4 = 0"),
+    }
+    // Filled into `r4` or through `r2` (then copied), then arithmetic on the filled value.
+    if g.rng.chance(50) {
+        g.emit(format!("r4 = *(u64 *)(r10 - {slot})"));
+    } else {
+        g.emit(format!("r2 = *(u64 *)(r10 - {slot})\nr4 = r2"));
+    }
+    match g.rng.below(5) {
+        0 => {
+            let k = g.rng.pick(&EDGES);
+            g.emit(format!("r4 += {k}"));
+        }
+        1 => {
+            // The distance from the base (a number), then the base plus it.
+            g.emit(format!(
+                "{s} = r4\n{s} -= r9\n{s} &= 63\nr4 = r9\nr4 += {s}"
+            ));
+        }
+        2 => {
+            g.emit(format!("{s} &= 15\nr4 += {s}"));
+        }
+        3 => {
+            // A second spill of the moved pointer and its fill.
+            g.emit(format!(
+                "r4 += 1\n*(u64 *)(r10 - {slot}) = r4\nr4 = *(u64 *)(r10 - {slot})\nr4 -= 1"
+            ));
+        }
+        _ => {}
     }
 }
 
