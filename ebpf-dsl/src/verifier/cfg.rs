@@ -320,22 +320,23 @@ pub(crate) fn loop_components_of(ops: &[Op], succ: &[[u32; 2]]) -> Vec<u32> {
 /// jump back: few instructions are left for the components' walk.
 fn on_cycle_candidates(succ: &[[u32; 2]]) -> Vec<bool> {
     let n = succ.len();
-    let real = |t: u32| (t as usize) < n;
-    let fwd = |i: usize, t: u32| real(t) && t as usize > i;
+    // Both tables have one more entry, the missing successor's (an entry `>= n`, read as
+    // `n`): it reaches nothing, so the entries need no test of their own (a jump back goes
+    // to one `< n`).
     // Reaches a jump back's source by jumps forward: last instruction first (a jump forward
     // goes to one already done).
-    let mut to_back = vec![false; n];
+    let mut to_back = vec![false; n + 1];
     for i in (0..n).rev() {
-        to_back[i] = succ[i]
-            .iter()
-            .any(|&t| real(t) && (t as usize <= i || to_back[t as usize]));
+        let [a, b] = succ[i];
+        let (a, b) = ((a as usize).min(n), (b as usize).min(n));
+        to_back[i] = a <= i || b <= i || to_back[a] || to_back[b];
     }
     // Reached from a jump back's target by jumps forward: the targets first, then first
     // instruction first.
-    let mut from_back = vec![false; n];
+    let mut from_back = vec![false; n + 1];
     for (i, s) in succ.iter().enumerate() {
         for &t in s {
-            if real(t) && t as usize <= i {
+            if t as usize <= i {
                 from_back[t as usize] = true;
             }
         }
@@ -343,12 +344,13 @@ fn on_cycle_candidates(succ: &[[u32; 2]]) -> Vec<bool> {
     for i in 0..n {
         if from_back[i] {
             for &t in &succ[i] {
-                if fwd(i, t) {
-                    from_back[t as usize] = true;
+                if t as usize > i {
+                    from_back[(t as usize).min(n)] = true;
                 }
             }
         }
     }
+    from_back.truncate(n);
     for (f, t) in from_back.iter_mut().zip(&to_back) {
         *f &= *t;
     }
