@@ -723,17 +723,13 @@ pub(crate) fn pointer_locs<const W: usize>(st: &State, within: Mask<W>) -> Mask<
 /// checks nor its effects look at: its `ARG_ANYTHING` arguments. The kernel's
 /// `check_func_arg` accepts any initialised value there without marking it precise (only
 /// sizes, `check_mem_size_reg`, and constant keys are), and a helper's `r0` is a fresh value
-/// (`backtrack_insn` stops the precision of `r0` at the call). Not for kfuncs, nor for a helper
-/// that calls back (`bpf_loop` bounds its rounds by `r1`): 0 there; but every argument of an
-/// iterator kfunc.
+/// (`backtrack_insn` stops the precision of `r0` at the call). Not for a helper that calls
+/// back (`bpf_loop` bounds its rounds by `r1`): 0 there. For a kfunc: [`kfunc_anything_args`].
 fn anything_args(id: i32, kfunc: bool) -> u16 {
-    // No argument of an iterator kfunc needs its exact value: the iterator is a stack
-    // pointer (compared exactly), `new`'s range and word count are any numbers to the kernel
-    // (not marked precise), so a loop's values stay free to be widened.
-    if kfunc && crate::xdp::iter::IterKfunc::from_placeholder(id).is_some() {
-        return 0b11_1110;
+    if kfunc {
+        return kfunc_anything_args(id);
     }
-    if kfunc || helpers::takes_callback(id) {
+    if helpers::takes_callback(id) {
         return 0;
     }
     let Some(p) = helpers::proto(id) else {
@@ -745,4 +741,77 @@ fn anything_args(id: i32, kfunc: bool) -> u16 {
         .enumerate()
         .filter(|(_, a)| **a == Arg::Anything)
         .fold(0, |m, (i, _)| m | 1 << (i + 1))
+}
+
+/// The argument registers (bits 1..=5) of a call to the kfunc `id` (its placeholder) whose
+/// values need not be exact. The kernel's `check_kfunc_args` marks a scalar argument precise
+/// only when it must know its value: a constant (`__k`), a memory size (`__sz`, `__szk`), a
+/// `rdonly_buf_size` / `rdwr_buf_size`; a plain scalar is any number to it. Relaxed here are
+/// only the plain scalars that our model of the kfunc also never looks at (it checks their
+/// type, nothing else); every other argument, and every argument of a kfunc not listed, stays
+/// exact (0).
+fn kfunc_anything_args(id: i32) -> u16 {
+    use crate::xdp::dynptr::DynptrKfunc as D;
+    use crate::xdp::netfilter::NfKfunc as N;
+    // No argument of an iterator kfunc needs its exact value: the iterator is a stack
+    // pointer (compared exactly), `new`'s range and word count are any numbers to the kernel
+    // (not marked precise), so a loop's values stay free to be widened.
+    if crate::xdp::iter::IterKfunc::from_placeholder(id).is_some() {
+        return 0b11_1110;
+    }
+    match D::from_placeholder(id) {
+        // `bpf_dynptr_slice(p, offset, buffer__opt, buffer__szk)`: the offset is checked at
+        // run time (`transfer/call/dynptr.rs` only checks it is a number); the size `r4`
+        // (`__szk`, a constant) and the buffer `r3` (NULL or memory of that size) stay exact.
+        Some(D::Slice | D::SliceRdwr) => 1 << 2,
+        // `bpf_dynptr_adjust(p, start, end)`: both bounds are checked at run time.
+        Some(D::Adjust) => 1 << 2 | 1 << 3,
+        // `bpf_dynptr_from_xdp/skb(ctx, flags, ptr__uninit)`: the flags are checked at run
+        // time (a nonzero value makes a NULL dynptr there); `bpf_xdp_pull_data(ctx, len)`: the
+        // length is checked at run time.
+        Some(D::FromSkb | D::FromXdp | D::XdpPullData) => 1 << 2,
+        Some(_) => 0,
+        None => match N::from_placeholder(id) {
+            // `bpf_ct_set_timeout` / `bpf_ct_change_timeout(ct, u32 timeout)`,
+            // `bpf_ct_set_status` / `bpf_ct_change_status(ct, u32 status)`: the number is
+            // checked at run time (`transfer/call/kfunc_nf.rs` checks its type only).
+            Some(N::CtSetTimeout | N::CtChangeTimeout | N::CtSetStatus | N::CtChangeStatus) => {
+                1 << 2
+            }
+            // `bpf_ct_set_nat_info(ct, addr, int port, enum manip)`: the port and the manip
+            // type are checked at run time; the address (16 bytes) stays exact.
+            Some(N::CtSetNatInfo) => 1 << 3 | 1 << 4,
+            // The tuple and options sizes (`__sz`) of the lookups and allocations stay exact.
+            _ => 0,
+        },
+    }
+}
+
+#[cfg(test)]
+mod kfunc_args_tests {
+    use super::anything_args;
+    use crate::xdp::dynptr::DynptrKfunc as D;
+    use crate::xdp::netfilter::NfKfunc as N;
+
+    /// Only plain scalars the model does not look at are relaxed: a slice's offset, not its
+    /// buffer or its constant size; a conntrack's timeout, not a lookup's `__sz` sizes.
+    #[test]
+    fn kfunc_arguments_relaxed_as_the_kernel_does() {
+        let any = |p: i32| anything_args(p, true);
+        assert_eq!(any(D::Slice.placeholder()), 1 << 2);
+        assert_eq!(any(D::Adjust.placeholder()), 1 << 2 | 1 << 3);
+        assert_eq!(any(D::Clone.placeholder()), 0);
+        assert_eq!(any(N::CtSetTimeout.placeholder()), 1 << 2);
+        assert_eq!(any(N::CtSetNatInfo.placeholder()), 1 << 3 | 1 << 4);
+        for k in [
+            N::XdpCtLookup,
+            N::SkbCtAlloc,
+            N::XdpFlowLookup,
+            N::CtRelease,
+        ] {
+            assert_eq!(any(k.placeholder()), 0, "{k:?}");
+        }
+        // A helper id read as a kfunc placeholder is not relaxed.
+        assert_eq!(any(26), 0);
+    }
 }

@@ -120,3 +120,64 @@ exit"
         run(&src.replace("= 100", "= 10"), false).expect("both below 50");
     }
 }
+
+/// `r6` = the context, a dynptr over the packet at r10 - 16.
+const FROM_XDP: &str = "r6 = r1\nr2 = 0\nr3 = r10\nr3 += -16\ncall bpf_dynptr_from_xdp\n";
+
+/// A chain of diamonds, each doubling r7 and adding 1 on one way, with r7 passed after each
+/// join as the offset of `bpf_dynptr_slice` (a plain `u32` the kernel's `check_kfunc_args`
+/// does not mark precise, checked at run time): r7 stays imprecise and each join prunes its
+/// second way, where demanding r7 exact walks 2^n paths.
+#[test]
+fn a_dynptr_slices_offset_is_not_demanded_exact() {
+    let mut src = String::from(FROM_XDP) + "r7 = 0\n";
+    for k in 0..10 {
+        src += &format!(
+            "call bpf_get_prandom_u32\nr7 <<= 1\nif r0 > 100 goto a{k}\nr7 |= 1\na{k}:\n\
+             r1 = r10\nr1 += -16\nr2 = r7\nr3 = r10\nr3 += -32\nr4 = 8\ncall bpf_dynptr_slice\n"
+        );
+    }
+    src += "r0 = 2\nexit";
+    let ours = run(&src, false).expect("accepted");
+    assert!(ours.insns_processed < 1_000, "{ours:?}");
+    let walked = run(&src, true).expect("accepted");
+    assert!(
+        ours.insns_processed * 20 < walked.insns_processed,
+        "{ours:?} vs {walked:?}"
+    );
+    // The same for `bpf_dynptr_adjust`'s bounds.
+    let adjust = src.replace(
+        "r4 = 8\ncall bpf_dynptr_slice",
+        "r3 = r7\ncall bpf_dynptr_adjust",
+    );
+    let ours = run(&adjust, false).expect("accepted");
+    assert!(ours.insns_processed < 1_000, "{ours:?}");
+}
+
+/// The size of a `bpf_dynptr_slice` (r4, `buffer__szk`: a constant the kernel marks precise)
+/// differs between two paths joined before the call: 16 bytes fit the buffer at r10 - 48,
+/// 100 do not; the second path must not be pruned by the first (in either order). Nor may
+/// the offset, not demanded at the call, be pruned when a branch after it reads it.
+#[test]
+fn a_dynptr_slices_size_stays_exact_and_a_used_offset_is_compared() {
+    for (cond, first, second) in [("!=", 16, 100), ("==", 100, 16)] {
+        let src = format!(
+            "{FROM_XDP}call bpf_get_prandom_u32\nr4 = {first}\nif r0 {cond} 7 goto j\n\
+             r4 = {second}\nj:\nr1 = r10\nr1 += -16\nr2 = 0\nr3 = r10\nr3 += -48\n\
+             call bpf_dynptr_slice\nr0 = 2\nexit"
+        );
+        run(&src, false).expect_err("100 bytes into a 32-byte room");
+        run(&src.replace("= 100", "= 8"), false).expect("8 bytes fit");
+    }
+    for (cond, first, second) in [("!=", 0, 100), ("==", 100, 0)] {
+        let src = format!(
+            "{FROM_XDP}call bpf_get_prandom_u32\nr7 = {first}\nif r0 {cond} 7 goto j\n\
+             r7 = {second}\nj:\nr1 = r10\nr1 += -16\nr2 = r7\nr3 = r10\nr3 += -32\nr4 = 8\n\
+             call bpf_dynptr_slice\nif r7 < 50 goto ok\nr0 = *(u64 *)(r10 + 8)\nok:\n\
+             r0 = 2\nexit"
+        );
+        let e = run(&src, false).expect_err("r7 = 100 reads above the frame");
+        assert_eq!(e[0].rule, Rule::StackAccess, "{e:?}\n{src}");
+        run(&src.replace("= 100", "= 10"), false).expect("both below 50");
+    }
+}
