@@ -732,6 +732,18 @@ fn anything_args(id: i32, kfunc: bool) -> u16 {
     if helpers::takes_callback(id) {
         return 0;
     }
+    // The dynptr helpers, which the helper table does not list (`transfer/call/dynptr.rs`
+    // models them, and checks only the type of these arguments): `bpf_dynptr_read(dst, len,
+    // src, offset, flags)` and `bpf_dynptr_write(dst, offset, src, len, flags)` take the
+    // offset and the flags as `ARG_ANYTHING` (checked at run time), `bpf_dynptr_data(p,
+    // offset, len)` its offset; their lengths (`ARG_CONST_SIZE_OR_ZERO`,
+    // `ARG_CONST_ALLOC_SIZE_OR_ZERO`) stay exact.
+    match id {
+        201 => return 1 << 4 | 1 << 5,
+        202 => return 1 << 2 | 1 << 5,
+        203 => return 1 << 2,
+        _ => {}
+    }
     let Some(p) = helpers::proto(id) else {
         return 0;
     };
@@ -813,5 +825,11 @@ mod kfunc_args_tests {
         }
         // A helper id read as a kfunc placeholder is not relaxed.
         assert_eq!(any(26), 0);
+        // The dynptr helpers: offsets and flags, not lengths.
+        let helper = |id: i32| anything_args(id, false);
+        assert_eq!(helper(201), 1 << 4 | 1 << 5);
+        assert_eq!(helper(202), 1 << 2 | 1 << 5);
+        assert_eq!(helper(203), 1 << 2);
+        assert_eq!(any(201), 0);
     }
 }

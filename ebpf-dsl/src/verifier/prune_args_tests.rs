@@ -152,6 +152,19 @@ fn a_dynptr_slices_offset_is_not_demanded_exact() {
     );
     let ours = run(&adjust, false).expect("accepted");
     assert!(ours.insns_processed < 1_000, "{ours:?}");
+    // And for the offsets of the helpers `bpf_dynptr_read(dst, len, src, offset, flags)`
+    // (8 bytes into r10 - 32) and `bpf_dynptr_write(dst, offset, src, len, flags)`.
+    let call = "r1 = r10\nr1 += -16\nr2 = r7\nr3 = r10\nr3 += -32\nr4 = 8\ncall bpf_dynptr_slice";
+    for with in [
+        "r1 = r10\nr1 += -32\nr2 = 8\nr3 = r10\nr3 += -16\nr4 = r7\nr5 = 0\ncall bpf_dynptr_read",
+        "*(u64 *)(r10 - 32) = r7\nr1 = r10\nr1 += -16\nr2 = r7\nr3 = r10\nr3 += -32\nr4 = 8\nr5 = 0\ncall bpf_dynptr_write",
+    ] {
+        let helper = src.replace(call, with);
+        let ours = run(&helper, false).expect("accepted");
+        assert!(ours.insns_processed < 1_000, "{ours:?}\n{helper}");
+        let walked = run(&helper, true).expect("accepted");
+        assert!(ours.insns_processed * 20 < walked.insns_processed);
+    }
 }
 
 /// The size of a `bpf_dynptr_slice` (r4, `buffer__szk`: a constant the kernel marks precise)
