@@ -737,8 +737,15 @@ fn anything_args(id: i32, kfunc: bool) -> u16 {
     // src, offset, flags)` and `bpf_dynptr_write(dst, offset, src, len, flags)` take the
     // offset and the flags as `ARG_ANYTHING` (checked at run time), `bpf_dynptr_data(p,
     // offset, len)` its offset; their lengths (`ARG_CONST_SIZE_OR_ZERO`,
-    // `ARG_CONST_ALLOC_SIZE_OR_ZERO`) stay exact.
+    // `ARG_CONST_ALLOC_SIZE_OR_ZERO`) stay exact. `bpf_dynptr_from_mem(data, size, flags,
+    // ptr)` its flags (the size stays exact); `bpf_ringbuf_reserve_dynptr(map, size, flags,
+    // ptr)` its size and flags (the reservation's size is checked at run time: a failed one
+    // leaves a NULL dynptr); `bpf_ringbuf_submit_dynptr` / `_discard_dynptr(ptr, flags)` their
+    // flags.
     match id {
+        197 => return 1 << 3,
+        198 => return 1 << 2 | 1 << 3,
+        199 | 200 => return 1 << 2,
         201 => return 1 << 4 | 1 << 5,
         202 => return 1 << 2 | 1 << 5,
         203 => return 1 << 2,
@@ -830,6 +837,10 @@ mod kfunc_args_tests {
         assert_eq!(helper(201), 1 << 4 | 1 << 5);
         assert_eq!(helper(202), 1 << 2 | 1 << 5);
         assert_eq!(helper(203), 1 << 2);
+        assert_eq!(helper(197), 1 << 3);
+        assert_eq!(helper(198), 1 << 2 | 1 << 3);
+        assert_eq!(helper(199), 1 << 2);
+        assert_eq!(helper(200), 1 << 2);
         assert_eq!(any(201), 0);
     }
 }

@@ -194,3 +194,36 @@ fn a_dynptr_slices_size_stays_exact_and_a_used_offset_is_compared() {
         run(&src.replace("= 100", "= 10"), false).expect("both below 50");
     }
 }
+
+/// The ring buffer dynptr helpers: `bpf_ringbuf_reserve_dynptr(map, size, flags, ptr)` takes
+/// its size and flags as `ARG_ANYTHING` (a reservation of a bad size fails at run time, leaving
+/// a NULL dynptr), `bpf_ringbuf_discard_dynptr(ptr, flags)` its flags: r7 passed there after
+/// each join stays imprecise and the second way is pruned; demanding it exact walks 2^n paths.
+#[test]
+fn a_ring_buffer_dynptrs_size_and_flags_are_not_demanded_exact() {
+    let run = |src: &str, exact: bool| {
+        let a = assemble_unchecked(src).expect("valid text");
+        let maps = super::transfer::testkit::maps();
+        let input = VerifyInput::new(&a.insns, ProgramType::Xdp).with_maps(&a.relocations, &maps);
+        verify_with(&input, &Trust::none(), exact, false)
+    };
+    for (size, flags) in [("r7", "0"), ("8", "r7")] {
+        let mut src = String::from("r7 = 0\n");
+        for k in 0..10 {
+            src += &format!(
+                "call bpf_get_prandom_u32\nr7 <<= 1\nif r0 > 100 goto a{k}\nr7 |= 1\na{k}:\n\
+                 r1 = rb ll\nr2 = {size}\nr3 = 0\nr4 = r10\nr4 += -16\n\
+                 call bpf_ringbuf_reserve_dynptr\n\
+                 r1 = r10\nr1 += -16\nr2 = {flags}\ncall bpf_ringbuf_discard_dynptr\n"
+            );
+        }
+        src += "r0 = 2\nexit";
+        let ours = run(&src, false).expect("accepted");
+        assert!(ours.insns_processed < 1_000, "{ours:?}\n{src}");
+        let walked = run(&src, true).expect("accepted");
+        assert!(
+            ours.insns_processed * 20 < walked.insns_processed,
+            "{ours:?} vs {walked:?}"
+        );
+    }
+}
