@@ -197,8 +197,8 @@ fn a_dynptr_slices_size_stays_exact_and_a_used_offset_is_compared() {
 
 /// The ring buffer dynptr helpers: `bpf_ringbuf_reserve_dynptr(map, size, flags, ptr)` takes
 /// its size and flags as `ARG_ANYTHING` (a reservation of a bad size fails at run time, leaving
-/// a NULL dynptr), `bpf_ringbuf_discard_dynptr(ptr, flags)` its flags: r7 passed there after
-/// each join stays imprecise and the second way is pruned; demanding it exact walks 2^n paths.
+/// a NULL dynptr), `bpf_ringbuf_discard_dynptr(ptr, flags)` its flags and reads nothing past
+/// them: r7 passed there after each join stays imprecise and the second way is pruned; demanding it exact walks 2^n paths.
 #[test]
 fn a_ring_buffer_dynptrs_size_and_flags_are_not_demanded_exact() {
     let run = |src: &str, exact: bool| {
@@ -207,7 +207,8 @@ fn a_ring_buffer_dynptrs_size_and_flags_are_not_demanded_exact() {
         let input = VerifyInput::new(&a.insns, ProgramType::Xdp).with_maps(&a.relocations, &maps);
         verify_with(&input, &Trust::none(), exact, false)
     };
-    for (size, flags) in [("r7", "0"), ("8", "r7")] {
+    // The third: r7 in r3, which `bpf_ringbuf_discard_dynptr` (two arguments) does not read.
+    for (size, flags) in [("r7", "0"), ("8", "r7"), ("8", "0\nr3 = r7")] {
         let mut src = String::from("r7 = 0\n");
         for k in 0..10 {
             src += &format!(
