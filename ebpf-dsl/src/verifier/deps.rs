@@ -778,6 +778,14 @@ fn kfunc_anything_args(id: i32) -> u16 {
     if crate::xdp::iter::IterKfunc::from_placeholder(id).is_some() {
         return 0b11_1110;
     }
+    // `bpf_throw(u64 cookie)`: the cookie is the program's return value (no range for the
+    // program types modelled: `check_return_code` marks nothing precise) or the exception
+    // callback's argument (an unknown number there).
+    if crate::xdp::exception::ExcKfunc::from_placeholder(id)
+        == Some(crate::xdp::exception::ExcKfunc::Throw)
+    {
+        return 1 << 1;
+    }
     match D::from_placeholder(id) {
         // `bpf_dynptr_slice(p, offset, buffer__opt, buffer__szk)`: the offset is checked at
         // run time (`transfer/call/dynptr.rs` only checks it is a number); the size `r4`
@@ -820,6 +828,10 @@ mod kfunc_args_tests {
         assert_eq!(any(D::Slice.placeholder()), 1 << 2);
         assert_eq!(any(D::Adjust.placeholder()), 1 << 2 | 1 << 3);
         assert_eq!(any(D::Clone.placeholder()), 0);
+        assert_eq!(
+            any(crate::xdp::exception::ExcKfunc::Throw.placeholder()),
+            1 << 1
+        );
         assert_eq!(any(N::CtSetTimeout.placeholder()), 1 << 2);
         assert_eq!(any(N::CtSetNatInfo.placeholder()), 1 << 3 | 1 << 4);
         for k in [
