@@ -725,12 +725,22 @@ pub(crate) fn pointer_locs<const W: usize>(st: &State, within: Mask<W>) -> Mask<
 /// sizes, `check_mem_size_reg`, and constant keys are), and a helper's `r0` is a fresh value
 /// (`backtrack_insn` stops the precision of `r0` at the call). Not for a helper that calls
 /// back (`bpf_loop` bounds its rounds by `r1`): 0 there. For a kfunc: [`kfunc_anything_args`].
-fn anything_args(id: i32, kfunc: bool) -> u16 {
+pub(crate) fn anything_args(id: i32, kfunc: bool) -> u16 {
     if kfunc {
         return kfunc_anything_args(id);
     }
+    // `bpf_for_each_map_elem(map, callback, ctx, flags)`: the flags are `ARG_ANYTHING`
+    // (checked at run time), nothing of the callback's walk depends on them.
+    if id == 164 {
+        return 1 << 4;
+    }
     if helpers::takes_callback(id) {
         return 0;
+    }
+    // `bpf_per_cpu_ptr(ptr, cpu)`: the CPU is `ARG_ANYTHING` (checked at run time: a CPU out
+    // of range gives NULL, which the program must test anyway; `transfer/call/cpu_ptr.rs`).
+    if id == 153 {
+        return 1 << 2;
     }
     // The dynptr helpers, which the helper table does not list (`transfer/call/dynptr.rs`
     // models them, and checks only the type of these arguments): `bpf_dynptr_read(dst, len,

@@ -356,6 +356,8 @@ mod stack_live;
 #[cfg(test)]
 #[path = "stack_prune_tests.rs"]
 mod stack_prune_tests;
+#[cfg(test)]
+mod tail_call_pkt_tests;
 pub mod target;
 pub mod trace;
 mod transfer;

@@ -132,6 +132,11 @@ pub(crate) fn held_ref(v: &RegVal) -> bool {
         | RegVal::AllocOrNull { ref_id, .. } => *ref_id,
         _ => 0,
     };
+    // A slice of a packet dynptr (skb, xdp: no `DYNPTR_MEM`) holds no reference: the kernel
+    // gives it the dynptr's `ref_obj_id`, 0 (`helper_raw_check_syncookie_dynptr_slice.s`).
+    if id & DYNPTR_SLICE != 0 && id & DYNPTR_MEM == 0 {
+        return false;
+    }
     id & ((1 << 23) - 1) != 0
 }
 
