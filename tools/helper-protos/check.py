@@ -9,7 +9,7 @@ For each kernel source (Debian's linux-source-X.Y, fetched once into target/help
 fetch.py: GPL, never committed) it reads
 
 * every `struct bpf_func_proto NAME = { .func, .gpl_only, .pkt_access, .ret_type, .argN_type,
-  .argN_size, .ret_btf_id }` of kernel/bpf/*.c, net/core/filter.c, kernel/trace/bpf_trace.c;
+  .argN_size, .ret_btf_id }` of kernel/bpf/*.c, net/core/*.c, kernel/trace/bpf_trace.c;
 * the `case BPF_FUNC_x: return &proto;` switches of the program types' func_proto functions
   (`xdp_func_proto`, `tc_cls_act_func_proto` for sched_cls and sched_act,
   `sk_filter_func_proto`) and of their fallbacks (`bpf_sk_base_func_proto`,

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Fetches the kernel files check.py reads (kernel/bpf/*.c, net/core/filter.c,
+"""Fetches the kernel files check.py reads (kernel/bpf/*.c, net/core/*.c,
 kernel/trace/bpf_trace.c, include/linux/bpf.h, include/uapi/linux/bpf.h) from Debian's
 linux-source package into target/helper-protos/<package>/src (GPL: a cache, never committed),
 through tools/verifier-selftests/source.py (apt when it has a candidate, else Debian's pool).

@@ -297,6 +297,16 @@ mod tests {
             var: Scalar::konst(0),
             ref_id: 0,
         }));
+        // A slice of a packet dynptr holds none (its dynptr has no reference); a slice of a
+        // ring buffer dynptr (`DYNPTR_MEM`) holds the reservation's.
+        let slice = |ref_id| RegVal::Ringbuf {
+            size: 20,
+            off: 0,
+            var: Scalar::konst(0),
+            ref_id,
+        };
+        assert!(!held_ref(&slice(5 | DYNPTR_SLICE)));
+        assert!(held_ref(&slice(5 | DYNPTR_MEM | DYNPTR_SLICE)));
         // bpf_strtol(buf, len, flags, res) with the same reservation as buffer and result.
         let call = One::new("call bpf_strtol\nexit");
         let (rule, msg) = call.refused(&mut state(&[
