@@ -323,6 +323,8 @@ pub(crate) mod domain;
 mod driver;
 pub mod dump;
 pub mod exact;
+#[cfg(test)]
+mod helper_dump_tests;
 pub mod helpers;
 mod history;
 mod jump_growth;

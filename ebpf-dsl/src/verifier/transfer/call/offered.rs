@@ -143,10 +143,6 @@ impl<'a> Exec<'a> {
 }
 
 #[cfg(test)]
-#[path = "offered_dump_tests.rs"]
-mod dump_tests;
-
-#[cfg(test)]
 mod tests {
     use super::*;
 

@@ -12,7 +12,8 @@
 //! row's families, the release gates of `offered_since`, the per-family prototype of
 //! `family_proto`).
 
-use super::*;
+use super::helpers;
+use super::transfer::{family_proto, offered, offered_since};
 use crate::isa::helpers::{avail, HELPERS};
 use crate::verifier::KernelVersion;
 
@@ -95,7 +96,7 @@ fn helper_table_dump() {
             f.push(format!("\"special_args\":{n}"));
         }
         f.push(format!("\"pkt_access\":{}", helpers::pkt_access(id)));
-        let any = crate::verifier::deps::anything_args(id, false);
+        let any = super::deps::anything_args(id, false);
         let regs: Vec<String> = (1..=5)
             .filter(|r| any & (1 << r) != 0)
             .map(|r| r.to_string())
