@@ -19,6 +19,8 @@
 //! - it is the result of a division or a modulo, whatever its inputs, when this verifier's is
 //!   wholly unknown (a 32-bit one: any `u32`), as the kernel's always is (it does not track
 //!   them);
+//! - it is the result of a 64-bit pointer minus a pointer when this verifier's is wholly
+//!   unknown, as the kernel's always is (`mark_reg_unknown`);
 //! - it is the destination of a load of a number from a packet, the context or the value of a
 //!   map that is not `BPF_F_RDONLY_PROG` (the kernel reads a frozen one's bytes), not
 //!   sign-extending, or of a fill from a stack slot that was marked or holds plain bytes;
@@ -369,6 +371,24 @@ pub(crate) fn update(
             } => {
                 let unknown = if *is64 { Scalar::UNKNOWN } else { Scalar::WORD };
                 if matches!(af.regs.get(*dst as usize), Some(RegVal::Scalar(s)) if s.same_value(&unknown))
+                {
+                    x.set_reg(fi, *dst as usize);
+                }
+            }
+            // A pointer minus a pointer (64-bit, a privileged loader's): the kernel makes the
+            // result wholly unknown whatever the pointers (`adjust_reg_min_max_vals`:
+            // `mark_reg_unknown` before any bounds are computed; the rule case
+            // `alu_big_offset_exact_ptr_diff`); marked when this verifier's is that too.
+            Op::Alu {
+                op: AluOp::Sub,
+                is64: true,
+                dst,
+                src: Src::Reg(s),
+                ..
+            } if bf.regs.get(*dst as usize).is_some_and(RegVal::is_pointer)
+                && bf.regs.get(*s as usize).is_some_and(RegVal::is_pointer) =>
+            {
+                if matches!(af.regs.get(*dst as usize), Some(RegVal::Scalar(v)) if v.same_value(&Scalar::UNKNOWN))
                 {
                     x.set_reg(fi, *dst as usize);
                 }
