@@ -19,8 +19,10 @@
 //! - it is the result of a division or a modulo, whatever its inputs, when this verifier's is
 //!   wholly unknown (a 32-bit one: any `u32`), as the kernel's always is (it does not track
 //!   them);
-//! - it is the result of a 64-bit pointer minus a pointer when this verifier's is wholly
-//!   unknown, as the kernel's always is (`mark_reg_unknown`);
+//! - it is the result of a 64-bit pointer minus a pointer or of a 32-bit subtraction involving
+//!   a pointer when this verifier's is wholly unknown, as the kernel's always is
+//!   (`mark_reg_unknown`), or of a 32-bit move of a pointer when this verifier's is any `u32`,
+//!   as the kernel's always is;
 //! - it is the destination of a load of a number from a packet, the context or the value of a
 //!   map that is not `BPF_F_RDONLY_PROG` (the kernel reads a frozen one's bytes), not
 //!   sign-extending, or of a fill from a stack slot that was marked or holds plain bytes;
@@ -375,20 +377,45 @@ pub(crate) fn update(
                     x.set_reg(fi, *dst as usize);
                 }
             }
-            // A pointer minus a pointer (64-bit, a privileged loader's): the kernel makes the
-            // result wholly unknown whatever the pointers (`adjust_reg_min_max_vals`:
-            // `mark_reg_unknown` before any bounds are computed; the rule case
-            // `alu_big_offset_exact_ptr_diff`); marked when this verifier's is that too.
+            // A subtraction a privileged loader may do with a pointer that gives a number: a
+            // pointer minus a pointer (`adjust_reg_min_max_vals`: `mark_reg_unknown` before any
+            // bounds are computed), and any 32-bit one, `wP -= wQ`, `wP -= N`, `wN -= wP`
+            // (`adjust_ptr_min_max_vals`: "32-bit ALU ops on pointers produce (meaningless)
+            // scalars", `__mark_reg_unknown`, not zero-extended): the kernel's result is wholly
+            // unknown whatever the operands (the rule cases `alu_big_offset_exact_ptr_diff*`,
+            // `alu32_sub_ptr_exact*`); marked when this verifier's is that too.
             Op::Alu {
                 op: AluOp::Sub,
-                is64: true,
+                is64,
+                dst,
+                src,
+                ..
+            } if {
+                let ptr = |r: u8| bf.regs.get(r as usize).is_some_and(RegVal::is_pointer);
+                let src_ptr = matches!(src, Src::Reg(s) if ptr(*s));
+                if *is64 {
+                    ptr(*dst) && src_ptr
+                } else {
+                    ptr(*dst) || src_ptr
+                }
+            } =>
+            {
+                if matches!(af.regs.get(*dst as usize), Some(RegVal::Scalar(v)) if v.same_value(&Scalar::UNKNOWN))
+                {
+                    x.set_reg(fi, *dst as usize);
+                }
+            }
+            // `wX = wY` or `wX = (sN)wY` of a pointer (a privileged loader's): any `u32`
+            // (`check_alu_op`: `mark_reg_unknown`, then `zext_32_to_64`; the rule case
+            // `alu32_mov_ptr_zext`); marked when this verifier's is that too.
+            Op::Alu {
+                op: AluOp::Mov,
+                is64: false,
                 dst,
                 src: Src::Reg(s),
                 ..
-            } if bf.regs.get(*dst as usize).is_some_and(RegVal::is_pointer)
-                && bf.regs.get(*s as usize).is_some_and(RegVal::is_pointer) =>
-            {
-                if matches!(af.regs.get(*dst as usize), Some(RegVal::Scalar(v)) if v.same_value(&Scalar::UNKNOWN))
+            } if bf.regs.get(*s as usize).is_some_and(RegVal::is_pointer) => {
+                if matches!(af.regs.get(*dst as usize), Some(RegVal::Scalar(v)) if v.same_value(&Scalar::WORD))
                 {
                     x.set_reg(fi, *dst as usize);
                 }
