@@ -21,8 +21,8 @@
 //!   them);
 //! - it is the result of a 64-bit pointer minus a pointer or of a 32-bit subtraction involving
 //!   a pointer when this verifier's is wholly unknown, as the kernel's always is
-//!   (`mark_reg_unknown`), or of a 32-bit move of a pointer when this verifier's is any `u32`,
-//!   as the kernel's always is;
+//!   (`mark_reg_unknown`), or of a negation or byte swap of a pointer likewise, or of a 32-bit
+//!   move of a pointer when this verifier's is any `u32`, as the kernel's always is;
 //! - it is the destination of a load of a number from a packet, the context or the value of a
 //!   map that is not `BPF_F_RDONLY_PROG` (the kernel reads a frozen one's bytes), not
 //!   sign-extending, or of a fill from a stack slot that was marked or holds plain bytes;
@@ -400,6 +400,21 @@ pub(crate) fn update(
                 }
             } =>
             {
+                if matches!(af.regs.get(*dst as usize), Some(RegVal::Scalar(v)) if v.same_value(&Scalar::UNKNOWN))
+                {
+                    x.set_reg(fi, *dst as usize);
+                }
+            }
+            // A negation or a byte swap of a pointer (a privileged loader's, either width): the
+            // kernel marks the register wholly unknown (`check_alu_op`: `check_reg_arg(...,
+            // DST_OP)`, no bounds computed, not zero-extended; the rule cases
+            // `alu_ptr_neg_exact*`, `alu_ptr_bswap_exact`); marked when this verifier's is that
+            // too.
+            Op::Alu {
+                op: AluOp::Neg | AluOp::End,
+                dst,
+                ..
+            } if bf.regs.get(*dst as usize).is_some_and(RegVal::is_pointer) => {
                 if matches!(af.regs.get(*dst as usize), Some(RegVal::Scalar(v)) if v.same_value(&Scalar::UNKNOWN))
                 {
                     x.set_reg(fi, *dst as usize);
