@@ -22,7 +22,8 @@
 //! - it is the result of a 64-bit pointer minus a pointer or of a 32-bit subtraction involving
 //!   a pointer when this verifier's is wholly unknown, as the kernel's always is
 //!   (`mark_reg_unknown`), or of a negation or byte swap of a pointer likewise, or of a 32-bit
-//!   move of a pointer when this verifier's is any `u32`, as the kernel's always is;
+//!   move of a pointer when this verifier's is any `u32` (a sign-extending 64-bit one: wholly
+//!   unknown), as the kernel's always is;
 //! - it is the destination of a load of a number from a packet, the context or the value of a
 //!   map that is not `BPF_F_RDONLY_PROG` (the kernel reads a frozen one's bytes), not
 //!   sign-extending, or of a fill from a stack slot that was marked or holds plain bytes;
@@ -422,15 +423,18 @@ pub(crate) fn update(
             }
             // `wX = wY` or `wX = (sN)wY` of a pointer (a privileged loader's): any `u32`
             // (`check_alu_op`: `mark_reg_unknown`, then `zext_32_to_64`; the rule case
-            // `alu32_mov_ptr_zext`); marked when this verifier's is that too.
+            // `alu32_mov_ptr_zext`); `rX = (sN)rY` of one: wholly unknown (`mark_reg_unknown`;
+            // `alu_movsx_ptr_exact`); marked when this verifier's is that too (`rX = rY`
+            // copies the pointer: no number).
             Op::Alu {
                 op: AluOp::Mov,
-                is64: false,
+                is64,
                 dst,
                 src: Src::Reg(s),
                 ..
             } if bf.regs.get(*s as usize).is_some_and(RegVal::is_pointer) => {
-                if matches!(af.regs.get(*dst as usize), Some(RegVal::Scalar(v)) if v.same_value(&Scalar::WORD))
+                let kernel = if *is64 { Scalar::UNKNOWN } else { Scalar::WORD };
+                if matches!(af.regs.get(*dst as usize), Some(RegVal::Scalar(v)) if v.same_value(&kernel))
                 {
                     x.set_reg(fi, *dst as usize);
                 }
