@@ -109,8 +109,10 @@ impl<'a> Exec<'a> {
                             _ => RegVal::Scalar(r),
                         }
                     }
-                    // Privileged: a sign-extending move of a pointer gives an unknown number.
-                    _ => RegVal::Scalar(Scalar::UNKNOWN),
+                    // Privileged: a sign-extending move of a pointer gives an unknown number,
+                    // zero-extended for a 32-bit one (`mark_reg_unknown`, `zext_32_to_64`).
+                    _ if is64 => RegVal::Scalar(Scalar::UNKNOWN),
+                    _ => RegVal::Scalar(Scalar::WORD),
                 }
             } else if is64 {
                 match (srcv, src) {
@@ -125,7 +127,9 @@ impl<'a> Exec<'a> {
                         RegVal::Scalar(self.move_number(st, false, r, v))
                     }
                     (RegVal::Scalar(s), _) => RegVal::Scalar(self.single(s.unlinked().trunc32())),
-                    _ => RegVal::Scalar(Scalar::UNKNOWN),
+                    // Privileged: `wX = wY` of a pointer is an unknown number, zero-extended
+                    // (`check_alu_op`: `mark_reg_unknown`, then `zext_32_to_64`).
+                    _ => RegVal::Scalar(Scalar::WORD),
                 }
             };
             self.set(st, dst, v);
