@@ -90,6 +90,12 @@ pub(crate) fn same_register_refined(
     let signed = match op {
         Jgt | Jlt => false,
         Jsgt | Jslt => true,
+        // No narrowing, but the kernel still synchronises the register
+        // (`reg_bounds_sync` in `reg_set_min_max`): the known bits of one whose bounds an
+        // earlier contradiction forgot ([`Scalar::unbounded_bits`]) give it bounds again
+        // (`if w5 < w5` on r5 in [0, 1], then `if w5 <= w5`: r5 is in [0, 1] on the taken
+        // branch, `jmp_same_reg_resyncs_forgotten_bounds`).
+        _ if x.is_unbounded_bits() => return no_value.value(*x),
         _ => return *x,
     };
     // The bounds the kernel holds (its 32-bit ones derived from the 64-bit state).

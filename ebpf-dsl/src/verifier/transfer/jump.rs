@@ -315,12 +315,23 @@ impl<'a> Exec<'a> {
             // A set bit the ranges leave no value with: the value the kernel's
             // `reg_bounds_sync` and sanity check go on with (6.18: often a constant).
             let no_value = NoValue::of(self.input.kernel);
+            // Refined or not, the kernel synchronises both operands (`reg_bounds_sync` in
+            // `reg_set_min_max`), which gives one whose bounds an earlier contradiction forgot
+            // ([`Scalar::unbounded_bits`]) bounds from its known bits again
+            // (`jmp_jset_resyncs_forgotten_bounds`).
+            let resync = |v: &Scalar| {
+                if v.is_unbounded_bits() {
+                    no_value.value(*v)
+                } else {
+                    *v
+                }
+            };
             let set = |v: &Scalar, c: u64| {
                 if !keeps {
                     return forget(v, 0);
                 }
                 if !c.is_power_of_two() {
-                    return *v;
+                    return resync(v);
                 }
                 let raw = Scalar {
                     t: Tnum {
@@ -357,7 +368,7 @@ impl<'a> Exec<'a> {
                 // operand's copies its value (`sync_linked_regs` after `reg_set_min_max`), so a
                 // copy holding other known bits (a sign-extending move's) takes the operand's.
                 for s in [&mut taken, &mut *st] {
-                    refine_both(s, dst, x, *x, sr, y, *y, self.input.kernel);
+                    refine_both(s, dst, x, resync(x), sr, y, resync(y), self.input.kernel);
                 }
             }
             return Ok(Step::Branch {

@@ -200,10 +200,14 @@ impl<'a> Exec<'a> {
                         "r{r} is {}: it cannot be written (the kernel: `cannot write into rdonly_mem`)", self.describe(base)
                     )));
                 }
+                // `check_mem_region_access`: the lowest byte is the offset plus the variable
+                // part's minimum (not 0: a negative constant offset with a variable part of at
+                // least its size is fine, `mem_var_off_below_const`).
+                let lo = a + var.smin;
                 let hi = a + var.umax as i64 + n as i64;
-                if a < 0 || hi > *size as i64 {
+                if lo < 0 || hi > *size as i64 {
                     return Err(e(pc, Rule::MemoryAccess, format!(
-                        "this {bytes} {what} touches bytes {a}..{hi} of {}", if *ref_id == 0 { format!("a global function's {size}-byte memory argument") } else if *ref_id == super::ksym::KSYM_MEM { format!("{size} bytes of read-only kernel memory (a kernel variable's or function's)") } else if *ref_id == call::ITER_ELEM { format!("an iterator's {size}-byte element (from bpf_iter_*_next)") } else if slice { format!("a {size}-byte dynptr slice") } else if ref_id & DYNPTR_DATA != 0 { format!("a dynptr's {size}-byte data (from bpf_dynptr_data)") } else { format!("a {size}-byte ring buffer reservation") }
+                        "this {bytes} {what} touches bytes {lo}..{hi} of {}", if *ref_id == 0 { format!("a global function's {size}-byte memory argument") } else if *ref_id == super::ksym::KSYM_MEM { format!("{size} bytes of read-only kernel memory (a kernel variable's or function's)") } else if *ref_id == call::ITER_ELEM { format!("an iterator's {size}-byte element (from bpf_iter_*_next)") } else if slice { format!("a {size}-byte dynptr slice") } else if ref_id & DYNPTR_DATA != 0 { format!("a dynptr's {size}-byte data (from bpf_dynptr_data)") } else { format!("a {size}-byte ring buffer reservation") }
                     )));
                 }
                 Ok(())
