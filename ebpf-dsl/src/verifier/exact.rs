@@ -315,26 +315,33 @@ pub(crate) fn update(
         .enumerate()
         .take(FRAMES)
     {
-        for r in 0..af.regs.len().min(16) {
-            if wr & (1 << r) != 0 && wr_frames.contains(&fi) {
+        // Only the marked locations can keep a mark: their bits, lowest first.
+        let mut regs = bx.reg_bits(fi);
+        while regs != 0 {
+            let r = regs.trailing_zeros() as usize;
+            regs &= regs - 1;
+            if r >= af.regs.len() || (wr & (1 << r) != 0 && wr_frames.contains(&fi)) {
                 continue;
             }
             let (b, a) = (reg_scalar(&bf.regs[r]), reg_scalar(&af.regs[r]));
             let same = matches!((b, a), (Some(p), Some(q)) if p.same_value(q));
             let operand = fi == cur && cond.regs() & (1 << r) != 0;
-            if bx.reg(fi, r) && a.is_some() && cond.keeps(operand, b, a, same) {
+            if a.is_some() && cond.keeps(operand, b, a, same) {
                 x.set_reg(fi, r);
             }
         }
-        for i in 0..SLOTS {
-            if matches!(ws, Some((f, m)) if f == fi && m & (1 << i) != 0) {
+        let mut slots = bx.slot_bits(fi);
+        while slots != 0 {
+            let i = slots.trailing_zeros() as usize;
+            slots &= slots - 1;
+            if i >= SLOTS || matches!(ws, Some((f, m)) if f == fi && m & (1 << i) != 0) {
                 continue;
             }
             let b = bf.stack.get(i).and_then(slot_scalar);
             let a = af.stack.get(i).and_then(slot_scalar);
             let same =
                 bf.stack.shares_slot(&af.stack, i) || same_slot(bf.stack.get(i), af.stack.get(i));
-            if bx.slot(fi, i) && a.is_some() && cond.keeps(false, b, a, same) {
+            if a.is_some() && cond.keeps(false, b, a, same) {
                 x.set_slot(fi, i);
             }
         }

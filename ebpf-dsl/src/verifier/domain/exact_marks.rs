@@ -66,6 +66,22 @@ impl Exact {
                 .is_some_and(|m| m.slots[frame] & (1 << i) != 0)
     }
 
+    /// The marked registers of frame `frame`, a bit per register (0 past [`FRAMES`]).
+    pub(crate) fn reg_bits(&self, frame: usize) -> u16 {
+        match &self.0 {
+            Some(m) if frame < FRAMES => m.regs[frame],
+            _ => 0,
+        }
+    }
+
+    /// The marked stack slots of frame `frame`, a bit per slot (0 past [`FRAMES`]).
+    pub(crate) fn slot_bits(&self, frame: usize) -> u64 {
+        match &self.0 {
+            Some(m) if frame < FRAMES => m.slots[frame],
+            _ => 0,
+        }
+    }
+
     pub(crate) fn set_reg(&mut self, frame: usize, r: usize) {
         if frame < FRAMES && r < 16 {
             self.0.get_or_insert_default().regs[frame] |= 1 << r;
