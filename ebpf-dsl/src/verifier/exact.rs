@@ -90,7 +90,7 @@ pub(crate) fn is_taint(e: &VerifierError) -> bool {
 }
 
 use super::domain::scalar::Scalar;
-use super::domain::state::{RegVal, Slot, State, SLOTS};
+use super::domain::state::{RegVal, Slot, State, CHUNK, SLOTS};
 use super::ops::{Op, Src};
 use crate::isa::insn::AluOp;
 
@@ -122,16 +122,22 @@ pub(crate) fn clear(st: &mut State) {
 fn mark_constants(st: &mut State) {
     let mut x = std::mem::take(&mut st.exact);
     for (fi, f) in st.frames.iter().enumerate().take(FRAMES) {
-        for (r, v) in f.regs.iter().enumerate() {
-            if reg_scalar(v).is_some_and(|s| s.as_const().is_some()) {
-                x.set_reg(fi, r);
+        // The bits of the frame gathered first, set at once; the stack read chunk by chunk.
+        let mut regs = 0u16;
+        for (r, v) in f.regs.iter().enumerate().take(16) {
+            if matches!(v, RegVal::Scalar(s) if s.as_const().is_some()) {
+                regs |= 1 << r;
             }
         }
-        for (i, s) in f.stack.iter().enumerate() {
-            if matches!(s, Slot::Spill(RegVal::Scalar(v)) if v.as_const().is_some()) {
-                x.set_slot(fi, i);
+        let mut slots = 0u64;
+        for c in 0..SLOTS / CHUNK {
+            for (j, s) in f.stack.chunk(c).iter().enumerate() {
+                if matches!(s, Slot::Spill(RegVal::Scalar(v)) if v.as_const().is_some()) {
+                    slots |= 1 << (c * CHUNK + j);
+                }
             }
         }
+        x.add_bits(fi, regs, slots);
     }
     st.exact = x;
 }

@@ -82,6 +82,16 @@ impl Exact {
         }
     }
 
+    /// Marks the registers of `regs` and the slots of `slots` (a bit each) of frame `frame`
+    /// (nothing past [`FRAMES`]; no allocation when both are empty).
+    pub(crate) fn add_bits(&mut self, frame: usize, regs: u16, slots: u64) {
+        if frame < FRAMES && (regs != 0 || slots != 0) {
+            let m = self.0.get_or_insert_default();
+            m.regs[frame] |= regs;
+            m.slots[frame] |= slots;
+        }
+    }
+
     pub(crate) fn set_reg(&mut self, frame: usize, r: usize) {
         if frame < FRAMES && r < 16 {
             self.0.get_or_insert_default().regs[frame] |= 1 << r;
