@@ -51,6 +51,8 @@ pub enum Arg {
     CtxOrNull,
     /// `ARG_ANYTHING`: any initialised register.
     Anything,
+    /// `ARG_SCALAR`: a number, not a pointer (`bpf_loop`'s count of rounds).
+    Scalar,
     /// `ARG_PTR_TO_MEM | MEM_RDONLY`: readable memory; its size is the next argument.
     MemRead,
     /// `ARG_PTR_TO_MEM | MEM_RDONLY | PTR_MAYBE_NULL`: like [`Arg::MemRead`], or the constant 0.
@@ -263,7 +265,8 @@ pub static HELPERS: [Helper; MAX_HELPER_ID as usize] = [
     h(66, "bpf_skb_get_xfrm_state", p(&[Ctx, Anything, MemWrite, Size, Anything], Ret::Integer, T, false, false)),
     h(67, "bpf_get_stack", None),
     h(68, "bpf_skb_load_bytes_relative", p(&[Ctx, Anything, MemWrite, Size, Anything], Ret::Integer, S | T, false, false)),
-    h(69, "bpf_fib_lookup", p(&[Ctx, MemWrite, Size, Anything], Ret::Integer, X | T, false, false)),
+    // GPL-only: `bpf_xdp_fib_lookup_proto` and `bpf_skb_fib_lookup_proto` say so (6.12, 6.18, 7.2).
+    h(69, "bpf_fib_lookup", p(&[Ctx, MemWrite, Size, Anything], Ret::Integer, X | T, true, false)),
     h(70, "bpf_sock_hash_update", None),
     h(71, "bpf_msg_redirect_hash", None),
     h(72, "bpf_sk_redirect_hash", None),
@@ -380,7 +383,7 @@ pub static HELPERS: [Helper; MAX_HELPER_ID as usize] = [
     h(178, "bpf_skc_to_unix_sock", p(&[BtfSockCommon], Ret::BtfSockOrNull("unix_sock"), A, false, false)),
     h(179, "bpf_kallsyms_lookup_name", None),
     h(180, "bpf_find_vma", None),
-    h(181, "bpf_loop", p(&[Anything, Callback, StackOrNull, Anything], Ret::Integer, A, false, false)),
+    h(181, "bpf_loop", p(&[Scalar, Callback, StackOrNull, Anything], Ret::Integer, A, false, false)),
     h(182, "bpf_strncmp", p(&[MemRead, Size, ConstStr], Ret::Integer, A, false, false)),
     h(183, "bpf_get_func_arg", None),
     h(184, "bpf_get_func_ret", None),
@@ -389,7 +392,9 @@ pub static HELPERS: [Helper; MAX_HELPER_ID as usize] = [
     h(187, "bpf_set_retval", None),
     h(188, "bpf_xdp_get_buff_len", p(&[Ctx], Ret::Integer, X, false, false)),
     h(189, "bpf_xdp_load_bytes", p(&[Ctx, Anything, MemWrite, Size], Ret::Integer, X, false, false)),
-    h(190, "bpf_xdp_store_bytes", p(&[Ctx, Anything, MemRead, Size], Ret::Integer, X, false, true)),
+    // Writes into the packet without moving it: not in the kernel's `bpf_helper_changes_pkt_data`,
+    // so packet pointers stay valid across it.
+    h(190, "bpf_xdp_store_bytes", p(&[Ctx, Anything, MemRead, Size], Ret::Integer, X, false, false)),
     h(191, "bpf_copy_from_user_task", None),
     h(192, "bpf_skb_set_tstamp", p(&[Ctx, Anything, Anything], Ret::Integer, T, false, false)),
     h(193, "bpf_ima_file_hash", None),

@@ -127,10 +127,17 @@ pub(crate) fn call_args(helper: i32, kfunc: bool) -> u16 {
     if let Some(k) = iter_kfunc(helper, kfunc) {
         return if k.op() == IterOp::New { 0b1110 } else { 0b10 };
     }
-    match super::helpers::proto(helper) {
-        Some(p) if !kfunc => ARGS & ((1u16 << (p.args.len().min(5) + 1)) - 2),
-        _ => ARGS,
+    if kfunc {
+        return ARGS;
     }
+    let n = match super::helpers::proto(helper) {
+        Some(p) => p.args.len().min(5),
+        None => match super::helpers::special_arg_count(helper) {
+            Some(n) => usize::from(n),
+            None => return ARGS,
+        },
+    };
+    ARGS & ((1u16 << (n + 1)) - 2)
 }
 
 /// The jump points of a program ([`Cfg::jmp_point`]).

@@ -725,20 +725,37 @@ pub(crate) fn pointer_locs<const W: usize>(st: &State, within: Mask<W>) -> Mask<
 /// sizes, `check_mem_size_reg`, and constant keys are), and a helper's `r0` is a fresh value
 /// (`backtrack_insn` stops the precision of `r0` at the call). Not for a helper that calls
 /// back (`bpf_loop` bounds its rounds by `r1`): 0 there. For a kfunc: [`kfunc_anything_args`].
-fn anything_args(id: i32, kfunc: bool) -> u16 {
+pub(crate) fn anything_args(id: i32, kfunc: bool) -> u16 {
     if kfunc {
         return kfunc_anything_args(id);
     }
+    // `bpf_for_each_map_elem(map, callback, ctx, flags)`: the flags are `ARG_ANYTHING`
+    // (checked at run time), nothing of the callback's walk depends on them.
+    if id == 164 {
+        return 1 << 4;
+    }
     if helpers::takes_callback(id) {
         return 0;
+    }
+    // `bpf_per_cpu_ptr(ptr, cpu)`: the CPU is `ARG_ANYTHING` (checked at run time: a CPU out
+    // of range gives NULL, which the program must test anyway; `transfer/call/cpu_ptr.rs`).
+    if id == 153 {
+        return 1 << 2;
     }
     // The dynptr helpers, which the helper table does not list (`transfer/call/dynptr.rs`
     // models them, and checks only the type of these arguments): `bpf_dynptr_read(dst, len,
     // src, offset, flags)` and `bpf_dynptr_write(dst, offset, src, len, flags)` take the
     // offset and the flags as `ARG_ANYTHING` (checked at run time), `bpf_dynptr_data(p,
     // offset, len)` its offset; their lengths (`ARG_CONST_SIZE_OR_ZERO`,
-    // `ARG_CONST_ALLOC_SIZE_OR_ZERO`) stay exact.
+    // `ARG_CONST_ALLOC_SIZE_OR_ZERO`) stay exact. `bpf_dynptr_from_mem(data, size, flags,
+    // ptr)` its flags (the size stays exact); `bpf_ringbuf_reserve_dynptr(map, size, flags,
+    // ptr)` its size and flags (the reservation's size is checked at run time: a failed one
+    // leaves a NULL dynptr); `bpf_ringbuf_submit_dynptr` / `_discard_dynptr(ptr, flags)` their
+    // flags.
     match id {
+        197 => return 1 << 3,
+        198 => return 1 << 2 | 1 << 3,
+        199 | 200 => return 1 << 2,
         201 => return 1 << 4 | 1 << 5,
         202 => return 1 << 2 | 1 << 5,
         203 => return 1 << 2,
@@ -770,6 +787,14 @@ fn kfunc_anything_args(id: i32) -> u16 {
     // (not marked precise), so a loop's values stay free to be widened.
     if crate::xdp::iter::IterKfunc::from_placeholder(id).is_some() {
         return 0b11_1110;
+    }
+    // `bpf_throw(u64 cookie)`: the cookie is the program's return value (no range for the
+    // program types modelled: `check_return_code` marks nothing precise) or the exception
+    // callback's argument (an unknown number there).
+    if crate::xdp::exception::ExcKfunc::from_placeholder(id)
+        == Some(crate::xdp::exception::ExcKfunc::Throw)
+    {
+        return 1 << 1;
     }
     match D::from_placeholder(id) {
         // `bpf_dynptr_slice(p, offset, buffer__opt, buffer__szk)`: the offset is checked at
@@ -813,6 +838,10 @@ mod kfunc_args_tests {
         assert_eq!(any(D::Slice.placeholder()), 1 << 2);
         assert_eq!(any(D::Adjust.placeholder()), 1 << 2 | 1 << 3);
         assert_eq!(any(D::Clone.placeholder()), 0);
+        assert_eq!(
+            any(crate::xdp::exception::ExcKfunc::Throw.placeholder()),
+            1 << 1
+        );
         assert_eq!(any(N::CtSetTimeout.placeholder()), 1 << 2);
         assert_eq!(any(N::CtSetNatInfo.placeholder()), 1 << 3 | 1 << 4);
         for k in [
@@ -830,6 +859,10 @@ mod kfunc_args_tests {
         assert_eq!(helper(201), 1 << 4 | 1 << 5);
         assert_eq!(helper(202), 1 << 2 | 1 << 5);
         assert_eq!(helper(203), 1 << 2);
+        assert_eq!(helper(197), 1 << 3);
+        assert_eq!(helper(198), 1 << 2 | 1 << 3);
+        assert_eq!(helper(199), 1 << 2);
+        assert_eq!(helper(200), 1 << 2);
         assert_eq!(any(201), 0);
     }
 }

@@ -19,6 +19,11 @@
 //! - it is the result of a division or a modulo, whatever its inputs, when this verifier's is
 //!   wholly unknown (a 32-bit one: any `u32`), as the kernel's always is (it does not track
 //!   them);
+//! - it is the result of a 64-bit pointer minus a pointer or of a 32-bit subtraction involving
+//!   a pointer when this verifier's is wholly unknown, as the kernel's always is
+//!   (`mark_reg_unknown`), or of a negation or byte swap of a pointer likewise, or of a 32-bit
+//!   move of a pointer when this verifier's is any `u32` (a sign-extending 64-bit one: wholly
+//!   unknown), as the kernel's always is;
 //! - it is the destination of a load of a number from a packet, the context or the value of a
 //!   map that is not `BPF_F_RDONLY_PROG` (the kernel reads a frozen one's bytes), not
 //!   sign-extending, or of a fill from a stack slot that was marked or holds plain bytes;
@@ -369,6 +374,67 @@ pub(crate) fn update(
             } => {
                 let unknown = if *is64 { Scalar::UNKNOWN } else { Scalar::WORD };
                 if matches!(af.regs.get(*dst as usize), Some(RegVal::Scalar(s)) if s.same_value(&unknown))
+                {
+                    x.set_reg(fi, *dst as usize);
+                }
+            }
+            // A subtraction a privileged loader may do with a pointer that gives a number: a
+            // pointer minus a pointer (`adjust_reg_min_max_vals`: `mark_reg_unknown` before any
+            // bounds are computed), and any 32-bit one, `wP -= wQ`, `wP -= N`, `wN -= wP`
+            // (`adjust_ptr_min_max_vals`: "32-bit ALU ops on pointers produce (meaningless)
+            // scalars", `__mark_reg_unknown`, not zero-extended): the kernel's result is wholly
+            // unknown whatever the operands (the rule cases `alu_big_offset_exact_ptr_diff*`,
+            // `alu32_sub_ptr_exact*`); marked when this verifier's is that too.
+            Op::Alu {
+                op: AluOp::Sub,
+                is64,
+                dst,
+                src,
+                ..
+            } if {
+                let ptr = |r: u8| bf.regs.get(r as usize).is_some_and(RegVal::is_pointer);
+                let src_ptr = matches!(src, Src::Reg(s) if ptr(*s));
+                if *is64 {
+                    ptr(*dst) && src_ptr
+                } else {
+                    ptr(*dst) || src_ptr
+                }
+            } =>
+            {
+                if matches!(af.regs.get(*dst as usize), Some(RegVal::Scalar(v)) if v.same_value(&Scalar::UNKNOWN))
+                {
+                    x.set_reg(fi, *dst as usize);
+                }
+            }
+            // A negation or a byte swap of a pointer (a privileged loader's, either width): the
+            // kernel marks the register wholly unknown (`check_alu_op`: `check_reg_arg(...,
+            // DST_OP)`, no bounds computed, not zero-extended; the rule cases
+            // `alu_ptr_neg_exact*`, `alu_ptr_bswap_exact`); marked when this verifier's is that
+            // too.
+            Op::Alu {
+                op: AluOp::Neg | AluOp::End,
+                dst,
+                ..
+            } if bf.regs.get(*dst as usize).is_some_and(RegVal::is_pointer) => {
+                if matches!(af.regs.get(*dst as usize), Some(RegVal::Scalar(v)) if v.same_value(&Scalar::UNKNOWN))
+                {
+                    x.set_reg(fi, *dst as usize);
+                }
+            }
+            // `wX = wY` or `wX = (sN)wY` of a pointer (a privileged loader's): any `u32`
+            // (`check_alu_op`: `mark_reg_unknown`, then `zext_32_to_64`; the rule case
+            // `alu32_mov_ptr_zext`); `rX = (sN)rY` of one: wholly unknown (`mark_reg_unknown`;
+            // `alu_movsx_ptr_exact`); marked when this verifier's is that too (`rX = rY`
+            // copies the pointer: no number).
+            Op::Alu {
+                op: AluOp::Mov,
+                is64,
+                dst,
+                src: Src::Reg(s),
+                ..
+            } if bf.regs.get(*s as usize).is_some_and(RegVal::is_pointer) => {
+                let kernel = if *is64 { Scalar::UNKNOWN } else { Scalar::WORD };
+                if matches!(af.regs.get(*dst as usize), Some(RegVal::Scalar(v)) if v.same_value(&kernel))
                 {
                     x.set_reg(fi, *dst as usize);
                 }

@@ -166,3 +166,18 @@ pub fn pkt_access(id: i32) -> bool {
 pub(crate) fn takes_callback(id: i32) -> bool {
     matches!(id, 164 | 181)
 }
+
+/// The number of arguments of a helper the helper table gives no prototype for but the
+/// verifier models on its own (`transfer/call`: `bpf_per_cpu_ptr` 153, `bpf_this_cpu_ptr` 154,
+/// `bpf_kptr_xchg` 194, the dynptr helpers 197-203), as their kernel prototypes declare:
+/// registers past them are not read by the call.
+pub(crate) fn special_arg_count(id: i32) -> Option<u8> {
+    Some(match id {
+        154 => 1,
+        153 | 194 | 199 | 200 => 2,
+        203 => 3,
+        197 | 198 => 4,
+        201 | 202 => 5,
+        _ => return None,
+    })
+}

@@ -323,6 +323,8 @@ pub(crate) mod domain;
 mod driver;
 pub mod dump;
 pub mod exact;
+#[cfg(test)]
+mod helper_dump_tests;
 pub mod helpers;
 mod history;
 mod jump_growth;
@@ -356,6 +358,8 @@ mod stack_live;
 #[cfg(test)]
 #[path = "stack_prune_tests.rs"]
 mod stack_prune_tests;
+#[cfg(test)]
+mod tail_call_pkt_tests;
 pub mod target;
 pub mod trace;
 mod transfer;

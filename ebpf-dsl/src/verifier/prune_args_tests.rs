@@ -194,3 +194,94 @@ fn a_dynptr_slices_size_stays_exact_and_a_used_offset_is_compared() {
         run(&src.replace("= 100", "= 10"), false).expect("both below 50");
     }
 }
+
+/// The ring buffer dynptr helpers: `bpf_ringbuf_reserve_dynptr(map, size, flags, ptr)` takes
+/// its size and flags as `ARG_ANYTHING` (a reservation of a bad size fails at run time, leaving
+/// a NULL dynptr), `bpf_ringbuf_discard_dynptr(ptr, flags)` its flags and reads nothing past
+/// them: r7 passed there after each join stays imprecise and the second way is pruned; demanding it exact walks 2^n paths.
+#[test]
+fn a_ring_buffer_dynptrs_size_and_flags_are_not_demanded_exact() {
+    let run = |src: &str, exact: bool| {
+        let a = assemble_unchecked(src).expect("valid text");
+        let maps = super::transfer::testkit::maps();
+        let input = VerifyInput::new(&a.insns, ProgramType::Xdp).with_maps(&a.relocations, &maps);
+        verify_with(&input, &Trust::none(), exact, false)
+    };
+    // The third: r7 in r3, which `bpf_ringbuf_discard_dynptr` (two arguments) does not read.
+    for (size, flags) in [("r7", "0"), ("8", "r7"), ("8", "0\nr3 = r7")] {
+        let mut src = String::from("r7 = 0\n");
+        for k in 0..10 {
+            src += &format!(
+                "call bpf_get_prandom_u32\nr7 <<= 1\nif r0 > 100 goto a{k}\nr7 |= 1\na{k}:\n\
+                 r1 = rb ll\nr2 = {size}\nr3 = 0\nr4 = r10\nr4 += -16\n\
+                 call bpf_ringbuf_reserve_dynptr\n\
+                 r1 = r10\nr1 += -16\nr2 = {flags}\ncall bpf_ringbuf_discard_dynptr\n"
+            );
+        }
+        src += "r0 = 2\nexit";
+        let ours = run(&src, false).expect("accepted");
+        assert!(ours.insns_processed < 1_000, "{ours:?}\n{src}");
+        let walked = run(&src, true).expect("accepted");
+        assert!(
+            ours.insns_processed * 20 < walked.insns_processed,
+            "{ours:?} vs {walked:?}"
+        );
+    }
+}
+
+/// `bpf_throw(u64 cookie)`'s cookie is not precise (the program types modelled have no return
+/// range): r7 thrown after each join on one way stays imprecise and each join prunes its second
+/// way; demanding it exact walks 2^n paths.
+#[test]
+fn a_thrown_cookie_is_not_demanded_exact() {
+    let mut src = String::from("r7 = 0\n");
+    for k in 0..10 {
+        src += &format!(
+            "call bpf_get_prandom_u32\nr7 <<= 1\nif r0 > 100 goto a{k}\nr7 |= 1\na{k}:\n\
+             call bpf_get_prandom_u32\nif r0 != 7 goto b{k}\nr1 = r7\ncall bpf_throw\nb{k}:\n"
+        );
+    }
+    src += "r0 = 2\nexit";
+    let run = |exact: bool| {
+        let a = assemble_unchecked(&src).expect("valid text");
+        let mut input = VerifyInput::new(&a.insns, ProgramType::Xdp)
+            .with_kernel(super::target::KernelVersion::new(6, 18));
+        input.license = "GPL";
+        verify_with(&input, &Trust::none(), exact, false)
+    };
+    let ours = run(false).expect("accepted");
+    assert!(ours.insns_processed < 1_000, "{ours:?}");
+    let walked = run(true).expect("accepted");
+    assert!(
+        ours.insns_processed * 20 < walked.insns_processed,
+        "{ours:?} vs {walked:?}"
+    );
+}
+
+/// `bpf_for_each_map_elem(map, callback, ctx, flags)`'s flags (r4) are `ARG_ANYTHING` (found by
+/// `tools/helper-protos/check.py`): r7 passed there after each join stays imprecise and each
+/// join prunes its second way; demanding it exact walks 2^n paths.
+#[test]
+fn for_each_map_elems_flags_are_not_demanded_exact() {
+    let mut src = String::from("r7 = 0\n");
+    for k in 0..10 {
+        src += &format!(
+            "call bpf_get_prandom_u32\nr7 <<= 1\nif r0 > 100 goto a{k}\nr7 |= 1\na{k}:\n\
+             r1 = arr ll\nr2 = cb ll\nr3 = 0\nr4 = r7\ncall bpf_for_each_map_elem\n"
+        );
+    }
+    src += "r0 = 2\nexit\ncb:\nr0 = 0\nexit";
+    let run = |exact: bool| {
+        let a = assemble_unchecked(&src).expect("valid text");
+        let maps = super::transfer::testkit::maps();
+        let input = VerifyInput::new(&a.insns, ProgramType::Xdp).with_maps(&a.relocations, &maps);
+        verify_with(&input, &Trust::none(), exact, false)
+    };
+    let ours = run(false).expect("accepted");
+    assert!(ours.insns_processed < 1_000, "{ours:?}");
+    let walked = run(true).expect("accepted");
+    assert!(
+        ours.insns_processed * 20 < walked.insns_processed,
+        "{ours:?} vs {walked:?}"
+    );
+}

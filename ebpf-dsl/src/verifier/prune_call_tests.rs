@@ -66,6 +66,13 @@ exit"
     assert_eq!(super::cfg::call_args(1, false), 0b110);
     assert_eq!(super::cfg::call_args(2, false), 0b11110);
     assert_eq!(super::cfg::call_args(1, true), 0b11_1110);
+    // The helpers modelled without a prototype in the table: their kernel prototypes' counts.
+    assert_eq!(super::cfg::call_args(199, false), 0b110);
+    assert_eq!(super::cfg::call_args(203, false), 0b1110);
+    assert_eq!(super::cfg::call_args(201, false), 0b11_1110);
+    assert_eq!(super::cfg::call_args(154, false), 0b10);
+    // Not modelled (refused at the call): every register.
+    assert_eq!(super::cfg::call_args(191, false), 0b11_1110);
 }
 
 /// The key of a hash lookup is read (live) but its value decides nothing: paths that differ

@@ -328,6 +328,20 @@ impl KernelVersion {
     /// `tc_cls_act_func_proto` and `sk_filter_func_proto` nor 6.6.47's `bpf_base_func_proto`
     /// has them. The release between 6.12 and 6.18 that added them is not pinned down.
     pub const BASE_MORE_HELPERS: KernelVersion = KernelVersion::since(6, 18);
+    /// The raw syncookie helpers (`bpf_tcp_raw_gen_syncookie_ipv4/6`,
+    /// `bpf_tcp_raw_check_syncookie_ipv4/6`) take read-only memory (a dynptr slice, a kernel
+    /// symbol's): their memory arguments have `MEM_RDONLY` in 7.2's prototypes and on 6.18.44
+    /// (the rule cases `helper_raw_*_rdonly_mem.s`, `..._dynptr_slice.s`), not in 6.12.118's
+    /// (`ARG_PTR_TO_MEM`, `ARG_PTR_TO_FIXED_SIZE_MEM`). Found by `tools/helper-protos/check.py`;
+    /// not pinned down between them.
+    pub const RAW_SYNCOOKIE_RDONLY: KernelVersion = KernelVersion::since(6, 18);
+    /// A tail call that fails keeps the main program's packet pointers (the rule case
+    /// `helper_tail_call_keeps_pkt.s` on 6.18.44); 6.12.118's `check_helper_call` clears
+    /// them after every tail call (`bpf_tail_call` is in its `bpf_helper_changes_pkt_data`;
+    /// 7.2's clears them only in a subprogram, where a taken tail call is a return). Found by
+    /// `tools/helper-protos/check.py`; not pinned down between 6.12.118 and 6.18.44 (older
+    /// targets clearing them too is the stricter reading).
+    pub const TAIL_CALL_KEEPS_PKT: KernelVersion = KernelVersion::since(6, 18);
     /// `bpf_get_netns_cookie` (#122) from tc and socket filter programs (the 6.18 reference
     /// kernel offers it to them; 6.12.118's `tc_cls_act_func_proto` and `sk_filter_func_proto`
     /// do not). Not pinned down between them.

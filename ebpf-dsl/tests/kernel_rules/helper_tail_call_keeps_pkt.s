@@ -1,4 +1,5 @@
 # kernel: accept
+# since: 6.18
 # type: sched_cls
 # kernel log: (6.18 keeps the packet pointers of the main program across a tail call that fails; sched_cls because `pa` belongs to the first program type that uses it)
 r6 = *(u32 *)(r1 + 76)

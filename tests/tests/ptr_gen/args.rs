@@ -419,7 +419,7 @@ impl Call<'_, '_> {
                     self.g.emit(format!("r{r} = r6"));
                 }
             }
-            Arg::Anything => {
+            Arg::Anything | Arg::Scalar => {
                 let v = self.g.rng.pick(&["0", "1", "-1", "r6", "r10", "16"]);
                 if self.g.rng.chance(30) {
                     self.g.emit(format!("r{r} = *(u64 *)(r10 - 8)"));

@@ -110,7 +110,8 @@ impl<'a> Exec<'a> {
                         }
                     }
                     // Privileged: a sign-extending move of a pointer gives an unknown number,
-                    // zero-extended for a 32-bit one (`mark_reg_unknown`, `zext_32_to_64`).
+                    // zero-extended for `wX = (sN)wY` (`check_alu_op`: `mark_reg_unknown`, then
+                    // `zext_32_to_64`).
                     _ if is64 => RegVal::Scalar(Scalar::UNKNOWN),
                     _ => RegVal::Scalar(Scalar::WORD),
                 }
@@ -127,8 +128,9 @@ impl<'a> Exec<'a> {
                         RegVal::Scalar(self.move_number(st, false, r, v))
                     }
                     (RegVal::Scalar(s), _) => RegVal::Scalar(self.single(s.unlinked().trunc32())),
-                    // Privileged: `wX = wY` of a pointer is an unknown number, zero-extended
-                    // (`check_alu_op`: `mark_reg_unknown`, then `zext_32_to_64`).
+                    // Privileged: `wX = wY` of a pointer is any `u32` (`check_alu_op`:
+                    // `mark_reg_unknown`, then `zext_32_to_64`; the rule case
+                    // `alu32_mov_ptr_zext`).
                     _ => RegVal::Scalar(Scalar::WORD),
                 }
             };

@@ -8,6 +8,8 @@ mod alu;
 mod atomic;
 pub(crate) mod btf_access;
 mod call;
+#[cfg(test)]
+pub(crate) use call::{family_proto, offered, offered_since};
 mod devmap;
 mod jump;
 pub(crate) mod kptr;

@@ -132,6 +132,11 @@ pub(crate) fn held_ref(v: &RegVal) -> bool {
         | RegVal::AllocOrNull { ref_id, .. } => *ref_id,
         _ => 0,
     };
+    // A slice of a packet dynptr (skb, xdp: no `DYNPTR_MEM`) holds no reference: the kernel
+    // gives it the dynptr's `ref_obj_id`, 0 (`helper_raw_check_syncookie_dynptr_slice.s`).
+    if id & DYNPTR_SLICE != 0 && id & DYNPTR_MEM == 0 {
+        return false;
+    }
     id & ((1 << 23) - 1) != 0
 }
 
@@ -292,6 +297,16 @@ mod tests {
             var: Scalar::konst(0),
             ref_id: 0,
         }));
+        // A slice of a packet dynptr holds none (its dynptr has no reference); a slice of a
+        // ring buffer dynptr (`DYNPTR_MEM`) holds the reservation's.
+        let slice = |ref_id| RegVal::Ringbuf {
+            size: 20,
+            off: 0,
+            var: Scalar::konst(0),
+            ref_id,
+        };
+        assert!(!held_ref(&slice(5 | DYNPTR_SLICE)));
+        assert!(held_ref(&slice(5 | DYNPTR_MEM | DYNPTR_SLICE)));
         // bpf_strtol(buf, len, flags, res) with the same reservation as buffer and result.
         let call = One::new("call bpf_strtol\nexit");
         let (rule, msg) = call.refused(&mut state(&[

@@ -200,7 +200,10 @@ impl<'a> Exec<'a> {
     }
 
     /// Whether subprogram `sp` or a function it calls (or takes as a callback) calls a helper
-    /// that changes the packet (the kernel's `changes_pkt_data`, `merge_callee_effects`).
+    /// that changes the packet (the kernel's `changes_pkt_data`, `merge_callee_effects`):
+    /// `bpf_tail_call` counts, as in the kernel's `bpf_helper_changes_pkt_data` (the program
+    /// it calls may change the packet), though a failed tail call of the main program keeps
+    /// its packet pointers on 6.18 (`helper_tail_call_keeps_pkt.s`).
     fn global_changes_pkt(&self, sp: usize) -> bool {
         let n = self.cfg.subprog_starts.len();
         let mut seen = vec![false; n];
@@ -221,7 +224,9 @@ impl<'a> Exec<'a> {
                     Op::Call {
                         helper,
                         kfunc: false,
-                    } if helpers::proto(helper).is_some_and(|p| p.changes_pkt) => return true,
+                    } if helper == 12 || helpers::proto(helper).is_some_and(|p| p.changes_pkt) => {
+                        return true
+                    }
                     Op::Call {
                         helper,
                         kfunc: true,

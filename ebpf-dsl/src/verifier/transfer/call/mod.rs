@@ -27,6 +27,9 @@ pub(crate) use lock::check_lock_maps;
 #[cfg(test)]
 pub(crate) use lock::lock_test_value;
 mod offered;
+// For `verifier/helper_dump_tests.rs` (the table as `tools/helper-protos` reads it).
+#[cfg(test)]
+pub(crate) use offered::{family_proto, offered, offered_since};
 mod percpu;
 mod rcu;
 mod sockmap;
@@ -215,6 +218,24 @@ impl<'a> Exec<'a> {
                 ))
             };
             self.check_arg_kinds(pc, id, *arg, r, &v, &mut ref_arg, name)?;
+            // Read-only memory (a dynptr slice, a kernel symbol's) in a memory argument of
+            // the raw syncookie helpers: their prototypes have MEM_RDONLY on 6.18 (taken,
+            // `helper_raw_check_syncookie_dynptr_slice.s`), not on 6.12.118 (refused).
+            if (204..=207).contains(&id)
+                && self.input.kernel < KernelVersion::RAW_SYNCOOKIE_RDONLY
+                && matches!(v, RegVal::Ringbuf { ref_id, .. } | RegVal::RingbufOrNull { ref_id, .. } if ref_id & DYNPTR_SLICE != 0)
+            {
+                return Err(e(
+                    pc,
+                    Rule::HelperArgument,
+                    format!(
+                        "bpf_{name} expects memory that is not read-only in r{r} before Linux {} (its prototype has no MEM_RDONLY there: `R{r} type=rdonly_mem`), but r{r} is {} (the target kernel is {})",
+                        KernelVersion::RAW_SYNCOOKIE_RDONLY,
+                        self.describe(&v),
+                        self.input.kernel
+                    ),
+                ));
+            }
             match arg {
                 Arg::MapPtr => {
                     let m = match v {
@@ -332,6 +353,14 @@ impl<'a> Exec<'a> {
                     writes.extend(self.check_value_or_null(pc, st, r, &v, map, name)?)
                 }
                 Arg::Anything => {}
+                // `bpf_loop`'s count: 6.12.118 and 7.2 refuse a pointer (`R1 type=fp
+                // expected=scalar`), 6.18.44 too, with "verifier bug: backtracking misuse"
+                // (EFAULT) when it marks the pointer precise.
+                Arg::Scalar => {
+                    if !matches!(v, RegVal::Scalar(_)) {
+                        return bad("a number (not a pointer)", self);
+                    }
+                }
                 Arg::Callback => {
                     let RegVal::Func { target } = v else {
                         return bad("a callback: the address of a function of the program (`r2 = my_callback ll`)", self);
@@ -524,7 +553,13 @@ impl<'a> Exec<'a> {
                 _ => {}
             });
         }
-        if p.changes_pkt {
+        // Before 6.18 every tail call invalidates the packet pointers, like a helper that
+        // changes packet data (6.12.118's `check_helper_call`: `bpf_tail_call` is in its
+        // `bpf_helper_changes_pkt_data`); 6.18 keeps them after a failed tail call of the
+        // program (`helper_tail_call_keeps_pkt.s`; a taken one in a subprogram is its own
+        // path, `local::tail_call_taken`).
+        let tail_call_clears = id == 12 && self.input.kernel < KernelVersion::TAIL_CALL_KEEPS_PKT;
+        if p.changes_pkt || tail_call_clears {
             st.for_each_reg(|r| {
                 if r.is_packet() {
                     *r = RegVal::Scalar(Scalar::UNKNOWN);

@@ -96,6 +96,19 @@ pub(crate) fn offered_since(id: i32, family: u8) -> Option<KernelVersion> {
     }
 }
 
+/// The prototype of helper `p` as the kernel `kernel` gives it to programs of `family`
+/// ([`Exec::family_proto`]).
+pub(crate) fn family_proto(p: helpers::Proto, family: u8, kernel: KernelVersion) -> helpers::Proto {
+    if p.id == 17 && family & TC == 0 && kernel >= KernelVersion::since(6, 18) {
+        return helpers::Proto {
+            args: &[],
+            avail: p.avail | family,
+            ..p
+        };
+    }
+    p
+}
+
 impl<'a> Exec<'a> {
     /// The prototype of helper `p` as the kernel gives it to this program's family, where
     /// that differs from the table's: `bpf_get_cgroup_classid` (17) takes the `__sk_buff` in
@@ -103,17 +116,7 @@ impl<'a> Exec<'a> {
     /// version, which takes no argument (`bpf_get_cgroup_classid_curr_proto`; 6.12 offered it
     /// to socket filters and XDP programs not at all, so older targets keep the tc-only row).
     pub(crate) fn family_proto(&self, p: helpers::Proto) -> helpers::Proto {
-        if p.id == 17
-            && self.family & TC == 0
-            && self.input.kernel >= crate::verifier::KernelVersion::since(6, 18)
-        {
-            return helpers::Proto {
-                args: &[],
-                avail: p.avail | self.family,
-                ..p
-            };
-        }
-        p
+        family_proto(p, self.family, self.input.kernel)
     }
 
     /// Refuses a call to kernel helper `id` that the kernel does not offer to this program's

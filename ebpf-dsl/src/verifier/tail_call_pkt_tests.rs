@@ -1,0 +1,116 @@
+//! Packet pointers across `bpf_tail_call` (found by `tools/helper-protos/check.py`: the tail
+//! call is in the kernel's `bpf_helper_changes_pkt_data`). 6.12.118 invalidates them after
+//! every tail call; 6.18 keeps them after a failed tail call of the main program, but a tail
+//! call in a subprogram may return to the caller (taken), with every packet pointer invalid,
+//! and a global function that tail-calls changes the packet for its callers.
+
+use super::{verify_with, KernelVersion, Rule, Trust, VerifyInput};
+use crate::asm::assemble_unchecked;
+use crate::btf::SubprogFunc;
+use crate::ProgramType;
+
+const MAIN: &str = "
+.map pa prog_array key=4 value=4 max_entries=4
+r6 = *(u32 *)(r1 + 76)
+r7 = *(u32 *)(r1 + 80)
+r2 = r6
+r2 += 14
+if r2 > r7 goto out
+r2 = pa ll
+r3 = 0
+call bpf_tail_call
+r0 = *(u8 *)(r6 + 0)
+out:
+r0 = 0
+exit";
+
+fn run(src: &str, kernel: KernelVersion, subprogs: &[u32]) -> Result<(), Rule> {
+    let a = assemble_unchecked(src).expect("valid text");
+    let fi: Vec<SubprogFunc> = subprogs
+        .iter()
+        .map(|&insn| SubprogFunc {
+            insn,
+            returns_scalar: true,
+        })
+        .collect();
+    let mut input = VerifyInput::new(&a.insns, ProgramType::SchedCls)
+        .with_maps(&a.relocations, &a.maps)
+        .with_globals(&a.globals)
+        .with_kernel(kernel);
+    if !subprogs.is_empty() {
+        input = input.with_func_info(&fi);
+    }
+    verify_with(&input, &Trust::none(), false, false)
+        .map(|_| ())
+        .map_err(|e| {
+            eprintln!("{}", e[0].message);
+            e[0].rule
+        })
+}
+
+#[test]
+fn a_failed_tail_call_of_the_main_program_keeps_packet_pointers_from_6_18() {
+    assert_eq!(run(MAIN, KernelVersion::new(6, 18), &[]), Ok(()));
+    assert_eq!(
+        run(MAIN, KernelVersion::new(6, 12), &[]),
+        Err(Rule::MemoryAccess)
+    );
+}
+
+/// A static function that tail-calls (allowed with BTF function info): the taken tail call
+/// returns to the caller with its packet pointers invalid (6.18.44 refuses this program:
+/// "R6 invalid mem access 'scalar'" after "returning from callee"; `local::tail_call_taken`).
+#[test]
+fn a_tail_call_in_a_subprogram_invalidates_the_callers_packet_pointers() {
+    let src = "
+.map pa prog_array key=4 value=4 max_entries=4
+r6 = *(u32 *)(r1 + 76)
+r7 = *(u32 *)(r1 + 80)
+r2 = r6
+r2 += 14
+if r2 > r7 goto out
+call s
+r0 = *(u8 *)(r6 + 0)
+out:
+r0 = 0
+exit
+s:
+r2 = pa ll
+r3 = 0
+call bpf_tail_call
+r0 = 0
+exit";
+    assert_eq!(
+        run(src, KernelVersion::new(6, 18), &[0, 9]),
+        Err(Rule::MemoryAccess)
+    );
+}
+
+/// A global function that tail-calls changes the packet for its callers
+/// (`global_tail_call_changes_pkt.s`, which the text loader gives no function info).
+#[test]
+fn a_global_function_that_tail_calls_changes_the_packet() {
+    let src = "
+.map pa prog_array key=4 value=4 max_entries=4
+.global_func f(ctx)
+r6 = *(u32 *)(r1 + 76)
+r7 = *(u32 *)(r1 + 80)
+r2 = r6
+r2 += 14
+if r2 > r7 goto out
+call f
+r0 = *(u8 *)(r6 + 0)
+out:
+r0 = 0
+exit
+f:
+r2 = pa ll
+r3 = 0
+call bpf_tail_call
+r0 = 0
+exit";
+    assert_eq!(
+        run(src, KernelVersion::new(6, 18), &[0, 9]),
+        Err(Rule::MemoryAccess)
+    );
+}

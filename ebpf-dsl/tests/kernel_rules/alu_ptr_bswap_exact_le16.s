@@ -1,0 +1,15 @@
+# kernel: accept
+# target: 6.18
+# As alu_ptr_bswap_exact with le16, which on a number only truncates: of a pointer, wholly
+# unknown too.
+r2 = *(u32 *)(r1 + 0)
+r3 = *(u32 *)(r1 + 4)
+r4 = r3
+r4 = le16 r4
+w4 &= 0x3fffffff
+r2 += r4
+r0 = 2
+if r2 > r3 goto out
+r0 = 1
+out:
+exit

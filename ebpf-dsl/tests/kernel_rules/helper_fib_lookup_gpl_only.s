@@ -1,0 +1,20 @@
+# kernel: reject
+# license: Proprietary
+# kernel log: cannot call GPL-restricted function from non-GPL compatible program
+# (bpf_xdp_fib_lookup_proto and bpf_skb_fib_lookup_proto are `.gpl_only = true`;
+# tools/helper-protos/check.py found the table's row saying otherwise)
+r2 = r10
+r2 += -64
+*(u64 *)(r10 - 64) = 0
+*(u64 *)(r10 - 56) = 0
+*(u64 *)(r10 - 48) = 0
+*(u64 *)(r10 - 40) = 0
+*(u64 *)(r10 - 32) = 0
+*(u64 *)(r10 - 24) = 0
+*(u64 *)(r10 - 16) = 0
+*(u64 *)(r10 - 8) = 0
+r3 = 64
+r4 = 0
+call bpf_fib_lookup
+r0 = 2
+exit
