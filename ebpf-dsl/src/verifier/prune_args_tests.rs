@@ -16,6 +16,41 @@ fn run(src: &str, exact: bool) -> Result<Report, Vec<VerifierError>> {
     )
 }
 
+/// `src` verified for Linux 6.18 with the test maps (`rb`, `arr`, ...) and a GPL licence.
+fn run_618(src: &str, exact: bool) -> Result<Report, Vec<VerifierError>> {
+    let a = assemble_unchecked(src).expect("valid text");
+    let maps = super::transfer::testkit::maps();
+    let mut input = VerifyInput::new(&a.insns, ProgramType::Xdp)
+        .with_kernel(super::target::KernelVersion::new(6, 18))
+        .with_maps(&a.relocations, &maps);
+    input.license = "GPL";
+    verify_with(&input, &Trust::none(), exact, false)
+}
+
+/// A chain of 10 diamonds after `prefix`, each doubling r7 and adding 1 on one way, then
+/// `after_join` (`{k}` replaced by the diamond's number), then `end`.
+fn chain(prefix: &str, after_join: &str, end: &str) -> String {
+    let mut src = String::from(prefix) + "r7 = 0\n";
+    for k in 0..10 {
+        src +=
+            &format!("call bpf_get_prandom_u32\nr7 <<= 1\nif r0 > 100 goto a{k}\nr7 |= 1\na{k}:\n");
+        src += &after_join.replace("{k}", &k.to_string());
+    }
+    src + end
+}
+
+/// `run(exact)` accepts, pruning each join's second way (under 1,000 instructions), where
+/// demanding r7 exact walks the 2^n paths (20 times as many).
+fn assert_pruned(src: &str, run: impl Fn(&str, bool) -> Result<Report, Vec<VerifierError>>) {
+    let ours = run(src, false).expect("accepted");
+    assert!(ours.insns_processed < 1_000, "{ours:?}\n{src}");
+    let walked = run(src, true).expect("accepted");
+    assert!(
+        ours.insns_processed * 20 < walked.insns_processed,
+        "{ours:?} vs {walked:?}\n{src}"
+    );
+}
+
 /// A chain of diamonds, each doubling r7 and adding 1 on one way, with a copy of r7 left in
 /// r4 before the next call of a helper without arguments: the call does not read r4, so r7
 /// stays imprecise and each join prunes its second way, where comparing r7 walks 2^n paths.
@@ -71,21 +106,8 @@ exit"
 /// join prunes its second way, where demanding r7 exact walks 2^n paths.
 #[test]
 fn a_helpers_anything_argument_is_not_demanded_exact() {
-    let mut src = String::from("r6 = r1\nr7 = 0\n");
-    for k in 0..10 {
-        src += &format!(
-            "call bpf_get_prandom_u32\nr7 <<= 1\nif r0 > 100 goto a{k}\nr7 |= 1\na{k}:\n\
-             r1 = r6\nr2 = r7\nr3 = r10\nr3 += -16\nr4 = 8\ncall bpf_xdp_load_bytes\n"
-        );
-    }
-    src += "r0 = 2\nexit";
-    let ours = run(&src, false).expect("accepted");
-    assert!(ours.insns_processed < 1_000, "{ours:?}");
-    let walked = run(&src, true).expect("accepted");
-    assert!(
-        ours.insns_processed * 20 < walked.insns_processed,
-        "{ours:?} vs {walked:?}"
-    );
+    let call = "r1 = r6\nr2 = r7\nr3 = r10\nr3 += -16\nr4 = 8\ncall bpf_xdp_load_bytes\n";
+    assert_pruned(&chain("r6 = r1\n", call, "r0 = 2\nexit"), run);
 }
 
 /// The `ARG_ANYTHING` offset of `bpf_xdp_load_bytes` (r2, from r7) differs between two paths
@@ -201,31 +223,14 @@ fn a_dynptr_slices_size_stays_exact_and_a_used_offset_is_compared() {
 /// them: r7 passed there after each join stays imprecise and the second way is pruned; demanding it exact walks 2^n paths.
 #[test]
 fn a_ring_buffer_dynptrs_size_and_flags_are_not_demanded_exact() {
-    let run = |src: &str, exact: bool| {
-        let a = assemble_unchecked(src).expect("valid text");
-        let maps = super::transfer::testkit::maps();
-        let input = VerifyInput::new(&a.insns, ProgramType::Xdp).with_maps(&a.relocations, &maps);
-        verify_with(&input, &Trust::none(), exact, false)
-    };
     // The third: r7 in r3, which `bpf_ringbuf_discard_dynptr` (two arguments) does not read.
     for (size, flags) in [("r7", "0"), ("8", "r7"), ("8", "0\nr3 = r7")] {
-        let mut src = String::from("r7 = 0\n");
-        for k in 0..10 {
-            src += &format!(
-                "call bpf_get_prandom_u32\nr7 <<= 1\nif r0 > 100 goto a{k}\nr7 |= 1\na{k}:\n\
-                 r1 = rb ll\nr2 = {size}\nr3 = 0\nr4 = r10\nr4 += -16\n\
-                 call bpf_ringbuf_reserve_dynptr\n\
-                 r1 = r10\nr1 += -16\nr2 = {flags}\ncall bpf_ringbuf_discard_dynptr\n"
-            );
-        }
-        src += "r0 = 2\nexit";
-        let ours = run(&src, false).expect("accepted");
-        assert!(ours.insns_processed < 1_000, "{ours:?}\n{src}");
-        let walked = run(&src, true).expect("accepted");
-        assert!(
-            ours.insns_processed * 20 < walked.insns_processed,
-            "{ours:?} vs {walked:?}"
+        let call = format!(
+            "r1 = rb ll\nr2 = {size}\nr3 = 0\nr4 = r10\nr4 += -16\n\
+             call bpf_ringbuf_reserve_dynptr\n\
+             r1 = r10\nr1 += -16\nr2 = {flags}\ncall bpf_ringbuf_discard_dynptr\n"
         );
+        assert_pruned(&chain("", &call, "r0 = 2\nexit"), run_618);
     }
 }
 
@@ -234,28 +239,8 @@ fn a_ring_buffer_dynptrs_size_and_flags_are_not_demanded_exact() {
 /// way; demanding it exact walks 2^n paths.
 #[test]
 fn a_thrown_cookie_is_not_demanded_exact() {
-    let mut src = String::from("r7 = 0\n");
-    for k in 0..10 {
-        src += &format!(
-            "call bpf_get_prandom_u32\nr7 <<= 1\nif r0 > 100 goto a{k}\nr7 |= 1\na{k}:\n\
-             call bpf_get_prandom_u32\nif r0 != 7 goto b{k}\nr1 = r7\ncall bpf_throw\nb{k}:\n"
-        );
-    }
-    src += "r0 = 2\nexit";
-    let run = |exact: bool| {
-        let a = assemble_unchecked(&src).expect("valid text");
-        let mut input = VerifyInput::new(&a.insns, ProgramType::Xdp)
-            .with_kernel(super::target::KernelVersion::new(6, 18));
-        input.license = "GPL";
-        verify_with(&input, &Trust::none(), exact, false)
-    };
-    let ours = run(false).expect("accepted");
-    assert!(ours.insns_processed < 1_000, "{ours:?}");
-    let walked = run(true).expect("accepted");
-    assert!(
-        ours.insns_processed * 20 < walked.insns_processed,
-        "{ours:?} vs {walked:?}"
-    );
+    let throw = "call bpf_get_prandom_u32\nif r0 != 7 goto b{k}\nr1 = r7\ncall bpf_throw\nb{k}:\n";
+    assert_pruned(&chain("", throw, "r0 = 2\nexit"), run_618);
 }
 
 /// `bpf_for_each_map_elem(map, callback, ctx, flags)`'s flags (r4) are `ARG_ANYTHING` (found by
@@ -263,25 +248,6 @@ fn a_thrown_cookie_is_not_demanded_exact() {
 /// join prunes its second way; demanding it exact walks 2^n paths.
 #[test]
 fn for_each_map_elems_flags_are_not_demanded_exact() {
-    let mut src = String::from("r7 = 0\n");
-    for k in 0..10 {
-        src += &format!(
-            "call bpf_get_prandom_u32\nr7 <<= 1\nif r0 > 100 goto a{k}\nr7 |= 1\na{k}:\n\
-             r1 = arr ll\nr2 = cb ll\nr3 = 0\nr4 = r7\ncall bpf_for_each_map_elem\n"
-        );
-    }
-    src += "r0 = 2\nexit\ncb:\nr0 = 0\nexit";
-    let run = |exact: bool| {
-        let a = assemble_unchecked(&src).expect("valid text");
-        let maps = super::transfer::testkit::maps();
-        let input = VerifyInput::new(&a.insns, ProgramType::Xdp).with_maps(&a.relocations, &maps);
-        verify_with(&input, &Trust::none(), exact, false)
-    };
-    let ours = run(false).expect("accepted");
-    assert!(ours.insns_processed < 1_000, "{ours:?}");
-    let walked = run(true).expect("accepted");
-    assert!(
-        ours.insns_processed * 20 < walked.insns_processed,
-        "{ours:?} vs {walked:?}"
-    );
+    let call = "r1 = arr ll\nr2 = cb ll\nr3 = 0\nr4 = r7\ncall bpf_for_each_map_elem\n";
+    assert_pruned(&chain("", call, "r0 = 2\nexit\ncb:\nr0 = 0\nexit"), run_618);
 }
