@@ -337,6 +337,25 @@ pub(crate) fn update(
             }
         }
         let mut slots = bx.slot_bits(fi);
+        if let Some((f, m)) = ws {
+            if f == fi {
+                slots &= !m;
+            }
+        }
+        // A chunk the instruction left shared holds the same scalars (a mark is only ever on
+        // a scalar): unless an inexact comparison may drop the marks of the operands' links,
+        // its marked slots keep their marks as they are (`keeps` with `same`).
+        if !matches!(cond, CondMarks::Inexact { .. }) {
+            let mut kept = 0u64;
+            for c in 0..SLOTS / CHUNK {
+                let mask = 0xffu64 << (c * CHUNK);
+                if slots & mask != 0 && bf.stack.chunks_shared(&af.stack, c) {
+                    kept |= slots & mask;
+                    slots &= !mask;
+                }
+            }
+            x.add_bits(fi, 0, kept);
+        }
         while slots != 0 {
             let i = slots.trailing_zeros() as usize;
             slots &= slots - 1;
