@@ -371,6 +371,9 @@ pub fn check(args: CheckArgs) -> Result<ExitCode, CliError> {
                 missing.join(", ")
             );
         } else {
+            // `load` and `elf` pass the text's source lines, hence BTF function info for every
+            // function (each returning `int`): the kernel judges a subprogram's tail call with it.
+            let func_info = ebpf_dsl::btf::loader_func_info(&p.insns, &p.globals);
             let mut input = ebpf_dsl::verifier::VerifyInput {
                 insns: &p.insns,
                 prog_type,
@@ -390,8 +393,7 @@ pub fn check(args: CheckArgs) -> Result<ExitCode, CliError> {
                 kptrs: &[],
                 // `.global_func` declarations.
                 globals: &p.globals,
-                // A text program's load describes no subprogram's BTF return type.
-                func_info: None,
+                func_info: Some(&func_info),
                 // `--btf`: decoded only if the program reads through BTF pointers (below).
                 vmlinux: None,
                 kallsyms: None,

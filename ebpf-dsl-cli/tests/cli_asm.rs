@@ -88,6 +88,33 @@ fn check_reports_every_error_with_its_position() {
     let _ = std::fs::remove_dir_all(&dir);
 }
 
+/// `load` passes a text's source lines, hence BTF function info, with which the kernel allows
+/// `bpf_tail_call` in a subprogram (returning `int`): `check` judges it as that load is judged
+/// (before, it refused it as for a load without BTF).
+#[test]
+fn check_judges_a_subprograms_tail_call_as_load_passes_it() {
+    let dir = temp_dir("check-subprog-tail-call");
+    let src = dir.join("sub.s");
+    std::fs::write(
+        &src,
+        "call sub\nr0 = 0\nexit\nsub:\nr2 = pa ll\nr3 = 0\ncall bpf_tail_call\nr0 = 0\nexit\n",
+    )
+    .unwrap();
+    let path = src.to_str().unwrap();
+    let args = [
+        "check",
+        path,
+        "--type",
+        "sched_cls",
+        "--map",
+        "pa:prog_array:4:4:4",
+    ];
+    let out = tool(&args, None);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{err}");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
 #[test]
 fn bad_usage_exits_2() {
     for args in [

@@ -270,3 +270,30 @@ fn maps_of_maps_carry_their_inner_shape() {
     assert_eq!((SLOTS.key_size, SLOTS.value_size), (4, 4));
     assert_eq!(XSKS.inner, None);
 }
+
+/// `xsk-runtime` loads a `defprogram!` with its source lines, hence with BTF function info, with
+/// which the kernel allows `bpf_tail_call` in a subprogram: the compile-time verifier judges it
+/// so (it refused it before, as for a load without BTF).
+#[test]
+fn a_subprograms_tail_call_is_verified_as_the_runtime_loads_it() {
+    use ebpf_dsl_macros::defprogram;
+
+    defmap! {
+        SUB_JUMPS: prog_array(max_entries = 4, name = "sub_jumps");
+    }
+    defprogram! {
+        SUB_TAIL: sched_cls {
+            call sub;
+            r0 = 0;
+            exit;
+        sub:
+            r2 = SUB_JUMPS ll;
+            r3 = 0;
+            call bpf_tail_call;
+            r0 = 0;
+            exit;
+        }
+    }
+    assert_eq!(SUB_TAIL.insns.len(), 9);
+    assert_eq!(SUB_TAIL.maps.as_ref(), &[SUB_JUMPS]);
+}

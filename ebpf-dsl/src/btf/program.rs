@@ -57,6 +57,30 @@ pub fn function_starts(insns: &[Insn]) -> Vec<u32> {
     starts
 }
 
+/// The BTF function info this crate's loaders pass the kernel with a program whose BTF they
+/// load (`xsk-runtime` does for a program with source lines, a callback or a global function,
+/// [`program_btf_with_globals`]): a `FUNC` for every function ([`function_starts`], and an
+/// exception callback outside the calls), each returning `int`. Given to the static verifier
+/// as [`VerifyInput::func_info`](crate::verifier::VerifyInput::func_info), it judges a tail
+/// call or LD_ABS in a subprogram as the kernel does with that BTF (without it the kernel
+/// refuses them: "tail_call is not allowed in subprogs without BTF").
+pub fn loader_func_info(insns: &[Insn], globals: &[GlobalFunc]) -> Vec<SubprogFunc> {
+    let mut starts = function_starts(insns);
+    for g in globals.iter().filter(|g| g.exception_cb) {
+        if g.insn != 0 && (g.insn as usize) < insns.len() && !starts.contains(&g.insn) {
+            starts.push(g.insn);
+        }
+    }
+    starts.sort_unstable();
+    starts
+        .into_iter()
+        .map(|insn| SubprogFunc {
+            insn,
+            returns_scalar: true,
+        })
+        .collect()
+}
+
 /// A C identifier made of `name` (BTF names must be): other characters become `_`.
 fn identifier(name: &str) -> String {
     let mut s: String = name
