@@ -372,7 +372,8 @@ pub fn check(args: CheckArgs) -> Result<ExitCode, CliError> {
             );
         } else {
             // `load` and `elf` pass the text's source lines, hence BTF function info for every
-            // function (each returning `int`): the kernel judges a subprogram's tail call with it.
+            // function (each returning `int`): the kernel judges a subprogram's tail call with it
+            // (not for a program with LD_ABS / LD_IND: `loader_func_info`).
             let func_info = ebpf_dsl::btf::loader_func_info(&p.insns, &p.globals);
             let mut input = ebpf_dsl::verifier::VerifyInput {
                 insns: &p.insns,
@@ -393,7 +394,7 @@ pub fn check(args: CheckArgs) -> Result<ExitCode, CliError> {
                 kptrs: &[],
                 // `.global_func` declarations.
                 globals: &p.globals,
-                func_info: Some(&func_info),
+                func_info: func_info.as_deref(),
                 // `--btf`: decoded only if the program reads through BTF pointers (below).
                 vmlinux: None,
                 kallsyms: None,

@@ -64,7 +64,19 @@ pub fn function_starts(insns: &[Insn]) -> Vec<u32> {
 /// as [`VerifyInput::func_info`](crate::verifier::VerifyInput::func_info), it judges a tail
 /// call or LD_ABS in a subprogram as the kernel does with that BTF (without it the kernel
 /// refuses them: "tail_call is not allowed in subprogs without BTF").
-pub fn loader_func_info(insns: &[Insn], globals: &[GlobalFunc]) -> Vec<SubprogFunc> {
+///
+/// `None` for a program with an LD_ABS / LD_IND instruction: with the BTF, Linux 6.18 lets a
+/// subprogram's legacy packet load return 0 to its caller (the selftest
+/// `ld_abs_subprog_early_exit`), which the static verifier does not model; without it, such a
+/// subprogram is refused as the kernel refuses it without BTF.
+pub fn loader_func_info(insns: &[Insn], globals: &[GlobalFunc]) -> Option<Vec<SubprogFunc>> {
+    // BPF_LD | BPF_ABS / BPF_IND, any size.
+    if insns
+        .iter()
+        .any(|i| i.code & 0x07 == 0x00 && matches!(i.code & 0xe0, 0x20 | 0x40))
+    {
+        return None;
+    }
     let mut starts = function_starts(insns);
     for g in globals.iter().filter(|g| g.exception_cb) {
         if g.insn != 0 && (g.insn as usize) < insns.len() && !starts.contains(&g.insn) {
@@ -72,13 +84,15 @@ pub fn loader_func_info(insns: &[Insn], globals: &[GlobalFunc]) -> Vec<SubprogFu
         }
     }
     starts.sort_unstable();
-    starts
-        .into_iter()
-        .map(|insn| SubprogFunc {
-            insn,
-            returns_scalar: true,
-        })
-        .collect()
+    Some(
+        starts
+            .into_iter()
+            .map(|insn| SubprogFunc {
+                insn,
+                returns_scalar: true,
+            })
+            .collect(),
+    )
 }
 
 /// A C identifier made of `name` (BTF names must be): other characters become `_`.
