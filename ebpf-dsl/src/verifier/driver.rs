@@ -355,8 +355,11 @@ impl<'a> Exec<'a> {
                             }
                             None => d.clone(),
                         };
-                        if matches!(op, Op::Call { .. }) && other.frames.len() < st.frames.len() {
-                            // A tail call taken in a subprogram: back in the caller.
+                        if matches!(op, Op::Call { .. } | Op::LdAbs { .. })
+                            && other.frames.len() < st.frames.len()
+                        {
+                            // A tail call taken in a subprogram, or a legacy packet load's
+                            // early exit: back in the caller.
                             deps::after(&op, &before, snapshot, &other, &mut od);
                             deps::tail_call_return(&mut od);
                         } else if matches!(op, Op::Call { .. }) && !iter_next {
@@ -645,6 +648,14 @@ impl<'a> Exec<'a> {
             }
             Op::LdAbs { size, ind, imm } => {
                 self.ld_abs(pc, st, size, ind, imm)?;
+                // In a subprogram, a failed load also returns 0 to the caller.
+                if let Some((next, early)) = self.ld_abs_exit(st) {
+                    return Ok(Step::Branch {
+                        other_pc: next,
+                        other: Box::new(early),
+                        pc: pc + 1,
+                    });
+                }
                 Ok(Step::Next(pc + 1))
             }
             Op::Ldx {

@@ -114,3 +114,34 @@ exit";
         Err(Rule::MemoryAccess)
     );
 }
+
+/// A legacy packet load in a static subprogram (allowed with BTF function info) may end the
+/// function with `r0 = 0` (its hidden exit): 6.18 walks that return, where the caller uses a
+/// hash lookup's result unchecked (refused live on 6.18.44: "R0 invalid mem access
+/// 'map_value_or_null'"); 6.12.118 does not walk it (the function always returns 1 there).
+#[test]
+fn a_legacy_loads_early_exit_returns_0_to_the_caller_from_6_13() {
+    let src = "
+.map h hash key=4 value=4 max_entries=4
+call sub
+if r0 != 0 goto out
+*(u32 *)(r10 - 4) = 0
+r2 = r10
+r2 += -4
+r1 = h ll
+call bpf_map_lookup_elem
+r0 = *(u32 *)(r0 + 0)
+out:
+r0 = 0
+exit
+sub:
+r6 = r1
+r0 = *(u8 *)skb[0]
+r0 = 1
+exit";
+    assert_eq!(
+        run(src, KernelVersion::new(6, 18), &[0, 11]),
+        Err(Rule::NullCheck)
+    );
+    assert_eq!(run(src, KernelVersion::new(6, 12), &[0, 11]), Ok(()));
+}

@@ -342,6 +342,12 @@ impl KernelVersion {
     /// `tools/helper-protos/check.py`; not pinned down between 6.12.118 and 6.18.44 (older
     /// targets clearing them too is the stricter reading).
     pub const TAIL_CALL_KEEPS_PKT: KernelVersion = KernelVersion::since(6, 18);
+    /// A legacy packet load (LD_ABS / LD_IND) in a subprogram may end the function with
+    /// `r0 = 0` (`bpf_gen_ld_abs`'s hidden exit), a path 6.18.44's `check_ld_abs` walks back
+    /// into the caller (the selftest `ld_abs_subprog_early_exit`; a hash lookup left unchecked
+    /// on that path is refused live) and 6.12.118's does not. Not pinned down between them:
+    /// the earliest candidate is taken (the stricter reading: one more path walked).
+    pub const LD_ABS_SUBPROG_EXIT: KernelVersion = KernelVersion::since(6, 13);
     /// `bpf_get_netns_cookie` (#122) from tc and socket filter programs (the 6.18 reference
     /// kernel offers it to them; 6.12.118's `tc_cls_act_func_proto` and `sk_filter_func_proto`
     /// do not). Not pinned down between them.

@@ -87,6 +87,25 @@ impl<'a> Exec<'a> {
         Some((next, taken))
     }
 
+    /// A legacy packet load (LD_ABS / LD_IND) in a subprogram that fails: the load's hidden
+    /// exit (`bpf_gen_ld_abs`) ends the function with `r0 = 0`, a path Linux 6.13+ walks back
+    /// into the caller ([`KernelVersion::LD_ABS_SUBPROG_EXIT`], `check_ld_abs`: `push_stack`
+    /// of the load's next instruction, `mark_reg_known_zero`, `prepare_func_exit`). `st` is the
+    /// state after the load; `None` outside a subprogram, in a callback (refused before) or
+    /// for an older target.
+    pub(crate) fn ld_abs_exit(&self, st: &State) -> Option<(usize, State)> {
+        if st.frames.len() < 2
+            || self.in_callback(st)
+            || self.input.kernel < KernelVersion::LD_ABS_SUBPROG_EXIT
+        {
+            return None;
+        }
+        let mut early = st.clone();
+        early.cur_mut().regs[0] = RegVal::Scalar(Scalar::konst(0));
+        let next = pop_frame(&mut early);
+        Some((next, early))
+    }
+
     /// The rules of `exit`: a function returns no pointer to its own stack
     /// (`prepare_func_exit`); the program's end (`check_reference_leak`, `check_return_code`)
     /// needs no pending pointer-arithmetic taint, no reference still held and `r0` set (a
