@@ -727,7 +727,7 @@ def write_results(path: Path, rows: list, counts: dict, sources: list):
 def dump_table(path: Path):
     env = dict(os.environ, HELPER_PROTOS_DUMP=str(path))
     subprocess.run(
-        ["cargo", "test", "-q", "-p", "ebpf-dsl", "--lib", "helper_table_dump", "--", "--ignored"],
+        ["cargo", "test", "-q", "-p", "ebpf-dsl", "--lib", "helper_table_dump"],
         cwd=REPO,
         env=env,
         check=True,
