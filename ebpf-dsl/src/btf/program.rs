@@ -77,13 +77,7 @@ pub fn loader_func_info(insns: &[Insn], globals: &[GlobalFunc]) -> Option<Vec<Su
     {
         return None;
     }
-    let mut starts = function_starts(insns);
-    for g in globals.iter().filter(|g| g.exception_cb) {
-        if g.insn != 0 && (g.insn as usize) < insns.len() && !starts.contains(&g.insn) {
-            starts.push(g.insn);
-        }
-    }
-    starts.sort_unstable();
+    let starts = func_starts(insns, globals);
     Some(
         starts
             .into_iter()
@@ -93,6 +87,19 @@ pub fn loader_func_info(insns: &[Insn], globals: &[GlobalFunc]) -> Option<Vec<Su
             })
             .collect(),
     )
+}
+
+/// The functions a program's BTF describes: [`function_starts`], and an exception callback
+/// nothing calls (a global function's `exception_cb`, not at slot 0), in order.
+fn func_starts(insns: &[Insn], globals: &[GlobalFunc]) -> Vec<u32> {
+    let mut starts = function_starts(insns);
+    for g in globals.iter().filter(|g| g.exception_cb) {
+        if g.insn != 0 && (g.insn as usize) < insns.len() && !starts.contains(&g.insn) {
+            starts.push(g.insn);
+        }
+    }
+    starts.sort_unstable();
+    starts
 }
 
 /// A C identifier made of `name` (BTF names must be): other characters become `_`.
@@ -166,13 +173,7 @@ pub fn program_btf_with_globals(
             params: Vec::new(),
         },
     ));
-    let mut starts = function_starts(insns);
-    for g in globals.iter().filter(|g| g.exception_cb) {
-        if g.insn != 0 && (g.insn as usize) < insns.len() && !starts.contains(&g.insn) {
-            starts.push(g.insn);
-        }
-    }
-    starts.sort_unstable();
+    let starts = func_starts(insns, globals);
     let mut funcs = Vec::new();
     let mut main_id = None;
     for &s in &starts {

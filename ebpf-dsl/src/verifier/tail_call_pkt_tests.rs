@@ -57,13 +57,13 @@ fn a_failed_tail_call_of_the_main_program_keeps_packet_pointers_from_6_18() {
     );
 }
 
-/// A static function that tail-calls (allowed with BTF function info): the taken tail call
-/// returns to the caller with its packet pointers invalid (6.18.44 refuses this program:
-/// "R6 invalid mem access 'scalar'" after "returning from callee"; `local::tail_call_taken`).
-#[test]
-fn a_tail_call_in_a_subprogram_invalidates_the_callers_packet_pointers() {
-    let src = "
+/// The caller reads the packet after calling `s`, which tail-calls; `decl` declares `s` (or
+/// nothing, for a static function).
+fn tail_calling_sub(decl: &str) -> String {
+    format!(
+        "
 .map pa prog_array key=4 value=4 max_entries=4
+{decl}
 r6 = *(u32 *)(r1 + 76)
 r7 = *(u32 *)(r1 + 80)
 r2 = r6
@@ -79,38 +79,32 @@ r2 = pa ll
 r3 = 0
 call bpf_tail_call
 r0 = 0
-exit";
+exit"
+    )
+}
+
+/// A static function that tail-calls (allowed with BTF function info): the taken tail call
+/// returns to the caller with its packet pointers invalid (6.18.44 refuses this program:
+/// "R6 invalid mem access 'scalar'" after "returning from callee"; `local::tail_call_taken`).
+#[test]
+fn a_tail_call_in_a_subprogram_invalidates_the_callers_packet_pointers() {
     assert_eq!(
-        run(src, KernelVersion::new(6, 18), &[0, 9]),
+        run(&tail_calling_sub(""), KernelVersion::new(6, 18), &[0, 9]),
         Err(Rule::MemoryAccess)
     );
 }
 
 /// A global function that tail-calls changes the packet for its callers
-/// (`global_tail_call_changes_pkt.s`, which the text loader gives no function info).
+/// (`global_tail_call_changes_pkt.s`, which the rule-case harness verifies without function
+/// info).
 #[test]
 fn a_global_function_that_tail_calls_changes_the_packet() {
-    let src = "
-.map pa prog_array key=4 value=4 max_entries=4
-.global_func f(ctx)
-r6 = *(u32 *)(r1 + 76)
-r7 = *(u32 *)(r1 + 80)
-r2 = r6
-r2 += 14
-if r2 > r7 goto out
-call f
-r0 = *(u8 *)(r6 + 0)
-out:
-r0 = 0
-exit
-f:
-r2 = pa ll
-r3 = 0
-call bpf_tail_call
-r0 = 0
-exit";
     assert_eq!(
-        run(src, KernelVersion::new(6, 18), &[0, 9]),
+        run(
+            &tail_calling_sub(".global_func s(ctx)"),
+            KernelVersion::new(6, 18),
+            &[0, 9]
+        ),
         Err(Rule::MemoryAccess)
     );
 }
