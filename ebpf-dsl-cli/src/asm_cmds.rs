@@ -253,6 +253,8 @@ pub struct CheckArgs {
     interpreter: bool,
     /// `--device-bound`: verify as a device-bound XDP load.
     device_bound: bool,
+    /// `--unavailable-helpers`: helpers the target kernel withholds.
+    unavailable: crate::unavailable::Unavailable,
 }
 
 /// Builds the arguments of `check FILE [--type T] [--map ...]... [--license L] [--kernel V]
@@ -281,6 +283,7 @@ pub fn parse_check(o: crate::cli::CheckOpts) -> Result<CheckArgs, CliError> {
         strict_alignment: o.strict_alignment,
         interpreter: o.interpreter,
         device_bound: o.device_bound,
+        unavailable: o.unavailable_helpers.unwrap_or_default(),
     })
 }
 
@@ -309,6 +312,7 @@ pub fn check(args: CheckArgs) -> Result<ExitCode, CliError> {
         strict_alignment,
         interpreter,
         device_bound,
+        unavailable,
     } = args;
     if let Some(bytes) = crate::elf_cmds::read_object_file(&file) {
         let how = crate::elf_cmds::CheckObject {
@@ -327,6 +331,7 @@ pub fn check(args: CheckArgs) -> Result<ExitCode, CliError> {
             strict_alignment,
             interpreter,
             device_bound,
+            unavailable,
         };
         return crate::elf_cmds::check_object(&bytes, &file, &how);
     }
@@ -373,7 +378,7 @@ pub fn check(args: CheckArgs) -> Result<ExitCode, CliError> {
         } else {
             // `load` and `elf` pass the text's source lines, hence BTF function info for every
             // function (each returning `int`): the kernel judges a subprogram's tail call with it
-            // (not for a program with LD_ABS / LD_IND: `loader_func_info`).
+            // and a legacy packet load's.
             let func_info = ebpf_dsl::btf::loader_func_info(&p.insns, &p.globals);
             let mut input = ebpf_dsl::verifier::VerifyInput {
                 insns: &p.insns,
@@ -394,7 +399,7 @@ pub fn check(args: CheckArgs) -> Result<ExitCode, CliError> {
                 kptrs: &[],
                 // `.global_func` declarations.
                 globals: &p.globals,
-                func_info: func_info.as_deref(),
+                func_info: Some(&func_info),
                 // `--btf`: decoded only if the program reads through BTF pointers (below).
                 vmlinux: None,
                 kallsyms: None,
@@ -402,6 +407,7 @@ pub fn check(args: CheckArgs) -> Result<ExitCode, CliError> {
                 strict_alignment,
                 interpreter,
                 xdp_dev_bound: device_bound,
+                unavailable_helpers: unavailable.for_type(prog_type)?,
             };
             // A kernel variable loaded by its BTF id: the target's symbol names.
             let syms;

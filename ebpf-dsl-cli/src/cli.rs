@@ -141,6 +141,13 @@ pub struct CheckOpts {
     /// check it).
     #[arg(long, value_name = "V", default_value_t = KernelVersion::DEFAULT, value_parser = kernel_version)]
     pub kernel: KernelVersion,
+    /// Helpers the target kernel withholds from the program's type though its --kernel
+    /// release has them (a kernel built or patched without them): ids or names,
+    /// comma-separated (`54,bpf_xdp_adjust_meta`), or `running` to ask the running kernel
+    /// (root: one `call N` load per helper, as `bpftool feature probe` does). A reached call
+    /// of one is refused, as that kernel refuses it.
+    #[arg(long, value_name = "IDS|running", value_parser = crate::unavailable::Unavailable::parse)]
+    pub unavailable_helpers: Option<crate::unavailable::Unavailable>,
     /// Skip the static verifier (the assembler's checks only).
     #[arg(long)]
     pub no_verify: bool,

@@ -340,6 +340,8 @@ pub struct CheckObject {
     /// `--device-bound`: verify as a device-bound load
     /// (`ebpf_dsl::verifier::VerifyInput::xdp_dev_bound`).
     pub device_bound: bool,
+    /// `--unavailable-helpers`: helpers the target kernel withholds.
+    pub unavailable: crate::unavailable::Unavailable,
 }
 
 /// `--trace-prune FILE`: the pruning traces of the programs verified (see
@@ -670,6 +672,7 @@ pub fn check_object(bytes: &[u8], shown: &str, how: &CheckObject) -> Result<Exit
                 strict_alignment: how.strict_alignment,
                 interpreter: how.interpreter,
                 xdp_dev_bound: how.device_bound,
+                unavailable_helpers: how.unavailable.for_type(s.prog_type)?,
             };
             if s.insns.iter().any(|i| i.is_ld_imm64() && i.src() == 3) {
                 let k = kallsyms.get_or_init(|| {

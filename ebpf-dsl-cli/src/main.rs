@@ -33,6 +33,7 @@ mod elf_cmds;
 mod kernel_cmds;
 mod map_arg;
 mod out;
+mod unavailable;
 mod values;
 mod vm_cmd;
 

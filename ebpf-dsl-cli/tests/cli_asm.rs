@@ -115,6 +115,26 @@ fn check_judges_a_subprograms_tail_call_as_load_passes_it() {
     let _ = std::fs::remove_dir_all(&dir);
 }
 
+/// The same for a legacy packet load (LD_ABS / LD_IND) in a subprogram: refused without BTF
+/// ("LD_ABS is not allowed in subprogs without BTF"), allowed with the function info `load`
+/// passes. `check` accepts it, and the caller must treat the function's result as the number
+/// it is (the load's hidden exit may return 0 to it on Linux 6.13+).
+#[test]
+fn check_judges_a_subprograms_legacy_packet_load_as_load_passes_it() {
+    let dir = temp_dir("check-subprog-ld-abs");
+    let src = dir.join("sub.s");
+    std::fs::write(
+        &src,
+        "call sub\nexit\nsub:\nr6 = r1\nr0 = *(u8 *)skb[12]\nr0 &= 1\nexit\n",
+    )
+    .unwrap();
+    let path = src.to_str().unwrap();
+    let out = tool(&["check", path, "--type", "socket_filter"], None);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{err}");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
 #[test]
 fn bad_usage_exits_2() {
     for args in [

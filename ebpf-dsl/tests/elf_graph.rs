@@ -52,6 +52,7 @@ fn verdict(
         strict_alignment: false,
         interpreter: false,
         xdp_dev_bound: true,
+        unavailable_helpers: &[],
     };
     verify(&input).map(|_| ()).map_err(|e| e[0].to_string())
 }

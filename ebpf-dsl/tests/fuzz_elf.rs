@@ -541,6 +541,7 @@ fn verify_all(input: &[u8], objs: &[Object], vmlinux: Option<&Btf>) -> Result<()
                     vmlinux: with,
                     program_types: program_types.as_ref(),
                     xdp_dev_bound: false,
+                    unavailable_helpers: &[],
                     ..VerifyInput::new(&s.insns, s.prog_type)
                 };
                 if let Err(errs) = verify(&input) {

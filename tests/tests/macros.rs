@@ -297,3 +297,23 @@ fn a_subprograms_tail_call_is_verified_as_the_runtime_loads_it() {
     assert_eq!(SUB_TAIL.insns.len(), 9);
     assert_eq!(SUB_TAIL.maps.as_ref(), &[SUB_JUMPS]);
 }
+
+/// Likewise a legacy packet load (LD_ABS) in a subprogram, which the kernel allows only with
+/// BTF function info ("LD_ABS is not allowed in subprogs without BTF").
+#[test]
+fn a_subprograms_legacy_packet_load_is_verified_as_the_runtime_loads_it() {
+    use ebpf_dsl_macros::defprogram;
+
+    defprogram! {
+        SUB_LD_ABS: socket_filter {
+            call sub;
+            exit;
+        sub:
+            r6 = r1;
+            r0 = *(u8 *)skb[12];
+            r0 &= 1;
+            exit;
+        }
+    }
+    assert_eq!(SUB_LD_ABS.insns.len(), 6);
+}

@@ -71,7 +71,12 @@ fn write_pairs(out: &Path, picked: &dyn Fn(&str) -> bool) -> usize {
             continue;
         };
         let case_specs: Vec<_> = specs.iter().chain(&a.maps).cloned().collect();
-        let input = case_input(c, &a, &case_specs, vmlinux.as_ref()).with_kernel(running);
+        let input = case_input(c, &a, &case_specs, vmlinux.as_ref())
+            .with_kernel(running)
+            .with_unavailable_helpers(
+                xsk_runtime::features::unavailable_helpers(c.prog_type)
+                    .expect("probing the running kernel's helpers"),
+            );
         let (_, ours) = verify_dumped(&input, &trust);
         let opts = LoadOptions {
             expected_attach_type: c.attach,

@@ -835,7 +835,8 @@ fn big_offset_pointers_agree_with_the_kernel() {
                 .with_maps(&a.relocations, &a.maps)
                 .with_globals(&a.globals)
                 .with_data(&a.data)
-                .with_kernel(running),
+                .with_kernel(running)
+                .with_unavailable_helpers(common::running_unavailable(pt)),
         );
         let kernel = kernel(pt, &a, &src);
         // Accepted by us only through the exactness walk: refused for the 2^29 doubt when

@@ -96,7 +96,8 @@ fn verifier_agrees_with_the_kernel() {
             let ours = verify(
                 &VerifyInput::new(&a.insns, pt)
                     .with_maps(&a.relocations, &specs)
-                    .with_kernel(running_kernel()),
+                    .with_kernel(running_kernel())
+                    .with_unavailable_helpers(running_unavailable(pt)),
             );
             let dt_ours = t0.elapsed();
             ours_time += dt_ours;

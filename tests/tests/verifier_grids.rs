@@ -216,6 +216,7 @@ fn every_grid_cell_agrees_with_the_kernel() {
             .with_spin_locks(&a.spin_locks)
             .with_timers(&a.timers)
             .with_kernel(running)
+            .with_unavailable_helpers(common::running_unavailable(cell.pt))
             .with_attach_type(cell.attach);
         if cell.btf {
             input.vmlinux = vmlinux.as_ref();

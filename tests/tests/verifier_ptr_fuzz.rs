@@ -131,7 +131,8 @@ fn pointers_and_helper_arguments_agree_with_the_kernel() {
             let mut input = VerifyInput::new(&a.insns, pt)
                 .with_maps(&a.relocations, &all_specs)
                 .with_data(&a.data)
-                .with_kernel(running);
+                .with_kernel(running)
+                .with_unavailable_helpers(common::running_unavailable(pt));
             // Every other program with the running kernel's BTF (map pointer members, kernel
             // structures walked), the others without (this verifier's built-in layouts).
             if i % 2 == 1 {

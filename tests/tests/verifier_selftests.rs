@@ -556,6 +556,7 @@ fn run_case(dir: &Path, c: &Case) -> Result1 {
                 strict_alignment: ebpf_dsl::spec::strict_alignment(c.prog_flags),
                 interpreter: false,
                 xdp_dev_bound: c.prog_flags & ebpf_dsl::verifier::BPF_F_XDP_DEV_BOUND_ONLY != 0,
+                unavailable_helpers: running_unavailable(c.prog_type),
             };
             // Refused for want of the kernel's BTF: verified again with the running kernel's,
             // as `ebpf-dsl check --btf` does.

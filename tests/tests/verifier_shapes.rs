@@ -783,6 +783,7 @@ fn verifier_shapes_agree_with_the_kernel() {
                     &VerifyInput::new(&a.insns, pt)
                         .with_maps(&a.relocations, &specs)
                         .with_kernel(running_kernel())
+                        .with_unavailable_helpers(running_unavailable(pt))
                         .with_prog_flags(flags),
                 );
                 let dt_ours = t0.elapsed();

@@ -117,6 +117,7 @@ fn verifier_feature_shapes_agree_with_the_kernel() {
                 let mut input = VerifyInput::new(&a.insns, pt)
                     .with_maps(&a.relocations, &specs)
                     .with_kernel(running)
+                    .with_unavailable_helpers(running_unavailable(pt))
                     .with_prog_flags(flags);
                 if with_btf {
                     input.vmlinux = vmlinux.as_ref();

@@ -20,7 +20,8 @@ Reads `programs.list` (repos at pinned commits, clang flags, objects), and for e
    programs its object's prog-array slots name, `.values = { [i] = &prog }`: libbpf fills
    them after the load; its maps created, nothing pinned); for an object libbpf cannot open (legacy `maps` section) our
    own loader, `ebpf-dsl load OBJ --section FUNCTION`.
-5. ours: `ebpf-dsl check OBJ --section FUNCTION --type TYPE --kernel MAJOR.MINOR --btf
+5. ours: `ebpf-dsl check OBJ --section FUNCTION --type TYPE --kernel MAJOR.MINOR
+   --unavailable-helpers running --btf
    /sys/kernel/btf/vmlinux --kconfig CONFIG` (the ELF reader, resolving CO-RE relocations
    against the running kernel's BTF and `__kconfig` externs from CONFIG, its configuration
    from /boot/config-RELEASE or /proc/config.gz, + the static verifier, told the running
@@ -381,7 +382,8 @@ KCONFIG = []
 def our_verdict(cli, obj, func, ptype):
     t0 = time.monotonic()
     r = run([str(cli), "check", str(obj), "--section", func, "--type", ptype,
-             "--kernel", running_kernel(), "--btf", VMLINUX_BTF, *KCONFIG,
+             "--kernel", running_kernel(), "--unavailable-helpers", "running",
+             "--btf", VMLINUX_BTF, *KCONFIG,
              *(["--strict-alignment"] if STRICT else []),
              *(["--dump-states", state_file("ours")] if state_file("ours") else [])],
             timeout=600)
@@ -582,7 +584,7 @@ def write(results, rows, objs, repos):
           + ", ".join(f"{n} (`{s}` @ `{c[:12]}`)" for n, (_, s, c, _) in repos.items())
           + f", compiled with {compiler_text()}; ground truth: the running kernel "
           "(libbpf loads one program at a time, its maps created); ours: `ebpf-dsl check "
-          f"--kernel {running_kernel()} --btf {VMLINUX_BTF} --kconfig CONFIG` (CONFIG: the running "
+          f"--kernel {running_kernel()} --unavailable-helpers running --btf {VMLINUX_BTF} --kconfig CONFIG` (CONFIG: the running "
           "kernel's configuration). "
           "Agreement = agree / (entry points - not expressible - errors).", "",
           "## Totals", "",

@@ -54,6 +54,50 @@ fn this_kernel_has_everything() {
     assert!(table.contains("bpf_link for XDP"));
 }
 
+/// The helper probe finds what the kernel refuses a program type: the tc-only helpers for XDP
+/// (`bpf_skb_store_bytes`, #9) and XDP's for socket filters (`bpf_xdp_adjust_head`, #44), never
+/// the map helpers every type has; each refusal is the kernel's (a load of `call N` fails with
+/// "cannot use helper"), and the answer is cached.
+fn the_helper_probe_finds_what_the_kernel_refuses() {
+    use ebpf_dsl::ProgramType;
+    let xdp = xsk_runtime::features::unavailable_helpers(ProgramType::Xdp).expect("probe");
+    let sock =
+        xsk_runtime::features::unavailable_helpers(ProgramType::SocketFilter).expect("probe");
+    eprintln!("withheld from xdp: {xdp:?}\nwithheld from socket filters: {sock:?}");
+    assert!(xdp.contains(&9) && !xdp.contains(&44), "{xdp:?}");
+    assert!(sock.contains(&44), "{sock:?}");
+    for id in 1..=3 {
+        assert!(!xdp.contains(&id) && !sock.contains(&id));
+    }
+    assert!(xdp.windows(2).all(|w| w[0] < w[1]));
+    for &id in xdp {
+        let insns = [
+            ebpf_dsl::Insn::new(0x85, 0, 0, 0, id as i32),
+            ebpf_dsl::Insn::new(0xb7, 0, 0, 0, 0),
+            ebpf_dsl::Insn::new(0x95, 0, 0, 0, 0),
+        ];
+        let err = xsk_runtime::program::Program::load_insns(
+            "probe_again",
+            ProgramType::Xdp,
+            "GPL",
+            &insns,
+            &xsk_runtime::program::LoadOptions::default(),
+        )
+        .expect_err("a withheld helper loads");
+        let log = err.verifier_log().unwrap_or_default();
+        assert!(
+            log.contains("cannot use helper") || log.contains("unknown func"),
+            "#{id}: {log}"
+        );
+    }
+    let again = xsk_runtime::features::unavailable_helpers(ProgramType::Xdp).expect("probe");
+    assert!(std::ptr::eq(xdp, again), "cached");
+}
+
 kernel_tests! {
-    privileged: [veth_pair_traffic_and_cleanup, this_kernel_has_everything],
+    privileged: [
+        veth_pair_traffic_and_cleanup,
+        this_kernel_has_everything,
+        the_helper_probe_finds_what_the_kernel_refuses,
+    ],
 }

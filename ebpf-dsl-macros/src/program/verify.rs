@@ -97,7 +97,7 @@ pub(crate) fn run_verifier(
     let relocations: Vec<Relocation> = a.relocations.clone();
     // `xsk-runtime` loads a `ProgramSpec` with its source lines, hence with BTF function info
     // for every function (each returning `int`): the kernel judges a subprogram's tail call
-    // with it (not for a program with LD_ABS / LD_IND: `loader_func_info`).
+    // and a legacy packet load's with it.
     let func_info = ebpf_dsl::btf::loader_func_info(&insns, &[]);
     let has_lines = a.slot_spans.iter().any(Option::is_some);
     let input = VerifyInput {
@@ -116,7 +116,7 @@ pub(crate) fn run_verifier(
         // A `ProgramSpec` carries no BTF prototypes: its loader declares every function
         // static, so the static verifier walks each at every call too.
         globals: &[],
-        func_info: func_info.as_deref().filter(|_| has_lines),
+        func_info: Some(&func_info[..]).filter(|_| has_lines),
         // No kernel BTF at compile time: reads through BTF pointers are refused, asking for it.
         vmlinux: None,
         kallsyms: None,
@@ -125,6 +125,7 @@ pub(crate) fn run_verifier(
         // A program built for a JIT-compiled kernel (x86-64 / arm64 default).
         interpreter: false,
         xdp_dev_bound: true,
+        unavailable_helpers: &[],
     };
     // `trust_call_*:` / `trust_begin_*:` ... `trust_end_*:` labels: see `verifier::trust`.
     let verdict = verifier::Trust::from_labels(&a.labels)

@@ -62,31 +62,17 @@ pub fn function_starts(insns: &[Insn]) -> Vec<u32> {
 /// [`program_btf_with_globals`]): a `FUNC` for every function ([`function_starts`], and an
 /// exception callback outside the calls), each returning `int`. Given to the static verifier
 /// as [`VerifyInput::func_info`](crate::verifier::VerifyInput::func_info), it judges a tail
-/// call or LD_ABS in a subprogram as the kernel does with that BTF (without it the kernel
-/// refuses them: "tail_call is not allowed in subprogs without BTF").
-///
-/// `None` for a program with an LD_ABS / LD_IND instruction: with the BTF, Linux 6.18 lets a
-/// subprogram's legacy packet load return 0 to its caller (the selftest
-/// `ld_abs_subprog_early_exit`), which the static verifier does not model; without it, such a
-/// subprogram is refused as the kernel refuses it without BTF.
-pub fn loader_func_info(insns: &[Insn], globals: &[GlobalFunc]) -> Option<Vec<SubprogFunc>> {
-    // BPF_LD | BPF_ABS / BPF_IND, any size.
-    if insns
-        .iter()
-        .any(|i| i.code & 0x07 == 0x00 && matches!(i.code & 0xe0, 0x20 | 0x40))
-    {
-        return None;
-    }
-    let starts = func_starts(insns, globals);
-    Some(
-        starts
-            .into_iter()
-            .map(|insn| SubprogFunc {
-                insn,
-                returns_scalar: true,
-            })
-            .collect(),
-    )
+/// call or LD_ABS / LD_IND in a subprogram as the kernel does with that BTF (without it the
+/// kernel refuses them: "tail_call is not allowed in subprogs without BTF"), the legacy
+/// packet load's hidden exit included (it may return 0 to the caller, Linux 6.13+).
+pub fn loader_func_info(insns: &[Insn], globals: &[GlobalFunc]) -> Vec<SubprogFunc> {
+    func_starts(insns, globals)
+        .into_iter()
+        .map(|insn| SubprogFunc {
+            insn,
+            returns_scalar: true,
+        })
+        .collect()
 }
 
 /// The functions a program's BTF describes: [`function_starts`], and an exception callback

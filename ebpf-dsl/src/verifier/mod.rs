@@ -472,6 +472,13 @@ pub struct VerifyInput<'a> {
     /// [`VerifyInput::new`] (the loader binds it); [`VerifyInput::with_prog_flags`] sets it
     /// from the flag; `ebpf-dsl check` without `--device-bound`: `false`, as a plain load.
     pub xdp_dev_bound: bool,
+    /// Helpers (by id) that the target kernel refuses to programs of this type though its
+    /// release ([`VerifyInput::kernel`]) offers them: a kernel built or patched without them.
+    /// A call of one, where reached, is refused as that kernel refuses it ("program of this
+    /// type cannot use helper"). `xsk_runtime::probe::unavailable_helpers` reads them off the
+    /// running kernel (one `call N` load per helper, as libbpf's and bpftool's feature probes
+    /// do; `ebpf-dsl check --probe`). Empty (the default): the release's table alone decides.
+    pub unavailable_helpers: &'a [u32],
 }
 
 /// `BPF_F_XDP_DEV_BOUND_ONLY` (`prog_flags`, Linux 6.3): see [`VerifyInput::xdp_dev_bound`].
@@ -500,6 +507,7 @@ impl<'a> VerifyInput<'a> {
             strict_alignment: false,
             interpreter: false,
             xdp_dev_bound: true,
+            unavailable_helpers: &[],
         }
     }
 
@@ -509,6 +517,13 @@ impl<'a> VerifyInput<'a> {
     pub fn with_prog_flags(mut self, prog_flags: u32) -> Self {
         self.strict_alignment = crate::spec::strict_alignment(prog_flags);
         self.xdp_dev_bound = prog_flags & BPF_F_XDP_DEV_BOUND_ONLY != 0;
+        self
+    }
+
+    /// The same input for a kernel that refuses these helpers to its program type (see
+    /// [`VerifyInput::unavailable_helpers`]).
+    pub fn with_unavailable_helpers(mut self, ids: &'a [u32]) -> Self {
+        self.unavailable_helpers = ids;
         self
     }
 

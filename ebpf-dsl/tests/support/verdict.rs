@@ -37,6 +37,7 @@ pub fn verdict(obj: &Object, name: &str) -> Result<(), String> {
         strict_alignment: false,
         interpreter: false,
         xdp_dev_bound: true,
+        unavailable_helpers: &[],
     };
     verify(&input).map(|_| ()).map_err(|e| e[0].to_string())
 }

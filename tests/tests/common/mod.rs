@@ -66,6 +66,15 @@ pub fn running_kernel() -> KernelVersion {
     KernelVersion::parse(&release).unwrap_or_default()
 }
 
+/// The helpers the running kernel withholds from programs of `pt` though its release has
+/// them (a kernel built or patched without them; probed once per type and process:
+/// `xsk_runtime::features::unavailable_helpers`). Given to the static verifier with
+/// [`running_kernel`], it judges a program as this kernel does. Root only (privileged tests).
+pub fn running_unavailable(pt: ebpf_dsl::ProgramType) -> &'static [u32] {
+    xsk_runtime::features::unavailable_helpers(pt)
+        .unwrap_or_else(|e| panic!("probing the running kernel's helpers for {pt}: {e}"))
+}
+
 /// The running kernel's verdict on `insns` (`BPF_PROG_LOAD` as `name`, with `maps` created
 /// from `specs`): `Ok` when it loads, `Err(log)` when its verifier refuses it. Any other
 /// failure is a broken test setup and panics, naming the program text `src`.
@@ -319,7 +328,8 @@ pub fn fuzz_against_kernel(
             &VerifyInput::new(&a.insns, ebpf_dsl::ProgramType::Xdp)
                 .with_maps(&a.relocations, &specs)
                 .with_globals(&a.globals)
-                .with_kernel(running_kernel()),
+                .with_kernel(running_kernel())
+                .with_unavailable_helpers(running_unavailable(ebpf_dsl::ProgramType::Xdp)),
         );
         let kernel = kernel_verdict_with_globals(name, &a, &specs, &[&map], &src);
         match (&ours, &kernel) {

@@ -287,3 +287,75 @@ impl fmt::Display for Features {
         Ok(())
     }
 }
+
+/// The helpers (by id, 1 to [`ebpf_dsl::helpers::MAX_HELPER_ID`]) that the running kernel
+/// refuses to programs of `prog_type`, asked of it the way libbpf's
+/// `libbpf_probe_bpf_helper` and `bpftool feature probe` ask: one `call N; r0 = 0; exit`
+/// loaded (GPL, root) per helper, refused when the verifier says "program of this type
+/// cannot use helper" (or "unknown func": a helper newer than the kernel). Any other
+/// refusal (the uninitialised arguments, a GPL-only helper) means the helper is offered.
+///
+/// Give the answer to the static verifier
+/// ([`ebpf_dsl::verifier::VerifyInput::unavailable_helpers`]) to judge a program as this
+/// kernel will: a kernel built or patched without a helper its release has refuses a call of
+/// it, which the release's table alone cannot know. About 200 loads, once per program type
+/// and process (cached).
+///
+/// Errors: the first load refused for want of privileges (`EPERM`, with the hint), or no
+/// `bpf(2)` at all.
+pub fn unavailable_helpers(prog_type: ProgramType) -> Result<&'static [u32], Error> {
+    use std::sync::Mutex;
+    type Cache = Vec<(ProgramType, &'static [u32])>;
+    static CACHE: Mutex<Cache> = Mutex::new(Vec::new());
+    let mut cache = CACHE.lock().unwrap_or_else(|e| e.into_inner());
+    if let Some((_, ids)) = cache.iter().find(|(t, _)| *t == prog_type) {
+        return Ok(ids);
+    }
+    let ids: &'static [u32] = Box::leak(probe_unavailable(prog_type)?.into_boxed_slice());
+    cache.push((prog_type, ids));
+    Ok(ids)
+}
+
+/// The probe of [`unavailable_helpers`], uncached.
+fn probe_unavailable(prog_type: ProgramType) -> Result<Vec<u32>, Error> {
+    let mut log = vec![0u8; 1 << 14];
+    let mut refused = Vec::new();
+    for id in 1..=ebpf_dsl::helpers::MAX_HELPER_ID {
+        let insns = [
+            Insn::new(0x85, 0, 0, 0, id as i32),
+            Insn::new(0xb7, 0, 0, 0, 0),
+            Insn::new(0x95, 0, 0, 0, 0),
+        ];
+        log.fill(0);
+        let load = sysbpf::ProgLoad {
+            prog_type: prog_type.as_u32(),
+            insns: &insns,
+            license: c"GPL",
+            name: "probe_helper",
+            expected_attach_type: 0,
+            prog_flags: 0,
+            ifindex: 0,
+            log_level: 1,
+            btf: None,
+            attach: None,
+        };
+        match sysbpf::prog_load(&load, &mut log) {
+            // Cannot happen (r1 is not set), but a kernel that took it offers the helper.
+            Ok(_) => {}
+            Err((errno, _)) if errno == libc::EPERM || errno == libc::ENOSYS => {
+                return Err(Error::io("BPF_PROG_LOAD (helper probe)", errno));
+            }
+            Err(_) => {
+                let end = log.iter().position(|&b| b == 0).unwrap_or(log.len());
+                let text = String::from_utf8_lossy(&log[..end]);
+                if text.contains("cannot use helper")
+                    || text.contains("unknown func")
+                    || text.contains("invalid func")
+                {
+                    refused.push(id);
+                }
+            }
+        }
+    }
+    Ok(refused)
+}

@@ -84,6 +84,7 @@ impl<'a> Exec<'a> {
         if self.trusted_call(pc, st) {
             return Ok(None);
         }
+        self.check_available(pc, id)?;
         if let Some(done) = self.call_dynptr_helper(pc, st, id) {
             return done.map(|_| None);
         }

@@ -119,6 +119,30 @@ impl<'a> Exec<'a> {
         family_proto(p, self.family, self.input.kernel)
     }
 
+    /// Refuses a call to kernel helper `id` that the target kernel withholds from this
+    /// program's type though its release has it ([`VerifyInput::unavailable_helpers`], probed):
+    /// the kernel's first check of a helper call (`check_helper_call`: no `get_func_proto`).
+    pub(crate) fn check_available(&self, pc: usize, id: i32) -> R<()> {
+        let Ok(uid) = u32::try_from(id) else {
+            return Ok(());
+        };
+        // One the release does not offer this type either is refused later, as such.
+        if !self.input.unavailable_helpers.contains(&uid) || offered(id) & self.family == 0 {
+            return Ok(());
+        }
+        let name = crate::helpers::helper_by_id(uid)
+            .map(|h| format!("`{}`", h.name))
+            .unwrap_or_else(|| "this helper".to_string());
+        Err(e(
+            pc,
+            Rule::HelperNotAllowed,
+            format!(
+                "{name} (helper #{id}) is not offered to {} programs by the target kernel, though Linux {} has it: that kernel was built or patched without it (it says \"program of this type cannot use helper\"; the helpers it withholds are VerifyInput::unavailable_helpers, `--unavailable-helpers`)",
+                self.input.prog_type, self.input.kernel
+            ),
+        ))
+    }
+
     /// Refuses a call to kernel helper `id` that the kernel does not offer to this program's
     /// type at all.
     pub(crate) fn check_offered(&self, pc: usize, id: i32) -> R<()> {
@@ -151,5 +175,42 @@ mod tests {
         for p in helpers::PROTOS.iter() {
             assert_eq!(offered(p.id) & p.avail, p.avail, "bpf_{}", p.name);
         }
+    }
+
+    /// A helper the target kernel withholds from the program type (probed:
+    /// `VerifyInput::unavailable_helpers`) is refused where a call of it is reached, as that
+    /// kernel refuses it; an unreached call is not; a helper the release does not offer the
+    /// type anyway keeps its own refusal.
+    #[test]
+    fn a_helper_the_target_withholds_is_refused_where_reached() {
+        let verdict = |src: &str, withheld: &[u32]| {
+            let a = crate::asm::assemble_unchecked(src).expect("valid text");
+            let input = crate::verifier::VerifyInput::new(&a.insns, crate::spec::ProgramType::Xdp)
+                .with_unavailable_helpers(withheld);
+            crate::verifier::verify(&input)
+                .map(|_| ())
+                .map_err(|e| e[0].clone())
+        };
+        let meta = "r1 = r1\nr2 = -8\ncall bpf_xdp_adjust_meta\nr0 = 2\nexit\n";
+        assert_eq!(verdict(meta, &[]), Ok(()));
+        assert_eq!(verdict(meta, &[1, 2, 3]), Ok(()));
+        let err = verdict(meta, &[54]).unwrap_err();
+        assert_eq!(
+            (err.insn_index, err.rule),
+            (2, Rule::HelperNotAllowed),
+            "{err}"
+        );
+        assert!(
+            err.message.contains("`bpf_xdp_adjust_meta` (helper #54) is not offered to xdp programs by the target kernel"),
+            "{err}"
+        );
+        let unreached = "r0 = 2\nif r0 == 2 goto out\ncall bpf_xdp_adjust_meta\nout:\nexit\n";
+        assert_eq!(verdict(unreached, &[54]), Ok(()));
+        let csum = "r1 = r1\nr2 = 0\ncall bpf_csum_update\nr0 = 2\nexit\n";
+        let err = verdict(csum, &[40]).unwrap_err();
+        assert!(
+            err.message.contains("cannot be called from xdp programs"),
+            "{err}"
+        );
     }
 }
