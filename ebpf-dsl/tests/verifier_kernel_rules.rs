@@ -47,7 +47,8 @@ fn static_verdicts_match_the_recorded_kernel_verdicts() {
         // The rule maps and the case's own `.map` declarations, with their `init=` contents
         // (frozen when `rdonly_prog`, as the kernel side's loader does).
         let case_maps: Vec<_> = maps.iter().chain(&a.maps).cloned().collect();
-        let input = case_input(c, &a, &case_maps, vmlinux.as_ref());
+        let func_info = ebpf_dsl::btf::loader_func_info(&a.insns, &a.globals);
+        let input = case_input(c, &a, &case_maps, vmlinux.as_ref(), &func_info);
         if let Some(v) = c.since {
             // Older targets must not assume the feature.
             let old = KernelVersion::new(v.major, v.minor - 1);

@@ -71,7 +71,8 @@ fn write_pairs(out: &Path, picked: &dyn Fn(&str) -> bool) -> usize {
             continue;
         };
         let case_specs: Vec<_> = specs.iter().chain(&a.maps).cloned().collect();
-        let input = case_input(c, &a, &case_specs, vmlinux.as_ref())
+        let func_info = ebpf_dsl::btf::loader_func_info(&a.insns, &a.globals);
+        let input = case_input(c, &a, &case_specs, vmlinux.as_ref(), &func_info)
             .with_kernel(running)
             .with_unavailable_helpers(
                 xsk_runtime::features::unavailable_helpers(c.prog_type)

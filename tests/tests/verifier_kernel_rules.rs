@@ -59,7 +59,8 @@ fn recorded_verdicts_are_the_kernels() {
         // `trust_*` labels are honoured as `defprogram!` honours them.
         let trust = Trust::from_labels(&a.labels).unwrap_or_else(|e| panic!("{name}: {e}"));
         let case_specs: Vec<_> = specs.iter().chain(&a.maps).cloned().collect();
-        let input = case_input(c, &a, &case_specs, vmlinux.as_ref())
+        let func_info = ebpf_dsl::btf::loader_func_info(&a.insns, &a.globals);
+        let input = case_input(c, &a, &case_specs, vmlinux.as_ref(), &func_info)
             .with_kernel(running)
             .with_unavailable_helpers(
                 xsk_runtime::features::unavailable_helpers(c.prog_type)

@@ -534,6 +534,9 @@ fn run_case(dir: &Path, c: &Case) -> Result1 {
                 .unwrap_or_default()
         )),
         Ok(a) => {
+            // The load below passes BTF function info for a case that takes a callback's
+            // address (xsk-runtime's loader: `loader_passes_btf`), and the kernel judges it so.
+            let func_info = ebpf_dsl::btf::loader_func_info(&a.insns, &[]);
             let input = VerifyInput {
                 insns: &a.insns,
                 prog_type: c.prog_type,
@@ -549,7 +552,8 @@ fn run_case(dir: &Path, c: &Case) -> Result1 {
                 timers: &[],
                 kptrs: &[],
                 globals: &[],
-                func_info: None,
+                func_info: ebpf_dsl::btf::loader_passes_btf(&a.insns, false, &[])
+                    .then_some(&func_info[..]),
                 vmlinux: None,
                 kallsyms: None,
                 program_types: None,

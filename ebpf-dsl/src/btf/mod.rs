@@ -46,7 +46,8 @@ pub use self::kallsyms::{Kallsyms, KALLSYMS_PATH};
 pub use self::kptr::{KptrKind, MapKptr};
 pub use self::maps::{InnerDefinition, MapDefinition};
 pub use self::program::{
-    function_starts, loader_func_info, program_btf, program_btf_with_globals, KernelBtf, SourceLine,
+    function_starts, loader_func_info, loader_passes_btf, program_btf, program_btf_with_globals,
+    KernelBtf, SourceLine,
 };
 pub use self::rust::{BtfType, MapBtf, MaybeBtfFn, Probe, ViaBtf, ViaNothing, ARRAY_INDEX_TYPE};
 pub use self::special::{FieldKind, ProgramTypes, SpecialField, SpecialFields};

@@ -75,6 +75,29 @@ pub fn loader_func_info(insns: &[Insn], globals: &[GlobalFunc]) -> Vec<SubprogFu
         .collect()
 }
 
+/// Whether this crate's loaders load BTF with a program, hence pass [`loader_func_info`]:
+/// when it has source lines (`has_lines`), takes a callback's address (an `ld_imm64` with
+/// `src = BPF_PSEUDO_FUNC`: the kernel wants function info for callbacks, "missing btf
+/// func_info") or has global functions. xsk-runtime decides by it; a harness comparing the
+/// static verifier with such a load gives the function info exactly then.
+pub fn loader_passes_btf(insns: &[Insn], has_lines: bool, globals: &[GlobalFunc]) -> bool {
+    if has_lines || !globals.is_empty() {
+        return true;
+    }
+    let mut i = 0;
+    while i < insns.len() {
+        if insns[i].code == 0x18 {
+            if insns[i].src() == 4 {
+                return true;
+            }
+            i += 2;
+        } else {
+            i += 1;
+        }
+    }
+    false
+}
+
 /// The functions a program's BTF describes: [`function_starts`], and an exception callback
 /// nothing calls (a global function's `exception_cb`, not at slot 0), in order.
 fn func_starts(insns: &[Insn], globals: &[GlobalFunc]) -> Vec<u32> {

@@ -219,12 +219,17 @@ fn lock_value(b: &mut ebpf_dsl::btf::Btf) -> u32 {
 /// case's own `.map` declarations): its program type, data, locks, timers, global functions,
 /// attach type, load flags, licence, and `vmlinux` when the case names kernel types (`# btf:
 /// vmlinux`). The target kernel is the caller's.
+///
+/// `func_info` is [`ebpf_dsl::btf::loader_func_info`] of the case: given to the verifier when
+/// the harness's load passes BTF (`loader_passes_btf`: a callback or a global function; the
+/// cases load without source lines), as the kernel then judges the case with it.
 #[allow(dead_code)] // Not every test that includes this file builds inputs.
 pub fn case_input<'a>(
     c: &'a Case,
     a: &'a Assembled,
     maps: &'a [MapSpec],
     vmlinux: Option<&'a ebpf_dsl::btf::Btf>,
+    func_info: &'a [ebpf_dsl::btf::SubprogFunc],
 ) -> VerifyInput<'a> {
     let mut input = VerifyInput::new(&a.insns, c.prog_type)
         .with_maps(&a.relocations, maps)
@@ -235,6 +240,9 @@ pub fn case_input<'a>(
         .with_attach_type(c.attach)
         .with_prog_flags(c.prog_flags);
     input.license = &c.license;
+    if ebpf_dsl::btf::loader_passes_btf(&a.insns, false, &a.globals) {
+        input.func_info = Some(func_info);
+    }
     if c.btf {
         input.vmlinux = vmlinux;
         input.kallsyms = running_kallsyms();

@@ -87,7 +87,7 @@ impl ProgramBtf {
         lines: &[SourceLine],
         globals: &[GlobalFunc],
     ) -> Option<ProgramBtf> {
-        if lines.is_empty() && !has_callbacks(insns) && globals.is_empty() {
+        if !ebpf_dsl::btf::loader_passes_btf(insns, !lines.is_empty(), globals) {
             return None;
         }
         let (btf, ext) =
@@ -105,20 +105,4 @@ impl ProgramBtf {
             line_info: &self.records.line_info,
         }
     }
-}
-
-/// Whether `insns` load a function's address (`ld_imm64`, `src = BPF_PSEUDO_FUNC`).
-fn has_callbacks(insns: &[Insn]) -> bool {
-    let mut i = 0;
-    while i < insns.len() {
-        if insns[i].is_ld_imm64() {
-            if insns[i].src() == ebpf_dsl::insn::PseudoLd::Func as u8 {
-                return true;
-            }
-            i += 2;
-        } else {
-            i += 1;
-        }
-    }
-    false
 }
