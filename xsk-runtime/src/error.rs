@@ -223,10 +223,10 @@ impl Error {
             Error::Io { hint, .. } | Error::MapOp { hint, .. } | Error::Attach { hint, .. } => {
                 hint.as_deref()
             }
-            Error::Verifier { errno, .. } if is_perm(*errno) => Some(HINT_PRIVILEGES),
             Error::Verifier { log, .. } if refused_helper(log).is_some() => {
                 Some(HINT_HELPER_NOT_OFFERED)
             }
+            Error::Verifier { errno, .. } if is_perm(*errno) => Some(HINT_PRIVILEGES),
             Error::HelperUnavailable { hint, .. } => Some(hint),
             Error::UnknownInterface { .. } => Some(HINT_UNKNOWN_INTERFACE),
             _ => None,
@@ -583,7 +583,7 @@ mod tests {
         assert!(s.contains("processed 17 insns"), "{s}");
         let other = Error::Verifier {
             program: "p".into(),
-            errno: libc::EACCES,
+            errno: libc::EINVAL,
             log: "R0 !read_ok\n".into(),
             truncated: false,
         };
