@@ -16,7 +16,12 @@
 //! programs of `ebpf_dsl::seeds` run too.
 //!
 //! The generator avoids what legitimately differs: pointer values (the VM's addresses are
-//! synthetic) and uninitialised stack (the kernel's holds whatever was there). Needs root; skips with a message otherwise unless
+//! synthetic) and uninitialised stack (the kernel's holds whatever was there), and the helpers
+//! the running kernel withholds from the program type though its release has them (a kernel
+//! built or patched without them, e.g. `bpf_xdp_adjust_meta` refused to XDP programs: probed,
+//! `common::running_unavailable`): a choice that would call one takes the next choice that
+//! does not (or an ALU block), so the kernel's refusals still mean a broken generator, and the
+//! output says how many helpers were left out. Needs root; skips with a message otherwise unless
 //! `CI=true`.
 
 use xsk_testkit::kernel_tests;
@@ -52,6 +57,34 @@ fn maps() -> Vec<MapSpec> {
 const S: [&str; 4] = ["r3", "r4", "r5", "r9"];
 const SPILLS: [i64; 5] = [48, 56, 64, 72, 80];
 
+/// The helpers the generator calls from XDP programs.
+const XDP_HELPERS: [&str; 7] = [
+    "bpf_map_lookup_elem",
+    "bpf_map_update_elem",
+    "bpf_map_delete_elem",
+    "bpf_csum_diff",
+    "bpf_xdp_adjust_tail",
+    "bpf_xdp_adjust_head",
+    "bpf_xdp_adjust_meta",
+];
+/// The helpers the generator calls from tc classifiers.
+const TC_HELPERS: [&str; 8] = [
+    "bpf_map_lookup_elem",
+    "bpf_map_update_elem",
+    "bpf_map_delete_elem",
+    "bpf_csum_diff",
+    "bpf_l3_csum_replace",
+    "bpf_l4_csum_replace",
+    "bpf_skb_store_bytes",
+    "bpf_skb_load_bytes",
+];
+/// The map helpers of the array, hash and LPM blocks.
+const MAP_HELPERS: [&str; 3] = [
+    "bpf_map_lookup_elem",
+    "bpf_map_update_elem",
+    "bpf_map_delete_elem",
+];
+
 struct Gen {
     rng: Rng,
     out: String,
@@ -60,9 +93,63 @@ struct Gen {
     spilled: Vec<i64>,
     /// A tc classifier (`__sk_buff`, skb helpers) instead of XDP.
     tc: bool,
+    /// The helpers the running kernel withholds from the program type (probed): never called.
+    withheld: &'static [u32],
+    /// Choices that would have called a withheld helper and took another.
+    filtered: usize,
 }
 
 impl Gen {
+    fn new(seed: u64, tc: bool, withheld: &'static [u32]) -> Gen {
+        Gen {
+            rng: Rng(seed),
+            out: String::new(),
+            subs: String::new(),
+            label: 0,
+            spilled: Vec::new(),
+            tc,
+            withheld,
+            filtered: 0,
+        }
+    }
+
+    /// Whether the running kernel offers `helper` to the program type.
+    fn offered(&self, helper: &str) -> bool {
+        let h = ebpf_dsl::helpers::helper_by_name(helper)
+            .unwrap_or_else(|| panic!("the generator calls an unknown helper {helper}"));
+        !self.withheld.contains(&h.id)
+    }
+
+    /// The helpers of the generator's repertoire the running kernel withholds.
+    fn left_out(&self) -> Vec<&'static str> {
+        let all: &[&'static str] = if self.tc { &TC_HELPERS } else { &XDP_HELPERS };
+        all.iter().copied().filter(|h| !self.offered(h)).collect()
+    }
+
+    /// The first of `choices` (each the helpers that choice may call), from the `k`th on and
+    /// wrapping round, whose helpers the running kernel all offers; `None` if none. Without
+    /// withheld helpers it is `k`, and the random stream is the same as ever.
+    fn offered_choice(&mut self, k: u64, choices: &[&[&str]]) -> Option<u64> {
+        let n = choices.len() as u64;
+        let pick = (0..n)
+            .map(|i| (k + i) % n)
+            .find(|&c| choices[c as usize].iter().all(|h| self.offered(h)));
+        if pick != Some(k) {
+            self.filtered += 1;
+        }
+        pick
+    }
+
+    /// `block` if the running kernel offers all of `helpers`, else an ALU block.
+    fn with_helpers(&mut self, helpers: &[&str], block: fn(&mut Gen)) {
+        if helpers.iter().all(|h| self.offered(h)) {
+            block(self)
+        } else {
+            self.filtered += 1;
+            self.alu()
+        }
+    }
+
     fn emit(&mut self, s: impl AsRef<str>) {
         self.out.push_str(s.as_ref());
         self.out.push('\n');
@@ -393,7 +480,18 @@ impl Gen {
     }
 
     fn skb_helper(&mut self) {
-        match self.rng.below(4) {
+        let k = self.rng.below(4);
+        let csum: &[&str] = &["bpf_l3_csum_replace", "bpf_l4_csum_replace"];
+        let choices: [&[&str]; 4] = [
+            csum,
+            csum,
+            &["bpf_skb_store_bytes"],
+            &["bpf_skb_load_bytes"],
+        ];
+        let Some(k) = self.offered_choice(k, &choices) else {
+            return self.alu();
+        };
+        match k {
             0 | 1 => {
                 let helper = if self.rng.chance(50) {
                     "bpf_l3_csum_replace"
@@ -438,7 +536,16 @@ impl Gen {
         if self.tc {
             return self.skb_helper();
         }
-        match self.rng.below(3) {
+        let k = self.rng.below(3);
+        let choices: [&[&str]; 3] = [
+            &["bpf_xdp_adjust_tail"],
+            &["bpf_xdp_adjust_head"],
+            &["bpf_xdp_adjust_meta"],
+        ];
+        let Some(k) = self.offered_choice(k, &choices) else {
+            return self.alu();
+        };
+        match k {
             0 => {
                 let d = self.rng.range(-40, 60);
                 self.emit(format!("r1 = r6\nr2 = {d}\ncall bpf_xdp_adjust_tail"));
@@ -490,14 +597,14 @@ impl Gen {
             3 => self.stack(),
             4..=6 => self.alu(),
             7..=8 => self.packet(),
-            9 => self.array(),
-            10 => self.hash(),
-            11 => self.csum(),
+            9 => self.with_helpers(&MAP_HELPERS, Gen::array),
+            10 => self.with_helpers(&MAP_HELPERS, Gen::hash),
+            11 => self.with_helpers(&["bpf_csum_diff"], Gen::csum),
             12..=13 => self.branch(depth),
             14 => self.call(),
             15 => self.adjust(),
             16 => self.ctx(),
-            17 => self.lpm(),
+            17 => self.with_helpers(&MAP_HELPERS, Gen::lpm),
             _ => self.alu(),
         }
     }
@@ -652,14 +759,8 @@ fn vm_matches_the_kernel_on_random_tc_programs() {
 
 fn random_programs(pt: ProgramType, count: usize) {
     let tc = pt == ProgramType::SchedCls;
-    let mut gen = Gen {
-        rng: Rng(SEED ^ tc as u64),
-        out: String::new(),
-        subs: String::new(),
-        label: 0,
-        spilled: Vec::new(),
-        tc,
-    };
+    let mut gen = Gen::new(SEED ^ tc as u64, tc, running_unavailable(pt));
+    let left_out = gen.left_out();
     let mut prng = Rng(SEED ^ 0xff);
     let (mut loaded, mut refused, mut runs) = (0usize, 0usize, 0usize);
     let mut failures = Vec::new();
@@ -682,6 +783,17 @@ fn random_programs(pt: ProgramType, count: usize) {
             }
         }
     }
+    eprintln!(
+        "vm differential ({pt}): {} of the {} helpers the generator calls are withheld by the running kernel from {pt} programs and left out{}; {} choices that would have called one took another",
+        left_out.len(),
+        if tc { TC_HELPERS.len() } else { XDP_HELPERS.len() },
+        if left_out.is_empty() {
+            String::new()
+        } else {
+            format!(" ({})", left_out.join(", "))
+        },
+        gen.filtered
+    );
     eprintln!(
         "vm differential ({pt}): {loaded} programs loaded ({refused} refused by the kernel), {runs} runs, {} with differences",
         failures.len()

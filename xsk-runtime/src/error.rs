@@ -148,6 +148,23 @@ pub enum Error {
         /// Why, and what to do about it.
         reason: Cow<'static, str>,
     },
+    /// The running kernel withholds a helper that a program or a feature needs from programs
+    /// of its type, though its release has the helper (a kernel built or patched without it:
+    /// the verifier would say "program of this type cannot use helper"). Found by the probe
+    /// [`crate::features::unavailable_helpers`] before anything was loaded, e.g. by
+    /// [`crate::xsk::metadata::check_rx_metadata_support`]. A load refused for the same
+    /// reason is an [`Error::Verifier`] whose [`Error::withheld_helper`] names the helper.
+    HelperUnavailable {
+        /// What needed the helper: a program's name or a feature (`XDP RX metadata in front
+        /// of the packet`).
+        needed_by: Cow<'static, str>,
+        /// The program type the kernel withholds it from.
+        prog_type: ebpf_dsl::ProgramType,
+        /// The helper's id (`enum bpf_func_id`; 54 is `bpf_xdp_adjust_meta`).
+        helper: u32,
+        /// What still works without it, and what to do.
+        hint: Cow<'static, str>,
+    },
     /// An external command (`ip` from iproute2, used by the `xsk-testkit` sandboxes) failed.
     Command {
         /// The command line.
@@ -206,8 +223,25 @@ impl Error {
             Error::Io { hint, .. } | Error::MapOp { hint, .. } | Error::Attach { hint, .. } => {
                 hint.as_deref()
             }
+            Error::Verifier { log, .. } if refused_helper(log).is_some() => {
+                Some(HINT_HELPER_NOT_OFFERED)
+            }
             Error::Verifier { errno, .. } if is_perm(*errno) => Some(HINT_PRIVILEGES),
+            Error::HelperUnavailable { hint, .. } => Some(hint),
             Error::UnknownInterface { .. } => Some(HINT_UNKNOWN_INTERFACE),
+            _ => None,
+        }
+    }
+
+    /// The helper (its id) the kernel does not offer to the program's type: that of an
+    /// [`Error::HelperUnavailable`], or the one an [`Error::Verifier`]'s log names ("program
+    /// of this type cannot use helper bpf_xdp_adjust_meta#54" gives 54). `None` for any other
+    /// error. Whether the type never has the helper or this kernel withholds it is what
+    /// [`crate::features::unavailable_helpers`] tells.
+    pub fn withheld_helper(&self) -> Option<u32> {
+        match self {
+            Error::HelperUnavailable { helper, .. } => Some(*helper),
+            Error::Verifier { log, .. } => refused_helper(log),
             _ => None,
         }
     }
@@ -224,6 +258,33 @@ impl Error {
 const HINT_UNKNOWN_INTERFACE: &str =
     "list the interfaces with `ip -br link` (names are per network \
      namespace: `ip netns exec NS ip -br link` inside a namespace)";
+
+/// The hint of a load the verifier refused because the kernel does not offer a helper to the
+/// program's type.
+pub const HINT_HELPER_NOT_OFFERED: &str =
+    "the kernel does not offer this helper to programs of this type: either the type never \
+     has it, or this kernel was built or patched without it \
+     (xsk_runtime::features::unavailable_helpers(type) lists the helpers the running kernel \
+     withholds; `ebpf-dsl check --unavailable-helpers running` judges a program as it will)";
+
+/// The log's words when the kernel does not offer a helper to the program's type.
+const CANNOT_USE_HELPER: &str = "program of this type cannot use helper ";
+
+/// The helper id of the last "program of this type cannot use helper NAME#ID" line of `log`.
+fn refused_helper(log: &str) -> Option<u32> {
+    let line = log.lines().rev().find(|l| l.contains(CANNOT_USE_HELPER))?;
+    let (_, named) = line.split_once(CANNOT_USE_HELPER)?;
+    let (_, id) = named.trim_end().rsplit_once('#')?;
+    id.parse().ok()
+}
+
+/// `bpf_xdp_adjust_meta`, or `helper #N` for an id the table does not know.
+fn helper_name(id: u32) -> Cow<'static, str> {
+    match ebpf_dsl::helpers::helper_by_id(id) {
+        Some(h) => Cow::Borrowed(h.name),
+        None => Cow::Owned(format!("helper #{id}")),
+    }
+}
 
 fn is_perm(errno: i32) -> bool {
     errno == libc::EPERM || errno == libc::EACCES
@@ -373,6 +434,14 @@ impl fmt::Display for Error {
                 if is_perm(*errno) && log.trim().is_empty() {
                     write!(f, "; hint: {HINT_PRIVILEGES}")?;
                 }
+                if let Some(id) = refused_helper(log) {
+                    write!(
+                        f,
+                        "; the kernel does not offer {} (helper #{id}) to programs of this \
+                         type; hint: {HINT_HELPER_NOT_OFFERED}",
+                        helper_name(id)
+                    )?;
+                }
                 let tail = log_tail(log, VERIFIER_LOG_TAIL_LINES);
                 if tail.is_empty() {
                     write!(f, "; the kernel wrote no verifier log")?;
@@ -432,6 +501,18 @@ impl fmt::Display for Error {
                 }
                 write!(f, "{reason}")
             }
+            Error::HelperUnavailable {
+                needed_by,
+                prog_type,
+                helper,
+                hint,
+            } => write!(
+                f,
+                "{needed_by} needs {} (helper #{helper}), which the running kernel withholds \
+                 from {prog_type} programs (built or patched without it; its verifier says \
+                 \"program of this type cannot use helper\"); hint: {hint}",
+                helper_name(*helper)
+            ),
             Error::Command { command, detail } => write!(f, "command `{command}` failed: {detail}"),
         }
     }
@@ -480,6 +561,50 @@ mod tests {
         assert!(!s.contains("line 27\n"), "{s}");
         assert!(s.contains("last 12 of 40 lines"), "{s}");
         assert_eq!(e.verifier_log(), Some(log.as_str()));
+    }
+
+    #[test]
+    fn a_helper_the_kernel_does_not_offer_is_named() {
+        let log = "16: (85) call bpf_xdp_adjust_meta#54\nprogram of this type cannot use helper \
+                   bpf_xdp_adjust_meta#54\nprocessed 17 insns (limit 1000000)\n";
+        let e = Error::Verifier {
+            program: "xdp_rx_meta".into(),
+            errno: libc::EINVAL,
+            log: log.into(),
+            truncated: false,
+        };
+        assert_eq!(e.withheld_helper(), Some(54));
+        assert_eq!(e.hint(), Some(HINT_HELPER_NOT_OFFERED));
+        let s = e.to_string();
+        assert!(
+            s.contains("does not offer bpf_xdp_adjust_meta (helper #54) to programs of this type"),
+            "{s}"
+        );
+        assert!(s.contains("processed 17 insns"), "{s}");
+        let other = Error::Verifier {
+            program: "p".into(),
+            errno: libc::EINVAL,
+            log: "R0 !read_ok\n".into(),
+            truncated: false,
+        };
+        assert_eq!((other.withheld_helper(), other.hint()), (None, None));
+
+        let e = Error::HelperUnavailable {
+            needed_by: "XDP RX metadata".into(),
+            prog_type: ebpf_dsl::ProgramType::Xdp,
+            helper: 54,
+            hint: "what still works".into(),
+        };
+        assert_eq!(
+            (e.withheld_helper(), e.hint()),
+            (Some(54), Some("what still works"))
+        );
+        let s = e.to_string();
+        assert!(
+            s.starts_with("XDP RX metadata needs bpf_xdp_adjust_meta (helper #54), which the running kernel withholds from xdp programs"),
+            "{s}"
+        );
+        assert!(s.ends_with("; hint: what still works"), "{s}");
     }
 
     #[test]

@@ -133,7 +133,7 @@
 //! | busy polling for AF_XDP; BPF memory no longer charged to `RLIMIT_MEMLOCK` | 5.11 | [`socket::BusyPoll`], [`os::remove_memlock_limit`] |
 //! | `xdp_md` context in test runs | 5.15 | [`test_run`] |
 //! | live frames (`BPF_F_TEST_XDP_LIVE_FRAMES`), multi-buffer XDP programs | 5.18 | [`test_run`], [`program::BPF_F_XDP_HAS_FRAGS`] |
-//! | device-bound XDP programs, XDP RX metadata kfuncs (hash, timestamp; VLAN tag 6.8) | 6.3 | [`bpf::kfunc`], [`program::LoadOptions::device_bound`], [`umem::Umem::rx_metadata`] |
+//! | device-bound XDP programs, XDP RX metadata kfuncs (hash, timestamp; VLAN tag 6.8); their results to AF_XDP need `bpf_xdp_adjust_meta` (4.15), which a kernel may withhold ([`xsk::metadata::check_rx_metadata_support`]) | 6.3 | [`bpf::kfunc`], [`program::LoadOptions::device_bound`], [`umem::Umem::rx_metadata`] |
 //! | multi-buffer AF_XDP (`XDP_USE_SG`) | 6.6 | [`socket::SocketConfig::multi_buffer`] |
 //! | TX metadata (`tx_metadata_len`, `XDP_TX_METADATA`: timestamp, checksum; launch time 6.14) | 6.8 (the `XDP_UMEM_TX_METADATA_LEN` flag we use: 6.11) | [`umem::UmemConfig::tx_metadata_len`], [`xsk::tx_metadata`] |
 //! | `XDP_MAX_TX_SKB_BUDGET` | 6.17 | [`socket::XskSocket::set_max_tx_skb_budget`] |
@@ -146,6 +146,7 @@
 //! |---|---|
 //! | EPERM from `bpf(2)` | needs CAP_BPF + CAP_NET_ADMIN, or root; before 5.11 also `RLIMIT_MEMLOCK` |
 //! | the verifier refuses a program | [`Error::Verifier`] keeps the whole log; `Display` shows its last lines |
+//! | a helper the kernel does not offer to the program's type (a kernel built or patched without it) | [`Error::withheld_helper`] names it (probe: [`features::unavailable_helpers`]); [`Error::HelperUnavailable`] when found before loading |
 //! | an XSKMAP update refused | the value must be a (bound) AF_XDP socket — see [`maps::XskMap`] |
 //! | unknown interface | [`Error::UnknownInterface`]: how to list interfaces, per namespace |
 //! | bind to a queue that does not exist | the interface's queue counts (`ethtool -l`) |

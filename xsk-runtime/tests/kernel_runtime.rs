@@ -89,6 +89,15 @@ fn the_helper_probe_finds_what_the_kernel_refuses() {
             log.contains("cannot use helper") || log.contains("unknown func"),
             "#{id}: {log}"
         );
+        // The error names the helper the kernel's words name.
+        if log.contains("cannot use helper") {
+            assert_eq!(err.withheld_helper(), Some(id), "{err}");
+            assert_eq!(
+                err.hint(),
+                Some(xsk_runtime::error::HINT_HELPER_NOT_OFFERED),
+                "{err}"
+            );
+        }
     }
     let again = xsk_runtime::features::unavailable_helpers(ProgramType::Xdp).expect("probe");
     assert!(std::ptr::eq(xdp, again), "cached");

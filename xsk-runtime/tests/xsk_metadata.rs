@@ -9,6 +9,13 @@
 //! hardware timestamp, 0 for packets sent between namespaces (nothing stamps them), and
 //! `-ENODATA` for frames that have no skb.
 //!
+//! A kernel built or patched to withhold `bpf_xdp_adjust_meta` (#54) from XDP programs (the
+//! probe `features::unavailable_helpers` says so, never the version) lets no program write
+//! the metadata area: there the test checks the typed errors instead (the probe's
+//! `Error::HelperUnavailable`, and the load's `Error::Verifier` naming the helper) and what
+//! still works (a device-bound program's kfunc results counted in a map per flow, its packets
+//! redirected to the socket intact), and prints which branch it took.
+//!
 //! Needs root; without root (and CI != "true") each test prints why it skips.
 
 use xsk_testkit::kernel_tests;
@@ -25,7 +32,7 @@ use ebpf_dsl::xdp::metadata::{write_rx_metadata, XdpRxMeta, RX_META_LEN};
 use ebpf_dsl::xdp::{redirect_to_xsk, DEFAULT_XSK_FLAGS};
 use ebpf_dsl::Reg;
 use xsk_common::*;
-use xsk_runtime::maps::XskMap;
+use xsk_runtime::maps::{HashMap, XskMap};
 use xsk_runtime::program::LoadOptions;
 use xsk_runtime::socket::XskSocket;
 use xsk_runtime::Program;
@@ -36,7 +43,66 @@ use ebpf_dsl_macros::{defmap, defprogram};
 defmap! {
     /// AF_XDP sockets by queue (the name `xsks` is what both programs relocate against).
     XSKS: xskmap(key = u32, value = u32, max_entries = 1);
+    /// Packets per (UDP source port in network order, RX hash), counted by `FLOW_HASH`.
+    FLOW_HASHES: hash(key = u64, value = u64, max_entries = 16);
 }
+
+defprogram! {
+    /// What works without `bpf_xdp_adjust_meta`: the RX hash kfunc in a device-bound program,
+    /// its result counted in `FLOW_HASHES` by source port for the UDP datagrams to port 9300,
+    /// every packet redirected to the socket of its queue unchanged.
+    FLOW_HASH: xdp(license = "GPL", name = "xdp_flow_hash") {
+        r6 = r1;
+        r1 = 0;
+        *(u64 *)(r10 - 8) = r1;
+        *(u64 *)(r10 - 16) = r1;
+        r2 = *(u32 *)(r6 + 0);
+        r3 = *(u32 *)(r6 + 4);
+        r4 = r2;
+        r4 += 42;
+        if r4 > r3 goto redirect;
+        r4 = *(u8 *)(r2 + 23);
+        if r4 != 17 goto redirect;
+        r4 = *(u16 *)(r2 + 36);
+        if r4 != 0x5424 goto redirect;
+        r4 = *(u16 *)(r2 + 34);
+        *(u32 *)(r10 - 8) = r4;
+        r1 = r6;
+        r2 = r10;
+        r2 += -4;
+        r3 = r10;
+        r3 += -16;
+        call bpf_xdp_metadata_rx_hash;
+        if r0 != 0 goto redirect;
+        r1 = FLOW_HASHES ll;
+        r2 = r10;
+        r2 += -8;
+        call bpf_map_lookup_elem;
+        if r0 == 0 goto insert;
+        r1 = 1;
+        lock *(u64 *)(r0 + 0) += r1;
+        goto redirect;
+    insert:
+        r1 = 1;
+        *(u64 *)(r10 - 24) = r1;
+        r1 = FLOW_HASHES ll;
+        r2 = r10;
+        r2 += -8;
+        r3 = r10;
+        r3 += -24;
+        r4 = 0;
+        call bpf_map_update_elem;
+    redirect:
+        r2 = *(u32 *)(r6 + 16);
+        r1 = XSKS ll;
+        r3 = XDP_PASS;
+        call bpf_redirect_map;
+        exit;
+    }
+}
+
+/// `bpf_xdp_adjust_meta`, which both metadata programs call.
+const ADJUST_META: u32 = 54;
 
 defprogram! {
     /// The second path to the same hash, written in the assembler syntax: only
@@ -139,6 +205,22 @@ fn send_and_receive(
 }
 
 fn device_bound_program_hands_rx_hash_to_af_xdp() {
+    let withheld = xsk_runtime::features::unavailable_helpers(ebpf_dsl::ProgramType::Xdp)
+        .expect("probe the helpers the kernel withholds from XDP programs")
+        .contains(&ADJUST_META);
+    if withheld {
+        eprintln!(
+            "branch: the running kernel withholds bpf_xdp_adjust_meta (#54) from XDP programs: \
+             checking the typed errors and what still works"
+        );
+        return without_adjust_meta();
+    }
+    eprintln!(
+        "branch: the running kernel offers bpf_xdp_adjust_meta to XDP programs: checking the \
+         metadata in front of each packet"
+    );
+    xsk_runtime::xsk::metadata::check_rx_metadata_support("the test's metadata program")
+        .expect("the probe and check_rx_metadata_support agree");
     let pair = sandbox("device_bound_program_hands_rx_hash_to_af_xdp", 1);
     let xsks = XskMap::create(XSKS.name_str(), 1).expect("create XSKMAP");
     let spec = metadata_spec();
@@ -225,6 +307,121 @@ fn device_bound_program_hands_rx_hash_to_af_xdp() {
     }
     drop(sock);
     drop(raw);
+}
+
+/// The branch of a kernel that withholds `bpf_xdp_adjust_meta` from XDP programs: the typed
+/// error before loading, the loads' refusals naming the helper, and what still works (the
+/// hash kfunc in a device-bound program, its results in a map: one non-zero hash per flow,
+/// different for the two flows; the packets reach the socket byte-identical).
+fn without_adjust_meta() {
+    let err = xsk_runtime::xsk::metadata::check_rx_metadata_support("the test's metadata program")
+        .expect_err("the probe says the kernel withholds bpf_xdp_adjust_meta");
+    let xsk_runtime::Error::HelperUnavailable {
+        needed_by,
+        prog_type,
+        helper,
+        hint,
+    } = &err
+    else {
+        panic!("Error::HelperUnavailable, got {err:?}");
+    };
+    assert_eq!(
+        (needed_by.as_ref(), *prog_type, *helper),
+        (
+            "the test's metadata program",
+            ebpf_dsl::ProgramType::Xdp,
+            ADJUST_META
+        )
+    );
+    assert_eq!(hint, xsk_runtime::xsk::metadata::HINT_NO_ADJUST_META);
+    assert_eq!(err.withheld_helper(), Some(ADJUST_META));
+    assert!(
+        err.to_string().starts_with(
+            "the test's metadata program needs bpf_xdp_adjust_meta (helper #54), which the \
+             running kernel withholds from xdp programs"
+        ),
+        "{err}"
+    );
+
+    let pair = sandbox("device_bound_program_hands_rx_hash_to_af_xdp", 1);
+    let xsks = XskMap::create(XSKS.name_str(), 1).expect("create XSKMAP");
+    let ifindex = pair.left.ifindex;
+    // Loaded anyway, both metadata programs are refused, the error naming the helper.
+    for spec in [metadata_spec(), RAW_HASH.clone()] {
+        let err = pair
+            .left
+            .run(|| Program::load_with(&spec, &[xsks.map()], &LoadOptions::device_bound(ifindex)))
+            .expect("enter namespace")
+            .expect_err("the kernel refuses bpf_xdp_adjust_meta");
+        assert!(
+            matches!(err, xsk_runtime::Error::Verifier { .. }),
+            "{}: {err:?}",
+            spec.name
+        );
+        assert_eq!(err.withheld_helper(), Some(ADJUST_META), "{err}");
+        assert_eq!(
+            err.hint(),
+            Some(xsk_runtime::error::HINT_HELPER_NOT_OFFERED)
+        );
+        assert!(
+            err.to_string().contains(
+                "the kernel does not offer bpf_xdp_adjust_meta (helper #54) to programs of this type"
+            ),
+            "{err}"
+        );
+    }
+
+    // What still works: the kfunc's hash per flow, counted in a map.
+    let flows: HashMap<[u8; 8], u64> =
+        HashMap::create(FLOW_HASHES.name_str(), 16).expect("create the hash map");
+    let prog = pair
+        .left
+        .run(|| {
+            Program::load_with(
+                &FLOW_HASH,
+                &[xsks.map(), flows.map()],
+                &LoadOptions::device_bound(ifindex),
+            )
+        })
+        .expect("enter namespace")
+        .unwrap_or_else(|e| panic!("load the device-bound flow hash program: {e}"));
+    let (umem, mut free) = umem_in(&pair, umem_2k(512));
+    let mut sock =
+        XskSocket::bind(&umem, pair.left.ifindex, 0, &copy_mode_config(256)).expect("bind");
+    xsks.set(0, sock.fd()).expect("enter socket into XSKMAP");
+    attach_left(&pair, &prog);
+    sock.fill().unwrap().fill_from(&mut free, 256);
+    let sent: Vec<Vec<u8>> = (0..40).map(|i| payload(0x5e, i)).collect();
+    let got = send_and_receive(&pair, &mut sock, &mut free, &sent, 0);
+    let mut payloads: Vec<Vec<u8>> = got.iter().map(|(_, p, _)| p.clone()).collect();
+    payloads.sort_by_key(|p| u32::from_be_bytes([p[0], p[1], p[2], p[3]]));
+    assert!(payloads == sent, "payloads arrive byte-identical");
+    let mut per_flow: BTreeMap<u16, Vec<(u32, u64)>> = BTreeMap::new();
+    for (key, count) in flows.entries_batch(16).expect("read the map") {
+        let sport = u16::from_be_bytes([key[0], key[1]]);
+        let hash = u32::from_le_bytes([key[4], key[5], key[6], key[7]]);
+        per_flow.entry(sport).or_default().push((hash, count));
+    }
+    eprintln!("per flow (hash, packets): {per_flow:?}");
+    assert_eq!(per_flow.keys().copied().collect::<Vec<_>>(), [43000, 43001]);
+    let mut flow_hash = Vec::new();
+    for (sport, hashes) in &per_flow {
+        assert_eq!(
+            hashes.len(),
+            1,
+            "flow {sport}: one flow, one hash: {hashes:?}"
+        );
+        let (hash, count) = hashes[0];
+        assert_ne!(hash, 0, "a flow hash is never 0 (skb_get_hash)");
+        assert_eq!(count, 20, "flow {sport}: every datagram counted");
+        flow_hash.push(hash);
+    }
+    assert_ne!(
+        flow_hash[0], flow_hash[1],
+        "different source ports, different flow hashes"
+    );
+    drop(sock);
+    drop(prog);
 }
 
 /// `call bpf_xdp_metadata_rx_vlan_tag` (Linux 6.8) resolves and the kernel accepts its

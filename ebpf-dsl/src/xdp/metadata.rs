@@ -176,7 +176,11 @@ impl XdpRxMeta {
 /// queue index of a redirect). Clobbers r0-r5, r7-r9 and the stack slots `r10-16 .. r10-1`.
 /// Where the driver cannot make room for metadata (the helper fails) the packet goes on without
 /// it. Label names start with `done_label` (unique per use in one program). The program must be
-/// loaded device-bound (see the module docs).
+/// loaded device-bound (see the module docs). A kernel built or patched to withhold
+/// `bpf_xdp_adjust_meta` from XDP programs refuses the program outright ("program of this type
+/// cannot use helper"); the static verifier does too when told which helpers the target
+/// withholds (`VerifyInput::with_unavailable_helpers`), and
+/// `xsk_runtime::xsk::metadata::check_rx_metadata_support` asks the running kernel.
 pub fn write_rx_metadata(done_label: &str) -> Vec<Item> {
     let done = done_label.to_string();
     vec![

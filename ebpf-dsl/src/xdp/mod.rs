@@ -331,7 +331,8 @@ pub fn adjust_tail(ctx: Reg, delta: i32) -> Vec<Item> {
 }
 
 /// Move the metadata start by `delta` bytes: `call bpf_xdp_adjust_meta` (kernel 4.15). Same
-/// register use as [`adjust_head`].
+/// register use as [`adjust_head`]. A kernel may be built or patched to withhold this helper
+/// from XDP programs, refusing any program that calls it (see [`metadata::write_rx_metadata`]).
 pub fn adjust_meta(ctx: Reg, delta: i32) -> Vec<Item> {
     adjust(ctx, delta, BPF_FUNC_XDP_ADJUST_META)
 }

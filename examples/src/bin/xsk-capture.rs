@@ -16,8 +16,13 @@
 //! hash), in nanoseconds (`if_tsresol` = 9). veth gives the skb's hardware timestamp, which
 //! nothing sets between namespaces: the kfunc returns 0 with a timestamp of 0, so on veth every
 //! packet is stamped in software, and the comment says `hw timestamp 0`. Where the device-bound
-//! program cannot be loaded or attached (no native XDP, an old kernel), or with `--no-rx-meta`,
-//! the plain filter runs and every timestamp is software. Classic pcap records carry
+//! program cannot be loaded or attached (no native XDP, an old kernel, a kernel that withholds
+//! `bpf_xdp_adjust_meta` from XDP programs), or with `--no-rx-meta`, the plain filter runs and
+//! every timestamp is software: the capture falls back and says so (`the RX metadata program
+//! is not used (...)`, `RX metadata program: no (...)`, and the pcapng file's comment says
+//! why). Whether the kernel withholds the helper is asked first (the probe of
+//! `xsk_runtime::features::unavailable_helpers`, `check_rx_metadata_support`), so the reason is
+//! the helper's name rather than a verifier log. Classic pcap records carry
 //! microseconds and no comment. The RX hash is a flow hash (Toeplitz on most NICs, the
 //! kernel's jhash on veth), not a hash of the packet bytes, so it goes into the comment, not
 //! into `epb_hash`.
@@ -48,6 +53,7 @@ use xsk_examples::{require_root, run_main, Context, Error, Result};
 use xsk_runtime::attach::{AttachOptions, XdpMode};
 use xsk_runtime::program::LoadOptions;
 use xsk_runtime::umem::UmemConfig;
+use xsk_runtime::xsk::metadata::check_rx_metadata_support;
 use xsk_runtime::xsk::{Queues, RedirectProgram, XskInterfaceConfig};
 use xsk_runtime::XskInterface;
 
@@ -244,7 +250,7 @@ fn run() -> Result<()> {
                 qs.len(),
                 path.display()
             );
-            let n = capture(&mut xdp, &out, iface, meta, &stop, || false)?;
+            let n = capture(&mut xdp, &out, iface, &meta, &stop, || false)?;
             println!(
                 "{NAME}: {} packets written to {}",
                 n.packets,
@@ -264,6 +270,23 @@ fn run() -> Result<()> {
     }
 }
 
+/// Whether the RX metadata program runs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Meta {
+    /// It runs: timestamps and hashes come in front of each packet.
+    Used,
+    /// `--no-rx-meta`.
+    NotAsked,
+    /// Asked for, but it could not run here: why, in a few words (the plain filter runs).
+    Fallback(String),
+}
+
+impl Meta {
+    fn used(&self) -> bool {
+        *self == Meta::Used
+    }
+}
+
 /// Opens the sockets with the RX metadata program (device-bound, native mode) if asked and
 /// possible, else with `plain()`; returns whether the metadata program runs.
 #[allow(clippy::too_many_arguments)]
@@ -275,42 +298,57 @@ fn open_capture(
     out: &Output<'_>,
     frames_per_queue: u32,
     mut plain: impl FnMut() -> Result<XskInterface>,
-) -> Result<(XskInterface, bool)> {
+) -> Result<(XskInterface, Meta)> {
     if out.rx_meta {
-        let opened = filter.meta_program().and_then(|program| {
-            let config = XskInterfaceConfig {
-                queues: Queues::List(queues.to_vec()),
-                program: RedirectProgram::Custom(program),
-                // The metadata kfuncs need a program bound to the device it runs on, and a
-                // device-bound program only attaches in native mode.
-                load: LoadOptions::device_bound(ifindex),
-                attach: AttachOptions {
-                    mode: XdpMode::Driver,
+        // A kernel that withholds bpf_xdp_adjust_meta from XDP programs refuses the metadata
+        // program: asked first, the reason names the helper.
+        let opened = check_rx_metadata_support("xsk-capture's RX metadata program")
+            .context("XDP RX metadata")
+            .and_then(|()| filter.meta_program())
+            .and_then(|program| {
+                let config = XskInterfaceConfig {
+                    queues: Queues::List(queues.to_vec()),
+                    program: RedirectProgram::Custom(program),
+                    // The metadata kfuncs need a program bound to the device it runs on, and a
+                    // device-bound program only attaches in native mode.
+                    load: LoadOptions::device_bound(ifindex),
+                    attach: AttachOptions {
+                        mode: XdpMode::Driver,
+                        ..Default::default()
+                    },
+                    umem: UmemConfig {
+                        frame_count: frames_per_queue * queues.len() as u32,
+                        ..Default::default()
+                    },
                     ..Default::default()
-                },
-                umem: UmemConfig {
-                    frame_count: frames_per_queue * queues.len() as u32,
-                    ..Default::default()
-                },
-                ..Default::default()
-            };
-            XskInterface::open(ifname, &config).context(format!(
-                "setting up AF_XDP on {ifname} with the device-bound RX metadata program"
-            ))
-        });
+                };
+                XskInterface::open(ifname, &config).context(format!(
+                    "setting up AF_XDP on {ifname} with the device-bound RX metadata program"
+                ))
+            });
         match opened {
-            Ok(x) => return Ok((x, true)),
+            Ok(x) => return Ok((x, Meta::Used)),
             Err(e) => {
+                let why = match &e {
+                    Error::Runtime { source, .. } if source.withheld_helper().is_some() => {
+                        let id = source.withheld_helper().unwrap_or_default();
+                        format!(
+                            "the running kernel withholds {} (helper #{id}) from XDP programs",
+                            ebpf_dsl::helpers::helper_by_id(id).map_or("a helper", |h| h.name)
+                        )
+                    }
+                    _ => "the device-bound RX metadata program could not be set up".to_owned(),
+                };
                 println!(
-                    "{NAME}: the RX metadata program is not used ({e}); every timestamp is \
-                     software"
+                    "{NAME}: the RX metadata program is not used ({e}); falling back to the \
+                     plain filter: every timestamp is software"
                 );
                 // The failed attempt's sockets may hold their queues a moment longer (the
                 // kernel lets go asynchronously): retry for up to 2 s.
                 let deadline = Instant::now() + Duration::from_secs(2);
                 loop {
                     match plain() {
-                        Ok(x) => return Ok((x, false)),
+                        Ok(x) => return Ok((x, Meta::Fallback(why))),
                         Err(e) if Instant::now() > deadline => return Err(e),
                         Err(_) => std::thread::sleep(Duration::from_millis(50)),
                     }
@@ -318,7 +356,7 @@ fn open_capture(
             }
         }
     }
-    Ok((plain()?, false))
+    Ok((plain()?, Meta::NotAsked))
 }
 
 fn sandbox_run(
@@ -377,7 +415,7 @@ fn sandbox_run(
     let mut sender = Some(sender);
     let mut done_at: Option<Instant> = None;
     let iface = sb.pair.left.name.clone();
-    let n = capture(&mut xdp, out, &iface, meta, stop, || {
+    let n = capture(&mut xdp, out, &iface, &meta, stop, || {
         if sender.as_ref().is_some_and(|h| h.is_finished()) {
             let _ = sender.take().map(|h| h.join());
             done_at = Some(Instant::now());
@@ -497,7 +535,7 @@ fn capture(
     xdp: &mut XskInterface,
     out: &Output<'_>,
     iface: &str,
-    meta: bool,
+    meta: &Meta,
     stop: &Stop,
     mut done: impl FnMut() -> bool,
 ) -> Result<Captured> {
@@ -508,13 +546,18 @@ fn capture(
             out.snaplen,
             iface,
             "xsk-capture (ebpf-dsl, xsk-runtime)",
-            Some(if meta {
-                "timestamps: the driver's hardware RX timestamp (XDP RX metadata) where it gave \
-                 a non-zero one, else software (CLOCK_REALTIME when taken off the AF_XDP RX \
-                 ring); each packet's comment says which"
-            } else {
-                "timestamps: software (CLOCK_REALTIME when taken off the AF_XDP RX ring); no RX \
-                 metadata program"
+            Some(&match meta {
+                Meta::Used => "timestamps: the driver's hardware RX timestamp (XDP RX metadata) \
+                               where it gave a non-zero one, else software (CLOCK_REALTIME when \
+                               taken off the AF_XDP RX ring); each packet's comment says which"
+                    .to_owned(),
+                Meta::NotAsked => "timestamps: software (CLOCK_REALTIME when taken off the \
+                                   AF_XDP RX ring); no RX metadata program"
+                    .to_owned(),
+                Meta::Fallback(why) => format!(
+                    "timestamps: software (CLOCK_REALTIME when taken off the AF_XDP RX ring); \
+                     no RX metadata program: {why}"
+                ),
             }),
         )?),
     };
@@ -539,7 +582,11 @@ fn capture(
                 for pkt in b.by_ref() {
                     got += 1;
                     if err.is_none() {
-                        let m = if meta { umem.rx_metadata(&pkt) } else { None };
+                        let m = if meta.used() {
+                            umem.rx_metadata(&pkt)
+                        } else {
+                            None
+                        };
                         let (ts, is_hw, comment) = stamp(m, now_ns());
                         if is_hw {
                             hw += 1;
@@ -587,7 +634,11 @@ fn capture(
     };
     println!(
         "{NAME}: timestamps: {hw} hardware, {sw} software ({what}); RX metadata program: {}",
-        if meta { "yes" } else { "no" }
+        match meta {
+            Meta::Used => "yes".to_owned(),
+            Meta::NotAsked => "no".to_owned(),
+            Meta::Fallback(why) => format!("no (fallback: {why})"),
+        }
     );
     Ok(Captured { packets })
 }

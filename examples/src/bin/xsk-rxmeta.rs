@@ -8,6 +8,12 @@
 //! It runs in a self-made sandbox (a veth pair in two namespaces) and sends UDP from the far
 //! end in two flows. veth gives the skb's flow hash (the same for every packet of a flow) and
 //! the skb's hardware timestamp (0: nothing stamps packets between namespaces).
+//!
+//! A kernel built or patched to withhold `bpf_xdp_adjust_meta` from XDP programs lets no
+//! program put metadata in front of the packet: asked first (the probe of
+//! `xsk_runtime::features::unavailable_helpers`, `check_rx_metadata_support`), such a kernel
+//! makes `xsk-rxmeta` stop before it builds anything, with an error naming the helper and what
+//! still works (exit status 1), instead of a verifier log.
 
 use std::net::UdpSocket;
 use std::time::{Duration, Instant};
@@ -25,6 +31,7 @@ use xsk_examples::signals::Stop;
 use xsk_examples::{require_root, run_main, Context, Error, Result};
 use xsk_runtime::attach::{AttachOptions, XdpMode};
 use xsk_runtime::program::LoadOptions;
+use xsk_runtime::xsk::metadata::check_rx_metadata_support;
 use xsk_runtime::xsk::{Queues, RedirectProgram, XskInterfaceConfig};
 use xsk_runtime::XskInterface;
 
@@ -50,6 +57,10 @@ fn run() -> Result<()> {
         return Err(Error::Usage("--count must be 1 to 10000".into()));
     }
     require_root(NAME)?;
+    // A kernel that withholds bpf_xdp_adjust_meta refuses the program below: say so, and why,
+    // before making anything.
+    check_rx_metadata_support("xsk-rxmeta (the RX hash and timestamp in front of each packet)")
+        .context("RX metadata to AF_XDP")?;
     let stop = Stop::install()?;
     let sb = Sandbox::new("rxmeta", 1)?;
     let r = sandbox_run(&sb, args.count, &stop);

@@ -448,7 +448,9 @@ impl Umem {
     /// program filled with `bpf_xdp_adjust_meta` (the kernel copies it in front of the data,
     /// in copy mode too; see [`super::metadata`]). `None` if the frame has fewer than `len`
     /// bytes before the data. Only the first descriptor of a multi-buffer packet carries
-    /// metadata: in front of a continuation fragment's data the bytes mean nothing.
+    /// metadata: in front of a continuation fragment's data the bytes mean nothing. A kernel
+    /// that withholds `bpf_xdp_adjust_meta` from XDP programs lets no program fill the area
+    /// ([`super::metadata::check_rx_metadata_support`] asks it).
     ///
     /// # Panics
     /// If `packet` belongs to another UMEM.
