@@ -89,7 +89,11 @@ fn verifier_agrees_with_the_kernel() {
         let mut t = Table::default();
         for i in 0..count {
             rng_seed = rng_seed.wrapping_add(1);
-            let src = Gen::program(rng_seed.wrapping_mul(0x2545_f491_4f6c_dd1d), pt);
+            let src = Gen::program(
+                rng_seed.wrapping_mul(0x2545_f491_4f6c_dd1d),
+                pt,
+                running_unavailable(pt),
+            );
             let a = assemble_unchecked(&src)
                 .unwrap_or_else(|d| panic!("generated program does not assemble: {d:?}\n{src}"));
             let t0 = Instant::now();

@@ -30,11 +30,17 @@ pub(crate) struct Gen {
     tc: bool,
     /// Mistake probability in percent, per block.
     p_mistake: u64,
+    /// Helpers the target kernel withholds from the program type (probed): blocks that would
+    /// call one are written as ALU blocks instead.
+    withheld: &'static [u32],
 }
 
 impl Gen {
-    /// The program of one seed for `pt` (XDP, socket filter or tc), mistakes in 12% of blocks.
-    pub(crate) fn program(seed: u64, pt: ProgramType) -> String {
+    /// The program of one seed for `pt` (XDP, socket filter or tc), mistakes in 12% of blocks,
+    /// for a kernel that withholds the helpers `withheld` from `pt` (the probed
+    /// `common::running_unavailable`): no block calls one (the metadata block, the only one whose
+    /// helper a kernel build has been seen to withhold, becomes an ALU block).
+    pub(crate) fn program(seed: u64, pt: ProgramType, withheld: &'static [u32]) -> String {
         let mut g = Gen {
             rng: Rng(seed),
             out: String::new(),
@@ -44,6 +50,7 @@ impl Gen {
             xdp: pt != ProgramType::SocketFilter,
             tc: pt == ProgramType::SchedCls,
             p_mistake: 12,
+            withheld,
         };
         if g.xdp {
             g.xdp_program()
@@ -192,12 +199,12 @@ impl Gen {
             }
             b'K' => self.ringbuf(),
             b'L' => self.subprog_call(),
-            b'M' => self.adjust_head(),
+            b'M' if !self.withheld.contains(&44) => self.adjust_head(),
             b'N' => self.ld_abs(),
             b'O' => self.skb_load_bytes(),
             b'P' => self.map_value_var_offset(),
             b'Q' => self.pkt_var_offset_bounded(),
-            b'R' => self.meta(),
+            b'R' if !self.withheld.contains(&54) => self.meta(),
             b'S' => self.pkt_to_subprog(),
             b'T' => self.parse_loop(),
             b'U' => self.map_update(),
