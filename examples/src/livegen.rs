@@ -746,6 +746,23 @@ struct Pacing {
     epoch: Instant,
 }
 
+impl Pacing {
+    /// At `now` (ns since the epoch), with the next frame due at `*next_due`: `Err(wait)`, the
+    /// ns until it is due, or `Ok(n)`, the frames due by now (at least 1), after moving
+    /// `*next_due` to now when the thread fell more than the slack behind (the missed frames
+    /// are not sent). Frame `k` of the `n` is due at `*next_due + k * interval <= now`: none is
+    /// sent before its time. The caller adds `interval` to `*next_due` per frame sent.
+    fn due(&self, next_due: &mut u64, now: u64) -> std::result::Result<u64, u64> {
+        if now < *next_due {
+            return Err(*next_due - now);
+        }
+        if now - *next_due > self.slack {
+            *next_due = now;
+        }
+        Ok((now - *next_due) / self.interval.max(1) + 1)
+    }
+}
+
 /// What one AF_PACKET thread does.
 struct AfPacketJob {
     /// The interface the frames leave through.
@@ -862,17 +879,14 @@ fn run_af_packet(
         };
         if let Some(p) = &job.pacing {
             let now = p.epoch.elapsed().as_nanos().min(u128::from(u64::MAX)) as u64;
-            if now < next_due {
-                // Not due yet: wait (a little at a time, to see the stop flag).
-                std::thread::sleep(Duration::from_nanos((next_due - now).min(10_000_000)));
-                continue;
+            match p.due(&mut next_due, now) {
+                Err(wait) => {
+                    // Not due yet: wait (a little at a time, to see the stop flag).
+                    std::thread::sleep(Duration::from_nanos(wait.min(10_000_000)));
+                    continue;
+                }
+                Ok(due) => want = want.min(due),
             }
-            if now - next_due > p.slack {
-                // Too far behind: start again from now, the missed frames are not sent.
-                next_due = now;
-            }
-            // The frames due by now: none is sent before its time.
-            want = want.min((now - next_due) / p.interval + 1);
         }
         let sent = match sock.send_copies(&job.packet, want as usize) {
             Ok(k) => {
@@ -908,6 +922,51 @@ fn run_af_packet(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The user-space pacing never sends a frame before its due time, catches up back to back
+    /// within the slack, and starts again from now beyond it.
+    #[test]
+    fn user_space_pacing_follows_the_paced_programs_rules() {
+        let p = Pacing {
+            interval: 100,
+            slack: 1_000,
+            epoch: Instant::now(),
+        };
+        let mut next = 0u64;
+        assert_eq!(p.due(&mut next, 0), Ok(1));
+        next += 100;
+        assert_eq!(p.due(&mut next, 50), Err(50), "not due before its time");
+        assert_eq!(p.due(&mut next, 100), Ok(1));
+        next += 100;
+        // 550 ns behind: frames due at 200, 300, ..., 700 (6) may go back to back.
+        assert_eq!(p.due(&mut next, 750), Ok(6));
+        assert_eq!(next, 200);
+        next += 6 * 100;
+        assert_eq!(p.due(&mut next, 799), Err(1));
+        // More than the slack behind: start again from now, one frame.
+        assert_eq!(p.due(&mut next, 5_000), Ok(1));
+        assert_eq!(next, 5_000);
+        // Simulated run: over any time T, at most T / interval + 1 frames, none early.
+        let mut next = 0u64;
+        let mut sent_at = Vec::new();
+        let mut now = 0u64;
+        while now < 100_000 {
+            if let Ok(n) = p.due(&mut next, now) {
+                for k in 0..n.min(4) {
+                    assert!(next + k * 100 <= now);
+                    sent_at.push(now);
+                }
+                next += n.min(4) * 100;
+            }
+            now += 37;
+        }
+        assert!(
+            sent_at.len() as u64 <= 100_000 / 100 + 1,
+            "{}",
+            sent_at.len()
+        );
+        assert!(sent_at.len() as u64 >= 990, "{}", sent_at.len());
+    }
 
     #[test]
     fn paced_program_references_its_maps() {

@@ -74,16 +74,24 @@ fn this_kernel_has_everything() {
     let r = drop.test_run(&[0u8; 64], 1).unwrap();
     assert_eq!(r.retval, 1, "XDP_DROP");
 
-    // Live frames: as the probe does, one dropped frame on loopback (nothing leaves).
-    let live = drop.run_live_frames(
-        &[0u8; 64],
-        &xsk_runtime::test_run::LiveFramesOptions {
-            ifindex: 1,
-            rx_queue_index: 0,
-            repeat: 1,
-            batch_size: 1,
-        },
-    );
+    // Live frames: as the probe does, one dropped frame on loopback — of a private namespace
+    // (a thread's own), so nothing could leave even if the frame were not dropped.
+    let live = std::thread::scope(|s| {
+        s.spawn(|| {
+            xsk_runtime::os::unshare_net().expect("unshare(CLONE_NEWNET)");
+            drop.run_live_frames(
+                &[0u8; 64],
+                &xsk_runtime::test_run::LiveFramesOptions {
+                    ifindex: 1,
+                    rx_queue_index: 0,
+                    repeat: 1,
+                    batch_size: 1,
+                },
+            )
+        })
+        .join()
+        .expect("the probing thread")
+    });
     let row = &f.live_frames;
     if row.available {
         eprintln!("live frames: available, and a run works");
