@@ -3,7 +3,8 @@
 //! standalone sandbox with its traffic, the measuring loop's clock, and the `RESULT` line.
 //!
 //! Standalone (no `--iface`) they build a sandbox of one queue: the program under test on the
-//! left end; on the right end a live-frames generator ([`crate::livegen`], rx modes) and a
+//! left end; on the right end a generator ([`crate::livegen`]: live frames, or AF_PACKET where
+//! the kernel refuses them; rx modes) and a
 //! counting `XDP_DROP` sink (tx modes), so what the program sends is counted independently.
 
 use std::time::{Duration, Instant};
@@ -322,6 +323,8 @@ pub struct Net {
     pub flow: UdpFlow,
     sandbox: Option<Sandbox>,
     generator: Option<Generator>,
+    /// What the generator sent, once [`Net::stop_generator`] stopped it.
+    generated: Option<u64>,
     sink: Option<Sink>,
 }
 
@@ -346,6 +349,7 @@ impl Net {
                 },
                 sandbox: None,
                 generator: None,
+                generated: None,
                 sink: None,
             }),
             None => {
@@ -368,13 +372,15 @@ impl Net {
                     },
                     sandbox: Some(sb),
                     generator: None,
+                    generated: None,
                     sink,
                 })
             }
         }
     }
 
-    /// Standalone only: starts the live-frames generator on the right end, sending `len`-byte
+    /// Standalone only: starts the generator on the right end (live frames, or AF_PACKET where
+    /// the kernel refuses them: [`Generator::start`] probes), sending `len`-byte
     /// UDP frames to the left end as fast as it can until [`Net::finish`]. As the benchmark
     /// harness does, the generator is pinned to CPU 0 and the calling thread (the program under
     /// test) to CPU 1, when the machine has two CPUs or more.
@@ -401,7 +407,9 @@ impl Net {
             rate: None,
             program: PKTGEN_TX,
         };
-        self.generator = Some(Generator::start(&cfg, Some(&sb.pair.right.ns))?);
+        let gen = Generator::start(&cfg, Some(&sb.pair.right.ns))?;
+        let engine = gen.engine_summary();
+        self.generator = Some(gen);
         if std::thread::available_parallelism().map_or(1, |n| n.get()) >= 2 {
             let mut set = nix::sched::CpuSet::new();
             if set.set(1).is_ok() {
@@ -410,9 +418,20 @@ impl Net {
             }
         }
         eprintln!(
-            "sandbox: live-frames generator started on {}",
+            "sandbox: generator started on {} (engine: {engine})",
             sb.pair.right.name
         );
+        Ok(())
+    }
+
+    /// Stops the sandbox's generator, if it runs (its count is printed by [`Net::finish`]).
+    /// The benchmarks call it before they close their sockets and detach their program: a
+    /// frame that reached the left end after that would go to its network stack, which
+    /// answers (ICMP port unreachable, ARP) on the veth the sandbox counts.
+    pub fn stop_generator(&mut self) -> Result<()> {
+        if let Some(g) = self.generator.take() {
+            self.generated = Some(g.stop()?);
+        }
         Ok(())
     }
 
@@ -428,12 +447,9 @@ impl Net {
 
     /// Stops the generator and removes the sandbox, printing what the far side counted.
     pub fn finish(mut self) -> Result<()> {
-        let mut result = Ok(());
-        if let Some(g) = self.generator.take() {
-            match g.stop() {
-                Ok(n) => eprintln!("sandbox: the generator sent {n} frames"),
-                Err(e) => result = Err(e),
-            }
+        let result = self.stop_generator();
+        if let Some(n) = self.generated {
+            eprintln!("sandbox: the generator sent {n} frames");
         }
         if let Some(s) = self.sink.take() {
             eprintln!(

@@ -8,7 +8,7 @@
 //! | [`afxdp`] | the guides' AF_XDP setup step by step (UMEM, socket per queue, XSKMAP, attach) |
 //! | [`sandbox`] | two network namespaces joined by a veth pair, and a counting drop sink |
 //! | [`linkstats`] | the veth ends' kernel counters (`ip -s link`): drops a run must account for |
-//! | [`livegen`] | the live-frames packet generator (`BPF_PROG_TEST_RUN`) |
+//! | [`livegen`] | the packet generator: `BPF_PROG_TEST_RUN` live frames, or AF_PACKET where the kernel refuses them |
 //! | [`bench`](mod@bench) | options, sandbox and clock shared by `xsk-rxdrop`, `xsk-txonly`, `xsk-l2fwd` |
 //! | [`multiqueue`] | `--queues N` of `xsk-rxdrop` / `xsk-l2fwd`: one `Workers` thread per queue, summed `RESULT` |
 //! | [`packet`] | building, parsing and rewriting Ethernet/IPv4/UDP frames; checksums |

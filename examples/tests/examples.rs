@@ -59,6 +59,23 @@ impl Run {
         self
     }
 
+    /// The namespaces of the sandbox the run announced (`... in namespaces A and B, ...`) are
+    /// gone (a run that failed removes them without saying so).
+    fn namespaces_gone(&self) -> &Self {
+        let names = self
+            .stderr
+            .lines()
+            .find_map(|l| l.split_once(" in namespaces ").map(|(_, t)| t))
+            .and_then(|t| t.split(',').next())
+            .unwrap_or_else(|| panic!("no sandbox line in:\n{}", self.stderr));
+        let list = Command::new("ip").args(["netns", "list"]).output().unwrap();
+        let list = String::from_utf8_lossy(&list.stdout);
+        for n in names.split(" and ") {
+            assert!(!list.contains(n), "namespace {n} still exists:\n{list}");
+        }
+        self
+    }
+
     /// The `key=value` pairs of the `RESULT` line.
     fn result(&self) -> Vec<(String, String)> {
         let line = self
@@ -108,6 +125,31 @@ impl Run {
         }
     }
 
+    /// The generator's engine as the run printed it (`prefix` then the engine): "live frames"
+    /// or "AF_PACKET (live frames refused: ...)". It must be the one this kernel's probe
+    /// allows: live frames where they run, else AF_PACKET with the kernel's refusal.
+    fn engine(&self, prefix: &str) -> String {
+        let engine = self
+            .stdout
+            .lines()
+            .chain(self.stderr.lines())
+            .find_map(|l| l.split_once(prefix).map(|(_, e)| e.to_owned()))
+            .unwrap_or_else(|| panic!("no `{prefix}` line in:\n{}{}", self.stdout, self.stderr));
+        let live = live_frames_here();
+        println!("generator engine: {engine} (live frames here: {live})");
+        if live {
+            assert!(engine.starts_with("live frames"), "{engine}");
+        } else {
+            assert!(
+                engine.starts_with(
+                    "AF_PACKET (live frames refused: BPF_PROG_TEST_RUN(LIVE_FRAMES) failed: "
+                ) && engine.contains("hint: "),
+                "{engine}"
+            );
+        }
+        engine
+    }
+
     fn result_num(&self, key: &str) -> f64 {
         self.result()
             .into_iter()
@@ -117,6 +159,17 @@ impl Run {
             .parse()
             .unwrap_or_else(|e| panic!("{key}: {e}"))
     }
+}
+
+/// Whether this kernel runs live frames, by the runtime's probe (the generator probes the
+/// same way on its own interface).
+fn live_frames_here() -> bool {
+    static LIVE: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
+    *LIVE.get_or_init(|| {
+        xsk_runtime::features::Features::probe()
+            .live_frames
+            .available
+    })
 }
 
 const ALL: [&str; 8] = [
@@ -619,6 +672,7 @@ fn bench_with(bin: &str, extra: &[&str]) -> Run {
     args.extend_from_slice(extra);
     let r = run(bin, &args);
     r.ok().sandbox_removed();
+    r.engine("(engine: ");
     assert!(r.result_num("pps") > 0.0);
     assert!(r.result_num("pkts") > 0.0);
     assert!(r.result_num("total_pkts") >= r.result_num("pkts"));
@@ -703,8 +757,9 @@ fn rxdrop_receives() {
     let r = bench(env!("CARGO_BIN_EXE_xsk-rxdrop"));
     assert!(r.stdout.contains("RESULT impl=rust mode=rxdrop "));
     // Every frame the program received came through the left end, which got no more than
-    // the generator sent (the rest dropped by the counted full ring, or — after the program
-    // detached — by a veth without XDP, which counts nothing).
+    // the generator sent (the rest dropped by the counted full ring). The generator stops
+    // before the program detaches, so no frame reaches the left end's stack (which would
+    // answer on the veth).
     let (right, left) = (r.counters("right"), r.counters("left"));
     let sent = r.sandbox_num("sandbox: the generator sent ");
     let received = r.result_num("total_pkts") as u64;
@@ -829,11 +884,58 @@ fn pktgen_sends_exactly_the_count_and_they_arrive() {
         &["--count", "200000", "--queues", "2", "--duration", "8"],
     );
     r.ok().sandbox_removed();
+    r.engine("xsk-pktgen: engine: ");
     assert_eq!(r.result_num("pkts"), 200000.0, "a count bound is exact");
     // XDP_TX into a veth whose far ring is full drops frames, so the sink sees at most all.
     let received = pktgen_received(&r);
     assert!(received > 0 && received <= 200000, "{received}");
     pktgen_accounts_for_every_frame(&r, 200_000);
+    // The AF_PACKET engine asked for by name (where live frames run, the probe never picks
+    // it): the same exact count and accounting.
+    let r = run(
+        env!("CARGO_BIN_EXE_xsk-pktgen"),
+        &[
+            "--engine",
+            "af-packet",
+            "--count",
+            "100000",
+            "--queues",
+            "2",
+            "--duration",
+            "8",
+        ],
+    );
+    r.ok().sandbox_removed();
+    assert!(
+        r.stdout.contains("xsk-pktgen: engine: AF_PACKET\n"),
+        "{}",
+        r.stdout
+    );
+    assert_eq!(r.result_num("pkts"), 100000.0, "a count bound is exact");
+    pktgen_accounts_for_every_frame(&r, 100_000);
+    // Live frames asked for by name: they run where the probe says so, and elsewhere fail
+    // with the kernel's refusal and its hint.
+    let r = run(
+        env!("CARGO_BIN_EXE_xsk-pktgen"),
+        &["--engine", "live", "--count", "1000", "--duration", "8"],
+    );
+    if live_frames_here() {
+        r.ok().sandbox_removed();
+        assert_eq!(r.result_num("pkts"), 1000.0);
+        pktgen_accounts_for_every_frame(&r, 1000);
+    } else {
+        println!("live frames refused here: checking the error of --engine live");
+        assert_eq!(r.code, Some(1), "{}", r.stderr);
+        assert!(
+            r.stderr.contains("live frames asked for on ifindex ")
+                && r.stderr.contains("BPF_PROG_TEST_RUN(LIVE_FRAMES) failed")
+                && r.stderr.contains("hint: live frames need"),
+            "{}",
+            r.stderr
+        );
+        assert!(!r.stdout.contains("RESULT "), "{}", r.stdout);
+        r.namespaces_gone();
+    }
 }
 
 /// Every frame an `xsk-pktgen` sandbox run sent reached the sink or was dropped by the veth
@@ -862,7 +964,8 @@ fn pktgen_received(r: &Run) -> u64 {
 
 fn pktgen_paces_to_the_rate() {
     let _one = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
-    // 20 000 frames/s for 2 s: the program paces itself inside one long live-frames call.
+    // 20 000 frames/s for 2 s: the program paces itself inside one long live-frames call (the
+    // AF_PACKET engine: the thread, in user space, by the same rules).
     // A correctness bound on the pacing (no frame before its time, few lost), not a speed test:
     // `--burst 4000` lets the program catch up after its thread was descheduled for up to
     // 200 ms, so a busy machine (CI, 2 cores) does not lose frames to the scheduler.
@@ -871,6 +974,7 @@ fn pktgen_paces_to_the_rate() {
         &["--rate", "20000", "--duration", "2", "--burst", "4000"],
     );
     r.ok().sandbox_removed();
+    r.engine("xsk-pktgen: engine: ");
     // No frame before its time: each thread sends at most one frame per interval after its
     // first (RESULT's secs is rounded to 1 ms). How many it manages is speed: benchmarks.
     let sent = r.result_num("pkts") as u64;
@@ -892,6 +996,7 @@ fn pktgen_paces_to_the_rate() {
         ],
     );
     r.ok().sandbox_removed();
+    r.engine("xsk-pktgen: engine: ");
     assert_eq!(
         r.result_num("pkts"),
         5001.0,

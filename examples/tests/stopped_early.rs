@@ -52,6 +52,21 @@ fn rxdrop_interrupted_in_warm_up_says_so_and_fails() {
         "{stderr}"
     );
     assert!(!stdout.contains("RESULT "), "{stdout}");
+    // The generator ran (live frames, or AF_PACKET where the kernel refuses them) and said
+    // which.
+    let engine = stderr
+        .lines()
+        .find_map(|l| l.split_once("(engine: ").map(|(_, e)| e))
+        .unwrap_or_else(|| panic!("no generator engine line: {stderr}"));
+    println!("generator engine: {engine}");
+    assert!(
+        engine.starts_with("live frames") || engine.starts_with("AF_PACKET"),
+        "{engine}"
+    );
+    assert!(
+        stderr.contains("sandbox: the generator sent "),
+        "the generator was stopped: {stderr}"
+    );
     assert!(
         stderr.contains("sandbox removed (namespaces "),
         "cleaned up: {stderr}"

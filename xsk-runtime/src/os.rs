@@ -1,6 +1,6 @@
 //! The few operating-system calls a user of the crate needs besides maps, programs and sockets,
 //! as safe functions: interface names and indexes, queue counts, network namespaces, the
-//! memlock limit, bpffs, a bare AF_XDP socket, a raw netlink XDP attach, and the TAI clock
+//! memlock limit, bpffs, a bare AF_XDP socket, a sending-only AF_PACKET socket, a raw netlink XDP attach, and the TAI clock
 //! (copy-mode TX timestamps). They are thin wrappers of the crate-private system-call layer.
 
 use std::os::fd::BorrowedFd;
@@ -8,6 +8,7 @@ use std::os::fd::BorrowedFd;
 use crate::error::{Error, Result};
 
 pub use crate::sys::ethtool::channel_counts;
+pub use crate::sys::packet::{PacketSender, MAX_BATCH as PACKET_MAX_BATCH};
 pub use crate::sys::xdp::xsk_socket;
 pub use crate::sys::{
     clock_tai_ns, dup, geteuid, if_indextoname, if_nametoindex, is_bpffs, mount_bpffs,

@@ -233,7 +233,12 @@ fn unknown_interface_errors() {
     assert!(matches!(e, Error::UnknownInterface { .. }), "{e}");
 }
 
+/// Live frames inject real packets where the kernel runs them. Where it refuses them (kernel
+/// before 5.18, or one built or patched to refuse them: EPERM even to root), the feature
+/// probe says so and the run fails with the kernel's errno, typed, with a hint; no frame
+/// arrives. Which branch ran is printed.
 fn live_frames_inject_packets_into_an_interface() {
+    let probe = xsk_runtime::features::Features::probe().live_frames;
     let pair = VethPair::builder().tag("live").build().unwrap();
     // The receiving veth end needs an XDP program for frames sent with XDP_TX to reach it.
     let pass = pass_prog("live_pass");
@@ -257,7 +262,8 @@ fn live_frames_inject_packets_into_an_interface() {
         b"live frame",
     );
     const N: u32 = 50;
-    pair.left
+    let run = pair
+        .left
         .run(|| {
             tx.run_live_frames(
                 &frame,
@@ -268,12 +274,45 @@ fn live_frames_inject_packets_into_an_interface() {
                     batch_size: 16,
                 },
             )
-            .unwrap()
         })
         .unwrap();
-    let got = recv_up_to(&sock, N as usize, Duration::from_secs(5));
-    assert_eq!(got.len(), N as usize);
-    assert!(got.iter().all(|p| p == b"live frame"));
+    if probe.available {
+        println!(
+            "live frames run here ({}): checking the packets",
+            probe.detail
+        );
+        run.expect("the probe found live frames");
+        let got = recv_up_to(&sock, N as usize, Duration::from_secs(5));
+        assert_eq!(got.len(), N as usize);
+        assert!(got.iter().all(|p| p == b"live frame"));
+        return;
+    }
+    println!(
+        "this kernel refuses live frames (probe: {}): checking the error",
+        probe.detail
+    );
+    let e = run.expect_err("the probe says live frames are refused, yet the run worked");
+    println!("{e}");
+    assert!(
+        matches!(&e, Error::Io { op, .. } if *op == "BPF_PROG_TEST_RUN(LIVE_FRAMES)"),
+        "{e:?}"
+    );
+    let errno = e.errno().expect("an errno");
+    // The probe and the run get the same answer from the kernel.
+    assert_eq!(xsk_runtime::error::errno_name(errno), probe.detail, "{e}");
+    assert!(
+        matches!(errno, libc::EPERM | libc::EOPNOTSUPP | libc::EINVAL | 524),
+        "{e}"
+    );
+    let hint = e.hint().expect("a hint");
+    if errno != libc::EINVAL {
+        assert_eq!(hint, xsk_runtime::test_run::LIVE_FRAMES_REFUSED_HINT, "{e}");
+    } else {
+        assert!(hint.contains("live frames need kernel 5.18"), "{e}");
+    }
+    // Nothing was sent.
+    let got = recv_up_to(&sock, 1, Duration::from_millis(300));
+    assert!(got.is_empty(), "{got:?}");
 }
 
 /// Kills (SIGKILL) and reaps the child if the test fails half-way.

@@ -58,6 +58,7 @@ fn run() -> Result<()> {
             ctx.drain(std::time::Duration::from_secs(1))?;
             Ok(())
         });
+        net.stop_generator()?;
         drop(xi);
         net.finish()?;
         return result;
@@ -134,6 +135,7 @@ fn run() -> Result<()> {
         "{NAME}: forwarded {total} frames, {} of them completed",
         total - outstanding
     );
+    net.stop_generator()?;
     drop(xi);
     net.finish()?;
     result.map(drop)

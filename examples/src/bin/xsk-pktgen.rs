@@ -1,22 +1,27 @@
-//! `xsk-pktgen`: generates UDP packets into an interface at high rate with `BPF_PROG_TEST_RUN`
-//! live frames — an XDP program (written with `defprogram!`) returns `XDP_TX` for copies of one
-//! packet, which the kernel sends out of the interface; `--redirect IF` sends them out of
-//! another interface with `bpf_redirect` (a program made with the builder API). One thread per
-//! queue; bounded by `--count` and `--duration`.
+//! `xsk-pktgen`: generates UDP packets into an interface at high rate. Two engines, chosen by a
+//! probe of the interface at start (`--engine` forces one), and printed:
 //!
-//! `--rate PPS` paces inside the XDP program (`livegen::PKTGEN_PACED`): each thread still makes
-//! one long call, and its program sends a copy only when `bpf_ktime_get_ns()` has reached the
-//! time the next frame is due (kept in a map), dropping the copy otherwise.
+//! - live frames: `BPF_PROG_TEST_RUN` live frames — an XDP program (written with
+//!   `defprogram!`) returns `XDP_TX` for copies of one packet, which the kernel sends out of the
+//!   interface; `--redirect IF` sends them out of another interface with `bpf_redirect` (a
+//!   program made with the builder API). `--rate PPS` paces inside the XDP program
+//!   (`livegen::PKTGEN_PACED`): each thread still makes one long call, and its program sends a
+//!   copy only when `bpf_ktime_get_ns()` has reached the time the next frame is due (kept in a
+//!   map), dropping the copy otherwise.
+//! - AF_PACKET, where the kernel lacks or refuses live frames: a raw packet socket per thread
+//!   sends batches of copies with `sendmmsg` past the qdisc, out of the interface (or the
+//!   `--redirect` one); `--rate` paces each thread in user space by the same rules.
 //!
-//! Without `--iface` it builds its own sandbox (two namespaces joined by a veth pair),
-//! generates on the right end and counts what arrives on the left with an `XDP_DROP` sink.
+//! One thread per queue; bounded by `--count` and `--duration`. Without `--iface` it builds its
+//! own sandbox (two namespaces joined by a veth pair), generates on the right end and counts
+//! what arrives on the left with an `XDP_DROP` sink.
 
 use std::net::Ipv4Addr;
 use std::time::Duration;
 
 use clap::Parser;
 use xsk_examples::args;
-use xsk_examples::livegen::{GenConfig, Generator, PaceOptions, DEFAULT_BURST};
+use xsk_examples::livegen::{Engine, GenConfig, Generator, PaceOptions, DEFAULT_BURST};
 use xsk_examples::packet::{udp_frame, UdpFlow};
 use xsk_examples::programs::{redirect_program, PKTGEN_TX};
 use xsk_examples::report::{human, Ticker};
@@ -28,7 +33,8 @@ const NAME: &str = "xsk-pktgen";
 /// `DEFAULT_BURST` as the option's default text (checked in `run`).
 const BURST_DEFAULT: &str = "256";
 
-/// generate packets with BPF_PROG_TEST_RUN live frames (XDP_TX or redirect)
+/// generate packets: BPF_PROG_TEST_RUN live frames (XDP_TX or redirect), or AF_PACKET where
+/// the kernel refuses live frames
 #[derive(Debug, Parser)]
 #[command(
     name = NAME,
@@ -68,7 +74,8 @@ struct Cli {
     /// stop after N frames in all
     #[arg(short, long, value_name = "N")]
     count: Option<u64>,
-    /// frames per second in all, paced inside the XDP program (default: as fast as possible)
+    /// frames per second in all, paced inside the XDP program (live frames) or by each thread
+    /// (AF_PACKET) (default: as fast as possible)
     #[arg(short, long, value_name = "PPS")]
     rate: Option<u64>,
     /// with --rate: frames a thread may send back to back to catch up after a pause
@@ -77,12 +84,17 @@ struct Cli {
     /// stop after this many seconds
     #[arg(short, long, value_name = "SECS", default_value = "10", value_parser = args::seconds)]
     duration: Duration,
-    /// frames per kernel batch (1 to 256)
+    /// frames per kernel batch (1 to 256): live frames' batch_size, AF_PACKET's sendmmsg
     #[arg(long, value_name = "N", default_value = "64")]
     batch: u32,
-    /// bpf_redirect the frames out of this interface instead of XDP_TX
+    /// send the frames out of this interface: bpf_redirect instead of XDP_TX (live frames),
+    /// the socket bound to it (AF_PACKET)
     #[arg(long, value_name = "IFNAME")]
     redirect: Option<String>,
+    /// auto (live frames where a probe of the interface runs them, else AF_PACKET), live,
+    /// af-packet
+    #[arg(long, value_name = "ENGINE", default_value = "auto")]
+    engine: String,
 }
 
 fn main() -> std::process::ExitCode {
@@ -153,6 +165,16 @@ fn run() -> Result<()> {
     if rate == Some(0) {
         return Err(Error::Usage("--rate must be at least 1".into()));
     }
+    let engine = match args.engine.as_str() {
+        "auto" => None,
+        "live" => Some(Engine::LiveFrames),
+        "af-packet" => Some(Engine::AfPacket),
+        other => {
+            return Err(Error::Usage(format!(
+                "--engine must be auto, live or af-packet, not `{other}`"
+            )))
+        }
+    };
     let redirect = match args.redirect.as_deref() {
         None => None,
         Some(out) => Some(
@@ -164,7 +186,8 @@ fn run() -> Result<()> {
         ),
     };
     // With --rate the generator runs its own paced program (livegen::PKTGEN_PACED), which
-    // sends with XDP_TX or redirects to `redirect`.
+    // sends with XDP_TX or redirects to `redirect`; the AF_PACKET engine sends out of
+    // `redirect` (else `ifindex`) and does not use the program.
     let program = match redirect {
         None => PKTGEN_TX,
         Some(out_if) => redirect_program(out_if)?,
@@ -191,8 +214,13 @@ fn run() -> Result<()> {
             .map(|r| format!(" at {r} frames/s"))
             .unwrap_or_default()
     );
-    let pace = PaceOptions { redirect, burst };
+    let pace = PaceOptions {
+        redirect,
+        engine,
+        burst,
+    };
     let gen = Generator::start_with(&cfg, netns, pace)?;
+    println!("{NAME}: engine: {}", gen.engine_summary());
     let mut ticker = Ticker::new(Duration::from_secs(1));
     let mut last = 0u64;
     while !stop.is_set() && !gen.finished() && gen.elapsed() < duration.as_secs_f64() {
@@ -211,7 +239,15 @@ fn run() -> Result<()> {
         }
     }
     let secs = gen.elapsed();
+    let short = gen.short_batches();
     let sent = gen.stop()?;
+    if short > 0 {
+        eprintln!(
+            "{NAME}: {short} AF_PACKET batch(es) ended early at a frame the kernel refused \
+             (sendmmsg reports only a first frame's error): if the interface dropped it, its \
+             tx_dropped counts it and the sent count does not"
+        );
+    }
     println!(
         "RESULT tool=pktgen impl=rust secs={secs:.3} pkts={sent} pps={:.0}",
         sent as f64 / secs.max(1e-9)

@@ -64,6 +64,7 @@ fn run() -> Result<()> {
             }
             Ok(())
         });
+        net.stop_generator()?;
         drop(xi);
         net.finish()?;
         return result;
@@ -114,6 +115,7 @@ fn run() -> Result<()> {
             s.rx_dropped, s.rx_ring_full, s.rx_fill_ring_empty_descs
         );
     }
+    net.stop_generator()?;
     drop(xi);
     net.finish()?;
     result.map(drop)

@@ -149,7 +149,9 @@ impl Program {
     /// average ns per frame.
     ///
     /// The program should return `XDP_TX` or `XDP_REDIRECT`; `XDP_PASS` frames go to the stack
-    /// and `XDP_DROP` frames are recycled.
+    /// and `XDP_DROP` frames are recycled. A kernel without live frames answers EINVAL (before
+    /// 5.18) or, built or patched to refuse them, EPERM even to root: both come with a hint
+    /// ([`LIVE_FRAMES_REFUSED_HINT`] for EPERM and EOPNOTSUPP).
     pub fn run_live_frames(&self, packet: &[u8], opts: &LiveFramesOptions) -> Result<u32> {
         if packet.len() < 14 {
             return Err(Error::invalid("a live frame needs at least 14 bytes"));
@@ -174,6 +176,7 @@ impl Program {
                     "live frames need kernel 5.18, an XDP program, a packet of 14+ bytes and at \
                      most a page, an existing ifindex and queue, and batch_size <= 256"
                 }
+                libc::EPERM | libc::EOPNOTSUPP | 524 => LIVE_FRAMES_REFUSED_HINT,
                 _ => return Error::io("BPF_PROG_TEST_RUN(LIVE_FRAMES)", e),
             };
             Error::io_hint("BPF_PROG_TEST_RUN(LIVE_FRAMES)", e, hint)
@@ -181,6 +184,12 @@ impl Program {
         Ok(r.duration)
     }
 }
+
+/// The hint of a live-frames run the kernel refused with EPERM or EOPNOTSUPP.
+pub const LIVE_FRAMES_REFUSED_HINT: &str =
+    "live frames need CAP_BPF and CAP_NET_ADMIN (or root), and a kernel that allows them: one \
+     built or patched without them refuses even root (Features::probe().live_frames tells); \
+     to send frames without them, use an AF_PACKET socket (xsk_runtime::os::PacketSender)";
 
 /// What EINVAL from `BPF_PROG_TEST_RUN` most likely means for this program type.
 fn test_run_einval_hint(prog_type: Option<ebpf_dsl::ProgramType>) -> &'static str {

@@ -7,6 +7,7 @@
 //! - [`mmap`]: memory mappings (the UMEM's memory, the rings), unmapped on drop.
 //! - [`xdp`]: the AF_XDP socket ABI (`<linux/if_xdp.h>`) and its system calls.
 //! - [`ethtool`]: an interface's queue counts (`SIOCETHTOOL`, `ETHTOOL_GCHANNELS`).
+//! - [`packet`]: a sending-only `AF_PACKET` raw socket (`sendmmsg` of copies of a frame).
 //! - [`netlink`]: an rtnetlink socket, used to attach XDP programs with `IFLA_XDP` and to query
 //!   what is attached.
 //! - this module: interface names and indexes, network namespaces (`setns`), mounting bpffs.
@@ -20,6 +21,7 @@ pub mod ext;
 pub mod genetlink;
 pub mod mmap;
 pub mod netlink;
+pub mod packet;
 pub mod ringbuf;
 pub mod xdp;
 
