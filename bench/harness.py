@@ -12,7 +12,9 @@ l2fwd-rate,rxdrop-scale,l2fwd-scale,latency,latency-load,ring,ringbuf,ringbuf-wo
 latency*, ringbuf* and *-scale are in bench/latency.py, bench/ringbuf.py and bench/scaling.py with
 their own settings), RATE (300000: the fixed offered load of rxdrop-rate),
 L2FWD_RATE (100000: of l2fwd-rate),
-GEN_CPU (0), RX_CPU (1), BATCH (64), RING_DESCS (2*10^7), RING_REPS (5), PROG_REPEAT (10^6), GEN (c|ours),
+GEN_CPU (0), RX_CPU (1), BATCH (64), RING_DESCS (2*10^7), RING_REPS (5), PROG_REPEAT (10^6), GEN (auto|c|ours:
+auto = the C live-frames generator where the kernel runs live frames, else xsk-pktgen, whose
+AF_PACKET engine then feeds both sides),
 NICE (-10, for every measured process on both sides, and its session's autogroup unless
 AUTOGROUP=0), OURS_XSK (auto|examples|bench: which
 of ours' AF_XDP programs to run, see ours_xsk()),
@@ -51,7 +53,7 @@ BATCH = ENV.get("BATCH", "64")
 RING_DESCS = ENV.get("RING_DESCS", "20000000")
 RING_REPS = int(ENV.get("RING_REPS", "5"))
 PROG_REPEAT = ENV.get("PROG_REPEAT", "1000000")
-GEN = ENV.get("GEN", "c")
+GEN = ENV.get("GEN", "auto")
 NICE = ENV.get("NICE", "-10")
 AUTOGROUP = ENV.get("AUTOGROUP", "1")
 OURS_XSK = ENV.get("OURS_XSK", "auto")
@@ -224,8 +226,42 @@ def exe(name):
     return p if os.access(p, os.X_OK) else None
 
 
-def generator(duration, which=None, rate=None):
-    which = which or GEN
+_LIVE_FRAMES = []
+
+
+def live_frames_ok():
+    """Whether this kernel runs `BPF_PROG_TEST_RUN` live frames (both generators' fast path),
+    asked once: `xsk-pktgen --engine live` sends one frame in a sandbox of its own. A kernel
+    built or patched without them refuses even root (EPERM): then the C generator cannot run
+    at all and ours falls back to AF_PACKET."""
+    if not _LIVE_FRAMES:
+        ok = True
+        if exe("xsk-pktgen"):
+            r = subprocess.run([exe("xsk-pktgen"), "--engine", "live", "--count", "1",
+                                "--duration", "2"], capture_output=True, text=True,
+                               timeout=60)
+            ok = r.returncode == 0
+            if not ok:
+                last = (r.stderr.strip().splitlines() or ["?"])[-1]
+                print(f"live frames refused by this kernel ({last}): the C generator cannot "
+                      "run; traffic comes from xsk-pktgen's AF_PACKET engine for both sides",
+                      flush=True)
+        _LIVE_FRAMES.append(ok)
+    return _LIVE_FRAMES[0]
+
+
+def gen_impl():
+    """The generator feeding both sides: `GEN` (c | ours), or with `auto` (the default) the C
+    one where live frames run, else ours (AF_PACKET)."""
+    if GEN in ("c", "ours"):
+        return GEN
+    return "c" if live_frames_ok() or not exe("xsk-pktgen") else "ours"
+
+
+def gen_cmd(duration, which=None, rate=None):
+    """The command line of one generator thread on IF_A (`which`: c | ours, default
+    [`gen_impl`])."""
+    which = which or gen_impl()
     if which == "ours" and exe("xsk-pktgen"):
         cmd = [exe("xsk-pktgen"), "--iface", IF_A, "--duration", f"{duration:g}",
                "--dst-mac", MAC_B, "--src-mac", MAC_A]
@@ -235,7 +271,11 @@ def generator(duration, which=None, rate=None):
         cmd = [C_PKTGEN, "-i", IF_A, "-d", f"{duration:g}", "-D", MAC_B, "-S", MAC_A]
         if rate:
             cmd += ["-r", str(rate)]
-    return Proc(in_ns(NS_A, GEN_CPU, *cmd), duration + 15)
+    return cmd
+
+
+def generator(duration, which=None, rate=None):
+    return Proc(in_ns(NS_A, GEN_CPU, *gen_cmd(duration, which, rate)), duration + 15)
 
 
 def ours_xsk(mode):
@@ -278,6 +318,8 @@ def run_ceiling(box, impl):
     Both generators: ours (the examples' xsk-pktgen) and the C one (bench/c/pktgen.c)."""
     if impl == "ours" and not exe("xsk-pktgen"):
         return None
+    if impl == "c" and not live_frames_ok():
+        return None  # the C generator is live frames only
     box.sink(NS_B, IF_B, True)
     try:
         g = generator(WARMUP + DURATION + 1, impl)
@@ -559,7 +601,10 @@ def main():
                         log(f"round {rnd + 1} {name} {side}: FAILED: {e}")
                         continue
                     if m is None:
-                        log(f"round {rnd + 1} {name} {side}: not available (not built yet)")
+                        why = ("the kernel refuses live frames, the C generator's only way"
+                               if name.endswith("(ceiling)") and side == "c"
+                               and not live_frames_ok() else "not built yet")
+                        log(f"round {rnd + 1} {name} {side}: not available ({why})")
                         continue
                     log(f"round {rnd + 1} {name} {side}: " +
                         " ".join(f"{k}={fmt(v)}" for k, v in m.items()) +
@@ -578,7 +623,8 @@ def main():
         w.writerows(rows)
     meta = {"started": started, "rounds": ROUNDS, "duration_s": DURATION, "warmup_s": WARMUP,
             "batch": int(BATCH), "gen_cpu": GEN_CPU, "rx_cpu": RX_CPU,
-            "generator": "xsk-pktgen" if GEN == "ours" and exe("xsk-pktgen") else "bench/c/pktgen",
+            "generator": ("bench/c/pktgen" if gen_impl() == "c" else
+                          "xsk-pktgen" + ("" if live_frames_ok() else " (AF_PACKET: live frames refused)")),
             "kernel": os.uname().release, "machine": machine(),
             "ours_xsk": {m: os.path.basename(ours_xsk(m)[0] or "-") for m in
                          ("rxdrop", "txonly", "l2fwd")}}

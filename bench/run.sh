@@ -11,7 +11,8 @@
 # latency,latency-load,ring,ringbuf,ringbuf-work,prog,verify; or verify-real alone:
 # bench/verify_real.py), RATE,
 # L2FWD_RATE (fixed offered loads of the -rate workloads), GEN_CPU (0), RX_CPU (1),
-# BATCH (64), RING_DESCS, PROG_REPEAT, GEN (c | ours: the examples' xsk-pktgen),
+# BATCH (64), RING_DESCS, PROG_REPEAT, GEN (auto | c | ours: the examples' xsk-pktgen;
+# auto: c where the kernel runs live frames, else ours with its AF_PACKET engine),
 # LAT_RATE (1000), LAT_LOAD_RATE (50000), LAT_DURATION / LAT_LOAD_DURATION (seconds per run
 # at each rate), LAT_MODES (poll,busy; also spin), LAT_CLIENT (spin | sleep), LAT_SCHED
 # (fifo | fifo-server), LAT_SCHED_MODES, LAT_RT_PRIO, LAT_SIZE (bench/latency.py; bench/README.md),

@@ -74,7 +74,7 @@ def one(h, box, impl, mode, queues):
         span = h.WARMUP + h.DURATION + 3
         gens = []
         for cpu in SCALE_CPUS:
-            gcmd = [h.C_PKTGEN, "-i", h.IF_A, "-d", f"{span:g}", "-D", h.MAC_B, "-S", h.MAC_A]
+            gcmd = h.gen_cmd(span)
             # The generators share the CPUs with the receivers here: they run at normal
             # priority (not NICE), so a receiver with work gets its CPU first.
             gens.append(h.Proc(["ip", "netns", "exec", h.NS_A, "taskset", "-c", cpu, *gcmd],
