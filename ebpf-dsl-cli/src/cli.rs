@@ -81,6 +81,11 @@ pub enum Sub {
     /// .xdp_run_config, else 50); its --chain-call actions run the next program. Needs root,
     /// a bpffs at /sys/fs/bpf (or LIBXDP_BPFFS) and a kernel that allows freplace programs.
     Attach(AttachOpts),
+    /// Print what the running kernel supports for XDP and AF_XDP, each feature asked of it
+    /// (never read off its version), and the helpers it withholds from each program type
+    /// though its release has them (a kernel built or patched without them), which
+    /// `check --unavailable-helpers running` gives the static verifier. Needs root.
+    Features,
     /// Print a completion script for SHELL to stdout.
     ///
     /// For example: `ebpf-dsl completions bash > /etc/bash_completion.d/ebpf-dsl`, or
@@ -503,6 +508,7 @@ mod tests {
             parse(&["run", "p.s", "-t", "xdp", "--packet", "00:11", "--repeat", "7", m]),
             Command::Run(_)
         ));
+        assert!(matches!(parse(&["features"]), Command::Features));
         for shell in ["bash", "zsh", "fish"] {
             assert!(matches!(
                 parse(&["completions", shell]),

@@ -303,3 +303,55 @@ pub fn run(args: RunArgs) -> Result<ExitCode, CliError> {
     )?;
     Ok(ExitCode::SUCCESS)
 }
+
+/// `features`: the running kernel's XDP / AF_XDP features (`xsk_runtime::features::Features`)
+/// and, per program type the verifier models, the helpers the kernel refuses though its
+/// release offers them (`xsk_runtime::features::unavailable_helpers` against
+/// `ebpf_dsl::verifier::helpers::offered_to`).
+pub fn features() -> Result<ExitCode, CliError> {
+    let release = std::fs::read_to_string("/proc/sys/kernel/osrelease")
+        .map_err(|e| CliError::Io(format!("reading the kernel release: {e}")))?;
+    let kernel = ebpf_dsl::verifier::KernelVersion::parse(&release).ok_or_else(|| {
+        CliError::Io(format!(
+            "the kernel release `{}` is not a version",
+            release.trim()
+        ))
+    })?;
+    outln!(
+        "kernel {} (the static verifier's release table: Linux {kernel})",
+        release.trim()
+    )?;
+    outln!("{}", xsk_runtime::features::Features::probe())?;
+    outln!("helpers withheld (offered by Linux {kernel}, refused by this kernel):")?;
+    for pt in [
+        ProgramType::Xdp,
+        ProgramType::SchedCls,
+        ProgramType::SchedAct,
+        ProgramType::SocketFilter,
+    ] {
+        let refused = xsk_runtime::features::unavailable_helpers(pt).map_err(|e| {
+            CliError::Io(format!(
+                "probing the helpers of {pt} programs: {e}{}",
+                e.hint().map(|h| format!(" ({h})")).unwrap_or_default()
+            ))
+        })?;
+        let withheld: Vec<String> = refused
+            .iter()
+            .filter(|&&id| ebpf_dsl::verifier::helpers::offered_to(id, pt, kernel))
+            .map(|&id| match ebpf_dsl::helpers::helper_by_id(id) {
+                Some(h) => format!("{} (#{id})", h.name),
+                None => format!("#{id}"),
+            })
+            .collect();
+        outln!(
+            "  {:<13} {}",
+            pt.to_string(),
+            if withheld.is_empty() {
+                "none".to_string()
+            } else {
+                withheld.join(", ")
+            }
+        )?;
+    }
+    Ok(ExitCode::SUCCESS)
+}

@@ -91,6 +91,8 @@ pub enum Command {
     Attach(attach_cmd::AttachArgs),
     /// `run --vm`.
     RunVm(vm_cmd::VmArgs),
+    /// `features`.
+    Features,
     /// `completions SHELL`.
     Completions(clap_complete::Shell),
     /// `help`, `--help`, `COMMAND --help`, `--version`: the text to print.
@@ -135,6 +137,7 @@ pub fn parse_args(args: &[String]) -> Result<Command, CliError> {
         cli::Sub::Attach(o) => {
             Command::Attach(attach_cmd::parse_attach(o).map_err(with_usage("attach"))?)
         }
+        cli::Sub::Features => Command::Features,
         cli::Sub::Completions(o) => Command::Completions(o.shell),
     })
 }
@@ -149,6 +152,7 @@ fn execute(cmd: Command) -> Result<ExitCode, CliError> {
         Command::Run(a) => kernel_cmds::run(a),
         Command::RunVm(a) => vm_cmd::run_vm(a),
         Command::Attach(a) => attach_cmd::attach(a),
+        Command::Features => kernel_cmds::features(),
         Command::Completions(shell) => {
             let mut script = Vec::new();
             clap_complete::generate(shell, &mut cli::Cli::command(), "ebpf-dsl", &mut script);

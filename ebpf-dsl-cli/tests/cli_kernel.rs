@@ -70,6 +70,71 @@ fn load_prints_the_verdict_and_the_log() {
     assert_eq!(code, 0, "{out}{err}");
 }
 
+/// `features` prints the feature table and, per program type, the helpers this kernel refuses
+/// though its release offers them: exactly the probe's refusals that the verifier's table
+/// offers, so that `check --unavailable-helpers running` and `features` tell the same story; a
+/// program calling one is refused by `check --unavailable-helpers running` and by `load`.
+fn features_lists_the_withheld_helpers() {
+    use ebpf_dsl::ProgramType;
+    let (code, out, err) = run(&["features"]);
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(
+        out.contains("XSKMAP") && out.contains("live frames"),
+        "{out}"
+    );
+    let release = std::fs::read_to_string("/proc/sys/kernel/osrelease").unwrap();
+    let kernel = ebpf_dsl::verifier::KernelVersion::parse(&release).unwrap();
+    for pt in [
+        ProgramType::Xdp,
+        ProgramType::SchedCls,
+        ProgramType::SchedAct,
+        ProgramType::SocketFilter,
+    ] {
+        let line = out
+            .lines()
+            .find(|l| l.split_whitespace().next() == Some(&pt.to_string()))
+            .unwrap_or_else(|| panic!("no line for {pt}:\n{out}"));
+        let probed = xsk_runtime::features::unavailable_helpers(pt).unwrap();
+        let withheld: Vec<u32> = probed
+            .iter()
+            .copied()
+            .filter(|&id| ebpf_dsl::verifier::helpers::offered_to(id, pt, kernel))
+            .collect();
+        println!("{line}");
+        if withheld.is_empty() {
+            assert!(line.ends_with(" none"), "{line}");
+            continue;
+        }
+        for id in withheld {
+            let name = ebpf_dsl::helpers::helper_by_id(id).unwrap().name;
+            assert!(line.contains(&format!("{name} (#{id})")), "{line}");
+            // Both verdicts on a program that calls it: refused.
+            let f = write_src(
+                &format!("withheld_{id}.s"),
+                &format!("call {name}\nr0 = 0\nexit\n"),
+            );
+            let ty = pt.to_string();
+            let (code, _, err) = run(&[
+                "check",
+                f.to_str().unwrap(),
+                "--type",
+                &ty,
+                "--unavailable-helpers",
+                "running",
+            ]);
+            assert_eq!(code, 1, "{err}");
+            assert!(err.contains("not offered to"), "{err}");
+            let (code, out, _) = run(&["load", f.to_str().unwrap(), "--type", &ty]);
+            assert_eq!(code, 1, "{out}");
+            assert!(out.contains("cannot use helper"), "{out}");
+        }
+    }
+}
+
 kernel_tests! {
-    privileged: [run_prints_action_packet_and_duration, load_prints_the_verdict_and_the_log],
+    privileged: [
+        run_prints_action_packet_and_duration,
+        load_prints_the_verdict_and_the_log,
+        features_lists_the_withheld_helpers,
+    ],
 }

@@ -8,6 +8,7 @@ mod alu;
 mod atomic;
 pub(crate) mod btf_access;
 mod call;
+pub(crate) use call::offered_to;
 #[cfg(test)]
 pub(crate) use call::{family_proto, offered, offered_since};
 mod devmap;

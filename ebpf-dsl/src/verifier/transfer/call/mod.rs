@@ -27,6 +27,7 @@ pub(crate) use lock::check_lock_maps;
 #[cfg(test)]
 pub(crate) use lock::lock_test_value;
 mod offered;
+pub(crate) use offered::offered_to;
 // For `verifier/helper_dump_tests.rs` (the table as `tools/helper-protos` reads it).
 #[cfg(test)]
 pub(crate) use offered::{family_proto, offered, offered_since};

@@ -96,6 +96,15 @@ pub(crate) fn offered_since(id: i32, family: u8) -> Option<KernelVersion> {
     }
 }
 
+/// Whether release `kernel` offers helper `id` to programs of `family` ([`offered`] and the
+/// release gates of [`offered_since`]).
+pub(crate) fn offered_to(id: u32, family: u8, kernel: KernelVersion) -> bool {
+    let Ok(id) = i32::try_from(id) else {
+        return false;
+    };
+    offered(id) & family != 0 && offered_since(id, family).is_none_or(|since| kernel >= since)
+}
+
 /// The prototype of helper `p` as the kernel `kernel` gives it to programs of `family`
 /// ([`Exec::family_proto`]).
 pub(crate) fn family_proto(p: helpers::Proto, family: u8, kernel: KernelVersion) -> helpers::Proto {
@@ -175,6 +184,21 @@ mod tests {
         for p in helpers::PROTOS.iter() {
             assert_eq!(offered(p.id) & p.avail, p.avail, "bpf_{}", p.name);
         }
+    }
+
+    /// `helpers::offered_to`: the table's families with the release gates.
+    #[test]
+    fn offered_to_follows_the_table_and_the_release_gates() {
+        use crate::spec::ProgramType::{SchedCls, SocketFilter, Xdp};
+        use crate::verifier::helpers::offered_to;
+        let (k612, k618) = (KernelVersion::new(6, 12), KernelVersion::new(6, 18));
+        assert!(offered_to(54, Xdp, k618) && !offered_to(54, SocketFilter, k618));
+        assert!(offered_to(1, SocketFilter, k612) && offered_to(40, SchedCls, k612));
+        assert!(!offered_to(40, Xdp, k618));
+        // bpf_get_current_pid_tgid (#14): XDP / tc / socket filters from 6.12 only.
+        assert!(!offered_to(14, Xdp, KernelVersion::new(6, 6)) && offered_to(14, Xdp, k612));
+        assert!(!offered_to(0, Xdp, k618) && !offered_to(212, Xdp, k618));
+        assert!(!offered_to(1, crate::spec::ProgramType::Kprobe, k618));
     }
 
     /// A helper the target kernel withholds from the program type (probed:
