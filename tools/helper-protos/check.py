@@ -58,6 +58,18 @@ PROTO_FILES = ["kernel/bpf/*.c", "net/core/*.c", "kernel/trace/bpf_trace.c"]
 # anything); a key with the source's name first, (source, helper, what), applies to that
 # source only; "live" is the running kernel.
 KNOWN = {
+    ("live 6.18", "bpf_xdp_adjust_meta", "availability"): (
+        "the running build (6.18.44-fc-v1300 since session 25; -fc-v1272 offered it) withholds "
+        "it from XDP programs, though 6.12.118's and 7.2's sources offer it unconditionally: a "
+        "patched build, which no release table can know. The static verifier judges such a "
+        "kernel through `VerifyInput::unavailable_helpers`, probed (`ebpf-dsl check "
+        "--unavailable-helpers running`, `ebpf-dsl features`), as every comparison with the "
+        "live kernel does"
+    ),
+    ("live 6.18", "bpf_xdp_adjust_meta", "offered"): (
+        "as its availability row: withheld by this build, probed into "
+        "`VerifyInput::unavailable_helpers`"
+    ),
     ("*", "not modelled"): (
         "intended: a helper without a prototype in our table (the tracing and task helpers the "
         "base protos offer every program type) is refused as not modelled, naming the helper "
@@ -659,6 +671,8 @@ for socket filters and tc (SKB_NETNS_COOKIE); and the two prototype changes abov
 raw syncookie `MEM_RDONLY`). The helpers 7.2 offers are exactly those the
 running 6.18.44 offers to each program type (104 xdp, 88 socket filter, 139 sched_cls and
 sched_act), and `offered.rs` agrees with the live probe on every helper and program type.
+Session 25's kernel build (6.18.44-fc-v1300) offers 103 to XDP: it withholds
+`bpf_xdp_adjust_meta`, which `VerifyInput::unavailable_helpers` (probed) accounts for.
 """
 
 
