@@ -307,7 +307,7 @@ pub fn run(args: RunArgs) -> Result<ExitCode, CliError> {
 /// `features`: the running kernel's XDP / AF_XDP features (`xsk_runtime::features::Features`)
 /// and, per program type the verifier models, the helpers the kernel refuses though its
 /// release offers them (`xsk_runtime::features::unavailable_helpers` against
-/// `ebpf_dsl::verifier::helpers::offered_to`).
+/// `ebpf_dsl::verifier::offered_to`).
 pub fn features() -> Result<ExitCode, CliError> {
     let release = std::fs::read_to_string("/proc/sys/kernel/osrelease")
         .map_err(|e| CliError::Io(format!("reading the kernel release: {e}")))?;
@@ -337,7 +337,7 @@ pub fn features() -> Result<ExitCode, CliError> {
         })?;
         let withheld: Vec<String> = refused
             .iter()
-            .filter(|&&id| ebpf_dsl::verifier::helpers::offered_to(id, pt, kernel))
+            .filter(|&&id| ebpf_dsl::verifier::offered_to(id, pt, kernel))
             .map(|&id| match ebpf_dsl::helpers::helper_by_id(id) {
                 Some(h) => format!("{} (#{id})", h.name),
                 None => format!("#{id}"),

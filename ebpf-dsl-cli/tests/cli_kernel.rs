@@ -98,7 +98,7 @@ fn features_lists_the_withheld_helpers() {
         let withheld: Vec<u32> = probed
             .iter()
             .copied()
-            .filter(|&id| ebpf_dsl::verifier::helpers::offered_to(id, pt, kernel))
+            .filter(|&id| ebpf_dsl::verifier::offered_to(id, pt, kernel))
             .collect();
         println!("{line}");
         if withheld.is_empty() {

@@ -74,15 +74,6 @@ pub fn family(pt: ProgramType) -> Option<u8> {
     }
 }
 
-/// Whether the kernel release `kernel` offers helper `id` to programs of type `pt`, by the
-/// table this verifier checks calls against (Linux 6.18's, with the release gates of
-/// [`super::target`]): a kernel that refuses one of these was built or patched without it
-/// (see [`super::VerifyInput::unavailable_helpers`]). `false` for a type this verifier does
-/// not model.
-pub fn offered_to(id: u32, pt: ProgramType, kernel: super::KernelVersion) -> bool {
-    family(pt).is_some_and(|f| super::transfer::offered_to(id, f, kernel))
-}
-
 /// Map types whose values are plain memory the program may read and write.
 pub fn is_data_map(t: MapType) -> bool {
     matches!(

@@ -374,6 +374,15 @@ pub use trust::Trust;
 
 use domain::state::{self, Frame, State};
 
+/// Whether the kernel release `kernel` offers helper `id` to programs of type `pt`, by the
+/// table this verifier checks calls against (Linux 6.18's, with the release gates of
+/// [`target`]): a kernel that refuses one of these was built or patched without it
+/// (see [`VerifyInput::unavailable_helpers`]). `false` for a type this verifier does
+/// not model.
+pub fn offered_to(id: u32, pt: crate::spec::ProgramType, kernel: KernelVersion) -> bool {
+    helpers::family(pt).is_some_and(|f| transfer::offered_to(id, f, kernel))
+}
+
 /// Whether `e` refuses a program only because [`VerifyInput::vmlinux`] was not given (it reads
 /// through a BTF pointer, or calls `bpf_cast_to_kern_ctx` / `bpf_rdonly_cast`): a caller that
 /// decodes the kernel's BTF only when needed verifies again with it.

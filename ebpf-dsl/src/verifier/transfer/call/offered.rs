@@ -186,11 +186,11 @@ mod tests {
         }
     }
 
-    /// `helpers::offered_to`: the table's families with the release gates.
+    /// `verifier::offered_to`: the table's families with the release gates.
     #[test]
     fn offered_to_follows_the_table_and_the_release_gates() {
         use crate::spec::ProgramType::{SchedCls, SocketFilter, Xdp};
-        use crate::verifier::helpers::offered_to;
+        use crate::verifier::offered_to;
         let (k612, k618) = (KernelVersion::new(6, 12), KernelVersion::new(6, 18));
         assert!(offered_to(54, Xdp, k618) && !offered_to(54, SocketFilter, k618));
         assert!(offered_to(1, SocketFilter, k612) && offered_to(40, SchedCls, k612));
