@@ -836,3 +836,39 @@ fn targets_before_6_1_are_refused() {
         assert!(verify(&input.clone().with_kernel(ok)).is_ok(), "{ok}");
     }
 }
+
+/// A map the kernel refuses to create (`BPF_MAP_CREATE`: EINVAL for a flag its type does not
+/// take) is refused where the program first names it, naming the flag; the flags the type
+/// takes are accepted; a type without such rules here is left to the kernel.
+#[test]
+fn a_map_the_kernel_cannot_create_is_refused_where_named() {
+    let src = "r1 = tx ll\nr2 = 0\nr3 = 0\ncall bpf_redirect_map\nexit";
+    let verdict = |ty: MapType, flags: u32| {
+        let a = assemble(src).unwrap();
+        let ms = vec![MapSpec {
+            flags,
+            ..map("tx", ty, 4, 4)
+        }];
+        let input = VerifyInput::new(&a.insns, ProgramType::Xdp).with_maps(&a.relocations, &ms);
+        verify(&input).map(|_| ())
+    };
+    let e = verdict(MapType::DevmapHash, 1 << 7).unwrap_err();
+    assert_eq!(
+        (e[0].insn_index, e[0].rule),
+        (0, Rule::MapCompatibility),
+        "{e:?}"
+    );
+    assert!(
+        e[0].message
+            .contains("devmap_hash map `tx` with BPF_F_RDONLY_PROG")
+            && e[0]
+                .message
+                .contains("BPF_F_NUMA_NODE | BPF_F_RDONLY | BPF_F_WRONLY"),
+        "{}",
+        e[0].message
+    );
+    assert!(verdict(MapType::DevmapHash, (1 << 3) | (1 << 2)).is_ok());
+    assert!(verdict(MapType::Devmap, 1 << 4).is_ok());
+    assert!(verdict(MapType::Cpumap, 1 << 3).is_err());
+    assert!(verdict(MapType::Xskmap, 0).is_ok());
+}

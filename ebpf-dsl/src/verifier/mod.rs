@@ -694,6 +694,7 @@ pub(crate) fn verify_with_tracer(
         }]);
     }
     let map_refs = map_refs(input)?;
+    check_map_creation(input, &map_refs)?;
     transfer::check_globals(input, &ops, &cfg)?;
     transfer::check_exception_cb(input, &ops)?;
     transfer::check_direct_value_refs(input)?;
@@ -719,6 +720,37 @@ pub(crate) fn verify_with_tracer(
             }
         }
         r => r.map_err(|e| vec![e]),
+    }
+}
+
+/// The kernel's refusal to create a map the program names
+/// ([`MapSpec::creation_error`](crate::spec::MapSpec::creation_error)),
+/// reported at the first instruction that names it.
+fn check_map_creation(
+    input: &VerifyInput,
+    map_refs: &HashMap<usize, (u16, RelocKind)>,
+) -> Result<(), Vec<VerifierError>> {
+    let mut first: Vec<(usize, u16)> = map_refs.iter().map(|(&pc, &(m, _))| (pc, m)).collect();
+    first.sort_unstable();
+    let mut seen = Vec::new();
+    let mut errors = Vec::new();
+    for (pc, m) in first {
+        if seen.contains(&m) {
+            continue;
+        }
+        seen.push(m);
+        if let Some(message) = input.maps[m as usize].creation_error() {
+            errors.push(VerifierError {
+                insn_index: pc,
+                rule: Rule::MapCompatibility,
+                message,
+            });
+        }
+    }
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(errors)
     }
 }
 
