@@ -379,6 +379,23 @@ pub const MAP_FLAG_NAMES: &[(&str, u32)] = &[
     ("BPF_F_NO_USER_CONV", 1 << 18),
 ];
 
+/// The names of the flags set in `flags` ([`MAP_FLAG_NAMES`], `BPF_F_NO_PREALLOC`, ...), in
+/// that table's order, and the bits it does not name as one hexadecimal number last.
+pub(crate) fn map_flag_names(flags: u32) -> Vec<String> {
+    let mut parts = Vec::new();
+    let mut rest = flags;
+    for (n, v) in MAP_FLAG_NAMES {
+        if rest & v != 0 {
+            parts.push(n.to_string());
+            rest &= !v;
+        }
+    }
+    if rest != 0 {
+        parts.push(format!("{rest:#x}"));
+    }
+    parts
+}
+
 impl MapSpec {
     /// Why the kernel refuses to create this map (`BPF_MAP_CREATE` fails with EINVAL, so no
     /// program using it loads), for the map types whose creation flags this crate checks: a
@@ -401,19 +418,7 @@ impl MapSpec {
         if bad == 0 {
             return None;
         }
-        let names = |bits: u32| -> String {
-            (0..32)
-                .map(|b| 1u32 << b)
-                .filter(|f| bits & f != 0)
-                .map(|f| {
-                    MAP_FLAG_NAMES
-                        .iter()
-                        .find(|(_, v)| *v == f)
-                        .map_or_else(|| format!("{f:#x}"), |(n, _)| n.to_string())
-                })
-                .collect::<Vec<_>>()
-                .join(" | ")
-        };
+        let names = |bits: u32| map_flag_names(bits).join(" | ");
         Some(format!(
             "the kernel refuses to create the {} map `{}` with {} (it takes {} only: BPF_MAP_CREATE fails with EINVAL, so no program using it loads)",
             self.map_type,

@@ -423,18 +423,11 @@ pub fn map_directive(spec: &MapSpec) -> String {
 
 /// Flags by name (`no_prealloc|zero_seed`), unknown bits as a hexadecimal number.
 fn flags_text(flags: u32) -> String {
-    let mut parts = Vec::new();
-    let mut rest = flags;
-    for (n, v) in MAP_FLAG_NAMES {
-        if rest & v != 0 {
-            parts.push(n.trim_start_matches("BPF_F_").to_ascii_lowercase());
-            rest &= !v;
-        }
-    }
-    if rest != 0 {
-        parts.push(format!("{rest:#x}"));
-    }
-    parts.join("|")
+    crate::spec::map_flag_names(flags)
+        .iter()
+        .map(|n| n.trim_start_matches("BPF_F_").to_ascii_lowercase())
+        .collect::<Vec<_>>()
+        .join("|")
 }
 
 /// [`map_directive`] with the map's initial contents as `init=HEX`, trailing zero bytes left
