@@ -335,7 +335,31 @@ def run_ceiling(box, impl):
         box.sink(NS_B, IF_B, False)
 
 
+# A closed AF_XDP socket lets go of its queue asynchronously (the kernel releases its buffer
+# pool in deferred work), so the next side, started right after, may find the queue still held
+# and its bind fail with EBUSY (seen on 6.18: the C txonly started just after ours'). Such a
+# run measured nothing; it is started again after a pause, at most QUEUE_BUSY_RETRIES times.
+QUEUE_BUSY_RETRIES = 5
+QUEUE_BUSY_PAUSE = 0.5
+
+
 def run_xsk(box, impl, mode, poll=False, rate=None):
+    for attempt in range(QUEUE_BUSY_RETRIES + 1):
+        try:
+            return run_xsk_once(box, impl, mode, poll, rate)
+        except QueueBusy as e:
+            if attempt == QUEUE_BUSY_RETRIES:
+                raise RuntimeError(str(e)) from None
+            log(f"  {impl} {mode}: the queue is still held by the previous socket; "
+                f"again in {QUEUE_BUSY_PAUSE} s")
+            time.sleep(QUEUE_BUSY_PAUSE)
+
+
+class QueueBusy(Exception):
+    """The program under test could not bind: its queue still held (EBUSY)."""
+
+
+def run_xsk_once(box, impl, mode, poll=False, rate=None):
     cmd = xsk_cmd(impl, mode, poll)
     if cmd is None:
         return None
@@ -355,6 +379,9 @@ def run_xsk(box, impl, mode, poll=False, rate=None):
         if g.rc != 0:
             raise RuntimeError(f"generator failed: {g.err.strip()}")
     res = result_line(r.out)
+    if r.rc != 0 and "total_pkts" not in res and ("Device or resource busy" in r.err
+                                                   or "EBUSY" in r.err):
+        raise QueueBusy(f"{impl} {mode} failed (exit {r.rc}): {r.err.strip()[-400:]}")
     if r.rc != 0 or "total_pkts" not in res:
         raise RuntimeError(f"{impl} {mode} failed (exit {r.rc}): {r.err.strip()[-400:]}")
     m = {
