@@ -229,6 +229,7 @@ impl BenchOpts {
             mode: self.bind_mode,
             need_wakeup: self.need_wakeup,
             multi_buffer: false,
+            ..Default::default()
         }
     }
 

@@ -432,7 +432,7 @@ fn bind_errors_say_what_is_wrong() {
         let mut sock = loop {
             match XskSocket::bind(&umem, ifindex, 0, &ring_config()) {
                 Err(e) if e.errno() == Some(libc::EBUSY) && Instant::now() < deadline => {
-                    assert!(e.to_string().contains("closed a moment ago"), "{e}");
+                    assert!(e.to_string().contains("SocketConfig::busy_wait"), "{e}");
                     std::thread::sleep(Duration::from_millis(5));
                 }
                 r => break r.expect("a retry with the same ring sizes binds"),
@@ -529,6 +529,67 @@ fn unaligned_umem_receives_into_odd_sized_frames() {
     drain_and_check_all_frames_home(&pair, &mut sock, &mut free);
 }
 
+/// A closed socket's queue is released by the kernel asynchronously (EBUSY for ~10-25 ms on
+/// 6.18): a bind right after the drop waits for it (`SocketConfig::busy_wait`), while a queue
+/// held by a live socket fails with EBUSY once the wait is over, and `busy_wait: ZERO` gives
+/// the kernel's answer at once (libxdp's behaviour).
+fn a_queue_released_a_moment_ago_is_waited_for() {
+    let pair = sandbox("a_queue_released_a_moment_ago_is_waited_for", 1);
+    let ifindex = pair.left.ifindex;
+    // Bound, dropped and bound again at once, ten times: every bind succeeds.
+    for round in 0..10 {
+        let (umem, _free) = umem_in(&pair, small_umem());
+        let sock = XskSocket::bind(&umem, ifindex, 0, &ring_config())
+            .unwrap_or_else(|e| panic!("round {round}: a bind right after a close: {e}"));
+        drop(sock);
+        drop(umem);
+    }
+    // Without the wait: the kernel's own answer, EBUSY while the release is pending.
+    let mut busy = 0;
+    for _ in 0..5 {
+        let (umem, _free) = umem_in(&pair, small_umem());
+        let no_wait = SocketConfig {
+            busy_wait: Duration::ZERO,
+            ..ring_config()
+        };
+        match XskSocket::bind(&umem, ifindex, 0, &no_wait) {
+            Ok(sock) => drop(sock),
+            Err(e) => {
+                assert_eq!(e.errno(), Some(libc::EBUSY), "{e}");
+                busy += 1;
+            }
+        }
+        drop(umem);
+        // Let the release finish before the next round (bounded by the default wait).
+        let (umem, _free) = umem_in(&pair, small_umem());
+        drop(XskSocket::bind(&umem, ifindex, 0, &ring_config()).expect("bind after the wait"));
+    }
+    println!("busy_wait ZERO right after a close: EBUSY {busy} of 5 times (the kernel's release is asynchronous)");
+    // A queue held by a live socket of another UMEM: EBUSY after the wait, with the hint.
+    let (held_umem, _held_free) = umem_in(&pair, small_umem());
+    let _held = XskSocket::bind(&held_umem, ifindex, 0, &ring_config()).expect("bind");
+    let (umem, _free) = umem_in(&pair, small_umem());
+    let wait = Duration::from_millis(60);
+    let started = Instant::now();
+    let e = XskSocket::bind(
+        &umem,
+        ifindex,
+        0,
+        &SocketConfig {
+            busy_wait: wait,
+            ..ring_config()
+        },
+    )
+    .unwrap_err();
+    assert!(started.elapsed() >= wait, "failed before the wait was over");
+    assert_eq!(e.errno(), Some(libc::EBUSY), "{e}");
+    let msg = e.to_string();
+    assert!(
+        msg.contains("60 ms of SocketConfig::busy_wait") && msg.contains("a live socket holds it"),
+        "{msg}"
+    );
+}
+
 kernel_tests! {
     privileged: [
         rx_udp_payloads_arrive_byte_identical,
@@ -538,6 +599,7 @@ kernel_tests! {
         multi_queue_sockets_share_one_umem,
         zero_copy_on_veth_is_refused_or_falls_back,
         bind_errors_say_what_is_wrong,
+        a_queue_released_a_moment_ago_is_waited_for,
         unaligned_umem_receives_into_odd_sized_frames,
     ],
 }

@@ -174,6 +174,7 @@ fn socket_config(o: &Opts, rx: bool) -> SocketConfig {
         mode: BindMode::Copy,
         need_wakeup: !o.no_need_wakeup,
         multi_buffer: false,
+        ..Default::default()
     }
 }
 

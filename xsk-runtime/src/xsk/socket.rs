@@ -62,6 +62,7 @@
 
 use std::os::fd::{AsFd, AsRawFd, BorrowedFd, OwnedFd};
 use std::sync::Arc;
+use std::time::{Duration, Instant};
 
 use super::queue::DeviceQueue;
 use crate::error::{Error, Result};
@@ -273,11 +274,11 @@ impl XskSocket {
                 flags |= XDP_USE_SG;
             }
             addr.sxdp_flags = flags;
-            let mut res = xdp::bind(fd, &addr);
+            let mut res = bind_waiting(fd, &addr, config.busy_wait);
             if res == Err(libc::EOPNOTSUPP) && config.mode == BindMode::ZeroCopyOrCopy {
                 zero_copy_refused = true;
                 addr.sxdp_flags = (flags & !XDP_ZEROCOPY) | XDP_COPY;
-                res = xdp::bind(fd, &addr);
+                res = bind_waiting(fd, &addr, config.busy_wait);
             }
             if let Err(errno) = res {
                 // The socket stays unbound, its rings set: a later bind can still use it.
@@ -543,6 +544,23 @@ impl AsFd for XskSocket {
     /// The socket's fd, e.g. for [`XskMap::set`](crate::bpf::maps::XskMap::set).
     fn as_fd(&self) -> BorrowedFd<'_> {
         self.fd()
+    }
+}
+
+/// `bind(2)` of an AF_XDP socket, tried again while the queue is busy (`EBUSY`) for up to
+/// `wait` ([`SocketConfig::busy_wait`]): pauses of 1 ms, doubling up to 16 ms, so that a
+/// queue released ~20 ms after its last socket closed is taken within a few ms of it.
+fn bind_waiting(fd: BorrowedFd<'_>, addr: &SockaddrXdp, wait: Duration) -> Result<(), i32> {
+    let started = Instant::now();
+    let mut pause = Duration::from_millis(1);
+    loop {
+        match xdp::bind(fd, addr) {
+            Err(libc::EBUSY) if started.elapsed() < wait => {
+                std::thread::sleep(pause.min(wait.saturating_sub(started.elapsed())));
+                pause = (pause * 2).min(Duration::from_millis(16));
+            }
+            res => return res,
+        }
     }
 }
 
