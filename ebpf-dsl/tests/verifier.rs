@@ -28,7 +28,11 @@ fn maps() -> Vec<MapSpec> {
         map("xsks", MapType::Xskmap, 4, 4),
         map("counters", MapType::Array, 4, 16),
         map("flows", MapType::Hash, 8, 8),
-        map("ring", MapType::Ringbuf, 0, 0),
+        // A ring buffer's max_entries is its size in bytes: a page.
+        MapSpec {
+            max_entries: 4096,
+            ..map("ring", MapType::Ringbuf, 0, 0)
+        },
         map("jumps", MapType::ProgArray, 4, 4),
     ]
 }
