@@ -183,8 +183,32 @@ fn grid(t: MapType) -> Vec<MapSpec> {
             out.push(mk(4, v, 16, STACK_BUILD_ID));
         }
     }
+    // Names: the kernel's characters, others (xsk-runtime replaces them by `_`), and one too
+    // long (which it refuses); on a shape the type takes (the kernel checks the name after
+    // the type's allocation).
+    for name in [
+        "",
+        "a.b_C9",
+        "fifteen_chars_x",
+        "bad-name",
+        "sp ace",
+        "sixteen_chars_xx",
+    ] {
+        out.push(MapSpec {
+            name: Cow::Owned(name.to_string()),
+            ..mk(k0, v0, m0, f0)
+        });
+    }
     out.retain(|s| !too_big(s));
-    out.sort_by_key(|s| (s.key_size, s.value_size, s.max_entries, s.flags));
+    out.sort_by_key(|s| {
+        (
+            s.key_size,
+            s.value_size,
+            s.max_entries,
+            s.flags,
+            s.name.clone(),
+        )
+    });
     out.dedup();
     // A map of maps holds maps of one shape: the template is each type's base shape (and a
     // few it refuses), the outer map its own base.
@@ -291,7 +315,14 @@ fn errno_unseen(s: &MapSpec, errno: i32, ours: &str) -> Option<&'static str> {
         s.map_type,
         MapType::SkStorage | MapType::InodeStorage | MapType::TaskStorage | MapType::CgrpStorage
     );
-    if errno == -1 && s.inner.is_some() && s.value_size != 4 {
+    if errno == -1 && s.name.chars().count() > 15 {
+        Some("a name of more than 15 characters: refused by xsk-runtime before BPF_MAP_CREATE")
+    } else if errno == -1
+        && s.inner
+            .is_some_and(|i| matches!(i.map_type, MapType::ArrayOfMaps | MapType::HashOfMaps))
+    {
+        Some("an inner map of maps: refused by xsk-runtime before BPF_MAP_CREATE (`InnerMap::check`; the kernel's EINVAL)")
+    } else if errno == -1 && s.inner.is_some() && s.value_size != 4 {
         Some("refused by xsk-runtime before BPF_MAP_CREATE (a map of maps' value_size is not 4: `asm::check_inner`)")
     } else if documented(s, Some(errno), u32::MAX) == Some("arena") {
         Some("an arena on this kernel: EPERM before any check of the attributes")
@@ -344,7 +375,8 @@ fn creation_check_agrees_with_bpf_map_create() {
             let kernel = Map::create(&s);
             let errno = kernel.as_ref().err().map(|e| e.errno().unwrap_or(-1));
             let shape = format!(
-                "{t} key {} value {} max_entries {} flags {:#x}{}",
+                "{t} `{}` key {} value {} max_entries {} flags {:#x}{}",
+                s.name,
                 s.key_size,
                 s.value_size,
                 s.max_entries,

@@ -275,14 +275,18 @@ impl MapSpec {
         };
         c.template(kernel)?;
         c.check(kernel)?;
-        // `map_create` copies the name after the type's allocation (`bpf_obj_name_cpy`).
-        if let Err(e) = self.check_name() {
+        // `map_create` copies the name after the type's allocation (`bpf_obj_name_cpy`: at
+        // most 15 characters of `[A-Za-z0-9_.]`). xsk-runtime refuses a longer name before
+        // `BPF_MAP_CREATE` and replaces other characters by `_` (`defmap!` and the text
+        // syntax refuse them), so only the length is a refusal here.
+        let chars = self.name.chars().count();
+        if chars > crate::spec::BPF_OBJ_NAME_MAX {
             return c.fail(
                 MapAttr::Name,
                 "EINVAL",
                 "bpf_obj_name_cpy",
-                format!("with the name `{}`", self.name),
-                &e,
+                format!("with the name `{}` of {chars} characters", self.name),
+                "a name has at most 15 characters (BPF_OBJ_NAME_LEN less its NUL)",
             );
         }
         Ok(())
