@@ -438,7 +438,8 @@ pub enum Rule {
     HelperNotAllowed,
     /// A helper argument of the wrong type or size.
     HelperArgument,
-    /// A map of the wrong type for the helper.
+    /// A map of the wrong type for the helper, or one the target kernel refuses to create
+    /// ([`MapSpec::creation_check`](crate::spec::MapSpec::creation_check)).
     MapCompatibility,
     /// A bad value at program exit.
     ReturnValue,
