@@ -200,6 +200,12 @@ impl Check<'_> {
 
     /// The type's flag mask: `flags` outside `allowed` are refused.
     fn mask(&self, flags: u32, allowed: u32, f: &'static str) -> Res {
+        self.mask_shown(flags, allowed, allowed, f)
+    }
+
+    /// [`Check::mask`] of a mask several types share, naming the flags this type takes
+    /// (`shown`: the mask less what a later rule refuses for the type).
+    fn mask_shown(&self, flags: u32, allowed: u32, shown: u32, f: &'static str) -> Res {
         let bad = flags & !allowed;
         if bad == 0 {
             return Ok(());
@@ -209,7 +215,7 @@ impl Check<'_> {
             "EINVAL",
             f,
             format!("with {}", names(bad)),
-            &format!("it takes {} only", names(allowed)),
+            &format!("it takes {} only", names(shown)),
         )
     }
 
@@ -681,9 +687,17 @@ impl Check<'_> {
         self.entries(s.max_entries != 0, "EINVAL", f, "at least 1")?;
         self.key(s.key_size == 4, "EINVAL", f, "4 bytes (an index)")?;
         self.value(s.value_size != 0, "EINVAL", f, "at least 1 byte")?;
-        self.mask(
+        let shown = match t {
+            MapType::Array => NUMA_NODE | MMAPABLE | ACCESS | INNER_MAP,
+            MapType::PercpuArray => ACCESS,
+            MapType::PerfEventArray => NUMA_NODE | RDONLY | WRONLY | PRESERVE_ELEMS,
+            MapType::ReuseportSockarray => NUMA_NODE | ACCESS,
+            _ => NUMA_NODE | RDONLY | WRONLY,
+        };
+        self.mask_shown(
             flags,
             NUMA_NODE | MMAPABLE | ACCESS | PRESERVE_ELEMS | INNER_MAP,
+            shown,
             f,
         )?;
         self.access_ok(flags, f)?;
@@ -732,9 +746,14 @@ impl Check<'_> {
         let f = "htab_map_alloc_check";
         let percpu = matches!(t, M::PercpuHash | M::LruPercpuHash);
         let lru = matches!(t, M::LruHash | M::LruPercpuHash);
-        self.mask(
+        let shown = ACCESS
+            | ZERO_SEED
+            | if lru { NO_COMMON_LRU } else { NO_PREALLOC }
+            | if percpu { 0 } else { NUMA_NODE };
+        self.mask_shown(
             flags,
             NO_PREALLOC | NO_COMMON_LRU | NUMA_NODE | ACCESS | ZERO_SEED,
+            shown,
             f,
         )?;
         self.access_ok(flags, f)?;
