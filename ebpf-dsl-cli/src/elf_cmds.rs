@@ -649,11 +649,19 @@ pub fn check_object(bytes: &[u8], shown: &str, how: &CheckObject) -> Result<Exit
     for p in progs {
         let s = &p.spec;
         if how.verify {
+            // The maps as a loader creates them (a perf event array of 0 entries gets one per
+            // CPU, a ring buffer's value type is dropped): the shape whose creation the
+            // verifier checks. The CPU count is any: nothing verified depends on it.
+            let maps: Vec<_> = s
+                .maps
+                .iter()
+                .map(|m| ebpf_dsl::elf::loaded_shape(m, 1))
+                .collect();
             let mut input = ebpf_dsl::verifier::VerifyInput {
                 insns: &s.insns,
                 prog_type: s.prog_type,
                 relocations: &s.relocations,
-                maps: &s.maps,
+                maps: &maps,
                 license: &s.license,
                 kernel: how.kernel,
                 expected_attach_type: p.expected_attach_type(),

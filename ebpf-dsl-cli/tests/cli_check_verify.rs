@@ -247,12 +247,7 @@ fn map_flags_reach_the_verifier() {
     );
     let out = check(&[&path, "--map", "cfg:array:4:8:1"]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
-    for flags in [
-        "rdonly_prog",
-        "BPF_F_RDONLY_PROG",
-        "0x80",
-        "no_prealloc|128",
-    ] {
+    for flags in ["rdonly_prog", "BPF_F_RDONLY_PROG", "0x80", "numa_node|128"] {
         let out = check(&[&path, "--map", &format!("cfg:array:4:8:1:{flags}")]);
         let err = stderr(&out);
         assert_eq!(out.status.code(), Some(1), "{flags}: {err}");

@@ -74,18 +74,24 @@
 //! most 4 GiB; `BPF_F_MMAPABLE`, `BPF_F_SEGV_ON_FAULT`, `BPF_F_NO_USER_CONV`) to no key and no
 //! value; the others need `key` and `value`.
 //!
-//! What the kernel's `map_alloc_check` would refuse with `EINVAL` is a compile error on the
-//! offending token: an XSKMAP key or value that is not 4 bytes (`u32` queue index, `u32` socket
-//! fd), a DEVMAP / DEVMAP_HASH value other than 4 or 8 bytes (`struct bpf_devmap_val`: ifindex,
-//! plus a program fd since Linux 5.8), a CPUMAP value other than 4 or 8 bytes (`struct
-//! bpf_cpumap_val`: queue size, plus a program fd since 5.9), a non-4-byte key of those maps
-//! and of the arrays, a hash key of 0 or more than 512 bytes, zero `max_entries`, a ring buffer
+//! A map the kernel refuses to create is a compile error on the offending token, with the
+//! static verifier's own rules (`ebpf_dsl::MapSpec::creation_check` for the 6.18 reference
+//! kernel: the whole `BPF_MAP_CREATE` validation of every map type, naming the kernel
+//! function and the errno): an XSKMAP key or value that is not 4 bytes (`u32` queue index,
+//! `u32` socket fd), a DEVMAP / DEVMAP_HASH value other than 4 or 8 bytes (`struct
+//! bpf_devmap_val`: ifindex, plus a program fd since Linux 5.8), a CPUMAP value other than 4 or
+//! 8 bytes, a non-4-byte key of those maps and of the arrays, zero `max_entries`, a ring buffer
 //! size that is not a power of two multiple of 4096, flags a map type does not accept
-//! (`BPF_F_NO_PREALLOC` on an XSKMAP), a kernel name longer than 15 characters or with
-//! characters other than `[A-Za-z0-9_.]`, an unknown map type or option (with a "did you
-//! mean"), a duplicate option. Sizes and counts only rustc can compute (`key = MyKey`,
-//! `max_entries = QUEUES`) are checked by `const` assertions in the expansion, reported by
-//! rustc on the same token.
+//! (`BPF_F_NO_PREALLOC` on an XSKMAP) or not together (`BPF_F_NUMA_NODE` on a per-CPU hash), a
+//! flag it requires (`BPF_F_NO_PREALLOC` on an LPM trie: the error is then on the type), size
+//! limits (a hash's key and value under 4 MiB, at most 2^27 entries), an inner map the kernel
+//! refuses (on the inner option at fault) or cannot compare (`prog_array`); and a kernel name
+//! longer than 15 characters or with characters other than `[A-Za-z0-9_.]`, an unknown map
+//! type or option (with a "did you mean"), a duplicate option. Sizes and counts only rustc can
+//! compute (`key = MyKey`, `max_entries = QUEUES`) are checked by `const` assertions in the
+//! expansion, reported by rustc on the same token, for a subset of those rules (the
+//! sizes each type requires, non-zero counts, the flags it takes); `defprogram!`'s verifier
+//! then checks the rest.
 //!
 //! ```
 //! use ebpf_dsl_macros::defmap;

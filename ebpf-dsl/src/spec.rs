@@ -375,8 +375,13 @@ pub const MAP_FLAG_NAMES: &[(&str, u32)] = &[
     ("BPF_F_MMAPABLE", 1 << 10),
     ("BPF_F_PRESERVE_ELEMS", 1 << 11),
     ("BPF_F_INNER_MAP", 1 << 12),
+    ("BPF_F_LINK", 1 << 13),
+    ("BPF_F_PATH_FD", 1 << 14),
+    ("BPF_F_VTYPE_BTF_OBJ_FD", 1 << 15),
+    ("BPF_F_TOKEN_FD", 1 << 16),
     ("BPF_F_SEGV_ON_FAULT", 1 << 17),
     ("BPF_F_NO_USER_CONV", 1 << 18),
+    ("BPF_F_RB_OVERWRITE", 1 << 19),
 ];
 
 /// The names of the flags set in `flags` ([`MAP_FLAG_NAMES`], `BPF_F_NO_PREALLOC`, ...), in
@@ -397,37 +402,6 @@ pub(crate) fn map_flag_names(flags: u32) -> Vec<String> {
 }
 
 impl MapSpec {
-    /// Why the kernel refuses to create this map (`BPF_MAP_CREATE` fails with EINVAL, so no
-    /// program using it loads), for the map types whose creation flags this crate checks: a
-    /// `devmap` / `devmap_hash` takes only `BPF_F_NUMA_NODE`, `BPF_F_RDONLY` and
-    /// `BPF_F_WRONLY` (`DEV_CREATE_FLAG_MASK`), a `cpumap` only `BPF_F_NUMA_NODE`, a `ringbuf`
-    /// only `BPF_F_NUMA_NODE` (and, from Linux 7.x, `BPF_F_RB_OVERWRITE`). `None` for a map
-    /// these rules accept and for every other type (the kernel's answer then comes at load).
-    pub fn creation_error(&self) -> Option<String> {
-        const NUMA: u32 = 1 << 2;
-        const RDONLY: u32 = 1 << 3;
-        const WRONLY: u32 = 1 << 4;
-        const RB_OVERWRITE: u32 = 1 << 19;
-        let allowed = match self.map_type {
-            MapType::Devmap | MapType::DevmapHash => NUMA | RDONLY | WRONLY,
-            MapType::Cpumap => NUMA,
-            MapType::Ringbuf => NUMA | RB_OVERWRITE,
-            _ => return None,
-        };
-        let bad = self.flags & !allowed;
-        if bad == 0 {
-            return None;
-        }
-        let names = |bits: u32| map_flag_names(bits).join(" | ");
-        Some(format!(
-            "the kernel refuses to create the {} map `{}` with {} (it takes {} only: BPF_MAP_CREATE fails with EINVAL, so no program using it loads)",
-            self.map_type,
-            self.name,
-            names(bad),
-            names(allowed & !RB_OVERWRITE)
-        ))
-    }
-
     /// What this map's BTF `.maps` definition describes
     /// ([`Btf::add_map_definition`](crate::btf::Btf::add_map_definition)).
     pub fn btf_definition(&self) -> crate::btf::MapDefinition<'_> {

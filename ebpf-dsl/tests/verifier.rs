@@ -28,7 +28,11 @@ fn maps() -> Vec<MapSpec> {
         map("xsks", MapType::Xskmap, 4, 4),
         map("counters", MapType::Array, 4, 16),
         map("flows", MapType::Hash, 8, 8),
-        map("ring", MapType::Ringbuf, 0, 0),
+        // A ring buffer's max_entries is its size in bytes: a page.
+        MapSpec {
+            max_entries: 4096,
+            ..map("ring", MapType::Ringbuf, 0, 0)
+        },
         map("jumps", MapType::ProgArray, 4, 4),
     ]
 }
@@ -871,4 +875,40 @@ fn a_map_the_kernel_cannot_create_is_refused_where_named() {
     assert!(verdict(MapType::Devmap, 1 << 4).is_ok());
     assert!(verdict(MapType::Cpumap, 1 << 3).is_err());
     assert!(verdict(MapType::Xskmap, 0).is_ok());
+}
+
+/// The map-creation rules are the target kernel's: a queue of 2^20 4-KiB values is refused for
+/// 6.12 (its `max_entries × value_size < U32_MAX` check) and accepted for 6.1 and 6.18, which
+/// lack it; a `cgrp_storage` map is refused for 6.1, which does not know the type.
+#[test]
+fn map_creation_is_checked_for_the_target_kernel() {
+    use ebpf_dsl::verifier::KernelVersion;
+    let a = assemble("r1 = m ll\nr0 = 2\nexit").unwrap();
+    let verdict = |spec: MapSpec, k: KernelVersion| {
+        let ms = [spec];
+        let input = VerifyInput::new(&a.insns, ProgramType::Xdp)
+            .with_maps(&a.relocations, &ms)
+            .with_kernel(k);
+        verify(&input).map(|_| ()).map_err(|e| e[0].clone())
+    };
+    let queue = MapSpec {
+        max_entries: 1 << 20,
+        ..map("m", MapType::Queue, 0, 4096)
+    };
+    let e = verdict(queue.clone(), KernelVersion::new(6, 12)).unwrap_err();
+    assert_eq!((e.insn_index, e.rule), (0, Rule::MapCompatibility), "{e}");
+    assert!(
+        e.message.contains("queue map `m` with max_entries 1048576"),
+        "{e}"
+    );
+    assert!(verdict(queue.clone(), KernelVersion::new(6, 18)).is_ok());
+    assert!(verdict(queue, KernelVersion::new(6, 1)).is_ok());
+    let cgrp = MapSpec {
+        max_entries: 0,
+        flags: 1,
+        ..map("m", MapType::CgrpStorage, 4, 8)
+    };
+    let e = verdict(cgrp.clone(), KernelVersion::new(6, 1)).unwrap_err();
+    assert!(e.message.contains("new in Linux 6.2"), "{e}");
+    assert!(verdict(cgrp, KernelVersion::new(6, 6)).is_ok());
 }

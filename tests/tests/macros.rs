@@ -20,7 +20,7 @@ defmap! {
     pub(crate) XSKS2: xskmap(max_entries = QUEUES, name = "xsks_by_q");
     FLOWS: lru_hash(key = Flow, value = [u64; 2], max_entries = 1 << 16, flags = BPF_F_NO_COMMON_LRU);
     EVENTS: ringbuf(max_entries = 256 * 1024);
-    STATS: percpu_array(key_size = 4, value = u64, max_entries = 4, flags = BPF_F_NUMA_NODE | BPF_F_RDONLY);
+    STATS: percpu_array(key_size = 4, value = u64, max_entries = 4, flags = BPF_F_RDONLY_PROG | BPF_F_RDONLY);
     DEVS: devmap(value = [u32; 2], max_entries = 16);
     /// A BPF arena of two pages: no key, no value.
     ARENA: arena(max_entries = 2, flags = BPF_F_MMAPABLE | BPF_F_NO_USER_CONV);
@@ -80,7 +80,7 @@ fn defmap_expands_to_const_specs() {
     );
     assert_eq!(
         (STATS.key_size, STATS.value_size, STATS.flags),
-        (4, 8, 4 | 8)
+        (4, 8, 128 | 8)
     );
     assert_eq!(DEVS.value_size, 8);
 }

@@ -9,6 +9,8 @@ pub(crate) struct InnerShape {
     pub(crate) tokens: TokenStream,
     /// The inner type and its key size, value size, max_entries and flags where known.
     pub(crate) facts: Option<(MapType, [Option<u64>; 4])>,
+    /// The inner map's type, to point at.
+    pub(crate) span: Option<TokenStream>,
 }
 
 /// The options an inner map takes.
@@ -31,6 +33,7 @@ pub(crate) fn inner_shape(
     let none = InnerShape {
         tokens: quote!(::core::option::Option::None),
         facts: None,
+        span: None,
     };
     let of_maps = matches!(mt, Some(MapType::ArrayOfMaps | MapType::HashOfMaps));
     let Some(opt) = opt else {
@@ -173,17 +176,41 @@ pub(crate) fn inner_shape(
         }) => flags_value(e, errors).map(|(v, _, _)| v),
         _ => Some(Value::Known(0, ity.to_token_stream())),
     };
-    for (v, rs, what) in [
-        (&key, &r.key, "key size"),
-        (&value, &r.value, "value size"),
-        (&max_entries, &r.max_entries, "max_entries"),
-    ] {
-        if let Some(Value::Known(n, tokens)) = v {
-            for (rule, msg) in rs {
-                if !rule.holds(*n) {
-                    errors.spanned(tokens, format!("inner map: {msg}; its {what} is {n}"));
-                }
-            }
+    // The kernel's rules for the template, on the inner option's token at fault
+    // (`MapSpec::creation_check`; the outer map's check names the inner map's type as a whole).
+    if let (
+        Some(Value::Known(k, kt)),
+        Some(Value::Known(v, vt)),
+        Some(Value::Known(m, mt_)),
+        Some(Value::Known(f, ft)),
+    ) = (&key, &value, &max_entries, &flags)
+    {
+        let spec = ebpf_dsl::MapSpec {
+            name: "inner".into(),
+            map_type: it,
+            key_size: *k as u32,
+            value_size: *v as u32,
+            max_entries: *m as u32,
+            flags: *f as u32,
+            btf: None,
+            inner: None,
+        };
+        if let Err(e) = spec.creation_check(ebpf_dsl::verifier::MAP_CREATE_REFERENCE) {
+            use ebpf_dsl::verifier::MapAttr;
+            let at = match e.attr {
+                MapAttr::KeySize => kt.clone(),
+                MapAttr::ValueSize => vt.clone(),
+                MapAttr::MaxEntries => mt_.clone(),
+                MapAttr::Flags => ft.clone(),
+                _ => ity.to_token_stream(),
+            };
+            errors.spanned(
+                at,
+                format!(
+                    "inner map: {}",
+                    e.message.replacen("map `inner`", "maps", 1)
+                ),
+            );
         }
     }
     let (Some(k), Some(v), Some(m), Some(f)) = (key, value, max_entries, flags) else {
@@ -205,5 +232,6 @@ pub(crate) fn inner_shape(
             flags: #ft,
         })),
         facts: Some((it, [k.known(), v.known(), m.known(), f.known()])),
+        span: Some(ity.to_token_stream()),
     }
 }

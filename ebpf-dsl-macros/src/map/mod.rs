@@ -224,6 +224,17 @@ pub(crate) fn expand_one(decl: MapDecl) -> TokenStream {
             "a capacity: add `max_entries = N`",
             &mut errors,
         );
+        // A map whose every attribute the macro knows is checked below by the kernel's rules
+        // themselves (`MapSpec::creation_check`). Otherwise the values rustc alone knows get
+        // const assertions, and those the macro knows errors, by the subset of the rules
+        // `rules` has (never stricter than the kernel's).
+        let all_known = [&key, &value, &max_entries]
+            .iter()
+            .all(|v| v.as_ref().is_some_and(|v| v.known().is_some()))
+            && flags.as_ref().is_none_or(|(f, _, _)| f.known().is_some())
+            && inner
+                .facts
+                .is_none_or(|(_, facts)| facts.iter().all(Option::is_some));
         for (v, rs, what) in [
             (&key, &r.key, "key size"),
             (&value, &r.value, "value size"),
@@ -233,7 +244,7 @@ pub(crate) fn expand_one(decl: MapDecl) -> TokenStream {
             for (rule, msg) in rs {
                 match v {
                     Value::Known(n, tokens) => {
-                        if !rule.holds(*n) {
+                        if !all_known && !rule.holds(*n) {
                             let shown = if what == "max_entries" {
                                 format!("this map has max_entries = {n}")
                             } else {
@@ -254,6 +265,7 @@ pub(crate) fn expand_one(decl: MapDecl) -> TokenStream {
         }
         if let (Some(mask), Some((bits, span, tokens))) = (r.flags_mask, &flags) {
             match bits {
+                Value::Known(..) if all_known => {}
                 Value::Known(b, _) => {
                     let bad = (*b as u32) & !mask;
                     if *b > u32::MAX as u64 || bad != 0 {
@@ -278,6 +290,20 @@ pub(crate) fn expand_one(decl: MapDecl) -> TokenStream {
                     });
                 }
             }
+        }
+        if let (true, true, Some(k), Some(v), Some(m)) =
+            (all_known, errors.is_empty(), &key, &value, &max_entries)
+        {
+            kernel_check(
+                mt,
+                &name,
+                [k, v, m],
+                flags.as_ref().map(|(f, _, t)| (f, t)),
+                &inner,
+                &map_type,
+                name_span,
+                &mut errors,
+            );
         }
         if let (Some(k), Some(v), Some(m)) = (&key, &value, &max_entries) {
             known[0] = k.known();
@@ -363,6 +389,78 @@ pub(crate) fn expand_one(decl: MapDecl) -> TokenStream {
         #asserts
         #facts
     }
+}
+
+/// The kernel's `BPF_MAP_CREATE` rules for the map as the macro knows it
+/// ([`ebpf_dsl::MapSpec::creation_check`] for the 6.18 reference kernel, the rules the static
+/// verifier applies): when its sizes, capacity and flags are all known here, an error on the
+/// token of the attribute the kernel refuses.
+#[allow(clippy::too_many_arguments)]
+fn kernel_check(
+    mt: MapType,
+    name: &str,
+    [k, v, m]: [&Value; 3],
+    flags: Option<(&Value, &TokenStream)>,
+    inner: &InnerShape,
+    map_type: &Ident,
+    name_span: Span,
+    errors: &mut Errors,
+) {
+    let (Some(key), Some(value), Some(entries)) = (k.known(), v.known(), m.known()) else {
+        return;
+    };
+    let bits = match flags {
+        Some((f, _)) => match f.known().and_then(|b| u32::try_from(b).ok()) {
+            Some(b) => b,
+            None => return,
+        },
+        None => 0,
+    };
+    let inner_map = match inner.facts {
+        Some((t, [Some(k), Some(v), Some(m), Some(f)])) => Some(ebpf_dsl::spec::InnerMap {
+            map_type: t,
+            key_size: k as u32,
+            value_size: v as u32,
+            max_entries: m as u32,
+            flags: f as u32,
+        }),
+        Some(_) => return,
+        None => None,
+    };
+    let spec = ebpf_dsl::MapSpec {
+        name: name.to_string().into(),
+        map_type: mt,
+        key_size: key as u32,
+        value_size: value as u32,
+        max_entries: entries as u32,
+        flags: bits,
+        btf: None,
+        inner: inner_map,
+    };
+    let Err(e) = spec.creation_check(ebpf_dsl::verifier::MAP_CREATE_REFERENCE) else {
+        return;
+    };
+    use ebpf_dsl::verifier::MapAttr;
+    let tokens = |v: &Value| match v {
+        Value::Known(_, t) => t.clone(),
+        Value::Rust { .. } => map_type.to_token_stream(),
+    };
+    let at = match e.attr {
+        MapAttr::KeySize => tokens(k),
+        MapAttr::ValueSize => tokens(v),
+        MapAttr::MaxEntries => tokens(m),
+        MapAttr::Flags => flags.map_or_else(|| map_type.to_token_stream(), |(_, t)| t.clone()),
+        MapAttr::Inner => inner
+            .span
+            .clone()
+            .unwrap_or_else(|| map_type.to_token_stream()),
+        MapAttr::Type => map_type.to_token_stream(),
+        MapAttr::Name => {
+            errors.at(name_span, e.message);
+            return;
+        }
+    };
+    errors.spanned(at, e.message);
 }
 
 /// `Some(MapBtf)` when both `key` and `value` are types (each contributes its BTF when it

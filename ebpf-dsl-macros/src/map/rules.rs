@@ -1,4 +1,7 @@
-//! The kernel's map-creation rules (`*_map_alloc_check` in `kernel/bpf/`) per map type, and sizes the macro can compute.
+//! Per map type: the defaults of its sizes, and a subset of the kernel's map-creation rules
+//! (`*_map_alloc_check` in `kernel/bpf/`, never stricter) for the values only rustc knows
+//! (const assertions) and for a map the macro does not know whole. A map the macro knows
+//! whole is checked by the kernel's rules themselves, `ebpf_dsl::MapSpec::creation_check`.
 
 use super::*;
 
@@ -201,7 +204,7 @@ pub(crate) fn rules(t: MapType) -> TypeRules {
                 Rule::Exactly(4),
                 "a PROG_ARRAY value is a program fd: the kernel requires a 4-byte value (u32)",
             )];
-            r.flags_mask = Some(BPF_F_NUMA_NODE | BPF_F_RDONLY | BPF_F_WRONLY | BPF_F_INNER_MAP);
+            r.flags_mask = Some(BPF_F_NUMA_NODE | BPF_F_RDONLY | BPF_F_WRONLY);
         }
         M::PerfEventArray | M::CgroupArray | M::ArrayOfMaps => {
             r.key_default = Some(4);
@@ -223,16 +226,10 @@ pub(crate) fn rules(t: MapType) -> TypeRules {
             );
         }
         M::Hash | M::PercpuHash | M::LruHash | M::LruPercpuHash | M::HashOfMaps => {
-            r.key = vec![
-                (
-                    Rule::NonZero,
-                    "the kernel refuses a zero-sized key (EINVAL)",
-                ),
-                (
-                    Rule::AtMost(512),
-                    "a hash key must fit on the 512-byte BPF stack (the kernel returns E2BIG)",
-                ),
-            ];
+            r.key = vec![(
+                Rule::NonZero,
+                "the kernel refuses a zero-sized key (EINVAL)",
+            )];
             if t == M::HashOfMaps {
                 r.value_default = Some(4);
             }

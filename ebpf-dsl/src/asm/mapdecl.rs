@@ -539,14 +539,14 @@ mod tests {
 
     #[test]
     fn round_trip_and_errors() {
-        let m = parse_map_decl("stats percpu_hash key=4 value=16 max_entries=128 flags=no_prealloc|BPF_F_ZERO_SEED|0x8000").unwrap();
+        let m = parse_map_decl("stats percpu_hash key=4 value=16 max_entries=128 flags=no_prealloc|BPF_F_ZERO_SEED|0x100000").unwrap();
         assert_eq!(m.map_type, MapType::PercpuHash);
         assert_eq!((m.key_size, m.value_size, m.max_entries), (4, 16, 128));
-        assert_eq!(m.flags, 1 | (1 << 6) | 0x8000);
+        assert_eq!(m.flags, 1 | (1 << 6) | 0x100000);
         let text = map_directive(&m);
         assert_eq!(
             text,
-            ".map stats percpu_hash key=4 value=16 max_entries=128 flags=no_prealloc|zero_seed|0x8000"
+            ".map stats percpu_hash key=4 value=16 max_entries=128 flags=no_prealloc|zero_seed|0x100000"
         );
         assert_eq!(parse_map_decl(&text[5..]).unwrap(), m);
         for (bad, why) in [
@@ -569,7 +569,7 @@ mod tests {
 
     #[test]
     fn maps_of_maps() {
-        let m = parse_map_decl("routes hash_of_maps key=4 value=4 max_entries=16 inner=array:4:8:64:no_prealloc|0x8000").unwrap();
+        let m = parse_map_decl("routes hash_of_maps key=4 value=4 max_entries=16 inner=array:4:8:64:no_prealloc|0x100000").unwrap();
         let inner = m.inner.unwrap();
         assert_eq!(
             (
@@ -579,12 +579,12 @@ mod tests {
                 inner.max_entries,
                 inner.flags
             ),
-            (MapType::Array, 4, 8, 64, 1 | 0x8000)
+            (MapType::Array, 4, 8, 64, 1 | 0x100000)
         );
         let text = map_directive(&m);
         assert_eq!(
             text,
-            ".map routes hash_of_maps key=4 value=4 max_entries=16 inner=array:4:8:64:no_prealloc|0x8000"
+            ".map routes hash_of_maps key=4 value=4 max_entries=16 inner=array:4:8:64:no_prealloc|0x100000"
         );
         assert_eq!(parse_map_decl(&text[5..]).unwrap(), m);
         let short = parse_map_decl("o array_of_maps key=4 value=4 inner=hash:4:4").unwrap();

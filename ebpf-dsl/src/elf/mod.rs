@@ -100,6 +100,7 @@ mod kconfig;
 mod kfunc;
 mod ksyms;
 mod listing;
+mod loaded;
 mod map_slots;
 mod raw;
 mod read;
@@ -116,6 +117,7 @@ pub use listing::{
     program_listing, program_listing_data, program_listing_globals, program_listing_in,
     program_listing_locks, program_listing_specials,
 };
+pub use loaded::loaded_shape;
 
 use crate::spec::{MapSpec, ProgramSpec, ProgramType};
 

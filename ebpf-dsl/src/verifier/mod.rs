@@ -331,6 +331,7 @@ mod input;
 mod jump_growth;
 mod jump_range;
 mod lock_layout;
+mod map_create;
 mod mask;
 pub(crate) mod ops;
 mod pc_lists;
@@ -369,6 +370,7 @@ pub mod trust;
 mod uninit_stack_tests;
 
 pub use input::{VerifyInput, BPF_F_XDP_DEV_BOUND_ONLY};
+pub use map_create::{MapAttr, MapCreationError, MAP_CREATE_REFERENCE};
 pub use target::{Backported, KernelVersion};
 pub use trust::Trust;
 
@@ -436,7 +438,8 @@ pub enum Rule {
     HelperNotAllowed,
     /// A helper argument of the wrong type or size.
     HelperArgument,
-    /// A map of the wrong type for the helper.
+    /// A map of the wrong type for the helper, or one the target kernel refuses to create
+    /// ([`MapSpec::creation_check`](crate::spec::MapSpec::creation_check)).
     MapCompatibility,
     /// A bad value at program exit.
     ReturnValue,
@@ -723,9 +726,9 @@ pub(crate) fn verify_with_tracer(
     }
 }
 
-/// The kernel's refusal to create a map the program names
-/// ([`MapSpec::creation_error`](crate::spec::MapSpec::creation_error)),
-/// reported at the first instruction that names it.
+/// The kernel's refusal to create a map the program names, for the target kernel
+/// ([`MapSpec::creation_check`](crate::spec::MapSpec::creation_check)), reported at the first
+/// instruction that names it.
 fn check_map_creation(
     input: &VerifyInput,
     map_refs: &HashMap<usize, (u16, RelocKind)>,
@@ -739,11 +742,11 @@ fn check_map_creation(
             continue;
         }
         seen.push(m);
-        if let Some(message) = input.maps[m as usize].creation_error() {
+        if let Err(e) = input.maps[m as usize].creation_check(input.kernel) {
             errors.push(VerifierError {
                 insn_index: pc,
                 rule: Rule::MapCompatibility,
-                message,
+                message: e.message,
             });
         }
     }

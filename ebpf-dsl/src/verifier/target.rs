@@ -71,6 +71,12 @@
 //! (`6.12.75`: the first release of that stable line with the backport, [`Backported`]; a
 //! target given as `major.minor` is the line as audited, with its backports.)
 //!
+//! The map-creation rules ([`MapSpec::creation_check`](crate::spec::MapSpec::creation_check),
+//! checked at a map's first reference) have their own gates: `cgrp_storage` maps from 6.2,
+//! arenas and `BPF_F_TOKEN_FD` from 6.9, a queue's or stack's `max_entries × value_size`
+//! under U32_MAX from 6.2 to 6.17 (in 6.12.118, not in 6.1.192 nor 6.18.44), an LPM trie's
+//! 40-byte node header (its value limit) before 6.18, `BPF_F_RB_OVERWRITE` from 7.0.
+//!
 //! Everything else follows kernel 6.18 and is checked against it by the differential tests.
 //!
 //! The older targets were audited against Debian's 6.1.192 and 6.12.118, and the default

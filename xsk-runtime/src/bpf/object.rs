@@ -15,7 +15,7 @@
 //! ([`Loader::slots`]), the programs they name loaded too.
 
 use ebpf_dsl::elf::{object_btf, ElfProgram, Object, KCONFIG_MAP};
-use ebpf_dsl::spec::{MapSpec, MapType};
+use ebpf_dsl::spec::MapSpec;
 use ebpf_dsl::ProgramType;
 
 use super::loader::Loader;
@@ -36,31 +36,10 @@ pub fn object_load_options(section: &str) -> LoadOptions {
     }
 }
 
-/// `m` as the loaders of such objects create it: a perf event array of 0 entries gets one per
-/// possible CPU (libbpf's `map_set_def_max_entries`), and a key or value size of 0 (a legacy
-/// `struct bpf_map_def` with `.value_size = 0`, as srv6ptf_ebpfagent's) becomes 4, the only
-/// size the kernel takes for either: cilium/ebpf's `fixupMagicFields` does so, where libbpf
-/// passes 0 on and the kernel refuses the map. Other sizes are left for the kernel to judge.
-/// A ring buffer declared with a value type (`__type(value, struct event)`, for bpf2go's
-/// `-type`) gets a 0-byte value, as cilium/ebpf's `canHaveValueSize` gives it (the kernel
-/// refuses any other).
+/// `m` as the loaders of such objects create it ([`ebpf_dsl::elf::loaded_shape`]), with one
+/// perf event array entry per possible CPU of this machine.
 fn sized(m: &MapSpec) -> MapSpec {
-    let mut m = m.clone();
-    if m.map_type == MapType::Ringbuf {
-        m.value_size = 0;
-    }
-    if m.map_type == MapType::PerfEventArray {
-        if m.max_entries == 0 {
-            m.max_entries = crate::sys::possible_cpus().unwrap_or(0);
-        }
-        if m.key_size == 0 {
-            m.key_size = 4;
-        }
-        if m.value_size == 0 {
-            m.value_size = 4;
-        }
-    }
-    m
+    ebpf_dsl::elf::loaded_shape(m, crate::sys::possible_cpus().unwrap_or(0))
 }
 
 impl Loader {
@@ -194,6 +173,7 @@ impl Loader {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use ebpf_dsl::spec::MapType;
 
     fn perf(key_size: u32, value_size: u32, max_entries: u32) -> MapSpec {
         MapSpec {

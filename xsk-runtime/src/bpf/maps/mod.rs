@@ -57,6 +57,13 @@ pub struct Map {
 }
 
 fn create_hint(spec: &MapSpec, errno: i32) -> Option<Cow<'static, str>> {
+    // The rule the static verifier knows the kernel refuses this map by (Linux 6.18's
+    // `BPF_MAP_CREATE` checks: `MapSpec::creation_check`), when it knows one.
+    if matches!(errno, libc::EINVAL | libc::E2BIG | 524 | libc::EOPNOTSUPP) {
+        if let Err(e) = spec.creation_check(ebpf_dsl::verifier::MAP_CREATE_REFERENCE) {
+            return Some(Cow::Owned(e.message));
+        }
+    }
     match errno {
         libc::EINVAL => Some(Cow::Owned(format!(
             "the kernel refused the shape of this {} map (key {} B, value {} B, max_entries {}, flags {:#x}); \
@@ -65,7 +72,7 @@ fn create_hint(spec: &MapSpec, errno: i32) -> Option<Cow<'static, str>> {
             spec.map_type, spec.key_size, spec.value_size, spec.max_entries, spec.flags
         ))),
         libc::E2BIG => Some(Cow::Borrowed(
-            "a size is too large for this map type (e.g. key_size of a hash map above 512 B)",
+            "a size is too large for this map type (e.g. a hash map's key and value over 4 MiB, a cpumap over the kernel's NR_CPUS)",
         )),
         // Seen on the reference kernel (6.18.44 as deployed here): every arena is refused,
         // whatever its attributes and the caller's capabilities (root has CAP_BPF).
@@ -552,3 +559,33 @@ from_map!(
     ArrayOfMaps,
     HashOfMaps<K>
 );
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A refusal whose rule the static verifier knows is explained by that rule; others get
+    /// the general hint.
+    #[test]
+    fn a_refused_shape_is_explained_by_the_kernel_rule() {
+        let lpm = MapSpec {
+            name: Cow::Borrowed("routes"),
+            map_type: MapType::LpmTrie,
+            key_size: 8,
+            value_size: 4,
+            max_entries: 16,
+            flags: 0,
+            btf: None,
+            inner: None,
+        };
+        let h = create_hint(&lpm, libc::EINVAL).unwrap();
+        assert!(
+            h.contains("lpm_trie map `routes` without BPF_F_NO_PREALLOC")
+                && h.contains("trie_alloc"),
+            "{h}"
+        );
+        let ok = MapSpec { flags: 1, ..lpm };
+        let h = create_hint(&ok, libc::EINVAL).unwrap();
+        assert!(h.contains("refused the shape"), "{h}");
+    }
+}
