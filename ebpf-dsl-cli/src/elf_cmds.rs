@@ -650,12 +650,13 @@ pub fn check_object(bytes: &[u8], shown: &str, how: &CheckObject) -> Result<Exit
         let s = &p.spec;
         if how.verify {
             // The maps as a loader creates them (a perf event array of 0 entries gets one per
-            // CPU, a ring buffer's value type is dropped): the shape whose creation the
-            // verifier checks. The CPU count is any: nothing verified depends on it.
+            // CPU, a ring buffer's value type is dropped, its size rounded up as libbpf
+            // does): the shape whose creation the verifier checks. The CPU count is any:
+            // nothing verified depends on it.
             let maps: Vec<_> = s
                 .maps
                 .iter()
-                .map(|m| ebpf_dsl::elf::loaded_shape(m, 1))
+                .map(|m| loader_sized(ebpf_dsl::elf::loaded_shape(m, 1), how.kernel))
                 .collect();
             let mut input = ebpf_dsl::verifier::VerifyInput {
                 insns: &s.insns,
@@ -759,4 +760,27 @@ mod tests {
         assert_eq!(config_patch(c, 6, 12), None);
         assert_eq!(config_patch("CONFIG_HZ=1000\n", 6, 18), None);
     }
+}
+
+/// A map the object declares with 0 entries where its type needs some (xdp-bench's per-CPU
+/// counters, cilium/ebpf programs whose Go side sets `MaxEntries`): its loader sizes it at run
+/// time, and the kernel refuses 0. It is verified as if it held 1 entry, the one size every
+/// loader's choice includes (an array's key 0 is in bounds in all of them), with a warning.
+fn loader_sized(
+    mut m: ebpf_dsl::MapSpec,
+    kernel: ebpf_dsl::verifier::KernelVersion,
+) -> ebpf_dsl::MapSpec {
+    if m.max_entries == 0 {
+        if let Err(e) = m.creation_check(kernel) {
+            if e.attr == ebpf_dsl::verifier::MapAttr::MaxEntries {
+                errln!(
+                    "ebpf-dsl: warning: map `{}` ({}) has max_entries 0 in the object: the kernel refuses to create it so, its loader must size it before the load; verified as if it held 1 entry",
+                    m.name,
+                    m.map_type
+                );
+                m.max_entries = 1;
+            }
+        }
+    }
+    m
 }
