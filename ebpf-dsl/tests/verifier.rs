@@ -912,3 +912,26 @@ fn map_creation_is_checked_for_the_target_kernel() {
     assert!(e.message.contains("new in Linux 6.2"), "{e}");
     assert!(verdict(cgrp, KernelVersion::new(6, 6)).is_ok());
 }
+
+/// A map name longer than 15 characters is no refusal: loaders pass its first 15 characters
+/// (libbpf, cilium/ebpf, the CLI's `--map`), under which the kernel creates it; the map's
+/// other attributes are still checked (the selftests' `map_prog1_socket`, a prog_array).
+#[test]
+fn a_long_map_name_is_checked_as_loaders_pass_it() {
+    let a = assemble("r1 = map_prog1_socket ll\nr0 = 2\nexit").unwrap();
+    let verdict = |spec: MapSpec| {
+        let ms = [spec];
+        let input =
+            VerifyInput::new(&a.insns, ProgramType::SocketFilter).with_maps(&a.relocations, &ms);
+        verify(&input).map(|_| ()).map_err(|e| e[0].clone())
+    };
+    let long = map("map_prog1_socket", MapType::ProgArray, 4, 4);
+    assert!(verdict(long.clone()).is_ok());
+    let e = verdict(MapSpec {
+        value_size: 8,
+        ..long
+    })
+    .unwrap_err();
+    assert_eq!(e.rule, Rule::MapCompatibility, "{e}");
+    assert!(e.message.contains("value_size 8"), "{e}");
+}

@@ -93,7 +93,11 @@ mod tests {
             ((1 << 31) + 1, (1 << 31) + 1),
             (u32::MAX, u32::MAX),
         ] {
-            assert_eq!(loaded_shape(&ringbuf(given), 2).max_entries, loaded, "{given}");
+            assert_eq!(
+                loaded_shape(&ringbuf(given), 2).max_entries,
+                loaded,
+                "{given}"
+            );
         }
         let user = spec(MapType::UserRingbuf, 0, 0, 5000);
         assert_eq!(loaded_shape(&user, 2).max_entries, 8192);

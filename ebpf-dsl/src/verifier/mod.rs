@@ -742,7 +742,25 @@ fn check_map_creation(
             continue;
         }
         seen.push(m);
-        if let Err(e) = input.maps[m as usize].creation_check(input.kernel) {
+        // A loader passes at most 15 characters of the name (libbpf, cilium/ebpf and the
+        // CLI's `--map` truncate it; `defmap!` refuses a longer one itself): the map is
+        // created under that prefix, so a longer name is no refusal here.
+        let spec = &input.maps[m as usize];
+        let truncated;
+        let spec = if spec.name.chars().count() > crate::spec::BPF_OBJ_NAME_MAX {
+            let mut t = spec.clone();
+            t.name = spec
+                .name
+                .chars()
+                .take(crate::spec::BPF_OBJ_NAME_MAX)
+                .collect::<String>()
+                .into();
+            truncated = t;
+            &truncated
+        } else {
+            spec
+        };
+        if let Err(e) = spec.creation_check(input.kernel) {
             errors.push(VerifierError {
                 insn_index: pc,
                 rule: Rule::MapCompatibility,
