@@ -748,20 +748,6 @@ pub fn check_object(bytes: &[u8], shown: &str, how: &CheckObject) -> Result<Exit
     })
 }
 
-#[cfg(test)]
-mod tests {
-    use super::config_patch;
-
-    #[test]
-    fn the_patch_level_comes_from_a_matching_config_header() {
-        let c = "#\n# Automatically generated file; DO NOT EDIT.\n# Linux/x86 6.18.44 Kernel Configuration\n#\nCONFIG_HZ=1000\n";
-        assert_eq!(config_patch(c, 6, 18), Some(44));
-        // Another kernel's configuration, or none: no patch level.
-        assert_eq!(config_patch(c, 6, 12), None);
-        assert_eq!(config_patch("CONFIG_HZ=1000\n", 6, 18), None);
-    }
-}
-
 /// A map the object declares with 0 entries where its type needs some (xdp-bench's per-CPU
 /// counters, cilium/ebpf programs whose Go side sets `MaxEntries`): its loader sizes it at run
 /// time, and the kernel refuses 0. It is verified as if it held 1 entry, the one size every
@@ -783,4 +769,50 @@ fn loader_sized(
         }
     }
     m
+}
+
+#[cfg(test)]
+mod tests {
+    use super::config_patch;
+
+    #[test]
+    fn the_patch_level_comes_from_a_matching_config_header() {
+        let c = "#\n# Automatically generated file; DO NOT EDIT.\n# Linux/x86 6.18.44 Kernel Configuration\n#\nCONFIG_HZ=1000\n";
+        assert_eq!(config_patch(c, 6, 18), Some(44));
+        // Another kernel's configuration, or none: no patch level.
+        assert_eq!(config_patch(c, 6, 12), None);
+        assert_eq!(config_patch("CONFIG_HZ=1000\n", 6, 18), None);
+    }
+
+    #[test]
+    fn a_map_of_0_entries_is_verified_as_holding_1() {
+        use ebpf_dsl::{MapSpec, MapType};
+        let k = ebpf_dsl::verifier::KernelVersion::new(6, 18);
+        let spec = |t, key, value, n| MapSpec {
+            name: "m".into(),
+            map_type: t,
+            key_size: key,
+            value_size: value,
+            max_entries: n,
+            flags: 0,
+            btf: None,
+            inner: None,
+        };
+        assert_eq!(
+            super::loader_sized(spec(MapType::LruHash, 4, 8, 0), k).max_entries,
+            1
+        );
+        assert_eq!(
+            super::loader_sized(spec(MapType::Array, 4, 8, 0), k).max_entries,
+            1
+        );
+        assert_eq!(
+            super::loader_sized(spec(MapType::Array, 4, 8, 7), k).max_entries,
+            7
+        );
+        // A local storage takes 0 entries (and only 0): left as it is.
+        let mut storage = spec(MapType::SkStorage, 4, 8, 0);
+        storage.flags = 1;
+        assert_eq!(super::loader_sized(storage, k).max_entries, 0);
+    }
 }

@@ -268,11 +268,13 @@ pub use crate::names::BPF_OBJ_NAME_MAX;
 mod attach;
 mod data;
 mod flags;
+pub mod map_flags;
 mod slots;
 pub use attach::{expected_attach_type_of_section, BPF_XDP_CPUMAP, BPF_XDP_DEVMAP};
-pub use data::{GlobalData, BPF_F_RDONLY_PROG};
+pub use data::GlobalData;
 pub use flags::{strict_alignment, BPF_F_ANY_ALIGNMENT, BPF_F_STRICT_ALIGNMENT};
-pub use slots::{MapSlot, SlotValue, BPF_F_INNER_MAP};
+pub use map_flags::{BPF_F_INNER_MAP, BPF_F_RDONLY_PROG};
+pub use slots::{MapSlot, SlotValue};
 
 /// A map to be created: `struct bpf_map_create_attr`'s essentials plus a kernel-visible name.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -362,26 +364,26 @@ impl InnerMap {
 /// Map-creation flags by name (`BPF_MAP_CREATE`'s `map_flags`, `enum` of `linux/bpf.h`), for
 /// parsing and printing [`MapSpec::flags`].
 pub const MAP_FLAG_NAMES: &[(&str, u32)] = &[
-    ("BPF_F_NO_PREALLOC", 1 << 0),
-    ("BPF_F_NO_COMMON_LRU", 1 << 1),
-    ("BPF_F_NUMA_NODE", 1 << 2),
-    ("BPF_F_RDONLY", 1 << 3),
-    ("BPF_F_WRONLY", 1 << 4),
-    ("BPF_F_STACK_BUILD_ID", 1 << 5),
-    ("BPF_F_ZERO_SEED", 1 << 6),
-    ("BPF_F_RDONLY_PROG", 1 << 7),
-    ("BPF_F_WRONLY_PROG", 1 << 8),
-    ("BPF_F_CLONE", 1 << 9),
-    ("BPF_F_MMAPABLE", 1 << 10),
-    ("BPF_F_PRESERVE_ELEMS", 1 << 11),
-    ("BPF_F_INNER_MAP", 1 << 12),
-    ("BPF_F_LINK", 1 << 13),
-    ("BPF_F_PATH_FD", 1 << 14),
-    ("BPF_F_VTYPE_BTF_OBJ_FD", 1 << 15),
-    ("BPF_F_TOKEN_FD", 1 << 16),
-    ("BPF_F_SEGV_ON_FAULT", 1 << 17),
-    ("BPF_F_NO_USER_CONV", 1 << 18),
-    ("BPF_F_RB_OVERWRITE", 1 << 19),
+    ("BPF_F_NO_PREALLOC", map_flags::BPF_F_NO_PREALLOC),
+    ("BPF_F_NO_COMMON_LRU", map_flags::BPF_F_NO_COMMON_LRU),
+    ("BPF_F_NUMA_NODE", map_flags::BPF_F_NUMA_NODE),
+    ("BPF_F_RDONLY", map_flags::BPF_F_RDONLY),
+    ("BPF_F_WRONLY", map_flags::BPF_F_WRONLY),
+    ("BPF_F_STACK_BUILD_ID", map_flags::BPF_F_STACK_BUILD_ID),
+    ("BPF_F_ZERO_SEED", map_flags::BPF_F_ZERO_SEED),
+    ("BPF_F_RDONLY_PROG", map_flags::BPF_F_RDONLY_PROG),
+    ("BPF_F_WRONLY_PROG", map_flags::BPF_F_WRONLY_PROG),
+    ("BPF_F_CLONE", map_flags::BPF_F_CLONE),
+    ("BPF_F_MMAPABLE", map_flags::BPF_F_MMAPABLE),
+    ("BPF_F_PRESERVE_ELEMS", map_flags::BPF_F_PRESERVE_ELEMS),
+    ("BPF_F_INNER_MAP", map_flags::BPF_F_INNER_MAP),
+    ("BPF_F_LINK", map_flags::BPF_F_LINK),
+    ("BPF_F_PATH_FD", map_flags::BPF_F_PATH_FD),
+    ("BPF_F_VTYPE_BTF_OBJ_FD", map_flags::BPF_F_VTYPE_BTF_OBJ_FD),
+    ("BPF_F_TOKEN_FD", map_flags::BPF_F_TOKEN_FD),
+    ("BPF_F_SEGV_ON_FAULT", map_flags::BPF_F_SEGV_ON_FAULT),
+    ("BPF_F_NO_USER_CONV", map_flags::BPF_F_NO_USER_CONV),
+    ("BPF_F_RB_OVERWRITE", map_flags::BPF_F_RB_OVERWRITE),
 ];
 
 /// The names of the flags set in `flags` ([`MAP_FLAG_NAMES`], `BPF_F_NO_PREALLOC`, ...), in

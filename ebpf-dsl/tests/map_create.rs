@@ -8,22 +8,15 @@ use ebpf_dsl::spec::InnerMap;
 use ebpf_dsl::verifier::{KernelVersion, MapAttr, MapCreationError, MAP_CREATE_REFERENCE};
 use ebpf_dsl::{MapSpec, MapType};
 
-const NO_PREALLOC: u32 = 1 << 0;
-const NO_COMMON_LRU: u32 = 1 << 1;
-const NUMA: u32 = 1 << 2;
-const RDONLY: u32 = 1 << 3;
-const WRONLY: u32 = 1 << 4;
-const STACK_BUILD_ID: u32 = 1 << 5;
-const ZERO_SEED: u32 = 1 << 6;
-const RDONLY_PROG: u32 = 1 << 7;
-const WRONLY_PROG: u32 = 1 << 8;
-const CLONE: u32 = 1 << 9;
-const MMAPABLE: u32 = 1 << 10;
-const PRESERVE_ELEMS: u32 = 1 << 11;
-const INNER_MAP: u32 = 1 << 12;
-const TOKEN_FD: u32 = 1 << 16;
-const SEGV_ON_FAULT: u32 = 1 << 17;
-const RB_OVERWRITE: u32 = 1 << 19;
+use ebpf_dsl::spec::map_flags::{
+    BPF_F_CLONE as CLONE, BPF_F_INNER_MAP as INNER_MAP, BPF_F_MMAPABLE as MMAPABLE,
+    BPF_F_NO_COMMON_LRU as NO_COMMON_LRU, BPF_F_NO_PREALLOC as NO_PREALLOC,
+    BPF_F_NUMA_NODE as NUMA, BPF_F_PRESERVE_ELEMS as PRESERVE_ELEMS,
+    BPF_F_RB_OVERWRITE as RB_OVERWRITE, BPF_F_RDONLY as RDONLY, BPF_F_RDONLY_PROG as RDONLY_PROG,
+    BPF_F_SEGV_ON_FAULT as SEGV_ON_FAULT, BPF_F_STACK_BUILD_ID as STACK_BUILD_ID,
+    BPF_F_TOKEN_FD as TOKEN_FD, BPF_F_WRONLY as WRONLY, BPF_F_WRONLY_PROG as WRONLY_PROG,
+    BPF_F_ZERO_SEED as ZERO_SEED,
+};
 
 fn spec(t: MapType, k: u32, v: u32, m: u32, f: u32) -> MapSpec {
     MapSpec {

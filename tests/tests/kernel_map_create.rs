@@ -33,14 +33,12 @@ use xsk_runtime::error::errno_name;
 use xsk_runtime::maps::Map;
 use xsk_testkit::kernel_tests;
 
-const NO_PREALLOC: u32 = 1 << 0;
-const NUMA: u32 = 1 << 2;
-const RDONLY: u32 = 1 << 3;
-const WRONLY: u32 = 1 << 4;
-const STACK_BUILD_ID: u32 = 1 << 5;
-const RDONLY_PROG: u32 = 1 << 7;
-const WRONLY_PROG: u32 = 1 << 8;
-const MMAPABLE: u32 = 1 << 10;
+use ebpf_dsl::spec::map_flags::{
+    BPF_F_MMAPABLE as MMAPABLE, BPF_F_NO_PREALLOC as NO_PREALLOC, BPF_F_NUMA_NODE as NUMA,
+    BPF_F_RDONLY as RDONLY, BPF_F_RDONLY_PROG as RDONLY_PROG,
+    BPF_F_STACK_BUILD_ID as STACK_BUILD_ID, BPF_F_WRONLY as WRONLY,
+    BPF_F_WRONLY_PROG as WRONLY_PROG,
+};
 /// `KMALLOC_MAX_SIZE` with 4 KiB pages.
 const KM: u32 = 4 << 20;
 

@@ -87,38 +87,16 @@ pub(crate) struct TypeRules {
     pub(crate) flags_mask: Option<u32>,
 }
 
-pub(crate) const BPF_F_NO_PREALLOC: u32 = 1 << 0;
-pub(crate) const BPF_F_NO_COMMON_LRU: u32 = 1 << 1;
-pub(crate) const BPF_F_NUMA_NODE: u32 = 1 << 2;
-pub(crate) const BPF_F_RDONLY: u32 = 1 << 3;
-pub(crate) const BPF_F_WRONLY: u32 = 1 << 4;
-pub(crate) const BPF_F_ZERO_SEED: u32 = 1 << 6;
-pub(crate) const BPF_F_RDONLY_PROG: u32 = 1 << 7;
-pub(crate) const BPF_F_WRONLY_PROG: u32 = 1 << 8;
-pub(crate) const BPF_F_MMAPABLE: u32 = 1 << 10;
-pub(crate) const BPF_F_INNER_MAP: u32 = 1 << 12;
-pub(crate) const BPF_F_SEGV_ON_FAULT: u32 = 1 << 17;
-pub(crate) const BPF_F_NO_USER_CONV: u32 = 1 << 18;
+pub(crate) use ebpf_dsl::spec::map_flags::{
+    BPF_F_INNER_MAP, BPF_F_MMAPABLE, BPF_F_NO_COMMON_LRU, BPF_F_NO_PREALLOC, BPF_F_NO_USER_CONV,
+    BPF_F_NUMA_NODE, BPF_F_RDONLY, BPF_F_RDONLY_PROG, BPF_F_SEGV_ON_FAULT, BPF_F_WRONLY,
+    BPF_F_WRONLY_PROG, BPF_F_ZERO_SEED,
+};
 pub(crate) const ACCESS: u32 = BPF_F_RDONLY | BPF_F_WRONLY | BPF_F_RDONLY_PROG | BPF_F_WRONLY_PROG;
 
-/// Map-creation flags by name (`BPF_MAP_CREATE`'s `map_flags`, `linux/bpf.h`).
-pub const MAP_FLAGS: &[(&str, u32)] = &[
-    ("BPF_F_NO_PREALLOC", 1 << 0),
-    ("BPF_F_NO_COMMON_LRU", 1 << 1),
-    ("BPF_F_NUMA_NODE", 1 << 2),
-    ("BPF_F_RDONLY", 1 << 3),
-    ("BPF_F_WRONLY", 1 << 4),
-    ("BPF_F_STACK_BUILD_ID", 1 << 5),
-    ("BPF_F_ZERO_SEED", 1 << 6),
-    ("BPF_F_RDONLY_PROG", 1 << 7),
-    ("BPF_F_WRONLY_PROG", 1 << 8),
-    ("BPF_F_CLONE", 1 << 9),
-    ("BPF_F_MMAPABLE", 1 << 10),
-    ("BPF_F_PRESERVE_ELEMS", 1 << 11),
-    ("BPF_F_INNER_MAP", 1 << 12),
-    ("BPF_F_SEGV_ON_FAULT", 1 << 17),
-    ("BPF_F_NO_USER_CONV", 1 << 18),
-];
+/// Map-creation flags by name (`BPF_MAP_CREATE`'s `map_flags`, `linux/bpf.h`): ebpf-dsl's
+/// table, the one the text syntax and the verifier's messages use.
+pub const MAP_FLAGS: &[(&str, u32)] = ebpf_dsl::spec::MAP_FLAG_NAMES;
 
 pub(crate) fn flag_names(mask: u32) -> String {
     let names: Vec<&str> = MAP_FLAGS

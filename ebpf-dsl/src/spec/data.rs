@@ -3,10 +3,8 @@
 //! the bytes as the value of key 0 after creating the map and freezes it when read-only; the
 //! ELF writer makes them the contents of the data section.
 
+use super::map_flags::BPF_F_RDONLY_PROG;
 use super::MapSpec;
-
-/// `BPF_F_RDONLY_PROG`: the program may only read the map (`.rodata`).
-pub const BPF_F_RDONLY_PROG: u32 = 0x80;
 
 /// A map's initial contents (the value of key 0; for global data, the whole section).
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]

@@ -10,11 +10,8 @@
 //! ([`super::InnerMap`]), whatever the map holds. The kernel checks a map put in a slot at the
 //! update: [`InnerMap::admits`] says in advance what it compares.
 
+use super::map_flags::BPF_F_INNER_MAP;
 use super::{InnerMap, MapSpec, MapType};
-
-/// `BPF_F_INNER_MAP`: the inner maps of a map of maps may differ from the template in
-/// `max_entries` (array inner maps; kernel 5.10).
-pub const BPF_F_INNER_MAP: u32 = 1 << 12;
 
 /// What an initial slot holds.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]

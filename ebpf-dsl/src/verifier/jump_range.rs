@@ -28,10 +28,9 @@ use super::target::KernelVersion;
 use super::transfer::{e, R};
 use super::Rule;
 use crate::isa::insn::{Class, JmpOp};
+// An array created with `BPF_F_INNER_MAP` has no inline lookup (`array_map_gen_lookup`).
+use crate::spec::map_flags::BPF_F_INNER_MAP;
 use crate::spec::{MapSpec, MapType};
-
-/// `BPF_F_INNER_MAP`: an array created with it has no inline lookup (`array_map_gen_lookup`).
-const BPF_F_INNER_MAP: u32 = 1 << 12;
 
 /// The instructions the kernel adds when it inlines a `bpf_map_lookup_elem` call on `spec`
 /// (the call itself replaced by the map type's `map_gen_lookup`), loaded with privileges on

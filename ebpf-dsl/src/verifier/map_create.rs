@@ -20,25 +20,16 @@
 use super::KernelVersion;
 use crate::spec::{map_flag_names, MapSpec, MapType};
 
-const NO_PREALLOC: u32 = 1 << 0;
-const NO_COMMON_LRU: u32 = 1 << 1;
-const NUMA_NODE: u32 = 1 << 2;
-const RDONLY: u32 = 1 << 3;
-const WRONLY: u32 = 1 << 4;
-const STACK_BUILD_ID: u32 = 1 << 5;
-const ZERO_SEED: u32 = 1 << 6;
-const RDONLY_PROG: u32 = 1 << 7;
-const WRONLY_PROG: u32 = 1 << 8;
-const CLONE: u32 = 1 << 9;
-const MMAPABLE: u32 = 1 << 10;
-const PRESERVE_ELEMS: u32 = 1 << 11;
-const INNER_MAP: u32 = 1 << 12;
-const LINK: u32 = 1 << 13;
-const VTYPE_BTF_OBJ_FD: u32 = 1 << 15;
-const TOKEN_FD: u32 = 1 << 16;
-const SEGV_ON_FAULT: u32 = 1 << 17;
-const NO_USER_CONV: u32 = 1 << 18;
-const RB_OVERWRITE: u32 = 1 << 19;
+use crate::spec::map_flags::{
+    BPF_F_CLONE as CLONE, BPF_F_INNER_MAP as INNER_MAP, BPF_F_LINK as LINK,
+    BPF_F_MMAPABLE as MMAPABLE, BPF_F_NO_COMMON_LRU as NO_COMMON_LRU,
+    BPF_F_NO_PREALLOC as NO_PREALLOC, BPF_F_NO_USER_CONV as NO_USER_CONV,
+    BPF_F_NUMA_NODE as NUMA_NODE, BPF_F_PRESERVE_ELEMS as PRESERVE_ELEMS,
+    BPF_F_RB_OVERWRITE as RB_OVERWRITE, BPF_F_RDONLY as RDONLY, BPF_F_RDONLY_PROG as RDONLY_PROG,
+    BPF_F_SEGV_ON_FAULT as SEGV_ON_FAULT, BPF_F_STACK_BUILD_ID as STACK_BUILD_ID,
+    BPF_F_TOKEN_FD as TOKEN_FD, BPF_F_VTYPE_BTF_OBJ_FD as VTYPE_BTF_OBJ_FD, BPF_F_WRONLY as WRONLY,
+    BPF_F_WRONLY_PROG as WRONLY_PROG, BPF_F_ZERO_SEED as ZERO_SEED,
+};
 /// `BPF_F_ACCESS_MASK` (`include/linux/bpf.h`).
 const ACCESS: u32 = RDONLY | RDONLY_PROG | WRONLY | WRONLY_PROG;
 
