@@ -709,8 +709,8 @@ pub(crate) fn verify_with_tracer(
         // verifier could not show is the kernel's; a second walk that knows which bounds are
         // exactly the kernel's decides as the kernel does. It prunes as the first walk (the
         // kernel's liveness and precision), a checkpoint's marked locations that matter below
-        // it compared exactly (`exact::prunes_masked`): pruning only on equal marked and
-        // unmarked locations alike ran out of budget on a 200,000-instruction program
+        // it compared exactly (`exact::prunes_masked`); comparing every location (no liveness
+        // or precision, as the dump's walk) ran out of budget on a 200,000-instruction program
         // (Auto_XDP's Minecraft handler).
         Err(first)
             if !exact_pruning
