@@ -99,6 +99,7 @@ impl<'a> Exec<'a> {
     ) -> R<usize> {
         let mut ex =
             Explorer::<W>::new(self.cfg.prune_point.len(), exact_pruning, every_prune_point);
+        ex.set_exact_marks(self.exact_decide && !exact_pruning);
         ex.tracer = self.tracer.clone();
         let (ops, cfg) = (self.ops, self.cfg);
         let (local_calls, outside_loops, components) = self.prune_tables.get_or_insert_with(|| {
@@ -114,7 +115,7 @@ impl<'a> Exec<'a> {
         });
         ex.set_local_calls(local_calls.clone());
         ex.set_outside_loops(outside_loops.clone(), components.clone());
-        let dumping = self.exact_decide
+        let dumping = (self.exact_decide && exact_pruning)
             || self
                 .tracer
                 .as_ref()
@@ -191,7 +192,13 @@ impl<'a> Exec<'a> {
                     };
                     // A walk dumping its states (`super::dump`) compares dead registers too:
                     // its states must cover the kernel's, whose liveness is not ours.
-                    let live = if marks_walk { !0 } else { self.cfg.live_in[pc] };
+                    // (The 2^29 class's second walk prunes as the first: `self.exact_decide`
+                    // without exact pruning.)
+                    let live = if marks_walk && exact_pruning {
+                        !0
+                    } else {
+                        self.cfg.live_in[pc]
+                    };
                     let long = long_history && hist > super::history::LONG;
                     match ex.visit_head(pc, &st, &mut d, live, parent, head, long) {
                         PruneResult::Pruned => {

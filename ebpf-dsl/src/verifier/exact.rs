@@ -562,6 +562,20 @@ const PLAIN_INTEGER_HELPERS: [i32; 7] = [5, 7, 14, 15, 118, 125, 160];
 /// marks go: every marked location of `old` is marked in `new` with the same value, so that
 /// what `old`'s paths mark later is what `new`'s would.
 pub(crate) fn prunes(old: &State, new: &State) -> bool {
+    prunes_masked(old, new, &[])
+}
+
+/// [`prunes`] for the locations that matter below a finished checkpoint, as the 2^29 class's
+/// second walk prunes (the ordinary walk's liveness and precision, the kernel's `regsafe`):
+/// `marks[k]` are frame `k`'s live and precise locations (bits: registers 0..=10, then the 64
+/// stack slots, as [`covers_frames`](super::domain::state_covers::covers_frames) takes them);
+/// only the marked locations of `old` both live and precise there must be marked in `new`
+/// with the same value (a frame beyond `marks`: every one). A location whose value never
+/// mattered below `old` (no bound, offset or decided jump read it: the ordinary walk's
+/// precision, which demands every scalar added to a pointer) decides no offset's minimum
+/// there, so its bounds need not be the kernel's; a precise one is compared exactly, so that
+/// the kernel's own inclusion test on it is the one this verifier makes.
+pub(crate) fn prunes_masked(old: &State, new: &State, marks: &[(u128, u128)]) -> bool {
     if old.frames.len() != new.frames.len() {
         return false;
     }
@@ -572,7 +586,12 @@ pub(crate) fn prunes(old: &State, new: &State) -> bool {
         .enumerate()
         .take(FRAMES)
     {
+        let (live, precise) = marks.get(fi).copied().unwrap_or((!0, !0));
+        let matters = live & precise;
         for r in 0..of.regs.len().min(16) {
+            if r < 11 && matters & (1u128 << r) == 0 {
+                continue;
+            }
             if old.exact.reg(fi, r)
                 && (!new.exact.reg(fi, r)
                     || !match (reg_scalar(&of.regs[r]), reg_scalar(&nf.regs[r])) {
@@ -584,6 +603,9 @@ pub(crate) fn prunes(old: &State, new: &State) -> bool {
             }
         }
         for i in 0..SLOTS {
+            if matters & (1u128 << (11 + i)) == 0 {
+                continue;
+            }
             if old.exact.slot(fi, i) {
                 let a = of.stack.get(i).and_then(slot_scalar);
                 let b = nf.stack.get(i).and_then(slot_scalar);

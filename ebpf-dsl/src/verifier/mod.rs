@@ -707,7 +707,11 @@ pub(crate) fn verify_with_tracer(
     match ex.run(exact_pruning, every_prune_point) {
         // The 2^29 class (`exact`): the path failed only for an offset whose minimum this
         // verifier could not show is the kernel's; a second walk that knows which bounds are
-        // exactly the kernel's and prunes only on equal ones decides as the kernel does.
+        // exactly the kernel's decides as the kernel does. It prunes as the first walk (the
+        // kernel's liveness and precision), a checkpoint's marked locations that matter below
+        // it compared exactly (`exact::prunes_masked`); comparing every location (no liveness
+        // or precision, as the dump's walk) ran out of budget on a 200,000-instruction program
+        // (Auto_XDP's Minecraft handler).
         Err(first)
             if !exact_pruning
                 && input.kernel.line() == exact::EXACT_TARGET
@@ -715,7 +719,7 @@ pub(crate) fn verify_with_tracer(
         {
             let mut ex = context::Exec::new(input, &ops, &cfg, map_refs).with_trust(trust.clone());
             ex.exact_decide = true;
-            match ex.run(true, false) {
+            match ex.run(false, false) {
                 Ok(report) => Ok(report),
                 // Out of budget: the first walk's doubt stands.
                 Err(second) if second.rule == Rule::Complexity => Err(vec![first]),

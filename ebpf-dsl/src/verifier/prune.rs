@@ -156,6 +156,10 @@ pub(crate) struct Explorer<const W: usize = WIDE> {
     exact: bool,
     /// Store a checkpoint at every prune point (see [`super::verify_with`]).
     every: bool,
+    /// The 2^29 class's second walk (`super::exact`) with the ordinary pruning: a checkpoint
+    /// prunes only where [`super::exact::prunes_masked`] also holds (its marked locations that
+    /// matter are marked in the path's state, with the same bounds).
+    pub(super) exact_marks: bool,
     /// The bpf-to-bpf calls (`local_calls[pc]`): see [`covers_calls`]. Shared: computed
     /// once per program, not once per function explored.
     local_calls: Rc<[bool]>,
@@ -234,6 +238,7 @@ impl<const W: usize> Explorer<W> {
             last_insns: 0,
             exact,
             every,
+            exact_marks: false,
             local_calls: Rc::from([]),
             outside_loops: Rc::from([]),
             components: Rc::from([]),
@@ -245,6 +250,12 @@ impl<const W: usize> Explorer<W> {
             deferred: Deferred::default(),
             tracer: None,
         }
+    }
+
+    /// Makes the walk the 2^29 class's second one (see [`Explorer::exact_marks`]): ordinary
+    /// pruning, checked against the exactness marks too.
+    pub(crate) fn set_exact_marks(&mut self, on: bool) {
+        self.exact_marks = on;
     }
 
     /// Tells the explorer which instructions are bpf-to-bpf calls (see [`covers_calls`]).
@@ -676,6 +687,7 @@ impl<const W: usize> Explorer<W> {
                             hint = prune_hint::missed(old, st, hc, hint);
                             false
                         })
+                        && (!self.exact_marks || super::exact::prunes_masked(old, st, hc.marks))
                 }
                 None if self.exact => {
                     covers_calls(old, st, live_static, &self.local_calls)
@@ -696,6 +708,7 @@ impl<const W: usize> Explorer<W> {
                             hint = prune_hint::missed(old, st, &ac, hint);
                             false
                         })
+                        && (!self.exact_marks || super::exact::prunes(old, st))
                 }
             };
             if covered && incomplete && !self.exact {

@@ -45,7 +45,10 @@ impl<const W: usize> Explorer<W> {
         self.waiting.get(pc, site).iter().rev().find_map(|w| {
             let old = self.checkpoints[w.id].state.as_ref()?;
             let depth = head == Head::IterNext || old.may_goto_depth != st.may_goto_depth;
-            (depth && covers(old, st, 0x7ff)).then_some(w.id)
+            (depth
+                && covers(old, st, 0x7ff)
+                && (!self.exact_marks || super::super::exact::prunes(old, st)))
+            .then_some(w.id)
         })
     }
 
