@@ -150,43 +150,36 @@ impl Check<'_> {
         })
     }
 
-    fn key(&self, ok: bool, errno: &'static str, f: &'static str, takes: &str) -> Res {
+    /// A rule on one size attribute: refused (`errno`, in `f`) unless `ok`.
+    fn size(
+        &self,
+        attr: MapAttr,
+        ok: bool,
+        errno: &'static str,
+        f: &'static str,
+        takes: &str,
+    ) -> Res {
         if ok {
             return Ok(());
         }
-        self.fail(
-            MapAttr::KeySize,
-            errno,
-            f,
-            format!("with key_size {}", self.spec.key_size),
-            takes,
-        )
+        let (name, value) = match attr {
+            MapAttr::KeySize => ("key_size", self.spec.key_size),
+            MapAttr::ValueSize => ("value_size", self.spec.value_size),
+            _ => ("max_entries", self.spec.max_entries),
+        };
+        self.fail(attr, errno, f, format!("with {name} {value}"), takes)
+    }
+
+    fn key(&self, ok: bool, errno: &'static str, f: &'static str, takes: &str) -> Res {
+        self.size(MapAttr::KeySize, ok, errno, f, takes)
     }
 
     fn value(&self, ok: bool, errno: &'static str, f: &'static str, takes: &str) -> Res {
-        if ok {
-            return Ok(());
-        }
-        self.fail(
-            MapAttr::ValueSize,
-            errno,
-            f,
-            format!("with value_size {}", self.spec.value_size),
-            takes,
-        )
+        self.size(MapAttr::ValueSize, ok, errno, f, takes)
     }
 
     fn entries(&self, ok: bool, errno: &'static str, f: &'static str, takes: &str) -> Res {
-        if ok {
-            return Ok(());
-        }
-        self.fail(
-            MapAttr::MaxEntries,
-            errno,
-            f,
-            format!("with max_entries {}", self.spec.max_entries),
-            takes,
-        )
+        self.size(MapAttr::MaxEntries, ok, errno, f, takes)
     }
 
     /// The type's flag mask: `flags` outside `allowed` are refused.
