@@ -182,6 +182,16 @@ impl Check<'_> {
         self.size(MapAttr::MaxEntries, ok, errno, f, takes)
     }
 
+    /// A per-CPU value, rounded up to 8 bytes, fits the per-CPU allocator's unit.
+    fn percpu_value(&self, f: &'static str) -> Res {
+        self.value(
+            u64::from(self.spec.value_size).next_multiple_of(8) <= PCPU_MIN_UNIT_SIZE,
+            "E2BIG",
+            f,
+            "a per-CPU value of at most 32768 bytes (PCPU_MIN_UNIT_SIZE)",
+        )
+    }
+
     /// The type's flag mask: `flags` outside `allowed` are refused.
     fn mask(&self, flags: u32, allowed: u32, f: &'static str) -> Res {
         self.mask_shown(flags, allowed, allowed, f)
@@ -713,12 +723,7 @@ impl Check<'_> {
             "at most INT_MAX bytes",
         )?;
         if percpu {
-            self.value(
-                u64::from(s.value_size).next_multiple_of(8) <= PCPU_MIN_UNIT_SIZE,
-                "E2BIG",
-                f,
-                "a per-CPU value of at most 32768 bytes (PCPU_MIN_UNIT_SIZE)",
-            )?;
+            self.percpu_value(f)?;
         }
         Ok(())
     }
@@ -779,12 +784,7 @@ impl Check<'_> {
             );
         }
         if percpu {
-            self.value(
-                u64::from(s.value_size).next_multiple_of(8) <= PCPU_MIN_UNIT_SIZE,
-                "E2BIG",
-                f,
-                "a per-CPU value of at most 32768 bytes (PCPU_MIN_UNIT_SIZE)",
-            )?;
+            self.percpu_value(f)?;
         }
         Ok(())
     }
