@@ -54,7 +54,9 @@ use std::rc::Rc;
 use super::chunks::Chunks;
 use super::deps::{self, Deps, Link, Mask};
 use super::domain::scalar::Scalar;
-use super::domain::state::{covers_calls, covers_frames, same_state, RegVal, Slot, State};
+#[cfg(debug_assertions)]
+use super::domain::state::covers_frames;
+use super::domain::state::{covers_calls, covers_frames_where, same_state, RegVal, Slot, State};
 use super::mask::{MAX_FRAMES, WIDE};
 use super::pc_lists::PcLists;
 use super::prune_hint;
@@ -715,15 +717,22 @@ impl<const W: usize> Explorer<W> {
     /// One miss of checkpoint `id` at `pc` (the kernel's `miss_cnt`): one that keeps missing
     /// (more than `n` × its hits + `n`: [`head::MISSES`], or [`head::HEAD_MISSES`] for an
     /// unfinished one at a loop head) is evicted, no longer compared. Returns whether it was.
+    #[inline]
     fn miss(&mut self, pc: usize, id: usize, n: u32) -> bool {
         let ck = &mut self.checkpoints[id];
         ck.misses += 1;
         if ck.misses <= ck.hits * n + n {
             return false;
         }
-        ck.state = None;
-        record(&self.tracer, Ev::Evicted { pc, id });
+        self.evict(pc, id);
         true
+    }
+
+    /// Drops checkpoint `id`'s state (see [`Explorer::miss`]).
+    #[inline(never)]
+    fn evict(&mut self, pc: usize, id: usize) {
+        self.checkpoints[id].state = None;
+        record(&self.tracer, Ev::Evicted { pc, id });
     }
 
     pub(crate) fn branch(&mut self, parent: Option<usize>) {

@@ -79,10 +79,19 @@ impl<const W: usize> Explorer<W> {
                 // The same answer as the full comparison, sooner.
                 Some(hc) => {
                     (copied || !prune_hint::refused(old, st, hc, hint))
-                        && (covers_frames(old, st, live_static, hc.marks, &self.local_calls) || {
-                            hint = prune_hint::missed(old, st, hc, hint);
-                            false
-                        })
+                        && match covers_frames_where(
+                            old,
+                            st,
+                            live_static,
+                            hc.marks,
+                            &self.local_calls,
+                        ) {
+                            Ok(()) => true,
+                            Err(failed) => {
+                                hint = prune_hint::missed_at(old, st, hc, hint, failed);
+                                false
+                            }
+                        }
                         && (!self.exact_marks
                             || super::super::exact::prunes_masked(old, st, hc.marks))
                 }
@@ -101,10 +110,19 @@ impl<const W: usize> Explorer<W> {
                         local_calls: &self.local_calls,
                     };
                     !prune_hint::refused(old, st, &ac, hint)
-                        && (covers_frames(old, st, live_static, ac.marks, &self.local_calls) || {
-                            hint = prune_hint::missed(old, st, &ac, hint);
-                            false
-                        })
+                        && match covers_frames_where(
+                            old,
+                            st,
+                            live_static,
+                            ac.marks,
+                            &self.local_calls,
+                        ) {
+                            Ok(()) => true,
+                            Err(failed) => {
+                                hint = prune_hint::missed_at(old, st, &ac, hint, failed);
+                                false
+                            }
+                        }
                         && (!self.exact_marks || super::super::exact::prunes(old, st))
                 }
             };

@@ -14,8 +14,8 @@
 
 use super::domain::scalar::Scalar;
 use super::domain::state::{
-    first_differing_reg, reg_differs, reg_loc_covers_alone, slot_covers_alone,
-    slot_loc_covers_alone, RegVal, Slot, State, CHUNK,
+    first_differing_reg, reg_differs, reg_loc_covers_alone, scalar_covers_alone, slot_covers_alone,
+    slot_loc_covers_alone, Failed, RegVal, Slot, State, CHUNK,
 };
 
 #[cfg(debug_assertions)]
@@ -94,14 +94,25 @@ fn shape_differs(old: &State, new: &State) -> bool {
 
 /// The first location (frame by frame, registers then slots) at which the comparison of `old`
 /// with `new` fails on its own (see [`fails_at`]), if any.
+#[cfg(any(test, debug_assertions))]
 pub(crate) fn first_failing(old: &State, new: &State, c: &Ctx) -> Option<Loc> {
+    first_failing_from(old, new, c, (0, 0))
+}
+
+/// [`first_failing`] among the locations from `from` on (frame by frame, registers then
+/// slots): those before it are known to cover alone.
+fn first_failing_from(old: &State, new: &State, c: &Ctx, from: Loc) -> Option<Loc> {
     if shape_differs(old, new) {
         return None;
     }
     // As `fails_at` for each location, with what is per frame worked out once.
     let last = old.frames.len() - 1;
-    for (k, (fo, fnew)) in old.frames.iter().zip(&new.frames).enumerate() {
-        let (live, precise) = c.marks.get(k).copied().unwrap_or((!0, !0));
+    let (k0, b0) = (from.0 as usize, from.1 as u32);
+    for (k, (fo, fnew)) in old.frames.iter().zip(&new.frames).enumerate().skip(k0) {
+        let (mut live, precise) = c.marks.get(k).copied().unwrap_or((!0, !0));
+        if k == k0 {
+            live &= !((1u128 << b0) - 1);
+        }
         let args_dead = k != last && c.local_calls.get(old.frames[k + 1].callsite) == Some(&true);
         let mut regs = live as u64 & 0x7ff;
         if k == last {
@@ -158,10 +169,30 @@ pub(crate) fn refused(old: &State, new: &State, c: &Ctx, hint: Hint) -> bool {
 
 /// After the full comparison found that `old` does not cover `new`: the hint for the next
 /// comparisons.
+#[cfg(test)]
 pub(crate) fn missed(old: &State, new: &State, c: &Ctx, hint: Hint) -> Hint {
+    missed_at(old, new, c, hint, Failed::Whole)
+}
+
+/// [`missed`] after the full comparison failed at `failed`: the locations it compared before
+/// a failing one cover alone, and are not looked at again.
+pub(crate) fn missed_at(old: &State, new: &State, c: &Ctx, hint: Hint, failed: Failed) -> Hint {
     match hint {
         Hint::Wait(n) if n > 0 => Hint::Wait(n - 1),
-        _ => first_failing(old, new, c).map_or(Hint::Wait(WAIT), Hint::At),
+        _ => {
+            let from = match failed {
+                Failed::At(k, b) => (k, b),
+                Failed::Whole => (0, 0),
+            };
+            let found = first_failing_from(old, new, c, from);
+            #[cfg(debug_assertions)]
+            assert_eq!(
+                found,
+                first_failing(old, new, c),
+                "the comparison's failing location {failed:?} skipped a location failing alone"
+            );
+            found.map_or(Hint::Wait(WAIT), Hint::At)
+        }
     }
 }
 
@@ -239,7 +270,7 @@ impl Kept {
 
     /// True if the copy of the hinted location shows that the checkpoint does not cover
     /// `new` (the answer of [`refused`] with the checkpoint's current marks, or false).
-    #[inline]
+    #[inline(always)]
     pub(crate) fn refuses(&self, new: &State, live_static: u16) -> bool {
         let Some(c) = &self.copy else { return false };
         if new.frames.len() != c.frames as usize || live_static & c.needs != c.needs {
@@ -247,14 +278,15 @@ impl Kept {
         }
         let (k, b) = (c.loc.0 as usize, c.loc.1 as usize);
         let fnew = &new.frames[k];
-        // A precise number covers only numbers within it (the usual refusal, tested first
-        // without the rest of the comparison's setup).
-        let outside = |o: &Scalar, n: &Scalar| c.precise && !n.is_subset_of(o);
+        // Two numbers, the usual case, without the rest of the comparison's setup: an old
+        // number whose value never mattered covers any number; a precise one as
+        // `reg_covers` has it alone (within its bounds, the same delta link).
+        let numbers = |o: &Scalar, n: &Scalar| c.precise && !scalar_covers_alone(o, n);
         match &c.old {
             Old::Reg(o) => {
                 let n = &fnew.regs[b];
                 match (o, n) {
-                    (RegVal::Scalar(so), RegVal::Scalar(sn)) if outside(so, sn) => return true,
+                    (RegVal::Scalar(so), RegVal::Scalar(sn)) => return numbers(so, sn),
                     // A packet pointer covers only one of the same kind and offset with at
                     // least its checked range (a mark past data_end, negative, only the same).
                     (
@@ -280,9 +312,7 @@ impl Kept {
             Old::Slot(o) => {
                 let n = &fnew.stack[b - 11];
                 if let (Slot::Spill(RegVal::Scalar(so)), Slot::Spill(RegVal::Scalar(sn))) = (o, n) {
-                    if outside(so, sn) {
-                        return true;
-                    }
+                    return numbers(so, sn);
                 }
                 !slot_covers_alone(o, n, c.precise)
             }

@@ -634,7 +634,8 @@ fn imprecise_slot_covers(old: &Slot, new: &Slot) -> bool {
 
 /// [`slot_loc_covers`] for each slot of `slots` (bit `i`: slot `i`; `precise` likewise), in
 /// increasing order, chunk by chunk: each chunk's memory and whether both stacks share it
-/// are looked up once for all its slots.
+/// are looked up once for all its slots. The first slot that does not cover, if any, is the
+/// error.
 #[inline]
 fn live_slots_cover(
     old: &Stack,
@@ -642,7 +643,7 @@ fn live_slots_cover(
     mut slots: u64,
     precise: u64,
     ids: &mut IdMap,
-) -> bool {
+) -> Result<(), usize> {
     let all_shared = Rc::ptr_eq(&old.0, &new.0);
     let byte_kinds = BYTE_KINDS.with(|b| b.get());
     while slots != 0 {
@@ -656,11 +657,22 @@ fn live_slots_cover(
             bits &= bits - 1;
             let exact = precise & (1 << (c * CHUNK + j)) != 0;
             if !slot_loc_covers(&co[j], &cn[j], shared, exact, byte_kinds, ids) {
-                return false;
+                return Err(c * CHUNK + j);
             }
         }
     }
-    true
+    Ok(())
+}
+
+/// [`reg_covers`] of two numbers alone, no other location's ids mapped yet (an old link then
+/// maps to whatever the new number has: the check of ids always passes), without an id map:
+/// the test of a precise number that `verifier::prune_hint`'s copies make.
+#[inline]
+pub(crate) fn scalar_covers_alone(o: &Scalar, n: &Scalar) -> bool {
+    let add = |s: &Scalar| s.link & Scalar::ANY_DELTA;
+    n.is_subset_of(o)
+        && (n.link & Scalar::BIG_DELTA == 0 || o.link & Scalar::BIG_DELTA != 0)
+        && (o.id() == 0 || (add(o) == add(n) && (add(o) == 0 || o.delta == n.delta)))
 }
 
 /// [`covers_frames`]' test of one register alone, no other location's ids mapped yet (for
@@ -724,8 +736,34 @@ pub fn covers_frames(
     marks: &[(u128, u128)],
     local_calls: &[bool],
 ) -> bool {
+    covers_frames_where(old, new, live_static, marks, local_calls).is_ok()
+}
+
+/// Where [`covers_frames_where`] found that the old state does not cover the new one.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Failed {
+    /// A test of the whole state or of a frame (call frames, references, lock, a frame's
+    /// allocation), not of one location.
+    Whole,
+    /// The location (frame, register `0..=10` or `11 +` slot): every location compared
+    /// before it (frame by frame, registers then slots, in order) covered, ids mapped.
+    At(u8, u8),
+}
+
+/// [`covers_frames`], saying where the comparison failed. A location that covers with the
+/// ids mapped so far also covers alone (an id map only refuses more as it grows), so the
+/// locations before [`Failed::At`] cover alone too: `verifier::prune_hint` looks for the
+/// first location that fails alone from there.
+#[inline]
+pub(crate) fn covers_frames_where(
+    old: &State,
+    new: &State,
+    live_static: u16,
+    marks: &[(u128, u128)],
+    local_calls: &[bool],
+) -> Result<(), Failed> {
     let Some(mut ids) = same_shape(old, new) else {
-        return false;
+        return Err(Failed::Whole);
     };
     let last = old.frames.len() - 1;
     for (k, (fo, fnew)) in old.frames.iter().zip(&new.frames).enumerate() {
@@ -733,7 +771,7 @@ pub fn covers_frames(
             || fo.callback_depth > fnew.callback_depth
             || !allocation_covers(fo, fnew)
         {
-            return false;
+            return Err(Failed::Whole);
         }
         // See `covers_calls`: a bpf-to-bpf call's caller has r0-r5 dead until it returns.
         let args_dead = k != last && local_calls.get(old.frames[k + 1].callsite) == Some(&true);
@@ -747,22 +785,29 @@ pub fn covers_frames(
             }
             let precise = precise & (1u128 << r) != 0;
             if !reg_loc_covers(&fo.regs[r], &fnew.regs[r], precise, &mut ids) {
-                return false;
+                return Err(Failed::At(k as u8, r as u8));
             }
         }
         // Only the live slots, in order (a slot never read is never compared).
         // The 64 slots' bits as 64-bit words (cheaper than 128-bit shifts).
         let (slots, precise) = ((live >> 11) as u64, (precise >> 11) as u64);
-        if !unallocated_covers(fo, fnew, slots)
-            || !live_slots_cover(&fo.stack, &fnew.stack, slots, precise, &mut ids)
-        {
-            return false;
+        if !unallocated_covers(fo, fnew, slots) {
+            return Err(Failed::Whole);
+        }
+        if let Err(i) = live_slots_cover(&fo.stack, &fnew.stack, slots, precise, &mut ids) {
+            return Err(Failed::At(k as u8, (11 + i) as u8));
         }
     }
-    old.refs
+    if old
+        .refs
         .iter()
         .zip(&new.refs)
         .all(|(o, n)| ids.check(*o | 1 << 31, *n | 1 << 31))
+    {
+        Ok(())
+    } else {
+        Err(Failed::Whole)
+    }
 }
 
 /// True if `a` and `b` are the same state up to a renaming of ids, with the same `may_goto`
