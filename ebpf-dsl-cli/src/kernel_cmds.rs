@@ -311,12 +311,14 @@ pub fn run(args: RunArgs) -> Result<ExitCode, CliError> {
 pub fn features() -> Result<ExitCode, CliError> {
     let release = std::fs::read_to_string("/proc/sys/kernel/osrelease")
         .map_err(|e| CliError::Io(format!("reading the kernel release: {e}")))?;
-    let kernel = ebpf_dsl::verifier::KernelVersion::parse(&release).ok_or_else(|| {
-        CliError::Io(format!(
-            "the kernel release `{}` is not a version",
-            release.trim()
-        ))
-    })?;
+    let version = std::fs::read_to_string("/proc/sys/kernel/version").unwrap_or_default();
+    let kernel =
+        ebpf_dsl::verifier::KernelVersion::from_uname(&release, &version).ok_or_else(|| {
+            CliError::Io(format!(
+                "the kernel release `{}` is not a version",
+                release.trim()
+            ))
+        })?;
     outln!(
         "kernel {} (the static verifier's release table: Linux {kernel})",
         release.trim()

@@ -43,8 +43,7 @@ fn compare_py() -> PathBuf {
 }
 
 fn running_kernel() -> KernelVersion {
-    let release = std::fs::read_to_string("/proc/sys/kernel/osrelease").expect("kernel release");
-    KernelVersion::parse(&release).expect("a major.minor kernel release")
+    KernelVersion::running().expect("a major.minor kernel release")
 }
 
 /// Writes `NAME.klog` and `NAME.ours` of every case picked into `out`; returns how many.

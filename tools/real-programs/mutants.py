@@ -48,8 +48,15 @@ KINDS = [k for k in os.environ.get("REAL_PROGRAMS_MUTANTS_KINDS", ",".join(ALL_K
 
 
 def running_kernel():
-    m = re.match(r"(\d+)\.(\d+)", os.uname().release)
-    return f"{m.group(1)}.{m.group(2)}" if m else "6.6"
+    """As run.py's: MAJOR.MINOR, or for Debian's ABI names the release `uname -v` names."""
+    u = os.uname()
+    m = re.match(r"(\d+)\.(\d+)", u.release)
+    if not m:
+        return "6.6"
+    d = re.search(r"\bDebian (\d+)\.(\d+)\.(\d+)", u.version)
+    if d and d.group(1, 2) == m.group(1, 2) and re.match(r"\d+\.\d+\.0-", u.release):
+        return ".".join(d.group(1, 2, 3))
+    return f"{m.group(1)}.{m.group(2)}"
 
 
 def sized(line):

@@ -354,9 +354,17 @@ def kernel_verdict(kload, cli, obj, func, ptype):
 
 
 def running_kernel():
-    """The running kernel's MAJOR.MINOR: the verifier targets what it has."""
-    m = re.match(r"(\d+)\.(\d+)", os.uname().release)
-    return f"{m.group(1)}.{m.group(2)}" if m else "6.6"
+    """The running kernel's MAJOR.MINOR: the verifier targets what it has. Debian's ABI names
+    (`6.1.0-57-amd64`) give the release `uname -v` names (`Debian 6.1.192-3`): 6.1.192, with
+    that stable line's backports up to it."""
+    u = os.uname()
+    m = re.match(r"(\d+)\.(\d+)", u.release)
+    if not m:
+        return "6.6"
+    d = re.search(r"\bDebian (\d+)\.(\d+)\.(\d+)", u.version)
+    if d and d.group(1, 2) == m.group(1, 2) and re.match(r"\d+\.\d+\.0-", u.release):
+        return ".".join(d.group(1, 2, 3))
+    return f"{m.group(1)}.{m.group(2)}"
 
 
 def running_kconfig(cache):

@@ -686,6 +686,19 @@ impl<'a> Exec<'a> {
                 imm,
             } => {
                 let base = self.read(st, pc, dst)?;
+                if matches!(base, RegVal::Ctx { .. } | RegVal::CtxVar { .. })
+                    && self.input.kernel < KernelVersion::ST_CTX
+                {
+                    return Err(e(
+                        pc,
+                        Rule::ContextAccess,
+                        format!(
+                            "a store of a constant (BPF_ST) into the context needs Linux {}, but the target kernel is {} (see verifier::target; store a register instead: the kernel: BPF_ST stores into R{dst} ctx is not allowed)",
+                            KernelVersion::ST_CTX,
+                            self.input.kernel
+                        ),
+                    ));
+                }
                 let val = if size == Size::DW {
                     imm as i64 as u64
                 } else {

@@ -42,6 +42,13 @@
 //! | such a branch is walked with the known bits the bounds sync leaves and unbounded ranges where the sanity check fails (`reg_bounds_sanity_check`, `__mark_reg_unbounded`; before, an unknown number here) | 6.12 |
 //! | the `&=` / `\|=` split also for a 64-bit operation on a register whose low half only is -1 or 0 (`maybe_fork_scalars` with `__mark_reg32_known`) | 6.18 |
 //! | a negation (`rX = -rX`) is tracked as `0 - rX` (before: an unknown number; upstream aced132599b3, first released in 6.17) | 6.17 |
+//! | a number read through a kernel structure's pointer past a flexible array's step runs over the end of its member (`fields[]` of `struct btf_record`; 6.12.118 refuses it, measured in QEMU) | 6.18 |
+//! | `ld_imm64` of a kernel function's address (`BPF_PSEUDO_BTF_ID` of a BTF `FUNC`; 6.1.192 refuses it, measured in QEMU) | 6.2 |
+//! | a function of the program called, or returning, while a `bpf_spin_lock` is held (6.1.192 refuses both, measured in QEMU) | 6.9 |
+//! | a store of a constant (`BPF_ST`) into the context (6.1.192 refuses it, measured in QEMU) | 6.4 |
+//! | a helper's map key or value in a ring buffer reservation (or other helper memory; 6.1.192 refuses it, measured in QEMU) | 6.2 |
+//! | `bpf_loop` with a count of 0 never explores its callback (before: explored whatever the count; 6.1.192 checks its return value, measured in QEMU; upstream in 6.7, in the 6.6 line as audited) | 6.6 |
+//! | the socket lookups take a tuple size of 0 (6.1.192 refuses it, measured in QEMU; the first release between 6.1 and 6.12 not pinned down) | 6.12 |
 //! | the value a linked copy with a delta gets after a comparison is made consistent (`reg_bounds_sync` in `sync_linked_regs`; before: each range and the known bits get the delta apart, unsynced) | 6.18 |
 //! | the `-mcpu=v4` instructions: sign-extending moves and loads, signed division and modulo, unconditional byte swaps, `gotol` (before: reserved fields; a sign-extending load is refused even unreached) | 6.6 |
 //! | `may_goto` (before: an unknown jump opcode; upstream in the bpf-next of 2024-03-06, after 6.8's merge window) | 6.9 |
@@ -200,6 +207,48 @@ impl KernelVersion {
     /// that does is not pinned down). Before: each range and the known bits get the delta
     /// apart, and the copy's next comparison is decided by those.
     pub const LINK_SUM_SYNC: KernelVersion = KernelVersion::since(6, 18);
+    /// The socket lookups (`bpf_sk_lookup_tcp`, `_udp`, `bpf_skc_lookup_tcp`) take a tuple
+    /// size of 0 (`ARG_CONST_SIZE_OR_ZERO`); before, `ARG_CONST_SIZE` ("invalid zero-sized
+    /// read", measured on Debian's 6.1.192 in QEMU, tools/kernel-vm/; 6.12.118 accepts). The
+    /// first release between them is not pinned down: 6.12, the first measured.
+    pub const SK_LOOKUP_SIZE_ZERO: KernelVersion = KernelVersion::since(6, 12);
+    /// `bpf_loop` explores no more rounds of its callback than its count allows, none for a
+    /// count of 0 (`callback_depth`); before, the callback is explored whatever the count and
+    /// its return value checked ("At callback return the register R0 has value (0x2; 0x0)
+    /// should have been in (0x0; 0x1)", measured on Debian's 6.1.192 in QEMU,
+    /// tools/kernel-vm/; 6.12.118 accepts). Upstream "bpf: keep track of max number of
+    /// bpf_loop callback iterations", first released in 6.7 and taken by the 6.6 line as
+    /// audited (6.6.47; the 6.6.y release that got it is not pinned down). Not stricter either
+    /// way: a callback never explored is dead code the kernel removes
+    /// (`cb_loop_count_zero_with_subprog`).
+    pub const LOOP_COUNT_ROUNDS: KernelVersion = KernelVersion::since(6, 6);
+    /// A map key or value given to a helper in memory such as a ring buffer reservation
+    /// (`PTR_TO_MEM | MEM_RINGBUF` in `map_key_value_types`); before, only the stack, the
+    /// packet or a map value ("R2 type=alloc_mem expected=fp, pkt, pkt_meta, map_key,
+    /// map_value", measured on Debian's 6.1.192 in QEMU, tools/kernel-vm/; 6.12.118 accepts).
+    /// Upstream "bpf: Allow ringbuf memory to be used as map key", first released in 6.2.
+    pub const MEM_MAP_KEY: KernelVersion = KernelVersion::since(6, 2);
+    /// A store of a constant (`BPF_ST`) into the context; before, "BPF_ST stores into R1 ctx
+    /// is not allowed" (measured on Debian's 6.1.192 in QEMU, tools/kernel-vm/; 6.12.118
+    /// accepts). Upstream "bpf: allow ctx writes using BPF_ST_MEM instruction", first
+    /// released in 6.4.
+    pub const ST_CTX: KernelVersion = KernelVersion::since(6, 4);
+    /// A function of the program (not a global one) called while a `bpf_spin_lock` is held,
+    /// and returning with it held; before, "function calls are not allowed while holding a
+    /// lock" and, at a function's `exit`, "bpf_spin_unlock is missing" (measured on Debian's
+    /// 6.1.192 in QEMU, tools/kernel-vm/; 6.12.118 accepts both). Upstream "bpf: Allow
+    /// calling static subprogs while holding a bpf_spin_lock", first released in 6.9.
+    pub const STATIC_CALL_UNDER_LOCK: KernelVersion = KernelVersion::since(6, 9);
+    /// `ld_imm64` of a kernel function's BTF `FUNC` (`BPF_PSEUDO_BTF_ID`: its address, as
+    /// read-only memory of 0 bytes); before, only a `VAR` ("pseudo btf_id N in ldimm64 isn't
+    /// KIND_VAR", measured on Debian's 6.1.192 in QEMU, tools/kernel-vm/; 6.12.118 accepts).
+    /// Upstream "bpf: Allow ld_imm64 instruction to point to kfunc", first released in 6.2.
+    pub const KSYM_FUNC: KernelVersion = KernelVersion::since(6, 2);
+    /// A number read through a kernel structure's pointer past a flexible array's step may run
+    /// over the end of the member it starts in (`struct btf_record`'s `fields[]`): 6.18
+    /// allows it, Debian's 6.12.118 refuses it ("access beyond the end of member"; measured in
+    /// QEMU, tools/kernel-vm/); the first release between them is not pinned down.
+    pub const FLEX_STRADDLE: KernelVersion = KernelVersion::since(6, 18);
     /// `wX = wY` of a number whose value fits in 32 bits, and a sign-extending move
     /// (`rX = (s8)rY`, ...) of one the extension leaves unchanged, keep the copy linked to its
     /// source (`check_alu_op`: `is_src_reg_u32`, `no_sext`, in 6.6.47's source (read) as in
@@ -664,6 +713,36 @@ impl KernelVersion {
         (rest.is_empty() || rest.starts_with(['-', '+', '~', '_']))
             .then_some(KernelVersion::with_patch(major, minor, patch))
     }
+
+    /// The release of a kernel from its `uname -r` (`release`) and `uname -v` (`version`):
+    /// `release` parsed, except Debian's ABI names (`6.1.0-57-amd64`, which [`parse`] takes
+    /// for 6.1.0 though the kernel is some 6.1.1xx with its backports), where the release is
+    /// the one `uname -v` names (`#1 SMP PREEMPT_DYNAMIC Debian 6.1.192-3 (2026-11-20)`), as
+    /// libbpf reads it. `None` when `release` is not a version.
+    ///
+    /// [`parse`]: KernelVersion::parse
+    pub fn from_uname(release: &str, version: &str) -> Option<KernelVersion> {
+        let parsed = KernelVersion::parse(release)?;
+        if parsed.patch != 0 {
+            return Some(parsed);
+        }
+        let debian = version
+            .split_whitespace()
+            .skip_while(|w| *w != "Debian")
+            .nth(1)
+            .and_then(|w| KernelVersion::parse(w.split(['-', '~', '+']).next().unwrap_or(w)))
+            .filter(|d| d.line() == parsed.line() && d.patch_level().is_some());
+        Some(debian.unwrap_or(parsed))
+    }
+
+    /// The running kernel's release ([`KernelVersion::from_uname`] of
+    /// `/proc/sys/kernel/osrelease` and `/proc/sys/kernel/version`); `None` without procfs or
+    /// when the release is not a version.
+    pub fn running() -> Option<KernelVersion> {
+        let release = std::fs::read_to_string("/proc/sys/kernel/osrelease").ok()?;
+        let version = std::fs::read_to_string("/proc/sys/kernel/version").unwrap_or_default();
+        KernelVersion::from_uname(&release, &version)
+    }
 }
 
 impl KernelVersion {
@@ -724,6 +803,34 @@ impl fmt::Display for KernelVersion {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn debian_releases_from_uname_v() {
+        let deb = "#1 SMP PREEMPT_DYNAMIC Debian 6.1.192-3 (2026-11-20)";
+        assert_eq!(
+            KernelVersion::from_uname("6.1.0-57-amd64\n", deb),
+            Some(KernelVersion::with_patch(6, 1, 192))
+        );
+        // Already a release: kept; another line in `uname -v`, or none: the parsed release.
+        let v12 = "#1 SMP PREEMPT_DYNAMIC Debian 6.12.118-1~deb12u1 (2026-11-21)";
+        assert_eq!(
+            KernelVersion::from_uname("6.12.118+deb12-amd64", v12),
+            Some(KernelVersion::with_patch(6, 12, 118))
+        );
+        assert_eq!(
+            KernelVersion::from_uname("6.1.0-57-amd64", v12),
+            Some(KernelVersion::with_patch(6, 1, 0))
+        );
+        assert_eq!(
+            KernelVersion::from_uname("6.18.44-fc-v1300", "#1 SMP PREEMPT_DYNAMIC @0"),
+            Some(KernelVersion::with_patch(6, 18, 44))
+        );
+        assert_eq!(
+            KernelVersion::from_uname("6.1.0-57-amd64", "Debian"),
+            Some(KernelVersion::with_patch(6, 1, 0))
+        );
+        assert_eq!(KernelVersion::from_uname("x", deb), None);
+    }
 
     #[test]
     fn parses_releases() {

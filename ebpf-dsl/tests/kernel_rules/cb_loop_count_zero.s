@@ -1,4 +1,5 @@
 # kernel: accept
+# since: 6.6
 # A count of 0: the kernel never explores the callback (callback_depth 0 is not below 0), so its
 # invalid return value goes unchecked.
 r1 = 0

@@ -1,4 +1,5 @@
 # kernel: accept
+# since: 6.2
 # kernel log: ring buffer memory is a map key (map_key_value_types has PTR_TO_MEM | MEM_RINGBUF)
 .map rb ringbuf key=0 value=0 max_entries=4096
 r1 = rb ll

@@ -1,4 +1,5 @@
 # kernel: accept
+# since: 6.12
 # kernel log: the socket lookups take ARG_CONST_SIZE_OR_ZERO for the tuple's size
 r6 = r1
 *(u64 *)(r10 - 8) = 0

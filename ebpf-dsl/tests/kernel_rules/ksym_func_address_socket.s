@@ -1,4 +1,5 @@
 # kernel: accept
+# since: 6.2
 # type: socket_filter
 # btf: vmlinux
 ld_pseudo r2, 3, btf_id(func bpf_map_lookup_elem)

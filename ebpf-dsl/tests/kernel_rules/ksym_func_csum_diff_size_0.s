@@ -1,4 +1,5 @@
 # kernel: accept
+# since: 6.2
 # type: sched_cls
 # btf: vmlinux
 # (read-only memory of 0 bytes as a helper's memory argument of size 0)

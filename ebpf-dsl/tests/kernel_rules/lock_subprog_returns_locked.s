@@ -1,4 +1,5 @@
 # kernel: accept
+# since: 6.9
 *(u32 *)(r10 - 4) = 0
 r2 = r10
 r2 += -4

@@ -1,4 +1,5 @@
 # kernel: accept
+# since: 6.9
 # The static counterpart of global_call_under_lock.s: a static function may be called while
 # the lock is held.
 *(u32 *)(r10 - 4) = 0

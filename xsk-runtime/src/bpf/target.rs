@@ -47,13 +47,16 @@ pub fn running_kernel_modules() -> Result<&'static [ebpf_dsl::btf::SplitBtf]> {
         .map_err(|e| Error::invalid(e.clone()))
 }
 
-/// The running kernel's `(major, minor, patch)` (`/proc/sys/kernel/osrelease`, as libbpf's
-/// `uname` release).
+/// The running kernel's `(major, minor, patch)`: `/proc/sys/kernel/osrelease`, or for
+/// Debian's ABI names the release `uname -v` names, as libbpf reads it
+/// (`ebpf_dsl::verifier::KernelVersion::running`).
 fn release() -> Option<(u32, u32, u32)> {
-    let r = std::fs::read_to_string("/proc/sys/kernel/osrelease").ok()?;
-    let mut it = r.trim().split(|c: char| !c.is_ascii_digit());
-    let mut n = || it.next().and_then(|s| s.parse().ok());
-    Some((n()?, n()?, n().unwrap_or(0)))
+    let v = ebpf_dsl::verifier::KernelVersion::running()?;
+    Some((
+        u32::from(v.major),
+        u32::from(v.minor),
+        u32::from(v.patch_level().unwrap_or(0)),
+    ))
 }
 
 /// What the running kernel gives `__kconfig` externs: its version, and its configuration

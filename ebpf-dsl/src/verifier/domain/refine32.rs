@@ -421,6 +421,27 @@ pub(crate) fn view32(x: &Scalar) -> Scalar {
     }
 }
 
+/// [`view32`] of the value as stored, not synchronised: what a kernel before
+/// [`KernelVersion::LINK_SUM_SYNC`](crate::verifier::KernelVersion::LINK_SUM_SYNC) reads when
+/// it decides a 32-bit comparison (`is_scalar_branch_taken` on `u32_min_value` ...), where a
+/// linked copy given a delta (`sync_linked_regs`) keeps the ranges that delta left, unsynced:
+/// `u32` unbounded beside `s32` 0..=63 decides no `w > 256`.
+pub(crate) fn raw_view32(x: &Scalar) -> Scalar {
+    Scalar {
+        umin: x.u32min as u64,
+        umax: x.u32max as u64,
+        smin: x.s32min as i64,
+        smax: x.s32max as i64,
+        u32min: x.u32min,
+        u32max: x.u32max,
+        s32min: x.s32min,
+        s32max: x.s32max,
+        t: subreg(x.t),
+        link: 0,
+        delta: 0,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::super::refine::{branch_taken, refine};

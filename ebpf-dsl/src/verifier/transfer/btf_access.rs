@@ -152,8 +152,16 @@ pub(crate) fn resolve_size(btf: &Btf, mut id: u32) -> Option<Resolved<'_>> {
 }
 
 /// `btf_struct_walk` + `btf_struct_access` for a read of `size` bytes at `off` of the
-/// structure `id`: what is there, or the kernel's reason for refusing.
-pub(crate) fn walk(btf: &Btf, id: u32, off: u32, size: u32) -> Result<Walked<'_>, String> {
+/// structure `id`: what is there, or the kernel's reason for refusing. `flex_straddle`: the
+/// target lets a number read run over a member's end past a flexible array's step
+/// ([`KernelVersion::FLEX_STRADDLE`]).
+pub(crate) fn walk(
+    btf: &Btf,
+    id: u32,
+    off: u32,
+    size: u32,
+    flex_straddle: bool,
+) -> Result<Walked<'_>, String> {
     let mut untrusted = false;
     // Past a flexible array's step, 6.18 lets a number read run over the end of the member it
     // starts in (into the next member or a hole), as for an untrusted walk; measured on
@@ -203,7 +211,7 @@ pub(crate) fn walk(btf: &Btf, id: u32, off: u32, size: u32) -> Result<Walked<'_>
                 Some((_, esize, _)) if esize > 0 => {
                     off = (off - moff) % esize;
                     id = eid;
-                    flex = true;
+                    flex = flex_straddle;
                     continue 'again;
                 }
                 _ => return Err(beyond()),
@@ -488,7 +496,8 @@ impl<'a> Exec<'a> {
                 self.describe(base)
             ));
         }
-        let w = match walk(btf, ty, at as u32, n) {
+        let straddle = self.input.kernel >= KernelVersion::FLEX_STRADDLE;
+        let w = match walk(btf, ty, at as u32, n, straddle) {
             Ok(w) => w,
             Err(m) => return refuse(format!("r{r} is {}: {m}", self.describe(base))),
         };
@@ -710,34 +719,34 @@ mod tests {
     #[test]
     fn the_walk_finds_scalars_pointers_and_refuses_what_the_kernel_refuses() {
         let (b, outer, _) = sample();
-        assert_eq!(walk(&b, outer, 0, 8), Ok(Walked::Scalar));
-        assert_eq!(walk(&b, outer, 12, 4), Ok(Walked::Scalar)); // in.b
-        assert_eq!(walk(&b, outer, 36, 8), Ok(Walked::Scalar)); // arr[0..2] as scratch
-        assert_eq!(walk(&b, outer, 24, 8), Ok(Walked::Mem)); // char *data: memory
-        assert_eq!(walk(&b, outer, 32, 1), Ok(Walked::Scalar)); // the bit-field's byte
-        let m = walk(&b, outer, 40, 8).unwrap_err();
+        assert_eq!(walk(&b, outer, 0, 8, true), Ok(Walked::Scalar));
+        assert_eq!(walk(&b, outer, 12, 4, true), Ok(Walked::Scalar)); // in.b
+        assert_eq!(walk(&b, outer, 36, 8, true), Ok(Walked::Scalar)); // arr[0..2] as scratch
+        assert_eq!(walk(&b, outer, 24, 8, true), Ok(Walked::Mem)); // char *data: memory
+        assert_eq!(walk(&b, outer, 32, 1, true), Ok(Walked::Scalar)); // the bit-field's byte
+        let m = walk(&b, outer, 40, 8, true).unwrap_err();
         assert!(m.starts_with("access beyond the end of member arr"), "{m}");
         assert!(matches!(
-            walk(&b, outer, 16, 8),
+            walk(&b, outer, 16, 8, true),
             Ok(Walked::Ptr { ty, field: "next", untrusted: false, tag: None }) if ty == outer
         ));
-        let m = walk(&b, outer, 16, 4).unwrap_err();
+        let m = walk(&b, outer, 16, 4, true).unwrap_err();
         assert!(m.starts_with("cannot access ptr member next"), "{m}");
-        let m = walk(&b, outer, 48, 1).unwrap_err();
+        let m = walk(&b, outer, 48, 1, true).unwrap_err();
         assert_eq!(m, "access beyond struct outer at off 48 size 1");
-        let m = walk(&b, outer, 34, 1).unwrap_err();
+        let m = walk(&b, outer, 34, 1, true).unwrap_err();
         assert_eq!(m, "struct outer doesn't have field at offset 34");
-        let m = walk(&b, outer, 4, 8).unwrap_err();
+        let m = walk(&b, outer, 4, 8, true).unwrap_err();
         assert!(m.starts_with("access beyond the end of member x"), "{m}");
         // The union of two members: reads inside it are scalars.
-        assert_eq!(walk(&b, outer, 44, 2), Ok(Walked::Scalar));
-        assert_eq!(walk(&b, outer, 44, 4), Ok(Walked::Scalar));
+        assert_eq!(walk(&b, outer, 44, 2, true), Ok(Walked::Scalar));
+        assert_eq!(walk(&b, outer, 44, 4, true), Ok(Walked::Scalar));
     }
 
     #[test]
     fn trust_of_a_walked_pointer_follows_the_parent_and_the_lists() {
         let (b, outer, _) = sample();
-        let w = walk(&b, outer, 16, 8).unwrap();
+        let w = walk(&b, outer, 16, 8, true).unwrap();
         // `next` is in `outer__safe_rcu_or_null`: from a trusted parent, RCU and maybe NULL.
         assert_eq!(
             member_trust(&b, &|n, k| b.find(n, k), outer, BtfTrust::Trusted, &w),

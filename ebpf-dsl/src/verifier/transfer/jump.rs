@@ -2,8 +2,8 @@
 
 use super::super::domain::cond_values::cond_values;
 use super::super::domain::refine32::{
-    leaves_no_value, refine32, refine_branches, same_register_refined, subreg_branch_taken,
-    tnum_branch_taken, view32, NoValue,
+    leaves_no_value, raw_view32, refine32, refine_branches, same_register_refined,
+    subreg_branch_taken, tnum_branch_taken, view32, NoValue,
 };
 use super::super::domain::refine_old::{
     branch_taken_old, combine_equal_old, flip_old, set_min_max_old,
@@ -146,8 +146,13 @@ impl<'a> Exec<'a> {
             src,
             target,
         } = c;
+        // Before 6.18 a linked copy given a delta is left unsynchronised (`sync_linked_regs`
+        // without `reg_bounds_sync`), and the kernel decides a 32-bit comparison from the
+        // 32-bit ranges as they are (the `link_jset_delta_pair` rule case, refused by 6.12.118).
         let (vx, vy) = if is64 {
             (*x, *y)
+        } else if self.input.kernel < KernelVersion::LINK_SUM_SYNC {
+            (raw_view32(x), raw_view32(y))
         } else {
             (view32(x), view32(y))
         };

@@ -100,7 +100,13 @@ pub(crate) fn ksym_value(
     };
     let var_ty = match t.kind {
         Kind::Var { ty, .. } => Some(ty),
-        Kind::Func { .. } => None,
+        Kind::Func { .. } if input.kernel >= KernelVersion::KSYM_FUNC => None,
+        Kind::Func { .. } => {
+            return Err((Rule::Structure, format!(
+                "this ld_imm64 loads the address of the kernel function `{}` (BPF_PSEUDO_BTF_ID of a BTF FUNC), which needs Linux {}, but the target kernel is {} (see verifier::target; the kernel: pseudo btf_id {id} in ldimm64 isn't KIND_VAR.)",
+                t.name, KernelVersion::KSYM_FUNC, input.kernel
+            )))
+        }
         _ => {
             return Err((Rule::Structure, format!(
                 "this ld_imm64 loads the kernel object of BTF id {id} (BPF_PSEUDO_BTF_ID), but type {id} is the {} `{}`, not a variable or a function (the kernel: pseudo btf_id {id} in ldimm64 isn't KIND_VAR or KIND_FUNC)",

@@ -231,7 +231,8 @@ impl<'a> Exec<'a> {
         if off < 0 {
             return refuse(format!("R{src} is {ty} invalid negative access: off={off}"));
         }
-        match btf_access::walk(btf, id, off as u32, n) {
+        let straddle = self.input.kernel >= KernelVersion::FLEX_STRADDLE;
+        match btf_access::walk(btf, id, off as u32, n, straddle) {
             Err(m) => refuse(m),
             Ok(btf_access::Walked::Scalar) => Ok(RegVal::Scalar(scalar_of(n, false))),
             Ok(btf_access::Walked::Mem) if self.input.kernel >= KernelVersion::since(6, 18) => {

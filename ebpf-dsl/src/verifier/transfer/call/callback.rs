@@ -107,6 +107,13 @@ impl<'a> Exec<'a> {
             RegVal::Scalar(s) => s.umax,
             _ => u64::MAX,
         };
+        // Older kernels explore the callback whatever the count, 0 too
+        // ([`KernelVersion::LOOP_COUNT_ROUNDS`]; `cb_loop_count_zero`, refused by 6.1.192).
+        let count = if self.input.kernel < KernelVersion::LOOP_COUNT_ROUNDS {
+            count.max(1)
+        } else {
+            count
+        };
         u64::from(depth) < count
     }
 

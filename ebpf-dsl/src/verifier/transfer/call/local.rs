@@ -14,6 +14,17 @@ impl<'a> Exec<'a> {
             return self.call_global(pc, st, target, g);
         }
         let sp = self.check_call_local(pc, st, target)?;
+        if st.lock.is_some() && self.input.kernel < KernelVersion::STATIC_CALL_UNDER_LOCK {
+            return Err(e(
+                pc,
+                Rule::HelperNotAllowed,
+                format!(
+                    "a call of a function of the program while a bpf_spin_lock is held needs Linux {}, but the target kernel is {} (see verifier::target; the kernel: function calls are not allowed while holding a lock)",
+                    KernelVersion::STATIC_CALL_UNDER_LOCK,
+                    self.input.kernel
+                ),
+            ));
+        }
         push_frame(st, pc, sp);
         st.cur_mut().alloc = crate::verifier::domain::state::SLOTS as u8;
         if self.unset_frames() {
@@ -60,6 +71,17 @@ impl<'a> Exec<'a> {
             self.check_async_exit(pc, st)?;
         }
         if st.frames.len() > 1 {
+            if st.lock.is_some() && self.input.kernel < KernelVersion::STATIC_CALL_UNDER_LOCK {
+                return Err(e(
+                    pc,
+                    Rule::HelperNotAllowed,
+                    format!(
+                        "a function returning with a bpf_spin_lock held needs Linux {}, but the target kernel is {} (see verifier::target; the kernel: bpf_spin_unlock is missing)",
+                        KernelVersion::STATIC_CALL_UNDER_LOCK,
+                        self.input.kernel
+                    ),
+                ));
+            }
             return Ok(Step::Next(pop_frame(st)));
         }
         Ok(Step::Done)

@@ -528,13 +528,29 @@ mod tests {
             .ty(crate::spec::ProgramType::SocketFilter)
             .refused(&mut held.clone());
         assert_eq!(rule, Rule::HelperNotAllowed);
-        // Other instructions, a call of one of the program's functions and its exit are fine.
+        // Other instructions, a call of one of the program's functions and its exit are fine
+        // (from 6.9, STATIC_CALL_UNDER_LOCK: refused before).
         One::new("r0 = 1\nexit").next(&mut held.clone());
         let mut st = held.clone();
         let src = "call f\nr0 = 0\nexit\nf:\nr0 = 0\nexit";
-        assert!(matches!(One::new(src).apply(&mut st), Ok(Step::Next(3))));
-        assert!(matches!(One::new(src).at(4, &mut st), Ok(Step::Next(1))));
+        let k = KernelVersion::STATIC_CALL_UNDER_LOCK;
+        assert!(matches!(
+            One::new(src).kernel(k).apply(&mut st),
+            Ok(Step::Next(3))
+        ));
+        assert!(matches!(
+            One::new(src).kernel(k).at(4, &mut st),
+            Ok(Step::Next(1))
+        ));
         assert_eq!(st.lock, held.lock);
+        let old = KernelVersion::new(6, 6);
+        let (rule, msg) = One::new(src).kernel(old).refused(&mut held.clone());
+        assert_eq!(rule, Rule::HelperNotAllowed);
+        assert!(msg.contains("needs Linux 6.9"), "{msg}");
+        let mut st = held.clone();
+        st.frames.push(st.cur().clone());
+        let err = One::new(src).kernel(old).at(4, &mut st).unwrap_err().pipe();
+        assert!(err.1.contains("bpf_spin_unlock is missing"), "{}", err.1);
     }
 
     trait Pipe {

@@ -330,6 +330,13 @@ impl<'a> Exec<'a> {
                     ) {
                         return bad(&format!("a pointer to the {size}-byte {what} (e.g. on the stack: `r{r} = r10; r{r} += -{size}`)"), self);
                     }
+                    // Older kernels take no memory from a helper or kfunc (`PTR_TO_MEM`) as
+                    // a key or value (`helper_map_key_ringbuf`, refused by 6.1.192).
+                    if matches!(v, RegVal::Ringbuf { .. })
+                        && self.input.kernel < KernelVersion::MEM_MAP_KEY
+                    {
+                        return bad(&format!("a pointer to the {size}-byte {what} on the stack, the packet or a map value (memory such as a ring buffer reservation needs Linux {}, the target kernel is {})", KernelVersion::MEM_MAP_KEY, self.input.kernel), self);
+                    }
                     let out = *arg == Arg::MapValueOut;
                     writes.extend(if out {
                         self.check_helper_out(pc, st, r, &v, size as u64, name)?

@@ -108,6 +108,14 @@ pub(crate) fn offered_to(id: u32, family: u8, kernel: KernelVersion) -> bool {
 /// The prototype of helper `p` as the kernel `kernel` gives it to programs of `family`
 /// ([`Exec::family_proto`]).
 pub(crate) fn family_proto(p: helpers::Proto, family: u8, kernel: KernelVersion) -> helpers::Proto {
+    // The socket lookups' tuple size: `ARG_CONST_SIZE` before SK_LOOKUP_SIZE_ZERO.
+    if matches!(p.id, 84 | 85 | 99) && kernel < KernelVersion::SK_LOOKUP_SIZE_ZERO {
+        use crate::isa::helpers::Arg::{Anything, Ctx, MemRead, Size};
+        return helpers::Proto {
+            args: &[Ctx, MemRead, Size, Anything, Anything],
+            ..p
+        };
+    }
     if p.id == 17 && family & TC == 0 && kernel >= KernelVersion::since(6, 18) {
         return helpers::Proto {
             args: &[],
