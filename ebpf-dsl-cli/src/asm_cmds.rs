@@ -255,6 +255,8 @@ pub struct CheckArgs {
     device_bound: bool,
     /// `--unavailable-helpers`: helpers the target kernel withholds.
     unavailable: crate::unavailable::Unavailable,
+    /// `--possible-cpus`: the target machine's CPU count, if given.
+    possible_cpus: Option<u32>,
 }
 
 /// Builds the arguments of `check FILE [--type T] [--map ...]... [--license L] [--kernel V]
@@ -284,6 +286,7 @@ pub fn parse_check(o: crate::cli::CheckOpts) -> Result<CheckArgs, CliError> {
         interpreter: o.interpreter,
         device_bound: o.device_bound,
         unavailable: o.unavailable_helpers.unwrap_or_default(),
+        possible_cpus: o.possible_cpus,
     })
 }
 
@@ -313,6 +316,7 @@ pub fn check(args: CheckArgs) -> Result<ExitCode, CliError> {
         interpreter,
         device_bound,
         unavailable,
+        possible_cpus,
     } = args;
     if let Some(bytes) = crate::elf_cmds::read_object_file(&file) {
         let how = crate::elf_cmds::CheckObject {
@@ -332,6 +336,7 @@ pub fn check(args: CheckArgs) -> Result<ExitCode, CliError> {
             interpreter,
             device_bound,
             unavailable,
+            possible_cpus,
         };
         return crate::elf_cmds::check_object(&bytes, &file, &how);
     }
@@ -408,6 +413,7 @@ pub fn check(args: CheckArgs) -> Result<ExitCode, CliError> {
                 interpreter,
                 xdp_dev_bound: device_bound,
                 unavailable_helpers: unavailable.for_type(prog_type)?,
+                possible_cpus,
             };
             // A kernel variable loaded by its BTF id: the target's symbol names.
             let syms;

@@ -153,6 +153,12 @@ pub struct CheckOpts {
     /// of one is refused, as that kernel refuses it.
     #[arg(long, value_name = "IDS|running", value_parser = crate::unavailable::Unavailable::parse)]
     pub unavailable_helpers: Option<crate::unavailable::Unavailable>,
+    /// The number of CPUs the target machine may bring online (its nr_cpu_ids), or `running`
+    /// for this machine's (/sys/devices/system/cpu/possible). From 6.12 the kernel bounds
+    /// bpf_get_smp_processor_id's result by it; without it the CPU number is only known to
+    /// fit in 32 bits, as on a machine of any size.
+    #[arg(long, value_name = "N|running", value_parser = possible_cpus)]
+    pub possible_cpus: Option<u32>,
     /// Skip the static verifier (the assembler's checks only).
     #[arg(long)]
     pub no_verify: bool,
@@ -385,6 +391,20 @@ fn kernel_version(s: &str) -> Result<KernelVersion, String> {
     })?;
     v.check_supported()?;
     Ok(v)
+}
+
+/// `--possible-cpus`: a count of 1 or more, or `running` (this machine's possible CPUs).
+fn possible_cpus(s: &str) -> Result<u32, String> {
+    if s == "running" {
+        return xsk_runtime::os::possible_cpus()
+            .map_err(|e| format!("--possible-cpus running: reading this machine's CPUs: {e}"));
+    }
+    match s.parse::<u32>() {
+        Ok(n) if n > 0 => Ok(n),
+        _ => Err(format!(
+            "--possible-cpus `{s}` is neither a count of CPUs (1 or more) nor `running`"
+        )),
+    }
 }
 
 /// `--packet`: hex bytes.

@@ -342,6 +342,9 @@ pub struct CheckObject {
     pub device_bound: bool,
     /// `--unavailable-helpers`: helpers the target kernel withholds.
     pub unavailable: crate::unavailable::Unavailable,
+    /// `--possible-cpus`: the target machine's CPU count
+    /// (`ebpf_dsl::verifier::VerifyInput::possible_cpus`), if given.
+    pub possible_cpus: Option<u32>,
 }
 
 /// `--trace-prune FILE`: the pruning traces of the programs verified (see
@@ -682,6 +685,7 @@ pub fn check_object(bytes: &[u8], shown: &str, how: &CheckObject) -> Result<Exit
                 interpreter: how.interpreter,
                 xdp_dev_bound: how.device_bound,
                 unavailable_helpers: how.unavailable.for_type(s.prog_type)?,
+                possible_cpus: how.possible_cpus,
             };
             if s.insns.iter().any(|i| i.is_ld_imm64() && i.src() == 3) {
                 let k = kallsyms.get_or_init(|| {

@@ -421,3 +421,64 @@ fn strict_alignment_refuses_what_the_default_accepts() {
         "invalid memory access",
     );
 }
+
+/// The CPU number, unchecked, as an offset into a 4-byte value: safe on a machine of at most
+/// 4 possible CPUs.
+const CPU_INDEX: &str = "\
+.map small array key=4 value=4 max_entries=1
+call bpf_get_smp_processor_id
+r6 = r0
+*(u32 *)(r10 - 4) = 0
+r2 = r10
+r2 += -4
+r1 = small ll
+call bpf_map_lookup_elem
+if r0 == 0 goto out
+r0 += r6
+r0 = *(u8 *)(r0 + 0)
+out:
+r0 = XDP_PASS
+exit
+";
+
+#[test]
+fn possible_cpus_bounds_the_cpu_number() {
+    let dir = Scratch::new("cpus");
+    let path = dir.write("cpus.s", CPU_INDEX);
+    let run = |extra: &[&str]| {
+        let mut args = vec![path.as_str(), "--kernel", "6.18"];
+        args.extend_from_slice(extra);
+        check(&args)
+    };
+    // No machine: the CPU number is only known to fit in 32 bits.
+    let out = run(&[]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    // Four CPUs: offsets 0..=3 of the 4-byte value; five: offset 4 is past it.
+    let out = run(&["--possible-cpus", "4"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let out = run(&["--possible-cpus", "5"]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    // Before 6.12 the kernel does not bound it: no count helps.
+    let out = check(&[&path, "--kernel", "6.11", "--possible-cpus", "1"]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    // `running`: this machine's count, read as libbpf reads it: a verdict (accepted on a
+    // machine of at most 4 CPUs), or a usage error naming the file where it cannot be read.
+    let cpus = std::fs::read_to_string("/sys/devices/system/cpu/possible").ok();
+    let out = run(&["--possible-cpus", "running"]);
+    match cpus {
+        Some(_) => assert!(matches!(out.status.code(), Some(0 | 1)), "{}", stderr(&out)),
+        None => assert!(
+            stderr(&out).contains("--possible-cpus running"),
+            "{}",
+            stderr(&out)
+        ),
+    }
+    // Not a count.
+    let out = run(&["--possible-cpus", "0"]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("neither a count of CPUs"),
+        "{}",
+        stderr(&out)
+    );
+}

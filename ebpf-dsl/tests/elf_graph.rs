@@ -53,6 +53,7 @@ fn verdict(
         interpreter: false,
         xdp_dev_bound: true,
         unavailable_helpers: &[],
+        possible_cpus: None,
     };
     verify(&input).map(|_| ()).map_err(|e| e[0].to_string())
 }

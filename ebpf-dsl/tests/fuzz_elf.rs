@@ -542,6 +542,7 @@ fn verify_all(input: &[u8], objs: &[Object], vmlinux: Option<&Btf>) -> Result<()
                     program_types: program_types.as_ref(),
                     xdp_dev_bound: false,
                     unavailable_helpers: &[],
+                    possible_cpus: None,
                     ..VerifyInput::new(&s.insns, s.prog_type)
                 };
                 if let Err(errs) = verify(&input) {

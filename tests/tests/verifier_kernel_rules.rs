@@ -92,7 +92,11 @@ fn recorded_verdicts_are_the_kernels() {
             .with_unavailable_helpers(
                 xsk_runtime::features::unavailable_helpers(c.prog_type)
                     .expect("probing the running kernel's helpers"),
-            );
+            )
+            // This machine's CPUs, by which the kernel bounds `bpf_get_smp_processor_id`.
+            .with_possible_cpus(Some(
+                xsk_runtime::os::possible_cpus().expect("this machine's possible CPUs"),
+            ));
         let ours = verify_trusting(&input, &trust);
         let spec = ProgramSpec {
             name: Cow::Borrowed("rulecase"),

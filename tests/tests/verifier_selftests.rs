@@ -561,6 +561,8 @@ fn run_case(dir: &Path, c: &Case) -> Result1 {
                 interpreter: false,
                 xdp_dev_bound: c.prog_flags & ebpf_dsl::verifier::BPF_F_XDP_DEV_BOUND_ONLY != 0,
                 unavailable_helpers: running_unavailable(c.prog_type),
+                // The running machine's CPUs, as the kernel bounds the CPU number by them.
+                possible_cpus: xsk_runtime::os::possible_cpus().ok(),
             };
             // Refused for want of the kernel's BTF: verified again with the running kernel's,
             // as `ebpf-dsl check --btf` does.

@@ -128,7 +128,7 @@ def main():
         t = ["--type", e["type"]]
         # The kernel's BTF for reads through BTF pointers, as the objects are checked.
         ours = ["--kernel", running_kernel(), "--unavailable-helpers", "running",
-                "--btf", "/sys/kernel/btf/vmlinux"]
+                "--possible-cpus", "running", "--btf", "/sys/kernel/btf/vmlinux"]
         k = run([cli, "load", str(base), *t])
         if k.returncode != 0:
             skipped.append((e, "the kernel does not take the text: " + last(k.stderr)))

@@ -21,11 +21,11 @@ Reads `programs.list` (repos at pinned commits, clang flags, objects), and for e
    them after the load; its maps created, nothing pinned); for an object libbpf cannot open (legacy `maps` section) our
    own loader, `ebpf-dsl load OBJ --section FUNCTION`.
 5. ours: `ebpf-dsl check OBJ --section FUNCTION --type TYPE --kernel MAJOR.MINOR
-   --unavailable-helpers running --btf
+   --unavailable-helpers running --possible-cpus running --btf
    /sys/kernel/btf/vmlinux --kconfig CONFIG` (the ELF reader, resolving CO-RE relocations
    against the running kernel's BTF and `__kconfig` externs from CONFIG, its configuration
    from /boot/config-RELEASE or /proc/config.gz, + the static verifier, told the running
-   kernel's version).
+   kernel's version and this machine's possible CPUs).
 
 Writes `summary.md` and `programs.csv` into the results directory. The fetched sources and the
 objects stay in the cache (GPL code is never committed). Exit status 1 on a false accept.
@@ -391,7 +391,7 @@ def our_verdict(cli, obj, func, ptype):
     t0 = time.monotonic()
     r = run([str(cli), "check", str(obj), "--section", func, "--type", ptype,
              "--kernel", running_kernel(), "--unavailable-helpers", "running",
-             "--btf", VMLINUX_BTF, *KCONFIG,
+             "--possible-cpus", "running", "--btf", VMLINUX_BTF, *KCONFIG,
              *(["--strict-alignment"] if STRICT else []),
              *(["--dump-states", state_file("ours")] if state_file("ours") else [])],
             timeout=600)
@@ -592,7 +592,7 @@ def write(results, rows, objs, repos):
           + ", ".join(f"{n} (`{s}` @ `{c[:12]}`)" for n, (_, s, c, _) in repos.items())
           + f", compiled with {compiler_text()}; ground truth: the running kernel "
           "(libbpf loads one program at a time, its maps created); ours: `ebpf-dsl check "
-          f"--kernel {running_kernel()} --unavailable-helpers running --btf {VMLINUX_BTF} --kconfig CONFIG` (CONFIG: the running "
+          f"--kernel {running_kernel()} --unavailable-helpers running --possible-cpus running --btf {VMLINUX_BTF} --kconfig CONFIG` (CONFIG: the running "
           "kernel's configuration). "
           "Agreement = agree / (entry points - not expressible - errors).", "",
           "## Totals", "",

@@ -126,6 +126,8 @@ pub(crate) fn run_verifier(
         interpreter: false,
         xdp_dev_bound: true,
         unavailable_helpers: &[],
+        // Any machine: the CPU number is only known to fit in 32 bits.
+        possible_cpus: None,
     };
     // `trust_call_*:` / `trust_begin_*:` ... `trust_end_*:` labels: see `verifier::trust`.
     let verdict = verifier::Trust::from_labels(&a.labels)

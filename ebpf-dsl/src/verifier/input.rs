@@ -114,6 +114,17 @@ pub struct VerifyInput<'a> {
     /// running kernel (one `call N` load per helper, as libbpf's and bpftool's feature probes
     /// do; `ebpf-dsl check --probe`). Empty (the default): the release's table alone decides.
     pub unavailable_helpers: &'a [u32],
+    /// The number of CPUs the target machine may bring online (its `nr_cpu_ids`:
+    /// `/sys/devices/system/cpu/possible`, the highest index plus one;
+    /// `xsk_runtime::os::possible_cpus` reads it), `None` when the machine is not known (the
+    /// default). From 6.12 ([`KernelVersion::SMP_ID_RANGE`]) the kernel bounds
+    /// `bpf_get_smp_processor_id`'s result by `nr_cpu_ids - 1` (`do_refine_retval_range`), so
+    /// a program may use the CPU number as an offset into a value that holds one entry per
+    /// possible CPU of that machine; with this count the verifier bounds it the same way.
+    /// Without it the number is only known to fit in 32 bits (any machine's count does): such
+    /// a program is refused (never a false accept), and a verdict given with a count holds
+    /// on a machine with at most that many CPUs.
+    pub possible_cpus: Option<u32>,
 }
 
 /// `BPF_F_XDP_DEV_BOUND_ONLY` (`prog_flags`, Linux 6.3): see [`VerifyInput::xdp_dev_bound`].
@@ -143,6 +154,7 @@ impl<'a> VerifyInput<'a> {
             interpreter: false,
             xdp_dev_bound: true,
             unavailable_helpers: &[],
+            possible_cpus: None,
         }
     }
 
@@ -159,6 +171,13 @@ impl<'a> VerifyInput<'a> {
     /// [`VerifyInput::unavailable_helpers`]).
     pub fn with_unavailable_helpers(mut self, ids: &'a [u32]) -> Self {
         self.unavailable_helpers = ids;
+        self
+    }
+
+    /// The same input for a machine with `cpus` possible CPUs (see
+    /// [`VerifyInput::possible_cpus`]; `None`: not known).
+    pub fn with_possible_cpus(mut self, cpus: Option<u32>) -> Self {
+        self.possible_cpus = cpus;
         self
     }
 

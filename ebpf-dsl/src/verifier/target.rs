@@ -28,7 +28,7 @@
 //! | a load narrower than a spilled number, from its start, keeps its bounds; spills and fills of a value that fits keep the link to its copies | 6.12 |
 //! | `w1 = w2` of a value that fits in 32 bits, and a sign-extending move that leaves the value unchanged, keep the link to the source (`check_alu_op` in 6.6.47; 6.1.192 clears it) | 6.6 |
 //! | load-acquire and store-release instructions (`BPF_LOAD_ACQ`, `BPF_STORE_REL`) | 6.15 |
-//! | `bpf_get_smp_processor_id` returns a number in `0..nr_cpu_ids` (modelled as `0..=u32::MAX`: the machine's count is not known) | 6.12 |
+//! | `bpf_get_smp_processor_id` returns a number in `0..nr_cpu_ids` (`VerifyInput::possible_cpus`: the machine's count when given, else `0..=u32::MAX`) | 6.12 |
 //! | a sign extension (`rX = (s8)rY`, `*(s16 *)` of a spilled number) of a value whose signed 32-bit range fits the narrower type keeps that range | 6.18 |
 //! | a 64-bit `==` / `!=` the 64-bit ranges leave open is decided by the 32-bit bounds | 6.12 |
 //! | a register compared with itself (`if r1 < r1`) is narrowed on the branch that holds | 6.12 |

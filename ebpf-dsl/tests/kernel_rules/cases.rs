@@ -49,6 +49,9 @@ pub struct Case {
     pub prog_flags: u32,
     /// `# license: TEXT`: the program's licence (default `GPL`), given to both sides.
     pub license: String,
+    /// `# cpus: N`: verified for a machine of N possible CPUs
+    /// (`VerifyInput::possible_cpus`); the live test gives the running machine's instead.
+    pub cpus: Option<u32>,
 }
 
 /// Why the `# btf: vmlinux` cases cannot be checked here (`None`: they can): no BTF of the
@@ -114,7 +117,12 @@ pub fn cases(dir: &Path) -> Vec<Case> {
                 v.parse()
                     .unwrap_or_else(|_| panic!("{name}: flags {v} is not a number"))
             });
+            let cpus = header(&src, "cpus").map(|v| {
+                v.parse()
+                    .unwrap_or_else(|_| panic!("{name}: cpus {v} is not a number"))
+            });
             Case {
+                cpus,
                 license: header(&src, "license").unwrap_or_else(|| "GPL".to_string()),
                 prog_flags,
                 btf: header(&src, "btf").is_some_and(|v| v == "vmlinux"),
@@ -238,7 +246,8 @@ pub fn case_input<'a>(
         .with_timers(&a.timers)
         .with_globals(&a.globals)
         .with_attach_type(c.attach)
-        .with_prog_flags(c.prog_flags);
+        .with_prog_flags(c.prog_flags)
+        .with_possible_cpus(c.cpus);
     input.license = &c.license;
     if ebpf_dsl::btf::loader_passes_btf(&a.insns, false, &a.globals) {
         input.func_info = Some(func_info);

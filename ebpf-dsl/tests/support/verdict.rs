@@ -38,6 +38,7 @@ pub fn verdict(obj: &Object, name: &str) -> Result<(), String> {
         interpreter: false,
         xdp_dev_bound: true,
         unavailable_helpers: &[],
+        possible_cpus: None,
     };
     verify(&input).map(|_| ()).map_err(|e| e[0].to_string())
 }

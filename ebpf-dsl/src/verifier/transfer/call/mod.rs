@@ -577,11 +577,15 @@ impl<'a> Exec<'a> {
         }
         let r0 = match p.ret {
             // The kernel narrows it to `0..nr_cpu_ids`, a property of the machine the program
-            // will load on; any such count fits in an unsigned int, so 0..=u32::MAX holds the
-            // kernel's range on every machine (a program relying on a small machine is refused,
-            // never the reverse).
+            // will load on: the given machine's count (`VerifyInput::possible_cpus`), else
+            // 0..=u32::MAX, which holds the kernel's range on every machine (a program relying
+            // on a small machine is then refused, never the reverse).
             Ret::Integer if id == 8 && self.input.kernel >= KernelVersion::SMP_ID_RANGE => {
-                RegVal::Scalar(Scalar::urange(0, u32::MAX as u64))
+                let max = match self.input.possible_cpus {
+                    Some(n) if n > 0 => u64::from(n - 1),
+                    _ => u64::from(u32::MAX),
+                };
+                RegVal::Scalar(Scalar::urange(0, max))
             }
             Ret::Integer => RegVal::Scalar(Scalar::UNKNOWN),
             Ret::Void => RegVal::NotInit,
