@@ -105,9 +105,11 @@ def kernel_once(kload, obj, func, ptype):
 def ours_once(cli, obj, func, ptype, kernel, warm=False):
     """(verdict, processed insns, verification time in us) from one `ebpf-dsl check`; `warm`:
     with `--warm` (one untimed verification first, in the same process)."""
-    # The running kernel's BTF, as tools/real-programs/run.py gives it: CO-RE field offsets.
+    # The running kernel's BTF, as tools/real-programs/run.py gives it: CO-RE field offsets;
+    # and this machine's possible CPUs (the kernel bounds bpf_get_smp_processor_id by them).
     r = run([str(cli), "check", str(obj), "--section", func, "--type", ptype, "--kernel",
-             kernel, "--btf", "/sys/kernel/btf/vmlinux", "--stats"] + (["--warm"] if warm else []))
+             kernel, "--possible-cpus", "running", "--btf", "/sys/kernel/btf/vmlinux",
+             "--stats"] + (["--warm"] if warm else []))
     if r.returncode != 0:
         first = next((ln for ln in r.stderr.splitlines() if ln.strip()), "")
         return "reject: " + first.split("error: ", 1)[-1][:160], None, None
