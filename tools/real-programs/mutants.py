@@ -31,13 +31,14 @@ accept.
 
 import csv
 import os
-import re
 import subprocess
 import sys
 from pathlib import Path
 
 # The mutations themselves (shared with tools/verifier-selftests/mutants.py).
 from mutation import REAL_KINDS, mutate  # noqa: E402
+# The kernel the verifier targets: the running one, as run.py decides it.
+from run import running_kernel  # noqa: E402
 
 MAX_PER_KIND = int(os.environ.get("REAL_PROGRAMS_MUTANTS_PER_KIND", "6"))
 MAX_INSNS = int(os.environ.get("REAL_PROGRAMS_MUTANTS_MAX_INSNS", "2000"))
@@ -45,18 +46,6 @@ MAX_INSNS = int(os.environ.get("REAL_PROGRAMS_MUTANTS_MAX_INSNS", "2000"))
 ALL_KINDS = REAL_KINDS
 KINDS = [k for k in os.environ.get("REAL_PROGRAMS_MUTANTS_KINDS", ",".join(ALL_KINDS))
          .split(",") if k]
-
-
-def running_kernel():
-    """As run.py's: MAJOR.MINOR, or for Debian's ABI names the release `uname -v` names."""
-    u = os.uname()
-    m = re.match(r"(\d+)\.(\d+)", u.release)
-    if not m:
-        return "6.6"
-    d = re.search(r"\bDebian (\d+)\.(\d+)\.(\d+)", u.version)
-    if d and d.group(1, 2) == m.group(1, 2) and re.match(r"\d+\.\d+\.0-", u.release):
-        return ".".join(d.group(1, 2, 3))
-    return f"{m.group(1)}.{m.group(2)}"
 
 
 def sized(line):
