@@ -730,6 +730,33 @@ fn rxmeta_prints_a_stable_hash_per_flow() {
         assert!(r.stdout.is_empty(), "{}", r.stdout);
         return;
     }
+    // The RX metadata kfuncs (6.3): where the kernel's BTF lacks them, xsk-rxmeta's program
+    // cannot load, and it says which kfunc is missing.
+    let kfuncs = xsk_runtime::bpf::kfunc::vmlinux_kfunc_ids().expect("the kernel's kfunc ids");
+    let missing: Vec<&str> = ["bpf_xdp_metadata_rx_timestamp", "bpf_xdp_metadata_rx_hash"]
+        .into_iter()
+        .filter(|k| !kfuncs.contains_key(k))
+        .collect();
+    if !missing.is_empty() {
+        println!(
+            "branch: the running kernel lacks the RX metadata kfuncs {missing:?}: checking \
+             xsk-rxmeta's error"
+        );
+        assert_eq!(r.code, Some(1), "exit status; stderr:\n{}", r.stderr);
+        let last = r.stderr.lines().last().unwrap_or_default();
+        assert!(
+            last.starts_with("xsk-rxmeta: error: ")
+                && missing
+                    .iter()
+                    .any(|k| last.contains(&format!("calls `{k}`")))
+                && last.contains("which the running kernel does not have"),
+            "{}",
+            r.stderr
+        );
+        assert!(r.stdout.is_empty(), "{}", r.stdout);
+        r.sandbox_removed();
+        return;
+    }
     println!(
         "branch: the running kernel offers bpf_xdp_adjust_meta to XDP programs: checking the \
          hashes xsk-rxmeta prints"

@@ -21,7 +21,9 @@
 # Environment: KERNEL_VM_TIMEOUT (seconds, default 3600: the guest is killed and this script
 # exits 124), KERNEL_VM_MEM (default 6G), KERNEL_VM_CPUS (default 2), KERNEL_VM_ENV (extra
 # NAME=VALUE words given to the command), KERNEL_VM_CONSOLE=1 (the guest's console on this
-# terminal instead of console.txt). No network device: the guest cannot reach anything.
+# terminal instead of console.txt), KERNEL_VM_MODULES (the package's modules loaded at boot
+# besides virtio/9p/overlay, default "veth dummy tun sch_ingress cls_bpf act_bpf": the guest
+# has no modprobe for them, its /lib/modules is the host's). No network device: the guest cannot reach anything.
 # Needs root, /dev/kvm, qemu-system-x86 and busybox-static (apt-get install), dpkg-deb, xz.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
@@ -76,7 +78,8 @@ release="${vmlinuz##*/vmlinuz-}"
 moddir="$kdir/lib/modules/$release"
 [ -d "$moddir/kernel" ] || die "no modules in $moddir"
 
-# 2. The initramfs: busybox, the modules needed for virtio-9p and overlayfs with their
+# 2. The initramfs: busybox, the modules needed for virtio-9p and overlayfs (and
+# $KERNEL_VM_MODULES) with their
 # dependencies in load order (decompressed, so that busybox's insmod takes them), the init
 # script.
 work=$(mktemp -d "${TMPDIR:-/tmp}/kernel-vm.XXXXXX")
@@ -84,9 +87,9 @@ trap 'rm -rf "$work"' EXIT
 root="$work/initramfs"
 mkdir -p "$root"/{bin,dev,proc,sys,mods,lower,upper,host}
 cp "$busybox" "$root/bin/busybox"
-python3 - "$moddir" "$root/mods" <<'EOF'
+python3 - "$moddir" "$root/mods" ${KERNEL_VM_MODULES-veth dummy tun sch_ingress cls_bpf act_bpf} <<'EOF'
 import gzip, lzma, os, sys
-moddir, dest = sys.argv[1], sys.argv[2]
+moddir, dest, extra = sys.argv[1], sys.argv[2], sys.argv[3:]
 # Debian's image packages ship no modules.dep (depmod runs at installation): each module's
 # dependencies are read from its own .modinfo strings ("depends=a,b").
 files = {}
@@ -118,7 +121,7 @@ def visit(name):
     with open(os.path.join(dest, name + ".ko"), "wb") as o:
         o.write(data)
     order.append(name + ".ko")
-for w in ["virtio_pci", "9pnet_virtio", "9p", "overlay"]:
+for w in ["virtio_pci", "9pnet_virtio", "9p", "overlay"] + extra:
     visit(w)
 with open(os.path.join(dest, "order"), "w") as f:
     f.write("".join(n + "\n" for n in order))
@@ -162,6 +165,15 @@ mount -t proc proc /host/proc
 mount -t sysfs sys /host/sys
 mount -t devtmpfs dev /host/dev
 mkdir -p /host/dev/pts /host/dev/shm
+# What udev would create (tests write to /dev/stdout), and the guest kernel's configuration
+# where libbpf and our loader look for it (__kconfig externs; Debian has no /proc/config.gz).
+ln -sf /proc/self/fd /host/dev/fd
+ln -sf /proc/self/fd/0 /host/dev/stdin
+ln -sf /proc/self/fd/1 /host/dev/stdout
+ln -sf /proc/self/fd/2 /host/dev/stderr
+mkdir -p /host/boot
+cp /host$(printf %q "$kdir/boot/config-$release") /host/boot/ 2>/dev/null ||
+    say "no config-$release in the package"
 mount -t devpts devpts /host/dev/pts
 mount -t tmpfs shm /host/dev/shm
 mount -t tmpfs tmp /host/tmp

@@ -310,6 +310,19 @@ pub(super) fn bind_error(
             format!("no interface {iface} in this network namespace")
         }
         libc::EINVAL => match counts {
+            // The queue exists: the kernel refused the flags (XDP_USE_SG before 6.6, seen on
+            // Debian's 6.1, was reported as a missing queue).
+            Some((rx, tx, combined)) if queue < rx.max(combined) && queue < tx.max(combined) => {
+                if config.multi_buffer {
+                    format!(
+                        "queue {queue} exists on {iface}: this kernel does not know \
+                         XDP_USE_SG (multi-buffer AF_XDP needs Linux 6.6), or another bind \
+                         flag is invalid for it"
+                    )
+                } else {
+                    format!("queue {queue} exists on {iface}: the bind flags are invalid for this kernel")
+                }
+            }
             Some((rx, tx, combined)) => format!(
                 "queue {queue} does not exist on {iface}: it has {} RX and {} TX queues \
                      ({rx} rx, {tx} tx, {combined} combined; see `ethtool -l`); queues are \

@@ -145,7 +145,8 @@ pub(crate) fn link(component: &Program, dispatcher: &Program, btf_id: u32) -> Re
         let hint = match e {
             libc::EINVAL => {
                 "the kernel cannot attach this freplace program to a second dispatcher \
-                 (needs Linux 5.10), or its function type does not match the slot's"
+                 (needs Linux 5.10), or its function type does not match the slot's, or \
+                 the two dispatchers were loaded with different expected attach types"
             }
             libc::EPERM => "linking freplace programs needs CAP_BPF and CAP_PERFMON",
             _ => "BPF_LINK_CREATE of a component into a dispatcher slot",

@@ -228,7 +228,12 @@ pub fn load_dispatcher(config: &DispatcherConfig) -> Result<Dispatcher> {
             "the dispatcher needs BTF (slot functions are freplace targets by BTF id)",
         )
     })?;
+    // `expected_attach_type` BPF_XDP, as libbpf gives libxdp's dispatcher (section "xdp"): an
+    // freplace component remembers its first target's attach type and the kernel re-links it
+    // only into a dispatcher with the same one (`saved_dst_attach_type`, EINVAL otherwise), so
+    // libxdp's and our dispatchers must agree for components to move between them.
     let opts = LoadOptions {
+        expected_attach_type: Some(crate::sys::bpf::BPF_XDP),
         prog_flags: if config.is_xdp_frags != 0 {
             BPF_F_XDP_HAS_FRAGS
         } else {
