@@ -123,7 +123,18 @@ impl TxMetadataRequest {
 
     /// Checks the request against a packet of `len` bytes the way the kernel will: the
     /// checksum field must lie inside the packet (`csum_start + csum_offset + 2 <= len`).
+    /// A launch time is refused where the running kernel does not know
+    /// `XDP_TXMD_FLAGS_LAUNCH_TIME` ([`kernel_knows_launch_time`]): such a kernel refuses the
+    /// whole descriptor at the next kick (EINVAL), which stalls the TX ring.
     pub fn check(&self, len: u32) -> Result<()> {
+        if self.launch_time.is_some() && !kernel_knows_launch_time() {
+            return Err(Error::invalid(
+                "TX metadata launch time: the running kernel does not know \
+                 XDP_TXMD_FLAGS_LAUNCH_TIME (Linux 6.14; its BTF's struct xsk_tx_metadata has no \
+                 launch_time) and would refuse the descriptor at the next kick; send without a \
+                 launch time, or on a 6.14 or later kernel",
+            ));
+        }
         if let Some(c) = self.checksum {
             let end = u32::from(c.start) + u32::from(c.offset) + 2;
             if end > len {
@@ -291,7 +302,7 @@ pub struct TxMetadataSupport {
     /// `Ok` if the kernel registers a UMEM with `tx_metadata_len` (`XDP_UMEM_TX_METADATA_LEN`),
     /// else why not.
     pub kernel: std::result::Result<(), String>,
-    /// The kernel release is 6.14 or later (`XDP_TXMD_FLAGS_LAUNCH_TIME` known).
+    /// The kernel knows `XDP_TXMD_FLAGS_LAUNCH_TIME` (6.14; [`kernel_knows_launch_time`]).
     pub launch_time_flag: bool,
     /// The driver's zero-copy offloads, or why they could not be read (no `netdev` family:
     /// kernel before 6.3; no `xsk-features`: before 6.8).
@@ -300,6 +311,41 @@ pub struct TxMetadataSupport {
     pub rx_metadata: Option<DeviceRxMetadata>,
     /// The raw `xdp-features` (`NETDEV_XDP_ACT_*`), if the kernel said.
     pub xdp_features: Option<u64>,
+}
+
+/// Whether the running kernel knows `XDP_TXMD_FLAGS_LAUNCH_TIME` (Linux 6.14): its BTF
+/// (`/sys/kernel/btf/vmlinux`) has a `launch_time` in `struct xsk_tx_metadata`'s request. A
+/// kernel without BTF is judged by its release (6.14 or later). Asked once, then cached.
+pub fn kernel_knows_launch_time() -> bool {
+    static KNOWS: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
+    *KNOWS.get_or_init(|| {
+        std::fs::read(crate::bpf::kfunc::VMLINUX_BTF)
+            .ok()
+            .and_then(|b| ebpf_dsl::btf::Btf::decode(&b).ok())
+            .map_or_else(
+                || kernel_release().is_some_and(|r| r >= (6, 14)),
+                |btf| btf_has_launch_time(&btf),
+            )
+    })
+}
+
+/// `struct xsk_tx_metadata` of `btf` has a member `launch_time` (in its request, an anonymous
+/// union's struct, or directly).
+fn btf_has_launch_time(btf: &ebpf_dsl::btf::Btf) -> bool {
+    use ebpf_dsl::btf::Kind;
+    fn members(btf: &ebpf_dsl::btf::Btf, id: u32, depth: u32) -> bool {
+        let ms = match btf.get(id).map(|t| &t.kind) {
+            Some(Kind::Struct { members, .. } | Kind::Union { members, .. }) => members,
+            _ => return false,
+        };
+        depth < 4
+            && ms
+                .iter()
+                .any(|m| m.name == "launch_time" || members(btf, m.ty, depth + 1))
+    }
+    // Kind number 4: STRUCT.
+    btf.find("xsk_tx_metadata", 4)
+        .is_some_and(|id| members(btf, id, 0))
 }
 
 /// `(major, minor)` of the running kernel (`/proc/sys/kernel/osrelease`).
@@ -328,7 +374,7 @@ impl TxMetadataSupport {
             )),
             Err(e) => Err(format!("cannot tell: {e}")),
         };
-        let launch_time_flag = kernel_release().is_some_and(|r| r >= (6, 14));
+        let launch_time_flag = kernel_knows_launch_time();
         let (device, rx_metadata, xdp_features) = match netdev_dev_get(ifindex) {
             Ok(NetdevInfo {
                 xsk_features,
@@ -459,6 +505,52 @@ impl TxMetadataSupport {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn launch_time_is_found_in_the_request_of_xsk_tx_metadata() {
+        use ebpf_dsl::btf::{Btf, Kind, Member, Type};
+        let with = |request: &[&str]| {
+            let mut btf = Btf::new();
+            let u64_ = btf.add(Type::new(
+                "u64",
+                Kind::Int {
+                    size: 8,
+                    encoding: 0,
+                    offset: 0,
+                    bits: 64,
+                },
+            ));
+            let req = btf.add(Type::new(
+                "",
+                Kind::Struct {
+                    size: 16,
+                    members: request
+                        .iter()
+                        .enumerate()
+                        .map(|(i, n)| Member::at(*n, u64_, 8 * i as u32))
+                        .collect(),
+                },
+            ));
+            let un = btf.add(Type::new(
+                "",
+                Kind::Union {
+                    size: 16,
+                    members: vec![Member::at("request", req, 0)],
+                },
+            ));
+            btf.add(Type::new(
+                "xsk_tx_metadata",
+                Kind::Struct {
+                    size: 24,
+                    members: vec![Member::at("flags", u64_, 0), Member::at("", un, 8)],
+                },
+            ));
+            super::btf_has_launch_time(&btf)
+        };
+        assert!(with(&["csum_start", "launch_time"]), "6.14 and later");
+        assert!(!with(&["csum_start"]), "6.8 to 6.13");
+        assert!(!super::btf_has_launch_time(&Btf::new()), "no such struct");
+    }
+
     use super::*;
 
     #[test]
