@@ -405,20 +405,7 @@ pub(crate) fn subreg_branch_taken(op: JmpOp, x: &Scalar, y: &Scalar) -> Option<b
 /// `s32_max_value`, as derived from the 64-bit state) in the unsigned and signed fields, and
 /// the low half of the known bits. For deciding branches only (not a consistent 64-bit value).
 pub(crate) fn view32(x: &Scalar) -> Scalar {
-    let k = x.held().unwrap_or(Scalar::UNKNOWN);
-    Scalar {
-        umin: k.u32min as u64,
-        umax: k.u32max as u64,
-        smin: k.s32min as i64,
-        smax: k.s32max as i64,
-        u32min: k.u32min,
-        u32max: k.u32max,
-        s32min: k.s32min,
-        s32max: k.s32max,
-        t: subreg(k.t),
-        link: 0,
-        delta: 0,
-    }
+    raw_view32(&x.held().unwrap_or(Scalar::UNKNOWN))
 }
 
 /// [`view32`] of the value as stored, not synchronised: what a kernel before
