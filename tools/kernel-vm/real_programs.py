@@ -44,16 +44,7 @@ def main():
         else:
             kv, klog, _ = run.kernel_verdict(kload, cli, obj, r["function"], r["type"])
             ov, omsg, _ = run.our_verdict(cli, obj, r["function"], r["type"])
-            if ov == "not expressible":
-                outcome = "not expressible"
-            elif "error" in (kv, ov):
-                outcome = "error"
-            elif kv == ov:
-                outcome = "agree"
-            elif kv == "accept":
-                outcome = "false reject"
-            else:
-                outcome = "FALSE ACCEPT"
+            outcome = run.compare_verdicts(kv, ov)
             note = klog if kv != "accept" else omsg
         counts[outcome] = counts.get(outcome, 0) + 1
         out.append({"object": r["object"], "function": r["function"], "type": r["type"],

@@ -38,7 +38,7 @@ from pathlib import Path
 # The mutations themselves (shared with tools/verifier-selftests/mutants.py).
 from mutation import REAL_KINDS, mutate  # noqa: E402
 # The kernel the verifier targets: the running one, as run.py decides it.
-from run import running_kernel  # noqa: E402
+from run import compare_verdicts, running_kernel  # noqa: E402
 
 MAX_PER_KIND = int(os.environ.get("REAL_PROGRAMS_MUTANTS_PER_KIND", "6"))
 MAX_INSNS = int(os.environ.get("REAL_PROGRAMS_MUTANTS_MAX_INSNS", "2000"))
@@ -139,14 +139,7 @@ def main():
                                                           "error")
                 ov = "accept" if o.returncode == 0 else ("reject" if o.returncode == 1 else
                                                          "error")
-                if "error" in (kv, ov):
-                    outcome = "error"
-                elif kv == ov:
-                    outcome = "agree"
-                elif kv == "accept":
-                    outcome = "false reject"
-                else:
-                    outcome = "FALSE ACCEPT"
+                outcome = compare_verdicts(kv, ov)
                 rows.append({"object": e["object"], "function": e["function"],
                              "type": e["type"], "deleted": what, "line": i + 1,
                              "kind": kind, "kernel": kv, "ours": ov, "outcome": outcome,

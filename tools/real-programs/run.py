@@ -321,6 +321,19 @@ def state_file(ext):
     return str(Path(STATE_OUT) / f"{re.sub(r'[^A-Za-z0-9_]', '_', STATE_NAME[0])}.{ext}")
 
 
+def compare_verdicts(kernel, ours):
+    """The outcome of one comparison, from the kernel's and our verdict ("accept", "reject",
+    "error", or ours "not expressible"): what every table of this tool and its companions
+    (mutants.py, tools/kernel-vm/real_programs.py) counts."""
+    if ours == "not expressible":
+        return "not expressible"
+    if "error" in (kernel, ours):
+        return "error"
+    if kernel == ours:
+        return "agree"
+    return "false reject" if kernel == "accept" else "FALSE ACCEPT"
+
+
 def kernel_verdict(kload, cli, obj, func, ptype):
     env = dict(os.environ, KLOAD_PROG_FLAGS="1") if STRICT else None
     if state_file("klog"):
@@ -524,16 +537,7 @@ def main():
             STATE_NAME[0] = f"{o['id']}__{func}"
             kv, klog, ksrc = kernel_verdict(kload, cli, obj, func, ptype)
             ov, omsg, dt = our_verdict(cli, obj, func, ptype)
-            if ov == "not expressible":
-                outcome = "not expressible"
-            elif kv == "error" or ov == "error":
-                outcome = "error"
-            elif kv == ov:
-                outcome = "agree"
-            elif kv == "accept":
-                outcome = "false reject"
-            else:
-                outcome = "FALSE ACCEPT"
+            outcome = compare_verdicts(kv, ov)
             processed, _, kusec = klog.partition(" ") if kv == "accept" else ("", "", "")
             note = omsg if outcome != "agree" or kv == "reject" else ""
             rows.append({**row, "kernel": kv, "ours": ov, "outcome": outcome,
