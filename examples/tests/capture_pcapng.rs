@@ -103,6 +103,14 @@ fn pcapng_timestamps_and_payloads_read_back_with_tshark() {
     let withheld = xsk_runtime::features::unavailable_helpers(ebpf_dsl::ProgramType::Xdp)
         .expect("probe the helpers the kernel withholds from XDP programs")
         .contains(&ADJUST_META);
+    // The RX metadata kfuncs (6.3) the program calls: where the kernel's BTF lacks them, the
+    // program cannot load and xsk-capture falls back to the plain filter.
+    let kfuncs = xsk_runtime::bpf::kfunc::vmlinux_kfunc_ids().expect("the kernel's kfunc ids");
+    let lacking: Vec<&str> = ["bpf_xdp_metadata_rx_timestamp", "bpf_xdp_metadata_rx_hash"]
+        .into_iter()
+        .filter(|k| !kfuncs.contains_key(k))
+        .collect();
+    let fallback = withheld || !lacking.is_empty();
     let path = temp("ts.pcapng");
     let p = path.to_str().unwrap();
     let t0 = now_ns();
@@ -146,10 +154,32 @@ fn pcapng_timestamps_and_payloads_read_back_with_tshark() {
             ),
             "{stdout}"
         );
+    } else if !lacking.is_empty() {
+        println!(
+            "branch: the running kernel's BTF lacks the RX metadata kfuncs {lacking:?}: \
+             checking the fallback (plain filter, software timestamps)"
+        );
+        assert!(
+            stdout.contains("the RX metadata program is not used (")
+                && lacking
+                    .iter()
+                    .any(|k| stdout.contains(&format!("calls `{k}`")))
+                && stdout.contains("which the running kernel does not have"),
+            "{stdout}"
+        );
+        assert!(stdout.contains("xsk_udp_port on "), "{stdout}");
+        assert!(
+            stdout.contains(
+                "timestamps: 0 hardware, 25 software (in ns, each noted in the packet's \
+                 comment); RX metadata program: no (fallback: the device-bound RX metadata \
+                 program could not be set up)"
+            ),
+            "{stdout}"
+        );
     } else {
         println!(
-            "branch: the running kernel offers bpf_xdp_adjust_meta to XDP programs: checking \
-             the RX metadata program's capture"
+            "branch: the running kernel offers bpf_xdp_adjust_meta to XDP programs and has \
+             the RX metadata kfuncs: checking the RX metadata program's capture"
         );
         // The device-bound metadata program ran; veth gave no hardware timestamp (0).
         assert!(stdout.contains("RX metadata program: yes"), "{stdout}");
@@ -175,6 +205,9 @@ fn pcapng_timestamps_and_payloads_read_back_with_tshark() {
         "timestamps: software (CLOCK_REALTIME when taken off the AF_XDP RX ring); no RX \
          metadata program: the running kernel withholds bpf_xdp_adjust_meta (helper #54) from \
          XDP programs"
+    } else if fallback {
+        "timestamps: software (CLOCK_REALTIME when taken off the AF_XDP RX ring); no RX \
+         metadata program: the device-bound RX metadata program could not be set up"
     } else {
         "timestamps: the driver's hardware RX timestamp (XDP RX metadata) where it gave a \
          non-zero one, else software (CLOCK_REALTIME when taken off the AF_XDP RX ring); each \
@@ -191,7 +224,7 @@ fn pcapng_timestamps_and_payloads_read_back_with_tshark() {
             other => panic!("not UDP: {other:?}"),
         }
         assert_eq!(rec.comments.len(), 1);
-        if withheld {
+        if fallback {
             assert_eq!(rec.comments, ["ts=sw (no RX metadata program)"]);
         } else {
             assert!(

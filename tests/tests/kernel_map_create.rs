@@ -4,10 +4,10 @@
 //! and in pairs on a shape the type takes) is created on the running kernel
 //! (`xsk_runtime::maps::Map::create`, the runtime's own path: a map of maps' template first,
 //! the local storage maps with BTF for their key and value), and whether the kernel creates
-//! each is compared with whether `creation_check` for the reference kernel accepts it. A
-//! table of the counts per type is printed; every disagreement fails the test, except those
-//! of the classes listed in `documented`, which depend on this machine rather than on the
-//! spec (each printed with its reason and counted):
+//! each is compared with whether `creation_check` for the running kernel (its release, as the
+//! other instruments target it) accepts it. A table of the counts per type is printed; every
+//! disagreement fails the test, except those of the classes listed in `documented`, which
+//! depend on this machine rather than on the spec (each printed with its reason and counted):
 //!
 //! - `arena`: a kernel that refuses every arena (EPERM whatever the attributes: the
 //!   reference kernel as deployed here; `bpf_jit_supports_arena`, its build): decided per
@@ -27,7 +27,7 @@ use std::collections::BTreeMap;
 
 use ebpf_dsl::btf::{Btf, MapBtf, MaybeBtfFn, Type};
 use ebpf_dsl::spec::InnerMap;
-use ebpf_dsl::verifier::MAP_CREATE_REFERENCE;
+use ebpf_dsl::verifier::{KernelVersion, MAP_CREATE_REFERENCE};
 use ebpf_dsl::{MapSpec, MapType};
 use xsk_runtime::error::errno_name;
 use xsk_runtime::maps::Map;
@@ -41,6 +41,12 @@ use ebpf_dsl::spec::map_flags::{
 };
 /// `KMALLOC_MAX_SIZE` with 4 KiB pages.
 const KM: u32 = 4 << 20;
+
+/// The kernel `creation_check` is asked about: the running one (its release, as the other
+/// instruments target it), the reference kernel when the release cannot be read.
+fn target() -> KernelVersion {
+    KernelVersion::running().unwrap_or(MAP_CREATE_REFERENCE)
+}
 
 /// A shape the type takes: key, value, max_entries, the flags it requires.
 fn base(t: MapType) -> (u32, u32, u32, u32) {
@@ -111,7 +117,7 @@ fn edges(t: MapType) -> (Vec<u32>, Vec<u32>, Vec<u32>) {
 /// (the kernel then refuses it before allocating, or the grid has found a disagreement).
 fn too_big(s: &MapSpec) -> bool {
     use MapType as M;
-    if s.creation_check(MAP_CREATE_REFERENCE).is_err() {
+    if s.creation_check(target()).is_err() {
         return false;
     }
     let per = match s.map_type {
@@ -348,9 +354,14 @@ fn creation_check_agrees_with_bpf_map_create() {
         .ok()
         .and_then(|s| s.trim().parse::<u32>().ok())
         .map_or(8192, |m| m + 1);
+    let target = target();
     println!(
-        "checking for Linux {}.{}; this kernel's NR_CPUS: {nr_cpus}",
-        MAP_CREATE_REFERENCE.major, MAP_CREATE_REFERENCE.minor
+        "checking for Linux {}.{}.{} (the reference: {}.{}); this kernel's NR_CPUS: {nr_cpus}",
+        target.major,
+        target.minor,
+        target.patch,
+        MAP_CREATE_REFERENCE.major,
+        MAP_CREATE_REFERENCE.minor
     );
     let mut table: BTreeMap<u32, (MapType, Counts)> = BTreeMap::new();
     let mut doc: BTreeMap<&str, Vec<String>> = BTreeMap::new();
@@ -369,7 +380,7 @@ fn creation_check_agrees_with_bpf_map_create() {
             ) {
                 s.btf = storage_btf(s.key_size, s.value_size);
             }
-            let ours = s.creation_check(MAP_CREATE_REFERENCE);
+            let ours = s.creation_check(target);
             let kernel = Map::create(&s);
             let errno = kernel.as_ref().err().map(|e| e.errno().unwrap_or(-1));
             let shape = format!(

@@ -29,9 +29,35 @@ fn values_object() -> Option<Vec<u8>> {
     clang::compile_file(&src, &[])
 }
 
+/// The branch of a kernel that refuses an inner map whose value holds a spin lock (`ENOTSUPP`
+/// for `outer_locked`, whose template has the inner definition's BTF; Debian's 6.1): the
+/// whole object is refused with the map named and the hint. True when this kernel took it
+/// (checked, printed).
+fn refuses_locked_inner(loaded: &Result<xsk_runtime::Loaded, Error>) -> bool {
+    match loaded {
+        Err(Error::MapOp {
+            map, errno: 524, ..
+        }) if map == "outer_locked" => {
+            let e = loaded
+                .as_ref()
+                .err()
+                .map(ToString::to_string)
+                .unwrap_or_default();
+            println!("branch: this kernel refuses an inner map with a spin lock: {e}");
+            assert!(e.contains(xsk_runtime::maps::HINT_INNER_FIELDS), "{e}");
+            true
+        }
+        _ => false,
+    }
+}
+
 fn slots_fill_and_work() {
     let Some(bytes) = values_object() else { return };
-    let loaded = Loader::new().object_bytes(&bytes).unwrap().load().unwrap();
+    let loaded = Loader::new().object_bytes(&bytes).unwrap().load();
+    if refuses_locked_inner(&loaded) {
+        return;
+    }
+    let loaded = loaded.unwrap();
     // The prog array: slot 1 holds `leaf`, slot 2 `count`, slot 0 nothing.
     let jumps: ProgArray = loaded.map("jumps").unwrap();
     let leaf = loaded.program("leaf").unwrap();
@@ -76,8 +102,11 @@ fn one_entry_point_loads_its_slot_programs() {
     let loaded = Loader::new()
         .object_bytes_with(&bytes, |p| p.function == "entry", Default::default())
         .unwrap()
-        .load()
-        .unwrap();
+        .load();
+    if refuses_locked_inner(&loaded) {
+        return;
+    }
+    let loaded = loaded.unwrap();
     let mut names: Vec<&str> = loaded.program_names().collect();
     names.sort_unstable();
     assert_eq!(names, ["count", "entry", "leaf"]);

@@ -135,6 +135,7 @@
 //! | live frames (`BPF_F_TEST_XDP_LIVE_FRAMES`), multi-buffer XDP programs | 5.18 | [`test_run`], [`program::BPF_F_XDP_HAS_FRAGS`] |
 //! | device-bound XDP programs, XDP RX metadata kfuncs (hash, timestamp; VLAN tag 6.8); their results to AF_XDP need `bpf_xdp_adjust_meta` (4.15), which a kernel may withhold ([`xsk::metadata::check_rx_metadata_support`]) | 6.3 | [`bpf::kfunc`], [`program::LoadOptions::device_bound`], [`umem::Umem::rx_metadata`] |
 //! | multi-buffer AF_XDP (`XDP_USE_SG`) | 6.6 | [`socket::SocketConfig::multi_buffer`] |
+//! | a global function's context argument by its `arg:ctx` tag (a `void *`); older kernels get it typed as the context structure, probed: [`features::global_arg_ctx_tag`] | 6.8 | [`program::LoadOptions::globals`] |
 //! | TX metadata (`tx_metadata_len`, `XDP_TX_METADATA`: timestamp, checksum; launch time 6.14) | 6.8 (the `XDP_UMEM_TX_METADATA_LEN` flag we use: 6.11) | [`umem::UmemConfig::tx_metadata_len`], [`xsk::tx_metadata`] |
 //! | `XDP_MAX_TX_SKB_BUDGET` | 6.17 | [`socket::XskSocket::set_max_tx_skb_budget`] |
 //!

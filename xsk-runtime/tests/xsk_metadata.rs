@@ -143,6 +143,36 @@ const ENODATA: i32 = 61;
 /// `XDP_RSS_L4` of `enum xdp_rss_hash_type`.
 const XDP_RSS_L4: u32 = 1 << 3;
 
+/// The RX metadata kfuncs the metadata program calls (6.3).
+const RX_KFUNCS: [&str; 2] = ["bpf_xdp_metadata_rx_timestamp", "bpf_xdp_metadata_rx_hash"];
+
+/// The branch of a kernel whose BTF lacks some of `kfuncs` (the kfunc ids the loader resolves
+/// calls with, not the release): `load` must fail before `BPF_PROG_LOAD` with the typed error
+/// naming a missing kfunc. True if this kernel took that branch (checked), false if it has
+/// them all.
+fn lacks_kfuncs(kfuncs: &[&str], load: impl FnOnce() -> xsk_runtime::Result<Program>) -> bool {
+    let ids = xsk_runtime::bpf::kfunc::vmlinux_kfunc_ids().expect("the kernel's kfunc ids");
+    let missing: Vec<&str> = kfuncs
+        .iter()
+        .copied()
+        .filter(|k| !ids.contains_key(k))
+        .collect();
+    if missing.is_empty() {
+        return false;
+    }
+    println!("branch: the running kernel's BTF lacks {missing:?}: checking the loader's error");
+    let err = load().expect_err("a program calling a kfunc the kernel lacks loads");
+    let text = err.to_string();
+    assert!(
+        missing
+            .iter()
+            .any(|k| text.contains(&format!("calls `{k}`")))
+            && text.contains("which the running kernel does not have"),
+        "{text}"
+    );
+    true
+}
+
 /// The metadata program: kfuncs -> metadata area -> redirect by queue to `xsks`.
 fn metadata_spec() -> ebpf_dsl::ProgramSpec {
     let mut p = DslProgram::xdp("xdp_rx_meta");
@@ -205,6 +235,12 @@ fn send_and_receive(
 }
 
 fn device_bound_program_hands_rx_hash_to_af_xdp() {
+    if lacks_kfuncs(&RX_KFUNCS, || {
+        let xsks = XskMap::create(XSKS.name_str(), 1).expect("create XSKMAP");
+        Program::load_with(&metadata_spec(), &[xsks.map()], &LoadOptions::default())
+    }) {
+        return;
+    }
     let withheld = xsk_runtime::features::unavailable_helpers(ebpf_dsl::ProgramType::Xdp)
         .expect("probe the helpers the kernel withholds from XDP programs")
         .contains(&ADJUST_META);
@@ -427,19 +463,9 @@ fn without_adjust_meta() {
 /// `call bpf_xdp_metadata_rx_vlan_tag` (Linux 6.8) resolves and the kernel accepts its
 /// arguments (two 2-byte outputs on the stack) in a device-bound program. (Its result on veth
 /// needs an skb with a VLAN tag outside the frame, i.e. a VLAN device on the far end; this
-/// test kernel may lack 802.1Q, so only the load is checked here.)
+/// test kernel may lack 802.1Q, so only the load is checked here.) A kernel whose BTF lacks
+/// the kfunc gets the loader's error naming it.
 fn rx_vlan_tag_program_loads_device_bound() {
-    let release = std::fs::read_to_string("/proc/sys/kernel/osrelease").unwrap_or_default();
-    let mut v = release
-        .split(|c: char| !c.is_ascii_digit())
-        .map(|n| n.parse::<u32>().unwrap_or(0));
-    if (v.next().unwrap_or(0), v.next().unwrap_or(0)) < (6, 8) {
-        eprintln!(
-            "skipped: kernel {} has no bpf_xdp_metadata_rx_vlan_tag (6.8)",
-            release.trim()
-        );
-        return;
-    }
     let text = "
         r6 = r1
         r1 = 0
@@ -460,6 +486,12 @@ fn rx_vlan_tag_program_loads_device_bound() {
         "GPL",
         Vec::<ebpf_dsl::MapSpec>::new(),
     );
+    // A kernel whose BTF lacks the kfunc (before 6.8): the loader's error names it.
+    if lacks_kfuncs(&["bpf_xdp_metadata_rx_vlan_tag"], || {
+        Program::load_with(&spec, &[], &LoadOptions::default())
+    }) {
+        return;
+    }
     let pair = sandbox("rx_vlan_tag_program_loads_device_bound", 1);
     let ifindex = pair.left.ifindex;
     let prog = pair
@@ -472,6 +504,11 @@ fn rx_vlan_tag_program_loads_device_bound() {
 
 fn metadata_kfuncs_without_device_binding_are_refused() {
     let xsks = XskMap::create("xsks", 1).expect("create XSKMAP");
+    if lacks_kfuncs(&RX_KFUNCS, || {
+        Program::load_with(&metadata_spec(), &[xsks.map()], &LoadOptions::default())
+    }) {
+        return;
+    }
     let err = Program::load_with(&metadata_spec(), &[xsks.map()], &LoadOptions::default())
         .expect_err("the kernel refuses metadata kfuncs in a program that is not device-bound");
     let xsk_runtime::Error::Verifier { log, .. } = &err else {

@@ -36,7 +36,24 @@ fn jumbo_packets_arrive_and_leave_as_several_descriptors() {
         },
         ..Default::default()
     };
-    let mut xsk = open_in_left(&pair, &config).expect("open with multi-buffer");
+    let opened = open_in_left(&pair, &config);
+    let probe = xsk_runtime::features::Features::probe().multi_buffer_xsk;
+    if !probe.available {
+        // A kernel that does not know XDP_USE_SG (before 6.6; the bind-flag probe says so):
+        // the bind is refused with the hint naming the flag.
+        println!(
+            "branch: this kernel refuses XDP_USE_SG ({}): checking the bind's error",
+            probe.detail
+        );
+        let Err(e) = opened else {
+            panic!("the probe refused XDP_USE_SG, yet the bind worked");
+        };
+        assert_eq!(e.errno(), Some(libc::EINVAL), "{e}");
+        let hint = e.hint().unwrap_or_default();
+        assert!(hint.contains("XDP_USE_SG"), "{e:?}");
+        return;
+    }
+    let mut xsk = opened.expect("open with multi-buffer");
     let umem = xsk.umem().clone();
 
     // RX: 10 datagrams of 5000 bytes each (more than two 2048-byte frames).

@@ -219,16 +219,32 @@ impl HugePages {
 
 fn umem_with_tx_metadata_registers() {
     // struct xsk_tx_metadata is 24 bytes; the kernel takes it with XDP_UMEM_TX_METADATA_LEN
-    // (6.11+). The 32-byte xdp_umem_reg carries it.
-    let (umem, free) = Umem::new(&UmemConfig {
+    // (6.11+). The 32-byte xdp_umem_reg carries it. A kernel without it (the probe's own
+    // registration says so, not the release) refuses the UMEM with the hint.
+    let support = xsk_runtime::xsk::tx_metadata::TxMetadataSupport::probe(0);
+    let made = Umem::new(&UmemConfig {
         frame_size: 2048,
         frame_count: 16,
         tx_metadata_len: 24,
         ..Default::default()
-    })
-    .expect("XDP_UMEM_REG with tx_metadata_len");
-    assert_eq!(umem.tx_metadata_len(), 24);
-    assert!(free.is_complete());
+    });
+    match &support.kernel {
+        Ok(()) => {
+            println!("branch: the kernel takes tx_metadata_len");
+            let (umem, free) = made.expect("XDP_UMEM_REG with tx_metadata_len");
+            assert_eq!(umem.tx_metadata_len(), 24);
+            assert!(free.is_complete());
+        }
+        Err(why) => {
+            println!("branch: the kernel refuses tx_metadata_len ({why}): checking the error");
+            let Err(e) = made else {
+                panic!("the probe refused it, yet the UMEM registered");
+            };
+            assert_eq!(e.errno(), Some(libc::EINVAL), "{e}");
+            let hint = e.hint().unwrap_or_default();
+            assert!(hint.contains("XDP_UMEM_TX_METADATA_LEN"), "{e}");
+        }
+    }
     let e = UmemConfig {
         tx_metadata_len: 6,
         ..Default::default()

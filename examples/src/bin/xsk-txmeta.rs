@@ -8,7 +8,9 @@
 //! It runs in a self-made sandbox (a veth pair in two namespaces): veth has no zero-copy, so
 //! the socket is in copy mode, where the timestamp is the kernel's software `CLOCK_TAI` stamp
 //! taken when the skb is freed, a checksum request is passed to veth uncomputed unless
-//! `--sw-csum` (`XDP_UMEM_TX_SW_CSUM`), and a launch time is handed to veth, which ignores it.
+//! `--sw-csum` (`XDP_UMEM_TX_SW_CSUM`), and a launch time is handed to veth, which ignores it
+//! (a kernel that does not know the launch-time flag, before 6.14, would refuse the
+//! descriptor: without `--strict` the datagrams go without it).
 //! The far end's UDP socket counts what arrives.
 
 use std::net::UdpSocket;
@@ -90,7 +92,7 @@ fn sandbox_run(sb: &Sandbox, args: &Cli, stop: &Stop) -> Result<()> {
     let (left, right) = (&sb.pair.left, &sb.pair.right);
     sb.enter_left()?;
     let support = TxMetadataSupport::probe(left.ifindex);
-    let request = TxMetadataRequest {
+    let mut request = TxMetadataRequest {
         timestamp: true,
         checksum: args.checksum.then_some(TxChecksum {
             start: (ETH_HLEN + IPV4_HLEN) as u16,
@@ -134,6 +136,15 @@ fn sandbox_run(sb: &Sandbox, args: &Cli, stop: &Stop) -> Result<()> {
             return Err(Error::Failed(format!("--strict: not sending: {e}")));
         }
         println!("{NAME}: note: {e}");
+    }
+    // A kernel that does not know the launch-time flag refuses the whole descriptor (the
+    // runtime refuses it before the ring): without --strict, send without it.
+    if request.launch_time.is_some() && support.launch_time(zero_copy) == Honoured::Unsupported {
+        request.launch_time = None;
+        println!(
+            "{NAME}: sending without the launch time (this kernel does not know \
+             XDP_TXMD_FLAGS_LAUNCH_TIME)"
+        );
     }
 
     let (umem, mut free) = Umem::new(&UmemConfig {

@@ -10,7 +10,7 @@
 
 use std::os::fd::{AsFd, AsRawFd, OwnedFd};
 
-use ebpf_dsl::btf::{program_btf_with_globals, Btf, GlobalFunc, KernelBtf, SourceLine};
+use ebpf_dsl::btf::{program_btf_with_globals, Btf, GlobalArg, GlobalFunc, KernelBtf, SourceLine};
 use ebpf_dsl::{Insn, MapSpec, ProgramType};
 
 use crate::sys::bpf as sysbpf;
@@ -79,8 +79,44 @@ impl ProgramBtf {
     /// (`BPF_PSEUDO_FUNC`) always gets it: the kernel wants `func_info` for callbacks
     /// ("missing btf func_info") and a static `FUNC` for each ("callback function not static").
     /// Functions of `globals` are declared global with their prototypes (a context argument
-    /// as a pointer to `prog_type`'s context structure).
+    /// as a pointer to `prog_type`'s context structure). A context argument typed by its tag
+    /// ([`GlobalArg::CtxTagged`], a `void *` tagged `arg:ctx`), which a kernel that does not
+    /// read the `arg:` tags refuses ([`crate::features::global_arg_ctx_tag`], probed), is
+    /// then written as that pointer, which every kernel takes as the context (as libbpf
+    /// does); a program type without a context structure keeps the tag.
     pub(crate) fn load(
+        name: &str,
+        prog_type: ProgramType,
+        insns: &[Insn],
+        lines: &[SourceLine],
+        globals: &[GlobalFunc],
+    ) -> Option<ProgramBtf> {
+        let tagged = |g: &GlobalFunc| g.args.contains(&GlobalArg::CtxTagged);
+        if prog_type.ctx_struct().is_some()
+            && globals.iter().any(tagged)
+            && !crate::features::global_arg_ctx_tag()
+        {
+            let typed: Vec<GlobalFunc> = globals
+                .iter()
+                .map(|g| GlobalFunc {
+                    args: g
+                        .args
+                        .iter()
+                        .map(|a| match a {
+                            GlobalArg::CtxTagged => GlobalArg::Ctx,
+                            a => a.clone(),
+                        })
+                        .collect(),
+                    ..g.clone()
+                })
+                .collect();
+            return ProgramBtf::load_as_declared(name, prog_type, insns, lines, &typed);
+        }
+        ProgramBtf::load_as_declared(name, prog_type, insns, lines, globals)
+    }
+
+    /// [`ProgramBtf::load`] with `globals` written as they are declared.
+    pub(crate) fn load_as_declared(
         name: &str,
         prog_type: ProgramType,
         insns: &[Insn],

@@ -316,6 +316,42 @@ pub fn unavailable_helpers(prog_type: ProgramType) -> Result<&'static [u32], Err
     Ok(ids)
 }
 
+/// Whether this kernel reads the `arg:ctx` decl tag of a global function's argument (upstream
+/// 6.8): an XDP program whose global function takes a `void *` tagged `arg:ctx` loads. An
+/// older kernel ignores the tag and refuses the function ("arg#0 reference type('UNKNOWN ')
+/// size cannot be determined"); the loader then writes such an argument as a pointer to the
+/// program type's context structure, which every kernel with global functions takes as the
+/// context. False too when the probe cannot load at all (no privileges, no BTF): the typed
+/// pointer is the form that loads wherever global functions do. Asked once, then cached.
+pub fn global_arg_ctx_tag() -> bool {
+    static READS: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
+    *READS.get_or_init(|| {
+        const PROBE: &str = ".global_func g(ctx tagged)\ncall g\nr0 = 0\nexit\ng:\nr0 = 0\nexit\n";
+        let Ok(a) = ebpf_dsl::asm::assemble(PROBE) else {
+            return false;
+        };
+        let Some(btf) = crate::bpf::btf::ProgramBtf::load_as_declared(
+            "probe_arg_ctx",
+            ProgramType::Xdp,
+            &a.insns,
+            &[],
+            &a.globals,
+        ) else {
+            return false;
+        };
+        Program::load_raw(
+            "probe_arg_ctx",
+            ProgramType::Xdp,
+            "GPL",
+            &a.insns,
+            Some(btf.attr()),
+            &LoadOptions::default(),
+            None,
+        )
+        .is_ok()
+    })
+}
+
 /// The probe of [`unavailable_helpers`], uncached.
 fn probe_unavailable(prog_type: ProgramType) -> Result<Vec<u32>, Error> {
     let mut log = vec![0u8; 1 << 14];

@@ -56,7 +56,38 @@ pub struct Map {
     name: String,
 }
 
+/// The hint of `ENOTSUPP` from `BPF_MAP_CREATE` of a map of maps whose template carries the
+/// inner definition's BTF: the kernel refuses inner maps whose values hold special fields.
+pub const HINT_INNER_FIELDS: &str =
+    "this kernel refuses a map of maps whose inner maps' values hold a special field \
+     (bpf_spin_lock, bpf_timer, a kptr; older kernels, e.g. 6.1, refuse them in inner maps): \
+     keep such a value in a map that is not an inner map, or use a newer kernel";
+
+/// Whether the running kernel's BTF has `t` in `enum bpf_map_type` (`None` when it cannot
+/// tell: no BTF, no such enum). A kernel answers `EINVAL` to a map type it does not know.
+pub fn kernel_knows_map_type(t: MapType) -> Option<bool> {
+    use ebpf_dsl::btf::Kind;
+    let btf = crate::bpf::target::running_kernel_btf().ok()?;
+    let id = btf.find("bpf_map_type", 6)?;
+    match &btf.get(id)?.kind {
+        Kind::Enum { values, .. } => Some(
+            values
+                .iter()
+                .any(|v| v.value == u64::from(t.as_u32()) && !v.name.starts_with("__")),
+        ),
+        _ => None,
+    }
+}
+
 fn create_hint(spec: &MapSpec, errno: i32) -> Option<Cow<'static, str>> {
+    if errno == libc::EINVAL && kernel_knows_map_type(spec.map_type) == Some(false) {
+        return Some(Cow::Owned(format!(
+            "this kernel does not know the {} map type (its BTF's enum bpf_map_type has no \
+             value {}): it needs a newer kernel",
+            spec.map_type,
+            spec.map_type.as_u32()
+        )));
+    }
     // The rule the static verifier knows the kernel refuses this map by (Linux 6.18's
     // `BPF_MAP_CREATE` checks: `MapSpec::creation_check`), when it knows one.
     if matches!(errno, libc::EINVAL | libc::E2BIG | 524 | libc::EOPNOTSUPP) {
@@ -129,7 +160,11 @@ impl Map {
             map: name.to_owned(),
             op: "BPF_MAP_CREATE",
             errno,
-            hint: create_hint(spec, errno),
+            hint: match (errno, inner_types) {
+                // The template was made with the inner definition's BTF (its special fields).
+                (524, Some(_)) if spec.inner.is_some() => Some(Cow::Borrowed(HINT_INNER_FIELDS)),
+                _ => create_hint(spec, errno),
+            },
         })?;
         Map::from_fd(fd)
     }
