@@ -51,6 +51,11 @@
 //! | the socket lookups take a tuple size of 0 (6.1.192 refuses it, measured in QEMU; the first release between 6.1 and 6.12 not pinned down) | 6.12 |
 //! | the value a linked copy with a delta gets after a comparison is made consistent (`reg_bounds_sync` in `sync_linked_regs`; before: each range and the known bits get the delta apart, unsynced) | 6.18 |
 //! | the `-mcpu=v4` instructions: sign-extending moves and loads, signed division and modulo, unconditional byte swaps, `gotol` (before: reserved fields; a sign-extending load is refused even unreached) | 6.6 |
+//! | `bpf_snprintf`'s buffer and `bpf_fib_lookup`'s parameters are written (`MEM_WRITE`: a read-only map value refused; before: read, 6.1.192 and 6.12.118 accept, measured in QEMU) | 6.18 |
+//! | stricter: `bpf_dynptr_slice_rdwr` is refused (before: a writable slice from XDP and tc; 6.12.118 accepts, measured in QEMU; taken as the read-only slice for older targets) | 6.18 |
+//! | stricter: the constant 0 given for a global function's `__arg_nonnull` argument is refused (before: let through, 6.12.118 accepts, measured in QEMU) | 6.18 |
+//! | stricter: a packet pointer marked at or past `data_end` loses the mark when a constant is added or subtracted (before: kept, 6.1.192 and 6.12.118 accept, measured in QEMU) | 6.18 |
+//! | a tail call, and a call of a global function that may change the packet, invalidate the packet pointers (until 6.18 for a tail call; before: neither, 6.1.192 accepts, measured in QEMU; upstream 6.13, 6.12.9; 6.6 not read, taken as having it) | 6.6 |
 //! | an offset whose maximum reaches 2^29 is decided by a second walk with exactness marks (`exact`; other lines refuse it as a doubt) | the 6.12 (measured in QEMU) and 6.18 lines |
 //! | `may_goto` (before: an unknown jump opcode; upstream in the bpf-next of 2024-03-06, after 6.8's merge window) | 6.9 |
 //! | `bpf_get_current_pid_tgid`, `bpf_get_ns_current_pid_tgid` from XDP, tc and socket filter programs (`bpf_base_func_proto`; not in 6.6.47's nor 6.1.192's) | 6.12 |
@@ -234,6 +239,30 @@ impl KernelVersion {
     /// accepts). Upstream "bpf: allow ctx writes using BPF_ST_MEM instruction", first
     /// released in 6.4.
     pub const ST_CTX: KernelVersion = KernelVersion::since(6, 4);
+    /// `bpf_snprintf`'s output buffer (`arg1`) and `bpf_fib_lookup`'s parameters (`arg2`) are
+    /// memory the helper writes (`MEM_WRITE` in their protos): a value of a map read-only for
+    /// programs is refused there ("write into map forbidden"), and the stack bytes are
+    /// clobbered. Before, both protos say `ARG_PTR_TO_MEM` (`_OR_NULL`) without `MEM_WRITE`
+    /// (6.12.118's source; 6.1.192's, whose `check_helper_mem_access` takes a write from
+    /// `raw_mode` alone, read), so the kernel checks them as reads: Debian's 6.1.192 and
+    /// 6.12.118 accept the rule case `helper_snprintf_rodata_out` (measured in QEMU,
+    /// tools/kernel-vm/). The first release between 6.12 and 6.18 is not pinned down.
+    pub const HELPER_MEM_WRITE: KernelVersion = KernelVersion::since(6, 18);
+    /// Stricter: `bpf_dynptr_slice_rdwr` is refused ("bpf_dynptr_slice_rdwr() is not
+    /// allowed", 6.18.44, from XDP and tc alike). Before, a program that may write the packet
+    /// (`may_access_direct_pkt_data` for `BPF_WRITE`: XDP, tc) gets a writable slice of an
+    /// XDP or skb dynptr (6.12.118's `check_kfunc_call`, read; Debian's 6.12.118 accepts the
+    /// rule cases `dynptr_slice_rdwr` and `dynptr_slice_rdwr_skb`, measured in QEMU,
+    /// tools/kernel-vm/); the first release between them that refuses it is not pinned down.
+    pub const SLICE_RDWR_REFUSED: KernelVersion = KernelVersion::since(6, 18);
+    /// Stricter: a global function's argument tagged `__arg_nonnull` refuses the constant 0
+    /// too (6.18.44: "arg#0 is expected to be non-NULL"). Before, `check_mem_reg` lets a
+    /// register that is 0 through (`register_is_null`) and only a pointer that may be NULL is
+    /// refused (6.12.118's `btf_check_func_arg_match`, read; Debian's 6.12.118 accepts the
+    /// rule case `global_null_to_nonnull`, measured in QEMU, tools/kernel-vm/; before 6.12
+    /// the tag is ignored, [`KernelVersion::GLOBAL_ARG_TAGS`]). The first release between
+    /// 6.12 and 6.18 that refuses it is not pinned down.
+    pub const NONNULL_REFUSES_ZERO: KernelVersion = KernelVersion::since(6, 18);
     /// The target lines for which a program refused only by the 2^29 doubt (an offset whose
     /// maximum reaches 2^29, [`super::exact`]) is walked a second time with the exactness
     /// marks, deciding as the kernel decides: 6.18 ([`super::exact::EXACT_TARGET`], checked
@@ -245,6 +274,16 @@ impl KernelVersion {
     /// model, so its marks are not the kernel's bounds); nor 6.6 and 6.13-6.17, not measured.
     pub const EXACT_WALK_LINES: &'static [KernelVersion] =
         &[KernelVersion::new(6, 12), KernelVersion::new(6, 18)];
+    /// Stricter: a packet pointer marked at or past `data_end` (`AT_PKT_END` /
+    /// `BEYOND_PKT_END`, a negative `range`) loses the mark when a constant is added or
+    /// subtracted (6.18.44, a soundness fix; the selftests `pkt_range_clear_after_add` /
+    /// `_sub`). Before, `adjust_ptr_min_max_vals` copies the mark with the pointer
+    /// (`dst_reg->raw = ptr_reg->raw` for a known offset: 6.1.192's and 6.12.118's source,
+    /// read), so the moved pointer's next comparison with `data_end` is still decided: Debian's
+    /// 6.1.192 and 6.12.118 accept the rule cases `pkt_end_at_cleared_by_arith` and
+    /// `pkt_end_beyond_cleared_by_arith` (measured in QEMU, tools/kernel-vm/). The first
+    /// release between 6.12 and 6.18 that clears it is not pinned down.
+    pub const PKT_END_MARK_CLEARED: KernelVersion = KernelVersion::since(6, 18);
     /// A function of the program (not a global one) called while a `bpf_spin_lock` is held,
     /// and returning with it held; before, "function calls are not allowed while holding a
     /// lock" and, at a function's `exit`, "bpf_spin_unlock is missing" (measured on Debian's
@@ -402,6 +441,17 @@ impl KernelVersion {
     /// (`ARG_PTR_TO_MEM`, `ARG_PTR_TO_FIXED_SIZE_MEM`). Found by `tools/helper-protos/check.py`;
     /// not pinned down between them.
     pub const RAW_SYNCOOKIE_RDONLY: KernelVersion = KernelVersion::since(6, 18);
+    /// A tail call, and a call of a global function that may change the packet (one that
+    /// calls such a helper or `bpf_tail_call`, `changes_pkt_data`), invalidate the caller's
+    /// packet pointers: upstream "bpf: consider that tail calls invalidate packet pointers"
+    /// and "bpf: track changes_pkt_data property for global functions", 6.13, taken by 6.12.9
+    /// and 6.12.25 at the latest (Debian's 6.12.118 changelog; both in 6.12.118's source).
+    /// Not in 6.1.192's source (no `changes_pkt_data` of subprograms, no `bpf_tail_call` in
+    /// `bpf_helper_changes_pkt_data`, read), which accepts the rule cases `global_changes_pkt`,
+    /// `global_tail_call_changes_pkt` and `helper_tail_call_keeps_pkt` (measured in QEMU,
+    /// tools/kernel-vm/). The 6.6 line is not read: taken as clearing them (the stricter
+    /// reading), so only the 6.1 to 6.5 lines keep them (those after 6.1 ended before 6.13).
+    pub const CALLS_CLEAR_PKT: KernelVersion = KernelVersion::since(6, 6);
     /// A tail call that fails keeps the main program's packet pointers (the rule case
     /// `helper_tail_call_keeps_pkt.s` on 6.18.44); 6.12.118's `check_helper_call` clears
     /// them after every tail call (`bpf_tail_call` is in its `bpf_helper_changes_pkt_data`;
