@@ -18,7 +18,7 @@
 //! |-------------------------------------------------------------------------|-------|
 //! | `bpf_map_lookup_elem` on an (per-CPU) array with a constant in-bounds key from the stack never returns NULL | 6.14 |
 //! | byte swaps (`be16`, `bswap32`, ...) and `le16` / `le32` keep the known bits and truncate (`scalar_byte_swap`) | 6.18 |
-//! | `rX <<= 32` keeps a negative 32-bit signed bound too, shifted up (the `<<32 s>>32` sign extension) | 6.19; 6.12.75, 6.18.44 |
+//! | `rX <<= 32` keeps a negative 32-bit signed bound too, shifted up (the `<<32 s>>32` sign extension) | 6.19; 6.1.165, 6.12.75, 6.18.44 |
 //! | `==` / `!=` between values whose known bits disagree is decided (`tnum_overlap`) | 6.18; 6.12.58 |
 //! | a map pointer (`r1 = m ll`, or an inner map from a map of maps) compared with 0 is decided (`reg_not_null` with `CONST_PTR_TO_MAP`) | 6.12 |
 //! | `rX = rY; rX += c` keeps the two linked with the delta `c` (`BPF_ADD_CONST`) | 6.12 |
@@ -57,6 +57,7 @@
 //! | stricter: a packet pointer marked at or past `data_end` loses the mark when a constant is added or subtracted (before: kept, 6.1.192 and 6.12.118 accept, measured in QEMU) | 6.18 |
 //! | a tail call, and a call of a global function that may change the packet, invalidate the packet pointers (until 6.18 for a tail call; before: neither, 6.1.192 accepts, measured in QEMU; upstream 6.13, 6.12.9; 6.6 not read, taken as having it) | 6.6 |
 //! | an offset whose maximum reaches 2^29 is decided by a second walk with exactness marks (`exact`; other lines refuse it as a doubt) | the 6.12 (measured in QEMU) and 6.18 lines |
+//! | `gotol` alone (6.1.192 accepts it, measured in QEMU) | 6.6; 6.1.72 |
 //! | `may_goto` (before: an unknown jump opcode; upstream in the bpf-next of 2024-03-06, after 6.8's merge window) | 6.9 |
 //! | `bpf_get_current_pid_tgid`, `bpf_get_ns_current_pid_tgid` from XDP, tc and socket filter programs (`bpf_base_func_proto`; not in 6.6.47's nor 6.1.192's) | 6.12 |
 //! | `bpf_get_current_cgroup_id`, `bpf_get_current_ancestor_cgroup_id` from XDP, tc and socket filter programs (`bpf_base_func_proto`: in 6.6.47's, not in 6.1.192's) | 6.6 |
@@ -325,12 +326,15 @@ impl KernelVersion {
     /// `rX <<= 32` keeps the signed range of the low half shifted up whatever its sign
     /// (`__scalar64_min_max_lsh`, upstream d18dec4b8990 in 6.19, backported: in 6.12 from
     /// 6.12.75, Debian's 6.12.118 changelog; in the 6.18.44 reference kernel, the first 6.18.y
-    /// with it not pinned down); before, only a bound that is not negative. (6.1.165 has it
-    /// too, Debian's 6.1.192 changelog and source; the 6.1 target does not assume it yet: a
-    /// false reject only.)
+    /// with it not pinned down); before, only a bound that is not negative. In 6.1 from
+    /// 6.1.165 ("bpf: verifier improvement in 32bit shift sign extension pattern" under that
+    /// update in Debian's 6.1.192 changelog; 6.1.192's `__scalar64_min_max_lsh` is 6.12.118's,
+    /// read), and Debian's 6.1.192 accepts the rule case `alu_lsh32_sext_negative` (measured
+    /// in QEMU, tools/kernel-vm/).
     pub const LSH32_SIGNED: Backported = Backported {
         mainline: KernelVersion::since(6, 19),
         stable: &[
+            KernelVersion::with_patch(6, 1, 165),
             KernelVersion::with_patch(6, 12, 75),
             KernelVersion::with_patch(6, 18, 44),
         ],
@@ -402,6 +406,16 @@ impl KernelVersion {
     /// `check_alu_op` refuses a non-zero `off` (`BPF_ALU uses reserved fields`) and its
     /// `check_mem_access` knows no `BPF_MEMSX`.
     pub const CPU_V4: KernelVersion = KernelVersion::since(6, 6);
+    /// `gotol` (`BPF_JMP32 | BPF_JA`, the 32-bit offset in `imm`), the one `-mcpu=v4`
+    /// instruction the 6.1 line has: "bpf: Support new 32bit offset jmp instruction" was
+    /// backported to 6.1.72 (Debian's 6.1.192 changelog, under the 6.1.72 update; 6.1.192's
+    /// `do_check` takes `insn->imm` for a `BPF_JMP32` `BPF_JA`, read), and Debian's 6.1.192
+    /// accepts it (the rule case `cpu_v4_gotol`, measured in QEMU, tools/kernel-vm/). Before:
+    /// `BPF_JA uses reserved fields`.
+    pub const GOTOL: Backported = Backported {
+        mainline: KernelVersion::CPU_V4,
+        stable: &[KernelVersion::with_patch(6, 1, 72)],
+    };
 
     /// `may_goto` (`BPF_JMP | BPF_JCOND`): "bpf: Introduce may_goto instruction" was posted and
     /// applied to bpf-next on 2024-03-06 (lore 20240306031929.42666), days before 6.8's release
@@ -990,10 +1004,7 @@ mod tests {
         assert!(KernelVersion::new(6, 12).has(lsh) && KernelVersion::new(6, 18).has(lsh));
         assert!(!KernelVersion::new(6, 14).has(lsh) && !v(6, 18, 43).has(lsh));
         assert!(v(6, 19, 0).has(lsh) && !KernelVersion::DEFAULT.has(lsh));
-        assert!(
-            !KernelVersion::new(6, 1).has(lsh),
-            "not assumed for 6.1 yet"
-        );
+        assert!(KernelVersion::new(6, 1).has(lsh) && !v(6, 1, 164).has(lsh));
         let tnum = KernelVersion::TNUM_BRANCH;
         assert!(!v(6, 12, 57).has(tnum) && v(6, 12, 58).has(tnum));
         assert!(KernelVersion::new(6, 12).has(tnum) && !KernelVersion::new(6, 14).has(tnum));
