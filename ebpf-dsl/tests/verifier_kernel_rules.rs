@@ -56,7 +56,21 @@ fn static_verdicts_match_the_recorded_kernel_verdicts() {
                 wrong.push(format!("{}: accepted for {old}, needs {v}", c.name));
             }
         }
-        let kernel = c.target.or(c.since).unwrap_or(KernelVersion::DEFAULT);
+        if let Some(v) = c.until {
+            // The older line accepts it (a rule its kernel does not have yet).
+            let old = KernelVersion::new(v.major, v.minor - 1);
+            if let Err(e) = verify(&input.clone().with_kernel(old)) {
+                wrong.push(format!(
+                    "{}: refused for {old}, which accepts it before {v}: {}",
+                    c.name, e[0]
+                ));
+            }
+        }
+        let kernel = c
+            .target
+            .or(c.since)
+            .or(c.until)
+            .unwrap_or(KernelVersion::DEFAULT);
         // `trust_*` labels (the scalpel) are honoured as `defprogram!` honours them.
         let trust = Trust::from_labels(&a.labels)
             .unwrap_or_else(|e| panic!("{}: bad trust labels: {e}", c.name));

@@ -7,7 +7,7 @@
 //!
 //! The verdicts are recorded on 6.18 ([`RECORDED`]). On another kernel (tools/kernel-vm/
 //! boots Debian's 6.1 and 6.12), the verdict expected is the recorded one gated by the case's
-//! `# since:`; a kernel that says otherwise is printed (`differs:`), not a failure, and a
+//! `# since:` (or `# until:`, a reject older kernels accept); a kernel that says otherwise is printed (`differs:`), not a failure, and a
 //! case that cannot load there at all (an arena map before 6.9, a kfunc it lacks) counts as
 //! the kernel's refusal. A false accept fails on every kernel.
 
@@ -163,13 +163,18 @@ fn recorded_verdicts_are_the_kernels() {
                 .to_string()
         };
         // On another kernel: the recorded verdict, gated by `# since:`.
-        let expected = recorded && c.since.is_none_or(|s| running.line() >= s.line());
+        // (`# until:` a recorded reject that older kernels accept.)
+        let expected = (recorded && c.since.is_none_or(|s| running.line() >= s.line()))
+            || c.until.is_some_and(|u| running.line() < u.line());
         if !on_recorded && kernel.is_ok() != expected {
             differs += 1;
             println!(
                 "differs: {name}: expected {} (6.18's verdict{}), the {running} kernel says {}; ours: {}",
                 if expected { "accept" } else { "reject" },
-                c.since.map(|s| format!(", since {s}")).unwrap_or_default(),
+                c.since
+                    .map(|s| format!(", since {s}"))
+                    .or(c.until.map(|u| format!(", until {u}")))
+                    .unwrap_or_default(),
                 kernel
                     .as_ref()
                     .map(|_| "accept".to_string())

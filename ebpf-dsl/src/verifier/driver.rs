@@ -618,7 +618,12 @@ impl<'a> Exec<'a> {
         self.check_held_lock(pc, st)?;
         self.check_rcu_section(pc, st)?;
         if self.input.kernel < KernelVersion::CPU_V4 {
-            if let Some(what) = self.input.insns.get(pc).and_then(|i| cpu_v4_form(*i)) {
+            if let Some(what) = self
+                .input
+                .insns
+                .get(pc)
+                .and_then(|i| cpu_v4_form(*i, self.input.kernel))
+            {
                 return Err(cpu_v4_refused(pc, what, self.input.kernel));
             }
         }
@@ -936,8 +941,9 @@ fn ld_abs_under_callback(
 /// The `-mcpu=v4` instruction `insn` is, if it is one that kernels before 6.6 refuse where
 /// they reach it (sign-extending moves, signed division and modulo, unconditional byte swaps,
 /// `gotol`), named for a message. (A sign-extending load is refused anywhere in the program:
-/// [`cpu_v4_loads`].)
-fn cpu_v4_form(insn: Insn) -> Option<&'static str> {
+/// [`cpu_v4_loads`].) `gotol` only where `kernel` lacks its backport
+/// ([`KernelVersion::GOTOL`]: 6.1.72 on).
+fn cpu_v4_form(insn: Insn, kernel: KernelVersion) -> Option<&'static str> {
     const ALU: u8 = 0x04;
     const ALU64: u8 = 0x07;
     const JMP32: u8 = 0x06;
@@ -948,8 +954,9 @@ fn cpu_v4_form(insn: Insn) -> Option<&'static str> {
         }
         ALU | ALU64 if op == 0xb0 && insn.off != 0 => Some("a sign-extending move (`rX = (s8)rY`)"),
         ALU64 if op == 0xd0 => Some("an unconditional byte swap (`bswap16/32/64`)"),
-        // (Some 6.1 stable releases, 6.1.192 among them, have `gotol` backported.)
-        JMP32 if op == 0x00 => Some("a jump with a 32-bit offset (`gotol`)"),
+        JMP32 if op == 0x00 && !kernel.has(KernelVersion::GOTOL) => {
+            Some("a jump with a 32-bit offset (`gotol`)")
+        }
         _ => None,
     }
 }

@@ -1,6 +1,7 @@
 //! Exactness marks (issue 12, "the 2^29 class"): which scalars of a state this verifier
 //! believes hold *exactly* the kernel's bounds on the same path, not merely bounds that
-//! include the kernel's. They decide the 2^29 class for the 6.18 target (a second walk of a
+//! include the kernel's. They decide the 2^29 class for the 6.18 target, and the 6.12 line
+//! measured in QEMU ([`KernelVersion::EXACT_WALK_LINES`]) (a second walk of a
 //! program refused only for an offset whose minimum this verifier could not show is the
 //! kernel's: an offset whose bounds are marked is judged as the kernel judges it) and feed the
 //! state oracle (`ebpf-dsl check --dump-states`, `tools/state-compare/compare.py --exact`
@@ -56,9 +57,16 @@
 
 use super::{KernelVersion, VerifierError};
 
-/// The one target whose transfers the marks are claimed to mirror (checked live against the
-/// running 6.18 kernel by the oracle and the fuzzers); other targets keep the taint.
+/// The target whose transfers the marks were first claimed to mirror (checked live against
+/// the running 6.18 kernel by the oracle and the fuzzers); the other lines the second walk
+/// decides for are [`KernelVersion::EXACT_WALK_LINES`]; other targets keep the taint.
 pub const EXACT_TARGET: KernelVersion = KernelVersion::new(6, 18);
+
+/// Whether the second walk decides the 2^29 class for `kernel`: the lines of
+/// [`KernelVersion::EXACT_WALK_LINES`]: [`EXACT_TARGET`] and the 6.12 line, measured.
+pub fn decides(kernel: KernelVersion) -> bool {
+    KernelVersion::EXACT_WALK_LINES.contains(&kernel.line())
+}
 
 /// The phrase every pointer arithmetic doubt's message holds (`transfer/alu.rs`).
 pub(crate) const TAINT_PHRASE: &str =
@@ -79,7 +87,7 @@ pub(crate) fn taint_message(dst: u8, s: &Scalar, ptr: &str, result: Option<&Scal
         ),
     };
     format!(
-        "adding {s} to {ptr}: {what} while its minimum here is {}; the kernel refuses this only if its own minimum is 2^29 or more, and its bounds can be tighter than this verifier's (it may know more of how the value was computed), so the kernel may well accept it and this verifier cannot tell (for the 6.18 target it walks such a program a second time knowing which bounds are exactly the kernel's, and this offset's were not, or that walk ran out of budget). Bound the offset first (e.g. `rX &= 0xffff` or a comparison), or, if the kernel accepts the program, take this instruction and the uses of r{dst} after it on trust: `trust_begin_<name>:` before it, `trust_end_<name>:` after the last use (labels of a text program; `ebpf-dsl disasm` turns an ELF object into one)",
+        "adding {s} to {ptr}: {what} while its minimum here is {}; the kernel refuses this only if its own minimum is 2^29 or more, and its bounds can be tighter than this verifier's (it may know more of how the value was computed), so the kernel may well accept it and this verifier cannot tell (for the 6.18 and 6.12 targets it walks such a program a second time knowing which bounds are exactly the kernel's, and this offset's were not, or that walk ran out of budget). Bound the offset first (e.g. `rX &= 0xffff` or a comparison), or, if the kernel accepts the program, take this instruction and the uses of r{dst} after it on trust: `trust_begin_<name>:` before it, `trust_end_<name>:` after the last use (labels of a text program; `ebpf-dsl disasm` turns an ELF object into one)",
         v.smin
     )
 }

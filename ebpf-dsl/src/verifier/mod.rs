@@ -98,7 +98,7 @@
 //!
 //! It is stricter than the kernel in places: a variable offset into the context, arithmetic
 //! on a lookup result before the null check, helper memory through a variable stack offset,
-//! and, except for the 6.18 target, pointer arithmetic with an offset whose maximum reaches
+//! and, except for the 6.18 and 6.12 targets, pointer arithmetic with an offset whose maximum reaches
 //! 2^29 (the kernel refuses it when *its* minimum does). The kernel's bounds are never wider
 //! than this verifier's but may be tighter, so only a maximum below 2^29 proves the kernel's
 //! minimum is: such a path is "tainted" and refused at its end unless an access fails first.
@@ -106,7 +106,8 @@
 //! the kernel itself then accepts or refuses depending on which it walks first: the rule
 //! cases `alu_big_offset_order_*`), so it cannot be decided on covering bounds alone.
 //!
-//! For the 6.18 target, a program whose only failure is such a taint is walked a second time
+//! For the 6.18 target (and the 6.12 line, measured in QEMU:
+//! [`KernelVersion::EXACT_WALK_LINES`]), a program whose only failure is such a taint is walked a second time
 //! ([`exact`]): each scalar carries a mark "these bounds are exactly the kernel's on this
 //! path", kept by difference (a location keeps its mark only if the instruction did not write
 //! it; a written one is marked only when it is a constant, the result of an ALU instruction on
@@ -712,11 +713,7 @@ pub(crate) fn verify_with_tracer(
         // it compared exactly (`exact::prunes_masked`); comparing every location (no liveness
         // or precision, as the dump's walk) ran out of budget on a 200,000-instruction program
         // (Auto_XDP's Minecraft handler).
-        Err(first)
-            if !exact_pruning
-                && input.kernel.line() == exact::EXACT_TARGET
-                && exact::is_taint(&first) =>
-        {
+        Err(first) if !exact_pruning && exact::decides(input.kernel) && exact::is_taint(&first) => {
             let mut ex = context::Exec::new(input, &ops, &cfg, map_refs).with_trust(trust.clone());
             ex.exact_decide = true;
             match ex.run(false, false) {

@@ -18,7 +18,7 @@
 //! |-------------------------------------------------------------------------|-------|
 //! | `bpf_map_lookup_elem` on an (per-CPU) array with a constant in-bounds key from the stack never returns NULL | 6.14 |
 //! | byte swaps (`be16`, `bswap32`, ...) and `le16` / `le32` keep the known bits and truncate (`scalar_byte_swap`) | 6.18 |
-//! | `rX <<= 32` keeps a negative 32-bit signed bound too, shifted up (the `<<32 s>>32` sign extension) | 6.19; 6.12.75, 6.18.44 |
+//! | `rX <<= 32` keeps a negative 32-bit signed bound too, shifted up (the `<<32 s>>32` sign extension) | 6.19; 6.1.165, 6.12.75, 6.18.44 |
 //! | `==` / `!=` between values whose known bits disagree is decided (`tnum_overlap`) | 6.18; 6.12.58 |
 //! | a map pointer (`r1 = m ll`, or an inner map from a map of maps) compared with 0 is decided (`reg_not_null` with `CONST_PTR_TO_MAP`) | 6.12 |
 //! | `rX = rY; rX += c` keeps the two linked with the delta `c` (`BPF_ADD_CONST`) | 6.12 |
@@ -51,6 +51,13 @@
 //! | the socket lookups take a tuple size of 0 (6.1.192 refuses it, measured in QEMU; the first release between 6.1 and 6.12 not pinned down) | 6.12 |
 //! | the value a linked copy with a delta gets after a comparison is made consistent (`reg_bounds_sync` in `sync_linked_regs`; before: each range and the known bits get the delta apart, unsynced) | 6.18 |
 //! | the `-mcpu=v4` instructions: sign-extending moves and loads, signed division and modulo, unconditional byte swaps, `gotol` (before: reserved fields; a sign-extending load is refused even unreached) | 6.6 |
+//! | `bpf_snprintf`'s buffer and `bpf_fib_lookup`'s parameters are written (`MEM_WRITE`: a read-only map value refused; before: read, 6.1.192 and 6.12.118 accept, measured in QEMU) | 6.18 |
+//! | stricter: `bpf_dynptr_slice_rdwr` is refused (before: a writable slice from XDP and tc; 6.12.118 accepts, measured in QEMU; taken as the read-only slice for older targets) | 6.18 |
+//! | stricter: the constant 0 given for a global function's `__arg_nonnull` argument is refused (before: let through, 6.12.118 accepts, measured in QEMU) | 6.18 |
+//! | stricter: a packet pointer marked at or past `data_end` loses the mark when a constant is added or subtracted (before: kept, 6.1.192 and 6.12.118 accept, measured in QEMU) | 6.18 |
+//! | a tail call, and a call of a global function that may change the packet, invalidate the packet pointers (until 6.18 for a tail call; before: neither, 6.1.192 accepts, measured in QEMU; upstream 6.13, 6.12.9; 6.6 not read, taken as having it) | 6.6 |
+//! | an offset whose maximum reaches 2^29 is decided by a second walk with exactness marks (`exact`; other lines refuse it as a doubt) | the 6.12 (measured in QEMU) and 6.18 lines |
+//! | `gotol` alone (6.1.192 accepts it, measured in QEMU) | 6.6; 6.1.72 |
 //! | `may_goto` (before: an unknown jump opcode; upstream in the bpf-next of 2024-03-06, after 6.8's merge window) | 6.9 |
 //! | `bpf_get_current_pid_tgid`, `bpf_get_ns_current_pid_tgid` from XDP, tc and socket filter programs (`bpf_base_func_proto`; not in 6.6.47's nor 6.1.192's) | 6.12 |
 //! | `bpf_get_current_cgroup_id`, `bpf_get_current_ancestor_cgroup_id` from XDP, tc and socket filter programs (`bpf_base_func_proto`: in 6.6.47's, not in 6.1.192's) | 6.6 |
@@ -233,6 +240,51 @@ impl KernelVersion {
     /// accepts). Upstream "bpf: allow ctx writes using BPF_ST_MEM instruction", first
     /// released in 6.4.
     pub const ST_CTX: KernelVersion = KernelVersion::since(6, 4);
+    /// `bpf_snprintf`'s output buffer (`arg1`) and `bpf_fib_lookup`'s parameters (`arg2`) are
+    /// memory the helper writes (`MEM_WRITE` in their protos): a value of a map read-only for
+    /// programs is refused there ("write into map forbidden"), and the stack bytes are
+    /// clobbered. Before, both protos say `ARG_PTR_TO_MEM` (`_OR_NULL`) without `MEM_WRITE`
+    /// (6.12.118's source; 6.1.192's, whose `check_helper_mem_access` takes a write from
+    /// `raw_mode` alone, read), so the kernel checks them as reads: Debian's 6.1.192 and
+    /// 6.12.118 accept the rule case `helper_snprintf_rodata_out` (measured in QEMU,
+    /// tools/kernel-vm/). The first release between 6.12 and 6.18 is not pinned down.
+    pub const HELPER_MEM_WRITE: KernelVersion = KernelVersion::since(6, 18);
+    /// Stricter: `bpf_dynptr_slice_rdwr` is refused ("bpf_dynptr_slice_rdwr() is not
+    /// allowed", 6.18.44, from XDP and tc alike). Before, a program that may write the packet
+    /// (`may_access_direct_pkt_data` for `BPF_WRITE`: XDP, tc) gets a writable slice of an
+    /// XDP or skb dynptr (6.12.118's `check_kfunc_call`, read; Debian's 6.12.118 accepts the
+    /// rule cases `dynptr_slice_rdwr` and `dynptr_slice_rdwr_skb`, measured in QEMU,
+    /// tools/kernel-vm/); the first release between them that refuses it is not pinned down.
+    pub const SLICE_RDWR_REFUSED: KernelVersion = KernelVersion::since(6, 18);
+    /// Stricter: a global function's argument tagged `__arg_nonnull` refuses the constant 0
+    /// too (6.18.44: "arg#0 is expected to be non-NULL"). Before, `check_mem_reg` lets a
+    /// register that is 0 through (`register_is_null`) and only a pointer that may be NULL is
+    /// refused (6.12.118's `btf_check_func_arg_match`, read; Debian's 6.12.118 accepts the
+    /// rule case `global_null_to_nonnull`, measured in QEMU, tools/kernel-vm/; before 6.12
+    /// the tag is ignored, [`KernelVersion::GLOBAL_ARG_TAGS`]). The first release between
+    /// 6.12 and 6.18 that refuses it is not pinned down.
+    pub const NONNULL_REFUSES_ZERO: KernelVersion = KernelVersion::since(6, 18);
+    /// The target lines for which a program refused only by the 2^29 doubt (an offset whose
+    /// maximum reaches 2^29, [`super::exact`]) is walked a second time with the exactness
+    /// marks, deciding as the kernel decides: 6.18 ([`super::exact::EXACT_TARGET`], checked
+    /// live by the oracle and the fuzzers) and 6.12, measured against Debian's 6.12.118 in
+    /// QEMU (tools/kernel-vm/: the rule cases, 35 false rejects fewer and no false accept; the
+    /// offset and big-pointer fuzzers, no false accept). Not 6.1: there the offset fuzzer
+    /// found a false accept (6.1.192 keeps the link of a 4-byte spill and fill of a `u32`,
+    /// `check_stack_read_fixed_off` copying the register, which the 6.1 target does not
+    /// model, so its marks are not the kernel's bounds); nor 6.6 and 6.13-6.17, not measured.
+    pub const EXACT_WALK_LINES: &'static [KernelVersion] =
+        &[KernelVersion::new(6, 12), KernelVersion::new(6, 18)];
+    /// Stricter: a packet pointer marked at or past `data_end` (`AT_PKT_END` /
+    /// `BEYOND_PKT_END`, a negative `range`) loses the mark when a constant is added or
+    /// subtracted (6.18.44, a soundness fix; the selftests `pkt_range_clear_after_add` /
+    /// `_sub`). Before, `adjust_ptr_min_max_vals` copies the mark with the pointer
+    /// (`dst_reg->raw = ptr_reg->raw` for a known offset: 6.1.192's and 6.12.118's source,
+    /// read), so the moved pointer's next comparison with `data_end` is still decided: Debian's
+    /// 6.1.192 and 6.12.118 accept the rule cases `pkt_end_at_cleared_by_arith` and
+    /// `pkt_end_beyond_cleared_by_arith` (measured in QEMU, tools/kernel-vm/). The first
+    /// release between 6.12 and 6.18 that clears it is not pinned down.
+    pub const PKT_END_MARK_CLEARED: KernelVersion = KernelVersion::since(6, 18);
     /// A function of the program (not a global one) called while a `bpf_spin_lock` is held,
     /// and returning with it held; before, "function calls are not allowed while holding a
     /// lock" and, at a function's `exit`, "bpf_spin_unlock is missing" (measured on Debian's
@@ -274,12 +326,15 @@ impl KernelVersion {
     /// `rX <<= 32` keeps the signed range of the low half shifted up whatever its sign
     /// (`__scalar64_min_max_lsh`, upstream d18dec4b8990 in 6.19, backported: in 6.12 from
     /// 6.12.75, Debian's 6.12.118 changelog; in the 6.18.44 reference kernel, the first 6.18.y
-    /// with it not pinned down); before, only a bound that is not negative. (6.1.165 has it
-    /// too, Debian's 6.1.192 changelog and source; the 6.1 target does not assume it yet: a
-    /// false reject only.)
+    /// with it not pinned down); before, only a bound that is not negative. In 6.1 from
+    /// 6.1.165 ("bpf: verifier improvement in 32bit shift sign extension pattern" under that
+    /// update in Debian's 6.1.192 changelog; 6.1.192's `__scalar64_min_max_lsh` is 6.12.118's,
+    /// read), and Debian's 6.1.192 accepts the rule case `alu_lsh32_sext_negative` (measured
+    /// in QEMU, tools/kernel-vm/).
     pub const LSH32_SIGNED: Backported = Backported {
         mainline: KernelVersion::since(6, 19),
         stable: &[
+            KernelVersion::with_patch(6, 1, 165),
             KernelVersion::with_patch(6, 12, 75),
             KernelVersion::with_patch(6, 18, 44),
         ],
@@ -351,6 +406,16 @@ impl KernelVersion {
     /// `check_alu_op` refuses a non-zero `off` (`BPF_ALU uses reserved fields`) and its
     /// `check_mem_access` knows no `BPF_MEMSX`.
     pub const CPU_V4: KernelVersion = KernelVersion::since(6, 6);
+    /// `gotol` (`BPF_JMP32 | BPF_JA`, the 32-bit offset in `imm`), the one `-mcpu=v4`
+    /// instruction the 6.1 line has: "bpf: Support new 32bit offset jmp instruction" was
+    /// backported to 6.1.72 (Debian's 6.1.192 changelog, under the 6.1.72 update; 6.1.192's
+    /// `do_check` takes `insn->imm` for a `BPF_JMP32` `BPF_JA`, read), and Debian's 6.1.192
+    /// accepts it (the rule case `cpu_v4_gotol`, measured in QEMU, tools/kernel-vm/). Before:
+    /// `BPF_JA uses reserved fields`.
+    pub const GOTOL: Backported = Backported {
+        mainline: KernelVersion::CPU_V4,
+        stable: &[KernelVersion::with_patch(6, 1, 72)],
+    };
 
     /// `may_goto` (`BPF_JMP | BPF_JCOND`): "bpf: Introduce may_goto instruction" was posted and
     /// applied to bpf-next on 2024-03-06 (lore 20240306031929.42666), days before 6.8's release
@@ -390,6 +455,17 @@ impl KernelVersion {
     /// (`ARG_PTR_TO_MEM`, `ARG_PTR_TO_FIXED_SIZE_MEM`). Found by `tools/helper-protos/check.py`;
     /// not pinned down between them.
     pub const RAW_SYNCOOKIE_RDONLY: KernelVersion = KernelVersion::since(6, 18);
+    /// A tail call, and a call of a global function that may change the packet (one that
+    /// calls such a helper or `bpf_tail_call`, `changes_pkt_data`), invalidate the caller's
+    /// packet pointers: upstream "bpf: consider that tail calls invalidate packet pointers"
+    /// and "bpf: track changes_pkt_data property for global functions", 6.13, taken by 6.12.9
+    /// and 6.12.25 at the latest (Debian's 6.12.118 changelog; both in 6.12.118's source).
+    /// Not in 6.1.192's source (no `changes_pkt_data` of subprograms, no `bpf_tail_call` in
+    /// `bpf_helper_changes_pkt_data`, read), which accepts the rule cases `global_changes_pkt`,
+    /// `global_tail_call_changes_pkt` and `helper_tail_call_keeps_pkt` (measured in QEMU,
+    /// tools/kernel-vm/). The 6.6 line is not read: taken as clearing them (the stricter
+    /// reading), so only the 6.1 to 6.5 lines keep them (those after 6.1 ended before 6.13).
+    pub const CALLS_CLEAR_PKT: KernelVersion = KernelVersion::since(6, 6);
     /// A tail call that fails keeps the main program's packet pointers (the rule case
     /// `helper_tail_call_keeps_pkt.s` on 6.18.44); 6.12.118's `check_helper_call` clears
     /// them after every tail call (`bpf_tail_call` is in its `bpf_helper_changes_pkt_data`;
@@ -928,10 +1004,7 @@ mod tests {
         assert!(KernelVersion::new(6, 12).has(lsh) && KernelVersion::new(6, 18).has(lsh));
         assert!(!KernelVersion::new(6, 14).has(lsh) && !v(6, 18, 43).has(lsh));
         assert!(v(6, 19, 0).has(lsh) && !KernelVersion::DEFAULT.has(lsh));
-        assert!(
-            !KernelVersion::new(6, 1).has(lsh),
-            "not assumed for 6.1 yet"
-        );
+        assert!(KernelVersion::new(6, 1).has(lsh) && !v(6, 1, 164).has(lsh));
         let tnum = KernelVersion::TNUM_BRANCH;
         assert!(!v(6, 12, 57).has(tnum) && v(6, 12, 58).has(tnum));
         assert!(KernelVersion::new(6, 12).has(tnum) && !KernelVersion::new(6, 14).has(tnum));

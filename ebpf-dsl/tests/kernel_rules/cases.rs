@@ -35,6 +35,10 @@ pub struct Case {
     /// `# since: X.Y`: the kernel accepts it from X.Y on (the verdict recorded is 6.18's);
     /// the static verifier must reject it for older targets and accept it for X.Y.
     pub since: Option<KernelVersion>,
+    /// `# until: X.Y`: kernels before X.Y accept it (the verdict recorded, a reject, is
+    /// 6.18's: a rule X.Y tightened); the static verifier must accept it for the line before
+    /// X.Y and reject it for X.Y.
+    pub until: Option<KernelVersion>,
     /// `# target: X.Y`: verified for X.Y only (a case where a newer kernel's verifier is the
     /// stricter one, e.g. 6.18's links through `-=` spreading a lossy refinement).
     pub target: Option<KernelVersion>,
@@ -107,6 +111,12 @@ pub fn cases(dir: &Path) -> Vec<Case> {
                 .unwrap_or(ProgramType::Xdp);
             let since = header(&src, "since")
                 .map(|v| KernelVersion::parse(&v).unwrap_or_else(|| panic!("{name}: since {v}")));
+            let until = header(&src, "until")
+                .map(|v| KernelVersion::parse(&v).unwrap_or_else(|| panic!("{name}: until {v}")));
+            assert!(
+                until.is_none() || (!kernel_accepts && since.is_none()),
+                "{name}: `# until:` is for a recorded reject without `# since:`"
+            );
             let target = header(&src, "target")
                 .map(|v| KernelVersion::parse(&v).unwrap_or_else(|| panic!("{name}: target {v}")));
             let attach = header(&src, "section").map(|s| {
@@ -129,6 +139,7 @@ pub fn cases(dir: &Path) -> Vec<Case> {
                 attach,
                 target,
                 since,
+                until,
                 we_accept: verdict("ours").unwrap_or(kernel_accepts),
                 name,
                 src,

@@ -1,4 +1,5 @@
 # kernel: reject
+# until: 6.18
 # type: sched_cls
 # kernel log: bpf_dynptr_slice_rdwr() is not allowed
 r6 = r1

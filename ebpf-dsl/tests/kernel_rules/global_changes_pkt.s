@@ -1,4 +1,5 @@
 # kernel: reject
+# until: 6.6
 # kernel log: R6 invalid mem access 'scalar'. The global function calls bpf_xdp_adjust_head
 # (changes_pkt_data): its callers' packet pointers are invalid after a call of it.
 .global_func f(ctx)

@@ -1,4 +1,5 @@
 # kernel: reject
+# until: 6.18
 # kernel log: arg#0 is expected to be non-NULL; Caller passes invalid args into func#1 ('f').
 # A literal NULL for an __arg_nonnull memory argument (kernel 6.12's check_mem_reg let a
 # zero through; 6.18 refuses it).

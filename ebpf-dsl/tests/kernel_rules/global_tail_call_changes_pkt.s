@@ -1,4 +1,5 @@
 # kernel: reject
+# until: 6.6
 # type: sched_cls
 # kernel log: R6 invalid mem access 'scalar'. The global function calls bpf_tail_call, which
 # is in bpf_helper_changes_pkt_data (the tail-called program may change the packet): its

@@ -1,4 +1,5 @@
 # kernel: reject
+# until: 6.18
 # kernel log: write into map forbidden (the output buffer is in a read-only map)
 .map fmt array key=4 value=16 flags=rdonly_prog init=6869000000000000
 *(u64 *)(r10 - 8) = 0

@@ -1,4 +1,5 @@
 # kernel: reject
+# until: 6.18
 # type: sched_cls
 # kernel log: R9 offset is outside of the packet
 # r9 = data + 256 is at or past data_end on the taken branch, but the mark does not survive

@@ -1,4 +1,5 @@
 # kernel: reject
+# until: 6.18
 # type: sched_cls
 # kernel log: R9 offset is outside of the packet
 # Past data_end (`r9 > r8`), then moved back by a constant: the mark is gone, so the second

@@ -217,7 +217,8 @@ pub(crate) fn mul_known_bits(is64: bool, a: &Scalar, b: &Scalar) -> Tnum {
 /// known bits of the product (the older kernels' `__mark_reg64_unbounded` /
 /// `__mark_reg32_unbounded`, the tnum of the product kept): `tnum_mul`'s of the operands,
 /// not `r`'s, which its range narrowed (`w2 *= -203` of 42029..=42149 is anything in 32
-/// bits but 0 for 6.12, not 0xff7f_xxxx: `alu32_mul_negative_before_6_14`).
+/// bits but 0 for 6.12, not 0xff7f_xxxx: `alu32_mul_negative_before_6_14`); a 64-bit
+/// product's low half keeps the 32-bit rule's bounds even then.
 pub(crate) fn mul_before_products(is64: bool, a: &Scalar, b: &Scalar, r: Scalar) -> Scalar {
     let (a, b) = (a.held().unwrap_or(*a), b.held().unwrap_or(*b));
     let kept = if is64 {
@@ -238,12 +239,23 @@ pub(crate) fn mul_before_products(is64: bool, a: &Scalar, b: &Scalar, r: Scalar)
     } else {
         a.t.cast32().mul(b.t.cast32()).cast32()
     };
-    Scalar {
+    let r = Scalar {
         t,
         ..Scalar::urange(0, top)
     }
     .sync()
-    .unwrap_or(fallback)
+    .unwrap_or(fallback);
+    // A 64-bit product runs the 32-bit rule on the low halves too (`scalar32_min_max_mul`
+    // before `scalar_min_max_mul` for either width, read in 6.1.192's and 6.12.118's
+    // `adjust_scalar_min_max_vals`): their unsigned products when both are not negative
+    // and at most U16_MAX (`alu_mul64_u32_bounds`: 6.1.192 and 6.12.118 accept it, measured
+    // in QEMU, tools/kernel-vm/).
+    if is64 && a.s32min >= 0 && b.s32min >= 0 && a.u32max <= 0xffff && b.u32max <= 0xffff {
+        let (lo, hi) = (a.u32min * b.u32min, a.u32max * b.u32max);
+        let s = (hi <= i32::MAX as u32).then_some((lo as i32, hi as i32));
+        return r.with_bounds32(Some((lo, hi)), s);
+    }
+    r
 }
 
 /// `[lo, hi]` of `x + y` (`sub`: `x - y`) for `x` in `[xl, xh]` and `y` in `[yl, yh]` of

@@ -583,10 +583,15 @@ impl<'a> Exec<'a> {
                     var: *var,
                     id: *id,
                     // A mark of a pointer at or past `data_end` (a negative range) does not
-                    // survive arithmetic: the pointer moved, so its next comparison with
-                    // `data_end` is not decided (6.18.44, whatever the version: a soundness fix;
-                    // the selftests pkt_range_clear_after_add / _sub).
-                    range: (*range).max(0),
+                    // survive arithmetic from PKT_END_MARK_CLEARED (6.18.44: a soundness fix;
+                    // the selftests pkt_range_clear_after_add / _sub): the pointer moved, so
+                    // its next comparison with `data_end` is not decided. Older kernels copy
+                    // it with the rest of the pointer (`dst_reg->raw = ptr_reg->raw`).
+                    range: if self.input.kernel >= KernelVersion::PKT_END_MARK_CLEARED {
+                        (*range).max(0)
+                    } else {
+                        *range
+                    },
                 },
                 None if c.is_some() => return pa("the packet offset is out of range".into()),
                 None => {

@@ -228,7 +228,15 @@ impl<'a> Exec<'a> {
                         mark_written(st, &w);
                     }
                 }
-                if k == DynptrKfunc::SliceRdwr {
+                // Before SLICE_RDWR_REFUSED (6.18) a program that may write the packet gets
+                // a writable slice; it is taken here as the read-only one (its writes are
+                // refused: a false reject only).
+                let rdwr_ok = self.input.kernel < KernelVersion::SLICE_RDWR_REFUSED
+                    && matches!(
+                        self.input.prog_type,
+                        ProgramType::Xdp | ProgramType::SchedCls | ProgramType::SchedAct
+                    );
+                if k == DynptrKfunc::SliceRdwr && !rdwr_ok {
                     return Err(e(
                         pc,
                         Rule::HelperNotAllowed,

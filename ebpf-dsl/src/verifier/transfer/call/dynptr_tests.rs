@@ -161,13 +161,27 @@ fn slice_arguments() {
     let mut st = slice_args(-16);
     st.cur_mut().regs[3] = stack(-24);
     assert_eq!(One::new(SLICE).refused(&mut st).0, Rule::StackAccess);
-    // The writable slice is refused by the reference kernel.
-    let (rule, msg) = One::new("call bpf_dynptr_slice_rdwr\nexit").refused(&mut slice_args(-16));
+    // The writable slice is refused by the reference kernel (SLICE_RDWR_REFUSED)...
+    let rdwr = || One::new("call bpf_dynptr_slice_rdwr\nexit");
+    let (rule, msg) = rdwr()
+        .kernel(KernelVersion::new(6, 18))
+        .refused(&mut slice_args(-16));
     assert_eq!(rule, Rule::HelperNotAllowed);
     assert!(
         msg.starts_with("bpf_dynptr_slice_rdwr() is not allowed"),
         "{msg}"
     );
+    // ... and taken as the read-only slice before, from XDP (not from a socket filter).
+    let mut st = slice_args(-16);
+    rdwr().kernel(KernelVersion::new(6, 12)).next(&mut st);
+    assert!(
+        matches!(reg(&st, 0), RegVal::RingbufOrNull { ref_id, .. } if ref_id & DYNPTR_SLICE != 0)
+    );
+    let (rule, _) = rdwr()
+        .kernel(KernelVersion::new(6, 12))
+        .ty(ProgramType::SocketFilter)
+        .refused(&mut slice_args(-16));
+    assert_eq!(rule, Rule::HelperNotAllowed);
 }
 
 #[test]

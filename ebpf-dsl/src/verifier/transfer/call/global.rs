@@ -108,8 +108,12 @@ impl<'a> Exec<'a> {
                     let nonnull = &(*nonnull && self.input.kernel >= KernelVersion::GLOBAL_ARG_TAGS);
                     let null = matches!(v, RegVal::Scalar(s) if s.as_const() == Some(0));
                     let maybe_null = null || is_or_null(&v);
-                    if null && !*nonnull {
-                        // NULL where NULL is allowed (`check_mem_reg`: `register_is_null`).
+                    // NULL where NULL is allowed (`check_mem_reg`: `register_is_null`); before
+                    // NONNULL_REFUSES_ZERO a tagged argument too (only a pointer that may be
+                    // NULL is refused there).
+                    if null
+                        && (!*nonnull || self.input.kernel < KernelVersion::NONNULL_REFUSES_ZERO)
+                    {
                         continue;
                     }
                     let p = if maybe_null { not_null(&v) } else { v };
@@ -184,7 +188,8 @@ impl<'a> Exec<'a> {
         for w in &writes {
             mark_written(st, w);
         }
-        if self.global_changes_pkt(sp) {
+        // (Before CALLS_CLEAR_PKT a global function is taken to leave the packet alone.)
+        if self.input.kernel >= KernelVersion::CALLS_CLEAR_PKT && self.global_changes_pkt(sp) {
             st.for_each_reg(|r| {
                 if r.is_packet() {
                     *r = RegVal::Scalar(Scalar::UNKNOWN);

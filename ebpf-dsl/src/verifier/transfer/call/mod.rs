@@ -435,7 +435,12 @@ impl<'a> Exec<'a> {
                             )));
                         }
                     } else {
-                        let out = matches!(ma, Arg::MemWrite | Arg::MemWriteOrNull);
+                        // Before HELPER_MEM_WRITE (6.18) `bpf_snprintf`'s buffer and
+                        // `bpf_fib_lookup`'s parameters are read as far as the kernel knows:
+                        // a read-only map value or memory passes, the stack keeps what it held.
+                        let out = matches!(ma, Arg::MemWrite | Arg::MemWriteOrNull)
+                            && (self.input.kernel >= KernelVersion::HELPER_MEM_WRITE
+                                || !matches!(name, "snprintf" | "fib_lookup"));
                         // `ARG_PTR_TO_UNINIT_MEM` (raw mode, only written) for every helper
                         // with a `MemWrite` argument but `bpf_fib_lookup` (`ARG_PTR_TO_MEM`:
                         // read too), and not `bpf_snprintf`'s `ARG_PTR_TO_MEM_OR_NULL`
@@ -567,7 +572,10 @@ impl<'a> Exec<'a> {
         // `bpf_helper_changes_pkt_data`); 6.18 keeps them after a failed tail call of the
         // program (`helper_tail_call_keeps_pkt.s`; a taken one in a subprogram is its own
         // path, `local::tail_call_taken`).
-        let tail_call_clears = id == 12 && self.input.kernel < KernelVersion::TAIL_CALL_KEEPS_PKT;
+        // (Before CALLS_CLEAR_PKT, 6.1.192's, a tail call keeps them too.)
+        let tail_call_clears = id == 12
+            && self.input.kernel >= KernelVersion::CALLS_CLEAR_PKT
+            && self.input.kernel < KernelVersion::TAIL_CALL_KEEPS_PKT;
         if p.changes_pkt || tail_call_clears {
             st.for_each_reg(|r| {
                 if r.is_packet() {
