@@ -205,7 +205,7 @@ impl<'a> Exec<'a> {
                         if sx {
                             fill_sx(v, n, self.input.kernel >= KernelVersion::SEXT_FITS)
                         } else {
-                            fill(v, n)
+                            fill(v, n, self.input.kernel >= KernelVersion::TNUM_SINGLE)
                         }
                     } else if narrow_fill && v.as_const() == Some(0) {
                         Scalar::konst(0)
@@ -232,7 +232,7 @@ impl<'a> Exec<'a> {
                         if sx {
                             fill_sx(v, n, self.input.kernel >= KernelVersion::SEXT_FITS)
                         } else {
-                            fill(v, n)
+                            fill(v, n, self.input.kernel >= KernelVersion::TNUM_SINGLE)
                         }
                     } else if (within && v.as_const() == Some(0)) || zeros {
                         Scalar::konst(0)
@@ -423,12 +423,18 @@ fn fits(v: &Scalar, n: u32) -> bool {
 }
 
 /// A fill of `n` bytes of the spilled `v`: its bounds truncated to the size, linked to the
-/// spilled register's copies while the value fits (`copy_register_state`).
-fn fill(v: &Scalar, n: u32) -> Scalar {
-    if fits(v, n) {
-        *v
+/// spilled register's copies while the value fits (`copy_register_state`). `single`: 6.18's
+/// `reg_bounds_sync` at the end of `coerce_reg_to_size` makes a constant of a range that
+/// holds one value of the truncated known bits (`tnum_step`,
+/// [`KernelVersion::TNUM_SINGLE`]): a 32-bit spill of `r3` whose low half is in
+/// 0x1ffffff0..=0x40000000 with known bits (0; 0x40000000) fills as 0x40000000 (rule case
+/// `fill32_single_value`).
+fn fill(v: &Scalar, n: u32, single: bool) -> Scalar {
+    let r = if fits(v, n) { *v } else { coerce(v, n) };
+    if single {
+        r.single_value()
     } else {
-        coerce(v, n)
+        r
     }
 }
 
@@ -614,10 +620,10 @@ mod tests {
             ..Scalar::urange(0, 300)
         };
         // 300 does not fit in one byte: truncated, unlinked.
-        let f = fill(&v, 1);
+        let f = fill(&v, 1, false);
         assert_eq!((f.umin, f.umax, f.link), (0, 255, 0));
         // It fits in two: the same value, still linked.
-        assert_eq!(fill(&v, 2), v);
+        assert_eq!(fill(&v, 2, false), v);
         let c = coerce(&Scalar::konst(0x1_0000_0005), 4);
         assert_eq!(c.as_const(), Some(5));
         assert!(fits(&Scalar::urange(0, 255), 1));
