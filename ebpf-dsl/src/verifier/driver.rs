@@ -100,7 +100,7 @@ impl<'a> Exec<'a> {
         let mut ex =
             Explorer::<W>::new(self.cfg.prune_point.len(), exact_pruning, every_prune_point);
         ex.set_exact_marks(self.exact_decide && !exact_pruning);
-        ex.set_old_loop_check(self.input.kernel < KernelVersion::EXACT_LOOP_CHECK);
+        ex.set_old_loop_check(!self.input.kernel.has(KernelVersion::EXACT_LOOP_CHECK));
         ex.tracer = self.tracer.clone();
         let (ops, cfg) = (self.ops, self.cfg);
         let (local_calls, outside_loops, components) = self.prune_tables.get_or_insert_with(|| {

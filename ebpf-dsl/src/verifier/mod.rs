@@ -729,7 +729,7 @@ pub(crate) fn verify_with_tracer(
     check_kfunc_license(input, &ops)?;
     transfer::check_dev_bound(input, &ops)?;
     let cfg = cfg::check_with_roots(&ops, &transfer::exception_roots(input))?;
-    if input.kernel < KernelVersion::FALLTHROUGH_BACK_EDGE {
+    if !input.kernel.has(KernelVersion::FALLTHROUGH_BACK_EDGE) {
         cfg::check_old_back_edges(&ops).map_err(|e| vec![e])?;
     }
     cfg::check_subprog_exits(&ops, &cfg, input.func_info)?;

@@ -59,6 +59,9 @@ fn a_loop_closed_by_a_fall_through_is_refused_before_6_7() {
     let (rule, at, msg) = run(mid, V61).unwrap_err();
     assert_eq!((rule, at), (Rule::Structure, 2));
     assert!(msg.starts_with("back-edge from insn 2 to 3"), "{msg}");
+    // 6.6.47 has the backport (the 6.6 line as audited); an earlier 6.6.y is taken not to.
+    assert_eq!(run(mid, KernelVersion::new(6, 6)), Ok(()));
+    assert!(run(mid, KernelVersion::with_patch(6, 6, 10)).is_err());
     // Entered at its head and closed by the jump: fine.
     let head = "r0 = 0\nbody:\nr0 += 1\nif r0 < 4 goto body\nexit";
     assert_eq!(run(head, V61), Ok(()));
@@ -73,6 +76,7 @@ fn six_one_takes_a_loop_on_an_imprecise_spilled_counter_for_infinite() {
     // compared but never decided on; 6.1.192 refuses it, 6.12.118 accepts it.
     let src = "call bpf_get_prandom_u32\nr0 &= 0xff\n*(u64 *)(r10 - 8) = r0\nr0 = 0\nloop:\nr0 = *(u64 *)(r10 - 8)\nif r0 > 10 goto out\nr0 += 1\n*(u64 *)(r10 - 8) = r0\nr0 = 0\ngoto loop\nout:\nr0 = 0\nexit";
     assert_eq!(run(src, V612), Ok(()));
+    assert_eq!(run(src, KernelVersion::new(6, 6)), Ok(()));
     let (rule, at, _) = run(src, V61).unwrap_err();
     assert_eq!((rule, at), (Rule::InfiniteLoop, 4));
     // The same counter in a register, decided on each round: bounded for every target.

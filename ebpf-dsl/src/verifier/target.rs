@@ -58,8 +58,8 @@
 //! | `bpf_get_netns_cookie` from tc and socket filter programs (6.12.118's `tc_cls_act_func_proto` / `sk_filter_func_proto` lack it) | 6.18 |
 //! | the generic kfuncs (`bpf_obj_new_impl`, lists, rbtrees, `bpf_refcount_acquire_impl`, per-CPU objects) from XDP programs (6.6.47's `kfunc_init` registers the set for sched_cls, tracing and struct_ops only; never for sched_act) | 6.12 |
 //! | `bpf_percpu_obj_new_impl` / `bpf_percpu_obj_drop_impl` (not in 6.6.47's `generic_btf_ids`) | 6.7 |
-//! | the infinite-loop check compares a state with its unfinished ancestor's exactly (before: a spilled number whose value did not matter compares as any number, so a loop with a stack counter never decided on is `infinite loop detected`; 6.1.192 measured in QEMU, upstream's 6.7 inferred) | 6.7 |
-//! | a loop closed by the fall-through of an instruction that is not a jump (`goto l0; l1: r0 += 1; l0: if r0 < 4 goto l1`; before: `back-edge from insn N to M`, 6.1.192 measured in QEMU; upstream's 6.7 inferred) | 6.7 |
+//! | the infinite-loop check compares a state with its unfinished ancestor's exactly (before: a spilled number whose value did not matter compares as any number, so a loop with a stack counter never decided on is `infinite loop detected`; 6.1.192 measured in QEMU, upstream's 6.7 inferred) | 6.7; 6.6.47 |
+//! | a loop closed by the fall-through of an instruction that is not a jump (`goto l0; l1: r0 += 1; l0: if r0 < 4 goto l1`; before: `back-edge from insn N to M`, 6.1.192 measured in QEMU; upstream's 6.7 inferred) | 6.7; 6.6.47 |
 //! | every kfunc by its release ([`kfunc_since`]): a call of one the target lacks is refused wherever it is, on a path never taken too (the kernel and the loader resolve every kfunc call at load) | per kfunc |
 //! | `r1 = 10; if r1 > r0`: a comparison with a constant destination is decided by the source's bounds (the flipped `is_branch_taken` of 6.6.47's `check_cond_jmp_op`; 6.1.192 decides only against a constant source) | 6.6 |
 //! | a global function's argument tagged `__arg_nonnull` is not NULL, and a `void *` tagged `__arg_ctx` is the context (before: the tags are ignored, the body null-checks the pointer, and a function with the tagged `void *` is refused, called or not; a pointer to the program type's context structure is the context on every target) | 6.12 |
@@ -432,19 +432,29 @@ impl KernelVersion {
     /// insn N to M", [`super::cfg::check_old_back_edges`]). Measured: 6.1.192 refuses the
     /// selftests `verifier_loops1/loop_start_in_the_middle` and `verifier_cfg/conditional_loop2`
     /// so, 6.12.118 accepts them (QEMU), and the two sources differ by exactly that
-    /// parameter. Inferred: upstream 10e14e9652bf ("bpf: fix control-flow graph checking in
-    /// privileged mode", merged for 6.7), as remembered, not read here; no 6.1.y has it.
-    pub const FALLTHROUGH_BACK_EDGE: KernelVersion = KernelVersion::since(6, 7);
+    /// parameter. Upstream "bpf: fix control-flow graph checking in privileged mode" (posted
+    /// to the bpf tree on 2023-11-10, a fix of 6.7's cycle: 6.7); 6.6.47's `push_insn` (the
+    /// 6.6 audit's source) has no `loop_ok`: backported to 6.6, from a 6.6.y not pinned down
+    /// (taken as 6.6.47: an earlier 6.6.y target gets the older, stricter rule); 6.1.192 lacks
+    /// it.
+    pub const FALLTHROUGH_BACK_EDGE: Backported = Backported {
+        mainline: KernelVersion::since(6, 7),
+        stable: &[KernelVersion::with_patch(6, 6, 47)],
+    };
     /// The infinite-loop check compares a state with its unfinished ancestor's exactly
     /// (`states_equal(..., EXACT)`); before, as for pruning: a number whose value did not
     /// matter (not `precise`) compares as any number, so a loop whose counter is spilled to
     /// the stack and never decided on is refused as infinite (the prune module's `old_loop`).
     /// Measured: 6.1.192 refuses the selftest `verifier_loops1/not_an_inifinite_loop`
     /// ("infinite loop detected at insn 4"), 6.12.118 accepts it (QEMU); 6.1.192's source
-    /// calls `states_equal(env, &sl->state, cur)`, 6.12.118's passes `EXACT`. Inferred:
-    /// upstream 2793a8b015f7 ("bpf: exact states comparison for iterator convergence
-    /// checks", merged for 6.7), as remembered, not read here.
-    pub const EXACT_LOOP_CHECK: KernelVersion = KernelVersion::since(6, 7);
+    /// calls `states_equal(env, &sl->state, cur)`, 6.12.118's passes `EXACT`. Upstream "bpf:
+    /// exact states comparison for iterator convergence checks" (6.7, as remembered, not read
+    /// here); 6.6.47's `regsafe` takes its `exact` (source read): backported to 6.6, from a
+    /// 6.6.y not pinned down (taken as 6.6.47, as [`KernelVersion::FALLTHROUGH_BACK_EDGE`]).
+    pub const EXACT_LOOP_CHECK: Backported = Backported {
+        mainline: KernelVersion::since(6, 7),
+        stable: &[KernelVersion::with_patch(6, 6, 47)],
+    };
     /// A pointer that is not NULL compared with 0 is decided for more types (`reg_not_null`:
     /// `PTR_TO_MEM` (a ring buffer record), a trusted `PTR_TO_BTF_ID`, ...) and whichever operand
     /// the 0 is (`check_cond_jmp_op` calls `is_branch_taken` with the flipped opcode for a
