@@ -664,6 +664,74 @@ pub fn check_with_roots(ops: &[Op], roots: &[usize]) -> Result<Cfg, Vec<Verifier
     })
 }
 
+/// The back-edge rule of `check_cfg` before [`KernelVersion::FALLTHROUGH_BACK_EDGE`]
+/// (6.1.192's `push_insn` with its `loop_ok`): the kernel's depth-first walk of the program
+/// (from instruction 0, into every called function, the fall-through edge of a conditional
+/// jump before its branch, a call's next instruction before the function it calls) allows an
+/// edge back to an instruction still on its stack (a loop) only from a jump (`goto`, a
+/// conditional jump) or to a callback an `ld_imm64` names. A loop closed by the fall-through
+/// of any other instruction into an instruction on the stack (`goto l0; l1: r0 += 1; l0: if
+/// r0 < 4 goto l1`: the walk reaches `l0` first, by the `goto`, and `r0 += 1` falls into it)
+/// is refused ("back-edge from insn N to M"; a recursive call too, refused for every target by
+/// the call-stack check). Later kernels allow every back edge to a privileged loader and leave
+/// the loops to the walk.
+///
+/// [`KernelVersion::FALLTHROUGH_BACK_EDGE`]: super::KernelVersion::FALLTHROUGH_BACK_EDGE
+pub(crate) fn check_old_back_edges(ops: &[Op]) -> Result<(), VerifierError> {
+    const DISCOVERED: u8 = 1;
+    const EXPLORED: u8 = 2;
+    let len = ops.len();
+    // The edges of instruction `t`, in the kernel's order, each with whether a back edge is
+    // allowed on it (`loop_ok`).
+    let edges = |t: usize| -> ([(usize, bool); 2], usize) {
+        match ops[t] {
+            Op::Exit => ([(0, false); 2], 0),
+            Op::Ja { target } => ([(target, true), (0, false)], 1),
+            Op::Cond { target, .. } | Op::MayGoto { target } => {
+                ([(t + 1, true), (target, true)], 2)
+            }
+            // A recursive call is a back edge the kernel refuses here too; it is left to the
+            // call-stack check, which refuses it for every target ("already on the call
+            // stack").
+            Op::CallLocal { target } => ([(t + 1, false), (target, true)], 2),
+            Op::LdImm64 { .. } => match func_target(&ops[t], t) {
+                Some(f) => ([(t + 2, false), (f, true)], 2),
+                None => ([(t + 2, false), (0, false)], 1),
+            },
+            _ => ([(t + 1, false), (0, false)], 1),
+        }
+    };
+    let mut state = vec![0u8; len];
+    // The walk's stack: an instruction and how many of its edges were taken.
+    let mut stack: Vec<(usize, usize)> = vec![(0, 0)];
+    state[0] = DISCOVERED;
+    while let Some(&mut (t, ref mut next)) = stack.last_mut() {
+        let (es, n) = edges(t);
+        if *next >= n {
+            state[t] = EXPLORED;
+            stack.pop();
+            continue;
+        }
+        let (w, loop_ok) = es[*next];
+        *next += 1;
+        // Edges out of the program were refused by the structural checks already.
+        let Some(&sw) = state.get(w) else { continue };
+        if sw == 0 {
+            state[w] = DISCOVERED;
+            stack.push((w, 0));
+        } else if sw == DISCOVERED && !loop_ok {
+            return Err(err(
+                t,
+                Rule::Structure,
+                format!(
+                    "back-edge from insn {t} to {w}: the target kernel allows a loop to be closed only by a jump (`goto`, a conditional jump), not by the fall-through of another instruction into an instruction the kernel's depth-first walk of the program has entered but not left (its check_cfg before Linux 6.7); start the loop at its first instruction, or end it with a `goto` to its head"
+                ),
+            ));
+        }
+    }
+    Ok(())
+}
+
 /// The kernel's rules on a tail call or an LD_ABS/LD_IND in a function other than the main
 /// one, which can end the whole program from inside it, by the function's text (reached or
 /// not): without BTF function info (`func_info` `None`) both are refused

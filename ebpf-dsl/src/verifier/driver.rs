@@ -100,6 +100,7 @@ impl<'a> Exec<'a> {
         let mut ex =
             Explorer::<W>::new(self.cfg.prune_point.len(), exact_pruning, every_prune_point);
         ex.set_exact_marks(self.exact_decide && !exact_pruning);
+        ex.set_old_loop_check(!self.input.kernel.has(KernelVersion::EXACT_LOOP_CHECK));
         ex.tracer = self.tracer.clone();
         let (ops, cfg) = (self.ops, self.cfg);
         let (local_calls, outside_loops, components) = self.prune_tables.get_or_insert_with(|| {
@@ -807,6 +808,11 @@ impl<'a> Exec<'a> {
                         Rule::Structure,
                         "a kfunc call with BTF id 0 is refused once a path reaches it (the kernel lets it through only as dead code: invalid kernel function call not eliminated in verifier pass)".to_string(),
                     ));
+                }
+                if kfunc {
+                    // A kfunc the target kernel lacks (refused before the walk too, wherever
+                    // it is: `check_kfunc_targets`).
+                    self.check_kfunc_since(pc, helper)?;
                 }
                 if let Some(k) =
                     crate::xdp::exception::ExcKfunc::from_placeholder(helper).filter(|_| kfunc)

@@ -334,6 +334,8 @@ mod jump_range;
 mod lock_layout;
 mod map_create;
 mod mask;
+#[cfg(test)]
+mod old_target_tests;
 pub(crate) mod ops;
 mod pc_lists;
 #[cfg(test)]
@@ -372,7 +374,7 @@ mod uninit_stack_tests;
 
 pub use input::{VerifyInput, BPF_F_XDP_DEV_BOUND_ONLY};
 pub use map_create::{MapAttr, MapCreationError, MAP_CREATE_REFERENCE};
-pub use target::{Backported, KernelVersion};
+pub use target::{kfunc_since, Backported, KernelVersion};
 pub use trust::Trust;
 
 use domain::state::{self, Frame, State};
@@ -618,6 +620,48 @@ pub(crate) fn verify_with(
     verify_with_tracer(input, trust, exact_pruning, every_prune_point, None)
 }
 
+/// The refusal, before any path is walked, of a program holding a call of a kfunc the target
+/// kernel does not have ([`kfunc_since`]), anywhere, unreachable code included: such a kernel's
+/// BTF lacks the kfunc, so the loader (libbpf, or this crate's) cannot resolve the call, and
+/// the kernel resolves every kfunc call instruction at load (`add_subprog_and_kfunc`,
+/// `add_kfunc_call`: "kernel btf_id N is not a function"), whether a path reaches it or not.
+/// The first such call is named. (6.1.192 and 6.12.118 refused `__bpf_trap` on a path never
+/// taken, and 6.1.192 `bpf_iter_num_new`, measured in QEMU.)
+fn check_kfunc_targets(input: &VerifyInput, ops: &[cfg::Op]) -> Result<(), Vec<VerifierError>> {
+    let missing = ops.iter().enumerate().find_map(|(pc, op)| match *op {
+        cfg::Op::Call {
+            helper,
+            kfunc: true,
+        } => {
+            let name = crate::xdp::netfilter::kfunc_name(helper)?;
+            let since = kfunc_since(name)?;
+            (input.kernel < since).then_some((pc, name, since))
+        }
+        _ => None,
+    });
+    let Some((pc, name, since)) = missing else {
+        return Ok(());
+    };
+    Err(vec![VerifierError {
+        insn_index: pc,
+        rule: Rule::HelperNotAllowed,
+        message: kfunc_missing_message(name, since, input.kernel),
+    }])
+}
+
+/// The message of a call of the kfunc `name`, which first appeared in Linux `since`, for an
+/// older `target` (the pre-pass's and the walk's).
+pub(crate) fn kfunc_missing_message(
+    name: &str,
+    since: KernelVersion,
+    target: KernelVersion,
+) -> String {
+    let since = since.line();
+    format!(
+        "{name} needs Linux {since}, but the target kernel is {target} (see verifier::target): that kernel's BTF has no {name}, and every kfunc call is resolved when the program is loaded, even on a path never taken (libbpf cannot resolve the extern; given by BTF id, the kernel: kernel btf_id N is not a function)"
+    )
+}
+
 /// The kernel's refusal, before any path is walked (`add_subprog_and_kfunc`), of a program
 /// whose licence is not GPL-compatible and that holds a kfunc call anywhere, unreachable
 /// code included: the call at the first such instruction is named.
@@ -682,9 +726,13 @@ pub(crate) fn verify_with_tracer(
     })?;
     transfer::check_pseudo_btf_ids(input, input.insns.len())?;
     driver::cpu_v4_loads(input.insns, input.kernel).map_err(|e| vec![e])?;
+    check_kfunc_targets(input, &ops)?;
     check_kfunc_license(input, &ops)?;
     transfer::check_dev_bound(input, &ops)?;
     let cfg = cfg::check_with_roots(&ops, &transfer::exception_roots(input))?;
+    if !input.kernel.has(KernelVersion::FALLTHROUGH_BACK_EDGE) {
+        cfg::check_old_back_edges(&ops).map_err(|e| vec![e])?;
+    }
     cfg::check_subprog_exits(&ops, &cfg, input.func_info)?;
     trust.check(&ops).map_err(|e| vec![e])?;
     if helpers::family(input.prog_type).is_none() {

@@ -191,6 +191,10 @@ pub(crate) struct Explorer<const W: usize = WIDE> {
     deferred: Deferred<W>,
     /// What the pruning does, when traced (`super::trace`).
     pub(crate) tracer: Tracer,
+    /// Before 6.7 ([`super::target::KernelVersion::EXACT_LOOP_CHECK`]): the infinite-loop
+    /// check also takes a state for its unfinished ancestor's when they differ only in
+    /// spilled numbers whose value did not matter so far ([`Explorer::old_loop`]).
+    old_loop_check: bool,
 }
 
 /// Read and demanded marks of one checkpoint, gathered instruction by instruction and applied
@@ -253,7 +257,69 @@ impl<const W: usize> Explorer<W> {
             work: Vec::new(),
             deferred: Deferred::default(),
             tracer: None,
+            old_loop_check: false,
         }
+    }
+
+    /// Checks loops as kernels before 6.7 do (see [`Explorer::old_loop`]).
+    pub(crate) fn set_old_loop_check(&mut self, on: bool) {
+        self.old_loop_check = on;
+    }
+
+    /// The infinite-loop check of kernels before 6.7
+    /// ([`super::target::KernelVersion::EXACT_LOOP_CHECK`]): 6.1.192's `is_state_visited`
+    /// refuses a path whose state at a prune point is, for `states_equal` without `exact`,
+    /// the state of an unfinished ancestor there whose innermost frame's registers are
+    /// byte for byte the same (`states_maybe_looping`): a number whose value never mattered
+    /// (not `precise`) compares as any number, so a loop whose counter lives on the stack,
+    /// compared but never decided on (`r0 = *(u64 *)(r10 - 8); if r0 > 10 goto out; r0 += 1;
+    /// *(u64 *)(r10 - 8) = r0`), is refused ("infinite loop detected at insn N"). Here: the
+    /// state is [`same_state`] as one of the (16 newest) unfinished checkpoints at `pc` once
+    /// the spilled numbers of both are made unknown where the checkpoint has no precise mark
+    /// yet. Every other location is compared exactly (the kernel compares less: registers of
+    /// outer frames, slots never read), and our precise marks are at least the kernel's
+    /// (conservative where a pruned path's are copied), so this finds a loop only where
+    /// 6.1.192 finds one too, perhaps not every one.
+    fn old_loop(&mut self, pc: usize, site: usize, st: &State) -> bool {
+        let ids: Vec<usize> = self
+            .waiting
+            .get(pc, site)
+            .iter()
+            .rev()
+            .take(LOOP_CHECK)
+            .filter(|w| !w.gone)
+            .map(|w| w.id)
+            .collect();
+        if ids.is_empty() {
+            return false;
+        }
+        self.flush_marks();
+        ids.into_iter().any(|c| {
+            let ck = &self.checkpoints[c];
+            let Some(old) = &ck.state else {
+                return false;
+            };
+            if old.frames.len() != st.frames.len()
+                || super::domain::state::first_differing_reg(old, st).is_some()
+            {
+                return false;
+            }
+            let forget = |s: &State| {
+                let mut s = s.clone();
+                for (f, frame) in s.frames.iter_mut().enumerate().take(Mask::<W>::FRAMES) {
+                    let precise = ck.precise.frame(f);
+                    for (i, slot) in frame.stack.iter_mut().enumerate() {
+                        if matches!(slot, Slot::Spill(RegVal::Scalar(_)))
+                            && precise & (1u128 << (11 + i)) == 0
+                        {
+                            *slot = Slot::Spill(RegVal::Scalar(Scalar::UNKNOWN));
+                        }
+                    }
+                }
+                s
+            };
+            same_state(&forget(old), &forget(st))
+        })
     }
 
     /// Makes the walk the 2^29 class's second one (see [`Explorer::exact_marks`]): ordinary
@@ -514,6 +580,12 @@ impl<const W: usize> Explorer<W> {
                 }
                 w.set(old, st);
             }
+        }
+        if self.old_loop_check && loop_check > 0 && self.old_loop(pc, site, st) {
+            if !list.is_empty() {
+                self.explored.put(pc, site, list);
+            }
+            return PruneResult::Loop;
         }
         // Whether this visit stores a checkpoint if nothing prunes it; only such a visit
         // counts as a miss of the checkpoints compared (the kernel's `miss_cnt`), so that the

@@ -65,6 +65,9 @@
 //! | `bpf_get_netns_cookie` from tc and socket filter programs (6.12.118's `tc_cls_act_func_proto` / `sk_filter_func_proto` lack it) | 6.18 |
 //! | the generic kfuncs (`bpf_obj_new_impl`, lists, rbtrees, `bpf_refcount_acquire_impl`, per-CPU objects) from XDP programs (6.6.47's `kfunc_init` registers the set for sched_cls, tracing and struct_ops only; never for sched_act) | 6.12 |
 //! | `bpf_percpu_obj_new_impl` / `bpf_percpu_obj_drop_impl` (not in 6.6.47's `generic_btf_ids`) | 6.7 |
+//! | the infinite-loop check compares a state with its unfinished ancestor's exactly (before: a spilled number whose value did not matter compares as any number, so a loop with a stack counter never decided on is `infinite loop detected`; 6.1.192 measured in QEMU, upstream's 6.7 inferred) | 6.7; 6.6.47 |
+//! | a loop closed by the fall-through of an instruction that is not a jump (`goto l0; l1: r0 += 1; l0: if r0 < 4 goto l1`; before: `back-edge from insn N to M`, 6.1.192 measured in QEMU; upstream's 6.7 inferred) | 6.7; 6.6.47 |
+//! | every kfunc by its release ([`kfunc_since`]): a call of one the target lacks is refused wherever it is, on a path never taken too (the kernel and the loader resolve every kfunc call at load) | per kfunc |
 //! | `r1 = 10; if r1 > r0`: a comparison with a constant destination is decided by the source's bounds (the flipped `is_branch_taken` of 6.6.47's `check_cond_jmp_op`; 6.1.192 decides only against a constant source) | 6.6 |
 //! | a global function's argument tagged `__arg_nonnull` is not NULL, and a `void *` tagged `__arg_ctx` is the context (before: the tags are ignored, the body null-checks the pointer, and a function with the tagged `void *` is refused, called or not; a pointer to the program type's context structure is the context on every target) | 6.12 |
 //! | only the global functions a verified path calls are verified (before: every global function, called or not, and a prototype the kernel refuses refuses the program even if nothing calls it) | 6.12 |
@@ -92,6 +95,11 @@
 //! 40-byte node header (its value limit) before 6.18, `BPF_F_RB_OVERWRITE` from 7.0.
 //!
 //! Everything else follows kernel 6.18 and is checked against it by the differential tests.
+//! That includes the state pruning, which no gate models: older kernels prune less (6.12.118
+//! explores nested callback rounds 6.18 prunes, 6.1.192 more), so a program close to the
+//! kernel's 1,000,000-instruction limit may be accepted for an older target and refused by
+//! that kernel as too large (measured in QEMU: 2 rule cases on 6.12.118, 3 calico entry points
+//! on 6.1.192). Verify such programs on the oldest kernel they must load on.
 //!
 //! The older targets were audited against Debian's 6.1.192 and 6.12.118, and the default
 //! target against the source of 6.6.47 (read: `kernel/bpf/verifier.c`,
@@ -494,6 +502,35 @@ impl KernelVersion {
     /// 6.6.47's `generic_btf_ids` (source read), so 6.7 (upstream "bpf: Add
     /// bpf_percpu_obj_{new,drop}_impl() kfuncs", Aug 2023, after 6.6's merge window).
     pub const PERCPU_OBJ: KernelVersion = KernelVersion::since(6, 7);
+    /// A loop may be closed by any edge, the fall-through of an instruction that is not a jump
+    /// included, for a privileged loader (`check_cfg`'s `push_insn` without `loop_ok`); before,
+    /// only a jump's edge may go back to an instruction on the walk's stack ("back-edge from
+    /// insn N to M", [`super::cfg::check_old_back_edges`]). Measured: 6.1.192 refuses the
+    /// selftests `verifier_loops1/loop_start_in_the_middle` and `verifier_cfg/conditional_loop2`
+    /// so, 6.12.118 accepts them (QEMU), and the two sources differ by exactly that
+    /// parameter. Upstream "bpf: fix control-flow graph checking in privileged mode" (posted
+    /// to the bpf tree on 2023-11-10, a fix of 6.7's cycle: 6.7); 6.6.47's `push_insn` (the
+    /// 6.6 audit's source) has no `loop_ok`: backported to 6.6, from a 6.6.y not pinned down
+    /// (taken as 6.6.47: an earlier 6.6.y target gets the older, stricter rule); 6.1.192 lacks
+    /// it.
+    pub const FALLTHROUGH_BACK_EDGE: Backported = Backported {
+        mainline: KernelVersion::since(6, 7),
+        stable: &[KernelVersion::with_patch(6, 6, 47)],
+    };
+    /// The infinite-loop check compares a state with its unfinished ancestor's exactly
+    /// (`states_equal(..., EXACT)`); before, as for pruning: a number whose value did not
+    /// matter (not `precise`) compares as any number, so a loop whose counter is spilled to
+    /// the stack and never decided on is refused as infinite (the prune module's `old_loop`).
+    /// Measured: 6.1.192 refuses the selftest `verifier_loops1/not_an_inifinite_loop`
+    /// ("infinite loop detected at insn 4"), 6.12.118 accepts it (QEMU); 6.1.192's source
+    /// calls `states_equal(env, &sl->state, cur)`, 6.12.118's passes `EXACT`. Upstream "bpf:
+    /// exact states comparison for iterator convergence checks" (6.7, as remembered, not read
+    /// here); 6.6.47's `regsafe` takes its `exact` (source read): backported to 6.6, from a
+    /// 6.6.y not pinned down (taken as 6.6.47, as [`KernelVersion::FALLTHROUGH_BACK_EDGE`]).
+    pub const EXACT_LOOP_CHECK: Backported = Backported {
+        mainline: KernelVersion::since(6, 7),
+        stable: &[KernelVersion::with_patch(6, 6, 47)],
+    };
     /// A pointer that is not NULL compared with 0 is decided for more types (`reg_not_null`:
     /// `PTR_TO_MEM` (a ring buffer record), a trusted `PTR_TO_BTF_ID`, ...) and whichever operand
     /// the 0 is (`check_cond_jmp_op` calls `is_branch_taken` with the flipped opcode for a
@@ -874,6 +911,117 @@ impl fmt::Display for KernelVersion {
             None => write!(f, "{}.{}", self.major, self.minor),
         }
     }
+}
+
+/// The first Linux release whose kernel has the kfunc `name` (one of
+/// [`kfunc_names`](crate::xdp::netfilter::kfunc_names)), or `None` for a name this verifier
+/// does not know: the one table of the kfuncs' versions, which the static verifier checks
+/// every kfunc call against before any path is walked (a kfunc the target kernel lacks is
+/// not in its BTF: libbpf, or this crate's loader, cannot resolve the call, and a call given
+/// by BTF id is refused by the kernel's `add_kfunc_call`, which resolves every kfunc call
+/// instruction at load, unreachable ones included: `kernel btf_id N is not a function`),
+/// and `xsk-runtime`'s loader names in its error for a kfunc the running kernel lacks.
+///
+/// A kfunc present in a release may still be refused for a program type or a licence (the
+/// walk checks those, where a path reaches the call: the kernel looks up the program type's
+/// kfunc sets in `check_kfunc_call`, not at load) or missing from a kernel built without its
+/// subsystem (conntrack as a module, the crypto or flowtable BPF support).
+///
+/// Measured: every kfunc here is absent from Debian's 6.1.192 source (`kernel/`, `net/`)
+/// except the conntrack ones (`bpf_ct_set_nat_info` included, `nf_nat_bpf.c`), present in
+/// 6.12.118's except those marked 6.13 and later, and in the 6.18.44 reference kernel's BTF
+/// except `bpf_xdp_flow_lookup` (built without the flowtable's BPF support). The releases
+/// between those lines are upstream's, read from the kernels' histories, not measured.
+pub fn kfunc_since(name: &str) -> Option<KernelVersion> {
+    use crate::xdp::arena::ArenaKfunc;
+    use crate::xdp::btf_kfunc::BtfKfunc;
+    use crate::xdp::crypto::CryptoKfunc;
+    use crate::xdp::dynptr::DynptrKfunc;
+    use crate::xdp::exception::ExcKfunc;
+    use crate::xdp::graph::GraphKfunc;
+    use crate::xdp::iter::{IterKfunc, IterKind};
+    use crate::xdp::metadata::XdpKfunc;
+    use crate::xdp::netfilter::NfKfunc;
+    use crate::xdp::rcu::RcuKfunc;
+    let v = KernelVersion::since;
+    if let Some(k) = XdpKfunc::from_name(name) {
+        // The XDP RX metadata kfuncs (`net/core/xdp.c`): the VLAN tag came later.
+        return Some(match k {
+            XdpKfunc::RxVlanTag => v(6, 8),
+            XdpKfunc::RxTimestamp | XdpKfunc::RxHash => v(6, 3),
+        });
+    }
+    if let Some(k) = NfKfunc::from_name(name) {
+        return Some(match k {
+            NfKfunc::XdpCtLookup | NfKfunc::SkbCtLookup | NfKfunc::CtRelease => v(5, 18),
+            NfKfunc::XdpFlowLookup => v(6, 10),
+            // The allocation, insertion, timeout and status kfuncs 6.1; `bpf_ct_set_nat_info`
+            // is in 6.1.192's `nf_nat_bpf.c` too (source read).
+            _ => v(6, 1),
+        });
+    }
+    if let Some(k) = DynptrKfunc::from_name(name) {
+        return Some(match k {
+            DynptrKfunc::FromSkb
+            | DynptrKfunc::FromXdp
+            | DynptrKfunc::Slice
+            | DynptrKfunc::SliceRdwr => v(6, 4),
+            DynptrKfunc::XdpPullData => v(6, 18),
+            _ => v(6, 5),
+        });
+    }
+    if let Some(k) = ExcKfunc::from_name(name) {
+        return Some(match k {
+            ExcKfunc::Throw => v(6, 7),
+            // LLVM's trap, which the kernel refuses once reached (`transfer/call/throw.rs`).
+            ExcKfunc::Trap => v(6, 16),
+        });
+    }
+    if let Some(k) = BtfKfunc::from_name(name) {
+        return Some(match k {
+            BtfKfunc::SkAssignTcpReqsk => v(6, 9),
+            BtfKfunc::CastToKernCtx | BtfKfunc::RdonlyCast => v(6, 2),
+        });
+    }
+    if CryptoKfunc::from_name(name).is_some() {
+        return Some(v(6, 10));
+    }
+    if let Some(k) = GraphKfunc::from_name(name) {
+        return Some(match k {
+            GraphKfunc::ListFront
+            | GraphKfunc::ListBack
+            | GraphKfunc::RbtreeRoot
+            | GraphKfunc::RbtreeLeft
+            | GraphKfunc::RbtreeRight => v(6, 16),
+            GraphKfunc::RefcountAcquireImpl => v(6, 4),
+            GraphKfunc::RbtreeAddImpl | GraphKfunc::RbtreeRemove | GraphKfunc::RbtreeFirst => {
+                v(6, 3)
+            }
+            // `bpf_obj_new_impl`, `bpf_obj_drop_impl` and the list kfuncs.
+            _ => v(6, 2),
+        });
+    }
+    if let Some(k) = ArenaKfunc::from_name(name) {
+        return Some(match k {
+            // Not in 6.12.118's `arena.c`, in the 6.18.44 reference kernel's BTF; upstream's
+            // 6.17 (its merge window as remembered, not measured here).
+            ArenaKfunc::ReservePages => v(6, 17),
+            ArenaKfunc::AllocPages | ArenaKfunc::FreePages => v(6, 9),
+        });
+    }
+    if let Some(k) = IterKfunc::from_name(name) {
+        return Some(match k.kind() {
+            IterKind::Num => v(6, 4),
+            IterKind::Bits => v(6, 11),
+        });
+    }
+    if let Some(k) = RcuKfunc::from_name(name) {
+        return Some(match k {
+            RcuKfunc::ReadLock | RcuKfunc::ReadUnlock => v(6, 2),
+            RcuKfunc::PercpuObjNewImpl | RcuKfunc::PercpuObjDropImpl => KernelVersion::PERCPU_OBJ,
+        });
+    }
+    None
 }
 
 #[cfg(test)]

@@ -158,24 +158,6 @@ impl GraphKfunc {
         )
     }
 
-    /// The kernel version that has it: the lists 6.2, the trees 6.3, `bpf_refcount_acquire`
-    /// 6.4, the peeks (`bpf_list_front` / `_back`, `bpf_rbtree_root` / `_left` / `_right`)
-    /// 6.16.
-    pub const fn since(self) -> (u16, u16) {
-        match self {
-            GraphKfunc::ListFront
-            | GraphKfunc::ListBack
-            | GraphKfunc::RbtreeRoot
-            | GraphKfunc::RbtreeLeft
-            | GraphKfunc::RbtreeRight => (6, 16),
-            GraphKfunc::RefcountAcquireImpl => (6, 4),
-            GraphKfunc::RbtreeAddImpl | GraphKfunc::RbtreeRemove | GraphKfunc::RbtreeFirst => {
-                (6, 3)
-            }
-            _ => (6, 2),
-        }
-    }
-
     /// The kfunc an instruction calls by name (a kfunc call with its placeholder `imm`).
     pub fn of_insn(insn: &Insn) -> Option<GraphKfunc> {
         if insn.code == 0x85 && insn.src() == BPF_PSEUDO_KFUNC_CALL && insn.off == 0 {

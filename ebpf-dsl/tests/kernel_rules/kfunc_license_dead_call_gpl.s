@@ -1,4 +1,5 @@
 # kernel: accept
+# since: 6.4
 # license: Dual BSD/GPL
 # The same dead kfunc call in a GPL-compatible program: accepted.
 r0 = 2

@@ -171,6 +171,30 @@ pub(super) fn report(
     for (s, n) in &per_suite {
         let _ = writeln!(md, "{}", n.row(s));
     }
+    // Cases whose flag the running kernel does not know: loaded without it (named, so that
+    // no disagreement hides behind the flag; none on a kernel that knows them all).
+    let dropped: Vec<String> = cases
+        .iter()
+        .zip(results)
+        .filter(|(_, r)| r.dropped_flags != 0)
+        .map(|(c, r)| {
+            format!(
+                "- `{}/{}`: without {} — {:?}",
+                c.suite,
+                c.name,
+                super::flag_names(r.dropped_flags),
+                r.outcome
+            )
+        })
+        .collect();
+    if !dropped.is_empty() {
+        let _ = writeln!(
+            md,
+            "\n## Loaded without a prog flag this kernel does not know: {}\n\nThe kernel refuses a load with a flag it does not know (EINVAL, no log) whatever the program; the case is loaded without it, and its verdict is the kernel's on the program (ours reads none of these flags).\n\n{}",
+            dropped.len(),
+            dropped.join("\n")
+        );
+    }
     // Disagreements grouped by class.
     for (title, kind) in [
         (

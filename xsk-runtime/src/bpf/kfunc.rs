@@ -13,15 +13,8 @@ use std::collections::HashMap;
 use std::sync::OnceLock;
 
 use ebpf_dsl::btf::Btf;
-use ebpf_dsl::xdp::btf_kfunc::BtfKfunc;
 use ebpf_dsl::xdp::crypto::CryptoKfunc;
-use ebpf_dsl::xdp::dynptr::DynptrKfunc;
-use ebpf_dsl::xdp::exception::ExcKfunc;
-use ebpf_dsl::xdp::graph::GraphKfunc;
-use ebpf_dsl::xdp::iter::IterKfunc;
-use ebpf_dsl::xdp::metadata::XdpKfunc;
 use ebpf_dsl::xdp::netfilter::{kfunc_names, kfunc_of_insn, NfKfunc};
-use ebpf_dsl::xdp::rcu::RcuKfunc;
 use ebpf_dsl::Insn;
 
 use crate::error::{Error, Result};
@@ -60,31 +53,24 @@ pub fn kfunc_ids(btf: &[u8]) -> std::result::Result<HashMap<&'static str, u32>, 
         .collect())
 }
 
-/// What a kernel needs to offer the kfunc `name`: the hint of the error when it lacks it.
-fn requirement(name: &str) -> &'static str {
-    if XdpKfunc::from_name(name).is_some() {
-        "rx_timestamp and rx_hash need Linux 6.3, rx_vlan_tag 6.8"
-    } else if NfKfunc::from_name(name).is_some() {
-        "conntrack kfuncs need nf_conntrack built in, the flowtable lookup the flowtable's BPF support, Linux 6.10"
-    } else if DynptrKfunc::from_name(name).is_some() {
-        "the dynptr kfuncs need Linux 6.4 or 6.5, bpf_xdp_pull_data 6.18"
-    } else if ExcKfunc::from_name(name).is_some() {
-        "bpf_throw needs Linux 6.7, __bpf_trap 6.16"
-    } else if GraphKfunc::from_name(name).is_some() {
-        "bpf_obj_new / bpf_obj_drop and the list kfuncs need Linux 6.2, the rbtree kfuncs 6.3, bpf_refcount_acquire 6.4, bpf_list_front/back and bpf_rbtree_root/left/right 6.16"
-    } else if RcuKfunc::from_name(name).is_some() {
-        "bpf_rcu_read_lock / bpf_rcu_read_unlock need Linux 6.2, bpf_percpu_obj_new / bpf_percpu_obj_drop 6.6"
-    } else if BtfKfunc::from_name(name).is_some() {
-        "the casts need Linux 6.2, bpf_sk_assign_tcp_reqsk 6.9"
+/// What a kernel needs to offer the kfunc `name`: the hint of the error when it lacks it (the
+/// release from the static verifier's table, [`ebpf_dsl::verifier::kfunc_since`], and the
+/// kernel configuration some families need besides).
+fn requirement(name: &str) -> String {
+    let release = match ebpf_dsl::verifier::kfunc_since(name) {
+        Some(v) => format!("{name} needs Linux {v}"),
+        None => format!("{name} needs a kernel that has it"),
+    };
+    let config = if NfKfunc::from_name(name).is_some() {
+        " and nf_conntrack built in (the NAT one nf_nat, the flowtable lookup the flowtable's BPF support)"
     } else if ebpf_dsl::xdp::arena::ArenaKfunc::from_name(name).is_some() {
-        "the arena kfuncs need Linux 6.9 (bpf_arena_reserve_pages a newer one) with arenas enabled"
+        " with arenas enabled"
     } else if CryptoKfunc::from_name(name).is_some() {
-        "the crypto kfuncs need Linux 6.10 with CONFIG_CRYPTO_SKCIPHER"
-    } else if IterKfunc::from_name(name).is_some() {
-        "the numbers iterator (bpf_for) needs Linux 6.4, the bits iterator 6.11"
+        " with CONFIG_CRYPTO_SKCIPHER"
     } else {
-        "a kernel that has it"
-    }
+        ""
+    };
+    format!("{release}{config}")
 }
 
 /// `insns` with every kfunc called by name resolved to its id in the running kernel, or
@@ -125,9 +111,12 @@ pub fn resolve_with(
 mod tests {
     use super::*;
     use ebpf_dsl::xdp::btf_kfunc::call_btf_kfunc;
+    use ebpf_dsl::xdp::btf_kfunc::BtfKfunc;
     use ebpf_dsl::xdp::dynptr::call_dynptr_kfunc;
+    use ebpf_dsl::xdp::dynptr::DynptrKfunc;
     use ebpf_dsl::xdp::exception::call_throw;
     use ebpf_dsl::xdp::metadata::call_xdp_kfunc;
+    use ebpf_dsl::xdp::metadata::XdpKfunc;
     use ebpf_dsl::xdp::netfilter::call_nf_kfunc;
 
     #[test]

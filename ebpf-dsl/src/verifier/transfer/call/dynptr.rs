@@ -577,15 +577,6 @@ impl<'a> Exec<'a> {
                 ),
             ));
         }
-        let since = match k {
-            DynptrKfunc::FromSkb
-            | DynptrKfunc::FromXdp
-            | DynptrKfunc::Slice
-            | DynptrKfunc::SliceRdwr => KernelVersion::since(6, 4),
-            DynptrKfunc::XdpPullData => KernelVersion::since(6, 18),
-            _ => KernelVersion::since(6, 5),
-        };
-        self.check_kfunc_since(pc, full, since)?;
         Ok(())
     }
 

@@ -124,8 +124,6 @@ impl<'a> Exec<'a> {
     ) -> R<Option<(usize, State)>> {
         let full = k.name();
         self.check_kfunc_gpl(pc, full)?;
-        let (major, minor) = k.since();
-        self.check_kfunc_since(pc, full, KernelVersion::since(major, minor))?;
         self.check_generic_kfunc_offered(pc, full)?;
         if k.needs_lock() {
             return self.call_rbtree_kfunc(pc, st, k);
@@ -379,7 +377,7 @@ impl<'a> Exec<'a> {
     /// `call bpf_kptr_xchg`.
     pub(crate) fn call_kptr_xchg(&mut self, pc: usize, st: &mut State) -> R<()> {
         let name = "bpf_kptr_xchg";
-        self.check_kfunc_since(pc, name, KernelVersion::since(5, 19))?;
+        // (The helper is in 5.19, before the oldest target.)
         let dst = self.read(st, pc, 1)?;
         let new = self.read(st, pc, 2)?;
         let (fields, at, owner) = match &dst {

@@ -64,11 +64,6 @@ impl<'a> Exec<'a> {
         let full = k.name();
         let kind = k.kind();
         self.check_kfunc_gpl(pc, full)?;
-        let since = match kind {
-            IterKind::Num => KernelVersion::since(6, 4),
-            IterKind::Bits => KernelVersion::since(6, 11),
-        };
-        self.check_kfunc_since(pc, full, since)?;
         let args = if k.op() == IterOp::New { 3 } else { 1 };
         let mut regs = Vec::with_capacity(args);
         for r in 1..=args as u8 {

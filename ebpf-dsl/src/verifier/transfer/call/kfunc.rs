@@ -114,20 +114,21 @@ impl<'a> Exec<'a> {
         ))
     }
 
-    /// The refusal of a call of the kfunc `full`, which first appeared in Linux `since`, when
-    /// the target kernel is older.
-    pub(crate) fn check_kfunc_since(&self, pc: usize, full: &str, since: KernelVersion) -> R<()> {
-        if self.input.kernel >= since {
+    /// The refusal of a call, by its placeholder, of a kfunc the target kernel does not have
+    /// ([`crate::verifier::kfunc_since`], the one table of the kfuncs' versions, which
+    /// `verify` also checks every call of the program against before walking any path).
+    pub(crate) fn check_kfunc_since(&self, pc: usize, placeholder: i32) -> R<()> {
+        let Some(name) = crate::xdp::netfilter::kfunc_name(placeholder) else {
             return Ok(());
+        };
+        match crate::verifier::kfunc_since(name) {
+            Some(since) if self.input.kernel < since => Err(e(
+                pc,
+                Rule::HelperNotAllowed,
+                crate::verifier::kfunc_missing_message(name, since, self.input.kernel),
+            )),
+            _ => Ok(()),
         }
-        Err(e(
-            pc,
-            Rule::HelperNotAllowed,
-            format!(
-                "{full} needs Linux {since}, but the target kernel is {} (see verifier::target)",
-                self.input.kernel
-            ),
-        ))
     }
 
     /// The rules of the call (program type, target kernel, the context in `r1`, the output
@@ -153,11 +154,6 @@ impl<'a> Exec<'a> {
                 ),
             ));
         }
-        let since = match k {
-            XdpKfunc::RxVlanTag => KernelVersion::since(6, 8),
-            _ => KernelVersion::since(6, 3),
-        };
-        self.check_kfunc_since(pc, full, since)?;
         let args = 1 + k.out_args().len();
         let arity = |mut err: VerifierError| {
             err.message = format!("{full} takes {args} arguments, but {}", err.message);

@@ -29,11 +29,6 @@ impl<'a> Exec<'a> {
     pub(crate) fn call_btf_kfunc(&mut self, pc: usize, st: &mut State, k: BtfKfunc) -> R<()> {
         let full = k.name();
         self.check_kfunc_gpl(pc, full)?;
-        let since = match k {
-            BtfKfunc::SkAssignTcpReqsk => KernelVersion::since(6, 9),
-            _ => KernelVersion::since(6, 2),
-        };
-        self.check_kfunc_since(pc, full, since)?;
         let nargs = match k {
             BtfKfunc::CastToKernCtx => 1,
             BtfKfunc::RdonlyCast => 2,

@@ -52,7 +52,6 @@ impl<'a> Exec<'a> {
                 ),
             ));
         }
-        self.check_kfunc_since(pc, full, KernelVersion::since(6, 10))?;
         if !crypt {
             return Err(e(
                 pc,

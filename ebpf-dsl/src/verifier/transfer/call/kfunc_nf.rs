@@ -202,14 +202,6 @@ impl<'a> Exec<'a> {
                 format!("{full} can only be called from {who}, not from {pt} programs"),
             ));
         }
-        let since = match k {
-            NfKfunc::XdpCtLookup | NfKfunc::SkbCtLookup | NfKfunc::CtRelease => {
-                KernelVersion::since(5, 18)
-            }
-            NfKfunc::CtSetNatInfo => KernelVersion::since(6, 3),
-            _ => KernelVersion::since(6, 1),
-        };
-        self.check_kfunc_since(pc, full, since)?;
         let args = match k {
             NfKfunc::CtRelease | NfKfunc::CtInsertEntry => 1,
             NfKfunc::CtSetNatInfo => 4,
@@ -587,8 +579,10 @@ mod tests {
                 .refused(&mut lookup_args());
             assert_eq!(rule, Rule::HelperNotAllowed, "{ty}");
         }
-        // The flowtable lookup is not modelled.
-        let (rule, msg) = One::new("call bpf_xdp_flow_lookup\nexit").refused(&mut lookup_args());
+        // The flowtable lookup (6.10) is not modelled.
+        let (rule, msg) = One::new("call bpf_xdp_flow_lookup\nexit")
+            .kernel(KernelVersion::new(6, 18))
+            .refused(&mut lookup_args());
         assert_eq!(rule, Rule::Unsupported);
         assert!(msg.contains("not modelled"), "{msg}");
         // The tuple must fit the stack, never be NULL, and its size be bounded.

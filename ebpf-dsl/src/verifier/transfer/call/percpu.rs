@@ -34,7 +34,6 @@ impl<'a> Exec<'a> {
     pub(crate) fn call_percpu_kfunc(&mut self, pc: usize, st: &mut State, k: RcuKfunc) -> R<()> {
         let full = k.name();
         self.check_kfunc_gpl(pc, full)?;
-        self.check_kfunc_since(pc, full, KernelVersion::PERCPU_OBJ)?;
         self.check_generic_kfunc_offered(pc, full)?;
         let r0 = if k == RcuKfunc::PercpuObjNewImpl {
             let ty = self.check_percpu_new(pc, st)?;

@@ -32,7 +32,6 @@ impl<'a> Exec<'a> {
             return self.call_percpu_kfunc(pc, st, k);
         }
         self.check_kfunc_gpl(pc, full)?;
-        self.check_kfunc_since(pc, full, KernelVersion::since(6, 2))?;
         match (k, st.rcu) {
             (RcuKfunc::ReadLock, true) => {
                 return Err(e(pc, Rule::HelperNotAllowed, format!(

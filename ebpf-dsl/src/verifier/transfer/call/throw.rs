@@ -233,16 +233,6 @@ impl<'a> Exec<'a> {
                 ),
             ));
         }
-        if self.input.kernel < SINCE {
-            return Err(e(
-                pc,
-                Rule::HelperNotAllowed,
-                format!(
-                    "{name} needs Linux {SINCE}, but the target kernel is {} (see verifier::target)",
-                    self.input.kernel
-                ),
-            ));
-        }
         let cookie = self.read(st, pc, 1).map_err(|mut err| {
             err.message = format!("{name} takes the cookie in r1, but {}", err.message);
             err
@@ -389,8 +379,13 @@ mod tests {
         // Verified on its own, not called; its return may be a pointer (the program's).
         let ok = format!("{cb}r1 = 1\ncall bpf_throw\nr0 = 0\nexit\ncb:\nr0 = r10\nexit\n");
         assert_eq!(run(&ok, six18), Ok(()));
-        // An older kernel ignores the tag: the uncalled function is unreachable.
+        // An older kernel lacks bpf_throw (refused wherever it is called, before anything).
         let (rule, msg) = run(&ok, KernelVersion::new(6, 6)).unwrap_err();
+        assert_eq!(rule, Rule::HelperNotAllowed);
+        assert!(msg.starts_with("bpf_throw needs Linux 6.7"), "{msg}");
+        // And ignores the tag: the uncalled function is unreachable.
+        let no_throw = format!("{cb}r0 = 0\nexit\ncb:\nr0 = 0\nexit\n");
+        let (rule, msg) = run(&no_throw, KernelVersion::new(6, 6)).unwrap_err();
         assert_eq!(rule, Rule::Unreachable);
         assert!(msg.contains("needs Linux 6.7"), "{msg}");
         // r1 is the cookie, a number.
