@@ -334,8 +334,12 @@ impl<'a> Exec<'a> {
         } else if let (0, RegVal::Scalar(x), false) = (byte, &v, as_bytes) {
             // A narrow store of a number at the start of a slot is a narrow spill for a
             // privileged loader (`check_stack_write_fixed_off`), zero included.
-            // 6.12 keeps the link of a value that fits in the store (`reg_value_fits`).
-            let keep = self.input.kernel >= KernelVersion::NARROW_FILL && fits(x, n);
+            // The spilled copy keeps the link of a value that fits in the store, on every
+            // target: 6.12's `reg_value_fits`, and 6.1.192's `check_stack_write_fixed_off`
+            // (`save_register_state` copies the id, cleared only when `fls64(umax)` exceeds
+            // the store: measured, the seed 777 offset fuzz program #4451). Only from 6.12
+            // is a number with no link given one here ([`Self::link_spilled`]).
+            let keep = fits(x, n);
             // The bytes past it keep a known zero (`save_register_state` leaves
             // `STACK_ZERO` alone); what was a spilled register's becomes unknown. Before 6.12
             // they become unknown too (6.1.192's `save_register_state` scrubs them), unless
