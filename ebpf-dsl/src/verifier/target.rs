@@ -324,6 +324,15 @@ impl KernelVersion {
     /// 6.1.192, "R0 unbounded memory access"; `link_spill64_refined` loads). The release
     /// between them that changed it is not pinned down here.
     pub const NARROW_SPILL_SYNC: KernelVersion = KernelVersion::since(6, 12);
+    /// A 4-byte fill of a 4-byte spill of a number wider than 4 bytes has bounds that agree
+    /// with its known bits (`coerce_reg_to_size` ends with `reg_bounds_sync` in 6.12.118's
+    /// source). 6.1.192's returns for a size of 4 before any synchronisation: the truncated
+    /// known bits, 64-bit ranges of `0..=u32::MAX` where the bounds' upper halves differ, the
+    /// 32-bit bounds left alone, so a comparison is decided by those wide ranges only (measured
+    /// in QEMU: `stack_fill32_wide_unsynced`, the offset fuzzer's seed 4242 program #1318 and seed 3
+    /// program #3378); older targets get `Exec::fill32_unsynced`. The release between them
+    /// that changed it is not pinned down here.
+    pub const FILL32_SYNC: KernelVersion = KernelVersion::since(6, 12);
     /// `rX = rY; rX += c` keeps rX linked to rY with the delta c (`BPF_ADD_CONST`).
     pub const LINK_DELTA: KernelVersion = KernelVersion::since(6, 12);
     /// Links also through `rX -= c`, negative constants and 32-bit `wX += c`
