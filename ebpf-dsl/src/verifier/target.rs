@@ -316,8 +316,31 @@ impl KernelVersion {
     /// sign-extending move). Not pinned down between them.
     pub const MOV32_LINK: KernelVersion = KernelVersion::since(6, 6);
     /// Narrow fills keep a spilled number's bounds (`bpf_stack_narrow_access_ok`), spills and
-    /// fills and 32-bit moves of a value that fits keep its link to its copies.
+    /// fills and 32-bit moves of a value that fits keep its link to its copies, and a spill
+    /// of a number with no link gives it one (`assign_scalar_id_before_mov`). A link the number
+    /// already has is older: 6.1.192's `save_register_state` copies the id into a narrow
+    /// spill of a number that fits (`fls64(umax)` within the store) and a fill of the same size
+    /// copies it back (measured in QEMU: `link_spill32_kept_narrows`, the offset fuzzer's seed
+    /// 777 program #4451), on every target here.
     pub const NARROW_FILL: KernelVersion = KernelVersion::since(6, 12);
+    /// A narrow spill (`*(u32 *)(r10 - 8) = r1`) of a linked number is refined with its copies
+    /// when a comparison narrows one of them (`sync_linked_regs` walks every spilled register:
+    /// `bpf_get_spilled_reg` tests the slot's last byte, in 6.12.118's source). 6.1.192's
+    /// `find_equal_scalars` sees only a full 8-byte spill (`bpf_get_spilled_reg` tests the
+    /// first byte, which a narrow spill leaves `STACK_MISC`): the narrow spill keeps its link
+    /// and its old bounds (measured in QEMU: `link_spill32_narrow_not_refined` is refused by
+    /// 6.1.192, "R0 unbounded memory access"; `link_spill64_refined` loads). The release
+    /// between them that changed it is not pinned down here.
+    pub const NARROW_SPILL_SYNC: KernelVersion = KernelVersion::since(6, 12);
+    /// A 4-byte fill of a 4-byte spill of a number wider than 4 bytes has bounds that agree
+    /// with its known bits (`coerce_reg_to_size` ends with `reg_bounds_sync` in 6.12.118's
+    /// source). 6.1.192's returns for a size of 4 before any synchronisation: the truncated
+    /// known bits, 64-bit ranges of `0..=u32::MAX` where the bounds' upper halves differ, the
+    /// 32-bit bounds left alone, so a comparison is decided by those wide ranges only (measured
+    /// in QEMU: `stack_fill32_wide_unsynced`, the offset fuzzer's seed 4242 program #1318 and seed 3
+    /// program #3378); older targets get `Exec::fill32_unsynced`. The release between them
+    /// that changed it is not pinned down here.
+    pub const FILL32_SYNC: KernelVersion = KernelVersion::since(6, 12);
     /// `rX = rY; rX += c` keeps rX linked to rY with the delta c (`BPF_ADD_CONST`).
     pub const LINK_DELTA: KernelVersion = KernelVersion::since(6, 12);
     /// Links also through `rX -= c`, negative constants and 32-bit `wX += c`

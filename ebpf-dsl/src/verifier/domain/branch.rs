@@ -46,7 +46,8 @@ pub(crate) fn refine_both(
 /// spilled slot linked to it too (the kernel's `sync_linked_regs`): a copy with the same delta
 /// gets `new` itself, a copy with another delta gets `new` plus the difference (with the
 /// range of a sum that wraps at both ends from
-/// [`KernelVersion::ADD_SUB_WRAP`], as `kernel` does).
+/// [`KernelVersion::ADD_SUB_WRAP`], as `kernel` does). A narrow spill (`Slot::Part`) is
+/// updated only from [`KernelVersion::NARROW_SPILL_SYNC`].
 pub(crate) fn set_linked(st: &mut State, r: u8, old: Scalar, new: Scalar, kernel: KernelVersion) {
     let known = Scalar {
         link: old.link,
@@ -59,7 +60,9 @@ pub(crate) fn set_linked(st: &mut State, r: u8, old: Scalar, new: Scalar, kernel
         return;
     }
     let linked = |x: &RegVal| matches!(x, RegVal::Scalar(v) if v.id() == id);
-    st.for_each_reg_where(linked, |x| {
+    // Before NARROW_SPILL_SYNC a narrow spill keeps its link but not the refinements.
+    let narrow = kernel >= KernelVersion::NARROW_SPILL_SYNC;
+    st.for_each_reg_where_in(narrow, linked, |x| {
         let RegVal::Scalar(v) = x else { return };
         let flagged = |s: &Scalar| s.link & Scalar::ANY_DELTA != 0;
         if (v.link ^ old.link) & Scalar::ANY_DELTA == Scalar::ANY_DELTA {

@@ -713,6 +713,18 @@ impl State {
     pub fn for_each_reg_where(
         &mut self,
         pick: impl Fn(&RegVal) -> bool,
+        f: impl FnMut(&mut RegVal),
+    ) {
+        self.for_each_reg_where_in(true, pick, f)
+    }
+
+    /// [`State::for_each_reg_where`], the narrow spills (`Slot::Part`) left out unless
+    /// `narrow`: before [`KernelVersion::NARROW_SPILL_SYNC`](crate::verifier::KernelVersion::NARROW_SPILL_SYNC)
+    /// the kernel's walk over the spilled registers sees only full 8-byte spills.
+    pub fn for_each_reg_where_in(
+        &mut self,
+        narrow: bool,
+        pick: impl Fn(&RegVal) -> bool,
         mut f: impl FnMut(&mut RegVal),
     ) {
         for fr in &mut self.frames {
@@ -744,7 +756,7 @@ impl State {
                                 fr.stack[i] = Slot::Spill(r2);
                             }
                         }
-                        s @ Slot::Part(v, size, z, u) => {
+                        s @ Slot::Part(v, size, z, u) if narrow => {
                             let (v, size, z, u, scrubbed) = (*v, *size, *z, *u, s.scrubbed());
                             let mut r2 = RegVal::Scalar(v);
                             if !pick(&r2) {
@@ -757,7 +769,7 @@ impl State {
                                 _ => fr.stack[i] = scrubbed,
                             }
                         }
-                        Slot::Bytes(_) => {}
+                        Slot::Part(..) | Slot::Bytes(_) => {}
                     }
                 }
             }

@@ -228,7 +228,14 @@ impl<'a> Exec<'a> {
                 let exact = n == u32::from(*size);
                 let zeros = (byte..byte + n as usize).all(|i| s.zero_byte(i));
                 Ok(RegVal::Scalar(
-                    if byte == 0 && within && (exact || narrow_fill) {
+                    if byte == 0
+                        && exact
+                        && n == 4
+                        && !fits(v, 4)
+                        && self.input.kernel < KernelVersion::FILL32_SYNC
+                    {
+                        self.fill32_unsynced(pc, v, a)?
+                    } else if byte == 0 && within && (exact || narrow_fill) {
                         if sx {
                             fill_sx(v, n, self.input.kernel >= KernelVersion::SEXT_FITS)
                         } else {
@@ -334,8 +341,12 @@ impl<'a> Exec<'a> {
         } else if let (0, RegVal::Scalar(x), false) = (byte, &v, as_bytes) {
             // A narrow store of a number at the start of a slot is a narrow spill for a
             // privileged loader (`check_stack_write_fixed_off`), zero included.
-            // 6.12 keeps the link of a value that fits in the store (`reg_value_fits`).
-            let keep = self.input.kernel >= KernelVersion::NARROW_FILL && fits(x, n);
+            // The spilled copy keeps the link of a value that fits in the store, on every
+            // target: 6.12's `reg_value_fits`, and 6.1.192's `check_stack_write_fixed_off`
+            // (`save_register_state` copies the id, cleared only when `fls64(umax)` exceeds
+            // the store: measured, the seed 777 offset fuzz program #4451). Only from 6.12
+            // is a number with no link given one here ([`Self::link_spilled`]).
+            let keep = fits(x, n);
             // The bytes past it keep a known zero (`save_register_state` leaves
             // `STACK_ZERO` alone); what was a spilled register's becomes unknown. Before 6.12
             // they become unknown too (6.1.192's `save_register_state` scrubs them), unless
@@ -466,6 +477,36 @@ pub(crate) fn coerce(v: &Scalar, n: u32) -> Scalar {
 }
 
 impl<'a> Exec<'a> {
+    /// A 4-byte fill of a 4-byte spill of `v`, a number that does not fit in 4 bytes, before
+    /// [`KernelVersion::FILL32_SYNC`]: 6.1.192's `coerce_reg_to_size` truncates the known bits
+    /// and the 64-bit ranges (to `0..=u32::MAX` when the upper halves of the bounds differ) and
+    /// returns without `reg_bounds_sync`, the 32-bit bounds left as they were. A comparison then
+    /// sees those wide ranges only: given here as the number in them (less precise than the
+    /// kernel elsewhere, never more). Where the truncated known bits are one constant and those
+    /// ranges are not, that kernel makes the result of any 64-bit operation with it as the
+    /// source unknown, and a pointer it is added to a number (the bounds check of
+    /// `adjust_scalar_min_max_vals` / `adjust_ptr_min_max_vals`): not modelled, refused.
+    fn fill32_unsynced(&self, pc: usize, v: &Scalar, a: i32) -> R<Scalar> {
+        let m = u64::from(u32::MAX);
+        let (lo, hi) = if v.umin >> 32 == v.umax >> 32 {
+            (v.umin & m, v.umax & m)
+        } else {
+            (0, m)
+        };
+        if v.t.cast32().is_const() && lo != hi {
+            return Err(e(
+                pc,
+                Rule::StackAccess,
+                format!(
+                    "a 4-byte load from r10 {a:+} fills a 4-byte spill of a number wider than 4 bytes whose low half is the constant {}: the target kernel ({}) leaves the filled register's bounds ({lo}..={hi}) apart from that constant (`coerce_reg_to_size` without `reg_bounds_sync`, fixed in 6.12), which this verifier does not model; store the low half with `wX = wY` first, or verify for 6.12 or later",
+                    v.t.value & m,
+                    self.input.kernel
+                ),
+            ));
+        }
+        Ok(Scalar::urange(lo, hi))
+    }
+
     /// Checks a variable-offset access of `n` bytes at `a + var` in `frame`; returns the frame
     /// index and the byte range (frame offsets, `lo..hi`).
     #[allow(clippy::too_many_arguments)]
