@@ -94,7 +94,7 @@ impl ProgramBtf {
         let tagged = |g: &GlobalFunc| g.args.contains(&GlobalArg::CtxTagged);
         if prog_type.ctx_struct().is_some()
             && globals.iter().any(tagged)
-            && !crate::features::global_arg_ctx_tag()
+            && !kernel_reads_arg_ctx_tag()
         {
             let typed: Vec<GlobalFunc> = globals
                 .iter()
@@ -141,4 +141,40 @@ impl ProgramBtf {
             line_info: &self.records.line_info,
         }
     }
+}
+
+/// The probe behind [`crate::features::global_arg_ctx_tag`] (which documents it): an XDP
+/// program whose global function takes a `void *` tagged `arg:ctx`, loaded with its BTF as
+/// declared. Here, next to the BTF writer, so that the loader can ask it without the loading
+/// layer above (`bpf::program`). Asked once, then cached.
+pub(crate) fn kernel_reads_arg_ctx_tag() -> bool {
+    static READS: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
+    *READS.get_or_init(|| {
+        const PROBE: &str = ".global_func g(ctx tagged)\ncall g\nr0 = 0\nexit\ng:\nr0 = 0\nexit\n";
+        let Ok(a) = ebpf_dsl::asm::assemble(PROBE) else {
+            return false;
+        };
+        let Some(btf) = ProgramBtf::load_as_declared(
+            "probe_arg_ctx",
+            ProgramType::Xdp,
+            &a.insns,
+            &[],
+            &a.globals,
+        ) else {
+            return false;
+        };
+        let p = sysbpf::ProgLoad {
+            prog_type: ProgramType::Xdp.as_u32(),
+            insns: &a.insns,
+            license: c"GPL",
+            name: "probe_arg_ctx",
+            expected_attach_type: 0,
+            prog_flags: 0,
+            ifindex: 0,
+            log_level: 0,
+            btf: Some(btf.attr()),
+            attach: None,
+        };
+        sysbpf::prog_load(&p, &mut []).is_ok()
+    })
 }

@@ -324,32 +324,7 @@ pub fn unavailable_helpers(prog_type: ProgramType) -> Result<&'static [u32], Err
 /// context. False too when the probe cannot load at all (no privileges, no BTF): the typed
 /// pointer is the form that loads wherever global functions do. Asked once, then cached.
 pub fn global_arg_ctx_tag() -> bool {
-    static READS: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
-    *READS.get_or_init(|| {
-        const PROBE: &str = ".global_func g(ctx tagged)\ncall g\nr0 = 0\nexit\ng:\nr0 = 0\nexit\n";
-        let Ok(a) = ebpf_dsl::asm::assemble(PROBE) else {
-            return false;
-        };
-        let Some(btf) = crate::bpf::btf::ProgramBtf::load_as_declared(
-            "probe_arg_ctx",
-            ProgramType::Xdp,
-            &a.insns,
-            &[],
-            &a.globals,
-        ) else {
-            return false;
-        };
-        Program::load_raw(
-            "probe_arg_ctx",
-            ProgramType::Xdp,
-            "GPL",
-            &a.insns,
-            Some(btf.attr()),
-            &LoadOptions::default(),
-            None,
-        )
-        .is_ok()
-    })
+    crate::bpf::btf::kernel_reads_arg_ctx_tag()
 }
 
 /// The probe of [`unavailable_helpers`], uncached.
