@@ -359,6 +359,7 @@ mod prune_scc_tests;
 #[cfg(test)]
 mod prune_tests;
 mod ptr_types;
+mod stack_depth;
 mod stack_live;
 #[cfg(test)]
 #[path = "stack_prune_tests.rs"]

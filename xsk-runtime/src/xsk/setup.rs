@@ -64,7 +64,7 @@ pub struct SocketConfig {
     /// one that closes and opens its socket again, would fail without this wait; a queue held
     /// by a live socket (another process's, or one of this process with another UMEM) stays
     /// busy, and the bind fails with `EBUSY` and its hint once this time has passed. Default
-    /// [`DEFAULT_BUSY_WAIT`] (250 ms); `Duration::ZERO` fails at the first `EBUSY`, as
+    /// 250 ms; `Duration::ZERO` fails at the first `EBUSY`, as
     /// libxdp's `xsk_socket__create` does. Ignored for the second and later sockets of a
     /// UMEM.
     pub busy_wait: std::time::Duration,
