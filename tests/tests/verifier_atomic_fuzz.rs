@@ -5,7 +5,8 @@
 //! number, a spilled pointer, zeros, a 4-byte spill, part of a slot written), the stack through
 //! a copy of `r10` at a constant or variable offset, map values (an array, a hash, a per-CPU
 //! array, a map read-only for programs; NULL-checked or not, at constant or variable offsets),
-//! ring buffer records, the packet and the context; at offsets near the edges, misaligned now
+//! ring buffer records, the packet, the context, and the caller's stack from a static
+//! subprogram given a pointer to it; at offsets near the edges, misaligned now
 //! and then; with operands that are constants, bounded numbers, pointers or never written
 //! (`r0` of `cmpxchg` too). Each program then uses what the atomics left: the old value a
 //! fetching form loaded (or the slot read back at another width) in a branch to an invalid
@@ -89,6 +90,8 @@ enum Mem {
     Pkt,
     /// The context.
     Ctx,
+    /// The caller's stack, in a static subprogram given `r10 - 32` (the atomics run there).
+    Callee,
 }
 
 struct Gen<'a> {
@@ -201,6 +204,7 @@ impl Gen<'_> {
                 self.emit("r8 = *(u32 *)(r9 + 0)\nr1 = *(u32 *)(r9 + 4)\nr2 = r8\nr2 += 16\nif r2 > r1 goto out");
             }
             Mem::Ctx => self.emit("r8 = r9"),
+            Mem::Callee => {}
         }
     }
 
@@ -320,6 +324,8 @@ impl Gen<'_> {
             Mem::Ringbuf if edge => self.rng.pick(&[4, 12, 16, 2]),
             Mem::Ringbuf => self.rng.pick(&[0, 8]),
             Mem::Pkt | Mem::Ctx => self.rng.pick(&[0, 4, 8, 16]),
+            Mem::Callee if edge => self.rng.pick(&[4, 12, 32, -8, 28, 2]),
+            Mem::Callee => 8 * self.rng.range(0, 3),
         }
     }
 
@@ -393,7 +399,7 @@ fn program(rng: &mut Rng) -> String {
         g.emit("r7 = r0");
         g.value_in_r7 = true;
     }
-    let mem = match g.rng.below(20) {
+    let mem = match g.rng.below(22) {
         0..=4 => Mem::Fp,
         5..=7 => Mem::FpCopy,
         8 => Mem::FpVar,
@@ -405,7 +411,8 @@ fn program(rng: &mut Rng) -> String {
         }
         16 | 17 => Mem::Ringbuf,
         18 => Mem::Pkt,
-        _ => Mem::Ctx,
+        19 => Mem::Ctx,
+        _ => Mem::Callee,
     };
     g.emit("r8 = r10");
     g.base(mem);
@@ -419,7 +426,25 @@ fn program(rng: &mut Rng) -> String {
         g.emit("call bpf_get_prandom_u32");
     }
     let n = 1 + g.rng.below(3);
-    for _ in 0..n {
+    // The subprogram `f` (Mem::Callee): the atomics on the caller's stack through `r1`, its
+    // last fetched number returned.
+    let mut sub = String::new();
+    if mem == Mem::Callee {
+        g.emit("r1 = r10\nr1 += -32\nr2 = r6\ncall f");
+        let main = std::mem::take(&mut g.p);
+        let fetched = std::mem::take(&mut g.fetched);
+        g.emit("f:\nr8 = r1\nr9 = r1\nr6 = r2\nr7 = r2");
+        for _ in 0..n {
+            let off = g.offset(Mem::Callee);
+            g.atomic("r8", off);
+        }
+        let ret = g.fetched.last().copied().unwrap_or("0");
+        g.emit(format!("r0 = {ret}\nexit"));
+        sub = std::mem::replace(&mut g.p, main);
+        g.fetched = fetched;
+        g.fetched.push("r0");
+    }
+    for _ in 0..if mem == Mem::Callee { 0 } else { n } {
         let (base, off) = if mem == Mem::Fp || g.rng.chance(15) {
             ("r10", g.offset(Mem::Fp))
         } else {
@@ -468,6 +493,7 @@ fn program(rng: &mut Rng) -> String {
         g.emit("bad:\nr0 = 7\nr0 = *(u64 *)(r0 + 0)\nexit");
     }
     g.emit("out:\nr0 = 1\nexit");
+    g.p.push_str(&sub);
     g.p
 }
 

@@ -10,9 +10,9 @@
 //! - a pointer operand (`src`, or `r0` of `cmpxchg`) is allowed for a privileged loader (the
 //!   memory then holds an unknown number), and so is an 8-byte atomic on a stack slot holding a
 //!   spilled pointer;
-//! - the fetching forms load the old value into `src` (`r0` for `cmpxchg`): the spilled register
-//!   itself when the slot holds one, what a 4-byte load gives for a 4-byte operation on the stack
-//!   (the low half of a spilled number, a narrow spill, known zeros), else an unknown number of
+//! - the fetching forms load the old value into `src` (`r0` for `cmpxchg`): on the stack, what a
+//!   load of the operand's size there gives (the spilled register itself, linked to its copies;
+//!   the low half of a spilled number, a narrow spill, known zeros), else an unknown number of
 //!   the operand's size.
 
 use super::align::{alignment_base, is_aligned};
@@ -35,12 +35,10 @@ impl<'a> Exec<'a> {
         if let (Some(_), RegVal::Stack { frame, off: o }, RegVal::Scalar(_)) =
             (load_reg, st.cur().regs[dst as usize], old)
         {
-            if size.bytes() < 8 {
-                // The old value of a 4-byte fetch from the stack is what a 4-byte load there
-                // gives (the kernel's `check_mem_access` of the load register): the low half of
-                // a spilled number, a narrow spill restored, known zeros.
-                old = self.stack_read(pc, st, frame, o + off, size.bytes(), false)?;
-            }
+            // The old value of a fetch from the stack is what a load there gives (the kernel's
+            // `check_mem_access` of the load register): a spilled number with its links, the
+            // low half of one, a narrow spill restored, known zeros.
+            old = self.stack_read(pc, st, frame, o + off, size.bytes(), false)?;
         }
         if let RegVal::Stack { frame, off: o } = st.cur().regs[dst as usize] {
             // The slot now holds an unknown number (checked: in the frame, aligned).
