@@ -309,11 +309,31 @@ pub fn fuzz_against_kernel(
     name: &'static str,
     seed: u64,
     count: usize,
+    program: impl FnMut() -> String,
+) {
+    let specs = vec![map_spec("m", MapType::Array, 4, 16, 1)];
+    fuzz_against_kernel_with_maps(label, name, seed, count, &specs, program);
+}
+
+/// [`fuzz_against_kernel`] with the maps `specs` (each created once) in place of the one array
+/// map `m`.
+pub fn fuzz_against_kernel_with_maps(
+    label: &str,
+    name: &'static str,
+    seed: u64,
+    count: usize,
+    specs: &[MapSpec],
     mut program: impl FnMut() -> String,
 ) {
     use ebpf_dsl::verifier::{verify, VerifyInput};
-    let specs = vec![map_spec("m", MapType::Array, 4, 16, 1)];
-    let map = xsk_runtime::maps::Map::create(&specs[0]).expect("create the array map");
+    let maps: Vec<xsk_runtime::maps::Map> = specs
+        .iter()
+        .map(|s| {
+            xsk_runtime::maps::Map::create(s)
+                .unwrap_or_else(|e| panic!("creating map {}: {e}", s.name))
+        })
+        .collect();
+    let map_refs: Vec<&xsk_runtime::maps::Map> = maps.iter().collect();
     let (mut agree, mut false_rejects, mut accepted) = (0, 0, 0);
     let show_rejects = env_num("FUZZ_SHOW_REJECTS").unwrap_or(0) as usize;
     let tally_reasons = env_num("FUZZ_REASONS").is_some_and(|n| n != 0);
@@ -326,12 +346,12 @@ pub fn fuzz_against_kernel(
             .unwrap_or_else(|d| panic!("generated program does not assemble: {d:?}\n{src}"));
         let ours = verify(
             &VerifyInput::new(&a.insns, ebpf_dsl::ProgramType::Xdp)
-                .with_maps(&a.relocations, &specs)
+                .with_maps(&a.relocations, specs)
                 .with_globals(&a.globals)
                 .with_kernel(running_kernel())
                 .with_unavailable_helpers(running_unavailable(ebpf_dsl::ProgramType::Xdp)),
         );
-        let kernel = kernel_verdict_with_globals(name, &a, &specs, &[&map], &src);
+        let kernel = kernel_verdict_with_globals(name, &a, specs, &map_refs, &src);
         match (&ours, &kernel) {
             (Ok(_), Err(log)) => {
                 let why = log.lines().rev().nth(1).unwrap_or("").to_string();

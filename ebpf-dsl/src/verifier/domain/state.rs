@@ -641,9 +641,12 @@ impl Clone for State {
 impl State {
     /// The key a map helper reads through `key`, if the kernel knows it is a constant
     /// (`get_constant_map_key`, for array maps): a key on the stack at a constant offset,
-    /// within one 8-byte slot, either a constant spilled with a store of exactly the key's
-    /// size at the start of a slot, or `size` bytes all known zeros. Anything else (a value
-    /// stored off a slot's start, which the kernel keeps as plain bytes) is no constant key.
+    /// within one 8-byte slot, either `size` bytes all known zeros, or ending exactly where a
+    /// spilled constant's bytes end (the kernel counts the spilled bytes from the key's start
+    /// up and wants exactly `size`: a 4-byte spill at the slot's start, or the upper half of an
+    /// 8-byte one), which gives the whole spilled register's value, not the bytes the key
+    /// covers. Anything else (a value stored off a slot's start, which the kernel keeps as
+    /// plain bytes) is no constant key.
     pub fn constant_key(&self, key: &RegVal, size: u32) -> Option<u64> {
         let RegVal::Stack { frame, off } = key else {
             return None;
@@ -654,14 +657,17 @@ impl State {
         if size == 0 || start / 8 != (start + size as usize - 1) / 8 {
             return None;
         }
-        if let Some(Slot::Part(v, n, ..)) = f.stack.get(start / 8) {
-            if start % 8 == 0 && *n as u32 == size {
-                return v.as_const();
-            }
-        }
         let zero = (start..start + size as usize)
             .all(|pos| matches!(f.stack.get(pos / 8), Some(s) if s.zero_byte(pos % 8)));
-        zero.then_some(0)
+        if zero {
+            return Some(0);
+        }
+        let ends_at = start % 8 + size as usize;
+        match f.stack.get(start / 8)? {
+            Slot::Part(v, n, ..) if ends_at == *n as usize => v.as_const(),
+            Slot::Spill(RegVal::Scalar(v)) if ends_at == 8 => v.as_const(),
+            _ => None,
+        }
     }
 
     /// The innermost frame.

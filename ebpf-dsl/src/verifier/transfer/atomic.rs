@@ -10,8 +10,10 @@
 //! - a pointer operand (`src`, or `r0` of `cmpxchg`) is allowed for a privileged loader (the
 //!   memory then holds an unknown number), and so is an 8-byte atomic on a stack slot holding a
 //!   spilled pointer;
-//! - the fetching forms load the old value into `src` (`r0` for `cmpxchg`): the spilled register
-//!   itself when the slot holds one, else an unknown number of the operand's size.
+//! - the fetching forms load the old value into `src` (`r0` for `cmpxchg`): on the stack, what a
+//!   load of the operand's size there gives (the spilled register itself, linked to its copies;
+//!   the low half of a spilled number, a narrow spill, known zeros), else an unknown number of
+//!   the operand's size.
 
 use super::align::{alignment_base, is_aligned};
 use super::*;
@@ -29,7 +31,15 @@ impl<'a> Exec<'a> {
         op: AtomicOp,
         fetch: bool,
     ) -> R<()> {
-        let (load_reg, old) = self.check_atomic(pc, st, size, dst, src, off, op, fetch)?;
+        let (load_reg, mut old) = self.check_atomic(pc, st, size, dst, src, off, op, fetch)?;
+        if let (Some(_), RegVal::Stack { frame, off: o }, RegVal::Scalar(_)) =
+            (load_reg, st.cur().regs[dst as usize], old)
+        {
+            // The old value of a fetch from the stack is what a load there gives (the kernel's
+            // `check_mem_access` of the load register): a spilled number with its links, the
+            // low half of one, a narrow spill restored, known zeros.
+            old = self.stack_read(pc, st, frame, o + off, size.bytes(), false)?;
+        }
         if let RegVal::Stack { frame, off: o } = st.cur().regs[dst as usize] {
             // The slot now holds an unknown number (checked: in the frame, aligned).
             let n = size.bytes();

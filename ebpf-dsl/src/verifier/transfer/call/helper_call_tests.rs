@@ -18,6 +18,16 @@ fn constant_keys_from_zero_bytes_or_a_spill_of_the_key_size() {
     st.frames[0].stack[61] = Slot::Part(Scalar::konst(3), 4, 0, 0);
     assert_eq!(st.constant_key(&key(-24), 4), Some(3));
     assert_eq!(st.constant_key(&key(-24), 8), None);
+    // A key ending where the spilled bytes end: the kernel counts the spilled bytes from the
+    // key's start up, and takes the whole spilled register's value.
+    assert_eq!(st.constant_key(&key(-22), 2), Some(3));
+    assert_eq!(st.constant_key(&key(-23), 2), None);
+    st.frames[0].stack[60] = Slot::Spill(RegVal::Scalar(Scalar::konst(0x1_0000_0005)));
+    assert_eq!(st.constant_key(&key(-28), 4), Some(0x1_0000_0005));
+    assert_eq!(st.constant_key(&key(-32), 4), None);
+    assert_eq!(st.constant_key(&key(-30), 2), None);
+    st.frames[0].stack[60] = Slot::Spill(stack(-8));
+    assert_eq!(st.constant_key(&key(-28), 4), None);
     assert_eq!(st.constant_key(&RegVal::Scalar(Scalar::konst(0)), 4), None);
 }
 
