@@ -8,7 +8,9 @@
 use std::cell::RefCell;
 
 use super::refine::is_signed;
-use super::refine32::{contradicted, refine32, refine_branches_full, NoValue};
+use super::refine32::{
+    contradicted, refine32, refine_branches32_once, refine_branches_full, NoValue,
+};
 use super::scalar::memo::{mix, old_sync, words, Table};
 use super::*;
 
@@ -79,34 +81,15 @@ fn cond_values_full(
         // An immediate's refined value goes nowhere (`refine_both` without a source
         // register): its 32-bit bounds are not worked out. (Not looked up in the table of
         // `refine_branches`: this function's own table holds what it worked out.)
-        let [tx, ty, fx, fy] = refine_branches_full(op, x, y, y_is_reg);
-        // A 32-bit `==` also makes the two 32-bit ranges one (the kernel's jmp32
-        // `regs_refine_cond_op`): a signed 32-bit bound of one reaches the other, which the
-        // 64-bit refinement of zero-extended values does not give.
-        let (tx, ty, fx, fy) = match op {
-            JmpOp::Jeq if !is64 => {
-                let (tx, ty) = meet32(tx, ty);
-                (tx, ty, fx, fy)
-            }
-            JmpOp::Jne if !is64 => {
-                let (fx, fy) = meet32(fx, fy);
-                (tx, ty, fx, fy)
-            }
-            _ => (tx, ty, fx, fy),
-        };
         if is64 {
+            let [tx, ty, fx, fy] = refine_branches_full(op, x, y, y_is_reg);
             (tx, ty, fx, fy)
         } else {
-            // The jmp32 refinement's own 32-bit bounds too: `!=` a constant at a signed
-            // 32-bit bound moves that bound, which the refinement of the zero-extended values
-            // (whose signed bounds are others) misses.
-            let ((kx, ky), (gx, gy)) = (refine32(op, true, x, y), refine32(op, false, x, y));
-            (
-                with_bounds32_of(tx, &kx),
-                with_bounds32_of(ty, &ky),
-                with_bounds32_of(fx, &gx),
-                with_bounds32_of(fy, &gy),
-            )
+            // The 32-bit comparison's own narrowing of the low halves too (`==` makes the two
+            // 32-bit ranges one; `!=` a constant at a signed 32-bit bound moves that bound),
+            // which the refinement of the zero-extended values misses.
+            let [tx, ty, fx, fy] = refine_branches32_once(op, x, y);
+            (tx, ty, fx, fy)
         }
     } else {
         let (tx, ty) = refine32(op, true, x, y);
@@ -123,27 +106,4 @@ fn cond_values_full(
     // 6.18: a range that holds one value of the known bits is that value.
     let one = Scalar::single_value;
     [one(tx), one(ty), one(fx), one(fy)]
-}
-
-/// Two values known equal in their low 32 bits: each gets the intersection of both 32-bit
-/// ranges, synchronised; left as they are where that leaves no value (a branch no value
-/// takes, decided elsewhere).
-fn meet32(a: Scalar, b: Scalar) -> (Scalar, Scalar) {
-    let meet = |v: Scalar| Scalar {
-        u32min: a.u32min.max(b.u32min),
-        u32max: a.u32max.min(b.u32max),
-        s32min: a.s32min.max(b.s32min),
-        s32max: a.s32max.min(b.s32max),
-        ..v
-    };
-    match (meet(a).sync(), meet(b).sync()) {
-        (Some(na), Some(nb)) => (na, nb),
-        _ => (a, b),
-    }
-}
-
-/// `v` with the 32-bit bounds of `k` too (both hold on the same branch), synchronised; `v`
-/// itself when they leave no value.
-fn with_bounds32_of(v: Scalar, k: &Scalar) -> Scalar {
-    v.with_bounds32(Some((k.u32min, k.u32max)), Some((k.s32min, k.s32max)))
 }

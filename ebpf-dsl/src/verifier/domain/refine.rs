@@ -66,6 +66,7 @@ fn raw(s: Scalar) -> Scalar {
 }
 
 /// Refines `a op b` assumed `taken`; returns the new `(a, b)`.
+#[cfg(test)]
 pub(crate) fn refine(op: JmpOp, taken: bool, a: Scalar, b: Scalar) -> (Scalar, Scalar) {
     refine_with(op, taken, a, b, fix)
 }

@@ -8,7 +8,9 @@
 
 use std::cell::RefCell;
 
-use super::refine::{fix, narrow, refine};
+#[cfg(test)]
+use super::refine::refine;
+use super::refine::{fix, narrow};
 use super::scalar::memo::{mix, old_sync, words, Table};
 use super::*;
 use crate::verifier::KernelVersion;
@@ -286,6 +288,7 @@ pub(crate) fn leaves_no_value(op: JmpOp, taken: bool, wide: bool, x: &Scalar, y:
 /// in `-4095..=0` that is `<= 63` unsigned is 0 (the signed range crossing zero that
 /// [`super::domain`] drops survives in the 32-bit bounds when it fits in 32 bits). The 32-bit
 /// bounds of `orig` hold for `refined` too, so they are intersected into it.
+#[cfg(test)]
 pub(crate) fn with_subreg_bounds(orig: &Scalar, refined: Scalar) -> Scalar {
     if refined.unlinked() == Scalar::UNKNOWN {
         // Nothing learnt, or a contradiction the kernel answers with an unknown value.
@@ -319,9 +322,9 @@ pub(crate) fn clear() {
 }
 
 /// Both sides of a 64-bit (or both-operands-32-bit) comparison `x op y` of two numbers that
-/// the ranges do not decide: `[x taken, y taken, x not taken, y not taken]`, each [`refine`]d
-/// and then given back the 32-bit bounds the kernel still holds for it
-/// ([`with_subreg_bounds`]). `y_is_reg`: `y` is a register (an immediate's refined value goes
+/// the ranges do not decide: `[x taken, y taken, x not taken, y not taken]`, each narrowed
+/// (keeping the 32-bit bounds the kernel still holds for it) and synchronised once, as the
+/// kernel's `reg_set_min_max` does. `y_is_reg`: `y` is a register (an immediate's refined value goes
 /// nowhere, so its 32-bit bounds are not worked out).
 ///
 /// A pure function of its arguments that the same loop, walked again with the same values,
@@ -352,20 +355,56 @@ pub(crate) fn refine_branches_full(
     y: &Scalar,
     y_is_reg: bool,
 ) -> [Scalar; 4] {
-    let (tx, ty) = refine(op, true, *x, *y);
-    let (fx, fy) = refine(op, false, *x, *y);
-    let sub_y = |v: Scalar| {
-        if y_is_reg {
-            with_subreg_bounds(y, v)
-        } else {
-            v
-        }
+    // The kernel narrows the 64-bit bounds (`regs_refine_cond_op`; each register keeps its
+    // own 32-bit bounds) and then synchronises each register once (`reg_bounds_sync`): a
+    // second synchronisation would learn known bits from the bounds the first one tightened
+    // (128..=256 with the bits (0; 0xdf) is 128..=223 after one, whose bit 7 a second one
+    // would know; the kernel does not: `sync_once_after_a_comparison`).
+    let _ = y_is_reg;
+    let (tx, ty) = narrow(op, true, *x, *y);
+    let (fx, fy) = narrow(op, false, *x, *y);
+    [once(tx), once(ty), once(fx), once(fy)]
+}
+
+/// The kernel's one `reg_bounds_sync` after a comparison narrowed a register; a
+/// contradiction gives an unknown number (the caller's `contradicted` decides what the
+/// kernel walks such a branch with).
+fn once(v: Scalar) -> Scalar {
+    if old_sync() {
+        // The 6.1 target's own synchronisation (6.1.192's `reg_bounds_sync`).
+        return v.sync().unwrap_or(Scalar::UNKNOWN);
+    }
+    let mut r = v;
+    if r.kernel_sync() {
+        r
+    } else {
+        Scalar::UNKNOWN
+    }
+}
+
+/// Both sides of a 32-bit comparison of two numbers that fit in 32 bits (signed ones for a
+/// signed comparison): the 64-bit narrowing of the zero-extended values and the kernel's
+/// narrowing of the 32-bit bounds (`regs_refine_cond_op` for `BPF_JMP32`) together, then one
+/// synchronisation of each, as the kernel's `reg_set_min_max` (a second one could learn known
+/// bits from bounds the first tightened, which the kernel does not:
+/// `sync_once_after_a_comparison32`). `[x taken, y taken, x not taken, y not taken]`.
+pub(crate) fn refine_branches32_once(op: JmpOp, x: &Scalar, y: &Scalar) -> [Scalar; 4] {
+    let (tx, ty) = narrow(op, true, *x, *y);
+    let (fx, fy) = narrow(op, false, *x, *y);
+    let ((kx, ky), (gx, gy)) = (narrow32(op, true, x, y), narrow32(op, false, x, y));
+    let both = |v: Scalar, k: Scalar| Scalar {
+        u32min: v.u32min.max(k.u32min),
+        u32max: v.u32max.min(k.u32max),
+        s32min: v.s32min.max(k.s32min),
+        s32max: v.s32max.min(k.s32max),
+        t: with_subreg(v.t, subreg(v.t).intersect(subreg(k.t))),
+        ..v
     };
     [
-        with_subreg_bounds(x, tx),
-        sub_y(ty),
-        with_subreg_bounds(x, fx),
-        sub_y(fy),
+        once(both(tx, kx)),
+        once(both(ty, ky)),
+        once(both(fx, gx)),
+        once(both(fy, gy)),
     ]
 }
 
@@ -451,6 +490,9 @@ mod tests {
         let r = Scalar::srange(-4095, 0);
         let (t, _) = refine(JmpOp::Jle, true, r, Scalar::konst(63));
         assert_eq!(with_subreg_bounds(&r, t).as_const(), Some(0));
+        // The same through the path the walk takes (narrowed, then one synchronisation).
+        let [t, ..] = refine_branches_full(JmpOp::Jle, &r, &Scalar::konst(63), false);
+        assert_eq!(t.as_const(), Some(0));
     }
 
     #[test]

@@ -290,6 +290,22 @@ impl Scalar {
     /// `w6 s>>= 27` of such a value: the bounds the synchronisation would give those bits
     /// are more than the kernel's `scalar32_min_max_mul` / `_arsh` start from).
     pub(crate) fn held32(self) -> Scalar {
+        if self.umax <= u32::MAX as u64
+            && self.smin >= 0
+            && self.consistent()
+            && !super::memo::old_sync()
+        {
+            // Already its own zero extension: read as it is, not synchronised again. The
+            // kernel's synchronisation is not idempotent (a second `__reg_bound_offset` after
+            // the bounds the first one tightened can learn known bits), and the kernel reads
+            // an operand's fields as its last synchronisation left them
+            // (`sync_once_after_a_comparison`: `w6 ^= 255` reads 128..=223 as the comparison left it).
+            return Scalar {
+                link: 0,
+                delta: 0,
+                ..self
+            };
+        }
         if !self.is_unbounded_bits() {
             // The low half's bounds and known bits only, zero-extended: the 64-bit range may
             // be tighter where the synchronisation does not carry it to the 32-bit bounds
