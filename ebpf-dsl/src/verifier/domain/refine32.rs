@@ -8,8 +8,6 @@
 
 use std::cell::RefCell;
 
-#[cfg(test)]
-use super::refine::refine;
 use super::refine::{fix, narrow};
 use super::scalar::memo::{mix, old_sync, words, Table};
 use super::*;
