@@ -290,17 +290,24 @@ impl Scalar {
     /// `w6 s>>= 27` of such a value: the bounds the synchronisation would give those bits
     /// are more than the kernel's `scalar32_min_max_mul` / `_arsh` start from).
     pub(crate) fn held32(self) -> Scalar {
-        if self.umax <= u32::MAX as u64
-            && self.smin >= 0
-            && self.consistent()
-            && !super::memo::old_sync()
-        {
-            // Already its own zero extension: read as it is, not synchronised again. The
-            // kernel's synchronisation is not idempotent (a second `__reg_bound_offset` after
-            // the bounds the first one tightened can learn known bits), and the kernel reads
-            // an operand's fields as its last synchronisation left them
-            // (`sync_once_after_a_comparison`: `w6 ^= 255` reads 128..=223 as the comparison left it).
+        if self.consistent() && !self.is_unbounded_bits() {
+            // The low half's bounds and known bits as they are, zero-extended, not
+            // synchronised again: the kernel's 32-bit operations read the operand's fields as
+            // its last synchronisation left them, and that synchronisation is not idempotent
+            // (a second `__reg_bound_offset` after the bounds the first one tightened can
+            // learn known bits: `sync_once_after_a_comparison`, where `w6 ^= 255` reads
+            // 128..=223 with the bits (0; 0xdf) and must not learn bit 7).
+            let (smin, smax) = if self.s32min >= 0 {
+                (self.s32min as i64, self.s32max as i64)
+            } else {
+                (0, u32::MAX as i64)
+            };
             return Scalar {
+                umin: self.u32min as u64,
+                umax: self.u32max as u64,
+                smin,
+                smax,
+                t: self.t.cast32(),
                 link: 0,
                 delta: 0,
                 ..self
