@@ -290,8 +290,14 @@ impl Scalar {
     /// `w6 s>>= 27` of such a value: the bounds the synchronisation would give those bits
     /// are more than the kernel's `scalar32_min_max_mul` / `_arsh` start from).
     pub(crate) fn held32(self) -> Scalar {
-        if self.consistent() && !self.is_unbounded_bits() {
-            // The low half's bounds and known bits as they are, zero-extended, not
+        if !self.is_unbounded_bits() {
+            if !self.consistent() {
+                return Scalar::of_size(4);
+            }
+            // The low half's bounds and known bits as they are, zero-extended (the 64-bit
+            // range may be tighter where the synchronisation does not carry it to the 32-bit
+            // bounds: 6.1.192's, the 6.1 and 6.6 targets', `r6 *= 0x10003` of 0..=0x7fff is
+            // 0..=0x80027ffd in 64 bits, its low half only what `tnum_mul` knows), and not
             // synchronised again: the kernel's 32-bit operations read the operand's fields as
             // its last synchronisation left them, and that synchronisation is not idempotent
             // (a second `__reg_bound_offset` after the bounds the first one tightened can
@@ -312,32 +318,6 @@ impl Scalar {
                 delta: 0,
                 ..self
             };
-        }
-        if !self.is_unbounded_bits() {
-            // The low half's bounds and known bits only, zero-extended: the 64-bit range may
-            // be tighter where the synchronisation does not carry it to the 32-bit bounds
-            // (6.1.192's, the 6.1 and 6.6 targets': `r6 *= 0x10003` of 0..=0x7fff is
-            // 0..=0x80027ffd in 64 bits, its low half only what `tnum_mul` knows).
-            let Some(s) = self.held() else {
-                return Scalar::of_size(4);
-            };
-            let (smin, smax) = if s.s32min >= 0 {
-                (s.s32min as i64, s.s32max as i64)
-            } else {
-                (0, u32::MAX as i64)
-            };
-            return Scalar {
-                umin: s.u32min as u64,
-                umax: s.u32max as u64,
-                smin,
-                smax,
-                t: s.t.cast32(),
-                link: 0,
-                delta: 0,
-                ..s
-            }
-            .sync()
-            .unwrap_or(Scalar::of_size(4));
         }
         Scalar {
             t: self.t.cast32(),
