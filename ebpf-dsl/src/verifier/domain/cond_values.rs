@@ -78,9 +78,8 @@ fn cond_values_full(
     // A 32-bit comparison of values wider than 32 bits refines the kernel's separate 32-bit
     // bounds and deduces the 64-bit ones from them.
     let (tx, ty, fx, fy) = if refinable {
-        // An immediate's refined value goes nowhere (`refine_both` without a source
-        // register): its 32-bit bounds are not worked out. (Not looked up in the table of
-        // `refine_branches`: this function's own table holds what it worked out.)
+        // (Not looked up in the table of `refine_branches`: this function's own table holds
+        // what it worked out.)
         if is64 {
             let [tx, ty, fx, fy] = refine_branches_full(op, x, y, y_is_reg);
             (tx, ty, fx, fy)

@@ -322,8 +322,8 @@ pub(crate) fn clear() {
 /// Both sides of a 64-bit (or both-operands-32-bit) comparison `x op y` of two numbers that
 /// the ranges do not decide: `[x taken, y taken, x not taken, y not taken]`, each narrowed
 /// (keeping the 32-bit bounds the kernel still holds for it) and synchronised once, as the
-/// kernel's `reg_set_min_max` does. `y_is_reg`: `y` is a register (an immediate's refined value goes
-/// nowhere, so its 32-bit bounds are not worked out).
+/// kernel's `reg_set_min_max` does. `y_is_reg` (whether `y` is a register) no longer changes
+/// the result: it is still part of the table's key.
 ///
 /// A pure function of its arguments that the same loop, walked again with the same values,
 /// asks over and over: looked up first in a small per-thread table keyed by all of them.
