@@ -17,8 +17,8 @@ use super::*;
 /// Entries of the table of [`cond_values`] (a power of two).
 const ENTRIES: usize = 512;
 
-/// What [`cond_values`] is a function of: the operator, its flags (`is64`, `y_is_reg` as bits
-/// 0, 1; the [`NoValue`] rule from bit 2) and both operands (links included).
+/// What [`cond_values`] is a function of: the operator, its flags (`is64` as bit 0; the
+/// [`NoValue`] rule from bit 2) and both operands (links included).
 type CondKey = (JmpOp, u8, Scalar, Scalar);
 
 thread_local! {
@@ -33,8 +33,8 @@ pub(crate) fn clear() {
 
 /// The values of `x` and `y` after `x op y` (64-bit when `is64`, else on the low halves) on
 /// the taken branch and on the fall-through: `[taken x, taken y, fall-through x,
-/// fall-through y]`, before the links are applied. `y_is_reg`: `y` is a register (an
-/// immediate's refined value goes nowhere); `no_value`: the target's rule for a branch that
+/// fall-through y]`, before the links are applied (an immediate's refined value goes
+/// nowhere: the caller drops it). `no_value`: the target's rule for a branch that
 /// leaves an operand no value (walked with what its synchronisation makes of it), and with
 /// [`NoValue::Single`] a range holding one value of the known bits is that value
 /// ([`KernelVersion::TNUM_SINGLE`](crate::verifier::KernelVersion::TNUM_SINGLE)). For a 64-bit comparison,
@@ -43,21 +43,20 @@ pub(crate) fn clear() {
 pub(crate) fn cond_values(
     op: JmpOp,
     is64: bool,
-    y_is_reg: bool,
     no_value: NoValue,
     x: &Scalar,
     y: &Scalar,
 ) -> [Scalar; 4] {
     if old_sync() {
-        return cond_values_full(op, is64, y_is_reg, no_value, x, y);
+        return cond_values_full(op, is64, no_value, x, y);
     }
-    let flags = is64 as u8 | (y_is_reg as u8) << 1 | (no_value as u8) << 2;
+    let flags = is64 as u8 | (no_value as u8) << 2;
     let key: CondKey = (op, flags, *x, *y);
     let h = mix(mix(op as u64 | (flags as u64) << 8, &words(x)), &words(y));
     if let Some(v) = CONDS.with(|m| m.borrow().get(h, &key)) {
         return v;
     }
-    let v = cond_values_full(op, is64, y_is_reg, no_value, x, y);
+    let v = cond_values_full(op, is64, no_value, x, y);
     CONDS.with(|m| m.borrow_mut().put(h, key, v));
     v
 }
@@ -66,7 +65,6 @@ pub(crate) fn cond_values(
 fn cond_values_full(
     op: JmpOp,
     is64: bool,
-    y_is_reg: bool,
     no_value: NoValue,
     x: &Scalar,
     y: &Scalar,
@@ -81,7 +79,7 @@ fn cond_values_full(
         // (Not looked up in the table of `refine_branches`: this function's own table holds
         // what it worked out.)
         if is64 {
-            let [tx, ty, fx, fy] = refine_branches_full(op, x, y, y_is_reg);
+            let [tx, ty, fx, fy] = refine_branches_full(op, x, y);
             (tx, ty, fx, fy)
         } else {
             // The 32-bit comparison's own narrowing of the low halves too (`==` makes the two

@@ -54,8 +54,10 @@ pub(crate) fn dec(t: bool, f: bool) -> Option<bool> {
     }
 }
 
+/// The kernel's one `reg_bounds_sync` after a comparison narrowed a register
+/// ([`Scalar::sync`]: once, never to a fixpoint); a contradiction gives an unknown number (on a
+/// branch the kernel still walks, the caller's `contradicted` decides what it walks it with).
 pub(crate) fn fix(s: Scalar) -> Scalar {
-    // A contradiction on a branch the kernel still walks: it marks the register unbounded.
     s.sync().unwrap_or(Scalar::UNKNOWN)
 }
 

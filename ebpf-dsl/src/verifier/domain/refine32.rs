@@ -305,9 +305,9 @@ pub(crate) fn with_subreg_bounds(orig: &Scalar, refined: Scalar) -> Scalar {
 /// Entries of the table of [`refine_branches`] (a power of two).
 const BRANCH_ENTRIES: usize = 512;
 
-/// What [`refine_branches`] is a function of: the operator, whether the second operand is a
-/// register, and both operands (links included).
-type BranchKey = (JmpOp, bool, Scalar, Scalar);
+/// What [`refine_branches`] is a function of: the operator and both operands (links
+/// included).
+type BranchKey = (JmpOp, Scalar, Scalar);
 
 thread_local! {
     static BRANCHES: RefCell<Table<BranchKey, [Scalar; 4], BRANCH_ENTRIES>> =
@@ -322,24 +322,20 @@ pub(crate) fn clear() {
 /// Both sides of a 64-bit (or both-operands-32-bit) comparison `x op y` of two numbers that
 /// the ranges do not decide: `[x taken, y taken, x not taken, y not taken]`, each narrowed
 /// (keeping the 32-bit bounds the kernel still holds for it) and synchronised once, as the
-/// kernel's `reg_set_min_max` does. `y_is_reg` (whether `y` is a register) no longer changes
-/// the result: it is still part of the table's key.
+/// kernel's `reg_set_min_max` does.
 ///
 /// A pure function of its arguments that the same loop, walked again with the same values,
 /// asks over and over: looked up first in a small per-thread table keyed by all of them.
-pub(crate) fn refine_branches(op: JmpOp, x: &Scalar, y: &Scalar, y_is_reg: bool) -> [Scalar; 4] {
+pub(crate) fn refine_branches(op: JmpOp, x: &Scalar, y: &Scalar) -> [Scalar; 4] {
     if old_sync() {
-        return refine_branches_full(op, x, y, y_is_reg);
+        return refine_branches_full(op, x, y);
     }
-    let key: BranchKey = (op, y_is_reg, *x, *y);
-    let h = mix(
-        mix(op as u64 | (y_is_reg as u64) << 8, &words(x)),
-        &words(y),
-    );
+    let key: BranchKey = (op, *x, *y);
+    let h = mix(mix(op as u64, &words(x)), &words(y));
     if let Some(v) = BRANCHES.with(|m| m.borrow().get(h, &key)) {
         return v;
     }
-    let v = refine_branches_full(op, x, y, y_is_reg);
+    let v = refine_branches_full(op, x, y);
     BRANCHES.with(|m| m.borrow_mut().put(h, key, v));
     v
 }
@@ -347,37 +343,15 @@ pub(crate) fn refine_branches(op: JmpOp, x: &Scalar, y: &Scalar, y_is_reg: bool)
 /// [`refine_branches`] without its table: for [`super::cond_values::cond_values`], whose own
 /// table already holds every comparison it worked out (its misses would mostly miss here too,
 /// and a lookup and a store cost a quarter of the refinement).
-pub(crate) fn refine_branches_full(
-    op: JmpOp,
-    x: &Scalar,
-    y: &Scalar,
-    y_is_reg: bool,
-) -> [Scalar; 4] {
+pub(crate) fn refine_branches_full(op: JmpOp, x: &Scalar, y: &Scalar) -> [Scalar; 4] {
     // The kernel narrows the 64-bit bounds (`regs_refine_cond_op`; each register keeps its
     // own 32-bit bounds) and then synchronises each register once (`reg_bounds_sync`): a
     // second synchronisation would learn known bits from the bounds the first one tightened
     // (128..=256 with the bits (0; 0xdf) is 128..=223 after one, whose bit 7 a second one
     // would know; the kernel does not: `sync_once_after_a_comparison`).
-    let _ = y_is_reg;
     let (tx, ty) = narrow(op, true, *x, *y);
     let (fx, fy) = narrow(op, false, *x, *y);
-    [once(tx), once(ty), once(fx), once(fy)]
-}
-
-/// The kernel's one `reg_bounds_sync` after a comparison narrowed a register; a
-/// contradiction gives an unknown number (the caller's `contradicted` decides what the
-/// kernel walks such a branch with).
-fn once(v: Scalar) -> Scalar {
-    if old_sync() {
-        // The 6.1 target's own synchronisation (6.1.192's `reg_bounds_sync`).
-        return v.sync().unwrap_or(Scalar::UNKNOWN);
-    }
-    let mut r = v;
-    if r.kernel_sync() {
-        r
-    } else {
-        Scalar::UNKNOWN
-    }
+    [fix(tx), fix(ty), fix(fx), fix(fy)]
 }
 
 /// Both sides of a 32-bit comparison of two numbers that fit in 32 bits (signed ones for a
@@ -399,10 +373,10 @@ pub(crate) fn refine_branches32_once(op: JmpOp, x: &Scalar, y: &Scalar) -> [Scal
         ..v
     };
     [
-        once(both(tx, kx)),
-        once(both(ty, ky)),
-        once(both(fx, gx)),
-        once(both(fy, gy)),
+        fix(both(tx, kx)),
+        fix(both(ty, ky)),
+        fix(both(fx, gx)),
+        fix(both(fy, gy)),
     ]
 }
 
@@ -489,7 +463,7 @@ mod tests {
         let (t, _) = refine(JmpOp::Jle, true, r, Scalar::konst(63));
         assert_eq!(with_subreg_bounds(&r, t).as_const(), Some(0));
         // The same through the path the walk takes (narrowed, then one synchronisation).
-        let [t, ..] = refine_branches_full(JmpOp::Jle, &r, &Scalar::konst(63), false);
+        let [t, ..] = refine_branches_full(JmpOp::Jle, &r, &Scalar::konst(63));
         assert_eq!(t.as_const(), Some(0));
     }
 
@@ -668,13 +642,11 @@ mod tests {
             for op in ops {
                 for x in &xs {
                     for y in &ys {
-                        for reg in [false, true] {
-                            assert_eq!(
-                                refine_branches(op, x, y, reg),
-                                refine_branches_full(op, x, y, reg),
-                                "{op:?} {x:?} {y:?} {reg}"
-                            );
-                        }
+                        assert_eq!(
+                            refine_branches(op, x, y),
+                            refine_branches_full(op, x, y),
+                            "{op:?} {x:?} {y:?}"
+                        );
                     }
                 }
             }

@@ -261,44 +261,18 @@ impl Scalar {
         memo::memoised(self.unlinked(), Scalar::sync_full).map(|r| Scalar { link, delta, ..r })
     }
 
-    /// [`Scalar::sync`] without its fast path.
+    /// [`Scalar::sync`] without its fast path: one `reg_bounds_sync`, as the kernel runs it
+    /// after every operation and comparison. Not repeated to a fixpoint: the kernel's
+    /// synchronisation is not idempotent (a second one can learn known bits from bounds the
+    /// first tightened: 128..=256 with the bits (0; 0xdf) is 128..=223 after one, whose bit 7 a
+    /// second would know; `sync_once_after_a_comparison`), and knowing more than the kernel
+    /// is a false accept.
     fn sync_full(mut self) -> Option<Scalar> {
-        if !self.kernel_sync() {
-            return None;
+        if self.kernel_sync() {
+            Some(self)
+        } else {
+            None
         }
-        for _ in 0..2 {
-            let before = self;
-            // Bounds from known bits.
-            let t = self.t;
-            self.smin = self.smin.max((t.value | (t.mask & (1 << 63))) as i64);
-            self.smax = self
-                .smax
-                .min((t.value | (t.mask & (i64::MAX as u64))) as i64);
-            self.umin = self.umin.max(t.value);
-            self.umax = self.umax.min(t.value | t.mask);
-            // Signed <-> unsigned.
-            if (self.umin >> 63) == (self.umax >> 63) {
-                self.smin = self.smin.max(self.umin as i64);
-                self.smax = self.smax.min(self.umax as i64);
-            }
-            if (self.smin as u64) <= (self.smax as u64) && (self.smin >= 0) == (self.smax >= 0) {
-                self.umin = self.umin.max(self.smin as u64);
-                self.umax = self.umax.min(self.smax as u64);
-            }
-            if !self.consistent() {
-                return None;
-            }
-            // Known bits from bounds.
-            self.t = meet(self.t, Tnum::range(self.umin, self.umax))?;
-            if self == before {
-                // A round that changes nothing: the second would not either.
-                break;
-            }
-        }
-        if !self.consistent() {
-            return None;
-        }
-        Some(self)
     }
 
     /// The constant the unsigned range and the known bits leave, when they have one value in
@@ -520,15 +494,47 @@ impl Scalar {
         .unwrap_or(Scalar::of_size(4))
     }
 
+    /// The kernel's `zext_32_to_64` and then one `reg_bounds_sync` of a register's value as
+    /// it is held (`wX = wY`, `check_alu_op`): the known bits' low half; the 64-bit unsigned
+    /// range is the 32-bit one, the signed one the signed 32-bit one when that is not negative,
+    /// else `0..=u32::MAX` (`__reg_assign_32_into_64`); the 32-bit bounds are kept. The
+    /// synchronisation is the kernel's one, after the move: it can learn what the value's own
+    /// last one did not (the kernel's is not idempotent), and reading the operand
+    /// synchronised first would know more than the kernel (`mov32_syncs_the_copy_once`).
+    pub(crate) fn zext32(&self) -> Scalar {
+        if !self.consistent() {
+            return Scalar::of_size(4);
+        }
+        let (smin, smax) = if self.s32min >= 0 {
+            (self.s32min as i64, self.s32max as i64)
+        } else {
+            (0, u32::MAX as i64)
+        };
+        Scalar {
+            umin: self.u32min as u64,
+            umax: self.u32max as u64,
+            smin,
+            smax,
+            t: self.t.cast32(),
+            link: 0,
+            delta: 0,
+            ..*self
+        }
+        .sync()
+        .unwrap_or(Scalar::of_size(4))
+    }
+
     /// The low `n` bytes (1, 2 or 4; 8 keeps all), zero-extended: the kernel's
-    /// `coerce_reg_to_size`. The unsigned range is kept (its low bytes) when the bytes above
-    /// are the same at both of its ends, else it becomes `0..=mask`; the known bits are cut.
-    /// (A mask with `&` would lose the lower bound, which the kernel keeps.)
+    /// `coerce_reg_to_size` of the value as it is held (not synchronised first: the kernel's
+    /// one synchronisation comes after the truncation, `narrow_fill_syncs_once`). The
+    /// unsigned range is kept (its low bytes) when the bytes above are the same at both of its
+    /// ends, else it becomes `0..=mask`, and the signed range is the unsigned one; the known
+    /// bits are cut; below 4 bytes the 32-bit bounds are forgotten, at 4 they are kept; then
+    /// the bounds are synchronised. (A mask with `&` would lose the lower bound, which the
+    /// kernel keeps.)
     pub fn coerce(&self, n: u32) -> Scalar {
-        match n {
-            8.. => return self.unlinked(),
-            4 => return self.unlinked().trunc32(),
-            _ => {}
+        if n >= 8 {
+            return self.unlinked();
         }
         let Some(s) = self.held() else {
             return Scalar::of_size(n);
@@ -539,15 +545,20 @@ impl Scalar {
         } else {
             (0, mask)
         };
+        let (u32min, u32max, s32min, s32max) = if n < 4 {
+            (0, u32::MAX, i32::MIN, i32::MAX)
+        } else {
+            (s.u32min, s.u32max, s.s32min, s.s32max)
+        };
         Scalar {
             umin,
             umax,
             smin: umin as i64,
             smax: umax as i64,
-            u32min: umin as u32,
-            u32max: umax as u32,
-            s32min: umin as i32,
-            s32max: umax as i32,
+            u32min,
+            u32max,
+            s32min,
+            s32max,
             t: Tnum {
                 value: s.t.value & mask,
                 mask: s.t.mask & mask,
@@ -742,6 +753,38 @@ impl Scalar {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn sync_is_one_kernel_synchronisation() {
+        // r6 &= 0x1b158adf (low half), then 128..=256: one `reg_bounds_sync` gives the known
+        // bits (0; 0xdf) and 128..=223; a second would learn bit 7 from 128..=223. The kernel
+        // synchronises once, and so does `sync` (`sync_once_after_a_comparison`).
+        let v = Scalar {
+            t: Tnum {
+                value: 0,
+                mask: 0x1b15_8adf,
+            },
+            ..Scalar::urange(128, 256)
+        };
+        let once = v.sync().expect("values left");
+        assert_eq!((once.umin, once.umax), (128, 223));
+        assert_eq!(
+            once.t,
+            Tnum {
+                value: 0,
+                mask: 0xdf
+            }
+        );
+        let twice = once.sync().expect("values left");
+        assert_eq!(
+            twice.t,
+            Tnum {
+                value: 0x80,
+                mask: 0x5f
+            },
+            "not idempotent"
+        );
+    }
 
     #[test]
     fn of_size_is_the_synchronised_range() {

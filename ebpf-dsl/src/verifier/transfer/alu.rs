@@ -127,7 +127,7 @@ impl<'a> Exec<'a> {
                     (RegVal::Scalar(v), Src::Reg(r)) => {
                         RegVal::Scalar(self.move_number(st, false, r, v))
                     }
-                    (RegVal::Scalar(s), _) => RegVal::Scalar(self.single(s.unlinked().trunc32())),
+                    (RegVal::Scalar(s), _) => RegVal::Scalar(self.single(s.unlinked().zext32())),
                     // Privileged: `wX = wY` of a pointer is any `u32` (`check_alu_op`:
                     // `mark_reg_unknown`, then `zext_32_to_64`; the rule case
                     // `alu32_mov_ptr_zext`).
@@ -196,15 +196,22 @@ impl<'a> Exec<'a> {
 
     /// The number `v` of register `r` moved by `rX = rY` (`is64`) or `wX = wY`: `rX = rY`
     /// links the two (the kernel's scalar ids); `wX = wY` links them too (6.6) when the value
-    /// fits in 32 bits, else truncates it, and is synchronised as 6.18 does ([`Exec::single`]).
+    /// fits in 32 bits; either way the copy is zero-extended and synchronised once ([`Scalar::zext32`]),
+    /// then given 6.18's single-value rule ([`Exec::single`]).
     /// The one form of both the fast path and [`Exec::alu_general`].
     fn move_number(&self, st: &mut State, is64: bool, r: u8, v: Scalar) -> Scalar {
         if is64 {
             link_for_move(st, r, v)
         } else if v.umax <= u32::MAX as u64 && self.input.kernel >= KernelVersion::MOV32_LINK {
-            self.single(link_for_move(st, r, v))
+            // The copy keeps the link, and is zero-extended and synchronised on its own.
+            let l = link_for_move(st, r, v);
+            self.single(Scalar {
+                link: l.link,
+                delta: l.delta,
+                ..v.zext32()
+            })
         } else {
-            self.single(v.unlinked().trunc32())
+            self.single(v.unlinked().zext32())
         }
     }
 

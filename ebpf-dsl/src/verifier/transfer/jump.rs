@@ -387,7 +387,7 @@ impl<'a> Exec<'a> {
             // Both operands' values on each branch (the 32-bit bounds alone for a 32-bit
             // comparison of wider values), then given to their copies.
             let no_value = NoValue::of(self.input.kernel);
-            let [tx, ty, fx, fy] = cond_values(op, is64, sr.is_some(), no_value, x, y);
+            let [tx, ty, fx, fy] = cond_values(op, is64, no_value, x, y);
             refine_both(&mut taken, dst, x, tx, sr, y, ty, self.input.kernel);
             refine_both(st, dst, x, fx, sr, y, fy, self.input.kernel);
         }
@@ -465,7 +465,7 @@ impl<'a> Exec<'a> {
                 return None;
             }
             if refinable {
-                let [_, ty, _, fy] = refine_branches(c.op, x, y, true);
+                let [_, ty, _, fy] = refine_branches(c.op, x, y);
                 (ty, fy)
             } else {
                 (refine32(c.op, true, x, y).1, refine32(c.op, false, x, y).1)

@@ -433,15 +433,28 @@ fn fits(v: &Scalar, n: u32) -> bool {
     n >= 8 || v.umax < 1u64 << (8 * n)
 }
 
-/// A fill of `n` bytes of the spilled `v`: its bounds truncated to the size, linked to the
-/// spilled register's copies while the value fits (`copy_register_state`). `single`: 6.18's
+/// A fill of `n` bytes of the spilled `v`: its bounds truncated to the size and synchronised
+/// ([`coerce`]), linked to the spilled register's copies while the value fits
+/// (`copy_register_state`). `single`: 6.18's
 /// `reg_bounds_sync` at the end of `coerce_reg_to_size` makes a constant of a range that
 /// holds one value of the truncated known bits (`tnum_step`,
 /// [`KernelVersion::TNUM_SINGLE`]): a 32-bit spill of `r3` whose low half is in
 /// 0x1ffffff0..=0x40000000 with known bits (0; 0x40000000) fills as 0x40000000 (rule case
 /// `fill32_single_value`).
 fn fill(v: &Scalar, n: u32, single: bool) -> Scalar {
-    let r = if fits(v, n) { *v } else { coerce(v, n) };
+    // Truncated and synchronised even where it fits: the kernel's `coerce_reg_to_size` runs
+    // after the copy whatever its width, and its one synchronisation can learn what the
+    // spilled value's own last one did not (`narrow_fill_syncs_once`).
+    let c = coerce(v, n);
+    let r = if fits(v, n) {
+        Scalar {
+            link: v.link,
+            delta: v.delta,
+            ..c
+        }
+    } else {
+        c
+    };
     if single {
         r.single_value()
     } else {

@@ -276,10 +276,10 @@ impl Scalar {
     /// operation reads it), else [`Scalar::sync`] (`None`: no value). Operations that look at
     /// their operands' synchronised bounds read them through this.
     pub(crate) fn held(self) -> Option<Scalar> {
-        if self.is_unbounded_bits() {
+        if self.is_unbounded_bits() || self.consistent() {
             Some(self)
         } else {
-            self.sync()
+            None
         }
     }
 
