@@ -205,7 +205,7 @@ impl<'a> Exec<'a> {
                         if sx {
                             fill_sx(v, n, self.input.kernel >= KernelVersion::SEXT_FITS)
                         } else {
-                            fill(v, n, self.input.kernel >= KernelVersion::TNUM_SINGLE)
+                            fill(v, n, self.input.kernel)
                         }
                     } else if narrow_fill && v.as_const() == Some(0) {
                         Scalar::konst(0)
@@ -239,7 +239,7 @@ impl<'a> Exec<'a> {
                         if sx {
                             fill_sx(v, n, self.input.kernel >= KernelVersion::SEXT_FITS)
                         } else {
-                            fill(v, n, self.input.kernel >= KernelVersion::TNUM_SINGLE)
+                            fill(v, n, self.input.kernel)
                         }
                     } else if (within && v.as_const() == Some(0)) || zeros {
                         Scalar::konst(0)
@@ -433,27 +433,32 @@ fn fits(v: &Scalar, n: u32) -> bool {
     n >= 8 || v.umax < 1u64 << (8 * n)
 }
 
-/// A fill of `n` bytes of the spilled `v`: its bounds truncated to the size and synchronised
-/// ([`coerce`]), linked to the spilled register's copies while the value fits
-/// (`copy_register_state`). `single`: 6.18's
-/// `reg_bounds_sync` at the end of `coerce_reg_to_size` makes a constant of a range that
+/// A fill of `n` bytes of the spilled `v`, as the target `kernel` does it: its bounds truncated
+/// to the size and synchronised ([`coerce`]; from [`KernelVersion::FILL32_SYNC`] also where it
+/// fits), linked to the spilled register's copies while the value fits
+/// (`copy_register_state`). From [`KernelVersion::TNUM_SINGLE`], 6.18's `reg_bounds_sync` at
+/// the end of `coerce_reg_to_size` makes a constant of a range that
 /// holds one value of the truncated known bits (`tnum_step`,
 /// [`KernelVersion::TNUM_SINGLE`]): a 32-bit spill of `r3` whose low half is in
 /// 0x1ffffff0..=0x40000000 with known bits (0; 0x40000000) fills as 0x40000000 (rule case
 /// `fill32_single_value`).
-fn fill(v: &Scalar, n: u32, single: bool) -> Scalar {
-    // Truncated and synchronised even where it fits: the kernel's `coerce_reg_to_size` runs
-    // after the copy whatever its width, and its one synchronisation can learn what the
-    // spilled value's own last one did not (`narrow_fill_syncs_once`).
-    let c = coerce(v, n);
-    let r = if fits(v, n) {
+fn fill(v: &Scalar, n: u32, kernel: KernelVersion) -> Scalar {
+    let single = kernel >= KernelVersion::TNUM_SINGLE;
+    let r = if !fits(v, n) {
+        coerce(v, n)
+    } else if kernel >= KernelVersion::FILL32_SYNC {
+        // Truncated and synchronised even where it fits: the kernel's `coerce_reg_to_size`
+        // runs after the copy whatever its width, and its one synchronisation can learn what
+        // the spilled value's own last one did not (`narrow_fill_syncs_once`).
         Scalar {
             link: v.link,
             delta: v.delta,
-            ..c
+            ..coerce(v, n)
         }
     } else {
-        c
+        // Older targets: the copy as it is (6.1.192's `coerce_reg_to_size` does not
+        // synchronise a 4-byte fill; the narrower ones are not modelled more closely).
+        *v
     };
     if single {
         r.single_value()
@@ -674,10 +679,11 @@ mod tests {
             ..Scalar::urange(0, 300)
         };
         // 300 does not fit in one byte: truncated, unlinked.
-        let f = fill(&v, 1, false);
+        let k = KernelVersion::new(6, 12);
+        let f = fill(&v, 1, k);
         assert_eq!((f.umin, f.umax, f.link), (0, 255, 0));
         // It fits in two: the same value, still linked.
-        assert_eq!(fill(&v, 2, false), v);
+        assert_eq!(fill(&v, 2, k), v);
         let c = coerce(&Scalar::konst(0x1_0000_0005), 4);
         assert_eq!(c.as_const(), Some(5));
         assert!(fits(&Scalar::urange(0, 255), 1));
