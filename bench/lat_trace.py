@@ -14,8 +14,13 @@ ours with TRACE_VARIANTS' arguments, the C echo, the kernel socket; TRACE_ROUNDS
   xdp:xdp_redirect        on the client's CPU: request k is in the server's RX ring (AF_XDP)
   net:netif_receive_skb   on the server's CPU, on the client's interface: answer k reached the
                           client's stack (the server's send ran the delivery in its context)
+  irq:softirq_entry       NET_RX on the client's CPU: the request's receive on the server's
+                          interface begins (veth's NAPI poll, which runs the XDP program and,
+                          for AF_XDP, copies the request into a UMEM frame)
   sched:sched_switch      the server going to sleep / coming back
-  raw_syscalls:sys_enter  the server's own system calls (filtered on its pid)
+  raw_syscalls:sys_enter  the server's own system calls (filtered on its pid; TRACE_SYSCALL
+                          names one kind instead, e.g. syscalls:sys_enter_sendto, the TX kick:
+                          busy polling makes ~100 recvfrom() a request, too many to record)
 
 The k-th request is matched with the k-th answer (one queue, answered in order; a run whose
 counts differ is reported and skipped). Printed per server, the medians and 90th percentiles
@@ -29,10 +34,17 @@ counts differ is reported and skipped). Printed per server, the medians and 90th
   tail      the server's last answer before a sleep -> the sleep (how long it stays awake
             after answering: a request that comes within it is not one that wakes it)
   per wake  answers per time the server came back from a sleep
+  react     request in the RX ring -> the server's first traced system call after it (with
+            TRACE_SYSCALL=syscalls:sys_enter_sendto: its TX kick), when that is the one before
+            the answer
+  copy      the NET_RX softirq's start on the client's CPU -> request k in the RX ring (the
+            kernel socket: at the server's interface): veth's poll, the XDP program and the
+            copy into the frame, before `total` starts
+and how many requests took over 50 µs in total, copy and react.
 
 Needs perf and bench/build from bench/run.sh. Environment: as bench/lat_kernel.py (BUILD,
 TARGET, GEN_CPU, RX_CPU, NICE, LAT_SCHED, LAT_SCHED_MODES, LAT_OURS_ARGS), TRACE_RATE,
-TRACE_SECS, TRACE_ROUNDS (3), TRACE_VARIANTS (`NAME:ARGS;NAME:ARGS`, as KCOUNT_VARIANTS),
+TRACE_SECS, TRACE_ROUNDS (3), TRACE_SYSCALL, LAT_FRAMES (bench/latency.py), TRACE_VARIANTS (`NAME:ARGS;NAME:ARGS`, as KCOUNT_VARIANTS),
 TRACE_SIDES (default `ours,c,kernel` plus the variants).
 """
 import bisect
@@ -52,6 +64,10 @@ import latency as lat  # noqa: E402
 RATE = int(os.environ.get("TRACE_RATE", "50000"))
 SECS = float(os.environ.get("TRACE_SECS", "0.5"))
 ROUNDS = int(os.environ.get("TRACE_ROUNDS", "3"))
+# The server's system calls traced: every one (default), or one kind, e.g.
+# `syscalls:sys_enter_sendto` (the TX kick: one a request in busy mode, where recording every
+# idle round's recvfrom() loses events).
+SYSCALL = os.environ.get("TRACE_SYSCALL", "raw_syscalls:sys_enter")
 LINE = re.compile(r"^\s*(\S.*?)\s+(\d+)\s+\[(\d+)\]\s+([\d.]+):\s+(\S+):\s*(.*)$")
 
 
@@ -75,8 +91,9 @@ def record(box, impl, mode, extra, data):
                     "-e", "xdp:xdp_redirect",
                     "-e", "net:netif_receive_skb",
                     "--filter", f'name == "{h.IF_A}" || name == "{h.IF_B}"',
+                    "-e", "irq:softirq_entry", "--filter", "vec == 3",
                     "-e", "sched:sched_switch",
-                    "-e", "raw_syscalls:sys_enter", "--filter", f"common_pid == {pid}",
+                    "-e", SYSCALL, "--filter", f"common_pid == {pid}",
                     "--", *h.in_ns(h.NS_A, h.GEN_CPU, *client)], SECS + 60).wait()
     finally:
         box.sink(h.NS_A, h.IF_A, True)
@@ -96,22 +113,28 @@ def phases(data, pid, impl):
     receive of the server's interface (both on the client's CPU, inside its sendto())."""
     out = subprocess.run(["perf", "script", "--ns", "-i", data, "-F", "comm,tid,cpu,time,event,trace"],
                          capture_output=True, text=True, check=False).stdout
-    req, ans, enters, ins, outs = [], [], [], [], []
+    req, ans, enters, ins, outs, rx_softirq, copy = [], [], [], [], [], [], []
     gen, rx = int(h.GEN_CPU), int(h.RX_CPU)
     for line in out.splitlines():
         m = LINE.match(line)
         if not m:
             continue
         tid, cpu, t, ev, rest = int(m[2]), int(m[3]), float(m[4]) * 1e6, m[5], m[6]
-        if ev == "xdp:xdp_redirect" and cpu == gen and impl != "kernel":
+        if ev == "irq:softirq_entry" and cpu == gen:
+            rx_softirq.append(t)
+        elif ev == "xdp:xdp_redirect" and cpu == gen and impl != "kernel":
             req.append(t)
+            copy.append(t - rx_softirq[-1] if rx_softirq else 0.0)
         elif ev == "net:netif_receive_skb" and f"dev={h.IF_B} " in rest:
             if cpu == gen and impl == "kernel":
-                req.append(t)
+                # An ARP request from the client's stack is no request (size checked below).
+                ln = re.search(r"len=(\d+)", rest)
+                req.append((t, int(ln[1]) if ln else 0))
+                copy.append(t - rx_softirq[-1] if rx_softirq else 0.0)
         elif ev == "net:netif_receive_skb" and cpu == rx:
             ln = re.search(r"len=(\d+)", rest)
             ans.append((t, int(ln[1]) if ln else 0))
-        elif ev == "raw_syscalls:sys_enter" and tid == pid:
+        elif ev == SYSCALL and tid == pid:
             enters.append(t)
         elif ev == "sched:sched_switch" and cpu == rx:
             if f"prev_pid={pid} " in rest and "prev_state=S" in rest:
@@ -122,6 +145,11 @@ def phases(data, pid, impl):
     if ans:
         size = max(set(n for _, n in ans), key=[n for _, n in ans].count)
         ans = [t for t, n in ans if n == size]
+        if impl == "kernel":
+            copy = [c for c, (_, n) in zip(copy, req) if n == size]
+            req = [t for t, n in req if n == size]
+    if impl == "kernel" and req and isinstance(req[0], tuple):
+        req = [t for t, _ in req]
     if not req or abs(len(req) - len(ans)) > 10:
         return f"{len(req)} requests, {len(ans)} answers traced: not matched"
     # A request or answer more or less at an end (in flight when the trace started or
@@ -134,7 +162,7 @@ def phases(data, pid, impl):
         d = [a - r for r, a in pairs(off)]
         return (sum(x < 0 for x in d), sorted(d)[len(d) // 2])
     off = min(range(-10, 11), key=fit)
-    total, asleep, wake, awake, send, tail = [], [], [], [], [], []
+    total, asleep, wake, awake, send, tail, react = [], [], [], [], [], [], []
     for o in outs:
         k = bisect.bisect_right(ans, o) - 1
         if k >= 0 and o - ans[k] < 1e3:
@@ -153,9 +181,16 @@ def phases(data, pid, impl):
         e = bisect.bisect_right(enters, a) - 1
         if e >= 0:
             send.append(a - enters[e])
+            if enters[e] >= r:
+                react.append(enters[e] - r)
     return {"total": total, "asleep": asleep, "wake": wake, "awake": awake, "send": send,
-            "tail": tail,
+            "tail": tail, "react": react, "copy": copy,
             "wakes": len(ins), "answers": len(ans)}
+
+
+def over(v, us=50.0):
+    """How many of `v` exceed `us` microseconds."""
+    return sum(x > us for x in v)
 
 
 def q(v, p):
@@ -200,7 +235,7 @@ def main():
                       f"{p99:.1f}; server p50 total "
                       f"{q(ph['total'], 0.5):.2f} awake {q(ph['awake'], 0.5):.2f} asleep "
                       f"{q(ph['asleep'], 0.5):.2f} wake {q(ph['wake'], 0.5):.2f} send "
-                      f"{q(ph['send'], 0.5):.2f} tail {q(ph['tail'], 0.5):.2f} us, asleep share "
+                      f"{q(ph['send'], 0.5):.2f} react {q(ph['react'], 0.5):.2f} tail {q(ph['tail'], 0.5):.2f} us, asleep share "
                       f"{len(ph['asleep']) / max(len(ph['total']), 1):.2f}, per wake "
                       f"{ph['answers'] / max(ph['wakes'], 1):.2f}", flush=True)
                 for k, v in ph.items():
@@ -213,7 +248,8 @@ def main():
         os.rmdir(tmp)
     print(f"\n{mode}, {RATE} req/s, {ROUNDS} x {SECS:g} s: p50 / p90 in us over every request")
     print(f"{'server':14} {'total':>13} {'asleep':>13} {'share':>6} {'wake':>13} "
-          f"{'awake':>13} {'send':>13} {'tail':>13} {'per wake':>8}")
+          f"{'awake':>13} {'send':>13} {'react':>13} {'tail':>13} {'per wake':>8} "
+          f"{'copy':>13} {'>50us: total':>12} {'copy':>5} {'react':>5}")
     for name, _, _ in sides:
         a = acc[name]
         if not a:
@@ -223,7 +259,8 @@ def main():
             return f"{q(a[k], 0.5):6.1f}/{q(a[k], 0.9):6.1f}"
         share = len(a["asleep"]) / max(len(a["total"]), 1)
         print(f"{name:14} {cell('total')} {cell('asleep')} {share:6.2f} {cell('wake')} "
-              f"{cell('awake')} {cell('send')} {cell('tail')} {a['answers'] / max(a['wakes'], 1):8.2f}")
+              f"{cell('awake')} {cell('send')} {cell('react')} {cell('tail')} {a['answers'] / max(a['wakes'], 1):8.2f} "
+              f"{cell('copy')} {over(a['total']):12d} {over(a['copy']):5d} {over(a['react']):5d}")
     ref = client.get("c")
     print("\nthe client's p50 / p99 (us), median of the rounds; per-round ratio to the C echo's")
     for name, _, _ in sides:

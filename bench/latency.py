@@ -31,7 +31,7 @@ own session, and the compilers of other sessions would still take half of a spin
 
 Environment: LAT_RATE (1000 requests/s: the fixed low rate), LAT_LOAD_RATE (50000: under
 load), LAT_DURATION and LAT_LOAD_DURATION (seconds measured per run at each rate; default
-DURATION), LAT_SIZE (64-byte UDP payload), LAT_MODES (poll,busy), LAT_CLIENT (spin|sleep),
+DURATION), LAT_FRAMES (UMEM frames of both AF_XDP echoes; default 4,096), LAT_SIZE (64-byte UDP payload), LAT_MODES (poll,busy), LAT_CLIENT (spin|sleep),
 LAT_SCHED ("" | fifo | fifo-server: SCHED_FIFO for the servers and the client, or the servers
 only, at LAT_RT_PRIO, default 10; see rt_prefix()) in the idle modes of LAT_SCHED_MODES
 (default: all), LAT_PORT (7777).
@@ -74,6 +74,18 @@ LAT_OURS_ARGS = ENV.get("LAT_OURS_ARGS", "").split()
 # Seconds measured per run at each rate (default DURATION): the low rate needs more of them
 # for its p99 not to be decided by a handful of stalls (1,000 req/s for 4 s: 40 round trips
 # above p99).
+# UMEM frames of both AF_XDP echoes, every one on the fill ring (ours: `--frames N`; C:
+# `-F N -R N/2`, which makes its RX, TX and completion rings N/2 entries, ours' stay 2,048);
+# default: each echo's own, 4,096. Fewer frames in rotation keep each frame's page in use:
+# at 1,000 req/s with 4,096 frames each is written again only every 4 s, and on the benchmark's
+# VM the kernel's copy of a request into a frame untouched that long stalls the client's CPU
+# for ~150 us now and then; but N frames are also all the requests that can wait while a
+# server is off its CPU (with 256 at 50,000 req/s on a loaded machine both echoes dropped
+# hundreds to thousands a run; BENCHMARKS.md, "Busy-poll latency attribution, session 30").
+LAT_FRAMES = ENV.get("LAT_FRAMES", "")
+if LAT_FRAMES and (not LAT_FRAMES.isdigit() or not 64 <= int(LAT_FRAMES) <= 65536
+                   or int(LAT_FRAMES) & (int(LAT_FRAMES) - 1)):
+    raise SystemExit("LAT_FRAMES: a power of two from 64 to 65,536")
 LAT_DURATION = ENV.get("LAT_DURATION")
 LAT_LOAD_DURATION = ENV.get("LAT_LOAD_DURATION")
 # How the measured processes are scheduled: "" (default: SCHED_OTHER, NICE in an autogroup
@@ -144,13 +156,15 @@ def server_cmd(h, impl, secs, mode):
         e = h.exe("xsk-echo")
         if not e:
             return None
+        frames = ["--frames", LAT_FRAMES] if LAT_FRAMES else []
         return [e, "--iface", h.IF_B, "--queue", "0", "--port", LAT_PORT, "--duration",
-                f"{secs:g}", *flags, *LAT_OURS_ARGS]
+                f"{secs:g}", *flags, *frames, *LAT_OURS_ARGS]
     if impl == "c":
         if LAT_PORT != "7777":
             raise RuntimeError("the C echo's XDP program answers port 7777 only")
+        frames = ["-F", LAT_FRAMES, "-R", str(int(LAT_FRAMES) // 2)] if LAT_FRAMES else []
         return [h.C_XSK, "-m", "echo", "-i", h.IF_B, "-q", "0", "-b", h.BATCH, "-d",
-                f"{secs:g}", "-w", "0", "-o", h.C_OBJ, *flags]
+                f"{secs:g}", "-w", "0", "-o", h.C_OBJ, *flags, *frames]
     return [os.path.join(h.BUILD, "udp_echo"), "-p", LAT_PORT, "-d", f"{secs:g}", *flags]
 
 

@@ -78,7 +78,13 @@ struct Cli {
     burst: u32,
     /// UMEM frames per queue on an interface, every one on the fill ring from the start (a
     /// fill ring as large; a power of two). The default is the C reference's and libxdp's
-    /// samples' (bench/c/xsk_ref.c)
+    /// samples' (bench/c/xsk_ref.c). The frames are used in turn, so at a low request rate
+    /// each is written again only after all the others (4,096 at 1,000 req/s: every 4 s);
+    /// fewer frames (e.g. 256) keep each one's memory in use, which on the benchmark's VM made
+    /// the kernel's copy of a request into a frame stall about 3-5x less often; but they are
+    /// also all the requests that can wait while the server is off its CPU (256 at 50,000
+    /// req/s: 5 ms), past which requests are dropped (BENCHMARKS.md, "Busy-poll latency
+    /// attribution, session 30")
     #[arg(long, value_name = "N", default_value = "4096")]
     frames: u32,
     /// when idle, spin on the rings instead of a 200 µs nap (one CPU at 100 %)

@@ -20,16 +20,23 @@ unsafe impl Send for Mmap {}
 unsafe impl Sync for Mmap {}
 
 impl Mmap {
-    /// An anonymous private mapping of `len` bytes, pre-faulted (`MAP_POPULATE`); with
-    /// `huge_pages`, backed by huge pages (`MAP_HUGETLB`, which needs reserved huge pages:
-    /// `/proc/sys/vm/nr_hugepages`).
+    /// An anonymous private mapping of `len` bytes; with `huge_pages`, backed by huge pages
+    /// (`MAP_HUGETLB`, which needs reserved huge pages: `/proc/sys/vm/nr_hugepages`) and
+    /// pre-faulted (`MAP_POPULATE`).
+    ///
+    /// Pages of 4 KiB are not pre-faulted here: the UMEM's registration (`XDP_UMEM_REG`),
+    /// which follows at once, pins every page and so faults them in itself, as it does for
+    /// libxdp's users. Pre-faulting them first changed nothing a program could see but, on
+    /// the benchmark's VM, made the kernel's copy of a received packet into a frame stall for
+    /// ~150 µs more often (2-10x in 4 of 6 interleaved runs, level in 2; BENCHMARKS.md,
+    /// "Busy-poll latency attribution, session 30").
     pub fn anonymous(len: usize, huge_pages: bool) -> Result<Mmap> {
         if len == 0 {
             return Err(Error::invalid("a mapping of 0 bytes"));
         }
-        let mut flags = libc::MAP_PRIVATE | libc::MAP_ANONYMOUS | libc::MAP_POPULATE;
+        let mut flags = libc::MAP_PRIVATE | libc::MAP_ANONYMOUS;
         if huge_pages {
-            flags |= libc::MAP_HUGETLB;
+            flags |= libc::MAP_HUGETLB | libc::MAP_POPULATE;
         }
         // SAFETY: an anonymous mapping at an address of the kernel's choice touches no
         // existing memory.
