@@ -360,7 +360,10 @@ fn alu64_full(op: AluOp, a: &Scalar, b: &Scalar) -> Scalar {
             .or(b)
             .with_bounds32(Some((a.u32min.max(b.u32min), u32::MAX)), None),
         AluOp::Xor => a.xor(b),
-        AluOp::Lsh | AluOp::Rsh | AluOp::Arsh => match b.as_const() {
+        // A shift is tracked only by an amount constant by its known bits
+        // (`is_safe_to_compute_dst_reg_range`: `tnum_is_const`), not by a range of one value
+        // whose bits are not all known (`alu_shift_by_a_one_value_range`): else unknown.
+        AluOp::Lsh | AluOp::Rsh | AluOp::Arsh => match b.t_const() {
             Some(k) if k < 64 => match op {
                 // `scalar_min_max_lsh` shifts the 32-bit bounds too (`__scalar32_min_max_lsh`),
                 // from which the synchronisation may recover a 64-bit range the 64-bit rule
@@ -478,14 +481,14 @@ fn alu32_full(op: AluOp, a: &Scalar, b: &Scalar) -> Scalar {
         AluOp::Neg => Scalar::konst(0).sub32_bounds(&a),
         // `scalar32_min_max_arsh`: the signed 32-bit bounds shift with the value (`w s>>= 31`
         // of any value is in [-1, 0]).
-        AluOp::Arsh => match b.as_const() {
+        AluOp::Arsh => match b.t_const() {
             Some(k) if k < 32 => (None, Some((a.s32min >> k, a.s32max >> k))),
             _ => (None, None),
         },
         _ => (None, None),
     };
     let r = r.with_bounds32(u, s);
-    match (op, b.as_const()) {
+    match (op, b.t_const()) {
         // `tnum_arshift(.., 32)` of the low half's known bits: the sign bit's knowledge (or
         // doubt) shifts down, the known low bits stay known (`w s>>= 3` of x | 0x7fff ends
         // in 0xfff), whatever the sign-extended range keeps of them.
@@ -545,7 +548,7 @@ fn alu32_wide(op: AluOp, a: &Scalar, b: &Scalar, raw: bool) -> Scalar {
             alu64_full(op, &a, &b)
         }
         AluOp::Neg => Scalar::konst(0).sub(&a),
-        AluOp::Lsh | AluOp::Rsh | AluOp::Arsh => match b.as_const() {
+        AluOp::Lsh | AluOp::Rsh | AluOp::Arsh => match b.t_const() {
             Some(k) if k < 32 => match op {
                 // `__scalar32_min_max_lsh`: the 32-bit bounds shift only when the maximum is
                 // at most 2^(31 - k).
@@ -565,11 +568,15 @@ fn alu32_wide(op: AluOp, a: &Scalar, b: &Scalar, raw: bool) -> Scalar {
         AluOp::Sub => Some(a.t.sub(b.t)),
         AluOp::Mul => Some(a.t.mul(b.t)),
         AluOp::Neg => Some(Tnum::konst(0).sub(a.t)),
-        AluOp::Lsh => b.as_const().map(|k| a.t.lsh(k as u32)),
+        AluOp::Lsh => b.t_const().map(|k| a.t.lsh(k as u32)),
         _ => None,
     };
     let r = match pure {
-        Some(t) if r.umax > u32::MAX as u64 && r.as_const().is_none() => Scalar {
+        // Unless the operation's known bits are a constant: a wrapped 64-bit result of one
+        // value is not (the synchronisation of the 64-bit intermediate, which the kernel
+        // never makes, learns the constant from the range; the kernel's 32-bit bounds come
+        // from `scalar32_min_max_mul`, which overflow: `alu32_mul_of_a_one_value_range`).
+        Some(t) if r.umax > u32::MAX as u64 && !t.is_const() => Scalar {
             t: Tnum {
                 value: t.value & 0xffff_ffff,
                 mask: t.mask & 0xffff_ffff,
@@ -621,7 +628,7 @@ impl Scalar {
     /// The zero-extended low 32 bits of a 64-bit intermediate result.
     pub(crate) fn trunc32_wrapped(&self) -> Scalar {
         let r = *self;
-        if r.umax > u32::MAX as u64 && r.as_const().is_none() {
+        if r.umax > u32::MAX as u64 && r.t_const().is_none() {
             // Wrapped: keep only what the known bits say (as the kernel's subregister tnum).
             Scalar::urange(0, u32::MAX as u64).with_tnum(r.t.cast32())
         } else {

@@ -51,7 +51,7 @@ pub(crate) fn scalar_alu(
         r = Scalar::UNKNOWN;
     }
     // `rX <<= 32` keeps the low half's signed range, shifted up.
-    if is64 && op == AluOp::Lsh && b.as_const() == Some(32) {
+    if is64 && op == AluOp::Lsh && b.t_const() == Some(32) {
         let any_sign = kernel.has(KernelVersion::LSH32_SIGNED);
         r = lsh32_signed(a, r, any_sign);
     }

@@ -9,7 +9,7 @@ use std::cell::RefCell;
 
 use super::refine::is_signed;
 use super::refine32::{
-    contradicted, refine32, refine_branches32_once, refine_branches_full, NoValue,
+    contradicted, refine32, refine_branches32_once, refine_branches_full_as, NoValue,
 };
 use super::scalar::memo::{mix, old_sync, words, Table};
 use super::*;
@@ -69,6 +69,7 @@ fn cond_values_full(
     x: &Scalar,
     y: &Scalar,
 ) -> [Scalar; 4] {
+    let single = no_value == NoValue::Single;
     let refinable = is64
         || (x.umax <= u32::MAX as u64
             && y.umax <= u32::MAX as u64
@@ -79,7 +80,10 @@ fn cond_values_full(
         // (Not looked up in the table of `refine_branches`: this function's own table holds
         // what it worked out.)
         if is64 {
-            let [tx, ty, fx, fy] = refine_branches_full(op, x, y);
+            // 6.18's single-value rule at the start of the synchronisation too: the 64-bit
+            // bounds are the ones the comparison narrowed. (Not for a 32-bit comparison,
+            // whose 64-bit bounds the kernel deduces only later in the synchronisation.)
+            let [tx, ty, fx, fy] = refine_branches_full_as(op, x, y, single);
             (tx, ty, fx, fy)
         } else {
             // The 32-bit comparison's own narrowing of the low halves too (`==` makes the two

@@ -8,7 +8,10 @@ use super::*;
 pub(crate) fn branch_taken(op: JmpOp, a: &Scalar, b: &Scalar) -> Option<bool> {
     match op {
         JmpOp::Jeq | JmpOp::Jne => {
-            let eq = if let (Some(x), Some(y)) = (a.as_const(), b.as_const()) {
+            // Constants by their known bits (`tnum_is_const`): a range of one value whose
+            // bits are not all known (128..=128 under the bits (0; 0x80), which one more
+            // synchronisation would make the constant) decides nothing the ranges do not.
+            let eq = if let (Some(x), Some(y)) = (a.t_const(), b.t_const()) {
                 Some(x == y)
             } else if a.umin > b.umax || a.umax < b.umin || a.smin > b.smax || a.smax < b.smin {
                 Some(false)
@@ -18,12 +21,13 @@ pub(crate) fn branch_taken(op: JmpOp, a: &Scalar, b: &Scalar) -> Option<bool> {
             eq.map(|x| if op == JmpOp::Jeq { x } else { !x })
         }
         JmpOp::Jset => {
-            let (a, b) = if b.as_const().is_none() {
+            // The constant operand by its known bits (`is_reg_const`).
+            let (a, b) = if b.t_const().is_none() {
                 (b, a)
             } else {
                 (a, b)
             };
-            let c = b.as_const()?;
+            let c = b.t_const()?;
             if (a.t.value & !a.t.mask) & c != 0 {
                 Some(true)
             } else if (a.t.value | a.t.mask) & c == 0 {
@@ -127,10 +131,11 @@ fn refine_with(
                 }
                 fix(x)
             };
-            (trim(a, b.as_const()), trim(b, a.as_const()))
+            // Only against a constant by its known bits (`is_reg_const`).
+            (trim(a, b.t_const()), trim(b, a.t_const()))
         }
         (Jset, true) => (a, b),
-        (Jset, false) => match b.as_const() {
+        (Jset, false) => match b.t_const() {
             Some(c) => {
                 // Like the kernel (6.18): forget the ranges, then narrow the known bits.
                 let t = Tnum {

@@ -344,6 +344,41 @@ pub(crate) fn refine_branches(op: JmpOp, x: &Scalar, y: &Scalar) -> [Scalar; 4] 
 /// table already holds every comparison it worked out (its misses would mostly miss here too,
 /// and a lookup and a store cost a quarter of the refinement).
 pub(crate) fn refine_branches_full(op: JmpOp, x: &Scalar, y: &Scalar) -> [Scalar; 4] {
+    refine_branches_full_as(op, x, y, false)
+}
+
+/// The kernel's one `reg_bounds_sync` of a refined register `raw` ([`fix`]), with kernel
+/// 6.18's single-value rule (`single`) at its start too: its first `__update_reg64_bounds`
+/// makes the register the constant its unsigned range holds the one value of the known bits
+/// of (`tnum_step`; `___mark_reg_known` sets every bound), before the rest of the
+/// synchronisation narrows the known bits to that range. Checked only after the
+/// synchronisation, where the narrowed bits' largest value is that constant, the rule no
+/// longer fires (`tnum_step` of the maximum is the maximum): 24..=63 under the bits
+/// (0; 0x58) is 24, not 24..=24 with the bits (0; 0x18) (`jmp64_single_value_before_the_sync`).
+pub(crate) fn fix_single(raw: Scalar, single: bool) -> Scalar {
+    if single {
+        let bounded = Scalar {
+            umin: raw.umin.max(raw.t.value),
+            umax: raw.umax.min(raw.t.umax()),
+            ..raw
+        };
+        if bounded.umin <= bounded.umax {
+            let one = bounded.single_value();
+            if one.t.is_const() && !raw.t.is_const() {
+                return one;
+            }
+        }
+    }
+    fix(raw)
+}
+
+/// [`refine_branches_full`], each result synchronised by [`fix_single`].
+pub(crate) fn refine_branches_full_as(
+    op: JmpOp,
+    x: &Scalar,
+    y: &Scalar,
+    single: bool,
+) -> [Scalar; 4] {
     // The kernel narrows the 64-bit bounds (`regs_refine_cond_op`; each register keeps its
     // own 32-bit bounds) and then synchronises each register once (`reg_bounds_sync`): a
     // second synchronisation would learn known bits from the bounds the first one tightened
@@ -351,6 +386,7 @@ pub(crate) fn refine_branches_full(op: JmpOp, x: &Scalar, y: &Scalar) -> [Scalar
     // would know; the kernel does not: `sync_once_after_a_comparison`).
     let (tx, ty) = narrow(op, true, *x, *y);
     let (fx, fy) = narrow(op, false, *x, *y);
+    let fix = |v| fix_single(v, single);
     [fix(tx), fix(ty), fix(fx), fix(fy)]
 }
 

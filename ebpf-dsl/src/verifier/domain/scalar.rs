@@ -244,6 +244,14 @@ impl Scalar {
         }
     }
 
+    /// The value when its known bits are all known (the kernel's `tnum_is_const`, which
+    /// `is_branch_taken` and `regs_refine_cond_op` ask of a comparison's operands), else
+    /// `None`: unlike [`Scalar::as_const`], not a range of one value whose bits are not all
+    /// known.
+    pub fn t_const(&self) -> Option<u64> {
+        self.t.is_const().then_some(self.t.value)
+    }
+
     /// Makes the 64-bit and 32-bit ranges and the known bits agree (the kernel's
     /// `reg_bounds_sync`, see [`Scalar::kernel_sync`]); `None` if they contradict (an
     /// impossible value).
@@ -400,7 +408,9 @@ impl Scalar {
 
     /// `self * b` (64-bit, wrapping).
     pub fn mul(&self, b: &Scalar) -> Scalar {
-        if let (Some(x), Some(y)) = (self.as_const(), b.as_const()) {
+        // Constants by their known bits only (`tnum_mul` of two constants): a range of one
+        // value whose bits are not all known multiplies as a range (`alu32_mul_of_a_one_value_range`).
+        if let (Some(x), Some(y)) = (self.t_const(), b.t_const()) {
             return Scalar::konst(x.wrapping_mul(y));
         }
         let u = match (self.umin.checked_mul(b.umin), self.umax.checked_mul(b.umax)) {
@@ -624,7 +634,7 @@ impl Scalar {
     /// boundary.
     pub fn sext(&self, bits: u32) -> Scalar {
         let sh = 64 - bits;
-        if let Some(c) = self.as_const() {
+        if let Some(c) = self.t_const() {
             return Scalar::konst((((c << sh) as i64) >> sh) as u64);
         }
         let half = 1i64 << (bits - 1);
@@ -669,7 +679,7 @@ impl Scalar {
     /// extension, known bits those of that range (`tnum_range(smin, smax)`, the old known
     /// bits dropped); otherwise the older rule on the 64-bit bounds ([`Scalar::sext`]).
     pub fn sext_keeping_fits(&self, bits: u32) -> Scalar {
-        if bits >= 64 || self.as_const().is_some() {
+        if bits >= 64 || self.t_const().is_some() {
             return self.sext(bits);
         }
         let half = 1i64 << (bits - 1);
@@ -701,7 +711,7 @@ impl Scalar {
     pub fn sext_subreg(&self, bits: u32) -> Scalar {
         let sh = 32 - bits;
         let ext = |v: i32| ((v as u32) << sh) as i32 >> sh;
-        if let Some(c) = self.as_const() {
+        if let Some(c) = self.t_const() {
             return Scalar::konst(ext(c as u32 as i32) as u32 as u64);
         }
         let half = 1i32 << (bits - 1);

@@ -297,7 +297,7 @@ impl<'a> Exec<'a> {
         let src_const = match src {
             Src::Imm(_) => true,
             Src::Reg(r) => {
-                matches!(st.cur().regs.get(r as usize), Some(RegVal::Scalar(s)) if s.as_const().is_some())
+                matches!(st.cur().regs.get(r as usize), Some(RegVal::Scalar(s)) if s.t_const().is_some())
             }
         };
         let d = match st.cur().regs.get(dst as usize) {
@@ -820,16 +820,16 @@ fn delta_link(
         if !(is64 && op == AluOp::Add) {
             return None;
         }
-        let c = b.as_const()?;
+        let c = b.t_const()?;
         return (c <= i32::MAX as u64).then_some((Scalar::ADD_CONST, c as i32));
     }
     if !matches!(op, AluOp::Add | AluOp::Sub) || (!is64 && a.umax > u32::MAX as u64) {
         return None;
     }
     let off = if is64 {
-        i32::try_from(b.as_const()? as i64).ok()?
+        i32::try_from(b.t_const()? as i64).ok()?
     } else {
-        b.trunc32().as_const()? as u32 as i32
+        b.trunc32().t_const()? as u32 as i32
     };
     let off = if op == AluOp::Sub {
         off.checked_neg()?

@@ -354,7 +354,9 @@ impl<'a> Exec<'a> {
                 |v: &Scalar, c| one(set(v, c)),
                 |v: &Scalar, c| one(forget(v, c)),
             );
-            if let Some(c) = vy.as_const() {
+            // Against a constant by its known bits only (`is_reg_const` in
+            // `regs_refine_cond_op`).
+            if let Some(c) = vy.t_const() {
                 if !matches!(src, Src::Reg(r) if r == dst) {
                     set_linked(
                         &mut taken,
@@ -365,7 +367,7 @@ impl<'a> Exec<'a> {
                     );
                     set_linked(st, dst, *x, forget(x, c & width_mask), self.input.kernel);
                 }
-            } else if let (Some(c), Src::Reg(r)) = (vx.as_const(), src) {
+            } else if let (Some(c), Src::Reg(r)) = (vx.t_const(), src) {
                 set_linked(&mut taken, r, *y, set(y, c & width_mask), self.input.kernel);
                 set_linked(st, r, *y, forget(y, c & width_mask), self.input.kernel);
             } else {
@@ -445,9 +447,9 @@ impl<'a> Exec<'a> {
             // one, every copy gets the source's own value, moved by its delta.
             let konst = |v: &Scalar| {
                 if c.is64 {
-                    v.as_const()
+                    v.t_const()
                 } else {
-                    view32(v).as_const()
+                    view32(v).t_const()
                 }
             };
             if konst(x).is_some() || konst(y).is_some() {
