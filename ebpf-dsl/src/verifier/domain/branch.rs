@@ -72,6 +72,18 @@ pub(crate) fn set_linked(st: &mut State, r: u8, old: Scalar, new: Scalar, kernel
         }
         if (!flagged(v) && !flagged(&old)) || v.delta == old.delta {
             *v = known;
+        } else if !new.holds_a_value() {
+            // The refined value holds no number (its ranges and known bits have none in
+            // common: a branch no value takes, which the kernel walks anyway without noticing).
+            // The kernel's sum of such bounds is not modelled (6.18.44 made the copy a
+            // constant its known bits and ranges happened to give, which decided the next
+            // comparison the other way from ours: `link_sum_of_a_value_with_no_number`): the
+            // copy is any number, which every branch the kernel may walk from it covers.
+            *v = Scalar {
+                link: v.link,
+                delta: v.delta,
+                ..Scalar::UNKNOWN
+            };
         } else {
             let d = v.delta as i64 - old.delta as i64;
             if kernel < KernelVersion::LINK_SUM_SYNC {

@@ -283,6 +283,23 @@ impl Scalar {
         }
     }
 
+    /// Whether some number lies in every range and matches the known bits, in 64 bits and in
+    /// the low half (each checked on its own: ranges and known bits that overlap only as
+    /// intervals, such as 0x3ffffff..=0x4000000 with the bits (0x4f5400; 0x40003ff), hold
+    /// none).
+    pub(crate) fn holds_a_value(&self) -> bool {
+        if !self.consistent() {
+            return false;
+        }
+        // `lo` itself, or the next value of the known bits above it, within the range.
+        let fits = |t: Tnum, lo: u64, hi: u64| {
+            let next = t.step(lo);
+            lo & !t.mask == t.value || (next > lo && next <= hi)
+        };
+        fits(self.t, self.umin, self.umax)
+            && fits(self.t.cast32(), self.u32min as u64, self.u32max as u64)
+    }
+
     /// The constant the unsigned range and the known bits leave, when they have one value in
     /// common (the three cases of kernel 6.18's `__update_reg64_bounds`: the range holds one
     /// value of the tnum, at its bottom, at the tnum's largest value, or in between); else
@@ -763,6 +780,26 @@ impl Scalar {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn holds_a_value_checks_ranges_against_known_bits() {
+        let t = Tnum {
+            value: 0x4f_5400,
+            mask: 0x400_03ff,
+        };
+        let none = Scalar {
+            t,
+            ..Scalar::urange(0x3ff_ffff, 0x400_0000)
+        };
+        assert!(!none.holds_a_value());
+        let some = Scalar {
+            t,
+            ..Scalar::urange(0x3ff_ffff, 0x44f_5400)
+        };
+        assert!(some.holds_a_value());
+        assert!(Scalar::UNKNOWN.holds_a_value());
+        assert!(Scalar::konst(5).holds_a_value());
+    }
 
     #[test]
     fn sync_is_one_kernel_synchronisation() {
