@@ -521,10 +521,8 @@ impl Scalar {
         .unwrap_or(Scalar::of_size(4))
     }
 
-    /// The kernel's `zext_32_to_64` and then one `reg_bounds_sync` of a register's value as
-    /// it is held (`wX = wY`, `check_alu_op`): the known bits' low half; the 64-bit unsigned
-    /// range is the 32-bit one, the signed one the signed 32-bit one when that is not negative,
-    /// else `0..=u32::MAX` (`__reg_assign_32_into_64`); the 32-bit bounds are kept. The
+    /// The kernel's `zext_32_to_64` ([`Scalar::zext_raw`]) and then one `reg_bounds_sync` of a
+    /// register's value as it is held (`wX = wY`, `check_alu_op`). The
     /// synchronisation is the kernel's one, after the move: it can learn what the value's own
     /// last one did not (the kernel's is not idempotent), and reading the operand
     /// synchronised first would know more than the kernel (`mov32_syncs_the_copy_once`).
@@ -532,23 +530,7 @@ impl Scalar {
         if !self.consistent() {
             return Scalar::of_size(4);
         }
-        let (smin, smax) = if self.s32min >= 0 {
-            (self.s32min as i64, self.s32max as i64)
-        } else {
-            (0, u32::MAX as i64)
-        };
-        Scalar {
-            umin: self.u32min as u64,
-            umax: self.u32max as u64,
-            smin,
-            smax,
-            t: self.t.cast32(),
-            link: 0,
-            delta: 0,
-            ..*self
-        }
-        .sync()
-        .unwrap_or(Scalar::of_size(4))
+        self.zext_raw().sync().unwrap_or(Scalar::of_size(4))
     }
 
     /// The low `n` bytes (1, 2 or 4; 8 keeps all), zero-extended: the kernel's

@@ -303,21 +303,7 @@ impl Scalar {
             // (a second `__reg_bound_offset` after the bounds the first one tightened can
             // learn known bits: `sync_once_after_a_comparison`, where `w6 ^= 255` reads
             // 128..=223 with the bits (0; 0xdf) and must not learn bit 7).
-            let (smin, smax) = if self.s32min >= 0 {
-                (self.s32min as i64, self.s32max as i64)
-            } else {
-                (0, u32::MAX as i64)
-            };
-            return Scalar {
-                umin: self.u32min as u64,
-                umax: self.u32max as u64,
-                smin,
-                smax,
-                t: self.t.cast32(),
-                link: 0,
-                delta: 0,
-                ..self
-            };
+            return self.zext_raw();
         }
         Scalar {
             t: self.t.cast32(),
@@ -326,6 +312,28 @@ impl Scalar {
             smin: 0,
             smax: u32::MAX as i64,
             ..Scalar::UNKNOWN
+        }
+    }
+
+    /// The kernel's `zext_32_to_64` of a consistent value, not synchronised: the known bits'
+    /// low half; the 64-bit unsigned range is the 32-bit one, the signed one the signed 32-bit
+    /// one when that is not negative, else `0..=u32::MAX` (`__reg_assign_32_into_64`); the
+    /// 32-bit bounds are kept; no link.
+    pub(crate) fn zext_raw(self) -> Scalar {
+        let (smin, smax) = if self.s32min >= 0 {
+            (self.s32min as i64, self.s32max as i64)
+        } else {
+            (0, u32::MAX as i64)
+        };
+        Scalar {
+            umin: self.u32min as u64,
+            umax: self.u32max as u64,
+            smin,
+            smax,
+            t: self.t.cast32(),
+            link: 0,
+            delta: 0,
+            ..self
         }
     }
 
