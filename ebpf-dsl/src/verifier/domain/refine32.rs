@@ -281,27 +281,6 @@ pub(crate) fn leaves_no_value(op: JmpOp, taken: bool, wide: bool, x: &Scalar, y:
     nx.sync().is_none() || ny.sync().is_none()
 }
 
-/// A 64-bit comparison refined `orig` to `refined`; the kernel then runs `reg_bounds_sync`
-/// with the 32-bit bounds it still holds for the register, which recovers, e.g., that a value
-/// in `-4095..=0` that is `<= 63` unsigned is 0 (the signed range crossing zero that
-/// [`super::domain`] drops survives in the 32-bit bounds when it fits in 32 bits). The 32-bit
-/// bounds of `orig` hold for `refined` too, so they are intersected into it.
-#[cfg(test)]
-pub(crate) fn with_subreg_bounds(orig: &Scalar, refined: Scalar) -> Scalar {
-    if refined.unlinked() == Scalar::UNKNOWN {
-        // Nothing learnt, or a contradiction the kernel answers with an unknown value.
-        return refined;
-    }
-    let k = Scalar {
-        u32min: refined.u32min.max(orig.u32min),
-        u32max: refined.u32max.min(orig.u32max),
-        s32min: refined.s32min.max(orig.s32min),
-        s32max: refined.s32max.min(orig.s32max),
-        ..refined
-    };
-    k.sync().unwrap_or(refined)
-}
-
 /// Entries of the table of [`refine_branches`] (a power of two).
 const BRANCH_ENTRIES: usize = 512;
 
@@ -496,9 +475,7 @@ mod tests {
         // r in [-4095, 0], `r <= 63` (unsigned): the domain drops the signed range (the
         // kernel does for wide ranges), the 32-bit bounds give 0 as the kernel finds.
         let r = Scalar::srange(-4095, 0);
-        let (t, _) = refine(JmpOp::Jle, true, r, Scalar::konst(63));
-        assert_eq!(with_subreg_bounds(&r, t).as_const(), Some(0));
-        // The same through the path the walk takes (narrowed, then one synchronisation).
+        // Through the path the walk takes (narrowed, then one synchronisation).
         let [t, ..] = refine_branches_full(JmpOp::Jle, &r, &Scalar::konst(63));
         assert_eq!(t.as_const(), Some(0));
     }
