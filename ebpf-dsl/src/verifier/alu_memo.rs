@@ -168,7 +168,7 @@ mod tests {
         // Every operator, both widths, several kernels, the same pc for all (each operation
         // replaces the last) and again (found): the result never differs from the function's,
         // whatever the links.
-        let ops = crate::verifier::domain::arith::SCALAR_OPS;
+        let ops = crate::verifier::domain::arith::tests::SCALAR_OPS;
         let xs = operands();
         for kernel in [(6, 1), (6, 12), (6, 18)].map(|(a, b)| KernelVersion::new(a, b)) {
             let mut m = AluMemo::default();

@@ -590,7 +590,7 @@ pub fn license_is_gpl_compatible(l: &str) -> bool {
 /// assert_eq!(first.insns_processed, again.insns_processed);
 /// ```
 pub fn forget_memos() {
-    domain::arith::clear();
+    domain::kernel_alu::clear();
     domain::cond_values::clear();
     domain::refine32::clear();
     domain::scalar::memo::clear();

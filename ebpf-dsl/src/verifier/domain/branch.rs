@@ -72,18 +72,6 @@ pub(crate) fn set_linked(st: &mut State, r: u8, old: Scalar, new: Scalar, kernel
         }
         if (!flagged(v) && !flagged(&old)) || v.delta == old.delta {
             *v = known;
-        } else if !new.holds_a_value() {
-            // The refined value holds no number (its ranges and known bits have none in
-            // common: a branch no value takes, which the kernel walks anyway without noticing).
-            // The kernel's sum of such bounds is not modelled (6.18.44 made the copy a
-            // constant its known bits and ranges happened to give, which decided the next
-            // comparison the other way from ours: `link_sum_of_a_value_with_no_number`): the
-            // copy is any number, which every branch the kernel may walk from it covers.
-            *v = Scalar {
-                link: v.link,
-                delta: v.delta,
-                ..Scalar::UNKNOWN
-            };
         } else {
             let d = v.delta as i64 - old.delta as i64;
             if kernel < KernelVersion::LINK_SUM_SYNC {
@@ -97,28 +85,17 @@ pub(crate) fn set_linked(st: &mut State, r: u8, old: Scalar, new: Scalar, kernel
                 };
                 return;
             }
-            // `scalar32_min_max_add` and `scalar_min_max_add` with the delta, as `rX += d`:
-            // the 32-bit bounds of the sum too (a 32-bit comparison's refinement reaches the
-            // copy through them).
-            let (base, dk) = (new.unlinked(), Scalar::konst(d as u64));
-            let sum = super::arith::alu64(AluOp::Add, &base, &dk);
-            let sum = if kernel >= KernelVersion::ADD_SUB_WRAP {
-                super::arith::add_sub_wrapped(AluOp::Add, true, &base, &dk, sum)
-            } else {
-                sum
-            };
-            // 6.18 zero-extends the result when either copy has a 32-bit delta (the base of
-            // such a link fits in 32 bits: `delta_link`), whichever is the one compared
-            // (6.18.44; the selftests scalars_alu32_wrap, scalars_alu32_zext_linked_reg).
-            let sum = if (v.link | old.link) & Scalar::ADD_CONST32 != 0 {
-                sum.trunc32()
-            } else {
-                sum
-            };
+            // `scalar32_min_max_add` and `scalar_min_max_add` with the delta, as `rX += d`,
+            // zero-extended when either copy has a 32-bit delta (the base of such a link fits
+            // in 32 bits: `delta_link`; 6.18.44, the selftests scalars_alu32_wrap,
+            // scalars_alu32_zext_linked_reg), then one synchronisation, also of a refined
+            // value that holds no number (`link_sum_of_a_value_with_no_number`: 6.18.44 made
+            // the copy the constant those steps give).
+            let zext = (v.link | old.link) & Scalar::ADD_CONST32 != 0;
             *v = Scalar {
                 link: v.link,
                 delta: v.delta,
-                ..sum
+                ..super::kernel_alu::linked_sum(kernel, &new, d, zext)
             };
         }
     });

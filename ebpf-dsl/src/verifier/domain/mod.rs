@@ -7,7 +7,8 @@
 //! - [`state`]: registers, stack slots and call frames of one path, and the inclusion and join
 //!   used by pruning;
 //! - [`arith`]: the scalar arithmetic of ALU instructions; [`arith_gates`]: the same with
-//!   the target kernel's rules;
+//!   the target kernel's rules; [`kernel_alu`]: the same step by step as kernels from 6.12
+//!   compute it (one synchronisation of the raw result);
 //! - [`refine`] and [`refine32`]: deciding a comparison and narrowing its operands, 64- and
 //!   32-bit; [`refine_old`]: the same as kernels before 6.12 do it; [`cond_values`]: both
 //!   operands' values on each branch of a comparison, memoised;
@@ -24,6 +25,7 @@ pub(crate) mod arith_gates;
 pub(crate) mod branch;
 pub(crate) mod cond_values;
 pub(crate) mod exact_marks;
+pub(crate) mod kernel_alu;
 pub(crate) mod ptr_key;
 pub(crate) mod refine;
 pub(crate) mod refine32;

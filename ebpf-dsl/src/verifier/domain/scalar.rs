@@ -14,9 +14,6 @@ pub(crate) mod memo;
 mod sync32;
 pub(crate) use sync32::meet;
 
-/// Unsigned and signed 32-bit ranges, where known (`None`: unbounded).
-pub type Bounds32 = (Option<(u32, u32)>, Option<(i32, i32)>);
-
 /// An abstract 64-bit scalar.
 #[derive(Clone, Copy, PartialEq, Eq, Hash)]
 pub struct Scalar {
@@ -287,6 +284,7 @@ impl Scalar {
     /// the low half (each checked on its own: ranges and known bits that overlap only as
     /// intervals, such as 0x3ffffff..=0x4000000 with the bits (0x4f5400; 0x40003ff), hold
     /// none).
+    #[cfg(test)]
     pub(crate) fn holds_a_value(&self) -> bool {
         if !self.consistent() {
             return false;
@@ -423,80 +421,6 @@ impl Scalar {
         Scalar::from_parts(u, s, self.t.sub(b.t))
     }
 
-    /// `self * b` (64-bit, wrapping).
-    pub fn mul(&self, b: &Scalar) -> Scalar {
-        // Constants by their known bits only (`tnum_mul` of two constants): a range of one
-        // value whose bits are not all known multiplies as a range (`alu32_mul_of_a_one_value_range`).
-        if let (Some(x), Some(y)) = (self.t_const(), b.t_const()) {
-            return Scalar::konst(x.wrapping_mul(y));
-        }
-        let u = match (self.umin.checked_mul(b.umin), self.umax.checked_mul(b.umax)) {
-            (Some(lo), Some(hi)) => Some((lo, hi)),
-            _ => None,
-        };
-        let p = [
-            self.smin.checked_mul(b.smin),
-            self.smin.checked_mul(b.smax),
-            self.smax.checked_mul(b.smin),
-            self.smax.checked_mul(b.smax),
-        ];
-        let s = if p.iter().all(|x| x.is_some()) {
-            let v: Vec<i64> = p.iter().flatten().copied().collect();
-            Some((
-                *v.iter().min().unwrap_or(&i64::MIN),
-                *v.iter().max().unwrap_or(&i64::MAX),
-            ))
-        } else {
-            None
-        };
-        Scalar::from_parts(u, s, self.t.mul(b.t))
-    }
-
-    /// `self & b`.
-    pub fn and(&self, b: &Scalar) -> Scalar {
-        let t = self.t.and(b.t);
-        Scalar::from_parts(Some((t.value, self.umax.min(b.umax))), None, t)
-    }
-
-    /// `self | b`.
-    pub fn or(&self, b: &Scalar) -> Scalar {
-        let t = self.t.or(b.t);
-        Scalar::from_parts(Some((self.umin.max(b.umin), t.umax())), None, t)
-    }
-
-    /// `self ^ b`.
-    pub fn xor(&self, b: &Scalar) -> Scalar {
-        Scalar::from_parts(None, None, self.t.xor(b.t))
-    }
-
-    /// `self << k` for a known `k < 64` (the kernel's `__scalar64_min_max_lsh`): the range
-    /// shifts only when the maximum is at most `2^(63 - k)` (the kernel's test that the top
-    /// bit cannot be shifted out, one bit stricter than it needs); else the known bits alone.
-    pub fn lsh(&self, k: u32) -> Scalar {
-        self.lsh_within(k, 63)
-    }
-
-    /// `self << k` where the range shifts only when the maximum is at most `2^(top - k)`
-    /// (63 for a 64-bit shift, 31 for the 32-bit bounds of `__scalar32_min_max_lsh`).
-    pub fn lsh_within(&self, k: u32, top: u32) -> Scalar {
-        let u = if k <= top && self.umax <= 1u64 << (top - k) {
-            Some((self.umin << k, self.umax << k))
-        } else {
-            None
-        };
-        Scalar::from_parts(u, None, self.t.lsh(k))
-    }
-
-    /// `self >> k` (logical) for a known `k < 64`.
-    pub fn rsh(&self, k: u32) -> Scalar {
-        Scalar::from_parts(Some((self.umin >> k, self.umax >> k)), None, self.t.rsh(k))
-    }
-
-    /// `self s>> k` (64-bit arithmetic) for a known `k < 64`.
-    pub fn arsh(&self, k: u32) -> Scalar {
-        Scalar::from_parts(None, Some((self.smin >> k, self.smax >> k)), self.t.arsh(k))
-    }
-
     /// The low 32 bits, zero-extended (what a 32-bit operation sees of its operand, the
     /// kernel's `zext_32_to_64`): the 64-bit range is the unsigned 32-bit one, the 32-bit
     /// bounds are kept.
@@ -548,16 +472,24 @@ impl Scalar {
         let Some(s) = self.held() else {
             return Scalar::of_size(n);
         };
+        s.coerce_raw(n).sync().unwrap_or(Scalar::of_size(n))
+    }
+
+    /// The kernel's `coerce_reg_to_size` to `n < 8` bytes before its `reg_bounds_sync`: the
+    /// known bits cut; the unsigned range cut when its ends agree above the size, else the
+    /// whole size, and the signed range the same numbers; the 32-bit bounds kept for 4 bytes,
+    /// forgotten below; no link.
+    pub(crate) fn coerce_raw(self, n: u32) -> Scalar {
         let mask = (1u64 << (8 * n)) - 1;
-        let (umin, umax) = if s.umin & !mask == s.umax & !mask {
-            (s.umin & mask, s.umax & mask)
+        let (umin, umax) = if self.umin & !mask == self.umax & !mask {
+            (self.umin & mask, self.umax & mask)
         } else {
             (0, mask)
         };
         let (u32min, u32max, s32min, s32max) = if n < 4 {
             (0, u32::MAX, i32::MIN, i32::MAX)
         } else {
-            (s.u32min, s.u32max, s.s32min, s.s32max)
+            (self.u32min, self.u32max, self.s32min, self.s32max)
         };
         Scalar {
             umin,
@@ -569,62 +501,12 @@ impl Scalar {
             s32min,
             s32max,
             t: Tnum {
-                value: s.t.value & mask,
-                mask: s.t.mask & mask,
+                value: self.t.value & mask,
+                mask: self.t.mask & mask,
             },
             link: 0,
             delta: 0,
         }
-        .sync()
-        .unwrap_or(Scalar::of_size(n))
-    }
-
-    /// `self + b` on the low 32 bits only (the kernel's `scalar32_min_max_add`): the 32-bit
-    /// bounds of the sum when no 32-bit addition of the bounds overflows.
-    pub fn add32_bounds(&self, b: &Scalar) -> Bounds32 {
-        let u = match (
-            self.u32min.checked_add(b.u32min),
-            self.u32max.checked_add(b.u32max),
-        ) {
-            (Some(lo), Some(hi)) => Some((lo, hi)),
-            _ => None,
-        };
-        let s = match (
-            self.s32min.checked_add(b.s32min),
-            self.s32max.checked_add(b.s32max),
-        ) {
-            (Some(lo), Some(hi)) => Some((lo, hi)),
-            _ => None,
-        };
-        (u, s)
-    }
-
-    /// `self - b` on the low 32 bits only (the kernel's `scalar32_min_max_sub`).
-    pub fn sub32_bounds(&self, b: &Scalar) -> Bounds32 {
-        let u = (self.u32min >= b.u32max).then(|| (self.u32min - b.u32max, self.u32max - b.u32min));
-        let s = match (
-            self.s32min.checked_sub(b.s32max),
-            self.s32max.checked_sub(b.s32min),
-        ) {
-            (Some(lo), Some(hi)) => Some((lo, hi)),
-            _ => None,
-        };
-        (u, s)
-    }
-
-    /// `self` with its 32-bit bounds narrowed to `u` / `s` where given (sound only when every
-    /// value of `self` has its low half in them).
-    pub fn with_bounds32(self, u: Option<(u32, u32)>, s: Option<(i32, i32)>) -> Scalar {
-        let mut r = self;
-        if let Some((lo, hi)) = u {
-            r.u32min = r.u32min.max(lo);
-            r.u32max = r.u32max.min(hi);
-        }
-        if let Some((lo, hi)) = s {
-            r.s32min = r.s32min.max(lo);
-            r.s32max = r.s32max.min(hi);
-        }
-        r.sync().unwrap_or(self)
     }
 
     /// The low `bits` bits sign-extended to 64 (`movsx`, `ldsx`), as kernel 6.12's
@@ -761,3 +643,40 @@ impl Scalar {
 
 #[cfg(test)]
 mod tests;
+
+/// Shorthands for tests: 6.18's 64-bit `&` and `*`, and a value narrowed by 32-bit bounds or
+/// known bits, then synchronised.
+#[cfg(test)]
+impl Scalar {
+    pub(crate) fn and(&self, b: &Scalar) -> Scalar {
+        let k = crate::verifier::KernelVersion::new(6, 18);
+        super::kernel_alu::kernel_alu(k, crate::insn::AluOp::And, true, self, b)
+    }
+
+    pub(crate) fn mul(&self, b: &Scalar) -> Scalar {
+        let k = crate::verifier::KernelVersion::new(6, 18);
+        super::kernel_alu::kernel_alu(k, crate::insn::AluOp::Mul, true, self, b)
+    }
+
+    pub(crate) fn with_bounds32(self, u: Option<(u32, u32)>, s: Option<(i32, i32)>) -> Scalar {
+        let mut r = self;
+        if let Some((lo, hi)) = u {
+            r.u32min = r.u32min.max(lo);
+            r.u32max = r.u32max.min(hi);
+        }
+        if let Some((lo, hi)) = s {
+            r.s32min = r.s32min.max(lo);
+            r.s32max = r.s32max.min(hi);
+        }
+        r.sync().unwrap_or(self)
+    }
+
+    pub(crate) fn with_tnum(self, t: Tnum) -> Scalar {
+        Scalar {
+            t: self.t.intersect(t),
+            ..self
+        }
+        .sync()
+        .unwrap_or(self)
+    }
+}

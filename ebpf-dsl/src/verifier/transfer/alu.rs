@@ -157,6 +157,7 @@ impl<'a> Exec<'a> {
                 imm as i64,
                 off == 1,
                 self.input.kernel >= KernelVersion::BSWAP_TRACKING,
+                self.input.kernel >= KernelVersion::TNUM_SINGLE,
             )),
             // Before NEG_TRACKING the kernel does not track a negation (`check_alu_op` marks the
             // register unknown, as for a byte swap).

@@ -205,7 +205,7 @@ impl Scalar {
     /// `update_bounds` and then kernel 6.18's single-value rule of `__update_reg64_bounds`
     /// (`tnum_step`: where the unsigned range and the known bits have one value in common,
     /// or seem to, the register becomes that constant, `___mark_reg_known`).
-    fn update_bounds_single(&mut self) {
+    pub(in crate::verifier::domain) fn update_bounds_single(&mut self) {
         self.update_bounds();
         let t = self.t;
         let next = t.step(self.umin);
@@ -280,38 +280,6 @@ impl Scalar {
             Some(self)
         } else {
             None
-        }
-    }
-
-    /// The operand a 32-bit operation reads of this value, zero-extended: its low half's
-    /// bounds and known bits (the kernel's 32-bit operations read no other), except for one
-    /// [`Scalar::unbounded_bits`] makes, which the kernel reads with its
-    /// unbounded 32-bit ranges and its low known bits, not synchronised (`w6 *= -147` or
-    /// `w6 s>>= 27` of such a value: the bounds the synchronisation would give those bits
-    /// are more than the kernel's `scalar32_min_max_mul` / `_arsh` start from).
-    pub(crate) fn held32(self) -> Scalar {
-        if !self.is_unbounded_bits() {
-            if !self.consistent() {
-                return Scalar::of_size(4);
-            }
-            // The low half's bounds and known bits as they are, zero-extended (the 64-bit
-            // range may be tighter where the synchronisation does not carry it to the 32-bit
-            // bounds: 6.1.192's, the 6.1 and 6.6 targets', `r6 *= 0x10003` of 0..=0x7fff is
-            // 0..=0x80027ffd in 64 bits, its low half only what `tnum_mul` knows), and not
-            // synchronised again: the kernel's 32-bit operations read the operand's fields as
-            // its last synchronisation left them, and that synchronisation is not idempotent
-            // (a second `__reg_bound_offset` after the bounds the first one tightened can
-            // learn known bits: `sync_once_after_a_comparison`, where `w6 ^= 255` reads
-            // 128..=223 with the bits (0; 0xdf) and must not learn bit 7).
-            return self.zext_raw();
-        }
-        Scalar {
-            t: self.t.cast32(),
-            umin: 0,
-            umax: u32::MAX as u64,
-            smin: 0,
-            smax: u32::MAX as i64,
-            ..Scalar::UNKNOWN
         }
     }
 

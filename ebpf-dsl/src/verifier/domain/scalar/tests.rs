@@ -84,7 +84,13 @@ fn a_6_18_sign_extension_keeps_fitting_32_bit_bounds() {
     };
     assert_eq!(b.sext_keeping_fits(8).t.mask, 7);
     // Any u32 with a signed 32-bit range of -1..=0 (`w s>>= 31`): (s16) is -1..=0.
-    let w = Scalar::of_size(4).with_bounds32(None, Some((-1, 0)));
+    let w = Scalar {
+        s32min: -1,
+        s32max: 0,
+        ..Scalar::of_size(4)
+    }
+    .sync()
+    .unwrap();
     let r = w.sext_keeping_fits(16);
     assert_eq!((r.smin, r.smax), (-1, 0));
     // (s32) always keeps the 32-bit bounds: 0..=0xffffffff is S32_MIN..=S32_MAX.
@@ -209,11 +215,23 @@ fn add_const() {
     assert_eq!((b.umin, b.umax), (5, 15));
 }
 
+/// The 64-bit ALU as 6.18 computes it (the transfer functions' entry point).
+fn alu(op: crate::insn::AluOp, a: &Scalar, b: &Scalar) -> Scalar {
+    crate::verifier::domain::arith_gates::scalar_alu(
+        crate::verifier::KernelVersion::new(6, 18),
+        op,
+        true,
+        a,
+        b,
+    )
+}
+
 #[test]
 fn and_mask() {
-    let a = Scalar::UNKNOWN.and(&Scalar::konst(0xf));
+    use crate::insn::AluOp;
+    let a = alu(AluOp::And, &Scalar::UNKNOWN, &Scalar::konst(0xf));
     assert_eq!((a.umin, a.umax, a.smin, a.smax), (0, 15, 0, 15));
-    let b = a.lsh(2);
+    let b = alu(AluOp::Lsh, &a, &Scalar::konst(2));
     assert_eq!((b.umin, b.umax), (0, 60));
     assert_eq!(b.t.value & 3, 0);
     assert_eq!(b.t.mask & 3, 0);
@@ -221,15 +239,15 @@ fn and_mask() {
 
 #[test]
 fn left_shift_keeps_the_range_only_below_the_kernels_limit() {
-    // umax 16 <= 2^(31 - 27): 16 << 27 = 2^31 fits; 19 does not (the kernel's test,
-    // though 19 << 27 fits in 32 bits too): the known bits alone, from 0.
-    let a = Scalar::urange(4, 16).lsh_within(27, 31);
-    assert_eq!((a.umin, a.umax), (4 << 27, 16 << 27));
-    let b = Scalar::urange(4, 19).lsh_within(27, 31);
-    assert_eq!((b.umin, b.umax), (0, 0x1f << 27));
-    // 64-bit: [2^62 + 1, 2^62 + 3] << 1 loses its range (umax > 2^62).
-    let c = Scalar::urange((1 << 62) + 1, (1 << 62) + 3).lsh(1);
-    assert_eq!(c.umin, 1 << 63);
+    use crate::insn::AluOp;
+    // 64-bit: [2^62 + 1, 2^62 + 3] << 1 loses its range (umax > 2^62); the known bits and
+    // the shifted 32-bit bounds (2..=6, `__scalar32_min_max_lsh`) leave 2^63 + 2 at least.
+    let c = alu(
+        AluOp::Lsh,
+        &Scalar::urange((1 << 62) + 1, (1 << 62) + 3),
+        &Scalar::konst(1),
+    );
+    assert_eq!(c.umin, (1 << 63) + 2);
 }
 
 #[test]
@@ -241,7 +259,11 @@ fn trunc_and_sext() {
 
 /// `r <<= 56` of 0..=9: the low 32 bits are 0, the 64-bit range 0..=0x900000000000000.
 fn shifted_high() -> Scalar {
-    Scalar::urange(0, 9).lsh(56)
+    alu(
+        crate::insn::AluOp::Lsh,
+        &Scalar::urange(0, 9),
+        &Scalar::konst(56),
+    )
 }
 
 #[test]
@@ -267,7 +289,7 @@ fn sext_of_a_value_whose_low_half_fits() {
 #[test]
 fn sext_of_the_low_half() {
     // 32-bit bounds 256..=271 under unknown upper bits: (s8) gives 0..=15.
-    let s = Scalar::urange(256, 271).with_bounds32(None, None);
+    let s = Scalar::urange(256, 271);
     let r = s.sext_subreg(8);
     assert_eq!((r.umin, r.umax, r.s32min, r.s32max), (0, 15, 0, 15));
     // -5..=4 crosses the sign boundary: the default -128..=127 in the low half, upper zero.
