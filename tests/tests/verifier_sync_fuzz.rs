@@ -288,6 +288,15 @@ impl Gen {
 
     /// An immediate for an operation on `d` (index): near its mask or one of [`VALUES`].
     fn imm(&mut self, i: usize) -> i64 {
+        if self.rng.chance(15) {
+            // Low bits all ones above the window's bit (0xf17 over a window at bit 4): a sum
+            // carries through the known bits, and its one synchronisation narrows the range
+            // after it cut the known bits (`alu64_add_synchronises_once`).
+            let b = (self.hot[i].max(2) + self.rng.below(6) as u32).min(30);
+            let ones = (1u64 << b) - 1;
+            let c = (self.rng.next() & !ones & 0xffff) | (ones & !self.rng.below(32));
+            return c as u32 as i32 as i64;
+        }
         if self.rng.chance(50) {
             self.near(self.masks[i])
         } else {

@@ -137,3 +137,233 @@ fn a_linked_sum() {
     let w = linked_sum(v(6, 18), &Scalar::konst(u32::MAX as u64), 1, true);
     assert_eq!(w, Scalar::konst(0));
 }
+
+/// xorshift64*, seeded.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        let mut x = self.0;
+        x ^= x >> 12;
+        x ^= x << 25;
+        x ^= x >> 27;
+        self.0 = x;
+        x.wrapping_mul(0x2545_f491_4f6c_dd1d)
+    }
+
+    fn below(&mut self, n: u64) -> u64 {
+        self.next() % n
+    }
+
+    /// A number near an edge: small, near 2^31 or 2^32 or 2^63, near the top, or random.
+    fn edge(&mut self) -> u64 {
+        let x = self.next();
+        let d = self.below(512);
+        match self.below(7) {
+            0 => d,
+            1 => (1u64 << 31).wrapping_add(d).wrapping_sub(256),
+            2 => (1u64 << 32).wrapping_add(d).wrapping_sub(256),
+            3 => (1u64 << 63).wrapping_add(d).wrapping_sub(256),
+            4 => u64::MAX - d,
+            5 => (u32::MAX as u64 - d) | (x << 32),
+            _ => x,
+        }
+    }
+
+    /// A value as the kernel may hold it: known bits, a range of either width and sign,
+    /// synchronised once (often not a fixed point), holding some number.
+    fn operand(&mut self) -> Option<(Scalar, u64)> {
+        let x = self.edge();
+        let y = match self.below(3) {
+            0 => x.wrapping_add(self.below(300)),
+            1 => self.edge(),
+            _ => x | (self.next() & 0xffff),
+        };
+        let mask = match self.below(5) {
+            0 => u64::MAX,
+            1 => 0,
+            2 => self.next() & 0xffff,
+            3 => !(self.next() & self.next()),
+            _ => self.next(),
+        };
+        let mut s = Scalar {
+            t: Tnum {
+                value: x & !mask,
+                mask,
+            },
+            ..Scalar::UNKNOWN
+        };
+        match self.below(4) {
+            0 => (s.umin, s.umax) = (x.min(y), x.max(y)),
+            1 => (s.smin, s.smax) = ((x as i64).min(y as i64), (x as i64).max(y as i64)),
+            2 => (s.u32min, s.u32max) = ((x as u32).min(y as u32), (x as u32).max(y as u32)),
+            _ => {
+                let (p, q) = (x as u32 as i32, y as u32 as i32);
+                (s.s32min, s.s32max) = (p.min(q), p.max(q))
+            }
+        }
+        let s = s.sync()?;
+        // A member: `x` itself when it fits, else a few tries of the known bits' values.
+        for i in 0..64 {
+            let v = if i == 0 {
+                x
+            } else {
+                s.t.value | (self.next() & s.t.mask)
+            };
+            if holds(&s, v) {
+                return Some((s, v));
+            }
+        }
+        None
+    }
+}
+
+/// Whether `v` is one of the values `s` describes.
+fn holds(s: &Scalar, v: u64) -> bool {
+    (s.umin..=s.umax).contains(&v)
+        && (s.smin..=s.smax).contains(&(v as i64))
+        && (s.u32min..=s.u32max).contains(&(v as u32))
+        && (s.s32min..=s.s32max).contains(&(v as u32 as i32))
+        && v & !s.t.mask == s.t.value
+}
+
+/// `x op y` as the instruction computes it (64-bit, or 32-bit zero-extended); `None` for the
+/// shifts by an amount out of range.
+fn concrete(op: AluOp, is64: bool, x: u64, y: u64) -> Option<u64> {
+    if is64 {
+        Some(match op {
+            AluOp::Add => x.wrapping_add(y),
+            AluOp::Sub => x.wrapping_sub(y),
+            AluOp::Mul => x.wrapping_mul(y),
+            AluOp::And => x & y,
+            AluOp::Or => x | y,
+            AluOp::Xor => x ^ y,
+            AluOp::Neg => x.wrapping_neg(),
+            AluOp::Lsh if y < 64 => x << y,
+            AluOp::Rsh if y < 64 => x >> y,
+            AluOp::Arsh if y < 64 => ((x as i64) >> y) as u64,
+            _ => return None,
+        })
+    } else {
+        let (a, b) = (x as u32, y as u32);
+        Some(
+            (match op {
+                AluOp::Add => a.wrapping_add(b),
+                AluOp::Sub => a.wrapping_sub(b),
+                AluOp::Mul => a.wrapping_mul(b),
+                AluOp::And => a & b,
+                AluOp::Or => a | b,
+                AluOp::Xor => a ^ b,
+                AluOp::Neg => a.wrapping_neg(),
+                AluOp::Lsh if b < 32 => a << b,
+                AluOp::Rsh if b < 32 => a >> b,
+                AluOp::Arsh if b < 32 => ((a as i32) >> b) as u32,
+                _ => return None,
+            }) as u64,
+        )
+    }
+}
+
+/// Soundness: for random operands and random members of them, the instruction's result is a
+/// member of the result, for every operator, both widths and every rule set (the kernel's
+/// arithmetic is sound; a slip in these steps would not be).
+#[test]
+fn every_result_holds_what_the_instruction_computes() {
+    let mut rng = Rng(0x5eed_a1u64);
+    let targets = [
+        KernelVersion::with_patch(6, 1, 100),
+        KernelVersion::new(6, 6),
+        KernelVersion::with_patch(6, 12, 70),
+        KernelVersion::new(6, 14),
+        KernelVersion::new(6, 17),
+        KernelVersion::new(6, 18),
+    ];
+    let ops = [
+        AluOp::Add,
+        AluOp::Sub,
+        AluOp::Mul,
+        AluOp::And,
+        AluOp::Or,
+        AluOp::Xor,
+        AluOp::Neg,
+        AluOp::Lsh,
+        AluOp::Rsh,
+        AluOp::Arsh,
+    ];
+    let mut checked = 0;
+    for n in 0..60_000 {
+        let Some((a, x)) = rng.operand() else {
+            continue;
+        };
+        let op = ops[n % ops.len()];
+        let is64 = rng.below(2) == 0;
+        let (b, y) = if matches!(op, AluOp::Lsh | AluOp::Rsh | AluOp::Arsh) && rng.below(4) != 0 {
+            let k = rng.below(if is64 { 64 } else { 32 });
+            (Scalar::konst(k), k)
+        } else {
+            match rng.operand() {
+                Some(b) => b,
+                None => continue,
+            }
+        };
+        let Some(want) = concrete(op, is64, x, y) else {
+            continue;
+        };
+        for &k in &targets {
+            let _old = super::super::scalar::memo::old_sync_while(k < KernelVersion::BOUNDS_SYNC);
+            let r = kernel_alu(k, op, is64, &a, &b);
+            assert!(
+                holds(&r, want),
+                "{k} {op:?} is64={is64}: {x:#x} in {a:?} op {y:#x} in {b:?} = {want:#x}, not in {r:?} \
+                 (t {:#x}; {:#x})",
+                r.t.value,
+                r.t.mask
+            );
+            checked += 1;
+        }
+    }
+    assert!(checked > 100_000, "only {checked} checked");
+}
+
+/// Soundness of the linked sum and the byte swaps, as above.
+#[test]
+fn linked_sums_and_byte_swaps_hold_the_instructions_result() {
+    let mut rng = Rng(0x5eed_a2u64);
+    let mut checked = 0;
+    for _ in 0..40_000 {
+        let Some((a, x)) = rng.operand() else {
+            continue;
+        };
+        let d = (rng.edge() as i32) as i64;
+        for k in [KernelVersion::new(6, 18), KernelVersion::new(7, 0)] {
+            for zext in [false, true] {
+                let r = linked_sum(k, &a, d, zext);
+                let mut want = x.wrapping_add(d as u64);
+                if zext {
+                    want &= u32::MAX as u64;
+                }
+                assert!(
+                    holds(&r, want),
+                    "{x:#x} in {a:?} + {d} (zext {zext}) not in {r:?}"
+                );
+                checked += 1;
+            }
+        }
+        for (width, swap) in [(16, true), (32, true), (64, true), (16, false), (32, false)] {
+            let r = super::super::arith::end_op(&a, width, swap, true, true);
+            let want = match (width, swap) {
+                (16, true) => (x as u16).swap_bytes() as u64,
+                (32, true) => (x as u32).swap_bytes() as u64,
+                (64, _) => x.swap_bytes(),
+                (16, false) => x as u16 as u64,
+                _ => x as u32 as u64,
+            };
+            assert!(
+                holds(&r, want),
+                "end {width} {swap}: {x:#x} in {a:?} -> {want:#x} not in {r:?}"
+            );
+            checked += 1;
+        }
+    }
+    assert!(checked > 100_000, "only {checked} checked");
+}
