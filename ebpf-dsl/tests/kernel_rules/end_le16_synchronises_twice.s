@@ -1,5 +1,5 @@
 # kernel: accept
-# target: 6.18
+# since: 6.18
 # `le16` truncates with `coerce_reg_to_size`, which synchronises once itself, and the
 # operation synchronises once more (`adjust_scalar_min_max_vals`): r6, left by one
 # synchronisation in 128..=223 with the known bits (0; 0xdf) (see

@@ -1,5 +1,5 @@
 # kernel: accept
-# target: 6.18
+# since: 6.18
 # `le64` changes no bit, but 6.18 tracks byte swaps and conversions through
 # `adjust_scalar_min_max_vals`, which ends with one more `reg_bounds_sync`: r6, left by one
 # synchronisation in 128..=223 with the known bits (0; 0xdf) (see
