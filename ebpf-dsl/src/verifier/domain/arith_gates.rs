@@ -4,21 +4,9 @@
 //! (`adjust_scalar_min_max_vals` on the 32-bit bounds, `zext_32_to_64`, `reg_bounds_sync`) on
 //! random operands.
 
-use super::*;
-use crate::verifier::KernelVersion;
-
 /// `a op b` (64-bit when `is64`, else the zero-extended 32-bit result) between two numbers,
 /// as `kernel` computes it (links are the caller's; the result is unlinked).
-pub(crate) fn scalar_alu(
-    kernel: KernelVersion,
-    op: AluOp,
-    is64: bool,
-    a: &Scalar,
-    b: &Scalar,
-) -> Scalar {
-    // The kernel's own steps, synchronised once (`kernel_alu.rs`).
-    super::kernel_alu::kernel_alu(kernel, op, is64, a, b)
-}
+pub(crate) use super::kernel_alu::kernel_alu as scalar_alu;
 
 #[cfg(test)]
 #[path = "arith_gates_tests.rs"]

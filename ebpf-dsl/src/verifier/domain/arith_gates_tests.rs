@@ -4,21 +4,13 @@
 //! this verifier's result must hold every value the kernel's does (a tighter bound would be
 //! a false accept: a branch the kernel walks that this verifier proves dead).
 
-use super::*;
+use super::super::*;
+use super::scalar_alu;
+use crate::verifier::KernelVersion;
 
-/// xorshift64*, seeded: the operands are the same on every run.
-struct Rng(u64);
+use super::super::test_rng::Rng;
 
 impl Rng {
-    fn next(&mut self) -> u64 {
-        let mut x = self.0;
-        x ^= x >> 12;
-        x ^= x << 25;
-        x ^= x >> 27;
-        self.0 = x;
-        x.wrapping_mul(0x2545_f491_4f6c_dd1d)
-    }
-
     /// A 32-bit value, often near an edge (0, the sign boundary, small).
     fn word(&mut self) -> u32 {
         let x = self.next() as u32;

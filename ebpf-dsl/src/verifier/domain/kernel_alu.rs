@@ -167,7 +167,7 @@ fn compute(rules: Rules, op: AluOp, is64: bool, a: Scalar, b: Scalar) -> Scalar 
             lsh32_bounds(&mut d, k);
             d.t = d.t.cast32().lsh(k).cast32();
             unbounded64(&mut d);
-            update32(&mut d);
+            d.update_bounds32();
         }
         AluOp::Rsh if is64 => {
             d.smin = i64::MIN;
@@ -185,7 +185,7 @@ fn compute(rules: Rules, op: AluOp, is64: bool, a: Scalar, b: Scalar) -> Scalar 
             d.u32min >>= k;
             d.u32max >>= k;
             unbounded64(&mut d);
-            update32(&mut d);
+            d.update_bounds32();
         }
         AluOp::Arsh if is64 => {
             d.smin >>= k;
@@ -207,7 +207,7 @@ fn compute(rules: Rules, op: AluOp, is64: bool, a: Scalar, b: Scalar) -> Scalar 
             d.u32min = 0;
             d.u32max = u32::MAX;
             unbounded64(&mut d);
-            update32(&mut d);
+            d.update_bounds32();
         }
         _ => return Scalar::UNKNOWN,
     }
@@ -524,19 +524,6 @@ fn unbounded32(d: &mut Scalar) {
 fn unbounded64(d: &mut Scalar) {
     (d.umin, d.umax) = (0, u64::MAX);
     (d.smin, d.smax) = (i64::MIN, i64::MAX);
-}
-
-/// `__update_reg32_bounds`: the 32-bit ranges narrowed by the low known bits.
-fn update32(d: &mut Scalar) {
-    let t = d.t.cast32();
-    d.s32min = d
-        .s32min
-        .max((t.value | (t.mask & 0x8000_0000)) as u32 as i32);
-    d.s32max = d
-        .s32max
-        .min((t.value | (t.mask & 0x7fff_ffff)) as u32 as i32);
-    d.u32min = d.u32min.max(t.value as u32);
-    d.u32max = d.u32max.min(t.umax() as u32);
 }
 
 /// `__update_reg_bounds`, with 6.18's single-value rule when `single`.

@@ -138,19 +138,9 @@ fn a_linked_sum() {
     assert_eq!(w, Scalar::konst(0));
 }
 
-/// xorshift64*, seeded.
-struct Rng(u64);
+use super::super::test_rng::Rng;
 
 impl Rng {
-    fn next(&mut self) -> u64 {
-        let mut x = self.0;
-        x ^= x >> 12;
-        x ^= x << 25;
-        x ^= x >> 27;
-        self.0 = x;
-        x.wrapping_mul(0x2545_f491_4f6c_dd1d)
-    }
-
     fn below(&mut self, n: u64) -> u64 {
         self.next() % n
     }
@@ -172,7 +162,7 @@ impl Rng {
 
     /// A value as the kernel may hold it: known bits, a range of either width and sign,
     /// synchronised once (often not a fixed point), holding some number.
-    fn operand(&mut self) -> Option<(Scalar, u64)> {
+    fn member_operand(&mut self) -> Option<(Scalar, u64)> {
         let x = self.edge();
         let y = match self.below(3) {
             0 => x.wrapping_add(self.below(300)),
@@ -292,7 +282,7 @@ fn every_result_holds_what_the_instruction_computes() {
     ];
     let mut checked = 0;
     for n in 0..60_000 {
-        let Some((a, x)) = rng.operand() else {
+        let Some((a, x)) = rng.member_operand() else {
             continue;
         };
         let op = ops[n % ops.len()];
@@ -301,7 +291,7 @@ fn every_result_holds_what_the_instruction_computes() {
             let k = rng.below(if is64 { 64 } else { 32 });
             (Scalar::konst(k), k)
         } else {
-            match rng.operand() {
+            match rng.member_operand() {
                 Some(b) => b,
                 None => continue,
             }
@@ -331,7 +321,7 @@ fn linked_sums_and_byte_swaps_hold_the_instructions_result() {
     let mut rng = Rng(0x5eed_00a2);
     let mut checked = 0;
     for _ in 0..40_000 {
-        let Some((a, x)) = rng.operand() else {
+        let Some((a, x)) = rng.member_operand() else {
             continue;
         };
         let d = (rng.edge() as i32) as i64;

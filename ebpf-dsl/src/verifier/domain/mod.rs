@@ -32,6 +32,8 @@ pub(crate) mod refine32;
 pub(crate) mod refine_old;
 pub(crate) mod scalar;
 pub(crate) mod state;
+#[cfg(test)]
+pub(crate) mod test_rng;
 pub(crate) mod tnum;
 
 use crate::insn::{AluOp, JmpOp};

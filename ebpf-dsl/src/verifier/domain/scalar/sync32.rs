@@ -49,6 +49,18 @@ impl Scalar {
     /// `__update_reg_bounds`: the ranges of both widths narrowed by the known bits (the same
     /// in 6.1.192 and 6.18; `refine_old.rs` uses it too).
     pub(in crate::verifier::domain) fn update_bounds(&mut self) {
+        self.update_bounds32();
+        let t = self.t;
+        self.smin = self.smin.max((t.value | (t.mask & (1 << 63))) as i64);
+        self.smax = self
+            .smax
+            .min((t.value | (t.mask & (i64::MAX as u64))) as i64);
+        self.umin = self.umin.max(t.value);
+        self.umax = self.umax.min(t.value | t.mask);
+    }
+
+    /// `__update_reg32_bounds`: the 32-bit ranges narrowed by the low known bits.
+    pub(in crate::verifier::domain) fn update_bounds32(&mut self) {
         let t = self.t.cast32();
         self.s32min = self
             .s32min
@@ -58,13 +70,6 @@ impl Scalar {
             .min((t.value | (t.mask & 0x7fff_ffff)) as u32 as i32);
         self.u32min = self.u32min.max(t.value as u32);
         self.u32max = self.u32max.min((t.value | t.mask) as u32);
-        let t = self.t;
-        self.smin = self.smin.max((t.value | (t.mask & (1 << 63))) as i64);
-        self.smax = self
-            .smax
-            .min((t.value | (t.mask & (i64::MAX as u64))) as i64);
-        self.umin = self.umin.max(t.value);
-        self.umax = self.umax.min(t.value | t.mask);
     }
 
     fn deduce32(&mut self) {
