@@ -1,5 +1,5 @@
-//! The scalar arithmetic of one ALU instruction between two numbers as kernels from 6.12 compute
-//! it, step by step: `adjust_scalar_min_max_vals` runs the operator's `scalar32_min_max_*` and
+//! The scalar arithmetic of one ALU instruction between two numbers as the kernel computes it,
+//! step by step: `adjust_scalar_min_max_vals` runs the operator's `scalar32_min_max_*` and
 //! `scalar_min_max_*` on the operands' fields as they are held (with the `__update_reg_bounds`
 //! some of them end with), the known bits' operation, `zext_32_to_64` for a 32-bit operation,
 //! and then **one** `reg_bounds_sync`. The kernel's synchronisation is not idempotent (a second
