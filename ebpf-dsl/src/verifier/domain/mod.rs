@@ -6,9 +6,9 @@
 //!   links to its copies (`bpf_reg_state`'s scalar part);
 //! - [`state`]: registers, stack slots and call frames of one path, and the inclusion and join
 //!   used by pruning;
-//! - [`arith`]: the scalar arithmetic of ALU instructions; [`arith_gates`]: the same with
-//!   the target kernel's rules; [`kernel_alu`]: the same step by step as kernels from 6.12
-//!   compute it (one synchronisation of the raw result);
+//! - [`kernel_alu`]: the scalar arithmetic of ALU instructions, the kernel's steps with the
+//!   target's rules and one synchronisation ([`arith_gates`]: its entry point and the tests
+//!   against models of the kernel's code); [`arith`]: byte swaps and `le` conversions;
 //! - [`refine`] and [`refine32`]: deciding a comparison and narrowing its operands, 64- and
 //!   32-bit; [`refine_old`]: the same as kernels before 6.12 do it; [`cond_values`]: both
 //!   operands' values on each branch of a comparison, memoised;

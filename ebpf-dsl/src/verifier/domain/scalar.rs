@@ -280,24 +280,6 @@ impl Scalar {
         }
     }
 
-    /// Whether some number lies in every range and matches the known bits, in 64 bits and in
-    /// the low half (each checked on its own: ranges and known bits that overlap only as
-    /// intervals, such as 0x3ffffff..=0x4000000 with the bits (0x4f5400; 0x40003ff), hold
-    /// none).
-    #[cfg(test)]
-    pub(crate) fn holds_a_value(&self) -> bool {
-        if !self.consistent() {
-            return false;
-        }
-        // `lo` itself, or the next value of the known bits above it, within the range.
-        let fits = |t: Tnum, lo: u64, hi: u64| {
-            let next = t.step(lo);
-            lo & !t.mask == t.value || (next > lo && next <= hi)
-        };
-        fits(self.t, self.umin, self.umax)
-            && fits(self.t.cast32(), self.u32min as u64, self.u32max as u64)
-    }
-
     /// The constant the unsigned range and the known bits leave, when they have one value in
     /// common (the three cases of kernel 6.18's `__update_reg64_bounds`: the range holds one
     /// value of the tnum, at its bottom, at the tnum's largest value, or in between); else

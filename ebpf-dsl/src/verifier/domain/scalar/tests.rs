@@ -3,26 +3,6 @@
 use super::*;
 
 #[test]
-fn holds_a_value_checks_ranges_against_known_bits() {
-    let t = Tnum {
-        value: 0x4f_5400,
-        mask: 0x400_03ff,
-    };
-    let none = Scalar {
-        t,
-        ..Scalar::urange(0x3ff_ffff, 0x400_0000)
-    };
-    assert!(!none.holds_a_value());
-    let some = Scalar {
-        t,
-        ..Scalar::urange(0x3ff_ffff, 0x44f_5400)
-    };
-    assert!(some.holds_a_value());
-    assert!(Scalar::UNKNOWN.holds_a_value());
-    assert!(Scalar::konst(5).holds_a_value());
-}
-
-#[test]
 fn sync_is_one_kernel_synchronisation() {
     // r6 &= 0x1b158adf (low half), then 128..=256: one `reg_bounds_sync` gives the known
     // bits (0; 0xdf) and 128..=223; a second would learn bit 7 from 128..=223. The kernel
