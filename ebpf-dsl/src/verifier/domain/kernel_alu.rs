@@ -60,7 +60,7 @@ impl Rules {
     }
 }
 
-/// Entries of the table of [`kernel_alu`] (a power of two).
+/// Entries of the table of [`kernel_alu()`] (a power of two).
 const ENTRIES: usize = 1024;
 
 type Key = (AluOp, bool, u64, Scalar, Scalar);
@@ -69,7 +69,7 @@ thread_local! {
     static TABLE: RefCell<Table<Key, Scalar, ENTRIES>> = const { RefCell::new(Table::new()) };
 }
 
-/// Empties this thread's table of [`kernel_alu`] results.
+/// Empties this thread's table of [`kernel_alu()`] results.
 pub(crate) fn clear() {
     TABLE.with(|t| t.borrow_mut().clear());
 }
@@ -104,7 +104,7 @@ pub(crate) fn kernel_alu(
     v
 }
 
-/// [`kernel_alu`] without its table.
+/// [`kernel_alu()`] without its table.
 fn compute(rules: Rules, op: AluOp, is64: bool, a: Scalar, b: Scalar) -> Scalar {
     if rules.old && !old_source_ok(op, is64, &b) {
         return Scalar::UNKNOWN;
