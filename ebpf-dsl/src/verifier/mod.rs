@@ -592,7 +592,6 @@ pub fn license_is_gpl_compatible(l: &str) -> bool {
 pub fn forget_memos() {
     domain::kernel_alu::clear();
     domain::cond_values::clear();
-    domain::refine32::clear();
     domain::scalar::memo::clear();
 }
 

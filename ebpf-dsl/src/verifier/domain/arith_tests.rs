@@ -3,6 +3,8 @@
 
 use super::super::arith_gates::scalar_alu;
 use super::super::refine::refine;
+use super::super::cond_values::branch;
+use super::super::refine32::NoValue;
 use super::*;
 use crate::verifier::KernelVersion;
 
@@ -112,9 +114,11 @@ fn the_32_bit_bounds_survive_32_and_64_bit_arithmetic() {
     // A u32 load refined by `if w1 s> 8 goto` (fall through): s32 <= 8 with a 64-bit range
     // of 0..=U32_MAX. `w1 += 1` gives s32 <= 9 (the kernel's scalar32_min_max_add), and
     // `r1 += 1` too; a later `if w1 s< 0` then bounds the 64-bit value.
-    let (x, _) = super::super::refine32::refine32(
+    let (x, _) = branch(
         JmpOp::Jsgt,
         false,
+        false,
+        NoValue::KeepBits,
         &Scalar::of_size(4),
         &Scalar::konst(8),
     );
@@ -123,7 +127,14 @@ fn the_32_bit_bounds_survive_32_and_64_bit_arithmetic() {
     assert_eq!((w.s32min, w.s32max), (i32::MIN + 1, 9));
     let r = alu64(AluOp::Add, &x, &Scalar::konst(1));
     assert_eq!(r.s32max, 9);
-    let (y, _) = super::super::refine32::refine32(JmpOp::Jslt, false, &w, &Scalar::konst(0));
+    let (y, _) = branch(
+        JmpOp::Jslt,
+        false,
+        false,
+        NoValue::KeepBits,
+        &w,
+        &Scalar::konst(0),
+    );
     assert_eq!((y.umin, y.umax, y.smin, y.smax), (0, 9, 0, 9));
 }
 

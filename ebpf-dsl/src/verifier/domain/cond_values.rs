@@ -7,10 +7,8 @@
 
 use std::cell::RefCell;
 
-use super::refine::is_signed;
-use super::refine32::{
-    contradicted, refine32, refine_branches32_once, refine_branches_full_as, NoValue,
-};
+use super::refine::narrow;
+use super::refine32::{narrow32, NoValue};
 use super::scalar::memo::{mix, old_sync, words, Table};
 use super::*;
 
@@ -61,7 +59,15 @@ pub(crate) fn cond_values(
     v
 }
 
-/// [`cond_values`] without its table.
+/// [`cond_values`] without its table: the kernel's `reg_set_min_max` step by step. Each
+/// branch narrows copies of both operands as `regs_refine_cond_op` does (the 64-bit bounds
+/// and known bits for a 64-bit comparison, the 32-bit bounds and the low half of the known
+/// bits for a 32-bit one, whatever the values' width: [`narrow`], [`narrow32`]), then
+/// synchronises each once as the target does ([`NoValue::synced`]). Nothing else is
+/// narrowed: a 32-bit comparison of values that fit in 32 bits narrowed as a 64-bit one too
+/// learns the 64-bit bounds before the synchronisation, which can make a branch no value
+/// takes another constant than the kernel's (`jmp32_eq_dead_branch_constant`: a false
+/// accept on 6.12 and 6.18 until session 32).
 fn cond_values_full(
     op: JmpOp,
     is64: bool,
@@ -69,42 +75,36 @@ fn cond_values_full(
     x: &Scalar,
     y: &Scalar,
 ) -> [Scalar; 4] {
-    let single = no_value == NoValue::Single;
-    let refinable = is64
-        || (x.umax <= u32::MAX as u64
-            && y.umax <= u32::MAX as u64
-            && (!is_signed(op) || (x.umax <= i32::MAX as u64 && y.umax <= i32::MAX as u64)));
-    // A 32-bit comparison of values wider than 32 bits refines the kernel's separate 32-bit
-    // bounds and deduces the 64-bit ones from them.
-    let (tx, ty, fx, fy) = if refinable {
-        // (Not looked up in the table of `refine_branches`: this function's own table holds
-        // what it worked out.)
-        if is64 {
-            // 6.18's single-value rule at the start of the synchronisation too: the 64-bit
-            // bounds are the ones the comparison narrowed. (Not for a 32-bit comparison,
-            // whose 64-bit bounds the kernel deduces only later in the synchronisation.)
-            let [tx, ty, fx, fy] = refine_branches_full_as(op, x, y, single);
-            (tx, ty, fx, fy)
+    let side = |taken: bool| {
+        let (a, b) = if is64 {
+            narrow(op, taken, x.unlinked(), y.unlinked())
         } else {
-            // The 32-bit comparison's own narrowing of the low halves too (`==` makes the two
-            // 32-bit ranges one; `!=` a constant at a signed 32-bit bound moves that bound),
-            // which the refinement of the zero-extended values misses.
-            let [tx, ty, fx, fy] = refine_branches32_once(op, x, y);
-            (tx, ty, fx, fy)
-        }
-    } else {
-        let (tx, ty) = refine32(op, true, x, y);
-        let (fx, fy) = refine32(op, false, x, y);
-        (tx, ty, fx, fy)
+            narrow32(op, taken, x, y)
+        };
+        (no_value.synced(a), no_value.synced(b))
     };
-    // 6.12 on walk a branch that leaves an operand no value with the state (6.18: often a
-    // constant) their synchronisation makes of the contradiction.
-    let (tx, ty) = contradicted(op, true, is64, x, y, (tx, ty), no_value);
-    let (fx, fy) = contradicted(op, false, is64, x, y, (fx, fy), no_value);
-    if no_value != NoValue::Single {
-        return [tx, ty, fx, fy];
-    }
-    // 6.18: a range that holds one value of the known bits is that value.
-    let one = Scalar::single_value;
-    [one(tx), one(ty), one(fx), one(fy)]
+    let ((tx, ty), (fx, fy)) = (side(true), side(false));
+    [tx, ty, fx, fy]
 }
+
+/// One branch of [`cond_values`]: `(x, y)` where `x op y` is `taken` (or not).
+#[cfg(test)]
+pub(crate) fn branch(
+    op: JmpOp,
+    taken: bool,
+    is64: bool,
+    no_value: NoValue,
+    x: &Scalar,
+    y: &Scalar,
+) -> (Scalar, Scalar) {
+    let [tx, ty, fx, fy] = cond_values(op, is64, no_value, x, y);
+    if taken {
+        (tx, ty)
+    } else {
+        (fx, fy)
+    }
+}
+
+#[cfg(test)]
+#[path = "cond_values_tests.rs"]
+mod tests;

@@ -6,10 +6,7 @@
 //! bounds and the known bits (`reg_bounds_sync`, [`Scalar::sync`]); the refined 32-bit bounds
 //! stay with the register afterwards, as in the kernel.
 
-use std::cell::RefCell;
-
 use super::refine::{fix, narrow};
-use super::scalar::memo::{mix, old_sync, words, Table};
 use super::*;
 use crate::verifier::KernelVersion;
 
@@ -49,6 +46,18 @@ impl NoValue {
             NoValue::KeepBits
         } else {
             NoValue::Unknown
+        }
+    }
+
+    /// A register a comparison narrowed to `r` (bounds as `regs_refine_cond_op` left them),
+    /// synchronised once as the target does: `reg_bounds_sync` step by step, with 6.18's
+    /// single-value rule, then where `reg_bounds_sanity_check` fails (a branch no value takes)
+    /// what the kernel goes on with ([`NoValue::value`]). Before 6.12 ([`NoValue::Unknown`]),
+    /// one [`Scalar::sync`], an unknown number where it finds no value.
+    pub(crate) fn synced(self, r: Scalar) -> Scalar {
+        match self {
+            NoValue::Unknown => fix(r),
+            _ => self.value(r),
         }
     }
 
@@ -219,53 +228,14 @@ fn refine_cond(op: JmpOp, a: &mut Scalar, b: &mut Scalar) {
     }
 }
 
-/// Refines the two operands of a 32-bit comparison `a op b` on the branch where it is
-/// `taken` (or not); `&` tests are left to the caller. A contradiction (a branch the kernel
-/// would still walk) gives unknown values, as the kernel's sanity check does.
-pub(crate) fn refine32(op: JmpOp, taken: bool, a: &Scalar, b: &Scalar) -> (Scalar, Scalar) {
-    let op = if taken { op } else { rev(op) };
-    let (mut ka, mut kb) = (a.unlinked(), b.unlinked());
-    refine_cond(op, &mut ka, &mut kb);
-    (fix(ka), fix(kb))
-}
-
-/// [`refine32`] without the synchronisation of the results: the low halves' bounds as the
-/// kernel's `regs_refine_cond_op` leaves them, which may leave no value.
-fn narrow32(op: JmpOp, taken: bool, a: &Scalar, b: &Scalar) -> (Scalar, Scalar) {
+/// A 32-bit comparison `a op b` assumed `taken` (or not), on copies of both operands: the
+/// 32-bit bounds and the low half of the known bits as the kernel's `regs_refine_cond_op`
+/// leaves them, before any synchronisation (which may leave no value).
+pub(crate) fn narrow32(op: JmpOp, taken: bool, a: &Scalar, b: &Scalar) -> (Scalar, Scalar) {
     let op = if taken { op } else { rev(op) };
     let (mut ka, mut kb) = (a.unlinked(), b.unlinked());
     refine_cond(op, &mut ka, &mut kb);
     (ka, kb)
-}
-
-/// The kernel (6.12 on) on a branch of `x op y` (assumed `taken`; 64-bit when `is64`, else on
-/// the low halves) whose refinement leaves an operand no value: the kernel walks the branch
-/// anyway, with the state its step-by-step synchronisation gives that operand
-/// ([`NoValue::value`]; on 6.18 often a constant), its bounds unbounded and its known bits
-/// kept where its sanity check fails. `(rx, ry)`, this verifier's refined values, are returned for an operand that has
-/// values left.
-pub(crate) fn contradicted(
-    op: JmpOp,
-    taken: bool,
-    is64: bool,
-    x: &Scalar,
-    y: &Scalar,
-    (rx, ry): (Scalar, Scalar),
-    no_value: NoValue,
-) -> (Scalar, Scalar) {
-    if op == JmpOp::Jset || no_value == NoValue::Unknown {
-        return (rx, ry);
-    }
-    let (nx, ny) = if is64 {
-        narrow(op, taken, x.unlinked(), y.unlinked())
-    } else {
-        narrow32(op, taken, x, y)
-    };
-    let pick = |n: Scalar, r: Scalar| match n.sync() {
-        Some(_) => r,
-        None => no_value.value(n),
-    };
-    (pick(nx, rx), pick(ny, ry))
 }
 
 /// Whether the kernel's refinement of `x op y` (assumed `taken`) leaves an operand no value:
@@ -279,120 +249,6 @@ pub(crate) fn leaves_no_value(op: JmpOp, taken: bool, wide: bool, x: &Scalar, y:
         narrow32(op, taken, x, y)
     };
     nx.sync().is_none() || ny.sync().is_none()
-}
-
-/// Entries of the table of [`refine_branches`] (a power of two).
-const BRANCH_ENTRIES: usize = 512;
-
-/// What [`refine_branches`] is a function of: the operator and both operands (links
-/// included).
-type BranchKey = (JmpOp, Scalar, Scalar);
-
-thread_local! {
-    static BRANCHES: RefCell<Table<BranchKey, [Scalar; 4], BRANCH_ENTRIES>> =
-        const { RefCell::new(Table::new()) };
-}
-
-/// Empties this thread's table of [`refine_branches`].
-pub(crate) fn clear() {
-    BRANCHES.with(|t| t.borrow_mut().clear());
-}
-
-/// Both sides of a 64-bit (or both-operands-32-bit) comparison `x op y` of two numbers that
-/// the ranges do not decide: `[x taken, y taken, x not taken, y not taken]`, each narrowed
-/// (keeping the 32-bit bounds the kernel still holds for it) and synchronised once, as the
-/// kernel's `reg_set_min_max` does.
-///
-/// A pure function of its arguments that the same loop, walked again with the same values,
-/// asks over and over: looked up first in a small per-thread table keyed by all of them.
-pub(crate) fn refine_branches(op: JmpOp, x: &Scalar, y: &Scalar) -> [Scalar; 4] {
-    if old_sync() {
-        return refine_branches_full(op, x, y);
-    }
-    let key: BranchKey = (op, *x, *y);
-    let h = mix(mix(op as u64, &words(x)), &words(y));
-    if let Some(v) = BRANCHES.with(|m| m.borrow().get(h, &key)) {
-        return v;
-    }
-    let v = refine_branches_full(op, x, y);
-    BRANCHES.with(|m| m.borrow_mut().put(h, key, v));
-    v
-}
-
-/// [`refine_branches`] without its table: for [`super::cond_values::cond_values`], whose own
-/// table already holds every comparison it worked out (its misses would mostly miss here too,
-/// and a lookup and a store cost a quarter of the refinement).
-pub(crate) fn refine_branches_full(op: JmpOp, x: &Scalar, y: &Scalar) -> [Scalar; 4] {
-    refine_branches_full_as(op, x, y, false)
-}
-
-/// The kernel's one `reg_bounds_sync` of a refined register `raw` ([`fix`]), with kernel
-/// 6.18's single-value rule (`single`) at its start too: its first `__update_reg64_bounds`
-/// makes the register the constant its unsigned range holds the one value of the known bits
-/// of (`tnum_step`; `___mark_reg_known` sets every bound), before the rest of the
-/// synchronisation narrows the known bits to that range. Checked only after the
-/// synchronisation, where the narrowed bits' largest value is that constant, the rule no
-/// longer fires (`tnum_step` of the maximum is the maximum): 24..=63 under the bits
-/// (0; 0x58) is 24, not 24..=24 with the bits (0; 0x18) (`jmp64_single_value_before_the_sync`).
-pub(crate) fn fix_single(raw: Scalar, single: bool) -> Scalar {
-    if single {
-        let bounded = Scalar {
-            umin: raw.umin.max(raw.t.value),
-            umax: raw.umax.min(raw.t.umax()),
-            ..raw
-        };
-        if bounded.umin <= bounded.umax {
-            let one = bounded.single_value();
-            if one.t.is_const() && !raw.t.is_const() {
-                return one;
-            }
-        }
-    }
-    fix(raw)
-}
-
-/// [`refine_branches_full`], each result synchronised by [`fix_single`].
-pub(crate) fn refine_branches_full_as(
-    op: JmpOp,
-    x: &Scalar,
-    y: &Scalar,
-    single: bool,
-) -> [Scalar; 4] {
-    // The kernel narrows the 64-bit bounds (`regs_refine_cond_op`; each register keeps its
-    // own 32-bit bounds) and then synchronises each register once (`reg_bounds_sync`): a
-    // second synchronisation would learn known bits from the bounds the first one tightened
-    // (128..=256 with the bits (0; 0xdf) is 128..=223 after one, whose bit 7 a second one
-    // would know; the kernel does not: `sync_once_after_a_comparison`).
-    let (tx, ty) = narrow(op, true, *x, *y);
-    let (fx, fy) = narrow(op, false, *x, *y);
-    let fix = |v| fix_single(v, single);
-    [fix(tx), fix(ty), fix(fx), fix(fy)]
-}
-
-/// Both sides of a 32-bit comparison of two numbers that fit in 32 bits (signed ones for a
-/// signed comparison): the 64-bit narrowing of the zero-extended values and the kernel's
-/// narrowing of the 32-bit bounds (`regs_refine_cond_op` for `BPF_JMP32`) together, then one
-/// synchronisation of each, as the kernel's `reg_set_min_max` (a second one could learn known
-/// bits from bounds the first tightened, which the kernel does not:
-/// `sync_once_after_a_comparison32`). `[x taken, y taken, x not taken, y not taken]`.
-pub(crate) fn refine_branches32_once(op: JmpOp, x: &Scalar, y: &Scalar) -> [Scalar; 4] {
-    let (tx, ty) = narrow(op, true, *x, *y);
-    let (fx, fy) = narrow(op, false, *x, *y);
-    let ((kx, ky), (gx, gy)) = (narrow32(op, true, x, y), narrow32(op, false, x, y));
-    let both = |v: Scalar, k: Scalar| Scalar {
-        u32min: v.u32min.max(k.u32min),
-        u32max: v.u32max.min(k.u32max),
-        s32min: v.s32min.max(k.s32min),
-        s32max: v.s32max.min(k.s32max),
-        t: with_subreg(v.t, subreg(v.t).intersect(subreg(k.t))),
-        ..v
-    };
-    [
-        fix(both(tx, kx)),
-        fix(both(ty, ky)),
-        fix(both(fx, gx)),
-        fix(both(fy, gy)),
-    ]
 }
 
 /// `==` / `!=` decided by the known bits alone (kernel 6.18's `tnum_overlap` test in
@@ -457,8 +313,14 @@ pub(crate) fn raw_view32(x: &Scalar) -> Scalar {
 
 #[cfg(test)]
 mod tests {
+    use super::super::cond_values::cond_values;
     use super::super::refine::{branch_taken, refine};
     use super::*;
+
+    /// `a op b` (32-bit) on the branch `taken`, as the walk refines it on 6.12 to 6.17.
+    fn refine32(op: JmpOp, taken: bool, a: &Scalar, b: &Scalar) -> (Scalar, Scalar) {
+        super::super::cond_values::branch(op, taken, false, NoValue::KeepBits, a, b)
+    }
 
     #[test]
     fn equality_of_the_low_half_bounds_a_small_signed_range() {
@@ -476,7 +338,7 @@ mod tests {
         // kernel does for wide ranges), the 32-bit bounds give 0 as the kernel finds.
         let r = Scalar::srange(-4095, 0);
         // Through the path the walk takes (narrowed, then one synchronisation).
-        let [t, ..] = refine_branches_full(JmpOp::Jle, &r, &Scalar::konst(63));
+        let [t, ..] = cond_values(JmpOp::Jle, true, NoValue::KeepBits, &r, &Scalar::konst(63));
         assert_eq!(t.as_const(), Some(0));
     }
 
@@ -566,15 +428,15 @@ mod tests {
             ..Scalar::urange(1, 4)
         };
         let y = Scalar::konst(4);
-        let (tx, _) = contradicted(Jlt, true, true, &x, &y, (x, y), NoValue::KeepBits);
+        let [tx, ..] = cond_values(Jlt, true, NoValue::KeepBits, &x, &y);
         assert!(tx.is_unbounded_bits());
         assert_eq!(tx.t, Tnum::konst(0));
         // 6.18's first `__update_reg64_bounds` makes the constant 4 of it (`tnum_step`: the
-        // one value of the bits at or above 1), earlier targets here keep `rx`.
-        let (t18, _) = contradicted(Jlt, true, true, &x, &y, (x, y), NoValue::Single);
+        // one value of the bits at or above 1); before 6.12, an unknown number.
+        let [t18, ..] = cond_values(Jlt, true, NoValue::Single, &x, &y);
         assert_eq!(t18.as_const(), Some(4));
-        let (t6, _) = contradicted(Jlt, true, true, &x, &y, (x, y), NoValue::Unknown);
-        assert_eq!(t6, x);
+        let [t6, ..] = cond_values(Jlt, true, NoValue::Unknown, &x, &y);
+        assert_eq!(t6, Scalar::UNKNOWN);
     }
 
     #[test]
@@ -628,42 +490,6 @@ mod tests {
             branch_taken(JmpOp::Jlt, &t, &Scalar::konst(127)),
             Some(false)
         );
-    }
-
-    #[test]
-    fn memoised_branches_are_the_full_computation() {
-        // The same comparisons twice (the second time from the table), with operands that
-        // differ only by their links or by one bound, and every operator.
-        use JmpOp::*;
-        let ops = [Jeq, Jne, Jgt, Jge, Jlt, Jle, Jsgt, Jsge, Jslt, Jsle, Jset];
-        let xs = [
-            Scalar::urange(0, 100),
-            Scalar {
-                link: 3,
-                ..Scalar::urange(0, 100)
-            },
-            Scalar::urange(0, 101),
-            Scalar::srange(-4095, 0),
-            Scalar::UNKNOWN,
-        ];
-        let ys = [
-            Scalar::konst(7),
-            Scalar::urange(5, 9),
-            Scalar::srange(-3, 3),
-        ];
-        for _ in 0..2 {
-            for op in ops {
-                for x in &xs {
-                    for y in &ys {
-                        assert_eq!(
-                            refine_branches(op, x, y),
-                            refine_branches_full(op, x, y),
-                            "{op:?} {x:?} {y:?}"
-                        );
-                    }
-                }
-            }
-        }
     }
 
     #[test]

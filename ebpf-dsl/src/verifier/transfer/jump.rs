@@ -2,7 +2,7 @@
 
 use super::super::domain::cond_values::cond_values;
 use super::super::domain::refine32::{
-    leaves_no_value, raw_view32, refine32, refine_branches, same_register_refined,
+    leaves_no_value, raw_view32, same_register_refined,
     subreg_branch_taken, tnum_branch_taken, view32, NoValue,
 };
 use super::super::domain::refine_old::{
@@ -255,7 +255,7 @@ impl<'a> Exec<'a> {
                 // (moved by the difference of their deltas), then from the destination (now
                 // holding that value) every copy again, the source too. With plain copies
                 // only, every copy ends with the source's refined value.
-                if let Some((ty, fy)) = self.same_link_refined(st, c, x, y, refinable) {
+                if let Some((ty, fy)) = self.same_link_refined(st, c, x, y) {
                     for (s, v) in [(&mut taken, ty), (&mut *st, fy)] {
                         set_linked(s, sreg, *y, v, self.input.kernel);
                         if let RegVal::Scalar(d) = s.cur().regs[dst as usize] {
@@ -432,7 +432,6 @@ impl<'a> Exec<'a> {
         c: Cond,
         x: &Scalar,
         y: &Scalar,
-        refinable: bool,
     ) -> Option<(Scalar, Scalar)> {
         // A copy with a delta of 2^29 or more (the pointer-offset doubt's mark): left to the hull.
         let id = x.id();
@@ -462,20 +461,13 @@ impl<'a> Exec<'a> {
             // branch that learns nothing, while the other branch learnt something.)
             if [true, false]
                 .iter()
-                .any(|&t| leaves_no_value(c.op, t, refinable, x, y))
+                .any(|&t| leaves_no_value(c.op, t, c.is64, x, y))
             {
                 return None;
             }
-            if refinable {
-                let [_, ty, _, fy] = refine_branches(c.op, x, y);
-                (ty, fy)
-            } else {
-                (refine32(c.op, true, x, y).1, refine32(c.op, false, x, y).1)
-            }
-        };
-        let (ty, fy) = if self.input.kernel >= KernelVersion::TNUM_SINGLE {
-            (ty.single_value(), fy.single_value())
-        } else {
+            // The source's value on each branch, as `reg_set_min_max` gives it (a 32-bit
+            // comparison narrows the 32-bit bounds only, whatever the values' width).
+            let [_, ty, _, fy] = cond_values(c.op, c.is64, NoValue::of(self.input.kernel), x, y);
             (ty, fy)
         };
         Some((ty, fy))

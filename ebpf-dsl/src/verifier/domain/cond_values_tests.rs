@@ -1,0 +1,346 @@
+//! [`cond_values`] against a step-by-step model of the kernel's `reg_set_min_max`
+//! (6.12 to 6.18): `regs_refine_cond_op` transcribed on its own here, then one
+//! `reg_bounds_sync` of each operand ([`Scalar::kernel_sync_or_unbounded_as`]), on random
+//! operands synchronised once (as the kernel holds them, often not a fixed point).
+
+use super::super::refine::branch_taken;
+use super::super::refine32::{subreg_branch_taken, tnum_branch_taken, view32, NoValue};
+use super::super::test_rng::Rng;
+use super::*;
+use crate::verifier::domain::tnum::Tnum;
+
+const LO: u64 = 0xffff_ffff;
+
+fn subreg(t: Tnum) -> Tnum {
+    t.cast32()
+}
+
+fn with_subreg(t: Tnum, s: Tnum) -> Tnum {
+    Tnum {
+        value: (t.value & !LO) | (s.value & LO),
+        mask: (t.mask & !LO) | (s.mask & LO),
+    }
+}
+
+/// The kernel's `rev_opcode` (`&` reversed is "no bit in common": `negated`).
+fn rev(op: JmpOp) -> JmpOp {
+    use JmpOp::*;
+    match op {
+        Jeq => Jne,
+        Jne => Jeq,
+        Jgt => Jle,
+        Jle => Jgt,
+        Jge => Jlt,
+        Jlt => Jge,
+        Jsgt => Jsle,
+        Jsle => Jsgt,
+        Jsge => Jslt,
+        Jslt => Jsge,
+        o => o,
+    }
+}
+
+fn is_const(r: &Scalar, is32: bool) -> Option<u64> {
+    if is32 {
+        subreg(r.t).is_const().then_some(r.t.value & LO)
+    } else {
+        r.t.is_const().then_some(r.t.value)
+    }
+}
+
+/// `regs_refine_cond_op` (6.12's text; 6.18's is the same), wrapping where the kernel's C
+/// wraps. `negated_set`: the reverse of `&` (`BPF_JSET | BPF_X`).
+fn refine_cond_op(op: JmpOp, negated_set: bool, is32: bool, a: &mut Scalar, b: &mut Scalar) {
+    use JmpOp::*;
+    let (op, r1, r2) = match op {
+        Jge => (Jle, b, a),
+        Jgt => (Jlt, b, a),
+        Jsge => (Jsle, b, a),
+        Jsgt => (Jslt, b, a),
+        o => (o, a, b),
+    };
+    match op {
+        Jeq if is32 => {
+            r1.u32min = r1.u32min.max(r2.u32min);
+            r1.u32max = r1.u32max.min(r2.u32max);
+            r1.s32min = r1.s32min.max(r2.s32min);
+            r1.s32max = r1.s32max.min(r2.s32max);
+            (r2.u32min, r2.u32max, r2.s32min, r2.s32max) =
+                (r1.u32min, r1.u32max, r1.s32min, r1.s32max);
+            let t = subreg(r1.t).intersect(subreg(r2.t));
+            r1.t = with_subreg(r1.t, t);
+            r2.t = with_subreg(r2.t, t);
+        }
+        Jeq => {
+            r1.umin = r1.umin.max(r2.umin);
+            r1.umax = r1.umax.min(r2.umax);
+            r1.smin = r1.smin.max(r2.smin);
+            r1.smax = r1.smax.min(r2.smax);
+            (r2.umin, r2.umax, r2.smin, r2.smax) = (r1.umin, r1.umax, r1.smin, r1.smax);
+            r1.t = r1.t.intersect(r2.t);
+            r2.t = r1.t;
+        }
+        Jne | Jset => {
+            let (r1, r2) = if is_const(r2, is32).is_none() {
+                (r2, r1)
+            } else {
+                (r1, r2)
+            };
+            let Some(val) = is_const(r2, is32) else {
+                return;
+            };
+            match (op, negated_set) {
+                (Jne, _) if is32 => {
+                    if r1.u32min == val as u32 {
+                        r1.u32min = r1.u32min.wrapping_add(1);
+                    }
+                    if r1.u32max == val as u32 {
+                        r1.u32max = r1.u32max.wrapping_sub(1);
+                    }
+                    if r1.s32min == val as u32 as i32 {
+                        r1.s32min = r1.s32min.wrapping_add(1);
+                    }
+                    if r1.s32max == val as u32 as i32 {
+                        r1.s32max = r1.s32max.wrapping_sub(1);
+                    }
+                }
+                (Jne, _) => {
+                    if r1.umin == val {
+                        r1.umin = r1.umin.wrapping_add(1);
+                    }
+                    if r1.umax == val {
+                        r1.umax = r1.umax.wrapping_sub(1);
+                    }
+                    if r1.smin == val as i64 {
+                        r1.smin = r1.smin.wrapping_add(1);
+                    }
+                    if r1.smax == val as i64 {
+                        r1.smax = r1.smax.wrapping_sub(1);
+                    }
+                }
+                (_, false) => {
+                    if !val.is_power_of_two() {
+                        return;
+                    }
+                    if is32 {
+                        let t = subreg(r1.t).or(Tnum::konst(val));
+                        r1.t = with_subreg(r1.t, t);
+                    } else {
+                        r1.t = r1.t.or(Tnum::konst(val));
+                    }
+                }
+                (_, true) => {
+                    let t = r1.t;
+                    *r1 = Scalar {
+                        t,
+                        ..Scalar::UNKNOWN
+                    };
+                    if is32 {
+                        let s = subreg(r1.t).and(Tnum::konst(!val));
+                        r1.t = with_subreg(r1.t, s);
+                    } else {
+                        r1.t = r1.t.and(Tnum::konst(!val));
+                    }
+                }
+            }
+        }
+        Jle if is32 => {
+            r1.u32max = r1.u32max.min(r2.u32max);
+            r2.u32min = r1.u32min.max(r2.u32min);
+        }
+        Jle => {
+            r1.umax = r1.umax.min(r2.umax);
+            r2.umin = r1.umin.max(r2.umin);
+        }
+        Jlt if is32 => {
+            r1.u32max = r1.u32max.min(r2.u32max.wrapping_sub(1));
+            r2.u32min = r1.u32min.wrapping_add(1).max(r2.u32min);
+        }
+        Jlt => {
+            r1.umax = r1.umax.min(r2.umax.wrapping_sub(1));
+            r2.umin = r1.umin.wrapping_add(1).max(r2.umin);
+        }
+        Jsle if is32 => {
+            r1.s32max = r1.s32max.min(r2.s32max);
+            r2.s32min = r1.s32min.max(r2.s32min);
+        }
+        Jsle => {
+            r1.smax = r1.smax.min(r2.smax);
+            r2.smin = r1.smin.max(r2.smin);
+        }
+        Jslt if is32 => {
+            r1.s32max = r1.s32max.min(r2.s32max.wrapping_sub(1));
+            r2.s32min = r1.s32min.wrapping_add(1).max(r2.s32min);
+        }
+        Jslt => {
+            r1.smax = r1.smax.min(r2.smax.wrapping_sub(1));
+            r2.smin = r1.smin.wrapping_add(1).max(r2.smin);
+        }
+        _ => {}
+    }
+}
+
+/// The kernel's `reg_set_min_max`: `[x taken, y taken, x not taken, y not taken]`.
+fn model(op: JmpOp, is64: bool, single: bool, x: &Scalar, y: &Scalar) -> [Scalar; 4] {
+    let side = |op: JmpOp, negated: bool| {
+        let (mut a, mut b) = (x.unlinked(), y.unlinked());
+        refine_cond_op(op, negated, !is64, &mut a, &mut b);
+        (
+            a.kernel_sync_or_unbounded_as(single),
+            b.kernel_sync_or_unbounded_as(single),
+        )
+    };
+    let (tx, ty) = side(op, false);
+    let (fx, fy) = side(rev(op), op == JmpOp::Jset);
+    [tx, ty, fx, fy]
+}
+
+/// A second operand: another random value, often a constant near one of `x`'s bounds.
+fn other(rng: &mut Rng, x: &Scalar) -> Option<Scalar> {
+    Some(match rng.below(4) {
+        0 => rng.member_operand()?.0,
+        1 => {
+            let c = [x.umin, x.umax, x.smin as u64, x.smax as u64][rng.below(4) as usize];
+            let c = match rng.below(3) {
+                0 => c,
+                1 => c.wrapping_add(1),
+                _ => c.wrapping_sub(1),
+            };
+            Scalar::konst(c)
+        }
+        2 => {
+            let c = [x.u32min, x.u32max, x.s32min as u32, x.s32max as u32][rng.below(4) as usize];
+            Scalar::konst(c.wrapping_add(rng.below(3) as u32).wrapping_sub(1) as u64)
+        }
+        _ => {
+            // A range overlapping `x`'s.
+            let (lo, hi) = (x.umin, x.umax);
+            let p = lo.wrapping_add(rng.next() % (hi.wrapping_sub(lo).wrapping_add(1).max(1)));
+            let w = rng.below(40);
+            let q = p.wrapping_add(rng.below(1 << w));
+            Scalar {
+                umin: p.min(q),
+                umax: p.max(q),
+                ..Scalar::UNKNOWN
+            }
+            .sync()?
+        }
+    })
+}
+
+/// Whether a comparison is decided before any refinement (as `cond_scalars` decides it).
+fn decided(op: JmpOp, is64: bool, x: &Scalar, y: &Scalar) -> bool {
+    let (vx, vy) = if is64 {
+        (*x, *y)
+    } else {
+        (view32(x), view32(y))
+    };
+    branch_taken(op, &vx, &vy).is_some()
+        || tnum_branch_taken(op, &vx, &vy).is_some()
+        || (is64 && subreg_branch_taken(op, x, y).is_some())
+}
+
+#[test]
+fn memoised_branches_are_the_full_computation() {
+    // The same comparisons twice (the second time from the table), with operands that
+    // differ only by their links or by one bound, and every operator.
+    use JmpOp::*;
+    let ops = [Jeq, Jne, Jgt, Jge, Jlt, Jle, Jsgt, Jsge, Jslt, Jsle];
+    let xs = [
+        Scalar::urange(0, 100),
+        Scalar {
+            link: 3,
+            ..Scalar::urange(0, 100)
+        },
+        Scalar::urange(0, 101),
+        Scalar::srange(-4095, 0),
+        Scalar::UNKNOWN,
+    ];
+    let ys = [
+        Scalar::konst(7),
+        Scalar::urange(5, 9),
+        Scalar::srange(-3, 3),
+    ];
+    let flags = [(true, NoValue::Single), (false, NoValue::KeepBits)];
+    for (is64, no_value) in flags.into_iter().chain(flags) {
+        for op in ops {
+            for x in &xs {
+                for y in &ys {
+                    assert_eq!(
+                        cond_values(op, is64, no_value, x, y),
+                        cond_values_full(op, is64, no_value, x, y),
+                        "{op:?} {x:?} {y:?}"
+                    );
+                }
+            }
+        }
+    }
+}
+
+
+#[test]
+fn refinements_are_the_kernels() {
+    use JmpOp::*;
+    let ops = [Jeq, Jne, Jgt, Jge, Jlt, Jle, Jsgt, Jsge, Jslt, Jsle];
+    let mut rng = Rng(0x5eed_0c0d);
+    let (mut checked, mut tighter, mut looser) = (0usize, 0usize, 0usize);
+    let mut shown = 0;
+    for n in 0..400_000usize {
+        let Some((x, _)) = rng.member_operand() else {
+            continue;
+        };
+        let Some(y) = other(&mut rng, &x) else {
+            continue;
+        };
+        let (x, y) = if rng.below(2) == 0 { (x, y) } else { (y, x) };
+        let op = ops[n % ops.len()];
+        let is64 = rng.below(2) == 0;
+        if decided(op, is64, &x, &y) {
+            continue;
+        }
+        for single in [true, false] {
+            // A 6.18 state has been through the single-value rule at the end of its last
+            // synchronisation.
+            if single && (x.single_value() != x || y.single_value() != y) {
+                continue;
+            }
+            let no_value = if single {
+                NoValue::Single
+            } else {
+                NoValue::KeepBits
+            };
+            let ours = cond_values_full(op, is64, no_value, &x, &y);
+            let want = model(op, is64, single, &x, &y);
+            checked += 1;
+            for i in 0..4 {
+                let (o, w) = (ours[i], want[i]);
+                if o.same_value(&w) {
+                    continue;
+                }
+                let loses = !w.is_subset_of(&o);
+                if loses {
+                    tighter += 1;
+                } else {
+                    looser += 1;
+                }
+                if shown < 30 {
+                    shown += 1;
+                    eprintln!(
+                        "{} {op:?} is64={is64} single={single} #{i}\n  x {}\n  y {}\n  ours {}\n  kern {}",
+                        if loses { "TIGHTER" } else { "looser" },
+                        raw(&x), raw(&y), raw(&o), raw(&w)
+                    );
+                }
+            }
+        }
+    }
+    eprintln!("checked {checked}, tighter {tighter}, looser {looser}");
+    assert_eq!(tighter, 0);
+}
+
+fn raw(s: &Scalar) -> String {
+    format!(
+        "u {:#x}..={:#x} s {}..={} u32 {:#x}..={:#x} s32 {}..={} t ({:#x}; {:#x})",
+        s.umin, s.umax, s.smin, s.smax, s.u32min, s.u32max, s.s32min, s.s32max, s.t.value, s.t.mask
+    )
+}
