@@ -197,7 +197,7 @@ fn model(op: JmpOp, is64: bool, single: bool, x: &Scalar, y: &Scalar) -> [Scalar
 
 /// A second operand: another random value, often a constant near one of `x`'s bounds.
 fn other(rng: &mut Rng, x: &Scalar) -> Option<Scalar> {
-    Some(match rng.below(4) {
+    Some(match rng.below(5) {
         0 => rng.member_operand()?.0,
         1 => {
             let c = [x.umin, x.umax, x.smin as u64, x.smax as u64][rng.below(4) as usize];
@@ -212,7 +212,7 @@ fn other(rng: &mut Rng, x: &Scalar) -> Option<Scalar> {
             let c = [x.u32min, x.u32max, x.s32min as u32, x.s32max as u32][rng.below(4) as usize];
             Scalar::konst(c.wrapping_add(rng.below(3) as u32).wrapping_sub(1) as u64)
         }
-        _ => {
+        3 => {
             // A range overlapping `x`'s.
             let (lo, hi) = (x.umin, x.umax);
             let p = lo.wrapping_add(rng.next() % (hi.wrapping_sub(lo).wrapping_add(1).max(1)));
@@ -224,6 +224,12 @@ fn other(rng: &mut Rng, x: &Scalar) -> Option<Scalar> {
                 ..Scalar::UNKNOWN
             }
             .sync()?
+        }
+        _ => {
+            // One bit or a few (an `&` test), often one that `x` may have.
+            let bit = 1u64 << rng.below(64);
+            let c = if rng.below(2) == 0 { bit } else { bit | rng.next() & rng.next() };
+            Scalar::konst(if rng.below(2) == 0 { c & (x.t.mask | 1) } else { c })
         }
     })
 }
@@ -245,7 +251,7 @@ fn memoised_branches_are_the_full_computation() {
     // The same comparisons twice (the second time from the table), with operands that
     // differ only by their links or by one bound, and every operator.
     use JmpOp::*;
-    let ops = [Jeq, Jne, Jgt, Jge, Jlt, Jle, Jsgt, Jsge, Jslt, Jsle];
+    let ops = [Jeq, Jne, Jgt, Jge, Jlt, Jle, Jsgt, Jsge, Jslt, Jsle, Jset];
     let xs = [
         Scalar::urange(0, 100),
         Scalar {
@@ -281,7 +287,7 @@ fn memoised_branches_are_the_full_computation() {
 #[test]
 fn refinements_are_the_kernels() {
     use JmpOp::*;
-    let ops = [Jeq, Jne, Jgt, Jge, Jlt, Jle, Jsgt, Jsge, Jslt, Jsle];
+    let ops = [Jeq, Jne, Jgt, Jge, Jlt, Jle, Jsgt, Jsge, Jslt, Jsle, Jset];
     let mut rng = Rng(0x5eed_0c0d);
     let (mut checked, mut tighter, mut looser) = (0usize, 0usize, 0usize);
     let mut shown = 0;

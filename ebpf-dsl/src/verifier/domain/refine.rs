@@ -134,24 +134,25 @@ fn refine_with(
             // Only against a constant by its known bits (`is_reg_const`).
             (trim(a, b.t_const()), trim(b, a.t_const()))
         }
-        (Jset, true) => (a, b),
-        (Jset, false) => match b.t_const() {
-            Some(c) => {
-                // Like the kernel (6.18): forget the ranges, then narrow the known bits.
-                let t = Tnum {
-                    value: a.t.value & !c,
-                    mask: a.t.mask & !c,
-                };
-                (
-                    fix(Scalar {
-                        t,
+        (Jset, taken) => {
+            // Against a constant by its known bits (`is_reg_const`), the other operand: a set
+            // bit is learnt from a single tested bit only; on the fall-through (no bit in
+            // common) the ranges are forgotten and the tested bits cleared (6.12 on).
+            let swap = b.t_const().is_none();
+            let (mut r1, r2) = if swap { (b, a) } else { (a, b) };
+            if let Some(c) = r2.t_const() {
+                if !taken {
+                    r1 = Scalar {
+                        t: r1.t.and(Tnum::konst(!c)),
                         ..Scalar::UNKNOWN
-                    }),
-                    b,
-                )
+                    };
+                } else if c.is_power_of_two() {
+                    r1.t = r1.t.or(Tnum::konst(c));
+                }
             }
-            None => (a, b),
-        },
+            let (a, b) = if swap { (r2, r1) } else { (r1, r2) };
+            (fix(a), fix(b))
+        }
         // a > b  /  a <= b
         (Jgt, true) => ugt_with(a, b, fix),
         (Jgt, false) => {
@@ -227,6 +228,3 @@ fn sge_with(a: Scalar, b: Scalar, fix: fn(Scalar) -> Scalar) -> (Scalar, Scalar)
     (fix(a), fix(b))
 }
 
-pub(crate) fn is_signed(op: JmpOp) -> bool {
-    matches!(op, JmpOp::Jsgt | JmpOp::Jsge | JmpOp::Jslt | JmpOp::Jsle)
-}

@@ -232,10 +232,35 @@ fn refine_cond(op: JmpOp, a: &mut Scalar, b: &mut Scalar) {
 /// 32-bit bounds and the low half of the known bits as the kernel's `regs_refine_cond_op`
 /// leaves them, before any synchronisation (which may leave no value).
 pub(crate) fn narrow32(op: JmpOp, taken: bool, a: &Scalar, b: &Scalar) -> (Scalar, Scalar) {
-    let op = if taken { op } else { rev(op) };
     let (mut ka, mut kb) = (a.unlinked(), b.unlinked());
-    refine_cond(op, &mut ka, &mut kb);
+    if op == JmpOp::Jset {
+        jset32(taken, &mut ka, &mut kb);
+    } else {
+        refine_cond(if taken { op } else { rev(op) }, &mut ka, &mut kb);
+    }
     (ka, kb)
+}
+
+/// `regs_refine_cond_op` for a 32-bit `&` test (`taken`) or its reverse: against an operand
+/// whose low half is a constant by its known bits, the other's low known bits learn a single
+/// tested bit, or (fall-through) lose the tested bits after its ranges are forgotten.
+fn jset32(taken: bool, a: &mut Scalar, b: &mut Scalar) {
+    let (r1, r2) = if b.as_const32().is_none() {
+        (b, a)
+    } else {
+        (a, b)
+    };
+    let Some(c) = r2.as_const32() else { return };
+    let c = c as u64;
+    if !taken {
+        let t = r1.t;
+        *r1 = Scalar {
+            t: with_subreg(t, subreg(t).and(Tnum::konst(!c))),
+            ..Scalar::UNKNOWN
+        };
+    } else if c.is_power_of_two() {
+        r1.t = with_subreg(r1.t, subreg(r1.t).or(Tnum::konst(c)));
+    }
 }
 
 /// Whether the kernel's refinement of `x op y` (assumed `taken`) leaves an operand no value:

@@ -207,10 +207,6 @@ impl<'a> Exec<'a> {
         if self.input.kernel < KernelVersion::BRANCH_RANGES {
             return Ok(cond_scalars_old(c, st, x, y, self.input.kernel));
         }
-        let refinable = is64
-            || (x.umax <= u32::MAX as u64
-                && y.umax <= u32::MAX as u64
-                && (!is_signed(op) || (x.umax <= i32::MAX as u64 && y.umax <= i32::MAX as u64)));
         let mut taken = st.clone();
         // A register compared with itself (6.12-6.18 walk both branches): the kernel refines
         // it as two operands that are one state and copies the result to its linked copies,
@@ -298,85 +294,14 @@ impl<'a> Exec<'a> {
                 });
             }
         }
-        if op == JmpOp::Jset {
-            // The kernel forgets the ranges of a register tested with `&` against a
-            // constant and keeps only its known bits (cleared bits on the false branch).
-            let forget = |v: &Scalar, clear: u64| {
-                let t = Tnum {
-                    value: v.t.value & !clear,
-                    mask: v.t.mask & !clear,
-                };
-                Scalar {
-                    t,
-                    ..Scalar::UNKNOWN
-                }
-                .sync()
-                .unwrap_or(Scalar::UNKNOWN)
-            };
-            let width_mask = if is64 { u64::MAX } else { 0xffff_ffff };
-            // 6.12 keeps the ranges on the taken branch and learns a single tested bit
-            // (`regs_refine_cond_op`); before, the ranges are forgotten here too.
-            let keeps = self.input.kernel >= KernelVersion::NARROW_FILL;
-            // A set bit the ranges leave no value with: the value the kernel's
-            // `reg_bounds_sync` and sanity check go on with (6.18: often a constant).
+        if op == JmpOp::Jset && sr == Some(dst) {
+            // `r & r` (not a constant: that is decided above): the kernel refines nothing and
+            // synchronises the register twice, as both operands of `reg_set_min_max` on each
+            // branch (a value one synchronisation left can learn more from a second).
             let no_value = NoValue::of(self.input.kernel);
-            // Refined or not, the kernel synchronises both operands (`reg_bounds_sync` in
-            // `reg_set_min_max`), which gives one whose bounds an earlier contradiction forgot
-            // ([`Scalar::unbounded_bits`]) bounds from its known bits again
-            // (`jmp_jset_resyncs_forgotten_bounds`).
-            let resync = |v: &Scalar| {
-                if v.is_unbounded_bits() {
-                    no_value.value(*v)
-                } else {
-                    *v
-                }
-            };
-            let set = |v: &Scalar, c: u64| {
-                if !keeps {
-                    return forget(v, 0);
-                }
-                if !c.is_power_of_two() {
-                    return resync(v);
-                }
-                let raw = Scalar {
-                    t: Tnum {
-                        value: v.t.value | c,
-                        mask: v.t.mask & !c,
-                    },
-                    ..*v
-                };
-                raw.sync().unwrap_or_else(|| no_value.value(raw))
-            };
-            // 6.18: a range that holds one value of the known bits is that value.
-            let single = self.input.kernel >= KernelVersion::TNUM_SINGLE;
-            let one = |v: Scalar| if single { v.single_value() } else { v };
-            let (set, forget) = (
-                |v: &Scalar, c| one(set(v, c)),
-                |v: &Scalar, c| one(forget(v, c)),
-            );
-            // Against a constant by its known bits only (`is_reg_const` in
-            // `regs_refine_cond_op`).
-            if let Some(c) = vy.t_const() {
-                if !matches!(src, Src::Reg(r) if r == dst) {
-                    set_linked(
-                        &mut taken,
-                        dst,
-                        *x,
-                        set(x, c & width_mask),
-                        self.input.kernel,
-                    );
-                    set_linked(st, dst, *x, forget(x, c & width_mask), self.input.kernel);
-                }
-            } else if let (Some(c), Src::Reg(r)) = (vx.t_const(), src) {
-                set_linked(&mut taken, r, *y, set(y, c & width_mask), self.input.kernel);
-                set_linked(st, r, *y, forget(y, c & width_mask), self.input.kernel);
-            } else {
-                // Neither is a constant: nothing is refined, but the kernel still gives each
-                // operand's copies its value (`sync_linked_regs` after `reg_set_min_max`), so a
-                // copy holding other known bits (a sign-extending move's) takes the operand's.
-                for s in [&mut taken, &mut *st] {
-                    refine_both(s, dst, x, resync(x), sr, y, resync(y), self.input.kernel);
-                }
+            let v = no_value.synced(no_value.synced(*x));
+            for s in [&mut taken, &mut *st] {
+                set_linked(s, dst, *x, v, self.input.kernel);
             }
             return Ok(Step::Branch {
                 other_pc: target,
@@ -384,15 +309,11 @@ impl<'a> Exec<'a> {
                 pc: pc + 1,
             });
         }
-        // (A register compared with itself went above.)
-        if refinable || !is64 {
-            // Both operands' values on each branch (the 32-bit bounds alone for a 32-bit
-            // comparison of wider values), then given to their copies.
-            let no_value = NoValue::of(self.input.kernel);
-            let [tx, ty, fx, fy] = cond_values(op, is64, no_value, x, y);
-            refine_both(&mut taken, dst, x, tx, sr, y, ty, self.input.kernel);
-            refine_both(st, dst, x, fx, sr, y, fy, self.input.kernel);
-        }
+        // (A register compared with itself went above.) Both operands' values on each branch
+        // (`reg_set_min_max`), then given to their copies (`sync_linked_regs`).
+        let [tx, ty, fx, fy] = cond_values(op, is64, NoValue::of(self.input.kernel), x, y);
+        refine_both(&mut taken, dst, x, tx, sr, y, ty, self.input.kernel);
+        refine_both(st, dst, x, fx, sr, y, fy, self.input.kernel);
         Ok(Step::Branch {
             other_pc: target,
             other: Box::new(taken),
@@ -441,9 +362,8 @@ impl<'a> Exec<'a> {
         if self.input.kernel < KernelVersion::SAME_REG_NARROW || big_deltas {
             return None;
         }
-        let (ty, fy) = if c.op == JmpOp::Jset {
-            // `&` refines only against a constant (of the comparison's width); with neither
-            // one, every copy gets the source's own value, moved by its delta.
+        if c.op == JmpOp::Jset {
+            // `&` against a constant (of the comparison's width) is left to the hull.
             let konst = |v: &Scalar| {
                 if c.is64 {
                     v.t_const()
@@ -454,22 +374,20 @@ impl<'a> Exec<'a> {
             if konst(x).is_some() || konst(y).is_some() {
                 return None;
             }
-            (y.unlinked(), y.unlinked())
-        } else {
-            // A branch whose refinement leaves no value is left to the hull. (Tested on the
-            // unsynchronised bounds: a synchronised refinement equal to UNKNOWN may be a
-            // branch that learns nothing, while the other branch learnt something.)
-            if [true, false]
-                .iter()
-                .any(|&t| leaves_no_value(c.op, t, c.is64, x, y))
-            {
-                return None;
-            }
-            // The source's value on each branch, as `reg_set_min_max` gives it (a 32-bit
-            // comparison narrows the 32-bit bounds only, whatever the values' width).
-            let [_, ty, _, fy] = cond_values(c.op, c.is64, NoValue::of(self.input.kernel), x, y);
-            (ty, fy)
-        };
+        }
+        // A branch whose refinement leaves no value is left to the hull. (Tested on the
+        // unsynchronised bounds: a synchronised refinement equal to UNKNOWN may be a branch
+        // that learns nothing, while the other branch learnt something.)
+        if [true, false]
+            .iter()
+            .any(|&t| leaves_no_value(c.op, t, c.is64, x, y))
+        {
+            return None;
+        }
+        // The source's value on each branch, as `reg_set_min_max` gives it (a 32-bit
+        // comparison narrows the 32-bit bounds only, whatever the values' width; `&` with no
+        // constant narrows nothing but synchronises).
+        let [_, ty, _, fy] = cond_values(c.op, c.is64, NoValue::of(self.input.kernel), x, y);
         Some((ty, fy))
     }
 
