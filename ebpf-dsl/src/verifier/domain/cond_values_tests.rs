@@ -350,3 +350,95 @@ fn raw(s: &Scalar) -> String {
         s.umin, s.umax, s.smin, s.smax, s.u32min, s.u32max, s.s32min, s.s32max, s.t.value, s.t.mask
     )
 }
+
+/// `regs_refine_cond_op` with both operands one register (`if r6 < r6`), then the two
+/// `reg_bounds_sync` of `reg_set_min_max` (true_reg1 and true_reg2 are that register) and its
+/// sanity check.
+fn model_same(op: JmpOp, taken: bool, is64: bool, single: bool, x: &Scalar) -> Scalar {
+    use JmpOp::*;
+    let op = if taken { op } else { rev(op) };
+    let op = match op {
+        Jgt => Jlt,
+        Jge => Jle,
+        Jsgt => Jslt,
+        Jsge => Jsle,
+        o => o,
+    };
+    let mut r = x.unlinked();
+    match (op, is64) {
+        (Jlt, true) => {
+            r.umax = r.umax.min(r.umax.wrapping_sub(1));
+            r.umin = r.umin.wrapping_add(1).max(r.umin);
+        }
+        (Jlt, false) => {
+            r.u32max = r.u32max.min(r.u32max.wrapping_sub(1));
+            r.u32min = r.u32min.wrapping_add(1).max(r.u32min);
+        }
+        (Jslt, true) => {
+            r.smax = r.smax.min(r.smax.wrapping_sub(1));
+            r.smin = r.smin.wrapping_add(1).max(r.smin);
+        }
+        (Jslt, false) => {
+            r.s32max = r.s32max.min(r.s32max.wrapping_sub(1));
+            r.s32min = r.s32min.wrapping_add(1).max(r.s32min);
+        }
+        _ => {}
+    }
+    r.kernel_sync_steps(single)
+        .kernel_sync_steps(single)
+        .sanity_checked()
+        .unwrap_or_else(Scalar::unbounded_bits)
+}
+
+#[test]
+fn a_register_compared_with_itself_is_the_kernels() {
+    use super::super::refine32::same_register_refined;
+    use JmpOp::*;
+    let ops = [Jeq, Jne, Jgt, Jge, Jlt, Jle, Jsgt, Jsge, Jslt, Jsle];
+    let mut rng = Rng(0x5eed_5a4e);
+    let (mut checked, mut tighter, mut looser, mut shown) = (0usize, 0usize, 0usize, 0);
+    for n in 0..200_000usize {
+        let Some((x, _)) = rng.member_operand() else {
+            continue;
+        };
+        if x.t.is_const() {
+            continue;
+        }
+        let op = ops[n % ops.len()];
+        let is64 = rng.below(2) == 0;
+        for single in [true, false] {
+            if single && x.single_value() != x {
+                continue;
+            }
+            let no_value = if single {
+                NoValue::Single
+            } else {
+                NoValue::KeepBits
+            };
+            for taken in [true, false] {
+                let o = same_register_refined(op, taken, is64, &x, no_value);
+                let w = model_same(op, taken, is64, single, &x);
+                checked += 1;
+                if o.same_value(&w) {
+                    continue;
+                }
+                let loses = !w.is_subset_of(&o);
+                if loses {
+                    tighter += 1;
+                } else {
+                    looser += 1;
+                }
+                if shown < 20 {
+                    shown += 1;
+                    eprintln!(
+                        "{} {op:?} taken={taken} is64={is64} single={single}\n  x {}\n  ours {}\n  kern {}",
+                        if loses { "TIGHTER" } else { "looser" },
+                        raw(&x), raw(&o), raw(&w)
+                    );
+                }
+            }
+        }
+    }
+    eprintln!("checked {checked}, tighter {tighter}, looser {looser}");
+    assert_eq!(tighter + looser, 0);
+}

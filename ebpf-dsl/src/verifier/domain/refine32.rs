@@ -61,6 +61,24 @@ impl NoValue {
         }
     }
 
+    /// A register that is both operands of a comparison (`if r6 < r6`), narrowed to `r`:
+    /// `reg_set_min_max` synchronises each operand, so this one twice, and then checks it
+    /// (`reg_bounds_sanity_check`: the known bits with the bounds forgotten where it fails).
+    /// The second synchronisation can learn what the first left (`jmp_same_reg_syncs_twice`).
+    /// Before 6.12 (not walked so by this verifier; the domain's tests ask) one
+    /// synchronisation, an unknown number where no value is left.
+    pub(crate) fn synced_twice(self, r: Scalar) -> Scalar {
+        let single = match self {
+            NoValue::Single => true,
+            NoValue::KeepBits => false,
+            NoValue::Unknown => return fix(r),
+        };
+        r.kernel_sync_steps(single)
+            .kernel_sync_steps(single)
+            .sanity_checked()
+            .unwrap_or_else(Scalar::unbounded_bits)
+    }
+
     /// The value the kernel walks on with for the refined `r` that holds no value.
     pub(crate) fn value(self, r: Scalar) -> Scalar {
         match self {
@@ -71,21 +89,18 @@ impl NoValue {
     }
 }
 
-/// A register compared with itself (`if r1 > r1`): the kernel refines the two operands as
-/// one register state (`regs_refine_cond_op` with both pointers on it), so `<` makes the
-/// maximum `max - 1` and then the minimum `min + 1`, and synchronises the bounds. Where that
-/// leaves no value (`[0, 1]` becomes `[1, 0]`), `reg_bounds_sanity_check` (6.12-6.17) forgets
-/// the register's bounds (`__mark_reg_unbounded`, which keeps its known bits and does not
-/// synchronise them again) and the branch is walked on, with the linked copies given the same
-/// unbounded value; 6.18 (`tnum_single`) first synchronises step by step
-/// ([`Scalar::kernel_sync_or_unbounded`]), which often leaves a constant, and forgets the
-/// bounds only where its check then fails: the value is then [`Scalar::unbounded_bits`], the
-/// kernel's state itself (`jmp_same_reg_violation_keeps_bits`: `r6 & 16` is decided by those
-/// bits; `jmp_same_reg_violation_made_up`: an unknown value there would be a false accept).
-/// 6.12 to 6.17 synchronise the same way without the single-value rule ([`NoValue`]). The
-/// value of `x` on the branch (`taken` or the fall-through) of `op`: the refined value (`x`
-/// itself for the operators that do not narrow a value compared with itself: `==`, `>=`,
-/// ...). Links are the caller's.
+/// A register compared with itself (`if r1 > r1`): the value of `x` on the branch (`taken`
+/// or the fall-through) of `op`, as the kernel's `reg_set_min_max` leaves it with both
+/// operands one register state. `regs_refine_cond_op` narrows it on its own (`<` makes the
+/// maximum `max - 1` and then the minimum `min + 1`; `<=`, `==`, `!=` narrow nothing), and
+/// the register is then synchronised twice and checked ([`NoValue::synced_twice`]): a second
+/// synchronisation can learn known bits the first left (`jmp_same_reg_syncs_twice`), and where
+/// no value is left 6.18's single-value rule often makes a constant (`if w6 < w6` on r6 in
+/// {4, 8, 12} walks on with 8, `jmp_same_reg_single_value`), else the check fails and the
+/// bounds are forgotten with the known bits kept ([`Scalar::unbounded_bits`]: `r6 & 16` is
+/// decided by those bits, `jmp_same_reg_violation_keeps_bits`; an unknown value there would
+/// be a false accept, `jmp_same_reg_violation_made_up`). 6.12 to 6.17 synchronise without the
+/// single-value rule ([`NoValue`]). Links are the caller's.
 pub(crate) fn same_register_refined(
     op: JmpOp,
     taken: bool,
@@ -94,54 +109,35 @@ pub(crate) fn same_register_refined(
     no_value: NoValue,
 ) -> Scalar {
     use JmpOp::*;
-    let tnum_single = no_value == NoValue::Single;
-    let op = if taken { op } else { rev(op) };
-    let signed = match op {
-        Jgt | Jlt => false,
-        Jsgt | Jslt => true,
-        // No narrowing, but the kernel still synchronises the register
-        // (`reg_bounds_sync` in `reg_set_min_max`): the known bits of one whose bounds an
-        // earlier contradiction forgot ([`Scalar::unbounded_bits`]) give it bounds again
-        // (`if w5 < w5` on r5 in [0, 1], then `if w5 <= w5`: r5 is in [0, 1] on the taken
-        // branch, `jmp_same_reg_resyncs_forgotten_bounds`).
-        _ if x.is_unbounded_bits() => return no_value.value(*x),
-        _ => return *x,
+    // `regs_refine_cond_op` with both pointers on the one register: `<` lowers the maximum
+    // by one and then raises the minimum by one (`>` is `<` with the operands swapped, the
+    // same register); `<=`, `==` and `!=` (of a value that is not a constant) narrow nothing.
+    let op = match if taken { op } else { rev(op) } {
+        Jgt => Jlt,
+        Jsgt => Jslt,
+        o => o,
     };
-    // The bounds the kernel holds (its 32-bit ones derived from the 64-bit state).
-    let x = &x.held().unwrap_or(*x);
-    let r = match (is64, signed) {
-        (true, false) => Scalar {
-            umax: x.umax.min(x.umax.wrapping_sub(1)),
-            umin: x.umin.wrapping_add(1).max(x.umin),
-            ..*x
-        },
-        (true, true) => Scalar {
-            smax: x.smax.min(x.smax.wrapping_sub(1)),
-            smin: x.smin.wrapping_add(1).max(x.smin),
-            ..*x
-        },
-        (false, false) => Scalar {
-            u32max: x.u32max.min(x.u32max.wrapping_sub(1)),
-            u32min: x.u32min.wrapping_add(1).max(x.u32min),
-            ..*x
-        },
-        (false, true) => Scalar {
-            s32max: x.s32max.min(x.s32max.wrapping_sub(1)),
-            s32min: x.s32min.wrapping_add(1).max(x.s32min),
-            ..*x
-        },
-    };
-    // No value left (crossed bounds, or ranges that hold no value of the known bits): 6.18's
-    // step-by-step synchronisation often makes a constant of it (`if r6 < r6` on r6 in
-    // [0, 1] walks on with 1; `if r6 > r6` on r6 in {0x7fffffff, 0xffffffff} with
-    // 0xffffffff), else its sanity check fails and the bounds are forgotten; earlier kernels'
-    // sanity check always forgets them.
-    let crossed = r.umin > r.umax || r.smin > r.smax || r.u32min > r.u32max || r.s32min > r.s32max;
-    let synced = if crossed { None } else { r.sync() };
-    // 6.18: a range that holds one value of the known bits is that value (as on the branches
-    // of a comparison of two registers; `if w6 < w6` on r6 in {4, 8, 12} walks on with 8).
-    let synced = synced.map(|v| if tnum_single { v.single_value() } else { v });
-    synced.unwrap_or_else(|| no_value.value(r))
+    let mut r = *x;
+    match (op, is64) {
+        (Jlt, true) => {
+            r.umax = r.umax.min(r.umax.wrapping_sub(1));
+            r.umin = r.umin.wrapping_add(1).max(r.umin);
+        }
+        (Jlt, false) => {
+            r.u32max = r.u32max.min(r.u32max.wrapping_sub(1));
+            r.u32min = r.u32min.wrapping_add(1).max(r.u32min);
+        }
+        (Jslt, true) => {
+            r.smax = r.smax.min(r.smax.wrapping_sub(1));
+            r.smin = r.smin.wrapping_add(1).max(r.smin);
+        }
+        (Jslt, false) => {
+            r.s32max = r.s32max.min(r.s32max.wrapping_sub(1));
+            r.s32min = r.s32min.wrapping_add(1).max(r.s32min);
+        }
+        _ => {}
+    }
+    no_value.synced_twice(r)
 }
 
 /// The opcode of the other branch (`rev_opcode`); `None` for the "no bits in common" sense of

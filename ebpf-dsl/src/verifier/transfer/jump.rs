@@ -298,8 +298,7 @@ impl<'a> Exec<'a> {
             // `r & r` (not a constant: that is decided above): the kernel refines nothing and
             // synchronises the register twice, as both operands of `reg_set_min_max` on each
             // branch (a value one synchronisation left can learn more from a second).
-            let no_value = NoValue::of(self.input.kernel);
-            let v = no_value.synced(no_value.synced(*x));
+            let v = NoValue::of(self.input.kernel).synced_twice(*x);
             for s in [&mut taken, &mut *st] {
                 set_linked(s, dst, *x, v, self.input.kernel);
             }

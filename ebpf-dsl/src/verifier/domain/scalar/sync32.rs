@@ -312,7 +312,13 @@ impl Scalar {
 
     /// [`Scalar::kernel_sync_or_unbounded`]: `Err` with the known bits left where the
     /// sanity check fails.
-    fn kernel_sync_checked(mut self, single: bool) -> Result<Scalar, Tnum> {
+    fn kernel_sync_checked(self, single: bool) -> Result<Scalar, Tnum> {
+        self.kernel_sync_steps(single).sanity_checked()
+    }
+
+    /// Kernel 6.12's or 6.18's (`single`) `reg_bounds_sync` step by step, whatever the bounds
+    /// say (no check: a value that holds no number stays as the steps leave it).
+    pub(crate) fn kernel_sync_steps(mut self, single: bool) -> Scalar {
         let update = |s: &mut Scalar| {
             if single {
                 s.update_bounds_single()
@@ -328,6 +334,13 @@ impl Scalar {
         }
         self.bound_offset(true);
         update(&mut self);
+        self
+    }
+
+    /// The kernel's `reg_bounds_sanity_check` (6.12 on): `self` if its bounds are in order and
+    /// a constant's bounds are that constant, else the known bits, which the kernel keeps when
+    /// it forgets the bounds (`__mark_reg_unbounded`).
+    pub(crate) fn sanity_checked(self) -> Result<Scalar, Tnum> {
         let t = self.t;
         let c64 = t.mask == 0;
         let c32 = t.mask & LO == 0;
