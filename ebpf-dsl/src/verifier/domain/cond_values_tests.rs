@@ -442,3 +442,72 @@ fn a_register_compared_with_itself_is_the_kernels() {
     eprintln!("checked {checked}, tighter {tighter}, looser {looser}");
     assert_eq!(tighter + looser, 0);
 }
+
+/// 6.12's `coerce_reg_to_size_sx` (its text; no synchronisation after it) against
+/// [`Scalar::sext`].
+#[test]
+fn sign_extensions_are_6_12s() {
+    let mut rng = Rng(0x5eed_5e87);
+    let mut bad = 0;
+    for _ in 0..200_000 {
+        let Some((x, _)) = rng.member_operand() else {
+            continue;
+        };
+        for size in [1u32, 2, 4] {
+            let bits = 8 * size;
+            let sh = 64 - bits;
+            let ext = |v: i64| (((v as u64) << sh) as i64) >> sh;
+            let want = if x.t.is_const() {
+                Scalar::konst(ext(x.t.value as i64) as u64)
+            } else {
+                let top = |v: i64| ((v as u64) >> bits) << bits;
+                let (a, b) = (ext(x.smax), ext(x.smin));
+                let (lo, hi) = (a.min(b), a.max(b));
+                if top(x.smax) == top(x.smin) && (hi >= 0) == (lo >= 0) {
+                    Scalar {
+                        smin: lo,
+                        smax: hi,
+                        s32min: lo as i32,
+                        s32max: hi as i32,
+                        umin: lo as u64,
+                        umax: hi as u64,
+                        u32min: lo as u32,
+                        u32max: hi as u32,
+                        t: Tnum::range(lo as u64, hi as u64),
+                        link: 0,
+                        delta: 0,
+                    }
+                } else {
+                    let half = 1i64 << (bits - 1);
+                    Scalar {
+                        smin: -half,
+                        smax: half - 1,
+                        s32min: (-half).max(i32::MIN as i64) as i32,
+                        s32max: (half - 1).min(i32::MAX as i64) as i32,
+                        umin: 0,
+                        umax: u64::MAX,
+                        u32min: 0,
+                        u32max: u32::MAX,
+                        t: Tnum::UNKNOWN,
+                        link: 0,
+                        delta: 0,
+                    }
+                }
+            };
+            let got = x.sext(bits);
+            if !got.same_value(&want) {
+                bad += 1;
+                if bad < 10 {
+                    eprintln!(
+                        "{} sext{bits}\n  x {}\n  ours {}\n  kern {}",
+                        if want.is_subset_of(&got) { "looser" } else { "TIGHTER" },
+                        raw(&x),
+                        raw(&got),
+                        raw(&want)
+                    );
+                }
+            }
+        }
+    }
+    assert_eq!(bad, 0);
+}

@@ -691,6 +691,52 @@ mod tests {
         assert!(fits(&Scalar::UNKNOWN, 8));
     }
 
+    /// A narrow fill against the kernel's steps: `coerce_reg_to_size` (its text, transcribed
+    /// here) and then one `reg_bounds_sync` step by step (6.12's, or 6.18's with the
+    /// single-value rule), on random spilled values as the kernel holds them.
+    #[test]
+    fn narrow_fills_are_the_kernels() {
+        use crate::verifier::domain::test_rng::Rng;
+        let mut rng = Rng(0x5eed_f111);
+        let mut checked = 0;
+        for _ in 0..200_000 {
+            let Some((v, _)) = rng.member_operand() else {
+                continue;
+            };
+            for (k, single) in [(KernelVersion::new(6, 12), false), (KernelVersion::new(6, 18), true)] {
+                if single && v.single_value() != v {
+                    continue;
+                }
+                for n in [1u32, 2, 4] {
+                    let mask = (1u64 << (8 * n)) - 1;
+                    let mut r = v.unlinked();
+                    r.t = Tnum {
+                        value: r.t.value & mask,
+                        mask: r.t.mask & mask,
+                    };
+                    if r.umin & !mask == r.umax & !mask {
+                        r.umin &= mask;
+                        r.umax &= mask;
+                    } else {
+                        (r.umin, r.umax) = (0, mask);
+                    }
+                    (r.smin, r.smax) = (r.umin as i64, r.umax as i64);
+                    if n < 4 {
+                        (r.u32min, r.u32max, r.s32min, r.s32max) = (0, u32::MAX, i32::MIN, i32::MAX);
+                    }
+                    let want = r.kernel_sync_steps(single);
+                    let got = fill(&v, n, k).unlinked();
+                    assert!(
+                        got.same_value(&want),
+                        "{k} fill {n} of {v:?}: {got:?}, the kernel {want:?}"
+                    );
+                    checked += 1;
+                }
+            }
+        }
+        assert!(checked > 100_000, "only {checked}");
+    }
+
     #[test]
     fn sign_extending_fills_extend_the_spilled_bounds() {
         let v = Scalar {
