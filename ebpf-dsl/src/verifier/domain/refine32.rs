@@ -6,7 +6,7 @@
 //! bounds and the known bits (`reg_bounds_sync`, [`Scalar::sync`]); the refined 32-bit bounds
 //! stay with the register afterwards, as in the kernel.
 
-use super::refine::{fix, narrow};
+use super::refine::fix;
 use super::*;
 use crate::verifier::KernelVersion;
 
@@ -257,19 +257,6 @@ fn jset32(taken: bool, a: &mut Scalar, b: &mut Scalar) {
     } else if c.is_power_of_two() {
         r1.t = with_subreg(r1.t, subreg(r1.t).or(Tnum::konst(c)));
     }
-}
-
-/// Whether the kernel's refinement of `x op y` (assumed `taken`) leaves an operand no value:
-/// the bounds as `regs_refine_cond_op` narrows them (64-bit ones when `wide`, else the low
-/// halves'), before any synchronisation. The synchronised refinement cannot tell this apart
-/// from a branch that learns nothing ([`fix`] gives [`Scalar::UNKNOWN`] for both).
-pub(crate) fn leaves_no_value(op: JmpOp, taken: bool, wide: bool, x: &Scalar, y: &Scalar) -> bool {
-    let (nx, ny) = if wide {
-        narrow(op, taken, x.unlinked(), y.unlinked())
-    } else {
-        narrow32(op, taken, x, y)
-    };
-    nx.sync().is_none() || ny.sync().is_none()
 }
 
 /// `==` / `!=` decided by the known bits alone (kernel 6.18's `tnum_overlap` test in

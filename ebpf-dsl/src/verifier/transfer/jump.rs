@@ -2,7 +2,7 @@
 
 use super::super::domain::cond_values::cond_values;
 use super::super::domain::refine32::{
-    leaves_no_value, raw_view32, same_register_refined,
+    raw_view32, same_register_refined,
     subreg_branch_taken, tnum_branch_taken, view32, NoValue,
 };
 use super::super::domain::refine_old::{
@@ -374,18 +374,10 @@ impl<'a> Exec<'a> {
                 return None;
             }
         }
-        // A branch whose refinement leaves no value is left to the hull. (Tested on the
-        // unsynchronised bounds: a synchronised refinement equal to UNKNOWN may be a branch
-        // that learns nothing, while the other branch learnt something.)
-        if [true, false]
-            .iter()
-            .any(|&t| leaves_no_value(c.op, t, c.is64, x, y))
-        {
-            return None;
-        }
         // The source's value on each branch, as `reg_set_min_max` gives it (a 32-bit
         // comparison narrows the 32-bit bounds only, whatever the values' width; `&` with no
-        // constant narrows nothing but synchronises).
+        // constant narrows nothing but synchronises; on a branch no value takes, what the
+        // kernel's synchronisation and sanity check leave: `link_eq32_no_value_constant`).
         let [_, ty, _, fy] = cond_values(c.op, c.is64, NoValue::of(self.input.kernel), x, y);
         Some((ty, fy))
     }
