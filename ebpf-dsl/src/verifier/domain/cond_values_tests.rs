@@ -511,3 +511,43 @@ fn sign_extensions_are_6_12s() {
     }
     assert_eq!(bad, 0);
 }
+
+/// `wX = wY`: `zext_32_to_64` and one `reg_bounds_sync` step by step (6.12; 6.18 with the
+/// single-value rule) against [`Scalar::zext32`] (and 6.18's single value after it).
+#[test]
+fn moves_of_the_low_half_are_the_kernels() {
+    let mut rng = Rng(0x5eed_2e32);
+    let (mut tighter, mut looser) = (0, 0);
+    for _ in 0..200_000 {
+        let Some((x, _)) = rng.member_operand() else {
+            continue;
+        };
+        for single in [false, true] {
+            if single && x.single_value() != x {
+                continue;
+            }
+            let want = x.zext_raw().kernel_sync_steps(single);
+            let got = x.zext32();
+            let got = if single { got.single_value() } else { got };
+            if !got.same_value(&want) {
+                let t = !want.is_subset_of(&got);
+                if t {
+                    tighter += 1;
+                } else {
+                    looser += 1;
+                }
+                if tighter + looser < 6 {
+                    eprintln!(
+                        "{} single={single}\n  x {}\n  ours {}\n  kern {}",
+                        if t { "TIGHTER" } else { "looser" },
+                        raw(&x),
+                        raw(&got),
+                        raw(&want)
+                    );
+                }
+            }
+        }
+    }
+    eprintln!("tighter {tighter} looser {looser}");
+    assert_eq!(tighter + looser, 0);
+}
