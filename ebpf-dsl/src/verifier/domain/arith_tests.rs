@@ -2,8 +2,8 @@
 //! kernel shows it.
 
 use super::super::arith_gates::scalar_alu;
-use super::super::refine::refine;
 use super::super::cond_values::branch;
+use super::super::refine::refine;
 use super::super::refine32::NoValue;
 use super::*;
 use crate::verifier::KernelVersion;

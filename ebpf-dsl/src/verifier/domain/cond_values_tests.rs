@@ -228,8 +228,16 @@ fn other(rng: &mut Rng, x: &Scalar) -> Option<Scalar> {
         _ => {
             // One bit or a few (an `&` test), often one that `x` may have.
             let bit = 1u64 << rng.below(64);
-            let c = if rng.below(2) == 0 { bit } else { bit | rng.next() & rng.next() };
-            Scalar::konst(if rng.below(2) == 0 { c & (x.t.mask | 1) } else { c })
+            let c = if rng.below(2) == 0 {
+                bit
+            } else {
+                bit | rng.next() & rng.next()
+            };
+            Scalar::konst(if rng.below(2) == 0 {
+                c & (x.t.mask | 1)
+            } else {
+                c
+            })
         }
     })
 }
@@ -282,7 +290,6 @@ fn memoised_branches_are_the_full_computation() {
         }
     }
 }
-
 
 #[test]
 fn refinements_are_the_kernels() {
@@ -500,7 +507,11 @@ fn sign_extensions_are_6_12s() {
                 if bad < 10 {
                     eprintln!(
                         "{} sext{bits}\n  x {}\n  ours {}\n  kern {}",
-                        if want.is_subset_of(&got) { "looser" } else { "TIGHTER" },
+                        if want.is_subset_of(&got) {
+                            "looser"
+                        } else {
+                            "TIGHTER"
+                        },
                         raw(&x),
                         raw(&got),
                         raw(&want)

@@ -227,4 +227,3 @@ fn sge_with(a: Scalar, b: Scalar, fix: fn(Scalar) -> Scalar) -> (Scalar, Scalar)
     b.smax = b.smax.min(a.smax);
     (fix(a), fix(b))
 }
-

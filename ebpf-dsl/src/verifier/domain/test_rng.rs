@@ -95,4 +95,3 @@ pub(crate) fn holds(s: &Scalar, v: u64) -> bool {
         && (s.s32min..=s.s32max).contains(&(v as u32 as i32))
         && v & !s.t.mask == s.t.value
 }
-

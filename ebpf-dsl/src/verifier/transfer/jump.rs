@@ -2,8 +2,7 @@
 
 use super::super::domain::cond_values::cond_values;
 use super::super::domain::refine32::{
-    raw_view32, same_register_refined,
-    subreg_branch_taken, tnum_branch_taken, view32, NoValue,
+    raw_view32, same_register_refined, subreg_branch_taken, tnum_branch_taken, view32, NoValue,
 };
 use super::super::domain::refine_old::{
     branch_taken_old, combine_equal_old, flip_old, set_min_max_old,

@@ -703,7 +703,10 @@ mod tests {
             let Some((v, _)) = rng.member_operand() else {
                 continue;
             };
-            for (k, single) in [(KernelVersion::new(6, 12), false), (KernelVersion::new(6, 18), true)] {
+            for (k, single) in [
+                (KernelVersion::new(6, 12), false),
+                (KernelVersion::new(6, 18), true),
+            ] {
                 if single && v.single_value() != v {
                     continue;
                 }
@@ -722,7 +725,8 @@ mod tests {
                     }
                     (r.smin, r.smax) = (r.umin as i64, r.umax as i64);
                     if n < 4 {
-                        (r.u32min, r.u32max, r.s32min, r.s32max) = (0, u32::MAX, i32::MIN, i32::MAX);
+                        (r.u32min, r.u32max, r.s32min, r.s32max) =
+                            (0, u32::MAX, i32::MIN, i32::MAX);
                     }
                     let want = r.kernel_sync_steps(single);
                     let got = fill(&v, n, k).unlinked();
