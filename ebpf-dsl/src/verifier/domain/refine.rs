@@ -58,9 +58,10 @@ pub(crate) fn dec(t: bool, f: bool) -> Option<bool> {
     }
 }
 
-/// The kernel's one `reg_bounds_sync` after a comparison narrowed a register
-/// ([`Scalar::sync`]: once, never to a fixpoint); a contradiction gives an unknown number (on a
-/// branch the kernel still walks, the caller's `contradicted` decides what it walks it with).
+/// One `reg_bounds_sync` after a comparison narrowed a register ([`Scalar::sync`]: once, never
+/// to a fixpoint); a contradiction gives an unknown number. The walk synchronises a refined
+/// register as its target does ([`super::refine32::NoValue::synced`]: 6.12 on, step by step
+/// and checked as the kernel); this one serves targets before 6.12 and the domain's tests.
 pub(crate) fn fix(s: Scalar) -> Scalar {
     s.sync().unwrap_or(Scalar::UNKNOWN)
 }
@@ -77,8 +78,9 @@ pub(crate) fn refine(op: JmpOp, taken: bool, a: Scalar, b: Scalar) -> (Scalar, S
     refine_with(op, taken, a, b, fix)
 }
 
-/// [`refine`] without the synchronisation of the results: the narrowed bounds, which may
-/// leave no value (a branch no value takes).
+/// A 64-bit comparison `a op b` assumed `taken` (or not), on copies of both operands: the
+/// bounds and known bits as the kernel's `regs_refine_cond_op` leaves them, before any
+/// synchronisation (which may leave no value: a branch no value takes).
 pub(crate) fn narrow(op: JmpOp, taken: bool, a: Scalar, b: Scalar) -> (Scalar, Scalar) {
     refine_with(op, taken, a, b, raw)
 }
