@@ -562,3 +562,74 @@ fn moves_of_the_low_half_are_the_kernels() {
     eprintln!("tighter {tighter} looser {looser}");
     assert_eq!(tighter + looser, 0);
 }
+
+/// `wX = (s8)wY`, `wX = (s16)wY`: 6.12's `coerce_subreg_to_size_sx` (its text), then
+/// `zext_32_to_64` and one `reg_bounds_sync` step by step (6.12; 6.18 with the single-value
+/// rule) against [`Scalar::sext_subreg`] (and 6.18's single value after it).
+#[test]
+fn sign_extensions_of_the_low_half_are_the_kernels() {
+    let mut rng = Rng(0x5eed_5e32);
+    let (mut tighter, mut looser) = (0, 0);
+    for _ in 0..200_000 {
+        let Some((x, _)) = rng.member_operand() else {
+            continue;
+        };
+        for bits in [8u32, 16] {
+            let sh = 32 - bits;
+            let ext = |v: i32| ((v as u32) << sh) as i32 >> sh;
+            let mut r = x.unlinked();
+            if r.t.is_const() {
+                let c = ext(r.t.value as u32 as i32);
+                r.t = Tnum::konst(c as i64 as u64);
+                (r.s32min, r.s32max) = (c, c);
+                (r.u32min, r.u32max) = (c as u32, c as u32);
+            } else {
+                let top = |v: i32| ((v as u32) >> bits) << bits;
+                let (a, b) = (ext(r.s32max), ext(r.s32min));
+                let (lo, hi) = (a.min(b), a.max(b));
+                if top(r.s32max) == top(r.s32min) && (lo >= 0) == (hi >= 0) {
+                    (r.s32min, r.s32max) = (lo, hi);
+                    (r.u32min, r.u32max) = (lo as u32, hi as u32);
+                    r.t = Tnum::range(lo as i64 as u64, hi as i64 as u64).cast32();
+                } else {
+                    let half = 1i32 << (bits - 1);
+                    (r.s32min, r.s32max) = (-half, half - 1);
+                    (r.u32min, r.u32max) = (0, u32::MAX);
+                    r.t = Tnum::UNKNOWN.cast32();
+                }
+            }
+            // `zext_32_to_64`.
+            r.t = r.t.cast32();
+            (r.umin, r.umax) = (r.u32min as u64, r.u32max as u64);
+            (r.smin, r.smax) = if r.s32min >= 0 {
+                (r.s32min as i64, r.s32max as i64)
+            } else {
+                (0, u32::MAX as i64)
+            };
+            for single in [false, true] {
+                let want = r.kernel_sync_steps(single);
+                let got = x.sext_subreg(bits);
+                let got = if single { got.single_value() } else { got };
+                if !got.same_value(&want) {
+                    let t = !want.is_subset_of(&got);
+                    if t {
+                        tighter += 1;
+                    } else {
+                        looser += 1;
+                    }
+                    if tighter + looser < 6 {
+                        eprintln!(
+                            "{} s{bits} single={single}\n  x {}\n  ours {}\n  kern {}",
+                            if t { "TIGHTER" } else { "looser" },
+                            raw(&x),
+                            raw(&got),
+                            raw(&want)
+                        );
+                    }
+                }
+            }
+        }
+    }
+    eprintln!("tighter {tighter} looser {looser}");
+    assert_eq!(tighter + looser, 0);
+}
