@@ -1,7 +1,9 @@
 //! [`cond_values`] against a step-by-step model of the kernel's `reg_set_min_max`
 //! (6.12 to 6.18): `regs_refine_cond_op` transcribed on its own here, then one
 //! `reg_bounds_sync` of each operand ([`Scalar::kernel_sync_or_unbounded_as`]), on random
-//! operands synchronised once (as the kernel holds them, often not a fixed point).
+//! operands synchronised once (as the kernel holds them, often not a fixed point). The same
+//! for a register compared with itself, and for the moves that cut or extend a value (`wX =
+//! wY`, `rX = (sN)rY`, `wX = (sN)wY`): the kernel's text of each, then its synchronisation.
 
 use super::super::refine::branch_taken;
 use super::super::refine32::{subreg_branch_taken, tnum_branch_taken, view32, NoValue};
@@ -291,13 +293,57 @@ fn memoised_branches_are_the_full_computation() {
     }
 }
 
+/// Where ours differs from the kernel's model: `tighter` where ours lacks values the kernel's
+/// state holds (what a false accept is made of), `looser` the other way; the first few are
+/// printed with the fields of both.
+#[derive(Default)]
+struct Tally {
+    checked: usize,
+    tighter: usize,
+    looser: usize,
+}
+
+impl Tally {
+    /// Compares `got` (ours) with `want` (the model); `what` names the case.
+    fn check(&mut self, got: &Scalar, want: &Scalar, what: impl FnOnce() -> String) {
+        self.checked += 1;
+        if got.same_value(want) {
+            return;
+        }
+        let tighter = !want.is_subset_of(got);
+        if tighter {
+            self.tighter += 1;
+        } else {
+            self.looser += 1;
+        }
+        if self.tighter + self.looser <= 20 {
+            eprintln!(
+                "{} {}\n  ours {}\n  kern {}",
+                if tighter { "TIGHTER" } else { "looser" },
+                what(),
+                raw(got),
+                raw(want)
+            );
+        }
+    }
+
+    /// Every case compared was the model's own value (and enough were compared).
+    fn assert_equal(&self, at_least: usize) {
+        eprintln!(
+            "checked {}, tighter {}, looser {}",
+            self.checked, self.tighter, self.looser
+        );
+        assert_eq!((self.tighter, self.looser), (0, 0));
+        assert!(self.checked >= at_least, "only {} checked", self.checked);
+    }
+}
+
 #[test]
 fn refinements_are_the_kernels() {
     use JmpOp::*;
     let ops = [Jeq, Jne, Jgt, Jge, Jlt, Jle, Jsgt, Jsge, Jslt, Jsle, Jset];
     let mut rng = Rng(0x5eed_0c0d);
-    let (mut checked, mut tighter, mut looser) = (0usize, 0usize, 0usize);
-    let mut shown = 0;
+    let mut tally = Tally::default();
     for n in 0..400_000usize {
         let Some((x, _)) = rng.member_operand() else {
             continue;
@@ -324,31 +370,18 @@ fn refinements_are_the_kernels() {
             };
             let ours = cond_values_full(op, is64, no_value, &x, &y);
             let want = model(op, is64, single, &x, &y);
-            checked += 1;
             for i in 0..4 {
-                let (o, w) = (ours[i], want[i]);
-                if o.same_value(&w) {
-                    continue;
-                }
-                let loses = !w.is_subset_of(&o);
-                if loses {
-                    tighter += 1;
-                } else {
-                    looser += 1;
-                }
-                if shown < 30 {
-                    shown += 1;
-                    eprintln!(
-                        "{} {op:?} is64={is64} single={single} #{i}\n  x {}\n  y {}\n  ours {}\n  kern {}",
-                        if loses { "TIGHTER" } else { "looser" },
-                        raw(&x), raw(&y), raw(&o), raw(&w)
-                    );
-                }
+                tally.check(&ours[i], &want[i], || {
+                    format!(
+                        "{op:?} is64={is64} single={single} #{i}\n  x {}\n  y {}",
+                        raw(&x),
+                        raw(&y)
+                    )
+                });
             }
         }
     }
-    eprintln!("checked {checked}, tighter {tighter}, looser {looser}");
-    assert_eq!(tighter, 0);
+    tally.assert_equal(100_000);
 }
 
 fn raw(s: &Scalar) -> String {
@@ -403,7 +436,7 @@ fn a_register_compared_with_itself_is_the_kernels() {
     use JmpOp::*;
     let ops = [Jeq, Jne, Jgt, Jge, Jlt, Jle, Jsgt, Jsge, Jslt, Jsle];
     let mut rng = Rng(0x5eed_5a4e);
-    let (mut checked, mut tighter, mut looser, mut shown) = (0usize, 0usize, 0usize, 0);
+    let mut tally = Tally::default();
     for n in 0..200_000usize {
         let Some((x, _)) = rng.member_operand() else {
             continue;
@@ -425,29 +458,16 @@ fn a_register_compared_with_itself_is_the_kernels() {
             for taken in [true, false] {
                 let o = same_register_refined(op, taken, is64, &x, no_value);
                 let w = model_same(op, taken, is64, single, &x);
-                checked += 1;
-                if o.same_value(&w) {
-                    continue;
-                }
-                let loses = !w.is_subset_of(&o);
-                if loses {
-                    tighter += 1;
-                } else {
-                    looser += 1;
-                }
-                if shown < 20 {
-                    shown += 1;
-                    eprintln!(
-                        "{} {op:?} taken={taken} is64={is64} single={single}\n  x {}\n  ours {}\n  kern {}",
-                        if loses { "TIGHTER" } else { "looser" },
-                        raw(&x), raw(&o), raw(&w)
-                    );
-                }
+                tally.check(&o, &w, || {
+                    format!(
+                        "{op:?} taken={taken} is64={is64} single={single}\n  x {}",
+                        raw(&x)
+                    )
+                });
             }
         }
     }
-    eprintln!("checked {checked}, tighter {tighter}, looser {looser}");
-    assert_eq!(tighter + looser, 0);
+    tally.assert_equal(100_000);
 }
 
 /// 6.12's `coerce_reg_to_size_sx` (its text; no synchronisation after it) against
@@ -455,7 +475,7 @@ fn a_register_compared_with_itself_is_the_kernels() {
 #[test]
 fn sign_extensions_are_6_12s() {
     let mut rng = Rng(0x5eed_5e87);
-    let mut bad = 0;
+    let mut tally = Tally::default();
     for _ in 0..200_000 {
         let Some((x, _)) = rng.member_operand() else {
             continue;
@@ -502,25 +522,10 @@ fn sign_extensions_are_6_12s() {
                 }
             };
             let got = x.sext(bits);
-            if !got.same_value(&want) {
-                bad += 1;
-                if bad < 10 {
-                    eprintln!(
-                        "{} sext{bits}\n  x {}\n  ours {}\n  kern {}",
-                        if want.is_subset_of(&got) {
-                            "looser"
-                        } else {
-                            "TIGHTER"
-                        },
-                        raw(&x),
-                        raw(&got),
-                        raw(&want)
-                    );
-                }
-            }
+            tally.check(&got, &want, || format!("sext{bits}\n  x {}", raw(&x)));
         }
     }
-    assert_eq!(bad, 0);
+    tally.assert_equal(100_000);
 }
 
 /// `wX = wY`: `zext_32_to_64` and one `reg_bounds_sync` step by step (6.12; 6.18 with the
@@ -528,7 +533,7 @@ fn sign_extensions_are_6_12s() {
 #[test]
 fn moves_of_the_low_half_are_the_kernels() {
     let mut rng = Rng(0x5eed_2e32);
-    let (mut tighter, mut looser) = (0, 0);
+    let mut tally = Tally::default();
     for _ in 0..200_000 {
         let Some((x, _)) = rng.member_operand() else {
             continue;
@@ -540,27 +545,10 @@ fn moves_of_the_low_half_are_the_kernels() {
             let want = x.zext_raw().kernel_sync_steps(single);
             let got = x.zext32();
             let got = if single { got.single_value() } else { got };
-            if !got.same_value(&want) {
-                let t = !want.is_subset_of(&got);
-                if t {
-                    tighter += 1;
-                } else {
-                    looser += 1;
-                }
-                if tighter + looser < 6 {
-                    eprintln!(
-                        "{} single={single}\n  x {}\n  ours {}\n  kern {}",
-                        if t { "TIGHTER" } else { "looser" },
-                        raw(&x),
-                        raw(&got),
-                        raw(&want)
-                    );
-                }
-            }
+            tally.check(&got, &want, || format!("single={single}\n  x {}", raw(&x)));
         }
     }
-    eprintln!("tighter {tighter} looser {looser}");
-    assert_eq!(tighter + looser, 0);
+    tally.assert_equal(100_000);
 }
 
 /// `wX = (s8)wY`, `wX = (s16)wY`: 6.12's `coerce_subreg_to_size_sx` (its text), then
@@ -569,7 +557,7 @@ fn moves_of_the_low_half_are_the_kernels() {
 #[test]
 fn sign_extensions_of_the_low_half_are_the_kernels() {
     let mut rng = Rng(0x5eed_5e32);
-    let (mut tighter, mut looser) = (0, 0);
+    let mut tally = Tally::default();
     for _ in 0..200_000 {
         let Some((x, _)) = rng.member_operand() else {
             continue;
@@ -610,26 +598,11 @@ fn sign_extensions_of_the_low_half_are_the_kernels() {
                 let want = r.kernel_sync_steps(single);
                 let got = x.sext_subreg(bits);
                 let got = if single { got.single_value() } else { got };
-                if !got.same_value(&want) {
-                    let t = !want.is_subset_of(&got);
-                    if t {
-                        tighter += 1;
-                    } else {
-                        looser += 1;
-                    }
-                    if tighter + looser < 6 {
-                        eprintln!(
-                            "{} s{bits} single={single}\n  x {}\n  ours {}\n  kern {}",
-                            if t { "TIGHTER" } else { "looser" },
-                            raw(&x),
-                            raw(&got),
-                            raw(&want)
-                        );
-                    }
-                }
+                tally.check(&got, &want, || {
+                    format!("s{bits} single={single}\n  x {}", raw(&x))
+                });
             }
         }
     }
-    eprintln!("tighter {tighter} looser {looser}");
-    assert_eq!(tighter + looser, 0);
+    tally.assert_equal(100_000);
 }
