@@ -92,7 +92,7 @@ impl NoValue {
 /// A register compared with itself (`if r1 > r1`): the value of `x` on the branch (`taken`
 /// or the fall-through) of `op`, as the kernel's `reg_set_min_max` leaves it with both
 /// operands one register state. `regs_refine_cond_op` narrows it on its own (`<` makes the
-/// maximum `max - 1` and then the minimum `min + 1`; `<=`, `==`, `!=` narrow nothing), and
+/// maximum `max - 1` and then the minimum `min + 1`; `<=`, `==`, `!=`, `&` narrow nothing), and
 /// the register is then synchronised twice and checked ([`NoValue::synced_twice`]): a second
 /// synchronisation can learn known bits the first left (`jmp_same_reg_syncs_twice`), and where
 /// no value is left 6.18's single-value rule often makes a constant (`if w6 < w6` on r6 in

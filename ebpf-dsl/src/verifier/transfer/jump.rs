@@ -207,13 +207,12 @@ impl<'a> Exec<'a> {
             return Ok(cond_scalars_old(c, st, x, y, self.input.kernel));
         }
         let mut taken = st.clone();
-        // A register compared with itself (6.12-6.18 walk both branches): the kernel refines
-        // it as two operands that are one state and copies the result to its linked copies,
+        // A register compared with itself (6.12-6.18 walk both branches, `&` included): the
+        // kernel refines it as two operands that are one state, synchronises it twice and
+        // checks it (`same_register_refined`), and copies the result to its linked copies,
         // links kept (breaking them would let a later comparison of two copies refine each
-        // apart, more precisely than the kernel's copying does). Where that refinement leaves
-        // no value it forgets the bounds instead, 6.18 keeping the known bits
-        // (`same_register_refined`, `Scalar::unbounded_bits`).
-        if matches!(src, Src::Reg(r) if r == dst) && op != JmpOp::Jset {
+        // apart, more precisely than the kernel's copying does).
+        if sr == Some(dst) {
             for (s, t) in [(&mut taken, true), (&mut *st, false)] {
                 // Either way the kernel then copies the register's value to its linked copies
                 // (`sync_linked_regs`), which may have held a more precise one (a copy made by
@@ -292,20 +291,6 @@ impl<'a> Exec<'a> {
                     pc: pc + 1,
                 });
             }
-        }
-        if op == JmpOp::Jset && sr == Some(dst) {
-            // `r & r` (not a constant: that is decided above): the kernel refines nothing and
-            // synchronises the register twice, as both operands of `reg_set_min_max` on each
-            // branch (a value one synchronisation left can learn more from a second).
-            let v = NoValue::of(self.input.kernel).synced_twice(*x);
-            for s in [&mut taken, &mut *st] {
-                set_linked(s, dst, *x, v, self.input.kernel);
-            }
-            return Ok(Step::Branch {
-                other_pc: target,
-                other: Box::new(taken),
-                pc: pc + 1,
-            });
         }
         // (A register compared with itself went above.) Both operands' values on each branch
         // (`reg_set_min_max`), then given to their copies (`sync_linked_regs`).
