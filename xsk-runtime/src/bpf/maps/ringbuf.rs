@@ -235,22 +235,26 @@ impl RingBuf {
     /// Waits up to `timeout` (`None`: without limit) until a record is available; false on
     /// timeout. Discarded records met meanwhile are consumed.
     pub fn wait(&mut self, timeout: Option<Duration>) -> Result<bool> {
+        // A record already there costs no clock read; a wait reads the clock once, for the
+        // deadline of the waits after a wake-up that found nothing (a record still being
+        // written, a signal).
+        if self.find()?.is_some() {
+            return Ok(true);
+        }
         let deadline = timeout.map(|t| Instant::now() + t);
+        let mut left = timeout;
         loop {
-            if self.find()?.is_some() {
-                return Ok(true);
+            if left.is_some_and(|l| l.is_zero()) {
+                return Ok(false);
             }
-            let left = match deadline {
-                Some(d) => match d.checked_duration_since(Instant::now()) {
-                    Some(left) if !left.is_zero() => Some(left),
-                    _ => return Ok(false),
-                },
-                None => None,
-            };
             // Level-triggered: the map's fd is readable while producer_pos != consumer_pos,
             // so a record submitted between `find` and here still wakes this wait. A signal
             // (EINTR) just loops.
             self.epoll.wait(left)?;
+            if self.find()?.is_some() {
+                return Ok(true);
+            }
+            left = deadline.map(|d| d.saturating_duration_since(Instant::now()));
         }
     }
 
