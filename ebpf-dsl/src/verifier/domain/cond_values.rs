@@ -67,7 +67,7 @@ pub(crate) fn cond_values(
 /// narrowed: a 32-bit comparison of values that fit in 32 bits narrowed as a 64-bit one too
 /// learns the 64-bit bounds before the synchronisation, which can make a branch no value
 /// takes another constant than the kernel's (`jmp32_eq_dead_branch_constant`: a false
-/// accept on 6.12 and 6.18 until session 32).
+/// accept on the 6.18 target until session 32).
 fn cond_values_full(
     op: JmpOp,
     is64: bool,

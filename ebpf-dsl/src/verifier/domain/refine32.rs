@@ -50,41 +50,29 @@ impl NoValue {
     }
 
     /// A register a comparison narrowed to `r` (bounds as `regs_refine_cond_op` left them),
-    /// synchronised once as the target does: `reg_bounds_sync` step by step, with 6.18's
-    /// single-value rule, then where `reg_bounds_sanity_check` fails (a branch no value takes)
-    /// what the kernel goes on with ([`NoValue::value`]). Before 6.12 ([`NoValue::Unknown`]),
-    /// one [`Scalar::sync`], an unknown number where it finds no value.
+    /// synchronised once as the target does: `reg_bounds_sync` step by step (with 6.18's
+    /// single-value rule), then, where `reg_bounds_sanity_check` fails (a branch no value
+    /// takes), the known bits the synchronisation left with the bounds forgotten
+    /// ([`Scalar::kernel_sync_or_unbounded_as`]). Before 6.12 ([`NoValue::Unknown`]), one
+    /// [`Scalar::sync`], an unknown number where it finds no value.
     pub(crate) fn synced(self, r: Scalar) -> Scalar {
         match self {
             NoValue::Unknown => fix(r),
-            _ => self.value(r),
+            NoValue::KeepBits => r.kernel_sync_or_unbounded_as(false),
+            NoValue::Single => r.kernel_sync_or_unbounded(),
         }
     }
 
     /// A register that is both operands of a comparison (`if r6 < r6`), narrowed to `r`:
     /// `reg_set_min_max` synchronises each operand, so this one twice, and then checks it
-    /// (`reg_bounds_sanity_check`: the known bits with the bounds forgotten where it fails).
-    /// The second synchronisation can learn what the first left (`jmp_same_reg_syncs_twice`).
-    /// Before 6.12 (not walked so by this verifier; the domain's tests ask) one
-    /// synchronisation, an unknown number where no value is left.
+    /// ([`NoValue::synced`] after one more synchronisation). The second synchronisation can
+    /// learn what the first left (`jmp_same_reg_syncs_twice`). Before 6.12 (not walked so by
+    /// this verifier; the domain's tests ask) one synchronisation, an unknown number where no
+    /// value is left.
     pub(crate) fn synced_twice(self, r: Scalar) -> Scalar {
-        let single = match self {
-            NoValue::Single => true,
-            NoValue::KeepBits => false,
-            NoValue::Unknown => return fix(r),
-        };
-        r.kernel_sync_steps(single)
-            .kernel_sync_steps(single)
-            .sanity_checked()
-            .unwrap_or_else(Scalar::unbounded_bits)
-    }
-
-    /// The value the kernel walks on with for the refined `r` that holds no value.
-    pub(crate) fn value(self, r: Scalar) -> Scalar {
         match self {
-            NoValue::Unknown => Scalar::UNKNOWN,
-            NoValue::KeepBits => r.kernel_sync_or_unbounded_as(false),
-            NoValue::Single => r.kernel_sync_or_unbounded(),
+            NoValue::Unknown => fix(r),
+            _ => self.synced(r.kernel_sync_steps(self == NoValue::Single)),
         }
     }
 }

@@ -328,8 +328,8 @@ impl<'a> Exec<'a> {
     /// Two plain copies of one value compared (`x` the destination, `y` the source): the
     /// source's refined value on the taken and the fall-through branch, which the kernel
     /// gives every copy (the caller's two syncs move it by each copy's delta); `None` where
-    /// this verifier keeps its coarser rule (before 6.12, `&`, a copy with a delta of 2^29 or
-    /// more, a refinement that leaves no value).
+    /// this verifier keeps its coarser rule (before 6.12, a copy with a delta of 2^29 or
+    /// more).
     fn same_link_refined(
         &self,
         st: &mut State,
@@ -345,22 +345,9 @@ impl<'a> Exec<'a> {
         if self.input.kernel < KernelVersion::SAME_REG_NARROW || big_deltas {
             return None;
         }
-        if c.op == JmpOp::Jset {
-            // `&` against a constant (of the comparison's width) is left to the hull.
-            let konst = |v: &Scalar| {
-                if c.is64 {
-                    v.t_const()
-                } else {
-                    view32(v).t_const()
-                }
-            };
-            if konst(x).is_some() || konst(y).is_some() {
-                return None;
-            }
-        }
         // The source's value on each branch, as `reg_set_min_max` gives it (a 32-bit
-        // comparison narrows the 32-bit bounds only, whatever the values' width; `&` with no
-        // constant narrows nothing but synchronises; on a branch no value takes, what the
+        // comparison narrows the 32-bit bounds only, whatever the values' width; `&` as for any
+        // two registers; on a branch no value takes, what the
         // kernel's synchronisation and sanity check leave: `link_eq32_no_value_constant`).
         let [_, ty, _, fy] = cond_values(c.op, c.is64, NoValue::of(self.input.kernel), x, y);
         Some((ty, fy))
